@@ -1,0 +1,95 @@
+# edbridge - one binary, one SQLite file.
+# `make demo` and `make check` are the two commands a newcomer needs.
+
+CC      ?= gcc
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libzip xlsxwriter
+CSTD    := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
+OPT     ?= -O2 -g
+SANFLAGS ?=
+BUILD   ?= build
+CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -Isrc -I$(BUILD)/gen -pthread \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+SRC      := $(sort $(shell find src -name '*.c' ! -path 'src/main.c'))
+OBJ      := $(SRC:%.c=$(BUILD)/obj/%.o)
+EMBED_IN := $(sort $(wildcard src/store/migrations/*.sql) $(wildcard src/web/assets/*) \
+            $(shell find data -type f ! -name '*.md' 2>/dev/null))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps demo check test asan lint fuzz bench clean
+
+all: $(BUILD)/edbridge
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/gen/embed.c: $(BUILD)/tools/embed $(EMBED_IN) Makefile
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ $(EMBED_IN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/gen/embed.o: $(BUILD)/gen/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libedbridge.a: $(OBJ) $(BUILD)/obj/gen/embed.o
+	@rm -f $@
+	ar rcs $@ $^
+
+# Objects, not the archive: the command table's weak references would not
+# pull members out of an archive.
+$(BUILD)/edbridge: $(BUILD)/obj/src/main.o $(OBJ) $(BUILD)/obj/gen/embed.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libedbridge.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libedbridge.a $(LDLIBS) $(TEST_LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libedbridge.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libedbridge.a $(LDLIBS)
+
+demo: deps all
+	$(BUILD)/edbridge demo --db demo.db --port 8080
+
+test: all $(UNIT_BIN)
+	@python3 tests/run.py --build $(BUILD)
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(UNIT_BIN)
+	@python3 tests/run.py --build $(BUILD)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	  SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  build-asan/edbridge $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 python3 tests/run.py --build build-asan
+
+lint: deps
+	@scripts/lint.sh
+
+fuzz: deps
+	@scripts/fuzz.sh
+
+bench: deps all $(BENCH_BIN)
+	@scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

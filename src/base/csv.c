@@ -1,0 +1,148 @@
+#include "base/csv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void csv_init(struct csv_reader *r, char *data, size_t len)
+{
+	r->p = data;
+	r->end = data + len;
+	r->line = 1;
+	r->sep = ',';
+	if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
+	    (unsigned char)data[2] == 0xBF)
+		r->p += 3;
+}
+
+static void csv_skip_line(struct csv_reader *r)
+{
+	while (r->p < r->end && *r->p != '\n')
+		r->p++;
+	if (r->p < r->end) {
+		r->p++;
+		r->line++;
+	}
+}
+
+static enum eb_err csv_fail(struct csv_reader *r, struct csv_error *err, size_t line,
+			    size_t col, const char *reason)
+{
+	if (err) {
+		err->line = line;
+		err->column = col;
+		str_copy(err->reason, sizeof err->reason, reason);
+	}
+	(void)r;
+	return EB_EPARSE;
+}
+
+enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_error *err)
+{
+	/* skip blank lines */
+	for (;;) {
+		if (r->p >= r->end)
+			return EB_ENOTFOUND;
+		if (*r->p == '\n') {
+			r->p++;
+			r->line++;
+			continue;
+		}
+		if (*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n') {
+			r->p += 2;
+			r->line++;
+			continue;
+		}
+		break;
+	}
+	size_t start_line = r->line;
+	size_t nf = 0;
+	for (;;) {
+		if (nf == CSV_MAX_FIELDS) {
+			size_t l = r->line;
+			csv_skip_line(r);
+			return csv_fail(r, err, l, nf + 1, "too many fields in record");
+		}
+		char *p = r->p;
+		if (p < r->end && *p == '"') {
+			/* quoted field: unescape in place */
+			char *w = p, *s = p + 1;
+			size_t qline = r->line;
+			for (;;) {
+				if (s >= r->end) {
+					r->p = r->end;
+					return csv_fail(r, err, qline, nf + 1,
+							"unterminated quoted field");
+				}
+				if (*s == '"') {
+					if (s + 1 < r->end && s[1] == '"') {
+						*w++ = '"';
+						s += 2;
+						continue;
+					}
+					s++;
+					break;
+				}
+				if (*s == '\n')
+					r->line++;
+				*w++ = *s++;
+			}
+			r->fields[nf].p = p;
+			r->fields[nf].n = (size_t)(w - p);
+			nf++;
+			r->p = s;
+			if (s < r->end && *s == r->sep) {
+				r->p = s + 1;
+				continue;
+			}
+			if (s >= r->end) {
+				break;
+			}
+			if (*s == '\n') {
+				r->p = s + 1;
+				r->line++;
+				break;
+			}
+			if (*s == '\r' && s + 1 < r->end && s[1] == '\n') {
+				r->p = s + 2;
+				r->line++;
+				break;
+			}
+			size_t l = r->line;
+			csv_skip_line(r);
+			return csv_fail(r, err, l, nf, "unexpected character after closing quote");
+		}
+		/* unquoted field */
+		char *s = p;
+		while (s < r->end && *s != r->sep && *s != '\n') {
+			if (*s == '"') {
+				size_t l = r->line;
+				csv_skip_line(r);
+				return csv_fail(r, err, l, nf + 1, "quote inside an unquoted field");
+			}
+			s++;
+		}
+		size_t n = (size_t)(s - p);
+		if (s < r->end && *s == '\n' && n && p[n - 1] == '\r')
+			n--;
+		else if (s >= r->end && n && p[n - 1] == '\r')
+			n--;
+		r->fields[nf].p = p;
+		r->fields[nf].n = n;
+		nf++;
+		if (s < r->end && *s == r->sep) {
+			r->p = s + 1;
+			continue;
+		}
+		if (s < r->end) {
+			r->p = s + 1;
+			r->line++;
+		} else {
+			r->p = s;
+		}
+		break;
+	}
+	rec->line = start_line;
+	rec->nfields = nf;
+	rec->fields = r->fields;
+	return EB_OK;
+}

@@ -1,0 +1,32 @@
+/* `edbridge import FORMAT ...` - dispatches to the format's importer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+	const char *summary;
+} formats[] = {
+	{ "oneroster", cmd_import_oneroster, "PATH   OneRoster 1.1/1.2 CSV folder or .zip" },
+	{ "csv", cmd_import_csv, "--profile P FILE   a vendor's CSV export" },
+};
+
+int cmd_import(int argc, char **argv)
+{
+	const char *fmt = argc > 1 ? argv[1] : NULL;
+	if (!fmt || strcmp(fmt, "--help") == 0 || strcmp(fmt, "-h") == 0) {
+		printf("usage: edbridge import FORMAT ... [--db FILE]\n\nformats:\n");
+		for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+			if (formats[i].run)
+				printf("  %-10s %s\n", formats[i].name, formats[i].summary);
+		return fmt ? 0 : 2;
+	}
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(fmt, formats[i].name) == 0 && formats[i].run)
+			return formats[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "import: unknown format '%s' (try `edbridge import --help`)\n", fmt);
+	return 2;
+}

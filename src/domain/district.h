@@ -1,0 +1,27 @@
+/* district.h - tenants. Every other table hangs off a district id. */
+#ifndef EB_DISTRICT_H
+#define EB_DISTRICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct db;
+
+struct district_levels {
+	double approaching, proficient, mastered; /* probability thresholds */
+};
+
+/* Creates a district; EB_EINVAL for an empty or over-long (200) name. */
+enum eb_err district_create(struct db *db, const char *name, int64_t *id);
+bool district_exists(struct db *db, int64_t id);
+/* The single district of a one-district deployment: EB_ENOTFOUND when there
+ * is none, EB_ECONFLICT when there are several. */
+enum eb_err district_only(struct db *db, int64_t *id);
+/* Copies the name into out (cap bytes). */
+enum eb_err district_name(struct db *db, int64_t id, char *out, size_t cap);
+enum eb_err district_levels(struct db *db, int64_t id, struct district_levels *out);
+
+#endif

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Runs every test edbridge has and ends with one line: N passed, N failed.
+
+- unit tests: each cmocka binary in BUILD/tests, output as TAP;
+- black-box tests: each tests/http/test_*.py (unittest) against BUILD/edbridge.
+Pass a substring to run only the matching test programs."""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_unit(path, counts, failures):
+    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
+    t0 = time.time()
+    p = subprocess.run([path], cwd=ROOT, env=env, capture_output=True, text=True,
+                       timeout=900)
+    name = os.path.basename(path)
+    seen = 0
+    for line in p.stdout.splitlines():
+        m = re.match(r"^(not ok|ok) \d+ - (.*?)(\s+# SKIP.*)?$", line)
+        if not m:
+            continue
+        seen += 1
+        if m.group(1) == "ok":
+            if m.group(3):
+                counts["skipped"] += 1
+            else:
+                counts["passed"] += 1
+        else:
+            counts["failed"] += 1
+            failures.append(f"{name}: {m.group(2)}")
+    if p.returncode != 0 and seen == 0:
+        counts["failed"] += 1
+        failures.append(f"{name}: exited {p.returncode} before reporting")
+    if p.returncode < 0 or (p.returncode != 0 and not failures):
+        failures.append(f"{name}: exited {p.returncode}")
+    status = "ok" if p.returncode == 0 else "FAILED"
+    print(f"  {name:40s} {seen:4d} tests  {time.time() - t0:6.2f}s  {status}", flush=True)
+    if p.returncode != 0:
+        sys.stdout.write(p.stdout[-4000:])
+        sys.stdout.write(p.stderr[-4000:])
+
+
+def run_http(path, build, counts, failures):
+    env = dict(os.environ, EDBRIDGE_BIN=os.path.join(ROOT, build, "edbridge"),
+               PYTHONPATH=os.path.join(ROOT, "tests", "http"))
+    t0 = time.time()
+    p = subprocess.run([sys.executable, "-m", "unittest", "-v", path], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=1200)
+    name = os.path.basename(path)
+    seen = 0
+    for line in p.stderr.splitlines():
+        m = re.match(r"^(\w+) \(([\w.]+)\)(?:\s.*)? \.\.\. (ok|FAIL|ERROR|skipped.*|expected failure|unexpected success)$", line)
+        if not m:
+            continue
+        seen += 1
+        res = m.group(3)
+        if res == "ok" or res == "expected failure":
+            counts["passed"] += 1
+        elif res.startswith("skipped"):
+            counts["skipped"] += 1
+        else:
+            counts["failed"] += 1
+            failures.append(f"{name}: {m.group(1)}")
+    if p.returncode != 0 and seen == 0:
+        counts["failed"] += 1
+        failures.append(f"{name}: exited {p.returncode} before reporting")
+    status = "ok" if p.returncode == 0 else "FAILED"
+    print(f"  {name:40s} {seen:4d} tests  {time.time() - t0:6.2f}s  {status}", flush=True)
+    if p.returncode != 0:
+        sys.stdout.write(p.stderr[-6000:])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("only", nargs="*")
+    args = ap.parse_args()
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    failures = []
+    tdir = os.path.join(ROOT, args.build, "tests")
+    units = sorted(os.path.join(tdir, f) for f in os.listdir(tdir)) if os.path.isdir(tdir) else []
+    https = sorted(os.path.join("tests", "http", f)
+                   for f in os.listdir(os.path.join(ROOT, "tests", "http"))
+                   if f.startswith("test_") and f.endswith(".py"))
+
+    def wanted(p):
+        return not args.only or any(o in p for o in args.only)
+
+    print("unit tests")
+    for u in units:
+        if wanted(u) and os.access(u, os.X_OK):
+            run_unit(u, counts, failures)
+    print("black-box tests")
+    for h in https:
+        if wanted(h):
+            run_http(h, args.build, counts, failures)
+    for f in failures:
+        print("FAILED:", f)
+    line = f"{counts['passed']} passed, {counts['failed']} failed"
+    if counts["skipped"]:
+        line += f", {counts['skipped']} skipped"
+    print(line)
+    return 1 if counts["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
