@@ -36,11 +36,13 @@ $(BUILD)/tools/embed: tools/embed.c
 
 $(BUILD)/gen/embed.c: $(BUILD)/tools/embed $(EMBED_IN) Makefile
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed $@ $(EMBED_IN)
+	@echo "  EMBED   $(words $(EMBED_IN)) files"
+	@$(BUILD)/tools/embed $@ $(EMBED_IN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/gen/embed.o: $(BUILD)/gen/embed.c
 	@mkdir -p $(dir $@)
@@ -48,16 +50,18 @@ $(BUILD)/obj/gen/embed.o: $(BUILD)/gen/embed.c
 
 $(BUILD)/libedbridge.a: $(OBJ) $(BUILD)/obj/gen/embed.o
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 # Objects, not the archive: the command table's weak references would not
 # pull members out of an archive.
 $(BUILD)/edbridge: $(BUILD)/obj/src/main.o $(OBJ) $(BUILD)/obj/gen/embed.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libedbridge.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libedbridge.a $(LDLIBS) $(TEST_LDLIBS)
+	@echo "  TEST    $<"
+	@$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libedbridge.a $(LDLIBS) $(TEST_LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libedbridge.a
 	@mkdir -p $(dir $@)

@@ -245,6 +245,16 @@ void db_bind_text(struct db_stmt *s, int idx, const char *p, int n)
 		sqlite3_bind_text(s->st, idx, p, n, SQLITE_TRANSIENT);
 }
 
+void db_bind_blob(struct db_stmt *s, int idx, const void *p, int n)
+{
+	sqlite3_bind_blob(s->st, idx, p, n, SQLITE_TRANSIENT);
+}
+
+const void *db_col_blob(struct db_stmt *s, int col)
+{
+	return sqlite3_column_blob(s->st, col);
+}
+
 void db_bind_null(struct db_stmt *s, int idx)
 {
 	sqlite3_bind_null(s->st, idx);

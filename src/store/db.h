@@ -45,6 +45,8 @@ void db_bind_double(struct db_stmt *st, int idx, double v);
 /* n < 0 means NUL-terminated; NULL binds SQL NULL. The text is copied. */
 void db_bind_text(struct db_stmt *st, int idx, const char *s, int n);
 void db_bind_null(struct db_stmt *st, int idx);
+/* Binds a copy of n bytes as a BLOB. */
+void db_bind_blob(struct db_stmt *st, int idx, const void *p, int n);
 /* Returns DB_ROW, DB_DONE, or -1 on error (the message via db_errmsg). */
 int db_step(struct db_stmt *st);
 /* Steps a statement that returns no rows; EB_EEXIST on a uniqueness
@@ -55,6 +57,7 @@ double db_col_double(struct db_stmt *st, int col);
 /* NULL for SQL NULL; valid until the next step or reset. */
 const char *db_col_text(struct db_stmt *st, int col);
 int db_col_bytes(struct db_stmt *st, int col);
+const void *db_col_blob(struct db_stmt *st, int col);
 bool db_col_is_null(struct db_stmt *st, int col);
 void db_reset(struct db_stmt *st);
 

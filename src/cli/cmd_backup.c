@@ -1,0 +1,52 @@
+/* `edbridge backup FILE` and `edbridge restore FILE`. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "store/db.h"
+
+int cmd_backup(int argc, char **argv)
+{
+	if (cli_help(argc, argv,
+		     "usage: edbridge backup FILE [--db FILE]\n\n"
+		     "Takes a consistent copy of the database while it is in use (the server\n"
+		     "may keep running). FILE must not exist yet.\n"))
+		return 0;
+	const char *dest = cli_positional(argc, argv, 0, NULL);
+	if (!dest) {
+		fprintf(stderr, "backup: name the backup FILE\n");
+		return 2;
+	}
+	struct db *db;
+	if (cli_open_db(argc, argv, false, &db))
+		return 1;
+	char err[512];
+	enum eb_err rc = db_backup(db, dest, err, sizeof err);
+	db_close(db);
+	if (rc) {
+		fprintf(stderr, "backup: %s\n", err);
+		return 1;
+	}
+	printf("backup: %s\n", dest);
+	return 0;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	if (cli_help(argc, argv,
+		     "usage: edbridge restore FILE [--db FILE]\n\n"
+		     "Replaces the database with the backup FILE. Stop `edbridge serve` first.\n"))
+		return 0;
+	const char *src = cli_positional(argc, argv, 0, NULL);
+	if (!src) {
+		fprintf(stderr, "restore: name the backup FILE\n");
+		return 2;
+	}
+	char err[512];
+	if (db_restore(cli_db_path(argc, argv), src, err, sizeof err)) {
+		fprintf(stderr, "restore: %s\n", err);
+		return 1;
+	}
+	printf("restored: %s from %s\n", cli_db_path(argc, argv), src);
+	return 0;
+}

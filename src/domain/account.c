@@ -1,0 +1,572 @@
+#include "domain/account.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/str.h"
+#include "base/timeutil.h"
+#include "store/db.h"
+
+static const struct {
+	const char *name, *label;
+} role_table[ROLE__COUNT] = {
+	[ROLE_DISTRICT_ADMIN] = { "district_admin", "District administrator" },
+	[ROLE_COORDINATOR] = { "coordinator", "Math coordinator" },
+	[ROLE_PRINCIPAL] = { "principal", "Principal" },
+	[ROLE_COACH] = { "coach", "Instructional coach" },
+	[ROLE_TEACHER] = { "teacher", "Teacher" },
+	[ROLE_TECH_CHAMPION] = { "tech_champion", "Tech champion" },
+	[ROLE_IT_STAFF] = { "it_staff", "IT staff" },
+	[ROLE_VENDOR_CONTACT] = { "vendor_contact", "Vendor contact" },
+	[ROLE_GUARDIAN] = { "guardian", "Parent or guardian" },
+	[ROLE_STUDENT] = { "student", "Student" },
+};
+
+const char *role_name(enum role r)
+{
+	return (unsigned)r < ROLE__COUNT ? role_table[r].name : NULL;
+}
+
+const char *role_label(enum role r)
+{
+	return (unsigned)r < ROLE__COUNT ? role_table[r].label : "Unknown role";
+}
+
+bool role_parse(const char *s, enum role *out)
+{
+	char tmp[32];
+	if (!s)
+		return false;
+	size_t n = str_copy(tmp, sizeof tmp, s);
+	for (size_t i = 0; i < n; i++)
+		if (tmp[i] == '-')
+			tmp[i] = '_';
+	if (strcmp(tmp, "parent") == 0) {
+		*out = ROLE_GUARDIAN;
+		return true;
+	}
+	for (int r = 0; r < ROLE__COUNT; r++)
+		if (strcmp(tmp, role_table[r].name) == 0) {
+			*out = (enum role)r;
+			return true;
+		}
+	return false;
+}
+
+static bool login_valid(const char *login)
+{
+	size_t n = strlen(login);
+	if (n < 3 || n >= ACCOUNT_LOGIN_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = login[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '@' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static enum eb_err hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
+{
+	size_t n = strlen(password);
+	if (n < PASSWORD_MIN || n > PASSWORD_MAX)
+		return EB_EINVAL;
+	if (crypto_pwhash_str_alg(out, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				  crypto_pwhash_MEMLIMIT_INTERACTIVE,
+				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return EB_ENOMEM;
+	return EB_OK;
+}
+
+enum eb_err account_create(struct db *db, int64_t district_id, const char *login,
+			   const char *display_name, const char *password,
+			   const char *person_sid, int64_t *id)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	if (!login || !login_valid(login))
+		return EB_EINVAL;
+	struct str dn = str_trim(str_from(display_name ? display_name : login));
+	if (dn.n == 0 || dn.n >= ACCOUNT_LOGIN_MAX)
+		return EB_EINVAL;
+	if (password) {
+		enum eb_err rc = hash_password(password, hash);
+		if (rc)
+			return rc;
+	}
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "INSERT INTO account(district_id, login, display_name, password_hash,"
+		       " person_sourced_id) VALUES(?,?,?,?,?)",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, login, -1);
+	db_bind_text(st, 3, dn.p, (int)dn.n);
+	db_bind_text(st, 4, password ? hash : NULL, -1);
+	db_bind_text(st, 5, (person_sid && *person_sid) ? person_sid : NULL, -1);
+	enum eb_err rc = db_run(st);
+	sodium_memzero(hash, sizeof hash);
+	if (!rc && id)
+		*id = db_last_id(db);
+	return rc;
+}
+
+enum eb_err account_set_password(struct db *db, int64_t district_id, int64_t id,
+				 const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	enum eb_err rc = hash_password(password, hash);
+	if (rc)
+		return rc;
+	struct db_stmt *st;
+	if (db_prepare(db, "UPDATE account SET password_hash=? WHERE id=? AND district_id=?", &st))
+		return EB_EDB;
+	db_bind_text(st, 1, hash, -1);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, district_id);
+	rc = db_run(st);
+	sodium_memzero(hash, sizeof hash);
+	if (!rc && db_changes(db) == 0)
+		rc = EB_ENOTFOUND;
+	return rc;
+}
+
+enum eb_err account_set_disabled(struct db *db, int64_t district_id, int64_t id, bool disabled)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "UPDATE account SET disabled=? WHERE id=? AND district_id=?", &st))
+		return EB_EDB;
+	db_bind_int(st, 1, disabled);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, district_id);
+	enum eb_err rc = db_run(st);
+	if (!rc && db_changes(db) == 0)
+		return EB_ENOTFOUND;
+	if (!rc && disabled) {
+		if (db_prepare(db, "DELETE FROM session WHERE account_id=? AND district_id=?", &st))
+			return EB_EDB;
+		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, district_id);
+		rc = db_run(st);
+	}
+	return rc;
+}
+
+/* Which scopes each role may carry. */
+static bool scope_fits(enum role r, const char *scope_type)
+{
+	bool district = strcmp(scope_type, "district") == 0;
+	bool school = strcmp(scope_type, "school") == 0;
+	bool klass = strcmp(scope_type, "class") == 0;
+	bool person = strcmp(scope_type, "person") == 0;
+	switch (r) {
+	case ROLE_DISTRICT_ADMIN:
+	case ROLE_COORDINATOR:
+	case ROLE_IT_STAFF:
+	case ROLE_VENDOR_CONTACT:
+		return district;
+	case ROLE_PRINCIPAL:
+	case ROLE_TECH_CHAMPION:
+		return school;
+	case ROLE_COACH:
+		return district || school;
+	case ROLE_TEACHER:
+		return district || school || klass;
+	case ROLE_GUARDIAN:
+	case ROLE_STUDENT:
+		return person;
+	default:
+		return false;
+	}
+}
+
+enum eb_err account_add_role(struct db *db, int64_t district_id, int64_t id, enum role role,
+			     const char *scope_type, const char *scope_id)
+{
+	if (!role_name(role) || !scope_type || !scope_id || !*scope_id ||
+	    strlen(scope_id) >= ACCOUNT_ID_MAX || !scope_fits(role, scope_type))
+		return EB_EINVAL;
+	struct db_stmt *st;
+	/* the account must belong to the district */
+	if (db_prepare(db,
+		       "INSERT OR IGNORE INTO account_role(district_id, account_id, role, scope_type,"
+		       " scope_id) SELECT district_id, id, ?, ?, ? FROM account"
+		       " WHERE id=? AND district_id=?",
+		       &st))
+		return EB_EDB;
+	db_bind_text(st, 1, role_name(role), -1);
+	db_bind_text(st, 2, scope_type, -1);
+	db_bind_text(st, 3, scope_id, -1);
+	db_bind_int(st, 4, id);
+	db_bind_int(st, 5, district_id);
+	return db_run(st);
+}
+
+enum eb_err account_remove_role(struct db *db, int64_t district_id, int64_t id, enum role role,
+				const char *scope_type, const char *scope_id)
+{
+	struct db_stmt *st;
+	if (!role_name(role))
+		return EB_EINVAL;
+	if (db_prepare(db,
+		       "DELETE FROM account_role WHERE district_id=? AND account_id=? AND role=?"
+		       " AND scope_type=? AND scope_id=?",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	db_bind_text(st, 3, role_name(role), -1);
+	db_bind_text(st, 4, scope_type, -1);
+	db_bind_text(st, 5, scope_id, -1);
+	enum eb_err rc = db_run(st);
+	if (!rc && db_changes(db) == 0)
+		rc = EB_ENOTFOUND;
+	return rc;
+}
+
+static enum eb_err load_roles(struct db *db, struct account *a)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT role, scope_type, scope_id FROM account_role"
+		       " WHERE account_id=? AND district_id=? ORDER BY role, scope_type, scope_id",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, a->id);
+	db_bind_int(st, 2, a->district_id);
+	a->nroles = 0;
+	a->role_mask = 0;
+	while (db_step(st) == DB_ROW && a->nroles < ACCOUNT_MAX_ROLES) {
+		struct account_role *r = &a->roles[a->nroles];
+		if (!role_parse(db_col_text(st, 0), &r->role))
+			continue;
+		str_copy(r->scope_type, sizeof r->scope_type, db_col_text(st, 1));
+		str_copy(r->scope_id, sizeof r->scope_id, db_col_text(st, 2));
+		a->role_mask |= 1u << r->role;
+		a->nroles++;
+	}
+	db_reset(st);
+	return EB_OK;
+}
+
+#define ACCOUNT_COLS "id, district_id, login, display_name, coalesce(person_sourced_id,''), " \
+		     "disabled, password_hash IS NOT NULL"
+
+static void fill_account(struct db_stmt *st, struct account *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = db_col_int(st, 0);
+	a->district_id = db_col_int(st, 1);
+	str_copy(a->login, sizeof a->login, db_col_text(st, 2));
+	str_copy(a->display_name, sizeof a->display_name, db_col_text(st, 3));
+	str_copy(a->person_sid, sizeof a->person_sid, db_col_text(st, 4));
+	a->disabled = db_col_int(st, 5) != 0;
+	a->has_password = db_col_int(st, 6) != 0;
+}
+
+enum eb_err account_get(struct db *db, int64_t district_id, int64_t id, struct account *out)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT " ACCOUNT_COLS " FROM account WHERE id=? AND district_id=?",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, district_id);
+	enum eb_err rc = EB_ENOTFOUND;
+	if (db_step(st) == DB_ROW) {
+		fill_account(st, out);
+		rc = EB_OK;
+	}
+	db_reset(st);
+	return rc ? rc : load_roles(db, out);
+}
+
+enum eb_err account_find_login(struct db *db, const char *login, struct account *out)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT " ACCOUNT_COLS " FROM account WHERE login=?", &st))
+		return EB_EDB;
+	db_bind_text(st, 1, login, -1);
+	enum eb_err rc = EB_ENOTFOUND;
+	if (db_step(st) == DB_ROW) {
+		fill_account(st, out);
+		rc = EB_OK;
+	}
+	db_reset(st);
+	return rc ? rc : load_roles(db, out);
+}
+
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy_hash(void)
+{
+	if (crypto_pwhash_str_alg(dummy_hash, "not-a-password", 14,
+				  crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13))
+		dummy_hash[0] = '\0';
+}
+
+enum eb_err account_check_password(struct db *db, const char *login, const char *password,
+				   struct account *out)
+{
+	/* A hash to verify against when the login is unknown, so that the time
+	 * taken does not tell whether an account exists. */
+	char hash[crypto_pwhash_STRBYTES] = "";
+	size_t plen = password ? strlen(password) : 0;
+	pthread_once(&dummy_once, make_dummy_hash);
+	if (!login || !password || plen > PASSWORD_MAX)
+		return EB_EAUTH;
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT " ACCOUNT_COLS ", password_hash FROM account WHERE login=?",
+		       &st))
+		return EB_EDB;
+	db_bind_text(st, 1, login, -1);
+	bool found = false;
+	if (db_step(st) == DB_ROW) {
+		fill_account(st, out);
+		const char *h = db_col_text(st, 7);
+		if (h)
+			str_copy(hash, sizeof hash, h);
+		found = true;
+	}
+	db_reset(st);
+	bool ok = crypto_pwhash_str_verify(hash[0] ? hash : dummy_hash, password, plen) == 0;
+	if (!found || !hash[0] || !ok || out->disabled)
+		return EB_EAUTH;
+	return load_roles(db, out);
+}
+
+enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena,
+			 struct account_row **rows, size_t *n)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT a.id, a.login, a.display_name, coalesce(a.person_sourced_id,''),"
+		       " a.disabled, coalesce((SELECT group_concat(role || ' (' || scope_type ||"
+		       " ' ' || scope_id || ')', ', ') FROM account_role r WHERE r.account_id=a.id),'')"
+		       " FROM account a WHERE a.district_id=? ORDER BY a.login",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	size_t cap = 64, k = 0;
+	struct account_row *r = arena_alloc(arena, cap * sizeof *r);
+	while (r && db_step(st) == DB_ROW) {
+		if (k == cap) {
+			struct account_row *nr = arena_alloc(arena, 2 * cap * sizeof *r);
+			if (!nr) {
+				r = NULL;
+				break;
+			}
+			memcpy(nr, r, cap * sizeof *r);
+			r = nr;
+			cap *= 2;
+		}
+		r[k].id = db_col_int(st, 0);
+		r[k].login = arena_strdup(arena, db_col_text(st, 1));
+		r[k].display_name = arena_strdup(arena, db_col_text(st, 2));
+		r[k].person_sid = arena_strdup(arena, db_col_text(st, 3));
+		r[k].disabled = db_col_int(st, 4) != 0;
+		r[k].roles = arena_strdup(arena, db_col_text(st, 5));
+		k++;
+	}
+	db_reset(st);
+	if (!r)
+		return EB_ENOMEM;
+	*rows = r;
+	*n = k;
+	return EB_OK;
+}
+
+static void hash_secret(const char *s, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)s, strlen(s), NULL, 0);
+}
+
+void account_random_token(char *out, size_t cap, size_t nbytes)
+{
+	unsigned char raw[64];
+	if (nbytes > sizeof raw)
+		nbytes = sizeof raw;
+	randombytes_buf(raw, nbytes);
+	sodium_bin2base64(out, cap, raw, nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof raw);
+}
+
+/* Normalises a typed access code: upper case, drops spaces and dashes, maps
+ * the look-alike letters O->0, I/L->1 (Crockford). Returns false if the
+ * result is not 12 code characters. */
+static bool normalise_code(const char *in, char out[16])
+{
+	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	size_t k = 0;
+	for (const char *p = in; *p; p++) {
+		char c = *p;
+		if (c == '-' || c == ' ')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		if (c == 'O')
+			c = '0';
+		if (c == 'I' || c == 'L')
+			c = '1';
+		if (!strchr(alphabet, c) || k >= 12)
+			return false;
+		out[k++] = c;
+	}
+	out[k] = '\0';
+	return k == 12;
+}
+
+enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, int days,
+			       char code_out[32])
+{
+	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	char raw[16];
+	unsigned char h[32];
+	struct account a;
+	if (days < 1 || days > 365)
+		return EB_EINVAL;
+	enum eb_err rc = account_get(db, district_id, id, &a);
+	if (rc)
+		return rc;
+	for (int i = 0; i < 12; i++)
+		raw[i] = alphabet[randombytes_uniform(32)];
+	raw[12] = '\0';
+	hash_secret(raw, h);
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "INSERT INTO access_code(district_id, code_hash, account_id, created_at,"
+		       " expires_at) VALUES(?,?,?,?,?)",
+		       &st))
+		return EB_EDB;
+	int64_t now = time_now();
+	db_bind_int(st, 1, district_id);
+	db_bind_blob(st, 2, h, sizeof h);
+	db_bind_int(st, 3, id);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, now + (int64_t)days * 86400);
+	rc = db_run(st);
+	if (!rc)
+		snprintf(code_out, 32, "%.4s-%.4s-%.4s", raw, raw + 4, raw + 8);
+	sodium_memzero(raw, sizeof raw);
+	return rc;
+}
+
+enum eb_err account_redeem_code(struct db *db, const char *code, struct account *out)
+{
+	char norm[16];
+	unsigned char h[32];
+	if (!code || strlen(code) > 40 || !normalise_code(code, norm))
+		return EB_EAUTH;
+	hash_secret(norm, h);
+	sodium_memzero(norm, sizeof norm);
+	struct db_stmt *st;
+	/* one statement marks it used, so two redemptions cannot both succeed */
+	if (db_prepare(db,
+		       "UPDATE access_code SET used_at=?1 WHERE code_hash=?2 AND used_at IS NULL"
+		       " AND expires_at > ?1 RETURNING account_id, district_id",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, time_now());
+	db_bind_blob(st, 2, h, sizeof h);
+	int64_t acct = 0, district = 0;
+	if (db_step(st) == DB_ROW) {
+		acct = db_col_int(st, 0);
+		district = db_col_int(st, 1);
+	}
+	db_reset(st);
+	if (!acct)
+		return EB_EAUTH;
+	enum eb_err rc = account_get(db, district, acct, out);
+	if (rc == EB_ENOTFOUND || (!rc && out->disabled))
+		return EB_EAUTH;
+	return rc;
+}
+
+enum eb_err session_create(struct db *db, const struct account *a, char token_out[64],
+			   char csrf_out[64])
+{
+	unsigned char h[32];
+	account_random_token(token_out, 64, 32);
+	account_random_token(csrf_out, 64, 24);
+	hash_secret(token_out, h);
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "INSERT INTO session(token_hash, district_id, account_id, csrf_token,"
+		       " created_at, expires_at) VALUES(?,?,?,?,?,?)",
+		       &st))
+		return EB_EDB;
+	int64_t now = time_now();
+	db_bind_blob(st, 1, h, sizeof h);
+	db_bind_int(st, 2, a->district_id);
+	db_bind_int(st, 3, a->id);
+	db_bind_text(st, 4, csrf_out, -1);
+	db_bind_int(st, 5, now);
+	db_bind_int(st, 6, now + SESSION_TTL_S);
+	return db_run(st);
+}
+
+enum eb_err session_lookup(struct db *db, const char *token, struct account *a,
+			   char csrf_out[64])
+{
+	unsigned char h[32];
+	if (!token || strlen(token) != SESSION_TOKEN_LEN)
+		return EB_EAUTH;
+	hash_secret(token, h);
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT s.csrf_token, a.id, a.district_id, a.login, a.display_name,"
+		       " coalesce(a.person_sourced_id,''), a.disabled, a.password_hash IS NOT NULL"
+		       " FROM session s"
+		       " JOIN account a ON a.id = s.account_id AND a.district_id = s.district_id"
+		       " WHERE s.token_hash=? AND s.expires_at > ? AND a.disabled = 0",
+		       &st))
+		return EB_EDB;
+	db_bind_blob(st, 1, h, sizeof h);
+	db_bind_int(st, 2, time_now());
+	enum eb_err rc = EB_EAUTH;
+	if (db_step(st) == DB_ROW) {
+		str_copy(csrf_out, 64, db_col_text(st, 0));
+		memset(a, 0, sizeof *a);
+		a->id = db_col_int(st, 1);
+		a->district_id = db_col_int(st, 2);
+		str_copy(a->login, sizeof a->login, db_col_text(st, 3));
+		str_copy(a->display_name, sizeof a->display_name, db_col_text(st, 4));
+		str_copy(a->person_sid, sizeof a->person_sid, db_col_text(st, 5));
+		a->disabled = db_col_int(st, 6) != 0;
+		a->has_password = db_col_int(st, 7) != 0;
+		rc = EB_OK;
+	}
+	db_reset(st);
+	return rc ? rc : load_roles(db, a);
+}
+
+enum eb_err session_delete(struct db *db, const char *token)
+{
+	unsigned char h[32];
+	if (!token)
+		return EB_OK;
+	hash_secret(token, h);
+	struct db_stmt *st;
+	if (db_prepare(db, "DELETE FROM session WHERE token_hash=?", &st))
+		return EB_EDB;
+	db_bind_blob(st, 1, h, sizeof h);
+	return db_run(st);
+}
+
+enum eb_err session_purge(struct db *db, int64_t *n)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "DELETE FROM session WHERE expires_at <= ?", &st))
+		return EB_EDB;
+	db_bind_int(st, 1, time_now());
+	enum eb_err rc = db_run(st);
+	if (n)
+		*n = rc ? 0 : db_changes(db);
+	return rc;
+}

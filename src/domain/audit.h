@@ -1,0 +1,44 @@
+/* audit.h - the audit log of student-record views and every change.
+ * FERPA: the district admin can read who saw or changed what, when, from where. */
+#ifndef EB_AUDIT_H
+#define EB_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+
+struct db;
+
+struct audit_actor {
+	int64_t account_id;	/* 0 for the command line or the system */
+	const char *login;	/* "cli" when account_id is 0 */
+	const char *address;	/* client address, "" for the command line */
+};
+
+/* Appends one entry. action: view, create, update, delete, import, login,
+ * login_failed, logout, code_issued ...; subject_type: student, account,
+ * roster, class ...; detail: short words, never a secret. */
+enum eb_err audit_record(struct db *db, int64_t district_id, const struct audit_actor *who,
+			 const char *action, const char *subject_type, const char *subject_id,
+			 const char *detail);
+
+struct audit_entry {
+	int64_t id, at, account_id;
+	const char *actor, *action, *subject_type, *subject_id, *detail, *address;
+};
+
+struct audit_filter {
+	const char *subject_type;	/* NULL: any */
+	const char *subject_id;		/* NULL: any */
+	const char *action;		/* NULL: any */
+	int64_t before_id;		/* 0: newest first from the top; else entries with id < before_id */
+	int limit;			/* 1..500 */
+};
+
+/* Newest first. Arrays live in arena. */
+enum eb_err audit_list(struct db *db, int64_t district_id, const struct audit_filter *f,
+		       struct arena *arena, struct audit_entry **out, size_t *n);
+
+#endif

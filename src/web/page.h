@@ -1,0 +1,17 @@
+/* page.h - the page frame every HTML page shares: head, navigation for the
+ * viewer's roles, footer; and error pages. Output goes to req->out. */
+#ifndef EB_PAGE_H
+#define EB_PAGE_H
+
+struct http_request;
+
+void page_begin(struct http_request *req, const char *title);
+void page_end(struct http_request *req);
+/* A complete error page with status (4xx/5xx) and a message for people. */
+void page_error(struct http_request *req, int status, const char *title, const char *message);
+/* <input type=hidden name=csrf value=...> for the current session. */
+void page_csrf_field(struct http_request *req);
+/* A short notice box (role=status), escaped. kind: "ok" or "error". */
+void page_notice(struct http_request *req, const char *kind, const char *text);
+
+#endif

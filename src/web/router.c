@@ -1,0 +1,102 @@
+#include "web/router.h"
+
+#include <string.h>
+
+#include "web/auth.h"
+#include "web/http.h"
+#include "web/page.h"
+
+/* Matches pattern against path; fills params (decoded) on success. */
+static bool route_match(struct http_request *req, const char *pattern, const char *path)
+{
+	const char *p = pattern, *s = path;
+	int np = 0;
+	const char *params[HTTP_MAX_PARAMS];
+	while (*p && *s) {
+		if (*p == ':') {
+			while (*p && *p != '/')
+				p++;
+			const char *start = s;
+			while (*s && *s != '/')
+				s++;
+			if (s == start || np == HTTP_MAX_PARAMS)
+				return false;
+			char *v = arena_strndup(&req->arena, start, (size_t)(s - start));
+			if (!v || !http_url_decode(v) || strlen(v) > 200)
+				return false;
+			params[np++] = v;
+			continue;
+		}
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	if (*p || *s)
+		return false;
+	memcpy(req->params, params, sizeof(params[0]) * (size_t)np);
+	req->nparams = np;
+	return true;
+}
+
+static void deny(struct http_request *req, const struct route *r, int status, const char *msg)
+{
+	if (r && (r->flags & ROUTE_API))
+		http_json_error(req, status, msg);
+	else
+		page_error(req, status, status == 403 ? "Not allowed" : "Error", msg);
+}
+
+void router_dispatch(struct http_request *req)
+{
+	const struct route *hit = NULL;
+	bool path_known = false;
+	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+	for (size_t i = 0; i < routes_count; i++) {
+		if (!route_match(req, routes[i].pattern, req->path))
+			continue;
+		path_known = true;
+		if (strcmp(routes[i].method, method) == 0) {
+			hit = &routes[i];
+			break;
+		}
+	}
+	if (!hit) {
+		if (path_known) {
+			http_set_header(req, "Allow", "GET, POST");
+			deny(req, NULL, 405, "This address does not accept that method.");
+		} else {
+			bool api = strncmp(req->path, "/api/", 5) == 0;
+			if (api)
+				http_json_error(req, 404, "no such endpoint");
+			else
+				page_error(req, 404, "Not found", "There is no page at this address.");
+		}
+		return;
+	}
+	req->route = (void *)hit;
+	auth_load(req);
+	if (!(hit->flags & ROUTE_PUBLIC)) {
+		if (!req->session) {
+			if (hit->flags & ROUTE_API) {
+				http_json_error(req, 401, "log in first");
+			} else {
+				http_redirect(req, "/login");
+			}
+			return;
+		}
+		if (!(req->session->account.role_mask & hit->roles)) {
+			deny(req, hit, 403, "Your role does not give access to this page.");
+			return;
+		}
+	}
+	if (strcmp(method, "POST") == 0 && !(hit->flags & ROUTE_NO_CSRF) && req->session &&
+	    !auth_csrf_ok(req)) {
+		deny(req, hit, 403, "The form's security token is missing or out of date. "
+				    "Go back, reload the page and try again.");
+		return;
+	}
+	if (req->session)
+		req->no_cache = true;
+	hit->handler(req);
+}
