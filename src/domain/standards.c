@@ -247,7 +247,7 @@ static bool make_key(const char *in, char *out, size_t cap)
 	size_t n = tokenize(s, tok, 8), i = 0;
 	if (n == 0)
 		return false;
-	char prefix[16];
+	char prefix[40];
 	if (strcasecmp(tok[0].text, "MP") == 0) {
 		int64_t k;
 		if (n != 2 || !tok[1].digits || cstr_to_i64(tok[1].text, 1, 8, &k))
@@ -305,7 +305,7 @@ static bool make_key(const char *in, char *out, size_t cap)
 	}
 	if (i != n)
 		return false;
-	char cpart[4] = "", npart[8] = "";
+	char cpart[8] = "", npart[32] = "";
 	if (cluster)
 		snprintf(cpart, sizeof(cpart), ".%c", cluster);
 	if (num >= 0)
