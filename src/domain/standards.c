@@ -477,7 +477,12 @@ const struct standard *standards_find(const char *code_any_form)
 {
 	char key[CODE_MAX];
 	standards_init();
-	if (!code_any_form || !make_key(code_any_form, key, sizeof(key)))
+	if (!code_any_form)
+		return NULL;
+	const struct standard *s = hash_get(code_any_form);	/* canonical: no work */
+	if (s)
+		return s;
+	if (!make_key(code_any_form, key, sizeof(key)))
 		return NULL;
 	return hash_get(key);
 }
