@@ -22,15 +22,14 @@ def run_unit(path, counts, failures):
     name = os.path.basename(path)
     seen = 0
     for line in p.stdout.splitlines():
-        m = re.match(r"^(not ok|ok) \d+ - (.*?)(\s+# SKIP.*)?$", line)
+        m = re.match(r"^(not ok|ok) \d+(?: - )?(.*)$", line)
         if not m:
             continue
         seen += 1
-        if m.group(1) == "ok":
-            if m.group(3):
-                counts["skipped"] += 1
-            else:
-                counts["passed"] += 1
+        if "# SKIP" in line:
+            counts["skipped"] += 1
+        elif m.group(1) == "ok":
+            counts["passed"] += 1
         else:
             counts["failed"] += 1
             failures.append(f"{name}: {m.group(2)}")
@@ -85,9 +84,9 @@ def main():
     failures = []
     tdir = os.path.join(ROOT, args.build, "tests")
     units = sorted(os.path.join(tdir, f) for f in os.listdir(tdir)) if os.path.isdir(tdir) else []
-    https = sorted(os.path.join("tests", "http", f)
-                   for f in os.listdir(os.path.join(ROOT, "tests", "http"))
-                   if f.startswith("test_") and f.endswith(".py"))
+    hdir = os.path.join(ROOT, "tests", "http")
+    https = sorted(os.path.join("tests", "http", f) for f in os.listdir(hdir)
+                   if f.startswith("test_") and f.endswith(".py")) if os.path.isdir(hdir) else []
 
     def wanted(p):
         return not args.only or any(o in p for o in args.only)

@@ -1,0 +1,174 @@
+"""Shared helpers for black-box tests: run the real binary, talk HTTP to it.
+
+Standard library only. EDBRIDGE_BIN names the binary (set by tests/run.py)."""
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("EDBRIDGE_BIN", os.path.join(ROOT, "build", "edbridge"))
+FIXTURES = os.path.join(ROOT, "tests", "fixtures")
+SHARED = os.path.join(ROOT, "..", "shared", "data")
+PASSWORD = "test-password-1"
+
+
+def run(*args, db=None, input=None, check=True):
+    """Runs `edbridge ARGS --db DB`; returns CompletedProcess (text)."""
+    cmd = [BIN] + list(args)
+    if db:
+        cmd += ["--db", db]
+    p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=300)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+class Server:
+    """`edbridge serve --port 0` on 127.0.0.1 for the duration of a with-block."""
+
+    def __init__(self, db, extra=()):
+        self.db = db
+        self.extra = list(extra)
+        self.proc = None
+        self.port = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--port", "0", "--quiet"]
+                                     + self.extra, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"listening: http://[\d.]+:(\d+)/", line)
+        if not m:
+            self.proc.kill()
+            raise AssertionError("server did not start: " + line + self.proc.stderr.read())
+        self.port = int(m.group(1))
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+    def client(self):
+        return Client(self.port)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+
+class Client:
+    """One browser: keeps cookies, knows the last CSRF token it saw."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+        self.csrf = None
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        data = r.read()
+        hdrs = r.getheaders()
+        conn.close()
+        for k, v in hdrs:
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                val = rest.split(";", 1)[0]
+                if "Max-Age=0" in v or not val:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = val
+        resp = Response(r.status, hdrs, data)
+        m = re.search(rb'name="csrf" value="([^"]+)"', data)
+        if m:
+            self.csrf = m.group(1).decode()
+        return resp
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post(self, path, fields, csrf=True):
+        f = dict(fields)
+        if csrf and self.csrf and "csrf" not in f:
+            f["csrf"] = self.csrf
+        return self.request("POST", path, body=urllib.parse.urlencode(f),
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def login(self, login, password=PASSWORD):
+        self.get("/login")
+        r = self.post("/login", {"login": login, "password": password})
+        if r.status == 303:
+            self.get("/home")  # picks up the session's CSRF token
+        return r
+
+
+class TempDir(unittest.TestCase):
+    """A test case with a fresh temporary directory in self.tmp."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="ebtest-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# Accounts of the role matrix: login -> (role, scope, person)
+ACCOUNTS = {
+    "admin": ("district_admin", "district", None),
+    "coord": ("coordinator", "district", None),
+    "principal": ("principal", "school:sch-a1", "prn-1"),
+    "coach": ("coach", "district", None),
+    "teacher": ("teacher", "school:sch-a1", "tch-1"),
+    "champ": ("tech_champion", "school:sch-a1", None),
+    "itstaff": ("it_staff", "district", None),
+    "vendor": ("vendor_contact", "district", None),
+    "parent": ("guardian", "person:stu-1", "gdn-1"),
+    "student": ("student", "person:stu-1", "stu-1"),
+}
+
+
+def make_district(tmp):
+    """Database with district 1 (fixture roster, one account per role) and
+    district 2 (one administrator, 'other.admin'). Returns the db path."""
+    db = os.path.join(tmp, "t.db")
+    run("init", "--district", "Alder County Schools", db=db)
+    run("init", "--district", "Other District", db=db)
+    run("import", "oneroster", os.path.join(FIXTURES, "district_a"), "--district-id", "1", db=db)
+    for login, (role, scope, person) in ACCOUNTS.items():
+        args = ["user", "add", "--login", login, "--role", role, "--scope", scope,
+                "--name", login.title(), "--district-id", "1"]
+        if person:
+            args += ["--person", person]
+        run(*args, db=db, input=PASSWORD + "\n")
+    run("user", "add", "--login", "other.admin", "--role", "district_admin",
+        "--district-id", "2", db=db, input=PASSWORD + "\n")
+    return db

@@ -1,0 +1,103 @@
+"""Role x route matrix: every GET route, every role, and a person of another
+district. Statuses only ever 200, 303 (to login), 403 or 404 - never another
+district's data."""
+import re
+import unittest
+
+from ebtest import ACCOUNTS, Server, TempDir, make_district, run
+
+A, F, N, L = 200, 403, 404, 303  # allowed, forbidden role, not visible, to login
+
+ROLES = list(ACCOUNTS) + ["other.admin", "anonymous"]
+
+# path -> expected status per role (in ROLES order)
+#                       admin coord princ coach teach champ it  vendor parent stud  other anon
+MATRIX = {
+    "/healthz":            [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/":                   [L, L, L, L, L, L, L, L, L, L, L, L],
+    "/login":              [L, L, L, L, L, L, L, L, L, L, L, A],
+    "/login/code":         [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/assets/style.css":   [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/home":               [A, A, A, A, A, A, A, A, A, A, A, L],
+    "/standards":          [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/standards/3.NF.A.1": [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/schools":            [A, A, A, A, A, A, A, A, F, F, A, L],
+    "/schools/sch-a1":     [A, A, A, A, A, A, A, N, F, F, N, L],
+    "/schools/sch-a2":     [A, A, N, A, N, N, A, N, F, F, N, L],
+    "/classes/cls-a1-3":   [A, A, A, A, A, F, F, F, N, N, N, L],
+    "/classes/cls-a2-3":   [A, A, N, A, N, F, F, F, N, N, N, L],
+    "/students/stu-1":     [A, A, A, A, A, F, F, F, A, A, N, L],
+    "/students/stu-3":     [A, A, N, A, N, F, F, F, N, N, N, L],
+    "/admin/users":        [A, F, F, F, F, F, F, F, F, F, A, L],
+    "/admin/users/1":      [A, F, F, F, F, F, F, F, F, F, N, L],
+    "/admin/audit":        [A, F, F, F, F, F, F, F, F, F, A, L],
+}
+
+# a route pattern -> the concrete path(s) above that exercise it
+PATTERN_PATHS = {
+    "/standards/:code": "/standards/3.NF.A.1",
+    "/schools/:id": "/schools/sch-a1",
+    "/classes/:id": "/classes/cls-a1-3",
+    "/students/:id": "/students/stu-1",
+    "/admin/users/:id": "/admin/users/1",
+}
+
+# root redirects the logged-in to /home (303) and anonymous to /login (303)
+SECRET_NAMES = ["Sam", "Sara", "Saul", "Gloria", "Tina"]
+
+
+class RoleMatrix(TempDir):
+    def test_every_get_route_is_in_the_matrix(self):
+        out = run("serve", "--list-routes").stdout
+        for line in out.splitlines():
+            method, pattern = line.split("\t")[:2]
+            if method != "GET":
+                continue
+            path = PATTERN_PATHS.get(pattern, pattern)
+            self.assertIn(path, MATRIX, f"route {pattern} is not in the role matrix test")
+
+    def test_matrix(self):
+        db = make_district(self.tmp)
+        with Server(db) as srv:
+            clients = {}
+            for role in ROLES:
+                c = srv.client()
+                if role != "anonymous":
+                    r = c.login(role)
+                    self.assertEqual(r.status, 303, f"login {role}: {r.text[:300]}")
+                clients[role] = c
+            failures = []
+            for path, expect in MATRIX.items():
+                for role, want in zip(ROLES, expect):
+                    r = clients[role].get(path)
+                    if r.status != want:
+                        failures.append(f"{role:12s} GET {path}: {r.status}, expected {want}")
+                    if r.status in (403, 404) and path.startswith(("/students", "/classes")):
+                        for name in SECRET_NAMES:
+                            if re.search(rf"\b{name}\b", r.text):
+                                failures.append(f"{role} {path}: refused page shows {name}")
+            self.assertEqual(failures, [], "\n" + "\n".join(failures))
+
+    def test_student_views_are_audited(self):
+        db = make_district(self.tmp)
+        with Server(db) as srv:
+            t = srv.client()
+            t.login("teacher")
+            self.assertEqual(t.get("/students/stu-1").status, 200)
+            self.assertEqual(t.get("/students/stu-3").status, 404)
+            a = srv.client()
+            a.login("admin")
+            r = a.get("/admin/audit?subject_type=student")
+            self.assertEqual(r.status, 200)
+            self.assertIn("stu-1", r.text)
+            self.assertIn("teacher", r.text)
+            self.assertNotIn("stu-3", r.text)
+            # the other district's admin sees none of it
+            o = srv.client()
+            o.login("other.admin")
+            r = o.get("/admin/audit?subject_type=student")
+            self.assertNotIn("stu-1", r.text)
+
+
+if __name__ == "__main__":
+    unittest.main()
