@@ -871,7 +871,7 @@ static void term_id(const struct sim_district *d, int sem, char out[SIM_ID_MAX])
 
 static void write_sessions(const struct sim_district *d, struct sink *s)
 {
-	char sy[SIM_ID_MAX], id[SIM_ID_MAX], title[48], year[8];
+	char sy[SIM_ID_MAX], id[SIM_ID_MAX], title[64], year[16];
 	int y = d->p.school_year;
 	year_id(d, sy);
 	snprintf(year, sizeof(year), "%d", y);
@@ -909,7 +909,7 @@ static void grade_title(int g, char *out, size_t cap)
 
 static void write_courses(const struct sim_district *d, struct sink *s)
 {
-	char id[SIM_ID_MAX], sy[SIM_ID_MAX], dist[SIM_ID_MAX], title[48], gt[16], code[16];
+	char id[SIM_ID_MAX], sy[SIM_ID_MAX], dist[SIM_ID_MAX], title[64], gt[24], code[24];
 	year_id(d, sy);
 	sim_district_id(d, dist);
 	header(s, "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes");
@@ -933,7 +933,7 @@ static void write_courses(const struct sim_district *d, struct sink *s)
 static void write_classes(const struct sim_district *d, struct sink *s)
 {
 	char id[SIM_ID_MAX], crs[SIM_ID_MAX], sch[SIM_ID_MAX], t1[SIM_ID_MAX], t2[SIM_ID_MAX];
-	char terms[2 * SIM_ID_MAX + 1], title[96], gt[16], code[40], room[16], period[8];
+	char terms[2 * SIM_ID_MAX + 1], title[96], gt[24], code[48], room[32], period[16];
 	term_id(d, 1, t1);
 	term_id(d, 2, t2);
 	snprintf(terms, sizeof(terms), "%s,%s", t1, t2);
