@@ -950,7 +950,7 @@ static void write_classes(const struct sim_district *d, struct sink *s)
 		if (elem)
 			snprintf(title, sizeof(title), "%s Math - %s", gt, t->family_name);
 		else
-			snprintf(title, sizeof(title), "%s Math - Period %d", gt, c->period);
+			snprintf(title, sizeof(title), "%s Math - Period %d - %s", gt, c->period, t->family_name);
 		snprintf(code, sizeof(code), "%c%d-G%s-%d", elem ? 'E' : 'M', sc->number,
 			 c->grade ? grade_code(c->grade) : "K", c->section);
 		snprintf(room, sizeof(room), "Room %d", (elem ? 100 * (c->grade + 1) : 200 + 100 * (c->grade - 6)) + c->section);
