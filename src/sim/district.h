@@ -64,7 +64,9 @@ struct sim_school {
 	int first_class, nclasses;	/* range in the class array */
 	int first_teacher, nteachers;	/* range in the teacher array */
 	int principal;		/* index into the staff array */
-	int tech_champion;	/* index into the teacher array */
+	int tech_champion;	/* index into the teacher array; -1 for a school
+				 * left without students (more middle than
+				 * elementary schools requested) */
 	int nstudents;
 };
 

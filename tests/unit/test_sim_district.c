@@ -722,6 +722,18 @@ static void test_invalid_params(void **state)
 	p.middle_schools = 1;
 	assert_int_equal(sim_district_build(&p, &d), EB_OK);
 	sim_district_free(d);
+	/* more middle than elementary schools: some middle schools stay empty,
+	 * and everything still writes and resolves */
+	sim_params_default(&p);
+	p.students = 400;
+	p.elementary_schools = 1;
+	p.middle_schools = 3;
+	struct written w;
+	written_build(&w, &p);
+	struct sim_demo_people dp;
+	assert_int_equal(sim_demo_people(w.d, &dp), EB_OK);
+	assert_int_equal(w.t[F_ORGS].nrows, 5);
+	written_free(&w);
 	/* scaling */
 	sim_params_scaled(&p, 350000);
 	assert_int_equal(p.elementary_schools, 467);
