@@ -1,0 +1,797 @@
+#include "domain/roster.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/hashset.h"
+#include "base/timeutil.h"
+#include "store/db.h"
+
+/* ---- writes ---- */
+
+static const char sql_put_org[] =
+	"INSERT INTO org(district_id,sourced_id,status,date_last_modified,name,type,identifier,"
+	"parent_sourced_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO UPDATE SET "
+	"status=excluded.status,date_last_modified=excluded.date_last_modified,name=excluded.name,"
+	"type=excluded.type,identifier=excluded.identifier,parent_sourced_id=excluded.parent_sourced_id "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"OR name IS NOT excluded.name OR type IS NOT excluded.type OR identifier IS NOT "
+	"excluded.identifier OR parent_sourced_id IS NOT excluded.parent_sourced_id";
+
+static const char sql_put_session[] =
+	"INSERT INTO academic_session(district_id,sourced_id,status,date_last_modified,title,type,"
+	"start_date,end_date,parent_sourced_id,school_year) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
+	"ON CONFLICT DO UPDATE SET status=excluded.status,date_last_modified=excluded.date_last_modified,"
+	"title=excluded.title,type=excluded.type,start_date=excluded.start_date,end_date=excluded.end_date,"
+	"parent_sourced_id=excluded.parent_sourced_id,school_year=excluded.school_year "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"OR title IS NOT excluded.title OR type IS NOT excluded.type OR start_date IS NOT "
+	"excluded.start_date OR end_date IS NOT excluded.end_date OR parent_sourced_id IS NOT "
+	"excluded.parent_sourced_id OR school_year IS NOT excluded.school_year";
+
+static const char sql_put_course[] =
+	"INSERT INTO course(district_id,sourced_id,status,date_last_modified,school_year_sourced_id,"
+	"title,course_code,grades,org_sourced_id,subjects,subject_codes) "
+	"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT DO UPDATE SET "
+	"status=excluded.status,date_last_modified=excluded.date_last_modified,"
+	"school_year_sourced_id=excluded.school_year_sourced_id,title=excluded.title,"
+	"course_code=excluded.course_code,grades=excluded.grades,org_sourced_id=excluded.org_sourced_id,"
+	"subjects=excluded.subjects,subject_codes=excluded.subject_codes "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"OR school_year_sourced_id IS NOT excluded.school_year_sourced_id OR title IS NOT excluded.title "
+	"OR course_code IS NOT excluded.course_code OR grades IS NOT excluded.grades OR "
+	"org_sourced_id IS NOT excluded.org_sourced_id OR subjects IS NOT excluded.subjects OR "
+	"subject_codes IS NOT excluded.subject_codes";
+
+static const char sql_put_class[] =
+	"INSERT INTO class(district_id,sourced_id,status,date_last_modified,title,grades,"
+	"course_sourced_id,class_code,class_type,location,school_sourced_id,term_sourced_ids,subjects,"
+	"subject_codes,periods) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15) "
+	"ON CONFLICT DO UPDATE SET status=excluded.status,date_last_modified=excluded.date_last_modified,"
+	"title=excluded.title,grades=excluded.grades,course_sourced_id=excluded.course_sourced_id,"
+	"class_code=excluded.class_code,class_type=excluded.class_type,location=excluded.location,"
+	"school_sourced_id=excluded.school_sourced_id,term_sourced_ids=excluded.term_sourced_ids,"
+	"subjects=excluded.subjects,subject_codes=excluded.subject_codes,periods=excluded.periods "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"OR title IS NOT excluded.title OR grades IS NOT excluded.grades OR course_sourced_id IS NOT "
+	"excluded.course_sourced_id OR class_code IS NOT excluded.class_code OR class_type IS NOT "
+	"excluded.class_type OR location IS NOT excluded.location OR school_sourced_id IS NOT "
+	"excluded.school_sourced_id OR term_sourced_ids IS NOT excluded.term_sourced_ids OR subjects "
+	"IS NOT excluded.subjects OR subject_codes IS NOT excluded.subject_codes OR periods IS NOT "
+	"excluded.periods";
+
+/* ?6 org_sourced_ids and ?7 role: NULL keeps the stored value */
+static const char sql_put_person[] =
+	"INSERT INTO person(district_id,sourced_id,status,date_last_modified,enabled_user,"
+	"org_sourced_ids,role,username,user_ids,given_name,family_name,middle_name,identifier,email,sms,"
+	"phone,agent_sourced_ids,grades,preferred_first_name,home_language,home_internet,"
+	"english_learner,disability) VALUES(?1,?2,?3,?4,?5,coalesce(?6,''),coalesce(?7,''),?8,?9,?10,"
+	"?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23) ON CONFLICT DO UPDATE SET "
+	"status=excluded.status,date_last_modified=excluded.date_last_modified,"
+	"enabled_user=excluded.enabled_user,org_sourced_ids=coalesce(?6,org_sourced_ids),"
+	"role=coalesce(?7,role),username=excluded.username,user_ids=excluded.user_ids,"
+	"given_name=excluded.given_name,family_name=excluded.family_name,"
+	"middle_name=excluded.middle_name,identifier=excluded.identifier,email=excluded.email,"
+	"sms=excluded.sms,phone=excluded.phone,agent_sourced_ids=excluded.agent_sourced_ids,"
+	"grades=excluded.grades,preferred_first_name=excluded.preferred_first_name,"
+	"home_language=excluded.home_language,home_internet=excluded.home_internet,"
+	"english_learner=excluded.english_learner,disability=excluded.disability "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"OR enabled_user IS NOT excluded.enabled_user OR org_sourced_ids IS NOT "
+	"coalesce(?6,org_sourced_ids) OR role IS NOT coalesce(?7,role) OR username IS NOT "
+	"excluded.username OR user_ids IS NOT excluded.user_ids OR given_name IS NOT "
+	"excluded.given_name OR family_name IS NOT excluded.family_name OR middle_name IS NOT "
+	"excluded.middle_name OR identifier IS NOT excluded.identifier OR email IS NOT excluded.email "
+	"OR sms IS NOT excluded.sms OR phone IS NOT excluded.phone OR agent_sourced_ids IS NOT "
+	"excluded.agent_sourced_ids OR grades IS NOT excluded.grades OR preferred_first_name IS NOT "
+	"excluded.preferred_first_name OR home_language IS NOT excluded.home_language OR "
+	"home_internet IS NOT excluded.home_internet OR english_learner IS NOT "
+	"excluded.english_learner OR disability IS NOT excluded.disability";
+
+static const char sql_put_role[] =
+	"INSERT INTO person_role(district_id,sourced_id,person_sourced_id,role_type,role,"
+	"org_sourced_id,user_profile_sourced_id,begin_date,end_date) "
+	"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT DO UPDATE SET "
+	"person_sourced_id=excluded.person_sourced_id,role_type=excluded.role_type,"
+	"role=excluded.role,org_sourced_id=excluded.org_sourced_id,"
+	"user_profile_sourced_id=excluded.user_profile_sourced_id,begin_date=excluded.begin_date,"
+	"end_date=excluded.end_date WHERE person_sourced_id IS NOT excluded.person_sourced_id OR "
+	"role_type IS NOT excluded.role_type OR role IS NOT excluded.role OR org_sourced_id IS NOT "
+	"excluded.org_sourced_id OR user_profile_sourced_id IS NOT excluded.user_profile_sourced_id "
+	"OR begin_date IS NOT excluded.begin_date OR end_date IS NOT excluded.end_date";
+
+static const char sql_put_enrollment[] =
+	"INSERT INTO enrollment(district_id,sourced_id,status,date_last_modified,class_sourced_id,"
+	"school_sourced_id,user_sourced_id,role,is_primary,begin_date,end_date) "
+	"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT DO UPDATE SET "
+	"status=excluded.status,date_last_modified=excluded.date_last_modified,"
+	"class_sourced_id=excluded.class_sourced_id,school_sourced_id=excluded.school_sourced_id,"
+	"user_sourced_id=excluded.user_sourced_id,role=excluded.role,is_primary=excluded.is_primary,"
+	"begin_date=excluded.begin_date,end_date=excluded.end_date "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"OR class_sourced_id IS NOT excluded.class_sourced_id OR school_sourced_id IS NOT "
+	"excluded.school_sourced_id OR user_sourced_id IS NOT excluded.user_sourced_id OR role IS NOT "
+	"excluded.role OR is_primary IS NOT excluded.is_primary OR begin_date IS NOT "
+	"excluded.begin_date OR end_date IS NOT excluded.end_date";
+
+static const char sql_put_demographics[] =
+	"INSERT INTO demographics(district_id,sourced_id,status,date_last_modified,birth_date,sex,"
+	"american_indian_or_alaska_native,asian,black_or_african_american,"
+	"native_hawaiian_or_other_pacific_islander,white,two_or_more_races,hispanic_or_latino,"
+	"country_of_birth_code,state_of_birth_abbreviation,city_of_birth,"
+	"public_school_residence_status) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+	"?16,?17) ON CONFLICT DO UPDATE SET status=excluded.status,"
+	"date_last_modified=excluded.date_last_modified,birth_date=excluded.birth_date,sex=excluded.sex,"
+	"american_indian_or_alaska_native=excluded.american_indian_or_alaska_native,"
+	"asian=excluded.asian,black_or_african_american=excluded.black_or_african_american,"
+	"native_hawaiian_or_other_pacific_islander=excluded.native_hawaiian_or_other_pacific_islander,"
+	"white=excluded.white,two_or_more_races=excluded.two_or_more_races,"
+	"hispanic_or_latino=excluded.hispanic_or_latino,country_of_birth_code="
+	"excluded.country_of_birth_code,state_of_birth_abbreviation=excluded.state_of_birth_abbreviation,"
+	"city_of_birth=excluded.city_of_birth,public_school_residence_status="
+	"excluded.public_school_residence_status WHERE status IS NOT excluded.status OR "
+	"date_last_modified IS NOT excluded.date_last_modified OR birth_date IS NOT excluded.birth_date "
+	"OR sex IS NOT excluded.sex OR american_indian_or_alaska_native IS NOT "
+	"excluded.american_indian_or_alaska_native OR asian IS NOT excluded.asian OR "
+	"black_or_african_american IS NOT excluded.black_or_african_american OR "
+	"native_hawaiian_or_other_pacific_islander IS NOT "
+	"excluded.native_hawaiian_or_other_pacific_islander OR white IS NOT excluded.white OR "
+	"two_or_more_races IS NOT excluded.two_or_more_races OR hispanic_or_latino IS NOT "
+	"excluded.hispanic_or_latino OR country_of_birth_code IS NOT excluded.country_of_birth_code OR "
+	"state_of_birth_abbreviation IS NOT excluded.state_of_birth_abbreviation OR city_of_birth IS "
+	"NOT excluded.city_of_birth OR public_school_residence_status IS NOT "
+	"excluded.public_school_residence_status";
+
+static const struct {
+	size_t ncols;
+	const char *put, *del, *ids;
+} kinds[ROSTER_KIND_COUNT] = {
+	[ROSTER_ORG] = { 7, sql_put_org, "DELETE FROM org WHERE district_id=?1 AND sourced_id=?2",
+			 "SELECT sourced_id FROM org WHERE district_id=?1" },
+	[ROSTER_SESSION] = { 9, sql_put_session,
+			     "DELETE FROM academic_session WHERE district_id=?1 AND sourced_id=?2",
+			     "SELECT sourced_id FROM academic_session WHERE district_id=?1" },
+	[ROSTER_COURSE] = { 10, sql_put_course,
+			    "DELETE FROM course WHERE district_id=?1 AND sourced_id=?2",
+			    "SELECT sourced_id FROM course WHERE district_id=?1" },
+	[ROSTER_CLASS] = { 14, sql_put_class,
+			   "DELETE FROM class WHERE district_id=?1 AND sourced_id=?2",
+			   "SELECT sourced_id FROM class WHERE district_id=?1" },
+	[ROSTER_PERSON] = { 22, sql_put_person,
+			    "DELETE FROM person WHERE district_id=?1 AND sourced_id=?2",
+			    "SELECT sourced_id FROM person WHERE district_id=?1" },
+	[ROSTER_ROLE] = { 8, sql_put_role,
+			  "DELETE FROM person_role WHERE district_id=?1 AND sourced_id=?2",
+			  "SELECT sourced_id FROM person_role WHERE district_id=?1" },
+	[ROSTER_ENROLLMENT] = { 10, sql_put_enrollment,
+				"DELETE FROM enrollment WHERE district_id=?1 AND sourced_id=?2",
+				"SELECT sourced_id FROM enrollment WHERE district_id=?1" },
+	[ROSTER_DEMOGRAPHICS] = { 16, sql_put_demographics,
+				  "DELETE FROM demographics WHERE district_id=?1 AND sourced_id=?2",
+				  "SELECT sourced_id FROM demographics WHERE district_id=?1" },
+};
+
+size_t roster_ncols(enum roster_kind k)
+{
+	return k < ROSTER_KIND_COUNT ? kinds[k].ncols : 0;
+}
+
+enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
+		       const struct roster_val *vals, bool *changed)
+{
+	if (k >= ROSTER_KIND_COUNT)
+		return EB_EINVAL;
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db, kinds[k].put, &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	for (size_t i = 0; i < kinds[k].ncols; i++) {
+		int idx = (int)i + 2;
+		switch (vals[i].t) {
+		case RV_TEXT: db_bind_text(st, idx, vals[i].p, vals[i].n); break;
+		case RV_INT: db_bind_int(st, idx, vals[i].i); break;
+		default: db_bind_null(st, idx); break;
+		}
+	}
+	rc = db_run(st);
+	if (rc == EB_OK && changed)
+		*changed = db_changes(db) > 0;
+	return rc;
+}
+
+enum eb_err roster_delete(struct db *db, int64_t district_id, enum roster_kind k,
+			  const char *sid, size_t n, bool *deleted)
+{
+	if (k >= ROSTER_KIND_COUNT)
+		return EB_EINVAL;
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db, kinds[k].del, &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, sid, (int)n);
+	rc = db_run(st);
+	if (rc == EB_OK && deleted)
+		*deleted = db_changes(db) > 0;
+	return rc;
+}
+
+enum eb_err roster_each_id(struct db *db, int64_t district_id, enum roster_kind k,
+			   void (*fn)(void *ctx, const char *sid, size_t n), void *ctx)
+{
+	if (k >= ROSTER_KIND_COUNT)
+		return EB_EINVAL;
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db, kinds[k].ids, &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	int r;
+	while ((r = db_step(st)) == DB_ROW)
+		fn(ctx, db_col_text(st, 0), (size_t)db_col_bytes(st, 0));
+	db_reset(st);
+	return r == DB_DONE ? EB_OK : EB_EDB;
+}
+
+/* ---- guardianship ---- */
+
+enum { GK_STUDENT = 1, GK_GUARDIAN = 2 };
+
+static int guardian_kind(const char *role)
+{
+	if (!role)
+		return 0;
+	if (strcmp(role, "student") == 0)
+		return GK_STUDENT;
+	if (strcmp(role, "parent") == 0 || strcmp(role, "guardian") == 0 ||
+	    strcmp(role, "relative") == 0)
+		return GK_GUARDIAN;
+	return 0;
+}
+
+static struct str arena_view(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_strndup(a, s ? s : "", n);
+	return (struct str){ p, p ? n : 0 };
+}
+
+static enum eb_err link_add(struct arena *a, struct hashset *links, struct str g, struct str s)
+{
+	char *k = arena_alloc(a, g.n + s.n + 2);
+	if (!k)
+		return EB_ENOMEM;
+	memcpy(k, g.p, g.n);
+	k[g.n] = '\x1f';
+	memcpy(k + g.n + 1, s.p, s.n);
+	k[g.n + 1 + s.n] = 0;
+	enum eb_err rc = hs_put(links, (struct str){ k, g.n + s.n + 1 }, 0, NULL);
+	return rc == EB_EEXIST ? EB_OK : rc;
+}
+
+enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *added,
+				     long *deleted)
+{
+	struct arena a;
+	arena_init(&a);
+	struct hashset people, links;
+	hs_init(&people);
+	hs_init(&links);
+	long nadd = 0, ndel = 0;
+	enum eb_err rc = EB_OK;
+	struct db_stmt *st;
+	int r;
+
+	if ((rc = db_prepare(db, "SELECT sourced_id, role FROM person WHERE district_id=?1", &st)))
+		goto out;
+	db_bind_int(st, 1, district_id);
+	while ((r = db_step(st)) == DB_ROW) {
+		int gk = guardian_kind(db_col_text(st, 1));
+		if (!gk)
+			continue;
+		struct str k = arena_view(&a, db_col_text(st, 0), (size_t)db_col_bytes(st, 0));
+		if (!k.p || (rc = hs_set(&people, k, gk)))
+			break;
+	}
+	db_reset(st);
+	if (rc || r == -1) {
+		rc = rc ? rc : EB_EDB;
+		goto out;
+	}
+	if ((rc = db_prepare(db,
+			     "SELECT person_sourced_id, role FROM person_role WHERE district_id=?1 AND "
+			     "role IN ('student','parent','guardian','relative')",
+			     &st)))
+		goto out;
+	db_bind_int(st, 1, district_id);
+	while ((r = db_step(st)) == DB_ROW) {
+		struct str k = { db_col_text(st, 0), (size_t)db_col_bytes(st, 0) };
+		int32_t old = 0;
+		hs_get(&people, k, &old);
+		k = arena_view(&a, k.p, k.n);
+		if (!k.p || (rc = hs_set(&people, k, old | guardian_kind(db_col_text(st, 1)))))
+			break;
+	}
+	db_reset(st);
+	if (rc || r == -1) {
+		rc = rc ? rc : EB_EDB;
+		goto out;
+	}
+	if ((rc = db_prepare(db,
+			     "SELECT sourced_id, agent_sourced_ids FROM person WHERE district_id=?1 "
+			     "AND agent_sourced_ids IS NOT NULL AND agent_sourced_ids <> ''",
+			     &st)))
+		goto out;
+	db_bind_int(st, 1, district_id);
+	while (rc == EB_OK && (r = db_step(st)) == DB_ROW) {
+		struct str me = { db_col_text(st, 0), (size_t)db_col_bytes(st, 0) };
+		int32_t mk = 0;
+		if (!hs_get(&people, me, &mk) || !mk)
+			continue;
+		const char *p = db_col_text(st, 1), *e = p + db_col_bytes(st, 1);
+		while (p < e && rc == EB_OK) {
+			const char *c = memchr(p, ',', (size_t)(e - p));
+			if (!c)
+				c = e;
+			struct str ag = str_trim((struct str){ p, (size_t)(c - p) });
+			p = c + 1;
+			int32_t ak = 0;
+			if (!ag.n || !hs_get(&people, ag, &ak))
+				continue;
+			if ((mk & GK_STUDENT) && (ak & GK_GUARDIAN))
+				rc = link_add(&a, &links, ag, me);
+			if (rc == EB_OK && (mk & GK_GUARDIAN) && (ak & GK_STUDENT))
+				rc = link_add(&a, &links, me, ag);
+		}
+	}
+	db_reset(st);
+	if (rc || r == -1) {
+		rc = rc ? rc : EB_EDB;
+		goto out;
+	}
+	/* existing links: keep (mark 1) or collect for deletion */
+	struct hashset stale;
+	hs_init(&stale);
+	if ((rc = db_prepare(db,
+			     "SELECT guardian_sourced_id, student_sourced_id FROM guardianship WHERE "
+			     "district_id=?1",
+			     &st))) {
+		hs_free(&stale);
+		goto out;
+	}
+	db_bind_int(st, 1, district_id);
+	while (rc == EB_OK && (r = db_step(st)) == DB_ROW) {
+		struct str g = { db_col_text(st, 0), (size_t)db_col_bytes(st, 0) };
+		struct str s = { db_col_text(st, 1), (size_t)db_col_bytes(st, 1) };
+		char tmp[1024];
+		if (g.n + s.n + 2 > sizeof tmp)
+			continue;
+		memcpy(tmp, g.p, g.n);
+		tmp[g.n] = '\x1f';
+		memcpy(tmp + g.n + 1, s.p, s.n);
+		struct str key = { tmp, g.n + s.n + 1 };
+		if (hs_get(&links, key, NULL))
+			rc = hs_set(&links, key, 1);
+		else
+			rc = link_add(&a, &stale, g, s);
+	}
+	db_reset(st);
+	if (rc == EB_OK && r == -1)
+		rc = EB_EDB;
+	for (size_t i = 0; rc == EB_OK && i < stale.cap; i++) {
+		struct hs_slot *sl = &stale.slots[i];
+		if (!sl->p)
+			continue;
+		const char *sep = memchr(sl->p, '\x1f', sl->n);
+		if ((rc = db_prepare(db,
+				     "DELETE FROM guardianship WHERE district_id=?1 AND "
+				     "guardian_sourced_id=?2 AND student_sourced_id=?3",
+				     &st)))
+			break;
+		db_bind_int(st, 1, district_id);
+		db_bind_text(st, 2, sl->p, (int)(sep - sl->p));
+		db_bind_text(st, 3, sep + 1, (int)(sl->n - (size_t)(sep - sl->p) - 1));
+		if ((rc = db_run(st)) == EB_OK)
+			ndel++;
+	}
+	hs_free(&stale);
+	for (size_t i = 0; rc == EB_OK && i < links.cap; i++) {
+		struct hs_slot *sl = &links.slots[i];
+		if (!sl->p || sl->val)
+			continue;
+		const char *sep = memchr(sl->p, '\x1f', sl->n);
+		if ((rc = db_prepare(db,
+				     "INSERT INTO guardianship(district_id,guardian_sourced_id,"
+				     "student_sourced_id) VALUES(?1,?2,?3) ON CONFLICT DO NOTHING",
+				     &st)))
+			break;
+		db_bind_int(st, 1, district_id);
+		db_bind_text(st, 2, sl->p, (int)(sep - sl->p));
+		db_bind_text(st, 3, sep + 1, (int)(sl->n - (size_t)(sep - sl->p) - 1));
+		if ((rc = db_run(st)) == EB_OK)
+			nadd++;
+	}
+out:
+	hs_free(&people);
+	hs_free(&links);
+	arena_free(&a);
+	if (added)
+		*added = nadd;
+	if (deleted)
+		*deleted = ndel;
+	return rc;
+}
+
+enum eb_err roster_record_import(struct db *db, int64_t district_id, const char *kind,
+				 const char *source, int64_t started_at, bool ok,
+				 const char *summary, int64_t *run_id)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+				    "INSERT INTO import_run(district_id,kind,source,started_at,"
+				    "finished_at,ok,summary) VALUES(?1,?2,?3,?4,?5,?6,?7)",
+				    &st);
+	if (rc)
+		return rc;
+	int64_t now = time_now();
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, kind, -1);
+	db_bind_text(st, 3, source, -1);
+	db_bind_int(st, 4, started_at);
+	db_bind_int(st, 5, now);
+	db_bind_int(st, 6, ok);
+	db_bind_text(st, 7, summary, -1);
+	if ((rc = db_run(st)))
+		return rc;
+	int64_t id = db_last_id(db);
+	if (run_id)
+		*run_id = id;
+	if (!ok)
+		return EB_OK;
+	if ((rc = db_prepare(db,
+			     "INSERT INTO audit_log(district_id,at,account_id,actor,action,"
+			     "subject_type,subject_id,detail) VALUES(?1,?2,NULL,'cli','import',"
+			     "'roster',?3,?4)",
+			     &st)))
+		return rc;
+	char sid[32];
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, now);
+	db_bind_text(st, 3, sid, -1);
+	db_bind_text(st, 4, summary, -1);
+	return db_run(st);
+}
+
+/* ---- queries ---- */
+
+static const char *col_dup(struct arena *a, struct db_stmt *st, int c)
+{
+	if (db_col_is_null(st, c))
+		return NULL;
+	return arena_strndup(a, db_col_text(st, c), (size_t)db_col_bytes(st, c));
+}
+
+static int col_tri(struct db_stmt *st, int c)
+{
+	return db_col_is_null(st, c) ? -1 : (int)db_col_int(st, c);
+}
+
+/* growable array in an arena */
+struct rows {
+	void *v;
+	size_t n, cap, size;
+};
+
+static void *rows_push(struct arena *a, struct rows *r)
+{
+	if (r->n == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 16;
+		void *nv = arena_alloc(a, nc * r->size);
+		if (!nv)
+			return NULL;
+		if (r->n)
+			memcpy(nv, r->v, r->n * r->size);
+		r->v = nv;
+		r->cap = nc;
+	}
+	void *p = (char *)r->v + r->n++ * r->size;
+	memset(p, 0, r->size);
+	return p;
+}
+
+#define ORG_COLS "o.sourced_id,o.name,o.type,o.identifier,o.parent_sourced_id"
+static void read_org(struct arena *a, struct db_stmt *st, struct roster_org_row *o)
+{
+	o->sourced_id = col_dup(a, st, 0);
+	o->name = col_dup(a, st, 1);
+	o->type = col_dup(a, st, 2);
+	o->identifier = col_dup(a, st, 3);
+	o->parent_sourced_id = col_dup(a, st, 4);
+}
+
+#define CLASS_COLS                                                                          \
+	"c.sourced_id,c.title,c.course_sourced_id,c.class_code,c.class_type,"             \
+	"c.school_sourced_id,c.term_sourced_ids,c.grades,c.location,c.periods"
+static void read_class(struct arena *a, struct db_stmt *st, struct roster_class_row *c)
+{
+	c->sourced_id = col_dup(a, st, 0);
+	c->title = col_dup(a, st, 1);
+	c->course_sourced_id = col_dup(a, st, 2);
+	c->class_code = col_dup(a, st, 3);
+	c->class_type = col_dup(a, st, 4);
+	c->school_sourced_id = col_dup(a, st, 5);
+	c->term_sourced_ids = col_dup(a, st, 6);
+	c->grades = col_dup(a, st, 7);
+	c->location = col_dup(a, st, 8);
+	c->periods = col_dup(a, st, 9);
+}
+
+#define PERSON_COLS                                                                         \
+	"p.sourced_id,p.status,p.role,p.given_name,p.family_name,p.middle_name,"          \
+	"p.preferred_first_name,p.username,p.identifier,p.email,p.sms,p.phone,p.grades,"  \
+	"p.org_sourced_ids,p.agent_sourced_ids,p.home_language,p.enabled_user,"           \
+	"p.home_internet,p.english_learner,p.disability"
+static void read_person(struct arena *a, struct db_stmt *st, struct roster_person_row *p)
+{
+	const char **f[] = { &p->sourced_id, &p->status, &p->role, &p->given_name,
+			     &p->family_name, &p->middle_name, &p->preferred_first_name,
+			     &p->username, &p->identifier, &p->email, &p->sms, &p->phone,
+			     &p->grades, &p->org_sourced_ids, &p->agent_sourced_ids,
+			     &p->home_language };
+	for (int i = 0; i < 16; i++)
+		*f[i] = col_dup(a, st, i);
+	p->enabled_user = col_tri(st, 16);
+	p->home_internet = col_tri(st, 17);
+	p->english_learner = col_tri(st, 18);
+	p->disability = col_tri(st, 19);
+}
+
+enum row_kind { RK_ORG, RK_CLASS, RK_PERSON };
+
+/* Runs sql with ?1 = district and ?2 = arg (when given); collects rows. */
+static enum eb_err run_list(struct db *db, const char *sql, int64_t d, const char *arg,
+			    struct arena *a, enum row_kind rk, void **out, size_t *n)
+{
+	static const size_t sizes[] = { sizeof(struct roster_org_row),
+					sizeof(struct roster_class_row),
+					sizeof(struct roster_person_row) };
+	struct rows r = { NULL, 0, 0, sizes[rk] };
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, d);
+	if (arg)
+		db_bind_text(st, 2, arg, -1);
+	int s;
+	while ((s = db_step(st)) == DB_ROW) {
+		void *p = rows_push(a, &r);
+		if (!p) {
+			db_reset(st);
+			return EB_ENOMEM;
+		}
+		if (rk == RK_ORG)
+			read_org(a, st, p);
+		else if (rk == RK_CLASS)
+			read_class(a, st, p);
+		else
+			read_person(a, st, p);
+	}
+	db_reset(st);
+	if (s != DB_DONE)
+		return EB_EDB;
+	*out = r.v;
+	*n = r.n;
+	return EB_OK;
+}
+
+enum eb_err roster_schools(struct db *db, int64_t d, struct arena *a,
+			   struct roster_org_row **rows, size_t *n)
+{
+	return run_list(db,
+			"SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.type='school' "
+			"ORDER BY o.name, o.sourced_id",
+			d, NULL, a, RK_ORG, (void **)rows, n);
+}
+
+enum eb_err roster_school_classes(struct db *db, int64_t d, const char *school_sid,
+				  struct arena *a, struct roster_class_row **rows, size_t *n)
+{
+	return run_list(db,
+			"SELECT " CLASS_COLS " FROM class c WHERE c.district_id=?1 AND "
+			"c.school_sourced_id=?2 ORDER BY c.title, c.sourced_id",
+			d, school_sid, a, RK_CLASS, (void **)rows, n);
+}
+
+enum eb_err roster_teacher_classes(struct db *db, int64_t d, const char *teacher_sid,
+				   struct arena *a, struct roster_class_row **rows, size_t *n)
+{
+	return run_list(db,
+			"SELECT DISTINCT " CLASS_COLS " FROM enrollment e JOIN class c ON "
+			"c.district_id=e.district_id AND c.sourced_id=e.class_sourced_id WHERE "
+			"e.district_id=?1 AND e.user_sourced_id=?2 AND e.role='teacher' "
+			"ORDER BY c.title, c.sourced_id",
+			d, teacher_sid, a, RK_CLASS, (void **)rows, n);
+}
+
+enum eb_err roster_student_classes(struct db *db, int64_t d, const char *student_sid,
+				   struct arena *a, struct roster_class_row **rows, size_t *n)
+{
+	return run_list(db,
+			"SELECT DISTINCT " CLASS_COLS " FROM enrollment e JOIN class c ON "
+			"c.district_id=e.district_id AND c.sourced_id=e.class_sourced_id WHERE "
+			"e.district_id=?1 AND e.user_sourced_id=?2 AND e.role='student' "
+			"ORDER BY c.title, c.sourced_id",
+			d, student_sid, a, RK_CLASS, (void **)rows, n);
+}
+
+enum eb_err roster_class_students(struct db *db, int64_t d, const char *class_sid,
+				  struct arena *a, struct roster_person_row **rows, size_t *n)
+{
+	return run_list(db,
+			"SELECT DISTINCT " PERSON_COLS " FROM enrollment e JOIN person p ON "
+			"p.district_id=e.district_id AND p.sourced_id=e.user_sourced_id WHERE "
+			"e.district_id=?1 AND e.class_sourced_id=?2 AND e.role='student' "
+			"ORDER BY p.family_name, p.given_name, p.sourced_id",
+			d, class_sid, a, RK_PERSON, (void **)rows, n);
+}
+
+enum eb_err roster_class_teachers(struct db *db, int64_t d, const char *class_sid,
+				  struct arena *a, struct roster_person_row **rows, size_t *n)
+{
+	return run_list(db,
+			"SELECT DISTINCT " PERSON_COLS " FROM enrollment e JOIN person p ON "
+			"p.district_id=e.district_id AND p.sourced_id=e.user_sourced_id WHERE "
+			"e.district_id=?1 AND e.class_sourced_id=?2 AND e.role='teacher' "
+			"ORDER BY p.family_name, p.given_name, p.sourced_id",
+			d, class_sid, a, RK_PERSON, (void **)rows, n);
+}
+
+enum eb_err roster_person_get(struct db *db, int64_t d, const char *sid, struct arena *a,
+			      struct roster_person_row *out)
+{
+	struct roster_person_row *rows;
+	size_t n;
+	enum eb_err rc = run_list(db,
+				  "SELECT " PERSON_COLS " FROM person p WHERE p.district_id=?1 AND "
+				  "p.sourced_id=?2",
+				  d, sid, a, RK_PERSON, (void **)&rows, &n);
+	if (rc)
+		return rc;
+	if (!n)
+		return EB_ENOTFOUND;
+	*out = rows[0];
+	return EB_OK;
+}
+
+enum eb_err roster_guardian_children(struct db *db, int64_t d, const char *guardian_sid,
+				     struct arena *a, struct roster_person_row **rows, size_t *n)
+{
+	return run_list(db,
+			"SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
+			"p.district_id=g.district_id AND p.sourced_id=g.student_sourced_id WHERE "
+			"g.district_id=?1 AND g.guardian_sourced_id=?2 "
+			"ORDER BY p.given_name, p.family_name, p.sourced_id",
+			d, guardian_sid, a, RK_PERSON, (void **)rows, n);
+}
+
+enum eb_err roster_student_guardians(struct db *db, int64_t d, const char *student_sid,
+				     struct arena *a, struct roster_person_row **rows, size_t *n)
+{
+	return run_list(db,
+			"SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
+			"p.district_id=g.district_id AND p.sourced_id=g.guardian_sourced_id WHERE "
+			"g.district_id=?1 AND g.student_sourced_id=?2 "
+			"ORDER BY p.family_name, p.given_name, p.sourced_id",
+			d, student_sid, a, RK_PERSON, (void **)rows, n);
+}
+
+enum eb_err roster_class_school(struct db *db, int64_t d, const char *class_sid,
+				struct arena *a, struct roster_org_row *out)
+{
+	struct roster_org_row *rows;
+	size_t n;
+	enum eb_err rc = run_list(db,
+				  "SELECT " ORG_COLS " FROM class c JOIN org o ON "
+				  "o.district_id=c.district_id AND o.sourced_id=c.school_sourced_id "
+				  "WHERE c.district_id=?1 AND c.sourced_id=?2",
+				  d, class_sid, a, RK_ORG, (void **)&rows, &n);
+	if (rc)
+		return rc;
+	if (!n)
+		return EB_ENOTFOUND;
+	*out = rows[0];
+	return EB_OK;
+}
+
+enum eb_err roster_person_schools(struct db *db, int64_t d, const char *person_sid,
+				  struct arena *a, struct roster_org_row **rows, size_t *n)
+{
+	return run_list(db,
+			"SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.type='school' "
+			"AND (EXISTS (SELECT 1 FROM person p WHERE p.district_id=?1 AND "
+			"p.sourced_id=?2 AND instr(','||p.org_sourced_ids||',', ','||o.sourced_id||',')>0)"
+			" OR EXISTS (SELECT 1 FROM person_role r WHERE r.district_id=?1 AND "
+			"r.person_sourced_id=?2 AND r.org_sourced_id=o.sourced_id)"
+			" OR EXISTS (SELECT 1 FROM enrollment e WHERE e.district_id=?1 AND "
+			"e.user_sourced_id=?2 AND e.school_sourced_id=o.sourced_id)) "
+			"ORDER BY o.name, o.sourced_id",
+			d, person_sid, a, RK_ORG, (void **)rows, n);
+}
+
+enum eb_err roster_count(struct db *db, int64_t d, struct roster_counts *out)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(
+		db,
+		"SELECT (SELECT count(*) FROM org WHERE district_id=?1 AND type='school'),"
+		"(SELECT count(*) FROM class WHERE district_id=?1),"
+		"(SELECT count(*) FROM person WHERE district_id=?1 AND role='student'),"
+		"(SELECT count(*) FROM person WHERE district_id=?1 AND role='teacher'),"
+		"(SELECT count(DISTINCT guardian_sourced_id) FROM guardianship WHERE district_id=?1)",
+		&st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, d);
+	if (db_step(st) != DB_ROW) {
+		db_reset(st);
+		return EB_EDB;
+	}
+	out->schools = (long)db_col_int(st, 0);
+	out->classes = (long)db_col_int(st, 1);
+	out->students = (long)db_col_int(st, 2);
+	out->teachers = (long)db_col_int(st, 3);
+	out->guardians = (long)db_col_int(st, 4);
+	db_reset(st);
+	return EB_OK;
+}
+
+static bool exists2(struct db *db, const char *sql, int64_t d, const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	struct db_stmt *st;
+	if (db_prepare(db, sql, &st))
+		return false;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, a, -1);
+	db_bind_text(st, 3, b, -1);
+	bool yes = db_step(st) == DB_ROW;
+	db_reset(st);
+	return yes;
+}
+
+bool roster_person_in_school(struct db *db, int64_t d, const char *person_sid,
+			     const char *school_sid)
+{
+	return exists2(db,
+		       "SELECT 1 WHERE EXISTS (SELECT 1 FROM person p WHERE p.district_id=?1 AND "
+		       "p.sourced_id=?2 AND instr(','||p.org_sourced_ids||',', ','||?3||',')>0) "
+		       "OR EXISTS (SELECT 1 FROM person_role r WHERE r.district_id=?1 AND "
+		       "r.person_sourced_id=?2 AND r.org_sourced_id=?3) "
+		       "OR EXISTS (SELECT 1 FROM enrollment e WHERE e.district_id=?1 AND "
+		       "e.user_sourced_id=?2 AND e.school_sourced_id=?3)",
+		       d, person_sid, school_sid);
+}
+
+bool roster_student_in_teacher_class(struct db *db, int64_t d, const char *teacher_sid,
+				     const char *student_sid)
+{
+	return exists2(db,
+		       "SELECT 1 FROM enrollment t JOIN enrollment s ON s.district_id=t.district_id "
+		       "AND s.class_sourced_id=t.class_sourced_id WHERE t.district_id=?1 AND "
+		       "t.user_sourced_id=?2 AND t.role='teacher' AND s.user_sourced_id=?3 AND "
+		       "s.role='student' LIMIT 1",
+		       d, teacher_sid, student_sid);
+}
+
+bool roster_is_guardian_of(struct db *db, int64_t d, const char *guardian_sid,
+			   const char *student_sid)
+{
+	return exists2(db,
+		       "SELECT 1 FROM guardianship WHERE district_id=?1 AND guardian_sourced_id=?2 "
+		       "AND student_sourced_id=?3",
+		       d, guardian_sid, student_sid);
+}

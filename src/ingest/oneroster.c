@@ -1,0 +1,1396 @@
+#include "ingest/oneroster.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zip.h>
+
+#include "base/csv.h"
+#include "base/hashset.h"
+#include "base/timeutil.h"
+#include "domain/roster.h"
+#include "store/db.h"
+
+/* ---- the column tables ---- */
+
+enum fkind {
+	F_ID,		/* sourcedId: required, unique within the file */
+	F_STATUS,	/* active | tobedeleted; empty = active in bulk */
+	F_DLM,		/* dateLastModified: date or date-time, tolerated otherwise */
+	F_TEXT,
+	F_DATE,		/* YYYY-MM-DD */
+	F_BOOL,		/* true | false */
+	F_YEAR,		/* YYYY */
+	F_ENUM,		/* one of vocab, case-insensitive */
+	F_REF,		/* sourcedId of kind ref */
+	F_REFS,		/* comma-separated sourcedIds of kind ref */
+	F_LANG,		/* BCP 47 language tag */
+	F_SECRET,	/* read and discarded (users.csv password) */
+};
+
+enum { REQ = 1, V11 = 2, V12 = 4 };
+
+struct coldef {
+	const char *name;
+	unsigned char kind, flags;
+	signed char ref;	/* enum roster_kind for F_REF/F_REFS */
+	signed char out;	/* index in roster_put's values, -1 not stored */
+	const char *const *vocab;
+};
+
+static const char *const v_status[] = { "active", "tobedeleted", NULL };
+static const char *const v_orgtype[] = { "department", "school", "district", "local", "state",
+					 "national", NULL };
+static const char *const v_sessiontype[] = { "gradingPeriod", "semester", "schoolYear", "term",
+					     NULL };
+static const char *const v_classtype[] = { "homeroom", "scheduled", NULL };
+static const char *const v_role11[] = { "administrator", "aide", "guardian", "parent", "proctor",
+					"relative", "student", "teacher", NULL };
+static const char *const v_role12[] = { "administrator", "aide", "guardian", "parent",
+					"proctor", "relative", "student", "teacher",
+					"districtAdministrator", "siteAdministrator",
+					"systemAdministrator", "principal", NULL };
+static const char *const v_enrolrole[] = { "administrator", "aide", "guardian", "parent",
+					   "proctor", "relative", "student", "teacher", NULL };
+static const char *const v_roletype[] = { "primary", "secondary", NULL };
+static const char *const v_sex[] = { "male", "female", "other", "unspecified", NULL };
+
+#define C(n, k, f, r, o, v) { n, k, f, r, o, v }
+#define ID C("sourcedId", F_ID, REQ, -1, 0, NULL)
+#define STATUS(o) C("status", F_STATUS, 0, -1, o, v_status)
+#define DLM(o) C("dateLastModified", F_DLM, 0, -1, o, NULL)
+
+static const struct coldef c_orgs[] = {
+	ID, STATUS(1), DLM(2),
+	C("name", F_TEXT, REQ, -1, 3, NULL),
+	C("type", F_ENUM, REQ, -1, 4, v_orgtype),
+	C("identifier", F_TEXT, 0, -1, 5, NULL),
+	C("parentSourcedId", F_REF, 0, ROSTER_ORG, 6, NULL),
+};
+static const struct coldef c_sessions[] = {
+	ID, STATUS(1), DLM(2),
+	C("title", F_TEXT, REQ, -1, 3, NULL),
+	C("type", F_ENUM, REQ, -1, 4, v_sessiontype),
+	C("startDate", F_DATE, REQ, -1, 5, NULL),
+	C("endDate", F_DATE, REQ, -1, 6, NULL),
+	C("parentSourcedId", F_REF, 0, ROSTER_SESSION, 7, NULL),
+	C("schoolYear", F_YEAR, REQ, -1, 8, NULL),
+};
+static const struct coldef c_courses[] = {
+	ID, STATUS(1), DLM(2),
+	C("schoolYearSourcedId", F_REF, 0, ROSTER_SESSION, 3, NULL),
+	C("title", F_TEXT, REQ, -1, 4, NULL),
+	C("courseCode", F_TEXT, 0, -1, 5, NULL),
+	C("grades", F_TEXT, 0, -1, 6, NULL),
+	C("orgSourcedId", F_REF, REQ, ROSTER_ORG, 7, NULL),
+	C("subjects", F_TEXT, 0, -1, 8, NULL),
+	C("subjectCodes", F_TEXT, 0, -1, 9, NULL),
+};
+static const struct coldef c_classes[] = {
+	ID, STATUS(1), DLM(2),
+	C("title", F_TEXT, REQ, -1, 3, NULL),
+	C("grades", F_TEXT, 0, -1, 4, NULL),
+	C("courseSourcedId", F_REF, REQ, ROSTER_COURSE, 5, NULL),
+	C("classCode", F_TEXT, 0, -1, 6, NULL),
+	C("classType", F_ENUM, REQ, -1, 7, v_classtype),
+	C("location", F_TEXT, 0, -1, 8, NULL),
+	C("schoolSourcedId", F_REF, REQ, ROSTER_ORG, 9, NULL),
+	C("termSourcedIds", F_REFS, REQ, ROSTER_SESSION, 10, NULL),
+	C("subjects", F_TEXT, 0, -1, 11, NULL),
+	C("subjectCodes", F_TEXT, 0, -1, 12, NULL),
+	C("periods", F_TEXT, 0, -1, 13, NULL),
+};
+enum { U_ORGS = 4, U_ROLE = 5, U_PRIMARY_ORG = 23 };
+static const struct coldef c_users[] = {
+	ID, STATUS(1), DLM(2),
+	C("enabledUser", F_BOOL, REQ, -1, 3, NULL),
+	C("orgSourcedIds", F_REFS, REQ | V11, ROSTER_ORG, 4, NULL),
+	C("role", F_ENUM, REQ | V11, -1, 5, v_role11),
+	C("username", F_TEXT, REQ, -1, 6, NULL),
+	C("userIds", F_TEXT, 0, -1, 7, NULL),
+	C("givenName", F_TEXT, REQ, -1, 8, NULL),
+	C("familyName", F_TEXT, REQ, -1, 9, NULL),
+	C("middleName", F_TEXT, 0, -1, 10, NULL),
+	C("identifier", F_TEXT, 0, -1, 11, NULL),
+	C("email", F_TEXT, 0, -1, 12, NULL),
+	C("sms", F_TEXT, 0, -1, 13, NULL),
+	C("phone", F_TEXT, 0, -1, 14, NULL),
+	C("agentSourcedIds", F_REFS, 0, ROSTER_PERSON, 15, NULL),
+	C("grades", F_TEXT, 0, -1, 16, NULL),
+	C("password", F_SECRET, 0, -1, -1, NULL),
+	C("userMasterIdentifier", F_TEXT, V12, -1, -1, NULL),
+	C("resourceSourcedIds", F_TEXT, V12, -1, -1, NULL),
+	C("preferredGivenName", F_TEXT, V12, -1, 17, NULL),
+	C("preferredMiddleName", F_TEXT, V12, -1, -1, NULL),
+	C("preferredFamilyName", F_TEXT, V12, -1, -1, NULL),
+	C("primaryOrgSourcedId", F_REF, V12, ROSTER_ORG, -1, NULL),
+	C("pronouns", F_TEXT, V12, -1, -1, NULL),
+	C("metadata.homeLanguage", F_LANG, 0, -1, 18, NULL),
+	C("metadata.homeInternet", F_BOOL, 0, -1, 19, NULL),
+	C("metadata.englishLearner", F_BOOL, 0, -1, 20, NULL),
+	C("metadata.disability", F_BOOL, 0, -1, 21, NULL),
+};
+enum { R_USER = 3, R_ROLETYPE = 4, R_ROLE = 5, R_ORG = 8 };
+static const struct coldef c_roles[] = {
+	ID, STATUS(-1), DLM(-1),
+	C("userSourcedId", F_REF, REQ, ROSTER_PERSON, 1, NULL),
+	C("roleType", F_ENUM, REQ, -1, 2, v_roletype),
+	C("role", F_ENUM, REQ, -1, 3, v_role12),
+	C("beginDate", F_DATE, 0, -1, 6, NULL),
+	C("endDate", F_DATE, 0, -1, 7, NULL),
+	C("orgSourcedId", F_REF, REQ, ROSTER_ORG, 4, NULL),
+	C("userProfileSourcedId", F_TEXT, 0, -1, 5, NULL),
+};
+static const struct coldef c_enrollments[] = {
+	ID, STATUS(1), DLM(2),
+	C("classSourcedId", F_REF, REQ, ROSTER_CLASS, 3, NULL),
+	C("schoolSourcedId", F_REF, REQ, ROSTER_ORG, 4, NULL),
+	C("userSourcedId", F_REF, REQ, ROSTER_PERSON, 5, NULL),
+	C("role", F_ENUM, REQ, -1, 6, v_enrolrole),
+	C("primary", F_BOOL, 0, -1, 7, NULL),
+	C("beginDate", F_DATE, 0, -1, 8, NULL),
+	C("endDate", F_DATE, 0, -1, 9, NULL),
+};
+static const struct coldef c_demographics[] = {
+	ID, STATUS(1), DLM(2),
+	C("birthDate", F_DATE, 0, -1, 3, NULL),
+	C("sex", F_ENUM, 0, -1, 4, v_sex),
+	C("americanIndianOrAlaskaNative", F_BOOL, 0, -1, 5, NULL),
+	C("asian", F_BOOL, 0, -1, 6, NULL),
+	C("blackOrAfricanAmerican", F_BOOL, 0, -1, 7, NULL),
+	C("nativeHawaiianOrOtherPacificIslander", F_BOOL, 0, -1, 8, NULL),
+	C("white", F_BOOL, 0, -1, 9, NULL),
+	C("demographicRaceTwoOrMoreRaces", F_BOOL, 0, -1, 10, NULL),
+	C("hispanicOrLatinoEthnicity", F_BOOL, 0, -1, 11, NULL),
+	C("countryOfBirthCode", F_TEXT, 0, -1, 12, NULL),
+	C("stateOfBirthAbbreviation", F_TEXT, 0, -1, 13, NULL),
+	C("cityOfBirth", F_TEXT, 0, -1, 14, NULL),
+	C("publicSchoolResidenceStatus", F_TEXT, 0, -1, 15, NULL),
+};
+
+struct filedef {
+	const char *name;	/* manifest name and file stem */
+	int kind;		/* enum roster_kind, or -1: accepted and ignored */
+	unsigned char versions;	/* V11 | V12 */
+	const struct coldef *cols;
+	size_t ncols;
+	const char *what;	/* for reference messages */
+};
+
+#define FD(n, k, v, c, w) { n, k, v, c, sizeof c / sizeof c[0], w }
+/* in write order: referenced kinds first */
+static const struct filedef filedefs[] = {
+	FD("orgs", ROSTER_ORG, V11 | V12, c_orgs, "org"),
+	FD("academicSessions", ROSTER_SESSION, V11 | V12, c_sessions, "academic session"),
+	FD("courses", ROSTER_COURSE, V11 | V12, c_courses, "course"),
+	FD("classes", ROSTER_CLASS, V11 | V12, c_classes, "class"),
+	FD("users", ROSTER_PERSON, V11 | V12, c_users, "user"),
+	FD("roles", ROSTER_ROLE, V12, c_roles, "role"),
+	FD("enrollments", ROSTER_ENROLLMENT, V11 | V12, c_enrollments, "enrollment"),
+	FD("demographics", ROSTER_DEMOGRAPHICS, V11 | V12, c_demographics, "demographics"),
+	{ "userProfiles", -1, V12, NULL, 0, "user profile" },
+};
+#define NDEFS (sizeof filedefs / sizeof filedefs[0])
+
+static const char *const kind_what[ROSTER_KIND_COUNT] = {
+	"org", "academic session", "course", "class", "user", "role", "enrollment", "demographics",
+};
+
+/* Misspelled headers seen in vendors' files, mapped to the spec's names. */
+static const struct {
+	const char *seen, *means;
+} header_alias[] = {
+	{ "dataLastModified", "dateLastModified" },
+	{ "prefferedGivenName", "preferredGivenName" },
+	{ "prefferedMiddleName", "preferredMiddleName" },
+	{ "prefferedFamilyName", "preferredFamilyName" },
+};
+
+/* ---- import state ---- */
+
+enum { ST_KEEP = 1, ST_DELETE = 2 };	/* low bits of a file id's value; line << 2 above */
+
+struct fstate {
+	const struct filedef *def;
+	struct oneroster_file *f;	/* NULL when not present */
+	enum oneroster_mode mode;
+	size_t manifest_line;
+	size_t count_idx;		/* index in rep->files */
+	int colmap[CSV_MAX_FIELDS];	/* file column -> def column, -1 ignored */
+	int defcol[64];			/* def column -> file column, -1 absent */
+	size_t ncols_hdr;		/* header columns after dropping trailing empty ones */
+	size_t ncols_raw;
+	uint32_t *rows;			/* stride = def->ncols + 2: line, state, offsets */
+	size_t nrows, caprows;
+	struct hashset ids;
+	long dlm_odd;			/* tolerated odd dateLastModified values */
+	size_t dlm_odd_line;
+	char dlm_odd_example[32];
+	bool bad_header;
+};
+
+struct imp {
+	struct db *db;
+	int64_t district;
+	struct oneroster_report *rep;
+	int version;			/* 11 or 12 */
+	struct fstate fs[NDEFS];
+	struct fstate *by_kind[ROSTER_KIND_COUNT];
+	struct hashset dbids[ROSTER_KIND_COUNT];
+	struct arena a;			/* db ids */
+	struct hashset rolemap;		/* 1.2: user sid -> roles row index */
+};
+
+/* ---- report ---- */
+
+void oneroster_report_init(struct oneroster_report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	arena_init(&rep->arena);
+}
+
+void oneroster_report_free(struct oneroster_report *rep)
+{
+	arena_free(&rep->arena);
+	memset(rep, 0, sizeof *rep);
+}
+
+static void rep_error(struct oneroster_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void rep_error(struct oneroster_report *rep, const char *fmt, ...)
+{
+	rep->nerrors_total++;
+	if (rep->nerrors >= ONEROSTER_MAX_ERRORS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(&rep->arena, fmt, ap);
+	va_end(ap);
+	rep->errors[rep->nerrors++] = s ? s : "out of memory";
+}
+
+static void rep_note(struct oneroster_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void rep_note(struct oneroster_report *rep, const char *fmt, ...)
+{
+	if (rep->nnotes >= 1000)
+		return;
+	if (rep->nnotes == rep->notes_cap) {
+		size_t nc = rep->notes_cap ? rep->notes_cap * 2 : 16;
+		const char **nn = arena_alloc(&rep->arena, nc * sizeof *nn);
+		if (!nn)
+			return;
+		if (rep->nnotes)
+			memcpy(nn, rep->notes, rep->nnotes * sizeof *nn);
+		rep->notes = nn;
+		rep->notes_cap = nc;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(&rep->arena, fmt, ap);
+	va_end(ap);
+	if (s)
+		rep->notes[rep->nnotes++] = s;
+}
+
+void oneroster_report_print(const struct oneroster_report *rep, FILE *out, FILE *err)
+{
+	for (size_t i = 0; i < rep->nnotes; i++)
+		fprintf(err, "note: %s\n", rep->notes[i]);
+	for (size_t i = 0; i < rep->nerrors; i++)
+		fprintf(err, "%s\n", rep->errors[i]);
+	if (rep->nerrors_total > rep->nerrors)
+		fprintf(err, "... and %zu more errors\n", rep->nerrors_total - rep->nerrors);
+	if (rep->nerrors_total) {
+		fprintf(err, "import rejected: nothing was stored (%zu error%s)\n",
+			rep->nerrors_total, rep->nerrors_total == 1 ? "" : "s");
+		return;
+	}
+	for (size_t i = 0; i < rep->nfiles; i++) {
+		const struct oneroster_count *c = &rep->files[i];
+		if (c->ignored)
+			fprintf(out, "%s: %ld rows, ignored\n", c->name, c->rows);
+		else
+			fprintf(out, "%s: %ld rows, %ld added, %ld changed, %ld deleted\n", c->name,
+				c->rows, c->added, c->changed, c->deleted);
+	}
+	if (rep->guardians_synced)
+		fprintf(out, "guardianship: %ld added, %ld deleted\n", rep->guardians_added,
+			rep->guardians_deleted);
+}
+
+/* ---- small helpers ---- */
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* "users.csv" (any case, any directory) -> filedefs index, -2 manifest, -1 other */
+static int file_index(const char *name)
+{
+	const char *b = base_name(name);
+	size_t n = strlen(b);
+	if (n < 5 || strcasecmp(b + n - 4, ".csv") != 0)
+		return -1;
+	struct str stem = { b, n - 4 };
+	if (str_ieq_cstr(stem, "manifest"))
+		return -2;
+	for (size_t i = 0; i < NDEFS; i++)
+		if (str_ieq_cstr(stem, filedefs[i].name))
+			return (int)i;
+	return -1;
+}
+
+static int vocab_find(const char *const *vocab, struct str v)
+{
+	for (int i = 0; vocab[i]; i++)
+		if (str_ieq_cstr(v, vocab[i]))
+			return i;
+	return -1;
+}
+
+static char *vocab_list(struct arena *a, const char *const *vocab)
+{
+	char tmp[512];
+	size_t len = 0;
+	tmp[0] = 0;
+	for (int i = 0; vocab[i]; i++) {
+		int w = snprintf(tmp + len, sizeof tmp - len, "%s%s", i ? ", " : "", vocab[i]);
+		if (w < 0 || (size_t)w >= sizeof tmp - len)
+			break;
+		len += (size_t)w;
+	}
+	return arena_strdup(a, tmp);
+}
+
+static bool bool_parse(struct str v, int *out)
+{
+	if (str_ieq_cstr(v, "true")) {
+		*out = 1;
+		return true;
+	}
+	if (str_ieq_cstr(v, "false")) {
+		*out = 0;
+		return true;
+	}
+	return false;
+}
+
+/* loose BCP 47: alpha{2,8} then (-alnum{1,8})* */
+static bool lang_ok(struct str v)
+{
+	size_t i = 0, run = 0;
+	bool first = true;
+	if (!v.n || v.n > 64)
+		return false;
+	for (; i <= v.n; i++) {
+		if (i == v.n || v.p[i] == '-') {
+			if (run < (first ? 2u : 1u) || run > 8)
+				return false;
+			first = false;
+			run = 0;
+			continue;
+		}
+		unsigned char c = (unsigned char)v.p[i];
+		if (first ? !isalpha(c) : !isalnum(c))
+			return false;
+		run++;
+	}
+	return true;
+}
+
+/* printable, quoted excerpt of a value for messages */
+static const char *show(struct arena *a, struct str v)
+{
+	char tmp[64];
+	size_t n = 0;
+	for (size_t i = 0; i < v.n && n < 40; i++) {
+		unsigned char c = (unsigned char)v.p[i];
+		tmp[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	tmp[n] = 0;
+	return arena_printf(a, "'%s%s'", tmp, v.n > 40 ? "..." : "");
+}
+
+static struct str row_val(const struct fstate *fs, const uint32_t *row, int defcol)
+{
+	uint32_t off = row[2 + defcol];
+	if (!off)
+		return (struct str){ "", 0 };
+	const char *p = fs->f->data + off - 1;
+	return (struct str){ p, strlen(p) };
+}
+
+static uint32_t *row_at(const struct fstate *fs, size_t i)
+{
+	return fs->rows + i * (fs->def->ncols + 2);
+}
+
+/* ---- manifest ---- */
+
+static const char *mode_names[] = { "absent", "bulk", "delta" };
+
+static void read_manifest(struct imp *im, struct oneroster_file *mf)
+{
+	struct oneroster_report *rep = im->rep;
+	const char *fn = mf->name;
+	struct csv_reader r;
+	struct csv_record rec;
+	struct csv_error ce;
+	csv_init(&r, mf->data, mf->len);
+	bool header = true;
+	enum eb_err rc;
+	while ((rc = csv_next(&r, &rec, &ce)) != EB_ENOTFOUND) {
+		if (rc) {
+			rep_error(rep, "%s:%zu:%zu: csv: %s", fn, ce.line, ce.column, ce.reason);
+			continue;
+		}
+		if (header) {
+			header = false;
+			if (rec.nfields >= 1 && str_ieq_cstr(str_trim(rec.fields[0]), "propertyName"))
+				continue;
+		}
+		if (rec.nfields < 2) {
+			rep_error(rep, "%s:%zu:1: manifest: expected propertyName,value", fn, rec.line);
+			continue;
+		}
+		struct str k = str_trim(rec.fields[0]), v = str_trim(rec.fields[1]);
+		if (str_ieq_cstr(k, "oneroster.version")) {
+			if (str_eq_cstr(v, "1.1") || str_eq_cstr(v, "1.1.0"))
+				im->version = 11;
+			else if (str_eq_cstr(v, "1.2") || str_eq_cstr(v, "1.2.0"))
+				im->version = 12;
+			else
+				rep_error(rep,
+					  "%s:%zu:2: oneroster.version: %s is not supported (1.1 or 1.2)",
+					  fn, rec.line, show(&rep->arena, v));
+			continue;
+		}
+		if (k.n <= 5 || !str_starts_with(k, "file."))
+			continue;
+		struct str stem = { k.p + 5, k.n - 5 };
+		int mode = -1;
+		if (!v.n || str_ieq_cstr(v, "absent"))
+			mode = OR_ABSENT;
+		else if (str_ieq_cstr(v, "bulk"))
+			mode = OR_BULK;
+		else if (str_ieq_cstr(v, "delta"))
+			mode = OR_DELTA;
+		size_t i;
+		for (i = 0; i < NDEFS; i++)
+			if (str_ieq_cstr(stem, filedefs[i].name))
+				break;
+		if (mode < 0) {
+			rep_error(rep, "%s:%zu:2: %.*s: %s is not bulk, delta or absent", fn, rec.line,
+				  (int)k.n, k.p, show(&rep->arena, v));
+			continue;
+		}
+		if (i == NDEFS) {
+			if (mode != OR_ABSENT)
+				rep_note(rep, "%s: %.*s is %s, but edbridge does not use that file; ignored",
+					 fn, (int)k.n, k.p, mode_names[mode]);
+			continue;
+		}
+		im->fs[i].mode = (enum oneroster_mode)mode;
+		im->fs[i].manifest_line = rec.line;
+	}
+	if (!im->version && !rep->nerrors_total)
+		rep_error(rep, "%s:1:1: oneroster.version: missing (add a line oneroster.version,1.1 "
+			  "or oneroster.version,1.2)", fn);
+	snprintf(rep->version, sizeof rep->version, "%s",
+		 im->version == 11 ? "1.1" : im->version == 12 ? "1.2" : "");
+}
+
+/* ---- header ---- */
+
+static bool col_in_version(const struct coldef *c, int version)
+{
+	if ((c->flags & V11) && version != 11)
+		return false;
+	if ((c->flags & V12) && version != 12)
+		return false;
+	return true;
+}
+
+static int header_lookup(const struct filedef *d, struct str h, int version)
+{
+	for (size_t a = 0; a < sizeof header_alias / sizeof header_alias[0]; a++)
+		if (str_ieq_cstr(h, header_alias[a].seen)) {
+			h = str_from(header_alias[a].means);
+			break;
+		}
+	for (size_t i = 0; i < d->ncols; i++)
+		if (str_ieq_cstr(h, d->cols[i].name) && col_in_version(&d->cols[i], version))
+			return (int)i;
+	return -1;
+}
+
+/* false when the header is unusable (errors reported) */
+static bool read_header(struct imp *im, struct fstate *fs, const struct csv_record *rec)
+{
+	struct oneroster_report *rep = im->rep;
+	const char *fn = fs->f->name;
+	const struct filedef *d = fs->def;
+	bool ok = true;
+	size_t n = rec->nfields;
+	fs->ncols_raw = n;
+	while (n > 1 && str_trim(rec->fields[n - 1]).n == 0)
+		n--;
+	if (n < rec->nfields)
+		rep_note(rep, "%s: %zu empty column name%s at the end of the header; ignored", fn,
+			 rec->nfields - n, rec->nfields - n == 1 ? "" : "s");
+	fs->ncols_hdr = n;
+	for (size_t i = 0; i < d->ncols; i++)
+		fs->defcol[i] = -1;
+	for (size_t i = 0; i < n; i++) {
+		struct str h = str_trim(rec->fields[i]);
+		fs->colmap[i] = -1;
+		if (!h.n) {
+			rep_error(rep, "%s:%zu:%zu: header: column %zu has no name", fn, rec->line, i + 1,
+				  i + 1);
+			ok = false;
+			continue;
+		}
+		int c = header_lookup(d, h, im->version);
+		if (c < 0) {
+			if (!str_starts_with(h, "metadata."))
+				rep_note(rep, "%s: column %.*s is not a OneRoster %s %s column; ignored",
+					 fn, (int)(h.n > 60 ? 60 : h.n), h.p,
+					 im->version == 11 ? "1.1" : "1.2", d->name);
+			continue;
+		}
+		if (!str_eq_cstr(h, d->cols[c].name))
+			rep_note(rep, "%s: header %.*s read as %s", fn, (int)(h.n > 60 ? 60 : h.n),
+				 h.p, d->cols[c].name);
+		if (fs->defcol[c] >= 0) {
+			rep_error(rep, "%s:%zu:%zu: header: column %s appears twice (also column %d)",
+				  fn, rec->line, i + 1, d->cols[c].name, fs->defcol[c] + 1);
+			ok = false;
+			continue;
+		}
+		fs->defcol[c] = (int)i;
+		fs->colmap[i] = c;
+	}
+	for (size_t c = 0; c < d->ncols; c++)
+		if (fs->defcol[c] < 0 && (d->cols[c].flags & REQ) &&
+		    col_in_version(&d->cols[c], im->version)) {
+			rep_error(rep, "%s:%zu:1: header: missing required column %s", fn, rec->line,
+				  d->cols[c].name);
+			ok = false;
+		}
+	if (fs->mode == OR_DELTA && fs->defcol[1] < 0) {
+		rep_error(rep, "%s:%zu:1: header: missing column status (a delta file needs it)", fn,
+			  rec->line);
+		ok = false;
+	}
+	return ok;
+}
+
+/* ---- rows ---- */
+
+#define MAX_VALUE 4096
+
+static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
+{
+	struct oneroster_report *rep = im->rep;
+	struct arena *a = &rep->arena;
+	const struct filedef *d = fs->def;
+	const char *fn = fs->f->name;
+	size_t line = row[0];
+#define COLNO(c) (fs->defcol[c] >= 0 ? (size_t)fs->defcol[c] + 1 : (size_t)1)
+
+	int state = ST_KEEP;
+	struct str st = row_val(fs, row, 1);
+	if (!st.n) {
+		if (fs->mode == OR_DELTA)
+			rep_error(rep, "%s:%zu:%zu: status: required in a delta file (active or "
+				  "tobedeleted)", fn, line, COLNO(1));
+	} else {
+		int k = vocab_find(v_status, st);
+		if (k == 1)
+			state = ST_DELETE;
+		else if (k < 0)
+			rep_error(rep, "%s:%zu:%zu: status: %s is not one of active, tobedeleted%s", fn,
+				  line, COLNO(1), show(a, st),
+				  str_ieq_cstr(st, "inactive") ? " (inactive is OneRoster 1.0; "
+								"use tobedeleted or leave the row out)" : "");
+	}
+	row[1] = (uint32_t)state;
+
+	for (size_t c = 0; c < d->ncols; c++) {
+		const struct coldef *cd = &d->cols[c];
+		if (c == 1 || !col_in_version(cd, im->version) || fs->defcol[c] < 0)
+			continue;
+		struct str v = row_val(fs, row, (int)c);
+		size_t col = COLNO(c);
+		if (cd->kind == F_SECRET) {
+			if (v.n)
+				memset((char *)v.p, 0, v.n);
+			row[2 + c] = 0;
+			continue;
+		}
+		if (!v.n) {
+			if ((cd->flags & REQ) && (state == ST_KEEP || cd->kind == F_ID))
+				rep_error(rep, "%s:%zu:%zu: %s: required value is missing", fn, line, col,
+					  cd->name);
+			continue;
+		}
+		if (v.n > MAX_VALUE) {
+			rep_error(rep, "%s:%zu:%zu: %s: value is longer than %d bytes", fn, line, col,
+				  cd->name, MAX_VALUE);
+			continue;
+		}
+		int32_t days;
+		int64_t t, y;
+		int32_t ms;
+		int b;
+		switch (cd->kind) {
+		case F_ID: {
+			int32_t old;
+			enum eb_err rc = hs_put(&fs->ids, v, (int32_t)((line << 2) | (size_t)state), &old);
+			if (rc == EB_EEXIST)
+				rep_error(rep, "%s:%zu:%zu: sourcedId: duplicate %s (first on line %d)", fn,
+					  line, col, show(a, v), (int)((uint32_t)old >> 2));
+			else if (rc)
+				rep_error(rep, "%s:%zu:%zu: sourcedId: out of memory", fn, line, col);
+			break;
+		}
+		case F_DLM:
+			if (date_parse_ymd(v, &days) == EB_OK || time_parse_iso(v, &t, &ms) == EB_OK)
+				break;
+			if (!fs->dlm_odd++) {
+				fs->dlm_odd_line = line;
+				snprintf(fs->dlm_odd_example, sizeof fs->dlm_odd_example, "%.*s",
+					 (int)(v.n > 24 ? 24 : v.n), v.p);
+			}
+			row[2 + c] = 0;	/* stored as unknown */
+			break;
+		case F_DATE:
+			if (date_parse_ymd(v, &days))
+				rep_error(rep, "%s:%zu:%zu: %s: %s is not a date (YYYY-MM-DD)", fn, line,
+					  col, cd->name, show(a, v));
+			break;
+		case F_BOOL:
+			if (!bool_parse(v, &b))
+				rep_error(rep, "%s:%zu:%zu: %s: %s is not true or false", fn, line, col,
+					  cd->name, show(a, v));
+			break;
+		case F_YEAR:
+			if (v.n != 4 || str_to_i64(v, 1900, 2999, &y))
+				rep_error(rep, "%s:%zu:%zu: %s: %s is not a year (YYYY)", fn, line, col,
+					  cd->name, show(a, v));
+			break;
+		case F_ENUM: {
+			int k = vocab_find(cd->vocab, v);
+			if (k < 0)
+				rep_error(rep, "%s:%zu:%zu: %s: %s is not one of %s", fn, line, col,
+					  cd->name, show(a, v), vocab_list(a, cd->vocab));
+			else
+				memcpy((char *)v.p, cd->vocab[k], v.n);	/* canonical case */
+			break;
+		}
+		case F_LANG:
+			if (!lang_ok(v))
+				rep_error(rep, "%s:%zu:%zu: %s: %s is not a language tag (BCP 47, e.g. "
+					  "en or es-MX)", fn, line, col, cd->name, show(a, v));
+			break;
+		default:
+			break;
+		}
+	}
+	/* cross-field checks */
+	if (d->kind == ROSTER_SESSION && state == ST_KEEP) {
+		int32_t s, e;
+		if (date_parse_ymd(row_val(fs, row, 5), &s) == EB_OK &&
+		    date_parse_ymd(row_val(fs, row, 6), &e) == EB_OK && e < s)
+			rep_error(rep, "%s:%zu:%zu: endDate: before startDate", fn, line, COLNO(6));
+	}
+#undef COLNO
+}
+
+static bool rows_grow(struct fstate *fs)
+{
+	size_t stride = fs->def->ncols + 2;
+	if (fs->nrows < fs->caprows)
+		return true;
+	size_t nc = fs->caprows ? fs->caprows * 2 : 256;
+	uint32_t *nr = realloc(fs->rows, nc * stride * sizeof *nr);
+	if (!nr)
+		return false;
+	fs->rows = nr;
+	fs->caprows = nc;
+	return true;
+}
+
+static void parse_file(struct imp *im, struct fstate *fs)
+{
+	struct oneroster_report *rep = im->rep;
+	struct oneroster_file *f = fs->f;
+	const char *fn = f->name;
+	struct csv_reader r;
+	struct csv_record rec;
+	struct csv_error ce;
+	csv_init(&r, f->data, f->len);
+	enum eb_err rc = csv_next(&r, &rec, &ce);
+	if (rc == EB_ENOTFOUND) {
+		rep_error(rep, "%s:1:1: header: the file is empty (a header line is required)", fn);
+		fs->bad_header = true;
+		return;
+	}
+	if (rc) {
+		rep_error(rep, "%s:%zu:%zu: csv: %s", fn, ce.line, ce.column, ce.reason);
+		fs->bad_header = true;
+		return;
+	}
+	if (!read_header(im, fs, &rec)) {
+		fs->bad_header = true;
+		return;
+	}
+	size_t stride = fs->def->ncols + 2;
+	while ((rc = csv_next(&r, &rec, &ce)) != EB_ENOTFOUND) {
+		if (rc) {
+			rep_error(rep, "%s:%zu:%zu: csv: %s", fn, ce.line, ce.column, ce.reason);
+			continue;
+		}
+		size_t nf = rec.nfields;
+		bool extra_empty = nf > fs->ncols_hdr;
+		for (size_t i = fs->ncols_hdr; i < nf && extra_empty; i++)
+			if (str_trim(rec.fields[i]).n)
+				extra_empty = false;
+		if (nf != fs->ncols_hdr && !(extra_empty && nf <= fs->ncols_raw)) {
+			rep_error(rep, "%s:%zu:%zu: csv: %zu fields, but the header has %zu", fn,
+				  rec.line, (nf < fs->ncols_hdr ? nf : fs->ncols_hdr) + 1, nf,
+				  fs->ncols_hdr);
+			continue;
+		}
+		if (rec.line > (UINT32_MAX >> 4)) {
+			rep_error(rep, "%s:%zu:1: csv: too many lines", fn, rec.line);
+			return;
+		}
+		if (!rows_grow(fs)) {
+			rep_error(rep, "%s:%zu:1: out of memory", fn, rec.line);
+			return;
+		}
+		uint32_t *row = fs->rows + fs->nrows * stride;
+		memset(row, 0, stride * sizeof *row);
+		row[0] = (uint32_t)rec.line;
+		for (size_t i = 0; i < fs->ncols_hdr; i++) {
+			if (fs->colmap[i] < 0)
+				continue;
+			struct str v = str_trim(rec.fields[i]);
+			char *p = (char *)v.p;
+			if (!v.n)
+				continue;
+			p[v.n] = 0;	/* the separator behind it was consumed; slack at the end */
+			row[2 + fs->colmap[i]] = (uint32_t)(p - f->data) + 1;
+		}
+		fs->nrows++;
+		validate_row(im, fs, row);
+	}
+	if (fs->dlm_odd)
+		rep_note(rep, "%s: %ld row%s with a dateLastModified that is not ISO 8601 (first: "
+			 "line %zu, '%s'); stored as unknown", fn, fs->dlm_odd, fs->dlm_odd == 1 ? "" : "s",
+			 fs->dlm_odd_line, fs->dlm_odd_example);
+}
+
+/* ---- references ---- */
+
+/* 0 resolvable, 1 unknown, 2 deleted by this import */
+static int ref_state(const struct imp *im, int kind, struct str id)
+{
+	const struct fstate *fs = im->by_kind[kind];
+	int32_t v;
+	if (fs && fs->f && fs->bad_header)
+		return 0;
+	if (fs && fs->f && hs_get(&fs->ids, id, &v))
+		return (v & 3) == ST_KEEP ? 0 : 2;
+	if (!hs_get(&im->dbids[kind], id, NULL))
+		return 1;
+	return fs && fs->f && fs->mode == OR_BULK ? 2 : 0;
+}
+
+static void check_ref(struct imp *im, struct fstate *fs, size_t line, size_t col,
+		      const char *field, int kind, struct str id)
+{
+	int s = ref_state(im, kind, id);
+	const struct fstate *target = im->by_kind[kind];
+	if (s == 1)
+		rep_error(im->rep, "%s:%zu:%zu: %s: %s is not a%s %s in this import or in the "
+			  "database%s%s%s", fs->f->name, line, col, field, show(&im->rep->arena, id),
+			  strchr("aeiou", kind_what[kind][0]) ? "n" : "", kind_what[kind],
+			  target && !target->f ? " (" : "", target && !target->f ? target->def->name : "",
+			  target && !target->f ? ".csv is not part of this import)" : "");
+	else if (s == 2)
+		rep_error(im->rep, "%s:%zu:%zu: %s: %s is a%s %s that this import deletes",
+			  fs->f->name, line, col, field, show(&im->rep->arena, id),
+			  strchr("aeiou", kind_what[kind][0]) ? "n" : "", kind_what[kind]);
+}
+
+static void check_refs(struct imp *im, struct fstate *fs)
+{
+	const struct filedef *d = fs->def;
+	for (size_t i = 0; i < fs->nrows; i++) {
+		uint32_t *row = row_at(fs, i);
+		if (row[1] != ST_KEEP)
+			continue;
+		size_t line = row[0];
+		for (size_t c = 0; c < d->ncols; c++) {
+			const struct coldef *cd = &d->cols[c];
+			if ((cd->kind != F_REF && cd->kind != F_REFS) || fs->defcol[c] < 0)
+				continue;
+			struct str v = row_val(fs, row, (int)c);
+			size_t col = (size_t)fs->defcol[c] + 1;
+			if (cd->kind == F_REF) {
+				if (v.n)
+					check_ref(im, fs, line, col, cd->name, cd->ref, v);
+				continue;
+			}
+			const char *p = v.p, *e = v.p + v.n;
+			while (p < e) {
+				const char *q = memchr(p, ',', (size_t)(e - p));
+				if (!q)
+					q = e;
+				struct str one = str_trim((struct str){ p, (size_t)(q - p) });
+				if (one.n)
+					check_ref(im, fs, line, col, cd->name, cd->ref, one);
+				p = q + 1;
+			}
+		}
+		if (d->kind == ROSTER_DEMOGRAPHICS)
+			check_ref(im, fs, line, (size_t)fs->defcol[0] + 1, "sourcedId", ROSTER_PERSON,
+				  row_val(fs, row, 0));
+		if (d->kind == ROSTER_PERSON && im->version == 12) {
+			struct str sid = row_val(fs, row, 0);
+			if (!hs_get(&im->rolemap, sid, NULL) &&
+			    !hs_get(&im->dbids[ROSTER_PERSON], sid, NULL))
+				rep_error(im->rep, "%s:%zu:%zu: sourcedId: user %s has no role (OneRoster "
+					  "1.2 gives each user a row in roles.csv)", fs->f->name, line,
+					  (size_t)fs->defcol[0] + 1, show(&im->rep->arena, sid));
+		}
+	}
+}
+
+static void build_rolemap(struct imp *im)
+{
+	struct fstate *fs = im->by_kind[ROSTER_ROLE];
+	if (!fs || !fs->f || im->version != 12)
+		return;
+	for (size_t i = 0; i < fs->nrows; i++) {
+		uint32_t *row = row_at(fs, i);
+		if (row[1] != ST_KEEP)
+			continue;
+		struct str u = row_val(fs, row, R_USER);
+		bool primary = str_eq_cstr(row_val(fs, row, R_ROLETYPE), "primary");
+		int32_t old;
+		if (hs_put(&im->rolemap, u, (int32_t)i, &old) == EB_EEXIST && primary &&
+		    !str_eq_cstr(row_val(fs, row_at(fs, (size_t)old), R_ROLETYPE), "primary"))
+			hs_set(&im->rolemap, u, (int32_t)i);
+	}
+}
+
+/* ---- writes ---- */
+
+static void dbid_add(void *ctx, const char *sid, size_t n)
+{
+	struct imp *im = ((struct imp **)ctx)[0];
+	struct hashset *h = ((struct hashset **)ctx)[1];
+	char *p = arena_strndup(&im->a, sid, n);
+	if (p)
+		hs_put(h, (struct str){ p, n }, 0, NULL);
+}
+
+static enum eb_err load_dbids(struct imp *im)
+{
+	for (int k = 0; k < ROSTER_KIND_COUNT; k++) {
+		void *ctx[2] = { im, &im->dbids[k] };
+		enum eb_err rc = roster_each_id(im->db, im->district, (enum roster_kind)k, dbid_add, ctx);
+		if (rc)
+			return rc;
+	}
+	return EB_OK;
+}
+
+static struct roster_val text_or_null(struct str v)
+{
+	if (!v.n)
+		return (struct roster_val){ RV_NULL, NULL, 0, 0 };
+	return (struct roster_val){ RV_TEXT, v.p, (int)v.n, 0 };
+}
+
+static enum eb_err write_file(struct imp *im, struct fstate *fs)
+{
+	const struct filedef *d = fs->def;
+	enum roster_kind kind = (enum roster_kind)d->kind;
+	struct oneroster_count *cnt = &im->rep->files[fs->count_idx];
+	struct hashset *dbset = &im->dbids[kind];
+	struct roster_val vals[32];
+	enum eb_err rc;
+	cnt->rows = (long)fs->nrows;
+	for (size_t i = 0; i < fs->nrows; i++) {
+		uint32_t *row = row_at(fs, i);
+		struct str sid = row_val(fs, row, 0);
+		if (row[1] == ST_DELETE) {
+			bool del = false;
+			if ((rc = roster_delete(im->db, im->district, kind, sid.p, sid.n, &del)))
+				return rc;
+			cnt->deleted += del;
+			continue;
+		}
+		for (size_t c = 0; c < 32; c++)
+			vals[c] = (struct roster_val){ RV_NULL, NULL, 0, 0 };
+		for (size_t c = 0; c < d->ncols; c++) {
+			const struct coldef *cd = &d->cols[c];
+			if (cd->out < 0)
+				continue;
+			struct str v = row_val(fs, row, (int)c);
+			int b;
+			if (cd->kind == F_STATUS)
+				vals[cd->out] = (struct roster_val){ RV_TEXT, "active", 6, 0 };
+			else if (cd->kind == F_BOOL && v.n && bool_parse(v, &b))
+				vals[cd->out] = (struct roster_val){ RV_INT, NULL, 0, b };
+			else
+				vals[cd->out] = text_or_null(v);
+		}
+		if (kind == ROSTER_PERSON && im->version == 12) {
+			int32_t ri;
+			struct fstate *rf = im->by_kind[ROSTER_ROLE];
+			struct str porg = row_val(fs, row, U_PRIMARY_ORG);
+			if (rf && hs_get(&im->rolemap, sid, &ri)) {
+				uint32_t *rr = row_at(rf, (size_t)ri);
+				vals[5] = text_or_null(row_val(rf, rr, R_ROLE));
+				if (!porg.n)
+					porg = row_val(rf, rr, R_ORG);
+			}
+			vals[4] = text_or_null(porg);
+		}
+		bool changed = false;
+		if ((rc = roster_put(im->db, im->district, kind, vals, &changed)))
+			return rc;
+		if (!hs_get(dbset, sid, NULL))
+			cnt->added++;
+		else if (changed)
+			cnt->changed++;
+	}
+	if (fs->mode == OR_BULK) {
+		for (size_t i = 0; i < dbset->cap; i++) {
+			struct hs_slot *s = &dbset->slots[i];
+			if (!s->p || hs_get(&fs->ids, (struct str){ s->p, s->n }, NULL))
+				continue;
+			bool del = false;
+			if ((rc = roster_delete(im->db, im->district, kind, s->p, s->n, &del)))
+				return rc;
+			cnt->deleted += del;
+		}
+	}
+	return EB_OK;
+}
+
+static char *summary(struct oneroster_report *rep)
+{
+	size_t cap = 4096, len = 0;
+	char *s = arena_alloc(&rep->arena, cap);
+	if (!s)
+		return NULL;
+	s[0] = 0;
+	for (size_t i = 0; i < rep->nfiles && len < cap; i++) {
+		const struct oneroster_count *c = &rep->files[i];
+		int w = c->ignored ? snprintf(s + len, cap - len, "%s: %ld rows, ignored\n", c->name,
+					      c->rows)
+				   : snprintf(s + len, cap - len,
+					      "%s: %ld rows, %ld added, %ld changed, %ld deleted\n",
+					      c->name, c->rows, c->added, c->changed, c->deleted);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	if (len < cap && rep->guardians_synced)
+		snprintf(s + len, cap - len, "guardianship: %ld added, %ld deleted\n",
+			 rep->guardians_added, rep->guardians_deleted);
+	return s;
+}
+
+static long count_records(struct oneroster_file *f)
+{
+	struct csv_reader r;
+	struct csv_record rec;
+	struct csv_error ce;
+	long n = -1;	/* the header */
+	enum eb_err rc;
+	csv_init(&r, f->data, f->len);
+	while ((rc = csv_next(&r, &rec, &ce)) != EB_ENOTFOUND)
+		if (rc == EB_OK)
+			n++;
+	return n < 0 ? 0 : n;
+}
+
+static void imp_free(struct imp *im)
+{
+	for (size_t i = 0; i < NDEFS; i++) {
+		free(im->fs[i].rows);
+		hs_free(&im->fs[i].ids);
+	}
+	for (int k = 0; k < ROSTER_KIND_COUNT; k++)
+		hs_free(&im->dbids[k]);
+	hs_free(&im->rolemap);
+	arena_free(&im->a);
+}
+
+/* files[i].data must have one writable byte after len; it is modified. */
+static enum eb_err import_core(struct db *db, int64_t district, struct oneroster_file *files,
+			       size_t n, const char *source, struct oneroster_report *rep)
+{
+	double t0 = time_mono();
+	int64_t started = time_now();
+	struct imp *im = calloc(1, sizeof *im);
+	if (!im)
+		return EB_ENOMEM;
+	im->db = db;
+	im->district = district;
+	im->rep = rep;
+	arena_init(&im->a);
+	for (size_t i = 0; i < NDEFS; i++) {
+		im->fs[i].def = &filedefs[i];
+		if (filedefs[i].kind >= 0)
+			im->by_kind[filedefs[i].kind] = &im->fs[i];
+	}
+	struct oneroster_file *manifest = NULL;
+	for (size_t i = 0; i < n; i++) {
+		int fi = file_index(files[i].name);
+		const char *b = base_name(files[i].name);
+		if (fi == -2) {
+			if (manifest)
+				rep_error(rep, "%s:1:1: file: two manifest files in the input", b);
+			manifest = &files[i];
+		} else if (fi == -1) {
+			rep_note(rep, "%s: not a file edbridge reads; ignored", b);
+		} else if (im->fs[fi].f) {
+			rep_error(rep, "%s:1:1: file: %s appears twice in the input", b,
+				  filedefs[fi].name);
+		} else {
+			im->fs[fi].f = &files[i];
+		}
+		files[i].name = b;
+	}
+	enum eb_err rc = EB_OK;
+	if (!manifest)
+		rep_error(rep, "manifest.csv:1:1: file: missing (a OneRoster export has manifest.csv "
+			  "with oneroster.version and one file.NAME line per file)");
+	else
+		read_manifest(im, manifest);
+	if (rep->nerrors_total)
+		goto rejected;
+
+	for (size_t i = 0; i < NDEFS; i++) {
+		struct fstate *fs = &im->fs[i];
+		const struct filedef *d = fs->def;
+		bool in_version = (d->versions & (im->version == 11 ? V11 : V12)) != 0;
+		if (!fs->f) {
+			if (fs->mode != OR_ABSENT && d->kind >= 0)
+				rep_error(rep, "%s:%zu:2: file.%s: the manifest says %s, but %s.csv is "
+					  "missing", manifest->name, fs->manifest_line, d->name,
+					  mode_names[fs->mode], d->name);
+			continue;
+		}
+		if (rep->nfiles == sizeof rep->files / sizeof rep->files[0])
+			continue;
+		fs->count_idx = rep->nfiles++;
+		struct oneroster_count *c = &rep->files[fs->count_idx];
+		c->name = arena_strdup(&rep->arena, fs->f->name);
+		c->mode = fs->mode;
+		if (d->kind < 0 || fs->mode == OR_ABSENT || !in_version) {
+			c->ignored = true;
+			c->rows = count_records(fs->f);
+			if (d->kind < 0)
+				rep_note(rep, "%s: accepted but not used by edbridge; ignored",
+					 fs->f->name);
+			else if (!in_version)
+				rep_note(rep, "%s: not part of OneRoster %s; ignored", fs->f->name,
+					 rep->version);
+			else
+				rep_note(rep, "%s: the manifest says absent (or does not list it); "
+					 "ignored", fs->f->name);
+			fs->f = NULL;
+		}
+	}
+	if (rep->nerrors_total)
+		goto rejected;
+
+	if ((rc = db_begin(db)))
+		goto dberr;
+	if ((rc = load_dbids(im)))
+		goto dberr;
+	for (size_t i = 0; i < NDEFS; i++)
+		if (im->fs[i].f)
+			parse_file(im, &im->fs[i]);
+	/* references are checked even after other errors, so that one run lists
+	 * every problem; a file whose header was unusable is not held against
+	 * the files that refer to it */
+	build_rolemap(im);
+	for (size_t i = 0; i < NDEFS; i++)
+		if (im->fs[i].f && !im->fs[i].bad_header)
+			check_refs(im, &im->fs[i]);
+	if (rep->nerrors_total) {
+		db_rollback(db);
+		goto rejected;
+	}
+	for (size_t i = 0; i < NDEFS; i++)
+		if (im->fs[i].f && (rc = write_file(im, &im->fs[i])))
+			goto dberr;
+	if (im->by_kind[ROSTER_PERSON]->f ||
+	    (im->by_kind[ROSTER_ROLE] && im->by_kind[ROSTER_ROLE]->f)) {
+		if ((rc = roster_sync_guardianship(db, district, &rep->guardians_added,
+						   &rep->guardians_deleted)))
+			goto dberr;
+		rep->guardians_synced = true;
+	}
+	char *sum = summary(rep);
+	if ((rc = roster_record_import(db, district, "oneroster", source, started, true,
+				       sum ? sum : "", &rep->run_id)))
+		goto dberr;
+	if ((rc = db_commit(db)))
+		goto dberr;
+	rep->seconds = time_mono() - t0;
+	imp_free(im);
+	free(im);
+	return EB_OK;
+
+dberr:
+	rep_error(rep, "%s:0:0: database: %s (%s); nothing was stored", source, eb_strerror(rc),
+		  db_errmsg(db));
+	db_rollback(db);
+	imp_free(im);
+	free(im);
+	return rc == EB_ENOMEM ? EB_ENOMEM : EB_EDB;
+rejected: {
+	char first[600];
+	snprintf(first, sizeof first, "%zu errors; first: %s", rep->nerrors_total,
+		 rep->nerrors ? rep->errors[0] : "");
+	roster_record_import(db, district, "oneroster", source, started, false, first, NULL);
+	rep->seconds = time_mono() - t0;
+	imp_free(im);
+	free(im);
+	return EB_EPARSE;
+}
+}
+
+/* ---- entry points ---- */
+
+static void free_files(struct oneroster_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(files[i].data);
+		free((char *)files[i].name);
+	}
+	free(files);
+}
+
+enum eb_err oneroster_import_files(struct db *db, int64_t district_id,
+				   struct oneroster_file *files, size_t n,
+				   struct oneroster_report *rep)
+{
+	if (n > 64) {
+		rep_error(rep, "input:0:0: file: too many files (%zu, at most 64)", n);
+		return EB_ETOOBIG;
+	}
+	struct oneroster_file *copy = calloc(n ? n : 1, sizeof *copy);
+	if (!copy)
+		return EB_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (files[i].len > ONEROSTER_MAX_FILE) {
+			rep_error(rep, "%s:0:0: file: larger than %u bytes", files[i].name,
+				  ONEROSTER_MAX_FILE);
+			free_files(copy, i);
+			return EB_ETOOBIG;
+		}
+		copy[i].name = strdup(files[i].name ? files[i].name : "");
+		copy[i].data = malloc(files[i].len + 1);
+		copy[i].len = files[i].len;
+		if (!copy[i].name || !copy[i].data) {
+			free_files(copy, i + 1);
+			return EB_ENOMEM;
+		}
+		if (files[i].len)
+			memcpy(copy[i].data, files[i].data, files[i].len);
+		copy[i].data[files[i].len] = 0;
+	}
+	/* import_core rewrites names to base names; keep the owned pointers */
+	const char **owned = calloc(n ? n : 1, sizeof *owned);
+	if (!owned) {
+		free_files(copy, n);
+		return EB_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		owned[i] = copy[i].name;
+	enum eb_err rc = import_core(db, district_id, copy, n, "memory", rep);
+	for (size_t i = 0; i < n; i++)
+		copy[i].name = owned[i];
+	free(owned);
+	free_files(copy, n);
+	return rc;
+}
+
+static enum eb_err add_file(struct oneroster_file **files, size_t *n, const char *name,
+			    char *data, size_t len)
+{
+	struct oneroster_file *nf = realloc(*files, (*n + 1) * sizeof *nf);
+	if (!nf)
+		return EB_ENOMEM;
+	*files = nf;
+	nf[*n].name = strdup(name);
+	nf[*n].data = data;
+	nf[*n].len = len;
+	if (!nf[*n].name)
+		return EB_ENOMEM;
+	(*n)++;
+	return EB_OK;
+}
+
+static bool wanted_name(const char *name)
+{
+	const char *b = base_name(name);
+	size_t n = strlen(b);
+	if (!n || b[0] == '.' || strstr(name, "__MACOSX"))
+		return false;
+	return n >= 4 && strcasecmp(b + n - 4, ".csv") == 0;
+}
+
+static enum eb_err load_zip(const char *path, struct oneroster_file **files, size_t *n,
+			    struct oneroster_report *rep)
+{
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
+	if (!z) {
+		rep_error(rep, "%s:0:0: zip: cannot open (not a readable zip archive)", path);
+		return EB_EIO;
+	}
+	enum eb_err rc = EB_OK;
+	zip_int64_t ne = zip_get_num_entries(z, 0);
+	for (zip_int64_t i = 0; i < ne && rc == EB_OK; i++) {
+		zip_stat_t st;
+		if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) || !(st.valid & ZIP_STAT_NAME) ||
+		    !(st.valid & ZIP_STAT_SIZE) || !wanted_name(st.name))
+			continue;
+		if (st.size > ONEROSTER_MAX_FILE) {
+			rep_error(rep, "%s:0:0: zip: %s is larger than %u bytes", path, st.name,
+				  ONEROSTER_MAX_FILE);
+			rc = EB_ETOOBIG;
+			break;
+		}
+		char *data = malloc((size_t)st.size + 1);
+		zip_file_t *zf = data ? zip_fopen_index(z, (zip_uint64_t)i, 0) : NULL;
+		zip_int64_t got = zf ? zip_fread(zf, data, st.size) : -1;
+		if (zf)
+			zip_fclose(zf);
+		if (got < 0 || (zip_uint64_t)got != st.size) {
+			free(data);
+			rep_error(rep, "%s:0:0: zip: cannot read %s", path, st.name);
+			rc = EB_EIO;
+			break;
+		}
+		data[st.size] = 0;
+		rc = add_file(files, n, st.name, data, (size_t)st.size);
+		if (rc)
+			free(data);
+	}
+	zip_close(z);
+	return rc;
+}
+
+static enum eb_err read_whole(const char *path, char **out, size_t *len,
+			      struct oneroster_report *rep)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		rep_error(rep, "%s:0:0: file: cannot open (%s)", path, strerror(errno));
+		return EB_EIO;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) || st.st_size < 0 || (uint64_t)st.st_size > ONEROSTER_MAX_FILE) {
+		fclose(f);
+		rep_error(rep, "%s:0:0: file: unreadable or larger than %u bytes", path,
+			  ONEROSTER_MAX_FILE);
+		return EB_ETOOBIG;
+	}
+	size_t sz = (size_t)st.st_size;
+	char *data = malloc(sz + 1);
+	if (!data || fread(data, 1, sz, f) != sz) {
+		free(data);
+		fclose(f);
+		rep_error(rep, "%s:0:0: file: read failed", path);
+		return EB_EIO;
+	}
+	fclose(f);
+	data[sz] = 0;
+	*out = data;
+	*len = sz;
+	return EB_OK;
+}
+
+static enum eb_err load_dir(const char *path, struct oneroster_file **files, size_t *n,
+			    struct oneroster_report *rep)
+{
+	DIR *d = opendir(path);
+	if (!d) {
+		rep_error(rep, "%s:0:0: folder: cannot open (%s)", path, strerror(errno));
+		return EB_EIO;
+	}
+	enum eb_err rc = EB_OK;
+	struct dirent *e;
+	while (rc == EB_OK && (e = readdir(d))) {
+		if (!wanted_name(e->d_name))
+			continue;
+		char full[4096];
+		if (snprintf(full, sizeof full, "%s/%s", path, e->d_name) >= (int)sizeof full)
+			continue;
+		char *data;
+		size_t len;
+		if ((rc = read_whole(full, &data, &len, rep)))
+			break;
+		if ((rc = add_file(files, n, e->d_name, data, len)))
+			free(data);
+	}
+	closedir(d);
+	return rc;
+}
+
+enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char *path,
+				  struct oneroster_report *rep)
+{
+	struct stat st;
+	if (stat(path, &st)) {
+		rep_error(rep, "%s:0:0: path: %s", path, strerror(errno));
+		return EB_EIO;
+	}
+	struct oneroster_file *files = NULL;
+	size_t n = 0;
+	enum eb_err rc;
+	if (S_ISDIR(st.st_mode))
+		rc = load_dir(path, &files, &n, rep);
+	else
+		rc = load_zip(path, &files, &n, rep);
+	if (rc == EB_OK && n > 64) {
+		rep_error(rep, "%s:0:0: file: too many CSV files (%zu, at most 64)", path, n);
+		rc = EB_ETOOBIG;
+	}
+	if (rc == EB_OK) {
+		const char **owned = calloc(n ? n : 1, sizeof *owned);
+		if (!owned) {
+			rc = EB_ENOMEM;
+		} else {
+			for (size_t i = 0; i < n; i++)
+				owned[i] = files[i].name;
+			rc = import_core(db, district_id, files, n, path, rep);
+			for (size_t i = 0; i < n; i++)
+				files[i].name = owned[i];
+			free(owned);
+		}
+	}
+	free_files(files, n);
+	return rc;
+}

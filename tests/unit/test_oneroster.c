@@ -1,0 +1,633 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "domain/district.h"
+#include "domain/roster.h"
+#include "ingest/oneroster.h"
+#include "store/db.h"
+#include "roster_fixture.h"
+
+struct fx {
+	char path[64];
+	struct db *db;
+	int64_t d;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "/tmp/test_oneroster_XXXXXX");
+	int fd = mkstemp(f->path);
+	close(fd);
+	unlink(f->path);
+	char err[200];
+	if (db_open(f->path, DB_OPEN_CREATE, &f->db, err, sizeof err) ||
+	    district_create(f->db, "Test", &f->d))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char p[80];
+	if (f->db)
+		db_close(f->db);
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static int64_t q1(struct db *db, const char *sql)
+{
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(db, sql, &st), EB_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	int64_t v = db_col_int(st, 0);
+	db_reset(st);
+	return v;
+}
+
+/* total rows in the roster tables, a fingerprint for "nothing stored" */
+static int64_t roster_rows(struct db *db)
+{
+	return q1(db, "SELECT (SELECT count(*) FROM org)+(SELECT count(*) FROM academic_session)"
+		      "+(SELECT count(*) FROM course)+(SELECT count(*) FROM class)"
+		      "+(SELECT count(*) FROM person)+(SELECT count(*) FROM person_role)"
+		      "+(SELECT count(*) FROM enrollment)+(SELECT count(*) FROM demographics)"
+		      "+(SELECT count(*) FROM guardianship)");
+}
+
+static enum eb_err run(struct fx *f, int which, const char *text, struct oneroster_report *rep)
+{
+	struct oneroster_file files[FX_COUNT];
+	size_t n = fx_files(files, which, text);
+	oneroster_report_init(rep);
+	return oneroster_import_files(f->db, f->d, files, n, rep);
+}
+
+static const struct oneroster_count *count_of(const struct oneroster_report *rep,
+					      const char *name)
+{
+	for (size_t i = 0; i < rep->nfiles; i++)
+		if (strcmp(rep->files[i].name, name) == 0)
+			return &rep->files[i];
+	fail_msg("no count for %s", name);
+	return NULL;
+}
+
+static void import_ok(struct fx *f)
+{
+	struct oneroster_report rep;
+	assert_int_equal(run(f, -1, NULL, &rep), EB_OK);
+	oneroster_report_free(&rep);
+}
+
+static void test_good_import_counts(void **state)
+{
+	struct fx *f = *state;
+	struct oneroster_report rep;
+	assert_int_equal(run(f, -1, NULL, &rep), EB_OK);
+	assert_int_equal(rep.nerrors_total, 0);
+	const struct oneroster_count *u = count_of(&rep, "users.csv");
+	assert_int_equal(u->rows, 5);
+	assert_int_equal(u->added, 5);
+	assert_int_equal(count_of(&rep, "enrollments.csv")->added, 5);
+	assert_int_equal(count_of(&rep, "orgs.csv")->added, 3);
+	assert_int_equal(rep.guardians_added, 2);
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *mf = open_memstream(&out, &outlen);
+	oneroster_report_print(&rep, mf, mf);
+	fclose(mf);
+	assert_non_null(strstr(out, "users.csv: 5 rows, 5 added, 0 changed, 0 deleted\n"));
+	free(out);
+	oneroster_report_free(&rep);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM import_run WHERE ok=1"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM audit_log WHERE action='import' AND "
+				   "subject_type='roster' AND actor='cli'"),
+			 1);
+	/* case-insensitive enum stored in canonical spelling */
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM class WHERE class_type='scheduled'"), 2);
+	/* metadata columns */
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM person WHERE sourced_id='u-s1' AND "
+				   "home_language='es' AND english_learner=1 AND disability=0 AND "
+				   "home_internet IS NULL"),
+			 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM person WHERE sourced_id='u-g1' AND "
+				   "home_internet=0"),
+			 1);
+}
+
+static void test_reimport_changes_nothing(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	struct oneroster_report rep;
+	assert_int_equal(run(f, -1, NULL, &rep), EB_OK);
+	for (size_t i = 0; i < rep.nfiles; i++) {
+		assert_int_equal(rep.files[i].added, 0);
+		assert_int_equal(rep.files[i].changed, 0);
+		assert_int_equal(rep.files[i].deleted, 0);
+	}
+	assert_int_equal(rep.guardians_added, 0);
+	assert_int_equal(rep.guardians_deleted, 0);
+	oneroster_report_free(&rep);
+}
+
+static void test_change_detected(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	char users[4096];
+	snprintf(users, sizeof users, "%s", fx_users);
+	char *p = strstr(users, "Tara");
+	memcpy(p, "Tina", 4);
+	struct oneroster_report rep;
+	assert_int_equal(run(f, FX_USERS, users, &rep), EB_OK);
+	assert_int_equal(count_of(&rep, "users.csv")->changed, 1);
+	assert_int_equal(count_of(&rep, "users.csv")->added, 0);
+	oneroster_report_free(&rep);
+}
+
+static void test_guardians_from_agents(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	/* student lists guardian */
+	assert_true(roster_is_guardian_of(f->db, f->d, "u-g1", "u-s1"));
+	/* guardian lists student */
+	assert_true(roster_is_guardian_of(f->db, f->d, "u-g2", "u-s2"));
+	assert_false(roster_is_guardian_of(f->db, f->d, "u-g1", "u-s2"));
+	assert_false(roster_is_guardian_of(f->db, f->d, "u-t1", "u-s1"));
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM guardianship"), 2);
+}
+
+static void test_password_not_stored(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	db_close(f->db);
+	f->db = NULL;
+	char p[80];
+	const char *paths[] = { f->path, p };
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	for (int i = 0; i < 2; i++) {
+		FILE *fp = fopen(paths[i], "rb");
+		if (!fp)
+			continue;
+		static char buf[1 << 22];
+		size_t n = fread(buf, 1, sizeof buf, fp);
+		fclose(fp);
+		for (size_t k = 0; k + 9 <= n; k++)
+			assert_false(memcmp(buf + k, "Secr3t-pw", 9) == 0);
+	}
+}
+
+/* ---- bad inputs: exact message and nothing stored ---- */
+
+static void expect_reject(struct fx *f, int which, const char *text, const char *msg)
+{
+	int64_t before = roster_rows(f->db);
+	struct oneroster_report rep;
+	assert_int_equal(run(f, which, text, &rep), EB_EPARSE);
+	bool found = false;
+	for (size_t i = 0; i < rep.nerrors; i++)
+		if (strcmp(rep.errors[i], msg) == 0)
+			found = true;
+	if (!found) {
+		for (size_t i = 0; i < rep.nerrors; i++)
+			print_message("got: %s\n", rep.errors[i]);
+		fail_msg("expected: %s", msg);
+	}
+	oneroster_report_free(&rep);
+	assert_int_equal(roster_rows(f->db), before);
+}
+
+static void test_bad_unterminated_quote(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	expect_reject(f, FX_CLASSES,
+		      "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+		      "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+		      "k1,,,Algebra I - P1,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n"
+		      "k2,,,\"Biology - P2,09,c2,BIO-2,scheduled,R102,s1,t1,,,2\n",
+		      "classes.csv:3:4: csv: unterminated quoted field");
+}
+
+static void test_bad_column_count(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	expect_reject(f, FX_ENROLLMENTS,
+		      "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,"
+		      "userSourcedId,role,primary,beginDate,endDate\n"
+		      "e1,,,k1,s1,u-t1,teacher,true,,,extra\n",
+		      "enrollments.csv:2:11: csv: 11 fields, but the header has 10");
+}
+
+static void test_bad_date(void **state)
+{
+	struct fx *f = *state;
+	expect_reject(f, FX_SESSIONS,
+		      "sourcedId,status,dateLastModified,title,type,startDate,endDate,"
+		      "parentSourcedId,schoolYear\n"
+		      "y1,,,2024-25,schoolYear,2024-13-20,2025-06-10,,2025\n"
+		      "t1,,,Fall,term,2024-08-20,2024-12-20,y1,2025\n",
+		      "academicSessions.csv:2:6: startDate: '2024-13-20' is not a date (YYYY-MM-DD)");
+}
+
+static void test_bad_enum(void **state)
+{
+	struct fx *f = *state;
+	expect_reject(f, FX_CLASSES,
+		      "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+		      "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+		      "k1,,,Algebra I - P1,09,c1,ALG1-1,lab,R101,s1,t1,,,1\n",
+		      "classes.csv:2:8: classType: 'lab' is not one of homeroom, scheduled");
+}
+
+static void test_bad_duplicate(void **state)
+{
+	struct fx *f = *state;
+	expect_reject(f, FX_ORGS,
+		      "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
+		      "d1,,,North District,district,,\n"
+		      "s1,,,Alpha High,school,AH,d1\n"
+		      "s2,,,Beta Middle,school,BM,d1\n"
+		      "s1,,,Alpha High again,school,AH,d1\n",
+		      "orgs.csv:5:1: sourcedId: duplicate 's1' (first on line 3)");
+}
+
+static void test_bad_orphan(void **state)
+{
+	struct fx *f = *state;
+	expect_reject(f, FX_ENROLLMENTS,
+		      "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,"
+		      "userSourcedId,role,primary,beginDate,endDate\n"
+		      "e1,,,k9,s1,u-t1,teacher,true,,\n",
+		      "enrollments.csv:2:4: classSourcedId: 'k9' is not a class in this import or "
+		      "in the database");
+}
+
+static void test_bad_missing_column(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	expect_reject(f, FX_CLASSES,
+		      "sourcedId,status,dateLastModified,grades,courseSourcedId,classCode,"
+		      "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+		      "k1,,,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n",
+		      "classes.csv:1:1: header: missing required column title");
+}
+
+static void test_bad_missing_value(void **state)
+{
+	struct fx *f = *state;
+	expect_reject(f, FX_COURSES,
+		      "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
+		      "orgSourcedId,subjects,subjectCodes\n"
+		      "c1,,,y1,,ALG1,09,s1,Math,\n"
+		      "c2,,,y1,Biology,BIO,09,s1,Science,\n",
+		      "courses.csv:2:5: title: required value is missing");
+}
+
+static void test_bad_ref_to_deleted(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	/* bulk orgs without s1: everything that points at s1 is an error */
+	expect_reject(f, FX_ORGS,
+		      "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
+		      "d1,,,North District,district,,\n"
+		      "s2,,,Beta Middle,school,BM,d1\n",
+		      "courses.csv:2:8: orgSourcedId: 's1' is an org that this import deletes");
+}
+
+static void test_bad_status_delta(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	char man[1024];
+	snprintf(man, sizeof man, "%s", fx_manifest);
+	char *p = strstr(man, "file.orgs,bulk");
+	memcpy(p, "file.orgs,delt", 14);
+	/* "delt" is not a mode */
+	expect_reject(f, FX_MANIFEST, man, "manifest.csv:10:2: file.orgs: 'delt' is not bulk, "
+					    "delta or absent");
+}
+
+static void test_error_cap(void **state)
+{
+	struct fx *f = *state;
+	char *buf = malloc(1 << 16);
+	size_t n = (size_t)snprintf(buf, 1 << 16, "%s",
+				    "sourcedId,status,dateLastModified,name,type,identifier,"
+				    "parentSourcedId\n");
+	for (int i = 0; i < 60; i++)
+		n += (size_t)snprintf(buf + n, (1 << 16) - n, "x%d,,,X,planet,,\n", i);
+	struct oneroster_report rep;
+	assert_int_equal(run(f, FX_ORGS, buf, &rep), EB_EPARSE);
+	assert_int_equal(rep.nerrors, 50);
+	assert_true(rep.nerrors_total >= 60);
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *mf = open_memstream(&out, &outlen);
+	oneroster_report_print(&rep, mf, mf);
+	fclose(mf);
+	char want[64];
+	snprintf(want, sizeof want, "... and %zu more errors\n", rep.nerrors_total - 50);
+	assert_non_null(strstr(out, want));
+	free(out);
+	free(buf);
+	oneroster_report_free(&rep);
+	assert_int_equal(roster_rows(f->db), 0);
+}
+
+/* ---- bulk and delta ---- */
+
+static void test_bulk_removal(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	/* enrollments without e5: it is deleted */
+	char enr[2048];
+	snprintf(enr, sizeof enr, "%s", fx_enrollments);
+	*strstr(enr, "e5,") = 0;
+	struct oneroster_report rep;
+	assert_int_equal(run(f, FX_ENROLLMENTS, enr, &rep), EB_OK);
+	assert_int_equal(count_of(&rep, "enrollments.csv")->deleted, 1);
+	oneroster_report_free(&rep);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM enrollment"), 4);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM enrollment WHERE sourced_id='e5'"), 0);
+}
+
+static void test_delta_tobedeleted(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	struct oneroster_file files[2] = {
+		{ "manifest.csv",
+		  "propertyName,value\noneroster.version,1.1\nfile.enrollments,delta\n"
+		  "file.users,absent\n",
+		  0 },
+		{ "enrollments.csv",
+		  "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,"
+		  "role,primary,beginDate,endDate\n"
+		  "e5,tobedeleted,2025-01-01,,,,,,,\n"
+		  "e6,active,2025-01-01,k2,s1,u-s1,student,false,,\n",
+		  0 },
+	};
+	for (int i = 0; i < 2; i++)
+		files[i].len = strlen(files[i].data);
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_files(f->db, f->d, files, 2, &rep), EB_OK);
+	assert_int_equal(count_of(&rep, "enrollments.csv")->deleted, 1);
+	assert_int_equal(count_of(&rep, "enrollments.csv")->added, 1);
+	oneroster_report_free(&rep);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM enrollment"), 5);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM enrollment WHERE sourced_id='e5'"), 0);
+	/* untouched kinds stay (delta and absent do not remove) */
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM person"), 5);
+}
+
+static void test_delta_needs_status(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	struct oneroster_file files[2] = {
+		{ "manifest.csv", "propertyName,value\noneroster.version,1.1\nfile.orgs,delta\n", 0 },
+		{ "orgs.csv",
+		  "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
+		  "s3,,,Gamma,school,,d1\n",
+		  0 },
+	};
+	for (int i = 0; i < 2; i++)
+		files[i].len = strlen(files[i].data);
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_files(f->db, f->d, files, 2, &rep), EB_EPARSE);
+	assert_string_equal(rep.errors[0], "orgs.csv:2:2: status: required in a delta file "
+					   "(active or tobedeleted)");
+	oneroster_report_free(&rep);
+}
+
+/* ---- tolerated flaws: BOM, CRLF, header case and spaces, trailing empty headers ---- */
+
+static void test_tolerated(void **state)
+{
+	struct fx *f = *state;
+	const char orgs[] =
+		"\xEF\xBB\xBF SourcedId , STATUS,dateLastModified,name,type,identifier,"
+		"parentSourcedId,,\r\n"
+		"d1,Active,2024-01-05T10:00:00.000Z,North District,District,,\r\n"
+		"s1,,1/05/2023,Alpha High,school,AH,d1\r\n"
+		"s2,,,Beta Middle,school,BM,d1,,\r\n";
+	struct oneroster_report rep;
+	assert_int_equal(run(f, FX_ORGS, orgs, &rep), EB_OK);
+	assert_int_equal(count_of(&rep, "orgs.csv")->added, 3);
+	bool noted = false;
+	for (size_t i = 0; i < rep.nnotes; i++)
+		if (strstr(rep.notes[i], "not ISO 8601 (first: line 3, '1/05/2023')"))
+			noted = true;
+	assert_true(noted);
+	oneroster_report_free(&rep);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM org WHERE type='district' AND "
+				   "status='active'"),
+			 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM org WHERE sourced_id='s1' AND "
+				   "date_last_modified IS NULL"),
+			 1);
+}
+
+/* ---- 1.2 with roles ---- */
+
+static void test_v12_roles(void **state)
+{
+	struct fx *f = *state;
+	struct oneroster_file files[] = {
+		{ "manifest.csv",
+		  "propertyName,value\noneroster.version,1.2\nfile.orgs,bulk\nfile.users,bulk\n"
+		  "file.roles,bulk\nfile.userProfiles,bulk\n", 0 },
+		{ "orgs.csv",
+		  "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
+		  "s1,,,Alpha,school,,\n", 0 },
+		{ "users.csv",
+		  "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,"
+		  "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,"
+		  "userMasterIdentifier,prefferedGivenName,preferredMiddleName,preferredFamilyName,"
+		  "primaryOrgSourcedId,pronouns\n"
+		  "p1,,,true,pat,,Patricia,Ng,,,,,,k1,,pw,,Pat,,,s1,\n"
+		  "k1,,,true,kid,,Kim,Ng,,,,,,,03,,,,,,s1,\n", 0 },
+		{ "roles.csv",
+		  "sourcedId,status,dataLastModified,userSourcedId,roleType,role,beginDate,endDate,"
+		  "orgSourcedId,userProfileSourcedId\n"
+		  "r1,,,p1,primary,teacher,,,s1,\n"
+		  "r2,,,p1,secondary,Guardian,,,s1,\n"
+		  "r3,,,k1,primary,student,,,s1,\n", 0 },
+		{ "userprofiles.csv", "sourcedId,status\nx,active\n", 0 },
+	};
+	size_t n = sizeof files / sizeof files[0];
+	for (size_t i = 0; i < n; i++)
+		files[i].len = strlen(files[i].data);
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	enum eb_err rc = oneroster_import_files(f->db, f->d, files, n, &rep);
+	for (size_t i = 0; i < rep.nerrors; i++)
+		print_message("%s\n", rep.errors[i]);
+	assert_int_equal(rc, EB_OK);
+	assert_true(count_of(&rep, "userprofiles.csv")->ignored);
+	assert_int_equal(count_of(&rep, "userprofiles.csv")->rows, 1);
+	assert_int_equal(count_of(&rep, "roles.csv")->added, 3);
+	oneroster_report_free(&rep);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM person WHERE sourced_id='p1' AND "
+				   "role='teacher' AND preferred_first_name='Pat' AND "
+				   "org_sourced_ids='s1'"),
+			 1);
+	/* secondary guardian role + agentSourcedIds -> link */
+	assert_true(roster_is_guardian_of(f->db, f->d, "p1", "k1"));
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM person_role WHERE role='guardian'"), 1);
+}
+
+/* ---- folder and zip ---- */
+
+static void write_fixture_dir(const char *dir)
+{
+	mkdir(dir, 0700);
+	for (int i = 0; i < FX_COUNT; i++) {
+		char p[256];
+		snprintf(p, sizeof p, "%s/%s", dir, fx_names[i]);
+		FILE *fp = fopen(p, "wb");
+		assert_non_null(fp);
+		fputs(fx_data[i], fp);
+		fclose(fp);
+	}
+}
+
+static void rm_fixture_dir(const char *dir)
+{
+	for (int i = 0; i < FX_COUNT; i++) {
+		char p[256];
+		snprintf(p, sizeof p, "%s/%s", dir, fx_names[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+static void test_folder_and_zip(void **state)
+{
+	struct fx *f = *state;
+	char dir[96], zpath[96];
+	snprintf(dir, sizeof dir, "%s.d", f->path);
+	snprintf(zpath, sizeof zpath, "%s.zip", f->path);
+	write_fixture_dir(dir);
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_path(f->db, f->d, dir, &rep), EB_OK);
+	assert_int_equal(count_of(&rep, "users.csv")->added, 5);
+	oneroster_report_free(&rep);
+
+	int err = 0;
+	zip_t *z = zip_open(zpath, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	for (int i = 0; i < FX_COUNT; i++) {
+		char name[128];
+		snprintf(name, sizeof name, "export/%s", fx_names[i]);
+		zip_source_t *src = zip_source_buffer(z, fx_data[i], strlen(fx_data[i]), 0);
+		assert_true(zip_file_add(z, name, src, ZIP_FL_OVERWRITE) >= 0);
+	}
+	assert_int_equal(zip_close(z), 0);
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_path(f->db, f->d, zpath, &rep), EB_OK);
+	assert_int_equal(count_of(&rep, "users.csv")->added, 0);
+	assert_int_equal(count_of(&rep, "users.csv")->changed, 0);
+	oneroster_report_free(&rep);
+	unlink(zpath);
+	rm_fixture_dir(dir);
+}
+
+/* ---- the shared sample exports ---- */
+
+static const struct {
+	const char *zip;
+	enum eb_err rc;
+	const char *msg;	/* an error (or, for success, a count line) that must appear */
+} samples[] = {
+	{ "Test_full_data_set.zip", EB_EPARSE,
+	  "academicSessions.csv:4:2: status: 'inactive' is not one of active, tobedeleted "
+	  "(inactive is OneRoster 1.0; use tobedeleted or leave the row out)" },
+	{ "Test_minimal_data_set.zip", EB_EPARSE,
+	  "classes.csv:2:6: courseSourcedId: 'crs-222-2023-456-12345' is not a course in this "
+	  "import or in the database (courses.csv is not part of this import)" },
+	{ "oneroster_test_data.zip", EB_OK, "users.csv: 1 rows, 1 added, 0 changed, 0 deleted" },
+	{ "v1p2_full_dataset.zip", EB_EPARSE,
+	  "orgs.csv:2:7: parentSourcedId: 'org-sch-222-3456' is not an org in this import or in "
+	  "the database" },
+};
+
+static void test_shared_samples(void **state)
+{
+	struct fx *f = *state;
+	struct stat st;
+	if (stat("../shared/data/oneroster", &st)) {
+		print_message("skipped: ../shared/data absent\n");
+		skip();
+	}
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+		char p[256];
+		snprintf(p, sizeof p, "../shared/data/oneroster/%s", samples[i].zip);
+		int64_t before = roster_rows(f->db);
+		struct oneroster_report rep;
+		oneroster_report_init(&rep);
+		enum eb_err rc = oneroster_import_path(f->db, f->d, p, &rep);
+		char *out = NULL;
+		size_t outlen = 0;
+		FILE *mf = open_memstream(&out, &outlen);
+		oneroster_report_print(&rep, mf, mf);
+		fclose(mf);
+		if (rc != samples[i].rc || !strstr(out, samples[i].msg))
+			fail_msg("%s: rc %d, output:\n%s", samples[i].zip, rc, out);
+		if (rc != EB_OK)
+			assert_int_equal(roster_rows(f->db), before);
+		free(out);
+		oneroster_report_free(&rep);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
+		T(test_good_import_counts),   T(test_reimport_changes_nothing),
+		T(test_change_detected),      T(test_guardians_from_agents),
+		T(test_password_not_stored),  T(test_bad_unterminated_quote),
+		T(test_bad_column_count),     T(test_bad_date),
+		T(test_bad_enum),             T(test_bad_duplicate),
+		T(test_bad_orphan),           T(test_bad_missing_column),
+		T(test_bad_missing_value),    T(test_bad_ref_to_deleted),
+		T(test_bad_status_delta),     T(test_error_cap),
+		T(test_bulk_removal),         T(test_delta_tobedeleted),
+		T(test_delta_needs_status),   T(test_tolerated),
+		T(test_v12_roles),            T(test_folder_and_zip),
+		T(test_shared_samples),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
