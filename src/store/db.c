@@ -237,12 +237,12 @@ void db_bind_double(struct db_stmt *s, int idx, double v)
 	sqlite3_bind_double(s->st, idx, v);
 }
 
-void db_bind_text(struct db_stmt *s, int idx, const char *p, int n)
+void db_bind_text(struct db_stmt *st, int idx, const char *p, int n)
 {
 	if (!p)
-		sqlite3_bind_null(s->st, idx);
+		sqlite3_bind_null(st->st, idx);
 	else
-		sqlite3_bind_text(s->st, idx, p, n, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st->st, idx, p, n, SQLITE_TRANSIENT);
 }
 
 void db_bind_blob(struct db_stmt *s, int idx, const void *p, int n)

@@ -43,7 +43,7 @@ enum eb_err db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);
 void db_bind_double(struct db_stmt *st, int idx, double v);
 /* n < 0 means NUL-terminated; NULL binds SQL NULL. The text is copied. */
-void db_bind_text(struct db_stmt *st, int idx, const char *s, int n);
+void db_bind_text(struct db_stmt *st, int idx, const char *p, int n);
 void db_bind_null(struct db_stmt *st, int idx);
 /* Binds a copy of n bytes as a BLOB. */
 void db_bind_blob(struct db_stmt *st, int idx, const void *p, int n);

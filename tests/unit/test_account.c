@@ -122,7 +122,7 @@ static void sessions_and_codes(void **state)
 	/* codes: one use, typed loosely */
 	assert_int_equal(account_issue_code(f->db, f->d1, id, 30, code), EB_OK);
 	assert_int_equal(strlen(code), 14);
-	char typed[32];
+	char typed[40];
 	snprintf(typed, sizeof typed, " %s ", code);
 	for (char *p = typed; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
