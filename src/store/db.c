@@ -173,6 +173,11 @@ enum eb_err db_exec(struct db *db, const char *sql)
 	return EB_OK;
 }
 
+enum eb_err db_analyze(struct db *db)
+{
+	return db_exec(db, "ANALYZE");
+}
+
 enum eb_err db_begin(struct db *db)
 {
 	return sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? EB_OK

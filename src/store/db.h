@@ -67,6 +67,11 @@ const char *db_errmsg(struct db *db);
 /* The schema version after migrations (highest applied number). */
 int db_schema_version(struct db *db);
 
+/* Refreshes the query planner's statistics (ANALYZE). Call after a bulk
+ * change such as a roster import: without statistics SQLite may scan a
+ * district's whole enrollment table instead of using an index. */
+enum eb_err db_analyze(struct db *db);
+
 /* Online, consistent copy of the whole database into a new file. */
 enum eb_err db_backup(struct db *db, const char *dest_path, char *errmsg, size_t errcap);
 /* Replaces the database at db_path with the copy at src_path. The server must
