@@ -197,7 +197,10 @@ CREATE TABLE account_role (
     'teacher','tech_champion','it_staff','vendor_contact','guardian','student')),
   scope_type TEXT NOT NULL CHECK (scope_type IN ('district','school','class','person')),
   scope_id TEXT NOT NULL,        -- district id, or the org/class/person sourcedId
-  PRIMARY KEY (account_id, role, scope_type, scope_id)
+  -- every column is in the key, in declaration order: SQLite 3.40's
+  -- integrity_check misreports NOT NULL columns of WITHOUT ROWID tables whose
+  -- key does not lead the column list
+  PRIMARY KEY (district_id, account_id, role, scope_type, scope_id)
 ) STRICT, WITHOUT ROWID;
 
 -- One-time access codes that a school prints for families.
