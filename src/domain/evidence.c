@@ -580,6 +580,8 @@ enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
 		return FAIL("matching needs covariates, group membership and outcomes");
 	if (k == 0 || k > EV_MATCH_MAX_K)
 		return FAIL("matching needs 1 to %d covariates (have %zu)", EV_MATCH_MAX_K, k);
+	if (in->pretest_col >= (int)k || in->pretest_col < -1)
+		return FAIL("the pretest column %d is not one of the %zu covariates", in->pretest_col, k);
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < n; i++) {
 		if (in->treated[i] != 0 && in->treated[i] != 1)

@@ -32,7 +32,7 @@
 
 /* ---- effect sizes ----------------------------------------------------- */
 
-/* Small-sample correction omega = 1 - 3 / (4N - 9) [PH41 E.1]; N = n_t + n_c.
+/* Small-sample correction omega = 1 - 3 / (4N - 9) [PH41 App. E]; N = n_t + n_c.
  * EB_EINVAL for N < 4 (the factor is not meaningful). */
 enum eb_err ev_omega(double n_total, double *omega, char *why, size_t cap);
 
@@ -44,8 +44,8 @@ struct ev_g {
 	double s;	/* pooled within-group SD, sqrt(((nt-1)st^2+(nc-1)sc^2)/(N-2)) */
 	double omega;	/* 1 - 3/(4N-9) */
 	double d;	/* (mean_t - mean_c) / s */
-	double g;	/* omega * d  [PH41 E.1.1] */
-	double se;	/* sqrt(N/(nt nc) + g^2/(2N))  [PH41 E.1.2] */
+	double g;	/* omega * d  [PH41 App. E] */
+	double se;	/* sqrt(N/(nt nc) + g^2/(2N))  [PH41 App. E] */
 };
 /* Hedges' g from group summaries. EB_EINVAL for a group with n < 2, a
  * negative or non-finite SD, or zero pooled SD. */
@@ -58,14 +58,14 @@ enum eb_err ev_hedges_g_raw(const double *xt, size_t nt, const double *xc,
 struct ev_cox {
 	double unadjusted;	/* (logit p_t - logit p_c) / 1.65 */
 	double omega;
-	double cox;		/* omega * unadjusted  [PH41 E.2.1] */
+	double cox;		/* omega * unadjusted  [PH41 App. E] */
 };
 /* Cox index for a dichotomous outcome: proportions in (0, 1), N the total
  * sample. EB_EINVAL for p outside (0,1) (the logit is infinite) or N < 4. */
 enum eb_err ev_cox_index(double p_t, double p_c, double n_total,
 			 struct ev_cox *out, char *why, size_t cap);
 
-/* Improvement index 100 * Phi(g) - 50, in percentile points [PH41 E.3]. */
+/* Improvement index 100 * Phi(g) - 50, in percentile points [PH41 App. E]. */
 double ev_improvement_index(double g);
 
 /* WWC baseline equivalence bands [PH41 / PH50, sec. on baseline equivalence]:
@@ -112,7 +112,7 @@ enum eb_err ev_cluster_correct_t(double t, double n_total, double clusters,
 enum eb_err ev_cluster_h(double n_total, double icc, double m, double *h,
 			 char *why, size_t cap);
 
-/* WWC default ICCs [PH41 sec. VI]: achievement 0.20, behavioural 0.10. */
+/* WWC default ICCs [PH41]: achievement 0.20, behavioural 0.10. */
 #define EV_ICC_ACHIEVEMENT 0.20
 #define EV_ICC_BEHAVIOURAL 0.10
 
@@ -229,7 +229,8 @@ struct ev_balance_row {
 
 /* Inputs: n students; x is n x k covariates (row-major, no intercept,
  * k <= 16) used both for the propensity score and as regression covariates;
- * pretest_col names the pretest column in x (or -1); treated 0/1;
+ * pretest_col names the pretest column in x (or -1; its balance row is the
+ * one baseline equivalence is judged on by the caller); treated 0/1;
  * stratum (grade) may be NULL; cluster (class or school) may be NULL.
  * icc < 0 means estimate it from the outcome (one-way ANOVA, truncated at
  * 0); otherwise use the value given (WWC default EV_ICC_ACHIEVEMENT).
@@ -262,7 +263,7 @@ struct ev_match_out {
  * propensity. Balance: Hedges' g per covariate before and after.
  * Effect: OLS outcome ~ 1 + treated + x on the matched sample; diff is the
  * treated coefficient, g = omega * diff / (unadjusted pooled SD of the
- * matched outcome) [PH41 E.1.3 regression-adjusted form]; t from the OLS
+ * matched outcome) [PH41 App. E, regression-adjusted form]; t from the OLS
  * se, corrected for clustering [H07].
  * match_of (may be NULL) gets n entries: the index of the matched partner,
  * or -1. EB_EINVAL when a group is empty, fewer than 2 pairs match, k is 0
@@ -290,8 +291,9 @@ enum eb_err ev_randomize(const int64_t *cluster_id, const int64_t *stratum,
  *             ("difference in effect sizes");
  *   form (b): omega * ((post_t - post_c) - (pre_t - pre_c)) / S_post
  *             (difference in raw differences over the unadjusted pooled
- *             posttest SD; the WWC's formula for studies reporting
- *             unadjusted pre and post means, PH41 E.1.3).
+ *             posttest SD; the formula of the WWC's "Technical Details of
+ *             WWC-Conducted Computations" (2007) for studies reporting
+ *             unadjusted pre and post means; v4.1/v5.0 text not verified).
  * Both are returned; which one the WWC v5.0 handbook prescribes is the open
  * point in ../shared/data/wwc/README.md - see docs/evidence.md. edbridge
  * reports form (b) as `g` (the two agree when the SDs are equal). */
