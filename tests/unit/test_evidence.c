@@ -810,6 +810,67 @@ static void test_honesty(void **state)
 	free(s.y);
 }
 
+/* Pairs lie within a stratum and within the caliper; no one is used twice;
+ * the result does not depend on the order of the students. */
+static void test_match_invariants(void **state)
+{
+	(void)state;
+	struct sim s = {1200};
+	s.x = malloc(2 * s.n * sizeof *s.x);
+	s.treated = malloc(s.n * sizeof *s.treated);
+	s.grade = malloc(s.n * sizeof *s.grade);
+	s.cls = malloc(s.n * sizeof *s.cls);
+	s.y = malloc(s.n * sizeof *s.y);
+	int64_t *m = malloc(s.n * sizeof *m);
+	assert_true(s.x && s.treated && s.grade && s.cls && s.y && m);
+	simulate(&s, 77, 0.1);
+	struct ev_match_in in = {s.n, 2, s.x, 0, s.treated, s.grade, s.cls, s.y, EV_ICC_ACHIEVEMENT, 0.2};
+	struct ev_match_out o;
+	char why[300] = "";
+	assert_int_equal(ev_match(&in, &o, m, why, sizeof why), EB_OK);
+	size_t pairs = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (m[i] < 0)
+			continue;
+		size_t j = (size_t)m[i];
+		assert_int_equal(m[j], (int64_t)i);
+		assert_int_not_equal(s.treated[i], s.treated[j]);
+		assert_int_equal(s.grade[i], s.grade[j]);
+		pairs += s.treated[i];
+	}
+	assert_int_equal(pairs, o.n_pairs);
+	assert_int_equal(o.n_pairs + o.n_t_unmatched, o.n_t_before);
+	assert_true(o.caliper > 0);
+	NEAR(o.est.icc, EV_ICC_ACHIEVEMENT, 0);
+	assert_false(o.est.icc_estimated);
+	assert_true(o.est.clusters > 2 && o.est.h < o.est.df);
+	assert_true(o.est.mdes > 0);
+	/* Reversed input order gives the same estimate. */
+	struct sim r = {s.n};
+	r.x = malloc(2 * s.n * sizeof *r.x);
+	r.treated = malloc(s.n * sizeof *r.treated);
+	r.grade = malloc(s.n * sizeof *r.grade);
+	r.cls = malloc(s.n * sizeof *r.cls);
+	r.y = malloc(s.n * sizeof *r.y);
+	assert_true(r.x && r.treated && r.grade && r.cls && r.y);
+	for (size_t i = 0; i < s.n; i++) {
+		size_t k = s.n - 1 - i;
+		r.x[2 * k] = s.x[2 * i];
+		r.x[2 * k + 1] = s.x[2 * i + 1];
+		r.treated[k] = s.treated[i];
+		r.grade[k] = s.grade[i];
+		r.cls[k] = s.cls[i];
+		r.y[k] = s.y[i];
+	}
+	struct ev_match_in rin = {r.n, 2, r.x, 0, r.treated, r.grade, r.cls, r.y, EV_ICC_ACHIEVEMENT, 0.2};
+	struct ev_match_out ro;
+	assert_int_equal(ev_match(&rin, &ro, NULL, why, sizeof why), EB_OK);
+	assert_int_equal(ro.n_pairs, o.n_pairs);
+	NEAR(ro.est.g, o.est.g, 1e-9);
+	free(r.x), free(r.treated), free(r.grade), free(r.cls), free(r.y);
+	free(s.x), free(s.treated), free(s.grade), free(s.cls), free(s.y), free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -830,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_dose_response),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_honesty),
+		cmocka_unit_test(test_match_invariants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,6 +106,18 @@ static void test_t_closed_forms(void **state)
 	/* df = 2 quantile in closed form: t = (2p-1) sqrt(2 / (4p(1-p))). */
 	double p = 0.9;
 	NEAR(tq(p, 2), (2 * p - 1) * sqrt(2 / (4 * p * (1 - p))), 1e-11);
+	/* Very large df (the corrected h can be in the hundreds of
+	 * thousands): the distance to the normal shrinks like 1/df, which
+	 * needs ln B(df/2, 1/2) and 1 - x without cancellation. */
+	double ts2[] = {0.1, 1.96, 5};
+	for (int i = 0; i < 3; i++) {
+		double pa, pb, pc, z = 2 * stats_norm_sf(ts2[i]);
+		assert_int_equal(stats_t_p2(ts2[i], 1e5, &pa, NULL, 0), EB_OK);
+		assert_int_equal(stats_t_p2(ts2[i], 1e7, &pb, NULL, 0), EB_OK);
+		assert_int_equal(stats_t_p2(ts2[i], 1e9, &pc, NULL, 0), EB_OK);
+		NEAR((pa - z) / (pb - z), 100, 0.5);
+		NEAR(pc, z, 1e-9); /* gap to the normal ~1e-10 at df 1e9 */
+	}
 	/* Large df tends to the normal. */
 	NEAR(tc(1.96, 1e7), stats_norm_cdf(1.96), 1e-7);
 	double p2 = 0;
