@@ -25,6 +25,7 @@ const struct route routes[] = {
 	{ "GET", "/admin/users/:id", page_admin_user, ADMIN, 0, "one account" },
 	{ "POST", "/admin/users/:id/roles", page_admin_user_role, ADMIN, 0, "add or remove a role" },
 	{ "POST", "/admin/users/:id/code", page_admin_user_code, ADMIN, 0, "print a family access code" },
+	{ "POST", "/admin/users/:id/status", page_admin_user_status, ADMIN, 0, "enable or disable an account" },
 	{ "GET", "/admin/audit", page_admin_audit, ADMIN, 0, "audit log" },
 };
 

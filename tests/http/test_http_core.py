@@ -195,6 +195,14 @@ class Core(TempDir):
         self.assertEqual(p.login("new.princ", "long enough pw").status, 303)
         self.assertEqual(p.get("/schools/sch-a2").status, 200)
         self.assertEqual(p.get("/schools/sch-a1").status, 404)
+        # disabling the account ends its session and its logins
+        self.assertEqual(a.post(loc + "/status", {"disabled": "1"}).status, 303)
+        self.assertEqual(p.get("/home").status, 303)
+        self.assertEqual(self.srv.client().login("new.princ", "long enough pw").status, 401)
+        self.assertEqual(a.post(loc + "/status", {"disabled": "maybe"}).status, 400)
+        self.assertEqual(a.post(loc + "/status", {"disabled": "0"}).status, 303)
+        self.assertEqual(self.srv.client().login("new.princ", "long enough pw").status, 303)
+        self.assertIn("disabled", a.get("/admin/audit?subject_type=account").text)
 
     def test_admin_cannot_reach_other_district_accounts(self):
         o = self.srv.client()

@@ -259,8 +259,44 @@ static void user_page(struct http_request *req, const struct account *a, int sta
 	html_attr(b, action);
 	html_raw(b, "/code\">");
 	page_csrf_field(req);
-	html_raw(b, "<button type=\"submit\">Print a new access code</button></form>");
+	html_raw(b, "<button type=\"submit\">Print a new access code</button></form>"
+		    "<h2>Status</h2><form method=\"post\" action=\"");
+	html_attr(b, action);
+	html_raw(b, "/status\">");
+	page_csrf_field(req);
+	html_raw(b, a->disabled ? "<input type=\"hidden\" name=\"disabled\" value=\"0\">"
+				  "<button type=\"submit\">Enable this account</button>"
+				: "<input type=\"hidden\" name=\"disabled\" value=\"1\">"
+				  "<button type=\"submit\">Disable this account (ends its sessions)</button>");
+	html_raw(b, "</form>");
 	page_end(req);
+}
+
+void page_admin_user_status(struct http_request *req)
+{
+	struct account a;
+	if (!load_target(req, &a))
+		return;
+	const char *v = http_form(req, "disabled");
+	if (!v || (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)) {
+		user_page(req, &a, 400, "error", "disabled: must be 0 or 1.");
+		return;
+	}
+	bool disable = v[0] == '1';
+	if (disable && a.id == req->session->account.id) {
+		user_page(req, &a, 409, "error", "You cannot disable your own account.");
+		return;
+	}
+	int64_t d = district_of(req);
+	if (account_set_disabled(req->db, d, a.id, disable)) {
+		user_page(req, &a, 500, "error", "Could not change the account.");
+		return;
+	}
+	struct audit_actor who = auth_actor(req);
+	audit_record(req->db, d, &who, "update", "account", a.login, disable ? "disabled" : "enabled");
+	char loc[64];
+	snprintf(loc, sizeof loc, "/admin/users/%lld", (long long)a.id);
+	http_redirect(req, loc);
 }
 
 void page_admin_user(struct http_request *req)

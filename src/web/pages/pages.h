@@ -27,6 +27,7 @@ void page_admin_user_create(struct http_request *req);
 void page_admin_user(struct http_request *req);
 void page_admin_user_role(struct http_request *req);
 void page_admin_user_code(struct http_request *req);
+void page_admin_user_status(struct http_request *req);
 void page_admin_audit(struct http_request *req);
 /* standards.c */
 void page_standards(struct http_request *req);
