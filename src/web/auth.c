@@ -8,6 +8,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "web/http.h"
+#include "web/multipart.h"
 
 static bool cookie_secure;
 
@@ -44,6 +45,13 @@ bool auth_csrf_ok(struct http_request *req)
 	const char *t = http_form(req, "csrf");
 	if (!t)
 		t = http_header(req, "X-CSRF-Token");
+	if (!t && req->body.len) {
+		/* an upload form carries the token as one of its parts */
+		struct multipart_part part;
+		if (multipart_find(http_header(req, "Content-Type"), req->body.data, req->body.len,
+				   "csrf", &part) == EB_OK && part.len < 64)
+			t = arena_strndup(&req->arena, part.data, part.len);
+	}
 	return token_eq(t, req->session->csrf);
 }
 

@@ -31,6 +31,7 @@ MATRIX = {
     "/admin/users":        [A, F, F, F, F, F, F, F, F, F, A, L],
     "/admin/users/1":      [A, F, F, F, F, F, F, F, F, F, N, L],
     "/admin/audit":        [A, F, F, F, F, F, F, F, F, F, A, L],
+    "/admin/import":       [A, F, F, F, F, F, F, F, F, F, A, L],
 }
 
 # a route pattern -> the concrete path(s) above that exercise it

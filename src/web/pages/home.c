@@ -122,7 +122,7 @@ void page_home(struct http_request *req)
 		district_section(req, "District administration");
 		html_raw(b, "<p><a href=\"/admin/users\">Manage users and roles</a> &middot; "
 			    "<a href=\"/admin/audit\">Read the audit log</a></p>"
-			    "<p class=\"muted\">Import the roster with <code>edbridge import oneroster PATH</code>.</p>");
+			    "<p><a href=\"/admin/import\">Import the roster (OneRoster .zip)</a></p>");
 	}
 	if (access_has(a, ROLE_COORDINATOR))
 		district_section(req, "Mathematics across the district");

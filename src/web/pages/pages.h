@@ -29,6 +29,9 @@ void page_admin_user_role(struct http_request *req);
 void page_admin_user_code(struct http_request *req);
 void page_admin_user_status(struct http_request *req);
 void page_admin_audit(struct http_request *req);
+/* import.c */
+void page_admin_import_form(struct http_request *req);
+void page_admin_import(struct http_request *req);
 /* standards.c */
 void page_standards(struct http_request *req);
 void page_standard(struct http_request *req);

@@ -1,0 +1,140 @@
+/* Roster upload: a district administrator sends the OneRoster export (.zip)
+ * from the browser; it goes through the same importer as the command line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/audit.h"
+#include "ingest/oneroster.h"
+#include "store/db.h"
+#include "web/auth.h"
+#include "web/html.h"
+#include "web/http.h"
+#include "web/multipart.h"
+#include "web/page.h"
+#include "web/pages/pages.h"
+
+static void upload_form(struct http_request *req)
+{
+	struct buf *b = &req->out;
+	html_raw(b, "<p>Upload the OneRoster 1.1 or 1.2 CSV export of your student information"
+		    " system as one <code>.zip</code> (up to 16 MB; larger districts use"
+		    " <code>edbridge import oneroster</code> on the server). A file with any error is"
+		    " rejected whole and nothing changes.</p>"
+		    "<form class=\"stack\" method=\"post\" action=\"/admin/import\" enctype=\"multipart/form-data\">");
+	page_csrf_field(req);
+	html_raw(b, "<div><label for=\"file\">OneRoster .zip</label><input id=\"file\" name=\"file\""
+		    " type=\"file\" accept=\".zip,application/zip\" required></div>"
+		    "<div><button type=\"submit\">Import</button></div></form>"
+		    "<p><a href=\"/admin/audit?action=import\">Earlier imports in the audit log</a></p>");
+}
+
+void page_admin_import_form(struct http_request *req)
+{
+	page_begin(req, "Import the roster");
+	upload_form(req);
+	page_end(req);
+}
+
+static void report_page(struct http_request *req, int status, const struct oneroster_report *rep,
+			const char *message)
+{
+	struct buf *b = &req->out;
+	req->status = status;
+	page_begin(req, "Import the roster");
+	if (message)
+		page_notice(req, status < 300 ? "ok" : "error", message);
+	if (rep && rep->nfiles && status < 300) {
+		html_raw(b, "<table><thead><tr><th scope=\"col\">File</th><th scope=\"col\">Rows</th>"
+			    "<th scope=\"col\">Added</th><th scope=\"col\">Changed</th><th scope=\"col\">Deleted</th>"
+			    "</tr></thead><tbody>");
+		for (size_t i = 0; i < rep->nfiles; i++) {
+			const struct oneroster_count *c = &rep->files[i];
+			html_raw(b, "<tr><td>");
+			html_text(b, c->name);
+			html_raw(b, "</td><td>");
+			html_int(b, c->rows);
+			html_raw(b, "</td><td>");
+			html_int(b, c->added);
+			html_raw(b, "</td><td>");
+			html_int(b, c->changed);
+			html_raw(b, "</td><td>");
+			html_int(b, c->deleted);
+			html_raw(b, "</td></tr>");
+		}
+		html_raw(b, "</tbody></table>");
+	}
+	if (rep && rep->nerrors) {
+		html_raw(b, "<h2>Errors</h2><ul class=\"code\">");
+		for (size_t i = 0; i < rep->nerrors; i++) {
+			html_raw(b, "<li>");
+			html_text(b, rep->errors[i]);
+			html_raw(b, "</li>");
+		}
+		if (rep->nerrors_total > rep->nerrors) {
+			html_raw(b, "<li>");
+			html_textf(b, "... and %zu more errors", rep->nerrors_total - rep->nerrors);
+			html_raw(b, "</li>");
+		}
+		html_raw(b, "</ul>");
+	}
+	if (rep && rep->nnotes) {
+		html_raw(b, "<h2>Notes</h2><ul>");
+		for (size_t i = 0; i < rep->nnotes; i++) {
+			html_raw(b, "<li>");
+			html_text(b, rep->notes[i]);
+			html_raw(b, "</li>");
+		}
+		html_raw(b, "</ul>");
+	}
+	upload_form(req);
+	page_end(req);
+}
+
+void page_admin_import(struct http_request *req)
+{
+	struct multipart_part part;
+	enum eb_err rc = multipart_find(http_header(req, "Content-Type"), req->body.data,
+					req->body.len, "file", &part);
+	if (rc || part.len == 0) {
+		report_page(req, 400, NULL, "file: choose the OneRoster .zip to upload.");
+		return;
+	}
+	char path[] = "/tmp/edbridge-upload-XXXXXX.zip";
+	int fd = mkstemps(path, 4);
+	if (fd < 0) {
+		report_page(req, 500, NULL, "The server could not store the upload.");
+		return;
+	}
+	size_t off = 0;
+	while (off < part.len) {
+		ssize_t w = write(fd, part.data + off, part.len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(fd);
+	if (off != part.len) {
+		unlink(path);
+		report_page(req, 500, NULL, "The server could not store the upload.");
+		return;
+	}
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	int64_t d = req->session->account.district_id;
+	rc = oneroster_import_path(req->db, d, path, &rep);
+	unlink(path);
+	struct audit_actor who = auth_actor(req);
+	if (rc) {
+		audit_record(req->db, d, &who, "import_rejected", "roster", part.filename,
+			     "OneRoster upload rejected");
+		report_page(req, rc == EB_EPARSE || rc == EB_EIO || rc == EB_ETOOBIG ? 400 : 500, &rep,
+			    "The upload was rejected; nothing was changed. Fix the errors below and upload again.");
+	} else {
+		db_analyze(req->db);
+		audit_record(req->db, d, &who, "import", "roster", part.filename, "OneRoster upload");
+		report_page(req, 200, &rep, "The roster was imported.");
+	}
+	oneroster_report_free(&rep);
+}

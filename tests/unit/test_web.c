@@ -1,0 +1,67 @@
+/* Unit tests of web/: html escaping, multipart parsing. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "web/html.h"
+#include "web/http.h"
+#include "web/multipart.h"
+
+static void html_escapes_everything_that_matters(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	html_text(&b, "<a href=\"x\">Tom & 'Jerry'</a>");
+	assert_string_equal(buf_cstr(&b), "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+	buf_reset(&b);
+	html_url(&b, "3.NF.A.1 /?&=é");
+	assert_string_equal(buf_cstr(&b), "3.NF.A.1%20%2F%3F%26%3D%C3%A9");
+	buf_reset(&b);
+	html_text(&b, NULL);
+	assert_string_equal(buf_cstr(&b), "");
+	buf_free(&b);
+}
+
+static void url_decode_rejects_bad_escapes(void **state)
+{
+	char a[] = "a+b%20c%2Fd";
+	assert_true(http_url_decode(a));
+	assert_string_equal(a, "a b c/d");
+	char bad[] = "%zz";
+	assert_false(http_url_decode(bad));
+	char cut[] = "abc%2";
+	assert_false(http_url_decode(cut));
+}
+
+static void multipart_finds_the_file(void **state)
+{
+	const char *ct = "multipart/form-data; boundary=XyZ";
+	const char body[] = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n"
+			    "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.zip\"\r\n"
+			    "Content-Type: application/zip\r\n\r\nPK\x03\x04\r\n--XyZ--\r\n";
+	struct multipart_part p;
+	assert_int_equal(multipart_find(ct, body, sizeof body - 1, "file", &p), EB_OK);
+	assert_int_equal(p.len, 4);
+	assert_memory_equal(p.data, "PK\x03\x04", 4);
+	assert_string_equal(p.filename, "r.zip");
+	assert_int_equal(multipart_find(ct, body, sizeof body - 1, "csrf", &p), EB_OK);
+	assert_int_equal(p.len, 3);
+	assert_string_equal(p.filename, "");
+	assert_int_equal(multipart_find(ct, body, sizeof body - 1, "other", &p), EB_ENOTFOUND);
+	assert_int_equal(multipart_find("text/plain", body, sizeof body - 1, "file", &p), EB_EINVAL);
+	assert_int_equal(multipart_find(ct, body, 20, "file", &p), EB_EINVAL);
+	assert_int_equal(multipart_find("multipart/form-data; boundary=", body, sizeof body - 1, "file", &p), EB_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(html_escapes_everything_that_matters),
+		cmocka_unit_test(url_decode_rejects_bad_escapes),
+		cmocka_unit_test(multipart_finds_the_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
