@@ -242,6 +242,21 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	assert_int_equal(tools_cred_list(f->db, f->d1, id, &f->ar, &c, &n), EB_OK);
 	assert_int_equal(n, 2);
 	assert_true(c[0].last_used_at > 0 && c[1].last_used_at > 0);
+	/* last_used_at moves at most once a minute */
+	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-30"), EB_OK);
+	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
+	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM tool_credential WHERE"
+					   " last_used_at BETWEEN unixepoch()-35 AND unixepoch()-25", &st), EB_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 2);
+	db_reset(st);
+	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-61"), EB_OK);
+	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
+	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM tool_credential WHERE"
+					   " last_used_at>=unixepoch()-5", &st), EB_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 1);
+	db_reset(st);
 	/* rotation: same key, new secret, old one dead */
 	char k2[TOOL_KEY_MAX], s2[TOOL_SECRET_MAX];
 	assert_int_equal(tools_cred_rotate(f->db, f->d1, id, cx, &cli, k2, s2), EB_OK);
