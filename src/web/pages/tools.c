@@ -900,7 +900,7 @@ void page_tool_credentials(struct http_request *req)
 	html_raw(b, "<p class=\"notice ok\" role=\"status\">Copy the secret now: it is shown only"
 		    " this once. Only a hash of it is kept.</p><dl><dt>Tool</dt><dd>");
 	html_text(b, t.name);
-	if (create && k == TOOL_CRED_CALIPER) {
+	if (strncmp(key, "cal-", 4) == 0) {
 		html_raw(b, "</dd><dt>Label</dt><dd class=\"code\" id=\"key\">");
 		html_text(b, key);
 		html_raw(b, "</dd><dt>Caliper bearer token</dt><dd class=\"code\" id=\"secret\">");
