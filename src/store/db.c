@@ -46,17 +46,11 @@ static enum eb_err db_migrate(struct db *db, char *errmsg, size_t cap)
 		sqlite3_free(err);
 		return EB_EDB;
 	}
-	sqlite3_stmt *q;
-	int current = 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT coalesce(max(version),0) FROM schema_version", -1,
-			       &q, NULL) == SQLITE_OK) {
-		if (sqlite3_step(q) == SQLITE_ROW)
-			current = sqlite3_column_int(q, 0);
-		sqlite3_finalize(q);
-	}
 	static const char prefix[] = "src/store/migrations/";
+	int applied_max = 0;
 	for (;;) {
-		/* find the smallest migration number above current */
+		/* the smallest migration number not yet recorded: a migration merged
+		 * after a higher-numbered one still gets applied */
 		const struct embed_file *next = NULL;
 		int next_no = 0;
 		for (const struct embed_file *f = embed_files; f->path; f++) {
@@ -70,9 +64,19 @@ static enum eb_err db_migrate(struct db *db, char *errmsg, size_t cap)
 				num[k] = base[k];
 				k++;
 			}
-			if (cstr_to_i64(num, 1, 999999, &no))
+			if (cstr_to_i64(num, 1, 999999, &no) || no <= applied_max)
 				continue;
-			if (no > current && (!next || no < next_no)) {
+			if (next && no >= next_no)
+				continue;
+			sqlite3_stmt *q;
+			int seen = 0;
+			if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM schema_version WHERE version=?", -1,
+					       &q, NULL) == SQLITE_OK) {
+				sqlite3_bind_int(q, 1, (int)no);
+				seen = sqlite3_step(q) == SQLITE_ROW;
+				sqlite3_finalize(q);
+			}
+			if (!seen) {
 				next = f;
 				next_no = (int)no;
 			}
@@ -101,9 +105,16 @@ static enum eb_err db_migrate(struct db *db, char *errmsg, size_t cap)
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 			return EB_EDB;
 		}
-		current = next_no;
+		applied_max = next_no - 1;
 	}
-	db->schema_version = current;
+	sqlite3_stmt *q;
+	db->schema_version = 0;
+	if (sqlite3_prepare_v2(db->h, "SELECT coalesce(max(version),0) FROM schema_version", -1, &q,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			db->schema_version = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+	}
 	return EB_OK;
 }
 

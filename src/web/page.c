@@ -23,6 +23,10 @@ void page_begin(struct http_request *req, const char *title)
 		    !access_has(a, ROLE_STUDENT))
 			html_raw(b, "<a href=\"/schools\">Schools</a>");
 		html_raw(b, "<a href=\"/standards\">Standards</a>");
+		html_raw(b, (a->role_mask & ~((1u << ROLE_VENDOR_CONTACT) | (1u << ROLE_GUARDIAN) |
+					      (1u << ROLE_STUDENT)))
+				    ? "<a href=\"/tools\">Tools</a>"
+				    : "<a href=\"/tools/approved\">Tools</a>");
 		if (access_has(a, ROLE_DISTRICT_ADMIN))
 			html_raw(b, "<a href=\"/admin/users\">Users</a><a href=\"/admin/audit\">Audit log</a>");
 		html_raw(b, "<form class=\"logout\" method=\"post\" action=\"/logout\">");

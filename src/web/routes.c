@@ -3,6 +3,10 @@
 #include "web/router.h"
 
 #define ADMIN ROLE_BIT(ROLE_DISTRICT_ADMIN)
+/* technology inventory: staff but vendor contacts; editors; credential managers */
+#define TOOLS_STAFF (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
+#define TOOLS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF))
+#define TOOLS_CRED (ADMIN | ROLE_BIT(ROLE_IT_STAFF))
 
 const struct route routes[] = {
 	{ "GET", "/healthz", page_healthz, 0, ROUTE_PUBLIC | ROUTE_API, "health check" },
@@ -29,6 +33,19 @@ const struct route routes[] = {
 	{ "GET", "/admin/import", page_admin_import_form, ADMIN, 0, "roster upload form" },
 	{ "POST", "/admin/import", page_admin_import, ADMIN, 0, "upload a OneRoster .zip" },
 	{ "GET", "/admin/audit", page_admin_audit, ADMIN, 0, "audit log" },
+	{ "GET", "/tools", page_tools, TOOLS_STAFF, 0, "technology inventory" },
+	{ "GET", "/tools/approved", page_tools_approved, 0, ROUTE_PUBLIC, "approved tools (public)" },
+	{ "GET", "/tools/new", page_tool_new_form, TOOLS_EDIT, 0, "add-a-tool form" },
+	{ "POST", "/tools/new", page_tool_create, TOOLS_EDIT, 0, "add a tool" },
+	{ "GET", "/tools/request", page_tool_request_form, TOOLS_STAFF, 0, "request-a-tool form" },
+	{ "POST", "/tools/request", page_tool_request, TOOLS_STAFF, 0, "request a tool" },
+	{ "GET", "/tools/:id", page_tool, TOOLS_STAFF, 0, "one tool: support, history, credentials" },
+	{ "POST", "/tools/:id", page_tool_update, TOOLS_EDIT, 0, "edit a tool" },
+	{ "POST", "/tools/:id/status", page_tool_status, TOOLS_EDIT, 0, "change a tool's status" },
+	{ "POST", "/tools/:id/support", page_tool_support,
+	  TOOLS_EDIT | ROLE_BIT(ROLE_TECH_CHAMPION), 0, "a school's tech champion and notes" },
+	{ "POST", "/tools/:id/credentials", page_tool_credentials, TOOLS_CRED, 0,
+	  "create, rotate or revoke a tool credential" },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

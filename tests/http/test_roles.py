@@ -32,6 +32,11 @@ MATRIX = {
     "/admin/users/1":      [A, F, F, F, F, F, F, F, F, F, N, L],
     "/admin/audit":        [A, F, F, F, F, F, F, F, F, F, A, L],
     "/admin/import":       [A, F, F, F, F, F, F, F, F, F, A, L],
+    "/tools":              [A, A, A, A, A, A, A, F, F, F, A, L],
+    "/tools/approved":     [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/tools/new":          [A, A, F, F, F, F, A, F, F, F, A, L],
+    "/tools/request":      [A, A, A, A, A, A, A, F, F, F, A, L],
+    "/tools/1":            [A, A, A, A, A, A, A, F, F, F, N, L],
 }
 
 # a route pattern -> the concrete path(s) above that exercise it
@@ -41,6 +46,7 @@ PATTERN_PATHS = {
     "/classes/:id": "/classes/cls-a1-3",
     "/students/:id": "/students/stu-1",
     "/admin/users/:id": "/admin/users/1",
+    "/tools/:id": "/tools/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)
@@ -59,6 +65,7 @@ class RoleMatrix(TempDir):
 
     def test_matrix(self):
         db = make_district(self.tmp)
+        run("tool", "add", "--name", "Quizzy", "--district-id", "1", db=db)  # tool 1
         with Server(db) as srv:
             clients = {}
             for role in ROLES:

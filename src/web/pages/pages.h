@@ -35,5 +35,17 @@ void page_admin_import(struct http_request *req);
 /* standards.c */
 void page_standards(struct http_request *req);
 void page_standard(struct http_request *req);
+/* tools.c */
+void page_tools(struct http_request *req);
+void page_tools_approved(struct http_request *req);
+void page_tool_new_form(struct http_request *req);
+void page_tool_create(struct http_request *req);
+void page_tool_request_form(struct http_request *req);
+void page_tool_request(struct http_request *req);
+void page_tool(struct http_request *req);
+void page_tool_update(struct http_request *req);
+void page_tool_status(struct http_request *req);
+void page_tool_support(struct http_request *req);
+void page_tool_credentials(struct http_request *req);
 
 #endif

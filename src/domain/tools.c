@@ -1,0 +1,1271 @@
+/* Technology inventory: tools, support matrix, status review, credentials. */
+#include "domain/tools.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "base/timeutil.h"
+#include "domain/account.h"
+#include "domain/standards.h"
+#include "store/db.h"
+
+/* ---- names ---- */
+
+static const char *const status_names[TOOL_STATUS__COUNT] = {
+	"requested", "under_review", "approved", "approved_with_conditions", "denied", "retired",
+};
+static const char *const status_labels[TOOL_STATUS__COUNT] = {
+	"Requested", "Under review", "Approved", "Approved with conditions", "Denied", "Retired",
+};
+static const char *const data_names[TOOL_DATA__COUNT] = {
+	"name", "email", "student_id", "grade", "demographics", "assessment", "usage", "audio_video",
+};
+static const char *const data_labels[TOOL_DATA__COUNT] = {
+	"Name", "Email", "Student id", "Grade", "Demographics", "Assessment results", "Usage data",
+	"Audio or video",
+};
+static const char *const kind_names[TOOL_KIND__COUNT] = { "app", "platform", "device" };
+
+/* allowed[from] = mask of statuses reachable from it */
+#define B(s) (1u << (s))
+static const unsigned allowed[TOOL_STATUS__COUNT] = {
+	[TOOL_REQUESTED] = B(TOOL_UNDER_REVIEW) | B(TOOL_APPROVED) |
+			   B(TOOL_APPROVED_WITH_CONDITIONS) | B(TOOL_DENIED),
+	[TOOL_UNDER_REVIEW] = B(TOOL_REQUESTED) | B(TOOL_APPROVED) |
+			      B(TOOL_APPROVED_WITH_CONDITIONS) | B(TOOL_DENIED),
+	[TOOL_APPROVED] = B(TOOL_APPROVED_WITH_CONDITIONS) | B(TOOL_UNDER_REVIEW) | B(TOOL_RETIRED),
+	[TOOL_APPROVED_WITH_CONDITIONS] = B(TOOL_APPROVED) | B(TOOL_UNDER_REVIEW) | B(TOOL_RETIRED),
+	[TOOL_DENIED] = B(TOOL_UNDER_REVIEW),
+	[TOOL_RETIRED] = B(TOOL_UNDER_REVIEW),
+};
+#undef B
+
+const char *tool_status_name(enum tool_status s)
+{
+	return (unsigned)s < TOOL_STATUS__COUNT ? status_names[s] : NULL;
+}
+
+const char *tool_status_label(enum tool_status s)
+{
+	return (unsigned)s < TOOL_STATUS__COUNT ? status_labels[s] : NULL;
+}
+
+bool tool_status_parse(const char *s, enum tool_status *out)
+{
+	char norm[40];
+	size_t n = s ? strlen(s) : 0;
+	if (!n || n >= sizeof norm)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		char c = s[i];
+		if (c == '-' || c == ' ')
+			c = '_';
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		norm[i] = c;
+	}
+	for (int i = 0; i < TOOL_STATUS__COUNT; i++)
+		if (strcmp(norm, status_names[i]) == 0) {
+			*out = (enum tool_status)i;
+			return true;
+		}
+	return false;
+}
+
+bool tool_status_public(enum tool_status s)
+{
+	return s == TOOL_APPROVED || s == TOOL_APPROVED_WITH_CONDITIONS;
+}
+
+bool tool_status_allowed(enum tool_status from, enum tool_status to)
+{
+	if ((unsigned)from >= TOOL_STATUS__COUNT || (unsigned)to >= TOOL_STATUS__COUNT)
+		return false;
+	return (allowed[from] & (1u << to)) != 0;
+}
+
+const char *tool_data_name(enum tool_data e)
+{
+	return (unsigned)e < TOOL_DATA__COUNT ? data_names[e] : NULL;
+}
+
+const char *tool_data_label(enum tool_data e)
+{
+	return (unsigned)e < TOOL_DATA__COUNT ? data_labels[e] : NULL;
+}
+
+const char *tool_kind_name(enum tool_kind k)
+{
+	return (unsigned)k < TOOL_KIND__COUNT ? kind_names[k] : NULL;
+}
+
+bool tool_kind_parse(const char *s, enum tool_kind *out)
+{
+	for (int i = 0; s && i < TOOL_KIND__COUNT; i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*out = (enum tool_kind)i;
+			return true;
+		}
+	return false;
+}
+
+/* ---- permissions ---- */
+
+bool tools_can_edit(const struct account *a)
+{
+	return (a->role_mask & ((1u << ROLE_DISTRICT_ADMIN) | (1u << ROLE_COORDINATOR) |
+				(1u << ROLE_IT_STAFF))) != 0;
+}
+
+bool tools_can_manage_credentials(const struct account *a)
+{
+	return (a->role_mask & ((1u << ROLE_DISTRICT_ADMIN) | (1u << ROLE_IT_STAFF))) != 0;
+}
+
+bool tools_is_champion_of(const struct account *a, const char *school_sid)
+{
+	for (int i = 0; i < a->nroles; i++)
+		if (a->roles[i].role == ROLE_TECH_CHAMPION &&
+		    strcmp(a->roles[i].scope_type, "school") == 0 &&
+		    strcmp(a->roles[i].scope_id, school_sid) == 0)
+			return true;
+	return false;
+}
+
+bool tools_can_edit_support(const struct account *a, const char *school_sid)
+{
+	return tools_can_edit(a) || tools_is_champion_of(a, school_sid);
+}
+
+/* ---- validation ---- */
+
+static void fail(char *why, size_t cap, const char *field, const char *reason)
+{
+	if (why && cap)
+		snprintf(why, cap, "%s: %s", field, reason);
+}
+
+/* Trims blanks, checks length and control characters, copies into out. */
+static bool text_in(const char *in, char *out, size_t cap, bool multiline, const char *field,
+		    char *why, size_t wcap)
+{
+	struct str s = str_trim(str_from(in));
+	if (s.n >= cap) {
+		char r[64];
+		snprintf(r, sizeof r, "at most %zu characters", cap - 1);
+		fail(why, wcap, field, r);
+		return false;
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f) {
+			fail(why, wcap, field, "contains a control character");
+			return false;
+		}
+	}
+	memcpy(out, s.p, s.n);
+	out[s.n] = '\0';
+	return true;
+}
+
+static bool url_ok(const char *u)
+{
+	if (!*u)
+		return true;
+	if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0)
+		return false;
+	const char *host = strstr(u, "//") + 2;
+	if (!*host || *host == '/')
+		return false;
+	for (const char *p = u; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
+		    *p == '`' || (unsigned char)*p >= 0x7f)
+			return false;
+	return true;
+}
+
+static bool email_ok(const char *e)
+{
+	if (!*e)
+		return true;
+	const char *at = strchr(e, '@');
+	if (!at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' ||
+	    e[strlen(e) - 1] == '.')
+		return false;
+	for (const char *p = e; *p; p++)
+		if ((unsigned char)*p <= 0x20 || strchr("\"<>(),;:\\[]", *p) || (unsigned char)*p >= 0x7f)
+			return false;
+	return true;
+}
+
+static bool phone_ok(const char *s)
+{
+	int digits = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr(" +-().x", *p))
+			return false;
+	}
+	return !*s || digits >= 3;
+}
+
+static bool grade_tok(struct str t, int *g)
+{
+	if (str_ieq_cstr(t, "K") || str_ieq_cstr(t, "KG"))
+		return *g = 0, true;
+	int64_t v;
+	if (str_to_i64(t, 0, 12, &v))
+		return false;
+	*g = (int)v;
+	return true;
+}
+
+/* "K-5", "K, 1, 2", "9-12" -> "K,1,2,3,4,5" */
+static bool grades_in(const char *in, char out[TOOL_GRADES_MAX], char *why, size_t wcap)
+{
+	unsigned mask = 0;
+	const char *p = in;
+	if (strlen(in) > 200) {
+		fail(why, wcap, "grades", "too long");
+		return false;
+	}
+	while (*p) {
+		while (*p == ',' || *p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		if (!*p)
+			break;
+		const char *s = p;
+		while (*p && *p != ',' && *p != ' ' && *p != '\t' && *p != ';')
+			p++;
+		struct str tok = { s, (size_t)(p - s) };
+		const char *dash = memchr(tok.p, '-', tok.n);
+		int lo, hi;
+		if (dash) {
+			struct str a = { tok.p, (size_t)(dash - tok.p) };
+			struct str b = { dash + 1, tok.n - a.n - 1 };
+			if (!grade_tok(a, &lo) || !grade_tok(b, &hi) || lo > hi) {
+				fail(why, wcap, "grades", "a range is like K-5 or 9-12 (K, 1 to 12)");
+				return false;
+			}
+		} else if (!grade_tok(tok, &lo)) {
+			fail(why, wcap, "grades", "use K and 1 to 12, separated by commas, or a range like K-5");
+			return false;
+		} else {
+			hi = lo;
+		}
+		for (int g = lo; g <= hi; g++)
+			mask |= 1u << g;
+	}
+	size_t k = 0;
+	out[0] = '\0';
+	for (int g = 0; g <= 12; g++) {
+		if (!(mask & (1u << g)))
+			continue;
+		int w = g ? snprintf(out + k, TOOL_GRADES_MAX - k, "%s%d", k ? "," : "", g)
+			  : snprintf(out + k, TOOL_GRADES_MAX - k, "%sK", k ? "," : "");
+		k += (size_t)w;
+	}
+	return true;
+}
+
+static bool standards_in(const char *in, char out[TOOL_STANDARDS_MAX], char *why, size_t wcap)
+{
+	size_t k = 0;
+	out[0] = '\0';
+	const char *p = in;
+	while (*p) {
+		while (*p && strchr(", \t\r\n;", *p))
+			p++;
+		if (!*p)
+			break;
+		const char *s = p;
+		while (*p && !strchr(", \t\r\n;", *p))
+			p++;
+		char tok[256];
+		size_t n = (size_t)(p - s);
+		if (n >= sizeof tok) {
+			fail(why, wcap, "standards", "a code is too long");
+			return false;
+		}
+		memcpy(tok, s, n);
+		tok[n] = '\0';
+		const struct standard *st = standards_find(tok);
+		if (!st) {
+			char r[320];
+			snprintf(r, sizeof r, "'%.200s' is not a CCSS mathematics code (like 3.NF.A.1)", tok);
+			fail(why, wcap, "standards", r);
+			return false;
+		}
+		/* skip duplicates */
+		size_t cl = strlen(st->code);
+		bool dup = false;
+		for (const char *q = out; *q;) {
+			const char *e = strchr(q, ' ');
+			size_t ql = e ? (size_t)(e - q) : strlen(q);
+			if (ql == cl && memcmp(q, st->code, cl) == 0)
+				dup = true;
+			q += ql + (e ? 1 : 0);
+		}
+		if (dup)
+			continue;
+		if (k + cl + 2 > TOOL_STANDARDS_MAX) {
+			fail(why, wcap, "standards", "too many codes");
+			return false;
+		}
+		if (k)
+			out[k++] = ' ';
+		memcpy(out + k, st->code, cl + 1);
+		k += cl;
+	}
+	return true;
+}
+
+static bool date_in(const char *in, char out[11], const char *field, char *why, size_t wcap,
+		    int32_t *days)
+{
+	struct str s = str_trim(str_from(in));
+	if (!s.n) {
+		out[0] = '\0';
+		return true;
+	}
+	int32_t d;
+	if (s.n != 10 || date_parse_ymd(s, &d)) {
+		fail(why, wcap, field, "a date is YYYY-MM-DD");
+		return false;
+	}
+	memcpy(out, s.p, 10);
+	out[10] = '\0';
+	if (days)
+		*days = d;
+	return true;
+}
+
+static bool cents_in(const char *in, int64_t *cents, char *why, size_t wcap)
+{
+	struct str s = str_trim(str_from(in));
+	if (!s.n) {
+		*cents = -1;
+		return true;
+	}
+	if (s.p[0] == '$') {
+		s.p++;
+		s.n--;
+	}
+	const char *dot = memchr(s.p, '.', s.n);
+	struct str whole = { s.p, dot ? (size_t)(dot - s.p) : s.n };
+	int64_t w, f = 0;
+	if (!whole.n || str_to_i64(whole, 0, 1000000000, &w) || (whole.p[0] == '+')) {
+		fail(why, wcap, "annual_cost", "dollars like 1200 or 1200.50");
+		return false;
+	}
+	if (dot) {
+		struct str frac = { dot + 1, s.n - whole.n - 1 };
+		if (frac.n < 1 || frac.n > 2 || frac.p[0] < '0' || frac.p[0] > '9' ||
+		    str_to_i64(frac, 0, 99, &f)) {
+			fail(why, wcap, "annual_cost", "dollars like 1200 or 1200.50");
+			return false;
+		}
+		if (frac.n == 1)
+			f *= 10;
+	}
+	*cents = w * 100 + f;
+	return true;
+}
+
+void tools_defaults(struct tool *t)
+{
+	memset(t, 0, sizeof *t);
+	t->kind = TOOL_KIND_APP;
+	t->status = TOOL_REQUESTED;
+	t->seats = -1;
+	t->annual_cost_cents = -1;
+}
+
+#define TEXT(field, cap_, ml)                                                                   \
+	do {                                                                                    \
+		if (in->field && !text_in(in->field, t->field, cap_, ml, #field, why, cap))    \
+			return EB_EINVAL;                                                       \
+	} while (0)
+
+enum eb_err tools_validate(struct db *db, int64_t district_id, const struct tool_form *in,
+			   struct tool *t, char *why, size_t cap)
+{
+	TEXT(name, sizeof t->name, false);
+	if (in->name && !t->name[0]) {
+		fail(why, cap, "name", "required");
+		return EB_EINVAL;
+	}
+	TEXT(vendor, sizeof t->vendor, false);
+	if (in->kind && !tool_kind_parse(in->kind, &t->kind)) {
+		fail(why, cap, "kind", "one of app, platform, device");
+		return EB_EINVAL;
+	}
+	TEXT(category, sizeof t->category, false);
+	TEXT(need, sizeof t->need, true);
+	TEXT(url, sizeof t->url, false);
+	if (!url_ok(t->url)) {
+		fail(why, cap, "url", "an address starting with https:// or http://");
+		return EB_EINVAL;
+	}
+	if (in->grades && !grades_in(in->grades, t->grades, why, cap))
+		return EB_EINVAL;
+	if (in->standards && !standards_in(in->standards, t->standards, why, cap))
+		return EB_EINVAL;
+	TEXT(conditions, sizeof t->conditions, true);
+	if (in->dpa_signed) {
+		const char *v = in->dpa_signed;
+		if (!strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "1") || !strcmp(v, "true"))
+			t->dpa_signed = true;
+		else if (!strcmp(v, "no") || !strcmp(v, "0") || !strcmp(v, "false") || !*v)
+			t->dpa_signed = false;
+		else {
+			fail(why, cap, "dpa_signed", "yes or no");
+			return EB_EINVAL;
+		}
+	}
+	if (in->dpa_date && !date_in(in->dpa_date, t->dpa_date, "dpa_date", why, cap, NULL))
+		return EB_EINVAL;
+	if (t->dpa_signed && !t->dpa_date[0]) {
+		fail(why, cap, "dpa_date", "give the date the data-privacy agreement was signed");
+		return EB_EINVAL;
+	}
+	if (!t->dpa_signed && t->dpa_date[0]) {
+		fail(why, cap, "dpa_date", "leave empty while no agreement is signed");
+		return EB_EINVAL;
+	}
+	if (in->data_given) {
+		unsigned m = 0;
+		for (int i = 0; i < in->ndata; i++) {
+			int k = -1;
+			for (int j = 0; j < TOOL_DATA__COUNT; j++)
+				if (in->data_elements[i] && strcmp(in->data_elements[i], data_names[j]) == 0)
+					k = j;
+			if (k < 0) {
+				fail(why, cap, "data", "not one of the listed student data elements");
+				return EB_EINVAL;
+			}
+			m |= 1u << k;
+		}
+		t->data_elements = m;
+	}
+	TEXT(data_location, sizeof t->data_location, false);
+	if (in->seats) {
+		struct str s = str_trim(str_from(in->seats));
+		if (!s.n)
+			t->seats = -1;
+		else if (str_to_i64(s, 0, 10000000, &t->seats)) {
+			fail(why, cap, "seats", "a whole number from 0 to 10000000");
+			return EB_EINVAL;
+		}
+	}
+	if (in->annual_cost && !cents_in(in->annual_cost, &t->annual_cost_cents, why, cap))
+		return EB_EINVAL;
+	int32_t d0 = 0, d1 = 0;
+	if (in->term_start && !date_in(in->term_start, t->term_start, "term_start", why, cap, &d0))
+		return EB_EINVAL;
+	if (in->term_end && !date_in(in->term_end, t->term_end, "term_end", why, cap, &d1))
+		return EB_EINVAL;
+	if (t->term_start[0] && t->term_end[0] && strcmp(t->term_end, t->term_start) < 0) {
+		fail(why, cap, "term_end", "the licence term ends before it starts");
+		return EB_EINVAL;
+	}
+	if (in->it_owner) {
+		struct str s = str_trim(str_from(in->it_owner));
+		int64_t id = 0;
+		struct account a;
+		if (s.n && (str_to_i64(s, 1, INT64_MAX, &id) ||
+			    account_get(db, district_id, id, &a) != EB_OK ||
+			    !(a.role_mask & ((1u << ROLE_IT_STAFF) | (1u << ROLE_DISTRICT_ADMIN))))) {
+			fail(why, cap, "it_owner", "not an IT staff account of this district");
+			return EB_EINVAL;
+		}
+		t->it_owner_id = id;
+	}
+	TEXT(help_name, sizeof t->help_name, false);
+	TEXT(help_email, sizeof t->help_email, false);
+	if (!email_ok(t->help_email)) {
+		fail(why, cap, "help_email", "an email address like help@vendor.example");
+		return EB_EINVAL;
+	}
+	TEXT(help_phone, sizeof t->help_phone, false);
+	if (!phone_ok(t->help_phone)) {
+		fail(why, cap, "help_phone", "digits, spaces and + - ( ) . x only");
+		return EB_EINVAL;
+	}
+	TEXT(help_url, sizeof t->help_url, false);
+	if (!url_ok(t->help_url)) {
+		fail(why, cap, "help_url", "an address starting with https:// or http://");
+		return EB_EINVAL;
+	}
+	TEXT(help_hours, sizeof t->help_hours, false);
+	return EB_OK;
+}
+#undef TEXT
+
+/* ---- storage ---- */
+
+#define TOOL_COLS                                                                                \
+	"id, district_id, name, vendor, kind, category, need, url, grades, standards, status,"     \
+	" conditions, dpa_signed, dpa_date, data_elements, data_location, seats,"                  \
+	" annual_cost_cents, term_start, term_end, it_owner_id, help_name, help_email,"            \
+	" help_phone, help_url, help_hours, requested_by, created_at, updated_at"
+
+static void col_copy(struct db_stmt *st, int c, char *out, size_t cap)
+{
+	const char *s = db_col_text(st, c);
+	str_copy(out, cap, s ? s : "");
+}
+
+static void fill_tool(struct db_stmt *st, struct tool *t)
+{
+	tools_defaults(t);
+	t->id = db_col_int(st, 0);
+	t->district_id = db_col_int(st, 1);
+	col_copy(st, 2, t->name, sizeof t->name);
+	col_copy(st, 3, t->vendor, sizeof t->vendor);
+	tool_kind_parse(db_col_text(st, 4), &t->kind);
+	col_copy(st, 5, t->category, sizeof t->category);
+	col_copy(st, 6, t->need, sizeof t->need);
+	col_copy(st, 7, t->url, sizeof t->url);
+	col_copy(st, 8, t->grades, sizeof t->grades);
+	col_copy(st, 9, t->standards, sizeof t->standards);
+	tool_status_parse(db_col_text(st, 10), &t->status);
+	col_copy(st, 11, t->conditions, sizeof t->conditions);
+	t->dpa_signed = db_col_int(st, 12) != 0;
+	col_copy(st, 13, t->dpa_date, sizeof t->dpa_date);
+	t->data_elements = (unsigned)db_col_int(st, 14);
+	col_copy(st, 15, t->data_location, sizeof t->data_location);
+	t->seats = db_col_is_null(st, 16) ? -1 : db_col_int(st, 16);
+	t->annual_cost_cents = db_col_is_null(st, 17) ? -1 : db_col_int(st, 17);
+	col_copy(st, 18, t->term_start, sizeof t->term_start);
+	col_copy(st, 19, t->term_end, sizeof t->term_end);
+	t->it_owner_id = db_col_is_null(st, 20) ? 0 : db_col_int(st, 20);
+	col_copy(st, 21, t->help_name, sizeof t->help_name);
+	col_copy(st, 22, t->help_email, sizeof t->help_email);
+	col_copy(st, 23, t->help_phone, sizeof t->help_phone);
+	col_copy(st, 24, t->help_url, sizeof t->help_url);
+	col_copy(st, 25, t->help_hours, sizeof t->help_hours);
+	t->requested_by = db_col_is_null(st, 26) ? 0 : db_col_int(st, 26);
+	t->created_at = db_col_int(st, 27);
+	t->updated_at = db_col_int(st, 28);
+}
+
+/* Binds the editable fields as ?3..?26 (name .. help_hours, without status). */
+static void bind_fields(struct db_stmt *st, const struct tool *t)
+{
+	db_bind_text(st, 3, t->name, -1);
+	db_bind_text(st, 4, t->vendor, -1);
+	db_bind_text(st, 5, tool_kind_name(t->kind), -1);
+	db_bind_text(st, 6, t->category, -1);
+	db_bind_text(st, 7, t->need, -1);
+	db_bind_text(st, 8, t->url, -1);
+	db_bind_text(st, 9, t->grades, -1);
+	db_bind_text(st, 10, t->standards, -1);
+	db_bind_text(st, 11, t->conditions, -1);
+	db_bind_int(st, 12, t->dpa_signed);
+	db_bind_text(st, 13, t->dpa_date, -1);
+	db_bind_int(st, 14, t->data_elements);
+	db_bind_text(st, 15, t->data_location, -1);
+	if (t->seats >= 0)
+		db_bind_int(st, 16, t->seats);
+	else
+		db_bind_null(st, 16);
+	if (t->annual_cost_cents >= 0)
+		db_bind_int(st, 17, t->annual_cost_cents);
+	else
+		db_bind_null(st, 17);
+	db_bind_text(st, 18, t->term_start, -1);
+	db_bind_text(st, 19, t->term_end, -1);
+	if (t->it_owner_id > 0)
+		db_bind_int(st, 20, t->it_owner_id);
+	else
+		db_bind_null(st, 20);
+	db_bind_text(st, 21, t->help_name, -1);
+	db_bind_text(st, 22, t->help_email, -1);
+	db_bind_text(st, 23, t->help_phone, -1);
+	db_bind_text(st, 24, t->help_url, -1);
+	db_bind_text(st, 25, t->help_hours, -1);
+	db_bind_int(st, 26, time_now());
+}
+
+static enum eb_err history_add(struct db *db, int64_t district_id, int64_t tool_id,
+			       const struct audit_actor *who, const char *from, const char *to,
+			       const char *reason)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "INSERT INTO tool_status_history(district_id, tool_id, at, account_id, actor,"
+		       " from_status, to_status, reason) VALUES(?,?,?,?,?,?,?,?)",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_int(st, 3, time_now());
+	if (who->account_id > 0)
+		db_bind_int(st, 4, who->account_id);
+	else
+		db_bind_null(st, 4);
+	db_bind_text(st, 5, who->login ? who->login : "cli", -1);
+	db_bind_text(st, 6, from, -1);
+	db_bind_text(st, 7, to, -1);
+	db_bind_text(st, 8, reason, -1);
+	return db_run(st);
+}
+
+static const char *id_text(char buf[24], int64_t id)
+{
+	snprintf(buf, 24, "%lld", (long long)id);
+	return buf;
+}
+
+enum eb_err tools_create(struct db *db, int64_t district_id, struct tool *t,
+			 enum tool_status initial, int64_t requested_by,
+			 const struct audit_actor *who, const char *reason, int64_t *id)
+{
+	if (!t->name[0] || (initial != TOOL_REQUESTED && initial != TOOL_UNDER_REVIEW) || !reason ||
+	    !*reason)
+		return EB_EINVAL;
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "INSERT INTO tool(district_id, status, name, vendor, kind, category, need, url,"
+		       " grades, standards, conditions, dpa_signed, dpa_date, data_elements,"
+		       " data_location, seats, annual_cost_cents, term_start, term_end, it_owner_id,"
+		       " help_name, help_email, help_phone, help_url, help_hours, updated_at,"
+		       " requested_by, created_at)"
+		       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
+		       "?20,?21,?22,?23,?24,?25,?26,?27,?26)",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, status_names[initial], -1);
+	bind_fields(st, t);
+	if (requested_by > 0)
+		db_bind_int(st, 27, requested_by);
+	else
+		db_bind_null(st, 27);
+	enum eb_err rc = db_run(st);
+	if (rc)
+		return rc;
+	*id = db_last_id(db);
+	t->id = *id;
+	t->district_id = district_id;
+	t->status = initial;
+	rc = history_add(db, district_id, *id, who, "", status_names[initial], reason);
+	char ib[24];
+	if (!rc)
+		rc = audit_record(db, district_id, who, "create", "tool", id_text(ib, *id), t->name);
+	return rc;
+}
+
+enum eb_err tools_update(struct db *db, int64_t district_id, const struct tool *t,
+			 const struct audit_actor *who)
+{
+	if (!t->name[0])
+		return EB_EINVAL;
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "UPDATE tool SET name=?3, vendor=?4, kind=?5, category=?6, need=?7, url=?8,"
+		       " grades=?9, standards=?10, conditions=?11, dpa_signed=?12, dpa_date=?13,"
+		       " data_elements=?14, data_location=?15, seats=?16, annual_cost_cents=?17,"
+		       " term_start=?18, term_end=?19, it_owner_id=?20, help_name=?21,"
+		       " help_email=?22, help_phone=?23, help_url=?24, help_hours=?25,"
+		       " updated_at=?26 WHERE district_id=?1 AND id=?2",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, t->id);
+	bind_fields(st, t);
+	enum eb_err rc = db_run(st);
+	if (rc)
+		return rc;
+	if (db_changes(db) == 0)
+		return EB_ENOTFOUND;
+	char ib[24];
+	return audit_record(db, district_id, who, "update", "tool", id_text(ib, t->id), "details");
+}
+
+enum eb_err tools_get(struct db *db, int64_t district_id, int64_t id, struct tool *out)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT " TOOL_COLS " FROM tool WHERE district_id=? AND id=?", &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	enum eb_err rc = EB_ENOTFOUND;
+	if (db_step(st) == DB_ROW) {
+		fill_tool(st, out);
+		rc = EB_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+enum eb_err tools_find(struct db *db, int64_t district_id, const char *id_or_name,
+		       struct tool *out)
+{
+	int64_t id;
+	if (!id_or_name || !*id_or_name)
+		return EB_ENOTFOUND;
+	if (cstr_to_i64(id_or_name, 1, INT64_MAX, &id) == EB_OK &&
+	    tools_get(db, district_id, id, out) == EB_OK)
+		return EB_OK;
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT " TOOL_COLS " FROM tool WHERE district_id=? AND name=?", &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, id_or_name, -1);
+	enum eb_err rc = EB_ENOTFOUND;
+	if (db_step(st) == DB_ROW) {
+		fill_tool(st, out);
+		rc = EB_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id,
+			     enum tool_status to, const char *reason, const char *conditions,
+			     const struct audit_actor *who, char *why, size_t cap)
+{
+	char r[TOOL_LONG_MAX], c[TOOL_LONG_MAX] = "";
+	if ((unsigned)to >= TOOL_STATUS__COUNT) {
+		fail(why, cap, "status", "not one of the statuses");
+		return EB_EINVAL;
+	}
+	if (!reason || !text_in(reason, r, sizeof r, true, "reason", why, cap))
+		return EB_EINVAL;
+	if (!r[0]) {
+		fail(why, cap, "reason", "say why the status changes");
+		return EB_EINVAL;
+	}
+	if (conditions && !text_in(conditions, c, sizeof c, true, "conditions", why, cap))
+		return EB_EINVAL;
+	struct tool t;
+	enum eb_err rc = tools_get(db, district_id, id, &t);
+	if (rc)
+		return rc;
+	if (to == TOOL_APPROVED_WITH_CONDITIONS && !c[0] && (conditions || !t.conditions[0])) {
+		fail(why, cap, "conditions", "state the conditions of the approval");
+		return EB_EINVAL;
+	}
+	if (!tool_status_allowed(t.status, to)) {
+		char m[160];
+		snprintf(m, sizeof m, "a tool that is %s cannot become %s", status_labels[t.status],
+			 status_labels[to]);
+		fail(why, cap, "status", m);
+		return EB_ECONFLICT;
+	}
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "UPDATE tool SET status=?3, conditions=CASE WHEN ?4 IS NULL THEN conditions"
+		       " ELSE ?4 END, updated_at=?5 WHERE district_id=?1 AND id=?2",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	db_bind_text(st, 3, status_names[to], -1);
+	db_bind_text(st, 4, conditions ? c : NULL, -1);
+	db_bind_int(st, 5, time_now());
+	rc = db_run(st);
+	if (!rc)
+		rc = history_add(db, district_id, id, who, status_names[t.status], status_names[to], r);
+	if (!rc) {
+		char ib[24], d[TOOL_LONG_MAX + 80];
+		snprintf(d, sizeof d, "status %s -> %s: %.300s", status_names[t.status],
+			 status_names[to], r);
+		rc = audit_record(db, district_id, who, "status", "tool", id_text(ib, id), d);
+	}
+	return rc;
+}
+
+static const char *col_dup(struct arena *a, struct db_stmt *st, int c)
+{
+	const char *s = db_col_text(st, c);
+	return arena_strdup(a, s ? s : "");
+}
+
+enum eb_err tools_list(struct db *db, int64_t district_id, int only_status, bool public_only,
+		       struct arena *arena, struct tool_row **rows, size_t *n)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT id, name, vendor, kind, category, need, grades, conditions,"
+		       " data_location, status, dpa_signed, data_elements FROM tool"
+		       " WHERE district_id=?1 AND (?2 IS NULL OR status=?2) AND (?3=0 OR status IN"
+		       " ('approved','approved_with_conditions')) ORDER BY name, id",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, only_status >= 0 ? tool_status_name((enum tool_status)only_status) : NULL,
+		     -1);
+	db_bind_int(st, 3, public_only);
+	size_t cap = 16, k = 0;
+	struct tool_row *r = arena_alloc(arena, cap * sizeof *r);
+	int s;
+	while (r && (s = db_step(st)) == DB_ROW) {
+		if (k == cap) {
+			struct tool_row *g = arena_alloc(arena, 2 * cap * sizeof *g);
+			if (!g) {
+				r = NULL;
+				break;
+			}
+			memcpy(g, r, k * sizeof *g);
+			r = g;
+			cap *= 2;
+		}
+		struct tool_row *x = &r[k++];
+		x->id = db_col_int(st, 0);
+		x->name = col_dup(arena, st, 1);
+		x->vendor = col_dup(arena, st, 2);
+		x->kind = col_dup(arena, st, 3);
+		x->category = col_dup(arena, st, 4);
+		x->need = col_dup(arena, st, 5);
+		x->grades = col_dup(arena, st, 6);
+		x->conditions = col_dup(arena, st, 7);
+		x->data_location = col_dup(arena, st, 8);
+		x->status = TOOL_REQUESTED;
+		tool_status_parse(db_col_text(st, 9), &x->status);
+		x->dpa_signed = db_col_int(st, 10) != 0;
+		x->data_elements = (unsigned)db_col_int(st, 11);
+	}
+	db_reset(st);
+	if (!r)
+		return EB_ENOMEM;
+	*rows = r;
+	*n = k;
+	return EB_OK;
+}
+
+enum eb_err tools_history(struct db *db, int64_t district_id, int64_t id, struct arena *arena,
+			  struct tool_history **rows, size_t *n)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT at, account_id, actor, from_status, to_status, reason"
+		       " FROM tool_status_history WHERE district_id=? AND tool_id=? ORDER BY id",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	size_t cap = 8, k = 0;
+	struct tool_history *r = arena_alloc(arena, cap * sizeof *r);
+	while (r && db_step(st) == DB_ROW) {
+		if (k == cap) {
+			struct tool_history *g = arena_alloc(arena, 2 * cap * sizeof *g);
+			if (!g) {
+				r = NULL;
+				break;
+			}
+			memcpy(g, r, k * sizeof *g);
+			r = g;
+			cap *= 2;
+		}
+		struct tool_history *x = &r[k++];
+		x->at = db_col_int(st, 0);
+		x->account_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
+		x->actor = col_dup(arena, st, 2);
+		x->from_status = col_dup(arena, st, 3);
+		x->to_status = col_dup(arena, st, 4);
+		x->reason = col_dup(arena, st, 5);
+	}
+	db_reset(st);
+	if (!r)
+		return EB_ENOMEM;
+	*rows = r;
+	*n = k;
+	return EB_OK;
+}
+
+/* ---- support matrix ---- */
+
+enum eb_err tools_support(struct db *db, int64_t district_id, int64_t id, struct arena *arena,
+			  struct tool_support **rows, size_t *n)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT s.school_sourced_id, s.champion_id, a.login, a.display_name, s.notes"
+		       " FROM tool_support s LEFT JOIN account a ON a.id=s.champion_id"
+		       " WHERE s.district_id=? AND s.tool_id=? ORDER BY s.school_sourced_id",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	size_t cap = 8, k = 0;
+	struct tool_support *r = arena_alloc(arena, cap * sizeof *r);
+	while (r && db_step(st) == DB_ROW) {
+		if (k == cap) {
+			struct tool_support *g = arena_alloc(arena, 2 * cap * sizeof *g);
+			if (!g) {
+				r = NULL;
+				break;
+			}
+			memcpy(g, r, k * sizeof *g);
+			r = g;
+			cap *= 2;
+		}
+		struct tool_support *x = &r[k++];
+		x->school_sid = col_dup(arena, st, 0);
+		x->champion_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
+		x->champion_login = col_dup(arena, st, 2);
+		x->champion_name = col_dup(arena, st, 3);
+		x->notes = col_dup(arena, st, 4);
+	}
+	db_reset(st);
+	if (!r)
+		return EB_ENOMEM;
+	*rows = r;
+	*n = k;
+	return EB_OK;
+}
+
+static bool school_exists(struct db *db, int64_t district_id, const char *sid)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT 1 FROM org WHERE district_id=? AND sourced_id=? AND type='school'",
+		       &st))
+		return false;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, sid, -1);
+	bool ok = db_step(st) == DB_ROW;
+	db_reset(st);
+	return ok;
+}
+
+enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
+			      const char *school_sid, int64_t champion_id, const char *notes,
+			      const struct audit_actor *who, char *why, size_t cap)
+{
+	char nb[TOOL_LONG_MAX];
+	struct tool t;
+	enum eb_err rc = tools_get(db, district_id, id, &t);
+	if (rc)
+		return rc;
+	if (!school_sid || !*school_sid || strlen(school_sid) > 127 ||
+	    !school_exists(db, district_id, school_sid)) {
+		fail(why, cap, "school", "not a school of this district");
+		return EB_EINVAL;
+	}
+	if (!text_in(notes ? notes : "", nb, sizeof nb, true, "notes", why, cap))
+		return EB_EINVAL;
+	if (champion_id) {
+		struct account a;
+		if (account_get(db, district_id, champion_id, &a) != EB_OK ||
+		    !tools_is_champion_of(&a, school_sid)) {
+			fail(why, cap, "champion", "not a tech champion of that school");
+			return EB_EINVAL;
+		}
+	}
+	struct db_stmt *st;
+	if (!champion_id && !nb[0]) {
+		if (db_prepare(db, "DELETE FROM tool_support WHERE district_id=? AND tool_id=? AND"
+				   " school_sourced_id=?", &st))
+			return EB_EDB;
+		db_bind_int(st, 1, district_id);
+		db_bind_int(st, 2, id);
+		db_bind_text(st, 3, school_sid, -1);
+	} else {
+		if (db_prepare(db,
+			       "INSERT INTO tool_support(district_id, tool_id, school_sourced_id,"
+			       " champion_id, notes, updated_at) VALUES(?,?,?,?,?,?)"
+			       " ON CONFLICT(tool_id, school_sourced_id) DO UPDATE SET"
+			       " champion_id=excluded.champion_id, notes=excluded.notes,"
+			       " updated_at=excluded.updated_at",
+			       &st))
+			return EB_EDB;
+		db_bind_int(st, 1, district_id);
+		db_bind_int(st, 2, id);
+		db_bind_text(st, 3, school_sid, -1);
+		if (champion_id)
+			db_bind_int(st, 4, champion_id);
+		else
+			db_bind_null(st, 4);
+		db_bind_text(st, 5, nb, -1);
+		db_bind_int(st, 6, time_now());
+	}
+	rc = db_run(st);
+	if (!rc) {
+		char ib[24], d[200];
+		snprintf(d, sizeof d, "support at school %.127s", school_sid);
+		rc = audit_record(db, district_id, who, "update", "tool", id_text(ib, id), d);
+	}
+	return rc;
+}
+
+/* ---- credentials ---- */
+
+static void hash_secret(const char *s, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)s, strlen(s), NULL, 0);
+}
+
+static const char *cred_kind_name(enum tool_cred_kind k)
+{
+	return k == TOOL_CRED_XAPI ? "xapi" : "caliper";
+}
+
+static void new_key(enum tool_cred_kind kind, char key[TOOL_KEY_MAX])
+{
+	char r[TOOL_KEY_MAX];
+	if (kind == TOOL_CRED_XAPI) {
+		account_random_token(key, TOOL_KEY_MAX, 15); /* 20 characters */
+	} else {
+		account_random_token(r, sizeof r, 9); /* 12 characters */
+		snprintf(key, TOOL_KEY_MAX, "cal-%.12s", r);
+	}
+}
+
+enum eb_err tools_cred_create(struct db *db, int64_t district_id, int64_t tool_id,
+			      enum tool_cred_kind kind, const struct audit_actor *who,
+			      int64_t *cred_id, char key_out[TOOL_KEY_MAX],
+			      char secret_out[TOOL_SECRET_MAX])
+{
+	struct tool t;
+	enum eb_err rc = tools_get(db, district_id, tool_id, &t);
+	if (rc)
+		return rc;
+	unsigned char h[32];
+	for (int attempt = 0; attempt < 3; attempt++) {
+		new_key(kind, key_out);
+		account_random_token(secret_out, TOOL_SECRET_MAX, 32);
+		hash_secret(secret_out, h);
+		struct db_stmt *st;
+		if (db_prepare(db,
+			       "INSERT INTO tool_credential(district_id, tool_id, kind, key_id,"
+			       " secret_hash, created_at) VALUES(?,?,?,?,?,?)",
+			       &st))
+			return EB_EDB;
+		db_bind_int(st, 1, district_id);
+		db_bind_int(st, 2, tool_id);
+		db_bind_text(st, 3, cred_kind_name(kind), -1);
+		db_bind_text(st, 4, key_out, -1);
+		db_bind_blob(st, 5, h, sizeof h);
+		db_bind_int(st, 6, time_now());
+		rc = db_run(st);
+		if (rc != EB_EEXIST)
+			break;
+	}
+	sodium_memzero(h, sizeof h);
+	if (rc) {
+		sodium_memzero(secret_out, TOOL_SECRET_MAX);
+		return rc;
+	}
+	*cred_id = db_last_id(db);
+	char ib[24], d[120];
+	snprintf(d, sizeof d, "%s credential %s created", cred_kind_name(kind), key_out);
+	return audit_record(db, district_id, who, "credential", "tool", id_text(ib, tool_id), d);
+}
+
+/* Loads key and status of a credential of the tool. */
+static enum eb_err cred_get(struct db *db, int64_t district_id, int64_t tool_id, int64_t cred_id,
+			    char key[TOOL_KEY_MAX], bool *revoked, enum tool_cred_kind *kind)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT key_id, status, kind FROM tool_credential WHERE district_id=? AND"
+		       " tool_id=? AND id=?",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_int(st, 3, cred_id);
+	enum eb_err rc = EB_ENOTFOUND;
+	if (db_step(st) == DB_ROW) {
+		col_copy(st, 0, key, TOOL_KEY_MAX);
+		const char *s = db_col_text(st, 1), *k = db_col_text(st, 2);
+		*revoked = s && strcmp(s, "revoked") == 0;
+		*kind = k && strcmp(k, "xapi") == 0 ? TOOL_CRED_XAPI : TOOL_CRED_CALIPER;
+		rc = EB_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+enum eb_err tools_cred_rotate(struct db *db, int64_t district_id, int64_t tool_id,
+			      int64_t cred_id, const struct audit_actor *who,
+			      char key_out[TOOL_KEY_MAX], char secret_out[TOOL_SECRET_MAX])
+{
+	bool revoked;
+	enum tool_cred_kind kind;
+	enum eb_err rc = cred_get(db, district_id, tool_id, cred_id, key_out, &revoked, &kind);
+	if (rc)
+		return rc;
+	if (revoked)
+		return EB_ECONFLICT;
+	unsigned char h[32];
+	account_random_token(secret_out, TOOL_SECRET_MAX, 32);
+	hash_secret(secret_out, h);
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "UPDATE tool_credential SET secret_hash=?, rotated_at=? WHERE district_id=?"
+		       " AND id=? AND status='active'",
+		       &st))
+		return EB_EDB;
+	db_bind_blob(st, 1, h, sizeof h);
+	db_bind_int(st, 2, time_now());
+	db_bind_int(st, 3, district_id);
+	db_bind_int(st, 4, cred_id);
+	rc = db_run(st);
+	sodium_memzero(h, sizeof h);
+	if (rc) {
+		sodium_memzero(secret_out, TOOL_SECRET_MAX);
+		return rc;
+	}
+	char ib[24], d[120];
+	snprintf(d, sizeof d, "%s credential %s rotated", cred_kind_name(kind), key_out);
+	return audit_record(db, district_id, who, "credential", "tool", id_text(ib, tool_id), d);
+}
+
+enum eb_err tools_cred_revoke(struct db *db, int64_t district_id, int64_t tool_id,
+			      int64_t cred_id, const struct audit_actor *who)
+{
+	bool revoked;
+	enum tool_cred_kind kind;
+	char key[TOOL_KEY_MAX];
+	enum eb_err rc = cred_get(db, district_id, tool_id, cred_id, key, &revoked, &kind);
+	if (rc)
+		return rc;
+	if (revoked)
+		return EB_ECONFLICT;
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "UPDATE tool_credential SET status='revoked', revoked_at=? WHERE district_id=?"
+		       " AND id=?",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, time_now());
+	db_bind_int(st, 2, district_id);
+	db_bind_int(st, 3, cred_id);
+	rc = db_run(st);
+	if (rc)
+		return rc;
+	char ib[24], d[120];
+	snprintf(d, sizeof d, "%s credential %s revoked", cred_kind_name(kind), key);
+	return audit_record(db, district_id, who, "credential", "tool", id_text(ib, tool_id), d);
+}
+
+enum eb_err tools_cred_list(struct db *db, int64_t district_id, int64_t tool_id,
+			    struct arena *arena, struct tool_credential **rows, size_t *n)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT id, tool_id, created_at, rotated_at, last_used_at, revoked_at, kind,"
+		       " key_id, status FROM tool_credential WHERE district_id=? AND tool_id=?"
+		       " ORDER BY id DESC",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	size_t cap = 8, k = 0;
+	struct tool_credential *r = arena_alloc(arena, cap * sizeof *r);
+	while (r && db_step(st) == DB_ROW) {
+		if (k == cap) {
+			struct tool_credential *g = arena_alloc(arena, 2 * cap * sizeof *g);
+			if (!g) {
+				r = NULL;
+				break;
+			}
+			memcpy(g, r, k * sizeof *g);
+			r = g;
+			cap *= 2;
+		}
+		struct tool_credential *x = &r[k++];
+		x->id = db_col_int(st, 0);
+		x->tool_id = db_col_int(st, 1);
+		x->created_at = db_col_int(st, 2);
+		x->rotated_at = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3);
+		x->last_used_at = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
+		x->revoked_at = db_col_is_null(st, 5) ? 0 : db_col_int(st, 5);
+		const char *kd = db_col_text(st, 6), *s = db_col_text(st, 8);
+		x->kind = kd && strcmp(kd, "xapi") == 0 ? TOOL_CRED_XAPI : TOOL_CRED_CALIPER;
+		x->key_id = col_dup(arena, st, 7);
+		x->revoked = s && strcmp(s, "revoked") == 0;
+	}
+	db_reset(st);
+	if (!r)
+		return EB_ENOMEM;
+	*rows = r;
+	*n = k;
+	return EB_OK;
+}
+
+static void touch(struct db *db, int64_t cred_id)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "UPDATE tool_credential SET last_used_at=?1 WHERE id=?2 AND"
+		       " (last_used_at IS NULL OR last_used_at <= ?1 - 60)",
+		       &st))
+		return;
+	db_bind_int(st, 1, time_now());
+	db_bind_int(st, 2, cred_id);
+	(void)db_run(st); /* best effort: a busy database must not refuse a valid tool */
+}
+
+/* Shared tail of both checks: st is positioned on (or past) the candidate row
+ * with columns id, district_id, tool_id, secret_hash, status, tool status. */
+static enum eb_err check_row(struct db *db, struct db_stmt *st, bool found,
+			     const unsigned char h[32], int64_t *district_id, int64_t *tool_id)
+{
+	static const unsigned char zero[32];
+	const unsigned char *stored = zero;
+	bool usable = false;
+	int64_t cid = 0, d = 0, t = 0;
+	if (found && db_col_bytes(st, 3) == 32) {
+		stored = db_col_blob(st, 3);
+		const char *cs = db_col_text(st, 4), *ts = db_col_text(st, 5);
+		usable = cs && strcmp(cs, "active") == 0 && ts && strcmp(ts, "denied") != 0 &&
+			 strcmp(ts, "retired") != 0;
+		cid = db_col_int(st, 0);
+		d = db_col_int(st, 1);
+		t = db_col_int(st, 2);
+	}
+	bool same = sodium_memcmp(stored, h, 32) == 0;
+	db_reset(st);
+	if (!found || !same || !usable)
+		return EB_EAUTH;
+	touch(db, cid);
+	*district_id = d;
+	*tool_id = t;
+	return EB_OK;
+}
+
+enum eb_err tools_check_basic(struct db *db, const char *key, const char *secret,
+			      int64_t *district_id, int64_t *tool_id)
+{
+	unsigned char h[32];
+	if (!key || !secret || strlen(key) >= TOOL_KEY_MAX || strlen(secret) >= TOOL_SECRET_MAX)
+		return EB_EAUTH;
+	hash_secret(secret, h);
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status, t.status"
+		       " FROM tool_credential c JOIN tool t ON t.id=c.tool_id"
+		       " WHERE c.key_id=? AND c.kind='xapi'",
+		       &st))
+		return EB_EDB;
+	db_bind_text(st, 1, key, -1);
+	bool found = db_step(st) == DB_ROW;
+	return check_row(db, st, found, h, district_id, tool_id);
+}
+
+enum eb_err tools_check_bearer(struct db *db, const char *token, int64_t *district_id,
+			       int64_t *tool_id)
+{
+	unsigned char h[32];
+	if (!token || strlen(token) >= TOOL_SECRET_MAX)
+		return EB_EAUTH;
+	hash_secret(token, h);
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status, t.status"
+		       " FROM tool_credential c JOIN tool t ON t.id=c.tool_id"
+		       " WHERE c.secret_hash=? AND c.kind='caliper'",
+		       &st))
+		return EB_EDB;
+	db_bind_blob(st, 1, h, sizeof h);
+	bool found = db_step(st) == DB_ROW;
+	return check_row(db, st, found, h, district_id, tool_id);
+}
