@@ -45,7 +45,9 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 	enum eb_err rc;
 	int voided = 0;
 
-	/* voided before it arrived? */
+	/* voided before it arrived? (impossible for an id generated just now) */
+	if (s->new_id)
+		goto insert;
 	rc = db_prepare(db,
 		"SELECT 1 FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
 		" AND voids_id = ?3 LIMIT 1", &st);
@@ -60,6 +62,7 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 		return EB_EDB;
 	if (r == DB_ROW && !s->voids_id)
 		voided = 1;
+insert:
 
 	rc = db_prepare(db,
 		"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
@@ -282,29 +285,47 @@ enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t 
 
 /* ---- matching --------------------------------------------------------- */
 
-/* Roster student for the candidates; out gets the sourcedId or "". */
-static enum eb_err match_student(struct db *db, int64_t district_id, const char *name,
-				 const char *email, char *out, size_t cap)
+static enum eb_err lookup_one(struct db_stmt *st, int64_t district_id, const char *key,
+			      char *out, size_t cap)
 {
-	out[0] = '\0';
-	if (!name && !email)
-		return EB_OK;
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
-		"SELECT sourced_id FROM person WHERE district_id = ?1 AND role = 'student'"
-		" AND ((?2 IS NOT NULL AND (sourced_id = ?2 OR username = ?2))"
-		"   OR (?3 IS NOT NULL AND email = ?3 COLLATE NOCASE))"
-		" ORDER BY sourced_id = ?2 DESC LIMIT 1", &st);
-	if (rc)
-		return rc;
 	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, name, -1);
-	db_bind_text(st, 3, email, -1);
+	db_bind_text(st, 2, key, -1);
 	int r = db_step(st);
 	if (r == DB_ROW)
 		snprintf(out, cap, "%s", db_col_text(st, 0));
 	db_reset(st);
 	return r < 0 ? EB_EDB : EB_OK;
+}
+
+/* Roster student for the candidates; out gets the sourcedId or "". One
+ * indexed lookup per key, in order: sourcedId, username, email. */
+static enum eb_err match_student(struct db *db, int64_t district_id, const char *name,
+				 const char *email, char *out, size_t cap)
+{
+	out[0] = '\0';
+	struct db_stmt *st;
+	enum eb_err rc;
+	if (name && *name) {
+		if ((rc = db_prepare(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+				     " AND sourced_id = ?2 AND role = 'student'", &st)) ||
+		    (rc = lookup_one(st, district_id, name, out, cap)))
+			return rc;
+		if (out[0])
+			return EB_OK;
+		if ((rc = db_prepare(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+				     " AND username = ?2 AND role = 'student' LIMIT 1", &st)) ||
+		    (rc = lookup_one(st, district_id, name, out, cap)))
+			return rc;
+		if (out[0])
+			return EB_OK;
+	}
+	if (email && *email) {
+		if ((rc = db_prepare(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+				     " AND email = ?2 COLLATE NOCASE AND role = 'student' LIMIT 1", &st)) ||
+		    (rc = lookup_one(st, district_id, email, out, cap)))
+			return rc;
+	}
+	return EB_OK;
 }
 
 static enum eb_err match_standard(struct db *db, int64_t district_id, int64_t tool_id,

@@ -41,6 +41,7 @@ struct activity_statement {
 	const char *registration;
 	const struct activity_ref *refs;
 	size_t nrefs;
+	bool new_id;		/* id freshly generated: skip the voided-before check */
 };
 
 /* Looks up a statement by id. *found false when absent. When found,

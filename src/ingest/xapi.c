@@ -1256,30 +1256,22 @@ static void lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-/* Canonical content hash: sorted, compact JSON without the LRS-set
- * properties (stored, authority, version), which the spec lets differ. */
-static bool content_hash(json_t *stmt, char out[65])
+/* Canonical content: sorted, compact JSON without the LRS-set properties
+ * (stored, authority, version), which the spec lets differ between two
+ * sendings of one statement. Removes them from stmt; returns the malloc'd
+ * text and its SHA-256 in hex. */
+static char *canonical(json_t *stmt, char hash[65])
 {
-	json_t *stored = json_incref(json_object_get(stmt, "stored"));
-	json_t *auth = json_incref(json_object_get(stmt, "authority"));
-	json_t *ver = json_incref(json_object_get(stmt, "version"));
 	json_object_del(stmt, "stored");
 	json_object_del(stmt, "authority");
 	json_object_del(stmt, "version");
-	char *s = json_dumps(stmt, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
-	if (stored)
-		json_object_set_new(stmt, "stored", stored);
-	if (auth)
-		json_object_set_new(stmt, "authority", auth);
-	if (ver)
-		json_object_set_new(stmt, "version", ver);
+	char *s = json_dumps(stmt, JSON_SORT_KEYS | JSON_COMPACT);
 	if (!s)
-		return false;
+		return NULL;
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-	free(s);
-	sodium_bin2hex(out, 65, h, sizeof h);
-	return true;
+	sodium_bin2hex(hash, 65, h, sizeof h);
+	return s;
 }
 
 #define MAX_REFS 64
@@ -1337,7 +1329,6 @@ static void collect_refs(struct refs *rs, json_t *stmt, int related)
 		json_array_foreach(list, i, a)
 			add_activity_ref(rs, a, 1);
 	}
-	add_agent_ref(rs, json_object_get(stmt, "authority"), 1);
 }
 
 struct prepared {
@@ -1346,6 +1337,9 @@ struct prepared {
 	char hash[65];
 	bool voiding;
 	char voids[37];
+	char *canon;		/* canonical text (malloc'd) */
+	bool generated_id;	/* fresh UUID v4: cannot be stored or voided yet */
+	char version[16];	/* as sent, or the default of the request version */
 };
 
 /* Validates one statement and fills in id, timestamp, stored, authority and
@@ -1364,11 +1358,14 @@ static enum eb_err prepare_one(json_t *stmt, enum xapi_version v, const char *pa
 		lower(p->id);
 	} else {
 		uuid_v4(p->id);
+		p->generated_id = true;
 	}
 	json_object_set_new(stmt, "id", json_string(p->id));
 	if (!json_object_get(stmt, "timestamp"))
 		json_object_set_new(stmt, "timestamp", json_string(stored));
-	if (!content_hash(stmt, p->hash))
+	const char *ver = json_string_value(json_object_get(stmt, "version"));
+	str_copy(p->version, sizeof p->version, ver ? ver : v == XAPI_V2 ? "2.0.0" : "1.0.0");
+	if (!(p->canon = canonical(stmt, p->hash)))
 		return EB_ENOMEM;
 	p->voiding = is_voiding(stmt);
 	p->voids[0] = '\0';
@@ -1377,15 +1374,19 @@ static enum eb_err prepare_one(json_t *stmt, enum xapi_version v, const char *pa
 		str_copy(p->voids, sizeof p->voids, t ? t : "");
 		lower(p->voids);
 	}
-	json_object_set_new(stmt, "stored", json_string(stored));
-	char name[32];
-	snprintf(name, sizeof name, "%lld", (long long)tool_id);
-	json_object_set_new(stmt, "authority",
-		json_pack("{s:s, s:{s:s, s:s}}", "objectType", "Agent", "account",
-			  "homePage", "urn:edbridge:tool", "name", name));
-	if (!json_object_get(stmt, "version"))
-		json_object_set_new(stmt, "version", json_string(v == XAPI_V2 ? "2.0.0" : "1.0.0"));
+	(void)tool_id;
 	return EB_OK;
+}
+
+/* The stored form: the canonical text plus authority, stored and version. */
+static void stored_json(struct buf *b, const struct prepared *p, int64_t tool_id,
+			const char *stored)
+{
+	size_t n = strlen(p->canon);
+	buf_put(b, p->canon, n - 1);	/* without the closing brace */
+	buf_printf(b, ",\"authority\":{\"objectType\":\"Agent\",\"account\":{\"homePage\":"
+		   "\"urn:edbridge:tool\",\"name\":\"%lld\"}},\"stored\":\"%s\",\"version\":\"%s\"}",
+		   (long long)tool_id, stored, p->version);
 }
 
 /* Stores prepared statements in the open transaction. *skipped counts
@@ -1403,8 +1404,8 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 			str_copy(where, sizeof where, "$");
 		bool found = false, target_voiding = false;
 		char old_hash[65];
-		enum eb_err rc = activity_statement_find(db, district_id, tool_id, p->id, &found,
-							 old_hash, NULL);
+		enum eb_err rc = p->generated_id ? EB_OK
+			: activity_statement_find(db, district_id, tool_id, p->id, &found, old_hash, NULL);
 		if (rc)
 			return rc;
 		if (found) {
@@ -1427,12 +1428,16 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 				return EB_EINVAL;
 			}
 		}
-		char *json = json_dumps(p->stmt, JSON_COMPACT);
-		if (!json)
+		struct buf jb = BUF_INIT;
+		stored_json(&jb, p, tool_id, stored);
+		if (buf_failed(&jb)) {
+			buf_free(&jb);
 			return EB_ENOMEM;
+		}
+		const char *json = jb.data;
 		struct refs *rs = calloc(1, sizeof *rs);
 		if (!rs) {
-			free(json);
+			buf_free(&jb);
 			return EB_ENOMEM;
 		}
 		collect_refs(rs, p->stmt, 0);
@@ -1452,10 +1457,10 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 					       ? json_string_value(json_object_get(obj, "id")) : NULL,
 			.registration = json_string_value(json_object_get(
 				json_object_get(p->stmt, "context"), "registration")),
-			.refs = rs->r, .nrefs = rs->n,
+			.refs = rs->r, .nrefs = rs->n, .new_id = p->generated_id,
 		};
 		rc = activity_statement_insert(db, district_id, tool_id, &as);
-		free(json);
+		buf_free(&jb);
 		free(rs);
 		if (rc == EB_EEXIST) {
 			/* the same id twice in this request was caught earlier */
@@ -1537,6 +1542,8 @@ static enum eb_err store_request(struct db *db, int64_t district_id, int64_t too
 			buf_printf(ids, "%s\"%s\"", i ? "," : "", ps[i].id);
 		buf_putc(ids, ']');
 	}
+	for (size_t i = 0; i < n; i++)
+		free(ps[i].canon);
 	free(ps);
 	xapi_now_iso(out->consistent_through, NULL);
 	return rc;

@@ -32,11 +32,12 @@ CREATE INDEX xapi_statement_verb ON xapi_statement(district_id, tool_id, verb, s
 
 -- Agents and activities a statement mentions, for the agent/activity filters.
 -- related = 0: the actor or object itself; 1: only with related_agents /
--- related_activities (authority, instructor, team, context activities, substatement).
+-- related_activities (instructor, team, group members, context activities,
+-- substatement). The authority is always the sending tool and is not indexed.
 CREATE TABLE xapi_statement_ref (
   district_id INTEGER NOT NULL,
   tool_id INTEGER NOT NULL,
-  seq INTEGER NOT NULL REFERENCES xapi_statement(seq) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,           -- xapi_statement.seq (statements are never deleted)
   kind TEXT NOT NULL CHECK (kind IN ('agent', 'activity')),
   key TEXT NOT NULL,
   related INTEGER NOT NULL CHECK (related IN (0, 1))
@@ -110,3 +111,6 @@ CREATE TABLE activity_map (
   standard_code TEXT NOT NULL,
   PRIMARY KEY (district_id, tool_id, activity_id)
 ) STRICT, WITHOUT ROWID;
+
+-- Learner matching looks e-mail addresses up case-insensitively.
+CREATE INDEX person_email_nocase ON person(district_id, email COLLATE NOCASE);
