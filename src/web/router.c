@@ -13,6 +13,12 @@ static bool route_match(struct http_request *req, const char *pattern, const cha
 	int np = 0;
 	const char *params[HTTP_MAX_PARAMS];
 	while (*p && *s) {
+		if (p[0] == '*' && p[1] == '\0') {
+			/* trailing wildcard: the rest of the path */
+			p++;
+			s += strlen(s);
+			break;
+		}
 		if (*p == ':') {
 			while (*p && *p != '/')
 				p++;
@@ -56,7 +62,7 @@ void router_dispatch(struct http_request *req)
 		if (!route_match(req, routes[i].pattern, req->path))
 			continue;
 		path_known = true;
-		if (strcmp(routes[i].method, method) == 0) {
+		if (strcmp(routes[i].method, method) == 0 || strcmp(routes[i].method, "*") == 0) {
 			hit = &routes[i];
 			break;
 		}

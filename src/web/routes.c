@@ -3,6 +3,7 @@
 #include "web/router.h"
 
 #define ADMIN ROLE_BIT(ROLE_DISTRICT_ADMIN)
+#define TOOL_API (ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF)
 /* technology inventory: staff but vendor contacts; editors; credential managers */
 #define TOOLS_STAFF (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
 #define TOOLS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF))
@@ -46,6 +47,13 @@ const struct route routes[] = {
 	  TOOLS_EDIT | ROLE_BIT(ROLE_TECH_CHAMPION), 0, "a school's tech champion and notes" },
 	{ "POST", "/tools/:id/credentials", page_tool_credentials, TOOLS_CRED, 0,
 	  "create, rotate or revoke a tool credential" },
+	/* data from classroom tools: the tool's own credentials, checked in the handler */
+	{ "GET", "/xapi/about", api_xapi_about, 0, TOOL_API, "xAPI about" },
+	{ "GET", "/xapi/statements", api_xapi_statements_get, 0, TOOL_API, "xAPI statements: get, query" },
+	{ "POST", "/xapi/statements", api_xapi_statements_post, 0, TOOL_API, "xAPI statements: store" },
+	{ "PUT", "/xapi/statements", api_xapi_statements_put, 0, TOOL_API, "xAPI statements: store one" },
+	{ "*", "/xapi/*", api_xapi_unsupported, 0, TOOL_API, "other xAPI resources: 501" },
+	{ "POST", "/caliper", api_caliper, 0, TOOL_API, "Caliper envelopes" },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -7,6 +7,7 @@ import unittest
 from ebtest import ACCOUNTS, Server, TempDir, make_district, run
 
 A, F, N, L = 200, 403, 404, 303  # allowed, forbidden role, not visible, to login
+U = 401  # tool endpoints: a person's session is not a tool's credentials
 
 ROLES = list(ACCOUNTS) + ["other.admin", "anonymous"]
 
@@ -32,6 +33,9 @@ MATRIX = {
     "/admin/users/1":      [A, F, F, F, F, F, F, F, F, F, N, L],
     "/admin/audit":        [A, F, F, F, F, F, F, F, F, F, A, L],
     "/admin/import":       [A, F, F, F, F, F, F, F, F, F, A, L],
+    "/xapi/about":         [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/xapi/statements":    [U, U, U, U, U, U, U, U, U, U, U, U],
+    "/xapi/activities/state": [501] * 12,
     "/tools":              [A, A, A, A, A, A, A, F, F, F, A, L],
     "/tools/approved":     [A, A, A, A, A, A, A, A, A, A, A, A],
     "/tools/new":          [A, A, F, F, F, F, A, F, F, F, A, L],
@@ -41,6 +45,7 @@ MATRIX = {
 
 # a route pattern -> the concrete path(s) above that exercise it
 PATTERN_PATHS = {
+    "/xapi/*": "/xapi/activities/state",
     "/standards/:code": "/standards/3.NF.A.1",
     "/schools/:id": "/schools/sch-a1",
     "/classes/:id": "/classes/cls-a1-3",
@@ -58,7 +63,7 @@ class RoleMatrix(TempDir):
         out = run("serve", "--list-routes").stdout
         for line in out.splitlines():
             method, pattern = line.split("\t")[:2]
-            if method != "GET":
+            if method not in ("GET", "*"):
                 continue
             path = PATTERN_PATHS.get(pattern, pattern)
             self.assertIn(path, MATRIX, f"route {pattern} is not in the role matrix test")

@@ -48,4 +48,12 @@ void page_tool_status(struct http_request *req);
 void page_tool_support(struct http_request *req);
 void page_tool_credentials(struct http_request *req);
 
+/* api/ingest.c - the endpoints tools send data to */
+void api_xapi_statements_get(struct http_request *req);
+void api_xapi_statements_post(struct http_request *req);
+void api_xapi_statements_put(struct http_request *req);
+void api_xapi_about(struct http_request *req);
+void api_xapi_unsupported(struct http_request *req);
+void api_caliper(struct http_request *req);
+
 #endif

@@ -1,0 +1,163 @@
+/* The endpoints classroom tools send data to: the xAPI Statements resource
+ * (/xapi/, HTTP Basic with the tool's key and secret) and Caliper envelopes
+ * (POST /caliper, bearer token). A tool's credentials name its district and
+ * the tool itself; every read and write below is scoped to both. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/tools.h"
+#include "ingest/caliper.h"
+#include "ingest/xapi.h"
+#include "web/http.h"
+#include "web/pages/pages.h"
+
+struct tool_identity {
+	int64_t district_id, tool_id;
+};
+
+/* Decodes "Basic base64(key:secret)" and checks it; 401 with a challenge
+ * otherwise. */
+static bool auth_basic(struct http_request *req, struct tool_identity *who)
+{
+	const char *h = http_header(req, "Authorization");
+	unsigned char raw[256];
+	size_t n = 0;
+	if (h && strncmp(h, "Basic ", 6) == 0 && strlen(h + 6) < 340 &&
+	    sodium_base642bin(raw, sizeof raw - 1, h + 6, strlen(h + 6), NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) == 0) {
+		raw[n] = '\0';
+		char *colon = strchr((char *)raw, ':');
+		if (colon && strlen((char *)raw) == n) {
+			*colon = '\0';
+			enum eb_err rc = tools_check_basic(req->db, (char *)raw, colon + 1,
+							   &who->district_id, &who->tool_id);
+			sodium_memzero(raw, sizeof raw);
+			if (rc == EB_OK)
+				return true;
+		}
+	}
+	sodium_memzero(raw, sizeof raw);
+	http_set_header(req, "WWW-Authenticate", "Basic realm=\"edbridge xAPI\"");
+	http_json_error(req, 401, "send the tool's xAPI key and secret with HTTP Basic "
+				  "authentication (edbridge tool credentials TOOL)");
+	return false;
+}
+
+static bool auth_bearer(struct http_request *req, struct tool_identity *who)
+{
+	const char *h = http_header(req, "Authorization");
+	if (h && strncmp(h, "Bearer ", 7) == 0 && strlen(h + 7) < 200 &&
+	    tools_check_bearer(req->db, h + 7, &who->district_id, &who->tool_id) == EB_OK)
+		return true;
+	http_set_header(req, "WWW-Authenticate", "Bearer realm=\"edbridge Caliper\"");
+	http_json_error(req, 401, "send the tool's Caliper token as Authorization: Bearer TOKEN "
+				  "(edbridge tool credentials TOOL)");
+	return false;
+}
+
+static void send_xapi(struct http_request *req, struct xapi_result *r)
+{
+	req->status = r->status;
+	req->content_type = r->content_type ? r->content_type : "application/json";
+	buf_reset(&req->out);
+	if (r->body)
+		buf_put(&req->out, r->body, r->body_len);
+	http_set_header(req, "X-Experience-API-Version", r->version ? r->version : "1.0.3");
+	if (r->consistent_through[0])
+		http_set_header(req, "X-Experience-API-Consistent-Through", r->consistent_through);
+	req->no_cache = true;
+	xapi_result_free(r);
+}
+
+static const char *body_or_empty(struct http_request *req, size_t *len)
+{
+	*len = req->body.len;
+	return req->body.data ? req->body.data : "";
+}
+
+void api_xapi_statements_get(struct http_request *req)
+{
+	struct tool_identity who;
+	struct xapi_result r = { 0 };
+	if (!auth_basic(req, &who))
+		return;
+	struct xapi_get_params p = {
+		.statement_id = http_query(req, "statementId"),
+		.voided_statement_id = http_query(req, "voidedStatementId"),
+		.agent = http_query(req, "agent"),
+		.verb = http_query(req, "verb"),
+		.activity = http_query(req, "activity"),
+		.registration = http_query(req, "registration"),
+		.since = http_query(req, "since"),
+		.until = http_query(req, "until"),
+		.limit = http_query(req, "limit"),
+		.ascending = http_query(req, "ascending"),
+		.related_activities = http_query(req, "related_activities"),
+		.related_agents = http_query(req, "related_agents"),
+		.more = http_query(req, "more"),
+		.format = http_query(req, "format"),
+		.attachments = http_query(req, "attachments"),
+	};
+	xapi_get(req->db, who.district_id, who.tool_id, &p,
+		 http_header(req, "X-Experience-API-Version"), &r);
+	send_xapi(req, &r);
+}
+
+void api_xapi_statements_post(struct http_request *req)
+{
+	struct tool_identity who;
+	struct xapi_result r = { 0 };
+	size_t len;
+	if (!auth_basic(req, &who))
+		return;
+	const char *body = body_or_empty(req, &len);
+	xapi_post(req->db, who.district_id, who.tool_id, body, len,
+		  http_header(req, "X-Experience-API-Version"), &r);
+	send_xapi(req, &r);
+}
+
+void api_xapi_statements_put(struct http_request *req)
+{
+	struct tool_identity who;
+	struct xapi_result r = { 0 };
+	size_t len;
+	if (!auth_basic(req, &who))
+		return;
+	const char *body = body_or_empty(req, &len);
+	xapi_put(req->db, who.district_id, who.tool_id, http_query(req, "statementId"), body, len,
+		 http_header(req, "X-Experience-API-Version"), &r);
+	send_xapi(req, &r);
+}
+
+void api_xapi_about(struct http_request *req)
+{
+	req->content_type = "application/json";
+	buf_puts(&req->out, xapi_about_json());
+	http_set_header(req, "X-Experience-API-Version", "1.0.3");
+}
+
+void api_xapi_unsupported(struct http_request *req)
+{
+	struct xapi_result r = { 0 };
+	xapi_not_supported(req->path, &r);
+	send_xapi(req, &r);
+}
+
+void api_caliper(struct http_request *req)
+{
+	struct tool_identity who;
+	struct caliper_result r = { 0 };
+	size_t len;
+	if (!auth_bearer(req, &who))
+		return;
+	const char *body = body_or_empty(req, &len);
+	caliper_post(req->db, who.district_id, who.tool_id, body, len, &r);
+	req->status = r.status;
+	req->content_type = r.content_type ? r.content_type : "application/json";
+	buf_reset(&req->out);
+	if (r.body)
+		buf_put(&req->out, r.body, r.body_len);
+	req->no_cache = true;
+	caliper_result_free(&r);
+}

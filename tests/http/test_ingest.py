@@ -1,0 +1,165 @@
+"""The endpoints tools send data to: xAPI statements and Caliper envelopes,
+with the tool's own credentials, scoped to its district and to itself."""
+import base64
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import uuid
+
+from ebtest import BIN, SHARED, Server, TempDir, make_district, run
+
+
+def credentials(db, name):
+    tid = re.search(r"tool_id: (\d+)", run("tool", "add", "--name", name, "--vendor", "V",
+                                           "--district-id", "1", db=db).stdout).group(1)
+    run("tool", "status", tid, "--set", "approved", "--reason", "test", "--district-id", "1",
+        db=db, check=False)
+    out = run("tool", "credentials", tid, "--district-id", "1", db=db).stdout
+    creds = dict(line.split(": ", 1) for line in out.strip().splitlines())
+    return tid, creds
+
+
+def basic(creds):
+    raw = f"{creds['xapi_key']}:{creds['xapi_secret']}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode(),
+            "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
+
+
+def statement(sid=None, student="stu-1", correct=True, code="3.NF.A.1"):
+    s = {
+        "actor": {"objectType": "Agent", "account": {"homePage": "https://practice.example", "name": student}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
+        "object": {"objectType": "Activity", "id": f"https://practice.example/items/{code}/1",
+                   "definition": {"extensions": {"https://edbridge.example/xapi/ccss": code}}},
+        "result": {"success": correct, "score": {"scaled": 1.0 if correct else 0.0}},
+        "timestamp": "2026-10-01T15:00:00Z",
+    }
+    if sid:
+        s["id"] = sid
+    return s
+
+
+class Ingest(TempDir):
+    def setUp(self):
+        super().setUp()
+        self.db = make_district(self.tmp)
+        self.tid, self.creds = credentials(self.db, "Practice App")
+        self.tid2, self.creds2 = credentials(self.db, "Other App")
+
+    def test_statements_round_trip_and_rules(self):
+        with Server(self.db) as srv:
+            c = srv.client()
+            h = basic(self.creds)
+            sid = str(uuid.uuid4())
+            r = c.request("POST", "/xapi/statements", json.dumps(statement(sid)), h)
+            self.assertEqual(r.status, 200, r.text)
+            self.assertEqual(json.loads(r.text), [sid])
+            self.assertEqual(r.header("X-Experience-API-Version")[:3], "1.0")
+            r = c.request("GET", f"/xapi/statements?statementId={sid}", None, h)
+            self.assertEqual(r.status, 200)
+            self.assertEqual(json.loads(r.text)["id"], sid)
+            self.assertTrue(r.header("X-Experience-API-Consistent-Through"))
+            # same id, same content: fine; other content: 409
+            r = c.request("PUT", f"/xapi/statements?statementId={sid}", json.dumps(statement()), h)
+            self.assertEqual(r.status, 204, r.text)
+            r = c.request("PUT", f"/xapi/statements?statementId={sid}",
+                          json.dumps(statement(correct=False)), h)
+            self.assertEqual(r.status, 409)
+            # an invalid statement in a batch: 400 with the path, nothing stored
+            bad = statement()
+            bad["actor"] = {"mbox": "someone@example.org"}
+            batch = [statement(str(uuid.uuid4())), bad]
+            r = c.request("POST", "/xapi/statements", json.dumps(batch), h)
+            self.assertEqual(r.status, 400)
+            self.assertIn("$[1].actor.mbox", r.text)
+            r = c.request("GET", "/xapi/statements?limit=10", None, h)
+            self.assertEqual(len(json.loads(r.text)["statements"]), 1)
+            # another tool cannot read it; no or wrong credentials: 401
+            r = c.request("GET", f"/xapi/statements?statementId={sid}", None, basic(self.creds2))
+            self.assertEqual(r.status, 404)
+            r = c.request("GET", f"/xapi/statements?statementId={sid}", None,
+                          {"X-Experience-API-Version": "1.0.3"})
+            self.assertEqual(r.status, 401)
+            self.assertIn("Basic", r.header("WWW-Authenticate"))
+            wrong = dict(self.creds, xapi_secret="x" * 43)
+            self.assertEqual(c.request("GET", "/xapi/statements", None, basic(wrong)).status, 401)
+            r = c.request("GET", "/xapi/activities/state", None, h)
+            self.assertEqual(r.status, 501)
+            self.assertIn("not supported", r.text.lower())
+            self.assertEqual(c.request("GET", "/xapi/about").status, 200)
+
+    def test_revoked_tool_cannot_send(self):
+        run("tool", "status", self.tid2, "--set", "retired", "--reason", "contract ended",
+            "--district-id", "1", db=self.db, check=False)
+        with Server(self.db) as srv:
+            r = srv.client().request("POST", "/xapi/statements", json.dumps(statement()),
+                                     basic(self.creds2))
+            self.assertEqual(r.status, 401)
+
+    def test_caliper_envelope(self):
+        fixture = os.path.join(SHARED, "caliper", "v1p2", "caliperEnvelopeEventBatch.json")
+        if not os.path.exists(fixture):
+            self.skipTest("skipped: ../shared/data absent")
+        with open(fixture) as f:
+            body = f.read()
+        with Server(self.db) as srv:
+            c = srv.client()
+            h = {"Authorization": "Bearer " + self.creds["caliper_token"],
+                 "Content-Type": "application/json"}
+            r = c.request("POST", "/caliper", body, h)
+            self.assertEqual(r.status, 200, r.text)
+            self.assertIn('"events"', r.text)
+            r = c.request("POST", "/caliper", '{"sensor": 1}', h)
+            self.assertEqual(r.status, 400)
+            r = c.request("POST", "/caliper", body, {"Authorization": "Bearer nope"})
+            self.assertEqual(r.status, 401)
+
+
+class Durability(TempDir):
+    def test_acknowledged_statements_survive_sigkill(self):
+        db = make_district(self.tmp)
+        _, creds = credentials(db, "Durable App")
+        h = basic(creds)
+        acked = []
+        for round_ in range(4):
+            with Server(db) as srv:
+                stop = threading.Event()
+
+                def sender():
+                    c = srv.client()
+                    while not stop.is_set():
+                        batch = [statement(str(uuid.uuid4())) for _ in range(20)]
+                        try:
+                            r = c.request("POST", "/xapi/statements", json.dumps(batch), h)
+                        except Exception:
+                            return
+                        if r.status == 200:
+                            acked.extend(s["id"] for s in batch)
+
+                threads = [threading.Thread(target=sender) for _ in range(2)]
+                for t in threads:
+                    t.start()
+                time.sleep(0.4 + 0.2 * round_)
+                srv.proc.send_signal(signal.SIGKILL)
+                srv.proc.wait()
+                stop.set()
+                for t in threads:
+                    t.join()
+        self.assertGreater(len(acked), 100)
+        with Server(db) as srv:
+            c = srv.client()
+            seen = []
+            url = "/xapi/statements?limit=500"
+            while url:
+                r = c.request("GET", url, None, h)
+                self.assertEqual(r.status, 200)
+                page = json.loads(r.text)
+                seen.extend(s["id"] for s in page["statements"])
+                url = page.get("more") or None
+        self.assertEqual(len(seen), len(set(seen)), "a statement came back twice")
+        missing = set(acked) - set(seen)
+        self.assertEqual(missing, set(), f"{len(missing)} acknowledged statements lost")
