@@ -37,3 +37,41 @@ awk '/Requests\/sec/{print "class_page_requests_per_s: " $2}
      /^ +50%/{print "class_page_p50: " $2}
      /^ +99%/{print "class_page_p99: " $2}
      /Non-2xx/{print "class_page_non_2xx: " $NF}' "$tmp/wrk.out"
+
+echo "== xapi_http (wrk, 2 threads, 16 connections, 10 s, loopback)"
+kill $srv 2>/dev/null || true
+wait $srv 2>/dev/null || true
+tid=$("$BIN" tool add --name "Bench App" --db "$tmp/bench.db" | sed -n 's/tool_id: //p')
+"$BIN" tool status "$tid" --set approved --reason bench --db "$tmp/bench.db" >/dev/null
+"$BIN" tool credentials "$tid" --db "$tmp/bench.db" >"$tmp/creds"
+key=$(sed -n 's/xapi_key: //p' "$tmp/creds")
+secret=$(sed -n 's/xapi_secret: //p' "$tmp/creds")
+BASIC=$(printf '%s:%s' "$key" "$secret" | base64 -w0)
+export BASIC
+python3 - "$tmp/bench.db" "$tmp" <<'PY'
+import json, sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+students = [r[0] for r in con.execute("SELECT sourced_id FROM person WHERE role='student' LIMIT 100")]
+def st(i):
+    return {"actor": {"objectType": "Agent", "account": {"homePage": "https://bench.example", "name": students[i % len(students)]}},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+            "object": {"objectType": "Activity", "id": "https://bench.example/items/3.NF.A.1/%d" % (i % 50),
+                       "definition": {"extensions": {"https://edbridge.example/xapi/ccss": "3.NF.A.1"}}},
+            "result": {"success": i % 3 != 0, "score": {"scaled": 1.0 if i % 3 else 0.0}},
+            "timestamp": "2026-10-01T15:00:00Z"}
+open(sys.argv[2] + "/batch100.json", "w").write(json.dumps([st(i) for i in range(100)]))
+open(sys.argv[2] + "/single.json", "w").write(json.dumps(st(7)))
+PY
+"$BIN" serve --db "$tmp/bench.db" --port 0 --quiet >"$tmp/serve2.out" 2>&1 &
+srv=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q listening "$tmp/serve2.out" && break
+	sleep 0.3
+done
+port=$(sed -n 's/.*:\([0-9]*\)\/$/\1/p' "$tmp/serve2.out" | head -1)
+BODY_FILE="$tmp/batch100.json" wrk -t2 -c16 -d10s -s bench/xapi_post.lua "http://127.0.0.1:$port/xapi/statements" >"$tmp/wrk2.out"
+awk '/Requests\/sec/{printf "xapi_http_batch100_statements_per_s: %.0f\n", $2 * 100}
+     /Non-2xx/{print "xapi_http_batch100_non_2xx: " $NF}' "$tmp/wrk2.out"
+BODY_FILE="$tmp/single.json" wrk -t2 -c16 -d10s -s bench/xapi_post.lua "http://127.0.0.1:$port/xapi/statements" >"$tmp/wrk3.out"
+awk '/Requests\/sec/{printf "xapi_http_single_statements_per_s: %.0f\n", $2}
+     /Non-2xx/{print "xapi_http_single_non_2xx: " $NF}' "$tmp/wrk3.out"
