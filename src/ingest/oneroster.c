@@ -1142,6 +1142,31 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 	for (size_t i = 0; i < NDEFS; i++)
 		if (im->fs[i].f && (rc = write_file(im, &im->fs[i])))
 			goto dberr;
+	/* rows stored earlier that point at something this import deleted */
+	unsigned deleted_mask = 0;
+	for (size_t i = 0; i < NDEFS; i++)
+		if (im->fs[i].f && rep->files[im->fs[i].count_idx].deleted)
+			deleted_mask |= 1u << im->fs[i].def->kind;
+	if (deleted_mask) {
+		struct roster_dangling dg[16];
+		size_t ndg;
+		if ((rc = roster_find_dangling(db, district, deleted_mask, dg, 16, &ndg)))
+			goto dberr;
+		for (size_t i = 0; i < ndg; i++) {
+			const struct fstate *tf = im->by_kind[dg[i].target];
+			rep_error(rep, "%s:0:0: sourcedId: '%s' is deleted by this import, but %ld "
+				  "stored %s row%s still refer%s to it or another deleted %s (first: "
+				  "%s '%s' %s); import %s.csv too, or delete those rows",
+				  tf->f->name, dg[i].example_ref, dg[i].count, kind_what[dg[i].referrer],
+				  dg[i].count == 1 ? "" : "s", dg[i].count == 1 ? "s" : "",
+				  kind_what[dg[i].target], kind_what[dg[i].referrer], dg[i].example_id,
+				  dg[i].field, im->by_kind[dg[i].referrer]->def->name);
+		}
+		if (ndg) {
+			db_rollback(db);
+			goto rejected;
+		}
+	}
 	if (im->by_kind[ROSTER_PERSON]->f ||
 	    (im->by_kind[ROSTER_ROLE] && im->by_kind[ROSTER_ROLE]->f)) {
 		if ((rc = roster_sync_guardianship(db, district, &rep->guardians_added,

@@ -320,6 +320,35 @@ static void test_bad_ref_to_deleted(void **state)
 		      "courses.csv:2:8: orgSourcedId: 's1' is an org that this import deletes");
 }
 
+static void test_bad_stored_refs_to_deleted(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	struct oneroster_file files[2] = {
+		{ "manifest.csv", "propertyName,value\noneroster.version,1.1\nfile.classes,bulk\n", 0 },
+		{ "classes.csv",
+		  "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+		  "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+		  "k1,,,Algebra I - P1,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n",
+		  0 },
+	};
+	for (int i = 0; i < 2; i++)
+		files[i].len = strlen(files[i].data);
+	int64_t before = roster_rows(f->db);
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_files(f->db, f->d, files, 2, &rep), EB_EPARSE);
+	assert_int_equal(rep.nerrors_total, 1);
+	assert_string_equal(rep.errors[0],
+			    "classes.csv:0:0: sourcedId: 'k2' is deleted by this import, but 2 stored "
+			    "enrollment rows still refer to it or another deleted class (first: "
+			    "enrollment 'e4' classSourcedId); import enrollments.csv too, or delete "
+			    "those rows");
+	oneroster_report_free(&rep);
+	assert_int_equal(roster_rows(f->db), before);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM class"), 2);
+}
+
 static void test_bad_status_delta(void **state)
 {
 	struct fx *f = *state;
@@ -623,6 +652,7 @@ int main(void)
 		T(test_bad_orphan),           T(test_bad_missing_column),
 		T(test_bad_missing_value),    T(test_bad_ref_to_deleted),
 		T(test_bad_status_delta),     T(test_error_cap),
+		T(test_bad_stored_refs_to_deleted),
 		T(test_bulk_removal),         T(test_delta_tobedeleted),
 		T(test_delta_needs_status),   T(test_tolerated),
 		T(test_v12_roles),            T(test_folder_and_zip),
