@@ -199,6 +199,10 @@ static const struct filedef filedefs[] = {
 static const char *const kind_what[ROSTER_KIND_COUNT] = {
 	"org", "academic session", "course", "class", "user", "role", "enrollment", "demographics",
 };
+static const char *const kind_a[ROSTER_KIND_COUNT] = {
+	"an org", "an academic session", "a course", "a class", "a user", "a role",
+	"an enrollment", "a demographics record",
+};
 
 /* Misspelled headers seen in vendors' files, mapped to the spec's names. */
 static const struct {
@@ -230,7 +234,8 @@ struct fstate {
 	long dlm_odd;			/* tolerated odd dateLastModified values */
 	size_t dlm_odd_line;
 	char dlm_odd_example[32];
-	bool bad_header;
+	bool bad_header;	/* its rows were not read: nothing about it is checked */
+	bool incomplete;	/* rows were lost to CSV errors: references into it are not checked */
 };
 
 struct imp {
@@ -756,6 +761,7 @@ static void parse_file(struct imp *im, struct fstate *fs)
 	while ((rc = csv_next(&r, &rec, &ce)) != EB_ENOTFOUND) {
 		if (rc) {
 			rep_error(rep, "%s:%zu:%zu: csv: %s", fn, ce.line, ce.column, ce.reason);
+			fs->incomplete = true;	/* rows may be lost: don't judge references to it */
 			continue;
 		}
 		size_t nf = rec.nfields;
@@ -806,7 +812,7 @@ static int ref_state(const struct imp *im, int kind, struct str id)
 {
 	const struct fstate *fs = im->by_kind[kind];
 	int32_t v;
-	if (fs && fs->f && fs->bad_header)
+	if (fs && fs->f && (fs->bad_header || fs->incomplete))
 		return 0;
 	if (fs && fs->f && hs_get(&fs->ids, id, &v))
 		return (v & 3) == ST_KEEP ? 0 : 2;
@@ -821,15 +827,14 @@ static void check_ref(struct imp *im, struct fstate *fs, size_t line, size_t col
 	int s = ref_state(im, kind, id);
 	const struct fstate *target = im->by_kind[kind];
 	if (s == 1)
-		rep_error(im->rep, "%s:%zu:%zu: %s: %s is not a%s %s in this import or in the "
+		rep_error(im->rep, "%s:%zu:%zu: %s: %s is not %s in this import or in the "
 			  "database%s%s%s", fs->f->name, line, col, field, show(&im->rep->arena, id),
-			  strchr("aeiou", kind_what[kind][0]) ? "n" : "", kind_what[kind],
+			  kind_a[kind],
 			  target && !target->f ? " (" : "", target && !target->f ? target->def->name : "",
 			  target && !target->f ? ".csv is not part of this import)" : "");
 	else if (s == 2)
-		rep_error(im->rep, "%s:%zu:%zu: %s: %s is a%s %s that this import deletes",
-			  fs->f->name, line, col, field, show(&im->rep->arena, id),
-			  strchr("aeiou", kind_what[kind][0]) ? "n" : "", kind_what[kind]);
+		rep_error(im->rep, "%s:%zu:%zu: %s: %s is %s that this import deletes",
+			  fs->f->name, line, col, field, show(&im->rep->arena, id), kind_a[kind]);
 }
 
 static void check_refs(struct imp *im, struct fstate *fs)

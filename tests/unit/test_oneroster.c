@@ -592,6 +592,74 @@ static void test_folder_and_zip(void **state)
 	rm_fixture_dir(dir);
 }
 
+/* ---- the hand-made sets in tests/fixtures/oneroster ---- */
+
+static const struct {
+	const char *dir;
+	enum eb_err rc;
+	const char *msg;	/* must appear in the printed report */
+} fixture_sets[] = {
+	{ "good_v11", EB_OK, "users.csv: 5 rows, 5 added, 0 changed, 0 deleted\n" },
+	{ "good_v12_quirks", EB_OK, "userProfiles.csv: 1 rows, ignored\n" },
+	{ "good_v12_quirks", EB_OK,
+	  "note: users.csv: 1 row with a dateLastModified that is not ISO 8601 (first: line 2, "
+	  "'1/05/2023'); stored as unknown\n" },
+	{ "good_v12_quirks", EB_OK, "note: roles.csv: header dataLastModified read as "
+				    "dateLastModified\n" },
+	{ "bad_unterminated_quote", EB_EPARSE,
+	  "classes.csv:3:4: csv: unterminated quoted field\nimport rejected: nothing was stored "
+	  "(1 error)\n" },
+	{ "bad_orphan_and_bool", EB_EPARSE,
+	  "users.csv:4:4: enabledUser: 'maybe' is not true or false\n"
+	  "enrollments.csv:7:6: userSourcedId: 'u-nobody' is not a user in this import or in the "
+	  "database\nimport rejected: nothing was stored (2 errors)\n" },
+};
+
+static void test_fixture_sets(void **state)
+{
+	for (size_t i = 0; i < sizeof fixture_sets / sizeof fixture_sets[0]; i++) {
+		teardown(state);
+		assert_int_equal(setup(state), 0);
+		struct fx *f = *state;
+		char p[256];
+		snprintf(p, sizeof p, "tests/fixtures/oneroster/%s", fixture_sets[i].dir);
+		struct oneroster_report rep;
+		oneroster_report_init(&rep);
+		enum eb_err rc = oneroster_import_path(f->db, f->d, p, &rep);
+		char *out = NULL;
+		size_t outlen = 0;
+		FILE *mf = open_memstream(&out, &outlen);
+		oneroster_report_print(&rep, mf, mf);
+		fclose(mf);
+		if (rc != fixture_sets[i].rc || !strstr(out, fixture_sets[i].msg))
+			fail_msg("%s: rc %d, output:\n%s", fixture_sets[i].dir, rc, out);
+		if (rc != EB_OK)
+			assert_int_equal(roster_rows(f->db), 0);
+		free(out);
+		oneroster_report_free(&rep);
+	}
+	struct fx *f = *state;
+	/* the last good set's 1.2 details */
+	teardown(state);
+	assert_int_equal(setup(state), 0);
+	f = *state;
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_path(f->db, f->d, "tests/fixtures/oneroster/good_v12_quirks",
+					       &rep),
+			 EB_OK);
+	oneroster_report_free(&rep);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM person WHERE sourced_id='u-t1' AND "
+				   "role='teacher' AND preferred_first_name='Tee' AND "
+				   "date_last_modified IS NULL"),
+			 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM org WHERE type='district'"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM demographics WHERE sex='female' AND "
+				   "white=1 AND hispanic_or_latino=1"),
+			 1);
+	assert_true(roster_is_guardian_of(f->db, f->d, "u-g1", "u-s1"));
+}
+
 /* ---- the shared sample exports ---- */
 
 static const struct {
@@ -656,7 +724,7 @@ int main(void)
 		T(test_bulk_removal),         T(test_delta_tobedeleted),
 		T(test_delta_needs_status),   T(test_tolerated),
 		T(test_v12_roles),            T(test_folder_and_zip),
-		T(test_shared_samples),
+		T(test_fixture_sets),         T(test_shared_samples),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
