@@ -194,7 +194,7 @@ static void test_hashset(void **state)
 {
 	struct hashset h;
 	hs_init(&h);
-	static char keys[20000][12];
+	static char keys[20000][16];
 	for (int i = 0; i < 20000; i++) {
 		snprintf(keys[i], sizeof keys[i], "k%d", i);
 		assert_int_equal(hs_put(&h, str_from(keys[i]), i, NULL), EB_OK);
