@@ -4,8 +4,11 @@
  * 4 class enrollments per student, classes of ~25 with one teacher each.
  * Prints import_rows, import_seconds, import_rows_per_s, then the same for a
  * re-import of the identical files (nothing changes).
- * usage: bench_import [--students N] [--keep DBFILE] */
+ * --v12 writes OneRoster 1.2 (roles.csv with one primary role per user; users
+ * carry primaryOrgSourcedId, the 1.1 role column becomes metadata.role).
+ * usage: bench_import [--students N] [--keep DBFILE] [--v12] */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +59,14 @@ int main(int argc, char **argv)
 {
 	int64_t students = 350000;
 	const char *keep = NULL;
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--students") == 0)
-			cstr_to_i64(argv[i + 1], 100, 10000000, &students);
-		else if (strcmp(argv[i], "--keep") == 0)
-			keep = argv[i + 1];
+	bool v12 = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--v12") == 0)
+			v12 = true;
+		else if (i + 1 < argc && strcmp(argv[i], "--students") == 0)
+			cstr_to_i64(argv[++i], 100, 10000000, &students);
+		else if (i + 1 < argc && strcmp(argv[i], "--keep") == 0)
+			keep = argv[++i];
 	}
 	struct rng rng;
 	rng_seed(&rng, 42);
@@ -71,11 +77,14 @@ int main(int argc, char **argv)
 	int64_t classes_per_school = (nclasses + nschools - 1) / nschools;
 
 	struct out f[8] = { 0 };
-	enum { M, O, S, C, K, U, E };
-	put(&f[M], "propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\n"
+	enum { M, O, S, C, K, U, E, R };
+	put(&f[M], "propertyName,value\nmanifest.version,1.0\noneroster.version,%s\n"
 		   "file.academicSessions,bulk\nfile.orgs,bulk\nfile.courses,bulk\n"
 		   "file.classes,bulk\nfile.users,bulk\nfile.enrollments,bulk\n"
-		   "file.demographics,absent\n");
+		   "file.demographics,absent\nfile.roles,%s\n", v12 ? "1.2" : "1.1",
+	    v12 ? "bulk" : "absent");
+	put(&f[R], "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,"
+		   "endDate,orgSourcedId,userProfileSourcedId\n");
 	put(&f[O], "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
 		   "dist,active,2025-08-01,Bench District,district,D1,\n");
 	for (int64_t s = 0; s < nschools; s++)
@@ -102,7 +111,10 @@ int main(int argc, char **argv)
 		    (long long)(k % courses_per_school), (long long)k, (long long)(k % 40),
 		    (long long)s, (long long)(k % 7 + 1));
 	}
-	put(&f[U], "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,"
+	put(&f[U], "%s", v12 ? "sourcedId,status,dateLastModified,enabledUser,primaryOrgSourcedId,"
+			       "metadata.role,"
+			     : "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,");
+	put(&f[U], "username,"
 		   "userIds,givenName,familyName,middleName,identifier,email,sms,phone,"
 		   "agentSourcedIds,grades,password,metadata.homeLanguage,metadata.homeInternet,"
 		   "metadata.englishLearner,metadata.disability\n");
@@ -115,6 +127,9 @@ int main(int argc, char **argv)
 			   "t%lld@bench.example,,,,,,,,,\n", (long long)t, (long long)s, (long long)t,
 		    first[rng_below(&rng, 14)], last[rng_below(&rng, 12)], (long long)t,
 		    (long long)t);
+		if (v12)
+			put(&f[R], "r-tch%lld,active,2025-08-01,tch%lld,primary,teacher,,,sch%lld,\n",
+			    (long long)t, (long long)t, (long long)s);
 	}
 	/* one teacher per class, from the class's school */
 	for (int64_t k = 0; k < nclasses; k++) {
@@ -140,12 +155,19 @@ int main(int argc, char **argv)
 			   "pw%lld,%s,,%s,%s\n", (long long)i, (long long)s, (long long)i,
 		    first[rng_below(&rng, 14)], fam, (long long)i, agents, (long long)i, lang,
 		    rng_below(&rng, 8) ? "false" : "true", rng_below(&rng, 7) ? "false" : "true");
+		if (v12)
+			put(&f[R], "r-stu%lld,active,2025-08-01,stu%lld,primary,student,,,sch%lld,\n",
+			    (long long)i, (long long)i, (long long)s);
 		for (int g = 0; g < ng; g++) {
 			put(&f[U], "g%lld-%d,active,2025-08-01,true,sch%lld,%s,g%lld_%d,,%s,%s,,,"
 				   "g%lld.%d@family.example,,555-0100,,,,%s,%s,,\n", (long long)i, g,
 			    (long long)s, g ? "guardian" : "parent", (long long)i, g,
 			    first[rng_below(&rng, 14)], fam, (long long)i, g, lang,
 			    rng_below(&rng, 6) ? "true" : "false");
+			if (v12)
+				put(&f[R], "r-g%lld-%d,active,2025-08-01,g%lld-%d,primary,%s,,,sch%lld,\n",
+				    (long long)i, g, (long long)i, g, g ? "guardian" : "parent",
+				    (long long)s);
 			nguard++;
 		}
 		/* 4 classes in the student's school */
@@ -161,15 +183,18 @@ int main(int argc, char **argv)
 	}
 	static const char *const names[] = { "manifest.csv", "orgs.csv", "academicSessions.csv",
 					      "courses.csv", "classes.csv", "users.csv",
-					      "enrollments.csv" };
-	struct oneroster_file files[7];
+					      "enrollments.csv", "roles.csv" };
+	int nfiles = v12 ? 8 : 7;
+	struct oneroster_file files[8];
 	size_t bytes = 0;
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < nfiles; i++) {
 		files[i] = (struct oneroster_file){ names[i], f[i].p, f[i].n };
 		bytes += f[i].n;
 	}
 	long rows = (long)(1 + nschools + 3 + nschools * courses_per_school + nclasses + teachers +
 			   students + nguard + nenrol);
+	if (v12)
+		rows += (long)(teachers + students + nguard);
 
 	char path[128];
 	if (keep)
@@ -192,7 +217,7 @@ int main(int argc, char **argv)
 		struct oneroster_report rep;
 		oneroster_report_init(&rep);
 		double t0 = time_mono();
-		enum eb_err rc = oneroster_import_files(db, d, files, 7, &rep);
+		enum eb_err rc = oneroster_import_files(db, d, files, (size_t)nfiles, &rep);
 		double dt = time_mono() - t0;
 		if (rc) {
 			oneroster_report_print(&rep, stderr, stderr);
@@ -217,7 +242,7 @@ int main(int argc, char **argv)
 		snprintf(p, sizeof p, "%s-shm", path);
 		unlink(p);
 	}
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 8; i++)
 		free(f[i].p);
 	return 0;
 }
