@@ -1300,6 +1300,7 @@ static enum eb_err load_zip(const char *path, struct oneroster_file **files, siz
 		return EB_EIO;
 	}
 	enum eb_err rc = EB_OK;
+	zip_uint64_t total = 0;
 	zip_int64_t ne = zip_get_num_entries(z, 0);
 	for (zip_int64_t i = 0; i < ne && rc == EB_OK; i++) {
 		zip_stat_t st;
@@ -1309,6 +1310,13 @@ static enum eb_err load_zip(const char *path, struct oneroster_file **files, siz
 		if (st.size > ONEROSTER_MAX_FILE) {
 			rep_error(rep, "%s:0:0: zip: %s is larger than %u bytes", path, st.name,
 				  ONEROSTER_MAX_FILE);
+			rc = EB_ETOOBIG;
+			break;
+		}
+		total += st.size;
+		if (total > ONEROSTER_MAX_TOTAL || *n >= 64) {
+			rep_error(rep, "%s:0:0: zip: more than 64 CSV files or %llu bytes", path,
+				  (unsigned long long)ONEROSTER_MAX_TOTAL);
 			rc = EB_ETOOBIG;
 			break;
 		}
@@ -1371,6 +1379,7 @@ static enum eb_err load_dir(const char *path, struct oneroster_file **files, siz
 		return EB_EIO;
 	}
 	enum eb_err rc = EB_OK;
+	size_t total = 0;
 	struct dirent *e;
 	while (rc == EB_OK && (e = readdir(d))) {
 		if (!wanted_name(e->d_name))
@@ -1382,6 +1391,14 @@ static enum eb_err load_dir(const char *path, struct oneroster_file **files, siz
 		size_t len;
 		if ((rc = read_whole(full, &data, &len, rep)))
 			break;
+		total += len;
+		if (total > ONEROSTER_MAX_TOTAL || *n >= 64) {
+			free(data);
+			rep_error(rep, "%s:0:0: folder: more than 64 CSV files or %llu bytes", path,
+				  (unsigned long long)ONEROSTER_MAX_TOTAL);
+			rc = EB_ETOOBIG;
+			break;
+		}
 		if ((rc = add_file(files, n, e->d_name, data, len)))
 			free(data);
 	}
@@ -1404,6 +1421,14 @@ enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char
 		rc = load_dir(path, &files, &n, rep);
 	else
 		rc = load_zip(path, &files, &n, rep);
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += files[i].len;
+	if (rc == EB_OK && total > ONEROSTER_MAX_TOTAL) {
+		rep_error(rep, "%s:0:0: file: the CSV files hold %zu bytes together, more than %llu",
+			  path, total, (unsigned long long)ONEROSTER_MAX_TOTAL);
+		rc = EB_ETOOBIG;
+	}
 	if (rc == EB_OK && n > 64) {
 		rep_error(rep, "%s:0:0: file: too many CSV files (%zu, at most 64)", path, n);
 		rc = EB_ETOOBIG;
