@@ -199,6 +199,42 @@ static void test_password_not_stored(void **state)
 	}
 }
 
+static void test_guardian_link_removed(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	char users[4096];
+	snprintf(users, sizeof users, "%s", fx_users);
+	char *p = strstr(users, ",u-g1,09,");	/* u-s1 no longer lists u-g1 */
+	memmove(p + 1, p + 5, strlen(p + 5) + 1);
+	struct oneroster_report rep;
+	assert_int_equal(run(f, FX_USERS, users, &rep), EB_OK);
+	assert_int_equal(rep.guardians_added, 0);
+	assert_int_equal(rep.guardians_deleted, 1);
+	assert_int_equal(count_of(&rep, "users.csv")->changed, 1);
+	oneroster_report_free(&rep);
+	assert_false(roster_is_guardian_of(f->db, f->d, "u-g1", "u-s1"));
+	assert_true(roster_is_guardian_of(f->db, f->d, "u-g2", "u-s2"));
+}
+
+static void test_unknown_header_noted(void **state)
+{
+	struct fx *f = *state;
+	struct oneroster_report rep;
+	assert_int_equal(run(f, FX_ORGS,
+			     "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId,"
+			     "color,metadata.vendorThing\n"
+			     "d1,,,North District,district,,,blue,x\n"
+			     "s1,,,Alpha High,school,AH,d1,red,y\n"
+			     "s2,,,Beta Middle,school,BM,d1,,\n",
+			     &rep),
+			 EB_OK);
+	assert_int_equal(rep.nnotes, 1);
+	assert_string_equal(rep.notes[0], "orgs.csv: column color is not a OneRoster 1.1 orgs "
+					  "column; ignored");
+	oneroster_report_free(&rep);
+}
+
 /* ---- bad inputs: exact message and nothing stored ---- */
 
 static void expect_reject(struct fx *f, int which, const char *text, const char *msg)
@@ -715,6 +751,7 @@ int main(void)
 		T(test_good_import_counts),   T(test_reimport_changes_nothing),
 		T(test_change_detected),      T(test_guardians_from_agents),
 		T(test_password_not_stored),  T(test_bad_unterminated_quote),
+		T(test_guardian_link_removed), T(test_unknown_header_noted),
 		T(test_bad_column_count),     T(test_bad_date),
 		T(test_bad_enum),             T(test_bad_duplicate),
 		T(test_bad_orphan),           T(test_bad_missing_column),
