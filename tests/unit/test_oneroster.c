@@ -240,6 +240,7 @@ static void test_unknown_header_noted(void **state)
 static void expect_reject(struct fx *f, int which, const char *text, const char *msg)
 {
 	int64_t before = roster_rows(f->db);
+	assert_true(before > 0);
 	struct oneroster_report rep;
 	assert_int_equal(run(f, which, text, &rep), EB_EPARSE);
 	bool found = false;
@@ -281,6 +282,7 @@ static void test_bad_column_count(void **state)
 static void test_bad_date(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_SESSIONS,
 		      "sourcedId,status,dateLastModified,title,type,startDate,endDate,"
 		      "parentSourcedId,schoolYear\n"
@@ -292,6 +294,7 @@ static void test_bad_date(void **state)
 static void test_bad_enum(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_CLASSES,
 		      "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
 		      "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
@@ -302,6 +305,7 @@ static void test_bad_enum(void **state)
 static void test_bad_duplicate(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_ORGS,
 		      "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
 		      "d1,,,North District,district,,\n"
@@ -314,6 +318,7 @@ static void test_bad_duplicate(void **state)
 static void test_bad_orphan(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_ENROLLMENTS,
 		      "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,"
 		      "userSourcedId,role,primary,beginDate,endDate\n"
@@ -336,6 +341,7 @@ static void test_bad_missing_column(void **state)
 static void test_bad_missing_value(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_COURSES,
 		      "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
 		      "orgSourcedId,subjects,subjectCodes\n"
