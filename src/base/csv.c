@@ -107,6 +107,10 @@ enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_er
 				r->line++;
 				break;
 			}
+			if (*s == '\r' && s + 1 == r->end) {	/* CR ending the last line */
+				r->p = r->end;
+				break;
+			}
 			size_t l = r->line;
 			csv_skip_line(r);
 			return csv_fail(r, err, l, nf, "unexpected character after closing quote");

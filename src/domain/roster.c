@@ -423,6 +423,63 @@ out:
 	return rc;
 }
 
+#define DANGLING(ref_tab, ref_col, tgt_tab)                                                \
+	"SELECT r.sourced_id, r." ref_col ", count(*) OVER () FROM " ref_tab " r WHERE "      \
+	"r.district_id=?1 AND NOT EXISTS (SELECT 1 FROM " tgt_tab " t WHERE t.district_id=?1 " \
+	"AND t.sourced_id=r." ref_col ") ORDER BY r.sourced_id LIMIT 1"
+
+static const struct {
+	enum roster_kind referrer, target;
+	const char *field, *sql;
+} dangling_checks[] = {
+	{ ROSTER_ENROLLMENT, ROSTER_CLASS, "classSourcedId",
+	  DANGLING("enrollment", "class_sourced_id", "class") },
+	{ ROSTER_ENROLLMENT, ROSTER_PERSON, "userSourcedId",
+	  DANGLING("enrollment", "user_sourced_id", "person") },
+	{ ROSTER_ENROLLMENT, ROSTER_ORG, "schoolSourcedId",
+	  DANGLING("enrollment", "school_sourced_id", "org") },
+	{ ROSTER_CLASS, ROSTER_COURSE, "courseSourcedId",
+	  DANGLING("class", "course_sourced_id", "course") },
+	{ ROSTER_CLASS, ROSTER_ORG, "schoolSourcedId",
+	  DANGLING("class", "school_sourced_id", "org") },
+	{ ROSTER_COURSE, ROSTER_ORG, "orgSourcedId", DANGLING("course", "org_sourced_id", "org") },
+	{ ROSTER_ROLE, ROSTER_PERSON, "userSourcedId",
+	  DANGLING("person_role", "person_sourced_id", "person") },
+	{ ROSTER_ROLE, ROSTER_ORG, "orgSourcedId",
+	  DANGLING("person_role", "org_sourced_id", "org") },
+	{ ROSTER_DEMOGRAPHICS, ROSTER_PERSON, "sourcedId",
+	  DANGLING("demographics", "sourced_id", "person") },
+};
+
+enum eb_err roster_find_dangling(struct db *db, int64_t district_id, unsigned target_mask,
+				 struct roster_dangling *out, size_t cap, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < sizeof dangling_checks / sizeof dangling_checks[0]; i++) {
+		if (!(target_mask & (1u << dangling_checks[i].target)) || *n >= cap)
+			continue;
+		struct db_stmt *st;
+		enum eb_err rc = db_prepare(db, dangling_checks[i].sql, &st);
+		if (rc)
+			return rc;
+		db_bind_int(st, 1, district_id);
+		int r = db_step(st);
+		if (r == DB_ROW) {
+			struct roster_dangling *d = &out[(*n)++];
+			d->referrer = dangling_checks[i].referrer;
+			d->target = dangling_checks[i].target;
+			d->field = dangling_checks[i].field;
+			str_copy(d->example_id, sizeof d->example_id, db_col_text(st, 0));
+			str_copy(d->example_ref, sizeof d->example_ref, db_col_text(st, 1));
+			d->count = (long)db_col_int(st, 2);
+		}
+		db_reset(st);
+		if (r == -1)
+			return EB_EDB;
+	}
+	return EB_OK;
+}
+
 enum eb_err roster_record_import(struct db *db, int64_t district_id, const char *kind,
 				 const char *source, int64_t started_at, bool ok,
 				 const char *summary, int64_t *run_id)

@@ -63,6 +63,18 @@ enum eb_err roster_each_id(struct db *db, int64_t district_id, enum roster_kind 
  * a student. Adds missing links, deletes stale ones, counts both. */
 enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *added,
 				     long *deleted);
+struct roster_dangling {
+	enum roster_kind referrer, target;
+	const char *field;	/* OneRoster column name of the reference */
+	long count;		/* stored rows with that broken reference */
+	char example_id[128], example_ref[128];
+};
+/* Finds stored rows whose single-valued reference (enrollment -> class, user,
+ * school; class -> course, school; course -> org; role -> user, org;
+ * demographics -> user) points at a row of a kind in target_mask (bit per
+ * enum roster_kind) that does not exist. Up to cap findings into out. */
+enum eb_err roster_find_dangling(struct db *db, int64_t district_id, unsigned target_mask,
+				 struct roster_dangling *out, size_t cap, size_t *n);
 /* Records an import in import_run (and, when ok, an audit_log row: actor
  * 'cli', action 'import', subject_type 'roster'). */
 enum eb_err roster_record_import(struct db *db, int64_t district_id, const char *kind,

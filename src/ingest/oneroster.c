@@ -199,6 +199,10 @@ static const struct filedef filedefs[] = {
 static const char *const kind_what[ROSTER_KIND_COUNT] = {
 	"org", "academic session", "course", "class", "user", "role", "enrollment", "demographics",
 };
+static const char *const kind_a[ROSTER_KIND_COUNT] = {
+	"an org", "an academic session", "a course", "a class", "a user", "a role",
+	"an enrollment", "a demographics record",
+};
 
 /* Misspelled headers seen in vendors' files, mapped to the spec's names. */
 static const struct {
@@ -230,7 +234,8 @@ struct fstate {
 	long dlm_odd;			/* tolerated odd dateLastModified values */
 	size_t dlm_odd_line;
 	char dlm_odd_example[32];
-	bool bad_header;
+	bool bad_header;	/* its rows were not read: nothing about it is checked */
+	bool incomplete;	/* rows were lost to CSV errors: references into it are not checked */
 };
 
 struct imp {
@@ -756,6 +761,7 @@ static void parse_file(struct imp *im, struct fstate *fs)
 	while ((rc = csv_next(&r, &rec, &ce)) != EB_ENOTFOUND) {
 		if (rc) {
 			rep_error(rep, "%s:%zu:%zu: csv: %s", fn, ce.line, ce.column, ce.reason);
+			fs->incomplete = true;	/* rows may be lost: don't judge references to it */
 			continue;
 		}
 		size_t nf = rec.nfields;
@@ -806,7 +812,7 @@ static int ref_state(const struct imp *im, int kind, struct str id)
 {
 	const struct fstate *fs = im->by_kind[kind];
 	int32_t v;
-	if (fs && fs->f && fs->bad_header)
+	if (fs && fs->f && (fs->bad_header || fs->incomplete))
 		return 0;
 	if (fs && fs->f && hs_get(&fs->ids, id, &v))
 		return (v & 3) == ST_KEEP ? 0 : 2;
@@ -821,15 +827,14 @@ static void check_ref(struct imp *im, struct fstate *fs, size_t line, size_t col
 	int s = ref_state(im, kind, id);
 	const struct fstate *target = im->by_kind[kind];
 	if (s == 1)
-		rep_error(im->rep, "%s:%zu:%zu: %s: %s is not a%s %s in this import or in the "
+		rep_error(im->rep, "%s:%zu:%zu: %s: %s is not %s in this import or in the "
 			  "database%s%s%s", fs->f->name, line, col, field, show(&im->rep->arena, id),
-			  strchr("aeiou", kind_what[kind][0]) ? "n" : "", kind_what[kind],
+			  kind_a[kind],
 			  target && !target->f ? " (" : "", target && !target->f ? target->def->name : "",
 			  target && !target->f ? ".csv is not part of this import)" : "");
 	else if (s == 2)
-		rep_error(im->rep, "%s:%zu:%zu: %s: %s is a%s %s that this import deletes",
-			  fs->f->name, line, col, field, show(&im->rep->arena, id),
-			  strchr("aeiou", kind_what[kind][0]) ? "n" : "", kind_what[kind]);
+		rep_error(im->rep, "%s:%zu:%zu: %s: %s is %s that this import deletes",
+			  fs->f->name, line, col, field, show(&im->rep->arena, id), kind_a[kind]);
 }
 
 static void check_refs(struct imp *im, struct fstate *fs)
@@ -1142,6 +1147,31 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 	for (size_t i = 0; i < NDEFS; i++)
 		if (im->fs[i].f && (rc = write_file(im, &im->fs[i])))
 			goto dberr;
+	/* rows stored earlier that point at something this import deleted */
+	unsigned deleted_mask = 0;
+	for (size_t i = 0; i < NDEFS; i++)
+		if (im->fs[i].f && rep->files[im->fs[i].count_idx].deleted)
+			deleted_mask |= 1u << im->fs[i].def->kind;
+	if (deleted_mask) {
+		struct roster_dangling dg[16];
+		size_t ndg;
+		if ((rc = roster_find_dangling(db, district, deleted_mask, dg, 16, &ndg)))
+			goto dberr;
+		for (size_t i = 0; i < ndg; i++) {
+			const struct fstate *tf = im->by_kind[dg[i].target];
+			rep_error(rep, "%s:0:0: sourcedId: '%s' is deleted by this import, but %ld "
+				  "stored %s row%s still refer%s to it or another deleted %s (first: "
+				  "%s '%s' %s); import %s.csv too, or delete those rows",
+				  tf->f->name, dg[i].example_ref, dg[i].count, kind_what[dg[i].referrer],
+				  dg[i].count == 1 ? "" : "s", dg[i].count == 1 ? "s" : "",
+				  kind_what[dg[i].target], kind_what[dg[i].referrer], dg[i].example_id,
+				  dg[i].field, im->by_kind[dg[i].referrer]->def->name);
+		}
+		if (ndg) {
+			db_rollback(db);
+			goto rejected;
+		}
+	}
 	if (im->by_kind[ROSTER_PERSON]->f ||
 	    (im->by_kind[ROSTER_ROLE] && im->by_kind[ROSTER_ROLE]->f)) {
 		if ((rc = roster_sync_guardianship(db, district, &rep->guardians_added,
@@ -1270,6 +1300,7 @@ static enum eb_err load_zip(const char *path, struct oneroster_file **files, siz
 		return EB_EIO;
 	}
 	enum eb_err rc = EB_OK;
+	zip_uint64_t total = 0;
 	zip_int64_t ne = zip_get_num_entries(z, 0);
 	for (zip_int64_t i = 0; i < ne && rc == EB_OK; i++) {
 		zip_stat_t st;
@@ -1279,6 +1310,13 @@ static enum eb_err load_zip(const char *path, struct oneroster_file **files, siz
 		if (st.size > ONEROSTER_MAX_FILE) {
 			rep_error(rep, "%s:0:0: zip: %s is larger than %u bytes", path, st.name,
 				  ONEROSTER_MAX_FILE);
+			rc = EB_ETOOBIG;
+			break;
+		}
+		total += st.size;
+		if (total > ONEROSTER_MAX_TOTAL || *n >= 64) {
+			rep_error(rep, "%s:0:0: zip: more than 64 CSV files or %llu bytes", path,
+				  (unsigned long long)ONEROSTER_MAX_TOTAL);
 			rc = EB_ETOOBIG;
 			break;
 		}
@@ -1341,6 +1379,7 @@ static enum eb_err load_dir(const char *path, struct oneroster_file **files, siz
 		return EB_EIO;
 	}
 	enum eb_err rc = EB_OK;
+	size_t total = 0;
 	struct dirent *e;
 	while (rc == EB_OK && (e = readdir(d))) {
 		if (!wanted_name(e->d_name))
@@ -1352,6 +1391,14 @@ static enum eb_err load_dir(const char *path, struct oneroster_file **files, siz
 		size_t len;
 		if ((rc = read_whole(full, &data, &len, rep)))
 			break;
+		total += len;
+		if (total > ONEROSTER_MAX_TOTAL || *n >= 64) {
+			free(data);
+			rep_error(rep, "%s:0:0: folder: more than 64 CSV files or %llu bytes", path,
+				  (unsigned long long)ONEROSTER_MAX_TOTAL);
+			rc = EB_ETOOBIG;
+			break;
+		}
 		if ((rc = add_file(files, n, e->d_name, data, len)))
 			free(data);
 	}
@@ -1374,6 +1421,14 @@ enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char
 		rc = load_dir(path, &files, &n, rep);
 	else
 		rc = load_zip(path, &files, &n, rep);
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += files[i].len;
+	if (rc == EB_OK && total > ONEROSTER_MAX_TOTAL) {
+		rep_error(rep, "%s:0:0: file: the CSV files hold %zu bytes together, more than %llu",
+			  path, total, (unsigned long long)ONEROSTER_MAX_TOTAL);
+		rc = EB_ETOOBIG;
+	}
 	if (rc == EB_OK && n > 64) {
 		rep_error(rep, "%s:0:0: file: too many CSV files (%zu, at most 64)", path, n);
 		rc = EB_ETOOBIG;

@@ -30,6 +30,7 @@ struct oneroster_file {
 
 #define ONEROSTER_MAX_ERRORS 50
 #define ONEROSTER_MAX_FILE (1u << 30)	/* bytes per file */
+#define ONEROSTER_MAX_TOTAL (3ull << 30)	/* bytes of all files of one import */
 
 enum oneroster_mode { OR_ABSENT, OR_BULK, OR_DELTA };
 

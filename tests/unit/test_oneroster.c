@@ -199,11 +199,48 @@ static void test_password_not_stored(void **state)
 	}
 }
 
+static void test_guardian_link_removed(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	char users[4096];
+	snprintf(users, sizeof users, "%s", fx_users);
+	char *p = strstr(users, ",u-g1,09,");	/* u-s1 no longer lists u-g1 */
+	memmove(p + 1, p + 5, strlen(p + 5) + 1);
+	struct oneroster_report rep;
+	assert_int_equal(run(f, FX_USERS, users, &rep), EB_OK);
+	assert_int_equal(rep.guardians_added, 0);
+	assert_int_equal(rep.guardians_deleted, 1);
+	assert_int_equal(count_of(&rep, "users.csv")->changed, 1);
+	oneroster_report_free(&rep);
+	assert_false(roster_is_guardian_of(f->db, f->d, "u-g1", "u-s1"));
+	assert_true(roster_is_guardian_of(f->db, f->d, "u-g2", "u-s2"));
+}
+
+static void test_unknown_header_noted(void **state)
+{
+	struct fx *f = *state;
+	struct oneroster_report rep;
+	assert_int_equal(run(f, FX_ORGS,
+			     "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId,"
+			     "color,metadata.vendorThing\n"
+			     "d1,,,North District,district,,,blue,x\n"
+			     "s1,,,Alpha High,school,AH,d1,red,y\n"
+			     "s2,,,Beta Middle,school,BM,d1,,\n",
+			     &rep),
+			 EB_OK);
+	assert_int_equal(rep.nnotes, 1);
+	assert_string_equal(rep.notes[0], "orgs.csv: column color is not a OneRoster 1.1 orgs "
+					  "column; ignored");
+	oneroster_report_free(&rep);
+}
+
 /* ---- bad inputs: exact message and nothing stored ---- */
 
 static void expect_reject(struct fx *f, int which, const char *text, const char *msg)
 {
 	int64_t before = roster_rows(f->db);
+	assert_true(before > 0);
 	struct oneroster_report rep;
 	assert_int_equal(run(f, which, text, &rep), EB_EPARSE);
 	bool found = false;
@@ -245,6 +282,7 @@ static void test_bad_column_count(void **state)
 static void test_bad_date(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_SESSIONS,
 		      "sourcedId,status,dateLastModified,title,type,startDate,endDate,"
 		      "parentSourcedId,schoolYear\n"
@@ -256,6 +294,7 @@ static void test_bad_date(void **state)
 static void test_bad_enum(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_CLASSES,
 		      "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
 		      "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
@@ -266,6 +305,7 @@ static void test_bad_enum(void **state)
 static void test_bad_duplicate(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_ORGS,
 		      "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
 		      "d1,,,North District,district,,\n"
@@ -278,6 +318,7 @@ static void test_bad_duplicate(void **state)
 static void test_bad_orphan(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_ENROLLMENTS,
 		      "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,"
 		      "userSourcedId,role,primary,beginDate,endDate\n"
@@ -300,6 +341,7 @@ static void test_bad_missing_column(void **state)
 static void test_bad_missing_value(void **state)
 {
 	struct fx *f = *state;
+	import_ok(f);
 	expect_reject(f, FX_COURSES,
 		      "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
 		      "orgSourcedId,subjects,subjectCodes\n"
@@ -318,6 +360,35 @@ static void test_bad_ref_to_deleted(void **state)
 		      "d1,,,North District,district,,\n"
 		      "s2,,,Beta Middle,school,BM,d1\n",
 		      "courses.csv:2:8: orgSourcedId: 's1' is an org that this import deletes");
+}
+
+static void test_bad_stored_refs_to_deleted(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	struct oneroster_file files[2] = {
+		{ "manifest.csv", "propertyName,value\noneroster.version,1.1\nfile.classes,bulk\n", 0 },
+		{ "classes.csv",
+		  "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+		  "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+		  "k1,,,Algebra I - P1,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n",
+		  0 },
+	};
+	for (int i = 0; i < 2; i++)
+		files[i].len = strlen(files[i].data);
+	int64_t before = roster_rows(f->db);
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_files(f->db, f->d, files, 2, &rep), EB_EPARSE);
+	assert_int_equal(rep.nerrors_total, 1);
+	assert_string_equal(rep.errors[0],
+			    "classes.csv:0:0: sourcedId: 'k2' is deleted by this import, but 2 stored "
+			    "enrollment rows still refer to it or another deleted class (first: "
+			    "enrollment 'e4' classSourcedId); import enrollments.csv too, or delete "
+			    "those rows");
+	oneroster_report_free(&rep);
+	assert_int_equal(roster_rows(f->db), before);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM class"), 2);
 }
 
 static void test_bad_status_delta(void **state)
@@ -563,6 +634,74 @@ static void test_folder_and_zip(void **state)
 	rm_fixture_dir(dir);
 }
 
+/* ---- the hand-made sets in tests/fixtures/oneroster ---- */
+
+static const struct {
+	const char *dir;
+	enum eb_err rc;
+	const char *msg;	/* must appear in the printed report */
+} fixture_sets[] = {
+	{ "good_v11", EB_OK, "users.csv: 5 rows, 5 added, 0 changed, 0 deleted\n" },
+	{ "good_v12_quirks", EB_OK, "userProfiles.csv: 1 rows, ignored\n" },
+	{ "good_v12_quirks", EB_OK,
+	  "note: users.csv: 1 row with a dateLastModified that is not ISO 8601 (first: line 2, "
+	  "'1/05/2023'); stored as unknown\n" },
+	{ "good_v12_quirks", EB_OK, "note: roles.csv: header dataLastModified read as "
+				    "dateLastModified\n" },
+	{ "bad_unterminated_quote", EB_EPARSE,
+	  "classes.csv:3:4: csv: unterminated quoted field\nimport rejected: nothing was stored "
+	  "(1 error)\n" },
+	{ "bad_orphan_and_bool", EB_EPARSE,
+	  "users.csv:4:4: enabledUser: 'maybe' is not true or false\n"
+	  "enrollments.csv:7:6: userSourcedId: 'u-nobody' is not a user in this import or in the "
+	  "database\nimport rejected: nothing was stored (2 errors)\n" },
+};
+
+static void test_fixture_sets(void **state)
+{
+	for (size_t i = 0; i < sizeof fixture_sets / sizeof fixture_sets[0]; i++) {
+		teardown(state);
+		assert_int_equal(setup(state), 0);
+		struct fx *f = *state;
+		char p[256];
+		snprintf(p, sizeof p, "tests/fixtures/oneroster/%s", fixture_sets[i].dir);
+		struct oneroster_report rep;
+		oneroster_report_init(&rep);
+		enum eb_err rc = oneroster_import_path(f->db, f->d, p, &rep);
+		char *out = NULL;
+		size_t outlen = 0;
+		FILE *mf = open_memstream(&out, &outlen);
+		oneroster_report_print(&rep, mf, mf);
+		fclose(mf);
+		if (rc != fixture_sets[i].rc || !strstr(out, fixture_sets[i].msg))
+			fail_msg("%s: rc %d, output:\n%s", fixture_sets[i].dir, rc, out);
+		if (rc != EB_OK)
+			assert_int_equal(roster_rows(f->db), 0);
+		free(out);
+		oneroster_report_free(&rep);
+	}
+	struct fx *f = *state;
+	/* the last good set's 1.2 details */
+	teardown(state);
+	assert_int_equal(setup(state), 0);
+	f = *state;
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_path(f->db, f->d, "tests/fixtures/oneroster/good_v12_quirks",
+					       &rep),
+			 EB_OK);
+	oneroster_report_free(&rep);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM person WHERE sourced_id='u-t1' AND "
+				   "role='teacher' AND preferred_first_name='Tee' AND "
+				   "date_last_modified IS NULL"),
+			 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM org WHERE type='district'"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM demographics WHERE sex='female' AND "
+				   "white=1 AND hispanic_or_latino=1"),
+			 1);
+	assert_true(roster_is_guardian_of(f->db, f->d, "u-g1", "u-s1"));
+}
+
 /* ---- the shared sample exports ---- */
 
 static const struct {
@@ -618,15 +757,17 @@ int main(void)
 		T(test_good_import_counts),   T(test_reimport_changes_nothing),
 		T(test_change_detected),      T(test_guardians_from_agents),
 		T(test_password_not_stored),  T(test_bad_unterminated_quote),
+		T(test_guardian_link_removed), T(test_unknown_header_noted),
 		T(test_bad_column_count),     T(test_bad_date),
 		T(test_bad_enum),             T(test_bad_duplicate),
 		T(test_bad_orphan),           T(test_bad_missing_column),
 		T(test_bad_missing_value),    T(test_bad_ref_to_deleted),
 		T(test_bad_status_delta),     T(test_error_cap),
+		T(test_bad_stored_refs_to_deleted),
 		T(test_bulk_removal),         T(test_delta_tobedeleted),
 		T(test_delta_needs_status),   T(test_tolerated),
 		T(test_v12_roles),            T(test_folder_and_zip),
-		T(test_shared_samples),
+		T(test_fixture_sets),         T(test_shared_samples),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
