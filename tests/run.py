@@ -52,23 +52,23 @@ def run_http(path, build, counts, failures):
     p = subprocess.run([sys.executable, "-m", "unittest", "-v", path], cwd=ROOT, env=env,
                        capture_output=True, text=True, timeout=1200)
     name = os.path.basename(path)
-    seen = 0
-    for line in p.stderr.splitlines():
-        m = re.match(r"^(\w+) \(([\w.]+)\)(?:\s.*)? \.\.\. (ok|FAIL|ERROR|skipped.*|expected failure|unexpected success)$", line)
-        if not m:
-            continue
-        seen += 1
-        res = m.group(3)
-        if res == "ok" or res == "expected failure":
-            counts["passed"] += 1
-        elif res.startswith("skipped"):
-            counts["skipped"] += 1
-        else:
-            counts["failed"] += 1
-            failures.append(f"{name}: {m.group(1)}")
-    if p.returncode != 0 and seen == 0:
+    # unittest's own summary is the count of record: "Ran N tests" and
+    # "FAILED (failures=F, errors=E, skipped=S)" or "OK (skipped=S)"
+    m = re.search(r"^Ran (\d+) tests?", p.stderr, re.M)
+    seen = int(m.group(1)) if m else 0
+    def stat(key):
+        mm = re.search(key + r"=(\d+)", p.stderr.rsplit("\nRan ", 1)[-1])
+        return int(mm.group(1)) if mm else 0
+    failed = stat("failures") + stat("errors") + stat("unexpected successes")
+    skipped = stat("skipped")
+    counts["failed"] += failed
+    counts["skipped"] += skipped
+    counts["passed"] += max(seen - failed - skipped, 0)
+    for mm in re.finditer(r"^(?:FAIL|ERROR): (\w+)", p.stderr, re.M):
+        failures.append(f"{name}: {mm.group(1)}")
+    if p.returncode != 0 and failed == 0:
         counts["failed"] += 1
-        failures.append(f"{name}: exited {p.returncode} before reporting")
+        failures.append(f"{name}: exited {p.returncode}")
     status = "ok" if p.returncode == 0 else "FAILED"
     print(f"  {name:40s} {seen:4d} tests  {time.time() - t0:6.2f}s  {status}", flush=True)
     if p.returncode != 0:

@@ -119,8 +119,6 @@ static enum eb_err build_demo(struct db *db, const struct sim_params *p, char *c
 		goto out;
 	}
 	rc = db_commit(db);
-	if (!rc)
-		rc = db_analyze(db);
 	printf("demo district built in %.1f s: %d students, seed %llu\n", time_mono() - t0,
 	       p->students, (unsigned long long)p->seed);
 out:

@@ -1185,6 +1185,9 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 		goto dberr;
 	if ((rc = db_commit(db)))
 		goto dberr;
+	/* fresh planner statistics: without them the enrollment look-ups of every
+	 * class page scan the district (measured: 2.7k vs 10.5k pages/s) */
+	db_analyze(db);
 	rep->seconds = time_mono() - t0;
 	imp_free(im);
 	free(im);

@@ -40,14 +40,18 @@ class Server:
         self.port = None
 
     def __enter__(self):
+        # stderr to a file: a pipe nobody reads would block a chatty server
+        self.errlog = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--port", "0", "--quiet"]
                                      + self.extra, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=self.errlog, text=True)
         line = self.proc.stdout.readline()
         m = re.search(r"listening: http://[\d.]+:(\d+)/", line)
         if not m:
             self.proc.kill()
-            raise AssertionError("server did not start: " + line + self.proc.stderr.read())
+            self.proc.wait()
+            self.errlog.seek(0)
+            raise AssertionError("server did not start: " + line + self.errlog.read())
         self.port = int(m.group(1))
         return self
 
@@ -58,7 +62,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.proc.stdout.close()
-        self.proc.stderr.close()
+        self.errlog.close()
 
     def client(self):
         return Client(self.port)

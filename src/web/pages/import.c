@@ -132,7 +132,6 @@ void page_admin_import(struct http_request *req)
 		report_page(req, rc == EB_EPARSE || rc == EB_EIO || rc == EB_ETOOBIG ? 400 : 500, &rep,
 			    "The upload was rejected; nothing was changed. Fix the errors below and upload again.");
 	} else {
-		db_analyze(req->db);
 		audit_record(req->db, d, &who, "import", "roster", part.filename, "OneRoster upload");
 		report_page(req, 200, &rep, "The roster was imported.");
 	}
