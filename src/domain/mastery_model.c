@@ -1,0 +1,678 @@
+/* mastery_model.c - see mastery_model.h and docs/mastery.md. */
+#include "domain/mastery_model.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Shared (dense) history features, in this order after the bias. */
+enum {
+	F_SK_LOGC,	/* log(1 + prior correct on the skill) */
+	F_SK_LOGW,	/* log(1 + prior wrong on the skill) */
+	F_LOGC,		/* log(1 + prior correct, all skills) */
+	F_LOGW,		/* log(1 + prior wrong, all skills) */
+	F_SK_FIRST,	/* first attempt on the skill */
+	F_SK_RATE3,	/* success rate over the last <= 3 attempts on the skill */
+	F_SK_RATE8,	/* ... last <= 8 */
+	F_SK_LAST,	/* last attempt on the skill was correct */
+	F_RATE5,	/* success rate over the last <= 5 responses */
+	F_RATE16,	/* ... last <= 16 */
+	F_LAST,		/* last response was correct */
+	F_ABILITY,	/* sum(outcome - item rate) / (n + 5) */
+	F_SK_ABILITY,	/* same on the skill, / (n_s + 2) */
+	F_SK_STREAK,	/* consecutive correct on the skill, /8 */
+	F_NEW,		/* no prior response at all */
+	F_NDENSE
+};
+
+#define MASTERY_MAX_NNZ (1 + F_NDENSE + 3 * KT_MAX_SKILLS + 1)
+#define ITEM_RATE_PRIOR 5.0	/* pseudo-responses shrinking an item's rate to its skill's */
+
+struct mastery_model {
+	struct kt_idmap items, skills;
+	size_t nitems, nskills, nfeat;
+	/* layout: [0] bias, [1, 1+F_NDENSE) shared, then skill intercepts,
+	 * skill x log(1+c), skill x log(1+w), item difficulties */
+	size_t off_dense, off_skill, off_skc, off_skw, off_item;
+	double *w;
+	float *item_rate;	/* smoothed training success rate per item */
+	float *skill_rate;	/* per skill */
+	double *skill_item_w;	/* response-weighted mean item weight per skill */
+	double global_rate, global_item_w;
+};
+
+void mastery_params_default(struct mastery_params *hp)
+{
+	hp->l2_item = 1.0;
+	hp->l2_skill = 1.0;
+	hp->l2 = 0.1;
+	hp->max_iter = 200;
+	hp->tol = 1e-7;
+	hp->threads = 2;
+}
+
+double mastery_sigmoid(double z)
+{
+	if (z >= 0)
+		return 1.0 / (1.0 + exp(-z));
+	double e = exp(z);
+	return e / (1.0 + e);
+}
+
+static enum eb_err mfail(char *err, size_t cap, enum eb_err rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static enum eb_err mfail(char *err, size_t cap, enum eb_err rc, const char *fmt, ...)
+{
+	if (err && cap) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, cap, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* ---- features ---- */
+
+static double rate_bits(uint32_t hist, int nhist, int window)
+{
+	int k = nhist < window ? nhist : window;
+	if (k == 0)
+		return 0;
+	return (double)__builtin_popcount(hist & ((1u << k) - 1)) / k;
+}
+
+static int skill_known(const struct mastery_model *m, int32_t s)
+{
+	return s >= 0 && (size_t)s < m->nskills;
+}
+
+/* Fills (idx, val) with the sparse features of q given the states; returns
+ * the count. The item column is left out when the item is unknown; *extra
+ * receives the default difficulty to add instead. */
+static int mastery_features(const struct mastery_model *m, const struct mastery_student_state *st,
+			    const struct mastery_skill_state *const *sk, const struct mastery_query *q,
+			    uint32_t *idx, float *val, double *extra)
+{
+	double d[F_NDENSE] = { 0 };
+	int n = 0, ns = q->nskills;
+	double inv = ns ? 1.0 / ns : 0;
+	uint32_t tot = st->correct + st->wrong;
+
+	idx[n] = 0, val[n++] = 1.0f;
+	d[F_LOGC] = log1p((double)st->correct);
+	d[F_LOGW] = log1p((double)st->wrong);
+	d[F_RATE5] = rate_bits(st->hist, st->nhist, 5);
+	d[F_RATE16] = rate_bits(st->hist, st->nhist, 16);
+	d[F_LAST] = st->nhist ? (st->hist & 1) : 0;
+	d[F_ABILITY] = st->resid / (tot + 5.0);
+	d[F_NEW] = tot == 0;
+	*extra = 0;
+	for (int k = 0; k < ns; k++) {
+		const struct mastery_skill_state *s = sk[k];
+		double lc = log1p((double)s->correct), lw = log1p((double)s->wrong);
+		int nk = s->correct + s->wrong;
+		int streak = 0;
+		while (streak < s->nhist && (s->hist >> streak & 1))
+			streak++;
+		d[F_SK_LOGC] += lc * inv;
+		d[F_SK_LOGW] += lw * inv;
+		d[F_SK_FIRST] += (nk == 0) * inv;
+		d[F_SK_RATE3] += rate_bits(s->hist, s->nhist, 3) * inv;
+		d[F_SK_RATE8] += rate_bits(s->hist, s->nhist, 8) * inv;
+		d[F_SK_LAST] += (s->nhist ? (s->hist & 1) : 0) * inv;
+		d[F_SK_ABILITY] += s->resid / (nk + 2.0) * inv;
+		d[F_SK_STREAK] += streak / 8.0 * inv;
+		int32_t sid = q->skill[k];
+		if (skill_known(m, sid)) {
+			idx[n] = (uint32_t)(m->off_skill + sid), val[n++] = (float)inv;
+			if (lc > 0)
+				idx[n] = (uint32_t)(m->off_skc + sid), val[n++] = (float)(lc * inv);
+			if (lw > 0)
+				idx[n] = (uint32_t)(m->off_skw + sid), val[n++] = (float)(lw * inv);
+		}
+	}
+	for (int f = 0; f < F_NDENSE; f++)
+		if (d[f] != 0)
+			idx[n] = (uint32_t)(m->off_dense + f), val[n++] = (float)d[f];
+	if (q->item >= 0 && (size_t)q->item < m->nitems) {
+		idx[n] = (uint32_t)(m->off_item + q->item), val[n++] = 1.0f;
+	} else if (m->skill_item_w) {
+		int known = 0;
+		double e = 0;
+		for (int k = 0; k < ns; k++)
+			if (skill_known(m, q->skill[k]))
+				e += m->skill_item_w[q->skill[k]], known++;
+		*extra = known ? e / known : m->global_item_w;
+	}
+	return n;
+}
+
+static double item_rate(const struct mastery_model *m, const struct mastery_query *q)
+{
+	if (q->item >= 0 && (size_t)q->item < m->nitems)
+		return m->item_rate[q->item];
+	double r = 0;
+	int known = 0;
+	for (int k = 0; k < q->nskills; k++)
+		if (skill_known(m, q->skill[k]))
+			r += m->skill_rate[q->skill[k]], known++;
+	return known ? r / known : m->global_rate;
+}
+
+static void observe_with_rate(struct mastery_student_state *st,
+			      struct mastery_skill_state *const *sk, int nskills, int correct,
+			      double rate)
+{
+	float r = (float)((correct ? 1.0 : 0.0) - rate);
+	if (correct)
+		st->correct += st->correct < UINT32_MAX;
+	else
+		st->wrong += st->wrong < UINT32_MAX;
+	st->hist = (uint16_t)(st->hist << 1 | (correct ? 1 : 0));
+	st->nhist += st->nhist < 16;
+	st->resid += r;
+	for (int k = 0; k < nskills; k++) {
+		struct mastery_skill_state *s = sk[k];
+		if (correct)
+			s->correct += s->correct < UINT16_MAX;
+		else
+			s->wrong += s->wrong < UINT16_MAX;
+		s->hist = (uint8_t)(s->hist << 1 | (correct ? 1 : 0));
+		s->nhist += s->nhist < 8;
+		s->resid += r;
+	}
+}
+
+void mastery_observe(const struct mastery_model *m, struct mastery_student_state *st,
+		     struct mastery_skill_state *const *sk, const struct mastery_query *q,
+		     int correct)
+{
+	observe_with_rate(st, sk, q->nskills, correct, item_rate(m, q));
+}
+
+double mastery_predict(const struct mastery_model *m, const struct mastery_student_state *st,
+		       struct mastery_skill_state *const *sk, const struct mastery_query *q)
+{
+	uint32_t idx[MASTERY_MAX_NNZ];
+	float val[MASTERY_MAX_NNZ];
+	double z;
+	int n = mastery_features(m, st, (const struct mastery_skill_state *const *)sk, q, idx, val,
+				 &z);
+	for (int i = 0; i < n; i++)
+		z += m->w[idx[i]] * val[i];
+	return mastery_sigmoid(z);
+}
+
+double mastery_skill_probability(const struct mastery_model *m,
+				 const struct mastery_student_state *st,
+				 const struct mastery_skill_state *sk, int32_t skill)
+{
+	struct mastery_query q = { .item = -1, .nskills = 1, .skill = { skill } };
+	const struct mastery_skill_state *one[1] = { sk };
+	uint32_t idx[MASTERY_MAX_NNZ];
+	float val[MASTERY_MAX_NNZ];
+	double z;
+	int n = mastery_features(m, st, one, &q, idx, val, &z);
+	for (int i = 0; i < n; i++)
+		z += m->w[idx[i]] * val[i];
+	return mastery_sigmoid(z);
+}
+
+int32_t mastery_item_index(const struct mastery_model *m, int32_t raw_item)
+{
+	return kt_idmap_get(&m->items, raw_item);
+}
+
+int32_t mastery_skill_index(const struct mastery_model *m, int32_t raw_skill)
+{
+	return kt_idmap_get(&m->skills, raw_skill);
+}
+
+size_t mastery_skill_count(const struct mastery_model *m)
+{
+	return m->nskills;
+}
+
+double mastery_weight_bias(const struct mastery_model *m)
+{
+	return m->w[0];
+}
+
+double mastery_weight_item(const struct mastery_model *m, int32_t item)
+{
+	return item >= 0 && (size_t)item < m->nitems ? m->w[m->off_item + item] : NAN;
+}
+
+void mastery_free(struct mastery_model *m)
+{
+	if (!m)
+		return;
+	kt_idmap_free(&m->items);
+	kt_idmap_free(&m->skills);
+	free(m->w);
+	free(m->item_rate);
+	free(m->skill_rate);
+	free(m->skill_item_w);
+	free(m);
+}
+
+/* ---- fitting: sparse L2 logistic regression by L-BFGS ---- */
+
+struct design {
+	size_t rows, nnz;
+	size_t *start;		/* rows + 1 */
+	uint32_t *idx;
+	float *val;
+	uint8_t *y;
+	double *lambda;		/* per feature L2 penalty */
+	size_t nfeat;
+};
+
+struct grad_job {
+	const struct design *X;
+	const double *w;
+	size_t lo, hi;
+	double *g;		/* nfeat, zeroed by the job */
+	double loss;
+};
+
+static void *grad_run(void *arg)
+{
+	struct grad_job *j = arg;
+	const struct design *X = j->X;
+	memset(j->g, 0, X->nfeat * sizeof *j->g);
+	double loss = 0;
+	for (size_t r = j->lo; r < j->hi; r++) {
+		size_t a = X->start[r], b = X->start[r + 1];
+		double z = 0;
+		for (size_t k = a; k < b; k++)
+			z += j->w[X->idx[k]] * X->val[k];
+		/* log(1 + e^z) - y z, stably */
+		double lz = z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
+		loss += lz - (X->y[r] ? z : 0);
+		double d = mastery_sigmoid(z) - X->y[r];
+		for (size_t k = a; k < b; k++)
+			j->g[X->idx[k]] += d * X->val[k];
+	}
+	j->loss = loss;
+	return NULL;
+}
+
+/* f(w) and its gradient g; returns f. */
+static double objective(const struct design *X, const double *w, double *g, int threads,
+			double *scratch)
+{
+	struct grad_job job[2];
+	pthread_t th;
+	int nt = threads >= 2 && X->rows > 1000 ? 2 : 1;
+	size_t half = X->rows / 2;
+	job[0] = (struct grad_job){ X, w, 0, nt == 2 ? half : X->rows, g, 0 };
+	job[1] = (struct grad_job){ X, w, half, X->rows, scratch, 0 };
+	int spawned = nt == 2 && pthread_create(&th, NULL, grad_run, &job[1]) == 0;
+	if (nt == 2 && !spawned)
+		job[0].hi = X->rows;
+	grad_run(&job[0]);
+	double f = job[0].loss;
+	if (spawned) {
+		pthread_join(th, NULL);
+		f += job[1].loss;
+		for (size_t i = 0; i < X->nfeat; i++)
+			g[i] += scratch[i];
+	}
+	for (size_t i = 0; i < X->nfeat; i++) {
+		f += 0.5 * X->lambda[i] * w[i] * w[i];
+		g[i] += X->lambda[i] * w[i];
+	}
+	return f;
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
+#define LBFGS_M 8
+
+static enum eb_err lbfgs(const struct design *X, double *w, const struct mastery_params *hp,
+			 int *iters, double *fout)
+{
+	size_t n = X->nfeat;
+	double *mem = calloc((size_t)(2 * LBFGS_M + 5) * n, sizeof *mem);
+	if (!mem)
+		return EB_ENOMEM;
+	double *s = mem, *yv = s + LBFGS_M * n, *g = yv + LBFGS_M * n, *gn = g + n,
+	       *dir = gn + n, *wn = dir + n, *scratch = wn + n;
+	double rho[LBFGS_M], alpha[LBFGS_M];
+	int head = 0, cnt = 0, it;
+	double f = objective(X, w, g, hp->threads, scratch);
+	for (it = 0; it < hp->max_iter; it++) {
+		/* two-loop recursion: dir = -H g */
+		for (size_t i = 0; i < n; i++)
+			dir[i] = -g[i];
+		for (int k = 0; k < cnt; k++) {
+			int j = (head - 1 - k + LBFGS_M) % LBFGS_M;
+			alpha[j] = rho[j] * dot(s + j * n, dir, n);
+			for (size_t i = 0; i < n; i++)
+				dir[i] -= alpha[j] * yv[j * n + i];
+		}
+		double gamma = 1.0;
+		if (cnt) {
+			int j = (head - 1 + LBFGS_M) % LBFGS_M;
+			gamma = dot(s + j * n, yv + j * n, n) / dot(yv + j * n, yv + j * n, n);
+		} else {
+			gamma = 1.0 / sqrt(dot(g, g, n) + 1e-300);
+		}
+		for (size_t i = 0; i < n; i++)
+			dir[i] *= gamma;
+		for (int k = cnt - 1; k >= 0; k--) {
+			int j = (head - 1 - k + LBFGS_M) % LBFGS_M;
+			double beta = rho[j] * dot(yv + j * n, dir, n);
+			for (size_t i = 0; i < n; i++)
+				dir[i] += (alpha[j] - beta) * s[j * n + i];
+		}
+		double gd = dot(g, dir, n);
+		if (gd >= 0) {	/* not a descent direction: restart */
+			for (size_t i = 0; i < n; i++)
+				dir[i] = -g[i] / sqrt(dot(g, g, n) + 1e-300);
+			gd = dot(g, dir, n);
+			cnt = 0;
+		}
+		double t = 1.0, fn = 0;
+		int ok = 0;
+		for (int ls = 0; ls < 30; ls++) {
+			for (size_t i = 0; i < n; i++)
+				wn[i] = w[i] + t * dir[i];
+			fn = objective(X, wn, gn, hp->threads, scratch);
+			if (fn <= f + 1e-4 * t * gd) {
+				ok = 1;
+				break;
+			}
+			t *= 0.5;
+		}
+		if (!ok)
+			break;
+		int j = head;
+		for (size_t i = 0; i < n; i++) {
+			s[j * n + i] = wn[i] - w[i];
+			yv[j * n + i] = gn[i] - g[i];
+		}
+		double sy = dot(s + j * n, yv + j * n, n);
+		if (sy > 1e-12) {
+			rho[j] = 1.0 / sy;
+			head = (head + 1) % LBFGS_M;
+			cnt += cnt < LBFGS_M;
+		}
+		double rel = (f - fn) / (fabs(f) > 1 ? fabs(f) : 1);
+		memcpy(w, wn, n * sizeof *w);
+		memcpy(g, gn, n * sizeof *g);
+		f = fn;
+		if (rel < hp->tol)
+			break;
+	}
+	*iters = it + 1;
+	*fout = f;
+	free(mem);
+	return EB_OK;
+}
+
+static void design_free(struct design *X)
+{
+	free(X->start);
+	free(X->idx);
+	free(X->val);
+	free(X->y);
+	free(X->lambda);
+}
+
+/* Replays each training user's sequence, writing one design row per response
+ * from the state before it (exactly what prediction sees), then observing it.
+ * The residual uses each item's rate without the response itself, so the
+ * ability feature does not see the answer it predicts. */
+static enum eb_err build_design(struct mastery_model *m, const struct kt_dataset *d,
+				const int32_t *item_of, const int32_t (*skill_of)[KT_MAX_SKILLS],
+				const double *isum, const double *icnt, struct design *X)
+{
+	memset(X, 0, sizeof *X);
+	X->rows = d->n;
+	X->nfeat = m->nfeat;
+	X->start = malloc((d->n + 1) * sizeof *X->start);
+	X->idx = malloc(d->n * MASTERY_MAX_NNZ * sizeof *X->idx);
+	X->val = malloc(d->n * MASTERY_MAX_NNZ * sizeof *X->val);
+	X->y = malloc(d->n);
+	struct mastery_skill_state *ss = calloc(m->nskills + 1, sizeof *ss);
+	if (!X->start || !X->idx || !X->val || !X->y || !ss) {
+		free(ss);
+		design_free(X);
+		return EB_ENOMEM;
+	}
+	size_t nnz = 0;
+	for (size_t u = 0; u < d->nusers; u++) {
+		struct mastery_student_state st = { 0 };
+		size_t a = d->user_start[u], b = d->user_start[u + 1];
+		for (size_t r = a; r < b; r++) {
+			const struct kt_response *resp = &d->rows[r];
+			struct mastery_query q = { .item = item_of[r], .nskills = resp->nskills };
+			struct mastery_skill_state *sk[KT_MAX_SKILLS];
+			for (int k = 0; k < q.nskills; k++) {
+				q.skill[k] = skill_of[r][k];
+				sk[k] = &ss[q.skill[k]];
+			}
+			double extra;
+			X->start[r] = nnz;
+			nnz += (size_t)mastery_features(m, &st,
+							(const struct mastery_skill_state *const *)sk,
+							&q, X->idx + nnz, X->val + nnz, &extra);
+			X->y[r] = resp->correct;
+			/* leave-one-out item rate */
+			int32_t it = q.item;
+			double loo = (isum[it] - resp->correct + ITEM_RATE_PRIOR * m->item_rate[it]) /
+				     (icnt[it] - 1 + ITEM_RATE_PRIOR);
+			observe_with_rate(&st, sk, q.nskills, resp->correct, loo);
+		}
+		for (size_t r = a; r < b; r++)	/* reset only what this user touched */
+			for (int k = 0; k < d->rows[r].nskills; k++)
+				memset(&ss[skill_of[r][k]], 0, sizeof *ss);
+	}
+	X->start[d->n] = nnz;
+	X->nnz = nnz;
+	free(ss);
+	return EB_OK;
+}
+
+enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_params *hp,
+			struct mastery_model **out, struct mastery_fit_info *info, char *err,
+			size_t cap)
+{
+	*out = NULL;
+	if (!train || train->n == 0)
+		return mfail(err, cap, EB_EINVAL, "no training responses: nothing to fit");
+	enum eb_err rc = EB_ENOMEM;
+	struct design X = { 0 };
+	int32_t *item_of = NULL;
+	int32_t (*skill_of)[KT_MAX_SKILLS] = NULL;
+	double *isum = NULL, *icnt = NULL, *ssum = NULL, *scnt = NULL;
+	struct mastery_model *m = calloc(1, sizeof *m);
+	if (!m || kt_idmap_init(&m->items, 1024) || kt_idmap_init(&m->skills, 64))
+		goto fail;
+	item_of = malloc(train->n * sizeof *item_of);
+	skill_of = malloc(train->n * sizeof *skill_of);
+	if (!item_of || !skill_of)
+		goto fail;
+	for (size_t r = 0; r < train->n; r++) {
+		const struct kt_response *resp = &train->rows[r];
+		if (kt_idmap_add(&m->items, resp->item, &item_of[r]))
+			goto fail;
+		for (int k = 0; k < resp->nskills; k++)
+			if (kt_idmap_add(&m->skills, resp->skill[k], &skill_of[r][k]))
+				goto fail;
+	}
+	m->nitems = m->items.n;
+	m->nskills = m->skills.n;
+	m->off_dense = 1;
+	m->off_skill = m->off_dense + F_NDENSE;
+	m->off_skc = m->off_skill + m->nskills;
+	m->off_skw = m->off_skc + m->nskills;
+	m->off_item = m->off_skw + m->nskills;
+	m->nfeat = m->off_item + m->nitems;
+
+	/* Success rates: item shrunk to its skill's, skill shrunk to global. */
+	isum = calloc(m->nitems, sizeof *isum);
+	icnt = calloc(m->nitems, sizeof *icnt);
+	ssum = calloc(m->nskills + 1, sizeof *ssum);
+	scnt = calloc(m->nskills + 1, sizeof *scnt);
+	m->item_rate = malloc(m->nitems * sizeof *m->item_rate);
+	m->skill_rate = malloc((m->nskills + 1) * sizeof *m->skill_rate);
+	m->skill_item_w = calloc(m->nskills + 1, sizeof *m->skill_item_w);
+	m->w = calloc(m->nfeat, sizeof *m->w);
+	if (!isum || !icnt || !ssum || !scnt || !m->item_rate || !m->skill_rate ||
+	    !m->skill_item_w || !m->w)
+		goto fail;
+	double gsum = 0;
+	for (size_t r = 0; r < train->n; r++) {
+		int c = train->rows[r].correct;
+		isum[item_of[r]] += c, icnt[item_of[r]] += 1, gsum += c;
+		for (int k = 0; k < train->rows[r].nskills; k++)
+			ssum[skill_of[r][k]] += c, scnt[skill_of[r][k]] += 1;
+	}
+	m->global_rate = gsum / (double)train->n;
+	for (size_t s = 0; s < m->nskills; s++)
+		m->skill_rate[s] = (float)((ssum[s] + 10 * m->global_rate) / (scnt[s] + 10));
+	/* an item's skill rate: mean over the skills its first row names */
+	{
+		double *ibase = calloc(m->nitems, sizeof *ibase);
+		if (!ibase)
+			goto fail;
+		for (size_t r = 0; r < train->n; r++) {
+			const struct kt_response *resp = &train->rows[r];
+			double b = m->global_rate;
+			if (resp->nskills) {
+				b = 0;
+				for (int k = 0; k < resp->nskills; k++)
+					b += m->skill_rate[skill_of[r][k]];
+				b /= resp->nskills;
+			}
+			ibase[item_of[r]] = b;
+		}
+		for (size_t i = 0; i < m->nitems; i++)
+			m->item_rate[i] = (float)((isum[i] + ITEM_RATE_PRIOR * ibase[i]) /
+						  (icnt[i] + ITEM_RATE_PRIOR));
+		free(ibase);
+	}
+
+	rc = build_design(m, train, item_of, (const int32_t(*)[KT_MAX_SKILLS])skill_of, isum,
+			  icnt, &X);
+	if (rc)
+		goto fail;
+	rc = EB_ENOMEM;
+	X.lambda = malloc(m->nfeat * sizeof *X.lambda);
+	if (!X.lambda)
+		goto fail;
+	for (size_t i = 0; i < m->nfeat; i++)
+		X.lambda[i] = i == 0 ? 0 : i < m->off_skill ? hp->l2
+			    : i < m->off_item ? hp->l2_skill : hp->l2_item;
+	m->w[0] = log(m->global_rate / (1 - m->global_rate + 1e-12) + 1e-12);
+	int iters = 0;
+	double f = 0;
+	rc = lbfgs(&X, m->w, hp, &iters, &f);
+	if (rc)
+		goto fail;
+
+	/* Default difficulty of an unseen item: response-weighted mean per skill. */
+	double gw = 0;
+	memset(scnt, 0, (m->nskills + 1) * sizeof *scnt);
+	for (size_t r = 0; r < train->n; r++) {
+		double wi = m->w[m->off_item + item_of[r]];
+		gw += wi;
+		for (int k = 0; k < train->rows[r].nskills; k++)
+			m->skill_item_w[skill_of[r][k]] += wi, scnt[skill_of[r][k]] += 1;
+	}
+	m->global_item_w = gw / (double)train->n;
+	for (size_t s = 0; s < m->nskills; s++)
+		m->skill_item_w[s] = scnt[s] ? m->skill_item_w[s] / scnt[s] : m->global_item_w;
+
+	if (info)
+		*info = (struct mastery_fit_info){ iters, f / (double)train->n, train->n,
+						   m->nitems, m->nskills, m->nfeat };
+	design_free(&X);
+	free(item_of);
+	free(skill_of);
+	free(isum);
+	free(icnt);
+	free(ssum);
+	free(scnt);
+	*out = m;
+	return EB_OK;
+fail:
+	design_free(&X);
+	free(item_of);
+	free(skill_of);
+	free(isum);
+	free(icnt);
+	free(ssum);
+	free(scnt);
+	mastery_free(m);
+	return mfail(err, cap, rc, "fit failed: %s", eb_strerror(rc));
+}
+
+/* ---- online evaluation ---- */
+
+enum eb_err mastery_predict_dataset(const struct mastery_model *m, const struct kt_dataset *test,
+				    double *p)
+{
+	/* Skills the model never saw get their own state slots past nskills. */
+	struct kt_idmap extra;
+	if (kt_idmap_init(&extra, 64))
+		return EB_ENOMEM;
+	enum eb_err rc = EB_OK;
+	int32_t (*sidx)[KT_MAX_SKILLS] = malloc(test->n * sizeof *sidx);
+	if (!sidx) {
+		kt_idmap_free(&extra);
+		return EB_ENOMEM;
+	}
+	for (size_t r = 0; r < test->n && rc == EB_OK; r++)
+		for (int k = 0; k < test->rows[r].nskills && rc == EB_OK; k++) {
+			int32_t s = mastery_skill_index(m, test->rows[r].skill[k]);
+			if (s < 0) {
+				rc = kt_idmap_add(&extra, test->rows[r].skill[k], &s);
+				s += (int32_t)m->nskills;
+			}
+			sidx[r][k] = s;
+		}
+	struct mastery_skill_state *ss = calloc(m->nskills + extra.n + 1, sizeof *ss);
+	if (rc || !ss) {
+		free(ss);
+		free(sidx);
+		kt_idmap_free(&extra);
+		return EB_ENOMEM;
+	}
+	for (size_t u = 0; u < test->nusers; u++) {
+		struct mastery_student_state st = { 0 };
+		size_t a = test->user_start[u], b = test->user_start[u + 1];
+		for (size_t r = a; r < b; r++) {
+			const struct kt_response *resp = &test->rows[r];
+			struct mastery_query q = { .item = mastery_item_index(m, resp->item),
+						   .nskills = resp->nskills };
+			struct mastery_skill_state *sk[KT_MAX_SKILLS];
+			for (int k = 0; k < q.nskills; k++) {
+				q.skill[k] = sidx[r][k];
+				sk[k] = &ss[sidx[r][k]];
+			}
+			p[r] = mastery_predict(m, &st, sk, &q);
+			mastery_observe(m, &st, sk, &q, resp->correct);
+		}
+		for (size_t r = a; r < b; r++)
+			for (int k = 0; k < test->rows[r].nskills; k++)
+				memset(&ss[sidx[r][k]], 0, sizeof *ss);
+	}
+	free(ss);
+	free(sidx);
+	kt_idmap_free(&extra);
+	return EB_OK;
+}

@@ -1,0 +1,118 @@
+/* mastery_model.h - the analytical core of mastery: next-response prediction
+ * and a probability of mastery per skill (standard), fitted on response logs.
+ * No SQL here: the store persists the states below and the fitted weights.
+ *
+ * Model (see docs/mastery.md): a logistic regression in the Best-LR family.
+ * P(correct) = sigmoid(bias + item difficulty + skill intercept
+ *                      + per-skill slopes on log(1+prior correct/wrong on skill)
+ *                      + shared weights on student history features: total
+ *                        prior correct/wrong, recent-window success rates,
+ *                        streaks, a difficulty-adjusted online ability)
+ * fitted by L2-regularised maximum likelihood with L-BFGS (1 or 2 threads).
+ *
+ * Probability of mastery of skill s for a student = the model's probability
+ * that the student answers an item of average difficulty of s correctly on
+ * the next attempt, given everything seen so far (mastery_skill_probability).
+ *
+ * States are plain structs the caller owns (one per student, one per
+ * student x skill) so they can be stored; an update touches only them. */
+#ifndef EB_MASTERY_MODEL_H
+#define EB_MASTERY_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "domain/kt_data.h"
+
+/* Hyper-parameters; chosen by user-grouped cross-validation on training
+ * data (`edbridge mastery cv`), defaults from mastery_params_default. */
+struct mastery_params {
+	double l2_item;		/* L2 penalty on item difficulties */
+	double l2_skill;	/* L2 penalty on skill intercepts and slopes */
+	double l2;		/* L2 penalty on the shared history weights */
+	int max_iter;		/* L-BFGS iterations, >= 1 */
+	double tol;		/* stop when the relative objective decrease < tol */
+	int threads;		/* 1 or 2 */
+};
+
+void mastery_params_default(struct mastery_params *hp);
+
+/* One student on one skill. Zero-initialised means "never seen". */
+struct mastery_skill_state {
+	uint16_t correct, wrong;	/* prior responses, saturating */
+	uint8_t hist;			/* last outcomes, bit 0 the most recent */
+	uint8_t nhist;			/* valid bits in hist, <= 8 */
+	uint16_t pad;
+	float resid;			/* sum of (outcome - item success rate) */
+};
+
+/* One student across skills. Zero-initialised means "new student". */
+struct mastery_student_state {
+	uint32_t correct, wrong;
+	uint16_t hist;			/* last 16 outcomes, bit 0 the most recent */
+	uint8_t nhist;
+	uint8_t pad;
+	float resid;
+};
+
+/* A response to predict or record, in the model's dense indices
+ * (mastery_item_index / mastery_skill_index). item -1 = unknown item (the
+ * skill-level default difficulty is used); a skill index -1 or >= the
+ * model's skill count = unknown skill (global defaults). */
+struct mastery_query {
+	int32_t item;
+	int nskills;			/* 0..KT_MAX_SKILLS */
+	int32_t skill[KT_MAX_SKILLS];
+};
+
+struct mastery_model;
+
+struct mastery_fit_info {
+	int iterations;
+	double objective;		/* final penalised negative log-likelihood / rows */
+	size_t rows, items, skills, features;
+};
+
+/* Fits on `train` (users are independent sequences). On success *out is
+ * owned by the caller (mastery_free). EB_EINVAL with a reason in err when
+ * train is empty; EB_ENOMEM when memory runs out. info may be NULL. */
+enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_params *hp,
+			struct mastery_model **out, struct mastery_fit_info *info, char *err,
+			size_t cap);
+void mastery_free(struct mastery_model *m);
+
+/* Dense index of a raw id, or -1 when the training data never had it. */
+int32_t mastery_item_index(const struct mastery_model *m, int32_t raw_item);
+int32_t mastery_skill_index(const struct mastery_model *m, int32_t raw_skill);
+size_t mastery_skill_count(const struct mastery_model *m);
+
+/* P(next response correct). sk[k] is the state of q->skill[k] (never NULL). */
+double mastery_predict(const struct mastery_model *m, const struct mastery_student_state *st,
+		       struct mastery_skill_state *const *sk, const struct mastery_query *q);
+
+/* Records the outcome (0 or 1) into st and each sk[k]; O(nskills), no
+ * allocation. */
+void mastery_observe(const struct mastery_model *m, struct mastery_student_state *st,
+		     struct mastery_skill_state *const *sk, const struct mastery_query *q,
+		     int correct);
+
+/* Probability of mastery of skill `skill` (dense index; unknown allowed):
+ * P(correct on an item of average difficulty of that skill, next attempt). */
+double mastery_skill_probability(const struct mastery_model *m,
+				 const struct mastery_student_state *st,
+				 const struct mastery_skill_state *sk, int32_t skill);
+
+/* Online evaluation: for every row of `test` in order, p[i] = prediction from
+ * that user's earlier test rows only, then the row is observed. Unknown
+ * items and skills get the defaults. p has test->n entries. */
+enum eb_err mastery_predict_dataset(const struct mastery_model *m, const struct kt_dataset *test,
+				    double *p);
+
+/* Known-answer helpers, exported for tests and documentation. */
+double mastery_sigmoid(double z);
+/* Weight vector access for tests: bias, item difficulty of dense item i. */
+double mastery_weight_bias(const struct mastery_model *m);
+double mastery_weight_item(const struct mastery_model *m, int32_t item);
+
+#endif
