@@ -25,6 +25,9 @@ enum {
 	F_SK_ABILITY,	/* same on the skill, / (n_s + 2) */
 	F_SK_STREAK,	/* consecutive correct on the skill, /8 */
 	F_NEW,		/* no prior response at all */
+	F_RUN_LEN,	/* log(1 + length of the current run on this skill) */
+	F_RUN_RATE,	/* success rate within that run */
+	F_SK_WSTREAK,	/* consecutive wrong on the skill, /8 */
 	F_NDENSE
 };
 
@@ -110,14 +113,21 @@ static int mastery_features(const struct mastery_model *m, const struct mastery_
 	d[F_LAST] = st->nhist ? (st->hist & 1) : 0;
 	d[F_ABILITY] = st->resid / (tot + 5.0);
 	d[F_NEW] = tot == 0;
+	if (ns && st->last_skill == q->skill[0] + 1 && st->run_len) {
+		d[F_RUN_LEN] = log1p((double)st->run_len);
+		d[F_RUN_RATE] = (double)st->run_correct / st->run_len;
+	}
 	*extra = 0;
 	for (int k = 0; k < ns; k++) {
 		const struct mastery_skill_state *s = sk[k];
 		double lc = log1p((double)s->correct), lw = log1p((double)s->wrong);
 		int nk = s->correct + s->wrong;
-		int streak = 0;
+		int streak = 0, wstreak = 0;
 		while (streak < s->nhist && (s->hist >> streak & 1))
 			streak++;
+		while (wstreak < s->nhist && !(s->hist >> wstreak & 1))
+			wstreak++;
+		d[F_SK_WSTREAK] += wstreak / 8.0 * inv;
 		d[F_SK_LOGC] += lc * inv;
 		d[F_SK_LOGW] += lw * inv;
 		d[F_SK_FIRST] += (nk == 0) * inv;
@@ -164,10 +174,20 @@ static double item_rate(const struct mastery_model *m, const struct mastery_quer
 }
 
 static void observe_with_rate(struct mastery_student_state *st,
-			      struct mastery_skill_state *const *sk, int nskills, int correct,
-			      double rate)
+			      struct mastery_skill_state *const *sk, const struct mastery_query *q,
+			      int correct, double rate)
 {
 	float r = (float)((correct ? 1.0 : 0.0) - rate);
+	int nskills = q->nskills;
+	int32_t first = nskills ? q->skill[0] + 1 : 0;
+	if (first && first == st->last_skill) {
+		st->run_len += st->run_len < UINT16_MAX;
+		st->run_correct += correct && st->run_correct < UINT16_MAX;
+	} else {
+		st->last_skill = first;
+		st->run_len = 1;
+		st->run_correct = correct ? 1 : 0;
+	}
 	if (correct)
 		st->correct += st->correct < UINT32_MAX;
 	else
@@ -191,7 +211,7 @@ void mastery_observe(const struct mastery_model *m, struct mastery_student_state
 		     struct mastery_skill_state *const *sk, const struct mastery_query *q,
 		     int correct)
 {
-	observe_with_rate(st, sk, q->nskills, correct, item_rate(m, q));
+	observe_with_rate(st, sk, q, correct, item_rate(m, q));
 }
 
 double mastery_predict(const struct mastery_model *m, const struct mastery_student_state *st,
@@ -474,7 +494,7 @@ static enum eb_err build_design(struct mastery_model *m, const struct kt_dataset
 			int32_t it = q.item;
 			double loo = (isum[it] - resp->correct + ITEM_RATE_PRIOR * m->item_rate[it]) /
 				     (icnt[it] - 1 + ITEM_RATE_PRIOR);
-			observe_with_rate(&st, sk, q.nskills, resp->correct, loo);
+			observe_with_rate(&st, sk, &q, resp->correct, loo);
 		}
 		for (size_t r = a; r < b; r++)	/* reset only what this user touched */
 			for (int k = 0; k < d->rows[r].nskills; k++)
@@ -497,7 +517,7 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	struct design X = { 0 };
 	int32_t *item_of = NULL;
 	int32_t (*skill_of)[KT_MAX_SKILLS] = NULL;
-	double *isum = NULL, *icnt = NULL, *ssum = NULL, *scnt = NULL;
+	double *isum = NULL, *icnt = NULL, *ssum = NULL, *scnt = NULL, *colscale = NULL;
 	struct mastery_model *m = calloc(1, sizeof *m);
 	if (!m || kt_idmap_init(&m->items, 1024) || kt_idmap_init(&m->skills, 64))
 		goto fail;
@@ -577,12 +597,29 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	for (size_t i = 0; i < m->nfeat; i++)
 		X.lambda[i] = i == 0 ? 0 : i < m->off_skill ? hp->l2
 			    : i < m->off_item ? hp->l2_skill : hp->l2_item;
-	m->w[0] = log(m->global_rate / (1 - m->global_rate + 1e-12) + 1e-12);
+	/* Diagonal preconditioning: solve in v = w * sqrt(D), D_j the Hessian
+	 * diagonal bound 0.25 * sum x_j^2 + lambda_j, so one-hot items seen a
+	 * dozen times and dense features seen 200,000 times converge alike. */
+	colscale = calloc(m->nfeat, sizeof *colscale);
+	if (!colscale)
+		goto fail;
+	for (size_t k = 0; k < X.nnz; k++)
+		colscale[X.idx[k]] += 0.25 * (double)X.val[k] * X.val[k];
+	for (size_t i = 0; i < m->nfeat; i++) {
+		double dj = colscale[i] + X.lambda[i];
+		colscale[i] = dj > 0 ? 1.0 / sqrt(dj) : 1.0;
+		X.lambda[i] *= colscale[i] * colscale[i];
+	}
+	for (size_t k = 0; k < X.nnz; k++)
+		X.val[k] = (float)(X.val[k] * colscale[X.idx[k]]);
+	m->w[0] = log(m->global_rate / (1 - m->global_rate + 1e-12) + 1e-12) / colscale[0];
 	int iters = 0;
 	double f = 0;
 	rc = lbfgs(&X, m->w, hp, &iters, &f);
 	if (rc)
 		goto fail;
+	for (size_t i = 0; i < m->nfeat; i++)
+		m->w[i] *= colscale[i];
 
 	/* Default difficulty of an unseen item: response-weighted mean per skill. */
 	double gw = 0;
@@ -607,6 +644,7 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	free(icnt);
 	free(ssum);
 	free(scnt);
+	free(colscale);
 	*out = m;
 	return EB_OK;
 fail:
@@ -617,6 +655,7 @@ fail:
 	free(icnt);
 	free(ssum);
 	free(scnt);
+	free(colscale);
 	mastery_free(m);
 	return mfail(err, cap, rc, "fit failed: %s", eb_strerror(rc));
 }

@@ -54,6 +54,8 @@ struct mastery_student_state {
 	uint8_t nhist;
 	uint8_t pad;
 	float resid;
+	int32_t last_skill;		/* first skill of the last response, +1 (0 none) */
+	uint16_t run_len, run_correct;	/* current run of responses on last_skill */
 };
 
 /* A response to predict or record, in the model's dense indices
