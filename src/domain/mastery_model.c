@@ -49,7 +49,7 @@ struct mastery_model {
 
 void mastery_params_default(struct mastery_params *hp)
 {
-	hp->l2_item = 1.0;
+	hp->l2_item = 1.5;
 	hp->l2_skill = 1.0;
 	hp->l2 = 0.1;
 	hp->max_iter = 200;
