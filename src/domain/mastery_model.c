@@ -28,6 +28,7 @@ enum {
 	F_RUN_LEN,	/* log(1 + length of the current run on this skill) */
 	F_RUN_RATE,	/* success rate within that run */
 	F_SK_WSTREAK,	/* consecutive wrong on the skill, /8 */
+	F_BKT,		/* logit of the BKT P(correct) */
 	F_NDENSE
 };
 
@@ -45,6 +46,7 @@ struct mastery_model {
 	float *skill_rate;	/* per skill */
 	double *skill_item_w;	/* response-weighted mean item weight per skill */
 	double global_rate, global_item_w;
+	struct mastery_bkt *bkt;	/* nskills + 1: the last one for unknown skills */
 };
 
 void mastery_params_default(struct mastery_params *hp)
@@ -76,6 +78,120 @@ static enum eb_err mfail(char *err, size_t cap, enum eb_err rc, const char *fmt,
 		va_end(ap);
 	}
 	return rc;
+}
+
+/* ---- Bayesian knowledge tracing ---- */
+
+double mastery_bkt_correct(const struct mastery_bkt *b, double p)
+{
+	return p * (1 - b->slip) + (1 - p) * b->guess;
+}
+
+double mastery_bkt_step(const struct mastery_bkt *b, double p, int correct)
+{
+	double r = correct ? p * (1 - b->slip) : p * b->slip;
+	double u = correct ? (1 - p) * b->guess : (1 - p) * (1 - b->guess);
+	double post = r + u > 0 ? r / (r + u) : p;
+	return post * (1 - b->forget) + (1 - post) * b->learn;
+}
+
+static const struct mastery_bkt *bkt_of(const struct mastery_model *m, int32_t s)
+{
+	return &m->bkt[s >= 0 && (size_t)s < m->nskills ? (size_t)s : m->nskills];
+}
+
+/* P(mastered) now: the prior until the first attempt. */
+static double bkt_state(const struct mastery_model *m, const struct mastery_skill_state *s,
+			int32_t skill)
+{
+	return s->correct + s->wrong ? s->bkt : bkt_of(m, skill)->prior;
+}
+
+/* Beta prior pseudo-counts (weight, mean) per parameter. */
+#define BKT_PRIOR_W 2.0
+static const struct mastery_bkt bkt_prior_mean = { 0.5, 0.1, 0.02, 0.2, 0.1 };
+
+static double clampd(double x, double lo, double hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+int mastery_bkt_fit(const uint8_t *y, const size_t *seq_start, size_t nchains, int max_iter,
+		    struct mastery_bkt *b)
+{
+	size_t maxlen = 0;
+	for (size_t c = 0; c < nchains; c++)
+		if (seq_start[c + 1] - seq_start[c] > maxlen)
+			maxlen = seq_start[c + 1] - seq_start[c];
+	if (!maxlen)
+		return 0;
+	double *al = malloc(maxlen * 2 * sizeof *al), *sc = malloc(maxlen * sizeof *sc);
+	if (!al || !sc) {
+		free(al);
+		free(sc);
+		return 0;
+	}
+	double prev_ll = -INFINITY;
+	int it;
+	for (it = 0; it < max_iter; it++) {
+		double n_pi1 = 0, n_pi = 0, x01 = 0, g0 = 0, x10 = 0, g1 = 0;
+		double e0y = 0, e0 = 0, e1n = 0, e1 = 0, ll = 0;
+		double T = b->learn, F = b->forget, G = b->guess, S = b->slip;
+		for (size_t c = 0; c < nchains; c++) {
+			const uint8_t *yc = y + seq_start[c];
+			size_t n = seq_start[c + 1] - seq_start[c];
+			/* forward, scaled: al[2t] = P(L_t = 0 | y_0..t), al[2t+1] = mastered */
+			double p1 = b->prior;
+			for (size_t t = 0; t < n; t++) {
+				if (t)
+					p1 = al[2 * t - 1] * (1 - F) + al[2 * t - 2] * T;
+				double a1 = p1 * (yc[t] ? 1 - S : S);
+				double a0 = (1 - p1) * (yc[t] ? G : 1 - G);
+				double z = a0 + a1;
+				z = z > 1e-300 ? z : 1e-300;
+				al[2 * t] = a0 / z, al[2 * t + 1] = a1 / z, sc[t] = z;
+				ll += log(z);
+			}
+			/* backward with expected counts */
+			double b0 = 1, b1 = 1;
+			for (size_t t = n; t-- > 0;) {
+				double gm0 = al[2 * t] * b0, gm1 = al[2 * t + 1] * b1;
+				double gz = gm0 + gm1;
+				gm0 /= gz, gm1 /= gz;
+				e0 += gm0, e1 += gm1;
+				e0y += gm0 * yc[t], e1n += gm1 * (1 - yc[t]);
+				if (t == 0) {
+					n_pi1 += gm1, n_pi += 1;
+					break;
+				}
+				/* transitions t-1 -> t */
+				double em0 = yc[t] ? G : 1 - G, em1 = yc[t] ? 1 - S : S;
+				double a0 = al[2 * t - 2], a1 = al[2 * t - 1];
+				double x00 = a0 * (1 - T) * em0 * b0, xx01 = a0 * T * em1 * b1;
+				double xx10 = a1 * F * em0 * b0, x11 = a1 * (1 - F) * em1 * b1;
+				double xz = x00 + xx01 + xx10 + x11;
+				x01 += xx01 / xz, g0 += (x00 + xx01) / xz;
+				x10 += xx10 / xz, g1 += (xx10 + x11) / xz;
+				double nb0 = ((1 - T) * em0 * b0 + T * em1 * b1) / sc[t];
+				double nb1 = (F * em0 * b0 + (1 - F) * em1 * b1) / sc[t];
+				double nz = nb0 + nb1;	/* rescale: only ratios matter */
+				b0 = nb0 / nz, b1 = nb1 / nz;
+			}
+		}
+		const double w = BKT_PRIOR_W;
+		const struct mastery_bkt *pm = &bkt_prior_mean;
+		b->prior = clampd((n_pi1 + w * pm->prior) / (n_pi + w), 1e-4, 1 - 1e-4);
+		b->learn = clampd((x01 + w * pm->learn) / (g0 + w), 1e-4, 1 - 1e-4);
+		b->forget = clampd((x10 + w * pm->forget) / (g1 + w), 0, 0.5);
+		b->guess = clampd((e0y + w * pm->guess) / (e0 + w), 1e-4, 0.45);
+		b->slip = clampd((e1n + w * pm->slip) / (e1 + w), 1e-4, 0.45);
+		if (ll - prev_ll < 1e-6 * fabs(ll))
+			break;
+		prev_ll = ll;
+	}
+	free(al);
+	free(sc);
+	return it + 1;
 }
 
 /* ---- features ---- */
@@ -136,6 +252,12 @@ static int mastery_features(const struct mastery_model *m, const struct mastery_
 		d[F_SK_LAST] += (s->nhist ? (s->hist & 1) : 0) * inv;
 		d[F_SK_ABILITY] += s->resid / (nk + 2.0) * inv;
 		d[F_SK_STREAK] += streak / 8.0 * inv;
+		if (m->bkt) {
+			double pc = mastery_bkt_correct(bkt_of(m, q->skill[k]),
+							bkt_state(m, s, q->skill[k]));
+			pc = clampd(pc, 1e-4, 1 - 1e-4);
+			d[F_BKT] += log(pc / (1 - pc)) * inv;
+		}
 		int32_t sid = q->skill[k];
 		if (skill_known(m, sid)) {
 			idx[n] = (uint32_t)(m->off_skill + sid), val[n++] = (float)inv;
@@ -173,7 +295,7 @@ static double item_rate(const struct mastery_model *m, const struct mastery_quer
 	return known ? r / known : m->global_rate;
 }
 
-static void observe_with_rate(struct mastery_student_state *st,
+static void observe_with_rate(const struct mastery_model *m, struct mastery_student_state *st,
 			      struct mastery_skill_state *const *sk, const struct mastery_query *q,
 			      int correct, double rate)
 {
@@ -197,6 +319,9 @@ static void observe_with_rate(struct mastery_student_state *st,
 	st->resid += r;
 	for (int k = 0; k < nskills; k++) {
 		struct mastery_skill_state *s = sk[k];
+		if (m->bkt)
+			s->bkt = (float)mastery_bkt_step(bkt_of(m, q->skill[k]),
+							 bkt_state(m, s, q->skill[k]), correct);
 		if (correct)
 			s->correct += s->correct < UINT16_MAX;
 		else
@@ -211,7 +336,7 @@ void mastery_observe(const struct mastery_model *m, struct mastery_student_state
 		     struct mastery_skill_state *const *sk, const struct mastery_query *q,
 		     int correct)
 {
-	observe_with_rate(st, sk, q, correct, item_rate(m, q));
+	observe_with_rate(m, st, sk, q, correct, item_rate(m, q));
 }
 
 double mastery_predict(const struct mastery_model *m, const struct mastery_student_state *st,
@@ -227,9 +352,9 @@ double mastery_predict(const struct mastery_model *m, const struct mastery_stude
 	return mastery_sigmoid(z);
 }
 
-double mastery_skill_probability(const struct mastery_model *m,
-				 const struct mastery_student_state *st,
-				 const struct mastery_skill_state *sk, int32_t skill)
+double mastery_skill_expected_correct(const struct mastery_model *m,
+				      const struct mastery_student_state *st,
+				      const struct mastery_skill_state *sk, int32_t skill)
 {
 	struct mastery_query q = { .item = -1, .nskills = 1, .skill = { skill } };
 	const struct mastery_skill_state *one[1] = { sk };
@@ -240,6 +365,19 @@ double mastery_skill_probability(const struct mastery_model *m,
 	for (int i = 0; i < n; i++)
 		z += m->w[idx[i]] * val[i];
 	return mastery_sigmoid(z);
+}
+
+double mastery_skill_probability(const struct mastery_model *m,
+				 const struct mastery_student_state *st,
+				 const struct mastery_skill_state *sk, int32_t skill)
+{
+	(void)st;
+	return bkt_state(m, sk, skill);
+}
+
+struct mastery_bkt mastery_skill_bkt(const struct mastery_model *m, int32_t skill)
+{
+	return *bkt_of(m, skill);
 }
 
 int32_t mastery_item_index(const struct mastery_model *m, int32_t raw_item)
@@ -277,6 +415,7 @@ void mastery_free(struct mastery_model *m)
 	free(m->item_rate);
 	free(m->skill_rate);
 	free(m->skill_item_w);
+	free(m->bkt);
 	free(m);
 }
 
@@ -494,7 +633,7 @@ static enum eb_err build_design(struct mastery_model *m, const struct kt_dataset
 			int32_t it = q.item;
 			double loo = (isum[it] - resp->correct + ITEM_RATE_PRIOR * m->item_rate[it]) /
 				     (icnt[it] - 1 + ITEM_RATE_PRIOR);
-			observe_with_rate(&st, sk, &q, resp->correct, loo);
+			observe_with_rate(m, &st, sk, &q, resp->correct, loo);
 		}
 		for (size_t r = a; r < b; r++)	/* reset only what this user touched */
 			for (int k = 0; k < d->rows[r].nskills; k++)
@@ -504,6 +643,104 @@ static enum eb_err build_design(struct mastery_model *m, const struct kt_dataset
 	X->nnz = nnz;
 	free(ss);
 	return EB_OK;
+}
+
+struct bkt_job {
+	const uint8_t *y;
+	const size_t *chain_start;	/* absolute offsets into y */
+	const size_t *skill_chain;	/* skill s owns chains [skill_chain[s], skill_chain[s+1]) */
+	struct mastery_bkt *bkt;
+	size_t lo, hi;			/* skills */
+	int max_iter;
+};
+
+static void *bkt_run(void *arg)
+{
+	struct bkt_job *j = arg;
+	for (size_t s = j->lo; s < j->hi; s++) {
+		j->bkt[s] = bkt_prior_mean;
+		j->bkt[s].prior = 0.4;
+		mastery_bkt_fit(j->y, j->chain_start + j->skill_chain[s],
+				j->skill_chain[s + 1] - j->skill_chain[s], j->max_iter, &j->bkt[s]);
+	}
+	return NULL;
+}
+
+#define BKT_MAX_ITER 40
+
+/* Per-skill BKT by EM, the skills split over 1 or 2 threads. */
+static enum eb_err fit_bkt(struct mastery_model *m, const struct kt_dataset *d,
+			   const int32_t (*skill_of)[KT_MAX_SKILLS], int threads)
+{
+	size_t ns = m->nskills, e = 0;
+	size_t *cnt = calloc(ns + 1, sizeof *cnt);
+	m->bkt = calloc(ns + 1, sizeof *m->bkt);
+	if (!cnt || !m->bkt) {
+		free(cnt);
+		return EB_ENOMEM;
+	}
+	for (size_t r = 0; r < d->n; r++)
+		for (int k = 0; k < d->rows[r].nskills; k++)
+			cnt[skill_of[r][k] + 1]++, e++;
+	for (size_t s = 0; s < ns; s++)
+		cnt[s + 1] += cnt[s];	/* cnt[s] = first entry of skill s */
+	size_t *ent = malloc((e ? e : 1) * sizeof *ent);	/* row of each entry */
+	uint8_t *y = malloc(e ? e : 1);
+	size_t *chain_start = malloc((e + 1) * sizeof *chain_start);
+	size_t *skill_chain = malloc((ns + 1) * sizeof *skill_chain);
+	size_t *fill = malloc((ns + 1) * sizeof *fill);
+	enum eb_err rc = EB_ENOMEM;
+	if (!ent || !y || !chain_start || !skill_chain || !fill)
+		goto out;
+	memcpy(fill, cnt, (ns + 1) * sizeof *fill);
+	for (size_t r = 0; r < d->n; r++)
+		for (int k = 0; k < d->rows[r].nskills; k++)
+			ent[fill[skill_of[r][k]]++] = r;
+	size_t nch = 0;
+	for (size_t s = 0; s < ns; s++) {
+		skill_chain[s] = nch;
+		for (size_t i = cnt[s]; i < cnt[s + 1]; i++) {
+			y[i] = d->rows[ent[i]].correct;
+			if (i == cnt[s] || d->rows[ent[i]].user != d->rows[ent[i - 1]].user)
+				chain_start[nch++] = i;
+		}
+	}
+	skill_chain[ns] = nch;
+	chain_start[nch] = e;
+	/* chain_start[skill_chain[s+1]] must end skill s: it is the next
+	 * skill's first entry, or e for the last skill. */
+	struct bkt_job job[2];
+	size_t split = ns;
+	if (threads >= 2)
+		for (split = 0; split < ns && cnt[split] < e / 2; split++)
+			;
+	job[0] = (struct bkt_job){ y, chain_start, skill_chain, m->bkt, 0, split, BKT_MAX_ITER };
+	job[1] = (struct bkt_job){ y, chain_start, skill_chain, m->bkt, split, ns, BKT_MAX_ITER };
+	pthread_t th;
+	int spawned = split < ns && pthread_create(&th, NULL, bkt_run, &job[1]) == 0;
+	if (!spawned)
+		job[0].hi = ns;
+	bkt_run(&job[0]);
+	if (spawned)
+		pthread_join(th, NULL);
+	/* unknown skills: the response-weighted mean */
+	struct mastery_bkt g = { 0 };
+	for (size_t s = 0; s < ns; s++) {
+		double wgt = e ? (double)(cnt[s + 1] - cnt[s]) / (double)e : 0;
+		g.prior += wgt * m->bkt[s].prior, g.learn += wgt * m->bkt[s].learn;
+		g.forget += wgt * m->bkt[s].forget, g.guess += wgt * m->bkt[s].guess;
+		g.slip += wgt * m->bkt[s].slip;
+	}
+	m->bkt[ns] = e ? g : bkt_prior_mean;
+	rc = EB_OK;
+out:
+	free(cnt);
+	free(ent);
+	free(y);
+	free(chain_start);
+	free(skill_chain);
+	free(fill);
+	return rc;
 }
 
 enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_params *hp,
@@ -586,6 +823,9 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 		free(ibase);
 	}
 
+	rc = fit_bkt(m, train, (const int32_t(*)[KT_MAX_SKILLS])skill_of, hp->threads);
+	if (rc)
+		goto fail;
 	rc = build_design(m, train, item_of, (const int32_t(*)[KT_MAX_SKILLS])skill_of, isum,
 			  icnt, &X);
 	if (rc)

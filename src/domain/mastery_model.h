@@ -45,7 +45,36 @@ struct mastery_skill_state {
 	uint8_t nhist;			/* valid bits in hist, <= 8 */
 	uint16_t pad;
 	float resid;			/* sum of (outcome - item success rate) */
+	float bkt;			/* BKT P(mastered) before the next attempt;
+					 * meaningful once correct + wrong > 0 */
 };
+
+/* Bayesian knowledge tracing parameters of one skill (probabilities). */
+struct mastery_bkt {
+	double prior;	/* P(mastered) before any practice */
+	double learn;	/* P(unmastered -> mastered) per attempt */
+	double forget;	/* P(mastered -> unmastered) per attempt */
+	double guess;	/* P(correct | unmastered) */
+	double slip;	/* P(wrong | mastered) */
+};
+
+/* One BKT step, the known-answer equations: with p = P(mastered) before an
+ * attempt, the posterior after outcome y is
+ *   y=1: p(1-slip) / (p(1-slip) + (1-p)guess)
+ *   y=0: p slip / (p slip + (1-p)(1-guess))
+ * and the return value is P(mastered) before the next attempt:
+ *   post (1-forget) + (1-post) learn. */
+double mastery_bkt_step(const struct mastery_bkt *b, double p, int correct);
+/* P(correct) under BKT given P(mastered) p: p(1-slip) + (1-p)guess. */
+double mastery_bkt_correct(const struct mastery_bkt *b, double p);
+
+/* Fits BKT parameters by EM (Baum-Welch) on sequences: seq_start[c] ..
+ * seq_start[c+1] index y[] for chain c (one student on one skill, in order).
+ * Light Beta priors keep the fit away from degenerate corners; guess and
+ * slip stay below 0.45 so "mastered" means "more likely right".
+ * *b is the starting point and the result. Returns the iterations run. */
+int mastery_bkt_fit(const uint8_t *y, const size_t *seq_start, size_t nchains, int max_iter,
+		    struct mastery_bkt *b);
 
 /* One student across skills. Zero-initialised means "new student". */
 struct mastery_student_state {
@@ -100,10 +129,21 @@ void mastery_observe(const struct mastery_model *m, struct mastery_student_state
 		     int correct);
 
 /* Probability of mastery of skill `skill` (dense index; unknown allowed):
- * P(correct on an item of average difficulty of that skill, next attempt). */
+ * the BKT posterior P(mastered) before the next attempt, from this skill's
+ * fitted (prior, learn, forget, guess, slip). */
 double mastery_skill_probability(const struct mastery_model *m,
 				 const struct mastery_student_state *st,
 				 const struct mastery_skill_state *sk, int32_t skill);
+
+/* Expected success of the student on an item of average difficulty of the
+ * skill, next attempt, from the full logistic model (calibrated on
+ * responses): the companion figure to the mastery probability. */
+double mastery_skill_expected_correct(const struct mastery_model *m,
+				      const struct mastery_student_state *st,
+				      const struct mastery_skill_state *sk, int32_t skill);
+
+/* The fitted BKT parameters of a skill (global averages when unknown). */
+struct mastery_bkt mastery_skill_bkt(const struct mastery_model *m, int32_t skill);
 
 /* Online evaluation: for every row of `test` in order, p[i] = prediction from
  * that user's earlier test rows only, then the row is observed. Unknown

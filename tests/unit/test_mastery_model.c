@@ -80,9 +80,9 @@ static void test_logistic_prediction_by_hand(void **state)
 	q.item = -1;
 	double zu = z + 0.5 - 0.1;
 	assert_true(fabs(mastery_predict(&h.m, &st, sk, &q) - 1 / (1 + exp(-zu))) < 1e-6);
-	/* mastery of the skill = the same for an average item of the skill */
-	assert_true(fabs(mastery_skill_probability(&h.m, &st, &s, 0) - 1 / (1 + exp(-zu))) <
-		    1e-6);
+	/* expected success on an average item of the skill = the same */
+	assert_true(fabs(mastery_skill_expected_correct(&h.m, &st, &s, 0) -
+			 1 / (1 + exp(-zu))) < 1e-6);
 
 	/* unknown skill: no skill weights, global default difficulty, and the
 	 * run feature does not apply (the run was on skill 0) */
