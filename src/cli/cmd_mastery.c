@@ -185,12 +185,47 @@ static int mastery_cv(int argc, char **argv)
 	return rc;
 }
 
+static int mastery_params_cmd(int argc, char **argv)
+{
+	if (cli_help(argc, argv,
+		     "usage: edbridge mastery params --train FILE\n"
+		     "Fits the model and prints, per skill, the knowledge-tracing parameters\n"
+		     "(prior, learn, forget, guess, slip) and the mean item weight (logits,\n"
+		     "higher = easier), tab-separated with a header.\n"))
+		return 0;
+	struct mastery_params hp;
+	int rc = read_params(argc, argv, &hp);
+	if (rc)
+		return rc;
+	struct kt_dataset train = { 0 };
+	if ((rc = load(cli_opt(argc, argv, "--train"), "--train", &train)))
+		return rc;
+	struct mastery_model *m;
+	char err[256];
+	if (mastery_fit(&train, &hp, &m, NULL, err, sizeof err) != EB_OK) {
+		fprintf(stderr, "mastery: %s\n", err);
+		kt_free(&train);
+		return 1;
+	}
+	printf("skill_id\tprior\tlearn\tforget\tguess\tslip\titem_weight\n");
+	for (size_t s = 0; s < mastery_skill_count(m); s++) {
+		struct mastery_bkt b = mastery_skill_bkt(m, (int32_t)s);
+		printf("%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n",
+		       (int)mastery_skill_raw_id(m, (int32_t)s), b.prior, b.learn, b.forget,
+		       b.guess, b.slip, mastery_skill_item_weight(m, (int32_t)s));
+	}
+	mastery_free(m);
+	kt_free(&train);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } mastery_subcommands[] = {
 	{ "eval", mastery_eval },
 	{ "cv", mastery_cv },
+	{ "params", mastery_params_cmd },
 };
 
 int cmd_mastery(int argc, char **argv)
@@ -198,12 +233,13 @@ int cmd_mastery(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 		fprintf(argc < 2 ? stderr : stdout,
 			"usage: edbridge mastery eval --train FILE --test FILE\n"
-			"       edbridge mastery cv --train FILE [--folds K]\n");
+			"       edbridge mastery cv --train FILE [--folds K]\n"
+			"       edbridge mastery params --train FILE\n");
 		return argc < 2 ? 2 : 0;
 	}
 	for (size_t i = 0; i < sizeof mastery_subcommands / sizeof mastery_subcommands[0]; i++)
 		if (strcmp(argv[1], mastery_subcommands[i].name) == 0)
 			return mastery_subcommands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "mastery: unknown subcommand '%s' (eval, cv)\n", argv[1]);
+	fprintf(stderr, "mastery: unknown subcommand '%s' (eval, cv, params)\n", argv[1]);
 	return 2;
 }

@@ -375,6 +375,16 @@ double mastery_skill_probability(const struct mastery_model *m,
 	return bkt_state(m, sk, skill);
 }
 
+int32_t mastery_skill_raw_id(const struct mastery_model *m, int32_t skill)
+{
+	return skill_known(m, skill) ? m->skills.raw[skill] : -1;
+}
+
+double mastery_skill_item_weight(const struct mastery_model *m, int32_t skill)
+{
+	return skill_known(m, skill) ? m->skill_item_w[skill] : m->global_item_w;
+}
+
 struct mastery_bkt mastery_skill_bkt(const struct mastery_model *m, int32_t skill)
 {
 	return *bkt_of(m, skill);

@@ -142,6 +142,11 @@ double mastery_skill_expected_correct(const struct mastery_model *m,
 				      const struct mastery_student_state *st,
 				      const struct mastery_skill_state *sk, int32_t skill);
 
+/* Raw id of dense skill s (s < mastery_skill_count), and the default
+ * difficulty weight (logits; higher = easier) of its items. */
+int32_t mastery_skill_raw_id(const struct mastery_model *m, int32_t skill);
+double mastery_skill_item_weight(const struct mastery_model *m, int32_t skill);
+
 /* The fitted BKT parameters of a skill (global averages when unknown). */
 struct mastery_bkt mastery_skill_bkt(const struct mastery_model *m, int32_t skill);
 
