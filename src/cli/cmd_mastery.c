@@ -72,7 +72,7 @@ static int load(const char *path, const char *what, struct kt_dataset *d)
 /* Fit on train, predict test online, fill metrics. */
 static int fit_and_score(const struct kt_dataset *train, const struct kt_dataset *test,
 			 const struct mastery_params *hp, struct stats_binary *sb,
-			 double *fit_seconds, struct mastery_fit_info *info)
+			 double *fit_seconds, struct mastery_fit_info *info, const char *pred_path)
 {
 	char err[256];
 	struct mastery_model *m;
@@ -91,6 +91,21 @@ static int fit_and_score(const struct kt_dataset *train, const struct kt_dataset
 	}
 	for (size_t i = 0; i < test->n; i++)
 		y[i] = test->rows[i].correct;
+	if (pred_path) {
+		FILE *f = fopen(pred_path, "w");
+		if (!f) {
+			fprintf(stderr, "mastery: %s: cannot write\n", pred_path);
+			goto out;
+		}
+		fprintf(f, "line\tuser_id\titem_id\tcorrect\tp\n");
+		for (size_t i = 0; i < test->n; i++)
+			fprintf(f, "%u\t%d\t%d\t%d\t%.17g\n", (unsigned)test->rows[i].line,
+				(int)test->rows[i].user, (int)test->rows[i].item, y[i], p[i]);
+		if (fclose(f) != 0) {
+			fprintf(stderr, "mastery: %s: write failed\n", pred_path);
+			goto out;
+		}
+	}
 	if (stats_binary_eval(p, y, test->n, sb) != EB_OK) {
 		fprintf(stderr, "mastery: out of memory\n");
 		goto out;
@@ -107,9 +122,12 @@ static int mastery_eval(int argc, char **argv)
 {
 	if (cli_help(argc, argv,
 		     "usage: edbridge mastery eval --train FILE --test FILE [--threads 1|2]\n"
+		     "                             [--predictions OUT.tsv] [--verbose]\n"
 		     "Fits the mastery model on FILE (tab-separated: user_id item_id timestamp\n"
 		     "correct skill_id), predicts every test response from that student's earlier\n"
-		     "responses only, and prints rows, auc, rmse, logloss, ece, fit_seconds.\n"))
+		     "responses only, and prints rows, auc, rmse, logloss, ece, fit_seconds.\n"
+		     "--predictions writes each test row's prediction (line user_id item_id\n"
+		     "correct p).\n"))
 		return 0;
 	struct mastery_params hp;
 	int rc = read_params(argc, argv, &hp);
@@ -128,7 +146,8 @@ static int mastery_eval(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	if ((rc = fit_and_score(&train, &test, &hp, &sb, &fit_s, &info)))
+	if ((rc = fit_and_score(&train, &test, &hp, &sb, &fit_s, &info,
+				cli_opt(argc, argv, "--predictions"))))
 		goto out;
 	printf("rows: %zu\nauc: %.4f\nrmse: %.4f\nlogloss: %.4f\nece: %.4f\nfit_seconds: %.3f\n",
 	       sb.n, sb.auc, sb.rmse, sb.logloss, sb.ece, fit_s);
@@ -169,7 +188,7 @@ static int mastery_cv(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		rc = fit_and_score(&rest, &held, &hp, &sb, &s, &info);
+		rc = fit_and_score(&rest, &held, &hp, &sb, &s, &info, NULL);
 		kt_free(&rest);
 		kt_free(&held);
 		if (rc)
