@@ -1,7 +1,8 @@
 /* bench_mastery.c - the mastery model on the ASSISTments 2009 split:
  * fit_seconds (median of 3 fits on train), test auc and ece, and
  * update_ns: median over 5 runs of the mean cost of one online update
- * (mastery_observe + the refreshed mastery_skill_probability of the skill),
+ * (mastery_observe, then the refreshed BKT mastery probability and the
+ * logistic expected-correct figure of the skill: what the ingest path does),
  * each run replaying the test responses for >= 1e6 updates. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,7 @@ int main(void)
 				struct mastery_skill_state *sk[1] = { &ss[qs[i].skill[0]] };
 				mastery_observe(m, &st, sk, &qs[i], y[i]);
 				sink += mastery_skill_probability(m, &st, sk[0], qs[i].skill[0]);
+				sink += mastery_skill_expected_correct(m, &st, sk[0], qs[i].skill[0]);
 			}
 		runs[r] = (now() - t0) * 1e9 / (double)(reps * te.n);
 	}

@@ -152,8 +152,10 @@ static int mastery_eval(int argc, char **argv)
 	printf("rows: %zu\nauc: %.4f\nrmse: %.4f\nlogloss: %.4f\nece: %.4f\nfit_seconds: %.3f\n",
 	       sb.n, sb.auc, sb.rmse, sb.logloss, sb.ece, fit_s);
 	if (cli_flag(argc, argv, "--verbose"))
-		printf("iterations: %d\nfeatures: %zu\nitems: %zu\nskills: %zu\n", info.iterations,
-		       info.features, info.items, info.skills);
+		printf("iterations: %d\nfeatures: %zu\nitems: %zu\nskills: %zu\nbkt_seconds: %.3f\n"
+		       "design_seconds: %.3f\nsolve_seconds: %.3f\n", info.iterations,
+		       info.features, info.items, info.skills, info.bkt_seconds,
+		       info.design_seconds, info.solve_seconds);
 out:
 	kt_free(&train);
 	kt_free(&test);

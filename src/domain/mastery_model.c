@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Shared (dense) history features, in this order after the bias. */
 enum {
@@ -78,6 +79,13 @@ static enum eb_err mfail(char *err, size_t cap, enum eb_err rc, const char *fmt,
 		va_end(ap);
 	}
 	return rc;
+}
+
+static double wall_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* ---- Bayesian knowledge tracing ---- */
@@ -833,9 +841,11 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 		free(ibase);
 	}
 
+	double t0 = wall_seconds();
 	rc = fit_bkt(m, train, (const int32_t(*)[KT_MAX_SKILLS])skill_of, hp->threads);
 	if (rc)
 		goto fail;
+	double t1 = wall_seconds();
 	rc = build_design(m, train, item_of, (const int32_t(*)[KT_MAX_SKILLS])skill_of, isum,
 			  icnt, &X);
 	if (rc)
@@ -865,7 +875,9 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	m->w[0] = log(m->global_rate / (1 - m->global_rate + 1e-12) + 1e-12) / colscale[0];
 	int iters = 0;
 	double f = 0;
+	double t2 = wall_seconds();
 	rc = lbfgs(&X, m->w, hp, &iters, &f);
+	double t3 = wall_seconds();
 	if (rc)
 		goto fail;
 	for (size_t i = 0; i < m->nfeat; i++)
@@ -885,8 +897,11 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 		m->skill_item_w[s] = scnt[s] ? m->skill_item_w[s] / scnt[s] : m->global_item_w;
 
 	if (info)
-		*info = (struct mastery_fit_info){ iters, f / (double)train->n, train->n,
-						   m->nitems, m->nskills, m->nfeat };
+		*info = (struct mastery_fit_info){ iters,	    f / (double)train->n,
+						   train->n,	    m->nitems,
+						   m->nskills,	    m->nfeat,
+						   t1 - t0,	    t2 - t1,
+						   t3 - t2 };
 	design_free(&X);
 	free(item_of);
 	free(skill_of);

@@ -103,6 +103,7 @@ struct mastery_fit_info {
 	int iterations;
 	double objective;		/* final penalised negative log-likelihood / rows */
 	size_t rows, items, skills, features;
+	double bkt_seconds, design_seconds, solve_seconds;	/* wall time per phase */
 };
 
 /* Fits on `train` (users are independent sequences). On success *out is
