@@ -468,10 +468,12 @@ static void *grad_run(void *arg)
 		double z = 0;
 		for (size_t k = a; k < b; k++)
 			z += j->w[X->idx[k]] * X->val[k];
-		/* log(1 + e^z) - y z, stably */
-		double lz = z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
-		loss += lz - (X->y[r] ? z : 0);
-		double d = mastery_sigmoid(z) - X->y[r];
+		/* log(1 + e^z) - y z and sigmoid(z), stably, from one exp */
+		double e = exp(-fabs(z));
+		/* log(1 + e), not log1p: e is in (0, 1], where the absolute error
+		 * of log is ~1e-16 and it runs several times faster */
+		loss += (z > 0 ? z : 0) + log(1.0 + e) - (X->y[r] ? z : 0);
+		double d = (z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - X->y[r];
 		for (size_t k = a; k < b; k++)
 			j->g[X->idx[k]] += d * X->val[k];
 	}
