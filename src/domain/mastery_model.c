@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -449,25 +450,34 @@ struct design {
 	size_t nfeat;
 };
 
-struct grad_job {
+/* The gradient pass is split into fixed chunks of rows that the threads take
+ * in turn (a busy core does fewer), each chunk writing its own partial loss
+ * and gradient; the partials are summed in chunk order, so the result is the
+ * same bit for bit whatever the thread count or scheduling. */
+#define GRAD_CHUNKS 16
+
+struct grad_pass {
 	const struct design *X;
 	const double *w;
-	size_t lo, hi;
-	double *g;		/* nfeat, zeroed by the job */
-	double loss;
+	size_t chunk;			/* rows per chunk */
+	_Atomic size_t next;		/* next chunk to take */
+	double *part;			/* GRAD_CHUNKS x nfeat partial gradients */
+	double loss[GRAD_CHUNKS];
 };
 
-static void *grad_run(void *arg)
+static void grad_chunk(struct grad_pass *gp, size_t c)
 {
-	struct grad_job *j = arg;
-	const struct design *X = j->X;
-	memset(j->g, 0, X->nfeat * sizeof *j->g);
+	const struct design *X = gp->X;
+	const double *w = gp->w;
+	double *g = gp->part + c * X->nfeat;
+	size_t lo = c * gp->chunk, hi = lo + gp->chunk < X->rows ? lo + gp->chunk : X->rows;
+	memset(g, 0, X->nfeat * sizeof *g);
 	double loss = 0;
-	for (size_t r = j->lo; r < j->hi; r++) {
+	for (size_t r = lo; r < hi; r++) {
 		size_t a = X->start[r], b = X->start[r + 1];
 		double z = 0;
 		for (size_t k = a; k < b; k++)
-			z += j->w[X->idx[k]] * X->val[k];
+			z += w[X->idx[k]] * X->val[k];
 		/* log(1 + e^z) - y z and sigmoid(z), stably, from one exp */
 		double e = exp(-fabs(z));
 		/* log(1 + e), not log1p: e is in (0, 1], where the absolute error
@@ -475,32 +485,43 @@ static void *grad_run(void *arg)
 		loss += (z > 0 ? z : 0) + log(1.0 + e) - (X->y[r] ? z : 0);
 		double d = (z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - X->y[r];
 		for (size_t k = a; k < b; k++)
-			j->g[X->idx[k]] += d * X->val[k];
+			g[X->idx[k]] += d * X->val[k];
 	}
-	j->loss = loss;
-	return NULL;
+	gp->loss[c] = loss;
 }
 
-/* f(w) and its gradient g; returns f. */
-static double objective(const struct design *X, const double *w, double *g, int threads,
-			double *scratch)
+static void *grad_worker(void *arg)
 {
-	struct grad_job job[2];
+	struct grad_pass *gp = arg;
+	for (;;) {
+		size_t c = atomic_fetch_add(&gp->next, 1);
+		if (c >= GRAD_CHUNKS)
+			return NULL;
+		grad_chunk(gp, c);
+	}
+}
+
+/* f(w) and its gradient g; returns f. part holds GRAD_CHUNKS x nfeat. */
+static double objective(const struct design *X, const double *w, double *g, int threads,
+			double *part)
+{
+	struct grad_pass gp = { .X = X, .w = w, .part = part };
+	gp.chunk = (X->rows + GRAD_CHUNKS - 1) / GRAD_CHUNKS;
+	atomic_init(&gp.next, 0);
 	pthread_t th;
-	int nt = threads >= 2 && X->rows > 1000 ? 2 : 1;
-	size_t half = X->rows / 2;
-	job[0] = (struct grad_job){ X, w, 0, nt == 2 ? half : X->rows, g, 0 };
-	job[1] = (struct grad_job){ X, w, half, X->rows, scratch, 0 };
-	int spawned = nt == 2 && pthread_create(&th, NULL, grad_run, &job[1]) == 0;
-	if (nt == 2 && !spawned)
-		job[0].hi = X->rows;
-	grad_run(&job[0]);
-	double f = job[0].loss;
-	if (spawned) {
+	int spawned = threads >= 2 && X->rows > 4096 &&
+		      pthread_create(&th, NULL, grad_worker, &gp) == 0;
+	grad_worker(&gp);
+	if (spawned)
 		pthread_join(th, NULL);
-		f += job[1].loss;
+	double f = 0;
+	memcpy(g, part, X->nfeat * sizeof *g);
+	f = gp.loss[0];
+	for (size_t c = 1; c < GRAD_CHUNKS; c++) {
+		const double *pc = part + c * X->nfeat;
 		for (size_t i = 0; i < X->nfeat; i++)
-			g[i] += scratch[i];
+			g[i] += pc[i];
+		f += gp.loss[c];
 	}
 	for (size_t i = 0; i < X->nfeat; i++) {
 		f += 0.5 * X->lambda[i] * w[i] * w[i];
@@ -523,7 +544,7 @@ static enum eb_err lbfgs(const struct design *X, double *w, const struct mastery
 			 int *iters, double *fout)
 {
 	size_t n = X->nfeat;
-	double *mem = calloc((size_t)(2 * LBFGS_M + 5) * n, sizeof *mem);
+	double *mem = calloc((size_t)(2 * LBFGS_M + 4 + GRAD_CHUNKS) * n, sizeof *mem);
 	if (!mem)
 		return EB_ENOMEM;
 	double *s = mem, *yv = s + LBFGS_M * n, *g = yv + LBFGS_M * n, *gn = g + n,

@@ -329,6 +329,15 @@ static void test_parameter_recovery(void **state)
 		}
 	printf("# recovery: worst learning-curve probability error %.3f\n", worst_p);
 	assert_true(worst_p < 0.04);
+
+	/* the fit is the same bit for bit on 1 or 2 threads */
+	struct mastery_model *m1;
+	hp.threads = 1;
+	assert_int_equal(mastery_fit(&d, &hp, &m1, NULL, err, sizeof err), EB_OK);
+	assert_true(mastery_weight_bias(m1) == mastery_weight_bias(m));
+	for (int i = 0; i < SIM_ITEMS; i++)
+		assert_true(mastery_weight_item(m1, i) == mastery_weight_item(m, i));
+	mastery_free(m1);
 	mastery_free(m);
 	kt_free(&d);
 }
