@@ -31,10 +31,13 @@ enum {
 	F_RUN_RATE,	/* success rate within that run */
 	F_SK_WSTREAK,	/* consecutive wrong on the skill, /8 */
 	F_BKT,		/* logit of the BKT P(correct) */
+	F_ABIL_FIRST,	/* overall ability on a first attempt at the skill */
+	F_RATE_FIRST,	/* recent overall success rate on a first attempt at the skill */
+	F_ABIL_DECAY,	/* overall ability / (1 + attempts on the skill) */
 	F_NDENSE
 };
 
-#define MASTERY_MAX_NNZ (1 + F_NDENSE + 3 * KT_MAX_SKILLS + 1)
+#define MASTERY_MAX_NNZ (1 + F_NDENSE + 4 * KT_MAX_SKILLS + 1)
 #define ITEM_RATE_PRIOR 5.0	/* pseudo-responses shrinking an item's rate to its skill's */
 
 struct mastery_model {
@@ -42,7 +45,7 @@ struct mastery_model {
 	size_t nitems, nskills, nfeat;
 	/* layout: [0] bias, [1, 1+F_NDENSE) shared, then skill intercepts,
 	 * skill x log(1+c), skill x log(1+w), item difficulties */
-	size_t off_dense, off_skill, off_skc, off_skw, off_item;
+	size_t off_dense, off_skill, off_skc, off_skw, off_skf, off_item;
 	double *w;
 	float *item_rate;	/* smoothed training success rate per item */
 	float *skill_rate;	/* per skill */
@@ -54,10 +57,10 @@ struct mastery_model {
 void mastery_params_default(struct mastery_params *hp)
 {
 	hp->l2_item = 1.5;
-	hp->l2_skill = 1.0;
+	hp->l2_skill = 3.0;
 	hp->l2 = 0.1;
 	hp->max_iter = 200;
-	hp->tol = 1e-7;
+	hp->tol = 3e-6;
 	hp->threads = 2;
 }
 
@@ -253,6 +256,7 @@ static int mastery_features(const struct mastery_model *m, const struct mastery_
 		while (wstreak < s->nhist && !(s->hist >> wstreak & 1))
 			wstreak++;
 		d[F_SK_WSTREAK] += wstreak / 8.0 * inv;
+		d[F_ABIL_DECAY] += st->resid / (tot + 5.0) / (1.0 + nk) * inv;
 		d[F_SK_LOGC] += lc * inv;
 		d[F_SK_LOGW] += lw * inv;
 		d[F_SK_FIRST] += (nk == 0) * inv;
@@ -274,8 +278,12 @@ static int mastery_features(const struct mastery_model *m, const struct mastery_
 				idx[n] = (uint32_t)(m->off_skc + sid), val[n++] = (float)(lc * inv);
 			if (lw > 0)
 				idx[n] = (uint32_t)(m->off_skw + sid), val[n++] = (float)(lw * inv);
+			if (nk == 0)
+				idx[n] = (uint32_t)(m->off_skf + sid), val[n++] = (float)inv;
 		}
 	}
+	d[F_ABIL_FIRST] = d[F_ABILITY] * d[F_SK_FIRST];
+	d[F_RATE_FIRST] = d[F_RATE16] * d[F_SK_FIRST];
 	for (int f = 0; f < F_NDENSE; f++)
 		if (d[f] != 0)
 			idx[n] = (uint32_t)(m->off_dense + f), val[n++] = (float)d[f];
@@ -539,6 +547,7 @@ static double dot(const double *a, const double *b, size_t n)
 }
 
 #define LBFGS_M 8
+#define LBFGS_STOP_WINDOW 5
 
 static enum eb_err lbfgs(const struct design *X, double *w, const struct mastery_params *hp,
 			 int *iters, double *fout)
@@ -552,6 +561,12 @@ static enum eb_err lbfgs(const struct design *X, double *w, const struct mastery
 	double rho[LBFGS_M], alpha[LBFGS_M];
 	int head = 0, cnt = 0, it;
 	double f = objective(X, w, g, hp->threads, scratch);
+	/* objective values of the last LBFGS_STOP_WINDOW iterations: stop when
+	 * they fell by less than tol (relative) per iteration on average, so one
+	 * short step does not end the fit early */
+	double fhist[LBFGS_STOP_WINDOW];
+	for (int k = 0; k < LBFGS_STOP_WINDOW; k++)
+		fhist[k] = INFINITY;
 	for (it = 0; it < hp->max_iter; it++) {
 		/* two-loop recursion: dir = -H g */
 		for (size_t i = 0; i < n; i++)
@@ -609,7 +624,9 @@ static enum eb_err lbfgs(const struct design *X, double *w, const struct mastery
 			head = (head + 1) % LBFGS_M;
 			cnt += cnt < LBFGS_M;
 		}
-		double rel = (f - fn) / (fabs(f) > 1 ? fabs(f) : 1);
+		double old = fhist[it % LBFGS_STOP_WINDOW];
+		fhist[it % LBFGS_STOP_WINDOW] = fn;
+		double rel = (old - fn) / (fabs(fn) > 1 ? fabs(fn) : 1) / LBFGS_STOP_WINDOW;
 		memcpy(w, wn, n * sizeof *w);
 		memcpy(g, gn, n * sizeof *g);
 		f = fn;
@@ -817,7 +834,8 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	m->off_skill = m->off_dense + F_NDENSE;
 	m->off_skc = m->off_skill + m->nskills;
 	m->off_skw = m->off_skc + m->nskills;
-	m->off_item = m->off_skw + m->nskills;
+	m->off_skf = m->off_skw + m->nskills;
+	m->off_item = m->off_skf + m->nskills;
 	m->nfeat = m->off_item + m->nitems;
 
 	/* Success rates: item shrunk to its skill's, skill shrunk to global. */

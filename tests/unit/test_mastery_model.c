@@ -25,7 +25,7 @@
 /* A model with one item and one skill whose weights are set by hand. */
 struct hand_model {
 	struct mastery_model m;
-	double w[1 + F_NDENSE + 3 + 1];
+	double w[1 + F_NDENSE + 4 + 1];
 	float item_rate[1], skill_rate[1];
 	double skill_item_w[2];
 };
@@ -39,7 +39,8 @@ static void hand_model_init(struct hand_model *h)
 	m->off_skill = 1 + F_NDENSE;
 	m->off_skc = m->off_skill + 1;
 	m->off_skw = m->off_skc + 1;
-	m->off_item = m->off_skw + 1;
+	m->off_skf = m->off_skw + 1;
+	m->off_item = m->off_skf + 1;
 	m->nfeat = m->off_item + 1;
 	m->w = h->w;
 	m->item_rate = h->item_rate;
