@@ -1,18 +1,16 @@
-/* mastery_model.h - the analytical core of mastery: next-response prediction
- * and a probability of mastery per skill (standard), fitted on response logs.
- * No SQL here: the store persists the states below and the fitted weights.
+/* mastery_model.h - the analytical core of mastery: a probability of mastery
+ * per skill (standard) and next-response prediction, fitted on response logs.
+ * No SQL here: the store persists the states below and the fitted model.
  *
- * Model (see docs/mastery.md): a logistic regression in the Best-LR family.
- * P(correct) = sigmoid(bias + item difficulty + skill intercept
- *                      + per-skill slopes on log(1+prior correct/wrong on skill)
- *                      + shared weights on student history features: total
- *                        prior correct/wrong, recent-window success rates,
- *                        streaks, a difficulty-adjusted online ability)
- * fitted by L2-regularised maximum likelihood with L-BFGS (1 or 2 threads).
- *
- * Probability of mastery of skill s for a student = the model's probability
- * that the student answers an item of average difficulty of s correctly on
- * the next attempt, given everything seen so far (mastery_skill_probability).
+ * Two layers (see docs/mastery.md):
+ * - Bayesian knowledge tracing per skill (prior, learn, forget, guess, slip)
+ *   fitted by EM: mastery_skill_probability = P(mastered) given the answers.
+ * - A logistic regression in the Best-LR family for P(next answer correct):
+ *   item difficulty + skill intercept + per-skill first-attempt shift and
+ *   slopes on log(1 + prior right/wrong) + shared weights on history features
+ *   (totals, recent rates, streaks, runs, online ability, the BKT logit),
+ *   fitted by L2-regularised maximum likelihood with L-BFGS (1 or 2 threads,
+ *   same result either way).
  *
  * States are plain structs the caller owns (one per student, one per
  * student x skill) so they can be stored; an update touches only them. */
