@@ -446,6 +446,8 @@ void mastery_free(struct mastery_model *m)
 	free(m);
 }
 
+static void model_layout(struct mastery_model *m);
+
 /* ---- fitting: sparse L2 logistic regression by L-BFGS ---- */
 
 struct design {
@@ -830,13 +832,7 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	}
 	m->nitems = m->items.n;
 	m->nskills = m->skills.n;
-	m->off_dense = 1;
-	m->off_skill = m->off_dense + F_NDENSE;
-	m->off_skc = m->off_skill + m->nskills;
-	m->off_skw = m->off_skc + m->nskills;
-	m->off_skf = m->off_skw + m->nskills;
-	m->off_item = m->off_skf + m->nskills;
-	m->nfeat = m->off_item + m->nitems;
+	model_layout(m);
 
 	/* Success rates: item shrunk to its skill's, skill shrunk to global. */
 	isum = calloc(m->nitems, sizeof *isum);
@@ -860,6 +856,7 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	m->global_rate = gsum / (double)train->n;
 	for (size_t s = 0; s < m->nskills; s++)
 		m->skill_rate[s] = (float)((ssum[s] + 10 * m->global_rate) / (scnt[s] + 10));
+	m->skill_rate[m->nskills] = (float)m->global_rate;	/* unknown skills */
 	/* an item's skill rate: mean over the skills its first row names */
 	{
 		double *ibase = calloc(m->nitems, sizeof *ibase);
@@ -936,6 +933,7 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	m->global_item_w = gw / (double)train->n;
 	for (size_t s = 0; s < m->nskills; s++)
 		m->skill_item_w[s] = scnt[s] ? m->skill_item_w[s] / scnt[s] : m->global_item_w;
+	m->skill_item_w[m->nskills] = m->global_item_w;
 
 	if (info)
 		*info = (struct mastery_fit_info){ iters,	    f / (double)train->n,
@@ -1020,4 +1018,201 @@ enum eb_err mastery_predict_dataset(const struct mastery_model *m, const struct 
 	free(sidx);
 	kt_idmap_free(&extra);
 	return EB_OK;
+}
+
+/* ---- serialisation ---- */
+
+#define MODEL_MAGIC 0x4D4D4245u	/* "EBMM" little-endian */
+#define MODEL_VERSION 1u
+#define MODEL_MAX_COUNT (1u << 28)
+
+struct wbuf {
+	uint8_t *p;
+	size_t n;
+};
+
+static void put_u32(struct wbuf *b, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b->p[b->n++] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_u64(struct wbuf *b, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		b->p[b->n++] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_f64(struct wbuf *b, double d)
+{
+	uint64_t v;
+	memcpy(&v, &d, sizeof v);
+	put_u64(b, v);
+}
+
+struct rbuf {
+	const uint8_t *p;
+	size_t n, at;
+	int bad;
+};
+
+static uint32_t get_u32(struct rbuf *b)
+{
+	if (b->bad || b->n - b->at < 4) {
+		b->bad = 1;
+		return 0;
+	}
+	uint32_t v = 0;
+	for (int i = 0; i < 4; i++)
+		v |= (uint32_t)b->p[b->at++] << (8 * i);
+	return v;
+}
+
+static double get_f64(struct rbuf *b)
+{
+	if (b->bad || b->n - b->at < 8) {
+		b->bad = 1;
+		return 0;
+	}
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)b->p[b->at++] << (8 * i);
+	double d;
+	memcpy(&d, &v, sizeof d);
+	return d;
+}
+
+enum eb_err mastery_model_encode(const struct mastery_model *m, uint8_t **out, size_t *len)
+{
+	size_t ni = m->nitems, ns = m->nskills;
+	size_t need = 4 * 4 + 2 * 8 + ni * 4 + ns * 4 + m->nfeat * 8 + ni * 8 +
+		      (ns + 1) * 8 * 2 + (ns + 1) * 5 * 8;
+	struct wbuf b = { malloc(need), 0 };
+	if (!b.p)
+		return EB_ENOMEM;
+	put_u32(&b, MODEL_MAGIC);
+	put_u32(&b, MODEL_VERSION);
+	put_u32(&b, (uint32_t)ni);
+	put_u32(&b, (uint32_t)ns);
+	put_f64(&b, m->global_rate);
+	put_f64(&b, m->global_item_w);
+	for (size_t i = 0; i < ni; i++)
+		put_u32(&b, (uint32_t)m->items.raw[i]);
+	for (size_t i = 0; i < ns; i++)
+		put_u32(&b, (uint32_t)m->skills.raw[i]);
+	for (size_t i = 0; i < m->nfeat; i++)
+		put_f64(&b, m->w[i]);
+	for (size_t i = 0; i < ni; i++)
+		put_f64(&b, m->item_rate[i]);
+	for (size_t i = 0; i <= ns; i++)
+		put_f64(&b, m->skill_rate[i]);
+	for (size_t i = 0; i <= ns; i++)
+		put_f64(&b, m->skill_item_w[i]);
+	for (size_t i = 0; i <= ns; i++) {
+		const struct mastery_bkt *k = &m->bkt[i];
+		put_f64(&b, k->prior);
+		put_f64(&b, k->learn);
+		put_f64(&b, k->forget);
+		put_f64(&b, k->guess);
+		put_f64(&b, k->slip);
+	}
+	*out = b.p;
+	*len = b.n;
+	return EB_OK;
+}
+
+static void model_layout(struct mastery_model *m)
+{
+	m->off_dense = 1;
+	m->off_skill = m->off_dense + F_NDENSE;
+	m->off_skc = m->off_skill + m->nskills;
+	m->off_skw = m->off_skc + m->nskills;
+	m->off_skf = m->off_skw + m->nskills;
+	m->off_item = m->off_skf + m->nskills;
+	m->nfeat = m->off_item + m->nitems;
+}
+
+static int prob_ok(double p)
+{
+	return p >= 0 && p <= 1;
+}
+
+enum eb_err mastery_model_decode(const uint8_t *buf, size_t len, struct mastery_model **out)
+{
+	*out = NULL;
+	struct rbuf b = { buf, len, 0, 0 };
+	if (get_u32(&b) != MODEL_MAGIC || get_u32(&b) != MODEL_VERSION)
+		return EB_EPARSE;
+	uint32_t ni = get_u32(&b), ns = get_u32(&b);
+	if (b.bad || ni > MODEL_MAX_COUNT || ns > MODEL_MAX_COUNT)
+		return EB_EPARSE;
+	struct mastery_model *m = calloc(1, sizeof *m);
+	if (!m)
+		return EB_ENOMEM;
+	m->nitems = ni, m->nskills = ns;
+	model_layout(m);
+	/* exact size check before any large allocation */
+	size_t need = 4 * 4 + 2 * 8 + (size_t)ni * 4 + (size_t)ns * 4 + m->nfeat * 8 +
+		      (size_t)ni * 8 + ((size_t)ns + 1) * 8 * 2 + ((size_t)ns + 1) * 5 * 8;
+	enum eb_err rc = EB_EPARSE;
+	if (need != len)
+		goto fail;
+	rc = EB_ENOMEM;
+	m->w = malloc(m->nfeat * sizeof *m->w);
+	m->item_rate = malloc((ni ? ni : 1) * sizeof *m->item_rate);
+	m->skill_rate = malloc((ns + 1) * sizeof *m->skill_rate);
+	m->skill_item_w = malloc((ns + 1) * sizeof *m->skill_item_w);
+	m->bkt = malloc((ns + 1) * sizeof *m->bkt);
+	if (!m->w || !m->item_rate || !m->skill_rate || !m->skill_item_w || !m->bkt ||
+	    kt_idmap_init(&m->items, ni) || kt_idmap_init(&m->skills, ns))
+		goto fail;
+	m->global_rate = get_f64(&b);
+	m->global_item_w = get_f64(&b);
+	rc = EB_EPARSE;
+	int32_t idx;
+	for (uint32_t i = 0; i < ni; i++) {
+		uint32_t raw = get_u32(&b);
+		if (raw > INT32_MAX || kt_idmap_get(&m->items, (int32_t)raw) >= 0 ||
+		    kt_idmap_add(&m->items, (int32_t)raw, &idx))
+			goto fail;	/* duplicate or out of range */
+	}
+	for (uint32_t i = 0; i < ns; i++) {
+		uint32_t raw = get_u32(&b);
+		if (raw > INT32_MAX || kt_idmap_get(&m->skills, (int32_t)raw) >= 0 ||
+		    kt_idmap_add(&m->skills, (int32_t)raw, &idx))
+			goto fail;
+	}
+	for (size_t i = 0; i < m->nfeat; i++)
+		if (!isfinite(m->w[i] = get_f64(&b)))
+			goto fail;
+	for (size_t i = 0; i < ni; i++) {
+		double r = get_f64(&b);
+		if (!prob_ok(r))
+			goto fail;
+		m->item_rate[i] = (float)r;
+	}
+	for (size_t i = 0; i <= ns; i++) {
+		double r = get_f64(&b);
+		if (!prob_ok(r))
+			goto fail;
+		m->skill_rate[i] = (float)r;
+	}
+	for (size_t i = 0; i <= ns; i++)
+		if (!isfinite(m->skill_item_w[i] = get_f64(&b)))
+			goto fail;
+	for (size_t i = 0; i <= ns; i++) {
+		struct mastery_bkt *k = &m->bkt[i];
+		k->prior = get_f64(&b), k->learn = get_f64(&b), k->forget = get_f64(&b);
+		k->guess = get_f64(&b), k->slip = get_f64(&b);
+		if (!prob_ok(k->prior) || !prob_ok(k->learn) || !prob_ok(k->forget) ||
+		    !prob_ok(k->guess) || !prob_ok(k->slip))
+			goto fail;
+	}
+	if (b.bad || !prob_ok(m->global_rate) || !isfinite(m->global_item_w) || b.at != len)
+		goto fail;
+	*out = m;
+	return EB_OK;
+fail:
+	mastery_free(m);
+	return rc;
 }

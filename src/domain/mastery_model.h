@@ -155,6 +155,14 @@ struct mastery_bkt mastery_skill_bkt(const struct mastery_model *m, int32_t skil
 enum eb_err mastery_predict_dataset(const struct mastery_model *m, const struct kt_dataset *test,
 				    double *p);
 
+/* Serialisation for the store: a self-contained little-endian byte string
+ * (magic "EBMM", format version, counts, then every fitted array).
+ * encode: *out is malloc'd and owned by the caller; EB_ENOMEM on failure.
+ * decode: validates sizes and counts; EB_EPARSE on a malformed or truncated
+ * string, EB_ENOMEM; *out owned by the caller (mastery_free). */
+enum eb_err mastery_model_encode(const struct mastery_model *m, uint8_t **out, size_t *len);
+enum eb_err mastery_model_decode(const uint8_t *buf, size_t len, struct mastery_model **out);
+
 /* Known-answer helpers, exported for tests and documentation. */
 double mastery_sigmoid(double z);
 /* Weight vector access for tests: bias, item difficulty of dense item i. */

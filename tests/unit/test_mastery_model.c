@@ -464,6 +464,44 @@ static void test_tiny_eval(void **state)
 	kt_free(&te);
 }
 
+/* Encode, decode: the same predictions bit for bit; every truncation and a
+ * flipped magic are refused. */
+static void test_serialise_roundtrip(void **state)
+{
+	struct kt_dataset tr, te;
+	char err[256];
+	assert_int_equal(kt_load(FIX "train.tsv", &tr, err, sizeof err), EB_OK);
+	assert_int_equal(kt_load(FIX "test.tsv", &te, err, sizeof err), EB_OK);
+	struct mastery_params hp;
+	mastery_params_default(&hp);
+	struct mastery_model *m, *m2;
+	assert_int_equal(mastery_fit(&tr, &hp, &m, NULL, err, sizeof err), EB_OK);
+	uint8_t *blob;
+	size_t len;
+	assert_int_equal(mastery_model_encode(m, &blob, &len), EB_OK);
+	assert_int_equal(mastery_model_decode(blob, len, &m2), EB_OK);
+	double p1[3], p2[3];
+	assert_int_equal(mastery_predict_dataset(m, &te, p1), EB_OK);
+	assert_int_equal(mastery_predict_dataset(m2, &te, p2), EB_OK);
+	for (int i = 0; i < 3; i++)
+		assert_true(p1[i] == p2[i]);
+	assert_int_equal(mastery_skill_index(m2, 6), mastery_skill_index(m, 6));
+	struct mastery_bkt a = mastery_skill_bkt(m, 0), b = mastery_skill_bkt(m2, 0);
+	assert_true(a.learn == b.learn && a.slip == b.slip);
+	mastery_free(m2);
+	for (size_t n = 0; n < len; n++) {
+		m2 = (void *)1;
+		assert_int_equal(mastery_model_decode(blob, n, &m2), EB_EPARSE);
+		assert_null(m2);
+	}
+	blob[0] ^= 1;
+	assert_int_equal(mastery_model_decode(blob, len, &m2), EB_EPARSE);
+	free(blob);
+	mastery_free(m);
+	kt_free(&tr);
+	kt_free(&te);
+}
+
 /* ---- bad input, by error text ---- */
 
 static void expect_load_error(const char *file, enum eb_err want, const char *text)
@@ -553,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_degenerate),
 		cmocka_unit_test(test_multi_skill_and_order),
 		cmocka_unit_test(test_tiny_eval),
+		cmocka_unit_test(test_serialise_roundtrip),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_assistments09),
 	};
