@@ -307,9 +307,11 @@ static int gen_items(struct sim_learning *l, const struct sim_tool *t, const str
 		e.kind = SIM_EV_ANSWERED;
 		e.standard = pl->std[j];
 		e.item = (uint16_t)rng_below(r, SIM_ITEMS_PER_STANDARD);
-		e.seconds = (uint16_t)clampd(per * (0.5 + rng_uniform(r)), 8, 1800);
+		/* answering takes part of the item's share of the session; the
+		 * rest is the tool's instruction, hints and feedback */
+		e.seconds = (uint16_t)clampd(per * (0.25 + 0.3 * rng_uniform(r)), 8, 1800);
 		e.points = (uint8_t)(t->id == SIM_TOOL_QUIZ ? 1 + (e.item % 4 == 3) : 1);
-		at += e.seconds;
+		at += (int64_t)lround(per * (0.8 + 0.4 * rng_uniform(r)));
 		e.time = at;
 		e.session_seq = (uint8_t)(seq < 255 ? seq++ : 255);
 		if (push(l, &e))
