@@ -21,23 +21,24 @@
 #define PRE_MAX 12		/* prerequisites kept per standard */
 #define FOCUS_WEEKS 3
 #define REVIEW_P 0.15		/* share of tool items on a prerequisite or earlier standard */
-#define ABILITY_LEARN 0.5	/* logit slope of learning on ability */
+#define ABILITY_LEARN 0.3	/* logit slope of learning on ability */
 #define PREREQ_LEARN 1.2	/* logit slope on the share of prerequisites mastered (centred) */
+#define MOTIV_PRIOR 0.3	/* logit slope of prior mastery on motivation */
 
 static const struct sim_tool tools[SIM_TOOL_COUNT] = {
 	[SIM_TOOL_PRACTICE] = {
 		.id = SIM_TOOL_PRACTICE, .key = "practice", .name = "Numberwise Adaptive Practice",
 		.vendor = "Numberwise Learning", .domain = "practice.numberwise.example",
 		.format = SIM_FORMAT_XAPI, .lo_grade = 0, .hi_grade = 8,
-		.adopt_logit = 0.0, .user_logit = 1.5, .motiv_slope = 0.5,
+		.adopt_logit = 0.0, .user_logit = 1.5, .motiv_slope = 0.3,
 		.minutes = 55, .session_minutes = 20, .items_per_minute = 0.2,
-		.learn_p = 0.025, .guess = 0.20, .slip = 0.10,
+		.learn_p = 0.023, .guess = 0.20, .slip = 0.10,
 	},
 	[SIM_TOOL_VIDEO] = {
 		.id = SIM_TOOL_VIDEO, .key = "video", .name = "MathView Video Library",
 		.vendor = "MathView Media", .domain = "video.mathview.example",
 		.format = SIM_FORMAT_CALIPER, .lo_grade = 0, .hi_grade = 8,
-		.adopt_logit = 1.5, .user_logit = -0.6, .motiv_slope = 1.5,
+		.adopt_logit = 3.0, .user_logit = -0.9, .motiv_slope = 1.5,
 		.minutes = 14, .session_minutes = 6, .items_per_minute = 0,
 		.learn_p = 0, .guess = 0, .slip = 0,
 	},
@@ -45,7 +46,7 @@ static const struct sim_tool tools[SIM_TOOL_COUNT] = {
 		.id = SIM_TOOL_TUTOR, .key = "tutor", .name = "StepWise Math Tutor",
 		.vendor = "StepWise Inc.", .domain = "tutor.stepwise.example",
 		.format = SIM_FORMAT_XAPI, .lo_grade = 3, .hi_grade = 8,
-		.adopt_logit = 0.0, .user_logit = 1.0, .motiv_slope = 0.4,
+		.adopt_logit = 0.0, .user_logit = 1.0, .motiv_slope = 0.2,
 		.minutes = 30, .session_minutes = 15, .items_per_minute = 0.25,
 		.learn_p = 0.06, .guess = 0.15, .slip = 0.08,
 	},
@@ -61,7 +62,7 @@ static const struct sim_tool tools[SIM_TOOL_COUNT] = {
 		.id = SIM_TOOL_FLUENCY, .key = "fluency", .name = "FactBlast Fluency Game",
 		.vendor = "FactBlast Games", .domain = "factblast.example",
 		.format = SIM_FORMAT_CSV_USAGE, .lo_grade = 1, .hi_grade = 5,
-		.adopt_logit = -0.3, .user_logit = 0.5, .motiv_slope = 0.8,
+		.adopt_logit = -0.3, .user_logit = 0.5, .motiv_slope = 0.4,
 		.minutes = 20, .session_minutes = 10, .items_per_minute = 2.0,
 		.learn_p = 0.03, .guess = 0.10, .slip = 0.05,
 	},
@@ -479,7 +480,7 @@ static void process(struct sim_learning *l, size_t s, int off, bool record, stru
 			bool focus = j < pl->nfocus;
 			if (focus != (pass == 1))
 				continue;
-			double lg = (focus ? -1.8 : 0.6) + 1.0 * a + 0.3 * st->motivation +
+			double lg = (focus ? -1.8 : 0.6) + 1.0 * a + MOTIV_PRIOR * st->motivation +
 				    prereq_term(pl, j, state);
 			state[j] = rng_uniform(&r) < sigmoid(lg);
 		}
@@ -544,7 +545,7 @@ static void process(struct sim_learning *l, size_t s, int off, bool record, stru
 
 static double raw_pre(const struct sim_student *st, const struct outcome *o)
 {
-	return 0.55 * st->ability + 1.2 * o->m0 + 0.30 * o->e_pre;
+	return 0.55 * st->ability + 1.2 * o->m0 + 0.15 * o->e_pre;
 }
 
 static double raw_post(const struct sim_student *st, const struct outcome *o)
