@@ -1393,3 +1393,19 @@ enum eb_err sim_write_oneroster_dir(const struct sim_district *d, const char *di
 	buf_free(&s.b);
 	return rc;
 }
+
+void sim_student_username(size_t student, const char *given, const char *family_name,
+			  char *out, size_t cap)
+{
+	char suffix[24];
+	snprintf(suffix, sizeof(suffix), "s%zu", student + 1);
+	person_username(out, cap, given, family_name, suffix);
+}
+
+void sim_student_email(size_t student, const char *given, const char *family_name,
+		       char *out, size_t cap)
+{
+	char user[96];
+	sim_student_username(student, given, family_name, user, sizeof(user));
+	snprintf(out, cap, "%s@%s", user, STUDENT_DOMAIN);
+}

@@ -177,6 +177,15 @@ void sim_teacher_id(size_t teacher, char out[SIM_ID_MAX]);
 void sim_staff_id(const struct sim_district *d, size_t staff, char out[SIM_ID_MAX]);
 void sim_course_id(int grade, char out[SIM_ID_MAX]);
 
+/* A student's username and email exactly as users.csv writes them
+ * ("maria.garcia.s123", "maria.garcia.s123@students.riverbend.example"),
+ * from the student's index and names (struct sim_student given/family_name).
+ * Truncated to cap bytes (96 / 160 always suffice). */
+void sim_student_username(size_t student, const char *given, const char *family_name,
+			  char *out, size_t cap);
+void sim_student_email(size_t student, const char *given, const char *family_name,
+		       char *out, size_t cap);
+
 /* Index of the student with this sourcedId ("stu-000123" -> 122): EB_OK, or
  * EB_ENOTFOUND when it names no student of d. Same for teachers. */
 enum eb_err sim_student_find(const struct sim_district *d, const char *sourced_id, size_t *index);
