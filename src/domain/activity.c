@@ -63,6 +63,8 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 	if (r == DB_ROW && !s->voids_id)
 		voided = 1;
 insert:
+	if (s->voided_out)
+		*s->voided_out = voided != 0;
 
 	rc = db_prepare(db,
 		"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"

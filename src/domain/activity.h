@@ -42,6 +42,7 @@ struct activity_statement {
 	const struct activity_ref *refs;
 	size_t nrefs;
 	bool new_id;		/* id freshly generated: skip the voided-before check */
+	bool *voided_out;	/* optional: set when stored voided (its voiding came first) */
 };
 
 /* Looks up a statement by id. *found false when absent. When found,

@@ -221,6 +221,16 @@ static void test_voiding_removes_event(void **state)
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 0);
 	assert_int_equal(q, 0);
+	/* voiding first, statement later: no learning event either */
+	post(f, "{\"actor\":{\"mbox\":\"mailto:ann@school.org\"},\"verb\":{\"id\":"
+		"\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":\"StatementRef\","
+		"\"id\":\"bbbbbbbb-aaaa-4aaa-8aaa-aaaaaaaaaaaa\"}}");
+	post(f, "{\"id\":\"bbbbbbbb-aaaa-4aaa-8aaa-aaaaaaaaaaaa\",\"actor\":{\"mbox\":"
+		"\"mailto:ann@school.org\"}," VERB ",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
+		"\"result\":{\"success\":true}}");
+	counts(f, 7, &ev, &q);
+	assert_int_equal(ev, 0);
+	assert_int_equal(q, 0);
 }
 
 static void test_event_record_direct(void **state)

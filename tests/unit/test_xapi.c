@@ -101,6 +101,11 @@ static void test_valid_statements(void **state)
 			 "\"relevantTypes\":[\"http://example.org/teacher\"]}]}}";
 	assert_null(validate(v2, XAPI_V2, err, sizeof err));
 	assert_non_null(validate(v2, XAPI_V1, err, sizeof err));
+	/* a zone-less timestamp: fine in 1.0.3, not in 2.0 */
+	const char *nozone = "{" ACTOR "," VERB "," OBJ ",\"timestamp\":\"2024-05-01T10:00:00\"}";
+	assert_null(validate(nozone, XAPI_V1, err, sizeof err));
+	assert_non_null(validate(nozone, XAPI_V2, err, sizeof err));
+	assert_string_equal(err, "$.timestamp: must carry a time zone (Z or +hh:mm) in xAPI 2.0");
 }
 
 static void test_invalid_statements(void **state)
