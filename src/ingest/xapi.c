@@ -1790,11 +1790,13 @@ enum eb_err xapi_get(struct db *db, int64_t district_id, int64_t tool_id,
 			json_t *a = json_loads(p->agent, 0, NULL);
 			struct vctx c = { .v = v, .err = err, .cap = sizeof err };
 			c.plen = str_copy(c.path, sizeof c.path, "agent");
-			bool ok = a && !c_actor(&c, a) && xapi_agent_key(a, agent_key, sizeof agent_key);
+			bool valid = a && !c_actor(&c, a);
+			bool keyed = valid && xapi_agent_key(a, agent_key, sizeof agent_key);
 			json_decref(a);
-			if (!ok) {
-				set_text(out, 400, "%s", a ? err : "agent: must be a JSON Agent or"
-					 " identified Group");
+			if (!keyed) {
+				set_text(out, 400, "%s", valid ? "agent: an anonymous Group cannot be"
+					 " used as a filter; give an identifier" : a ? err
+					 : "agent: must be a JSON Agent or identified Group");
 				return EB_EINVAL;
 			}
 			q.agent_key = agent_key;
