@@ -95,7 +95,7 @@ insert:
 	int64_t seq = db_last_id(db);
 	for (size_t i = 0; i < s->nrefs; i++) {
 		rc = db_prepare(db,
-			"INSERT INTO xapi_statement_ref (district_id, tool_id, seq, kind, key, related)"
+			"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, seq, kind, key, related)"
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
 		if (rc)
 			return rc;
