@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/timeutil.h"
 #include "store/db.h"
 
 /* ---- statements ------------------------------------------------------- */
@@ -63,6 +64,8 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 	if (r == DB_ROW && !s->voids_id)
 		voided = 1;
 insert:
+	if (s->voided_out)
+		*s->voided_out = voided != 0;
 
 	rc = db_prepare(db,
 		"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
@@ -92,7 +95,7 @@ insert:
 	int64_t seq = db_last_id(db);
 	for (size_t i = 0; i < s->nrefs; i++) {
 		rc = db_prepare(db,
-			"INSERT INTO xapi_statement_ref (district_id, tool_id, seq, kind, key, related)"
+			"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, seq, kind, key, related)"
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
 		if (rc)
 			return rc;
@@ -556,6 +559,161 @@ enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,
 	    (rc = count_one(st, district_id, tool_id, quarantined)))
 		return rc;
 	return EB_OK;
+}
+
+/* ---- views for the tool page and IT staff ------------------------------- */
+
+/* JSON string literal of s (or null), escaped by construction. */
+static void json_str(struct buf *b, const char *s)
+{
+	if (!s) {
+		buf_puts(b, "null");
+		return;
+	}
+	buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_printf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			buf_printf(b, "\\u%04x", *p);
+		else
+			buf_putc(b, (char)*p);
+	}
+	buf_putc(b, '"');
+}
+
+static int clamp_limit(int limit, int max)
+{
+	return limit < 1 ? 1 : limit > max ? max : limit;
+}
+
+enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t tool_id,
+				     int limit, struct buf *out)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT id, tool_id, reason, actor_key, activity_id, occurred_at, source, statement_id"
+		" FROM quarantine WHERE district_id = ?1 AND (?2 = 0 OR tool_id = ?2)"
+		" ORDER BY id DESC LIMIT ?3", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_int(st, 3, clamp_limit(limit, 1000));
+	buf_putc(out, '[');
+	int r, n = 0;
+	while ((r = db_step(st)) == DB_ROW) {
+		buf_printf(out, "%s{\"id\":%lld,\"toolId\":%lld,\"reason\":", n++ ? "," : "",
+			   (long long)db_col_int(st, 0), (long long)db_col_int(st, 1));
+		json_str(out, db_col_text(st, 2));
+		buf_puts(out, ",\"actorKey\":");
+		json_str(out, db_col_text(st, 3));
+		buf_puts(out, ",\"activityId\":");
+		json_str(out, db_col_text(st, 4));
+		buf_printf(out, ",\"occurredAt\":%lld,\"source\":", (long long)db_col_int(st, 5));
+		json_str(out, db_col_text(st, 6));
+		buf_puts(out, ",\"statementId\":");
+		json_str(out, db_col_text(st, 7));
+		buf_putc(out, '}');
+	}
+	db_reset(st);
+	buf_putc(out, ']');
+	if (r < 0)
+		return EB_EDB;
+	return buf_failed(out) ? out->err : EB_OK;
+}
+
+enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t tool_id,
+				   int limit, struct buf *out)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT activity_id, count(*) AS n FROM ("
+		"  SELECT activity_id FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
+		"    AND standard_code IS NULL AND activity_id IS NOT NULL"
+		"    AND reason = 'activity not mapped to a standard'"
+		"  UNION ALL SELECT activity_id FROM learning_event WHERE district_id = ?1"
+		"    AND tool_id = ?2 AND standard_code IS NULL AND activity_id IS NOT NULL)"
+		" GROUP BY activity_id ORDER BY n DESC, activity_id LIMIT ?3", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_int(st, 3, clamp_limit(limit, 1000));
+	buf_putc(out, '[');
+	int r, n = 0;
+	while ((r = db_step(st)) == DB_ROW) {
+		buf_puts(out, n++ ? ",{\"activityId\":" : "{\"activityId\":");
+		json_str(out, db_col_text(st, 0));
+		buf_printf(out, ",\"events\":%lld}", (long long)db_col_int(st, 1));
+	}
+	db_reset(st);
+	buf_putc(out, ']');
+	if (r < 0)
+		return EB_EDB;
+	return buf_failed(out) ? out->err : EB_OK;
+}
+
+enum eb_err activity_tool_stats(struct db *db, int64_t district_id, int64_t tool_id,
+				struct activity_tool_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	enum eb_err rc = activity_counts(db, district_id, tool_id, &out->statements,
+					 &out->learning_events, &out->quarantined);
+	if (rc)
+		return rc;
+	struct db_stmt *st;
+	if ((rc = db_prepare(db,
+		"SELECT (SELECT count(*) FROM caliper_event WHERE district_id = ?1 AND tool_id = ?2),"
+		" (SELECT count(DISTINCT student_sourced_id) FROM learning_event"
+		"   WHERE district_id = ?1 AND tool_id = ?2),"
+		" max(coalesce((SELECT max(stored_ms) / 1000 FROM xapi_statement"
+		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
+		"     coalesce((SELECT max(received_at) FROM caliper_event"
+		"   WHERE district_id = ?1 AND tool_id = ?2), 0))", &st)))
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		out->caliper_events = db_col_int(st, 0);
+		out->students_matched = db_col_int(st, 1);
+		out->last_received = db_col_int(st, 2);
+	}
+	db_reset(st);
+	return r == DB_ROW ? EB_OK : EB_EDB;
+}
+
+enum eb_err activity_volume_json(struct db *db, int64_t district_id, int64_t tool_id,
+				 int days, struct buf *out)
+{
+	days = clamp_limit(days, 366);
+	int64_t today = time_now() / 86400;
+	int64_t from = (today - days + 1) * 86400;
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT occurred_at / 86400 AS d, count(*) FROM learning_event"
+		" WHERE district_id = ?1 AND tool_id = ?2 AND occurred_at >= ?3"
+		" GROUP BY d ORDER BY d", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_int(st, 3, from);
+	buf_putc(out, '{');
+	int r, n = 0;
+	while ((r = db_step(st)) == DB_ROW) {
+		int y;
+		unsigned m, d;
+		civil_from_days((int32_t)db_col_int(st, 0), &y, &m, &d);
+		buf_printf(out, "%s\"%04d-%02u-%02u\":%lld", n++ ? "," : "", y, m, d,
+			   (long long)db_col_int(st, 1));
+	}
+	db_reset(st);
+	buf_putc(out, '}');
+	if (r < 0)
+		return EB_EDB;
+	return buf_failed(out) ? out->err : EB_OK;
 }
 
 /* ---- CCSS codes ------------------------------------------------------- */

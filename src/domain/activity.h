@@ -42,6 +42,7 @@ struct activity_statement {
 	const struct activity_ref *refs;
 	size_t nrefs;
 	bool new_id;		/* id freshly generated: skip the voided-before check */
+	bool *voided_out;	/* optional: set when stored voided (its voiding came first) */
 };
 
 /* Looks up a statement by id. *found false when absent. When found,
@@ -139,6 +140,33 @@ enum eb_err activity_map_set(struct db *db, int64_t district_id, int64_t tool_id
  * ("3.NF.A.1", "K.CC.B.4", "6.RP.A.3a", "HSA-SSE.A.1") into out. Returns true
  * when one was found; out is "" otherwise. cap >= 32 is enough. */
 bool activity_extract_ccss_code(const char *s, char *out, size_t cap);
+
+/* Appends a JSON array of the district's quarantined events (newest first,
+ * at most limit, 1..1000) to out: [{"id","toolId","reason","actorKey",
+ * "activityId","occurredAt","source","statementId"}]. tool_id 0 = all tools
+ * (IT staff view). */
+enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t tool_id,
+				     int limit, struct buf *out);
+
+/* Appends a JSON array of the tool's activities that have no standard yet
+ * (quarantined for that reason, or usage stored without one), with counts:
+ * [{"activityId","events"}], most events first, at most limit (1..1000). */
+enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t tool_id,
+				   int limit, struct buf *out);
+
+/* What a tool has sent, for its page. */
+struct activity_tool_stats {
+	int64_t statements, caliper_events, learning_events, quarantined;
+	int64_t students_matched;	/* distinct roster students with learning events */
+	int64_t last_received;		/* Unix s of the newest statement/event; 0 if none */
+};
+enum eb_err activity_tool_stats(struct db *db, int64_t district_id, int64_t tool_id,
+				struct activity_tool_stats *out);
+
+/* Appends {"YYYY-MM-DD":count,...} of learning events per day (occurred_at,
+ * UTC) for the last `days` days (1..366) ending today. */
+enum eb_err activity_volume_json(struct db *db, int64_t district_id, int64_t tool_id,
+				 int days, struct buf *out);
 
 /* Counts for tests and the tool page. */
 enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,

@@ -139,10 +139,19 @@ static bool is_lang_tag(const char *s)
 	return true;
 }
 
+static bool has_zone(const char *s);
+
+/* ISO 8601 date-time; one without a zone is read as UTC (xAPI 1.0.3 only
+ * recommends the zone; c_timestamp refuses it in 2.0). */
 static bool parse_ts(const char *s, int64_t *ms)
 {
 	int64_t t;
 	int32_t milli;
+	char tmp[64];
+	if (!has_zone(s) && strlen(s) < sizeof tmp - 1) {
+		snprintf(tmp, sizeof tmp, "%sZ", s);
+		s = tmp;
+	}
 	if (time_parse_iso(str_from(s), &t, &milli))
 		return false;
 	if (ms)
@@ -287,10 +296,22 @@ static int c_uuid(struct vctx *c, json_t *v)
 	return 0;
 }
 
+/* Whether an ISO 8601 time ends in a zone designator (Z or +hh:mm / -hh:mm). */
+static bool has_zone(const char *s)
+{
+	size_t n = strlen(s);
+	if (n && (s[n - 1] == 'Z' || s[n - 1] == 'z'))
+		return true;
+	return n > 6 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':';
+}
+
 static int c_timestamp(struct vctx *c, json_t *v)
 {
 	if (!json_is_string(v) || !parse_ts(json_string_value(v), NULL))
 		return vfail(c, "must be an ISO 8601 timestamp (e.g. 2024-05-01T10:00:00.000Z)");
+	/* xAPI 2.0 timestamps follow RFC 3339, which requires the offset */
+	if (c->v == XAPI_V2 && !has_zone(json_string_value(v)))
+		return vfail(c, "must carry a time zone (Z or +hh:mm) in xAPI 2.0");
 	return 0;
 }
 
@@ -1459,6 +1480,8 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 				json_object_get(p->stmt, "context"), "registration")),
 			.refs = rs->r, .nrefs = rs->n, .new_id = p->generated_id,
 		};
+		bool arrived_voided = false;
+		as.voided_out = &arrived_voided;
 		rc = activity_statement_insert(db, district_id, tool_id, &as);
 		buf_free(&jb);
 		free(rs);
@@ -1471,7 +1494,7 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 			return rc;
 		if (p->voiding) {
 			rc = activity_statement_void(db, district_id, tool_id, p->voids);
-		} else {
+		} else if (!arrived_voided) {
 			struct learning_event_in ev;
 			char scratch[640];
 			if (xapi_map_event(p->stmt, &ev, scratch, sizeof scratch))
@@ -1767,11 +1790,13 @@ enum eb_err xapi_get(struct db *db, int64_t district_id, int64_t tool_id,
 			json_t *a = json_loads(p->agent, 0, NULL);
 			struct vctx c = { .v = v, .err = err, .cap = sizeof err };
 			c.plen = str_copy(c.path, sizeof c.path, "agent");
-			bool ok = a && !c_actor(&c, a) && xapi_agent_key(a, agent_key, sizeof agent_key);
+			bool valid = a && !c_actor(&c, a);
+			bool keyed = valid && xapi_agent_key(a, agent_key, sizeof agent_key);
 			json_decref(a);
-			if (!ok) {
-				set_text(out, 400, "%s", a ? err : "agent: must be a JSON Agent or"
-					 " identified Group");
+			if (!keyed) {
+				set_text(out, 400, "%s", valid ? "agent: an anonymous Group cannot be"
+					 " used as a filter; give an identifier" : a ? err
+					 : "agent: must be a JSON Agent or identified Group");
 				return EB_EINVAL;
 			}
 			q.agent_key = agent_key;

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "ingest/xapi.h"
@@ -203,6 +205,34 @@ static void test_match_and_quarantine(void **state)
 		"\"result\":{\"success\":false}}");
 	assert_string_equal(event_standard(f, "stu-1", buf, sizeof buf), "3.NF.A.2 0 -1.00 -1.0");
 	assert_int_equal(activity_map_set(f->db, f->district, 7, "", "x"), EB_EINVAL);
+
+	/* views: the teacher's event stays in quarantine; the video has no standard */
+	struct buf b = BUF_INIT;
+	assert_int_equal(activity_quarantine_json(f->db, f->district, 0, 50, &b), EB_OK);
+	json_error_t je;
+	json_t *j = json_loads(buf_cstr(&b), 0, &je);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(j), 1);
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(j, 0), "reason")),
+			       "actor not matched"));
+	json_decref(j);
+	buf_reset(&b);
+	assert_int_equal(activity_unmapped_json(f->db, f->district, 7, 50, &b), EB_OK);
+	assert_string_equal(buf_cstr(&b), "[{\"activityId\":\"https://tool.example/videos/9\",\"events\":1}]");
+	struct activity_tool_stats ts;
+	assert_int_equal(activity_tool_stats(f->db, f->district, 7, &ts), EB_OK);
+	assert_int_equal(ts.statements, 7);
+	assert_int_equal(ts.learning_events, 6);
+	assert_int_equal(ts.quarantined, 1);
+	assert_int_equal(ts.students_matched, 3);
+	assert_true(ts.last_received > 1700000000);
+	buf_reset(&b);
+	assert_int_equal(activity_volume_json(f->db, f->district, 7, 30, &b), EB_OK);
+	j = json_loads(buf_cstr(&b), 0, &je);
+	assert_true(json_is_object(j));	/* statements carry no timestamp: stored today */
+	assert_int_equal(json_object_size(j), 1);
+	json_decref(j);
+	buf_free(&b);
 }
 
 static void test_voiding_removes_event(void **state)
@@ -218,6 +248,16 @@ static void test_voiding_removes_event(void **state)
 	post(f, "{\"actor\":{\"mbox\":\"mailto:ann@school.org\"},\"verb\":{\"id\":"
 		"\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":\"StatementRef\","
 		"\"id\":\"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa\"}}");
+	counts(f, 7, &ev, &q);
+	assert_int_equal(ev, 0);
+	assert_int_equal(q, 0);
+	/* voiding first, statement later: no learning event either */
+	post(f, "{\"actor\":{\"mbox\":\"mailto:ann@school.org\"},\"verb\":{\"id\":"
+		"\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":\"StatementRef\","
+		"\"id\":\"bbbbbbbb-aaaa-4aaa-8aaa-aaaaaaaaaaaa\"}}");
+	post(f, "{\"id\":\"bbbbbbbb-aaaa-4aaa-8aaa-aaaaaaaaaaaa\",\"actor\":{\"mbox\":"
+		"\"mailto:ann@school.org\"}," VERB ",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
+		"\"result\":{\"success\":true}}");
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 0);
 	assert_int_equal(q, 0);

@@ -101,6 +101,11 @@ static void test_valid_statements(void **state)
 			 "\"relevantTypes\":[\"http://example.org/teacher\"]}]}}";
 	assert_null(validate(v2, XAPI_V2, err, sizeof err));
 	assert_non_null(validate(v2, XAPI_V1, err, sizeof err));
+	/* a zone-less timestamp: fine in 1.0.3, not in 2.0 */
+	const char *nozone = "{" ACTOR "," VERB "," OBJ ",\"timestamp\":\"2024-05-01T10:00:00\"}";
+	assert_null(validate(nozone, XAPI_V1, err, sizeof err));
+	assert_non_null(validate(nozone, XAPI_V2, err, sizeof err));
+	assert_string_equal(err, "$.timestamp: must carry a time zone (Z or +hh:mm) in xAPI 2.0");
 }
 
 static void test_invalid_statements(void **state)
@@ -536,12 +541,14 @@ static void test_query_and_paging(void **state)
 	static const struct xapi_get_params bad[] = {
 		{ .agent = "{\"name\":\"x\"}" }, { .verb = "nope" }, { .registration = "x" },
 		{ .since = "soon" }, { .limit = "-1" }, { .ascending = "yes" }, { .more = "garbage!" },
+		{ .agent = "{\"objectType\":\"Group\",\"member\":[{\"mbox\":\"mailto:a@b.org\"}]}" },
+		{ .agent = "not json" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		memset(&r, 0, sizeof r);
 		xapi_get(f->db, f->district, 1, &bad[i], "1.0.3", &r);
-		if (r.status != 400)
-			fail_msg("bad query %zu got %d", i, r.status);
+		if (r.status != 400 || !r.body || strlen(r.body) < 8)
+			fail_msg("bad query %zu got %d (%s)", i, r.status, r.body ? r.body : "");
 		xapi_result_free(&r);
 	}
 }

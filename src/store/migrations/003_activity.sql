@@ -28,7 +28,7 @@ CREATE TABLE xapi_statement (
 ) STRICT;
 CREATE INDEX xapi_statement_voids ON xapi_statement(district_id, tool_id, voids_id)
   WHERE voids_id IS NOT NULL;
-CREATE INDEX xapi_statement_verb ON xapi_statement(district_id, tool_id, verb, seq);
+-- The verb filter scans within the tool's rows: no index, to keep ingest fast.
 
 -- Agents and activities a statement mentions, for the agent/activity filters.
 -- related = 0: the actor or object itself; 1: only with related_agents /
@@ -37,12 +37,12 @@ CREATE INDEX xapi_statement_verb ON xapi_statement(district_id, tool_id, verb, s
 CREATE TABLE xapi_statement_ref (
   district_id INTEGER NOT NULL,
   tool_id INTEGER NOT NULL,
-  seq INTEGER NOT NULL,           -- xapi_statement.seq (statements are never deleted)
   kind TEXT NOT NULL CHECK (kind IN ('agent', 'activity')),
   key TEXT NOT NULL,
-  related INTEGER NOT NULL CHECK (related IN (0, 1))
-) STRICT;
-CREATE INDEX xapi_statement_ref_key ON xapi_statement_ref(district_id, tool_id, kind, key, seq);
+  seq INTEGER NOT NULL,           -- xapi_statement.seq (statements are never deleted)
+  related INTEGER NOT NULL CHECK (related IN (0, 1)),
+  PRIMARY KEY (district_id, tool_id, kind, key, seq, related)
+) STRICT, WITHOUT ROWID;
 
 -- Caliper events as received (every valid event is kept, mapped or not).
 CREATE TABLE caliper_event (
