@@ -13,7 +13,12 @@
 #include "domain/audit.h"
 #include "domain/district.h"
 #include "ingest/oneroster.h"
+#include "domain/tools.h"
+#include "ingest/caliper.h"
+#include "ingest/xapi.h"
 #include "sim/district.h"
+#include "sim/learning.h"
+#include "sim/tools.h"
 #include "store/db.h"
 
 #define DEMO_PASSWORD "edbridge-demo"
@@ -38,6 +43,8 @@ static enum eb_err add_login(struct db *db, int64_t d, const struct demo_login *
 		fprintf(stderr, "demo: login %s: %s\n", l->login, eb_strerror(rc));
 	return rc;
 }
+
+static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd);
 
 static enum eb_err build_demo(struct db *db, const struct sim_params *p, char *code_out)
 {
@@ -119,6 +126,8 @@ static enum eb_err build_demo(struct db *db, const struct sim_params *p, char *c
 		goto out;
 	}
 	rc = db_commit(db);
+	if (!rc)
+		rc = build_tools(db, d, sd);
 	printf("demo district built in %.1f s: %d students, seed %llu\n", time_mono() - t0,
 	       p->students, (unsigned long long)p->seed);
 out:
@@ -126,6 +135,129 @@ out:
 	if (nfiles)
 		sim_csv_files_free(files, nfiles);
 	sim_district_free(sd);
+	return rc;
+}
+
+#define DEMO_BATCH 500
+
+/* Sends tool t's simulated records through the same ingest functions the
+ * /xapi and /caliper endpoints call, in batches as a tool would. */
+static enum eb_err feed_tool(struct db *db, int64_t d, int64_t tool_id,
+			     const struct sim_learning *l, const struct sim_tool *t, size_t *sent)
+{
+	size_t n = sim_tool_records(l, t->id);
+	struct buf b;
+	enum eb_err rc = EB_OK;
+	buf_init(&b, (size_t)256 << 20);
+	*sent = 0;
+	for (size_t first = 0; first < n && !rc; first += DEMO_BATCH) {
+		size_t count = n - first < DEMO_BATCH ? n - first : DEMO_BATCH, w = 0;
+		buf_reset(&b);
+		if ((rc = sim_tool_write(l, t->id, first, count, &b, &w)))
+			break;
+		int status;
+		if (t->format == SIM_FORMAT_XAPI) {
+			struct xapi_result r = { 0 };
+			xapi_post(db, d, tool_id, b.data, b.len, "1.0.3", &r);
+			status = r.status;
+			if (status != 200)
+				fprintf(stderr, "demo: %s: xAPI batch at %zu: %d %.300s\n", t->name, first,
+					status, r.body ? r.body : "");
+			xapi_result_free(&r);
+		} else {
+			struct caliper_result r = { 0 };
+			caliper_post(db, d, tool_id, b.data, b.len, &r);
+			status = r.status;
+			if (status != 200)
+				fprintf(stderr, "demo: %s: Caliper batch at %zu: %d %.300s\n", t->name,
+					first, status, r.body ? r.body : "");
+			caliper_result_free(&r);
+		}
+		if (status != 200)
+			rc = EB_EINVAL;
+		*sent += w;
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* The demo district's classroom tools: inventory records, credentials, and
+ * twelve weeks of learning data sent through the real ingest paths. */
+static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd)
+{
+	struct sim_learning *l = NULL;
+	struct sim_learning_params lp;
+	struct audit_actor who = { 0, "cli", "" };
+	size_t nt;
+	const struct sim_tool *st = sim_tools(&nt);
+	enum eb_err rc;
+	double t0 = time_mono();
+
+	sim_learning_params_default(&lp);
+	/* half the default dosage keeps `make demo` near twenty seconds while
+	 * every tool still sends tens of thousands of records */
+	lp.dosage = 0.5;
+	if ((rc = sim_learning_run(sd, &lp, &l)))
+		return rc;
+	static const char *const data_xapi[] = { "name", "student_id", "grade", "assessment", "usage" };
+	static const char *const data_video[] = { "student_id", "usage" };
+	for (size_t i = 0; i < nt && !rc; i++) {
+		struct tool t;
+		struct tool_form f = { 0 };
+		char why[256], grades[16], url[160];
+		int64_t id;
+		snprintf(grades, sizeof grades, "%s-%d", st[i].lo_grade == 0 ? "K" : "1", st[i].hi_grade);
+		if (st[i].lo_grade > 0)
+			snprintf(grades, sizeof grades, "%d-%d", st[i].lo_grade, st[i].hi_grade);
+		snprintf(url, sizeof url, "https://%s/", st[i].domain);
+		f.name = st[i].name;
+		f.vendor = st[i].vendor;
+		f.category = st[i].format == SIM_FORMAT_CALIPER ? "video library" : "practice";
+		f.need = "Practice and feedback on grade-level fractions, ratios and operations";
+		f.url = url;
+		f.grades = grades;
+		f.dpa_signed = "yes";
+		f.dpa_date = "2025-07-01";
+		f.data_location = "United States";
+		f.seats = "3000";
+		f.annual_cost = "4500";
+		f.term_start = "2025-08-01";
+		f.term_end = "2026-07-31";
+		f.data_elements = st[i].format == SIM_FORMAT_CALIPER ? data_video : data_xapi;
+		f.ndata = st[i].format == SIM_FORMAT_CALIPER ? 2 : 5;
+		f.data_given = true;
+		tools_defaults(&t);
+		if ((rc = tools_validate(db, d, &f, &t, why, sizeof why))) {
+			fprintf(stderr, "demo: tool %s: %s\n", st[i].name, why);
+			break;
+		}
+		if ((rc = db_begin(db)))
+			break;
+		rc = tools_create(db, d, &t, TOOL_UNDER_REVIEW, 0, &who, "demo district", &id);
+		if (!rc)
+			rc = tools_set_status(db, d, id, TOOL_APPROVED, "Approved after the pilot review",
+					      NULL, &who, why, sizeof why);
+		if (rc) {
+			db_rollback(db);
+			break;
+		}
+		if ((rc = db_commit(db)))
+			break;
+		char key[TOOL_KEY_MAX], secret[TOOL_SECRET_MAX];
+		int64_t cred;
+		tools_cred_create(db, d, id, TOOL_CRED_XAPI, &who, &cred, key, secret);
+		tools_cred_create(db, d, id, TOOL_CRED_CALIPER, &who, &cred, key, secret);
+		if (st[i].format != SIM_FORMAT_XAPI && st[i].format != SIM_FORMAT_CALIPER)
+			continue; /* CSV exports are imported by the vendor-CSV path */
+		size_t sent;
+		double t1 = time_mono();
+		rc = feed_tool(db, d, id, l, &st[i], &sent);
+		printf("%s: %zu %s records sent in %.1f s\n", st[i].name, sent,
+		       st[i].format == SIM_FORMAT_XAPI ? "xAPI" : "Caliper", time_mono() - t1);
+	}
+	sim_learning_free(l);
+	if (!rc)
+		printf("tools and their data: %.1f s\n", time_mono() - t0);
 	return rc;
 }
 
