@@ -1,0 +1,156 @@
+/* bench_xapi.c - xAPI statements validated and mapped in memory per second
+ * (one core), and stored through xapi_post in batches of 100 into a
+ * temporary SQLite database. Prints medians of several runs:
+ *   xapi_validate_per_s: N
+ *   xapi_store_batch100_per_s: N */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/timeutil.h"
+#include "domain/activity.h"
+#include "domain/district.h"
+#include "ingest/xapi.h"
+#include "store/db.h"
+
+#define NSTUDENTS 200
+
+static void statement(struct buf *b, int i)
+{
+	buf_printf(b,
+		"{\"actor\":{\"objectType\":\"Agent\",\"name\":\"Student %d\",\"account\":{\"homePage\":"
+		"\"https://sis.example.org\",\"name\":\"stu-%d\"}},"
+		"\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/answered\",\"display\":{\"en-US\":\"answered\"}},"
+		"\"object\":{\"objectType\":\"Activity\",\"id\":\"https://practice.example.com/items/%d.NF.A.%d/q%d\","
+		"\"definition\":{\"name\":{\"en-US\":\"Fractions item %d\"},\"type\":"
+		"\"http://adlnet.gov/expapi/activities/cmi.interaction\",\"interactionType\":\"choice\","
+		"\"correctResponsesPattern\":[\"b\"],\"choices\":[{\"id\":\"a\",\"description\":{\"en-US\":\"1/2\"}},"
+		"{\"id\":\"b\",\"description\":{\"en-US\":\"3/4\"}}]}},"
+		"\"result\":{\"success\":%s,\"response\":\"b\",\"score\":{\"scaled\":%s,\"raw\":%d,\"min\":0,\"max\":1},"
+		"\"duration\":\"PT%dS\"},"
+		"\"context\":{\"registration\":\"6f2a1c3e-8d4b-4f5a-9e7c-%012d\",\"contextActivities\":"
+		"{\"parent\":[{\"id\":\"https://practice.example.com/lessons/%d\"}]},\"platform\":\"web\","
+		"\"language\":\"en-US\"},"
+		"\"timestamp\":\"2024-03-%02dT10:%02d:%02d.000Z\"}",
+		i % 1000, i % NSTUDENTS, 3 + i % 3, 1 + i % 3, i % 50, i % 50, i % 3 ? "true" : "false",
+		i % 3 ? "1" : "0", i % 3 ? 1 : 0, 10 + i % 90, i % 7, i % 20, 1 + i % 28, i % 60, i % 60);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return v[n / 2];
+}
+
+static double bench_validate(char **texts, size_t *lens, int n)
+{
+	double t0 = time_mono();
+	int done = 0;
+	char err[256], scratch[640];
+	while (time_mono() - t0 < 0.7) {
+		for (int i = 0; i < n; i++) {
+			json_t *s = json_loadb(texts[i], lens[i], JSON_REJECT_DUPLICATES, NULL);
+			if (!s || xapi_validate_statement(s, XAPI_V1, "$", err, sizeof err)) {
+				fprintf(stderr, "invalid: %s\n", err);
+				exit(1);
+			}
+			struct learning_event_in ev;
+			if (!xapi_map_event(s, &ev, scratch, sizeof scratch)) {
+				fprintf(stderr, "not mapped\n");
+				exit(1);
+			}
+			json_decref(s);
+		}
+		done += n;
+	}
+	return done / (time_mono() - t0);
+}
+
+static double bench_store(int total, int run)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/bench_xapi_%d_%d.db", (int)getpid(), run);
+	struct db *db;
+	char err[256];
+	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	int64_t district;
+	district_create(db, "Bench", &district);
+	db_begin(db);
+	for (int s = 0; s < NSTUDENTS; s++) {
+		struct db_stmt *st;
+		db_prepare(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
+			   " given_name, family_name) VALUES (?1, ?2, 'o', 'student', 'G', 'F')", &st);
+		char sid[32];
+		snprintf(sid, sizeof sid, "stu-%d", s);
+		db_bind_int(st, 1, district);
+		db_bind_text(st, 2, sid, -1);
+		db_run(st);
+	}
+	db_commit(db);
+	struct buf b = BUF_INIT;
+	double t0 = time_mono();
+	for (int i = 0; i < total; i += 100) {
+		buf_reset(&b);
+		buf_putc(&b, '[');
+		for (int k = 0; k < 100; k++) {
+			if (k)
+				buf_putc(&b, ',');
+			statement(&b, i + k);
+		}
+		buf_putc(&b, ']');
+		struct xapi_result r = { 0 };
+		xapi_post(db, district, 1, b.data, b.len, "1.0.3", &r);
+		if (r.status != 200) {
+			fprintf(stderr, "store failed: %d %s\n", r.status, r.body);
+			exit(1);
+		}
+		xapi_result_free(&r);
+	}
+	double rate = total / (time_mono() - t0);
+	buf_free(&b);
+	db_close(db);
+	char p2[80];
+	unlink(path);
+	snprintf(p2, sizeof p2, "%s-wal", path);
+	unlink(p2);
+	snprintf(p2, sizeof p2, "%s-shm", path);
+	unlink(p2);
+	return rate;
+}
+
+int main(void)
+{
+	enum { N = 1000, RUNS = 5 };
+	char *texts[N];
+	size_t lens[N];
+	for (int i = 0; i < N; i++) {
+		struct buf b = BUF_INIT;
+		statement(&b, i);
+		texts[i] = buf_detach(&b, &lens[i]);
+	}
+	double v[RUNS];
+	for (int r = 0; r < RUNS; r++)
+		v[r] = bench_validate(texts, lens, N);
+	printf("xapi_validate_per_s: %.0f\n", median(v, RUNS));
+	fflush(stdout);
+	double s[3];
+	for (int r = 0; r < 3; r++)
+		s[r] = bench_store(10000, r);
+	printf("xapi_store_batch100_per_s: %.0f\n", median(s, 3));
+	for (int i = 0; i < N; i++)
+		free(texts[i]);
+	return 0;
+}

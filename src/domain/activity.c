@@ -1,0 +1,666 @@
+/* activity.c - storage and matching of learning data (see activity.h). */
+#include "domain/activity.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+
+/* ---- statements ------------------------------------------------------- */
+
+enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *id, bool *found, char hash_out[65],
+				    bool *is_voiding)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT content_hash, voids_id IS NOT NULL FROM xapi_statement"
+		" WHERE district_id = ?1 AND tool_id = ?2 AND id = ?3", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, id, -1);
+	int r = db_step(st);
+	*found = false;
+	if (r == DB_ROW) {
+		*found = true;
+		if (hash_out) {
+			const char *h = db_col_text(st, 0);
+			snprintf(hash_out, 65, "%s", h ? h : "");
+		}
+		if (is_voiding)
+			*is_voiding = db_col_int(st, 1) != 0;
+	}
+	db_reset(st);
+	return r < 0 ? EB_EDB : EB_OK;
+}
+
+enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_t tool_id,
+				      const struct activity_statement *s)
+{
+	struct db_stmt *st;
+	enum eb_err rc;
+	int voided = 0;
+
+	/* voided before it arrived? (impossible for an id generated just now) */
+	if (s->new_id)
+		goto insert;
+	rc = db_prepare(db,
+		"SELECT 1 FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
+		" AND voids_id = ?3 LIMIT 1", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, s->id, -1);
+	int r = db_step(st);
+	db_reset(st);
+	if (r < 0)
+		return EB_EDB;
+	if (r == DB_ROW && !s->voids_id)
+		voided = 1;
+insert:
+
+	rc = db_prepare(db,
+		"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
+		" stored, stored_ms, timestamp, timestamp_ms, voided, voids_id, actor_key,"
+		" verb, activity_id, registration)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, s->id, -1);
+	db_bind_text(st, 4, s->json, -1);
+	db_bind_text(st, 5, s->content_hash, -1);
+	db_bind_text(st, 6, s->stored, -1);
+	db_bind_int(st, 7, s->stored_ms);
+	db_bind_text(st, 8, s->timestamp, -1);
+	db_bind_int(st, 9, s->timestamp_ms);
+	db_bind_int(st, 10, voided);
+	db_bind_text(st, 11, s->voids_id, -1);
+	db_bind_text(st, 12, s->actor_key, -1);
+	db_bind_text(st, 13, s->verb, -1);
+	db_bind_text(st, 14, s->activity_id, -1);
+	db_bind_text(st, 15, s->registration, -1);
+	rc = db_run(st);
+	if (rc)
+		return rc;
+	int64_t seq = db_last_id(db);
+	for (size_t i = 0; i < s->nrefs; i++) {
+		rc = db_prepare(db,
+			"INSERT INTO xapi_statement_ref (district_id, tool_id, seq, kind, key, related)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
+		if (rc)
+			return rc;
+		db_bind_int(st, 1, district_id);
+		db_bind_int(st, 2, tool_id);
+		db_bind_int(st, 3, seq);
+		db_bind_text(st, 4, s->refs[i].kind, -1);
+		db_bind_text(st, 5, s->refs[i].key, -1);
+		db_bind_int(st, 6, s->refs[i].related ? 1 : 0);
+		rc = db_run(st);
+		if (rc)
+			return rc;
+	}
+	return EB_OK;
+}
+
+static enum eb_err delete_derived(struct db *db, int64_t district_id, int64_t tool_id,
+				  const char *statement_id)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"DELETE FROM learning_event WHERE district_id = ?1 AND tool_id = ?2"
+		" AND statement_id = ?3", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, statement_id, -1);
+	if ((rc = db_run(st)))
+		return rc;
+	rc = db_prepare(db,
+		"DELETE FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
+		" AND statement_id = ?3", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, statement_id, -1);
+	return db_run(st);
+}
+
+enum eb_err activity_statement_void(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *target_id)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"UPDATE xapi_statement SET voided = 1 WHERE district_id = ?1 AND tool_id = ?2"
+		" AND id = ?3 AND voids_id IS NULL", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, target_id, -1);
+	if ((rc = db_run(st)))
+		return rc;
+	return delete_derived(db, district_id, tool_id, target_id);
+}
+
+enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t tool_id,
+				   const char *id, bool want_voided, struct buf *out)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT json FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
+		" AND id = ?3 AND voided = ?4", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, id, -1);
+	db_bind_int(st, 4, want_voided ? 1 : 0);
+	int r = db_step(st);
+	if (r == DB_ROW)
+		buf_put(out, db_col_text(st, 0), (size_t)db_col_bytes(st, 0));
+	db_reset(st);
+	if (r < 0)
+		return EB_EDB;
+	if (r != DB_ROW)
+		return EB_ENOTFOUND;
+	return buf_failed(out) ? out->err : EB_OK;
+}
+
+/* The optional filters are written as (?n IS NULL OR ...) so one static
+ * statement serves every combination; ORDER BY needs two. */
+#define QUERY_WHERE \
+	" WHERE s.district_id = ?1 AND s.tool_id = ?2 AND s.voided = 0" \
+	" AND (?3 IS NULL OR s.verb = ?3)" \
+	" AND (?4 IS NULL OR s.registration = ?4)" \
+	" AND (?5 IS NULL OR s.stored_ms > ?5)" \
+	" AND (?6 IS NULL OR s.stored_ms <= ?6)" \
+	" AND (?7 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = s.seq" \
+	"      AND r.kind = 'agent' AND r.key = ?7 AND r.related <= ?8))" \
+	" AND (?9 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = s.seq" \
+	"      AND r.kind = 'activity' AND r.key = ?9 AND r.related <= ?10))" \
+	" AND (?12 = 0 OR s.seq <= ?12)"
+
+static const char query_asc[] =
+	"SELECT s.seq, s.json FROM xapi_statement s" QUERY_WHERE
+	" AND s.seq > ?11 ORDER BY s.seq ASC LIMIT ?13";
+static const char query_desc[] =
+	"SELECT s.seq, s.json FROM xapi_statement s" QUERY_WHERE
+	" AND (?11 = 0 OR s.seq < ?11) ORDER BY s.seq DESC LIMIT ?13";
+
+enum eb_err activity_statement_query(struct db *db, int64_t district_id, int64_t tool_id,
+				     const struct activity_query *q, struct buf *out,
+				     size_t *count, int64_t *last_seq, bool *more)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db, q->ascending ? query_asc : query_desc, &st);
+	if (rc)
+		return rc;
+	int limit = q->limit < 1 ? 1 : q->limit > 500 ? 500 : q->limit;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, q->verb, -1);
+	db_bind_text(st, 4, q->registration, -1);
+	if (q->since_ms >= 0)
+		db_bind_int(st, 5, q->since_ms);
+	if (q->until_ms >= 0)
+		db_bind_int(st, 6, q->until_ms);
+	db_bind_text(st, 7, q->agent_key, -1);
+	db_bind_int(st, 8, q->related_agents ? 1 : 0);
+	db_bind_text(st, 9, q->activity, -1);
+	db_bind_int(st, 10, q->related_activities ? 1 : 0);
+	db_bind_int(st, 11, q->after_seq);
+	db_bind_int(st, 12, q->max_seq);
+	db_bind_int(st, 13, limit + 1);
+	*count = 0;
+	*more = false;
+	*last_seq = 0;
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		if ((int)*count == limit) {
+			*more = true;
+			break;
+		}
+		if (*count)
+			buf_putc(out, ',');
+		buf_put(out, db_col_text(st, 1), (size_t)db_col_bytes(st, 1));
+		*last_seq = db_col_int(st, 0);
+		(*count)++;
+	}
+	db_reset(st);
+	if (r < 0)
+		return EB_EDB;
+	return buf_failed(out) ? out->err : EB_OK;
+}
+
+enum eb_err activity_statement_max_seq(struct db *db, int64_t district_id, int64_t tool_id,
+				       int64_t *out)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT coalesce(max(seq), 0) FROM xapi_statement"
+		" WHERE district_id = ?1 AND tool_id = ?2", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	int r = db_step(st);
+	*out = r == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return r == DB_ROW ? EB_OK : EB_EDB;
+}
+
+enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *id, const char *type, const char *action,
+				    const char *event_time, const char *json, bool *duplicate)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"INSERT INTO caliper_event (district_id, tool_id, id, type, action, event_time,"
+		" json, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, unixepoch())"
+		" ON CONFLICT DO NOTHING", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, id, -1);
+	db_bind_text(st, 4, type, -1);
+	db_bind_text(st, 5, action, -1);
+	db_bind_text(st, 6, event_time, -1);
+	db_bind_text(st, 7, json, -1);
+	rc = db_run(st);
+	if (rc)
+		return rc;
+	*duplicate = db_changes(db) == 0;
+	return EB_OK;
+}
+
+/* ---- matching --------------------------------------------------------- */
+
+static enum eb_err lookup_one(struct db_stmt *st, int64_t district_id, const char *key,
+			      char *out, size_t cap)
+{
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, key, -1);
+	int r = db_step(st);
+	if (r == DB_ROW)
+		snprintf(out, cap, "%s", db_col_text(st, 0));
+	db_reset(st);
+	return r < 0 ? EB_EDB : EB_OK;
+}
+
+/* Roster student for the candidates; out gets the sourcedId or "". One
+ * indexed lookup per key, in order: sourcedId, username, email. */
+static enum eb_err match_student(struct db *db, int64_t district_id, const char *name,
+				 const char *email, char *out, size_t cap)
+{
+	out[0] = '\0';
+	struct db_stmt *st;
+	enum eb_err rc;
+	if (name && *name) {
+		if ((rc = db_prepare(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+				     " AND sourced_id = ?2 AND role = 'student'", &st)) ||
+		    (rc = lookup_one(st, district_id, name, out, cap)))
+			return rc;
+		if (out[0])
+			return EB_OK;
+		if ((rc = db_prepare(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+				     " AND username = ?2 AND role = 'student' LIMIT 1", &st)) ||
+		    (rc = lookup_one(st, district_id, name, out, cap)))
+			return rc;
+		if (out[0])
+			return EB_OK;
+	}
+	if (email && *email) {
+		if ((rc = db_prepare(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+				     " AND email = ?2 COLLATE NOCASE AND role = 'student' LIMIT 1", &st)) ||
+		    (rc = lookup_one(st, district_id, email, out, cap)))
+			return rc;
+	}
+	return EB_OK;
+}
+
+static enum eb_err match_standard(struct db *db, int64_t district_id, int64_t tool_id,
+				  const struct learning_event_in *ev, char *out, size_t cap)
+{
+	out[0] = '\0';
+	if (!ev->activity_id)
+		goto payload;
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT standard_code FROM activity_map WHERE district_id = ?1"
+		" AND tool_id = ?2 AND activity_id = ?3", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, ev->activity_id, -1);
+	int r = db_step(st);
+	if (r == DB_ROW)
+		snprintf(out, cap, "%s", db_col_text(st, 0));
+	db_reset(st);
+	if (r < 0)
+		return EB_EDB;
+payload:
+	if (!out[0] && ev->standard_code && ev->standard_code[0])
+		snprintf(out, cap, "%s", ev->standard_code);
+	if (!out[0] && ev->activity_id)
+		activity_extract_ccss_code(ev->activity_id, out, cap);
+	return EB_OK;
+}
+
+static void bind_event_tail(struct db_stmt *st, int first, const struct learning_event_in *ev,
+			    const char *standard)
+{
+	db_bind_text(st, first, ev->activity_id, -1);
+	db_bind_text(st, first + 1, standard && standard[0] ? standard : NULL, -1);
+	db_bind_text(st, first + 2, ev->item_id, -1);
+	if (ev->correct >= 0)
+		db_bind_int(st, first + 3, ev->correct ? 1 : 0);
+	if (ev->score >= 0)
+		db_bind_double(st, first + 4, ev->score > 1 ? 1 : ev->score);
+	if (ev->duration_s >= 0)
+		db_bind_double(st, first + 5, ev->duration_s);
+	db_bind_int(st, first + 6, ev->occurred_at);
+	db_bind_text(st, first + 7, ev->source, -1);
+	db_bind_text(st, first + 8, ev->statement_id, -1);
+	db_bind_text(st, first + 9, ev->verb, -1);
+}
+
+enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
+				  const struct learning_event_in *ev, bool *quarantined)
+{
+	char student[256], standard[128];
+	enum eb_err rc = match_student(db, district_id, ev->match_name, ev->match_email,
+				       student, sizeof student);
+	if (rc)
+		return rc;
+	if ((rc = match_standard(db, district_id, tool_id, ev, standard, sizeof standard)))
+		return rc;
+	const char *reason = NULL;
+	if (!student[0])
+		reason = "actor not matched to a roster student (by sourcedId, username or email)";
+	else if (!standard[0] && (ev->correct >= 0 || ev->score >= 0))
+		reason = "activity not mapped to a standard";
+	struct db_stmt *st;
+	if (reason) {
+		rc = db_prepare(db,
+			"INSERT INTO quarantine (district_id, tool_id, reason, actor_key, match_name,"
+			" match_email, activity_id, standard_code, item_id, correct, score, duration_s,"
+			" occurred_at, source, statement_id, verb)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+			&st);
+		if (rc)
+			return rc;
+		db_bind_int(st, 1, district_id);
+		db_bind_int(st, 2, tool_id);
+		db_bind_text(st, 3, reason, -1);
+		db_bind_text(st, 4, ev->actor_key, -1);
+		db_bind_text(st, 5, ev->match_name, -1);
+		db_bind_text(st, 6, ev->match_email, -1);
+		/* the standard found in the payload itself travels with the row */
+		bind_event_tail(st, 7, ev, ev->standard_code);
+	} else {
+		rc = db_prepare(db,
+			"INSERT INTO learning_event (district_id, tool_id, student_sourced_id, actor_key,"
+			" activity_id, standard_code, item_id, correct, score, duration_s, occurred_at,"
+			" source, statement_id, verb)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", &st);
+		if (rc)
+			return rc;
+		db_bind_int(st, 1, district_id);
+		db_bind_int(st, 2, tool_id);
+		db_bind_text(st, 3, student, -1);
+		db_bind_text(st, 4, ev->actor_key, -1);
+		bind_event_tail(st, 5, ev, standard);
+	}
+	if (quarantined)
+		*quarantined = reason != NULL;
+	return db_run(st);
+}
+
+static char *dup_col(struct db_stmt *st, int col)
+{
+	const char *s = db_col_text(st, col);
+	return s ? strdup(s) : NULL;
+}
+
+enum eb_err activity_rematch(struct db *db, int64_t district_id, int *matched)
+{
+	enum eb_err rc = db_begin(db);
+	if (rc)
+		return rc;
+	int n = 0;
+	int64_t after = 0;
+	for (;;) {
+		struct db_stmt *st;
+		if ((rc = db_prepare(db,
+			"SELECT id, tool_id, actor_key, match_name, match_email, activity_id,"
+			" standard_code, item_id, correct, score, duration_s, occurred_at, source,"
+			" statement_id, verb FROM quarantine WHERE district_id = ?1 AND id > ?2"
+			" ORDER BY id LIMIT 1", &st)))
+			goto out;
+		db_bind_int(st, 1, district_id);
+		db_bind_int(st, 2, after);
+		int r = db_step(st);
+		if (r != DB_ROW) {
+			db_reset(st);
+			if (r < 0)
+				rc = EB_EDB;
+			break;
+		}
+		int64_t qid = db_col_int(st, 0), tool = db_col_int(st, 1);
+		char *s[12];
+		const int cols[] = { 2, 3, 4, 5, 6, 7, 12, 13, 14 };
+		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+			s[i] = dup_col(st, cols[i]);
+		struct learning_event_in ev = {
+			.actor_key = s[0], .match_name = s[1], .match_email = s[2],
+			.activity_id = s[3], .standard_code = s[4], .item_id = s[5],
+			.correct = db_col_is_null(st, 8) ? -1 : (int)db_col_int(st, 8),
+			.score = db_col_is_null(st, 9) ? -1 : db_col_double(st, 9),
+			.duration_s = db_col_is_null(st, 10) ? -1 : db_col_double(st, 10),
+			.occurred_at = db_col_int(st, 11),
+			.source = s[6], .statement_id = s[7], .verb = s[8],
+		};
+		db_reset(st);
+		after = qid;
+		char student[256], standard[128];
+		rc = match_student(db, district_id, ev.match_name, ev.match_email, student,
+				   sizeof student);
+		if (!rc)
+			rc = match_standard(db, district_id, tool, &ev, standard, sizeof standard);
+		bool ok = !rc && student[0] &&
+			  (standard[0] || (ev.correct < 0 && ev.score < 0));
+		if (ok) {
+			bool q = false;
+			rc = activity_event_record(db, district_id, tool, &ev, &q);
+			if (!rc && !q) {
+				if (!(rc = db_prepare(db, "DELETE FROM quarantine WHERE id = ?1", &st))) {
+					db_bind_int(st, 1, qid);
+					rc = db_run(st);
+				}
+				n++;
+			}
+		}
+		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+			free(s[i]);
+		if (rc)
+			goto out;
+	}
+out:
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	if ((rc = db_commit(db)))
+		return rc;
+	if (matched)
+		*matched = n;
+	return EB_OK;
+}
+
+enum eb_err activity_map_set(struct db *db, int64_t district_id, int64_t tool_id,
+			     const char *activity_id, const char *standard_code)
+{
+	if (!activity_id || !*activity_id || !standard_code || !*standard_code ||
+	    strlen(activity_id) > 2048 || strlen(standard_code) > 64)
+		return EB_EINVAL;
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"INSERT OR REPLACE INTO activity_map (district_id, tool_id, activity_id, standard_code)"
+		" VALUES (?1, ?2, ?3, ?4)", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, activity_id, -1);
+	db_bind_text(st, 4, standard_code, -1);
+	return db_run(st);
+}
+
+static enum eb_err count_one(struct db_stmt *st, int64_t district_id, int64_t tool_id,
+			     int64_t *out)
+{
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	int r = db_step(st);
+	*out = r == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return r == DB_ROW ? EB_OK : EB_EDB;
+}
+
+enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,
+			    int64_t *statements, int64_t *events, int64_t *quarantined)
+{
+	struct db_stmt *st;
+	enum eb_err rc;
+	if ((rc = db_prepare(db, "SELECT count(*) FROM xapi_statement WHERE district_id = ?1"
+			     " AND tool_id = ?2", &st)) ||
+	    (rc = count_one(st, district_id, tool_id, statements)))
+		return rc;
+	if ((rc = db_prepare(db, "SELECT count(*) FROM learning_event WHERE district_id = ?1"
+			     " AND tool_id = ?2", &st)) ||
+	    (rc = count_one(st, district_id, tool_id, events)))
+		return rc;
+	if ((rc = db_prepare(db, "SELECT count(*) FROM quarantine WHERE district_id = ?1"
+			     " AND tool_id = ?2", &st)) ||
+	    (rc = count_one(st, district_id, tool_id, quarantined)))
+		return rc;
+	return EB_OK;
+}
+
+/* ---- CCSS codes ------------------------------------------------------- */
+
+static const char *const ccss_k8_domains[] = {
+	"CC", "OA", "NBT", "NF", "MD", "G", "RP", "NS", "EE", "F", "SP", NULL
+};
+static const char *const ccss_hs_domains[] = {
+	"RN", "Q", "CN", "VM", "SSE", "APR", "CED", "REI", "IF", "BF", "LE", "TF",
+	"CO", "SRT", "C", "GPE", "GMD", "MG", "ID", "IC", "CP", "MD", NULL
+};
+
+static bool is_sep(char c) { return c == '.' || c == '-' || c == '_'; }
+
+/* Reads letters at p into dom (upper-cased) when they form one of list. */
+static size_t read_domain(const char *p, const char *const *list, char *dom)
+{
+	size_t n = 0;
+	while (n < 4 && isalpha((unsigned char)p[n]))
+		n++;
+	if (n == 0 || n > 3)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		dom[i] = (char)toupper((unsigned char)p[i]);
+	dom[n] = '\0';
+	for (const char *const *d = list; *d; d++)
+		if (!strcmp(*d, dom))
+			return n;
+	return 0;
+}
+
+/* After the domain: [cluster sep] number [letter]; writes ".A.1a" or ".1". */
+static bool read_tail(const char *p, char *tail, size_t cap)
+{
+	char cluster = 0;
+	if (isalpha((unsigned char)p[0]) && strchr("ABCDabcd", p[0]) && is_sep(p[1]) &&
+	    isdigit((unsigned char)p[2])) {
+		cluster = (char)toupper((unsigned char)p[0]);
+		p += 2;
+	}
+	if (!isdigit((unsigned char)p[0]))
+		return false;
+	int num = p[0] - '0';
+	p++;
+	if (isdigit((unsigned char)p[0])) {
+		num = num * 10 + (p[0] - '0');
+		p++;
+	}
+	char sub = 0;
+	const char *q = p;
+	if (is_sep(*q) && isalpha((unsigned char)q[1]))
+		q++;
+	if (*q >= 'a' && *q <= 'h' && !isalnum((unsigned char)q[1])) {
+		sub = *q;
+		p = q + 1;
+	}
+	if (isalnum((unsigned char)*p) || num == 0)
+		return false;
+	int k = cluster ? snprintf(tail, cap, ".%c.%d", cluster, num)
+			: snprintf(tail, cap, ".%d", num);
+	if (sub && k > 0 && (size_t)k + 2 <= cap) {
+		tail[k] = sub;
+		tail[k + 1] = '\0';
+	}
+	return true;
+}
+
+static bool ccss_at(const char *p, char *out, size_t cap)
+{
+	char dom[8], tail[16];
+	size_t n;
+	/* K-8: grade sep domain sep tail */
+	char g = (char)toupper((unsigned char)p[0]);
+	if ((g == 'K' || (g >= '1' && g <= '8')) && is_sep(p[1]) &&
+	    (n = read_domain(p + 2, ccss_k8_domains, dom)) && is_sep(p[2 + n]) &&
+	    read_tail(p + 3 + n, tail, sizeof tail)) {
+		snprintf(out, cap, "%c.%s%s", g, dom, tail);
+		return true;
+	}
+	/* high school: [HS] category sep domain sep tail */
+	const char *q = p;
+	if ((q[0] == 'H' || q[0] == 'h') && (q[1] == 'S' || q[1] == 's'))
+		q += 2;
+	char c = (char)toupper((unsigned char)q[0]);
+	if (c && strchr("NAFGS", c) && is_sep(q[1]) &&
+	    (n = read_domain(q + 2, ccss_hs_domains, dom)) && is_sep(q[2 + n]) &&
+	    read_tail(q + 3 + n, tail, sizeof tail) && tail[1] >= 'A' && tail[1] <= 'D') {
+		snprintf(out, cap, "HS%c-%s%s", c, dom, tail);
+		return true;
+	}
+	return false;
+}
+
+bool activity_extract_ccss_code(const char *s, char *out, size_t cap)
+{
+	if (cap)
+		out[0] = '\0';
+	if (!s || cap < 2)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (p > s && isalnum((unsigned char)p[-1]))
+			continue;
+		if (ccss_at(p, out, cap))
+			return true;
+	}
+	out[0] = '\0';
+	return false;
+}

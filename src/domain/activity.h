@@ -1,0 +1,147 @@
+/* activity.h - learning data at rest: xAPI statements, Caliper events,
+ * learning events, the quarantine and the activity -> standard map.
+ *
+ * All SQL about learning data lives in activity.c. Every function is scoped by
+ * (district_id, tool_id): a tool's credentials read and write only its own
+ * rows. Callers own transactions (db_begin/db_commit) when several calls must
+ * be atomic; these functions never open one themselves except
+ * activity_rematch(). */
+#ifndef EB_ACTIVITY_H
+#define EB_ACTIVITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+struct db;
+
+/* One agent or activity a statement mentions (see xapi_statement_ref). */
+struct activity_ref {
+	const char *kind;	/* "agent" or "activity" */
+	const char *key;	/* agent key (activity_agent_key form) or activity IRI */
+	int related;		/* 0: actor/object itself; 1: related only */
+};
+
+/* A validated statement ready to store. Strings are borrowed. */
+struct activity_statement {
+	const char *id;		/* lower-case UUID */
+	const char *json;	/* the statement as it will be returned */
+	const char *content_hash; /* 64 hex chars, see xapi.c */
+	const char *stored;	/* ISO 8601 with ms */
+	int64_t stored_ms;
+	const char *timestamp;
+	int64_t timestamp_ms;
+	const char *voids_id;	/* voiding statement: target id; else NULL */
+	const char *actor_key;
+	const char *verb;
+	const char *activity_id; /* NULL unless the object is an Activity */
+	const char *registration;
+	const struct activity_ref *refs;
+	size_t nrefs;
+	bool new_id;		/* id freshly generated: skip the voided-before check */
+};
+
+/* Looks up a statement by id. *found false when absent. When found,
+ * hash_out gets its content hash and *is_voiding whether it voids another. */
+enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *id, bool *found, char hash_out[65],
+				    bool *is_voiding);
+
+/* Inserts a statement (EB_EEXIST when the id is taken). If a stored voiding
+ * statement already targets it, it is stored as voided. */
+enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_t tool_id,
+				      const struct activity_statement *s);
+
+/* Marks the statement target_id voided (if stored and not itself voiding) and
+ * removes the learning events and quarantine rows derived from it. Absent
+ * targets are not an error (the spec lets the target arrive later). */
+enum eb_err activity_statement_void(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *target_id);
+
+/* Appends the stored JSON of statement id to out. want_voided selects the
+ * voidedStatementId semantics: only a voided statement is returned; else
+ * only a statement that is not voided. EB_ENOTFOUND otherwise. */
+enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t tool_id,
+				   const char *id, bool want_voided, struct buf *out);
+
+/* Statement query; NULL / negative members mean "no filter". */
+struct activity_query {
+	const char *agent_key;
+	const char *verb;
+	const char *activity;
+	const char *registration;
+	int64_t since_ms;	/* stored strictly after, or -1 */
+	int64_t until_ms;	/* stored at or before, or -1 */
+	bool related_agents, related_activities, ascending;
+	int limit;		/* 1..500 */
+	int64_t after_seq;	/* paging position (exclusive), 0 for the first page */
+	int64_t max_seq;	/* consistency bound: seq <= max_seq; 0 for none */
+};
+
+/* Appends up to q->limit statements as comma-separated JSON objects to out.
+ * *count: statements appended; *last_seq: seq of the last one; *more: true
+ * when at least one further statement matches. */
+enum eb_err activity_statement_query(struct db *db, int64_t district_id, int64_t tool_id,
+				     const struct activity_query *q, struct buf *out,
+				     size_t *count, int64_t *last_seq, bool *more);
+
+/* Highest statement seq of the tool (0 when none). */
+enum eb_err activity_statement_max_seq(struct db *db, int64_t district_id, int64_t tool_id,
+				       int64_t *out);
+
+/* Stores a Caliper event as received; *duplicate true (and nothing written)
+ * when the id is already stored for the tool. */
+enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *id, const char *type, const char *action,
+				    const char *event_time, const char *json, bool *duplicate);
+
+/* A learning event before matching. Strings are borrowed. */
+struct learning_event_in {
+	const char *actor_key;	/* required: how the source names the learner */
+	const char *match_name;	/* candidate roster sourcedId or username, or NULL */
+	const char *match_email; /* candidate roster email, or NULL */
+	const char *activity_id;
+	const char *standard_code; /* found in the payload, or NULL */
+	const char *item_id;
+	int correct;		/* -1 unknown, else 0/1 */
+	double score;		/* < 0 unknown, else in [0, 1] */
+	double duration_s;	/* < 0 unknown */
+	int64_t occurred_at;	/* Unix seconds */
+	const char *source;	/* "xapi", "caliper" or "csv" */
+	const char *statement_id;
+	const char *verb;
+};
+
+/* Matches the learner to a roster student (match_name = sourcedId or
+ * username, match_email = email; role student) and the activity to a standard
+ * (the activity_map, else standard_code, else a CCSS code in activity_id).
+ * Stores a learning_event, or a quarantine row with the reason when the
+ * learner is unknown, or when evidence (correct/score) has no standard.
+ * Usage without evidence and without a standard is stored with standard NULL.
+ * *quarantined (optional) says which happened. */
+enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
+				  const struct learning_event_in *ev, bool *quarantined);
+
+/* Retries every quarantined event of the district (after roster or mapping
+ * changes) in one transaction; *matched (optional) counts events moved into
+ * learning_event. */
+enum eb_err activity_rematch(struct db *db, int64_t district_id, int *matched);
+
+/* Maps a tool's activity id to a standard code (insert or replace). */
+enum eb_err activity_map_set(struct db *db, int64_t district_id, int64_t tool_id,
+			     const char *activity_id, const char *standard_code);
+
+/* Finds a Common Core math code in s (e.g. "3.NF.A.1", "CCSS.Math.Content.3.NF.A.1",
+ * "k-cc-b-4", "6.RP.A.3a", "HSA-SSE.A.1") and writes its canonical form
+ * ("3.NF.A.1", "K.CC.B.4", "6.RP.A.3a", "HSA-SSE.A.1") into out. Returns true
+ * when one was found; out is "" otherwise. cap >= 32 is enough. */
+bool activity_extract_ccss_code(const char *s, char *out, size_t cap);
+
+/* Counts for tests and the tool page. */
+enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,
+			    int64_t *statements, int64_t *events, int64_t *quarantined);
+
+#endif

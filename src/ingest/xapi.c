@@ -1,0 +1,1850 @@
+/* xapi.c - xAPI statement validation, mapping and the Statements resource.
+ *
+ * Validation is table-driven: each JSON object kind (statement, agent,
+ * activity definition, result, context ...) has a table of the properties it
+ * may carry with a checker per property. Unknown properties are errors. */
+#include "ingest/xapi.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "base/buf.h"
+#include "base/str.h"
+#include "base/timeutil.h"
+#include "domain/activity.h"
+#include "store/db.h"
+
+/* ---- validation context ---------------------------------------------- */
+
+struct vctx {
+	enum xapi_version v;
+	char path[512];
+	size_t plen;
+	char *err;
+	size_t cap;
+	bool failed;
+};
+
+static int vfail(struct vctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int vfail(struct vctx *c, const char *fmt, ...)
+{
+	if (c->failed)
+		return -1;
+	c->failed = true;
+	if (c->err && c->cap) {
+		int n = snprintf(c->err, c->cap, "%s: ", c->path);
+		if (n >= 0 && (size_t)n < c->cap) {
+			va_list ap;
+			va_start(ap, fmt);
+			vsnprintf(c->err + n, c->cap - (size_t)n, fmt, ap);
+			va_end(ap);
+		}
+	}
+	return -1;
+}
+
+static size_t push_key(struct vctx *c, const char *key)
+{
+	size_t mark = c->plen;
+	int n = snprintf(c->path + mark, sizeof c->path - mark, ".%s", key);
+	if (n > 0)
+		c->plen = mark + (size_t)n < sizeof c->path ? mark + (size_t)n : sizeof c->path - 1;
+	return mark;
+}
+
+static size_t push_index(struct vctx *c, size_t i)
+{
+	size_t mark = c->plen;
+	int n = snprintf(c->path + mark, sizeof c->path - mark, "[%zu]", i);
+	if (n > 0)
+		c->plen = mark + (size_t)n < sizeof c->path ? mark + (size_t)n : sizeof c->path - 1;
+	return mark;
+}
+
+static void pop(struct vctx *c, size_t mark)
+{
+	c->plen = mark;
+	c->path[mark] = '\0';
+}
+
+/* ---- lexical checks ----------------------------------------------------- */
+
+static bool is_iri(const char *s)
+{
+	if (!isalpha((unsigned char)s[0]))
+		return false;
+	const char *p = s + 1;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (*p != ':' || !p[1])
+		return false;
+	for (p++; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' ||
+		    *p == '{' || *p == '}' || *p == '\\' || *p == '^' || *p == '`')
+			return false;
+	return true;
+}
+
+static bool is_hex(char c) { return isxdigit((unsigned char)c) != 0; }
+
+static bool is_uuid(const char *s)
+{
+	static const int dash[] = { 8, 13, 18, 23 };
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0, d = 0; i < 36; i++) {
+		if (d < 4 && i == dash[d]) {
+			if (s[i] != '-')
+				return false;
+			d++;
+		} else if (!is_hex(s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* BCP 47 shape: subtags of 1-8 alphanumerics joined by '-', the first
+ * alphabetic (2-8 letters, or the i / x singletons). */
+static bool is_lang_tag(const char *s)
+{
+	size_t first = 0;
+	while (isalpha((unsigned char)s[first]))
+		first++;
+	if (!(first >= 2 && first <= 8) &&
+	    !(first == 1 && (s[0] == 'x' || s[0] == 'X' || s[0] == 'i' || s[0] == 'I')))
+		return false;
+	if (first == 1 && s[1] != '-')
+		return false;
+	const char *p = s + first;
+	while (*p) {
+		if (*p != '-')
+			return false;
+		p++;
+		size_t n = 0;
+		while (isalnum((unsigned char)p[n]))
+			n++;
+		if (n < 1 || n > 8)
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+static bool parse_ts(const char *s, int64_t *ms)
+{
+	int64_t t;
+	int32_t milli;
+	if (time_parse_iso(str_from(s), &t, &milli))
+		return false;
+	if (ms)
+		*ms = t * 1000 + milli;
+	return true;
+}
+
+/* ISO 8601 duration PnYnMnDTnHnMnS or PnW; seconds (years 365 d, months 30 d). */
+static bool parse_duration(const char *s, double *secs)
+{
+	if (*s != 'P')
+		return false;
+	const char *p = s + 1;
+	bool in_time = false, any = false, weeks = false, frac_seen = false;
+	double total = 0;
+	const char *order_d = "YMWD", *order_t = "HMS";
+	const char *pos = order_d;
+	while (*p) {
+		if (*p == 'T') {
+			if (in_time)
+				return false;
+			in_time = true;
+			pos = order_t;
+			p++;
+			if (!*p)
+				return false;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p) || frac_seen)
+			return false;
+		double v = 0;
+		while (isdigit((unsigned char)*p))
+			v = v * 10 + (*p++ - '0');
+		if (*p == '.' || *p == ',') {
+			double f = 0.1;
+			p++;
+			if (!isdigit((unsigned char)*p))
+				return false;
+			while (isdigit((unsigned char)*p)) {
+				v += (*p++ - '0') * f;
+				f /= 10;
+			}
+			frac_seen = true;	/* only the last component may have one */
+		}
+		const char *u = *p ? strchr(pos, *p) : NULL;
+		if (!u)
+			return false;
+		static const double dsec[] = { 365 * 86400.0, 30 * 86400.0, 7 * 86400.0, 86400.0 };
+		static const double tsec[] = { 3600, 60, 1 };
+		total += v * (in_time ? tsec[u - order_t] : dsec[u - order_d]);
+		if (!in_time && *p == 'W')
+			weeks = true;
+		else if (weeks)
+			return false;
+		pos = u + 1;
+		any = true;
+		p++;
+	}
+	if (!any)
+		return false;
+	if (secs)
+		*secs = total;
+	return true;
+}
+
+/* ---- property tables ---------------------------------------------------- */
+
+typedef int (*check_fn)(struct vctx *c, json_t *v);
+
+enum { F_REQ = 1, F_V2 = 2 };
+
+struct field {
+	const char *name;
+	check_fn check;
+	unsigned flags;
+};
+
+static int check_fields(struct vctx *c, json_t *obj, const struct field *fields)
+{
+	if (!json_is_object(obj))
+		return vfail(c, "must be an object");
+	const char *key;
+	json_t *val;
+	json_object_foreach(obj, key, val) {
+		const struct field *f = fields;
+		while (f->name && strcmp(f->name, key))
+			f++;
+		size_t m = push_key(c, key);
+		if (!f->name || ((f->flags & F_V2) && c->v != XAPI_V2)) {
+			vfail(c, "unknown property");
+			pop(c, m);
+			return -1;
+		}
+		if (json_is_null(val) && !(f->check == NULL)) {
+			vfail(c, "must not be null");
+			pop(c, m);
+			return -1;
+		}
+		if (f->check && f->check(c, val)) {
+			pop(c, m);
+			return -1;
+		}
+		pop(c, m);
+	}
+	for (const struct field *f = fields; f->name; f++) {
+		if ((f->flags & F_REQ) && !json_object_get(obj, f->name)) {
+			size_t m = push_key(c, f->name);
+			vfail(c, "is required");
+			pop(c, m);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int c_string(struct vctx *c, json_t *v)
+{
+	return json_is_string(v) ? 0 : vfail(c, "must be a string");
+}
+
+static int c_bool(struct vctx *c, json_t *v)
+{
+	return json_is_boolean(v) ? 0 : vfail(c, "must be true or false");
+}
+
+static int c_number(struct vctx *c, json_t *v)
+{
+	return json_is_number(v) ? 0 : vfail(c, "must be a number");
+}
+
+static int c_iri(struct vctx *c, json_t *v)
+{
+	if (!json_is_string(v))
+		return vfail(c, "must be a string (an IRI)");
+	return is_iri(json_string_value(v)) ? 0 : vfail(c, "must be an absolute IRI (scheme:...)");
+}
+
+static int c_uuid(struct vctx *c, json_t *v)
+{
+	if (!json_is_string(v) || !is_uuid(json_string_value(v)))
+		return vfail(c, "must be a UUID (8-4-4-4-12 hex digits)");
+	return 0;
+}
+
+static int c_timestamp(struct vctx *c, json_t *v)
+{
+	if (!json_is_string(v) || !parse_ts(json_string_value(v), NULL))
+		return vfail(c, "must be an ISO 8601 timestamp (e.g. 2024-05-01T10:00:00.000Z)");
+	return 0;
+}
+
+static int c_duration(struct vctx *c, json_t *v)
+{
+	if (!json_is_string(v) || !parse_duration(json_string_value(v), NULL))
+		return vfail(c, "must be an ISO 8601 duration (e.g. PT1M30S)");
+	return 0;
+}
+
+static int c_lang_tag(struct vctx *c, json_t *v)
+{
+	if (!json_is_string(v) || !is_lang_tag(json_string_value(v)))
+		return vfail(c, "must be an RFC 5646 language tag (e.g. en-US)");
+	return 0;
+}
+
+static int c_lang_map(struct vctx *c, json_t *v)
+{
+	if (!json_is_object(v))
+		return vfail(c, "must be a language map (object of language tag -> string)");
+	const char *key;
+	json_t *val;
+	json_object_foreach(v, key, val) {
+		size_t m = push_key(c, key);
+		if (!is_lang_tag(key)) {
+			vfail(c, "is not a valid language tag");
+			pop(c, m);
+			return -1;
+		}
+		if (!json_is_string(val)) {
+			vfail(c, "must be a string");
+			pop(c, m);
+			return -1;
+		}
+		pop(c, m);
+	}
+	return 0;
+}
+
+static int c_extensions(struct vctx *c, json_t *v)
+{
+	if (!json_is_object(v))
+		return vfail(c, "must be an object whose keys are IRIs");
+	const char *key;
+	json_t *val;
+	json_object_foreach(v, key, val) {
+		if (!is_iri(key)) {
+			size_t m = push_key(c, key);
+			vfail(c, "extension keys must be IRIs");
+			pop(c, m);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int c_version(struct vctx *c, json_t *v)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+	if (s && (!strncmp(s, "1.0", 3) || !strncmp(s, "2.0", 3))) {
+		const char *p = s + 3;
+		if (!*p)
+			return 0;
+		if (*p == '.' && isdigit((unsigned char)p[1])) {
+			p++;
+			while (isdigit((unsigned char)*p))
+				p++;
+			if (!*p)
+				return 0;
+		}
+	}
+	return vfail(c, "must be 1.0.x or 2.0.x");
+}
+
+/* ---- agents ------------------------------------------------------------- */
+
+static int c_mbox(struct vctx *c, json_t *v)
+{
+	if (!json_is_string(v))
+		return vfail(c, "must be a string");
+	const char *s = json_string_value(v);
+	if (strncmp(s, "mailto:", 7))
+		return vfail(c, "must start with mailto:");
+	const char *at = strchr(s + 7, '@');
+	if (!at || at == s + 7 || !at[1] || strchr(s, ' '))
+		return vfail(c, "must be mailto: followed by an email address");
+	return 0;
+}
+
+static int c_sha1(struct vctx *c, json_t *v)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	size_t n = strlen(s);
+	bool ok = n == 40;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = is_hex(s[i]);
+	return ok ? 0 : vfail(c, "must be 40 hex digits (SHA-1 of the mailto IRI)");
+}
+
+static const struct field account_fields[] = {
+	{ "homePage", c_iri, F_REQ }, { "name", c_string, F_REQ }, { NULL, NULL, 0 }
+};
+
+static int c_account(struct vctx *c, json_t *v)
+{
+	return check_fields(c, v, account_fields);
+}
+
+static int c_object_type_agent(struct vctx *c, json_t *v)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), "Agent")
+		       ? 0 : vfail(c, "must be \"Agent\"");
+}
+
+static int c_object_type_group(struct vctx *c, json_t *v)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), "Group")
+		       ? 0 : vfail(c, "must be \"Group\"");
+}
+
+static const char *const ifi_names[] = { "mbox", "mbox_sha1sum", "openid", "account", NULL };
+
+static int count_ifi(json_t *o)
+{
+	int n = 0;
+	for (const char *const *k = ifi_names; *k; k++)
+		n += json_object_get(o, *k) != NULL;
+	return n;
+}
+
+static const struct field agent_fields[] = {
+	{ "objectType", c_object_type_agent, 0 }, { "name", c_string, 0 },
+	{ "mbox", c_mbox, 0 }, { "mbox_sha1sum", c_sha1, 0 }, { "openid", c_iri, 0 },
+	{ "account", c_account, 0 }, { NULL, NULL, 0 }
+};
+
+static int check_agent(struct vctx *c, json_t *v)
+{
+	if (check_fields(c, v, agent_fields))
+		return -1;
+	int n = count_ifi(v);
+	if (n != 1)
+		return vfail(c, "an Agent needs exactly one of mbox, mbox_sha1sum, openid, account (has %d)", n);
+	return 0;
+}
+
+static int c_members(struct vctx *c, json_t *v)
+{
+	if (!json_is_array(v))
+		return vfail(c, "must be an array of Agents");
+	size_t i;
+	json_t *m;
+	json_array_foreach(v, i, m) {
+		size_t mark = push_index(c, i);
+		int r = check_agent(c, m);
+		pop(c, mark);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct field group_fields[] = {
+	{ "objectType", c_object_type_group, F_REQ }, { "name", c_string, 0 },
+	{ "mbox", c_mbox, 0 }, { "mbox_sha1sum", c_sha1, 0 }, { "openid", c_iri, 0 },
+	{ "account", c_account, 0 }, { "member", c_members, 0 }, { NULL, NULL, 0 }
+};
+
+static int check_group(struct vctx *c, json_t *v)
+{
+	if (check_fields(c, v, group_fields))
+		return -1;
+	int n = count_ifi(v);
+	if (n > 1)
+		return vfail(c, "a Group has at most one of mbox, mbox_sha1sum, openid, account (has %d)", n);
+	if (n == 0 && !json_object_get(v, "member"))
+		return vfail(c, "an anonymous Group (no identifier) needs a member array");
+	return 0;
+}
+
+static const char *object_type(json_t *v)
+{
+	json_t *t = json_object_get(v, "objectType");
+	return json_is_string(t) ? json_string_value(t) : NULL;
+}
+
+/* Agent or Group. */
+static int c_actor(struct vctx *c, json_t *v)
+{
+	if (!json_is_object(v))
+		return vfail(c, "must be an Agent or Group object");
+	const char *t = object_type(v);
+	if (t && !strcmp(t, "Group"))
+		return check_group(c, v);
+	return check_agent(c, v);
+}
+
+static int c_group(struct vctx *c, json_t *v)
+{
+	if (!json_is_object(v))
+		return vfail(c, "must be a Group object");
+	return check_group(c, v);
+}
+
+/* ---- verb, activity ----------------------------------------------------- */
+
+static const struct field verb_fields[] = {
+	{ "id", c_iri, F_REQ }, { "display", c_lang_map, 0 }, { NULL, NULL, 0 }
+};
+
+static int c_verb(struct vctx *c, json_t *v)
+{
+	return check_fields(c, v, verb_fields);
+}
+
+static const struct field component_fields[] = {
+	{ "id", c_string, F_REQ }, { "description", c_lang_map, 0 }, { NULL, NULL, 0 }
+};
+
+static int c_components(struct vctx *c, json_t *v)
+{
+	if (!json_is_array(v))
+		return vfail(c, "must be an array of interaction components");
+	size_t i;
+	json_t *m;
+	json_array_foreach(v, i, m) {
+		size_t mark = push_index(c, i);
+		int r = check_fields(c, m, component_fields);
+		if (!r) {
+			/* ids unique within the list */
+			for (size_t j = 0; j < i; j++)
+				if (json_equal(json_object_get(json_array_get(v, j), "id"),
+					       json_object_get(m, "id")))
+					r = vfail(c, "duplicate interaction component id");
+		}
+		pop(c, mark);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *const interaction_types[] = {
+	"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
+	"sequencing", "likert", "numeric", "other", NULL
+};
+
+static int c_interaction_type(struct vctx *c, json_t *v)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	for (const char *const *t = interaction_types; *t; t++)
+		if (!strcmp(*t, s))
+			return 0;
+	return vfail(c, "must be one of true-false, choice, fill-in, long-fill-in, matching,"
+			" performance, sequencing, likert, numeric, other");
+}
+
+static int c_string_array(struct vctx *c, json_t *v)
+{
+	if (!json_is_array(v))
+		return vfail(c, "must be an array of strings");
+	size_t i;
+	json_t *m;
+	json_array_foreach(v, i, m) {
+		if (!json_is_string(m)) {
+			size_t mark = push_index(c, i);
+			vfail(c, "must be a string");
+			pop(c, mark);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct field definition_fields[] = {
+	{ "name", c_lang_map, 0 }, { "description", c_lang_map, 0 }, { "type", c_iri, 0 },
+	{ "moreInfo", c_iri, 0 }, { "extensions", c_extensions, 0 },
+	{ "interactionType", c_interaction_type, 0 },
+	{ "correctResponsesPattern", c_string_array, 0 },
+	{ "choices", c_components, 0 }, { "scale", c_components, 0 },
+	{ "source", c_components, 0 }, { "target", c_components, 0 },
+	{ "steps", c_components, 0 }, { NULL, NULL, 0 }
+};
+
+/* Which component lists each interaction type may carry. */
+static const struct {
+	const char *type, *lists;
+} interaction_lists[] = {
+	{ "choice", "choices" }, { "sequencing", "choices" }, { "likert", "scale" },
+	{ "matching", "source target" }, { "performance", "steps" }, { NULL, NULL }
+};
+
+static int c_definition(struct vctx *c, json_t *v)
+{
+	if (check_fields(c, v, definition_fields))
+		return -1;
+	json_t *it = json_object_get(v, "interactionType");
+	static const char *const lists[] = { "choices", "scale", "source", "target", "steps", NULL };
+	for (const char *const *l = lists; *l; l++) {
+		if (!json_object_get(v, *l))
+			continue;
+		const char *allowed = "";
+		if (json_is_string(it))
+			for (size_t i = 0; interaction_lists[i].type; i++)
+				if (!strcmp(interaction_lists[i].type, json_string_value(it)))
+					allowed = interaction_lists[i].lists;
+		if (!strstr(allowed, *l)) {
+			size_t m = push_key(c, *l);
+			vfail(c, "not allowed for interactionType %s",
+			      json_is_string(it) ? json_string_value(it) : "(none)");
+			pop(c, m);
+			return -1;
+		}
+	}
+	if ((json_object_get(v, "correctResponsesPattern")) && !it) {
+		size_t m = push_key(c, "correctResponsesPattern");
+		vfail(c, "needs interactionType");
+		pop(c, m);
+		return -1;
+	}
+	return 0;
+}
+
+static int c_object_type_activity(struct vctx *c, json_t *v)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), "Activity")
+		       ? 0 : vfail(c, "must be \"Activity\"");
+}
+
+static const struct field activity_fields[] = {
+	{ "objectType", c_object_type_activity, 0 }, { "id", c_iri, F_REQ },
+	{ "definition", c_definition, 0 }, { NULL, NULL, 0 }
+};
+
+static int c_activity(struct vctx *c, json_t *v)
+{
+	return check_fields(c, v, activity_fields);
+}
+
+static int c_object_type_ref(struct vctx *c, json_t *v)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), "StatementRef")
+		       ? 0 : vfail(c, "must be \"StatementRef\"");
+}
+
+static const struct field statement_ref_fields[] = {
+	{ "objectType", c_object_type_ref, F_REQ }, { "id", c_uuid, F_REQ }, { NULL, NULL, 0 }
+};
+
+static int c_statement_ref(struct vctx *c, json_t *v)
+{
+	return check_fields(c, v, statement_ref_fields);
+}
+
+/* ---- result, context, attachments -------------------------------------- */
+
+static const struct field score_fields[] = {
+	{ "scaled", c_number, 0 }, { "raw", c_number, 0 }, { "min", c_number, 0 },
+	{ "max", c_number, 0 }, { NULL, NULL, 0 }
+};
+
+static int c_score(struct vctx *c, json_t *v)
+{
+	if (check_fields(c, v, score_fields))
+		return -1;
+	json_t *sc = json_object_get(v, "scaled"), *raw = json_object_get(v, "raw");
+	json_t *mn = json_object_get(v, "min"), *mx = json_object_get(v, "max");
+	size_t m;
+	int r = 0;
+	if (sc && (json_number_value(sc) < -1 || json_number_value(sc) > 1)) {
+		m = push_key(c, "scaled");
+		r = vfail(c, "must be between -1 and 1");
+		pop(c, m);
+	} else if (mn && mx && json_number_value(mn) >= json_number_value(mx)) {
+		m = push_key(c, "min");
+		r = vfail(c, "must be less than max");
+		pop(c, m);
+	} else if (raw && mn && json_number_value(raw) < json_number_value(mn)) {
+		m = push_key(c, "raw");
+		r = vfail(c, "must not be less than min");
+		pop(c, m);
+	} else if (raw && mx && json_number_value(raw) > json_number_value(mx)) {
+		m = push_key(c, "raw");
+		r = vfail(c, "must not be greater than max");
+		pop(c, m);
+	}
+	return r;
+}
+
+static const struct field result_fields[] = {
+	{ "score", c_score, 0 }, { "success", c_bool, 0 }, { "completion", c_bool, 0 },
+	{ "response", c_string, 0 }, { "duration", c_duration, 0 },
+	{ "extensions", c_extensions, 0 }, { NULL, NULL, 0 }
+};
+
+static int c_result(struct vctx *c, json_t *v)
+{
+	return check_fields(c, v, result_fields);
+}
+
+static int c_context_activity_list(struct vctx *c, json_t *v)
+{
+	if (json_is_object(v))
+		return c_activity(c, v); /* normalised by c_context_activities */
+	if (!json_is_array(v))
+		return vfail(c, "must be an array of Activities");
+	size_t i;
+	json_t *m;
+	json_array_foreach(v, i, m) {
+		size_t mark = push_index(c, i);
+		int r = c_activity(c, m);
+		pop(c, mark);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct field context_activities_fields[] = {
+	{ "parent", c_context_activity_list, 0 }, { "grouping", c_context_activity_list, 0 },
+	{ "category", c_context_activity_list, 0 }, { "other", c_context_activity_list, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static int c_context_activities(struct vctx *c, json_t *v)
+{
+	if (check_fields(c, v, context_activities_fields))
+		return -1;
+	/* xAPI 1.0.3 allows one Activity object; store it as a one-element array */
+	const char *key;
+	json_t *val;
+	void *tmp;
+	json_object_foreach_safe(v, tmp, key, val) {
+		if (json_is_object(val)) {
+			if (c->v == XAPI_V2) {
+				size_t m = push_key(c, key);
+				vfail(c, "must be an array of Activities (xAPI 2.0)");
+				pop(c, m);
+				return -1;
+			}
+			json_t *arr = json_array();
+			json_array_append(arr, val);
+			json_object_set_new(v, key, arr);
+		}
+	}
+	return 0;
+}
+
+static int c_relevant_types(struct vctx *c, json_t *v)
+{
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return vfail(c, "must be a non-empty array of IRIs");
+	size_t i;
+	json_t *m;
+	json_array_foreach(v, i, m) {
+		size_t mark = push_index(c, i);
+		int r = c_iri(c, m);
+		pop(c, mark);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static int c_object_type_context_agent(struct vctx *c, json_t *v)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), "contextAgent")
+		       ? 0 : vfail(c, "must be \"contextAgent\"");
+}
+
+static int c_object_type_context_group(struct vctx *c, json_t *v)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), "contextGroup")
+		       ? 0 : vfail(c, "must be \"contextGroup\"");
+}
+
+static const struct field context_agent_fields[] = {
+	{ "objectType", c_object_type_context_agent, F_REQ }, { "agent", c_actor, F_REQ },
+	{ "relevantTypes", c_relevant_types, 0 }, { NULL, NULL, 0 }
+};
+static const struct field context_group_fields[] = {
+	{ "objectType", c_object_type_context_group, F_REQ }, { "group", c_group, F_REQ },
+	{ "relevantTypes", c_relevant_types, 0 }, { NULL, NULL, 0 }
+};
+
+static int check_list_of(struct vctx *c, json_t *v, const struct field *fields)
+{
+	if (!json_is_array(v))
+		return vfail(c, "must be an array");
+	size_t i;
+	json_t *m;
+	json_array_foreach(v, i, m) {
+		size_t mark = push_index(c, i);
+		int r = check_fields(c, m, fields);
+		pop(c, mark);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static int c_context_agents(struct vctx *c, json_t *v)
+{
+	return check_list_of(c, v, context_agent_fields);
+}
+
+static int c_context_groups(struct vctx *c, json_t *v)
+{
+	return check_list_of(c, v, context_group_fields);
+}
+
+static const struct field context_fields[] = {
+	{ "registration", c_uuid, 0 }, { "instructor", c_actor, 0 }, { "team", c_group, 0 },
+	{ "contextActivities", c_context_activities, 0 }, { "revision", c_string, 0 },
+	{ "platform", c_string, 0 }, { "language", c_lang_tag, 0 },
+	{ "statement", c_statement_ref, 0 }, { "extensions", c_extensions, 0 },
+	{ "contextAgents", c_context_agents, F_V2 }, { "contextGroups", c_context_groups, F_V2 },
+	{ NULL, NULL, 0 }
+};
+
+static int c_context(struct vctx *c, json_t *v)
+{
+	return check_fields(c, v, context_fields);
+}
+
+static int c_length(struct vctx *c, json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) >= 0
+		       ? 0 : vfail(c, "must be a non-negative integer");
+}
+
+static int c_sha2(struct vctx *c, json_t *v)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	size_t n = strlen(s);
+	bool ok = n == 56 || n == 64 || n == 96 || n == 128;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = is_hex(s[i]);
+	return ok ? 0 : vfail(c, "must be a SHA-2 hash in hex");
+}
+
+static const struct field attachment_fields[] = {
+	{ "usageType", c_iri, F_REQ }, { "display", c_lang_map, F_REQ },
+	{ "description", c_lang_map, 0 }, { "contentType", c_string, F_REQ },
+	{ "length", c_length, F_REQ }, { "sha2", c_sha2, F_REQ }, { "fileUrl", c_iri, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static int c_attachments(struct vctx *c, json_t *v)
+{
+	if (check_list_of(c, v, attachment_fields))
+		return -1;
+	size_t i;
+	json_t *m;
+	json_array_foreach(v, i, m) {
+		if (!json_object_get(m, "fileUrl")) {
+			size_t mark = push_index(c, i);
+			vfail(c, "attachments without fileUrl need multipart/mixed, which this LRS"
+				 " does not accept yet");
+			pop(c, mark);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- statement, object, substatement ------------------------------------ */
+
+static int c_object(struct vctx *c, json_t *v);
+static int c_sub_object(struct vctx *c, json_t *v);
+
+static int c_object_type_sub(struct vctx *c, json_t *v)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), "SubStatement")
+		       ? 0 : vfail(c, "must be \"SubStatement\"");
+}
+
+static const struct field substatement_fields[] = {
+	{ "objectType", c_object_type_sub, F_REQ }, { "actor", c_actor, F_REQ },
+	{ "verb", c_verb, F_REQ }, { "object", c_sub_object, F_REQ },
+	{ "result", c_result, 0 }, { "context", c_context, 0 }, { "timestamp", c_timestamp, 0 },
+	{ "attachments", c_attachments, 0 }, { NULL, NULL, 0 }
+};
+
+static int c_substatement(struct vctx *c, json_t *v)
+{
+	return check_fields(c, v, substatement_fields);
+}
+
+static int c_object_agent(struct vctx *c, json_t *v) { return check_agent(c, v); }
+
+static const struct {
+	const char *type;
+	check_fn check;
+} object_kinds[] = {
+	{ "Activity", c_activity }, { "Agent", c_object_agent }, { "Group", c_group },
+	{ "StatementRef", c_statement_ref }, { "SubStatement", c_substatement }, { NULL, NULL }
+};
+
+static int check_object_kind(struct vctx *c, json_t *v, bool allow_sub)
+{
+	if (!json_is_object(v))
+		return vfail(c, "must be an object (Activity, Agent, Group, StatementRef or SubStatement)");
+	json_t *t = json_object_get(v, "objectType");
+	const char *type = t ? json_string_value(t) : "Activity";
+	if (t && !type) {
+		size_t m = push_key(c, "objectType");
+		vfail(c, "must be a string");
+		pop(c, m);
+		return -1;
+	}
+	for (size_t i = 0; object_kinds[i].type; i++) {
+		if (strcmp(object_kinds[i].type, type))
+			continue;
+		if (!allow_sub && object_kinds[i].check == c_substatement) {
+			size_t m = push_key(c, "objectType");
+			vfail(c, "a SubStatement cannot contain a SubStatement");
+			pop(c, m);
+			return -1;
+		}
+		return object_kinds[i].check(c, v);
+	}
+	size_t m = push_key(c, "objectType");
+	vfail(c, "must be Activity, Agent, Group, StatementRef or SubStatement");
+	pop(c, m);
+	return -1;
+}
+
+static int c_object(struct vctx *c, json_t *v) { return check_object_kind(c, v, true); }
+static int c_sub_object(struct vctx *c, json_t *v) { return check_object_kind(c, v, false); }
+
+static const struct field statement_fields[] = {
+	{ "id", c_uuid, 0 }, { "actor", c_actor, F_REQ }, { "verb", c_verb, F_REQ },
+	{ "object", c_object, F_REQ }, { "result", c_result, 0 }, { "context", c_context, 0 },
+	{ "timestamp", c_timestamp, 0 }, { "stored", c_timestamp, 0 },
+	{ "authority", c_actor, 0 }, { "version", c_version, 0 },
+	{ "attachments", c_attachments, 0 }, { NULL, NULL, 0 }
+};
+
+#define VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
+
+static bool is_voiding(json_t *stmt)
+{
+	json_t *verb = json_object_get(json_object_get(stmt, "verb"), "id");
+	return json_is_string(verb) && !strcmp(json_string_value(verb), VERB_VOIDED);
+}
+
+/* Cross-property rules of a statement or substatement. */
+static int check_statement_rules(struct vctx *c, json_t *stmt)
+{
+	json_t *obj = json_object_get(stmt, "object");
+	const char *ot = object_type(obj);
+	bool activity = !ot || !strcmp(ot, "Activity");
+	json_t *ctx = json_object_get(stmt, "context");
+	static const char *const only_activity[] = { "revision", "platform", NULL };
+	for (const char *const *k = only_activity; ctx && *k; k++) {
+		if (!activity && json_object_get(ctx, *k)) {
+			size_t m = push_key(c, "context");
+			size_t m2 = push_key(c, *k);
+			vfail(c, "only allowed when the object is an Activity");
+			pop(c, m2);
+			pop(c, m);
+			return -1;
+		}
+	}
+	if (is_voiding(stmt) && (!ot || strcmp(ot, "StatementRef"))) {
+		size_t m = push_key(c, "object");
+		vfail(c, "a voiding statement (verb voided) needs a StatementRef object");
+		pop(c, m);
+		return -1;
+	}
+	return 0;
+}
+
+enum eb_err xapi_validate_statement(json_t *stmt, enum xapi_version v, const char *path,
+				    char *err, size_t errcap)
+{
+	struct vctx c = { .v = v, .err = err, .cap = errcap };
+	c.plen = str_copy(c.path, sizeof c.path, path ? path : "$");
+	if (err && errcap)
+		err[0] = '\0';
+	if (check_fields(&c, stmt, statement_fields) || check_statement_rules(&c, stmt))
+		return EB_EINVAL;
+	json_t *obj = json_object_get(stmt, "object");
+	const char *ot = object_type(obj);
+	if (ot && !strcmp(ot, "SubStatement")) {
+		size_t m = push_key(&c, "object");
+		int r = check_statement_rules(&c, obj);
+		pop(&c, m);
+		if (r)
+			return EB_EINVAL;
+	}
+	return EB_OK;
+}
+
+static json_t *load_capped(const char *json, size_t len, char *err, size_t errcap,
+			   enum eb_err *rc)
+{
+	if (len > XAPI_MAX_BODY) {
+		snprintf(err, errcap, "body of %zu bytes exceeds the limit of %u", len, XAPI_MAX_BODY);
+		*rc = EB_ETOOBIG;
+		return NULL;
+	}
+	json_error_t je;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		snprintf(err, errcap, "body is not valid JSON: line %d column %d: %s", je.line,
+			 je.column, je.text);
+		*rc = EB_EPARSE;
+	}
+	return root;
+}
+
+enum eb_err xapi_validate_json(const char *json, size_t len, enum xapi_version v, char *err,
+			       size_t errcap)
+{
+	enum eb_err rc = EB_OK;
+	json_t *root = load_capped(json, len, err, errcap, &rc);
+	if (!root)
+		return rc;
+	if (json_is_array(root)) {
+		if (json_array_size(root) > XAPI_MAX_BATCH) {
+			snprintf(err, errcap, "batch of %zu statements exceeds the limit of %d",
+				 json_array_size(root), XAPI_MAX_BATCH);
+			rc = EB_ETOOBIG;
+		}
+		size_t i;
+		json_t *s;
+		json_array_foreach(root, i, s) {
+			if (rc)
+				break;
+			char path[32];
+			snprintf(path, sizeof path, "$[%zu]", i);
+			rc = xapi_validate_statement(s, v, path, err, errcap);
+		}
+	} else {
+		rc = xapi_validate_statement(root, v, "$", err, errcap);
+	}
+	json_decref(root);
+	return rc;
+}
+
+/* ---- keys and mapping ---------------------------------------------------- */
+
+bool xapi_agent_key(json_t *agent, char *out, size_t cap)
+{
+	json_t *v;
+	if ((v = json_object_get(agent, "mbox")) && json_is_string(v))
+		snprintf(out, cap, "mbox:%s", json_string_value(v));
+	else if ((v = json_object_get(agent, "mbox_sha1sum")) && json_is_string(v))
+		snprintf(out, cap, "mbox_sha1sum:%s", json_string_value(v));
+	else if ((v = json_object_get(agent, "openid")) && json_is_string(v))
+		snprintf(out, cap, "openid:%s", json_string_value(v));
+	else if ((v = json_object_get(agent, "account")) && json_is_object(v))
+		snprintf(out, cap, "account:%s %s",
+			 json_string_value(json_object_get(v, "homePage")) ?: "",
+			 json_string_value(json_object_get(v, "name")) ?: "");
+	else {
+		if (cap)
+			out[0] = '\0';
+		return false;
+	}
+	/* mbox_sha1sum is hex: compare case-insensitively by storing lower case */
+	if (!strncmp(out, "mbox_sha1sum:", 13))
+		for (char *p = out + 13; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	return true;
+}
+
+/* A CCSS code in the definition's extension values, name or description. */
+static bool definition_code(json_t *def, char *out, size_t cap)
+{
+	static const char *const maps[] = { "extensions", "name", "description", NULL };
+	for (const char *const *m = maps; *m; m++) {
+		const char *key;
+		json_t *val;
+		json_object_foreach(json_object_get(def, *m), key, val) {
+			if (json_is_string(val) && activity_extract_ccss_code(json_string_value(val), out, cap))
+				return true;
+			if (!strcmp(*m, "extensions") && activity_extract_ccss_code(key, out, cap))
+				return true;
+		}
+	}
+	return false;
+}
+
+bool xapi_map_event(json_t *stmt, struct learning_event_in *ev, char *scratch, size_t cap)
+{
+	json_t *actor = json_object_get(stmt, "actor"), *obj = json_object_get(stmt, "object");
+	const char *ot = object_type(obj);
+	if ((ot && strcmp(ot, "Activity")) || is_voiding(stmt) || cap < 512)
+		return false;
+	const char *at = object_type(actor);
+	if (at && !strcmp(at, "Group"))
+		return false;
+	memset(ev, 0, sizeof *ev);
+	/* scratch: [0, cap/2) actor key, [cap/2, cap/2+64) standard code */
+	size_t half = cap / 2;
+	if (!xapi_agent_key(actor, scratch, half))
+		return false;
+	ev->actor_key = scratch;
+	json_t *acc = json_object_get(actor, "account");
+	ev->match_name = acc ? json_string_value(json_object_get(acc, "name")) : NULL;
+	const char *mbox = json_string_value(json_object_get(actor, "mbox"));
+	ev->match_email = mbox ? mbox + 7 : NULL;
+	ev->activity_id = json_string_value(json_object_get(obj, "id"));
+	ev->item_id = ev->activity_id;
+	char *code = scratch + half;
+	if (definition_code(json_object_get(obj, "definition"), code, 64))
+		ev->standard_code = code;
+	json_t *res = json_object_get(stmt, "result");
+	json_t *succ = json_object_get(res, "success");
+	ev->correct = json_is_boolean(succ) ? json_is_true(succ) : -1;
+	json_t *score = json_object_get(res, "score");
+	json_t *sc = json_object_get(score, "scaled"), *raw = json_object_get(score, "raw");
+	json_t *mn = json_object_get(score, "min"), *mx = json_object_get(score, "max");
+	ev->score = -1;
+	if (sc)
+		ev->score = json_number_value(sc) < 0 ? 0 : json_number_value(sc);
+	else if (raw && mx) {
+		double lo = mn ? json_number_value(mn) : 0, hi = json_number_value(mx);
+		if (hi > lo)
+			ev->score = (json_number_value(raw) - lo) / (hi - lo);
+		if (ev->score > 1 || ev->score < 0)
+			ev->score = ev->score > 1 ? 1 : 0;
+	}
+	ev->duration_s = -1;
+	const char *dur = json_string_value(json_object_get(res, "duration"));
+	if (dur && !parse_duration(dur, &ev->duration_s))
+		ev->duration_s = -1;
+	int64_t ms = 0;
+	const char *ts = json_string_value(json_object_get(stmt, "timestamp"));
+	if (ts && parse_ts(ts, &ms))
+		ev->occurred_at = ms / 1000;
+	else
+		ev->occurred_at = time_now();
+	ev->source = "xapi";
+	ev->statement_id = json_string_value(json_object_get(stmt, "id"));
+	ev->verb = json_string_value(json_object_get(json_object_get(stmt, "verb"), "id"));
+	return true;
+}
+
+/* ---- results -------------------------------------------------------------- */
+
+void xapi_result_free(struct xapi_result *out)
+{
+	free(out->body);
+	out->body = NULL;
+	out->body_len = 0;
+}
+
+static void set_text(struct xapi_result *out, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_text(struct xapi_result *out, int status, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_putc(&b, '\n');
+	free(out->body);
+	out->status = status;
+	out->content_type = "text/plain; charset=utf-8";
+	out->body = buf_detach(&b, &out->body_len);
+}
+
+static void set_json(struct xapi_result *out, int status, struct buf *b)
+{
+	free(out->body);
+	out->status = status;
+	out->content_type = "application/json";
+	if (buf_failed(b)) {
+		buf_free(b);
+		set_text(out, 500, "response too large");
+		return;
+	}
+	buf_cstr(b);
+	out->body = buf_detach(b, &out->body_len);
+}
+
+static int status_for(enum eb_err rc)
+{
+	switch (rc) {
+	case EB_ETOOBIG: return 413;
+	case EB_ECONFLICT: return 409;
+	case EB_ENOTFOUND: return 404;
+	case EB_EINVAL:
+	case EB_EPARSE: return 400;
+	default: return 500;
+	}
+}
+
+static void begin_result(struct xapi_result *out, enum xapi_version v)
+{
+	out->status = 0;
+	out->content_type = "text/plain; charset=utf-8";
+	out->body = NULL;
+	out->body_len = 0;
+	out->consistent_through[0] = '\0';
+	out->version = v == XAPI_V2 ? "2.0.0" : "1.0.3";
+}
+
+void xapi_now_iso(char out[40], int64_t *ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t t = (int64_t)ts.tv_sec;
+	int milli = (int)(ts.tv_nsec / 1000000);
+	char base[32];
+	time_format_iso(t, base); /* YYYY-MM-DDTHH:MM:SSZ */
+	base[19] = '\0';
+	snprintf(out, 40, "%s.%03dZ", base, milli);
+	if (ms)
+		*ms = t * 1000 + milli;
+}
+
+enum eb_err xapi_version_parse(const char *h, enum xapi_version *out)
+{
+	static const struct { const char *s; enum xapi_version v; } known[] = {
+		{ "1.0", XAPI_V1 }, { "1.0.0", XAPI_V1 }, { "1.0.1", XAPI_V1 },
+		{ "1.0.2", XAPI_V1 }, { "1.0.3", XAPI_V1 }, { "2.0", XAPI_V2 }, { NULL, 0 }
+	};
+	if (!h)
+		return EB_EINVAL;
+	for (size_t i = 0; known[i].s; i++)
+		if (!strcmp(known[i].s, h)) {
+			*out = known[i].v;
+			return EB_OK;
+		}
+	if (!strncmp(h, "2.0.", 4) && h[4] && strspn(h + 4, "0123456789") == strlen(h + 4)) {
+		*out = XAPI_V2;
+		return EB_OK;
+	}
+	return EB_EINVAL;
+}
+
+/* ---- storing --------------------------------------------------------------- */
+
+static void uuid_v4(char out[37])
+{
+	unsigned char b[16];
+	if (sodium_init() < 0)
+		abort();	/* no entropy source: nothing sensible to continue with */
+	randombytes_buf(b, sizeof b);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	static const char hx[] = "0123456789abcdef";
+	int o = 0;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hx[b[i] >> 4];
+		out[o++] = hx[b[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/* Canonical content: sorted, compact JSON without the LRS-set properties
+ * (stored, authority, version), which the spec lets differ between two
+ * sendings of one statement. Removes them from stmt; returns the malloc'd
+ * text and its SHA-256 in hex. */
+static char *canonical(json_t *stmt, char hash[65])
+{
+	json_object_del(stmt, "stored");
+	json_object_del(stmt, "authority");
+	json_object_del(stmt, "version");
+	char *s = json_dumps(stmt, JSON_SORT_KEYS | JSON_COMPACT);
+	if (!s)
+		return NULL;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+	sodium_bin2hex(hash, 65, h, sizeof h);
+	return s;
+}
+
+#define MAX_REFS 64
+
+struct refs {
+	struct activity_ref r[MAX_REFS];
+	char keys[MAX_REFS][300];
+	size_t n;
+};
+
+static void add_agent_ref(struct refs *rs, json_t *agent, int related)
+{
+	if (!agent || rs->n >= MAX_REFS)
+		return;
+	if (xapi_agent_key(agent, rs->keys[rs->n], sizeof rs->keys[0])) {
+		rs->r[rs->n] = (struct activity_ref){ "agent", rs->keys[rs->n], related };
+		rs->n++;
+	}
+	/* group members count as related agents */
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(agent, "member"), i, m)
+		add_agent_ref(rs, m, 1);
+}
+
+static void add_activity_ref(struct refs *rs, json_t *act, int related)
+{
+	const char *id = json_string_value(json_object_get(act, "id"));
+	if (!id || rs->n >= MAX_REFS || strlen(id) >= sizeof rs->keys[0])
+		return;
+	str_copy(rs->keys[rs->n], sizeof rs->keys[0], id);
+	rs->r[rs->n] = (struct activity_ref){ "activity", rs->keys[rs->n], related };
+	rs->n++;
+}
+
+static void collect_refs(struct refs *rs, json_t *stmt, int related)
+{
+	add_agent_ref(rs, json_object_get(stmt, "actor"), related);
+	json_t *obj = json_object_get(stmt, "object");
+	const char *ot = object_type(obj);
+	if (!ot || !strcmp(ot, "Activity"))
+		add_activity_ref(rs, obj, related);
+	else if (!strcmp(ot, "Agent") || !strcmp(ot, "Group"))
+		add_agent_ref(rs, obj, related);
+	else if (!strcmp(ot, "SubStatement"))
+		collect_refs(rs, obj, 1);
+	json_t *ctx = json_object_get(stmt, "context");
+	add_agent_ref(rs, json_object_get(ctx, "instructor"), 1);
+	add_agent_ref(rs, json_object_get(ctx, "team"), 1);
+	const char *key;
+	json_t *list;
+	json_object_foreach(json_object_get(ctx, "contextActivities"), key, list) {
+		size_t i;
+		json_t *a;
+		json_array_foreach(list, i, a)
+			add_activity_ref(rs, a, 1);
+	}
+}
+
+struct prepared {
+	json_t *stmt;
+	char id[37];
+	char hash[65];
+	bool voiding;
+	char voids[37];
+	char *canon;		/* canonical text (malloc'd) */
+	bool generated_id;	/* fresh UUID v4: cannot be stored or voided yet */
+	char version[16];	/* as sent, or the default of the request version */
+};
+
+/* Validates one statement and fills in id, timestamp, stored, authority and
+ * version. */
+static enum eb_err prepare_one(json_t *stmt, enum xapi_version v, const char *path,
+			       int64_t tool_id, const char *stored, struct prepared *p,
+			       char *err, size_t cap)
+{
+	enum eb_err rc = xapi_validate_statement(stmt, v, path, err, cap);
+	if (rc)
+		return rc;
+	p->stmt = stmt;
+	const char *id = json_string_value(json_object_get(stmt, "id"));
+	if (id) {
+		str_copy(p->id, sizeof p->id, id);
+		lower(p->id);
+	} else {
+		uuid_v4(p->id);
+		p->generated_id = true;
+	}
+	json_object_set_new(stmt, "id", json_string(p->id));
+	if (!json_object_get(stmt, "timestamp"))
+		json_object_set_new(stmt, "timestamp", json_string(stored));
+	const char *ver = json_string_value(json_object_get(stmt, "version"));
+	str_copy(p->version, sizeof p->version, ver ? ver : v == XAPI_V2 ? "2.0.0" : "1.0.0");
+	if (!(p->canon = canonical(stmt, p->hash)))
+		return EB_ENOMEM;
+	p->voiding = is_voiding(stmt);
+	p->voids[0] = '\0';
+	if (p->voiding) {
+		const char *t = json_string_value(json_object_get(json_object_get(stmt, "object"), "id"));
+		str_copy(p->voids, sizeof p->voids, t ? t : "");
+		lower(p->voids);
+	}
+	(void)tool_id;
+	return EB_OK;
+}
+
+/* The stored form: the canonical text plus authority, stored and version. */
+static void stored_json(struct buf *b, const struct prepared *p, int64_t tool_id,
+			const char *stored)
+{
+	size_t n = strlen(p->canon);
+	buf_put(b, p->canon, n - 1);	/* without the closing brace */
+	buf_printf(b, ",\"authority\":{\"objectType\":\"Agent\",\"account\":{\"homePage\":"
+		   "\"urn:edbridge:tool\",\"name\":\"%lld\"}},\"stored\":\"%s\",\"version\":\"%s\"}",
+		   (long long)tool_id, stored, p->version);
+}
+
+/* Stores prepared statements in the open transaction. *skipped counts
+ * statements already stored with the same content. */
+static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t tool_id,
+				  struct prepared *ps, size_t n, const char *stored,
+				  int64_t stored_ms, bool batch, char *err, size_t cap)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct prepared *p = &ps[i];
+		char where[32];
+		if (batch)
+			snprintf(where, sizeof where, "$[%zu]", i);
+		else
+			str_copy(where, sizeof where, "$");
+		bool found = false, target_voiding = false;
+		char old_hash[65];
+		enum eb_err rc = p->generated_id ? EB_OK
+			: activity_statement_find(db, district_id, tool_id, p->id, &found, old_hash, NULL);
+		if (rc)
+			return rc;
+		if (found) {
+			if (strcmp(old_hash, p->hash)) {
+				snprintf(err, cap, "%s.id: statement %s is already stored with"
+					 " different content", where, p->id);
+				return EB_ECONFLICT;
+			}
+			continue;	/* same statement again: no duplicate */
+		}
+		if (p->voiding) {
+			bool tfound = false;
+			rc = activity_statement_find(db, district_id, tool_id, p->voids, &tfound,
+						     NULL, &target_voiding);
+			if (rc)
+				return rc;
+			if (tfound && target_voiding) {
+				snprintf(err, cap, "%s.object.id: a voiding statement cannot target"
+					 " another voiding statement", where);
+				return EB_EINVAL;
+			}
+		}
+		struct buf jb = BUF_INIT;
+		stored_json(&jb, p, tool_id, stored);
+		if (buf_failed(&jb)) {
+			buf_free(&jb);
+			return EB_ENOMEM;
+		}
+		const char *json = jb.data;
+		struct refs *rs = calloc(1, sizeof *rs);
+		if (!rs) {
+			buf_free(&jb);
+			return EB_ENOMEM;
+		}
+		collect_refs(rs, p->stmt, 0);
+		char actor_key[300];
+		xapi_agent_key(json_object_get(p->stmt, "actor"), actor_key, sizeof actor_key);
+		json_t *obj = json_object_get(p->stmt, "object");
+		const char *ot = object_type(obj);
+		const char *ts = json_string_value(json_object_get(p->stmt, "timestamp"));
+		int64_t ts_ms = stored_ms;
+		parse_ts(ts, &ts_ms);
+		struct activity_statement as = {
+			.id = p->id, .json = json, .content_hash = p->hash, .stored = stored,
+			.stored_ms = stored_ms, .timestamp = ts, .timestamp_ms = ts_ms,
+			.voids_id = p->voiding ? p->voids : NULL, .actor_key = actor_key,
+			.verb = json_string_value(json_object_get(json_object_get(p->stmt, "verb"), "id")),
+			.activity_id = (!ot || !strcmp(ot, "Activity"))
+					       ? json_string_value(json_object_get(obj, "id")) : NULL,
+			.registration = json_string_value(json_object_get(
+				json_object_get(p->stmt, "context"), "registration")),
+			.refs = rs->r, .nrefs = rs->n, .new_id = p->generated_id,
+		};
+		rc = activity_statement_insert(db, district_id, tool_id, &as);
+		buf_free(&jb);
+		free(rs);
+		if (rc == EB_EEXIST) {
+			/* the same id twice in this request was caught earlier */
+			snprintf(err, cap, "%s.id: statement %s is already stored", where, p->id);
+			return EB_ECONFLICT;
+		}
+		if (rc)
+			return rc;
+		if (p->voiding) {
+			rc = activity_statement_void(db, district_id, tool_id, p->voids);
+		} else {
+			struct learning_event_in ev;
+			char scratch[640];
+			if (xapi_map_event(p->stmt, &ev, scratch, sizeof scratch))
+				rc = activity_event_record(db, district_id, tool_id, &ev, NULL);
+		}
+		if (rc)
+			return rc;
+	}
+	return EB_OK;
+}
+
+/* Shared by POST and PUT: root is one statement or (POST only) an array. */
+static enum eb_err store_request(struct db *db, int64_t district_id, int64_t tool_id,
+				 json_t *root, enum xapi_version v, struct xapi_result *out,
+				 struct buf *ids)
+{
+	char err[512] = "";
+	char stored[40];
+	int64_t stored_ms;
+	xapi_now_iso(stored, &stored_ms);
+	bool batch = json_is_array(root);
+	size_t n = batch ? json_array_size(root) : 1;
+	if (batch && n > XAPI_MAX_BATCH) {
+		set_text(out, 413, "batch of %zu statements exceeds the limit of %d", n,
+			 XAPI_MAX_BATCH);
+		return EB_ETOOBIG;
+	}
+	if (batch && n == 0) {
+		set_text(out, 400, "$: the array holds no statements");
+		return EB_EINVAL;
+	}
+	struct prepared *ps = calloc(n, sizeof *ps);
+	if (!ps) {
+		set_text(out, 500, "out of memory");
+		return EB_ENOMEM;
+	}
+	enum eb_err rc = EB_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char path[32];
+		if (batch)
+			snprintf(path, sizeof path, "$[%zu]", i);
+		else
+			str_copy(path, sizeof path, "$");
+		json_t *s = batch ? json_array_get(root, i) : root;
+		rc = prepare_one(s, v, path, tool_id, stored, &ps[i], err, sizeof err);
+		for (size_t j = 0; !rc && j < i; j++)
+			if (!strcmp(ps[j].id, ps[i].id)) {
+				snprintf(err, sizeof err, "%s.id: statement id %s appears twice in"
+					 " the batch", path, ps[i].id);
+				rc = EB_EINVAL;
+			}
+	}
+	if (!rc && !(rc = db_begin(db))) {
+		rc = store_prepared(db, district_id, tool_id, ps, n, stored, stored_ms, batch,
+				    err, sizeof err);
+		if (rc)
+			db_rollback(db);
+		else
+			rc = db_commit(db);
+	}
+	if (rc) {
+		if (!err[0])
+			snprintf(err, sizeof err, "storing failed: %s", eb_strerror(rc));
+		set_text(out, status_for(rc), "%s", err);
+	} else if (ids) {
+		buf_putc(ids, '[');
+		for (size_t i = 0; i < n; i++)
+			buf_printf(ids, "%s\"%s\"", i ? "," : "", ps[i].id);
+		buf_putc(ids, ']');
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ps[i].canon);
+	free(ps);
+	xapi_now_iso(out->consistent_through, NULL);
+	return rc;
+}
+
+static bool check_version(const char *h, enum xapi_version *v, struct xapi_result *out)
+{
+	if (xapi_version_parse(h, v)) {
+		begin_result(out, XAPI_V1);
+		set_text(out, 400, "X-Experience-API-Version header must be 1.0.x or 2.0.x (got %s)",
+			 h ? h : "none");
+		return false;
+	}
+	begin_result(out, *v);
+	return true;
+}
+
+enum eb_err xapi_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,
+		      size_t len, const char *version_header, struct xapi_result *out)
+{
+	enum xapi_version v;
+	if (!check_version(version_header, &v, out))
+		return EB_EINVAL;
+	char err[512];
+	enum eb_err rc = EB_OK;
+	json_t *root = load_capped(json, len, err, sizeof err, &rc);
+	if (!root) {
+		set_text(out, status_for(rc), "%s", err);
+		return rc;
+	}
+	if (!json_is_array(root) && !json_is_object(root)) {
+		json_decref(root);
+		set_text(out, 400, "$: must be a statement object or an array of statements");
+		return EB_EINVAL;
+	}
+	struct buf ids = BUF_INIT;
+	rc = store_request(db, district_id, tool_id, root, v, out, &ids);
+	json_decref(root);
+	if (!rc)
+		set_json(out, 200, &ids);
+	else
+		buf_free(&ids);
+	return rc;
+}
+
+enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id,
+		     const char *statement_id, const char *json, size_t len,
+		     const char *version_header, struct xapi_result *out)
+{
+	enum xapi_version v;
+	if (!check_version(version_header, &v, out))
+		return EB_EINVAL;
+	if (!statement_id || !is_uuid(statement_id)) {
+		set_text(out, 400, "statementId parameter must be a UUID");
+		return EB_EINVAL;
+	}
+	char err[512];
+	enum eb_err rc = EB_OK;
+	json_t *root = load_capped(json, len, err, sizeof err, &rc);
+	if (!root) {
+		set_text(out, status_for(rc), "%s", err);
+		return rc;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		set_text(out, 400, "$: PUT takes one statement object");
+		return EB_EINVAL;
+	}
+	json_t *id = json_object_get(root, "id");
+	if (id && (!json_is_string(id) || strcasecmp(json_string_value(id), statement_id))) {
+		json_decref(root);
+		set_text(out, 400, "$.id: does not match the statementId parameter");
+		return EB_EINVAL;
+	}
+	if (!id)
+		json_object_set_new(root, "id", json_string(statement_id));
+	rc = store_request(db, district_id, tool_id, root, v, out, NULL);
+	json_decref(root);
+	if (!rc) {
+		out->status = 204;
+		out->content_type = "text/plain; charset=utf-8";
+	}
+	return rc;
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+static int parse_bool_param(const char *s, bool *out)
+{
+	if (!s)
+		return 0;
+	if (!strcmp(s, "true"))
+		*out = true;
+	else if (!strcmp(s, "false"))
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+/* The "more" cursor: base64url of a compact JSON of the query and the position. */
+static char *cursor_encode(const struct activity_query *q)
+{
+	json_t *o = json_pack("{s:s*, s:s*, s:s*, s:s*, s:I, s:I, s:b, s:b, s:b, s:i, s:I, s:I}",
+		"ag", q->agent_key, "vb", q->verb, "ac", q->activity, "rg", q->registration,
+		"si", (json_int_t)q->since_ms, "un", (json_int_t)q->until_ms,
+		"ra", q->related_agents, "rc", q->related_activities, "as", q->ascending,
+		"li", q->limit, "af", (json_int_t)q->after_seq, "mx", (json_int_t)q->max_seq);
+	if (!o)
+		return NULL;
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *b = malloc(cap);
+	if (b)
+		sodium_bin2base64(b, cap, (const unsigned char *)s, n,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	free(s);
+	return b;
+}
+
+/* Decodes into q; strings are copied into *holder (json_decref when done). */
+static bool cursor_decode(const char *tok, struct activity_query *q, json_t **holder)
+{
+	size_t n = strlen(tok);
+	if (n > 16384)
+		return false;
+	unsigned char *bin = malloc(n + 1);
+	size_t len = 0;
+	if (!bin || sodium_base642bin(bin, n + 1, tok, n, NULL, &len, NULL,
+				      sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
+		free(bin);
+		return false;
+	}
+	json_t *o = json_loadb((const char *)bin, len, 0, NULL);
+	free(bin);
+	if (!o)
+		return false;
+	json_int_t si = -1, un = -1, af = 0, mx = 0;
+	int ra = 0, rcx = 0, as = 0, li = 0;
+	const char *ag = NULL, *vb = NULL, *ac = NULL, *rg = NULL;
+	if (json_unpack(o, "{s?s, s?s, s?s, s?s, s:I, s:I, s:b, s:b, s:b, s:i, s:I, s:I}",
+			"ag", &ag, "vb", &vb, "ac", &ac, "rg", &rg, "si", &si, "un", &un,
+			"ra", &ra, "rc", &rcx, "as", &as, "li", &li, "af", &af, "mx", &mx)) {
+		json_decref(o);
+		return false;
+	}
+	*q = (struct activity_query){
+		.agent_key = ag, .verb = vb, .activity = ac, .registration = rg,
+		.since_ms = si, .until_ms = un, .related_agents = ra, .related_activities = rcx,
+		.ascending = as, .limit = li, .after_seq = af, .max_seq = mx,
+	};
+	*holder = o;
+	return q->limit >= 1 && q->limit <= XAPI_MAX_LIMIT;
+}
+
+static enum eb_err get_one(struct db *db, int64_t district_id, int64_t tool_id,
+			   const char *id, bool voided, struct xapi_result *out)
+{
+	if (!is_uuid(id)) {
+		set_text(out, 400, "%s must be a UUID", voided ? "voidedStatementId" : "statementId");
+		return EB_EINVAL;
+	}
+	char lid[37];
+	str_copy(lid, sizeof lid, id);
+	lower(lid);
+	struct buf b = BUF_INIT;
+	enum eb_err rc = activity_statement_get(db, district_id, tool_id, lid, voided, &b);
+	if (rc) {
+		buf_free(&b);
+		if (rc == EB_ENOTFOUND)
+			set_text(out, 404, "no %sstatement with id %s", voided ? "voided " : "", lid);
+		else
+			set_text(out, 500, "reading failed: %s", eb_strerror(rc));
+		return rc;
+	}
+	set_json(out, 200, &b);
+	return EB_OK;
+}
+
+enum eb_err xapi_get(struct db *db, int64_t district_id, int64_t tool_id,
+		     const struct xapi_get_params *p, const char *version_header,
+		     struct xapi_result *out)
+{
+	enum xapi_version v;
+	if (!check_version(version_header, &v, out))
+		return EB_EINVAL;
+	xapi_now_iso(out->consistent_through, NULL);
+	bool filters = p->agent || p->verb || p->activity || p->registration || p->since ||
+		       p->until || p->limit || p->ascending || p->related_activities ||
+		       p->related_agents || p->more;
+	if (p->format && strcmp(p->format, "exact") && strcmp(p->format, "ids") &&
+	    strcmp(p->format, "canonical")) {
+		set_text(out, 400, "format must be exact, ids or canonical");
+		return EB_EINVAL;
+	}
+	if (p->statement_id || p->voided_statement_id) {
+		if ((p->statement_id && p->voided_statement_id) || filters) {
+			set_text(out, 400, "statementId / voidedStatementId take no other"
+				 " parameters except attachments and format");
+			return EB_EINVAL;
+		}
+		return p->statement_id ? get_one(db, district_id, tool_id, p->statement_id, false, out)
+				       : get_one(db, district_id, tool_id, p->voided_statement_id, true, out);
+	}
+	struct activity_query q = { .since_ms = -1, .until_ms = -1, .limit = XAPI_DEFAULT_LIMIT };
+	json_t *holder = NULL;
+	char agent_key[300];
+	enum eb_err rc = EB_OK;
+	if (p->more) {
+		if (!cursor_decode(p->more, &q, &holder)) {
+			set_text(out, 400, "more: not a cursor this server issued");
+			return EB_EINVAL;
+		}
+	} else {
+		if (p->agent) {
+			char err[256];
+			json_t *a = json_loads(p->agent, 0, NULL);
+			struct vctx c = { .v = v, .err = err, .cap = sizeof err };
+			c.plen = str_copy(c.path, sizeof c.path, "agent");
+			bool ok = a && !c_actor(&c, a) && xapi_agent_key(a, agent_key, sizeof agent_key);
+			json_decref(a);
+			if (!ok) {
+				set_text(out, 400, "%s", a ? err : "agent: must be a JSON Agent or"
+					 " identified Group");
+				return EB_EINVAL;
+			}
+			q.agent_key = agent_key;
+		}
+		if ((p->verb && !is_iri(p->verb)) || (p->activity && !is_iri(p->activity))) {
+			set_text(out, 400, "%s: must be an IRI", p->verb && !is_iri(p->verb) ? "verb" : "activity");
+			return EB_EINVAL;
+		}
+		q.verb = p->verb;
+		q.activity = p->activity;
+		if (p->registration && !is_uuid(p->registration)) {
+			set_text(out, 400, "registration: must be a UUID");
+			return EB_EINVAL;
+		}
+		q.registration = p->registration;
+		if ((p->since && !parse_ts(p->since, &q.since_ms)) ||
+		    (p->until && !parse_ts(p->until, &q.until_ms))) {
+			set_text(out, 400, "%s: must be an ISO 8601 timestamp",
+				 p->since && !parse_ts(p->since, NULL) ? "since" : "until");
+			return EB_EINVAL;
+		}
+		int64_t lim = 0;
+		if (p->limit && cstr_to_i64(p->limit, 0, INT32_MAX, &lim)) {
+			set_text(out, 400, "limit: must be a non-negative integer");
+			return EB_EINVAL;
+		}
+		q.limit = lim == 0 ? XAPI_DEFAULT_LIMIT : lim > XAPI_MAX_LIMIT ? XAPI_MAX_LIMIT : (int)lim;
+		if (parse_bool_param(p->ascending, &q.ascending) ||
+		    parse_bool_param(p->related_agents, &q.related_agents) ||
+		    parse_bool_param(p->related_activities, &q.related_activities)) {
+			set_text(out, 400, "ascending, related_agents and related_activities take"
+				 " true or false");
+			return EB_EINVAL;
+		}
+		if ((rc = activity_statement_max_seq(db, district_id, tool_id, &q.max_seq)))
+			goto fail;
+	}
+	struct buf b = BUF_INIT;
+	size_t count;
+	int64_t last;
+	bool more;
+	buf_puts(&b, "{\"statements\":[");
+	rc = activity_statement_query(db, district_id, tool_id, &q, &b, &count, &last, &more);
+	if (rc) {
+		buf_free(&b);
+		goto fail;
+	}
+	buf_puts(&b, "],\"more\":\"");
+	if (more) {
+		q.after_seq = last;
+		char *tok = cursor_encode(&q);
+		if (tok)
+			buf_printf(&b, "/xapi/statements?more=%s", tok);
+		free(tok);
+	}
+	buf_puts(&b, "\"}");
+	json_decref(holder);
+	set_json(out, 200, &b);
+	return EB_OK;
+fail:
+	json_decref(holder);
+	set_text(out, 500, "query failed: %s", eb_strerror(rc));
+	return rc;
+}
+
+const char *xapi_about_json(void)
+{
+	return "{\"version\":[\"1.0.3\",\"2.0.0\"],\"extensions\":{}}";
+}
+
+void xapi_not_supported(const char *resource, struct xapi_result *out)
+{
+	begin_result(out, XAPI_V1);
+	set_text(out, 501, "the xAPI %s resource is not supported by this LRS yet;"
+		 " only /xapi/statements and /xapi/about are", resource ? resource : "requested");
+}

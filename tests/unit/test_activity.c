@@ -1,0 +1,254 @@
+/* test_activity.c - learning events: roster matching, quarantine, re-match,
+ * the activity map and the CCSS code extractor. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/activity.h"
+#include "domain/district.h"
+#include "ingest/xapi.h"
+#include "store/db.h"
+
+struct fx {
+	struct db *db;
+	int64_t district;
+	char path[64];
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "/tmp/test_activity_XXXXXX");
+	int fd = mkstemp(f->path);
+	close(fd);
+	unlink(f->path);
+	char err[256];
+	if (db_open(f->path, DB_OPEN_CREATE, &f->db, err, sizeof err))
+		return -1;
+	if (district_create(f->db, "Test", &f->district))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	db_close(f->db);
+	char p[80];
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static void add_person(struct fx *f, const char *sid, const char *role, const char *username,
+		       const char *email)
+{
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db,
+		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, username,"
+		" given_name, family_name, email) VALUES (?1, ?2, 'school1', ?3, ?4, 'G', 'F', ?5)",
+		&st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	db_bind_text(st, 2, sid, -1);
+	db_bind_text(st, 3, role, -1);
+	db_bind_text(st, 4, username, -1);
+	db_bind_text(st, 5, email, -1);
+	assert_int_equal(db_run(st), EB_OK);
+}
+
+static void counts(struct fx *f, int64_t tool, int64_t *events, int64_t *quarantined)
+{
+	int64_t s;
+	assert_int_equal(activity_counts(f->db, f->district, tool, &s, events, quarantined), EB_OK);
+}
+
+static const char *event_standard(struct fx *f, const char *student, char *out, size_t cap)
+{
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db,
+		"SELECT coalesce(standard_code, '-'), coalesce(correct, -1), coalesce(score, -1),"
+		" coalesce(duration_s, -1) FROM learning_event WHERE district_id = ?1"
+		" AND student_sourced_id = ?2 ORDER BY id DESC LIMIT 1", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	db_bind_text(st, 2, student, -1);
+	out[0] = '\0';
+	if (db_step(st) == DB_ROW)
+		snprintf(out, cap, "%s %lld %.2f %.1f", db_col_text(st, 0),
+			 (long long)db_col_int(st, 1), db_col_double(st, 2), db_col_double(st, 3));
+	db_reset(st);
+	return out;
+}
+
+static void post(struct fx *f, const char *body)
+{
+	struct xapi_result r = { 0 };
+	xapi_post(f->db, f->district, 7, body, strlen(body), "1.0.3", &r);
+	if (r.status != 200)
+		fail_msg("POST %d: %s", r.status, r.body ? r.body : "");
+	xapi_result_free(&r);
+}
+
+static void test_ccss_extract(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } cases[] = {
+		{ "3.NF.A.1", "3.NF.A.1" },
+		{ "http://standards.example/CCSS.Math.Content.3.NF.A.1", "3.NF.A.1" },
+		{ "https://tool.example/items/ccss-k-cc-b-4/q7", "K.CC.B.4" },
+		{ "Practice 6.RP.A.3a ratios", "6.RP.A.3a" },
+		{ "4.OA.3", "4.OA.3" },
+		{ "CCSS.Math.Content.HSA-SSE.A.1", "HSA-SSE.A.1" },
+		{ "F-IF.B.4 interpreting", "HSF-IF.B.4" },
+		{ "8_ee_c_7_b", "8.EE.C.7b" },
+		{ "version 1.2.3", "" },
+		{ "13.NF.A.1", "" },
+		{ "3.XY.A.1", "" },
+		{ "http://example.org/q/1", "" },
+		{ "", "" },
+	};
+	char out[64];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		bool found = activity_extract_ccss_code(cases[i].in, out, sizeof out);
+		if (strcmp(out, cases[i].want) || found != (cases[i].want[0] != 0))
+			fail_msg("\"%s\": got \"%s\", want \"%s\"", cases[i].in, out, cases[i].want);
+	}
+	assert_false(activity_extract_ccss_code(NULL, out, sizeof out));
+}
+
+#define VERB "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/answered\"}"
+
+static void test_match_and_quarantine(void **state)
+{
+	struct fx *f = *state;
+	add_person(f, "stu-1", "student", "ann.b", "ann@school.org");
+	add_person(f, "stu-2", "student", "bo.c", "bo@school.org");
+	add_person(f, "tea-1", "teacher", "tina", "tina@school.org");
+	char buf[128];
+	/* by account name = sourcedId, with a CCSS code in the activity id */
+	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"stu-1\"}},"
+		VERB ",\"object\":{\"id\":\"https://tool.example/items/3.NF.A.1/q1\"},"
+		"\"result\":{\"success\":true,\"duration\":\"PT45S\"}}");
+	assert_string_equal(event_standard(f, "stu-1", buf, sizeof buf), "3.NF.A.1 1 -1.00 45.0");
+	/* by username, code in the definition extensions, score from raw/min/max */
+	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"bo.c\"}},"
+		VERB ",\"object\":{\"id\":\"https://tool.example/items/77\",\"definition\":{\"extensions\":"
+		"{\"http://tool.example/standard\":\"CCSS.Math.Content.4.OA.A.3\"}}},"
+		"\"result\":{\"success\":false,\"score\":{\"raw\":3,\"min\":0,\"max\":4}}}");
+	assert_string_equal(event_standard(f, "stu-2", buf, sizeof buf), "4.OA.A.3 0 0.75 -1.0");
+	/* by email (case-insensitive), usage without evidence and without a standard */
+	post(f, "{\"actor\":{\"mbox\":\"mailto:ANN@school.org\"},\"verb\":{\"id\":"
+		"\"http://adlnet.gov/expapi/verbs/experienced\"},\"object\":{\"id\":"
+		"\"https://tool.example/videos/9\"}}");
+	assert_string_equal(event_standard(f, "stu-1", buf, sizeof buf), "- -1 -1.00 -1.0");
+	int64_t ev, q;
+	counts(f, 7, &ev, &q);
+	assert_int_equal(ev, 3);
+	assert_int_equal(q, 0);
+
+	/* unknown learner, a teacher, and evidence without a standard: quarantined */
+	post(f, "{\"actor\":{\"mbox\":\"mailto:new@school.org\"}," VERB ",\"object\":{\"id\":"
+		"\"https://tool.example/items/2.OA.B.2\"},\"result\":{\"success\":true}}");
+	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"tea-1\"}},"
+		VERB ",\"object\":{\"id\":\"https://tool.example/items/2.OA.B.2\"},\"result\":{\"success\":true}}");
+	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"stu-2\"}},"
+		VERB ",\"object\":{\"id\":\"https://tool.example/items/mystery\"},"
+		"\"result\":{\"score\":{\"scaled\":0.9}}}");
+	counts(f, 7, &ev, &q);
+	assert_int_equal(ev, 3);
+	assert_int_equal(q, 3);
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db, "SELECT reason FROM quarantine WHERE district_id = ?1"
+				    " ORDER BY id", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_non_null(strstr(db_col_text(st, 0), "actor not matched"));
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_non_null(strstr(db_col_text(st, 0), "actor not matched"));
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "activity not mapped to a standard");
+	db_reset(st);
+
+	/* roster and mapping change, then re-match */
+	add_person(f, "stu-3", "student", "newkid", "new@school.org");
+	assert_int_equal(activity_map_set(f->db, f->district, 7, "https://tool.example/items/mystery",
+					  "5.NBT.A.1"), EB_OK);
+	int moved = -1;
+	assert_int_equal(activity_rematch(f->db, f->district, &moved), EB_OK);
+	assert_int_equal(moved, 2);
+	counts(f, 7, &ev, &q);
+	assert_int_equal(ev, 5);
+	assert_int_equal(q, 1);	/* the teacher stays */
+	assert_string_equal(event_standard(f, "stu-3", buf, sizeof buf), "2.OA.B.2 1 -1.00 -1.0");
+	assert_string_equal(event_standard(f, "stu-2", buf, sizeof buf), "5.NBT.A.1 -1 0.90 -1.0");
+	assert_int_equal(activity_rematch(f->db, f->district, &moved), EB_OK);
+	assert_int_equal(moved, 0);
+
+	/* the map overrides a code found in the id */
+	assert_int_equal(activity_map_set(f->db, f->district, 7,
+					  "https://tool.example/items/3.NF.A.1/q1", "3.NF.A.2"), EB_OK);
+	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"stu-1\"}},"
+		VERB ",\"object\":{\"id\":\"https://tool.example/items/3.NF.A.1/q1\"},"
+		"\"result\":{\"success\":false}}");
+	assert_string_equal(event_standard(f, "stu-1", buf, sizeof buf), "3.NF.A.2 0 -1.00 -1.0");
+	assert_int_equal(activity_map_set(f->db, f->district, 7, "", "x"), EB_EINVAL);
+}
+
+static void test_voiding_removes_event(void **state)
+{
+	struct fx *f = *state;
+	add_person(f, "stu-1", "student", "ann.b", "ann@school.org");
+	post(f, "{\"id\":\"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa\",\"actor\":{\"mbox\":"
+		"\"mailto:ann@school.org\"}," VERB ",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
+		"\"result\":{\"success\":true}}");
+	int64_t ev, q;
+	counts(f, 7, &ev, &q);
+	assert_int_equal(ev, 1);
+	post(f, "{\"actor\":{\"mbox\":\"mailto:ann@school.org\"},\"verb\":{\"id\":"
+		"\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":\"StatementRef\","
+		"\"id\":\"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa\"}}");
+	counts(f, 7, &ev, &q);
+	assert_int_equal(ev, 0);
+	assert_int_equal(q, 0);
+}
+
+static void test_event_record_direct(void **state)
+{
+	struct fx *f = *state;
+	add_person(f, "s9", "student", NULL, NULL);
+	struct learning_event_in ev = {
+		.actor_key = "csv:s9", .match_name = "s9", .activity_id = "item-1",
+		.standard_code = "K.CC.A.1", .item_id = "item-1", .correct = 1, .score = 1.5,
+		.duration_s = 12, .occurred_at = 1700000000, .source = "csv",
+	};
+	bool quarantined = true;
+	assert_int_equal(activity_event_record(f->db, f->district, 3, &ev, &quarantined), EB_OK);
+	assert_false(quarantined);
+	char buf[128];
+	assert_string_equal(event_standard(f, "s9", buf, sizeof buf), "K.CC.A.1 1 1.00 12.0");
+	ev.match_name = "nobody";
+	assert_int_equal(activity_event_record(f->db, f->district, 3, &ev, &quarantined), EB_OK);
+	assert_true(quarantined);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ccss_extract),
+		cmocka_unit_test_setup_teardown(test_match_and_quarantine, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_voiding_removes_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_record_direct, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
