@@ -46,6 +46,8 @@ const struct route routes[] = {
 	  TOOLS_EDIT | ROLE_BIT(ROLE_TECH_CHAMPION), 0, "a school's tech champion and notes" },
 	{ "POST", "/tools/:id/credentials", page_tool_credentials, TOOLS_CRED, 0,
 	  "create, rotate or revoke a tool credential" },
+	{ "POST", "/tools/:id/csv", page_tool_csv, TOOLS_EDIT, 0, "import a vendor CSV export" },
+	{ "POST", "/tools/:id/map", page_tool_map, TOOLS_EDIT, 0, "map an activity to a standard" },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
