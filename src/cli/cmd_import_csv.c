@@ -66,6 +66,7 @@ int cmd_import_csv(int argc, char **argv)
 {
 	if (cli_help(argc, argv,
 		     "usage: edbridge import csv --profile P --tool TOOL FILE [--db FILE] [--district-id N]\n"
+		     "       edbridge import csv --profile-file F --tool TOOL FILE ...\n"
 		     "       edbridge import csv --list-profiles\n\n"
 		     "Imports a vendor's CSV export as learning events of TOOL (its id or name)\n"
 		     "through the profile P, which maps the vendor's columns to event fields.\n"
@@ -73,22 +74,47 @@ int cmd_import_csv(int argc, char **argv)
 		     "and each problem is listed as file:line:column: field: reason (at most 50),\n"
 		     "exit status 1. Otherwise every row is stored in one transaction; students\n"
 		     "not in the roster and evidence without a standard go to the quarantine with\n"
-		     "the reason. Rows imported before (same tool, same content) are skipped.\n"))
+		     "the reason. Rows imported before (same tool, same content) are skipped.\n"
+		     "--profile-file reads a profile from `key = value` lines (docs/csv_profiles.md).\n"))
 		return 0;
 	if (cli_flag(argc, argv, "--list-profiles")) {
 		list_profiles();
 		return 0;
 	}
-	static const char *const valued[] = { "--db", "--district-id", "--profile", "--tool", NULL };
+	static const char *const valued[] = { "--db", "--district-id", "--profile", "--tool",
+					      "--profile-file", NULL };
 	const char *path = cli_positional(argc, argv, 0, valued);
 	const char *pname = cli_opt(argc, argv, "--profile");
+	const char *pfile = cli_opt(argc, argv, "--profile-file");
 	const char *tname = cli_opt(argc, argv, "--tool");
-	if (!path || !pname || !tname) {
-		fprintf(stderr, "import csv: --profile P, --tool TOOL and FILE are required"
-				" (profiles: `edbridge import csv --list-profiles`)\n");
+	if (!path || (!pname == !pfile) || !tname) {
+		fprintf(stderr, "import csv: --profile P (or --profile-file F), --tool TOOL and FILE are"
+				" required (profiles: `edbridge import csv --list-profiles`)\n");
 		return 2;
 	}
-	const struct csv_profile *p = csvp_find(pname);
+	const struct csv_profile *p = pname ? csvp_find(pname) : NULL;
+	struct csvp_custom *custom = NULL;
+	if (pfile) {
+		size_t plen;
+		char *ptext = slurp(pfile, &plen);
+		char why[200];
+		custom = malloc(sizeof *custom);
+		if (!ptext || plen > 65536 || !custom) {
+			fprintf(stderr, "import csv: %s: cannot be read (or is over 64 KiB)\n", pfile);
+			free(ptext);
+			free(custom);
+			return 2;
+		}
+		ptext[plen < 65536 ? plen : 65535] = '\0';
+		if (csvp_parse_profile(ptext, custom, why, sizeof why)) {
+			fprintf(stderr, "import csv: %s: %s\n", pfile, why);
+			free(ptext);
+			free(custom);
+			return 2;
+		}
+		free(ptext);
+		p = &custom->p;
+	}
 	if (!p) {
 		fprintf(stderr, "import csv: --profile: no profile named '%s' (try --list-profiles)\n",
 			pname);
@@ -99,11 +125,13 @@ int cmd_import_csv(int argc, char **argv)
 	if (!data) {
 		fprintf(stderr, "import csv: %s: cannot be read (or is over %u MiB)\n", path,
 			CSVP_MAX_FILE >> 20);
+		free(custom);
 		return 1;
 	}
 	struct db *db;
 	if (cli_open_db(argc, argv, false, &db)) {
 		free(data);
+		free(custom);
 		return 1;
 	}
 	int64_t district;
@@ -139,5 +167,6 @@ int cmd_import_csv(int argc, char **argv)
 out:
 	db_close(db);
 	free(data);
+	free(custom);
 	return status;
 }

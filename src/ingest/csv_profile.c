@@ -687,3 +687,142 @@ enum eb_err csvp_import(struct db *db, int64_t district_id, int64_t tool_id,
 	rep->skipped = c.skipped;
 	return EB_OK;
 }
+
+/* ---- profile files ----------------------------------------------------- */
+
+static const struct {
+	const char *key;
+	enum csvp_field field;
+} file_fields[] = {
+	{ "student_sourcedid", CSVP_SOURCED_ID }, { "student_username", CSVP_USERNAME },
+	{ "student_email", CSVP_EMAIL }, { "item", CSVP_ITEM }, { "activity", CSVP_ACTIVITY },
+	{ "standard", CSVP_STANDARD }, { "correct", CSVP_CORRECT }, { "score", CSVP_SCORE },
+	{ "minutes", CSVP_MINUTES }, { "seconds", CSVP_SECONDS }, { "date", CSVP_DATE },
+	{ "count", CSVP_COUNT }, { "points", CSVP_POINTS },
+};
+#define NFILE_FIELDS (sizeof file_fields / sizeof file_fields[0])
+
+static const char *keep(struct csvp_custom *c, const char *s, size_t n)
+{
+	if (c->used + n + 1 > sizeof c->store)
+		return NULL;
+	char *d = c->store + c->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	c->used += n + 1;
+	return d;
+}
+
+static enum eb_err bad_line(char *why, size_t cap, size_t line, const char *reason)
+{
+	snprintf(why, cap, "line %zu: %s", line, reason);
+	return EB_EINVAL;
+}
+
+enum eb_err csvp_parse_profile(const char *text, struct csvp_custom *c, char *why, size_t cap)
+{
+	memset(c, 0, sizeof *c);
+	c->p.kind = CSVP_ITEMS;
+	c->p.date_format = CSVP_DATE_YMD;
+	c->p.score_max = 1;
+	c->p.summary = "";
+	char required[512] = "";
+	size_t line = 0;
+	for (const char *p = text; p && *p;) {
+		line++;
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		struct str l = str_trim((struct str){ p, n });
+		p = e ? e + 1 : NULL;
+		if (!l.n || l.p[0] == '#')
+			continue;
+		const char *eq = memchr(l.p, '=', l.n);
+		if (!eq)
+			return bad_line(why, cap, line, "expected key = value");
+		struct str k = str_trim((struct str){ l.p, (size_t)(eq - l.p) });
+		struct str v = str_trim((struct str){ eq + 1, l.n - (size_t)(eq + 1 - l.p) });
+		const char *val = keep(c, v.p, v.n);
+		if (!val)
+			return bad_line(why, cap, line, "the file is too large");
+		if (str_eq_cstr(k, "name")) {
+			c->p.name = val;
+		} else if (str_eq_cstr(k, "summary")) {
+			c->p.summary = val;
+		} else if (str_eq_cstr(k, "kind")) {
+			if (!strcmp(val, "items"))
+				c->p.kind = CSVP_ITEMS;
+			else if (!strcmp(val, "usage"))
+				c->p.kind = CSVP_USAGE;
+			else
+				return bad_line(why, cap, line, "kind: items or usage");
+		} else if (str_eq_cstr(k, "date_format")) {
+			static const char *const f[] = { "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "ISO" };
+			size_t i = 0;
+			while (i < 4 && strcasecmp(val, f[i]))
+				i++;
+			if (i == 4)
+				return bad_line(why, cap, line,
+						"date_format: YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY or ISO");
+			c->p.date_format = (enum csvp_date)i;
+		} else if (str_eq_cstr(k, "score_max")) {
+			if (!parse_num(val, &c->p.score_max) || c->p.score_max <= 0 || c->p.score_max > 1e9)
+				return bad_line(why, cap, line, "score_max: a number above 0");
+		} else if (str_eq_cstr(k, "true")) {
+			c->p.true_words = val;
+		} else if (str_eq_cstr(k, "false")) {
+			c->p.false_words = val;
+		} else if (str_eq_cstr(k, "required")) {
+			snprintf(required, sizeof required, "%s", val);
+		} else {
+			size_t i = 0;
+			while (i < NFILE_FIELDS && !str_eq_cstr(k, file_fields[i].key))
+				i++;
+			if (i == NFILE_FIELDS)
+				return bad_line(why, cap, line, "unknown key");
+			if (!*val)
+				return bad_line(why, cap, line, "a column needs at least one header name");
+			for (size_t j = 0; j < c->p.ncols; j++)
+				if (c->p.cols[j].field == file_fields[i].field &&
+				    file_fields[i].field != CSVP_COUNT && file_fields[i].field != CSVP_POINTS)
+					return bad_line(why, cap, line, "this field is given twice");
+			if (c->p.ncols == CSVP_MAX_COLS)
+				return bad_line(why, cap, line, "too many columns");
+			c->p.cols[c->p.ncols++] = (struct csvp_column){ file_fields[i].field, val, false };
+		}
+	}
+	if (!c->p.name || !*c->p.name)
+		return bad_line(why, cap, line, "name: missing");
+	/* required fields must be columns of the profile */
+	for (const char *r = required; *r;) {
+		size_t n = strcspn(r, " \t,");
+		if (n) {
+			bool found = false;
+			for (size_t j = 0; j < c->p.ncols; j++) {
+				const char *key = NULL;
+				for (size_t i = 0; i < NFILE_FIELDS; i++)
+					if (file_fields[i].field == c->p.cols[j].field)
+						key = file_fields[i].key;
+				if (key && strlen(key) == n && !strncmp(key, r, n)) {
+					c->p.cols[j].required = true;
+					found = true;
+				}
+			}
+			if (!found) {
+				snprintf(why, cap, "required: '%.*s' is not a column of the profile",
+					 (int)(n > 40 ? 40 : n), r);
+				return EB_EINVAL;
+			}
+		}
+		r += n;
+		r += strspn(r, " \t,");
+	}
+	bool has_date = false;
+	for (size_t j = 0; j < c->p.ncols; j++)
+		if (c->p.cols[j].field == CSVP_DATE)
+			has_date = c->p.cols[j].required = true;	/* every row needs one */
+	if (!has_date) {
+		snprintf(why, cap, "date: the profile needs a date column");
+		return EB_EINVAL;
+	}
+	return EB_OK;
+}

@@ -116,4 +116,25 @@ enum eb_err csvp_import(struct db *db, int64_t district_id, int64_t tool_id,
 			const struct csv_profile *p, const char *fname, char *data, size_t len,
 			struct csvp_report *rep);
 
+/* A profile read from a small text file, owning its strings. */
+struct csvp_custom {
+	struct csv_profile p;
+	char store[8192];	/* the names, summary and words point in here */
+	size_t used;
+};
+
+/* Parses a profile file: one `key = value` a line; '#' starts a comment.
+ *   name = acme-quiz            (required)
+ *   summary = words             kind = items | usage     (default items)
+ *   date_format = YYYY-MM-DD | MM/DD/YYYY | DD/MM/YYYY | ISO
+ *   score_max = 10              (full marks; 100 for a percent)
+ *   true = Y|yes                false = N|no
+ *   <field> = Header A|header b  with field one of student_sourcedid,
+ *     student_username, student_email, item, activity, standard, correct,
+ *     score, minutes, seconds, date, count, points (count and points may
+ *     repeat; at most CSVP_MAX_COLS columns)
+ *   required = student_sourcedid item date   (fields that must be present)
+ * EB_EINVAL with `line N: reason` in why for a bad file. */
+enum eb_err csvp_parse_profile(const char *text, struct csvp_custom *out, char *why, size_t cap);
+
 #endif

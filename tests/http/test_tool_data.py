@@ -175,6 +175,21 @@ class ImportCsvCommand(unittest.TestCase):
         r = run("import", "csv", "--profile", "nope", "--tool", "Quizzy", p, db=self.db, check=False)
         self.assertEqual(r.returncode, 2)
 
+    def test_profile_file(self):
+        prof = self.write("acme.profile", "name = acme\nkind = usage\ndate_format = DD/MM/YYYY\n"
+                          "student_email = E-mail\nminutes = Mins\ndate = Week\n"
+                          "required = student_email minutes\n")
+        p = self.write("acme.csv", "E-mail,Mins,Week\nsam.one@alder.example,30,14/09/2026\n"
+                       "who@nowhere.example,5,14/09/2026\n")
+        r = run("import", "csv", "--profile-file", prof, "--tool", "Quizzy", p,
+                "--district-id", "1", db=self.db)
+        self.assertIn("rows: 2\nevents: 1\nquarantined: 1\n", r.stdout)
+        bad = self.write("bad.profile", "name = x\nkind = weekly\n")
+        r = run("import", "csv", "--profile-file", bad, "--tool", "Quizzy", p,
+                "--district-id", "1", db=self.db, check=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad.profile: line 2: kind: items or usage", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -355,6 +355,57 @@ static void test_profiles_listed(void **state)
 	assert_null(csvp_find("nope"));
 }
 
+static void test_profile_file(void **state)
+{
+	struct fx *f = *state;
+	struct csvp_custom *c = malloc(sizeof *c);
+	char why[200];
+	const char *text =
+		"# Acme's weekly export\n"
+		"name = acme\n"
+		"kind = items\n"
+		"date_format = DD/MM/YYYY\n"
+		"score_max = 10\n"
+		"true = Right\n"
+		"false = Wrong\n"
+		"student_username = Login|User\n"
+		"item = Question\n"
+		"standard = CCSS\n"
+		"correct = Outcome\n"
+		"score = Points\n"
+		"date = Day\n"
+		"required = student_username item\n";
+	assert_int_equal(csvp_parse_profile(text, c, why, sizeof why), EB_OK);
+	assert_string_equal(c->p.name, "acme");
+	assert_int_equal(c->p.ncols, 6);
+	char csv[] = "login,question,ccss,outcome,points,day\n"
+		     "sam.one,q1,3.NF.A.1,right,7.5,14/09/2026\n"
+		     "sam.one,q2,3.NF.A.1,wrong,11,14/09/2026\n";
+	assert_int_equal(csvp_import(f->db, f->district, TOOL, &c->p, "a.csv", csv, strlen(csv), &f->rep),
+			 EB_EPARSE);
+	assert_int_equal(f->rep.nerrors, 1);
+	assert_string_equal(f->rep.errors[0], "a.csv:3:5: Points: 11 is out of range 0..10");
+	char ok[] = "Login,Question,CCSS,Outcome,Points,Day\n"
+		    "sam.one,q1,3.NF.A.1,Right,7.5,14/09/2026\n";
+	assert_int_equal(csvp_import(f->db, f->district, TOOL, &c->p, "a.csv", ok, strlen(ok), &f->rep),
+			 EB_OK);
+	assert_int_equal(f->rep.events, 1);
+	struct { const char *text, *why; } bad[] = {
+		{ "name = x\nkind = weekly\n", "line 2: kind: items or usage" },
+		{ "name = x\nfoo = bar\n", "line 2: unknown key" },
+		{ "name = x\nitem\n", "line 2: expected key = value" },
+		{ "name = x\ndate = d\nrequired = item\n", "required: 'item' is not a column of the profile" },
+		{ "name = x\nitem = i\n", "date: the profile needs a date column" },
+		{ "kind = items\n", "line 1: name: missing" },
+		{ "name = x\nscore_max = 0\n", "line 2: score_max: a number above 0" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(csvp_parse_profile(bad[i].text, c, why, sizeof why), EB_EINVAL);
+		assert_string_equal(why, bad[i].why);
+	}
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +417,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_aliases_spellings_scaling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quarantine_then_map, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_profile_file, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
