@@ -822,3 +822,180 @@ bool activity_extract_ccss_code(const char *s, char *out, size_t cap)
 	out[0] = '\0';
 	return false;
 }
+
+/* ---- CSV imports and the tool page ------------------------------------ */
+
+enum eb_err activity_event_exists(struct db *db, int64_t district_id, int64_t tool_id,
+				  const char *statement_id, bool *found)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT EXISTS (SELECT 1 FROM learning_event WHERE district_id = ?1 AND tool_id = ?2"
+		" AND statement_id = ?3) OR EXISTS (SELECT 1 FROM quarantine WHERE district_id = ?1"
+		" AND tool_id = ?2 AND statement_id = ?3)", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, statement_id, -1);
+	int r = db_step(st);
+	*found = r == DB_ROW && db_col_int(st, 0) != 0;
+	db_reset(st);
+	return r == DB_ROW ? EB_OK : EB_EDB;
+}
+
+static enum eb_err per_day(struct db_stmt *st, int64_t district_id, int64_t tool_id,
+			   struct activity_tool_data *out)
+{
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_int(st, 3, (int64_t)out->first_day * 86400);
+	db_bind_int(st, 4, ((int64_t)out->first_day + ACTIVITY_DAYS) * 86400);
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		int64_t i = db_col_int(st, 0) - out->first_day;
+		if (i >= 0 && i < ACTIVITY_DAYS)
+			out->per_day[i] += db_col_int(st, 1);
+	}
+	db_reset(st);
+	return r < 0 ? EB_EDB : EB_OK;
+}
+
+enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_id, int64_t now,
+			       struct activity_tool_data *out)
+{
+	memset(out, 0, sizeof *out);
+	enum eb_err rc = activity_counts(db, district_id, tool_id, &out->statements, &out->events,
+					 &out->quarantined);
+	if (rc)
+		return rc;
+	struct db_stmt *st;
+	if ((rc = db_prepare(db, "SELECT count(DISTINCT student_sourced_id) FROM learning_event"
+			     " WHERE district_id = ?1 AND tool_id = ?2", &st)) ||
+	    (rc = count_one(st, district_id, tool_id, &out->students)))
+		return rc;
+	if ((rc = db_prepare(db,
+		"SELECT max(coalesce((SELECT max(stored_ms) / 1000 FROM xapi_statement"
+		"  WHERE district_id = ?1 AND tool_id = ?2), 0),"
+		" coalesce((SELECT max(received_at) FROM caliper_event"
+		"  WHERE district_id = ?1 AND tool_id = ?2), 0),"
+		" coalesce((SELECT max(created_at) FROM quarantine"
+		"  WHERE district_id = ?1 AND tool_id = ?2), 0),"
+		" coalesce((SELECT max(occurred_at) FROM learning_event"
+		"  WHERE district_id = ?1 AND tool_id = ?2), 0))", &st)) ||
+	    (rc = count_one(st, district_id, tool_id, &out->last_received)))
+		return rc;
+	int64_t today = now >= 0 ? now / 86400 : 0;
+	out->first_day = (int32_t)(today - (ACTIVITY_DAYS - 1));
+	if ((rc = db_prepare(db, "SELECT occurred_at / 86400, count(*) FROM learning_event"
+			     " WHERE district_id = ?1 AND tool_id = ?2 AND occurred_at >= ?3"
+			     " AND occurred_at < ?4 GROUP BY 1", &st)) ||
+	    (rc = per_day(st, district_id, tool_id, out)))
+		return rc;
+	if ((rc = db_prepare(db, "SELECT occurred_at / 86400, count(*) FROM quarantine"
+			     " WHERE district_id = ?1 AND tool_id = ?2 AND occurred_at >= ?3"
+			     " AND occurred_at < ?4 GROUP BY 1", &st)) ||
+	    (rc = per_day(st, district_id, tool_id, out)))
+		return rc;
+	return EB_OK;
+}
+
+/* Rows of (text, count) into an arena array. */
+static enum eb_err text_counts(struct db_stmt *st, int64_t district_id, int64_t tool_id,
+			       int limit, struct arena *a, struct activity_count **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int lim = limit < 1 ? 1 : limit > 500 ? 500 : limit;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_int(st, 3, lim);
+	struct activity_count *v = arena_alloc(a, (size_t)lim * sizeof *v);
+	if (!v) {
+		db_reset(st);
+		return EB_ENOMEM;
+	}
+	int r;
+	while ((r = db_step(st)) == DB_ROW && *n < (size_t)lim) {
+		const char *t = db_col_text(st, 0);
+		v[*n].text = arena_strdup(a, t ? t : "");
+		v[*n].count = db_col_int(st, 1);
+		if (!v[*n].text) {
+			db_reset(st);
+			return EB_ENOMEM;
+		}
+		(*n)++;
+	}
+	db_reset(st);
+	*out = v;
+	return r < 0 ? EB_EDB : EB_OK;
+}
+
+enum eb_err activity_quarantine_reasons(struct db *db, int64_t district_id, int64_t tool_id,
+					struct arena *a, struct activity_count **out, size_t *n)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT reason, count(*) FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
+		" GROUP BY reason ORDER BY 2 DESC, 1 LIMIT ?3", &st);
+	if (rc)
+		return rc;
+	return text_counts(st, district_id, tool_id, 50, a, out, n);
+}
+
+enum eb_err activity_unmapped(struct db *db, int64_t district_id, int64_t tool_id, int limit,
+			      struct arena *a, struct activity_count **out, size_t *n)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT u.activity_id, count(*) FROM ("
+		" SELECT activity_id FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
+		"  AND activity_id IS NOT NULL AND reason = 'activity not mapped to a standard'"
+		" UNION ALL"
+		" SELECT activity_id FROM learning_event WHERE district_id = ?1 AND tool_id = ?2"
+		"  AND activity_id IS NOT NULL AND standard_code IS NULL) u"
+		" WHERE NOT EXISTS (SELECT 1 FROM activity_map m WHERE m.district_id = ?1"
+		"  AND m.tool_id = ?2 AND m.activity_id = u.activity_id)"
+		" GROUP BY u.activity_id ORDER BY 2 DESC, 1 LIMIT ?3", &st);
+	if (rc)
+		return rc;
+	return text_counts(st, district_id, tool_id, limit, a, out, n);
+}
+
+enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t tool_id,
+				     int limit, struct arena *a,
+				     struct activity_quarantined **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int lim = limit < 1 ? 1 : limit > 500 ? 500 : limit;
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT id, occurred_at, actor_key, activity_id, reason, source FROM quarantine"
+		" WHERE district_id = ?1 AND tool_id = ?2 ORDER BY id DESC LIMIT ?3", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_int(st, 3, lim);
+	struct activity_quarantined *v = arena_alloc(a, (size_t)lim * sizeof *v);
+	if (!v) {
+		db_reset(st);
+		return EB_ENOMEM;
+	}
+	int r;
+	while ((r = db_step(st)) == DB_ROW && *n < (size_t)lim) {
+		struct activity_quarantined *q = &v[*n];
+		q->id = db_col_int(st, 0);
+		q->occurred_at = db_col_int(st, 1);
+		const char *s;
+		q->actor_key = arena_strdup(a, (s = db_col_text(st, 2)) ? s : "");
+		q->activity_id = (s = db_col_text(st, 3)) ? arena_strdup(a, s) : NULL;
+		q->reason = arena_strdup(a, (s = db_col_text(st, 4)) ? s : "");
+		q->source = arena_strdup(a, (s = db_col_text(st, 5)) ? s : "");
+		(*n)++;
+	}
+	db_reset(st);
+	*out = v;
+	return r < 0 ? EB_EDB : EB_OK;
+}

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
 
@@ -171,5 +172,55 @@ enum eb_err activity_volume_json(struct db *db, int64_t district_id, int64_t too
 /* Counts for tests and the tool page. */
 enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,
 			    int64_t *statements, int64_t *events, int64_t *quarantined);
+
+/* ---- CSV imports and the tool page (added for vendor CSV exports) ------ */
+
+/* *found true when a learning event or a quarantine row of the tool carries
+ * statement_id (indexed lookups). Lets importers skip rows already stored. */
+enum eb_err activity_event_exists(struct db *db, int64_t district_id, int64_t tool_id,
+				  const char *statement_id, bool *found);
+
+#define ACTIVITY_DAYS 30
+
+/* What a tool has sent, for its page. per_day[i] counts learning events and
+ * quarantined events that occurred on day first_day + i (days since the
+ * epoch, UTC; first_day = today - 29). last_received: the latest of the
+ * statements' stored time, Caliper events' receipt, quarantine rows'
+ * creation and learning events' occurrence (Unix seconds; 0 when none). */
+struct activity_tool_data {
+	int64_t statements, events, quarantined;
+	int64_t students;	/* distinct roster students matched */
+	int64_t last_received;
+	int32_t first_day;
+	int64_t per_day[ACTIVITY_DAYS];
+};
+enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_id, int64_t now,
+			       struct activity_tool_data *out);
+
+struct activity_count {
+	const char *text;	/* a reason or an activity id (arena) */
+	int64_t count;
+};
+
+/* Quarantine reasons of the tool with their counts, most frequent first. */
+enum eb_err activity_quarantine_reasons(struct db *db, int64_t district_id, int64_t tool_id,
+					struct arena *a, struct activity_count **out, size_t *n);
+
+struct activity_quarantined {
+	int64_t id, occurred_at;
+	const char *actor_key, *activity_id, *reason, *source;	/* arena; activity may be NULL */
+};
+
+/* The latest `limit` (1..500) quarantine rows of the tool, newest first. */
+enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t tool_id,
+				     int limit, struct arena *a,
+				     struct activity_quarantined **out, size_t *n);
+
+/* Activities of the tool not yet mapped to a standard: distinct activity ids
+ * of quarantined events waiting for a standard and of stored events without
+ * one, that have no activity_map row; with their event counts, most events
+ * first, at most `limit` (1..500). */
+enum eb_err activity_unmapped(struct db *db, int64_t district_id, int64_t tool_id, int limit,
+			      struct arena *a, struct activity_count **out, size_t *n);
 
 #endif

@@ -47,6 +47,8 @@ const struct route routes[] = {
 	  TOOLS_EDIT | ROLE_BIT(ROLE_TECH_CHAMPION), 0, "a school's tech champion and notes" },
 	{ "POST", "/tools/:id/credentials", page_tool_credentials, TOOLS_CRED, 0,
 	  "create, rotate or revoke a tool credential" },
+	{ "POST", "/tools/:id/csv", page_tool_csv, TOOLS_EDIT, 0, "import a vendor CSV export" },
+	{ "POST", "/tools/:id/map", page_tool_map, TOOLS_EDIT, 0, "map an activity to a standard" },
 	/* data from classroom tools: the tool's own credentials, checked in the handler */
 	{ "GET", "/xapi/about", api_xapi_about, 0, TOOL_API, "xAPI about" },
 	{ "GET", "/xapi/statements", api_xapi_statements_get, 0, TOOL_API, "xAPI statements: get, query" },

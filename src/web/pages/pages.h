@@ -47,6 +47,11 @@ void page_tool_update(struct http_request *req);
 void page_tool_status(struct http_request *req);
 void page_tool_support(struct http_request *req);
 void page_tool_credentials(struct http_request *req);
+/* tool_data.c: a tool's data panel (called by the tool page), CSV upload, mapping */
+struct tool;
+void page_tool_data_section(struct http_request *req, const struct tool *t);
+void page_tool_csv(struct http_request *req);
+void page_tool_map(struct http_request *req);
 
 /* api/ingest.c - the endpoints tools send data to */
 void api_xapi_statements_get(struct http_request *req);

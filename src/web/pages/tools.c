@@ -689,6 +689,7 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 	html_raw(b, "</dl>");
 	support_section(req, t, false);
 	history_section(req, t);
+	page_tool_data_section(req, t);
 	if (tools_can_edit(a)) {
 		bool reshow_status = which && strcmp(which, "status") == 0;
 		html_raw(b, "<h2>Change the status</h2>");
