@@ -15,6 +15,7 @@
 #include "ingest/oneroster.h"
 #include "domain/tools.h"
 #include "ingest/caliper.h"
+#include "ingest/csv_profile.h"
 #include "ingest/xapi.h"
 #include "sim/district.h"
 #include "sim/learning.h"
@@ -181,6 +182,32 @@ static enum eb_err feed_tool(struct db *db, int64_t d, int64_t tool_id,
 	return rc;
 }
 
+/* A CSV tool's whole export, imported with its vendor profile as a district
+ * would upload it. */
+static enum eb_err import_tool_csv(struct db *db, int64_t d, int64_t tool_id,
+				   const struct sim_learning *l, const struct sim_tool *t,
+				   size_t *sent)
+{
+	const struct csv_profile *p =
+		csvp_find(t->format == SIM_FORMAT_CSV_ITEMS ? "sim-quiz" : "sim-fluency");
+	struct buf b;
+	struct csvp_report rep;
+	enum eb_err rc;
+	*sent = 0;
+	if (!p)
+		return EB_ENOTFOUND;
+	buf_init(&b, (size_t)512 << 20);
+	memset(&rep, 0, sizeof rep);
+	rc = sim_tool_write(l, t->id, 0, sim_tool_records(l, t->id), &b, NULL);
+	if (!rc)
+		rc = csvp_import(db, d, tool_id, p, t->key, b.data, b.len, &rep);
+	if (rc && rep.nerrors)
+		fprintf(stderr, "demo: %s: %s\n", t->name, rep.errors[0]);
+	*sent = rep.rows;
+	buf_free(&b);
+	return rc;
+}
+
 /* The demo district's classroom tools: inventory records, credentials, and
  * twelve weeks of learning data sent through the real ingest paths. */
 static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd)
@@ -247,13 +274,17 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		int64_t cred;
 		tools_cred_create(db, d, id, TOOL_CRED_XAPI, &who, &cred, key, secret);
 		tools_cred_create(db, d, id, TOOL_CRED_CALIPER, &who, &cred, key, secret);
-		if (st[i].format != SIM_FORMAT_XAPI && st[i].format != SIM_FORMAT_CALIPER)
-			continue; /* CSV exports are imported by the vendor-CSV path */
 		size_t sent;
 		double t1 = time_mono();
-		rc = feed_tool(db, d, id, l, &st[i], &sent);
-		printf("%s: %zu %s records sent in %.1f s\n", st[i].name, sent,
-		       st[i].format == SIM_FORMAT_XAPI ? "xAPI" : "Caliper", time_mono() - t1);
+		if (st[i].format == SIM_FORMAT_XAPI || st[i].format == SIM_FORMAT_CALIPER)
+			rc = feed_tool(db, d, id, l, &st[i], &sent);
+		else
+			rc = import_tool_csv(db, d, id, l, &st[i], &sent);
+		printf("%s: %zu %s records in %.1f s\n", st[i].name, sent,
+		       st[i].format == SIM_FORMAT_XAPI	   ? "xAPI"
+		       : st[i].format == SIM_FORMAT_CALIPER ? "Caliper"
+							    : "CSV export",
+		       time_mono() - t1);
 	}
 	sim_learning_free(l);
 	if (!rc)
