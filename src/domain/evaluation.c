@@ -880,7 +880,8 @@ enum eb_err eval_run(const struct eval_data *d, struct eval_result *r, char *why
 		free(seen);
 		r->too_little = !r->est.significant && r->est.mdes > 0.5;
 		decide_tier(d, r);
-		subgroups(d, all, d->n, r);
+		if (!d->no_subgroups)
+			subgroups(d, all, d->n, r);
 	}
 	free(all);
 	return rc;

@@ -60,6 +60,7 @@ struct eval_data {
 	const char **school_names;	/* school_names[row.school] */
 	size_t nschools;
 	double icc;			/* < 0: estimate (>= 10 clusters), else this */
+	bool no_subgroups;		/* whole sample only (simulation studies) */
 	/* for messages */
 	const char *tool, *outcome_name, *start_date;
 };
