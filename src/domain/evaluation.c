@@ -516,6 +516,7 @@ static enum eb_err est_randomized(const struct eval_data *d, const size_t *idx, 
 		goto out;
 	if ((rc = est_from_slope(&dr, y, g, m, &r->est, why, cap)))
 		goto out;
+	r->est.icc_estimated = icc_for(d, cl, m) < 0;
 	r->has_pretest = pre;
 	if (full) {
 		r->has_attrition = ev_attrition(rand_t, rand_c, at, ac, &r->attrition, NULL, 0) == EB_OK;
@@ -671,6 +672,7 @@ static enum eb_err est_dose(const struct eval_data *d, const size_t *idx, size_t
 	e->h = r->dose.h;
 	e->t_adj = r->dose.t_adj;
 	e->icc = r->dose.icc;
+	e->icc_estimated = icc_for(d, cl, m) < 0;
 	double ratio = r->dose.t != 0 ? r->dose.t_adj / r->dose.t : 1;
 	e->se_adj = ratio > 0 ? r->dose.se * f / ratio : r->dose.se * f;
 	double q = 1.96, q80 = 0.84;

@@ -3,6 +3,8 @@
 #include "web/router.h"
 
 #define ADMIN ROLE_BIT(ROLE_DISTRICT_ADMIN)
+#define INIT_VIEW (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
+#define INIT_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
 
 const struct route routes[] = {
 	{ "GET", "/healthz", page_healthz, 0, ROUTE_PUBLIC | ROUTE_API, "health check" },
@@ -26,6 +28,13 @@ const struct route routes[] = {
 	{ "POST", "/admin/users/:id/roles", page_admin_user_role, ADMIN, 0, "add or remove a role" },
 	{ "POST", "/admin/users/:id/code", page_admin_user_code, ADMIN, 0, "print a family access code" },
 	{ "GET", "/admin/audit", page_admin_audit, ADMIN, 0, "audit log" },
+	{ "GET", "/initiatives", page_initiatives, INIT_VIEW, 0, "initiatives of the district" },
+	{ "GET", "/initiatives/new", page_initiative_new, INIT_EDIT, 0, "plan an initiative" },
+	{ "POST", "/initiatives/new", page_initiative_create, INIT_EDIT, 0, "save a new initiative" },
+	{ "GET", "/initiatives/:id", page_initiative, INIT_VIEW, 0, "plan, people, decisions, evaluation" },
+	{ "POST", "/initiatives/:id/status", page_initiative_status, INIT_EDIT, 0, "record a status decision" },
+	{ "GET", "/whats-working", page_whats_working, INIT_VIEW, 0, "each initiative's effect (forest plot)" },
+	{ "GET", "/whats-working.csv", page_whats_working_csv, INIT_VIEW, 0, "the same as CSV" },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

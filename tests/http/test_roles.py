@@ -31,6 +31,11 @@ MATRIX = {
     "/admin/users":        [A, F, F, F, F, F, F, F, F, F, A, L],
     "/admin/users/1":      [A, F, F, F, F, F, F, F, F, F, N, L],
     "/admin/audit":        [A, F, F, F, F, F, F, F, F, F, A, L],
+    "/initiatives":        [A, A, A, A, F, F, F, F, F, F, A, L],
+    "/initiatives/new":    [A, A, F, F, F, F, F, F, F, F, A, L],
+    "/initiatives/1":      [N, N, N, N, F, F, F, F, F, F, N, L],  # none in the fixture
+    "/whats-working":      [A, A, A, A, F, F, F, F, F, F, A, L],
+    "/whats-working.csv":  [A, A, A, A, F, F, F, F, F, F, A, L],
 }
 
 # a route pattern -> the concrete path(s) above that exercise it
@@ -40,6 +45,7 @@ PATTERN_PATHS = {
     "/classes/:id": "/classes/cls-a1-3",
     "/students/:id": "/students/stu-1",
     "/admin/users/:id": "/admin/users/1",
+    "/initiatives/:id": "/initiatives/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

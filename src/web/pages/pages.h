@@ -31,5 +31,13 @@ void page_admin_audit(struct http_request *req);
 /* standards.c */
 void page_standards(struct http_request *req);
 void page_standard(struct http_request *req);
+/* initiatives.c */
+void page_initiatives(struct http_request *req);
+void page_initiative_new(struct http_request *req);
+void page_initiative_create(struct http_request *req);
+void page_initiative(struct http_request *req);
+void page_initiative_status(struct http_request *req);
+void page_whats_working(struct http_request *req);
+void page_whats_working_csv(struct http_request *req);
 
 #endif
