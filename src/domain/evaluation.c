@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hashset.h"
 #include "base/stats.h"
 #include "base/str.h"
 #include "base/timeutil.h"
@@ -113,15 +114,18 @@ static int64_t use_rows(struct db *db, int64_t d, int64_t iid)
 	return c;
 }
 
-/* Dense id of s in names[0..*n), appending it when new. */
-static int64_t intern(const char **names, size_t *n, size_t cap, const char *s, struct arena *a)
+/* Dense id of s in names[0..*n), appending it when new; seen maps the
+ * names (arena copies) to their ids. */
+static int64_t intern(struct hashset *seen, const char **names, size_t *n, size_t cap,
+		      const char *s, struct arena *a)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp(names[i], s) == 0)
-			return (int64_t)i;
+	int32_t v;
+	if (hs_get(seen, str_from(s), &v))
+		return v;
 	if (*n == cap)
 		return (int64_t)cap - 1;
 	names[*n] = arena_strdup(a, s);
+	hs_set(seen, str_from(names[*n]), (int32_t)*n);
 	return (int64_t)(*n)++;
 }
 
@@ -187,6 +191,9 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 	const char **class_names = arena_alloc(a, (ns + 1) * sizeof(char *));
 	size_t nclasses = 0;
 	size_t with_post = 0, with_pre = 0;
+	struct hashset hs_school, hs_class;
+	hs_init(&hs_school);
+	hs_init(&hs_class);
 	for (size_t i = 0; i < ns; i++) {
 		struct eval_row *r = &out->rows[out->n];
 		memset(r, 0, sizeof *r);
@@ -197,8 +204,8 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 		r->grade = st[i].grade;
 		r->el = st[i].el;
 		r->swd = st[i].swd;
-		r->school = intern(out->school_names, &out->nschools, 4096, st[i].school, a);
-		r->cluster = intern(class_names, &nclasses, ns + 1, st[i].class_sid, a);
+		r->school = intern(&hs_school, out->school_names, &out->nschools, 4096, st[i].school, a);
+		r->cluster = intern(&hs_class, class_names, &nclasses, ns + 1, st[i].class_sid, a);
 		int has = 0;
 		switch (design) {
 		case EVAL_MATCHED:
@@ -224,6 +231,8 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 		}
 		out->n++;
 	}
+	hs_free(&hs_school);
+	hs_free(&hs_class);
 	if (with_post == 0)
 		return FAILW("outcome: none of the %zu targeted students has a score of '%s' dated on"
 			     " or after the start (%s)",

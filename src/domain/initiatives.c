@@ -917,3 +917,85 @@ enum eb_err initiative_use_put(struct db *db, int64_t district_id, int64_t id,
 	db_bind_int(st, 5, sessions);
 	return db_run(st);
 }
+
+/* Minutes and sessions recorded for one student (0 when none). */
+static void use_of(struct db *db, int64_t d, int64_t id, const char *sid, double *minutes,
+		   int64_t *sessions)
+{
+	struct db_stmt *st;
+	*minutes = 0;
+	*sessions = 0;
+	if (db_prepare(db,
+		       "SELECT minutes,sessions FROM initiative_use WHERE district_id=? AND"
+		       " initiative_id=? AND student_sourced_id=?",
+		       &st))
+		return;
+	db_bind_int(st, 1, d);
+	db_bind_int(st, 2, id);
+	db_bind_text(st, 3, sid, -1);
+	if (db_step(st) == DB_ROW) {
+		*minutes = db_col_double(st, 0);
+		*sessions = db_col_int(st, 1);
+	}
+	db_reset(st);
+}
+
+static const char *school_name(struct db *db, int64_t d, const char *sid, struct arena *a)
+{
+	struct db_stmt *st;
+	const char *name = sid;
+	if (db_prepare(db, "SELECT name FROM org WHERE district_id=? AND sourced_id=?", &st))
+		return name;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, sid, -1);
+	if (db_step(st) == DB_ROW)
+		name = dup_col(a, st, 0);
+	db_reset(st);
+	return name;
+}
+
+enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
+				   const struct initiative *in, struct arena *a,
+				   struct initiative_use_row **rows, size_t *n)
+{
+	struct init_student *s;
+	size_t ns;
+	enum eb_err e = initiative_students(db, district_id, in, a, &s, &ns);
+	if (e)
+		return e;
+	size_t cap = 64, k = 1;
+	struct initiative_use_row *v = arena_zalloc(a, cap * sizeof *v);
+	v[0].school = "";
+	v[0].school_name = "All targeted schools";
+	for (size_t i = 0; i < ns; i++) {
+		size_t j = 1;
+		while (j < k && strcmp(v[j].school, s[i].school) != 0)
+			j++;
+		if (j == k) {
+			if (k == cap) {
+				struct initiative_use_row *nv = arena_zalloc(a, 2 * cap * sizeof *v);
+				memcpy(nv, v, cap * sizeof *v);
+				v = nv;
+				cap *= 2;
+			}
+			v[k].school = s[i].school;
+			v[k].school_name = school_name(db, district_id, s[i].school, a);
+			k++;
+		}
+		double m;
+		int64_t ses;
+		use_of(db, district_id, in->id, s[i].sid, &m, &ses);
+		struct initiative_use_row *rs[2] = { &v[0], &v[j] };
+		for (int t = 0; t < 2; t++) {
+			rs[t]->targeted++;
+			if (m > 0) {
+				rs[t]->active++;
+				rs[t]->minutes += m;
+				rs[t]->sessions += ses;
+			}
+		}
+	}
+	*rows = v;
+	*n = k;
+	return EB_OK;
+}

@@ -159,6 +159,19 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 enum eb_err initiative_use_put(struct db *db, int64_t district_id, int64_t id,
 			       const char *student_sid, double minutes, int64_t sessions);
 
+struct initiative_use_row {
+	const char *school;		/* org sourcedId ("" for the total row) */
+	const char *school_name;
+	int64_t targeted, active;	/* targeted students; those with minutes > 0 */
+	double minutes;			/* total minutes of the active students */
+	int64_t sessions;
+};
+/* Use of the tool by school of the targeted students, plus a total row
+ * first (school ""). Rows in arena. */
+enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
+				   const struct initiative *in, struct arena *a,
+				   struct initiative_use_row **rows, size_t *n);
+
 /* Parses a grade as written in a roster or form: K, KG, 0..12, 01..12.
  * EB_EINVAL otherwise. */
 enum eb_err initiative_parse_grade(const char *s, int *grade);

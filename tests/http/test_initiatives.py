@@ -287,6 +287,7 @@ class Pages(TempDir):
             self.assertIn("\"'=HYPERLINK(\"\"x\"\") <b>videos</b>\"", r.text)
             r = c.get(f"/initiatives/{iid}")
             self.assertIn("For families", r.text)
+            self.assertIn("Minutes per active student", r.text)
             self.assertIn("Method", r.text)
             self.assertIn("Hedges", r.text)
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "base/timeutil.h"
 #include "domain/access.h"
 #include "domain/account.h"
 #include "domain/evaluation.h"
@@ -413,6 +414,50 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	buf_free(&m);
 }
 
+static void use_section(struct http_request *req, const struct initiative *in)
+{
+	struct buf *b = &req->out;
+	struct initiative_use_row *u;
+	size_t nu;
+	html_raw(b, "<h2>Use</h2>");
+	if (initiative_use_summary(req->db, district_of(req), in, &req->arena, &u, &nu) ||
+	    u[0].targeted == 0) {
+		html_raw(b, "<p class=\"muted\">No targeted students are enrolled yet.</p>");
+		return;
+	}
+	int32_t s, r, today = (int32_t)(time_now() / 86400);
+	double weeks = 0;
+	if (!date_parse_ymd(str_from(in->start_date), &s) &&
+	    !date_parse_ymd(str_from(in->review_date), &r))
+		weeks = ((today < r ? today : r) - s) / 7.0;
+	html_raw(b, "<p>Intended: ");
+	html_int(b, in->dosage_minutes);
+	html_raw(b, " minutes per week per student.");
+	if (weeks < 1)
+		html_raw(b, " The initiative has not run for a week yet.");
+	html_raw(b, "</p><table><thead><tr><th scope=\"col\">School</th><th scope=\"col\">Targeted</th>"
+		    "<th scope=\"col\">Active</th><th scope=\"col\">Minutes per active student</th>"
+		    "<th scope=\"col\">Per week</th></tr></thead><tbody>");
+	for (size_t i = 0; i < nu; i++) {
+		html_raw(b, "<tr><td>");
+		html_text(b, u[i].school_name);
+		html_raw(b, "</td><td>");
+		html_int(b, u[i].targeted);
+		html_raw(b, "</td><td>");
+		html_int(b, u[i].active);
+		html_raw(b, "</td><td>");
+		double per = u[i].active ? u[i].minutes / (double)u[i].active : 0;
+		html_textf(b, "%.0f", per);
+		html_raw(b, "</td><td>");
+		if (weeks >= 1)
+			html_textf(b, "%.0f of %lld", per / weeks, (long long)in->dosage_minutes);
+		else
+			html_raw(b, "-");
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table>");
+}
+
 static void detail_page(struct http_request *req, const struct initiative *in, int status,
 			const char *error)
 {
@@ -508,6 +553,7 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			    " change or stop)</span></label><textarea id=\"evidence\" name=\"evidence\" rows=\"2\""
 			    " maxlength=\"4000\"></textarea></div><button type=\"submit\">Record the decision</button></form>");
 	}
+	use_section(req, in);
 	evaluation_section(req, in);
 	page_end(req);
 }
