@@ -365,6 +365,32 @@ static void known_answer_randomized(void **state)
 	free(r);
 }
 
+/* Difference-in-differences by hand: the targeted schools gain 2 points,
+ * the others 1, so the interaction (the adjusted difference) is exactly 1. */
+static void known_answer_did(void **state)
+{
+	(void)state;
+	struct eval_row rows[12];
+	double pre[3] = { 1, 2, 3 };
+	for (int i = 0; i < 12; i++) {
+		int treated = i < 6, k = i % 3;
+		rows[i] = (struct eval_row){ .pre = pre[k], .post = pre[k] + (treated ? 2 : 1),
+					     .treated = treated, .grade = 3, .school = i / 3,
+					     .cluster = i / 3, .el = -1, .swd = -1 };
+	}
+	const char *names[4] = { "a", "b", "c", "d" };
+	struct eval_data d = { .design = EVAL_DID, .rows = rows, .n = 12, .school_names = names,
+			       .nschools = 4, .icc = 0.0, .tool = "T" };
+	struct eval_result *r = calloc(1, sizeof *r);
+	char why[256] = "";
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	assert_true(fabs(r->est.diff - 1.0) < 1e-9);
+	assert_true(r->est.g > 0);
+	assert_true(r->baseline_equivalent); /* identical pre-period scores: g = 0 */
+	assert_int_equal(r->sites, 4);
+	free(r);
+}
+
 static void missing_data_says_what(void **state)
 {
 	struct fx *f = *state;
@@ -417,6 +443,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(usage_file_rejected_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(randomize_is_reproducible_and_once, setup, teardown),
 		cmocka_unit_test(known_answer_randomized),
+		cmocka_unit_test(known_answer_did),
 		cmocka_unit_test_setup_teardown(missing_data_says_what, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
