@@ -19,6 +19,7 @@ static const struct command {
 	{ "standards", cmd_standards, "list or show the built-in CCSS-M catalog" },
 	{ "mastery", cmd_mastery, "mastery model: eval --train FILE --test FILE" },
 	{ "fit", cmd_fit, "refit the mastery model on the district's data" },
+	{ "initiative", cmd_initiative, "initiatives: create, list, show, status, randomize" },
 	{ "evaluate", cmd_evaluate, "evaluate an initiative" },
 	{ "sim", cmd_sim, "simulator studies: evidence-check" },
 	{ "tool", cmd_tool, "technology inventory: add, list, credentials" },

@@ -5,6 +5,9 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 
+int cmd_import_assessment(int argc, char **argv);
+int cmd_import_usage(int argc, char **argv);
+
 static const struct {
 	const char *name;
 	int (*run)(int, char **);
@@ -12,6 +15,8 @@ static const struct {
 } formats[] = {
 	{ "oneroster", cmd_import_oneroster, "PATH   OneRoster 1.1/1.2 CSV folder or .zip" },
 	{ "csv", cmd_import_csv, "--profile P FILE   a vendor's CSV export" },
+	{ "assessment", cmd_import_assessment, "--name N --scale-min A --scale-max B FILE   assessment scores" },
+	{ "usage", cmd_import_usage, "--initiative ID FILE   tool use per student (minutes, sessions)" },
 };
 
 int cmd_import(int argc, char **argv)

@@ -16,6 +16,7 @@ EB_CMD(restore);
 EB_CMD(standards);
 EB_CMD(mastery);
 EB_CMD(fit);
+EB_CMD(initiative);
 EB_CMD(evaluate);
 EB_CMD(sim);
 EB_CMD(tool);

@@ -27,6 +27,9 @@ void page_begin(struct http_request *req, const char *title)
 					      (1u << ROLE_STUDENT)))
 				    ? "<a href=\"/tools\">Tools</a>"
 				    : "<a href=\"/tools/approved\">Tools</a>");
+		if (a->role_mask & ((1u << ROLE_DISTRICT_ADMIN) | (1u << ROLE_COORDINATOR) |
+				    (1u << ROLE_PRINCIPAL) | (1u << ROLE_COACH)))
+			html_raw(b, "<a href=\"/initiatives\">Initiatives</a>");
 		if (access_has(a, ROLE_DISTRICT_ADMIN))
 			html_raw(b, "<a href=\"/admin/users\">Users</a><a href=\"/admin/audit\">Audit log</a>");
 		html_raw(b, "<form class=\"logout\" method=\"post\" action=\"/logout\">");

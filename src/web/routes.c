@@ -8,6 +8,8 @@
 #define TOOLS_STAFF (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
 #define TOOLS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF))
 #define TOOLS_CRED (ADMIN | ROLE_BIT(ROLE_IT_STAFF))
+#define INIT_VIEW (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
+#define INIT_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
 
 const struct route routes[] = {
 	{ "GET", "/healthz", page_healthz, 0, ROUTE_PUBLIC | ROUTE_API, "health check" },
@@ -56,6 +58,13 @@ const struct route routes[] = {
 	{ "PUT", "/xapi/statements", api_xapi_statements_put, 0, TOOL_API, "xAPI statements: store one" },
 	{ "*", "/xapi/*", api_xapi_unsupported, 0, TOOL_API, "other xAPI resources: 501" },
 	{ "POST", "/caliper", api_caliper, 0, TOOL_API, "Caliper envelopes" },
+	{ "GET", "/initiatives", page_initiatives, INIT_VIEW, 0, "initiatives of the district" },
+	{ "GET", "/initiatives/new", page_initiative_new, INIT_EDIT, 0, "plan an initiative" },
+	{ "POST", "/initiatives/new", page_initiative_create, INIT_EDIT, 0, "save a new initiative" },
+	{ "GET", "/initiatives/:id", page_initiative, INIT_VIEW, 0, "plan, people, decisions, evaluation" },
+	{ "POST", "/initiatives/:id/status", page_initiative_status, INIT_EDIT, 0, "record a status decision" },
+	{ "GET", "/whats-working", page_whats_working, INIT_VIEW, 0, "each initiative's effect (forest plot)" },
+	{ "GET", "/whats-working.csv", page_whats_working_csv, INIT_VIEW, 0, "the same as CSV" },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

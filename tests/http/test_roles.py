@@ -41,6 +41,11 @@ MATRIX = {
     "/tools/new":          [A, A, F, F, F, F, A, F, F, F, A, L],
     "/tools/request":      [A, A, A, A, A, A, A, F, F, F, A, L],
     "/tools/1":            [A, A, A, A, A, A, A, F, F, F, N, L],
+    "/initiatives":        [A, A, A, A, F, F, F, F, F, F, A, L],
+    "/initiatives/new":    [A, A, F, F, F, F, F, F, F, F, A, L],
+    "/initiatives/1":      [N, N, N, N, F, F, F, F, F, F, N, L],  # none in the fixture
+    "/whats-working":      [A, A, A, A, F, F, F, F, F, F, A, L],
+    "/whats-working.csv":  [A, A, A, A, F, F, F, F, F, F, A, L],
 }
 
 # a route pattern -> the concrete path(s) above that exercise it
@@ -52,6 +57,7 @@ PATTERN_PATHS = {
     "/students/:id": "/students/stu-1",
     "/admin/users/:id": "/admin/users/1",
     "/tools/:id": "/tools/1",
+    "/initiatives/:id": "/initiatives/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

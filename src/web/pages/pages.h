@@ -60,5 +60,13 @@ void api_xapi_statements_put(struct http_request *req);
 void api_xapi_about(struct http_request *req);
 void api_xapi_unsupported(struct http_request *req);
 void api_caliper(struct http_request *req);
+/* initiatives.c */
+void page_initiatives(struct http_request *req);
+void page_initiative_new(struct http_request *req);
+void page_initiative_create(struct http_request *req);
+void page_initiative(struct http_request *req);
+void page_initiative_status(struct http_request *req);
+void page_whats_working(struct http_request *req);
+void page_whats_working_csv(struct http_request *req);
 
 #endif

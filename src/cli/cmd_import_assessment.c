@@ -1,0 +1,181 @@
+/* `edbridge import assessment --name NAME --scale-min A --scale-max B
+ *  [--date-format F] [--col-student C] [--col-date C] [--col-score C] FILE`
+ * and `edbridge import usage --initiative ID FILE`. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/str.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "domain/initiatives.h"
+#include "ingest/assessment_csv.h"
+#include "store/db.h"
+
+int cmd_import_assessment(int argc, char **argv);
+int cmd_import_usage(int argc, char **argv);
+
+#define FILE_MAX (512u << 20)
+
+/* Reads a whole file (capped) into a malloc'd buffer. */
+static char *slurp(const char *cmd, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s\n", cmd, path, strerror(errno));
+		return NULL;
+	}
+	struct buf b;
+	buf_init(&b, FILE_MAX);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	int rerr = ferror(f);
+	fclose(f);
+	if (rerr || buf_failed(&b)) {
+		fprintf(stderr, "%s: %s: %s\n", cmd, path,
+			rerr ? "read error" : "file too large (over 512 MiB)");
+		buf_free(&b);
+		return NULL;
+	}
+	buf_putc(&b, 0);
+	char *p = buf_detach(&b, len);
+	if (p && *len)
+		(*len)--; /* without the NUL */
+	return p;
+}
+
+static int parse_double(const char *cmd, const char *name, const char *v, double *out)
+{
+	if (!v || str_to_double(str_from(v), out)) {
+		fprintf(stderr, "%s: %s must be a number%s%s%s\n", cmd, name, v ? ", not '" : "",
+			v ? v : "", v ? "'" : "");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_import_assessment(int argc, char **argv)
+{
+	if (cli_help(argc, argv,
+		     "usage: edbridge import assessment --name NAME --scale-min A --scale-max B\n"
+		     "         [--date-format YYYY-MM-DD|MM/DD/YYYY|DD/MM/YYYY|YYYYMMDD]\n"
+		     "         [--col-student student_id] [--col-date date] [--col-score score] FILE\n\n"
+		     "Imports one assessment's scores (unit quiz, interim benchmark, state test) per\n"
+		     "student and date. Optional columns assessment, scale_min, scale_max must agree\n"
+		     "with --name and the scale. Unknown students, scores outside the scale,\n"
+		     "duplicate rows or mixed scales reject the whole file (FILE:LINE: field: reason),\n"
+		     "exit status 1; nothing is stored.\n"))
+		return 0;
+	static const char *const valued[] = { "--name", "--scale-min", "--scale-max",
+					      "--date-format", "--col-student", "--col-date",
+					      "--col-score", NULL };
+	const char *path = cli_positional(argc, argv, 0, valued);
+	struct assessment_profile p = { 0 };
+	p.name = cli_opt(argc, argv, "--name");
+	p.date_format = cli_opt(argc, argv, "--date-format");
+	p.col_student = cli_opt(argc, argv, "--col-student");
+	p.col_date = cli_opt(argc, argv, "--col-date");
+	p.col_score = cli_opt(argc, argv, "--col-score");
+	if (!path || !p.name) {
+		fprintf(stderr, "import assessment: --name NAME and FILE are required (see --help)\n");
+		return 2;
+	}
+	if (parse_double("import assessment", "--scale-min", cli_opt(argc, argv, "--scale-min"),
+			 &p.scale_min) ||
+	    parse_double("import assessment", "--scale-max", cli_opt(argc, argv, "--scale-max"),
+			 &p.scale_max))
+		return 2;
+	if (p.date_format && assessment_csv_date_format_ok(p.date_format)) {
+		fprintf(stderr, "import assessment: --date-format must be YYYY-MM-DD, MM/DD/YYYY,"
+				" DD/MM/YYYY or YYYYMMDD\n");
+		return 2;
+	}
+	struct db *db;
+	if (cli_open_db(argc, argv, false, &db))
+		return 1;
+	int64_t district;
+	if (cli_district(argc, argv, db, &district)) {
+		db_close(db);
+		return 1;
+	}
+	size_t len;
+	char *data = slurp("import assessment", path, &len);
+	if (!data) {
+		db_close(db);
+		return 1;
+	}
+	struct buf errs;
+	buf_init(&errs, 1 << 20);
+	size_t rows = 0;
+	enum eb_err e = assessment_csv_import(db, district, path, data, len, &p, &rows, &errs);
+	if (e) {
+		fputs(buf_cstr(&errs), stderr);
+		fprintf(stderr, "import assessment: rejected, nothing stored\n");
+	} else {
+		printf("assessment: %s\nscores: %zu\n", p.name, rows);
+	}
+	buf_free(&errs);
+	free(data);
+	db_close(db);
+	return e ? 1 : 0;
+}
+
+int cmd_import_usage(int argc, char **argv)
+{
+	if (cli_help(argc, argv,
+		     "usage: edbridge import usage --initiative ID FILE\n\n"
+		     "Imports each student's use of the initiative's tool: columns student_id,\n"
+		     "minutes, sessions. Bad rows reject the whole file; nothing is stored.\n"))
+		return 0;
+	static const char *const valued[] = { "--initiative", NULL };
+	const char *path = cli_positional(argc, argv, 0, valued);
+	int64_t iid;
+	if (cli_opt_int(argc, argv, "--initiative", 1, INT64_MAX, 0, &iid))
+		return 2;
+	if (!path || !iid) {
+		fprintf(stderr, "import usage: --initiative ID and FILE are required\n");
+		return 2;
+	}
+	struct db *db;
+	if (cli_open_db(argc, argv, false, &db))
+		return 1;
+	int64_t district;
+	if (cli_district(argc, argv, db, &district)) {
+		db_close(db);
+		return 1;
+	}
+	struct arena a;
+	arena_init(&a);
+	struct initiative in;
+	if (initiative_get(db, district, iid, &a, &in)) {
+		fprintf(stderr, "import usage: no initiative %lld in this district\n", (long long)iid);
+		arena_free(&a);
+		db_close(db);
+		return 1;
+	}
+	arena_free(&a);
+	size_t len;
+	char *data = slurp("import usage", path, &len);
+	if (!data) {
+		db_close(db);
+		return 1;
+	}
+	struct buf errs;
+	buf_init(&errs, 1 << 20);
+	size_t rows = 0;
+	enum eb_err e = usage_csv_import(db, district, iid, path, data, len, &rows, &errs);
+	if (e) {
+		fputs(buf_cstr(&errs), stderr);
+		fprintf(stderr, "import usage: rejected, nothing stored\n");
+	} else {
+		printf("initiative: %lld\nstudents: %zu\n", (long long)iid, rows);
+	}
+	buf_free(&errs);
+	free(data);
+	db_close(db);
+	return e ? 1 : 0;
+}

@@ -1,0 +1,126 @@
+/* evaluation.h - the glue between an initiative's data (roster, outcome
+ * and pretest scores, tool use, random assignment) and the evidence engine
+ * (domain/evidence.h): builds the analysis rows, runs the chosen design
+ * with its subgroups, and writes the report in words.
+ *
+ * Two layers: eval_load() reads the database into struct eval_data;
+ * eval_run() is pure (no SQL) so it can be tested on a hand-made dataset
+ * and driven by the simulator; eval_write_*() turn a result into text.
+ *
+ * What the rows are, per design:
+ *   matched     the initiative's target students; users = minutes > 0;
+ *               covariates pretest, English learner, disability (constant
+ *               ones dropped), exact strata by grade, clusters = classes.
+ *   randomized  the target students of the units in the recorded random
+ *               assignment; treated = their unit's draw; OLS outcome ~
+ *               treated (+ pretest when every analysed student has one);
+ *               attrition = randomized students without an outcome.
+ *   did         every student of the targeted grades (all schools);
+ *               treated = in a targeted school or class; pre = the outcome
+ *               assessment's last score before the start, post = its last
+ *               score on or after the start; clusters = schools.
+ *   dose        target students; dose = minutes of use; control pretest;
+ *               associational only.
+ * ICC: estimated from the outcome (one-way ANOVA) with 10 or more
+ * clusters, else the WWC default 0.20. */
+#ifndef EB_EVALUATION_H
+#define EB_EVALUATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "domain/evidence.h"
+
+struct db;
+struct initiative;
+
+enum eval_design { EVAL_MATCHED, EVAL_RANDOMIZED, EVAL_DID, EVAL_DOSE, EVAL__COUNT };
+/* "matched", "randomized", "did", "dose"; parse returns EB_EINVAL else. */
+const char *eval_design_name(enum eval_design d);
+enum eb_err eval_design_parse(const char *s, enum eval_design *out);
+
+/* One student. NAN marks a missing score. */
+struct eval_row {
+	double pre, post;	/* pretest before the start, outcome after it */
+	double minutes;		/* tool use (0 none) */
+	int treated;		/* group: 1 intervention, 0 comparison, -1 not in the analysis */
+	int grade;		/* -1 unknown */
+	int64_t school, cluster;	/* dense ids; cluster = class */
+	int el, swd;		/* 1, 0, -1 unknown */
+};
+
+struct eval_data {
+	enum eval_design design;
+	struct eval_row *rows;
+	size_t n;
+	const char **school_names;	/* school_names[row.school] */
+	size_t nschools;
+	double icc;			/* < 0: estimate (>= 10 clusters), else this */
+	bool no_subgroups;		/* whole sample only (simulation studies) */
+	/* for messages */
+	const char *tool, *outcome_name, *start_date;
+};
+
+#define EVAL_MAX_SUB 48
+
+struct eval_subgroup {
+	char label[64];		/* "grade 3", "school Birch", "English learners" ... */
+	bool ok;		/* estimated; else why says what is missing */
+	char why[160];
+	double n_t, n_c, g, ci_lo, ci_hi, p, p_bh;
+};
+
+struct eval_result {
+	enum eval_design design;
+	size_t n_t_before, n_c_before;	/* groups as defined, before matching/attrition */
+	struct ev_estimate est;
+	bool has_pretest;
+	/* matched: balance per covariate (names in cov_name) */
+	size_t ncov;
+	const char *cov_name[4];
+	struct ev_balance_row balance[4];
+	double naive_diff, naive_g;
+	size_t n_pairs;
+	/* randomized */
+	bool has_attrition;
+	struct ev_attrition attrition;
+	/* did */
+	struct ev_did did;
+	/* dose */
+	struct ev_dose dose;
+	/* all designs */
+	bool baseline_equivalent;
+	size_t sites;
+	struct ev_tier tier;
+	bool too_little;		/* MDES > 0.5: no verdict either way */
+	size_t nsub;
+	struct eval_subgroup sub[EVAL_MAX_SUB];
+};
+
+/* Reads what the design needs for the initiative. EB_EINVAL with a sentence
+ * in why saying exactly what is missing: no outcome scores, no pretest for
+ * the matched design, no random assignment, no tool use recorded, no
+ * comparison group. Arrays live in arena. */
+enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
+		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
+		      size_t cap);
+
+/* Runs the design and its subgroups (grade, school, English learners,
+ * students with disabilities, prior-achievement thirds; Benjamini-Hochberg
+ * across those estimated) and decides the ESSA tier. EB_EINVAL (why) when
+ * the whole-sample estimate cannot be made: an empty or too small group,
+ * no variation. */
+enum eb_err eval_run(const struct eval_data *d, struct eval_result *r, char *why, size_t cap);
+
+/* The report as `name: value` lines and sentences (the CLI's output). */
+void eval_write_report(const struct eval_result *r, const struct eval_data *d, struct buf *out);
+/* One plain sentence on the result for a family (no jargon). */
+void eval_write_plain(const struct eval_result *r, const char *tool, struct buf *out);
+/* The method written out so a researcher can check it. */
+void eval_write_method(const struct eval_result *r, struct buf *out);
+
+#endif

@@ -1,0 +1,1001 @@
+/* initiatives.c - see initiatives.h. */
+#include "domain/initiatives.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/str.h"
+#include "base/timeutil.h"
+#include "domain/account.h"
+#include "domain/evidence.h"
+#include "domain/standards.h"
+#include "store/db.h"
+
+static const struct {
+	const char *name, *label;
+} status_names[INIT__COUNT] = {
+	[INIT_PLANNED] = { "planned", "planned" },
+	[INIT_PILOTING] = { "piloting", "piloting" },
+	[INIT_SCALING] = { "scaling", "scaling up" },
+	[INIT_UNDER_REVIEW] = { "under_review", "under review" },
+	[INIT_CONTINUED] = { "continued", "continued" },
+	[INIT_CHANGED] = { "changed", "changed" },
+	[INIT_STOPPED] = { "stopped", "stopped" },
+};
+
+/* allowed[from] = bit mask of targets */
+#define B(s) (1u << (s))
+static const unsigned allowed[INIT__COUNT] = {
+	[INIT_PLANNED] = B(INIT_PILOTING) | B(INIT_STOPPED),
+	[INIT_PILOTING] = B(INIT_SCALING) | B(INIT_UNDER_REVIEW) | B(INIT_STOPPED),
+	[INIT_SCALING] = B(INIT_UNDER_REVIEW) | B(INIT_STOPPED),
+	[INIT_UNDER_REVIEW] = B(INIT_CONTINUED) | B(INIT_CHANGED) | B(INIT_STOPPED),
+	[INIT_CONTINUED] = B(INIT_UNDER_REVIEW),
+	[INIT_CHANGED] = B(INIT_PILOTING) | B(INIT_UNDER_REVIEW),
+	[INIT_STOPPED] = 0,
+};
+
+const char *initiative_status_name(enum initiative_status s)
+{
+	return (unsigned)s < INIT__COUNT ? status_names[s].name : NULL;
+}
+
+const char *initiative_status_label(enum initiative_status s)
+{
+	return (unsigned)s < INIT__COUNT ? status_names[s].label : "?";
+}
+
+enum eb_err initiative_status_parse(const char *s, enum initiative_status *out)
+{
+	if (!s)
+		return EB_EINVAL;
+	char norm[32];
+	size_t i = 0;
+	for (; s[i] && i < sizeof norm - 1; i++)
+		norm[i] = (s[i] == ' ' || s[i] == '-') ? '_' : s[i];
+	if (s[i])
+		return EB_EINVAL;
+	norm[i] = 0;
+	for (int k = 0; k < INIT__COUNT; k++)
+		if (strcmp(norm, status_names[k].name) == 0) {
+			*out = (enum initiative_status)k;
+			return EB_OK;
+		}
+	return EB_EINVAL;
+}
+
+int initiative_transition_ok(enum initiative_status from, enum initiative_status to)
+{
+	return (unsigned)from < INIT__COUNT && (unsigned)to < INIT__COUNT &&
+	       (allowed[from] & B(to)) != 0;
+}
+
+enum eb_err initiative_parse_grade(const char *s, int *grade)
+{
+	if (!s)
+		return EB_EINVAL;
+	struct str v = str_trim(str_from(s));
+	if (str_ieq_cstr(v, "K") || str_ieq_cstr(v, "KG")) {
+		*grade = 0;
+		return EB_OK;
+	}
+	int64_t g;
+	if (v.n == 0 || v.n > 2 || str_to_i64(v, 0, 12, &g))
+		return EB_EINVAL;
+	*grade = (int)g;
+	return EB_OK;
+}
+
+/* ---- validation ------------------------------------------------------- */
+
+struct why {
+	struct buf b;
+	int n;
+};
+
+static void whyf(struct why *w, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void whyf(struct why *w, const char *field, const char *fmt, ...)
+{
+	if (w->n < 40) {
+		if (w->n)
+			buf_putc(&w->b, '\n');
+		buf_printf(&w->b, "%s: ", field);
+		va_list ap;
+		va_start(ap, fmt);
+		buf_vprintf(&w->b, fmt, ap);
+		va_end(ap);
+	}
+	w->n++;
+}
+
+static void why_out(struct why *w, char *why, size_t cap)
+{
+	if (why && cap)
+		str_copy(why, cap, w->b.len ? buf_cstr(&w->b) : "");
+}
+
+static int blank(const char *s)
+{
+	return !s || str_trim(str_from(s)).n == 0;
+}
+
+static void check_text(struct why *w, const char *field, const char *s, size_t max, int required)
+{
+	if (blank(s)) {
+		if (required)
+			whyf(w, field, "is required");
+		return;
+	}
+	if (strlen(s) > max)
+		whyf(w, field, "is longer than %zu characters", max);
+}
+
+static int valid_date(const char *s, int32_t *days)
+{
+	if (blank(s) || strlen(s) != 10)
+		return 0;
+	return date_parse_ymd(str_from(s), days) == EB_OK;
+}
+
+#define LIST_MAX 64
+struct list {
+	char items[LIST_MAX][80];
+	size_t n;
+};
+
+/* Splits a comma list; reports an item too long or too many items. */
+static void split_list(struct why *w, const char *field, const char *s, struct list *out)
+{
+	out->n = 0;
+	if (blank(s))
+		return;
+	if (strlen(s) > 8000) {
+		whyf(w, field, "is too long");
+		return;
+	}
+	const char *p = s;
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		struct str it = str_trim((struct str){ p, len });
+		if (it.n) {
+			if (out->n == LIST_MAX) {
+				whyf(w, field, "lists more than %d items", LIST_MAX);
+				return;
+			}
+			if (it.n >= sizeof out->items[0]) {
+				whyf(w, field, "item '%.20s...' is too long", it.p);
+				return;
+			}
+			int dup = 0;
+			for (size_t k = 0; k < out->n; k++)
+				if (strlen(out->items[k]) == it.n && memcmp(out->items[k], it.p, it.n) == 0)
+					dup = 1;
+			if (!dup) {
+				memcpy(out->items[out->n], it.p, it.n);
+				out->items[out->n][it.n] = 0;
+				out->n++;
+			}
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+}
+
+static int exists_school(struct db *db, int64_t d, const char *sid)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT 1 FROM org WHERE district_id=? AND sourced_id=? AND type='school'",
+		       &st))
+		return 0;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, sid, -1);
+	int r = db_step(st) == DB_ROW;
+	db_reset(st);
+	return r;
+}
+
+static int exists_class(struct db *db, int64_t d, const char *sid)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT 1 FROM class WHERE district_id=? AND sourced_id=?", &st))
+		return 0;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, sid, -1);
+	int r = db_step(st) == DB_ROW;
+	db_reset(st);
+	return r;
+}
+
+static void check_person(struct why *w, struct db *db, int64_t d, const char *field, int64_t id)
+{
+	struct account a;
+	if (id == 0) {
+		whyf(w, field, "is required (an account of the district)");
+		return;
+	}
+	if (id < 0) {
+		whyf(w, field, "is not an account of this district");
+		return;
+	}
+	if (account_get(db, d, id, &a) != EB_OK)
+		whyf(w, field, "account %lld is not an account of this district", (long long)id);
+	else if (a.disabled)
+		whyf(w, field, "account '%s' is disabled", a.login);
+}
+
+static enum eb_err put_target(struct db *db, int64_t d, int64_t id, const char *kind,
+			      const char *value)
+{
+	struct db_stmt *st;
+	enum eb_err e = db_prepare(db,
+				   "INSERT OR IGNORE INTO initiative_target(district_id,initiative_id,kind,value)"
+				   " VALUES(?,?,?,?)",
+				   &st);
+	if (e)
+		return e;
+	db_bind_int(st, 1, d);
+	db_bind_int(st, 2, id);
+	db_bind_text(st, 3, kind, -1);
+	db_bind_text(st, 4, value, -1);
+	return db_run(st);
+}
+
+enum eb_err initiative_create(struct db *db, int64_t district_id, const struct audit_actor *who,
+			      const struct initiative_in *in, int64_t *id, char *why, size_t cap)
+{
+	struct why w = { 0 };
+	buf_init(&w.b, INIT_WHY_CAP);
+	check_text(&w, "title", in->title, 200, 1);
+	check_text(&w, "need", in->need, 4000, 1);
+	check_text(&w, "tool", in->tool_name, 200, 1);
+	if (in->tool_id < 0)
+		whyf(&w, "tool_id", "must be a positive number or empty");
+	struct list schools, grades, classes, stds;
+	split_list(&w, "schools", in->schools, &schools);
+	split_list(&w, "grades", in->grades, &grades);
+	split_list(&w, "classes", in->classes, &classes);
+	split_list(&w, "standards", in->standards, &stds);
+	for (size_t i = 0; i < schools.n; i++)
+		if (!exists_school(db, district_id, schools.items[i]))
+			whyf(&w, "schools", "'%s' is not a school of this district", schools.items[i]);
+	int gnum[LIST_MAX];
+	for (size_t i = 0; i < grades.n; i++)
+		if (initiative_parse_grade(grades.items[i], &gnum[i]))
+			whyf(&w, "grades", "'%s' is not a grade (K, 1..12)", grades.items[i]);
+	for (size_t i = 0; i < classes.n; i++)
+		if (!exists_class(db, district_id, classes.items[i]))
+			whyf(&w, "classes", "'%s' is not a class of this district", classes.items[i]);
+	char canon[LIST_MAX][64];
+	standards_init();
+	for (size_t i = 0; i < stds.n; i++) {
+		enum eb_err e = standards_canonical(stds.items[i], canon[i], sizeof canon[i]);
+		if (e == EB_ENOTFOUND)
+			whyf(&w, "standards", "'%s' is not in the CCSS-M catalog", stds.items[i]);
+		else if (e)
+			whyf(&w, "standards", "'%s' is not a CCSS-M code (e.g. 6.RP.A.3)", stds.items[i]);
+	}
+	if (schools.n + grades.n + classes.n == 0)
+		whyf(&w, "target", "name at least one school, grade or class");
+	int32_t ds = 0, dr = 0;
+	int ok_s = valid_date(in->start_date, &ds), ok_r = valid_date(in->review_date, &dr);
+	if (!ok_s)
+		whyf(&w, "start_date", "must be a date YYYY-MM-DD");
+	if (!ok_r)
+		whyf(&w, "review_date", "must be a date YYYY-MM-DD");
+	if (ok_s && ok_r && dr <= ds)
+		whyf(&w, "review_date", "must come after the start date");
+	check_text(&w, "outcome_assessment", in->outcome_assessment, 200, 1);
+	check_text(&w, "pretest_assessment", in->pretest_assessment, 200, 0);
+	check_text(&w, "success_measure", in->success_measure, 1000, 1);
+	if (in->dosage_minutes < 1 || in->dosage_minutes > 3000)
+		whyf(&w, "dosage_minutes", "must be minutes per week between 1 and 3000");
+	check_person(&w, db, district_id, "quiz_builder", in->quiz_builder);
+	check_person(&w, db, district_id, "monitor", in->monitor);
+	if (in->monitor_every_days < 1 || in->monitor_every_days > 365)
+		whyf(&w, "monitor_every_days", "must be between 1 and 365 days");
+	check_person(&w, db, district_id, "evaluator", in->evaluator);
+	check_person(&w, db, district_id, "teacher_support", in->teacher_support);
+	check_person(&w, db, district_id, "family_contact", in->family_contact);
+	if (w.n) {
+		why_out(&w, why, cap);
+		buf_free(&w.b);
+		return EB_EINVAL;
+	}
+	buf_free(&w.b);
+
+	enum eb_err e = db_begin(db);
+	if (e)
+		return e;
+	struct db_stmt *st;
+	e = db_prepare(db,
+		       "INSERT INTO initiative(district_id,title,need,tool_name,tool_id,start_date,"
+		       "review_date,outcome_assessment,pretest_assessment,success_measure,"
+		       "dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
+		       "teacher_support_id,family_contact_id,created_by)"
+		       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		       &st);
+	if (e)
+		goto fail;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, in->title, -1);
+	db_bind_text(st, 3, in->need, -1);
+	db_bind_text(st, 4, in->tool_name, -1);
+	if (in->tool_id > 0)
+		db_bind_int(st, 5, in->tool_id);
+	else
+		db_bind_null(st, 5);
+	db_bind_text(st, 6, in->start_date, -1);
+	db_bind_text(st, 7, in->review_date, -1);
+	db_bind_text(st, 8, in->outcome_assessment, -1);
+	db_bind_text(st, 9, blank(in->pretest_assessment) ? NULL : in->pretest_assessment, -1);
+	db_bind_text(st, 10, in->success_measure, -1);
+	db_bind_int(st, 11, in->dosage_minutes);
+	db_bind_int(st, 12, in->quiz_builder);
+	db_bind_int(st, 13, in->monitor);
+	db_bind_int(st, 14, in->monitor_every_days);
+	db_bind_int(st, 15, in->evaluator);
+	db_bind_int(st, 16, in->teacher_support);
+	db_bind_int(st, 17, in->family_contact);
+	if (who && who->account_id)
+		db_bind_int(st, 18, who->account_id);
+	else
+		db_bind_null(st, 18);
+	if ((e = db_run(st)))
+		goto fail;
+	int64_t nid = db_last_id(db);
+	for (size_t i = 0; i < schools.n && !e; i++)
+		e = put_target(db, district_id, nid, "school", schools.items[i]);
+	for (size_t i = 0; i < classes.n && !e; i++)
+		e = put_target(db, district_id, nid, "class", classes.items[i]);
+	for (size_t i = 0; i < grades.n && !e; i++) {
+		char g[8];
+		snprintf(g, sizeof g, "%d", gnum[i]);
+		e = put_target(db, district_id, nid, "grade", g);
+	}
+	for (size_t i = 0; i < stds.n && !e; i++)
+		e = put_target(db, district_id, nid, "standard", canon[i]);
+	if (e)
+		goto fail;
+	char sid[24];
+	snprintf(sid, sizeof sid, "%lld", (long long)nid);
+	struct audit_actor cli = { 0, "cli", "" };
+	if ((e = audit_record(db, district_id, who ? who : &cli, "create", "initiative", sid,
+			      in->title)))
+		goto fail;
+	if ((e = db_commit(db)))
+		goto fail;
+	*id = nid;
+	return EB_OK;
+fail:
+	db_rollback(db);
+	if (why && cap)
+		snprintf(why, cap, "initiative: could not be stored (%s)", eb_strerror(e));
+	return e;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static const char *dup_col(struct arena *a, struct db_stmt *st, int c)
+{
+	const char *s = db_col_text(st, c);
+	return arena_strdup(a, s ? s : "");
+}
+
+static void load_person(struct db *db, int64_t d, int64_t id, struct arena *a,
+			struct initiative_person *p)
+{
+	struct account acc;
+	p->account_id = id;
+	p->display_name = account_get(db, d, id, &acc) == EB_OK
+				  ? arena_strdup(a, acc.display_name)
+				  : "";
+}
+
+enum eb_err initiative_get(struct db *db, int64_t district_id, int64_t id, struct arena *a,
+			   struct initiative *out)
+{
+	memset(out, 0, sizeof *out);
+	struct db_stmt *st;
+	enum eb_err e = db_prepare(
+		db,
+		"SELECT title,need,tool_name,coalesce(tool_id,0),start_date,review_date,"
+		"outcome_assessment,coalesce(pretest_assessment,outcome_assessment),success_measure,"
+		"dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
+		"teacher_support_id,family_contact_id,status,random_unit,coalesce(random_seed,0),"
+		"coalesce(randomized_at,0),created_at FROM initiative WHERE district_id=? AND id=?",
+		&st);
+	if (e)
+		return e;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	int r = db_step(st);
+	if (r != DB_ROW) {
+		db_reset(st);
+		return r == DB_DONE ? EB_ENOTFOUND : EB_EDB;
+	}
+	out->id = id;
+	out->district_id = district_id;
+	out->title = dup_col(a, st, 0);
+	out->need = dup_col(a, st, 1);
+	out->tool_name = dup_col(a, st, 2);
+	out->tool_id = db_col_int(st, 3);
+	out->start_date = dup_col(a, st, 4);
+	out->review_date = dup_col(a, st, 5);
+	out->outcome_assessment = dup_col(a, st, 6);
+	out->pretest_assessment = dup_col(a, st, 7);
+	out->success_measure = dup_col(a, st, 8);
+	out->dosage_minutes = db_col_int(st, 9);
+	int64_t people[5] = { db_col_int(st, 10), db_col_int(st, 11), db_col_int(st, 13),
+			      db_col_int(st, 14), db_col_int(st, 15) };
+	out->monitor_every_days = db_col_int(st, 12);
+	if (initiative_status_parse(db_col_text(st, 16), &out->status))
+		out->status = INIT_PLANNED;
+	out->random_unit = db_col_is_null(st, 17) ? NULL : dup_col(a, st, 17);
+	out->random_seed = db_col_int(st, 18);
+	out->randomized_at = db_col_int(st, 19);
+	out->created_at = db_col_int(st, 20);
+	db_reset(st);
+	load_person(db, district_id, people[0], a, &out->quiz_builder);
+	load_person(db, district_id, people[1], a, &out->monitor);
+	load_person(db, district_id, people[2], a, &out->evaluator);
+	load_person(db, district_id, people[3], a, &out->teacher_support);
+	load_person(db, district_id, people[4], a, &out->family_contact);
+
+	if ((e = db_prepare(db,
+			    "SELECT kind,value FROM initiative_target WHERE district_id=? AND"
+			    " initiative_id=? ORDER BY kind,value",
+			    &st)))
+		return e;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	size_t cap = LIST_MAX * 4;
+	out->schools = arena_alloc(a, cap * sizeof(char *));
+	out->classes = arena_alloc(a, cap * sizeof(char *));
+	out->standards = arena_alloc(a, cap * sizeof(char *));
+	out->grades = arena_alloc(a, cap * sizeof(int));
+	while ((r = db_step(st)) == DB_ROW) {
+		const char *k = db_col_text(st, 0);
+		if (strcmp(k, "school") == 0 && out->nschools < cap)
+			out->schools[out->nschools++] = dup_col(a, st, 1);
+		else if (strcmp(k, "class") == 0 && out->nclasses < cap)
+			out->classes[out->nclasses++] = dup_col(a, st, 1);
+		else if (strcmp(k, "standard") == 0 && out->nstandards < cap)
+			out->standards[out->nstandards++] = dup_col(a, st, 1);
+		else if (strcmp(k, "grade") == 0 && out->ngrades < cap &&
+			 initiative_parse_grade(db_col_text(st, 1), &out->grades[out->ngrades]) == EB_OK)
+			out->ngrades++;
+	}
+	db_reset(st);
+	return r == DB_DONE ? EB_OK : EB_EDB;
+}
+
+enum eb_err initiative_list(struct db *db, int64_t district_id, struct arena *a,
+			    struct initiative_row **rows, size_t *n)
+{
+	struct db_stmt *st;
+	enum eb_err e = db_prepare(db,
+				   "SELECT id,title,tool_name,start_date,review_date,status FROM initiative"
+				   " WHERE district_id=? ORDER BY id DESC",
+				   &st);
+	if (e)
+		return e;
+	db_bind_int(st, 1, district_id);
+	size_t cap = 16, k = 0;
+	struct initiative_row *v = arena_alloc(a, cap * sizeof *v);
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (k == cap) {
+			struct initiative_row *nv = arena_alloc(a, 2 * cap * sizeof *v);
+			memcpy(nv, v, cap * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		v[k].id = db_col_int(st, 0);
+		v[k].title = dup_col(a, st, 1);
+		v[k].tool_name = dup_col(a, st, 2);
+		v[k].start_date = dup_col(a, st, 3);
+		v[k].review_date = dup_col(a, st, 4);
+		if (initiative_status_parse(db_col_text(st, 5), &v[k].status))
+			v[k].status = INIT_PLANNED;
+		k++;
+	}
+	db_reset(st);
+	*rows = v;
+	*n = k;
+	return r == DB_DONE ? EB_OK : EB_EDB;
+}
+
+/* ---- status ----------------------------------------------------------- */
+
+static int needs_evidence(enum initiative_status s)
+{
+	return s == INIT_CONTINUED || s == INIT_CHANGED || s == INIT_STOPPED;
+}
+
+enum eb_err initiative_set_status(struct db *db, int64_t district_id,
+				  const struct audit_actor *who, int64_t id, const char *to,
+				  const char *reason, const char *evidence, char *why, size_t cap)
+{
+	struct arena a;
+	arena_init(&a);
+	struct initiative cur;
+	enum eb_err e = initiative_get(db, district_id, id, &a, &cur);
+	arena_free(&a);
+	if (e) {
+		if (why && cap)
+			snprintf(why, cap, "initiative: %lld is not an initiative of this district",
+				 (long long)id);
+		return e;
+	}
+	struct why w = { 0 };
+	buf_init(&w.b, INIT_WHY_CAP);
+	enum initiative_status ts = INIT_PLANNED;
+	if (initiative_status_parse(to, &ts))
+		whyf(&w, "status", "'%.40s' is not a status (planned, piloting, scaling, "
+			 "under_review, continued, changed, stopped)", to ? to : "");
+	else if (!initiative_transition_ok(cur.status, ts))
+		whyf(&w, "status", "cannot move from %s to %s", initiative_status_label(cur.status),
+		     initiative_status_label(ts));
+	check_text(&w, "reason", reason, 2000, 1);
+	check_text(&w, "evidence", evidence, 4000, needs_evidence(ts));
+	if (w.n) {
+		why_out(&w, why, cap);
+		buf_free(&w.b);
+		return EB_EINVAL;
+	}
+	buf_free(&w.b);
+	struct audit_actor cli = { 0, "cli", "" };
+	if (!who)
+		who = &cli;
+	if ((e = db_begin(db)))
+		return e;
+	struct db_stmt *st;
+	if ((e = db_prepare(db,
+			    "UPDATE initiative SET status=? WHERE district_id=? AND id=? AND status=?",
+			    &st)))
+		goto fail;
+	db_bind_text(st, 1, initiative_status_name(ts), -1);
+	db_bind_int(st, 2, district_id);
+	db_bind_int(st, 3, id);
+	db_bind_text(st, 4, initiative_status_name(cur.status), -1);
+	if ((e = db_run(st)))
+		goto fail;
+	if (db_changes(db) != 1) {
+		e = EB_ECONFLICT;
+		goto fail;
+	}
+	if ((e = db_prepare(db,
+			    "INSERT INTO initiative_status(district_id,initiative_id,at,account_id,actor,"
+			    "from_status,to_status,reason,evidence) VALUES(?,?,?,?,?,?,?,?,?)",
+			    &st)))
+		goto fail;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, time_now());
+	if (who->account_id)
+		db_bind_int(st, 4, who->account_id);
+	else
+		db_bind_null(st, 4);
+	db_bind_text(st, 5, who->login, -1);
+	db_bind_text(st, 6, initiative_status_name(cur.status), -1);
+	db_bind_text(st, 7, initiative_status_name(ts), -1);
+	db_bind_text(st, 8, reason, -1);
+	db_bind_text(st, 9, evidence ? evidence : "", -1);
+	if ((e = db_run(st)))
+		goto fail;
+	char sid[24], detail[96];
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	snprintf(detail, sizeof detail, "status %s -> %s", initiative_status_name(cur.status),
+		 initiative_status_name(ts));
+	if ((e = audit_record(db, district_id, who, "update", "initiative", sid, detail)))
+		goto fail;
+	if ((e = db_commit(db)))
+		goto fail;
+	return EB_OK;
+fail:
+	db_rollback(db);
+	if (why && cap)
+		snprintf(why, cap, "status: %s", e == EB_ECONFLICT
+							 ? "the status changed meanwhile; reload and try again"
+							 : eb_strerror(e));
+	return e;
+}
+
+enum eb_err initiative_history(struct db *db, int64_t district_id, int64_t id, struct arena *a,
+			       struct initiative_decision **rows, size_t *n)
+{
+	struct db_stmt *st;
+	enum eb_err e = db_prepare(db,
+				   "SELECT at,actor,from_status,to_status,reason,evidence FROM"
+				   " initiative_status WHERE district_id=? AND initiative_id=? ORDER BY id",
+				   &st);
+	if (e)
+		return e;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	size_t cap = 8, k = 0;
+	struct initiative_decision *v = arena_alloc(a, cap * sizeof *v);
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (k == cap) {
+			struct initiative_decision *nv = arena_alloc(a, 2 * cap * sizeof *v);
+			memcpy(nv, v, cap * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		v[k].at = db_col_int(st, 0);
+		v[k].actor = dup_col(a, st, 1);
+		v[k].from = dup_col(a, st, 2);
+		v[k].to = dup_col(a, st, 3);
+		v[k].reason = dup_col(a, st, 4);
+		v[k].evidence = dup_col(a, st, 5);
+		k++;
+	}
+	db_reset(st);
+	*rows = v;
+	*n = k;
+	return r == DB_DONE ? EB_OK : EB_EDB;
+}
+
+/* ---- target students -------------------------------------------------- */
+
+static int in_list(const char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* First grade of a comma list ("09,10" -> 9); -1 if none. */
+static int first_grade(const char *s)
+{
+	if (!s || !*s)
+		return -1;
+	char g[8];
+	size_t k = 0;
+	while (s[k] && s[k] != ',' && k < sizeof g - 1) {
+		g[k] = s[k];
+		k++;
+	}
+	g[k] = 0;
+	int v;
+	return initiative_parse_grade(g, &v) == EB_OK ? v : -1;
+}
+
+enum eb_err initiative_students(struct db *db, int64_t district_id,
+				const struct initiative *in, struct arena *a,
+				struct init_student **out, size_t *n)
+{
+	struct db_stmt *st;
+	enum eb_err e = db_prepare(
+		db,
+		"SELECT e.user_sourced_id,c.school_sourced_id,c.sourced_id,p.grades,c.grades,"
+		"p.english_learner,p.disability FROM enrollment e"
+		" JOIN class c ON c.district_id=e.district_id AND c.sourced_id=e.class_sourced_id"
+		" JOIN person p ON p.district_id=e.district_id AND p.sourced_id=e.user_sourced_id"
+		" WHERE e.district_id=? AND e.role='student' AND e.status='active'"
+		" AND p.status='active' ORDER BY e.user_sourced_id, c.sourced_id",
+		&st);
+	if (e)
+		return e;
+	db_bind_int(st, 1, district_id);
+	size_t cap = 256, k = 0;
+	struct init_student *v = arena_alloc(a, cap * sizeof *v);
+	int r;
+	int all_places = in->nschools == 0 && in->nclasses == 0;
+	while ((r = db_step(st)) == DB_ROW) {
+		const char *sid = db_col_text(st, 0), *school = db_col_text(st, 1),
+			   *cls = db_col_text(st, 2);
+		if (k && strcmp(v[k - 1].sid, sid) == 0)
+			continue; /* already placed in an earlier class */
+		if (!all_places && !in_list(in->classes, in->nclasses, cls) &&
+		    !in_list(in->schools, in->nschools, school))
+			continue;
+		int g = first_grade(db_col_text(st, 3));
+		if (g < 0)
+			g = first_grade(db_col_text(st, 4));
+		if (in->ngrades) {
+			int hit = 0;
+			for (size_t i = 0; i < in->ngrades; i++)
+				hit |= in->grades[i] == g;
+			if (!hit)
+				continue;
+		}
+		if (k == cap) {
+			struct init_student *nv = arena_alloc(a, 2 * cap * sizeof *v);
+			memcpy(nv, v, cap * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		v[k].sid = arena_strdup(a, sid);
+		v[k].school = arena_strdup(a, school);
+		v[k].class_sid = arena_strdup(a, cls);
+		v[k].grade = g;
+		v[k].el = db_col_is_null(st, 5) ? -1 : db_col_int(st, 5) != 0;
+		v[k].swd = db_col_is_null(st, 6) ? -1 : db_col_int(st, 6) != 0;
+		k++;
+	}
+	db_reset(st);
+	*out = v;
+	*n = k;
+	return r == DB_DONE ? EB_OK : EB_EDB;
+}
+
+int initiative_assigned(struct db *db, int64_t district_id, int64_t id, const char *unit_id)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT treated FROM initiative_assignment WHERE district_id=? AND"
+		       " initiative_id=? AND unit_id=?",
+		       &st))
+		return -1;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	db_bind_text(st, 3, unit_id, -1);
+	int r = db_step(st) == DB_ROW ? (int)db_col_int(st, 0) : -1;
+	db_reset(st);
+	return r;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+enum eb_err initiative_randomize(struct db *db, int64_t district_id,
+				 const struct audit_actor *who, int64_t id, const char *unit,
+				 uint64_t seed, size_t *n_units, size_t *n_treated, char *why,
+				 size_t cap)
+{
+	int by_class;
+	if (unit && strcmp(unit, "class") == 0)
+		by_class = 1;
+	else if (unit && strcmp(unit, "school") == 0)
+		by_class = 0;
+	else {
+		if (why && cap)
+			snprintf(why, cap, "unit: must be class or school");
+		return EB_EINVAL;
+	}
+	struct arena a;
+	arena_init(&a);
+	struct initiative in;
+	enum eb_err e = initiative_get(db, district_id, id, &a, &in);
+	if (e) {
+		if (why && cap)
+			snprintf(why, cap, "initiative: %lld is not an initiative of this district",
+				 (long long)id);
+		goto out;
+	}
+	if (in.random_unit) {
+		if (why && cap)
+			snprintf(why, cap,
+				 "initiative: already randomized by %s with seed %lld; an assignment is"
+				 " drawn once",
+				 in.random_unit, (long long)in.random_seed);
+		e = EB_ECONFLICT;
+		goto out;
+	}
+	struct init_student *s;
+	size_t ns;
+	if ((e = initiative_students(db, district_id, &in, &a, &s, &ns)))
+		goto out;
+	/* distinct units with their school as stratum */
+	const char **units = arena_alloc(&a, (ns + 1) * sizeof *units);
+	const char **school_of = arena_alloc(&a, (ns + 1) * sizeof *school_of);
+	size_t nu = 0;
+	{
+		const char **tmp = arena_alloc(&a, (ns + 1) * sizeof *tmp);
+		for (size_t i = 0; i < ns; i++)
+			tmp[i] = by_class ? s[i].class_sid : s[i].school;
+		qsort(tmp, ns, sizeof *tmp, cmp_cstr);
+		for (size_t i = 0; i < ns; i++)
+			if (!nu || strcmp(units[nu - 1], tmp[i]) != 0)
+				units[nu++] = tmp[i];
+		for (size_t u = 0; u < nu; u++) {
+			school_of[u] = "";
+			for (size_t i = 0; i < ns; i++)
+				if (strcmp(by_class ? s[i].class_sid : s[i].school, units[u]) == 0) {
+					school_of[u] = s[i].school;
+					break;
+				}
+		}
+	}
+	if (nu < 2) {
+		if (why && cap)
+			snprintf(why, cap,
+				 "unit: the target has %zu %s%s with students; a randomized pilot needs at"
+				 " least 2",
+				 nu, by_class ? "class" : "school", nu == 1 ? "" : "es");
+		e = EB_EINVAL;
+		goto out;
+	}
+	int64_t *cid = arena_alloc(&a, nu * sizeof *cid), *strat = arena_alloc(&a, nu * sizeof *strat);
+	int *assign = arena_alloc(&a, nu * sizeof *assign);
+	/* classes are stratified by school only when every school has 2 or more
+	 * of them: a one-class stratum would be left to a coin */
+	int stratify = by_class;
+	for (size_t u = 0; u < nu; u++) {
+		cid[u] = (int64_t)u; /* units are sorted, so the index is a stable id */
+		strat[u] = 0;
+		if (by_class) {
+			size_t same = 0;
+			for (size_t j = 0; j < nu; j++)
+				if (strcmp(school_of[j], school_of[u]) == 0) {
+					if (!same)
+						strat[u] = (int64_t)j;
+					same++;
+				}
+			if (same < 2)
+				stratify = 0;
+		}
+	}
+	if (!stratify)
+		for (size_t u = 0; u < nu; u++)
+			strat[u] = 0;
+	char ewhy[256] = "";
+	if ((e = ev_randomize(cid, strat, nu, seed, assign, ewhy, sizeof ewhy))) {
+		if (why && cap)
+			snprintf(why, cap, "unit: %s", ewhy);
+		goto out;
+	}
+	struct audit_actor cli = { 0, "cli", "" };
+	if (!who)
+		who = &cli;
+	if ((e = db_begin(db)))
+		goto out;
+	struct db_stmt *st;
+	size_t nt = 0;
+	for (size_t u = 0; u < nu && !e; u++) {
+		if ((e = db_prepare(db,
+				    "INSERT INTO initiative_assignment(district_id,initiative_id,unit_id,"
+				    "treated) VALUES(?,?,?,?)",
+				    &st)))
+			break;
+		db_bind_int(st, 1, district_id);
+		db_bind_int(st, 2, id);
+		db_bind_text(st, 3, units[u], -1);
+		db_bind_int(st, 4, assign[u]);
+		e = db_run(st);
+		nt += assign[u] == 1;
+	}
+	if (!e && !(e = db_prepare(db,
+				   "UPDATE initiative SET random_unit=?,random_seed=?,randomized_at=?"
+				   " WHERE district_id=? AND id=?",
+				   &st))) {
+		db_bind_text(st, 1, by_class ? "class" : "school", -1);
+		db_bind_int(st, 2, (int64_t)seed);
+		db_bind_int(st, 3, time_now());
+		db_bind_int(st, 4, district_id);
+		db_bind_int(st, 5, id);
+		e = db_run(st);
+	}
+	if (!e) {
+		char sid[24], detail[128];
+		snprintf(sid, sizeof sid, "%lld", (long long)id);
+		snprintf(detail, sizeof detail, "randomized %zu %s units, %zu treated, seed %llu", nu,
+			 by_class ? "class" : "school", nt, (unsigned long long)seed);
+		e = audit_record(db, district_id, who, "update", "initiative", sid, detail);
+	}
+	if (!e)
+		e = db_commit(db);
+	if (e) {
+		db_rollback(db);
+		if (why && cap)
+			snprintf(why, cap, "initiative: could not record the assignment (%s)",
+				 eb_strerror(e));
+		goto out;
+	}
+	*n_units = nu;
+	*n_treated = nt;
+out:
+	arena_free(&a);
+	return e;
+}
+
+enum eb_err initiative_use_put(struct db *db, int64_t district_id, int64_t id,
+			       const char *student_sid, double minutes, int64_t sessions)
+{
+	struct db_stmt *st;
+	enum eb_err e = db_prepare(db,
+				   "INSERT OR REPLACE INTO initiative_use(district_id,initiative_id,"
+				   "student_sourced_id,minutes,sessions) VALUES(?,?,?,?,?)",
+				   &st);
+	if (e)
+		return e;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, id);
+	db_bind_text(st, 3, student_sid, -1);
+	db_bind_double(st, 4, minutes);
+	db_bind_int(st, 5, sessions);
+	return db_run(st);
+}
+
+/* Minutes and sessions recorded for one student (0 when none). */
+static void use_of(struct db *db, int64_t d, int64_t id, const char *sid, double *minutes,
+		   int64_t *sessions)
+{
+	struct db_stmt *st;
+	*minutes = 0;
+	*sessions = 0;
+	if (db_prepare(db,
+		       "SELECT minutes,sessions FROM initiative_use WHERE district_id=? AND"
+		       " initiative_id=? AND student_sourced_id=?",
+		       &st))
+		return;
+	db_bind_int(st, 1, d);
+	db_bind_int(st, 2, id);
+	db_bind_text(st, 3, sid, -1);
+	if (db_step(st) == DB_ROW) {
+		*minutes = db_col_double(st, 0);
+		*sessions = db_col_int(st, 1);
+	}
+	db_reset(st);
+}
+
+static const char *school_name(struct db *db, int64_t d, const char *sid, struct arena *a)
+{
+	struct db_stmt *st;
+	const char *name = sid;
+	if (db_prepare(db, "SELECT name FROM org WHERE district_id=? AND sourced_id=?", &st))
+		return name;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, sid, -1);
+	if (db_step(st) == DB_ROW)
+		name = dup_col(a, st, 0);
+	db_reset(st);
+	return name;
+}
+
+enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
+				   const struct initiative *in, struct arena *a,
+				   struct initiative_use_row **rows, size_t *n)
+{
+	struct init_student *s;
+	size_t ns;
+	enum eb_err e = initiative_students(db, district_id, in, a, &s, &ns);
+	if (e)
+		return e;
+	size_t cap = 64, k = 1;
+	struct initiative_use_row *v = arena_zalloc(a, cap * sizeof *v);
+	v[0].school = "";
+	v[0].school_name = "All targeted schools";
+	for (size_t i = 0; i < ns; i++) {
+		size_t j = 1;
+		while (j < k && strcmp(v[j].school, s[i].school) != 0)
+			j++;
+		if (j == k) {
+			if (k == cap) {
+				struct initiative_use_row *nv = arena_zalloc(a, 2 * cap * sizeof *v);
+				memcpy(nv, v, cap * sizeof *v);
+				v = nv;
+				cap *= 2;
+			}
+			v[k].school = s[i].school;
+			v[k].school_name = school_name(db, district_id, s[i].school, a);
+			k++;
+		}
+		double m;
+		int64_t ses;
+		use_of(db, district_id, in->id, s[i].sid, &m, &ses);
+		struct initiative_use_row *rs[2] = { &v[0], &v[j] };
+		for (int t = 0; t < 2; t++) {
+			rs[t]->targeted++;
+			if (m > 0) {
+				rs[t]->active++;
+				rs[t]->minutes += m;
+				rs[t]->sessions += ses;
+			}
+		}
+	}
+	*rows = v;
+	*n = k;
+	return EB_OK;
+}

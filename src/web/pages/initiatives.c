@@ -1,0 +1,779 @@
+/* Initiatives: the list, the plan form, one initiative (plan, people,
+ * timeline, status decisions, printable evaluation), status changes, and
+ * the district's "What's working" page with its forest plot and CSV. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "base/timeutil.h"
+#include "domain/access.h"
+#include "domain/account.h"
+#include "domain/evaluation.h"
+#include "domain/initiatives.h"
+#include "store/db.h"
+#include "web/auth.h"
+#include "web/html.h"
+#include "web/http.h"
+#include "web/page.h"
+#include "web/pages/pages.h"
+#include "web/svg.h"
+
+/* Subgroups smaller than this (per group) are not shown on pages. */
+#define MIN_CELL 10
+
+static int64_t district_of(struct http_request *req)
+{
+	return req->session->account.district_id;
+}
+
+static bool can_edit(struct http_request *req)
+{
+	const struct account *a = &req->session->account;
+	return access_has(a, ROLE_DISTRICT_ADMIN) || access_has(a, ROLE_COORDINATOR);
+}
+
+/* ---- evaluation on the fly ------------------------------------------- */
+
+struct evaluated {
+	bool ok;
+	char why[512];
+	struct eval_data data;
+	struct eval_result *r;
+};
+
+static void evaluate(struct http_request *req, const struct initiative *in, struct evaluated *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	enum eval_design d = in->random_unit ? EVAL_RANDOMIZED : EVAL_MATCHED;
+	ev->r = arena_zalloc(&req->arena, sizeof *ev->r);
+	if (!ev->r) {
+		str_copy(ev->why, sizeof ev->why, "out of memory");
+		return;
+	}
+	if (eval_load(req->db, district_of(req), in, d, &req->arena, &ev->data, ev->why,
+		      sizeof ev->why))
+		return;
+	ev->ok = eval_run(&ev->data, ev->r, ev->why, sizeof ev->why) == EB_OK;
+}
+
+static void fmt(char *out, size_t cap, const char *f, double v)
+{
+	snprintf(out, cap, f, v);
+}
+
+/* ---- list ------------------------------------------------------------- */
+
+void page_initiatives(struct http_request *req)
+{
+	struct initiative_row *rows;
+	size_t n;
+	page_begin(req, "Initiatives");
+	struct buf *b = &req->out;
+	if (initiative_list(req->db, district_of(req), &req->arena, &rows, &n)) {
+		page_notice(req, "error", "Could not read the initiatives.");
+		page_end(req);
+		return;
+	}
+	html_raw(b, "<p><a href=\"/whats-working\">What's working</a>");
+	if (can_edit(req))
+		html_raw(b, " · <a href=\"/initiatives/new\">Plan a new initiative</a>");
+	html_raw(b, "</p>");
+	if (n == 0) {
+		html_raw(b, "<p class=\"muted\">No initiatives yet.</p>");
+		page_end(req);
+		return;
+	}
+	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Initiative</th>"
+		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th scope=\"col\">Start</th>"
+		    "<th scope=\"col\">Review</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		html_raw(b, "<tr><td><a href=\"/initiatives/");
+		html_int(b, rows[i].id);
+		html_raw(b, "\">");
+		html_text(b, rows[i].title);
+		html_raw(b, "</a></td><td>");
+		html_text(b, rows[i].tool_name);
+		html_raw(b, "</td><td>");
+		html_text(b, initiative_status_label(rows[i].status));
+		html_raw(b, "</td><td>");
+		html_text(b, rows[i].start_date);
+		html_raw(b, "</td><td>");
+		html_text(b, rows[i].review_date);
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table></div>");
+	page_end(req);
+}
+
+/* ---- the plan form ---------------------------------------------------- */
+
+static const struct {
+	const char *name, *label, *hint;
+	int multiline;
+} text_fields[] = {
+	{ "title", "Title", "", 0 },
+	{ "need", "The classroom need, in plain words", "", 1 },
+	{ "tool", "Tool", "the product's name", 0 },
+	{ "tool_id", "Tool inventory number", "optional", 0 },
+	{ "schools", "Target schools", "school sourcedIds, comma-separated", 0 },
+	{ "grades", "Target grades", "e.g. 3, 4, 5 (K for kindergarten)", 0 },
+	{ "classes", "Target classes", "class sourcedIds, comma-separated; optional", 0 },
+	{ "standards", "Standards", "CCSS-M codes, e.g. 3.NF.A.1; optional", 0 },
+	{ "start_date", "Start date", "YYYY-MM-DD", 0 },
+	{ "review_date", "Review date", "YYYY-MM-DD", 0 },
+	{ "outcome_assessment", "Outcome assessment", "the assessment's name as imported", 0 },
+	{ "pretest_assessment", "Pretest assessment", "optional; default: the outcome before the start", 0 },
+	{ "success_measure", "What change counts as success", "", 1 },
+	{ "dosage_minutes", "Intended use, minutes per week", "", 0 },
+	{ "monitor_every_days", "Progress checked every (days)", "", 0 },
+};
+
+static const struct {
+	const char *name, *label;
+} people_fields[] = {
+	{ "quiz_builder", "Who builds the quiz" },
+	{ "monitor", "Who monitors progress" },
+	{ "evaluator", "Who evaluates" },
+	{ "teacher_support", "Who supports teachers" },
+	{ "family_contact", "Who talks with families" },
+};
+
+static void form_page(struct http_request *req, int status, const char *errors)
+{
+	req->status = status;
+	page_begin(req, "Plan a new initiative");
+	struct buf *b = &req->out;
+	html_raw(b, "<p class=\"crumbs\"><a href=\"/initiatives\">Initiatives</a></p>");
+	if (errors) {
+		html_raw(b, "<div class=\"notice error\" role=\"alert\"><p>Nothing was saved. Please fix:</p><ul>");
+		const char *p = errors;
+		while (*p) {
+			const char *e = strchr(p, '\n');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			char line[300];
+			snprintf(line, sizeof line, "%.*s", (int)(len < 299 ? len : 299), p);
+			html_raw(b, "<li>");
+			html_text(b, line);
+			html_raw(b, "</li>");
+			if (!e)
+				break;
+			p = e + 1;
+		}
+		html_raw(b, "</ul></div>");
+	}
+	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/initiatives/new\">");
+	page_csrf_field(req);
+	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
+		const char *v = errors ? http_form(req, text_fields[i].name) : NULL;
+		html_raw(b, "<div><label for=\"");
+		html_attr(b, text_fields[i].name);
+		html_raw(b, "\">");
+		html_text(b, text_fields[i].label);
+		if (*text_fields[i].hint) {
+			html_raw(b, " <span class=\"muted\">(");
+			html_text(b, text_fields[i].hint);
+			html_raw(b, ")</span>");
+		}
+		html_raw(b, "</label>");
+		if (text_fields[i].multiline) {
+			html_raw(b, "<textarea rows=\"3\" maxlength=\"4000\" id=\"");
+			html_attr(b, text_fields[i].name);
+			html_raw(b, "\" name=\"");
+			html_attr(b, text_fields[i].name);
+			html_raw(b, "\">");
+			html_text(b, v ? v : "");
+			html_raw(b, "</textarea></div>");
+		} else {
+			html_raw(b, "<input maxlength=\"2000\" id=\"");
+			html_attr(b, text_fields[i].name);
+			html_raw(b, "\" name=\"");
+			html_attr(b, text_fields[i].name);
+			html_raw(b, "\" value=\"");
+			html_attr(b, v ? v : "");
+			html_raw(b, "\"></div>");
+		}
+	}
+	struct account_row *acc;
+	size_t nacc = 0;
+	if (account_list(req->db, district_of(req), &req->arena, &acc, &nacc))
+		nacc = 0;
+	html_raw(b, "<fieldset><legend>People</legend>");
+	for (size_t i = 0; i < sizeof people_fields / sizeof people_fields[0]; i++) {
+		const char *v = errors ? http_form(req, people_fields[i].name) : NULL;
+		html_raw(b, "<div><label for=\"");
+		html_attr(b, people_fields[i].name);
+		html_raw(b, "\">");
+		html_text(b, people_fields[i].label);
+		html_raw(b, "</label><select id=\"");
+		html_attr(b, people_fields[i].name);
+		html_raw(b, "\" name=\"");
+		html_attr(b, people_fields[i].name);
+		html_raw(b, "\"><option value=\"\">choose a person</option>");
+		for (size_t k = 0; k < nacc; k++) {
+			if (acc[k].disabled)
+				continue;
+			char id[24];
+			snprintf(id, sizeof id, "%lld", (long long)acc[k].id);
+			html_raw(b, "<option value=\"");
+			html_attr(b, id);
+			html_raw(b, v && strcmp(v, id) == 0 ? "\" selected>" : "\">");
+			html_text(b, acc[k].display_name);
+			html_raw(b, " (");
+			html_text(b, acc[k].roles);
+			html_raw(b, ")</option>");
+		}
+		html_raw(b, "</select></div>");
+	}
+	html_raw(b, "</fieldset><button type=\"submit\">Save the plan</button></form>");
+	page_end(req);
+}
+
+void page_initiative_new(struct http_request *req)
+{
+	form_page(req, 200, NULL);
+}
+
+/* A whole number from a form field: 0 when blank, -1 when not a number. */
+static int64_t form_int(struct http_request *req, const char *name)
+{
+	const char *v = http_form(req, name);
+	if (!v || str_trim(str_from(v)).n == 0)
+		return 0;
+	int64_t x;
+	return str_to_i64(str_trim(str_from(v)), 0, 1000000000, &x) ? -1 : x;
+}
+
+void page_initiative_create(struct http_request *req)
+{
+	struct initiative_in in = { 0 };
+	in.title = http_form(req, "title");
+	in.need = http_form(req, "need");
+	in.tool_name = http_form(req, "tool");
+	in.tool_id = form_int(req, "tool_id");
+	in.schools = http_form(req, "schools");
+	in.grades = http_form(req, "grades");
+	in.classes = http_form(req, "classes");
+	in.standards = http_form(req, "standards");
+	in.start_date = http_form(req, "start_date");
+	in.review_date = http_form(req, "review_date");
+	in.outcome_assessment = http_form(req, "outcome_assessment");
+	in.pretest_assessment = http_form(req, "pretest_assessment");
+	in.success_measure = http_form(req, "success_measure");
+	in.dosage_minutes = form_int(req, "dosage_minutes");
+	in.monitor_every_days = form_int(req, "monitor_every_days");
+	in.quiz_builder = form_int(req, "quiz_builder");
+	in.monitor = form_int(req, "monitor");
+	in.evaluator = form_int(req, "evaluator");
+	in.teacher_support = form_int(req, "teacher_support");
+	in.family_contact = form_int(req, "family_contact");
+	struct audit_actor who = auth_actor(req);
+	char why[INIT_WHY_CAP];
+	int64_t id;
+	enum eb_err e = initiative_create(req->db, district_of(req), &who, &in, &id, why, sizeof why);
+	if (e == EB_EINVAL) {
+		form_page(req, 400, why);
+		return;
+	}
+	if (e) {
+		page_error(req, 503, "Not saved", "The database is busy; try again.");
+		return;
+	}
+	char loc[64];
+	snprintf(loc, sizeof loc, "/initiatives/%lld", (long long)id);
+	http_redirect(req, loc);
+}
+
+/* ---- one initiative --------------------------------------------------- */
+
+static bool load(struct http_request *req, struct initiative *in)
+{
+	int64_t id;
+	if (req->nparams < 1 || cstr_to_i64(req->params[0], 1, INT64_MAX, &id) ||
+	    initiative_get(req->db, district_of(req), id, &req->arena, in)) {
+		page_error(req, 404, "Not found", "There is no such initiative in this district.");
+		return false;
+	}
+	return true;
+}
+
+static void dl_row(struct buf *b, const char *term, const char *value)
+{
+	html_raw(b, "<dt>");
+	html_text(b, term);
+	html_raw(b, "</dt><dd>");
+	html_text(b, value && *value ? value : "-");
+	html_raw(b, "</dd>");
+}
+
+static void join(char *out, size_t cap, const char *const *v, size_t n)
+{
+	out[0] = 0;
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 1 < cap; i++)
+		k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? ", " : "", v[i]);
+}
+
+static void evaluation_section(struct http_request *req, const struct initiative *in)
+{
+	struct buf *b = &req->out;
+	struct evaluated ev;
+	evaluate(req, in, &ev);
+	html_raw(b, "<section class=\"evaluation\"><h2>Evaluation</h2>");
+	if (!ev.ok) {
+		html_raw(b, "<p>Not evaluated yet: ");
+		html_text(b, ev.why);
+		html_raw(b, "</p></section>");
+		return;
+	}
+	const struct eval_result *r = ev.r;
+	const struct ev_estimate *e = &r->est;
+	struct buf plain = BUF_INIT;
+	buf_init(&plain, 4096);
+	eval_write_plain(r, in->tool_name, &plain);
+	html_raw(b, "<h3>For families</h3><p class=\"plain\">");
+	html_text(b, buf_cstr(&plain));
+	html_raw(b, "</p>");
+	buf_free(&plain);
+	char v[64];
+	html_raw(b, "<h3>Results</h3><dl>");
+	dl_row(b, "Design", eval_design_name(r->design));
+	fmt(v, sizeof v, "%.0f", e->n_t);
+	dl_row(b, "Students in the intervention group", v);
+	fmt(v, sizeof v, "%.0f", e->n_c);
+	dl_row(b, "Students in the comparison group", v);
+	if (r->design == EVAL_DOSE) {
+		fmt(v, sizeof v, "%.3f (associational)", e->g);
+		dl_row(b, "Standardised slope", v);
+	} else {
+		fmt(v, sizeof v, "%.3f", e->g);
+		dl_row(b, "Effect size (Hedges' g)", v);
+	}
+	snprintf(v, sizeof v, "%.3f to %.3f", e->ci_lo, e->ci_hi);
+	dl_row(b, "95% interval", v);
+	fmt(v, sizeof v, "%.4f", e->p);
+	dl_row(b, "p-value (corrected for clustering)", v);
+	fmt(v, sizeof v, "%+.1f percentile points", e->improvement);
+	dl_row(b, "Improvement index", v);
+	fmt(v, sizeof v, "%.3f", e->mdes);
+	dl_row(b, "Smallest detectable effect", v);
+	if (r->has_attrition) {
+		snprintf(v, sizeof v, "%.1f%% overall, %.1f points differential (%s)",
+			 r->attrition.overall_pct, r->attrition.differential_pp,
+			 r->attrition.low_cautious ? "low" : "high");
+		dl_row(b, "Attrition", v);
+	}
+	snprintf(v, sizeof v, "Tier %d (%s)", r->tier.tier, r->tier.name);
+	dl_row(b, "ESSA evidence tier", v);
+	dl_row(b, "Why this tier", r->tier.reason);
+	html_raw(b, "</dl>");
+	if (r->ncov) {
+		html_raw(b, "<h3>Baseline equivalence</h3><table><thead><tr><th scope=\"col\">Characteristic</th>"
+			    "<th scope=\"col\">g before</th><th scope=\"col\">g after</th><th scope=\"col\">WWC band</th>"
+			    "</tr></thead><tbody>");
+		for (size_t j = 0; j < r->ncov; j++) {
+			html_raw(b, "<tr><td>");
+			html_text(b, r->cov_name[j]);
+			html_raw(b, "</td><td>");
+			html_textf(b, "%.3f", r->balance[j].g_before);
+			html_raw(b, "</td><td>");
+			html_textf(b, "%.3f", r->balance[j].g_after);
+			html_raw(b, "</td><td>");
+			html_text(b, ev_band_name(r->balance[j].band_after));
+			html_raw(b, "</td></tr>");
+		}
+		html_raw(b, "</tbody></table>");
+	}
+	html_raw(b, "<h3>For whom</h3><table><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">g</th>"
+		    "<th scope=\"col\">95% interval</th><th scope=\"col\">p (BH-adjusted)</th></tr></thead><tbody>");
+	for (size_t i = 0; i < r->nsub; i++) {
+		const struct eval_subgroup *s = &r->sub[i];
+		html_raw(b, "<tr><td>");
+		html_text(b, s->label);
+		if (!s->ok || s->n_t < MIN_CELL || s->n_c < MIN_CELL) {
+			html_raw(b, "</td><td colspan=\"3\" class=\"muted\">");
+			html_text(b, s->ok ? "not shown: fewer than 10 students in a group" : "too little data");
+			html_raw(b, "</td></tr>");
+			continue;
+		}
+		html_raw(b, "</td><td>");
+		html_textf(b, "%.3f", s->g);
+		html_raw(b, "</td><td>");
+		html_textf(b, "%.3f to %.3f", s->ci_lo, s->ci_hi);
+		html_raw(b, "</td><td>");
+		html_textf(b, "%.4f", s->p_bh);
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table>");
+	struct buf m = BUF_INIT;
+	buf_init(&m, 8192);
+	eval_write_method(r, &m);
+	html_raw(b, "<h3>Method</h3><p class=\"method\">");
+	html_text(b, buf_cstr(&m));
+	html_raw(b, "</p></section>");
+	buf_free(&m);
+}
+
+static void use_section(struct http_request *req, const struct initiative *in)
+{
+	struct buf *b = &req->out;
+	struct initiative_use_row *u;
+	size_t nu;
+	html_raw(b, "<h2>Use</h2>");
+	if (initiative_use_summary(req->db, district_of(req), in, &req->arena, &u, &nu) ||
+	    u[0].targeted == 0) {
+		html_raw(b, "<p class=\"muted\">No targeted students are enrolled yet.</p>");
+		return;
+	}
+	int32_t s, r, today = (int32_t)(time_now() / 86400);
+	double weeks = 0;
+	if (!date_parse_ymd(str_from(in->start_date), &s) &&
+	    !date_parse_ymd(str_from(in->review_date), &r))
+		weeks = ((today < r ? today : r) - s) / 7.0;
+	html_raw(b, "<p>Intended: ");
+	html_int(b, in->dosage_minutes);
+	html_raw(b, " minutes per week per student.");
+	if (weeks < 1)
+		html_raw(b, " The initiative has not run for a week yet.");
+	html_raw(b, "</p><table><thead><tr><th scope=\"col\">School</th><th scope=\"col\">Targeted</th>"
+		    "<th scope=\"col\">Active</th><th scope=\"col\">Minutes per active student</th>"
+		    "<th scope=\"col\">Per week</th></tr></thead><tbody>");
+	for (size_t i = 0; i < nu; i++) {
+		html_raw(b, "<tr><td>");
+		html_text(b, u[i].school_name);
+		html_raw(b, "</td><td>");
+		html_int(b, u[i].targeted);
+		html_raw(b, "</td><td>");
+		html_int(b, u[i].active);
+		html_raw(b, "</td><td>");
+		double per = u[i].active ? u[i].minutes / (double)u[i].active : 0;
+		html_textf(b, "%.0f", per);
+		html_raw(b, "</td><td>");
+		if (weeks >= 1)
+			html_textf(b, "%.0f of %lld", per / weeks, (long long)in->dosage_minutes);
+		else
+			html_raw(b, "-");
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table>");
+}
+
+static void detail_page(struct http_request *req, const struct initiative *in, int status,
+			const char *error)
+{
+	struct buf *b = &req->out;
+	req->status = status;
+	page_begin(req, in->title);
+	html_raw(b, "<p class=\"crumbs\"><a href=\"/initiatives\">Initiatives</a></p>");
+	if (error)
+		page_notice(req, "error", error);
+	char v[2048];
+	html_raw(b, "<h2>Plan</h2><dl>");
+	dl_row(b, "Status", initiative_status_label(in->status));
+	dl_row(b, "Classroom need", in->need);
+	dl_row(b, "Tool", in->tool_name);
+	join(v, sizeof v, in->schools, in->nschools);
+	dl_row(b, "Schools", in->nschools ? v : "all schools");
+	v[0] = 0;
+	for (size_t i = 0, k = 0; i < in->ngrades && k + 8 < sizeof v; i++) {
+		if (in->grades[i] == 0)
+			k += (size_t)snprintf(v + k, sizeof v - k, "%sK", i ? ", " : "");
+		else
+			k += (size_t)snprintf(v + k, sizeof v - k, "%s%d", i ? ", " : "", in->grades[i]);
+	}
+	dl_row(b, "Grades", in->ngrades ? v : "all grades");
+	join(v, sizeof v, in->classes, in->nclasses);
+	dl_row(b, "Classes", v);
+	join(v, sizeof v, in->standards, in->nstandards);
+	dl_row(b, "Standards", v);
+	dl_row(b, "Outcome assessment", in->outcome_assessment);
+	dl_row(b, "Pretest", in->pretest_assessment);
+	dl_row(b, "Success means", in->success_measure);
+	snprintf(v, sizeof v, "%lld minutes per week", (long long)in->dosage_minutes);
+	dl_row(b, "Intended use", v);
+	if (in->random_unit) {
+		snprintf(v, sizeof v, "by %s, seed %lld", in->random_unit, (long long)in->random_seed);
+		dl_row(b, "Random assignment", v);
+	}
+	html_raw(b, "</dl><h2>People</h2><dl>");
+	dl_row(b, "Builds the quiz", in->quiz_builder.display_name);
+	snprintf(v, sizeof v, "%s, every %lld days", in->monitor.display_name,
+		 (long long)in->monitor_every_days);
+	dl_row(b, "Monitors progress", v);
+	dl_row(b, "Evaluates", in->evaluator.display_name);
+	dl_row(b, "Supports teachers", in->teacher_support.display_name);
+	dl_row(b, "Talks with families", in->family_contact.display_name);
+	html_raw(b, "</dl><h2>Timeline</h2><dl>");
+	dl_row(b, "Start", in->start_date);
+	dl_row(b, "Review", in->review_date);
+	html_raw(b, "</dl><h2>Decisions</h2>");
+	struct initiative_decision *h;
+	size_t nh = 0;
+	if (initiative_history(req->db, district_of(req), in->id, &req->arena, &h, &nh) || nh == 0) {
+		html_raw(b, "<p class=\"muted\">No status changes yet.</p>");
+	} else {
+		html_raw(b, "<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Change</th>"
+			    "<th scope=\"col\">By</th><th scope=\"col\">Reason</th><th scope=\"col\">Evidence</th>"
+			    "</tr></thead><tbody>");
+		for (size_t i = 0; i < nh; i++) {
+			html_raw(b, "<tr><td>");
+			html_time(b, h[i].at);
+			html_raw(b, "</td><td>");
+			html_text(b, h[i].from);
+			html_raw(b, " → ");
+			html_text(b, h[i].to);
+			html_raw(b, "</td><td>");
+			html_text(b, h[i].actor);
+			html_raw(b, "</td><td>");
+			html_text(b, h[i].reason);
+			html_raw(b, "</td><td>");
+			html_text(b, h[i].evidence);
+			html_raw(b, "</td></tr>");
+		}
+		html_raw(b, "</tbody></table>");
+	}
+	if (can_edit(req)) {
+		html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/initiatives/");
+		html_int(b, in->id);
+		html_raw(b, "/status\">");
+		page_csrf_field(req);
+		html_raw(b, "<div><label for=\"to\">New status</label><select id=\"to\" name=\"to\">");
+		for (int s = 0; s < INIT__COUNT; s++) {
+			if (!initiative_transition_ok(in->status, (enum initiative_status)s))
+				continue;
+			html_raw(b, "<option value=\"");
+			html_attr(b, initiative_status_name((enum initiative_status)s));
+			html_raw(b, "\">");
+			html_text(b, initiative_status_label((enum initiative_status)s));
+			html_raw(b, "</option>");
+		}
+		html_raw(b, "</select></div><div><label for=\"reason\">Reason</label><textarea id=\"reason\""
+			    " name=\"reason\" rows=\"2\" maxlength=\"2000\"></textarea></div>"
+			    "<div><label for=\"evidence\">Evidence <span class=\"muted\">(required to continue,"
+			    " change or stop)</span></label><textarea id=\"evidence\" name=\"evidence\" rows=\"2\""
+			    " maxlength=\"4000\"></textarea></div><button type=\"submit\">Record the decision</button></form>");
+	}
+	use_section(req, in);
+	evaluation_section(req, in);
+	page_end(req);
+}
+
+void page_initiative(struct http_request *req)
+{
+	struct initiative in;
+	if (load(req, &in))
+		detail_page(req, &in, 200, NULL);
+}
+
+void page_initiative_status(struct http_request *req)
+{
+	struct initiative in;
+	if (!load(req, &in))
+		return;
+	struct audit_actor who = auth_actor(req);
+	char why[INIT_WHY_CAP];
+	enum eb_err e = initiative_set_status(req->db, district_of(req), &who, in.id,
+					      http_form(req, "to"), http_form(req, "reason"),
+					      http_form(req, "evidence"), why, sizeof why);
+	if (e) {
+		for (char *p = why; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		detail_page(req, &in, e == EB_EINVAL ? 400 : e == EB_ECONFLICT ? 409 : 503, why);
+		return;
+	}
+	char loc[64];
+	snprintf(loc, sizeof loc, "/initiatives/%lld", (long long)in.id);
+	http_redirect(req, loc);
+}
+
+/* ---- What's working ---------------------------------------------------- */
+
+struct ww_row {
+	struct initiative in;
+	struct evaluated ev;
+};
+
+static size_t load_all(struct http_request *req, struct ww_row **out)
+{
+	struct initiative_row *rows;
+	size_t n;
+	if (initiative_list(req->db, district_of(req), &req->arena, &rows, &n))
+		return 0;
+	struct ww_row *v = arena_zalloc(&req->arena, (n + 1) * sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; v && i < n; i++) {
+		if (initiative_get(req->db, district_of(req), rows[i].id, &req->arena, &v[k].in))
+			continue;
+		evaluate(req, &v[k].in, &v[k].ev);
+		k++;
+	}
+	*out = v;
+	return v ? k : 0;
+}
+
+static void forest_plot(struct buf *b, const struct ww_row *v, size_t n)
+{
+	size_t m = 0;
+	double lo = -0.5, hi = 0.5;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ev.ok) {
+			m++;
+			if (v[i].ev.r->est.ci_lo < lo)
+				lo = v[i].ev.r->est.ci_lo;
+			if (v[i].ev.r->est.ci_hi > hi)
+				hi = v[i].ev.r->est.ci_hi;
+		}
+	if (m == 0)
+		return;
+	if (lo < -2)
+		lo = -2;
+	if (hi > 2)
+		hi = 2;
+	const double W = 760, left = 300, right = 20, row = 28, top = 24;
+	double H = top + row * (double)m + 40;
+	double span = hi - lo, pw = W - left - right;
+#define X(g) (left + ((g) < lo ? 0 : (g) > hi ? pw : ((g) - lo) / span * pw))
+	svg_begin(b, "forest", W, H, "Effect of each initiative with its 95% interval (Hedges' g)");
+	svg_line(b, X(0), top - 10, X(0), H - 30, SVG_MUTED, 1, 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].ev.ok)
+			continue;
+		const struct ev_estimate *e = &v[i].ev.r->est;
+		double y = top + row * (double)k + row / 2;
+		char label[64];
+		snprintf(label, sizeof label, "%.44s%s", v[i].in.title,
+			 strlen(v[i].in.title) > 44 ? "…" : "");
+		svg_text(b, left - 8, y + 4, 12, SVG_END, SVG_INK, label);
+		enum svg_colour c = !e->significant ? SVG_NEUTRAL : e->g > 0 ? SVG_POSITIVE : SVG_NEGATIVE;
+		svg_line(b, X(e->ci_lo), y, X(e->ci_hi), y, c, 2, 0);
+		svg_circle(b, X(e->g), y, 5, c);
+		k++;
+	}
+	double ay = H - 30;
+	svg_line(b, left, ay, W - right, ay, SVG_INK, 1, 0);
+	for (int t = 0; t <= 4; t++) {
+		double g = lo + span * t / 4;
+		char lab[16];
+		snprintf(lab, sizeof lab, "%.2f", g);
+		svg_line(b, X(g), ay, X(g), ay + 4, SVG_INK, 1, 0);
+		svg_text(b, X(g), ay + 16, 11, SVG_MIDDLE, SVG_INK, lab);
+	}
+	svg_text(b, left + pw / 2, H - 2, 11, SVG_MIDDLE, SVG_MUTED,
+		 "effect size (Hedges' g); left of the dashed line: worse, right: better");
+#undef X
+	svg_end(b);
+}
+
+void page_whats_working(struct http_request *req)
+{
+	struct ww_row *v = NULL;
+	size_t n = load_all(req, &v);
+	page_begin(req, "What's working");
+	struct buf *b = &req->out;
+	html_raw(b, "<p>Each initiative's effect on its outcome assessment, with its 95% interval."
+		    " <a href=\"/whats-working.csv\">Download as CSV</a></p>");
+	if (n == 0) {
+		html_raw(b, "<p class=\"muted\">No initiatives yet.</p>");
+		page_end(req);
+		return;
+	}
+	forest_plot(b, v, n);
+	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Initiative</th>"
+		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th scope=\"col\">Effect (g)</th>"
+		    "<th scope=\"col\">95% interval</th><th scope=\"col\">ESSA tier</th>"
+		    "<th scope=\"col\">In plain words</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		html_raw(b, "<tr><td><a href=\"/initiatives/");
+		html_int(b, v[i].in.id);
+		html_raw(b, "\">");
+		html_text(b, v[i].in.title);
+		html_raw(b, "</a></td><td>");
+		html_text(b, v[i].in.tool_name);
+		html_raw(b, "</td><td>");
+		html_text(b, initiative_status_label(v[i].in.status));
+		if (!v[i].ev.ok) {
+			html_raw(b, "</td><td colspan=\"4\" class=\"muted\">Not evaluated yet: ");
+			html_text(b, v[i].ev.why);
+			html_raw(b, "</td></tr>");
+			continue;
+		}
+		const struct eval_result *r = v[i].ev.r;
+		html_raw(b, "</td><td>");
+		html_textf(b, "%.2f", r->est.g);
+		html_raw(b, "</td><td>");
+		html_textf(b, "%.2f to %.2f", r->est.ci_lo, r->est.ci_hi);
+		html_raw(b, "</td><td>");
+		html_textf(b, "%d (%s)", r->tier.tier, r->tier.name);
+		html_raw(b, "</td><td>");
+		struct buf p = BUF_INIT;
+		buf_init(&p, 4096);
+		eval_write_plain(r, v[i].in.tool_name, &p);
+		html_text(b, buf_cstr(&p));
+		buf_free(&p);
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table></div>");
+	page_end(req);
+}
+
+/* A CSV field: quoted when needed; a leading = + - @ is prefixed with ' so
+ * a spreadsheet does not run it as a formula. */
+static void csv_field(struct buf *b, const char *s, int last)
+{
+	if (!s)
+		s = "";
+	buf_putc(b, '"');
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+		buf_putc(b, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+	buf_putc(b, last ? '\n' : ',');
+}
+
+static void csv_num(struct buf *b, const char *f, double v, int last)
+{
+	buf_printf(b, f, isfinite(v) ? v : 0.0);
+	buf_putc(b, last ? '\n' : ',');
+}
+
+void page_whats_working_csv(struct http_request *req)
+{
+	struct ww_row *v = NULL;
+	size_t n = load_all(req, &v);
+	struct buf *b = &req->out;
+	req->content_type = "text/csv; charset=utf-8";
+	http_set_header(req, "Content-Disposition", "attachment; filename=\"whats-working.csv\"");
+	buf_puts(b, "initiative_id,title,tool,status,design,n_intervention,n_comparison,effect_size_g,"
+		    "ci_low,ci_high,p_value,essa_tier,summary\n");
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(b, "%lld,", (long long)v[i].in.id);
+		csv_field(b, v[i].in.title, 0);
+		csv_field(b, v[i].in.tool_name, 0);
+		csv_field(b, initiative_status_name(v[i].in.status), 0);
+		if (!v[i].ev.ok) {
+			buf_puts(b, ",,,,,,,,");
+			csv_field(b, v[i].ev.why, 1);
+			continue;
+		}
+		const struct eval_result *r = v[i].ev.r;
+		csv_field(b, eval_design_name(r->design), 0);
+		csv_num(b, "%.0f", r->est.n_t, 0);
+		csv_num(b, "%.0f", r->est.n_c, 0);
+		csv_num(b, "%.4f", r->est.g, 0);
+		csv_num(b, "%.4f", r->est.ci_lo, 0);
+		csv_num(b, "%.4f", r->est.ci_hi, 0);
+		csv_num(b, "%.4f", r->est.p, 0);
+		buf_printf(b, "%d,", r->tier.tier);
+		struct buf p = BUF_INIT;
+		buf_init(&p, 4096);
+		eval_write_plain(r, v[i].in.tool_name, &p);
+		csv_field(b, buf_cstr(&p), 1);
+		buf_free(&p);
+	}
+}

@@ -1,0 +1,296 @@
+"""Initiatives end to end: the command line (create, import assessment and
+usage, evaluate, randomize, bad files rejected whole), the pages and who may
+use them, the forest plot and the CSV export."""
+import os
+import random
+import sqlite3
+import unittest
+
+from ebtest import Server, TempDir, make_district, run
+
+DEMO_PASSWORD = "edbridge-demo"
+
+
+def scalar(db, sql, *args):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, args).fetchone()[0]
+    finally:
+        con.close()
+
+
+def demo_district(tmp, students=800):
+    db = os.path.join(tmp, "demo.db")
+    run("demo", "--db", db, "--students", str(students), "--no-serve")
+    return db
+
+
+def write_scores(tmp, db, seed=1):
+    """Pretest, outcome and tool use for grades 3-5: motivated students use the
+    tool more and score higher on both tests; the tool itself adds 4 points."""
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT sourced_id FROM person WHERE role='student' AND grades IN"
+                       " ('03','04','05') ORDER BY sourced_id").fetchall()
+    con.close()
+    rnd = random.Random(seed)
+    paths = {k: os.path.join(tmp, k + ".csv") for k in ("pre", "post", "use")}
+    with open(paths["pre"], "w") as pre, open(paths["post"], "w") as post, \
+            open(paths["use"], "w") as use:
+        pre.write("student_id,date,score\n")
+        post.write("student_id,date,score\n")
+        use.write("student_id,minutes,sessions\n")
+        for (sid,) in rows:
+            mot = rnd.gauss(0, 1)
+            p = 200 + 20 * (0.7 * rnd.gauss(0, 1) + 0.5 * mot)
+            used = rnd.random() < 1 / (1 + 2.718281828 ** (-1.2 * mot))
+            q = 0.8 * p + 40 + 10 * rnd.gauss(0, 1) + (4 if used else 0)
+            pre.write(f"{sid},2026-08-25,{min(max(p, 100), 300):.1f}\n")
+            post.write(f"{sid},2026-12-10,{min(max(q, 100), 300):.1f}\n")
+            use.write(f"{sid},{30 + rnd.random() * 60 if used else 0:.1f},{5 if used else 0}\n")
+    return paths, len(rows)
+
+
+def create(db, title="Fraction videos", outcome="Winter benchmark", pretest="Fall benchmark",
+           check=True, **extra):
+    opts = {"title": title, "need": "Fractions are hard", "tool": "Khan Academy",
+            "grades": "3,4,5", "start": "2026-09-01", "review": "2027-01-15",
+            "outcome": outcome, "pretest": pretest, "success": "+5 points", "dosage": "60",
+            "quiz-builder": "coordinator", "monitor": "coach", "monitor-every": "14",
+            "evaluator": "coordinator", "teacher-support": "coach",
+            "family-contact": "principal"}
+    for k, v in extra.items():
+        opts[k.replace("_", "-")] = v
+    args = ["initiative", "create"]
+    for k, v in opts.items():
+        args += ["--" + k, v]
+    p = run(*args, db=db, check=check)
+    if p.returncode == 0:
+        return int(p.stdout.split()[1])
+    return p
+
+
+def fields(out):
+    d = {}
+    for line in out.splitlines():
+        k, _, v = line.partition(": ")
+        d.setdefault(k, v)
+    return d
+
+
+class CommandLine(TempDir):
+    def test_evaluate_end_to_end(self):
+        db = demo_district(self.tmp)
+        paths, n = write_scores(self.tmp, db)
+        run("import", "assessment", "--name", "Fall benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["pre"], db=db)
+        run("import", "assessment", "--name", "Winter benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["post"], db=db)
+        iid = create(db)
+        # no use recorded: says what is missing, exit 1
+        p = run("evaluate", str(iid), db=db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("use: no tool use is recorded", p.stderr)
+        run("import", "usage", "--initiative", str(iid), paths["use"], db=db)
+        out = run("evaluate", str(iid), db=db).stdout
+        f = fields(out)
+        self.assertEqual(f["design"], "matched")
+        self.assertGreater(float(f["naive_g"]), float(f["effect_size_g"]))  # selection removed
+        lo, hi = map(float, f["ci95"].split())
+        self.assertLess(lo, float(f["effect_size_g"]))
+        self.assertLess(float(f["effect_size_g"]), hi)
+        for key in ("se", "p_value", "improvement_index", "mdes", "essa_tier", "essa_reason",
+                    "baseline_equivalence", "verdict", "summary", "method", "icc"):
+            self.assertIn(key, f)
+        self.assertIn("subgroup: grade 3", out)
+        self.assertIn("p_bh=", out)
+        self.assertIn("subgroup: lowest third on the pretest", out)
+        # dose is labelled associational
+        out = run("evaluate", str(iid), "--design", "dose", db=db).stdout
+        self.assertIn("associational: yes", out)
+        # a randomized pilot: drawn once with its seed, attrition reported
+        rid = create(db, title="Pilot")
+        p = run("evaluate", str(rid), "--design", "randomized", db=db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("assignment: this initiative has no random assignment", p.stderr)
+        out = run("initiative", "randomize", str(rid), "--unit", "class", "--seed", "7", db=db).stdout
+        self.assertIn("seed: 7", out)
+        p = run("initiative", "randomize", str(rid), "--unit", "class", "--seed", "8", db=db,
+                check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("already randomized by class with seed 7", p.stderr)
+        f = fields(run("evaluate", str(rid), db=db).stdout)
+        self.assertEqual(f["design"], "randomized")
+        self.assertIn("attrition", f)
+        # no outcome data at all
+        nid = create(db, title="Nothing yet", outcome="Spring test", pretest="Spring test")
+        p = run("evaluate", str(nid), db=db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("outcome: no scores of the assessment 'Spring test' are stored", p.stderr)
+        # status decisions
+        p = run("initiative", "status", str(iid), "--to", "stopped", "--reason", "x", db=db,
+                check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("evidence: is required", p.stderr)
+        run("initiative", "status", str(iid), "--to", "piloting", "--reason", "trained", db=db)
+        self.assertIn("planned -> piloting", run("initiative", "show", str(iid), db=db).stdout)
+
+    def test_bad_files_rejected_whole(self):
+        db = demo_district(self.tmp, 300)
+        sid = scalar(db, "SELECT sourced_id FROM person WHERE role='student' ORDER BY 1 LIMIT 1")
+        bad = os.path.join(self.tmp, "bad.csv")
+        with open(bad, "w") as f:
+            f.write("student_id,date,score\n")
+            f.write(f"{sid},2026-10-01,50\n")
+            f.write("ghost,2026-10-01,50\n")
+            f.write(f"{sid},2026-10-02,150\n")
+            f.write(f"{sid},2026-10-01,60\n")
+        p = run("import", "assessment", "--name", "Quiz", "--scale-min", "0", "--scale-max",
+                "100", bad, db=db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(f"{bad}:3: student_id: 'ghost' is not a student of this district", p.stderr)
+        self.assertIn(f"{bad}:4: score: 150 is outside the scale 0..100", p.stderr)
+        self.assertIn(f"{bad}:5: student_id: '{sid}' on 2026-10-01 repeats line 2 (duplicate row)",
+                      p.stderr)
+        self.assertEqual(scalar(db, "SELECT count(*) FROM assessment_score"), 0)
+        self.assertEqual(scalar(db, "SELECT count(*) FROM assessment"), 0)
+        good = os.path.join(self.tmp, "good.csv")
+        with open(good, "w") as f:
+            f.write(f"student_id,date,score\n{sid},10/01/2026,50\n")
+        run("import", "assessment", "--name", "Quiz", "--scale-min", "0", "--scale-max", "100",
+            "--date-format", "MM/DD/YYYY", good, db=db)
+        other = os.path.join(self.tmp, "other.csv")
+        with open(other, "w") as f:
+            f.write(f"student_id,date,score\n{sid},2026-10-05,300\n")
+        p = run("import", "assessment", "--name", "Quiz", "--scale-min", "200", "--scale-max",
+                "800", other, db=db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("mixed scales", p.stderr)
+        self.assertEqual(scalar(db, "SELECT count(*) FROM assessment_score"), 1)
+        p = create(db, check=False, evaluator="nobody", grades="3,x")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("evaluator: is not an account of this district", p.stderr)
+        self.assertIn("grades: 'x' is not a grade", p.stderr)
+        self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
+
+    def test_evidence_check_small(self):
+        out = run("sim", "evidence-check", "--seeds", "20").stdout
+        f = fields(out)
+        for key in ("false_positive_rate", "coverage", "mean_bias", "power", "seeds",
+                    "naive_difference_mean"):
+            self.assertIn(key, f)
+        self.assertEqual(f["seeds"], "20")
+        self.assertLessEqual(float(f["false_positive_rate"]), 0.05)
+        self.assertGreaterEqual(float(f["coverage"]), 0.90)
+        self.assertGreater(float(f["naive_difference_mean"]), 0)
+
+
+def account_id(db, login):
+    return str(scalar(db, "SELECT id FROM account WHERE login=?", login))
+
+
+class Pages(TempDir):
+    def form(self, db, **over):
+        c = account_id(db, "coord")
+        f = {"title": "Fraction <videos>", "need": "Grade 3 mixes up fractions",
+             "tool": "Khan Academy", "grades": "3", "schools": "sch-a1",
+             "standards": "3.NF.A.1", "start_date": "2026-09-01", "review_date": "2027-01-15",
+             "outcome_assessment": "Unit 5", "success_measure": "+5 points",
+             "dosage_minutes": "60", "monitor_every_days": "14", "quiz_builder": c,
+             "monitor": c, "evaluator": c, "teacher_support": c, "family_contact": c}
+        f.update(over)
+        return f
+
+    def test_plan_status_and_permissions(self):
+        db = make_district(self.tmp)
+        with Server(db) as srv:
+            co = srv.client()
+            co.login("coord")
+            self.assertEqual(co.get("/initiatives/new").status, 200)
+            r = co.post("/initiatives/new", self.form(db, start_date="2026-13-01", grades="3,99",
+                                                       schools="sch-zz", evaluator=""))
+            self.assertEqual(r.status, 400)
+            for msg in ("start_date: must be a date YYYY-MM-DD", "grades: &#39;99&#39; is not a grade",
+                        "schools: &#39;sch-zz&#39; is not a school of this district",
+                        "evaluator: is required"):
+                self.assertIn(msg, r.text)
+            self.assertIn('value="Fraction &lt;videos&gt;"', r.text)  # kept, escaped
+            self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
+            r = co.post("/initiatives/new", self.form(db))
+            self.assertEqual(r.status, 303)
+            loc = r.header("Location")
+            self.assertTrue(loc.endswith("/initiatives/1"), loc)
+            r = co.get("/initiatives/1")
+            self.assertEqual(r.status, 200)
+            self.assertIn("Fraction &lt;videos&gt;", r.text)
+            self.assertNotIn("<videos>", r.text)
+            self.assertIn("Grade 3 mixes up fractions", r.text)
+            self.assertIn("Not evaluated yet: outcome: no scores", r.text)
+            # a decision needs a reason; an allowed move is recorded
+            r = co.post("/initiatives/1/status", {"to": "piloting", "reason": ""})
+            self.assertEqual(r.status, 400)
+            self.assertIn("reason: is required", r.text)
+            r = co.post("/initiatives/1/status", {"to": "piloting", "reason": "teachers trained"})
+            self.assertEqual(r.status, 303)
+            r = co.get("/initiatives/1")
+            self.assertIn("teachers trained", r.text)
+            # without the CSRF token: refused
+            r = co.post("/initiatives/1/status", {"to": "under_review", "reason": "x"}, csrf=False)
+            self.assertEqual(r.status, 403)
+            # a principal reads but cannot decide; a teacher cannot read
+            pr = srv.client()
+            pr.login("principal")
+            self.assertEqual(pr.get("/initiatives/1").status, 200)
+            self.assertEqual(pr.post("/initiatives/1/status", {"to": "under_review",
+                                                               "reason": "x"}).status, 403)
+            te = srv.client()
+            te.login("teacher")
+            self.assertEqual(te.get("/initiatives/1").status, 403)
+            # another district's administrator: not found
+            ot = srv.client()
+            ot.login("other.admin")
+            self.assertEqual(ot.get("/initiatives/1").status, 404)
+            self.assertNotIn("Fraction", ot.get("/whats-working").text)
+            # every change is in the audit log
+            ad = srv.client()
+            ad.login("admin")
+            r = ad.get("/admin/audit?subject_type=initiative")
+            self.assertIn("planned -&gt; piloting", r.text)
+        self.assertEqual(scalar(db, "SELECT count(*) FROM initiative_status"), 1)
+
+    def test_whats_working_forest_plot_and_csv(self):
+        db = demo_district(self.tmp)
+        paths, n = write_scores(self.tmp, db)
+        run("import", "assessment", "--name", "Fall benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["pre"], db=db)
+        run("import", "assessment", "--name", "Winter benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["post"], db=db)
+        iid = create(db, title="=HYPERLINK(\"x\") <b>videos</b>")
+        run("import", "usage", "--initiative", str(iid), paths["use"], db=db)
+        create(db, title="Not measured yet", outcome="Spring test", pretest="Spring test")
+        with Server(db) as srv:
+            c = srv.client()
+            r = c.login("coordinator", DEMO_PASSWORD)
+            self.assertEqual(r.status, 303)
+            r = c.get("/whats-working")
+            self.assertEqual(r.status, 200)
+            self.assertIn("<svg", r.text)
+            self.assertIn("<circle", r.text)
+            self.assertIn("&lt;b&gt;videos&lt;/b&gt;", r.text)
+            self.assertNotIn("<b>videos", r.text)
+            self.assertIn("Not evaluated yet", r.text)
+            self.assertIn("percentile points", r.text)
+            r = c.get("/whats-working.csv")
+            self.assertEqual(r.status, 200)
+            self.assertTrue(r.header("Content-Type").startswith("text/csv"))
+            lines = r.text.splitlines()
+            self.assertTrue(lines[0].startswith("initiative_id,title,tool,status,design"))
+            self.assertIn("\"'=HYPERLINK(\"\"x\"\") <b>videos</b>\"", r.text)
+            r = c.get(f"/initiatives/{iid}")
+            self.assertIn("For families", r.text)
+            self.assertIn("Minutes per active student", r.text)
+            self.assertIn("Method", r.text)
+            self.assertIn("Hedges", r.text)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,450 @@
+/* Unit tests of domain/initiatives, domain/assessments, ingest/assessment_csv
+ * and domain/evaluation: validation at the edge (every field's reason, nothing
+ * stored), status decisions, file rejection with FILE:LINE: field: reason,
+ * the randomized draw, and a hand-computed effect size. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "domain/account.h"
+#include "domain/assessments.h"
+#include "domain/district.h"
+#include "domain/evaluation.h"
+#include "domain/initiatives.h"
+#include "ingest/assessment_csv.h"
+#include "store/db.h"
+
+struct fx {
+	struct db *db;
+	int64_t d, d2, coord, other;
+};
+
+static const char roster_sql[] =
+	"INSERT INTO org(district_id,sourced_id,name,type) VALUES"
+	" (1,'s1','Birch','school'),(1,'s2','Cedar','school'),(1,'dist','D','district');"
+	"INSERT INTO class(district_id,sourced_id,title,grades,course_sourced_id,class_type,"
+	" school_sourced_id,term_sourced_ids) VALUES"
+	" (1,'k1','Math 3a','03','c','scheduled','s1','t'),(1,'k2','Math 3b','03','c','scheduled','s1','t'),"
+	" (1,'k3','Math 3c','03','c','scheduled','s2','t'),(1,'k4','Math 3d','03','c','scheduled','s2','t');"
+	"INSERT INTO person(district_id,sourced_id,org_sourced_ids,role,given_name,family_name,grades,"
+	" english_learner,disability) VALUES"
+	" (1,'p1','s1','student','A','A','03',0,0),(1,'p2','s1','student','B','B','03',1,0),"
+	" (1,'p3','s1','student','C','C','03',0,1),(1,'p4','s2','student','D','D','03',0,0),"
+	" (1,'p5','s2','student','E','E','03',0,0),(1,'p6','s2','student','F','F','03',1,0),"
+	" (1,'t1','s1','teacher','T','T',NULL,NULL,NULL);"
+	"INSERT INTO enrollment(district_id,sourced_id,class_sourced_id,school_sourced_id,"
+	" user_sourced_id,role) VALUES"
+	" (1,'e1','k1','s1','p1','student'),(1,'e2','k1','s1','p2','student'),"
+	" (1,'e3','k2','s1','p3','student'),(1,'e4','k3','s2','p4','student'),"
+	" (1,'e5','k4','s2','p5','student'),(1,'e6','k4','s2','p6','student');";
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	char err[256];
+	if (db_open(":memory:", DB_OPEN_CREATE, &f->db, err, sizeof err))
+		return -1;
+	if (district_create(f->db, "One", &f->d) || district_create(f->db, "Two", &f->d2))
+		return -1;
+	if (db_exec(f->db, roster_sql))
+		return -1;
+	if (account_create(f->db, f->d, "coord", "Cora Coord", "long-password", NULL, &f->coord) ||
+	    account_create(f->db, f->d2, "other", "Other", "long-password", NULL, &f->other))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	db_close(f->db);
+	free(f);
+	return 0;
+}
+
+static int64_t count(struct db *db, const char *sql)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, sql, &st))
+		return -1;
+	int64_t n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+	db_reset(st);
+	return n;
+}
+
+static struct initiative_in good(const struct fx *f)
+{
+	struct initiative_in in = {
+		.title = "Fraction videos",
+		.need = "Grade 3 students mix up numerators and denominators",
+		.tool_name = "Khan Academy",
+		.schools = "s1, s2",
+		.grades = "3",
+		.standards = "3.NF.1, 3.NF.A.2a",
+		.start_date = "2026-09-01",
+		.review_date = "2027-01-15",
+		.outcome_assessment = "Unit 5 quiz",
+		.success_measure = "average up 5 points",
+		.dosage_minutes = 60,
+		.quiz_builder = f->coord,
+		.monitor = f->coord,
+		.monitor_every_days = 14,
+		.evaluator = f->coord,
+		.teacher_support = f->coord,
+		.family_contact = f->coord,
+	};
+	return in;
+}
+
+static void create_and_read_back(void **state)
+{
+	struct fx *f = *state;
+	struct initiative_in in = good(f);
+	int64_t id;
+	char why[INIT_WHY_CAP] = "";
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why), EB_OK);
+	struct arena a;
+	arena_init(&a);
+	struct initiative got;
+	assert_int_equal(initiative_get(f->db, f->d, id, &a, &got), EB_OK);
+	assert_string_equal(got.title, "Fraction videos");
+	assert_int_equal(got.status, INIT_PLANNED);
+	assert_int_equal(got.nschools, 2);
+	assert_int_equal(got.ngrades, 1);
+	assert_int_equal(got.grades[0], 3);
+	assert_int_equal(got.nstandards, 2);
+	assert_string_equal(got.standards[0], "3.NF.A.1"); /* canonical */
+	assert_string_equal(got.pretest_assessment, "Unit 5 quiz");
+	assert_string_equal(got.evaluator.display_name, "Cora Coord");
+	assert_int_equal(got.tool_id, 0);
+	/* another district cannot see it */
+	assert_int_equal(initiative_get(f->db, f->d2, id, &a, &got), EB_ENOTFOUND);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log WHERE subject_type='initiative'"), 1);
+	struct init_student *s;
+	size_t n;
+	assert_int_equal(initiative_get(f->db, f->d, id, &a, &got), EB_OK);
+	assert_int_equal(initiative_students(f->db, f->d, &got, &a, &s, &n), EB_OK);
+	assert_int_equal(n, 6);
+	assert_string_equal(s[1].sid, "p2");
+	assert_int_equal(s[1].el, 1);
+	assert_string_equal(s[1].class_sid, "k1");
+	arena_free(&a);
+}
+
+static void bad_input_names_every_field_and_stores_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct initiative_in in = good(f);
+	in.title = "   ";
+	in.schools = "s1,nowhere";
+	in.grades = "3,14";
+	in.classes = "k9";
+	in.standards = "3.NF.A.1,3.ZZ.9,banana";
+	in.start_date = "2026-02-30";
+	in.review_date = "2026-01-01";
+	in.dosage_minutes = 0;
+	in.monitor = f->other; /* another district's account */
+	in.family_contact = 0;
+	in.monitor_every_days = 0;
+	int64_t id = 0;
+	char why[INIT_WHY_CAP] = "";
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why), EB_EINVAL);
+	static const char *const expect[] = {
+		"title: is required",
+		"schools: 'nowhere' is not a school of this district",
+		"grades: '14' is not a grade",
+		"classes: 'k9' is not a class of this district",
+		"standards: '3.ZZ.9'",
+		"standards: 'banana' is not a CCSS-M code",
+		"start_date: must be a date YYYY-MM-DD",
+		"dosage_minutes: must be minutes per week between 1 and 3000",
+		"monitor: account",
+		"monitor_every_days: must be between 1 and 365 days",
+		"family_contact: is required",
+	};
+	for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
+		if (!strstr(why, expect[i]))
+			fail_msg("missing '%s' in:\n%s", expect[i], why);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM initiative"), 0);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM initiative_target"), 0);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log"), 0);
+	/* review before start, when both are dates */
+	in = good(f);
+	in.review_date = "2026-08-01";
+	in.schools = in.grades = in.classes = NULL;
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why), EB_EINVAL);
+	assert_non_null(strstr(why, "review_date: must come after the start date"));
+	assert_non_null(strstr(why, "target: name at least one school, grade or class"));
+}
+
+static void status_decisions_are_recorded(void **state)
+{
+	struct fx *f = *state;
+	struct initiative_in in = good(f);
+	int64_t id;
+	char why[INIT_WHY_CAP] = "";
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why), EB_OK);
+	struct audit_actor who = { f->coord, "coord", "127.0.0.1" };
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "scaling", "go", NULL, why, sizeof why), EB_EINVAL);
+	assert_string_equal(why, "status: cannot move from planned to scaling up");
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "piloting", "", NULL, why, sizeof why), EB_EINVAL);
+	assert_string_equal(why, "reason: is required");
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "bogus", "x", NULL, why, sizeof why), EB_EINVAL);
+	assert_non_null(strstr(why, "'bogus' is not a status"));
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "piloting", "teachers trained", NULL, why, sizeof why), EB_OK);
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "under review", "review date", "", why, sizeof why), EB_OK);
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "stopped", "no effect", "", why, sizeof why), EB_EINVAL);
+	assert_string_equal(why, "evidence: is required");
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "stopped", "no effect", "g = 0.01 [-0.1, 0.12]", why, sizeof why), EB_OK);
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "piloting", "again", "x", why, sizeof why), EB_EINVAL);
+	assert_int_equal(initiative_set_status(f->db, f->d2, &who, id, "piloting", "x", "x", why, sizeof why), EB_ENOTFOUND);
+	struct arena a;
+	arena_init(&a);
+	struct initiative_decision *h;
+	size_t n;
+	assert_int_equal(initiative_history(f->db, f->d, id, &a, &h, &n), EB_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(h[0].from, "planned");
+	assert_string_equal(h[2].to, "stopped");
+	assert_string_equal(h[2].evidence, "g = 0.01 [-0.1, 0.12]");
+	assert_string_equal(h[2].actor, "coord");
+	arena_free(&a);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log WHERE action='update' AND subject_type='initiative'"), 3);
+}
+
+static enum eb_err import(struct fx *f, const char *text, const char *name, double lo, double hi,
+			  struct buf *errs, size_t *rows)
+{
+	char *data = strdup(text);
+	struct assessment_profile p = { .name = name, .scale_min = lo, .scale_max = hi };
+	buf_reset(errs);
+	enum eb_err e = assessment_csv_import(f->db, f->d, "scores.csv", data, strlen(data), &p, rows, errs);
+	free(data);
+	return e;
+}
+
+static void assessment_files_rejected_whole(void **state)
+{
+	struct fx *f = *state;
+	struct buf errs;
+	buf_init(&errs, 1 << 16);
+	size_t rows;
+	assert_int_equal(import(f, "student_id,date,score\np1,2026-08-20,50\np2,2026-08-21,61\n"
+				   "p1,2026-12-01,70.5\n", "Unit 5 quiz", 0, 100, &errs, &rows), EB_OK);
+	assert_int_equal(rows, 3);
+	/* unknown student, impossible score, bad date, duplicate row - all listed */
+	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-02,50\nghost,2026-12-01,50\n"
+				   "p2,2026-12-01,101\np3,2026-02-30,5\np1,2026-12-02,55\n",
+				   "Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
+	const char *t = buf_cstr(&errs);
+	assert_non_null(strstr(t, "scores.csv:3: student_id: 'ghost' is not a student of this district"));
+	assert_non_null(strstr(t, "scores.csv:4: score: 101 is outside the scale 0..100"));
+	assert_non_null(strstr(t, "scores.csv:5: date: '2026-02-30' is not a date in the format YYYY-MM-DD"));
+	assert_non_null(strstr(t, "scores.csv:6: student_id: 'p1' on 2026-12-02 repeats line 2 (duplicate row)"));
+	/* mixed scales inside the file */
+	assert_int_equal(import(f, "student_id,date,score,scale_min,scale_max\np1,2026-12-03,50,0,100\n"
+				   "p2,2026-12-03,500,200,800\n", "Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
+	assert_non_null(strstr(buf_cstr(&errs), "scores.csv:3: scale_min: '200' differs from the declared scale 0..100 (mixed scales)"));
+	/* a stored assessment keeps its scale */
+	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-04,300\n", "Unit 5 quiz", 200, 800,
+				&errs, &rows), EB_ECONFLICT);
+	assert_non_null(strstr(buf_cstr(&errs), "mixed scales"));
+	assert_int_equal(count(f->db, "SELECT count(*) FROM assessment_score"), 3);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM assessment"), 1);
+	/* other date format and profile column names */
+	char *data = strdup("Kid,When,Pts\np4,12/05/2026,7\n");
+	struct assessment_profile p = { .name = "Benchmark", .scale_min = 0, .scale_max = 10,
+					.date_format = "MM/DD/YYYY", .col_student = "Kid",
+					.col_date = "When", .col_score = "Pts" };
+	buf_reset(&errs);
+	assert_int_equal(assessment_csv_import(f->db, f->d, "b.csv", data, strlen(data), &p, &rows, &errs), EB_OK);
+	free(data);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM assessment_score WHERE date='2026-12-05'"), 1);
+	buf_free(&errs);
+}
+
+static void usage_file_rejected_whole(void **state)
+{
+	struct fx *f = *state;
+	struct initiative_in in = good(f);
+	int64_t id;
+	char why[INIT_WHY_CAP];
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why), EB_OK);
+	struct buf errs;
+	buf_init(&errs, 1 << 16);
+	size_t rows;
+	char *data = strdup("student_id,minutes,sessions\np1,30,2\nt1,10,1\np2,-4,1\np1,5,1\np3,5,1.5\n");
+	assert_int_equal(usage_csv_import(f->db, f->d, id, "use.csv", data, strlen(data), &rows, &errs), EB_EINVAL);
+	const char *t = buf_cstr(&errs);
+	assert_non_null(strstr(t, "use.csv:3: student_id: 't1' is not a student of this district"));
+	assert_non_null(strstr(t, "use.csv:4: minutes: '-4' is not a number of minutes"));
+	assert_non_null(strstr(t, "use.csv:5: student_id: 'p1' repeats line 2 (duplicate row)"));
+	assert_non_null(strstr(t, "use.csv:6: sessions: '1.5' is not a whole number"));
+	assert_int_equal(count(f->db, "SELECT count(*) FROM initiative_use"), 0);
+	free(data);
+	buf_free(&errs);
+}
+
+static void randomize_is_reproducible_and_once(void **state)
+{
+	struct fx *f = *state;
+	struct initiative_in in = good(f);
+	int64_t id1, id2;
+	char why[INIT_WHY_CAP];
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id1, why, sizeof why), EB_OK);
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id2, why, sizeof why), EB_OK);
+	size_t nu, nt;
+	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id1, "class", 42, &nu, &nt, why, sizeof why), EB_OK);
+	assert_int_equal(nu, 4);
+	assert_int_equal(nt, 2); /* stratified by school: one of two classes in each */
+	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id1, "class", 43, &nu, &nt, why, sizeof why), EB_ECONFLICT);
+	assert_non_null(strstr(why, "already randomized by class with seed 42"));
+	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id2, "class", 42, &nu, &nt, why, sizeof why), EB_OK);
+	const char *units[] = { "k1", "k2", "k3", "k4" };
+	int in_s1 = 0, in_s2 = 0;
+	for (int i = 0; i < 4; i++) {
+		int a = initiative_assigned(f->db, f->d, id1, units[i]);
+		assert_int_equal(a, initiative_assigned(f->db, f->d, id2, units[i]));
+		if (i < 2)
+			in_s1 += a;
+		else
+			in_s2 += a;
+	}
+	assert_int_equal(in_s1, 1);
+	assert_int_equal(in_s2, 1);
+	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id2, "room", 1, &nu, &nt, why, sizeof why), EB_EINVAL);
+}
+
+/* Hand computation: treated outcomes 5 6 7, comparison 4 5 6, no pretest.
+ * diff = 1, pooled SD = 1, omega = 1 - 3/(4*6 - 9) = 0.8, so g = 0.8;
+ * OLS se of the difference = sqrt(1 * (1/3 + 1/3)) = 0.816497, se(g) =
+ * 0.8 * 0.816497 = 0.653197 before the clustering correction. */
+static void known_answer_randomized(void **state)
+{
+	(void)state;
+	struct eval_row rows[6];
+	double post[6] = { 5, 6, 7, 4, 5, 6 };
+	for (int i = 0; i < 6; i++)
+		rows[i] = (struct eval_row){ .pre = NAN, .post = post[i], .treated = i < 3,
+					     .grade = 3, .school = 0, .cluster = i, .el = 0, .swd = 0 };
+	const char *names[1] = { "s1" };
+	struct eval_data d = { .design = EVAL_RANDOMIZED, .rows = rows, .n = 6,
+			       .school_names = names, .nschools = 1, .icc = 0.0, .tool = "T" };
+	struct eval_result *r = calloc(1, sizeof *r);
+	char why[256] = "";
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	assert_true(fabs(r->est.diff - 1.0) < 1e-9);
+	assert_true(fabs(r->est.sd_pooled - 1.0) < 1e-9);
+	assert_true(fabs(r->est.g - 0.8) < 1e-9);
+	assert_true(fabs(r->est.se - 0.653197264742) < 1e-9);
+	assert_int_equal((int)r->est.n_t, 3);
+	assert_false(r->est.significant);
+	assert_true(r->too_little); /* 6 students: only a huge effect is detectable */
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	eval_write_report(r, &d, &b);
+	assert_non_null(strstr(buf_cstr(&b), "effect_size_g: 0.8000"));
+	assert_non_null(strstr(buf_cstr(&b), "verdict: too little data - no verdict"));
+	assert_non_null(strstr(buf_cstr(&b), "attrition: low"));
+	buf_free(&b);
+	/* one group empty: says which */
+	for (int i = 0; i < 6; i++)
+		rows[i].treated = 1;
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_EINVAL);
+	assert_non_null(strstr(why, "comparison 0"));
+	free(r);
+}
+
+/* Difference-in-differences by hand: the targeted schools gain 2 points,
+ * the others 1, so the interaction (the adjusted difference) is exactly 1. */
+static void known_answer_did(void **state)
+{
+	(void)state;
+	struct eval_row rows[12];
+	double pre[3] = { 1, 2, 3 };
+	for (int i = 0; i < 12; i++) {
+		int treated = i < 6, k = i % 3;
+		rows[i] = (struct eval_row){ .pre = pre[k], .post = pre[k] + (treated ? 2 : 1),
+					     .treated = treated, .grade = 3, .school = i / 3,
+					     .cluster = i / 3, .el = -1, .swd = -1 };
+	}
+	const char *names[4] = { "a", "b", "c", "d" };
+	struct eval_data d = { .design = EVAL_DID, .rows = rows, .n = 12, .school_names = names,
+			       .nschools = 4, .icc = 0.0, .tool = "T" };
+	struct eval_result *r = calloc(1, sizeof *r);
+	char why[256] = "";
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	assert_true(fabs(r->est.diff - 1.0) < 1e-9);
+	assert_true(r->est.g > 0);
+	assert_true(r->baseline_equivalent); /* identical pre-period scores: g = 0 */
+	assert_int_equal(r->sites, 4);
+	free(r);
+}
+
+static void missing_data_says_what(void **state)
+{
+	struct fx *f = *state;
+	struct initiative_in in = good(f);
+	int64_t id;
+	char why[INIT_WHY_CAP];
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why), EB_OK);
+	struct arena a;
+	arena_init(&a);
+	struct initiative got;
+	assert_int_equal(initiative_get(f->db, f->d, id, &a, &got), EB_OK);
+	struct eval_data d;
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_MATCHED, &a, &d, why, sizeof why), EB_EINVAL);
+	assert_non_null(strstr(why, "outcome: no scores of the assessment 'Unit 5 quiz' are stored"));
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_RANDOMIZED, &a, &d, why, sizeof why), EB_EINVAL);
+	assert_non_null(strstr(why, "outcome: no scores"));
+	struct buf errs;
+	buf_init(&errs, 1 << 16);
+	size_t rows;
+	assert_int_equal(import(f, "student_id,date,score\np1,2026-10-01,50\n", "Unit 5 quiz", 0, 100, &errs, &rows), EB_OK);
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_MATCHED, &a, &d, why, sizeof why), EB_EINVAL);
+	assert_non_null(strstr(why, "use: no tool use is recorded"));
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_RANDOMIZED, &a, &d, why, sizeof why), EB_EINVAL);
+	assert_non_null(strstr(why, "assignment: this initiative has no random assignment"));
+	char *data = strdup("student_id,minutes,sessions\np1,30,2\np2,0,0\n");
+	assert_int_equal(usage_csv_import(f->db, f->d, id, "u.csv", data, strlen(data), &rows, &errs), EB_OK);
+	free(data);
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_MATCHED, &a, &d, why, sizeof why), EB_EINVAL);
+	assert_non_null(strstr(why, "pretest: none of the 6 targeted students has a score"));
+	struct initiative_use_row *u;
+	size_t nu;
+	assert_int_equal(initiative_use_summary(f->db, f->d, &got, &a, &u, &nu), EB_OK);
+	assert_int_equal(nu, 3); /* total, s1, s2 */
+	assert_int_equal(u[0].targeted, 6);
+	assert_int_equal(u[0].active, 1);
+	assert_true(u[0].minutes == 30);
+	assert_string_equal(u[1].school_name, "Birch");
+	assert_int_equal(u[1].targeted, 3);
+	buf_free(&errs);
+	arena_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(create_and_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_input_names_every_field_and_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(status_decisions_are_recorded, setup, teardown),
+		cmocka_unit_test_setup_teardown(assessment_files_rejected_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(usage_file_rejected_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(randomize_is_reproducible_and_once, setup, teardown),
+		cmocka_unit_test(known_answer_randomized),
+		cmocka_unit_test(known_answer_did),
+		cmocka_unit_test_setup_teardown(missing_data_says_what, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
