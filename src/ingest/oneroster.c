@@ -12,6 +12,7 @@
 #include "base/csv.h"
 #include "base/hashset.h"
 #include "base/timeutil.h"
+#include "domain/activity.h"
 #include "domain/roster.h"
 #include "store/db.h"
 
@@ -1188,6 +1189,10 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 	/* fresh planner statistics: without them the enrollment look-ups of every
 	 * class page scan the district (measured: 2.7k vs 10.5k pages/s) */
 	db_analyze(db);
+	/* learners who were unknown until this roster arrived leave the quarantine */
+	int rematched = 0;
+	if (activity_rematch(db, district, &rematched) == EB_OK && rematched)
+		rep_note(rep, "%d quarantined learning events matched the new roster", rematched);
 	rep->seconds = time_mono() - t0;
 	imp_free(im);
 	free(im);

@@ -163,3 +163,41 @@ class Durability(TempDir):
         self.assertEqual(len(seen), len(set(seen)), "a statement came back twice")
         missing = set(acked) - set(seen)
         self.assertEqual(missing, set(), f"{len(missing)} acknowledged statements lost")
+
+
+class Rematch(TempDir):
+    def test_unknown_learner_is_quarantined_then_matched_by_a_roster_delta(self):
+        import sqlite3
+        db = make_district(self.tmp)
+        _, creds = credentials(db, "Practice App")
+        with Server(db) as srv:
+            r = srv.client().request("POST", "/xapi/statements",
+                                     json.dumps(statement(student="stu-99")), basic(creds))
+            self.assertEqual(r.status, 200, r.text)
+        con = sqlite3.connect(db)
+        self.assertEqual(con.execute("SELECT count(*) FROM quarantine").fetchone()[0], 1)
+        self.assertEqual(con.execute("SELECT count(*) FROM learning_event WHERE student_sourced_id='stu-99'").fetchone()[0], 0)
+        con.close()
+        delta = os.path.join(self.tmp, "delta")
+        os.mkdir(delta)
+        files = {
+            "manifest.csv": "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n"
+                            "file.users,delta\nfile.roles,delta\n",
+            "users.csv": "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,"
+                         "middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,"
+                         "userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,"
+                         "preferredFamilyName,primaryOrgSourcedId,pronouns\n"
+                         "stu-99,active,2026-10-02T00:00:00.000Z,true,new.kid,,New,Kid,,S099,,,,,03,,,,,,,sch-a1,\n",
+            "roles.csv": "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,"
+                         "orgSourcedId,userProfileSourcedId\n"
+                         "r-stu-99,active,2026-10-02T00:00:00.000Z,stu-99,primary,student,,,sch-a1,\n",
+        }
+        for name, text in files.items():
+            with open(os.path.join(delta, name), "w") as f:
+                f.write(text)
+        out = run("import", "oneroster", delta, "--district-id", "1", db=db)
+        self.assertIn("quarantined learning events matched", out.stdout + out.stderr)
+        con = sqlite3.connect(db)
+        self.assertEqual(con.execute("SELECT count(*) FROM quarantine").fetchone()[0], 0)
+        self.assertEqual(con.execute("SELECT count(*) FROM learning_event WHERE student_sourced_id='stu-99'").fetchone()[0], 1)
+        con.close()
