@@ -14,6 +14,8 @@
 #include "domain/district.h"
 #include "ingest/oneroster.h"
 #include "domain/tools.h"
+#include "domain/initiatives.h"
+#include "ingest/assessment_csv.h"
 #include "ingest/caliper.h"
 #include "ingest/csv_profile.h"
 #include "ingest/xapi.h"
@@ -47,7 +49,8 @@ static enum eb_err add_login(struct db *db, int64_t d, const struct demo_login *
 
 static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd);
 
-static enum eb_err build_demo(struct db *db, const struct sim_params *p, char *code_out)
+static enum eb_err build_demo(struct db *db, const struct sim_params *p, bool with_tools,
+			      char *code_out)
 {
 	struct sim_district *sd = NULL;
 	struct sim_csv_file files[SIM_CSV_FILE_COUNT];
@@ -127,7 +130,7 @@ static enum eb_err build_demo(struct db *db, const struct sim_params *p, char *c
 		goto out;
 	}
 	rc = db_commit(db);
-	if (!rc)
+	if (!rc && with_tools)
 		rc = build_tools(db, d, sd);
 	printf("demo district built in %.1f s: %d students, seed %llu\n", time_mono() - t0,
 	       p->students, (unsigned long long)p->seed);
@@ -208,6 +211,118 @@ static enum eb_err import_tool_csv(struct db *db, int64_t d, int64_t tool_id,
 	return rc;
 }
 
+static void ymd(int32_t days, char out[11])
+{
+	int y;
+	unsigned m, dd;
+	civil_from_days(days, &y, &m, &dd);
+	snprintf(out, 11, "%04d-%02u-%02u", y, m, dd);
+}
+
+static int64_t login_id(struct db *db, const char *login)
+{
+	struct account a;
+	return account_find_login(db, login, &a) == EB_OK ? a.id : 0;
+}
+
+/* The fall interim benchmark (before and after the tool period) as the
+ * district's assessment export, and one initiative per tool with its use,
+ * so "What's working" has real evaluations to show. */
+static enum eb_err build_initiatives(struct db *db, int64_t d, const struct sim_district *sd,
+				     const struct sim_learning *l, const int64_t *tool_ids)
+{
+	static const char bench[] = "Fall interim benchmark";
+	struct assessment_profile prof = { .name = bench, .scale_min = 100, .scale_max = 900 };
+	struct buf csv, errs;
+	size_t ns, rows;
+	const struct sim_student *stu = sim_students(sd, &ns);
+	char pre[11], post[11], start[11], review[11], sid[SIM_ID_MAX];
+	enum eb_err rc;
+	struct audit_actor who = { 0, "cli", "" };
+
+	ymd(sim_learning_pretest_day(l), pre);
+	ymd(sim_learning_posttest_day(l), post);
+	ymd(sim_learning_week_day(l, 0), start);
+	ymd(sim_learning_posttest_day(l) + 14, review);
+	buf_init(&csv, (size_t)64 << 20);
+	buf_init(&errs, 1 << 20);
+	buf_puts(&csv, "student_id,date,score\n");
+	for (size_t i = 0; i < ns; i++) {
+		double a = sim_learning_pretest(l, i), b = sim_learning_posttest(l, i);
+		sim_student_id(i, sid);
+		buf_printf(&csv, "%s,%s,%.1f\n%s,%s,%.1f\n", sid, pre, a < 100 ? 100 : a > 900 ? 900 : a,
+			   sid, post, b < 100 ? 100 : b > 900 ? 900 : b);
+	}
+	rc = assessment_csv_import(db, d, "benchmark.csv", csv.data, csv.len, &prof, &rows, &errs);
+	if (rc) {
+		fprintf(stderr, "demo: benchmark scores: %s\n", buf_cstr(&errs));
+		goto out;
+	}
+	size_t nt;
+	const struct sim_tool *st = sim_tools(&nt);
+	for (size_t t = 0; t < nt && !rc; t++) {
+		char title[200], grades[64] = "";
+		for (int g = st[t].lo_grade; g <= st[t].hi_grade; g++) {
+			size_t n = strlen(grades);
+			snprintf(grades + n, sizeof grades - n, "%s%d", n ? "," : "", g);
+		}
+		snprintf(title, sizeof title, "%s in grades %s%s%d", st[t].name,
+			 st[t].lo_grade == 0 ? "K" : "", st[t].lo_grade == 0 ? "-" : "", st[t].hi_grade);
+		if (st[t].lo_grade > 0)
+			snprintf(title, sizeof title, "%s in grades %d-%d", st[t].name, st[t].lo_grade,
+				 st[t].hi_grade);
+		struct initiative_in in = {
+			.title = title,
+			.need = "Students reach grade-level fluency with fractions, ratios and operations",
+			.tool_name = st[t].name,
+			.tool_id = tool_ids[t],
+			.grades = grades,
+			.start_date = start,
+			.review_date = review,
+			.outcome_assessment = bench,
+			.success_measure = "Users gain at least 0.15 SD more than comparable non-users",
+			.dosage_minutes = (int64_t)(st[t].minutes + 0.5),
+			.quiz_builder = login_id(db, "coach"),
+			.monitor = login_id(db, "principal"),
+			.evaluator = login_id(db, "coordinator"),
+			.teacher_support = login_id(db, "champion"),
+			.family_contact = login_id(db, "principal"),
+			.monitor_every_days = 14,
+		};
+		char why[INIT_WHY_CAP];
+		int64_t iid;
+		if ((rc = initiative_create(db, d, &who, &in, &iid, why, sizeof why))) {
+			fprintf(stderr, "demo: initiative %s: %s\n", title, why);
+			break;
+		}
+		initiative_set_status(db, d, &who, iid, "piloting", "Pilot classes chose to adopt it",
+				      "", why, sizeof why);
+		initiative_set_status(db, d, &who, iid, "under_review", "The fall benchmark is in",
+				      "Fall interim benchmark", why, sizeof why);
+		buf_reset(&csv);
+		buf_puts(&csv, "student_id,minutes,sessions\n");
+		for (size_t i = 0; i < ns; i++) {
+			int minutes = 0, sessions = 0;
+			sim_learning_usage(l, i, st[t].id, -1, &minutes, &sessions);
+			if (minutes <= 0 && sessions <= 0)
+				continue;
+			sim_student_id(i, sid);
+			buf_printf(&csv, "%s,%d,%d\n", sid, minutes, sessions);
+		}
+		buf_reset(&errs);
+		rc = usage_csv_import(db, d, iid, "usage.csv", csv.data, csv.len, &rows, &errs);
+		printf("initiative %lld: %s (simulator's true effect on users: %+.3f SD)\n",
+		       (long long)iid, title, sim_learning_true_effect_sd(l, st[t].id));
+		if (rc)
+			fprintf(stderr, "demo: use of %s: %s\n", st[t].name, buf_cstr(&errs));
+	}
+	(void)stu;
+out:
+	buf_free(&csv);
+	buf_free(&errs);
+	return rc;
+}
+
 /* The demo district's classroom tools: inventory records, credentials, and
  * twelve weeks of learning data sent through the real ingest paths. */
 static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd)
@@ -228,6 +343,7 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		return rc;
 	static const char *const data_xapi[] = { "name", "student_id", "grade", "assessment", "usage" };
 	static const char *const data_video[] = { "student_id", "usage" };
+	int64_t tool_ids[SIM_TOOL_COUNT] = { 0 };
 	for (size_t i = 0; i < nt && !rc; i++) {
 		struct tool t;
 		struct tool_form f = { 0 };
@@ -270,6 +386,7 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		}
 		if ((rc = db_commit(db)))
 			break;
+		tool_ids[i] = id;
 		char key[TOOL_KEY_MAX], secret[TOOL_SECRET_MAX];
 		int64_t cred;
 		tools_cred_create(db, d, id, TOOL_CRED_XAPI, &who, &cred, key, secret);
@@ -286,9 +403,11 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 							    : "CSV export",
 		       time_mono() - t1);
 	}
+	if (!rc)
+		rc = build_initiatives(db, d, sd, l, tool_ids);
 	sim_learning_free(l);
 	if (!rc)
-		printf("tools and their data: %.1f s\n", time_mono() - t0);
+		printf("tools, their data and the initiatives: %.1f s\n", time_mono() - t0);
 	return rc;
 }
 
@@ -317,10 +436,14 @@ int cmd_demo(int argc, char **argv)
 {
 	if (cli_help(argc, argv,
 		     "usage: edbridge demo [--seed N] [--students N] [--port N] [--no-serve]\n"
-		     "                     [--fresh] [--db FILE]\n\n"
+		     "                     [--fresh] [--roster-only] [--db FILE]\n\n"
 		     "Generates the simulated demo district (default 3,000 students in 4\n"
 		     "elementary and 2 middle schools, seed 1), imports it through the OneRoster\n"
 		     "path, creates one login per role, prints them and serves on port 8080.\n"
+		     "It also adds five classroom tools to the inventory, sends twelve weeks of\n"
+		     "their simulated learning data through the xAPI, Caliper and vendor-CSV\n"
+		     "ingest, and opens one initiative per tool with the fall benchmark as its\n"
+		     "outcome (--roster-only skips this: seconds instead of ~20 s).\n"
 		     "An existing demo database is served as it is; --fresh rebuilds it.\n"))
 		return 0;
 	int64_t seed, students, port;
@@ -350,7 +473,7 @@ int cmd_demo(int argc, char **argv)
 		else
 			sim_params_scaled(&p, (int)students);
 		p.seed = (uint64_t)seed;
-		rc = build_demo(db, &p, code);
+		rc = build_demo(db, &p, !cli_flag(argc, argv, "--roster-only"), code);
 	} else if (rc == EB_OK) {
 		printf("demo: %s already holds a district; serving it (use --fresh to rebuild)\n", path);
 	} else {

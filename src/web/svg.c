@@ -30,9 +30,9 @@ void svg_begin(struct buf *b, const char *id, double w, double h, const char *ti
 		safe[k++] = ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-') ? *p : '-';
 	safe[k] = 0;
 	buf_printf(b,
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.2f %.2f\" width=\"100%%\""
-		   " style=\"max-width:%.0fpx\" role=\"img\" aria-labelledby=\"%s-t\"><title id=\"%s-t\">",
-		   num(w), num(h), num(w), safe, safe);
+		   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.2f %.2f\" class=\"chart\""
+		   " role=\"img\" aria-labelledby=\"%s-t\"><title id=\"%s-t\">",
+		   num(w), num(h), safe, safe);
 	html_text(b, title ? title : "");
 	html_raw(b, "</title>");
 }

@@ -21,7 +21,7 @@ def scalar(db, sql, *args):
 
 def demo_district(tmp, students=800):
     db = os.path.join(tmp, "demo.db")
-    run("demo", "--db", db, "--students", str(students), "--no-serve")
+    run("demo", "--db", db, "--students", str(students), "--no-serve", "--roster-only")
     return db
 
 

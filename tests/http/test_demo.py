@@ -1,0 +1,47 @@
+"""`edbridge demo`: the simulated district through the real import paths,
+one login per role, tools sending data, initiatives to evaluate."""
+import os
+import re
+import sqlite3
+
+from ebtest import Server, TempDir, run
+
+
+class Demo(TempDir):
+    def test_small_demo_end_to_end(self):
+        db = os.path.join(self.tmp, "demo.db")
+        out = run("demo", "--db", db, "--students", "600", "--seed", "3", "--no-serve").stdout
+        self.assertIn("users.csv:", out)
+        for login in ("admin", "coordinator", "principal", "coach", "teacher", "champion",
+                      "itstaff", "vendor", "parent", "student"):
+            self.assertRegex(out, rf"\n  {login} ")
+        code = re.search(r"access code for 'parent'.*: (\S+)", out).group(1)
+        con = sqlite3.connect(db)
+        q = lambda sql: con.execute(sql).fetchone()[0]
+        self.assertEqual(q("SELECT count(*) FROM person WHERE role='student'"), 600)
+        self.assertEqual(q("SELECT count(*) FROM tool WHERE status='approved'"), 5)
+        # every tool's data arrived through its own path, matched to the roster
+        self.assertEqual(q("SELECT count(DISTINCT tool_id) FROM learning_event"), 5)
+        self.assertEqual(q("SELECT count(*) FROM quarantine"), 0)
+        self.assertGreater(q("SELECT count(*) FROM xapi_statement"), 1000)
+        self.assertGreater(q("SELECT count(*) FROM caliper_event"), 1000)
+        self.assertEqual(q("SELECT count(*) FROM initiative"), 5)
+        con.close()
+        # running it again serves what is there
+        again = run("demo", "--db", db, "--no-serve").stdout
+        self.assertIn("already holds a district", again)
+        with Server(db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("teacher", "edbridge-demo").status, 303)
+            home = c.get("/home").text
+            cls = re.search(r'href="/classes/([^"]+)"', home).group(1)
+            self.assertEqual(c.get(f"/classes/{cls}").status, 200)
+            co = srv.client()
+            co.login("coordinator", "edbridge-demo")
+            ww = co.get("/whats-working")
+            self.assertEqual(ww.status, 200)
+            self.assertEqual(ww.text.count("<circle"), 5, "one point per evaluated initiative")
+            fam = srv.client()
+            fam.get("/login/code")
+            self.assertEqual(fam.post("/login/code", {"code": code}).status, 303)
+            self.assertIn("Your children", fam.get("/home").text)
