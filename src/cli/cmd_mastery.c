@@ -43,7 +43,7 @@ static int read_params(int argc, char **argv, struct mastery_params *hp)
 				opts[i].name, v);
 			return 2;
 		}
-		*(double *)((char *)hp + opts[i].off) = x;
+		memcpy((char *)hp + opts[i].off, &x, sizeof x);
 	}
 	int64_t v;
 	if (cli_opt_int(argc, argv, "--threads", 1, 2, hp->threads, &v))

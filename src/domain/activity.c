@@ -476,7 +476,7 @@ enum eb_err activity_rematch(struct db *db, int64_t district_id, int *matched)
 		};
 		db_reset(st);
 		after = qid;
-		char student[256], standard[128];
+		char student[256] = "", standard[128] = "";
 		rc = match_student(db, district_id, ev.match_name, ev.match_email, student,
 				   sizeof student);
 		if (!rc)

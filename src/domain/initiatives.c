@@ -54,7 +54,7 @@ enum eb_err initiative_status_parse(const char *s, enum initiative_status *out)
 		return EB_EINVAL;
 	char norm[32];
 	size_t i = 0;
-	for (; s[i] && i < sizeof norm - 1; i++)
+	for (; i < sizeof norm - 1 && s[i]; i++)
 		norm[i] = (s[i] == ' ' || s[i] == '-') ? '_' : s[i];
 	if (s[i])
 		return EB_EINVAL;

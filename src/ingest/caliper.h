@@ -59,7 +59,7 @@ enum eb_err caliper_validate_json(const char *json, size_t len, char *err, size_
 
 /* Fills ev from a validated event of a mapped type; false for others.
  * Pointers borrow from event and scratch (scratch_cap >= 512). */
-bool caliper_map_event(struct json_t *event, struct learning_event_in *ev, char *scratch,
+bool caliper_map_event(struct json_t *ev, struct learning_event_in *out, char *scratch,
 		       size_t scratch_cap);
 
 /* POST /caliper: validates everything first, then stores every event of the
