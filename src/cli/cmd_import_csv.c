@@ -65,7 +65,7 @@ static char *slurp(const char *path, size_t *len)
 int cmd_import_csv(int argc, char **argv)
 {
 	if (cli_help(argc, argv,
-		     "usage: edbridge import csv --profile P --tool TOOL FILE [--db FILE] [--district-id N]\n"
+		     "usage: edbridge import csv --profile P [--tool TOOL] FILE [--db FILE] [--district-id N]\n"
 		     "       edbridge import csv --profile-file F --tool TOOL FILE ...\n"
 		     "       edbridge import csv --list-profiles\n\n"
 		     "Imports a vendor's CSV export as learning events of TOOL (its id or name)\n"
@@ -87,9 +87,9 @@ int cmd_import_csv(int argc, char **argv)
 	const char *pname = cli_opt(argc, argv, "--profile");
 	const char *pfile = cli_opt(argc, argv, "--profile-file");
 	const char *tname = cli_opt(argc, argv, "--tool");
-	if (!path || (!pname == !pfile) || !tname) {
-		fprintf(stderr, "import csv: --profile P (or --profile-file F), --tool TOOL and FILE are"
-				" required (profiles: `edbridge import csv --list-profiles`)\n");
+	if (!path || (!pname == !pfile)) {
+		fprintf(stderr, "import csv: --profile P (or --profile-file F) and FILE are required"
+				" (profiles: `edbridge import csv --list-profiles`)\n");
 		return 2;
 	}
 	const struct csv_profile *p = pname ? csvp_find(pname) : NULL;
@@ -139,7 +139,22 @@ int cmd_import_csv(int argc, char **argv)
 	int status = 1;
 	if (cli_district(argc, argv, db, &district))
 		goto out;
-	if (tools_find(db, district, tname, &t)) {
+	if (!tname) {
+		/* without --tool, a district with a single tool means that one */
+		struct arena ar;
+		struct tool_row *rows;
+		size_t n = 0;
+		arena_init(&ar);
+		tools_list(db, district, -1, false, &ar, &rows, &n);
+		if (n == 1)
+			tools_get(db, district, rows[0].id, &t);
+		arena_free(&ar);
+		if (n != 1) {
+			fprintf(stderr, "import csv: --tool TOOL: the district has %zu tools; name the one"
+					" whose export this is (see `edbridge tool list`)\n", n);
+			goto out;
+		}
+	} else if (tools_find(db, district, tname, &t)) {
 		fprintf(stderr, "import csv: --tool: no tool '%s' in this district (see `edbridge tool list`)\n",
 			tname);
 		goto out;

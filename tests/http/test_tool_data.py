@@ -174,6 +174,17 @@ class ImportCsvCommand(unittest.TestCase):
             self.assertRegex(r.stdout, rf"(?m)^{name}\t")
         r = run("import", "csv", "--profile", "nope", "--tool", "Quizzy", p, db=self.db, check=False)
         self.assertEqual(r.returncode, 2)
+        # without --tool: fine for a one-tool district, refused with the reason otherwise
+        run("tool", "add", "--name", "Second tool", "--district-id", "1", db=self.db)
+        r = run("import", "csv", "--profile", "sim-quiz", p, "--district-id", "1", db=self.db,
+                check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, r"the district has \d+ tools; name the one")
+        one = os.path.join(self.dir, "one.db")
+        run("init", "--district", "One Tool District", db=one)
+        run("tool", "add", "--name", "Only", db=one)
+        r = run("import", "csv", "--profile", "sim-quiz", p, db=one)
+        self.assertIn("rows: 3\nevents: 0\nquarantined: 3\n", r.stdout)
 
     def test_profile_file(self):
         prof = self.write("acme.profile", "name = acme\nkind = usage\ndate_format = DD/MM/YYYY\n"
