@@ -852,3 +852,18 @@ bool roster_is_guardian_of(struct db *db, int64_t d, const char *guardian_sid,
 		       "AND student_sourced_id=?3",
 		       d, guardian_sid, student_sid);
 }
+
+bool roster_is_student(struct db *db, int64_t district_id, const char *sid)
+{
+	struct db_stmt *st;
+	if (!sid || db_prepare(db,
+			       "SELECT 1 FROM person WHERE district_id=? AND sourced_id=?"
+			       " AND role='student'",
+			       &st))
+		return false;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, sid, -1);
+	bool r = db_step(st) == DB_ROW;
+	db_reset(st);
+	return r;
+}

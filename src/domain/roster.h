@@ -138,6 +138,9 @@ enum eb_err roster_person_schools(struct db *db, int64_t district_id, const char
 				  struct arena *a, struct roster_org_row **rows, size_t *n);
 enum eb_err roster_count(struct db *db, int64_t district_id, struct roster_counts *out);
 
+/* True when sid is a student (primary role) of the district. */
+bool roster_is_student(struct db *db, int64_t district_id, const char *sid);
+
 /* Authorization checks: false on any error. */
 bool roster_person_in_school(struct db *db, int64_t district_id, const char *person_sid,
 			     const char *school_sid);

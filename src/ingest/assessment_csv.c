@@ -14,6 +14,7 @@
 #include "domain/assessments.h"
 #include "domain/audit.h"
 #include "domain/initiatives.h"
+#include "domain/roster.h"
 #include "store/db.h"
 
 #define MAX_ERRORS 50
@@ -117,15 +118,7 @@ static int is_student(struct db *db, int64_t d, struct str sid)
 		return 0;
 	memcpy(tmp, sid.p, sid.n);
 	tmp[sid.n] = 0;
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT 1 FROM person WHERE district_id=? AND sourced_id=? AND role='student'",
-		       &st))
-		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_text(st, 2, tmp, -1);
-	int r = db_step(st) == DB_ROW;
-	db_reset(st);
-	return r;
+	return roster_is_student(db, d, tmp);
 }
 
 static struct str field(const struct csv_record *r, int c)

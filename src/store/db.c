@@ -184,6 +184,16 @@ enum eb_err db_exec(struct db *db, const char *sql)
 	return EB_OK;
 }
 
+bool db_ping(struct db *db)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT 1", &st))
+		return false;
+	bool ok = db_step(st) == DB_ROW;
+	db_reset(st);
+	return ok;
+}
+
 enum eb_err db_analyze(struct db *db)
 {
 	return db_exec(db, "ANALYZE");

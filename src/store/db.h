@@ -67,6 +67,9 @@ const char *db_errmsg(struct db *db);
 /* The schema version after migrations (highest applied number). */
 int db_schema_version(struct db *db);
 
+/* True when the connection answers a trivial query (health checks). */
+bool db_ping(struct db *db);
+
 /* Refreshes the query planner's statistics (ANALYZE). Call after a bulk
  * change such as a roster import: without statistics SQLite may scan a
  * district's whole enrollment table instead of using an index. */

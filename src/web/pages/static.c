@@ -8,10 +8,7 @@
 
 void page_healthz(struct http_request *req)
 {
-	struct db_stmt *st;
-	bool ok = db_prepare(req->db, "SELECT 1", &st) == EB_OK && db_step(st) == DB_ROW;
-	if (ok)
-		db_reset(st);
+	bool ok = db_ping(req->db);
 	req->status = ok ? 200 : 503;
 	req->content_type = "application/json";
 	buf_printf(&req->out, "{\"status\":\"%s\",\"schema_version\":%d}", ok ? "ok" : "database unavailable",
