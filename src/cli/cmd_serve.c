@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/serve.h"
@@ -40,6 +41,22 @@ static void print_routes(void)
 	}
 }
 
+/* Hourly: expired sessions are deleted (a stolen old cookie is worthless
+ * anyway; this keeps the table small). */
+static void serve_housekeeping(const char *db_path)
+{
+	struct db *db;
+	char err[256];
+	int64_t n = 0;
+	if (db_open(db_path, 0, &db, err, sizeof err)) {
+		log_error("serve: housekeeping: %s", err);
+		return;
+	}
+	if (session_purge(db, &n) == EB_OK && n)
+		log_info("serve: %lld expired sessions removed", (long long)n);
+	db_close(db);
+}
+
 int serve_run(const char *db_path, const char *bind, int port, int threads, bool quiet_log,
 	      void (*ready)(int port, void *ctx), void *ctx)
 {
@@ -68,8 +85,16 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	while (!stop_requested)
-		pause();
+	/* housekeeping on the main thread while the workers serve */
+	int64_t last_purge = 0;
+	while (!stop_requested) {
+		int64_t now = time_now();
+		if (now - last_purge >= 3600) {
+			serve_housekeeping(db_path);
+			last_purge = now;
+		}
+		sleep(30);
+	}
 	http_stop(srv);
 	log_info("serve: stopped");
 	return 0;
