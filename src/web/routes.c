@@ -32,6 +32,7 @@ const struct route routes[] = {
 	{ "GET", "/admin/users/:id", page_admin_user, ADMIN, 0, "one account" },
 	{ "POST", "/admin/users/:id/roles", page_admin_user_role, ADMIN, 0, "add or remove a role" },
 	{ "POST", "/admin/users/:id/code", page_admin_user_code, ADMIN, 0, "print a family access code" },
+	{ "POST", "/admin/users/:id/password", page_admin_user_password, ADMIN, 0, "set an account's password" },
 	{ "POST", "/admin/users/:id/status", page_admin_user_status, ADMIN, 0, "enable or disable an account" },
 	{ "GET", "/admin/import", page_admin_import_form, ADMIN, 0, "roster upload form" },
 	{ "POST", "/admin/import", page_admin_import, ADMIN, 0, "upload a OneRoster .zip" },

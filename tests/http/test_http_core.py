@@ -203,6 +203,13 @@ class Core(TempDir):
         self.assertEqual(a.post(loc + "/status", {"disabled": "0"}).status, 303)
         self.assertEqual(self.srv.client().login("new.princ", "long enough pw").status, 303)
         self.assertIn("disabled", a.get("/admin/audit?subject_type=account").text)
+        # an administrator sets a new password; too short is refused
+        self.assertEqual(a.post(loc + "/password", {"password": "short"}).status, 400)
+        r = a.post(loc + "/password", {"password": "a brand new one"})
+        self.assertEqual(r.status, 200)
+        self.assertIn("The password was set", r.text)
+        self.assertEqual(self.srv.client().login("new.princ", "long enough pw").status, 401)
+        self.assertEqual(self.srv.client().login("new.princ", "a brand new one").status, 303)
 
     def test_admin_cannot_reach_other_district_accounts(self):
         o = self.srv.client()

@@ -260,7 +260,15 @@ static void user_page(struct http_request *req, const struct account *a, int sta
 	html_raw(b, "/code\">");
 	page_csrf_field(req);
 	html_raw(b, "<button type=\"submit\">Print a new access code</button></form>"
-		    "<h2>Status</h2><form method=\"post\" action=\"");
+		    "<h2>Password</h2><form class=\"stack\" method=\"post\" action=\"");
+	html_attr(b, action);
+	html_raw(b, "/password\">");
+	page_csrf_field(req);
+	html_raw(b, "<div><label for=\"password\">New password <span class=\"muted\">(at least 8"
+		    " characters; tell the person in person, never by email)</span></label>"
+		    "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\""
+		    " required maxlength=\"256\"></div><div><button type=\"submit\">Set the password</button>"
+		    "</div></form><h2>Status</h2><form method=\"post\" action=\"");
 	html_attr(b, action);
 	html_raw(b, "/status\">");
 	page_csrf_field(req);
@@ -270,6 +278,25 @@ static void user_page(struct http_request *req, const struct account *a, int sta
 				  "<button type=\"submit\">Disable this account (ends its sessions)</button>");
 	html_raw(b, "</form>");
 	page_end(req);
+}
+
+void page_admin_user_password(struct http_request *req)
+{
+	struct account a;
+	if (!load_target(req, &a))
+		return;
+	const char *pw = http_form(req, "password");
+	int64_t d = district_of(req);
+	enum eb_err rc = pw ? account_set_password(req->db, d, a.id, pw) : EB_EINVAL;
+	if (rc) {
+		user_page(req, &a, 400, "error",
+			  rc == EB_EINVAL ? "password: use 8 to 256 characters." : "Could not set the password.");
+		return;
+	}
+	struct audit_actor who = auth_actor(req);
+	audit_record(req->db, d, &who, "update", "account", a.login, "password set by an administrator");
+	if (account_get(req->db, d, a.id, &a) == EB_OK)
+		user_page(req, &a, 200, "ok", "The password was set.");
 }
 
 void page_admin_user_status(struct http_request *req)

@@ -28,6 +28,7 @@ void page_admin_user(struct http_request *req);
 void page_admin_user_role(struct http_request *req);
 void page_admin_user_code(struct http_request *req);
 void page_admin_user_status(struct http_request *req);
+void page_admin_user_password(struct http_request *req);
 void page_admin_audit(struct http_request *req);
 /* import.c */
 void page_admin_import_form(struct http_request *req);
