@@ -64,6 +64,63 @@ static double pick(const struct score_ix *x, const char *sid, int32_t day, int b
 	return v;
 }
 
+/* The score before the one pick(before=1) returns: an earlier measure of
+ * the same assessment (a prior benchmark or last year's score); NAN if none. */
+static double pick_earlier(const struct score_ix *x, const char *sid, int32_t day)
+{
+	double last = NAN, prev = NAN;
+	for (size_t i = find_sid(x, sid); i < x->n && strcmp(x->s[i].student_sid, sid) == 0; i++)
+		if (x->s[i].day < day) {
+			prev = last;
+			last = x->s[i].score;
+		}
+	return prev;
+}
+
+/* OneRoster demographics sex: 1 female, 0 male, -1 other or unknown. */
+static int student_female(struct db *db, int64_t d, const char *sid)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT sex FROM demographics WHERE district_id=? AND sourced_id=?", &st))
+		return -1;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, sid, -1);
+	int v = -1;
+	if (db_step(st) == DB_ROW) {
+		const char *sex = db_col_text(st, 0);
+		v = sex && strcmp(sex, "female") == 0 ? 1 : sex && strcmp(sex, "male") == 0 ? 0 : -1;
+	}
+	db_reset(st);
+	return v;
+}
+
+/* Up to 4 other initiatives of the district with recorded use (most rows
+ * first): their ids and tool names (arena copies). */
+static size_t other_initiatives(struct db *db, int64_t d, int64_t iid, struct arena *a,
+				int64_t ids[4], const char *names[4])
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT u.initiative_id, i.tool_name FROM initiative_use u JOIN initiative i"
+		       " ON i.district_id=u.district_id AND i.id=u.initiative_id"
+		       " WHERE u.district_id=? AND u.initiative_id<>? GROUP BY u.initiative_id"
+		       " ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
+		       &st))
+		return 0;
+	db_bind_int(st, 1, d);
+	db_bind_int(st, 2, iid);
+	size_t n = 0;
+	while (n < 4 && db_step(st) == DB_ROW) {
+		ids[n] = db_col_int(st, 0);
+		const char *t = db_col_text(st, 1);
+		char label[96];
+		snprintf(label, sizeof label, "%s hours (other tool)", t ? t : "?");
+		names[n++] = arena_strdup(a, label);
+	}
+	db_reset(st);
+	return n;
+}
+
 static enum eb_err load_scores(struct db *db, int64_t d, const char *name, struct arena *a,
 			       struct score_ix *out, int *found)
 {
@@ -186,6 +243,10 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 			     " before the pilot starts",
 			     (long long)in->id);
 
+	int64_t other_ids[4];
+	if (design == EVAL_MATCHED)
+		out->nother = other_initiatives(db, district_id, in->id, a, other_ids, out->other_names);
+	size_t with_prior = 0;
 	out->rows = arena_alloc(a, ns * sizeof *out->rows);
 	out->school_names = arena_alloc(a, 4096 * sizeof(char *));
 	const char **class_names = arena_alloc(a, (ns + 1) * sizeof(char *));
@@ -201,6 +262,13 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 		r->pre = pick(&pre, st[i].sid, start, 1);
 		with_post += !isnan(r->post);
 		with_pre += !isnan(r->pre);
+		r->prior = design == EVAL_MATCHED ? pick_earlier(&pre, st[i].sid, start) : NAN;
+		with_prior += !isnan(r->prior);
+		r->female = design == EVAL_MATCHED ? student_female(db, district_id, st[i].sid) : -1;
+		for (size_t j = 0; j < out->nother; j++) {
+			int h;
+			r->other[j] = use_minutes(db, district_id, other_ids[j], st[i].sid, &h);
+		}
 		r->grade = st[i].grade;
 		r->el = st[i].el;
 		r->swd = st[i].swd;
@@ -233,6 +301,7 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 	}
 	hs_free(&hs_school);
 	hs_free(&hs_class);
+	out->has_prior = with_prior > 0;
 	if (with_post == 0)
 		return FAILW("outcome: none of the %zu targeted students has a score of '%s' dated on"
 			     " or after the start (%s)",
@@ -379,62 +448,88 @@ static enum eb_err est_from_slope(const struct ev_dose *dr, const double *y, con
 	return EB_OK;
 }
 
+/* The matched design's covariates, in this order (constant ones dropped, the
+ * pretest always kept): pretest; prior-year score and a flag for a missing
+ * one (imputed with the pretest) when the rows carry it; English learner,
+ * disability, female (OneRoster demographics); hours of use of each other
+ * tool of the district (co-interventions: motivated students and
+ * enthusiastic teachers use several tools, and the others' effects must not
+ * be credited to this one). Exact strata: grade, and school within grade
+ * when there are several schools (pairs come from the same school, so school
+ * differences cannot masquerade as an effect). */
+#define COV_MAX EV_MATCH_MAX_K
 static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, size_t n,
 			       struct eval_result *r, char *why, size_t cap)
 {
-	/* analysed: students with pretest and outcome */
-	size_t m = 0;
-	double *x = malloc(n * 3 * sizeof *x), *y = malloc(n * sizeof *y);
-	int *t = malloc(n * sizeof *t);
-	int64_t *strat = malloc(n * sizeof *strat), *cl = malloc(n * sizeof *cl);
 	enum eb_err rc = EB_OK;
-	if (!x || !y || !t || !strat || !cl) {
+	size_t m = 0;
+	double *x = malloc((n + 1) * COV_MAX * sizeof *x), *y = malloc((n + 1) * sizeof *y);
+	double *tmp = malloc((n + 1) * COV_MAX * sizeof *tmp);
+	int *t = malloc((n + 1) * sizeof *t);
+	int64_t *strat = malloc((n + 1) * sizeof *strat), *cl = malloc((n + 1) * sizeof *cl);
+	if (!x || !y || !tmp || !t || !strat || !cl) {
 		rc = EB_ENOMEM;
 		goto out;
 	}
-	static const char *const names[3] = { "pretest", "English learner", "disability" };
-	double raw[3];
-	double sum[3] = { 0 }, sq[3] = { 0 };
-	double *tmp = malloc(n * 3 * sizeof *tmp);
-	if (!tmp) {
-		rc = EB_ENOMEM;
-		goto out;
+	const char *names[COV_MAX];
+	size_t nc = 0;
+	names[nc++] = "pretest";
+	size_t c_prior = 0, c_other = 0;
+	if (d->has_prior) {
+		c_prior = nc;
+		names[nc++] = "prior-year score";
+		names[nc++] = "prior-year score missing";
 	}
+	size_t c_demo = nc;
+	names[nc++] = "English learner";
+	names[nc++] = "disability";
+	names[nc++] = "female";
+	c_other = nc;
+	for (size_t j = 0; j < d->nother && j < 4; j++)
+		names[nc++] = d->other_names[j] ? d->other_names[j] : "other tool hours";
+	double sum[COV_MAX] = { 0 }, sq[COV_MAX] = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		const struct eval_row *w = &d->rows[idx[i]];
 		if (w->treated < 0 || isnan(w->pre) || isnan(w->post))
 			continue;
-		raw[0] = w->pre;
-		raw[1] = w->el == 1;
-		raw[2] = w->swd == 1;
-		for (int j = 0; j < 3; j++) {
-			tmp[m * 3 + j] = raw[j];
-			sum[j] += raw[j];
-			sq[j] += raw[j] * raw[j];
+		double *v = &tmp[m * COV_MAX];
+		v[0] = w->pre;
+		if (d->has_prior) {
+			v[c_prior] = isnan(w->prior) ? w->pre : w->prior;
+			v[c_prior + 1] = isnan(w->prior);
+		}
+		v[c_demo] = w->el == 1;
+		v[c_demo + 1] = w->swd == 1;
+		v[c_demo + 2] = w->female == 1;
+		for (size_t j = 0; j < d->nother && j < 4; j++)
+			v[c_other + j] = isnan(w->other[j]) ? 0 : w->other[j] / 60.0;
+		for (size_t j = 0; j < nc; j++) {
+			sum[j] += v[j];
+			sq[j] += v[j] * v[j];
 		}
 		y[m] = w->post;
 		t[m] = w->treated;
-		strat[m] = w->grade;
+		strat[m] = d->nschools <= 1 ? (int64_t)w->grade
+					    : (int64_t)w->grade * 1000003 + w->school;
 		cl[m] = w->cluster;
 		m++;
 	}
 	/* keep non-constant covariates; the pretest always */
-	int keep[3], k = 0;
-	for (int j = 0; j < 3; j++) {
+	int keep[COV_MAX], k = 0;
+	for (size_t j = 0; j < nc; j++) {
 		double var = m ? sq[j] / (double)m - (sum[j] / (double)m) * (sum[j] / (double)m) : 0;
 		keep[j] = j == 0 || var > 1e-12;
 	}
-	for (int j = 0; j < 3; j++)
+	for (size_t j = 0; j < nc; j++)
 		if (keep[j])
 			r->cov_name[k++] = names[j];
 	r->ncov = (size_t)k;
 	for (size_t i = 0; i < m; i++) {
 		int c = 0;
-		for (int j = 0; j < 3; j++)
+		for (size_t j = 0; j < nc; j++)
 			if (keep[j])
-				x[i * (size_t)k + (size_t)c++] = tmp[i * 3 + (size_t)j];
+				x[i * (size_t)k + (size_t)c++] = tmp[i * COV_MAX + j];
 	}
-	free(tmp);
 	struct ev_match_in mi = { .n = m,
 				  .k = (size_t)k,
 				  .x = x,
@@ -464,6 +559,7 @@ static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, siz
 out:
 	free(x);
 	free(y);
+	free(tmp);
 	free(t);
 	free(strat);
 	free(cl);
@@ -961,10 +1057,16 @@ void eval_write_method(const struct eval_result *r, struct buf *out)
 		buf_puts(out,
 			 "Users are the targeted students with recorded use (minutes > 0); non-users the"
 			 " other targeted students. Propensity score by logistic regression on the"
-			 " pretest, English-learner and disability flags; 1:1 nearest-neighbour matching"
-			 " on the logit within grade, caliper 0.2 SD of the logit, without replacement."
-			 " Effect: OLS of the outcome on group and the same covariates in the matched"
-			 " sample; Hedges' g = omega * coefficient / unadjusted pooled SD (WWC).");
+			 " pretest, an earlier score of the pretest's assessment when students have one"
+			 " (missing ones imputed with the pretest, with a missing flag), the English-"
+			 "learner, disability and sex (OneRoster demographics) flags and the hours of use"
+			 " of the district's other tools in their initiatives (co-interventions, so that"
+			 " another tool's effect is not credited to this one); 1:1 nearest-neighbour"
+			 " matching on the logit within grade and school, caliper 0.2 SD of the logit,"
+			 " without replacement. Effect: OLS of the outcome on group and the same"
+			 " covariates in the matched sample; Hedges' g = omega * coefficient /"
+			 " unadjusted pooled SD (WWC). Constant covariates are dropped. Assumes no"
+			 " unobserved confounding beyond these (see docs/evidence.md).");
 		break;
 	case EVAL_RANDOMIZED:
 		buf_puts(out,

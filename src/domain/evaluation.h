@@ -51,6 +51,12 @@ struct eval_row {
 	int grade;		/* -1 unknown */
 	int64_t school, cluster;	/* dense ids; cluster = class */
 	int el, swd;		/* 1, 0, -1 unknown */
+	int female;		/* OneRoster demographics sex: 1 female, 0 male, -1 unknown */
+	double other[4];	/* minutes of use of the district's other tools in the same
+				 * period (co-interventions), eval_data.nother of them */
+	double prior;		/* a second prior measure (the prior year's score on the
+				 * outcome's scale family); read only with eval_data.has_prior,
+				 * NAN missing */
 };
 
 struct eval_data {
@@ -61,6 +67,9 @@ struct eval_data {
 	size_t nschools;
 	double icc;			/* < 0: estimate (>= 10 clusters), else this */
 	bool no_subgroups;		/* whole sample only (simulation studies) */
+	bool has_prior;			/* rows carry a prior-year score (eval_row.prior) */
+	size_t nother;			/* eval_row.other columns in use, 0..4 */
+	const char *other_names[4];	/* their tools, for the balance table */
 	/* for messages */
 	const char *tool, *outcome_name, *start_date;
 };
@@ -81,8 +90,8 @@ struct eval_result {
 	bool has_pretest;
 	/* matched: balance per covariate (names in cov_name) */
 	size_t ncov;
-	const char *cov_name[4];
-	struct ev_balance_row balance[4];
+	const char *cov_name[EV_MATCH_MAX_K];
+	struct ev_balance_row balance[EV_MATCH_MAX_K];
 	double naive_diff, naive_g;
 	size_t n_pairs;
 	/* randomized */
