@@ -458,6 +458,74 @@ static enum eb_err est_from_slope(const struct ev_dose *dr, const double *y, con
  * when there are several schools (pairs come from the same school, so school
  * differences cannot masquerade as an effect). */
 #define COV_MAX EV_MATCH_MAX_K
+/* The Cox index of the pass/fail outcome on rows with in[i] set (NULL:
+ * all); see struct eval_result. Fills has_cox or cox_why. */
+static void cox_fill(const struct eval_data *d, struct eval_result *r, const double *y,
+		     const int *grp, const int64_t *cl, const char *in, size_t n)
+{
+	double k[2] = { 0 }, pass[2] = { 0 };
+	double *z = malloc((n + 1) * sizeof *z);
+	int64_t *zc = malloc((n + 1) * sizeof *zc);
+	size_t m = 0;
+	r->has_cox = false;
+	if (!z || !zc) {
+		str_copy(r->cox_why, sizeof r->cox_why, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (in && !in[i])
+			continue;
+		int g = grp[i] ? 1 : 0, ok = y[i] >= d->pass_score;
+		k[g]++;
+		pass[g] += ok;
+		z[m] = ok;
+		zc[m++] = cl[i];
+	}
+	r->cox_n_t = k[1];
+	r->cox_n_c = k[0];
+	r->pass_t = k[1] > 0 ? pass[1] / k[1] : 0;
+	r->pass_c = k[0] > 0 ? pass[0] / k[0] : 0;
+	char why[160];
+	double se;
+	if (ev_cox_se(r->pass_t, k[1], r->pass_c, k[0], &se, why, sizeof why) ||
+	    ev_cox_index(r->pass_t, r->pass_c, k[0] + k[1], &r->cox, why, sizeof why)) {
+		snprintf(r->cox_why, sizeof r->cox_why, "%s", why);
+		goto out;
+	}
+	double icc = d->icc >= 0 ? d->icc : EV_ICC_ACHIEVEMENT;
+	if (d->icc < 0 && n_distinct(zc, m) >= 10 && ev_icc_anova(z, zc, m, &icc, NULL, 0))
+		icc = EV_ICC_ACHIEVEMENT;
+	double t = r->cox.cox / se, q;
+	struct ev_cluster c;
+	size_t ncl = n_distinct(zc, m);
+	if (ncl >= 2 && ncl < m) {
+		if (ev_cluster_correct_t(t, (double)m, (double)ncl, icc, &c, why, sizeof why)) {
+			snprintf(r->cox_why, sizeof r->cox_why, "%s", why);
+			goto out;
+		}
+	} else {
+		c.t_adj = t;
+		c.h = (double)m - 2;
+	}
+	if (stats_t_quantile(0.975, c.h, &q, why, sizeof why)) {
+		snprintf(r->cox_why, sizeof r->cox_why, "%s", why);
+		goto out;
+	}
+	r->cox_se = se;
+	r->cox_se_adj = c.t_adj != 0 ? se * t / c.t_adj : se;
+	r->cox_h = c.h;
+	if (stats_t_p2(c.t_adj, c.h, &r->cox_p, why, sizeof why)) {
+		snprintf(r->cox_why, sizeof r->cox_why, "%s", why);
+		goto out;
+	}
+	r->cox_ci_lo = r->cox.cox - q * r->cox_se_adj;
+	r->cox_ci_hi = r->cox.cox + q * r->cox_se_adj;
+	r->has_cox = true;
+out:
+	free(z);
+	free(zc);
+}
+
 static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, size_t n,
 			       struct eval_result *r, char *why, size_t cap)
 {
@@ -541,7 +609,22 @@ static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, siz
 				  .icc = icc_for(d, cl, m),
 				  .caliper_sd = 0 };
 	struct ev_match_out mo;
-	rc = ev_match(&mi, &mo, NULL, why, cap);
+	int64_t *match_of = d->has_pass ? malloc((m + 1) * sizeof *match_of) : NULL;
+	if (d->has_pass && !match_of) {
+		rc = EB_ENOMEM;
+		goto out;
+	}
+	rc = ev_match(&mi, &mo, match_of, why, cap);
+	if (rc == EB_OK && d->has_pass) {
+		char *in = malloc(m + 1);
+		if (in) {
+			for (size_t i = 0; i < m; i++)
+				in[i] = match_of[i] >= 0;
+			cox_fill(d, r, y, t, cl, in, m);
+		}
+		free(in);
+	}
+	free(match_of);
 	if (rc)
 		goto out;
 	r->n_t_before = mo.n_t_before;
@@ -623,6 +706,8 @@ static enum eb_err est_randomized(const struct eval_data *d, const size_t *idx, 
 		goto out;
 	r->est.icc_estimated = icc_for(d, cl, m) < 0;
 	r->has_pretest = pre;
+	if (d->has_pass)
+		cox_fill(d, r, y, g, cl, NULL, m);
 	if (full) {
 		r->has_attrition = ev_attrition(rand_t, rand_c, at, ac, &r->attrition, NULL, 0) == EB_OK;
 		/* baseline equivalence on the pretest when available */
@@ -1134,6 +1219,18 @@ void eval_write_report(const struct eval_result *r, const struct eval_data *d, s
 	buf_printf(out, "p_value: %.4f\n", e->p);
 	buf_printf(out, "improvement_index: %+.1f\n", e->improvement);
 	buf_printf(out, "mdes: %.4f\n", e->mdes);
+	if (d && d->has_pass) {
+		buf_printf(out, "pass_score: %g\npass_rate_intervention: %.4f\npass_rate_comparison: %.4f\n",
+			   d->pass_score, r->pass_t, r->pass_c);
+		if (r->has_cox)
+			buf_printf(out,
+				   "cox_index: %.4f\ncox_se: %.4f\ncox_ci95: %.4f %.4f\ncox_p_value: %.4f\n",
+				   r->cox.cox, r->cox_se_adj, r->cox_ci_lo, r->cox_ci_hi, r->cox_p);
+		else
+			buf_printf(out, "cox_index: not computed: %s\n",
+				   r->cox_why[0] ? r->cox_why
+						 : "only the matched and randomized designs report it");
+	}
 	if (r->has_attrition)
 		buf_printf(out, "attrition_overall_pct: %.1f\nattrition_differential_pp: %.1f\n"
 				"attrition: %s (WWC cautious boundary)\n",

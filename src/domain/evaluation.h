@@ -67,6 +67,8 @@ struct eval_data {
 	size_t nschools;
 	double icc;			/* < 0: estimate (>= 10 clusters), else this */
 	bool no_subgroups;		/* whole sample only (simulation studies) */
+	bool has_pass;			/* pass/fail outcome: pass = post >= pass_score */
+	double pass_score;
 	bool has_prior;			/* rows carry a prior-year score (eval_row.prior) */
 	size_t nother;			/* eval_row.other columns in use, 0..4 */
 	const char *other_names[4];	/* their tools, for the balance table */
@@ -94,6 +96,16 @@ struct eval_result {
 	struct ev_balance_row balance[EV_MATCH_MAX_K];
 	double naive_diff, naive_g;
 	size_t n_pairs;
+	/* pass/fail (eval_data.has_pass; matched and randomized designs): the
+	 * share passing in each analysed group (matched: the matched pairs) and
+	 * the Cox index [PH41 App. E] with its standard error (ev_cox_se),
+	 * corrected for clustering like g (Hedges 2007 on t = cox / se, ICC of
+	 * the 0/1 outcome by the same rule), interval cox -+ t(0.975, h) se_adj */
+	bool has_cox;
+	char cox_why[160];		/* when asked for but not computed */
+	double pass_t, pass_c, cox_n_t, cox_n_c;
+	struct ev_cox cox;
+	double cox_se, cox_se_adj, cox_h, cox_p, cox_ci_lo, cox_ci_hi;
 	/* randomized */
 	bool has_attrition;
 	struct ev_attrition attrition;

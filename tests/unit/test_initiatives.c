@@ -357,6 +357,26 @@ static void known_answer_randomized(void **state)
 	assert_non_null(strstr(buf_cstr(&b), "verdict: too little data - no verdict"));
 	assert_non_null(strstr(buf_cstr(&b), "attrition: low"));
 	buf_free(&b);
+	/* pass/fail with cut score 6: p_t = 2/3, p_c = 1/3; Cox = 0.8 ln(4) / 1.65
+	 * = 0.672142; SE = 0.8 sqrt(2 / (3 * 2/9)) / 1.65 = 0.839782 (one student
+	 * per cluster: no clustering correction) */
+	d.has_pass = true;
+	d.pass_score = 6;
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	assert_true(r->has_cox);
+	assert_true(fabs(r->pass_t - 2.0 / 3) < 1e-12 && fabs(r->pass_c - 1.0 / 3) < 1e-12);
+	assert_true(fabs(r->cox.cox - 0.672142537) < 1e-6);
+	assert_true(fabs(r->cox_se - 0.839782) < 1e-6);
+	assert_true(r->cox_ci_lo < 0 && r->cox_ci_hi > 1.3);
+	buf_init(&b, 1 << 16);
+	eval_write_report(r, &d, &b);
+	assert_non_null(strstr(buf_cstr(&b), "cox_index: 0.6721"));
+	buf_free(&b);
+	d.pass_score = 100; /* nobody passes: the logit is infinite, said so */
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	assert_false(r->has_cox);
+	assert_non_null(strstr(r->cox_why, "strictly between 0 and 1"));
+	d.has_pass = false;
 	/* one group empty: says which */
 	for (int i = 0; i < 6; i++)
 		rows[i].treated = 1;
