@@ -19,6 +19,7 @@
 #include "domain/assessments.h"
 #include "domain/district.h"
 #include "domain/evaluation.h"
+#include "domain/initiative_cost.h"
 #include "domain/initiatives.h"
 #include "ingest/assessment_csv.h"
 #include "store/db.h"
@@ -385,6 +386,36 @@ static void known_answer_randomized(void **state)
 	free(r);
 }
 
+/* Licence figures: 50 of 100 seats used, $4,500 a year: $90 per active
+ * student; with g = 0.3 significant, $30 per student per 0.1 SD. */
+static void cost_figures(void **state)
+{
+	(void)state;
+	struct init_cost c = { .has_tool = true, .seats = 100, .annual_cost_cents = 450000,
+			       .active = 50 };
+	struct ev_estimate e = { .g = 0.3, .significant = true };
+	init_cost_compute(&c, &e);
+	assert_true(fabs(c.utilization_pct - 50) < 1e-9);
+	assert_true(fabs(c.cost_per_active - 90) < 1e-9);
+	assert_true(fabs(c.cost_per_01sd - 30) < 1e-9);
+	e.significant = false;
+	init_cost_compute(&c, &e);
+	assert_true(c.cost_per_01sd < 0);
+	assert_non_null(strstr(c.why_no_effect_cost, "no significant positive effect"));
+	e = (struct ev_estimate){ .g = -0.3, .significant = true };
+	init_cost_compute(&c, &e);
+	assert_true(c.cost_per_01sd < 0);
+	c.active = 0;
+	init_cost_compute(&c, NULL);
+	assert_true(c.cost_per_active < 0 && c.utilization_pct == 0);
+	assert_non_null(strstr(c.why_no_effect_cost, "no student has used"));
+	c.seats = 0;
+	c.annual_cost_cents = -1;
+	init_cost_compute(&c, NULL);
+	assert_true(c.utilization_pct < 0);
+	assert_non_null(strstr(c.why_no_effect_cost, "no annual cost"));
+}
+
 /* Difference-in-differences by hand: the targeted schools gain 2 points,
  * the others 1, so the interaction (the adjusted difference) is exactly 1. */
 static void known_answer_did(void **state)
@@ -464,6 +495,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(randomize_is_reproducible_and_once, setup, teardown),
 		cmocka_unit_test(known_answer_randomized),
 		cmocka_unit_test(known_answer_did),
+		cmocka_unit_test(cost_figures),
 		cmocka_unit_test_setup_teardown(missing_data_says_what, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
