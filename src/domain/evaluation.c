@@ -2,6 +2,7 @@
 #include "domain/evaluation.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -900,19 +901,17 @@ static enum eb_err estimate(const struct eval_data *d, const size_t *idx, size_t
 
 /* ---- subgroups -------------------------------------------------------- */
 
+/* tmp: scratch result reused across subgroups (the designs fill only the
+ * fields before the subgroup array, so only those are cleared). */
 static void run_sub(const struct eval_data *d, const size_t *idx, size_t n, const char *label,
-		    struct eval_result *r)
+		    struct eval_result *r, struct eval_result *tmp)
 {
 	if (r->nsub >= EVAL_MAX_SUB)
 		return;
 	struct eval_subgroup *s = &r->sub[r->nsub++];
 	memset(s, 0, sizeof *s);
 	str_copy(s->label, sizeof s->label, label);
-	struct eval_result *tmp = calloc(1, sizeof *tmp);
-	if (!tmp) {
-		str_copy(s->why, sizeof s->why, "out of memory");
-		return;
-	}
+	memset(tmp, 0, offsetof(struct eval_result, nsub));
 	tmp->design = d->design;
 	if (n < 4) {
 		snprintf(s->why, sizeof s->why, "too little data (%zu students)", n);
@@ -925,7 +924,6 @@ static void run_sub(const struct eval_data *d, const size_t *idx, size_t n, cons
 		s->ci_hi = tmp->est.ci_hi;
 		s->p = tmp->est.p;
 	}
-	free(tmp);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -938,8 +936,12 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 		      struct eval_result *r)
 {
 	size_t *idx = malloc((n + 1) * sizeof *idx);
-	if (!idx)
+	struct eval_result *tmp = malloc(sizeof *tmp);
+	if (!idx || !tmp) {
+		free(idx);
+		free(tmp);
 		return;
+	}
 	char label[64];
 	/* grades */
 	for (int g = 0; g <= 12; g++) {
@@ -953,19 +955,35 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 			snprintf(label, sizeof label, "grade K");
 		else
 			snprintf(label, sizeof label, "grade %d", g);
-		run_sub(d, idx, m, label, r);
+		run_sub(d, idx, m, label, r, tmp);
 	}
-	/* schools */
-	for (size_t s = 0; s < d->nschools; s++) {
-		size_t m = 0;
-		for (size_t i = 0; i < n; i++)
-			if (d->rows[all[i]].school == (int64_t)s)
-				idx[m++] = all[i];
-		if (m == 0 || m == n)
-			continue;
-		snprintf(label, sizeof label, "school %.50s", d->school_names[s]);
-		run_sub(d, idx, m, label, r);
+	/* schools: rows bucketed by school once (counting sort, input order
+	 * kept within a school) */
+	size_t *start = calloc(d->nschools + 2, sizeof *start);
+	size_t *byschool = malloc((n + 1) * sizeof *byschool);
+	if (start && byschool) {
+		for (size_t i = 0; i < n; i++) {
+			int64_t s = d->rows[all[i]].school;
+			if (s >= 0 && (size_t)s < d->nschools)
+				start[s + 2]++;
+		}
+		for (size_t s = 0; s < d->nschools; s++)
+			start[s + 2] += start[s + 1];
+		for (size_t i = 0; i < n; i++) {
+			int64_t s = d->rows[all[i]].school;
+			if (s >= 0 && (size_t)s < d->nschools)
+				byschool[start[s + 1]++] = all[i];
+		}
+		for (size_t s = 0; s < d->nschools; s++) {
+			size_t m = start[s + 1] - start[s];
+			if (m == 0 || m == n)
+				continue;
+			snprintf(label, sizeof label, "school %.50s", d->school_names[s]);
+			run_sub(d, byschool + start[s], m, label, r, tmp);
+		}
 	}
+	free(start);
+	free(byschool);
 	/* EL, SWD */
 	static const char *const fl[2][2] = { { "not English learners", "English learners" },
 					      { "without disabilities", "students with disabilities" } };
@@ -979,7 +997,7 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 			}
 			if (m == 0 || m == n)
 				continue;
-			run_sub(d, idx, m, fl[f][v], r);
+			run_sub(d, idx, m, fl[f][v], r, tmp);
 		}
 	/* prior-achievement thirds (pretest tertiles) */
 	double *pre = malloc((n + 1) * sizeof *pre);
@@ -1004,11 +1022,12 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 					idx[m++] = all[i];
 			}
 			if (m)
-				run_sub(d, idx, m, th[k], r);
+				run_sub(d, idx, m, th[k], r, tmp);
 		}
 	}
 	free(pre);
 	free(idx);
+	free(tmp);
 	/* Benjamini-Hochberg across those estimated */
 	double p[EVAL_MAX_SUB], adj[EVAL_MAX_SUB];
 	size_t map[EVAL_MAX_SUB], k = 0;

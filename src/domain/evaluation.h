@@ -76,7 +76,7 @@ struct eval_data {
 	const char *tool, *outcome_name, *start_date;
 };
 
-#define EVAL_MAX_SUB 48
+#define EVAL_MAX_SUB 1024	/* grades, every school of a 350,000-student district, flags, thirds */
 
 struct eval_subgroup {
 	char label[64];		/* "grade 3", "school Birch", "English learners" ... */
