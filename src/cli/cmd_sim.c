@@ -1,4 +1,4 @@
-/* `edbridge sim evidence-check [--seeds N] [--students N] [--effect SD]` */
+/* `edbridge sim evidence-check [--seeds N] [--students N] [--pretest-only]` */
 #include <stdio.h>
 #include <string.h>
 
