@@ -14,7 +14,7 @@ int cmd_evaluate(int argc, char **argv)
 {
 	if (cli_help(argc, argv,
 		     "usage: edbridge evaluate INITIATIVE [--design matched|randomized|did|dose]\n"
-		     "                [--icc X] [--db FILE] [--district-id N]\n\n"
+		     "                [--icc X] [--outcome-pass-score S] [--db FILE] [--district-id N]\n\n"
 		     "Evaluates an initiative on its outcome assessment (scores after the start) and\n"
 		     "pretest (before it) and prints the report one `name: value` per line: n per\n"
 		     "group, baseline equivalence, Hedges' g with SE and 95% interval, the p-value\n"
@@ -23,9 +23,12 @@ int cmd_evaluate(int argc, char **argv)
 		     "data it says so and gives the smallest detectable effect. Default design:\n"
 		     "randomized when the initiative has a random assignment, else matched.\n"
 		     "Exit 1 with what is missing when there is no outcome data, no comparison group,\n"
-		     "or an empty group.\n"))
+		     "or an empty group.\n"
+		     "--outcome-pass-score S treats the outcome as pass/fail too (pass = score >= S, a\n"
+		     "cut score) and adds the pass rates and the Cox index with its SE, 95% interval\n"
+		     "and p (matched and randomized designs).\n"))
 		return 0;
-	static const char *const valued[] = { "--design", "--icc", NULL };
+	static const char *const valued[] = { "--design", "--icc", "--outcome-pass-score", NULL };
 	const char *idv = cli_positional(argc, argv, 0, valued);
 	int64_t id;
 	if (!idv || cstr_to_i64(idv, 1, INT64_MAX, &id)) {
@@ -42,6 +45,13 @@ int cmd_evaluate(int argc, char **argv)
 	const char *iccv = cli_opt(argc, argv, "--icc");
 	if (iccv && (str_to_double(str_from(iccv), &icc) || icc < 0 || icc >= 1)) {
 		fprintf(stderr, "evaluate: --icc must be a number in [0, 1)\n");
+		return 2;
+	}
+	double pass = 0;
+	const char *pv = cli_opt(argc, argv, "--outcome-pass-score");
+	if (pv && (str_to_double(str_from(pv), &pass) || !(pass > -1e9 && pass < 1e9))) {
+		fprintf(stderr, "evaluate: --outcome-pass-score must be a number (the cut score on the"
+				" outcome's scale)\n");
 		return 2;
 	}
 	struct db *db;
@@ -69,6 +79,8 @@ int cmd_evaluate(int argc, char **argv)
 		goto out;
 	}
 	data.icc = icc;
+	data.has_pass = pv != NULL;
+	data.pass_score = pass;
 	struct eval_result *r = arena_zalloc(&a, sizeof *r);
 	if (eval_run(&data, r, why, sizeof why)) {
 		fprintf(stderr, "evaluate: cannot estimate an effect: %s\n", why);

@@ -2,6 +2,7 @@
 #include "domain/evaluation.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,63 @@ static double pick(const struct score_ix *x, const char *sid, int32_t day, int b
 		if (before ? x->s[i].day < day : x->s[i].day >= day)
 			v = x->s[i].score;
 	return v;
+}
+
+/* The score before the one pick(before=1) returns: an earlier measure of
+ * the same assessment (a prior benchmark or last year's score); NAN if none. */
+static double pick_earlier(const struct score_ix *x, const char *sid, int32_t day)
+{
+	double last = NAN, prev = NAN;
+	for (size_t i = find_sid(x, sid); i < x->n && strcmp(x->s[i].student_sid, sid) == 0; i++)
+		if (x->s[i].day < day) {
+			prev = last;
+			last = x->s[i].score;
+		}
+	return prev;
+}
+
+/* OneRoster demographics sex: 1 female, 0 male, -1 other or unknown. */
+static int student_female(struct db *db, int64_t d, const char *sid)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT sex FROM demographics WHERE district_id=? AND sourced_id=?", &st))
+		return -1;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, sid, -1);
+	int v = -1;
+	if (db_step(st) == DB_ROW) {
+		const char *sex = db_col_text(st, 0);
+		v = sex && strcmp(sex, "female") == 0 ? 1 : sex && strcmp(sex, "male") == 0 ? 0 : -1;
+	}
+	db_reset(st);
+	return v;
+}
+
+/* Up to 4 other initiatives of the district with recorded use (most rows
+ * first): their ids and tool names (arena copies). */
+static size_t other_initiatives(struct db *db, int64_t d, int64_t iid, struct arena *a,
+				int64_t ids[4], const char *names[4])
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT u.initiative_id, i.tool_name FROM initiative_use u JOIN initiative i"
+		       " ON i.district_id=u.district_id AND i.id=u.initiative_id"
+		       " WHERE u.district_id=? AND u.initiative_id<>? GROUP BY u.initiative_id"
+		       " ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
+		       &st))
+		return 0;
+	db_bind_int(st, 1, d);
+	db_bind_int(st, 2, iid);
+	size_t n = 0;
+	while (n < 4 && db_step(st) == DB_ROW) {
+		ids[n] = db_col_int(st, 0);
+		const char *t = db_col_text(st, 1);
+		char label[96];
+		snprintf(label, sizeof label, "%s hours (other tool)", t ? t : "?");
+		names[n++] = arena_strdup(a, label);
+	}
+	db_reset(st);
+	return n;
 }
 
 static enum eb_err load_scores(struct db *db, int64_t d, const char *name, struct arena *a,
@@ -186,6 +244,10 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 			     " before the pilot starts",
 			     (long long)in->id);
 
+	int64_t other_ids[4];
+	if (design == EVAL_MATCHED)
+		out->nother = other_initiatives(db, district_id, in->id, a, other_ids, out->other_names);
+	size_t with_prior = 0;
 	out->rows = arena_alloc(a, ns * sizeof *out->rows);
 	out->school_names = arena_alloc(a, 4096 * sizeof(char *));
 	const char **class_names = arena_alloc(a, (ns + 1) * sizeof(char *));
@@ -201,6 +263,13 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 		r->pre = pick(&pre, st[i].sid, start, 1);
 		with_post += !isnan(r->post);
 		with_pre += !isnan(r->pre);
+		r->prior = design == EVAL_MATCHED ? pick_earlier(&pre, st[i].sid, start) : NAN;
+		with_prior += !isnan(r->prior);
+		r->female = design == EVAL_MATCHED ? student_female(db, district_id, st[i].sid) : -1;
+		for (size_t j = 0; j < out->nother; j++) {
+			int h;
+			r->other[j] = use_minutes(db, district_id, other_ids[j], st[i].sid, &h);
+		}
 		r->grade = st[i].grade;
 		r->el = st[i].el;
 		r->swd = st[i].swd;
@@ -233,6 +302,7 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 	}
 	hs_free(&hs_school);
 	hs_free(&hs_class);
+	out->has_prior = with_prior > 0;
 	if (with_post == 0)
 		return FAILW("outcome: none of the %zu targeted students has a score of '%s' dated on"
 			     " or after the start (%s)",
@@ -379,62 +449,156 @@ static enum eb_err est_from_slope(const struct ev_dose *dr, const double *y, con
 	return EB_OK;
 }
 
+/* The matched design's covariates, in this order (constant ones dropped, the
+ * pretest always kept): pretest; prior-year score and a flag for a missing
+ * one (imputed with the pretest) when the rows carry it; English learner,
+ * disability, female (OneRoster demographics); hours of use of each other
+ * tool of the district (co-interventions: motivated students and
+ * enthusiastic teachers use several tools, and the others' effects must not
+ * be credited to this one). Exact strata: grade, and school within grade
+ * when there are several schools (pairs come from the same school, so school
+ * differences cannot masquerade as an effect). */
+#define COV_MAX EV_MATCH_MAX_K
+/* The Cox index of the pass/fail outcome on rows with in[i] set (NULL:
+ * all); see struct eval_result. Fills has_cox or cox_why. */
+static void cox_fill(const struct eval_data *d, struct eval_result *r, const double *y,
+		     const int *grp, const int64_t *cl, const char *in, size_t n)
+{
+	double k[2] = { 0 }, pass[2] = { 0 };
+	double *z = malloc((n + 1) * sizeof *z);
+	int64_t *zc = malloc((n + 1) * sizeof *zc);
+	size_t m = 0;
+	r->has_cox = false;
+	if (!z || !zc) {
+		str_copy(r->cox_why, sizeof r->cox_why, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (in && !in[i])
+			continue;
+		int g = grp[i] ? 1 : 0, ok = y[i] >= d->pass_score;
+		k[g]++;
+		pass[g] += ok;
+		z[m] = ok;
+		zc[m++] = cl[i];
+	}
+	r->cox_n_t = k[1];
+	r->cox_n_c = k[0];
+	r->pass_t = k[1] > 0 ? pass[1] / k[1] : 0;
+	r->pass_c = k[0] > 0 ? pass[0] / k[0] : 0;
+	char why[160];
+	double se;
+	if (ev_cox_se(r->pass_t, k[1], r->pass_c, k[0], &se, why, sizeof why) ||
+	    ev_cox_index(r->pass_t, r->pass_c, k[0] + k[1], &r->cox, why, sizeof why)) {
+		snprintf(r->cox_why, sizeof r->cox_why, "%s", why);
+		goto out;
+	}
+	double icc = d->icc >= 0 ? d->icc : EV_ICC_ACHIEVEMENT;
+	if (d->icc < 0 && n_distinct(zc, m) >= 10 && ev_icc_anova(z, zc, m, &icc, NULL, 0))
+		icc = EV_ICC_ACHIEVEMENT;
+	double t = r->cox.cox / se, q;
+	struct ev_cluster c;
+	size_t ncl = n_distinct(zc, m);
+	if (ncl >= 2 && ncl < m) {
+		if (ev_cluster_correct_t(t, (double)m, (double)ncl, icc, &c, why, sizeof why)) {
+			snprintf(r->cox_why, sizeof r->cox_why, "%s", why);
+			goto out;
+		}
+	} else {
+		c.t_adj = t;
+		c.h = (double)m - 2;
+	}
+	if (stats_t_quantile(0.975, c.h, &q, why, sizeof why)) {
+		snprintf(r->cox_why, sizeof r->cox_why, "%s", why);
+		goto out;
+	}
+	r->cox_se = se;
+	r->cox_se_adj = c.t_adj != 0 ? se * t / c.t_adj : se;
+	r->cox_h = c.h;
+	if (stats_t_p2(c.t_adj, c.h, &r->cox_p, why, sizeof why)) {
+		snprintf(r->cox_why, sizeof r->cox_why, "%s", why);
+		goto out;
+	}
+	r->cox_ci_lo = r->cox.cox - q * r->cox_se_adj;
+	r->cox_ci_hi = r->cox.cox + q * r->cox_se_adj;
+	r->has_cox = true;
+out:
+	free(z);
+	free(zc);
+}
+
 static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, size_t n,
 			       struct eval_result *r, char *why, size_t cap)
 {
-	/* analysed: students with pretest and outcome */
-	size_t m = 0;
-	double *x = malloc(n * 3 * sizeof *x), *y = malloc(n * sizeof *y);
-	int *t = malloc(n * sizeof *t);
-	int64_t *strat = malloc(n * sizeof *strat), *cl = malloc(n * sizeof *cl);
 	enum eb_err rc = EB_OK;
-	if (!x || !y || !t || !strat || !cl) {
+	size_t m = 0;
+	double *x = malloc((n + 1) * COV_MAX * sizeof *x), *y = malloc((n + 1) * sizeof *y);
+	double *tmp = malloc((n + 1) * COV_MAX * sizeof *tmp);
+	int *t = malloc((n + 1) * sizeof *t);
+	int64_t *strat = malloc((n + 1) * sizeof *strat), *cl = malloc((n + 1) * sizeof *cl);
+	if (!x || !y || !tmp || !t || !strat || !cl) {
 		rc = EB_ENOMEM;
 		goto out;
 	}
-	static const char *const names[3] = { "pretest", "English learner", "disability" };
-	double raw[3];
-	double sum[3] = { 0 }, sq[3] = { 0 };
-	double *tmp = malloc(n * 3 * sizeof *tmp);
-	if (!tmp) {
-		rc = EB_ENOMEM;
-		goto out;
+	const char *names[COV_MAX];
+	size_t nc = 0;
+	names[nc++] = "pretest";
+	size_t c_prior = 0, c_other = 0;
+	if (d->has_prior) {
+		c_prior = nc;
+		names[nc++] = "prior-year score";
+		names[nc++] = "prior-year score missing";
 	}
+	size_t c_demo = nc;
+	names[nc++] = "English learner";
+	names[nc++] = "disability";
+	names[nc++] = "female";
+	c_other = nc;
+	for (size_t j = 0; j < d->nother && j < 4; j++)
+		names[nc++] = d->other_names[j] ? d->other_names[j] : "other tool hours";
+	double sum[COV_MAX] = { 0 }, sq[COV_MAX] = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		const struct eval_row *w = &d->rows[idx[i]];
 		if (w->treated < 0 || isnan(w->pre) || isnan(w->post))
 			continue;
-		raw[0] = w->pre;
-		raw[1] = w->el == 1;
-		raw[2] = w->swd == 1;
-		for (int j = 0; j < 3; j++) {
-			tmp[m * 3 + j] = raw[j];
-			sum[j] += raw[j];
-			sq[j] += raw[j] * raw[j];
+		double *v = &tmp[m * COV_MAX];
+		v[0] = w->pre;
+		if (d->has_prior) {
+			v[c_prior] = isnan(w->prior) ? w->pre : w->prior;
+			v[c_prior + 1] = isnan(w->prior);
+		}
+		v[c_demo] = w->el == 1;
+		v[c_demo + 1] = w->swd == 1;
+		v[c_demo + 2] = w->female == 1;
+		for (size_t j = 0; j < d->nother && j < 4; j++)
+			v[c_other + j] = isnan(w->other[j]) ? 0 : w->other[j] / 60.0;
+		for (size_t j = 0; j < nc; j++) {
+			sum[j] += v[j];
+			sq[j] += v[j] * v[j];
 		}
 		y[m] = w->post;
 		t[m] = w->treated;
-		strat[m] = w->grade;
+		strat[m] = d->nschools <= 1 ? (int64_t)w->grade
+					    : (int64_t)w->grade * 1000003 + w->school;
 		cl[m] = w->cluster;
 		m++;
 	}
 	/* keep non-constant covariates; the pretest always */
-	int keep[3], k = 0;
-	for (int j = 0; j < 3; j++) {
+	int keep[COV_MAX], k = 0;
+	for (size_t j = 0; j < nc; j++) {
 		double var = m ? sq[j] / (double)m - (sum[j] / (double)m) * (sum[j] / (double)m) : 0;
 		keep[j] = j == 0 || var > 1e-12;
 	}
-	for (int j = 0; j < 3; j++)
+	for (size_t j = 0; j < nc; j++)
 		if (keep[j])
 			r->cov_name[k++] = names[j];
 	r->ncov = (size_t)k;
 	for (size_t i = 0; i < m; i++) {
 		int c = 0;
-		for (int j = 0; j < 3; j++)
+		for (size_t j = 0; j < nc; j++)
 			if (keep[j])
-				x[i * (size_t)k + (size_t)c++] = tmp[i * 3 + (size_t)j];
+				x[i * (size_t)k + (size_t)c++] = tmp[i * COV_MAX + j];
 	}
-	free(tmp);
 	struct ev_match_in mi = { .n = m,
 				  .k = (size_t)k,
 				  .x = x,
@@ -446,7 +610,22 @@ static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, siz
 				  .icc = icc_for(d, cl, m),
 				  .caliper_sd = 0 };
 	struct ev_match_out mo;
-	rc = ev_match(&mi, &mo, NULL, why, cap);
+	int64_t *match_of = d->has_pass ? malloc((m + 1) * sizeof *match_of) : NULL;
+	if (d->has_pass && !match_of) {
+		rc = EB_ENOMEM;
+		goto out;
+	}
+	rc = ev_match(&mi, &mo, match_of, why, cap);
+	if (rc == EB_OK && d->has_pass) {
+		char *in = malloc(m + 1);
+		if (in) {
+			for (size_t i = 0; i < m; i++)
+				in[i] = match_of[i] >= 0;
+			cox_fill(d, r, y, t, cl, in, m);
+		}
+		free(in);
+	}
+	free(match_of);
 	if (rc)
 		goto out;
 	r->n_t_before = mo.n_t_before;
@@ -464,6 +643,7 @@ static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, siz
 out:
 	free(x);
 	free(y);
+	free(tmp);
 	free(t);
 	free(strat);
 	free(cl);
@@ -527,6 +707,8 @@ static enum eb_err est_randomized(const struct eval_data *d, const size_t *idx, 
 		goto out;
 	r->est.icc_estimated = icc_for(d, cl, m) < 0;
 	r->has_pretest = pre;
+	if (d->has_pass)
+		cox_fill(d, r, y, g, cl, NULL, m);
 	if (full) {
 		r->has_attrition = ev_attrition(rand_t, rand_c, at, ac, &r->attrition, NULL, 0) == EB_OK;
 		/* baseline equivalence on the pretest when available */
@@ -719,19 +901,17 @@ static enum eb_err estimate(const struct eval_data *d, const size_t *idx, size_t
 
 /* ---- subgroups -------------------------------------------------------- */
 
+/* tmp: scratch result reused across subgroups (the designs fill only the
+ * fields before the subgroup array, so only those are cleared). */
 static void run_sub(const struct eval_data *d, const size_t *idx, size_t n, const char *label,
-		    struct eval_result *r)
+		    struct eval_result *r, struct eval_result *tmp)
 {
 	if (r->nsub >= EVAL_MAX_SUB)
 		return;
 	struct eval_subgroup *s = &r->sub[r->nsub++];
 	memset(s, 0, sizeof *s);
 	str_copy(s->label, sizeof s->label, label);
-	struct eval_result *tmp = calloc(1, sizeof *tmp);
-	if (!tmp) {
-		str_copy(s->why, sizeof s->why, "out of memory");
-		return;
-	}
+	memset(tmp, 0, offsetof(struct eval_result, nsub));
 	tmp->design = d->design;
 	if (n < 4) {
 		snprintf(s->why, sizeof s->why, "too little data (%zu students)", n);
@@ -744,7 +924,6 @@ static void run_sub(const struct eval_data *d, const size_t *idx, size_t n, cons
 		s->ci_hi = tmp->est.ci_hi;
 		s->p = tmp->est.p;
 	}
-	free(tmp);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -757,8 +936,12 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 		      struct eval_result *r)
 {
 	size_t *idx = malloc((n + 1) * sizeof *idx);
-	if (!idx)
+	struct eval_result *tmp = malloc(sizeof *tmp);
+	if (!idx || !tmp) {
+		free(idx);
+		free(tmp);
 		return;
+	}
 	char label[64];
 	/* grades */
 	for (int g = 0; g <= 12; g++) {
@@ -772,19 +955,35 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 			snprintf(label, sizeof label, "grade K");
 		else
 			snprintf(label, sizeof label, "grade %d", g);
-		run_sub(d, idx, m, label, r);
+		run_sub(d, idx, m, label, r, tmp);
 	}
-	/* schools */
-	for (size_t s = 0; s < d->nschools; s++) {
-		size_t m = 0;
-		for (size_t i = 0; i < n; i++)
-			if (d->rows[all[i]].school == (int64_t)s)
-				idx[m++] = all[i];
-		if (m == 0 || m == n)
-			continue;
-		snprintf(label, sizeof label, "school %.50s", d->school_names[s]);
-		run_sub(d, idx, m, label, r);
+	/* schools: rows bucketed by school once (counting sort, input order
+	 * kept within a school) */
+	size_t *start = calloc(d->nschools + 2, sizeof *start);
+	size_t *byschool = malloc((n + 1) * sizeof *byschool);
+	if (start && byschool) {
+		for (size_t i = 0; i < n; i++) {
+			int64_t s = d->rows[all[i]].school;
+			if (s >= 0 && (size_t)s < d->nschools)
+				start[s + 2]++;
+		}
+		for (size_t s = 0; s < d->nschools; s++)
+			start[s + 2] += start[s + 1];
+		for (size_t i = 0; i < n; i++) {
+			int64_t s = d->rows[all[i]].school;
+			if (s >= 0 && (size_t)s < d->nschools)
+				byschool[start[s + 1]++] = all[i];
+		}
+		for (size_t s = 0; s < d->nschools; s++) {
+			size_t m = start[s + 1] - start[s];
+			if (m == 0 || m == n)
+				continue;
+			snprintf(label, sizeof label, "school %.50s", d->school_names[s]);
+			run_sub(d, byschool + start[s], m, label, r, tmp);
+		}
 	}
+	free(start);
+	free(byschool);
 	/* EL, SWD */
 	static const char *const fl[2][2] = { { "not English learners", "English learners" },
 					      { "without disabilities", "students with disabilities" } };
@@ -798,7 +997,7 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 			}
 			if (m == 0 || m == n)
 				continue;
-			run_sub(d, idx, m, fl[f][v], r);
+			run_sub(d, idx, m, fl[f][v], r, tmp);
 		}
 	/* prior-achievement thirds (pretest tertiles) */
 	double *pre = malloc((n + 1) * sizeof *pre);
@@ -823,11 +1022,12 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 					idx[m++] = all[i];
 			}
 			if (m)
-				run_sub(d, idx, m, th[k], r);
+				run_sub(d, idx, m, th[k], r, tmp);
 		}
 	}
 	free(pre);
 	free(idx);
+	free(tmp);
 	/* Benjamini-Hochberg across those estimated */
 	double p[EVAL_MAX_SUB], adj[EVAL_MAX_SUB];
 	size_t map[EVAL_MAX_SUB], k = 0;
@@ -961,10 +1161,16 @@ void eval_write_method(const struct eval_result *r, struct buf *out)
 		buf_puts(out,
 			 "Users are the targeted students with recorded use (minutes > 0); non-users the"
 			 " other targeted students. Propensity score by logistic regression on the"
-			 " pretest, English-learner and disability flags; 1:1 nearest-neighbour matching"
-			 " on the logit within grade, caliper 0.2 SD of the logit, without replacement."
-			 " Effect: OLS of the outcome on group and the same covariates in the matched"
-			 " sample; Hedges' g = omega * coefficient / unadjusted pooled SD (WWC).");
+			 " pretest, an earlier score of the pretest's assessment when students have one"
+			 " (missing ones imputed with the pretest, with a missing flag), the English-"
+			 "learner, disability and sex (OneRoster demographics) flags and the hours of use"
+			 " of the district's other tools in their initiatives (co-interventions, so that"
+			 " another tool's effect is not credited to this one); 1:1 nearest-neighbour"
+			 " matching on the logit within grade and school, caliper 0.2 SD of the logit,"
+			 " without replacement. Effect: OLS of the outcome on group and the same"
+			 " covariates in the matched sample; Hedges' g = omega * coefficient /"
+			 " unadjusted pooled SD (WWC). Constant covariates are dropped. Assumes no"
+			 " unobserved confounding beyond these (see docs/evidence.md).");
 		break;
 	case EVAL_RANDOMIZED:
 		buf_puts(out,
@@ -1032,6 +1238,18 @@ void eval_write_report(const struct eval_result *r, const struct eval_data *d, s
 	buf_printf(out, "p_value: %.4f\n", e->p);
 	buf_printf(out, "improvement_index: %+.1f\n", e->improvement);
 	buf_printf(out, "mdes: %.4f\n", e->mdes);
+	if (d && d->has_pass) {
+		buf_printf(out, "pass_score: %g\npass_rate_intervention: %.4f\npass_rate_comparison: %.4f\n",
+			   d->pass_score, r->pass_t, r->pass_c);
+		if (r->has_cox)
+			buf_printf(out,
+				   "cox_index: %.4f\ncox_se: %.4f\ncox_ci95: %.4f %.4f\ncox_p_value: %.4f\n",
+				   r->cox.cox, r->cox_se_adj, r->cox_ci_lo, r->cox_ci_hi, r->cox_p);
+		else
+			buf_printf(out, "cox_index: not computed: %s\n",
+				   r->cox_why[0] ? r->cox_why
+						 : "only the matched and randomized designs report it");
+	}
 	if (r->has_attrition)
 		buf_printf(out, "attrition_overall_pct: %.1f\nattrition_differential_pp: %.1f\n"
 				"attrition: %s (WWC cautious boundary)\n",

@@ -51,6 +51,12 @@ struct eval_row {
 	int grade;		/* -1 unknown */
 	int64_t school, cluster;	/* dense ids; cluster = class */
 	int el, swd;		/* 1, 0, -1 unknown */
+	int female;		/* OneRoster demographics sex: 1 female, 0 male, -1 unknown */
+	double other[4];	/* minutes of use of the district's other tools in the same
+				 * period (co-interventions), eval_data.nother of them */
+	double prior;		/* a second prior measure (the prior year's score on the
+				 * outcome's scale family); read only with eval_data.has_prior,
+				 * NAN missing */
 };
 
 struct eval_data {
@@ -61,11 +67,16 @@ struct eval_data {
 	size_t nschools;
 	double icc;			/* < 0: estimate (>= 10 clusters), else this */
 	bool no_subgroups;		/* whole sample only (simulation studies) */
+	bool has_pass;			/* pass/fail outcome: pass = post >= pass_score */
+	double pass_score;
+	bool has_prior;			/* rows carry a prior-year score (eval_row.prior) */
+	size_t nother;			/* eval_row.other columns in use, 0..4 */
+	const char *other_names[4];	/* their tools, for the balance table */
 	/* for messages */
 	const char *tool, *outcome_name, *start_date;
 };
 
-#define EVAL_MAX_SUB 48
+#define EVAL_MAX_SUB 1024	/* grades, every school of a 350,000-student district, flags, thirds */
 
 struct eval_subgroup {
 	char label[64];		/* "grade 3", "school Birch", "English learners" ... */
@@ -81,10 +92,20 @@ struct eval_result {
 	bool has_pretest;
 	/* matched: balance per covariate (names in cov_name) */
 	size_t ncov;
-	const char *cov_name[4];
-	struct ev_balance_row balance[4];
+	const char *cov_name[EV_MATCH_MAX_K];
+	struct ev_balance_row balance[EV_MATCH_MAX_K];
 	double naive_diff, naive_g;
 	size_t n_pairs;
+	/* pass/fail (eval_data.has_pass; matched and randomized designs): the
+	 * share passing in each analysed group (matched: the matched pairs) and
+	 * the Cox index [PH41 App. E] with its standard error (ev_cox_se),
+	 * corrected for clustering like g (Hedges 2007 on t = cox / se, ICC of
+	 * the 0/1 outcome by the same rule), interval cox -+ t(0.975, h) se_adj */
+	bool has_cox;
+	char cox_why[160];		/* when asked for but not computed */
+	double pass_t, pass_c, cox_n_t, cox_n_c;
+	struct ev_cox cox;
+	double cox_se, cox_se_adj, cox_h, cox_p, cox_ci_lo, cox_ci_hi;
 	/* randomized */
 	bool has_attrition;
 	struct ev_attrition attrition;

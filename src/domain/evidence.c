@@ -85,6 +85,20 @@ enum eb_err ev_cox_index(double p_t, double p_c, double n_total,
 	return EB_OK;
 }
 
+enum eb_err ev_cox_se(double p_t, double n_t, double p_c, double n_c, double *se, char *why,
+		      size_t cap)
+{
+	if (!(n_t >= 2 && n_c >= 2))
+		return FAIL("each group needs at least 2 students for the Cox index's standard error (intervention %g, comparison %g)", n_t, n_c);
+	struct ev_cox c;
+	enum eb_err rc = ev_cox_index(p_t, p_c, n_t + n_c, &c, why, cap);
+	if (rc)
+		return rc;
+	double v = 1.0 / (n_t * p_t * (1 - p_t)) + 1.0 / (n_c * p_c * (1 - p_c));
+	*se = c.omega * sqrt(v) / 1.65;
+	return EB_OK;
+}
+
 double ev_improvement_index(double g)
 {
 	return 100.0 * stats_norm_cdf(g) - 50.0;

@@ -65,6 +65,16 @@ struct ev_cox {
 enum eb_err ev_cox_index(double p_t, double p_c, double n_total,
 			 struct ev_cox *out, char *why, size_t cap);
 
+/* Standard error of the Cox index from the group sizes and proportions:
+ * omega * sqrt(1/(n_t p_t (1-p_t)) + 1/(n_c p_c (1-p_c))) / 1.65 - the
+ * large-sample (Woolf) variance of the log odds ratio, carried through the
+ * Cox transformation d = omega * ln(OR) / 1.65 (Sanchez-Meca, Marin-Martinez
+ * & Chacon-Moscoso 2003, eq. for V(d_Cox) = 0.367 V(ln OR); the WWC's
+ * handbooks use the Cox index with this variance). EB_EINVAL for a group of
+ * fewer than 2 or a proportion outside (0, 1). */
+enum eb_err ev_cox_se(double p_t, double n_t, double p_c, double n_c, double *se, char *why,
+		      size_t cap);
+
 /* Improvement index 100 * Phi(g) - 50, in percentile points [PH41 App. E]. */
 double ev_improvement_index(double g);
 

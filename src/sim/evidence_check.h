@@ -1,22 +1,28 @@
 /* evidence_check.h - the honesty study: does the evaluation engine read
- * selection as an effect?
+ * selection as an effect? Run on the learning simulator itself.
  *
- * Per seed, the simulated district (sim/district.h, 3,000 students by
- * default: a mid-size district's K-8 enrolment; grades 3-8 are targeted)
- * gives each student latent ability and motivation (correlated ~0.3).
- *   pretest  = 0.6 ability + 0.5 motivation + u_class + 0.5 e1
- *   use      ~ Bernoulli(logistic(-0.4 + 1.2 motivation))   (selection)
- *   outcome  = 0.8 pretest + 0.55 e2 + effect * SD(y0) * use
- * with u_class ~ N(0, 0.35^2), e ~ N(0, 1): motivated students use the tool
- * more, and motivation correlates with both pretest and outcome (acting on
- * the outcome through what the engine observes - the case an honest matched
- * design must get right; see docs/evidence.md for hidden confounding).
- * Each seed is evaluated through domain/evaluation (matched design: pretest,
- * English learner, disability; strata grade; clusters class; ICC estimated)
- * twice: with no true effect and with a true effect of `effect` SD. */
+ * Per seed: sim_district_build (3,000 students by default, seed = the seed
+ * number) and sim_learning_run (default parameters: 12 weeks). Two tools of
+ * sim/learning.h are evaluated with the matched design through
+ * domain/evaluation (the code `edbridge evaluate` runs):
+ *   null    the video library (learn_p 0: no true effect) whose use rises
+ *           steeply with motivation, which also raises prior mastery and the
+ *           use of the effective tools (the selection trap);
+ *   effect  the adaptive practice app; its truth is
+ *           sim_learning_true_effect_sd (mean over users of posttest minus
+ *           the posttest had the app taught nothing, ~0.15 SD).
+ * Rows: every student of the tool's licensed grades (K-8); users = minutes
+ * > 0; outcome the posttest, pretest the pretest. The full design adds what
+ * a district has on file: the prior year's score (sim_learning_prior),
+ * English learner, disability, sex, school (exact strata grade x school)
+ * and the hours of use of the district's other four tools. pretest_only
+ * reproduces the earlier design (pretest, English learner, disability;
+ * strata grade) for comparison. Nothing is tuned per seed: the design is
+ * fixed, then measured. */
 #ifndef EB_EVIDENCE_CHECK_H
 #define EB_EVIDENCE_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,7 +31,7 @@
 struct evcheck_params {
 	int seeds;		/* >= 1 */
 	int students;		/* district size; 0 = 3,000 */
-	double effect;		/* true effect in SD; 0 = 0.15 */
+	bool pretest_only;	/* the earlier, weaker design (see above) */
 	uint64_t first_seed;	/* seeds first_seed .. first_seed + seeds - 1 */
 };
 
@@ -34,10 +40,11 @@ struct evcheck_result {
 	double false_positive_rate;	/* null: share significant and positive */
 	double naive_difference_mean;	/* null: mean naive g, users vs non-users */
 	double null_mean_g;		/* null: mean matched g */
-	double coverage;		/* effect: share of 95% intervals covering it */
-	double mean_bias;		/* effect: mean (g - effect) */
+	double coverage;		/* effect: share of 95% intervals covering the truth */
+	double mean_bias;		/* effect: mean (g - true effect) */
 	double power;			/* effect: share significant and positive */
-	double mean_n;			/* matched students per seed */
+	double mean_n;			/* matched students per seed (null tool) */
+	double true_effect_mean;	/* effect: mean true effect on users (SD) */
 	double seconds;
 };
 

@@ -106,7 +106,7 @@ struct sim_learning {
 	uint16_t *minutes;		/* [(student * TOOLS + tool) * weeks + week] */
 	uint8_t *sessions;
 	uint8_t *adopt;			/* [teacher * TOOLS + tool] */
-	double *pre, *post;
+	double *pre, *post, *prior;
 	double post_mu[SIM_GRADE_MAX + 1], post_sd[SIM_GRADE_MAX + 1];
 	double effect_sd[SIM_TOOL_COUNT];
 	size_t users[SIM_TOOL_COUNT];
@@ -548,6 +548,27 @@ static double raw_pre(const struct sim_student *st, const struct outcome *o)
 	return 0.55 * st->ability + 1.2 * o->m0 + 0.15 * o->e_pre;
 }
 
+/* The prior year's spring score (grades 1-8): the same measurement model as
+ * the pretest on an independent draw of the prior mastery of the followed
+ * prerequisite standards (last year's work), from its own random stream so
+ * nothing else the run draws changes. */
+static double raw_prior(const struct sim_learning *l, size_t s, const struct sim_student *st)
+{
+	const struct plan *pl = &l->plans[st->grade];
+	uint8_t state[PLAN_MAX] = { 0 };
+	struct rng r;
+	rng_seed(&r, mix(l->seed, 0xC, s));
+	int m = 0, k = 0;
+	for (size_t j = pl->nfocus; j < pl->n; j++) {
+		double lg = 0.6 + 1.0 * st->ability + MOTIV_PRIOR * st->motivation +
+			    prereq_term(pl, j, state);
+		state[j] = rng_uniform(&r) < sigmoid(lg);
+		m += state[j];
+		k++;
+	}
+	return 0.55 * st->ability + 1.2 * (k ? (double)m / k : 0) + 0.15 * rng_normal(&r);
+}
+
 static double raw_post(const struct sim_student *st, const struct outcome *o)
 {
 	return 0.50 * st->ability + 1.5 * o->mend + 0.30 * o->e_post;
@@ -620,10 +641,11 @@ enum eb_err sim_learning_run(const struct sim_district *d, const struct sim_lear
 	l->adopt = calloc(nteachers * SIM_TOOL_COUNT + 1, 1);
 	l->pre = calloc(S + 1, sizeof(double));
 	l->post = calloc(S + 1, sizeof(double));
+	l->prior = calloc(S + 1, sizeof(double));
 	l->soff = calloc(S + 1, sizeof(size_t));
 	struct outcome *oc = calloc(S + 1, sizeof(*oc));
 	if (!l->pos || !l->hist || !l->minutes || !l->sessions || !l->adopt || !l->pre ||
-	    !l->post || !l->soff || !oc)
+	    !l->post || !l->prior || !l->soff || !oc)
 		goto nomem;
 	for (size_t i = 0; i < (SIM_GRADE_MAX + 1) * l->ncatalog; i++)
 		l->pos[i] = -1;
@@ -661,9 +683,14 @@ enum eb_err sim_learning_run(const struct sim_district *d, const struct sim_lear
 		process(l, s, -1, true, &oc[s]);
 		l->pre[s] = raw_pre(&st[s], &oc[s]);
 		l->post[s] = raw_post(&st[s], &oc[s]);
+		l->prior[s] = raw_prior(l, s, &st[s]);
 	}
 	scale_scores(l, l->pre, NULL, NULL);
 	scale_scores(l, l->post, l->post_mu, l->post_sd);
+	scale_scores(l, l->prior, NULL, NULL);
+	for (size_t s = 0; s < S; s++)
+		if (st[s].grade == 0)
+			l->prior[s] = NAN;	/* kindergarten: no prior year */
 
 	/* users and true effects (counterfactual: the tool teaches nothing) */
 	for (int t = 0; t < SIM_TOOL_COUNT; t++) {
@@ -720,6 +747,7 @@ void sim_learning_free(struct sim_learning *l)
 	free(l->adopt);
 	free(l->pre);
 	free(l->post);
+	free(l->prior);
 	free(l->all);
 	free(l->soff);
 	for (int t = 0; t < SIM_TOOL_COUNT; t++)
@@ -844,6 +872,11 @@ bool sim_learning_class_adopted(const struct sim_learning *l, size_t student,
 double sim_learning_pretest(const struct sim_learning *l, size_t student)
 {
 	return student < l->nstudents ? l->pre[student] : 0;
+}
+
+double sim_learning_prior(const struct sim_learning *l, size_t student)
+{
+	return student < l->nstudents ? l->prior[student] : NAN;
 }
 
 double sim_learning_posttest(const struct sim_learning *l, size_t student)

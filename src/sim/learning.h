@@ -181,6 +181,12 @@ bool sim_learning_class_adopted(const struct sim_learning *l, size_t student,
  * whole points when written; kept as doubles here). */
 double sim_learning_pretest(const struct sim_learning *l, size_t student);
 double sim_learning_posttest(const struct sim_learning *l, size_t student);
+/* The prior year's spring score of grades 1-8 (NAN for kindergarten and out
+ * of range), same scale: raw = 0.55 ability + 1.2 (share of the followed
+ * prerequisite standards mastered in an independent draw of the prior
+ * process: last year's work) + 0.15 N(0,1), rescaled within grade. Drawn
+ * from its own stream: adding it changed no other record or score. */
+double sim_learning_prior(const struct sim_learning *l, size_t student);
 
 /* Truth of an item of a tool's bank for a standard: difficulty (logits, 0 =
  * average), guess and slip (within SIM_GUESS_/SIM_SLIP_ bounds). Items are

@@ -66,6 +66,7 @@ const struct route routes[] = {
 	{ "POST", "/initiatives/:id/status", page_initiative_status, INIT_EDIT, 0, "record a status decision" },
 	{ "GET", "/whats-working", page_whats_working, INIT_VIEW, 0, "each initiative's effect (forest plot)" },
 	{ "GET", "/whats-working.csv", page_whats_working_csv, INIT_VIEW, 0, "the same as CSV" },
+	{ "GET", "/whats-working.xlsx", page_whats_working_xlsx, INIT_VIEW, 0, "the same as Excel" },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

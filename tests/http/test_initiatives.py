@@ -2,6 +2,7 @@
 usage, evaluate, randomize, bad files rejected whole), the pages and who may
 use them, the forest plot and the CSV export."""
 import os
+import re
 import random
 import sqlite3
 import unittest
@@ -290,6 +291,59 @@ class Pages(TempDir):
             self.assertIn("Minutes per active student", r.text)
             self.assertIn("Method", r.text)
             self.assertIn("Hedges", r.text)
+
+    def test_cost_per_school_and_excel(self):
+        db = demo_district(self.tmp)
+        paths, n = write_scores(self.tmp, db)
+        run("import", "assessment", "--name", "Fall benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["pre"], db=db)
+        run("import", "assessment", "--name", "Winter benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["post"], db=db)
+        run("tool", "add", "--name", "Khan Academy", "--district-id", "1", db=db)
+        con = sqlite3.connect(db)
+        con.execute("UPDATE tool SET seats=1000, annual_cost_cents=450000")
+        con.commit()
+        con.close()
+        iid = create(db, tool_id="1")
+        run("import", "usage", "--initiative", str(iid), paths["use"], db=db)
+        active = scalar(db, "SELECT count(*) FROM initiative_use WHERE minutes > 0")
+        school = scalar(db, "SELECT o.sourced_id FROM org o WHERE o.type='school' ORDER BY 1")
+        with Server(db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("coordinator", DEMO_PASSWORD).status, 303)
+            r = c.get(f"/initiatives/{iid}")
+            self.assertIn("Licence utilization", r.text)
+            self.assertIn(f"{100 * active / 1000:.1f}%", r.text)
+            self.assertIn(f"${4500 / active:.2f}", r.text)
+            self.assertIn("Cost per student per 0.1 SD of effect", r.text)
+            r = c.get("/whats-working")
+            self.assertIn("Cost per active student", r.text)
+            self.assertIn("/whats-working.xlsx", r.text)
+            r = c.get("/whats-working.csv")
+            head = r.text.splitlines()[0].split(",")
+            row = r.text.splitlines()[1]
+            self.assertIn("cost_per_student_per_0_1sd", head)
+            self.assertIn(",1000," + str(active) + ",", row)
+            self.assertIn(",4500.00,", row)
+            r = c.get("/whats-working.xlsx")
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.body[:2], b"PK")
+            self.assertIn("spreadsheetml", r.header("Content-Type"))
+            r = c.get("/whats-working?school=" + school)
+            self.assertEqual(r.status, 200)
+            self.assertIn("What&#39;s working at " + school, r.text)
+            self.assertEqual(c.get("/whats-working?school=sch-nope").status, 404)
+            # a principal sees their own school without asking, no other school
+            p = srv.client()
+            self.assertEqual(p.login("principal", DEMO_PASSWORD).status, 303)
+            r = p.get("/whats-working")
+            self.assertEqual(r.status, 200)
+            self.assertIn("What&#39;s working at sch-", r.text)
+            own = re.search(r"What&#39;s working at (sch-[a-z0-9]+)", r.text).group(1)
+            other = scalar(db, "SELECT sourced_id FROM org WHERE type='school' AND sourced_id<>?"
+                           " ORDER BY 1", own)
+            self.assertEqual(p.get("/whats-working?school=" + other).status, 404)
+            self.assertEqual(p.get("/whats-working.csv?school=" + other).status, 404)
 
 
 if __name__ == "__main__":

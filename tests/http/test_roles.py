@@ -46,6 +46,10 @@ MATRIX = {
     "/initiatives/1":      [N, N, N, N, F, F, F, F, F, F, N, L],  # none in the fixture
     "/whats-working":      [A, A, A, A, F, F, F, F, F, F, A, L],
     "/whats-working.csv":  [A, A, A, A, F, F, F, F, F, F, A, L],
+    "/whats-working.xlsx": [A, A, A, A, F, F, F, F, F, F, A, L],
+    "/whats-working?school=sch-a1": [A, A, A, A, F, F, F, F, F, F, N, L],
+    "/whats-working?school=sch-a2": [A, A, N, A, F, F, F, F, F, F, N, L],
+    "/whats-working.csv?school=sch-a2": [A, A, N, A, F, F, F, F, F, F, N, L],
 }
 
 # a route pattern -> the concrete path(s) above that exercise it

@@ -893,6 +893,22 @@ static void test_match_invariants(void **state)
 	free(s.x), free(s.treated), free(s.grade), free(s.cls), free(s.y), free(m);
 }
 
+/* SE of the Cox index, by hand for the V2a/V2b inputs:
+ * V2a omega sqrt(1/(100 .6 .4) + 1/(100 .5 .5)) / 1.65 = 0.1725393687,
+ * V2b (60/60, .3/.2) = 0.2579862738. */
+static void test_cox_se(void **state)
+{
+	(void)state;
+	double se;
+	assert_int_equal(ev_cox_se(0.6, 100, 0.5, 100, &se, NULL, 0), EB_OK);
+	assert_true(fabs(se - 0.1725393687) < 1e-9);
+	assert_int_equal(ev_cox_se(0.3, 60, 0.2, 60, &se, NULL, 0), EB_OK);
+	assert_true(fabs(se - 0.2579862738) < 1e-9);
+	char why[200];
+	assert_int_equal(ev_cox_se(1.0, 60, 0.2, 60, &se, why, sizeof why), EB_EINVAL);
+	assert_int_equal(ev_cox_se(0.5, 1, 0.2, 60, &se, why, sizeof why), EB_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -913,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_dose_response),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_honesty),
+		cmocka_unit_test(test_cox_se),
 		cmocka_unit_test(test_match_invariants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "domain/assessments.h"
 #include "domain/district.h"
 #include "domain/evaluation.h"
+#include "domain/initiative_cost.h"
 #include "domain/initiatives.h"
 #include "ingest/assessment_csv.h"
 #include "store/db.h"
@@ -357,12 +358,62 @@ static void known_answer_randomized(void **state)
 	assert_non_null(strstr(buf_cstr(&b), "verdict: too little data - no verdict"));
 	assert_non_null(strstr(buf_cstr(&b), "attrition: low"));
 	buf_free(&b);
+	/* pass/fail with cut score 6: p_t = 2/3, p_c = 1/3; Cox = 0.8 ln(4) / 1.65
+	 * = 0.672142; SE = 0.8 sqrt(2 / (3 * 2/9)) / 1.65 = 0.839782 (one student
+	 * per cluster: no clustering correction) */
+	d.has_pass = true;
+	d.pass_score = 6;
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	assert_true(r->has_cox);
+	assert_true(fabs(r->pass_t - 2.0 / 3) < 1e-12 && fabs(r->pass_c - 1.0 / 3) < 1e-12);
+	assert_true(fabs(r->cox.cox - 0.672142537) < 1e-6);
+	assert_true(fabs(r->cox_se - 0.839782) < 1e-6);
+	assert_true(r->cox_ci_lo < 0 && r->cox_ci_hi > 1.3);
+	buf_init(&b, 1 << 16);
+	eval_write_report(r, &d, &b);
+	assert_non_null(strstr(buf_cstr(&b), "cox_index: 0.6721"));
+	buf_free(&b);
+	d.pass_score = 100; /* nobody passes: the logit is infinite, said so */
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	assert_false(r->has_cox);
+	assert_non_null(strstr(r->cox_why, "strictly between 0 and 1"));
+	d.has_pass = false;
 	/* one group empty: says which */
 	for (int i = 0; i < 6; i++)
 		rows[i].treated = 1;
 	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_EINVAL);
 	assert_non_null(strstr(why, "comparison 0"));
 	free(r);
+}
+
+/* Licence figures: 50 of 100 seats used, $4,500 a year: $90 per active
+ * student; with g = 0.3 significant, $30 per student per 0.1 SD. */
+static void cost_figures(void **state)
+{
+	(void)state;
+	struct init_cost c = { .has_tool = true, .seats = 100, .annual_cost_cents = 450000,
+			       .active = 50 };
+	struct ev_estimate e = { .g = 0.3, .significant = true };
+	init_cost_compute(&c, &e);
+	assert_true(fabs(c.utilization_pct - 50) < 1e-9);
+	assert_true(fabs(c.cost_per_active - 90) < 1e-9);
+	assert_true(fabs(c.cost_per_01sd - 30) < 1e-9);
+	e.significant = false;
+	init_cost_compute(&c, &e);
+	assert_true(c.cost_per_01sd < 0);
+	assert_non_null(strstr(c.why_no_effect_cost, "no significant positive effect"));
+	e = (struct ev_estimate){ .g = -0.3, .significant = true };
+	init_cost_compute(&c, &e);
+	assert_true(c.cost_per_01sd < 0);
+	c.active = 0;
+	init_cost_compute(&c, NULL);
+	assert_true(c.cost_per_active < 0 && c.utilization_pct == 0);
+	assert_non_null(strstr(c.why_no_effect_cost, "no student has used"));
+	c.seats = 0;
+	c.annual_cost_cents = -1;
+	init_cost_compute(&c, NULL);
+	assert_true(c.utilization_pct < 0);
+	assert_non_null(strstr(c.why_no_effect_cost, "no annual cost"));
 }
 
 /* Difference-in-differences by hand: the targeted schools gain 2 points,
@@ -444,6 +495,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(randomize_is_reproducible_and_once, setup, teardown),
 		cmocka_unit_test(known_answer_randomized),
 		cmocka_unit_test(known_answer_did),
+		cmocka_unit_test(cost_figures),
 		cmocka_unit_test_setup_teardown(missing_data_says_what, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

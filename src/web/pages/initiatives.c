@@ -3,13 +3,18 @@
  * the district's "What's working" page with its forest plot and CSV. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
 
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/access.h"
 #include "domain/account.h"
 #include "domain/evaluation.h"
+#include "domain/initiative_cost.h"
 #include "domain/initiatives.h"
 #include "store/db.h"
 #include "web/auth.h"
@@ -42,7 +47,18 @@ struct evaluated {
 	struct eval_result *r;
 };
 
+/* school (a school sourcedId, or NULL for the district): the analysis is
+ * limited to the targeted students of that school. */
+static void evaluate_at(struct http_request *req, const struct initiative *in,
+			struct evaluated *ev, const char *school);
+
 static void evaluate(struct http_request *req, const struct initiative *in, struct evaluated *ev)
+{
+	evaluate_at(req, in, ev, NULL);
+}
+
+static void evaluate_at(struct http_request *req, const struct initiative *in,
+			struct evaluated *ev, const char *school)
 {
 	memset(ev, 0, sizeof *ev);
 	enum eval_design d = in->random_unit ? EVAL_RANDOMIZED : EVAL_MATCHED;
@@ -54,6 +70,23 @@ static void evaluate(struct http_request *req, const struct initiative *in, stru
 	if (eval_load(req->db, district_of(req), in, d, &req->arena, &ev->data, ev->why,
 		      sizeof ev->why))
 		return;
+	if (school) {
+		size_t kept = 0;
+		for (size_t i = 0; i < ev->data.n; i++) {
+			struct eval_row *w = &ev->data.rows[i];
+			int64_t s = w->school;
+			bool here = s >= 0 && (size_t)s < ev->data.nschools &&
+				    strcmp(ev->data.school_names[s], school) == 0;
+			if (!here)
+				w->treated = -1;
+			kept += here;
+		}
+		if (kept == 0) {
+			str_copy(ev->why, sizeof ev->why,
+				 "the initiative targets no students at this school");
+			return;
+		}
+	}
 	ev->ok = eval_run(&ev->data, ev->r, ev->why, sizeof ev->why) == EB_OK;
 }
 
@@ -314,11 +347,11 @@ static void join(char *out, size_t cap, const char *const *v, size_t n)
 		k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? ", " : "", v[i]);
 }
 
-static void evaluation_section(struct http_request *req, const struct initiative *in)
+static void evaluation_section(struct http_request *req, const struct initiative *in,
+			       const struct evaluated *evp)
 {
 	struct buf *b = &req->out;
-	struct evaluated ev;
-	evaluate(req, in, &ev);
+	struct evaluated ev = *evp;
 	html_raw(b, "<section class=\"evaluation\"><h2>Evaluation</h2>");
 	if (!ev.ok) {
 		html_raw(b, "<p>Not evaluated yet: ");
@@ -458,6 +491,56 @@ static void use_section(struct http_request *req, const struct initiative *in)
 	html_raw(b, "</tbody></table>");
 }
 
+static void money(char *out, size_t cap, double dollars)
+{
+	if (dollars < 0)
+		str_copy(out, cap, "-");
+	else
+		snprintf(out, cap, "$%.2f", dollars);
+}
+
+static void cost_section(struct http_request *req, const struct initiative *in,
+			 const struct ev_estimate *est)
+{
+	struct buf *b = &req->out;
+	struct init_cost c;
+	html_raw(b, "<h2>Licence and cost</h2>");
+	if (init_cost_get(req->db, district_of(req), in, est, &c) || !c.has_tool) {
+		html_raw(b, "<p class=\"muted\">The initiative names no tool of the inventory, so its"
+			    " licence and cost are not known here.</p>");
+		return;
+	}
+	char v[200];
+	html_raw(b, "<dl>");
+	dl_row(b, "Tool (inventory)", c.tool_name);
+	if (c.seats > 0)
+		snprintf(v, sizeof v, "%lld", (long long)c.seats);
+	else
+		str_copy(v, sizeof v, "not recorded");
+	dl_row(b, "Licensed seats", v);
+	snprintf(v, sizeof v, "%lld", (long long)c.active);
+	dl_row(b, "Active students (any recorded use)", v);
+	if (c.utilization_pct >= 0)
+		snprintf(v, sizeof v, "%.1f%%", c.utilization_pct);
+	else
+		str_copy(v, sizeof v, "- (no seats recorded)");
+	dl_row(b, "Licence utilization", v);
+	if (c.annual_cost_cents > 0)
+		money(v, sizeof v, (double)c.annual_cost_cents / 100.0);
+	else
+		str_copy(v, sizeof v, "not recorded");
+	dl_row(b, "Annual cost", v);
+	money(v, sizeof v, c.cost_per_active);
+	dl_row(b, "Cost per active student", v);
+	if (c.cost_per_01sd >= 0)
+		money(v, sizeof v, c.cost_per_01sd);
+	else
+		snprintf(v, sizeof v, "- (%s)", c.why_no_effect_cost);
+	dl_row(b, "Cost per student per 0.1 SD of effect", v);
+	html_raw(b, "</dl><p class=\"muted\">The licence covers the whole district; other initiatives"
+		    " of the same tool share it.</p>");
+}
+
 static void detail_page(struct http_request *req, const struct initiative *in, int status,
 			const char *error)
 {
@@ -554,7 +637,10 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			    " maxlength=\"4000\"></textarea></div><button type=\"submit\">Record the decision</button></form>");
 	}
 	use_section(req, in);
-	evaluation_section(req, in);
+	struct evaluated ev;
+	evaluate(req, in, &ev);
+	cost_section(req, in, ev.ok ? &ev.r->est : NULL);
+	evaluation_section(req, in, &ev);
 	page_end(req);
 }
 
@@ -592,9 +678,38 @@ void page_initiative_status(struct http_request *req)
 struct ww_row {
 	struct initiative in;
 	struct evaluated ev;
+	struct init_cost cost;
 };
 
-static size_t load_all(struct http_request *req, struct ww_row **out)
+/* The school a What's working request is about: ?school=SID (the account
+ * must see it: access_school), or for an account that does not see the
+ * whole district (a principal) its own school. NULL with *ok true: the
+ * district. *ok false: the page was answered (404). */
+static const char *ww_school(struct http_request *req, bool *ok)
+{
+	const struct account *a = &req->session->account;
+	const char *sid = http_query(req, "school");
+	*ok = true;
+	if (sid && !*sid)
+		sid = NULL;
+	if (!sid && !access_all_students(a))
+		for (int i = 0; i < a->nroles && !sid; i++)
+			if (strcmp(a->roles[i].scope_type, "school") == 0)
+				sid = a->roles[i].scope_id;
+	if (sid && (strlen(sid) > 200 || access_school(req->db, a, sid) != EB_OK)) {
+		*ok = false;
+		page_error(req, 404, "Not found", "No such school, or not one you can see.");
+		return NULL;
+	}
+	if (!sid && !access_all_students(a)) {
+		*ok = false;
+		page_error(req, 403, "Forbidden", "What's working is shown for your own school.");
+		return NULL;
+	}
+	return sid;
+}
+
+static size_t load_all(struct http_request *req, const char *school, struct ww_row **out)
 {
 	struct initiative_row *rows;
 	size_t n;
@@ -605,7 +720,9 @@ static size_t load_all(struct http_request *req, struct ww_row **out)
 	for (size_t i = 0; v && i < n; i++) {
 		if (initiative_get(req->db, district_of(req), rows[i].id, &req->arena, &v[k].in))
 			continue;
-		evaluate(req, &v[k].in, &v[k].ev);
+		evaluate_at(req, &v[k].in, &v[k].ev, school);
+		init_cost_get(req->db, district_of(req), &v[k].in,
+			      v[k].ev.ok ? &v[k].ev.r->est : NULL, &v[k].cost);
 		k++;
 	}
 	*out = v;
@@ -666,14 +783,53 @@ static void forest_plot(struct buf *b, const struct ww_row *v, size_t n)
 	svg_end(b);
 }
 
+/* ?school=SID percent-encoded for a link (unreserved characters kept). */
+static void school_query(char *out, size_t cap, const char *school)
+{
+	size_t k = 0;
+	out[0] = '\0';
+	if (!school)
+		return;
+	static const char hex[] = "0123456789ABCDEF";
+	const char *pre = "?school=";
+	for (const char *p = pre; *p && k + 1 < cap; p++)
+		out[k++] = *p;
+	for (const unsigned char *p = (const unsigned char *)school; *p && k + 4 < cap; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			out[k++] = (char)*p;
+		} else {
+			out[k++] = '%';
+			out[k++] = hex[*p >> 4];
+			out[k++] = hex[*p & 15];
+		}
+	}
+	out[k] = '\0';
+}
+
 void page_whats_working(struct http_request *req)
 {
+	bool ok;
+	const char *school = ww_school(req, &ok);
+	if (!ok)
+		return;
 	struct ww_row *v = NULL;
-	size_t n = load_all(req, &v);
-	page_begin(req, "What's working");
+	size_t n = load_all(req, school, &v);
+	char title[256], q[700];
+	if (school)
+		snprintf(title, sizeof title, "What's working at %.200s", school);
+	else
+		str_copy(title, sizeof title, "What's working");
+	school_query(q, sizeof q, school);
+	page_begin(req, title);
 	struct buf *b = &req->out;
-	html_raw(b, "<p>Each initiative's effect on its outcome assessment, with its 95% interval."
-		    " <a href=\"/whats-working.csv\">Download as CSV</a></p>");
+	html_raw(b, "<p>Each initiative's effect on its outcome assessment, with its 95% interval");
+	html_raw(b, school ? ", for the targeted students of this school only." : ".");
+	html_raw(b, " <a href=\"/whats-working.csv");
+	html_text(b, q);
+	html_raw(b, "\">Download as CSV</a> · <a href=\"/whats-working.xlsx");
+	html_text(b, q);
+	html_raw(b, "\">Excel</a></p>");
 	if (n == 0) {
 		html_raw(b, "<p class=\"muted\">No initiatives yet.</p>");
 		page_end(req);
@@ -683,8 +839,19 @@ void page_whats_working(struct http_request *req)
 	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Initiative</th>"
 		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th scope=\"col\">Effect (g)</th>"
 		    "<th scope=\"col\">95% interval</th><th scope=\"col\">ESSA tier</th>"
+		    "<th scope=\"col\">Cost per active student</th>"
+		    "<th scope=\"col\">Cost per student per 0.1 SD</th>"
 		    "<th scope=\"col\">In plain words</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
+		const struct init_cost *c = &v[i].cost;
+		char m1[64], m2[200];
+		money(m1, sizeof m1, c->cost_per_active);
+		if (!c->has_tool)
+			str_copy(m2, sizeof m2, "- (no tool of the inventory)");
+		else if (c->cost_per_01sd >= 0)
+			money(m2, sizeof m2, c->cost_per_01sd);
+		else
+			snprintf(m2, sizeof m2, "- (%s)", c->why_no_effect_cost);
 		html_raw(b, "<tr><td><a href=\"/initiatives/");
 		html_int(b, v[i].in.id);
 		html_raw(b, "\">");
@@ -694,9 +861,13 @@ void page_whats_working(struct http_request *req)
 		html_raw(b, "</td><td>");
 		html_text(b, initiative_status_label(v[i].in.status));
 		if (!v[i].ev.ok) {
-			html_raw(b, "</td><td colspan=\"4\" class=\"muted\">Not evaluated yet: ");
+			html_raw(b, "</td><td colspan=\"3\" class=\"muted\">Not evaluated yet: ");
 			html_text(b, v[i].ev.why);
-			html_raw(b, "</td></tr>");
+			html_raw(b, "</td><td>");
+			html_text(b, m1);
+			html_raw(b, "</td><td>");
+			html_text(b, m2);
+			html_raw(b, "</td><td></td></tr>");
 			continue;
 		}
 		const struct eval_result *r = v[i].ev.r;
@@ -707,6 +878,10 @@ void page_whats_working(struct http_request *req)
 		html_raw(b, "</td><td>");
 		html_textf(b, "%d (%s)", r->tier.tier, r->tier.name);
 		html_raw(b, "</td><td>");
+		html_text(b, m1);
+		html_raw(b, "</td><td>");
+		html_text(b, m2);
+		html_raw(b, "</td><td>");
 		struct buf p = BUF_INIT;
 		buf_init(&p, 4096);
 		eval_write_plain(r, v[i].in.tool_name, &p);
@@ -714,7 +889,10 @@ void page_whats_working(struct http_request *req)
 		buf_free(&p);
 		html_raw(b, "</td></tr>");
 	}
-	html_raw(b, "</tbody></table></div>");
+	html_raw(b, "</tbody></table></div><p class=\"muted\">Cost: the tool's annual licence cost"
+		    " (tools inventory) over the students with any recorded use, district-wide; per"
+		    " 0.1 SD: that cost divided by the effect in tenths of a standard deviation,"
+		    " only for a significant positive effect.</p>");
 	page_end(req);
 }
 
@@ -742,38 +920,158 @@ static void csv_num(struct buf *b, const char *f, double v, int last)
 	buf_putc(b, last ? '\n' : ',');
 }
 
+/* The export's columns, shared by CSV and Excel. A cell is text or a
+ * number; NAN numbers are empty cells. */
+#define WW_COLS 20
+static const char *const ww_head[WW_COLS] = {
+	"initiative_id", "title", "tool", "status", "design", "n_intervention", "n_comparison",
+	"effect_size_g", "ci_low", "ci_high", "p_value", "essa_tier", "seats", "active_students",
+	"utilization_pct", "annual_cost", "cost_per_active_student", "cost_per_student_per_0_1sd",
+	"school", "summary"
+};
+
+struct ww_cell {
+	const char *text;	/* NULL: number */
+	double num;
+};
+
+static void ww_cells(const struct ww_row *w, const char *school, struct buf *plain,
+		     struct ww_cell c[WW_COLS])
+{
+	for (int j = 0; j < WW_COLS; j++)
+		c[j] = (struct ww_cell){ NULL, NAN };
+	const struct eval_result *r = w->ev.ok ? w->ev.r : NULL;
+	const struct init_cost *k = &w->cost;
+	c[0].num = (double)w->in.id;
+	c[1].text = w->in.title;
+	c[2].text = w->in.tool_name;
+	c[3].text = initiative_status_name(w->in.status);
+	c[18].text = school ? school : "";
+	if (r) {
+		c[4].text = eval_design_name(r->design);
+		c[5].num = r->est.n_t;
+		c[6].num = r->est.n_c;
+		c[7].num = r->est.g;
+		c[8].num = r->est.ci_lo;
+		c[9].num = r->est.ci_hi;
+		c[10].num = r->est.p;
+		c[11].num = r->tier.tier;
+		eval_write_plain(r, w->in.tool_name, plain);
+		c[19].text = buf_cstr(plain);
+	} else {
+		c[4].text = "";
+		c[19].text = w->ev.why;
+	}
+	if (k->has_tool) {
+		if (k->seats > 0)
+			c[12].num = (double)k->seats;
+		c[13].num = (double)k->active;
+		if (k->utilization_pct >= 0)
+			c[14].num = k->utilization_pct;
+		if (k->annual_cost_cents > 0)
+			c[15].num = (double)k->annual_cost_cents / 100.0;
+		if (k->cost_per_active >= 0)
+			c[16].num = k->cost_per_active;
+		if (k->cost_per_01sd >= 0)
+			c[17].num = k->cost_per_01sd;
+	}
+}
+
 void page_whats_working_csv(struct http_request *req)
 {
+	bool ok;
+	const char *school = ww_school(req, &ok);
+	if (!ok)
+		return;
 	struct ww_row *v = NULL;
-	size_t n = load_all(req, &v);
+	size_t n = load_all(req, school, &v);
 	struct buf *b = &req->out;
 	req->content_type = "text/csv; charset=utf-8";
 	http_set_header(req, "Content-Disposition", "attachment; filename=\"whats-working.csv\"");
-	buf_puts(b, "initiative_id,title,tool,status,design,n_intervention,n_comparison,effect_size_g,"
-		    "ci_low,ci_high,p_value,essa_tier,summary\n");
+	for (int j = 0; j < WW_COLS; j++) {
+		buf_puts(b, ww_head[j]);
+		buf_putc(b, j + 1 < WW_COLS ? ',' : '\n');
+	}
 	for (size_t i = 0; i < n; i++) {
-		buf_printf(b, "%lld,", (long long)v[i].in.id);
-		csv_field(b, v[i].in.title, 0);
-		csv_field(b, v[i].in.tool_name, 0);
-		csv_field(b, initiative_status_name(v[i].in.status), 0);
-		if (!v[i].ev.ok) {
-			buf_puts(b, ",,,,,,,,");
-			csv_field(b, v[i].ev.why, 1);
-			continue;
-		}
-		const struct eval_result *r = v[i].ev.r;
-		csv_field(b, eval_design_name(r->design), 0);
-		csv_num(b, "%.0f", r->est.n_t, 0);
-		csv_num(b, "%.0f", r->est.n_c, 0);
-		csv_num(b, "%.4f", r->est.g, 0);
-		csv_num(b, "%.4f", r->est.ci_lo, 0);
-		csv_num(b, "%.4f", r->est.ci_hi, 0);
-		csv_num(b, "%.4f", r->est.p, 0);
-		buf_printf(b, "%d,", r->tier.tier);
 		struct buf p = BUF_INIT;
 		buf_init(&p, 4096);
-		eval_write_plain(r, v[i].in.tool_name, &p);
-		csv_field(b, buf_cstr(&p), 1);
+		struct ww_cell c[WW_COLS];
+		ww_cells(&v[i], school, &p, c);
+		for (int j = 0; j < WW_COLS; j++) {
+			int last = j + 1 == WW_COLS;
+			if (c[j].text)
+				csv_field(b, c[j].text, last);
+			else if (isnan(c[j].num))
+				buf_putc(b, last ? '\n' : ',');
+			else
+				csv_num(b, j == 0 || j == 5 || j == 6 || j == 11 || j == 12 || j == 13 ? "%.0f"
+				       : j >= 14 && j <= 17				       ? "%.2f"
+											       : "%.4f",
+					c[j].num, last);
+		}
 		buf_free(&p);
 	}
+}
+
+void page_whats_working_xlsx(struct http_request *req)
+{
+	bool ok;
+	const char *school = ww_school(req, &ok);
+	if (!ok)
+		return;
+	struct ww_row *v = NULL;
+	size_t n = load_all(req, school, &v);
+	char path[] = "/tmp/edbridge-ww-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		page_error(req, 503, "Unavailable", "Could not write the spreadsheet.");
+		return;
+	}
+	close(fd);
+	lxw_workbook *wb = workbook_new(path);
+	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "What's working") : NULL;
+	if (!ws) {
+		if (wb)
+			workbook_close(wb);
+		unlink(path);
+		page_error(req, 503, "Unavailable", "Could not write the spreadsheet.");
+		return;
+	}
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	for (int j = 0; j < WW_COLS; j++)
+		worksheet_write_string(ws, 0, (lxw_col_t)j, ww_head[j], bold);
+	for (size_t i = 0; i < n && i < 1000000; i++) {
+		struct buf p = BUF_INIT;
+		buf_init(&p, 4096);
+		struct ww_cell c[WW_COLS];
+		ww_cells(&v[i], school, &p, c);
+		for (int j = 0; j < WW_COLS; j++) {
+			lxw_row_t row = (lxw_row_t)(i + 1);
+			if (c[j].text)
+				/* strings are stored as text, never as formulas */
+				worksheet_write_string(ws, row, (lxw_col_t)j, c[j].text, NULL);
+			else if (!isnan(c[j].num))
+				worksheet_write_number(ws, row, (lxw_col_t)j, c[j].num, NULL);
+		}
+		buf_free(&p);
+	}
+	lxw_error e = workbook_close(wb);
+	FILE *f = e == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
+	bool done = false;
+	if (f) {
+		char chunk[65536];
+		size_t k;
+		done = true;
+		while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_put(&req->out, chunk, k);
+		fclose(f);
+	}
+	unlink(path);
+	if (!done) {
+		page_error(req, 503, "Unavailable", "Could not write the spreadsheet.");
+		return;
+	}
+	req->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	http_set_header(req, "Content-Disposition", "attachment; filename=\"whats-working.xlsx\"");
 }

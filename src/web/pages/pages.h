@@ -69,5 +69,6 @@ void page_initiative(struct http_request *req);
 void page_initiative_status(struct http_request *req);
 void page_whats_working(struct http_request *req);
 void page_whats_working_csv(struct http_request *req);
+void page_whats_working_xlsx(struct http_request *req);
 
 #endif
