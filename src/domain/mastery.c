@@ -300,11 +300,17 @@ static void cell_from_row(struct db_stmt *st, int col, struct mastery_cell *c)
 		memcpy(&c->sk, db_col_blob(st, col + 10), sizeof c->sk);
 }
 
+/* exists: the row is there (an UPDATE leaves the standard index alone) */
 static enum eb_err cell_put(struct db *db, int64_t d, const char *student, const char *standard,
-			    const struct mastery_cell *c)
+			    const struct mastery_cell *c, bool exists)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	enum eb_err rc = exists
+		? db_prepare(db, "UPDATE mastery_state SET p = ?4, sd = ?5, responses = ?6, correct = ?7,"
+			     " tools = ?8, first_at = ?9, last_at = ?10, trend_week = ?11, trend = ?12,"
+			     " inferred = ?13, skill = ?14 WHERE district_id = ?1"
+			     " AND student_sourced_id = ?2 AND standard_code = ?3", &st)
+		: db_prepare(db,
 		"INSERT OR REPLACE INTO mastery_state (district_id, student_sourced_id, standard_code,"
 		" " CELL_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 		&st);
@@ -462,8 +468,9 @@ static enum eb_err model_get(struct db *db, int64_t d, const struct mastery_mode
 /* ---- online update ---------------------------------------------------- */
 
 static enum eb_err student_state_get(struct db *db, int64_t d, const char *student,
-				     struct mastery_student_state *out)
+				     struct mastery_student_state *out, bool *found)
 {
+	*found = false;
 	struct db_stmt *st;
 	memset(out, 0, sizeof *out);
 	enum eb_err rc = db_prepare(db, "SELECT state FROM mastery_student WHERE district_id = ?1"
@@ -473,18 +480,23 @@ static enum eb_err student_state_get(struct db *db, int64_t d, const char *stude
 	db_bind_int(st, 1, d);
 	db_bind_text(st, 2, student, -1);
 	int r = db_step(st);
-	if (r == DB_ROW && db_col_bytes(st, 0) == (int)sizeof *out)
+	if (r == DB_ROW && db_col_bytes(st, 0) == (int)sizeof *out) {
 		memcpy(out, db_col_blob(st, 0), sizeof *out);
+		*found = true;
+	}
 	db_reset(st);
 	return r < 0 ? EB_EDB : EB_OK;
 }
 
 static enum eb_err student_state_put(struct db *db, int64_t d, const char *student,
-				     const struct mastery_student_state *s)
+				     const struct mastery_student_state *s, bool exists)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db, "INSERT OR REPLACE INTO mastery_student (district_id,"
-				    " student_sourced_id, state) VALUES (?1, ?2, ?3)", &st);
+	enum eb_err rc = exists
+		? db_prepare(db, "UPDATE mastery_student SET state = ?3 WHERE district_id = ?1"
+			     " AND student_sourced_id = ?2", &st)
+		: db_prepare(db, "INSERT OR REPLACE INTO mastery_student (district_id,"
+			     " student_sourced_id, state) VALUES (?1, ?2, ?3)", &st);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, d);
@@ -524,12 +536,12 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	const struct mastery_model *m;
 	struct mastery_student_state ss;
 	struct mastery_cell c;
-	bool found;
+	bool found, sfound;
 	enum eb_err rc;
 	if (!student || !standard || !*student || !*standard || correct < 0)
 		return EB_OK;
 	if ((rc = model_get(db, district_id, &m)) ||
-	    (rc = student_state_get(db, district_id, student, &ss)) ||
+	    (rc = student_state_get(db, district_id, student, &ss, &sfound)) ||
 	    (rc = mastery_cell_get(db, district_id, student, standard, &c, &found)))
 		return rc;
 	int32_t key = mastery_standard_key(standard);
@@ -541,9 +553,9 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 		neighbours_db(db, district_id, student, standard, pre, &npre, suc, &nsuc);
 		cell_infer(m, &c, key, pre, npre, suc, nsuc);
 	}
-	if ((rc = cell_put(db, district_id, student, standard, &c)))
+	if ((rc = cell_put(db, district_id, student, standard, &c, found)))
 		return rc;
-	return student_state_put(db, district_id, student, &ss);
+	return student_state_put(db, district_id, student, &ss, sfound);
 }
 
 /* ---- refit ------------------------------------------------------------ */
@@ -727,11 +739,11 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 			if (!c->responses)
 				(*ninferred)++;
 		}
-		enum eb_err rc = cell_put(db, d, student, code, c);
+		enum eb_err rc = cell_put(db, d, student, code, c, false);
 		if (rc)
 			return rc;
 	}
-	return student_state_put(db, d, student, ss);
+	return student_state_put(db, d, student, ss, false);
 }
 
 static enum eb_err store_fit(struct db *db, int64_t d, const struct mastery_model *m,
