@@ -413,19 +413,14 @@ void mastery_cache_clear(void)
 }
 
 /* The district's model (NULL when none is fitted). */
-static enum eb_err model_get(struct db *db, int64_t d, const struct mastery_model **out)
+/* The district's model given the stored fitted_at (0: none): NULL when none
+ * is fitted; decoded once per connection and fitted_at. */
+static enum eb_err model_get(struct db *db, int64_t d, int64_t fitted,
+			     const struct mastery_model **out)
 {
 	struct db_stmt *st;
+	enum eb_err rc = EB_OK;
 	*out = NULL;
-	enum eb_err rc = db_prepare(db, "SELECT fitted_at FROM mastery_fit WHERE district_id = ?1", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, d);
-	int r = db_step(st);
-	int64_t fitted = r == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	if (r < 0)
-		return EB_EDB;
 	struct cache_slot *victim = &cache[0];
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		struct cache_slot *s = &cache[i];
@@ -466,27 +461,6 @@ static enum eb_err model_get(struct db *db, int64_t d, const struct mastery_mode
 }
 
 /* ---- online update ---------------------------------------------------- */
-
-static enum eb_err student_state_get(struct db *db, int64_t d, const char *student,
-				     struct mastery_student_state *out, bool *found)
-{
-	*found = false;
-	struct db_stmt *st;
-	memset(out, 0, sizeof *out);
-	enum eb_err rc = db_prepare(db, "SELECT state FROM mastery_student WHERE district_id = ?1"
-				    " AND student_sourced_id = ?2", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, d);
-	db_bind_text(st, 2, student, -1);
-	int r = db_step(st);
-	if (r == DB_ROW && db_col_bytes(st, 0) == (int)sizeof *out) {
-		memcpy(out, db_col_blob(st, 0), sizeof *out);
-		*found = true;
-	}
-	db_reset(st);
-	return r < 0 ? EB_EDB : EB_OK;
-}
 
 static enum eb_err student_state_put(struct db *db, int64_t d, const char *student,
 				     const struct mastery_student_state *s, bool exists)
@@ -536,13 +510,40 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	const struct mastery_model *m;
 	struct mastery_student_state ss;
 	struct mastery_cell c;
-	bool found, sfound;
+	bool found = false, sfound = false;
 	enum eb_err rc;
+	struct db_stmt *st;
 	if (!student || !standard || !*student || !*standard || correct < 0)
 		return EB_OK;
-	if ((rc = model_get(db, district_id, &m)) ||
-	    (rc = student_state_get(db, district_id, student, &ss, &sfound)) ||
-	    (rc = mastery_cell_get(db, district_id, student, standard, &c, &found)))
+	/* one read: the model's fitted_at, the student's state, the cell */
+	if ((rc = db_prepare(db,
+		"SELECT f.fitted_at, s.state, m.p IS NOT NULL, m.p, m.sd, m.responses, m.correct, m.tools,"
+		" m.first_at, m.last_at, m.trend_week, m.trend, m.inferred, m.skill FROM (SELECT 1)"
+		" LEFT JOIN mastery_fit f ON f.district_id = ?1"
+		" LEFT JOIN mastery_student s ON s.district_id = ?1 AND s.student_sourced_id = ?2"
+		" LEFT JOIN mastery_state m ON m.district_id = ?1 AND m.student_sourced_id = ?2"
+		" AND m.standard_code = ?3", &st)))
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, student, -1);
+	db_bind_text(st, 3, standard, -1);
+	if (db_step(st) != DB_ROW) {
+		db_reset(st);
+		return EB_EDB;
+	}
+	int64_t fitted = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
+	memset(&ss, 0, sizeof ss);
+	if (db_col_bytes(st, 1) == (int)sizeof ss) {
+		memcpy(&ss, db_col_blob(st, 1), sizeof ss);
+		sfound = true;
+	}
+	memset(&c, 0, sizeof c);
+	if (db_col_int(st, 2)) {
+		cell_from_row(st, 3, &c);
+		found = true;
+	}
+	db_reset(st);
+	if ((rc = model_get(db, district_id, fitted, &m)))
 		return rc;
 	int32_t key = mastery_standard_key(standard);
 	mastery_cell_observe(m, &ss, &c, key, mastery_item_key(tool_id, item_id ? item_id : ""),
