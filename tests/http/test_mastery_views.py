@@ -4,6 +4,7 @@ through the CSV ingest (which updates the estimates online)."""
 import csv
 import io
 import unittest
+import zipfile
 
 from ebtest import Server, TempDir, make_district, run
 
@@ -80,6 +81,17 @@ class MasteryViews(TempDir):
             self.assertEqual(fr["stu-1"]["inferred"], "no")
             self.assertGreater(float(fr["stu-1"]["p_mastered"]), float(fr["stu-2"]["p_mastered"]))
             self.assertIn(fr["stu-2"]["level"], ("Not yet", "Approaching"))
+            r = t.request("GET", "/classes/cls-a1-3/mastery?grade=3&domain=NF&format=xlsx")
+            self.assertEqual(r.status, 200)
+            self.assertIn("spreadsheetml", r.header("Content-Type"))
+            self.assertEqual(r.body[:2], b"PK")
+            with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+                strings = z.read("xl/sharedStrings.xml").decode()
+            self.assertIn("stu-1", strings)
+            self.assertIn("3.NF.A.1", strings)
+            self.assertNotIn("stu-3", strings)
+            r = t.request("GET", "/classes/cls-a2-3/mastery?format=xlsx")
+            self.assertEqual(r.status, 404)
 
     def test_guardian_sees_own_child_only(self):
         self.load()

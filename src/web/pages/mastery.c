@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
 
 #include "domain/access.h"
 #include "domain/audit.h"
@@ -26,11 +29,6 @@ static void not_found(struct http_request *req)
 	page_error(req, 404, "Not found", "There is nothing here that your role may see.");
 }
 
-static bool want_csv(struct http_request *req)
-{
-	const char *f = http_query(req, "format");
-	return f && strcmp(f, "csv") == 0;
-}
 
 /* One CSV field, always quoted; a leading = + - @ is neutralised so a
  * spreadsheet never runs it as a formula. */
@@ -52,6 +50,95 @@ static void csv_begin(struct http_request *req, const char *filename)
 	req->content_type = "text/csv; charset=utf-8";
 	char cd[160];
 	snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
+	http_set_header(req, "Content-Disposition", cd);
+	req->no_cache = true;
+}
+
+/* An export: CSV (always) or an Excel workbook (?format=xlsx, libxlsxwriter;
+ * written to a temporary file, then sent). Numbers go to Excel as numbers;
+ * text is never a formula in either. */
+struct xport {
+	struct http_request *req;
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	int row, col;
+	char path[64], name[64];
+};
+
+static bool want_export(struct http_request *req)
+{
+	const char *f = http_query(req, "format");
+	return f && (strcmp(f, "csv") == 0 || strcmp(f, "xlsx") == 0);
+}
+
+static void xport_begin(struct http_request *req, struct xport *x, const char *name)
+{
+	const char *f = http_query(req, "format");
+	memset(x, 0, sizeof *x);
+	x->req = req;
+	snprintf(x->name, sizeof x->name, "%s", name);
+	if (f && strcmp(f, "xlsx") == 0) {
+		snprintf(x->path, sizeof x->path, "/tmp/edbridge-xlsx-XXXXXX");
+		int fd = mkstemp(x->path);
+		if (fd >= 0) {
+			close(fd);
+			x->wb = workbook_new(x->path);
+			x->ws = x->wb ? workbook_add_worksheet(x->wb, NULL) : NULL;
+		}
+		if (x->ws)
+			return;
+		if (x->path[0])
+			unlink(x->path);
+		x->path[0] = '\0';
+		x->wb = NULL;
+	}
+	char fn[80];
+	snprintf(fn, sizeof fn, "%s.csv", name);
+	csv_begin(req, fn);
+}
+
+static void xport_field(struct xport *x, const char *s, bool last)
+{
+	if (!x->ws) {
+		csv_field(&x->req->out, s, last);
+		return;
+	}
+	char *end;
+	double v = s && *s ? strtod(s, &end) : 0;
+	if (s && *s && !*end && x->row > 0)
+		worksheet_write_number(x->ws, (lxw_row_t)x->row, (lxw_col_t)x->col, v, NULL);
+	else
+		worksheet_write_string(x->ws, (lxw_row_t)x->row, (lxw_col_t)x->col, s ? s : "", NULL);
+	x->col++;
+	if (last) {
+		x->row++;
+		x->col = 0;
+	}
+}
+
+static void xport_end(struct xport *x)
+{
+	if (!x->wb)
+		return;
+	struct http_request *req = x->req;
+	bool ok = workbook_close(x->wb) == LXW_NO_ERROR;
+	FILE *f = ok ? fopen(x->path, "rb") : NULL;
+	buf_reset(&req->out);
+	if (f) {
+		char chunk[65536];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_put(&req->out, chunk, n);
+		fclose(f);
+	}
+	unlink(x->path);
+	if (!f) {
+		http_text(req, 500, "could not write the workbook\n");
+		return;
+	}
+	req->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	char cd[160];
+	snprintf(cd, sizeof cd, "attachment; filename=\"%s.xlsx\"", x->name);
 	http_set_header(req, "Content-Disposition", cd);
 	req->no_cache = true;
 }
@@ -341,18 +428,19 @@ void page_class_mastery(struct http_request *req)
 	qsort(rows, ns, sizeof *rows, name_sort ? by_name : sort_col >= 0 ? by_key : by_attention);
 
 	struct buf *b = &req->out;
-	if (want_csv(req)) {
-		csv_begin(req, "class-mastery.csv");
-		csv_field(b, "student_sourced_id", false);
-		csv_field(b, "family_name", false);
-		csv_field(b, "given_name", false);
-		csv_field(b, "standard", false);
-		csv_field(b, "level", false);
-		csv_field(b, "p_mastered", false);
-		csv_field(b, "sd", false);
-		csv_field(b, "responses", false);
-		csv_field(b, "correct", false);
-		csv_field(b, "inferred", true);
+	if (want_export(req)) {
+		struct xport x;
+		xport_begin(req, &x, "class-mastery");
+		xport_field(&x, "student_sourced_id", false);
+		xport_field(&x, "family_name", false);
+		xport_field(&x, "given_name", false);
+		xport_field(&x, "standard", false);
+		xport_field(&x, "level", false);
+		xport_field(&x, "p_mastered", false);
+		xport_field(&x, "sd", false);
+		xport_field(&x, "responses", false);
+		xport_field(&x, "correct", false);
+		xport_field(&x, "inferred", true);
 		for (size_t i = 0; i < ns; i++)
 			for (size_t j = 0; j < u.n; j++) {
 				const struct mastery_cell *c = rows[i].cell[j];
@@ -363,17 +451,18 @@ void page_class_mastery(struct http_request *req)
 					snprintf(n, sizeof n, "%d", c->responses);
 					snprintf(k, sizeof k, "%d", c->correct);
 				}
-				csv_field(b, rows[i].p->sourced_id, false);
-				csv_field(b, rows[i].p->family_name, false);
-				csv_field(b, name_of(rows[i].p), false);
-				csv_field(b, u.std[j]->code, false);
-				csv_field(b, c ? mastery_level_name(mastery_level_of(&lv, c->p)) : "no evidence", false);
-				csv_field(b, p, false);
-				csv_field(b, sd, false);
-				csv_field(b, n, false);
-				csv_field(b, k, false);
-				csv_field(b, c ? (c->inferred ? "yes" : "no") : "", true);
+				xport_field(&x, rows[i].p->sourced_id, false);
+				xport_field(&x, rows[i].p->family_name, false);
+				xport_field(&x, name_of(rows[i].p), false);
+				xport_field(&x, u.std[j]->code, false);
+				xport_field(&x, c ? mastery_level_name(mastery_level_of(&lv, c->p)) : "no evidence", false);
+				xport_field(&x, p, false);
+				xport_field(&x, sd, false);
+				xport_field(&x, n, false);
+				xport_field(&x, k, false);
+				xport_field(&x, c ? (c->inferred ? "yes" : "no") : "", true);
 			}
+		xport_end(&x);
 		return;
 	}
 	char *t = arena_printf(&req->arena, "Mastery: %s", title);
@@ -387,23 +476,32 @@ void page_class_mastery(struct http_request *req)
 	html_raw(b, "</p>");
 	unit_picker(b, cid, &u);
 	legend(b, &lv);
-	html_raw(b, "<p class=\"noprint\"><a href=\"?");
-	if (http_query(req, "grade")) {
-		html_raw(b, "grade=");
-		html_url(b, http_query(req, "grade"));
-		html_raw(b, "&amp;");
+	html_raw(b, "<p class=\"noprint\">");
+	static const char *const fmts[][2] = { { "csv", "Download CSV" }, { "xlsx", "Excel" } };
+	for (int k = 0; k < 2; k++) {
+		html_raw(b, k ? " &middot; <a href=\"?" : "<a href=\"?");
+		if (http_query(req, "grade")) {
+			html_raw(b, "grade=");
+			html_url(b, http_query(req, "grade"));
+			html_raw(b, "&amp;");
+		}
+		if (u.domain) {
+			html_raw(b, "domain=");
+			html_url(b, u.domain);
+			html_raw(b, "&amp;");
+		}
+		if (u.cluster) {
+			html_raw(b, "cluster=");
+			html_url(b, u.cluster);
+			html_raw(b, "&amp;");
+		}
+		html_raw(b, "format=");
+		html_raw(b, fmts[k][0]);
+		html_raw(b, "\">");
+		html_raw(b, fmts[k][1]);
+		html_raw(b, "</a>");
 	}
-	if (u.domain) {
-		html_raw(b, "domain=");
-		html_url(b, u.domain);
-		html_raw(b, "&amp;");
-	}
-	if (u.cluster) {
-		html_raw(b, "cluster=");
-		html_url(b, u.cluster);
-		html_raw(b, "&amp;");
-	}
-	html_raw(b, "format=csv\">Download CSV</a></p>");
+	html_raw(b, "</p>");
 	html_raw(b, "<div class=\"table-wrap\"><table class=\"mastery\"><caption>");
 	html_text(b, u.title);
 	html_raw(b, ": ");
@@ -509,13 +607,14 @@ void page_student_mastery(struct http_request *req)
 		return;
 	}
 	struct buf *b = &req->out;
-	if (want_csv(req)) {
-		csv_begin(req, "student-mastery.csv");
+	if (want_export(req)) {
+		struct xport x;
+		xport_begin(req, &x, "student-mastery");
 		static const char *const head[] = { "standard", "level", "p_mastered", "sd", "responses",
 						    "correct", "inferred", "first_evidence", "last_evidence",
 						    "weekly_p_percent" };
 		for (size_t i = 0; i < 10; i++)
-			csv_field(b, head[i], i == 9);
+			xport_field(&x, head[i], i == 9);
 		for (size_t i = 0; i < nc; i++) {
 			const struct mastery_cell *c = &cells[i].c;
 			char v[6][32], trend[64];
@@ -526,24 +625,26 @@ void page_student_mastery(struct http_request *req)
 			snprintf(v[4], 32, "%lld", (long long)c->first_at);
 			snprintf(v[5], 32, "%lld", (long long)c->last_at);
 			mastery_trend_format(c, trend, sizeof trend);
-			csv_field(b, cells[i].standard, false);
-			csv_field(b, mastery_level_name(mastery_level_of(&lv, c->p)), false);
-			csv_field(b, v[0], false);
-			csv_field(b, v[1], false);
-			csv_field(b, v[2], false);
-			csv_field(b, v[3], false);
-			csv_field(b, c->inferred ? "yes" : "no", false);
-			csv_field(b, c->first_at ? v[4] : "", false);
-			csv_field(b, c->last_at ? v[5] : "", false);
-			csv_field(b, trend, true);
+			xport_field(&x, cells[i].standard, false);
+			xport_field(&x, mastery_level_name(mastery_level_of(&lv, c->p)), false);
+			xport_field(&x, v[0], false);
+			xport_field(&x, v[1], false);
+			xport_field(&x, v[2], false);
+			xport_field(&x, v[3], false);
+			xport_field(&x, c->inferred ? "yes" : "no", false);
+			xport_field(&x, c->first_at ? v[4] : "", false);
+			xport_field(&x, c->last_at ? v[5] : "", false);
+			xport_field(&x, trend, true);
 		}
+		xport_end(&x);
 		return;
 	}
 	char *title = arena_printf(&req->arena, "Mastery: %s %s", name_of(&p), p.family_name);
 	page_begin(req, title ? title : "Mastery");
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/students/");
 	html_url(b, sid);
-	html_raw(b, "\">Student record</a> &middot; <a href=\"?format=csv\">Download CSV</a></p>");
+	html_raw(b, "\">Student record</a> &middot; <a href=\"?format=csv\">Download CSV</a>"
+		    " &middot; <a href=\"?format=xlsx\">Excel</a></p>");
 	legend(b, &lv);
 	if (!nc)
 		html_raw(b, "<p class=\"muted\">No evidence yet from the district's tools.</p>");
@@ -764,35 +865,38 @@ void page_standard_mastery(struct http_request *req)
 		}
 	}
 	struct buf *b = &req->out;
-	if (want_csv(req)) {
-		csv_begin(req, "standard-mastery.csv");
+	if (want_export(req)) {
+		struct xport x;
+		xport_begin(req, &x, "standard-mastery");
 		static const char *const head[] = { "group", "name", "not_yet", "approaching",
 						    "proficient", "mastered", "inferred" };
 		for (size_t i = 0; i < 7; i++)
-			csv_field(b, head[i], i == 6);
+			xport_field(&x, head[i], i == 6);
 		for (int k = 0; k < 2; k++) {
 			struct group *g = k ? by_grade : by_school;
 			size_t gn = k ? ngr : nsch;
 			for (size_t i = 0; i < gn; i++) {
-				csv_field(b, k ? "grade" : "school", false);
-				csv_field(b, k ? grade_label(req, g[i].key) : school_label(req, g[i].key), false);
+				xport_field(&x, k ? "grade" : "school", false);
+				xport_field(&x, k ? grade_label(req, g[i].key) : school_label(req, g[i].key), false);
 				for (int l = 0; l < MASTERY_LEVEL_COUNT; l++) {
 					char c[24];
 					snprintf(c, sizeof c, "%lld", (long long)g[i].n[l]);
-					csv_field(b, c, false);
+					xport_field(&x, c, false);
 				}
 				char c[24];
 				snprintf(c, sizeof c, "%lld", (long long)g[i].inferred);
-				csv_field(b, c, true);
+				xport_field(&x, c, true);
 			}
 		}
+		xport_end(&x);
 		return;
 	}
 	char *t = arena_printf(&req->arena, "Mastery of %s", s->code);
 	page_begin(req, t ? t : "Mastery");
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/standards/");
 	html_url(b, s->code);
-	html_raw(b, "\">The standard</a> &middot; <a href=\"?format=csv\">Download CSV</a></p>");
+	html_raw(b, "\">The standard</a> &middot; <a href=\"?format=csv\">Download CSV</a>"
+		    " &middot; <a href=\"?format=xlsx\">Excel</a></p>");
 	if (s->cluster_heading) {
 		html_raw(b, "<p>");
 		html_text(b, s->cluster_heading);
