@@ -14,7 +14,10 @@
  *                         every class of the district
  *   sim_auc_measured      AUC of the stored P(mastered) of measured cells
  *                         against the simulator's latent state (start of the
- *                         week after the last evidence); also _inferred, _all. */
+ *                         week after the last evidence); also _inferred, _all.
+ * Then a generated mastery table of 350,000 students (--large N first to
+ * change, 0 to skip; no roster) and the class view's mastery reads (25
+ * random students per class, 400 classes) p50/p99 on it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,8 +135,110 @@ static void sim_auc(struct db *db, int64_t d)
 	sim_district_free(sd);
 }
 
+/* The class view's mastery reads on a generated large district: `students`
+ * students with the 17 or so standards of their grade's major clusters each,
+ * stored directly (no roster); "classes" of 25 random students. */
+static void large_district(long students)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/tmp/bench_mastery_large_%d.db", (int)getpid());
+	struct db *db;
+	char err[256];
+	int64_t d;
+	double t0 = time_mono();
+	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) || district_create(db, "Large", &d)) {
+		printf("large: %s\n", err);
+		return;
+	}
+	const struct standard *std[7][64];
+	size_t nstd[7] = { 0 };
+	for (int g = 0; g < 7; g++) {
+		const char *doms[32];
+		size_t nd = standards_domains_of_grade(g + 2, doms, 32);
+		for (size_t i = 0; i < nd && i < 32; i++) {
+			const struct standard *cl[32];
+			size_t nc = standards_clusters_of(g + 2, doms[i], cl, 32);
+			for (size_t j = 0; j < nc && j < 32; j++) {
+				if (cl[j]->emphasis != EMPHASIS_MAJOR)
+					continue;
+				const struct standard *ss[32];
+				size_t n = standards_in_cluster(cl[j], ss, 32);
+				for (size_t k = 0; k < n && k < 32 && nstd[g] < 64; k++)
+					std[g][nstd[g]++] = ss[k];
+			}
+		}
+	}
+	struct db_stmt *st;
+	size_t rows = 0;
+	db_begin(db);
+	for (long i = 0; i < students; i++) {
+		char sid[32];
+		snprintf(sid, sizeof sid, "stu-%07ld", i);
+		int g = (int)(i % 7);
+		for (size_t k = 0; k < nstd[g]; k++) {
+			if (db_prepare(db, "INSERT INTO mastery_state (district_id, student_sourced_id,"
+					   " standard_code, p, sd, responses, correct, tools, first_at, last_at,"
+					   " trend_week, trend, inferred) VALUES (?1, ?2, ?3, ?4, 0.1, 8, 5,"
+					   " '1:8:5', 1756684800, 1757684800, 2903, '40,45,52,60', ?5)", &st))
+				return;
+			db_bind_int(st, 1, d);
+			db_bind_text(st, 2, sid, -1);
+			db_bind_text(st, 3, std[g][k]->code, -1);
+			db_bind_double(st, 4, (double)((i * 7 + (long)k * 13) % 100) / 100.0);
+			db_bind_int(st, 5, (i + (long)k) % 3 == 0);
+			if (db_run(st))
+				return;
+			rows++;
+		}
+	}
+	db_commit(db);
+	printf("large_students: %ld\nlarge_cells: %zu\nlarge_build_seconds: %.1f\n", students, rows,
+	       time_mono() - t0);
+	enum { CLASSES = 400, CLASS_SIZE = 25 };
+	double ms[CLASSES];
+	uint64_t x = 88172645463325252ull;
+	for (int c = 0; c < CLASSES; c++) {
+		struct arena a;
+		arena_init(&a);
+		double t1 = time_mono();
+		for (int j = 0; j < CLASS_SIZE; j++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			char sid[32];
+			snprintf(sid, sizeof sid, "stu-%07ld", (long)(x % (uint64_t)students));
+			struct mastery_row *cells;
+			size_t nc;
+			mastery_student_cells(db, d, sid, &a, &cells, &nc);
+		}
+		ms[c] = (time_mono() - t1) * 1e3;
+		arena_free(&a);
+	}
+	qsort(ms, CLASSES, sizeof *ms, cmp_double);
+	printf("large_class_view_mastery_p50_ms: %.3f\nlarge_class_view_mastery_p99_ms: %.3f\n",
+	       ms[CLASSES / 2], ms[(CLASSES - 1) * 99 / 100]);
+	db_close(db);
+	char p2[160];
+	unlink(path);
+	snprintf(p2, sizeof p2, "%s-wal", path);
+	unlink(p2);
+	snprintf(p2, sizeof p2, "%s-shm", path);
+	unlink(p2);
+}
+
 int main(int argc, char **argv)
 {
+	long large = 350000; /* the generated district; --large 0 skips it */
+	if (argc > 2 && strcmp(argv[1], "--large") == 0) {
+		char *e;
+		large = strtol(argv[2], &e, 10);
+		if (*e || large < 0 || large > 2000000) {
+			fprintf(stderr, "--large: 0..2000000 students\n");
+			return 2;
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	char path[256];
 	if (argc > 1) {
 		snprintf(path, sizeof path, "%s", argv[1]);
@@ -235,6 +340,8 @@ int main(int argc, char **argv)
 
 	sim_auc(db, d);
 	db_close(db);
+	if (large)
+		large_district(large);
 	if (argc <= 1) {
 		char p2[300];
 		unlink(path);

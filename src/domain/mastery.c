@@ -972,7 +972,7 @@ enum eb_err mastery_student_cells(struct db *db, int64_t district_id, const char
 	*n = 0;
 	enum eb_err rc = db_prepare(db, "SELECT standard_code, " CELL_COLS " FROM mastery_state"
 				    " WHERE district_id = ?1 AND student_sourced_id = ?2"
-				    " ORDER BY standard_code", &st);
+				    " ORDER BY inferred, standard_code", &st);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, district_id);

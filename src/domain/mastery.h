@@ -133,7 +133,7 @@ struct mastery_row {
 	const char *student, *standard;
 	struct mastery_cell c;
 };
-/* Every cell of a student, by standard code. */
+/* Every cell of a student: measured ones first, each group by standard code. */
 enum eb_err mastery_student_cells(struct db *db, int64_t district_id, const char *student,
 				  struct arena *a, struct mastery_row **out, size_t *n);
 
