@@ -198,11 +198,11 @@ static double standard_prior(const struct mastery_model *m, int32_t key)
 /* Applies the inference rule to c (fewer than MASTERY_MIN_DIRECT responses)
  * given neighbour probabilities; sets p, sd, inferred. */
 static void cell_infer(const struct mastery_model *m, struct mastery_cell *c, int32_t key,
-		       const double *pre, size_t npre, const double *suc, size_t nsuc)
+		       double ability, const double *pre, size_t npre, const double *suc, size_t nsuc)
 {
-	double base = c->responses ? (double)c->sk.bkt : standard_prior(m, key);
-	if (c->responses && m)
-		base = c->p;
+	double base = c->responses ? c->p : standard_prior(m, key);
+	if (!c->responses && ability >= 0)
+		base = 0.5 * base + 0.5 * ability;
 	c->p = mastery_infer(base, pre, npre, suc, nsuc);
 	c->sd = sqrt(c->p * (1 - c->p) / 3.0);
 	c->inferred = true;
@@ -552,7 +552,7 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 		double pre[MAX_LINKS], suc[MAX_LINKS];
 		size_t npre, nsuc;
 		neighbours_db(db, district_id, student, standard, pre, &npre, suc, &nsuc);
-		cell_infer(m, &c, key, pre, npre, suc, nsuc);
+		cell_infer(m, &c, key, -1, pre, npre, suc, nsuc);
 	}
 	if ((rc = cell_put(db, district_id, student, standard, &c, found)))
 		return rc;
@@ -710,6 +710,17 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 	}
 	struct scell *cells = *cellsp;
 	size_t n = *ncellsp;
+	/* the student's mean P over measured standards: a general level that
+	 * tempers the prior of standards with no evidence at all */
+	double ability = -1, asum = 0;
+	size_t an = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cells[i].c.responses >= MASTERY_MIN_DIRECT) {
+			asum += cells[i].c.p;
+			an++;
+		}
+	if (an)
+		ability = asum / (double)an;
 	for (size_t i = 0; i < n; i++) {
 		struct mastery_cell *c = &cells[i].c;
 		const char *code = codes->names[cells[i].code];
@@ -736,7 +747,7 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 			}
 			if (!c->responses && !npre && !nsuc)
 				continue;
-			cell_infer(m, c, mastery_standard_key(code), pre, npre, suc, nsuc);
+			cell_infer(m, c, mastery_standard_key(code), ability, pre, npre, suc, nsuc);
 			if (!c->responses)
 				(*ninferred)++;
 		}

@@ -78,7 +78,8 @@ void mastery_cell_observe(const struct mastery_model *m, struct mastery_student_
 			  int64_t tool_id, int correct, int64_t at);
 
 /* The inference rule for thin evidence (documented in docs/mastery_store.md):
- * base = own p when the cell has responses, else the standard's prior;
+ * base (the caller: own p when the cell has responses, else the standard's
+ * prior, at a refit halfway to the student's mean measured p);
  * measured prerequisites pull it halfway to their mean; a measured successor
  * with probability q lifts it to at least 0.9 q. Returns the inferred p. */
 double mastery_infer(double base, const double *pre, size_t npre, const double *suc, size_t nsuc);
