@@ -1,5 +1,6 @@
 /* activity.c - storage and matching of learning data (see activity.h). */
 #include "domain/activity.h"
+#include "domain/mastery.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -427,7 +428,11 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 	}
 	if (quarantined)
 		*quarantined = reason != NULL;
-	return db_run(st);
+	if ((rc = db_run(st)) || reason || ev->correct < 0 || !standard[0])
+		return rc;
+	/* evidence: the student's estimate moves in the same transaction */
+	return mastery_record(db, district_id, student, standard, tool_id, ev->item_id, ev->correct,
+			      ev->occurred_at);
 }
 
 static char *dup_col(struct db_stmt *st, int col)

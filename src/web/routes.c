@@ -8,6 +8,8 @@
 #define TOOLS_STAFF (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
 #define TOOLS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF))
 #define TOOLS_CRED (ADMIN | ROLE_BIT(ROLE_IT_STAFF))
+/* the district picture of a standard: district roles, principals (own school) */
+#define MASTERY_LEADERS (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_PRINCIPAL))
 #define INIT_VIEW (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
 #define INIT_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
 
@@ -27,6 +29,9 @@ const struct route routes[] = {
 	{ "GET", "/schools/:id", page_school, ROLES_STAFF, 0, "one school and its classes" },
 	{ "GET", "/classes/:id", page_class, ROLES_STUDENT_DATA, 0, "class roster" },
 	{ "GET", "/students/:id", page_student, ROLES_STUDENT_DATA, 0, "student record (audited)" },
+	{ "GET", "/classes/:id/mastery", page_class_mastery, ROLES_STUDENT_DATA, 0, "class x unit mastery (?format=csv)" },
+	{ "GET", "/students/:id/mastery", page_student_mastery, ROLES_STUDENT_DATA, 0, "a student's mastery (audited; ?format=csv)" },
+	{ "GET", "/standards/:code/mastery", page_standard_mastery, MASTERY_LEADERS, 0, "a standard across the district (?format=csv)" },
 	{ "GET", "/admin/users", page_admin_users, ADMIN, 0, "accounts and roles" },
 	{ "POST", "/admin/users", page_admin_user_create, ADMIN, 0, "create an account" },
 	{ "GET", "/admin/users/:id", page_admin_user, ADMIN, 0, "one account" },

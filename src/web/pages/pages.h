@@ -21,6 +21,10 @@ void page_schools(struct http_request *req);
 void page_school(struct http_request *req);
 void page_class(struct http_request *req);
 void page_student(struct http_request *req);
+/* mastery.c */
+void page_class_mastery(struct http_request *req);
+void page_student_mastery(struct http_request *req);
+void page_standard_mastery(struct http_request *req);
 /* admin.c */
 void page_admin_users(struct http_request *req);
 void page_admin_user_create(struct http_request *req);

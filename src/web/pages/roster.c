@@ -140,7 +140,10 @@ void page_class(struct http_request *req)
 	}
 	if (!nt)
 		html_raw(b, "<span class=\"muted\">none listed</span>");
-	html_raw(b, "</p><div class=\"table-wrap\"><table><caption class=\"muted\">");
+	html_raw(b, "</p><p><a href=\"/classes/");
+	html_url(b, cid);
+	html_raw(b, "/mastery\">Mastery of the unit's standards</a></p>");
+	html_raw(b, "<div class=\"table-wrap\"><table><caption class=\"muted\">");
 	html_int(b, (int64_t)ns);
 	html_raw(b, " students</caption><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Grade</th>"
 		    "<th scope=\"col\">English learner</th><th scope=\"col\">IEP / 504</th></tr></thead><tbody>");
@@ -201,7 +204,9 @@ void page_student(struct http_request *req)
 		tri(b, p.disability);
 		html_raw(b, "</dd>");
 	}
-	html_raw(b, "</dl><h2>Classes</h2><ul>");
+	html_raw(b, "</dl><p><a href=\"/students/");
+	html_url(b, sid);
+	html_raw(b, "/mastery\">Mastery of every standard</a></p><h2>Classes</h2><ul>");
 	for (size_t i = 0; i < nc; i++) {
 		html_raw(b, "<li>");
 		bool open = access_class(req->db, a, c[i].sourced_id) == EB_OK;

@@ -1,0 +1,1113 @@
+/* mastery.c - the store of mastery estimates (see mastery.h). */
+#include "domain/mastery.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/hashset.h"
+#include "base/timeutil.h"
+#include "domain/standards.h"
+#include "store/db.h"
+
+/* ---- levels ----------------------------------------------------------- */
+
+enum mastery_level mastery_level_of(const struct district_levels *lv, double p)
+{
+	if (p >= lv->mastered)
+		return MASTERY_MASTERED;
+	if (p >= lv->proficient)
+		return MASTERY_PROFICIENT;
+	if (p >= lv->approaching)
+		return MASTERY_APPROACHING;
+	return MASTERY_NOT_YET;
+}
+
+static const char *const level_names[] = { "Not yet", "Approaching", "Proficient", "Mastered" };
+static const char *const level_slugs[] = { "not-yet", "approaching", "proficient", "mastered" };
+
+const char *mastery_level_name(enum mastery_level l)
+{
+	return (unsigned)l < MASTERY_LEVEL_COUNT ? level_names[l] : "";
+}
+
+const char *mastery_level_slug(enum mastery_level l)
+{
+	return (unsigned)l < MASTERY_LEVEL_COUNT ? level_slugs[l] : "";
+}
+
+/* ---- ids -------------------------------------------------------------- */
+
+static uint32_t fnv(uint32_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+int32_t mastery_item_key(int64_t tool_id, const char *item_id)
+{
+	char t[24];
+	snprintf(t, sizeof t, "%lld|", (long long)tool_id);
+	return (int32_t)(fnv(fnv(2166136261u, t), item_id) & 0x7fffffffu);
+}
+
+int32_t mastery_standard_key(const char *code)
+{
+	const struct standard *s = standards_find(code);
+	if (s)
+		return (int32_t)s->index;
+	return (int32_t)((1u << 24) + (fnv(2166136261u, code) & 0x3fffffffu) % (0x7fffffffu - (1u << 24)));
+}
+
+struct mastery_bkt mastery_default_bkt(void)
+{
+	struct mastery_bkt b = { 0.5, 0.1, 0.02, 0.2, 0.1 };
+	return b;
+}
+
+/* ---- the per-cell update ---------------------------------------------- */
+
+static double cell_sd(double p, int32_t n)
+{
+	return sqrt(p * (1 - p) / ((double)n + 3));
+}
+
+static int64_t week_of(int64_t at)
+{
+	int64_t d = at >= 0 ? at / 86400 : -((-at + 86399) / 86400);
+	d += 3; /* 1970-01-01 was a Thursday: weeks start on Monday */
+	return d >= 0 ? d / 7 : -((-d + 6) / 7);
+}
+
+static void trend_push(struct mastery_cell *c, uint8_t v)
+{
+	if (c->ntrend == MASTERY_TREND_WEEKS) {
+		memmove(c->trend, c->trend + 1, MASTERY_TREND_WEEKS - 1);
+		c->ntrend--;
+	}
+	c->trend[c->ntrend++] = v;
+}
+
+static void trend_note(struct mastery_cell *c, double p, int64_t at)
+{
+	uint8_t v = (uint8_t)lround(p * 100);
+	int64_t w = week_of(at);
+	if (!c->ntrend) {
+		c->trend[0] = v;
+		c->ntrend = 1;
+		c->trend_week = (int32_t)w;
+		return;
+	}
+	if (w > c->trend_week) {
+		int64_t gap = w - c->trend_week;
+		uint8_t last = c->trend[c->ntrend - 1];
+		for (int64_t i = 1; i < gap && i < MASTERY_TREND_WEEKS; i++)
+			trend_push(c, last);
+		trend_push(c, v);
+		c->trend_week = (int32_t)w;
+	} else {
+		/* this week, or a late event: the current value moves */
+		c->trend[c->ntrend - 1] = v;
+	}
+}
+
+void mastery_cell_observe(const struct mastery_model *m, struct mastery_student_state *st,
+			  struct mastery_cell *c, int32_t standard_key, int32_t item_key,
+			  int64_t tool_id, int correct, int64_t at)
+{
+	correct = correct ? 1 : 0;
+	double p;
+	if (m) {
+		struct mastery_query q = { .item = mastery_item_index(m, item_key), .nskills = 1 };
+		q.skill[0] = mastery_skill_index(m, standard_key);
+		struct mastery_skill_state *sk = &c->sk;
+		mastery_observe(m, st, &sk, &q, correct);
+		p = mastery_skill_probability(m, st, &c->sk, q.skill[0]);
+	} else {
+		struct mastery_bkt b = mastery_default_bkt();
+		double before = (c->sk.correct + c->sk.wrong) ? c->sk.bkt : b.prior;
+		p = mastery_bkt_step(&b, before, correct);
+		c->sk.bkt = (float)p;
+		if (correct && c->sk.correct < UINT16_MAX)
+			c->sk.correct++;
+		if (!correct && c->sk.wrong < UINT16_MAX)
+			c->sk.wrong++;
+		c->sk.hist = (uint8_t)((c->sk.hist << 1) | correct);
+		if (c->sk.nhist < 8)
+			c->sk.nhist++;
+		if (correct && st->correct < UINT32_MAX)
+			st->correct++;
+		if (!correct && st->wrong < UINT32_MAX)
+			st->wrong++;
+	}
+	if (!(p >= 0))
+		p = 0;
+	if (p > 1)
+		p = 1;
+	c->responses++;
+	c->correct += correct;
+	if (!c->first_at || at < c->first_at)
+		c->first_at = at;
+	if (at > c->last_at)
+		c->last_at = at;
+	int k = 0;
+	while (k < c->ntools && c->tools[k].tool_id != tool_id)
+		k++;
+	if (k == c->ntools && k < MASTERY_MAX_TOOLS) {
+		c->tools[k].tool_id = tool_id;
+		c->ntools++;
+	}
+	if (k < MASTERY_MAX_TOOLS) {
+		c->tools[k].responses++;
+		c->tools[k].correct += correct;
+	}
+	c->p = p;
+	c->sd = cell_sd(p, c->responses);
+	c->inferred = false;
+	trend_note(c, p, at);
+}
+
+double mastery_infer(double base, const double *pre, size_t npre, const double *suc, size_t nsuc)
+{
+	double p = base;
+	if (npre) {
+		double s = 0;
+		for (size_t i = 0; i < npre; i++)
+			s += pre[i];
+		p = 0.5 * p + 0.5 * (s / (double)npre);
+	}
+	double top = 0;
+	for (size_t i = 0; i < nsuc; i++)
+		if (suc[i] > top)
+			top = suc[i];
+	if (0.9 * top > p)
+		p = 0.9 * top;
+	return p < 0 ? 0 : p > 1 ? 1 : p;
+}
+
+static double standard_prior(const struct mastery_model *m, int32_t key)
+{
+	if (!m)
+		return mastery_default_bkt().prior;
+	return mastery_skill_bkt(m, mastery_skill_index(m, key)).prior;
+}
+
+/* Applies the inference rule to c (fewer than MASTERY_MIN_DIRECT responses)
+ * given neighbour probabilities; sets p, sd, inferred. */
+static void cell_infer(const struct mastery_model *m, struct mastery_cell *c, int32_t key,
+		       double ability, const double *pre, size_t npre, const double *suc, size_t nsuc)
+{
+	double base = c->responses ? c->p : standard_prior(m, key);
+	if (!c->responses && ability >= 0)
+		base = 0.5 * base + 0.5 * ability;
+	c->p = mastery_infer(base, pre, npre, suc, nsuc);
+	c->sd = sqrt(c->p * (1 - c->p) / 3.0);
+	c->inferred = true;
+	if (c->ntrend)
+		c->trend[c->ntrend - 1] = (uint8_t)lround(c->p * 100);
+}
+
+/* ---- text codecs ------------------------------------------------------ */
+
+void mastery_tools_format(const struct mastery_cell *c, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < c->ntools && len < cap; i++) {
+		int w = snprintf(out + len, cap - len, "%s%lld:%d:%d", i ? "," : "",
+				 (long long)c->tools[i].tool_id, c->tools[i].responses,
+				 c->tools[i].correct);
+		if (w < 0 || (size_t)w >= cap - len) {
+			out[len] = '\0';
+			break;
+		}
+		len += (size_t)w;
+	}
+}
+
+void mastery_tools_parse(const char *s, struct mastery_cell *c)
+{
+	c->ntools = 0;
+	while (s && *s && c->ntools < MASTERY_MAX_TOOLS) {
+		char *e;
+		long long t = strtoll(s, &e, 10);
+		if (*e != ':')
+			break;
+		long r = strtol(e + 1, &e, 10);
+		if (*e != ':')
+			break;
+		long k = strtol(e + 1, &e, 10);
+		c->tools[c->ntools].tool_id = t;
+		c->tools[c->ntools].responses = (int32_t)r;
+		c->tools[c->ntools].correct = (int32_t)k;
+		c->ntools++;
+		if (*e != ',')
+			break;
+		s = e + 1;
+	}
+}
+
+void mastery_trend_format(const struct mastery_cell *c, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < c->ntrend; i++) {
+		int w = snprintf(out + len, cap - len, "%s%u", i ? "," : "", c->trend[i]);
+		if (w < 0 || (size_t)w >= cap - len) {
+			out[len] = '\0';
+			break;
+		}
+		len += (size_t)w;
+	}
+}
+
+void mastery_trend_parse(const char *s, struct mastery_cell *c)
+{
+	c->ntrend = 0;
+	while (s && *s && c->ntrend < MASTERY_TREND_WEEKS) {
+		char *e;
+		long v = strtol(s, &e, 10);
+		if (e == s)
+			break;
+		c->trend[c->ntrend++] = (uint8_t)(v < 0 ? 0 : v > 100 ? 100 : v);
+		if (*e != ',')
+			break;
+		s = e + 1;
+	}
+}
+
+/* ---- rows ------------------------------------------------------------- */
+
+#define CELL_COLS "p, sd, responses, correct, tools, first_at, last_at, trend_week, trend, inferred, skill"
+
+static void cell_from_row(struct db_stmt *st, int col, struct mastery_cell *c)
+{
+	memset(c, 0, sizeof *c);
+	c->p = db_col_double(st, col);
+	c->sd = db_col_double(st, col + 1);
+	c->responses = (int32_t)db_col_int(st, col + 2);
+	c->correct = (int32_t)db_col_int(st, col + 3);
+	mastery_tools_parse(db_col_text(st, col + 4), c);
+	c->first_at = db_col_int(st, col + 5);
+	c->last_at = db_col_int(st, col + 6);
+	c->trend_week = (int32_t)db_col_int(st, col + 7);
+	mastery_trend_parse(db_col_text(st, col + 8), c);
+	c->inferred = db_col_int(st, col + 9) != 0;
+	if (db_col_bytes(st, col + 10) == (int)sizeof c->sk)
+		memcpy(&c->sk, db_col_blob(st, col + 10), sizeof c->sk);
+}
+
+/* exists: the row is there (an UPDATE leaves the standard index alone) */
+static enum eb_err cell_put(struct db *db, int64_t d, const char *student, const char *standard,
+			    const struct mastery_cell *c, bool exists)
+{
+	struct db_stmt *st;
+	enum eb_err rc = exists
+		? db_prepare(db, "UPDATE mastery_state SET p = ?4, sd = ?5, responses = ?6, correct = ?7,"
+			     " tools = ?8, first_at = ?9, last_at = ?10, trend_week = ?11, trend = ?12,"
+			     " inferred = ?13, skill = ?14 WHERE district_id = ?1"
+			     " AND student_sourced_id = ?2 AND standard_code = ?3", &st)
+		: db_prepare(db,
+		"INSERT OR REPLACE INTO mastery_state (district_id, student_sourced_id, standard_code,"
+		" " CELL_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		&st);
+	if (rc)
+		return rc;
+	char tools[MASTERY_MAX_TOOLS * 40], trend[MASTERY_TREND_WEEKS * 4 + 1];
+	mastery_tools_format(c, tools, sizeof tools);
+	mastery_trend_format(c, trend, sizeof trend);
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, student, -1);
+	db_bind_text(st, 3, standard, -1);
+	db_bind_double(st, 4, c->p);
+	db_bind_double(st, 5, c->sd);
+	db_bind_int(st, 6, c->responses);
+	db_bind_int(st, 7, c->correct);
+	db_bind_text(st, 8, tools, -1);
+	if (c->first_at)
+		db_bind_int(st, 9, c->first_at);
+	if (c->last_at)
+		db_bind_int(st, 10, c->last_at);
+	db_bind_int(st, 11, c->trend_week);
+	db_bind_text(st, 12, trend, -1);
+	db_bind_int(st, 13, c->inferred);
+	if (c->responses)
+		db_bind_blob(st, 14, &c->sk, (int)sizeof c->sk);
+	return db_run(st);
+}
+
+enum eb_err mastery_cell_get(struct db *db, int64_t district_id, const char *student,
+			     const char *standard, struct mastery_cell *out, bool *found)
+{
+	struct db_stmt *st;
+	memset(out, 0, sizeof *out);
+	*found = false;
+	enum eb_err rc = db_prepare(db, "SELECT " CELL_COLS " FROM mastery_state WHERE district_id = ?1"
+				    " AND student_sourced_id = ?2 AND standard_code = ?3", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, student, -1);
+	db_bind_text(st, 3, standard, -1);
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		cell_from_row(st, 0, out);
+		*found = true;
+	}
+	db_reset(st);
+	return r < 0 ? EB_EDB : EB_OK;
+}
+
+double mastery_p(struct db *db, int64_t district_id, const char *student, const char *standard)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT p, inferred, responses FROM mastery_state WHERE district_id = ?1"
+			   " AND student_sourced_id = ?2 AND standard_code = ?3", &st))
+		return -1;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, student, -1);
+	db_bind_text(st, 3, standard, -1);
+	double p = db_step(st) == DB_ROW ? db_col_double(st, 0) : -1;
+	db_reset(st);
+	return p;
+}
+
+/* P of a measured neighbour (>= MASTERY_MIN_DIRECT responses, not inferred),
+ * or -1. */
+static double measured_p(struct db *db, int64_t d, const char *student, const char *standard)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT p FROM mastery_state WHERE district_id = ?1"
+			   " AND student_sourced_id = ?2 AND standard_code = ?3 AND inferred = 0"
+			   " AND responses >= 3", &st))
+		return -1;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, student, -1);
+	db_bind_text(st, 3, standard, -1);
+	double p = db_step(st) == DB_ROW ? db_col_double(st, 0) : -1;
+	db_reset(st);
+	return p;
+}
+
+/* ---- the model cache -------------------------------------------------- */
+
+#define CACHE_SLOTS 4
+struct cache_slot {
+	struct db *db;
+	int64_t district_id, fitted_at;
+	struct mastery_model *m;	/* NULL with fitted_at 0: no model stored */
+	unsigned used;
+};
+static _Thread_local struct cache_slot cache[CACHE_SLOTS];
+static _Thread_local unsigned cache_clock;
+
+void mastery_cache_clear(void)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		mastery_free(cache[i].m);
+		memset(&cache[i], 0, sizeof cache[i]);
+	}
+}
+
+/* The district's model (NULL when none is fitted). */
+/* The district's model given the stored fitted_at (0: none): NULL when none
+ * is fitted; decoded once per connection and fitted_at. */
+static enum eb_err model_get(struct db *db, int64_t d, int64_t fitted,
+			     const struct mastery_model **out)
+{
+	struct db_stmt *st;
+	enum eb_err rc = EB_OK;
+	*out = NULL;
+	struct cache_slot *victim = &cache[0];
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		struct cache_slot *s = &cache[i];
+		if (s->db == db && s->district_id == d) {
+			if (s->fitted_at == fitted) {
+				s->used = ++cache_clock;
+				*out = s->m;
+				return EB_OK;
+			}
+			victim = s;
+			break;
+		}
+		if (s->used < victim->used)
+			victim = s;
+	}
+	mastery_free(victim->m);
+	memset(victim, 0, sizeof *victim);
+	struct mastery_model *m = NULL;
+	if (fitted) {
+		if ((rc = db_prepare(db, "SELECT model FROM mastery_fit WHERE district_id = ?1", &st)))
+			return rc;
+		db_bind_int(st, 1, d);
+		if (db_step(st) == DB_ROW)
+			rc = mastery_model_decode(db_col_blob(st, 0), (size_t)db_col_bytes(st, 0), &m);
+		else
+			rc = EB_EDB;
+		db_reset(st);
+		if (rc)
+			return rc;
+	}
+	victim->db = db;
+	victim->district_id = d;
+	victim->fitted_at = fitted;
+	victim->m = m;
+	victim->used = ++cache_clock;
+	*out = m;
+	return EB_OK;
+}
+
+/* ---- online update ---------------------------------------------------- */
+
+static enum eb_err student_state_put(struct db *db, int64_t d, const char *student,
+				     const struct mastery_student_state *s, bool exists)
+{
+	struct db_stmt *st;
+	enum eb_err rc = exists
+		? db_prepare(db, "UPDATE mastery_student SET state = ?3 WHERE district_id = ?1"
+			     " AND student_sourced_id = ?2", &st)
+		: db_prepare(db, "INSERT OR REPLACE INTO mastery_student (district_id,"
+			     " student_sourced_id, state) VALUES (?1, ?2, ?3)", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, student, -1);
+	db_bind_blob(st, 3, s, (int)sizeof *s);
+	return db_run(st);
+}
+
+#define MAX_LINKS 32
+
+/* Measured neighbour probabilities of std for a student (database). */
+static void neighbours_db(struct db *db, int64_t d, const char *student, const char *code,
+			  double *pre, size_t *npre, double *suc, size_t *nsuc)
+{
+	const struct standard *s = standards_find(code), *l[MAX_LINKS];
+	*npre = *nsuc = 0;
+	if (!s)
+		return;
+	size_t n = standards_prereqs(s, l, MAX_LINKS);
+	for (size_t i = 0; i < n && i < MAX_LINKS; i++) {
+		double p = measured_p(db, d, student, l[i]->code);
+		if (p >= 0)
+			pre[(*npre)++] = p;
+	}
+	n = standards_successors(s, l, MAX_LINKS);
+	for (size_t i = 0; i < n && i < MAX_LINKS; i++) {
+		double p = measured_p(db, d, student, l[i]->code);
+		if (p >= 0)
+			suc[(*nsuc)++] = p;
+	}
+}
+
+enum eb_err mastery_record(struct db *db, int64_t district_id, const char *student,
+			   const char *standard, int64_t tool_id, const char *item_id, int correct,
+			   int64_t at)
+{
+	const struct mastery_model *m;
+	struct mastery_student_state ss;
+	struct mastery_cell c;
+	bool found = false, sfound = false;
+	enum eb_err rc;
+	struct db_stmt *st;
+	if (!student || !standard || !*student || !*standard || correct < 0)
+		return EB_OK;
+	/* one read: the model's fitted_at, the student's state, the cell */
+	if ((rc = db_prepare(db,
+		"SELECT f.fitted_at, s.state, m.p IS NOT NULL, m.p, m.sd, m.responses, m.correct, m.tools,"
+		" m.first_at, m.last_at, m.trend_week, m.trend, m.inferred, m.skill FROM (SELECT 1)"
+		" LEFT JOIN mastery_fit f ON f.district_id = ?1"
+		" LEFT JOIN mastery_student s ON s.district_id = ?1 AND s.student_sourced_id = ?2"
+		" LEFT JOIN mastery_state m ON m.district_id = ?1 AND m.student_sourced_id = ?2"
+		" AND m.standard_code = ?3", &st)))
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, student, -1);
+	db_bind_text(st, 3, standard, -1);
+	if (db_step(st) != DB_ROW) {
+		db_reset(st);
+		return EB_EDB;
+	}
+	int64_t fitted = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
+	memset(&ss, 0, sizeof ss);
+	if (db_col_bytes(st, 1) == (int)sizeof ss) {
+		memcpy(&ss, db_col_blob(st, 1), sizeof ss);
+		sfound = true;
+	}
+	memset(&c, 0, sizeof c);
+	if (db_col_int(st, 2)) {
+		cell_from_row(st, 3, &c);
+		found = true;
+	}
+	db_reset(st);
+	if ((rc = model_get(db, district_id, fitted, &m)))
+		return rc;
+	int32_t key = mastery_standard_key(standard);
+	mastery_cell_observe(m, &ss, &c, key, mastery_item_key(tool_id, item_id ? item_id : ""),
+			     tool_id, correct, at);
+	if (c.responses < MASTERY_MIN_DIRECT) {
+		double pre[MAX_LINKS], suc[MAX_LINKS];
+		size_t npre, nsuc;
+		neighbours_db(db, district_id, student, standard, pre, &npre, suc, &nsuc);
+		cell_infer(m, &c, key, -1, pre, npre, suc, nsuc);
+	}
+	if ((rc = cell_put(db, district_id, student, standard, &c, found)))
+		return rc;
+	return student_state_put(db, district_id, student, &ss, sfound);
+}
+
+/* ---- refit ------------------------------------------------------------ */
+
+struct ev {
+	int32_t student;	/* dense */
+	int32_t code;		/* dense index into codes */
+	int32_t item;
+	int64_t tool, at;
+	uint8_t correct;
+};
+
+struct codebook {
+	struct hashset h;
+	struct arena a;
+	const char **names;
+	size_t n, cap;
+};
+
+static enum eb_err code_id(struct codebook *cb, const char *s, int32_t *id)
+{
+	struct str k = { s, strlen(s) };
+	if (hs_get(&cb->h, k, id))
+		return EB_OK;
+	char *copy = arena_strdup(&cb->a, s);
+	if (!copy)
+		return EB_ENOMEM;
+	if (cb->n == cb->cap) {
+		size_t nc = cb->cap ? cb->cap * 2 : 256;
+		const char **nn = realloc(cb->names, nc * sizeof *nn);
+		if (!nn)
+			return EB_ENOMEM;
+		cb->names = nn;
+		cb->cap = nc;
+	}
+	cb->names[cb->n] = copy;
+	*id = (int32_t)cb->n++;
+	k.p = copy;
+	return hs_put(&cb->h, k, *id, NULL);
+}
+
+static void codebook_free(struct codebook *cb)
+{
+	hs_free(&cb->h);
+	arena_free(&cb->a);
+	free(cb->names);
+}
+
+static enum eb_err read_events(struct db *db, int64_t d, struct codebook *students,
+			       struct codebook *codes, struct ev **out, size_t *n)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT student_sourced_id, standard_code, tool_id, item_id, correct, occurred_at"
+		" FROM learning_event WHERE district_id = ?1 AND correct IS NOT NULL"
+		" AND standard_code IS NOT NULL AND student_sourced_id IS NOT NULL"
+		" ORDER BY student_sourced_id, occurred_at, id", &st);
+	if (rc)
+		return rc;
+	size_t cap = 4096, k = 0;
+	struct ev *v = malloc(cap * sizeof *v);
+	if (!v)
+		return EB_ENOMEM;
+	db_bind_int(st, 1, d);
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (k == cap) {
+			struct ev *nv = realloc(v, cap * 2 * sizeof *v);
+			if (!nv) {
+				rc = EB_ENOMEM;
+				break;
+			}
+			v = nv;
+			cap *= 2;
+		}
+		struct ev *e = &v[k];
+		if ((rc = code_id(students, db_col_text(st, 0), &e->student)) ||
+		    (rc = code_id(codes, db_col_text(st, 1), &e->code)))
+			break;
+		e->tool = db_col_int(st, 2);
+		const char *item = db_col_text(st, 3);
+		e->item = mastery_item_key(e->tool, item ? item : "");
+		e->correct = db_col_int(st, 4) ? 1 : 0;
+		e->at = db_col_int(st, 5);
+		k++;
+	}
+	db_reset(st);
+	if (!rc && r < 0)
+		rc = EB_EDB;
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = k;
+	return EB_OK;
+}
+
+/* Cells of one student while recomputing: index by code id. */
+struct scell {
+	int32_t code;
+	struct mastery_cell c;
+};
+
+static struct scell *scell_find(struct scell *cells, size_t n, int32_t code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cells[i].code == code)
+			return &cells[i];
+	return NULL;
+}
+
+/* Writes one student's recomputed cells, with inferred cells for the
+ * neighbours of measured standards. */
+static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_model *m,
+				 const char *student, struct codebook *codes, struct scell **cellsp,
+				 size_t *ncellsp, size_t *capp, const struct mastery_student_state *ss,
+				 size_t *ninferred)
+{
+	/* add neighbour cells of measured standards */
+	size_t n0 = *ncellsp;
+	for (size_t i = 0; i < n0; i++) {
+		if ((*cellsp)[i].c.responses < MASTERY_MIN_DIRECT)
+			continue;
+		const struct standard *s = standards_find(codes->names[(*cellsp)[i].code]), *l[MAX_LINKS];
+		if (!s)
+			continue;
+		for (int dir = 0; dir < 2; dir++) {
+			size_t nl = dir ? standards_successors(s, l, MAX_LINKS)
+					: standards_prereqs(s, l, MAX_LINKS);
+			for (size_t j = 0; j < nl && j < MAX_LINKS; j++) {
+				int32_t id;
+				enum eb_err rc = code_id(codes, l[j]->code, &id);
+				if (rc)
+					return rc;
+				if (scell_find(*cellsp, *ncellsp, id))
+					continue;
+				if (*ncellsp == *capp) {
+					size_t nc = *capp * 2;
+					struct scell *nn = realloc(*cellsp, nc * sizeof *nn);
+					if (!nn)
+						return EB_ENOMEM;
+					*cellsp = nn;
+					*capp = nc;
+				}
+				struct scell *c = &(*cellsp)[(*ncellsp)++];
+				memset(c, 0, sizeof *c);
+				c->code = id;
+			}
+		}
+	}
+	struct scell *cells = *cellsp;
+	size_t n = *ncellsp;
+	/* the student's mean P over measured standards: a general level that
+	 * tempers the prior of standards with no evidence at all */
+	double ability = -1, asum = 0;
+	size_t an = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cells[i].c.responses >= MASTERY_MIN_DIRECT) {
+			asum += cells[i].c.p;
+			an++;
+		}
+	if (an)
+		ability = asum / (double)an;
+	for (size_t i = 0; i < n; i++) {
+		struct mastery_cell *c = &cells[i].c;
+		const char *code = codes->names[cells[i].code];
+		if (c->responses < MASTERY_MIN_DIRECT) {
+			double pre[MAX_LINKS], suc[MAX_LINKS];
+			size_t npre = 0, nsuc = 0;
+			const struct standard *s = standards_find(code), *l[MAX_LINKS];
+			for (int dir = 0; s && dir < 2; dir++) {
+				size_t nl = dir ? standards_successors(s, l, MAX_LINKS)
+						: standards_prereqs(s, l, MAX_LINKS);
+				for (size_t j = 0; j < nl && j < MAX_LINKS; j++) {
+					int32_t id;
+					struct str k = { l[j]->code, strlen(l[j]->code) };
+					if (!hs_get(&codes->h, k, &id))
+						continue;
+					struct scell *o = scell_find(cells, n, id);
+					if (!o || o->c.responses < MASTERY_MIN_DIRECT)
+						continue;
+					if (dir)
+						suc[nsuc++] = o->c.p;
+					else
+						pre[npre++] = o->c.p;
+				}
+			}
+			if (!c->responses && !npre && !nsuc)
+				continue;
+			cell_infer(m, c, mastery_standard_key(code), ability, pre, npre, suc, nsuc);
+			if (!c->responses)
+				(*ninferred)++;
+		}
+		enum eb_err rc = cell_put(db, d, student, code, c, false);
+		if (rc)
+			return rc;
+	}
+	return student_state_put(db, d, student, ss, false);
+}
+
+static enum eb_err store_fit(struct db *db, int64_t d, const struct mastery_model *m,
+			     const struct mastery_fit_info *fi, size_t nstudents, size_t nstd,
+			     double fit_s, int64_t *fitted_at)
+{
+	uint8_t *blob;
+	size_t len;
+	enum eb_err rc = mastery_model_encode(m, &blob, &len);
+	if (rc)
+		return rc;
+	struct db_stmt *st;
+	int64_t now = time_now(), prev = 0;
+	if (!(rc = db_prepare(db, "SELECT fitted_at FROM mastery_fit WHERE district_id = ?1", &st))) {
+		db_bind_int(st, 1, d);
+		if (db_step(st) == DB_ROW)
+			prev = db_col_int(st, 0);
+		db_reset(st);
+	}
+	/* strictly increasing: it is what invalidates cached models */
+	*fitted_at = now > prev ? now : prev + 1;
+	if (!rc)
+		rc = db_prepare(db, "INSERT OR REPLACE INTO mastery_fit (district_id, model, fitted_at,"
+				" rows, students, standards, fit_seconds, iterations, objective)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &st);
+	if (!rc) {
+		db_bind_int(st, 1, d);
+		db_bind_blob(st, 2, blob, (int)len);
+		db_bind_int(st, 3, *fitted_at);
+		db_bind_int(st, 4, (int64_t)fi->rows);
+		db_bind_int(st, 5, (int64_t)nstudents);
+		db_bind_int(st, 6, (int64_t)nstd);
+		db_bind_double(st, 7, fit_s);
+		db_bind_int(st, 8, fi->iterations);
+		db_bind_double(st, 9, isfinite(fi->objective) ? fi->objective : 0);
+		rc = db_run(st);
+	}
+	free(blob);
+	return rc;
+}
+
+static void progress_note(mastery_progress_fn fn, void *ctx, const char *phase, size_t done,
+			  size_t total)
+{
+	if (fn)
+		fn(ctx, phase, done, total);
+}
+
+enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct mastery_params *hp,
+			  mastery_progress_fn progress, void *ctx,
+			  struct mastery_refit_summary *out, char *err, size_t cap)
+{
+	struct mastery_params def;
+	struct codebook students = { 0 }, codes = { 0 };
+	struct ev *ev = NULL;
+	size_t n = 0;
+	struct kt_dataset ds = { 0 };
+	struct mastery_model *m = NULL;
+	struct mastery_fit_info fi;
+	struct scell *cells = NULL;
+	double t0 = time_mono();
+	enum eb_err rc;
+
+	memset(out, 0, sizeof *out);
+	if (!hp) {
+		mastery_params_default(&def);
+		hp = &def;
+	}
+	hs_init(&students.h);
+	hs_init(&codes.h);
+	arena_init(&students.a);
+	arena_init(&codes.a);
+	progress_note(progress, ctx, "read", 0, 1);
+	if ((rc = read_events(db, district_id, &students, &codes, &ev, &n))) {
+		snprintf(err, cap, "reading the district's evidence: %s", eb_strerror(rc));
+		goto done;
+	}
+	progress_note(progress, ctx, "read", 1, 1);
+	if (!n) {
+		snprintf(err, cap, "no evidence: the district has no responses with a standard yet;"
+			 " the previous parameters are kept");
+		rc = EB_ENOTFOUND;
+		goto done;
+	}
+	ds.rows = calloc(n, sizeof *ds.rows);
+	ds.user_start = calloc(students.n + 1, sizeof *ds.user_start);
+	if (!ds.rows || !ds.user_start) {
+		rc = EB_ENOMEM;
+		snprintf(err, cap, "out of memory");
+		goto done;
+	}
+	ds.n = n;
+	ds.nusers = students.n;
+	/* events are ordered by student sourcedId, and dense ids follow first
+	 * appearance, so each student's rows are contiguous and in time order */
+	for (size_t i = 0; i < n; i++) {
+		struct kt_response *r = &ds.rows[i];
+		r->user = ev[i].student;
+		r->item = ev[i].item;
+		r->skill[0] = mastery_standard_key(codes.names[ev[i].code]);
+		r->nskills = 1;
+		r->timestamp = ev[i].at;
+		r->line = (uint32_t)(i + 1);
+		r->correct = ev[i].correct;
+		if (i == 0 || ev[i].student != ev[i - 1].student)
+			ds.user_start[ev[i].student] = i;
+	}
+	ds.user_start[students.n] = n;
+	size_t nstd = codes.n;
+	progress_note(progress, ctx, "fit", 0, 1);
+	double tf = time_mono();
+	if ((rc = mastery_fit(&ds, hp, &m, &fi, err, cap)))
+		goto done;
+	out->fit_seconds = time_mono() - tf;
+	out->iterations = fi.iterations;
+	progress_note(progress, ctx, "fit", 1, 1);
+
+	if ((rc = db_begin(db))) {
+		snprintf(err, cap, "cannot start a transaction");
+		goto done;
+	}
+	if ((rc = store_fit(db, district_id, m, &fi, students.n, nstd, out->fit_seconds,
+			    &out->fitted_at)))
+		goto rollback;
+	struct db_stmt *st;
+	if ((rc = db_prepare(db, "DELETE FROM mastery_state WHERE district_id = ?1", &st)))
+		goto rollback;
+	db_bind_int(st, 1, district_id);
+	if ((rc = db_run(st)))
+		goto rollback;
+	if ((rc = db_prepare(db, "DELETE FROM mastery_student WHERE district_id = ?1", &st)))
+		goto rollback;
+	db_bind_int(st, 1, district_id);
+	if ((rc = db_run(st)))
+		goto rollback;
+	size_t ccap = 64;
+	cells = malloc(ccap * sizeof *cells);
+	if (!cells) {
+		rc = EB_ENOMEM;
+		goto rollback;
+	}
+	for (size_t u = 0; u < students.n; u++) {
+		struct mastery_student_state ss = { 0 };
+		size_t nc = 0;
+		for (size_t i = ds.user_start[u]; i < ds.user_start[u + 1]; i++) {
+			struct scell *c = scell_find(cells, nc, ev[i].code);
+			if (!c) {
+				if (nc == ccap) {
+					struct scell *nn = realloc(cells, ccap * 2 * sizeof *nn);
+					if (!nn) {
+						rc = EB_ENOMEM;
+						goto rollback;
+					}
+					cells = nn;
+					ccap *= 2;
+				}
+				c = &cells[nc++];
+				memset(c, 0, sizeof *c);
+				c->code = ev[i].code;
+			}
+			mastery_cell_observe(m, &ss, &c->c, ds.rows[i].skill[0], ev[i].item, ev[i].tool,
+					     ev[i].correct, ev[i].at);
+		}
+		if ((rc = store_student(db, district_id, m, students.names[u], &codes, &cells, &nc,
+					&ccap, &ss, &out->inferred)))
+			goto rollback;
+		out->cells += nc;
+		if ((u & 255) == 0)
+			progress_note(progress, ctx, "recompute", u, students.n);
+	}
+	progress_note(progress, ctx, "recompute", students.n, students.n);
+	if ((rc = db_commit(db)))
+		goto rollback;
+	mastery_cache_clear();
+	out->rows = n;
+	out->students = students.n;
+	out->standards = nstd;
+	out->total_seconds = time_mono() - t0;
+	goto done;
+rollback:
+	db_rollback(db);
+	if (!err[0])
+		snprintf(err, cap, "storing the model and states: %s", eb_strerror(rc));
+done:
+	free(cells);
+	free(ev);
+	free(ds.rows);
+	free(ds.user_start);
+	mastery_free(m);
+	codebook_free(&students);
+	codebook_free(&codes);
+	return rc;
+}
+
+enum eb_err mastery_fit_info(struct db *db, int64_t district_id, struct mastery_fit_row *out)
+{
+	struct db_stmt *st;
+	memset(out, 0, sizeof *out);
+	enum eb_err rc = db_prepare(db, "SELECT fitted_at, rows, students, standards, iterations,"
+				    " fit_seconds, objective FROM mastery_fit WHERE district_id = ?1", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		out->fitted_at = db_col_int(st, 0);
+		out->rows = db_col_int(st, 1);
+		out->students = db_col_int(st, 2);
+		out->standards = db_col_int(st, 3);
+		out->iterations = db_col_int(st, 4);
+		out->fit_seconds = db_col_double(st, 5);
+		out->objective = db_col_double(st, 6);
+	}
+	db_reset(st);
+	return r < 0 ? EB_EDB : r == DB_ROW ? EB_OK : EB_ENOTFOUND;
+}
+
+/* ---- listings --------------------------------------------------------- */
+
+enum eb_err mastery_student_cells(struct db *db, int64_t district_id, const char *student,
+				  struct arena *a, struct mastery_row **out, size_t *n)
+{
+	struct db_stmt *st;
+	*out = NULL;
+	*n = 0;
+	enum eb_err rc = db_prepare(db, "SELECT standard_code, " CELL_COLS " FROM mastery_state"
+				    " WHERE district_id = ?1 AND student_sourced_id = ?2"
+				    " ORDER BY inferred, standard_code", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, student, -1);
+	size_t cap = 0;
+	struct mastery_row *v = NULL;
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct mastery_row *nv = arena_alloc(a, nc * sizeof *nv);
+			if (!nv) {
+				db_reset(st);
+				return EB_ENOMEM;
+			}
+			if (*n)
+				memcpy(nv, v, *n * sizeof *v);
+			v = nv;
+			cap = nc;
+		}
+		v[*n].student = student;
+		v[*n].standard = arena_strdup(a, db_col_text(st, 0));
+		cell_from_row(st, 1, &v[*n].c);
+		(*n)++;
+	}
+	db_reset(st);
+	*out = v;
+	return r < 0 ? EB_EDB : EB_OK;
+}
+
+static const char *col_dup(struct arena *a, struct db_stmt *st, int col)
+{
+	const char *s = db_col_text(st, col);
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+enum eb_err mastery_evidence_trail(struct db *db, int64_t district_id, const char *student,
+				   int limit, struct arena *a, struct mastery_evidence **out,
+				   size_t *n)
+{
+	struct db_stmt *st;
+	if (limit < 1)
+		limit = 1;
+	if (limit > 1000)
+		limit = 1000;
+	*n = 0;
+	*out = arena_alloc(a, (size_t)limit * sizeof **out);
+	if (!*out)
+		return EB_ENOMEM;
+	enum eb_err rc = db_prepare(db,
+		"SELECT coalesce(t.name, 'tool ' || e.tool_id), e.item_id, e.standard_code, e.correct,"
+		" e.occurred_at FROM learning_event e LEFT JOIN tool t ON t.id = e.tool_id"
+		" AND t.district_id = e.district_id WHERE e.district_id = ?1"
+		" AND e.student_sourced_id = ?2 AND e.correct IS NOT NULL AND e.standard_code IS NOT NULL"
+		" ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?3", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, student, -1);
+	db_bind_int(st, 3, limit);
+	int r;
+	while ((r = db_step(st)) == DB_ROW && *n < (size_t)limit) {
+		struct mastery_evidence *e = &(*out)[(*n)++];
+		e->tool = col_dup(a, st, 0);
+		e->item = col_dup(a, st, 1);
+		e->standard = col_dup(a, st, 2);
+		e->correct = (int)db_col_int(st, 3);
+		e->at = db_col_int(st, 4);
+	}
+	db_reset(st);
+	return r < 0 ? EB_EDB : EB_OK;
+}
+
+enum eb_err mastery_standard_cells(struct db *db, int64_t district_id, const char *standard,
+				   struct arena *a, struct mastery_standard_row **out, size_t *n)
+{
+	struct db_stmt *st;
+	*out = NULL;
+	*n = 0;
+	enum eb_err rc = db_prepare(db,
+		"SELECT m.student_sourced_id, p.org_sourced_ids, p.grades, m.p, m.inferred, m.responses"
+		" FROM mastery_state m LEFT JOIN person p ON p.district_id = m.district_id"
+		" AND p.sourced_id = m.student_sourced_id"
+		" WHERE m.district_id = ?1 AND m.standard_code = ?2", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, standard, -1);
+	size_t cap = 0;
+	struct mastery_standard_row *v = NULL;
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			struct mastery_standard_row *nv = arena_alloc(a, nc * sizeof *nv);
+			if (!nv) {
+				db_reset(st);
+				return EB_ENOMEM;
+			}
+			if (*n)
+				memcpy(nv, v, *n * sizeof *v);
+			v = nv;
+			cap = nc;
+		}
+		struct mastery_standard_row *w = &v[(*n)++];
+		w->student = col_dup(a, st, 0);
+		const char *orgs = db_col_text(st, 1);
+		if (orgs) {
+			size_t len = strcspn(orgs, ",");
+			char *s = arena_alloc(a, len + 1);
+			if (s) {
+				memcpy(s, orgs, len);
+				s[len] = '\0';
+			}
+			w->school = s;
+		} else {
+			w->school = NULL;
+		}
+		w->grades = col_dup(a, st, 2);
+		w->p = db_col_double(st, 3);
+		w->inferred = db_col_int(st, 4) != 0;
+		w->responses = (int32_t)db_col_int(st, 5);
+	}
+	db_reset(st);
+	*out = v;
+	return r < 0 ? EB_EDB : EB_OK;
+}

@@ -1,0 +1,152 @@
+"""Mastery views: `edbridge fit`, the class, student and standard views, their
+permissions and CSV exports, on the fixture district with evidence imported
+through the CSV ingest (which updates the estimates online)."""
+import csv
+import io
+import unittest
+import zipfile
+
+from ebtest import Server, TempDir, make_district, run
+
+# stu-1 strong, stu-2 weak (class cls-a1-3, school sch-a1); stu-3 in sch-a2
+ANSWERS = {"stu-1": [1, 1, 1, 0, 1, 1, 1, 1], "stu-2": [0, 0, 1, 0, 0, 0, 0, 1],
+           "stu-3": [1, 0, 1, 1, 0, 1, 1, 1]}
+
+
+def evidence_csv(path):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "item_id", "standard", "correct", "date"])
+        for sid, answers in ANSWERS.items():
+            for i, c in enumerate(answers):
+                for std in ("3.NF.A.1", "3.OA.A.1"):
+                    w.writerow([sid, f"{std}-q{i}", std, c, f"2026-09-{1 + i:02d}"])
+
+
+class MasteryViews(TempDir):
+    def setUp(self):
+        super().setUp()
+        self.db = make_district(self.tmp)
+
+    def load(self):
+        run("tool", "add", "--name", "Quizzy", "--district-id", "1", db=self.db)
+        path = self.tmp + "/answers.csv"
+        evidence_csv(path)
+        run("import", "csv", "--profile", "item-results", "--tool", "1", path,
+            "--district-id", "1", db=self.db)
+
+    def test_fit_without_data_says_so(self):
+        p = run("fit", "--district-id", "1", db=self.db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no evidence", p.stderr)
+
+    def test_fit_summary(self):
+        self.load()
+        p = run("fit", "--district-id", "1", db=self.db)
+        out = dict(line.split(": ", 1) for line in p.stdout.splitlines())
+        self.assertEqual(out["rows"], str(3 * 8 * 2))
+        self.assertEqual(out["students"], "3")
+        self.assertEqual(out["standards"], "2")
+        self.assertLess(float(out["fit_seconds"]), 10)
+        # no terminal: no progress on stderr
+        self.assertEqual(p.stderr, "")
+
+    def test_teacher_class_view(self):
+        self.load()
+        with Server(self.db) as srv:
+            t = srv.client()
+            t.login("teacher")
+            r = t.get("/classes/cls-a1-3/mastery?grade=3&domain=NF")
+            self.assertEqual(r.status, 200)
+            self.assertIn("3.NF.A.1", r.text)
+            self.assertIn("Sam", r.text)
+            self.assertIn("Sara", r.text)
+            self.assertNotIn("Saul", r.text)
+            self.assertIn('class="lv lv-', r.text)
+            self.assertIn('class="sr"', r.text)
+            # the weak student comes first (needs attention)
+            self.assertLess(r.text.index("Two, Sara"), r.text.index("One, Sam"))
+            r = t.get("/classes/cls-a1-3/mastery?grade=3&domain=NF&sort=name")
+            self.assertLess(r.text.index("One, Sam"), r.text.index("Two, Sara"))
+            r = t.get("/classes/cls-a2-3/mastery")
+            self.assertEqual(r.status, 404)
+            self.assertNotIn("Saul", r.text)
+            r = t.get("/classes/cls-a1-3/mastery?grade=3&domain=NF&format=csv")
+            self.assertEqual(r.status, 200)
+            self.assertTrue(r.header("Content-Type").startswith("text/csv"))
+            rows = list(csv.DictReader(io.StringIO(r.text)))
+            self.assertEqual({x["student_sourced_id"] for x in rows}, {"stu-1", "stu-2"})
+            fr = {x["student_sourced_id"]: x for x in rows if x["standard"] == "3.NF.A.1"}
+            self.assertEqual(fr["stu-1"]["responses"], "8")
+            self.assertEqual(fr["stu-1"]["inferred"], "no")
+            self.assertGreater(float(fr["stu-1"]["p_mastered"]), float(fr["stu-2"]["p_mastered"]))
+            self.assertIn(fr["stu-2"]["level"], ("Not yet", "Approaching"))
+            r = t.request("GET", "/classes/cls-a1-3/mastery?grade=3&domain=NF&format=xlsx")
+            self.assertEqual(r.status, 200)
+            self.assertIn("spreadsheetml", r.header("Content-Type"))
+            self.assertEqual(r.body[:2], b"PK")
+            with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+                strings = z.read("xl/sharedStrings.xml").decode()
+            self.assertIn("stu-1", strings)
+            self.assertIn("3.NF.A.1", strings)
+            self.assertNotIn("stu-3", strings)
+            r = t.request("GET", "/classes/cls-a2-3/mastery?format=xlsx")
+            self.assertEqual(r.status, 404)
+
+    def test_guardian_sees_own_child_only(self):
+        self.load()
+        run("fit", "--district-id", "1", db=self.db)
+        with Server(self.db) as srv:
+            g = srv.client()
+            g.login("parent")
+            r = g.get("/students/stu-1/mastery")
+            self.assertEqual(r.status, 200)
+            self.assertIn("3.NF.A.1", r.text)
+            self.assertIn("<svg", r.text)
+            self.assertIn("Evidence trail", r.text)
+            self.assertIn("Quizzy", r.text)
+            self.assertIn("Measured", r.text)
+            for other in ("/students/stu-2/mastery", "/students/stu-3/mastery",
+                          "/classes/cls-a1-3/mastery"):
+                r = g.get(other)
+                self.assertEqual(r.status, 404, other)
+                self.assertNotIn("Sara", r.text)
+            r = g.get("/standards/3.NF.A.1/mastery")
+            self.assertEqual(r.status, 403)
+            r = g.get("/students/stu-1/mastery?format=csv")
+            rows = list(csv.DictReader(io.StringIO(r.text)))
+            self.assertIn("3.NF.A.1", {x["standard"] for x in rows})
+            a = srv.client()
+            a.login("admin")
+            r = a.get("/admin/audit?subject_type=student")
+            self.assertIn("mastery", r.text)
+
+    def test_standard_view_by_school(self):
+        self.load()
+        run("fit", "--district-id", "1", db=self.db)
+        with Server(self.db) as srv:
+            c = srv.client()
+            c.login("coord")
+            r = c.get("/standards/3.NF.A.1/mastery?format=csv")
+            self.assertEqual(r.status, 200)
+            rows = list(csv.DictReader(io.StringIO(r.text)))
+            schools = [x for x in rows if x["group"] == "school"]
+            self.assertEqual(len(schools), 2)
+            self.assertEqual(sum(int(x[k]) for x in schools for k in
+                                 ("not_yet", "approaching", "proficient", "mastered")), 3)
+            p = srv.client()
+            p.login("principal")
+            r = p.get("/standards/3.NF.A.1/mastery?format=csv")
+            rows = [x for x in csv.DictReader(io.StringIO(r.text)) if x["group"] == "school"]
+            self.assertEqual(len(rows), 1)
+            r = p.get("/standards/3.NF.A.1/mastery")
+            self.assertEqual(r.status, 200)
+            self.assertIn("What its strugglers are missing", r.text)
+            t = srv.client()
+            t.login("teacher")
+            self.assertEqual(t.get("/standards/3.NF.A.1/mastery").status, 403)
+            self.assertEqual(c.get("/standards/XX.1/mastery").status, 404)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,450 @@
+/* test_mastery.c - the mastery store: levels, storage, online update equal
+ * to a recomputation, inferred cells, fit without data, degenerate inputs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/rng.h"
+#include "domain/activity.h"
+#include "domain/district.h"
+#include "domain/mastery.h"
+#include "domain/standards.h"
+#include "store/db.h"
+
+struct fx {
+	struct db *db;
+	int64_t district;
+	char path[64];
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "/tmp/test_mastery_XXXXXX");
+	int fd = mkstemp(f->path);
+	close(fd);
+	unlink(f->path);
+	char err[256];
+	if (db_open(f->path, DB_OPEN_CREATE, &f->db, err, sizeof err))
+		return -1;
+	if (district_create(f->db, "Test", &f->district))
+		return -1;
+	mastery_cache_clear();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	mastery_cache_clear();
+	db_close(f->db);
+	char p[80];
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static void add_student(struct fx *f, const char *sid)
+{
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db,
+		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, given_name,"
+		" family_name, grades) VALUES (?1, ?2, 'school1', 'student', 'G', 'F', '05')", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	db_bind_text(st, 2, sid, -1);
+	assert_int_equal(db_run(st), EB_OK);
+}
+
+/* One evidence event through the real ingest path. */
+static void answer(struct fx *f, const char *sid, const char *code, int64_t tool, int item,
+		   int correct, int64_t at)
+{
+	char item_id[32];
+	snprintf(item_id, sizeof item_id, "item-%d", item);
+	struct learning_event_in ev = {
+		.actor_key = sid, .match_name = sid, .activity_id = item_id, .standard_code = code,
+		.item_id = item_id, .correct = correct, .score = -1, .duration_s = -1,
+		.occurred_at = at, .source = "xapi",
+	};
+	bool q = true;
+	assert_int_equal(activity_event_record(f->db, f->district, tool, &ev, &q), EB_OK);
+	assert_false(q);
+}
+
+static void test_levels(void **state)
+{
+	(void)state;
+	struct district_levels lv = { 0.40, 0.70, 0.90 };
+	assert_int_equal(mastery_level_of(&lv, 0.0), MASTERY_NOT_YET);
+	assert_int_equal(mastery_level_of(&lv, 0.3999), MASTERY_NOT_YET);
+	assert_int_equal(mastery_level_of(&lv, 0.40), MASTERY_APPROACHING);
+	assert_int_equal(mastery_level_of(&lv, 0.6999), MASTERY_APPROACHING);
+	assert_int_equal(mastery_level_of(&lv, 0.70), MASTERY_PROFICIENT);
+	assert_int_equal(mastery_level_of(&lv, 0.90), MASTERY_MASTERED);
+	assert_int_equal(mastery_level_of(&lv, 1.0), MASTERY_MASTERED);
+	assert_string_equal(mastery_level_name(MASTERY_NOT_YET), "Not yet");
+	assert_string_equal(mastery_level_slug(MASTERY_MASTERED), "mastered");
+	/* district defaults */
+	struct fx *f = *state;
+	struct district_levels d;
+	assert_int_equal(district_levels(f->db, f->district, &d), EB_OK);
+	assert_true(fabs(d.approaching - 0.40) < 1e-9 && fabs(d.mastered - 0.90) < 1e-9);
+}
+
+static void test_codecs_and_trend(void **state)
+{
+	(void)state;
+	struct mastery_cell c = { 0 }, d = { 0 };
+	struct mastery_student_state ss = { 0 };
+	int64_t monday = 1756684800; /* 2025-09-01, a Monday */
+	mastery_cell_observe(NULL, &ss, &c, 5, 1, 7, 1, monday + 3600);
+	mastery_cell_observe(NULL, &ss, &c, 5, 2, 9, 0, monday + 86400);
+	assert_int_equal(c.ntrend, 1);		/* same week: one value */
+	mastery_cell_observe(NULL, &ss, &c, 5, 3, 7, 1, monday + 3 * 7 * 86400);
+	assert_int_equal(c.ntrend, 4);		/* two empty weeks carried forward */
+	assert_int_equal(c.trend[1], c.trend[0]);
+	assert_int_equal(c.trend[2], c.trend[0]);
+	assert_int_equal(c.trend[3], (int)lround(c.p * 100));
+	assert_int_equal(c.responses, 3);
+	assert_int_equal(c.correct, 2);
+	assert_int_equal(c.ntools, 2);
+	assert_int_equal(c.tools[0].tool_id, 7);
+	assert_int_equal(c.tools[0].responses, 2);
+	assert_int_equal(c.tools[0].correct, 2);
+	assert_int_equal(c.first_at, monday + 3600);
+	assert_int_equal(c.last_at, monday + 3 * 7 * 86400);
+	char buf[200];
+	mastery_tools_format(&c, buf, sizeof buf);
+	assert_string_equal(buf, "7:2:2,9:1:0");
+	mastery_tools_parse(buf, &d);
+	assert_memory_equal(d.tools, c.tools, sizeof c.tools);
+	mastery_trend_format(&c, buf, sizeof buf);
+	mastery_trend_parse(buf, &d);
+	assert_int_equal(d.ntrend, c.ntrend);
+	assert_memory_equal(d.trend, c.trend, c.ntrend);
+	/* more than 12 weeks: the oldest drop out */
+	for (int w = 4; w < 30; w++)
+		mastery_cell_observe(NULL, &ss, &c, 5, w, 7, 1, monday + w * 7 * 86400);
+	assert_int_equal(c.ntrend, MASTERY_TREND_WEEKS);
+	/* garbage text parses to nothing harmful */
+	mastery_tools_parse("x:1", &d);
+	assert_int_equal(d.ntools, 0);
+	mastery_trend_parse("abc", &d);
+	assert_int_equal(d.ntrend, 0);
+}
+
+static void test_default_update_known_answer(void **state)
+{
+	(void)state;
+	/* with no fitted model, the default BKT step: prior .5, right answer:
+	 * post = .5*.9 / (.5*.9 + .5*.2) = .81818; next = post*.98 + (1-post)*.1 */
+	struct mastery_cell c = { 0 };
+	struct mastery_student_state ss = { 0 };
+	mastery_cell_observe(NULL, &ss, &c, 1, 1, 1, 1, 1000);
+	double post = 0.45 / (0.45 + 0.1);
+	assert_true(fabs(c.p - (post * 0.98 + (1 - post) * 0.1)) < 1e-6);
+	assert_true(fabs(c.sd - sqrt(c.p * (1 - c.p) / 4)) < 1e-12);
+	assert_false(c.inferred);
+}
+
+static void test_storage_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	add_student(f, "s1");
+	answer(f, "s1", "5.NF.A.1", 3, 1, 1, 1756684800);
+	answer(f, "s1", "5.NF.A.1", 3, 2, 1, 1756684900);
+	answer(f, "s1", "5.NF.A.1", 4, 3, 0, 1756685000);
+	answer(f, "s1", "5.NF.A.1", 3, 4, 1, 1756685100);
+	struct mastery_cell c;
+	bool found;
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.1", &c, &found), EB_OK);
+	assert_true(found);
+	assert_int_equal(c.responses, 4);
+	assert_int_equal(c.correct, 3);
+	assert_int_equal(c.ntools, 2);
+	assert_int_equal(c.sk.correct, 3);
+	assert_int_equal(c.sk.wrong, 1);
+	assert_false(c.inferred);
+	assert_true(c.p > 0.5 && c.p < 1);
+	assert_int_equal(c.first_at, 1756684800);
+	assert_int_equal(c.last_at, 1756685100);
+	assert_true(mastery_p(f->db, f->district, "s1", "5.NF.A.1") == c.p);
+	assert_true(mastery_p(f->db, f->district, "s1", "5.NF.A.2") < 0);
+	/* usage without evidence does not touch the estimate */
+	struct learning_event_in ev = { .actor_key = "s1", .match_name = "s1", .activity_id = "v1",
+					.correct = -1, .score = -1, .duration_s = 30,
+					.occurred_at = 1756686000, .source = "caliper" };
+	assert_int_equal(activity_event_record(f->db, f->district, 2, &ev, NULL), EB_OK);
+	struct mastery_cell c2;
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.1", &c2, &found), EB_OK);
+	assert_int_equal(c2.responses, 4);
+	struct arena a;
+	arena_init(&a);
+	struct mastery_evidence *e;
+	size_t n;
+	assert_int_equal(mastery_evidence_trail(f->db, f->district, "s1", 10, &a, &e, &n), EB_OK);
+	assert_int_equal(n, 4);
+	assert_string_equal(e[0].item, "item-4");
+	assert_int_equal(e[0].at, 1756685100);
+	arena_free(&a);
+}
+
+static const char *const codes[] = { "5.NF.A.1", "5.NF.A.2", "5.NF.B.3", "4.NF.A.1", "6.RP.A.1" };
+#define NCODES (sizeof codes / sizeof codes[0])
+
+/* Simulated students answering through the ingest path, in time order. */
+static void simulate(struct fx *f, int first, int nstudents, int per, uint64_t seed, int64_t t0)
+{
+	struct rng r;
+	rng_seed(&r, seed);
+	for (int s = first; s < first + nstudents; s++) {
+		char sid[16];
+		snprintf(sid, sizeof sid, "s%03d", s);
+		double ability = rng_normal(&r);
+		for (int k = 0; k < per; k++) {
+			const char *code = codes[rng_below(&r, NCODES)];
+			int item = (int)rng_below(&r, 10);
+			double pc = 1 / (1 + exp(-(ability + 0.1 * k - 0.2 * (item % 3))));
+			answer(f, sid, code, 1 + item % 2, item, rng_uniform(&r) < pc, t0 + k * 3600);
+		}
+	}
+}
+
+static struct mastery_model *stored_model(struct fx *f)
+{
+	struct db_stmt *st;
+	struct mastery_model *m = NULL;
+	assert_int_equal(db_prepare(f->db, "SELECT model FROM mastery_fit WHERE district_id = ?1", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(mastery_model_decode(db_col_blob(st, 0), (size_t)db_col_bytes(st, 0), &m), EB_OK);
+	db_reset(st);
+	return m;
+}
+
+static void test_online_equals_recompute(void **state)
+{
+	struct fx *f = *state;
+	char sid[16];
+	for (int s = 0; s < 60; s++) {
+		snprintf(sid, sizeof sid, "s%03d", s);
+		add_student(f, sid);
+	}
+	int64_t t0 = 1756684800;
+	/* batch A before any model: defaults online */
+	simulate(f, 0, 40, 30, 11, t0);
+	struct mastery_refit_summary sum;
+	char err[256] = "";
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_int_equal(sum.rows, 40 * 30);
+	assert_int_equal(sum.students, 40);
+	assert_true(sum.standards >= NCODES);
+	/* batch B online with the stored model: old students continue, new ones start */
+	simulate(f, 30, 30, 30, 12, t0 + 40 * 3600);
+	struct mastery_model *m = stored_model(f);
+	/* recompute every student from its events in time order */
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db, "SELECT student_sourced_id, standard_code, tool_id, item_id,"
+				    " correct, occurred_at FROM learning_event WHERE district_id = ?1"
+				    " ORDER BY student_sourced_id, occurred_at, id", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	struct mastery_cell cells[60][NCODES];
+	struct mastery_student_state ss[60];
+	memset(cells, 0, sizeof cells);
+	memset(ss, 0, sizeof ss);
+	while (db_step(st) == DB_ROW) {
+		int s = (int)strtol(db_col_text(st, 0) + 1, NULL, 10);
+		size_t k = 0;
+		while (k < NCODES && strcmp(codes[k], db_col_text(st, 1)) != 0)
+			k++;
+		assert_true(k < NCODES);
+		int64_t tool = db_col_int(st, 2);
+		mastery_cell_observe(m, &ss[s], &cells[s][k], mastery_standard_key(codes[k]),
+				     mastery_item_key(tool, db_col_text(st, 3)), tool,
+				     (int)db_col_int(st, 4), db_col_int(st, 5));
+	}
+	db_reset(st);
+	int compared = 0;
+	for (int s = 0; s < 60; s++) {
+		snprintf(sid, sizeof sid, "s%03d", s);
+		for (size_t k = 0; k < NCODES; k++) {
+			struct mastery_cell c;
+			bool found;
+			assert_int_equal(mastery_cell_get(f->db, f->district, sid, codes[k], &c, &found), EB_OK);
+			if (cells[s][k].responses < MASTERY_MIN_DIRECT)
+				continue;
+			assert_true(found);
+			assert_false(c.inferred);
+			assert_int_equal(c.responses, cells[s][k].responses);
+			assert_int_equal(c.correct, cells[s][k].correct);
+			assert_memory_equal(&c.sk, &cells[s][k].sk, sizeof c.sk);
+			assert_true(fabs(c.p - cells[s][k].p) < 1e-12);
+			assert_int_equal(c.ntrend, cells[s][k].ntrend);
+			compared++;
+		}
+	}
+	assert_true(compared > 200);
+	mastery_free(m);
+	/* a second refit bumps fitted_at so cached models are reloaded */
+	struct mastery_fit_row a, b;
+	assert_int_equal(mastery_fit_info(f->db, f->district, &a), EB_OK);
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_int_equal(mastery_fit_info(f->db, f->district, &b), EB_OK);
+	assert_true(b.fitted_at > a.fitted_at);
+	assert_int_equal(b.rows, 40 * 30 + 30 * 30);
+}
+
+static void test_no_data_keeps_params(void **state)
+{
+	struct fx *f = *state;
+	struct mastery_refit_summary sum;
+	char err[256] = "";
+	struct mastery_fit_row info;
+	assert_int_equal(mastery_fit_info(f->db, f->district, &info), EB_ENOTFOUND);
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_ENOTFOUND);
+	assert_non_null(strstr(err, "no evidence"));
+	assert_int_equal(mastery_fit_info(f->db, f->district, &info), EB_ENOTFOUND);
+	/* fit once, then remove the evidence: the refit keeps the stored model */
+	for (int s = 0; s < 10; s++) {
+		char sid[16];
+		snprintf(sid, sizeof sid, "s%03d", s);
+		add_student(f, sid);
+	}
+	simulate(f, 0, 10, 10, 3, 1756684800);
+	err[0] = '\0';
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	struct mastery_fit_row before, after;
+	assert_int_equal(mastery_fit_info(f->db, f->district, &before), EB_OK);
+	assert_int_equal(db_exec(f->db, "DELETE FROM learning_event"), EB_OK);
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_ENOTFOUND);
+	assert_int_equal(mastery_fit_info(f->db, f->district, &after), EB_OK);
+	assert_int_equal(after.fitted_at, before.fitted_at);
+	assert_int_equal(after.rows, 100);
+	assert_true(mastery_p(f->db, f->district, "s000", codes[0]) >= 0 ||
+		    mastery_p(f->db, f->district, "s000", codes[1]) >= 0);
+}
+
+/* A standard of grade 5 with at least one prerequisite and one successor in
+ * the coherence map. */
+static const struct standard *linked(const struct standard **pre, const struct standard **suc)
+{
+	for (size_t i = 0; i < standards_count(); i++) {
+		const struct standard *s = standards_at(i), *p[8], *q[8];
+		if (s->kind != STANDARD_STANDARD || s->grade != 5)
+			continue;
+		if (standards_prereqs(s, p, 8) && standards_successors(s, q, 8)) {
+			*pre = p[0];
+			*suc = q[0];
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static void test_inferred(void **state)
+{
+	struct fx *f = *state;
+	const struct standard *pre = NULL, *suc = NULL, *s = linked(&pre, &suc);
+	assert_non_null(s);
+	add_student(f, "a");
+	add_student(f, "b");
+	int64_t t = 1756684800;
+	/* a masters s (8 right answers): its prerequisite is implied */
+	for (int i = 0; i < 8; i++)
+		answer(f, "a", s->code, 1, i, 1, t + i * 60);
+	struct mastery_refit_summary sum;
+	char err[256] = "";
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	struct mastery_cell cs, cp, cn;
+	bool found;
+	assert_int_equal(mastery_cell_get(f->db, f->district, "a", s->code, &cs, &found), EB_OK);
+	assert_true(found);
+	assert_false(cs.inferred);
+	assert_int_equal(mastery_cell_get(f->db, f->district, "a", pre->code, &cp, &found), EB_OK);
+	assert_true(found);
+	assert_true(cp.inferred);
+	assert_int_equal(cp.responses, 0);
+	assert_true(cp.p >= 0.9 * cs.p - 1e-9);
+	assert_true(sum.inferred >= 1);
+	/* the successor borrows from s: halfway from its prior to s's P */
+	assert_int_equal(mastery_cell_get(f->db, f->district, "a", suc->code, &cn, &found), EB_OK);
+	assert_true(found && cn.inferred);
+	/* online: one answer on the prerequisite stays inferred (thin evidence) */
+	answer(f, "a", pre->code, 1, 99, 0, t + 3600);
+	assert_int_equal(mastery_cell_get(f->db, f->district, "a", pre->code, &cp, &found), EB_OK);
+	assert_true(cp.inferred);
+	assert_int_equal(cp.responses, 1);
+	assert_true(cp.p >= 0.9 * cs.p - 1e-9);
+	/* b has nothing: no cell at all, never a made-up measurement */
+	assert_true(mastery_p(f->db, f->district, "b", pre->code) < 0);
+	/* the rule itself */
+	double pr[] = { 0.8 }, sc[] = { 0.95 };
+	assert_true(fabs(mastery_infer(0.4, pr, 1, NULL, 0) - 0.6) < 1e-12);
+	assert_true(fabs(mastery_infer(0.4, NULL, 0, sc, 1) - 0.855) < 1e-12);
+	assert_true(fabs(mastery_infer(0.4, NULL, 0, NULL, 0) - 0.4) < 1e-12);
+}
+
+static void test_degenerate(void **state)
+{
+	struct fx *f = *state;
+	add_student(f, "one");
+	add_student(f, "right");
+	add_student(f, "wrong");
+	int64_t t = 1756684800;
+	answer(f, "one", "3.OA.A.1", 1, 1, 1, t);
+	for (int i = 0; i < 12; i++) {
+		answer(f, "right", "3.OA.A.1", 1, i, 1, t + i);
+		answer(f, "wrong", "3.OA.A.1", 1, i, 0, t + i);
+	}
+	/* a code outside the catalog is stored and estimated, with no neighbours */
+	answer(f, "right", "3.ZZ.A.9", 1, 1, 1, t + 100);
+	struct mastery_refit_summary sum;
+	char err[256] = "";
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	double pr = mastery_p(f->db, f->district, "right", "3.OA.A.1");
+	double pw = mastery_p(f->db, f->district, "wrong", "3.OA.A.1");
+	double po = mastery_p(f->db, f->district, "one", "3.OA.A.1");
+	assert_true(pr > 0.9 && pr <= 1);
+	assert_true(pw >= 0 && pw < 0.2);
+	assert_true(po > pw && po < pr);
+	assert_true(mastery_p(f->db, f->district, "right", "3.ZZ.A.9") >= 0);
+	/* refit is idempotent on the same data */
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_true(fabs(mastery_p(f->db, f->district, "right", "3.OA.A.1") - pr) < 1e-12);
+	/* the item keys are stable and tool-scoped */
+	assert_int_equal(mastery_item_key(1, "x"), mastery_item_key(1, "x"));
+	assert_true(mastery_item_key(1, "x") != mastery_item_key(2, "x"));
+	assert_true(mastery_item_key(1, "x") >= 0);
+	assert_true(mastery_standard_key("3.ZZ.A.9") >= (1 << 24));
+	assert_int_equal(mastery_standard_key("3.OA.A.1"), (int32_t)standards_find("3.OA.A.1")->index);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
+		cmocka_unit_test(test_codecs_and_trend),
+		cmocka_unit_test(test_default_update_known_answer),
+		cmocka_unit_test_setup_teardown(test_storage_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_online_equals_recompute, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_data_keeps_params, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
