@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -10,6 +11,8 @@
 #include "cli/commands.h"
 #include "cli/serve.h"
 #include "domain/account.h"
+#include "domain/district.h"
+#include "domain/mastery.h"
 #include "store/db.h"
 #include "web/auth.h"
 #include "web/http.h"
@@ -42,8 +45,10 @@ static void print_routes(void)
 }
 
 /* Hourly: expired sessions are deleted (a stolen old cookie is worthless
- * anyway; this keeps the table small). */
-static void serve_housekeeping(const char *db_path)
+ * anyway; this keeps the table small). Nightly (the first run after 02:00
+ * local time, and at most once in 20 hours): every district's mastery model
+ * is refitted on all its evidence. */
+static void serve_housekeeping(const char *db_path, int64_t *last_refit)
 {
 	struct db *db;
 	char err[256];
@@ -54,6 +59,25 @@ static void serve_housekeeping(const char *db_path)
 	}
 	if (session_purge(db, &n) == EB_OK && n)
 		log_info("serve: %lld expired sessions removed", (long long)n);
+	time_t now = time(NULL);
+	struct tm lt;
+	localtime_r(&now, &lt);
+	if (lt.tm_hour >= 2 && lt.tm_hour < 5 && now - *last_refit > 20 * 3600) {
+		int64_t ids[256];
+		size_t nd = district_all(db, ids, 256);
+		if (nd > 256)
+			nd = 256; /* a deployment of more districts refits them with `edbridge fit` */
+		for (size_t i = 0; i < nd; i++) {
+			struct mastery_refit_summary sum;
+			enum eb_err rc = mastery_refit(db, ids[i], NULL, NULL, NULL, &sum, err, sizeof err);
+			if (rc == EB_OK)
+				log_info("serve: district %lld mastery refitted: %zu responses in %.1f s",
+					 (long long)ids[i], sum.rows, sum.total_seconds);
+			else if (rc != EB_ENOTFOUND)
+				log_error("serve: district %lld mastery refit: %s", (long long)ids[i], err);
+		}
+		*last_refit = now;
+	}
 	db_close(db);
 }
 
@@ -86,11 +110,11 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* housekeeping on the main thread while the workers serve */
-	int64_t last_purge = 0;
+	int64_t last_purge = 0, last_refit = 0;
 	while (!stop_requested) {
 		int64_t now = time_now();
 		if (now - last_purge >= 3600) {
-			serve_housekeeping(db_path);
+			serve_housekeeping(db_path, &last_refit);
 			last_purge = now;
 		}
 		sleep(30);

@@ -79,3 +79,18 @@ enum eb_err district_levels(struct db *db, int64_t id, struct district_levels *o
 	db_reset(st);
 	return rc;
 }
+
+size_t district_all(struct db *db, int64_t *ids, size_t cap)
+{
+	struct db_stmt *st;
+	size_t n = 0;
+	if (db_prepare(db, "SELECT id FROM district ORDER BY id", &st))
+		return 0;
+	while (db_step(st) == DB_ROW) {
+		if (n < cap)
+			ids[n] = db_col_int(st, 0);
+		n++;
+	}
+	db_reset(st);
+	return n;
+}

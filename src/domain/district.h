@@ -22,6 +22,8 @@ bool district_exists(struct db *db, int64_t id);
 enum eb_err district_only(struct db *db, int64_t *id);
 /* Copies the name into out (cap bytes). */
 enum eb_err district_name(struct db *db, int64_t id, char *out, size_t cap);
+/* Ids of every district, ascending, up to cap; returns how many exist. */
+size_t district_all(struct db *db, int64_t *ids, size_t cap);
 enum eb_err district_levels(struct db *db, int64_t id, struct district_levels *out);
 
 #endif
