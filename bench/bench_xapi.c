@@ -3,7 +3,8 @@
  * temporary SQLite database. Prints medians of several runs:
  *   xapi_statement_bytes: N        (mean size of the statements used)
  *   xapi_validate_per_s: N         (parse + validate + map, per core: thread CPU time)
- *   xapi_json_parse_only_per_s: N  (jansson parse alone, for scale)
+ *   xapi_json_parse_only_per_s: N  (xjson parse alone, the floor under the above)
+ *   xapi_jansson_parse_only_per_s: N (jansson parse alone, for scale: the old reader)
  *   xapi_store_batch100_per_s: N   (wall clock, includes SQLite commits) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,13 @@
 
 #include <jansson.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/timeutil.h"
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "ingest/xapi.h"
+#include "ingest/xjson.h"
 #include "store/db.h"
 
 #define NSTUDENTS 200
@@ -68,11 +71,15 @@ static double bench_validate(char **texts, size_t *lens, int n)
 	double t0 = cpu_now();
 	int done = 0;
 	char err[256], scratch[640];
+	struct arena a;
+	arena_init(&a);
 	while (cpu_now() - t0 < 0.7) {
 		for (int i = 0; i < n; i++) {
-			json_t *s = json_loadb(texts[i], lens[i], JSON_REJECT_DUPLICATES, NULL);
-			if (!s || xapi_validate_statement(s, XAPI_V1, "$", err, sizeof err)) {
-				fprintf(stderr, "invalid: %s\n", err);
+			arena_reset(&a);
+			struct xj_error je;
+			struct xj *s = xj_parse(&a, texts[i], lens[i], &je);
+			if (!s || xapi_validate_statement(&a, s, XAPI_V1, "$", err, sizeof err)) {
+				fprintf(stderr, "invalid: %s\n", s ? err : je.text);
 				exit(1);
 			}
 			struct learning_event_in ev;
@@ -80,10 +87,10 @@ static double bench_validate(char **texts, size_t *lens, int n)
 				fprintf(stderr, "not mapped\n");
 				exit(1);
 			}
-			json_decref(s);
 		}
 		done += n;
 	}
+	arena_free(&a);
 	return done / (cpu_now() - t0);
 }
 
@@ -171,6 +178,24 @@ int main(void)
 		}
 		v[r] = done / (cpu_now() - t0);
 	}
+	printf("xapi_jansson_parse_only_per_s: %.0f\n", median(v, RUNS));
+	struct arena a;
+	arena_init(&a);
+	for (int r = 0; r < RUNS; r++) {
+		double t0 = cpu_now();
+		int done = 0;
+		struct xj_error je;
+		while (cpu_now() - t0 < 0.3) {
+			for (int i = 0; i < N; i++) {
+				arena_reset(&a);
+				if (!xj_parse(&a, texts[i], lens[i], &je))
+					exit(1);
+			}
+			done += N;
+		}
+		v[r] = done / (cpu_now() - t0);
+	}
+	arena_free(&a);
 	printf("xapi_json_parse_only_per_s: %.0f\n", median(v, RUNS));
 	fflush(stdout);
 	double s[3];

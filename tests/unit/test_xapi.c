@@ -12,9 +12,11 @@
 
 #include <jansson.h>
 
+#include "base/arena.h"
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "ingest/xapi.h"
+#include "ingest/xjson.h"
 #include "store/db.h"
 
 struct fx {
@@ -195,15 +197,20 @@ static void test_invalid_statements(void **state)
 static void test_normalise_context_activities(void **state)
 {
 	(void)state;
-	json_t *s = json_loads("{" ACTOR "," VERB "," OBJ ",\"context\":{\"contextActivities\":"
-			       "{\"parent\":{\"id\":\"http://example.org/quiz\"}}}}", 0, NULL);
+	const char *text = "{" ACTOR "," VERB "," OBJ ",\"context\":{\"contextActivities\":"
+			   "{\"parent\":{\"id\":\"http://example.org/quiz\"}}}}";
+	struct arena a;
+	arena_init(&a);
+	struct xj_error je;
+	struct xj *s = xj_parse(&a, text, strlen(text), &je);
+	assert_non_null(s);
 	char err[256];
-	assert_int_equal(xapi_validate_statement(s, XAPI_V1, "$", err, sizeof err), EB_OK);
-	json_t *p = json_object_get(json_object_get(json_object_get(s, "context"),
-						    "contextActivities"), "parent");
-	assert_true(json_is_array(p));
-	assert_int_equal(json_array_size(p), 1);
-	json_decref(s);
+	assert_int_equal(xapi_validate_statement(&a, s, XAPI_V1, "$", err, sizeof err), EB_OK);
+	struct xj *p = xj_get(xj_get(xj_get(s, "context"), "contextActivities"), "parent");
+	assert_true(xj_is_array(p));
+	assert_int_equal(xj_size(p), 1);
+	assert_string_equal(xj_str(xj_get(xj_at(p, 0), "id")), "http://example.org/quiz");
+	arena_free(&a);
 }
 
 static void test_version_header(void **state)
