@@ -67,7 +67,7 @@ bool xapi_map_event(struct xj *stmt, struct learning_event_in *ev, char *scratch
 bool xapi_agent_key(struct xj *agent, char *out, size_t cap);
 
 /* POST /xapi/statements: one statement or an array, stored whole or not at
- * all. 200 with a JSON array of the ids (generated as UUID v4 where absent);
+ * all. 200 with a JSON array of the ids (generated as time-ordered UUID v7 where absent);
  * 400 invalid (reason and JSON path), 409 an id already stored with other
  * content, 413 over the caps. */
 enum eb_err xapi_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,

@@ -256,7 +256,7 @@ static void test_post_get(void **state)
 	assert_int_equal(json_array_size(ids), 1);
 	const char *id = json_string_value(json_array_get(ids, 0));
 	assert_int_equal(strlen(id), 36);
-	assert_int_equal(id[14], '4');	/* UUID v4 */
+	assert_int_equal(id[14], '7');	/* UUID v7: time-ordered */
 	assert_true(r.consistent_through[0] != '\0');
 	xapi_result_free(&r);
 
