@@ -9,6 +9,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1264,9 +1265,13 @@ enum eb_err xapi_version_parse(const char *h, enum xapi_version *out)
 /* ---- storing --------------------------------------------------------------- */
 
 /* A fresh statement id: UUID version 7 (RFC 9562), 48 bits of Unix
- * milliseconds then 74 random bits. Ids the server assigns are therefore
- * time-ordered, so the id indexes grow at their tail instead of touching a
- * random leaf page per statement. */
+ * milliseconds, a 12-bit sequence within the millisecond (RFC 9562 method 1,
+ * shared by the process's threads), then 62 random bits. Ids the server
+ * assigns are therefore increasing, so the id indexes grow at their tail
+ * (full pages, one dirty page per batch) instead of touching a random leaf
+ * page per statement. */
+static _Atomic uint64_t uuid_last;	/* ms << 12 | sequence of the last id */
+
 static void uuid_v7(char out[37])
 {
 	unsigned char b[16];
@@ -1275,10 +1280,16 @@ static void uuid_v7(char out[37])
 	randombytes_buf(b, sizeof b);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	uint64_t now = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) << 12;
+	uint64_t last = atomic_load(&uuid_last), next;
+	do	/* a sequence overflow borrows from the next millisecond: still unique, ordered */
+		next = now > last ? now : last + 1;
+	while (!atomic_compare_exchange_weak(&uuid_last, &last, next));
+	uint64_t ms = next >> 12;
 	for (int i = 0; i < 6; i++)
 		b[i] = (unsigned char)(ms >> (40 - 8 * i));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x70);
+	b[6] = (unsigned char)(0x70 | ((next >> 8) & 0x0f));
+	b[7] = (unsigned char)(next & 0xff);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	static const char hx[] = "0123456789abcdef";
 	int o = 0;
