@@ -1513,20 +1513,10 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 		const char *json = buf_cstr(jbuf);
 		rs->n = 0;
 		collect_refs(rs, p->stmt, 0);
-		char actor_key[300];
-		xapi_agent_key(xj_get(p->stmt, "actor"), actor_key, sizeof actor_key);
-		struct xj *obj = xj_get(p->stmt, "object");
-		const char *ot = object_type(obj);
-		const char *ts = xj_str(xj_get(p->stmt, "timestamp"));
-		int64_t ts_ms = stored_ms;
-		parse_ts(ts, &ts_ms);
 		struct activity_statement as = {
-			.id = p->id, .json = json, .content_hash = p->hash, .stored = stored,
-			.stored_ms = stored_ms, .timestamp = ts, .timestamp_ms = ts_ms,
-			.voids_id = p->voiding ? p->voids : NULL, .actor_key = actor_key,
+			.id = p->id, .json = json, .content_hash = p->hash, .stored_ms = stored_ms,
+			.voids_id = p->voiding ? p->voids : NULL,
 			.verb = xj_str(xj_get(xj_get(p->stmt, "verb"), "id")),
-			.activity_id = (!ot || !strcmp(ot, "Activity"))
-					       ? xj_str(xj_get(obj, "id")) : NULL,
 			.registration = xj_str(xj_get(
 				xj_get(p->stmt, "context"), "registration")),
 			.refs = rs->r, .nrefs = rs->n, .new_id = p->generated_id,
