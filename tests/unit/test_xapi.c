@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "ingest/xapi.h"
@@ -244,6 +246,43 @@ static void post(struct fx *f, int64_t tool, const char *body, int want, struct 
 	xapi_post(f->db, f->district, tool, body, strlen(body), "1.0.3", r);
 	if (r->status != want)
 		fail_msg("POST got %d (%s), want %d", r->status, r->body ? r->body : "", want);
+}
+
+/* Ids the server assigns are UUID v7: version and variant bits, the current
+ * Unix milliseconds in front, strictly increasing within and across batches. */
+static void test_generated_ids_ordered(void **state)
+{
+	struct fx *f = *state;
+	char prev[37] = "";
+	for (int round = 0; round < 2; round++) {
+		struct buf b = BUF_INIT;
+		buf_putc(&b, '[');
+		for (int i = 0; i < 50; i++)
+			buf_printf(&b, "%s{" ACTOR "," VERB "," OBJ "}", i ? "," : "");
+		buf_putc(&b, ']');
+		struct xapi_result r;
+		post(f, 1, buf_cstr(&b), 200, &r);
+		buf_free(&b);
+		json_t *ids = json_loads(r.body, 0, NULL);
+		assert_int_equal(json_array_size(ids), 50);
+		for (size_t i = 0; i < 50; i++) {
+			const char *id = json_string_value(json_array_get(ids, i));
+			assert_int_equal(strlen(id), 36);
+			assert_int_equal(id[14], '7');
+			assert_non_null(strchr("89ab", id[19]));
+			if (strcmp(prev, id) >= 0)
+				fail_msg("id %s does not follow %s", id, prev);
+			snprintf(prev, sizeof prev, "%s", id);
+			char hex[13];
+			memcpy(hex, id, 8);
+			memcpy(hex + 8, id + 9, 4);
+			hex[12] = '\0';
+			long long ms = strtoll(hex, NULL, 16), now = (long long)time(NULL) * 1000;
+			assert_true(ms > now - 60000 && ms < now + 60000);
+		}
+		json_decref(ids);
+		xapi_result_free(&r);
+	}
 }
 
 static void test_post_get(void **state)
@@ -622,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_statements),
 		cmocka_unit_test(test_normalise_context_activities),
 		cmocka_unit_test_setup_teardown(test_version_header, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generated_ids_ordered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_post_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idempotent_and_conflict, setup, teardown),
