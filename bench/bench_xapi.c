@@ -3,8 +3,10 @@
  * temporary SQLite database. Prints medians of several runs:
  *   xapi_statement_bytes: N        (mean size of the statements used)
  *   xapi_validate_per_s: N         (parse + validate + map, per core: thread CPU time)
- *   xapi_json_parse_only_per_s: N  (jansson parse alone, for scale)
- *   xapi_store_batch100_per_s: N   (wall clock, includes SQLite commits) */
+ *   xapi_json_parse_only_per_s: N  (xjson parse alone, the floor under the above)
+ *   xapi_jansson_parse_only_per_s: N (jansson parse alone, for scale: the old reader)
+ *   xapi_store_batch100_per_s: N   (wall clock, includes SQLite commits)
+ *   xapi_db_bytes_per_statement: N (database growth per stored statement) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +15,13 @@
 
 #include <jansson.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/timeutil.h"
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "ingest/xapi.h"
+#include "ingest/xjson.h"
 #include "store/db.h"
 
 #define NSTUDENTS 200
@@ -68,11 +72,15 @@ static double bench_validate(char **texts, size_t *lens, int n)
 	double t0 = cpu_now();
 	int done = 0;
 	char err[256], scratch[640];
+	struct arena a;
+	arena_init(&a);
 	while (cpu_now() - t0 < 0.7) {
 		for (int i = 0; i < n; i++) {
-			json_t *s = json_loadb(texts[i], lens[i], JSON_REJECT_DUPLICATES, NULL);
-			if (!s || xapi_validate_statement(s, XAPI_V1, "$", err, sizeof err)) {
-				fprintf(stderr, "invalid: %s\n", err);
+			arena_reset(&a);
+			struct xj_error je;
+			struct xj *s = xj_parse(&a, texts[i], lens[i], &je);
+			if (!s || xapi_validate_statement(&a, s, XAPI_V1, "$", err, sizeof err)) {
+				fprintf(stderr, "invalid: %s\n", s ? err : je.text);
 				exit(1);
 			}
 			struct learning_event_in ev;
@@ -80,14 +88,28 @@ static double bench_validate(char **texts, size_t *lens, int n)
 				fprintf(stderr, "not mapped\n");
 				exit(1);
 			}
-			json_decref(s);
 		}
 		done += n;
 	}
+	arena_free(&a);
 	return done / (cpu_now() - t0);
 }
 
-static double bench_store(int total, int run)
+/* Logical size of the database in bytes (pages in the file and the WAL). */
+static int64_t db_bytes(struct db *db)
+{
+	struct db_stmt *st;
+	int64_t pages = 0, size = 0;
+	if (!db_prepare(db, "PRAGMA page_count", &st) && db_step(st) == DB_ROW)
+		pages = db_col_int(st, 0);
+	db_reset(st);
+	if (!db_prepare(db, "PRAGMA page_size", &st) && db_step(st) == DB_ROW)
+		size = db_col_int(st, 0);
+	db_reset(st);
+	return pages * size;
+}
+
+static double bench_store(int total, int run, double *bytes_per_statement)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/tmp/bench_xapi_%d_%d.db", (int)getpid(), run);
@@ -112,6 +134,7 @@ static double bench_store(int total, int run)
 	}
 	db_commit(db);
 	struct buf b = BUF_INIT;
+	int64_t size0 = db_bytes(db);
 	double t0 = time_mono();
 	for (int i = 0; i < total; i += 100) {
 		buf_reset(&b);
@@ -131,6 +154,7 @@ static double bench_store(int total, int run)
 		xapi_result_free(&r);
 	}
 	double rate = total / (time_mono() - t0);
+	*bytes_per_statement = (double)(db_bytes(db) - size0) / total;
 	buf_free(&b);
 	db_close(db);
 	char p2[80];
@@ -171,12 +195,31 @@ int main(void)
 		}
 		v[r] = done / (cpu_now() - t0);
 	}
+	printf("xapi_jansson_parse_only_per_s: %.0f\n", median(v, RUNS));
+	struct arena a;
+	arena_init(&a);
+	for (int r = 0; r < RUNS; r++) {
+		double t0 = cpu_now();
+		int done = 0;
+		struct xj_error je;
+		while (cpu_now() - t0 < 0.3) {
+			for (int i = 0; i < N; i++) {
+				arena_reset(&a);
+				if (!xj_parse(&a, texts[i], lens[i], &je))
+					exit(1);
+			}
+			done += N;
+		}
+		v[r] = done / (cpu_now() - t0);
+	}
+	arena_free(&a);
 	printf("xapi_json_parse_only_per_s: %.0f\n", median(v, RUNS));
 	fflush(stdout);
-	double s[3];
+	double s[3], per[3];
 	for (int r = 0; r < 3; r++)
-		s[r] = bench_store(10000, r);
+		s[r] = bench_store(10000, r, &per[r]);
 	printf("xapi_store_batch100_per_s: %.0f\n", median(s, 3));
+	printf("xapi_db_bytes_per_statement: %.0f\n", median(per, 3));
 	for (int i = 0; i < N; i++)
 		free(texts[i]);
 	return 0;

@@ -18,7 +18,7 @@ enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t 
 {
 	struct db_stmt *st;
 	enum eb_err rc = db_prepare(db,
-		"SELECT content_hash, voids_id IS NOT NULL FROM xapi_statement"
+		"SELECT lower(hex(content_hash)), voids_id IS NOT NULL FROM xapi_statement"
 		" WHERE district_id = ?1 AND tool_id = ?2 AND id = ?3", &st);
 	if (rc)
 		return rc;
@@ -38,6 +38,17 @@ enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t 
 	}
 	db_reset(st);
 	return r < 0 ? EB_EDB : EB_OK;
+}
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_t tool_id,
@@ -68,28 +79,32 @@ insert:
 	if (s->voided_out)
 		*s->voided_out = voided != 0;
 
+	/* the hash is kept as its 32 bytes (the hex form would double it) */
+	unsigned char hash[32];
+	if (!s->content_hash || strlen(s->content_hash) != 64)
+		return EB_EINVAL;
+	for (int i = 0; i < 32; i++) {
+		int hi = hex_nibble(s->content_hash[2 * i]), lo = hex_nibble(s->content_hash[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return EB_EINVAL;
+		hash[i] = (unsigned char)(hi << 4 | lo);
+	}
 	rc = db_prepare(db,
 		"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
-		" stored, stored_ms, timestamp, timestamp_ms, voided, voids_id, actor_key,"
-		" verb, activity_id, registration)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", &st);
+		" stored_ms, voided, voids_id, verb, registration)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &st);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, district_id);
 	db_bind_int(st, 2, tool_id);
 	db_bind_text(st, 3, s->id, -1);
 	db_bind_text(st, 4, s->json, -1);
-	db_bind_text(st, 5, s->content_hash, -1);
-	db_bind_text(st, 6, s->stored, -1);
-	db_bind_int(st, 7, s->stored_ms);
-	db_bind_text(st, 8, s->timestamp, -1);
-	db_bind_int(st, 9, s->timestamp_ms);
-	db_bind_int(st, 10, voided);
-	db_bind_text(st, 11, s->voids_id, -1);
-	db_bind_text(st, 12, s->actor_key, -1);
-	db_bind_text(st, 13, s->verb, -1);
-	db_bind_text(st, 14, s->activity_id, -1);
-	db_bind_text(st, 15, s->registration, -1);
+	db_bind_blob(st, 5, hash, sizeof hash);
+	db_bind_int(st, 6, s->stored_ms);
+	db_bind_int(st, 7, voided);
+	db_bind_text(st, 8, s->voids_id, -1);
+	db_bind_text(st, 9, s->verb, -1);
+	db_bind_text(st, 10, s->registration, -1);
 	rc = db_run(st);
 	if (rc)
 		return rc;

@@ -30,16 +30,13 @@ struct activity_ref {
 struct activity_statement {
 	const char *id;		/* lower-case UUID */
 	const char *json;	/* the statement as it will be returned */
-	const char *content_hash; /* 64 hex chars, see xapi.c */
-	const char *stored;	/* ISO 8601 with ms */
-	int64_t stored_ms;
-	const char *timestamp;
-	int64_t timestamp_ms;
+	const char *content_hash; /* 64 hex chars (stored as 32 bytes), see xapi.c */
+	int64_t stored_ms;	/* `stored` in Unix ms (the text is inside json) */
 	const char *voids_id;	/* voiding statement: target id; else NULL */
-	const char *actor_key;
 	const char *verb;
-	const char *activity_id; /* NULL unless the object is an Activity */
 	const char *registration;
+	/* actor, object and timestamp are read from json; the agent and activity
+	 * filters use refs */
 	const struct activity_ref *refs;
 	size_t nrefs;
 	bool new_id;		/* id freshly generated: skip the voided-before check */

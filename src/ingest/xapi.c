@@ -7,7 +7,9 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +18,19 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/activity.h"
+#include "ingest/xjson.h"
 #include "store/db.h"
 
 /* ---- validation context ---------------------------------------------- */
 
 struct vctx {
 	enum xapi_version v;
+	struct arena *a;	/* for normalising contextActivities */
 	char path[512];
 	size_t plen;
 	char *err;
@@ -219,7 +224,7 @@ static bool parse_duration(const char *s, double *secs)
 
 /* ---- property tables ---------------------------------------------------- */
 
-typedef int (*check_fn)(struct vctx *c, json_t *v);
+typedef int (*check_fn)(struct vctx *c, struct xj *v);
 
 enum { F_REQ = 1, F_V2 = 2 };
 
@@ -229,13 +234,13 @@ struct field {
 	unsigned flags;
 };
 
-static int check_fields(struct vctx *c, json_t *obj, const struct field *fields)
+static int check_fields(struct vctx *c, struct xj *obj, const struct field *fields)
 {
-	if (!json_is_object(obj))
+	if (!xj_is_object(obj))
 		return vfail(c, "must be an object");
 	const char *key;
-	json_t *val;
-	json_object_foreach(obj, key, val) {
+	struct xj *val;
+	xj_object_foreach(obj, key, val) {
 		const struct field *f = fields;
 		while (f->name && strcmp(f->name, key))
 			f++;
@@ -245,7 +250,7 @@ static int check_fields(struct vctx *c, json_t *obj, const struct field *fields)
 			pop(c, m);
 			return -1;
 		}
-		if (json_is_null(val) && !(f->check == NULL)) {
+		if (xj_is_null(val) && !(f->check == NULL)) {
 			vfail(c, "must not be null");
 			pop(c, m);
 			return -1;
@@ -257,7 +262,7 @@ static int check_fields(struct vctx *c, json_t *obj, const struct field *fields)
 		pop(c, m);
 	}
 	for (const struct field *f = fields; f->name; f++) {
-		if ((f->flags & F_REQ) && !json_object_get(obj, f->name)) {
+		if ((f->flags & F_REQ) && !xj_get(obj, f->name)) {
 			size_t m = push_key(c, f->name);
 			vfail(c, "is required");
 			pop(c, m);
@@ -267,31 +272,31 @@ static int check_fields(struct vctx *c, json_t *obj, const struct field *fields)
 	return 0;
 }
 
-static int c_string(struct vctx *c, json_t *v)
+static int c_string(struct vctx *c, struct xj *v)
 {
-	return json_is_string(v) ? 0 : vfail(c, "must be a string");
+	return xj_is_string(v) ? 0 : vfail(c, "must be a string");
 }
 
-static int c_bool(struct vctx *c, json_t *v)
+static int c_bool(struct vctx *c, struct xj *v)
 {
-	return json_is_boolean(v) ? 0 : vfail(c, "must be true or false");
+	return xj_is_boolean(v) ? 0 : vfail(c, "must be true or false");
 }
 
-static int c_number(struct vctx *c, json_t *v)
+static int c_number(struct vctx *c, struct xj *v)
 {
-	return json_is_number(v) ? 0 : vfail(c, "must be a number");
+	return xj_is_number(v) ? 0 : vfail(c, "must be a number");
 }
 
-static int c_iri(struct vctx *c, json_t *v)
+static int c_iri(struct vctx *c, struct xj *v)
 {
-	if (!json_is_string(v))
+	if (!xj_is_string(v))
 		return vfail(c, "must be a string (an IRI)");
-	return is_iri(json_string_value(v)) ? 0 : vfail(c, "must be an absolute IRI (scheme:...)");
+	return is_iri(xj_str(v)) ? 0 : vfail(c, "must be an absolute IRI (scheme:...)");
 }
 
-static int c_uuid(struct vctx *c, json_t *v)
+static int c_uuid(struct vctx *c, struct xj *v)
 {
-	if (!json_is_string(v) || !is_uuid(json_string_value(v)))
+	if (!xj_is_string(v) || !is_uuid(xj_str(v)))
 		return vfail(c, "must be a UUID (8-4-4-4-12 hex digits)");
 	return 0;
 }
@@ -305,44 +310,44 @@ static bool has_zone(const char *s)
 	return n > 6 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':';
 }
 
-static int c_timestamp(struct vctx *c, json_t *v)
+static int c_timestamp(struct vctx *c, struct xj *v)
 {
-	if (!json_is_string(v) || !parse_ts(json_string_value(v), NULL))
+	if (!xj_is_string(v) || !parse_ts(xj_str(v), NULL))
 		return vfail(c, "must be an ISO 8601 timestamp (e.g. 2024-05-01T10:00:00.000Z)");
 	/* xAPI 2.0 timestamps follow RFC 3339, which requires the offset */
-	if (c->v == XAPI_V2 && !has_zone(json_string_value(v)))
+	if (c->v == XAPI_V2 && !has_zone(xj_str(v)))
 		return vfail(c, "must carry a time zone (Z or +hh:mm) in xAPI 2.0");
 	return 0;
 }
 
-static int c_duration(struct vctx *c, json_t *v)
+static int c_duration(struct vctx *c, struct xj *v)
 {
-	if (!json_is_string(v) || !parse_duration(json_string_value(v), NULL))
+	if (!xj_is_string(v) || !parse_duration(xj_str(v), NULL))
 		return vfail(c, "must be an ISO 8601 duration (e.g. PT1M30S)");
 	return 0;
 }
 
-static int c_lang_tag(struct vctx *c, json_t *v)
+static int c_lang_tag(struct vctx *c, struct xj *v)
 {
-	if (!json_is_string(v) || !is_lang_tag(json_string_value(v)))
+	if (!xj_is_string(v) || !is_lang_tag(xj_str(v)))
 		return vfail(c, "must be an RFC 5646 language tag (e.g. en-US)");
 	return 0;
 }
 
-static int c_lang_map(struct vctx *c, json_t *v)
+static int c_lang_map(struct vctx *c, struct xj *v)
 {
-	if (!json_is_object(v))
+	if (!xj_is_object(v))
 		return vfail(c, "must be a language map (object of language tag -> string)");
 	const char *key;
-	json_t *val;
-	json_object_foreach(v, key, val) {
+	struct xj *val;
+	xj_object_foreach(v, key, val) {
 		size_t m = push_key(c, key);
 		if (!is_lang_tag(key)) {
 			vfail(c, "is not a valid language tag");
 			pop(c, m);
 			return -1;
 		}
-		if (!json_is_string(val)) {
+		if (!xj_is_string(val)) {
 			vfail(c, "must be a string");
 			pop(c, m);
 			return -1;
@@ -352,13 +357,14 @@ static int c_lang_map(struct vctx *c, json_t *v)
 	return 0;
 }
 
-static int c_extensions(struct vctx *c, json_t *v)
+static int c_extensions(struct vctx *c, struct xj *v)
 {
-	if (!json_is_object(v))
+	if (!xj_is_object(v))
 		return vfail(c, "must be an object whose keys are IRIs");
 	const char *key;
-	json_t *val;
-	json_object_foreach(v, key, val) {
+	struct xj *val;
+	xj_object_foreach(v, key, val) {
+		(void)val;
 		if (!is_iri(key)) {
 			size_t m = push_key(c, key);
 			vfail(c, "extension keys must be IRIs");
@@ -369,9 +375,9 @@ static int c_extensions(struct vctx *c, json_t *v)
 	return 0;
 }
 
-static int c_version(struct vctx *c, json_t *v)
+static int c_version(struct vctx *c, struct xj *v)
 {
-	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+	const char *s = xj_is_string(v) ? xj_str(v) : NULL;
 	if (s && (!strncmp(s, "1.0", 3) || !strncmp(s, "2.0", 3))) {
 		const char *p = s + 3;
 		if (!*p)
@@ -389,11 +395,11 @@ static int c_version(struct vctx *c, json_t *v)
 
 /* ---- agents ------------------------------------------------------------- */
 
-static int c_mbox(struct vctx *c, json_t *v)
+static int c_mbox(struct vctx *c, struct xj *v)
 {
-	if (!json_is_string(v))
+	if (!xj_is_string(v))
 		return vfail(c, "must be a string");
-	const char *s = json_string_value(v);
+	const char *s = xj_str(v);
 	if (strncmp(s, "mailto:", 7))
 		return vfail(c, "must start with mailto:");
 	const char *at = strchr(s + 7, '@');
@@ -402,9 +408,9 @@ static int c_mbox(struct vctx *c, json_t *v)
 	return 0;
 }
 
-static int c_sha1(struct vctx *c, json_t *v)
+static int c_sha1(struct vctx *c, struct xj *v)
 {
-	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	const char *s = xj_is_string(v) ? xj_str(v) : "";
 	size_t n = strlen(s);
 	bool ok = n == 40;
 	for (size_t i = 0; ok && i < n; i++)
@@ -416,30 +422,30 @@ static const struct field account_fields[] = {
 	{ "homePage", c_iri, F_REQ }, { "name", c_string, F_REQ }, { NULL, NULL, 0 }
 };
 
-static int c_account(struct vctx *c, json_t *v)
+static int c_account(struct vctx *c, struct xj *v)
 {
 	return check_fields(c, v, account_fields);
 }
 
-static int c_object_type_agent(struct vctx *c, json_t *v)
+static int c_object_type_agent(struct vctx *c, struct xj *v)
 {
-	return json_is_string(v) && !strcmp(json_string_value(v), "Agent")
+	return xj_is_string(v) && !strcmp(xj_str(v), "Agent")
 		       ? 0 : vfail(c, "must be \"Agent\"");
 }
 
-static int c_object_type_group(struct vctx *c, json_t *v)
+static int c_object_type_group(struct vctx *c, struct xj *v)
 {
-	return json_is_string(v) && !strcmp(json_string_value(v), "Group")
+	return xj_is_string(v) && !strcmp(xj_str(v), "Group")
 		       ? 0 : vfail(c, "must be \"Group\"");
 }
 
 static const char *const ifi_names[] = { "mbox", "mbox_sha1sum", "openid", "account", NULL };
 
-static int count_ifi(json_t *o)
+static int count_ifi(struct xj *o)
 {
 	int n = 0;
 	for (const char *const *k = ifi_names; *k; k++)
-		n += json_object_get(o, *k) != NULL;
+		n += xj_get(o, *k) != NULL;
 	return n;
 }
 
@@ -449,7 +455,7 @@ static const struct field agent_fields[] = {
 	{ "account", c_account, 0 }, { NULL, NULL, 0 }
 };
 
-static int check_agent(struct vctx *c, json_t *v)
+static int check_agent(struct vctx *c, struct xj *v)
 {
 	if (check_fields(c, v, agent_fields))
 		return -1;
@@ -459,13 +465,13 @@ static int check_agent(struct vctx *c, json_t *v)
 	return 0;
 }
 
-static int c_members(struct vctx *c, json_t *v)
+static int c_members(struct vctx *c, struct xj *v)
 {
-	if (!json_is_array(v))
+	if (!xj_is_array(v))
 		return vfail(c, "must be an array of Agents");
 	size_t i;
-	json_t *m;
-	json_array_foreach(v, i, m) {
+	struct xj *m;
+	xj_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = check_agent(c, m);
 		pop(c, mark);
@@ -481,28 +487,28 @@ static const struct field group_fields[] = {
 	{ "account", c_account, 0 }, { "member", c_members, 0 }, { NULL, NULL, 0 }
 };
 
-static int check_group(struct vctx *c, json_t *v)
+static int check_group(struct vctx *c, struct xj *v)
 {
 	if (check_fields(c, v, group_fields))
 		return -1;
 	int n = count_ifi(v);
 	if (n > 1)
 		return vfail(c, "a Group has at most one of mbox, mbox_sha1sum, openid, account (has %d)", n);
-	if (n == 0 && !json_object_get(v, "member"))
+	if (n == 0 && !xj_get(v, "member"))
 		return vfail(c, "an anonymous Group (no identifier) needs a member array");
 	return 0;
 }
 
-static const char *object_type(json_t *v)
+static const char *object_type(struct xj *v)
 {
-	json_t *t = json_object_get(v, "objectType");
-	return json_is_string(t) ? json_string_value(t) : NULL;
+	struct xj *t = xj_get(v, "objectType");
+	return xj_is_string(t) ? xj_str(t) : NULL;
 }
 
 /* Agent or Group. */
-static int c_actor(struct vctx *c, json_t *v)
+static int c_actor(struct vctx *c, struct xj *v)
 {
-	if (!json_is_object(v))
+	if (!xj_is_object(v))
 		return vfail(c, "must be an Agent or Group object");
 	const char *t = object_type(v);
 	if (t && !strcmp(t, "Group"))
@@ -510,9 +516,9 @@ static int c_actor(struct vctx *c, json_t *v)
 	return check_agent(c, v);
 }
 
-static int c_group(struct vctx *c, json_t *v)
+static int c_group(struct vctx *c, struct xj *v)
 {
-	if (!json_is_object(v))
+	if (!xj_is_object(v))
 		return vfail(c, "must be a Group object");
 	return check_group(c, v);
 }
@@ -523,7 +529,7 @@ static const struct field verb_fields[] = {
 	{ "id", c_iri, F_REQ }, { "display", c_lang_map, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_verb(struct vctx *c, json_t *v)
+static int c_verb(struct vctx *c, struct xj *v)
 {
 	return check_fields(c, v, verb_fields);
 }
@@ -532,20 +538,20 @@ static const struct field component_fields[] = {
 	{ "id", c_string, F_REQ }, { "description", c_lang_map, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_components(struct vctx *c, json_t *v)
+static int c_components(struct vctx *c, struct xj *v)
 {
-	if (!json_is_array(v))
+	if (!xj_is_array(v))
 		return vfail(c, "must be an array of interaction components");
 	size_t i;
-	json_t *m;
-	json_array_foreach(v, i, m) {
+	struct xj *m;
+	xj_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = check_fields(c, m, component_fields);
 		if (!r) {
 			/* ids unique within the list */
 			for (size_t j = 0; j < i; j++)
-				if (json_equal(json_object_get(json_array_get(v, j), "id"),
-					       json_object_get(m, "id")))
+				if (xj_equal(xj_get(xj_at(v, j), "id"),
+					       xj_get(m, "id")))
 					r = vfail(c, "duplicate interaction component id");
 		}
 		pop(c, mark);
@@ -560,9 +566,9 @@ static const char *const interaction_types[] = {
 	"sequencing", "likert", "numeric", "other", NULL
 };
 
-static int c_interaction_type(struct vctx *c, json_t *v)
+static int c_interaction_type(struct vctx *c, struct xj *v)
 {
-	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	const char *s = xj_is_string(v) ? xj_str(v) : "";
 	for (const char *const *t = interaction_types; *t; t++)
 		if (!strcmp(*t, s))
 			return 0;
@@ -570,14 +576,14 @@ static int c_interaction_type(struct vctx *c, json_t *v)
 			" performance, sequencing, likert, numeric, other");
 }
 
-static int c_string_array(struct vctx *c, json_t *v)
+static int c_string_array(struct vctx *c, struct xj *v)
 {
-	if (!json_is_array(v))
+	if (!xj_is_array(v))
 		return vfail(c, "must be an array of strings");
 	size_t i;
-	json_t *m;
-	json_array_foreach(v, i, m) {
-		if (!json_is_string(m)) {
+	struct xj *m;
+	xj_array_foreach(v, i, m) {
+		if (!xj_is_string(m)) {
 			size_t mark = push_index(c, i);
 			vfail(c, "must be a string");
 			pop(c, mark);
@@ -605,29 +611,29 @@ static const struct {
 	{ "matching", "source target" }, { "performance", "steps" }, { NULL, NULL }
 };
 
-static int c_definition(struct vctx *c, json_t *v)
+static int c_definition(struct vctx *c, struct xj *v)
 {
 	if (check_fields(c, v, definition_fields))
 		return -1;
-	json_t *it = json_object_get(v, "interactionType");
+	struct xj *it = xj_get(v, "interactionType");
 	static const char *const lists[] = { "choices", "scale", "source", "target", "steps", NULL };
 	for (const char *const *l = lists; *l; l++) {
-		if (!json_object_get(v, *l))
+		if (!xj_get(v, *l))
 			continue;
 		const char *allowed = "";
-		if (json_is_string(it))
+		if (xj_is_string(it))
 			for (size_t i = 0; interaction_lists[i].type; i++)
-				if (!strcmp(interaction_lists[i].type, json_string_value(it)))
+				if (!strcmp(interaction_lists[i].type, xj_str(it)))
 					allowed = interaction_lists[i].lists;
 		if (!strstr(allowed, *l)) {
 			size_t m = push_key(c, *l);
 			vfail(c, "not allowed for interactionType %s",
-			      json_is_string(it) ? json_string_value(it) : "(none)");
+			      xj_is_string(it) ? xj_str(it) : "(none)");
 			pop(c, m);
 			return -1;
 		}
 	}
-	if ((json_object_get(v, "correctResponsesPattern")) && !it) {
+	if ((xj_get(v, "correctResponsesPattern")) && !it) {
 		size_t m = push_key(c, "correctResponsesPattern");
 		vfail(c, "needs interactionType");
 		pop(c, m);
@@ -636,9 +642,9 @@ static int c_definition(struct vctx *c, json_t *v)
 	return 0;
 }
 
-static int c_object_type_activity(struct vctx *c, json_t *v)
+static int c_object_type_activity(struct vctx *c, struct xj *v)
 {
-	return json_is_string(v) && !strcmp(json_string_value(v), "Activity")
+	return xj_is_string(v) && !strcmp(xj_str(v), "Activity")
 		       ? 0 : vfail(c, "must be \"Activity\"");
 }
 
@@ -647,14 +653,14 @@ static const struct field activity_fields[] = {
 	{ "definition", c_definition, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_activity(struct vctx *c, json_t *v)
+static int c_activity(struct vctx *c, struct xj *v)
 {
 	return check_fields(c, v, activity_fields);
 }
 
-static int c_object_type_ref(struct vctx *c, json_t *v)
+static int c_object_type_ref(struct vctx *c, struct xj *v)
 {
-	return json_is_string(v) && !strcmp(json_string_value(v), "StatementRef")
+	return xj_is_string(v) && !strcmp(xj_str(v), "StatementRef")
 		       ? 0 : vfail(c, "must be \"StatementRef\"");
 }
 
@@ -662,7 +668,7 @@ static const struct field statement_ref_fields[] = {
 	{ "objectType", c_object_type_ref, F_REQ }, { "id", c_uuid, F_REQ }, { NULL, NULL, 0 }
 };
 
-static int c_statement_ref(struct vctx *c, json_t *v)
+static int c_statement_ref(struct vctx *c, struct xj *v)
 {
 	return check_fields(c, v, statement_ref_fields);
 }
@@ -674,27 +680,27 @@ static const struct field score_fields[] = {
 	{ "max", c_number, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_score(struct vctx *c, json_t *v)
+static int c_score(struct vctx *c, struct xj *v)
 {
 	if (check_fields(c, v, score_fields))
 		return -1;
-	json_t *sc = json_object_get(v, "scaled"), *raw = json_object_get(v, "raw");
-	json_t *mn = json_object_get(v, "min"), *mx = json_object_get(v, "max");
+	struct xj *sc = xj_get(v, "scaled"), *raw = xj_get(v, "raw");
+	struct xj *mn = xj_get(v, "min"), *mx = xj_get(v, "max");
 	size_t m;
 	int r = 0;
-	if (sc && (json_number_value(sc) < -1 || json_number_value(sc) > 1)) {
+	if (sc && (xj_num(sc) < -1 || xj_num(sc) > 1)) {
 		m = push_key(c, "scaled");
 		r = vfail(c, "must be between -1 and 1");
 		pop(c, m);
-	} else if (mn && mx && json_number_value(mn) >= json_number_value(mx)) {
+	} else if (mn && mx && xj_num(mn) >= xj_num(mx)) {
 		m = push_key(c, "min");
 		r = vfail(c, "must be less than max");
 		pop(c, m);
-	} else if (raw && mn && json_number_value(raw) < json_number_value(mn)) {
+	} else if (raw && mn && xj_num(raw) < xj_num(mn)) {
 		m = push_key(c, "raw");
 		r = vfail(c, "must not be less than min");
 		pop(c, m);
-	} else if (raw && mx && json_number_value(raw) > json_number_value(mx)) {
+	} else if (raw && mx && xj_num(raw) > xj_num(mx)) {
 		m = push_key(c, "raw");
 		r = vfail(c, "must not be greater than max");
 		pop(c, m);
@@ -708,20 +714,20 @@ static const struct field result_fields[] = {
 	{ "extensions", c_extensions, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_result(struct vctx *c, json_t *v)
+static int c_result(struct vctx *c, struct xj *v)
 {
 	return check_fields(c, v, result_fields);
 }
 
-static int c_context_activity_list(struct vctx *c, json_t *v)
+static int c_context_activity_list(struct vctx *c, struct xj *v)
 {
-	if (json_is_object(v))
+	if (xj_is_object(v))
 		return c_activity(c, v); /* normalised by c_context_activities */
-	if (!json_is_array(v))
+	if (!xj_is_array(v))
 		return vfail(c, "must be an array of Activities");
 	size_t i;
-	json_t *m;
-	json_array_foreach(v, i, m) {
+	struct xj *m;
+	xj_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = c_activity(c, m);
 		pop(c, mark);
@@ -737,37 +743,35 @@ static const struct field context_activities_fields[] = {
 	{ NULL, NULL, 0 }
 };
 
-static int c_context_activities(struct vctx *c, json_t *v)
+static int c_context_activities(struct vctx *c, struct xj *v)
 {
 	if (check_fields(c, v, context_activities_fields))
 		return -1;
 	/* xAPI 1.0.3 allows one Activity object; store it as a one-element array */
 	const char *key;
-	json_t *val;
-	void *tmp;
-	json_object_foreach_safe(v, tmp, key, val) {
-		if (json_is_object(val)) {
+	struct xj *val;
+	xj_object_foreach(v, key, val) {
+		if (xj_is_object(val)) {
 			if (c->v == XAPI_V2) {
 				size_t m = push_key(c, key);
 				vfail(c, "must be an array of Activities (xAPI 2.0)");
 				pop(c, m);
 				return -1;
 			}
-			json_t *arr = json_array();
-			json_array_append(arr, val);
-			json_object_set_new(v, key, arr);
+			if (!xj_wrap_array(c->a, val))
+				return vfail(c, "out of memory");
 		}
 	}
 	return 0;
 }
 
-static int c_relevant_types(struct vctx *c, json_t *v)
+static int c_relevant_types(struct vctx *c, struct xj *v)
 {
-	if (!json_is_array(v) || json_array_size(v) == 0)
+	if (!xj_is_array(v) || xj_size(v) == 0)
 		return vfail(c, "must be a non-empty array of IRIs");
 	size_t i;
-	json_t *m;
-	json_array_foreach(v, i, m) {
+	struct xj *m;
+	xj_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = c_iri(c, m);
 		pop(c, mark);
@@ -777,15 +781,15 @@ static int c_relevant_types(struct vctx *c, json_t *v)
 	return 0;
 }
 
-static int c_object_type_context_agent(struct vctx *c, json_t *v)
+static int c_object_type_context_agent(struct vctx *c, struct xj *v)
 {
-	return json_is_string(v) && !strcmp(json_string_value(v), "contextAgent")
+	return xj_is_string(v) && !strcmp(xj_str(v), "contextAgent")
 		       ? 0 : vfail(c, "must be \"contextAgent\"");
 }
 
-static int c_object_type_context_group(struct vctx *c, json_t *v)
+static int c_object_type_context_group(struct vctx *c, struct xj *v)
 {
-	return json_is_string(v) && !strcmp(json_string_value(v), "contextGroup")
+	return xj_is_string(v) && !strcmp(xj_str(v), "contextGroup")
 		       ? 0 : vfail(c, "must be \"contextGroup\"");
 }
 
@@ -798,13 +802,13 @@ static const struct field context_group_fields[] = {
 	{ "relevantTypes", c_relevant_types, 0 }, { NULL, NULL, 0 }
 };
 
-static int check_list_of(struct vctx *c, json_t *v, const struct field *fields)
+static int check_list_of(struct vctx *c, struct xj *v, const struct field *fields)
 {
-	if (!json_is_array(v))
+	if (!xj_is_array(v))
 		return vfail(c, "must be an array");
 	size_t i;
-	json_t *m;
-	json_array_foreach(v, i, m) {
+	struct xj *m;
+	xj_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = check_fields(c, m, fields);
 		pop(c, mark);
@@ -814,12 +818,12 @@ static int check_list_of(struct vctx *c, json_t *v, const struct field *fields)
 	return 0;
 }
 
-static int c_context_agents(struct vctx *c, json_t *v)
+static int c_context_agents(struct vctx *c, struct xj *v)
 {
 	return check_list_of(c, v, context_agent_fields);
 }
 
-static int c_context_groups(struct vctx *c, json_t *v)
+static int c_context_groups(struct vctx *c, struct xj *v)
 {
 	return check_list_of(c, v, context_group_fields);
 }
@@ -833,20 +837,20 @@ static const struct field context_fields[] = {
 	{ NULL, NULL, 0 }
 };
 
-static int c_context(struct vctx *c, json_t *v)
+static int c_context(struct vctx *c, struct xj *v)
 {
 	return check_fields(c, v, context_fields);
 }
 
-static int c_length(struct vctx *c, json_t *v)
+static int c_length(struct vctx *c, struct xj *v)
 {
-	return json_is_integer(v) && json_integer_value(v) >= 0
+	return xj_is_integer(v) && xj_int(v) >= 0
 		       ? 0 : vfail(c, "must be a non-negative integer");
 }
 
-static int c_sha2(struct vctx *c, json_t *v)
+static int c_sha2(struct vctx *c, struct xj *v)
 {
-	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	const char *s = xj_is_string(v) ? xj_str(v) : "";
 	size_t n = strlen(s);
 	bool ok = n == 56 || n == 64 || n == 96 || n == 128;
 	for (size_t i = 0; ok && i < n; i++)
@@ -861,14 +865,14 @@ static const struct field attachment_fields[] = {
 	{ NULL, NULL, 0 }
 };
 
-static int c_attachments(struct vctx *c, json_t *v)
+static int c_attachments(struct vctx *c, struct xj *v)
 {
 	if (check_list_of(c, v, attachment_fields))
 		return -1;
 	size_t i;
-	json_t *m;
-	json_array_foreach(v, i, m) {
-		if (!json_object_get(m, "fileUrl")) {
+	struct xj *m;
+	xj_array_foreach(v, i, m) {
+		if (!xj_get(m, "fileUrl")) {
 			size_t mark = push_index(c, i);
 			vfail(c, "attachments without fileUrl need multipart/mixed, which this LRS"
 				 " does not accept yet");
@@ -881,12 +885,12 @@ static int c_attachments(struct vctx *c, json_t *v)
 
 /* ---- statement, object, substatement ------------------------------------ */
 
-static int c_object(struct vctx *c, json_t *v);
-static int c_sub_object(struct vctx *c, json_t *v);
+static int c_object(struct vctx *c, struct xj *v);
+static int c_sub_object(struct vctx *c, struct xj *v);
 
-static int c_object_type_sub(struct vctx *c, json_t *v)
+static int c_object_type_sub(struct vctx *c, struct xj *v)
 {
-	return json_is_string(v) && !strcmp(json_string_value(v), "SubStatement")
+	return xj_is_string(v) && !strcmp(xj_str(v), "SubStatement")
 		       ? 0 : vfail(c, "must be \"SubStatement\"");
 }
 
@@ -897,12 +901,12 @@ static const struct field substatement_fields[] = {
 	{ "attachments", c_attachments, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_substatement(struct vctx *c, json_t *v)
+static int c_substatement(struct vctx *c, struct xj *v)
 {
 	return check_fields(c, v, substatement_fields);
 }
 
-static int c_object_agent(struct vctx *c, json_t *v) { return check_agent(c, v); }
+static int c_object_agent(struct vctx *c, struct xj *v) { return check_agent(c, v); }
 
 static const struct {
 	const char *type;
@@ -912,12 +916,12 @@ static const struct {
 	{ "StatementRef", c_statement_ref }, { "SubStatement", c_substatement }, { NULL, NULL }
 };
 
-static int check_object_kind(struct vctx *c, json_t *v, bool allow_sub)
+static int check_object_kind(struct vctx *c, struct xj *v, bool allow_sub)
 {
-	if (!json_is_object(v))
+	if (!xj_is_object(v))
 		return vfail(c, "must be an object (Activity, Agent, Group, StatementRef or SubStatement)");
-	json_t *t = json_object_get(v, "objectType");
-	const char *type = t ? json_string_value(t) : "Activity";
+	struct xj *t = xj_get(v, "objectType");
+	const char *type = t ? xj_str(t) : "Activity";
 	if (t && !type) {
 		size_t m = push_key(c, "objectType");
 		vfail(c, "must be a string");
@@ -941,8 +945,8 @@ static int check_object_kind(struct vctx *c, json_t *v, bool allow_sub)
 	return -1;
 }
 
-static int c_object(struct vctx *c, json_t *v) { return check_object_kind(c, v, true); }
-static int c_sub_object(struct vctx *c, json_t *v) { return check_object_kind(c, v, false); }
+static int c_object(struct vctx *c, struct xj *v) { return check_object_kind(c, v, true); }
+static int c_sub_object(struct vctx *c, struct xj *v) { return check_object_kind(c, v, false); }
 
 static const struct field statement_fields[] = {
 	{ "id", c_uuid, 0 }, { "actor", c_actor, F_REQ }, { "verb", c_verb, F_REQ },
@@ -954,22 +958,22 @@ static const struct field statement_fields[] = {
 
 #define VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
 
-static bool is_voiding(json_t *stmt)
+static bool is_voiding(struct xj *stmt)
 {
-	json_t *verb = json_object_get(json_object_get(stmt, "verb"), "id");
-	return json_is_string(verb) && !strcmp(json_string_value(verb), VERB_VOIDED);
+	struct xj *verb = xj_get(xj_get(stmt, "verb"), "id");
+	return xj_is_string(verb) && !strcmp(xj_str(verb), VERB_VOIDED);
 }
 
 /* Cross-property rules of a statement or substatement. */
-static int check_statement_rules(struct vctx *c, json_t *stmt)
+static int check_statement_rules(struct vctx *c, struct xj *stmt)
 {
-	json_t *obj = json_object_get(stmt, "object");
+	struct xj *obj = xj_get(stmt, "object");
 	const char *ot = object_type(obj);
 	bool activity = !ot || !strcmp(ot, "Activity");
-	json_t *ctx = json_object_get(stmt, "context");
+	struct xj *ctx = xj_get(stmt, "context");
 	static const char *const only_activity[] = { "revision", "platform", NULL };
 	for (const char *const *k = only_activity; ctx && *k; k++) {
-		if (!activity && json_object_get(ctx, *k)) {
+		if (!activity && xj_get(ctx, *k)) {
 			size_t m = push_key(c, "context");
 			size_t m2 = push_key(c, *k);
 			vfail(c, "only allowed when the object is an Activity");
@@ -987,16 +991,16 @@ static int check_statement_rules(struct vctx *c, json_t *stmt)
 	return 0;
 }
 
-enum eb_err xapi_validate_statement(json_t *stmt, enum xapi_version v, const char *path,
-				    char *err, size_t errcap)
+enum eb_err xapi_validate_statement(struct arena *a, struct xj *stmt, enum xapi_version v,
+				    const char *path, char *err, size_t errcap)
 {
-	struct vctx c = { .v = v, .err = err, .cap = errcap };
+	struct vctx c = { .v = v, .a = a, .err = err, .cap = errcap };
 	c.plen = str_copy(c.path, sizeof c.path, path ? path : "$");
 	if (err && errcap)
 		err[0] = '\0';
 	if (check_fields(&c, stmt, statement_fields) || check_statement_rules(&c, stmt))
 		return EB_EINVAL;
-	json_t *obj = json_object_get(stmt, "object");
+	struct xj *obj = xj_get(stmt, "object");
 	const char *ot = object_type(obj);
 	if (ot && !strcmp(ot, "SubStatement")) {
 		size_t m = push_key(&c, "object");
@@ -1008,17 +1012,20 @@ enum eb_err xapi_validate_statement(json_t *stmt, enum xapi_version v, const cha
 	return EB_OK;
 }
 
-static json_t *load_capped(const char *json, size_t len, char *err, size_t errcap,
-			   enum eb_err *rc)
+static struct xj *load_capped(struct arena *a, const char *json, size_t len, char *err,
+			      size_t errcap, enum eb_err *rc)
 {
 	if (len > XAPI_MAX_BODY) {
 		snprintf(err, errcap, "body of %zu bytes exceeds the limit of %u", len, XAPI_MAX_BODY);
 		*rc = EB_ETOOBIG;
 		return NULL;
 	}
-	json_error_t je;
-	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
+	struct xj_error je;
+	struct xj *root = xj_parse(a, json, len, &je);
+	if (!root && !je.line) {
+		snprintf(err, errcap, "out of memory");
+		*rc = EB_ENOMEM;
+	} else if (!root) {
 		snprintf(err, errcap, "body is not valid JSON: line %d column %d: %s", je.line,
 			 je.column, je.text);
 		*rc = EB_EPARSE;
@@ -1030,46 +1037,50 @@ enum eb_err xapi_validate_json(const char *json, size_t len, enum xapi_version v
 			       size_t errcap)
 {
 	enum eb_err rc = EB_OK;
-	json_t *root = load_capped(json, len, err, errcap, &rc);
-	if (!root)
+	struct arena a;
+	arena_init(&a);
+	struct xj *root = load_capped(&a, json, len, err, errcap, &rc);
+	if (!root) {
+		arena_free(&a);
 		return rc;
-	if (json_is_array(root)) {
-		if (json_array_size(root) > XAPI_MAX_BATCH) {
+	}
+	if (xj_is_array(root)) {
+		if (xj_size(root) > XAPI_MAX_BATCH) {
 			snprintf(err, errcap, "batch of %zu statements exceeds the limit of %d",
-				 json_array_size(root), XAPI_MAX_BATCH);
+				 xj_size(root), XAPI_MAX_BATCH);
 			rc = EB_ETOOBIG;
 		}
 		size_t i;
-		json_t *s;
-		json_array_foreach(root, i, s) {
+		struct xj *s;
+		xj_array_foreach(root, i, s) {
 			if (rc)
 				break;
 			char path[32];
 			snprintf(path, sizeof path, "$[%zu]", i);
-			rc = xapi_validate_statement(s, v, path, err, errcap);
+			rc = xapi_validate_statement(&a, s, v, path, err, errcap);
 		}
 	} else {
-		rc = xapi_validate_statement(root, v, "$", err, errcap);
+		rc = xapi_validate_statement(&a, root, v, "$", err, errcap);
 	}
-	json_decref(root);
+	arena_free(&a);
 	return rc;
 }
 
 /* ---- keys and mapping ---------------------------------------------------- */
 
-bool xapi_agent_key(json_t *agent, char *out, size_t cap)
+bool xapi_agent_key(struct xj *agent, char *out, size_t cap)
 {
-	json_t *v;
-	if ((v = json_object_get(agent, "mbox")) && json_is_string(v))
-		snprintf(out, cap, "mbox:%s", json_string_value(v));
-	else if ((v = json_object_get(agent, "mbox_sha1sum")) && json_is_string(v))
-		snprintf(out, cap, "mbox_sha1sum:%s", json_string_value(v));
-	else if ((v = json_object_get(agent, "openid")) && json_is_string(v))
-		snprintf(out, cap, "openid:%s", json_string_value(v));
-	else if ((v = json_object_get(agent, "account")) && json_is_object(v))
+	struct xj *v;
+	if ((v = xj_get(agent, "mbox")) && xj_is_string(v))
+		snprintf(out, cap, "mbox:%s", xj_str(v));
+	else if ((v = xj_get(agent, "mbox_sha1sum")) && xj_is_string(v))
+		snprintf(out, cap, "mbox_sha1sum:%s", xj_str(v));
+	else if ((v = xj_get(agent, "openid")) && xj_is_string(v))
+		snprintf(out, cap, "openid:%s", xj_str(v));
+	else if ((v = xj_get(agent, "account")) && xj_is_object(v))
 		snprintf(out, cap, "account:%s %s",
-			 json_string_value(json_object_get(v, "homePage")) ?: "",
-			 json_string_value(json_object_get(v, "name")) ?: "");
+			 xj_str(xj_get(v, "homePage")) ?: "",
+			 xj_str(xj_get(v, "name")) ?: "");
 	else {
 		if (cap)
 			out[0] = '\0';
@@ -1083,14 +1094,15 @@ bool xapi_agent_key(json_t *agent, char *out, size_t cap)
 }
 
 /* A CCSS code in the definition's extension values, name or description. */
-static bool definition_code(json_t *def, char *out, size_t cap)
+static bool definition_code(struct xj *def, char *out, size_t cap)
 {
 	static const char *const maps[] = { "extensions", "name", "description", NULL };
 	for (const char *const *m = maps; *m; m++) {
 		const char *key;
-		json_t *val;
-		json_object_foreach(json_object_get(def, *m), key, val) {
-			if (json_is_string(val) && activity_extract_ccss_code(json_string_value(val), out, cap))
+		struct xj *val;
+		struct xj *map = xj_get(def, *m);
+		xj_object_foreach(map, key, val) {
+			if (xj_is_string(val) && activity_extract_ccss_code(xj_str(val), out, cap))
 				return true;
 			if (!strcmp(*m, "extensions") && activity_extract_ccss_code(key, out, cap))
 				return true;
@@ -1099,9 +1111,9 @@ static bool definition_code(json_t *def, char *out, size_t cap)
 	return false;
 }
 
-bool xapi_map_event(json_t *stmt, struct learning_event_in *ev, char *scratch, size_t cap)
+bool xapi_map_event(struct xj *stmt, struct learning_event_in *ev, char *scratch, size_t cap)
 {
-	json_t *actor = json_object_get(stmt, "actor"), *obj = json_object_get(stmt, "object");
+	struct xj *actor = xj_get(stmt, "actor"), *obj = xj_get(stmt, "object");
 	const char *ot = object_type(obj);
 	if ((ot && strcmp(ot, "Activity")) || is_voiding(stmt) || cap < 512)
 		return false;
@@ -1114,44 +1126,44 @@ bool xapi_map_event(json_t *stmt, struct learning_event_in *ev, char *scratch, s
 	if (!xapi_agent_key(actor, scratch, half))
 		return false;
 	ev->actor_key = scratch;
-	json_t *acc = json_object_get(actor, "account");
-	ev->match_name = acc ? json_string_value(json_object_get(acc, "name")) : NULL;
-	const char *mbox = json_string_value(json_object_get(actor, "mbox"));
+	struct xj *acc = xj_get(actor, "account");
+	ev->match_name = acc ? xj_str(xj_get(acc, "name")) : NULL;
+	const char *mbox = xj_str(xj_get(actor, "mbox"));
 	ev->match_email = mbox ? mbox + 7 : NULL;
-	ev->activity_id = json_string_value(json_object_get(obj, "id"));
+	ev->activity_id = xj_str(xj_get(obj, "id"));
 	ev->item_id = ev->activity_id;
 	char *code = scratch + half;
-	if (definition_code(json_object_get(obj, "definition"), code, 64))
+	if (definition_code(xj_get(obj, "definition"), code, 64))
 		ev->standard_code = code;
-	json_t *res = json_object_get(stmt, "result");
-	json_t *succ = json_object_get(res, "success");
-	ev->correct = json_is_boolean(succ) ? json_is_true(succ) : -1;
-	json_t *score = json_object_get(res, "score");
-	json_t *sc = json_object_get(score, "scaled"), *raw = json_object_get(score, "raw");
-	json_t *mn = json_object_get(score, "min"), *mx = json_object_get(score, "max");
+	struct xj *res = xj_get(stmt, "result");
+	struct xj *succ = xj_get(res, "success");
+	ev->correct = xj_is_boolean(succ) ? xj_is_true(succ) : -1;
+	struct xj *score = xj_get(res, "score");
+	struct xj *sc = xj_get(score, "scaled"), *raw = xj_get(score, "raw");
+	struct xj *mn = xj_get(score, "min"), *mx = xj_get(score, "max");
 	ev->score = -1;
 	if (sc)
-		ev->score = json_number_value(sc) < 0 ? 0 : json_number_value(sc);
+		ev->score = xj_num(sc) < 0 ? 0 : xj_num(sc);
 	else if (raw && mx) {
-		double lo = mn ? json_number_value(mn) : 0, hi = json_number_value(mx);
+		double lo = mn ? xj_num(mn) : 0, hi = xj_num(mx);
 		if (hi > lo)
-			ev->score = (json_number_value(raw) - lo) / (hi - lo);
+			ev->score = (xj_num(raw) - lo) / (hi - lo);
 		if (ev->score > 1 || ev->score < 0)
 			ev->score = ev->score > 1 ? 1 : 0;
 	}
 	ev->duration_s = -1;
-	const char *dur = json_string_value(json_object_get(res, "duration"));
+	const char *dur = xj_str(xj_get(res, "duration"));
 	if (dur && !parse_duration(dur, &ev->duration_s))
 		ev->duration_s = -1;
 	int64_t ms = 0;
-	const char *ts = json_string_value(json_object_get(stmt, "timestamp"));
+	const char *ts = xj_str(xj_get(stmt, "timestamp"));
 	if (ts && parse_ts(ts, &ms))
 		ev->occurred_at = ms / 1000;
 	else
 		ev->occurred_at = time_now();
 	ev->source = "xapi";
-	ev->statement_id = json_string_value(json_object_get(stmt, "id"));
-	ev->verb = json_string_value(json_object_get(json_object_get(stmt, "verb"), "id"));
+	ev->statement_id = xj_str(xj_get(stmt, "id"));
+	ev->verb = xj_str(xj_get(xj_get(stmt, "verb"), "id"));
 	return true;
 }
 
@@ -1252,13 +1264,32 @@ enum eb_err xapi_version_parse(const char *h, enum xapi_version *out)
 
 /* ---- storing --------------------------------------------------------------- */
 
-static void uuid_v4(char out[37])
+/* A fresh statement id: UUID version 7 (RFC 9562), 48 bits of Unix
+ * milliseconds, a 12-bit sequence within the millisecond (RFC 9562 method 1,
+ * shared by the process's threads), then 62 random bits. Ids the server
+ * assigns are therefore increasing, so the id indexes grow at their tail
+ * (full pages, one dirty page per batch) instead of touching a random leaf
+ * page per statement. */
+static _Atomic uint64_t uuid_last;	/* ms << 12 | sequence of the last id */
+
+static void uuid_v7(char out[37])
 {
 	unsigned char b[16];
 	if (sodium_init() < 0)
 		abort();	/* no entropy source: nothing sensible to continue with */
 	randombytes_buf(b, sizeof b);
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t now = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) << 12;
+	uint64_t last = atomic_load(&uuid_last), next;
+	do	/* a sequence overflow borrows from the next millisecond: still unique, ordered */
+		next = now > last ? now : last + 1;
+	while (!atomic_compare_exchange_weak(&uuid_last, &last, next));
+	uint64_t ms = next >> 12;
+	for (int i = 0; i < 6; i++)
+		b[i] = (unsigned char)(ms >> (40 - 8 * i));
+	b[6] = (unsigned char)(0x70 | ((next >> 8) & 0x0f));
+	b[7] = (unsigned char)(next & 0xff);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	static const char hx[] = "0123456789abcdef";
 	int o = 0;
@@ -1281,18 +1312,21 @@ static void lower(char *s)
  * (stored, authority, version), which the spec lets differ between two
  * sendings of one statement. Removes them from stmt; returns the malloc'd
  * text and its SHA-256 in hex. */
-static char *canonical(json_t *stmt, char hash[65])
+static char *canonical(struct arena *a, struct buf *tmp, struct xj *stmt, size_t *len,
+		       char hash[65])
 {
-	json_object_del(stmt, "stored");
-	json_object_del(stmt, "authority");
-	json_object_del(stmt, "version");
-	char *s = json_dumps(stmt, JSON_SORT_KEYS | JSON_COMPACT);
-	if (!s)
+	xj_del(stmt, "stored");
+	xj_del(stmt, "authority");
+	xj_del(stmt, "version");
+	buf_reset(tmp);
+	xj_dump_sorted(stmt, tmp, NULL);
+	if (buf_failed(tmp))
 		return NULL;
 	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+	crypto_hash_sha256(h, (const unsigned char *)tmp->data, tmp->len);
 	sodium_bin2hex(hash, 65, h, sizeof h);
-	return s;
+	*len = tmp->len;
+	return arena_strndup(a, tmp->data, tmp->len);
 }
 
 #define MAX_REFS 64
@@ -1303,7 +1337,7 @@ struct refs {
 	size_t n;
 };
 
-static void add_agent_ref(struct refs *rs, json_t *agent, int related)
+static void add_agent_ref(struct refs *rs, struct xj *agent, int related)
 {
 	if (!agent || rs->n >= MAX_REFS)
 		return;
@@ -1313,14 +1347,15 @@ static void add_agent_ref(struct refs *rs, json_t *agent, int related)
 	}
 	/* group members count as related agents */
 	size_t i;
-	json_t *m;
-	json_array_foreach(json_object_get(agent, "member"), i, m)
+	struct xj *m;
+	struct xj *members = xj_get(agent, "member");
+	xj_array_foreach(members, i, m)
 		add_agent_ref(rs, m, 1);
 }
 
-static void add_activity_ref(struct refs *rs, json_t *act, int related)
+static void add_activity_ref(struct refs *rs, struct xj *act, int related)
 {
-	const char *id = json_string_value(json_object_get(act, "id"));
+	const char *id = xj_str(xj_get(act, "id"));
 	if (!id || rs->n >= MAX_REFS || strlen(id) >= sizeof rs->keys[0])
 		return;
 	str_copy(rs->keys[rs->n], sizeof rs->keys[0], id);
@@ -1328,10 +1363,10 @@ static void add_activity_ref(struct refs *rs, json_t *act, int related)
 	rs->n++;
 }
 
-static void collect_refs(struct refs *rs, json_t *stmt, int related)
+static void collect_refs(struct refs *rs, struct xj *stmt, int related)
 {
-	add_agent_ref(rs, json_object_get(stmt, "actor"), related);
-	json_t *obj = json_object_get(stmt, "object");
+	add_agent_ref(rs, xj_get(stmt, "actor"), related);
+	struct xj *obj = xj_get(stmt, "object");
 	const char *ot = object_type(obj);
 	if (!ot || !strcmp(ot, "Activity"))
 		add_activity_ref(rs, obj, related);
@@ -1339,59 +1374,62 @@ static void collect_refs(struct refs *rs, json_t *stmt, int related)
 		add_agent_ref(rs, obj, related);
 	else if (!strcmp(ot, "SubStatement"))
 		collect_refs(rs, obj, 1);
-	json_t *ctx = json_object_get(stmt, "context");
-	add_agent_ref(rs, json_object_get(ctx, "instructor"), 1);
-	add_agent_ref(rs, json_object_get(ctx, "team"), 1);
+	struct xj *ctx = xj_get(stmt, "context");
+	add_agent_ref(rs, xj_get(ctx, "instructor"), 1);
+	add_agent_ref(rs, xj_get(ctx, "team"), 1);
 	const char *key;
-	json_t *list;
-	json_object_foreach(json_object_get(ctx, "contextActivities"), key, list) {
+	struct xj *list, *cas = xj_get(ctx, "contextActivities");
+	xj_object_foreach(cas, key, list) {
+		(void)key;
 		size_t i;
-		json_t *a;
-		json_array_foreach(list, i, a)
+		struct xj *a;
+		xj_array_foreach(list, i, a)
 			add_activity_ref(rs, a, 1);
 	}
 }
 
 struct prepared {
-	json_t *stmt;
+	struct xj *stmt;
 	char id[37];
 	char hash[65];
 	bool voiding;
 	char voids[37];
-	char *canon;		/* canonical text (malloc'd) */
-	bool generated_id;	/* fresh UUID v4: cannot be stored or voided yet */
+	char *canon;		/* canonical text (in the request's arena) */
+	size_t canon_len;
+	bool generated_id;	/* fresh UUID v7: cannot be stored or voided yet */
 	char version[16];	/* as sent, or the default of the request version */
 };
 
 /* Validates one statement and fills in id, timestamp, stored, authority and
  * version. */
-static enum eb_err prepare_one(json_t *stmt, enum xapi_version v, const char *path,
-			       int64_t tool_id, const char *stored, struct prepared *p,
-			       char *err, size_t cap)
+static enum eb_err prepare_one(struct arena *a, struct buf *tmp, struct xj *stmt,
+			       enum xapi_version v, const char *path, int64_t tool_id,
+			       const char *stored, struct prepared *p, char *err, size_t cap)
 {
-	enum eb_err rc = xapi_validate_statement(stmt, v, path, err, cap);
+	enum eb_err rc = xapi_validate_statement(a, stmt, v, path, err, cap);
 	if (rc)
 		return rc;
 	p->stmt = stmt;
-	const char *id = json_string_value(json_object_get(stmt, "id"));
+	const char *id = xj_str(xj_get(stmt, "id"));
 	if (id) {
 		str_copy(p->id, sizeof p->id, id);
 		lower(p->id);
 	} else {
-		uuid_v4(p->id);
+		uuid_v7(p->id);
 		p->generated_id = true;
 	}
-	json_object_set_new(stmt, "id", json_string(p->id));
-	if (!json_object_get(stmt, "timestamp"))
-		json_object_set_new(stmt, "timestamp", json_string(stored));
-	const char *ver = json_string_value(json_object_get(stmt, "version"));
+	struct xj idv = xj_string(p->id), tsv = xj_string(stored);
+	if (!xj_set(a, stmt, "id", &idv) ||
+	    (!xj_get(stmt, "timestamp") && !xj_set(a, stmt, "timestamp", &tsv)))
+		return EB_ENOMEM;
+	const char *ver = xj_str(xj_get(stmt, "version"));
 	str_copy(p->version, sizeof p->version, ver ? ver : v == XAPI_V2 ? "2.0.0" : "1.0.0");
-	if (!(p->canon = canonical(stmt, p->hash)))
+	if (!(p->canon = canonical(a, tmp, stmt, &p->canon_len, p->hash)))
 		return EB_ENOMEM;
 	p->voiding = is_voiding(stmt);
 	p->voids[0] = '\0';
 	if (p->voiding) {
-		const char *t = json_string_value(json_object_get(json_object_get(stmt, "object"), "id"));
+		const char *t = xj_str(xj_get(xj_get(stmt, "object"), "id"));
 		str_copy(p->voids, sizeof p->voids, t ? t : "");
 		lower(p->voids);
 	}
@@ -1403,21 +1441,40 @@ static enum eb_err prepare_one(json_t *stmt, enum xapi_version v, const char *pa
 static void stored_json(struct buf *b, const struct prepared *p, int64_t tool_id,
 			const char *stored)
 {
-	size_t n = strlen(p->canon);
-	buf_put(b, p->canon, n - 1);	/* without the closing brace */
+	buf_put(b, p->canon, p->canon_len - 1);	/* without the closing brace */
 	buf_printf(b, ",\"authority\":{\"objectType\":\"Agent\",\"account\":{\"homePage\":"
 		   "\"urn:edbridge:tool\",\"name\":\"%lld\"}},\"stored\":\"%s\",\"version\":\"%s\"}",
 		   (long long)tool_id, stored, p->version);
 }
 
-/* Stores prepared statements in the open transaction. *skipped counts
- * statements already stored with the same content. */
+static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
+			     struct prepared *p, size_t i, const char *stored, int64_t stored_ms,
+			     bool batch, struct refs *rs, struct buf *jbuf, char *err, size_t cap);
+
+/* Stores prepared statements in the open transaction; statements already
+ * stored with the same content are skipped. */
 static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t tool_id,
 				  struct prepared *ps, size_t n, const char *stored,
 				  int64_t stored_ms, bool batch, char *err, size_t cap)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct prepared *p = &ps[i];
+	struct refs *rs = malloc(sizeof *rs);
+	struct buf jb = BUF_INIT;
+	enum eb_err rc = rs ? EB_OK : EB_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = store_one(db, district_id, tool_id, &ps[i], i, stored, stored_ms, batch, rs,
+			       &jb, err, cap);
+	free(rs);
+	buf_free(&jb);
+	return rc;
+}
+
+/* One prepared statement: duplicate and conflict checks, the row, its refs,
+ * and its learning event (or voiding). */
+static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
+			     struct prepared *p, size_t i, const char *stored, int64_t stored_ms,
+			     bool batch, struct refs *rs, struct buf *jbuf, char *err, size_t cap)
+{
+	{
 		char where[32];
 		if (batch)
 			snprintf(where, sizeof where, "$[%zu]", i);
@@ -1435,7 +1492,7 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 					 " different content", where, p->id);
 				return EB_ECONFLICT;
 			}
-			continue;	/* same statement again: no duplicate */
+			return EB_OK;	/* same statement again: no duplicate */
 		}
 		if (p->voiding) {
 			bool tfound = false;
@@ -1449,42 +1506,24 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 				return EB_EINVAL;
 			}
 		}
-		struct buf jb = BUF_INIT;
-		stored_json(&jb, p, tool_id, stored);
-		if (buf_failed(&jb)) {
-			buf_free(&jb);
+		buf_reset(jbuf);
+		stored_json(jbuf, p, tool_id, stored);
+		if (buf_failed(jbuf))
 			return EB_ENOMEM;
-		}
-		const char *json = jb.data;
-		struct refs *rs = calloc(1, sizeof *rs);
-		if (!rs) {
-			buf_free(&jb);
-			return EB_ENOMEM;
-		}
+		const char *json = buf_cstr(jbuf);
+		rs->n = 0;
 		collect_refs(rs, p->stmt, 0);
-		char actor_key[300];
-		xapi_agent_key(json_object_get(p->stmt, "actor"), actor_key, sizeof actor_key);
-		json_t *obj = json_object_get(p->stmt, "object");
-		const char *ot = object_type(obj);
-		const char *ts = json_string_value(json_object_get(p->stmt, "timestamp"));
-		int64_t ts_ms = stored_ms;
-		parse_ts(ts, &ts_ms);
 		struct activity_statement as = {
-			.id = p->id, .json = json, .content_hash = p->hash, .stored = stored,
-			.stored_ms = stored_ms, .timestamp = ts, .timestamp_ms = ts_ms,
-			.voids_id = p->voiding ? p->voids : NULL, .actor_key = actor_key,
-			.verb = json_string_value(json_object_get(json_object_get(p->stmt, "verb"), "id")),
-			.activity_id = (!ot || !strcmp(ot, "Activity"))
-					       ? json_string_value(json_object_get(obj, "id")) : NULL,
-			.registration = json_string_value(json_object_get(
-				json_object_get(p->stmt, "context"), "registration")),
+			.id = p->id, .json = json, .content_hash = p->hash, .stored_ms = stored_ms,
+			.voids_id = p->voiding ? p->voids : NULL,
+			.verb = xj_str(xj_get(xj_get(p->stmt, "verb"), "id")),
+			.registration = xj_str(xj_get(
+				xj_get(p->stmt, "context"), "registration")),
 			.refs = rs->r, .nrefs = rs->n, .new_id = p->generated_id,
 		};
 		bool arrived_voided = false;
 		as.voided_out = &arrived_voided;
 		rc = activity_statement_insert(db, district_id, tool_id, &as);
-		buf_free(&jb);
-		free(rs);
 		if (rc == EB_EEXIST) {
 			/* the same id twice in this request was caught earlier */
 			snprintf(err, cap, "%s.id: statement %s is already stored", where, p->id);
@@ -1507,16 +1546,22 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 }
 
 /* Shared by POST and PUT: root is one statement or (POST only) an array. */
+/* Writers of this process take turns here before BEGIN IMMEDIATE: two
+ * threads racing for SQLite's write lock would otherwise leave one asleep in
+ * the busy handler (1, 2, 5, 10 ... ms back-off) while the lock is free.
+ * Parsing, validation and hashing happen before, outside the lock. */
+static pthread_mutex_t write_turn = PTHREAD_MUTEX_INITIALIZER;
+
 static enum eb_err store_request(struct db *db, int64_t district_id, int64_t tool_id,
-				 json_t *root, enum xapi_version v, struct xapi_result *out,
-				 struct buf *ids)
+				 struct arena *a, struct xj *root, enum xapi_version v,
+				 struct xapi_result *out, struct buf *ids)
 {
 	char err[512] = "";
 	char stored[40];
 	int64_t stored_ms;
 	xapi_now_iso(stored, &stored_ms);
-	bool batch = json_is_array(root);
-	size_t n = batch ? json_array_size(root) : 1;
+	bool batch = xj_is_array(root);
+	size_t n = batch ? xj_size(root) : 1;
 	if (batch && n > XAPI_MAX_BATCH) {
 		set_text(out, 413, "batch of %zu statements exceeds the limit of %d", n,
 			 XAPI_MAX_BATCH);
@@ -1532,14 +1577,15 @@ static enum eb_err store_request(struct db *db, int64_t district_id, int64_t too
 		return EB_ENOMEM;
 	}
 	enum eb_err rc = EB_OK;
+	struct buf tmp = BUF_INIT;
 	for (size_t i = 0; i < n && !rc; i++) {
 		char path[32];
 		if (batch)
 			snprintf(path, sizeof path, "$[%zu]", i);
 		else
 			str_copy(path, sizeof path, "$");
-		json_t *s = batch ? json_array_get(root, i) : root;
-		rc = prepare_one(s, v, path, tool_id, stored, &ps[i], err, sizeof err);
+		struct xj *s = batch ? xj_at(root, i) : root;
+		rc = prepare_one(a, &tmp, s, v, path, tool_id, stored, &ps[i], err, sizeof err);
 		for (size_t j = 0; !rc && j < i; j++)
 			if (!strcmp(ps[j].id, ps[i].id)) {
 				snprintf(err, sizeof err, "%s.id: statement id %s appears twice in"
@@ -1547,13 +1593,18 @@ static enum eb_err store_request(struct db *db, int64_t district_id, int64_t too
 				rc = EB_EINVAL;
 			}
 	}
-	if (!rc && !(rc = db_begin(db))) {
-		rc = store_prepared(db, district_id, tool_id, ps, n, stored, stored_ms, batch,
-				    err, sizeof err);
-		if (rc)
-			db_rollback(db);
-		else
-			rc = db_commit(db);
+	buf_free(&tmp);
+	if (!rc) {
+		pthread_mutex_lock(&write_turn);
+		if (!(rc = db_begin(db))) {
+			rc = store_prepared(db, district_id, tool_id, ps, n, stored, stored_ms,
+					    batch, err, sizeof err);
+			if (rc)
+				db_rollback(db);
+			else
+				rc = db_commit(db);
+		}
+		pthread_mutex_unlock(&write_turn);
 	}
 	if (rc) {
 		if (!err[0])
@@ -1565,8 +1616,6 @@ static enum eb_err store_request(struct db *db, int64_t district_id, int64_t too
 			buf_printf(ids, "%s\"%s\"", i ? "," : "", ps[i].id);
 		buf_putc(ids, ']');
 	}
-	for (size_t i = 0; i < n; i++)
-		free(ps[i].canon);
 	free(ps);
 	xapi_now_iso(out->consistent_through, NULL);
 	return rc;
@@ -1592,19 +1641,22 @@ enum eb_err xapi_post(struct db *db, int64_t district_id, int64_t tool_id, const
 		return EB_EINVAL;
 	char err[512];
 	enum eb_err rc = EB_OK;
-	json_t *root = load_capped(json, len, err, sizeof err, &rc);
+	struct arena a;
+	arena_init(&a);
+	struct xj *root = load_capped(&a, json, len, err, sizeof err, &rc);
 	if (!root) {
+		arena_free(&a);
 		set_text(out, status_for(rc), "%s", err);
 		return rc;
 	}
-	if (!json_is_array(root) && !json_is_object(root)) {
-		json_decref(root);
+	if (!xj_is_array(root) && !xj_is_object(root)) {
+		arena_free(&a);
 		set_text(out, 400, "$: must be a statement object or an array of statements");
 		return EB_EINVAL;
 	}
 	struct buf ids = BUF_INIT;
-	rc = store_request(db, district_id, tool_id, root, v, out, &ids);
-	json_decref(root);
+	rc = store_request(db, district_id, tool_id, &a, root, v, out, &ids);
+	arena_free(&a);
 	if (!rc)
 		set_json(out, 200, &ids);
 	else
@@ -1625,26 +1677,33 @@ enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id,
 	}
 	char err[512];
 	enum eb_err rc = EB_OK;
-	json_t *root = load_capped(json, len, err, sizeof err, &rc);
+	struct arena a;
+	arena_init(&a);
+	struct xj *root = load_capped(&a, json, len, err, sizeof err, &rc);
 	if (!root) {
+		arena_free(&a);
 		set_text(out, status_for(rc), "%s", err);
 		return rc;
 	}
-	if (!json_is_object(root)) {
-		json_decref(root);
+	if (!xj_is_object(root)) {
+		arena_free(&a);
 		set_text(out, 400, "$: PUT takes one statement object");
 		return EB_EINVAL;
 	}
-	json_t *id = json_object_get(root, "id");
-	if (id && (!json_is_string(id) || strcasecmp(json_string_value(id), statement_id))) {
-		json_decref(root);
+	struct xj *id = xj_get(root, "id");
+	if (id && (!xj_is_string(id) || strcasecmp(xj_str(id), statement_id))) {
+		arena_free(&a);
 		set_text(out, 400, "$.id: does not match the statementId parameter");
 		return EB_EINVAL;
 	}
-	if (!id)
-		json_object_set_new(root, "id", json_string(statement_id));
-	rc = store_request(db, district_id, tool_id, root, v, out, NULL);
-	json_decref(root);
+	struct xj idv = xj_string(statement_id);
+	if (!id && !xj_set(&a, root, "id", &idv)) {
+		arena_free(&a);
+		set_text(out, 500, "out of memory");
+		return EB_ENOMEM;
+	}
+	rc = store_request(db, district_id, tool_id, &a, root, v, out, NULL);
+	arena_free(&a);
 	if (!rc) {
 		out->status = 204;
 		out->content_type = "text/plain; charset=utf-8";
@@ -1787,15 +1846,19 @@ enum eb_err xapi_get(struct db *db, int64_t district_id, int64_t tool_id,
 	} else {
 		if (p->agent) {
 			char err[256];
-			json_t *a = json_loads(p->agent, 0, NULL);
-			struct vctx c = { .v = v, .err = err, .cap = sizeof err };
+			struct arena ar;
+			arena_init(&ar);
+			struct xj_error je;
+			struct xj *a = xj_parse(&ar, p->agent, strlen(p->agent), &je);
+			struct vctx c = { .v = v, .a = &ar, .err = err, .cap = sizeof err };
 			c.plen = str_copy(c.path, sizeof c.path, "agent");
 			bool valid = a && !c_actor(&c, a);
 			bool keyed = valid && xapi_agent_key(a, agent_key, sizeof agent_key);
-			json_decref(a);
+			bool parsed = a != NULL;
+			arena_free(&ar);
 			if (!keyed) {
 				set_text(out, 400, "%s", valid ? "agent: an anonymous Group cannot be"
-					 " used as a filter; give an identifier" : a ? err
+					 " used as a filter; give an identifier" : parsed ? err
 					 : "agent: must be a JSON Agent or identified Group");
 				return EB_EINVAL;
 			}

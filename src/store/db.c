@@ -142,7 +142,8 @@ enum eb_err db_open(const char *path, int flags, struct db **out, char *errmsg, 
 				      ? "PRAGMA foreign_keys=ON;"
 				      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 					"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-					"PRAGMA cache_size=-65536;";
+					"PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=8192;"
+					"PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=268435456;";
 	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &err) != SQLITE_OK) {
 		set_err(errmsg, cap, "%s: %s", path, err ? err : "pragma failed");
 		sqlite3_free(err);

@@ -8,13 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "base/arena.h"
+#include "base/buf.h"
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "ingest/xapi.h"
+#include "ingest/xjson.h"
 #include "store/db.h"
 
 struct fx {
@@ -195,15 +199,20 @@ static void test_invalid_statements(void **state)
 static void test_normalise_context_activities(void **state)
 {
 	(void)state;
-	json_t *s = json_loads("{" ACTOR "," VERB "," OBJ ",\"context\":{\"contextActivities\":"
-			       "{\"parent\":{\"id\":\"http://example.org/quiz\"}}}}", 0, NULL);
+	const char *text = "{" ACTOR "," VERB "," OBJ ",\"context\":{\"contextActivities\":"
+			   "{\"parent\":{\"id\":\"http://example.org/quiz\"}}}}";
+	struct arena a;
+	arena_init(&a);
+	struct xj_error je;
+	struct xj *s = xj_parse(&a, text, strlen(text), &je);
+	assert_non_null(s);
 	char err[256];
-	assert_int_equal(xapi_validate_statement(s, XAPI_V1, "$", err, sizeof err), EB_OK);
-	json_t *p = json_object_get(json_object_get(json_object_get(s, "context"),
-						    "contextActivities"), "parent");
-	assert_true(json_is_array(p));
-	assert_int_equal(json_array_size(p), 1);
-	json_decref(s);
+	assert_int_equal(xapi_validate_statement(&a, s, XAPI_V1, "$", err, sizeof err), EB_OK);
+	struct xj *p = xj_get(xj_get(xj_get(s, "context"), "contextActivities"), "parent");
+	assert_true(xj_is_array(p));
+	assert_int_equal(xj_size(p), 1);
+	assert_string_equal(xj_str(xj_get(xj_at(p, 0), "id")), "http://example.org/quiz");
+	arena_free(&a);
 }
 
 static void test_version_header(void **state)
@@ -239,6 +248,43 @@ static void post(struct fx *f, int64_t tool, const char *body, int want, struct 
 		fail_msg("POST got %d (%s), want %d", r->status, r->body ? r->body : "", want);
 }
 
+/* Ids the server assigns are UUID v7: version and variant bits, the current
+ * Unix milliseconds in front, strictly increasing within and across batches. */
+static void test_generated_ids_ordered(void **state)
+{
+	struct fx *f = *state;
+	char prev[37] = "";
+	for (int round = 0; round < 2; round++) {
+		struct buf b = BUF_INIT;
+		buf_putc(&b, '[');
+		for (int i = 0; i < 50; i++)
+			buf_printf(&b, "%s{" ACTOR "," VERB "," OBJ "}", i ? "," : "");
+		buf_putc(&b, ']');
+		struct xapi_result r;
+		post(f, 1, buf_cstr(&b), 200, &r);
+		buf_free(&b);
+		json_t *ids = json_loads(r.body, 0, NULL);
+		assert_int_equal(json_array_size(ids), 50);
+		for (size_t i = 0; i < 50; i++) {
+			const char *id = json_string_value(json_array_get(ids, i));
+			assert_int_equal(strlen(id), 36);
+			assert_int_equal(id[14], '7');
+			assert_non_null(strchr("89ab", id[19]));
+			if (strcmp(prev, id) >= 0)
+				fail_msg("id %s does not follow %s", id, prev);
+			snprintf(prev, sizeof prev, "%s", id);
+			char hex[13];
+			memcpy(hex, id, 8);
+			memcpy(hex + 8, id + 9, 4);
+			hex[12] = '\0';
+			long long ms = strtoll(hex, NULL, 16), now = (long long)time(NULL) * 1000;
+			assert_true(ms > now - 60000 && ms < now + 60000);
+		}
+		json_decref(ids);
+		xapi_result_free(&r);
+	}
+}
+
 static void test_post_get(void **state)
 {
 	struct fx *f = *state;
@@ -249,7 +295,7 @@ static void test_post_get(void **state)
 	assert_int_equal(json_array_size(ids), 1);
 	const char *id = json_string_value(json_array_get(ids, 0));
 	assert_int_equal(strlen(id), 36);
-	assert_int_equal(id[14], '4');	/* UUID v4 */
+	assert_int_equal(id[14], '7');	/* UUID v7: time-ordered */
 	assert_true(r.consistent_through[0] != '\0');
 	xapi_result_free(&r);
 
@@ -615,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_statements),
 		cmocka_unit_test(test_normalise_context_activities),
 		cmocka_unit_test_setup_teardown(test_version_header, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generated_ids_ordered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_post_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idempotent_and_conflict, setup, teardown),

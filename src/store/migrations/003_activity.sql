@@ -7,22 +7,21 @@
 
 -- One row per stored xAPI statement, scoped by (district, tool): a tool reads
 -- only its own statements. seq orders statements by storage and drives paging.
+-- Only what queries filter on is a column; the actor, object and timestamp
+-- live in json (and the actor/object keys in xapi_statement_ref), which keeps
+-- the row small: rows pack more to a page and a batch writes fewer pages.
 CREATE TABLE xapi_statement (
   seq INTEGER PRIMARY KEY,
   district_id INTEGER NOT NULL REFERENCES district(id),
   tool_id INTEGER NOT NULL,
   id TEXT NOT NULL,              -- statement UUID, lower case
   json TEXT NOT NULL,            -- statement as sent plus id/stored/timestamp/authority/version
-  content_hash TEXT NOT NULL,    -- SHA-256 of the canonical content (without stored/authority/version)
-  stored TEXT NOT NULL,          -- ISO 8601 UTC with milliseconds
-  stored_ms INTEGER NOT NULL,
-  timestamp TEXT NOT NULL,
-  timestamp_ms INTEGER NOT NULL,
+  content_hash BLOB NOT NULL CHECK (length(content_hash) = 32),
+                                 -- SHA-256 of the canonical content (without stored/authority/version)
+  stored_ms INTEGER NOT NULL,    -- `stored`, Unix milliseconds
   voided INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1)),
   voids_id TEXT,                 -- for a voiding statement: the id it voids
-  actor_key TEXT NOT NULL,       -- inverse functional identifier, e.g. mbox:mailto:a@b
   verb TEXT NOT NULL,
-  activity_id TEXT,              -- object id when the object is an Activity
   registration TEXT,
   UNIQUE (district_id, tool_id, id)
 ) STRICT;
