@@ -585,16 +585,8 @@ void page_student_mastery(struct http_request *req)
 	const struct account *a = &req->session->account;
 	const char *sid = req->params[0];
 	struct roster_person_row p;
-	if (access_student(req->db, a, sid) != EB_OK ||
-	    roster_person_get(req->db, a->district_id, sid, &req->arena, &p)) {
-		not_found(req);
+	if (!page_student_open(req, sid, "mastery", &p))
 		return;
-	}
-	struct audit_actor who = auth_actor(req);
-	if (audit_record(req->db, a->district_id, &who, "view", "student", sid, "mastery")) {
-		page_error(req, 503, "Try again", "The audit log could not be written, so the record is not shown.");
-		return;
-	}
 	struct district_levels lv;
 	levels_of(req, &lv);
 	struct mastery_row *cells;

@@ -2,6 +2,8 @@
 #ifndef EB_PAGES_H
 #define EB_PAGES_H
 
+#include <stdbool.h>
+
 struct http_request;
 
 /* static.c */
@@ -21,6 +23,12 @@ void page_schools(struct http_request *req);
 void page_school(struct http_request *req);
 void page_class(struct http_request *req);
 void page_student(struct http_request *req);
+struct roster_person_row;
+/* The one way into a student's record: checks the viewer may see the
+ * student, loads the roster row into *p and writes the audit entry (`what`
+ * says which view). On false an error page (404 or 503) is already written. */
+bool page_student_open(struct http_request *req, const char *sid, const char *what,
+		       struct roster_person_row *p);
 /* mastery.c */
 void page_class_mastery(struct http_request *req);
 void page_student_mastery(struct http_request *req);

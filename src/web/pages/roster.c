@@ -166,22 +166,31 @@ void page_class(struct http_request *req)
 	page_end(req);
 }
 
+bool page_student_open(struct http_request *req, const char *sid, const char *what,
+		       struct roster_person_row *p)
+{
+	const struct account *a = &req->session->account;
+	if (access_student(req->db, a, sid) != EB_OK ||
+	    roster_person_get(req->db, a->district_id, sid, &req->arena, p)) {
+		not_found(req);
+		return false;
+	}
+	struct audit_actor who = auth_actor(req);
+	if (audit_record(req->db, a->district_id, &who, "view", "student", sid, what)) {
+		/* no record of the view, no view */
+		page_error(req, 503, "Try again", "The audit log could not be written, so the record is not shown.");
+		return false;
+	}
+	return true;
+}
+
 void page_student(struct http_request *req)
 {
 	const struct account *a = &req->session->account;
 	const char *sid = req->params[0];
 	struct roster_person_row p;
-	if (access_student(req->db, a, sid) != EB_OK ||
-	    roster_person_get(req->db, a->district_id, sid, &req->arena, &p)) {
-		not_found(req);
+	if (!page_student_open(req, sid, "student record", &p))
 		return;
-	}
-	struct audit_actor who = auth_actor(req);
-	if (audit_record(req->db, a->district_id, &who, "view", "student", sid, "student record")) {
-		/* no record of the view, no view */
-		page_error(req, 503, "Try again", "The audit log could not be written, so the record is not shown.");
-		return;
-	}
 	struct roster_class_row *c = NULL;
 	struct roster_person_row *g = NULL;
 	size_t nc = 0, ng = 0;
