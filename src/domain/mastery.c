@@ -49,9 +49,18 @@ static uint32_t fnv(uint32_t h, const char *s)
 
 int32_t mastery_item_key(int64_t tool_id, const char *item_id)
 {
-	char t[24];
-	snprintf(t, sizeof t, "%lld|", (long long)tool_id);
-	return (int32_t)(fnv(fnv(2166136261u, t), item_id) & 0x7fffffffu);
+	/* FNV-1a of "<tool_id>|<item_id>", the decimal digits written by hand
+	 * (the hot path of every online update) */
+	char t[24], *w = t + sizeof t;
+	*--w = '\0';
+	*--w = '|';
+	uint64_t v = tool_id < 0 ? (uint64_t)0 - (uint64_t)tool_id : (uint64_t)tool_id;
+	do
+		*--w = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (tool_id < 0)
+		*--w = '-';
+	return (int32_t)(fnv(fnv(2166136261u, w), item_id) & 0x7fffffffu);
 }
 
 int32_t mastery_standard_key(const char *code)
