@@ -179,7 +179,7 @@ static void large_district(long students)
 			if (db_prepare(db, "INSERT INTO mastery_state (district_id, student_sourced_id,"
 					   " standard_code, p, sd, responses, correct, tools, first_at, last_at,"
 					   " trend_week, trend, inferred) VALUES (?1, ?2, ?3, ?4, 0.1, 8, 5,"
-					   " '1:8:5', 1756684800, 1757684800, 2903, '40,45,52,60', ?5)", &st))
+					   " X'01000000000000000800000005000000', 1756684800, 1757684800, 2903, X'282d343c', ?5)", &st))
 				return;
 			db_bind_int(st, 1, d);
 			db_bind_text(st, 2, sid, -1);

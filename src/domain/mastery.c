@@ -49,9 +49,18 @@ static uint32_t fnv(uint32_t h, const char *s)
 
 int32_t mastery_item_key(int64_t tool_id, const char *item_id)
 {
-	char t[24];
-	snprintf(t, sizeof t, "%lld|", (long long)tool_id);
-	return (int32_t)(fnv(fnv(2166136261u, t), item_id) & 0x7fffffffu);
+	/* FNV-1a of "<tool_id>|<item_id>", the decimal digits written by hand
+	 * (the hot path of every online update) */
+	char t[24], *w = t + sizeof t;
+	*--w = '\0';
+	*--w = '|';
+	uint64_t v = tool_id < 0 ? (uint64_t)0 - (uint64_t)tool_id : (uint64_t)tool_id;
+	do
+		*--w = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (tool_id < 0)
+		*--w = '-';
+	return (int32_t)(fnv(fnv(2166136261u, w), item_id) & 0x7fffffffu);
 }
 
 int32_t mastery_standard_key(const char *code)
@@ -290,11 +299,19 @@ static void cell_from_row(struct db_stmt *st, int col, struct mastery_cell *c)
 	c->sd = db_col_double(st, col + 1);
 	c->responses = (int32_t)db_col_int(st, col + 2);
 	c->correct = (int32_t)db_col_int(st, col + 3);
-	mastery_tools_parse(db_col_text(st, col + 4), c);
+	int nb = db_col_bytes(st, col + 4);
+	if (nb > 0 && nb % (int)sizeof c->tools[0] == 0 && nb <= (int)sizeof c->tools) {
+		memcpy(c->tools, db_col_blob(st, col + 4), (size_t)nb);
+		c->ntools = (uint8_t)(nb / (int)sizeof c->tools[0]);
+	}
 	c->first_at = db_col_int(st, col + 5);
 	c->last_at = db_col_int(st, col + 6);
 	c->trend_week = (int32_t)db_col_int(st, col + 7);
-	mastery_trend_parse(db_col_text(st, col + 8), c);
+	nb = db_col_bytes(st, col + 8);
+	if (nb > 0 && nb <= MASTERY_TREND_WEEKS) {
+		memcpy(c->trend, db_col_blob(st, col + 8), (size_t)nb);
+		c->ntrend = (uint8_t)nb;
+	}
 	c->inferred = db_col_int(st, col + 9) != 0;
 	if (db_col_bytes(st, col + 10) == (int)sizeof c->sk)
 		memcpy(&c->sk, db_col_blob(st, col + 10), sizeof c->sk);
@@ -316,9 +333,6 @@ static enum eb_err cell_put(struct db *db, int64_t d, const char *student, const
 		&st);
 	if (rc)
 		return rc;
-	char tools[MASTERY_MAX_TOOLS * 40], trend[MASTERY_TREND_WEEKS * 4 + 1];
-	mastery_tools_format(c, tools, sizeof tools);
-	mastery_trend_format(c, trend, sizeof trend);
 	db_bind_int(st, 1, d);
 	db_bind_text(st, 2, student, -1);
 	db_bind_text(st, 3, standard, -1);
@@ -326,13 +340,13 @@ static enum eb_err cell_put(struct db *db, int64_t d, const char *student, const
 	db_bind_double(st, 5, c->sd);
 	db_bind_int(st, 6, c->responses);
 	db_bind_int(st, 7, c->correct);
-	db_bind_text(st, 8, tools, -1);
+	db_bind_blob(st, 8, c->tools, (int)(c->ntools * sizeof c->tools[0]));
 	if (c->first_at)
 		db_bind_int(st, 9, c->first_at);
 	if (c->last_at)
 		db_bind_int(st, 10, c->last_at);
 	db_bind_int(st, 11, c->trend_week);
-	db_bind_text(st, 12, trend, -1);
+	db_bind_blob(st, 12, c->trend, c->ntrend);
 	db_bind_int(st, 13, c->inferred);
 	if (c->responses)
 		db_bind_blob(st, 14, &c->sk, (int)sizeof c->sk);
@@ -368,23 +382,6 @@ double mastery_p(struct db *db, int64_t district_id, const char *student, const 
 			   " AND student_sourced_id = ?2 AND standard_code = ?3", &st))
 		return -1;
 	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, student, -1);
-	db_bind_text(st, 3, standard, -1);
-	double p = db_step(st) == DB_ROW ? db_col_double(st, 0) : -1;
-	db_reset(st);
-	return p;
-}
-
-/* P of a measured neighbour (>= MASTERY_MIN_DIRECT responses, not inferred),
- * or -1. */
-static double measured_p(struct db *db, int64_t d, const char *student, const char *standard)
-{
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT p FROM mastery_state WHERE district_id = ?1"
-			   " AND student_sourced_id = ?2 AND standard_code = ?3 AND inferred = 0"
-			   " AND responses >= 3", &st))
-		return -1;
-	db_bind_int(st, 1, d);
 	db_bind_text(st, 2, student, -1);
 	db_bind_text(st, 3, standard, -1);
 	double p = db_step(st) == DB_ROW ? db_col_double(st, 0) : -1;
@@ -462,42 +459,94 @@ static enum eb_err model_get(struct db *db, int64_t d, int64_t fitted,
 
 /* ---- online update ---------------------------------------------------- */
 
+/* The P of a student's measured catalog standards (mastery_student.measured):
+ * entries of (int32 catalog index, double P), 12 bytes, host layout. */
+#define MEASURED_ENTRY 12
+#define MEASURED_MAX 1024
+struct measured {
+	size_t n;
+	int32_t idx[MEASURED_MAX];
+	double p[MEASURED_MAX];
+};
+
+static void measured_decode(struct measured *m, const void *blob, int bytes)
+{
+	const uint8_t *b = blob;
+	m->n = 0;
+	for (int o = 0; b && o + MEASURED_ENTRY <= bytes && m->n < MEASURED_MAX; o += MEASURED_ENTRY) {
+		memcpy(&m->idx[m->n], b + o, 4);
+		memcpy(&m->p[m->n], b + o + 4, 8);
+		m->n++;
+	}
+}
+
+/* Sets the P of catalog standard idx (adds it when absent). */
+static void measured_set(struct measured *m, int32_t idx, double p)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->idx[i] == idx) {
+			m->p[i] = p;
+			return;
+		}
+	if (m->n < MEASURED_MAX) {
+		m->idx[m->n] = idx;
+		m->p[m->n++] = p;
+	}
+}
+
+/* P of catalog standard idx, or -1 when it is not measured. */
+static double measured_get(const struct measured *m, int32_t idx)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->idx[i] == idx)
+			return m->p[i];
+	return -1;
+}
+
 static enum eb_err student_state_put(struct db *db, int64_t d, const char *student,
-				     const struct mastery_student_state *s, bool exists)
+				     const struct mastery_student_state *s,
+				     const struct measured *ms, bool exists)
 {
 	struct db_stmt *st;
 	enum eb_err rc = exists
-		? db_prepare(db, "UPDATE mastery_student SET state = ?3 WHERE district_id = ?1"
-			     " AND student_sourced_id = ?2", &st)
+		? db_prepare(db, "UPDATE mastery_student SET state = ?3, measured = ?4"
+			     " WHERE district_id = ?1 AND student_sourced_id = ?2", &st)
 		: db_prepare(db, "INSERT OR REPLACE INTO mastery_student (district_id,"
-			     " student_sourced_id, state) VALUES (?1, ?2, ?3)", &st);
+			     " student_sourced_id, state, measured) VALUES (?1, ?2, ?3, ?4)", &st);
 	if (rc)
 		return rc;
+	uint8_t buf[MEASURED_MAX * MEASURED_ENTRY];
+	for (size_t i = 0; i < ms->n; i++) {
+		memcpy(buf + i * MEASURED_ENTRY, &ms->idx[i], 4);
+		memcpy(buf + i * MEASURED_ENTRY + 4, &ms->p[i], 8);
+	}
 	db_bind_int(st, 1, d);
 	db_bind_text(st, 2, student, -1);
 	db_bind_blob(st, 3, s, (int)sizeof *s);
+	db_bind_blob(st, 4, buf, (int)(ms->n * MEASURED_ENTRY));
 	return db_run(st);
 }
 
 #define MAX_LINKS 32
 
-/* Measured neighbour probabilities of std for a student (database). */
-static void neighbours_db(struct db *db, int64_t d, const char *student, const char *code,
-			  double *pre, size_t *npre, double *suc, size_t *nsuc)
+/* Measured neighbour probabilities of catalog standard s for a student,
+ * from the student's measured list. */
+static void neighbours_of(const struct measured *ms, const struct standard *s, double *pre,
+			  size_t *npre, double *suc, size_t *nsuc)
 {
-	const struct standard *s = standards_find(code), *l[MAX_LINKS];
+	const struct standard *l[MAX_LINKS];
 	*npre = *nsuc = 0;
 	if (!s)
 		return;
 	size_t n = standards_prereqs(s, l, MAX_LINKS);
 	for (size_t i = 0; i < n && i < MAX_LINKS; i++) {
-		double p = measured_p(db, d, student, l[i]->code);
+		double p = measured_get(ms, (int32_t)l[i]->index);
 		if (p >= 0)
 			pre[(*npre)++] = p;
 	}
 	n = standards_successors(s, l, MAX_LINKS);
 	for (size_t i = 0; i < n && i < MAX_LINKS; i++) {
-		double p = measured_p(db, d, student, l[i]->code);
+		double p = measured_get(ms, (int32_t)l[i]->index);
 		if (p >= 0)
 			suc[(*nsuc)++] = p;
 	}
@@ -517,7 +566,7 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 		return EB_OK;
 	/* one read: the model's fitted_at, the student's state, the cell */
 	if ((rc = db_prepare(db,
-		"SELECT f.fitted_at, s.state, m.p IS NOT NULL, m.p, m.sd, m.responses, m.correct, m.tools,"
+		"SELECT f.fitted_at, s.state, s.measured, m.p IS NOT NULL, m.p, m.sd, m.responses, m.correct, m.tools,"
 		" m.first_at, m.last_at, m.trend_week, m.trend, m.inferred, m.skill FROM (SELECT 1)"
 		" LEFT JOIN mastery_fit f ON f.district_id = ?1"
 		" LEFT JOIN mastery_student s ON s.district_id = ?1 AND s.student_sourced_id = ?2"
@@ -538,8 +587,10 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 		sfound = true;
 	}
 	memset(&c, 0, sizeof c);
-	if (db_col_int(st, 2)) {
-		cell_from_row(st, 3, &c);
+	static _Thread_local struct measured ms;
+	measured_decode(&ms, db_col_blob(st, 2), db_col_bytes(st, 2));
+	if (db_col_int(st, 3)) {
+		cell_from_row(st, 4, &c);
 		found = true;
 	}
 	db_reset(st);
@@ -548,15 +599,18 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	int32_t key = mastery_standard_key(standard);
 	mastery_cell_observe(m, &ss, &c, key, mastery_item_key(tool_id, item_id ? item_id : ""),
 			     tool_id, correct, at);
+	const struct standard *sd = standards_find(standard);
 	if (c.responses < MASTERY_MIN_DIRECT) {
 		double pre[MAX_LINKS], suc[MAX_LINKS];
 		size_t npre, nsuc;
-		neighbours_db(db, district_id, student, standard, pre, &npre, suc, &nsuc);
+		neighbours_of(&ms, sd, pre, &npre, suc, &nsuc);
 		cell_infer(m, &c, key, -1, pre, npre, suc, nsuc);
+	} else if (sd) {
+		measured_set(&ms, (int32_t)sd->index, c.p);
 	}
 	if ((rc = cell_put(db, district_id, student, standard, &c, found)))
 		return rc;
-	return student_state_put(db, district_id, student, &ss, sfound);
+	return student_state_put(db, district_id, student, &ss, &ms, sfound);
 }
 
 /* ---- refit ------------------------------------------------------------ */
@@ -755,7 +809,15 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 		if (rc)
 			return rc;
 	}
-	return student_state_put(db, d, student, ss, false);
+	static _Thread_local struct measured ms;
+	ms.n = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct standard *s = cells[i].c.responses >= MASTERY_MIN_DIRECT
+			? standards_find(codes->names[cells[i].code]) : NULL;
+		if (s)
+			measured_set(&ms, (int32_t)s->index, cells[i].c.p);
+	}
+	return student_state_put(db, d, student, ss, &ms, false);
 }
 
 static enum eb_err store_fit(struct db *db, int64_t d, const struct mastery_model *m,

@@ -15,11 +15,14 @@ CREATE TABLE mastery_fit (
   objective REAL NOT NULL          -- penalised negative log-likelihood per row
 ) STRICT;
 
--- One student's cross-standard state (struct mastery_student_state, host layout).
+-- One student's cross-standard state (struct mastery_student_state, host layout)
+-- and the P of each measured catalog standard (>= 3 responses), so the online
+-- update infers a thin cell without reading its neighbours' rows.
 CREATE TABLE mastery_student (
   district_id INTEGER NOT NULL REFERENCES district(id),
   student_sourced_id TEXT NOT NULL,
-  state BLOB NOT NULL,
+  state BLOB NOT NULL,             -- struct mastery_student_state (host layout)
+  measured BLOB NOT NULL,          -- n x (int32 catalog index, double P), host layout
   PRIMARY KEY (district_id, student_sourced_id)
 ) STRICT, WITHOUT ROWID;
 
@@ -32,11 +35,11 @@ CREATE TABLE mastery_state (
   sd REAL NOT NULL CHECK (sd >= 0),            -- uncertainty (see docs/mastery_store.md)
   responses INTEGER NOT NULL,                  -- direct evidence on this standard
   correct INTEGER NOT NULL,
-  tools TEXT NOT NULL,             -- per tool "tool:responses:correct" joined by ','
+  tools BLOB NOT NULL,             -- per tool struct mastery_tool_count (16 bytes, host layout), <= 8
   first_at INTEGER,                -- first / last evidence, Unix seconds (NULL: none)
   last_at INTEGER,
   trend_week INTEGER NOT NULL,     -- week number (Monday-based days/7) of the last trend value
-  trend TEXT NOT NULL,             -- weekly P in percent, oldest first, ','-joined, <= 12
+  trend BLOB NOT NULL,             -- weekly P in percent, one byte each, oldest first, <= 12
   inferred INTEGER NOT NULL CHECK (inferred IN (0, 1)),  -- 1: borrowed from neighbours
   skill BLOB,                      -- struct mastery_skill_state (host layout); NULL if no evidence
   PRIMARY KEY (district_id, student_sourced_id, standard_code)
