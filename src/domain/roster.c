@@ -805,6 +805,19 @@ enum eb_err roster_count(struct db *db, int64_t d, struct roster_counts *out)
 	return EB_OK;
 }
 
+/* One-row existence check with (district, a); sql must be a literal. */
+static bool exists1(struct db *db, const char *sql, int64_t d, const char *a)
+{
+	struct db_stmt *st;
+	if (!a || db_prepare(db, sql, &st))
+		return false;
+	db_bind_int(st, 1, d);
+	db_bind_text(st, 2, a, -1);
+	bool yes = db_step(st) == DB_ROW;
+	db_reset(st);
+	return yes;
+}
+
 static bool exists2(struct db *db, const char *sql, int64_t d, const char *a, const char *b)
 {
 	if (!a || !b)
@@ -855,15 +868,48 @@ bool roster_is_guardian_of(struct db *db, int64_t d, const char *guardian_sid,
 
 bool roster_is_student(struct db *db, int64_t district_id, const char *sid)
 {
-	struct db_stmt *st;
-	if (!sid || db_prepare(db,
-			       "SELECT 1 FROM person WHERE district_id=? AND sourced_id=?"
-			       " AND role='student'",
-			       &st))
-		return false;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, sid, -1);
-	bool r = db_step(st) == DB_ROW;
-	db_reset(st);
-	return r;
+	return exists1(db, "SELECT 1 FROM person WHERE district_id=?1 AND sourced_id=?2 AND role='student'",
+		       district_id, sid);
+}
+
+bool roster_student_in_class(struct db *db, int64_t d, const char *student_sid,
+			     const char *class_sid)
+{
+	return exists2(db,
+		       "SELECT 1 FROM enrollment WHERE district_id=?1 AND user_sourced_id=?2"
+		       " AND class_sourced_id=?3 AND role='student'",
+		       d, student_sid, class_sid);
+}
+
+bool roster_teaches_class(struct db *db, int64_t d, const char *teacher_sid, const char *class_sid)
+{
+	return exists2(db,
+		       "SELECT 1 FROM enrollment WHERE district_id=?1 AND user_sourced_id=?2"
+		       " AND class_sourced_id=?3 AND role='teacher'",
+		       d, teacher_sid, class_sid);
+}
+
+bool roster_teaches_in_school(struct db *db, int64_t d, const char *teacher_sid,
+			      const char *school_sid)
+{
+	return exists2(db,
+		       "SELECT 1 FROM enrollment WHERE district_id=?1 AND user_sourced_id=?2"
+		       " AND school_sourced_id=?3 AND role='teacher'",
+		       d, teacher_sid, school_sid);
+}
+
+bool roster_class_exists(struct db *db, int64_t d, const char *class_sid, const char *school_sid)
+{
+	if (school_sid)
+		return exists2(db,
+			       "SELECT 1 FROM class WHERE district_id=?1 AND sourced_id=?2"
+			       " AND school_sourced_id=?3",
+			       d, class_sid, school_sid);
+	return exists1(db, "SELECT 1 FROM class WHERE district_id=?1 AND sourced_id=?2", d, class_sid);
+}
+
+bool roster_is_school(struct db *db, int64_t d, const char *school_sid)
+{
+	return exists1(db, "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND type='school'",
+		       d, school_sid);
 }

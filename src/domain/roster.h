@@ -138,6 +138,18 @@ enum eb_err roster_person_schools(struct db *db, int64_t district_id, const char
 				  struct arena *a, struct roster_org_row **rows, size_t *n);
 enum eb_err roster_count(struct db *db, int64_t district_id, struct roster_counts *out);
 
+/* Membership checks for authorization (domain/access.c); false on any error. */
+bool roster_student_in_class(struct db *db, int64_t district_id, const char *student_sid,
+			     const char *class_sid);
+bool roster_teaches_class(struct db *db, int64_t district_id, const char *teacher_sid,
+			  const char *class_sid);
+bool roster_teaches_in_school(struct db *db, int64_t district_id, const char *teacher_sid,
+			      const char *school_sid);
+/* The class exists (and, when school_sid is not NULL, belongs to that school). */
+bool roster_class_exists(struct db *db, int64_t district_id, const char *class_sid,
+			 const char *school_sid);
+/* An org of type school. */
+bool roster_is_school(struct db *db, int64_t district_id, const char *school_sid);
 /* True when sid is a student (primary role) of the district. */
 bool roster_is_student(struct db *db, int64_t district_id, const char *sid);
 
