@@ -204,8 +204,10 @@ static int64_t week_of_day(int64_t day)
 }
 
 /* The standards examined: the initiative's targeted ones, else those on
- * which 10 or more students have MASTERY_MIN_DIRECT or more scored
- * responses from the initiative's tool (most students first). */
+ * which 10 or more students have a measured estimate (MASTERY_MIN_DIRECT or
+ * more direct responses) to which the initiative's tool contributed
+ * evidence (most students first). Read from the stored cells, not the raw
+ * events: a cell sums many events, so this scan stays small. */
 static size_t std_list(struct db *db, int64_t d, const struct initiative *in, struct arena *a,
 		       const char **codes, bool *targeted)
 {
@@ -218,19 +220,19 @@ static size_t std_list(struct db *db, int64_t d, const struct initiative *in, st
 	}
 	if (in->tool_id <= 0)
 		return 0;
+	/* tools is "tool:responses:correct" joined by ',' (mastery_tools_format) */
+	char pat[40];
+	snprintf(pat, sizeof pat, "%%,%lld:%%", (long long)in->tool_id);
 	struct db_stmt *st;
 	if (db_prepare(db,
-		       "SELECT standard_code FROM (SELECT standard_code, student_sourced_id"
-		       " FROM learning_event WHERE district_id=? AND tool_id=? AND standard_code"
-		       " IS NOT NULL AND correct IS NOT NULL AND student_sourced_id IS NOT NULL"
-		       " GROUP BY standard_code, student_sourced_id HAVING count(*) >= ?)"
-		       " GROUP BY standard_code HAVING count(*) >= ? ORDER BY count(*) DESC,"
-		       " standard_code LIMIT ?",
+		       "SELECT standard_code, count(*) AS c FROM mastery_state WHERE district_id=?"
+		       " AND inferred=0 AND responses >= ? AND (',' || tools) LIKE ?"
+		       " GROUP BY standard_code HAVING c >= ? ORDER BY c DESC, standard_code LIMIT ?",
 		       &st))
 		return 0;
 	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, in->tool_id);
-	db_bind_int(st, 3, MASTERY_MIN_DIRECT);
+	db_bind_int(st, 2, MASTERY_MIN_DIRECT);
+	db_bind_text(st, 3, pat, -1);
 	db_bind_int(st, 4, EVAL_STD_MIN_GROUP);
 	db_bind_int(st, 5, EVAL_MAX_STD);
 	while (n < EVAL_MAX_STD && db_step(st) == DB_ROW) {
@@ -269,7 +271,8 @@ static enum eb_err load_standards(struct db *db, int64_t d, const struct initiat
 		struct db_stmt *st;
 		if (db_prepare(db,
 			       "SELECT student_sourced_id, p, inferred, trend_week, trend FROM"
-			       " mastery_state WHERE district_id=? AND standard_code=?",
+			       " mastery_state INDEXED BY mastery_state_standard"
+			       " WHERE district_id=? AND standard_code=?",
 			       &st)) {
 			rc = EB_EDB;
 			break;
@@ -1450,8 +1453,8 @@ void eval_write_method(const struct eval_result *r, struct buf *out)
 					: "WWC default for achievement, or given");	if (r->nstd)
 		buf_puts(out,
 			 " By standard (on the mastery model's estimates, not a test score): for each"
-			 " standard the initiative targets (else each its tool's evidence covers for 10"
-			 " or more students), the analysed students (in the matched design, those in a"
+			 " standard the initiative targets (else each on which 10 or more students have"
+			 " a measured estimate with evidence from the tool), the analysed students (in the matched design, those in a"
 			 " matched pair) with a measured estimate (3 or more direct responses) are"
 			 " compared on P(mastered) now: OLS on group, the pretest and the estimate at"
 			 " the start of the period (from the weekly trend; imputed with a missing flag"
