@@ -389,6 +389,16 @@ class ByStandardAndPassScore(TempDir):
                 self.assertIn(f"<tr><td>{code}</td><td>{n_t} / {n_c}</td>", r.text)
             else:
                 self.assertIn("not shown: fewer than 10 students in a group", r.text)
+        # targeted standards are the ones examined, and only they
+        con = sqlite3.connect(db)
+        con.execute("INSERT INTO initiative_target SELECT district_id, id, 'standard', ?"
+                    " FROM initiative WHERE id=?", (code, iid))
+        con.commit()
+        con.close()
+        out = run("evaluate", str(iid), db=db).stdout
+        self.assertIn("the initiative's targeted standards", out)
+        self.assertEqual([l.split()[1] for l in out.splitlines() if l.startswith("standard: ")],
+                         [code])
 
     def test_pass_score_cli_migration_and_pages(self):
         db = demo_district(self.tmp)
