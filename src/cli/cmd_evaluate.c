@@ -26,7 +26,11 @@ int cmd_evaluate(int argc, char **argv)
 		     "or an empty group.\n"
 		     "--outcome-pass-score S treats the outcome as pass/fail too (pass = score >= S, a\n"
 		     "cut score) and adds the pass rates and the Cox index with its SE, 95% interval\n"
-		     "and p (matched and randomized designs).\n"))
+		     "and p (matched and randomized designs); without it, the initiative's stored\n"
+		     "cut score (`initiative create --pass-score S`) is used when it has one.\n"
+		     "Standards: for each standard the initiative targets (else those its tool's\n"
+		     "evidence covers), users and comparison students are compared on the mastery\n"
+		     "model's P(mastered) (`standard: CODE n=T/C g= ci= p= p_bh=`), not a test score.\n"))
 		return 0;
 	static const char *const valued[] = { "--design", "--icc", "--outcome-pass-score", NULL };
 	const char *idv = cli_positional(argc, argv, 0, valued);
@@ -79,8 +83,9 @@ int cmd_evaluate(int argc, char **argv)
 		goto out;
 	}
 	data.icc = icc;
-	data.has_pass = pv != NULL;
-	data.pass_score = pass;
+	/* the cut score given here, else the one stored on the initiative */
+	data.has_pass = pv != NULL || in.has_pass;
+	data.pass_score = pv ? pass : in.pass_score;
 	struct eval_result *r = arena_zalloc(&a, sizeof *r);
 	if (eval_run(&data, r, why, sizeof why)) {
 		fprintf(stderr, "evaluate: cannot estimate an effect: %s\n", why);

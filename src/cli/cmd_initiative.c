@@ -18,6 +18,8 @@ static const char usage_text[] =
 	"         [--pretest ASSESSMENT] --success TEXT --dosage MINUTES_PER_WEEK\n"
 	"         --quiz-builder ACCOUNT --monitor ACCOUNT --monitor-every DAYS\n"
 	"         --evaluator ACCOUNT --teacher-support ACCOUNT --family-contact ACCOUNT\n"
+	"         [--pass-score S]  (a cut score on the outcome: the evaluation adds\n"
+	"         the pass rates and the Cox index; a number >= 0)\n"
 	"         (ACCOUNT: a login or account id of the district)\n"
 	"  list\n"
 	"  show ID\n"
@@ -57,6 +59,7 @@ static int do_create(int argc, char **argv, struct db *db, int64_t d)
 	in.outcome_assessment = cli_opt(argc, argv, "--outcome");
 	in.pretest_assessment = cli_opt(argc, argv, "--pretest");
 	in.success_measure = cli_opt(argc, argv, "--success");
+	in.pass_score = cli_opt(argc, argv, "--pass-score");
 	if (cli_opt_int(argc, argv, "--tool-id", 0, INT64_MAX, 0, &in.tool_id) ||
 	    cli_opt_int(argc, argv, "--dosage", 0, 1000000, 0, &in.dosage_minutes) ||
 	    cli_opt_int(argc, argv, "--monitor-every", 0, 100000, 0, &in.monitor_every_days))
@@ -123,6 +126,8 @@ static int do_show(int argc, char **argv, struct db *db, int64_t d)
 	       "dosage_minutes_per_week: %lld\n",
 	       in.start_date, in.review_date, in.outcome_assessment, in.pretest_assessment,
 	       in.success_measure, (long long)in.dosage_minutes);
+	if (in.has_pass)
+		printf("pass_score: %g\n", in.pass_score);
 	printf("quiz_builder: %s\nmonitor: %s (every %lld days)\nevaluator: %s\n"
 	       "teacher_support: %s\nfamily_contact: %s\n",
 	       in.quiz_builder.display_name, in.monitor.display_name,

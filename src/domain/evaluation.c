@@ -13,6 +13,7 @@
 #include "base/timeutil.h"
 #include "domain/assessments.h"
 #include "domain/initiatives.h"
+#include "domain/mastery.h"
 #include "store/db.h"
 
 static const char *const design_names[EVAL__COUNT] = { "matched", "randomized", "did", "dose" };
@@ -195,6 +196,115 @@ static int in_list(const char *const *v, size_t n, const char *s)
 	return 0;
 }
 
+/* Monday-based week number of a civil day (as mastery.c's trend weeks). */
+static int64_t week_of_day(int64_t day)
+{
+	day += 3; /* 1970-01-01 was a Thursday */
+	return day >= 0 ? day / 7 : -((-day + 6) / 7);
+}
+
+/* The standards examined: the initiative's targeted ones, else those on
+ * which 10 or more students have a measured estimate (MASTERY_MIN_DIRECT or
+ * more direct responses) to which the initiative's tool contributed
+ * evidence (most students first). Read from the stored cells, not the raw
+ * events: a cell sums many events, so this scan stays small. */
+static size_t std_list(struct db *db, int64_t d, const struct initiative *in, struct arena *a,
+		       const char **codes, bool *targeted)
+{
+	size_t n = 0;
+	*targeted = in->nstandards > 0;
+	if (in->nstandards) {
+		for (size_t i = 0; i < in->nstandards && n < EVAL_MAX_STD; i++)
+			codes[n++] = in->standards[i];
+		return n;
+	}
+	if (in->tool_id <= 0)
+		return 0;
+	/* tools is "tool:responses:correct" joined by ',' (mastery_tools_format) */
+	char pat[40];
+	snprintf(pat, sizeof pat, "%%,%lld:%%", (long long)in->tool_id);
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "SELECT standard_code, count(*) AS c FROM mastery_state WHERE district_id=?"
+		       " AND inferred=0 AND responses >= ? AND (',' || tools) LIKE ?"
+		       " GROUP BY standard_code HAVING c >= ? ORDER BY c DESC, standard_code LIMIT ?",
+		       &st))
+		return 0;
+	db_bind_int(st, 1, d);
+	db_bind_int(st, 2, MASTERY_MIN_DIRECT);
+	db_bind_text(st, 3, pat, -1);
+	db_bind_int(st, 4, EVAL_STD_MIN_GROUP);
+	db_bind_int(st, 5, EVAL_MAX_STD);
+	while (n < EVAL_MAX_STD && db_step(st) == DB_ROW) {
+		const char *c = db_col_text(st, 0);
+		if (c)
+			codes[n++] = arena_strdup(a, c);
+	}
+	db_reset(st);
+	return n;
+}
+
+/* Fills out->std_* for the rows (row i is student sids[i]). */
+static enum eb_err load_standards(struct db *db, int64_t d, const struct initiative *in,
+				  struct arena *a, struct eval_data *out,
+				  const struct init_student *sids, int32_t start)
+{
+	const char **codes = arena_alloc(a, EVAL_MAX_STD * sizeof *codes);
+	if (!codes)
+		return EB_ENOMEM;
+	size_t k = std_list(db, d, in, a, codes, &out->std_targeted);
+	if (k == 0 || out->n == 0)
+		return EB_OK;
+	double *end = arena_alloc(a, out->n * k * sizeof *end);
+	double *base = arena_alloc(a, out->n * k * sizeof *base);
+	if (!end || !base)
+		return EB_ENOMEM;
+	for (size_t i = 0; i < out->n * k; i++)
+		end[i] = base[i] = NAN;
+	struct hashset ix;
+	hs_init(&ix);
+	for (size_t i = 0; i < out->n; i++)
+		hs_set(&ix, str_from(sids[i].sid), (int32_t)i);
+	int64_t wk = week_of_day(start) - 1; /* the last week before the start */
+	enum eb_err rc = EB_OK;
+	for (size_t j = 0; j < k && !rc; j++) {
+		struct db_stmt *st;
+		if (db_prepare(db,
+			       "SELECT student_sourced_id, p, inferred, trend_week, trend FROM"
+			       " mastery_state INDEXED BY mastery_state_standard"
+			       " WHERE district_id=? AND standard_code=?",
+			       &st)) {
+			rc = EB_EDB;
+			break;
+		}
+		db_bind_int(st, 1, d);
+		db_bind_text(st, 2, codes[j], -1);
+		while (db_step(st) == DB_ROW) {
+			int32_t i;
+			const char *sid = db_col_text(st, 0);
+			if (!sid || !hs_get(&ix, str_from(sid), &i) || db_col_int(st, 2))
+				continue;
+			end[(size_t)i * k + j] = db_col_double(st, 1);
+			struct mastery_cell c;
+			memset(&c, 0, sizeof c);
+			mastery_trend_parse(db_col_text(st, 4), &c);
+			int64_t last = db_col_int(st, 3), first = last - c.ntrend + 1;
+			if (c.ntrend && wk >= first)
+				base[(size_t)i * k + j] =
+					c.trend[wk > last ? (size_t)c.ntrend - 1 : (size_t)(wk - first)] / 100.0;
+		}
+		db_reset(st);
+	}
+	hs_free(&ix);
+	if (rc)
+		return rc;
+	out->nstd = k;
+	out->std_code = codes;
+	out->std_end = end;
+	out->std_base = base;
+	return EB_OK;
+}
+
 enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
 		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
 		      size_t cap)
@@ -334,6 +444,9 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
 		return FAILW("group: the intervention group is empty - %s",
 			     design == EVAL_RANDOMIZED ? "no targeted student is in a treated unit"
 						       : "no targeted student used the tool");
+	if ((e = load_standards(db, district_id, in, a, out, st, start)))
+		return FAILW("standards: the mastery estimates could not be read (%s)",
+			     eb_strerror(e));
 	return EB_OK;
 }
 
@@ -346,7 +459,7 @@ static double row_pre(const struct eval_row *r)
 
 /* Whole-sample and subgroup analyses share this: estimate on rows idx. */
 static enum eb_err estimate(const struct eval_data *d, const size_t *idx, size_t n,
-			    struct eval_result *r, bool full, char *why, size_t cap);
+			    struct eval_result *r, bool full, char *inm, char *why, size_t cap);
 
 static int all_have_pre(const struct eval_data *d, const size_t *idx, size_t n)
 {
@@ -527,16 +640,18 @@ out:
 	free(zc);
 }
 
+/* inm (NULL, or d->n entries): set to 1 for the rows in a matched pair. */
 static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, size_t n,
-			       struct eval_result *r, char *why, size_t cap)
+			       struct eval_result *r, char *inm, char *why, size_t cap)
 {
 	enum eb_err rc = EB_OK;
 	size_t m = 0;
+	size_t *src = malloc((n + 1) * sizeof *src);
 	double *x = malloc((n + 1) * COV_MAX * sizeof *x), *y = malloc((n + 1) * sizeof *y);
 	double *tmp = malloc((n + 1) * COV_MAX * sizeof *tmp);
 	int *t = malloc((n + 1) * sizeof *t);
 	int64_t *strat = malloc((n + 1) * sizeof *strat), *cl = malloc((n + 1) * sizeof *cl);
-	if (!x || !y || !tmp || !t || !strat || !cl) {
+	if (!x || !y || !tmp || !t || !strat || !cl || !src) {
 		rc = EB_ENOMEM;
 		goto out;
 	}
@@ -581,6 +696,7 @@ static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, siz
 		strat[m] = d->nschools <= 1 ? (int64_t)w->grade
 					    : (int64_t)w->grade * 1000003 + w->school;
 		cl[m] = w->cluster;
+		src[m] = idx[i];
 		m++;
 	}
 	/* keep non-constant covariates; the pretest always */
@@ -610,12 +726,16 @@ static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, siz
 				  .icc = icc_for(d, cl, m),
 				  .caliper_sd = 0 };
 	struct ev_match_out mo;
-	int64_t *match_of = d->has_pass ? malloc((m + 1) * sizeof *match_of) : NULL;
-	if (d->has_pass && !match_of) {
+	bool want = d->has_pass || inm;
+	int64_t *match_of = want ? malloc((m + 1) * sizeof *match_of) : NULL;
+	if (want && !match_of) {
 		rc = EB_ENOMEM;
 		goto out;
 	}
 	rc = ev_match(&mi, &mo, match_of, why, cap);
+	if (rc == EB_OK && inm)
+		for (size_t i = 0; i < m; i++)
+			inm[src[i]] = match_of[i] >= 0;
 	if (rc == EB_OK && d->has_pass) {
 		char *in = malloc(m + 1);
 		if (in) {
@@ -641,6 +761,7 @@ static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, siz
 	 * the regression adjustment for it that the model makes */
 	r->baseline_equivalent = mo.balance[0].band_after != EV_BAND_NOT_SATISFIED;
 out:
+	free(src);
 	free(x);
 	free(y);
 	free(tmp);
@@ -883,11 +1004,11 @@ out:
 }
 
 static enum eb_err estimate(const struct eval_data *d, const size_t *idx, size_t n,
-			    struct eval_result *r, bool full, char *why, size_t cap)
+			    struct eval_result *r, bool full, char *inm, char *why, size_t cap)
 {
 	switch (d->design) {
 	case EVAL_MATCHED:
-		return est_matched(d, idx, n, r, why, cap);
+		return est_matched(d, idx, n, r, inm, why, cap);
 	case EVAL_RANDOMIZED:
 		return est_randomized(d, idx, n, r, full, why, cap);
 	case EVAL_DID:
@@ -915,7 +1036,7 @@ static void run_sub(const struct eval_data *d, const size_t *idx, size_t n, cons
 	tmp->design = d->design;
 	if (n < 4) {
 		snprintf(s->why, sizeof s->why, "too little data (%zu students)", n);
-	} else if (estimate(d, idx, n, tmp, false, s->why, sizeof s->why) == EB_OK) {
+	} else if (estimate(d, idx, n, tmp, false, NULL, s->why, sizeof s->why) == EB_OK) {
 		s->ok = true;
 		s->n_t = tmp->est.n_t;
 		s->n_c = tmp->est.n_c;
@@ -1041,6 +1162,128 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 			r->sub[map[i]].p_bh = adj[i];
 }
 
+/* ---- by standard (mastery) ------------------------------------------- */
+
+/* One standard j: fills s (label set by the caller). */
+static void std_one(const struct eval_data *d, const char *inm, size_t j, struct eval_subgroup *s)
+{
+	size_t n = d->n, m = 0;
+	double *y = malloc((n + 1) * sizeof *y), *grp = malloc((n + 1) * sizeof *grp);
+	double *pre = malloc((n + 1) * sizeof *pre), *base = malloc((n + 1) * sizeof *base);
+	double *x = malloc((n + 1) * 3 * sizeof *x);
+	int *g = malloc((n + 1) * sizeof *g);
+	int64_t *cl = malloc((n + 1) * sizeof *cl);
+	if (!y || !grp || !pre || !base || !x || !g || !cl) {
+		str_copy(s->why, sizeof s->why, "out of memory");
+		goto out;
+	}
+	size_t nt = 0, nc = 0, npre = 0, nbase = 0;
+	double sbase = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct eval_row *w = &d->rows[i];
+		double e = d->std_end[i * d->nstd + j];
+		if (w->treated < 0 || isnan(e) || (inm && !inm[i]))
+			continue;
+		y[m] = e;
+		g[m] = w->treated == 1;
+		grp[m] = g[m];
+		pre[m] = w->pre;
+		base[m] = d->std_base ? d->std_base[i * d->nstd + j] : NAN;
+		cl[m] = w->cluster;
+		nt += g[m];
+		nc += !g[m];
+		npre += !isnan(pre[m]);
+		if (!isnan(base[m])) {
+			nbase++;
+			sbase += base[m];
+		}
+		m++;
+	}
+	s->n_t = (double)nt;
+	s->n_c = (double)nc;
+	if (nt < EVAL_STD_MIN_GROUP || nc < EVAL_STD_MIN_GROUP) {
+		snprintf(s->why, sizeof s->why,
+			 "too few students with a measured estimate (%zu users, %zu comparison;"
+			 " %d each needed)",
+			 nt, nc, EVAL_STD_MIN_GROUP);
+		goto out;
+	}
+	/* controls: pretest (all have it), baseline P (imputed + missing flag) */
+	double mbase = nbase ? sbase / (double)nbase : 0;
+	double *col[3];
+	double *flag = malloc((m + 1) * sizeof *flag);
+	if (!flag) {
+		str_copy(s->why, sizeof s->why, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < m; i++) {
+		flag[i] = isnan(base[i]);
+		if (isnan(base[i]))
+			base[i] = mbase;
+	}
+	size_t k = 0;
+	if (npre == m)
+		col[k++] = pre;
+	if (nbase)
+		col[k++] = base;
+	if (nbase && nbase < m)
+		col[k++] = flag;
+	/* drop constant controls (the regression would be singular) */
+	size_t kk = 0;
+	for (size_t c = 0; c < k; c++) {
+		bool varies = false;
+		for (size_t i = 1; i < m && !varies; i++)
+			varies = col[c][i] != col[c][0];
+		if (varies)
+			col[kk++] = col[c];
+	}
+	for (size_t i = 0; i < m; i++)
+		for (size_t c = 0; c < kk; c++)
+			x[i * kk + c] = col[c][i];
+	struct ev_dose dr;
+	struct ev_estimate e;
+	memset(&e, 0, sizeof e);
+	if (ev_dose_response(grp, y, kk ? x : NULL, kk, cl, m, icc_for(d, cl, m), &dr, s->why,
+			     sizeof s->why) == EB_OK &&
+	    est_from_slope(&dr, y, g, m, &e, s->why, sizeof s->why) == EB_OK) {
+		s->ok = true;
+		s->g = e.g;
+		s->ci_lo = e.ci_lo;
+		s->ci_hi = e.ci_hi;
+		s->p = e.p;
+	}
+	free(flag);
+out:
+	free(y);
+	free(grp);
+	free(pre);
+	free(base);
+	free(x);
+	free(g);
+	free(cl);
+}
+
+void eval_by_standard(const struct eval_data *d, const char *in_match, struct eval_result *r)
+{
+	r->nstd = 0;
+	for (size_t j = 0; j < d->nstd && r->nstd < EVAL_MAX_STD; j++) {
+		struct eval_subgroup *s = &r->std[r->nstd++];
+		memset(s, 0, sizeof *s);
+		str_copy(s->label, sizeof s->label, d->std_code[j]);
+		std_one(d, in_match, j, s);
+	}
+	double p[EVAL_MAX_STD], adj[EVAL_MAX_STD];
+	size_t map[EVAL_MAX_STD], k = 0;
+	for (size_t i = 0; i < r->nstd; i++)
+		if (r->std[i].ok) {
+			p[k] = r->std[i].p;
+			map[k++] = i;
+		}
+	if (k && stats_bh_adjust(p, k, adj, NULL, 0) == EB_OK)
+		for (size_t i = 0; i < k; i++)
+			r->std[map[i]].p_bh = adj[i];
+}
+
 static void decide_tier(const struct eval_data *d, struct eval_result *r)
 {
 	struct ev_tier_in ti = { 0 };
@@ -1078,7 +1321,8 @@ enum eb_err eval_run(const struct eval_data *d, struct eval_result *r, char *why
 		return EB_ENOMEM;
 	for (size_t i = 0; i < d->n; i++)
 		all[i] = i;
-	enum eb_err rc = estimate(d, all, d->n, r, true, why, cap);
+	char *inm = d->design == EVAL_MATCHED && d->nstd ? calloc(d->n + 1, 1) : NULL;
+	enum eb_err rc = estimate(d, all, d->n, r, true, inm, why, cap);
 	if (rc == EB_OK) {
 		/* sites: schools with analysed students */
 		char *seen = calloc(d->nschools + 1, 1);
@@ -1091,9 +1335,13 @@ enum eb_err eval_run(const struct eval_data *d, struct eval_result *r, char *why
 		free(seen);
 		r->too_little = !r->est.significant && r->est.mdes > 0.5;
 		decide_tier(d, r);
-		if (!d->no_subgroups)
+		if (!d->no_subgroups) {
 			subgroups(d, all, d->n, r);
+			if (d->nstd && (d->design != EVAL_MATCHED || inm))
+				eval_by_standard(d, inm, r);
+		}
 	}
+	free(inm);
 	free(all);
 	return rc;
 }
@@ -1202,7 +1450,19 @@ void eval_write_method(const struct eval_result *r, struct buf *out)
 		   r->est.icc < 0 ? 0.0 : r->est.icc,
 		   r->est.icc_estimated ? "estimated from the outcome, one-way ANOVA"
 		   : r->est.icc < 0	? "no clusters"
-					: "WWC default for achievement, or given");
+					: "WWC default for achievement, or given");	if (r->nstd)
+		buf_puts(out,
+			 " By standard (on the mastery model's estimates, not a test score): for each"
+			 " standard the initiative targets (else each on which 10 or more students have"
+			 " a measured estimate with evidence from the tool), the analysed students (in the matched design, those in a"
+			 " matched pair) with a measured estimate (3 or more direct responses) are"
+			 " compared on P(mastered) now: OLS on group, the pretest and the estimate at"
+			 " the start of the period (from the weekly trend; imputed with a missing flag"
+			 " when the trend does not reach back), g = omega * coefficient / pooled SD,"
+			 " clustering-corrected as above, fewer than 10 per group not estimated,"
+			 " Benjamini-Hochberg across the standards as a family of its own. Only"
+			 " students with evidence on a standard are compared, and users of the tool are"
+			 " more likely to have it: read these as descriptive.");
 }
 
 void eval_write_report(const struct eval_result *r, const struct eval_data *d, struct buf *out)
@@ -1263,6 +1523,23 @@ void eval_write_report(const struct eval_result *r, const struct eval_data *d, s
 				   s->label, s->n_t, s->n_c, s->g, s->ci_lo, s->ci_hi, s->p, s->p_bh);
 		else
 			buf_printf(out, "subgroup: %s not estimated: %s\n", s->label, s->why);
+	}
+	if (r->nstd)
+		buf_printf(out,
+			   "standards_note: by standard (%s) on the mastery model's estimates of"
+			   " P(mastered) now, not on a test score; measured cells only, adjusted for"
+			   " the pretest and the P before the start; Benjamini-Hochberg across the"
+			   " standards\n",
+			   d && d->std_targeted ? "the initiative's targeted standards"
+						: "the standards the tool's evidence covers");
+	for (size_t i = 0; i < r->nstd; i++) {
+		const struct eval_subgroup *s = &r->std[i];
+		if (s->ok)
+			buf_printf(out,
+				   "standard: %s n=%.0f/%.0f g=%.3f ci=[%.3f, %.3f] p=%.4f p_bh=%.4f\n",
+				   s->label, s->n_t, s->n_c, s->g, s->ci_lo, s->ci_hi, s->p, s->p_bh);
+		else
+			buf_printf(out, "standard: %s not estimated: %s\n", s->label, s->why);
 	}
 	buf_printf(out, "essa_tier: %d (%s)\nessa_reason: %s\n", r->tier.tier, r->tier.name,
 		   r->tier.reason);

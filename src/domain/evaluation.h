@@ -74,9 +74,22 @@ struct eval_data {
 	const char *other_names[4];	/* their tools, for the balance table */
 	/* for messages */
 	const char *tool, *outcome_name, *start_date;
+	/* by standard, on the mastery model's estimates (eval_load fills them;
+	 * nstd 0 = none). std_end[i * nstd + j]: row i's P(mastered) now on
+	 * standard std_code[j] when that cell is measured (>= MASTERY_MIN_DIRECT
+	 * direct responses), else NAN; std_base the same cell's P at the end of
+	 * the week before the start from its weekly trend, NAN when the trend
+	 * does not reach back that far (no evidence before the start). */
+	size_t nstd;
+	const char **std_code;
+	double *std_end, *std_base;
+	bool std_targeted;		/* the initiative's targeted standards; else the tool's */
 };
 
 #define EVAL_MAX_SUB 1024	/* grades, every school of a 350,000-student district, flags, thirds */
+
+#define EVAL_MAX_STD 64		/* standards examined per initiative */
+#define EVAL_STD_MIN_GROUP 10	/* students with a measured cell per group */
 
 struct eval_subgroup {
 	char label[64];		/* "grade 3", "school Birch", "English learners" ... */
@@ -120,6 +133,10 @@ struct eval_result {
 	bool too_little;		/* MDES > 0.5: no verdict either way */
 	size_t nsub;
 	struct eval_subgroup sub[EVAL_MAX_SUB];
+	/* by standard (label = the standard's code), a family of its own for
+	 * Benjamini-Hochberg: see eval_by_standard */
+	size_t nstd;
+	struct eval_subgroup std[EVAL_MAX_STD];
 };
 
 /* Reads what the design needs for the initiative. EB_EINVAL with a sentence
@@ -136,6 +153,21 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
  * the whole-sample estimate cannot be made: an empty or too small group,
  * no variation. */
 enum eb_err eval_run(const struct eval_data *d, struct eval_result *r, char *why, size_t cap);
+
+/* By standard, on the mastery model's estimates (not a test score): for each
+ * standard of d (d->std_*), the analysed students (treated >= 0; in the
+ * matched design only those in a matched pair, in_match[i] != 0, when
+ * in_match is not NULL) with a measured cell are compared on P(mastered)
+ * now: OLS p ~ 1 + group + controls, controls = the pretest (when every one
+ * of them has it) and the cell's P before the start (missing ones imputed
+ * with the mean of the known ones plus a missing flag), constant controls
+ * dropped; g = omega * coefficient / unadjusted pooled SD of p, t corrected
+ * for clustering in classes (Hedges 2007; ICC from p by the same rule as
+ * the outcome, or d->icc). A standard with fewer than EVAL_STD_MIN_GROUP
+ * students with a measured cell in a group is listed not estimated.
+ * Benjamini-Hochberg across the standards estimated (their own family: a
+ * different outcome from the subgroups'). Fills r->nstd and r->std. */
+void eval_by_standard(const struct eval_data *d, const char *in_match, struct eval_result *r);
 
 /* The report as `name: value` lines and sentences (the CLI's output). */
 void eval_write_report(const struct eval_result *r, const struct eval_data *d, struct buf *out);

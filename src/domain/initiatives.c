@@ -1,6 +1,7 @@
 /* initiatives.c - see initiatives.h. */
 #include "domain/initiatives.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +300,15 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 	check_person(&w, db, district_id, "monitor", in->monitor);
 	if (in->monitor_every_days < 1 || in->monitor_every_days > 365)
 		whyf(&w, "monitor_every_days", "must be between 1 and 365 days");
+	double pass = 0;
+	bool has_pass = !blank(in->pass_score);
+	if (has_pass) {
+		struct str pv = str_trim(str_from(in->pass_score));
+		if (pv.n > 64 || str_to_double(pv, &pass) || !isfinite(pass))
+			whyf(&w, "pass_score", "must be a number (the cut score on the outcome's scale)");
+		else if (pass < 0 || pass >= 1e9)
+			whyf(&w, "pass_score", "must be 0 or more (a cut score on the outcome's scale)");
+	}
 	check_person(&w, db, district_id, "evaluator", in->evaluator);
 	check_person(&w, db, district_id, "teacher_support", in->teacher_support);
 	check_person(&w, db, district_id, "family_contact", in->family_contact);
@@ -317,8 +327,8 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 		       "INSERT INTO initiative(district_id,title,need,tool_name,tool_id,start_date,"
 		       "review_date,outcome_assessment,pretest_assessment,success_measure,"
 		       "dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
-		       "teacher_support_id,family_contact_id,created_by)"
-		       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		       "teacher_support_id,family_contact_id,created_by,pass_score)"
+		       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		       &st);
 	if (e)
 		goto fail;
@@ -346,6 +356,10 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 		db_bind_int(st, 18, who->account_id);
 	else
 		db_bind_null(st, 18);
+	if (has_pass)
+		db_bind_double(st, 19, pass);
+	else
+		db_bind_null(st, 19);
 	if ((e = db_run(st)))
 		goto fail;
 	int64_t nid = db_last_id(db);
@@ -408,7 +422,8 @@ enum eb_err initiative_get(struct db *db, int64_t district_id, int64_t id, struc
 		"outcome_assessment,coalesce(pretest_assessment,outcome_assessment),success_measure,"
 		"dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
 		"teacher_support_id,family_contact_id,status,random_unit,coalesce(random_seed,0),"
-		"coalesce(randomized_at,0),created_at FROM initiative WHERE district_id=? AND id=?",
+		"coalesce(randomized_at,0),created_at,pass_score FROM initiative WHERE district_id=?"
+		" AND id=?",
 		&st);
 	if (e)
 		return e;
@@ -440,6 +455,8 @@ enum eb_err initiative_get(struct db *db, int64_t district_id, int64_t id, struc
 	out->random_seed = db_col_int(st, 18);
 	out->randomized_at = db_col_int(st, 19);
 	out->created_at = db_col_int(st, 20);
+	out->has_pass = !db_col_is_null(st, 21);
+	out->pass_score = out->has_pass ? db_col_double(st, 21) : 0;
 	db_reset(st);
 	load_person(db, district_id, people[0], a, &out->quiz_builder);
 	load_person(db, district_id, people[1], a, &out->monitor);

@@ -13,6 +13,7 @@
 #ifndef EB_INITIATIVES_H
 #define EB_INITIATIVES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,8 @@ struct initiative_in {
 	int64_t dosage_minutes;		/* minutes per week, 1..3000 */
 	int64_t quiz_builder, monitor, evaluator, teacher_support, family_contact;
 	int64_t monitor_every_days;	/* 1..365 */
+	const char *pass_score;		/* NULL/"": none; else a number >= 0 (the cut score on
+					 * the outcome's scale: pass = score >= it) */
 };
 
 #define INIT_WHY_CAP 2048
@@ -93,6 +96,8 @@ struct initiative {
 	size_t nschools, nclasses, nstandards, ngrades;
 	const char *random_unit;	/* NULL when not randomized */
 	int64_t random_seed, randomized_at, created_at;
+	bool has_pass;			/* a cut score is stored (migration 008) */
+	double pass_score;
 };
 /* Loads one initiative of the district (strings in arena). EB_ENOTFOUND
  * when there is none with that id in this district. */

@@ -346,5 +346,122 @@ class Pages(TempDir):
             self.assertEqual(p.get("/whats-working.csv?school=" + other).status, 404)
 
 
+class ByStandardAndPassScore(TempDir):
+    """Subgroups by standard on the mastery estimates; the stored cut score
+    (migration 008) with the Cox index on the pages; bad cut scores refused."""
+
+    def test_evaluate_and_page_show_standards(self):
+        db = os.path.join(self.tmp, "full.db")
+        run("demo", "--db", db, "--students", "600", "--no-serve")
+        rows = {}
+        for iid in range(1, 6):
+            p = run("evaluate", str(iid), db=db, check=False)
+            if p.returncode == 0:
+                rows[iid] = [l for l in p.stdout.splitlines() if l.startswith("standard: ")]
+        shown = {k: v for k, v in rows.items() if v}
+        self.assertTrue(shown, rows)
+        iid, lines = next(iter(shown.items()))
+        out = run("evaluate", str(iid), db=db).stdout
+        self.assertIn("standards_note:", out)
+        self.assertIn("not on a test score", out)
+        pat = re.compile(r"^standard: (\S+) (n=\d+/\d+ g=-?\d+\.\d{3} ci=\[-?\d+\.\d{3}, "
+                         r"-?\d+\.\d{3}\] p=\d\.\d{4} p_bh=\d\.\d{4}|not estimated: .+)$")
+        for line in lines:
+            self.assertRegex(line, pat)
+        # prefer an initiative with an estimated standard (the demo has some)
+        for k, v in shown.items():
+            if any(" g=" in l for l in v):
+                iid, lines = k, v
+                break
+        est = [l for l in lines if " g=" in l] or lines
+        code = est[0].split()[1]
+        m = re.search(r"n=(\d+)/(\d+)", est[0]) or re.search(r"\((\d+) users, (\d+) comp", est[0])
+        n_t, n_c = map(int, m.groups())
+        with Server(db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("coordinator", DEMO_PASSWORD).status, 303)
+            r = c.get(f"/initiatives/{iid}")
+            self.assertEqual(r.status, 200)
+            self.assertIn("By standard", r.text)
+            self.assertIn("not on a test score", r.text)
+            self.assertIn(f"<tr><td>{code}</td>", r.text)
+            if " g=" in est[0]:
+                self.assertIn(f"<tr><td>{code}</td><td>{n_t} / {n_c}</td>", r.text)
+            else:
+                self.assertIn("not shown: fewer than 10 students in a group", r.text)
+        # targeted standards are the ones examined, and only they
+        con = sqlite3.connect(db)
+        con.execute("INSERT INTO initiative_target SELECT district_id, id, 'standard', ?"
+                    " FROM initiative WHERE id=?", (code, iid))
+        con.commit()
+        con.close()
+        out = run("evaluate", str(iid), db=db).stdout
+        self.assertIn("the initiative's targeted standards", out)
+        self.assertEqual([l.split()[1] for l in out.splitlines() if l.startswith("standard: ")],
+                         [code])
+
+    def test_pass_score_cli_migration_and_pages(self):
+        db = demo_district(self.tmp)
+        cols = [r[1] for r in sqlite3.connect(db).execute("PRAGMA table_info(initiative)")]
+        self.assertIn("pass_score", cols)
+        for bad, msg in (("-5", "pass_score: must be 0 or more"),
+                         ("abc", "pass_score: must be a number"),
+                         ("nan", "pass_score: must be a number"),
+                         ("1e400", "pass_score: must be a number")):
+            p = create(db, check=False, pass_score=bad)
+            self.assertEqual(p.returncode, 1, bad)
+            self.assertIn(msg, p.stderr)
+            self.assertIn("nothing stored", p.stderr)
+        self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
+        paths, n = write_scores(self.tmp, db)
+        run("import", "assessment", "--name", "Fall benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["pre"], db=db)
+        run("import", "assessment", "--name", "Winter benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["post"], db=db)
+        plain = create(db, title="No cut score")
+        iid = create(db, title="With a cut score", pass_score="205")
+        self.assertIsNone(scalar(db, "SELECT pass_score FROM initiative WHERE id=?", plain))
+        self.assertEqual(scalar(db, "SELECT pass_score FROM initiative WHERE id=?", iid), 205.0)
+        self.assertIn("pass_score: 205", run("initiative", "show", str(iid), db=db).stdout)
+        run("import", "usage", "--initiative", str(iid), paths["use"], db=db)
+        f = fields(run("evaluate", str(iid), db=db).stdout)
+        self.assertEqual(f["pass_score"], "205")
+        self.assertIn("cox_ci95", f)
+        # the stored cut score is what --outcome-pass-score gives
+        g = fields(run("evaluate", str(iid), "--outcome-pass-score", "205", db=db).stdout)
+        self.assertEqual(f["cox_index"], g["cox_index"])
+        with Server(db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("coordinator", DEMO_PASSWORD).status, 303)
+            r = c.get(f"/initiatives/{iid}")
+            self.assertIn("Cox index (pass/fail)", r.text)
+            self.assertIn("%.3f (95%% interval" % float(f["cox_index"]), r.text)
+            self.assertNotIn("Cox index", c.get(f"/initiatives/{plain}").text)
+            r = c.get("/whats-working")
+            self.assertIn("Cox index %.2f (passing: 205 or more)" % float(f["cox_index"]), r.text)
+            lo, hi = map(float, f["cox_ci95"].split())
+            self.assertIn("%.2f to %.2f" % (lo, hi), r.text)
+
+    def test_pass_score_form_rejects_bad_input(self):
+        db = make_district(self.tmp)
+        form = Pages.form
+        with Server(db) as srv:
+            co = srv.client()
+            co.login("coord")
+            self.assertIn('name="pass_score"', co.get("/initiatives/new").text)
+            for bad, msg in (("-1", "pass_score: must be 0 or more"),
+                             ("twelve", "pass_score: must be a number")):
+                r = co.post("/initiatives/new", form(self, db, pass_score=bad))
+                self.assertEqual(r.status, 400)
+                self.assertIn(msg, r.text)
+            self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
+            r = co.post("/initiatives/new", form(self, db, pass_score=" 3.5 "))
+            self.assertEqual(r.status, 303)
+            self.assertEqual(scalar(db, "SELECT pass_score FROM initiative"), 3.5)
+            r = co.post("/initiatives/new", form(self, db, pass_score=""))
+            self.assertEqual(r.status, 303)
+            self.assertIsNone(scalar(db, "SELECT pass_score FROM initiative WHERE id=2"))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -87,6 +87,8 @@ static void evaluate_at(struct http_request *req, const struct initiative *in,
 			return;
 		}
 	}
+	ev->data.has_pass = in->has_pass;
+	ev->data.pass_score = in->pass_score;
 	ev->ok = eval_run(&ev->data, ev->r, ev->why, sizeof ev->why) == EB_OK;
 }
 
@@ -159,6 +161,7 @@ static const struct {
 	{ "pretest_assessment", "Pretest assessment", "optional; default: the outcome before the start", 0 },
 	{ "success_measure", "What change counts as success", "", 1 },
 	{ "dosage_minutes", "Intended use, minutes per week", "", 0 },
+	{ "pass_score", "Passing score on the outcome", "optional; a cut score: adds the pass rates and the Cox index", 0 },
 	{ "monitor_every_days", "Progress checked every (days)", "", 0 },
 };
 
@@ -293,6 +296,7 @@ void page_initiative_create(struct http_request *req)
 	in.outcome_assessment = http_form(req, "outcome_assessment");
 	in.pretest_assessment = http_form(req, "pretest_assessment");
 	in.success_measure = http_form(req, "success_measure");
+	in.pass_score = http_form(req, "pass_score");
 	in.dosage_minutes = form_int(req, "dosage_minutes");
 	in.monitor_every_days = form_int(req, "monitor_every_days");
 	in.quiz_builder = form_int(req, "quiz_builder");
@@ -390,6 +394,21 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	dl_row(b, "Improvement index", v);
 	fmt(v, sizeof v, "%.3f", e->mdes);
 	dl_row(b, "Smallest detectable effect", v);
+	if (in->has_pass) {
+		char pv[256];
+		snprintf(pv, sizeof pv, "%.1f%% of the intervention group, %.1f%% of the comparison group"
+			 " (score %g or more)", 100 * r->pass_t, 100 * r->pass_c, in->pass_score);
+		dl_row(b, "Passing", pv);
+		if (r->has_cox) {
+			snprintf(pv, sizeof pv, "%.3f (95%% interval %.3f to %.3f, p %.4f)", r->cox.cox,
+				 r->cox_ci_lo, r->cox_ci_hi, r->cox_p);
+			dl_row(b, "Cox index (pass/fail)", pv);
+		} else {
+			dl_row(b, "Cox index (pass/fail)",
+			       r->cox_why[0] ? r->cox_why
+					     : "only the matched and randomized designs report it");
+		}
+	}
 	if (r->has_attrition) {
 		snprintf(v, sizeof v, "%.1f%% overall, %.1f points differential (%s)",
 			 r->attrition.overall_pct, r->attrition.differential_pp,
@@ -438,6 +457,41 @@ static void evaluation_section(struct http_request *req, const struct initiative
 		html_raw(b, "</td></tr>");
 	}
 	html_raw(b, "</tbody></table>");
+	if (r->nstd) {
+		html_raw(b, "<h3>By standard</h3><p class=\"muted\">On the mastery model's estimates of"
+			    " P(mastered) now, not on a test score: ");
+		html_text(b, ev.data.std_targeted ? "the initiative's targeted standards"
+						  : "the standards the tool's evidence covers");
+		html_raw(b, "; students with a measured estimate, adjusted for the pretest and the"
+			    " estimate before the start; p adjusted (Benjamini-Hochberg) across the"
+			    " standards.</p><table class=\"by-standard\"><thead><tr>"
+			    "<th scope=\"col\">Standard</th><th scope=\"col\">Students</th>"
+			    "<th scope=\"col\">g</th><th scope=\"col\">95% interval</th>"
+			    "<th scope=\"col\">p (BH-adjusted)</th></tr></thead><tbody>");
+		for (size_t i = 0; i < r->nstd; i++) {
+			const struct eval_subgroup *s = &r->std[i];
+			html_raw(b, "<tr><td>");
+			html_text(b, s->label);
+			if (!s->ok || s->n_t < MIN_CELL || s->n_c < MIN_CELL) {
+				html_raw(b, "</td><td colspan=\"4\" class=\"muted\">");
+				html_text(b, s->n_t < MIN_CELL || s->n_c < MIN_CELL
+						     ? "not shown: fewer than 10 students in a group"
+						     : "too little data");
+				html_raw(b, "</td></tr>");
+				continue;
+			}
+			html_raw(b, "</td><td>");
+			html_textf(b, "%.0f / %.0f", s->n_t, s->n_c);
+			html_raw(b, "</td><td>");
+			html_textf(b, "%.3f", s->g);
+			html_raw(b, "</td><td>");
+			html_textf(b, "%.3f to %.3f", s->ci_lo, s->ci_hi);
+			html_raw(b, "</td><td>");
+			html_textf(b, "%.4f", s->p_bh);
+			html_raw(b, "</td></tr>");
+		}
+		html_raw(b, "</tbody></table>");
+	}
 	struct buf m = BUF_INIT;
 	buf_init(&m, 8192);
 	eval_write_method(r, &m);
@@ -873,8 +927,19 @@ void page_whats_working(struct http_request *req)
 		const struct eval_result *r = v[i].ev.r;
 		html_raw(b, "</td><td>");
 		html_textf(b, "%.2f", r->est.g);
+		if (v[i].in.has_pass && r->has_cox) {
+			html_raw(b, "<br><small class=\"cox\">");
+			html_textf(b, "Cox index %.2f (passing: %g or more)", r->cox.cox,
+				   v[i].in.pass_score);
+			html_raw(b, "</small>");
+		}
 		html_raw(b, "</td><td>");
 		html_textf(b, "%.2f to %.2f", r->est.ci_lo, r->est.ci_hi);
+		if (v[i].in.has_pass && r->has_cox) {
+			html_raw(b, "<br><small class=\"cox\">");
+			html_textf(b, "%.2f to %.2f", r->cox_ci_lo, r->cox_ci_hi);
+			html_raw(b, "</small>");
+		}
 		html_raw(b, "</td><td>");
 		html_textf(b, "%d (%s)", r->tier.tier, r->tier.name);
 		html_raw(b, "</td><td>");
