@@ -220,28 +220,30 @@ static size_t std_list(struct db *db, int64_t d, const struct initiative *in, st
 	}
 	if (in->tool_id <= 0)
 		return 0;
-	/* tools is "tool:responses:correct" joined by ',' (mastery_tools_format) */
-	char pat[40];
-	snprintf(pat, sizeof pat, "%%,%lld:%%", (long long)in->tool_id);
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT standard_code, count(*) AS c FROM mastery_state WHERE district_id=?"
-		       " AND inferred=0 AND responses >= ? AND (',' || tools) LIKE ?"
-		       " GROUP BY standard_code HAVING c >= ? ORDER BY c DESC, standard_code LIMIT ?",
-		       &st))
+	if (mastery_standards_of_tool(db, d, in->tool_id, MASTERY_MIN_DIRECT, EVAL_STD_MIN_GROUP,
+				      EVAL_MAX_STD, a, codes, &n))
 		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, MASTERY_MIN_DIRECT);
-	db_bind_text(st, 3, pat, -1);
-	db_bind_int(st, 4, EVAL_STD_MIN_GROUP);
-	db_bind_int(st, 5, EVAL_MAX_STD);
-	while (n < EVAL_MAX_STD && db_step(st) == DB_ROW) {
-		const char *c = db_col_text(st, 0);
-		if (c)
-			codes[n++] = arena_strdup(a, c);
-	}
-	db_reset(st);
 	return n;
+}
+
+struct std_fill {
+	const struct hashset *ix;
+	double *end, *base;
+	size_t k, j;
+	int64_t wk;
+};
+
+static void std_fill_cell(void *ctx, const char *student, const struct mastery_cell *c)
+{
+	struct std_fill *f = ctx;
+	int32_t i;
+	if (!hs_get(f->ix, str_from(student), &i) || c->inferred)
+		return;
+	f->end[(size_t)i * f->k + f->j] = c->p;
+	int64_t last = c->trend_week, first = last - c->ntrend + 1;
+	if (c->ntrend && f->wk >= first)
+		f->base[(size_t)i * f->k + f->j] =
+			c->trend[f->wk > last ? (size_t)c->ntrend - 1 : (size_t)(f->wk - first)] / 100.0;
 }
 
 /* Fills out->std_* for the rows (row i is student sids[i]). */
@@ -267,33 +269,10 @@ static enum eb_err load_standards(struct db *db, int64_t d, const struct initiat
 		hs_set(&ix, str_from(sids[i].sid), (int32_t)i);
 	int64_t wk = week_of_day(start) - 1; /* the last week before the start */
 	enum eb_err rc = EB_OK;
+	struct std_fill fill = { &ix, end, base, k, 0, wk };
 	for (size_t j = 0; j < k && !rc; j++) {
-		struct db_stmt *st;
-		if (db_prepare(db,
-			       "SELECT student_sourced_id, p, inferred, trend_week, trend FROM"
-			       " mastery_state INDEXED BY mastery_state_standard"
-			       " WHERE district_id=? AND standard_code=?",
-			       &st)) {
-			rc = EB_EDB;
-			break;
-		}
-		db_bind_int(st, 1, d);
-		db_bind_text(st, 2, codes[j], -1);
-		while (db_step(st) == DB_ROW) {
-			int32_t i;
-			const char *sid = db_col_text(st, 0);
-			if (!sid || !hs_get(&ix, str_from(sid), &i) || db_col_int(st, 2))
-				continue;
-			end[(size_t)i * k + j] = db_col_double(st, 1);
-			struct mastery_cell c;
-			memset(&c, 0, sizeof c);
-			mastery_trend_parse(db_col_text(st, 4), &c);
-			int64_t last = db_col_int(st, 3), first = last - c.ntrend + 1;
-			if (c.ntrend && wk >= first)
-				base[(size_t)i * k + j] =
-					c.trend[wk > last ? (size_t)c.ntrend - 1 : (size_t)(wk - first)] / 100.0;
-		}
-		db_reset(st);
+		fill.j = j;
+		rc = mastery_each_cell_of_standard(db, d, codes[j], std_fill_cell, &fill);
 	}
 	hs_free(&ix);
 	if (rc)

@@ -1173,3 +1173,106 @@ enum eb_err mastery_standard_cells(struct db *db, int64_t district_id, const cha
 	*out = v;
 	return r < 0 ? EB_EDB : EB_OK;
 }
+
+enum eb_err mastery_standards_of_tool(struct db *db, int64_t district_id, int64_t tool_id,
+				      int min_responses, int min_students, size_t cap,
+				      struct arena *a, const char **codes, size_t *n)
+{
+	struct db_stmt *st;
+	struct hashset ix;
+	size_t ncodes = 0, alloc = 0;
+	const char **seen = NULL;
+	int32_t *count = NULL;
+	*n = 0;
+	enum eb_err rc = db_prepare(db,
+		"SELECT standard_code, " CELL_COLS " FROM mastery_state"
+		" WHERE district_id = ?1 AND inferred = 0 AND responses >= ?2", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, min_responses);
+	hs_init(&ix);
+	while (db_step(st) == DB_ROW) {
+		struct mastery_cell c;
+		cell_from_row(st, 1, &c);
+		bool used = false;
+		for (int t = 0; t < c.ntools && !used; t++)
+			used = c.tools[t].tool_id == tool_id;
+		const char *code = db_col_text(st, 0);
+		if (!used || !code)
+			continue;
+		int32_t i;
+		if (!hs_get(&ix, str_from(code), &i)) {
+			if (ncodes == alloc) {
+				size_t na = alloc ? alloc * 2 : 128;
+				const char **ns = arena_alloc(a, na * sizeof *ns);
+				int32_t *nc = arena_alloc(a, na * sizeof *nc);
+				if (!ns || !nc) {
+					rc = EB_ENOMEM;
+					break;
+				}
+				if (ncodes) {
+					memcpy(ns, seen, ncodes * sizeof *ns);
+					memcpy(nc, count, ncodes * sizeof *nc);
+				}
+				seen = ns;
+				count = nc;
+				alloc = na;
+			}
+			seen[ncodes] = arena_strdup(a, code);
+			count[ncodes] = 0;
+			i = (int32_t)ncodes++;
+			if (!seen[i] || hs_set(&ix, str_from(seen[i]), i)) {
+				rc = EB_ENOMEM;
+				break;
+			}
+		}
+		count[i]++;
+	}
+	db_reset(st);
+	hs_free(&ix);
+	if (rc)
+		return rc;
+	/* pick the most-used standards: selection by repeated maximum (few standards) */
+	while (*n < cap) {
+		size_t best = ncodes;
+		for (size_t i = 0; i < ncodes; i++) {
+			if (count[i] < min_students)
+				continue;
+			if (best == ncodes || count[i] > count[best] ||
+			    (count[i] == count[best] && strcmp(seen[i], seen[best]) < 0))
+				best = i;
+		}
+		if (best == ncodes)
+			break;
+		codes[(*n)++] = seen[best];
+		count[best] = -1;
+	}
+	return EB_OK;
+}
+
+enum eb_err mastery_each_cell_of_standard(struct db *db, int64_t district_id, const char *standard,
+					  void (*fn)(void *ctx, const char *student,
+						     const struct mastery_cell *c),
+					  void *ctx)
+{
+	struct db_stmt *st;
+	/* the planner otherwise scans the district's cells for each standard */
+	enum eb_err rc = db_prepare(db,
+		"SELECT student_sourced_id, " CELL_COLS " FROM mastery_state"
+		" INDEXED BY mastery_state_standard WHERE district_id = ?1 AND standard_code = ?2", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, standard, -1);
+	while (db_step(st) == DB_ROW) {
+		struct mastery_cell c;
+		const char *student = db_col_text(st, 0);
+		if (!student)
+			continue;
+		cell_from_row(st, 1, &c);
+		fn(ctx, student, &c);
+	}
+	db_reset(st);
+	return EB_OK;
+}

@@ -160,6 +160,19 @@ struct mastery_standard_row {
 enum eb_err mastery_standard_cells(struct db *db, int64_t district_id, const char *standard,
 				   struct arena *a, struct mastery_standard_row **out, size_t *n);
 
+/* Standards on which at least min_students students have a measured cell
+ * (min_responses or more direct responses) that tool_id contributed to,
+ * most students first (ties by code), at most cap; codes in arena. */
+enum eb_err mastery_standards_of_tool(struct db *db, int64_t district_id, int64_t tool_id,
+				      int min_responses, int min_students, size_t cap,
+				      struct arena *a, const char **codes, size_t *n);
+
+/* Calls fn for every stored cell of a standard (student, decoded cell). */
+enum eb_err mastery_each_cell_of_standard(struct db *db, int64_t district_id, const char *standard,
+					  void (*fn)(void *ctx, const char *student,
+						     const struct mastery_cell *c),
+					  void *ctx);
+
 /* P of a student on a standard, or -1 when no cell. */
 double mastery_p(struct db *db, int64_t district_id, const char *student, const char *standard);
 
