@@ -139,6 +139,7 @@ struct recovery {
 	double guess_mae, slip_mae, guess_cond_mae, slip_cond_mae;
 	double forget_mae, forget_fit_mean, forget_true_mean;
 	double prior_mae, learn_mae, learn_fit_mean, learn_true_mean;
+	double base_guess_mae, base_slip_mae;	/* the fit's prior centres .2/.1 as estimates */
 };
 
 static void truth_compare(const struct mastery_model *m, const struct truth *tr,
@@ -157,6 +158,8 @@ static void truth_compare(const struct mastery_model *m, const struct truth *tr,
 		double rise = (double)t->rise / (double)t->pairs0;
 		o->guess_mae += fabs(b.guess - t->g / (double)t->n);
 		o->slip_mae += fabs(b.slip - t->s / (double)t->n);
+		o->base_guess_mae += fabs(0.2 - t->g / (double)t->n);
+		o->base_slip_mae += fabs(0.1 - t->s / (double)t->n);
 		o->guess_cond_mae += fabs(b.guess - t->g0 / (double)t->n0);
 		o->slip_cond_mae += fabs(b.slip - t->s1 / (double)t->n1);
 		o->forget_mae += fabs(b.forget - fall);
@@ -171,7 +174,8 @@ static void truth_compare(const struct mastery_model *m, const struct truth *tr,
 		return;
 	double *f[] = { &o->guess_mae, &o->slip_mae, &o->guess_cond_mae, &o->slip_cond_mae,
 			&o->forget_mae, &o->forget_fit_mean, &o->forget_true_mean, &o->prior_mae,
-			&o->learn_mae, &o->learn_fit_mean, &o->learn_true_mean };
+			&o->learn_mae, &o->learn_fit_mean, &o->learn_true_mean, &o->base_guess_mae,
+			&o->base_slip_mae };
 	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
 		*f[i] /= (double)k;
 }
@@ -231,10 +235,12 @@ static void test_recovery_on_simulator(void **state)
 	struct recovery o;
 	truth_compare(m, tr, &o);
 	printf("# responses %zu, standards compared %zu\n"
-	       "# guess MAE %.4f (cond. on state %.4f), slip MAE %.4f (cond. %.4f)\n"
+	       "# guess MAE %.4f (cond. on state %.4f, constant .2: %.4f),"
+	       " slip MAE %.4f (cond. %.4f, constant .1: %.4f)\n"
 	       "# forget MAE %.4f (fitted mean %.4f, realised per attempt %.4f)\n"
 	       "# prior MAE %.4f, learn MAE %.4f (fitted mean %.4f, realised 0->1 %.4f)\n",
-	       n, o.standards, o.guess_mae, o.guess_cond_mae, o.slip_mae, o.slip_cond_mae,
+	       n, o.standards, o.guess_mae, o.guess_cond_mae, o.base_guess_mae, o.slip_mae,
+	       o.slip_cond_mae, o.base_slip_mae,
 	       o.forget_mae, o.forget_fit_mean, o.forget_true_mean, o.prior_mae, o.learn_mae,
 	       o.learn_fit_mean, o.learn_true_mean);
 	assert_true(o.standards >= 10);
