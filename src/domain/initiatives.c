@@ -1,6 +1,8 @@
 /* initiatives.c - see initiatives.h. */
 #include "domain/initiatives.h"
 
+#include "base/hashset.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "domain/account.h"
 #include "domain/evidence.h"
 #include "domain/standards.h"
+#include "domain/roster.h"
 #include "store/db.h"
 
 static const struct {
@@ -971,9 +974,25 @@ static const char *school_name(struct db *db, int64_t d, const char *sid, struct
 	return name;
 }
 
+/* The first teacher of a class and the teacher's name (cached in ix/keys). */
+static void class_teacher(struct db *db, int64_t d, const char *class_sid, struct arena *a,
+			  const char **key, const char **name)
+{
+	struct roster_person_row *t;
+	size_t nt = 0;
+	*key = "";
+	*name = "No teacher listed";
+	if (class_sid && roster_class_teachers(db, d, class_sid, a, &t, &nt) == EB_OK && nt) {
+		*key = t[0].sourced_id;
+		*name = arena_printf(a, "%s %s", t[0].preferred_first_name ? t[0].preferred_first_name
+									    : t[0].given_name,
+				     t[0].family_name);
+	}
+}
+
 enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
-				   const struct initiative *in, struct arena *a,
-				   struct initiative_use_row **rows, size_t *n)
+				   const struct initiative *in, enum initiative_use_by by,
+				   struct arena *a, struct initiative_use_row **rows, size_t *n)
 {
 	struct init_student *s;
 	size_t ns;
@@ -982,23 +1001,43 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 		return e;
 	size_t cap = 64, k = 1;
 	struct initiative_use_row *v = arena_zalloc(a, cap * sizeof *v);
-	v[0].school = "";
-	v[0].school_name = "All targeted schools";
+	if (!v)
+		return EB_ENOMEM;
+	v[0].key = "";
+	v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted schools" : "All targeted classes";
+	/* class -> its group row, so each class's teacher is looked up once */
+	struct hashset by_class;
+	hs_init(&by_class);
 	for (size_t i = 0; i < ns; i++) {
+		const char *key = s[i].school, *name = NULL;
+		int32_t cached = -1;
+		if (by == INIT_USE_BY_TEACHER && s[i].class_sid &&
+		    hs_get(&by_class, str_from(s[i].class_sid), &cached)) {
+			key = v[cached].key;
+		} else if (by == INIT_USE_BY_TEACHER) {
+			class_teacher(db, district_id, s[i].class_sid, a, &key, &name);
+		}
 		size_t j = 1;
-		while (j < k && strcmp(v[j].school, s[i].school) != 0)
+		while (j < k && strcmp(v[j].key, key) != 0)
 			j++;
 		if (j == k) {
 			if (k == cap) {
 				struct initiative_use_row *nv = arena_zalloc(a, 2 * cap * sizeof *v);
+				if (!nv) {
+					hs_free(&by_class);
+					return EB_ENOMEM;
+				}
 				memcpy(nv, v, cap * sizeof *v);
 				v = nv;
 				cap *= 2;
 			}
-			v[k].school = s[i].school;
-			v[k].school_name = school_name(db, district_id, s[i].school, a);
+			v[k].key = key;
+			v[k].name = by == INIT_USE_BY_SCHOOL ? school_name(db, district_id, key, a)
+							     : (name ? name : key);
 			k++;
 		}
+		if (by == INIT_USE_BY_TEACHER && s[i].class_sid && cached < 0)
+			hs_set(&by_class, str_from(s[i].class_sid), (int32_t)j);
 		double m;
 		int64_t ses;
 		use_of(db, district_id, in->id, s[i].sid, &m, &ses);
@@ -1012,6 +1051,7 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 			}
 		}
 	}
+	hs_free(&by_class);
 	*rows = v;
 	*n = k;
 	return EB_OK;

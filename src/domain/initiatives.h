@@ -164,18 +164,21 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 enum eb_err initiative_use_put(struct db *db, int64_t district_id, int64_t id,
 			       const char *student_sid, double minutes, int64_t sessions);
 
+enum initiative_use_by { INIT_USE_BY_SCHOOL, INIT_USE_BY_TEACHER };
+
 struct initiative_use_row {
-	const char *school;		/* org sourcedId ("" for the total row) */
-	const char *school_name;
+	const char *key;		/* school or teacher sourcedId ("" for the total row) */
+	const char *name;		/* school or teacher name */
 	int64_t targeted, active;	/* targeted students; those with minutes > 0 */
 	double minutes;			/* total minutes of the active students */
 	int64_t sessions;
 };
-/* Use of the tool by school of the targeted students, plus a total row
- * first (school ""). Rows in arena. */
+/* Use of the tool by the targeted students, grouped by their school or by
+ * the teacher of their targeted class, plus a total row first (key "").
+ * Rows in arena. */
 enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
-				   const struct initiative *in, struct arena *a,
-				   struct initiative_use_row **rows, size_t *n);
+				   const struct initiative *in, enum initiative_use_by by,
+				   struct arena *a, struct initiative_use_row **rows, size_t *n);
 
 /* Parses a grade as written in a roster or form: K, KG, 0..12, 01..12.
  * EB_EINVAL otherwise. */

@@ -289,6 +289,8 @@ class Pages(TempDir):
             r = c.get(f"/initiatives/{iid}")
             self.assertIn("For families", r.text)
             self.assertIn("Minutes per active student", r.text)
+            self.assertIn("By teacher", r.text)
+            self.assertIn("All targeted classes", r.text)
             self.assertIn("Method", r.text)
             self.assertIn("Hedges", r.text)
 

@@ -501,33 +501,22 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	buf_free(&m);
 }
 
-static void use_section(struct http_request *req, const struct initiative *in)
+static void use_table(struct http_request *req, const struct initiative *in,
+		      enum initiative_use_by by, double weeks)
 {
 	struct buf *b = &req->out;
 	struct initiative_use_row *u;
 	size_t nu;
-	html_raw(b, "<h2>Use</h2>");
-	if (initiative_use_summary(req->db, district_of(req), in, &req->arena, &u, &nu) ||
-	    u[0].targeted == 0) {
-		html_raw(b, "<p class=\"muted\">No targeted students are enrolled yet.</p>");
+	if (initiative_use_summary(req->db, district_of(req), in, by, &req->arena, &u, &nu))
 		return;
-	}
-	int32_t s, r, today = (int32_t)(time_now() / 86400);
-	double weeks = 0;
-	if (!date_parse_ymd(str_from(in->start_date), &s) &&
-	    !date_parse_ymd(str_from(in->review_date), &r))
-		weeks = ((today < r ? today : r) - s) / 7.0;
-	html_raw(b, "<p>Intended: ");
-	html_int(b, in->dosage_minutes);
-	html_raw(b, " minutes per week per student.");
-	if (weeks < 1)
-		html_raw(b, " The initiative has not run for a week yet.");
-	html_raw(b, "</p><table><thead><tr><th scope=\"col\">School</th><th scope=\"col\">Targeted</th>"
+	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">");
+	html_text(b, by == INIT_USE_BY_SCHOOL ? "School" : "Teacher");
+	html_raw(b, "</th><th scope=\"col\">Targeted</th>"
 		    "<th scope=\"col\">Active</th><th scope=\"col\">Minutes per active student</th>"
 		    "<th scope=\"col\">Per week</th></tr></thead><tbody>");
 	for (size_t i = 0; i < nu; i++) {
 		html_raw(b, "<tr><td>");
-		html_text(b, u[i].school_name);
+		html_text(b, u[i].name);
 		html_raw(b, "</td><td>");
 		html_int(b, u[i].targeted);
 		html_raw(b, "</td><td>");
@@ -542,7 +531,35 @@ static void use_section(struct http_request *req, const struct initiative *in)
 			html_raw(b, "-");
 		html_raw(b, "</td></tr>");
 	}
-	html_raw(b, "</tbody></table>");
+	html_raw(b, "</tbody></table></div>");
+}
+
+static void use_section(struct http_request *req, const struct initiative *in)
+{
+	struct buf *b = &req->out;
+	struct initiative_use_row *u;
+	size_t nu;
+	html_raw(b, "<h2>Use</h2>");
+	if (initiative_use_summary(req->db, district_of(req), in, INIT_USE_BY_SCHOOL, &req->arena,
+				   &u, &nu) ||
+	    u[0].targeted == 0) {
+		html_raw(b, "<p class=\"muted\">No targeted students are enrolled yet.</p>");
+		return;
+	}
+	int32_t s, r, today = (int32_t)(time_now() / 86400);
+	double weeks = 0;
+	if (!date_parse_ymd(str_from(in->start_date), &s) &&
+	    !date_parse_ymd(str_from(in->review_date), &r))
+		weeks = ((today < r ? today : r) - s) / 7.0;
+	html_raw(b, "<p>Intended: ");
+	html_int(b, in->dosage_minutes);
+	html_raw(b, " minutes per week per student.");
+	if (weeks < 1)
+		html_raw(b, " The initiative has not run for a week yet.");
+	html_raw(b, "</p><h3>By school</h3>");
+	use_table(req, in, INIT_USE_BY_SCHOOL, weeks);
+	html_raw(b, "<h3>By teacher</h3>");
+	use_table(req, in, INIT_USE_BY_TEACHER, weeks);
 }
 
 static void money(char *out, size_t cap, double dollars)
