@@ -473,12 +473,12 @@ static void missing_data_says_what(void **state)
 	assert_non_null(strstr(why, "pretest: none of the 6 targeted students has a score"));
 	struct initiative_use_row *u;
 	size_t nu;
-	assert_int_equal(initiative_use_summary(f->db, f->d, &got, &a, &u, &nu), EB_OK);
+	assert_int_equal(initiative_use_summary(f->db, f->d, &got, INIT_USE_BY_SCHOOL, &a, &u, &nu), EB_OK);
 	assert_int_equal(nu, 3); /* total, s1, s2 */
 	assert_int_equal(u[0].targeted, 6);
 	assert_int_equal(u[0].active, 1);
 	assert_true(u[0].minutes == 30);
-	assert_string_equal(u[1].school_name, "Birch");
+	assert_string_equal(u[1].name, "Birch");
 	assert_int_equal(u[1].targeted, 3);
 	buf_free(&errs);
 	arena_free(&a);
