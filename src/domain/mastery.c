@@ -566,6 +566,9 @@ struct scache {
 	struct db *db;		/* NULL: free */
 	struct scache_ent *tab;
 	size_t cap, n;		/* cap: power of two */
+	/* mastery_fit.fitted_at of district fit_d as read in this transaction:
+	 * only a refit changes it, and a refit is a transaction of its own */
+	int64_t fit_d, fitted;
 };
 static _Thread_local struct scache scaches[CACHE_SLOTS];
 
@@ -578,6 +581,7 @@ static void scache_reset(struct scache *c)
 	free(c->tab);
 	c->tab = NULL;
 	c->cap = c->n = 0;
+	c->fit_d = c->fitted = 0;
 }
 
 /* Writes every cached row through c->db and empties the cache. */
@@ -755,7 +759,30 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	struct scache *sc = scache_of(db);
 	uint32_t h = fnv(fnv(2166136261u, student), "") ^ (uint32_t)district_id;
 	struct scache_ent *e = sc ? scache_find(sc, district_id, student, h) : NULL;
-	if (e && e->student) {
+	if (e && e->student && sc->fit_d == district_id) {
+		/* the student's row and the model's fitted_at are known: the cell */
+		if ((rc = db_prepare(db, "SELECT " CELL_COLS " FROM mastery_state"
+				     " WHERE district_id = ?1 AND student_sourced_id = ?2"
+				     " AND standard_code = ?3", &st)))
+			return rc;
+		db_bind_int(st, 1, district_id);
+		db_bind_text(st, 2, student, -1);
+		db_bind_text(st, 3, standard, -1);
+		int r = db_step(st);
+		if (r < 0) {
+			db_reset(st);
+			return EB_EDB;
+		}
+		memset(&c, 0, sizeof c);
+		if (r == DB_ROW) {
+			cell_from_row(st, 0, &c);
+			found = true;
+		}
+		db_reset(st);
+		fitted = sc->fitted;
+		ss = e->ss;
+		measured_decode(&ms, e->meas, e->nmeas);
+	} else if (e && e->student) {
 		/* the student's row is cached: read the model's fitted_at and the cell */
 		if ((rc = db_prepare(db,
 			"SELECT f.fitted_at, m.p IS NOT NULL, m.p, m.sd, m.responses, m.correct, m.tools,"
@@ -773,6 +800,10 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 		}
 		found = cell_read(st, 1, &fitted, &c);
 		db_reset(st);
+		if (sc) {
+			sc->fit_d = district_id;
+			sc->fitted = fitted;
+		}
 		ss = e->ss;
 		measured_decode(&ms, e->meas, e->nmeas);
 	} else {
@@ -800,6 +831,10 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 		measured_decode(&ms, db_col_blob(st, 2), db_col_bytes(st, 2));
 		found = cell_read(st, 3, &fitted, &c);
 		db_reset(st);
+		if (sc) {
+			sc->fit_d = district_id;
+			sc->fitted = fitted;
+		}
 	}
 	if ((rc = model_get(db, district_id, fitted, &m)))
 		return rc;

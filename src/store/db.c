@@ -260,21 +260,30 @@ enum eb_err db_begin(struct db *db)
 										    : EB_EDB;
 }
 
-enum eb_err db_commit(struct db *db)
+enum eb_err db_before_commit_run(struct db *db)
 {
-	/* registered work first, through this connection, still inside the
-	 * transaction; each hook is taken off before it runs */
+	/* each hook is taken off before it runs, so it runs once */
 	while (db->nhooks > 0) {
 		struct db_hook h = db->hooks[0];
 		memmove(&db->hooks[0], &db->hooks[1], (size_t)(db->nhooks - 1) * sizeof h);
 		db->nhooks--;
 		enum eb_err rc = h.before_commit(db, h.ctx);
 		if (rc) {
-			log_error("db: commit: before-commit work failed: %s", eb_strerror(rc));
+			log_error("db: before-commit work failed: %s", eb_strerror(rc));
 			h.on_rollback(h.ctx);
-			db_rollback(db);
 			return rc;
 		}
+	}
+	return EB_OK;
+}
+
+enum eb_err db_commit(struct db *db)
+{
+	/* registered work first, through this connection, inside the transaction */
+	enum eb_err rc = db_before_commit_run(db);
+	if (rc) {
+		db_rollback(db);
+		return rc;
 	}
 	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_error("db: commit: %s", sqlite3_errmsg(db->h));

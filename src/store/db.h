@@ -56,6 +56,11 @@ bool db_in_transaction(struct db *db);
 enum eb_err db_before_commit(struct db *db, enum eb_err (*before_commit)(struct db *, void *),
 			     void (*on_rollback)(void *), void *ctx);
 
+/* Runs the registered before-commit work now, inside the open transaction
+ * (the first thing db_commit does; for a caller that must see it done, such
+ * as a benchmark timing it). On an error the caller must db_rollback. */
+enum eb_err db_before_commit_run(struct db *db);
+
 /* sql must be a string with static storage (it keys the cache). */
 enum eb_err db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);

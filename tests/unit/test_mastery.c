@@ -375,6 +375,41 @@ static void test_student_row_write_back(void **state)
 	assert_int_equal(mastery_cell_get(f->db, f->district, "s000", codes[0], &c, &found), EB_OK);
 	assert_int_equal(c.responses, 3);
 	assert_false(c.inferred);
+	/* many students in one transaction (the cache grows): every row stored,
+	 * and the same state as one event per transaction */
+	char sid[16];
+	for (int s = 100; s < 300; s++) {
+		snprintf(sid, sizeof sid, "s%03d", s);
+		add_student(f, sid);
+	}
+	assert_int_equal(db_begin(f->db), EB_OK);
+	for (int k = 0; k < 3; k++)
+		for (int s = 100; s < 200; s++) {
+			snprintf(sid, sizeof sid, "s%03d", s);
+			answer(f, sid, codes[k % NCODES], 1, k, (s + k) % 2, 1756685000 + k);
+		}
+	assert_int_equal(db_commit(f->db), EB_OK);
+	for (int k = 0; k < 3; k++)
+		for (int s = 200; s < 300; s++) {
+			snprintf(sid, sizeof sid, "s%03d", s);
+			answer(f, sid, codes[k % NCODES], 1, k, (s + k) % 2, 1756685000 + k);
+		}
+	assert_int_equal(student_rows(f), 2 + 200);
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db, "SELECT a.state = b.state AND a.measured = b.measured"
+				    " FROM mastery_student a JOIN mastery_student b"
+				    " ON b.district_id = a.district_id AND b.student_sourced_id ="
+				    " 's' || (CAST(substr(a.student_sourced_id, 2) AS INTEGER) + 100)"
+				    " WHERE a.district_id = ?1 AND a.student_sourced_id BETWEEN 's100'"
+				    " AND 's199'", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	int same = 0;
+	while (db_step(st) == DB_ROW) {
+		assert_int_equal(db_col_int(st, 0), 1);
+		same++;
+	}
+	db_reset(st);
+	assert_int_equal(same, 100);
 }
 
 static void test_no_data_keeps_params(void **state)
