@@ -503,9 +503,19 @@ static double measured_get(const struct measured *m, int32_t idx)
 	return -1;
 }
 
-static enum eb_err student_state_put(struct db *db, int64_t d, const char *student,
-				     const struct mastery_student_state *s,
-				     const struct measured *ms, bool exists)
+/* The measured list as its blob (host layout); returns the byte count. */
+static int measured_encode(const struct measured *ms, uint8_t *buf)
+{
+	for (size_t i = 0; i < ms->n; i++) {
+		memcpy(buf + i * MEASURED_ENTRY, &ms->idx[i], 4);
+		memcpy(buf + i * MEASURED_ENTRY + 4, &ms->p[i], 8);
+	}
+	return (int)(ms->n * MEASURED_ENTRY);
+}
+
+static enum eb_err student_row_put(struct db *db, int64_t d, const char *student,
+				   const struct mastery_student_state *s, const uint8_t *meas,
+				   int nmeas, bool exists)
 {
 	struct db_stmt *st;
 	enum eb_err rc = exists
@@ -515,16 +525,185 @@ static enum eb_err student_state_put(struct db *db, int64_t d, const char *stude
 			     " student_sourced_id, state, measured) VALUES (?1, ?2, ?3, ?4)", &st);
 	if (rc)
 		return rc;
-	uint8_t buf[MEASURED_MAX * MEASURED_ENTRY];
-	for (size_t i = 0; i < ms->n; i++) {
-		memcpy(buf + i * MEASURED_ENTRY, &ms->idx[i], 4);
-		memcpy(buf + i * MEASURED_ENTRY + 4, &ms->p[i], 8);
-	}
 	db_bind_int(st, 1, d);
 	db_bind_text(st, 2, student, -1);
 	db_bind_blob(st, 3, s, (int)sizeof *s);
-	db_bind_blob(st, 4, buf, (int)(ms->n * MEASURED_ENTRY));
+	db_bind_blob(st, 4, meas, nmeas);
 	return db_run(st);
+}
+
+static enum eb_err student_state_put(struct db *db, int64_t d, const char *student,
+				     const struct mastery_student_state *s,
+				     const struct measured *ms, bool exists)
+{
+	static _Thread_local uint8_t buf[MEASURED_MAX * MEASURED_ENTRY];
+	return student_row_put(db, d, student, s, buf, measured_encode(ms, buf), exists);
+}
+
+/* ---- student rows written back at commit ------------------------------- */
+
+/* Inside a transaction the online update keeps each student's row (state
+ * and measured list) here instead of writing it per event: later events of
+ * the same student in the transaction read it from here, and the dirty rows
+ * are written through the connection by db_commit right before COMMIT
+ * (db_before_commit). A rollback drops them with the transaction; a COMMIT
+ * that bypasses db_commit is turned into a rollback by db.c, so a row is
+ * never lost. One cache per connection (thread-local slots keyed by the
+ * connection), empty outside a transaction. Bounded: at SCACHE_MAX rows the
+ * dirty ones are written (still inside the transaction) and the cache
+ * restarts. */
+#define SCACHE_MAX 2048
+struct scache_ent {
+	char *student;		/* NULL: empty slot */
+	int64_t d;
+	uint32_t hash;
+	bool exists;		/* the row is in mastery_student (UPDATE, not INSERT) */
+	struct mastery_student_state ss;
+	uint8_t *meas;		/* measured blob */
+	int nmeas, capmeas;
+};
+struct scache {
+	struct db *db;		/* NULL: free */
+	struct scache_ent *tab;
+	size_t cap, n;		/* cap: power of two */
+	/* mastery_fit.fitted_at of district fit_d as read in this transaction:
+	 * only a refit changes it, and a refit is a transaction of its own */
+	int64_t fit_d, fitted;
+};
+static _Thread_local struct scache scaches[CACHE_SLOTS];
+
+static void scache_reset(struct scache *c)
+{
+	for (size_t i = 0; i < c->cap; i++) {
+		free(c->tab[i].student);
+		free(c->tab[i].meas);
+	}
+	free(c->tab);
+	c->tab = NULL;
+	c->cap = c->n = 0;
+	c->fit_d = c->fitted = 0;
+}
+
+/* Writes every cached row through c->db and empties the cache. */
+static enum eb_err scache_flush(struct scache *c)
+{
+	enum eb_err rc = EB_OK;
+	for (size_t i = 0; i < c->cap && !rc; i++) {
+		struct scache_ent *e = &c->tab[i];
+		if (e->student)
+			rc = student_row_put(c->db, e->d, e->student, &e->ss, e->meas, e->nmeas,
+					     e->exists);
+	}
+	scache_reset(c);
+	return rc;
+}
+
+static enum eb_err scache_commit(struct db *db, void *ctx)
+{
+	struct scache *c = ctx;
+	(void)db;
+	enum eb_err rc = scache_flush(c);
+	c->db = NULL;
+	return rc;
+}
+
+static void scache_rollback(void *ctx)
+{
+	struct scache *c = ctx;
+	scache_reset(c);
+	c->db = NULL;
+}
+
+/* The connection's cache, registered for its open transaction; NULL when
+ * not in a transaction or no slot/registration is free (write through). */
+static struct scache *scache_of(struct db *db)
+{
+	struct scache *free_slot = NULL;
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		if (scaches[i].db == db)
+			return &scaches[i];
+		if (!scaches[i].db && !free_slot)
+			free_slot = &scaches[i];
+	}
+	if (!free_slot || !db_in_transaction(db) ||
+	    db_before_commit(db, scache_commit, scache_rollback, free_slot))
+		return NULL;
+	free_slot->db = db;
+	return free_slot;
+}
+
+static struct scache_ent *scache_find(struct scache *c, int64_t d, const char *student,
+				      uint32_t h)
+{
+	if (!c->cap)
+		return NULL;
+	for (size_t i = h & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+		struct scache_ent *e = &c->tab[i];
+		if (!e->student)
+			return e;
+		if (e->hash == h && e->d == d && strcmp(e->student, student) == 0)
+			return e;
+	}
+}
+
+/* Keeps a student's row after an update: e (found by scache_find; NULL
+ * or empty: a new entry). EB_ENOMEM with e an existing entry: the caller
+ * fails (the entry cannot take the update); any other failure to add an
+ * entry returns EB_ENOMEM with nothing cached, and the caller writes the
+ * row through. May write the cached rows first (the cache is full). */
+static enum eb_err scache_put(struct scache *c, struct scache_ent *e, int64_t d,
+			      const char *student, uint32_t h, bool exists,
+			      const struct mastery_student_state *ss, const struct measured *ms,
+			      bool *added)
+{
+	enum eb_err rc;
+	int need = (int)(ms->n * MEASURED_ENTRY);
+	*added = false;
+	if (e && e->student) {
+		if (need > e->capmeas) {
+			uint8_t *nb = realloc(e->meas, (size_t)(2 * need));
+			if (!nb)
+				return EB_ENOMEM;
+			e->meas = nb;
+			e->capmeas = 2 * need;
+		}
+		e->nmeas = measured_encode(ms, e->meas);
+		e->ss = *ss;
+		*added = true;
+		return EB_OK;
+	}
+	if (c->n + 1 > SCACHE_MAX && (rc = scache_flush(c)))
+		return rc;
+	if (2 * (c->n + 1) > c->cap) {
+		size_t ncap = c->cap ? 2 * c->cap : 64;
+		struct scache_ent *old = c->tab, *nt = calloc(ncap, sizeof *nt);
+		if (!nt)
+			return EB_ENOMEM;
+		size_t ocap = c->cap;
+		c->tab = nt;
+		c->cap = ncap;
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].student)
+				*scache_find(c, old[i].d, old[i].student, old[i].hash) = old[i];
+		free(old);
+	}
+	size_t len = strlen(student) + 1;
+	int capmeas = need < 256 ? 256 : 2 * need;
+	char *name = malloc(len);
+	uint8_t *meas = malloc((size_t)capmeas);
+	if (!name || !meas) {
+		free(name);
+		free(meas);
+		return EB_ENOMEM;
+	}
+	memcpy(name, student, len);
+	e = scache_find(c, d, student, h);
+	*e = (struct scache_ent){ .student = name, .d = d, .hash = h, .exists = exists, .ss = *ss,
+				  .meas = meas, .capmeas = capmeas };
+	e->nmeas = measured_encode(ms, meas);
+	c->n++;
+	*added = true;
+	return EB_OK;
 }
 
 #define MAX_LINKS 32
@@ -552,6 +731,17 @@ static void neighbours_of(const struct measured *ms, const struct standard *s, d
 	}
 }
 
+/* The model's fitted_at and the cell from a read, columns from col. */
+static bool cell_read(struct db_stmt *st, int col, int64_t *fitted, struct mastery_cell *c)
+{
+	*fitted = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
+	memset(c, 0, sizeof *c);
+	if (!db_col_int(st, col))
+		return false;
+	cell_from_row(st, col + 1, c);
+	return true;
+}
+
 enum eb_err mastery_record(struct db *db, int64_t district_id, const char *student,
 			   const char *standard, int64_t tool_id, const char *item_id, int correct,
 			   int64_t at)
@@ -560,40 +750,92 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	struct mastery_student_state ss;
 	struct mastery_cell c;
 	bool found = false, sfound = false;
+	int64_t fitted;
 	enum eb_err rc;
 	struct db_stmt *st;
+	static _Thread_local struct measured ms;
 	if (!student || !standard || !*student || !*standard || correct < 0)
 		return EB_OK;
-	/* one read: the model's fitted_at, the student's state, the cell */
-	if ((rc = db_prepare(db,
-		"SELECT f.fitted_at, s.state, s.measured, m.p IS NOT NULL, m.p, m.sd, m.responses, m.correct, m.tools,"
-		" m.first_at, m.last_at, m.trend_week, m.trend, m.inferred, m.skill FROM (SELECT 1)"
-		" LEFT JOIN mastery_fit f ON f.district_id = ?1"
-		" LEFT JOIN mastery_student s ON s.district_id = ?1 AND s.student_sourced_id = ?2"
-		" LEFT JOIN mastery_state m ON m.district_id = ?1 AND m.student_sourced_id = ?2"
-		" AND m.standard_code = ?3", &st)))
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, student, -1);
-	db_bind_text(st, 3, standard, -1);
-	if (db_step(st) != DB_ROW) {
+	struct scache *sc = scache_of(db);
+	uint32_t h = fnv(fnv(2166136261u, student), "") ^ (uint32_t)district_id;
+	struct scache_ent *e = sc ? scache_find(sc, district_id, student, h) : NULL;
+	if (e && e->student && sc->fit_d == district_id) {
+		/* the student's row and the model's fitted_at are known: the cell */
+		if ((rc = db_prepare(db, "SELECT " CELL_COLS " FROM mastery_state"
+				     " WHERE district_id = ?1 AND student_sourced_id = ?2"
+				     " AND standard_code = ?3", &st)))
+			return rc;
+		db_bind_int(st, 1, district_id);
+		db_bind_text(st, 2, student, -1);
+		db_bind_text(st, 3, standard, -1);
+		int r = db_step(st);
+		if (r < 0) {
+			db_reset(st);
+			return EB_EDB;
+		}
+		memset(&c, 0, sizeof c);
+		if (r == DB_ROW) {
+			cell_from_row(st, 0, &c);
+			found = true;
+		}
 		db_reset(st);
-		return EB_EDB;
+		fitted = sc->fitted;
+		ss = e->ss;
+		measured_decode(&ms, e->meas, e->nmeas);
+	} else if (e && e->student) {
+		/* the student's row is cached: read the model's fitted_at and the cell */
+		if ((rc = db_prepare(db,
+			"SELECT f.fitted_at, m.p IS NOT NULL, m.p, m.sd, m.responses, m.correct, m.tools,"
+			" m.first_at, m.last_at, m.trend_week, m.trend, m.inferred, m.skill FROM (SELECT 1)"
+			" LEFT JOIN mastery_fit f ON f.district_id = ?1"
+			" LEFT JOIN mastery_state m ON m.district_id = ?1 AND m.student_sourced_id = ?2"
+			" AND m.standard_code = ?3", &st)))
+			return rc;
+		db_bind_int(st, 1, district_id);
+		db_bind_text(st, 2, student, -1);
+		db_bind_text(st, 3, standard, -1);
+		if (db_step(st) != DB_ROW) {
+			db_reset(st);
+			return EB_EDB;
+		}
+		found = cell_read(st, 1, &fitted, &c);
+		db_reset(st);
+		if (sc) {
+			sc->fit_d = district_id;
+			sc->fitted = fitted;
+		}
+		ss = e->ss;
+		measured_decode(&ms, e->meas, e->nmeas);
+	} else {
+		/* one read: the model's fitted_at, the student's state, the cell */
+		if ((rc = db_prepare(db,
+			"SELECT f.fitted_at, s.state, s.measured, m.p IS NOT NULL, m.p, m.sd, m.responses, m.correct, m.tools,"
+			" m.first_at, m.last_at, m.trend_week, m.trend, m.inferred, m.skill FROM (SELECT 1)"
+			" LEFT JOIN mastery_fit f ON f.district_id = ?1"
+			" LEFT JOIN mastery_student s ON s.district_id = ?1 AND s.student_sourced_id = ?2"
+			" LEFT JOIN mastery_state m ON m.district_id = ?1 AND m.student_sourced_id = ?2"
+			" AND m.standard_code = ?3", &st)))
+			return rc;
+		db_bind_int(st, 1, district_id);
+		db_bind_text(st, 2, student, -1);
+		db_bind_text(st, 3, standard, -1);
+		if (db_step(st) != DB_ROW) {
+			db_reset(st);
+			return EB_EDB;
+		}
+		memset(&ss, 0, sizeof ss);
+		if (db_col_bytes(st, 1) == (int)sizeof ss) {
+			memcpy(&ss, db_col_blob(st, 1), sizeof ss);
+			sfound = true;
+		}
+		measured_decode(&ms, db_col_blob(st, 2), db_col_bytes(st, 2));
+		found = cell_read(st, 3, &fitted, &c);
+		db_reset(st);
+		if (sc) {
+			sc->fit_d = district_id;
+			sc->fitted = fitted;
+		}
 	}
-	int64_t fitted = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
-	memset(&ss, 0, sizeof ss);
-	if (db_col_bytes(st, 1) == (int)sizeof ss) {
-		memcpy(&ss, db_col_blob(st, 1), sizeof ss);
-		sfound = true;
-	}
-	memset(&c, 0, sizeof c);
-	static _Thread_local struct measured ms;
-	measured_decode(&ms, db_col_blob(st, 2), db_col_bytes(st, 2));
-	if (db_col_int(st, 3)) {
-		cell_from_row(st, 4, &c);
-		found = true;
-	}
-	db_reset(st);
 	if ((rc = model_get(db, district_id, fitted, &m)))
 		return rc;
 	int32_t key = mastery_standard_key(standard);
@@ -610,6 +852,16 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	}
 	if ((rc = cell_put(db, district_id, student, standard, &c, found)))
 		return rc;
+	bool cached = e && e->student;
+	if (sc) {
+		bool added;
+		rc = scache_put(sc, e, district_id, student, h, sfound, &ss, &ms, &added);
+		if (added)
+			return EB_OK; /* written by db_commit (scache_commit) */
+		if (cached || rc != EB_ENOMEM)
+			return rc;
+	}
+	/* not cached (outside a transaction, or no room): write the row now */
 	return student_state_put(db, district_id, student, &ss, &ms, sfound);
 }
 

@@ -89,7 +89,11 @@ double mastery_infer(double base, const double *pre, size_t npre, const double *
  * Reads the model (cached per thread/connection and district, reloaded when
  * fitted_at changes), updates the cell and student state and stores them.
  * A cell with < MASTERY_MIN_DIRECT responses is stored inferred from its
- * measured neighbours. EB_EDB on a database error. */
+ * measured neighbours. Inside a transaction the student's row (state and
+ * measured list) is kept in a per-connection cache and written by db_commit
+ * before COMMIT (db_before_commit); the cell is written at once. Outside a
+ * transaction both are written at once. EB_EDB on a database error,
+ * EB_ENOMEM when the cache cannot take the update (roll back). */
 enum eb_err mastery_record(struct db *db, int64_t district_id, const char *student,
 			   const char *standard, int64_t tool_id, const char *item_id, int correct,
 			   int64_t at);

@@ -17,14 +17,28 @@ struct db_stmt {
 	struct db *db;
 };
 
+#define DB_HOOKS 4
+
+struct db_hook {
+	enum eb_err (*before_commit)(struct db *, void *);
+	void (*on_rollback)(void *);
+	void *ctx;
+};
+
 struct db {
 	sqlite3 *h;
 	int schema_version;
+	/* work registered for the open transaction (db_before_commit) */
+	struct db_hook hooks[DB_HOOKS];
+	int nhooks;
 	struct {
 		const char *sql;
 		struct db_stmt stmt;
 	} cache[STMT_CACHE];
 };
+
+static int commit_guard(void *arg);
+static void rollback_hooks(void *arg);
 
 static void set_err(char *errmsg, size_t cap, const char *fmt, const char *a, const char *b)
 {
@@ -136,6 +150,8 @@ enum eb_err db_open(const char *path, int flags, struct db **out, char *errmsg, 
 		return EB_EIO;
 	}
 	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_commit_hook(db->h, commit_guard, db);
+	sqlite3_rollback_hook(db->h, rollback_hooks, db);
 	sqlite3_extended_result_codes(db->h, 0);
 	char *err = NULL;
 	const char *pragmas = (flags & DB_OPEN_READONLY)
@@ -163,10 +179,48 @@ enum eb_err db_open(const char *path, int flags, struct db **out, char *errmsg, 
 	return EB_OK;
 }
 
+/* SQLite's commit hook: a COMMIT that did not go through db_commit while
+ * registered work is pending would lose that work, so it is turned into a
+ * rollback (the transaction fails instead of committing half of itself). */
+static int commit_guard(void *arg)
+{
+	struct db *db = arg;
+	return db->nhooks > 0;
+}
+
+/* Every rollback of the connection's transaction (db_rollback, a failed
+ * COMMIT, SQLite's own automatic rollback): the registered work is void. */
+static void rollback_hooks(void *arg)
+{
+	struct db *db = arg;
+	int n = db->nhooks;
+	db->nhooks = 0;
+	for (int i = 0; i < n; i++)
+		db->hooks[i].on_rollback(db->hooks[i].ctx);
+}
+
+enum eb_err db_before_commit(struct db *db, enum eb_err (*before_commit)(struct db *, void *),
+			     void (*on_rollback)(void *), void *ctx)
+{
+	if (!before_commit || !on_rollback || sqlite3_get_autocommit(db->h))
+		return EB_EINVAL;
+	if (db->nhooks >= DB_HOOKS)
+		return EB_ETOOBIG;
+	db->hooks[db->nhooks++] = (struct db_hook){ before_commit, on_rollback, ctx };
+	return EB_OK;
+}
+
+bool db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
 void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	db_rollback(db);
+	rollback_hooks(db);
 	for (int i = 0; i < STMT_CACHE; i++)
 		if (db->cache[i].stmt.st)
 			sqlite3_finalize(db->cache[i].stmt.st);
@@ -206,8 +260,31 @@ enum eb_err db_begin(struct db *db)
 										    : EB_EDB;
 }
 
+enum eb_err db_before_commit_run(struct db *db)
+{
+	/* each hook is taken off before it runs, so it runs once */
+	while (db->nhooks > 0) {
+		struct db_hook h = db->hooks[0];
+		memmove(&db->hooks[0], &db->hooks[1], (size_t)(db->nhooks - 1) * sizeof h);
+		db->nhooks--;
+		enum eb_err rc = h.before_commit(db, h.ctx);
+		if (rc) {
+			log_error("db: before-commit work failed: %s", eb_strerror(rc));
+			h.on_rollback(h.ctx);
+			return rc;
+		}
+	}
+	return EB_OK;
+}
+
 enum eb_err db_commit(struct db *db)
 {
+	/* registered work first, through this connection, inside the transaction */
+	enum eb_err rc = db_before_commit_run(db);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
 	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_error("db: commit: %s", sqlite3_errmsg(db->h));
 		db_rollback(db);

@@ -38,6 +38,29 @@ enum eb_err db_commit(struct db *db);
 /* Safe to call when no transaction is open. */
 void db_rollback(struct db *db);
 
+/* True while a transaction is open on the connection. */
+bool db_in_transaction(struct db *db);
+
+/* Registers work for the open transaction (EB_EINVAL when none is open;
+ * EB_ETOOBIG past 4 registrations per transaction). One-shot, in order:
+ * - db_commit calls before_commit(db, ctx) before COMMIT, inside the
+ *   transaction, so it may write through db; an error from it makes
+ *   db_commit call on_rollback(ctx), roll back and return that error;
+ * - when the transaction rolls back instead (db_rollback, a failed COMMIT,
+ *   SQLite's automatic rollback, db_close), on_rollback(ctx) runs; it must
+ *   not use db (it runs inside SQLite's rollback hook);
+ * - a COMMIT that does not go through db_commit while work is registered
+ *   is turned into a rollback (SQLite commit hook), so registered writes
+ *   are never lost silently: they commit with their transaction or not at
+ *   all. */
+enum eb_err db_before_commit(struct db *db, enum eb_err (*before_commit)(struct db *, void *),
+			     void (*on_rollback)(void *), void *ctx);
+
+/* Runs the registered before-commit work now, inside the open transaction
+ * (the first thing db_commit does; for a caller that must see it done, such
+ * as a benchmark timing it). On an error the caller must db_rollback. */
+enum eb_err db_before_commit_run(struct db *db);
+
 /* sql must be a string with static storage (it keys the cache). */
 enum eb_err db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);

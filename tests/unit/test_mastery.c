@@ -252,8 +252,12 @@ static void test_online_equals_recompute(void **state)
 	assert_int_equal(sum.rows, 40 * 30);
 	assert_int_equal(sum.students, 40);
 	assert_true(sum.standards >= NCODES);
-	/* batch B online with the stored model: old students continue, new ones start */
+	/* batch B online with the stored model: old students continue, new ones
+	 * start; one transaction, so the student rows go through the write-back
+	 * cache and are written at db_commit */
+	assert_int_equal(db_begin(f->db), EB_OK);
 	simulate(f, 30, 30, 30, 12, t0 + 40 * 3600);
+	assert_int_equal(db_commit(f->db), EB_OK);
 	struct mastery_model *m = stored_model(f);
 	/* recompute every student from its events in time order */
 	struct db_stmt *st;
@@ -297,6 +301,19 @@ static void test_online_equals_recompute(void **state)
 		}
 	}
 	assert_true(compared > 200);
+	/* the stored student state is the recomputed one */
+	assert_int_equal(db_prepare(f->db, "SELECT student_sourced_id, state FROM mastery_student"
+				    " WHERE district_id = ?1", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	int nstudents = 0;
+	while (db_step(st) == DB_ROW) {
+		int s = (int)strtol(db_col_text(st, 0) + 1, NULL, 10);
+		assert_int_equal(db_col_bytes(st, 1), (int)sizeof ss[s]);
+		assert_memory_equal(db_col_blob(st, 1), &ss[s], sizeof ss[s]);
+		nstudents++;
+	}
+	db_reset(st);
+	assert_int_equal(nstudents, 60);
 	mastery_free(m);
 	/* a second refit bumps fitted_at so cached models are reloaded */
 	struct mastery_fit_row a, b;
@@ -305,6 +322,94 @@ static void test_online_equals_recompute(void **state)
 	assert_int_equal(mastery_fit_info(f->db, f->district, &b), EB_OK);
 	assert_true(b.fitted_at > a.fitted_at);
 	assert_int_equal(b.rows, 40 * 30 + 30 * 30);
+}
+
+static int64_t student_rows(struct fx *f)
+{
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM mastery_student WHERE district_id = ?1",
+				    &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	assert_int_equal(db_step(st), DB_ROW);
+	int64_t n = db_col_int(st, 0);
+	db_reset(st);
+	return n;
+}
+
+/* Inside a transaction the student row is written at db_commit; a rollback
+ * or a COMMIT that bypasses db_commit loses nothing that was acknowledged. */
+static void test_student_row_write_back(void **state)
+{
+	struct fx *f = *state;
+	add_student(f, "s000");
+	add_student(f, "s001");
+	/* rolled back: neither the cell nor the student row */
+	assert_int_equal(db_begin(f->db), EB_OK);
+	answer(f, "s000", codes[0], 1, 1, 1, 1756684800);
+	db_rollback(f->db);
+	assert_true(mastery_p(f->db, f->district, "s000", codes[0]) < 0);
+	assert_int_equal(student_rows(f), 0);
+	/* a COMMIT not through db_commit while the row is pending: rolled back */
+	assert_int_equal(db_begin(f->db), EB_OK);
+	answer(f, "s000", codes[0], 1, 1, 1, 1756684800);
+	assert_int_not_equal(db_exec(f->db, "COMMIT"), EB_OK);
+	db_rollback(f->db);
+	assert_true(mastery_p(f->db, f->district, "s000", codes[0]) < 0);
+	assert_int_equal(student_rows(f), 0);
+	/* committed: both students' rows, the second update of s000 included */
+	assert_int_equal(db_begin(f->db), EB_OK);
+	answer(f, "s000", codes[0], 1, 1, 1, 1756684800);
+	answer(f, "s001", codes[0], 1, 1, 0, 1756684800);
+	answer(f, "s000", codes[0], 1, 2, 1, 1756684900);
+	assert_int_equal(db_commit(f->db), EB_OK);
+	assert_int_equal(student_rows(f), 2);
+	struct mastery_cell c;
+	bool found;
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s000", codes[0], &c, &found), EB_OK);
+	assert_true(found);
+	assert_int_equal(c.responses, 2);
+	/* the next transaction reads the committed row (cache emptied at commit) */
+	assert_int_equal(db_begin(f->db), EB_OK);
+	answer(f, "s000", codes[0], 1, 3, 1, 1756685000);
+	assert_int_equal(db_commit(f->db), EB_OK);
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s000", codes[0], &c, &found), EB_OK);
+	assert_int_equal(c.responses, 3);
+	assert_false(c.inferred);
+	/* many students in one transaction (the cache grows): every row stored,
+	 * and the same state as one event per transaction */
+	char sid[16];
+	for (int s = 100; s < 300; s++) {
+		snprintf(sid, sizeof sid, "s%03d", s);
+		add_student(f, sid);
+	}
+	assert_int_equal(db_begin(f->db), EB_OK);
+	for (int k = 0; k < 3; k++)
+		for (int s = 100; s < 200; s++) {
+			snprintf(sid, sizeof sid, "s%03d", s);
+			answer(f, sid, codes[k % NCODES], 1, k, (s + k) % 2, 1756685000 + k);
+		}
+	assert_int_equal(db_commit(f->db), EB_OK);
+	for (int k = 0; k < 3; k++)
+		for (int s = 200; s < 300; s++) {
+			snprintf(sid, sizeof sid, "s%03d", s);
+			answer(f, sid, codes[k % NCODES], 1, k, (s + k) % 2, 1756685000 + k);
+		}
+	assert_int_equal(student_rows(f), 2 + 200);
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db, "SELECT a.state = b.state AND a.measured = b.measured"
+				    " FROM mastery_student a JOIN mastery_student b"
+				    " ON b.district_id = a.district_id AND b.student_sourced_id ="
+				    " 's' || (CAST(substr(a.student_sourced_id, 2) AS INTEGER) + 100)"
+				    " WHERE a.district_id = ?1 AND a.student_sourced_id BETWEEN 's100'"
+				    " AND 's199'", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	int same = 0;
+	while (db_step(st) == DB_ROW) {
+		assert_int_equal(db_col_int(st, 0), 1);
+		same++;
+	}
+	db_reset(st);
+	assert_int_equal(same, 100);
 }
 
 static void test_no_data_keeps_params(void **state)
@@ -442,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_default_update_known_answer),
 		cmocka_unit_test_setup_teardown(test_storage_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_online_equals_recompute, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_student_row_write_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_data_keeps_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
