@@ -355,7 +355,8 @@ done:;
 		struct xj_member *m = arena_alloc(ps->a, (n ? n : 1) * sizeof *m);
 		if (!m)
 			return fail(ps, open, "out of memory");
-		memcpy(m, ps->stack + base, n * sizeof *m);
+		if (n)
+			memcpy(m, ps->stack + base, n * sizeof *m);
 		if (dup_keys(m, n))
 			return fail(ps, open, "duplicate object key");
 		v->u.members = m;
@@ -451,7 +452,8 @@ struct xj *xj_parse(struct arena *a, const char *json, size_t len, struct xj_err
 	struct xj *root = arena_alloc(a, sizeof *root);
 	if (!copy || !root)
 		return NULL;
-	memcpy(copy, json, len);
+	if (len)
+		memcpy(copy, json, len);
 	copy[len] = '\0';
 	struct parser ps = { .a = a, .p = copy, .end = copy + len, .start = copy, .orig = json,
 			     .e = e };
@@ -490,7 +492,8 @@ bool xj_set(struct arena *a, struct xj *o, const char *key, const struct xj *v)
 	struct xj_member *m = arena_alloc(a, (o->n + 1) * sizeof *m);
 	if (!m)
 		return false;
-	memcpy(m, o->u.members, o->n * sizeof *m);
+	if (o->n)
+		memcpy(m, o->u.members, o->n * sizeof *m);
 	m[o->n] = (struct xj_member){ .key = key, .klen = (uint32_t)strlen(key), .val = *v };
 	o->u.members = m;
 	o->n++;

@@ -674,7 +674,9 @@ enum eb_err sim_learning_run(const struct sim_district *d, const struct sim_lear
 		l->soff[s] = l->nall;
 		if (gen_student(l, s))
 			goto nomem;
-		qsort(l->all + l->soff[s], l->nall - l->soff[s], sizeof(*l->all), cmp_student_event);
+		if (l->nall > l->soff[s])
+			qsort(l->all + l->soff[s], l->nall - l->soff[s], sizeof(*l->all),
+			      cmp_student_event);
 	}
 	l->soff[S] = l->nall;
 
