@@ -1,5 +1,6 @@
 #include "base/arena.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +120,20 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	char *s = arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+void *arena_grow(struct arena *a, void *arr, size_t used, size_t *cap, size_t elem, size_t first)
+{
+	if (arr && used < *cap)
+		return arr;
+	size_t nc = *cap ? *cap * 2 : (first ? first : 8);
+	if (nc < *cap || nc > SIZE_MAX / elem)
+		return NULL;
+	void *p = arena_alloc(a, nc * elem);
+	if (!p)
+		return NULL;
+	if (used)
+		memcpy(p, arr, used * elem);
+	*cap = nc;
+	return p;
 }

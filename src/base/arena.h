@@ -30,6 +30,11 @@ void *arena_zalloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 /* Copies n bytes of p and a terminating NUL. */
 char *arena_strndup(struct arena *a, const char *p, size_t n);
+/* Room for one more element of an array that lives in the arena: when
+ * used == *cap the array moves to a new block of twice the capacity (first
+ * elements when empty) and the new address is returned; otherwise arr
+ * itself. NULL when the arena cannot grow (arr is still valid). */
+void *arena_grow(struct arena *a, void *arr, size_t used, size_t *cap, size_t elem, size_t first);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);

@@ -353,19 +353,16 @@ enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena
 		       &st))
 		return EB_EDB;
 	db_bind_int(st, 1, district_id);
-	size_t cap = 64, k = 0;
-	struct account_row *r = arena_alloc(arena, cap * sizeof *r);
-	while (r && db_step(st) == DB_ROW) {
-		if (k == cap) {
-			struct account_row *nr = arena_alloc(arena, 2 * cap * sizeof *r);
-			if (!nr) {
-				r = NULL;
-				break;
-			}
-			memcpy(nr, r, cap * sizeof *r);
-			r = nr;
-			cap *= 2;
+	size_t cap = 0, k = 0;
+	struct account_row *r = NULL;
+	bool oom = false;
+	while (db_step(st) == DB_ROW) {
+		struct account_row *nr = arena_grow(arena, r, k, &cap, sizeof *r, 64);
+		if (!nr) {
+			oom = true;
+			break;
 		}
+		r = nr;
 		r[k].id = db_col_int(st, 0);
 		r[k].login = arena_strdup(arena, db_col_text(st, 1));
 		r[k].display_name = arena_strdup(arena, db_col_text(st, 2));
@@ -375,7 +372,7 @@ enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena
 		k++;
 	}
 	db_reset(st);
-	if (!r)
+	if (oom)
 		return EB_ENOMEM;
 	*rows = r;
 	*n = k;

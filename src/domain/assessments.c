@@ -115,12 +115,12 @@ enum eb_err assessment_scores(struct db *db, int64_t district_id, int64_t assess
 		const char *d = db_col_text(st, 1);
 		if (!d || date_parse_ymd(str_from(d), &day))
 			continue;
-		if (k == cap) {
-			struct assessment_score *nv = arena_alloc(a, 2 * cap * sizeof *v);
-			memcpy(nv, v, cap * sizeof *v);
-			v = nv;
-			cap *= 2;
+		struct assessment_score *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
+		if (!nv) {
+			db_reset(st);
+			return EB_ENOMEM;
 		}
+		v = nv;
 		v[k].student_sid = arena_strdup(a, db_col_text(st, 0));
 		v[k].day = day;
 		v[k].score = db_col_double(st, 2);

@@ -510,12 +510,12 @@ enum eb_err initiative_list(struct db *db, int64_t district_id, struct arena *a,
 	struct initiative_row *v = arena_alloc(a, cap * sizeof *v);
 	int r;
 	while ((r = db_step(st)) == DB_ROW) {
-		if (k == cap) {
-			struct initiative_row *nv = arena_alloc(a, 2 * cap * sizeof *v);
-			memcpy(nv, v, cap * sizeof *v);
-			v = nv;
-			cap *= 2;
+		struct initiative_row *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
+		if (!nv) {
+			db_reset(st);
+			return EB_ENOMEM;
 		}
+		v = nv;
 		v[k].id = db_col_int(st, 0);
 		v[k].title = dup_col(a, st, 1);
 		v[k].tool_name = dup_col(a, st, 2);
@@ -643,12 +643,12 @@ enum eb_err initiative_history(struct db *db, int64_t district_id, int64_t id, s
 	struct initiative_decision *v = arena_alloc(a, cap * sizeof *v);
 	int r;
 	while ((r = db_step(st)) == DB_ROW) {
-		if (k == cap) {
-			struct initiative_decision *nv = arena_alloc(a, 2 * cap * sizeof *v);
-			memcpy(nv, v, cap * sizeof *v);
-			v = nv;
-			cap *= 2;
+		struct initiative_decision *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
+		if (!nv) {
+			db_reset(st);
+			return EB_ENOMEM;
 		}
+		v = nv;
 		v[k].at = db_col_int(st, 0);
 		v[k].actor = dup_col(a, st, 1);
 		v[k].from = dup_col(a, st, 2);
@@ -728,12 +728,12 @@ enum eb_err initiative_students(struct db *db, int64_t district_id,
 			if (!hit)
 				continue;
 		}
-		if (k == cap) {
-			struct init_student *nv = arena_alloc(a, 2 * cap * sizeof *v);
-			memcpy(nv, v, cap * sizeof *v);
-			v = nv;
-			cap *= 2;
+		struct init_student *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
+		if (!nv) {
+			db_reset(st);
+			return EB_ENOMEM;
 		}
+		v = nv;
 		v[k].sid = arena_strdup(a, sid);
 		v[k].school = arena_strdup(a, school);
 		v[k].class_sid = arena_strdup(a, cls);
@@ -1021,16 +1021,13 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 		while (j < k && strcmp(v[j].key, key) != 0)
 			j++;
 		if (j == k) {
-			if (k == cap) {
-				struct initiative_use_row *nv = arena_zalloc(a, 2 * cap * sizeof *v);
-				if (!nv) {
-					hs_free(&by_class);
-					return EB_ENOMEM;
-				}
-				memcpy(nv, v, cap * sizeof *v);
-				v = nv;
-				cap *= 2;
+			struct initiative_use_row *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
+			if (!nv) {
+				hs_free(&by_class);
+				return EB_ENOMEM;
 			}
+			v = nv;
+			memset(&v[k], 0, sizeof v[k]);
 			v[k].key = key;
 			v[k].name = by == INIT_USE_BY_SCHOOL ? school_name(db, district_id, key, a)
 							     : (name ? name : key);

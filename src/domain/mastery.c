@@ -1306,18 +1306,12 @@ enum eb_err mastery_student_cells(struct db *db, int64_t district_id, const char
 	struct mastery_row *v = NULL;
 	int r;
 	while ((r = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct mastery_row *nv = arena_alloc(a, nc * sizeof *nv);
-			if (!nv) {
-				db_reset(st);
-				return EB_ENOMEM;
-			}
-			if (*n)
-				memcpy(nv, v, *n * sizeof *v);
-			v = nv;
-			cap = nc;
+		struct mastery_row *nv = arena_grow(a, v, *n, &cap, sizeof *v, 32);
+		if (!nv) {
+			db_reset(st);
+			return EB_ENOMEM;
 		}
+		v = nv;
 		v[*n].student = student;
 		v[*n].standard = arena_strdup(a, db_col_text(st, 0));
 		cell_from_row(st, 1, &v[*n].c);
@@ -1390,18 +1384,12 @@ enum eb_err mastery_standard_cells(struct db *db, int64_t district_id, const cha
 	struct mastery_standard_row *v = NULL;
 	int r;
 	while ((r = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			struct mastery_standard_row *nv = arena_alloc(a, nc * sizeof *nv);
-			if (!nv) {
-				db_reset(st);
-				return EB_ENOMEM;
-			}
-			if (*n)
-				memcpy(nv, v, *n * sizeof *v);
-			v = nv;
-			cap = nc;
+		struct mastery_standard_row *nv = arena_grow(a, v, *n, &cap, sizeof *v, 256);
+		if (!nv) {
+			db_reset(st);
+			return EB_ENOMEM;
 		}
+		v = nv;
 		struct mastery_standard_row *w = &v[(*n)++];
 		w->student = col_dup(a, st, 0);
 		const char *orgs = db_col_text(st, 1);

@@ -805,33 +805,25 @@ enum eb_err roster_count(struct db *db, int64_t d, struct roster_counts *out)
 	return EB_OK;
 }
 
-/* One-row existence check with (district, a); sql must be a literal. */
-static bool exists1(struct db *db, const char *sql, int64_t d, const char *a)
+/* One-row existence check binding (district, a[, b]); sql must be a
+ * literal. b NULL leaves ?3 unbound (for queries with two parameters). */
+static bool exists_q(struct db *db, const char *sql, int64_t d, const char *a, const char *b,
+		     bool want_b)
 {
 	struct db_stmt *st;
-	if (!a || db_prepare(db, sql, &st))
+	if (!a || (want_b && !b) || db_prepare(db, sql, &st))
 		return false;
 	db_bind_int(st, 1, d);
 	db_bind_text(st, 2, a, -1);
+	if (want_b)
+		db_bind_text(st, 3, b, -1);
 	bool yes = db_step(st) == DB_ROW;
 	db_reset(st);
 	return yes;
 }
 
-static bool exists2(struct db *db, const char *sql, int64_t d, const char *a, const char *b)
-{
-	if (!a || !b)
-		return false;
-	struct db_stmt *st;
-	if (db_prepare(db, sql, &st))
-		return false;
-	db_bind_int(st, 1, d);
-	db_bind_text(st, 2, a, -1);
-	db_bind_text(st, 3, b, -1);
-	bool yes = db_step(st) == DB_ROW;
-	db_reset(st);
-	return yes;
-}
+#define exists1(db, sql, d, a) exists_q(db, sql, d, a, NULL, false)
+#define exists2(db, sql, d, a, b) exists_q(db, sql, d, a, b, true)
 
 bool roster_person_in_school(struct db *db, int64_t d, const char *person_sid,
 			     const char *school_sid)
