@@ -1191,28 +1191,35 @@ enum eb_err tools_cred_list(struct db *db, int64_t district_id, int64_t tool_id,
 	return EB_OK;
 }
 
-static void touch(struct db *db, int64_t cred_id)
+/* Records that a credential was used, at most once a minute: the caller
+ * read last_used_at, so a credential in steady use costs no write (a write
+ * would take the database's write lock on every request). */
+static void touch(struct db *db, int64_t cred_id, int64_t last_used)
 {
+	int64_t now = time_now();
+	if (last_used > now - 60)
+		return;
 	struct db_stmt *st;
 	if (db_prepare(db,
 		       "UPDATE tool_credential SET last_used_at=?1 WHERE id=?2 AND"
 		       " (last_used_at IS NULL OR last_used_at <= ?1 - 60)",
 		       &st))
 		return;
-	db_bind_int(st, 1, time_now());
+	db_bind_int(st, 1, now);
 	db_bind_int(st, 2, cred_id);
 	(void)db_run(st); /* best effort: a busy database must not refuse a valid tool */
 }
 
 /* Shared tail of both checks: st is positioned on (or past) the candidate row
- * with columns id, district_id, tool_id, secret_hash, status, tool status. */
+ * with columns id, district_id, tool_id, secret_hash, status, tool status,
+ * last_used_at. */
 static enum eb_err check_row(struct db *db, struct db_stmt *st, bool found,
 			     const unsigned char h[32], int64_t *district_id, int64_t *tool_id)
 {
 	static const unsigned char zero[32];
 	const unsigned char *stored = zero;
 	bool usable = false;
-	int64_t cid = 0, d = 0, t = 0;
+	int64_t cid = 0, d = 0, t = 0, last = 0;
 	if (found && db_col_bytes(st, 3) == 32) {
 		stored = db_col_blob(st, 3);
 		const char *cs = db_col_text(st, 4), *ts = db_col_text(st, 5);
@@ -1221,12 +1228,13 @@ static enum eb_err check_row(struct db *db, struct db_stmt *st, bool found,
 		cid = db_col_int(st, 0);
 		d = db_col_int(st, 1);
 		t = db_col_int(st, 2);
+		last = db_col_is_null(st, 6) ? 0 : db_col_int(st, 6);
 	}
 	bool same = sodium_memcmp(stored, h, 32) == 0;
 	db_reset(st);
 	if (!found || !same || !usable)
 		return EB_EAUTH;
-	touch(db, cid);
+	touch(db, cid, last);
 	*district_id = d;
 	*tool_id = t;
 	return EB_OK;
@@ -1241,7 +1249,8 @@ enum eb_err tools_check_basic(struct db *db, const char *key, const char *secret
 	hash_secret(secret, h);
 	struct db_stmt *st;
 	if (db_prepare(db,
-		       "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status, t.status"
+		       "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status, t.status,"
+		       " c.last_used_at"
 		       " FROM tool_credential c JOIN tool t ON t.id=c.tool_id"
 		       " WHERE c.key_id=? AND c.kind='xapi'",
 		       &st))
@@ -1260,7 +1269,8 @@ enum eb_err tools_check_bearer(struct db *db, const char *token, int64_t *distri
 	hash_secret(token, h);
 	struct db_stmt *st;
 	if (db_prepare(db,
-		       "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status, t.status"
+		       "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status, t.status,"
+		       " c.last_used_at"
 		       " FROM tool_credential c JOIN tool t ON t.id=c.tool_id"
 		       " WHERE c.secret_hash=? AND c.kind='caliper'",
 		       &st))

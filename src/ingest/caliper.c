@@ -1109,42 +1109,28 @@ static void set_text(struct caliper_result *out, int status, const char *msg)
 	out->body = buf_detach(&b, &out->body_len);
 }
 
-enum eb_err caliper_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,
-			 size_t len, struct caliper_result *out)
+/* An envelope between its validation and its answer; the group-commit job
+ * (db.h) that stores its events. */
+struct caliper_write {
+	struct db_write w;
+	json_t *root;
+	json_t **events;
+	size_t nev, nent, dups, mapped;
+	int64_t district_id, tool_id;
+};
+
+static enum eb_err write_run(struct db *db, void *ctx)
 {
-	memset(out, 0, sizeof *out);
-	char err[512] = "";
+	struct caliper_write *x = ctx;
 	enum eb_err rc = EB_OK;
-	json_t *root = load(json, len, err, sizeof err, &rc);
-	if (!root) {
-		set_text(out, rc == EB_ETOOBIG ? 413 : 400, err);
-		return rc;
-	}
-	json_t **events = calloc(CALIPER_MAX_EVENTS, sizeof *events);
-	if (!events) {
-		json_decref(root);
-		set_text(out, 500, "out of memory");
-		return EB_ENOMEM;
-	}
-	size_t nev = 0, nent = 0, dups = 0, mapped = 0;
-	rc = validate_root(root, err, sizeof err, events, &nev, &nent);
-	if (rc) {
-		set_text(out, rc == EB_ETOOBIG ? 413 : 400, err);
-		goto done;
-	}
-	if ((rc = db_begin(db))) {
-		set_text(out, 500, "storing failed: database busy");
-		goto done;
-	}
-	for (size_t i = 0; i < nev && !rc; i++) {
-		json_t *ev = events[i];
+	x->dups = x->mapped = 0;	/* the job may run twice (db.h) */
+	for (size_t i = 0; i < x->nev && !rc; i++) {
+		json_t *ev = x->events[i];
 		char *text = json_dumps(ev, JSON_COMPACT);
-		if (!text) {
-			rc = EB_ENOMEM;
-			break;
-		}
+		if (!text)
+			return EB_ENOMEM;
 		bool dup = false;
-		rc = activity_caliper_insert(db, district_id, tool_id,
+		rc = activity_caliper_insert(db, x->district_id, x->tool_id,
 					     json_string_value(json_object_get(ev, "id")),
 					     json_string_value(json_object_get(ev, "type")),
 					     json_string_value(json_object_get(ev, "action")),
@@ -1154,34 +1140,97 @@ enum eb_err caliper_post(struct db *db, int64_t district_id, int64_t tool_id, co
 		if (rc)
 			break;
 		if (dup) {
-			dups++;
+			x->dups++;
 			continue;
 		}
 		struct learning_event_in le;
 		char scratch[1536];
 		if (caliper_map_event(ev, &le, scratch, sizeof scratch)) {
-			rc = activity_event_record(db, district_id, tool_id, &le, NULL);
-			mapped++;
+			rc = activity_event_record(db, x->district_id, x->tool_id, &le, NULL);
+			x->mapped++;
 		}
 	}
-	if (rc) {
-		db_rollback(db);
-		set_text(out, 500, "storing failed");
-		goto done;
-	}
-	if ((rc = db_commit(db))) {
-		set_text(out, 500, "storing failed: commit");
-		goto done;
-	}
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "{\"events\":%zu,\"duplicates\":%zu,\"entities\":%zu,\"learningEvents\":%zu}",
-		   nev - dups, dups, nent, mapped);
-	out->status = 200;
-	out->content_type = "application/json";
-	buf_cstr(&b);
-	out->body = buf_detach(&b, &out->body_len);
-done:
-	free(events);
-	json_decref(root);
 	return rc;
+}
+
+static void write_free(struct caliper_write *x)
+{
+	if (!x)
+		return;
+	free(x->events);
+	json_decref(x->root);
+	free(x);
+}
+
+static struct caliper_write *write_begin(int64_t district_id, int64_t tool_id, const char *json,
+					 size_t len, struct caliper_result *out,
+					 enum eb_err *rc_out)
+{
+	memset(out, 0, sizeof *out);
+	char err[512] = "";
+	struct caliper_write *x = calloc(1, sizeof *x);
+	if (!x || !(x->events = calloc(CALIPER_MAX_EVENTS, sizeof *x->events))) {
+		free(x);
+		set_text(out, 500, "out of memory");
+		*rc_out = EB_ENOMEM;
+		return NULL;
+	}
+	x->district_id = district_id;
+	x->tool_id = tool_id;
+	x->w.fn = write_run;
+	x->w.ctx = x;
+	enum eb_err rc = EB_OK;
+	if (!(x->root = load(json, len, err, sizeof err, &rc)) ||
+	    (rc = validate_root(x->root, err, sizeof err, x->events, &x->nev, &x->nent))) {
+		set_text(out, rc == EB_ETOOBIG ? 413 : 400, err);
+		*rc_out = rc;
+		write_free(x);
+		return NULL;
+	}
+	*rc_out = EB_OK;
+	return x;
+}
+
+struct caliper_write *caliper_post_begin(int64_t district_id, int64_t tool_id, const char *json,
+					 size_t len, struct caliper_result *out)
+{
+	enum eb_err rc;
+	return write_begin(district_id, tool_id, json, len, out, &rc);
+}
+
+struct db_write *caliper_write_job(struct caliper_write *x)
+{
+	return &x->w;
+}
+
+enum eb_err caliper_write_end(struct caliper_write *x, struct caliper_result *out)
+{
+	enum eb_err rc = x->w.rc;
+	memset(out, 0, sizeof *out);
+	if (rc) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "storing failed: %s", eb_strerror(rc));
+		set_text(out, 500, msg);
+	} else {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "{\"events\":%zu,\"duplicates\":%zu,\"entities\":%zu,"
+			   "\"learningEvents\":%zu}", x->nev - x->dups, x->dups, x->nent, x->mapped);
+		out->status = 200;
+		out->content_type = "application/json";
+		buf_cstr(&b);
+		out->body = buf_detach(&b, &out->body_len);
+	}
+	write_free(x);
+	return rc;
+}
+
+enum eb_err caliper_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,
+			 size_t len, struct caliper_result *out)
+{
+	enum eb_err rc;
+	struct caliper_write *x = write_begin(district_id, tool_id, json, len, out, &rc);
+	if (!x)
+		return rc;
+	db_write_grouped(db, caliper_write_job(x));
+	return caliper_write_end(x, out);
 }

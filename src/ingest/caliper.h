@@ -70,4 +70,14 @@ bool caliper_map_event(struct json_t *ev, struct learning_event_in *out, char *s
 enum eb_err caliper_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,
 			 size_t len, struct caliper_result *out);
 
+/* caliper_post in two halves, as xapi_post_begin / xapi_write_end (xapi.h):
+ * NULL means out holds the answer; otherwise run caliper_write_job(x) through
+ * the group commit, then caliper_write_end fills out and frees x. */
+struct caliper_write;
+struct db_write;
+struct caliper_write *caliper_post_begin(int64_t district_id, int64_t tool_id, const char *json,
+					 size_t len, struct caliper_result *out);
+struct db_write *caliper_write_job(struct caliper_write *x);
+enum eb_err caliper_write_end(struct caliper_write *x, struct caliper_result *out);
+
 #endif

@@ -1545,79 +1545,83 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 	return EB_OK;
 }
 
-/* Shared by POST and PUT: root is one statement or (POST only) an array. */
-/* Writers of this process take turns here before BEGIN IMMEDIATE: two
- * threads racing for SQLite's write lock would otherwise leave one asleep in
- * the busy handler (1, 2, 5, 10 ... ms back-off) while the lock is free.
- * Parsing, validation and hashing happen before, outside the lock. */
-static pthread_mutex_t write_turn = PTHREAD_MUTEX_INITIALIZER;
-
-static enum eb_err store_request(struct db *db, int64_t district_id, int64_t tool_id,
-				 struct arena *a, struct xj *root, enum xapi_version v,
-				 struct xapi_result *out, struct buf *ids)
-{
-	char err[512] = "";
+/* A POST or PUT between its validation and its answer: owns the parsed
+ * statements (arena), and is the group-commit job (db.h) that stores them.
+ * Many requests' batches share one transaction under load. */
+struct xapi_write {
+	struct db_write w;
+	struct arena a;
+	struct prepared *ps;
+	size_t n;
+	bool batch, put;
+	int64_t district_id, tool_id;
 	char stored[40];
 	int64_t stored_ms;
-	xapi_now_iso(stored, &stored_ms);
-	bool batch = xj_is_array(root);
-	size_t n = batch ? xj_size(root) : 1;
-	if (batch && n > XAPI_MAX_BATCH) {
+	char err[512];
+	struct xapi_result out;	/* version set; the rest by xapi_write_end */
+};
+
+static enum eb_err write_run(struct db *db, void *ctx)
+{
+	struct xapi_write *x = ctx;
+	x->err[0] = '\0';
+	return store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->stored,
+			      x->stored_ms, x->batch, x->err, sizeof x->err);
+}
+
+static void write_free(struct xapi_write *x)
+{
+	if (!x)
+		return;
+	free(x->ps);
+	arena_free(&x->a);
+	xapi_result_free(&x->out);
+	free(x);
+}
+
+/* Validates root (one statement or, POST only, an array) into x->ps. On an
+ * error out holds the answer. */
+static enum eb_err write_prepare(struct xapi_write *x, struct xj *root, enum xapi_version v,
+				 struct xapi_result *out)
+{
+	xapi_now_iso(x->stored, &x->stored_ms);
+	x->batch = xj_is_array(root);
+	size_t n = x->batch ? xj_size(root) : 1;
+	if (x->batch && n > XAPI_MAX_BATCH) {
 		set_text(out, 413, "batch of %zu statements exceeds the limit of %d", n,
 			 XAPI_MAX_BATCH);
 		return EB_ETOOBIG;
 	}
-	if (batch && n == 0) {
+	if (x->batch && n == 0) {
 		set_text(out, 400, "$: the array holds no statements");
 		return EB_EINVAL;
 	}
-	struct prepared *ps = calloc(n, sizeof *ps);
-	if (!ps) {
+	if (!(x->ps = calloc(n, sizeof *x->ps))) {
 		set_text(out, 500, "out of memory");
 		return EB_ENOMEM;
 	}
+	x->n = n;
 	enum eb_err rc = EB_OK;
 	struct buf tmp = BUF_INIT;
 	for (size_t i = 0; i < n && !rc; i++) {
 		char path[32];
-		if (batch)
+		if (x->batch)
 			snprintf(path, sizeof path, "$[%zu]", i);
 		else
 			str_copy(path, sizeof path, "$");
-		struct xj *s = batch ? xj_at(root, i) : root;
-		rc = prepare_one(a, &tmp, s, v, path, tool_id, stored, &ps[i], err, sizeof err);
+		struct xj *s = x->batch ? xj_at(root, i) : root;
+		rc = prepare_one(&x->a, &tmp, s, v, path, x->tool_id, x->stored, &x->ps[i], x->err,
+				 sizeof x->err);
 		for (size_t j = 0; !rc && j < i; j++)
-			if (!strcmp(ps[j].id, ps[i].id)) {
-				snprintf(err, sizeof err, "%s.id: statement id %s appears twice in"
-					 " the batch", path, ps[i].id);
+			if (!strcmp(x->ps[j].id, x->ps[i].id)) {
+				snprintf(x->err, sizeof x->err, "%s.id: statement id %s appears"
+					 " twice in the batch", path, x->ps[i].id);
 				rc = EB_EINVAL;
 			}
 	}
 	buf_free(&tmp);
-	if (!rc) {
-		pthread_mutex_lock(&write_turn);
-		if (!(rc = db_begin(db))) {
-			rc = store_prepared(db, district_id, tool_id, ps, n, stored, stored_ms,
-					    batch, err, sizeof err);
-			if (rc)
-				db_rollback(db);
-			else
-				rc = db_commit(db);
-		}
-		pthread_mutex_unlock(&write_turn);
-	}
-	if (rc) {
-		if (!err[0])
-			snprintf(err, sizeof err, "storing failed: %s", eb_strerror(rc));
-		set_text(out, status_for(rc), "%s", err);
-	} else if (ids) {
-		buf_putc(ids, '[');
-		for (size_t i = 0; i < n; i++)
-			buf_printf(ids, "%s\"%s\"", i ? "," : "", ps[i].id);
-		buf_putc(ids, ']');
-	}
-	free(ps);
-	xapi_now_iso(out->consistent_through, NULL);
+	if (rc)
+		set_text(out, status_for(rc), "%s", x->err);
 	return rc;
 }
 
@@ -1633,82 +1637,128 @@ static bool check_version(const char *h, enum xapi_version *v, struct xapi_resul
 	return true;
 }
 
+/* The shared start of POST and PUT: version, parse, the PUT's id rules,
+ * validation. NULL when out already holds the answer. */
+static struct xapi_write *write_begin(int64_t district_id, int64_t tool_id, bool put,
+				      const char *statement_id, const char *json, size_t len,
+				      const char *version_header, struct xapi_result *out,
+				      enum eb_err *rc_out)
+{
+	enum xapi_version v;
+	*rc_out = EB_EINVAL;
+	if (!check_version(version_header, &v, out))
+		return NULL;
+	if (put && (!statement_id || !is_uuid(statement_id))) {
+		set_text(out, 400, "statementId parameter must be a UUID");
+		return NULL;
+	}
+	struct xapi_write *x = calloc(1, sizeof *x);
+	if (!x) {
+		*rc_out = EB_ENOMEM;
+		set_text(out, 500, "out of memory");
+		return NULL;
+	}
+	arena_init(&x->a);
+	x->district_id = district_id;
+	x->tool_id = tool_id;
+	x->put = put;
+	x->out = *out;
+	x->w.fn = write_run;
+	x->w.ctx = x;
+	enum eb_err rc = EB_OK;
+	struct xj *root = load_capped(&x->a, json, len, x->err, sizeof x->err, &rc);
+	if (!root) {
+		*rc_out = rc;
+		set_text(out, status_for(rc), "%s", x->err);
+	} else if (!put && !xj_is_array(root) && !xj_is_object(root)) {
+		set_text(out, 400, "$: must be a statement object or an array of statements");
+	} else if (put && !xj_is_object(root)) {
+		set_text(out, 400, "$: PUT takes one statement object");
+	} else {
+		struct xj *id = put ? xj_get(root, "id") : NULL;
+		struct xj idv = xj_string(statement_id ? statement_id : "");
+		if (put && id && (!xj_is_string(id) || strcasecmp(xj_str(id), statement_id)))
+			set_text(out, 400, "$.id: does not match the statementId parameter");
+		else if (put && !id && !xj_set(&x->a, root, "id", &idv))
+			set_text(out, 500, "out of memory"), *rc_out = EB_ENOMEM;
+		else if (!(*rc_out = write_prepare(x, root, v, out)))
+			return x;
+	}
+	x->out = (struct xapi_result){ 0 };	/* out owns the answer */
+	write_free(x);
+	return NULL;
+}
+
+struct xapi_write *xapi_post_begin(int64_t district_id, int64_t tool_id, const char *json,
+				   size_t len, const char *version_header,
+				   struct xapi_result *out)
+{
+	enum eb_err rc;
+	return write_begin(district_id, tool_id, false, NULL, json, len, version_header, out, &rc);
+}
+
+struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id,
+				  const char *statement_id, const char *json, size_t len,
+				  const char *version_header, struct xapi_result *out)
+{
+	enum eb_err rc;
+	return write_begin(district_id, tool_id, true, statement_id, json, len, version_header,
+			   out, &rc);
+}
+
+struct db_write *xapi_write_job(struct xapi_write *x)
+{
+	return &x->w;
+}
+
+enum eb_err xapi_write_end(struct xapi_write *x, struct xapi_result *out)
+{
+	enum eb_err rc = x->w.rc;
+	*out = x->out;
+	x->out = (struct xapi_result){ 0 };
+	if (rc) {
+		if (!x->err[0])
+			snprintf(x->err, sizeof x->err, "storing failed: %s", eb_strerror(rc));
+		set_text(out, status_for(rc), "%s", x->err);
+	} else if (x->put) {
+		out->status = 204;
+		out->content_type = "text/plain; charset=utf-8";
+	} else {
+		struct buf ids = BUF_INIT;
+		buf_putc(&ids, '[');
+		for (size_t i = 0; i < x->n; i++)
+			buf_printf(&ids, "%s\"%s\"", i ? "," : "", x->ps[i].id);
+		buf_putc(&ids, ']');
+		set_json(out, 200, &ids);
+	}
+	xapi_now_iso(out->consistent_through, NULL);
+	write_free(x);
+	return rc;
+}
+
 enum eb_err xapi_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,
 		      size_t len, const char *version_header, struct xapi_result *out)
 {
-	enum xapi_version v;
-	if (!check_version(version_header, &v, out))
-		return EB_EINVAL;
-	char err[512];
-	enum eb_err rc = EB_OK;
-	struct arena a;
-	arena_init(&a);
-	struct xj *root = load_capped(&a, json, len, err, sizeof err, &rc);
-	if (!root) {
-		arena_free(&a);
-		set_text(out, status_for(rc), "%s", err);
+	enum eb_err rc;
+	struct xapi_write *x =
+		write_begin(district_id, tool_id, false, NULL, json, len, version_header, out, &rc);
+	if (!x)
 		return rc;
-	}
-	if (!xj_is_array(root) && !xj_is_object(root)) {
-		arena_free(&a);
-		set_text(out, 400, "$: must be a statement object or an array of statements");
-		return EB_EINVAL;
-	}
-	struct buf ids = BUF_INIT;
-	rc = store_request(db, district_id, tool_id, &a, root, v, out, &ids);
-	arena_free(&a);
-	if (!rc)
-		set_json(out, 200, &ids);
-	else
-		buf_free(&ids);
-	return rc;
+	db_write_grouped(db, xapi_write_job(x));
+	return xapi_write_end(x, out);
 }
 
 enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id,
 		     const char *statement_id, const char *json, size_t len,
 		     const char *version_header, struct xapi_result *out)
 {
-	enum xapi_version v;
-	if (!check_version(version_header, &v, out))
-		return EB_EINVAL;
-	if (!statement_id || !is_uuid(statement_id)) {
-		set_text(out, 400, "statementId parameter must be a UUID");
-		return EB_EINVAL;
-	}
-	char err[512];
-	enum eb_err rc = EB_OK;
-	struct arena a;
-	arena_init(&a);
-	struct xj *root = load_capped(&a, json, len, err, sizeof err, &rc);
-	if (!root) {
-		arena_free(&a);
-		set_text(out, status_for(rc), "%s", err);
+	enum eb_err rc;
+	struct xapi_write *x = write_begin(district_id, tool_id, true, statement_id, json, len,
+					   version_header, out, &rc);
+	if (!x)
 		return rc;
-	}
-	if (!xj_is_object(root)) {
-		arena_free(&a);
-		set_text(out, 400, "$: PUT takes one statement object");
-		return EB_EINVAL;
-	}
-	struct xj *id = xj_get(root, "id");
-	if (id && (!xj_is_string(id) || strcasecmp(xj_str(id), statement_id))) {
-		arena_free(&a);
-		set_text(out, 400, "$.id: does not match the statementId parameter");
-		return EB_EINVAL;
-	}
-	struct xj idv = xj_string(statement_id);
-	if (!id && !xj_set(&a, root, "id", &idv)) {
-		arena_free(&a);
-		set_text(out, 500, "out of memory");
-		return EB_ENOMEM;
-	}
-	rc = store_request(db, district_id, tool_id, &a, root, v, out, NULL);
-	arena_free(&a);
-	if (!rc) {
-		out->status = 204;
-		out->content_type = "text/plain; charset=utf-8";
-	}
-	return rc;
+	db_write_grouped(db, xapi_write_job(x));
+	return xapi_write_end(x, out);
 }
 
 /* ---- reading ------------------------------------------------------------------ */

@@ -79,6 +79,24 @@ enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id,
 		     const char *statement_id, const char *json, size_t len,
 		     const char *version_header, struct xapi_result *out);
 
+/* POST and PUT in two halves, for a server that must not block while the
+ * statements are written: xapi_post_begin / xapi_put_begin parse and
+ * validate on the caller's thread. NULL means out already holds the answer
+ * (an error). Otherwise the caller has the job xapi_write_job(x) run by the
+ * group commit (db_write_submit, or db_write_grouped), and once it is done
+ * calls xapi_write_end, which fills out and frees x. xapi_post and xapi_put
+ * are exactly these steps with db_write_grouped. */
+struct xapi_write;
+struct db_write;
+struct xapi_write *xapi_post_begin(int64_t district_id, int64_t tool_id, const char *json,
+				   size_t len, const char *version_header,
+				   struct xapi_result *out);
+struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id,
+				  const char *statement_id, const char *json, size_t len,
+				  const char *version_header, struct xapi_result *out);
+struct db_write *xapi_write_job(struct xapi_write *x);
+enum eb_err xapi_write_end(struct xapi_write *x, struct xapi_result *out);
+
 /* GET /xapi/statements parameters, the raw (URL-decoded) query values or NULL. */
 struct xapi_get_params {
 	const char *statement_id, *voided_statement_id;

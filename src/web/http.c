@@ -97,6 +97,41 @@ static enum MHD_Result send_response(struct http_request *req)
 	return ok;
 }
 
+/* Requests suspended in http_defer_write whose finish has not yet run:
+ * http_stop waits for them before it stops the daemon. */
+static _Atomic int deferred_inflight;
+
+static void run_finish(struct http_request *req)
+{
+	void (*f)(struct http_request *, void *) = req->finish;
+	req->finish = NULL;
+	f(req, req->finish_arg);
+	deferred_inflight--;
+}
+
+/* The group commit's callback, on the writer thread: the connection goes
+ * back to its worker, which calls the handler again (on_request). req must
+ * not be touched after the resume. */
+static void deferred_done(void *arg)
+{
+	struct http_request *req = arg;
+	MHD_resume_connection(req->conn);
+}
+
+void http_defer_write(struct http_request *req, struct db_write *w,
+		      void (*finish)(struct http_request *req, void *arg), void *arg)
+{
+	req->finish = finish;
+	req->finish_arg = arg;
+	deferred_inflight++;
+	/* suspended before it is queued, so the resume cannot come first */
+	MHD_suspend_connection(req->conn);
+	if (db_write_submit(req->db, w, deferred_done, req)) {
+		db_write_grouped(req->db, w);
+		MHD_resume_connection(req->conn);
+	}
+}
+
 static void request_free(struct http_request *req)
 {
 	buf_free(&req->body);
@@ -112,6 +147,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct http_request *req = *con_cls;
 	if (!req)
 		return;
+	if (req->finish)
+		run_finish(req);	/* the client went away: free the deferred work */
 	if (srv->opts.access_log && req->status) {
 		/* path only: query strings can carry tokens, never log them */
 		log_info("access %s %s %.200s %d %.1fms", req->client_addr, req->method, req->path,
@@ -182,6 +219,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (req->finish) {
+		/* back from http_defer_write: the write is done */
+		run_finish(req);
+		return send_response(req);
+	}
 	if (req->body_too_big) {
 		too_big(req);
 		return send_response(req);
@@ -192,6 +234,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return send_response(req);
 	}
 	srv->opts.dispatch(req);
+	if (req->finish)
+		return MHD_YES;	/* suspended: answered when the write is done */
 	return send_response(req);
 }
 
@@ -220,7 +264,7 @@ enum eb_err http_start(const struct http_server_opts *opts, struct http_server *
 		return EB_EINVAL;
 	}
 	srv->d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, srv,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->opts.threads,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opts.timeout_s,
@@ -242,6 +286,11 @@ void http_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
+	/* MHD must not be stopped with a connection suspended: let the pending
+	 * writes finish and their answers go out (they are bounded by the
+	 * group commit's queue, and SQLite's busy timeout) */
+	for (int i = 0; i < 60000 && deferred_inflight > 0; i++)
+		usleep(1000);
 	MHD_stop_daemon(srv->d);
 	free(srv);
 }

@@ -59,6 +59,10 @@ struct http_request {
 	int nheaders;
 	bool no_cache;
 	double started;
+
+	/* http_defer_write: the continuation, set while the write is pending */
+	void (*finish)(struct http_request *req, void *arg);
+	void *finish_arg;
 };
 
 struct http_server_opts {
@@ -95,6 +99,19 @@ void http_redirect(struct http_request *req, const char *location); /* 303 See O
 /* Sets status and a JSON body {"error": message}. */
 void http_json_error(struct http_request *req, int status, const char *message);
 void http_text(struct http_request *req, int status, const char *text);
+
+/* Lets a handler answer after a write handed to the group commit without
+ * holding up its worker thread, which goes on serving other connections:
+ * the connection is suspended and w queued (db_write_submit). Once w is
+ * done the server calls finish(req, arg) on a worker thread, where w->rc
+ * tells the outcome and finish fills in the response as a handler would.
+ * When w cannot be queued it is written at once (db_write_grouped) and
+ * finish follows the same way. finish also runs, to free what it owns, when
+ * the client has gone by then (the response is dropped). The handler must
+ * return right after calling this. */
+struct db_write;
+void http_defer_write(struct http_request *req, struct db_write *w,
+		      void (*finish)(struct http_request *req, void *arg), void *arg);
 
 /* Percent-decodes in place (+ becomes space); returns false on a bad escape. */
 bool http_url_decode(char *s);

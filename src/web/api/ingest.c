@@ -104,6 +104,25 @@ void api_xapi_statements_get(struct http_request *req)
 	send_xapi(req, &r);
 }
 
+/* The answer to a POST or PUT once its statements are written (or not). */
+static void xapi_write_done(struct http_request *req, void *arg)
+{
+	struct xapi_result r = { 0 };
+	xapi_write_end(arg, &r);
+	send_xapi(req, &r);
+}
+
+/* Validation here, on the worker thread; the write goes to the group commit
+ * and the worker serves other connections meanwhile. */
+static void xapi_write_request(struct http_request *req, struct xapi_write *x,
+			       struct xapi_result *r)
+{
+	if (x)
+		http_defer_write(req, xapi_write_job(x), xapi_write_done, x);
+	else
+		send_xapi(req, r);
+}
+
 void api_xapi_statements_post(struct http_request *req)
 {
 	struct tool_identity who;
@@ -112,9 +131,10 @@ void api_xapi_statements_post(struct http_request *req)
 	if (!auth_basic(req, &who))
 		return;
 	const char *body = body_or_empty(req, &len);
-	xapi_post(req->db, who.district_id, who.tool_id, body, len,
-		  http_header(req, "X-Experience-API-Version"), &r);
-	send_xapi(req, &r);
+	xapi_write_request(req,
+			   xapi_post_begin(who.district_id, who.tool_id, body, len,
+					   http_header(req, "X-Experience-API-Version"), &r),
+			   &r);
 }
 
 void api_xapi_statements_put(struct http_request *req)
@@ -125,9 +145,11 @@ void api_xapi_statements_put(struct http_request *req)
 	if (!auth_basic(req, &who))
 		return;
 	const char *body = body_or_empty(req, &len);
-	xapi_put(req->db, who.district_id, who.tool_id, http_query(req, "statementId"), body, len,
-		 http_header(req, "X-Experience-API-Version"), &r);
-	send_xapi(req, &r);
+	xapi_write_request(req,
+			   xapi_put_begin(who.district_id, who.tool_id,
+					  http_query(req, "statementId"), body, len,
+					  http_header(req, "X-Experience-API-Version"), &r),
+			   &r);
 }
 
 void api_xapi_about(struct http_request *req)
@@ -144,6 +166,24 @@ void api_xapi_unsupported(struct http_request *req)
 	send_xapi(req, &r);
 }
 
+static void send_caliper(struct http_request *req, struct caliper_result *r)
+{
+	req->status = r->status;
+	req->content_type = r->content_type ? r->content_type : "application/json";
+	buf_reset(&req->out);
+	if (r->body)
+		buf_put(&req->out, r->body, r->body_len);
+	req->no_cache = true;
+	caliper_result_free(r);
+}
+
+static void caliper_done(struct http_request *req, void *arg)
+{
+	struct caliper_result r;
+	caliper_write_end(arg, &r);
+	send_caliper(req, &r);
+}
+
 void api_caliper(struct http_request *req)
 {
 	struct tool_identity who;
@@ -152,12 +192,10 @@ void api_caliper(struct http_request *req)
 	if (!auth_bearer(req, &who))
 		return;
 	const char *body = body_or_empty(req, &len);
-	caliper_post(req->db, who.district_id, who.tool_id, body, len, &r);
-	req->status = r.status;
-	req->content_type = r.content_type ? r.content_type : "application/json";
-	buf_reset(&req->out);
-	if (r.body)
-		buf_put(&req->out, r.body, r.body_len);
-	req->no_cache = true;
-	caliper_result_free(&r);
+	struct caliper_write *x = caliper_post_begin(who.district_id, who.tool_id, body, len, &r);
+	if (x) {
+		http_defer_write(req, caliper_write_job(x), caliper_done, x);
+		return;
+	}
+	send_caliper(req, &r);
 }
