@@ -23,7 +23,7 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check test asan lint fuzz bench clean
+.PHONY: all deps demo check test asan tsan lint fuzz bench clean
 
 all: $(BUILD)/edbridge
 
@@ -84,6 +84,14 @@ asan: deps
 	  build-asan/edbridge $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 python3 tests/run.py --build build-asan
 
+# ThreadSanitizer over the whole suite: the group commit's writer thread,
+# the suspended requests and the per-thread connections.
+tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPT="-O1 -g" \
+	  SANFLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
+	  build-tsan/edbridge $(UNIT_SRC:tests/unit/%.c=build-tsan/tests/%)
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 die_after_fork=0" python3 tests/run.py --build build-tsan
+
 lint: deps
 	@scripts/lint.sh
 
@@ -94,6 +102,6 @@ bench: deps all $(BENCH_BIN)
 	@scripts/bench.sh $(BUILD)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -165,6 +165,66 @@ class Durability(TempDir):
         self.assertEqual(missing, set(), f"{len(missing)} acknowledged statements lost")
 
 
+class Concurrency(TempDir):
+    """Tools sending at once share the server's group commit: each request
+    still gets exactly its own answer, and a batch refused for a conflict
+    stores nothing, whatever it was written together with."""
+
+    def test_concurrent_batches_keep_their_own_outcome(self):
+        db = make_district(self.tmp)
+        _, creds = credentials(db, "Busy App")
+        h = basic(creds)
+        taken = str(uuid.uuid4())
+        results = []
+        lock = threading.Lock()
+        with Server(db) as srv:
+            r = srv.client().request("POST", "/xapi/statements",
+                                     json.dumps(statement(taken, student="stu-1")), h)
+            self.assertEqual(r.status, 200, r.text)
+
+            def sender(n):
+                c = srv.client()
+                for i in range(12):
+                    batch = [statement(str(uuid.uuid4()), student=f"stu-{(n + k) % 5 + 1}")
+                             for k in range(10)]
+                    bad = (n * 12 + i) % 5 == 2
+                    if bad:
+                        # the taken id again with other content: 409, whole batch refused
+                        batch[7] = statement(taken, student="stu-2", correct=False)
+                    r = c.request("POST", "/xapi/statements", json.dumps(batch), h)
+                    with lock:
+                        results.append((bad, r.status, r.text, batch))
+
+            threads = [threading.Thread(target=sender, args=(n,)) for n in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            c = srv.client()
+            seen = []
+            url = "/xapi/statements?limit=500"
+            while url:
+                r = c.request("GET", url, None, h)
+                self.assertEqual(r.status, 200)
+                page = json.loads(r.text)
+                seen.extend(s["id"] for s in page["statements"])
+                url = page.get("more") or None
+        self.assertEqual(len(results), 96)
+        self.assertEqual(len(seen), len(set(seen)), "a statement was stored twice")
+        seen = set(seen)
+        for bad, status, text, batch in results:
+            ids = [s["id"] for s in batch]
+            if bad:
+                self.assertEqual(status, 409, text)
+                self.assertIn("$[7].id", text)
+                self.assertFalse(seen & (set(ids) - {taken}), "part of a refused batch was stored")
+            else:
+                self.assertEqual(status, 200, text)
+                self.assertEqual(json.loads(text), ids)
+                self.assertTrue(set(ids) <= seen, "an acknowledged batch is missing")
+        self.assertEqual(len(seen), 1 + 10 * sum(1 for b, *_ in results if not b))
+
+
 class Rematch(TempDir):
     def test_unknown_learner_is_quarantined_then_matched_by_a_roster_delta(self):
         import sqlite3

@@ -1,0 +1,313 @@
+/* test_db_group.c - the group commit (db_write_grouped, db_write_submit):
+ * every job keeps exactly the outcome it would have had alone, whatever it
+ * was grouped with; nothing of a failed job is stored; the writer survives
+ * a file being replaced and a fork. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/db.h"
+
+#define THREADS 8
+#define JOBS_PER_THREAD 40
+
+struct fx {
+	char path[64];
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "/tmp/test_db_group_XXXXXX");
+	int fd = mkstemp(f->path);
+	close(fd);
+	unlink(f->path);
+	struct db *db;
+	if (db_open(f->path, DB_OPEN_CREATE, &db, NULL, 0) ||
+	    db_exec(db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL) STRICT"))
+		return -1;
+	db_close(db);
+	*state = f;
+	return 0;
+}
+
+static void remove_files(const char *path)
+{
+	char p[80];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	remove_files(f->path);
+	free(f);
+	return 0;
+}
+
+/* A job inserts two rows, k and k+"/b"; a "bad" job inserts its first row
+ * and then fails (as a conflicting statement would, halfway through). */
+struct job {
+	struct db_write w;
+	char k[32];
+	bool bad;
+	atomic_int runs;
+};
+
+static enum eb_err job_run(struct db *db, void *ctx)
+{
+	struct job *j = ctx;
+	atomic_fetch_add(&j->runs, 1);
+	struct db_stmt *st;
+	char k2[40];
+	snprintf(k2, sizeof k2, "%s/b", j->k);
+	if (db_prepare(db, "INSERT INTO t (k, v) VALUES (?1, 1)", &st))
+		return EB_EDB;
+	db_bind_text(st, 1, j->k, -1);
+	enum eb_err rc = db_run(st);
+	if (rc)
+		return rc;
+	if (j->bad)
+		return EB_ECONFLICT;
+	if (db_prepare(db, "INSERT INTO t (k, v) VALUES (?1, 2)", &st))
+		return EB_EDB;
+	db_bind_text(st, 1, k2, -1);
+	return db_run(st);
+}
+
+static int64_t count_rows(const char *path, const char *where_k)
+{
+	struct db *db;
+	if (db_open(path, 0, &db, NULL, 0))
+		return -1;
+	struct db_stmt *st;
+	int64_t n = -1;
+	if (!db_prepare(db, where_k ? "SELECT count(*) FROM t WHERE k = ?1 OR k = ?1 || '/b'"
+				    : "SELECT count(*) FROM t", &st)) {
+		if (where_k)
+			db_bind_text(st, 1, where_k, -1);
+		if (db_step(st) == DB_ROW)
+			n = db_col_int(st, 0);
+		db_reset(st);
+	}
+	db_close(db);
+	return n;
+}
+
+struct worker {
+	const char *path;
+	int id;
+	struct job jobs[JOBS_PER_THREAD];
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct db *db;
+	if (db_open(w->path, 0, &db, NULL, 0))
+		return NULL;
+	for (int i = 0; i < JOBS_PER_THREAD; i++) {
+		struct job *j = &w->jobs[i];
+		snprintf(j->k, sizeof j->k, "w%d-%d", w->id, i);
+		/* every seventh job fails; one key is shared by two threads, so one
+		 * of them meets a uniqueness conflict with a committed job */
+		j->bad = (w->id * JOBS_PER_THREAD + i) % 7 == 3;
+		if (i == 5 && w->id < 2) {
+			snprintf(j->k, sizeof j->k, "shared");
+			j->bad = false;
+		}
+		j->w = (struct db_write){ .fn = job_run, .ctx = j };
+		db_write_grouped(db, &j->w);
+	}
+	db_close(db);
+	return NULL;
+}
+
+/* Many threads, failures mixed in: each job's outcome is its own. */
+static void test_outcomes_are_per_job(void **state)
+{
+	struct fx *f = *state;
+	static struct worker ws[THREADS];
+	pthread_t t[THREADS];
+	for (int i = 0; i < THREADS; i++) {
+		memset(&ws[i], 0, sizeof ws[i]);
+		ws[i].path = f->path;
+		ws[i].id = i;
+		assert_int_equal(pthread_create(&t[i], NULL, worker_main, &ws[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	int64_t expect = 0;
+	int shared_ok = 0, reruns = 0;
+	for (int i = 0; i < THREADS; i++)
+		for (int k = 0; k < JOBS_PER_THREAD; k++) {
+			struct job *j = &ws[i].jobs[k];
+			assert_true(atomic_load(&j->runs) >= 1);
+			reruns += atomic_load(&j->runs) > 1;
+			if (!strcmp(j->k, "shared")) {
+				/* the first to commit wins, the other meets EB_EEXIST */
+				if (j->w.rc == EB_OK)
+					shared_ok++;
+				else
+					assert_int_equal(j->w.rc, EB_EEXIST);
+				continue;
+			}
+			if (j->bad) {
+				assert_int_equal(j->w.rc, EB_ECONFLICT);
+				assert_int_equal(count_rows(f->path, j->k), 0); /* nothing partial */
+			} else {
+				assert_int_equal(j->w.rc, EB_OK);
+				assert_int_equal(count_rows(f->path, j->k), 2);
+				expect += 2;
+			}
+		}
+	assert_int_equal(shared_ok, 1);
+	assert_int_equal(count_rows(f->path, NULL), expect + 2);
+	/* jobs that shared a group with a failing one ran again alone; with
+	 * eight threads some groups hold more than one job */
+	print_message("jobs run twice: %d\n", reruns);
+}
+
+/* A job queued on an in-memory database is written through its own
+ * connection; db_write_submit refuses it (no file of its own). */
+static void test_in_memory(void **state)
+{
+	(void)state;
+	struct db *db;
+	assert_int_equal(db_open(":memory:", DB_OPEN_CREATE, &db, NULL, 0), EB_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER) STRICT"), EB_OK);
+	struct job j = { .k = "m" };
+	j.w = (struct db_write){ .fn = job_run, .ctx = &j };
+	assert_int_equal(db_write_grouped(db, &j.w), EB_OK);
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(db, "SELECT count(*) FROM t", &st), EB_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 2);
+	db_reset(st);
+	struct job j2 = { .k = "n" };
+	j2.w = (struct db_write){ .fn = job_run, .ctx = &j2 };
+	assert_int_equal(db_write_submit(db, &j2.w, NULL, NULL), EB_EINVAL);
+	/* inside a transaction: refused, and w->rc says so */
+	assert_int_equal(db_begin(db), EB_OK);
+	assert_int_equal(db_write_grouped(db, &j2.w), EB_EINVAL);
+	assert_int_equal(j2.w.rc, EB_EINVAL);
+	db_rollback(db);
+	db_close(db);
+}
+
+struct waiter {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;
+};
+
+static void on_done(void *arg)
+{
+	struct waiter *wt = arg;
+	pthread_mutex_lock(&wt->mu);
+	wt->done++;
+	pthread_cond_signal(&wt->cv);
+	pthread_mutex_unlock(&wt->mu);
+}
+
+/* Asynchronous jobs: the callback comes once each, after the commit. */
+static void test_submit(void **state)
+{
+	struct fx *f = *state;
+	struct db *db;
+	assert_int_equal(db_open(f->path, 0, &db, NULL, 0), EB_OK);
+	struct waiter wt = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	static struct job jobs[20];
+	for (int i = 0; i < 20; i++) {
+		memset(&jobs[i], 0, sizeof jobs[i]);
+		snprintf(jobs[i].k, sizeof jobs[i].k, "a%d", i);
+		jobs[i].bad = i == 9;
+		jobs[i].w = (struct db_write){ .fn = job_run, .ctx = &jobs[i] };
+		assert_int_equal(db_write_submit(db, &jobs[i].w, on_done, &wt), EB_OK);
+	}
+	pthread_mutex_lock(&wt.mu);
+	while (wt.done < 20)
+		pthread_cond_wait(&wt.cv, &wt.mu);
+	pthread_mutex_unlock(&wt.mu);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(jobs[i].w.rc, i == 9 ? EB_ECONFLICT : EB_OK);
+		assert_int_equal(count_rows(f->path, jobs[i].k), i == 9 ? 0 : 2);
+	}
+	db_close(db);
+}
+
+/* The file is deleted and made again at the same path: the writer must not
+ * go on writing into the old one. */
+static void test_file_replaced(void **state)
+{
+	struct fx *f = *state;
+	struct db *db;
+	assert_int_equal(db_open(f->path, 0, &db, NULL, 0), EB_OK);
+	struct job j = { .k = "before" };
+	j.w = (struct db_write){ .fn = job_run, .ctx = &j };
+	assert_int_equal(db_write_grouped(db, &j.w), EB_OK);
+	db_close(db);
+	remove_files(f->path);
+	assert_int_equal(db_open(f->path, DB_OPEN_CREATE, &db, NULL, 0), EB_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER) STRICT"), EB_OK);
+	struct job j2 = { .k = "after" };
+	j2.w = (struct db_write){ .fn = job_run, .ctx = &j2 };
+	assert_int_equal(db_write_grouped(db, &j2.w), EB_OK);
+	db_close(db);
+	assert_int_equal(count_rows(f->path, "after"), 2);
+	assert_int_equal(count_rows(f->path, NULL), 2);
+}
+
+/* A child forked after the writer thread started still writes. */
+static void test_fork(void **state)
+{
+	struct fx *f = *state;
+	struct db *db;
+	assert_int_equal(db_open(f->path, 0, &db, NULL, 0), EB_OK);
+	struct job j = { .k = "parent" };
+	j.w = (struct db_write){ .fn = job_run, .ctx = &j };
+	assert_int_equal(db_write_grouped(db, &j.w), EB_OK);
+	db_close(db);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct db *cdb;
+		int ok = db_open(f->path, 0, &cdb, NULL, 0) == EB_OK;
+		struct job cj = { .k = "child" };
+		cj.w = (struct db_write){ .fn = job_run, .ctx = &cj };
+		ok = ok && db_write_grouped(cdb, &cj.w) == EB_OK;
+		_exit(ok ? 0 : 1);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(count_rows(f->path, "child"), 2);
+	assert_int_equal(count_rows(f->path, "parent"), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_outcomes_are_per_job, setup, teardown),
+		cmocka_unit_test(test_in_memory),
+		cmocka_unit_test_setup_teardown(test_submit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_replaced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fork, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
