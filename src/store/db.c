@@ -331,12 +331,12 @@ static bool has_own_file(struct db *db)
 }
 
 /* The groups of a file are written through one connection of their own, not
- * the leader's: in WAL mode a connection that sees another one's commit drops
- * its whole page cache, so writers taking turns on their own connections
- * would each start cold. One writer per file (a few files at most: tests),
- * found by path and checked against the file's inode, so a file deleted and
- * made again is not written through a stale connection. Used only by the
- * leader; closed at exit. */
+ * the callers': in WAL mode a connection that sees another one's commit
+ * drops its whole page cache, so writers taking turns on their own
+ * connections would each start cold. One writer connection per file (a few
+ * files at most: tests), found by path and checked against the file's inode,
+ * so a file deleted and made again is not written through a stale
+ * connection. Used only by the writer thread; closed at exit. */
 #define GROUP_WRITERS 4
 static struct group_writer {
 	struct db *db;
