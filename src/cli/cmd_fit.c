@@ -49,8 +49,8 @@ int cmd_fit(int argc, char **argv)
 		return 1;
 	}
 	printf("rows: %zu\nstudents: %zu\nstandards: %zu\ncells: %zu\ninferred: %zu\n"
-	       "iterations: %d\nfit_seconds: %.3f\ntotal_seconds: %.3f\n",
-	       s.rows, s.students, s.standards, s.cells, s.inferred, s.iterations, s.fit_seconds,
-	       s.total_seconds);
+	       "late: %zu\niterations: %d\nfit_seconds: %.3f\ntotal_seconds: %.3f\n",
+	       s.rows, s.students, s.standards, s.cells, s.inferred, s.late, s.iterations,
+	       s.fit_seconds, s.total_seconds);
 	return 0;
 }

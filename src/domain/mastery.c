@@ -911,12 +911,15 @@ static void codebook_free(struct codebook *cb)
 	free(cb->names);
 }
 
+/* The district's evidence as of one snapshot (one statement), and the
+ * largest id among it (*max_id; 0 when none). */
 static enum eb_err read_events(struct db *db, int64_t d, struct codebook *students,
-			       struct codebook *codes, struct ev **out, size_t *n)
+			       struct codebook *codes, struct ev **out, size_t *n, int64_t *max_id)
 {
 	struct db_stmt *st;
+	*max_id = 0;
 	enum eb_err rc = db_prepare(db,
-		"SELECT student_sourced_id, standard_code, tool_id, item_id, correct, occurred_at"
+		"SELECT student_sourced_id, standard_code, tool_id, item_id, correct, occurred_at, id"
 		" FROM learning_event WHERE district_id = ?1 AND correct IS NOT NULL"
 		" AND standard_code IS NOT NULL AND student_sourced_id IS NOT NULL"
 		" ORDER BY student_sourced_id, occurred_at, id", &st);
@@ -947,6 +950,8 @@ static enum eb_err read_events(struct db *db, int64_t d, struct codebook *studen
 		e->item = mastery_item_key(e->tool, item ? item : "");
 		e->correct = db_col_int(st, 4) ? 1 : 0;
 		e->at = db_col_int(st, 5);
+		if (db_col_int(st, 6) > *max_id)
+			*max_id = db_col_int(st, 6);
 		k++;
 	}
 	db_reset(st);
@@ -1118,6 +1123,61 @@ static void progress_note(mastery_progress_fn fn, void *ctx, const char *phase, 
 		fn(ctx, phase, done, total);
 }
 
+/* Applies, in the order they were stored, the district's evidence with an
+ * id above max_id (mastery_record). */
+static enum eb_err apply_late(struct db *db, int64_t d, int64_t max_id, size_t *applied)
+{
+	struct late {
+		char *student, *code, *item;
+		int64_t tool, at;
+		int correct;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	struct arena a;
+	arena_init(&a);
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT student_sourced_id, standard_code, tool_id, item_id, correct, occurred_at"
+		" FROM learning_event WHERE district_id = ?1 AND id > ?2 AND correct IS NOT NULL"
+		" AND standard_code IS NOT NULL AND student_sourced_id IS NOT NULL ORDER BY id", &st);
+	if (!rc) {
+		db_bind_int(st, 1, d);
+		db_bind_int(st, 2, max_id);
+		int r;
+		/* read whole before writing: the updates write other tables of the
+		 * same connection while this statement would still be stepping */
+		while ((r = db_step(st)) == DB_ROW && !rc) {
+			struct late *nv = arena_grow(&a, v, n, &cap, sizeof *v, 64);
+			if (!nv) {
+				rc = EB_ENOMEM;
+				break;
+			}
+			v = nv;
+			const char *item = db_col_text(st, 3);
+			v[n] = (struct late){
+				.student = arena_strdup(&a, db_col_text(st, 0)),
+				.code = arena_strdup(&a, db_col_text(st, 1)),
+				.item = item ? arena_strdup(&a, item) : NULL,
+				.tool = db_col_int(st, 2),
+				.at = db_col_int(st, 5),
+				.correct = db_col_int(st, 4) ? 1 : 0,
+			};
+			if (!v[n].student || !v[n].code || (item && !v[n].item))
+				rc = EB_ENOMEM;
+			n++;
+		}
+		db_reset(st);
+		if (!rc && r < 0)
+			rc = EB_EDB;
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = mastery_record(db, d, v[i].student, v[i].code, v[i].tool, v[i].item,
+				    v[i].correct, v[i].at);
+	*applied = rc ? 0 : n;
+	arena_free(&a);
+	return rc;
+}
+
 enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct mastery_params *hp,
 			  mastery_progress_fn progress, void *ctx,
 			  struct mastery_refit_summary *out, char *err, size_t cap)
@@ -1143,7 +1203,8 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	arena_init(&students.a);
 	arena_init(&codes.a);
 	progress_note(progress, ctx, "read", 0, 1);
-	if ((rc = read_events(db, district_id, &students, &codes, &ev, &n))) {
+	int64_t max_id;
+	if ((rc = read_events(db, district_id, &students, &codes, &ev, &n, &max_id))) {
 		snprintf(err, cap, "reading the district's evidence: %s", eb_strerror(rc));
 		goto done;
 	}
@@ -1241,6 +1302,12 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 			progress_note(progress, ctx, "recompute", u, students.n);
 	}
 	progress_note(progress, ctx, "recompute", students.n, students.n);
+	/* evidence stored while the model was being fitted: read_events saw the
+	 * district as of its own snapshot, and this transaction replaced every
+	 * state, so those responses are applied now, online, with the new model
+	 * (the write lock is held: none can arrive meanwhile) */
+	if ((rc = apply_late(db, district_id, max_id, &out->late)))
+		goto rollback;
 	if ((rc = db_commit(db)))
 		goto rollback;
 	mastery_cache_clear();

@@ -103,6 +103,7 @@ void mastery_cache_clear(void);
 
 struct mastery_refit_summary {
 	size_t rows, students, standards, cells, inferred;
+	size_t late;		/* responses stored during the fit, applied online after it */
 	int iterations;
 	double fit_seconds;	/* mastery_fit alone */
 	double total_seconds;	/* read + fit + recompute + store */

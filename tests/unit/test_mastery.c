@@ -324,6 +324,77 @@ static void test_online_equals_recompute(void **state)
 	assert_int_equal(b.rows, 40 * 30 + 30 * 30);
 }
 
+/* Evidence stored by another connection while the refit fits its model
+ * (after it read the district, before it wrote the states) is not lost: the
+ * refit applies it online with the new model before it commits. */
+struct late_ctx {
+	struct fx *f;
+	int sent;
+};
+
+static void send_late(void *arg, const char *phase, size_t done, size_t total)
+{
+	struct late_ctx *lc = arg;
+	(void)total;
+	if (strcmp(phase, "fit") || done != 0 || lc->sent)
+		return;
+	struct db *other;
+	assert_int_equal(db_open(lc->f->path, 0, &other, NULL, 0), EB_OK);
+	for (int k = 0; k < 5; k++) {
+		struct learning_event_in ev = {
+			.actor_key = "s000", .match_name = "s000", .activity_id = "late-item",
+			.standard_code = codes[0], .item_id = "late-item", .correct = 1, .score = -1,
+			.duration_s = -1, .occurred_at = 1756684800 + 90 * 86400 + k, .source = "xapi",
+		};
+		bool q = true;
+		assert_int_equal(activity_event_record(other, lc->f->district, 1, &ev, &q), EB_OK);
+		assert_false(q);
+		lc->sent++;
+	}
+	db_close(other);
+}
+
+static void test_refit_keeps_late_evidence(void **state)
+{
+	struct fx *f = *state;
+	char sid[16];
+	for (int s = 0; s < 30; s++) {
+		snprintf(sid, sizeof sid, "s%03d", s);
+		add_student(f, sid);
+	}
+	simulate(f, 0, 30, 30, 21, 1756684800);
+	struct mastery_refit_summary sum;
+	char err[256] = "";
+	struct late_ctx lc = { f, 0 };
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, send_late, &lc, &sum, err, sizeof err),
+			 EB_OK);
+	assert_int_equal(lc.sent, 5);
+	assert_int_equal(sum.rows, 30 * 30);	/* fitted on what it read */
+	assert_int_equal(sum.late, 5);
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db, "SELECT count(*), sum(correct) FROM learning_event"
+				    " WHERE district_id = ?1 AND student_sourced_id = 's000'"
+				    " AND standard_code = ?2", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	db_bind_text(st, 2, codes[0], -1);
+	assert_int_equal(db_step(st), DB_ROW);
+	int64_t stored = db_col_int(st, 0), right = db_col_int(st, 1);
+	db_reset(st);
+	struct mastery_cell c;
+	bool found;
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s000", codes[0], &c, &found), EB_OK);
+	assert_true(found);
+	assert_int_equal(c.responses, stored);
+	assert_int_equal(c.correct, right);
+	/* a refit with nothing new applies nothing late */
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
+	assert_int_equal(sum.late, 0);
+	assert_int_equal(sum.rows, 30 * 30 + 5);
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s000", codes[0], &c, &found), EB_OK);
+	assert_int_equal(c.responses, stored);
+}
+
 static int64_t student_rows(struct fx *f)
 {
 	struct db_stmt *st;
@@ -548,6 +619,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_storage_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_online_equals_recompute, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_student_row_write_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refit_keeps_late_evidence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_data_keeps_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),

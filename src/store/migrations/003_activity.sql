@@ -57,8 +57,11 @@ CREATE TABLE caliper_event (
 ) STRICT, WITHOUT ROWID;
 
 -- What the mastery model reads: one row per piece of learning evidence or use.
+-- id: AUTOINCREMENT, so an id is never reused after a delete (voiding): ids
+-- grow in commit order, and the mastery refit applies the events stored
+-- while it was fitting as those above the largest id it read.
 CREATE TABLE learning_event (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   district_id INTEGER NOT NULL REFERENCES district(id),
   tool_id INTEGER NOT NULL,
   student_sourced_id TEXT,       -- roster person (role student); NULL never stored here today
