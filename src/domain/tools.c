@@ -1192,22 +1192,51 @@ enum eb_err tools_cred_list(struct db *db, int64_t district_id, int64_t tool_id,
 }
 
 /* Records that a credential was used, at most once a minute: the caller
- * read last_used_at, so a credential in steady use costs no write (a write
- * would take the database's write lock on every request). */
+ * read last_used_at, so a credential in steady use costs no write. The write
+ * goes through the group commit (db_write_submit) rather than this worker's
+ * connection: an UPDATE takes SQLite's write lock, and the request that
+ * authenticates must not wait for the writer. Best effort: when the queue is
+ * full it is skipped (the next request tries again). */
+struct touch_job {
+	struct db_write w;
+	int64_t cred_id, now;
+};
+
+static enum eb_err touch_run(struct db *db, void *ctx)
+{
+	struct touch_job *j = ctx;
+	struct db_stmt *st;
+	if (!db_prepare(db,
+			"UPDATE tool_credential SET last_used_at=?1 WHERE id=?2 AND"
+			" (last_used_at IS NULL OR last_used_at <= ?1 - 60)",
+			&st)) {
+		db_bind_int(st, 1, j->now);
+		db_bind_int(st, 2, j->cred_id);
+		(void)db_run(st); /* best effort: never fails the group it joins */
+	}
+	return EB_OK;
+}
+
+static void touch_done(void *arg)
+{
+	free(arg);
+}
+
 static void touch(struct db *db, int64_t cred_id, int64_t last_used)
 {
 	int64_t now = time_now();
 	if (last_used > now - 60)
 		return;
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "UPDATE tool_credential SET last_used_at=?1 WHERE id=?2 AND"
-		       " (last_used_at IS NULL OR last_used_at <= ?1 - 60)",
-		       &st))
+	struct touch_job *j = malloc(sizeof *j);
+	if (!j)
 		return;
-	db_bind_int(st, 1, now);
-	db_bind_int(st, 2, cred_id);
-	(void)db_run(st); /* best effort: a busy database must not refuse a valid tool */
+	*j = (struct touch_job){ .w = { .fn = touch_run, .ctx = j }, .cred_id = cred_id, .now = now };
+	enum eb_err rc = db_write_submit(db, &j->w, touch_done, j);
+	if (rc == EB_OK)
+		return;
+	if (rc != EB_EBUSY && !db_in_transaction(db))
+		(void)touch_run(db, j); /* no writer thread for this database (in memory) */
+	free(j);
 }
 
 /* Shared tail of both checks: st is positioned on (or past) the candidate row

@@ -1207,7 +1207,10 @@ enum eb_err caliper_write_end(struct caliper_write *x, struct caliper_result *ou
 {
 	enum eb_err rc = x->w.rc;
 	memset(out, 0, sizeof *out);
-	if (rc) {
+	if (rc == EB_EBUSY) {
+		set_text(out, 503, "the server is busy storing other events; nothing of this"
+			 " envelope was stored: send it again shortly");
+	} else if (rc) {
 		char msg[96];
 		snprintf(msg, sizeof msg, "storing failed: %s", eb_strerror(rc));
 		set_text(out, 500, msg);

@@ -29,7 +29,7 @@ struct learning_event_in;
 #define CALIPER_MAX_EVENTS 1000
 
 struct caliper_result {
-	int status;		/* 200, 400, 413, 500 */
+	int status;		/* 200, 400, 413, 500, 503 */
 	const char *content_type;
 	char *body;		/* malloc'd, NUL-terminated: JSON counts or an error text */
 	size_t body_len;

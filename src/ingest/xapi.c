@@ -1212,6 +1212,7 @@ static int status_for(enum eb_err rc)
 	case EB_ETOOBIG: return 413;
 	case EB_ECONFLICT: return 409;
 	case EB_ENOTFOUND: return 404;
+	case EB_EBUSY: return 503;
 	case EB_EINVAL:
 	case EB_EPARSE: return 400;
 	default: return 500;
@@ -1716,9 +1717,13 @@ enum eb_err xapi_write_end(struct xapi_write *x, struct xapi_result *out)
 	enum eb_err rc = x->w.rc;
 	*out = x->out;
 	x->out = (struct xapi_result){ 0 };
+	if (rc == EB_EBUSY) {
+		str_copy(x->err, sizeof x->err, "the server is busy storing other statements;"
+			 " nothing of this request was stored: send it again shortly");
+	} else if (rc && !x->err[0]) {
+		snprintf(x->err, sizeof x->err, "storing failed: %s", eb_strerror(rc));
+	}
 	if (rc) {
-		if (!x->err[0])
-			snprintf(x->err, sizeof x->err, "storing failed: %s", eb_strerror(rc));
 		set_text(out, status_for(rc), "%s", x->err);
 	} else if (x->put) {
 		out->status = 204;

@@ -27,7 +27,7 @@ struct learning_event_in;
 enum xapi_version { XAPI_V1 = 1, XAPI_V2 = 2 };
 
 struct xapi_result {
-	int status;		/* 200, 204, 400, 404, 409, 413, 500 */
+	int status;		/* 200, 204, 400, 404, 409, 413, 500, 503 */
 	const char *content_type; /* "application/json" or "text/plain; charset=utf-8" */
 	char *body;		/* malloc'd, NUL-terminated; NULL with 204 */
 	size_t body_len;

@@ -348,11 +348,7 @@ static bool writers_atexit;
 
 static void writers_close(void)
 {
-	/* at exit: let a group in progress finish before its connection goes */
-	pthread_mutex_lock(&group_mu);
-	while (group_active)
-		pthread_cond_wait(&done_cv, &group_mu);
-	pthread_mutex_unlock(&group_mu);
+	db_write_drain(); /* at exit: queued work first, then the connections */
 	for (int i = 0; i < GROUP_WRITERS; i++) {
 		db_close(writers[i].db);
 		free(writers[i].path);
@@ -389,6 +385,10 @@ static struct db *writer_for(const char *path)
 		free(p);
 		return NULL;
 	}
+	/* the writer waits out a long lock (a refit storing, an import, another
+	 * process) longer than a worker would: its callers are suspended
+	 * requests, not blocked threads */
+	sqlite3_busy_timeout(nd->h, 30000);
 	*w = (struct group_writer){ nd, sb.st_dev, sb.st_ino, p };
 	if (!writers_atexit)
 		writers_atexit = atexit(writers_close) == 0;
@@ -561,6 +561,14 @@ enum eb_err db_write_grouped(struct db *db, struct db_write *w)
 		pthread_cond_wait(&done_cv, &group_mu);
 	pthread_mutex_unlock(&group_mu);
 	return w->rc;
+}
+
+void db_write_drain(void)
+{
+	pthread_mutex_lock(&group_mu);
+	while (group_head || group_active)
+		pthread_cond_wait(&done_cv, &group_mu);
+	pthread_mutex_unlock(&group_mu);
 }
 
 enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg),

@@ -103,6 +103,9 @@ enum eb_err db_write_grouped(struct db *db, struct db_write *w);
 enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg),
 			    void *arg);
 
+/* Waits until every job queued so far has been done (tests; exit). */
+void db_write_drain(void);
+
 /* sql must be a string with static storage (it keys the cache). */
 enum eb_err db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);

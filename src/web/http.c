@@ -126,7 +126,11 @@ void http_defer_write(struct http_request *req, struct db_write *w,
 	deferred_inflight++;
 	/* suspended before it is queued, so the resume cannot come first */
 	MHD_suspend_connection(req->conn);
-	if (db_write_submit(req->db, w, deferred_done, req)) {
+	enum eb_err rc = db_write_submit(req->db, w, deferred_done, req);
+	if (rc == EB_EBUSY) {
+		w->rc = EB_EBUSY;	/* not written: finish answers 503 */
+		MHD_resume_connection(req->conn);
+	} else if (rc) {
 		db_write_grouped(req->db, w);
 		MHD_resume_connection(req->conn);
 	}

@@ -105,8 +105,11 @@ void http_text(struct http_request *req, int status, const char *text);
  * the connection is suspended and w queued (db_write_submit). Once w is
  * done the server calls finish(req, arg) on a worker thread, where w->rc
  * tells the outcome and finish fills in the response as a handler would.
- * When w cannot be queued it is written at once (db_write_grouped) and
- * finish follows the same way. finish also runs, to free what it owns, when
+ * When the queue is full, w is not run and w->rc is EB_EBUSY: finish
+ * should answer 503 (the write is refused whole, and the worker is not held
+ * up while the database is locked). When w cannot be queued for another
+ * reason it is written at once (db_write_grouped) and finish follows the
+ * same way. finish also runs, to free what it owns, when
  * the client has gone by then (the response is dropped). The handler must
  * return right after calling this. */
 struct db_write;

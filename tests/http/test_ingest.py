@@ -225,6 +225,66 @@ class Concurrency(TempDir):
         self.assertEqual(len(seen), 1 + 10 * sum(1 for b, *_ in results if not b))
 
 
+    def test_locked_database_fills_the_queue_then_503(self):
+        """While another process holds the write lock, requests queue for the
+        writer (their workers stay free); past the queue's bound they are
+        refused at once with 503 and Retry-After, storing nothing, and the
+        queued ones are stored when the lock goes."""
+        import sqlite3
+        db = make_district(self.tmp)
+        _, creds = credentials(db, "Patient App")
+        h = basic(creds)
+        results = []
+        lock = threading.Lock()
+        with Server(db) as srv:
+            # one request first: the credential's use is recorded now, not while locked
+            r = srv.client().request("POST", "/xapi/statements", json.dumps(statement()), h)
+            self.assertEqual(r.status, 200, r.text)
+            holder = sqlite3.connect(db, timeout=30, isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")
+
+            def sender():
+                s = statement(str(uuid.uuid4()))
+                r = srv.client().request("POST", "/xapi/statements", json.dumps(s), h)
+                with lock:
+                    results.append((r.status, r.header("Retry-After"), r.text, s["id"]))
+
+            threads = [threading.Thread(target=sender) for _ in range(220)]
+            for t in threads:
+                t.start()
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                with lock:
+                    if sum(1 for st, *_ in results if st == 503) >= 20:
+                        break
+                time.sleep(0.05)
+            # the page workers are not held up by the queued writes
+            r = srv.client().request("GET", "/healthz")
+            self.assertEqual(r.status, 200)
+            holder.execute("ROLLBACK")
+            holder.close()
+            for t in threads:
+                t.join()
+            stored = set()
+            url = "/xapi/statements?limit=500"
+            while url:
+                r = srv.client().request("GET", url, None, h)
+                page = json.loads(r.text)
+                stored.update(x["id"] for x in page["statements"])
+                url = page.get("more") or None
+        refused = [x for x in results if x[0] == 503]
+        ok = [x for x in results if x[0] == 200]
+        self.assertEqual(len(refused) + len(ok), 220, {x[0] for x in results})
+        self.assertGreaterEqual(len(refused), 20)
+        self.assertGreater(len(ok), 100)
+        for _, retry, text, sid in refused:
+            self.assertEqual(retry, "2")
+            self.assertIn("send it again", text)
+            self.assertNotIn(sid, stored)
+        for _, _, _, sid in ok:
+            self.assertIn(sid, stored)
+
+
 class Rematch(TempDir):
     def test_unknown_learner_is_quarantined_then_matched_by_a_roster_delta(self):
         import sqlite3

@@ -236,7 +236,8 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	assert_int_equal(tools_check_bearer(f->db, cs, &d, &t), EB_OK);
 	assert_int_equal(tools_check_bearer(f->db, xs, &d, &t), EB_EAUTH); /* xAPI secret is no token */
 	assert_int_equal(tools_check_bearer(f->db, "", &d, &t), EB_EAUTH);
-	/* last_used_at is set */
+	/* last_used_at is set (through the group commit: wait for it) */
+	db_write_drain();
 	struct tool_credential *c;
 	size_t n;
 	assert_int_equal(tools_cred_list(f->db, f->d1, id, &f->ar, &c, &n), EB_OK);
@@ -245,6 +246,7 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	/* last_used_at moves at most once a minute */
 	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-30"), EB_OK);
 	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
+	db_write_drain();
 	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM tool_credential WHERE"
 					   " last_used_at BETWEEN unixepoch()-35 AND unixepoch()-25", &st), EB_OK);
 	assert_int_equal(db_step(st), DB_ROW);
@@ -252,6 +254,7 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	db_reset(st);
 	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-61"), EB_OK);
 	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
+	db_write_drain();
 	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM tool_credential WHERE"
 					   " last_used_at>=unixepoch()-5", &st), EB_OK);
 	assert_int_equal(db_step(st), DB_ROW);

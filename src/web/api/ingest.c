@@ -66,6 +66,8 @@ static void send_xapi(struct http_request *req, struct xapi_result *r)
 	http_set_header(req, "X-Experience-API-Version", r->version ? r->version : "1.0.3");
 	if (r->consistent_through[0])
 		http_set_header(req, "X-Experience-API-Consistent-Through", r->consistent_through);
+	if (r->status == 503)
+		http_set_header(req, "Retry-After", "2");
 	req->no_cache = true;
 	xapi_result_free(r);
 }
@@ -174,6 +176,8 @@ static void send_caliper(struct http_request *req, struct caliper_result *r)
 	if (r->body)
 		buf_put(&req->out, r->body, r->body_len);
 	req->no_cache = true;
+	if (r->status == 503)
+		http_set_header(req, "Retry-After", "2");
 	caliper_result_free(r);
 }
 
