@@ -443,6 +443,19 @@ class ByStandardAndPassScore(TempDir):
             self.assertIn("Cox index %.2f (passing: 205 or more)" % float(f["cox_index"]), r.text)
             lo, hi = map(float, f["cox_ci95"].split())
             self.assertIn("%.2f to %.2f" % (lo, hi), r.text)
+            # the exports carry the Cox index too, and leave it empty without a cut score
+            import csv
+            import io
+            rows = {int(x["initiative_id"]): x
+                    for x in csv.DictReader(io.StringIO(c.get("/whats-working.csv").text))}
+            self.assertEqual(rows[iid]["pass_score"], "205")
+            self.assertAlmostEqual(float(rows[iid]["cox_index"]), float(f["cox_index"]), places=3)
+            self.assertAlmostEqual(float(rows[iid]["cox_ci_low"]), lo, places=3)
+            self.assertAlmostEqual(float(rows[iid]["cox_ci_high"]), hi, places=3)
+            self.assertTrue(0 <= float(rows[iid]["cox_p_value"]) <= 1)
+            for col in ("pass_score", "cox_index", "cox_ci_low", "cox_ci_high", "cox_p_value"):
+                self.assertEqual(rows[plain][col], "", col)
+            self.assertEqual(c.get("/whats-working.xlsx").status, 200)
 
     def test_pass_score_form_rejects_bad_input(self):
         db = make_district(self.tmp)

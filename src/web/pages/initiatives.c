@@ -1002,14 +1002,41 @@ static void csv_num(struct buf *b, const char *f, double v, int last)
 	buf_putc(b, last ? '\n' : ',');
 }
 
-/* The export's columns, shared by CSV and Excel. A cell is text or a
- * number; NAN numbers are empty cells. */
-#define WW_COLS 20
-static const char *const ww_head[WW_COLS] = {
-	"initiative_id", "title", "tool", "status", "design", "n_intervention", "n_comparison",
-	"effect_size_g", "ci_low", "ci_high", "p_value", "essa_tier", "seats", "active_students",
-	"utilization_pct", "annual_cost", "cost_per_active_student", "cost_per_student_per_0_1sd",
-	"school", "summary"
+/* The export's columns, shared by CSV and Excel: a name and, for a number,
+ * its CSV format. A cell is text or a number; NAN numbers are empty cells. */
+enum ww_col {
+	WW_ID, WW_TITLE, WW_TOOL, WW_STATUS, WW_DESIGN, WW_N_T, WW_N_C, WW_G, WW_CI_LO, WW_CI_HI,
+	WW_P, WW_TIER, WW_PASS, WW_COX, WW_COX_LO, WW_COX_HI, WW_COX_P, WW_SEATS, WW_ACTIVE,
+	WW_UTIL, WW_COST, WW_COST_ACTIVE, WW_COST_01SD, WW_SCHOOL, WW_SUMMARY, WW_COLS
+};
+static const struct {
+	const char *name, *fmt;
+} ww_col[WW_COLS] = {
+	[WW_ID] = { "initiative_id", "%.0f" },
+	[WW_TITLE] = { "title", NULL },
+	[WW_TOOL] = { "tool", NULL },
+	[WW_STATUS] = { "status", NULL },
+	[WW_DESIGN] = { "design", NULL },
+	[WW_N_T] = { "n_intervention", "%.0f" },
+	[WW_N_C] = { "n_comparison", "%.0f" },
+	[WW_G] = { "effect_size_g", "%.4f" },
+	[WW_CI_LO] = { "ci_low", "%.4f" },
+	[WW_CI_HI] = { "ci_high", "%.4f" },
+	[WW_P] = { "p_value", "%.4f" },
+	[WW_TIER] = { "essa_tier", "%.0f" },
+	[WW_PASS] = { "pass_score", "%g" },
+	[WW_COX] = { "cox_index", "%.4f" },
+	[WW_COX_LO] = { "cox_ci_low", "%.4f" },
+	[WW_COX_HI] = { "cox_ci_high", "%.4f" },
+	[WW_COX_P] = { "cox_p_value", "%.4f" },
+	[WW_SEATS] = { "seats", "%.0f" },
+	[WW_ACTIVE] = { "active_students", "%.0f" },
+	[WW_UTIL] = { "utilization_pct", "%.2f" },
+	[WW_COST] = { "annual_cost", "%.2f" },
+	[WW_COST_ACTIVE] = { "cost_per_active_student", "%.2f" },
+	[WW_COST_01SD] = { "cost_per_student_per_0_1sd", "%.2f" },
+	[WW_SCHOOL] = { "school", NULL },
+	[WW_SUMMARY] = { "summary", NULL },
 };
 
 struct ww_cell {
@@ -1024,38 +1051,46 @@ static void ww_cells(const struct ww_row *w, const char *school, struct buf *pla
 		c[j] = (struct ww_cell){ NULL, NAN };
 	const struct eval_result *r = w->ev.ok ? w->ev.r : NULL;
 	const struct init_cost *k = &w->cost;
-	c[0].num = (double)w->in.id;
-	c[1].text = w->in.title;
-	c[2].text = w->in.tool_name;
-	c[3].text = initiative_status_name(w->in.status);
-	c[18].text = school ? school : "";
+	c[WW_ID].num = (double)w->in.id;
+	c[WW_TITLE].text = w->in.title;
+	c[WW_TOOL].text = w->in.tool_name;
+	c[WW_STATUS].text = initiative_status_name(w->in.status);
+	c[WW_SCHOOL].text = school ? school : "";
+	if (w->in.has_pass)
+		c[WW_PASS].num = w->in.pass_score;
 	if (r) {
-		c[4].text = eval_design_name(r->design);
-		c[5].num = r->est.n_t;
-		c[6].num = r->est.n_c;
-		c[7].num = r->est.g;
-		c[8].num = r->est.ci_lo;
-		c[9].num = r->est.ci_hi;
-		c[10].num = r->est.p;
-		c[11].num = r->tier.tier;
+		c[WW_DESIGN].text = eval_design_name(r->design);
+		c[WW_N_T].num = r->est.n_t;
+		c[WW_N_C].num = r->est.n_c;
+		c[WW_G].num = r->est.g;
+		c[WW_CI_LO].num = r->est.ci_lo;
+		c[WW_CI_HI].num = r->est.ci_hi;
+		c[WW_P].num = r->est.p;
+		c[WW_TIER].num = r->tier.tier;
+		if (r->has_cox) {
+			c[WW_COX].num = r->cox.cox;
+			c[WW_COX_LO].num = r->cox_ci_lo;
+			c[WW_COX_HI].num = r->cox_ci_hi;
+			c[WW_COX_P].num = r->cox_p;
+		}
 		eval_write_plain(r, w->in.tool_name, plain);
-		c[19].text = buf_cstr(plain);
+		c[WW_SUMMARY].text = buf_cstr(plain);
 	} else {
-		c[4].text = "";
-		c[19].text = w->ev.why;
+		c[WW_DESIGN].text = "";
+		c[WW_SUMMARY].text = w->ev.why;
 	}
 	if (k->has_tool) {
 		if (k->seats > 0)
-			c[12].num = (double)k->seats;
-		c[13].num = (double)k->active;
+			c[WW_SEATS].num = (double)k->seats;
+		c[WW_ACTIVE].num = (double)k->active;
 		if (k->utilization_pct >= 0)
-			c[14].num = k->utilization_pct;
+			c[WW_UTIL].num = k->utilization_pct;
 		if (k->annual_cost_cents > 0)
-			c[15].num = (double)k->annual_cost_cents / 100.0;
+			c[WW_COST].num = (double)k->annual_cost_cents / 100.0;
 		if (k->cost_per_active >= 0)
-			c[16].num = k->cost_per_active;
+			c[WW_COST_ACTIVE].num = k->cost_per_active;
 		if (k->cost_per_01sd >= 0)
-			c[17].num = k->cost_per_01sd;
+			c[WW_COST_01SD].num = k->cost_per_01sd;
 	}
 }
 
@@ -1071,7 +1106,7 @@ void page_whats_working_csv(struct http_request *req)
 	req->content_type = "text/csv; charset=utf-8";
 	http_set_header(req, "Content-Disposition", "attachment; filename=\"whats-working.csv\"");
 	for (int j = 0; j < WW_COLS; j++) {
-		buf_puts(b, ww_head[j]);
+		buf_puts(b, ww_col[j].name);
 		buf_putc(b, j + 1 < WW_COLS ? ',' : '\n');
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1083,13 +1118,10 @@ void page_whats_working_csv(struct http_request *req)
 			int last = j + 1 == WW_COLS;
 			if (c[j].text)
 				csv_field(b, c[j].text, last);
-			else if (isnan(c[j].num))
+			else if (isnan(c[j].num) || !ww_col[j].fmt)
 				buf_putc(b, last ? '\n' : ',');
 			else
-				csv_num(b, j == 0 || j == 5 || j == 6 || j == 11 || j == 12 || j == 13 ? "%.0f"
-				       : j >= 14 && j <= 17				       ? "%.2f"
-											       : "%.4f",
-					c[j].num, last);
+				csv_num(b, ww_col[j].fmt, c[j].num, last);
 		}
 		buf_free(&p);
 	}
@@ -1122,7 +1154,7 @@ void page_whats_working_xlsx(struct http_request *req)
 	lxw_format *bold = workbook_add_format(wb);
 	format_set_bold(bold);
 	for (int j = 0; j < WW_COLS; j++)
-		worksheet_write_string(ws, 0, (lxw_col_t)j, ww_head[j], bold);
+		worksheet_write_string(ws, 0, (lxw_col_t)j, ww_col[j].name, bold);
 	for (size_t i = 0; i < n && i < 1000000; i++) {
 		struct buf p = BUF_INIT;
 		buf_init(&p, 4096);
