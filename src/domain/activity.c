@@ -690,7 +690,9 @@ enum eb_err activity_tool_stats(struct db *db, int64_t district_id, int64_t tool
 		" max(coalesce((SELECT max(stored_ms) / 1000 FROM xapi_statement"
 		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
 		"     coalesce((SELECT max(received_at) FROM caliper_event"
-		"   WHERE district_id = ?1 AND tool_id = ?2), 0))", &st)))
+		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
+		"     coalesce((SELECT max(finished_at) FROM import_run"
+		"   WHERE district_id = ?1 AND tool_id = ?2 AND kind = 'csv'), 0))", &st)))
 		return rc;
 	db_bind_int(st, 1, district_id);
 	db_bind_int(st, 2, tool_id);
@@ -881,6 +883,28 @@ static enum eb_err per_day(struct db_stmt *st, int64_t district_id, int64_t tool
 	return r < 0 ? EB_EDB : EB_OK;
 }
 
+enum eb_err activity_csv_received(struct db *db, int64_t district_id, int64_t tool_id,
+				  const char *source, int64_t started_at, size_t events,
+				  size_t quarantined, size_t skipped)
+{
+	struct db_stmt *st;
+	char summary[160];
+	snprintf(summary, sizeof summary, "learning events %zu, quarantined %zu, already stored %zu",
+		 events, quarantined, skipped);
+	enum eb_err rc = db_prepare(db,
+		"INSERT INTO import_run (district_id, kind, source, started_at, finished_at, ok,"
+		" summary, tool_id) VALUES (?1, 'csv', ?2, ?3, ?4, 1, ?5, ?6)", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, source ? source : "", -1);
+	db_bind_int(st, 3, started_at);
+	db_bind_int(st, 4, time_now());
+	db_bind_text(st, 5, summary, -1);
+	db_bind_int(st, 6, tool_id);
+	return db_run(st);
+}
+
 enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_id, int64_t now,
 			       struct activity_tool_data *out)
 {
@@ -901,8 +925,8 @@ enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_
 		"  WHERE district_id = ?1 AND tool_id = ?2), 0),"
 		" coalesce((SELECT max(created_at) FROM quarantine"
 		"  WHERE district_id = ?1 AND tool_id = ?2), 0),"
-		" coalesce((SELECT max(occurred_at) FROM learning_event"
-		"  WHERE district_id = ?1 AND tool_id = ?2), 0))", &st)) ||
+		" coalesce((SELECT max(finished_at) FROM import_run"
+		"  WHERE district_id = ?1 AND tool_id = ?2 AND kind = 'csv'), 0))", &st)) ||
 	    (rc = count_one(st, district_id, tool_id, &out->last_received)))
 		return rc;
 	int64_t today = now >= 0 ? now / 86400 : 0;

@@ -156,7 +156,7 @@ enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t t
 struct activity_tool_stats {
 	int64_t statements, caliper_events, learning_events, quarantined;
 	int64_t students_matched;	/* distinct roster students with learning events */
-	int64_t last_received;		/* Unix s of the newest statement/event; 0 if none */
+	int64_t last_received;		/* Unix s of the newest receipt (as below); 0 if none */
 };
 enum eb_err activity_tool_stats(struct db *db, int64_t district_id, int64_t tool_id,
 				struct activity_tool_stats *out);
@@ -177,13 +177,20 @@ enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,
 enum eb_err activity_event_exists(struct db *db, int64_t district_id, int64_t tool_id,
 				  const char *statement_id, bool *found);
 
+/* Records, inside the import's transaction, that a CSV export of the tool
+ * was received now (an import_run row of kind 'csv' with the counts), so
+ * that the tool page's last received time is a receipt time. */
+enum eb_err activity_csv_received(struct db *db, int64_t district_id, int64_t tool_id,
+				  const char *source, int64_t started_at, size_t events,
+				  size_t quarantined, size_t skipped);
+
 #define ACTIVITY_DAYS 30
 
 /* What a tool has sent, for its page. per_day[i] counts learning events and
  * quarantined events that occurred on day first_day + i (days since the
- * epoch, UTC; first_day = today - 29). last_received: the latest of the
- * statements' stored time, Caliper events' receipt, quarantine rows'
- * creation and learning events' occurrence (Unix seconds; 0 when none). */
+ * epoch, UTC; first_day = today - 29). last_received: the latest receipt:
+ * the statements' stored time, Caliper events' and CSV imports' receipt,
+ * quarantine rows' creation (Unix seconds; 0 when none). */
 struct activity_tool_data {
 	int64_t statements, events, quarantined;
 	int64_t students;	/* distinct roster students matched */

@@ -674,10 +674,14 @@ enum eb_err csvp_import(struct db *db, int64_t district_id, int64_t tool_id,
 	free(copy);
 	if (rc)
 		return rc;
+	int64_t started = time_now();
 	if ((rc = db_begin(db)))
 		return rc;
 	struct store_ctx c = { .db = db, .district_id = district_id, .tool_id = tool_id, .rep = rep };
 	rc = csvp_read(p, fname, tool_id, data, len, store_row, &c, rep);
+	if (!rc)
+		rc = activity_csv_received(db, district_id, tool_id, fname, started, c.events,
+					   c.quarantined, c.skipped);
 	if (rc || (rc = db_commit(db))) {
 		db_rollback(db);
 		return rc == EB_EPARSE ? EB_EDB : rc;

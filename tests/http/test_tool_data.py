@@ -1,7 +1,10 @@
 """Black-box tests of a tool's data: the vendor CSV upload page, the
 activity -> standard mapping form, the data panel, `edbridge import csv`, and
 who may do what (a teacher: 403; another district: 404)."""
+import calendar
 import re
+import sqlite3
+import time
 import shutil
 import tempfile
 import unittest
@@ -80,6 +83,31 @@ class ToolData(unittest.TestCase):
         r = co.get("/tools/1")
         self.assertIn("actor not matched to a roster student", r.text)
         self.assertNotIn("csv:sourcedId:stu-77", r.text)
+
+    def test_last_received_is_the_receipt_not_the_activity_date(self):
+        # every row matches (no quarantine row), all dated 2021: the panel
+        # must say when the file arrived, not when the students worked
+        old = ("student_id,item_id,standard,correct,score,date\r\n"
+               "stu-1,q-3.OA-01,3.OA.A.1,1,1,03/01/2021\r\n"
+               "stu-2,q-3.OA-02,3.OA.A.1,0,0,03/02/2021\r\n")
+        it = self.client("itstaff")
+        r = it.get("/tools/3")
+        self.assertIn("<dt>Last received</dt><dd><span class=\"muted\">nothing yet", r.text)
+        before = int(time.time())
+        r = self.upload(it, 3, "sim-quiz", old, "old.csv")
+        self.assertEqual(r.status, 200, r.text[:800])
+        self.assertIn('id="quarantined">0<', r.text)
+        r = it.get("/tools/3")
+        m = re.search(r"<dt>Last received</dt><dd>(\d{4}-\d\d-\d\d \d\d:\d\d) UTC", r.text)
+        self.assertIsNotNone(m, r.text[:2000])
+        shown = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%d %H:%M"))
+        self.assertGreaterEqual(shown, before - before % 60)
+        self.assertLessEqual(shown, int(time.time()))
+        con = sqlite3.connect(self.db)
+        row = con.execute("SELECT kind, source, ok, summary FROM import_run WHERE tool_id = 3").fetchone()
+        con.close()
+        self.assertEqual(row[:3], ("csv", "old.csv", 1))
+        self.assertIn("learning events 2", row[3])
 
     def test_bad_file_rejected_whole(self):
         co = self.client("coord")
