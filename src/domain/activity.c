@@ -10,6 +10,184 @@
 #include "base/timeutil.h"
 #include "store/db.h"
 
+/* ---- tallies: what each tool has sent (migration 010) ------------------ */
+
+/* The tool page reads tool_day, tool_total and tool_student instead of
+ * scanning a tool's events. Inserts are counted here, in memory, and added
+ * to those rows once per transaction (db_before_commit), not once per row:
+ * an ingest transaction holds hundreds of events of a handful of (tool, day)
+ * pairs. Deletes are counted by the triggers of migration 010; a delete path
+ * first writes what is pending (tally_flush), so that a row inserted and
+ * deleted in one transaction (a statement voided in its own batch) nets to
+ * zero. One tally per connection (thread-local slots keyed by it); with no
+ * transaction, or no free slot, each count is written at once. */
+#define TALLY_DAYS 32
+#define TALLY_TOOLS 8
+#define TALLY_SLOTS 2
+struct tally {
+	struct db *db;		/* NULL: free; else registered for its open transaction */
+	int ndays, ntools;
+	struct {
+		int64_t d, tool, day, events, quarantined;
+	} days[TALLY_DAYS];
+	struct {
+		int64_t d, tool, statements, caliper, last;
+	} tools[TALLY_TOOLS];
+};
+static _Thread_local struct tally tallies[TALLY_SLOTS];
+
+static enum eb_err put_day(struct db *db, int64_t d, int64_t tool, int64_t day, int64_t events,
+			   int64_t quarantined)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"INSERT INTO tool_day (district_id, tool_id, day, events, quarantined)"
+		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
+		" events = events + excluded.events, quarantined = quarantined + excluded.quarantined",
+		&st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, d);
+	db_bind_int(st, 2, tool);
+	db_bind_int(st, 3, day);
+	db_bind_int(st, 4, events);
+	db_bind_int(st, 5, quarantined);
+	return db_run(st);
+}
+
+static enum eb_err put_total(struct db *db, int64_t d, int64_t tool, int64_t statements,
+			     int64_t caliper, int64_t last)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"INSERT INTO tool_total (district_id, tool_id, statements, caliper_events,"
+		" last_received) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
+		" statements = statements + excluded.statements,"
+		" caliper_events = caliper_events + excluded.caliper_events,"
+		" last_received = max(last_received, excluded.last_received)", &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, d);
+	db_bind_int(st, 2, tool);
+	db_bind_int(st, 3, statements);
+	db_bind_int(st, 4, caliper);
+	db_bind_int(st, 5, last);
+	return db_run(st);
+}
+
+/* Writes and empties t (it stays registered). */
+static enum eb_err tally_write(struct db *db, struct tally *t)
+{
+	enum eb_err rc = EB_OK;
+	for (int i = 0; i < t->ndays && !rc; i++)
+		rc = put_day(db, t->days[i].d, t->days[i].tool, t->days[i].day, t->days[i].events,
+			     t->days[i].quarantined);
+	for (int i = 0; i < t->ntools && !rc; i++)
+		rc = put_total(db, t->tools[i].d, t->tools[i].tool, t->tools[i].statements,
+			       t->tools[i].caliper, t->tools[i].last);
+	t->ndays = t->ntools = 0;
+	return rc;
+}
+
+static enum eb_err tally_commit(struct db *db, void *ctx)
+{
+	struct tally *t = ctx;
+	enum eb_err rc = tally_write(db, t);
+	t->db = NULL;
+	return rc;
+}
+
+static void tally_rollback(void *ctx)
+{
+	struct tally *t = ctx;
+	t->ndays = t->ntools = 0;
+	t->db = NULL;
+}
+
+/* The connection's tally for its open transaction; NULL: write through. */
+static struct tally *tally_of(struct db *db)
+{
+	struct tally *free_slot = NULL;
+	for (int i = 0; i < TALLY_SLOTS; i++) {
+		if (tallies[i].db == db)
+			return &tallies[i];
+		if (!tallies[i].db && !free_slot)
+			free_slot = &tallies[i];
+	}
+	if (!free_slot || !db_in_transaction(db) ||
+	    db_before_commit(db, tally_commit, tally_rollback, free_slot))
+		return NULL;
+	free_slot->db = db;
+	free_slot->ndays = free_slot->ntools = 0;
+	return free_slot;
+}
+
+static enum eb_err tally_day(struct db *db, int64_t d, int64_t tool, int64_t occurred_at,
+			     bool quarantined)
+{
+	int64_t day = occurred_at / 86400;	/* as SQLite divides: toward zero */
+	struct tally *t = tally_of(db);
+	if (!t)
+		return put_day(db, d, tool, day, !quarantined, quarantined);
+	int i = 0;
+	while (i < t->ndays && !(t->days[i].day == day && t->days[i].tool == tool &&
+				 t->days[i].d == d))
+		i++;
+	if (i == TALLY_DAYS) {
+		enum eb_err rc = tally_write(db, t);
+		if (rc)
+			return rc;
+		i = 0;
+	}
+	if (i == t->ndays) {
+		t->days[i].d = d;
+		t->days[i].tool = tool;
+		t->days[i].day = day;
+		t->days[i].events = t->days[i].quarantined = 0;
+		t->ndays++;
+	}
+	t->days[i].events += !quarantined;
+	t->days[i].quarantined += quarantined;
+	return EB_OK;
+}
+
+static enum eb_err tally_tool(struct db *db, int64_t d, int64_t tool, int statements,
+			      int caliper, int64_t received)
+{
+	struct tally *t = tally_of(db);
+	if (!t)
+		return put_total(db, d, tool, statements, caliper, received);
+	int i = 0;
+	while (i < t->ntools && !(t->tools[i].tool == tool && t->tools[i].d == d))
+		i++;
+	if (i == TALLY_TOOLS) {
+		enum eb_err rc = tally_write(db, t);
+		if (rc)
+			return rc;
+		i = 0;
+	}
+	if (i == t->ntools) {
+		t->tools[i].d = d;
+		t->tools[i].tool = tool;
+		t->tools[i].statements = t->tools[i].caliper = t->tools[i].last = 0;
+		t->ntools++;
+	}
+	t->tools[i].statements += statements;
+	t->tools[i].caliper += caliper;
+	if (received > t->tools[i].last)
+		t->tools[i].last = received;
+	return EB_OK;
+}
+
+/* Writes what the connection's transaction has pending (before a delete). */
+static enum eb_err tally_flush(struct db *db)
+{
+	for (int i = 0; i < TALLY_SLOTS; i++)
+		if (tallies[i].db == db)
+			return tally_write(db, &tallies[i]);
+	return EB_OK;
+}
+
 /* ---- statements ------------------------------------------------------- */
 
 enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t tool_id,
@@ -106,6 +284,8 @@ insert:
 	db_bind_text(st, 9, s->verb, -1);
 	db_bind_text(st, 10, s->registration, -1);
 	rc = db_run(st);
+	if (!rc)
+		rc = tally_tool(db, district_id, tool_id, 1, 0, s->stored_ms / 1000);
 	if (rc)
 		return rc;
 	int64_t seq = db_last_id(db);
@@ -132,7 +312,10 @@ static enum eb_err delete_derived(struct db *db, int64_t district_id, int64_t to
 				  const char *statement_id)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	enum eb_err rc = tally_flush(db);	/* the triggers count the deletes */
+	if (rc)
+		return rc;
+	rc = db_prepare(db,
 		"DELETE FROM learning_event WHERE district_id = ?1 AND tool_id = ?2"
 		" AND statement_id = ?3", &st);
 	if (rc)
@@ -299,7 +482,7 @@ enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t 
 	if (rc)
 		return rc;
 	*duplicate = db_changes(db) == 0;
-	return EB_OK;
+	return *duplicate ? EB_OK : tally_tool(db, district_id, tool_id, 0, 1, time_now());
 }
 
 /* ---- matching --------------------------------------------------------- */
@@ -443,7 +626,18 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 	}
 	if (quarantined)
 		*quarantined = reason != NULL;
-	if ((rc = db_run(st)) || reason || ev->correct < 0 || !standard[0])
+	if ((rc = db_run(st)) ||
+	    (rc = tally_day(db, district_id, tool_id, ev->occurred_at, reason != NULL)))
+		return rc;
+	if (reason) /* a quarantined event is a receipt too */
+		return tally_tool(db, district_id, tool_id, 0, 0, time_now());
+	if ((rc = db_prepare(db, "INSERT OR IGNORE INTO tool_student (district_id, tool_id,"
+			     " student_sourced_id) VALUES (?1, ?2, ?3)", &st)))
+		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_text(st, 3, student, -1);
+	if ((rc = db_run(st)) || ev->correct < 0 || !standard[0])
 		return rc;
 	/* evidence: the student's estimate moves in the same transaction */
 	return mastery_record(db, district_id, student, standard, tool_id, ev->item_id, ev->correct,
@@ -674,70 +868,6 @@ enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t t
 	return buf_failed(out) ? out->err : EB_OK;
 }
 
-enum eb_err activity_tool_stats(struct db *db, int64_t district_id, int64_t tool_id,
-				struct activity_tool_stats *out)
-{
-	memset(out, 0, sizeof *out);
-	enum eb_err rc = activity_counts(db, district_id, tool_id, &out->statements,
-					 &out->learning_events, &out->quarantined);
-	if (rc)
-		return rc;
-	struct db_stmt *st;
-	if ((rc = db_prepare(db,
-		"SELECT (SELECT count(*) FROM caliper_event WHERE district_id = ?1 AND tool_id = ?2),"
-		" (SELECT count(DISTINCT student_sourced_id) FROM learning_event"
-		"   WHERE district_id = ?1 AND tool_id = ?2),"
-		" max(coalesce((SELECT max(stored_ms) / 1000 FROM xapi_statement"
-		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
-		"     coalesce((SELECT max(received_at) FROM caliper_event"
-		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
-		"     coalesce((SELECT max(finished_at) FROM import_run"
-		"   WHERE district_id = ?1 AND tool_id = ?2 AND kind = 'csv'), 0))", &st)))
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	int r = db_step(st);
-	if (r == DB_ROW) {
-		out->caliper_events = db_col_int(st, 0);
-		out->students_matched = db_col_int(st, 1);
-		out->last_received = db_col_int(st, 2);
-	}
-	db_reset(st);
-	return r == DB_ROW ? EB_OK : EB_EDB;
-}
-
-enum eb_err activity_volume_json(struct db *db, int64_t district_id, int64_t tool_id,
-				 int days, struct buf *out)
-{
-	days = clamp_limit(days, 366);
-	int64_t today = time_now() / 86400;
-	int64_t from = (today - days + 1) * 86400;
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
-		"SELECT occurred_at / 86400 AS d, count(*) FROM learning_event"
-		" WHERE district_id = ?1 AND tool_id = ?2 AND occurred_at >= ?3"
-		" GROUP BY d ORDER BY d", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_int(st, 3, from);
-	buf_putc(out, '{');
-	int r, n = 0;
-	while ((r = db_step(st)) == DB_ROW) {
-		int y;
-		unsigned m, d;
-		civil_from_days((int32_t)db_col_int(st, 0), &y, &m, &d);
-		buf_printf(out, "%s\"%04d-%02u-%02u\":%lld", n++ ? "," : "", y, m, d,
-			   (long long)db_col_int(st, 1));
-	}
-	db_reset(st);
-	buf_putc(out, '}');
-	if (r < 0)
-		return EB_EDB;
-	return buf_failed(out) ? out->err : EB_OK;
-}
-
 /* ---- CCSS codes ------------------------------------------------------- */
 
 static const char *const ccss_k8_domains[] = {
@@ -866,23 +996,6 @@ enum eb_err activity_event_exists(struct db *db, int64_t district_id, int64_t to
 	return r == DB_ROW ? EB_OK : EB_EDB;
 }
 
-static enum eb_err per_day(struct db_stmt *st, int64_t district_id, int64_t tool_id,
-			   struct activity_tool_data *out)
-{
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_int(st, 3, (int64_t)out->first_day * 86400);
-	db_bind_int(st, 4, ((int64_t)out->first_day + ACTIVITY_DAYS) * 86400);
-	int r;
-	while ((r = db_step(st)) == DB_ROW) {
-		int64_t i = db_col_int(st, 0) - out->first_day;
-		if (i >= 0 && i < ACTIVITY_DAYS)
-			out->per_day[i] += db_col_int(st, 1);
-	}
-	db_reset(st);
-	return r < 0 ? EB_EDB : EB_OK;
-}
-
 enum eb_err activity_csv_received(struct db *db, int64_t district_id, int64_t tool_id,
 				  const char *source, int64_t started_at, size_t events,
 				  size_t quarantined, size_t skipped)
@@ -909,39 +1022,52 @@ enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_
 			       struct activity_tool_data *out)
 {
 	memset(out, 0, sizeof *out);
-	enum eb_err rc = activity_counts(db, district_id, tool_id, &out->statements, &out->events,
-					 &out->quarantined);
+	/* the summaries of migration 010, kept by triggers: a few rows whatever
+	 * the tool's volume */
+	struct db_stmt *st;
+	enum eb_err rc = db_prepare(db,
+		"SELECT coalesce((SELECT statements FROM tool_total"
+		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
+		" (SELECT coalesce(sum(events), 0) FROM tool_day WHERE district_id = ?1 AND tool_id = ?2),"
+		" (SELECT coalesce(sum(quarantined), 0) FROM tool_day"
+		"   WHERE district_id = ?1 AND tool_id = ?2),"
+		" (SELECT count(*) FROM tool_student WHERE district_id = ?1 AND tool_id = ?2),"
+		" max(coalesce((SELECT last_received FROM tool_total"
+		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
+		"     coalesce((SELECT max(finished_at) FROM import_run"
+		"   WHERE district_id = ?1 AND tool_id = ?2 AND kind = 'csv'), 0))", &st);
 	if (rc)
 		return rc;
-	struct db_stmt *st;
-	if ((rc = db_prepare(db, "SELECT count(DISTINCT student_sourced_id) FROM learning_event"
-			     " WHERE district_id = ?1 AND tool_id = ?2", &st)) ||
-	    (rc = count_one(st, district_id, tool_id, &out->students)))
-		return rc;
-	if ((rc = db_prepare(db,
-		"SELECT max(coalesce((SELECT max(stored_ms) / 1000 FROM xapi_statement"
-		"  WHERE district_id = ?1 AND tool_id = ?2), 0),"
-		" coalesce((SELECT max(received_at) FROM caliper_event"
-		"  WHERE district_id = ?1 AND tool_id = ?2), 0),"
-		" coalesce((SELECT max(created_at) FROM quarantine"
-		"  WHERE district_id = ?1 AND tool_id = ?2), 0),"
-		" coalesce((SELECT max(finished_at) FROM import_run"
-		"  WHERE district_id = ?1 AND tool_id = ?2 AND kind = 'csv'), 0))", &st)) ||
-	    (rc = count_one(st, district_id, tool_id, &out->last_received)))
-		return rc;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		out->statements = db_col_int(st, 0);
+		out->events = db_col_int(st, 1);
+		out->quarantined = db_col_int(st, 2);
+		out->students = db_col_int(st, 3);
+		out->last_received = db_col_int(st, 4);
+	}
+	db_reset(st);
+	if (r != DB_ROW)
+		return EB_EDB;
 	int64_t today = now >= 0 ? now / 86400 : 0;
 	out->first_day = (int32_t)(today - (ACTIVITY_DAYS - 1));
-	if ((rc = db_prepare(db, "SELECT occurred_at / 86400, count(*) FROM learning_event"
-			     " WHERE district_id = ?1 AND tool_id = ?2 AND occurred_at >= ?3"
-			     " AND occurred_at < ?4 GROUP BY 1", &st)) ||
-	    (rc = per_day(st, district_id, tool_id, out)))
+	if ((rc = db_prepare(db, "SELECT day, events + quarantined FROM tool_day"
+			     " WHERE district_id = ?1 AND tool_id = ?2 AND day >= ?3 AND day < ?4",
+			     &st)))
 		return rc;
-	if ((rc = db_prepare(db, "SELECT occurred_at / 86400, count(*) FROM quarantine"
-			     " WHERE district_id = ?1 AND tool_id = ?2 AND occurred_at >= ?3"
-			     " AND occurred_at < ?4 GROUP BY 1", &st)) ||
-	    (rc = per_day(st, district_id, tool_id, out)))
-		return rc;
-	return EB_OK;
+	db_bind_int(st, 1, district_id);
+	db_bind_int(st, 2, tool_id);
+	db_bind_int(st, 3, out->first_day);
+	db_bind_int(st, 4, (int64_t)out->first_day + ACTIVITY_DAYS);
+	while ((r = db_step(st)) == DB_ROW) {
+		int64_t i = db_col_int(st, 0) - out->first_day;
+		if (i >= 0 && i < ACTIVITY_DAYS)
+			out->per_day[i] += db_col_int(st, 1);
+	}
+	db_reset(st);
+	return r < 0 ? EB_EDB : EB_OK;
 }
 
 /* Rows of (text, count) into an arena array. */

@@ -152,21 +152,8 @@ enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t
 enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t tool_id,
 				   int limit, struct buf *out);
 
-/* What a tool has sent, for its page. */
-struct activity_tool_stats {
-	int64_t statements, caliper_events, learning_events, quarantined;
-	int64_t students_matched;	/* distinct roster students with learning events */
-	int64_t last_received;		/* Unix s of the newest receipt (as below); 0 if none */
-};
-enum eb_err activity_tool_stats(struct db *db, int64_t district_id, int64_t tool_id,
-				struct activity_tool_stats *out);
-
-/* Appends {"YYYY-MM-DD":count,...} of learning events per day (occurred_at,
- * UTC) for the last `days` days (1..366) ending today. */
-enum eb_err activity_volume_json(struct db *db, int64_t district_id, int64_t tool_id,
-				 int days, struct buf *out);
-
-/* Counts for tests and the tool page. */
+/* Exact counts by scanning the tool's rows (tests check the summaries of
+ * activity_tool_data against them). */
 enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,
 			    int64_t *statements, int64_t *events, int64_t *quarantined);
 
@@ -188,7 +175,9 @@ enum eb_err activity_csv_received(struct db *db, int64_t district_id, int64_t to
 
 /* What a tool has sent, for its page. per_day[i] counts learning events and
  * quarantined events that occurred on day first_day + i (days since the
- * epoch, UTC; first_day = today - 29). last_received: the latest receipt:
+ * epoch, UTC; first_day = today - 29). Read from the summary tables that
+ * triggers keep (migration 010), not by scanning. last_received: the latest
+ * receipt:
  * the statements' stored time, Caliper events' and CSV imports' receipt,
  * quarantine rows' creation (Unix seconds; 0 when none). */
 struct activity_tool_data {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -131,6 +132,43 @@ static void test_ccss_extract(void **state)
 
 #define VERB "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/answered\"}"
 
+/* The page's summaries (kept by the triggers of migration 010) equal exact
+ * counts over the rows themselves: totals, students and every day. */
+static void check_summary(struct fx *f, int64_t tool)
+{
+	struct activity_tool_data td;
+	int64_t now = time(NULL);
+	assert_int_equal(activity_tool_data(f->db, f->district, tool, now, &td), EB_OK);
+	int64_t st, ev, q;
+	assert_int_equal(activity_counts(f->db, f->district, tool, &st, &ev, &q), EB_OK);
+	assert_int_equal(td.statements, st);
+	assert_int_equal(td.events, ev);
+	assert_int_equal(td.quarantined, q);
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(f->db, "SELECT count(DISTINCT student_sourced_id) FROM learning_event"
+				    " WHERE district_id = ?1 AND tool_id = ?2", &s), EB_OK);
+	db_bind_int(s, 1, f->district);
+	db_bind_int(s, 2, tool);
+	assert_int_equal(db_step(s), DB_ROW);
+	int64_t students = db_col_int(s, 0);
+	db_reset(s);
+	assert_true(td.students >= students); /* ever matched: voiding does not subtract */
+	int64_t per_day[ACTIVITY_DAYS] = { 0 };
+	assert_int_equal(db_prepare(f->db, "SELECT occurred_at / 86400, count(*) FROM ("
+				    " SELECT occurred_at FROM learning_event WHERE district_id = ?1"
+				    " AND tool_id = ?2 UNION ALL SELECT occurred_at FROM quarantine"
+				    " WHERE district_id = ?1 AND tool_id = ?2) GROUP BY 1", &s), EB_OK);
+	db_bind_int(s, 1, f->district);
+	db_bind_int(s, 2, tool);
+	while (db_step(s) == DB_ROW) {
+		int64_t i = db_col_int(s, 0) - td.first_day;
+		if (i >= 0 && i < ACTIVITY_DAYS)
+			per_day[i] = db_col_int(s, 1);
+	}
+	db_reset(s);
+	assert_memory_equal(per_day, td.per_day, sizeof per_day);
+}
+
 static void test_match_and_quarantine(void **state)
 {
 	struct fx *f = *state;
@@ -219,19 +257,14 @@ static void test_match_and_quarantine(void **state)
 	buf_reset(&b);
 	assert_int_equal(activity_unmapped_json(f->db, f->district, 7, 50, &b), EB_OK);
 	assert_string_equal(buf_cstr(&b), "[{\"activityId\":\"https://tool.example/videos/9\",\"events\":1}]");
-	struct activity_tool_stats ts;
-	assert_int_equal(activity_tool_stats(f->db, f->district, 7, &ts), EB_OK);
-	assert_int_equal(ts.statements, 7);
-	assert_int_equal(ts.learning_events, 6);
-	assert_int_equal(ts.quarantined, 1);
-	assert_int_equal(ts.students_matched, 3);
-	assert_true(ts.last_received > 1700000000);
-	buf_reset(&b);
-	assert_int_equal(activity_volume_json(f->db, f->district, 7, 30, &b), EB_OK);
-	j = json_loads(buf_cstr(&b), 0, &je);
-	assert_true(json_is_object(j));	/* statements carry no timestamp: stored today */
-	assert_int_equal(json_object_size(j), 1);
-	json_decref(j);
+	struct activity_tool_data td;
+	assert_int_equal(activity_tool_data(f->db, f->district, 7, time(NULL), &td), EB_OK);
+	assert_int_equal(td.statements, 7);
+	assert_int_equal(td.events, 6);
+	assert_int_equal(td.quarantined, 1);
+	assert_int_equal(td.students, 3);
+	assert_true(td.last_received > 1700000000);
+	check_summary(f, 7);
 	buf_free(&b);
 }
 
@@ -261,6 +294,29 @@ static void test_voiding_removes_event(void **state)
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 0);
 	assert_int_equal(q, 0);
+	check_summary(f, 7);
+	/* stored and voided in one batch (one transaction), on a day no other
+	 * event has: the counts net out */
+	post(f, "[{\"id\":\"cccccccc-aaaa-4aaa-8aaa-aaaaaaaaaaaa\",\"actor\":{\"mbox\":"
+		"\"mailto:ann@school.org\"}," VERB ",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
+		"\"result\":{\"success\":true},\"timestamp\":\"2025-01-15T10:00:00Z\"},"
+		"{\"actor\":{\"mbox\":\"mailto:ann@school.org\"},\"verb\":{\"id\":"
+		"\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":\"StatementRef\","
+		"\"id\":\"cccccccc-aaaa-4aaa-8aaa-aaaaaaaaaaaa\"}}]");
+	counts(f, 7, &ev, &q);
+	assert_int_equal(ev, 0);
+	check_summary(f, 7);
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db, "SELECT coalesce(sum(events), 0) FROM tool_day"
+				    " WHERE district_id = ?1 AND tool_id = 7", &st), EB_OK);
+	db_bind_int(st, 1, f->district);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 0);
+	db_reset(st);
+	struct activity_tool_data td;
+	assert_int_equal(activity_tool_data(f->db, f->district, 7, time(NULL), &td), EB_OK);
+	assert_int_equal(td.statements, 6);
+	assert_int_equal(td.students, 1); /* matched once, before the voiding */
 }
 
 static void test_event_record_direct(void **state)
@@ -280,6 +336,16 @@ static void test_event_record_direct(void **state)
 	ev.match_name = "nobody";
 	assert_int_equal(activity_event_record(f->db, f->district, 3, &ev, &quarantined), EB_OK);
 	assert_true(quarantined);
+	/* events of today count on today's bar; the 2023 event does not */
+	ev.match_name = "s9";
+	ev.occurred_at = time(NULL);
+	assert_int_equal(activity_event_record(f->db, f->district, 3, &ev, &quarantined), EB_OK);
+	struct activity_tool_data td;
+	assert_int_equal(activity_tool_data(f->db, f->district, 3, time(NULL), &td), EB_OK);
+	assert_int_equal(td.events, 2);
+	assert_int_equal(td.quarantined, 1);
+	assert_int_equal(td.per_day[ACTIVITY_DAYS - 1], 1);
+	check_summary(f, 3);
 }
 
 int main(void)
