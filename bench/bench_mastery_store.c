@@ -19,7 +19,8 @@
  *   recover_*             the stored per-standard BKT against the simulator's
  *                         truth: guess/slip MAE vs the mean item guess/slip
  *                         answered on the standard, forget vs the realised
- *                         per-attempt forgetting (docs/mastery_store.md).
+ *                         per-attempt forgetting (sim/recovery.h,
+ *                         docs/mastery_store.md).
  * Then a generated mastery table of 350,000 students (--large N first to
  * change, 0 to skip; no roster) and the class view's mastery reads (25
  * random students per class, 400 classes) p50/p99 on it. */
@@ -38,6 +39,7 @@
 #include "domain/standards.h"
 #include "sim/district.h"
 #include "sim/learning.h"
+#include "sim/recovery.h"
 #include "store/db.h"
 
 static int cmp_double(const void *a, const void *b)
@@ -134,147 +136,6 @@ static void sim_auc(struct db *db, int64_t d, const struct sim_district *sd,
 
 #define RECOVER_MIN_RESPONSES 200
 
-/* ---- the truth (same code as tests/unit/test_mastery_recovery.c) ---- */
-
-struct resp {
-	int64_t time;
-	int32_t student;
-	uint16_t std, item;
-	uint8_t tool, correct, mastered;
-};
-
-/* Per standard: item guess/slip sums over responses (all, and conditioned on
- * the latent state), first-response mastery, and realised transitions. */
-struct truth {
-	double g, s, g0, s1;
-	size_t n, n0, n1, chains, first_m, pairs1, fall, pairs0, rise;
-};
-
-static int resp_cmp(const void *a, const void *b)
-{
-	const struct resp *x = a, *y = b;
-	if (x->student != y->student)
-		return x->student < y->student ? -1 : 1;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	return (x->tool > y->tool) - (x->tool < y->tool);
-}
-
-/* Every answered record of every tool, sorted per student in time order;
- * *n gets the count. Caller frees. */
-static struct resp *truth_responses(const struct sim_learning *l, size_t *n)
-{
-	size_t tot = 0, k = 0;
-	for (int t = 0; t < SIM_TOOL_COUNT; t++) {
-		size_t ne;
-		const struct sim_event *ev = sim_learning_events(l, (enum sim_tool_id)t, &ne);
-		for (size_t i = 0; i < ne; i++)
-			tot += ev[i].kind == SIM_EV_ANSWERED;
-	}
-	struct resp *r = malloc((tot ? tot : 1) * sizeof *r);
-	if (!r)
-		return NULL;
-	for (int t = 0; t < SIM_TOOL_COUNT; t++) {
-		size_t ne;
-		const struct sim_event *ev = sim_learning_events(l, (enum sim_tool_id)t, &ne);
-		for (size_t i = 0; i < ne; i++)
-			if (ev[i].kind == SIM_EV_ANSWERED)
-				r[k++] = (struct resp){ ev[i].time, ev[i].student, ev[i].standard, ev[i].item,
-							(uint8_t)t, ev[i].correct, ev[i].mastered };
-	}
-	qsort(r, k, sizeof *r, resp_cmp);
-	*n = k;
-	return r;
-}
-
-/* Fills tr[0..standards_count()) from the sorted responses. */
-static int truth_compute(const struct sim_learning *l, const struct resp *r, size_t n,
-			 struct truth *tr)
-{
-	size_t ns = standards_count();
-	int32_t *stamp = malloc(ns * sizeof *stamp);
-	uint8_t *last = malloc(ns);
-	if (!stamp || !last) {
-		free(stamp);
-		free(last);
-		return -1;
-	}
-	for (size_t s = 0; s < ns; s++)
-		stamp[s] = -1;
-	memset(tr, 0, ns * sizeof *tr);
-	for (size_t i = 0; i < n; i++) {
-		struct truth *t = &tr[r[i].std];
-		double d, g, sl;
-		sim_learning_item(l, (enum sim_tool_id)r[i].tool, r[i].std, r[i].item, &d, &g, &sl);
-		t->g += g, t->s += sl, t->n++;
-		if (r[i].mastered)
-			t->s1 += sl, t->n1++;
-		else
-			t->g0 += g, t->n0++;
-		if (stamp[r[i].std] != r[i].student) {
-			stamp[r[i].std] = r[i].student;
-			t->chains++;
-			t->first_m += r[i].mastered;
-		} else if (last[r[i].std]) {
-			t->pairs1++;
-			t->fall += !r[i].mastered;
-		} else {
-			t->pairs0++;
-			t->rise += r[i].mastered;
-		}
-		last[r[i].std] = r[i].mastered;
-	}
-	free(stamp);
-	free(last);
-	return 0;
-}
-
-struct recovery {
-	size_t standards;
-	double guess_mae, slip_mae, guess_cond_mae, slip_cond_mae;
-	double forget_mae, forget_fit_mean, forget_true_mean;
-	double prior_mae, learn_mae, learn_fit_mean, learn_true_mean;
-	double base_guess_mae, base_slip_mae;	/* the fit's prior centres .2/.1 as estimates */
-};
-
-static void truth_compare(const struct mastery_model *m, const struct truth *tr,
-			  struct recovery *o)
-{
-	memset(o, 0, sizeof *o);
-	size_t ns = standards_count(), k = 0;
-	for (size_t s = 0; s < ns; s++) {
-		const struct truth *t = &tr[s];
-		int32_t sk = mastery_skill_index(m, (int32_t)s);
-		if (t->n < RECOVER_MIN_RESPONSES || sk < 0 || !t->n0 || !t->n1 || !t->pairs1 ||
-		    !t->pairs0)
-			continue;
-		struct mastery_bkt b = mastery_skill_bkt(m, sk);
-		double fall = (double)t->fall / (double)t->pairs1;
-		double rise = (double)t->rise / (double)t->pairs0;
-		o->guess_mae += fabs(b.guess - t->g / (double)t->n);
-		o->slip_mae += fabs(b.slip - t->s / (double)t->n);
-		o->base_guess_mae += fabs(0.2 - t->g / (double)t->n);
-		o->base_slip_mae += fabs(0.1 - t->s / (double)t->n);
-		o->guess_cond_mae += fabs(b.guess - t->g0 / (double)t->n0);
-		o->slip_cond_mae += fabs(b.slip - t->s1 / (double)t->n1);
-		o->forget_mae += fabs(b.forget - fall);
-		o->forget_fit_mean += b.forget, o->forget_true_mean += fall;
-		o->prior_mae += fabs(b.prior - (double)t->first_m / (double)t->chains);
-		o->learn_mae += fabs(b.learn - rise);
-		o->learn_fit_mean += b.learn, o->learn_true_mean += rise;
-		k++;
-	}
-	o->standards = k;
-	if (!k)
-		return;
-	double *f[] = { &o->guess_mae, &o->slip_mae, &o->guess_cond_mae, &o->slip_cond_mae,
-			&o->forget_mae, &o->forget_fit_mean, &o->forget_true_mean, &o->prior_mae,
-			&o->learn_mae, &o->learn_fit_mean, &o->learn_true_mean, &o->base_guess_mae,
-			&o->base_slip_mae };
-	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
-		*f[i] /= (double)k;
-}
-
 /* The stored model's per-standard BKT against the simulator's truth (see
  * docs/mastery_store.md, "Parameter recovery on the simulator"). */
 static void sim_recovery(struct db *db, int64_t d, const struct sim_learning *l)
@@ -296,13 +157,11 @@ static void sim_recovery(struct db *db, int64_t d, const struct sim_learning *l)
 		db_reset(st);
 	}
 	size_t n = 0;
-	struct resp *r = truth_responses(l, &n);
-	struct truth *tr = calloc(standards_count(), sizeof *tr);
-	if (!m || !r || !tr || truth_compute(l, r, n, tr)) {
+	struct sim_response *r = sim_recovery_responses(l, &n);
+	struct sim_recovery o;
+	if (!m || !r || sim_recovery_compare(l, r, n, m, 0, RECOVER_MIN_RESPONSES, &o)) {
 		printf("recover: no model or out of memory\n");
 	} else {
-		struct recovery o;
-		truth_compare(m, tr, &o);
 		printf("recover_responses_sim: %zu\nrecover_responses_stored: %lld\n"
 		       "recover_standards: %zu\nrecover_guess_mae: %.4f\nrecover_slip_mae: %.4f\n"
 		       "recover_guess_cond_mae: %.4f\nrecover_slip_cond_mae: %.4f\n"
@@ -316,7 +175,6 @@ static void sim_recovery(struct db *db, int64_t d, const struct sim_learning *l)
 		       sim_learning_params(l)->forget_p, o.prior_mae, o.learn_mae, o.learn_fit_mean,
 		       o.learn_true_mean, o.base_guess_mae, o.base_slip_mae);
 	}
-	free(tr);
 	free(r);
 	mastery_free(m);
 }
