@@ -543,16 +543,10 @@ struct rows {
 
 static void *rows_push(struct arena *a, struct rows *r)
 {
-	if (r->n == r->cap) {
-		size_t nc = r->cap ? r->cap * 2 : 16;
-		void *nv = arena_alloc(a, nc * r->size);
-		if (!nv)
-			return NULL;
-		if (r->n)
-			memcpy(nv, r->v, r->n * r->size);
-		r->v = nv;
-		r->cap = nc;
-	}
+	void *nv = arena_grow(a, r->v, r->n, &r->cap, r->size, 16);
+	if (!nv)
+		return NULL;
+	r->v = nv;
 	void *p = (char *)r->v + r->n++ * r->size;
 	memset(p, 0, r->size);
 	return p;

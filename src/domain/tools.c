@@ -806,16 +806,12 @@ enum eb_err tools_list(struct db *db, int64_t district_id, int only_status, bool
 	struct tool_row *r = arena_alloc(arena, cap * sizeof *r);
 	int s;
 	while (r && (s = db_step(st)) == DB_ROW) {
-		if (k == cap) {
-			struct tool_row *g = arena_alloc(arena, 2 * cap * sizeof *g);
-			if (!g) {
-				r = NULL;
-				break;
-			}
-			memcpy(g, r, k * sizeof *g);
-			r = g;
-			cap *= 2;
+		struct tool_row *g = arena_grow(arena, r, k, &cap, sizeof *r, 0);
+		if (!g) {
+			r = NULL;
+			break;
 		}
+		r = g;
 		struct tool_row *x = &r[k++];
 		x->id = db_col_int(st, 0);
 		x->name = col_dup(arena, st, 1);
@@ -853,16 +849,12 @@ enum eb_err tools_history(struct db *db, int64_t district_id, int64_t id, struct
 	size_t cap = 8, k = 0;
 	struct tool_history *r = arena_alloc(arena, cap * sizeof *r);
 	while (r && db_step(st) == DB_ROW) {
-		if (k == cap) {
-			struct tool_history *g = arena_alloc(arena, 2 * cap * sizeof *g);
-			if (!g) {
-				r = NULL;
-				break;
-			}
-			memcpy(g, r, k * sizeof *g);
-			r = g;
-			cap *= 2;
+		struct tool_history *g = arena_grow(arena, r, k, &cap, sizeof *r, 0);
+		if (!g) {
+			r = NULL;
+			break;
 		}
+		r = g;
 		struct tool_history *x = &r[k++];
 		x->at = db_col_int(st, 0);
 		x->account_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
@@ -896,16 +888,12 @@ enum eb_err tools_support(struct db *db, int64_t district_id, int64_t id, struct
 	size_t cap = 8, k = 0;
 	struct tool_support *r = arena_alloc(arena, cap * sizeof *r);
 	while (r && db_step(st) == DB_ROW) {
-		if (k == cap) {
-			struct tool_support *g = arena_alloc(arena, 2 * cap * sizeof *g);
-			if (!g) {
-				r = NULL;
-				break;
-			}
-			memcpy(g, r, k * sizeof *g);
-			r = g;
-			cap *= 2;
+		struct tool_support *g = arena_grow(arena, r, k, &cap, sizeof *r, 0);
+		if (!g) {
+			r = NULL;
+			break;
 		}
+		r = g;
 		struct tool_support *x = &r[k++];
 		x->school_sid = col_dup(arena, st, 0);
 		x->champion_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
@@ -1161,16 +1149,12 @@ enum eb_err tools_cred_list(struct db *db, int64_t district_id, int64_t tool_id,
 	size_t cap = 8, k = 0;
 	struct tool_credential *r = arena_alloc(arena, cap * sizeof *r);
 	while (r && db_step(st) == DB_ROW) {
-		if (k == cap) {
-			struct tool_credential *g = arena_alloc(arena, 2 * cap * sizeof *g);
-			if (!g) {
-				r = NULL;
-				break;
-			}
-			memcpy(g, r, k * sizeof *g);
-			r = g;
-			cap *= 2;
+		struct tool_credential *g = arena_grow(arena, r, k, &cap, sizeof *r, 0);
+		if (!g) {
+			r = NULL;
+			break;
 		}
+		r = g;
 		struct tool_credential *x = &r[k++];
 		x->id = db_col_int(st, 0);
 		x->tool_id = db_col_int(st, 1);

@@ -216,6 +216,33 @@ static void test_hashset(void **state)
 	assert_false(hs_get(&h, str_from("k1"), NULL));
 }
 
+/* A list grows past its first block: every row kept, in order. */
+static void test_list_grows(void **state)
+{
+	struct fx *f = *state;
+	struct db_stmt *st;
+	char sid[32], name[32];
+	for (int i = 0; i < 40; i++) {
+		assert_int_equal(db_prepare(f->db, "INSERT INTO org(district_id,sourced_id,name,type)"
+						   " VALUES(?1,?2,?3,'school')", &st), EB_OK);
+		snprintf(sid, sizeof sid, "g%d", i);
+		snprintf(name, sizeof name, "School %02d", i);
+		db_bind_int(st, 1, f->other);
+		db_bind_text(st, 2, sid, -1);
+		db_bind_text(st, 3, name, -1);
+		assert_int_equal(db_run(st), EB_OK);
+	}
+	struct roster_org_row *orgs;
+	size_t n;
+	assert_int_equal(roster_schools(f->db, f->other, &f->a, &orgs, &n), EB_OK);
+	assert_int_equal(n, 40);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "School %02zu", i);
+		assert_string_equal(orgs[i].name, name);
+		assert_string_equal(orgs[i].type, "school");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +250,7 @@ int main(void)
 		T(test_schools_and_classes), T(test_class_people), T(test_person_get),
 		T(test_guardians),	     T(test_authz_checks), T(test_counts),
 		T(test_put_unchanged),	     cmocka_unit_test(test_hashset),
+		T(test_list_grows),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

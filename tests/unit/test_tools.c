@@ -315,6 +315,35 @@ static void support_matrix(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* The lists grow past their first block: every row kept, in order. */
+static void lists_grow(void **state)
+{
+	struct fx *f = *state;
+	char name[32];
+	for (int i = 39; i >= 0; i--) {
+		snprintf(name, sizeof name, "Tool %02d", i);
+		add_tool(f, f->d1, name);
+	}
+	struct tool_row *rows;
+	size_t n;
+	assert_int_equal(tools_list(f->db, f->d1, -1, false, &f->ar, &rows, &n), EB_OK);
+	assert_int_equal(n, 40);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "Tool %02zu", i);
+		assert_string_equal(rows[i].name, name);
+	}
+	int64_t id = rows[0].id, cid[12];
+	char k[TOOL_KEY_MAX], sec[TOOL_SECRET_MAX];
+	for (int i = 0; i < 12; i++)
+		assert_int_equal(tools_cred_create(f->db, f->d1, id, TOOL_CRED_XAPI, &cli, &cid[i],
+						   k, sec), EB_OK);
+	struct tool_credential *c;
+	assert_int_equal(tools_cred_list(f->db, f->d1, id, &f->ar, &c, &n), EB_OK);
+	assert_int_equal(n, 12);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(c[i].id, cid[11 - i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +352,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(status_transitions_and_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(credentials_hash_verify_rotate_revoke, setup, teardown),
 		cmocka_unit_test_setup_teardown(support_matrix, setup, teardown),
+		cmocka_unit_test_setup_teardown(lists_grow, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
