@@ -284,9 +284,29 @@ static enum eb_err load_standards(struct db *db, int64_t d, const struct initiat
 	return EB_OK;
 }
 
+static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct initiative *in,
+				enum eval_design design, struct arena *a, struct eval_data *out,
+				char *why, size_t cap);
+
+/* The loads run many small queries (students, scores, use, covariates): one
+ * read transaction gives them one snapshot, so the analysis never mixes two
+ * states of the data, and the file lock is taken once. */
 enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
 		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
 		      size_t cap)
+{
+	bool own = !db_in_transaction(db);
+	if (own && db_begin_read(db))
+		own = false;	/* still correct statement by statement, only slower */
+	enum eb_err e = eval_load_in(db, district_id, in, design, a, out, why, cap);
+	if (own)
+		db_rollback(db);
+	return e;
+}
+
+static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct initiative *in,
+				enum eval_design design, struct arena *a, struct eval_data *out,
+				char *why, size_t cap)
 {
 	memset(out, 0, sizeof *out);
 	out->design = design;

@@ -262,6 +262,11 @@ enum eb_err db_begin(struct db *db)
 										    : EB_EDB;
 }
 
+enum eb_err db_begin_read(struct db *db)
+{
+	return sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EB_OK : EB_EDB;
+}
+
 enum eb_err db_before_commit_run(struct db *db)
 {
 	/* each hook is taken off before it runs, so it runs once */

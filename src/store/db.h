@@ -35,6 +35,11 @@ enum eb_err db_exec(struct db *db, const char *sql);
  * with SQLITE_BUSY halfway through an import. */
 enum eb_err db_begin(struct db *db);
 enum eb_err db_commit(struct db *db);
+/* BEGIN (deferred): one snapshot for a series of reads, such as a page or an
+ * evaluation that runs many small queries. They all see one consistent state
+ * and take the file lock once instead of once per statement. End it with
+ * db_rollback. */
+enum eb_err db_begin_read(struct db *db);
 /* Safe to call when no transaction is open. */
 void db_rollback(struct db *db);
 

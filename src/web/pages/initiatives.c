@@ -788,6 +788,8 @@ static size_t load_all(struct http_request *req, const char *school, struct ww_r
 		return 0;
 	struct ww_row *v = arena_zalloc(&req->arena, (n + 1) * sizeof *v);
 	size_t k = 0;
+	/* every initiative from one snapshot of the data (db_begin_read) */
+	bool snap = !db_in_transaction(req->db) && db_begin_read(req->db) == EB_OK;
 	for (size_t i = 0; v && i < n; i++) {
 		if (initiative_get(req->db, district_of(req), rows[i].id, &req->arena, &v[k].in))
 			continue;
@@ -796,6 +798,8 @@ static size_t load_all(struct http_request *req, const char *school, struct ww_r
 			      v[k].ev.ok ? &v[k].ev.r->est : NULL, &v[k].cost);
 		k++;
 	}
+	if (snap)
+		db_rollback(req->db);
 	*out = v;
 	return v ? k : 0;
 }
