@@ -295,6 +295,14 @@ void http_stop(struct http_server *srv)
 	 * group commit's queue, and SQLite's busy timeout) */
 	for (int i = 0; i < 60000 && deferred_inflight > 0; i++)
 		usleep(1000);
+	if (deferred_inflight > 0) {
+		/* a write still pending after a minute: stopping MHD would free
+		 * requests the writer thread will resume; leave it to the exit */
+		log_error("http: %d requests still waiting for their write at shutdown",
+			  (int)deferred_inflight);
+		free(srv);
+		return;
+	}
 	MHD_stop_daemon(srv->d);
 	free(srv);
 }
