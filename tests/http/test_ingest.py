@@ -285,6 +285,57 @@ class Concurrency(TempDir):
             self.assertIn(sid, stored)
 
 
+class RefitDuringIngest(TempDir):
+    def test_statements_sent_during_a_refit_all_count(self):
+        """`edbridge fit` (another process) refits while a tool keeps sending:
+        every request succeeds, and afterwards each student's estimate counts
+        every stored response, those that arrived during the fit included."""
+        import sqlite3
+        db = make_district(self.tmp)
+        _, creds = credentials(db, "Steady App")
+        h = basic(creds)
+        codes = ["3.NF.A.1", "3.OA.A.1", "3.NF.A.2"]
+
+        def batch(k):
+            return [statement(str(uuid.uuid4()), student=f"stu-{1 + (k + i) % 3}",
+                              correct=(k * 7 + i) % 3 != 0, code=codes[(k + i) % 3])
+                    for i in range(50)]
+
+        with Server(db) as srv:
+            c = srv.client()
+            for k in range(16):
+                r = c.request("POST", "/xapi/statements", json.dumps(batch(k)), h)
+                self.assertEqual(r.status, 200, r.text)
+            statuses = []
+            stop = threading.Event()
+
+            def sender():
+                cc = srv.client()
+                k = 100
+                while not stop.is_set():
+                    r = cc.request("POST", "/xapi/statements", json.dumps(batch(k)), h)
+                    statuses.append(r.status)
+                    k += 1
+
+            t = threading.Thread(target=sender)
+            t.start()
+            fit = run("fit", "--district-id", "1", db=db)
+            stop.set()
+            t.join()
+        self.assertGreater(len(statuses), 0)
+        self.assertEqual(set(statuses), {200})
+        self.assertIn("late: ", fit.stdout)
+        con = sqlite3.connect(db)
+        stored = dict(((s, c), n) for s, c, n in con.execute(
+            "SELECT student_sourced_id, standard_code, count(*) FROM learning_event"
+            " WHERE correct IS NOT NULL GROUP BY 1, 2"))
+        estimated = dict(((s, c), n) for s, c, n in con.execute(
+            "SELECT student_sourced_id, standard_code, responses FROM mastery_state"
+            " WHERE responses > 0"))
+        con.close()
+        self.assertEqual(estimated, stored)
+
+
 class Rematch(TempDir):
     def test_unknown_learner_is_quarantined_then_matched_by_a_roster_delta(self):
         import sqlite3
