@@ -21,18 +21,19 @@
  * deleted in one transaction (a statement voided in its own batch) nets to
  * zero. One tally per connection (thread-local slots keyed by it); with no
  * transaction, or no free slot, each count is written at once. */
-#define TALLY_DAYS 32
-#define TALLY_TOOLS 8
+#define TALLY_MAX 32
 #define TALLY_SLOTS 2
+/* Counts of one (district, tool, day); day NO_DAY holds tool totals only. */
+#define NO_DAY INT64_MIN
+struct tally_entry {
+	int64_t d, tool, day;
+	int64_t events, quarantined;		/* -> tool_day */
+	int64_t statements, caliper, last;	/* -> tool_total */
+};
 struct tally {
 	struct db *db;		/* NULL: free; else registered for its open transaction */
-	int ndays, ntools;
-	struct {
-		int64_t d, tool, day, events, quarantined;
-	} days[TALLY_DAYS];
-	struct {
-		int64_t d, tool, statements, caliper, last;
-	} tools[TALLY_TOOLS];
+	int n;
+	struct tally_entry e[TALLY_MAX];
 };
 static _Thread_local struct tally tallies[TALLY_SLOTS];
 
@@ -75,17 +76,24 @@ static enum eb_err put_total(struct db *db, int64_t d, int64_t tool, int64_t sta
 	return db_run(st);
 }
 
+/* Adds one entry's counts to the summary rows. */
+static enum eb_err put_entry(struct db *db, const struct tally_entry *x)
+{
+	enum eb_err rc = EB_OK;
+	if (x->events || x->quarantined)
+		rc = put_day(db, x->d, x->tool, x->day, x->events, x->quarantined);
+	if (!rc && (x->statements || x->caliper || x->last))
+		rc = put_total(db, x->d, x->tool, x->statements, x->caliper, x->last);
+	return rc;
+}
+
 /* Writes and empties t (it stays registered). */
 static enum eb_err tally_write(struct db *db, struct tally *t)
 {
 	enum eb_err rc = EB_OK;
-	for (int i = 0; i < t->ndays && !rc; i++)
-		rc = put_day(db, t->days[i].d, t->days[i].tool, t->days[i].day, t->days[i].events,
-			     t->days[i].quarantined);
-	for (int i = 0; i < t->ntools && !rc; i++)
-		rc = put_total(db, t->tools[i].d, t->tools[i].tool, t->tools[i].statements,
-			       t->tools[i].caliper, t->tools[i].last);
-	t->ndays = t->ntools = 0;
+	for (int i = 0; i < t->n && !rc; i++)
+		rc = put_entry(db, &t->e[i]);
+	t->n = 0;
 	return rc;
 }
 
@@ -100,7 +108,7 @@ static enum eb_err tally_commit(struct db *db, void *ctx)
 static void tally_rollback(void *ctx)
 {
 	struct tally *t = ctx;
-	t->ndays = t->ntools = 0;
+	t->n = 0;
 	t->db = NULL;
 }
 
@@ -118,65 +126,57 @@ static struct tally *tally_of(struct db *db)
 	    db_before_commit(db, tally_commit, tally_rollback, free_slot))
 		return NULL;
 	free_slot->db = db;
-	free_slot->ndays = free_slot->ntools = 0;
+	free_slot->n = 0;
 	return free_slot;
 }
 
-static enum eb_err tally_day(struct db *db, int64_t d, int64_t tool, int64_t occurred_at,
-			     bool quarantined)
+/* Counts delta (its d, tool and day name the entry) in the transaction's
+ * tally, or writes it at once when there is none. */
+static enum eb_err tally_add(struct db *db, const struct tally_entry *delta)
 {
-	int64_t day = occurred_at / 86400;	/* as SQLite divides: toward zero */
 	struct tally *t = tally_of(db);
 	if (!t)
-		return put_day(db, d, tool, day, !quarantined, quarantined);
+		return put_entry(db, delta);
 	int i = 0;
-	while (i < t->ndays && !(t->days[i].day == day && t->days[i].tool == tool &&
-				 t->days[i].d == d))
+	while (i < t->n && !(t->e[i].day == delta->day && t->e[i].tool == delta->tool &&
+			     t->e[i].d == delta->d))
 		i++;
-	if (i == TALLY_DAYS) {
+	if (i == TALLY_MAX) {
 		enum eb_err rc = tally_write(db, t);
 		if (rc)
 			return rc;
 		i = 0;
 	}
-	if (i == t->ndays) {
-		t->days[i].d = d;
-		t->days[i].tool = tool;
-		t->days[i].day = day;
-		t->days[i].events = t->days[i].quarantined = 0;
-		t->ndays++;
+	if (i == t->n) {
+		t->e[t->n++] = *delta;
+		return EB_OK;
 	}
-	t->days[i].events += !quarantined;
-	t->days[i].quarantined += quarantined;
+	struct tally_entry *x = &t->e[i];
+	x->events += delta->events;
+	x->quarantined += delta->quarantined;
+	x->statements += delta->statements;
+	x->caliper += delta->caliper;
+	if (delta->last > x->last)
+		x->last = delta->last;
 	return EB_OK;
 }
 
+/* An event stored (or quarantined) that occurred at occurred_at. */
+static enum eb_err tally_day(struct db *db, int64_t d, int64_t tool, int64_t occurred_at,
+			     bool quarantined)
+{
+	struct tally_entry x = { .d = d, .tool = tool, .day = occurred_at / 86400, /* as SQLite */
+				 .events = !quarantined, .quarantined = quarantined };
+	return tally_add(db, &x);
+}
+
+/* Statements, Caliper events or a quarantined event received at received. */
 static enum eb_err tally_tool(struct db *db, int64_t d, int64_t tool, int statements,
 			      int caliper, int64_t received)
 {
-	struct tally *t = tally_of(db);
-	if (!t)
-		return put_total(db, d, tool, statements, caliper, received);
-	int i = 0;
-	while (i < t->ntools && !(t->tools[i].tool == tool && t->tools[i].d == d))
-		i++;
-	if (i == TALLY_TOOLS) {
-		enum eb_err rc = tally_write(db, t);
-		if (rc)
-			return rc;
-		i = 0;
-	}
-	if (i == t->ntools) {
-		t->tools[i].d = d;
-		t->tools[i].tool = tool;
-		t->tools[i].statements = t->tools[i].caliper = t->tools[i].last = 0;
-		t->ntools++;
-	}
-	t->tools[i].statements += statements;
-	t->tools[i].caliper += caliper;
-	if (received > t->tools[i].last)
-		t->tools[i].last = received;
-	return EB_OK;
+	struct tally_entry x = { .d = d, .tool = tool, .day = NO_DAY, .statements = statements,
+				 .caliper = caliper, .last = received };
+	return tally_add(db, &x);
 }
 
 /* Writes what the connection's transaction has pending (before a delete). */
