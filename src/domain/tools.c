@@ -10,6 +10,7 @@
 #include "domain/account.h"
 #include "domain/standards.h"
 #include "store/db.h"
+#include "store/db_write.h"
 
 /* ---- names ---- */
 
@@ -513,106 +514,71 @@ enum eb_err tools_validate(struct db *db, int64_t district_id, const struct tool
 	" annual_cost_cents, term_start, term_end, it_owner_id, help_name, help_email,"            \
 	" help_phone, help_url, help_hours, requested_by, created_at, updated_at"
 
-static void col_copy(struct db_stmt *st, int c, char *out, size_t cap)
+static enum eb_err finish_tool(struct db_stmt *st, void *row, struct arena *arena)
 {
-	const char *s = db_col_text(st, c);
-	str_copy(out, cap, s ? s : "");
-}
-
-static void fill_tool(struct db_stmt *st, struct tool *t)
-{
-	tools_defaults(t);
-	t->id = db_col_int(st, 0);
-	t->district_id = db_col_int(st, 1);
-	col_copy(st, 2, t->name, sizeof t->name);
-	col_copy(st, 3, t->vendor, sizeof t->vendor);
+	struct tool *t = row;
 	tool_kind_parse(db_col_text(st, 4), &t->kind);
-	col_copy(st, 5, t->category, sizeof t->category);
-	col_copy(st, 6, t->need, sizeof t->need);
-	col_copy(st, 7, t->url, sizeof t->url);
-	col_copy(st, 8, t->grades, sizeof t->grades);
-	col_copy(st, 9, t->standards, sizeof t->standards);
 	tool_status_parse(db_col_text(st, 10), &t->status);
-	col_copy(st, 11, t->conditions, sizeof t->conditions);
-	t->dpa_signed = db_col_int(st, 12) != 0;
-	col_copy(st, 13, t->dpa_date, sizeof t->dpa_date);
-	t->data_elements = (unsigned)db_col_int(st, 14);
-	col_copy(st, 15, t->data_location, sizeof t->data_location);
-	t->seats = db_col_is_null(st, 16) ? -1 : db_col_int(st, 16);
-	t->annual_cost_cents = db_col_is_null(st, 17) ? -1 : db_col_int(st, 17);
-	col_copy(st, 18, t->term_start, sizeof t->term_start);
-	col_copy(st, 19, t->term_end, sizeof t->term_end);
-	t->it_owner_id = db_col_is_null(st, 20) ? 0 : db_col_int(st, 20);
-	col_copy(st, 21, t->help_name, sizeof t->help_name);
-	col_copy(st, 22, t->help_email, sizeof t->help_email);
-	col_copy(st, 23, t->help_phone, sizeof t->help_phone);
-	col_copy(st, 24, t->help_url, sizeof t->help_url);
-	col_copy(st, 25, t->help_hours, sizeof t->help_hours);
-	t->requested_by = db_col_is_null(st, 26) ? 0 : db_col_int(st, 26);
-	t->created_at = db_col_int(st, 27);
-	t->updated_at = db_col_int(st, 28);
+	return EB_OK;
 }
 
-/* Binds the editable fields as ?3..?26 (name .. help_hours, without status). */
-static void bind_fields(struct db_stmt *st, const struct tool *t)
-{
-	db_bind_text(st, 3, t->name, -1);
-	db_bind_text(st, 4, t->vendor, -1);
-	db_bind_text(st, 5, tool_kind_name(t->kind), -1);
-	db_bind_text(st, 6, t->category, -1);
-	db_bind_text(st, 7, t->need, -1);
-	db_bind_text(st, 8, t->url, -1);
-	db_bind_text(st, 9, t->grades, -1);
-	db_bind_text(st, 10, t->standards, -1);
-	db_bind_text(st, 11, t->conditions, -1);
-	db_bind_int(st, 12, t->dpa_signed);
-	db_bind_text(st, 13, t->dpa_date, -1);
-	db_bind_int(st, 14, t->data_elements);
-	db_bind_text(st, 15, t->data_location, -1);
-	if (t->seats >= 0)
-		db_bind_int(st, 16, t->seats);
-	else
-		db_bind_null(st, 16);
-	if (t->annual_cost_cents >= 0)
-		db_bind_int(st, 17, t->annual_cost_cents);
-	else
-		db_bind_null(st, 17);
-	db_bind_text(st, 18, t->term_start, -1);
-	db_bind_text(st, 19, t->term_end, -1);
-	if (t->it_owner_id > 0)
-		db_bind_int(st, 20, t->it_owner_id);
-	else
-		db_bind_null(st, 20);
-	db_bind_text(st, 21, t->help_name, -1);
-	db_bind_text(st, 22, t->help_email, -1);
-	db_bind_text(st, 23, t->help_phone, -1);
-	db_bind_text(st, 24, t->help_url, -1);
-	db_bind_text(st, 25, t->help_hours, -1);
-	db_bind_int(st, 26, time_now());
-}
+DB_ROWSPEC(tool_spec, struct tool, finish_tool,
+	   DB_FIELD_INT(struct tool, id),
+	   DB_FIELD_INT(struct tool, district_id),
+	   DB_FIELD_CHARS(struct tool, name),
+	   DB_FIELD_CHARS(struct tool, vendor),
+	   DB_FIELD_SKIP, /* kind */
+	   DB_FIELD_CHARS(struct tool, category),
+	   DB_FIELD_CHARS(struct tool, need),
+	   DB_FIELD_CHARS(struct tool, url),
+	   DB_FIELD_CHARS(struct tool, grades),
+	   DB_FIELD_CHARS(struct tool, standards),
+	   DB_FIELD_SKIP, /* status */
+	   DB_FIELD_CHARS(struct tool, conditions),
+	   DB_FIELD_INT(struct tool, dpa_signed),
+	   DB_FIELD_CHARS(struct tool, dpa_date),
+	   DB_FIELD_INT(struct tool, data_elements),
+	   DB_FIELD_CHARS(struct tool, data_location),
+	   DB_FIELD_INT_OR(struct tool, seats, -1),
+	   DB_FIELD_INT_OR(struct tool, annual_cost_cents, -1),
+	   DB_FIELD_CHARS(struct tool, term_start),
+	   DB_FIELD_CHARS(struct tool, term_end),
+	   DB_FIELD_INT(struct tool, it_owner_id),
+	   DB_FIELD_CHARS(struct tool, help_name),
+	   DB_FIELD_CHARS(struct tool, help_email),
+	   DB_FIELD_CHARS(struct tool, help_phone),
+	   DB_FIELD_CHARS(struct tool, help_url),
+	   DB_FIELD_CHARS(struct tool, help_hours),
+	   DB_FIELD_INT(struct tool, requested_by),
+	   DB_FIELD_INT(struct tool, created_at),
+	   DB_FIELD_INT(struct tool, updated_at));
+
+/* The editable fields as ?3..?26 (name .. help_hours, without status), after
+ * the two parameters each statement puts first. */
+#define TOOL_FIELD_ARGS(t)                                                                     \
+	DB_TEXT((t)->name), DB_TEXT((t)->vendor), DB_TEXT(tool_kind_name((t)->kind)),          \
+		DB_TEXT((t)->category), DB_TEXT((t)->need), DB_TEXT((t)->url),                 \
+		DB_TEXT((t)->grades), DB_TEXT((t)->standards), DB_TEXT((t)->conditions),       \
+		DB_INT((t)->dpa_signed), DB_TEXT((t)->dpa_date), DB_INT((t)->data_elements),   \
+		DB_TEXT((t)->data_location), DB_INT_IF((t)->seats >= 0, (t)->seats),          \
+		DB_INT_IF((t)->annual_cost_cents >= 0, (t)->annual_cost_cents),               \
+		DB_TEXT((t)->term_start), DB_TEXT((t)->term_end),                              \
+		DB_INT_IF((t)->it_owner_id > 0, (t)->it_owner_id), DB_TEXT((t)->help_name),    \
+		DB_TEXT((t)->help_email), DB_TEXT((t)->help_phone), DB_TEXT((t)->help_url),    \
+		DB_TEXT((t)->help_hours), DB_INT(time_now())
 
 static enum eb_err history_add(struct db *db, int64_t district_id, int64_t tool_id,
 			       const struct audit_actor *who, const char *from, const char *to,
 			       const char *reason)
 {
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "INSERT INTO tool_status_history(district_id, tool_id, at, account_id, actor,"
-		       " from_status, to_status, reason) VALUES(?,?,?,?,?,?,?,?)",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_int(st, 3, time_now());
-	if (who->account_id > 0)
-		db_bind_int(st, 4, who->account_id);
-	else
-		db_bind_null(st, 4);
-	db_bind_text(st, 5, who->login ? who->login : "cli", -1);
-	db_bind_text(st, 6, from, -1);
-	db_bind_text(st, 7, to, -1);
-	db_bind_text(st, 8, reason, -1);
-	return db_run(st);
+	return db_execute(db,
+			  "INSERT INTO tool_status_history(district_id, tool_id, at, account_id, actor,"
+			  " from_status, to_status, reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+			  DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(time_now()),
+				  DB_INT_IF(who->account_id > 0, who->account_id),
+				  DB_TEXT(who->login ? who->login : "cli"), DB_TEXT(from), DB_TEXT(to),
+				  DB_TEXT(reason)),
+			  NULL);
 }
 
 static const char *id_text(char buf[24], int64_t id)
@@ -628,25 +594,18 @@ enum eb_err tools_create(struct db *db, int64_t district_id, struct tool *t,
 	if (!t->name[0] || (initial != TOOL_REQUESTED && initial != TOOL_UNDER_REVIEW) || !reason ||
 	    !*reason)
 		return EB_EINVAL;
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "INSERT INTO tool(district_id, status, name, vendor, kind, category, need, url,"
-		       " grades, standards, conditions, dpa_signed, dpa_date, data_elements,"
-		       " data_location, seats, annual_cost_cents, term_start, term_end, it_owner_id,"
-		       " help_name, help_email, help_phone, help_url, help_hours, updated_at,"
-		       " requested_by, created_at)"
-		       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
-		       "?20,?21,?22,?23,?24,?25,?26,?27,?26)",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, status_names[initial], -1);
-	bind_fields(st, t);
-	if (requested_by > 0)
-		db_bind_int(st, 27, requested_by);
-	else
-		db_bind_null(st, 27);
-	enum eb_err rc = db_run(st);
+	enum eb_err rc = db_execute(
+		db,
+		"INSERT INTO tool(district_id, status, name, vendor, kind, category, need, url,"
+		" grades, standards, conditions, dpa_signed, dpa_date, data_elements,"
+		" data_location, seats, annual_cost_cents, term_start, term_end, it_owner_id,"
+		" help_name, help_email, help_phone, help_url, help_hours, updated_at,"
+		" requested_by, created_at)"
+		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
+		"?20,?21,?22,?23,?24,?25,?26,?27,?26)",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(status_names[initial]), TOOL_FIELD_ARGS(t),
+			DB_INT_IF(requested_by > 0, requested_by)),
+		NULL);
 	if (rc)
 		return rc;
 	*id = db_last_id(db);
@@ -665,23 +624,19 @@ enum eb_err tools_update(struct db *db, int64_t district_id, const struct tool *
 {
 	if (!t->name[0])
 		return EB_EINVAL;
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "UPDATE tool SET name=?3, vendor=?4, kind=?5, category=?6, need=?7, url=?8,"
-		       " grades=?9, standards=?10, conditions=?11, dpa_signed=?12, dpa_date=?13,"
-		       " data_elements=?14, data_location=?15, seats=?16, annual_cost_cents=?17,"
-		       " term_start=?18, term_end=?19, it_owner_id=?20, help_name=?21,"
-		       " help_email=?22, help_phone=?23, help_url=?24, help_hours=?25,"
-		       " updated_at=?26 WHERE district_id=?1 AND id=?2",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, t->id);
-	bind_fields(st, t);
-	enum eb_err rc = db_run(st);
+	int changed = 0;
+	enum eb_err rc = db_execute(
+		db,
+		"UPDATE tool SET name=?3, vendor=?4, kind=?5, category=?6, need=?7, url=?8,"
+		" grades=?9, standards=?10, conditions=?11, dpa_signed=?12, dpa_date=?13,"
+		" data_elements=?14, data_location=?15, seats=?16, annual_cost_cents=?17,"
+		" term_start=?18, term_end=?19, it_owner_id=?20, help_name=?21,"
+		" help_email=?22, help_phone=?23, help_url=?24, help_hours=?25,"
+		" updated_at=?26 WHERE district_id=?1 AND id=?2",
+		DB_ARGS(DB_INT(district_id), DB_INT(t->id), TOOL_FIELD_ARGS(t)), &changed);
 	if (rc)
 		return rc;
-	if (db_changes(db) == 0)
+	if (changed == 0)
 		return EB_ENOTFOUND;
 	char ib[24];
 	return audit_record(db, district_id, who, "update", "tool", id_text(ib, t->id), "details");
@@ -689,18 +644,8 @@ enum eb_err tools_update(struct db *db, int64_t district_id, const struct tool *
 
 enum eb_err tools_get(struct db *db, int64_t district_id, int64_t id, struct tool *out)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT " TOOL_COLS " FROM tool WHERE district_id=? AND id=?", &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	enum eb_err rc = EB_ENOTFOUND;
-	if (db_step(st) == DB_ROW) {
-		fill_tool(st, out);
-		rc = EB_OK;
-	}
-	db_reset(st);
-	return rc;
+	return db_get_row(db, "SELECT " TOOL_COLS " FROM tool WHERE district_id=?1 AND id=?2",
+			  DB_ARGS(DB_INT(district_id), DB_INT(id)), &tool_spec, NULL, out);
 }
 
 enum eb_err tools_find(struct db *db, int64_t district_id, const char *id_or_name,
@@ -712,18 +657,8 @@ enum eb_err tools_find(struct db *db, int64_t district_id, const char *id_or_nam
 	if (cstr_to_i64(id_or_name, 1, INT64_MAX, &id) == EB_OK &&
 	    tools_get(db, district_id, id, out) == EB_OK)
 		return EB_OK;
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT " TOOL_COLS " FROM tool WHERE district_id=? AND name=?", &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, id_or_name, -1);
-	enum eb_err rc = EB_ENOTFOUND;
-	if (db_step(st) == DB_ROW) {
-		fill_tool(st, out);
-		rc = EB_OK;
-	}
-	db_reset(st);
-	return rc;
+	return db_get_row(db, "SELECT " TOOL_COLS " FROM tool WHERE district_id=?1 AND name=?2",
+			  DB_ARGS(DB_INT(district_id), DB_TEXT(id_or_name)), &tool_spec, NULL, out);
 }
 
 enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id,
@@ -758,18 +693,12 @@ enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id,
 		fail(why, cap, "status", m);
 		return EB_ECONFLICT;
 	}
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "UPDATE tool SET status=?3, conditions=CASE WHEN ?4 IS NULL THEN conditions"
-		       " ELSE ?4 END, updated_at=?5 WHERE district_id=?1 AND id=?2",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, status_names[to], -1);
-	db_bind_text(st, 4, conditions ? c : NULL, -1);
-	db_bind_int(st, 5, time_now());
-	rc = db_run(st);
+	rc = db_execute(db,
+			"UPDATE tool SET status=?3, conditions=CASE WHEN ?4 IS NULL THEN conditions"
+			" ELSE ?4 END, updated_at=?5 WHERE district_id=?1 AND id=?2",
+			DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(status_names[to]),
+				DB_TEXT(conditions ? c : NULL), DB_INT(time_now())),
+			NULL);
 	if (!rc)
 		rc = history_add(db, district_id, id, who, status_names[t.status], status_names[to], r);
 	if (!rc) {
@@ -781,145 +710,83 @@ enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id,
 	return rc;
 }
 
-static const char *col_dup(struct arena *a, struct db_stmt *st, int c)
+static enum eb_err finish_tool_row(struct db_stmt *st, void *row, struct arena *arena)
 {
-	const char *s = db_col_text(st, c);
-	return arena_strdup(a, s ? s : "");
+	struct tool_row *x = row;
+	tool_status_parse(db_col_text(st, 9), &x->status);
+	return EB_OK;
 }
+
+DB_ROWSPEC(tool_row_spec, struct tool_row, finish_tool_row,
+	   DB_FIELD_INT(struct tool_row, id),
+	   DB_FIELD_STR(struct tool_row, name),
+	   DB_FIELD_STR(struct tool_row, vendor),
+	   DB_FIELD_STR(struct tool_row, kind),
+	   DB_FIELD_STR(struct tool_row, category),
+	   DB_FIELD_STR(struct tool_row, need),
+	   DB_FIELD_STR(struct tool_row, grades),
+	   DB_FIELD_STR(struct tool_row, conditions),
+	   DB_FIELD_STR(struct tool_row, data_location),
+	   DB_FIELD_SKIP, /* status */
+	   DB_FIELD_INT(struct tool_row, dpa_signed),
+	   DB_FIELD_INT(struct tool_row, data_elements));
 
 enum eb_err tools_list(struct db *db, int64_t district_id, int only_status, bool public_only,
 		       struct arena *arena, struct tool_row **rows, size_t *n)
 {
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT id, name, vendor, kind, category, need, grades, conditions,"
-		       " data_location, status, dpa_signed, data_elements FROM tool"
-		       " WHERE district_id=?1 AND (?2 IS NULL OR status=?2) AND (?3=0 OR status IN"
-		       " ('approved','approved_with_conditions')) ORDER BY name, id",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, only_status >= 0 ? tool_status_name((enum tool_status)only_status) : NULL,
-		     -1);
-	db_bind_int(st, 3, public_only);
-	size_t cap = 16, k = 0;
-	struct tool_row *r = arena_alloc(arena, cap * sizeof *r);
-	int s;
-	while (r && (s = db_step(st)) == DB_ROW) {
-		struct tool_row *g = arena_grow(arena, r, k, &cap, sizeof *r, 0);
-		if (!g) {
-			r = NULL;
-			break;
-		}
-		r = g;
-		struct tool_row *x = &r[k++];
-		x->id = db_col_int(st, 0);
-		x->name = col_dup(arena, st, 1);
-		x->vendor = col_dup(arena, st, 2);
-		x->kind = col_dup(arena, st, 3);
-		x->category = col_dup(arena, st, 4);
-		x->need = col_dup(arena, st, 5);
-		x->grades = col_dup(arena, st, 6);
-		x->conditions = col_dup(arena, st, 7);
-		x->data_location = col_dup(arena, st, 8);
-		x->status = TOOL_REQUESTED;
-		tool_status_parse(db_col_text(st, 9), &x->status);
-		x->dpa_signed = db_col_int(st, 10) != 0;
-		x->data_elements = (unsigned)db_col_int(st, 11);
-	}
-	db_reset(st);
-	if (!r)
-		return EB_ENOMEM;
-	*rows = r;
-	*n = k;
-	return EB_OK;
+	const char *status =
+		only_status >= 0 ? tool_status_name((enum tool_status)only_status) : NULL;
+	return db_get_rows(db,
+			   "SELECT id, name, vendor, kind, category, need, grades, conditions,"
+			   " data_location, status, dpa_signed, data_elements FROM tool"
+			   " WHERE district_id=?1 AND (?2 IS NULL OR status=?2) AND (?3=0 OR status IN"
+			   " ('approved','approved_with_conditions')) ORDER BY name, id",
+			   DB_ARGS(DB_INT(district_id), DB_TEXT(status), DB_INT(public_only)),
+			   &tool_row_spec, arena, rows, n);
 }
+
+DB_ROWSPEC(history_spec, struct tool_history, NULL,
+	   DB_FIELD_INT(struct tool_history, at),
+	   DB_FIELD_INT(struct tool_history, account_id),
+	   DB_FIELD_STR(struct tool_history, actor),
+	   DB_FIELD_STR(struct tool_history, from_status),
+	   DB_FIELD_STR(struct tool_history, to_status),
+	   DB_FIELD_STR(struct tool_history, reason));
 
 enum eb_err tools_history(struct db *db, int64_t district_id, int64_t id, struct arena *arena,
 			  struct tool_history **rows, size_t *n)
 {
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT at, account_id, actor, from_status, to_status, reason"
-		       " FROM tool_status_history WHERE district_id=? AND tool_id=? ORDER BY id",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	size_t cap = 8, k = 0;
-	struct tool_history *r = arena_alloc(arena, cap * sizeof *r);
-	while (r && db_step(st) == DB_ROW) {
-		struct tool_history *g = arena_grow(arena, r, k, &cap, sizeof *r, 0);
-		if (!g) {
-			r = NULL;
-			break;
-		}
-		r = g;
-		struct tool_history *x = &r[k++];
-		x->at = db_col_int(st, 0);
-		x->account_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
-		x->actor = col_dup(arena, st, 2);
-		x->from_status = col_dup(arena, st, 3);
-		x->to_status = col_dup(arena, st, 4);
-		x->reason = col_dup(arena, st, 5);
-	}
-	db_reset(st);
-	if (!r)
-		return EB_ENOMEM;
-	*rows = r;
-	*n = k;
-	return EB_OK;
+	return db_get_rows(db,
+			   "SELECT at, account_id, actor, from_status, to_status, reason"
+			   " FROM tool_status_history WHERE district_id=?1 AND tool_id=?2 ORDER BY id",
+			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &history_spec, arena, rows, n);
 }
 
 /* ---- support matrix ---- */
 
+DB_ROWSPEC(support_spec, struct tool_support, NULL,
+	   DB_FIELD_STR(struct tool_support, school_sid),
+	   DB_FIELD_INT(struct tool_support, champion_id),
+	   DB_FIELD_STR(struct tool_support, champion_login),
+	   DB_FIELD_STR(struct tool_support, champion_name),
+	   DB_FIELD_STR(struct tool_support, notes));
+
 enum eb_err tools_support(struct db *db, int64_t district_id, int64_t id, struct arena *arena,
 			  struct tool_support **rows, size_t *n)
 {
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT s.school_sourced_id, s.champion_id, a.login, a.display_name, s.notes"
-		       " FROM tool_support s LEFT JOIN account a ON a.id=s.champion_id"
-		       " WHERE s.district_id=? AND s.tool_id=? ORDER BY s.school_sourced_id",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	size_t cap = 8, k = 0;
-	struct tool_support *r = arena_alloc(arena, cap * sizeof *r);
-	while (r && db_step(st) == DB_ROW) {
-		struct tool_support *g = arena_grow(arena, r, k, &cap, sizeof *r, 0);
-		if (!g) {
-			r = NULL;
-			break;
-		}
-		r = g;
-		struct tool_support *x = &r[k++];
-		x->school_sid = col_dup(arena, st, 0);
-		x->champion_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
-		x->champion_login = col_dup(arena, st, 2);
-		x->champion_name = col_dup(arena, st, 3);
-		x->notes = col_dup(arena, st, 4);
-	}
-	db_reset(st);
-	if (!r)
-		return EB_ENOMEM;
-	*rows = r;
-	*n = k;
-	return EB_OK;
+	return db_get_rows(db,
+			   "SELECT s.school_sourced_id, s.champion_id, a.login, a.display_name, s.notes"
+			   " FROM tool_support s LEFT JOIN account a ON a.id=s.champion_id"
+			   " WHERE s.district_id=?1 AND s.tool_id=?2 ORDER BY s.school_sourced_id",
+			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &support_spec, arena, rows, n);
 }
 
 static bool school_exists(struct db *db, int64_t district_id, const char *sid)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT 1 FROM org WHERE district_id=? AND sourced_id=? AND type='school'",
-		       &st))
-		return false;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, sid, -1);
-	bool ok = db_step(st) == DB_ROW;
-	db_reset(st);
-	return ok;
+	int64_t one;
+	return db_get_int(db,
+			  "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND type='school'",
+			  DB_ARGS(DB_INT(district_id), DB_TEXT(sid)), &one) == EB_OK;
 }
 
 enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
@@ -946,34 +813,22 @@ enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
 			return EB_EINVAL;
 		}
 	}
-	struct db_stmt *st;
-	if (!champion_id && !nb[0]) {
-		if (db_prepare(db, "DELETE FROM tool_support WHERE district_id=? AND tool_id=? AND"
-				   " school_sourced_id=?", &st))
-			return EB_EDB;
-		db_bind_int(st, 1, district_id);
-		db_bind_int(st, 2, id);
-		db_bind_text(st, 3, school_sid, -1);
-	} else {
-		if (db_prepare(db,
-			       "INSERT INTO tool_support(district_id, tool_id, school_sourced_id,"
-			       " champion_id, notes, updated_at) VALUES(?,?,?,?,?,?)"
-			       " ON CONFLICT(tool_id, school_sourced_id) DO UPDATE SET"
-			       " champion_id=excluded.champion_id, notes=excluded.notes,"
-			       " updated_at=excluded.updated_at",
-			       &st))
-			return EB_EDB;
-		db_bind_int(st, 1, district_id);
-		db_bind_int(st, 2, id);
-		db_bind_text(st, 3, school_sid, -1);
-		if (champion_id)
-			db_bind_int(st, 4, champion_id);
-		else
-			db_bind_null(st, 4);
-		db_bind_text(st, 5, nb, -1);
-		db_bind_int(st, 6, time_now());
-	}
-	rc = db_run(st);
+	if (!champion_id && !nb[0])
+		rc = db_execute(db,
+				"DELETE FROM tool_support WHERE district_id=?1 AND tool_id=?2 AND"
+				" school_sourced_id=?3",
+				DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(school_sid)), NULL);
+	else
+		rc = db_execute(db,
+				"INSERT INTO tool_support(district_id, tool_id, school_sourced_id,"
+				" champion_id, notes, updated_at) VALUES(?1,?2,?3,?4,?5,?6)"
+				" ON CONFLICT(tool_id, school_sourced_id) DO UPDATE SET"
+				" champion_id=excluded.champion_id, notes=excluded.notes,"
+				" updated_at=excluded.updated_at",
+				DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(school_sid),
+					DB_INT_IF(champion_id, champion_id), DB_TEXT(nb),
+					DB_INT(time_now())),
+				NULL);
 	if (!rc) {
 		char ib[24], d[200];
 		snprintf(d, sizeof d, "support at school %.127s", school_sid);
@@ -1019,19 +874,13 @@ enum eb_err tools_cred_create(struct db *db, int64_t district_id, int64_t tool_i
 		new_key(kind, key_out);
 		account_random_token(secret_out, TOOL_SECRET_MAX, 32);
 		hash_secret(secret_out, h);
-		struct db_stmt *st;
-		if (db_prepare(db,
-			       "INSERT INTO tool_credential(district_id, tool_id, kind, key_id,"
-			       " secret_hash, created_at) VALUES(?,?,?,?,?,?)",
-			       &st))
-			return EB_EDB;
-		db_bind_int(st, 1, district_id);
-		db_bind_int(st, 2, tool_id);
-		db_bind_text(st, 3, cred_kind_name(kind), -1);
-		db_bind_text(st, 4, key_out, -1);
-		db_bind_blob(st, 5, h, sizeof h);
-		db_bind_int(st, 6, time_now());
-		rc = db_run(st);
+		rc = db_execute(db,
+				"INSERT INTO tool_credential(district_id, tool_id, kind, key_id,"
+				" secret_hash, created_at) VALUES(?1,?2,?3,?4,?5,?6)",
+				DB_ARGS(DB_INT(district_id), DB_INT(tool_id),
+					DB_TEXT(cred_kind_name(kind)), DB_TEXT(key_out),
+					DB_BLOB(h, sizeof h), DB_INT(time_now())),
+				NULL);
 		if (rc != EB_EEXIST)
 			break;
 	}
@@ -1051,24 +900,21 @@ static enum eb_err cred_get(struct db *db, int64_t district_id, int64_t tool_id,
 			    char key[TOOL_KEY_MAX], bool *revoked, enum tool_cred_kind *kind)
 {
 	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT key_id, status, kind FROM tool_credential WHERE district_id=? AND"
-		       " tool_id=? AND id=?",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_int(st, 3, cred_id);
-	enum eb_err rc = EB_ENOTFOUND;
-	if (db_step(st) == DB_ROW) {
-		col_copy(st, 0, key, TOOL_KEY_MAX);
+	enum eb_err rc = db_query(db,
+				  "SELECT key_id, status, kind FROM tool_credential WHERE district_id=?1"
+				  " AND tool_id=?2 AND id=?3",
+				  DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(cred_id)), &st);
+	if (rc)
+		return rc;
+	bool found = db_next(st);
+	if (found) {
+		db_col_copy(st, 0, key, TOOL_KEY_MAX);
 		const char *s = db_col_text(st, 1), *k = db_col_text(st, 2);
 		*revoked = s && strcmp(s, "revoked") == 0;
 		*kind = k && strcmp(k, "xapi") == 0 ? TOOL_CRED_XAPI : TOOL_CRED_CALIPER;
-		rc = EB_OK;
 	}
-	db_reset(st);
-	return rc;
+	rc = db_done(st);
+	return rc ? rc : found ? EB_OK : EB_ENOTFOUND;
 }
 
 enum eb_err tools_cred_rotate(struct db *db, int64_t district_id, int64_t tool_id,
@@ -1085,17 +931,12 @@ enum eb_err tools_cred_rotate(struct db *db, int64_t district_id, int64_t tool_i
 	unsigned char h[32];
 	account_random_token(secret_out, TOOL_SECRET_MAX, 32);
 	hash_secret(secret_out, h);
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "UPDATE tool_credential SET secret_hash=?, rotated_at=? WHERE district_id=?"
-		       " AND id=? AND status='active'",
-		       &st))
-		return EB_EDB;
-	db_bind_blob(st, 1, h, sizeof h);
-	db_bind_int(st, 2, time_now());
-	db_bind_int(st, 3, district_id);
-	db_bind_int(st, 4, cred_id);
-	rc = db_run(st);
+	rc = db_execute(db,
+			"UPDATE tool_credential SET secret_hash=?1, rotated_at=?2 WHERE district_id=?3"
+			" AND id=?4 AND status='active'",
+			DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now()), DB_INT(district_id),
+				DB_INT(cred_id)),
+			NULL);
 	sodium_memzero(h, sizeof h);
 	if (rc) {
 		sodium_memzero(secret_out, TOOL_SECRET_MAX);
@@ -1117,16 +958,10 @@ enum eb_err tools_cred_revoke(struct db *db, int64_t district_id, int64_t tool_i
 		return rc;
 	if (revoked)
 		return EB_ECONFLICT;
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "UPDATE tool_credential SET status='revoked', revoked_at=? WHERE district_id=?"
-		       " AND id=?",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, time_now());
-	db_bind_int(st, 2, district_id);
-	db_bind_int(st, 3, cred_id);
-	rc = db_run(st);
+	rc = db_execute(db,
+			"UPDATE tool_credential SET status='revoked', revoked_at=?1 WHERE"
+			" district_id=?2 AND id=?3",
+			DB_ARGS(DB_INT(time_now()), DB_INT(district_id), DB_INT(cred_id)), NULL);
 	if (rc)
 		return rc;
 	char ib[24], d[120];
@@ -1134,45 +969,34 @@ enum eb_err tools_cred_revoke(struct db *db, int64_t district_id, int64_t tool_i
 	return audit_record(db, district_id, who, "credential", "tool", id_text(ib, tool_id), d);
 }
 
+static enum eb_err finish_cred(struct db_stmt *st, void *row, struct arena *arena)
+{
+	struct tool_credential *x = row;
+	const char *kd = db_col_text(st, 6), *s = db_col_text(st, 8);
+	x->kind = kd && strcmp(kd, "xapi") == 0 ? TOOL_CRED_XAPI : TOOL_CRED_CALIPER;
+	x->revoked = s && strcmp(s, "revoked") == 0;
+	return EB_OK;
+}
+
+DB_ROWSPEC(cred_spec, struct tool_credential, finish_cred,
+	   DB_FIELD_INT(struct tool_credential, id),
+	   DB_FIELD_INT(struct tool_credential, tool_id),
+	   DB_FIELD_INT(struct tool_credential, created_at),
+	   DB_FIELD_INT(struct tool_credential, rotated_at),
+	   DB_FIELD_INT(struct tool_credential, last_used_at),
+	   DB_FIELD_INT(struct tool_credential, revoked_at),
+	   DB_FIELD_SKIP, /* kind */
+	   DB_FIELD_STR(struct tool_credential, key_id),
+	   DB_FIELD_SKIP); /* status */
+
 enum eb_err tools_cred_list(struct db *db, int64_t district_id, int64_t tool_id,
 			    struct arena *arena, struct tool_credential **rows, size_t *n)
 {
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT id, tool_id, created_at, rotated_at, last_used_at, revoked_at, kind,"
-		       " key_id, status FROM tool_credential WHERE district_id=? AND tool_id=?"
-		       " ORDER BY id DESC",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	size_t cap = 8, k = 0;
-	struct tool_credential *r = arena_alloc(arena, cap * sizeof *r);
-	while (r && db_step(st) == DB_ROW) {
-		struct tool_credential *g = arena_grow(arena, r, k, &cap, sizeof *r, 0);
-		if (!g) {
-			r = NULL;
-			break;
-		}
-		r = g;
-		struct tool_credential *x = &r[k++];
-		x->id = db_col_int(st, 0);
-		x->tool_id = db_col_int(st, 1);
-		x->created_at = db_col_int(st, 2);
-		x->rotated_at = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3);
-		x->last_used_at = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
-		x->revoked_at = db_col_is_null(st, 5) ? 0 : db_col_int(st, 5);
-		const char *kd = db_col_text(st, 6), *s = db_col_text(st, 8);
-		x->kind = kd && strcmp(kd, "xapi") == 0 ? TOOL_CRED_XAPI : TOOL_CRED_CALIPER;
-		x->key_id = col_dup(arena, st, 7);
-		x->revoked = s && strcmp(s, "revoked") == 0;
-	}
-	db_reset(st);
-	if (!r)
-		return EB_ENOMEM;
-	*rows = r;
-	*n = k;
-	return EB_OK;
+	return db_get_rows(db,
+			   "SELECT id, tool_id, created_at, rotated_at, last_used_at, revoked_at, kind,"
+			   " key_id, status FROM tool_credential WHERE district_id=?1 AND tool_id=?2"
+			   " ORDER BY id DESC",
+			   DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), &cred_spec, arena, rows, n);
 }
 
 /* Records that a credential was used, at most once a minute: the caller
@@ -1189,15 +1013,11 @@ struct touch_job {
 static enum eb_err touch_run(struct db *db, void *ctx)
 {
 	struct touch_job *j = ctx;
-	struct db_stmt *st;
-	if (!db_prepare(db,
-			"UPDATE tool_credential SET last_used_at=?1 WHERE id=?2 AND"
-			" (last_used_at IS NULL OR last_used_at <= ?1 - 60)",
-			&st)) {
-		db_bind_int(st, 1, j->now);
-		db_bind_int(st, 2, j->cred_id);
-		(void)db_run(st); /* best effort: never fails the group it joins */
-	}
+	/* best effort: never fails the group it joins */
+	(void)db_execute(db,
+			 "UPDATE tool_credential SET last_used_at=?1 WHERE id=?2 AND"
+			 " (last_used_at IS NULL OR last_used_at <= ?1 - 60)",
+			 DB_ARGS(DB_INT(j->now), DB_INT(j->cred_id)), NULL);
 	return EB_OK;
 }
 
@@ -1223,28 +1043,32 @@ static void touch(struct db *db, int64_t cred_id, int64_t last_used)
 	free(j);
 }
 
-/* Shared tail of both checks: st is positioned on (or past) the candidate row
+/* Shared tail of both checks: st was run for the candidate credential,
  * with columns id, district_id, tool_id, secret_hash, status, tool status,
- * last_used_at. */
-static enum eb_err check_row(struct db *db, struct db_stmt *st, bool found,
-			     const unsigned char h[32], int64_t *district_id, int64_t *tool_id)
+ * last_used_at. The hash is compared in constant time even when there is no
+ * candidate, so a wrong key costs what a wrong secret costs. */
+static enum eb_err check_row(struct db *db, struct db_stmt *st, const unsigned char h[32],
+			     int64_t *district_id, int64_t *tool_id)
 {
 	static const unsigned char zero[32];
-	const unsigned char *stored = zero;
-	bool usable = false;
+	unsigned char stored[32];
+	memcpy(stored, zero, sizeof stored);
+	bool found = db_next(st), usable = false;
 	int64_t cid = 0, d = 0, t = 0, last = 0;
 	if (found && db_col_bytes(st, 3) == 32) {
-		stored = db_col_blob(st, 3);
+		memcpy(stored, db_col_blob(st, 3), sizeof stored);
 		const char *cs = db_col_text(st, 4), *ts = db_col_text(st, 5);
 		usable = cs && strcmp(cs, "active") == 0 && ts && strcmp(ts, "denied") != 0 &&
 			 strcmp(ts, "retired") != 0;
 		cid = db_col_int(st, 0);
 		d = db_col_int(st, 1);
 		t = db_col_int(st, 2);
-		last = db_col_is_null(st, 6) ? 0 : db_col_int(st, 6);
+		last = db_col_int(st, 6);
 	}
 	bool same = sodium_memcmp(stored, h, 32) == 0;
-	db_reset(st);
+	enum eb_err rc = db_done(st);
+	if (rc)
+		return rc;
 	if (!found || !same || !usable)
 		return EB_EAUTH;
 	touch(db, cid, last);
@@ -1261,16 +1085,13 @@ enum eb_err tools_check_basic(struct db *db, const char *key, const char *secret
 		return EB_EAUTH;
 	hash_secret(secret, h);
 	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status, t.status,"
-		       " c.last_used_at"
-		       " FROM tool_credential c JOIN tool t ON t.id=c.tool_id"
-		       " WHERE c.key_id=? AND c.kind='xapi'",
-		       &st))
-		return EB_EDB;
-	db_bind_text(st, 1, key, -1);
-	bool found = db_step(st) == DB_ROW;
-	return check_row(db, st, found, h, district_id, tool_id);
+	enum eb_err rc = db_query(db,
+				  "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status,"
+				  " t.status, c.last_used_at"
+				  " FROM tool_credential c JOIN tool t ON t.id=c.tool_id"
+				  " WHERE c.key_id=?1 AND c.kind='xapi'",
+				  DB_ARGS(DB_TEXT(key)), &st);
+	return rc ? rc : check_row(db, st, h, district_id, tool_id);
 }
 
 enum eb_err tools_check_bearer(struct db *db, const char *token, int64_t *district_id,
@@ -1281,14 +1102,11 @@ enum eb_err tools_check_bearer(struct db *db, const char *token, int64_t *distri
 		return EB_EAUTH;
 	hash_secret(token, h);
 	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status, t.status,"
-		       " c.last_used_at"
-		       " FROM tool_credential c JOIN tool t ON t.id=c.tool_id"
-		       " WHERE c.secret_hash=? AND c.kind='caliper'",
-		       &st))
-		return EB_EDB;
-	db_bind_blob(st, 1, h, sizeof h);
-	bool found = db_step(st) == DB_ROW;
-	return check_row(db, st, found, h, district_id, tool_id);
+	enum eb_err rc = db_query(db,
+				  "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status,"
+				  " t.status, c.last_used_at"
+				  " FROM tool_credential c JOIN tool t ON t.id=c.tool_id"
+				  " WHERE c.secret_hash=?1 AND c.kind='caliper'",
+				  DB_ARGS(DB_BLOB(h, sizeof h)), &st);
+	return rc ? rc : check_row(db, st, h, district_id, tool_id);
 }

@@ -18,6 +18,7 @@
 #include "base/timeutil.h"
 #include "domain/activity.h"
 #include "store/db.h"
+#include "store/db_write.h"
 
 /* ---- error context ------------------------------------------------------ */
 

@@ -25,6 +25,7 @@
 #include "domain/activity.h"
 #include "ingest/xjson.h"
 #include "store/db.h"
+#include "store/db_write.h"
 
 /* ---- validation context ---------------------------------------------- */
 

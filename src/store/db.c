@@ -14,9 +14,15 @@
 
 #define STMT_CACHE 512
 
+/* A statement between db_query and db_done belongs to its caller (held). */
 struct db_stmt {
 	sqlite3_stmt *st;
 	struct db *db;
+	const char *sql;	/* the cache key; NULL for a free slot */
+	enum eb_err err;	/* sticky: the first error since db_query */
+	bool held;		/* between db_query and db_done */
+	bool ended;		/* the last step found no more rows */
+	bool uncached;		/* freed by db_done */
 };
 
 #define DB_HOOKS 4
@@ -33,10 +39,7 @@ struct db {
 	/* work registered for the open transaction (db_before_commit) */
 	struct db_hook hooks[DB_HOOKS];
 	int nhooks;
-	struct {
-		const char *sql;
-		struct db_stmt stmt;
-	} cache[STMT_CACHE];
+	struct db_stmt cache[STMT_CACHE];
 };
 
 static int commit_guard(void *arg);
@@ -212,6 +215,17 @@ enum eb_err db_before_commit(struct db *db, enum eb_err (*before_commit)(struct 
 	return EB_OK;
 }
 
+const char *db_file(struct db *db)
+{
+	const char *path = sqlite3_db_filename(db->h, "main");
+	return path && path[0] && !sqlite3_db_readonly(db->h, "main") ? path : "";
+}
+
+void db_set_busy_timeout(struct db *db, int ms)
+{
+	sqlite3_busy_timeout(db->h, ms);
+}
+
 bool db_in_transaction(struct db *db)
 {
 	return !sqlite3_get_autocommit(db->h);
@@ -224,8 +238,8 @@ void db_close(struct db *db)
 	db_rollback(db);
 	rollback_hooks(db);
 	for (int i = 0; i < STMT_CACHE; i++)
-		if (db->cache[i].stmt.st)
-			sqlite3_finalize(db->cache[i].stmt.st);
+		if (db->cache[i].st)
+			sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);
 	free(db);
 }
@@ -243,12 +257,8 @@ enum eb_err db_exec(struct db *db, const char *sql)
 
 bool db_ping(struct db *db)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT 1", &st))
-		return false;
-	bool ok = db_step(st) == DB_ROW;
-	db_reset(st);
-	return ok;
+	int64_t one = 0;
+	return db_get_int(db, "SELECT 1", DB_NOARGS, &one) == EB_OK && one == 1;
 }
 
 enum eb_err db_analyze(struct db *db)
@@ -306,385 +316,220 @@ void db_rollback(struct db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* ---- group commit (db.h) --------------------------------------------- */
+/* ---- statements ------------------------------------------------------ */
 
-/* The most jobs one transaction takes (bounds a group's latency), and the
- * most jobs db_write_submit lets wait (past it, callers write themselves). */
-#define GROUP_MAX 32
-#define QUEUE_MAX 128
-
-static pthread_mutex_t group_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;	/* jobs queued */
-static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;	/* jobs finished */
-static struct db_write *group_head, **group_tail = &group_head;
-static int queued;
-static bool writer_running;
-static bool group_active;	/* the writer thread is inside a group */
-
-/* Whether jobs x and y may share a transaction: the same file (read when
- * they were queued, on the caller's thread), or the same connection. */
-static bool same_file(const struct db_write *x, const struct db_write *y)
-{
-	return x->db == y->db || (x->file[0] && !strcmp(x->file, y->file));
-}
-
-/* A file that a connection of the writer thread's own can be opened on. */
-static bool has_own_file(struct db *db)
-{
-	const char *path = sqlite3_db_filename(db->h, "main");
-	return path && path[0] && !sqlite3_db_readonly(db->h, "main");
-}
-
-/* The groups of a file are written through one connection of their own, not
- * the callers': in WAL mode a connection that sees another one's commit
- * drops its whole page cache, so writers taking turns on their own
- * connections would each start cold. One writer connection per file (a few
- * files at most: tests), found by path and checked against the file's inode,
- * so a file deleted and made again is not written through a stale
- * connection. Used only by the writer thread; closed at exit. */
-#define GROUP_WRITERS 4
-static struct group_writer {
-	struct db *db;
-	dev_t dev;
-	ino_t ino;
-	char *path;
-} writers[GROUP_WRITERS];
-static bool writers_atexit;
-
-static void writers_close(void)
-{
-	db_write_drain(); /* at exit: queued work first, then the connections */
-	for (int i = 0; i < GROUP_WRITERS; i++) {
-		db_close(writers[i].db);
-		free(writers[i].path);
-		memset(&writers[i], 0, sizeof writers[i]);
-	}
-}
-
-static struct db *writer_for(const char *path)
-{
-	struct stat sb;
-	if (!path[0] || stat(path, &sb))
-		return NULL;
-	struct group_writer *w = NULL;
-	for (int i = 0; i < GROUP_WRITERS && !w; i++)
-		if (writers[i].path && !strcmp(writers[i].path, path))
-			w = &writers[i];
-	if (w && w->dev == sb.st_dev && w->ino == sb.st_ino)
-		return w->db;
-	if (!w) {
-		/* a free slot, else the first one is replaced */
-		w = &writers[0];
-		for (int i = 0; i < GROUP_WRITERS; i++)
-			if (!writers[i].path) {
-				w = &writers[i];
-				break;
-			}
-	}
-	db_close(w->db);
-	free(w->path);
-	memset(w, 0, sizeof *w);
-	struct db *nd;
-	char *p = strdup(path);
-	if (!p || db_open(path, 0, &nd, NULL, 0)) {
-		free(p);
-		return NULL;
-	}
-	/* the writer waits out a long lock (a refit storing, an import, another
-	 * process) longer than a worker would: its callers are suspended
-	 * requests, not blocked threads */
-	sqlite3_busy_timeout(nd->h, 30000);
-	*w = (struct group_writer){ nd, sb.st_dev, sb.st_ino, p };
-	if (!writers_atexit)
-		writers_atexit = atexit(writers_close) == 0;
-	return nd;
-}
-
-/* One job in its own transaction. */
-static enum eb_err write_alone(struct db *db, struct db_write *w)
-{
-	enum eb_err rc = db_begin(db);
-	if (rc)
-		return rc;
-	rc = w->fn(db, w->ctx);
-	if (rc)
-		db_rollback(db);
-	else
-		rc = db_commit(db);
-	return rc;
-}
-
-/* Runs the jobs of list g (linked by next) on db; sets each one's rc. A
- * BEGIN that fails (the database stayed locked past the busy timeout) fails
- * the whole group at once rather than once per job. */
-static void write_group(struct db *db, struct db_write *g)
-{
-	if (!g->next) {
-		g->rc = write_alone(db, g);
-		return;
-	}
-	enum eb_err rc = db_begin(db);
-	if (rc) {
-		for (struct db_write *w = g; w; w = w->next)
-			w->rc = rc;
-		return;
-	}
-	for (struct db_write *w = g; w && !rc; w = w->next)
-		rc = w->fn(db, w->ctx);
-	if (!rc)
-		rc = db_commit(db);	/* rolls back itself when it fails */
-	else
-		db_rollback(db);
-	for (struct db_write *w = g; w; w = w->next)
-		w->rc = rc ? write_alone(db, w) : EB_OK;
-}
-
-/* Takes the first queued job and up to GROUP_MAX - 1 more on its file, in
- * queue order. Called with group_mu held and the queue not empty. */
-static struct db_write *take_group(void)
-{
-	struct db_write *g = NULL, **gt = &g, **pp = &group_head, *first = group_head;
-	int n = 0;
-	while (*pp) {
-		struct db_write *x = *pp;
-		if (n < GROUP_MAX && same_file(x, first)) {
-			*pp = x->next;
-			x->next = NULL;
-			*gt = x;
-			gt = &x->next;
-			n++;
-		} else {
-			pp = &x->next;
-		}
-	}
-	group_tail = pp;
-	queued -= n;
-	return g;
-}
-
-/* The writer thread: one group at a time, for ever. A file it cannot open a
- * connection of its own on (in memory, read-only) is written through the
- * first job's connection: only db_write_grouped queues such jobs, and its
- * caller is blocked until the job is done, so the connection is idle. */
-static void *writer_main(void *arg)
-{
-	(void)arg;
-	pthread_mutex_lock(&group_mu);
-	for (;;) {
-		while (!group_head)
-			pthread_cond_wait(&work_cv, &group_mu);
-		struct db_write *g = take_group();
-		group_active = true;
-		pthread_mutex_unlock(&group_mu);
-		struct db *wdb = writer_for(g->file);
-		if (!wdb && !g->done_cb)
-			wdb = g->db;
-		if (wdb) {
-			write_group(wdb, g);
-		} else {
-			for (struct db_write *x = g; x; x = x->next)
-				x->rc = EB_EDB;
-		}
-		pthread_mutex_lock(&group_mu);
-		for (struct db_write *x = g, *next; x; x = next) {
-			next = x->next;
-			if (x->done_cb) {
-				/* x may be freed once the callback has it */
-				pthread_mutex_unlock(&group_mu);
-				x->done_cb(x->done_arg);
-				pthread_mutex_lock(&group_mu);
-			} else {
-				x->finished = true;
-			}
-		}
-		group_active = false;
-		pthread_cond_broadcast(&done_cv);
-	}
-	return NULL;
-}
-
-/* After fork() only the calling thread exists: the child starts afresh
- * (its parent's writer connections are not touched, nor closed). */
-static void group_atfork_child(void)
-{
-	pthread_mutex_init(&group_mu, NULL);
-	pthread_cond_init(&work_cv, NULL);
-	pthread_cond_init(&done_cv, NULL);
-	group_head = NULL;
-	group_tail = &group_head;
-	queued = 0;
-	writer_running = false;
-	group_active = false;
-	memset(writers, 0, sizeof writers);
-}
-
-static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
-static void atfork_init(void)
-{
-	pthread_atfork(NULL, NULL, group_atfork_child);
-}
-
-/* Queues w; starts the writer thread if need be. group_mu held. */
-static enum eb_err enqueue(struct db *db, struct db_write *w)
-{
-	if (!writer_running) {
-		pthread_t t;
-		pthread_attr_t at;
-		pthread_attr_init(&at);
-		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-		int e = pthread_create(&t, &at, writer_main, NULL);
-		pthread_attr_destroy(&at);
-		if (e)
-			return EB_ENOMEM;
-		writer_running = true;
-	}
-	w->db = db;
-	w->file = has_own_file(db) ? sqlite3_db_filename(db->h, "main") : "";
-	w->next = NULL;
-	w->finished = false;
-	w->rc = EB_OK;
-	*group_tail = w;
-	group_tail = &w->next;
-	queued++;
-	pthread_cond_signal(&work_cv);
-	return EB_OK;
-}
-
-enum eb_err db_write_grouped(struct db *db, struct db_write *w)
-{
-	if (db_in_transaction(db))
-		return w->rc = EB_EINVAL;
-	pthread_once(&atfork_once, atfork_init);
-	w->done_cb = NULL;
-	pthread_mutex_lock(&group_mu);
-	enum eb_err rc = enqueue(db, w);
-	if (rc) {
-		pthread_mutex_unlock(&group_mu);
-		return w->rc = write_alone(db, w);	/* no thread: write here */
-	}
-	while (!w->finished)
-		pthread_cond_wait(&done_cv, &group_mu);
-	pthread_mutex_unlock(&group_mu);
-	return w->rc;
-}
-
-void db_write_drain(void)
-{
-	pthread_mutex_lock(&group_mu);
-	while (group_head || group_active)
-		pthread_cond_wait(&done_cv, &group_mu);
-	pthread_mutex_unlock(&group_mu);
-}
-
-enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg),
-			    void *arg)
-{
-	if (db_in_transaction(db) || !has_own_file(db))
-		return EB_EINVAL;
-	pthread_once(&atfork_once, atfork_init);
-	pthread_mutex_lock(&group_mu);
-	enum eb_err rc = queued >= QUEUE_MAX ? EB_EBUSY : EB_OK;
-	if (!rc) {
-		w->done_cb = done;
-		w->done_arg = arg;
-		rc = enqueue(db, w);
-	}
-	pthread_mutex_unlock(&group_mu);
-	return rc;
-}
-
-enum eb_err db_prepare(struct db *db, const char *sql, struct db_stmt **out)
+/* The statement cache: open addressing on the SQL text's address. A slot
+ * holds one prepared statement; `held` says a caller has it between
+ * db_query and db_done. A held statement is never reset, rebound or
+ * finalized by anyone else: a second run of the same SQL while the first is
+ * open gets a statement of its own, and a full cache evicts only a statement
+ * nobody holds (or, when every slot in reach is held, hands out an uncached
+ * one that db_done finalizes). */
+static size_t cache_slot(const char *sql)
 {
 	uintptr_t h = (uintptr_t)sql;
 	h ^= h >> 17;
 	h *= 0x9E3779B97F4A7C15ull;
-	size_t i = (size_t)(h >> 40) % STMT_CACHE;
-	for (size_t probe = 0; probe < STMT_CACHE; probe++, i = (i + 1) % STMT_CACHE) {
-		if (db->cache[i].sql == sql) {
-			sqlite3_reset(db->cache[i].stmt.st);
-			sqlite3_clear_bindings(db->cache[i].stmt.st);
-			*out = &db->cache[i].stmt;
-			return EB_OK;
-		}
-		if (!db->cache[i].sql)
-			break;
-	}
+	return (size_t)(h >> 40) % STMT_CACHE;
+}
+
+static sqlite3_stmt *prepare_raw(struct db *db, const char *sql)
+{
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
 		log_error("db: prepare: %s in: %.200s", sqlite3_errmsg(db->h), sql);
+		return NULL;
+	}
+	return st;
+}
+
+/* A statement of its own for a run the cache cannot take. */
+static enum eb_err stmt_uncached(struct db *db, const char *sql, struct db_stmt **out)
+{
+	struct db_stmt *s = calloc(1, sizeof *s);
+	if (!s)
+		return EB_ENOMEM;
+	if (!(s->st = prepare_raw(db, sql))) {
+		free(s);
 		return EB_EDB;
 	}
-	if (db->cache[i].sql) {
-		/* cache full: fall back to a statement slot we overwrite (rare) */
-		sqlite3_finalize(db->cache[i].stmt.st);
-	}
-	db->cache[i].sql = sql;
-	db->cache[i].stmt.st = st;
-	db->cache[i].stmt.db = db;
-	*out = &db->cache[i].stmt;
+	s->db = db;
+	s->uncached = true;
+	s->held = true;
+	*out = s;
 	return EB_OK;
 }
 
-void db_bind_int(struct db_stmt *s, int idx, int64_t v)
+static enum eb_err stmt_get(struct db *db, const char *sql, struct db_stmt **out)
 {
-	sqlite3_bind_int64(s->st, idx, v);
+	size_t home = cache_slot(sql), i = home;
+	struct db_stmt *victim = NULL;
+	for (size_t probe = 0; probe < STMT_CACHE; probe++, i = (i + 1) % STMT_CACHE) {
+		struct db_stmt *c = &db->cache[i];
+		if (c->sql == sql) {
+			if (c->held)
+				return stmt_uncached(db, sql, out);
+			c->held = true;
+			c->err = EB_OK;
+			*out = c;
+			return EB_OK;
+		}
+		if (!c->sql) {
+			victim = c;
+			break;
+		}
+	}
+	if (!victim) {
+		/* full: the first statement in probe order that nobody is stepping;
+		 * replacing a slot in place keeps every other entry's probe chain */
+		i = home;
+		for (size_t probe = 0; probe < STMT_CACHE; probe++, i = (i + 1) % STMT_CACHE) {
+			struct db_stmt *c = &db->cache[i];
+			if (!c->held && !sqlite3_stmt_busy(c->st)) {
+				victim = c;
+				break;
+			}
+		}
+		if (!victim)
+			return stmt_uncached(db, sql, out);
+	}
+	sqlite3_stmt *st = prepare_raw(db, sql);
+	if (!st)
+		return EB_EDB;
+	if (victim->st)
+		sqlite3_finalize(victim->st);
+	*victim = (struct db_stmt){ .st = st, .db = db, .sql = sql, .held = true };
+	*out = victim;
+	return EB_OK;
 }
 
-void db_bind_double(struct db_stmt *s, int idx, double v)
+static enum eb_err bind_args(struct db_stmt *s, const struct db_arg *args, size_t nargs)
 {
-	sqlite3_bind_double(s->st, idx, v);
+	for (size_t k = 0; k < nargs; k++) {
+		const struct db_arg *a = &args[k];
+		int idx = (int)k + 1, rc = SQLITE_OK;
+		switch (a->type) {
+		case DB_ARG_INT:
+			rc = sqlite3_bind_int64(s->st, idx, a->v.i);
+			break;
+		case DB_ARG_REAL:
+			rc = sqlite3_bind_double(s->st, idx, a->v.d);
+			break;
+		case DB_ARG_TEXT:
+			rc = a->v.p ? sqlite3_bind_text(s->st, idx, a->v.p, a->n, SQLITE_TRANSIENT)
+				    : sqlite3_bind_null(s->st, idx);
+			break;
+		case DB_ARG_BLOB:
+			rc = sqlite3_bind_blob(s->st, idx, a->v.p, a->n, SQLITE_TRANSIENT);
+			break;
+		case DB_ARG_NULL:
+			rc = sqlite3_bind_null(s->st, idx);
+			break;
+		}
+		if (rc != SQLITE_OK) {
+			log_error("db: bind ?%d: %s in: %.200s", idx, sqlite3_errstr(rc),
+				  sqlite3_sql(s->st));
+			return rc == SQLITE_NOMEM ? EB_ENOMEM : EB_EDB;
+		}
+	}
+	return EB_OK;
 }
 
-void db_bind_text(struct db_stmt *st, int idx, const char *p, int n)
+enum eb_err db_query(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+		     struct db_stmt **out)
 {
-	if (!p)
-		sqlite3_bind_null(st->st, idx);
-	else
-		sqlite3_bind_text(st->st, idx, p, n, SQLITE_TRANSIENT);
+	*out = NULL;
+	struct db_stmt *s;
+	enum eb_err rc = stmt_get(db, sql, &s);
+	if (rc)
+		return rc;
+	if ((rc = bind_args(s, args, nargs))) {
+		db_done(s);
+		return rc;
+	}
+	*out = s;
+	return EB_OK;
 }
 
-void db_bind_blob(struct db_stmt *s, int idx, const void *p, int n)
+/* The eb_err for a failed step; constraint failures keep their kind. */
+static enum eb_err step_error(struct db_stmt *s, int rc)
 {
-	sqlite3_bind_blob(s->st, idx, p, n, SQLITE_TRANSIENT);
+	if (rc == SQLITE_CONSTRAINT) {
+		int ext = sqlite3_extended_errcode(s->db->h);
+		return (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+			       ? EB_EEXIST
+			       : EB_EINVAL;
+	}
+	if (rc == SQLITE_NOMEM)
+		return EB_ENOMEM;
+	log_error("db: %s in: %.200s", sqlite3_errmsg(s->db->h), sqlite3_sql(s->st));
+	return EB_EDB;
 }
 
-const void *db_col_blob(struct db_stmt *s, int col)
+bool db_next(struct db_stmt *s)
 {
-	return sqlite3_column_blob(s->st, col);
-}
-
-void db_bind_null(struct db_stmt *s, int idx)
-{
-	sqlite3_bind_null(s->st, idx);
-}
-
-int db_step(struct db_stmt *s)
-{
+	if (s->err || s->ended)
+		return false;
 	int rc = sqlite3_step(s->st);
 	if (rc == SQLITE_ROW)
-		return DB_ROW;
-	if (rc == SQLITE_DONE)
-		return DB_DONE;
-	return -1;
+		return true;
+	s->ended = true;
+	if (rc != SQLITE_DONE)
+		s->err = step_error(s, rc);
+	return false;
 }
 
-enum eb_err db_run(struct db_stmt *s)
+void db_fail(struct db_stmt *s, enum eb_err rc)
 {
-	int rc = sqlite3_step(s->st);
-	enum eb_err out = EB_OK;
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-		out = EB_OK;
-	} else if (rc == SQLITE_CONSTRAINT) {
-		int ext = sqlite3_extended_errcode(s->db->h);
-		out = (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-			      ? EB_EEXIST
-			      : EB_EINVAL;
-	} else {
-		log_error("db: %s", sqlite3_errmsg(s->db->h));
-		out = EB_EDB;
+	if (!s->err)
+		s->err = rc;
+}
+
+enum eb_err db_done(struct db_stmt *s)
+{
+	if (!s)
+		return EB_OK;
+	enum eb_err rc = s->err;
+	if (s->uncached) {
+		sqlite3_finalize(s->st);
+		free(s);
+		return rc;
 	}
 	sqlite3_reset(s->st);
-	return out;
+	sqlite3_clear_bindings(s->st);
+	s->held = false;
+	s->ended = false;
+	s->err = EB_OK;
+	return rc;
+}
+
+enum eb_err db_execute(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+		       int *changes)
+{
+	struct db_stmt *s;
+	enum eb_err rc = db_query(db, sql, args, nargs, &s);
+	if (rc)
+		return rc;
+	while (db_next(s))
+		; /* a RETURNING clause's rows, if any, are not wanted */
+	rc = db_done(s);
+	if (!rc && changes)
+		*changes = sqlite3_changes(db->h);
+	return rc;
+}
+
+enum eb_err db_get_int(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+		       int64_t *out)
+{
+	struct db_stmt *s;
+	enum eb_err rc = db_query(db, sql, args, nargs, &s);
+	if (rc)
+		return rc;
+	bool row = db_next(s);
+	if (row)
+		*out = sqlite3_column_int64(s->st, 0);
+	rc = db_done(s);
+	return rc ? rc : row ? EB_OK : EB_ENOTFOUND;
 }
 
 int64_t db_col_int(struct db_stmt *s, int col)
@@ -707,14 +552,230 @@ int db_col_bytes(struct db_stmt *s, int col)
 	return sqlite3_column_bytes(s->st, col);
 }
 
+const void *db_col_blob(struct db_stmt *s, int col)
+{
+	return sqlite3_column_blob(s->st, col);
+}
+
 bool db_col_is_null(struct db_stmt *s, int col)
 {
 	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
 }
 
+char *db_col_dup(struct db_stmt *s, int col, struct arena *arena)
+{
+	const char *t = (const char *)sqlite3_column_text(s->st, col);
+	if (!t)
+		return NULL;
+	char *c = arena_strndup(arena, t, (size_t)sqlite3_column_bytes(s->st, col));
+	if (!c)
+		db_fail(s, EB_ENOMEM);
+	return c;
+}
+
+char *db_col_str(struct db_stmt *s, int col, struct arena *arena)
+{
+	char *c = db_col_dup(s, col, arena);
+	return c ? c : (char *)"";
+}
+
+void db_col_copy(struct db_stmt *s, int col, char *dst, size_t cap)
+{
+	if (!cap)
+		return;
+	const char *t = (const char *)sqlite3_column_text(s->st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(s->st, col) : 0;
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+			n--;	/* never half a character */
+	}
+	if (n)
+		memcpy(dst, t, n);
+	dst[n] = '\0';
+}
+
+/* Stores an integer of the member's width. */
+static void put_int(void *p, size_t size, int64_t v)
+{
+	switch (size) {
+	case 1: {
+		uint8_t x = (uint8_t)v;
+		memcpy(p, &x, 1);
+		break;
+	}
+	case 2: {
+		uint16_t x = (uint16_t)v;
+		memcpy(p, &x, 2);
+		break;
+	}
+	case 4: {
+		uint32_t x = (uint32_t)v;
+		memcpy(p, &x, 4);
+		break;
+	}
+	default:
+		memcpy(p, &v, 8);
+		break;
+	}
+}
+
+enum eb_err db_read_row(struct db_stmt *s, const struct db_rowspec *spec, struct arena *arena,
+			void *row)
+{
+	memset(row, 0, spec->size);
+	for (size_t i = 0; i < spec->nfields; i++) {
+		const struct db_field *f = &spec->fields[i];
+		char *p = (char *)row + f->offset;
+		int col = (int)i;
+		bool null = f->kind != DB_F_SKIP && sqlite3_column_type(s->st, col) == SQLITE_NULL;
+		switch (f->kind) {
+		case DB_F_SKIP:
+			break;
+		case DB_F_INT:
+			put_int(p, f->size,
+				null ? (int64_t)f->null_value : sqlite3_column_int64(s->st, col));
+			break;
+		case DB_F_REAL: {
+			double d = null ? f->null_value : sqlite3_column_double(s->st, col);
+			memcpy(p, &d, sizeof d);
+			break;
+		}
+		case DB_F_TEXT:
+		case DB_F_STR: {
+			char *t = f->kind == DB_F_TEXT ? db_col_dup(s, col, arena)
+						       : db_col_str(s, col, arena);
+			memcpy(p, &t, sizeof t);
+			break;
+		}
+		case DB_F_CHARS:
+			db_col_copy(s, col, p, f->size);
+			break;
+		}
+	}
+	if (!s->err && spec->finish) {
+		enum eb_err rc = spec->finish(s, row, arena);
+		if (rc)
+			db_fail(s, rc);
+	}
+	return s->err;
+}
+
+enum eb_err db_get_row(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+		       const struct db_rowspec *spec, struct arena *arena, void *row)
+{
+	struct db_stmt *s;
+	enum eb_err rc = db_query(db, sql, args, nargs, &s);
+	if (rc)
+		return rc;
+	bool found = db_next(s);
+	if (found)
+		db_read_row(s, spec, arena, row);
+	rc = db_done(s);
+	return rc ? rc : found ? EB_OK : EB_ENOTFOUND;
+}
+
+enum eb_err db_get_rows(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+			const struct db_rowspec *spec, struct arena *arena, void *rows,
+			size_t *n)
+{
+	struct db_stmt *s;
+	enum eb_err rc = db_query(db, sql, args, nargs, &s);
+	if (rc)
+		return rc;
+	size_t cap = 0, k = 0;
+	char *arr = NULL;
+	while (db_next(s)) {
+		char *g = arena_grow(arena, arr, k, &cap, spec->size, 16);
+		if (!g) {
+			db_fail(s, EB_ENOMEM);
+			break;
+		}
+		arr = g;
+		if (db_read_row(s, spec, arena, arr + k * spec->size))
+			break;
+		k++;
+	}
+	if (!arr && !s->err && !(arr = arena_alloc(arena, spec->size)))
+		db_fail(s, EB_ENOMEM); /* a valid empty array */
+	if ((rc = db_done(s)))
+		return rc;
+	memcpy(rows, &arr, sizeof arr);
+	*n = k;
+	return EB_OK;
+}
+
+/* ---- transitional (db_legacy.h) --------------------------------------- */
+
+enum eb_err db_prepare(struct db *db, const char *sql, struct db_stmt **out)
+{
+	size_t i = cache_slot(sql);
+	for (size_t probe = 0; probe < STMT_CACHE; probe++, i = (i + 1) % STMT_CACHE) {
+		struct db_stmt *c = &db->cache[i];
+		if (c->sql == sql) {
+			sqlite3_reset(c->st);
+			sqlite3_clear_bindings(c->st);
+			c->held = true;
+			c->ended = false;
+			c->err = EB_OK;
+			*out = c;
+			return EB_OK;
+		}
+		if (!c->sql)
+			break;
+	}
+	return stmt_get(db, sql, out);
+}
+
+void db_bind_int(struct db_stmt *s, int idx, int64_t v)
+{
+	sqlite3_bind_int64(s->st, idx, v);
+}
+
+void db_bind_double(struct db_stmt *s, int idx, double v)
+{
+	sqlite3_bind_double(s->st, idx, v);
+}
+
+void db_bind_text(struct db_stmt *s, int idx, const char *p, int n)
+{
+	if (!p)
+		sqlite3_bind_null(s->st, idx);
+	else
+		sqlite3_bind_text(s->st, idx, p, n, SQLITE_TRANSIENT);
+}
+
+void db_bind_blob(struct db_stmt *s, int idx, const void *p, int n)
+{
+	sqlite3_bind_blob(s->st, idx, p, n, SQLITE_TRANSIENT);
+}
+
+void db_bind_null(struct db_stmt *s, int idx)
+{
+	sqlite3_bind_null(s->st, idx);
+}
+
+int db_step(struct db_stmt *s)
+{
+	int rc = sqlite3_step(s->st);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	return -1;
+}
+
+enum eb_err db_run(struct db_stmt *s)
+{
+	int rc = sqlite3_step(s->st);
+	enum eb_err out = rc == SQLITE_ROW || rc == SQLITE_DONE ? EB_OK : step_error(s, rc);
+	db_done(s);
+	return out;
+}
+
 void db_reset(struct db_stmt *s)
 {
-	sqlite3_reset(s->st);
+	db_done(s);
 }
 
 int64_t db_last_id(struct db *db)

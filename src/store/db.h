@@ -2,8 +2,8 @@
  *
  * One struct db per thread (SQLite connections are not shared between
  * workers). Statements are cached per connection, keyed by the SQL text's
- * address, so pass string literals: db_prepare() hands back a statement that
- * is reset and has its bindings cleared. SQL is always parameterised. */
+ * address, so pass string literals. SQL is always parameterised: every query
+ * goes through db_query and its helpers below. */
 #ifndef EB_DB_H
 #define EB_DB_H
 
@@ -11,12 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/arena.h"
 #include "base/err.h"
 
 struct db;
 struct db_stmt;
-
-enum db_step_result { DB_ROW = 1, DB_DONE = 2 };
 
 enum db_open_flags {
 	DB_OPEN_CREATE = 1,	/* create the file if missing */
@@ -43,6 +42,13 @@ enum eb_err db_begin_read(struct db *db);
 /* Safe to call when no transaction is open. */
 void db_rollback(struct db *db);
 
+/* The file the connection writes to; "" for an in-memory or read-only
+ * connection (one that another connection cannot share). Never NULL. */
+const char *db_file(struct db *db);
+/* How long a statement waits for another connection's lock before it fails
+ * with EB_EDB (default 10 s). */
+void db_set_busy_timeout(struct db *db, int ms);
+
 /* True while a transaction is open on the connection. */
 bool db_in_transaction(struct db *db);
 
@@ -66,73 +72,172 @@ enum eb_err db_before_commit(struct db *db, enum eb_err (*before_commit)(struct 
  * as a benchmark timing it). On an error the caller must db_rollback. */
 enum eb_err db_before_commit_run(struct db *db);
 
-/* Group commit. Writes from many threads are queued to one writer thread,
- * which runs them in groups, each group in one transaction on a connection
- * of its own: BEGIN IMMEDIATE, each job's fn in queue order, COMMIT. Under
- * concurrent load the pages every writer touches (the tail of a table, a
- * hot index leaf, a student's mastery row) reach the WAL once per group
- * instead of once per request, and the writer's page cache stays warm. Each
- * job keeps its own outcome: when any job fails (or the COMMIT does), the
- * group is rolled back and every job of it is run again alone, in order, in
- * its own transaction, so a job's result is exactly what it would have been
- * had it run by itself. Hence fn:
- * - writes only through the db it is given (the writer's connection, not
- *   the caller's), inside the open transaction, and never begins, commits
- *   or rolls back;
- * - may run twice, so it keeps no state between runs beyond its ctx output;
- * - may register db_before_commit work as usual.
- * Jobs are grouped only with others on the same database file. */
-struct db_write {
-	enum eb_err (*fn)(struct db *db, void *ctx);
-	void *ctx;
-	enum eb_err rc;		/* fn's result once the job is done */
-	/* private to db.c */
-	struct db *db;
-	const char *file;	/* db's file; "" for none of its own */
-	struct db_write *next;
-	void (*done_cb)(void *arg);
-	void *done_arg;
-	bool finished;
+/* ---- one way to run a query and read its rows -------------------------
+ *
+ * A query is SQL with static storage (a string literal: its address keys the
+ * connection's statement cache) and typed parameters bound to ?1, ?2, ... in
+ * order, written with the DB_ARGS(...) macro:
+ *
+ *	struct db_stmt *st;
+ *	if ((rc = db_query(db, "SELECT id, name FROM tool WHERE district_id=?1",
+ *			   DB_ARGS(DB_INT(district_id)), &st)))
+ *		return rc;
+ *	while (db_next(st))
+ *		... db_col_int(st, 0), db_col_dup(st, 1, arena) ...
+ *	rc = db_done(st);
+ *
+ * The statement is the caller's from db_query until db_done, which must be
+ * called on every path (it releases the statement and returns the first
+ * error the loop met: a failed step, or EB_ENOMEM from a db_col_dup). The
+ * same SQL may be run again while an earlier run is still open (a nested
+ * loop, a recursive walk): the second run gets a statement of its own. For
+ * the common shapes there are whole-query helpers that do all of it:
+ * db_execute (no rows), db_get_int (one number), db_get_row (one row into a
+ * struct) and db_get_rows (every row into an arena array). */
+
+enum db_arg_type { DB_ARG_NULL, DB_ARG_INT, DB_ARG_REAL, DB_ARG_TEXT, DB_ARG_BLOB };
+
+struct db_arg {
+	enum db_arg_type type;
+	int n;			/* text: bytes (< 0: NUL-terminated); blob: bytes */
+	union {
+		int64_t i;
+		double d;
+		const void *p;	/* text or blob; copied when bound */
+	} v;
 };
 
-/* Queues w and waits until its group has committed (or rolled back);
- * returns w->rc, which it always sets. The caller must not have a
- * transaction open (EB_EINVAL). */
-enum eb_err db_write_grouped(struct db *db, struct db_write *w);
+#define DB_NULL ((struct db_arg){ .type = DB_ARG_NULL })
+#define DB_INT(x) ((struct db_arg){ .type = DB_ARG_INT, .v.i = (int64_t)(x) })
+#define DB_REAL(x) ((struct db_arg){ .type = DB_ARG_REAL, .v.d = (double)(x) })
+/* A NULL pointer binds SQL NULL. */
+#define DB_TEXT(s) ((struct db_arg){ .type = DB_ARG_TEXT, .n = -1, .v.p = (s) })
+#define DB_TEXTN(s, len) ((struct db_arg){ .type = DB_ARG_TEXT, .n = (int)(len), .v.p = (s) })
+#define DB_BLOB(ptr, len) ((struct db_arg){ .type = DB_ARG_BLOB, .n = (int)(len), .v.p = (ptr) })
+/* x when cond holds, else SQL NULL (optional ids, "unknown" counts). */
+#define DB_INT_IF(cond, x) ((cond) ? DB_INT(x) : DB_NULL)
+#define DB_REAL_IF(cond, x) ((cond) ? DB_REAL(x) : DB_NULL)
 
-/* Queues w and returns at once. done(arg) runs on the writer thread once the
- * job is done, with w->rc set; it must be quick, must not use a db, and
- * must not touch w after handing it on (w may be freed then). EB_EBUSY when too many jobs are waiting and EB_EINVAL when db is
- * in a transaction or on no file of its own (in memory, read-only): the
- * caller then writes with db_write_grouped. */
-enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg),
-			    void *arg);
+/* The parameter list of a query: expands to the two arguments (array,
+ * count) that db_query and the helpers take. DB_NOARGS for none. */
+#define DB_ARGS(...)                                                                   \
+	((const struct db_arg[]){ __VA_ARGS__ }),                                      \
+		(sizeof((const struct db_arg[]){ __VA_ARGS__ }) / sizeof(struct db_arg))
+#define DB_NOARGS NULL, 0
 
-/* Waits until every job queued so far has been done (tests; exit). */
-void db_write_drain(void);
+/* Prepares sql (static storage) and binds args. On success *out is the
+ * caller's until db_done. EB_EDB when the SQL does not prepare (a bug: it is
+ * logged with the SQL) and EB_ENOMEM when no statement can be had. */
+enum eb_err db_query(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+		     struct db_stmt **out);
+/* Steps to the next row: true when there is one. False at the end or on an
+ * error, which db_done then returns (sticky: later calls stay false). */
+bool db_next(struct db_stmt *st);
+/* Releases the statement (reset, bindings cleared, back to the cache) and
+ * returns the first error met since db_query, else EB_OK. st is not to be
+ * used afterwards. Safe with NULL. */
+enum eb_err db_done(struct db_stmt *st);
 
-/* sql must be a string with static storage (it keys the cache). */
-enum eb_err db_prepare(struct db *db, const char *sql, struct db_stmt **out);
-void db_bind_int(struct db_stmt *st, int idx, int64_t v);
-void db_bind_double(struct db_stmt *st, int idx, double v);
-/* n < 0 means NUL-terminated; NULL binds SQL NULL. The text is copied. */
-void db_bind_text(struct db_stmt *st, int idx, const char *p, int n);
-void db_bind_null(struct db_stmt *st, int idx);
-/* Binds a copy of n bytes as a BLOB. */
-void db_bind_blob(struct db_stmt *st, int idx, const void *p, int n);
-/* Returns DB_ROW, DB_DONE, or -1 on error (the message via db_errmsg). */
-int db_step(struct db_stmt *st);
-/* Steps a statement that returns no rows; EB_EEXIST on a uniqueness
- * violation, EB_EINVAL on another constraint, EB_EDB otherwise. */
-enum eb_err db_run(struct db_stmt *st);
+/* Columns of the current row (valid between a true db_next and the next
+ * db_next or db_done). NULL reads as 0, 0.0 and NULL. */
 int64_t db_col_int(struct db_stmt *st, int col);
 double db_col_double(struct db_stmt *st, int col);
-/* NULL for SQL NULL; valid until the next step or reset. */
+/* NULL for SQL NULL; valid until the next db_next or db_done. */
 const char *db_col_text(struct db_stmt *st, int col);
 int db_col_bytes(struct db_stmt *st, int col);
 const void *db_col_blob(struct db_stmt *st, int col);
 bool db_col_is_null(struct db_stmt *st, int col);
-void db_reset(struct db_stmt *st);
+/* The column's text copied into arena: NULL for SQL NULL. db_col_str gives
+ * "" instead of NULL. When the arena cannot grow they return NULL (str: "")
+ * and the statement's error becomes EB_ENOMEM, which db_done returns: one
+ * out-of-memory path for every reader. */
+char *db_col_dup(struct db_stmt *st, int col, struct arena *arena);
+char *db_col_str(struct db_stmt *st, int col, struct arena *arena);
+/* Copies the column's text into dst[cap], cut at a UTF-8 character boundary
+ * when longer; "" for SQL NULL. */
+void db_col_copy(struct db_stmt *st, int col, char *dst, size_t cap);
+/* Marks the statement failed with rc (a reader's own error, such as a value
+ * out of range); db_done returns the first one. */
+void db_fail(struct db_stmt *st, enum eb_err rc);
+
+/* Runs a statement that returns no rows. EB_EEXIST on a uniqueness
+ * violation, EB_EINVAL on another constraint (foreign key, CHECK, NOT
+ * NULL), EB_EDB otherwise. *changes (may be NULL) gets the rows changed. */
+enum eb_err db_execute(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+		       int *changes);
+/* The first column of the first row as an integer (count(*), an id, an
+ * existence test). EB_ENOTFOUND when there is no row; SQL NULL reads 0. */
+enum eb_err db_get_int(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+		       int64_t *out);
+
+/* Reading rows into structs, by table. Each field says where column i of
+ * the row goes in the struct (fields[i] for column i) and how it is read:
+ *   DB_FIELD_INT(T, m)        an integer member of any width (bool too);
+ *                             SQL NULL reads 0
+ *   DB_FIELD_INT_OR(T, m, v)  the same, SQL NULL reads v
+ *   DB_FIELD_REAL(T, m)       a double; SQL NULL reads 0
+ *   DB_FIELD_REAL_OR(T, m, v) a double; SQL NULL reads v
+ *   DB_FIELD_TEXT(T, m)       char *, copied into the arena; NULL for NULL
+ *   DB_FIELD_STR(T, m)        char *, copied into the arena; "" for NULL
+ *   DB_FIELD_CHARS(T, m)      char m[N], copied (db_col_copy)
+ *   DB_FIELD_SKIP             a column the finish function reads itself
+ * finish (may be NULL) runs after the fields of each row, for what a table
+ * cannot say (an enum parsed from its name, a derived value); it reads the
+ * statement's columns and returns an error to stop. */
+enum db_field_kind {
+	DB_F_SKIP,
+	DB_F_INT,
+	DB_F_REAL,
+	DB_F_TEXT,
+	DB_F_STR,
+	DB_F_CHARS,
+};
+
+struct db_field {
+	enum db_field_kind kind;
+	size_t offset, size;
+	double null_value;	/* INT and REAL: what SQL NULL reads as */
+};
+
+#define DB_FIELD_(kind, T, m, nv) { (kind), offsetof(T, m), sizeof(((T *)0)->m), (nv) }
+#define DB_FIELD_INT(T, m) DB_FIELD_(DB_F_INT, T, m, 0)
+#define DB_FIELD_INT_OR(T, m, v) DB_FIELD_(DB_F_INT, T, m, (v))
+#define DB_FIELD_REAL(T, m) DB_FIELD_(DB_F_REAL, T, m, 0)
+#define DB_FIELD_REAL_OR(T, m, v) DB_FIELD_(DB_F_REAL, T, m, (v))
+#define DB_FIELD_TEXT(T, m) DB_FIELD_(DB_F_TEXT, T, m, 0)
+#define DB_FIELD_STR(T, m) DB_FIELD_(DB_F_STR, T, m, 0)
+#define DB_FIELD_CHARS(T, m) DB_FIELD_(DB_F_CHARS, T, m, 0)
+#define DB_FIELD_SKIP { DB_F_SKIP, 0, 0, 0 }
+
+struct db_rowspec {
+	size_t size;			/* sizeof the row struct */
+	const struct db_field *fields;	/* one per column, from column 0 */
+	size_t nfields;
+	enum eb_err (*finish)(struct db_stmt *st, void *row, struct arena *arena);
+};
+
+/* Declares a rowspec named name for rows of type T from a field list. */
+#define DB_ROWSPEC(name, T, finish_fn, ...)                                            \
+	static const struct db_field name##_fields_[] = { __VA_ARGS__ };               \
+	static const struct db_rowspec name = { sizeof(T), name##_fields_,             \
+						sizeof name##_fields_ / sizeof name##_fields_[0], \
+						(finish_fn) }
+
+/* Reads the current row into *row (zeroed first) by spec. Errors (EB_ENOMEM,
+ * finish's) are also made the statement's, so a db_next loop may ignore the
+ * result and check db_done once. */
+enum eb_err db_read_row(struct db_stmt *st, const struct db_rowspec *spec, struct arena *arena,
+			void *row);
+/* Runs the query and reads its first row into *row. EB_ENOTFOUND when there
+ * is none. arena may be NULL when spec copies no text into it. */
+enum eb_err db_get_row(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+		       const struct db_rowspec *spec, struct arena *arena, void *row);
+/* Runs the query and reads every row into an array in arena: *rows (a
+ * pointer to the row type, passed as its address) and *n. An empty result
+ * gives *n = 0 and a valid (empty) array. Nothing is returned on error. */
+enum eb_err db_get_rows(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+			const struct db_rowspec *spec, struct arena *arena, void *rows,
+			size_t *n);
 
 int64_t db_last_id(struct db *db);
 int db_changes(struct db *db);
@@ -156,5 +261,8 @@ enum eb_err db_restore(const char *db_path, const char *src_path, char *errmsg, 
 
 /* Raw handle for the rare module that needs SQLite specifics (store/ only). */
 struct sqlite3 *db_handle(struct db *db);
+
+/* transitional: removed when every query site is on db_query */
+#include "store/db_legacy.h"
 
 #endif

@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "store/db.h"
+#include "store/db_write.h"
 
 #define HTTP_DEFAULT_MAX_BODY ((size_t)16 << 20)
 /* Bytes MHD may use per connection for the request line and headers: a

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "store/db_write.h"
 
 #define THREADS 8
 #define JOBS_PER_THREAD 40

@@ -14,6 +14,7 @@
 #include "domain/district.h"
 #include "domain/tools.h"
 #include "store/db.h"
+#include "store/db_write.h"
 
 struct fx {
 	struct db *db;

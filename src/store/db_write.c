@@ -1,0 +1,295 @@
+/* Group commit (db_write.h): the writer thread, its queue and its
+ * connections. Uses only the database interface of db.h. */
+#include "store/db_write.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/db.h"
+
+/* The most jobs one transaction takes (bounds a group's latency), and the
+ * most jobs db_write_submit lets wait (past it, callers write themselves). */
+#define GROUP_MAX 32
+#define QUEUE_MAX 128
+
+static pthread_mutex_t group_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;	/* jobs queued */
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;	/* jobs finished */
+static struct db_write *group_head, **group_tail = &group_head;
+static int queued;
+static bool writer_running;
+static bool group_active;	/* the writer thread is inside a group */
+
+/* Whether jobs x and y may share a transaction: the same file (read when
+ * they were queued, on the caller's thread), or the same connection. */
+static bool same_file(const struct db_write *x, const struct db_write *y)
+{
+	return x->db == y->db || (x->file[0] && !strcmp(x->file, y->file));
+}
+
+/* A file that a connection of the writer thread's own can be opened on. */
+static bool has_own_file(struct db *db)
+{
+	return db_file(db)[0] != '\0';
+}
+
+/* The groups of a file are written through one connection of their own, not
+ * the callers': in WAL mode a connection that sees another one's commit
+ * drops its whole page cache, so writers taking turns on their own
+ * connections would each start cold. One writer connection per file (a few
+ * files at most: tests), found by path and checked against the file's inode,
+ * so a file deleted and made again is not written through a stale
+ * connection. Used only by the writer thread; closed at exit. */
+#define GROUP_WRITERS 4
+static struct group_writer {
+	struct db *db;
+	dev_t dev;
+	ino_t ino;
+	char *path;
+} writers[GROUP_WRITERS];
+static bool writers_atexit;
+
+static void writers_close(void)
+{
+	db_write_drain(); /* at exit: queued work first, then the connections */
+	for (int i = 0; i < GROUP_WRITERS; i++) {
+		db_close(writers[i].db);
+		free(writers[i].path);
+		memset(&writers[i], 0, sizeof writers[i]);
+	}
+}
+
+static struct db *writer_for(const char *path)
+{
+	struct stat sb;
+	if (!path[0] || stat(path, &sb))
+		return NULL;
+	struct group_writer *w = NULL;
+	for (int i = 0; i < GROUP_WRITERS && !w; i++)
+		if (writers[i].path && !strcmp(writers[i].path, path))
+			w = &writers[i];
+	if (w && w->dev == sb.st_dev && w->ino == sb.st_ino)
+		return w->db;
+	if (!w) {
+		/* a free slot, else the first one is replaced */
+		w = &writers[0];
+		for (int i = 0; i < GROUP_WRITERS; i++)
+			if (!writers[i].path) {
+				w = &writers[i];
+				break;
+			}
+	}
+	db_close(w->db);
+	free(w->path);
+	memset(w, 0, sizeof *w);
+	struct db *nd;
+	char *p = strdup(path);
+	if (!p || db_open(path, 0, &nd, NULL, 0)) {
+		free(p);
+		return NULL;
+	}
+	/* the writer waits out a long lock (a refit storing, an import, another
+	 * process) longer than a worker would: its callers are suspended
+	 * requests, not blocked threads */
+	db_set_busy_timeout(nd, 30000);
+	*w = (struct group_writer){ nd, sb.st_dev, sb.st_ino, p };
+	if (!writers_atexit)
+		writers_atexit = atexit(writers_close) == 0;
+	return nd;
+}
+
+/* One job in its own transaction. */
+static enum eb_err write_alone(struct db *db, struct db_write *w)
+{
+	enum eb_err rc = db_begin(db);
+	if (rc)
+		return rc;
+	rc = w->fn(db, w->ctx);
+	if (rc)
+		db_rollback(db);
+	else
+		rc = db_commit(db);
+	return rc;
+}
+
+/* Runs the jobs of list g (linked by next) on db; sets each one's rc. A
+ * BEGIN that fails (the database stayed locked past the busy timeout) fails
+ * the whole group at once rather than once per job. */
+static void write_group(struct db *db, struct db_write *g)
+{
+	if (!g->next) {
+		g->rc = write_alone(db, g);
+		return;
+	}
+	enum eb_err rc = db_begin(db);
+	if (rc) {
+		for (struct db_write *w = g; w; w = w->next)
+			w->rc = rc;
+		return;
+	}
+	for (struct db_write *w = g; w && !rc; w = w->next)
+		rc = w->fn(db, w->ctx);
+	if (!rc)
+		rc = db_commit(db);	/* rolls back itself when it fails */
+	else
+		db_rollback(db);
+	for (struct db_write *w = g; w; w = w->next)
+		w->rc = rc ? write_alone(db, w) : EB_OK;
+}
+
+/* Takes the first queued job and up to GROUP_MAX - 1 more on its file, in
+ * queue order. Called with group_mu held and the queue not empty. */
+static struct db_write *take_group(void)
+{
+	struct db_write *g = NULL, **gt = &g, **pp = &group_head, *first = group_head;
+	int n = 0;
+	while (*pp) {
+		struct db_write *x = *pp;
+		if (n < GROUP_MAX && same_file(x, first)) {
+			*pp = x->next;
+			x->next = NULL;
+			*gt = x;
+			gt = &x->next;
+			n++;
+		} else {
+			pp = &x->next;
+		}
+	}
+	group_tail = pp;
+	queued -= n;
+	return g;
+}
+
+/* The writer thread: one group at a time, for ever. A file it cannot open a
+ * connection of its own on (in memory, read-only) is written through the
+ * first job's connection: only db_write_grouped queues such jobs, and its
+ * caller is blocked until the job is done, so the connection is idle. */
+static void *writer_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&group_mu);
+	for (;;) {
+		while (!group_head)
+			pthread_cond_wait(&work_cv, &group_mu);
+		struct db_write *g = take_group();
+		group_active = true;
+		pthread_mutex_unlock(&group_mu);
+		struct db *wdb = writer_for(g->file);
+		if (!wdb && !g->done_cb)
+			wdb = g->db;
+		if (wdb) {
+			write_group(wdb, g);
+		} else {
+			for (struct db_write *x = g; x; x = x->next)
+				x->rc = EB_EDB;
+		}
+		pthread_mutex_lock(&group_mu);
+		for (struct db_write *x = g, *next; x; x = next) {
+			next = x->next;
+			if (x->done_cb) {
+				/* x may be freed once the callback has it */
+				pthread_mutex_unlock(&group_mu);
+				x->done_cb(x->done_arg);
+				pthread_mutex_lock(&group_mu);
+			} else {
+				x->finished = true;
+			}
+		}
+		group_active = false;
+		pthread_cond_broadcast(&done_cv);
+	}
+	return NULL;
+}
+
+/* After fork() only the calling thread exists: the child starts afresh
+ * (its parent's writer connections are not touched, nor closed). */
+static void group_atfork_child(void)
+{
+	pthread_mutex_init(&group_mu, NULL);
+	pthread_cond_init(&work_cv, NULL);
+	pthread_cond_init(&done_cv, NULL);
+	group_head = NULL;
+	group_tail = &group_head;
+	queued = 0;
+	writer_running = false;
+	group_active = false;
+	memset(writers, 0, sizeof writers);
+}
+
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void atfork_init(void)
+{
+	pthread_atfork(NULL, NULL, group_atfork_child);
+}
+
+/* Queues w; starts the writer thread if need be. group_mu held. */
+static enum eb_err enqueue(struct db *db, struct db_write *w)
+{
+	if (!writer_running) {
+		pthread_t t;
+		pthread_attr_t at;
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		int e = pthread_create(&t, &at, writer_main, NULL);
+		pthread_attr_destroy(&at);
+		if (e)
+			return EB_ENOMEM;
+		writer_running = true;
+	}
+	w->db = db;
+	w->file = db_file(db);
+	w->next = NULL;
+	w->finished = false;
+	w->rc = EB_OK;
+	*group_tail = w;
+	group_tail = &w->next;
+	queued++;
+	pthread_cond_signal(&work_cv);
+	return EB_OK;
+}
+
+enum eb_err db_write_grouped(struct db *db, struct db_write *w)
+{
+	if (db_in_transaction(db))
+		return w->rc = EB_EINVAL;
+	pthread_once(&atfork_once, atfork_init);
+	w->done_cb = NULL;
+	pthread_mutex_lock(&group_mu);
+	enum eb_err rc = enqueue(db, w);
+	if (rc) {
+		pthread_mutex_unlock(&group_mu);
+		return w->rc = write_alone(db, w);	/* no thread: write here */
+	}
+	while (!w->finished)
+		pthread_cond_wait(&done_cv, &group_mu);
+	pthread_mutex_unlock(&group_mu);
+	return w->rc;
+}
+
+void db_write_drain(void)
+{
+	pthread_mutex_lock(&group_mu);
+	while (group_head || group_active)
+		pthread_cond_wait(&done_cv, &group_mu);
+	pthread_mutex_unlock(&group_mu);
+}
+
+enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg),
+			    void *arg)
+{
+	if (db_in_transaction(db) || !has_own_file(db))
+		return EB_EINVAL;
+	pthread_once(&atfork_once, atfork_init);
+	pthread_mutex_lock(&group_mu);
+	enum eb_err rc = queued >= QUEUE_MAX ? EB_EBUSY : EB_OK;
+	if (!rc) {
+		w->done_cb = done;
+		w->done_arg = arg;
+		rc = enqueue(db, w);
+	}
+	pthread_mutex_unlock(&group_mu);
+	return rc;
+}
+

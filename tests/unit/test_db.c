@@ -1,0 +1,275 @@
+/* test_db.c - the one way to run a query and read its rows (store/db.h):
+ * typed parameters, rows read by table into arena arrays, the sticky error
+ * that db_done returns, and statements that nobody can reset or finalize
+ * while their caller is still stepping them. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "store/db.h"
+
+static int setup(void **state)
+{
+	struct db *db;
+	if (db_open(":memory:", DB_OPEN_CREATE, &db, NULL, 0) ||
+	    db_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, note TEXT,"
+			" score REAL, small INTEGER, flag INTEGER, CHECK (small < 1000)) STRICT"))
+		return -1;
+	*state = db;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	db_close(*state);
+	return 0;
+}
+
+struct row {
+	int64_t id;
+	char *name;
+	char *note;	/* NULL stays NULL */
+	double score;
+	int small;
+	bool flag;
+	char shortname[4];
+	int name_len;	/* set by finish */
+};
+
+static enum eb_err finish_row(struct db_stmt *st, void *row, struct arena *a)
+{
+	struct row *r = row;
+	r->name_len = db_col_bytes(st, 1);
+	return r->small == -1 ? EB_EINVAL : EB_OK;
+}
+
+DB_ROWSPEC(row_spec, struct row, finish_row,
+	   DB_FIELD_INT(struct row, id),
+	   DB_FIELD_STR(struct row, name),
+	   DB_FIELD_TEXT(struct row, note),
+	   DB_FIELD_REAL_OR(struct row, score, -1),
+	   DB_FIELD_INT_OR(struct row, small, -7),
+	   DB_FIELD_INT(struct row, flag),
+	   DB_FIELD_CHARS(struct row, shortname));
+
+#define ROW_SQL "SELECT id, name, note, score, small, flag, name FROM t"
+
+static void insert(struct db *db, int64_t id, const char *name, const char *note, double score,
+		   bool has_small, int small, bool flag)
+{
+	assert_int_equal(db_execute(db, "INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+				    DB_ARGS(DB_INT(id), DB_TEXT(name), DB_TEXT(note),
+					    DB_REAL_IF(score >= 0, score),
+					    DB_INT_IF(has_small, small), DB_INT(flag)),
+				    NULL),
+			 EB_OK);
+}
+
+static void test_rows_by_table(void **state)
+{
+	struct db *db = *state;
+	struct arena a;
+	arena_init(&a);
+	insert(db, 1, "Ana", NULL, 0.5, true, 3, true);
+	insert(db, 2, "Zoë Ångström", "n", -1, false, 0, false);
+	struct row *rows = NULL;
+	size_t n = 99;
+	assert_int_equal(db_get_rows(db, ROW_SQL " ORDER BY id", DB_NOARGS, &row_spec, &a, &rows,
+				     &n),
+			 EB_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].id, 1);
+	assert_string_equal(rows[0].name, "Ana");
+	assert_null(rows[0].note);
+	assert_true(fabs(rows[0].score - 0.5) < 1e-12);
+	assert_int_equal(rows[0].small, 3);
+	assert_true(rows[0].flag);
+	assert_string_equal(rows[0].shortname, "Ana");
+	assert_int_equal(rows[0].name_len, 3);
+	assert_string_equal(rows[1].note, "n");
+	assert_true(rows[1].score == -1);	/* NULL reads the given value */
+	assert_int_equal(rows[1].small, -7);
+	assert_false(rows[1].flag);
+	/* "Zoë Ångström" cut to 3 bytes never splits the 2-byte "ë" */
+	assert_string_equal(rows[1].shortname, "Zo");
+
+	/* an empty result is a valid empty array */
+	rows = NULL;
+	assert_int_equal(db_get_rows(db, ROW_SQL " WHERE id > ?1", DB_ARGS(DB_INT(5)), &row_spec,
+				     &a, &rows, &n),
+			 EB_OK);
+	assert_int_equal(n, 0);
+	assert_non_null(rows);
+
+	struct row one;
+	assert_int_equal(db_get_row(db, ROW_SQL " WHERE name = ?1", DB_ARGS(DB_TEXT("Ana")),
+				    &row_spec, &a, &one),
+			 EB_OK);
+	assert_int_equal(one.id, 1);
+	assert_int_equal(db_get_row(db, ROW_SQL " WHERE name = ?1", DB_ARGS(DB_TEXT("nobody")),
+				    &row_spec, &a, &one),
+			 EB_ENOTFOUND);
+	/* the finish function's error stops the read and is returned */
+	assert_int_equal(db_execute(db, "UPDATE t SET small = -1 WHERE id = 2", DB_NOARGS, NULL),
+			 EB_OK);
+	assert_int_equal(db_get_rows(db, ROW_SQL " ORDER BY id", DB_NOARGS, &row_spec, &a, &rows,
+				     &n),
+			 EB_EINVAL);
+	arena_free(&a);
+}
+
+static void test_rows_grow(void **state)
+{
+	struct db *db = *state;
+	struct arena a;
+	arena_init(&a);
+	assert_int_equal(db_begin(db), EB_OK);
+	for (int i = 1; i <= 1000; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "n%d", i);
+		insert(db, i, name, NULL, i, true, i % 999, false);
+	}
+	assert_int_equal(db_commit(db), EB_OK);
+	struct row *rows;
+	size_t n;
+	assert_int_equal(db_get_rows(db, ROW_SQL " ORDER BY id", DB_NOARGS, &row_spec, &a, &rows,
+				     &n),
+			 EB_OK);
+	assert_int_equal(n, 1000);
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "n%zu", i + 1);
+		assert_string_equal(rows[i].name, name);
+		assert_int_equal(rows[i].small, (int)((i + 1) % 999));
+	}
+	arena_free(&a);
+}
+
+static void test_execute_errors(void **state)
+{
+	struct db *db = *state;
+	int changes = -1;
+	insert(db, 1, "a", NULL, 1, true, 1, false);
+	assert_int_equal(db_execute(db, "INSERT INTO t (id, name) VALUES (?1, ?2)",
+				    DB_ARGS(DB_INT(2), DB_TEXT("a")), NULL),
+			 EB_EEXIST);
+	assert_int_equal(db_execute(db, "INSERT INTO t (id, name, small) VALUES (?1, ?2, ?3)",
+				    DB_ARGS(DB_INT(3), DB_TEXT("b"), DB_INT(5000)), NULL),
+			 EB_EINVAL);
+	/* STRICT: text in a REAL column is a constraint failure, not stored */
+	assert_int_equal(db_execute(db, "INSERT INTO t (id, name, score) VALUES (?1, ?2, ?3)",
+				    DB_ARGS(DB_INT(4), DB_TEXT("c"), DB_TEXT("x")), NULL),
+			 EB_EINVAL);
+	assert_int_equal(db_execute(db, "UPDATE t SET note = ?1", DB_ARGS(DB_TEXTN("hello", 4)),
+				    &changes),
+			 EB_OK);
+	assert_int_equal(changes, 1);
+	int64_t v = 0;
+	assert_int_equal(db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &v), EB_OK);
+	assert_int_equal(v, 1);
+	assert_int_equal(db_get_int(db, "SELECT id FROM t WHERE id = ?1", DB_ARGS(DB_INT(9)), &v),
+			 EB_ENOTFOUND);
+	struct arena a;
+	arena_init(&a);
+	struct db_stmt *st;
+	assert_int_equal(db_query(db, "SELECT note FROM t", DB_NOARGS, &st), EB_OK);
+	assert_true(db_next(st));
+	assert_string_equal(db_col_dup(st, 0, &a), "hell");
+	assert_false(db_next(st));
+	assert_false(db_next(st));	/* stays at the end */
+	assert_int_equal(db_done(st), EB_OK);
+	/* an error met while stepping is sticky and db_done returns it */
+	assert_int_equal(db_query(db, "SELECT abs(?1)", DB_ARGS(DB_INT(INT64_MIN)), &st), EB_OK);
+	assert_false(db_next(st));
+	assert_false(db_next(st));
+	assert_int_equal(db_done(st), EB_EDB);
+	/* a SQL mistake is an error, never a crash */
+	assert_int_equal(db_query(db, "SELECT nosuchcolumn FROM t", DB_NOARGS, &st), EB_EDB);
+	assert_null(st);
+	assert_int_equal(db_done(NULL), EB_OK);
+	arena_free(&a);
+}
+
+/* The same SQL run again while the first run is still being stepped (a
+ * recursive walk): each run has its own statement and neither disturbs the
+ * other. The statement cache of old reset the outer run here. */
+static void test_nested_same_sql(void **state)
+{
+	struct db *db = *state;
+	for (int i = 1; i <= 5; i++)
+		insert(db, i, (const char *[]){ "a", "b", "c", "d", "e" }[i - 1], NULL, 1, true, i,
+		       false);
+	static const char sql[] = "SELECT id FROM t WHERE id >= ?1 ORDER BY id";
+	struct db_stmt *outer, *inner;
+	int64_t seen_outer = 0, pairs = 0;
+	assert_int_equal(db_query(db, sql, DB_ARGS(DB_INT(1)), &outer), EB_OK);
+	while (db_next(outer)) {
+		int64_t id = db_col_int(outer, 0);
+		seen_outer += id;
+		assert_int_equal(db_query(db, sql, DB_ARGS(DB_INT(id)), &inner), EB_OK);
+		while (db_next(inner))
+			pairs++;
+		assert_int_equal(db_done(inner), EB_OK);
+		assert_int_equal(db_col_int(outer, 0), id);
+	}
+	assert_int_equal(db_done(outer), EB_OK);
+	assert_int_equal(seen_outer, 1 + 2 + 3 + 4 + 5);
+	assert_int_equal(pairs, 5 + 4 + 3 + 2 + 1);
+}
+
+/* More distinct statements than the cache holds while one is mid-step: the
+ * held statement is never finalized under its caller. */
+#define MANY 1200
+static char many_sql[MANY][48];
+
+static void test_cache_full_keeps_held(void **state)
+{
+	struct db *db = *state;
+	struct db_stmt *held;
+	assert_int_equal(db_query(db,
+				  "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+				  " WHERE x < 100) SELECT x FROM c",
+				  DB_NOARGS, &held),
+			 EB_OK);
+	assert_true(db_next(held));
+	assert_int_equal(db_col_int(held, 0), 1);
+	for (int i = 0; i < MANY; i++) {
+		snprintf(many_sql[i], sizeof many_sql[i], "SELECT %d + ?1", i);
+		int64_t v = 0;
+		assert_int_equal(db_get_int(db, many_sql[i], DB_ARGS(DB_INT(1)), &v), EB_OK);
+		assert_int_equal(v, i + 1);
+	}
+	int64_t expect = 2, sum = 1;
+	while (db_next(held)) {
+		assert_int_equal(db_col_int(held, 0), expect);
+		sum += expect++;
+	}
+	assert_int_equal(db_done(held), EB_OK);
+	assert_int_equal(sum, 5050);
+	/* and every one still answers after the cache turned over */
+	for (int i = 0; i < MANY; i += 97) {
+		int64_t v = 0;
+		assert_int_equal(db_get_int(db, many_sql[i], DB_ARGS(DB_INT(2)), &v), EB_OK);
+		assert_int_equal(v, i + 2);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_rows_by_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_grow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_execute_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_same_sql, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_full_keeps_held, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
