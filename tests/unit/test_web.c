@@ -1,4 +1,4 @@
-/* Unit tests of web/: html escaping, multipart parsing. */
+/* Unit tests of web/: html escaping, multipart parsing, charts. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "web/chart.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/multipart.h"
@@ -56,12 +57,46 @@ static void multipart_finds_the_file(void **state)
 	assert_int_equal(multipart_find("multipart/form-data; boundary=", body, sizeof body - 1, "file", &p), EB_EINVAL);
 }
 
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+static void forest_plot_draws_each_row_and_cuts_labels_whole(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	chart_forest(&b, "forest", "t", "c", NULL, 0);
+	assert_int_equal(b.len, 0);
+	/* 43 bytes, then a 2-byte character across the 44-byte cut */
+	const char *long_title = "Fractions on a number line, grades 3 to 5, \xC3\xA9t\xC3\xA9";
+	struct chart_interval rows[] = {
+		{ "Short <b>", 0.3, 0.1, 0.5, SVG_POSITIVE },
+		{ long_title, -5, -9, 9, SVG_NEUTRAL },
+	};
+	chart_forest(&b, "forest", "Effects", "effect size", rows, 2);
+	const char *s = buf_cstr(&b);
+	assert_int_equal(count(s, "<circle"), 2);
+	assert_non_null(strstr(s, ">Short &lt;b&gt;</text>"));
+	assert_non_null(
+		strstr(s, ">Fractions on a number line, grades 3 to 5, \xE2\x80\xA6</text>"));
+	assert_null(strstr(s, "\xC3\xE2"));	/* never half a character */
+	/* the axis is clamped to -2..2 */
+	assert_non_null(strstr(s, ">-2.00</text>"));
+	assert_non_null(strstr(s, ">2.00</text>"));
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(html_escapes_everything_that_matters),
 		cmocka_unit_test(url_decode_rejects_bad_escapes),
 		cmocka_unit_test(multipart_finds_the_file),
+		cmocka_unit_test(forest_plot_draws_each_row_and_cuts_labels_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,13 +11,13 @@
 #include "domain/initiatives.h"
 #include "store/db.h"
 #include "web/auth.h"
+#include "web/chart.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
 #include "web/pages/initiatives.h"
 #include "web/pages/pages.h"
 #include "web/pages/whats_working.h"
-#include "web/svg.h"
 
 static int64_t district_of(struct http_request *req)
 {
@@ -76,58 +76,27 @@ size_t whats_working_load(struct http_request *req, const char *school, struct w
 	return v ? k : 0;
 }
 
-static void forest_plot(struct buf *b, const struct ww_row *v, size_t n)
+/* The evaluated initiatives' effects with their 95% intervals: green when
+ * significantly positive, red when significantly negative, else blue. */
+static void forest_plot(struct http_request *req, const struct ww_row *v, size_t n)
 {
-	size_t m = 0;
-	double lo = -0.5, hi = 0.5;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].ev.ok) {
-			m++;
-			if (v[i].ev.r->est.ci_lo < lo)
-				lo = v[i].ev.r->est.ci_lo;
-			if (v[i].ev.r->est.ci_hi > hi)
-				hi = v[i].ev.r->est.ci_hi;
-		}
-	if (m == 0)
+	struct chart_interval *rows = arena_alloc(&req->arena, (n ? n : 1) * sizeof *rows);
+	if (!rows)
 		return;
-	if (lo < -2)
-		lo = -2;
-	if (hi > 2)
-		hi = 2;
-	const double W = 760, left = 300, right = 20, row = 28, top = 24;
-	double H = top + row * (double)m + 40;
-	double span = hi - lo, pw = W - left - right;
-#define X(g) (left + ((g) < lo ? 0 : (g) > hi ? pw : ((g) - lo) / span * pw))
-	svg_begin(b, "forest", W, H, "Effect of each initiative with its 95% interval (Hedges' g)");
-	svg_line(b, X(0), top - 10, X(0), H - 30, SVG_MUTED, 1, 1);
-	size_t k = 0;
+	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].ev.ok)
 			continue;
 		const struct ev_estimate *e = &v[i].ev.r->est;
-		double y = top + row * (double)k + row / 2;
-		char label[64];
-		snprintf(label, sizeof label, "%.44s%s", v[i].in.title,
-			 strlen(v[i].in.title) > 44 ? "…" : "");
-		svg_text(b, left - 8, y + 4, 12, SVG_END, SVG_INK, label);
-		enum svg_colour c = !e->significant ? SVG_NEUTRAL : e->g > 0 ? SVG_POSITIVE : SVG_NEGATIVE;
-		svg_line(b, X(e->ci_lo), y, X(e->ci_hi), y, c, 2, 0);
-		svg_circle(b, X(e->g), y, 5, c);
-		k++;
+		enum svg_colour c = !e->significant ? SVG_NEUTRAL
+				    : e->g > 0      ? SVG_POSITIVE
+						    : SVG_NEGATIVE;
+		rows[m++] = (struct chart_interval){ v[i].in.title, e->g, e->ci_lo, e->ci_hi, c };
 	}
-	double ay = H - 30;
-	svg_line(b, left, ay, W - right, ay, SVG_INK, 1, 0);
-	for (int t = 0; t <= 4; t++) {
-		double g = lo + span * t / 4;
-		char lab[16];
-		snprintf(lab, sizeof lab, "%.2f", g);
-		svg_line(b, X(g), ay, X(g), ay + 4, SVG_INK, 1, 0);
-		svg_text(b, X(g), ay + 16, 11, SVG_MIDDLE, SVG_INK, lab);
-	}
-	svg_text(b, left + pw / 2, H - 2, 11, SVG_MIDDLE, SVG_MUTED,
-		 "effect size (Hedges' g); left of the dashed line: worse, right: better");
-#undef X
-	svg_end(b);
+	chart_forest(&req->out, "forest",
+		     "Effect of each initiative with its 95% interval (Hedges' g)",
+		     "effect size (Hedges' g); left of the dashed line: worse, right: better", rows,
+		     m);
 }
 
 /* ?school=SID percent-encoded for a link (unreserved characters kept). */
@@ -182,7 +151,7 @@ void page_whats_working(struct http_request *req)
 		page_end(req);
 		return;
 	}
-	forest_plot(b, v, n);
+	forest_plot(req, v, n);
 	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Initiative</th>"
 		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th scope=\"col\">Effect (g)</th>"
 		    "<th scope=\"col\">95% interval</th><th scope=\"col\">ESSA tier</th>"
