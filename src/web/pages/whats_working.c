@@ -99,28 +99,13 @@ static void forest_plot(struct http_request *req, const struct ww_row *v, size_t
 		     m);
 }
 
-/* ?school=SID percent-encoded for a link (unreserved characters kept). */
-static void school_query(char *out, size_t cap, const char *school)
+/* ?school=SID for a link, or nothing for the district. */
+static void school_query(struct buf *b, const char *school)
 {
-	size_t k = 0;
-	out[0] = '\0';
 	if (!school)
 		return;
-	static const char hex[] = "0123456789ABCDEF";
-	const char *pre = "?school=";
-	for (const char *p = pre; *p && k + 1 < cap; p++)
-		out[k++] = *p;
-	for (const unsigned char *p = (const unsigned char *)school; *p && k + 4 < cap; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-			out[k++] = (char)*p;
-		} else {
-			out[k++] = '%';
-			out[k++] = hex[*p >> 4];
-			out[k++] = hex[*p & 15];
-		}
-	}
-	out[k] = '\0';
+	html_raw(b, "?school=");
+	html_url(b, school);
 }
 
 void page_whats_working(struct http_request *req)
@@ -131,20 +116,19 @@ void page_whats_working(struct http_request *req)
 		return;
 	struct ww_row *v = NULL;
 	size_t n = whats_working_load(req, school, &v);
-	char title[256], q[700];
+	char title[256];
 	if (school)
 		snprintf(title, sizeof title, "What's working at %.200s", school);
 	else
 		str_copy(title, sizeof title, "What's working");
-	school_query(q, sizeof q, school);
 	page_begin(req, title);
 	struct buf *b = &req->out;
 	html_raw(b, "<p>Each initiative's effect on its outcome assessment, with its 95% interval");
 	html_raw(b, school ? ", for the targeted students of this school only." : ".");
 	html_raw(b, " <a href=\"/whats-working.csv");
-	html_text(b, q);
+	school_query(b, school);
 	html_raw(b, "\">Download as CSV</a> · <a href=\"/whats-working.xlsx");
-	html_text(b, q);
+	school_query(b, school);
 	html_raw(b, "\">Excel</a></p>");
 	if (n == 0) {
 		html_raw(b, "<p class=\"muted\">No initiatives yet.</p>");
