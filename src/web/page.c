@@ -1,9 +1,9 @@
 #include "web/page.h"
 
-#include "domain/access.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/http.h"
+#include "web/router.h"
 
 void page_begin(struct http_request *req, const char *title)
 {
@@ -16,29 +16,22 @@ void page_begin(struct http_request *req, const char *title)
 	html_raw(b, " - edbridge</title></head><body>\n"
 		    "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header><nav aria-label=\"Main\">"
 		    "<a class=\"brand\" href=\"/\">edbridge</a>");
+	const struct route *nav[ROUTER_NAV_MAX];
+	unsigned roles = req->session ? req->session->account.role_mask : 0;
+	size_t n = router_nav(req->session != NULL, roles, nav, ROUTER_NAV_MAX);
+	for (size_t i = 0; i < n; i++) {
+		html_raw(b, "<a href=\"");
+		html_attr(b, nav[i]->pattern);
+		html_raw(b, "\">");
+		html_text(b, nav[i]->nav);
+		html_raw(b, "</a>");
+	}
 	if (req->session) {
-		const struct account *a = &req->session->account;
-		html_raw(b, "<a href=\"/home\">Home</a>");
-		if (access_any_students(a) && !access_has(a, ROLE_GUARDIAN) &&
-		    !access_has(a, ROLE_STUDENT))
-			html_raw(b, "<a href=\"/schools\">Schools</a>");
-		html_raw(b, "<a href=\"/standards\">Standards</a>");
-		html_raw(b, (a->role_mask & ~((1u << ROLE_VENDOR_CONTACT) | (1u << ROLE_GUARDIAN) |
-					      (1u << ROLE_STUDENT)))
-				    ? "<a href=\"/tools\">Tools</a>"
-				    : "<a href=\"/tools/approved\">Tools</a>");
-		if (a->role_mask & ((1u << ROLE_DISTRICT_ADMIN) | (1u << ROLE_COORDINATOR) |
-				    (1u << ROLE_PRINCIPAL) | (1u << ROLE_COACH)))
-			html_raw(b, "<a href=\"/initiatives\">Initiatives</a>");
-		if (access_has(a, ROLE_DISTRICT_ADMIN))
-			html_raw(b, "<a href=\"/admin/users\">Users</a><a href=\"/admin/audit\">Audit log</a>");
 		html_raw(b, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
 		page_csrf_field(req);
 		html_raw(b, "<span class=\"who\">");
-		html_text(b, a->display_name);
+		html_text(b, req->session->account.display_name);
 		html_raw(b, "</span><button type=\"submit\">Log out</button></form>");
-	} else {
-		html_raw(b, "<a href=\"/standards\">Standards</a><a href=\"/login\">Log in</a>");
 	}
 	html_raw(b, "</nav></header>\n<main id=\"main\">\n<h1>");
 	html_text(b, title);

@@ -1,5 +1,6 @@
 /* page.h - the page frame every HTML page shares: head, navigation for the
- * viewer's roles, footer; and error pages. Output goes to req->out. */
+ * viewer's roles (the route table's links the viewer may open, router_nav),
+ * footer; and error pages. Output goes to req->out. */
 #ifndef EB_PAGE_H
 #define EB_PAGE_H
 

@@ -91,7 +91,7 @@ void router_dispatch(struct http_request *req)
 			}
 			return;
 		}
-		if (!(req->session->account.role_mask & hit->roles)) {
+		if (!router_allows(hit, true, req->session->account.role_mask)) {
 			deny(req, hit, 403, "Your role does not give access to this page.");
 			return;
 		}
@@ -105,4 +105,34 @@ void router_dispatch(struct http_request *req)
 	if (req->session)
 		req->no_cache = true;
 	hit->handler(req);
+}
+
+bool router_allows(const struct route *r, bool signed_in, unsigned role_mask)
+{
+	if (r->flags & ROUTE_PUBLIC)
+		return true;
+	return signed_in && (role_mask & r->roles);
+}
+
+size_t router_nav(bool signed_in, unsigned role_mask, const struct route **out, size_t cap)
+{
+	size_t n = 0;
+	unsigned who = signed_in ? NAV_SIGNED_IN : NAV_SIGNED_OUT;
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *r = &routes[i];
+		unsigned to = r->nav_for ? r->nav_for : NAV_SIGNED_IN;
+		if (!r->nav || strcmp(r->method, "GET") != 0 || !(to & who) ||
+		    !router_allows(r, signed_in, role_mask))
+			continue;
+		/* insert in position order; at a taken position the first stays */
+		size_t k = n;
+		while (k > 0 && out[k - 1]->nav_at > r->nav_at)
+			k--;
+		if ((k > 0 && out[k - 1]->nav_at == r->nav_at) || n == cap)
+			continue;
+		memmove(&out[k + 1], &out[k], (n - k) * sizeof out[0]);
+		out[k] = r;
+		n++;
+	}
+	return n;
 }

@@ -8,6 +8,7 @@
 #ifndef EB_ROUTER_H
 #define EB_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "domain/account.h"
@@ -28,6 +29,12 @@ enum route_flags {
 	 ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN) |                 \
 	 ROLE_BIT(ROLE_STUDENT))
 
+/* Who sees a route's link in the main navigation (struct route.nav_for). */
+enum route_nav {
+	NAV_SIGNED_IN = 1,	/* a session whose roles the route admits (the default, 0) */
+	NAV_SIGNED_OUT = 2,	/* a visitor without a session; ROUTE_PUBLIC routes only */
+};
+
 struct route {
 	const char *method;
 	const char *pattern;	/* "/classes/:id" */
@@ -35,11 +42,30 @@ struct route {
 	unsigned roles;		/* ROLE_BIT mask; ignored for ROUTE_PUBLIC */
 	unsigned flags;
 	const char *summary;
+	/* The main navigation (GET routes without parameters only): the link's
+	 * label, NULL for none; its position, smaller first, links at the same
+	 * position being alternatives of which the first the viewer may open is
+	 * shown; and to whom (enum route_nav bits, 0: NAV_SIGNED_IN). */
+	const char *nav;
+	int nav_at;
+	unsigned nav_for;
 };
 
 extern const struct route routes[];
 extern const size_t routes_count;
 
 void router_dispatch(struct http_request *req);
+
+/* Whether r opens for a viewer: signed_in with the roles in role_mask, or
+ * a visitor without a session (role_mask ignored). The same rule as
+ * router_dispatch's role gate (which also sends visitors to the login). */
+bool router_allows(const struct route *r, bool signed_in, unsigned role_mask);
+
+#define ROUTER_NAV_MAX 16
+/* The main navigation of a viewer (as for router_allows), in order: the
+ * routes with a nav label that the viewer may open (router_allows) and is
+ * meant to see (nav_for), one per position. Writes at most cap pointers
+ * into routes[] to out; returns how many. */
+size_t router_nav(bool signed_in, unsigned role_mask, const struct route **out, size_t cap);
 
 #endif

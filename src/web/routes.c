@@ -1,4 +1,6 @@
-/* The route table: every page and endpoint, who may use it, and how. */
+/* The route table: every page and endpoint, who may use it, and how; and the
+ * main navigation, which shows a viewer the links of this table it may open
+ * (router_nav). */
 #include "web/pages/pages.h"
 #include "web/router.h"
 
@@ -12,27 +14,33 @@
 #define MASTERY_LEADERS (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_PRINCIPAL))
 #define INIT_VIEW (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
 #define INIT_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
+/* a link in the main navigation at a position (router.h, struct route.nav) */
+#define NAV(at, label) .nav_at = (at), .nav = (label)
 
 const struct route routes[] = {
 	{ "GET", "/healthz", page_healthz, 0, ROUTE_PUBLIC | ROUTE_API, "health check" },
 	{ "GET", "/assets/style.css", page_style, 0, ROUTE_PUBLIC, "stylesheet" },
 	{ "GET", "/", page_root, 0, ROUTE_PUBLIC, "to the home page or the login" },
-	{ "GET", "/login", page_login_form, 0, ROUTE_PUBLIC, "login form" },
+	{ "GET", "/login", page_login_form, 0, ROUTE_PUBLIC, "login form", NAV(80, "Log in"),
+	  .nav_for = NAV_SIGNED_OUT },
 	{ "POST", "/login", page_login_submit, 0, ROUTE_PUBLIC | ROUTE_NO_CSRF, "password login" },
 	{ "GET", "/login/code", page_code_form, 0, ROUTE_PUBLIC, "access-code login form" },
 	{ "POST", "/login/code", page_code_submit, 0, ROUTE_PUBLIC | ROUTE_NO_CSRF, "access-code login" },
 	{ "POST", "/logout", page_logout, ROLES_ANY, 0, "log out" },
-	{ "GET", "/home", page_home, ROLES_ANY, 0, "each role's home page" },
-	{ "GET", "/standards", page_standards, 0, ROUTE_PUBLIC, "CCSS-M catalog by grade" },
+	{ "GET", "/home", page_home, ROLES_ANY, 0, "each role's home page", NAV(10, "Home") },
+	{ "GET", "/standards", page_standards, 0, ROUTE_PUBLIC, "CCSS-M catalog by grade",
+	  NAV(30, "Standards"), .nav_for = NAV_SIGNED_IN | NAV_SIGNED_OUT },
 	{ "GET", "/standards/:code", page_standard, 0, ROUTE_PUBLIC, "one standard or cluster" },
-	{ "GET", "/schools", page_schools, ROLES_STAFF, 0, "schools of the district" },
+	{ "GET", "/schools", page_schools, ROLES_STAFF, 0, "schools of the district",
+	  NAV(20, "Schools") },
 	{ "GET", "/schools/:id", page_school, ROLES_STAFF, 0, "one school and its classes" },
 	{ "GET", "/classes/:id", page_class, ROLES_STUDENT_DATA, 0, "class roster" },
 	{ "GET", "/students/:id", page_student, ROLES_STUDENT_DATA, 0, "student record (audited)" },
 	{ "GET", "/classes/:id/mastery", page_class_mastery, ROLES_STUDENT_DATA, 0, "class x unit mastery (?format=csv)" },
 	{ "GET", "/students/:id/mastery", page_student_mastery, ROLES_STUDENT_DATA, 0, "a student's mastery (audited; ?format=csv)" },
 	{ "GET", "/standards/:code/mastery", page_standard_mastery, MASTERY_LEADERS, 0, "a standard across the district (?format=csv)" },
-	{ "GET", "/admin/users", page_admin_users, ADMIN, 0, "accounts and roles" },
+	{ "GET", "/admin/users", page_admin_users, ADMIN, 0, "accounts and roles",
+	  NAV(60, "Users") },
 	{ "POST", "/admin/users", page_admin_user_create, ADMIN, 0, "create an account" },
 	{ "GET", "/admin/users/:id", page_admin_user, ADMIN, 0, "one account" },
 	{ "POST", "/admin/users/:id/roles", page_admin_user_role, ADMIN, 0, "add or remove a role" },
@@ -41,9 +49,10 @@ const struct route routes[] = {
 	{ "POST", "/admin/users/:id/status", page_admin_user_status, ADMIN, 0, "enable or disable an account" },
 	{ "GET", "/admin/import", page_admin_import_form, ADMIN, 0, "roster upload form" },
 	{ "POST", "/admin/import", page_admin_import, ADMIN, 0, "upload a OneRoster .zip" },
-	{ "GET", "/admin/audit", page_admin_audit, ADMIN, 0, "audit log" },
-	{ "GET", "/tools", page_tools, TOOLS_STAFF, 0, "technology inventory" },
-	{ "GET", "/tools/approved", page_tools_approved, 0, ROUTE_PUBLIC, "approved tools (public)" },
+	{ "GET", "/admin/audit", page_admin_audit, ADMIN, 0, "audit log", NAV(70, "Audit log") },
+	{ "GET", "/tools", page_tools, TOOLS_STAFF, 0, "technology inventory", NAV(40, "Tools") },
+	{ "GET", "/tools/approved", page_tools_approved, 0, ROUTE_PUBLIC, "approved tools (public)",
+	  NAV(40, "Tools") },	/* for those the inventory is not open to */
 	{ "GET", "/tools/new", page_tool_new_form, TOOLS_EDIT, 0, "add-a-tool form" },
 	{ "POST", "/tools/new", page_tool_create, TOOLS_EDIT, 0, "add a tool" },
 	{ "GET", "/tools/request", page_tool_request_form, TOOLS_STAFF, 0, "request-a-tool form" },
@@ -64,7 +73,8 @@ const struct route routes[] = {
 	{ "PUT", "/xapi/statements", api_xapi_statements_put, 0, TOOL_API, "xAPI statements: store one" },
 	{ "*", "/xapi/*", api_xapi_unsupported, 0, TOOL_API, "other xAPI resources: 501" },
 	{ "POST", "/caliper", api_caliper, 0, TOOL_API, "Caliper envelopes" },
-	{ "GET", "/initiatives", page_initiatives, INIT_VIEW, 0, "initiatives of the district" },
+	{ "GET", "/initiatives", page_initiatives, INIT_VIEW, 0, "initiatives of the district",
+	  NAV(50, "Initiatives") },
 	{ "GET", "/initiatives/new", page_initiative_new, INIT_EDIT, 0, "plan an initiative" },
 	{ "POST", "/initiatives/new", page_initiative_create, INIT_EDIT, 0, "save a new initiative" },
 	{ "GET", "/initiatives/:id", page_initiative, INIT_VIEW, 0, "plan, people, decisions, evaluation" },

@@ -3,6 +3,7 @@ permissions and CSV exports, on the fixture district with evidence imported
 through the CSV ingest (which updates the estimates online)."""
 import csv
 import io
+import sqlite3
 import unittest
 import zipfile
 
@@ -92,6 +93,32 @@ class MasteryViews(TempDir):
             self.assertNotIn("stu-3", strings)
             r = t.request("GET", "/classes/cls-a2-3/mastery?format=xlsx")
             self.assertEqual(r.status, 404)
+
+    def test_excel_keeps_text_as_text(self):
+        # a name or an id that reads as a number is still text in the workbook:
+        # the exporter once guessed types, wrote "Nan" as a NaN number (a file
+        # Excel calls damaged) and "0012" as 12
+        self.load()
+        con = sqlite3.connect(self.db)
+        con.execute("UPDATE person SET given_name='Nan', family_name='0012'"
+                    " WHERE sourced_id='stu-1'")
+        con.commit()
+        con.close()
+        with Server(self.db) as srv:
+            t = srv.client()
+            t.login("teacher")
+            r = t.request("GET", "/classes/cls-a1-3/mastery?grade=3&domain=NF&format=xlsx")
+            self.assertEqual(r.status, 200)
+            with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+                strings = z.read("xl/sharedStrings.xml").decode()
+                sheet = z.read("xl/worksheets/sheet1.xml").decode()
+            self.assertIn("<t>Nan</t>", strings)
+            self.assertIn("<t>0012</t>", strings)
+            # the name columns (B, C) hold shared strings only, never a number
+            self.assertNotRegex(sheet, r'<c r="[BC][0-9]+"(?: s="[0-9]+")?>')
+            rows = list(csv.DictReader(io.StringIO(t.get(
+                "/classes/cls-a1-3/mastery?grade=3&domain=NF&format=csv").text)))
+            self.assertIn(("0012", "Nan"), {(x["family_name"], x["given_name"]) for x in rows})
 
     def test_guardian_sees_own_child_only(self):
         self.load()

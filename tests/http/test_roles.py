@@ -109,6 +109,28 @@ class RoleMatrix(TempDir):
                                 failures.append(f"{role} {path}: refused page shows {name}")
             self.assertEqual(failures, [], "\n" + "\n".join(failures))
 
+    def test_navigation_shows_only_pages_the_role_may_open(self):
+        # the navigation is built from the route table: every link shown to a
+        # role opens (200) for that role, and agrees with the matrix above
+        db = make_district(self.tmp)
+        with Server(db) as srv:
+            failures = []
+            for role in ROLES:
+                c = srv.client()
+                if role != "anonymous":
+                    self.assertEqual(c.login(role).status, 303, role)
+                r = c.get("/home" if role != "anonymous" else "/standards")
+                self.assertEqual(r.status, 200, role)
+                nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', r.text, re.S).group(1)
+                links = [h for h in re.findall(r'<a[^>]* href="([^"]*)"', nav) if h != "/"]
+                self.assertTrue(links, role)
+                for href in links:
+                    got = c.get(href).status
+                    want = MATRIX[href][ROLES.index(role)]
+                    if got != 200 or want != A:
+                        failures.append(f"{role}: nav link {href} answers {got} (matrix {want})")
+            self.assertEqual(failures, [], "\n" + "\n".join(failures))
+
     def test_student_views_are_audited(self):
         db = make_district(self.tmp)
         with Server(db) as srv:

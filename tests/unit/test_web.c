@@ -1,14 +1,18 @@
-/* Unit tests of web/: html escaping, multipart parsing. */
+/* Unit tests of web/: html escaping, multipart parsing, charts, the navigation
+ * built from the route table. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "web/chart.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/multipart.h"
+#include "web/router.h"
 
 static void html_escapes_everything_that_matters(void **state)
 {
@@ -56,12 +60,125 @@ static void multipart_finds_the_file(void **state)
 	assert_int_equal(multipart_find("multipart/form-data; boundary=", body, sizeof body - 1, "file", &p), EB_EINVAL);
 }
 
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+static void forest_plot_draws_each_row_and_cuts_labels_whole(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	chart_forest(&b, "forest", "t", "c", NULL, 0);
+	assert_int_equal(b.len, 0);
+	/* 43 bytes, then a 2-byte character across the 44-byte cut */
+	const char *long_title = "Fractions on a number line, grades 3 to 5, \xC3\xA9t\xC3\xA9";
+	struct chart_interval rows[] = {
+		{ "Short <b>", 0.3, 0.1, 0.5, SVG_POSITIVE },
+		{ long_title, -5, -9, 9, SVG_NEUTRAL },
+	};
+	chart_forest(&b, "forest", "Effects", "effect size", rows, 2);
+	const char *s = buf_cstr(&b);
+	assert_int_equal(count(s, "<circle"), 2);
+	assert_non_null(strstr(s, ">Short &lt;b&gt;</text>"));
+	assert_non_null(
+		strstr(s, ">Fractions on a number line, grades 3 to 5, \xE2\x80\xA6</text>"));
+	assert_null(strstr(s, "\xC3\xE2"));	/* never half a character */
+	/* the axis is clamped to -2..2 */
+	assert_non_null(strstr(s, ">-2.00</text>"));
+	assert_non_null(strstr(s, ">2.00</text>"));
+	buf_free(&b);
+}
+
+/* The navigation of one viewer as "/a /b ..." */
+static const char *nav_of(bool signed_in, unsigned mask)
+{
+	static char out[512];
+	const struct route *nav[ROUTER_NAV_MAX];
+	size_t n = router_nav(signed_in, mask, nav, ROUTER_NAV_MAX);
+	out[0] = '\0';
+	for (size_t i = 0, k = 0; i < n; i++)
+		k += (size_t)snprintf(out + k, sizeof out - k, "%s%s", i ? " " : "",
+				      nav[i]->pattern);
+	return out;
+}
+
+/* For every viewer (signed out, and every combination of roles): each link
+ * shown is a GET route without parameters that the viewer may open, one per
+ * position, in order; and each route with a link that the viewer may open
+ * has its position filled (a new page appears where it should). */
+static void nav_shows_only_and_all_routes_the_viewer_may_get(void **state)
+{
+	for (unsigned mask = 0; mask < (1u << ROLE__COUNT); mask++)
+		for (int in = 0; in < 2; in++) {
+			if (!in && mask)
+				continue;
+			const struct route *nav[ROUTER_NAV_MAX];
+			size_t n = router_nav(in, mask, nav, ROUTER_NAV_MAX);
+			for (size_t i = 0; i < n; i++) {
+				const struct route *r = nav[i];
+				assert_string_equal(r->method, "GET");
+				assert_null(strpbrk(r->pattern, ":*"));
+				assert_true((r->flags & ROUTE_PUBLIC) || (in && (mask & r->roles)));
+				if (i)
+					assert_true(nav[i - 1]->nav_at < r->nav_at);
+			}
+			for (size_t j = 0; j < routes_count; j++) {
+				const struct route *r = &routes[j];
+				unsigned to = r->nav_for ? r->nav_for : NAV_SIGNED_IN;
+				if (!r->nav || !(to & (in ? NAV_SIGNED_IN : NAV_SIGNED_OUT)) ||
+				    !((r->flags & ROUTE_PUBLIC) || (in && (mask & r->roles))))
+					continue;
+				bool placed = false;
+				for (size_t i = 0; i < n; i++)
+					placed |= nav[i]->nav_at == r->nav_at;
+				if (!placed)
+					fail_msg("mask %#x: %s has no link", mask, r->pattern);
+			}
+		}
+}
+
+/* Each role alone sees the navigation it saw when it was written by hand,
+ * plus Schools for the staff roles that may open it (IT staff, tech
+ * champions, vendor contacts). */
+static void nav_of_each_role(void **state)
+{
+	static const struct {
+		int role;
+		const char *nav;
+	} want[] = {
+		{ ROLE_DISTRICT_ADMIN,
+		  "/home /schools /standards /tools /initiatives /admin/users /admin/audit" },
+		{ ROLE_COORDINATOR, "/home /schools /standards /tools /initiatives" },
+		{ ROLE_PRINCIPAL, "/home /schools /standards /tools /initiatives" },
+		{ ROLE_COACH, "/home /schools /standards /tools /initiatives" },
+		{ ROLE_TEACHER, "/home /schools /standards /tools" },
+		{ ROLE_TECH_CHAMPION, "/home /schools /standards /tools" },
+		{ ROLE_IT_STAFF, "/home /schools /standards /tools" },
+		{ ROLE_VENDOR_CONTACT, "/home /schools /standards /tools/approved" },
+		{ ROLE_GUARDIAN, "/home /standards /tools/approved" },
+		{ ROLE_STUDENT, "/home /standards /tools/approved" },
+	};
+	assert_string_equal(nav_of(false, 0), "/standards /login");
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		assert_string_equal(nav_of(true, ROLE_BIT(want[i].role)), want[i].nav);
+	/* a teacher who is also a parent in the district keeps the staff links */
+	assert_string_equal(nav_of(true, ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN)),
+			    "/home /schools /standards /tools");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(html_escapes_everything_that_matters),
 		cmocka_unit_test(url_decode_rejects_bad_escapes),
 		cmocka_unit_test(multipart_finds_the_file),
+		cmocka_unit_test(forest_plot_draws_each_row_and_cuts_labels_whole),
+		cmocka_unit_test(nav_shows_only_and_all_routes_the_viewer_may_get),
+		cmocka_unit_test(nav_of_each_role),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,9 @@
 /* Initiatives: the list, the plan form, one initiative (plan, people,
- * timeline, status decisions, printable evaluation), status changes, and
- * the district's "What's working" page with its forest plot and CSV. */
-#include <math.h>
+ * timeline, status decisions, printable evaluation) and status changes.
+ * The district's "What's working" page is in whats_working.c, its CSV and
+ * Excel exports in whats_working_export.c. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <xlsxwriter.h>
 
 #include "base/str.h"
 #include "base/timeutil.h"
@@ -16,13 +12,12 @@
 #include "domain/evaluation.h"
 #include "domain/initiative_cost.h"
 #include "domain/initiatives.h"
-#include "store/db.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
+#include "web/pages/initiatives.h"
 #include "web/pages/pages.h"
-#include "web/svg.h"
 
 /* Subgroups smaller than this (per group) are not shown on pages. */
 #define MIN_CELL 10
@@ -40,25 +35,13 @@ static bool can_edit(struct http_request *req)
 
 /* ---- evaluation on the fly ------------------------------------------- */
 
-struct evaluated {
-	bool ok;
-	char why[512];
-	struct eval_data data;
-	struct eval_result *r;
-};
-
-/* school (a school sourcedId, or NULL for the district): the analysis is
- * limited to the targeted students of that school. */
-static void evaluate_at(struct http_request *req, const struct initiative *in,
-			struct evaluated *ev, const char *school);
-
 static void evaluate(struct http_request *req, const struct initiative *in, struct evaluated *ev)
 {
-	evaluate_at(req, in, ev, NULL);
+	initiatives_evaluate(req, in, ev, NULL);
 }
 
-static void evaluate_at(struct http_request *req, const struct initiative *in,
-			struct evaluated *ev, const char *school)
+void initiatives_evaluate(struct http_request *req, const struct initiative *in,
+			  struct evaluated *ev, const char *school)
 {
 	memset(ev, 0, sizeof *ev);
 	enum eval_design d = in->random_unit ? EVAL_RANDOMIZED : EVAL_MATCHED;
@@ -562,7 +545,7 @@ static void use_section(struct http_request *req, const struct initiative *in)
 	use_table(req, in, INIT_USE_BY_TEACHER, weeks);
 }
 
-static void money(char *out, size_t cap, double dollars)
+void initiatives_money(char *out, size_t cap, double dollars)
 {
 	if (dollars < 0)
 		str_copy(out, cap, "-");
@@ -597,14 +580,14 @@ static void cost_section(struct http_request *req, const struct initiative *in,
 		str_copy(v, sizeof v, "- (no seats recorded)");
 	dl_row(b, "Licence utilization", v);
 	if (c.annual_cost_cents > 0)
-		money(v, sizeof v, (double)c.annual_cost_cents / 100.0);
+		initiatives_money(v, sizeof v, (double)c.annual_cost_cents / 100.0);
 	else
 		str_copy(v, sizeof v, "not recorded");
 	dl_row(b, "Annual cost", v);
-	money(v, sizeof v, c.cost_per_active);
+	initiatives_money(v, sizeof v, c.cost_per_active);
 	dl_row(b, "Cost per active student", v);
 	if (c.cost_per_01sd >= 0)
-		money(v, sizeof v, c.cost_per_01sd);
+		initiatives_money(v, sizeof v, c.cost_per_01sd);
 	else
 		snprintf(v, sizeof v, "- (%s)", c.why_no_effect_cost);
 	dl_row(b, "Cost per student per 0.1 SD of effect", v);
@@ -742,454 +725,4 @@ void page_initiative_status(struct http_request *req)
 	char loc[64];
 	snprintf(loc, sizeof loc, "/initiatives/%lld", (long long)in.id);
 	http_redirect(req, loc);
-}
-
-/* ---- What's working ---------------------------------------------------- */
-
-struct ww_row {
-	struct initiative in;
-	struct evaluated ev;
-	struct init_cost cost;
-};
-
-/* The school a What's working request is about: ?school=SID (the account
- * must see it: access_school), or for an account that does not see the
- * whole district (a principal) its own school. NULL with *ok true: the
- * district. *ok false: the page was answered (404). */
-static const char *ww_school(struct http_request *req, bool *ok)
-{
-	const struct account *a = &req->session->account;
-	const char *sid = http_query(req, "school");
-	*ok = true;
-	if (sid && !*sid)
-		sid = NULL;
-	if (!sid && !access_all_students(a))
-		for (int i = 0; i < a->nroles && !sid; i++)
-			if (strcmp(a->roles[i].scope_type, "school") == 0)
-				sid = a->roles[i].scope_id;
-	if (sid && (strlen(sid) > 200 || access_school(req->db, a, sid) != EB_OK)) {
-		*ok = false;
-		page_error(req, 404, "Not found", "No such school, or not one you can see.");
-		return NULL;
-	}
-	if (!sid && !access_all_students(a)) {
-		*ok = false;
-		page_error(req, 403, "Forbidden", "What's working is shown for your own school.");
-		return NULL;
-	}
-	return sid;
-}
-
-static size_t load_all(struct http_request *req, const char *school, struct ww_row **out)
-{
-	struct initiative_row *rows;
-	size_t n;
-	if (initiative_list(req->db, district_of(req), &req->arena, &rows, &n))
-		return 0;
-	struct ww_row *v = arena_zalloc(&req->arena, (n + 1) * sizeof *v);
-	size_t k = 0;
-	/* every initiative from one snapshot of the data (db_begin_read) */
-	bool snap = !db_in_transaction(req->db) && db_begin_read(req->db) == EB_OK;
-	for (size_t i = 0; v && i < n; i++) {
-		if (initiative_get(req->db, district_of(req), rows[i].id, &req->arena, &v[k].in))
-			continue;
-		evaluate_at(req, &v[k].in, &v[k].ev, school);
-		init_cost_get(req->db, district_of(req), &v[k].in,
-			      v[k].ev.ok ? &v[k].ev.r->est : NULL, &v[k].cost);
-		k++;
-	}
-	if (snap)
-		db_rollback(req->db);
-	*out = v;
-	return v ? k : 0;
-}
-
-static void forest_plot(struct buf *b, const struct ww_row *v, size_t n)
-{
-	size_t m = 0;
-	double lo = -0.5, hi = 0.5;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].ev.ok) {
-			m++;
-			if (v[i].ev.r->est.ci_lo < lo)
-				lo = v[i].ev.r->est.ci_lo;
-			if (v[i].ev.r->est.ci_hi > hi)
-				hi = v[i].ev.r->est.ci_hi;
-		}
-	if (m == 0)
-		return;
-	if (lo < -2)
-		lo = -2;
-	if (hi > 2)
-		hi = 2;
-	const double W = 760, left = 300, right = 20, row = 28, top = 24;
-	double H = top + row * (double)m + 40;
-	double span = hi - lo, pw = W - left - right;
-#define X(g) (left + ((g) < lo ? 0 : (g) > hi ? pw : ((g) - lo) / span * pw))
-	svg_begin(b, "forest", W, H, "Effect of each initiative with its 95% interval (Hedges' g)");
-	svg_line(b, X(0), top - 10, X(0), H - 30, SVG_MUTED, 1, 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].ev.ok)
-			continue;
-		const struct ev_estimate *e = &v[i].ev.r->est;
-		double y = top + row * (double)k + row / 2;
-		char label[64];
-		snprintf(label, sizeof label, "%.44s%s", v[i].in.title,
-			 strlen(v[i].in.title) > 44 ? "…" : "");
-		svg_text(b, left - 8, y + 4, 12, SVG_END, SVG_INK, label);
-		enum svg_colour c = !e->significant ? SVG_NEUTRAL : e->g > 0 ? SVG_POSITIVE : SVG_NEGATIVE;
-		svg_line(b, X(e->ci_lo), y, X(e->ci_hi), y, c, 2, 0);
-		svg_circle(b, X(e->g), y, 5, c);
-		k++;
-	}
-	double ay = H - 30;
-	svg_line(b, left, ay, W - right, ay, SVG_INK, 1, 0);
-	for (int t = 0; t <= 4; t++) {
-		double g = lo + span * t / 4;
-		char lab[16];
-		snprintf(lab, sizeof lab, "%.2f", g);
-		svg_line(b, X(g), ay, X(g), ay + 4, SVG_INK, 1, 0);
-		svg_text(b, X(g), ay + 16, 11, SVG_MIDDLE, SVG_INK, lab);
-	}
-	svg_text(b, left + pw / 2, H - 2, 11, SVG_MIDDLE, SVG_MUTED,
-		 "effect size (Hedges' g); left of the dashed line: worse, right: better");
-#undef X
-	svg_end(b);
-}
-
-/* ?school=SID percent-encoded for a link (unreserved characters kept). */
-static void school_query(char *out, size_t cap, const char *school)
-{
-	size_t k = 0;
-	out[0] = '\0';
-	if (!school)
-		return;
-	static const char hex[] = "0123456789ABCDEF";
-	const char *pre = "?school=";
-	for (const char *p = pre; *p && k + 1 < cap; p++)
-		out[k++] = *p;
-	for (const unsigned char *p = (const unsigned char *)school; *p && k + 4 < cap; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-			out[k++] = (char)*p;
-		} else {
-			out[k++] = '%';
-			out[k++] = hex[*p >> 4];
-			out[k++] = hex[*p & 15];
-		}
-	}
-	out[k] = '\0';
-}
-
-void page_whats_working(struct http_request *req)
-{
-	bool ok;
-	const char *school = ww_school(req, &ok);
-	if (!ok)
-		return;
-	struct ww_row *v = NULL;
-	size_t n = load_all(req, school, &v);
-	char title[256], q[700];
-	if (school)
-		snprintf(title, sizeof title, "What's working at %.200s", school);
-	else
-		str_copy(title, sizeof title, "What's working");
-	school_query(q, sizeof q, school);
-	page_begin(req, title);
-	struct buf *b = &req->out;
-	html_raw(b, "<p>Each initiative's effect on its outcome assessment, with its 95% interval");
-	html_raw(b, school ? ", for the targeted students of this school only." : ".");
-	html_raw(b, " <a href=\"/whats-working.csv");
-	html_text(b, q);
-	html_raw(b, "\">Download as CSV</a> · <a href=\"/whats-working.xlsx");
-	html_text(b, q);
-	html_raw(b, "\">Excel</a></p>");
-	if (n == 0) {
-		html_raw(b, "<p class=\"muted\">No initiatives yet.</p>");
-		page_end(req);
-		return;
-	}
-	forest_plot(b, v, n);
-	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Initiative</th>"
-		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th scope=\"col\">Effect (g)</th>"
-		    "<th scope=\"col\">95% interval</th><th scope=\"col\">ESSA tier</th>"
-		    "<th scope=\"col\">Cost per active student</th>"
-		    "<th scope=\"col\">Cost per student per 0.1 SD</th>"
-		    "<th scope=\"col\">In plain words</th></tr></thead><tbody>");
-	for (size_t i = 0; i < n; i++) {
-		const struct init_cost *c = &v[i].cost;
-		char m1[64], m2[200];
-		money(m1, sizeof m1, c->cost_per_active);
-		if (!c->has_tool)
-			str_copy(m2, sizeof m2, "- (no tool of the inventory)");
-		else if (c->cost_per_01sd >= 0)
-			money(m2, sizeof m2, c->cost_per_01sd);
-		else
-			snprintf(m2, sizeof m2, "- (%s)", c->why_no_effect_cost);
-		html_raw(b, "<tr><td><a href=\"/initiatives/");
-		html_int(b, v[i].in.id);
-		html_raw(b, "\">");
-		html_text(b, v[i].in.title);
-		html_raw(b, "</a></td><td>");
-		html_text(b, v[i].in.tool_name);
-		html_raw(b, "</td><td>");
-		html_text(b, initiative_status_label(v[i].in.status));
-		if (!v[i].ev.ok) {
-			html_raw(b, "</td><td colspan=\"3\" class=\"muted\">Not evaluated yet: ");
-			html_text(b, v[i].ev.why);
-			html_raw(b, "</td><td>");
-			html_text(b, m1);
-			html_raw(b, "</td><td>");
-			html_text(b, m2);
-			html_raw(b, "</td><td></td></tr>");
-			continue;
-		}
-		const struct eval_result *r = v[i].ev.r;
-		html_raw(b, "</td><td>");
-		html_textf(b, "%.2f", r->est.g);
-		if (v[i].in.has_pass && r->has_cox) {
-			html_raw(b, "<br><small class=\"cox\">");
-			html_textf(b, "Cox index %.2f (passing: %g or more)", r->cox.cox,
-				   v[i].in.pass_score);
-			html_raw(b, "</small>");
-		}
-		html_raw(b, "</td><td>");
-		html_textf(b, "%.2f to %.2f", r->est.ci_lo, r->est.ci_hi);
-		if (v[i].in.has_pass && r->has_cox) {
-			html_raw(b, "<br><small class=\"cox\">");
-			html_textf(b, "%.2f to %.2f", r->cox_ci_lo, r->cox_ci_hi);
-			html_raw(b, "</small>");
-		}
-		html_raw(b, "</td><td>");
-		html_textf(b, "%d (%s)", r->tier.tier, r->tier.name);
-		html_raw(b, "</td><td>");
-		html_text(b, m1);
-		html_raw(b, "</td><td>");
-		html_text(b, m2);
-		html_raw(b, "</td><td>");
-		struct buf p = BUF_INIT;
-		buf_init(&p, 4096);
-		eval_write_plain(r, v[i].in.tool_name, &p);
-		html_text(b, buf_cstr(&p));
-		buf_free(&p);
-		html_raw(b, "</td></tr>");
-	}
-	html_raw(b, "</tbody></table></div><p class=\"muted\">Cost: the tool's annual licence cost"
-		    " (tools inventory) over the students with any recorded use, district-wide; per"
-		    " 0.1 SD: that cost divided by the effect in tenths of a standard deviation,"
-		    " only for a significant positive effect.</p>");
-	page_end(req);
-}
-
-/* A CSV field: quoted when needed; a leading = + - @ is prefixed with ' so
- * a spreadsheet does not run it as a formula. */
-static void csv_field(struct buf *b, const char *s, int last)
-{
-	if (!s)
-		s = "";
-	buf_putc(b, '"');
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
-		buf_putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
-	buf_putc(b, last ? '\n' : ',');
-}
-
-static void csv_num(struct buf *b, const char *f, double v, int last)
-{
-	buf_printf(b, f, isfinite(v) ? v : 0.0);
-	buf_putc(b, last ? '\n' : ',');
-}
-
-/* The export's columns, shared by CSV and Excel: a name and, for a number,
- * its CSV format. A cell is text or a number; NAN numbers are empty cells. */
-enum ww_col {
-	WW_ID, WW_TITLE, WW_TOOL, WW_STATUS, WW_DESIGN, WW_N_T, WW_N_C, WW_G, WW_CI_LO, WW_CI_HI,
-	WW_P, WW_TIER, WW_PASS, WW_COX, WW_COX_LO, WW_COX_HI, WW_COX_P, WW_SEATS, WW_ACTIVE,
-	WW_UTIL, WW_COST, WW_COST_ACTIVE, WW_COST_01SD, WW_SCHOOL, WW_SUMMARY, WW_COLS
-};
-static const struct {
-	const char *name, *fmt;
-} ww_col[WW_COLS] = {
-	[WW_ID] = { "initiative_id", "%.0f" },
-	[WW_TITLE] = { "title", NULL },
-	[WW_TOOL] = { "tool", NULL },
-	[WW_STATUS] = { "status", NULL },
-	[WW_DESIGN] = { "design", NULL },
-	[WW_N_T] = { "n_intervention", "%.0f" },
-	[WW_N_C] = { "n_comparison", "%.0f" },
-	[WW_G] = { "effect_size_g", "%.4f" },
-	[WW_CI_LO] = { "ci_low", "%.4f" },
-	[WW_CI_HI] = { "ci_high", "%.4f" },
-	[WW_P] = { "p_value", "%.4f" },
-	[WW_TIER] = { "essa_tier", "%.0f" },
-	[WW_PASS] = { "pass_score", "%g" },
-	[WW_COX] = { "cox_index", "%.4f" },
-	[WW_COX_LO] = { "cox_ci_low", "%.4f" },
-	[WW_COX_HI] = { "cox_ci_high", "%.4f" },
-	[WW_COX_P] = { "cox_p_value", "%.4f" },
-	[WW_SEATS] = { "seats", "%.0f" },
-	[WW_ACTIVE] = { "active_students", "%.0f" },
-	[WW_UTIL] = { "utilization_pct", "%.2f" },
-	[WW_COST] = { "annual_cost", "%.2f" },
-	[WW_COST_ACTIVE] = { "cost_per_active_student", "%.2f" },
-	[WW_COST_01SD] = { "cost_per_student_per_0_1sd", "%.2f" },
-	[WW_SCHOOL] = { "school", NULL },
-	[WW_SUMMARY] = { "summary", NULL },
-};
-
-struct ww_cell {
-	const char *text;	/* NULL: number */
-	double num;
-};
-
-static void ww_cells(const struct ww_row *w, const char *school, struct buf *plain,
-		     struct ww_cell c[WW_COLS])
-{
-	for (int j = 0; j < WW_COLS; j++)
-		c[j] = (struct ww_cell){ NULL, NAN };
-	const struct eval_result *r = w->ev.ok ? w->ev.r : NULL;
-	const struct init_cost *k = &w->cost;
-	c[WW_ID].num = (double)w->in.id;
-	c[WW_TITLE].text = w->in.title;
-	c[WW_TOOL].text = w->in.tool_name;
-	c[WW_STATUS].text = initiative_status_name(w->in.status);
-	c[WW_SCHOOL].text = school ? school : "";
-	if (w->in.has_pass)
-		c[WW_PASS].num = w->in.pass_score;
-	if (r) {
-		c[WW_DESIGN].text = eval_design_name(r->design);
-		c[WW_N_T].num = r->est.n_t;
-		c[WW_N_C].num = r->est.n_c;
-		c[WW_G].num = r->est.g;
-		c[WW_CI_LO].num = r->est.ci_lo;
-		c[WW_CI_HI].num = r->est.ci_hi;
-		c[WW_P].num = r->est.p;
-		c[WW_TIER].num = r->tier.tier;
-		if (r->has_cox) {
-			c[WW_COX].num = r->cox.cox;
-			c[WW_COX_LO].num = r->cox_ci_lo;
-			c[WW_COX_HI].num = r->cox_ci_hi;
-			c[WW_COX_P].num = r->cox_p;
-		}
-		eval_write_plain(r, w->in.tool_name, plain);
-		c[WW_SUMMARY].text = buf_cstr(plain);
-	} else {
-		c[WW_DESIGN].text = "";
-		c[WW_SUMMARY].text = w->ev.why;
-	}
-	if (k->has_tool) {
-		if (k->seats > 0)
-			c[WW_SEATS].num = (double)k->seats;
-		c[WW_ACTIVE].num = (double)k->active;
-		if (k->utilization_pct >= 0)
-			c[WW_UTIL].num = k->utilization_pct;
-		if (k->annual_cost_cents > 0)
-			c[WW_COST].num = (double)k->annual_cost_cents / 100.0;
-		if (k->cost_per_active >= 0)
-			c[WW_COST_ACTIVE].num = k->cost_per_active;
-		if (k->cost_per_01sd >= 0)
-			c[WW_COST_01SD].num = k->cost_per_01sd;
-	}
-}
-
-void page_whats_working_csv(struct http_request *req)
-{
-	bool ok;
-	const char *school = ww_school(req, &ok);
-	if (!ok)
-		return;
-	struct ww_row *v = NULL;
-	size_t n = load_all(req, school, &v);
-	struct buf *b = &req->out;
-	req->content_type = "text/csv; charset=utf-8";
-	http_set_header(req, "Content-Disposition", "attachment; filename=\"whats-working.csv\"");
-	for (int j = 0; j < WW_COLS; j++) {
-		buf_puts(b, ww_col[j].name);
-		buf_putc(b, j + 1 < WW_COLS ? ',' : '\n');
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct buf p = BUF_INIT;
-		buf_init(&p, 4096);
-		struct ww_cell c[WW_COLS];
-		ww_cells(&v[i], school, &p, c);
-		for (int j = 0; j < WW_COLS; j++) {
-			int last = j + 1 == WW_COLS;
-			if (c[j].text)
-				csv_field(b, c[j].text, last);
-			else if (isnan(c[j].num) || !ww_col[j].fmt)
-				buf_putc(b, last ? '\n' : ',');
-			else
-				csv_num(b, ww_col[j].fmt, c[j].num, last);
-		}
-		buf_free(&p);
-	}
-}
-
-void page_whats_working_xlsx(struct http_request *req)
-{
-	bool ok;
-	const char *school = ww_school(req, &ok);
-	if (!ok)
-		return;
-	struct ww_row *v = NULL;
-	size_t n = load_all(req, school, &v);
-	char path[] = "/tmp/edbridge-ww-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		page_error(req, 503, "Unavailable", "Could not write the spreadsheet.");
-		return;
-	}
-	close(fd);
-	lxw_workbook *wb = workbook_new(path);
-	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "What's working") : NULL;
-	if (!ws) {
-		if (wb)
-			workbook_close(wb);
-		unlink(path);
-		page_error(req, 503, "Unavailable", "Could not write the spreadsheet.");
-		return;
-	}
-	lxw_format *bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	for (int j = 0; j < WW_COLS; j++)
-		worksheet_write_string(ws, 0, (lxw_col_t)j, ww_col[j].name, bold);
-	for (size_t i = 0; i < n && i < 1000000; i++) {
-		struct buf p = BUF_INIT;
-		buf_init(&p, 4096);
-		struct ww_cell c[WW_COLS];
-		ww_cells(&v[i], school, &p, c);
-		for (int j = 0; j < WW_COLS; j++) {
-			lxw_row_t row = (lxw_row_t)(i + 1);
-			if (c[j].text)
-				/* strings are stored as text, never as formulas */
-				worksheet_write_string(ws, row, (lxw_col_t)j, c[j].text, NULL);
-			else if (!isnan(c[j].num))
-				worksheet_write_number(ws, row, (lxw_col_t)j, c[j].num, NULL);
-		}
-		buf_free(&p);
-	}
-	lxw_error e = workbook_close(wb);
-	FILE *f = e == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
-	bool done = false;
-	if (f) {
-		char chunk[65536];
-		size_t k;
-		done = true;
-		while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-			buf_put(&req->out, chunk, k);
-		fclose(f);
-	}
-	unlink(path);
-	if (!done) {
-		page_error(req, 503, "Unavailable", "Could not write the spreadsheet.");
-		return;
-	}
-	req->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	http_set_header(req, "Content-Disposition", "attachment; filename=\"whats-working.xlsx\"");
 }

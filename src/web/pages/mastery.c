@@ -2,12 +2,10 @@
  * standard, trend, evidence) and standard (district distribution, missing
  * prerequisites). Same access checks as the roster pages; ?format=csv on
  * each. Levels are shown as text and a pattern as well as colour. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <xlsxwriter.h>
 
 #include "domain/access.h"
 #include "domain/audit.h"
@@ -16,6 +14,7 @@
 #include "domain/roster.h"
 #include "domain/standards.h"
 #include "web/auth.h"
+#include "web/export.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
@@ -30,117 +29,10 @@ static void not_found(struct http_request *req)
 }
 
 
-/* One CSV field, always quoted; a leading = + - @ is neutralised so a
- * spreadsheet never runs it as a formula. */
-static void csv_field(struct buf *b, const char *s, bool last)
+/* ?format=csv|xlsx: the page's table as a download (web/export) */
+static bool want_export(struct http_request *req, enum export_format *f)
 {
-	buf_put(b, "\"", 1);
-	if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'))
-		buf_put(b, "'", 1);
-	for (; s && *s; s++) {
-		if (*s == '"')
-			buf_put(b, "\"", 1);
-		buf_put(b, s, 1);
-	}
-	buf_put(b, last ? "\"\r\n" : "\",", last ? 3 : 2);
-}
-
-static void csv_begin(struct http_request *req, const char *filename)
-{
-	req->content_type = "text/csv; charset=utf-8";
-	char cd[160];
-	snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
-	http_set_header(req, "Content-Disposition", cd);
-	req->no_cache = true;
-}
-
-/* An export: CSV (always) or an Excel workbook (?format=xlsx, libxlsxwriter;
- * written to a temporary file, then sent). Numbers go to Excel as numbers;
- * text is never a formula in either. */
-struct xport {
-	struct http_request *req;
-	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	int row, col;
-	char path[64], name[64];
-};
-
-static bool want_export(struct http_request *req)
-{
-	const char *f = http_query(req, "format");
-	return f && (strcmp(f, "csv") == 0 || strcmp(f, "xlsx") == 0);
-}
-
-static void xport_begin(struct http_request *req, struct xport *x, const char *name)
-{
-	const char *f = http_query(req, "format");
-	memset(x, 0, sizeof *x);
-	x->req = req;
-	snprintf(x->name, sizeof x->name, "%s", name);
-	if (f && strcmp(f, "xlsx") == 0) {
-		snprintf(x->path, sizeof x->path, "/tmp/edbridge-xlsx-XXXXXX");
-		int fd = mkstemp(x->path);
-		if (fd >= 0) {
-			close(fd);
-			x->wb = workbook_new(x->path);
-			x->ws = x->wb ? workbook_add_worksheet(x->wb, NULL) : NULL;
-		}
-		if (x->ws)
-			return;
-		if (x->path[0])
-			unlink(x->path);
-		x->path[0] = '\0';
-		x->wb = NULL;
-	}
-	char fn[80];
-	snprintf(fn, sizeof fn, "%s.csv", name);
-	csv_begin(req, fn);
-}
-
-static void xport_field(struct xport *x, const char *s, bool last)
-{
-	if (!x->ws) {
-		csv_field(&x->req->out, s, last);
-		return;
-	}
-	char *end;
-	double v = s && *s ? strtod(s, &end) : 0;
-	if (s && *s && !*end && x->row > 0)
-		worksheet_write_number(x->ws, (lxw_row_t)x->row, (lxw_col_t)x->col, v, NULL);
-	else
-		worksheet_write_string(x->ws, (lxw_row_t)x->row, (lxw_col_t)x->col, s ? s : "", NULL);
-	x->col++;
-	if (last) {
-		x->row++;
-		x->col = 0;
-	}
-}
-
-static void xport_end(struct xport *x)
-{
-	if (!x->wb)
-		return;
-	struct http_request *req = x->req;
-	bool ok = workbook_close(x->wb) == LXW_NO_ERROR;
-	FILE *f = ok ? fopen(x->path, "rb") : NULL;
-	buf_reset(&req->out);
-	if (f) {
-		char chunk[65536];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-			buf_put(&req->out, chunk, n);
-		fclose(f);
-	}
-	unlink(x->path);
-	if (!f) {
-		http_text(req, 500, "could not write the workbook\n");
-		return;
-	}
-	req->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	char cd[160];
-	snprintf(cd, sizeof cd, "attachment; filename=\"%s.xlsx\"", x->name);
-	http_set_header(req, "Content-Disposition", cd);
-	req->no_cache = true;
+	return export_format_parse(http_query(req, "format"), f);
 }
 
 static const char *name_of(const struct roster_person_row *p)
@@ -428,41 +320,34 @@ void page_class_mastery(struct http_request *req)
 	qsort(rows, ns, sizeof *rows, name_sort ? by_name : sort_col >= 0 ? by_key : by_attention);
 
 	struct buf *b = &req->out;
-	if (want_export(req)) {
-		struct xport x;
-		xport_begin(req, &x, "class-mastery");
-		xport_field(&x, "student_sourced_id", false);
-		xport_field(&x, "family_name", false);
-		xport_field(&x, "given_name", false);
-		xport_field(&x, "standard", false);
-		xport_field(&x, "level", false);
-		xport_field(&x, "p_mastered", false);
-		xport_field(&x, "sd", false);
-		xport_field(&x, "responses", false);
-		xport_field(&x, "correct", false);
-		xport_field(&x, "inferred", true);
+	enum export_format ef;
+	if (want_export(req, &ef)) {
+		struct export x;
+		if (!export_respond_begin(req, &x, ef, NULL))
+			return;
+		static const char *const head[] = { "student_sourced_id", "family_name",
+						    "given_name", "standard", "level", "p_mastered",
+						    "sd", "responses", "correct", "inferred" };
+		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+			export_head(&x, head[i]);
+		export_end_row(&x);
 		for (size_t i = 0; i < ns; i++)
 			for (size_t j = 0; j < u.n; j++) {
 				const struct mastery_cell *c = rows[i].cell[j];
-				char p[16] = "", sd[16] = "", n[16] = "", k[16] = "";
-				if (c) {
-					snprintf(p, sizeof p, "%.4f", c->p);
-					snprintf(sd, sizeof sd, "%.4f", c->sd);
-					snprintf(n, sizeof n, "%d", c->responses);
-					snprintf(k, sizeof k, "%d", c->correct);
-				}
-				xport_field(&x, rows[i].p->sourced_id, false);
-				xport_field(&x, rows[i].p->family_name, false);
-				xport_field(&x, name_of(rows[i].p), false);
-				xport_field(&x, u.std[j]->code, false);
-				xport_field(&x, c ? mastery_level_name(mastery_level_of(&lv, c->p)) : "no evidence", false);
-				xport_field(&x, p, false);
-				xport_field(&x, sd, false);
-				xport_field(&x, n, false);
-				xport_field(&x, k, false);
-				xport_field(&x, c ? (c->inferred ? "yes" : "no") : "", true);
+				export_text(&x, rows[i].p->sourced_id);
+				export_text(&x, rows[i].p->family_name);
+				export_text(&x, name_of(rows[i].p));
+				export_text(&x, u.std[j]->code);
+				export_text(&x, c ? mastery_level_name(mastery_level_of(&lv, c->p))
+						  : "no evidence");
+				export_num(&x, c ? c->p : NAN, 4);
+				export_num(&x, c ? c->sd : NAN, 4);
+				export_num(&x, c ? c->responses : NAN, 0);
+				export_num(&x, c ? c->correct : NAN, 0);
+				export_text(&x, c ? (c->inferred ? "yes" : "no") : "");
+				export_end_row(&x);
 			}
-		xport_end(&x);
+		export_respond_end(req, &x, "class-mastery");
 		return;
 	}
 	char *t = arena_printf(&req->arena, "Mastery: %s", title);
@@ -599,36 +484,35 @@ void page_student_mastery(struct http_request *req)
 		return;
 	}
 	struct buf *b = &req->out;
-	if (want_export(req)) {
-		struct xport x;
-		xport_begin(req, &x, "student-mastery");
-		static const char *const head[] = { "standard", "level", "p_mastered", "sd", "responses",
-						    "correct", "inferred", "first_evidence", "last_evidence",
+	enum export_format ef;
+	if (want_export(req, &ef)) {
+		struct export x;
+		if (!export_respond_begin(req, &x, ef, NULL))
+			return;
+		static const char *const head[] = { "standard", "level", "p_mastered", "sd",
+						    "responses", "correct", "inferred",
+						    "first_evidence", "last_evidence",
 						    "weekly_p_percent" };
-		for (size_t i = 0; i < 10; i++)
-			xport_field(&x, head[i], i == 9);
+		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+			export_head(&x, head[i]);
+		export_end_row(&x);
 		for (size_t i = 0; i < nc; i++) {
 			const struct mastery_cell *c = &cells[i].c;
-			char v[6][32], trend[64];
-			snprintf(v[0], 32, "%.4f", c->p);
-			snprintf(v[1], 32, "%.4f", c->sd);
-			snprintf(v[2], 32, "%d", c->responses);
-			snprintf(v[3], 32, "%d", c->correct);
-			snprintf(v[4], 32, "%lld", (long long)c->first_at);
-			snprintf(v[5], 32, "%lld", (long long)c->last_at);
+			char trend[64];
 			mastery_trend_format(c, trend, sizeof trend);
-			xport_field(&x, cells[i].standard, false);
-			xport_field(&x, mastery_level_name(mastery_level_of(&lv, c->p)), false);
-			xport_field(&x, v[0], false);
-			xport_field(&x, v[1], false);
-			xport_field(&x, v[2], false);
-			xport_field(&x, v[3], false);
-			xport_field(&x, c->inferred ? "yes" : "no", false);
-			xport_field(&x, c->first_at ? v[4] : "", false);
-			xport_field(&x, c->last_at ? v[5] : "", false);
-			xport_field(&x, trend, true);
+			export_text(&x, cells[i].standard);
+			export_text(&x, mastery_level_name(mastery_level_of(&lv, c->p)));
+			export_num(&x, c->p, 4);
+			export_num(&x, c->sd, 4);
+			export_num(&x, c->responses, 0);
+			export_num(&x, c->correct, 0);
+			export_text(&x, c->inferred ? "yes" : "no");
+			export_num(&x, c->first_at ? (double)c->first_at : NAN, 0);
+			export_num(&x, c->last_at ? (double)c->last_at : NAN, 0);
+			export_text(&x, trend);
+			export_end_row(&x);
 		}
-		xport_end(&x);
+		export_respond_end(req, &x, "student-mastery");
 		return;
 	}
 	char *title = arena_printf(&req->arena, "Mastery: %s %s", name_of(&p), p.family_name);
@@ -857,30 +741,30 @@ void page_standard_mastery(struct http_request *req)
 		}
 	}
 	struct buf *b = &req->out;
-	if (want_export(req)) {
-		struct xport x;
-		xport_begin(req, &x, "standard-mastery");
+	enum export_format ef;
+	if (want_export(req, &ef)) {
+		struct export x;
+		if (!export_respond_begin(req, &x, ef, NULL))
+			return;
 		static const char *const head[] = { "group", "name", "not_yet", "approaching",
 						    "proficient", "mastered", "inferred" };
-		for (size_t i = 0; i < 7; i++)
-			xport_field(&x, head[i], i == 6);
+		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+			export_head(&x, head[i]);
+		export_end_row(&x);
 		for (int k = 0; k < 2; k++) {
 			struct group *g = k ? by_grade : by_school;
 			size_t gn = k ? ngr : nsch;
 			for (size_t i = 0; i < gn; i++) {
-				xport_field(&x, k ? "grade" : "school", false);
-				xport_field(&x, k ? grade_label(req, g[i].key) : school_label(req, g[i].key), false);
-				for (int l = 0; l < MASTERY_LEVEL_COUNT; l++) {
-					char c[24];
-					snprintf(c, sizeof c, "%lld", (long long)g[i].n[l]);
-					xport_field(&x, c, false);
-				}
-				char c[24];
-				snprintf(c, sizeof c, "%lld", (long long)g[i].inferred);
-				xport_field(&x, c, true);
+				export_text(&x, k ? "grade" : "school");
+				export_text(&x, k ? grade_label(req, g[i].key)
+						  : school_label(req, g[i].key));
+				for (int l = 0; l < MASTERY_LEVEL_COUNT; l++)
+					export_num(&x, (double)g[i].n[l], 0);
+				export_num(&x, (double)g[i].inferred, 0);
+				export_end_row(&x);
 			}
 		}
-		xport_end(&x);
+		export_respond_end(req, &x, "standard-mastery");
 		return;
 	}
 	char *t = arena_printf(&req->arena, "Mastery of %s", s->code);

@@ -79,7 +79,9 @@ void page_initiative_new(struct http_request *req);
 void page_initiative_create(struct http_request *req);
 void page_initiative(struct http_request *req);
 void page_initiative_status(struct http_request *req);
+/* whats_working.c */
 void page_whats_working(struct http_request *req);
+/* whats_working_export.c */
 void page_whats_working_csv(struct http_request *req);
 void page_whats_working_xlsx(struct http_request *req);
 

@@ -1,0 +1,27 @@
+/* chart.h - charts drawn with svg.h, from numbers and labels only (no
+ * domain types): the pages decide what is drawn and in which colour. */
+#ifndef EB_CHART_H
+#define EB_CHART_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "web/svg.h"
+
+/* One row of a forest plot: a point estimate and its interval. */
+struct chart_interval {
+	const char *label;	/* left of the row; cut to 44 bytes (whole characters) + "…" */
+	double est, lo, hi;
+	enum svg_colour colour;
+};
+
+/* A forest plot of n rows (nothing at all when n is 0): each row's label,
+ * its interval as a line and its estimate as a dot, a dashed line at zero
+ * and an axis with 5 ticks below. The axis spans -0.5 to 0.5 at least,
+ * widened to the intervals but never beyond -2 to 2 (effect sizes); what
+ * lies outside is drawn at the edge. id as for svg_begin; title is the
+ * chart's accessible name, caption the text under the axis. */
+void chart_forest(struct buf *b, const char *id, const char *title, const char *caption,
+		  const struct chart_interval *rows, size_t n);
+
+#endif

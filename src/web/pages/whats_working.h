@@ -1,0 +1,32 @@
+/* whats_working.h - the rows of What's working, shared by its page
+ * (whats_working.c) and its exports (whats_working_export.c). pages/ only. */
+#ifndef EB_PAGES_WHATS_WORKING_H
+#define EB_PAGES_WHATS_WORKING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/initiative_cost.h"
+#include "domain/initiatives.h"
+#include "web/pages/initiatives.h"
+
+struct http_request;
+
+/* One initiative on What's working: the plan, its evaluation, its cost. */
+struct ww_row {
+	struct initiative in;
+	struct evaluated ev;
+	struct init_cost cost;
+};
+
+/* The school a What's working request is about: ?school=SID (the account
+ * must see it: access_school), or for an account that does not see the
+ * whole district (a principal) its own school. NULL with *ok true: the
+ * district. *ok false: the page was answered (404 or 403). */
+const char *whats_working_school(struct http_request *req, bool *ok);
+/* Every initiative of the district evaluated at school (NULL: the district)
+ * from one snapshot of the data, into *out (req->arena). Returns how many;
+ * 0 also when they could not be read. */
+size_t whats_working_load(struct http_request *req, const char *school, struct ww_row **out);
+
+#endif
