@@ -32,6 +32,8 @@ void page_begin(struct http_request *req, const char *title)
 			html_raw(b, "<a href=\"/initiatives\">Initiatives</a>");
 		if (access_has(a, ROLE_DISTRICT_ADMIN))
 			html_raw(b, "<a href=\"/admin/users\">Users</a><a href=\"/admin/audit\">Audit log</a>");
+		if (a->has_password)
+			html_raw(b, "<a href=\"/account/password\">Password</a>");
 		html_raw(b, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
 		page_csrf_field(req);
 		html_raw(b, "<span class=\"who\">");
