@@ -18,6 +18,7 @@
 #include "domain/account.h"
 #include "domain/district.h"
 #include "store/db.h"
+#include "web/auth.h"
 
 struct fx {
 	struct db *db;
@@ -219,6 +220,21 @@ static void throttles(void **state)
 	assert_false(account_code_prefix("abc", prefix));
 }
 
+static void addresses_are_counted_by_client(void **state)
+{
+	char a[64], b[64];
+	auth_address_key("2001:db8:1:2:3:4:5:6", a, sizeof a);
+	auth_address_key("2001:db8:1:2::9", b, sizeof b);
+	assert_string_equal(a, b); /* one /64, one client */
+	auth_address_key("2001:db8:1:3::9", b, sizeof b);
+	assert_string_not_equal(a, b);
+	auth_address_key("::ffff:192.0.2.1", a, sizeof a);
+	auth_address_key("192.0.2.1", b, sizeof b);
+	assert_string_equal(a, b);
+	auth_address_key("192.0.2.2", a, sizeof a);
+	assert_string_not_equal(a, b);
+}
+
 /* Runs the embedded migrations numbered below `upto` on a raw connection, as
  * a database made before migration `upto` would be. */
 static void old_schema(sqlite3 *h, int upto)
@@ -308,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(password_reset_ends_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(lock_and_unlock_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(throttles, setup, teardown),
+		cmocka_unit_test(addresses_are_counted_by_client),
 		cmocka_unit_test(migration_keeps_accounts_and_what_hangs_off_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
