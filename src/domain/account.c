@@ -545,11 +545,24 @@ bool account_code_prefix(const char *code, char out[9])
 	return true;
 }
 
-enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, int days,
-			       char code_out[32])
+/* Random "XXXX-XXXX-XXXX" (Crockford base32, 60 bits) into code_out and the
+ * hash of its 12 characters into h. */
+static void new_code(char code_out[32], unsigned char h[32])
 {
 	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 	char raw[16];
+	for (int i = 0; i < 12; i++)
+		raw[i] = alphabet[randombytes_uniform(32)];
+	raw[12] = '\0';
+	hash_secret(raw, h);
+	snprintf(code_out, 32, "%.4s-%.4s-%.4s", raw, raw + 4, raw + 8);
+	sodium_memzero(raw, sizeof raw);
+}
+
+enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, int days,
+			       char code_out[32])
+{
+	char code[32];
 	unsigned char h[32];
 	struct account a;
 	if (days < 1 || days > 365)
@@ -557,10 +570,7 @@ enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, i
 	enum eb_err rc = account_get(db, district_id, id, &a);
 	if (rc)
 		return rc;
-	for (int i = 0; i < 12; i++)
-		raw[i] = alphabet[randombytes_uniform(32)];
-	raw[12] = '\0';
-	hash_secret(raw, h);
+	new_code(code, h);
 	struct db_stmt *st;
 	if (db_prepare(db,
 		       "INSERT INTO access_code(district_id, code_hash, account_id, created_at,"
@@ -575,8 +585,8 @@ enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, i
 	db_bind_int(st, 5, now + (int64_t)days * 86400);
 	rc = db_run(st);
 	if (!rc)
-		snprintf(code_out, 32, "%.4s-%.4s-%.4s", raw, raw + 4, raw + 8);
-	sodium_memzero(raw, sizeof raw);
+		str_copy(code_out, 32, code);
+	sodium_memzero(code, sizeof code);
 	return rc;
 }
 
@@ -698,20 +708,6 @@ enum eb_err session_purge(struct db *db, int64_t *n)
 }
 
 /* --- the account lock --- */
-
-/* Random "XXXX-XXXX-XXXX" (Crockford base32, 60 bits) into code_out and the
- * hash of its 12 characters into h. */
-static void new_code(char code_out[32], unsigned char h[32])
-{
-	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-	char raw[16];
-	for (int i = 0; i < 12; i++)
-		raw[i] = alphabet[randombytes_uniform(32)];
-	raw[12] = '\0';
-	hash_secret(raw, h);
-	snprintf(code_out, 32, "%.4s-%.4s-%.4s", raw, raw + 4, raw + 8);
-	sodium_memzero(raw, sizeof raw);
-}
 
 enum eb_err account_issue_unlock(struct db *db, int64_t district_id, int64_t id, char code_out[32])
 {
