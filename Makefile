@@ -10,7 +10,8 @@ SANFLAGS ?=
 BUILD   ?= build
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -Isrc -I$(BUILD)/gen -pthread \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+# libcrack2 (the common-password dictionary check) has no pkg-config file
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrack -lm -pthread
 TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 SRC      := $(sort $(shell find src -name '*.c' ! -path 'src/main.c'))

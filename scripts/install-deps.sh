@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev \
 libsqlite3-dev sqlite3 libzip-dev libxlsxwriter-dev libcmocka-dev python3 curl \
-cppcheck wrk zip unzip"
+cppcheck wrk zip unzip libcrack2-dev cracklib-runtime"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

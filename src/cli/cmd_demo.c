@@ -220,10 +220,10 @@ static void ymd(int32_t days, char out[11])
 	snprintf(out, 11, "%04d-%02u-%02u", y, m, dd);
 }
 
-static int64_t login_id(struct db *db, const char *login)
+static int64_t login_id(struct db *db, int64_t d, const char *login)
 {
 	struct account a;
-	return account_find_login(db, login, &a) == EB_OK ? a.id : 0;
+	return account_find_login(db, d, login, &a) == EB_OK ? a.id : 0;
 }
 
 /* The fall interim benchmark (before and after the tool period) as the
@@ -283,11 +283,11 @@ static enum eb_err build_initiatives(struct db *db, int64_t d, const struct sim_
 			.outcome_assessment = bench,
 			.success_measure = "Users gain at least 0.15 SD more than comparable non-users",
 			.dosage_minutes = (int64_t)(st[t].minutes + 0.5),
-			.quiz_builder = login_id(db, "coach"),
-			.monitor = login_id(db, "principal"),
-			.evaluator = login_id(db, "coordinator"),
-			.teacher_support = login_id(db, "champion"),
-			.family_contact = login_id(db, "principal"),
+			.quiz_builder = login_id(db, d, "coach"),
+			.monitor = login_id(db, d, "principal"),
+			.evaluator = login_id(db, d, "coordinator"),
+			.teacher_support = login_id(db, d, "champion"),
+			.family_contact = login_id(db, d, "principal"),
 			.monitor_every_days = 14,
 		};
 		char why[INIT_WHY_CAP];

@@ -39,7 +39,7 @@ static int64_t account_arg(struct db *db, int64_t district, const char *v)
 	if (cstr_to_i64(v, 1, INT64_MAX, &id) == EB_OK)
 		return id;
 	struct account a;
-	if (account_find_login(db, v, &a) == EB_OK && a.district_id == district)
+	if (account_find_login(db, district, v, &a) == EB_OK)
 		return a.id;
 	return -1;
 }

@@ -16,8 +16,15 @@ static const char usage[] =
 	"                         [--person SOURCEDID] [--no-password] [--db FILE]\n"
 	"       edbridge user role --login NAME --add ROLE|--remove ROLE [--scope TYPE:ID]\n"
 	"       edbridge user code --login NAME [--days N]\n"
+	"       edbridge user password --login NAME\n"
+	"       edbridge user unlock --login NAME\n"
 	"       edbridge user list\n\n"
-	"add reads the password from standard input (prompting without echo on a terminal).\n"
+	"add and password read the password from standard input (prompting without echo on a\n"
+	"terminal). A password has 8 to 256 characters and is not a common one (cracklib's\n"
+	"dictionary); password also ends the account's sessions.\n"
+	"unlock prints a one-time unlock code for an account locked after too many failed\n"
+	"password checks: with it and the password, its owner logs in and the lock is lifted.\n"
+	"A login is unique within its district (--district-id N where there are several).\n"
 	"ROLE: district_admin coordinator principal coach teacher tech_champion it_staff\n"
 	"      vendor_contact guardian student\n"
 	"--scope: district (default), school:ORG_SOURCEDID, class:CLASS_SOURCEDID or\n"
@@ -94,21 +101,27 @@ static int user_add(int argc, char **argv, struct db *db, int64_t d)
 		fprintf(stderr, "user add: no password on standard input (or use --no-password)\n");
 		return 2;
 	}
+	const char *name = cli_opt(argc, argv, "--name");
+	const char *why = nopw ? NULL : account_password_problem(pw, login, name ? name : login);
+	if (why) {
+		memset(pw, 0, sizeof pw);
+		fprintf(stderr, "user add: password: %s\n", why);
+		return 1;
+	}
 	int64_t id;
 	if (db_begin(db))
 		return 1;
-	const char *name = cli_opt(argc, argv, "--name");
 	enum eb_err rc = account_create(db, d, login, name ? name : login, nopw ? NULL : pw,
 					cli_opt(argc, argv, "--person"), &id);
 	memset(pw, 0, sizeof pw);
 	if (rc) {
 		db_rollback(db);
 		if (rc == EB_EEXIST)
-			fprintf(stderr, "user add: --login: '%s' is already taken\n", login);
+			fprintf(stderr, "user add: --login: '%s' is already taken in this district\n",
+				login);
 		else if (rc == EB_EINVAL)
 			fprintf(stderr, "user add: a login is 3-127 letters, digits or . _ @ -, and a"
-					" password has %d to %d characters\n",
-				PASSWORD_MIN, PASSWORD_MAX);
+					" name at most 127 characters\n");
 		else
 			fprintf(stderr, "user add: %s\n", eb_strerror(rc));
 		return 1;
@@ -147,7 +160,7 @@ static int user_role(int argc, char **argv, struct db *db, int64_t d)
 		fprintf(stderr, "user role: --scope must be district or TYPE:ID\n");
 		return 2;
 	}
-	if (account_find_login(db, login, &a) || a.district_id != d) {
+	if (account_find_login(db, d, login, &a)) {
 		fprintf(stderr, "user role: no account '%s' in this district\n", login);
 		return 1;
 	}
@@ -175,7 +188,7 @@ static int user_code(int argc, char **argv, struct db *db, int64_t d)
 	}
 	if (cli_opt_int(argc, argv, "--days", 1, 365, 30, &days))
 		return 2;
-	if (account_find_login(db, login, &a) || a.district_id != d) {
+	if (account_find_login(db, d, login, &a)) {
 		fprintf(stderr, "user code: no account '%s' in this district\n", login);
 		return 1;
 	}
@@ -184,6 +197,64 @@ static int user_code(int argc, char **argv, struct db *db, int64_t d)
 	struct audit_actor who = { 0, "cli", "" };
 	audit_record(db, d, &who, "code_issued", "account", login, "");
 	printf("access_code: %s\n", code);
+	return 0;
+}
+
+static int user_password(int argc, char **argv, struct db *db, int64_t d)
+{
+	const char *login = cli_opt(argc, argv, "--login");
+	struct account a;
+	char pw[PASSWORD_MAX + 2];
+	if (!login) {
+		fprintf(stderr, "user password: --login is required\n");
+		return 2;
+	}
+	if (account_find_login(db, d, login, &a)) {
+		fprintf(stderr, "user password: no account '%s' in this district\n", login);
+		return 1;
+	}
+	if (!read_password(pw, sizeof pw)) {
+		fprintf(stderr, "user password: no password on standard input\n");
+		return 2;
+	}
+	const char *why = account_password_problem(pw, a.login, a.display_name);
+	if (why) {
+		memset(pw, 0, sizeof pw);
+		fprintf(stderr, "user password: %s\n", why);
+		return 1;
+	}
+	enum eb_err rc = account_set_password(db, d, a.id, pw);
+	memset(pw, 0, sizeof pw);
+	if (rc) {
+		fprintf(stderr, "user password: %s\n", eb_strerror(rc));
+		return 1;
+	}
+	struct audit_actor who = { 0, "cli", "" };
+	audit_record(db, d, &who, "update", "account", a.login, "password set (sessions ended)");
+	printf("password set; sessions ended\n");
+	return 0;
+}
+
+static int user_unlock(int argc, char **argv, struct db *db, int64_t d)
+{
+	const char *login = cli_opt(argc, argv, "--login");
+	struct account a;
+	char code[32];
+	if (!login) {
+		fprintf(stderr, "user unlock: --login is required\n");
+		return 2;
+	}
+	if (account_find_login(db, d, login, &a)) {
+		fprintf(stderr, "user unlock: no account '%s' in this district\n", login);
+		return 1;
+	}
+	if (account_issue_unlock(db, d, a.id, code))
+		return 1;
+	struct audit_actor who = { 0, "cli", "" };
+	audit_record(db, d, &who, "unlock_code_issued", "account", a.login,
+		     a.locked ? "account locked" : "account not locked");
+	printf("unlock_code: %s\n", code);
+	printf("locked: %s\n", a.locked ? "yes" : "no");
 	return 0;
 }
 
@@ -212,9 +283,9 @@ int cmd_user(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	const char *sub = argv[1];
-	static const char *const subs[] = { "add", "role", "code", "list" };
+	static const char *const subs[] = { "add", "role", "code", "list", "password", "unlock" };
 	int which = -1;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		if (strcmp(sub, subs[i]) == 0)
 			which = i;
 	if (which < 0) {
@@ -232,6 +303,8 @@ int cmd_user(int argc, char **argv)
 		case 0: rc = user_add(argc, argv, db, d); break;
 		case 1: rc = user_role(argc, argv, db, d); break;
 		case 2: rc = user_code(argc, argv, db, d); break;
+		case 4: rc = user_password(argc, argv, db, d); break;
+		case 5: rc = user_unlock(argc, argv, db, d); break;
 		default: rc = user_list(db, d); break;
 		}
 	}

@@ -2,8 +2,11 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stddef.h> /* crack.h uses size_t without including it */
+#include <crack.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/str.h"
@@ -70,6 +73,70 @@ static bool login_valid(const char *login)
 	return true;
 }
 
+/* cracklib keeps state in static buffers (its dictionary reader), hence one
+ * check at a time. */
+static pthread_mutex_t crack_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+/* True when needle (at least 4 bytes) occurs in hay, ignoring ASCII case. */
+static bool contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = needle ? strlen(needle) : 0;
+	if (n < 4)
+		return false;
+	for (const char *h = hay; *h; h++) {
+		size_t i = 0;
+		while (i < n && h[i] && ascii_lower(h[i]) == ascii_lower(needle[i]))
+			i++;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+const char *account_password_problem(const char *password, const char *login,
+				     const char *display_name)
+{
+	if (!password || !*password)
+		return "Enter a password.";
+	size_t n = strlen(password);
+	if (n < PASSWORD_MIN)
+		return "A password needs at least 8 characters (a few words make a good one).";
+	if (n > PASSWORD_MAX)
+		return "A password has at most 256 characters.";
+	if (strspn(password, " \t") == n)
+		return "A password cannot be only spaces.";
+	if (contains_nocase(password, login))
+		return "A password cannot contain the login.";
+	char dict_file[512];
+	const char *dict = GetDefaultCracklibDict();
+	snprintf(dict_file, sizeof dict_file, "%s.pwd", dict);
+	if (access(dict_file, R_OK) != 0)
+		return "Passwords cannot be set: the common-password dictionary is not installed"
+		       " (Debian package cracklib-runtime).";
+	pthread_mutex_lock(&crack_lock);
+	const char *why = FascistCheckUser(password, dict, login ? login : "",
+					   display_name ? display_name : "");
+	pthread_mutex_unlock(&crack_lock);
+	if (!why)
+		return NULL;
+	if (strstr(why, "dictionary"))
+		return "That password is too common: it is a dictionary word or a common password,"
+		       " or one with a few changes. Choose another (a few unrelated words work well).";
+	if (strstr(why, "DIFFERENT") || strstr(why, "simplistic") || strstr(why, "systematic"))
+		return "That password is too easy to guess: it repeats characters or follows a"
+		       " sequence. Choose another (a few unrelated words work well).";
+	if (strstr(why, "username") || strstr(why, "password entry"))
+		return "A password cannot be based on the login or the name.";
+	if (strstr(why, "loading dictionary"))
+		return "Passwords cannot be set: the common-password dictionary cannot be read.";
+	return "That password is too easy to guess. Choose another (a few unrelated words work well).";
+}
+
 static enum eb_err hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
 {
 	size_t n = strlen(password);
@@ -93,6 +160,8 @@ enum eb_err account_create(struct db *db, int64_t district_id, const char *login
 	if (dn.n == 0 || dn.n >= ACCOUNT_LOGIN_MAX)
 		return EB_EINVAL;
 	if (password) {
+		if (account_password_problem(password, login, display_name))
+			return EB_EINVAL;
 		enum eb_err rc = hash_password(password, hash);
 		if (rc)
 			return rc;
@@ -119,19 +188,47 @@ enum eb_err account_set_password(struct db *db, int64_t district_id, int64_t id,
 				 const char *password)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	enum eb_err rc = hash_password(password, hash);
+	struct account a;
+	enum eb_err rc = account_get(db, district_id, id, &a);
 	if (rc)
 		return rc;
-	struct db_stmt *st;
-	if (db_prepare(db, "UPDATE account SET password_hash=? WHERE id=? AND district_id=?", &st))
+	if (!password || account_password_problem(password, a.login, a.display_name))
+		return EB_EINVAL;
+	rc = hash_password(password, hash);
+	if (rc)
+		return rc;
+	/* the new password and the end of every session of the account commit together */
+	bool own_tx = !db_in_transaction(db);
+	if (own_tx && db_begin(db)) {
+		sodium_memzero(hash, sizeof hash);
 		return EB_EDB;
+	}
+	struct db_stmt *st;
+	rc = EB_EDB;
+	if (db_prepare(db, "UPDATE account SET password_hash=? WHERE id=? AND district_id=?", &st))
+		goto out;
 	db_bind_text(st, 1, hash, -1);
 	db_bind_int(st, 2, id);
 	db_bind_int(st, 3, district_id);
 	rc = db_run(st);
-	sodium_memzero(hash, sizeof hash);
 	if (!rc && db_changes(db) == 0)
 		rc = EB_ENOTFOUND;
+	if (rc)
+		goto out;
+	rc = EB_EDB;
+	if (db_prepare(db, "DELETE FROM session WHERE account_id=? AND district_id=?", &st))
+		goto out;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, district_id);
+	rc = db_run(st);
+out:
+	sodium_memzero(hash, sizeof hash);
+	if (own_tx) {
+		if (!rc)
+			rc = db_commit(db);
+		else
+			db_rollback(db);
+	}
 	return rc;
 }
 
@@ -254,7 +351,7 @@ static enum eb_err load_roles(struct db *db, struct account *a)
 }
 
 #define ACCOUNT_COLS "id, district_id, login, display_name, coalesce(person_sourced_id,''), " \
-		     "disabled, password_hash IS NOT NULL"
+		     "disabled, password_hash IS NOT NULL, failed_logins, locked_at IS NOT NULL"
 
 static void fill_account(struct db_stmt *st, struct account *a)
 {
@@ -266,6 +363,8 @@ static void fill_account(struct db_stmt *st, struct account *a)
 	str_copy(a->person_sid, sizeof a->person_sid, db_col_text(st, 4));
 	a->disabled = db_col_int(st, 5) != 0;
 	a->has_password = db_col_int(st, 6) != 0;
+	a->failed_logins = (int)db_col_int(st, 7);
+	a->locked = db_col_int(st, 8) != 0;
 }
 
 enum eb_err account_get(struct db *db, int64_t district_id, int64_t id, struct account *out)
@@ -285,12 +384,17 @@ enum eb_err account_get(struct db *db, int64_t district_id, int64_t id, struct a
 	return rc ? rc : load_roles(db, out);
 }
 
-enum eb_err account_find_login(struct db *db, const char *login, struct account *out)
+enum eb_err account_find_login(struct db *db, int64_t district_id, const char *login,
+			       struct account *out)
 {
 	struct db_stmt *st;
-	if (db_prepare(db, "SELECT " ACCOUNT_COLS " FROM account WHERE login=?", &st))
+	if (!login)
+		return EB_ENOTFOUND;
+	if (db_prepare(db, "SELECT " ACCOUNT_COLS " FROM account WHERE district_id=? AND login=?",
+		       &st))
 		return EB_EDB;
-	db_bind_text(st, 1, login, -1);
+	db_bind_int(st, 1, district_id);
+	db_bind_text(st, 2, login, -1);
 	enum eb_err rc = EB_ENOTFOUND;
 	if (db_step(st) == DB_ROW) {
 		fill_account(st, out);
@@ -311,34 +415,45 @@ static void make_dummy_hash(void)
 		dummy_hash[0] = '\0';
 }
 
-enum eb_err account_check_password(struct db *db, const char *login, const char *password,
-				   struct account *out)
+enum eb_err account_verify_password(struct db *db, const struct account *a, const char *password)
 {
-	/* A hash to verify against when the login is unknown, so that the time
+	/* A hash to verify against when there is no account, so that the time
 	 * taken does not tell whether an account exists. */
 	char hash[crypto_pwhash_STRBYTES] = "";
+	bool disabled = true;
 	size_t plen = password ? strlen(password) : 0;
 	pthread_once(&dummy_once, make_dummy_hash);
-	if (!login || !password || plen > PASSWORD_MAX)
+	if (!password || plen > PASSWORD_MAX)
 		return EB_EAUTH;
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT " ACCOUNT_COLS ", password_hash FROM account WHERE login=?",
-		       &st))
-		return EB_EDB;
-	db_bind_text(st, 1, login, -1);
-	bool found = false;
-	if (db_step(st) == DB_ROW) {
-		fill_account(st, out);
-		const char *h = db_col_text(st, 7);
-		if (h)
-			str_copy(hash, sizeof hash, h);
-		found = true;
+	if (a) {
+		struct db_stmt *st;
+		if (db_prepare(db, "SELECT password_hash, disabled FROM account WHERE id=? AND district_id=?",
+			       &st))
+			return EB_EDB;
+		db_bind_int(st, 1, a->id);
+		db_bind_int(st, 2, a->district_id);
+		if (db_step(st) == DB_ROW) {
+			const char *h = db_col_text(st, 0);
+			if (h)
+				str_copy(hash, sizeof hash, h);
+			disabled = db_col_int(st, 1) != 0;
+		}
+		db_reset(st);
 	}
-	db_reset(st);
-	bool ok = crypto_pwhash_str_verify(hash[0] ? hash : dummy_hash, password, plen) == 0;
-	if (!found || !hash[0] || !ok || out->disabled)
-		return EB_EAUTH;
-	return load_roles(db, out);
+	bool had_hash = hash[0] != '\0';
+	bool ok = crypto_pwhash_str_verify(had_hash ? hash : dummy_hash, password, plen) == 0;
+	sodium_memzero(hash, sizeof hash);
+	return ok && had_hash && !disabled ? EB_OK : EB_EAUTH;
+}
+
+enum eb_err account_check_password(struct db *db, int64_t district_id, const char *login,
+				   const char *password, struct account *out)
+{
+	enum eb_err rc = account_find_login(db, district_id, login, out);
+	if (rc && rc != EB_ENOTFOUND)
+		return rc;
+	rc = account_verify_password(db, rc ? NULL : out, password);
+	return rc;
 }
 
 enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena,
@@ -419,11 +534,35 @@ static bool normalise_code(const char *in, char out[16])
 	return k == 12;
 }
 
-enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, int days,
-			       char code_out[32])
+bool account_code_prefix(const char *code, char out[9])
+{
+	char norm[16];
+	if (!code || strlen(code) > 40 || !normalise_code(code, norm))
+		return false;
+	memcpy(out, norm, 8);
+	out[8] = '\0';
+	sodium_memzero(norm, sizeof norm);
+	return true;
+}
+
+/* Random "XXXX-XXXX-XXXX" (Crockford base32, 60 bits) into code_out and the
+ * hash of its 12 characters into h. */
+static void new_code(char code_out[32], unsigned char h[32])
 {
 	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 	char raw[16];
+	for (int i = 0; i < 12; i++)
+		raw[i] = alphabet[randombytes_uniform(32)];
+	raw[12] = '\0';
+	hash_secret(raw, h);
+	snprintf(code_out, 32, "%.4s-%.4s-%.4s", raw, raw + 4, raw + 8);
+	sodium_memzero(raw, sizeof raw);
+}
+
+enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, int days,
+			       char code_out[32])
+{
+	char code[32];
 	unsigned char h[32];
 	struct account a;
 	if (days < 1 || days > 365)
@@ -431,10 +570,7 @@ enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, i
 	enum eb_err rc = account_get(db, district_id, id, &a);
 	if (rc)
 		return rc;
-	for (int i = 0; i < 12; i++)
-		raw[i] = alphabet[randombytes_uniform(32)];
-	raw[12] = '\0';
-	hash_secret(raw, h);
+	new_code(code, h);
 	struct db_stmt *st;
 	if (db_prepare(db,
 		       "INSERT INTO access_code(district_id, code_hash, account_id, created_at,"
@@ -449,8 +585,8 @@ enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, i
 	db_bind_int(st, 5, now + (int64_t)days * 86400);
 	rc = db_run(st);
 	if (!rc)
-		snprintf(code_out, 32, "%.4s-%.4s-%.4s", raw, raw + 4, raw + 8);
-	sodium_memzero(raw, sizeof raw);
+		str_copy(code_out, 32, code);
+	sodium_memzero(code, sizeof code);
 	return rc;
 }
 
@@ -565,5 +701,238 @@ enum eb_err session_purge(struct db *db, int64_t *n)
 	enum eb_err rc = db_run(st);
 	if (n)
 		*n = rc ? 0 : db_changes(db);
+	if (rc || db_prepare(db, "DELETE FROM login_throttle WHERE expires_at <= ?", &st))
+		return rc ? rc : EB_EDB;
+	db_bind_int(st, 1, time_now());
+	return db_run(st);
+}
+
+/* --- the account lock --- */
+
+enum eb_err account_issue_unlock(struct db *db, int64_t district_id, int64_t id, char code_out[32])
+{
+	unsigned char h[32];
+	char code[32];
+	new_code(code, h);
+	struct db_stmt *st;
+	if (db_prepare(db, "UPDATE account SET unlock_hash=?, unlock_expires_at=? WHERE id=? AND district_id=?",
+		       &st))
+		return EB_EDB;
+	db_bind_blob(st, 1, h, sizeof h);
+	db_bind_int(st, 2, time_now() + (int64_t)ACCOUNT_UNLOCK_DAYS * 86400);
+	db_bind_int(st, 3, id);
+	db_bind_int(st, 4, district_id);
+	enum eb_err rc = db_run(st);
+	if (!rc && db_changes(db) == 0)
+		rc = EB_ENOTFOUND;
+	if (!rc)
+		str_copy(code_out, 32, code);
+	sodium_memzero(code, sizeof code);
+	return rc;
+}
+
+enum eb_err account_login_attempt(struct db *db, const struct account *a, const char *unlock_code)
+{
+	char norm[16];
+	unsigned char typed[32];
+	bool have_code = unlock_code && strlen(unlock_code) <= 40 && normalise_code(unlock_code, norm);
+	if (have_code) {
+		hash_secret(norm, typed);
+		sodium_memzero(norm, sizeof norm);
+	}
+	/* one write transaction: the read of the lock and the count cannot be
+	 * overtaken by a concurrent check */
+	if (db_begin(db))
+		return EB_EDB;
+	struct db_stmt *st;
+	enum eb_err rc = EB_EDB;
+	if (db_prepare(db,
+		       "SELECT failed_logins, locked_at IS NOT NULL, unlock_hash, coalesce(unlock_expires_at,0)"
+		       " FROM account WHERE id=? AND district_id=?",
+		       &st))
+		goto out;
+	db_bind_int(st, 1, a->id);
+	db_bind_int(st, 2, a->district_id);
+	int64_t failed = 0;
+	bool locked = false, unlocked = false;
+	rc = EB_ENOTFOUND;
+	if (db_step(st) == DB_ROW) {
+		failed = db_col_int(st, 0);
+		locked = db_col_int(st, 1) != 0;
+		unlocked = have_code && db_col_bytes(st, 2) == 32 && db_col_int(st, 3) > time_now() &&
+			   sodium_memcmp(db_col_blob(st, 2), typed, 32) == 0;
+		rc = EB_OK;
+	}
+	db_reset(st);
+	if (rc)
+		goto out;
+	if (locked && !unlocked) {
+		rc = EB_EBUSY;
+		goto out;
+	}
+	rc = EB_EDB;
+	if (db_prepare(db,
+		       "UPDATE account SET failed_logins=?1,"
+		       " locked_at=CASE WHEN locked_at IS NULL AND ?1 >= ?2 THEN ?3 ELSE locked_at END"
+		       " WHERE id=?4 AND district_id=?5",
+		       &st))
+		goto out;
+	db_bind_int(st, 1, failed + 1);
+	db_bind_int(st, 2, ACCOUNT_LOCK_FAILURES);
+	db_bind_int(st, 3, time_now());
+	db_bind_int(st, 4, a->id);
+	db_bind_int(st, 5, a->district_id);
+	rc = db_run(st);
+out:
+	if (!rc)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	return rc;
+}
+
+enum eb_err account_login_succeeded(struct db *db, const struct account *a)
+{
+	struct db_stmt *st;
+	if (db_prepare(db,
+		       "UPDATE account SET failed_logins=0, locked_at=NULL, unlock_hash=NULL,"
+		       " unlock_expires_at=NULL WHERE id=? AND district_id=?",
+		       &st))
+		return EB_EDB;
+	db_bind_int(st, 1, a->id);
+	db_bind_int(st, 2, a->district_id);
+	return db_run(st);
+}
+
+/* --- sign-in throttles --- */
+
+void account_throttle_key(struct throttle_key *k, const struct throttle_rule *rule,
+			  const char *what)
+{
+	crypto_generichash(k->hash, sizeof k->hash, (const unsigned char *)what, strlen(what), NULL, 0);
+	k->rule = rule;
+}
+
+struct throttle_row {
+	int64_t failures, window_start, blocked_until;
+	bool fresh; /* no row, or one past its window or forgetting time */
+};
+
+/* The state after one more attempt on row r under rule at now. */
+static void throttle_count(const struct throttle_rule *rule, struct throttle_row *r, int64_t now,
+			   int64_t *expires_at)
+{
+	if (r->fresh) {
+		r->failures = 0;
+		r->window_start = now;
+		r->blocked_until = 0;
+	}
+	r->failures++;
+	if (rule->kind == THROTTLE_WINDOW) {
+		r->blocked_until = r->failures >= rule->free ? r->window_start + rule->wait_s : 0;
+		*expires_at = r->window_start + rule->wait_s;
+		return;
+	}
+	int64_t wait = 0;
+	if (r->failures >= rule->free) {
+		int64_t doublings = r->failures - rule->free;
+		wait = rule->wait_s;
+		while (doublings-- > 0 && wait < rule->max_wait_s)
+			wait *= 2;
+		if (wait > rule->max_wait_s)
+			wait = rule->max_wait_s;
+	}
+	r->blocked_until = now + wait;
+	*expires_at = now + (rule->forget_s > wait ? rule->forget_s : wait);
+}
+
+enum eb_err account_throttle_begin(struct db *db, const struct throttle_key *keys, size_t n,
+				   int64_t *retry_s)
+{
+	struct throttle_row rows[8];
+	int64_t now = time_now(), retry = 0;
+	*retry_s = 0;
+	if (n > 8)
+		return EB_EINVAL;
+	if (db_begin(db))
+		return EB_EDB;
+	struct db_stmt *st;
+	enum eb_err rc = EB_EDB;
+	for (size_t i = 0; i < n; i++) {
+		const struct throttle_rule *rule = keys[i].rule;
+		if (db_prepare(db,
+			       "SELECT failures, window_start, blocked_until, expires_at FROM login_throttle"
+			       " WHERE key=?",
+			       &st))
+			goto out;
+		db_bind_blob(st, 1, keys[i].hash, sizeof keys[i].hash);
+		rows[i].fresh = true;
+		if (db_step(st) == DB_ROW) {
+			rows[i].failures = db_col_int(st, 0);
+			rows[i].window_start = db_col_int(st, 1);
+			rows[i].blocked_until = db_col_int(st, 2);
+			rows[i].fresh = db_col_int(st, 3) <= now ||
+					(rule->kind == THROTTLE_WINDOW &&
+					 now >= rows[i].window_start + rule->wait_s);
+		}
+		db_reset(st);
+		if (!rows[i].fresh && rows[i].blocked_until > now && rows[i].blocked_until - now > retry)
+			retry = rows[i].blocked_until - now;
+	}
+	if (retry > 0) {
+		*retry_s = retry;
+		rc = EB_EBUSY;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t expires_at;
+		throttle_count(keys[i].rule, &rows[i], now, &expires_at);
+		if (db_prepare(db,
+			       "INSERT OR REPLACE INTO login_throttle(key, failures, window_start,"
+			       " blocked_until, last_at, expires_at) VALUES(?,?,?,?,?,?)",
+			       &st)) {
+			rc = EB_EDB;
+			goto out;
+		}
+		db_bind_blob(st, 1, keys[i].hash, sizeof keys[i].hash);
+		db_bind_int(st, 2, rows[i].failures);
+		db_bind_int(st, 3, rows[i].window_start);
+		db_bind_int(st, 4, rows[i].blocked_until);
+		db_bind_int(st, 5, now);
+		db_bind_int(st, 6, expires_at);
+		rc = db_run(st);
+		if (rc)
+			goto out;
+	}
+	rc = EB_OK;
+out:
+	if (!rc)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	return rc;
+}
+
+enum eb_err account_throttle_success(struct db *db, const struct throttle_key *keys, size_t n)
+{
+	enum eb_err rc = EB_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct db_stmt *st;
+		if (keys[i].rule->kind == THROTTLE_PROGRESSIVE) {
+			if (db_prepare(db, "DELETE FROM login_throttle WHERE key=?", &st))
+				return EB_EDB;
+			db_bind_blob(st, 1, keys[i].hash, sizeof keys[i].hash);
+		} else {
+			if (db_prepare(db,
+				       "UPDATE login_throttle SET failures=max(failures-1,0),"
+				       " blocked_until=CASE WHEN failures-1 >= ?2 THEN blocked_until ELSE 0 END"
+				       " WHERE key=?1",
+				       &st))
+				return EB_EDB;
+			db_bind_blob(st, 1, keys[i].hash, sizeof keys[i].hash);
+			db_bind_int(st, 2, keys[i].rule->free);
+		}
+		rc = db_run(st);
+	}
 	return rc;
 }

@@ -51,6 +51,25 @@ static void set_err(char *errmsg, size_t cap, const char *fmt, const char *a, co
 		snprintf(errmsg, cap, fmt, a, b);
 }
 
+/* True when PRAGMA foreign_key_check finds no violation; else *err says
+ * which table (sqlite3_malloc'ed, for the caller to free). */
+static bool foreign_keys_hold(struct db *db, char **err)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1, &q, NULL) != SQLITE_OK) {
+		*err = sqlite3_mprintf("foreign_key_check: %s", sqlite3_errmsg(db->h));
+		return false;
+	}
+	bool ok = true;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*err = sqlite3_mprintf("foreign key violated in table %s",
+				       (const char *)sqlite3_column_text(q, 0));
+		ok = false;
+	}
+	sqlite3_finalize(q);
+	return ok;
+}
+
 /* Applies every embedded src/store/migrations/NNN_name.sql whose number is
  * above the stored schema_version, each in its own transaction. */
 static enum eb_err db_migrate(struct db *db, char *errmsg, size_t cap)
@@ -102,11 +121,21 @@ static enum eb_err db_migrate(struct db *db, char *errmsg, size_t cap)
 		}
 		if (!next)
 			break;
+		/* A migration that rebuilds a table says so with this marker: it runs
+		 * with foreign keys off (a PRAGMA that is a no-op inside a transaction,
+		 * hence before BEGIN) and they are checked before COMMIT, SQLite's
+		 * documented procedure for changing a table's constraints. */
+		bool fk_off = strstr(next->data, "-- edbridge: foreign_keys off") != NULL;
+		if (fk_off)
+			sqlite3_exec(db->h, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
 		if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK ||
-		    sqlite3_exec(db->h, next->data, NULL, NULL, &err) != SQLITE_OK) {
+		    sqlite3_exec(db->h, next->data, NULL, NULL, &err) != SQLITE_OK ||
+		    (fk_off && !foreign_keys_hold(db, &err))) {
 			set_err(errmsg, cap, "migration %s: %s", next->path, err ? err : "?");
 			sqlite3_free(err);
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			if (fk_off)
+				sqlite3_exec(db->h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 			return EB_EDB;
 		}
 		sqlite3_stmt *ins;
@@ -118,12 +147,17 @@ static enum eb_err db_migrate(struct db *db, char *errmsg, size_t cap)
 		sqlite3_bind_text(ins, 2, next->path + sizeof prefix - 1, -1, SQLITE_STATIC);
 		int rc = sqlite3_step(ins);
 		sqlite3_finalize(ins);
-		if (rc != SQLITE_DONE || sqlite3_exec(db->h, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
+		bool committed = rc == SQLITE_DONE &&
+				 sqlite3_exec(db->h, "COMMIT", NULL, NULL, &err) == SQLITE_OK;
+		if (!committed) {
 			set_err(errmsg, cap, "migration %s: %s", next->path, sqlite3_errmsg(db->h));
 			sqlite3_free(err);
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-			return EB_EDB;
 		}
+		if (fk_off)
+			sqlite3_exec(db->h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+		if (!committed)
+			return EB_EDB;
 		applied_max = next_no - 1;
 	}
 	sqlite3_stmt *q;

@@ -1,10 +1,11 @@
 #include "web/auth.h"
 
-#include <pthread.h>
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "web/http.h"
@@ -109,105 +110,82 @@ bool auth_login_csrf_ok(struct http_request *req)
 	return token_eq(http_form(req, "csrf"), http_cookie(req, "eb_login") ? http_cookie(req, "eb_login") : "");
 }
 
-/* --- rate limiting: a small fixed table, oldest entry evicted --- */
+/* --- sign-in throttles --- */
 
-#define RATE_SLOTS 4096
-#define RATE_WINDOW_S (15 * 60)
-#define RATE_MAX_LOGIN 5
-#define RATE_MAX_ADDR 20
+static const struct throttle_rule pair_rule = { THROTTLE_PROGRESSIVE, 5, 30, 15 * 60, 24 * 3600 };
+static const struct throttle_rule address_rule = { THROTTLE_WINDOW, 100, 15 * 60, 0, 0 };
+static const struct throttle_rule code_address_rule = { THROTTLE_WINDOW, 10, 15 * 60, 0, 0 };
+static const struct throttle_rule code_prefix_rule = { THROTTLE_WINDOW, 5, 15 * 60, 0, 0 };
 
-struct rate_slot {
-	char key[140];
-	int64_t first;
-	int count;
-};
-
-static struct rate_slot rate_table[RATE_SLOTS];
-static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static struct rate_slot *rate_find(const char *key, bool create)
+void auth_address_key(const char *address, char *out, size_t cap)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	size_t i = (size_t)(h % RATE_SLOTS);
-	for (int probe = 0; probe < 8; probe++, i = (i + 1) % RATE_SLOTS) {
-		if (strcmp(rate_table[i].key, key) == 0)
-			return &rate_table[i];
-		if (!rate_table[i].key[0] || time_now() - rate_table[i].first > RATE_WINDOW_S) {
-			if (!create)
-				continue;
-			str_copy(rate_table[i].key, sizeof rate_table[i].key, key);
-			rate_table[i].first = time_now();
-			rate_table[i].count = 0;
-			return &rate_table[i];
-		}
+	unsigned char a6[16];
+	const char *v4 = address ? address : "";
+	if (strncmp(v4, "::ffff:", 7) == 0 && strchr(v4 + 7, '.'))
+		v4 += 7;
+	if (strchr(v4, ':') && inet_pton(AF_INET6, v4, a6) == 1) {
+		/* one IPv6 client usually holds a whole /64 */
+		snprintf(out, cap, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", a6[0], a6[1], a6[2], a6[3],
+			 a6[4], a6[5], a6[6], a6[7]);
+		return;
 	}
-	if (!create)
-		return NULL;
-	/* all probed slots busy: reuse the first (bounded memory beats perfect memory) */
-	i = (size_t)(h % RATE_SLOTS);
-	str_copy(rate_table[i].key, sizeof rate_table[i].key, key);
-	rate_table[i].first = time_now();
-	rate_table[i].count = 0;
-	return &rate_table[i];
+	str_copy(out, cap, v4);
 }
 
-static int rate_count(const char *key)
+static enum eb_err throttle_begin(struct http_request *req, struct auth_throttle *t,
+				  int64_t *retry_s)
 {
-	struct rate_slot *s = rate_find(key, false);
-	if (!s || time_now() - s->first > RATE_WINDOW_S)
-		return 0;
-	return s->count;
+	enum eb_err rc = account_throttle_begin(req->db, t->keys, t->n, retry_s);
+	if (rc == EB_EBUSY)
+		log_info("sign-in throttled: %s for %llds", req->client_addr, (long long)*retry_s);
+	return rc;
 }
 
-static void keys(const char *login, const char *address, char *kl, char *ka)
+enum eb_err auth_password_attempt(struct http_request *req, const struct account *a,
+				  int64_t district, const char *login, struct auth_throttle *t,
+				  int64_t *retry_s)
 {
-	snprintf(kl, 140, "l:%.128s", login ? login : "");
-	snprintf(ka, 140, "a:%.128s", address ? address : "");
-	for (char *p = kl; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p + 32);
+	char addr[64], what[320];
+	auth_address_key(req->client_addr, addr, sizeof addr);
+	if (a) {
+		snprintf(what, sizeof what, "pair|%lld|%s", (long long)a->id, addr);
+	} else {
+		/* no such account: the typed login stands for it, in lower case as
+		 * logins compare */
+		char low[ACCOUNT_LOGIN_MAX];
+		size_t n = str_copy(low, sizeof low, login ? login : "");
+		for (size_t i = 0; i < n; i++)
+			if (low[i] >= 'A' && low[i] <= 'Z')
+				low[i] = (char)(low[i] + 32);
+		snprintf(what, sizeof what, "nopair|%lld|%s|%s", (long long)district, low, addr);
+	}
+	account_throttle_key(&t->keys[0], &pair_rule, what);
+	snprintf(what, sizeof what, "address|%s", addr);
+	account_throttle_key(&t->keys[1], &address_rule, what);
+	t->n = 2;
+	return throttle_begin(req, t, retry_s);
 }
 
-bool auth_rate_allowed(const char *login, const char *address)
+enum eb_err auth_code_attempt(struct http_request *req, const char *code, struct auth_throttle *t,
+			      int64_t *retry_s)
 {
-	char kl[140], ka[140];
-	keys(login, address, kl, ka);
-	pthread_mutex_lock(&rate_lock);
-	bool ok = rate_count(kl) < RATE_MAX_LOGIN && rate_count(ka) < RATE_MAX_ADDR;
-	pthread_mutex_unlock(&rate_lock);
-	return ok;
+	char addr[64], what[128], prefix[9];
+	auth_address_key(req->client_addr, addr, sizeof addr);
+	snprintf(what, sizeof what, "code-address|%s", addr);
+	account_throttle_key(&t->keys[0], &code_address_rule, what);
+	t->n = 1;
+	if (account_code_prefix(code, prefix)) {
+		snprintf(what, sizeof what, "code-prefix|%s", prefix);
+		account_throttle_key(&t->keys[1], &code_prefix_rule, what);
+		t->n = 2;
+		sodium_memzero(what, sizeof what);
+		sodium_memzero(prefix, sizeof prefix);
+	}
+	return throttle_begin(req, t, retry_s);
 }
 
-void auth_rate_failure(const char *login, const char *address)
+void auth_attempt_succeeded(struct http_request *req, const struct auth_throttle *t)
 {
-	char kl[140], ka[140];
-	keys(login, address, kl, ka);
-	pthread_mutex_lock(&rate_lock);
-	struct rate_slot *s = rate_find(kl, true);
-	if (s)
-		s->count++;
-	s = rate_find(ka, true);
-	if (s)
-		s->count++;
-	pthread_mutex_unlock(&rate_lock);
-}
-
-void auth_rate_success(const char *login)
-{
-	char kl[140], ka[140];
-	keys(login, "", kl, ka);
-	pthread_mutex_lock(&rate_lock);
-	struct rate_slot *s = rate_find(kl, false);
-	if (s)
-		s->key[0] = '\0';
-	pthread_mutex_unlock(&rate_lock);
-}
-
-void auth_rate_reset(void)
-{
-	pthread_mutex_lock(&rate_lock);
-	memset(rate_table, 0, sizeof rate_table);
-	pthread_mutex_unlock(&rate_lock);
+	if (account_throttle_success(req->db, t->keys, t->n))
+		log_warn("sign-in throttle: could not record a success");
 }

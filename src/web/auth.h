@@ -37,12 +37,34 @@ struct audit_actor auth_actor(struct http_request *req);
 const char *auth_login_csrf(struct http_request *req);
 bool auth_login_csrf_ok(struct http_request *req);
 
-/* Login rate limit: at most 5 failures per login and 20 per address within
- * 15 minutes. auth_rate_allowed() is false while either limit is exceeded. */
-bool auth_rate_allowed(const char *login, const char *address);
-void auth_rate_failure(const char *login, const char *address);
-void auth_rate_success(const char *login);
-/* Forgets every counter (tests). */
-void auth_rate_reset(void);
+/* Sign-in throttles (docs/security.md "Logging in"). The counters live in
+ * the database (domain/account.h, account_throttle_*): nothing evicts them,
+ * and an attempt is counted before its password or code is checked, in one
+ * write transaction, so concurrent attempts cannot overtake the count.
+ * Addresses are counted whole for IPv4 and by their /64 for IPv6. */
+struct auth_throttle {
+	struct throttle_key keys[2];
+	size_t n;
+};
+
+/* Before checking a password typed for login in district (0 when none was
+ * chosen); a is its account, or NULL when there is none (counted alike, so
+ * the answers do not tell). Counts the attempt for the (account, address)
+ * pair - 5 free, then a wait from 30 s doubling to 15 min - and for the
+ * address - 100 failures per 15 min. EB_EBUSY with *retry_s when either is
+ * blocked (nothing counted); EB_EDB when the database is busy. */
+enum eb_err auth_password_attempt(struct http_request *req, const struct account *a,
+				  int64_t district, const char *login, struct auth_throttle *t,
+				  int64_t *retry_s);
+/* Before redeeming a typed access code: counts the attempt for the address
+ * (10 failures per 15 min) and for the code's first 8 characters (5 per 15
+ * min; only attempts at one family's code share them). As above. */
+enum eb_err auth_code_attempt(struct http_request *req, const char *code, struct auth_throttle *t,
+			      int64_t *retry_s);
+/* After a successful attempt: the pair starts again, the address gets the
+ * attempt back (its limit counts failures). */
+void auth_attempt_succeeded(struct http_request *req, const struct auth_throttle *t);
+/* The part of a client address that is counted, into out (cap bytes). */
+void auth_address_key(const char *address, char *out, size_t cap);
 
 #endif

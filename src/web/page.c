@@ -27,6 +27,10 @@ void page_begin(struct http_request *req, const char *title)
 		html_raw(b, "</a>");
 	}
 	if (req->session) {
+		/* not a role's link but the account's: family access-code sign-ins
+		 * have no password to change */
+		if (req->session->account.has_password)
+			html_raw(b, "<a href=\"/account/password\">Password</a>");
 		html_raw(b, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
 		page_csrf_field(req);
 		html_raw(b, "<span class=\"who\">");

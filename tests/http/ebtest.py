@@ -64,8 +64,8 @@ class Server:
         self.proc.stdout.close()
         self.errlog.close()
 
-    def client(self):
-        return Client(self.port)
+    def client(self, source=None):
+        return Client(self.port, source)
 
 
 class Response:
@@ -88,13 +88,15 @@ class Response:
 class Client:
     """One browser: keeps cookies, knows the last CSRF token it saw."""
 
-    def __init__(self, port):
+    def __init__(self, port, source=None):
         self.port = port
+        self.source = source  # a loopback address to connect from, e.g. "127.0.0.7"
         self.cookies = {}
         self.csrf = None
 
     def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
+                                          source_address=(self.source, 0) if self.source else None)
         h = dict(headers or {})
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -127,9 +129,17 @@ class Client:
         return self.request("POST", path, body=urllib.parse.urlencode(f),
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
 
-    def login(self, login, password=PASSWORD):
+    def login(self, login, password=PASSWORD, district=None):
+        """A login is unique within its district, and the login form of a
+        deployment with several districts asks for it: district defaults to
+        LOGIN_DISTRICT's (make_district's), else 1; 0 sends none."""
         self.get("/login")
-        r = self.post("/login", {"login": login, "password": password})
+        fields = {"login": login, "password": password}
+        if district is None:
+            district = LOGIN_DISTRICT.get(login, 1)
+        if district:
+            fields["district"] = str(district)
+        r = self.post("/login", fields)
         if r.status == 303:
             self.get("/home")  # picks up the session's CSRF token
         return r
@@ -158,6 +168,10 @@ ACCOUNTS = {
     "parent": ("guardian", "person:stu-1", "gdn-1"),
     "student": ("student", "person:stu-1", "stu-1"),
 }
+
+
+# The district of each login make_district creates outside district 1.
+LOGIN_DISTRICT = {"other.admin": 2}
 
 
 def make_district(tmp):

@@ -79,7 +79,7 @@ class Core(TempDir):
     def test_login_sets_strict_cookie_and_logout_ends_it(self):
         c = self.srv.client()
         c.get("/login")
-        r = c.post("/login", {"login": "coord", "password": PASSWORD})
+        r = c.post("/login", {"login": "coord", "password": PASSWORD, "district": "1"})
         self.assertEqual(r.status, 303)
         cookie = [v for k, v in r.headers if k.lower() == "set-cookie" and v.startswith("eb_session=")][0]
         self.assertIn("HttpOnly", cookie)
@@ -108,7 +108,7 @@ class Core(TempDir):
 
     def test_login_form_needs_its_csrf_pair(self):
         c = self.srv.client()
-        r = c.post("/login", {"login": "coord", "password": PASSWORD}, csrf=False)
+        r = c.post("/login", {"login": "coord", "password": PASSWORD, "district": "1"}, csrf=False)
         self.assertEqual(r.status, 403)
         self.assertIn("expired", r.text)
 
@@ -116,10 +116,10 @@ class Core(TempDir):
         c = self.srv.client()
         c.get("/login")
         for i in range(5):
-            r = c.post("/login", {"login": "vendor", "password": "wrong password"})
+            r = c.post("/login", {"login": "vendor", "password": "wrong password", "district": "1"})
             self.assertEqual(r.status, 401)
             self.assertIn("do not match", r.text)
-        r = c.post("/login", {"login": "vendor", "password": PASSWORD})
+        r = c.post("/login", {"login": "vendor", "password": PASSWORD, "district": "1"})
         self.assertEqual(r.status, 429)
         self.assertIn("Too many", r.text)
         # another account from this address still works (per-account limit)

@@ -20,6 +20,7 @@ MATRIX = {
     "/login/code":         [A, A, A, A, A, A, A, A, A, A, A, A],
     "/assets/style.css":   [A, A, A, A, A, A, A, A, A, A, A, A],
     "/home":               [A, A, A, A, A, A, A, A, A, A, A, L],
+    "/account/password":   [A, A, A, A, A, A, A, A, A, A, A, L],
     "/standards":          [A, A, A, A, A, A, A, A, A, A, A, A],
     "/standards/3.NF.A.1": [A, A, A, A, A, A, A, A, A, A, A, A],
     "/schools":            [A, A, A, A, A, A, A, A, F, F, A, L],

@@ -163,6 +163,11 @@ void page_admin_user_create(struct http_request *req)
 		users_page(req, 400, "Roster person: no person with that sourcedId in this district.");
 		return;
 	}
+	const char *pw_why = password ? account_password_problem(password, login, name) : NULL;
+	if (pw_why) {
+		users_page(req, 400, arena_printf(&req->arena, "Password: %s", pw_why));
+		return;
+	}
 	if (db_begin(req->db)) {
 		users_page(req, 503, "The database is busy; try again.");
 		return;
@@ -173,7 +178,7 @@ void page_admin_user_create(struct http_request *req)
 	if (rc) {
 		db_rollback(req->db);
 		users_page(req, rc == EB_EEXIST ? 409 : 400,
-			   rc == EB_EEXIST ? "Login: that login is already taken."
+			   rc == EB_EEXIST ? "Login: that login is already taken in this district."
 			   : rc == EB_EINVAL ? "Check the fields: a login is 3-127 letters, digits or . _ @ -;"
 					       " a password has at least 8 characters; the role must fit its scope"
 					       " (principal and tech champion: a school; guardian and student: a"
@@ -221,6 +226,15 @@ static void user_page(struct http_request *req, const struct account *a, int sta
 	html_text(b, a->has_password ? "set" : "none (access codes only)");
 	html_raw(b, "</dd><dt>Status</dt><dd>");
 	html_text(b, a->disabled ? "disabled" : "active");
+	html_raw(b, "</dd><dt>Sign-in</dt><dd>");
+	if (a->locked) {
+		html_raw(b, "locked after too many failed password checks");
+	} else if (a->failed_logins) {
+		html_int(b, a->failed_logins);
+		html_raw(b, " failed password checks since the last login");
+	} else {
+		html_raw(b, "no failed password checks since the last login");
+	}
 	html_raw(b, "</dd></dl><h2>Roles</h2><table><thead><tr><th scope=\"col\">Role</th>"
 		    "<th scope=\"col\">Scope</th><th scope=\"col\"><span class=\"muted\">Remove</span></th></tr></thead><tbody>");
 	char action[64];
@@ -265,10 +279,22 @@ static void user_page(struct http_request *req, const struct account *a, int sta
 	html_raw(b, "/password\">");
 	page_csrf_field(req);
 	html_raw(b, "<div><label for=\"password\">New password <span class=\"muted\">(at least 8"
-		    " characters; tell the person in person, never by email)</span></label>"
+		    " characters, not a common password; tell the person in person, never by email;"
+		    " ends the account's sessions)</span></label>"
 		    "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\""
 		    " required maxlength=\"256\"></div><div><button type=\"submit\">Set the password</button>"
-		    "</div></form><h2>Status</h2><form method=\"post\" action=\"");
+		    "</div></form><h2>Unlock code</h2><p>After ");
+	html_int(b, ACCOUNT_LOCK_FAILURES);
+	html_raw(b, " failed password checks in a row an account locks itself. Its owner then logs in"
+		    " with the password and a one-time unlock code that you give them in person or by"
+		    " phone (valid ");
+	html_int(b, ACCOUNT_UNLOCK_DAYS);
+	html_raw(b, " days).</p><form method=\"post\" action=\"");
+	html_attr(b, action);
+	html_raw(b, "/unlock\">");
+	page_csrf_field(req);
+	html_raw(b, "<button type=\"submit\">Issue an unlock code</button></form>"
+		    "<h2>Status</h2><form method=\"post\" action=\"");
 	html_attr(b, action);
 	html_raw(b, "/status\">");
 	page_csrf_field(req);
@@ -287,16 +313,57 @@ void page_admin_user_password(struct http_request *req)
 		return;
 	const char *pw = http_form(req, "password");
 	int64_t d = district_of(req);
-	enum eb_err rc = pw ? account_set_password(req->db, d, a.id, pw) : EB_EINVAL;
+	const char *why = account_password_problem(pw, a.login, a.display_name);
+	if (why) {
+		user_page(req, &a, 400, "error", arena_printf(&req->arena, "Password: %s", why));
+		return;
+	}
+	/* also ends the account's sessions: whoever held one needs the new password */
+	enum eb_err rc = account_set_password(req->db, d, a.id, pw);
 	if (rc) {
-		user_page(req, &a, 400, "error",
-			  rc == EB_EINVAL ? "password: use 8 to 256 characters." : "Could not set the password.");
+		user_page(req, &a, rc == EB_EINVAL ? 400 : 500, "error", "Could not set the password.");
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
-	audit_record(req->db, d, &who, "update", "account", a.login, "password set by an administrator");
+	audit_record(req->db, d, &who, "update", "account", a.login,
+		     "password set by an administrator (sessions ended)");
+	if (a.id == req->session->account.id) {
+		/* one's own sessions ended too, this one included */
+		http_redirect(req, "/login");
+		return;
+	}
 	if (account_get(req->db, d, a.id, &a) == EB_OK)
-		user_page(req, &a, 200, "ok", "The password was set.");
+		user_page(req, &a, 200, "ok", "The password was set and the account's sessions were ended.");
+}
+
+void page_admin_user_unlock(struct http_request *req)
+{
+	struct account a;
+	char code[32];
+	if (!load_target(req, &a))
+		return;
+	int64_t d = district_of(req);
+	if (account_issue_unlock(req->db, d, a.id, code)) {
+		user_page(req, &a, 500, "error", "Could not issue an unlock code.");
+		return;
+	}
+	struct audit_actor who = auth_actor(req);
+	audit_record(req->db, d, &who, "unlock_code_issued", "account", a.login,
+		     a.locked ? "account locked" : "account not locked");
+	struct buf *b = &req->out;
+	page_begin(req, "Unlock code");
+	html_raw(b, "<p>Give this code to ");
+	html_text(b, a.display_name);
+	html_raw(b, " in person or by phone, never by email. With it and their password they log in"
+		    " once and the lock is lifted. It is valid for ");
+	html_int(b, ACCOUNT_UNLOCK_DAYS);
+	html_raw(b, " days and replaces any earlier unlock code.</p><p class=\"accesscode\">");
+	html_text(b, code);
+	html_raw(b, "</p><p>");
+	html_text(b, a.locked ? "The account is locked now."
+			      : "The account is not locked now; the code is needed only if it locks.");
+	html_raw(b, "</p><p class=\"noprint\">This code is shown only now.</p>");
+	page_end(req);
 }
 
 void page_admin_user_status(struct http_request *req)

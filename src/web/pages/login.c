@@ -1,14 +1,66 @@
-/* Log in with a password or a family access code; log out. */
+/* Log in with a password or a family access code; log out; change one's own
+ * password. The throttles and the account lock are described in
+ * docs/security.md ("Logging in"). */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/log.h"
+#include "base/str.h"
 #include "domain/account.h"
 #include "domain/audit.h"
+#include "domain/district.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
 #include "web/pages/pages.h"
+
+#define MAX_DISTRICTS_LISTED 2000
+
+/* The 429 answer: Retry-After and the wait in words. */
+static void retry_after(struct http_request *req, int64_t retry_s, char *words, size_t cap)
+{
+	char v[24];
+	snprintf(v, sizeof v, "%lld", (long long)retry_s);
+	http_set_header(req, "Retry-After", v);
+	if (retry_s < 90)
+		snprintf(words, cap, "Too many failed attempts. Wait %lld seconds and try again.",
+			 (long long)retry_s);
+	else
+		snprintf(words, cap, "Too many failed attempts. Wait %lld minutes and try again.",
+			 (long long)((retry_s + 59) / 60));
+}
+
+/* The district select of a deployment with several districts (nothing for one). */
+static void district_field(struct http_request *req, const char *chosen)
+{
+	struct buf *b = &req->out;
+	size_t n = district_all(req->db, NULL, 0);
+	if (n < 2)
+		return;
+	if (n > MAX_DISTRICTS_LISTED)
+		n = MAX_DISTRICTS_LISTED;
+	int64_t *ids = arena_alloc(&req->arena, n * sizeof *ids);
+	if (!ids)
+		return;
+	n = district_all(req->db, ids, n);
+	if (n > MAX_DISTRICTS_LISTED)
+		n = MAX_DISTRICTS_LISTED;
+	html_raw(b, "<div><label for=\"district\">District</label><select id=\"district\" name=\"district\""
+		    " required><option value=\"\">Choose your district</option>");
+	for (size_t i = 0; i < n; i++) {
+		char name[256], id[24];
+		if (district_name(req->db, ids[i], name, sizeof name))
+			continue;
+		snprintf(id, sizeof id, "%lld", (long long)ids[i]);
+		html_raw(b, "<option value=\"");
+		html_attr(b, id);
+		html_raw(b, chosen && strcmp(chosen, id) == 0 ? "\" selected>" : "\">");
+		html_text(b, name);
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select></div>");
+}
 
 static void login_form(struct http_request *req, int status, const char *error, const char *login)
 {
@@ -24,12 +76,18 @@ static void login_form(struct http_request *req, int status, const char *error, 
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/login\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_attr(b, csrf);
-	html_raw(b, "\"><div><label for=\"login\">Login</label><input id=\"login\" name=\"login\""
+	html_raw(b, "\">");
+	district_field(req, http_form(req, "district"));
+	html_raw(b, "<div><label for=\"login\">Login</label><input id=\"login\" name=\"login\""
 		    " autocomplete=\"username\" required maxlength=\"127\" value=\"");
 	html_attr(b, login ? login : "");
 	html_raw(b, "\"></div><div><label for=\"password\">Password</label><input id=\"password\""
 		    " name=\"password\" type=\"password\" autocomplete=\"current-password\" required"
-		    " maxlength=\"256\"></div><div><button type=\"submit\">Log in</button></div></form>"
+		    " maxlength=\"256\"></div><div><label for=\"unlock\">Unlock code <span class=\"muted\">"
+		    "(only if your administrator gave you one: after many failed attempts an account"
+		    " locks itself)</span></label><input id=\"unlock\" name=\"unlock\" maxlength=\"40\""
+		    " autocomplete=\"off\" placeholder=\"XXXX-XXXX-XXXX\"></div>"
+		    "<div><button type=\"submit\">Log in</button></div></form>"
 		    "<p>Families: <a href=\"/login/code\">log in with the access code from your school's letter</a>.</p>");
 	page_end(req);
 }
@@ -43,10 +101,33 @@ void page_login_form(struct http_request *req)
 	login_form(req, 200, NULL, NULL);
 }
 
+/* The district a login is looked up in: the chosen one, or the only one.
+ * False with a message when a deployment of several districts got none. */
+static bool login_district(struct http_request *req, int64_t *out, const char **why)
+{
+	const char *s = http_form(req, "district");
+	if (s && *s) {
+		if (cstr_to_i64(s, 1, INT64_MAX, out) || !district_exists(req->db, *out)) {
+			*why = "District: choose one from the list.";
+			return false;
+		}
+		return true;
+	}
+	if (district_only(req->db, out) != EB_OK) {
+		*why = "Choose your district, then log in.";
+		return false;
+	}
+	return true;
+}
+
 void page_login_submit(struct http_request *req)
 {
 	const char *login = http_form(req, "login");
 	const char *password = http_form(req, "password");
+	const char *unlock = http_form(req, "unlock");
+	const char *why = NULL;
+	char words[128];
+	int64_t district, retry;
 	if (!auth_login_csrf_ok(req)) {
 		login_form(req, 403, "Your login form expired. Please try again.", login);
 		return;
@@ -55,31 +136,64 @@ void page_login_submit(struct http_request *req)
 		login_form(req, 400, "Enter your login and your password.", login);
 		return;
 	}
-	if (!auth_rate_allowed(login, req->client_addr)) {
-		login_form(req, 429, "Too many failed attempts. Wait 15 minutes, or ask your school "
-				     "to reset your password.", login);
+	if (!login_district(req, &district, &why)) {
+		login_form(req, 400, why, login);
 		return;
 	}
 	struct account a;
-	enum eb_err rc = account_check_password(req->db, login, password, &a);
+	enum eb_err rc = account_find_login(req->db, district, login, &a);
+	if (rc && rc != EB_ENOTFOUND) {
+		login_form(req, 503, "The server is busy. Try again in a moment.", login);
+		return;
+	}
+	bool found = rc == EB_OK;
+	struct auth_throttle t;
+	rc = auth_password_attempt(req, found ? &a : NULL, district, login, &t, &retry);
+	if (rc == EB_EBUSY) {
+		retry_after(req, retry, words, sizeof words);
+		login_form(req, 429, words, login);
+		return;
+	}
+	/* a locked account is checked only with its unlock code; without it the
+	 * dummy hash is checked instead, so the answer and its time are those of
+	 * a wrong password */
+	bool refused = false;
+	if (!rc && found) {
+		rc = account_login_attempt(req->db, &a, unlock && *unlock ? unlock : NULL);
+		refused = rc == EB_EBUSY;
+		if (refused)
+			rc = EB_OK;
+	}
 	if (rc) {
-		auth_rate_failure(login, req->client_addr);
-		struct account known;
-		if (rc == EB_EAUTH && account_find_login(req->db, login, &known) == EB_OK) {
-			struct audit_actor who = { known.id, known.login, req->client_addr };
-			audit_record(req->db, known.district_id, &who, "login_failed", "account",
-				     known.login, "wrong password or disabled account");
+		login_form(req, 503, "The server is busy. Try again in a moment.", login);
+		return;
+	}
+	rc = account_verify_password(req->db, found && !refused ? &a : NULL, password);
+	if (rc || !found || refused) {
+		if (found) {
+			struct audit_actor who = { a.id, a.login, req->client_addr };
+			audit_record(req->db, a.district_id, &who, "login_failed", "account", a.login,
+				     refused ? "account locked: no valid unlock code"
+					     : "wrong password or disabled account");
+			struct account now;
+			if (!refused && !a.locked && account_get(req->db, a.district_id, a.id, &now) == EB_OK &&
+			    now.locked)
+				audit_record(req->db, a.district_id, &who, "login_locked", "account", a.login,
+					     "locked after too many failed password checks");
 		}
 		login_form(req, 401, "That login and password do not match an account.", login);
 		return;
 	}
-	auth_rate_success(login);
+	auth_attempt_succeeded(req, &t);
+	if (account_login_succeeded(req->db, &a))
+		log_warn("login: could not reset the failure count of account %lld", (long long)a.id);
 	if (auth_start_session(req, &a)) {
 		page_error(req, 500, "Error", "Could not start a session. Try again.");
 		return;
 	}
 	struct audit_actor who = { a.id, a.login, req->client_addr };
-	audit_record(req->db, a.district_id, &who, "login", "account", a.login, "password");
+	audit_record(req->db, a.district_id, &who, "login", "account", a.login,
+		     a.locked ? "password and unlock code (the lock is lifted)" : "password");
 	http_redirect(req, "/home");
 }
 
@@ -112,21 +226,34 @@ void page_code_form(struct http_request *req)
 void page_code_submit(struct http_request *req)
 {
 	const char *code = http_form(req, "code");
+	char words[128];
+	int64_t retry;
 	if (!auth_login_csrf_ok(req)) {
 		code_form(req, 403, "Your login form expired. Please try again.");
 		return;
 	}
-	if (!auth_rate_allowed("access-code", req->client_addr)) {
-		code_form(req, 429, "Too many failed attempts. Wait 15 minutes and try again.");
+	if (!code || !*code) {
+		code_form(req, 400, "Enter the access code from your school's letter.");
+		return;
+	}
+	struct auth_throttle t;
+	enum eb_err rc = auth_code_attempt(req, code, &t, &retry);
+	if (rc == EB_EBUSY) {
+		retry_after(req, retry, words, sizeof words);
+		code_form(req, 429, words);
+		return;
+	}
+	if (rc) {
+		code_form(req, 503, "The server is busy. Try again in a moment.");
 		return;
 	}
 	struct account a;
-	if (!code || account_redeem_code(req->db, code, &a) != EB_OK) {
-		auth_rate_failure("access-code", req->client_addr);
+	if (account_redeem_code(req->db, code, &a) != EB_OK) {
 		code_form(req, 401, "That code is not valid: it may be mistyped, already used or "
 				    "expired. Ask your school for a new letter.");
 		return;
 	}
+	auth_attempt_succeeded(req, &t);
 	if (auth_start_session(req, &a)) {
 		page_error(req, 500, "Error", "Could not start a session. Try again.");
 		return;
@@ -145,4 +272,117 @@ void page_logout(struct http_request *req)
 	}
 	auth_end_session(req);
 	http_redirect(req, "/login");
+}
+
+/* --- one's own password --- */
+
+static void password_form(struct http_request *req, int status, const char *kind, const char *msg)
+{
+	const struct account *me = &req->session->account;
+	struct buf *b = &req->out;
+	req->status = status;
+	page_begin(req, "Your password");
+	if (msg)
+		page_notice(req, kind, msg);
+	if (!me->has_password) {
+		html_raw(b, "<p>Your account has no password: you log in with the access codes your"
+			    " school prints. Ask your school if you would like a password.</p>");
+		page_end(req);
+		return;
+	}
+	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/account/password\">");
+	page_csrf_field(req);
+	html_raw(b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"");
+	html_attr(b, me->login);
+	html_raw(b, "\"><div><label for=\"current\">Current password</label><input id=\"current\""
+		    " name=\"current\" type=\"password\" autocomplete=\"current-password\" required"
+		    " maxlength=\"256\"></div><div><label for=\"password\">New password <span class=\"muted\">"
+		    "(at least 8 characters; a few unrelated words make a good one; common passwords are"
+		    " refused)</span></label><input id=\"password\" name=\"password\" type=\"password\""
+		    " autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\"></div>"
+		    "<div><label for=\"again\">New password again</label><input id=\"again\" name=\"again\""
+		    " type=\"password\" autocomplete=\"new-password\" required maxlength=\"256\"></div>"
+		    "<div><button type=\"submit\">Change my password</button></div></form>"
+		    "<p class=\"muted\">Changing it logs you out everywhere else.</p>");
+	page_end(req);
+}
+
+void page_account_password_form(struct http_request *req)
+{
+	const char *changed = http_query(req, "changed");
+	if (changed && strcmp(changed, "1") == 0)
+		password_form(req, 200, "ok", "Your password was changed. Your other sessions were ended.");
+	else
+		password_form(req, 200, NULL, NULL);
+}
+
+void page_account_password(struct http_request *req)
+{
+	struct account me = req->session->account;
+	const char *current = http_form(req, "current"), *pw = http_form(req, "password");
+	const char *again = http_form(req, "again");
+	char words[128];
+	int64_t retry;
+	if (!me.has_password) {
+		password_form(req, 409, "error", "This account logs in with access codes only.");
+		return;
+	}
+	if (!current || !*current || !pw || !again) {
+		password_form(req, 400, "error", "Enter your current password and the new one twice.");
+		return;
+	}
+	/* checking the current password is a password check like a login's:
+	 * the same throttles and lock, so a borrowed session cannot guess it */
+	struct auth_throttle t;
+	enum eb_err rc = auth_password_attempt(req, &me, me.district_id, me.login, &t, &retry);
+	if (rc == EB_EBUSY) {
+		retry_after(req, retry, words, sizeof words);
+		password_form(req, 429, "error", words);
+		return;
+	}
+	if (!rc)
+		rc = account_login_attempt(req->db, &me, NULL);
+	if (rc == EB_EBUSY) {
+		account_verify_password(req->db, NULL, current);
+		password_form(req, 403, "error", "Your current password is not right.");
+		return;
+	}
+	if (rc) {
+		password_form(req, 503, "error", "The server is busy. Try again in a moment.");
+		return;
+	}
+	if (account_verify_password(req->db, &me, current) != EB_OK) {
+		struct audit_actor who = auth_actor(req);
+		audit_record(req->db, me.district_id, &who, "login_failed", "account", me.login,
+			     "wrong current password when changing it");
+		password_form(req, 403, "error", "Your current password is not right.");
+		return;
+	}
+	auth_attempt_succeeded(req, &t);
+	account_login_succeeded(req->db, &me);
+	const char *why = account_password_problem(pw, me.login, me.display_name);
+	if (!why && strcmp(pw, again) != 0)
+		why = "The two new passwords differ. Type the same one twice.";
+	if (!why && strcmp(pw, current) == 0)
+		why = "The new password is the current one. Choose another.";
+	if (why) {
+		password_form(req, 400, "error", why);
+		return;
+	}
+	/* ends every session of the account, this one too: a new one follows */
+	rc = account_set_password(req->db, me.district_id, me.id, pw);
+	if (rc) {
+		password_form(req, rc == EB_EINVAL ? 400 : 503, "error",
+			      "Could not change the password. Try again.");
+		return;
+	}
+	struct audit_actor who = auth_actor(req);
+	audit_record(req->db, me.district_id, &who, "update", "account", me.login,
+		     "password changed by its owner (other sessions ended)");
+	if (auth_start_session(req, &me)) {
+		page_error(req, 500, "Error", "Your password was changed, but a new session could not"
+					      " start. Log in again.");
+		return;
+	}
+	http_redirect(req, "/account/password?changed=1");
 }
