@@ -24,7 +24,7 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check test asan tsan lint fuzz bench clean
+.PHONY: all deps demo check test asan tsan lint fuzz torture torture-bins bench clean
 
 all: $(BUILD)/edbridge
 
@@ -59,10 +59,24 @@ $(BUILD)/edbridge: $(BUILD)/obj/src/main.o $(OBJ) $(BUILD)/obj/gen/embed.o
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libedbridge.a
+# make torture: the unit tests link a copy of the library whose own calls to
+# malloc, calloc, realloc, strdup and strndup go to the allocation-failure
+# injector (tests/torture/torture.c); the tests' own allocations do not.
+TEST_LIB := $(BUILD)/libedbridge.a
+ifdef TORTURE
+TORTURE_OBJ := tests/torture/torture.c
+TEST_LIB := $(BUILD)/libedbridge-torture.a
+TORTURE_SYMS := malloc calloc realloc strdup strndup
+$(TEST_LIB): $(BUILD)/libedbridge.a
+	objcopy $(foreach s,$(TORTURE_SYMS),--redefine-sym $(s)=__wrap_$(s)) $< $@
+endif
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB) $(TORTURE_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
-	@$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libedbridge.a $(LDLIBS) $(TEST_LDLIBS)
+	@$(CC) $(CFLAGS) -Itests -o $@ $< $(TORTURE_OBJ) $(TEST_LIB) $(LDLIBS) $(TEST_LDLIBS)
+
+torture-bins: $(UNIT_BIN)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libedbridge.a
 	@mkdir -p $(dir $@)
@@ -99,10 +113,14 @@ lint: deps
 fuzz: deps
 	@scripts/fuzz.sh
 
+# Allocation-failure injection over the unit tests (scripts/torture.sh).
+torture: deps
+	@scripts/torture.sh
+
 bench: deps all $(BENCH_BIN)
 	@scripts/bench.sh $(BUILD)
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz build-torture
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
