@@ -6,6 +6,7 @@
 void csv_init(struct csv_reader *r, char *data, size_t len)
 {
 	r->p = data;
+	r->start = data;
 	r->end = data + len;
 	r->line = 1;
 	r->sep = ',';
@@ -34,6 +35,40 @@ static enum eb_err csv_fail(struct csv_reader *r, struct csv_error *err, size_t 
 	}
 	(void)r;
 	return EB_EPARSE;
+}
+
+/* Refuses a record with a field that is not UTF-8 text; the line is that of
+ * the bad byte (a quoted field may span lines). */
+static enum eb_err csv_check_text(struct csv_reader *r, struct csv_record *rec,
+				  struct csv_error *err)
+{
+	size_t line = rec->line;
+	for (size_t j = 0; j < rec->nfields; j++) {
+		struct str f = rec->fields[j];
+		size_t bad;
+		if (str_utf8_valid(f, &bad)) {
+			for (size_t k = 0; k < f.n; k++)
+				line += f.p[k] == '\n';
+			continue;
+		}
+		for (size_t k = 0; k < bad; k++)
+			line += f.p[k] == '\n';
+		const unsigned char *b = (const unsigned char *)f.p + bad;
+		char why[128];
+		if (f.p + bad == r->start && f.n - bad >= 2 &&
+		    ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+			snprintf(why, sizeof why,
+				 "the file is UTF-16 (byte-order mark %02X %02X), not UTF-8: save it"
+				 " as CSV UTF-8", b[0], b[1]);
+		else if (b[0] == 0)
+			snprintf(why, sizeof why, "a NUL byte at byte %zu of the field", bad + 1);
+		else
+			snprintf(why, sizeof why,
+				 "not UTF-8 text: byte %02X at byte %zu of the field (save the file"
+				 " as CSV UTF-8)", b[0], bad + 1);
+		return csv_fail(r, err, line, j + 1, why);
+	}
+	return EB_OK;
 }
 
 enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_error *err)
@@ -148,5 +183,5 @@ enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_er
 	rec->line = start_line;
 	rec->nfields = nf;
 	rec->fields = r->fields;
-	return EB_OK;
+	return csv_check_text(r, rec, err);
 }

@@ -16,6 +16,7 @@
 #include "domain/evidence.h"
 #include "domain/standards.h"
 #include "domain/roster.h"
+#include "domain/tools.h"
 #include "store/db.h"
 
 static const struct {
@@ -258,8 +259,24 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 	check_text(&w, "title", in->title, 200, 1);
 	check_text(&w, "need", in->need, 4000, 1);
 	check_text(&w, "tool", in->tool_name, 200, 1);
-	if (in->tool_id < 0)
+	if (in->tool_id < 0) {
 		whyf(&w, "tool_id", "must be a positive number or empty");
+	} else if (in->tool_id > 0) {
+		/* a tool of this district's inventory only (another district's
+		 * tool answers the same as one that does not exist) */
+		struct tool *t = malloc(sizeof *t);
+		enum eb_err te = t ? tools_get(db, district_id, in->tool_id, t) : EB_ENOMEM;
+		free(t);
+		if (te == EB_ENOTFOUND) {
+			whyf(&w, "tool_id", "%lld is not a tool of this district's inventory",
+			     (long long)in->tool_id);
+		} else if (te) {
+			buf_free(&w.b);
+			if (why && cap)
+				snprintf(why, cap, "tool_id: could not be checked (%s)", eb_strerror(te));
+			return te;
+		}
+	}
 	struct list schools, grades, classes, stds;
 	split_list(&w, "schools", in->schools, &schools);
 	split_list(&w, "grades", in->grades, &grades);

@@ -258,6 +258,25 @@ class Pages(TempDir):
             self.assertIn("planned -&gt; piloting", r.text)
         self.assertEqual(scalar(db, "SELECT count(*) FROM initiative_status"), 1)
 
+    def test_tool_of_another_district_refused(self):
+        db = make_district(self.tmp)
+        out = run("tool", "add", "--name", "Their App", "--district-id", "2", db=db).stdout
+        theirs = re.search(r"tool_id: (\d+)", out).group(1)
+        out = run("tool", "add", "--name", "Our App", "--district-id", "1", db=db).stdout
+        ours = re.search(r"tool_id: (\d+)", out).group(1)
+        with Server(db) as srv:
+            co = srv.client()
+            co.login("coord")
+            for tid in (theirs, "424242"):
+                r = co.post("/initiatives/new", self.form(db, tool_id=tid))
+                self.assertEqual(r.status, 400)
+                self.assertIn(f"tool_id: {tid} is not a tool of this district&#39;s inventory",
+                              r.text)
+            self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
+            r = co.post("/initiatives/new", self.form(db, tool_id=ours))
+            self.assertEqual(r.status, 303)
+        self.assertEqual(scalar(db, "SELECT tool_id FROM initiative"), int(ours))
+
     def test_whats_working_forest_plot_and_csv(self):
         db = demo_district(self.tmp)
         paths, n = write_scores(self.tmp, db)

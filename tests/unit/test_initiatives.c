@@ -21,6 +21,7 @@
 #include "domain/evaluation.h"
 #include "domain/initiative_cost.h"
 #include "domain/initiatives.h"
+#include "domain/tools.h"
 #include "ingest/assessment_csv.h"
 #include "store/db.h"
 
@@ -142,6 +143,51 @@ static void create_and_read_back(void **state)
 	arena_free(&a);
 }
 
+/* A tool of another district's inventory, or of none, is refused with the
+ * field named and nothing stored (it used to be stored as given). */
+static void tool_of_another_district_refused(void **state)
+{
+	struct fx *f = *state;
+	struct initiative_in in;
+	int64_t id = 0;
+	char why[INIT_WHY_CAP] = "";
+	struct tool t;
+	struct audit_actor cli = { 0, "cli", "" };
+	tools_defaults(&t);
+	snprintf(t.name, sizeof t.name, "Other district's app");
+	int64_t other_tool, own_tool;
+	assert_int_equal(tools_create(f->db, f->d2, &t, TOOL_REQUESTED, 0, &cli, "test", &other_tool),
+			 EB_OK);
+	snprintf(t.name, sizeof t.name, "Our app");
+	assert_int_equal(tools_create(f->db, f->d, &t, TOOL_REQUESTED, 0, &cli, "test", &own_tool),
+			 EB_OK);
+	int64_t ids[] = { other_tool, 9999 };
+	for (size_t i = 0; i < 2; i++) {
+		in = good(f);
+		in.tool_id = ids[i];
+		char expect_tool[96];
+		snprintf(expect_tool, sizeof expect_tool,
+			 "tool_id: %lld is not a tool of this district's inventory", (long long)ids[i]);
+		assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why),
+				 EB_EINVAL);
+		if (!strstr(why, expect_tool))
+			fail_msg("missing '%s' in:\n%s", expect_tool, why);
+	}
+	assert_int_equal(count(f->db, "SELECT count(*) FROM initiative"), 0);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM initiative_target"), 0);
+	in = good(f);
+	in.tool_id = own_tool;
+	if (initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why) != EB_OK)
+		fail_msg("%s", why);
+	struct arena a;
+	arena_init(&a);
+	struct initiative got;
+	assert_int_equal(initiative_get(f->db, f->d, id, &a, &got), EB_OK);
+	assert_int_equal(got.tool_id, own_tool);
+	arena_free(&a);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM initiative"), 1);
+}
+
 static void bad_input_names_every_field_and_stores_nothing(void **state)
 {
 	struct fx *f = *state;
@@ -256,6 +302,13 @@ static void assessment_files_rejected_whole(void **state)
 	assert_int_equal(import(f, "student_id,date,score,scale_min,scale_max\np1,2026-12-03,50,0,100\n"
 				   "p2,2026-12-03,500,200,800\n", "Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
 	assert_non_null(strstr(buf_cstr(&errs), "scores.csv:3: scale_min: '200' differs from the declared scale 0..100 (mixed scales)"));
+	/* bytes that are not UTF-8 text: refused with line and column */
+	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-05,50\np\xFF\xFE,2026-12-05,50\n",
+				"Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
+	assert_non_null(strstr(buf_cstr(&errs), "scores.csv:3: csv: column 1: not UTF-8 text: byte FF"
+						" at byte 2 of the field"));
+	assert_int_equal(import(f, "\xFF\xFEs\0t\0", "Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
+	assert_non_null(strstr(buf_cstr(&errs), "the file is UTF-16"));
 	/* a stored assessment keeps its scale */
 	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-04,300\n", "Unit 5 quiz", 200, 800,
 				&errs, &rows), EB_ECONFLICT);
@@ -489,6 +542,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(create_and_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_input_names_every_field_and_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(tool_of_another_district_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_decisions_are_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(assessment_files_rejected_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(usage_file_rejected_whole, setup, teardown),
