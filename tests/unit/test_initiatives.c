@@ -439,6 +439,61 @@ static void known_answer_randomized(void **state)
 	free(r);
 }
 
+/* The privacy rule: a subgroup of 6 students (3 and 3) is estimated by
+ * eval_run, and eval_suppress_small takes it out of every output; a whole
+ * sample of 3 and 3 is not shown at all. */
+static void small_groups_never_shown(void **state)
+{
+	(void)state;
+	struct eval_row rows[40];
+	for (int i = 0; i < 40; i++) {
+		int t = i % 2;
+		rows[i] = (struct eval_row){ .pre = NAN, .post = 50 + (i % 7) + 2 * t, .treated = t,
+					     .grade = i < 34 ? 3 : 4, .school = 0, .cluster = i,
+					     .el = 0, .swd = 0 };
+	}
+	const char *names[1] = { "s1" };
+	struct eval_data d = { .design = EVAL_RANDOMIZED, .rows = rows, .n = 40,
+			       .school_names = names, .nschools = 1, .icc = 0.0, .tool = "T" };
+	struct eval_result *r = calloc(1, sizeof *r);
+	char why[256] = "";
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	size_t g4 = r->nsub;
+	for (size_t i = 0; i < r->nsub; i++)
+		if (strcmp(r->sub[i].label, "grade 4") == 0)
+			g4 = i;
+	assert_true(g4 < r->nsub);
+	assert_true(r->sub[g4].ok); /* estimated from 4 students up ... */
+	assert_int_equal((int)r->sub[g4].n_t, 3);
+	assert_int_equal(eval_suppress_small(r, why, sizeof why), EB_OK);
+	assert_false(r->sub[g4].ok); /* ... never shown under 10 a group */
+	assert_string_equal(r->sub[g4].why, "not shown: fewer than 10 students in a group");
+	assert_true(r->sub[g4].n_t == 0 && isnan(r->sub[g4].g));
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	eval_write_report(r, &d, &b);
+	assert_non_null(strstr(buf_cstr(&b), "subgroup: grade 4 not estimated: not shown: fewer than 10"
+					     " students in a group"));
+	assert_null(strstr(buf_cstr(&b), "subgroup: grade 4 n="));
+	assert_non_null(strstr(buf_cstr(&b), "subgroup: grade 3 n=17/17"));
+	buf_free(&b);
+	/* the whole sample under the rule: nothing of it may be shown */
+	d.n = 6;
+	for (int i = 0; i < 6; i++)
+		rows[i].grade = 3;
+	memset(r, 0, sizeof *r);
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	assert_int_equal(eval_suppress_small(r, why, sizeof why), EB_EPERM);
+	assert_non_null(strstr(why, "not shown: fewer than 10 students in a group"));
+	/* the rule itself */
+	assert_true(eval_shown(EVAL_MATCHED, EVAL_MIN_SHOWN, EVAL_MIN_SHOWN));
+	assert_false(eval_shown(EVAL_MATCHED, 50, 9));
+	assert_false(eval_shown(EVAL_DID, 9, 50));
+	assert_true(eval_shown(EVAL_DOSE, 10, 0)); /* one sample along the dose */
+	assert_false(eval_shown(EVAL_DOSE, 5, 4));
+	free(r);
+}
+
 /* Licence figures: 50 of 100 seats used, $4,500 a year: $90 per active
  * student; with g = 0.3 significant, $30 per student per 0.1 SD. */
 static void cost_figures(void **state)
@@ -543,6 +598,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(create_and_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_input_names_every_field_and_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(tool_of_another_district_refused, setup, teardown),
+		cmocka_unit_test(small_groups_never_shown),
 		cmocka_unit_test_setup_teardown(status_decisions_are_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(assessment_files_rejected_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(usage_file_rejected_whole, setup, teardown),

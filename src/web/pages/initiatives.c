@@ -24,9 +24,6 @@
 #include "web/pages/pages.h"
 #include "web/svg.h"
 
-/* Subgroups smaller than this (per group) are not shown on pages. */
-#define MIN_CELL 10
-
 static int64_t district_of(struct http_request *req)
 {
 	return req->session->account.district_id;
@@ -42,6 +39,7 @@ static bool can_edit(struct http_request *req)
 
 struct evaluated {
 	bool ok;
+	bool hidden;	/* estimated, but a group is too small to show (eval_suppress_small) */
 	char why[512];
 	struct eval_data data;
 	struct eval_result *r;
@@ -89,7 +87,13 @@ static void evaluate_at(struct http_request *req, const struct initiative *in,
 	}
 	ev->data.has_pass = in->has_pass;
 	ev->data.pass_score = in->pass_score;
-	ev->ok = eval_run(&ev->data, ev->r, ev->why, sizeof ev->why) == EB_OK;
+	if (eval_run(&ev->data, ev->r, ev->why, sizeof ev->why))
+		return;
+	/* the privacy rule, for the page and both exports */
+	ev->hidden = eval_suppress_small(ev->r, ev->why, sizeof ev->why) != EB_OK;
+	if (ev->hidden)
+		ev->why[0] = 'N';	/* "Not shown: ..." stands as a sentence */
+	ev->ok = !ev->hidden;
 }
 
 static void fmt(char *out, size_t cap, const char *f, double v)
@@ -358,7 +362,7 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	struct evaluated ev = *evp;
 	html_raw(b, "<section class=\"evaluation\"><h2>Evaluation</h2>");
 	if (!ev.ok) {
-		html_raw(b, "<p>Not evaluated yet: ");
+		html_raw(b, ev.hidden ? "<p>" : "<p>Not evaluated yet: ");
 		html_text(b, ev.why);
 		html_raw(b, "</p></section>");
 		return;
@@ -442,9 +446,9 @@ static void evaluation_section(struct http_request *req, const struct initiative
 		const struct eval_subgroup *s = &r->sub[i];
 		html_raw(b, "<tr><td>");
 		html_text(b, s->label);
-		if (!s->ok || s->n_t < MIN_CELL || s->n_c < MIN_CELL) {
+		if (!s->ok) {
 			html_raw(b, "</td><td colspan=\"3\" class=\"muted\">");
-			html_text(b, s->ok ? "not shown: fewer than 10 students in a group" : "too little data");
+			html_text(b, s->why);
 			html_raw(b, "</td></tr>");
 			continue;
 		}
@@ -472,11 +476,9 @@ static void evaluation_section(struct http_request *req, const struct initiative
 			const struct eval_subgroup *s = &r->std[i];
 			html_raw(b, "<tr><td>");
 			html_text(b, s->label);
-			if (!s->ok || s->n_t < MIN_CELL || s->n_c < MIN_CELL) {
+			if (!s->ok) {
 				html_raw(b, "</td><td colspan=\"4\" class=\"muted\">");
-				html_text(b, s->n_t < MIN_CELL || s->n_c < MIN_CELL
-						     ? "not shown: fewer than 10 students in a group"
-						     : "too little data");
+				html_text(b, s->why);
 				html_raw(b, "</td></tr>");
 				continue;
 			}
@@ -936,7 +938,8 @@ void page_whats_working(struct http_request *req)
 		html_raw(b, "</td><td>");
 		html_text(b, initiative_status_label(v[i].in.status));
 		if (!v[i].ev.ok) {
-			html_raw(b, "</td><td colspan=\"3\" class=\"muted\">Not evaluated yet: ");
+			html_raw(b, v[i].ev.hidden ? "</td><td colspan=\"3\" class=\"muted\">"
+						   : "</td><td colspan=\"3\" class=\"muted\">Not evaluated yet: ");
 			html_text(b, v[i].ev.why);
 			html_raw(b, "</td><td>");
 			html_text(b, m1);
