@@ -1008,8 +1008,9 @@ static void class_teacher(struct db *db, int64_t d, const char *class_sid, struc
 }
 
 enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
-				   const struct initiative *in, enum initiative_use_by by,
-				   struct arena *a, struct initiative_use_row **rows, size_t *n)
+				   const struct initiative *in, const char *school,
+				   enum initiative_use_by by, struct arena *a,
+				   struct initiative_use_row **rows, size_t *n)
 {
 	struct init_student *s;
 	size_t ns;
@@ -1021,11 +1022,17 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 	if (!v)
 		return EB_ENOMEM;
 	v[0].key = "";
-	v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted schools" : "All targeted classes";
+	if (school)
+		v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted students of this school"
+						     : "All targeted classes of this school";
+	else
+		v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted schools" : "All targeted classes";
 	/* class -> its group row, so each class's teacher is looked up once */
 	struct hashset by_class;
 	hs_init(&by_class);
 	for (size_t i = 0; i < ns; i++) {
+		if (school && (!s[i].school || strcmp(s[i].school, school) != 0))
+			continue;
 		const char *key = s[i].school, *name = NULL;
 		int32_t cached = -1;
 		if (by == INIT_USE_BY_TEACHER && s[i].class_sid &&

@@ -261,6 +261,47 @@ class Pages(TempDir):
             self.assertIn("planned -&gt; piloting", r.text)
         self.assertEqual(scalar(db, "SELECT count(*) FROM initiative_status"), 1)
 
+    def test_principal_sees_own_school_on_initiative_as_on_whats_working(self):
+        """One scope rule: a principal's initiative page showed use per school
+        and per teacher across the district while What's working kept them to
+        their own school."""
+        db = make_district(self.tmp)
+        use = os.path.join(self.tmp, "use.csv")
+        with open(use, "w") as f:
+            f.write("student_id,minutes,sessions\nstu-1,30,2\nstu-3,45,3\n")
+
+        def use_rows(html, heading):
+            part = html.split(f"<h3>{heading}</h3>", 1)[1].split("</table>", 1)[0]
+            return re.findall(r"<tr><td>([^<]*)</td>", part)
+
+        with Server(db) as srv:
+            co = srv.client()
+            co.login("coord")
+            r = co.post("/initiatives/new", self.form(db, schools="sch-a1,sch-a2"))
+            self.assertEqual(r.status, 303)
+            run("import", "usage", "--initiative", "1", "--district-id", "1", use, db=db)
+            district = co.get("/initiatives/1").text
+            self.assertEqual(use_rows(district, "By school"),
+                             ["All targeted schools", "Birch Elementary", "Cedar Elementary"])
+            self.assertEqual(len(use_rows(district, "By teacher")), 3)
+            pr = srv.client()
+            pr.login("principal")
+            mine = pr.get("/initiatives/1")
+            self.assertEqual(mine.status, 200)
+            self.assertIn("targeted students of sch-a1 only", mine.text)
+            self.assertEqual(use_rows(mine.text, "By school"),
+                             ["All targeted students of this school", "Birch Elementary"])
+            teachers = use_rows(mine.text, "By teacher")
+            self.assertEqual(len(teachers), 2)
+            self.assertNotIn("Omar", mine.text)
+            self.assertEqual(pr.get("/initiatives/1?school=sch-a2").status, 404)
+            self.assertEqual(pr.get("/whats-working?school=sch-a2").status, 404)
+            # the coordinator asking for that school gets the principal's view
+            asked = co.get("/initiatives/1?school=sch-a1").text
+            self.assertEqual(use_rows(asked, "By school"), use_rows(mine.text, "By school"))
+            self.assertEqual(use_rows(asked, "By teacher"), teachers)
+            self.assertEqual(co.get("/initiatives/1?school=sch-zz").status, 404)
+
     def test_tool_of_another_district_refused(self):
         db = make_district(self.tmp)
         out = run("tool", "add", "--name", "Their App", "--district-id", "2", db=db).stdout

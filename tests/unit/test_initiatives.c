@@ -581,13 +581,23 @@ static void missing_data_says_what(void **state)
 	assert_non_null(strstr(why, "pretest: none of the 6 targeted students has a score"));
 	struct initiative_use_row *u;
 	size_t nu;
-	assert_int_equal(initiative_use_summary(f->db, f->d, &got, INIT_USE_BY_SCHOOL, &a, &u, &nu), EB_OK);
+	assert_int_equal(initiative_use_summary(f->db, f->d, &got, NULL, INIT_USE_BY_SCHOOL, &a, &u, &nu), EB_OK);
 	assert_int_equal(nu, 3); /* total, s1, s2 */
 	assert_int_equal(u[0].targeted, 6);
 	assert_int_equal(u[0].active, 1);
 	assert_true(u[0].minutes == 30);
 	assert_string_equal(u[1].name, "Birch");
 	assert_int_equal(u[1].targeted, 3);
+	/* limited to one school: that school's students only, by teacher too */
+	assert_int_equal(initiative_use_summary(f->db, f->d, &got, "s2", INIT_USE_BY_SCHOOL, &a, &u, &nu), EB_OK);
+	assert_int_equal(nu, 2); /* total, s2 */
+	assert_int_equal(u[0].targeted, 3);
+	assert_int_equal(u[0].active, 0);
+	assert_string_equal(u[1].name, "Cedar");
+	assert_int_equal(initiative_use_summary(f->db, f->d, &got, "s2", INIT_USE_BY_TEACHER, &a, &u, &nu), EB_OK);
+	assert_int_equal(u[0].targeted, 3);
+	for (size_t i = 1; i < nu; i++)
+		assert_string_not_equal(u[i].key, "k1");
 	buf_free(&errs);
 	arena_free(&a);
 }

@@ -45,16 +45,9 @@ struct evaluated {
 	struct eval_result *r;
 };
 
-/* school (a school sourcedId, or NULL for the district): the analysis is
- * limited to the targeted students of that school. */
-static void evaluate_at(struct http_request *req, const struct initiative *in,
-			struct evaluated *ev, const char *school);
-
-static void evaluate(struct http_request *req, const struct initiative *in, struct evaluated *ev)
-{
-	evaluate_at(req, in, ev, NULL);
-}
-
+/* school (a school sourcedId, or NULL for the district; report_school
+ * decides it): the analysis is limited to the targeted students of that
+ * school. */
 static void evaluate_at(struct http_request *req, const struct initiative *in,
 			struct evaluated *ev, const char *school)
 {
@@ -504,12 +497,12 @@ static void evaluation_section(struct http_request *req, const struct initiative
 }
 
 static void use_table(struct http_request *req, const struct initiative *in,
-		      enum initiative_use_by by, double weeks)
+		      const char *school, enum initiative_use_by by, double weeks)
 {
 	struct buf *b = &req->out;
 	struct initiative_use_row *u;
 	size_t nu;
-	if (initiative_use_summary(req->db, district_of(req), in, by, &req->arena, &u, &nu))
+	if (initiative_use_summary(req->db, district_of(req), in, school, by, &req->arena, &u, &nu))
 		return;
 	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">");
 	html_text(b, by == INIT_USE_BY_SCHOOL ? "School" : "Teacher");
@@ -536,14 +529,15 @@ static void use_table(struct http_request *req, const struct initiative *in,
 	html_raw(b, "</tbody></table></div>");
 }
 
-static void use_section(struct http_request *req, const struct initiative *in)
+static void use_section(struct http_request *req, const struct initiative *in,
+			const char *school)
 {
 	struct buf *b = &req->out;
 	struct initiative_use_row *u;
 	size_t nu;
 	html_raw(b, "<h2>Use</h2>");
-	if (initiative_use_summary(req->db, district_of(req), in, INIT_USE_BY_SCHOOL, &req->arena,
-				   &u, &nu) ||
+	if (initiative_use_summary(req->db, district_of(req), in, school, INIT_USE_BY_SCHOOL,
+				   &req->arena, &u, &nu) ||
 	    u[0].targeted == 0) {
 		html_raw(b, "<p class=\"muted\">No targeted students are enrolled yet.</p>");
 		return;
@@ -559,9 +553,9 @@ static void use_section(struct http_request *req, const struct initiative *in)
 	if (weeks < 1)
 		html_raw(b, " The initiative has not run for a week yet.");
 	html_raw(b, "</p><h3>By school</h3>");
-	use_table(req, in, INIT_USE_BY_SCHOOL, weeks);
+	use_table(req, in, school, INIT_USE_BY_SCHOOL, weeks);
 	html_raw(b, "<h3>By teacher</h3>");
-	use_table(req, in, INIT_USE_BY_TEACHER, weeks);
+	use_table(req, in, school, INIT_USE_BY_TEACHER, weeks);
 }
 
 static void money(char *out, size_t cap, double dollars)
@@ -614,13 +608,37 @@ static void cost_section(struct http_request *req, const struct initiative *in,
 		    " of the same tool share it.</p>");
 }
 
+/* The school the request's reports are limited to (access_report_school,
+ * the rule What's working follows too). *ok false: answered (404 or 403). */
+static const char *report_school(struct http_request *req, bool *ok)
+{
+	const char *sid = NULL;
+	enum eb_err e = access_report_school(req->db, &req->session->account,
+					     http_query(req, "school"), &sid);
+	*ok = e == EB_OK;
+	if (e == EB_ENOTFOUND)
+		page_error(req, 404, "Not found", "No such school, or not one you can see.");
+	else if (e)
+		page_error(req, 403, "Forbidden", "This report is shown for your own school.");
+	return sid;
+}
+
 static void detail_page(struct http_request *req, const struct initiative *in, int status,
 			const char *error)
 {
 	struct buf *b = &req->out;
+	bool ok;
+	const char *school = report_school(req, &ok);
+	if (!ok)
+		return;
 	req->status = status;
 	page_begin(req, in->title);
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/initiatives\">Initiatives</a></p>");
+	if (school) {
+		html_raw(b, "<p class=\"scope\">Use and evaluation of the targeted students of ");
+		html_text(b, school);
+		html_raw(b, " only.</p>");
+	}
 	if (error)
 		page_notice(req, "error", error);
 	char v[2048];
@@ -709,9 +727,9 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			    " change or stop)</span></label><textarea id=\"evidence\" name=\"evidence\" rows=\"2\""
 			    " maxlength=\"4000\"></textarea></div><button type=\"submit\">Record the decision</button></form>");
 	}
-	use_section(req, in);
+	use_section(req, in, school);
 	struct evaluated ev;
-	evaluate(req, in, &ev);
+	evaluate_at(req, in, &ev, school);
 	cost_section(req, in, ev.ok ? &ev.r->est : NULL);
 	evaluation_section(req, in, &ev);
 	page_end(req);
@@ -754,32 +772,11 @@ struct ww_row {
 	struct init_cost cost;
 };
 
-/* The school a What's working request is about: ?school=SID (the account
- * must see it: access_school), or for an account that does not see the
- * whole district (a principal) its own school. NULL with *ok true: the
- * district. *ok false: the page was answered (404). */
+/* The school a What's working request is about: the same rule as an
+ * initiative's page (report_school). NULL with *ok true: the district. */
 static const char *ww_school(struct http_request *req, bool *ok)
 {
-	const struct account *a = &req->session->account;
-	const char *sid = http_query(req, "school");
-	*ok = true;
-	if (sid && !*sid)
-		sid = NULL;
-	if (!sid && !access_all_students(a))
-		for (int i = 0; i < a->nroles && !sid; i++)
-			if (strcmp(a->roles[i].scope_type, "school") == 0)
-				sid = a->roles[i].scope_id;
-	if (sid && (strlen(sid) > 200 || access_school(req->db, a, sid) != EB_OK)) {
-		*ok = false;
-		page_error(req, 404, "Not found", "No such school, or not one you can see.");
-		return NULL;
-	}
-	if (!sid && !access_all_students(a)) {
-		*ok = false;
-		page_error(req, 403, "Forbidden", "What's working is shown for your own school.");
-		return NULL;
-	}
-	return sid;
+	return report_school(req, ok);
 }
 
 static size_t load_all(struct http_request *req, const char *school, struct ww_row **out)
