@@ -79,11 +79,21 @@ class ToolData(unittest.TestCase):
         self.assertIn("actor not matched to a roster student", r.text)
         self.assertIn("csv:sourcedId:stu-77", r.text)
         self.assertIn("<svg", r.text)
+        # the list of learner identifiers as sent is a bulk view: audited
+        def list_views():
+            con = sqlite3.connect(self.db)
+            n = con.execute("SELECT actor, students FROM audit_log WHERE action = 'view' AND"
+                            " subject_type = 'tool' AND subject_id = '1'").fetchall()
+            con.close()
+            return n
+        seen = list_views()
+        self.assertEqual(seen[-1], ("itstaff", 1))  # one learner: stu-77
         # the coordinator sees the counts but not the quarantine list
         co = self.client("coord")
         r = co.get("/tools/1")
         self.assertIn("actor not matched to a roster student", r.text)
         self.assertNotIn("csv:sourcedId:stu-77", r.text)
+        self.assertEqual(list_views(), seen)
 
     def test_last_received_is_the_receipt_not_the_activity_date(self):
         # every row matches (no quarantine row), all dated 2021: the panel

@@ -370,7 +370,7 @@ void page_class_mastery(struct http_request *req)
 	if (access_class(req->db, a, cid) != EB_OK ||
 	    roster_class_school(req->db, a->district_id, cid, &req->arena, &school) ||
 	    roster_class_students(req->db, a->district_id, cid, &req->arena, &st, &ns)) {
-		not_found(req);
+		page_refused(req, "class", cid);
 		return;
 	}
 	struct roster_class_row *mine;
@@ -428,6 +428,14 @@ void page_class_mastery(struct http_request *req)
 	qsort(rows, ns, sizeof *rows, name_sort ? by_name : sort_col >= 0 ? by_key : by_attention);
 
 	struct buf *b = &req->out;
+	char what[256];
+	snprintf(what, sizeof what, "class mastery grid%s, %s (%zu standards)",
+		 !want_export(req) ? "" : strcmp(http_query(req, "format"), "xlsx") == 0
+						  ? " as Excel" : " as CSV",
+		 u.title, u.n);
+	if (!page_audit_bulk(req, want_export(req) ? "export" : "view", "class", cid, (int64_t)ns,
+			     what))
+		return;
 	if (want_export(req)) {
 		struct xport x;
 		xport_begin(req, &x, "class-mastery");
@@ -585,7 +593,10 @@ void page_student_mastery(struct http_request *req)
 	const struct account *a = &req->session->account;
 	const char *sid = req->params[0];
 	struct roster_person_row p;
-	if (!page_student_open(req, sid, "mastery", &p))
+	const char *what = !want_export(req) ? "mastery"
+			   : strcmp(http_query(req, "format"), "xlsx") == 0 ? "mastery, exported as Excel"
+									      : "mastery, exported as CSV";
+	if (!page_student_open(req, sid, what, &p))
 		return;
 	struct district_levels lv;
 	levels_of(req, &lv);
