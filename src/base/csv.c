@@ -1,11 +1,14 @@
 #include "base/csv.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 void csv_init(struct csv_reader *r, char *data, size_t len)
 {
 	r->p = data;
+	r->start = data;
 	r->end = data + len;
 	r->line = 1;
 	r->sep = ',';
@@ -36,6 +39,62 @@ static enum eb_err csv_fail(struct csv_reader *r, struct csv_error *err, size_t 
 	return EB_EPARSE;
 }
 
+/* True when p[0..n) is ASCII without NUL (8 bytes at a time): the common
+ * case, which needs no closer look. */
+static bool csv_plain_ascii(const char *p, size_t n)
+{
+	const uint64_t hi = 0x8080808080808080ull, lo = 0x0101010101010101ull;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		if ((x & hi) || ((x - lo) & ~x & hi))
+			return false;
+	}
+	for (; i < n; i++)
+		if (p[i] == 0 || (unsigned char)p[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* Refuses a record with a field that is not UTF-8 text; the line is that of
+ * the bad byte (a quoted field may span lines). raw[0..nraw) is the record
+ * as read: its fields were unescaped inside it, so when it is plain ASCII so
+ * are they. */
+static enum eb_err csv_check_text(struct csv_reader *r, struct csv_record *rec,
+				  const char *raw, size_t nraw, struct csv_error *err)
+{
+	if (csv_plain_ascii(raw, nraw))
+		return EB_OK;
+	size_t line = rec->line;
+	for (size_t j = 0; j < rec->nfields; j++) {
+		struct str f = rec->fields[j];
+		size_t bad;
+		if (str_utf8_valid(f, &bad)) {
+			for (size_t k = 0; k < f.n; k++)
+				line += f.p[k] == '\n';
+			continue;
+		}
+		for (size_t k = 0; k < bad; k++)
+			line += f.p[k] == '\n';
+		const unsigned char *b = (const unsigned char *)f.p + bad;
+		char why[128];
+		if (f.p + bad == r->start && f.n - bad >= 2 &&
+		    ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+			snprintf(why, sizeof why,
+				 "the file is UTF-16 (byte-order mark %02X %02X), not UTF-8: save it"
+				 " as CSV UTF-8", b[0], b[1]);
+		else if (b[0] == 0)
+			snprintf(why, sizeof why, "a NUL byte at byte %zu of the field", bad + 1);
+		else
+			snprintf(why, sizeof why,
+				 "not UTF-8 text: byte %02X at byte %zu of the field (save the file"
+				 " as CSV UTF-8)", b[0], bad + 1);
+		return csv_fail(r, err, line, j + 1, why);
+	}
+	return EB_OK;
+}
+
 enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_error *err)
 {
 	/* skip blank lines */
@@ -55,6 +114,7 @@ enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_er
 		break;
 	}
 	size_t start_line = r->line;
+	const char *raw = r->p;
 	size_t nf = 0;
 	for (;;) {
 		if (nf == CSV_MAX_FIELDS) {
@@ -148,5 +208,5 @@ enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_er
 	rec->line = start_line;
 	rec->nfields = nf;
 	rec->fields = r->fields;
-	return EB_OK;
+	return csv_check_text(r, rec, raw, (size_t)(r->p - raw), err);
 }

@@ -3,6 +3,10 @@
  * The reader unescapes quoted fields in place, so the buffer must be writable
  * and must outlive the records it yields. Accepts LF or CRLF line ends and a
  * leading UTF-8 byte-order mark. A record has at most CSV_MAX_FIELDS fields.
+ * Every field must be UTF-8 text (str_utf8_valid): a record with a byte
+ * that is not is refused with its line, column and the byte, and a UTF-16
+ * file (a byte-order mark FF FE or FE FF) is named as such, so that text
+ * stored from any CSV import is valid UTF-8.
  *
  * Errors carry the 1-based line and column (field number) of the fault. */
 #ifndef EB_CSV_H
@@ -17,6 +21,7 @@
 
 struct csv_reader {
 	char *p, *end;
+	const char *start;	/* the first byte of the file */
 	size_t line;		/* line number where the next record starts */
 	struct str fields[CSV_MAX_FIELDS];
 	char sep;

@@ -108,3 +108,44 @@ size_t str_copy(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 	return n;
 }
+
+bool str_utf8_valid(struct str s, size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i = 0, n = s.n;
+	while (i < n) {
+		unsigned c = p[i];
+		if (c >= 0x01 && c < 0x80) {
+			i++;
+			continue;
+		}
+		/* lead byte: sequence length and the range of the second byte */
+		size_t len = 0;
+		unsigned lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			if (c == 0xE0)
+				lo = 0xA0;	/* overlong */
+			else if (c == 0xED)
+				hi = 0x9F;	/* surrogates */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			if (c == 0xF0)
+				lo = 0x90;	/* overlong */
+			else if (c == 0xF4)
+				hi = 0x8F;	/* above U+10FFFF */
+		}
+		bool ok = len && i + len <= n && p[i + 1] >= lo && p[i + 1] <= hi;
+		for (size_t k = 2; ok && k < len; k++)
+			ok = (p[i + k] & 0xC0) == 0x80;
+		if (!ok) {
+			if (bad)
+				*bad = i;
+			return false;
+		}
+		i += len;
+	}
+	return true;
+}

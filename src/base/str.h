@@ -34,4 +34,10 @@ enum eb_err cstr_to_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Copies at most cap-1 bytes and NUL-terminates; returns the length copied. */
 size_t str_copy(char *dst, size_t cap, const char *src);
 
+/* True when s is valid UTF-8 text (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF) without a NUL byte, which a C string
+ * would silently cut. Otherwise false with *bad set to the offset of the
+ * first byte that is not part of a valid character (bad may be NULL). */
+bool str_utf8_valid(struct str s, size_t *bad);
+
 #endif

@@ -10,7 +10,12 @@ int cmd_backup(int argc, char **argv)
 	if (cli_help(argc, argv,
 		     "usage: edbridge backup FILE [--db FILE]\n\n"
 		     "Takes a consistent copy of the database while it is in use (the server\n"
-		     "may keep running). FILE must not exist yet.\n"))
+		     "may keep running and keep writing): one snapshot, read in one pass, so\n"
+		     "its time grows with the database's size, not with the write load.\n"
+		     "FILE must not exist yet. The copy is written to FILE.partial-XXXXXX\n"
+		     "beside it, flushed to disk, then given its name: an interrupted backup\n"
+		     "leaves no FILE, only that .partial file (delete it). FILE holds student\n"
+		     "records and is readable by its owner only (mode 0600).\n"))
 		return 0;
 	const char *dest = cli_positional(argc, argv, 0, NULL);
 	if (!dest) {

@@ -30,7 +30,9 @@ int cmd_evaluate(int argc, char **argv)
 		     "cut score (`initiative create --pass-score S`) is used when it has one.\n"
 		     "Standards: for each standard the initiative targets (else those its tool's\n"
 		     "evidence covers), users and comparison students are compared on the mastery\n"
-		     "model's P(mastered) (`standard: CODE n=T/C g= ci= p= p_bh=`), not a test score.\n"))
+		     "model's P(mastered) (`standard: CODE n=T/C g= ci= p= p_bh=`), not a test score.\n"
+		     "No result about fewer than 10 students in a group is printed: such a\n"
+		     "subgroup or standard says `not shown`, and a whole sample under that exits 1.\n"))
 		return 0;
 	static const char *const valued[] = { "--design", "--icc", "--outcome-pass-score", NULL };
 	const char *idv = cli_positional(argc, argv, 0, valued);
@@ -89,6 +91,11 @@ int cmd_evaluate(int argc, char **argv)
 	struct eval_result *r = arena_zalloc(&a, sizeof *r);
 	if (eval_run(&data, r, why, sizeof why)) {
 		fprintf(stderr, "evaluate: cannot estimate an effect: %s\n", why);
+		goto out;
+	}
+	/* the privacy rule of every output: no group under EVAL_MIN_SHOWN */
+	if (eval_suppress_small(r, why, sizeof why)) {
+		fprintf(stderr, "evaluate: %s\n", why);
 		goto out;
 	}
 	struct buf out;

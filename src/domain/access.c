@@ -106,3 +106,20 @@ enum eb_err access_school(struct db *db, const struct account *a, const char *si
 	}
 	return EB_ENOTFOUND;
 }
+
+enum eb_err access_report_school(struct db *db, const struct account *a, const char *requested,
+				 const char **school_sid)
+{
+	const char *sid = requested && *requested ? requested : NULL;
+	*school_sid = NULL;
+	if (!sid && !access_all_students(a))
+		for (int i = 0; i < a->nroles && !sid; i++)
+			if (strcmp(a->roles[i].scope_type, "school") == 0)
+				sid = a->roles[i].scope_id;
+	if (sid && (strlen(sid) > 200 || access_school(db, a, sid) != EB_OK))
+		return EB_ENOTFOUND;
+	if (!sid && !access_all_students(a))
+		return EB_EPERM;
+	*school_sid = sid;
+	return EB_OK;
+}

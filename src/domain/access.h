@@ -33,4 +33,19 @@ enum eb_err access_student(struct db *db, const struct account *a, const char *s
 enum eb_err access_class(struct db *db, const struct account *a, const char *class_sid);
 enum eb_err access_school(struct db *db, const struct account *a, const char *school_sid);
 
+/* The one scope rule of the reports about students in aggregate (What's
+ * working, an initiative's use by school and by teacher and its evaluation,
+ * their CSV and Excel exports): the school they are limited to.
+ * requested: the school asked for (?school=), NULL or "" for none.
+ *   - an account that sees every student of the district: the requested
+ *     school, or the whole district (*school_sid = NULL);
+ *   - any other account: the requested school, else its own (its first
+ *     school-scoped role's school); never the whole district.
+ * EB_ENOTFOUND when the requested school does not exist or is not one the
+ * account may see (access_school), EB_EPERM when the account sees no whole
+ * district and has no school of its own. *school_sid points into requested
+ * or into a's roles. */
+enum eb_err access_report_school(struct db *db, const struct account *a, const char *requested,
+				 const char **school_sid);
+
 #endif

@@ -2,17 +2,49 @@
 
 #include <string.h>
 
+#include "base/str.h"
 #include "base/timeutil.h"
 #include "store/db.h"
 
-enum eb_err audit_record(struct db *db, int64_t district_id, const struct audit_actor *who,
-			 const char *action, const char *subject_type, const char *subject_id,
-			 const char *detail)
+/* src as valid UTF-8 in out (cap bytes with the NUL): a byte that does
+ * not start a valid character becomes '?'; cut at a character boundary. */
+static const char *clean(const char *src, char *out, size_t cap)
 {
+	size_t k = 0, n = src ? strlen(src) : 0, i = 0;
+	while (i < n && k + 1 < cap) {
+		size_t bad;
+		/* look no further than what still fits (and one character more) */
+		size_t room = cap - 1 - k, look = n - i < room + 4 ? n - i : room + 4;
+		struct str rest = { src + i, look };
+		size_t ok = str_utf8_valid(rest, &bad) ? rest.n : bad;
+		/* copy the valid run, whole characters only */
+		size_t take = ok < room ? ok : room;
+		while (take > 0 && take < ok && ((unsigned char)src[i + take] & 0xC0) == 0x80)
+			take--;
+		memcpy(out + k, src + i, take);
+		k += take;
+		i += take;
+		if (take < ok)
+			break;	/* out is full */
+		if (i < n && k + 1 < cap) {
+			out[k++] = '?';
+			i++;
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+static enum eb_err insert(struct db *db, int64_t district_id, const struct audit_actor *who,
+			  const char *action, const char *subject_type, const char *subject_id,
+			  int64_t students, const char *detail)
+{
+	char sid[513], det[4097];
 	struct db_stmt *st;
 	if (db_prepare(db,
 		       "INSERT INTO audit_log(district_id, at, account_id, actor, action,"
-		       " subject_type, subject_id, detail, address) VALUES(?,?,?,?,?,?,?,?,?)",
+		       " subject_type, subject_id, detail, address, students)"
+		       " VALUES(?,?,?,?,?,?,?,?,?,?)",
 		       &st))
 		return EB_EDB;
 	db_bind_int(st, 1, district_id);
@@ -24,10 +56,30 @@ enum eb_err audit_record(struct db *db, int64_t district_id, const struct audit_
 	db_bind_text(st, 4, (who && who->login) ? who->login : "cli", -1);
 	db_bind_text(st, 5, action, -1);
 	db_bind_text(st, 6, subject_type, -1);
-	db_bind_text(st, 7, subject_id ? subject_id : "", -1);
-	db_bind_text(st, 8, detail ? detail : "", -1);
+	db_bind_text(st, 7, clean(subject_id, sid, sizeof sid), -1);
+	db_bind_text(st, 8, clean(detail, det, sizeof det), -1);
 	db_bind_text(st, 9, (who && who->address) ? who->address : "", -1);
+	if (students >= 0)
+		db_bind_int(st, 10, students);
+	else
+		db_bind_null(st, 10);
 	return db_run(st);
+}
+
+enum eb_err audit_record(struct db *db, int64_t district_id, const struct audit_actor *who,
+			 const char *action, const char *subject_type, const char *subject_id,
+			 const char *detail)
+{
+	return insert(db, district_id, who, action, subject_type, subject_id, -1, detail);
+}
+
+enum eb_err audit_record_students(struct db *db, int64_t district_id,
+				  const struct audit_actor *who, const char *action,
+				  const char *subject_type, const char *subject_id,
+				  int64_t students, const char *detail)
+{
+	return insert(db, district_id, who, action, subject_type, subject_id,
+		      students < 0 ? 0 : students, detail);
 }
 
 enum eb_err audit_list(struct db *db, int64_t district_id, const struct audit_filter *f,
@@ -37,7 +89,8 @@ enum eb_err audit_list(struct db *db, int64_t district_id, const struct audit_fi
 	int limit = f->limit < 1 ? 100 : f->limit > 500 ? 500 : f->limit;
 	if (db_prepare(db,
 		       "SELECT id, at, coalesce(account_id,0), actor, action, subject_type,"
-		       " subject_id, detail, address FROM audit_log WHERE district_id=?1"
+		       " subject_id, detail, address, coalesce(students,-1) FROM audit_log"
+		       " WHERE district_id=?1"
 		       " AND (?2 IS NULL OR subject_type=?2) AND (?3 IS NULL OR subject_id=?3)"
 		       " AND (?4 IS NULL OR action=?4) AND (?5 = 0 OR id < ?5)"
 		       " ORDER BY id DESC LIMIT ?6",
@@ -65,6 +118,7 @@ enum eb_err audit_list(struct db *db, int64_t district_id, const struct audit_fi
 		e[k].subject_id = arena_strdup(arena, db_col_text(st, 6));
 		e[k].detail = arena_strdup(arena, db_col_text(st, 7));
 		e[k].address = arena_strdup(arena, db_col_text(st, 8));
+		e[k].students = db_col_int(st, 9);
 		k++;
 	}
 	db_reset(st);

@@ -19,13 +19,28 @@ struct audit_actor {
 
 /* Appends one entry. action: view, create, update, delete, import, login,
  * login_failed, logout, code_issued ...; subject_type: student, account,
- * roster, class ...; detail: short words, never a secret. */
+ * roster, class ...; detail: short words, never a secret. subject_id and
+ * detail may come from a client: they are stored as valid UTF-8 (a byte
+ * that is not becomes '?') and cut at 512 and 4096 bytes. */
 enum eb_err audit_record(struct db *db, int64_t district_id, const struct audit_actor *who,
 			 const char *action, const char *subject_type, const char *subject_id,
 			 const char *detail);
 
+/* The same for an entry about a set of students: a bulk view or export of
+ * student data (action view or export: a class roster, a class's mastery
+ * grid, its CSV or Excel file, a standard's district picture) or a refused
+ * attempt (action refused: a student or class record the account may not
+ * see, or that does not exist; the viewer got 404). students: how many
+ * students' records it showed, or 1 for a refused student (>= 0; stored in
+ * audit_log.students, migration 013). */
+enum eb_err audit_record_students(struct db *db, int64_t district_id,
+				  const struct audit_actor *who, const char *action,
+				  const char *subject_type, const char *subject_id,
+				  int64_t students, const char *detail);
+
 struct audit_entry {
 	int64_t id, at, account_id;
+	int64_t students;	/* audit_record_students' count; -1 for other entries */
 	const char *actor, *action, *subject_type, *subject_id, *detail, *address;
 };
 

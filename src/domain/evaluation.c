@@ -1161,6 +1161,46 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 			r->sub[map[i]].p_bh = adj[i];
 }
 
+/* ---- the privacy rule ------------------------------------------------- */
+
+bool eval_shown(enum eval_design design, double n_t, double n_c)
+{
+	if (design == EVAL_DOSE)
+		return n_t + n_c >= EVAL_MIN_SHOWN;
+	return n_t >= EVAL_MIN_SHOWN && n_c >= EVAL_MIN_SHOWN;
+}
+
+static void suppress_one(enum eval_design design, struct eval_subgroup *s)
+{
+	bool large = eval_shown(design, s->n_t, s->n_c);
+	if (s->ok && large)
+		return;
+	if (s->ok)
+		snprintf(s->why, sizeof s->why, "not shown: fewer than %d students in a group",
+			 EVAL_MIN_SHOWN);
+	else if (!large)
+		str_copy(s->why, sizeof s->why, "too little data");
+	s->ok = false;
+	s->n_t = s->n_c = 0;
+	s->g = s->ci_lo = s->ci_hi = s->p = s->p_bh = NAN;
+}
+
+enum eb_err eval_suppress_small(struct eval_result *r, char *why, size_t cap)
+{
+	for (size_t i = 0; i < r->nsub && i < EVAL_MAX_SUB; i++)
+		suppress_one(r->design, &r->sub[i]);
+	for (size_t i = 0; i < r->nstd && i < EVAL_MAX_STD; i++)
+		suppress_one(r->design, &r->std[i]);
+	if (eval_shown(r->design, r->est.n_t, r->est.n_c))
+		return EB_OK;
+	if (why && cap)
+		snprintf(why, cap,
+			 "not shown: fewer than %d students in a group (results about smaller"
+			 " groups are never shown)",
+			 EVAL_MIN_SHOWN);
+	return EB_EPERM;
+}
+
 /* ---- by standard (mastery) ------------------------------------------- */
 
 /* One standard j: fills s (label set by the caller). */

@@ -154,6 +154,29 @@ enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiativ
  * no variation. */
 enum eb_err eval_run(const struct eval_data *d, struct eval_result *r, char *why, size_t cap);
 
+/* Privacy: no result about a group of fewer than EVAL_MIN_SHOWN students
+ * (the intervention or the comparison group of the whole sample, of a
+ * subgroup or of a standard) is shown anywhere: pages, the command line, the
+ * CSV and Excel exports, any API. One rule (eval_shown), applied to a result
+ * by eval_suppress_small, which every output calls between eval_run and
+ * showing the result. */
+#define EVAL_MIN_SHOWN 10
+
+/* True when a result over n_t intervention and n_c comparison students may
+ * be shown: each group has EVAL_MIN_SHOWN or more. The dose design compares
+ * no groups (users and non-users are one sample along the minutes of use):
+ * there the sample as a whole must have EVAL_MIN_SHOWN. */
+bool eval_shown(enum eval_design design, double n_t, double n_c);
+
+/* Applies eval_shown to r (filled by eval_run). Each subgroup and standard
+ * below it becomes not estimated: ok false, its counts and statistics
+ * cleared, why "not shown: fewer than 10 students in a group"; one that was
+ * not estimated keeps its reason only when both its groups are known to be
+ * large enough, else why says "too little data" (a reason can carry small
+ * counts). Returns EB_EPERM with why when the whole sample is below the rule:
+ * then nothing of r may be shown. */
+enum eb_err eval_suppress_small(struct eval_result *r, char *why, size_t cap);
+
 /* By standard, on the mastery model's estimates (not a test score): for each
  * standard of d (d->std_*), the analysed students (treated >= 0; in the
  * matched design only those in a matched pair, in_match[i] != 0, when

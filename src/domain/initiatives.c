@@ -16,6 +16,7 @@
 #include "domain/evidence.h"
 #include "domain/standards.h"
 #include "domain/roster.h"
+#include "domain/tools.h"
 #include "store/db.h"
 
 static const struct {
@@ -258,8 +259,24 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 	check_text(&w, "title", in->title, 200, 1);
 	check_text(&w, "need", in->need, 4000, 1);
 	check_text(&w, "tool", in->tool_name, 200, 1);
-	if (in->tool_id < 0)
+	if (in->tool_id < 0) {
 		whyf(&w, "tool_id", "must be a positive number or empty");
+	} else if (in->tool_id > 0) {
+		/* a tool of this district's inventory only (another district's
+		 * tool answers the same as one that does not exist) */
+		struct tool *t = malloc(sizeof *t);
+		enum eb_err te = t ? tools_get(db, district_id, in->tool_id, t) : EB_ENOMEM;
+		free(t);
+		if (te == EB_ENOTFOUND) {
+			whyf(&w, "tool_id", "%lld is not a tool of this district's inventory",
+			     (long long)in->tool_id);
+		} else if (te) {
+			buf_free(&w.b);
+			if (why && cap)
+				snprintf(why, cap, "tool_id: could not be checked (%s)", eb_strerror(te));
+			return te;
+		}
+	}
 	struct list schools, grades, classes, stds;
 	split_list(&w, "schools", in->schools, &schools);
 	split_list(&w, "grades", in->grades, &grades);
@@ -991,8 +1008,9 @@ static void class_teacher(struct db *db, int64_t d, const char *class_sid, struc
 }
 
 enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
-				   const struct initiative *in, enum initiative_use_by by,
-				   struct arena *a, struct initiative_use_row **rows, size_t *n)
+				   const struct initiative *in, const char *school,
+				   enum initiative_use_by by, struct arena *a,
+				   struct initiative_use_row **rows, size_t *n)
 {
 	struct init_student *s;
 	size_t ns;
@@ -1004,11 +1022,17 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 	if (!v)
 		return EB_ENOMEM;
 	v[0].key = "";
-	v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted schools" : "All targeted classes";
+	if (school)
+		v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted students of this school"
+						     : "All targeted classes of this school";
+	else
+		v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted schools" : "All targeted classes";
 	/* class -> its group row, so each class's teacher is looked up once */
 	struct hashset by_class;
 	hs_init(&by_class);
 	for (size_t i = 0; i < ns; i++) {
+		if (school && (!s[i].school || strcmp(s[i].school, school) != 0))
+			continue;
 		const char *key = s[i].school, *name = NULL;
 		int32_t cached = -1;
 		if (by == INIT_USE_BY_TEACHER && s[i].class_sid &&

@@ -175,10 +175,12 @@ struct initiative_use_row {
 };
 /* Use of the tool by the targeted students, grouped by their school or by
  * the teacher of their targeted class, plus a total row first (key "").
- * Rows in arena. */
+ * school: NULL for every school, else only the targeted students of that
+ * school (a sourcedId; access_report_school decides it). Rows in arena. */
 enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
-				   const struct initiative *in, enum initiative_use_by by,
-				   struct arena *a, struct initiative_use_row **rows, size_t *n);
+				   const struct initiative *in, const char *school,
+				   enum initiative_use_by by, struct arena *a,
+				   struct initiative_use_row **rows, size_t *n);
 
 /* Parses a grade as written in a roster or form: K, KG, 0..12, 01..12.
  * EB_EINVAL otherwise. */

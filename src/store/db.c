@@ -1,5 +1,7 @@
 #include "store/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -837,6 +839,9 @@ struct sqlite3 *db_handle(struct db *db)
 	return db->h;
 }
 
+/* Restore's copy: the whole source in one step, so one read transaction on
+ * it and one write transaction on the destination (the restore is all or
+ * nothing). */
 static enum eb_err copy_db(sqlite3 *from, sqlite3 *to, char *errmsg, size_t cap)
 {
 	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
@@ -845,10 +850,8 @@ static enum eb_err copy_db(sqlite3 *from, sqlite3 *to, char *errmsg, size_t cap)
 		return EB_EDB;
 	}
 	int rc;
-	/* Copy in steps so writers are blocked only briefly; a write between
-	 * steps restarts the copy, which keeps the result consistent. */
 	do {
-		rc = sqlite3_backup_step(b, 1024);
+		rc = sqlite3_backup_step(b, -1);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(5);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
@@ -860,25 +863,91 @@ static enum eb_err copy_db(sqlite3 *from, sqlite3 *to, char *errmsg, size_t cap)
 	return EB_OK;
 }
 
+/* Flushes the file or directory at path to stable storage. */
+static int backup_sync(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* The backup is written by VACUUM INTO under one read transaction, so writers
+ * on other connections neither wait for it nor restart it (the step-wise
+ * online backup restarted on every commit by another connection and never
+ * finished under ingest load): its time is proportional to the database's
+ * size. It goes to DEST.partial-XXXXXX (mode 0600) in DEST's directory, is
+ * fsynced, then linked to DEST, which never exists half-written: a backup
+ * killed midway leaves only the .partial file (and its -journal), never a
+ * file at DEST. */
 enum eb_err db_backup(struct db *db, const char *dest, char *errmsg, size_t cap)
 {
-	sqlite3 *to;
+	char tmp[4096], journal[4200];
+	if (!dest || !*dest || strlen(dest) > sizeof tmp - 32) {
+		set_err(errmsg, cap, "%s: %s", dest ? dest : "", "not a usable file name");
+		return EB_EINVAL;
+	}
 	if (access(dest, F_OK) == 0) {
 		set_err(errmsg, cap, "%s: %s", dest, "already exists; choose a new file name");
 		return EB_EEXIST;
 	}
-	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
-		set_err(errmsg, cap, "%s: %s", dest, sqlite3_errmsg(to));
-		sqlite3_close(to);
+	snprintf(tmp, sizeof tmp, "%s.partial-XXXXXX", dest);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		set_err(errmsg, cap, "%s: %s", dest, strerror(errno));
 		return EB_EIO;
 	}
-	enum eb_err rc = copy_db(db->h, to, errmsg, cap);
-	if (!rc)
-		sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-	sqlite3_close(to);
-	if (rc)
-		unlink(dest);
+	close(fd);
+	snprintf(journal, sizeof journal, "%s-journal", tmp);
+	enum eb_err rc = EB_OK;
+	sqlite3_stmt *st = NULL;
+	int src = sqlite3_prepare_v2(db->h, "VACUUM main INTO ?1", -1, &st, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src != SQLITE_DONE) {
+		set_err(errmsg, cap, "backup: %s%s", sqlite3_errmsg(db->h), "");
+		rc = EB_EDB;
+	}
+	sqlite3_finalize(st);
+	if (!rc && backup_sync(tmp, O_RDONLY) != 0) {
+		set_err(errmsg, cap, "%s: %s", tmp, strerror(errno));
+		rc = EB_EIO;
+	}
+	/* link, not rename: never replaces a DEST created meanwhile */
+	if (!rc && link(tmp, dest) != 0) {
+		int e = errno;
+		if (e == EEXIST) {
+			set_err(errmsg, cap, "%s: %s", dest, "already exists; choose a new file name");
+			rc = EB_EEXIST;
+		} else if ((e == EPERM || e == ENOTSUP || e == EXDEV || e == EMLINK) &&
+			   access(dest, F_OK) != 0 && rename(tmp, dest) == 0) {
+			/* a file system without hard links */
+		} else {
+			set_err(errmsg, cap, "%s: %s", dest, strerror(e));
+			rc = EB_EIO;
+		}
+	}
+	unlink(tmp);
+	unlink(journal);
+	if (!rc) {
+		char dir[4096];
+		const char *slash = strrchr(dest, '/');
+		if (!slash)
+			str_copy(dir, sizeof dir, ".");
+		else if (slash == dest)
+			str_copy(dir, sizeof dir, "/");
+		else
+			snprintf(dir, sizeof dir, "%.*s", (int)(slash - dest), dest);
+		/* the file itself is on disk; only its name might not survive a
+		 * power cut, which is worth a warning, not a failed backup */
+		if (backup_sync(dir, O_RDONLY | O_DIRECTORY) != 0)
+			log_warn("backup: %s: could not sync the directory: %s", dir,
+				 strerror(errno));
+	}
 	return rc;
 }
 

@@ -253,7 +253,11 @@ bool db_ping(struct db *db);
  * district's whole enrollment table instead of using an index. */
 enum eb_err db_analyze(struct db *db);
 
-/* Online, consistent copy of the whole database into a new file. */
+/* Online, consistent copy of the whole database into dest_path, which must
+ * not exist (EB_EEXIST): one read transaction (VACUUM INTO), so writers on
+ * other connections neither wait for it nor restart it. Written to
+ * dest_path.partial-XXXXXX (mode 0600), fsynced, then linked to dest_path:
+ * dest_path never names a partial copy. EB_EDB / EB_EIO with errmsg. */
 enum eb_err db_backup(struct db *db, const char *dest_path, char *errmsg, size_t errcap);
 /* Replaces the database at db_path with the copy at src_path. The server must
  * not be running against db_path. */

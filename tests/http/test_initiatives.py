@@ -1,11 +1,14 @@
 """Initiatives end to end: the command line (create, import assessment and
 usage, evaluate, randomize, bad files rejected whole), the pages and who may
 use them, the forest plot and the CSV export."""
+import csv
+import io
 import os
 import re
 import random
 import sqlite3
 import unittest
+import zipfile
 
 from ebtest import Server, TempDir, make_district, run
 
@@ -258,6 +261,66 @@ class Pages(TempDir):
             self.assertIn("planned -&gt; piloting", r.text)
         self.assertEqual(scalar(db, "SELECT count(*) FROM initiative_status"), 1)
 
+    def test_principal_sees_own_school_on_initiative_as_on_whats_working(self):
+        """One scope rule: a principal's initiative page showed use per school
+        and per teacher across the district while What's working kept them to
+        their own school."""
+        db = make_district(self.tmp)
+        use = os.path.join(self.tmp, "use.csv")
+        with open(use, "w") as f:
+            f.write("student_id,minutes,sessions\nstu-1,30,2\nstu-3,45,3\n")
+
+        def use_rows(html, heading):
+            part = html.split(f"<h3>{heading}</h3>", 1)[1].split("</table>", 1)[0]
+            return re.findall(r"<tr><td>([^<]*)</td>", part)
+
+        with Server(db) as srv:
+            co = srv.client()
+            co.login("coord")
+            r = co.post("/initiatives/new", self.form(db, schools="sch-a1,sch-a2"))
+            self.assertEqual(r.status, 303)
+            run("import", "usage", "--initiative", "1", "--district-id", "1", use, db=db)
+            district = co.get("/initiatives/1").text
+            self.assertEqual(use_rows(district, "By school"),
+                             ["All targeted schools", "Birch Elementary", "Cedar Elementary"])
+            self.assertEqual(len(use_rows(district, "By teacher")), 3)
+            pr = srv.client()
+            pr.login("principal")
+            mine = pr.get("/initiatives/1")
+            self.assertEqual(mine.status, 200)
+            self.assertIn("targeted students of sch-a1 only", mine.text)
+            self.assertEqual(use_rows(mine.text, "By school"),
+                             ["All targeted students of this school", "Birch Elementary"])
+            teachers = use_rows(mine.text, "By teacher")
+            self.assertEqual(len(teachers), 2)
+            self.assertNotIn("Omar", mine.text)
+            self.assertEqual(pr.get("/initiatives/1?school=sch-a2").status, 404)
+            self.assertEqual(pr.get("/whats-working?school=sch-a2").status, 404)
+            # the coordinator asking for that school gets the principal's view
+            asked = co.get("/initiatives/1?school=sch-a1").text
+            self.assertEqual(use_rows(asked, "By school"), use_rows(mine.text, "By school"))
+            self.assertEqual(use_rows(asked, "By teacher"), teachers)
+            self.assertEqual(co.get("/initiatives/1?school=sch-zz").status, 404)
+
+    def test_tool_of_another_district_refused(self):
+        db = make_district(self.tmp)
+        out = run("tool", "add", "--name", "Their App", "--district-id", "2", db=db).stdout
+        theirs = re.search(r"tool_id: (\d+)", out).group(1)
+        out = run("tool", "add", "--name", "Our App", "--district-id", "1", db=db).stdout
+        ours = re.search(r"tool_id: (\d+)", out).group(1)
+        with Server(db) as srv:
+            co = srv.client()
+            co.login("coord")
+            for tid in (theirs, "424242"):
+                r = co.post("/initiatives/new", self.form(db, tool_id=tid))
+                self.assertEqual(r.status, 400)
+                self.assertIn(f"tool_id: {tid} is not a tool of this district&#39;s inventory",
+                              r.text)
+            self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
+            r = co.post("/initiatives/new", self.form(db, tool_id=ours))
+            self.assertEqual(r.status, 303)
+        self.assertEqual(scalar(db, "SELECT tool_id FROM initiative"), int(ours))
+
     def test_whats_working_forest_plot_and_csv(self):
         db = demo_district(self.tmp)
         paths, n = write_scores(self.tmp, db)
@@ -346,6 +409,87 @@ class Pages(TempDir):
                            " ORDER BY 1", own)
             self.assertEqual(p.get("/whats-working?school=" + other).status, 404)
             self.assertEqual(p.get("/whats-working.csv?school=" + other).status, 404)
+
+
+class SmallGroups(TempDir):
+    """No result about fewer than 10 students in a group, on any output: the
+    command line printed subgroups from 4 students, and the CSV and Excel
+    exports showed any whole sample."""
+
+    def test_every_output_hides_small_groups(self):
+        db = demo_district(self.tmp)
+        paths, n = write_scores(self.tmp, db)
+        run("import", "assessment", "--name", "Fall benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["pre"], db=db)
+        run("import", "assessment", "--name", "Winter benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["post"], db=db)
+        iid = create(db)
+        run("import", "usage", "--initiative", str(iid), paths["use"], db=db)
+
+        # the English learners of this district form a subgroup of 7 matched
+        # pairs, which the command line printed
+        out = run("evaluate", str(iid), db=db).stdout
+        self.assertIn("subgroup: English learners not estimated: not shown: fewer than 10"
+                      " students in a group", out)
+        shown = re.findall(r"^(?:subgroup|standard): .* n=(\d+)/(\d+) ", out, re.M)
+        self.assertTrue(shown)
+        for a, b in shown:
+            self.assertGreaterEqual(min(int(a), int(b)), 10, out)
+        with Server(db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("coordinator", DEMO_PASSWORD).status, 303)
+            r = c.get(f"/initiatives/{iid}")
+            row = re.search(r"<tr><td>English learners</td>(.*?)</tr>", r.text).group(1)
+            self.assertIn("not shown: fewer than 10 students in a group", row)
+
+        # a second initiative with seven users spread over the grades: its
+        # whole sample is small, which the exports showed
+        con = sqlite3.connect(db)
+        users = [r[0] for r in con.execute("SELECT sourced_id FROM person WHERE role = 'student'"
+                                           " AND grades IN ('03','04','05') ORDER BY sourced_id")]
+        con.close()
+        small = os.path.join(self.tmp, "small-use.csv")
+        with open(small, "w") as f:
+            f.write("student_id,minutes,sessions\n")
+            for sid in users[::23][:7]:
+                f.write(f"{sid},45,3\n")
+        sid_ = create(db, title="Small pilot", tool="Small App")
+        run("import", "usage", "--initiative", str(sid_), small, db=db)
+        p = run("evaluate", str(sid_), db=db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("evaluate: not shown: fewer than 10 students in a group", p.stderr)
+        self.assertNotIn("effect_size_g", p.stdout)
+        with Server(db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("coordinator", DEMO_PASSWORD).status, 303)
+            r = c.get(f"/initiatives/{sid_}")
+            self.assertIn("Not shown: fewer than 10 students in a group", r.text)
+            self.assertNotIn("Effect size (Hedges", r.text)
+            r = c.get("/whats-working")
+            self.assertIn("Not shown: fewer than 10 students in a group", r.text)
+            # the CSV export: the small initiative's row has no figures
+            r = c.get("/whats-working.csv")
+            lines = r.text.splitlines()
+            head = lines[0].split(",")
+            row = next(l for l in lines[1:] if l.startswith(f"{sid_},"))
+            cells = next(csv.reader([row]))
+            for col in ("n_intervention", "n_comparison", "effect_size_g", "ci_low", "p_value"):
+                self.assertEqual(cells[head.index(col)], "", col)
+            self.assertIn("Not shown: fewer than 10 students", cells[head.index("summary")])
+            # the Excel export: the same words, no effect size in its row
+            r = c.get("/whats-working.xlsx")
+            self.assertEqual(r.status, 200)
+            with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+                strings = z.read("xl/sharedStrings.xml").decode()
+                sheet = z.read("xl/worksheets/sheet1.xml").decode()
+            self.assertIn("Not shown: fewer than 10 students", strings)
+            order = [l.split(",")[0] for l in lines[1:]]  # the same rows, same order
+            xrow = order.index(str(sid_)) + 2
+            cells = re.search(rf'<row r="{xrow}"[^>]*>(.*?)</row>', sheet).group(1)
+            for col in ("n_intervention", "effect_size_g", "p_value"):
+                ref = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[head.index(col)] + str(xrow)
+                self.assertNotIn(f'r="{ref}"', cells, col)
+            self.assertIn(f'r="A{xrow}"', cells)
 
 
 class ByStandardAndPassScore(TempDir):

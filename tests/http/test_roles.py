@@ -145,7 +145,13 @@ class RoleMatrix(TempDir):
             self.assertEqual(r.status, 200)
             self.assertIn("stu-1", r.text)
             self.assertIn("teacher", r.text)
+            # the refused attempt is logged as such, never as a view
+            r = a.get("/admin/audit?subject_type=student&action=view")
+            self.assertIn("stu-1", r.text)
             self.assertNotIn("stu-3", r.text)
+            r = a.get("/admin/audit?subject_type=student&action=refused")
+            self.assertIn("stu-3", r.text)
+            self.assertNotIn("stu-1", r.text)
             # the other district's admin sees none of it
             o = srv.client()
             o.login("other.admin")

@@ -29,7 +29,8 @@ def multipart(fields, filename, payload):
     for k, v in fields.items():
         parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode())
     parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-                 f'Content-Type: text/csv\r\n\r\n'.encode() + payload.encode() + b"\r\n")
+                 f'Content-Type: text/csv\r\n\r\n'.encode()
+                 + (payload if isinstance(payload, bytes) else payload.encode()) + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
@@ -78,11 +79,21 @@ class ToolData(unittest.TestCase):
         self.assertIn("actor not matched to a roster student", r.text)
         self.assertIn("csv:sourcedId:stu-77", r.text)
         self.assertIn("<svg", r.text)
+        # the list of learner identifiers as sent is a bulk view: audited
+        def list_views():
+            con = sqlite3.connect(self.db)
+            n = con.execute("SELECT actor, students FROM audit_log WHERE action = 'view' AND"
+                            " subject_type = 'tool' AND subject_id = '1'").fetchall()
+            con.close()
+            return n
+        seen = list_views()
+        self.assertEqual(seen[-1], ("itstaff", 1))  # one learner: stu-77
         # the coordinator sees the counts but not the quarantine list
         co = self.client("coord")
         r = co.get("/tools/1")
         self.assertIn("actor not matched to a roster student", r.text)
         self.assertNotIn("csv:sourcedId:stu-77", r.text)
+        self.assertEqual(list_views(), seen)
 
     def test_last_received_is_the_receipt_not_the_activity_date(self):
         # every row matches (no quarantine row), all dated 2021: the panel
@@ -118,6 +129,18 @@ class ToolData(unittest.TestCase):
                       r.text)
         self.assertIn("bad.csv:5:6: date:", r.text)
         self.assertIn("nothing was stored", r.text)
+        r = co.get("/tools/3")
+        self.assertIn('id="events">0<', r.text)
+        self.assertIn('id="quarantined">0<', r.text)
+        # an unknown student whose id is not UTF-8 (bytes FF FE) used to reach
+        # the quarantine as sent: refused with the file, line and column
+        bad = QUIZ.encode() + b"stu-\xff\xfe,q9,3.OA.A.1,1,1,09/14/2026\r\n"
+        r = self.upload(co, 3, "sim-quiz", bad, "latin.csv")
+        self.assertEqual(r.status, 400)
+        self.assertIn("latin.csv:5:1: csv: not UTF-8 text: byte FF at byte 5 of the field", r.text)
+        r = self.upload(co, 3, "sim-quiz", "student_id".encode("utf-16"), "u16.csv")
+        self.assertEqual(r.status, 400)
+        self.assertIn("u16.csv:1:1: csv: the file is UTF-16 (byte-order mark FF FE)", r.text)
         r = co.get("/tools/3")
         self.assertIn('id="events">0<', r.text)
         self.assertIn('id="quarantined">0<', r.text)

@@ -116,12 +116,40 @@ static void families_see_their_own(void **state)
 	HIDDEN(s, access_school, "sch-a1");
 }
 
+/* One scope rule for the aggregate reports (What's working, an
+ * initiative's use and evaluation): the district for those who see it,
+ * else the account's own school; another school is not found. */
+static void report_scope_is_one_rule(void **state)
+{
+	struct fx *f = *state;
+	const char *s = "x";
+	struct account admin = who(f, f->d1, "admin", NULL, ROLE_DISTRICT_ADMIN, "district", "1");
+	assert_int_equal(access_report_school(f->db, &admin, NULL, &s), EB_OK);
+	assert_null(s);
+	assert_int_equal(access_report_school(f->db, &admin, "", &s), EB_OK);
+	assert_null(s);
+	assert_int_equal(access_report_school(f->db, &admin, "sch-a2", &s), EB_OK);
+	assert_string_equal(s, "sch-a2");
+	assert_int_equal(access_report_school(f->db, &admin, "sch-zz", &s), EB_ENOTFOUND);
+	struct account p = who(f, f->d1, "princ", "prn-1", ROLE_PRINCIPAL, "school", "sch-a1");
+	assert_int_equal(access_report_school(f->db, &p, NULL, &s), EB_OK);
+	assert_string_equal(s, "sch-a1");
+	assert_int_equal(access_report_school(f->db, &p, "sch-a1", &s), EB_OK);
+	assert_string_equal(s, "sch-a1");
+	assert_int_equal(access_report_school(f->db, &p, "sch-a2", &s), EB_ENOTFOUND);
+	struct account it = who(f, f->d1, "itstaff", NULL, ROLE_IT_STAFF, "district", "1");
+	assert_int_equal(access_report_school(f->db, &it, NULL, &s), EB_EPERM);
+	struct account other = who(f, f->d2, "other", NULL, ROLE_DISTRICT_ADMIN, "district", "2");
+	assert_int_equal(access_report_school(f->db, &other, "sch-a1", &s), EB_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(district_roles_see_the_district, setup, teardown),
 		cmocka_unit_test_setup_teardown(school_and_class_roles_stay_in_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(families_see_their_own, setup, teardown),
+		cmocka_unit_test_setup_teardown(report_scope_is_one_rule, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

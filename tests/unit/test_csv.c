@@ -130,6 +130,51 @@ static void test_too_many_fields(void **s)
 	free(t);
 }
 
+/* Every field is UTF-8 text, or the record is refused with the line and
+ * column of the bad byte, and the reader goes on with the next record. */
+static void test_utf8_only(void **s)
+{
+	/* multi-byte characters are fine: é, ≤, an emoji */
+	assert_string_equal(dump("caf\xC3\xA9,\xE2\x89\xA4,\xF0\x9F\x99\x82\n"),
+			    "@1 caf\xC3\xA9|\xE2\x89\xA4|\xF0\x9F\x99\x82;");
+	/* Latin-1 é, a lone continuation byte, overlong '/', a surrogate, above
+	 * U+10FFFF, a truncated sequence at the end of a field */
+	assert_string_equal(dump("ok\nx,caf\xE9\nnext\n"), "@1 ok;E2:2;@3 next;");
+	assert_string_equal(dump("\x80\n"), "E1:1;");
+	assert_string_equal(dump("a,\xC0\xAF\n"), "E1:2;");
+	assert_string_equal(dump("\xED\xA0\x80\n"), "E1:1;");
+	assert_string_equal(dump("\xF4\x90\x80\x80\n"), "E1:1;");
+	assert_string_equal(dump("\xE2\x89,x\n"), "E1:1;");
+	/* in a quoted field spanning lines: the line of the bad byte */
+	assert_string_equal(dump("h\n\"one\ntwo\xFF\",x\nz\n"), "@1 h;E3:1;@4 z;");
+
+	char text[] = "id,name\n1,Ana\xFF\n";
+	struct csv_reader r;
+	struct csv_record rec;
+	struct csv_error e;
+	csv_init(&r, text, strlen(text));
+	assert_int_equal(csv_next(&r, &rec, &e), EB_OK);
+	assert_int_equal(csv_next(&r, &rec, &e), EB_EPARSE);
+	assert_int_equal(e.line, 2);
+	assert_int_equal(e.column, 2);
+	assert_non_null(strstr(e.reason, "not UTF-8 text: byte FF at byte 4 of the field"));
+
+	/* a UTF-16 export (bytes FF FE first) is named as such */
+	char u16[] = "\xFF\xFEi\0d\0,\0\n\0";
+	csv_init(&r, u16, sizeof u16 - 1);
+	assert_int_equal(csv_next(&r, &rec, &e), EB_EPARSE);
+	assert_int_equal(e.line, 1);
+	assert_int_equal(e.column, 1);
+	assert_non_null(strstr(e.reason, "UTF-16 (byte-order mark FF FE)"));
+
+	/* a NUL byte would cut the text short when stored */
+	char nul[] = "a,b\0c\n";
+	csv_init(&r, nul, sizeof nul - 1);
+	assert_int_equal(csv_next(&r, &rec, &e), EB_EPARSE);
+	assert_int_equal(e.column, 2);
+	assert_non_null(strstr(e.reason, "NUL byte at byte 2"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_empty_fields),	  cmocka_unit_test(test_blank_lines_skipped),
 		cmocka_unit_test(test_quotes),		  cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_reason_text), cmocka_unit_test(test_too_many_fields),
+		cmocka_unit_test(test_utf8_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -156,6 +156,41 @@ static void test_bad_input(void **state)
 			 "v.csv:1:1: student: missing required column (a student sourcedId, username or email)");
 }
 
+/* Text that is not UTF-8 is refused with the file, line and column, and
+ * nothing is stored (an unknown student's id used to reach the quarantine
+ * as it was sent, bytes FF FE included). */
+static void test_not_utf8_refused(void **state)
+{
+	struct fx *f = *state;
+	expect_one_error(f, "sim-quiz",
+			 QUIZ_HDR "stu-1,q1,3.OA.A.1,1,1,09/14/2026\r\n"
+			 "stu-\xFF\xFE,q1,3.OA.A.1,1,1,09/14/2026\r\n",
+			 "v.csv:3:1: csv: not UTF-8 text: byte FF at byte 5 of the field (save the file"
+			 " as CSV UTF-8)");
+	expect_one_error(f, "sim-quiz",
+			 QUIZ_HDR "stu-1,caf\xE9,3.OA.A.1,1,1,09/14/2026\r\n",
+			 "v.csv:2:2: csv: not UTF-8 text: byte E9 at byte 4 of the field (save the file"
+			 " as CSV UTF-8)");
+	/* a UTF-16 export: the header already says so */
+	static const char u16[] = "\xFF\xFEs\0t\0u\0,\0\r\0\n\0";
+	char *d = malloc(sizeof u16);
+	memcpy(d, u16, sizeof u16);
+	assert_int_equal(csvp_import(f->db, f->district, TOOL, csvp_find("sim-quiz"), "v.csv", d,
+				     sizeof u16 - 1, &f->rep),
+			 EB_EPARSE);
+	free(d);
+	assert_int_equal(f->rep.nerrors, 1);
+	assert_string_equal(f->rep.errors[0], "v.csv:1:1: csv: the file is UTF-16 (byte-order mark"
+					      " FF FE), not UTF-8: save it as CSV UTF-8");
+	int64_t e, q;
+	counts(f, &e, &q);
+	assert_int_equal(e + q, 0);
+	/* UTF-8 names are fine */
+	assert_int_equal(import(f, "sim-quiz", QUIZ_HDR "stu-\xC3\xA9,q1,3.OA.A.1,1,1,09/14/2026\r\n"),
+			 EB_OK);
+	assert_int_equal(f->rep.quarantined, 1);
+}
+
 static void test_error_cap(void **state)
 {
 	struct fx *f = *state;
@@ -413,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_date_formats),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_utf8_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_and_reimport, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_aliases_spellings_scaling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quarantine_then_map, setup, teardown),

@@ -21,6 +21,7 @@
 #include "domain/evaluation.h"
 #include "domain/initiative_cost.h"
 #include "domain/initiatives.h"
+#include "domain/tools.h"
 #include "ingest/assessment_csv.h"
 #include "store/db.h"
 
@@ -142,6 +143,51 @@ static void create_and_read_back(void **state)
 	arena_free(&a);
 }
 
+/* A tool of another district's inventory, or of none, is refused with the
+ * field named and nothing stored (it used to be stored as given). */
+static void tool_of_another_district_refused(void **state)
+{
+	struct fx *f = *state;
+	struct initiative_in in;
+	int64_t id = 0;
+	char why[INIT_WHY_CAP] = "";
+	struct tool t;
+	struct audit_actor cli = { 0, "cli", "" };
+	tools_defaults(&t);
+	snprintf(t.name, sizeof t.name, "Other district's app");
+	int64_t other_tool, own_tool;
+	assert_int_equal(tools_create(f->db, f->d2, &t, TOOL_REQUESTED, 0, &cli, "test", &other_tool),
+			 EB_OK);
+	snprintf(t.name, sizeof t.name, "Our app");
+	assert_int_equal(tools_create(f->db, f->d, &t, TOOL_REQUESTED, 0, &cli, "test", &own_tool),
+			 EB_OK);
+	int64_t ids[] = { other_tool, 9999 };
+	for (size_t i = 0; i < 2; i++) {
+		in = good(f);
+		in.tool_id = ids[i];
+		char expect_tool[96];
+		snprintf(expect_tool, sizeof expect_tool,
+			 "tool_id: %lld is not a tool of this district's inventory", (long long)ids[i]);
+		assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why),
+				 EB_EINVAL);
+		if (!strstr(why, expect_tool))
+			fail_msg("missing '%s' in:\n%s", expect_tool, why);
+	}
+	assert_int_equal(count(f->db, "SELECT count(*) FROM initiative"), 0);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM initiative_target"), 0);
+	in = good(f);
+	in.tool_id = own_tool;
+	if (initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why) != EB_OK)
+		fail_msg("%s", why);
+	struct arena a;
+	arena_init(&a);
+	struct initiative got;
+	assert_int_equal(initiative_get(f->db, f->d, id, &a, &got), EB_OK);
+	assert_int_equal(got.tool_id, own_tool);
+	arena_free(&a);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM initiative"), 1);
+}
+
 static void bad_input_names_every_field_and_stores_nothing(void **state)
 {
 	struct fx *f = *state;
@@ -256,6 +302,13 @@ static void assessment_files_rejected_whole(void **state)
 	assert_int_equal(import(f, "student_id,date,score,scale_min,scale_max\np1,2026-12-03,50,0,100\n"
 				   "p2,2026-12-03,500,200,800\n", "Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
 	assert_non_null(strstr(buf_cstr(&errs), "scores.csv:3: scale_min: '200' differs from the declared scale 0..100 (mixed scales)"));
+	/* bytes that are not UTF-8 text: refused with line and column */
+	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-05,50\np\xFF\xFE,2026-12-05,50\n",
+				"Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
+	assert_non_null(strstr(buf_cstr(&errs), "scores.csv:3: csv: column 1: not UTF-8 text: byte FF"
+						" at byte 2 of the field"));
+	assert_int_equal(import(f, "\xFF\xFEs\0t\0", "Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
+	assert_non_null(strstr(buf_cstr(&errs), "the file is UTF-16"));
 	/* a stored assessment keeps its scale */
 	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-04,300\n", "Unit 5 quiz", 200, 800,
 				&errs, &rows), EB_ECONFLICT);
@@ -386,6 +439,61 @@ static void known_answer_randomized(void **state)
 	free(r);
 }
 
+/* The privacy rule: a subgroup of 6 students (3 and 3) is estimated by
+ * eval_run, and eval_suppress_small takes it out of every output; a whole
+ * sample of 3 and 3 is not shown at all. */
+static void small_groups_never_shown(void **state)
+{
+	(void)state;
+	struct eval_row rows[40];
+	for (int i = 0; i < 40; i++) {
+		int t = i % 2;
+		rows[i] = (struct eval_row){ .pre = NAN, .post = 50 + (i % 7) + 2 * t, .treated = t,
+					     .grade = i < 34 ? 3 : 4, .school = 0, .cluster = i,
+					     .el = 0, .swd = 0 };
+	}
+	const char *names[1] = { "s1" };
+	struct eval_data d = { .design = EVAL_RANDOMIZED, .rows = rows, .n = 40,
+			       .school_names = names, .nschools = 1, .icc = 0.0, .tool = "T" };
+	struct eval_result *r = calloc(1, sizeof *r);
+	char why[256] = "";
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	size_t g4 = r->nsub;
+	for (size_t i = 0; i < r->nsub; i++)
+		if (strcmp(r->sub[i].label, "grade 4") == 0)
+			g4 = i;
+	assert_true(g4 < r->nsub);
+	assert_true(r->sub[g4].ok); /* estimated from 4 students up ... */
+	assert_int_equal((int)r->sub[g4].n_t, 3);
+	assert_int_equal(eval_suppress_small(r, why, sizeof why), EB_OK);
+	assert_false(r->sub[g4].ok); /* ... never shown under 10 a group */
+	assert_string_equal(r->sub[g4].why, "not shown: fewer than 10 students in a group");
+	assert_true(r->sub[g4].n_t == 0 && isnan(r->sub[g4].g));
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	eval_write_report(r, &d, &b);
+	assert_non_null(strstr(buf_cstr(&b), "subgroup: grade 4 not estimated: not shown: fewer than 10"
+					     " students in a group"));
+	assert_null(strstr(buf_cstr(&b), "subgroup: grade 4 n="));
+	assert_non_null(strstr(buf_cstr(&b), "subgroup: grade 3 n=17/17"));
+	buf_free(&b);
+	/* the whole sample under the rule: nothing of it may be shown */
+	d.n = 6;
+	for (int i = 0; i < 6; i++)
+		rows[i].grade = 3;
+	memset(r, 0, sizeof *r);
+	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
+	assert_int_equal(eval_suppress_small(r, why, sizeof why), EB_EPERM);
+	assert_non_null(strstr(why, "not shown: fewer than 10 students in a group"));
+	/* the rule itself */
+	assert_true(eval_shown(EVAL_MATCHED, EVAL_MIN_SHOWN, EVAL_MIN_SHOWN));
+	assert_false(eval_shown(EVAL_MATCHED, 50, 9));
+	assert_false(eval_shown(EVAL_DID, 9, 50));
+	assert_true(eval_shown(EVAL_DOSE, 10, 0)); /* one sample along the dose */
+	assert_false(eval_shown(EVAL_DOSE, 5, 4));
+	free(r);
+}
+
 /* Licence figures: 50 of 100 seats used, $4,500 a year: $90 per active
  * student; with g = 0.3 significant, $30 per student per 0.1 SD. */
 static void cost_figures(void **state)
@@ -473,13 +581,23 @@ static void missing_data_says_what(void **state)
 	assert_non_null(strstr(why, "pretest: none of the 6 targeted students has a score"));
 	struct initiative_use_row *u;
 	size_t nu;
-	assert_int_equal(initiative_use_summary(f->db, f->d, &got, INIT_USE_BY_SCHOOL, &a, &u, &nu), EB_OK);
+	assert_int_equal(initiative_use_summary(f->db, f->d, &got, NULL, INIT_USE_BY_SCHOOL, &a, &u, &nu), EB_OK);
 	assert_int_equal(nu, 3); /* total, s1, s2 */
 	assert_int_equal(u[0].targeted, 6);
 	assert_int_equal(u[0].active, 1);
 	assert_true(u[0].minutes == 30);
 	assert_string_equal(u[1].name, "Birch");
 	assert_int_equal(u[1].targeted, 3);
+	/* limited to one school: that school's students only, by teacher too */
+	assert_int_equal(initiative_use_summary(f->db, f->d, &got, "s2", INIT_USE_BY_SCHOOL, &a, &u, &nu), EB_OK);
+	assert_int_equal(nu, 2); /* total, s2 */
+	assert_int_equal(u[0].targeted, 3);
+	assert_int_equal(u[0].active, 0);
+	assert_string_equal(u[1].name, "Cedar");
+	assert_int_equal(initiative_use_summary(f->db, f->d, &got, "s2", INIT_USE_BY_TEACHER, &a, &u, &nu), EB_OK);
+	assert_int_equal(u[0].targeted, 3);
+	for (size_t i = 1; i < nu; i++)
+		assert_string_not_equal(u[i].key, "k1");
 	buf_free(&errs);
 	arena_free(&a);
 }
@@ -489,6 +607,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(create_and_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_input_names_every_field_and_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(tool_of_another_district_refused, setup, teardown),
+		cmocka_unit_test(small_groups_never_shown),
 		cmocka_unit_test_setup_teardown(status_decisions_are_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(assessment_files_rejected_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(usage_file_rejected_whole, setup, teardown),

@@ -268,6 +268,22 @@ static void test_bad_unterminated_quote(void **state)
 		      "classes.csv:3:4: csv: unterminated quoted field");
 }
 
+/* A name in Latin-1 (or any byte that is not UTF-8) is refused with the file,
+ * line and column; the roster stays as it was. */
+static void test_bad_not_utf8(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	expect_reject(f, FX_USERS,
+		      "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,"
+		      "userIds,givenName,familyName,middleName,identifier,email,sms,phone,"
+		      "agentSourcedIds,grades\n"
+		      "u-t1,,,TRUE,s1,teacher,tkim,,Tara,Kim,,T1,tkim@x.org,,,,\n"
+		      "u-s1,,,true,s1,student,ann,,Ren\xE9" "e,Lee,,S1,,,,,09\n",
+		      "users.csv:3:9: csv: not UTF-8 text: byte E9 at byte 4 of the field (save the"
+		      " file as CSV UTF-8)");
+}
+
 static void test_bad_column_count(void **state)
 {
 	struct fx *f = *state;
@@ -758,6 +774,7 @@ int main(void)
 		T(test_change_detected),      T(test_guardians_from_agents),
 		T(test_password_not_stored),  T(test_bad_unterminated_quote),
 		T(test_guardian_link_removed), T(test_unknown_header_noted),
+		T(test_bad_not_utf8),
 		T(test_bad_column_count),     T(test_bad_date),
 		T(test_bad_enum),             T(test_bad_duplicate),
 		T(test_bad_orphan),           T(test_bad_missing_column),

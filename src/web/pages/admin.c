@@ -513,7 +513,8 @@ void page_admin_audit(struct http_request *req)
 	html_attr(b, f.action ? f.action : "");
 	html_raw(b, "\"><button type=\"submit\">Filter</button></form><div class=\"table-wrap\"><table>"
 		    "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th>"
-		    "<th scope=\"col\">Subject</th><th scope=\"col\">Detail</th><th scope=\"col\">From</th></tr></thead><tbody>");
+		    "<th scope=\"col\">Subject</th><th scope=\"col\">Students</th><th scope=\"col\">Detail</th>"
+		    "<th scope=\"col\">From</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><td>");
 		html_time(b, e[i].at);
@@ -526,6 +527,9 @@ void page_admin_audit(struct http_request *req)
 		html_raw(b, " <span class=\"code\">");
 		html_text(b, e[i].subject_id);
 		html_raw(b, "</span></td><td>");
+		if (e[i].students >= 0)
+			html_int(b, e[i].students);
+		html_raw(b, "</td><td>");
 		html_text(b, e[i].detail);
 		html_raw(b, "</td><td>");
 		html_text(b, e[i].address);

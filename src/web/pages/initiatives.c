@@ -19,8 +19,6 @@
 #include "web/pages/initiatives.h"
 #include "web/pages/pages.h"
 
-/* Subgroups smaller than this (per group) are not shown on pages. */
-#define MIN_CELL 10
 
 static int64_t district_of(struct http_request *req)
 {
@@ -34,11 +32,6 @@ static bool can_edit(struct http_request *req)
 }
 
 /* ---- evaluation on the fly ------------------------------------------- */
-
-static void evaluate(struct http_request *req, const struct initiative *in, struct evaluated *ev)
-{
-	initiatives_evaluate(req, in, ev, NULL);
-}
 
 void initiatives_evaluate(struct http_request *req, const struct initiative *in,
 			  struct evaluated *ev, const char *school)
@@ -72,7 +65,13 @@ void initiatives_evaluate(struct http_request *req, const struct initiative *in,
 	}
 	ev->data.has_pass = in->has_pass;
 	ev->data.pass_score = in->pass_score;
-	ev->ok = eval_run(&ev->data, ev->r, ev->why, sizeof ev->why) == EB_OK;
+	if (eval_run(&ev->data, ev->r, ev->why, sizeof ev->why))
+		return;
+	/* the privacy rule, for the page and both exports */
+	ev->hidden = eval_suppress_small(ev->r, ev->why, sizeof ev->why) != EB_OK;
+	if (ev->hidden)
+		ev->why[0] = 'N';	/* "Not shown: ..." stands as a sentence */
+	ev->ok = !ev->hidden;
 }
 
 static void fmt(char *out, size_t cap, const char *f, double v)
@@ -341,7 +340,7 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	struct evaluated ev = *evp;
 	html_raw(b, "<section class=\"evaluation\"><h2>Evaluation</h2>");
 	if (!ev.ok) {
-		html_raw(b, "<p>Not evaluated yet: ");
+		html_raw(b, ev.hidden ? "<p>" : "<p>Not evaluated yet: ");
 		html_text(b, ev.why);
 		html_raw(b, "</p></section>");
 		return;
@@ -425,9 +424,9 @@ static void evaluation_section(struct http_request *req, const struct initiative
 		const struct eval_subgroup *s = &r->sub[i];
 		html_raw(b, "<tr><td>");
 		html_text(b, s->label);
-		if (!s->ok || s->n_t < MIN_CELL || s->n_c < MIN_CELL) {
+		if (!s->ok) {
 			html_raw(b, "</td><td colspan=\"3\" class=\"muted\">");
-			html_text(b, s->ok ? "not shown: fewer than 10 students in a group" : "too little data");
+			html_text(b, s->why);
 			html_raw(b, "</td></tr>");
 			continue;
 		}
@@ -455,11 +454,9 @@ static void evaluation_section(struct http_request *req, const struct initiative
 			const struct eval_subgroup *s = &r->std[i];
 			html_raw(b, "<tr><td>");
 			html_text(b, s->label);
-			if (!s->ok || s->n_t < MIN_CELL || s->n_c < MIN_CELL) {
+			if (!s->ok) {
 				html_raw(b, "</td><td colspan=\"4\" class=\"muted\">");
-				html_text(b, s->n_t < MIN_CELL || s->n_c < MIN_CELL
-						     ? "not shown: fewer than 10 students in a group"
-						     : "too little data");
+				html_text(b, s->why);
 				html_raw(b, "</td></tr>");
 				continue;
 			}
@@ -485,12 +482,12 @@ static void evaluation_section(struct http_request *req, const struct initiative
 }
 
 static void use_table(struct http_request *req, const struct initiative *in,
-		      enum initiative_use_by by, double weeks)
+		      const char *school, enum initiative_use_by by, double weeks)
 {
 	struct buf *b = &req->out;
 	struct initiative_use_row *u;
 	size_t nu;
-	if (initiative_use_summary(req->db, district_of(req), in, by, &req->arena, &u, &nu))
+	if (initiative_use_summary(req->db, district_of(req), in, school, by, &req->arena, &u, &nu))
 		return;
 	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">");
 	html_text(b, by == INIT_USE_BY_SCHOOL ? "School" : "Teacher");
@@ -517,14 +514,15 @@ static void use_table(struct http_request *req, const struct initiative *in,
 	html_raw(b, "</tbody></table></div>");
 }
 
-static void use_section(struct http_request *req, const struct initiative *in)
+static void use_section(struct http_request *req, const struct initiative *in,
+			const char *school)
 {
 	struct buf *b = &req->out;
 	struct initiative_use_row *u;
 	size_t nu;
 	html_raw(b, "<h2>Use</h2>");
-	if (initiative_use_summary(req->db, district_of(req), in, INIT_USE_BY_SCHOOL, &req->arena,
-				   &u, &nu) ||
+	if (initiative_use_summary(req->db, district_of(req), in, school, INIT_USE_BY_SCHOOL,
+				   &req->arena, &u, &nu) ||
 	    u[0].targeted == 0) {
 		html_raw(b, "<p class=\"muted\">No targeted students are enrolled yet.</p>");
 		return;
@@ -540,9 +538,9 @@ static void use_section(struct http_request *req, const struct initiative *in)
 	if (weeks < 1)
 		html_raw(b, " The initiative has not run for a week yet.");
 	html_raw(b, "</p><h3>By school</h3>");
-	use_table(req, in, INIT_USE_BY_SCHOOL, weeks);
+	use_table(req, in, school, INIT_USE_BY_SCHOOL, weeks);
 	html_raw(b, "<h3>By teacher</h3>");
-	use_table(req, in, INIT_USE_BY_TEACHER, weeks);
+	use_table(req, in, school, INIT_USE_BY_TEACHER, weeks);
 }
 
 void initiatives_money(char *out, size_t cap, double dollars)
@@ -595,13 +593,35 @@ static void cost_section(struct http_request *req, const struct initiative *in,
 		    " of the same tool share it.</p>");
 }
 
+const char *initiatives_report_school(struct http_request *req, bool *ok)
+{
+	const char *sid = NULL;
+	enum eb_err e = access_report_school(req->db, &req->session->account,
+					     http_query(req, "school"), &sid);
+	*ok = e == EB_OK;
+	if (e == EB_ENOTFOUND)
+		page_error(req, 404, "Not found", "No such school, or not one you can see.");
+	else if (e)
+		page_error(req, 403, "Forbidden", "This report is shown for your own school.");
+	return sid;
+}
+
 static void detail_page(struct http_request *req, const struct initiative *in, int status,
 			const char *error)
 {
 	struct buf *b = &req->out;
+	bool ok;
+	const char *school = initiatives_report_school(req, &ok);
+	if (!ok)
+		return;
 	req->status = status;
 	page_begin(req, in->title);
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/initiatives\">Initiatives</a></p>");
+	if (school) {
+		html_raw(b, "<p class=\"scope\">Use and evaluation of the targeted students of ");
+		html_text(b, school);
+		html_raw(b, " only.</p>");
+	}
 	if (error)
 		page_notice(req, "error", error);
 	char v[2048];
@@ -690,9 +710,9 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			    " change or stop)</span></label><textarea id=\"evidence\" name=\"evidence\" rows=\"2\""
 			    " maxlength=\"4000\"></textarea></div><button type=\"submit\">Record the decision</button></form>");
 	}
-	use_section(req, in);
+	use_section(req, in, school);
 	struct evaluated ev;
-	evaluate(req, in, &ev);
+	initiatives_evaluate(req, in, &ev, school);
 	cost_section(req, in, ev.ok ? &ev.r->est : NULL);
 	evaluation_section(req, in, &ev);
 	page_end(req);

@@ -15,6 +15,7 @@ struct initiative;
 /* An initiative evaluated for a page: ok, or why not (for people). */
 struct evaluated {
 	bool ok;
+	bool hidden;	/* estimated, but a group is too small to show (eval_suppress_small) */
 	char why[512];
 	struct eval_data data;
 	struct eval_result *r;	/* in req->arena */
@@ -26,6 +27,10 @@ struct evaluated {
  * ev->ok false with ev->why says why there is no result. */
 void initiatives_evaluate(struct http_request *req, const struct initiative *in,
 			  struct evaluated *ev, const char *school);
+/* The school the request's reports are limited to (access_report_school:
+ * one rule for an initiative's page and What's working); NULL with *ok true
+ * for the district. *ok false: the page was answered (404 or 403). */
+const char *initiatives_report_school(struct http_request *req, bool *ok);
 /* "$12.34", or "-" for a negative amount (not known). */
 void initiatives_money(char *out, size_t cap, double dollars);
 

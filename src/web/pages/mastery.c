@@ -262,7 +262,7 @@ void page_class_mastery(struct http_request *req)
 	if (access_class(req->db, a, cid) != EB_OK ||
 	    roster_class_school(req->db, a->district_id, cid, &req->arena, &school) ||
 	    roster_class_students(req->db, a->district_id, cid, &req->arena, &st, &ns)) {
-		not_found(req);
+		page_refused(req, "class", cid);
 		return;
 	}
 	struct roster_class_row *mine;
@@ -321,7 +321,13 @@ void page_class_mastery(struct http_request *req)
 
 	struct buf *b = &req->out;
 	enum export_format ef;
-	if (want_export(req, &ef)) {
+	bool exporting = want_export(req, &ef);
+	char what[256];
+	snprintf(what, sizeof what, "class mastery grid%s, %s (%zu standards)",
+		 !exporting ? "" : ef == EXPORT_XLSX ? " as Excel" : " as CSV", u.title, u.n);
+	if (!page_audit_bulk(req, exporting ? "export" : "view", "class", cid, (int64_t)ns, what))
+		return;
+	if (exporting) {
 		struct export x;
 		if (!export_respond_begin(req, &x, ef, NULL))
 			return;
@@ -470,7 +476,12 @@ void page_student_mastery(struct http_request *req)
 	const struct account *a = &req->session->account;
 	const char *sid = req->params[0];
 	struct roster_person_row p;
-	if (!page_student_open(req, sid, "mastery", &p))
+	enum export_format ef;
+	bool exporting = want_export(req, &ef);
+	const char *what = !exporting ? "mastery"
+			   : ef == EXPORT_XLSX ? "mastery, exported as Excel"
+					       : "mastery, exported as CSV";
+	if (!page_student_open(req, sid, what, &p))
 		return;
 	struct district_levels lv;
 	levels_of(req, &lv);
@@ -484,8 +495,7 @@ void page_student_mastery(struct http_request *req)
 		return;
 	}
 	struct buf *b = &req->out;
-	enum export_format ef;
-	if (want_export(req, &ef)) {
+	if (exporting) {
 		struct export x;
 		if (!export_respond_begin(req, &x, ef, NULL))
 			return;

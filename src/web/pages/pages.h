@@ -3,6 +3,7 @@
 #define EB_PAGES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct http_request;
 
@@ -31,6 +32,15 @@ struct roster_person_row;
  * says which view). On false an error page (404 or 503) is already written. */
 bool page_student_open(struct http_request *req, const char *sid, const char *what,
 		       struct roster_person_row *p);
+/* A record the viewer may not see (or that does not exist): writes the
+ * refused attempt to the audit log (subject_type student or class) and
+ * answers 404, the same either way. */
+void page_refused(struct http_request *req, const char *subject_type, const char *id);
+/* The audit entry of a bulk view or export of student data (action view or
+ * export, students: how many). On false a 503 page is already written: no
+ * record of the view, no view. */
+bool page_audit_bulk(struct http_request *req, const char *action, const char *subject_type,
+		     const char *id, int64_t students, const char *what);
 /* mastery.c */
 void page_class_mastery(struct http_request *req);
 void page_student_mastery(struct http_request *req);

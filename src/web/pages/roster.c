@@ -16,6 +16,30 @@ static void not_found(struct http_request *req)
 	page_error(req, 404, "Not found", "There is nothing here that your role may see.");
 }
 
+void page_refused(struct http_request *req, const char *subject_type, const char *id)
+{
+	const struct account *a = &req->session->account;
+	struct audit_actor who = auth_actor(req);
+	/* a failed write does not change the answer: the record stays hidden */
+	audit_record_students(req->db, a->district_id, &who, "refused", subject_type, id,
+			      strcmp(subject_type, "student") == 0 ? 1 : 0,
+			      "not visible to this account, or no such record (404)");
+	not_found(req);
+}
+
+bool page_audit_bulk(struct http_request *req, const char *action, const char *subject_type,
+		     const char *id, int64_t students, const char *what)
+{
+	const struct account *a = &req->session->account;
+	struct audit_actor who = auth_actor(req);
+	if (audit_record_students(req->db, a->district_id, &who, action, subject_type, id,
+				  students, what) == EB_OK)
+		return true;
+	page_error(req, 503, "Try again",
+		   "The audit log could not be written, so the records are not shown.");
+	return false;
+}
+
 static void tri(struct buf *b, int v)
 {
 	html_text(b, v < 0 ? "not recorded" : v ? "yes" : "no");
@@ -116,9 +140,11 @@ void page_class(struct http_request *req)
 	    roster_class_school(req->db, a->district_id, cid, &req->arena, &school) ||
 	    roster_class_students(req->db, a->district_id, cid, &req->arena, &st, &ns) ||
 	    roster_class_teachers(req->db, a->district_id, cid, &req->arena, &te, &nt)) {
-		not_found(req);
+		page_refused(req, "class", cid);
 		return;
 	}
+	if (!page_audit_bulk(req, "view", "class", cid, (int64_t)ns, "class roster"))
+		return;
 	struct roster_class_row *mine;
 	size_t nm;
 	const char *title = cid;
@@ -172,11 +198,11 @@ bool page_student_open(struct http_request *req, const char *sid, const char *wh
 	const struct account *a = &req->session->account;
 	if (access_student(req->db, a, sid) != EB_OK ||
 	    roster_person_get(req->db, a->district_id, sid, &req->arena, p)) {
-		not_found(req);
+		page_refused(req, "student", sid);
 		return false;
 	}
 	struct audit_actor who = auth_actor(req);
-	if (audit_record(req->db, a->district_id, &who, "view", "student", sid, what)) {
+	if (audit_record_students(req->db, a->district_id, &who, "view", "student", sid, 1, what)) {
 		/* no record of the view, no view */
 		page_error(req, 503, "Try again", "The audit log could not be written, so the record is not shown.");
 		return false;

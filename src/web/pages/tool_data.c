@@ -163,6 +163,21 @@ static void quarantine_section(struct http_request *req, const struct tool *t, b
 	struct activity_quarantined *q;
 	if (activity_quarantine_list(req->db, t->district_id, t->id, 50, &req->arena, &q, &n) || !n)
 		return;
+	/* learner identifiers as a tool sent them: a bulk view of student data,
+	 * audited with how many learners it shows (no entry, no list) */
+	size_t learners = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < i && strcmp(q[j].actor_key, q[i].actor_key) != 0)
+			j++;
+		learners += j == i;
+	}
+	char tid[24];
+	snprintf(tid, sizeof tid, "%lld", (long long)t->id);
+	struct audit_actor who = auth_actor(req);
+	if (audit_record_students(req->db, t->district_id, &who, "view", "tool", tid,
+				  (int64_t)learners, "quarantined learner identifiers as sent"))
+		return;
 	html_raw(b, "<details><summary>The latest quarantined events</summary><div class=\"table-wrap\">"
 		    "<table class=\"quarantine\"><thead><tr><th scope=\"col\">When</th>"
 		    "<th scope=\"col\">Learner as sent</th><th scope=\"col\">Activity</th>"

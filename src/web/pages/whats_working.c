@@ -24,34 +24,6 @@ static int64_t district_of(struct http_request *req)
 	return req->session->account.district_id;
 }
 
-/* The school a What's working request is about: ?school=SID (the account
- * must see it: access_school), or for an account that does not see the
- * whole district (a principal) its own school. NULL with *ok true: the
- * district. *ok false: the page was answered (404). */
-const char *whats_working_school(struct http_request *req, bool *ok)
-{
-	const struct account *a = &req->session->account;
-	const char *sid = http_query(req, "school");
-	*ok = true;
-	if (sid && !*sid)
-		sid = NULL;
-	if (!sid && !access_all_students(a))
-		for (int i = 0; i < a->nroles && !sid; i++)
-			if (strcmp(a->roles[i].scope_type, "school") == 0)
-				sid = a->roles[i].scope_id;
-	if (sid && (strlen(sid) > 200 || access_school(req->db, a, sid) != EB_OK)) {
-		*ok = false;
-		page_error(req, 404, "Not found", "No such school, or not one you can see.");
-		return NULL;
-	}
-	if (!sid && !access_all_students(a)) {
-		*ok = false;
-		page_error(req, 403, "Forbidden", "What's working is shown for your own school.");
-		return NULL;
-	}
-	return sid;
-}
-
 size_t whats_working_load(struct http_request *req, const char *school, struct ww_row **out)
 {
 	struct initiative_row *rows;
@@ -111,7 +83,7 @@ static void school_query(struct buf *b, const char *school)
 void page_whats_working(struct http_request *req)
 {
 	bool ok;
-	const char *school = whats_working_school(req, &ok);
+	const char *school = initiatives_report_school(req, &ok);
 	if (!ok)
 		return;
 	struct ww_row *v = NULL;
@@ -161,7 +133,8 @@ void page_whats_working(struct http_request *req)
 		html_raw(b, "</td><td>");
 		html_text(b, initiative_status_label(v[i].in.status));
 		if (!v[i].ev.ok) {
-			html_raw(b, "</td><td colspan=\"3\" class=\"muted\">Not evaluated yet: ");
+			html_raw(b, v[i].ev.hidden ? "</td><td colspan=\"3\" class=\"muted\">"
+						   : "</td><td colspan=\"3\" class=\"muted\">Not evaluated yet: ");
 			html_text(b, v[i].ev.why);
 			html_raw(b, "</td><td>");
 			html_text(b, m1);

@@ -19,11 +19,6 @@ struct ww_row {
 	struct init_cost cost;
 };
 
-/* The school a What's working request is about: ?school=SID (the account
- * must see it: access_school), or for an account that does not see the
- * whole district (a principal) its own school. NULL with *ok true: the
- * district. *ok false: the page was answered (404 or 403). */
-const char *whats_working_school(struct http_request *req, bool *ok);
 /* Every initiative of the district evaluated at school (NULL: the district)
  * from one snapshot of the data, into *out (req->arena). Returns how many;
  * 0 also when they could not be read. */

@@ -107,7 +107,7 @@ static void ww_cells(const struct ww_row *w, const char *school, struct buf *pla
 static void whats_working_export(struct http_request *req, enum export_format f)
 {
 	bool ok;
-	const char *school = whats_working_school(req, &ok);
+	const char *school = initiatives_report_school(req, &ok);
 	if (!ok)
 		return;
 	struct ww_row *v = NULL;
