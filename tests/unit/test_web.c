@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "web/html.h"
@@ -56,12 +58,51 @@ static void multipart_finds_the_file(void **state)
 	assert_int_equal(multipart_find("multipart/form-data; boundary=", body, sizeof body - 1, "file", &p), EB_EINVAL);
 }
 
+/* A Content-Disposition line of 200,000 `xname="`: the parameter search
+ * recursed once per match, 200,000 frames deep (a crash in any build where
+ * the compiler does not turn the tail call into a loop: -O0, -O1 with
+ * sanitizers). Run on a thread with a 256 KiB stack. */
+static void *long_disposition(void *arg)
+{
+	size_t reps = 200000, n = 0;
+	const char *head = "--B\r\nContent-Disposition: form-data; ";
+	char *body = malloc(strlen(head) + reps * 7 + 64);
+	if (!body)
+		return NULL;
+	memcpy(body, head, strlen(head));
+	n = strlen(head);
+	for (size_t i = 0; i < reps; i++, n += 7)
+		memcpy(body + n, "xname=\"", 7);
+	const char *tail = "\r\n\r\ndata\r\n--B--\r\n";
+	memcpy(body + n, tail, strlen(tail));
+	n += strlen(tail);
+	struct multipart_part p;
+	enum eb_err *rc = arg;
+	*rc = multipart_find("multipart/form-data; boundary=B", body, n, "file", &p);
+	free(body);
+	return NULL;
+}
+
+static void multipart_long_header_line_does_not_nest(void **state)
+{
+	pthread_attr_t at;
+	pthread_t t;
+	enum eb_err rc = EB_OK;
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, 256 * 1024);
+	assert_int_equal(pthread_create(&t, &at, long_disposition, &rc), 0);
+	pthread_join(t, NULL);
+	pthread_attr_destroy(&at);
+	assert_int_equal(rc, EB_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(html_escapes_everything_that_matters),
 		cmocka_unit_test(url_decode_rejects_bad_escapes),
 		cmocka_unit_test(multipart_finds_the_file),
+		cmocka_unit_test(multipart_long_header_line_does_not_nest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
