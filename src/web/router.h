@@ -8,6 +8,7 @@
 #ifndef EB_ROUTER_H
 #define EB_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "domain/account.h"
@@ -18,6 +19,7 @@ enum route_flags {
 	ROUTE_PUBLIC = 1,	/* no login needed */
 	ROUTE_API = 2,		/* JSON errors instead of HTML pages */
 	ROUTE_NO_CSRF = 4,	/* the handler protects itself (login forms, tool credentials) */
+	ROUTE_TOOL = 8,		/* a classroom tool's credentials, checked before a body is read */
 };
 
 #define ROLE_BIT(r) (1u << (r))
@@ -41,5 +43,17 @@ extern const struct route routes[];
 extern const size_t routes_count;
 
 void router_dispatch(struct http_request *req);
+
+/* Bodies of requests that no credential vouches for (the login forms):
+ * a form of a few fields, not an upload. */
+#define ROUTER_PUBLIC_MAX_BODY (64 * 1024)
+
+/* The server's admit callback (http.h): from the headers alone, before a
+ * byte of a body is read. An unknown address or method gets its 404/405
+ * now; a page behind a login needs a session whose role the route allows
+ * (else the login redirect, 401 or 403, as router_dispatch answers); a
+ * tool endpoint needs the tool's credentials (api_tool_admit); a public
+ * page may send ROUTER_PUBLIC_MAX_BODY bytes at most. */
+bool router_admit(struct http_request *req, size_t *body_cap);
 
 #endif

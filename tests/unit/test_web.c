@@ -1,4 +1,4 @@
-/* Unit tests of web/: html escaping, multipart parsing. */
+/* Unit tests of web/: html escaping, multipart, form and cookie parsing. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -96,6 +96,48 @@ static void multipart_long_header_line_does_not_nest(void **state)
 	assert_int_equal(rc, EB_ENOTFOUND);
 }
 
+static void form_reader_splits_and_decodes(void **state)
+{
+	struct http_kv kv[4];
+	char s[] = "a=1&b=x+y%21&bad=%zz&novalue&=empty&c=&d=4&e=5";
+	int n = http_form_parse(s, kv, 4);
+	assert_int_equal(n, 4);
+	assert_string_equal(kv[0].name, "a");
+	assert_string_equal(kv[0].value, "1");
+	assert_string_equal(kv[1].value, "x y!");
+	assert_string_equal(kv[2].name, "");	/* "=empty": an empty name is a name */
+	assert_string_equal(kv[2].value, "empty");
+	assert_string_equal(kv[3].name, "c");
+	assert_string_equal(kv[3].value, "");
+	char empty[] = "";
+	assert_int_equal(http_form_parse(empty, kv, 4), 0);
+}
+
+static void cookie_reader_finds_the_named_cookie(void **state)
+{
+	char v[64];
+	assert_true(http_cookie_parse("a=1; eb_session=tok-en_9; b=2", "eb_session", v, sizeof v));
+	assert_string_equal(v, "tok-en_9");
+	assert_true(http_cookie_parse("eb_session=\"quoted\"", "eb_session", v, sizeof v));
+	assert_string_equal(v, "quoted");
+	assert_true(http_cookie_parse(" x = 1 ;y=2", "x", v, sizeof v));
+	assert_string_equal(v, "1");
+	/* the first of two wins, as browsers order the more specific first */
+	assert_true(http_cookie_parse("s=first; s=second", "s", v, sizeof v));
+	assert_string_equal(v, "first");
+	/* a name is matched whole, and case counts */
+	assert_false(http_cookie_parse("xeb_session=1; EB_SESSION=2", "eb_session", v, sizeof v));
+	assert_false(http_cookie_parse("eb_session", "eb_session", v, sizeof v));
+	assert_false(http_cookie_parse("", "eb_session", v, sizeof v));
+	assert_false(http_cookie_parse(NULL, "eb_session", v, sizeof v));
+	/* too long for the caller, or not cookie-octets: no value at all */
+	assert_false(http_cookie_parse("s=0123456789", "s", v, 8));
+	assert_false(http_cookie_parse("s=a b", "s", v, sizeof v));
+	assert_false(http_cookie_parse("s=a\\b", "s", v, sizeof v));
+	assert_true(http_cookie_parse("s=", "s", v, sizeof v));
+	assert_string_equal(v, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +145,8 @@ int main(void)
 		cmocka_unit_test(url_decode_rejects_bad_escapes),
 		cmocka_unit_test(multipart_finds_the_file),
 		cmocka_unit_test(multipart_long_header_line_does_not_nest),
+		cmocka_unit_test(form_reader_splits_and_decodes),
+		cmocka_unit_test(cookie_reader_finds_the_named_cookie),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
