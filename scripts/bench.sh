@@ -75,3 +75,24 @@ awk '/Requests\/sec/{printf "xapi_http_batch100_statements_per_s: %.0f\n", $2 * 
 BODY_FILE="$tmp/single.json" wrk -t2 -c16 -d10s -s bench/xapi_post.lua "http://127.0.0.1:$port/xapi/statements" >"$tmp/wrk3.out"
 awk '/Requests\/sec/{printf "xapi_http_single_statements_per_s: %.0f\n", $2}
      /Non-2xx/{print "xapi_http_single_non_2xx: " $NF}' "$tmp/wrk3.out"
+
+echo "== body_memory (server RSS: 150 clients send 16 MiB each with no credential; then an administrator's 16 MiB uploads, 16 at once, 3 rounds)"
+kill $srv 2>/dev/null || true
+wait $srv 2>/dev/null || true
+"$BIN" serve --db "$tmp/bench.db" --port 0 --quiet >"$tmp/serve3.out" 2>&1 &
+srv=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q listening "$tmp/serve3.out" && break
+	sleep 0.3
+done
+port=$(sed -n 's/.*:\([0-9]*\)\/$/\1/p' "$tmp/serve3.out" | head -1)
+base="http://127.0.0.1:$port"
+python3 bench/body_load.py "$srv" "$port" anon
+jar="$tmp/jar3"
+curl -s -c "$jar" -b "$jar" "$base/login" -o "$tmp/login3.html"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$tmp/login3.html" | head -1)
+curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$csrf" \
+	--data-urlencode "login=admin" --data-urlencode "password=edbridge-demo" "$base/login"
+session=$(awk '$6=="eb_session"{print $7}' "$jar")
+csrf=$(curl -s -b "$jar" "$base/admin/import" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+python3 bench/body_load.py "$srv" "$port" admin "eb_session=$session" "$csrf"
