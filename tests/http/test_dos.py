@@ -25,6 +25,11 @@ from test_ingest import basic, credentials, statement
 from test_import_upload import multipart
 
 MIB = 1 << 20
+# Under AddressSanitizer or ThreadSanitizer (make asan, make tsan) the
+# allocator is the sanitizer's: it keeps freed memory in quarantine and its
+# shadow grows with use, so figures of resident memory say nothing there.
+SANITIZED = any(k in os.environ for k in ("ASAN_OPTIONS", "TSAN_OPTIONS")) or \
+    any(b in BIN for b in ("build-asan", "build-tsan"))
 
 
 def mem(pid):
@@ -193,6 +198,8 @@ class Bodies(TempDir):
             self.assertEqual(r.status, 200, r.text)
 
     def test_unauthenticated_bodies_do_not_grow_the_server(self):
+        if SANITIZED:
+            self.skipTest("memory figures mean nothing under a sanitizer")
         # 40 clients send 16 MiB each with wrong credentials (the finding: 150
         # took the server from 167 MB to 2.56 GB)
         with Server(self.db) as srv:
@@ -253,6 +260,8 @@ class Bodies(TempDir):
             stop_time(p)
 
     def test_memory_goes_back_after_large_bodies(self):
+        if SANITIZED:
+            self.skipTest("memory figures mean nothing under a sanitizer")
         # an administrator's uploads of 16 MiB, 16 at once, three times: glibc
         # kept what the first round freed for the next ones (the finding: 1.6
         # GB stayed after the load)
@@ -415,7 +424,8 @@ class ZipBomb(TempDir):
             took = time.time() - t0
             _, hwm1 = mem(srv.proc.pid)
             self.assertEqual(r.status, 400)
-            self.assertLess(hwm1 - hwm0, 64 * MIB, f"peak grew from {hwm0} to {hwm1}")
+            if not SANITIZED:
+                self.assertLess(hwm1 - hwm0, 64 * MIB, f"peak grew from {hwm0} to {hwm1}")
             self.assertIn("times the archive", r.text)
             self.assertIn("nothing was changed", r.text)
             self.assertLess(took, 5)
