@@ -75,13 +75,14 @@ def main():
     body = b"x" * (16 * MIB)
     # settle: the server's first housekeeping (and, between 2 and 5 at night,
     # its refit) runs right after it starts
-    prev = mem(pid)[1]
-    for _ in range(50):
+    prev, still = mem(pid)[1], 0
+    for _ in range(150):
         time.sleep(0.2)
         cur = mem(pid)[1]
-        if abs(cur - prev) < MIB:
-            break
+        still = still + 1 if abs(cur - prev) < MIB else 0
         prev = cur
+        if still >= 10:  # 2 s without change
+            break
     before, before_anon = mem(pid)
     sampler = Sampler(pid)
     sampler.start()

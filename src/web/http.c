@@ -234,7 +234,7 @@ static void busy(struct http_request *req)
 	http_set_header(req, "Retry-After", "5");
 }
 
-static void stopping(struct http_request *req)
+static void refuse_stopping(struct http_request *req)
 {
 	http_json_error(req, 503, "the server is stopping; try again in a moment");
 	http_set_header(req, "Retry-After", "10");
@@ -437,7 +437,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		*con_cls = req;
 		if (srv->stopping) {
-			stopping(req);
+			refuse_stopping(req);
 			return send_response(req);
 		}
 		struct framing f = { 0 };
@@ -471,7 +471,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (rs->answered)
 		return send_response(req);	/* the refusal filled in at admission */
 	if (srv->stopping) {
-		stopping(req);
+		refuse_stopping(req);
 		return send_response(req);
 	}
 	if (req->body_too_big) {
