@@ -262,7 +262,7 @@ class Bodies(TempDir):
     def test_memory_goes_back_after_large_bodies(self):
         if SANITIZED:
             self.skipTest("memory figures mean nothing under a sanitizer")
-        # an administrator's uploads of 16 MiB, 16 at once, three times: glibc
+        # an administrator's uploads of 16 MiB, 16 at once, twice: glibc
         # kept what the first round freed for the next ones (the finding: 1.6
         # GB stayed after the load)
         p, port = start(self.db)
@@ -274,7 +274,7 @@ class Bodies(TempDir):
             body, ct = multipart({"csrf": c.csrf}, "r.zip", b"x" * (16 * MIB - 400))
             time.sleep(0.3)
             rss0, _ = mem(p.pid)
-            for rnd in range(3):
+            for rnd in range(2):
                 socks = []
                 for _ in range(16):
                     s = connect(port, timeout=60)
@@ -505,8 +505,11 @@ class Stop(TempDir):
                       + b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
             out[sid] = read_response(s)[0]
             s.close()
-        except OSError:
+        except (OSError, ValueError, IndexError):
+            # ValueError: a connection to the closed port may meet itself (a
+            # TCP self-connect) and read its own request
             out[sid] = None
+        return out[sid]
 
     def stored(self, ids):
         con = sqlite3.connect(self.db)
@@ -545,7 +548,8 @@ class Stop(TempDir):
 
         def client():
             while not go.is_set():
-                self._post(port, str(uuid.uuid4()), results)
+                if self._post(port, str(uuid.uuid4()), results) is None:
+                    break  # the server is gone
         threads = [threading.Thread(target=client) for _ in range(6)]
         for t in threads:
             t.start()
