@@ -103,3 +103,24 @@ kill -INT $load 2>/dev/null || true
 wait $load 2>/dev/null || true
 awk '/Requests\/sec/{printf "backup_ingest_statements_per_s: %.0f\n", $2 * 100}
      /Non-2xx/{print "backup_ingest_non_2xx: " $NF}' "$tmp/wrk4.out"
+
+echo "== body_memory (server RSS: 150 clients send 16 MiB each with no credential; then an administrator's 16 MiB uploads, 16 at once, 3 rounds)"
+kill $srv 2>/dev/null || true
+wait $srv 2>/dev/null || true
+"$BIN" serve --db "$tmp/bench.db" --port 0 --quiet >"$tmp/serve3.out" 2>&1 &
+srv=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q listening "$tmp/serve3.out" && break
+	sleep 0.3
+done
+port=$(sed -n 's/.*:\([0-9]*\)\/$/\1/p' "$tmp/serve3.out" | head -1)
+base="http://127.0.0.1:$port"
+python3 bench/body_load.py "$srv" "$port" anon
+jar="$tmp/jar3"
+curl -s -c "$jar" -b "$jar" "$base/login" -o "$tmp/login3.html"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$tmp/login3.html" | head -1)
+curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$csrf" \
+	--data-urlencode "login=admin" --data-urlencode "password=edbridge-demo" "$base/login"
+session=$(awk '$6=="eb_session"{print $7}' "$jar")
+csrf=$(curl -s -b "$jar" "$base/admin/import" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+python3 bench/body_load.py "$srv" "$port" admin "eb_session=$session" "$csrf"

@@ -1,6 +1,10 @@
 /* `edbridge serve` - serve the web application until interrupted. */
+#include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,17 +18,16 @@
 #include "domain/district.h"
 #include "domain/mastery.h"
 #include "store/db.h"
+#include "store/db_write.h"
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/router.h"
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
+/* Limits set by `serve`'s options; zero means the server's default. */
+static struct serve_limits {
+	size_t body_budget;
+	int per_addr, idle_timeout_s;
+} limits;
 
 static void print_routes(void)
 {
@@ -81,9 +84,60 @@ static void serve_housekeeping(const char *db_path, int64_t *last_refit)
 	db_close(db);
 }
 
+/* Housekeeping runs on a thread of its own, so that a stop never waits
+ * for it: a refit still running when the server stops is not committed,
+ * and nothing waits on it. */
+static void *housekeeping_main(void *arg)
+{
+	const char *db_path = arg;
+	int64_t last_refit = 0;
+	for (;;) {
+		serve_housekeeping(db_path, &last_refit);
+		sleep(3600);
+	}
+	return NULL;
+}
+
+static _Atomic bool drained;
+
+static void *drain_main(void *arg)
+{
+	(void)arg;
+	db_write_drain();
+	drained = true;
+	return NULL;
+}
+
+/* Waits until the group commit has written what it holds, or until the
+ * deadline (time_mono()); false when it has not (a locked database). */
+static bool writes_settle(double deadline)
+{
+	pthread_t t;
+	drained = false;
+	if (pthread_create(&t, NULL, drain_main, NULL))
+		return false;
+	while (!drained && time_mono() < deadline)
+		usleep(5000);
+	if (!drained) {
+		pthread_detach(t);
+		return false;
+	}
+	pthread_join(t, NULL);
+	return true;
+}
+
 int serve_run(const char *db_path, const char *bind, int port, int threads, bool quiet_log,
 	      void (*ready)(int port, void *ctx), void *ctx)
 {
+	/* SIGINT and SIGTERM are blocked in every thread (the workers inherit
+	 * the mask) and taken by the main thread alone, in sigwait: a stop
+	 * cannot slip in between a check and a sleep */
+	sigset_t stop_set;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	struct http_server *srv;
 	struct http_server_opts o = { 0 };
 	o.bind_addr = bind;
@@ -92,6 +146,10 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 	o.db_path = db_path;
 	o.access_log = !quiet_log;
 	o.dispatch = router_dispatch;
+	o.admit = router_admit;
+	o.body_budget = limits.body_budget;
+	o.per_addr_limit = limits.per_addr;
+	o.idle_timeout_s = limits.idle_timeout_s;
 	int actual = 0;
 	enum eb_err rc = http_start(&o, &srv, &actual);
 	if (rc) {
@@ -103,24 +161,28 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 	fflush(stdout);
 	if (ready)
 		ready(actual, ctx);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	/* housekeeping on the main thread while the workers serve */
-	int64_t last_purge = 0, last_refit = 0;
-	while (!stop_requested) {
-		int64_t now = time_now();
-		if (now - last_purge >= 3600) {
-			serve_housekeeping(db_path, &last_refit);
-			last_purge = now;
-		}
-		sleep(30);
+	pthread_t hk;
+	if (pthread_create(&hk, NULL, housekeeping_main, (void *)db_path) == 0)
+		pthread_detach(hk);
+	else
+		log_error("serve: no housekeeping thread: expired sessions stay, no nightly refit");
+	int sig;
+	while (sigwait(&stop_set, &sig) != 0)
+		;
+	double t0 = time_mono();
+	log_info("serve: stopping (signal %d)", sig);
+	/* then writes not tied to a request (a credential's last use) */
+	if (!http_stop(srv) || !writes_settle(t0 + 4.5)) {
+		/* a handler or a write still running (a database locked by another
+		 * process): never answered, and its transaction dies with the
+		 * process; the exit handlers would wait for the writer, so leave
+		 * without them */
+		log_error("serve: stopped in %.1f s, abandoning unfinished work", time_mono() - t0);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(0);
 	}
-	http_stop(srv);
-	log_info("serve: stopped");
+	log_info("serve: stopped in %.1f s", time_mono() - t0);
 	return 0;
 }
 
@@ -128,19 +190,32 @@ int cmd_serve(int argc, char **argv)
 {
 	if (cli_help(argc, argv,
 		     "usage: edbridge serve [--port N] [--bind ADDR] [--threads N] [--db FILE]\n"
-		     "                      [--cookie-secure] [--quiet] [--list-routes]\n\n"
+		     "                      [--cookie-secure] [--quiet] [--list-routes]\n"
+		     "                      [--max-conn-per-addr N] [--idle-timeout S]\n"
+		     "                      [--body-budget MIB]\n\n"
 		     "Serves the web application (default 127.0.0.1:8080). --port 0 picks a free\n"
 		     "port and prints it. --cookie-secure marks cookies Secure (behind HTTPS).\n"
-		     "--list-routes prints every route with the roles that may use it.\n"))
+		     "--list-routes prints every route with the roles that may use it.\n"
+		     "--max-conn-per-addr: connections one client address may hold (default 256;\n"
+		     "0 for none, behind a proxy that limits per client itself). --idle-timeout:\n"
+		     "seconds a connection may stay open without sending a request (default 10).\n"
+		     "--body-budget: MiB of request bodies held at once, all clients together\n"
+		     "(default an eighth of the memory, 64-1024); past it uploads get 503.\n"))
 		return 0;
 	if (cli_flag(argc, argv, "--list-routes")) {
 		print_routes();
 		return 0;
 	}
-	int64_t port, threads;
+	int64_t port, threads, per_addr, idle, budget_mib;
 	if (cli_opt_int(argc, argv, "--port", 0, 65535, 8080, &port) ||
-	    cli_opt_int(argc, argv, "--threads", 0, 256, 0, &threads))
+	    cli_opt_int(argc, argv, "--threads", 0, 256, 0, &threads) ||
+	    cli_opt_int(argc, argv, "--max-conn-per-addr", 0, 100000, 256, &per_addr) ||
+	    cli_opt_int(argc, argv, "--idle-timeout", 1, 3600, 10, &idle) ||
+	    cli_opt_int(argc, argv, "--body-budget", 0, 1 << 20, 0, &budget_mib))
 		return 2;
+	limits.per_addr = per_addr ? (int)per_addr : -1;
+	limits.idle_timeout_s = (int)idle;
+	limits.body_budget = (size_t)budget_mib << 20;
 	const char *bind = cli_opt(argc, argv, "--bind");
 	struct db *db;
 	/* open once here: migrations run before workers start */

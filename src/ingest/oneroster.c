@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "base/csv.h"
@@ -1298,8 +1299,128 @@ static bool wanted_name(const char *name)
 	return n >= 4 && strcasecmp(b + n - 4, ".csv") == 0;
 }
 
-static enum eb_err load_zip(const char *path, struct oneroster_file **files, size_t *n,
-			    struct oneroster_report *rep)
+uint64_t oneroster_max_total(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	uint64_t quarter = pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize / 4 : 0;
+	return quarter && quarter < ONEROSTER_MAX_TOTAL ? quarter : ONEROSTER_MAX_TOTAL;
+}
+
+/* One entry, inflated piece by piece into a block of its stated size: an
+ * entry that holds more than its directory says is refused when the first
+ * byte too many arrives, so memory never exceeds what was checked. */
+static enum eb_err read_entry(zip_t *z, zip_uint64_t i, const zip_stat_t *st, const char *src,
+			      char **out, struct oneroster_report *rep)
+{
+	char *data = malloc((size_t)st->size + 1);
+	zip_file_t *zf = data ? zip_fopen_index(z, i, 0) : NULL;
+	if (!zf) {
+		free(data);
+		rep_error(rep, "%s:0:0: zip: cannot read %s", src, st->name);
+		return data ? EB_EIO : EB_ENOMEM;
+	}
+	zip_uint64_t got = 0;
+	enum eb_err rc = EB_OK;
+	for (;;) {
+		char probe;
+		zip_uint64_t want = st->size - got;
+		if (want > 1u << 16)
+			want = 1u << 16;
+		/* at the stated end, one byte more must not come */
+		zip_int64_t r = want ? zip_fread(zf, data + got, want) : zip_fread(zf, &probe, 1);
+		if (r < 0) {
+			rep_error(rep, "%s:0:0: zip: cannot read %s (%s)", src, st->name,
+				  zip_file_strerror(zf));
+			rc = EB_EIO;
+			break;
+		}
+		if (r == 0)
+			break;
+		if (!want) {
+			rep_error(rep, "%s:0:0: zip: %s holds more than the %llu bytes its directory "
+				  "entry states", src, st->name, (unsigned long long)st->size);
+			rc = EB_ETOOBIG;
+			break;
+		}
+		got += (zip_uint64_t)r;
+	}
+	zip_fclose(zf);
+	if (!rc && got != st->size) {
+		rep_error(rep, "%s:0:0: zip: %s ends after %llu of its %llu bytes", src, st->name,
+			  (unsigned long long)got, (unsigned long long)st->size);
+		rc = EB_EIO;
+	}
+	if (rc) {
+		free(data);
+		return rc;
+	}
+	data[st->size] = 0;
+	*out = data;
+	return EB_OK;
+}
+
+/* The CSV entries of an open archive of zip_bytes bytes. Their stated sizes
+ * are checked, all together, before anything is inflated: at most
+ * ONEROSTER_ZIP_MAX_RATIO bytes per byte of the archive (a zip bomb
+ * expands a thousandfold; CSV exports compress 3-10 times) and at most
+ * oneroster_max_total(); then each entry is read within its stated size. */
+static enum eb_err load_zip_archive(zip_t *z, const char *src, uint64_t zip_bytes,
+				    struct oneroster_file **files, size_t *n,
+				    struct oneroster_report *rep)
+{
+	uint64_t by_ratio = zip_bytes * ONEROSTER_ZIP_MAX_RATIO, total = 0;
+	uint64_t limit = oneroster_max_total();
+	if (by_ratio < limit)
+		limit = by_ratio;
+	zip_int64_t ne = zip_get_num_entries(z, 0);
+	size_t ncsv = 0;
+	for (zip_int64_t i = 0; i < ne; i++) {
+		zip_stat_t st;
+		if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) || !(st.valid & ZIP_STAT_NAME) ||
+		    !(st.valid & ZIP_STAT_SIZE) || !wanted_name(st.name))
+			continue;
+		if (st.size > ONEROSTER_MAX_FILE) {
+			rep_error(rep, "%s:0:0: zip: %s is larger than %u bytes", src, st.name,
+				  ONEROSTER_MAX_FILE);
+			return EB_ETOOBIG;
+		}
+		total += st.size;
+		if (++ncsv > 64) {
+			rep_error(rep, "%s:0:0: zip: more than 64 CSV files", src);
+			return EB_ETOOBIG;
+		}
+	}
+	if (total > limit) {
+		if (limit == by_ratio)
+			rep_error(rep, "%s:0:0: zip: the CSV files would expand to %llu bytes, more "
+				  "than %d times the archive's %llu (a OneRoster export compresses "
+				  "far less, a zip bomb far more); nothing was read", src,
+				  (unsigned long long)total, ONEROSTER_ZIP_MAX_RATIO,
+				  (unsigned long long)zip_bytes);
+		else
+			rep_error(rep, "%s:0:0: zip: the CSV files would expand to %llu bytes, more "
+				  "than the %llu this machine's memory allows; nothing was read", src,
+				  (unsigned long long)total, (unsigned long long)limit);
+		return EB_ETOOBIG;
+	}
+	enum eb_err rc = EB_OK;
+	for (zip_int64_t i = 0; i < ne && rc == EB_OK; i++) {
+		zip_stat_t st;
+		if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) || !(st.valid & ZIP_STAT_NAME) ||
+		    !(st.valid & ZIP_STAT_SIZE) || !wanted_name(st.name))
+			continue;
+		char *data;
+		if ((rc = read_entry(z, (zip_uint64_t)i, &st, src, &data, rep)))
+			break;
+		rc = add_file(files, n, st.name, data, (size_t)st.size);
+		if (rc)
+			free(data);
+	}
+	return rc;
+}
+
+static enum eb_err load_zip(const char *path, uint64_t zip_bytes, struct oneroster_file **files,
+			    size_t *n, struct oneroster_report *rep)
 {
 	int zerr = 0;
 	zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
@@ -1307,43 +1428,7 @@ static enum eb_err load_zip(const char *path, struct oneroster_file **files, siz
 		rep_error(rep, "%s:0:0: zip: cannot open (not a readable zip archive)", path);
 		return EB_EIO;
 	}
-	enum eb_err rc = EB_OK;
-	zip_uint64_t total = 0;
-	zip_int64_t ne = zip_get_num_entries(z, 0);
-	for (zip_int64_t i = 0; i < ne && rc == EB_OK; i++) {
-		zip_stat_t st;
-		if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) || !(st.valid & ZIP_STAT_NAME) ||
-		    !(st.valid & ZIP_STAT_SIZE) || !wanted_name(st.name))
-			continue;
-		if (st.size > ONEROSTER_MAX_FILE) {
-			rep_error(rep, "%s:0:0: zip: %s is larger than %u bytes", path, st.name,
-				  ONEROSTER_MAX_FILE);
-			rc = EB_ETOOBIG;
-			break;
-		}
-		total += st.size;
-		if (total > ONEROSTER_MAX_TOTAL || *n >= 64) {
-			rep_error(rep, "%s:0:0: zip: more than 64 CSV files or %llu bytes", path,
-				  (unsigned long long)ONEROSTER_MAX_TOTAL);
-			rc = EB_ETOOBIG;
-			break;
-		}
-		char *data = malloc((size_t)st.size + 1);
-		zip_file_t *zf = data ? zip_fopen_index(z, (zip_uint64_t)i, 0) : NULL;
-		zip_int64_t got = zf ? zip_fread(zf, data, st.size) : -1;
-		if (zf)
-			zip_fclose(zf);
-		if (got < 0 || (zip_uint64_t)got != st.size) {
-			free(data);
-			rep_error(rep, "%s:0:0: zip: cannot read %s", path, st.name);
-			rc = EB_EIO;
-			break;
-		}
-		data[st.size] = 0;
-		rc = add_file(files, n, st.name, data, (size_t)st.size);
-		if (rc)
-			free(data);
-	}
+	enum eb_err rc = load_zip_archive(z, path, zip_bytes, files, n, rep);
 	zip_close(z);
 	return rc;
 }
@@ -1400,10 +1485,10 @@ static enum eb_err load_dir(const char *path, struct oneroster_file **files, siz
 		if ((rc = read_whole(full, &data, &len, rep)))
 			break;
 		total += len;
-		if (total > ONEROSTER_MAX_TOTAL || *n >= 64) {
+		if (total > oneroster_max_total() || *n >= 64) {
 			free(data);
 			rep_error(rep, "%s:0:0: folder: more than 64 CSV files or %llu bytes", path,
-				  (unsigned long long)ONEROSTER_MAX_TOTAL);
+				  (unsigned long long)oneroster_max_total());
 			rc = EB_ETOOBIG;
 			break;
 		}
@@ -1411,6 +1496,40 @@ static enum eb_err load_dir(const char *path, struct oneroster_file **files, siz
 			free(data);
 	}
 	closedir(d);
+	return rc;
+}
+
+/* Checks the loaded files' totals and imports them; frees them. */
+static enum eb_err import_loaded(struct db *db, int64_t district_id, const char *source,
+				 enum eb_err rc, struct oneroster_file *files, size_t n,
+				 struct oneroster_report *rep)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += files[i].len;
+	if (rc == EB_OK && total > oneroster_max_total()) {
+		rep_error(rep, "%s:0:0: file: the CSV files hold %llu bytes together, more than %llu",
+			  source, (unsigned long long)total, (unsigned long long)oneroster_max_total());
+		rc = EB_ETOOBIG;
+	}
+	if (rc == EB_OK && n > 64) {
+		rep_error(rep, "%s:0:0: file: too many CSV files (%zu, at most 64)", source, n);
+		rc = EB_ETOOBIG;
+	}
+	if (rc == EB_OK) {
+		const char **owned = calloc(n ? n : 1, sizeof *owned);
+		if (!owned) {
+			rc = EB_ENOMEM;
+		} else {
+			for (size_t i = 0; i < n; i++)
+				owned[i] = files[i].name;
+			rc = import_core(db, district_id, files, n, source, rep);
+			for (size_t i = 0; i < n; i++)
+				files[i].name = owned[i];
+			free(owned);
+		}
+	}
+	free_files(files, n);
 	return rc;
 }
 
@@ -1428,32 +1547,27 @@ enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char
 	if (S_ISDIR(st.st_mode))
 		rc = load_dir(path, &files, &n, rep);
 	else
-		rc = load_zip(path, &files, &n, rep);
-	size_t total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += files[i].len;
-	if (rc == EB_OK && total > ONEROSTER_MAX_TOTAL) {
-		rep_error(rep, "%s:0:0: file: the CSV files hold %zu bytes together, more than %llu",
-			  path, total, (unsigned long long)ONEROSTER_MAX_TOTAL);
-		rc = EB_ETOOBIG;
+		rc = load_zip(path, (uint64_t)st.st_size, &files, &n, rep);
+	return import_loaded(db, district_id, path, rc, files, n, rep);
+}
+
+enum eb_err oneroster_import_zip(struct db *db, int64_t district_id, const void *zip, size_t len,
+				 const char *source, struct oneroster_report *rep)
+{
+	struct oneroster_file *files = NULL;
+	size_t n = 0;
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *zs = zip_source_buffer_create(zip, len, 0, &ze);
+	zip_t *z = zs ? zip_open_from_source(zs, ZIP_RDONLY, &ze) : NULL;
+	zip_error_fini(&ze);
+	if (!z) {
+		if (zs)
+			zip_source_free(zs);
+		rep_error(rep, "%s:0:0: zip: cannot open (not a readable zip archive)", source);
+		return EB_EIO;
 	}
-	if (rc == EB_OK && n > 64) {
-		rep_error(rep, "%s:0:0: file: too many CSV files (%zu, at most 64)", path, n);
-		rc = EB_ETOOBIG;
-	}
-	if (rc == EB_OK) {
-		const char **owned = calloc(n ? n : 1, sizeof *owned);
-		if (!owned) {
-			rc = EB_ENOMEM;
-		} else {
-			for (size_t i = 0; i < n; i++)
-				owned[i] = files[i].name;
-			rc = import_core(db, district_id, files, n, path, rep);
-			for (size_t i = 0; i < n; i++)
-				files[i].name = owned[i];
-			free(owned);
-		}
-	}
-	free_files(files, n);
-	return rc;
+	enum eb_err rc = load_zip_archive(z, source, len, &files, &n, rep);
+	zip_discard(z);	/* read-only: frees the archive and its source */
+	return import_loaded(db, district_id, source, rc, files, n, rep);
 }

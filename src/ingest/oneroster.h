@@ -31,6 +31,7 @@ struct oneroster_file {
 #define ONEROSTER_MAX_ERRORS 50
 #define ONEROSTER_MAX_FILE (1u << 30)	/* bytes per file */
 #define ONEROSTER_MAX_TOTAL (3ull << 30)	/* bytes of all files of one import */
+#define ONEROSTER_ZIP_MAX_RATIO 100	/* CSV bytes per byte of a .zip, at most */
 
 enum oneroster_mode { OR_ABSENT, OR_BULK, OR_DELTA };
 
@@ -73,8 +74,20 @@ enum eb_err oneroster_import_files(struct db *db, int64_t district_id,
 				   struct oneroster_report *rep);
 /* Same for a folder holding the CSV files or a .zip archive (by extension;
  * files may sit in one sub-folder of the archive). EB_EIO with a message in
- * rep when the path cannot be read. source for import_run is the path. */
+ * rep when the path cannot be read. source for import_run is the path.
+ * A zip's CSV entries may expand to ONEROSTER_ZIP_MAX_RATIO times the
+ * archive's size and oneroster_max_total() at most (EB_ETOOBIG, checked on
+ * the sizes the archive states before anything is inflated); an entry
+ * that holds more than it states is refused as soon as that shows. */
 enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char *path,
 				  struct oneroster_report *rep);
+/* The same for a .zip archive in memory (len bytes); source names it in
+ * messages and in import_run. */
+enum eb_err oneroster_import_zip(struct db *db, int64_t district_id, const void *zip, size_t len,
+				 const char *source, struct oneroster_report *rep);
+
+/* The most CSV bytes one import may hold: ONEROSTER_MAX_TOTAL, or a quarter
+ * of the machine's memory when that is less. */
+uint64_t oneroster_max_total(void);
 
 #endif

@@ -276,6 +276,29 @@ void db_write_drain(void)
 	pthread_mutex_unlock(&group_mu);
 }
 
+void db_write_refuse_waiting(void)
+{
+	pthread_mutex_lock(&group_mu);
+	struct db_write *w = group_head;
+	group_head = NULL;
+	group_tail = &group_head;
+	queued = 0;
+	while (w) {
+		struct db_write *next = w->next;	/* w may be freed once done has it */
+		w->rc = EB_EBUSY;
+		if (w->done_cb) {
+			pthread_mutex_unlock(&group_mu);
+			w->done_cb(w->done_arg);
+			pthread_mutex_lock(&group_mu);
+		} else {
+			w->finished = true;
+		}
+		w = next;
+	}
+	pthread_cond_broadcast(&done_cv);
+	pthread_mutex_unlock(&group_mu);
+}
+
 enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg),
 			    void *arg)
 {

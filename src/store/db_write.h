@@ -58,4 +58,11 @@ enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void
 /* Waits until every job queued so far has been done (tests; exit). */
 void db_write_drain(void);
 
+/* Refuses every job still waiting in the queue (not the group being
+ * written): each is taken off unrun, with rc EB_EBUSY as if the queue had
+ * been full, and its done callback runs (or its db_write_grouped caller
+ * returns). For a server that stops and cannot wait for a locked
+ * database: nothing of a refused job is written. */
+void db_write_refuse_waiting(void);
+
 #endif

@@ -1,12 +1,16 @@
 #include "web/http.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,10 +24,40 @@
 /* Bytes MHD may use per connection for the request line and headers: a
  * request whose headers do not fit is refused by MHD itself. */
 #define HTTP_CONN_MEMORY (64 * 1024)
+#define HTTP_DEFAULT_MAX_CONN 4096
+#define HTTP_DEFAULT_PER_ADDR 256
+#define HTTP_DEFAULT_IDLE_S 10
+#define HTTP_DEFAULT_STOP_GRACE_S 3.0
+/* A refused request with a body up to this size is answered once the body
+ * has been read past, on a connection that stays open: closing with unread
+ * bytes makes the kernel reset the connection, and a browser may then show
+ * the reset instead of the answer (a form posted after the session ended). */
+#define HTTP_SKIP_BODY (64 * 1024)
+/* Allocations from this size up get pages of their own (mmap), which free()
+ * hands back to the system at once. glibc's default raises this threshold
+ * to the size of the largest block freed (up to 32 MiB), after which every
+ * request body lands in the heap and stays with the process once freed:
+ * 150 bodies of 16 MiB left 1.6 GB behind. */
+#define HTTP_MMAP_THRESHOLD (256 * 1024)
 
 struct http_server {
 	struct MHD_Daemon *d;
 	struct http_server_opts opts;
+	_Atomic size_t body_used;	/* bytes of the body budget held by requests */
+	_Atomic int in_handler;		/* requests inside dispatch right now */
+	_Atomic int answering;		/* dispatched and not yet completed */
+	_Atomic bool stopping;
+};
+
+/* What the server keeps per request besides what handlers see. */
+struct request_state {
+	struct http_request req;	/* first: a request is its state */
+	struct http_server *srv;
+	size_t reserved;		/* bytes of the body budget held */
+	bool body_admitted;		/* the headers passed admission: read the body */
+	bool body_busy;			/* the budget ran out mid-body: 503 when it has arrived */
+	bool dispatched;		/* counted in srv->answering */
+	bool answered;			/* refused at admission; the small body is skipped */
 };
 
 static pthread_key_t tls_db_key;
@@ -137,12 +171,34 @@ void http_defer_write(struct http_request *req, struct db_write *w,
 	}
 }
 
+/* Takes n bytes from the body budget; false when they do not fit. */
+static bool budget_take(struct http_server *srv, size_t n)
+{
+	size_t used = atomic_load(&srv->body_used);
+	do {
+		if (used > srv->opts.body_budget || n > srv->opts.body_budget - used)
+			return false;
+	} while (!atomic_compare_exchange_weak(&srv->body_used, &used, used + n));
+	return true;
+}
+
+/* Frees the body now and gives its share of the budget back. */
+static void body_drop(struct request_state *rs)
+{
+	buf_free(&rs->req.body);
+	atomic_fetch_sub(&rs->srv->body_used, rs->reserved);
+	rs->reserved = 0;
+}
+
 static void request_free(struct http_request *req)
 {
-	buf_free(&req->body);
+	struct request_state *rs = (struct request_state *)req;
+	body_drop(rs);
+	if (rs->dispatched)
+		rs->srv->answering--;
 	buf_free(&req->out);
 	arena_free(&req->arena);
-	free(req);
+	free(rs);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -171,18 +227,197 @@ static void too_big(struct http_request *req)
 	buf_puts(&req->out, "{\"error\":\"request body too large\"}");
 }
 
+/* 503 for a body that does not fit in the body budget now. */
+static void busy(struct http_request *req)
+{
+	http_json_error(req, 503, "the server is receiving too many uploads at once; "
+				  "try again in a few seconds");
+	http_set_header(req, "Retry-After", "5");
+}
+
+static void refuse_stopping(struct http_request *req)
+{
+	http_json_error(req, 503, "the server is stopping; try again in a moment");
+	http_set_header(req, "Retry-After", "10");
+	http_set_header(req, "Connection", "close");
+}
+
+/* --- the framing of a request: what a proxy in front and we must agree on --- */
+
+struct framing {
+	int ncl, nte;
+	const char *cl, *te;
+	bool cl_conflict, bad_name;
+};
+
+/* RFC 9110 token characters: a header name is one token, nothing else. */
+static bool tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	struct framing *f = cls;
+	if (!key || !*key)
+		f->bad_name = true;
+	for (const char *k = key; k && *k; k++)
+		if (!tchar((unsigned char)*k)) {
+			f->bad_name = true;
+			break;
+		}
+	if (!value)
+		value = "";
+	if (key && strcasecmp(key, "Content-Length") == 0) {
+		if (f->cl && strcmp(f->cl, value) != 0)
+			f->cl_conflict = true;
+		if (!f->cl)
+			f->cl = value;
+		f->ncl++;
+	} else if (key && strcasecmp(key, "Transfer-Encoding") == 0) {
+		f->te = value;
+		f->nte++;
+	}
+	return MHD_YES;
+}
+
+/* Why the request's framing is refused, or NULL. libmicrohttpd 0.9.75 takes
+ * the first of two Content-Length headers and keeps "Transfer-Encoding :"
+ * (white space before the colon) as a header of another name, ignoring it:
+ * a proxy that reads either differently would see another request boundary
+ * than we do (request smuggling). RFC 9112 says to refuse both. */
+static const char *framing_error(struct MHD_Connection *c, const char *version,
+				 struct framing *f)
+{
+	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_header, f);
+	if (f->bad_name)
+		return "a header name holds a character that is not allowed "
+		       "(white space before the colon?)";
+	if (f->cl_conflict)
+		return "two different Content-Length headers";
+	if (f->cl) {
+		const char *p = f->cl;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p == f->cl || *p || p - f->cl > 18)
+			return "Content-Length is not a number";
+	}
+	if (f->nte > 1)
+		return "more than one Transfer-Encoding header";
+	if (f->nte && f->ncl)
+		return "both Content-Length and Transfer-Encoding";
+	if (f->nte && strcasecmp(f->te, "chunked") != 0)
+		return "a Transfer-Encoding other than chunked";
+	if (f->nte && version && strcmp(version, "HTTP/1.0") == 0)
+		return "Transfer-Encoding in an HTTP/1.0 request";
+	return NULL;
+}
+
+/* The request announces a body: ask whether the caller may send it, and
+ * whether it fits, before a byte of it is read. A response queued here is
+ * sent at once and the connection closed, the body unread. */
+static enum MHD_Result admit_body(struct request_state *rs, int64_t content_length)
+{
+	struct http_server *srv = rs->srv;
+	struct http_request *req = &rs->req;
+	req->db = worker_db(srv->opts.db_path);
+	if (!req->db) {
+		http_text(req, 503, "The database is not available.\n");
+		return send_response(req);
+	}
+	size_t cap = srv->opts.max_body;
+	srv->in_handler++;
+	bool admitted = !srv->opts.admit || srv->opts.admit(req, &cap);
+	srv->in_handler--;
+	if (!admitted) {
+		if (content_length >= 0 && content_length <= HTTP_SKIP_BODY) {
+			rs->answered = true;
+			return MHD_YES;
+		}
+		http_set_header(req, "Connection", "close");
+		return send_response(req);
+	}
+	if (cap > srv->opts.max_body)
+		cap = srv->opts.max_body;
+	if (content_length >= 0 && (uint64_t)content_length > cap) {
+		/* refuse before reading a byte of it */
+		too_big(req);
+		return send_response(req);
+	}
+	buf_init(&req->body, cap);
+	if (content_length > 0) {
+		size_t n = (size_t)content_length;
+		if (!budget_take(srv, n)) {
+			busy(req);
+			return send_response(req);
+		}
+		rs->reserved = n;
+		/* one block of the announced size: no doubling, no copies */
+		req->body.data = malloc(n + 1);
+		if (!req->body.data) {
+			body_drop(rs);
+			busy(req);
+			return send_response(req);
+		}
+		req->body.cap = n + 1;
+		req->body.data[0] = '\0';
+	}
+	rs->body_admitted = true;
+	return MHD_YES;
+}
+
+/* A piece of the body: kept while it fits the cap and the budget, else
+ * dropped (the answer, 413 or 503, goes out once the body has arrived). */
+static void body_piece(struct request_state *rs, const char *data, size_t n)
+{
+	struct http_request *req = &rs->req;
+	if (rs->answered)
+		return;
+	if (!rs->body_admitted) {
+		req->body_too_big = true;	/* a body the headers did not announce */
+		return;
+	}
+	if (req->body_too_big || rs->body_busy)
+		return;
+	if (req->body.len + n > req->body.max) {
+		req->body_too_big = true;
+		body_drop(rs);
+		return;
+	}
+	if (req->body.len + n > rs->reserved) {
+		size_t more = req->body.len + n - rs->reserved;
+		if (!budget_take(rs->srv, more)) {
+			rs->body_busy = true;
+			body_drop(rs);
+			return;
+		}
+		rs->reserved += more;
+	}
+	buf_put(&req->body, data, n);
+	if (buf_failed(&req->body)) {
+		req->body_too_big = true;
+		body_drop(rs);
+	}
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *srv = cls;
 	struct http_request *req = *con_cls;
+	struct request_state *rs;
 	if (!req) {
-		req = calloc(1, sizeof *req);
-		if (!req)
+		rs = calloc(1, sizeof *rs);
+		if (!rs)
 			return MHD_NO;
+		rs->srv = srv;
+		req = &rs->req;
 		arena_init(&req->arena);
-		buf_init(&req->body, srv->opts.max_body);
+		buf_init(&req->body, 0);
 		buf_init(&req->out, (size_t)32 << 20);
 		req->conn = c;
 		req->started = time_mono();
@@ -202,25 +437,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 					  req->client_addr, sizeof req->client_addr);
 		}
 		*con_cls = req;
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		int64_t n;
-		if (cl && cstr_to_i64(cl, 0, INT64_MAX, &n) == EB_OK &&
-		    (size_t)n > srv->opts.max_body) {
-			/* refuse before reading a byte of it */
-			too_big(req);
+		if (srv->stopping) {
+			refuse_stopping(req);
 			return send_response(req);
 		}
+		struct framing f = { 0 };
+		const char *why = framing_error(c, version, &f);
+		if (why) {
+			http_json_error(req, 400, why);
+			http_set_header(req, "Connection", "close");
+			return send_response(req);
+		}
+		/* it has sent a request: from now on the longer timeout */
+		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
+					  (unsigned)srv->opts.timeout_s);
+		int64_t n = -1;
+		if (f.cl)
+			cstr_to_i64(f.cl, 0, INT64_MAX, &n);
+		if (n > 0 || f.nte)
+			return admit_body(rs, f.nte ? -1 : n);
 		return MHD_YES;
 	}
+	rs = (struct request_state *)req;
 	if (*upload_data_size) {
-		if (!req->body_too_big) {
-			buf_put(&req->body, upload_data, *upload_data_size);
-			if (buf_failed(&req->body)) {
-				req->body_too_big = true;
-				buf_free(&req->body);
-			}
-		}
+		body_piece(rs, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -229,8 +469,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		run_finish(req);
 		return send_response(req);
 	}
+	if (rs->answered)
+		return send_response(req);	/* the refusal filled in at admission */
+	if (srv->stopping) {
+		refuse_stopping(req);
+		return send_response(req);
+	}
 	if (req->body_too_big) {
 		too_big(req);
+		return send_response(req);
+	}
+	if (rs->body_busy) {
+		busy(req);
 		return send_response(req);
 	}
 	req->db = worker_db(srv->opts.db_path);
@@ -238,10 +488,44 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		http_text(req, 503, "The database is not available.\n");
 		return send_response(req);
 	}
+	rs->dispatched = true;
+	srv->answering++;
+	srv->in_handler++;
 	srv->opts.dispatch(req);
+	srv->in_handler--;
 	if (req->finish)
 		return MHD_YES;	/* suspended: answered when the write is done */
 	return send_response(req);
+}
+
+/* The most connections the file limit allows: raised to its hard maximum
+ * when lower than wanted, less some descriptors for the database files,
+ * the workers' epoll and the log. */
+static int connection_limit(int wanted)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return wanted;
+	rlim_t need = (rlim_t)wanted + 256;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need)
+		return rl.rlim_cur > 512 ? (int)(rl.rlim_cur - 256) : (int)(rl.rlim_cur / 2);
+	return wanted;
+}
+
+static size_t default_body_budget(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	size_t b = pages > 0 && psize > 0 ? (size_t)pages / 8 * (size_t)psize : (size_t)256 << 20;
+	if (b < (size_t)64 << 20)
+		b = (size_t)64 << 20;
+	if (b > (size_t)1 << 30)
+		b = (size_t)1 << 30;
+	return b;
 }
 
 enum eb_err http_start(const struct http_server_opts *opts, struct http_server **out,
@@ -253,8 +537,23 @@ enum eb_err http_start(const struct http_server_opts *opts, struct http_server *
 	srv->opts = *opts;
 	if (!srv->opts.max_body)
 		srv->opts.max_body = HTTP_DEFAULT_MAX_BODY;
+	if (!srv->opts.body_budget)
+		srv->opts.body_budget = default_body_budget();
+	if (srv->opts.body_budget < srv->opts.max_body)
+		srv->opts.body_budget = srv->opts.max_body;
 	if (!srv->opts.timeout_s)
 		srv->opts.timeout_s = 30;
+	if (!srv->opts.idle_timeout_s)
+		srv->opts.idle_timeout_s = HTTP_DEFAULT_IDLE_S;
+	if (!srv->opts.max_connections)
+		srv->opts.max_connections = HTTP_DEFAULT_MAX_CONN;
+	srv->opts.max_connections = connection_limit(srv->opts.max_connections);
+	if (!srv->opts.per_addr_limit)
+		srv->opts.per_addr_limit = HTTP_DEFAULT_PER_ADDR;
+	if (srv->opts.stop_grace_s <= 0)
+		srv->opts.stop_grace_s = HTTP_DEFAULT_STOP_GRACE_S;
+	/* large blocks (bodies, pages) are given back to the system when freed */
+	mallopt(M_MMAP_THRESHOLD, HTTP_MMAP_THRESHOLD);
 	if (srv->opts.threads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		srv->opts.threads = n > 0 ? (int)n : 2;
@@ -272,8 +571,12 @@ enum eb_err http_start(const struct http_server_opts *opts, struct http_server *
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->opts.threads,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opts.timeout_s,
-		MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		/* until a request header has arrived; then timeout_s (on_request) */
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opts.idle_timeout_s,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opts.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)(srv->opts.per_addr_limit < 0 ? 0 : srv->opts.per_addr_limit),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_LISTENING_ADDRESS_REUSE,
 		1u, MHD_OPTION_END);
 	if (!srv->d) {
@@ -287,25 +590,39 @@ enum eb_err http_start(const struct http_server_opts *opts, struct http_server *
 	return EB_OK;
 }
 
-void http_stop(struct http_server *srv)
+bool http_stop(struct http_server *srv)
 {
 	if (!srv)
-		return;
-	/* MHD must not be stopped with a connection suspended: let the pending
-	 * writes finish and their answers go out (they are bounded by the
-	 * group commit's queue, and SQLite's busy timeout) */
-	for (int i = 0; i < 60000 && deferred_inflight > 0; i++)
-		usleep(1000);
+		return true;
+	/* no new connections; new requests on open ones get 503 (on_request) */
+	srv->stopping = true;
+	MHD_socket ls = MHD_quiesce_daemon(srv->d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	/* what handlers have taken finishes and answers */
+	double t0 = time_mono();
+	while ((srv->answering > 0 || deferred_inflight > 0) &&
+	       time_mono() - t0 < srv->opts.stop_grace_s)
+		usleep(2000);
 	if (deferred_inflight > 0) {
-		/* a write still pending after a minute: stopping MHD would free
-		 * requests the writer thread will resume; leave it to the exit */
-		log_error("http: %d requests still waiting for their write at shutdown",
-			  (int)deferred_inflight);
-		free(srv);
-		return;
+		/* writes still waiting for the group commit (a locked database):
+		 * refused, 503, nothing written; the group being written finishes */
+		db_write_refuse_waiting();
+		t0 = time_mono();
+		while ((srv->answering > 0 || deferred_inflight > 0) && time_mono() - t0 < 0.5)
+			usleep(2000);
+	}
+	/* MHD must not be stopped with a connection suspended (the writer would
+	 * resume a freed request), and stopping it waits for every handler */
+	if (srv->in_handler > 0 || deferred_inflight > 0) {
+		log_error("http: stopping with %d requests in a handler and %d waiting for their "
+			  "write; they end unanswered with the process",
+			  (int)srv->in_handler, (int)deferred_inflight);
+		return false;
 	}
 	MHD_stop_daemon(srv->d);
 	free(srv);
+	return true;
 }
 
 const char *http_header(struct http_request *req, const char *name)
@@ -313,9 +630,77 @@ const char *http_header(struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+bool http_cookie_parse(const char *header, const char *name, char *out, size_t cap)
+{
+	size_t nl = name ? strlen(name) : 0;
+	if (!header || !nl || !cap)
+		return false;
+	const char *p = header;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		const char *pair = p, *end = strchr(p, ';');
+		if (!end)
+			end = p + strlen(p);
+		p = end;
+		const char *eq = memchr(pair, '=', (size_t)(end - pair));
+		if (!eq)
+			continue;
+		const char *ne = eq;
+		while (ne > pair && (ne[-1] == ' ' || ne[-1] == '\t'))
+			ne--;
+		if ((size_t)(ne - pair) != nl || memcmp(pair, name, nl) != 0)
+			continue;
+		const char *v = eq + 1, *ve = end;
+		while (v < ve && (*v == ' ' || *v == '\t'))
+			v++;
+		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+			ve--;
+		if (ve - v >= 2 && v[0] == '"' && ve[-1] == '"') {
+			v++;
+			ve--;
+		}
+		size_t vl = (size_t)(ve - v);
+		if (vl >= cap)
+			return false;
+		for (const char *q = v; q < ve; q++)
+			if ((unsigned char)*q < 0x21 || *q == 0x7f || *q == '"' || *q == ',' ||
+			    *q == '\\')
+				return false;	/* not a cookie-octet (RFC 6265) */
+		memcpy(out, v, vl);
+		out[vl] = '\0';
+		return true;
+	}
+	return false;
+}
+
+struct cookie_find {
+	struct http_request *req;
+	const char *name;
+	const char *value;
+};
+
+static enum MHD_Result cookie_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	struct cookie_find *cf = cls;
+	if (!key || strcasecmp(key, "Cookie") != 0 || !value)
+		return MHD_YES;
+	size_t cap = strlen(value) + 1;
+	char *out = arena_alloc(&cf->req->arena, cap);
+	if (out && http_cookie_parse(value, cf->name, out, cap)) {
+		cf->value = out;
+		return MHD_NO;	/* the first one found */
+	}
+	return MHD_YES;
+}
+
 const char *http_cookie(struct http_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+	struct cookie_find cf = { req, name, NULL };
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, cookie_header, &cf);
+	return cf.value;
 }
 
 const char *http_query(struct http_request *req, const char *name)
@@ -348,6 +733,30 @@ bool http_url_decode(char *s)
 	return true;
 }
 
+int http_form_parse(char *s, struct http_kv *out, int cap)
+{
+	int n = 0;
+	char *p = s;
+	while (*p && n < cap) {
+		char *amp = strchr(p, '&');
+		if (amp)
+			*amp = '\0';
+		char *eq = strchr(p, '=');
+		if (eq) {
+			*eq = '\0';
+			if (http_url_decode(p) && http_url_decode(eq + 1)) {
+				out[n].name = p;
+				out[n].value = eq + 1;
+				n++;
+			}
+		}
+		if (!amp)
+			break;
+		p = amp + 1;
+	}
+	return n;
+}
+
 static void parse_form(struct http_request *req)
 {
 	req->form_parsed = true;
@@ -357,24 +766,7 @@ static void parse_form(struct http_request *req)
 	char *s = arena_strndup(&req->arena, req->body.data, req->body.len);
 	if (!s)
 		return;
-	char *p = s;
-	while (*p && req->nform < HTTP_MAX_FORM) {
-		char *amp = strchr(p, '&');
-		if (amp)
-			*amp = '\0';
-		char *eq = strchr(p, '=');
-		if (eq) {
-			*eq = '\0';
-			if (http_url_decode(p) && http_url_decode(eq + 1)) {
-				req->form[req->nform].name = p;
-				req->form[req->nform].value = eq + 1;
-				req->nform++;
-			}
-		}
-		if (!amp)
-			break;
-		p = amp + 1;
-	}
+	req->nform = http_form_parse(s, req->form, HTTP_MAX_FORM);
 }
 
 const char *http_form(struct http_request *req, const char *name)

@@ -4,7 +4,17 @@
  * as the request. The server calls one dispatch function per complete
  * request (after the whole body has arrived, never on the first callback,
  * so connections stay alive); the dispatcher fills in the response fields.
- * Hard limits: headers (connection memory), body (413), idle timeout. */
+ *
+ * Before a byte of a body is read, the headers are checked: a request that
+ * frames its body ambiguously (two different Content-Length headers, a
+ * Transfer-Encoding other than chunked or next to a Content-Length, a header
+ * name with white space) is refused with 400; the admit callback decides,
+ * from the headers alone, whether the caller may send a body and how large;
+ * and the body must fit in what is left of the server-wide body budget (503
+ * with Retry-After otherwise). Hard limits: headers (connection memory),
+ * body (413), connections per client address, an idle timeout for
+ * connections that have sent nothing, the body budget. docs/security.md
+ * lists them. */
 #ifndef EB_HTTP_H
 #define EB_HTTP_H
 
@@ -51,6 +61,10 @@ struct http_request {
 	struct auth_session *session;	/* NULL when not logged in */
 	void *route;			/* the matched route entry */
 
+	/* set by the admit callback when the headers proved who the caller is
+	 * (arena memory), for the handler to reuse; NULL otherwise */
+	const void *admitted;
+
 	/* response */
 	int status;
 	const char *content_type;
@@ -70,10 +84,29 @@ struct http_server_opts {
 	int port;		/* 0 picks a free port */
 	int threads;		/* worker threads; default = CPU count */
 	size_t max_body;	/* bytes; default 16 MiB */
-	int timeout_s;		/* idle connection timeout; default 30 */
+	/* bytes of request bodies held at once, all connections together;
+	 * default: an eighth of the machine's memory, within [64 MiB, 1 GiB],
+	 * never below max_body */
+	size_t body_budget;
+	int timeout_s;		/* inactivity timeout once a request has begun; default 30 */
+	/* a connection that has not sent a whole request header within this
+	 * many seconds of going quiet is closed; default 10 */
+	int idle_timeout_s;
+	int max_connections;	/* default 4096 (less when the file limit is lower) */
+	int per_addr_limit;	/* connections per client address; default 256, -1 no cap */
+	double stop_grace_s;	/* http_stop's wait for work in progress; default 3 */
 	const char *db_path;
 	bool access_log;	/* one line per request to stderr */
 	void (*dispatch)(struct http_request *req);
+	/* Called on the worker thread once the headers of a request that
+	 * carries a body have arrived, before any of the body is read, with
+	 * req->db set and *body_cap = max_body. Returns true to read the body
+	 * (after lowering *body_cap for a caller the headers do not identify),
+	 * or false after filling in the response that refuses the request: it
+	 * is sent at once and the body never read (the connection closes), or,
+	 * for a declared body of 64 KiB at most, sent once the body has been
+	 * skipped (the connection stays open). NULL admits every body. */
+	bool (*admit)(struct http_request *req, size_t *body_cap);
 };
 
 struct http_server;
@@ -81,7 +114,15 @@ struct http_server;
 /* Starts serving; the actual port is in *port_out. */
 enum eb_err http_start(const struct http_server_opts *opts, struct http_server **out,
 		       int *port_out);
-void http_stop(struct http_server *srv);
+/* Stops: no new connection is accepted and every request not yet handed to
+ * a handler is answered 503 (Retry-After, Connection: close); requests in
+ * a handler and writes in the group commit get up to stop_grace_s to
+ * finish and answer; writes still waiting in the queue then are refused
+ * (503, nothing written). Returns true when everything stopped and the
+ * server is freed; false when a handler or a write was still running at the
+ * deadline: the server is then left to the process exit (which must not
+ * wait for the writer: _exit), and nothing it holds was acknowledged. */
+bool http_stop(struct http_server *srv);
 
 /* Request helpers */
 const char *http_header(struct http_request *req, const char *name);
@@ -118,5 +159,18 @@ void http_defer_write(struct http_request *req, struct db_write *w,
 
 /* Percent-decodes in place (+ becomes space); returns false on a bad escape. */
 bool http_url_decode(char *s);
+
+/* The form reader: splits an application/x-www-form-urlencoded string, in
+ * place, into at most cap fields of out (names and values decoded, pointing
+ * into s); a field with a bad escape or no '=' is skipped. Returns the
+ * count. */
+int http_form_parse(char *s, struct http_kv *out, int cap);
+
+/* The cookie reader: the value of the first cookie called name in a Cookie
+ * header (RFC 6265: "a=1; b=2", a value may be in double quotes), copied
+ * into out (cap bytes with the NUL). False when the header has no such
+ * cookie or its value does not fit; a malformed pair is skipped, never
+ * mistaken for another. */
+bool http_cookie_parse(const char *header, const char *name, char *out, size_t cap);
 
 #endif

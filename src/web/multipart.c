@@ -19,7 +19,9 @@ static const char *mem_find(const char *hay, size_t hn, const char *needle, size
 	return NULL;
 }
 
-/* Copies the value of `key="..."` from a header line into out. */
+/* Copies the value of `key="..."` from a header line into out. A loop,
+ * not recursion: a line of a million `xname="` would otherwise nest as deep
+ * (the body is the client's, up to 16 MiB). */
 static bool header_param(const char *line, size_t n, const char *key, char *out, size_t cap)
 {
 	char pat[64];
@@ -29,14 +31,18 @@ static bool header_param(const char *line, size_t n, const char *key, char *out,
 	memcpy(pat, key, kl);
 	pat[kl] = '=';
 	pat[kl + 1] = '"';
-	const char *p = mem_find(line, n, pat, kl + 2);
-	if (!p)
-		return false;
-	/* the key must start a parameter (avoid matching filename= for name=) */
-	if (p > line && p[-1] != ' ' && p[-1] != ';')
-		return header_param(p + 1, n - (size_t)(p + 1 - line), key, out, cap);
+	const char *end = line + n, *p = line;
+	for (;;) {
+		p = mem_find(p, (size_t)(end - p), pat, kl + 2);
+		if (!p)
+			return false;
+		/* the key must start a parameter (avoid matching filename= for name=) */
+		if (p == line || p[-1] == ' ' || p[-1] == ';')
+			break;
+		p++;
+	}
 	p += kl + 2;
-	const char *q = memchr(p, '"', n - (size_t)(p - line));
+	const char *q = memchr(p, '"', (size_t)(end - p));
 	if (!q || (size_t)(q - p) >= cap)
 		return false;
 	memcpy(out, p, (size_t)(q - p));

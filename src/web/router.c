@@ -5,6 +5,7 @@
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/page.h"
+#include "web/pages/pages.h"
 
 /* Matches pattern against path; fills params (decoded) on success. */
 static bool route_match(struct http_request *req, const char *pattern, const char *path)
@@ -53,7 +54,9 @@ static void deny(struct http_request *req, const struct route *r, int status, co
 		page_error(req, status, status == 403 ? "Not allowed" : "Error", msg);
 }
 
-void router_dispatch(struct http_request *req)
+/* The route for req's method and path (req->params filled), or NULL after
+ * answering 404 or 405. */
+static const struct route *route_find(struct http_request *req)
 {
 	const struct route *hit = NULL;
 	bool path_known = false;
@@ -78,23 +81,59 @@ void router_dispatch(struct http_request *req)
 			else
 				page_error(req, 404, "Not found", "There is no page at this address.");
 		}
-		return;
+		return NULL;
 	}
 	req->route = (void *)hit;
-	auth_load(req);
+	return hit;
+}
+
+/* A route behind a login: the session must exist and its role be allowed;
+ * otherwise the answer is filled in and false returned. */
+static bool session_gate(struct http_request *req, const struct route *hit)
+{
+	if (!req->session)
+		auth_load(req);
+	if (!req->session) {
+		if (hit->flags & ROUTE_API)
+			http_json_error(req, 401, "log in first");
+		else
+			http_redirect(req, "/login");
+		return false;
+	}
+	if (!router_allows(hit, true, req->session->account.role_mask)) {
+		deny(req, hit, 403, "Your role does not give access to this page.");
+		return false;
+	}
+	return true;
+}
+
+bool router_admit(struct http_request *req, size_t *body_cap)
+{
+	const struct route *hit = route_find(req);
+	if (!hit)
+		return false;
+	if (hit->flags & ROUTE_TOOL)
+		return api_tool_admit(req, body_cap);
+	if (hit->flags & ROUTE_PUBLIC) {
+		if (*body_cap > ROUTER_PUBLIC_MAX_BODY)
+			*body_cap = ROUTER_PUBLIC_MAX_BODY;
+		return true;
+	}
+	return session_gate(req, hit);
+}
+
+void router_dispatch(struct http_request *req)
+{
+	/* the route and session found at admission, when the request had a body */
+	const struct route *hit = req->route ? req->route : route_find(req);
+	if (!hit)
+		return;
+	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
 	if (!(hit->flags & ROUTE_PUBLIC)) {
-		if (!req->session) {
-			if (hit->flags & ROUTE_API) {
-				http_json_error(req, 401, "log in first");
-			} else {
-				http_redirect(req, "/login");
-			}
+		if (!session_gate(req, hit))
 			return;
-		}
-		if (!router_allows(hit, true, req->session->account.role_mask)) {
-			deny(req, hit, 403, "Your role does not give access to this page.");
-			return;
-		}
+	} else if (!req->session) {
+		auth_load(req);
 	}
 	if (strcmp(method, "POST") == 0 && !(hit->flags & ROUTE_NO_CSRF) && req->session &&
 	    !auth_csrf_ok(req)) {

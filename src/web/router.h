@@ -19,6 +19,7 @@ enum route_flags {
 	ROUTE_PUBLIC = 1,	/* no login needed */
 	ROUTE_API = 2,		/* JSON errors instead of HTML pages */
 	ROUTE_NO_CSRF = 4,	/* the handler protects itself (login forms, tool credentials) */
+	ROUTE_TOOL = 8,		/* a classroom tool's credentials, checked before a body is read */
 };
 
 #define ROLE_BIT(r) (1u << (r))
@@ -67,5 +68,17 @@ bool router_allows(const struct route *r, bool signed_in, unsigned role_mask);
  * meant to see (nav_for), one per position. Writes at most cap pointers
  * into routes[] to out; returns how many. */
 size_t router_nav(bool signed_in, unsigned role_mask, const struct route **out, size_t cap);
+
+/* Bodies of requests that no credential vouches for (the login forms):
+ * a form of a few fields, not an upload. */
+#define ROUTER_PUBLIC_MAX_BODY (64 * 1024)
+
+/* The server's admit callback (http.h): from the headers alone, before a
+ * byte of a body is read. An unknown address or method gets its 404/405
+ * now; a page behind a login needs a session whose role the route allows
+ * (else the login redirect, 401 or 403, as router_dispatch answers); a
+ * tool endpoint needs the tool's credentials (api_tool_admit); a public
+ * page may send ROUTER_PUBLIC_MAX_BODY bytes at most. */
+bool router_admit(struct http_request *req, size_t *body_cap);
 
 #endif

@@ -5,7 +5,7 @@
 #include "web/router.h"
 
 #define ADMIN ROLE_BIT(ROLE_DISTRICT_ADMIN)
-#define TOOL_API (ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF)
+#define TOOL_API (ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF | ROUTE_TOOL)
 /* technology inventory: staff but vendor contacts; editors; credential managers */
 #define TOOLS_STAFF (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
 #define TOOLS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF))

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -650,6 +651,130 @@ static void test_folder_and_zip(void **state)
 	rm_fixture_dir(dir);
 }
 
+/* Writes a zip of the fixture set plus, in place of users.csv when
+ * users_len is not 0, users_len bytes of one repeated row; returns the
+ * archive's bytes (malloc) and their count. */
+static unsigned char *fixture_zip(struct fx *f, size_t users_len, size_t *len)
+{
+	char zpath[96];
+	snprintf(zpath, sizeof zpath, "%s.zip", f->path);
+	char *big = NULL;
+	int err = 0;
+	zip_t *z = zip_open(zpath, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	for (int i = 0; i < FX_COUNT; i++) {
+		const char *data = fx_data[i];
+		size_t n = strlen(data);
+		if (users_len && strcmp(fx_names[i], "users.csv") == 0) {
+			big = malloc(users_len);
+			assert_non_null(big);
+			for (size_t k = 0; k < users_len; k++)
+				big[k] = "u,active,,true,o,student,n,,A,B\n"[k % 31];
+			data = big;
+			n = users_len;
+		}
+		zip_source_t *src = zip_source_buffer(z, data, n, 0);
+		assert_true(zip_file_add(z, fx_names[i], src, ZIP_FL_OVERWRITE) >= 0);
+	}
+	assert_int_equal(zip_close(z), 0);
+	free(big);
+	FILE *fp = fopen(zpath, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	long sz = ftell(fp);
+	rewind(fp);
+	unsigned char *buf = malloc((size_t)sz);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)sz, fp), (size_t)sz);
+	fclose(fp);
+	unlink(zpath);
+	*len = (size_t)sz;
+	return buf;
+}
+
+static bool report_has(const struct oneroster_report *rep, const char *text)
+{
+	for (size_t i = 0; i < rep->nerrors; i++)
+		if (strstr(rep->errors[i], text))
+			return true;
+	return false;
+}
+
+/* Issue 9, item 8: a 3 MB zip expanded to 3 GB in memory. The stated sizes
+ * are now held against the archive's size before anything is inflated. */
+static void test_zip_bomb_refused_before_inflating(void **state)
+{
+	struct fx *f = *state;
+	size_t len;
+	unsigned char *zip = fixture_zip(f, 0, &len);
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_zip(f->db, f->d, zip, len, "ok.zip", &rep), EB_OK);
+	oneroster_report_free(&rep);
+	free(zip);
+	int64_t before = roster_rows(f->db);
+	/* 64 MiB of one row compress a thousandfold */
+	zip = fixture_zip(f, (size_t)64 << 20, &len);
+	assert_true(len * ONEROSTER_ZIP_MAX_RATIO < ((size_t)64 << 20));
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_zip(f->db, f->d, zip, len, "bomb.zip", &rep), EB_ETOOBIG);
+	assert_true(report_has(&rep, "times the archive"));
+	assert_true(report_has(&rep, "bomb.zip:0:0: zip:"));
+	oneroster_report_free(&rep);
+	free(zip);
+	assert_int_equal(roster_rows(f->db), before);
+	/* not a zip at all */
+	oneroster_report_init(&rep);
+	assert_int_equal(oneroster_import_zip(f->db, f->d, "PK\3\4 no", 9, "x.zip", &rep), EB_EIO);
+	oneroster_report_free(&rep);
+}
+
+/* Sets the uncompressed size of every entry called name, in its local
+ * header and its central directory record, to size. */
+static void zip_restate_size(unsigned char *z, size_t len, const char *name, uint32_t size)
+{
+	size_t nl = strlen(name);
+	int patched = 0;
+	for (size_t i = 0; i + 46 + nl <= len; i++) {
+		size_t at = 0, name_at = 0;
+		if (memcmp(z + i, "PK\3\4", 4) == 0) {
+			at = i + 22;
+			name_at = i + 30;
+		} else if (memcmp(z + i, "PK\1\2", 4) == 0) {
+			at = i + 24;
+			name_at = i + 46;
+		} else {
+			continue;
+		}
+		if (memcmp(z + name_at, name, nl) != 0)
+			continue;
+		z[at] = (unsigned char)size;
+		z[at + 1] = (unsigned char)(size >> 8);
+		z[at + 2] = (unsigned char)(size >> 16);
+		z[at + 3] = (unsigned char)(size >> 24);
+		patched++;
+	}
+	assert_int_equal(patched, 2);
+}
+
+/* An entry that holds more than its directory says is refused when the
+ * first byte too many comes, not read to its end. */
+static void test_zip_entry_larger_than_stated(void **state)
+{
+	struct fx *f = *state;
+	size_t len;
+	unsigned char *zip = fixture_zip(f, 4000, &len);
+	zip_restate_size(zip, len, "users.csv", 100);
+	struct oneroster_report rep;
+	oneroster_report_init(&rep);
+	enum eb_err rc = oneroster_import_zip(f->db, f->d, zip, len, "liar.zip", &rep);
+	assert_int_equal(rc, EB_ETOOBIG);
+	assert_true(report_has(&rep, "liar.zip:0:0: zip: users.csv holds more than the 100 bytes"));
+	assert_int_equal(roster_rows(f->db), 0);
+	oneroster_report_free(&rep);
+	free(zip);
+}
+
 /* ---- the hand-made sets in tests/fixtures/oneroster ---- */
 
 static const struct {
@@ -784,6 +909,7 @@ int main(void)
 		T(test_bulk_removal),         T(test_delta_tobedeleted),
 		T(test_delta_needs_status),   T(test_tolerated),
 		T(test_v12_roles),            T(test_folder_and_zip),
+		T(test_zip_bomb_refused_before_inflating), T(test_zip_entry_larger_than_stated),
 		T(test_fixture_sets),         T(test_shared_samples),
 #undef T
 	};

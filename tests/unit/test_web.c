@@ -1,11 +1,13 @@
-/* Unit tests of web/: html escaping, multipart parsing, charts, the navigation
- * built from the route table. */
+/* Unit tests of web/: html escaping, multipart, form and cookie parsing, charts,
+ * the navigation built from the route table. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "web/chart.h"
@@ -170,6 +172,86 @@ static void nav_of_each_role(void **state)
 			    "/home /schools /standards /tools");
 }
 
+/* A Content-Disposition line of 200,000 `xname="`: the parameter search
+ * recursed once per match, 200,000 frames deep (a crash in any build where
+ * the compiler does not turn the tail call into a loop: -O0, -O1 with
+ * sanitizers). Run on a thread with a 256 KiB stack. */
+static void *long_disposition(void *arg)
+{
+	size_t reps = 200000, n = 0;
+	const char *head = "--B\r\nContent-Disposition: form-data; ";
+	char *body = malloc(strlen(head) + reps * 7 + 64);
+	if (!body)
+		return NULL;
+	memcpy(body, head, strlen(head));
+	n = strlen(head);
+	for (size_t i = 0; i < reps; i++, n += 7)
+		memcpy(body + n, "xname=\"", 7);
+	const char *tail = "\r\n\r\ndata\r\n--B--\r\n";
+	memcpy(body + n, tail, strlen(tail));
+	n += strlen(tail);
+	struct multipart_part p;
+	enum eb_err *rc = arg;
+	*rc = multipart_find("multipart/form-data; boundary=B", body, n, "file", &p);
+	free(body);
+	return NULL;
+}
+
+static void multipart_long_header_line_does_not_nest(void **state)
+{
+	pthread_attr_t at;
+	pthread_t t;
+	enum eb_err rc = EB_OK;
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, 256 * 1024);
+	assert_int_equal(pthread_create(&t, &at, long_disposition, &rc), 0);
+	pthread_join(t, NULL);
+	pthread_attr_destroy(&at);
+	assert_int_equal(rc, EB_ENOTFOUND);
+}
+
+static void form_reader_splits_and_decodes(void **state)
+{
+	struct http_kv kv[4];
+	char s[] = "a=1&b=x+y%21&bad=%zz&novalue&=empty&c=&d=4&e=5";
+	int n = http_form_parse(s, kv, 4);
+	assert_int_equal(n, 4);
+	assert_string_equal(kv[0].name, "a");
+	assert_string_equal(kv[0].value, "1");
+	assert_string_equal(kv[1].value, "x y!");
+	assert_string_equal(kv[2].name, "");	/* "=empty": an empty name is a name */
+	assert_string_equal(kv[2].value, "empty");
+	assert_string_equal(kv[3].name, "c");
+	assert_string_equal(kv[3].value, "");
+	char empty[] = "";
+	assert_int_equal(http_form_parse(empty, kv, 4), 0);
+}
+
+static void cookie_reader_finds_the_named_cookie(void **state)
+{
+	char v[64];
+	assert_true(http_cookie_parse("a=1; eb_session=tok-en_9; b=2", "eb_session", v, sizeof v));
+	assert_string_equal(v, "tok-en_9");
+	assert_true(http_cookie_parse("eb_session=\"quoted\"", "eb_session", v, sizeof v));
+	assert_string_equal(v, "quoted");
+	assert_true(http_cookie_parse(" x = 1 ;y=2", "x", v, sizeof v));
+	assert_string_equal(v, "1");
+	/* the first of two wins, as browsers order the more specific first */
+	assert_true(http_cookie_parse("s=first; s=second", "s", v, sizeof v));
+	assert_string_equal(v, "first");
+	/* a name is matched whole, and case counts */
+	assert_false(http_cookie_parse("xeb_session=1; EB_SESSION=2", "eb_session", v, sizeof v));
+	assert_false(http_cookie_parse("eb_session", "eb_session", v, sizeof v));
+	assert_false(http_cookie_parse("", "eb_session", v, sizeof v));
+	assert_false(http_cookie_parse(NULL, "eb_session", v, sizeof v));
+	/* too long for the caller, or not cookie-octets: no value at all */
+	assert_false(http_cookie_parse("s=0123456789", "s", v, 8));
+	assert_false(http_cookie_parse("s=a b", "s", v, sizeof v));
+	assert_false(http_cookie_parse("s=a\\b", "s", v, sizeof v));
+	assert_true(http_cookie_parse("s=", "s", v, sizeof v));
+	assert_string_equal(v, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +261,9 @@ int main(void)
 		cmocka_unit_test(forest_plot_draws_each_row_and_cuts_labels_whole),
 		cmocka_unit_test(nav_shows_only_and_all_routes_the_viewer_may_get),
 		cmocka_unit_test(nav_of_each_role),
+		cmocka_unit_test(multipart_long_header_line_does_not_nest),
+		cmocka_unit_test(form_reader_splits_and_decodes),
+		cmocka_unit_test(cookie_reader_finds_the_named_cookie),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

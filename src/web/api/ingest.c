@@ -16,10 +16,21 @@ struct tool_identity {
 	int64_t district_id, tool_id;
 };
 
+/* The identity that api_tool_admit found for this request, if any. */
+static bool admitted(struct http_request *req, struct tool_identity *who)
+{
+	if (!req->admitted)
+		return false;
+	*who = *(const struct tool_identity *)req->admitted;
+	return true;
+}
+
 /* Decodes "Basic base64(key:secret)" and checks it; 401 with a challenge
  * otherwise. */
 static bool auth_basic(struct http_request *req, struct tool_identity *who)
 {
+	if (admitted(req, who))
+		return true;
 	const char *h = http_header(req, "Authorization");
 	unsigned char raw[256];
 	size_t n = 0;
@@ -46,6 +57,8 @@ static bool auth_basic(struct http_request *req, struct tool_identity *who)
 
 static bool auth_bearer(struct http_request *req, struct tool_identity *who)
 {
+	if (admitted(req, who))
+		return true;
 	const char *h = http_header(req, "Authorization");
 	if (h && strncmp(h, "Bearer ", 7) == 0 && strlen(h + 7) < 200 &&
 	    tools_check_bearer(req->db, h + 7, &who->district_id, &who->tool_id) == EB_OK)
@@ -54,6 +67,23 @@ static bool auth_bearer(struct http_request *req, struct tool_identity *who)
 	http_json_error(req, 401, "send the tool's Caliper token as Authorization: Bearer TOKEN "
 				  "(edbridge tool credentials TOOL)");
 	return false;
+}
+
+bool api_tool_admit(struct http_request *req, size_t *body_cap)
+{
+	struct tool_identity who;
+	bool caliper = strcmp(req->path, "/caliper") == 0;
+	if (!(caliper ? auth_bearer(req, &who) : auth_basic(req, &who)))
+		return false;
+	size_t cap = caliper ? CALIPER_MAX_BODY : XAPI_MAX_BODY;
+	if (*body_cap > cap)
+		*body_cap = cap;	/* 413 before the body is read, not after */
+	struct tool_identity *keep = arena_alloc(&req->arena, sizeof *keep);
+	if (keep) {
+		*keep = who;
+		req->admitted = keep;
+	}
+	return true;
 }
 
 static void send_xapi(struct http_request *req, struct xapi_result *r)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 
 struct http_request;
 
@@ -86,6 +87,11 @@ void api_xapi_statements_put(struct http_request *req);
 void api_xapi_about(struct http_request *req);
 void api_xapi_unsupported(struct http_request *req);
 void api_caliper(struct http_request *req);
+/* Before a body is read: the tool's credentials from the headers (HTTP
+ * Basic under /xapi/, a bearer token for /caliper); false after answering
+ * 401 as the endpoint would. The identity found is kept for the handler,
+ * and *body_cap lowered to the endpoint's own limit. */
+bool api_tool_admit(struct http_request *req, size_t *body_cap);
 /* initiatives.c */
 void page_initiatives(struct http_request *req);
 void page_initiative_new(struct http_request *req);
