@@ -8,7 +8,7 @@
 #include "base/buf.h"
 #include "domain/activity.h"
 #include "ingest/xapi.h"
-#include "ingest/xjson.h"
+#include "base/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,17 +20,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* mapping runs on whatever validated */
 	struct arena a;
 	arena_init(&a);
-	struct xj_error je;
-	struct xj *root = xj_parse(&a, (const char *)data, size, &je);
-	if (root && xj_is_object(root) &&
+	struct jv_error je;
+	struct jv *root = jv_parse(&a, (const char *)data, size, &je);
+	if (root && jv_is_object(root) &&
 	    !xapi_validate_statement(&a, root, XAPI_V1, "$", err, sizeof err)) {
 		struct learning_event_in ev;
 		char scratch[640];
 		xapi_map_event(root, &ev, scratch, sizeof scratch);
 		/* the canonical form of a valid statement must parse again */
 		struct buf b = BUF_INIT;
-		xj_dump_sorted(root, &b, NULL);
-		if (!buf_failed(&b) && !xj_parse(&a, b.data, b.len, &je))
+		jv_dump_sorted(root, &b, NULL);
+		if (!buf_failed(&b) && !jv_parse(&a, b.data, b.len, &je))
 			__builtin_trap();
 		buf_free(&b);
 	}

@@ -23,7 +23,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/activity.h"
-#include "ingest/xjson.h"
+#include "base/json.h"
 #include "store/db.h"
 
 /* ---- validation context ---------------------------------------------- */
@@ -224,7 +224,7 @@ static bool parse_duration(const char *s, double *secs)
 
 /* ---- property tables ---------------------------------------------------- */
 
-typedef int (*check_fn)(struct vctx *c, struct xj *v);
+typedef int (*check_fn)(struct vctx *c, struct jv *v);
 
 enum { F_REQ = 1, F_V2 = 2 };
 
@@ -234,13 +234,13 @@ struct field {
 	unsigned flags;
 };
 
-static int check_fields(struct vctx *c, struct xj *obj, const struct field *fields)
+static int check_fields(struct vctx *c, struct jv *obj, const struct field *fields)
 {
-	if (!xj_is_object(obj))
+	if (!jv_is_object(obj))
 		return vfail(c, "must be an object");
 	const char *key;
-	struct xj *val;
-	xj_object_foreach(obj, key, val) {
+	struct jv *val;
+	jv_object_foreach(obj, key, val) {
 		const struct field *f = fields;
 		while (f->name && strcmp(f->name, key))
 			f++;
@@ -250,7 +250,7 @@ static int check_fields(struct vctx *c, struct xj *obj, const struct field *fiel
 			pop(c, m);
 			return -1;
 		}
-		if (xj_is_null(val) && !(f->check == NULL)) {
+		if (jv_is_null(val) && !(f->check == NULL)) {
 			vfail(c, "must not be null");
 			pop(c, m);
 			return -1;
@@ -262,7 +262,7 @@ static int check_fields(struct vctx *c, struct xj *obj, const struct field *fiel
 		pop(c, m);
 	}
 	for (const struct field *f = fields; f->name; f++) {
-		if ((f->flags & F_REQ) && !xj_get(obj, f->name)) {
+		if ((f->flags & F_REQ) && !jv_get(obj, f->name)) {
 			size_t m = push_key(c, f->name);
 			vfail(c, "is required");
 			pop(c, m);
@@ -272,31 +272,31 @@ static int check_fields(struct vctx *c, struct xj *obj, const struct field *fiel
 	return 0;
 }
 
-static int c_string(struct vctx *c, struct xj *v)
+static int c_string(struct vctx *c, struct jv *v)
 {
-	return xj_is_string(v) ? 0 : vfail(c, "must be a string");
+	return jv_is_string(v) ? 0 : vfail(c, "must be a string");
 }
 
-static int c_bool(struct vctx *c, struct xj *v)
+static int c_bool(struct vctx *c, struct jv *v)
 {
-	return xj_is_boolean(v) ? 0 : vfail(c, "must be true or false");
+	return jv_is_boolean(v) ? 0 : vfail(c, "must be true or false");
 }
 
-static int c_number(struct vctx *c, struct xj *v)
+static int c_number(struct vctx *c, struct jv *v)
 {
-	return xj_is_number(v) ? 0 : vfail(c, "must be a number");
+	return jv_is_number(v) ? 0 : vfail(c, "must be a number");
 }
 
-static int c_iri(struct vctx *c, struct xj *v)
+static int c_iri(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_string(v))
+	if (!jv_is_string(v))
 		return vfail(c, "must be a string (an IRI)");
-	return is_iri(xj_str(v)) ? 0 : vfail(c, "must be an absolute IRI (scheme:...)");
+	return is_iri(jv_str(v)) ? 0 : vfail(c, "must be an absolute IRI (scheme:...)");
 }
 
-static int c_uuid(struct vctx *c, struct xj *v)
+static int c_uuid(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_string(v) || !is_uuid(xj_str(v)))
+	if (!jv_is_string(v) || !is_uuid(jv_str(v)))
 		return vfail(c, "must be a UUID (8-4-4-4-12 hex digits)");
 	return 0;
 }
@@ -310,44 +310,44 @@ static bool has_zone(const char *s)
 	return n > 6 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':';
 }
 
-static int c_timestamp(struct vctx *c, struct xj *v)
+static int c_timestamp(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_string(v) || !parse_ts(xj_str(v), NULL))
+	if (!jv_is_string(v) || !parse_ts(jv_str(v), NULL))
 		return vfail(c, "must be an ISO 8601 timestamp (e.g. 2024-05-01T10:00:00.000Z)");
 	/* xAPI 2.0 timestamps follow RFC 3339, which requires the offset */
-	if (c->v == XAPI_V2 && !has_zone(xj_str(v)))
+	if (c->v == XAPI_V2 && !has_zone(jv_str(v)))
 		return vfail(c, "must carry a time zone (Z or +hh:mm) in xAPI 2.0");
 	return 0;
 }
 
-static int c_duration(struct vctx *c, struct xj *v)
+static int c_duration(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_string(v) || !parse_duration(xj_str(v), NULL))
+	if (!jv_is_string(v) || !parse_duration(jv_str(v), NULL))
 		return vfail(c, "must be an ISO 8601 duration (e.g. PT1M30S)");
 	return 0;
 }
 
-static int c_lang_tag(struct vctx *c, struct xj *v)
+static int c_lang_tag(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_string(v) || !is_lang_tag(xj_str(v)))
+	if (!jv_is_string(v) || !is_lang_tag(jv_str(v)))
 		return vfail(c, "must be an RFC 5646 language tag (e.g. en-US)");
 	return 0;
 }
 
-static int c_lang_map(struct vctx *c, struct xj *v)
+static int c_lang_map(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_object(v))
+	if (!jv_is_object(v))
 		return vfail(c, "must be a language map (object of language tag -> string)");
 	const char *key;
-	struct xj *val;
-	xj_object_foreach(v, key, val) {
+	struct jv *val;
+	jv_object_foreach(v, key, val) {
 		size_t m = push_key(c, key);
 		if (!is_lang_tag(key)) {
 			vfail(c, "is not a valid language tag");
 			pop(c, m);
 			return -1;
 		}
-		if (!xj_is_string(val)) {
+		if (!jv_is_string(val)) {
 			vfail(c, "must be a string");
 			pop(c, m);
 			return -1;
@@ -357,13 +357,13 @@ static int c_lang_map(struct vctx *c, struct xj *v)
 	return 0;
 }
 
-static int c_extensions(struct vctx *c, struct xj *v)
+static int c_extensions(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_object(v))
+	if (!jv_is_object(v))
 		return vfail(c, "must be an object whose keys are IRIs");
 	const char *key;
-	struct xj *val;
-	xj_object_foreach(v, key, val) {
+	struct jv *val;
+	jv_object_foreach(v, key, val) {
 		(void)val;
 		if (!is_iri(key)) {
 			size_t m = push_key(c, key);
@@ -375,9 +375,9 @@ static int c_extensions(struct vctx *c, struct xj *v)
 	return 0;
 }
 
-static int c_version(struct vctx *c, struct xj *v)
+static int c_version(struct vctx *c, struct jv *v)
 {
-	const char *s = xj_is_string(v) ? xj_str(v) : NULL;
+	const char *s = jv_is_string(v) ? jv_str(v) : NULL;
 	if (s && (!strncmp(s, "1.0", 3) || !strncmp(s, "2.0", 3))) {
 		const char *p = s + 3;
 		if (!*p)
@@ -395,11 +395,11 @@ static int c_version(struct vctx *c, struct xj *v)
 
 /* ---- agents ------------------------------------------------------------- */
 
-static int c_mbox(struct vctx *c, struct xj *v)
+static int c_mbox(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_string(v))
+	if (!jv_is_string(v))
 		return vfail(c, "must be a string");
-	const char *s = xj_str(v);
+	const char *s = jv_str(v);
 	if (strncmp(s, "mailto:", 7))
 		return vfail(c, "must start with mailto:");
 	const char *at = strchr(s + 7, '@');
@@ -408,9 +408,9 @@ static int c_mbox(struct vctx *c, struct xj *v)
 	return 0;
 }
 
-static int c_sha1(struct vctx *c, struct xj *v)
+static int c_sha1(struct vctx *c, struct jv *v)
 {
-	const char *s = xj_is_string(v) ? xj_str(v) : "";
+	const char *s = jv_is_string(v) ? jv_str(v) : "";
 	size_t n = strlen(s);
 	bool ok = n == 40;
 	for (size_t i = 0; ok && i < n; i++)
@@ -422,30 +422,30 @@ static const struct field account_fields[] = {
 	{ "homePage", c_iri, F_REQ }, { "name", c_string, F_REQ }, { NULL, NULL, 0 }
 };
 
-static int c_account(struct vctx *c, struct xj *v)
+static int c_account(struct vctx *c, struct jv *v)
 {
 	return check_fields(c, v, account_fields);
 }
 
-static int c_object_type_agent(struct vctx *c, struct xj *v)
+static int c_object_type_agent(struct vctx *c, struct jv *v)
 {
-	return xj_is_string(v) && !strcmp(xj_str(v), "Agent")
+	return jv_is_string(v) && !strcmp(jv_str(v), "Agent")
 		       ? 0 : vfail(c, "must be \"Agent\"");
 }
 
-static int c_object_type_group(struct vctx *c, struct xj *v)
+static int c_object_type_group(struct vctx *c, struct jv *v)
 {
-	return xj_is_string(v) && !strcmp(xj_str(v), "Group")
+	return jv_is_string(v) && !strcmp(jv_str(v), "Group")
 		       ? 0 : vfail(c, "must be \"Group\"");
 }
 
 static const char *const ifi_names[] = { "mbox", "mbox_sha1sum", "openid", "account", NULL };
 
-static int count_ifi(struct xj *o)
+static int count_ifi(struct jv *o)
 {
 	int n = 0;
 	for (const char *const *k = ifi_names; *k; k++)
-		n += xj_get(o, *k) != NULL;
+		n += jv_get(o, *k) != NULL;
 	return n;
 }
 
@@ -455,7 +455,7 @@ static const struct field agent_fields[] = {
 	{ "account", c_account, 0 }, { NULL, NULL, 0 }
 };
 
-static int check_agent(struct vctx *c, struct xj *v)
+static int check_agent(struct vctx *c, struct jv *v)
 {
 	if (check_fields(c, v, agent_fields))
 		return -1;
@@ -465,13 +465,13 @@ static int check_agent(struct vctx *c, struct xj *v)
 	return 0;
 }
 
-static int c_members(struct vctx *c, struct xj *v)
+static int c_members(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_array(v))
+	if (!jv_is_array(v))
 		return vfail(c, "must be an array of Agents");
 	size_t i;
-	struct xj *m;
-	xj_array_foreach(v, i, m) {
+	struct jv *m;
+	jv_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = check_agent(c, m);
 		pop(c, mark);
@@ -487,28 +487,28 @@ static const struct field group_fields[] = {
 	{ "account", c_account, 0 }, { "member", c_members, 0 }, { NULL, NULL, 0 }
 };
 
-static int check_group(struct vctx *c, struct xj *v)
+static int check_group(struct vctx *c, struct jv *v)
 {
 	if (check_fields(c, v, group_fields))
 		return -1;
 	int n = count_ifi(v);
 	if (n > 1)
 		return vfail(c, "a Group has at most one of mbox, mbox_sha1sum, openid, account (has %d)", n);
-	if (n == 0 && !xj_get(v, "member"))
+	if (n == 0 && !jv_get(v, "member"))
 		return vfail(c, "an anonymous Group (no identifier) needs a member array");
 	return 0;
 }
 
-static const char *object_type(struct xj *v)
+static const char *object_type(struct jv *v)
 {
-	struct xj *t = xj_get(v, "objectType");
-	return xj_is_string(t) ? xj_str(t) : NULL;
+	struct jv *t = jv_get(v, "objectType");
+	return jv_is_string(t) ? jv_str(t) : NULL;
 }
 
 /* Agent or Group. */
-static int c_actor(struct vctx *c, struct xj *v)
+static int c_actor(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_object(v))
+	if (!jv_is_object(v))
 		return vfail(c, "must be an Agent or Group object");
 	const char *t = object_type(v);
 	if (t && !strcmp(t, "Group"))
@@ -516,9 +516,9 @@ static int c_actor(struct vctx *c, struct xj *v)
 	return check_agent(c, v);
 }
 
-static int c_group(struct vctx *c, struct xj *v)
+static int c_group(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_object(v))
+	if (!jv_is_object(v))
 		return vfail(c, "must be a Group object");
 	return check_group(c, v);
 }
@@ -529,7 +529,7 @@ static const struct field verb_fields[] = {
 	{ "id", c_iri, F_REQ }, { "display", c_lang_map, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_verb(struct vctx *c, struct xj *v)
+static int c_verb(struct vctx *c, struct jv *v)
 {
 	return check_fields(c, v, verb_fields);
 }
@@ -538,20 +538,20 @@ static const struct field component_fields[] = {
 	{ "id", c_string, F_REQ }, { "description", c_lang_map, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_components(struct vctx *c, struct xj *v)
+static int c_components(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_array(v))
+	if (!jv_is_array(v))
 		return vfail(c, "must be an array of interaction components");
 	size_t i;
-	struct xj *m;
-	xj_array_foreach(v, i, m) {
+	struct jv *m;
+	jv_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = check_fields(c, m, component_fields);
 		if (!r) {
 			/* ids unique within the list */
 			for (size_t j = 0; j < i; j++)
-				if (xj_equal(xj_get(xj_at(v, j), "id"),
-					       xj_get(m, "id")))
+				if (jv_equal(jv_get(jv_at(v, j), "id"),
+					       jv_get(m, "id")))
 					r = vfail(c, "duplicate interaction component id");
 		}
 		pop(c, mark);
@@ -566,9 +566,9 @@ static const char *const interaction_types[] = {
 	"sequencing", "likert", "numeric", "other", NULL
 };
 
-static int c_interaction_type(struct vctx *c, struct xj *v)
+static int c_interaction_type(struct vctx *c, struct jv *v)
 {
-	const char *s = xj_is_string(v) ? xj_str(v) : "";
+	const char *s = jv_is_string(v) ? jv_str(v) : "";
 	for (const char *const *t = interaction_types; *t; t++)
 		if (!strcmp(*t, s))
 			return 0;
@@ -576,14 +576,14 @@ static int c_interaction_type(struct vctx *c, struct xj *v)
 			" performance, sequencing, likert, numeric, other");
 }
 
-static int c_string_array(struct vctx *c, struct xj *v)
+static int c_string_array(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_array(v))
+	if (!jv_is_array(v))
 		return vfail(c, "must be an array of strings");
 	size_t i;
-	struct xj *m;
-	xj_array_foreach(v, i, m) {
-		if (!xj_is_string(m)) {
+	struct jv *m;
+	jv_array_foreach(v, i, m) {
+		if (!jv_is_string(m)) {
 			size_t mark = push_index(c, i);
 			vfail(c, "must be a string");
 			pop(c, mark);
@@ -611,29 +611,29 @@ static const struct {
 	{ "matching", "source target" }, { "performance", "steps" }, { NULL, NULL }
 };
 
-static int c_definition(struct vctx *c, struct xj *v)
+static int c_definition(struct vctx *c, struct jv *v)
 {
 	if (check_fields(c, v, definition_fields))
 		return -1;
-	struct xj *it = xj_get(v, "interactionType");
+	struct jv *it = jv_get(v, "interactionType");
 	static const char *const lists[] = { "choices", "scale", "source", "target", "steps", NULL };
 	for (const char *const *l = lists; *l; l++) {
-		if (!xj_get(v, *l))
+		if (!jv_get(v, *l))
 			continue;
 		const char *allowed = "";
-		if (xj_is_string(it))
+		if (jv_is_string(it))
 			for (size_t i = 0; interaction_lists[i].type; i++)
-				if (!strcmp(interaction_lists[i].type, xj_str(it)))
+				if (!strcmp(interaction_lists[i].type, jv_str(it)))
 					allowed = interaction_lists[i].lists;
 		if (!strstr(allowed, *l)) {
 			size_t m = push_key(c, *l);
 			vfail(c, "not allowed for interactionType %s",
-			      xj_is_string(it) ? xj_str(it) : "(none)");
+			      jv_is_string(it) ? jv_str(it) : "(none)");
 			pop(c, m);
 			return -1;
 		}
 	}
-	if ((xj_get(v, "correctResponsesPattern")) && !it) {
+	if ((jv_get(v, "correctResponsesPattern")) && !it) {
 		size_t m = push_key(c, "correctResponsesPattern");
 		vfail(c, "needs interactionType");
 		pop(c, m);
@@ -642,9 +642,9 @@ static int c_definition(struct vctx *c, struct xj *v)
 	return 0;
 }
 
-static int c_object_type_activity(struct vctx *c, struct xj *v)
+static int c_object_type_activity(struct vctx *c, struct jv *v)
 {
-	return xj_is_string(v) && !strcmp(xj_str(v), "Activity")
+	return jv_is_string(v) && !strcmp(jv_str(v), "Activity")
 		       ? 0 : vfail(c, "must be \"Activity\"");
 }
 
@@ -653,14 +653,14 @@ static const struct field activity_fields[] = {
 	{ "definition", c_definition, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_activity(struct vctx *c, struct xj *v)
+static int c_activity(struct vctx *c, struct jv *v)
 {
 	return check_fields(c, v, activity_fields);
 }
 
-static int c_object_type_ref(struct vctx *c, struct xj *v)
+static int c_object_type_ref(struct vctx *c, struct jv *v)
 {
-	return xj_is_string(v) && !strcmp(xj_str(v), "StatementRef")
+	return jv_is_string(v) && !strcmp(jv_str(v), "StatementRef")
 		       ? 0 : vfail(c, "must be \"StatementRef\"");
 }
 
@@ -668,7 +668,7 @@ static const struct field statement_ref_fields[] = {
 	{ "objectType", c_object_type_ref, F_REQ }, { "id", c_uuid, F_REQ }, { NULL, NULL, 0 }
 };
 
-static int c_statement_ref(struct vctx *c, struct xj *v)
+static int c_statement_ref(struct vctx *c, struct jv *v)
 {
 	return check_fields(c, v, statement_ref_fields);
 }
@@ -680,27 +680,27 @@ static const struct field score_fields[] = {
 	{ "max", c_number, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_score(struct vctx *c, struct xj *v)
+static int c_score(struct vctx *c, struct jv *v)
 {
 	if (check_fields(c, v, score_fields))
 		return -1;
-	struct xj *sc = xj_get(v, "scaled"), *raw = xj_get(v, "raw");
-	struct xj *mn = xj_get(v, "min"), *mx = xj_get(v, "max");
+	struct jv *sc = jv_get(v, "scaled"), *raw = jv_get(v, "raw");
+	struct jv *mn = jv_get(v, "min"), *mx = jv_get(v, "max");
 	size_t m;
 	int r = 0;
-	if (sc && (xj_num(sc) < -1 || xj_num(sc) > 1)) {
+	if (sc && (jv_num(sc) < -1 || jv_num(sc) > 1)) {
 		m = push_key(c, "scaled");
 		r = vfail(c, "must be between -1 and 1");
 		pop(c, m);
-	} else if (mn && mx && xj_num(mn) >= xj_num(mx)) {
+	} else if (mn && mx && jv_num(mn) >= jv_num(mx)) {
 		m = push_key(c, "min");
 		r = vfail(c, "must be less than max");
 		pop(c, m);
-	} else if (raw && mn && xj_num(raw) < xj_num(mn)) {
+	} else if (raw && mn && jv_num(raw) < jv_num(mn)) {
 		m = push_key(c, "raw");
 		r = vfail(c, "must not be less than min");
 		pop(c, m);
-	} else if (raw && mx && xj_num(raw) > xj_num(mx)) {
+	} else if (raw && mx && jv_num(raw) > jv_num(mx)) {
 		m = push_key(c, "raw");
 		r = vfail(c, "must not be greater than max");
 		pop(c, m);
@@ -714,20 +714,20 @@ static const struct field result_fields[] = {
 	{ "extensions", c_extensions, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_result(struct vctx *c, struct xj *v)
+static int c_result(struct vctx *c, struct jv *v)
 {
 	return check_fields(c, v, result_fields);
 }
 
-static int c_context_activity_list(struct vctx *c, struct xj *v)
+static int c_context_activity_list(struct vctx *c, struct jv *v)
 {
-	if (xj_is_object(v))
+	if (jv_is_object(v))
 		return c_activity(c, v); /* normalised by c_context_activities */
-	if (!xj_is_array(v))
+	if (!jv_is_array(v))
 		return vfail(c, "must be an array of Activities");
 	size_t i;
-	struct xj *m;
-	xj_array_foreach(v, i, m) {
+	struct jv *m;
+	jv_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = c_activity(c, m);
 		pop(c, mark);
@@ -743,35 +743,35 @@ static const struct field context_activities_fields[] = {
 	{ NULL, NULL, 0 }
 };
 
-static int c_context_activities(struct vctx *c, struct xj *v)
+static int c_context_activities(struct vctx *c, struct jv *v)
 {
 	if (check_fields(c, v, context_activities_fields))
 		return -1;
 	/* xAPI 1.0.3 allows one Activity object; store it as a one-element array */
 	const char *key;
-	struct xj *val;
-	xj_object_foreach(v, key, val) {
-		if (xj_is_object(val)) {
+	struct jv *val;
+	jv_object_foreach(v, key, val) {
+		if (jv_is_object(val)) {
 			if (c->v == XAPI_V2) {
 				size_t m = push_key(c, key);
 				vfail(c, "must be an array of Activities (xAPI 2.0)");
 				pop(c, m);
 				return -1;
 			}
-			if (!xj_wrap_array(c->a, val))
+			if (!jv_wrap_array(c->a, val))
 				return vfail(c, "out of memory");
 		}
 	}
 	return 0;
 }
 
-static int c_relevant_types(struct vctx *c, struct xj *v)
+static int c_relevant_types(struct vctx *c, struct jv *v)
 {
-	if (!xj_is_array(v) || xj_size(v) == 0)
+	if (!jv_is_array(v) || jv_size(v) == 0)
 		return vfail(c, "must be a non-empty array of IRIs");
 	size_t i;
-	struct xj *m;
-	xj_array_foreach(v, i, m) {
+	struct jv *m;
+	jv_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = c_iri(c, m);
 		pop(c, mark);
@@ -781,15 +781,15 @@ static int c_relevant_types(struct vctx *c, struct xj *v)
 	return 0;
 }
 
-static int c_object_type_context_agent(struct vctx *c, struct xj *v)
+static int c_object_type_context_agent(struct vctx *c, struct jv *v)
 {
-	return xj_is_string(v) && !strcmp(xj_str(v), "contextAgent")
+	return jv_is_string(v) && !strcmp(jv_str(v), "contextAgent")
 		       ? 0 : vfail(c, "must be \"contextAgent\"");
 }
 
-static int c_object_type_context_group(struct vctx *c, struct xj *v)
+static int c_object_type_context_group(struct vctx *c, struct jv *v)
 {
-	return xj_is_string(v) && !strcmp(xj_str(v), "contextGroup")
+	return jv_is_string(v) && !strcmp(jv_str(v), "contextGroup")
 		       ? 0 : vfail(c, "must be \"contextGroup\"");
 }
 
@@ -802,13 +802,13 @@ static const struct field context_group_fields[] = {
 	{ "relevantTypes", c_relevant_types, 0 }, { NULL, NULL, 0 }
 };
 
-static int check_list_of(struct vctx *c, struct xj *v, const struct field *fields)
+static int check_list_of(struct vctx *c, struct jv *v, const struct field *fields)
 {
-	if (!xj_is_array(v))
+	if (!jv_is_array(v))
 		return vfail(c, "must be an array");
 	size_t i;
-	struct xj *m;
-	xj_array_foreach(v, i, m) {
+	struct jv *m;
+	jv_array_foreach(v, i, m) {
 		size_t mark = push_index(c, i);
 		int r = check_fields(c, m, fields);
 		pop(c, mark);
@@ -818,12 +818,12 @@ static int check_list_of(struct vctx *c, struct xj *v, const struct field *field
 	return 0;
 }
 
-static int c_context_agents(struct vctx *c, struct xj *v)
+static int c_context_agents(struct vctx *c, struct jv *v)
 {
 	return check_list_of(c, v, context_agent_fields);
 }
 
-static int c_context_groups(struct vctx *c, struct xj *v)
+static int c_context_groups(struct vctx *c, struct jv *v)
 {
 	return check_list_of(c, v, context_group_fields);
 }
@@ -837,20 +837,20 @@ static const struct field context_fields[] = {
 	{ NULL, NULL, 0 }
 };
 
-static int c_context(struct vctx *c, struct xj *v)
+static int c_context(struct vctx *c, struct jv *v)
 {
 	return check_fields(c, v, context_fields);
 }
 
-static int c_length(struct vctx *c, struct xj *v)
+static int c_length(struct vctx *c, struct jv *v)
 {
-	return xj_is_integer(v) && xj_int(v) >= 0
+	return jv_is_integer(v) && jv_int(v) >= 0
 		       ? 0 : vfail(c, "must be a non-negative integer");
 }
 
-static int c_sha2(struct vctx *c, struct xj *v)
+static int c_sha2(struct vctx *c, struct jv *v)
 {
-	const char *s = xj_is_string(v) ? xj_str(v) : "";
+	const char *s = jv_is_string(v) ? jv_str(v) : "";
 	size_t n = strlen(s);
 	bool ok = n == 56 || n == 64 || n == 96 || n == 128;
 	for (size_t i = 0; ok && i < n; i++)
@@ -865,14 +865,14 @@ static const struct field attachment_fields[] = {
 	{ NULL, NULL, 0 }
 };
 
-static int c_attachments(struct vctx *c, struct xj *v)
+static int c_attachments(struct vctx *c, struct jv *v)
 {
 	if (check_list_of(c, v, attachment_fields))
 		return -1;
 	size_t i;
-	struct xj *m;
-	xj_array_foreach(v, i, m) {
-		if (!xj_get(m, "fileUrl")) {
+	struct jv *m;
+	jv_array_foreach(v, i, m) {
+		if (!jv_get(m, "fileUrl")) {
 			size_t mark = push_index(c, i);
 			vfail(c, "attachments without fileUrl need multipart/mixed, which this LRS"
 				 " does not accept yet");
@@ -885,12 +885,12 @@ static int c_attachments(struct vctx *c, struct xj *v)
 
 /* ---- statement, object, substatement ------------------------------------ */
 
-static int c_object(struct vctx *c, struct xj *v);
-static int c_sub_object(struct vctx *c, struct xj *v);
+static int c_object(struct vctx *c, struct jv *v);
+static int c_sub_object(struct vctx *c, struct jv *v);
 
-static int c_object_type_sub(struct vctx *c, struct xj *v)
+static int c_object_type_sub(struct vctx *c, struct jv *v)
 {
-	return xj_is_string(v) && !strcmp(xj_str(v), "SubStatement")
+	return jv_is_string(v) && !strcmp(jv_str(v), "SubStatement")
 		       ? 0 : vfail(c, "must be \"SubStatement\"");
 }
 
@@ -901,12 +901,12 @@ static const struct field substatement_fields[] = {
 	{ "attachments", c_attachments, 0 }, { NULL, NULL, 0 }
 };
 
-static int c_substatement(struct vctx *c, struct xj *v)
+static int c_substatement(struct vctx *c, struct jv *v)
 {
 	return check_fields(c, v, substatement_fields);
 }
 
-static int c_object_agent(struct vctx *c, struct xj *v) { return check_agent(c, v); }
+static int c_object_agent(struct vctx *c, struct jv *v) { return check_agent(c, v); }
 
 static const struct {
 	const char *type;
@@ -916,12 +916,12 @@ static const struct {
 	{ "StatementRef", c_statement_ref }, { "SubStatement", c_substatement }, { NULL, NULL }
 };
 
-static int check_object_kind(struct vctx *c, struct xj *v, bool allow_sub)
+static int check_object_kind(struct vctx *c, struct jv *v, bool allow_sub)
 {
-	if (!xj_is_object(v))
+	if (!jv_is_object(v))
 		return vfail(c, "must be an object (Activity, Agent, Group, StatementRef or SubStatement)");
-	struct xj *t = xj_get(v, "objectType");
-	const char *type = t ? xj_str(t) : "Activity";
+	struct jv *t = jv_get(v, "objectType");
+	const char *type = t ? jv_str(t) : "Activity";
 	if (t && !type) {
 		size_t m = push_key(c, "objectType");
 		vfail(c, "must be a string");
@@ -945,8 +945,8 @@ static int check_object_kind(struct vctx *c, struct xj *v, bool allow_sub)
 	return -1;
 }
 
-static int c_object(struct vctx *c, struct xj *v) { return check_object_kind(c, v, true); }
-static int c_sub_object(struct vctx *c, struct xj *v) { return check_object_kind(c, v, false); }
+static int c_object(struct vctx *c, struct jv *v) { return check_object_kind(c, v, true); }
+static int c_sub_object(struct vctx *c, struct jv *v) { return check_object_kind(c, v, false); }
 
 static const struct field statement_fields[] = {
 	{ "id", c_uuid, 0 }, { "actor", c_actor, F_REQ }, { "verb", c_verb, F_REQ },
@@ -958,22 +958,22 @@ static const struct field statement_fields[] = {
 
 #define VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
 
-static bool is_voiding(struct xj *stmt)
+static bool is_voiding(struct jv *stmt)
 {
-	struct xj *verb = xj_get(xj_get(stmt, "verb"), "id");
-	return xj_is_string(verb) && !strcmp(xj_str(verb), VERB_VOIDED);
+	struct jv *verb = jv_get(jv_get(stmt, "verb"), "id");
+	return jv_is_string(verb) && !strcmp(jv_str(verb), VERB_VOIDED);
 }
 
 /* Cross-property rules of a statement or substatement. */
-static int check_statement_rules(struct vctx *c, struct xj *stmt)
+static int check_statement_rules(struct vctx *c, struct jv *stmt)
 {
-	struct xj *obj = xj_get(stmt, "object");
+	struct jv *obj = jv_get(stmt, "object");
 	const char *ot = object_type(obj);
 	bool activity = !ot || !strcmp(ot, "Activity");
-	struct xj *ctx = xj_get(stmt, "context");
+	struct jv *ctx = jv_get(stmt, "context");
 	static const char *const only_activity[] = { "revision", "platform", NULL };
 	for (const char *const *k = only_activity; ctx && *k; k++) {
-		if (!activity && xj_get(ctx, *k)) {
+		if (!activity && jv_get(ctx, *k)) {
 			size_t m = push_key(c, "context");
 			size_t m2 = push_key(c, *k);
 			vfail(c, "only allowed when the object is an Activity");
@@ -991,7 +991,7 @@ static int check_statement_rules(struct vctx *c, struct xj *stmt)
 	return 0;
 }
 
-enum eb_err xapi_validate_statement(struct arena *a, struct xj *stmt, enum xapi_version v,
+enum eb_err xapi_validate_statement(struct arena *a, struct jv *stmt, enum xapi_version v,
 				    const char *path, char *err, size_t errcap)
 {
 	struct vctx c = { .v = v, .a = a, .err = err, .cap = errcap };
@@ -1000,7 +1000,7 @@ enum eb_err xapi_validate_statement(struct arena *a, struct xj *stmt, enum xapi_
 		err[0] = '\0';
 	if (check_fields(&c, stmt, statement_fields) || check_statement_rules(&c, stmt))
 		return EB_EINVAL;
-	struct xj *obj = xj_get(stmt, "object");
+	struct jv *obj = jv_get(stmt, "object");
 	const char *ot = object_type(obj);
 	if (ot && !strcmp(ot, "SubStatement")) {
 		size_t m = push_key(&c, "object");
@@ -1012,7 +1012,7 @@ enum eb_err xapi_validate_statement(struct arena *a, struct xj *stmt, enum xapi_
 	return EB_OK;
 }
 
-static struct xj *load_capped(struct arena *a, const char *json, size_t len, char *err,
+static struct jv *load_capped(struct arena *a, const char *json, size_t len, char *err,
 			      size_t errcap, enum eb_err *rc)
 {
 	if (len > XAPI_MAX_BODY) {
@@ -1020,8 +1020,8 @@ static struct xj *load_capped(struct arena *a, const char *json, size_t len, cha
 		*rc = EB_ETOOBIG;
 		return NULL;
 	}
-	struct xj_error je;
-	struct xj *root = xj_parse(a, json, len, &je);
+	struct jv_error je;
+	struct jv *root = jv_parse(a, json, len, &je);
 	if (!root && !je.line) {
 		snprintf(err, errcap, "out of memory");
 		*rc = EB_ENOMEM;
@@ -1039,20 +1039,20 @@ enum eb_err xapi_validate_json(const char *json, size_t len, enum xapi_version v
 	enum eb_err rc = EB_OK;
 	struct arena a;
 	arena_init(&a);
-	struct xj *root = load_capped(&a, json, len, err, errcap, &rc);
+	struct jv *root = load_capped(&a, json, len, err, errcap, &rc);
 	if (!root) {
 		arena_free(&a);
 		return rc;
 	}
-	if (xj_is_array(root)) {
-		if (xj_size(root) > XAPI_MAX_BATCH) {
+	if (jv_is_array(root)) {
+		if (jv_size(root) > XAPI_MAX_BATCH) {
 			snprintf(err, errcap, "batch of %zu statements exceeds the limit of %d",
-				 xj_size(root), XAPI_MAX_BATCH);
+				 jv_size(root), XAPI_MAX_BATCH);
 			rc = EB_ETOOBIG;
 		}
 		size_t i;
-		struct xj *s;
-		xj_array_foreach(root, i, s) {
+		struct jv *s;
+		jv_array_foreach(root, i, s) {
 			if (rc)
 				break;
 			char path[32];
@@ -1068,19 +1068,19 @@ enum eb_err xapi_validate_json(const char *json, size_t len, enum xapi_version v
 
 /* ---- keys and mapping ---------------------------------------------------- */
 
-bool xapi_agent_key(struct xj *agent, char *out, size_t cap)
+bool xapi_agent_key(struct jv *agent, char *out, size_t cap)
 {
-	struct xj *v;
-	if ((v = xj_get(agent, "mbox")) && xj_is_string(v))
-		snprintf(out, cap, "mbox:%s", xj_str(v));
-	else if ((v = xj_get(agent, "mbox_sha1sum")) && xj_is_string(v))
-		snprintf(out, cap, "mbox_sha1sum:%s", xj_str(v));
-	else if ((v = xj_get(agent, "openid")) && xj_is_string(v))
-		snprintf(out, cap, "openid:%s", xj_str(v));
-	else if ((v = xj_get(agent, "account")) && xj_is_object(v))
+	struct jv *v;
+	if ((v = jv_get(agent, "mbox")) && jv_is_string(v))
+		snprintf(out, cap, "mbox:%s", jv_str(v));
+	else if ((v = jv_get(agent, "mbox_sha1sum")) && jv_is_string(v))
+		snprintf(out, cap, "mbox_sha1sum:%s", jv_str(v));
+	else if ((v = jv_get(agent, "openid")) && jv_is_string(v))
+		snprintf(out, cap, "openid:%s", jv_str(v));
+	else if ((v = jv_get(agent, "account")) && jv_is_object(v))
 		snprintf(out, cap, "account:%s %s",
-			 xj_str(xj_get(v, "homePage")) ?: "",
-			 xj_str(xj_get(v, "name")) ?: "");
+			 jv_str(jv_get(v, "homePage")) ?: "",
+			 jv_str(jv_get(v, "name")) ?: "");
 	else {
 		if (cap)
 			out[0] = '\0';
@@ -1094,15 +1094,15 @@ bool xapi_agent_key(struct xj *agent, char *out, size_t cap)
 }
 
 /* A CCSS code in the definition's extension values, name or description. */
-static bool definition_code(struct xj *def, char *out, size_t cap)
+static bool definition_code(struct jv *def, char *out, size_t cap)
 {
 	static const char *const maps[] = { "extensions", "name", "description", NULL };
 	for (const char *const *m = maps; *m; m++) {
 		const char *key;
-		struct xj *val;
-		struct xj *map = xj_get(def, *m);
-		xj_object_foreach(map, key, val) {
-			if (xj_is_string(val) && activity_extract_ccss_code(xj_str(val), out, cap))
+		struct jv *val;
+		struct jv *map = jv_get(def, *m);
+		jv_object_foreach(map, key, val) {
+			if (jv_is_string(val) && activity_extract_ccss_code(jv_str(val), out, cap))
 				return true;
 			if (!strcmp(*m, "extensions") && activity_extract_ccss_code(key, out, cap))
 				return true;
@@ -1111,9 +1111,9 @@ static bool definition_code(struct xj *def, char *out, size_t cap)
 	return false;
 }
 
-bool xapi_map_event(struct xj *stmt, struct learning_event_in *ev, char *scratch, size_t cap)
+bool xapi_map_event(struct jv *stmt, struct learning_event_in *ev, char *scratch, size_t cap)
 {
-	struct xj *actor = xj_get(stmt, "actor"), *obj = xj_get(stmt, "object");
+	struct jv *actor = jv_get(stmt, "actor"), *obj = jv_get(stmt, "object");
 	const char *ot = object_type(obj);
 	if ((ot && strcmp(ot, "Activity")) || is_voiding(stmt) || cap < 512)
 		return false;
@@ -1126,44 +1126,44 @@ bool xapi_map_event(struct xj *stmt, struct learning_event_in *ev, char *scratch
 	if (!xapi_agent_key(actor, scratch, half))
 		return false;
 	ev->actor_key = scratch;
-	struct xj *acc = xj_get(actor, "account");
-	ev->match_name = acc ? xj_str(xj_get(acc, "name")) : NULL;
-	const char *mbox = xj_str(xj_get(actor, "mbox"));
+	struct jv *acc = jv_get(actor, "account");
+	ev->match_name = acc ? jv_str(jv_get(acc, "name")) : NULL;
+	const char *mbox = jv_str(jv_get(actor, "mbox"));
 	ev->match_email = mbox ? mbox + 7 : NULL;
-	ev->activity_id = xj_str(xj_get(obj, "id"));
+	ev->activity_id = jv_str(jv_get(obj, "id"));
 	ev->item_id = ev->activity_id;
 	char *code = scratch + half;
-	if (definition_code(xj_get(obj, "definition"), code, 64))
+	if (definition_code(jv_get(obj, "definition"), code, 64))
 		ev->standard_code = code;
-	struct xj *res = xj_get(stmt, "result");
-	struct xj *succ = xj_get(res, "success");
-	ev->correct = xj_is_boolean(succ) ? xj_is_true(succ) : -1;
-	struct xj *score = xj_get(res, "score");
-	struct xj *sc = xj_get(score, "scaled"), *raw = xj_get(score, "raw");
-	struct xj *mn = xj_get(score, "min"), *mx = xj_get(score, "max");
+	struct jv *res = jv_get(stmt, "result");
+	struct jv *succ = jv_get(res, "success");
+	ev->correct = jv_is_boolean(succ) ? jv_is_true(succ) : -1;
+	struct jv *score = jv_get(res, "score");
+	struct jv *sc = jv_get(score, "scaled"), *raw = jv_get(score, "raw");
+	struct jv *mn = jv_get(score, "min"), *mx = jv_get(score, "max");
 	ev->score = -1;
 	if (sc)
-		ev->score = xj_num(sc) < 0 ? 0 : xj_num(sc);
+		ev->score = jv_num(sc) < 0 ? 0 : jv_num(sc);
 	else if (raw && mx) {
-		double lo = mn ? xj_num(mn) : 0, hi = xj_num(mx);
+		double lo = mn ? jv_num(mn) : 0, hi = jv_num(mx);
 		if (hi > lo)
-			ev->score = (xj_num(raw) - lo) / (hi - lo);
+			ev->score = (jv_num(raw) - lo) / (hi - lo);
 		if (ev->score > 1 || ev->score < 0)
 			ev->score = ev->score > 1 ? 1 : 0;
 	}
 	ev->duration_s = -1;
-	const char *dur = xj_str(xj_get(res, "duration"));
+	const char *dur = jv_str(jv_get(res, "duration"));
 	if (dur && !parse_duration(dur, &ev->duration_s))
 		ev->duration_s = -1;
 	int64_t ms = 0;
-	const char *ts = xj_str(xj_get(stmt, "timestamp"));
+	const char *ts = jv_str(jv_get(stmt, "timestamp"));
 	if (ts && parse_ts(ts, &ms))
 		ev->occurred_at = ms / 1000;
 	else
 		ev->occurred_at = time_now();
 	ev->source = "xapi";
-	ev->statement_id = xj_str(xj_get(stmt, "id"));
-	ev->verb = xj_str(xj_get(xj_get(stmt, "verb"), "id"));
+	ev->statement_id = jv_str(jv_get(stmt, "id"));
+	ev->verb = jv_str(jv_get(jv_get(stmt, "verb"), "id"));
 	return true;
 }
 
@@ -1313,14 +1313,14 @@ static void lower(char *s)
  * (stored, authority, version), which the spec lets differ between two
  * sendings of one statement. Removes them from stmt; returns the malloc'd
  * text and its SHA-256 in hex. */
-static char *canonical(struct arena *a, struct buf *tmp, struct xj *stmt, size_t *len,
+static char *canonical(struct arena *a, struct buf *tmp, struct jv *stmt, size_t *len,
 		       char hash[65])
 {
-	xj_del(stmt, "stored");
-	xj_del(stmt, "authority");
-	xj_del(stmt, "version");
+	jv_del(stmt, "stored");
+	jv_del(stmt, "authority");
+	jv_del(stmt, "version");
 	buf_reset(tmp);
-	xj_dump_sorted(stmt, tmp, NULL);
+	jv_dump_sorted(stmt, tmp, NULL);
 	if (buf_failed(tmp))
 		return NULL;
 	unsigned char h[crypto_hash_sha256_BYTES];
@@ -1338,7 +1338,7 @@ struct refs {
 	size_t n;
 };
 
-static void add_agent_ref(struct refs *rs, struct xj *agent, int related)
+static void add_agent_ref(struct refs *rs, struct jv *agent, int related)
 {
 	if (!agent || rs->n >= MAX_REFS)
 		return;
@@ -1348,15 +1348,15 @@ static void add_agent_ref(struct refs *rs, struct xj *agent, int related)
 	}
 	/* group members count as related agents */
 	size_t i;
-	struct xj *m;
-	struct xj *members = xj_get(agent, "member");
-	xj_array_foreach(members, i, m)
+	struct jv *m;
+	struct jv *members = jv_get(agent, "member");
+	jv_array_foreach(members, i, m)
 		add_agent_ref(rs, m, 1);
 }
 
-static void add_activity_ref(struct refs *rs, struct xj *act, int related)
+static void add_activity_ref(struct refs *rs, struct jv *act, int related)
 {
-	const char *id = xj_str(xj_get(act, "id"));
+	const char *id = jv_str(jv_get(act, "id"));
 	if (!id || rs->n >= MAX_REFS || strlen(id) >= sizeof rs->keys[0])
 		return;
 	str_copy(rs->keys[rs->n], sizeof rs->keys[0], id);
@@ -1364,10 +1364,10 @@ static void add_activity_ref(struct refs *rs, struct xj *act, int related)
 	rs->n++;
 }
 
-static void collect_refs(struct refs *rs, struct xj *stmt, int related)
+static void collect_refs(struct refs *rs, struct jv *stmt, int related)
 {
-	add_agent_ref(rs, xj_get(stmt, "actor"), related);
-	struct xj *obj = xj_get(stmt, "object");
+	add_agent_ref(rs, jv_get(stmt, "actor"), related);
+	struct jv *obj = jv_get(stmt, "object");
 	const char *ot = object_type(obj);
 	if (!ot || !strcmp(ot, "Activity"))
 		add_activity_ref(rs, obj, related);
@@ -1375,22 +1375,22 @@ static void collect_refs(struct refs *rs, struct xj *stmt, int related)
 		add_agent_ref(rs, obj, related);
 	else if (!strcmp(ot, "SubStatement"))
 		collect_refs(rs, obj, 1);
-	struct xj *ctx = xj_get(stmt, "context");
-	add_agent_ref(rs, xj_get(ctx, "instructor"), 1);
-	add_agent_ref(rs, xj_get(ctx, "team"), 1);
+	struct jv *ctx = jv_get(stmt, "context");
+	add_agent_ref(rs, jv_get(ctx, "instructor"), 1);
+	add_agent_ref(rs, jv_get(ctx, "team"), 1);
 	const char *key;
-	struct xj *list, *cas = xj_get(ctx, "contextActivities");
-	xj_object_foreach(cas, key, list) {
+	struct jv *list, *cas = jv_get(ctx, "contextActivities");
+	jv_object_foreach(cas, key, list) {
 		(void)key;
 		size_t i;
-		struct xj *a;
-		xj_array_foreach(list, i, a)
+		struct jv *a;
+		jv_array_foreach(list, i, a)
 			add_activity_ref(rs, a, 1);
 	}
 }
 
 struct prepared {
-	struct xj *stmt;
+	struct jv *stmt;
 	char id[37];
 	char hash[65];
 	bool voiding;
@@ -1403,7 +1403,7 @@ struct prepared {
 
 /* Validates one statement and fills in id, timestamp, stored, authority and
  * version. */
-static enum eb_err prepare_one(struct arena *a, struct buf *tmp, struct xj *stmt,
+static enum eb_err prepare_one(struct arena *a, struct buf *tmp, struct jv *stmt,
 			       enum xapi_version v, const char *path, int64_t tool_id,
 			       const char *stored, struct prepared *p, char *err, size_t cap)
 {
@@ -1411,7 +1411,7 @@ static enum eb_err prepare_one(struct arena *a, struct buf *tmp, struct xj *stmt
 	if (rc)
 		return rc;
 	p->stmt = stmt;
-	const char *id = xj_str(xj_get(stmt, "id"));
+	const char *id = jv_str(jv_get(stmt, "id"));
 	if (id) {
 		str_copy(p->id, sizeof p->id, id);
 		lower(p->id);
@@ -1419,18 +1419,18 @@ static enum eb_err prepare_one(struct arena *a, struct buf *tmp, struct xj *stmt
 		uuid_v7(p->id);
 		p->generated_id = true;
 	}
-	struct xj idv = xj_string(p->id), tsv = xj_string(stored);
-	if (!xj_set(a, stmt, "id", &idv) ||
-	    (!xj_get(stmt, "timestamp") && !xj_set(a, stmt, "timestamp", &tsv)))
+	struct jv idv = jv_string(p->id), tsv = jv_string(stored);
+	if (!jv_set(a, stmt, "id", &idv) ||
+	    (!jv_get(stmt, "timestamp") && !jv_set(a, stmt, "timestamp", &tsv)))
 		return EB_ENOMEM;
-	const char *ver = xj_str(xj_get(stmt, "version"));
+	const char *ver = jv_str(jv_get(stmt, "version"));
 	str_copy(p->version, sizeof p->version, ver ? ver : v == XAPI_V2 ? "2.0.0" : "1.0.0");
 	if (!(p->canon = canonical(a, tmp, stmt, &p->canon_len, p->hash)))
 		return EB_ENOMEM;
 	p->voiding = is_voiding(stmt);
 	p->voids[0] = '\0';
 	if (p->voiding) {
-		const char *t = xj_str(xj_get(xj_get(stmt, "object"), "id"));
+		const char *t = jv_str(jv_get(jv_get(stmt, "object"), "id"));
 		str_copy(p->voids, sizeof p->voids, t ? t : "");
 		lower(p->voids);
 	}
@@ -1517,9 +1517,9 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 		struct activity_statement as = {
 			.id = p->id, .json = json, .content_hash = p->hash, .stored_ms = stored_ms,
 			.voids_id = p->voiding ? p->voids : NULL,
-			.verb = xj_str(xj_get(xj_get(p->stmt, "verb"), "id")),
-			.registration = xj_str(xj_get(
-				xj_get(p->stmt, "context"), "registration")),
+			.verb = jv_str(jv_get(jv_get(p->stmt, "verb"), "id")),
+			.registration = jv_str(jv_get(
+				jv_get(p->stmt, "context"), "registration")),
 			.refs = rs->r, .nrefs = rs->n, .new_id = p->generated_id,
 		};
 		bool arrived_voided = false;
@@ -1582,12 +1582,12 @@ static void write_free(struct xapi_write *x)
 
 /* Validates root (one statement or, POST only, an array) into x->ps. On an
  * error out holds the answer. */
-static enum eb_err write_prepare(struct xapi_write *x, struct xj *root, enum xapi_version v,
+static enum eb_err write_prepare(struct xapi_write *x, struct jv *root, enum xapi_version v,
 				 struct xapi_result *out)
 {
 	xapi_now_iso(x->stored, &x->stored_ms);
-	x->batch = xj_is_array(root);
-	size_t n = x->batch ? xj_size(root) : 1;
+	x->batch = jv_is_array(root);
+	size_t n = x->batch ? jv_size(root) : 1;
 	if (x->batch && n > XAPI_MAX_BATCH) {
 		set_text(out, 413, "batch of %zu statements exceeds the limit of %d", n,
 			 XAPI_MAX_BATCH);
@@ -1610,7 +1610,7 @@ static enum eb_err write_prepare(struct xapi_write *x, struct xj *root, enum xap
 			snprintf(path, sizeof path, "$[%zu]", i);
 		else
 			str_copy(path, sizeof path, "$");
-		struct xj *s = x->batch ? xj_at(root, i) : root;
+		struct jv *s = x->batch ? jv_at(root, i) : root;
 		rc = prepare_one(&x->a, &tmp, s, v, path, x->tool_id, x->stored, &x->ps[i], x->err,
 				 sizeof x->err);
 		for (size_t j = 0; !rc && j < i; j++)
@@ -1667,20 +1667,20 @@ static struct xapi_write *write_begin(int64_t district_id, int64_t tool_id, bool
 	x->w.fn = write_run;
 	x->w.ctx = x;
 	enum eb_err rc = EB_OK;
-	struct xj *root = load_capped(&x->a, json, len, x->err, sizeof x->err, &rc);
+	struct jv *root = load_capped(&x->a, json, len, x->err, sizeof x->err, &rc);
 	if (!root) {
 		*rc_out = rc;
 		set_text(out, status_for(rc), "%s", x->err);
-	} else if (!put && !xj_is_array(root) && !xj_is_object(root)) {
+	} else if (!put && !jv_is_array(root) && !jv_is_object(root)) {
 		set_text(out, 400, "$: must be a statement object or an array of statements");
-	} else if (put && !xj_is_object(root)) {
+	} else if (put && !jv_is_object(root)) {
 		set_text(out, 400, "$: PUT takes one statement object");
 	} else {
-		struct xj *id = put ? xj_get(root, "id") : NULL;
-		struct xj idv = xj_string(statement_id ? statement_id : "");
-		if (put && id && (!xj_is_string(id) || strcasecmp(xj_str(id), statement_id)))
+		struct jv *id = put ? jv_get(root, "id") : NULL;
+		struct jv idv = jv_string(statement_id ? statement_id : "");
+		if (put && id && (!jv_is_string(id) || strcasecmp(jv_str(id), statement_id)))
 			set_text(out, 400, "$.id: does not match the statementId parameter");
-		else if (put && !id && !xj_set(&x->a, root, "id", &idv))
+		else if (put && !id && !jv_set(&x->a, root, "id", &idv))
 			set_text(out, 500, "out of memory"), *rc_out = EB_ENOMEM;
 		else if (!(*rc_out = write_prepare(x, root, v, out)))
 			return x;
@@ -1903,8 +1903,8 @@ enum eb_err xapi_get(struct db *db, int64_t district_id, int64_t tool_id,
 			char err[256];
 			struct arena ar;
 			arena_init(&ar);
-			struct xj_error je;
-			struct xj *a = xj_parse(&ar, p->agent, strlen(p->agent), &je);
+			struct jv_error je;
+			struct jv *a = jv_parse(&ar, p->agent, strlen(p->agent), &je);
 			struct vctx c = { .v = v, .a = &ar, .err = err, .cap = sizeof err };
 			c.plen = str_copy(c.path, sizeof c.path, "agent");
 			bool valid = a && !c_actor(&c, a);

@@ -16,7 +16,7 @@
 
 struct db;
 struct arena;
-struct xj;
+struct jv;
 struct learning_event_in;
 
 #define XAPI_MAX_BODY (8u << 20)	/* bytes of one request body; 413 above */
@@ -42,11 +42,11 @@ void xapi_result_free(struct xapi_result *out);
  * XAPI_V1, 2.0.x gives XAPI_V2; NULL or anything else is EB_EINVAL. */
 enum eb_err xapi_version_parse(const char *header, enum xapi_version *out);
 
-/* Validates one statement (parsed by xj_parse into arena a) in place: a
+/* Validates one statement (parsed by jv_parse into arena a) in place: a
  * single contextActivities object is normalised to an array, allocating from
  * a. path prefixes error paths ("$", "$[3]"). On failure err gets
  * "<path>: <reason>", e.g. "$.actor.mbox: must start with mailto:". */
-enum eb_err xapi_validate_statement(struct arena *a, struct xj *stmt, enum xapi_version v,
+enum eb_err xapi_validate_statement(struct arena *a, struct jv *stmt, enum xapi_version v,
 				    const char *path, char *err, size_t errcap);
 
 /* Parses (size-capped) and validates a body: one statement or an array.
@@ -58,13 +58,13 @@ enum eb_err xapi_validate_json(const char *json, size_t len, enum xapi_version v
 /* Fills ev from a validated statement (pointers borrow from stmt and from
  * scratch, scratch_cap >= 512). Returns false when the statement carries no
  * learner evidence to map (Group actor, non-Activity object, voiding). */
-bool xapi_map_event(struct xj *stmt, struct learning_event_in *ev, char *scratch,
+bool xapi_map_event(struct jv *stmt, struct learning_event_in *ev, char *scratch,
 		    size_t scratch_cap);
 
 /* Agent key of an Agent/Group object with an identifier ("mbox:mailto:a@b",
  * "mbox_sha1sum:<hex>", "openid:<iri>", "account:<homePage> <name>"), written
  * into out. false when there is none. */
-bool xapi_agent_key(struct xj *agent, char *out, size_t cap);
+bool xapi_agent_key(struct jv *agent, char *out, size_t cap);
 
 /* POST /xapi/statements: one statement or an array, stored whole or not at
  * all. 200 with a JSON array of the ids (generated as time-ordered UUID v7 where absent);

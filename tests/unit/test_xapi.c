@@ -18,7 +18,7 @@
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "ingest/xapi.h"
-#include "ingest/xjson.h"
+#include "base/json.h"
 #include "store/db.h"
 
 struct fx {
@@ -203,15 +203,15 @@ static void test_normalise_context_activities(void **state)
 			   "{\"parent\":{\"id\":\"http://example.org/quiz\"}}}}";
 	struct arena a;
 	arena_init(&a);
-	struct xj_error je;
-	struct xj *s = xj_parse(&a, text, strlen(text), &je);
+	struct jv_error je;
+	struct jv *s = jv_parse(&a, text, strlen(text), &je);
 	assert_non_null(s);
 	char err[256];
 	assert_int_equal(xapi_validate_statement(&a, s, XAPI_V1, "$", err, sizeof err), EB_OK);
-	struct xj *p = xj_get(xj_get(xj_get(s, "context"), "contextActivities"), "parent");
-	assert_true(xj_is_array(p));
-	assert_int_equal(xj_size(p), 1);
-	assert_string_equal(xj_str(xj_get(xj_at(p, 0), "id")), "http://example.org/quiz");
+	struct jv *p = jv_get(jv_get(jv_get(s, "context"), "contextActivities"), "parent");
+	assert_true(jv_is_array(p));
+	assert_int_equal(jv_size(p), 1);
+	assert_string_equal(jv_str(jv_get(jv_at(p, 0), "id")), "http://example.org/quiz");
 	arena_free(&a);
 }
 
