@@ -20,8 +20,11 @@
 #include "base/timeutil.h"
 #include "domain/activity.h"
 #include "domain/district.h"
-#include "ingest/xapi.h"
 #include "base/json.h"
+#include "ingest/xapi.h"
+#include "ingest/xapi_map.h"
+#include "ingest/xapi_store.h"
+#include "ingest/xapi_validate.h"
 #include "store/db.h"
 
 #define NSTUDENTS 200
@@ -146,9 +149,8 @@ static double bench_store(int total, int run, double *bytes_per_statement)
 		}
 		buf_putc(&b, ']');
 		struct xapi_result r = { 0 };
-		xapi_post(db, district, 1, b.data, b.len, "1.0.3", &r);
-		if (r.status != 200) {
-			fprintf(stderr, "store failed: %d %s\n", r.status, r.body);
+		if (xapi_post(db, district, 1, b.data, b.len, "1.0.3", &r)) {
+			fprintf(stderr, "store failed: %s %s\n", eb_strerror(r.rc), r.body);
 			exit(1);
 		}
 		xapi_result_free(&r);

@@ -1,23 +1,36 @@
-/* fuzz_xapi.c - libFuzzer driver for the xAPI statement validator: any bytes,
- * both versions; the validator must never crash, leak or read out of bounds.
- * Build: clang -fsanitize=fuzzer,address -Isrc fuzz/fuzz_xapi.c <objects> -lsodium ... */
+/* fuzz_xapi.c - libFuzzer driver for the xAPI statement validator
+ * (ingest/xapi_validate.c on ingest/validate.c and base/json.c): any bytes,
+ * both versions; the validator must never crash, leak or read out of
+ * bounds. What validates is mapped (xapi_map.c) and prepared for storing
+ * (xapi_canon.c): the canonical form and the stored form must parse again.
+ * Build: scripts/fuzz.sh. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/json.h"
 #include "domain/activity.h"
 #include "ingest/xapi.h"
-#include "base/json.h"
+#include "ingest/xapi_canon.h"
+#include "ingest/xapi_map.h"
+#include "ingest/xapi_validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void must_parse(struct arena *a, const struct buf *b)
+{
+	struct jv_error je;
+	if (!buf_failed(b) && !jv_parse(a, b->data, b->len, &je))
+		__builtin_trap();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[512];
 	for (int v = XAPI_V1; v <= XAPI_V2; v++)
 		xapi_validate_json((const char *)data, size, (enum xapi_version)v, err, sizeof err);
-	/* mapping runs on whatever validated */
+	/* mapping and preparing run on whatever validated */
 	struct arena a;
 	arena_init(&a);
 	struct jv_error je;
@@ -27,11 +40,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct learning_event_in ev;
 		char scratch[640];
 		xapi_map_event(root, &ev, scratch, sizeof scratch);
-		/* the canonical form of a valid statement must parse again */
 		struct buf b = BUF_INIT;
 		jv_dump_sorted(root, &b, NULL);
-		if (!buf_failed(&b) && !jv_parse(&a, b.data, b.len, &je))
-			__builtin_trap();
+		must_parse(&a, &b);
+		struct xapi_prepared p = { 0 };
+		buf_reset(&b);
+		if (!xapi_canon_prepare(&a, &b, root, XAPI_V1, "2024-01-01T00:00:00.000Z", &p)) {
+			must_parse(&a, &b);	/* the canonical text */
+			buf_reset(&b);
+			xapi_canon_stored_json(&b, &p, 7, "2024-01-01T00:00:00.000Z");
+			must_parse(&a, &b);
+		}
 		buf_free(&b);
 	}
 	arena_free(&a);

@@ -1098,14 +1098,13 @@ void caliper_result_free(struct caliper_result *out)
 	out->body_len = 0;
 }
 
-static void set_text(struct caliper_result *out, int status, const char *msg)
+static void set_text(struct caliper_result *out, enum eb_err rc, const char *msg)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, msg);
 	buf_putc(&b, '\n');
 	free(out->body);
-	out->status = status;
-	out->content_type = "text/plain; charset=utf-8";
+	out->rc = rc;
 	out->body = buf_detach(&b, &out->body_len);
 }
 
@@ -1171,7 +1170,7 @@ static struct caliper_write *write_begin(int64_t district_id, int64_t tool_id, c
 	struct caliper_write *x = calloc(1, sizeof *x);
 	if (!x || !(x->events = calloc(CALIPER_MAX_EVENTS, sizeof *x->events))) {
 		free(x);
-		set_text(out, 500, "out of memory");
+		set_text(out, EB_ENOMEM, "out of memory");
 		*rc_out = EB_ENOMEM;
 		return NULL;
 	}
@@ -1182,7 +1181,7 @@ static struct caliper_write *write_begin(int64_t district_id, int64_t tool_id, c
 	enum eb_err rc = EB_OK;
 	if (!(x->root = load(json, len, err, sizeof err, &rc)) ||
 	    (rc = validate_root(x->root, err, sizeof err, x->events, &x->nev, &x->nent))) {
-		set_text(out, rc == EB_ETOOBIG ? 413 : 400, err);
+		set_text(out, rc, err);
 		*rc_out = rc;
 		write_free(x);
 		return NULL;
@@ -1208,23 +1207,24 @@ enum eb_err caliper_write_end(struct caliper_write *x, struct caliper_result *ou
 	enum eb_err rc = x->w.rc;
 	memset(out, 0, sizeof *out);
 	if (rc == EB_EBUSY) {
-		set_text(out, 503, "the server is busy storing other events; nothing of this"
+		set_text(out, EB_EBUSY, "the server is busy storing other events; nothing of this"
 			 " envelope was stored: send it again shortly");
 	} else if (rc) {
+		/* what was validated and could not be stored is the server's failure,
+		 * whatever the code the store gave */
 		char msg[96];
 		snprintf(msg, sizeof msg, "storing failed: %s", eb_strerror(rc));
-		set_text(out, 500, msg);
+		set_text(out, EB_EDB, msg);
 	} else {
 		struct buf b = BUF_INIT;
 		buf_printf(&b, "{\"events\":%zu,\"duplicates\":%zu,\"entities\":%zu,"
 			   "\"learningEvents\":%zu}", x->nev - x->dups, x->dups, x->nent, x->mapped);
-		out->status = 200;
-		out->content_type = "application/json";
+		out->rc = EB_OK;
 		buf_cstr(&b);
 		out->body = buf_detach(&b, &out->body_len);
 	}
 	write_free(x);
-	return rc;
+	return out->rc;
 }
 
 enum eb_err caliper_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,

@@ -1,7 +1,8 @@
 /* caliper.h - IMS Caliper 1.1/1.2 envelopes and events, HTTP-free.
  *
  * The web layer authenticates the bearer token to (district_id, tool_id),
- * passes the body bytes and answers with out->status / out->body.
+ * passes the body bytes and answers with out->body, in the HTTP status it
+ * picks for out->rc (web/api/ingest.c).
  *
  * Accepted payloads: an envelope {sensor, sendTime, dataVersion, data[]}
  * whose data holds events and/or entities ("describes"), or one bare event.
@@ -28,10 +29,14 @@ struct learning_event_in;
 #define CALIPER_MAX_BODY (8u << 20)
 #define CALIPER_MAX_EVENTS 1000
 
+/* How a POST ended: rc EB_OK (body: the JSON counts); EB_EINVAL or
+ * EB_EPARSE (the payload is wrong), EB_ETOOBIG (over a cap), EB_EBUSY (the
+ * writer's queue is full; nothing stored); any other code (EB_EDB for every
+ * failure to store): the server failed. Unless rc is EB_OK the body is the
+ * reason, one line of text ending in "\n". */
 struct caliper_result {
-	int status;		/* 200, 400, 413, 500, 503 */
-	const char *content_type;
-	char *body;		/* malloc'd, NUL-terminated: JSON counts or an error text */
+	enum eb_err rc;
+	char *body;		/* malloc'd, NUL-terminated */
 	size_t body_len;
 };
 
@@ -64,9 +69,10 @@ bool caliper_map_event(struct json_t *ev, struct learning_event_in *out, char *s
 
 /* POST /caliper: validates everything first, then stores every event of the
  * payload in one transaction (an event id already stored for the tool is
- * skipped), records learning events. 200 with
- * {"events":N,"duplicates":N,"entities":N,"learningEvents":N}; 400 with the
- * reason and JSON path; 413 over the caps. */
+ * skipped), records learning events. EB_OK with
+ * {"events":N,"duplicates":N,"entities":N,"learningEvents":N}; EB_EINVAL /
+ * EB_EPARSE with the reason and JSON path; EB_ETOOBIG over the caps. Returns
+ * out->rc. */
 enum eb_err caliper_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,
 			 size_t len, struct caliper_result *out);
 
