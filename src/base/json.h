@@ -1,7 +1,9 @@
 /* json.h - the one JSON reader of edbridge: small, strict, into an arena.
  *
- * The xAPI ingest path reads its bodies with it. The prefix is jv_ ("JSON
- * value") because jansson, linked into the same program, owns json_.
+ * Both ingest paths read their bodies with it (xAPI statements, Caliper
+ * envelopes), and the xAPI GET cursor is read back with it. The prefix is
+ * jv_ ("JSON value") because jansson, which still writes some JSON, owns
+ * json_ (docs/json.md says which library is used where).
  *
  * One parse copies the input once into the arena and decodes strings in
  * place; nodes live in contiguous arrays in the arena (no per-node malloc,

@@ -2,7 +2,7 @@
  *
  * The web layer authenticates the bearer token to (district_id, tool_id),
  * passes the body bytes and answers with out->body, in the HTTP status it
- * picks for out->rc (web/api/ingest.c).
+ * picks for out->rc (web/api/ingest.c). Bodies are read with base/json.h.
  *
  * Accepted payloads: an envelope {sensor, sendTime, dataVersion, data[]}
  * whose data holds events and/or entities ("describes"), or one bare event.
@@ -23,7 +23,7 @@
 #include "base/err.h"
 
 struct db;
-struct json_t;
+struct jv;
 struct learning_event_in;
 
 #define CALIPER_MAX_BODY (8u << 20)
@@ -49,11 +49,11 @@ void caliper_result_free(struct caliper_result *out);
  * maxScore, metricValue ...) must be written as decimals (8.0). Ingest
  * (caliper_post, caliper_validate_json) accepts integers there too, because
  * JavaScript sensors cannot write 8.0. */
-enum eb_err caliper_validate_entity(struct json_t *entity, const char *path, char *err,
+enum eb_err caliper_validate_entity(struct jv *entity, const char *path, char *err,
 				    size_t errcap);
 
 /* Validates one event object at path. */
-enum eb_err caliper_validate_event(struct json_t *event, const char *path, char *err,
+enum eb_err caliper_validate_event(struct jv *event, const char *path, char *err,
 				   size_t errcap);
 
 /* Parses (size-capped) and validates an envelope or a bare event.
@@ -64,15 +64,15 @@ enum eb_err caliper_validate_json(const char *json, size_t len, char *err, size_
 
 /* Fills ev from a validated event of a mapped type; false for others.
  * Pointers borrow from event and scratch (scratch_cap >= 512). */
-bool caliper_map_event(struct json_t *ev, struct learning_event_in *out, char *scratch,
+bool caliper_map_event(struct jv *ev, struct learning_event_in *out, char *scratch,
 		       size_t scratch_cap);
 
 /* POST /caliper: validates everything first, then stores every event of the
  * payload in one transaction (an event id already stored for the tool is
- * skipped), records learning events. EB_OK with
- * {"events":N,"duplicates":N,"entities":N,"learningEvents":N}; EB_EINVAL /
- * EB_EPARSE with the reason and JSON path; EB_ETOOBIG over the caps. Returns
- * out->rc. */
+ * skipped, each new one stored as sent less its whitespace), records learning
+ * events. EB_OK with {"events":N,"duplicates":N,"entities":N,"learningEvents":N};
+ * EB_EINVAL / EB_EPARSE with the reason and JSON path; EB_ETOOBIG over the
+ * caps. Returns out->rc. */
 enum eb_err caliper_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,
 			 size_t len, struct caliper_result *out);
 

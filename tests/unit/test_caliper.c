@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
+#include "base/arena.h"
+#include "base/json.h"
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "ingest/caliper.h"
@@ -117,9 +117,12 @@ static void test_valid_fixtures(void **state)
 		size_t len;
 		char *body = slurp(path, &len);
 		assert_non_null(body);
-		json_t *j = json_loadb(body, len, 0, NULL);
+		struct arena a;
+		arena_init(&a);
+		struct jv_error je;
+		struct jv *j = jv_parse(&a, body, len, &je);
 		assert_non_null(j);
-		bool is_event = json_object_get(j, "data") || json_object_get(j, "action");
+		bool is_event = jv_get(j, "data") || jv_get(j, "action");
 		if (is_event) {
 			struct caliper_result r;
 			caliper_post(f->db, f->district, 1, body, len, &r);
@@ -127,7 +130,7 @@ static void test_valid_fixtures(void **state)
 				fail_msg("%s rejected: %s", list[i]->d_name, r.body);
 			caliper_result_free(&r);
 			events++;
-		} else if (json_object_get(j, "type")) {
+		} else if (jv_get(j, "type")) {
 			if (caliper_validate_entity(j, "$", err, sizeof err))
 				fail_msg("entity %s rejected: %s", list[i]->d_name, err);
 			/* a bare entity is not something to POST */
@@ -140,7 +143,7 @@ static void test_valid_fixtures(void **state)
 		} else {
 			other++;	/* caliperEndpointConfigPayload: not a data payload */
 		}
-		json_decref(j);
+		arena_free(&a);
 		free(body);
 		free(list[i]);
 	}
@@ -182,13 +185,16 @@ static void test_error_fixtures(void **state)
 			/* rejected for what is wrong, not for looking like an entity */
 			assert_null(strstr(r.body, "not a Caliper event or envelope"));
 		} else {
-			json_t *j = json_loadb(body, len, 0, NULL);
+			struct arena a;
+			arena_init(&a);
+			struct jv_error je;
+			struct jv *j = jv_parse(&a, body, len, &je);
 			if (j) {
 				entity_total++;
 				if (caliper_validate_entity(j, "$", err, sizeof err))
 					entity_own++;
-				json_decref(j);
 			}
+			arena_free(&a);
 		}
 		if (getenv("CALIPER_VERBOSE"))
 			printf("# %s: %s", list[i]->d_name, r.body);
