@@ -89,51 +89,10 @@ static bool parse_time(const char *s, int64_t *t)
 	return s && time_parse_iso(str_from(s), t, &ms) == EB_OK;
 }
 
-/* ISO 8601 duration to seconds (years 365 d, months 30 d); false if malformed. */
+/* ISO 8601 duration to seconds; Caliper allows a fraction on any number. */
 static bool parse_duration(const char *s, double *secs)
 {
-	if (!s || *s != 'P')
-		return false;
-	const char *p = s + 1, *units = "YMWD";
-	bool in_time = false, any = false;
-	double total = 0;
-	static const double dsec[] = { 365 * 86400.0, 30 * 86400.0, 7 * 86400.0, 86400.0 };
-	static const double tsec[] = { 3600, 60, 1 };
-	while (*p) {
-		if (*p == 'T') {
-			if (in_time || !p[1])
-				return false;
-			in_time = true;
-			units = "HMS";
-			p++;
-			continue;
-		}
-		if (!isdigit((unsigned char)*p))
-			return false;
-		double v = 0;
-		while (isdigit((unsigned char)*p))
-			v = v * 10 + (*p++ - '0');
-		if (*p == '.' || *p == ',') {
-			double f = 0.1;
-			p++;
-			if (!isdigit((unsigned char)*p))
-				return false;
-			while (isdigit((unsigned char)*p)) {
-				v += (*p++ - '0') * f;
-				f /= 10;
-			}
-		}
-		const char *u = *p ? strchr(units, *p) : NULL;
-		if (!u)
-			return false;
-		total += v * (in_time ? tsec[u - units] : dsec[u - units]);
-		units = u + 1;
-		any = true;
-		p++;
-	}
-	if (secs)
-		*secs = total;
-	return any;
+	return val_parse_duration(s, false, secs);
 }
 
 /* ---- entity types --------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* validate.c - the validation context the JSON formats share (validate.h). */
 #include "ingest/validate.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -92,4 +93,60 @@ struct jv *val_parse_body(struct arena *a, const char *json, size_t len, size_t 
 		*rc = EB_EPARSE;
 	}
 	return root;
+}
+
+bool val_parse_duration(const char *s, bool strict, double *secs)
+{
+	static const char date_units[] = "YMWD", time_units[] = "HMS";
+	static const double date_secs[] = { 365 * 86400.0, 30 * 86400.0, 7 * 86400.0, 86400.0 };
+	static const double time_secs[] = { 3600, 60, 1 };
+	if (!s || *s != 'P')
+		return false;
+	const char *p = s + 1, *units = date_units, *next = date_units;
+	bool in_time = false, any = false, weeks = false, fraction = false;
+	double total = 0;
+	while (*p) {
+		if (*p == 'T') {
+			if (in_time || !p[1])
+				return false;
+			in_time = true;
+			units = next = time_units;
+			p++;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p) || (strict && fraction))
+			return false;
+		double v = 0;
+		while (isdigit((unsigned char)*p))
+			v = v * 10 + (*p++ - '0');
+		if (*p == '.' || *p == ',') {
+			double f = 0.1;
+			p++;
+			if (!isdigit((unsigned char)*p))
+				return false;
+			while (isdigit((unsigned char)*p)) {
+				v += (*p++ - '0') * f;
+				f /= 10;
+			}
+			fraction = true;
+		}
+		/* the unit: one not yet passed; its place in units (not in what is
+		 * left of them) says how many seconds it holds */
+		const char *u = *p ? strchr(next, *p) : NULL;
+		if (!u)
+			return false;
+		total += v * (in_time ? time_secs : date_secs)[u - units];
+		if (strict) {
+			if (!in_time && *p == 'W')
+				weeks = true;
+			else if (weeks)
+				return false;
+		}
+		next = u + 1;
+		any = true;
+		p++;
+	}
+	if (any && secs)
+		*secs = total;
+	return any;
 }

@@ -100,4 +100,11 @@ int val_check_fields(struct val_ctx *c, struct jv *obj, const struct val_field *
 struct jv *val_parse_body(struct arena *a, const char *json, size_t len, size_t max, char *err,
 			  size_t errcap, enum eb_err *rc);
 
+/* Reads an ISO 8601 duration, PnYnMnWnDTnHnMnS with the units in that order,
+ * into *secs (may be NULL; years count 365 days, months 30). strict is the
+ * xAPI reading: only the last number may have a fraction, and weeks stand
+ * alone (PnW) or last; otherwise (Caliper) any number may. false when
+ * malformed. */
+bool val_parse_duration(const char *s, bool strict, double *secs);
+
 #endif

@@ -100,62 +100,9 @@ bool xapi_parse_timestamp(const char *s, int64_t *ms)
 	return true;
 }
 
-/* ISO 8601 duration PnYnMnDTnHnMnS or PnW; seconds (years 365 d, months 30 d). */
 bool xapi_parse_duration(const char *s, double *secs)
 {
-	if (*s != 'P')
-		return false;
-	const char *p = s + 1;
-	bool in_time = false, any = false, weeks = false, frac_seen = false;
-	double total = 0;
-	const char *order_d = "YMWD", *order_t = "HMS";
-	const char *pos = order_d;
-	while (*p) {
-		if (*p == 'T') {
-			if (in_time)
-				return false;
-			in_time = true;
-			pos = order_t;
-			p++;
-			if (!*p)
-				return false;
-			continue;
-		}
-		if (!isdigit((unsigned char)*p) || frac_seen)
-			return false;
-		double v = 0;
-		while (isdigit((unsigned char)*p))
-			v = v * 10 + (*p++ - '0');
-		if (*p == '.' || *p == ',') {
-			double f = 0.1;
-			p++;
-			if (!isdigit((unsigned char)*p))
-				return false;
-			while (isdigit((unsigned char)*p)) {
-				v += (*p++ - '0') * f;
-				f /= 10;
-			}
-			frac_seen = true;	/* only the last component may have one */
-		}
-		const char *u = *p ? strchr(pos, *p) : NULL;
-		if (!u)
-			return false;
-		static const double dsec[] = { 365 * 86400.0, 30 * 86400.0, 7 * 86400.0, 86400.0 };
-		static const double tsec[] = { 3600, 60, 1 };
-		total += v * (in_time ? tsec[u - order_t] : dsec[u - order_d]);
-		if (!in_time && *p == 'W')
-			weeks = true;
-		else if (weeks)
-			return false;
-		pos = u + 1;
-		any = true;
-		p++;
-	}
-	if (!any)
-		return false;
-	if (secs)
-		*secs = total;
-	return true;
+	return val_parse_duration(s, true, secs);
 }
 
 /* ---- property tables ---------------------------------------------------- */

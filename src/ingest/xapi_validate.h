@@ -44,8 +44,8 @@ bool xapi_is_uuid(const char *s);	/* 8-4-4-4-12 hex digits, either case */
 /* ISO 8601 date-time (one without a zone is read as UTC); *ms (may be NULL)
  * gets Unix milliseconds. */
 bool xapi_parse_timestamp(const char *s, int64_t *ms);
-/* ISO 8601 duration PnYnMnDTnHnMnS or PnW; *secs (may be NULL) gets seconds
- * (years 365 days, months 30). */
+/* ISO 8601 duration PnYnMnDTnHnMnS or PnW, as xAPI reads it
+ * (val_parse_duration, strict); *secs (may be NULL) gets seconds. */
 bool xapi_parse_duration(const char *s, double *secs);
 
 /* Copies a UUID (xapi_is_uuid) in lower case: the form ids are stored in. */

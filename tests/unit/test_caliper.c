@@ -309,6 +309,39 @@ static void test_event_rules(void **state)
 	}
 }
 
+/* A session's ISO 8601 duration becomes the event's seconds: each unit
+ * counts as itself wherever it stands (PT5M30S was read as 5 min + 30 h). */
+static void test_durations_in_seconds(void **state)
+{
+	(void)state;
+	static const struct { const char *iso; double secs; } cases[] = {
+		{ "PT30M", 1800 }, { "PT1H30M", 5400 }, { "PT5M30S", 330 }, { "PT90S", 90 },
+		{ "P1DT2H", 93600 }, { "P1Y2M", 425 * 86400.0 }, { "P2W3D", 17 * 86400.0 },
+		{ "PT1.5M30S", 120 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char ev[1024];
+		snprintf(ev, sizeof ev, EVENT_HEAD("11111111-1111-4111-8111-111111111111",
+						   "SessionEvent", "LoggedOut")
+			 "\"object\":{\"id\":\"https://e.org/app\",\"type\":\"SoftwareApplication\"},"
+			 "\"session\":{\"id\":\"https://e.org/s/1\",\"type\":\"Session\","
+			 "\"duration\":\"%s\"}}", cases[i].iso);
+		struct arena a;
+		arena_init(&a);
+		struct jv_error je;
+		struct jv *j = jv_parse(&a, ev, strlen(ev), &je);
+		assert_non_null(j);
+		char err[256], scratch[1536];
+		if (caliper_validate_event(j, "$", err, sizeof err))
+			fail_msg("%s: %s", cases[i].iso, err);
+		struct learning_event_in le;
+		assert_true(caliper_map_event(j, &le, scratch, sizeof scratch));
+		if (le.duration_s != cases[i].secs)
+			fail_msg("%s read as %g s, want %g", cases[i].iso, le.duration_s, cases[i].secs);
+		arena_free(&a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_error_fixtures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mapping_and_duplicates, setup, teardown),
 		cmocka_unit_test(test_event_rules),
+		cmocka_unit_test(test_durations_in_seconds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
