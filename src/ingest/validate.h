@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
+#include <string.h>
 
 #include "base/err.h"
 
@@ -38,23 +38,39 @@ void val_init(struct val_ctx *c, const char *path, char *err, size_t cap);
  * so a checker can `return val_fail(c, ...)`. */
 int val_fail(struct val_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Appends n bytes of p to the path, as many as fit (the path stays
+ * NUL-terminated at plen). */
+static inline void val_path_put(struct val_ctx *c, const char *p, size_t n)
+{
+	size_t room = sizeof c->path - 1 - c->plen;
+	if (n > room)
+		n = room;
+	memcpy(c->path + c->plen, p, n);
+	c->plen += n;
+	c->path[c->plen] = '\0';
+}
+
 /* Appends ".key" / "[i]" to the path (truncated at the path's size) and
- * returns the mark that val_pop goes back to. */
+ * returns the mark that val_pop goes back to. On the hot path: every
+ * member of every object checked passes here, so no printf. */
 static inline size_t val_push_key(struct val_ctx *c, const char *key)
 {
 	size_t mark = c->plen;
-	int n = snprintf(c->path + mark, sizeof c->path - mark, ".%s", key);
-	if (n > 0)
-		c->plen = mark + (size_t)n < sizeof c->path ? mark + (size_t)n : sizeof c->path - 1;
+	val_path_put(c, ".", 1);
+	val_path_put(c, key, strlen(key));
 	return mark;
 }
 
 static inline size_t val_push_index(struct val_ctx *c, size_t i)
 {
+	char digits[24], *p = digits + sizeof digits;
+	*--p = ']';
+	do
+		*--p = (char)('0' + i % 10);
+	while (i /= 10);
+	*--p = '[';
 	size_t mark = c->plen;
-	int n = snprintf(c->path + mark, sizeof c->path - mark, "[%zu]", i);
-	if (n > 0)
-		c->plen = mark + (size_t)n < sizeof c->path ? mark + (size_t)n : sizeof c->path - 1;
+	val_path_put(c, p, (size_t)(digits + sizeof digits - p));
 	return mark;
 }
 
