@@ -48,17 +48,7 @@ static void cctx_init(struct cctx *x, const char *path, char *err, size_t cap, b
 
 static bool is_iri(const char *s)
 {
-	if (!s || !isalpha((unsigned char)s[0]))
-		return false;
-	const char *p = s + 1;
-	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
-		p++;
-	if (*p != ':' || !p[1])
-		return false;
-	for (p++; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"')
-			return false;
-	return true;
+	return val_is_iri(s, false);
 }
 
 static bool is_urn_uuid(const char *s)

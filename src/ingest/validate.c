@@ -96,6 +96,24 @@ struct jv *val_parse_body(struct arena *a, const char *json, size_t len, size_t 
 	return root;
 }
 
+bool val_is_iri(const char *s, bool strict)
+{
+	if (!s || !isalpha((unsigned char)s[0]))
+		return false;
+	const char *p = s + 1;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (*p != ':' || !p[1])
+		return false;
+	for (p++; *p; p++) {
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"')
+			return false;
+		if (strict && (*p == '{' || *p == '}' || *p == '\\' || *p == '^' || *p == '`'))
+			return false;
+	}
+	return true;
+}
+
 bool val_parse_duration(const char *s, bool strict, double *secs)
 {
 	static const char date_units[] = "YMWD", time_units[] = "HMS";

@@ -116,6 +116,11 @@ int val_check_fields(struct val_ctx *c, struct jv *obj, const struct val_field *
 struct jv *val_parse_body(struct arena *a, const char *json, size_t len, size_t max, char *err,
 			  size_t errcap, enum eb_err *rc);
 
+/* An absolute IRI: a scheme (a letter, then letters, digits, + - .), ':' and
+ * at least one more character, none of them a space, a control character or
+ * <>"; strict (xAPI's rule) also refuses {}\^`. NULL is not one. */
+bool val_is_iri(const char *s, bool strict);
+
 /* Reads an ISO 8601 duration, PnYnMnWnDTnHnMnS with the units in that order,
  * into *secs (may be NULL; years count 365 days, months 30). strict is the
  * xAPI reading: only the last number may have a fraction, and weeks stand

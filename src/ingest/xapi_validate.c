@@ -20,18 +20,7 @@
 
 bool xapi_is_iri(const char *s)
 {
-	if (!isalpha((unsigned char)s[0]))
-		return false;
-	const char *p = s + 1;
-	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
-		p++;
-	if (*p != ':' || !p[1])
-		return false;
-	for (p++; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' ||
-		    *p == '{' || *p == '}' || *p == '\\' || *p == '^' || *p == '`')
-			return false;
-	return true;
+	return val_is_iri(s, true);
 }
 
 static bool is_hex(char c) { return isxdigit((unsigned char)c) != 0; }
