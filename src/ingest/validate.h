@@ -8,7 +8,9 @@
  * carry (struct val_field), one checker per property.
  *
  * A format extends the context by embedding it as its first member (the
- * xAPI version, Caliper's nesting depth) and casting back in its checkers. */
+ * xAPI version, Caliper's nesting depth) and casting back in its checkers.
+ * Also here: the size-capped parse of a request body, and the lexical checks
+ * both formats make (IRI, ISO 8601 duration), strict for xAPI. */
 #ifndef EB_VALIDATE_H
 #define EB_VALIDATE_H
 
