@@ -3,6 +3,7 @@
  * both versions; the validator must never crash, leak or read out of
  * bounds. What validates is mapped (xapi_map.c) and prepared for storing
  * (xapi_canon.c): the canonical form and the stored form must parse again.
+ * The input is also tried as the GET agent filter (xapi_validate_agent).
  * Build: scripts/fuzz.sh. */
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&a);
 	struct jv_error je;
 	struct jv *root = jv_parse(&a, (const char *)data, size, &je);
+	if (root && !xapi_validate_agent(&a, root, XAPI_V2, "agent", err, sizeof err)) {
+		char key[300];	/* the GET agent filter's key */
+		xapi_agent_key(root, key, sizeof key);
+	}
 	if (root && jv_is_object(root) &&
 	    !xapi_validate_statement(&a, root, XAPI_V1, "$", err, sizeof err)) {
 		struct learning_event_in ev;
