@@ -3,7 +3,7 @@
  * temporary SQLite database. Prints medians of several runs:
  *   xapi_statement_bytes: N        (mean size of the statements used)
  *   xapi_validate_per_s: N         (parse + validate + map, per core: thread CPU time)
- *   xapi_json_parse_only_per_s: N  (xjson parse alone, the floor under the above)
+ *   xapi_json_parse_only_per_s: N  (base/json parse alone, the floor under the above)
  *   xapi_jansson_parse_only_per_s: N (jansson parse alone, for scale: the old reader)
  *   xapi_store_batch100_per_s: N   (wall clock, includes SQLite commits)
  *   xapi_db_bytes_per_statement: N (database growth per stored statement) */
@@ -20,8 +20,11 @@
 #include "base/timeutil.h"
 #include "domain/activity.h"
 #include "domain/district.h"
+#include "base/json.h"
 #include "ingest/xapi.h"
-#include "ingest/xjson.h"
+#include "ingest/xapi_map.h"
+#include "ingest/xapi_store.h"
+#include "ingest/xapi_validate.h"
 #include "store/db.h"
 
 #define NSTUDENTS 200
@@ -77,8 +80,8 @@ static double bench_validate(char **texts, size_t *lens, int n)
 	while (cpu_now() - t0 < 0.7) {
 		for (int i = 0; i < n; i++) {
 			arena_reset(&a);
-			struct xj_error je;
-			struct xj *s = xj_parse(&a, texts[i], lens[i], &je);
+			struct jv_error je;
+			struct jv *s = jv_parse(&a, texts[i], lens[i], &je);
 			if (!s || xapi_validate_statement(&a, s, XAPI_V1, "$", err, sizeof err)) {
 				fprintf(stderr, "invalid: %s\n", s ? err : je.text);
 				exit(1);
@@ -146,9 +149,8 @@ static double bench_store(int total, int run, double *bytes_per_statement)
 		}
 		buf_putc(&b, ']');
 		struct xapi_result r = { 0 };
-		xapi_post(db, district, 1, b.data, b.len, "1.0.3", &r);
-		if (r.status != 200) {
-			fprintf(stderr, "store failed: %d %s\n", r.status, r.body);
+		if (xapi_post(db, district, 1, b.data, b.len, "1.0.3", &r)) {
+			fprintf(stderr, "store failed: %s %s\n", eb_strerror(r.rc), r.body);
 			exit(1);
 		}
 		xapi_result_free(&r);
@@ -201,11 +203,11 @@ int main(void)
 	for (int r = 0; r < RUNS; r++) {
 		double t0 = cpu_now();
 		int done = 0;
-		struct xj_error je;
+		struct jv_error je;
 		while (cpu_now() - t0 < 0.3) {
 			for (int i = 0; i < N; i++) {
 				arena_reset(&a);
-				if (!xj_parse(&a, texts[i], lens[i], &je))
+				if (!jv_parse(&a, texts[i], lens[i], &je))
 					exit(1);
 			}
 			done += N;

@@ -14,6 +14,7 @@ static const char *const eb_err_text[EB_ERR__COUNT] = {
 	[EB_ECONFLICT] = "conflict",
 	[EB_EAUTH] = "authentication failed",
 	[EB_EBUSY] = "too many attempts, try again later",
+	[EB_ENOTSUP] = "not supported",
 };
 
 const char *eb_strerror(enum eb_err rc)

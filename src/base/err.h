@@ -19,6 +19,7 @@ enum eb_err {
 	EB_ECONFLICT,	/* the request conflicts with stored state */
 	EB_EAUTH,	/* authentication failed */
 	EB_EBUSY,	/* rate limited or locked */
+	EB_ENOTSUP,	/* a thing this version does not do (yet) */
 	EB_ERR__COUNT
 };
 

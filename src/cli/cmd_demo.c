@@ -20,6 +20,7 @@
 #include "ingest/caliper.h"
 #include "ingest/csv_profile.h"
 #include "ingest/xapi.h"
+#include "ingest/xapi_store.h"
 #include "sim/district.h"
 #include "sim/learning.h"
 #include "sim/tools.h"
@@ -160,25 +161,23 @@ static enum eb_err feed_tool(struct db *db, int64_t d, int64_t tool_id,
 		buf_reset(&b);
 		if ((rc = sim_tool_write(l, t->id, first, count, &b, &w)))
 			break;
-		int status;
+		enum eb_err answer;
 		if (t->format == SIM_FORMAT_XAPI) {
 			struct xapi_result r = { 0 };
-			xapi_post(db, d, tool_id, b.data, b.len, "1.0.3", &r);
-			status = r.status;
-			if (status != 200)
-				fprintf(stderr, "demo: %s: xAPI batch at %zu: %d %.300s\n", t->name, first,
-					status, r.body ? r.body : "");
+			answer = xapi_post(db, d, tool_id, b.data, b.len, "1.0.3", &r);
+			if (answer)
+				fprintf(stderr, "demo: %s: xAPI batch at %zu: %s: %.300s\n", t->name,
+					first, eb_strerror(answer), r.body ? r.body : "");
 			xapi_result_free(&r);
 		} else {
 			struct caliper_result r = { 0 };
-			caliper_post(db, d, tool_id, b.data, b.len, &r);
-			status = r.status;
-			if (status != 200)
-				fprintf(stderr, "demo: %s: Caliper batch at %zu: %d %.300s\n", t->name,
-					first, status, r.body ? r.body : "");
+			answer = caliper_post(db, d, tool_id, b.data, b.len, &r);
+			if (answer)
+				fprintf(stderr, "demo: %s: Caliper batch at %zu: %s: %.300s\n", t->name,
+					first, eb_strerror(answer), r.body ? r.body : "");
 			caliper_result_free(&r);
 		}
-		if (status != 200)
+		if (answer)
 			rc = EB_EINVAL;
 		*sent += w;
 	}

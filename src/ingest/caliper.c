@@ -2,88 +2,54 @@
  *
  * Three tables drive it: entity types with their parent (for "is a"),
  * event types with their actions and the entity types each role may hold,
- * and entity properties with the kind of value each must have. */
+ * and entity properties with the kind of value each must have (a field
+ * table of ingest/validate.h, like xAPI's). Bodies are read with base/json. */
 #include "ingest/caliper.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
+#include "base/arena.h"
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/activity.h"
+#include "ingest/validate.h"
 #include "store/db.h"
 #include "store/db_write.h"
 
-/* ---- error context ------------------------------------------------------ */
+/* ---- validation context (ingest/validate.h) ----------------------------- */
 
+/* Caliper's context: properties no table names are not checked (Caliper
+ * entities may carry any), and what the property checkers need. */
 struct cctx {
-	char path[512];
-	size_t plen;
-	char *err;
-	size_t cap;
-	bool failed;
-	int depth;
+	struct val_ctx c;	/* first: checkers get &x->c and cast back */
+	int depth;		/* entities nested in entities */
 	bool strict_decimals;	/* xsd:float must be written 50.0 (conformance mode) */
+	const char *owner;	/* type of the entity whose properties are checked */
 };
 
-static int cfail(struct cctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int cfail(struct cctx *c, const char *fmt, ...)
+static struct cctx *C(struct val_ctx *c)
 {
-	if (c->failed)
-		return -1;
-	c->failed = true;
-	if (c->err && c->cap) {
-		int n = snprintf(c->err, c->cap, "%s: ", c->path);
-		if (n >= 0 && (size_t)n < c->cap) {
-			va_list ap;
-			va_start(ap, fmt);
-			vsnprintf(c->err + n, c->cap - (size_t)n, fmt, ap);
-			va_end(ap);
-		}
-	}
-	return -1;
+	return (struct cctx *)c;
 }
 
-static size_t cpush(struct cctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static size_t cpush(struct cctx *c, const char *fmt, ...)
+static void cctx_init(struct cctx *x, const char *path, char *err, size_t cap, bool strict)
 {
-	size_t mark = c->plen;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(c->path + mark, sizeof c->path - mark, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		c->plen = mark + (size_t)n < sizeof c->path ? mark + (size_t)n : sizeof c->path - 1;
-	return mark;
-}
-
-static void cpop(struct cctx *c, size_t mark)
-{
-	c->plen = mark;
-	c->path[mark] = '\0';
+	memset(x, 0, sizeof *x);
+	val_init(&x->c, path, err, cap);
+	x->c.ignore_unknown = true;
+	x->strict_decimals = strict;
 }
 
 /* ---- lexical ------------------------------------------------------------ */
 
 static bool is_iri(const char *s)
 {
-	if (!s || !isalpha((unsigned char)s[0]))
-		return false;
-	const char *p = s + 1;
-	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
-		p++;
-	if (*p != ':' || !p[1])
-		return false;
-	for (p++; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"')
-			return false;
-	return true;
+	return val_is_iri(s, false);
 }
 
 static bool is_urn_uuid(const char *s)
@@ -114,51 +80,10 @@ static bool parse_time(const char *s, int64_t *t)
 	return s && time_parse_iso(str_from(s), t, &ms) == EB_OK;
 }
 
-/* ISO 8601 duration to seconds (years 365 d, months 30 d); false if malformed. */
+/* ISO 8601 duration to seconds; Caliper allows a fraction on any number. */
 static bool parse_duration(const char *s, double *secs)
 {
-	if (!s || *s != 'P')
-		return false;
-	const char *p = s + 1, *units = "YMWD";
-	bool in_time = false, any = false;
-	double total = 0;
-	static const double dsec[] = { 365 * 86400.0, 30 * 86400.0, 7 * 86400.0, 86400.0 };
-	static const double tsec[] = { 3600, 60, 1 };
-	while (*p) {
-		if (*p == 'T') {
-			if (in_time || !p[1])
-				return false;
-			in_time = true;
-			units = "HMS";
-			p++;
-			continue;
-		}
-		if (!isdigit((unsigned char)*p))
-			return false;
-		double v = 0;
-		while (isdigit((unsigned char)*p))
-			v = v * 10 + (*p++ - '0');
-		if (*p == '.' || *p == ',') {
-			double f = 0.1;
-			p++;
-			if (!isdigit((unsigned char)*p))
-				return false;
-			while (isdigit((unsigned char)*p)) {
-				v += (*p++ - '0') * f;
-				f /= 10;
-			}
-		}
-		const char *u = *p ? strchr(units, *p) : NULL;
-		if (!u)
-			return false;
-		total += v * (in_time ? tsec[u - units] : dsec[u - units]);
-		units = u + 1;
-		any = true;
-		p++;
-	}
-	if (secs)
-		*secs = total;
-	return any;
+	return val_parse_duration(s, false, secs);
 }
 
 /* ---- entity types --------------------------------------------------------- */
@@ -250,15 +175,6 @@ static bool word_in(const char *w, const char *list)
 
 /* ---- entity properties ---------------------------------------------------- */
 
-enum kind { K_STR, K_INT, K_NUM, K_BOOL, K_DATE, K_DUR, K_STRLIST, K_REF, K_REFLIST, K_ENUM,
-	    K_ENUMLIST, K_OBJECT };
-
-struct prop {
-	const char *name;
-	enum kind kind;
-	const char *arg;	/* K_REF*: base types; K_ENUM*: allowed words */
-};
-
 #define LIS_ROLES \
 	"Administrator Administrator#Administrator Administrator#Developer" \
 	" Administrator#ExternalDeveloper Administrator#ExternalSupport" \
@@ -277,74 +193,6 @@ struct prop {
 	" Mentor#ExternalMentor Mentor#ExternalReviewer Mentor#ExternalTutor" \
 	" Mentor#LearningFacilitator Mentor#Mentor Mentor#Reviewer Mentor#Tutor Officer" \
 	" Officer#Chair Officer#Secretary Officer#Treasurer Officer#Vice-Chair"
-
-static const struct prop props[] = {
-	{ "name", K_STR, NULL }, { "description", K_STR, NULL }, { "version", K_STR, NULL },
-	{ "mediaType", K_STR, NULL }, { "storageName", K_STR, NULL },
-	{ "courseNumber", K_STR, NULL }, { "academicSession", K_STR, NULL },
-	{ "category", K_STR, NULL }, { "body", K_STR, NULL }, { "identifier", K_STR, NULL },
-	{ "host", K_STR, NULL }, { "ipAddress", K_STR, NULL }, { "userAgent", K_STR, NULL },
-	{ "bookmarkNotes", K_STR, NULL }, { "selectionText", K_STR, NULL },
-	{ "questionPosed", K_STR, NULL }, { "minLabel", K_STR, NULL }, { "maxLabel", K_STR, NULL },
-	{ "comment", K_STR, NULL }, { "value", K_STR, NULL }, { "label", K_STR, NULL },
-	{ "title", K_STR, NULL }, { "searchTerms", K_STR, NULL },
-	{ "volumeLevel", K_STR, NULL }, { "volumeMin", K_STR, NULL }, { "volumeMax", K_STR, NULL },
-	{ "count", K_INT, NULL }, { "start", K_INT, NULL }, { "end", K_INT, NULL },
-	{ "index", K_INT, NULL }, { "maxAttempts", K_INT, NULL }, { "maxSubmits", K_INT, NULL },
-	{ "maxSelections", K_INT, NULL }, { "minSelections", K_INT, NULL },
-	{ "points", K_INT, NULL }, { "scalePoints", K_INT, NULL },
-	{ "searchResultsItemCount", K_INT, NULL }, { "sentCount", K_INT, NULL },
-	{ "height", K_INT, NULL }, { "width", K_INT, NULL },
-	{ "maxMetricValue", K_NUM, NULL }, { "maxResultScore", K_NUM, NULL },
-	{ "maxScore", K_NUM, NULL }, { "maxValue", K_NUM, NULL }, { "metricValue", K_NUM, NULL },
-	{ "minValue", K_NUM, NULL }, { "resultScore", K_NUM, NULL }, { "scoreGiven", K_NUM, NULL },
-	{ "step", K_NUM, NULL }, { "weight", K_NUM, NULL },
-	{ "isOrderedSelection", K_BOOL, NULL }, { "isTimeDependent", K_BOOL, NULL },
-	{ "muted", K_BOOL, NULL },
-	{ "dateCreated", K_DATE, NULL }, { "dateModified", K_DATE, NULL },
-	{ "datePublished", K_DATE, NULL }, { "dateSent", K_DATE, NULL },
-	{ "dateTimeSelected", K_DATE, NULL }, { "dateToActivate", K_DATE, NULL },
-	{ "dateToShow", K_DATE, NULL }, { "dateToStartOn", K_DATE, NULL },
-	{ "dateToSubmit", K_DATE, NULL }, { "endedAtTime", K_DATE, NULL },
-	{ "maxDateTime", K_DATE, NULL }, { "minDateTime", K_DATE, NULL },
-	{ "startedAtTime", K_DATE, NULL },
-	{ "currentTime", K_DUR, NULL }, { "duration", K_DUR, NULL },
-	{ "categories", K_STRLIST, NULL }, { "itemLabels", K_STRLIST, NULL },
-	{ "itemValues", K_STRLIST, NULL }, { "keywords", K_STRLIST, NULL },
-	{ "tags", K_STRLIST, NULL }, { "selections", K_STRLIST, NULL },
-	{ "values", K_STRLIST, NULL },
-	{ "annotated", K_REF, "DigitalResource" }, { "annotator", K_REF, "Person" },
-	{ "assignable", K_REF, "DigitalResource" }, { "assignee", K_REF, "Person" },
-	{ "attempt", K_REF, "Attempt" }, { "creator", K_REF, "Agent" },
-	{ "creators", K_REFLIST, "Agent" }, { "isPartOf", K_REF, "Entity" },
-	{ "member", K_REF, "Agent" }, { "members", K_REFLIST, "Agent" },
-	{ "organization", K_REF, "Organization" }, { "replyTo", K_REF, "Message" },
-	{ "scoredBy", K_REF, "Agent" }, { "searchProvider", K_REF, "SoftwareApplication" },
-	{ "searchTarget", K_REF, "Entity" }, { "query", K_REF, "Query" },
-	{ "rater", K_REF, "Person" }, { "ratingComment", K_REF, "Comment" },
-	{ "question", K_REF, "Question" }, { "scale", K_REF, "Scale" },
-	{ "survey", K_REF, "Survey" }, { "subOrganizationOf", K_REF, "Organization" },
-	{ "withAgents", K_REFLIST, "Agent" }, { "user", K_REF, "Person" },
-	{ "client", K_REF, "SoftwareApplication" }, { "commenter", K_REF, "Person" },
-	{ "commentedOn", K_REF, "Entity" }, { "rated", K_REF, "Entity" },
-	{ "selection", K_REF, "TextPositionSelector" }, { "source", K_REF, "SoftwareApplication" },
-	{ "otherIdentifiers", K_REFLIST, "SystemIdentifier" },
-	{ "attachments", K_REFLIST, "DigitalResource" },
-	{ "learningObjectives", K_REFLIST, "LearningObjective" },
-	{ "items", K_REFLIST, NULL },	/* depends on the container, see items_base */
-	{ "creator", K_REF, "Agent" },
-	{ "metric", K_ENUM, "AssessmentsPassed AssessmentsSubmitted MinutesOnTask SkillsMastered"
-			    " StandardsMastered UnitsCompleted UnitsPassed WordsRead" },
-	{ "identifierType", K_ENUM, "AccountUserName CaseItemUri EmailAddress LisSourcedId"
-				    " LtiContextId LtiDeploymentId LtiPlatformId LtiToolId LtiUserId"
-				    " OneRosterSourcedId Other SisSourcedId SystemId" },
-	{ "messageType", K_ENUM, "LtiResourceLinkRequest LtiDeepLinkingRequest"
-				 " LtiDeepLinkingResponse" },
-	{ "status", K_ENUM, "Active Inactive" },
-	{ "roles", K_ENUMLIST, LIS_ROLES },
-	{ "messageParameters", K_OBJECT, NULL },
-	{ NULL, K_STR, NULL }
-};
 
 /* What a collection's items must be. */
 static const struct {
@@ -386,169 +234,292 @@ static bool known_context(const char *s)
 	return !strncmp(s, "http://purl.imsglobal.org/ctx/caliper/v1p", 41);
 }
 
-static int check_context(struct cctx *c, json_t *v)
+static int check_context(struct val_ctx *c, struct jv *v)
 {
-	size_t m = cpush(c, ".@context");
+	size_t m = val_push_key(c, "@context");
 	int r = 0;
-	if (json_is_string(v)) {
-		if (!known_context(json_string_value(v)))
-			r = cfail(c, "'%s' is not a Caliper context", json_string_value(v));
-	} else if (json_is_array(v)) {
+	if (jv_is_string(v)) {
+		if (!known_context(jv_str(v)))
+			r = val_fail(c, "'%s' is not a Caliper context", jv_str(v));
+	} else if (jv_is_array(v)) {
 		bool found = false;
 		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x)
-			found |= json_is_string(x) && known_context(json_string_value(x));
+		struct jv *x;
+		jv_array_foreach(v, i, x)
+			found |= jv_is_string(x) && known_context(jv_str(x));
 		if (!found)
-			r = cfail(c, "no Caliper context in the list");
-	} else if (json_is_object(v)) {
+			r = val_fail(c, "no Caliper context in the list");
+	} else if (jv_is_object(v)) {
 		/* an inline JSON-LD context: it must define terms in the Caliper vocabulary */
 		const char *k;
-		json_t *x;
+		struct jv *x;
 		bool found = false;
-		json_object_foreach(v, k, x)
-			found |= json_is_string(x) &&
-				 !strncmp(json_string_value(x), "http://purl.imsglobal.org/caliper/", 34);
+		jv_object_foreach(v, k, x)
+			found |= jv_is_string(x) &&
+				 !strncmp(jv_str(x), "http://purl.imsglobal.org/caliper/", 34);
 		if (!found)
-			r = cfail(c, "inline context does not use the Caliper vocabulary");
+			r = val_fail(c, "inline context does not use the Caliper vocabulary");
 	} else {
-		r = cfail(c, "must be a context IRI, an inline context or a list");
+		r = val_fail(c, "must be a context IRI, an inline context or a list");
 	}
-	cpop(c, m);
+	val_pop(c, m);
 	return r;
 }
 
-static int check_entity(struct cctx *c, json_t *e, const char *bases, bool need_id);
+static int check_entity(struct val_ctx *c, struct jv *e, const char *bases, bool need_id);
 
 /* A reference: an IRI string or an entity object of one of bases. */
-static int check_ref(struct cctx *c, json_t *v, const char *bases)
+static int check_ref(struct val_ctx *c, struct jv *v, const char *bases)
 {
-	if (json_is_string(v))
-		return is_iri(json_string_value(v))
-			       ? 0 : cfail(c, "must be an entity object or an IRI");
-	if (json_is_object(v))
+	if (jv_is_string(v))
+		return is_iri(jv_str(v))
+			       ? 0 : val_fail(c, "must be an entity object or an IRI");
+	if (jv_is_object(v))
 		return check_entity(c, v, bases, true);
-	return cfail(c, "must be an entity object or an IRI");
+	return val_fail(c, "must be an entity object or an IRI");
 }
 
-static int check_prop(struct cctx *c, const struct prop *p, json_t *v, const char *owner_type)
+/* ---- entity property checkers (one per kind of value) ----------------------- */
+
+static int k_str(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
-	switch (p->kind) {
-	case K_STR:
-		return json_is_string(v) ? 0 : cfail(c, "must be a string");
-	case K_INT:
-		return json_is_integer(v) ? 0 : cfail(c, "must be an integer");
-	case K_NUM:
-		/* xsd:float in the Caliper context: a decimal, 50.0 rather than 50 */
-		if (c->strict_decimals)
-			return json_is_real(v) ? 0 : cfail(c, "must be a decimal number (e.g. 50.0)");
-		return json_is_number(v) ? 0 : cfail(c, "must be a number");
-	case K_BOOL:
-		return json_is_boolean(v) ? 0 : cfail(c, "must be true or false");
-	case K_DATE:
-		return json_is_string(v) && is_datetime(json_string_value(v))
-			       ? 0 : cfail(c, "must be an ISO 8601 date-time");
-	case K_DUR:
-		return json_is_string(v) && parse_duration(json_string_value(v), NULL)
-			       ? 0 : cfail(c, "must be an ISO 8601 duration");
-	case K_ENUM:
-		return json_is_string(v) && word_in(json_string_value(v), p->arg)
-			       ? 0 : cfail(c, "'%s' is not an allowed value",
-					   json_is_string(v) ? json_string_value(v) : "(not a string)");
-	case K_OBJECT:
-		return json_is_object(v) ? 0 : cfail(c, "must be an object");
-	case K_REF: {
-		const char *bases = p->arg;
-		for (size_t i = 0; ref_overrides[i].owner; i++)
-			if (owner_type && !strcmp(ref_overrides[i].owner, owner_type) &&
-			    !strcmp(ref_overrides[i].prop, p->name))
-				bases = ref_overrides[i].bases;
-		return check_ref(c, v, bases);
-	}
-	case K_STRLIST:
-	case K_ENUMLIST:
-	case K_REFLIST: {
-		if (!json_is_array(v))
-			return cfail(c, "must be a list");
-		const char *bases = p->arg;
-		if (p->kind == K_REFLIST && !bases) {
-			bases = "Entity";
-			for (size_t i = 0; items_base[i].container; i++)
-				if (owner_type && type_is_a(owner_type, items_base[i].container)) {
-					bases = items_base[i].items;
-					break;
-				}
-		}
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) {
-			size_t m = cpush(c, "[%zu]", i);
-			int r = 0;
-			if (p->kind == K_STRLIST && !json_is_string(x))
-				r = cfail(c, "must be a string");
-			else if (p->kind == K_ENUMLIST &&
-				 !(json_is_string(x) && word_in(json_string_value(x), p->arg)))
-				r = cfail(c, "is not an allowed value");
-			else if (p->kind == K_REFLIST)
-				r = check_ref(c, x, bases);
-			cpop(c, m);
-			if (r)
-				return -1;
-		}
-		return 0;
-	}
+	return jv_is_string(v) ? 0 : val_fail(c, "must be a string");
+}
+
+static int k_int(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	return jv_is_integer(v) ? 0 : val_fail(c, "must be an integer");
+}
+
+static int k_num(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	/* xsd:float in the Caliper context: a decimal, 50.0 rather than 50 */
+	if (C(c)->strict_decimals)
+		return jv_is_real(v) ? 0 : val_fail(c, "must be a decimal number (e.g. 50.0)");
+	return jv_is_number(v) ? 0 : val_fail(c, "must be a number");
+}
+
+static int k_bool(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	return jv_is_boolean(v) ? 0 : val_fail(c, "must be true or false");
+}
+
+static int k_date(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	return jv_is_string(v) && is_datetime(jv_str(v))
+		       ? 0 : val_fail(c, "must be an ISO 8601 date-time");
+}
+
+static int k_dur(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	return jv_is_string(v) && parse_duration(jv_str(v), NULL)
+		       ? 0 : val_fail(c, "must be an ISO 8601 duration");
+}
+
+/* f->arg: the allowed words */
+static int k_enum(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	return jv_is_string(v) && word_in(jv_str(v), f->arg)
+		       ? 0 : val_fail(c, "'%s' is not an allowed value",
+				      jv_is_string(v) ? jv_str(v) : "(not a string)");
+}
+
+static int k_object(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	return jv_is_object(v) ? 0 : val_fail(c, "must be an object");
+}
+
+static int k_extensions(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	return jv_is_object(v) ? 0 : val_fail(c, "must be an object");
+}
+
+/* f->arg: the base types, unless the owner's type narrows them */
+static int k_ref(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	const char *bases = f->arg, *owner = C(c)->owner;
+	for (size_t i = 0; ref_overrides[i].owner; i++)
+		if (owner && !strcmp(ref_overrides[i].owner, owner) &&
+		    !strcmp(ref_overrides[i].prop, f->name))
+			bases = ref_overrides[i].bases;
+	return check_ref(c, v, bases);
+}
+
+/* A list whose items each pass item (with f) at their index. */
+static int check_list(struct val_ctx *c, struct jv *v, const struct val_field *f,
+		      int (*item)(struct val_ctx *c, struct jv *x, const struct val_field *f,
+				  const char *bases),
+		      const char *bases)
+{
+	if (!jv_is_array(v))
+		return val_fail(c, "must be a list");
+	size_t i;
+	struct jv *x;
+	jv_array_foreach(v, i, x) {
+		size_t m = val_push_index(c, i);
+		int r = item(c, x, f, bases);
+		val_pop(c, m);
+		if (r)
+			return -1;
 	}
 	return 0;
 }
 
-static int check_extensions(struct cctx *c, json_t *v)
+static int str_item(struct val_ctx *c, struct jv *x, const struct val_field *f, const char *b)
 {
-	if (!json_is_object(v))
-		return cfail(c, "must be an object");
-	return 0;
+	return jv_is_string(x) ? 0 : val_fail(c, "must be a string");
 }
 
-static int check_entity(struct cctx *c, json_t *e, const char *bases, bool need_id)
+static int enum_item(struct val_ctx *c, struct jv *x, const struct val_field *f, const char *b)
 {
-	if (++c->depth > 32) {
-		c->depth--;
-		return cfail(c, "entities nested too deeply");
+	return jv_is_string(x) && word_in(jv_str(x), f->arg)
+		       ? 0 : val_fail(c, "is not an allowed value");
+}
+
+static int ref_item(struct val_ctx *c, struct jv *x, const struct val_field *f, const char *b)
+{
+	return check_ref(c, x, b);
+}
+
+static int k_strlist(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	return check_list(c, v, f, str_item, NULL);
+}
+
+static int k_enumlist(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	return check_list(c, v, f, enum_item, NULL);
+}
+
+/* f->arg: the base types; NULL: what the owner, a collection, holds */
+static int k_reflist(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	const char *bases = f->arg, *owner = C(c)->owner;
+	if (!bases) {
+		bases = "Entity";
+		for (size_t i = 0; items_base[i].container; i++)
+			if (owner && type_is_a(owner, items_base[i].container)) {
+				bases = items_base[i].items;
+				break;
+			}
+	}
+	return check_list(c, v, f, ref_item, bases);
+}
+
+/* Entity properties and the kind of value each must have; properties not
+ * named here are not checked. */
+static const struct val_field props[] = {
+	{ "name", k_str, 0, NULL }, { "description", k_str, 0, NULL }, { "version", k_str, 0, NULL },
+	{ "mediaType", k_str, 0, NULL }, { "storageName", k_str, 0, NULL },
+	{ "courseNumber", k_str, 0, NULL }, { "academicSession", k_str, 0, NULL },
+	{ "category", k_str, 0, NULL }, { "body", k_str, 0, NULL }, { "identifier", k_str, 0, NULL },
+	{ "host", k_str, 0, NULL }, { "ipAddress", k_str, 0, NULL }, { "userAgent", k_str, 0, NULL },
+	{ "bookmarkNotes", k_str, 0, NULL }, { "selectionText", k_str, 0, NULL },
+	{ "questionPosed", k_str, 0, NULL }, { "minLabel", k_str, 0, NULL }, { "maxLabel", k_str, 0, NULL },
+	{ "comment", k_str, 0, NULL }, { "value", k_str, 0, NULL }, { "label", k_str, 0, NULL },
+	{ "title", k_str, 0, NULL }, { "searchTerms", k_str, 0, NULL },
+	{ "volumeLevel", k_str, 0, NULL }, { "volumeMin", k_str, 0, NULL }, { "volumeMax", k_str, 0, NULL },
+	{ "count", k_int, 0, NULL }, { "start", k_int, 0, NULL }, { "end", k_int, 0, NULL },
+	{ "index", k_int, 0, NULL }, { "maxAttempts", k_int, 0, NULL }, { "maxSubmits", k_int, 0, NULL },
+	{ "maxSelections", k_int, 0, NULL }, { "minSelections", k_int, 0, NULL },
+	{ "points", k_int, 0, NULL }, { "scalePoints", k_int, 0, NULL },
+	{ "searchResultsItemCount", k_int, 0, NULL }, { "sentCount", k_int, 0, NULL },
+	{ "height", k_int, 0, NULL }, { "width", k_int, 0, NULL },
+	{ "maxMetricValue", k_num, 0, NULL }, { "maxResultScore", k_num, 0, NULL },
+	{ "maxScore", k_num, 0, NULL }, { "maxValue", k_num, 0, NULL }, { "metricValue", k_num, 0, NULL },
+	{ "minValue", k_num, 0, NULL }, { "resultScore", k_num, 0, NULL }, { "scoreGiven", k_num, 0, NULL },
+	{ "step", k_num, 0, NULL }, { "weight", k_num, 0, NULL },
+	{ "isOrderedSelection", k_bool, 0, NULL }, { "isTimeDependent", k_bool, 0, NULL },
+	{ "muted", k_bool, 0, NULL },
+	{ "dateCreated", k_date, 0, NULL }, { "dateModified", k_date, 0, NULL },
+	{ "datePublished", k_date, 0, NULL }, { "dateSent", k_date, 0, NULL },
+	{ "dateTimeSelected", k_date, 0, NULL }, { "dateToActivate", k_date, 0, NULL },
+	{ "dateToShow", k_date, 0, NULL }, { "dateToStartOn", k_date, 0, NULL },
+	{ "dateToSubmit", k_date, 0, NULL }, { "endedAtTime", k_date, 0, NULL },
+	{ "maxDateTime", k_date, 0, NULL }, { "minDateTime", k_date, 0, NULL },
+	{ "startedAtTime", k_date, 0, NULL },
+	{ "currentTime", k_dur, 0, NULL }, { "duration", k_dur, 0, NULL },
+	{ "categories", k_strlist, 0, NULL }, { "itemLabels", k_strlist, 0, NULL },
+	{ "itemValues", k_strlist, 0, NULL }, { "keywords", k_strlist, 0, NULL },
+	{ "tags", k_strlist, 0, NULL }, { "selections", k_strlist, 0, NULL },
+	{ "values", k_strlist, 0, NULL },
+	{ "annotated", k_ref, 0, "DigitalResource" }, { "annotator", k_ref, 0, "Person" },
+	{ "assignable", k_ref, 0, "DigitalResource" }, { "assignee", k_ref, 0, "Person" },
+	{ "attempt", k_ref, 0, "Attempt" }, { "creator", k_ref, 0, "Agent" },
+	{ "creators", k_reflist, 0, "Agent" }, { "isPartOf", k_ref, 0, "Entity" },
+	{ "member", k_ref, 0, "Agent" }, { "members", k_reflist, 0, "Agent" },
+	{ "organization", k_ref, 0, "Organization" }, { "replyTo", k_ref, 0, "Message" },
+	{ "scoredBy", k_ref, 0, "Agent" }, { "searchProvider", k_ref, 0, "SoftwareApplication" },
+	{ "searchTarget", k_ref, 0, "Entity" }, { "query", k_ref, 0, "Query" },
+	{ "rater", k_ref, 0, "Person" }, { "ratingComment", k_ref, 0, "Comment" },
+	{ "question", k_ref, 0, "Question" }, { "scale", k_ref, 0, "Scale" },
+	{ "survey", k_ref, 0, "Survey" }, { "subOrganizationOf", k_ref, 0, "Organization" },
+	{ "withAgents", k_reflist, 0, "Agent" }, { "user", k_ref, 0, "Person" },
+	{ "client", k_ref, 0, "SoftwareApplication" }, { "commenter", k_ref, 0, "Person" },
+	{ "commentedOn", k_ref, 0, "Entity" }, { "rated", k_ref, 0, "Entity" },
+	{ "selection", k_ref, 0, "TextPositionSelector" }, { "source", k_ref, 0, "SoftwareApplication" },
+	{ "otherIdentifiers", k_reflist, 0, "SystemIdentifier" },
+	{ "attachments", k_reflist, 0, "DigitalResource" },
+	{ "learningObjectives", k_reflist, 0, "LearningObjective" },
+	{ "items", k_reflist, 0, NULL },	/* depends on the container, see items_base */
+	{ "creator", k_ref, 0, "Agent" },
+	{ "metric", k_enum, 0, "AssessmentsPassed AssessmentsSubmitted MinutesOnTask SkillsMastered"
+			    " StandardsMastered UnitsCompleted UnitsPassed WordsRead" },
+	{ "identifierType", k_enum, 0, "AccountUserName CaseItemUri EmailAddress LisSourcedId"
+				    " LtiContextId LtiDeploymentId LtiPlatformId LtiToolId LtiUserId"
+				    " OneRosterSourcedId Other SisSourcedId SystemId" },
+	{ "messageType", k_enum, 0, "LtiResourceLinkRequest LtiDeepLinkingRequest"
+				 " LtiDeepLinkingResponse" },
+	{ "status", k_enum, 0, "Active Inactive" },
+	{ "roles", k_enumlist, 0, LIS_ROLES },
+	{ "messageParameters", k_object, 0, NULL },
+	{ "extensions", k_extensions, VAL_CHECKS_NULL, NULL },
+	{ NULL, NULL, 0, NULL }
+};
+
+
+static int check_entity(struct val_ctx *c, struct jv *e, const char *bases, bool need_id)
+{
+	struct cctx *x = C(c);
+	if (++x->depth > 32) {
+		x->depth--;
+		return val_fail(c, "entities nested too deeply");
 	}
 	int r = -1;
-	json_t *t = json_object_get(e, "type");
-	const char *type = json_string_value(t);
-	json_t *id = json_object_get(e, "id");
+	struct jv *t = jv_get(e, "type");
+	const char *type = jv_str(t);
+	struct jv *id = jv_get(e, "id");
 	size_t m;
 	if (!type) {
-		m = cpush(c, ".type");
-		cfail(c, t ? "must be a string" : "is required");
-		cpop(c, m);
+		m = val_push_key(c, "type");
+		val_fail(c, t ? "must be a string" : "is required");
+		val_pop(c, m);
 		goto out;
 	}
 	if (type_index(type) < 0) {
-		m = cpush(c, ".type");
-		cfail(c, "'%s' is not a Caliper entity type", type);
-		cpop(c, m);
+		m = val_push_key(c, "type");
+		val_fail(c, "'%s' is not a Caliper entity type", type);
+		val_pop(c, m);
 		goto out;
 	}
 	if (bases && !type_in(type, bases)) {
-		cfail(c, "a %s is not allowed here (expected %s)", type, bases);
+		val_fail(c, "a %s is not allowed here (expected %s)", type, bases);
 		goto out;
 	}
 	bool idless = !strcmp(type, "SystemIdentifier") || !strcmp(type, "TextPositionSelector");
-	if (!idless && need_id && (!id || !json_is_string(id))) {
-		m = cpush(c, ".id");
-		cfail(c, id ? "must be an IRI string" : "is required");
-		cpop(c, m);
+	if (!idless && need_id && (!id || !jv_is_string(id))) {
+		m = val_push_key(c, "id");
+		val_fail(c, id ? "must be an IRI string" : "is required");
+		val_pop(c, m);
 		goto out;
 	}
-	if (id && (!json_is_string(id) || !is_iri(json_string_value(id)))) {
-		m = cpush(c, ".id");
-		cfail(c, "must be an IRI");
-		cpop(c, m);
+	if (id && (!jv_is_string(id) || !is_iri(jv_str(id)))) {
+		m = val_push_key(c, "id");
+		val_fail(c, "must be an IRI");
+		val_pop(c, m);
 		goto out;
 	}
-	json_t *ctx = json_object_get(e, "@context");
+	struct jv *ctx = jv_get(e, "@context");
 	if (ctx && check_context(c, ctx))
 		goto out;
 	for (size_t i = 0; required_props[i].type; i++) {
@@ -559,11 +530,11 @@ static int check_entity(struct cctx *c, json_t *e, const char *bases, bool need_
 			char name[48];
 			size_t n = strcspn(p, " ");
 			snprintf(name, sizeof name, "%.*s", (int)n, p);
-			json_t *v = json_object_get(e, name);
-			if (!v || json_is_null(v)) {
-				m = cpush(c, ".%s", name);
-				cfail(c, "is required for %s", type);
-				cpop(c, m);
+			struct jv *v = jv_get(e, name);
+			if (!v || jv_is_null(v)) {
+				m = val_push_key(c, name);
+				val_fail(c, "is required for %s", type);
+				val_pop(c, m);
 				goto out;
 			}
 			p += n;
@@ -571,48 +542,30 @@ static int check_entity(struct cctx *c, json_t *e, const char *bases, bool need_
 				p++;
 		}
 	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(e, key, v) {
-		if (!strcmp(key, "extensions")) {
-			m = cpush(c, ".extensions");
-			int x = check_extensions(c, v);
-			cpop(c, m);
-			if (x)
-				goto out;
-			continue;
-		}
-		const struct prop *p = props;
-		while (p->name && strcmp(p->name, key))
-			p++;
-		if (!p->name)
-			continue;	/* other properties are not checked */
-		m = cpush(c, ".%s", key);
-		int x = json_is_null(v) ? cfail(c, "must not be null") : check_prop(c, p, v, type);
-		cpop(c, m);
-		if (x)
-			goto out;
-	}
+	const char *owner = x->owner;	/* entities nest: restore it after */
+	x->owner = type;
+	int checked = val_check_fields(c, e, props);
+	x->owner = owner;
+	if (checked)
+		goto out;
 	r = 0;
 out:
-	c->depth--;
+	x->depth--;
 	return r;
 }
 
-enum eb_err caliper_validate_entity(json_t *entity, const char *path, char *err, size_t errcap)
+enum eb_err caliper_validate_entity(struct jv *entity, const char *path, char *err, size_t errcap)
 {
-	struct cctx c = { .err = err, .cap = errcap, .strict_decimals = true };
-	c.plen = str_copy(c.path, sizeof c.path, path ? path : "$");
-	if (err && errcap)
-		err[0] = '\0';
-	if (!json_is_object(entity)) {
-		cfail(&c, "must be an object");
+	struct cctx x;
+	cctx_init(&x, path, err, errcap, true);
+	if (!jv_is_object(entity)) {
+		val_fail(&x.c, "must be an object");
 		return EB_EINVAL;
 	}
-	json_t *ctx = json_object_get(entity, "@context");
-	if (ctx && check_context(&c, ctx))
+	struct jv *ctx = jv_get(entity, "@context");
+	if (ctx && check_context(&x.c, ctx))
 		return EB_EINVAL;
-	return check_entity(&c, entity, NULL, true) ? EB_EINVAL : EB_OK;
+	return check_entity(&x.c, entity, NULL, true) ? EB_EINVAL : EB_OK;
 }
 
 /* ---- events ------------------------------------------------------------- */
@@ -705,81 +658,81 @@ static const char *session_object(const char *action)
 	return !strcmp(action, "TimedOut") ? "Session" : "SoftwareApplication";
 }
 
-static int check_role(struct cctx *c, json_t *ev, const char *role, const char *bases,
+static int check_role(struct val_ctx *c, struct jv *ev, const char *role, const char *bases,
 		      bool required)
 {
-	json_t *v = json_object_get(ev, role);
-	size_t m = cpush(c, ".%s", role);
+	struct jv *v = jv_get(ev, role);
+	size_t m = val_push_key(c, role);
 	int r = 0;
 	if (!v)
-		r = required ? cfail(c, "is required") : 0;
-	else if (json_is_null(v))
-		r = cfail(c, "must not be null");
+		r = required ? val_fail(c, "is required") : 0;
+	else if (jv_is_null(v))
+		r = val_fail(c, "must not be null");
 	else
 		r = check_ref(c, v, bases ? bases : "Entity");
-	cpop(c, m);
+	val_pop(c, m);
 	return r;
 }
 
-static int check_event(struct cctx *c, json_t *ev)
+static int check_event(struct val_ctx *c, struct jv *ev)
 {
-	if (!json_is_object(ev))
-		return cfail(c, "must be an event object");
+	if (!jv_is_object(ev))
+		return val_fail(c, "must be an event object");
 	static const char *const required[] = { "@context", "id", "type", "actor", "action",
 						"object", "eventTime", NULL };
 	for (const char *const *k = required; *k; k++) {
-		json_t *v = json_object_get(ev, *k);
-		if (!v || json_is_null(v)) {
-			size_t m = cpush(c, ".%s", *k);
-			cfail(c, v ? "must not be null" : "is required");
-			cpop(c, m);
+		struct jv *v = jv_get(ev, *k);
+		if (!v || jv_is_null(v)) {
+			size_t m = val_push_key(c, *k);
+			val_fail(c, v ? "must not be null" : "is required");
+			val_pop(c, m);
 			return -1;
 		}
 	}
-	if (check_context(c, json_object_get(ev, "@context")))
+	if (check_context(c, jv_get(ev, "@context")))
 		return -1;
-	const char *id = json_string_value(json_object_get(ev, "id"));
+	const char *id = jv_str(jv_get(ev, "id"));
 	size_t m;
 	if (!id || !is_urn_uuid(id)) {
-		m = cpush(c, ".id");
-		cfail(c, "must be a urn:uuid: identifier");
-		cpop(c, m);
+		m = val_push_key(c, "id");
+		val_fail(c, "must be a urn:uuid: identifier");
+		val_pop(c, m);
 		return -1;
 	}
-	const char *type = json_string_value(json_object_get(ev, "type"));
+	const char *type = jv_str(jv_get(ev, "type"));
 	const struct event_rule *rule = rule_for(type);
 	if (!rule) {
-		m = cpush(c, ".type");
-		cfail(c, "'%s' is not a Caliper event type", type ? type : "(not a string)");
-		cpop(c, m);
+		m = val_push_key(c, "type");
+		val_fail(c, "'%s' is not a Caliper event type", type ? type : "(not a string)");
+		val_pop(c, m);
 		return -1;
 	}
-	const char *action = json_string_value(json_object_get(ev, "action"));
+	const char *action = jv_str(jv_get(ev, "action"));
 	if (!action || !word_in(action, ALL_ACTIONS)) {
-		m = cpush(c, ".action");
-		cfail(c, "'%s' is not a Caliper action", action ? action : "(not a string)");
-		cpop(c, m);
+		m = val_push_key(c, "action");
+		val_fail(c, "'%s' is not a Caliper action", action ? action : "(not a string)");
+		val_pop(c, m);
 		return -1;
 	}
 	if (!word_in(action, rule->actions)) {
-		m = cpush(c, ".action");
-		cfail(c, "'%s' is not allowed for %s (allowed: %s)", action, type,
+		m = val_push_key(c, "action");
+		val_fail(c, "'%s' is not allowed for %s (allowed: %s)", action, type,
 		      rule->type == event_rules[0].type ? "any" : rule->actions);
-		cpop(c, m);
+		val_pop(c, m);
 		return -1;
 	}
-	json_t *prof = json_object_get(ev, "profile");
-	if (prof && !(json_is_string(prof) && word_in(json_string_value(prof), profiles))) {
-		m = cpush(c, ".profile");
-		cfail(c, "is not a Caliper 1.2 profile");
-		cpop(c, m);
+	struct jv *prof = jv_get(ev, "profile");
+	if (prof && !(jv_is_string(prof) && word_in(jv_str(prof), profiles))) {
+		m = val_push_key(c, "profile");
+		val_fail(c, "is not a Caliper 1.2 profile");
+		val_pop(c, m);
 		return -1;
 	}
-	const char *et = json_string_value(json_object_get(ev, "eventTime"));
+	const char *et = jv_str(jv_get(ev, "eventTime"));
 	if (!is_datetime(et)) {
-		m = cpush(c, ".eventTime");
-		cfail(c, "must be an ISO 8601 date-time");
-		cpop(c, m);
+		m = val_push_key(c, "eventTime");
+		val_fail(c, "must be an ISO 8601 date-time");
+		val_pop(c, m);
 		return -1;
 	}
 	const char *object_bases = rule->object;
@@ -797,59 +750,57 @@ static int check_event(struct cctx *c, json_t *ev)
 	    check_role(c, ev, "federatedSession", "LtiSession", false))
 		return -1;
 	if (!strcmp(rule->type, "ToolLaunchEvent") && !strcmp(action, "Launched") &&
-	    !json_object_get(ev, "federatedSession")) {
-		m = cpush(c, ".federatedSession");
-		cfail(c, "is required for ToolLaunchEvent Launched");
-		cpop(c, m);
+	    !jv_get(ev, "federatedSession")) {
+		m = val_push_key(c, "federatedSession");
+		val_fail(c, "is required for ToolLaunchEvent Launched");
+		val_pop(c, m);
 		return -1;
 	}
-	json_t *ext = json_object_get(ev, "extensions");
+	struct jv *ext = jv_get(ev, "extensions");
 	if (ext) {
-		m = cpush(c, ".extensions");
-		int r = check_extensions(c, ext);
-		cpop(c, m);
+		m = val_push_key(c, "extensions");
+		int r = k_extensions(c, ext, NULL);
+		val_pop(c, m);
 		if (r)
 			return -1;
 	}
 	return 0;
 }
 
-enum eb_err caliper_validate_event(json_t *event, const char *path, char *err, size_t errcap)
+enum eb_err caliper_validate_event(struct jv *event, const char *path, char *err, size_t errcap)
 {
-	struct cctx c = { .err = err, .cap = errcap };
-	c.plen = str_copy(c.path, sizeof c.path, path ? path : "$");
-	if (err && errcap)
-		err[0] = '\0';
-	return check_event(&c, event) ? EB_EINVAL : EB_OK;
+	struct cctx x;
+	cctx_init(&x, path, err, errcap, false);
+	return check_event(&x.c, event) ? EB_EINVAL : EB_OK;
 }
 
-static bool looks_like_event(json_t *o)
+static bool looks_like_event(struct jv *o)
 {
-	const char *t = json_string_value(json_object_get(o, "type"));
+	const char *t = jv_str(jv_get(o, "type"));
 	size_t n = t ? strlen(t) : 0;
-	return json_object_get(o, "action") || (t && n >= 5 && !strcmp(t + n - 5, "Event"));
+	return jv_get(o, "action") || (t && n >= 5 && !strcmp(t + n - 5, "Event"));
 }
 
 /* Validates a parsed payload; fills the event list (borrowed) when given. */
-static enum eb_err validate_root(json_t *root, char *err, size_t cap, json_t **events,
+static enum eb_err validate_root(struct jv *root, char *err, size_t cap, struct jv **events,
 				 size_t *nevents, size_t *nentities)
 {
-	struct cctx c = { .err = err, .cap = cap };
-	c.plen = str_copy(c.path, sizeof c.path, "$");
+	struct cctx x;
+	cctx_init(&x, "$", err, cap, false);
 	*nevents = *nentities = 0;
-	if (!json_is_object(root)) {
-		cfail(&c, "must be a Caliper envelope or event object");
+	if (!jv_is_object(root)) {
+		val_fail(&x.c, "must be a Caliper envelope or event object");
 		return EB_EINVAL;
 	}
-	json_t *data = json_object_get(root, "data");
+	struct jv *data = jv_get(root, "data");
 	if (!data) {
 		if (!looks_like_event(root)) {
-			const char *t = json_string_value(json_object_get(root, "type"));
-			cfail(&c, "not a Caliper event or envelope%s%s%s", t ? " (a " : "",
+			const char *t = jv_str(jv_get(root, "type"));
+			val_fail(&x.c, "not a Caliper event or envelope%s%s%s", t ? " (a " : "",
 			      t ? t : "", t ? " entity: send entities inside an envelope)" : "");
 			return EB_EINVAL;
 		}
-		if (check_event(&c, root))
+		if (check_event(&x.c, root))
 			return EB_EINVAL;
 		if (events)
 			events[0] = root;
@@ -858,91 +809,79 @@ static enum eb_err validate_root(json_t *root, char *err, size_t cap, json_t **e
 	}
 	static const char *const env_required[] = { "sensor", "sendTime", "dataVersion", NULL };
 	for (const char *const *k = env_required; *k; k++) {
-		if (!json_is_string(json_object_get(root, *k))) {
-			size_t m = cpush(&c, ".%s", *k);
-			cfail(&c, json_object_get(root, *k) ? "must be a string" : "is required");
-			cpop(&c, m);
+		if (!jv_is_string(jv_get(root, *k))) {
+			size_t m = val_push_key(&x.c, *k);
+			val_fail(&x.c, jv_get(root, *k) ? "must be a string" : "is required");
+			val_pop(&x.c, m);
 			return EB_EINVAL;
 		}
 	}
 	size_t m;
-	if (!is_iri(json_string_value(json_object_get(root, "sensor")))) {
-		m = cpush(&c, ".sensor");
-		cfail(&c, "must be an IRI");
+	if (!is_iri(jv_str(jv_get(root, "sensor")))) {
+		m = val_push_key(&x.c, "sensor");
+		val_fail(&x.c, "must be an IRI");
 		return EB_EINVAL;
 	}
-	if (!is_datetime(json_string_value(json_object_get(root, "sendTime")))) {
-		m = cpush(&c, ".sendTime");
-		cfail(&c, "must be an ISO 8601 date-time");
+	if (!is_datetime(jv_str(jv_get(root, "sendTime")))) {
+		m = val_push_key(&x.c, "sendTime");
+		val_fail(&x.c, "must be an ISO 8601 date-time");
 		return EB_EINVAL;
 	}
-	if (!known_context(json_string_value(json_object_get(root, "dataVersion")))) {
-		m = cpush(&c, ".dataVersion");
-		cfail(&c, "must be a Caliper context IRI (e.g. http://purl.imsglobal.org/ctx/caliper/v1p2)");
+	if (!known_context(jv_str(jv_get(root, "dataVersion")))) {
+		m = val_push_key(&x.c, "dataVersion");
+		val_fail(&x.c, "must be a Caliper context IRI"
+			 " (e.g. http://purl.imsglobal.org/ctx/caliper/v1p2)");
 		return EB_EINVAL;
 	}
-	if (!json_is_array(data) || json_array_size(data) == 0) {
-		m = cpush(&c, ".data");
-		cfail(&c, "must be a non-empty list");
+	if (!jv_is_array(data) || jv_size(data) == 0) {
+		m = val_push_key(&x.c, "data");
+		val_fail(&x.c, "must be a non-empty list");
 		return EB_EINVAL;
 	}
-	if (json_array_size(data) > CALIPER_MAX_EVENTS) {
-		snprintf(err, cap, "$.data: %zu items exceed the limit of %d", json_array_size(data),
+	if (jv_size(data) > CALIPER_MAX_EVENTS) {
+		snprintf(err, cap, "$.data: %zu items exceed the limit of %d", jv_size(data),
 			 CALIPER_MAX_EVENTS);
 		return EB_ETOOBIG;
 	}
 	size_t i;
-	json_t *x;
-	json_array_foreach(data, i, x) {
-		m = cpush(&c, ".data[%zu]", i);
+	struct jv *item;
+	jv_array_foreach(data, i, item) {
+		m = val_push_key(&x.c, "data");
+		val_push_index(&x.c, i);
 		int r;
-		if (json_is_object(x) && looks_like_event(x)) {
-			r = check_event(&c, x);
+		if (jv_is_object(item) && looks_like_event(item)) {
+			r = check_event(&x.c, item);
 			if (!r && events)
-				events[*nevents] = x;
+				events[*nevents] = item;
 			if (!r)
 				(*nevents)++;
-		} else if (json_is_object(x)) {
-			r = check_entity(&c, x, NULL, true);
+		} else if (jv_is_object(item)) {
+			r = check_entity(&x.c, item, NULL, true);
 			if (!r)
 				(*nentities)++;
 		} else {
-			r = cfail(&c, "must be an event or entity object");
+			r = val_fail(&x.c, "must be an event or entity object");
 		}
-		cpop(&c, m);
+		val_pop(&x.c, m);
 		if (r)
 			return EB_EINVAL;
 	}
 	return EB_OK;
 }
 
-static json_t *load(const char *json, size_t len, char *err, size_t cap, enum eb_err *rc)
-{
-	if (len > CALIPER_MAX_BODY) {
-		snprintf(err, cap, "body of %zu bytes exceeds the limit of %u", len, CALIPER_MAX_BODY);
-		*rc = EB_ETOOBIG;
-		return NULL;
-	}
-	json_error_t je;
-	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		snprintf(err, cap, "body is not valid JSON: line %d column %d: %s", je.line,
-			 je.column, je.text);
-		*rc = EB_EPARSE;
-	}
-	return root;
-}
-
 enum eb_err caliper_validate_json(const char *json, size_t len, char *err, size_t errcap,
 				  size_t *events, size_t *entities)
 {
 	enum eb_err rc = EB_OK;
-	json_t *root = load(json, len, err, errcap, &rc);
+	struct arena a;
+	arena_init(&a);
+	struct jv *root = val_parse_body(&a, json, len, CALIPER_MAX_BODY, err, errcap, &rc);
+	size_t ne = 0, nn = 0;
+	if (root)
+		rc = validate_root(root, err, errcap, NULL, &ne, &nn);
+	arena_free(&a);
 	if (!root)
 		return rc;
-	size_t ne, nn;
-	rc = validate_root(root, err, errcap, NULL, &ne, &nn);
-	json_decref(root);
 	if (events)
 		*events = ne;
 	if (entities)
@@ -952,44 +891,46 @@ enum eb_err caliper_validate_json(const char *json, size_t len, char *err, size_
 
 /* ---- mapping ---------------------------------------------------------- */
 
-static const char *ref_id(json_t *v)
+static const char *ref_id(struct jv *v)
 {
-	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "id"));
+	return jv_is_string(v) ? jv_str(v) : jv_str(jv_get(v, "id"));
 }
 
-static bool find_code(json_t *entity, char *out, size_t cap)
+static bool find_code(struct jv *entity, char *out, size_t cap)
 {
-	if (!json_is_object(entity))
+	if (!jv_is_object(entity))
 		return ref_id(entity) && activity_extract_ccss_code(ref_id(entity), out, cap);
 	static const char *const fields[] = { "id", "name", "description", NULL };
 	for (const char *const *f = fields; *f; f++) {
-		const char *s = json_string_value(json_object_get(entity, *f));
+		const char *s = jv_str(jv_get(entity, *f));
 		if (s && activity_extract_ccss_code(s, out, cap))
 			return true;
 	}
 	size_t i;
-	json_t *x;
-	json_array_foreach(json_object_get(entity, "keywords"), i, x)
-		if (json_is_string(x) && activity_extract_ccss_code(json_string_value(x), out, cap))
+	struct jv *x, *keywords = jv_get(entity, "keywords");
+	jv_array_foreach(keywords, i, x)
+		if (jv_is_string(x) && activity_extract_ccss_code(jv_str(x), out, cap))
 			return true;
-	json_array_foreach(json_object_get(entity, "learningObjectives"), i, x)
+	struct jv *objectives = jv_get(entity, "learningObjectives");
+	jv_array_foreach(objectives, i, x)
 		if (find_code(x, out, cap))
 			return true;
 	const char *k;
-	json_object_foreach(json_object_get(entity, "extensions"), k, x)
-		if (json_is_string(x) && activity_extract_ccss_code(json_string_value(x), out, cap))
+	struct jv *extensions = jv_get(entity, "extensions");
+	jv_object_foreach(extensions, k, x)
+		if (jv_is_string(x) && activity_extract_ccss_code(jv_str(x), out, cap))
 			return true;
 	return false;
 }
 
-bool caliper_map_event(json_t *ev, struct learning_event_in *out, char *scratch, size_t cap)
+bool caliper_map_event(struct jv *ev, struct learning_event_in *out, char *scratch, size_t cap)
 {
-	const struct event_rule *rule = rule_for(json_string_value(json_object_get(ev, "type")));
+	const struct event_rule *rule = rule_for(jv_str(jv_get(ev, "type")));
 	if (!rule || rule->map == MAP_NONE || cap < 512)
 		return false;
 	memset(out, 0, sizeof *out);
-	json_t *actor = json_object_get(ev, "actor"), *obj = json_object_get(ev, "object");
-	json_t *gen = json_object_get(ev, "generated");
+	struct jv *actor = jv_get(ev, "actor"), *obj = jv_get(ev, "object");
+	struct jv *gen = jv_get(ev, "generated");
 	const char *actor_id = ref_id(actor);
 	if (!actor_id)
 		return false;
@@ -1001,10 +942,11 @@ bool caliper_map_event(json_t *ev, struct learning_event_in *out, char *scratch,
 	 * the last path segment of the actor IRI */
 	name[0] = '\0';
 	size_t i;
-	json_t *x;
-	json_array_foreach(json_object_get(actor, "otherIdentifiers"), i, x) {
-		const char *it = json_string_value(json_object_get(x, "identifierType"));
-		const char *idv = json_string_value(json_object_get(x, "identifier"));
+	struct jv *x;
+	struct jv *others = jv_get(actor, "otherIdentifiers");
+	jv_array_foreach(others, i, x) {
+		const char *it = jv_str(jv_get(x, "identifierType"));
+		const char *idv = jv_str(jv_get(x, "identifier"));
 		if (it && idv && (!strcmp(it, "LisSourcedId") || !strcmp(it, "OneRosterSourcedId") ||
 				  !strcmp(it, "SisSourcedId"))) {
 			str_copy(name, third, idv);
@@ -1026,47 +968,48 @@ bool caliper_map_event(json_t *ev, struct learning_event_in *out, char *scratch,
 	out->correct = -1;
 	out->score = -1;
 	out->duration_s = -1;
-	json_t *standard_source = obj;
+	struct jv *standard_source = obj;
 	switch (rule->map) {
 	case MAP_ITEM: {
-		json_t *part = json_object_get(obj, "isPartOf");
+		struct jv *part = jv_get(obj, "isPartOf");
 		if (part && ref_id(part))
 			out->activity_id = ref_id(part);
 		break;
 	}
 	case MAP_GRADE: {
 		/* object: the Attempt; its assignable is the activity; generated: Score */
-		json_t *assignable = json_object_get(obj, "assignable");
+		struct jv *assignable = jv_get(obj, "assignable");
 		if (assignable && ref_id(assignable)) {
 			out->activity_id = out->item_id = ref_id(assignable);
 			standard_source = assignable;
 		}
-		json_t *given = json_object_get(gen, "scoreGiven");
-		json_t *max = json_object_get(gen, "maxScore");
+		struct jv *given = jv_get(gen, "scoreGiven");
+		struct jv *max = jv_get(gen, "maxScore");
 		if (!given)
-			given = json_object_get(gen, "resultScore");
+			given = jv_get(gen, "resultScore");
 		if (!max)
-			max = json_object_get(gen, "maxResultScore");
-		if (json_is_number(given) && json_is_number(max) && json_number_value(max) > 0) {
-			double s = json_number_value(given) / json_number_value(max);
+			max = jv_get(gen, "maxResultScore");
+		if (jv_is_number(given) && jv_is_number(max) && jv_num(max) > 0) {
+			double s = jv_num(given) / jv_num(max);
 			out->score = s < 0 ? 0 : s > 1 ? 1 : s;
 		}
 		break;
 	}
 	case MAP_TOOLUSE: {
-		json_array_foreach(json_object_get(gen, "items"), i, x) {
-			const char *metric = json_string_value(json_object_get(x, "metric"));
-			json_t *val = json_object_get(x, "metricValue");
-			if (metric && !strcmp(metric, "MinutesOnTask") && json_is_number(val))
-				out->duration_s = json_number_value(val) * 60;
+		struct jv *items = jv_get(gen, "items");
+		jv_array_foreach(items, i, x) {
+			const char *metric = jv_str(jv_get(x, "metric"));
+			struct jv *val = jv_get(x, "metricValue");
+			if (metric && !strcmp(metric, "MinutesOnTask") && jv_is_number(val))
+				out->duration_s = jv_num(val) * 60;
 		}
 		break;
 	}
 	case MAP_SESSION: {
-		json_t *session = json_object_get(ev, "session");
-		if (!session || !json_is_object(session))
+		struct jv *session = jv_get(ev, "session");
+		if (!session || !jv_is_object(session))
 			session = obj;
-		const char *d = json_string_value(json_object_get(session, "duration"));
+		const char *d = jv_str(jv_get(session, "duration"));
 		if (!parse_duration(d, &out->duration_s))
 			out->duration_s = -1;
 		break;
@@ -1074,19 +1017,19 @@ bool caliper_map_event(json_t *ev, struct learning_event_in *out, char *scratch,
 	default:
 		break;
 	}
-	if (out->duration_s < 0 && json_is_object(gen)) {
-		const char *d = json_string_value(json_object_get(gen, "duration"));
+	if (out->duration_s < 0 && jv_is_object(gen)) {
+		const char *d = jv_str(jv_get(gen, "duration"));
 		if (!parse_duration(d, &out->duration_s))
 			out->duration_s = -1;
 	}
 	if (find_code(standard_source, code, third) || find_code(obj, code, third))
 		out->standard_code = code;
 	int64_t t = 0;
-	out->occurred_at = parse_time(json_string_value(json_object_get(ev, "eventTime")), &t)
+	out->occurred_at = parse_time(jv_str(jv_get(ev, "eventTime")), &t)
 				   ? t : time_now();
 	out->source = "caliper";
-	out->statement_id = json_string_value(json_object_get(ev, "id"));
-	out->verb = json_string_value(json_object_get(ev, "action"));
+	out->statement_id = jv_str(jv_get(ev, "id"));
+	out->verb = jv_str(jv_get(ev, "action"));
 	return true;
 }
 
@@ -1099,14 +1042,13 @@ void caliper_result_free(struct caliper_result *out)
 	out->body_len = 0;
 }
 
-static void set_text(struct caliper_result *out, int status, const char *msg)
+static void set_text(struct caliper_result *out, enum eb_err rc, const char *msg)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, msg);
 	buf_putc(&b, '\n');
 	free(out->body);
-	out->status = status;
-	out->content_type = "text/plain; charset=utf-8";
+	out->rc = rc;
 	out->body = buf_detach(&b, &out->body_len);
 }
 
@@ -1114,10 +1056,11 @@ static void set_text(struct caliper_result *out, int status, const char *msg)
  * (db.h) that stores its events. */
 struct caliper_write {
 	struct db_write w;
-	json_t *root;
-	json_t **events;
+	struct arena a;		/* the parsed envelope */
+	struct jv **events;
 	size_t nev, nent, dups, mapped;
 	int64_t district_id, tool_id;
+	struct buf text;	/* one event as stored */
 };
 
 static enum eb_err write_run(struct db *db, void *ctx)
@@ -1126,18 +1069,18 @@ static enum eb_err write_run(struct db *db, void *ctx)
 	enum eb_err rc = EB_OK;
 	x->dups = x->mapped = 0;	/* the job may run twice (db.h) */
 	for (size_t i = 0; i < x->nev && !rc; i++) {
-		json_t *ev = x->events[i];
-		char *text = json_dumps(ev, JSON_COMPACT);
-		if (!text)
+		struct jv *ev = x->events[i];
+		buf_reset(&x->text);
+		jv_dump(ev, &x->text);	/* as sent, less its whitespace */
+		if (buf_failed(&x->text))
 			return EB_ENOMEM;
 		bool dup = false;
 		rc = activity_caliper_insert(db, x->district_id, x->tool_id,
-					     json_string_value(json_object_get(ev, "id")),
-					     json_string_value(json_object_get(ev, "type")),
-					     json_string_value(json_object_get(ev, "action")),
-					     json_string_value(json_object_get(ev, "eventTime")), text,
+					     jv_str(jv_get(ev, "id")),
+					     jv_str(jv_get(ev, "type")),
+					     jv_str(jv_get(ev, "action")),
+					     jv_str(jv_get(ev, "eventTime")), buf_cstr(&x->text),
 					     &dup);
-		free(text);
 		if (rc)
 			break;
 		if (dup) {
@@ -1159,7 +1102,8 @@ static void write_free(struct caliper_write *x)
 	if (!x)
 		return;
 	free(x->events);
-	json_decref(x->root);
+	arena_free(&x->a);
+	buf_free(&x->text);
 	free(x);
 }
 
@@ -1172,18 +1116,19 @@ static struct caliper_write *write_begin(int64_t district_id, int64_t tool_id, c
 	struct caliper_write *x = calloc(1, sizeof *x);
 	if (!x || !(x->events = calloc(CALIPER_MAX_EVENTS, sizeof *x->events))) {
 		free(x);
-		set_text(out, 500, "out of memory");
+		set_text(out, EB_ENOMEM, "out of memory");
 		*rc_out = EB_ENOMEM;
 		return NULL;
 	}
+	arena_init(&x->a);
 	x->district_id = district_id;
 	x->tool_id = tool_id;
 	x->w.fn = write_run;
 	x->w.ctx = x;
 	enum eb_err rc = EB_OK;
-	if (!(x->root = load(json, len, err, sizeof err, &rc)) ||
-	    (rc = validate_root(x->root, err, sizeof err, x->events, &x->nev, &x->nent))) {
-		set_text(out, rc == EB_ETOOBIG ? 413 : 400, err);
+	struct jv *root = val_parse_body(&x->a, json, len, CALIPER_MAX_BODY, err, sizeof err, &rc);
+	if (!root || (rc = validate_root(root, err, sizeof err, x->events, &x->nev, &x->nent))) {
+		set_text(out, rc, err);
 		*rc_out = rc;
 		write_free(x);
 		return NULL;
@@ -1209,23 +1154,24 @@ enum eb_err caliper_write_end(struct caliper_write *x, struct caliper_result *ou
 	enum eb_err rc = x->w.rc;
 	memset(out, 0, sizeof *out);
 	if (rc == EB_EBUSY) {
-		set_text(out, 503, "the server is busy storing other events; nothing of this"
+		set_text(out, EB_EBUSY, "the server is busy storing other events; nothing of this"
 			 " envelope was stored: send it again shortly");
 	} else if (rc) {
+		/* what was validated and could not be stored is the server's failure,
+		 * whatever the code the store gave */
 		char msg[96];
 		snprintf(msg, sizeof msg, "storing failed: %s", eb_strerror(rc));
-		set_text(out, 500, msg);
+		set_text(out, EB_EDB, msg);
 	} else {
 		struct buf b = BUF_INIT;
 		buf_printf(&b, "{\"events\":%zu,\"duplicates\":%zu,\"entities\":%zu,"
 			   "\"learningEvents\":%zu}", x->nev - x->dups, x->dups, x->nent, x->mapped);
-		out->status = 200;
-		out->content_type = "application/json";
+		out->rc = EB_OK;
 		buf_cstr(&b);
 		out->body = buf_detach(&b, &out->body_len);
 	}
 	write_free(x);
-	return rc;
+	return out->rc;
 }
 
 enum eb_err caliper_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,

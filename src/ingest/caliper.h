@@ -1,7 +1,8 @@
 /* caliper.h - IMS Caliper 1.1/1.2 envelopes and events, HTTP-free.
  *
  * The web layer authenticates the bearer token to (district_id, tool_id),
- * passes the body bytes and answers with out->status / out->body.
+ * passes the body bytes and answers with out->body, in the HTTP status it
+ * picks for out->rc (web/api/ingest.c). Bodies are read with base/json.h.
  *
  * Accepted payloads: an envelope {sensor, sendTime, dataVersion, data[]}
  * whose data holds events and/or entities ("describes"), or one bare event.
@@ -22,16 +23,20 @@
 #include "base/err.h"
 
 struct db;
-struct json_t;
+struct jv;
 struct learning_event_in;
 
 #define CALIPER_MAX_BODY (8u << 20)
 #define CALIPER_MAX_EVENTS 1000
 
+/* How a POST ended: rc EB_OK (body: the JSON counts); EB_EINVAL or
+ * EB_EPARSE (the payload is wrong), EB_ETOOBIG (over a cap), EB_EBUSY (the
+ * writer's queue is full; nothing stored); any other code (EB_EDB for every
+ * failure to store): the server failed. Unless rc is EB_OK the body is the
+ * reason, one line of text ending in "\n". */
 struct caliper_result {
-	int status;		/* 200, 400, 413, 500, 503 */
-	const char *content_type;
-	char *body;		/* malloc'd, NUL-terminated: JSON counts or an error text */
+	enum eb_err rc;
+	char *body;		/* malloc'd, NUL-terminated */
 	size_t body_len;
 };
 
@@ -44,11 +49,11 @@ void caliper_result_free(struct caliper_result *out);
  * maxScore, metricValue ...) must be written as decimals (8.0). Ingest
  * (caliper_post, caliper_validate_json) accepts integers there too, because
  * JavaScript sensors cannot write 8.0. */
-enum eb_err caliper_validate_entity(struct json_t *entity, const char *path, char *err,
+enum eb_err caliper_validate_entity(struct jv *entity, const char *path, char *err,
 				    size_t errcap);
 
 /* Validates one event object at path. */
-enum eb_err caliper_validate_event(struct json_t *event, const char *path, char *err,
+enum eb_err caliper_validate_event(struct jv *event, const char *path, char *err,
 				   size_t errcap);
 
 /* Parses (size-capped) and validates an envelope or a bare event.
@@ -59,14 +64,15 @@ enum eb_err caliper_validate_json(const char *json, size_t len, char *err, size_
 
 /* Fills ev from a validated event of a mapped type; false for others.
  * Pointers borrow from event and scratch (scratch_cap >= 512). */
-bool caliper_map_event(struct json_t *ev, struct learning_event_in *out, char *scratch,
+bool caliper_map_event(struct jv *ev, struct learning_event_in *out, char *scratch,
 		       size_t scratch_cap);
 
 /* POST /caliper: validates everything first, then stores every event of the
  * payload in one transaction (an event id already stored for the tool is
- * skipped), records learning events. 200 with
- * {"events":N,"duplicates":N,"entities":N,"learningEvents":N}; 400 with the
- * reason and JSON path; 413 over the caps. */
+ * skipped, each new one stored as sent less its whitespace), records learning
+ * events. EB_OK with {"events":N,"duplicates":N,"entities":N,"learningEvents":N};
+ * EB_EINVAL / EB_EPARSE with the reason and JSON path; EB_ETOOBIG over the
+ * caps. Returns out->rc. */
 enum eb_err caliper_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,
 			 size_t len, struct caliper_result *out);
 

@@ -17,6 +17,7 @@
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "ingest/xapi.h"
+#include "ingest/xapi_store.h"
 #include "store/db.h"
 
 struct fx {
@@ -97,9 +98,8 @@ static const char *event_standard(struct fx *f, const char *student, char *out, 
 static void post(struct fx *f, const char *body)
 {
 	struct xapi_result r = { 0 };
-	xapi_post(f->db, f->district, 7, body, strlen(body), "1.0.3", &r);
-	if (r.status != 200)
-		fail_msg("POST %d: %s", r.status, r.body ? r.body : "");
+	if (xapi_post(f->db, f->district, 7, body, strlen(body), "1.0.3", &r))
+		fail_msg("POST %s: %s", eb_strerror(r.rc), r.body ? r.body : "");
 	xapi_result_free(&r);
 }
 

@@ -9,6 +9,9 @@
 #include "domain/tools.h"
 #include "ingest/caliper.h"
 #include "ingest/xapi.h"
+#include "ingest/xapi_query.h"
+#include "ingest/xapi_store.h"
+#include "web/api/ingest.h"
 #include "web/http.h"
 #include "web/pages/pages.h"
 
@@ -86,19 +89,49 @@ bool api_tool_admit(struct http_request *req, size_t *body_cap)
 	return true;
 }
 
+/* ---- answers: the one place where ingest's eb_err codes become HTTP -------- */
+
+int api_ingest_status(enum eb_err rc, bool has_body)
+{
+	switch (rc) {
+	case EB_OK: return has_body ? 200 : 204;
+	case EB_EINVAL:
+	case EB_EPARSE: return 400;
+	case EB_ENOTFOUND: return 404;
+	case EB_ECONFLICT: return 409;
+	case EB_ETOOBIG: return 413;
+	case EB_ENOTSUP: return 501;
+	case EB_EBUSY: return 503;
+	default: return 500;
+	}
+}
+
+/* Status and body of an ingest answer: JSON on success, the reason as text
+ * otherwise. */
+static void send_answer(struct http_request *req, enum eb_err rc, const char *body, size_t len)
+{
+	req->status = api_ingest_status(rc, body != NULL);
+	req->content_type = rc == EB_OK && body ? "application/json" : "text/plain; charset=utf-8";
+	buf_reset(&req->out);
+	if (body)
+		buf_put(&req->out, body, len);
+	req->no_cache = true;
+}
+
+/* A 503 says when to try again. */
+static void retry_after_if_busy(struct http_request *req)
+{
+	if (req->status == 503)
+		http_set_header(req, "Retry-After", "2");
+}
+
 static void send_xapi(struct http_request *req, struct xapi_result *r)
 {
-	req->status = r->status;
-	req->content_type = r->content_type ? r->content_type : "application/json";
-	buf_reset(&req->out);
-	if (r->body)
-		buf_put(&req->out, r->body, r->body_len);
+	send_answer(req, r->rc, r->body, r->body_len);
 	http_set_header(req, "X-Experience-API-Version", r->version ? r->version : "1.0.3");
 	if (r->consistent_through[0])
 		http_set_header(req, "X-Experience-API-Consistent-Through", r->consistent_through);
-	if (r->status == 503)
-		http_set_header(req, "Retry-After", "2");
-	req->no_cache = true;
+	retry_after_if_busy(req);
 	xapi_result_free(r);
 }
 
@@ -200,14 +233,8 @@ void api_xapi_unsupported(struct http_request *req)
 
 static void send_caliper(struct http_request *req, struct caliper_result *r)
 {
-	req->status = r->status;
-	req->content_type = r->content_type ? r->content_type : "application/json";
-	buf_reset(&req->out);
-	if (r->body)
-		buf_put(&req->out, r->body, r->body_len);
-	req->no_cache = true;
-	if (r->status == 503)
-		http_set_header(req, "Retry-After", "2");
+	send_answer(req, r->rc, r->body, r->body_len);
+	retry_after_if_busy(req);
 	caliper_result_free(r);
 }
 

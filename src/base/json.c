@@ -1,5 +1,5 @@
-/* xjson.c - strict JSON reader into an arena (see xjson.h). */
-#include "ingest/xjson.h"
+/* json.c - strict JSON reader into an arena, and its two writers (see json.h). */
+#include "base/json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -16,9 +16,9 @@ struct parser {
 	char *p, *end;		/* cursor over the arena copy of the input */
 	const char *start;	/* arena copy, for error positions */
 	const char *orig;	/* the caller's bytes, for error positions */
-	struct xj_member *stack; /* pending members/items of open containers */
+	struct jv_member *stack; /* pending members/items of open containers */
 	size_t sp, scap;
-	struct xj_error *e;
+	struct jv_error *e;
 	bool failed;
 };
 
@@ -60,7 +60,7 @@ static bool push(struct parser *ps, const char *key, uint32_t klen)
 {
 	if (ps->sp == ps->scap) {
 		size_t nc = ps->scap ? ps->scap * 2 : 64;
-		struct xj_member *ns = realloc(ps->stack, nc * sizeof *ns);
+		struct jv_member *ns = realloc(ps->stack, nc * sizeof *ns);
 		if (!ns) {
 			ps->failed = true;
 			ps->e->line = 0;
@@ -225,7 +225,7 @@ static bool read_string(struct parser *ps, const char **out, uint32_t *len)
 	return fail(ps, ps->p, "unterminated string");
 }
 
-static bool read_number(struct parser *ps, struct xj *v)
+static bool read_number(struct parser *ps, struct jv *v)
 {
 	char *p = ps->p, *end = ps->end, *s = p;
 	bool real = false;
@@ -271,7 +271,7 @@ static bool read_number(struct parser *ps, struct xj *v)
 				return fail(ps, s, "too big integer");
 			acc = acc * 10 + d;
 		}
-		v->type = XJ_INT;
+		v->type = JV_INT;
 		v->i = neg ? (acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)acc) : (int64_t)acc;
 		v->num = (double)v->i;
 	} else {
@@ -286,7 +286,7 @@ static bool read_number(struct parser *ps, struct xj *v)
 		double d = strtod(t, NULL);
 		if (errno == ERANGE && isinf(d))
 			return fail(ps, s, "real number overflow");
-		v->type = XJ_REAL;
+		v->type = JV_REAL;
 		v->num = d;
 		v->i = 0;
 	}
@@ -294,15 +294,15 @@ static bool read_number(struct parser *ps, struct xj *v)
 	return true;
 }
 
-static bool read_value(struct parser *ps, struct xj *v, int depth);
+static bool read_value(struct parser *ps, struct jv *v, int depth);
 
-static bool dup_keys(const struct xj_member *m, size_t n);
+static bool dup_keys(const struct jv_member *m, size_t n);
 
-static bool read_container(struct parser *ps, struct xj *v, int depth, bool object)
+static bool read_container(struct parser *ps, struct jv *v, int depth, bool object)
 {
 	char *open = ps->p;
-	if (depth >= XJ_MAX_DEPTH)
-		return fail(ps, open, "maximum nesting depth %d reached", XJ_MAX_DEPTH);
+	if (depth >= JV_MAX_DEPTH)
+		return fail(ps, open, "maximum nesting depth %d reached", JV_MAX_DEPTH);
 	ps->p++;
 	size_t base = ps->sp;
 	char close = object ? '}' : ']';
@@ -329,7 +329,7 @@ static bool read_container(struct parser *ps, struct xj *v, int depth, bool obje
 		if (!push(ps, key, klen))
 			return false;
 		size_t slot = ps->sp - 1;
-		struct xj child;
+		struct jv child;
 		if (!read_value(ps, &child, depth + 1))
 			return false;
 		ps->stack[slot].val = child;	/* the stack may have moved */
@@ -348,11 +348,11 @@ done:;
 	size_t n = ps->sp - base;
 	if (n > UINT32_MAX)
 		return fail(ps, open, "too many members");
-	v->type = object ? XJ_OBJECT : XJ_ARRAY;
+	v->type = object ? JV_OBJECT : JV_ARRAY;
 	v->n = (uint32_t)n;
 	v->u.items = NULL;
 	if (object) {
-		struct xj_member *m = arena_alloc(ps->a, (n ? n : 1) * sizeof *m);
+		struct jv_member *m = arena_alloc(ps->a, (n ? n : 1) * sizeof *m);
 		if (!m)
 			return fail(ps, open, "out of memory");
 		if (n)
@@ -361,7 +361,7 @@ done:;
 			return fail(ps, open, "duplicate object key");
 		v->u.members = m;
 	} else {
-		struct xj *it = arena_alloc(ps->a, (n ? n : 1) * sizeof *it);
+		struct jv *it = arena_alloc(ps->a, (n ? n : 1) * sizeof *it);
 		if (!it)
 			return fail(ps, open, "out of memory");
 		for (size_t i = 0; i < n; i++)
@@ -372,7 +372,7 @@ done:;
 	return true;
 }
 
-static bool literal(struct parser *ps, const char *word, size_t n, struct xj *v, enum xj_type t)
+static bool literal(struct parser *ps, const char *word, size_t n, struct jv *v, enum jv_type t)
 {
 	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n))
 		return fail(ps, ps->p, "invalid token");
@@ -383,7 +383,7 @@ static bool literal(struct parser *ps, const char *word, size_t n, struct xj *v,
 	return true;
 }
 
-static bool read_value(struct parser *ps, struct xj *v, int depth)
+static bool read_value(struct parser *ps, struct jv *v, int depth)
 {
 	memset(v, 0, sizeof *v);
 	if (ps->p >= ps->end)
@@ -398,17 +398,17 @@ static bool read_value(struct parser *ps, struct xj *v, int depth)
 		uint32_t n;
 		if (!read_string(ps, &s, &n))
 			return false;
-		v->type = XJ_STRING;
+		v->type = JV_STRING;
 		v->u.s = s;
 		v->n = n;
 		return true;
 	}
 	case 't':
-		return literal(ps, "true", 4, v, XJ_TRUE);
+		return literal(ps, "true", 4, v, JV_TRUE);
 	case 'f':
-		return literal(ps, "false", 5, v, XJ_FALSE);
+		return literal(ps, "false", 5, v, JV_FALSE);
 	case 'n':
-		return literal(ps, "null", 4, v, XJ_NULL);
+		return literal(ps, "null", 4, v, JV_NULL);
 	default:
 		if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9'))
 			return read_number(ps, v);
@@ -418,12 +418,12 @@ static bool read_value(struct parser *ps, struct xj *v, int depth)
 
 static int cmp_member(const void *a, const void *b)
 {
-	const struct xj_member *x = *(const struct xj_member *const *)a;
-	const struct xj_member *y = *(const struct xj_member *const *)b;
+	const struct jv_member *x = *(const struct jv_member *const *)a;
+	const struct jv_member *y = *(const struct jv_member *const *)b;
 	return strcmp(x->key, y->key);
 }
 
-static bool dup_keys(const struct xj_member *m, size_t n)
+static bool dup_keys(const struct jv_member *m, size_t n)
 {
 	if (n <= 16) {
 		for (size_t i = 1; i < n; i++)
@@ -432,7 +432,7 @@ static bool dup_keys(const struct xj_member *m, size_t n)
 					return true;
 		return false;
 	}
-	const struct xj_member **idx = malloc(n * sizeof *idx);
+	const struct jv_member **idx = malloc(n * sizeof *idx);
 	if (!idx)
 		return true;	/* refuse rather than accept unchecked */
 	for (size_t i = 0; i < n; i++)
@@ -445,11 +445,11 @@ static bool dup_keys(const struct xj_member *m, size_t n)
 	return dup;
 }
 
-struct xj *xj_parse(struct arena *a, const char *json, size_t len, struct xj_error *e)
+struct jv *jv_parse(struct arena *a, const char *json, size_t len, struct jv_error *e)
 {
 	memset(e, 0, sizeof *e);
 	char *copy = arena_alloc(a, len + 1);
-	struct xj *root = arena_alloc(a, sizeof *root);
+	struct jv *root = arena_alloc(a, sizeof *root);
 	if (!copy || !root)
 		return NULL;
 	if (len)
@@ -470,9 +470,9 @@ struct xj *xj_parse(struct arena *a, const char *json, size_t len, struct xj_err
 
 /* ---- access and edits -------------------------------------------------- */
 
-struct xj *xj_get(const struct xj *o, const char *key)
+struct jv *jv_get(const struct jv *o, const char *key)
 {
-	if (!xj_is_object(o))
+	if (!jv_is_object(o))
 		return NULL;
 	for (uint32_t i = 0; i < o->n; i++)
 		if (!strcmp(o->u.members[i].key, key))
@@ -480,80 +480,80 @@ struct xj *xj_get(const struct xj *o, const char *key)
 	return NULL;
 }
 
-bool xj_set(struct arena *a, struct xj *o, const char *key, const struct xj *v)
+bool jv_set(struct arena *a, struct jv *o, const char *key, const struct jv *v)
 {
-	struct xj *old = xj_get(o, key);
+	struct jv *old = jv_get(o, key);
 	if (old) {
 		*old = *v;
 		return true;
 	}
-	if (!xj_is_object(o))
+	if (!jv_is_object(o))
 		return false;
-	struct xj_member *m = arena_alloc(a, (o->n + 1) * sizeof *m);
+	struct jv_member *m = arena_alloc(a, (o->n + 1) * sizeof *m);
 	if (!m)
 		return false;
 	if (o->n)
 		memcpy(m, o->u.members, o->n * sizeof *m);
-	m[o->n] = (struct xj_member){ .key = key, .klen = (uint32_t)strlen(key), .val = *v };
+	m[o->n] = (struct jv_member){ .key = key, .klen = (uint32_t)strlen(key), .val = *v };
 	o->u.members = m;
 	o->n++;
 	return true;
 }
 
-void xj_del(struct xj *o, const char *key)
+void jv_del(struct jv *o, const char *key)
 {
-	struct xj *v = xj_get(o, key);
+	struct jv *v = jv_get(o, key);
 	if (!v)
 		return;
-	struct xj_member *m = (struct xj_member *)((char *)v - offsetof(struct xj_member, val));
+	struct jv_member *m = (struct jv_member *)((char *)v - offsetof(struct jv_member, val));
 	size_t i = (size_t)(m - o->u.members);
 	memmove(m, m + 1, (o->n - i - 1) * sizeof *m);
 	o->n--;
 }
 
-struct xj xj_string(const char *s)
+struct jv jv_string(const char *s)
 {
-	struct xj v = { .type = XJ_STRING, .n = (uint32_t)strlen(s) };
+	struct jv v = { .type = JV_STRING, .n = (uint32_t)strlen(s) };
 	v.u.s = s;
 	return v;
 }
 
-bool xj_wrap_array(struct arena *a, struct xj *v)
+bool jv_wrap_array(struct arena *a, struct jv *v)
 {
-	struct xj *it = arena_alloc(a, sizeof *it);
+	struct jv *it = arena_alloc(a, sizeof *it);
 	if (!it)
 		return false;
 	*it = *v;
 	memset(v, 0, sizeof *v);
-	v->type = XJ_ARRAY;
+	v->type = JV_ARRAY;
 	v->n = 1;
 	v->u.items = it;
 	return true;
 }
 
-bool xj_equal(const struct xj *x, const struct xj *y)
+bool jv_equal(const struct jv *x, const struct jv *y)
 {
 	if (!x || !y)
 		return x == y;
-	if (xj_is_number(x) && xj_is_number(y))
-		return x->type == y->type && (x->type == XJ_INT ? x->i == y->i : x->num == y->num);
+	if (jv_is_number(x) && jv_is_number(y))
+		return x->type == y->type && (x->type == JV_INT ? x->i == y->i : x->num == y->num);
 	if (x->type != y->type)
 		return false;
 	switch (x->type) {
-	case XJ_STRING:
+	case JV_STRING:
 		return x->n == y->n && !memcmp(x->u.s, y->u.s, x->n);
-	case XJ_ARRAY:
+	case JV_ARRAY:
 		if (x->n != y->n)
 			return false;
 		for (uint32_t i = 0; i < x->n; i++)
-			if (!xj_equal(&x->u.items[i], &y->u.items[i]))
+			if (!jv_equal(&x->u.items[i], &y->u.items[i]))
 				return false;
 		return true;
-	case XJ_OBJECT:
+	case JV_OBJECT:
 		if (x->n != y->n)
 			return false;
 		for (uint32_t i = 0; i < x->n; i++)
-			if (!xj_equal(&x->u.members[i].val, xj_get(y, x->u.members[i].key)))
+			if (!jv_equal(&x->u.members[i].val, jv_get(y, x->u.members[i].key)))
 				return false;
 		return true;
 	default:
@@ -561,7 +561,7 @@ bool xj_equal(const struct xj *x, const struct xj *y)
 	}
 }
 
-/* ---- canonical output ---------------------------------------------------- */
+/* ---- output ---------------------------------------------------------------- */
 
 static void dump_string(struct buf *b, const char *s, size_t n)
 {
@@ -604,59 +604,90 @@ static bool skipped(const char *key, const char *const *skip)
 	return false;
 }
 
-void xj_dump_sorted(const struct xj *v, struct buf *b, const char *const *skip)
+static void dump(const struct jv *v, struct buf *b, bool sorted, const char *const *skip);
+
+static void dump_member(const struct jv_member *m, struct buf *b, bool sorted, bool *first)
+{
+	if (!*first)
+		buf_putc(b, ',');
+	*first = false;
+	dump_string(b, m->key, m->klen);
+	buf_putc(b, ':');
+	dump(&m->val, b, sorted, NULL);
+}
+
+/* Members in bytewise key order: the canonical form. */
+static void dump_object_sorted(const struct jv *v, struct buf *b, const char *const *skip)
+{
+	const struct jv_member *small[16], **idx = small;
+	if (v->n > 16 && !(idx = malloc(v->n * sizeof *idx))) {
+		b->err = EB_ENOMEM;
+		return;
+	}
+	for (uint32_t i = 0; i < v->n; i++)
+		idx[i] = &v->u.members[i];
+	if (v->n > 16) {
+		qsort(idx, v->n, sizeof *idx, cmp_member);
+	} else {
+		for (uint32_t i = 1; i < v->n; i++) {
+			const struct jv_member *t = idx[i];
+			uint32_t j = i;
+			for (; j > 0 && strcmp(idx[j - 1]->key, t->key) > 0; j--)
+				idx[j] = idx[j - 1];
+			idx[j] = t;
+		}
+	}
+	buf_putc(b, '{');
+	bool first = true;
+	for (uint32_t i = 0; i < v->n; i++)
+		if (!skipped(idx[i]->key, skip))
+			dump_member(idx[i], b, true, &first);
+	buf_putc(b, '}');
+	if (idx != small)
+		free(idx);
+}
+
+/* sorted: object members in bytewise key order (the canonical form), else
+ * in their order of arrival. skip applies at this level only. */
+static void dump(const struct jv *v, struct buf *b, bool sorted, const char *const *skip)
 {
 	switch (v->type) {
-	case XJ_NULL: buf_put(b, "null", 4); return;
-	case XJ_TRUE: buf_put(b, "true", 4); return;
-	case XJ_FALSE: buf_put(b, "false", 5); return;
-	case XJ_INT:
-	case XJ_REAL: buf_put(b, v->u.s, v->n); return;
-	case XJ_STRING: dump_string(b, v->u.s, v->n); return;
-	case XJ_ARRAY:
+	case JV_NULL: buf_put(b, "null", 4); return;
+	case JV_TRUE: buf_put(b, "true", 4); return;
+	case JV_FALSE: buf_put(b, "false", 5); return;
+	case JV_INT:
+	case JV_REAL: buf_put(b, v->u.s, v->n); return;
+	case JV_STRING: dump_string(b, v->u.s, v->n); return;
+	case JV_ARRAY:
 		buf_putc(b, '[');
 		for (uint32_t i = 0; i < v->n; i++) {
 			if (i)
 				buf_putc(b, ',');
-			xj_dump_sorted(&v->u.items[i], b, NULL);
+			dump(&v->u.items[i], b, sorted, NULL);
 		}
 		buf_putc(b, ']');
 		return;
-	case XJ_OBJECT: {
-		const struct xj_member *small[16], **idx = small;
-		if (v->n > 16 && !(idx = malloc(v->n * sizeof *idx))) {
-			b->err = EB_ENOMEM;
-			return;
-		}
-		for (uint32_t i = 0; i < v->n; i++)
-			idx[i] = &v->u.members[i];
-		if (v->n > 16) {
-			qsort(idx, v->n, sizeof *idx, cmp_member);
+	case JV_OBJECT:
+		if (sorted) {
+			dump_object_sorted(v, b, skip);
 		} else {
-			for (uint32_t i = 1; i < v->n; i++) {
-				const struct xj_member *t = idx[i];
-				uint32_t j = i;
-				for (; j > 0 && strcmp(idx[j - 1]->key, t->key) > 0; j--)
-					idx[j] = idx[j - 1];
-				idx[j] = t;
-			}
+			bool first = true;
+			buf_putc(b, '{');
+			for (uint32_t i = 0; i < v->n; i++)
+				if (!skipped(v->u.members[i].key, skip))
+					dump_member(&v->u.members[i], b, false, &first);
+			buf_putc(b, '}');
 		}
-		buf_putc(b, '{');
-		bool first = true;
-		for (uint32_t i = 0; i < v->n; i++) {
-			if (skipped(idx[i]->key, skip))
-				continue;
-			if (!first)
-				buf_putc(b, ',');
-			first = false;
-			dump_string(b, idx[i]->key, idx[i]->klen);
-			buf_putc(b, ':');
-			xj_dump_sorted(&idx[i]->val, b, NULL);
-		}
-		buf_putc(b, '}');
-		if (idx != small)
-			free(idx);
 		return;
 	}
-	}
+}
+
+void jv_dump_sorted(const struct jv *v, struct buf *b, const char *const *skip)
+{
+	dump(v, b, true, skip);
+}
+
+void jv_dump(const struct jv *v, struct buf *b)
+{
+	dump(v, b, false, NULL);
 }

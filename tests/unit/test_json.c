@@ -1,4 +1,4 @@
-/* test_xjson.c - the arena JSON reader against jansson: the same documents
+/* test_json.c - the arena JSON reader (base/json) against jansson: the same documents
  * accepted and refused, the same values, and a canonical form that jansson
  * reads back equal. */
 #include <stdarg.h>
@@ -16,28 +16,36 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/rng.h"
-#include "ingest/xjson.h"
+#include "base/json.h"
 
 /* Parses with both; both must agree on acceptance, and when accepted the
- * canonical dump must read back in jansson equal to jansson's own tree.
+ * canonical dump and the arrival-order dump must read back in jansson equal
+ * to jansson's own tree.
  * Returns whether it was accepted. */
 static bool agree(const char *text, size_t len)
 {
 	struct arena a;
 	arena_init(&a);
-	struct xj_error e;
-	struct xj *x = xj_parse(&a, text, len, &e);
+	struct jv_error e;
+	struct jv *x = jv_parse(&a, text, len, &e);
 	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
 	if (!!x != !!j)
-		fail_msg("disagree on %.*s: xjson %s (%s), jansson %s", (int)len, text,
+		fail_msg("disagree on %.*s: base/json %s (%s), jansson %s", (int)len, text,
 			 x ? "accepts" : "refuses", x ? "" : e.text, j ? "accepts" : "refuses");
 	if (x) {
 		struct buf b = BUF_INIT;
-		xj_dump_sorted(x, &b, NULL);
+		jv_dump_sorted(x, &b, NULL);
 		assert_false(buf_failed(&b));
 		json_t *back = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
 		if (!back || !json_equal(back, j))
 			fail_msg("canonical form of %.*s reads back different: %.*s", (int)len, text,
+				 (int)b.len, b.data);
+		json_decref(back);
+		buf_reset(&b);
+		jv_dump(x, &b);	/* arrival order: reads back equal too */
+		back = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
+		if (!back || !json_equal(back, j))
+			fail_msg("dump of %.*s reads back different: %.*s", (int)len, text,
 				 (int)b.len, b.data);
 		json_decref(back);
 		buf_free(&b);
@@ -74,62 +82,62 @@ static void test_values_and_edits(void **state)
 	(void)state;
 	struct arena a;
 	arena_init(&a);
-	struct xj_error e;
+	struct jv_error e;
 	const char *t = "{\"s\":\"x\\u00e9y\",\"i\":-42,\"r\":0.25,\"b\":true,\"n\":null,"
 			"\"arr\":[1,\"two\",[3]],\"o\":{\"k\":\"v\"}}";
-	struct xj *x = xj_parse(&a, t, strlen(t), &e);
+	struct jv *x = jv_parse(&a, t, strlen(t), &e);
 	assert_non_null(x);
-	assert_string_equal(xj_str(xj_get(x, "s")), "x\xc3\xa9y");
-	assert_int_equal(xj_get(x, "s")->n, 4);
-	assert_true(xj_is_integer(xj_get(x, "i")));
-	assert_int_equal(xj_int(xj_get(x, "i")), -42);
-	assert_true(xj_num(xj_get(x, "r")) == 0.25);
-	assert_false(xj_is_integer(xj_get(x, "r")));
-	assert_true(xj_is_true(xj_get(x, "b")));
-	assert_true(xj_is_null(xj_get(x, "n")));
-	assert_null(xj_get(x, "missing"));
-	assert_null(xj_get(NULL, "s"));
-	assert_null(xj_str(xj_get(x, "i")));
-	assert_int_equal(xj_size(xj_get(x, "arr")), 3);
-	assert_string_equal(xj_str(xj_at(xj_get(x, "arr"), 1)), "two");
-	assert_null(xj_at(xj_get(x, "arr"), 3));
+	assert_string_equal(jv_str(jv_get(x, "s")), "x\xc3\xa9y");
+	assert_int_equal(jv_get(x, "s")->n, 4);
+	assert_true(jv_is_integer(jv_get(x, "i")));
+	assert_int_equal(jv_int(jv_get(x, "i")), -42);
+	assert_true(jv_num(jv_get(x, "r")) == 0.25);
+	assert_false(jv_is_integer(jv_get(x, "r")));
+	assert_true(jv_is_true(jv_get(x, "b")));
+	assert_true(jv_is_null(jv_get(x, "n")));
+	assert_null(jv_get(x, "missing"));
+	assert_null(jv_get(NULL, "s"));
+	assert_null(jv_str(jv_get(x, "i")));
+	assert_int_equal(jv_size(jv_get(x, "arr")), 3);
+	assert_string_equal(jv_str(jv_at(jv_get(x, "arr"), 1)), "two");
+	assert_null(jv_at(jv_get(x, "arr"), 3));
 	size_t i, count = 0;
-	struct xj *v;
-	struct xj *arr = xj_get(x, "arr");
-	xj_array_foreach(arr, i, v)
+	struct jv *v;
+	struct jv *arr = jv_get(x, "arr");
+	jv_array_foreach(arr, i, v)
 		count += v != NULL;
 	assert_int_equal(count, 3);
 	const char *k, *order[8];
 	count = 0;
-	xj_object_foreach(x, k, v)
+	jv_object_foreach(x, k, v)
 		order[count++] = k;
 	assert_int_equal(count, 7);
 	assert_string_equal(order[0], "s");
 	assert_string_equal(order[6], "o");
 	/* edits */
-	struct xj id = xj_string("new");
-	assert_true(xj_set(&a, x, "id", &id));
-	assert_true(xj_set(&a, x, "s", &id));
-	xj_del(x, "arr");
-	xj_del(x, "nope");
-	assert_true(xj_wrap_array(&a, xj_get(x, "o")));
+	struct jv id = jv_string("new");
+	assert_true(jv_set(&a, x, "id", &id));
+	assert_true(jv_set(&a, x, "s", &id));
+	jv_del(x, "arr");
+	jv_del(x, "nope");
+	assert_true(jv_wrap_array(&a, jv_get(x, "o")));
 	struct buf b = BUF_INIT;
 	static const char *const skip[] = { "n", NULL };
-	xj_dump_sorted(x, &b, skip);
+	jv_dump_sorted(x, &b, skip);
 	assert_string_equal(buf_cstr(&b),
 			    "{\"b\":true,\"i\":-42,\"id\":\"new\",\"o\":[{\"k\":\"v\"}],\"r\":0.25,"
 			    "\"s\":\"new\"}");
 	buf_free(&b);
 	/* escapes come back out escaped */
 	const char *esc = "[\"q\\\"b\\\\c\\u0001\\n/\"]";
-	struct xj *y = xj_parse(&a, esc, strlen(esc), &e);
+	struct jv *y = jv_parse(&a, esc, strlen(esc), &e);
 	assert_non_null(y);
 	struct buf b2 = BUF_INIT;
-	xj_dump_sorted(y, &b2, NULL);
+	jv_dump_sorted(y, &b2, NULL);
 	assert_string_equal(buf_cstr(&b2), "[\"q\\\"b\\\\c\\u0001\\n/\"]");
 	buf_free(&b2);
 	/* errors carry a position */
-	assert_null(xj_parse(&a, "{\n  \"a\": tru }", 14, &e));
+	assert_null(jv_parse(&a, "{\n  \"a\": tru }", 14, &e));
 	assert_int_equal(e.line, 2);
 	assert_int_equal(e.column, 8);
 	/* large objects: duplicate keys found past the small-object path */
@@ -138,15 +146,42 @@ static void test_values_and_edits(void **state)
 	for (int n = 0; n < 100; n++)
 		buf_printf(&big, "%s\"k%d\":%d", n ? "," : "", n, n);
 	buf_puts(&big, ",\"k57\":0}");
-	assert_null(xj_parse(&a, big.data, big.len, &e));
+	assert_null(jv_parse(&a, big.data, big.len, &e));
 	assert_string_equal(e.text, "duplicate object key");
 	buf_free(&big);
 	/* deep nesting is capped */
-	char deep[2 * XJ_MAX_DEPTH + 8];
-	memset(deep, '[', XJ_MAX_DEPTH + 1);
-	memset(deep + XJ_MAX_DEPTH + 1, ']', XJ_MAX_DEPTH + 1);
-	assert_null(xj_parse(&a, deep, 2 * XJ_MAX_DEPTH + 2, &e));
-	assert_non_null(xj_parse(&a, deep + 1, 2 * XJ_MAX_DEPTH, &e));
+	char deep[2 * JV_MAX_DEPTH + 8];
+	memset(deep, '[', JV_MAX_DEPTH + 1);
+	memset(deep + JV_MAX_DEPTH + 1, ']', JV_MAX_DEPTH + 1);
+	assert_null(jv_parse(&a, deep, 2 * JV_MAX_DEPTH + 2, &e));
+	assert_non_null(jv_parse(&a, deep + 1, 2 * JV_MAX_DEPTH, &e));
+	arena_free(&a);
+}
+
+/* jv_dump writes the value as it arrived, less its whitespace: members in
+ * their order, numbers as written, strings escaped as jv_dump_sorted does;
+ * jansson reads it back equal. */
+static void test_dump_in_arrival_order(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	struct jv_error e;
+	const char *t = " { \"z\" : 0.10 , \"a\" : [ 1E2 , -0 , { \"y\" : \"q\\\"\\u0001\u00e9\" , "
+			"\"b\" : null } ] , \"m\" : { } , \"k\" : [ ] , \"t\" : true } ";
+	struct jv *x = jv_parse(&a, t, strlen(t), &e);
+	assert_non_null(x);
+	struct buf b = BUF_INIT;
+	jv_dump(x, &b);
+	assert_string_equal(buf_cstr(&b), "{\"z\":0.10,\"a\":[1E2,-0,{\"y\":\"q\\\"\\u0001\u00e9\","
+					  "\"b\":null}],\"m\":{},\"k\":[],\"t\":true}");
+	json_t *back = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *orig = json_loadb(t, strlen(t), JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(back);
+	assert_true(json_equal(back, orig));
+	json_decref(back);
+	json_decref(orig);
+	buf_free(&b);
 	arena_free(&a);
 }
 
@@ -203,6 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepts_and_refuses_like_jansson),
 		cmocka_unit_test(test_values_and_edits),
+		cmocka_unit_test(test_dump_in_arrival_order),
 		cmocka_unit_test(test_mutations_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

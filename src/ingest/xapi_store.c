@@ -1,0 +1,394 @@
+/* xapi_store.c - POST and PUT of the Statements resource (xapi_store.h):
+ * validate and prepare every statement on the caller's thread, then store
+ * them whole or not at all through the group commit, with their refs (the
+ * query index), their learning events and their voiding. */
+#include "ingest/xapi_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/str.h"
+#include "domain/activity.h"
+#include "ingest/xapi_canon.h"
+#include "ingest/xapi_map.h"
+#include "ingest/xapi_validate.h"
+#include "store/db.h"
+#include "store/db_write.h"
+
+/* ---- refs: the agents and activities a statement names, for the query -- */
+
+#define MAX_REFS 64
+
+struct refs {
+	struct activity_ref r[MAX_REFS];
+	char keys[MAX_REFS][300];
+	size_t n;
+};
+
+static void add_agent_ref(struct refs *rs, struct jv *agent, int related)
+{
+	if (!agent || rs->n >= MAX_REFS)
+		return;
+	if (xapi_agent_key(agent, rs->keys[rs->n], sizeof rs->keys[0])) {
+		rs->r[rs->n] = (struct activity_ref){ "agent", rs->keys[rs->n], related };
+		rs->n++;
+	}
+	/* group members count as related agents */
+	size_t i;
+	struct jv *m;
+	struct jv *members = jv_get(agent, "member");
+	jv_array_foreach(members, i, m)
+		add_agent_ref(rs, m, 1);
+}
+
+static void add_activity_ref(struct refs *rs, struct jv *act, int related)
+{
+	const char *id = jv_str(jv_get(act, "id"));
+	if (!id || rs->n >= MAX_REFS || strlen(id) >= sizeof rs->keys[0])
+		return;
+	str_copy(rs->keys[rs->n], sizeof rs->keys[0], id);
+	rs->r[rs->n] = (struct activity_ref){ "activity", rs->keys[rs->n], related };
+	rs->n++;
+}
+
+static void collect_refs(struct refs *rs, struct jv *stmt, int related)
+{
+	add_agent_ref(rs, jv_get(stmt, "actor"), related);
+	struct jv *obj = jv_get(stmt, "object");
+	const char *ot = xapi_object_type(obj);
+	if (!ot || !strcmp(ot, "Activity"))
+		add_activity_ref(rs, obj, related);
+	else if (!strcmp(ot, "Agent") || !strcmp(ot, "Group"))
+		add_agent_ref(rs, obj, related);
+	else if (!strcmp(ot, "SubStatement"))
+		collect_refs(rs, obj, 1);
+	struct jv *ctx = jv_get(stmt, "context");
+	add_agent_ref(rs, jv_get(ctx, "instructor"), 1);
+	add_agent_ref(rs, jv_get(ctx, "team"), 1);
+	const char *key;
+	struct jv *list, *cas = jv_get(ctx, "contextActivities");
+	jv_object_foreach(cas, key, list) {
+		(void)key;
+		size_t i;
+		struct jv *a;
+		jv_array_foreach(list, i, a)
+			add_activity_ref(rs, a, 1);
+	}
+}
+
+/* ---- storing, in the group commit's transaction ------------------------- */
+
+static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
+			     struct xapi_prepared *p, size_t i, const char *stored, int64_t stored_ms,
+			     bool batch, struct refs *rs, struct buf *jbuf, char *err, size_t cap);
+
+/* Stores prepared statements in the open transaction; statements already
+ * stored with the same content are skipped. */
+static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t tool_id,
+				  struct xapi_prepared *ps, size_t n, const char *stored,
+				  int64_t stored_ms, bool batch, char *err, size_t cap)
+{
+	struct refs *rs = malloc(sizeof *rs);
+	struct buf jb = BUF_INIT;
+	enum eb_err rc = rs ? EB_OK : EB_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = store_one(db, district_id, tool_id, &ps[i], i, stored, stored_ms, batch, rs,
+			       &jb, err, cap);
+	free(rs);
+	buf_free(&jb);
+	return rc;
+}
+
+/* One prepared statement: duplicate and conflict checks, the row, its refs,
+ * and its learning event (or voiding). */
+static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
+			     struct xapi_prepared *p, size_t i, const char *stored, int64_t stored_ms,
+			     bool batch, struct refs *rs, struct buf *jbuf, char *err, size_t cap)
+{
+	{
+		char where[32];
+		if (batch)
+			snprintf(where, sizeof where, "$[%zu]", i);
+		else
+			str_copy(where, sizeof where, "$");
+		bool found = false, target_voiding = false;
+		char old_hash[65];
+		enum eb_err rc = p->generated_id ? EB_OK
+			: activity_statement_find(db, district_id, tool_id, p->id, &found, old_hash, NULL);
+		if (rc)
+			return rc;
+		if (found) {
+			if (strcmp(old_hash, p->hash)) {
+				snprintf(err, cap, "%s.id: statement %s is already stored with"
+					 " different content", where, p->id);
+				return EB_ECONFLICT;
+			}
+			return EB_OK;	/* same statement again: no duplicate */
+		}
+		if (p->voiding) {
+			bool tfound = false;
+			rc = activity_statement_find(db, district_id, tool_id, p->voids, &tfound,
+						     NULL, &target_voiding);
+			if (rc)
+				return rc;
+			if (tfound && target_voiding) {
+				snprintf(err, cap, "%s.object.id: a voiding statement cannot target"
+					 " another voiding statement", where);
+				return EB_EINVAL;
+			}
+		}
+		buf_reset(jbuf);
+		xapi_canon_stored_json(jbuf, p, tool_id, stored);
+		if (buf_failed(jbuf))
+			return EB_ENOMEM;
+		const char *json = buf_cstr(jbuf);
+		rs->n = 0;
+		collect_refs(rs, p->stmt, 0);
+		struct activity_statement as = {
+			.id = p->id, .json = json, .content_hash = p->hash, .stored_ms = stored_ms,
+			.voids_id = p->voiding ? p->voids : NULL,
+			.verb = jv_str(jv_get(jv_get(p->stmt, "verb"), "id")),
+			.registration = jv_str(jv_get(
+				jv_get(p->stmt, "context"), "registration")),
+			.refs = rs->r, .nrefs = rs->n, .new_id = p->generated_id,
+		};
+		bool arrived_voided = false;
+		as.voided_out = &arrived_voided;
+		rc = activity_statement_insert(db, district_id, tool_id, &as);
+		if (rc == EB_EEXIST) {
+			/* the same id twice in this request was caught earlier */
+			snprintf(err, cap, "%s.id: statement %s is already stored", where, p->id);
+			return EB_ECONFLICT;
+		}
+		if (rc)
+			return rc;
+		if (p->voiding) {
+			rc = activity_statement_void(db, district_id, tool_id, p->voids);
+		} else if (!arrived_voided) {
+			struct learning_event_in ev;
+			char scratch[640];
+			if (xapi_map_event(p->stmt, &ev, scratch, sizeof scratch))
+				rc = activity_event_record(db, district_id, tool_id, &ev, NULL);
+		}
+		if (rc)
+			return rc;
+	}
+	return EB_OK;
+}
+
+/* ---- the request: validated here, written by the group commit ---------- */
+
+/* A POST or PUT between its validation and its answer: owns the parsed
+ * statements (arena), and is the group-commit job (db.h) that stores them.
+ * Many requests' batches share one transaction under load. */
+struct xapi_write {
+	struct db_write w;
+	struct arena a;
+	struct xapi_prepared *ps;
+	size_t n;
+	bool batch, put;
+	int64_t district_id, tool_id;
+	char stored[40];
+	int64_t stored_ms;
+	char err[512];
+	struct xapi_result out;	/* version set; the rest by xapi_write_end */
+};
+
+static enum eb_err write_run(struct db *db, void *ctx)
+{
+	struct xapi_write *x = ctx;
+	x->err[0] = '\0';
+	return store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->stored,
+			      x->stored_ms, x->batch, x->err, sizeof x->err);
+}
+
+static void write_free(struct xapi_write *x)
+{
+	if (!x)
+		return;
+	free(x->ps);
+	arena_free(&x->a);
+	xapi_result_free(&x->out);
+	free(x);
+}
+
+/* Validates root (one statement or, POST only, an array) into x->ps. On an
+ * error out holds the answer. */
+static enum eb_err write_prepare(struct xapi_write *x, struct jv *root, enum xapi_version v,
+				 struct xapi_result *out)
+{
+	xapi_now_iso(x->stored, &x->stored_ms);
+	x->batch = jv_is_array(root);
+	size_t n = x->batch ? jv_size(root) : 1;
+	if (x->batch && n > XAPI_MAX_BATCH) {
+		xapi_result_fail(out, EB_ETOOBIG, "batch of %zu statements exceeds the limit of %d",
+				 n, XAPI_MAX_BATCH);
+		return EB_ETOOBIG;
+	}
+	if (x->batch && n == 0) {
+		xapi_result_fail(out, EB_EINVAL, "$: the array holds no statements");
+		return EB_EINVAL;
+	}
+	if (!(x->ps = calloc(n, sizeof *x->ps))) {
+		xapi_result_fail(out, EB_ENOMEM, "out of memory");
+		return EB_ENOMEM;
+	}
+	x->n = n;
+	enum eb_err rc = EB_OK;
+	struct buf tmp = BUF_INIT;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char path[32];
+		if (x->batch)
+			snprintf(path, sizeof path, "$[%zu]", i);
+		else
+			str_copy(path, sizeof path, "$");
+		struct jv *s = x->batch ? jv_at(root, i) : root;
+		rc = xapi_validate_statement(&x->a, s, v, path, x->err, sizeof x->err);
+		if (!rc)
+			rc = xapi_canon_prepare(&x->a, &tmp, s, v, x->stored, &x->ps[i]);
+		for (size_t j = 0; !rc && j < i; j++)
+			if (!strcmp(x->ps[j].id, x->ps[i].id)) {
+				snprintf(x->err, sizeof x->err, "%s.id: statement id %s appears"
+					 " twice in the batch", path, x->ps[i].id);
+				rc = EB_EINVAL;
+			}
+	}
+	buf_free(&tmp);
+	if (rc)
+		xapi_result_fail(out, rc, "%s", x->err);
+	return rc;
+}
+
+/* The shared start of POST and PUT: version, parse, the PUT's id rules,
+ * validation. NULL when out already holds the answer. */
+static struct xapi_write *write_begin(int64_t district_id, int64_t tool_id, bool put,
+				      const char *statement_id, const char *json, size_t len,
+				      const char *version_header, struct xapi_result *out,
+				      enum eb_err *rc_out)
+{
+	enum xapi_version v;
+	*rc_out = EB_EINVAL;
+	if (xapi_result_start(out, version_header, &v))
+		return NULL;
+	if (put && (!statement_id || !xapi_is_uuid(statement_id))) {
+		xapi_result_fail(out, EB_EINVAL, "statementId parameter must be a UUID");
+		return NULL;
+	}
+	struct xapi_write *x = calloc(1, sizeof *x);
+	if (!x) {
+		*rc_out = EB_ENOMEM;
+		xapi_result_fail(out, EB_ENOMEM, "out of memory");
+		return NULL;
+	}
+	arena_init(&x->a);
+	x->district_id = district_id;
+	x->tool_id = tool_id;
+	x->put = put;
+	x->out = *out;
+	x->w.fn = write_run;
+	x->w.ctx = x;
+	enum eb_err rc = EB_OK;
+	struct jv *root = xapi_parse_body(&x->a, json, len, x->err, sizeof x->err, &rc);
+	if (!root) {
+		*rc_out = rc;
+		xapi_result_fail(out, rc, "%s", x->err);
+	} else if (!put && !jv_is_array(root) && !jv_is_object(root)) {
+		xapi_result_fail(out, EB_EINVAL,
+				 "$: must be a statement object or an array of statements");
+	} else if (put && !jv_is_object(root)) {
+		xapi_result_fail(out, EB_EINVAL, "$: PUT takes one statement object");
+	} else {
+		struct jv *id = put ? jv_get(root, "id") : NULL;
+		struct jv idv = jv_string(statement_id ? statement_id : "");
+		if (put && id && (!jv_is_string(id) || strcasecmp(jv_str(id), statement_id)))
+			xapi_result_fail(out, EB_EINVAL,
+					 "$.id: does not match the statementId parameter");
+		else if (put && !id && !jv_set(&x->a, root, "id", &idv))
+			xapi_result_fail(out, EB_ENOMEM, "out of memory"), *rc_out = EB_ENOMEM;
+		else if (!(*rc_out = write_prepare(x, root, v, out)))
+			return x;
+	}
+	x->out = (struct xapi_result){ 0 };	/* out owns the answer */
+	write_free(x);
+	return NULL;
+}
+
+struct xapi_write *xapi_post_begin(int64_t district_id, int64_t tool_id, const char *json,
+				   size_t len, const char *version_header,
+				   struct xapi_result *out)
+{
+	enum eb_err rc;
+	return write_begin(district_id, tool_id, false, NULL, json, len, version_header, out, &rc);
+}
+
+struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id,
+				  const char *statement_id, const char *json, size_t len,
+				  const char *version_header, struct xapi_result *out)
+{
+	enum eb_err rc;
+	return write_begin(district_id, tool_id, true, statement_id, json, len, version_header,
+			   out, &rc);
+}
+
+struct db_write *xapi_write_job(struct xapi_write *x)
+{
+	return &x->w;
+}
+
+enum eb_err xapi_write_end(struct xapi_write *x, struct xapi_result *out)
+{
+	enum eb_err rc = x->w.rc;
+	*out = x->out;
+	x->out = (struct xapi_result){ 0 };
+	if (rc == EB_EBUSY) {
+		str_copy(x->err, sizeof x->err, "the server is busy storing other statements;"
+			 " nothing of this request was stored: send it again shortly");
+	} else if (rc && !x->err[0]) {
+		snprintf(x->err, sizeof x->err, "storing failed: %s", eb_strerror(rc));
+	}
+	if (rc) {
+		xapi_result_fail(out, rc, "%s", x->err);
+	} else if (x->put) {
+		out->rc = EB_OK;	/* nothing to send */
+	} else {
+		struct buf ids = BUF_INIT;
+		buf_putc(&ids, '[');
+		for (size_t i = 0; i < x->n; i++)
+			buf_printf(&ids, "%s\"%s\"", i ? "," : "", x->ps[i].id);
+		buf_putc(&ids, ']');
+		xapi_result_json(out, &ids);
+	}
+	xapi_now_iso(out->consistent_through, NULL);
+	write_free(x);
+	return rc;
+}
+
+enum eb_err xapi_post(struct db *db, int64_t district_id, int64_t tool_id, const char *json,
+		      size_t len, const char *version_header, struct xapi_result *out)
+{
+	enum eb_err rc;
+	struct xapi_write *x =
+		write_begin(district_id, tool_id, false, NULL, json, len, version_header, out, &rc);
+	if (!x)
+		return rc;
+	db_write_grouped(db, xapi_write_job(x));
+	return xapi_write_end(x, out);
+}
+
+enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id,
+		     const char *statement_id, const char *json, size_t len,
+		     const char *version_header, struct xapi_result *out)
+{
+	enum eb_err rc;
+	struct xapi_write *x = write_begin(district_id, tool_id, true, statement_id, json, len,
+					   version_header, out, &rc);
+	if (!x)
+		return rc;
+	db_write_grouped(db, xapi_write_job(x));
+	return xapi_write_end(x, out);
+}

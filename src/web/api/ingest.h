@@ -1,0 +1,17 @@
+/* web/api/ingest.h - the endpoints classroom tools send data to (xAPI,
+ * Caliper): what the rest of the program may ask of them. The handlers
+ * themselves are in web/pages/pages.h with the route table's others. */
+#ifndef EB_WEB_API_INGEST_H
+#define EB_WEB_API_INGEST_H
+
+#include <stdbool.h>
+
+#include "base/err.h"
+
+/* The HTTP status for how an ingest call ended (xapi_result.rc,
+ * caliper_result.rc): EB_OK 200, or 204 when there is no body; EB_EINVAL and
+ * EB_EPARSE 400, EB_ENOTFOUND 404, EB_ECONFLICT 409, EB_ETOOBIG 413,
+ * EB_ENOTSUP 501, EB_EBUSY 503 (with Retry-After); anything else 500. */
+int api_ingest_status(enum eb_err rc, bool has_body);
+
+#endif
