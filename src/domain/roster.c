@@ -291,7 +291,11 @@ enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *a
 		if (!gk)
 			continue;
 		struct str k = arena_view(&a, db_col_text(st, 0), (size_t)db_col_bytes(st, 0));
-		if (!k.p || (rc = hs_set(&people, k, gk)))
+		if (!k.p) {
+			rc = EB_ENOMEM; /* a half-read roster would make every link stale */
+			break;
+		}
+		if ((rc = hs_set(&people, k, gk)))
 			break;
 	}
 	db_reset(st);
@@ -310,7 +314,11 @@ enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *a
 		int32_t old = 0;
 		hs_get(&people, k, &old);
 		k = arena_view(&a, k.p, k.n);
-		if (!k.p || (rc = hs_set(&people, k, old | guardian_kind(db_col_text(st, 1)))))
+		if (!k.p) {
+			rc = EB_ENOMEM;
+			break;
+		}
+		if ((rc = hs_set(&people, k, old | guardian_kind(db_col_text(st, 1)))))
 			break;
 	}
 	db_reset(st);
