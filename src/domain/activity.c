@@ -303,7 +303,8 @@ enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t t
 	enum eb_err rc = db_query(db,
 		"SELECT json FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
 		" AND id = ?3 AND voided = ?4",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id), DB_INT(want_voided ? 1 : 0)),
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id),
+			DB_INT(want_voided ? 1 : 0)),
 		&st);
 	if (rc)
 		return rc;
@@ -456,7 +457,8 @@ static enum eb_err match_standard(struct db *db, int64_t district_id, int64_t to
 		enum eb_err rc = db_query(db,
 			"SELECT standard_code FROM activity_map WHERE district_id = ?1"
 			" AND tool_id = ?2 AND activity_id = ?3",
-			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(ev->activity_id)), &st);
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(ev->activity_id)),
+			&st);
 		if (rc)
 			return rc;
 		if (db_next(st))
@@ -511,8 +513,8 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 			" occurred_at, source, statement_id, verb)"
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
 			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(reason),
-				DB_TEXT(ev->actor_key), DB_TEXT(ev->match_name), DB_TEXT(ev->match_email),
-				EVENT_TAIL_ARGS(ev, ev->standard_code)),
+				DB_TEXT(ev->actor_key), DB_TEXT(ev->match_name),
+				DB_TEXT(ev->match_email), EVENT_TAIL_ARGS(ev, ev->standard_code)),
 			NULL);
 		if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, true)))
 			return rc;
@@ -524,8 +526,8 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 		" activity_id, standard_code, item_id, correct, score, duration_s, occurred_at,"
 		" source, statement_id, verb)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student), DB_TEXT(ev->actor_key),
-			EVENT_TAIL_ARGS(ev, standard)),
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student),
+			DB_TEXT(ev->actor_key), EVENT_TAIL_ARGS(ev, standard)),
 		NULL);
 	if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, false)))
 		return rc;
@@ -685,7 +687,8 @@ enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t
 		"SELECT id, tool_id, reason, actor_key, activity_id, occurred_at, source, statement_id"
 		" FROM quarantine WHERE district_id = ?1 AND (?2 = 0 OR tool_id = ?2)"
 		" ORDER BY id DESC LIMIT ?3",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 1000))), &st);
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 1000))),
+		&st);
 	if (rc)
 		return rc;
 	buf_putc(out, '[');
@@ -723,7 +726,8 @@ enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t t
 		"  UNION ALL SELECT activity_id FROM learning_event WHERE district_id = ?1"
 		"    AND tool_id = ?2 AND standard_code IS NULL AND activity_id IS NOT NULL)"
 		" GROUP BY activity_id ORDER BY n DESC, activity_id LIMIT ?3",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 1000))), &st);
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 1000))),
+		&st);
 	if (rc)
 		return rc;
 	buf_putc(out, '[');

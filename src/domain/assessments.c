@@ -14,8 +14,8 @@ enum eb_err assessment_find(struct db *db, int64_t district_id, const char *name
 {
 	struct db_stmt *st;
 	enum eb_err e = db_query(db,
-				 "SELECT id,scale_min,scale_max FROM assessment WHERE district_id=?1"
-				 " AND name=?2",
+				 "SELECT id,scale_min,scale_max FROM assessment"
+				 " WHERE district_id=?1 AND name=?2",
 				 DB_ARGS(DB_INT(district_id), DB_TEXT(name)), &st);
 	if (e)
 		return e;
@@ -91,8 +91,9 @@ enum eb_err assessment_scores(struct db *db, int64_t district_id, int64_t assess
 		return EB_ENOMEM;
 	struct db_stmt *st;
 	enum eb_err e = db_query(db,
-				 "SELECT student_sourced_id,date,score FROM assessment_score WHERE"
-				 " district_id=?1 AND assessment_id=?2 ORDER BY student_sourced_id,date",
+				 "SELECT student_sourced_id,date,score FROM assessment_score"
+				 " WHERE district_id=?1 AND assessment_id=?2"
+				 " ORDER BY student_sourced_id,date",
 				 DB_ARGS(DB_INT(district_id), DB_INT(assessment_id)), &st);
 	if (e)
 		return e;
@@ -100,7 +101,7 @@ enum eb_err assessment_scores(struct db *db, int64_t district_id, int64_t assess
 		int32_t day;
 		const char *d = db_col_text(st, 1);
 		if (!d || date_parse_ymd(str_from(d), &day))
-			continue; /* not a date: not a score on the timeline */
+			continue; /* no day to place the score on: left out */
 		struct assessment_score *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
 		if (!nv) {
 			db_fail(st, EB_ENOMEM);
@@ -123,7 +124,8 @@ int64_t assessment_count(struct db *db, int64_t district_id, int64_t assessment_
 {
 	int64_t c = 0;
 	if (db_get_int(db,
-		       "SELECT count(*) FROM assessment_score WHERE district_id=?1 AND assessment_id=?2",
+		       "SELECT count(*) FROM assessment_score"
+		       " WHERE district_id=?1 AND assessment_id=?2",
 		       DB_ARGS(DB_INT(district_id), DB_INT(assessment_id)), &c))
 		return 0;
 	return c;

@@ -27,7 +27,8 @@ bool district_exists(struct db *db, int64_t id)
 enum eb_err district_only(struct db *db, int64_t *id)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db, "SELECT id FROM district ORDER BY id LIMIT 2", DB_NOARGS, &st);
+	enum eb_err rc =
+		db_query(db, "SELECT id FROM district ORDER BY id LIMIT 2", DB_NOARGS, &st);
 	if (rc)
 		return rc;
 	int n = 0;

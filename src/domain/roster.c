@@ -183,7 +183,7 @@ size_t roster_ncols(enum roster_kind k)
 enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
 		       const struct roster_val *vals, bool *changed)
 {
-	if (k >= ROSTER_KIND_COUNT)
+	if (k >= ROSTER_KIND_COUNT || kinds[k].ncols > PUT_MAX_COLS)
 		return EB_EINVAL;
 	struct db_arg args[1 + PUT_MAX_COLS];
 	size_t nargs = 1 + kinds[k].ncols;
@@ -650,7 +650,8 @@ enum eb_err roster_person_schools(struct db *db, int64_t d, const char *person_s
 	return db_get_rows(db,
 			   "SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.type='school' "
 			   "AND (EXISTS (SELECT 1 FROM person p WHERE p.district_id=?1 AND "
-			   "p.sourced_id=?2 AND instr(','||p.org_sourced_ids||',', ','||o.sourced_id||',')>0)"
+			   "p.sourced_id=?2 AND "
+			   "instr(','||p.org_sourced_ids||',', ','||o.sourced_id||',')>0)"
 			   " OR EXISTS (SELECT 1 FROM person_role r WHERE r.district_id=?1 AND "
 			   "r.person_sourced_id=?2 AND r.org_sourced_id=o.sourced_id)"
 			   " OR EXISTS (SELECT 1 FROM enrollment e WHERE e.district_id=?1 AND "
