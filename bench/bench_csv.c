@@ -53,17 +53,12 @@ static double one_run(const char *text, size_t len)
 	}
 	db_begin(db);
 	for (int i = 0; i < STUDENTS; i++) {
-		struct db_stmt *st;
 		char sid[32], user[32];
 		snprintf(sid, sizeof sid, "stu-%d", i);
 		snprintf(user, sizeof user, "student.%d", i);
-		db_prepare(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
+		db_execute(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
 			   " username, given_name, family_name) VALUES (?1, ?2, 'sch', 'student', ?3,"
-			   " 'G', 'F')", &st);
-		db_bind_int(st, 1, district);
-		db_bind_text(st, 2, sid, -1);
-		db_bind_text(st, 3, user, -1);
-		db_run(st);
+			   " 'G', 'F')", DB_ARGS(DB_INT(district), DB_TEXT(sid), DB_TEXT(user)), NULL);
 	}
 	db_commit(db);
 	char *copy = malloc(len);

@@ -46,19 +46,12 @@ static void cleanup(const char *path)
 static int64_t one(struct db *db, const char *sql, int64_t d, int64_t a, int64_t b)
 {
 	struct db_stmt *st;
-	int64_t v = -1;
-	if (db_prepare(db, sql, &st))
+	int64_t v = 0;
+	if (db_query(db, sql, DB_ARGS(DB_INT(d), DB_INT(1), DB_INT(a), DB_INT(b)), &st))
 		return -1;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, 1);
-	db_bind_int(st, 3, a);
-	db_bind_int(st, 4, b);
-	int r;
-	v = 0;
-	while ((r = db_step(st)) == DB_ROW)
+	while (db_next(st))
 		v += db_col_int(st, 0) + db_col_int(st, 1);
-	db_reset(st);
-	return r < 0 ? -1 : v;
+	return db_done(st) ? -1 : v;
 }
 
 /* The page's figures over the events: what activity_tool_data read before. */
@@ -92,15 +85,11 @@ int main(void)
 	}
 	db_begin(db);
 	for (int i = 0; i < STUDENTS; i++) {
-		struct db_stmt *st;
 		char sid[32];
 		snprintf(sid, sizeof sid, "stu-%05d", i);
-		db_prepare(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
+		db_execute(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
 			   " given_name, family_name, grades) VALUES (?1, ?2, 'sch', 'student',"
-			   " 'G', 'F', '04')", &st);
-		db_bind_int(st, 1, d);
-		db_bind_text(st, 2, sid, -1);
-		db_run(st);
+			   " 'G', 'F', '04')", DB_ARGS(DB_INT(d), DB_TEXT(sid)), NULL);
 	}
 	db_commit(db);
 	int64_t now = time_now();

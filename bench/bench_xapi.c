@@ -101,14 +101,10 @@ static double bench_validate(char **texts, size_t *lens, int n)
 /* Logical size of the database in bytes (pages in the file and the WAL). */
 static int64_t db_bytes(struct db *db)
 {
-	struct db_stmt *st;
 	int64_t pages = 0, size = 0;
-	if (!db_prepare(db, "PRAGMA page_count", &st) && db_step(st) == DB_ROW)
-		pages = db_col_int(st, 0);
-	db_reset(st);
-	if (!db_prepare(db, "PRAGMA page_size", &st) && db_step(st) == DB_ROW)
-		size = db_col_int(st, 0);
-	db_reset(st);
+	if (db_get_int(db, "PRAGMA page_count", DB_NOARGS, &pages) ||
+	    db_get_int(db, "PRAGMA page_size", DB_NOARGS, &size))
+		return 0;
 	return pages * size;
 }
 
@@ -126,14 +122,11 @@ static double bench_store(int total, int run, double *bytes_per_statement)
 	district_create(db, "Bench", &district);
 	db_begin(db);
 	for (int s = 0; s < NSTUDENTS; s++) {
-		struct db_stmt *st;
-		db_prepare(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
-			   " given_name, family_name) VALUES (?1, ?2, 'o', 'student', 'G', 'F')", &st);
 		char sid[32];
 		snprintf(sid, sizeof sid, "stu-%d", s);
-		db_bind_int(st, 1, district);
-		db_bind_text(st, 2, sid, -1);
-		db_run(st);
+		db_execute(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
+			   " given_name, family_name) VALUES (?1, ?2, 'o', 'student', 'G', 'F')",
+			   DB_ARGS(DB_INT(district), DB_TEXT(sid)), NULL);
 	}
 	db_commit(db);
 	struct buf b = BUF_INIT;

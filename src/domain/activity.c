@@ -40,40 +40,25 @@ static _Thread_local struct tally tallies[TALLY_SLOTS];
 static enum eb_err put_day(struct db *db, int64_t d, int64_t tool, int64_t day, int64_t events,
 			   int64_t quarantined)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	return db_execute(db,
 		"INSERT INTO tool_day (district_id, tool_id, day, events, quarantined)"
 		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
 		" events = events + excluded.events, quarantined = quarantined + excluded.quarantined",
-		&st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, tool);
-	db_bind_int(st, 3, day);
-	db_bind_int(st, 4, events);
-	db_bind_int(st, 5, quarantined);
-	return db_run(st);
+		DB_ARGS(DB_INT(d), DB_INT(tool), DB_INT(day), DB_INT(events), DB_INT(quarantined)),
+		NULL);
 }
 
 static enum eb_err put_total(struct db *db, int64_t d, int64_t tool, int64_t statements,
 			     int64_t caliper, int64_t last)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	return db_execute(db,
 		"INSERT INTO tool_total (district_id, tool_id, statements, caliper_events,"
 		" last_received) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
 		" statements = statements + excluded.statements,"
 		" caliper_events = caliper_events + excluded.caliper_events,"
-		" last_received = max(last_received, excluded.last_received)", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, tool);
-	db_bind_int(st, 3, statements);
-	db_bind_int(st, 4, caliper);
-	db_bind_int(st, 5, last);
-	return db_run(st);
+		" last_received = max(last_received, excluded.last_received)",
+		DB_ARGS(DB_INT(d), DB_INT(tool), DB_INT(statements), DB_INT(caliper), DB_INT(last)),
+		NULL);
 }
 
 /* Adds one entry's counts to the summary rows. */
@@ -195,27 +180,21 @@ enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t 
 				    bool *is_voiding)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	*found = false;
+	enum eb_err rc = db_query(db,
 		"SELECT lower(hex(content_hash)), voids_id IS NOT NULL FROM xapi_statement"
-		" WHERE district_id = ?1 AND tool_id = ?2 AND id = ?3", &st);
+		" WHERE district_id = ?1 AND tool_id = ?2 AND id = ?3",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id)), &st);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, id, -1);
-	int r = db_step(st);
-	*found = false;
-	if (r == DB_ROW) {
+	if (db_next(st)) {
 		*found = true;
-		if (hash_out) {
-			const char *h = db_col_text(st, 0);
-			snprintf(hash_out, 65, "%s", h ? h : "");
-		}
+		if (hash_out)
+			db_col_copy(st, 0, hash_out, 65);
 		if (is_voiding)
 			*is_voiding = db_col_int(st, 1) != 0;
 	}
-	db_reset(st);
-	return r < 0 ? EB_EDB : EB_OK;
+	return db_done(st);
 }
 
 static int hex_nibble(char c)
@@ -232,28 +211,21 @@ static int hex_nibble(char c)
 enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_t tool_id,
 				      const struct activity_statement *s)
 {
-	struct db_stmt *st;
 	enum eb_err rc;
 	int voided = 0;
 
 	/* voided before it arrived? (impossible for an id generated just now) */
-	if (s->new_id)
-		goto insert;
-	rc = db_prepare(db,
-		"SELECT 1 FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
-		" AND voids_id = ?3 LIMIT 1", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, s->id, -1);
-	int r = db_step(st);
-	db_reset(st);
-	if (r < 0)
-		return EB_EDB;
-	if (r == DB_ROW && !s->voids_id)
-		voided = 1;
-insert:
+	if (!s->new_id) {
+		int64_t one;
+		rc = db_get_int(db,
+			"SELECT 1 FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
+			" AND voids_id = ?3 LIMIT 1",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id)), &one);
+		if (rc && rc != EB_ENOTFOUND)
+			return rc;
+		if (rc == EB_OK && !s->voids_id)
+			voided = 1;
+	}
 	if (s->voided_out)
 		*s->voided_out = voided != 0;
 
@@ -267,41 +239,27 @@ insert:
 			return EB_EINVAL;
 		hash[i] = (unsigned char)(hi << 4 | lo);
 	}
-	rc = db_prepare(db,
+	rc = db_execute(db,
 		"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
 		" stored_ms, voided, voids_id, verb, registration)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, s->id, -1);
-	db_bind_text(st, 4, s->json, -1);
-	db_bind_blob(st, 5, hash, sizeof hash);
-	db_bind_int(st, 6, s->stored_ms);
-	db_bind_int(st, 7, voided);
-	db_bind_text(st, 8, s->voids_id, -1);
-	db_bind_text(st, 9, s->verb, -1);
-	db_bind_text(st, 10, s->registration, -1);
-	rc = db_run(st);
-	if (!rc)
-		rc = tally_tool(db, district_id, tool_id, 1, 0, s->stored_ms / 1000);
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id), DB_TEXT(s->json),
+			DB_BLOB(hash, sizeof hash), DB_INT(s->stored_ms), DB_INT(voided),
+			DB_TEXT(s->voids_id), DB_TEXT(s->verb), DB_TEXT(s->registration)),
+		NULL);
 	if (rc)
 		return rc;
 	int64_t seq = db_last_id(db);
+	if ((rc = tally_tool(db, district_id, tool_id, 1, 0, s->stored_ms / 1000)))
+		return rc;
 	for (size_t i = 0; i < s->nrefs; i++) {
-		rc = db_prepare(db,
+		rc = db_execute(db,
 			"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, seq, kind, key, related)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
-		if (rc)
-			return rc;
-		db_bind_int(st, 1, district_id);
-		db_bind_int(st, 2, tool_id);
-		db_bind_int(st, 3, seq);
-		db_bind_text(st, 4, s->refs[i].kind, -1);
-		db_bind_text(st, 5, s->refs[i].key, -1);
-		db_bind_int(st, 6, s->refs[i].related ? 1 : 0);
-		rc = db_run(st);
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(seq),
+				DB_TEXT(s->refs[i].kind), DB_TEXT(s->refs[i].key),
+				DB_INT(s->refs[i].related ? 1 : 0)),
+			NULL);
 		if (rc)
 			return rc;
 	}
@@ -311,44 +269,29 @@ insert:
 static enum eb_err delete_derived(struct db *db, int64_t district_id, int64_t tool_id,
 				  const char *statement_id)
 {
-	struct db_stmt *st;
 	enum eb_err rc = tally_flush(db);	/* the triggers count the deletes */
 	if (rc)
 		return rc;
-	rc = db_prepare(db,
+	rc = db_execute(db,
 		"DELETE FROM learning_event WHERE district_id = ?1 AND tool_id = ?2"
-		" AND statement_id = ?3", &st);
+		" AND statement_id = ?3",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(statement_id)), NULL);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, statement_id, -1);
-	if ((rc = db_run(st)))
-		return rc;
-	rc = db_prepare(db,
+	return db_execute(db,
 		"DELETE FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
-		" AND statement_id = ?3", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, statement_id, -1);
-	return db_run(st);
+		" AND statement_id = ?3",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(statement_id)), NULL);
 }
 
 enum eb_err activity_statement_void(struct db *db, int64_t district_id, int64_t tool_id,
 				    const char *target_id)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	enum eb_err rc = db_execute(db,
 		"UPDATE xapi_statement SET voided = 1 WHERE district_id = ?1 AND tool_id = ?2"
-		" AND id = ?3 AND voids_id IS NULL", &st);
+		" AND id = ?3 AND voids_id IS NULL",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(target_id)), NULL);
 	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, target_id, -1);
-	if ((rc = db_run(st)))
 		return rc;
 	return delete_derived(db, district_id, tool_id, target_id);
 }
@@ -357,22 +300,20 @@ enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t t
 				   const char *id, bool want_voided, struct buf *out)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	enum eb_err rc = db_query(db,
 		"SELECT json FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
-		" AND id = ?3 AND voided = ?4", &st);
+		" AND id = ?3 AND voided = ?4",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id),
+			DB_INT(want_voided ? 1 : 0)),
+		&st);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, id, -1);
-	db_bind_int(st, 4, want_voided ? 1 : 0);
-	int r = db_step(st);
-	if (r == DB_ROW)
+	bool found = db_next(st);
+	if (found)
 		buf_put(out, db_col_text(st, 0), (size_t)db_col_bytes(st, 0));
-	db_reset(st);
-	if (r < 0)
-		return EB_EDB;
-	if (r != DB_ROW)
+	if ((rc = db_done(st)))
+		return rc;
+	if (!found)
 		return EB_ENOTFOUND;
 	return buf_failed(out) ? out->err : EB_OK;
 }
@@ -402,31 +343,22 @@ enum eb_err activity_statement_query(struct db *db, int64_t district_id, int64_t
 				     const struct activity_query *q, struct buf *out,
 				     size_t *count, int64_t *last_seq, bool *more)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db, q->ascending ? query_asc : query_desc, &st);
-	if (rc)
-		return rc;
 	int limit = q->limit < 1 ? 1 : q->limit > 500 ? 500 : q->limit;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, q->verb, -1);
-	db_bind_text(st, 4, q->registration, -1);
-	if (q->since_ms >= 0)
-		db_bind_int(st, 5, q->since_ms);
-	if (q->until_ms >= 0)
-		db_bind_int(st, 6, q->until_ms);
-	db_bind_text(st, 7, q->agent_key, -1);
-	db_bind_int(st, 8, q->related_agents ? 1 : 0);
-	db_bind_text(st, 9, q->activity, -1);
-	db_bind_int(st, 10, q->related_activities ? 1 : 0);
-	db_bind_int(st, 11, q->after_seq);
-	db_bind_int(st, 12, q->max_seq);
-	db_bind_int(st, 13, limit + 1);
 	*count = 0;
 	*more = false;
 	*last_seq = 0;
-	int r;
-	while ((r = db_step(st)) == DB_ROW) {
+	struct db_stmt *st;
+	enum eb_err rc = db_query(db, q->ascending ? query_asc : query_desc,
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(q->verb),
+			DB_TEXT(q->registration), DB_INT_IF(q->since_ms >= 0, q->since_ms),
+			DB_INT_IF(q->until_ms >= 0, q->until_ms), DB_TEXT(q->agent_key),
+			DB_INT(q->related_agents ? 1 : 0), DB_TEXT(q->activity),
+			DB_INT(q->related_activities ? 1 : 0), DB_INT(q->after_seq),
+			DB_INT(q->max_seq), DB_INT(limit + 1)),
+		&st);
+	if (rc)
+		return rc;
+	while (db_next(st)) {
 		if ((int)*count == limit) {
 			*more = true;
 			break;
@@ -437,66 +369,53 @@ enum eb_err activity_statement_query(struct db *db, int64_t district_id, int64_t
 		*last_seq = db_col_int(st, 0);
 		(*count)++;
 	}
-	db_reset(st);
-	if (r < 0)
-		return EB_EDB;
+	if ((rc = db_done(st)))
+		return rc;
 	return buf_failed(out) ? out->err : EB_OK;
 }
 
 enum eb_err activity_statement_max_seq(struct db *db, int64_t district_id, int64_t tool_id,
 				       int64_t *out)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	*out = 0;
+	return db_get_int(db,
 		"SELECT coalesce(max(seq), 0) FROM xapi_statement"
-		" WHERE district_id = ?1 AND tool_id = ?2", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	int r = db_step(st);
-	*out = r == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return r == DB_ROW ? EB_OK : EB_EDB;
+		" WHERE district_id = ?1 AND tool_id = ?2",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), out);
 }
 
 enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t tool_id,
 				    const char *id, const char *type, const char *action,
 				    const char *event_time, const char *json, bool *duplicate)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	int changes = 0;
+	enum eb_err rc = db_execute(db,
 		"INSERT INTO caliper_event (district_id, tool_id, id, type, action, event_time,"
 		" json, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, unixepoch())"
-		" ON CONFLICT DO NOTHING", &st);
+		" ON CONFLICT DO NOTHING",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id), DB_TEXT(type),
+			DB_TEXT(action), DB_TEXT(event_time), DB_TEXT(json)),
+		&changes);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, id, -1);
-	db_bind_text(st, 4, type, -1);
-	db_bind_text(st, 5, action, -1);
-	db_bind_text(st, 6, event_time, -1);
-	db_bind_text(st, 7, json, -1);
-	rc = db_run(st);
-	if (rc)
-		return rc;
-	*duplicate = db_changes(db) == 0;
+	*duplicate = changes == 0;
 	return *duplicate ? EB_OK : tally_tool(db, district_id, tool_id, 0, 1, time_now());
 }
 
 /* ---- matching --------------------------------------------------------- */
 
-static enum eb_err lookup_one(struct db_stmt *st, int64_t district_id, const char *key,
-			      char *out, size_t cap)
+/* The first column of the first row of sql (?1 district, ?2 key) into
+ * out[cap]; out is left as it is when there is no row. */
+static enum eb_err lookup_one(struct db *db, const char *sql, int64_t district_id,
+			      const char *key, char *out, size_t cap)
 {
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, key, -1);
-	int r = db_step(st);
-	if (r == DB_ROW)
-		snprintf(out, cap, "%s", db_col_text(st, 0));
-	db_reset(st);
-	return r < 0 ? EB_EDB : EB_OK;
+	struct db_stmt *st;
+	enum eb_err rc = db_query(db, sql, DB_ARGS(DB_INT(district_id), DB_TEXT(key)), &st);
+	if (rc)
+		return rc;
+	if (db_next(st))
+		db_col_copy(st, 0, out, cap);
+	return db_done(st);
 }
 
 /* Roster student for the candidates; out gets the sourcedId or "". One
@@ -505,26 +424,25 @@ static enum eb_err match_student(struct db *db, int64_t district_id, const char 
 				 const char *email, char *out, size_t cap)
 {
 	out[0] = '\0';
-	struct db_stmt *st;
 	enum eb_err rc;
 	if (name && *name) {
-		if ((rc = db_prepare(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
-				     " AND sourced_id = ?2 AND role = 'student'", &st)) ||
-		    (rc = lookup_one(st, district_id, name, out, cap)))
+		if ((rc = lookup_one(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+				     " AND sourced_id = ?2 AND role = 'student'",
+				     district_id, name, out, cap)))
 			return rc;
 		if (out[0])
 			return EB_OK;
-		if ((rc = db_prepare(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
-				     " AND username = ?2 AND role = 'student' LIMIT 1", &st)) ||
-		    (rc = lookup_one(st, district_id, name, out, cap)))
+		if ((rc = lookup_one(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+				     " AND username = ?2 AND role = 'student' LIMIT 1",
+				     district_id, name, out, cap)))
 			return rc;
 		if (out[0])
 			return EB_OK;
 	}
 	if (email && *email) {
-		if ((rc = db_prepare(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
-				     " AND email = ?2 COLLATE NOCASE AND role = 'student' LIMIT 1", &st)) ||
-		    (rc = lookup_one(st, district_id, email, out, cap)))
+		if ((rc = lookup_one(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+				     " AND email = ?2 COLLATE NOCASE AND role = 'student' LIMIT 1",
+				     district_id, email, out, cap)))
 			return rc;
 	}
 	return EB_OK;
@@ -534,24 +452,20 @@ static enum eb_err match_standard(struct db *db, int64_t district_id, int64_t to
 				  const struct learning_event_in *ev, char *out, size_t cap)
 {
 	out[0] = '\0';
-	if (!ev->activity_id)
-		goto payload;
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
-		"SELECT standard_code FROM activity_map WHERE district_id = ?1"
-		" AND tool_id = ?2 AND activity_id = ?3", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, ev->activity_id, -1);
-	int r = db_step(st);
-	if (r == DB_ROW)
-		snprintf(out, cap, "%s", db_col_text(st, 0));
-	db_reset(st);
-	if (r < 0)
-		return EB_EDB;
-payload:
+	if (ev->activity_id) {
+		struct db_stmt *st;
+		enum eb_err rc = db_query(db,
+			"SELECT standard_code FROM activity_map WHERE district_id = ?1"
+			" AND tool_id = ?2 AND activity_id = ?3",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(ev->activity_id)),
+			&st);
+		if (rc)
+			return rc;
+		if (db_next(st))
+			db_col_copy(st, 0, out, cap);
+		if ((rc = db_done(st)))
+			return rc;
+	}
 	if (!out[0] && ev->standard_code && ev->standard_code[0])
 		snprintf(out, cap, "%s", ev->standard_code);
 	if (!out[0] && ev->activity_id)
@@ -559,23 +473,20 @@ payload:
 	return EB_OK;
 }
 
-static void bind_event_tail(struct db_stmt *st, int first, const struct learning_event_in *ev,
-			    const char *standard)
+static const char *nonempty(const char *s)
 {
-	db_bind_text(st, first, ev->activity_id, -1);
-	db_bind_text(st, first + 1, standard && standard[0] ? standard : NULL, -1);
-	db_bind_text(st, first + 2, ev->item_id, -1);
-	if (ev->correct >= 0)
-		db_bind_int(st, first + 3, ev->correct ? 1 : 0);
-	if (ev->score >= 0)
-		db_bind_double(st, first + 4, ev->score > 1 ? 1 : ev->score);
-	if (ev->duration_s >= 0)
-		db_bind_double(st, first + 5, ev->duration_s);
-	db_bind_int(st, first + 6, ev->occurred_at);
-	db_bind_text(st, first + 7, ev->source, -1);
-	db_bind_text(st, first + 8, ev->statement_id, -1);
-	db_bind_text(st, first + 9, ev->verb, -1);
+	return s && s[0] ? s : NULL;
 }
+
+/* The columns every event row shares, from activity_id to verb, as ten
+ * query parameters (unknown correct, score and duration and an empty
+ * standard are NULL). */
+#define EVENT_TAIL_ARGS(ev, standard)                                                      \
+	DB_TEXT((ev)->activity_id), DB_TEXT(nonempty(standard)),                              \
+		DB_TEXT((ev)->item_id), DB_INT_IF((ev)->correct >= 0, (ev)->correct ? 1 : 0),  \
+		DB_REAL_IF((ev)->score >= 0, (ev)->score > 1 ? 1 : (ev)->score),                \
+		DB_REAL_IF((ev)->duration_s >= 0, (ev)->duration_s), DB_INT((ev)->occurred_at), \
+		DB_TEXT((ev)->source), DB_TEXT((ev)->statement_id), DB_TEXT((ev)->verb)
 
 enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, bool *quarantined)
@@ -592,128 +503,113 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 		reason = "actor not matched to a roster student (by sourcedId, username or email)";
 	else if (!standard[0] && (ev->correct >= 0 || ev->score >= 0))
 		reason = "activity not mapped to a standard";
-	struct db_stmt *st;
+	if (quarantined)
+		*quarantined = reason != NULL;
 	if (reason) {
-		rc = db_prepare(db,
+		/* the standard found in the payload itself travels with the row */
+		rc = db_execute(db,
 			"INSERT INTO quarantine (district_id, tool_id, reason, actor_key, match_name,"
 			" match_email, activity_id, standard_code, item_id, correct, score, duration_s,"
 			" occurred_at, source, statement_id, verb)"
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-			&st);
-		if (rc)
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(reason),
+				DB_TEXT(ev->actor_key), DB_TEXT(ev->match_name),
+				DB_TEXT(ev->match_email), EVENT_TAIL_ARGS(ev, ev->standard_code)),
+			NULL);
+		if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, true)))
 			return rc;
-		db_bind_int(st, 1, district_id);
-		db_bind_int(st, 2, tool_id);
-		db_bind_text(st, 3, reason, -1);
-		db_bind_text(st, 4, ev->actor_key, -1);
-		db_bind_text(st, 5, ev->match_name, -1);
-		db_bind_text(st, 6, ev->match_email, -1);
-		/* the standard found in the payload itself travels with the row */
-		bind_event_tail(st, 7, ev, ev->standard_code);
-	} else {
-		rc = db_prepare(db,
-			"INSERT INTO learning_event (district_id, tool_id, student_sourced_id, actor_key,"
-			" activity_id, standard_code, item_id, correct, score, duration_s, occurred_at,"
-			" source, statement_id, verb)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", &st);
-		if (rc)
-			return rc;
-		db_bind_int(st, 1, district_id);
-		db_bind_int(st, 2, tool_id);
-		db_bind_text(st, 3, student, -1);
-		db_bind_text(st, 4, ev->actor_key, -1);
-		bind_event_tail(st, 5, ev, standard);
-	}
-	if (quarantined)
-		*quarantined = reason != NULL;
-	if ((rc = db_run(st)) ||
-	    (rc = tally_day(db, district_id, tool_id, ev->occurred_at, reason != NULL)))
-		return rc;
-	if (reason) /* a quarantined event is a receipt too */
+		/* a quarantined event is a receipt too */
 		return tally_tool(db, district_id, tool_id, 0, 0, time_now());
-	if ((rc = db_prepare(db, "INSERT OR IGNORE INTO tool_student (district_id, tool_id,"
-			     " student_sourced_id) VALUES (?1, ?2, ?3)", &st)))
+	}
+	rc = db_execute(db,
+		"INSERT INTO learning_event (district_id, tool_id, student_sourced_id, actor_key,"
+		" activity_id, standard_code, item_id, correct, score, duration_s, occurred_at,"
+		" source, statement_id, verb)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student),
+			DB_TEXT(ev->actor_key), EVENT_TAIL_ARGS(ev, standard)),
+		NULL);
+	if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, false)))
 		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, student, -1);
-	if ((rc = db_run(st)) || ev->correct < 0 || !standard[0])
+	rc = db_execute(db,
+		"INSERT OR IGNORE INTO tool_student (district_id, tool_id, student_sourced_id)"
+		" VALUES (?1, ?2, ?3)",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student)), NULL);
+	if (rc || ev->correct < 0 || !standard[0])
 		return rc;
 	/* evidence: the student's estimate moves in the same transaction */
 	return mastery_record(db, district_id, student, standard, tool_id, ev->item_id, ev->correct,
 			      ev->occurred_at);
 }
 
-static char *dup_col(struct db_stmt *st, int col)
-{
-	const char *s = db_col_text(st, col);
-	return s ? strdup(s) : NULL;
-}
+/* A quarantined event as activity_rematch reads it back. */
+struct requeued {
+	int64_t id, tool_id;
+	struct learning_event_in ev;
+};
+
+DB_ROWSPEC(requeued_spec, struct requeued, NULL,
+	   DB_FIELD_INT(struct requeued, id),
+	   DB_FIELD_INT(struct requeued, tool_id),
+	   DB_FIELD_TEXT(struct requeued, ev.actor_key),
+	   DB_FIELD_TEXT(struct requeued, ev.match_name),
+	   DB_FIELD_TEXT(struct requeued, ev.match_email),
+	   DB_FIELD_TEXT(struct requeued, ev.activity_id),
+	   DB_FIELD_TEXT(struct requeued, ev.standard_code),
+	   DB_FIELD_TEXT(struct requeued, ev.item_id),
+	   DB_FIELD_INT_OR(struct requeued, ev.correct, -1),
+	   DB_FIELD_REAL_OR(struct requeued, ev.score, -1),
+	   DB_FIELD_REAL_OR(struct requeued, ev.duration_s, -1),
+	   DB_FIELD_INT(struct requeued, ev.occurred_at),
+	   DB_FIELD_TEXT(struct requeued, ev.source),
+	   DB_FIELD_TEXT(struct requeued, ev.statement_id),
+	   DB_FIELD_TEXT(struct requeued, ev.verb));
 
 enum eb_err activity_rematch(struct db *db, int64_t district_id, int *matched)
 {
 	enum eb_err rc = db_begin(db);
 	if (rc)
 		return rc;
+	struct arena a;	/* one quarantined row at a time */
+	arena_init(&a);
 	int n = 0;
 	int64_t after = 0;
 	for (;;) {
-		struct db_stmt *st;
-		if ((rc = db_prepare(db,
+		arena_reset(&a);
+		struct requeued q;
+		rc = db_get_row(db,
 			"SELECT id, tool_id, actor_key, match_name, match_email, activity_id,"
 			" standard_code, item_id, correct, score, duration_s, occurred_at, source,"
 			" statement_id, verb FROM quarantine WHERE district_id = ?1 AND id > ?2"
-			" ORDER BY id LIMIT 1", &st)))
-			goto out;
-		db_bind_int(st, 1, district_id);
-		db_bind_int(st, 2, after);
-		int r = db_step(st);
-		if (r != DB_ROW) {
-			db_reset(st);
-			if (r < 0)
-				rc = EB_EDB;
+			" ORDER BY id LIMIT 1",
+			DB_ARGS(DB_INT(district_id), DB_INT(after)), &requeued_spec, &a, &q);
+		if (rc) {
+			if (rc == EB_ENOTFOUND)
+				rc = EB_OK; /* every row seen */
 			break;
 		}
-		int64_t qid = db_col_int(st, 0), tool = db_col_int(st, 1);
-		char *s[12];
-		const int cols[] = { 2, 3, 4, 5, 6, 7, 12, 13, 14 };
-		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-			s[i] = dup_col(st, cols[i]);
-		struct learning_event_in ev = {
-			.actor_key = s[0], .match_name = s[1], .match_email = s[2],
-			.activity_id = s[3], .standard_code = s[4], .item_id = s[5],
-			.correct = db_col_is_null(st, 8) ? -1 : (int)db_col_int(st, 8),
-			.score = db_col_is_null(st, 9) ? -1 : db_col_double(st, 9),
-			.duration_s = db_col_is_null(st, 10) ? -1 : db_col_double(st, 10),
-			.occurred_at = db_col_int(st, 11),
-			.source = s[6], .statement_id = s[7], .verb = s[8],
-		};
-		db_reset(st);
-		after = qid;
+		after = q.id;
 		char student[256] = "", standard[128] = "";
-		rc = match_student(db, district_id, ev.match_name, ev.match_email, student,
+		rc = match_student(db, district_id, q.ev.match_name, q.ev.match_email, student,
 				   sizeof student);
 		if (!rc)
-			rc = match_standard(db, district_id, tool, &ev, standard, sizeof standard);
+			rc = match_standard(db, district_id, q.tool_id, &q.ev, standard,
+					    sizeof standard);
 		bool ok = !rc && student[0] &&
-			  (standard[0] || (ev.correct < 0 && ev.score < 0));
+			  (standard[0] || (q.ev.correct < 0 && q.ev.score < 0));
 		if (ok) {
-			bool q = false;
-			rc = activity_event_record(db, district_id, tool, &ev, &q);
-			if (!rc && !q) {
-				if (!(rc = db_prepare(db, "DELETE FROM quarantine WHERE id = ?1", &st))) {
-					db_bind_int(st, 1, qid);
-					rc = db_run(st);
-				}
+			bool quarantined = false;
+			rc = activity_event_record(db, district_id, q.tool_id, &q.ev, &quarantined);
+			if (!rc && !quarantined) {
+				rc = db_execute(db, "DELETE FROM quarantine WHERE id = ?1",
+						DB_ARGS(DB_INT(q.id)), NULL);
 				n++;
 			}
 		}
-		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-			free(s[i]);
 		if (rc)
-			goto out;
+			break;
 	}
-out:
+	arena_free(&a);
 	if (rc) {
 		db_rollback(db);
 		return rc;
@@ -731,46 +627,28 @@ enum eb_err activity_map_set(struct db *db, int64_t district_id, int64_t tool_id
 	if (!activity_id || !*activity_id || !standard_code || !*standard_code ||
 	    strlen(activity_id) > 2048 || strlen(standard_code) > 64)
 		return EB_EINVAL;
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	return db_execute(db,
 		"INSERT OR REPLACE INTO activity_map (district_id, tool_id, activity_id, standard_code)"
-		" VALUES (?1, ?2, ?3, ?4)", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, activity_id, -1);
-	db_bind_text(st, 4, standard_code, -1);
-	return db_run(st);
-}
-
-static enum eb_err count_one(struct db_stmt *st, int64_t district_id, int64_t tool_id,
-			     int64_t *out)
-{
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	int r = db_step(st);
-	*out = r == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return r == DB_ROW ? EB_OK : EB_EDB;
+		" VALUES (?1, ?2, ?3, ?4)",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(activity_id),
+			DB_TEXT(standard_code)),
+		NULL);
 }
 
 enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,
 			    int64_t *statements, int64_t *events, int64_t *quarantined)
 {
-	struct db_stmt *st;
 	enum eb_err rc;
-	if ((rc = db_prepare(db, "SELECT count(*) FROM xapi_statement WHERE district_id = ?1"
-			     " AND tool_id = ?2", &st)) ||
-	    (rc = count_one(st, district_id, tool_id, statements)))
-		return rc;
-	if ((rc = db_prepare(db, "SELECT count(*) FROM learning_event WHERE district_id = ?1"
-			     " AND tool_id = ?2", &st)) ||
-	    (rc = count_one(st, district_id, tool_id, events)))
-		return rc;
-	if ((rc = db_prepare(db, "SELECT count(*) FROM quarantine WHERE district_id = ?1"
-			     " AND tool_id = ?2", &st)) ||
-	    (rc = count_one(st, district_id, tool_id, quarantined)))
+	*statements = *events = *quarantined = 0;
+	if ((rc = db_get_int(db, "SELECT count(*) FROM xapi_statement WHERE district_id = ?1"
+			     " AND tool_id = ?2", DB_ARGS(DB_INT(district_id), DB_INT(tool_id)),
+			     statements)) ||
+	    (rc = db_get_int(db, "SELECT count(*) FROM learning_event WHERE district_id = ?1"
+			     " AND tool_id = ?2", DB_ARGS(DB_INT(district_id), DB_INT(tool_id)),
+			     events)) ||
+	    (rc = db_get_int(db, "SELECT count(*) FROM quarantine WHERE district_id = ?1"
+			     " AND tool_id = ?2", DB_ARGS(DB_INT(district_id), DB_INT(tool_id)),
+			     quarantined)))
 		return rc;
 	return EB_OK;
 }
@@ -805,18 +683,17 @@ enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t
 				     int limit, struct buf *out)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	enum eb_err rc = db_query(db,
 		"SELECT id, tool_id, reason, actor_key, activity_id, occurred_at, source, statement_id"
 		" FROM quarantine WHERE district_id = ?1 AND (?2 = 0 OR tool_id = ?2)"
-		" ORDER BY id DESC LIMIT ?3", &st);
+		" ORDER BY id DESC LIMIT ?3",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 1000))),
+		&st);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_int(st, 3, clamp_limit(limit, 1000));
 	buf_putc(out, '[');
-	int r, n = 0;
-	while ((r = db_step(st)) == DB_ROW) {
+	int n = 0;
+	while (db_next(st)) {
 		buf_printf(out, "%s{\"id\":%lld,\"toolId\":%lld,\"reason\":", n++ ? "," : "",
 			   (long long)db_col_int(st, 0), (long long)db_col_int(st, 1));
 		json_str(out, db_col_text(st, 2));
@@ -830,10 +707,10 @@ enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t
 		json_str(out, db_col_text(st, 7));
 		buf_putc(out, '}');
 	}
-	db_reset(st);
+	rc = db_done(st);
 	buf_putc(out, ']');
-	if (r < 0)
-		return EB_EDB;
+	if (rc)
+		return rc;
 	return buf_failed(out) ? out->err : EB_OK;
 }
 
@@ -841,30 +718,29 @@ enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t t
 				   int limit, struct buf *out)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	enum eb_err rc = db_query(db,
 		"SELECT activity_id, count(*) AS n FROM ("
 		"  SELECT activity_id FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
 		"    AND standard_code IS NULL AND activity_id IS NOT NULL"
 		"    AND reason = 'activity not mapped to a standard'"
 		"  UNION ALL SELECT activity_id FROM learning_event WHERE district_id = ?1"
 		"    AND tool_id = ?2 AND standard_code IS NULL AND activity_id IS NOT NULL)"
-		" GROUP BY activity_id ORDER BY n DESC, activity_id LIMIT ?3", &st);
+		" GROUP BY activity_id ORDER BY n DESC, activity_id LIMIT ?3",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 1000))),
+		&st);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_int(st, 3, clamp_limit(limit, 1000));
 	buf_putc(out, '[');
-	int r, n = 0;
-	while ((r = db_step(st)) == DB_ROW) {
+	int n = 0;
+	while (db_next(st)) {
 		buf_puts(out, n++ ? ",{\"activityId\":" : "{\"activityId\":");
 		json_str(out, db_col_text(st, 0));
 		buf_printf(out, ",\"events\":%lld}", (long long)db_col_int(st, 1));
 	}
-	db_reset(st);
+	rc = db_done(st);
 	buf_putc(out, ']');
-	if (r < 0)
-		return EB_EDB;
+	if (rc)
+		return rc;
 	return buf_failed(out) ? out->err : EB_OK;
 }
 
@@ -980,43 +856,37 @@ bool activity_extract_ccss_code(const char *s, char *out, size_t cap)
 enum eb_err activity_event_exists(struct db *db, int64_t district_id, int64_t tool_id,
 				  const char *statement_id, bool *found)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	int64_t yes = 0;
+	enum eb_err rc = db_get_int(db,
 		"SELECT EXISTS (SELECT 1 FROM learning_event WHERE district_id = ?1 AND tool_id = ?2"
 		" AND statement_id = ?3) OR EXISTS (SELECT 1 FROM quarantine WHERE district_id = ?1"
-		" AND tool_id = ?2 AND statement_id = ?3)", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_text(st, 3, statement_id, -1);
-	int r = db_step(st);
-	*found = r == DB_ROW && db_col_int(st, 0) != 0;
-	db_reset(st);
-	return r == DB_ROW ? EB_OK : EB_EDB;
+		" AND tool_id = ?2 AND statement_id = ?3)",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(statement_id)), &yes);
+	*found = !rc && yes != 0;
+	return rc;
 }
 
 enum eb_err activity_csv_received(struct db *db, int64_t district_id, int64_t tool_id,
 				  const char *source, int64_t started_at, size_t events,
 				  size_t quarantined, size_t skipped)
 {
-	struct db_stmt *st;
 	char summary[160];
 	snprintf(summary, sizeof summary, "learning events %zu, quarantined %zu, already stored %zu",
 		 events, quarantined, skipped);
-	enum eb_err rc = db_prepare(db,
+	return db_execute(db,
 		"INSERT INTO import_run (district_id, kind, source, started_at, finished_at, ok,"
-		" summary, tool_id) VALUES (?1, 'csv', ?2, ?3, ?4, 1, ?5, ?6)", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, source ? source : "", -1);
-	db_bind_int(st, 3, started_at);
-	db_bind_int(st, 4, time_now());
-	db_bind_text(st, 5, summary, -1);
-	db_bind_int(st, 6, tool_id);
-	return db_run(st);
+		" summary, tool_id) VALUES (?1, 'csv', ?2, ?3, ?4, 1, ?5, ?6)",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(source ? source : ""), DB_INT(started_at),
+			DB_INT(time_now()), DB_TEXT(summary), DB_INT(tool_id)),
+		NULL);
 }
+
+DB_ROWSPEC(tool_data_spec, struct activity_tool_data, NULL,
+	   DB_FIELD_INT(struct activity_tool_data, statements),
+	   DB_FIELD_INT(struct activity_tool_data, events),
+	   DB_FIELD_INT(struct activity_tool_data, quarantined),
+	   DB_FIELD_INT(struct activity_tool_data, students),
+	   DB_FIELD_INT(struct activity_tool_data, last_received));
 
 enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_id, int64_t now,
 			       struct activity_tool_data *out)
@@ -1024,8 +894,7 @@ enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_
 	memset(out, 0, sizeof *out);
 	/* the summaries of migration 010, kept by triggers: a few rows whatever
 	 * the tool's volume */
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	enum eb_err rc = db_get_row(db,
 		"SELECT coalesce((SELECT statements FROM tool_total"
 		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
 		" (SELECT coalesce(sum(events), 0) FROM tool_day WHERE district_id = ?1 AND tool_id = ?2),"
@@ -1035,89 +904,58 @@ enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_
 		" max(coalesce((SELECT last_received FROM tool_total"
 		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
 		"     coalesce((SELECT max(finished_at) FROM import_run"
-		"   WHERE district_id = ?1 AND tool_id = ?2 AND kind = 'csv'), 0))", &st);
+		"   WHERE district_id = ?1 AND tool_id = ?2 AND kind = 'csv'), 0))",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), &tool_data_spec, NULL, out);
 	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	int r = db_step(st);
-	if (r == DB_ROW) {
-		out->statements = db_col_int(st, 0);
-		out->events = db_col_int(st, 1);
-		out->quarantined = db_col_int(st, 2);
-		out->students = db_col_int(st, 3);
-		out->last_received = db_col_int(st, 4);
-	}
-	db_reset(st);
-	if (r != DB_ROW)
-		return EB_EDB;
+		return rc == EB_ENOTFOUND ? EB_EDB : rc;
 	int64_t today = now >= 0 ? now / 86400 : 0;
 	out->first_day = (int32_t)(today - (ACTIVITY_DAYS - 1));
-	if ((rc = db_prepare(db, "SELECT day, events + quarantined FROM tool_day"
-			     " WHERE district_id = ?1 AND tool_id = ?2 AND day >= ?3 AND day < ?4",
-			     &st)))
+	struct db_stmt *st;
+	if ((rc = db_query(db, "SELECT day, events + quarantined FROM tool_day"
+			   " WHERE district_id = ?1 AND tool_id = ?2 AND day >= ?3 AND day < ?4",
+			   DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(out->first_day),
+				   DB_INT((int64_t)out->first_day + ACTIVITY_DAYS)),
+			   &st)))
 		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_int(st, 3, out->first_day);
-	db_bind_int(st, 4, (int64_t)out->first_day + ACTIVITY_DAYS);
-	while ((r = db_step(st)) == DB_ROW) {
+	while (db_next(st)) {
 		int64_t i = db_col_int(st, 0) - out->first_day;
 		if (i >= 0 && i < ACTIVITY_DAYS)
 			out->per_day[i] += db_col_int(st, 1);
 	}
-	db_reset(st);
-	return r < 0 ? EB_EDB : EB_OK;
+	return db_done(st);
 }
 
-/* Rows of (text, count) into an arena array. */
-static enum eb_err text_counts(struct db_stmt *st, int64_t district_id, int64_t tool_id,
-			       int limit, struct arena *a, struct activity_count **out, size_t *n)
+DB_ROWSPEC(count_spec, struct activity_count, NULL,
+	   DB_FIELD_STR(struct activity_count, text),
+	   DB_FIELD_INT(struct activity_count, count));
+
+/* Rows of (text, count) of sql (?1 district, ?2 tool, ?3 limit) into an
+ * arena array. */
+static enum eb_err text_counts(struct db *db, const char *sql, int64_t district_id,
+			       int64_t tool_id, int limit, struct arena *a,
+			       struct activity_count **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	int lim = limit < 1 ? 1 : limit > 500 ? 500 : limit;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_int(st, 3, lim);
-	struct activity_count *v = arena_alloc(a, (size_t)lim * sizeof *v);
-	if (!v) {
-		db_reset(st);
-		return EB_ENOMEM;
-	}
-	int r;
-	while ((r = db_step(st)) == DB_ROW && *n < (size_t)lim) {
-		const char *t = db_col_text(st, 0);
-		v[*n].text = arena_strdup(a, t ? t : "");
-		v[*n].count = db_col_int(st, 1);
-		if (!v[*n].text) {
-			db_reset(st);
-			return EB_ENOMEM;
-		}
-		(*n)++;
-	}
-	db_reset(st);
-	*out = v;
-	return r < 0 ? EB_EDB : EB_OK;
+	return db_get_rows(db, sql,
+			   DB_ARGS(DB_INT(district_id), DB_INT(tool_id),
+				   DB_INT(clamp_limit(limit, 500))),
+			   &count_spec, a, out, n);
 }
 
 enum eb_err activity_quarantine_reasons(struct db *db, int64_t district_id, int64_t tool_id,
 					struct arena *a, struct activity_count **out, size_t *n)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	return text_counts(db,
 		"SELECT reason, count(*) FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
-		" GROUP BY reason ORDER BY 2 DESC, 1 LIMIT ?3", &st);
-	if (rc)
-		return rc;
-	return text_counts(st, district_id, tool_id, 50, a, out, n);
+		" GROUP BY reason ORDER BY 2 DESC, 1 LIMIT ?3",
+		district_id, tool_id, 50, a, out, n);
 }
 
 enum eb_err activity_unmapped(struct db *db, int64_t district_id, int64_t tool_id, int limit,
 			      struct arena *a, struct activity_count **out, size_t *n)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	return text_counts(db,
 		"SELECT u.activity_id, count(*) FROM ("
 		" SELECT activity_id FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
 		"  AND activity_id IS NOT NULL AND reason = 'activity not mapped to a standard'"
@@ -1126,11 +964,17 @@ enum eb_err activity_unmapped(struct db *db, int64_t district_id, int64_t tool_i
 		"  AND activity_id IS NOT NULL AND standard_code IS NULL) u"
 		" WHERE NOT EXISTS (SELECT 1 FROM activity_map m WHERE m.district_id = ?1"
 		"  AND m.tool_id = ?2 AND m.activity_id = u.activity_id)"
-		" GROUP BY u.activity_id ORDER BY 2 DESC, 1 LIMIT ?3", &st);
-	if (rc)
-		return rc;
-	return text_counts(st, district_id, tool_id, limit, a, out, n);
+		" GROUP BY u.activity_id ORDER BY 2 DESC, 1 LIMIT ?3",
+		district_id, tool_id, limit, a, out, n);
 }
+
+DB_ROWSPEC(quarantined_spec, struct activity_quarantined, NULL,
+	   DB_FIELD_INT(struct activity_quarantined, id),
+	   DB_FIELD_INT(struct activity_quarantined, occurred_at),
+	   DB_FIELD_STR(struct activity_quarantined, actor_key),
+	   DB_FIELD_TEXT(struct activity_quarantined, activity_id),
+	   DB_FIELD_STR(struct activity_quarantined, reason),
+	   DB_FIELD_STR(struct activity_quarantined, source));
 
 enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t tool_id,
 				     int limit, struct arena *a,
@@ -1138,34 +982,9 @@ enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t
 {
 	*out = NULL;
 	*n = 0;
-	int lim = limit < 1 ? 1 : limit > 500 ? 500 : limit;
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	return db_get_rows(db,
 		"SELECT id, occurred_at, actor_key, activity_id, reason, source FROM quarantine"
-		" WHERE district_id = ?1 AND tool_id = ?2 ORDER BY id DESC LIMIT ?3", &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, tool_id);
-	db_bind_int(st, 3, lim);
-	struct activity_quarantined *v = arena_alloc(a, (size_t)lim * sizeof *v);
-	if (!v) {
-		db_reset(st);
-		return EB_ENOMEM;
-	}
-	int r;
-	while ((r = db_step(st)) == DB_ROW && *n < (size_t)lim) {
-		struct activity_quarantined *q = &v[*n];
-		q->id = db_col_int(st, 0);
-		q->occurred_at = db_col_int(st, 1);
-		const char *s;
-		q->actor_key = arena_strdup(a, (s = db_col_text(st, 2)) ? s : "");
-		q->activity_id = (s = db_col_text(st, 3)) ? arena_strdup(a, s) : NULL;
-		q->reason = arena_strdup(a, (s = db_col_text(st, 4)) ? s : "");
-		q->source = arena_strdup(a, (s = db_col_text(st, 5)) ? s : "");
-		(*n)++;
-	}
-	db_reset(st);
-	*out = v;
-	return r < 0 ? EB_EDB : EB_OK;
+		" WHERE district_id = ?1 AND tool_id = ?2 ORDER BY id DESC LIMIT ?3",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 500))),
+		&quarantined_spec, a, out, n);
 }

@@ -13,24 +13,22 @@ enum eb_err assessment_find(struct db *db, int64_t district_id, const char *name
 			    double *scale_min, double *scale_max)
 {
 	struct db_stmt *st;
-	enum eb_err e = db_prepare(db,
-				   "SELECT id,scale_min,scale_max FROM assessment WHERE district_id=?"
-				   " AND name=?",
-				   &st);
+	enum eb_err e = db_query(db,
+				 "SELECT id,scale_min,scale_max FROM assessment"
+				 " WHERE district_id=?1 AND name=?2",
+				 DB_ARGS(DB_INT(district_id), DB_TEXT(name)), &st);
 	if (e)
 		return e;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, name, -1);
-	int r = db_step(st);
-	if (r == DB_ROW) {
+	bool found = db_next(st);
+	if (found) {
 		*id = db_col_int(st, 0);
 		if (scale_min)
 			*scale_min = db_col_double(st, 1);
 		if (scale_max)
 			*scale_max = db_col_double(st, 2);
 	}
-	db_reset(st);
-	return r == DB_ROW ? EB_OK : r == DB_DONE ? EB_ENOTFOUND : EB_EDB;
+	e = db_done(st);
+	return e ? e : found ? EB_OK : EB_ENOTFOUND;
 }
 
 enum eb_err assessment_ensure(struct db *db, int64_t district_id, const char *name,
@@ -62,16 +60,12 @@ enum eb_err assessment_ensure(struct db *db, int64_t district_id, const char *na
 	}
 	if (e != EB_ENOTFOUND)
 		return e;
-	struct db_stmt *st;
-	if ((e = db_prepare(db,
-			    "INSERT INTO assessment(district_id,name,scale_min,scale_max) VALUES(?,?,?,?)",
-			    &st)))
-		return e;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, name, -1);
-	db_bind_double(st, 3, scale_min);
-	db_bind_double(st, 4, scale_max);
-	if ((e = db_run(st)))
+	if ((e = db_execute(db,
+			    "INSERT INTO assessment(district_id,name,scale_min,scale_max)"
+			    " VALUES(?1,?2,?3,?4)",
+			    DB_ARGS(DB_INT(district_id), DB_TEXT(name), DB_REAL(scale_min),
+				    DB_REAL(scale_max)),
+			    NULL)))
 		return e;
 	*id = db_last_id(db);
 	return EB_OK;
@@ -80,67 +74,59 @@ enum eb_err assessment_ensure(struct db *db, int64_t district_id, const char *na
 enum eb_err assessment_score_put(struct db *db, int64_t district_id, int64_t assessment_id,
 				 const char *student_sid, const char *date, double score)
 {
-	struct db_stmt *st;
-	enum eb_err e = db_prepare(db,
-				   "INSERT OR REPLACE INTO assessment_score(district_id,assessment_id,"
-				   "student_sourced_id,date,score) VALUES(?,?,?,?,?)",
-				   &st);
-	if (e)
-		return e;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, assessment_id);
-	db_bind_text(st, 3, student_sid, -1);
-	db_bind_text(st, 4, date, -1);
-	db_bind_double(st, 5, score);
-	return db_run(st);
+	return db_execute(db,
+			  "INSERT OR REPLACE INTO assessment_score(district_id,assessment_id,"
+			  "student_sourced_id,date,score) VALUES(?1,?2,?3,?4,?5)",
+			  DB_ARGS(DB_INT(district_id), DB_INT(assessment_id), DB_TEXT(student_sid),
+				  DB_TEXT(date), DB_REAL(score)),
+			  NULL);
 }
 
 enum eb_err assessment_scores(struct db *db, int64_t district_id, int64_t assessment_id,
 			      struct arena *a, struct assessment_score **out, size_t *n)
 {
-	struct db_stmt *st;
-	enum eb_err e = db_prepare(db,
-				   "SELECT student_sourced_id,date,score FROM assessment_score WHERE"
-				   " district_id=? AND assessment_id=? ORDER BY student_sourced_id,date",
-				   &st);
-	if (e)
-		return e;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, assessment_id);
 	size_t cap = 256, k = 0;
 	struct assessment_score *v = arena_alloc(a, cap * sizeof *v);
-	int r;
-	while ((r = db_step(st)) == DB_ROW) {
+	if (!v)
+		return EB_ENOMEM;
+	struct db_stmt *st;
+	enum eb_err e = db_query(db,
+				 "SELECT student_sourced_id,date,score FROM assessment_score"
+				 " WHERE district_id=?1 AND assessment_id=?2"
+				 " ORDER BY student_sourced_id,date",
+				 DB_ARGS(DB_INT(district_id), DB_INT(assessment_id)), &st);
+	if (e)
+		return e;
+	while (db_next(st)) {
 		int32_t day;
 		const char *d = db_col_text(st, 1);
 		if (!d || date_parse_ymd(str_from(d), &day))
-			continue;
+			continue; /* no day to place the score on: left out */
 		struct assessment_score *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
 		if (!nv) {
-			db_reset(st);
-			return EB_ENOMEM;
+			db_fail(st, EB_ENOMEM);
+			break;
 		}
 		v = nv;
-		v[k].student_sid = arena_strdup(a, db_col_text(st, 0));
+		v[k].student_sid = db_col_str(st, 0, a);
 		v[k].day = day;
 		v[k].score = db_col_double(st, 2);
 		k++;
 	}
-	db_reset(st);
+	if ((e = db_done(st)))
+		return e;
 	*out = v;
 	*n = k;
-	return r == DB_DONE ? EB_OK : EB_EDB;
+	return EB_OK;
 }
 
 int64_t assessment_count(struct db *db, int64_t district_id, int64_t assessment_id)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT count(*) FROM assessment_score WHERE district_id=? AND assessment_id=?",
-		       &st))
+	int64_t c = 0;
+	if (db_get_int(db,
+		       "SELECT count(*) FROM assessment_score"
+		       " WHERE district_id=?1 AND assessment_id=?2",
+		       DB_ARGS(DB_INT(district_id), DB_INT(assessment_id)), &c))
 		return 0;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, assessment_id);
-	int64_t c = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
 	return c;
 }

@@ -10,11 +10,8 @@ enum eb_err district_create(struct db *db, const char *name, int64_t *id)
 	struct str n = str_trim(str_from(name));
 	if (n.n == 0 || n.n > 200)
 		return EB_EINVAL;
-	struct db_stmt *st;
-	if (db_prepare(db, "INSERT INTO district(name) VALUES(?)", &st))
-		return EB_EDB;
-	db_bind_text(st, 1, n.p, (int)n.n);
-	enum eb_err rc = db_run(st);
+	enum eb_err rc = db_execute(db, "INSERT INTO district(name) VALUES(?1)",
+				    DB_ARGS(DB_TEXTN(n.p, n.n)), NULL);
 	if (!rc)
 		*id = db_last_id(db);
 	return rc;
@@ -22,75 +19,66 @@ enum eb_err district_create(struct db *db, const char *name, int64_t *id)
 
 bool district_exists(struct db *db, int64_t id)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT 1 FROM district WHERE id=?", &st))
-		return false;
-	db_bind_int(st, 1, id);
-	bool ok = db_step(st) == DB_ROW;
-	db_reset(st);
-	return ok;
+	int64_t one;
+	return db_get_int(db, "SELECT 1 FROM district WHERE id=?1", DB_ARGS(DB_INT(id)), &one) ==
+	       EB_OK;
 }
 
 enum eb_err district_only(struct db *db, int64_t *id)
 {
 	struct db_stmt *st;
-	if (db_prepare(db, "SELECT id FROM district ORDER BY id LIMIT 2", &st))
-		return EB_EDB;
+	enum eb_err rc =
+		db_query(db, "SELECT id FROM district ORDER BY id LIMIT 2", DB_NOARGS, &st);
+	if (rc)
+		return rc;
 	int n = 0;
-	while (db_step(st) == DB_ROW) {
+	while (db_next(st)) {
 		if (n++ == 0)
 			*id = db_col_int(st, 0);
 	}
-	db_reset(st);
+	if ((rc = db_done(st)))
+		return rc;
 	return n == 0 ? EB_ENOTFOUND : n > 1 ? EB_ECONFLICT : EB_OK;
 }
 
 enum eb_err district_name(struct db *db, int64_t id, char *out, size_t cap)
 {
 	struct db_stmt *st;
-	if (db_prepare(db, "SELECT name FROM district WHERE id=?", &st))
-		return EB_EDB;
-	db_bind_int(st, 1, id);
-	enum eb_err rc = EB_ENOTFOUND;
-	if (db_step(st) == DB_ROW) {
-		str_copy(out, cap, db_col_text(st, 0));
-		rc = EB_OK;
-	}
-	db_reset(st);
-	return rc;
+	enum eb_err rc = db_query(db, "SELECT name FROM district WHERE id=?1", DB_ARGS(DB_INT(id)),
+				  &st);
+	if (rc)
+		return rc;
+	bool found = db_next(st);
+	if (found)
+		db_col_copy(st, 0, out, cap);
+	rc = db_done(st);
+	return rc ? rc : found ? EB_OK : EB_ENOTFOUND;
 }
+
+DB_ROWSPEC(levels_spec, struct district_levels, NULL,
+	   DB_FIELD_REAL(struct district_levels, approaching),
+	   DB_FIELD_REAL(struct district_levels, proficient),
+	   DB_FIELD_REAL(struct district_levels, mastered));
 
 enum eb_err district_levels(struct db *db, int64_t id, struct district_levels *out)
 {
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT level_approaching, level_proficient, level_mastered"
-		       " FROM district WHERE id=?",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, id);
-	enum eb_err rc = EB_ENOTFOUND;
-	if (db_step(st) == DB_ROW) {
-		out->approaching = db_col_double(st, 0);
-		out->proficient = db_col_double(st, 1);
-		out->mastered = db_col_double(st, 2);
-		rc = EB_OK;
-	}
-	db_reset(st);
-	return rc;
+	return db_get_row(db,
+			  "SELECT level_approaching, level_proficient, level_mastered"
+			  " FROM district WHERE id=?1",
+			  DB_ARGS(DB_INT(id)), &levels_spec, NULL, out);
 }
 
 size_t district_all(struct db *db, int64_t *ids, size_t cap)
 {
 	struct db_stmt *st;
 	size_t n = 0;
-	if (db_prepare(db, "SELECT id FROM district ORDER BY id", &st))
+	if (db_query(db, "SELECT id FROM district ORDER BY id", DB_NOARGS, &st))
 		return 0;
-	while (db_step(st) == DB_ROW) {
+	while (db_next(st)) {
 		if (n < cap)
 			ids[n] = db_col_int(st, 0);
 		n++;
 	}
-	db_reset(st);
+	(void)db_done(st); /* a failed read counts what it saw */
 	return n;
 }

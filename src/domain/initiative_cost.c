@@ -48,17 +48,11 @@ enum eb_err init_cost_get(struct db *db, int64_t district_id, const struct initi
 	str_copy(out->tool_name, sizeof out->tool_name, t.name);
 	out->seats = t.seats;
 	out->annual_cost_cents = t.annual_cost_cents;
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT count(*) FROM initiative_use WHERE district_id=? AND initiative_id=?"
-		       " AND minutes > 0",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, in->id);
-	if (db_step(st) == DB_ROW)
-		out->active = db_col_int(st, 0);
-	db_reset(st);
+	if ((e = db_get_int(db,
+			    "SELECT count(*) FROM initiative_use WHERE district_id=?1 AND"
+			    " initiative_id=?2 AND minutes > 0",
+			    DB_ARGS(DB_INT(district_id), DB_INT(in->id)), &out->active)))
+		return e;
 	init_cost_compute(out, est);
 	return EB_OK;
 }

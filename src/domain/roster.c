@@ -143,8 +143,11 @@ static const char sql_put_demographics[] =
 	"NOT excluded.city_of_birth OR public_school_residence_status IS NOT "
 	"excluded.public_school_residence_status";
 
+/* the most values of one kind (person) */
+#define PUT_MAX_COLS 22
+
 static const struct {
-	size_t ncols;
+	size_t ncols;	/* <= PUT_MAX_COLS */
 	const char *put, *del, *ids;
 } kinds[ROSTER_KIND_COUNT] = {
 	[ROSTER_ORG] = { 7, sql_put_org, "DELETE FROM org WHERE district_id=?1 AND sourced_id=?2",
@@ -180,24 +183,22 @@ size_t roster_ncols(enum roster_kind k)
 enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
 		       const struct roster_val *vals, bool *changed)
 {
-	if (k >= ROSTER_KIND_COUNT)
+	if (k >= ROSTER_KIND_COUNT || kinds[k].ncols > PUT_MAX_COLS)
 		return EB_EINVAL;
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db, kinds[k].put, &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
+	struct db_arg args[1 + PUT_MAX_COLS];
+	size_t nargs = 1 + kinds[k].ncols;
+	args[0] = DB_INT(district_id);
 	for (size_t i = 0; i < kinds[k].ncols; i++) {
-		int idx = (int)i + 2;
 		switch (vals[i].t) {
-		case RV_TEXT: db_bind_text(st, idx, vals[i].p, vals[i].n); break;
-		case RV_INT: db_bind_int(st, idx, vals[i].i); break;
-		default: db_bind_null(st, idx); break;
+		case RV_TEXT: args[1 + i] = DB_TEXTN(vals[i].p, vals[i].n); break;
+		case RV_INT: args[1 + i] = DB_INT(vals[i].i); break;
+		default: args[1 + i] = DB_NULL; break;
 		}
 	}
-	rc = db_run(st);
+	int changes = 0;
+	enum eb_err rc = db_execute(db, kinds[k].put, args, nargs, &changes);
 	if (rc == EB_OK && changed)
-		*changed = db_changes(db) > 0;
+		*changed = changes > 0;
 	return rc;
 }
 
@@ -206,15 +207,11 @@ enum eb_err roster_delete(struct db *db, int64_t district_id, enum roster_kind k
 {
 	if (k >= ROSTER_KIND_COUNT)
 		return EB_EINVAL;
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db, kinds[k].del, &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, sid, (int)n);
-	rc = db_run(st);
+	int changes = 0;
+	enum eb_err rc = db_execute(db, kinds[k].del,
+				    DB_ARGS(DB_INT(district_id), DB_TEXTN(sid, n)), &changes);
 	if (rc == EB_OK && deleted)
-		*deleted = db_changes(db) > 0;
+		*deleted = changes > 0;
 	return rc;
 }
 
@@ -224,15 +221,12 @@ enum eb_err roster_each_id(struct db *db, int64_t district_id, enum roster_kind 
 	if (k >= ROSTER_KIND_COUNT)
 		return EB_EINVAL;
 	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db, kinds[k].ids, &st);
+	enum eb_err rc = db_query(db, kinds[k].ids, DB_ARGS(DB_INT(district_id)), &st);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, district_id);
-	int r;
-	while ((r = db_step(st)) == DB_ROW)
+	while (db_next(st))
 		fn(ctx, db_col_text(st, 0), (size_t)db_col_bytes(st, 0));
-	db_reset(st);
-	return r == DB_DONE ? EB_OK : EB_EDB;
+	return db_done(st);
 }
 
 /* ---- guardianship ---- */
@@ -270,61 +264,58 @@ static enum eb_err link_add(struct arena *a, struct hashset *links, struct str g
 	return rc == EB_EEXIST ? EB_OK : rc;
 }
 
+static enum eb_err first_err(enum eb_err a, enum eb_err b)
+{
+	return a ? a : b;
+}
+
 enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *added,
 				     long *deleted)
 {
 	struct arena a;
 	arena_init(&a);
-	struct hashset people, links;
+	struct hashset people, links, stale;
 	hs_init(&people);
 	hs_init(&links);
+	hs_init(&stale);
 	long nadd = 0, ndel = 0;
 	enum eb_err rc = EB_OK;
 	struct db_stmt *st;
-	int r;
 
-	if ((rc = db_prepare(db, "SELECT sourced_id, role FROM person WHERE district_id=?1", &st)))
+	if ((rc = db_query(db, "SELECT sourced_id, role FROM person WHERE district_id=?1",
+			   DB_ARGS(DB_INT(district_id)), &st)))
 		goto out;
-	db_bind_int(st, 1, district_id);
-	while ((r = db_step(st)) == DB_ROW) {
+	while (!rc && db_next(st)) {
 		int gk = guardian_kind(db_col_text(st, 1));
 		if (!gk)
 			continue;
 		struct str k = arena_view(&a, db_col_text(st, 0), (size_t)db_col_bytes(st, 0));
-		if (!k.p || (rc = hs_set(&people, k, gk)))
-			break;
+		rc = k.p ? hs_set(&people, k, gk) : EB_ENOMEM;
 	}
-	db_reset(st);
-	if (rc || r == -1) {
-		rc = rc ? rc : EB_EDB;
+	rc = first_err(rc, db_done(st));
+	if (rc)
 		goto out;
-	}
-	if ((rc = db_prepare(db,
-			     "SELECT person_sourced_id, role FROM person_role WHERE district_id=?1 AND "
-			     "role IN ('student','parent','guardian','relative')",
-			     &st)))
+	if ((rc = db_query(db,
+			   "SELECT person_sourced_id, role FROM person_role WHERE district_id=?1 AND "
+			   "role IN ('student','parent','guardian','relative')",
+			   DB_ARGS(DB_INT(district_id)), &st)))
 		goto out;
-	db_bind_int(st, 1, district_id);
-	while ((r = db_step(st)) == DB_ROW) {
+	while (!rc && db_next(st)) {
 		struct str k = { db_col_text(st, 0), (size_t)db_col_bytes(st, 0) };
 		int32_t old = 0;
 		hs_get(&people, k, &old);
 		k = arena_view(&a, k.p, k.n);
-		if (!k.p || (rc = hs_set(&people, k, old | guardian_kind(db_col_text(st, 1)))))
-			break;
+		rc = k.p ? hs_set(&people, k, old | guardian_kind(db_col_text(st, 1))) : EB_ENOMEM;
 	}
-	db_reset(st);
-	if (rc || r == -1) {
-		rc = rc ? rc : EB_EDB;
+	rc = first_err(rc, db_done(st));
+	if (rc)
 		goto out;
-	}
-	if ((rc = db_prepare(db,
-			     "SELECT sourced_id, agent_sourced_ids FROM person WHERE district_id=?1 "
-			     "AND agent_sourced_ids IS NOT NULL AND agent_sourced_ids <> ''",
-			     &st)))
+	if ((rc = db_query(db,
+			   "SELECT sourced_id, agent_sourced_ids FROM person WHERE district_id=?1 "
+			   "AND agent_sourced_ids IS NOT NULL AND agent_sourced_ids <> ''",
+			   DB_ARGS(DB_INT(district_id)), &st)))
 		goto out;
-	db_bind_int(st, 1, district_id);
-	while (rc == EB_OK && (r = db_step(st)) == DB_ROW) {
+	while (!rc && db_next(st)) {
 		struct str me = { db_col_text(st, 0), (size_t)db_col_bytes(st, 0) };
 		int32_t mk = 0;
 		if (!hs_get(&people, me, &mk) || !mk)
@@ -345,23 +336,16 @@ enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *a
 				rc = link_add(&a, &links, me, ag);
 		}
 	}
-	db_reset(st);
-	if (rc || r == -1) {
-		rc = rc ? rc : EB_EDB;
+	rc = first_err(rc, db_done(st));
+	if (rc)
 		goto out;
-	}
 	/* existing links: keep (mark 1) or collect for deletion */
-	struct hashset stale;
-	hs_init(&stale);
-	if ((rc = db_prepare(db,
-			     "SELECT guardian_sourced_id, student_sourced_id FROM guardianship WHERE "
-			     "district_id=?1",
-			     &st))) {
-		hs_free(&stale);
+	if ((rc = db_query(db,
+			   "SELECT guardian_sourced_id, student_sourced_id FROM guardianship WHERE "
+			   "district_id=?1",
+			   DB_ARGS(DB_INT(district_id)), &st)))
 		goto out;
-	}
-	db_bind_int(st, 1, district_id);
-	while (rc == EB_OK && (r = db_step(st)) == DB_ROW) {
+	while (!rc && db_next(st)) {
 		struct str g = { db_col_text(st, 0), (size_t)db_col_bytes(st, 0) };
 		struct str s = { db_col_text(st, 1), (size_t)db_col_bytes(st, 1) };
 		char tmp[1024];
@@ -376,45 +360,39 @@ enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *a
 		else
 			rc = link_add(&a, &stale, g, s);
 	}
-	db_reset(st);
-	if (rc == EB_OK && r == -1)
-		rc = EB_EDB;
+	rc = first_err(rc, db_done(st));
 	for (size_t i = 0; rc == EB_OK && i < stale.cap; i++) {
 		struct hs_slot *sl = &stale.slots[i];
 		if (!sl->p)
 			continue;
 		const char *sep = memchr(sl->p, '\x1f', sl->n);
-		if ((rc = db_prepare(db,
+		size_t gn = (size_t)(sep - sl->p);
+		if ((rc = db_execute(db,
 				     "DELETE FROM guardianship WHERE district_id=?1 AND "
 				     "guardian_sourced_id=?2 AND student_sourced_id=?3",
-				     &st)))
-			break;
-		db_bind_int(st, 1, district_id);
-		db_bind_text(st, 2, sl->p, (int)(sep - sl->p));
-		db_bind_text(st, 3, sep + 1, (int)(sl->n - (size_t)(sep - sl->p) - 1));
-		if ((rc = db_run(st)) == EB_OK)
+				     DB_ARGS(DB_INT(district_id), DB_TEXTN(sl->p, gn),
+					     DB_TEXTN(sep + 1, sl->n - gn - 1)),
+				     NULL)) == EB_OK)
 			ndel++;
 	}
-	hs_free(&stale);
 	for (size_t i = 0; rc == EB_OK && i < links.cap; i++) {
 		struct hs_slot *sl = &links.slots[i];
 		if (!sl->p || sl->val)
 			continue;
 		const char *sep = memchr(sl->p, '\x1f', sl->n);
-		if ((rc = db_prepare(db,
+		size_t gn = (size_t)(sep - sl->p);
+		if ((rc = db_execute(db,
 				     "INSERT INTO guardianship(district_id,guardian_sourced_id,"
 				     "student_sourced_id) VALUES(?1,?2,?3) ON CONFLICT DO NOTHING",
-				     &st)))
-			break;
-		db_bind_int(st, 1, district_id);
-		db_bind_text(st, 2, sl->p, (int)(sep - sl->p));
-		db_bind_text(st, 3, sep + 1, (int)(sl->n - (size_t)(sep - sl->p) - 1));
-		if ((rc = db_run(st)) == EB_OK)
+				     DB_ARGS(DB_INT(district_id), DB_TEXTN(sl->p, gn),
+					     DB_TEXTN(sep + 1, sl->n - gn - 1)),
+				     NULL)) == EB_OK)
 			nadd++;
 	}
 out:
 	hs_free(&people);
 	hs_free(&links);
+	hs_free(&stale);
 	arena_free(&a);
 	if (added)
 		*added = nadd;
@@ -459,23 +437,21 @@ enum eb_err roster_find_dangling(struct db *db, int64_t district_id, unsigned ta
 		if (!(target_mask & (1u << dangling_checks[i].target)) || *n >= cap)
 			continue;
 		struct db_stmt *st;
-		enum eb_err rc = db_prepare(db, dangling_checks[i].sql, &st);
+		enum eb_err rc = db_query(db, dangling_checks[i].sql, DB_ARGS(DB_INT(district_id)),
+					  &st);
 		if (rc)
 			return rc;
-		db_bind_int(st, 1, district_id);
-		int r = db_step(st);
-		if (r == DB_ROW) {
+		if (db_next(st)) {
 			struct roster_dangling *d = &out[(*n)++];
 			d->referrer = dangling_checks[i].referrer;
 			d->target = dangling_checks[i].target;
 			d->field = dangling_checks[i].field;
-			str_copy(d->example_id, sizeof d->example_id, db_col_text(st, 0));
-			str_copy(d->example_ref, sizeof d->example_ref, db_col_text(st, 1));
+			db_col_copy(st, 0, d->example_id, sizeof d->example_id);
+			db_col_copy(st, 1, d->example_ref, sizeof d->example_ref);
 			d->count = (long)db_col_int(st, 2);
 		}
-		db_reset(st);
-		if (r == -1)
-			return EB_EDB;
+		if ((rc = db_done(st)))
+			return rc;
 	}
 	return EB_OK;
 }
@@ -484,336 +460,236 @@ enum eb_err roster_record_import(struct db *db, int64_t district_id, const char 
 				 const char *source, int64_t started_at, bool ok,
 				 const char *summary, int64_t *run_id)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db,
+	int64_t now = time_now();
+	enum eb_err rc = db_execute(db,
 				    "INSERT INTO import_run(district_id,kind,source,started_at,"
 				    "finished_at,ok,summary) VALUES(?1,?2,?3,?4,?5,?6,?7)",
-				    &st);
+				    DB_ARGS(DB_INT(district_id), DB_TEXT(kind), DB_TEXT(source),
+					    DB_INT(started_at), DB_INT(now), DB_INT(ok),
+					    DB_TEXT(summary)),
+				    NULL);
 	if (rc)
-		return rc;
-	int64_t now = time_now();
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, kind, -1);
-	db_bind_text(st, 3, source, -1);
-	db_bind_int(st, 4, started_at);
-	db_bind_int(st, 5, now);
-	db_bind_int(st, 6, ok);
-	db_bind_text(st, 7, summary, -1);
-	if ((rc = db_run(st)))
 		return rc;
 	int64_t id = db_last_id(db);
 	if (run_id)
 		*run_id = id;
 	if (!ok)
 		return EB_OK;
-	if ((rc = db_prepare(db,
-			     "INSERT INTO audit_log(district_id,at,account_id,actor,action,"
-			     "subject_type,subject_id,detail) VALUES(?1,?2,NULL,'cli','import',"
-			     "'roster',?3,?4)",
-			     &st)))
-		return rc;
 	char sid[32];
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, now);
-	db_bind_text(st, 3, sid, -1);
-	db_bind_text(st, 4, summary, -1);
-	return db_run(st);
+	return db_execute(db,
+			  "INSERT INTO audit_log(district_id,at,account_id,actor,action,"
+			  "subject_type,subject_id,detail) VALUES(?1,?2,NULL,'cli','import',"
+			  "'roster',?3,?4)",
+			  DB_ARGS(DB_INT(district_id), DB_INT(now), DB_TEXT(sid), DB_TEXT(summary)),
+			  NULL);
 }
 
 /* ---- queries ---- */
 
-static const char *col_dup(struct arena *a, struct db_stmt *st, int c)
-{
-	if (db_col_is_null(st, c))
-		return NULL;
-	return arena_strndup(a, db_col_text(st, c), (size_t)db_col_bytes(st, c));
-}
-
-static int col_tri(struct db_stmt *st, int c)
-{
-	return db_col_is_null(st, c) ? -1 : (int)db_col_int(st, c);
-}
-
-/* growable array in an arena */
-struct rows {
-	void *v;
-	size_t n, cap, size;
-};
-
-static void *rows_push(struct arena *a, struct rows *r)
-{
-	void *nv = arena_grow(a, r->v, r->n, &r->cap, r->size, 16);
-	if (!nv)
-		return NULL;
-	r->v = nv;
-	void *p = (char *)r->v + r->n++ * r->size;
-	memset(p, 0, r->size);
-	return p;
-}
-
 #define ORG_COLS "o.sourced_id,o.name,o.type,o.identifier,o.parent_sourced_id"
-static void read_org(struct arena *a, struct db_stmt *st, struct roster_org_row *o)
-{
-	o->sourced_id = col_dup(a, st, 0);
-	o->name = col_dup(a, st, 1);
-	o->type = col_dup(a, st, 2);
-	o->identifier = col_dup(a, st, 3);
-	o->parent_sourced_id = col_dup(a, st, 4);
-}
+DB_ROWSPEC(org_spec, struct roster_org_row, NULL,
+	   DB_FIELD_TEXT(struct roster_org_row, sourced_id),
+	   DB_FIELD_TEXT(struct roster_org_row, name),
+	   DB_FIELD_TEXT(struct roster_org_row, type),
+	   DB_FIELD_TEXT(struct roster_org_row, identifier),
+	   DB_FIELD_TEXT(struct roster_org_row, parent_sourced_id));
 
 #define CLASS_COLS                                                                          \
 	"c.sourced_id,c.title,c.course_sourced_id,c.class_code,c.class_type,"             \
 	"c.school_sourced_id,c.term_sourced_ids,c.grades,c.location,c.periods"
-static void read_class(struct arena *a, struct db_stmt *st, struct roster_class_row *c)
-{
-	c->sourced_id = col_dup(a, st, 0);
-	c->title = col_dup(a, st, 1);
-	c->course_sourced_id = col_dup(a, st, 2);
-	c->class_code = col_dup(a, st, 3);
-	c->class_type = col_dup(a, st, 4);
-	c->school_sourced_id = col_dup(a, st, 5);
-	c->term_sourced_ids = col_dup(a, st, 6);
-	c->grades = col_dup(a, st, 7);
-	c->location = col_dup(a, st, 8);
-	c->periods = col_dup(a, st, 9);
-}
+DB_ROWSPEC(class_spec, struct roster_class_row, NULL,
+	   DB_FIELD_TEXT(struct roster_class_row, sourced_id),
+	   DB_FIELD_TEXT(struct roster_class_row, title),
+	   DB_FIELD_TEXT(struct roster_class_row, course_sourced_id),
+	   DB_FIELD_TEXT(struct roster_class_row, class_code),
+	   DB_FIELD_TEXT(struct roster_class_row, class_type),
+	   DB_FIELD_TEXT(struct roster_class_row, school_sourced_id),
+	   DB_FIELD_TEXT(struct roster_class_row, term_sourced_ids),
+	   DB_FIELD_TEXT(struct roster_class_row, grades),
+	   DB_FIELD_TEXT(struct roster_class_row, location),
+	   DB_FIELD_TEXT(struct roster_class_row, periods));
 
+/* the tri-state flags read -1 (unknown) for NULL */
 #define PERSON_COLS                                                                         \
 	"p.sourced_id,p.status,p.role,p.given_name,p.family_name,p.middle_name,"          \
 	"p.preferred_first_name,p.username,p.identifier,p.email,p.sms,p.phone,p.grades,"  \
 	"p.org_sourced_ids,p.agent_sourced_ids,p.home_language,p.enabled_user,"           \
 	"p.home_internet,p.english_learner,p.disability"
-static void read_person(struct arena *a, struct db_stmt *st, struct roster_person_row *p)
-{
-	const char **f[] = { &p->sourced_id, &p->status, &p->role, &p->given_name,
-			     &p->family_name, &p->middle_name, &p->preferred_first_name,
-			     &p->username, &p->identifier, &p->email, &p->sms, &p->phone,
-			     &p->grades, &p->org_sourced_ids, &p->agent_sourced_ids,
-			     &p->home_language };
-	for (int i = 0; i < 16; i++)
-		*f[i] = col_dup(a, st, i);
-	p->enabled_user = col_tri(st, 16);
-	p->home_internet = col_tri(st, 17);
-	p->english_learner = col_tri(st, 18);
-	p->disability = col_tri(st, 19);
-}
+DB_ROWSPEC(person_spec, struct roster_person_row, NULL,
+	   DB_FIELD_TEXT(struct roster_person_row, sourced_id),
+	   DB_FIELD_TEXT(struct roster_person_row, status),
+	   DB_FIELD_TEXT(struct roster_person_row, role),
+	   DB_FIELD_TEXT(struct roster_person_row, given_name),
+	   DB_FIELD_TEXT(struct roster_person_row, family_name),
+	   DB_FIELD_TEXT(struct roster_person_row, middle_name),
+	   DB_FIELD_TEXT(struct roster_person_row, preferred_first_name),
+	   DB_FIELD_TEXT(struct roster_person_row, username),
+	   DB_FIELD_TEXT(struct roster_person_row, identifier),
+	   DB_FIELD_TEXT(struct roster_person_row, email),
+	   DB_FIELD_TEXT(struct roster_person_row, sms),
+	   DB_FIELD_TEXT(struct roster_person_row, phone),
+	   DB_FIELD_TEXT(struct roster_person_row, grades),
+	   DB_FIELD_TEXT(struct roster_person_row, org_sourced_ids),
+	   DB_FIELD_TEXT(struct roster_person_row, agent_sourced_ids),
+	   DB_FIELD_TEXT(struct roster_person_row, home_language),
+	   DB_FIELD_INT_OR(struct roster_person_row, enabled_user, -1),
+	   DB_FIELD_INT_OR(struct roster_person_row, home_internet, -1),
+	   DB_FIELD_INT_OR(struct roster_person_row, english_learner, -1),
+	   DB_FIELD_INT_OR(struct roster_person_row, disability, -1));
 
-enum row_kind { RK_ORG, RK_CLASS, RK_PERSON };
-
-/* Runs sql with ?1 = district and ?2 = arg (when given); collects rows. */
-static enum eb_err run_list(struct db *db, const char *sql, int64_t d, const char *arg,
-			    struct arena *a, enum row_kind rk, void **out, size_t *n)
-{
-	static const size_t sizes[] = { sizeof(struct roster_org_row),
-					sizeof(struct roster_class_row),
-					sizeof(struct roster_person_row) };
-	struct rows r = { NULL, 0, 0, sizes[rk] };
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(db, sql, &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, d);
-	if (arg)
-		db_bind_text(st, 2, arg, -1);
-	int s;
-	while ((s = db_step(st)) == DB_ROW) {
-		void *p = rows_push(a, &r);
-		if (!p) {
-			db_reset(st);
-			return EB_ENOMEM;
-		}
-		if (rk == RK_ORG)
-			read_org(a, st, p);
-		else if (rk == RK_CLASS)
-			read_class(a, st, p);
-		else
-			read_person(a, st, p);
-	}
-	db_reset(st);
-	if (s != DB_DONE)
-		return EB_EDB;
-	*out = r.v;
-	*n = r.n;
-	return EB_OK;
-}
+/* The list queries below: ?1 the district, ?2 the sourcedId they are about. */
+#define LIST_ARGS(d, sid) DB_ARGS(DB_INT(d), DB_TEXT(sid))
 
 enum eb_err roster_schools(struct db *db, int64_t d, struct arena *a,
 			   struct roster_org_row **rows, size_t *n)
 {
-	return run_list(db,
-			"SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.type='school' "
-			"ORDER BY o.name, o.sourced_id",
-			d, NULL, a, RK_ORG, (void **)rows, n);
+	return db_get_rows(db,
+			   "SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.type='school' "
+			   "ORDER BY o.name, o.sourced_id",
+			   DB_ARGS(DB_INT(d)), &org_spec, a, rows, n);
 }
 
 enum eb_err roster_school_classes(struct db *db, int64_t d, const char *school_sid,
 				  struct arena *a, struct roster_class_row **rows, size_t *n)
 {
-	return run_list(db,
-			"SELECT " CLASS_COLS " FROM class c WHERE c.district_id=?1 AND "
-			"c.school_sourced_id=?2 ORDER BY c.title, c.sourced_id",
-			d, school_sid, a, RK_CLASS, (void **)rows, n);
+	return db_get_rows(db,
+			   "SELECT " CLASS_COLS " FROM class c WHERE c.district_id=?1 AND "
+			   "c.school_sourced_id=?2 ORDER BY c.title, c.sourced_id",
+			   LIST_ARGS(d, school_sid), &class_spec, a, rows, n);
 }
 
 enum eb_err roster_teacher_classes(struct db *db, int64_t d, const char *teacher_sid,
 				   struct arena *a, struct roster_class_row **rows, size_t *n)
 {
-	return run_list(db,
-			"SELECT DISTINCT " CLASS_COLS " FROM enrollment e JOIN class c ON "
-			"c.district_id=e.district_id AND c.sourced_id=e.class_sourced_id WHERE "
-			"e.district_id=?1 AND e.user_sourced_id=?2 AND e.role='teacher' "
-			"ORDER BY c.title, c.sourced_id",
-			d, teacher_sid, a, RK_CLASS, (void **)rows, n);
+	return db_get_rows(db,
+			   "SELECT DISTINCT " CLASS_COLS " FROM enrollment e JOIN class c ON "
+			   "c.district_id=e.district_id AND c.sourced_id=e.class_sourced_id WHERE "
+			   "e.district_id=?1 AND e.user_sourced_id=?2 AND e.role='teacher' "
+			   "ORDER BY c.title, c.sourced_id",
+			   LIST_ARGS(d, teacher_sid), &class_spec, a, rows, n);
 }
 
 enum eb_err roster_student_classes(struct db *db, int64_t d, const char *student_sid,
 				   struct arena *a, struct roster_class_row **rows, size_t *n)
 {
-	return run_list(db,
-			"SELECT DISTINCT " CLASS_COLS " FROM enrollment e JOIN class c ON "
-			"c.district_id=e.district_id AND c.sourced_id=e.class_sourced_id WHERE "
-			"e.district_id=?1 AND e.user_sourced_id=?2 AND e.role='student' "
-			"ORDER BY c.title, c.sourced_id",
-			d, student_sid, a, RK_CLASS, (void **)rows, n);
+	return db_get_rows(db,
+			   "SELECT DISTINCT " CLASS_COLS " FROM enrollment e JOIN class c ON "
+			   "c.district_id=e.district_id AND c.sourced_id=e.class_sourced_id WHERE "
+			   "e.district_id=?1 AND e.user_sourced_id=?2 AND e.role='student' "
+			   "ORDER BY c.title, c.sourced_id",
+			   LIST_ARGS(d, student_sid), &class_spec, a, rows, n);
 }
 
 enum eb_err roster_class_students(struct db *db, int64_t d, const char *class_sid,
 				  struct arena *a, struct roster_person_row **rows, size_t *n)
 {
-	return run_list(db,
-			"SELECT DISTINCT " PERSON_COLS " FROM enrollment e JOIN person p ON "
-			"p.district_id=e.district_id AND p.sourced_id=e.user_sourced_id WHERE "
-			"e.district_id=?1 AND e.class_sourced_id=?2 AND e.role='student' "
-			"ORDER BY p.family_name, p.given_name, p.sourced_id",
-			d, class_sid, a, RK_PERSON, (void **)rows, n);
+	return db_get_rows(db,
+			   "SELECT DISTINCT " PERSON_COLS " FROM enrollment e JOIN person p ON "
+			   "p.district_id=e.district_id AND p.sourced_id=e.user_sourced_id WHERE "
+			   "e.district_id=?1 AND e.class_sourced_id=?2 AND e.role='student' "
+			   "ORDER BY p.family_name, p.given_name, p.sourced_id",
+			   LIST_ARGS(d, class_sid), &person_spec, a, rows, n);
 }
 
 enum eb_err roster_class_teachers(struct db *db, int64_t d, const char *class_sid,
 				  struct arena *a, struct roster_person_row **rows, size_t *n)
 {
-	return run_list(db,
-			"SELECT DISTINCT " PERSON_COLS " FROM enrollment e JOIN person p ON "
-			"p.district_id=e.district_id AND p.sourced_id=e.user_sourced_id WHERE "
-			"e.district_id=?1 AND e.class_sourced_id=?2 AND e.role='teacher' "
-			"ORDER BY p.family_name, p.given_name, p.sourced_id",
-			d, class_sid, a, RK_PERSON, (void **)rows, n);
+	return db_get_rows(db,
+			   "SELECT DISTINCT " PERSON_COLS " FROM enrollment e JOIN person p ON "
+			   "p.district_id=e.district_id AND p.sourced_id=e.user_sourced_id WHERE "
+			   "e.district_id=?1 AND e.class_sourced_id=?2 AND e.role='teacher' "
+			   "ORDER BY p.family_name, p.given_name, p.sourced_id",
+			   LIST_ARGS(d, class_sid), &person_spec, a, rows, n);
 }
 
 enum eb_err roster_person_get(struct db *db, int64_t d, const char *sid, struct arena *a,
 			      struct roster_person_row *out)
 {
-	struct roster_person_row *rows;
-	size_t n;
-	enum eb_err rc = run_list(db,
-				  "SELECT " PERSON_COLS " FROM person p WHERE p.district_id=?1 AND "
-				  "p.sourced_id=?2",
-				  d, sid, a, RK_PERSON, (void **)&rows, &n);
-	if (rc)
-		return rc;
-	if (!n)
-		return EB_ENOTFOUND;
-	*out = rows[0];
-	return EB_OK;
+	return db_get_row(db,
+			  "SELECT " PERSON_COLS " FROM person p WHERE p.district_id=?1 AND "
+			  "p.sourced_id=?2",
+			  LIST_ARGS(d, sid), &person_spec, a, out);
 }
 
 enum eb_err roster_guardian_children(struct db *db, int64_t d, const char *guardian_sid,
 				     struct arena *a, struct roster_person_row **rows, size_t *n)
 {
-	return run_list(db,
-			"SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
-			"p.district_id=g.district_id AND p.sourced_id=g.student_sourced_id WHERE "
-			"g.district_id=?1 AND g.guardian_sourced_id=?2 "
-			"ORDER BY p.given_name, p.family_name, p.sourced_id",
-			d, guardian_sid, a, RK_PERSON, (void **)rows, n);
+	return db_get_rows(db,
+			   "SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
+			   "p.district_id=g.district_id AND p.sourced_id=g.student_sourced_id WHERE "
+			   "g.district_id=?1 AND g.guardian_sourced_id=?2 "
+			   "ORDER BY p.given_name, p.family_name, p.sourced_id",
+			   LIST_ARGS(d, guardian_sid), &person_spec, a, rows, n);
 }
 
 enum eb_err roster_student_guardians(struct db *db, int64_t d, const char *student_sid,
 				     struct arena *a, struct roster_person_row **rows, size_t *n)
 {
-	return run_list(db,
-			"SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
-			"p.district_id=g.district_id AND p.sourced_id=g.guardian_sourced_id WHERE "
-			"g.district_id=?1 AND g.student_sourced_id=?2 "
-			"ORDER BY p.family_name, p.given_name, p.sourced_id",
-			d, student_sid, a, RK_PERSON, (void **)rows, n);
+	return db_get_rows(db,
+			   "SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
+			   "p.district_id=g.district_id AND p.sourced_id=g.guardian_sourced_id WHERE "
+			   "g.district_id=?1 AND g.student_sourced_id=?2 "
+			   "ORDER BY p.family_name, p.given_name, p.sourced_id",
+			   LIST_ARGS(d, student_sid), &person_spec, a, rows, n);
 }
 
 enum eb_err roster_class_school(struct db *db, int64_t d, const char *class_sid,
 				struct arena *a, struct roster_org_row *out)
 {
-	struct roster_org_row *rows;
-	size_t n;
-	enum eb_err rc = run_list(db,
-				  "SELECT " ORG_COLS " FROM class c JOIN org o ON "
-				  "o.district_id=c.district_id AND o.sourced_id=c.school_sourced_id "
-				  "WHERE c.district_id=?1 AND c.sourced_id=?2",
-				  d, class_sid, a, RK_ORG, (void **)&rows, &n);
-	if (rc)
-		return rc;
-	if (!n)
-		return EB_ENOTFOUND;
-	*out = rows[0];
-	return EB_OK;
+	return db_get_row(db,
+			  "SELECT " ORG_COLS " FROM class c JOIN org o ON "
+			  "o.district_id=c.district_id AND o.sourced_id=c.school_sourced_id "
+			  "WHERE c.district_id=?1 AND c.sourced_id=?2",
+			  LIST_ARGS(d, class_sid), &org_spec, a, out);
 }
 
 enum eb_err roster_person_schools(struct db *db, int64_t d, const char *person_sid,
 				  struct arena *a, struct roster_org_row **rows, size_t *n)
 {
-	return run_list(db,
-			"SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.type='school' "
-			"AND (EXISTS (SELECT 1 FROM person p WHERE p.district_id=?1 AND "
-			"p.sourced_id=?2 AND instr(','||p.org_sourced_ids||',', ','||o.sourced_id||',')>0)"
-			" OR EXISTS (SELECT 1 FROM person_role r WHERE r.district_id=?1 AND "
-			"r.person_sourced_id=?2 AND r.org_sourced_id=o.sourced_id)"
-			" OR EXISTS (SELECT 1 FROM enrollment e WHERE e.district_id=?1 AND "
-			"e.user_sourced_id=?2 AND e.school_sourced_id=o.sourced_id)) "
-			"ORDER BY o.name, o.sourced_id",
-			d, person_sid, a, RK_ORG, (void **)rows, n);
+	return db_get_rows(db,
+			   "SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.type='school' "
+			   "AND (EXISTS (SELECT 1 FROM person p WHERE p.district_id=?1 AND "
+			   "p.sourced_id=?2 AND "
+			   "instr(','||p.org_sourced_ids||',', ','||o.sourced_id||',')>0)"
+			   " OR EXISTS (SELECT 1 FROM person_role r WHERE r.district_id=?1 AND "
+			   "r.person_sourced_id=?2 AND r.org_sourced_id=o.sourced_id)"
+			   " OR EXISTS (SELECT 1 FROM enrollment e WHERE e.district_id=?1 AND "
+			   "e.user_sourced_id=?2 AND e.school_sourced_id=o.sourced_id)) "
+			   "ORDER BY o.name, o.sourced_id",
+			   LIST_ARGS(d, person_sid), &org_spec, a, rows, n);
 }
+
+DB_ROWSPEC(counts_spec, struct roster_counts, NULL,
+	   DB_FIELD_INT(struct roster_counts, schools),
+	   DB_FIELD_INT(struct roster_counts, classes),
+	   DB_FIELD_INT(struct roster_counts, students),
+	   DB_FIELD_INT(struct roster_counts, teachers),
+	   DB_FIELD_INT(struct roster_counts, guardians));
 
 enum eb_err roster_count(struct db *db, int64_t d, struct roster_counts *out)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_prepare(
+	enum eb_err rc = db_get_row(
 		db,
 		"SELECT (SELECT count(*) FROM org WHERE district_id=?1 AND type='school'),"
 		"(SELECT count(*) FROM class WHERE district_id=?1),"
 		"(SELECT count(*) FROM person WHERE district_id=?1 AND role='student'),"
 		"(SELECT count(*) FROM person WHERE district_id=?1 AND role='teacher'),"
 		"(SELECT count(DISTINCT guardian_sourced_id) FROM guardianship WHERE district_id=?1)",
-		&st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, d);
-	if (db_step(st) != DB_ROW) {
-		db_reset(st);
-		return EB_EDB;
-	}
-	out->schools = (long)db_col_int(st, 0);
-	out->classes = (long)db_col_int(st, 1);
-	out->students = (long)db_col_int(st, 2);
-	out->teachers = (long)db_col_int(st, 3);
-	out->guardians = (long)db_col_int(st, 4);
-	db_reset(st);
-	return EB_OK;
+		DB_ARGS(DB_INT(d)), &counts_spec, NULL, out);
+	return rc == EB_ENOTFOUND ? EB_EDB : rc;
 }
 
 /* One-row existence check binding (district, a[, b]); sql must be a
- * literal. b NULL leaves ?3 unbound (for queries with two parameters). */
+ * literal with parameters ?1, ?2 and, when want_b, ?3. */
 static bool exists_q(struct db *db, const char *sql, int64_t d, const char *a, const char *b,
 		     bool want_b)
 {
-	struct db_stmt *st;
-	if (!a || (want_b && !b) || db_prepare(db, sql, &st))
+	int64_t one;
+	if (!a || (want_b && !b))
 		return false;
-	db_bind_int(st, 1, d);
-	db_bind_text(st, 2, a, -1);
-	if (want_b)
-		db_bind_text(st, 3, b, -1);
-	bool yes = db_step(st) == DB_ROW;
-	db_reset(st);
-	return yes;
+	const struct db_arg args[] = { DB_INT(d), DB_TEXT(a), DB_TEXT(b) };
+	return db_get_int(db, sql, args, want_b ? 3 : 2, &one) == EB_OK;
 }
 
 #define exists1(db, sql, d, a) exists_q(db, sql, d, a, NULL, false)

@@ -59,17 +59,11 @@ static int teardown(void **state)
 static void add_person(struct fx *f, const char *sid, const char *role, const char *username,
 		       const char *email)
 {
-	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db,
+	assert_int_equal(db_execute(f->db,
 		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, username,"
 		" given_name, family_name, email) VALUES (?1, ?2, 'school1', ?3, ?4, 'G', 'F', ?5)",
-		&st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	db_bind_text(st, 2, sid, -1);
-	db_bind_text(st, 3, role, -1);
-	db_bind_text(st, 4, username, -1);
-	db_bind_text(st, 5, email, -1);
-	assert_int_equal(db_run(st), EB_OK);
+		DB_ARGS(DB_INT(f->district), DB_TEXT(sid), DB_TEXT(role), DB_TEXT(username),
+			DB_TEXT(email)), NULL), EB_OK);
 }
 
 static void counts(struct fx *f, int64_t tool, int64_t *events, int64_t *quarantined)
@@ -81,17 +75,16 @@ static void counts(struct fx *f, int64_t tool, int64_t *events, int64_t *quarant
 static const char *event_standard(struct fx *f, const char *student, char *out, size_t cap)
 {
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db,
+	assert_int_equal(db_query(f->db,
 		"SELECT coalesce(standard_code, '-'), coalesce(correct, -1), coalesce(score, -1),"
 		" coalesce(duration_s, -1) FROM learning_event WHERE district_id = ?1"
-		" AND student_sourced_id = ?2 ORDER BY id DESC LIMIT 1", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	db_bind_text(st, 2, student, -1);
+		" AND student_sourced_id = ?2 ORDER BY id DESC LIMIT 1",
+		DB_ARGS(DB_INT(f->district), DB_TEXT(student)), &st), EB_OK);
 	out[0] = '\0';
-	if (db_step(st) == DB_ROW)
+	if (db_next(st))
 		snprintf(out, cap, "%s %lld %.2f %.1f", db_col_text(st, 0),
 			 (long long)db_col_int(st, 1), db_col_double(st, 2), db_col_double(st, 3));
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	return out;
 }
 
@@ -144,28 +137,24 @@ static void check_summary(struct fx *f, int64_t tool)
 	assert_int_equal(td.statements, st);
 	assert_int_equal(td.events, ev);
 	assert_int_equal(td.quarantined, q);
-	struct db_stmt *s;
-	assert_int_equal(db_prepare(f->db, "SELECT count(DISTINCT student_sourced_id) FROM learning_event"
-				    " WHERE district_id = ?1 AND tool_id = ?2", &s), EB_OK);
-	db_bind_int(s, 1, f->district);
-	db_bind_int(s, 2, tool);
-	assert_int_equal(db_step(s), DB_ROW);
-	int64_t students = db_col_int(s, 0);
-	db_reset(s);
+	int64_t students = 0;
+	assert_int_equal(db_get_int(f->db, "SELECT count(DISTINCT student_sourced_id) FROM learning_event"
+				    " WHERE district_id = ?1 AND tool_id = ?2",
+				    DB_ARGS(DB_INT(f->district), DB_INT(tool)), &students), EB_OK);
 	assert_true(td.students >= students); /* ever matched: voiding does not subtract */
 	int64_t per_day[ACTIVITY_DAYS] = { 0 };
-	assert_int_equal(db_prepare(f->db, "SELECT occurred_at / 86400, count(*) FROM ("
-				    " SELECT occurred_at FROM learning_event WHERE district_id = ?1"
-				    " AND tool_id = ?2 UNION ALL SELECT occurred_at FROM quarantine"
-				    " WHERE district_id = ?1 AND tool_id = ?2) GROUP BY 1", &s), EB_OK);
-	db_bind_int(s, 1, f->district);
-	db_bind_int(s, 2, tool);
-	while (db_step(s) == DB_ROW) {
+	struct db_stmt *s;
+	assert_int_equal(db_query(f->db, "SELECT occurred_at / 86400, count(*) FROM ("
+				  " SELECT occurred_at FROM learning_event WHERE district_id = ?1"
+				  " AND tool_id = ?2 UNION ALL SELECT occurred_at FROM quarantine"
+				  " WHERE district_id = ?1 AND tool_id = ?2) GROUP BY 1",
+				  DB_ARGS(DB_INT(f->district), DB_INT(tool)), &s), EB_OK);
+	while (db_next(s)) {
 		int64_t i = db_col_int(s, 0) - td.first_day;
 		if (i >= 0 && i < ACTIVITY_DAYS)
 			per_day[i] = db_col_int(s, 1);
 	}
-	db_reset(s);
+	assert_int_equal(db_done(s), EB_OK);
 	assert_memory_equal(per_day, td.per_day, sizeof per_day);
 }
 
@@ -209,16 +198,15 @@ static void test_match_and_quarantine(void **state)
 	assert_int_equal(ev, 3);
 	assert_int_equal(q, 3);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT reason FROM quarantine WHERE district_id = ?1"
-				    " ORDER BY id", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT reason FROM quarantine WHERE district_id = ?1"
+				  " ORDER BY id", DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+	assert_true(db_next(st));
 	assert_non_null(strstr(db_col_text(st, 0), "actor not matched"));
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_next(st));
 	assert_non_null(strstr(db_col_text(st, 0), "actor not matched"));
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_next(st));
 	assert_string_equal(db_col_text(st, 0), "activity not mapped to a standard");
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 
 	/* roster and mapping change, then re-match */
 	add_person(f, "stu-3", "student", "newkid", "new@school.org");
@@ -306,13 +294,11 @@ static void test_voiding_removes_event(void **state)
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 0);
 	check_summary(f, 7);
-	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT coalesce(sum(events), 0) FROM tool_day"
-				    " WHERE district_id = ?1 AND tool_id = 7", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	assert_int_equal(db_step(st), DB_ROW);
-	assert_int_equal(db_col_int(st, 0), 0);
-	db_reset(st);
+	int64_t day_events = -1;
+	assert_int_equal(db_get_int(f->db, "SELECT coalesce(sum(events), 0) FROM tool_day"
+				    " WHERE district_id = ?1 AND tool_id = 7",
+				    DB_ARGS(DB_INT(f->district)), &day_events), EB_OK);
+	assert_int_equal(day_events, 0);
 	struct activity_tool_data td;
 	assert_int_equal(activity_tool_data(f->db, f->district, 7, time(NULL), &td), EB_OK);
 	assert_int_equal(td.statements, 6);

@@ -212,13 +212,10 @@ static void test_error_fixtures(void **state)
 
 static void add_person(struct fx *f, const char *sid)
 {
-	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db,
+	assert_int_equal(db_execute(f->db,
 		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, given_name,"
-		" family_name) VALUES (?1, ?2, 'school1', 'student', 'G', 'F')", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	db_bind_text(st, 2, sid, -1);
-	assert_int_equal(db_run(st), EB_OK);
+		" family_name) VALUES (?1, ?2, 'school1', 'student', 'G', 'F')",
+		DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), NULL), EB_OK);
 }
 
 #define EVENT_HEAD(uuid, type, action) \
@@ -255,19 +252,19 @@ static void test_mapping_and_duplicates(void **state)
 	assert_string_equal(r.body, "{\"events\":3,\"duplicates\":0,\"entities\":1,\"learningEvents\":2}");
 	caliper_result_free(&r);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db,
+	assert_int_equal(db_query(f->db,
 		"SELECT standard_code, score, duration_s, activity_id FROM learning_event"
-		" WHERE district_id = ?1 AND student_sourced_id = 'stu-1' ORDER BY id", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	assert_int_equal(db_step(st), DB_ROW);
+		" WHERE district_id = ?1 AND student_sourced_id = 'stu-1' ORDER BY id",
+		DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+	assert_true(db_next(st));
 	assert_string_equal(db_col_text(st, 0), "4.NF.B.3");
 	assert_true(db_col_double(st, 1) > 0.79 && db_col_double(st, 1) < 0.81);
 	assert_string_equal(db_col_text(st, 3), "https://tool.example/quiz/4.NF.B.3");
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_next(st));
 	assert_true(db_col_is_null(st, 0));
 	assert_true(db_col_double(st, 2) > 749 && db_col_double(st, 2) < 751);
-	assert_int_equal(db_step(st), DB_DONE);
-	db_reset(st);
+	assert_false(db_next(st));
+	assert_int_equal(db_done(st), EB_OK);
 	/* re-sending: nothing new */
 	caliper_post(f->db, f->district, 4, envelope, strlen(envelope), &r);
 	assert_int_equal(status(&r), 200);

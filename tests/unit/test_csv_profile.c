@@ -29,16 +29,11 @@ struct fx {
 
 static void add_person(struct fx *f, const char *sid, const char *username, const char *email)
 {
-	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db,
+	assert_int_equal(db_execute(f->db,
 		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, username,"
 		" given_name, family_name, email) VALUES (?1, ?2, 'school1', 'student', ?3, 'G', 'F', ?4)",
-		&st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	db_bind_text(st, 2, sid, -1);
-	db_bind_text(st, 3, username, -1);
-	db_bind_text(st, 4, email, -1);
-	assert_int_equal(db_run(st), EB_OK);
+		DB_ARGS(DB_INT(f->district), DB_TEXT(sid), DB_TEXT(username), DB_TEXT(email)), NULL),
+		EB_OK);
 }
 
 static int setup(void **state)
@@ -298,17 +293,17 @@ static void test_aliases_spellings_scaling(void **state)
 	/* no standard anywhere: both are quarantined (sara is not a username) */
 	assert_int_equal(f->rep.quarantined, 2);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT correct, score, reason FROM quarantine"
-				    " ORDER BY id", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT correct, score, reason FROM quarantine"
+				  " ORDER BY id", DB_NOARGS, &st), EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 1);
 	assert_true(db_col_double(st, 1) > 0.79 && db_col_double(st, 1) < 0.81);
 	assert_string_equal(db_col_text(st, 2), "activity not mapped to a standard");
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 0);
 	assert_string_equal(db_col_text(st, 2),
 			    "actor not matched to a roster student (by sourcedId, username or email)");
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 }
 
 static void test_quarantine_then_map(void **state)
@@ -367,15 +362,16 @@ static void test_usage_rows(void **state)
 	assert_int_equal(import(f, "sim-fluency", text), EB_OK);
 	assert_int_equal(f->rep.events, 1);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT student_sourced_id, standard_code, duration_s,"
-				    " correct IS NULL, occurred_at FROM learning_event", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT student_sourced_id, standard_code, duration_s,"
+				  " correct IS NULL, occurred_at FROM learning_event", DB_NOARGS, &st),
+			 EB_OK);
+	assert_true(db_next(st));
 	assert_string_equal(db_col_text(st, 0), "stu-1");
 	assert_string_equal(db_col_text(st, 1), "3.OA.C.7");
 	assert_true(db_col_double(st, 2) == 35 * 60);
 	assert_int_equal(db_col_int(st, 3), 1);
 	assert_int_equal(db_col_int(st, 4), 1789344000);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 }
 
 static void test_profiles_listed(void **state)

@@ -56,11 +56,8 @@ static int teardown(void **state)
 
 static int64_t q1(struct db *db, const char *sql)
 {
-	struct db_stmt *st;
-	assert_int_equal(db_prepare(db, sql, &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
-	int64_t v = db_col_int(st, 0);
-	db_reset(st);
+	int64_t v = 0;
+	assert_int_equal(db_get_int(db, sql, DB_NOARGS, &v), EB_OK);
 	return v;
 }
 

@@ -220,17 +220,14 @@ static void test_hashset(void **state)
 static void test_list_grows(void **state)
 {
 	struct fx *f = *state;
-	struct db_stmt *st;
 	char sid[32], name[32];
 	for (int i = 0; i < 40; i++) {
-		assert_int_equal(db_prepare(f->db, "INSERT INTO org(district_id,sourced_id,name,type)"
-						   " VALUES(?1,?2,?3,'school')", &st), EB_OK);
 		snprintf(sid, sizeof sid, "g%d", i);
 		snprintf(name, sizeof name, "School %02d", i);
-		db_bind_int(st, 1, f->other);
-		db_bind_text(st, 2, sid, -1);
-		db_bind_text(st, 3, name, -1);
-		assert_int_equal(db_run(st), EB_OK);
+		assert_int_equal(db_execute(f->db, "INSERT INTO org(district_id,sourced_id,name,type)"
+						   " VALUES(?1,?2,?3,'school')",
+					    DB_ARGS(DB_INT(f->other), DB_TEXT(sid), DB_TEXT(name)), NULL),
+				 EB_OK);
 	}
 	struct roster_org_row *orgs;
 	size_t n;
