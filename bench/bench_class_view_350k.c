@@ -198,23 +198,19 @@ int main(int argc, char **argv)
 	/* CLASSES classes spread evenly over the district */
 	struct db_stmt *st;
 	static char cls[CLASSES][64];
-	long ntotal = 0;
-	if (db_prepare(db, "SELECT count(*) FROM class WHERE district_id = ?1", &st))
+	int64_t ntotal = 0;
+	if (db_get_int(db, "SELECT count(*) FROM class WHERE district_id = ?1", DB_ARGS(DB_INT(d)),
+		       &ntotal) ||
+	    db_query(db, "SELECT sourced_id FROM class WHERE district_id = ?1 ORDER BY sourced_id",
+		     DB_ARGS(DB_INT(d)), &st))
 		return 1;
-	db_bind_int(st, 1, d);
-	if (db_step(st) == DB_ROW)
-		ntotal = (long)db_col_int(st, 0);
-	db_reset(st);
-	if (db_prepare(db, "SELECT sourced_id FROM class WHERE district_id = ?1 ORDER BY sourced_id",
-		       &st))
-		return 1;
-	db_bind_int(st, 1, d);
 	size_t ncls = 0;
-	long row = 0, step = ntotal / CLASSES ? ntotal / CLASSES : 1;
-	while (ncls < CLASSES && db_step(st) == DB_ROW)
+	long row = 0, step = ntotal / CLASSES ? (long)(ntotal / CLASSES) : 1;
+	while (ncls < CLASSES && db_next(st))
 		if (row++ % step == 0)
-			snprintf(cls[ncls++], sizeof cls[0], "%s", db_col_text(st, 0));
-	db_reset(st);
+			db_col_copy(st, 0, cls[ncls++], sizeof cls[0]);
+	if (db_done(st))
+		return 1;
 	long records = 0;
 	for (size_t i = 0; i < ncls; i++) {
 		long n = fill_class(db, d, cls[i]);
