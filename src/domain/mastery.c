@@ -317,13 +317,14 @@ static enum eb_err read_all(struct db *db, int64_t d, const char *student, const
 	memset(&r->c, 0, sizeof r->c);
 	if (db_next(st)) {
 		r->fitted = db_col_int(st, 0);
-		const void *b = db_col_blob(st, 1);
-		size_t n = (size_t)db_col_bytes(st, 1);
-		r->sfound = !db_col_is_null(st, 1);
-		if ((rc = mastery_student_decode(b, n, &r->ss)) == EB_OK) {
-			b = db_col_blob(st, 2);
-			rc = mastery_measured_decode(b, (size_t)db_col_bytes(st, 2), ms);
-		}
+		/* STRICT BLOB columns: the byte count converts nothing; NULL: no row */
+		int n = db_col_bytes(st, 1);
+		r->sfound = n > 0 || !db_col_is_null(st, 1);
+		rc = mastery_student_decode(n ? db_col_blob(st, 1) : NULL, (size_t)n, &r->ss);
+		if (!rc && (n = db_col_bytes(st, 2)) > 0)
+			rc = mastery_measured_decode(db_col_blob(st, 2), (size_t)n, ms);
+		else if (!rc)
+			ms->n = 0;
 		if (rc) {
 			log_error("mastery: district %lld student %s: stored state is not"
 				  " format %d", (long long)d, student, MASTERY_FORMAT);
@@ -343,10 +344,13 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 {
 	struct mastery_ctx *mc;
 	const struct mastery_model *m;
-	struct update_read r = { 0 };
+	struct update_read r;
 	enum eb_err rc;
 	if (!student || !standard || !*student || !*standard || correct < 0)
 		return EB_OK;
+	r.fitted = 0;
+	r.found = r.sfound = false;
+	memset(&r.ss, 0, sizeof r.ss);	/* the readers zero the cell */
 	if ((rc = mastery_ctx_of(db, &mc)))
 		return rc;
 	struct mastery_measured *ms = &mc->measured;
@@ -375,10 +379,11 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	}
 	if ((rc = mastery_ctx_model(mc, district_id, r.fitted, &m)))
 		return rc;
-	int32_t key = mastery_standard_key(standard);
+	/* one catalog look-up: the key of a catalog standard is its index */
+	const struct standard *sd = standards_find(standard);
+	int32_t key = sd ? (int32_t)sd->index : mastery_standard_key(standard);
 	mastery_cell_observe(m, &r.ss, &r.c, key, mastery_item_key(tool_id, item_id ? item_id : ""),
 			     tool_id, correct, at);
-	const struct standard *sd = standards_find(standard);
 	if (r.c.responses < MASTERY_MIN_DIRECT) {
 		double pre[MAX_LINKS], suc[MAX_LINKS];
 		size_t npre, nsuc;
@@ -398,8 +403,8 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 			return rc;
 	}
 	/* not kept (outside a transaction, or no room): write the row now */
-	size_t n = mastery_measured_encode(ms, mc->enc);
-	return mastery_student_write(db, district_id, student, &r.ss, mc->enc, n, r.sfound);
+	return mastery_student_write(db, district_id, student, &r.ss, ms->b,
+				     mastery_measured_len(ms), r.sfound);
 }
 
 void mastery_cache_clear(struct db *db)

@@ -182,7 +182,7 @@ enum eb_err mastery_wb_put(struct mastery_ctx *mc, struct mastery_wb_row *row,
 {
 	struct mastery_wb *wb = &mc->wb;
 	enum eb_err rc;
-	size_t need = 1 + ms->n * MASTERY_MEASURED_ENTRY;
+	size_t need = mastery_measured_len(ms);
 	*kept = false;
 	if (row) {
 		if (need > row->capmeasured) {
@@ -192,7 +192,8 @@ enum eb_err mastery_wb_put(struct mastery_ctx *mc, struct mastery_wb_row *row,
 			row->measured = nb;
 			row->capmeasured = 2 * need;
 		}
-		row->nmeasured = mastery_measured_encode(ms, row->measured);
+		memcpy(row->measured, ms->b, need);
+		row->nmeasured = need;
 		row->ss = *ss;
 		*kept = true;
 		return EB_OK;
@@ -227,7 +228,8 @@ enum eb_err mastery_wb_put(struct mastery_ctx *mc, struct mastery_wb_row *row,
 	*row = (struct mastery_wb_row){ .student = name, .district_id = district_id, .hash = hash,
 					.exists = exists, .ss = *ss, .measured = meas,
 					.capmeasured = cap };
-	row->nmeasured = mastery_measured_encode(ms, meas);
+	memcpy(meas, ms->b, need);
+	row->nmeasured = need;
 	wb->n++;
 	*kept = true;
 	return EB_OK;

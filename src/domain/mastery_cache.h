@@ -52,7 +52,7 @@ struct mastery_wb_row {
 	uint32_t hash;
 	bool exists;			/* the row is stored (UPDATE, not INSERT) */
 	struct mastery_student_state ss;
-	uint8_t *measured;		/* owned: the measured list, encoded */
+	uint8_t *measured;		/* owned: the measured list's blob */
 	size_t nmeasured, capmeasured;
 };
 
@@ -79,10 +79,8 @@ struct mastery_ctx {
 	struct mastery_model_slot models[MASTERY_CTX_MODELS];
 	unsigned clock;
 	struct mastery_wb wb;
-	/* scratch of one update: the student's measured list, and its
-	 * encoding when it is written through */
+	/* scratch of one update: the student's measured list */
 	struct mastery_measured measured;
-	uint8_t enc[MASTERY_MEASURED_MAX_BYTES];
 };
 
 /* The connection's context, made and attached on first use. EB_ENOMEM (or

@@ -117,10 +117,9 @@ static enum eb_err read_events(struct db *db, int64_t d, struct codebook *studen
 	return EB_OK;
 }
 
-/* The refit's scratch for one student's measured list (heap: 24 KiB). */
+/* The refit's scratch for one student's measured list (heap: 12 KiB). */
 struct refit_scratch {
 	struct mastery_measured measured;
-	uint8_t enc[MASTERY_MEASURED_MAX_BYTES];
 };
 
 /* Cells of one student while recomputing: index by code id. */
@@ -232,8 +231,7 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 		if (s)
 			mastery_measured_set(ms, (int32_t)s->index, cells[i].c.p);
 	}
-	size_t len = mastery_measured_encode(ms, scratch->enc);
-	return mastery_student_write(db, d, student, ss, scratch->enc, len, false);
+	return mastery_student_write(db, d, student, ss, ms->b, mastery_measured_len(ms), false);
 }
 
 static enum eb_err store_fit(struct db *db, int64_t d, const struct mastery_model *m,

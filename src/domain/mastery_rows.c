@@ -8,24 +8,37 @@
 
 /* ---- little-endian fields -------------------------------------------- */
 
+/* One load or store on a little-endian host (the hot path of every online
+ * update decodes and encodes the student's measured list), swapped on a
+ * big-endian one. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define LE16(v) __builtin_bswap16(v)
+#define LE32(v) __builtin_bswap32(v)
+#define LE64(v) __builtin_bswap64(v)
+#else
+#define LE16(v) (v)
+#define LE32(v) (v)
+#define LE64(v) (v)
+#endif
+
 static uint8_t *put16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
+	uint16_t le = LE16(v);
+	memcpy(p, &le, sizeof le);
 	return p + 2;
 }
 
 static uint8_t *put32(uint8_t *p, uint32_t v)
 {
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	uint32_t le = LE32(v);
+	memcpy(p, &le, sizeof le);
 	return p + 4;
 }
 
 static uint8_t *put64(uint8_t *p, uint64_t v)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	uint64_t le = LE64(v);
+	memcpy(p, &le, sizeof le);
 	return p + 8;
 }
 
@@ -45,23 +58,23 @@ static uint8_t *putf64(uint8_t *p, double d)
 
 static uint16_t get16(const uint8_t *p)
 {
-	return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
+	uint16_t v;
+	memcpy(&v, p, sizeof v);
+	return LE16(v);
 }
 
 static uint32_t get32(const uint8_t *p)
 {
-	uint32_t v = 0;
-	for (int i = 0; i < 4; i++)
-		v |= (uint32_t)p[i] << (8 * i);
-	return v;
+	uint32_t v;
+	memcpy(&v, p, sizeof v);
+	return LE32(v);
 }
 
 static uint64_t get64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+	uint64_t v;
+	memcpy(&v, p, sizeof v);
+	return LE64(v);
 }
 
 static float getf32(const uint8_t *p)
@@ -104,10 +117,11 @@ size_t mastery_skill_encode(const struct mastery_skill_state *s, uint8_t *out)
 	return (size_t)(p - out);
 }
 
-enum eb_err mastery_skill_decode(const void *b, size_t n, struct mastery_skill_state *out)
+/* The decoders' bodies write into a zeroed *out and check everything
+ * before they write, so *out stays zeroed on an error (mastery_cell_read
+ * zeroes the whole cell once). */
+static enum eb_err skill_get(const uint8_t *p, size_t n, struct mastery_skill_state *out)
 {
-	const uint8_t *p = b;
-	memset(out, 0, sizeof *out);
 	if (!n)
 		return EB_OK;
 	if (n != MASTERY_SKILL_BYTES || p[0] != MASTERY_FORMAT)
@@ -119,6 +133,12 @@ enum eb_err mastery_skill_decode(const void *b, size_t n, struct mastery_skill_s
 	out->resid = getf32(p + 7);
 	out->bkt = getf32(p + 11);
 	return EB_OK;
+}
+
+enum eb_err mastery_skill_decode(const void *b, size_t n, struct mastery_skill_state *out)
+{
+	memset(out, 0, sizeof *out);
+	return skill_get(b, n, out);
 }
 
 size_t mastery_student_encode(const struct mastery_student_state *s, uint8_t *out)
@@ -158,6 +178,8 @@ enum eb_err mastery_student_decode(const void *b, size_t n, struct mastery_stude
 size_t mastery_tools_encode(const struct mastery_cell *c, uint8_t *out)
 {
 	uint8_t *p = out;
+	if (!c->ntools)
+		return 0;
 	*p++ = MASTERY_FORMAT;
 	for (int i = 0; i < c->ntools && i < MASTERY_MAX_TOOLS; i++) {
 		p = put64(p, (uint64_t)c->tools[i].tool_id);
@@ -167,11 +189,8 @@ size_t mastery_tools_encode(const struct mastery_cell *c, uint8_t *out)
 	return (size_t)(p - out);
 }
 
-enum eb_err mastery_tools_decode(const void *b, size_t n, struct mastery_cell *c)
+static enum eb_err tools_get(const uint8_t *p, size_t n, struct mastery_cell *c)
 {
-	const uint8_t *p = b;
-	c->ntools = 0;
-	memset(c->tools, 0, sizeof c->tools);
 	if (!n)
 		return EB_OK;
 	long k = list_count(p, n, MASTERY_TOOL_BYTES, MASTERY_MAX_TOOLS);
@@ -187,19 +206,25 @@ enum eb_err mastery_tools_decode(const void *b, size_t n, struct mastery_cell *c
 	return EB_OK;
 }
 
+enum eb_err mastery_tools_decode(const void *b, size_t n, struct mastery_cell *c)
+{
+	c->ntools = 0;
+	memset(c->tools, 0, sizeof c->tools);
+	return tools_get(b, n, c);
+}
+
 size_t mastery_trend_encode(const struct mastery_cell *c, uint8_t *out)
 {
 	size_t n = c->ntrend < MASTERY_TREND_WEEKS ? c->ntrend : MASTERY_TREND_WEEKS;
+	if (!n)
+		return 0;
 	out[0] = MASTERY_FORMAT;
 	memcpy(out + 1, c->trend, n);
 	return 1 + n;
 }
 
-enum eb_err mastery_trend_decode(const void *b, size_t n, struct mastery_cell *c)
+static enum eb_err trend_get(const uint8_t *p, size_t n, struct mastery_cell *c)
 {
-	const uint8_t *p = b;
-	c->ntrend = 0;
-	memset(c->trend, 0, sizeof c->trend);
 	if (!n)
 		return EB_OK;
 	long k = list_count(p, n, 1, MASTERY_TREND_WEEKS);
@@ -213,53 +238,59 @@ enum eb_err mastery_trend_decode(const void *b, size_t n, struct mastery_cell *c
 	return EB_OK;
 }
 
+enum eb_err mastery_trend_decode(const void *b, size_t n, struct mastery_cell *c)
+{
+	c->ntrend = 0;
+	memset(c->trend, 0, sizeof c->trend);
+	return trend_get(b, n, c);
+}
+
+size_t mastery_measured_len(const struct mastery_measured *m)
+{
+	return m->n ? 1 + m->n * MASTERY_MEASURED_ENTRY : 0;
+}
+
 size_t mastery_measured_encode(const struct mastery_measured *m, uint8_t *out)
 {
-	uint8_t *p = out;
-	*p++ = MASTERY_FORMAT;
-	for (size_t i = 0; i < m->n; i++) {
-		p = put32(p, (uint32_t)m->idx[i]);
-		p = putf64(p, m->p[i]);
-	}
-	return (size_t)(p - out);
+	size_t len = mastery_measured_len(m);
+	memcpy(out, m->b, len);
+	return len;
 }
 
 enum eb_err mastery_measured_decode(const void *b, size_t n, struct mastery_measured *m)
 {
-	const uint8_t *p = b;
 	m->n = 0;
 	if (!n)
 		return EB_OK;
-	long k = list_count(p, n, MASTERY_MEASURED_ENTRY, MASTERY_MEASURED_MAX);
+	long k = list_count(b, n, MASTERY_MEASURED_ENTRY, MASTERY_MEASURED_MAX);
 	if (k < 0)
 		return EB_EPARSE;
-	for (long i = 0; i < k; i++) {
-		const uint8_t *e = p + 1 + i * MASTERY_MEASURED_ENTRY;
-		m->idx[i] = (int32_t)get32(e);
-		m->p[i] = getf64(e + 4);
-	}
+	memcpy(m->b, b, n);
 	m->n = (size_t)k;
 	return EB_OK;
 }
 
 void mastery_measured_set(struct mastery_measured *m, int32_t idx, double p)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (m->idx[i] == idx) {
-			m->p[i] = p;
+	uint8_t *e = m->b + 1;
+	for (size_t i = 0; i < m->n; i++, e += MASTERY_MEASURED_ENTRY)
+		if ((int32_t)get32(e) == idx) {
+			putf64(e + 4, p);
 			return;
 		}
 	if (m->n < MASTERY_MEASURED_MAX) {
-		m->idx[m->n] = idx;
-		m->p[m->n++] = p;
+		m->b[0] = MASTERY_FORMAT;
+		putf64(put32(e, (uint32_t)idx), p);
+		m->n++;
 	}
 }
 
 double mastery_measured_get(const struct mastery_measured *m, int32_t idx)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (m->idx[i] == idx)
-			return m->p[i];
+	const uint8_t *e = m->b + 1;
+	for (size_t i = 0; i < m->n; i++, e += MASTERY_MEASURED_ENTRY)
+		if ((int32_t)get32(e) == idx)
+			return getf64(e + 4);
 	return -1;
 }
 
@@ -276,17 +307,14 @@ enum eb_err mastery_cell_read(struct db_stmt *st, int col, struct mastery_cell *
 	c->last_at = db_col_int(st, col + 6);
 	c->trend_week = (int32_t)db_col_int(st, col + 7);
 	c->inferred = db_col_int(st, col + 9) != 0;
-	/* each blob's pointer before its byte count (SQLite's safe order) */
-	const void *b = db_col_blob(st, col + 4);
-	enum eb_err rc = mastery_tools_decode(b, (size_t)db_col_bytes(st, col + 4), c);
-	if (!rc) {
-		b = db_col_blob(st, col + 8);
-		rc = mastery_trend_decode(b, (size_t)db_col_bytes(st, col + 8), c);
-	}
-	if (!rc) {
-		b = db_col_blob(st, col + 10);
-		rc = mastery_skill_decode(b, (size_t)db_col_bytes(st, col + 10), &c->sk);
-	}
+	/* the columns are STRICT BLOBs: their byte counts convert nothing, and
+	 * an empty one (or NULL) needs no pointer */
+	int n = db_col_bytes(st, col + 4);
+	enum eb_err rc = tools_get(n ? db_col_blob(st, col + 4) : NULL, (size_t)n, c);
+	if (!rc && (n = db_col_bytes(st, col + 8)))
+		rc = trend_get(db_col_blob(st, col + 8), (size_t)n, c);
+	if (!rc && (n = db_col_bytes(st, col + 10)))
+		rc = skill_get(db_col_blob(st, col + 10), (size_t)n, &c->sk);
 	if (rc) {
 		log_error("mastery: a stored cell (tools, trend or skill) is not format %d",
 			  MASTERY_FORMAT);

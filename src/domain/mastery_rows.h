@@ -7,10 +7,13 @@
  *
  * Every blob starts with one format byte, MASTERY_FORMAT, followed by its
  * fields little-endian (integers two's complement; float/double as their
- * IEEE-754 bits), whatever the host. A decoder takes an empty blob (or SQL
- * NULL) as "nothing stored" (zero state, no tools, no trend, nothing
- * measured) and refuses anything else that is not exactly its format with
- * EB_EPARSE: a stored state is never silently read as zero. */
+ * IEEE-754 bits), whatever the host; a list with no entries is stored as an
+ * empty blob (nothing to read, so nothing to version; most cells are
+ * inferred ones without tools or trend, and the class view reads them all).
+ * A decoder takes an empty blob (or SQL NULL) as "nothing stored" (zero
+ * state, no tools, no trend, nothing measured) and refuses anything else
+ * that is not exactly its format with EB_EPARSE: a stored state is never
+ * silently read as zero. */
 #ifndef EB_MASTERY_ROWS_H
 #define EB_MASTERY_ROWS_H
 
@@ -46,12 +49,17 @@ struct db_stmt;
 #define MASTERY_MEASURED_MAX_BYTES (1 + MASTERY_MEASURED_ENTRY * MASTERY_MEASURED_MAX)
 
 /* The P of a student's measured catalog standards (>= MASTERY_MIN_DIRECT
- * responses), in the order they were first measured. */
+ * responses), in the order they were first measured, kept in its stored
+ * form: an online update reads a few entries and sets one, and the list
+ * goes back to the row as it is (no decoding and encoding of the whole list
+ * per event). */
 struct mastery_measured {
-	size_t n;
-	int32_t idx[MASTERY_MEASURED_MAX];
-	double p[MASTERY_MEASURED_MAX];
+	size_t n;				/* entries */
+	uint8_t b[MASTERY_MEASURED_MAX_BYTES];	/* format 1 (b[0] the format byte when n > 0) */
 };
+
+/* The list's blob is m->b, of this many bytes (0 when empty). */
+size_t mastery_measured_len(const struct mastery_measured *m);
 
 /* Sets the P of catalog standard idx (adds it when absent and there is room). */
 void mastery_measured_set(struct mastery_measured *m, int32_t idx, double p);
@@ -59,7 +67,7 @@ void mastery_measured_set(struct mastery_measured *m, int32_t idx, double p);
 double mastery_measured_get(const struct mastery_measured *m, int32_t idx);
 
 /* Encoders write the blob into out (room for the _BYTES / _MAX_BYTES above)
- * and return its length. Decoders read n bytes at b (b may be NULL when n is
+ * and return its length (0 for a list without entries). Decoders read n bytes at b (b may be NULL when n is
  * 0); EB_EPARSE when the bytes are not the format (out is then zeroed). */
 size_t mastery_skill_encode(const struct mastery_skill_state *s, uint8_t *out);
 enum eb_err mastery_skill_decode(const void *b, size_t n, struct mastery_skill_state *out);

@@ -45,36 +45,64 @@ double mastery_p(struct db *db, int64_t district_id, const char *student, const 
 
 /* ---- listings --------------------------------------------------------- */
 
+/* Appends the current row's cell to *v (k used of *cap). */
+static bool student_cell_add(struct db_stmt *st, const char *student, struct arena *a,
+			     struct mastery_row **v, size_t *k, size_t *cap)
+{
+	struct mastery_row *nv = arena_grow(a, *v, *k, cap, sizeof **v, 32);
+	if (!nv) {
+		db_fail(st, EB_ENOMEM);
+		return false;
+	}
+	*v = nv;
+	nv[*k].student = student;
+	/* NULL only when out of memory (the statement's error then) */
+	if (!(nv[*k].standard = db_col_dup(st, 0, a)) || mastery_cell_read(st, 1, &nv[*k].c))
+		return false;
+	(*k)++;
+	return true;
+}
+
 enum eb_err mastery_student_cells(struct db *db, int64_t district_id, const char *student,
 				  struct arena *a, struct mastery_row **out, size_t *n)
 {
 	struct db_stmt *st;
-	struct mastery_row *v = NULL;
-	size_t cap = 0, k = 0;
+	struct mastery_row *v = NULL, *w = NULL;
+	size_t cap = 0, k = 0, wcap = 0, wk = 0;
 	*out = NULL;
 	*n = 0;
+	/* in primary-key order (by code): the measured cells are kept in v and
+	 * the inferred ones in w, appended after them, which is the order of
+	 * ORDER BY inferred, standard_code without SQLite's sort of the rows */
 	enum eb_err rc = db_query(db,
 				  "SELECT standard_code, " MASTERY_CELL_COLS " FROM mastery_state"
 				  " WHERE district_id = ?1 AND student_sourced_id = ?2"
-				  " ORDER BY inferred, standard_code",
+				  " ORDER BY standard_code",
 				  DB_ARGS(DB_INT(district_id), DB_TEXT(student)), &st);
 	if (rc)
 		return rc;
 	while (db_next(st)) {
-		struct mastery_row *nv = arena_grow(a, v, k, &cap, sizeof *v, 32);
-		if (!nv) {
-			db_fail(st, EB_ENOMEM);
+		bool inferred = db_col_int(st, 10) != 0;
+		if (!(inferred ? student_cell_add(st, student, a, &w, &wk, &wcap)
+			       : student_cell_add(st, student, a, &v, &k, &cap)))
 			break;
-		}
-		v = nv;
-		v[k].student = student;
-		/* NULL only when out of memory (the statement's error then) */
-		if (!(v[k].standard = db_col_dup(st, 0, a)) || mastery_cell_read(st, 1, &v[k].c))
-			break;
-		k++;
 	}
 	if ((rc = db_done(st)))
 		return rc;
+	if (!k) {
+		v = w;
+		k = wk;
+	} else if (wk) {
+		if (cap < k + wk) {
+			struct mastery_row *nv = arena_alloc(a, (k + wk) * sizeof *nv);
+			if (!nv)
+				return EB_ENOMEM;
+			memcpy(nv, v, k * sizeof *v);
+			v = nv;
+		}
+		memcpy(v + k, w, wk * sizeof *w);
+		k += wk;
+	}
 	*out = v;
 	*n = k;
 	return EB_OK;

@@ -610,6 +610,60 @@ static void test_degenerate(void **state)
 	assert_int_equal(mastery_standard_key("3.OA.A.1"), (int32_t)standards_find("3.OA.A.1")->index);
 }
 
+/* A student's cells: measured ones first, then inferred, each by code: the
+ * order of ORDER BY inferred, standard_code (read without SQLite's sort). */
+static void test_student_cells_order(void **state)
+{
+	struct fx *f = *state;
+	const struct standard *pre = NULL, *suc = NULL, *s = linked(&pre, &suc);
+	assert_non_null(s);
+	char sid[16];
+	for (int k = 0; k < 12; k++) {
+		snprintf(sid, sizeof sid, "s%03d", k);
+		add_student(f, sid);
+	}
+	simulate(f, 0, 12, 40, 7, 1756684800);
+	for (int i = 0; i < 6; i++)
+		answer(f, "s000", s->code, 1, i, 1, 1756784800 + i);
+	struct mastery_refit_summary sum;
+	char err[256] = "";
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
+	assert_true(sum.inferred > 0);
+	int both = 0;
+	for (int k = 0; k < 12; k++) {
+		snprintf(sid, sizeof sid, "s%03d", k);
+		struct arena a;
+		arena_init(&a);
+		struct mastery_row *rows;
+		size_t n, i = 0, measured = 0;
+		assert_int_equal(mastery_student_cells(f->db, f->district, sid, &a, &rows, &n), EB_OK);
+		struct db_stmt *st;
+		assert_int_equal(db_query(f->db, "SELECT standard_code, inferred FROM mastery_state"
+					  " WHERE district_id = ?1 AND student_sourced_id = ?2"
+					  " ORDER BY inferred, standard_code",
+					  DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), &st), EB_OK);
+		while (db_next(st)) {
+			assert_true(i < n);
+			assert_string_equal(rows[i].standard, db_col_text(st, 0));
+			assert_string_equal(rows[i].student, sid);
+			assert_int_equal(rows[i].c.inferred, db_col_int(st, 1) != 0);
+			measured += !rows[i].c.inferred;
+			struct mastery_cell c;
+			bool found;
+			assert_int_equal(mastery_cell_get(f->db, f->district, sid, rows[i].standard, &c,
+							  &found), EB_OK);
+			assert_memory_equal(&c, &rows[i].c, sizeof c);
+			i++;
+		}
+		assert_int_equal(db_done(st), EB_OK);
+		assert_int_equal(i, n);
+		both += measured > 0 && measured < n;
+		arena_free(&a);
+	}
+	assert_true(both > 0);
+}
+
 /* ---- stored formats (mastery_rows.h) ----------------------------------- */
 
 /* Hex text to bytes (the fixtures below). */
@@ -689,6 +743,16 @@ static void test_stored_formats_fixture(void **state)
 	assert_int_equal(mastery_measured_encode(mw, e), n);
 	assert_memory_equal(e, b, n);
 
+	/* a list without entries is stored as nothing at all (format 1's byte
+	 * alone reads as empty too) */
+	struct mastery_cell none = { 0 };
+	assert_int_equal(mastery_tools_encode(&none, e), 0);
+	assert_int_equal(mastery_trend_encode(&none, e), 0);
+	m->n = 0;
+	assert_int_equal(mastery_measured_encode(m, e), 0);
+	b[0] = MASTERY_FORMAT;
+	assert_int_equal(mastery_tools_decode(b, 1, &c), EB_OK);
+	assert_int_equal(c.ntools, 0);
 	/* nothing stored reads as zero; anything not format 1 is refused */
 	assert_int_equal(mastery_skill_decode(NULL, 0, &sk), EB_OK);
 	assert_int_equal(sk.correct + sk.wrong, 0);
@@ -976,6 +1040,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_data_keeps_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_student_cells_order, setup, teardown),
 		cmocka_unit_test(test_stored_formats_fixture),
 		cmocka_unit_test_setup_teardown(test_corrupt_state_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_014_converts, setup, teardown),

@@ -2,7 +2,8 @@
 -- host layout (src/domain/mastery_rows.h, docs/mastery_store.md "Stored
 -- formats"). Every blob starts with a format byte, 1, and its fields follow
 -- little-endian (integers two's complement, float/double as IEEE-754 bits),
--- without padding; a reader refuses any other format instead of reading zeros.
+-- without padding; a list without entries is an empty blob. A reader refuses
+-- any other format instead of reading zeros.
 --
 -- The old blobs are converted: they were written in the host layout of a
 -- little-endian machine (x86-64, arm64), whose field bytes are the new ones
@@ -19,7 +20,7 @@ CREATE TABLE mastery_student_014 (
   -- i32 last_skill, u16 run_len, u16 run_correct (struct mastery_student_state)
   state BLOB NOT NULL,
   -- format 1: per measured catalog standard (>= 3 responses) i32 catalog
-  -- index, f64 P; at most 1024
+  -- index, f64 P; at most 1024; none: empty
   measured BLOB NOT NULL,
   PRIMARY KEY (district_id, student_sourced_id)
 ) STRICT, WITHOUT ROWID;
@@ -31,7 +32,9 @@ SELECT district_id, student_sourced_id,
   CASE WHEN length(state) = 24
     THEN CAST(X'01' || substr(state, 1, 11) || substr(state, 13, 12) AS BLOB)
     ELSE CAST(X'01' || zeroblob(23) AS BLOB) END,
-  CAST(X'01' || substr(measured, 1, 12 * min(length(measured) / 12, 1024)) AS BLOB)
+  CASE WHEN length(measured) >= 12
+    THEN CAST(X'01' || substr(measured, 1, 12 * min(length(measured) / 12, 1024)) AS BLOB)
+    ELSE X'' END
 FROM mastery_student;
 
 DROP TABLE mastery_student;
@@ -45,12 +48,14 @@ CREATE TABLE mastery_state_014 (
   sd REAL NOT NULL CHECK (sd >= 0),            -- uncertainty (see docs/mastery_store.md)
   responses INTEGER NOT NULL,                  -- direct evidence on this standard
   correct INTEGER NOT NULL,
-  -- format 1: per tool i64 tool_id, i32 responses, i32 correct; at most 8
+  -- format 1: per tool i64 tool_id, i32 responses, i32 correct; at most 8;
+  -- none: empty
   tools BLOB NOT NULL,
   first_at INTEGER,                -- first / last evidence, Unix seconds (NULL: none)
   last_at INTEGER,
   trend_week INTEGER NOT NULL,     -- week number (Monday-based days/7) of the last trend value
-  -- format 1: weekly P in percent (0..100), one byte each, oldest first; at most 12
+  -- format 1: weekly P in percent (0..100), one byte each, oldest first; at
+  -- most 12; none: empty
   trend BLOB NOT NULL,
   inferred INTEGER NOT NULL CHECK (inferred IN (0, 1)),  -- 1: borrowed from neighbours
   -- format 1: u16 correct, u16 wrong, u8 hist, u8 nhist, f32 resid, f32 bkt
@@ -64,10 +69,10 @@ CREATE TABLE mastery_state_014 (
 INSERT INTO mastery_state_014 (district_id, student_sourced_id, standard_code, p, sd,
   responses, correct, tools, first_at, last_at, trend_week, trend, inferred, skill)
 SELECT district_id, student_sourced_id, standard_code, p, sd, responses, correct,
-  CASE WHEN length(tools) % 16 = 0 AND length(tools) <= 128
-    THEN CAST(X'01' || tools AS BLOB) ELSE X'01' END,
+  CASE WHEN length(tools) BETWEEN 16 AND 128 AND length(tools) % 16 = 0
+    THEN CAST(X'01' || tools AS BLOB) ELSE X'' END,
   first_at, last_at, trend_week,
-  CASE WHEN length(trend) <= 12 THEN CAST(X'01' || trend AS BLOB) ELSE X'01' END,
+  CASE WHEN length(trend) BETWEEN 1 AND 12 THEN CAST(X'01' || trend AS BLOB) ELSE X'' END,
   inferred,
   CASE WHEN length(skill) = 16
     THEN CAST(X'01' || substr(skill, 1, 6) || substr(skill, 9, 8) AS BLOB) END
