@@ -140,7 +140,8 @@ static struct scell *scell_find(struct scell *cells, size_t n, int32_t code)
  * neighbours of measured standards. */
 static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_model *m,
 				 const char *student, struct codebook *codes, struct scell **cellsp,
-				 size_t *ncellsp, size_t *capp, const struct mastery_student_state *ss,
+				 size_t *ncellsp, size_t *capp,
+				 const struct mastery_student_state *ss,
 				 struct refit_scratch *scratch, size_t *ninferred)
 {
 	/* add neighbour cells of measured standards */
@@ -214,8 +215,8 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 			}
 			if (!c->responses && !npre && !nsuc)
 				continue;
-			mastery_cell_infer(m, c, mastery_standard_key(code), ability, pre, npre, suc,
-					   nsuc);
+			mastery_cell_infer(m, c, mastery_standard_key(code), ability, pre, npre,
+					   suc, nsuc);
 			if (!c->responses)
 				(*ninferred)++;
 		}

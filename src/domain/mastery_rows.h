@@ -55,7 +55,7 @@ struct db_stmt;
  * per event). */
 struct mastery_measured {
 	size_t n;				/* entries */
-	uint8_t b[MASTERY_MEASURED_MAX_BYTES];	/* format 1 (b[0] the format byte when n > 0) */
+	uint8_t b[MASTERY_MEASURED_MAX_BYTES];	/* format 1; b[0] set when n > 0 */
 };
 
 /* The list's blob is m->b, of this many bytes (0 when empty). */
@@ -67,8 +67,10 @@ void mastery_measured_set(struct mastery_measured *m, int32_t idx, double p);
 double mastery_measured_get(const struct mastery_measured *m, int32_t idx);
 
 /* Encoders write the blob into out (room for the _BYTES / _MAX_BYTES above)
- * and return its length (0 for a list without entries). Decoders read n bytes at b (b may be NULL when n is
- * 0); EB_EPARSE when the bytes are not the format (out is then zeroed). */
+ * and return its length (0 for a list without entries). Decoders read n
+ * bytes at b (b may be NULL when n is 0); EB_EPARSE when the bytes are not
+ * the format (out is then empty or zero). The measured list's pair copies
+ * (its blob is its stored form) and validates. */
 size_t mastery_skill_encode(const struct mastery_skill_state *s, uint8_t *out);
 enum eb_err mastery_skill_decode(const void *b, size_t n, struct mastery_skill_state *out);
 size_t mastery_student_encode(const struct mastery_student_state *s, uint8_t *out);
