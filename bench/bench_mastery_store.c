@@ -81,10 +81,9 @@ static void sim_auc(struct db *db, int64_t d, const struct sim_district *sd,
 	int32_t day0 = sim_learning_week_day(l, 0);
 	int weeks = sim_learning_params(l)->weeks;
 	struct db_stmt *st;
-	if (db_prepare(db, "SELECT student_sourced_id, standard_code, p, inferred, last_at"
-			   " FROM mastery_state WHERE district_id = ?1", &st))
+	if (db_query(db, "SELECT student_sourced_id, standard_code, p, inferred, last_at"
+			 " FROM mastery_state WHERE district_id = ?1", DB_ARGS(DB_INT(d)), &st))
 		return;
-	db_bind_int(st, 1, d);
 	size_t cap = 1 << 16, n[3] = { 0, 0, 0 };
 	double *p[3];
 	uint8_t *y[3];
@@ -93,7 +92,7 @@ static void sim_auc(struct db *db, int64_t d, const struct sim_district *sd,
 		y[k] = malloc(cap * 64);
 	}
 	size_t skipped = 0;
-	while (db_step(st) == DB_ROW) {
+	while (db_next(st)) {
 		size_t idx;
 		const struct standard *s = standards_find(db_col_text(st, 1));
 		if (!s || sim_student_find(sd, db_col_text(st, 0), &idx)) {
@@ -122,7 +121,7 @@ static void sim_auc(struct db *db, int64_t d, const struct sim_district *sd,
 			y[k][n[k]++] = (uint8_t)truth;
 		}
 	}
-	db_reset(st);
+	db_done(st);
 	static const char *const names[] = { "measured", "inferred", "all" };
 	for (int k = 0; k < 3; k++) {
 		double auc = 0;
@@ -142,20 +141,17 @@ static void sim_recovery(struct db *db, int64_t d, const struct sim_learning *l)
 {
 	struct db_stmt *st;
 	struct mastery_model *m = NULL;
-	if (db_prepare(db, "SELECT model FROM mastery_fit WHERE district_id = ?1", &st))
+	if (db_query(db, "SELECT model FROM mastery_fit WHERE district_id = ?1", DB_ARGS(DB_INT(d)),
+		     &st))
 		return;
-	db_bind_int(st, 1, d);
-	if (db_step(st) == DB_ROW)
-		mastery_model_decode(db_col_blob(st, 0), (size_t)db_col_bytes(st, 0), &m);
-	db_reset(st);
-	int64_t rows_db = 0;
-	if (!db_prepare(db, "SELECT count(*) FROM learning_event WHERE district_id = ?1 AND correct"
-			    " IS NOT NULL AND standard_code IS NOT NULL", &st)) {
-		db_bind_int(st, 1, d);
-		if (db_step(st) == DB_ROW)
-			rows_db = db_col_int(st, 0);
-		db_reset(st);
+	if (db_next(st)) {
+		const void *blob = db_col_blob(st, 0);
+		mastery_model_decode(blob, (size_t)db_col_bytes(st, 0), &m);
 	}
+	db_done(st);
+	int64_t rows_db = 0;
+	db_get_int(db, "SELECT count(*) FROM learning_event WHERE district_id = ?1 AND correct"
+		   " IS NOT NULL AND standard_code IS NOT NULL", DB_ARGS(DB_INT(d)), &rows_db);
 	size_t n = 0;
 	struct sim_response *r = sim_recovery_responses(l, &n);
 	struct sim_recovery o;
@@ -212,7 +208,6 @@ static void large_district(long students)
 			}
 		}
 	}
-	struct db_stmt *st;
 	size_t rows = 0;
 	db_begin(db);
 	for (long i = 0; i < students; i++) {
@@ -220,17 +215,17 @@ static void large_district(long students)
 		snprintf(sid, sizeof sid, "stu-%07ld", i);
 		int g = (int)(i % 7);
 		for (size_t k = 0; k < nstd[g]; k++) {
-			if (db_prepare(db, "INSERT INTO mastery_state (district_id, student_sourced_id,"
-					   " standard_code, p, sd, responses, correct, tools, first_at, last_at,"
-					   " trend_week, trend, inferred) VALUES (?1, ?2, ?3, ?4, 0.1, 8, 5,"
-					   " X'01000000000000000800000005000000', 1756684800, 1757684800, 2903, X'282d343c', ?5)", &st))
-				return;
-			db_bind_int(st, 1, d);
-			db_bind_text(st, 2, sid, -1);
-			db_bind_text(st, 3, std[g][k]->code, -1);
-			db_bind_double(st, 4, (double)((i * 7 + (long)k * 13) % 100) / 100.0);
-			db_bind_int(st, 5, (i + (long)k) % 3 == 0);
-			if (db_run(st))
+			/* tools and trend in format 1 (mastery_rows.h): tool 1 with
+			 * 8 responses, 5 right; weekly P 40, 45, 52, 60 */
+			if (db_execute(db, "INSERT INTO mastery_state (district_id, student_sourced_id,"
+				       " standard_code, p, sd, responses, correct, tools, first_at,"
+				       " last_at, trend_week, trend, inferred) VALUES (?1, ?2, ?3, ?4,"
+				       " 0.1, 8, 5, X'0101000000000000000800000005000000', 1756684800,"
+				       " 1757684800, 2903, X'01282d343c', ?5)",
+				       DB_ARGS(DB_INT(d), DB_TEXT(sid), DB_TEXT(std[g][k]->code),
+					       DB_REAL((double)((i * 7 + (long)k * 13) % 100) / 100.0),
+					       DB_INT((i + (long)k) % 3 == 0)),
+				       NULL))
 				return;
 			rows++;
 		}
@@ -327,22 +322,22 @@ int main(int argc, char **argv)
 	struct rec *r = calloc(NREC, sizeof *r);
 	struct db_stmt *st;
 	size_t n = 0;
-	if (!r || db_prepare(db, "SELECT student_sourced_id, standard_code, tool_id, item_id, correct,"
-				 " occurred_at FROM learning_event WHERE district_id = ?1 AND correct"
-				 " IS NOT NULL AND standard_code IS NOT NULL ORDER BY id LIMIT 20000", &st))
+	if (!r || db_query(db, "SELECT student_sourced_id, standard_code, tool_id, item_id, correct,"
+			       " occurred_at FROM learning_event WHERE district_id = ?1 AND correct"
+			       " IS NOT NULL AND standard_code IS NOT NULL ORDER BY id LIMIT 20000",
+			       DB_ARGS(DB_INT(d)), &st))
 		return 1;
-	db_bind_int(st, 1, d);
-	while (n < NREC && db_step(st) == DB_ROW) {
-		snprintf(r[n].student, sizeof r[n].student, "%s", db_col_text(st, 0));
-		snprintf(r[n].standard, sizeof r[n].standard, "%s", db_col_text(st, 1));
+	while (n < NREC && db_next(st)) {
+		db_col_copy(st, 0, r[n].student, sizeof r[n].student);
+		db_col_copy(st, 1, r[n].standard, sizeof r[n].standard);
 		r[n].tool = db_col_int(st, 2);
-		const char *it = db_col_text(st, 3);
-		snprintf(r[n].item, sizeof r[n].item, "%s", it ? it : "");
+		db_col_copy(st, 3, r[n].item, sizeof r[n].item);
 		r[n].correct = (int)db_col_int(st, 4);
 		r[n].at = db_col_int(st, 5);
 		n++;
 	}
-	db_reset(st);
+	if (db_done(st))
+		return 1;
 	double us[3];
 	for (int i = 0; i < 3; i++)
 		us[i] = online_run(db, d, r, n);
@@ -351,14 +346,15 @@ int main(int argc, char **argv)
 	free(r);
 
 	/* class view data: students of the class, then each student's cells */
-	if (db_prepare(db, "SELECT sourced_id FROM class WHERE district_id = ?1", &st))
-		return 1;
-	db_bind_int(st, 1, d);
 	size_t ncls = 0, cap = 1024;
 	char (*cls)[64] = malloc(cap * sizeof *cls);
-	while (ncls < cap && db_step(st) == DB_ROW)
-		snprintf(cls[ncls++], 64, "%s", db_col_text(st, 0));
-	db_reset(st);
+	if (!cls || db_query(db, "SELECT sourced_id FROM class WHERE district_id = ?1",
+			     DB_ARGS(DB_INT(d)), &st))
+		return 1;
+	while (ncls < cap && db_next(st))
+		db_col_copy(st, 0, cls[ncls++], 64);
+	if (db_done(st))
+		return 1;
 	double *ms = malloc((ncls ? ncls : 1) * sizeof *ms);
 	for (size_t i = 0; i < ncls; i++) {
 		struct arena a;

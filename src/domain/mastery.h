@@ -1,7 +1,14 @@
-/* mastery.h - mastery of every standard for every student, at rest and kept
- * current: the district's fitted model (mastery_model.h) and one estimate
- * per student x standard with its evidence. All SQL about mastery lives in
- * mastery.c (tables of migration 007). See docs/mastery_store.md.
+/* mastery.h - mastery of every standard for every student: the rules and
+ * the online update. The room's doors (docs/mastery_store.md):
+ *   mastery.h         the cell, levels, ids, the update and inference rules,
+ *                     the online update (mastery_record)
+ *   mastery_cache.h   the online update's context (owned by the connection)
+ *   mastery_rows.h    how state is stored: blob formats, one row in and out
+ *   mastery_refit.h   the nightly refit and the stored fit's facts
+ *   mastery_views.h   the listings the pages and exports read
+ * The model itself is mastery_model.h. All SQL about mastery lives in these
+ * files (tables of migrations 007 and 014). This header includes the refit's
+ * and the listings' so a caller of the room needs one include.
  *
  * Model ids: a standard is the skill whose raw id is its catalog index
  * (standards_find()->index; codes outside the catalog hash to ids >= 2^24);
@@ -84,107 +91,36 @@ void mastery_cell_observe(const struct mastery_model *m, struct mastery_student_
  * with probability q lifts it to at least 0.9 q. Returns the inferred p. */
 double mastery_infer(double base, const double *pre, size_t npre, const double *suc, size_t nsuc);
 
+/* Applies the rule to a thin cell (fewer than MASTERY_MIN_DIRECT responses)
+ * given its measured neighbours' P: base = c->p when it has responses, else
+ * the standard's prior (m NULL: the default), moved halfway to ability when
+ * ability >= 0 and c has no responses. Sets c->p, c->sd (n = 0), inferred,
+ * and the trend's current week. key: mastery_standard_key of the cell. */
+void mastery_cell_infer(const struct mastery_model *m, struct mastery_cell *c, int32_t key,
+			double ability, const double *pre, size_t npre, const double *suc,
+			size_t nsuc);
+
 /* Online update: called by activity_event_record inside the caller's
  * transaction for every stored evidence event (correct 0/1, a standard).
- * Reads the model (cached per thread/connection and district, reloaded when
- * fitted_at changes), updates the cell and student state and stores them.
- * A cell with < MASTERY_MIN_DIRECT responses is stored inferred from its
- * measured neighbours. Inside a transaction the student's row (state and
- * measured list) is kept in a per-connection cache and written by db_commit
- * before COMMIT (db_before_commit); the cell is written at once. Outside a
- * transaction both are written at once. EB_EDB on a database error,
- * EB_ENOMEM when the cache cannot take the update (roll back). */
+ * Uses the connection's context (mastery_cache.h: made on the first update
+ * on db, freed by db_close): the model decoded once per district and
+ * fitted_at (each update reads fitted_at), and inside a transaction the
+ * student's row (state and measured list), written by db_commit before
+ * COMMIT (db_before_commit); the cell is written at once. Outside a
+ * transaction both are written at once. A cell with < MASTERY_MIN_DIRECT
+ * responses is stored inferred from its measured neighbours. No student or
+ * standard, or correct < 0: nothing to do (EB_OK). EB_EDB on a database
+ * error, EB_EPARSE when the student's stored state is not its format,
+ * EB_ENOMEM when the context cannot take the update (roll back). */
 enum eb_err mastery_record(struct db *db, int64_t district_id, const char *student,
 			   const char *standard, int64_t tool_id, const char *item_id, int correct,
 			   int64_t at);
 
-/* Forgets the cached decoded models of this thread. */
-void mastery_cache_clear(void);
+/* Forgets the decoded models of db's context (the refit calls it once it
+ * has committed a new model). Nothing to do when db has no context. */
+void mastery_cache_clear(struct db *db);
 
-struct mastery_refit_summary {
-	size_t rows, students, standards, cells, inferred;
-	size_t late;		/* responses stored during the fit, applied online after it */
-	int iterations;
-	double fit_seconds;	/* mastery_fit alone */
-	double total_seconds;	/* read + fit + recompute + store */
-	int64_t fitted_at;
-};
-
-/* Progress: phase ("read", "fit", "recompute", "store"), done of total. */
-typedef void (*mastery_progress_fn)(void *ctx, const char *phase, size_t done, size_t total);
-
-/* Refits the district's model on all its evidence (learning_event rows with
- * correct and a standard, per student in time order), stores it, and
- * recomputes every student x standard state (one transaction; inferred
- * cells for the neighbours of measured standards). hp NULL = defaults.
- * EB_ENOTFOUND ("no evidence") when the district has none: nothing changes.
- * Other errors with a reason in err. */
-enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct mastery_params *hp,
-			  mastery_progress_fn progress, void *ctx,
-			  struct mastery_refit_summary *out, char *err, size_t cap);
-
-struct mastery_fit_row {
-	int64_t fitted_at, rows, students, standards, iterations;
-	double fit_seconds, objective;
-};
-/* The stored fit's facts; EB_ENOTFOUND when none. */
-enum eb_err mastery_fit_info(struct db *db, int64_t district_id, struct mastery_fit_row *out);
-
-/* One stored cell. *found false (and *out zeroed) when absent. */
-enum eb_err mastery_cell_get(struct db *db, int64_t district_id, const char *student,
-			     const char *standard, struct mastery_cell *out, bool *found);
-
-/* A cell for listings (strings in the arena). */
-struct mastery_row {
-	const char *student, *standard;
-	struct mastery_cell c;
-};
-/* Every cell of a student: measured ones first, each group by standard code. */
-enum eb_err mastery_student_cells(struct db *db, int64_t district_id, const char *student,
-				  struct arena *a, struct mastery_row **out, size_t *n);
-
-/* One piece of evidence (strings in the arena). */
-struct mastery_evidence {
-	const char *tool, *item, *standard;
-	int correct;
-	int64_t at;
-};
-/* A student's latest evidence, newest first, at most limit (1..1000). */
-enum eb_err mastery_evidence_trail(struct db *db, int64_t district_id, const char *student,
-				   int limit, struct arena *a, struct mastery_evidence **out,
-				   size_t *n);
-
-/* Every student's cell on a standard with the student's school (first org
- * of the person) and grades. */
-struct mastery_standard_row {
-	const char *student, *school, *grades;
-	double p;
-	bool inferred;
-	int32_t responses;
-};
-enum eb_err mastery_standard_cells(struct db *db, int64_t district_id, const char *standard,
-				   struct arena *a, struct mastery_standard_row **out, size_t *n);
-
-/* Standards on which at least min_students students have a measured cell
- * (min_responses or more direct responses) that tool_id contributed to,
- * most students first (ties by code), at most cap; codes in arena. */
-enum eb_err mastery_standards_of_tool(struct db *db, int64_t district_id, int64_t tool_id,
-				      int min_responses, int min_students, size_t cap,
-				      struct arena *a, const char **codes, size_t *n);
-
-/* Calls fn for every stored cell of a standard (student, decoded cell). */
-enum eb_err mastery_each_cell_of_standard(struct db *db, int64_t district_id, const char *standard,
-					  void (*fn)(void *ctx, const char *student,
-						     const struct mastery_cell *c),
-					  void *ctx);
-
-/* P of a student on a standard, or -1 when no cell. */
-double mastery_p(struct db *db, int64_t district_id, const char *student, const char *standard);
-
-/* Cell text codecs (exported for tests). */
-void mastery_tools_format(const struct mastery_cell *c, char *out, size_t cap);
-void mastery_tools_parse(const char *s, struct mastery_cell *c);
-void mastery_trend_format(const struct mastery_cell *c, char *out, size_t cap);
-void mastery_trend_parse(const char *s, struct mastery_cell *c);
+#include "domain/mastery_refit.h"
+#include "domain/mastery_views.h"
 
 #endif

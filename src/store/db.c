@@ -28,6 +28,7 @@ struct db_stmt {
 };
 
 #define DB_HOOKS 4
+#define DB_ATTACH 4
 
 struct db_hook {
 	enum eb_err (*before_commit)(struct db *, void *);
@@ -41,6 +42,12 @@ struct db {
 	/* work registered for the open transaction (db_before_commit) */
 	struct db_hook hooks[DB_HOOKS];
 	int nhooks;
+	/* objects of modules above the store that live with the connection */
+	struct {
+		const void *key;
+		void *obj;
+		void (*free_fn)(void *);
+	} attached[DB_ATTACH];
 	struct db_stmt cache[STMT_CACHE];
 };
 
@@ -251,6 +258,31 @@ enum eb_err db_before_commit(struct db *db, enum eb_err (*before_commit)(struct 
 	return EB_OK;
 }
 
+enum eb_err db_attach(struct db *db, const void *key, void *obj, void (*free_fn)(void *))
+{
+	int slot = -1;
+	for (int i = 0; i < DB_ATTACH; i++) {
+		if (db->attached[i].key == key)
+			return EB_EEXIST;
+		if (!db->attached[i].key && slot < 0)
+			slot = i;
+	}
+	if (!key || slot < 0)
+		return key ? EB_ETOOBIG : EB_EINVAL;
+	db->attached[slot].key = key;
+	db->attached[slot].obj = obj;
+	db->attached[slot].free_fn = free_fn;
+	return EB_OK;
+}
+
+void *db_attached(struct db *db, const void *key)
+{
+	for (int i = 0; i < DB_ATTACH; i++)
+		if (db->attached[i].key == key)
+			return db->attached[i].obj;
+	return NULL;
+}
+
 const char *db_file(struct db *db)
 {
 	const char *path = sqlite3_db_filename(db->h, "main");
@@ -273,6 +305,10 @@ void db_close(struct db *db)
 		return;
 	db_rollback(db);
 	rollback_hooks(db);
+	/* after the rollback hooks: they may still use an attached object */
+	for (int i = 0; i < DB_ATTACH; i++)
+		if (db->attached[i].key && db->attached[i].free_fn)
+			db->attached[i].free_fn(db->attached[i].obj);
 	for (int i = 0; i < STMT_CACHE; i++)
 		if (db->cache[i].st)
 			sqlite3_finalize(db->cache[i].st);

@@ -67,6 +67,18 @@ bool db_in_transaction(struct db *db);
 enum eb_err db_before_commit(struct db *db, enum eb_err (*before_commit)(struct db *, void *),
 			     void (*on_rollback)(void *), void *ctx);
 
+/* State of a module above the store that lives and dies with one
+ * connection (a cache of what was read through it, work pending for its
+ * transaction), owned by the connection instead of thread-local tables
+ * keyed by it: only the connection's user reaches it, and db_close frees it
+ * with free_fn(obj) (may be NULL) after rolling back an open transaction,
+ * so rollback work registered with db_before_commit still finds it. key is
+ * the address of a static object of the module (one per module). EB_EEXIST
+ * when key is attached already, EB_ETOOBIG past 4 per connection. */
+enum eb_err db_attach(struct db *db, const void *key, void *obj, void (*free_fn)(void *obj));
+/* The object attached under key, or NULL. */
+void *db_attached(struct db *db, const void *key);
+
 /* Runs the registered before-commit work now, inside the open transaction
  * (the first thing db_commit does; for a caller that must see it done, such
  * as a benchmark timing it). On an error the caller must db_rollback. */

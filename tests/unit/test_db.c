@@ -262,6 +262,54 @@ static void test_cache_full_keeps_held(void **state)
 	}
 }
 
+/* Objects attached to a connection: one per key, found by key, freed by
+ * db_close after an open transaction's rollback work has run. */
+static int attach_events[4], nattach_events;
+
+static void attach_free(void *obj)
+{
+	attach_events[nattach_events++] = *(int *)obj;
+}
+
+static enum eb_err attach_before(struct db *db, void *ctx)
+{
+	(void)db;
+	(void)ctx;
+	return EB_OK;
+}
+
+static void attach_rollback(void *ctx)
+{
+	/* the object is still there when the rollback work runs */
+	attach_events[nattach_events++] = 10 + *(int *)ctx;
+}
+
+static void test_attach(void **state)
+{
+	(void)state;
+	struct db *db;
+	static const char key_a = 0, key_b = 0;
+	static int a = 1, b = 2;
+	nattach_events = 0;
+	assert_int_equal(db_open(":memory:", DB_OPEN_CREATE, &db, NULL, 0), EB_OK);
+	assert_null(db_attached(db, &key_a));
+	assert_int_equal(db_attach(db, &key_a, &a, attach_free), EB_OK);
+	assert_int_equal(db_attach(db, &key_a, &b, attach_free), EB_EEXIST);
+	assert_int_equal(db_attach(db, &key_b, &b, attach_free), EB_OK);
+	assert_ptr_equal(db_attached(db, &key_a), &a);
+	assert_ptr_equal(db_attached(db, &key_b), &b);
+	static const char more[3] = { 0 };
+	assert_int_equal(db_attach(db, &more[0], NULL, NULL), EB_OK);
+	assert_int_equal(db_attach(db, &more[1], NULL, NULL), EB_OK);
+	assert_int_equal(db_attach(db, &more[2], NULL, NULL), EB_ETOOBIG);
+	assert_int_equal(db_begin(db), EB_OK);
+	assert_int_equal(db_before_commit(db, attach_before, attach_rollback, &a), EB_OK);
+	db_close(db);
+	assert_int_equal(nattach_events, 3);
+	assert_int_equal(attach_events[0], 11);	/* rollback work first */
+	assert_int_equal(attach_events[1] + attach_events[2], 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +318,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_execute_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_same_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cache_full_keeps_held, setup, teardown),
+		cmocka_unit_test(test_attach),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

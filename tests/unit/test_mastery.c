@@ -12,10 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/embed.h"
 #include "base/rng.h"
 #include "domain/activity.h"
 #include "domain/district.h"
 #include "domain/mastery.h"
+#include "domain/mastery_cache.h"
+#include "domain/mastery_rows.h"
 #include "domain/standards.h"
 #include "store/db.h"
 
@@ -37,7 +40,7 @@ static int setup(void **state)
 		return -1;
 	if (district_create(f->db, "Test", &f->district))
 		return -1;
-	mastery_cache_clear();
+	mastery_cache_clear(f->db);
 	*state = f;
 	return 0;
 }
@@ -45,7 +48,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	mastery_cache_clear();
+	mastery_cache_clear(f->db);
 	db_close(f->db);
 	char p[80];
 	unlink(f->path);
@@ -59,13 +62,10 @@ static int teardown(void **state)
 
 static void add_student(struct fx *f, const char *sid)
 {
-	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db,
+	assert_int_equal(db_execute(f->db,
 		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, given_name,"
-		" family_name, grades) VALUES (?1, ?2, 'school1', 'student', 'G', 'F', '05')", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	db_bind_text(st, 2, sid, -1);
-	assert_int_equal(db_run(st), EB_OK);
+		" family_name, grades) VALUES (?1, ?2, 'school1', 'student', 'G', 'F', '05')",
+		DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), NULL), EB_OK);
 }
 
 /* One evidence event through the real ingest path. */
@@ -227,11 +227,12 @@ static struct mastery_model *stored_model(struct fx *f)
 {
 	struct db_stmt *st;
 	struct mastery_model *m = NULL;
-	assert_int_equal(db_prepare(f->db, "SELECT model FROM mastery_fit WHERE district_id = ?1", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	assert_int_equal(db_step(st), DB_ROW);
-	assert_int_equal(mastery_model_decode(db_col_blob(st, 0), (size_t)db_col_bytes(st, 0), &m), EB_OK);
-	db_reset(st);
+	assert_int_equal(db_query(f->db, "SELECT model FROM mastery_fit WHERE district_id = ?1",
+				  DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+	assert_true(db_next(st));
+	const void *blob = db_col_blob(st, 0);
+	assert_int_equal(mastery_model_decode(blob, (size_t)db_col_bytes(st, 0), &m), EB_OK);
+	assert_int_equal(db_done(st), EB_OK);
 	return m;
 }
 
@@ -261,15 +262,15 @@ static void test_online_equals_recompute(void **state)
 	struct mastery_model *m = stored_model(f);
 	/* recompute every student from its events in time order */
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT student_sourced_id, standard_code, tool_id, item_id,"
-				    " correct, occurred_at FROM learning_event WHERE district_id = ?1"
-				    " ORDER BY student_sourced_id, occurred_at, id", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
+	assert_int_equal(db_query(f->db, "SELECT student_sourced_id, standard_code, tool_id, item_id,"
+				  " correct, occurred_at FROM learning_event WHERE district_id = ?1"
+				  " ORDER BY student_sourced_id, occurred_at, id",
+				  DB_ARGS(DB_INT(f->district)), &st), EB_OK);
 	struct mastery_cell cells[60][NCODES];
 	struct mastery_student_state ss[60];
 	memset(cells, 0, sizeof cells);
 	memset(ss, 0, sizeof ss);
-	while (db_step(st) == DB_ROW) {
+	while (db_next(st)) {
 		int s = (int)strtol(db_col_text(st, 0) + 1, NULL, 10);
 		size_t k = 0;
 		while (k < NCODES && strcmp(codes[k], db_col_text(st, 1)) != 0)
@@ -280,7 +281,7 @@ static void test_online_equals_recompute(void **state)
 				     mastery_item_key(tool, db_col_text(st, 3)), tool,
 				     (int)db_col_int(st, 4), db_col_int(st, 5));
 	}
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	int compared = 0;
 	for (int s = 0; s < 60; s++) {
 		snprintf(sid, sizeof sid, "s%03d", s);
@@ -302,17 +303,22 @@ static void test_online_equals_recompute(void **state)
 	}
 	assert_true(compared > 200);
 	/* the stored student state is the recomputed one */
-	assert_int_equal(db_prepare(f->db, "SELECT student_sourced_id, state FROM mastery_student"
-				    " WHERE district_id = ?1", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
+	assert_int_equal(db_query(f->db, "SELECT student_sourced_id, state FROM mastery_student"
+				  " WHERE district_id = ?1", DB_ARGS(DB_INT(f->district)), &st),
+			 EB_OK);
 	int nstudents = 0;
-	while (db_step(st) == DB_ROW) {
+	while (db_next(st)) {
 		int s = (int)strtol(db_col_text(st, 0) + 1, NULL, 10);
-		assert_int_equal(db_col_bytes(st, 1), (int)sizeof ss[s]);
-		assert_memory_equal(db_col_blob(st, 1), &ss[s], sizeof ss[s]);
+		uint8_t want[MASTERY_STUDENT_BYTES];
+		struct mastery_student_state got;
+		const void *stored = db_col_blob(st, 1);
+		assert_int_equal(db_col_bytes(st, 1), (int)mastery_student_encode(&ss[s], want));
+		assert_memory_equal(stored, want, sizeof want);
+		assert_int_equal(mastery_student_decode(stored, sizeof want, &got), EB_OK);
+		assert_memory_equal(&got, &ss[s], sizeof ss[s]);
 		nstudents++;
 	}
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	assert_int_equal(nstudents, 60);
 	mastery_free(m);
 	/* a second refit bumps fitted_at so cached models are reloaded */
@@ -372,14 +378,13 @@ static void test_refit_keeps_late_evidence(void **state)
 	assert_int_equal(sum.rows, 30 * 30);	/* fitted on what it read */
 	assert_int_equal(sum.late, 5);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT count(*), sum(correct) FROM learning_event"
-				    " WHERE district_id = ?1 AND student_sourced_id = 's000'"
-				    " AND standard_code = ?2", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	db_bind_text(st, 2, codes[0], -1);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT count(*), sum(correct) FROM learning_event"
+				  " WHERE district_id = ?1 AND student_sourced_id = 's000'"
+				  " AND standard_code = ?2",
+				  DB_ARGS(DB_INT(f->district), DB_TEXT(codes[0])), &st), EB_OK);
+	assert_true(db_next(st));
 	int64_t stored = db_col_int(st, 0), right = db_col_int(st, 1);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	struct mastery_cell c;
 	bool found;
 	assert_int_equal(mastery_cell_get(f->db, f->district, "s000", codes[0], &c, &found), EB_OK);
@@ -397,13 +402,9 @@ static void test_refit_keeps_late_evidence(void **state)
 
 static int64_t student_rows(struct fx *f)
 {
-	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM mastery_student WHERE district_id = ?1",
-				    &st), EB_OK);
-	db_bind_int(st, 1, f->district);
-	assert_int_equal(db_step(st), DB_ROW);
-	int64_t n = db_col_int(st, 0);
-	db_reset(st);
+	int64_t n = -1;
+	assert_int_equal(db_get_int(f->db, "SELECT count(*) FROM mastery_student WHERE district_id = ?1",
+				    DB_ARGS(DB_INT(f->district)), &n), EB_OK);
 	return n;
 }
 
@@ -467,19 +468,18 @@ static void test_student_row_write_back(void **state)
 		}
 	assert_int_equal(student_rows(f), 2 + 200);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT a.state = b.state AND a.measured = b.measured"
-				    " FROM mastery_student a JOIN mastery_student b"
-				    " ON b.district_id = a.district_id AND b.student_sourced_id ="
-				    " 's' || (CAST(substr(a.student_sourced_id, 2) AS INTEGER) + 100)"
-				    " WHERE a.district_id = ?1 AND a.student_sourced_id BETWEEN 's100'"
-				    " AND 's199'", &st), EB_OK);
-	db_bind_int(st, 1, f->district);
+	assert_int_equal(db_query(f->db, "SELECT a.state = b.state AND a.measured = b.measured"
+				  " FROM mastery_student a JOIN mastery_student b"
+				  " ON b.district_id = a.district_id AND b.student_sourced_id ="
+				  " 's' || (CAST(substr(a.student_sourced_id, 2) AS INTEGER) + 100)"
+				  " WHERE a.district_id = ?1 AND a.student_sourced_id BETWEEN 's100'"
+				  " AND 's199'", DB_ARGS(DB_INT(f->district)), &st), EB_OK);
 	int same = 0;
-	while (db_step(st) == DB_ROW) {
+	while (db_next(st)) {
 		assert_int_equal(db_col_int(st, 0), 1);
 		same++;
 	}
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	assert_int_equal(same, 100);
 }
 
@@ -610,6 +610,423 @@ static void test_degenerate(void **state)
 	assert_int_equal(mastery_standard_key("3.OA.A.1"), (int32_t)standards_find("3.OA.A.1")->index);
 }
 
+/* A student's cells: measured ones first, then inferred, each by code: the
+ * order of ORDER BY inferred, standard_code (read without SQLite's sort). */
+static void test_student_cells_order(void **state)
+{
+	struct fx *f = *state;
+	const struct standard *pre = NULL, *suc = NULL, *s = linked(&pre, &suc);
+	assert_non_null(s);
+	char sid[16];
+	for (int k = 0; k < 12; k++) {
+		snprintf(sid, sizeof sid, "s%03d", k);
+		add_student(f, sid);
+	}
+	simulate(f, 0, 12, 40, 7, 1756684800);
+	for (int i = 0; i < 6; i++)
+		answer(f, "s000", s->code, 1, i, 1, 1756784800 + i);
+	struct mastery_refit_summary sum;
+	char err[256] = "";
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
+	assert_true(sum.inferred > 0);
+	int both = 0;
+	for (int k = 0; k < 12; k++) {
+		snprintf(sid, sizeof sid, "s%03d", k);
+		struct arena a;
+		arena_init(&a);
+		struct mastery_row *rows;
+		size_t n, i = 0, measured = 0;
+		assert_int_equal(mastery_student_cells(f->db, f->district, sid, &a, &rows, &n), EB_OK);
+		struct db_stmt *st;
+		assert_int_equal(db_query(f->db, "SELECT standard_code, inferred FROM mastery_state"
+					  " WHERE district_id = ?1 AND student_sourced_id = ?2"
+					  " ORDER BY inferred, standard_code",
+					  DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), &st), EB_OK);
+		while (db_next(st)) {
+			assert_true(i < n);
+			assert_string_equal(rows[i].standard, db_col_text(st, 0));
+			assert_string_equal(rows[i].student, sid);
+			assert_int_equal(rows[i].c.inferred, db_col_int(st, 1) != 0);
+			measured += !rows[i].c.inferred;
+			struct mastery_cell c;
+			bool found;
+			assert_int_equal(mastery_cell_get(f->db, f->district, sid, rows[i].standard, &c,
+							  &found), EB_OK);
+			assert_memory_equal(&c, &rows[i].c, sizeof c);
+			i++;
+		}
+		assert_int_equal(db_done(st), EB_OK);
+		assert_int_equal(i, n);
+		both += measured > 0 && measured < n;
+		arena_free(&a);
+	}
+	assert_true(both > 0);
+}
+
+/* ---- stored formats (mastery_rows.h) ----------------------------------- */
+
+/* Hex text to bytes (the fixtures below). */
+static size_t unhex(const char *h, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	for (; h[0] && h[1] && n < cap; h += 2) {
+		unsigned v;
+		assert_int_equal(sscanf(h, "%2x", &v), 1);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+/* Committed fixtures of format 1: decoded they are the values below, and
+ * the values encode to exactly these bytes, on any host. */
+static const char fixture_skill[] = "01" "0201" "0403" "a5" "07" "0000c0bf" "0000403f";
+static const char fixture_student[] =
+	"01" "04030201" "05000000" "efbe" "10" "00000040" "feffffff" "0300" "0200";
+static const char fixture_tools[] =
+	"01" "0700000000000000" "02000000" "02000000" "0807060504030201" "03000000" "01000000";
+static const char fixture_trend[] = "01" "28" "2d" "34";
+static const char fixture_measured[] =
+	"01" "05000000" "000000000000e03f" "2c010000" "000000000000ec3f";
+
+static void test_stored_formats_fixture(void **state)
+{
+	(void)state;
+	uint8_t b[256], e[MASTERY_MEASURED_MAX_BYTES];
+	size_t n;
+
+	struct mastery_skill_state sk, skw = { .correct = 0x0102, .wrong = 0x0304, .hist = 0xa5,
+					       .nhist = 7, .resid = -1.5f, .bkt = 0.75f };
+	n = unhex(fixture_skill, b, sizeof b);
+	assert_int_equal(n, MASTERY_SKILL_BYTES);
+	assert_int_equal(mastery_skill_decode(b, n, &sk), EB_OK);
+	assert_memory_equal(&sk, &skw, sizeof sk);
+	assert_int_equal(mastery_skill_encode(&skw, e), n);
+	assert_memory_equal(e, b, n);
+
+	struct mastery_student_state ss, ssw = { .correct = 0x01020304, .wrong = 5, .hist = 0xbeef,
+						 .nhist = 16, .resid = 2.0f, .last_skill = -2,
+						 .run_len = 3, .run_correct = 2 };
+	n = unhex(fixture_student, b, sizeof b);
+	assert_int_equal(n, MASTERY_STUDENT_BYTES);
+	assert_int_equal(mastery_student_decode(b, n, &ss), EB_OK);
+	assert_memory_equal(&ss, &ssw, sizeof ss);
+	assert_int_equal(mastery_student_encode(&ssw, e), n);
+	assert_memory_equal(e, b, n);
+
+	struct mastery_cell c = { 0 }, cw = { .ntools = 2, .ntrend = 3, .trend = { 40, 45, 52 } };
+	cw.tools[0] = (struct mastery_tool_count){ 7, 2, 2 };
+	cw.tools[1] = (struct mastery_tool_count){ 0x0102030405060708ll, 3, 1 };
+	n = unhex(fixture_tools, b, sizeof b);
+	assert_int_equal(mastery_tools_decode(b, n, &c), EB_OK);
+	assert_int_equal(c.ntools, 2);
+	assert_memory_equal(c.tools, cw.tools, sizeof c.tools);
+	assert_int_equal(mastery_tools_encode(&cw, e), n);
+	assert_memory_equal(e, b, n);
+	n = unhex(fixture_trend, b, sizeof b);
+	assert_int_equal(mastery_trend_decode(b, n, &c), EB_OK);
+	assert_int_equal(c.ntrend, 3);
+	assert_memory_equal(c.trend, cw.trend, 3);
+	assert_int_equal(mastery_trend_encode(&cw, e), n);
+	assert_memory_equal(e, b, n);
+
+	struct mastery_measured *m = calloc(1, sizeof *m), *mw = calloc(1, sizeof *mw);
+	assert_non_null(m);
+	assert_non_null(mw);
+	mastery_measured_set(mw, 5, 0.5);
+	mastery_measured_set(mw, 300, 0.875);
+	n = unhex(fixture_measured, b, sizeof b);
+	assert_int_equal(mastery_measured_decode(b, n, m), EB_OK);
+	assert_int_equal(m->n, 2);
+	assert_true(mastery_measured_get(m, 5) == 0.5 && mastery_measured_get(m, 300) == 0.875);
+	assert_true(mastery_measured_get(m, 6) < 0);
+	assert_int_equal(mastery_measured_encode(mw, e), n);
+	assert_memory_equal(e, b, n);
+
+	/* a list without entries is stored as nothing at all (format 1's byte
+	 * alone reads as empty too) */
+	struct mastery_cell none = { 0 };
+	assert_int_equal(mastery_tools_encode(&none, e), 0);
+	assert_int_equal(mastery_trend_encode(&none, e), 0);
+	m->n = 0;
+	assert_int_equal(mastery_measured_encode(m, e), 0);
+	b[0] = MASTERY_FORMAT;
+	assert_int_equal(mastery_tools_decode(b, 1, &c), EB_OK);
+	assert_int_equal(c.ntools, 0);
+	/* nothing stored reads as zero; anything not format 1 is refused */
+	assert_int_equal(mastery_skill_decode(NULL, 0, &sk), EB_OK);
+	assert_int_equal(sk.correct + sk.wrong, 0);
+	assert_int_equal(mastery_measured_decode(NULL, 0, m), EB_OK);
+	assert_int_equal(m->n, 0);
+	n = unhex(fixture_skill, b, sizeof b);
+	b[0] = 2; /* a later format */
+	assert_int_equal(mastery_skill_decode(b, n, &sk), EB_EPARSE);
+	b[0] = MASTERY_FORMAT;
+	assert_int_equal(mastery_skill_decode(b, n - 1, &sk), EB_EPARSE);
+	assert_int_equal(mastery_skill_decode(b, 16, &sk), EB_EPARSE); /* the old struct's size */
+	n = unhex(fixture_student, b, sizeof b);
+	assert_int_equal(mastery_student_decode(b + 1, n - 1, &ss), EB_EPARSE);
+	n = unhex(fixture_tools, b, sizeof b);
+	assert_int_equal(mastery_tools_decode(b, n - 3, &c), EB_EPARSE);
+	assert_int_equal(mastery_tools_decode(b + 1, n - 1, &c), EB_EPARSE);
+	n = unhex(fixture_trend, b, sizeof b);
+	b[2] = 101; /* a percent above 100 */
+	assert_int_equal(mastery_trend_decode(b, n, &c), EB_EPARSE);
+	n = unhex(fixture_measured, b, sizeof b);
+	assert_int_equal(mastery_measured_decode(b, n - 1, m), EB_EPARSE);
+	free(m);
+	free(mw);
+}
+
+/* A stored blob that is not its format is an error, never a silent zero
+ * (before format 1 a wrong-sized state read as a new student's). */
+static void test_corrupt_state_is_an_error(void **state)
+{
+	struct fx *f = *state;
+	add_student(f, "s1");
+	for (int i = 0; i < 4; i++)
+		answer(f, "s1", "5.NF.A.1", 3, i, 1, 1756684800 + i);
+	struct mastery_cell c;
+	bool found;
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.1", &c, &found), EB_OK);
+	assert_true(found && c.responses == 4 && c.sk.correct == 4);
+	/* the skill state of another (older) layout */
+	assert_int_equal(db_exec(f->db, "UPDATE mastery_state SET skill = zeroblob(16)"), EB_OK);
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.1", &c, &found),
+			 EB_EPARSE);
+	assert_int_equal(mastery_record(f->db, f->district, "s1", "5.NF.A.1", 3, "x", 1,
+					1756690000), EB_EPARSE);
+	/* a student state of a later format */
+	assert_int_equal(db_exec(f->db, "UPDATE mastery_state SET skill = NULL"), EB_OK);
+	assert_int_equal(db_exec(f->db, "UPDATE mastery_student"
+				 " SET state = CAST(X'02' || substr(state, 2) AS BLOB)"), EB_OK);
+	assert_int_equal(mastery_record(f->db, f->district, "s1", "5.NF.A.1", 3, "x", 1,
+					1756690000), EB_EPARSE);
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.1", &c, &found), EB_OK);
+	assert_int_equal(c.responses, 4); /* nothing was applied */
+}
+
+/* Migration 014 converts the host-layout blobs of 007 (written on a
+ * little-endian machine) into format 1 with the same values, and the
+ * online update goes on from them exactly as it would have. */
+static void test_migration_014_converts(void **state)
+{
+	struct fx *f = *state;
+	const uint16_t one = 1;
+	uint8_t le;
+	memcpy(&le, &one, 1);
+	if (!le) {
+		printf("skipped: the old blobs were little-endian host layout\n");
+		return;
+	}
+	/* the tables as 007 made them, and a database at schema 13 */
+	const struct embed_file *m007 = embed_find("src/store/migrations/007_mastery.sql");
+	assert_non_null(m007);
+	assert_int_equal(db_exec(f->db, "DROP TABLE mastery_state; DROP TABLE mastery_student;"
+				 " DROP TABLE mastery_fit;"
+				 " DELETE FROM schema_version WHERE version = 14"), EB_OK);
+	assert_int_equal(db_exec(f->db, m007->data), EB_OK);
+	/* old rows: what the old code wrote (memcpy of the structs) */
+	struct mastery_cell c0 = { 0 };
+	struct mastery_student_state ss0 = { 0 };
+	int64_t t = 1756684800;
+	const char *code = "5.NF.A.1";
+	int32_t key = mastery_standard_key(code);
+	for (int i = 0; i < 5; i++)
+		mastery_cell_observe(NULL, &ss0, &c0, key, mastery_item_key(3 + i % 2, "q"),
+				     3 + i % 2, i % 3 != 0, t + i * 7 * 86400);
+	assert_int_equal(c0.ntools, 2);
+	assert_true(c0.ntrend > 1);
+	uint8_t meas[24];
+	int32_t idx[2] = { (int32_t)standards_find(code)->index, 7 };
+	double mp[2] = { c0.p, 0.25 };
+	for (int i = 0; i < 2; i++) {
+		memcpy(meas + 12 * i, &idx[i], 4);
+		memcpy(meas + 12 * i + 4, &mp[i], 8);
+	}
+	assert_int_equal(db_execute(f->db,
+		"INSERT INTO mastery_state (district_id, student_sourced_id, standard_code, p, sd,"
+		" responses, correct, tools, first_at, last_at, trend_week, trend, inferred, skill)"
+		" VALUES (?1, 's1', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12)",
+		DB_ARGS(DB_INT(f->district), DB_TEXT(code), DB_REAL(c0.p), DB_REAL(c0.sd),
+			DB_INT(c0.responses), DB_INT(c0.correct),
+			DB_BLOB(c0.tools, c0.ntools * sizeof c0.tools[0]), DB_INT(c0.first_at),
+			DB_INT(c0.last_at), DB_INT(c0.trend_week), DB_BLOB(c0.trend, c0.ntrend),
+			DB_BLOB(&c0.sk, sizeof c0.sk)), NULL), EB_OK);
+	/* a cell whose blobs the old reader refused (it read them as empty) */
+	assert_int_equal(db_execute(f->db,
+		"INSERT INTO mastery_state (district_id, student_sourced_id, standard_code, p, sd,"
+		" responses, correct, tools, first_at, last_at, trend_week, trend, inferred, skill)"
+		" VALUES (?1, 's1', '5.NF.A.2', 0.5, 0.2, 0, 0, X'0102', NULL, NULL, 0,"
+		" zeroblob(13), 1, X'00')", DB_ARGS(DB_INT(f->district)), NULL), EB_OK);
+	assert_int_equal(db_execute(f->db,
+		"INSERT INTO mastery_student (district_id, student_sourced_id, state, measured)"
+		" VALUES (?1, 's1', ?2, ?3), (?1, 's2', X'00', X'00')",
+		DB_ARGS(DB_INT(f->district), DB_BLOB(&ss0, sizeof ss0), DB_BLOB(meas, sizeof meas)),
+		NULL), EB_OK);
+	db_close(f->db);
+	char err[256] = "";
+	assert_int_equal(db_open(f->path, 0, &f->db, err, sizeof err), EB_OK);
+	assert_int_equal(db_schema_version(f->db) >= 14, true);
+
+	struct mastery_cell c;
+	bool found;
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", code, &c, &found), EB_OK);
+	assert_true(found);
+	assert_memory_equal(&c, &c0, sizeof c);
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.2", &c, &found), EB_OK);
+	assert_true(found && c.inferred && !c.ntools && !c.ntrend && !c.sk.correct);
+	struct db_stmt *st;
+	assert_int_equal(db_query(f->db, "SELECT student_sourced_id, state, measured FROM"
+				  " mastery_student WHERE district_id = ?1 ORDER BY 1",
+				  DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+	struct mastery_measured *ms = calloc(1, sizeof *ms);
+	assert_non_null(ms);
+	int rows = 0;
+	while (db_next(st)) {
+		struct mastery_student_state ss;
+		const void *b = db_col_blob(st, 1);
+		size_t n = (size_t)db_col_bytes(st, 1);
+		assert_int_equal(mastery_student_decode(b, n, &ss), EB_OK);
+		b = db_col_blob(st, 2);
+		n = (size_t)db_col_bytes(st, 2);
+		assert_int_equal(mastery_measured_decode(b, n, ms), EB_OK);
+		if (rows++ == 0) {
+			assert_memory_equal(&ss, &ss0, sizeof ss);
+			assert_int_equal(ms->n, 2);
+			assert_true(mastery_measured_get(ms, idx[0]) == mp[0]);
+			assert_true(mastery_measured_get(ms, 7) == 0.25);
+		} else {
+			assert_int_equal(ss.correct + ss.wrong, 0);
+			assert_int_equal(ms->n, 0);
+		}
+	}
+	assert_int_equal(db_done(st), EB_OK);
+	assert_int_equal(rows, 2);
+	free(ms);
+	/* the next update continues from the converted state */
+	add_student(f, "s1");
+	answer(f, "s1", code, 4, 9, 1, t + 9 * 7 * 86400);
+	mastery_cell_observe(NULL, &ss0, &c0, key, mastery_item_key(4, "item-9"), 4, 1,
+			     t + 9 * 7 * 86400);
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", code, &c, &found), EB_OK);
+	assert_memory_equal(&c, &c0, sizeof c);
+}
+
+/* The update's context belongs to its connection: made at the first update,
+ * never shared with another connection (not even one that reuses a closed
+ * connection's memory), freed with it. */
+static void test_context_per_connection(void **state)
+{
+	struct fx *f = *state;
+	assert_null(mastery_ctx_find(f->db));
+	add_student(f, "s1");
+	answer(f, "s1", codes[0], 1, 1, 1, 1756684800);
+	struct mastery_ctx *mc = mastery_ctx_find(f->db), *again;
+	assert_non_null(mc);
+	assert_int_equal(mastery_ctx_of(f->db, &again), EB_OK);
+	assert_ptr_equal(again, mc);
+	assert_ptr_equal(mc->db, f->db);
+	struct db *other;
+	assert_int_equal(db_open(f->path, 0, &other, NULL, 0), EB_OK);
+	assert_null(mastery_ctx_find(other));
+	assert_int_equal(mastery_ctx_of(other, &again), EB_OK);
+	assert_true(again != mc && again->db == other);
+	db_close(other); /* frees its context (ASan: no leak) */
+}
+
+/* Decodes the first database's model through a connection closed at once,
+ * then updates a cell of the second through a new connection: the update
+ * must use the second database's model. */
+static void update_through_new_connections(const char *path1, const char *path2, int64_t d)
+{
+	struct db *a, *b;
+	assert_int_equal(db_open(path1, 0, &a, NULL, 0), EB_OK);
+	assert_int_equal(mastery_record(a, d, "s000", codes[0], 1, "item-1", 1, 1756784800), EB_OK);
+	db_close(a);
+	assert_int_equal(db_open(path2, 0, &b, NULL, 0), EB_OK);
+	struct db_stmt *st;
+	struct mastery_model *m = NULL;
+	assert_int_equal(db_query(b, "SELECT model FROM mastery_fit WHERE district_id = ?1",
+				  DB_ARGS(DB_INT(d)), &st), EB_OK);
+	assert_true(db_next(st));
+	const void *blob = db_col_blob(st, 0);
+	assert_int_equal(mastery_model_decode(blob, (size_t)db_col_bytes(st, 0), &m), EB_OK);
+	assert_int_equal(db_done(st), EB_OK);
+	struct mastery_student_state ss = { 0 };
+	assert_int_equal(db_query(b, "SELECT state FROM mastery_student WHERE district_id = ?1"
+				  " AND student_sourced_id = 's001'", DB_ARGS(DB_INT(d)), &st),
+			 EB_OK);
+	assert_true(db_next(st));
+	blob = db_col_blob(st, 0);
+	assert_int_equal(mastery_student_decode(blob, (size_t)db_col_bytes(st, 0), &ss), EB_OK);
+	assert_int_equal(db_done(st), EB_OK);
+	struct mastery_cell want, got;
+	bool found;
+	assert_int_equal(mastery_cell_get(b, d, "s001", codes[1], &want, &found), EB_OK);
+	assert_true(found && want.responses >= MASTERY_MIN_DIRECT);
+	assert_int_equal(mastery_record(b, d, "s001", codes[1], 1, "item-1", 1, 1756784800), EB_OK);
+	assert_int_equal(mastery_cell_get(b, d, "s001", codes[1], &got, &found), EB_OK);
+	/* what the second database's own model gives */
+	mastery_cell_observe(m, &ss, &want, mastery_standard_key(codes[1]),
+			     mastery_item_key(1, "item-1"), 1, 1, 1756784800);
+	assert_true(fabs(got.p - want.p) < 1e-12);
+	assert_memory_equal(&got.sk, &want.sk, sizeof got.sk);
+	mastery_free(m);
+	db_close(b);
+}
+
+/* Two databases whose district 1 has a model with the same fitted_at: a
+ * connection to the second never uses the model decoded through a closed
+ * connection to the first (the old thread-local cache was keyed by the
+ * connection's address, which the allocator hands out again). */
+static void test_model_cache_not_shared_across_connections(void **state)
+{
+	struct fx *f = *state;
+	char path2[64];
+	snprintf(path2, sizeof path2, "/tmp/test_mastery2_XXXXXX");
+	int fd = mkstemp(path2);
+	close(fd);
+	unlink(path2);
+	struct db *db2;
+	int64_t d2;
+	assert_int_equal(db_open(path2, DB_OPEN_CREATE, &db2, NULL, 0), EB_OK);
+	assert_int_equal(district_create(db2, "Other", &d2), EB_OK);
+	assert_int_equal(d2, f->district);
+	struct fx f2 = { db2, d2, "" };
+	char sid[16];
+	for (int s = 0; s < 20; s++) {
+		snprintf(sid, sizeof sid, "s%03d", s);
+		add_student(f, sid);
+		add_student(&f2, sid);
+	}
+	/* two different models: strong students in one, weak in the other */
+	simulate(f, 0, 20, 20, 5, 1756684800);
+	for (int s = 0; s < 20; s++) {
+		snprintf(sid, sizeof sid, "s%03d", s);
+		for (int k = 0; k < 20; k++)
+			answer(&f2, sid, codes[k % NCODES], 1 + k % 2, k % 10, k % 4 == 0,
+			       1756684800 + k * 3600);
+	}
+	struct mastery_refit_summary sum;
+	char err[256] = "";
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
+	assert_int_equal(mastery_refit(db2, d2, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_int_equal(db_exec(f->db, "UPDATE mastery_fit SET fitted_at = 1234567"), EB_OK);
+	assert_int_equal(db_exec(db2, "UPDATE mastery_fit SET fitted_at = 1234567"), EB_OK);
+	db_close(db2);
+	/* a few rounds: the allocator often gives b the memory of a */
+	for (int round = 0; round < 4; round++)
+		update_through_new_connections(f->path, path2, f->district);
+	unlink(path2);
+	char p[80];
+	snprintf(p, sizeof p, "%s-wal", path2);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path2);
+	unlink(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +1040,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_data_keeps_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_student_cells_order, setup, teardown),
+		cmocka_unit_test(test_stored_formats_fixture),
+		cmocka_unit_test_setup_teardown(test_corrupt_state_is_an_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_014_converts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_context_per_connection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_cache_not_shared_across_connections,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
