@@ -112,7 +112,8 @@ static void unmapped_section(struct http_request *req, const struct tool *t, boo
 			    " standard.</p>");
 		return;
 	}
-	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Activity</th>"
+	page_scroll_begin(req, "Activities not yet mapped to standards");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Activity</th>"
 		    "<th scope=\"col\">Events</th>");
 	if (can_map)
 		html_raw(b, "<th scope=\"col\">Map to a standard</th>");
@@ -160,8 +161,9 @@ static void quarantine_section(struct http_request *req, const struct tool *t, b
 	struct activity_quarantined *q;
 	if (activity_quarantine_list(req->db, t->district_id, t->id, 50, &req->arena, &q, &n) || !n)
 		return;
-	html_raw(b, "<details><summary>The latest quarantined events</summary><div class=\"table-wrap\">"
-		    "<table class=\"quarantine\"><thead><tr><th scope=\"col\">When</th>"
+	html_raw(b, "<details><summary>The latest quarantined events</summary>");
+	page_scroll_begin(req, "Quarantined events");
+	html_raw(b, "<table class=\"quarantine\"><thead><tr><th scope=\"col\">When</th>"
 		    "<th scope=\"col\">Learner as sent</th><th scope=\"col\">Activity</th>"
 		    "<th scope=\"col\">Source</th><th scope=\"col\">Reason</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
