@@ -331,7 +331,8 @@ async function checkAccount(browser, origin, account, routes, demo, axeSource) {
 			return; /* a redirect to a page already checked */
 		done.add(finalUrl);
 		const body = await resp.body();
-		const rp = r ? r.pattern : where;
+		const fr = routeOf(finalUrl); /* the page shown, after any redirect */
+		const rp = fr ? fr.pattern : where;
 		const budget = BUDGETS[rp] ? BUDGETS[rp][0] : PAGE_LIMIT;
 		if (body.length > budget)
 			note(WIDTHS[0].name, where, `HTML is ${(body.length / 1024).toFixed(1)} KB, ` +
@@ -404,9 +405,11 @@ async function checkAccount(browser, origin, account, routes, demo, axeSource) {
 				note(w.name, where, `escaped markup shown as text: "${t}"`);
 			for (const e of serverErrors)
 				note(w.name, where, e);
-			const shot = `${r ? r.pattern : where}?${[...new URL(finalUrl).searchParams.keys()]
+			/* each account's home (its first page), and each route and
+			 * set of query keys once */
+			const shot = `${rp}?${[...new URL(finalUrl).searchParams.keys()]
 				.sort().join('&')} ${w.name}`;
-			if (SHOTS === 'all' || (SHOTS && !shotsTaken.has(shot))) {
+			if (SHOTS === 'all' || (SHOTS && (done.size === 1 || !shotsTaken.has(shot)))) {
 				shotsTaken.add(shot);
 				await timed('screenshots', () => page.screenshot({
 					path: shotName(account.name, finalUrl, w.name), fullPage: true }));
