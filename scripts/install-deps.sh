@@ -1,23 +1,39 @@
 #!/bin/sh
-# Installs the Debian 12 packages edbridge needs to build, test and run.
-# Idempotent: does nothing when every package is already installed.
+# Installs the Debian 12 packages edbridge needs to build, test and run, and
+# the npm packages of the browser checks (tests/browser: playwright-core and
+# axe-core, which drive Debian's chromium; no browser is downloaded).
+# Idempotent: does nothing when everything is already installed.
 set -eu
+cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev \
 libsqlite3-dev sqlite3 libzip-dev libxlsxwriter-dev libcmocka-dev python3 curl \
-cppcheck wrk zip unzip libcrack2-dev cracklib-runtime"
+cppcheck wrk zip unzip libcrack2-dev cracklib-runtime chromium"
+# Node.js for the browser checks: Debian's, unless the machine has one
+command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-echo "installing:$missing"
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-	SUDO="sudo"
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	SUDO=""
+	if [ "$(id -u)" != 0 ]; then
+		SUDO="sudo"
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# the browser checks' npm packages, exactly as locked; again when the lock changes
+lock=tests/browser/package-lock.json
+stamp=tests/browser/node_modules/.installed-lock.json
+if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
+	echo "installing: tests/browser npm packages (npm ci)"
+	(cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund \
+		--loglevel=error >/dev/null)
+	cp "$lock" "$stamp"
+fi

@@ -2,11 +2,14 @@
 """Runs every test edbridge has and ends with one line: N passed, N failed.
 
 - unit tests: each cmocka binary in BUILD/tests, output as TAP;
-- black-box tests: each tests/http/test_*.py (unittest) against BUILD/edbridge.
+- black-box tests: each tests/http/test_*.py (unittest) against BUILD/edbridge;
+- browser checks: tests/browser/check.js, every page of a demo district in
+  headless Chromium (TAP; screenshots in BUILD/browser/).
 Pass a substring to run only the matching test programs."""
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -75,6 +78,67 @@ def run_http(path, build, counts, failures):
         sys.stdout.write(p.stderr[-6000:])
 
 
+BROWSER = os.path.join("tests", "browser", "check.js")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def run_browser(build, counts, failures):
+    """The browser checks: one TAP line per account and width. A machine
+    without node, Chromium or the npm packages (scripts/install-deps.sh sets
+    them up) skips them with a line saying so, except under CI=true, where
+    that is a failure: CI never skips them."""
+    name = os.path.basename(BROWSER)
+    missing = [what for what, ok in (
+        ("node", shutil.which("node")),
+        (CHROMIUM, os.access(CHROMIUM, os.X_OK)),
+        ("tests/browser/node_modules (npm ci)",
+         os.path.isdir(os.path.join(ROOT, "tests", "browser", "node_modules"))),
+    ) if not ok]
+    if missing:
+        msg = f"{name}: missing {', '.join(missing)}; run scripts/install-deps.sh"
+        if os.environ.get("CI") == "true":
+            counts["failed"] += 1
+            failures.append(msg)
+        else:
+            counts["skipped"] += 1
+            print(f"  {name:40s} skipped: {msg}", flush=True)
+        return
+    env = dict(os.environ, EDBRIDGE_BIN=os.path.join(ROOT, build, "edbridge"),
+               EDBRIDGE_BROWSER_OUT=os.path.join(ROOT, build, "browser"))
+    t0 = time.time()
+    try:
+        p = subprocess.run(["node", BROWSER], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=1200)
+        out, err, rc = p.stdout, p.stderr, p.returncode
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout if isinstance(e.stdout, str) else (e.stdout or b"").decode("utf-8", "replace")
+        err, rc = "", None
+        counts["failed"] += 1
+        failures.append(f"{name}: timed out after 1200 s")
+    seen = 0
+    for line in out.splitlines():
+        m = re.match(r"^(not ok|ok) \d+(?: - )?(.*)$", line)
+        if not m:
+            continue
+        seen += 1
+        if m.group(1) == "ok":
+            counts["passed"] += 1
+        else:
+            counts["failed"] += 1
+            failures.append(f"{name}: {m.group(2)}")
+    if rc and seen == 0:
+        counts["failed"] += 1
+        failures.append(f"{name}: exited {rc} before reporting")
+    status = "ok" if rc == 0 else "FAILED"
+    print(f"  {name:40s} {seen:4d} tests  {time.time() - t0:6.2f}s  {status}", flush=True)
+    for line in out.splitlines():
+        if line.startswith(("browser:", "# ")) or (rc != 0 and line.startswith("  # ")):
+            print("    " + line.strip(), flush=True)
+    if rc != 0 and seen == 0:
+        sys.stdout.write(out[-4000:])
+        sys.stdout.write(err[-4000:])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -99,6 +163,9 @@ def main():
     for h in https:
         if wanted(h):
             run_http(h, args.build, counts, failures)
+    if wanted(BROWSER):
+        print("browser tests")
+        run_browser(args.build, counts, failures)
     for f in failures:
         print("FAILED:", f)
     line = f"{counts['passed']} passed, {counts['failed']} failed"

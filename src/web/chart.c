@@ -64,3 +64,25 @@ void chart_forest(struct buf *b, const char *id, const char *title, const char *
 #undef X
 	svg_end(b);
 }
+
+void chart_columns(struct buf *b, const char *id, const char *title, const double *values,
+		   const char *const *tips, size_t n)
+{
+	if (n == 0)
+		return;
+	double max = 0;
+	for (size_t i = 0; i < n; i++)
+		if (values[i] > max)
+			max = values[i];
+	const double W = 600, H = 120, gap = 2, step = W / (double)n;
+	svg_begin(b, id, W, H, title);
+	for (size_t i = 0; i < n; i++) {
+		double h = max > 0 && values[i] > 0 ? values[i] / max * (H - 4) : 0;
+		if (values[i] > 0 && h < 1)
+			h = 1;
+		svg_rect_tip(b, step * (double)i, H - 2 - h, step - gap, h, SVG_NEUTRAL,
+			     tips ? tips[i] : NULL);
+	}
+	svg_line(b, 0, H - 1, W, H - 1, SVG_INK, 1, 0);
+	svg_end(b);
+}

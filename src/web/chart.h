@@ -24,4 +24,11 @@ struct chart_interval {
 void chart_forest(struct buf *b, const char *id, const char *title, const char *caption,
 		  const struct chart_interval *rows, size_t n);
 
+/* A column chart of n values (n > 0; nothing when 0), oldest left: one bar
+ * each, scaled to the largest (a non-zero value is never drawn flat), on a
+ * baseline. tips[i] (escaped; NULL for none) is bar i's tooltip. id and
+ * title as for svg_begin; the page gives the numbers as a table too. */
+void chart_columns(struct buf *b, const char *id, const char *title, const double *values,
+		   const char *const *tips, size_t n);
+
 #endif

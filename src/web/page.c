@@ -76,3 +76,10 @@ void page_notice(struct http_request *req, const char *kind, const char *text)
 	html_text(&req->out, text);
 	html_raw(&req->out, "</p>");
 }
+
+void page_scroll_begin(struct http_request *req, const char *label)
+{
+	html_raw(&req->out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
+	html_attr(&req->out, label);
+	html_raw(&req->out, "\">");
+}

@@ -12,6 +12,10 @@ void page_end(struct http_request *req);
 void page_error(struct http_request *req, int status, const char *title, const char *message);
 /* <input type=hidden name=csrf value=...> for the current session. */
 void page_csrf_field(struct http_request *req);
+/* Opens the scroll box of a wide table, "<div class=table-wrap>" (close it
+ * with "</div>"): keyboard users can reach and scroll it (tabindex 0), and
+ * screen readers name it (role region, label escaped). */
+void page_scroll_begin(struct http_request *req, const char *label);
 /* A short notice box (role=status), escaped. kind: "ok" or "error". */
 void page_notice(struct http_request *req, const char *kind, const char *text);
 

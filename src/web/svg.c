@@ -57,6 +57,15 @@ void svg_rect(struct buf *b, double x, double y, double w, double h, enum svg_co
 		   num(x), num(y), num(w), num(h), colour(c));
 }
 
+void svg_rect_tip(struct buf *b, double x, double y, double w, double h, enum svg_colour c,
+		  const char *tip)
+{
+	buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>",
+		   num(x), num(y), num(w), num(h), colour(c));
+	html_text(b, tip ? tip : "");
+	html_raw(b, "</title></rect>");
+}
+
 void svg_circle(struct buf *b, double cx, double cy, double r, enum svg_colour c)
 {
 	buf_printf(b, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\" fill=\"%s\"/>", num(cx), num(cy),

@@ -21,6 +21,9 @@ void svg_end(struct buf *b);
 void svg_line(struct buf *b, double x1, double y1, double x2, double y2, enum svg_colour c,
 	      double width, int dashed);
 void svg_rect(struct buf *b, double x, double y, double w, double h, enum svg_colour c);
+/* The same with a tooltip: tip (escaped) as the rectangle's <title>. */
+void svg_rect_tip(struct buf *b, double x, double y, double w, double h, enum svg_colour c,
+		  const char *tip);
 void svg_circle(struct buf *b, double cx, double cy, double r, enum svg_colour c);
 /* Text at (x, y), escaped; size in px. */
 void svg_text(struct buf *b, double x, double y, double size, enum svg_anchor a,

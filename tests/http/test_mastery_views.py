@@ -3,11 +3,14 @@ permissions and CSV exports, on the fixture district with evidence imported
 through the CSV ingest (which updates the estimates online)."""
 import csv
 import io
+import os
+import re
+import shutil
 import sqlite3
 import unittest
 import zipfile
 
-from ebtest import Server, TempDir, make_district, run
+from ebtest import FIXTURES, Server, TempDir, make_district, run
 
 # stu-1 strong, stu-2 weak (class cls-a1-3, school sch-a1); stu-3 in sch-a2
 ANSWERS = {"stu-1": [1, 1, 1, 0, 1, 1, 1, 1], "stu-2": [0, 0, 1, 0, 0, 0, 0, 1],
@@ -35,6 +38,41 @@ class MasteryViews(TempDir):
         evidence_csv(path)
         run("import", "csv", "--profile", "item-results", "--tool", "1", path,
             "--district-id", "1", db=self.db)
+
+    def test_class_grid_tells_namesakes_apart_and_says_no_data_in_words(self):
+        # a second "Sam One" joins the class (student number S004) and has
+        # no evidence at all: before, both rows read "One, Sam" and the new
+        # one showed only dots
+        roster = os.path.join(self.tmp, "roster")
+        shutil.copytree(os.path.join(FIXTURES, "district_a"), roster)
+        with open(os.path.join(roster, "users.csv"), "a") as f:
+            f.write("stu-4,active,2026-08-01T00:00:00.000Z,true,sam.one2,,Sam,One,,S004,,,,,03,"
+                    ",,,,,,sch-a1,,en,,false,false\n")
+        with open(os.path.join(roster, "roles.csv"), "a") as f:
+            f.write("r-stu-4,active,2026-08-01T00:00:00.000Z,stu-4,primary,student,,,sch-a1,\n")
+        with open(os.path.join(roster, "enrollments.csv"), "a") as f:
+            f.write("e-6,active,2026-08-01T00:00:00.000Z,cls-a1-3,sch-a1,stu-4,student,false,"
+                    "2026-08-15,2027-06-10\n")
+        run("import", "oneroster", roster, "--district-id", "1", db=self.db)
+        self.load()
+        with Server(self.db) as srv:
+            t = srv.client()
+            t.login("teacher")
+            r = t.get("/classes/cls-a1-3/mastery?grade=3&domain=NF")
+            self.assertEqual(r.status, 200)
+            rows = [re.sub(r"<[^>]+>", "", h) for h in
+                    re.findall(r'<th scope="row">(.*?)</th>', r.text)]
+            self.assertEqual(len(rows), 3, rows)
+            self.assertEqual(len(set(rows)), 3, f"rows a teacher cannot tell apart: {rows}")
+            self.assertIn("One, Sam (student no. S001)", rows)
+            self.assertIn("One, Sam (student no. S004)", rows)
+            self.assertIn("Two, Sara", rows)  # no namesake: no number
+            grid = r.text[r.text.index("<table"):r.text.index("</table>")]
+            self.assertNotIn("&middot;", grid)
+            self.assertIn("No data yet on this unit", grid)
+            # the grid scrolls in its own keyboard-reachable box
+            self.assertRegex(r.text, r'<div class="table-wrap" tabindex="0" role="region" '
+                                     r'aria-label="[^"]+"><table class="mastery">')
 
     def test_fit_without_data_says_so(self):
         p = run("fit", "--district-id", "1", db=self.db, check=False)

@@ -79,6 +79,11 @@ class ToolData(unittest.TestCase):
         self.assertIn("actor not matched to a roster student", r.text)
         self.assertIn("csv:sourcedId:stu-77", r.text)
         self.assertIn("<svg", r.text)
+        # the chart is markup, not text: it was once escaped (&lt;rect) and
+        # the browser dropped the rest of the page
+        self.assertIn("<rect ", r.text)
+        self.assertNotIn("&lt;rect", r.text)
+        self.assertNotIn("&lt;/title", r.text)
         # the list of learner identifiers as sent is a bulk view: audited
         def list_views():
             con = sqlite3.connect(self.db)

@@ -95,6 +95,32 @@ static void forest_plot_draws_each_row_and_cuts_labels_whole(void **state)
 	buf_free(&b);
 }
 
+/* The tool page's volume chart: real SVG elements (the page once wrote them
+ * through html_textf, escaped, and the browser showed markup as text and
+ * dropped the rest of the page), tooltips escaped, zero days flat, a small
+ * day still visible. */
+static void column_chart_is_markup_and_escapes_only_text(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	chart_columns(&b, "volume", "t", NULL, NULL, 0);
+	assert_int_equal(b.len, 0);
+	const double v[] = { 0, 1000, 1, 500 };
+	const char *const tips[] = { "day <1>", "day 2", "day 3", NULL };
+	chart_columns(&b, "volume", "Events & days", v, tips, 4);
+	const char *s = buf_cstr(&b);
+	assert_int_equal(count(s, "<rect "), 4);
+	assert_int_equal(count(s, "&lt;"), 1);
+	assert_non_null(strstr(s, "<title>day &lt;1&gt;</title></rect>"));
+	assert_non_null(strstr(s, ">Events &amp; days</title>"));
+	assert_non_null(strstr(s, "height=\"0.00\""));	/* the zero day */
+	assert_non_null(strstr(s, "height=\"1.00\""));	/* 1 of 1000: still drawn */
+	assert_non_null(strstr(s, "height=\"116.00\""));	/* the largest: full height */
+	assert_null(strstr(s, "&lt;rect"));
+	assert_true(s[b.len - 1] == '>' && strstr(s, "</svg>") == s + b.len - 6);
+	buf_free(&b);
+}
+
 /* The navigation of one viewer as "/a /b ..." */
 static const char *nav_of(bool signed_in, unsigned mask)
 {
@@ -259,6 +285,7 @@ int main(void)
 		cmocka_unit_test(url_decode_rejects_bad_escapes),
 		cmocka_unit_test(multipart_finds_the_file),
 		cmocka_unit_test(forest_plot_draws_each_row_and_cuts_labels_whole),
+		cmocka_unit_test(column_chart_is_markup_and_escapes_only_text),
 		cmocka_unit_test(nav_shows_only_and_all_routes_the_viewer_may_get),
 		cmocka_unit_test(nav_of_each_role),
 		cmocka_unit_test(multipart_long_header_line_does_not_nest),

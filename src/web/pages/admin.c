@@ -56,7 +56,8 @@ static void users_page(struct http_request *req, int status, const char *error)
 		page_end(req);
 		return;
 	}
-	html_raw(b, "<div class=\"table-wrap\"><table><caption class=\"muted\">");
+	page_scroll_begin(req, "Accounts");
+	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)n);
 	html_raw(b, " accounts</caption><thead><tr><th scope=\"col\">Login</th><th scope=\"col\">Name</th>"
 		    "<th scope=\"col\">Roster person</th><th scope=\"col\">Roles</th><th scope=\"col\">Status</th>"
@@ -511,7 +512,9 @@ void page_admin_audit(struct http_request *req)
 	html_attr(b, f.subject_id ? f.subject_id : "");
 	html_raw(b, "\"><label for=\"action\">Action</label><input id=\"action\" name=\"action\" value=\"");
 	html_attr(b, f.action ? f.action : "");
-	html_raw(b, "\"><button type=\"submit\">Filter</button></form><div class=\"table-wrap\"><table>"
+	html_raw(b, "\"><button type=\"submit\">Filter</button></form>");
+	page_scroll_begin(req, "Audit log");
+	html_raw(b, "<table>"
 		    "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th>"
 		    "<th scope=\"col\">Subject</th><th scope=\"col\">Students</th><th scope=\"col\">Detail</th>"
 		    "<th scope=\"col\">From</th></tr></thead><tbody>");

@@ -46,6 +46,7 @@ static void report_page(struct http_request *req, int status, const struct onero
 	if (message)
 		page_notice(req, status < 300 ? "ok" : "error", message);
 	if (rep && rep->nfiles && status < 300) {
+		page_scroll_begin(req, "Files imported");
 		html_raw(b, "<table><thead><tr><th scope=\"col\">File</th><th scope=\"col\">Rows</th>"
 			    "<th scope=\"col\">Added</th><th scope=\"col\">Changed</th><th scope=\"col\">Deleted</th>"
 			    "</tr></thead><tbody>");
@@ -63,7 +64,7 @@ static void report_page(struct http_request *req, int status, const struct onero
 			html_int(b, c->deleted);
 			html_raw(b, "</td></tr>");
 		}
-		html_raw(b, "</tbody></table>");
+		html_raw(b, "</tbody></table></div>");
 	}
 	if (rep && rep->nerrors) {
 		html_raw(b, "<h2>Errors</h2><ul class=\"code\">");

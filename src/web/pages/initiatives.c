@@ -101,7 +101,8 @@ void page_initiatives(struct http_request *req)
 		page_end(req);
 		return;
 	}
-	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Initiative</th>"
+	page_scroll_begin(req, "Initiatives");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Initiative</th>"
 		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th scope=\"col\">Start</th>"
 		    "<th scope=\"col\">Review</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
@@ -402,7 +403,9 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	dl_row(b, "Why this tier", r->tier.reason);
 	html_raw(b, "</dl>");
 	if (r->ncov) {
-		html_raw(b, "<h3>Baseline equivalence</h3><table><thead><tr><th scope=\"col\">Characteristic</th>"
+		html_raw(b, "<h3>Baseline equivalence</h3>");
+		page_scroll_begin(req, "Baseline equivalence");
+		html_raw(b, "<table><thead><tr><th scope=\"col\">Characteristic</th>"
 			    "<th scope=\"col\">g before</th><th scope=\"col\">g after</th><th scope=\"col\">WWC band</th>"
 			    "</tr></thead><tbody>");
 		for (size_t j = 0; j < r->ncov; j++) {
@@ -416,9 +419,11 @@ static void evaluation_section(struct http_request *req, const struct initiative
 			html_text(b, ev_band_name(r->balance[j].band_after));
 			html_raw(b, "</td></tr>");
 		}
-		html_raw(b, "</tbody></table>");
+		html_raw(b, "</tbody></table></div>");
 	}
-	html_raw(b, "<h3>For whom</h3><table><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">g</th>"
+	html_raw(b, "<h3>For whom</h3>");
+	page_scroll_begin(req, "For whom");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">g</th>"
 		    "<th scope=\"col\">95% interval</th><th scope=\"col\">p (BH-adjusted)</th></tr></thead><tbody>");
 	for (size_t i = 0; i < r->nsub; i++) {
 		const struct eval_subgroup *s = &r->sub[i];
@@ -438,7 +443,7 @@ static void evaluation_section(struct http_request *req, const struct initiative
 		html_textf(b, "%.4f", s->p_bh);
 		html_raw(b, "</td></tr>");
 	}
-	html_raw(b, "</tbody></table>");
+	html_raw(b, "</tbody></table></div>");
 	if (r->nstd) {
 		html_raw(b, "<h3>By standard</h3><p class=\"muted\">On the mastery model's estimates of"
 			    " P(mastered) now, not on a test score: ");
@@ -446,7 +451,9 @@ static void evaluation_section(struct http_request *req, const struct initiative
 						  : "the standards the tool's evidence covers");
 		html_raw(b, "; students with a measured estimate, adjusted for the pretest and the"
 			    " estimate before the start; p adjusted (Benjamini-Hochberg) across the"
-			    " standards.</p><table class=\"by-standard\"><thead><tr>"
+			    " standards.</p>");
+		page_scroll_begin(req, "By standard");
+		html_raw(b, "<table class=\"by-standard\"><thead><tr>"
 			    "<th scope=\"col\">Standard</th><th scope=\"col\">Students</th>"
 			    "<th scope=\"col\">g</th><th scope=\"col\">95% interval</th>"
 			    "<th scope=\"col\">p (BH-adjusted)</th></tr></thead><tbody>");
@@ -470,7 +477,7 @@ static void evaluation_section(struct http_request *req, const struct initiative
 			html_textf(b, "%.4f", s->p_bh);
 			html_raw(b, "</td></tr>");
 		}
-		html_raw(b, "</tbody></table>");
+		html_raw(b, "</tbody></table></div>");
 	}
 	struct buf m = BUF_INIT;
 	buf_init(&m, 8192);
@@ -489,7 +496,8 @@ static void use_table(struct http_request *req, const struct initiative *in,
 	size_t nu;
 	if (initiative_use_summary(req->db, district_of(req), in, school, by, &req->arena, &u, &nu))
 		return;
-	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">");
+	page_scroll_begin(req, by == INIT_USE_BY_SCHOOL ? "Use by school" : "Use by teacher");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">");
 	html_text(b, by == INIT_USE_BY_SCHOOL ? "School" : "Teacher");
 	html_raw(b, "</th><th scope=\"col\">Targeted</th>"
 		    "<th scope=\"col\">Active</th><th scope=\"col\">Minutes per active student</th>"
@@ -669,6 +677,7 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 	if (initiative_history(req->db, district_of(req), in->id, &req->arena, &h, &nh) || nh == 0) {
 		html_raw(b, "<p class=\"muted\">No status changes yet.</p>");
 	} else {
+		page_scroll_begin(req, "Decisions");
 		html_raw(b, "<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Change</th>"
 			    "<th scope=\"col\">By</th><th scope=\"col\">Reason</th><th scope=\"col\">Evidence</th>"
 			    "</tr></thead><tbody>");
@@ -687,7 +696,7 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			html_text(b, h[i].evidence);
 			html_raw(b, "</td></tr>");
 		}
-		html_raw(b, "</tbody></table>");
+		html_raw(b, "</tbody></table></div>");
 	}
 	if (can_edit(req)) {
 		html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/initiatives/");

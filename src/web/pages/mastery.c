@@ -53,8 +53,7 @@ static void levels_of(struct http_request *req, struct district_levels *lv)
 static void level_cell(struct buf *b, const struct district_levels *lv, const struct mastery_cell *c)
 {
 	if (!c) {
-		html_raw(b, "<td class=\"lv lv-none\"><span aria-hidden=\"true\">&middot;</span>"
-			    "<span class=\"sr\">no evidence</span></td>");
+		html_raw(b, "<td class=\"lv lv-none\">No data</td>");
 		return;
 	}
 	enum mastery_level l = mastery_level_of(lv, c->p);
@@ -223,6 +222,8 @@ struct class_row {
 	const struct roster_person_row *p;
 	const struct mastery_cell *cell[MAX_COLS];
 	int attention;	/* 2 per Not yet, 1 per Approaching (measured only) */
+	int known;	/* cells with an estimate */
+	bool twin;	/* another student of the class has the same name */
 	double mean;	/* mean P of the cells present */
 	double key;	/* sort key of the chosen column */
 };
@@ -243,6 +244,27 @@ static int by_key(const void *a, const void *b)
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	return by_attention(a, b);
+}
+
+static bool same_name(const struct roster_person_row *x, const struct roster_person_row *y)
+{
+	return strcmp(x->family_name, y->family_name) == 0 && strcmp(name_of(x), name_of(y)) == 0;
+}
+
+/* What tells two students of one name apart: the student number from the
+ * roster (OneRoster identifier), else the middle name, else the roster id. */
+static void twin_label(struct buf *b, const struct roster_person_row *p)
+{
+	html_raw(b, " <span class=\"twin\">(");
+	if (p->identifier && *p->identifier) {
+		html_raw(b, "student no. ");
+		html_text(b, p->identifier);
+	} else if (p->middle_name && *p->middle_name) {
+		html_text(b, p->middle_name);
+	} else {
+		html_text(b, p->sourced_id);
+	}
+	html_raw(b, ")</span>");
 }
 
 static int by_name(const void *a, const void *b)
@@ -313,11 +335,16 @@ void page_class_mastery(struct http_request *req)
 					}
 					break;
 				}
+		r->known = cnt;
 		r->mean = cnt ? sum / cnt : 2; /* nothing known: after those with data */
 		r->key = sort_col >= 0 && r->cell[sort_col] ? r->cell[sort_col]->p : 2;
 	}
 	bool name_sort = sort && strcmp(sort, "name") == 0;
 	qsort(rows, ns, sizeof *rows, name_sort ? by_name : sort_col >= 0 ? by_key : by_attention);
+	for (size_t i = 0; i < ns; i++)
+		for (size_t k = i + 1; k < ns; k++)
+			if (same_name(rows[i].p, rows[k].p))
+				rows[i].twin = rows[k].twin = true;
 
 	struct buf *b = &req->out;
 	enum export_format ef;
@@ -393,14 +420,15 @@ void page_class_mastery(struct http_request *req)
 		html_raw(b, "</a>");
 	}
 	html_raw(b, "</p>");
-	html_raw(b, "<div class=\"table-wrap\"><table class=\"mastery\"><caption>");
+	page_scroll_begin(req, "Class mastery grid");
+	html_raw(b, "<table class=\"mastery\"><caption><span class=\"stay\">");
 	html_text(b, u.title);
 	html_raw(b, ": ");
 	html_int(b, (int64_t)ns);
 	html_raw(b, " students, ");
 	html_text(b, name_sort ? "by name" : sort_col >= 0 ? "lowest first on the chosen standard"
 							: "students needing attention first");
-	html_raw(b, "</caption><thead><tr><th scope=\"col\"><a href=\"?sort=name\">Student</a></th>");
+	html_raw(b, "</span></caption><thead><tr><th scope=\"col\"><a href=\"?sort=name\">Student</a></th>");
 	for (size_t j = 0; j < u.n; j++) {
 		html_raw(b, "<th scope=\"col\"");
 		if ((int)j == sort_col)
@@ -434,8 +462,15 @@ void page_class_mastery(struct http_request *req)
 		html_text(b, rows[i].p->family_name);
 		html_raw(b, ", ");
 		html_text(b, name_of(rows[i].p));
+		if (rows[i].twin)
+			twin_label(b, rows[i].p);
 		html_raw(b, "</a></th>");
-		for (size_t j = 0; j < u.n; j++)
+		if (!rows[i].known && u.n) {
+			html_raw(b, "<td class=\"lv-none nodata\" colspan=\"");
+			html_int(b, (int64_t)u.n);
+			html_raw(b, "\">No data yet on this unit's standards</td>");
+		}
+		for (size_t j = 0; rows[i].known && j < u.n; j++)
 			level_cell(b, &lv, rows[i].cell[j]);
 		html_raw(b, "</tr>");
 	}
@@ -534,7 +569,8 @@ void page_student_mastery(struct http_request *req)
 	legend(b, &lv);
 	if (!nc)
 		html_raw(b, "<p class=\"muted\">No evidence yet from the district's tools.</p>");
-	html_raw(b, "<div class=\"table-wrap\"><table class=\"mastery\"><thead><tr>"
+	page_scroll_begin(req, "Mastery by standard");
+	html_raw(b, "<table class=\"mastery\"><thead><tr>"
 		    "<th scope=\"col\">Standard</th><th scope=\"col\">Level</th>"
 		    "<th scope=\"col\">Probability (95% range)</th><th scope=\"col\">Evidence</th>"
 		    "<th scope=\"col\">Last evidence</th><th scope=\"col\">Trend by week</th>"
@@ -571,8 +607,9 @@ void page_student_mastery(struct http_request *req)
 					: "Measured");
 		html_raw(b, "</td></tr>");
 	}
-	html_raw(b, "</tbody></table></div><h2>Evidence trail</h2>"
-		    "<div class=\"table-wrap\"><table><caption class=\"muted\">Latest responses, newest first"
+	html_raw(b, "</tbody></table></div><h2>Evidence trail</h2>");
+	page_scroll_begin(req, "Evidence trail");
+	html_raw(b, "<table><caption class=\"muted\">Latest responses, newest first"
 		    "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Tool</th>"
 		    "<th scope=\"col\">Item</th><th scope=\"col\">Standard</th><th scope=\"col\">Answer</th>"
 		    "</tr></thead><tbody>");
@@ -646,7 +683,8 @@ static void dist_table(struct buf *b, const char *what, struct group *g, size_t 
 		       const char *(*label)(struct http_request *, const char *),
 		       struct http_request *req)
 {
-	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">");
+	page_scroll_begin(req, what);
+	html_raw(b, "<table><thead><tr><th scope=\"col\">");
 	html_text(b, what);
 	html_raw(b, "</th>");
 	for (int l = 0; l < MASTERY_LEVEL_COUNT; l++) {
@@ -805,7 +843,8 @@ void page_standard_mastery(struct http_request *req)
 	if (!npre) {
 		html_raw(b, "<p class=\"muted\">The coherence map lists no prerequisite for it.</p>");
 	} else {
-		html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Prerequisite</th>"
+		page_scroll_begin(req, "Prerequisites");
+		html_raw(b, "<table><thead><tr><th scope=\"col\">Prerequisite</th>"
 			    "<th scope=\"col\">Below Proficient</th><th scope=\"col\">Proficient or better</th>"
 			    "<th scope=\"col\">No estimate</th></tr></thead><tbody>");
 		for (size_t j = 0; j < npre; j++) {

@@ -102,8 +102,9 @@ void page_school(struct http_request *req)
 	}
 	struct buf *b = &req->out;
 	page_begin(req, name);
-	html_raw(b, "<p class=\"crumbs\"><a href=\"/schools\">Schools</a></p><h2>Classes</h2>"
-		    "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Class</th>"
+	html_raw(b, "<p class=\"crumbs\"><a href=\"/schools\">Schools</a></p><h2>Classes</h2>");
+	page_scroll_begin(req, "Classes");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Class</th>"
 		    "<th scope=\"col\">Grades</th><th scope=\"col\">Code</th><th scope=\"col\">Period</th>"
 		    "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
@@ -169,7 +170,8 @@ void page_class(struct http_request *req)
 	html_raw(b, "</p><p><a href=\"/classes/");
 	html_url(b, cid);
 	html_raw(b, "/mastery\">Mastery of the unit's standards</a></p>");
-	html_raw(b, "<div class=\"table-wrap\"><table><caption class=\"muted\">");
+	page_scroll_begin(req, "Class roster");
+	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)ns);
 	html_raw(b, " students</caption><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Grade</th>"
 		    "<th scope=\"col\">English learner</th><th scope=\"col\">IEP / 504</th></tr></thead><tbody>");
@@ -255,7 +257,9 @@ void page_student(struct http_request *req)
 			html_raw(b, "</a>");
 		html_raw(b, "</li>");
 	}
-	html_raw(b, "</ul><h2>Family</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name</th>"
+	html_raw(b, "</ul><h2>Family</h2>");
+	page_scroll_begin(req, "Family");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Name</th>"
 		    "<th scope=\"col\">Home language</th><th scope=\"col\">Home internet</th>"
 		    "<th scope=\"col\">Email</th><th scope=\"col\">Text messages</th></tr></thead><tbody>");
 	for (size_t i = 0; i < ng; i++) {

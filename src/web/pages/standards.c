@@ -31,7 +31,8 @@ static void std_link(struct buf *b, const struct standard *s)
 	html_raw(b, "</a>");
 }
 
-static void std_item(struct buf *b, const struct standard *s)
+/* "<li>" and a standard's link and words, left open for a nested list */
+static void std_item_open(struct buf *b, const struct standard *s)
 {
 	html_raw(b, "<li>");
 	std_link(b, s);
@@ -46,6 +47,11 @@ static void std_item(struct buf *b, const struct standard *s)
 	html_raw(b, " ");
 	html_text(b, s->kind == STANDARD_CLUSTER && s->cluster_heading ? s->cluster_heading
 									: s->family_description);
+}
+
+static void std_item(struct buf *b, const struct standard *s)
+{
+	std_item_open(b, s);
 	html_raw(b, "</li>");
 }
 
@@ -114,15 +120,18 @@ void page_standards(struct http_request *req)
 		html_text(b, domains[d]);
 		html_raw(b, "</span></h2><ul>");
 		for (size_t c = 0; c < nc; c++) {
-			std_item(b, cl[c]);
+			/* a cluster's standards: a list inside its item (a list
+			 * may hold only items) */
+			std_item_open(b, cl[c]);
 			const struct standard *st[MAXLIST];
 			size_t ns = standards_in_cluster(cl[c], st, MAXLIST);
 			if (ns > MAXLIST)
 				ns = MAXLIST;
-			html_raw(b, "<ul>");
+			if (ns)
+				html_raw(b, "<ul>");
 			for (size_t s = 0; s < ns; s++)
 				std_item(b, st[s]);
-			html_raw(b, "</ul>");
+			html_raw(b, ns ? "</ul></li>" : "</li>");
 		}
 		html_raw(b, "</ul>");
 	}

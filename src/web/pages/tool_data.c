@@ -17,6 +17,7 @@
 #include "ingest/csv_profile.h"
 #include "store/db.h"
 #include "web/auth.h"
+#include "web/chart.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/multipart.h"
@@ -44,26 +45,22 @@ static void day_label(struct buf *b, int32_t day)
 
 static void volume_chart(struct buf *b, const struct activity_tool_data *d)
 {
-	int64_t max = 0;
-	for (int i = 0; i < ACTIVITY_DAYS; i++)
-		if (d->per_day[i] > max)
-			max = d->per_day[i];
-	html_raw(b, "<h3>Events per day, last 30 days (by the day they happened)</h3>"
-		    "<svg class=\"bars\" width=\"300\" height=\"64\" viewBox=\"0 0 300 64\" role=\"img\""
-		    " aria-label=\"Events per day over the last 30 days; the numbers are in the table"
-		    " below\">");
+	double v[ACTIVITY_DAYS];
+	char tip[ACTIVITY_DAYS][48];
+	const char *tips[ACTIVITY_DAYS];
 	for (int i = 0; i < ACTIVITY_DAYS; i++) {
-		int h = max ? (int)(d->per_day[i] * 60 / max) : 0;
-		if (d->per_day[i] && h < 1)
-			h = 1;
-		html_textf(b, "<rect x=\"%d\" y=\"%d\" width=\"8\" height=\"%d\" fill=\"currentColor\">",
-			   i * 10, 62 - h, h);
-		html_raw(b, "<title>");
-		day_label(b, d->first_day + i);
-		html_textf(b, ": %lld</title></rect>", (long long)d->per_day[i]);
+		int y;
+		unsigned m, dd;
+		civil_from_days(d->first_day + i, &y, &m, &dd);
+		snprintf(tip[i], sizeof tip[i], "%04d-%02u-%02u: %lld", y, m, dd,
+			 (long long)d->per_day[i]);
+		tips[i] = tip[i];
+		v[i] = (double)d->per_day[i];
 	}
-	html_raw(b, "<line x1=\"0\" y1=\"63\" x2=\"300\" y2=\"63\" stroke=\"currentColor\"/></svg>"
-		    "<details><summary>Events per day as a table</summary><table class=\"volume\">"
+	html_raw(b, "<h3>Events per day, last 30 days (by the day they happened)</h3>");
+	chart_columns(b, "volume", "Events per day over the last 30 days; the numbers are in the"
+		      " table below", v, tips, ACTIVITY_DAYS);
+	html_raw(b, "<details><summary>Events per day as a table</summary><table class=\"volume\">"
 		    "<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Events</th></tr></thead><tbody>");
 	for (int i = ACTIVITY_DAYS - 1; i >= 0; i--) {
 		html_raw(b, "<tr><td>");
@@ -115,7 +112,8 @@ static void unmapped_section(struct http_request *req, const struct tool *t, boo
 			    " standard.</p>");
 		return;
 	}
-	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Activity</th>"
+	page_scroll_begin(req, "Activities not yet mapped to standards");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Activity</th>"
 		    "<th scope=\"col\">Events</th>");
 	if (can_map)
 		html_raw(b, "<th scope=\"col\">Map to a standard</th>");
@@ -178,8 +176,9 @@ static void quarantine_section(struct http_request *req, const struct tool *t, b
 	if (audit_record_students(req->db, t->district_id, &who, "view", "tool", tid,
 				  (int64_t)learners, "quarantined learner identifiers as sent"))
 		return;
-	html_raw(b, "<details><summary>The latest quarantined events</summary><div class=\"table-wrap\">"
-		    "<table class=\"quarantine\"><thead><tr><th scope=\"col\">When</th>"
+	html_raw(b, "<details><summary>The latest quarantined events</summary>");
+	page_scroll_begin(req, "Quarantined events");
+	html_raw(b, "<table class=\"quarantine\"><thead><tr><th scope=\"col\">When</th>"
 		    "<th scope=\"col\">Learner as sent</th><th scope=\"col\">Activity</th>"
 		    "<th scope=\"col\">Source</th><th scope=\"col\">Reason</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {

@@ -288,8 +288,9 @@ void page_tools(struct http_request *req)
 		html_text(b, tool_status_label((enum tool_status)i));
 		html_raw(b, "</option>");
 	}
-	html_raw(b, "</select><button type=\"submit\">Filter</button></form>"
-		    "<div class=\"table-wrap\"><table><caption class=\"muted\">");
+	html_raw(b, "</select><button type=\"submit\">Filter</button></form>");
+	page_scroll_begin(req, "Technology inventory");
+	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)n);
 	html_raw(b, " tools</caption><thead><tr><th scope=\"col\">Tool</th><th scope=\"col\">Vendor</th>"
 		    "<th scope=\"col\">Kind</th><th scope=\"col\">Category</th><th scope=\"col\">Grades</th>"
@@ -348,7 +349,9 @@ void page_tools_approved(struct http_request *req)
 	}
 	page_begin(req, "Approved tools");
 	html_raw(b, "<p>The classroom tools the district has approved, what each is for, and which"
-		    " student data each receives.</p><div class=\"table-wrap\"><table><thead><tr>"
+		    " student data each receives.</p>");
+	page_scroll_begin(req, "Approved tools");
+	html_raw(b, "<table><thead><tr>"
 		    "<th scope=\"col\">Tool</th><th scope=\"col\">What it is for</th>"
 		    "<th scope=\"col\">Grades</th><th scope=\"col\">Student data it receives</th>"
 		    "<th scope=\"col\">Where the data is stored</th>"
@@ -529,7 +532,9 @@ static void support_section(struct http_request *req, const struct tool *t, bool
 	dl_item(b, "Help desk phone", t->help_phone);
 	dl_item(b, "Help desk web address", t->help_url);
 	dl_item(b, "Help desk hours", t->help_hours);
-	html_raw(b, "</dl><div class=\"table-wrap\"><table><caption>Tech champion at each school"
+	html_raw(b, "</dl>");
+	page_scroll_begin(req, "Tech champion at each school");
+	html_raw(b, "<table><caption>Tech champion at each school"
 		    "</caption><thead><tr><th scope=\"col\">School</th><th scope=\"col\">Champion</th>"
 		    "<th scope=\"col\">Notes</th><th scope=\"col\">Change</th></tr></thead><tbody>");
 	for (size_t i = 0; i < ns; i++) {
@@ -575,7 +580,9 @@ static void history_section(struct http_request *req, const struct tool *t)
 	size_t n;
 	if (tools_history(req->db, t->district_id, t->id, &req->arena, &h, &n))
 		return;
-	html_raw(b, "<h2>Status history</h2><div class=\"table-wrap\"><table><thead><tr>"
+	html_raw(b, "<h2>Status history</h2>");
+	page_scroll_begin(req, "Status history");
+	html_raw(b, "<table><thead><tr>"
 		    "<th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">From</th>"
 		    "<th scope=\"col\">To</th><th scope=\"col\">Why</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
@@ -605,7 +612,9 @@ static void credentials_section(struct http_request *req, const struct tool *t)
 		return;
 	html_raw(b, "<h2>Credentials for sending data</h2><p>xAPI tools log in with HTTP Basic (key"
 		    " and secret); Caliper tools send a bearer token. Secrets are shown once, when"
-		    " made.</p><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Kind</th>"
+		    " made.</p>");
+	page_scroll_begin(req, "Credentials");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Kind</th>"
 		    "<th scope=\"col\">Key</th><th scope=\"col\">Created</th><th scope=\"col\">Last used</th>"
 		    "<th scope=\"col\">Status</th><th scope=\"col\">Change</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {

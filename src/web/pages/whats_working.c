@@ -108,7 +108,8 @@ void page_whats_working(struct http_request *req)
 		return;
 	}
 	forest_plot(req, v, n);
-	html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Initiative</th>"
+	page_scroll_begin(req, "Initiatives and their effects");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Initiative</th>"
 		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th scope=\"col\">Effect (g)</th>"
 		    "<th scope=\"col\">95% interval</th><th scope=\"col\">ESSA tier</th>"
 		    "<th scope=\"col\">Cost per active student</th>"
