@@ -700,7 +700,10 @@ enum eb_err db_read_row(struct db_stmt *s, const struct db_rowspec *spec, struct
 		const struct db_field *f = &spec->fields[i];
 		char *p = (char *)row + f->offset;
 		int col = (int)i;
-		bool null = f->kind != DB_F_SKIP && sqlite3_column_type(s->st, col) == SQLITE_NULL;
+		/* SQLite reads NULL as 0 and 0.0 by itself: the type is asked only
+		 * where NULL reads as something else */
+		bool null = (f->kind == DB_F_INT || f->kind == DB_F_REAL) && f->null_value != 0 &&
+			    sqlite3_column_type(s->st, col) == SQLITE_NULL;
 		switch (f->kind) {
 		case DB_F_SKIP:
 			break;
