@@ -10,6 +10,8 @@
 #define TOOLS_STAFF (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
 #define TOOLS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF))
 #define TOOLS_CRED (ADMIN | ROLE_BIT(ROLE_IT_STAFF))
+/* schools and their classes: staff but vendor contacts, who see no school */
+#define SCHOOLS_STAFF (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
 /* the district picture of a standard: district roles, principals (own school) */
 #define MASTERY_LEADERS (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_PRINCIPAL))
 #define INIT_VIEW (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
@@ -33,9 +35,9 @@ const struct route routes[] = {
 	{ "GET", "/standards", page_standards, 0, ROUTE_PUBLIC, "CCSS-M catalog by grade",
 	  NAV(30, "Standards"), .nav_for = NAV_SIGNED_IN | NAV_SIGNED_OUT },
 	{ "GET", "/standards/:code", page_standard, 0, ROUTE_PUBLIC, "one standard or cluster" },
-	{ "GET", "/schools", page_schools, ROLES_STAFF, 0, "schools of the district",
+	{ "GET", "/schools", page_schools, SCHOOLS_STAFF, 0, "schools of the district",
 	  NAV(20, "Schools") },
-	{ "GET", "/schools/:id", page_school, ROLES_STAFF, 0, "one school and its classes" },
+	{ "GET", "/schools/:id", page_school, SCHOOLS_STAFF, 0, "one school and its classes" },
 	{ "GET", "/classes/:id", page_class, ROLES_STUDENT_DATA, 0, "class roster" },
 	{ "GET", "/students/:id", page_student, ROLES_STUDENT_DATA, 0, "student record (audited)" },
 	{ "GET", "/classes/:id/mastery", page_class_mastery, ROLES_STUDENT_DATA, 0, "class x unit mastery (?format=csv)" },
