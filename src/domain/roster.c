@@ -644,6 +644,21 @@ enum eb_err roster_class_school(struct db *db, int64_t d, const char *class_sid,
 			  LIST_ARGS(d, class_sid), &org_spec, a, out);
 }
 
+enum eb_err roster_org_get(struct db *db, int64_t d, const char *org_sid, struct arena *a,
+			   struct roster_org_row *out)
+{
+	return db_get_row(db, "SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.sourced_id=?2",
+			  LIST_ARGS(d, org_sid), &org_spec, a, out);
+}
+
+enum eb_err roster_class_get(struct db *db, int64_t d, const char *class_sid, struct arena *a,
+			     struct roster_class_row *out)
+{
+	return db_get_row(db,
+			  "SELECT " CLASS_COLS " FROM class c WHERE c.district_id=?1 AND c.sourced_id=?2",
+			  LIST_ARGS(d, class_sid), &class_spec, a, out);
+}
+
 enum eb_err roster_person_schools(struct db *db, int64_t d, const char *person_sid,
 				  struct arena *a, struct roster_org_row **rows, size_t *n)
 {

@@ -133,6 +133,11 @@ enum eb_err roster_student_guardians(struct db *db, int64_t district_id,
 /* The school of a class. EB_ENOTFOUND when the class is unknown. */
 enum eb_err roster_class_school(struct db *db, int64_t district_id, const char *class_sid,
 				struct arena *a, struct roster_org_row *out);
+/* One org (any type) or one class by sourcedId. EB_ENOTFOUND when absent. */
+enum eb_err roster_org_get(struct db *db, int64_t district_id, const char *org_sid,
+			   struct arena *a, struct roster_org_row *out);
+enum eb_err roster_class_get(struct db *db, int64_t district_id, const char *class_sid,
+			     struct arena *a, struct roster_class_row *out);
 /* Schools a person belongs to: orgSourcedIds, roles, and enrollments. */
 enum eb_err roster_person_schools(struct db *db, int64_t district_id, const char *person_sid,
 				  struct arena *a, struct roster_org_row **rows, size_t *n);

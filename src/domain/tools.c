@@ -28,6 +28,7 @@ static const char *const data_labels[TOOL_DATA__COUNT] = {
 	"Audio or video",
 };
 static const char *const kind_names[TOOL_KIND__COUNT] = { "app", "platform", "device" };
+static const char *const kind_labels[TOOL_KIND__COUNT] = { "App", "Platform", "Device type" };
 
 /* allowed[from] = mask of statuses reachable from it */
 #define B(s) (1u << (s))
@@ -100,6 +101,11 @@ const char *tool_data_label(enum tool_data e)
 const char *tool_kind_name(enum tool_kind k)
 {
 	return (unsigned)k < TOOL_KIND__COUNT ? kind_names[k] : NULL;
+}
+
+const char *tool_kind_label(enum tool_kind k)
+{
+	return (unsigned)k < TOOL_KIND__COUNT ? kind_labels[k] : NULL;
 }
 
 bool tool_kind_parse(const char *s, enum tool_kind *out)

@@ -76,6 +76,8 @@ const char *tool_data_label(enum tool_data e);
 
 enum tool_kind { TOOL_KIND_APP, TOOL_KIND_PLATFORM, TOOL_KIND_DEVICE, TOOL_KIND__COUNT };
 const char *tool_kind_name(enum tool_kind k);
+/* Words for people ("App", "Platform", "Device type"); NULL out of range. */
+const char *tool_kind_label(enum tool_kind k);
 bool tool_kind_parse(const char *s, enum tool_kind *out);
 
 #define TOOL_NAME_MAX 121	/* 120 bytes + NUL */
