@@ -264,8 +264,9 @@ static bool scope_fits(enum role r, const char *scope_type)
 	case ROLE_DISTRICT_ADMIN:
 	case ROLE_COORDINATOR:
 	case ROLE_IT_STAFF:
-	case ROLE_VENDOR_CONTACT:
 		return district;
+	case ROLE_VENDOR_CONTACT:
+		return district || strcmp(scope_type, "tool") == 0;
 	case ROLE_PRINCIPAL:
 	case ROLE_TECH_CHAMPION:
 		return school;
@@ -463,7 +464,9 @@ enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena
 	if (db_prepare(db,
 		       "SELECT a.id, a.login, a.display_name, coalesce(a.person_sourced_id,''),"
 		       " a.disabled, coalesce((SELECT group_concat(role || ' (' || scope_type ||"
-		       " ' ' || scope_id || ')', ', ') FROM account_role r WHERE r.account_id=a.id),'')"
+		       " ' ' || scope_id || ')', ', ') FROM account_role r WHERE r.account_id=a.id),''),"
+		       " coalesce((SELECT group_concat(DISTINCT role) FROM account_role r"
+		       " WHERE r.account_id=a.id),'')"
 		       " FROM account a WHERE a.district_id=? ORDER BY a.login",
 		       &st))
 		return EB_EDB;
@@ -484,6 +487,7 @@ enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena
 		r[k].person_sid = arena_strdup(arena, db_col_text(st, 3));
 		r[k].disabled = db_col_int(st, 4) != 0;
 		r[k].roles = arena_strdup(arena, db_col_text(st, 5));
+		r[k].role_names = arena_strdup(arena, db_col_text(st, 6));
 		k++;
 	}
 	db_reset(st);

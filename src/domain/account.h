@@ -90,8 +90,9 @@ enum eb_err account_create(struct db *db, int64_t district_id, const char *login
 enum eb_err account_set_password(struct db *db, int64_t district_id, int64_t id,
 				 const char *password);
 enum eb_err account_set_disabled(struct db *db, int64_t district_id, int64_t id, bool disabled);
-/* scope_type district|school|class|person; for district, scope_id is the
- * district id as text. EB_EINVAL for a scope that does not fit the role. */
+/* scope_type district|school|class|person|tool; for district, scope_id is
+ * the district id as text; tool (a vendor contact's tool) the tool's id.
+ * EB_EINVAL for a scope that does not fit the role. */
 enum eb_err account_add_role(struct db *db, int64_t district_id, int64_t id, enum role role,
 			     const char *scope_type, const char *scope_id);
 enum eb_err account_remove_role(struct db *db, int64_t district_id, int64_t id, enum role role,
@@ -169,7 +170,9 @@ enum eb_err account_throttle_success(struct db *db, const struct throttle_key *k
 
 struct account_row {
 	int64_t id;
-	const char *login, *display_name, *person_sid, *roles; /* roles: "teacher, coach" */
+	const char *login, *display_name, *person_sid;
+	const char *roles;	/* with scopes: "teacher (school sch-1), coach (district 1)" */
+	const char *role_names;	/* stored names only: "teacher,coach" (label_roles) */
 	bool disabled;
 };
 /* All accounts of a district, ordered by login; arrays live in arena. */

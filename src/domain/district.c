@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "base/tz.h"
 #include "store/db.h"
 
 enum eb_err district_create(struct db *db, const char *name, int64_t *id)
@@ -81,4 +82,28 @@ size_t district_all(struct db *db, int64_t *ids, size_t cap)
 	}
 	(void)db_done(st); /* a failed read counts what it saw */
 	return n;
+}
+
+enum eb_err district_time_zone(struct db *db, int64_t id, char *out, size_t cap)
+{
+	struct db_stmt *st;
+	enum eb_err rc = db_query(db, "SELECT time_zone FROM district WHERE id=?1",
+				  DB_ARGS(DB_INT(id)), &st);
+	if (rc)
+		return rc;
+	bool found = db_next(st);
+	if (found)
+		db_col_copy(st, 0, out, cap);
+	rc = db_done(st);
+	return rc ? rc : found ? EB_OK : EB_ENOTFOUND;
+}
+
+enum eb_err district_set_time_zone(struct db *db, int64_t id, const char *name)
+{
+	if (!tz_get(name))
+		return EB_EINVAL;
+	int changes = 0;
+	enum eb_err rc = db_execute(db, "UPDATE district SET time_zone=?2 WHERE id=?1",
+				    DB_ARGS(DB_INT(id), DB_TEXT(name)), &changes);
+	return rc ? rc : changes ? EB_OK : EB_ENOTFOUND;
 }

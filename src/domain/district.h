@@ -26,4 +26,14 @@ enum eb_err district_name(struct db *db, int64_t id, char *out, size_t cap);
 size_t district_all(struct db *db, int64_t *ids, size_t cap);
 enum eb_err district_levels(struct db *db, int64_t id, struct district_levels *out);
 
+/* The time zone the district's pages show times in: an IANA name (base/tz.h),
+ * DISTRICT_TIME_ZONE_DEFAULT until one is set. */
+#define DISTRICT_TIME_ZONE_DEFAULT "America/Chicago"
+#define DISTRICT_TIME_ZONE_MAX 65
+/* Copies the name into out (cap bytes). EB_ENOTFOUND for no such district. */
+enum eb_err district_time_zone(struct db *db, int64_t id, char *out, size_t cap);
+/* Sets it: EB_EINVAL when name is not a zone this machine knows (tz_get),
+ * EB_ENOTFOUND for no such district. */
+enum eb_err district_set_time_zone(struct db *db, int64_t id, const char *name);
+
 #endif

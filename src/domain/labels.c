@@ -8,7 +8,10 @@
 
 #include "base/arena.h"
 #include "base/str.h"
+#include "domain/account.h"
+#include "domain/initiatives.h"
 #include "domain/roster.h"
+#include "domain/tools.h"
 
 /* ---- grades ----------------------------------------------------------- */
 
@@ -340,6 +343,30 @@ const char *label_audit_action(const char *action)
 	return NULL;
 }
 
+const char *label_audit_action_at(size_t i, const char **words)
+{
+	if (i >= sizeof audit_actions / sizeof audit_actions[0])
+		return NULL;
+	*words = audit_actions[i].label;
+	return audit_actions[i].action;
+}
+
+static const struct {
+	const char *type, *label;
+} subject_types[] = {
+	{ "student", "Student records" }, { "class", "Classes" },	{ "account", "Accounts" },
+	{ "tool", "Tools" },		  { "initiative", "Initiatives" }, { "roster", "The roster" },
+	{ "assessment", "Assessments" },  { "district", "District settings" },
+};
+
+const char *label_subject_type(size_t i, const char **words)
+{
+	if (i >= sizeof subject_types / sizeof subject_types[0])
+		return NULL;
+	*words = subject_types[i].label;
+	return subject_types[i].type;
+}
+
 const char *label_actor(const char *actor)
 {
 	if (!actor || !*actor)
@@ -349,7 +376,29 @@ const char *label_actor(const char *actor)
 	return actor;
 }
 
-/* ---- role scopes ------------------------------------------------------ */
+/* ---- roles and their scopes -------------------------------------------- */
+
+const char *label_roles(const char *names, char *out, size_t cap)
+{
+	size_t k = 0;
+	if (!cap)
+		return out;
+	out[0] = '\0';
+	const char *p = names ? names : "";
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char name[32];
+		enum role r;
+		snprintf(name, sizeof name, "%.*s", (int)(n < 31 ? n : 31), p);
+		if (role_parse(name, &r)) {
+			if (k)
+				put(out, cap, &k, ", ");
+			put(out, cap, &k, role_label(r));
+		}
+		p += n + (p[n] == ',');
+	}
+	return out;
+}
 
 const char *label_scope(struct db *db, int64_t district_id, const char *scope_type,
 			const char *scope_id, struct arena *arena)
@@ -379,5 +428,41 @@ const char *label_scope(struct db *db, int64_t district_id, const char *scope_ty
 				    p.preferred_first_name ? p.preferred_first_name : p.given_name,
 				    p.family_name);
 	}
+	if (strcmp(scope_type, "tool") == 0) {
+		struct tool t;
+		int64_t id;
+		if (cstr_to_i64(scope_id, 1, INT64_MAX, &id) == EB_OK &&
+		    tools_get(db, district_id, id, &t) == EB_OK)
+			return arena_printf(arena, "the tool %s", t.name);
+		return "a tool no longer in the inventory";
+	}
 	return "an unknown scope";
+}
+
+const char *label_subject(struct db *db, int64_t district_id, const char *subject_type,
+			  const char *subject_id, struct arena *arena)
+{
+	const char *t = subject_type ? subject_type : "", *id = subject_id ? subject_id : "";
+	/* the audit log keeps a record of what has left the roster since: its
+	 * id is then all there is to tell */
+	if (strcmp(t, "student") == 0 || strcmp(t, "class") == 0 || strcmp(t, "tool") == 0) {
+		const char *l = label_scope(db, district_id, t[0] == 's' ? "person" : t, id, arena);
+		if (l && strstr(l, " no longer in the "))
+			return arena_printf(arena, "%s %s (no longer in the %s)", t, id,
+					    t[0] == 't' ? "inventory" : "roster");
+		return l;
+	}
+	if (strcmp(t, "initiative") == 0) {
+		struct initiative in;
+		int64_t n;
+		if (cstr_to_i64(id, 1, INT64_MAX, &n) == EB_OK &&
+		    initiative_get(db, district_id, n, arena, &in) == EB_OK)
+			return arena_printf(arena, "initiative %s", in.title);
+		return "an initiative no longer stored";
+	}
+	if (strcmp(t, "roster") == 0)
+		return "the roster";
+	if (strcmp(t, "district") == 0)
+		return "the district's settings";
+	return arena_printf(arena, "%s %s", t, id);
 }

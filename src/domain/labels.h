@@ -63,9 +63,26 @@ const char *label_audit_action(const char *action);
  * NULL -> "edbridge"). Never NULL. */
 const char *label_actor(const char *actor);
 
+/* An audit entry's subject in words: "student Ana Lee", "class Math 5
+ * (Lincoln Elementary)", "the tool Numberwise", "initiative Fractions
+ * pilot", "account ana.admin", "the roster" ... (names read from the
+ * district's records, as label_scope). Copied into arena. */
+const char *label_subject(struct db *db, int64_t district_id, const char *subject_type,
+			  const char *subject_id, struct arena *arena);
+/* The subject types and actions of the audit log's filters, in words, for
+ * a picker: the i-th stored name and its words; NULL past the end. */
+const char *label_subject_type(size_t i, const char **words);
+const char *label_audit_action_at(size_t i, const char **words);
+
+/* Stored role names, comma-separated ("teacher,coach", account_row's
+ * role_names), as words into out: "Teacher, Instructional coach"; a name
+ * that is not a role is left out. Returns out. */
+const char *label_roles(const char *names, char *out, size_t cap);
+
 /* A role's scope in words, for the role lists of the admin pages:
  * "the whole district", "Lincoln Elementary" (a school by name), "class
- * Math 5 (Lincoln Elementary)", "student Ana Lee". Names are read from the
+ * Math 5 (Lincoln Elementary)", "student Ana Lee", "the tool Numberwise"
+ * (a vendor contact's). Names are read from the
  * district's roster; a scope that names nothing in it says so ("a school no
  * longer in the roster") rather than showing the id. The text is copied into
  * arena (NULL when it cannot grow). */

@@ -6,6 +6,7 @@
 #include "base/arena.h"
 #include "base/hashset.h"
 #include "base/timeutil.h"
+#include "base/str.h"
 #include "store/db.h"
 
 /* ---- writes ---- */
@@ -657,6 +658,44 @@ enum eb_err roster_class_get(struct db *db, int64_t d, const char *class_sid, st
 	return db_get_row(db,
 			  "SELECT " CLASS_COLS " FROM class c WHERE c.district_id=?1 AND c.sourced_id=?2",
 			  LIST_ARGS(d, class_sid), &class_spec, a, out);
+}
+
+enum eb_err roster_find_people(struct db *db, int64_t d, const char *what, const char *role,
+			       struct arena *a, struct roster_person_row **rows, size_t *n)
+{
+	*rows = NULL;
+	*n = 0;
+	struct str w = str_trim(str_from(what ? what : ""));
+	if (!w.n || w.n > 200)
+		return EB_OK;
+	/* names in the three ways people write them; no index helps a name,
+	 * so this is for forms, not for pages read all day */
+	return db_get_rows(db,
+		"SELECT " PERSON_COLS " FROM person p WHERE p.district_id = ?1"
+		" AND (?3 IS NULL OR p.role = ?3) AND (p.sourced_id = ?2 OR p.identifier = ?2"
+		"  OR p.username = ?2 COLLATE NOCASE OR p.email = ?2 COLLATE NOCASE"
+		"  OR p.given_name || ' ' || p.family_name = ?2 COLLATE NOCASE"
+		"  OR p.preferred_first_name || ' ' || p.family_name = ?2 COLLATE NOCASE"
+		"  OR p.family_name || ', ' || p.given_name = ?2 COLLATE NOCASE"
+		"  OR p.family_name || ', ' || p.preferred_first_name = ?2 COLLATE NOCASE)"
+		" ORDER BY p.family_name, p.given_name, p.sourced_id LIMIT 11",
+		DB_ARGS(DB_INT(d), DB_TEXTN(w.p, w.n), DB_TEXT(role)), &person_spec, a, rows, n);
+}
+
+enum eb_err roster_find_classes(struct db *db, int64_t d, const char *what, struct arena *a,
+				struct roster_class_row **rows, size_t *n)
+{
+	*rows = NULL;
+	*n = 0;
+	struct str w = str_trim(str_from(what ? what : ""));
+	if (!w.n || w.n > 200)
+		return EB_OK;
+	return db_get_rows(db,
+		"SELECT " CLASS_COLS " FROM class c WHERE c.district_id = ?1"
+		" AND (c.sourced_id = ?2 OR c.class_code = ?2 COLLATE NOCASE"
+		"  OR c.title = ?2 COLLATE NOCASE)"
+		" ORDER BY c.title, c.sourced_id LIMIT 11",
+		DB_ARGS(DB_INT(d), DB_TEXTN(w.p, w.n)), &class_spec, a, rows, n);
 }
 
 enum eb_err roster_person_schools(struct db *db, int64_t d, const char *person_sid,

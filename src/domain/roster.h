@@ -138,6 +138,17 @@ enum eb_err roster_org_get(struct db *db, int64_t district_id, const char *org_s
 			   struct arena *a, struct roster_org_row *out);
 enum eb_err roster_class_get(struct db *db, int64_t district_id, const char *class_sid,
 			     struct arena *a, struct roster_class_row *out);
+/* People a person typed to name someone: a roster id, a student number
+ * (identifier), a username or email, or the name as "Ana Lee" or "Lee, Ana"
+ * (given or preferred first name; any case). role (may be NULL): only people
+ * of that primary role ("student"). At most 11 rows (more than 10: say
+ * "more"), by name. Blank or over-long (200) text finds no one. */
+enum eb_err roster_find_people(struct db *db, int64_t district_id, const char *what,
+			       const char *role, struct arena *a,
+			       struct roster_person_row **rows, size_t *n);
+/* Classes by roster id, class code or title (any case); at most 11. */
+enum eb_err roster_find_classes(struct db *db, int64_t district_id, const char *what,
+				struct arena *a, struct roster_class_row **rows, size_t *n);
 /* Schools a person belongs to: orgSourcedIds, roles, and enrollments. */
 enum eb_err roster_person_schools(struct db *db, int64_t district_id, const char *person_sid,
 				  struct arena *a, struct roster_org_row **rows, size_t *n);

@@ -60,6 +60,7 @@ struct http_request {
 	int nparams;
 	struct auth_session *session;	/* NULL when not logged in */
 	void *route;			/* the matched route entry */
+	const void *zone;		/* the district's time zone, once page_time read it */
 
 	/* set by the admit callback when the headers proved who the caller is
 	 * (arena memory), for the handler to reuse; NULL otherwise */

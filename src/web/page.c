@@ -1,5 +1,8 @@
 #include "web/page.h"
 
+#include "base/tz.h"
+#include "domain/district.h"
+
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/http.h"
@@ -82,4 +85,20 @@ void page_scroll_begin(struct http_request *req, const char *label)
 	html_raw(&req->out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
 	html_attr(&req->out, label);
 	html_raw(&req->out, "\">");
+}
+
+void page_time(struct http_request *req, int64_t t)
+{
+	if (!req->zone) {
+		char name[DISTRICT_TIME_ZONE_MAX] = "";
+		const struct tz *z = NULL;
+		if (req->session &&
+		    district_time_zone(req->db, req->session->account.district_id, name, sizeof name) ==
+			    EB_OK)
+			z = tz_get(name);
+		req->zone = z ? z : tz_utc();
+	}
+	char out[48];
+	tz_format(req->zone, t, out, sizeof out);
+	html_text(&req->out, out);
 }

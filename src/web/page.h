@@ -4,6 +4,8 @@
 #ifndef EB_PAGE_H
 #define EB_PAGE_H
 
+#include <stdint.h>
+
 struct http_request;
 
 void page_begin(struct http_request *req, const char *title);
@@ -16,6 +18,9 @@ void page_csrf_field(struct http_request *req);
  * with "</div>"): keyboard users can reach and scroll it (tabindex 0), and
  * screen readers name it (role region, label escaped). */
 void page_scroll_begin(struct http_request *req, const char *label);
+/* A time (Unix seconds) in the district's time zone, "2025-11-24 14:05 CST"
+ * (UTC for a visitor who is not signed in), escaped. */
+void page_time(struct http_request *req, int64_t t);
 /* A short notice box (role=status), escaped. kind: "ok" or "error". */
 void page_notice(struct http_request *req, const char *kind, const char *text);
 

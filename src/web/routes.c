@@ -52,6 +52,8 @@ const struct route routes[] = {
 	{ "POST", "/admin/users/:id/password", page_admin_user_password, ADMIN, 0, "set an account's password" },
 	{ "POST", "/admin/users/:id/status", page_admin_user_status, ADMIN, 0, "enable or disable an account" },
 	{ "POST", "/admin/users/:id/unlock", page_admin_user_unlock, ADMIN, 0, "issue an unlock code for a locked account" },
+	{ "GET", "/admin/district", page_admin_district, ADMIN, 0, "district settings: time zone" },
+	{ "POST", "/admin/district", page_admin_district_save, ADMIN, 0, "save the district settings" },
 	{ "GET", "/admin/import", page_admin_import_form, ADMIN, 0, "roster upload form" },
 	{ "POST", "/admin/import", page_admin_import, ADMIN, 0, "upload a OneRoster .zip" },
 	{ "GET", "/admin/audit", page_admin_audit, ADMIN, 0, "audit log", NAV(70, "Audit log") },

@@ -156,17 +156,26 @@ class Core(TempDir):
         before = run("user", "list", "--district-id", "1", db=self.db).stdout
         cases = [
             ({"login": "x", "display_name": "X", "password": "long enough pw",
-              "role": "teacher", "scope_type": "district", "scope_id": ""}, 400, "Check the fields"),
+              "role": "teacher", "scope": "district"}, 400,
+             "3 to 127 letters, digits or . _ @ -"),
+            ({"login": "new.princ", "display_name": "P", "password": "long enough pw",
+              "role": "principal", "scope": "school:sch-zzz"}, 400,
+             "That school is not in this district&#39;s roster"),
             ({"login": "new.princ", "display_name": "P", "password": "long enough pw",
               "role": "principal", "scope_type": "school", "scope_id": "sch-zzz"}, 400,
-             "no school with sourcedId"),
+             "not in this district&#39;s roster"),
             ({"login": "new.princ", "display_name": "P", "password": "long enough pw",
-              "role": "superuser", "scope_type": "district", "scope_id": ""}, 400, "Role"),
+              "role": "superuser", "scope": "district"}, 400, "Choose one of the listed roles"),
+            ({"login": "new.princ", "display_name": "P", "password": "long enough pw",
+              "role": "principal", "scope": "district"}, 400, "This role is for one school"),
             ({"login": "admin", "display_name": "P", "password": "long enough pw",
-              "role": "coach", "scope_type": "district", "scope_id": ""}, 409, "already taken"),
+              "role": "coach", "scope": "district"}, 409, "already taken"),
             ({"login": "new.stu", "display_name": "P", "password": "",
-              "role": "student", "scope_type": "person", "scope_id": "stu-1",
-              "person": "nobody"}, 400, "Roster person"),
+              "role": "student", "scope": "person", "scope_name": "Sam One",
+              "person": "nobody"}, 400, "No person in the roster is called"),
+            ({"login": "new.stu", "display_name": "P", "password": "",
+              "role": "student", "scope": "person", "scope_name": "Nobody Here"}, 400,
+             "No student in the roster is called"),
         ]
         for fields, status, text in cases:
             r = a.post("/admin/users", fields)
@@ -175,7 +184,7 @@ class Core(TempDir):
         self.assertEqual(run("user", "list", "--district-id", "1", db=self.db).stdout, before)
         r = a.post("/admin/users", {"login": "new.princ", "display_name": "New Principal",
                                     "password": "long enough pw", "role": "principal",
-                                    "scope_type": "school", "scope_id": "sch-a2"})
+                                    "scope": "school:sch-a2"})
         self.assertEqual(r.status, 303)
         loc = r.header("Location")
         r = a.get(loc)
@@ -183,13 +192,18 @@ class Core(TempDir):
         r = a.post(loc + "/roles", {"op": "add", "role": "coach", "scope_type": "school",
                                     "scope_id": "sch-a2"})
         self.assertEqual(r.status, 303)
-        self.assertIn("Instructional coach", a.get(loc).text)
+        page = a.get(loc).text
+        self.assertIn("Instructional coach", page)
+        # schools by name, never their roster ids (the text a person reads)
+        shown = re.sub(r"<[^>]+>", " ", page.split('<h2 id="add-role">')[0])
+        self.assertIn("Cedar Elementary", shown)
+        self.assertNotIn("sch-a2", shown)
         r = a.post(loc + "/code", {})
         self.assertEqual(r.status, 200)
         self.assertRegex(r.text, r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
         audit = a.get("/admin/audit?subject_type=account").text
         self.assertIn("new.princ", audit)
-        self.assertIn("added role coach", audit)
+        self.assertIn("added the role Instructional coach", audit)
         # the new principal sees school 2 only
         p = self.srv.client()
         self.assertEqual(p.login("new.princ", "long enough pw").status, 303)

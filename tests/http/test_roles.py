@@ -39,6 +39,7 @@ MATRIX = {
     "/admin/users/1":      [A, F, F, F, F, F, F, F, F, F, N, L],
     "/admin/audit":        [A, F, F, F, F, F, F, F, F, F, A, L],
     "/admin/import":       [A, F, F, F, F, F, F, F, F, F, A, L],
+    "/admin/district":     [A, F, F, F, F, F, F, F, F, F, A, L],
     "/xapi/about":         [A, A, A, A, A, A, A, A, A, A, A, A],
     "/xapi/statements":    [U, U, U, U, U, U, U, U, U, U, U, U],
     "/xapi/activities/state": [501] * 12,
@@ -141,21 +142,24 @@ class RoleMatrix(TempDir):
             self.assertEqual(t.get("/students/stu-3").status, 404)
             a = srv.client()
             a.login("admin")
+            # students by name (stu-1 is Sam One, stu-3 Saul Three), never their ids
             r = a.get("/admin/audit?subject_type=student")
             self.assertEqual(r.status, 200)
-            self.assertIn("stu-1", r.text)
+            self.assertIn("student Sam One", r.text)
+            self.assertNotIn("stu-1", r.text)
             self.assertIn("teacher", r.text)
             # the refused attempt is logged as such, never as a view
             r = a.get("/admin/audit?subject_type=student&action=view")
-            self.assertIn("stu-1", r.text)
-            self.assertNotIn("stu-3", r.text)
+            self.assertIn("Sam One", r.text)
+            self.assertNotIn("Saul Three", r.text)
             r = a.get("/admin/audit?subject_type=student&action=refused")
-            self.assertIn("stu-3", r.text)
-            self.assertNotIn("stu-1", r.text)
+            self.assertIn("Saul Three", r.text)
+            self.assertNotIn("Sam One", r.text)
             # the other district's admin sees none of it
             o = srv.client()
             o.login("other.admin")
             r = o.get("/admin/audit?subject_type=student")
+            self.assertNotIn("Sam One", r.text)
             self.assertNotIn("stu-1", r.text)
 
 

@@ -67,7 +67,7 @@ class Signin(TempDir):
         return a
 
     def user_id(self, a, login):
-        m = re.search(r'href="/admin/users/(\d+)">' + re.escape(login) + "<",
+        m = re.search(r'href="/admin/users/(\d+)">[^<]*</a></td><td>' + re.escape(login) + "<",
                       a.get("/admin/users").text)
         return m.group(1)
 

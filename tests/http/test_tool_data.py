@@ -1,7 +1,7 @@
 """Black-box tests of a tool's data: the vendor CSV upload page, the
 activity -> standard mapping form, the data panel, `edbridge import csv`, and
 who may do what (a teacher: 403; another district: 404)."""
-import calendar
+import datetime
 import re
 import sqlite3
 import time
@@ -10,6 +10,7 @@ import tempfile
 import unittest
 import uuid
 import os
+import zoneinfo
 
 from ebtest import Server, make_district, run
 
@@ -114,9 +115,13 @@ class ToolData(unittest.TestCase):
         self.assertEqual(r.status, 200, r.text[:800])
         self.assertIn('id="quarantined">0<', r.text)
         r = it.get("/tools/3")
-        m = re.search(r"<dt>Last received</dt><dd>(\d{4}-\d\d-\d\d \d\d:\d\d) UTC", r.text)
+        # in the district's time zone (America/Chicago until one is set)
+        m = re.search(r"<dt>Last received</dt><dd>(\d{4}-\d\d-\d\d \d\d:\d\d) (C[SD]T)<", r.text)
         self.assertIsNotNone(m, r.text[:2000])
-        shown = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%d %H:%M"))
+        local = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M").replace(
+            tzinfo=zoneinfo.ZoneInfo("America/Chicago"))
+        self.assertEqual(local.tzname(), m.group(2))
+        shown = int(local.timestamp())
         self.assertGreaterEqual(shown, before - before % 60)
         self.assertLessEqual(shown, int(time.time()))
         con = sqlite3.connect(self.db)

@@ -116,6 +116,13 @@ static void every_stored_code_has_words(void **state)
 	assert_string_equal(label_actor("ana.admin"), "ana.admin");
 	assert_string_equal(label_actor(""), "edbridge");
 	assert_string_equal(label_actor(NULL), "edbridge");
+	char out[64];
+	assert_string_equal(label_roles("teacher,tech_champion", out, sizeof out),
+			    "Teacher, Tech champion");
+	assert_string_equal(label_roles("district_admin,nonsense,guardian", out, sizeof out),
+			    "District administrator, Parent or guardian");
+	assert_string_equal(label_roles("", out, sizeof out), "");
+	assert_string_equal(label_roles(NULL, out, sizeof out), "");
 }
 
 int main(void)

@@ -3,12 +3,17 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "base/timeutil.h"
 #include "domain/access.h"
 #include "domain/account.h"
 #include "domain/audit.h"
+#include "domain/district.h"
+#include "domain/labels.h"
 #include "domain/roster.h"
+#include "domain/tools.h"
 #include "store/db.h"
 #include "web/auth.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
@@ -19,80 +24,202 @@ static int64_t district_of(struct http_request *req)
 	return req->session->account.district_id;
 }
 
-static void role_options(struct buf *b)
+/* Roles from the least powerful to the most: a form starts on the first. */
+static const enum role role_order[ROLE__COUNT] = {
+	ROLE_STUDENT, ROLE_GUARDIAN,  ROLE_VENDOR_CONTACT, ROLE_TECH_CHAMPION, ROLE_TEACHER,
+	ROLE_COACH,   ROLE_PRINCIPAL, ROLE_IT_STAFF,	   ROLE_COORDINATOR,   ROLE_DISTRICT_ADMIN,
+};
+
+/* The fields of the account forms, for the errors' summary. */
+static const struct form_label user_labels[] = {
+	{ "login", NULL, "Login" },
+	{ "display_name", NULL, "Name" },
+	{ "password", NULL, "Password" },
+	{ "person", NULL, "This person in the roster" },
+	{ "role", NULL, "Role" },
+	{ "scope", NULL, "Where" },
+	{ "scope_name", NULL, "Student or class" },
+};
+#define NUSER_LABELS (sizeof user_labels / sizeof user_labels[0])
+
+/* What scope each role takes, in words (account.c's rule). */
+static const char *scope_rule(enum role r)
 {
-	for (int r = 0; r < ROLE__COUNT; r++) {
-		html_raw(b, "<option value=\"");
-		html_attr(b, role_name((enum role)r));
-		html_raw(b, "\">");
-		html_text(b, role_label((enum role)r));
-		html_raw(b, "</option>");
+	switch (r) {
+	case ROLE_STUDENT:
+		return "a student role is for the student named below";
+	case ROLE_GUARDIAN:
+		return "a parent or guardian role is for the child named below";
+	case ROLE_PRINCIPAL:
+	case ROLE_TECH_CHAMPION:
+		return "this role is for one school";
+	case ROLE_TEACHER:
+		return "a teacher role is for a class, a school or the whole district";
+	case ROLE_COACH:
+		return "a coach role is for a school or the whole district";
+	case ROLE_VENDOR_CONTACT:
+		return "a vendor contact role is for their tool or the whole district";
+	default:
+		return "this role is for the whole district";
 	}
 }
 
-static void scope_inputs(struct buf *b)
+/* A text input with its label, hint, re-shown value and error. */
+static void text_field(struct http_request *req, const struct form_errors *errs, const char *name,
+		       const char *label, const char *hint, const char *type, bool required,
+		       const char *autocomplete)
 {
-	html_raw(b, "<div><label for=\"scope_type\">Scope</label><select id=\"scope_type\" name=\"scope_type\">"
-		    "<option value=\"district\">The whole district</option>"
-		    "<option value=\"school\">One school (enter its sourcedId)</option>"
-		    "<option value=\"class\">One class (enter its sourcedId)</option>"
-		    "<option value=\"person\">One student (enter the student's sourcedId)</option>"
-		    "</select></div><div><label for=\"scope_id\">School, class or student sourcedId"
-		    " <span class=\"muted\">(leave empty for the district)</span></label>"
-		    "<input id=\"scope_id\" name=\"scope_id\" maxlength=\"127\"></div>");
+	struct buf *b = &req->out;
+	const char *v = errs && strcmp(type, "password") != 0 ? http_form(req, name) : NULL;
+	html_raw(b, "<div><label for=\"");
+	html_attr(b, name);
+	html_raw(b, "\">");
+	html_text(b, label);
+	if (hint) {
+		html_raw(b, " <span class=\"muted\">(");
+		html_text(b, hint);
+		html_raw(b, ")</span>");
+	}
+	html_raw(b, "</label><input id=\"");
+	html_attr(b, name);
+	html_raw(b, "\" name=\"");
+	html_attr(b, name);
+	html_raw(b, "\" type=\"");
+	html_attr(b, type);
+	html_raw(b, "\" maxlength=\"");
+	html_int(b, strcmp(type, "password") == 0 ? PASSWORD_MAX : 127);
+	html_raw(b, "\"");
+	if (autocomplete) {
+		html_raw(b, " autocomplete=\"");
+		html_attr(b, autocomplete);
+		html_raw(b, "\"");
+	}
+	if (required)
+		html_raw(b, " required");
+	form_invalid_attrs(req, errs, name);
+	html_raw(b, " value=\"");
+	html_attr(b, v ? v : "");
+	html_raw(b, "\">");
+	form_field_error(req, errs, name);
+	html_raw(b, "</div>");
 }
 
-static void users_page(struct http_request *req, int status, const char *error)
+/* The role and where it applies: roles least powerful first, then the
+ * scope as a school or tool picked by name, a student or class typed by name,
+ * or the whole district (last). */
+static void role_inputs(struct http_request *req, const struct form_errors *errs)
+{
+	struct buf *b = &req->out;
+	const char *rv = errs ? http_form(req, "role") : NULL;
+	const char *sv = errs ? http_form(req, "scope") : NULL;
+	html_raw(b, "<div><label for=\"role\">Role</label><select id=\"role\" name=\"role\"");
+	form_invalid_attrs(req, errs, "role");
+	html_raw(b, ">");
+	for (size_t i = 0; i < ROLE__COUNT; i++) {
+		enum role r = role_order[i];
+		html_raw(b, "<option value=\"");
+		html_attr(b, role_name(r));
+		html_raw(b, rv && strcmp(rv, role_name(r)) == 0 ? "\" selected>" : "\">");
+		html_text(b, role_label(r));
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select>");
+	form_field_error(req, errs, "role");
+	html_raw(b, "</div><div><label for=\"scope\">Where</label><select id=\"scope\" name=\"scope\"");
+	form_invalid_attrs(req, errs, "scope");
+	html_raw(b, ">");
+	struct roster_org_row *sch;
+	struct tool_row *tl;
+	size_t ns = 0, nt = 0;
+	if (roster_schools(req->db, district_of(req), &req->arena, &sch, &ns))
+		ns = 0;
+	if (tools_list(req->db, district_of(req), -1, false, &req->arena, &tl, &nt))
+		nt = 0;
+	size_t total = 2 + ns + nt + 1;
+	for (size_t i = 0; i < total; i++) {
+		const char *value, *text;
+		if (i == 0) {
+			value = "person";
+			text = "The student named below (a student, or a parent's child)";
+		} else if (i == 1) {
+			value = "class";
+			text = "The class named below";
+		} else if (i < 2 + ns) {
+			value = arena_printf(&req->arena, "school:%s", sch[i - 2].sourced_id);
+			text = arena_printf(&req->arena, "School: %s", sch[i - 2].name);
+		} else if (i < 2 + ns + nt) {
+			value = arena_printf(&req->arena, "tool:%lld", (long long)tl[i - 2 - ns].id);
+			text = arena_printf(&req->arena, "Tool: %s (for its vendor contact)",
+					    tl[i - 2 - ns].name);
+		} else {
+			value = "district";
+			text = "The whole district";
+		}
+		if (!value || !text)
+			continue;
+		html_raw(b, "<option value=\"");
+		html_attr(b, value);
+		html_raw(b, sv && strcmp(sv, value) == 0 ? "\" selected>" : "\">");
+		html_text(b, text);
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select>");
+	form_field_error(req, errs, "scope");
+	html_raw(b, "</div>");
+	text_field(req, errs, "scope_name", "Student or class",
+		   "for those choices: a name like Ana Lee or Lee, Ana, a student number, or a"
+		   " class's title or code", "text", false, "off");
+}
+
+static void users_page(struct http_request *req, int status, const struct form_errors *errs)
 {
 	struct account_row *rows;
 	size_t n;
 	req->status = status;
 	page_begin(req, "Users and roles");
 	struct buf *b = &req->out;
-	if (error)
-		page_notice(req, "error", error);
 	if (account_list(req->db, district_of(req), &req->arena, &rows, &n)) {
 		page_notice(req, "error", "Could not read the accounts.");
 		page_end(req);
 		return;
 	}
+	if (errs)
+		html_raw(b, "<p><a href=\"#add\">The new account was not added: see below.</a></p>");
 	page_scroll_begin(req, "Accounts");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)n);
-	html_raw(b, " accounts</caption><thead><tr><th scope=\"col\">Login</th><th scope=\"col\">Name</th>"
-		    "<th scope=\"col\">Roster person</th><th scope=\"col\">Roles</th><th scope=\"col\">Status</th>"
+	html_raw(b, " accounts</caption><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Login</th>"
+		    "<th scope=\"col\">Roles</th><th scope=\"col\">In the roster</th><th scope=\"col\">Status</th>"
 		    "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
+		char roles[256];
 		html_raw(b, "<tr><td><a href=\"/admin/users/");
 		html_int(b, rows[i].id);
 		html_raw(b, "\">");
-		html_text(b, rows[i].login);
-		html_raw(b, "</a></td><td>");
 		html_text(b, rows[i].display_name);
-		html_raw(b, "</td><td class=\"code\">");
-		html_text(b, rows[i].person_sid);
+		html_raw(b, "</a></td><td>");
+		html_text(b, rows[i].login);
 		html_raw(b, "</td><td>");
-		html_text(b, rows[i].roles);
+		html_text(b, label_roles(rows[i].role_names, roles, sizeof roles));
+		html_raw(b, "</td><td>");
+		html_text(b, rows[i].person_sid[0] ? "linked" : "not linked");
 		html_raw(b, "</td><td>");
 		html_text(b, rows[i].disabled ? "disabled" : "active");
 		html_raw(b, "</td></tr>");
 	}
-	html_raw(b, "</tbody></table></div><h2>Add a user</h2>"
-		    "<form class=\"stack\" method=\"post\" action=\"/admin/users\">");
+	html_raw(b, "</tbody></table></div><h2 id=\"add\">Add a user</h2>");
+	form_errors_summary(req, errs, user_labels, NUSER_LABELS);
+	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/admin/users\">");
 	page_csrf_field(req);
-	html_raw(b, "<div><label for=\"login\">Login</label><input id=\"login\" name=\"login\" required"
-		    " maxlength=\"127\"></div><div><label for=\"display_name\">Name</label>"
-		    "<input id=\"display_name\" name=\"display_name\" required maxlength=\"127\"></div>"
-		    "<div><label for=\"password\">Password <span class=\"muted\">(at least 8 characters;"
-		    " leave empty for a family who logs in with printed access codes)</span></label>"
-		    "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\""
-		    " maxlength=\"256\"></div><div><label for=\"person\">Roster person sourcedId"
-		    " <span class=\"muted\">(teacher, student or guardian in the roster)</span></label>"
-		    "<input id=\"person\" name=\"person\" maxlength=\"127\"></div>"
-		    "<div><label for=\"role\">Role</label><select id=\"role\" name=\"role\">");
-	role_options(b);
-	html_raw(b, "</select></div>");
-	scope_inputs(b);
+	text_field(req, errs, "login", "Login", NULL, "text", true, "off");
+	text_field(req, errs, "display_name", "Name", NULL, "text", true, "off");
+	text_field(req, errs, "password", "Password",
+		   "at least 8 characters; leave empty for a family who logs in with printed access"
+		   " codes", "password", false, "new-password");
+	text_field(req, errs, "person", "This person in the roster",
+		   "optional: their name, student number, username or email, to link the account to"
+		   " the teacher, parent or student they are", "text", false, "off");
+	role_inputs(req, errs);
 	html_raw(b, "<div><button type=\"submit\">Add user</button></div></form>");
 	page_end(req);
 }
@@ -102,97 +229,211 @@ void page_admin_users(struct http_request *req)
 	users_page(req, 200, NULL);
 }
 
-/* Checks that a scope names something of this district; fills a message. */
-static bool scope_valid(struct http_request *req, enum role r, const char *type, const char **id,
-			char *why, size_t cap)
+/* "Lee, Ana (student number 1234, Cedar Ridge Elementary)" for a choice
+ * among people of one name. */
+static void person_choices(struct http_request *req, const struct roster_person_row *p, size_t n,
+			   char *out, size_t cap)
 {
-	if (strcmp(type, "district") == 0) {
-		*id = arena_printf(&req->arena, "%lld", (long long)district_of(req));
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && i < 10 && k + 1 < cap; i++) {
+		char org[128] = "";
+		const char *first = p[i].org_sourced_ids ? p[i].org_sourced_ids : "";
+		size_t fl = strcspn(first, ",");
+		snprintf(org, sizeof org, "%.*s", (int)(fl < 127 ? fl : 127), first);
+		struct roster_org_row o;
+		const char *where = org[0] && roster_org_get(req->db, district_of(req), org,
+							     &req->arena, &o) == EB_OK
+					    ? o.name
+					    : "no school listed";
+		int w = snprintf(out + k, cap - k, "%s%s, %s (%s%s%s, %s)", i ? "; " : "",
+				 p[i].family_name, p[i].preferred_first_name ? p[i].preferred_first_name
+									     : p[i].given_name,
+				 p[i].identifier ? "number " : "", p[i].identifier ? p[i].identifier : "",
+				 p[i].identifier ? "" : (p[i].username ? p[i].username : p[i].sourced_id),
+				 where);
+		if (w < 0)
+			break;
+		k += (size_t)w < cap - k ? (size_t)w : cap - k - 1;
+	}
+}
+
+/* The one roster person the text names (role: "student" or NULL for anyone);
+ * NULL with an error for field when none or several. */
+static const char *find_person(struct http_request *req, struct form_errors *errs,
+			       const char *field, const char *text, const char *role)
+{
+	struct roster_person_row *p;
+	size_t n;
+	if (roster_find_people(req->db, district_of(req), text, role, &req->arena, &p, &n)) {
+		form_error_add(errs, &req->arena, field, "the roster could not be searched; try again");
+		return NULL;
+	}
+	if (n == 1)
+		return p[0].sourced_id;
+	char why[1200];
+	if (!n) {
+		snprintf(why, sizeof why, "no %s in the roster is called '%.100s' or has that number,"
+			 " username or email", role ? role : "person", text);
+	} else {
+		char list[1000];
+		person_choices(req, p, n, list, sizeof list);
+		snprintf(why, sizeof why, "%s people match '%.100s': %s%s. Type the student number,"
+			 " username or email of the one you mean", n > 10 ? "More than ten" : "Several",
+			 text, list, n > 10 ? "; ..." : "");
+	}
+	form_error_add(errs, &req->arena, field, why);
+	return NULL;
+}
+
+/* The role's scope from the form: "scope" (district, school:ID, tool:ID,
+ * person or class with the name in scope_name), or the hidden scope_type
+ * and scope_id of a role's remove button. False with an error in errs. */
+static bool scope_from_form(struct http_request *req, struct form_errors *errs, const char **type,
+			    const char **id, bool adding)
+{
+	const char *scope = http_form(req, "scope"), *name = http_form(req, "scope_name");
+	struct arena *ar = &req->arena;
+	int64_t d = district_of(req);
+	if (!scope) {
+		*type = http_form(req, "scope_type");
+		*id = http_form(req, "scope_id");
+		if (*type && strcmp(*type, "district") == 0)
+			*id = arena_printf(ar, "%lld", (long long)d);
+		if (!*type || !*id || !**id) {
+			form_error_add(errs, ar, "scope", "choose where the role applies");
+			return false;
+		}
+		/* a role being added must name something of this district's roster
+		 * (one being removed may name what the roster has dropped since) */
+		struct tool t;
+		int64_t tid;
+		bool ok = !adding || strcmp(*type, "district") == 0 ||
+			  (strcmp(*type, "school") == 0 && roster_is_school(req->db, d, *id)) ||
+			  (strcmp(*type, "class") == 0 && roster_class_exists(req->db, d, *id, NULL)) ||
+			  (strcmp(*type, "person") == 0 && roster_is_student(req->db, d, *id)) ||
+			  (strcmp(*type, "tool") == 0 && !cstr_to_i64(*id, 1, INT64_MAX, &tid) &&
+			   !tools_get(req->db, d, tid, &t));
+		if (!ok)
+			form_error_add(errs, ar, "scope", "that place is not in this district's roster");
+		return ok;
+	}
+	if (strcmp(scope, "district") == 0) {
+		*type = "district";
+		*id = arena_printf(ar, "%lld", (long long)d);
 		return *id != NULL;
 	}
-	if (!*id || !**id) {
-		snprintf(why, cap, "Scope: enter the sourcedId of the %s.", type);
+	if (strncmp(scope, "school:", 7) == 0) {
+		*type = "school";
+		*id = scope + 7;
+		if (roster_is_school(req->db, d, *id))
+			return true;
+		form_error_add(errs, ar, "scope", "that school is not in this district's roster");
 		return false;
 	}
-	/* the administrator sees the whole district, so access_* doubles as an existence check */
-	const struct account *admin = &req->session->account;
-	bool ok;
-	if (strcmp(type, "school") == 0) {
-		ok = access_school(req->db, admin, *id) == EB_OK;
-	} else if (strcmp(type, "class") == 0) {
-		ok = access_class(req->db, admin, *id) == EB_OK;
-	} else if (strcmp(type, "person") == 0) {
-		ok = access_student(req->db, admin, *id) == EB_OK;
-	} else {
-		snprintf(why, cap, "Scope: unknown scope type.");
+	if (strncmp(scope, "tool:", 5) == 0) {
+		struct tool t;
+		int64_t tid;
+		*type = "tool";
+		*id = scope + 5;
+		if (!cstr_to_i64(*id, 1, INT64_MAX, &tid) && !tools_get(req->db, d, tid, &t))
+			return true;
+		form_error_add(errs, ar, "scope", "that tool is not in this district's inventory");
 		return false;
 	}
-	if (!ok)
-		snprintf(why, cap, "Scope: no %s with sourcedId '%.100s' in this district's roster.",
-			 type, *id);
-	(void)r;
-	return ok;
+	if (strcmp(scope, "person") == 0 || strcmp(scope, "class") == 0) {
+		bool person = scope[0] == 'p';
+		*type = person ? "person" : "class";
+		if (!name || !str_trim(str_from(name)).n) {
+			form_error_add(errs, ar, "scope_name", person ? "type the student's name or number"
+								      : "type the class's title or code");
+			return false;
+		}
+		if (person) {
+			*id = find_person(req, errs, "scope_name", name, "student");
+			return *id != NULL;
+		}
+		struct roster_class_row *c;
+		size_t n;
+		if (roster_find_classes(req->db, d, name, ar, &c, &n) || n != 1) {
+			form_error_add(errs, ar, "scope_name",
+				       n > 1 ? "several classes have that title: type the class code"
+					     : "no class of the roster has that title or code");
+			return false;
+		}
+		*id = c[0].sourced_id;
+		return true;
+	}
+	form_error_add(errs, ar, "scope", "choose one of the listed places");
+	return false;
+}
+
+/* "Teacher at Cedar Ridge Elementary" for the audit log and notices. */
+static const char *role_in_words(struct http_request *req, enum role r, const char *type,
+				 const char *id)
+{
+	const char *where = label_scope(req->db, district_of(req), type, id, &req->arena);
+	const char *s = arena_printf(&req->arena, "%s (%s)", role_label(r), where ? where : "");
+	return s ? s : role_label(r);
 }
 
 void page_admin_user_create(struct http_request *req)
 {
 	const char *login = http_form(req, "login"), *name = http_form(req, "display_name");
 	const char *password = http_form(req, "password"), *person = http_form(req, "person");
-	const char *role_s = http_form(req, "role"), *stype = http_form(req, "scope_type");
-	const char *sid = http_form(req, "scope_id");
-	char why[256] = "";
-	enum role r;
+	const char *role_s = http_form(req, "role");
+	const char *stype = NULL, *sid = NULL, *person_sid = NULL;
+	struct form_errors errs = { .n = 0 };
+	struct arena *ar = &req->arena;
+	enum role r = ROLE_STUDENT;
 	int64_t d = district_of(req), id;
 	if (password && !*password)
 		password = NULL;
-	if (person && !*person)
-		person = NULL;
-	if (!login || !name || !role_s || !stype) {
-		users_page(req, 400, "Fill in the login, the name, the role and its scope.");
-		return;
-	}
-	if (!role_parse(role_s, &r)) {
-		users_page(req, 400, "Role: not one of the listed roles.");
-		return;
-	}
-	if (!scope_valid(req, r, stype, &sid, why, sizeof why)) {
-		users_page(req, 400, why);
-		return;
-	}
-	struct roster_person_row p;
-	if (person && roster_person_get(req->db, d, person, &req->arena, &p) != EB_OK) {
-		users_page(req, 400, "Roster person: no person with that sourcedId in this district.");
-		return;
-	}
-	const char *pw_why = password ? account_password_problem(password, login, name) : NULL;
-	if (pw_why) {
-		users_page(req, 400, arena_printf(&req->arena, "Password: %s", pw_why));
+	if (!login || !str_trim(str_from(login)).n)
+		form_error_add(&errs, ar, "login", "required");
+	if (!name || !str_trim(str_from(name)).n)
+		form_error_add(&errs, ar, "display_name", "required");
+	if (!role_s || !role_parse(role_s, &r))
+		form_error_add(&errs, ar, "role", "choose one of the listed roles");
+	else
+		scope_from_form(req, &errs, &stype, &sid, true);
+	if (person && str_trim(str_from(person)).n)
+		person_sid = find_person(req, &errs, "person", person, NULL);
+	const char *pw_why = password && login ? account_password_problem(password, login, name)
+					       : NULL;
+	if (pw_why)
+		form_error_add(&errs, ar, "password", pw_why);
+	if (errs.n) {
+		users_page(req, 400, &errs);
 		return;
 	}
 	if (db_begin(req->db)) {
-		users_page(req, 503, "The database is busy; try again.");
+		form_error_add(&errs, ar, NULL, "The database is busy; try again.");
+		users_page(req, 503, &errs);
 		return;
 	}
-	enum eb_err rc = account_create(req->db, d, login, name, password, person, &id);
-	if (!rc)
-		rc = account_add_role(req->db, d, id, r, stype, sid);
+	enum eb_err rc = account_create(req->db, d, login, name, password, person_sid, &id);
+	if (rc == EB_EEXIST)
+		form_error_add(&errs, ar, "login", "that login is already taken in this district");
+	else if (rc == EB_EINVAL)
+		form_error_add(&errs, ar, "login", "a login is 3 to 127 letters, digits or . _ @ -");
+	else if (rc)
+		form_error_add(&errs, ar, NULL, "Could not create the account; try again.");
+	if (!rc && (rc = account_add_role(req->db, d, id, r, stype, sid)))
+		form_error_add(&errs, ar, "scope", rc == EB_EINVAL ? scope_rule(r)
+								  : "could not add the role; try again");
 	if (rc) {
 		db_rollback(req->db);
-		users_page(req, rc == EB_EEXIST ? 409 : 400,
-			   rc == EB_EEXIST ? "Login: that login is already taken in this district."
-			   : rc == EB_EINVAL ? "Check the fields: a login is 3-127 letters, digits or . _ @ -;"
-					       " a password has at least 8 characters; the role must fit its scope"
-					       " (principal and tech champion: a school; guardian and student: a"
-					       " student; teacher: district, school or class)."
-					     : "Could not create the account.");
+		users_page(req, rc == EB_EEXIST ? 409 : 400, &errs);
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
-	char detail[256];
-	snprintf(detail, sizeof detail, "created with role %s (%s %s)", role_name(r), stype, sid);
+	char detail[400];
+	snprintf(detail, sizeof detail, "created as %s", role_in_words(req, r, stype, sid));
 	audit_record(req->db, d, &who, "create", "account", login, detail);
 	if (db_commit(req->db)) {
-		users_page(req, 503, "The database is busy; try again.");
+		form_error_add(&errs, ar, NULL, "The database is busy; try again.");
+		users_page(req, 503, &errs);
 		return;
 	}
 	char loc[64];
@@ -211,18 +452,31 @@ static bool load_target(struct http_request *req, struct account *a)
 	return true;
 }
 
-static void user_page(struct http_request *req, const struct account *a, int status,
-		      const char *kind, const char *msg)
+/* errs: the add-a-role form's errors, re-shown at its fields. */
+static void user_page_errs(struct http_request *req, const struct account *a, int status,
+			   const char *kind, const char *msg, const struct form_errors *errs)
 {
 	struct buf *b = &req->out;
 	req->status = status;
 	page_begin(req, a->display_name);
 	if (msg)
 		page_notice(req, kind, msg);
+	if (errs)
+		html_raw(b, "<p><a href=\"#add-role\">The role was not added: see below.</a></p>");
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/admin/users\">Users</a></p><dl><dt>Login</dt><dd>");
 	html_text(b, a->login);
-	html_raw(b, "</dd><dt>Roster person</dt><dd class=\"code\">");
-	html_text(b, a->person_sid[0] ? a->person_sid : "none");
+	html_raw(b, "</dd><dt>In the roster</dt><dd>");
+	struct roster_person_row p;
+	if (!a->person_sid[0]) {
+		html_raw(b, "not linked to a roster person");
+	} else if (roster_person_get(req->db, a->district_id, a->person_sid, &req->arena, &p) ==
+		   EB_OK) {
+		html_text(b, p.preferred_first_name ? p.preferred_first_name : p.given_name);
+		html_raw(b, " ");
+		html_text(b, p.family_name);
+	} else {
+		html_raw(b, "a person no longer in the roster");
+	}
 	html_raw(b, "</dd><dt>Password</dt><dd>");
 	html_text(b, a->has_password ? "set" : "none (access codes only)");
 	html_raw(b, "</dd><dt>Status</dt><dd>");
@@ -237,16 +491,15 @@ static void user_page(struct http_request *req, const struct account *a, int sta
 		html_raw(b, "no failed password checks since the last login");
 	}
 	html_raw(b, "</dd></dl><h2>Roles</h2><table><thead><tr><th scope=\"col\">Role</th>"
-		    "<th scope=\"col\">Scope</th><th scope=\"col\"><span class=\"muted\">Remove</span></th></tr></thead><tbody>");
+		    "<th scope=\"col\">Where</th><th scope=\"col\"><span class=\"muted\">Remove</span></th></tr></thead><tbody>");
 	char action[64];
 	snprintf(action, sizeof action, "/admin/users/%lld", (long long)a->id);
 	for (int i = 0; i < a->nroles; i++) {
 		html_raw(b, "<tr><td>");
 		html_text(b, role_label(a->roles[i].role));
 		html_raw(b, "</td><td>");
-		html_text(b, a->roles[i].scope_type);
-		html_raw(b, " ");
-		html_text(b, a->roles[i].scope_id);
+		html_text(b, label_scope(req->db, a->district_id, a->roles[i].scope_type,
+					 a->roles[i].scope_id, &req->arena));
 		html_raw(b, "</td><td><form method=\"post\" action=\"");
 		html_attr(b, action);
 		html_raw(b, "/roles\">");
@@ -259,15 +512,14 @@ static void user_page(struct http_request *req, const struct account *a, int sta
 		html_attr(b, a->roles[i].scope_id);
 		html_raw(b, "\"><button type=\"submit\">Remove</button></form></td></tr>");
 	}
-	html_raw(b, "</tbody></table><h2>Add a role</h2><form class=\"stack\" method=\"post\" action=\"");
+	html_raw(b, "</tbody></table><h2 id=\"add-role\">Add a role</h2>");
+	form_errors_summary(req, errs, user_labels, NUSER_LABELS);
+	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"");
 	html_attr(b, action);
 	html_raw(b, "/roles\">");
 	page_csrf_field(req);
-	html_raw(b, "<input type=\"hidden\" name=\"op\" value=\"add\"><div><label for=\"role\">Role</label>"
-		    "<select id=\"role\" name=\"role\">");
-	role_options(b);
-	html_raw(b, "</select></div>");
-	scope_inputs(b);
+	html_raw(b, "<input type=\"hidden\" name=\"op\" value=\"add\">");
+	role_inputs(req, errs);
 	html_raw(b, "<div><button type=\"submit\">Add role</button></div></form>"
 		    "<h2>Family access code</h2><p>A one-time code a school prints in a letter; it logs"
 		    " this account in once and is valid for 30 days.</p><form method=\"post\" action=\"");
@@ -305,6 +557,12 @@ static void user_page(struct http_request *req, const struct account *a, int sta
 				  "<button type=\"submit\">Disable this account (ends its sessions)</button>");
 	html_raw(b, "</form>");
 	page_end(req);
+}
+
+static void user_page(struct http_request *req, const struct account *a, int status,
+		      const char *kind, const char *msg)
+{
+	user_page_errs(req, a, status, kind, msg, NULL);
 }
 
 void page_admin_user_password(struct http_request *req)
@@ -407,22 +665,21 @@ void page_admin_user_role(struct http_request *req)
 	if (!load_target(req, &a))
 		return;
 	const char *op = http_form(req, "op"), *role_s = http_form(req, "role");
-	const char *stype = http_form(req, "scope_type"), *sid = http_form(req, "scope_id");
-	enum role r;
-	char why[256] = "";
+	const char *stype = NULL, *sid = NULL;
+	struct form_errors errs = { .n = 0 };
+	enum role r = ROLE_STUDENT;
 	int64_t d = district_of(req);
-	if (!op || !role_s || !stype || !role_parse(role_s, &r) ||
-	    (strcmp(op, "add") != 0 && strcmp(op, "remove") != 0)) {
-		user_page(req, &a, 400, "error", "Choose a role and a scope.");
+	bool add = op && strcmp(op, "add") == 0;
+	if (!op || (!add && strcmp(op, "remove") != 0)) {
+		user_page(req, &a, 400, "error", "Choose to add or to remove a role.");
 		return;
 	}
-	bool add = strcmp(op, "add") == 0;
-	if (add && !scope_valid(req, r, stype, &sid, why, sizeof why)) {
-		user_page(req, &a, 400, "error", why);
-		return;
-	}
-	if (!sid) {
-		user_page(req, &a, 400, "error", "Scope: missing.");
+	if (!role_s || !role_parse(role_s, &r))
+		form_error_add(&errs, &req->arena, "role", "choose one of the listed roles");
+	else
+		scope_from_form(req, &errs, &stype, &sid, add);
+	if (errs.n) {
+		user_page_errs(req, &a, 400, NULL, NULL, &errs);
 		return;
 	}
 	if (a.id == req->session->account.id && !add && r == ROLE_DISTRICT_ADMIN) {
@@ -432,18 +689,19 @@ void page_admin_user_role(struct http_request *req)
 	}
 	enum eb_err rc = add ? account_add_role(req->db, d, a.id, r, stype, sid)
 			     : account_remove_role(req->db, d, a.id, r, stype, sid);
+	if (rc && add) {
+		form_error_add(&errs, &req->arena, "scope", scope_rule(r));
+		user_page_errs(req, &a, 400, NULL, NULL, &errs);
+		return;
+	}
 	if (rc) {
-		user_page(req, &a, 400, "error",
-			  rc == EB_EINVAL ? "That role does not fit that scope (principal and tech champion:"
-					    " a school; guardian and student: a student; teacher: district,"
-					    " school or class; the others: the district)."
-					  : "That role is not held with that scope.");
+		user_page(req, &a, 400, "error", "The account does not hold that role there.");
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
-	char detail[256];
-	snprintf(detail, sizeof detail, "%s role %s (%s %s)", add ? "added" : "removed", role_name(r),
-		 stype, sid);
+	char detail[400];
+	snprintf(detail, sizeof detail, "%s the role %s", add ? "added" : "removed",
+		 role_in_words(req, r, stype, sid));
 	audit_record(req->db, d, &who, "update", "account", a.login, detail);
 	char loc[64];
 	snprintf(loc, sizeof loc, "/admin/users/%lld", (long long)a.id);
@@ -505,31 +763,48 @@ void page_admin_audit(struct http_request *req)
 	}
 	struct buf *b = &req->out;
 	page_begin(req, "Audit log");
-	html_raw(b, "<form method=\"get\" action=\"/admin/audit\" class=\"noprint\"><label for=\"subject_type\">"
-		    "Subject type</label><input id=\"subject_type\" name=\"subject_type\" value=\"");
-	html_attr(b, f.subject_type ? f.subject_type : "");
-	html_raw(b, "\"><label for=\"subject_id\">Subject id</label><input id=\"subject_id\" name=\"subject_id\" value=\"");
+	html_raw(b, "<form method=\"get\" action=\"/admin/audit\" class=\"picker noprint\">"
+		    "<div><label for=\"subject_type\">What</label><select id=\"subject_type\""
+		    " name=\"subject_type\"><option value=\"\">Everything</option>");
+	const char *v, *w;
+	for (size_t i = 0; (v = label_subject_type(i, &w)); i++) {
+		html_raw(b, "<option value=\"");
+		html_attr(b, v);
+		html_raw(b, f.subject_type && strcmp(f.subject_type, v) == 0 ? "\" selected>" : "\">");
+		html_text(b, w);
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select></div><div><label for=\"action\">Action</label><select id=\"action\""
+		    " name=\"action\"><option value=\"\">Any</option>");
+	for (size_t i = 0; (v = label_audit_action_at(i, &w)); i++) {
+		html_raw(b, "<option value=\"");
+		html_attr(b, v);
+		html_raw(b, f.action && strcmp(f.action, v) == 0 ? "\" selected>" : "\">");
+		html_text(b, w);
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select></div><div><label for=\"subject_id\">Record <span class=\"muted\">(a"
+		    " login, or a student's roster id)</span></label><input id=\"subject_id\""
+		    " name=\"subject_id\" value=\"");
 	html_attr(b, f.subject_id ? f.subject_id : "");
-	html_raw(b, "\"><label for=\"action\">Action</label><input id=\"action\" name=\"action\" value=\"");
-	html_attr(b, f.action ? f.action : "");
-	html_raw(b, "\"><button type=\"submit\">Filter</button></form>");
+	html_raw(b, "\"></div><button type=\"submit\">Show</button></form>");
 	page_scroll_begin(req, "Audit log");
 	html_raw(b, "<table>"
 		    "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th>"
-		    "<th scope=\"col\">Subject</th><th scope=\"col\">Students</th><th scope=\"col\">Detail</th>"
+		    "<th scope=\"col\">What</th><th scope=\"col\">Students</th><th scope=\"col\">Detail</th>"
 		    "<th scope=\"col\">From</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
+		const char *act = label_audit_action(e[i].action);
 		html_raw(b, "<tr><td>");
-		html_time(b, e[i].at);
+		page_time(req, e[i].at);
 		html_raw(b, "</td><td>");
-		html_text(b, e[i].actor);
+		html_text(b, label_actor(e[i].actor));
 		html_raw(b, "</td><td>");
-		html_text(b, e[i].action);
+		html_text(b, act ? act : e[i].action);
 		html_raw(b, "</td><td>");
-		html_text(b, e[i].subject_type);
-		html_raw(b, " <span class=\"code\">");
-		html_text(b, e[i].subject_id);
-		html_raw(b, "</span></td><td>");
+		html_text(b, label_subject(req->db, district_of(req), e[i].subject_type, e[i].subject_id,
+					   &req->arena));
+		html_raw(b, "</td><td>");
 		if (e[i].students >= 0)
 			html_int(b, e[i].students);
 		html_raw(b, "</td><td>");
@@ -557,4 +832,89 @@ void page_admin_audit(struct http_request *req)
 		html_raw(b, "\">Older entries</a></p>");
 	}
 	page_end(req);
+}
+
+/* ---- district settings ---------------------------------------------------- */
+
+/* The zones offered (the United States' and its territories'); a zone set
+ * otherwise (`edbridge init --time-zone`) is offered too. */
+static const char *const zones[] = {
+	"America/New_York",	"America/Detroit",  "America/Indiana/Indianapolis",
+	"America/Chicago",	"America/Denver",   "America/Boise",
+	"America/Phoenix",	"America/Los_Angeles", "America/Anchorage",
+	"Pacific/Honolulu",	"America/Puerto_Rico", "America/St_Thomas",
+	"Pacific/Guam",		"Pacific/Pago_Pago", "UTC",
+};
+
+static const struct form_label district_labels[] = {
+	{ "time_zone", NULL, "Time zone" },
+};
+
+static void district_page(struct http_request *req, int status, const struct form_errors *errs,
+			  const char *notice)
+{
+	struct buf *b = &req->out;
+	char cur[DISTRICT_TIME_ZONE_MAX] = DISTRICT_TIME_ZONE_DEFAULT;
+	district_time_zone(req->db, district_of(req), cur, sizeof cur);
+	const char *want = errs ? http_form(req, "time_zone") : NULL;
+	req->status = status;
+	page_begin(req, "District settings");
+	if (notice)
+		page_notice(req, "ok", notice);
+	form_errors_summary(req, errs, district_labels, 1);
+	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/admin/district\">");
+	page_csrf_field(req);
+	html_raw(b, "<div><label for=\"time_zone\">Time zone</label><p class=\"muted\" id=\"tz-hint\">"
+		    "Every page shows times in it. Now: ");
+	page_time(req, time_now());
+	html_raw(b, "</p><select id=\"time_zone\" name=\"time_zone\" aria-describedby=\"tz-hint");
+	if (form_error_of(errs, "time_zone"))
+		html_raw(b, " err-time_zone\" aria-invalid=\"true");
+	html_raw(b, "\">");
+	bool listed = false;
+	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
+		listed = listed || strcmp(zones[i], cur) == 0;
+	for (size_t i = 0; i <= sizeof zones / sizeof zones[0]; i++) {
+		const char *z = i < sizeof zones / sizeof zones[0] ? zones[i] : listed ? NULL : cur;
+		if (!z)
+			continue;
+		html_raw(b, "<option value=\"");
+		html_attr(b, z);
+		html_raw(b, strcmp(z, want ? want : cur) == 0 ? "\" selected>" : "\">");
+		/* "America/Los_Angeles" -> "America/Los Angeles" */
+		char words[DISTRICT_TIME_ZONE_MAX];
+		str_copy(words, sizeof words, z);
+		for (char *p = words; *p; p++)
+			if (*p == '_')
+				*p = ' ';
+		html_text(b, words);
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select>");
+	form_field_error(req, errs, "time_zone");
+	html_raw(b, "</div><div><button type=\"submit\">Save</button></div></form>");
+	page_end(req);
+}
+
+void page_admin_district(struct http_request *req)
+{
+	district_page(req, 200, NULL, NULL);
+}
+
+void page_admin_district_save(struct http_request *req)
+{
+	const char *z = http_form(req, "time_zone");
+	struct form_errors errs = { .n = 0 };
+	enum eb_err rc = z ? district_set_time_zone(req->db, district_of(req), z) : EB_EINVAL;
+	if (rc) {
+		form_error_add(&errs, &req->arena, "time_zone",
+			       rc == EB_EINVAL ? "choose one of the listed time zones"
+					       : "could not be saved; try again");
+		district_page(req, rc == EB_EINVAL ? 400 : 503, &errs, NULL);
+		return;
+	}
+	struct audit_actor who = auth_actor(req);
+	audit_record(req->db, district_of(req), &who, "update", "district", "time_zone", z);
+	req->zone = NULL;	/* the new one, on this page already */
+	district_page(req, 200, NULL, "Saved: times are now shown in this time zone.");
 }

@@ -683,7 +683,7 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			    "</tr></thead><tbody>");
 		for (size_t i = 0; i < nh; i++) {
 			html_raw(b, "<tr><td>");
-			html_time(b, h[i].at);
+			page_time(req, h[i].at);
 			html_raw(b, "</td><td>");
 			html_text(b, h[i].from);
 			html_raw(b, " → ");

@@ -593,7 +593,7 @@ void page_student_mastery(struct http_request *req)
 			html_textf(b, ", %d tool%s", c->ntools, c->ntools > 1 ? "s" : "");
 		html_raw(b, "</td><td>");
 		if (c->last_at)
-			html_time(b, c->last_at);
+			page_time(req, c->last_at);
 		else
 			html_raw(b, "<span class=\"muted\">none</span>");
 		html_raw(b, "</td><td>");
@@ -615,7 +615,7 @@ void page_student_mastery(struct http_request *req)
 		    "</tr></thead><tbody>");
 	for (size_t i = 0; i < ne; i++) {
 		html_raw(b, "<tr><td>");
-		html_time(b, ev[i].at);
+		page_time(req, ev[i].at);
 		html_raw(b, "</td><td>");
 		html_text(b, ev[i].tool);
 		html_raw(b, "</td><td class=\"code\">");

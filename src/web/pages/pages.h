@@ -56,6 +56,8 @@ void page_admin_user_status(struct http_request *req);
 void page_admin_user_password(struct http_request *req);
 void page_admin_user_unlock(struct http_request *req);
 void page_admin_audit(struct http_request *req);
+void page_admin_district(struct http_request *req);
+void page_admin_district_save(struct http_request *req);
 /* import.c */
 void page_admin_import_form(struct http_request *req);
 void page_admin_import(struct http_request *req);

@@ -183,7 +183,7 @@ static void quarantine_section(struct http_request *req, const struct tool *t, b
 		    "<th scope=\"col\">Source</th><th scope=\"col\">Reason</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><td>");
-		html_time(b, q[i].occurred_at);
+		page_time(req, q[i].occurred_at);
 		html_raw(b, "</td><td class=\"code\">");
 		html_text(b, q[i].actor_key);
 		html_raw(b, "</td><td class=\"code\">");
@@ -206,7 +206,7 @@ void page_tool_data_section(struct http_request *req, const struct tool *t)
 		return;
 	html_raw(b, "<h2 id=\"data\">Data it has sent</h2><dl><dt>Last received</dt><dd>");
 	if (d.last_received)
-		html_time(b, d.last_received);
+		page_time(req, d.last_received);
 	else
 		html_raw(b, "<span class=\"muted\">nothing yet</span>");
 	html_raw(b, "</dd><dt>Learning events stored</dt><dd id=\"events\">");

@@ -588,7 +588,7 @@ static void history_section(struct http_request *req, const struct tool *t)
 	for (size_t i = 0; i < n; i++) {
 		enum tool_status fs, ts;
 		html_raw(b, "<tr><td>");
-		html_time(b, h[i].at);
+		page_time(req, h[i].at);
 		html_raw(b, "</td><td>");
 		html_text(b, h[i].actor);
 		html_raw(b, "</td><td>");
@@ -623,10 +623,10 @@ static void credentials_section(struct http_request *req, const struct tool *t)
 		html_raw(b, "</td><td class=\"code\">");
 		html_text(b, c[i].key_id);
 		html_raw(b, "</td><td>");
-		html_time(b, c[i].created_at);
+		page_time(req, c[i].created_at);
 		html_raw(b, "</td><td>");
 		if (c[i].last_used_at)
-			html_time(b, c[i].last_used_at);
+			page_time(req, c[i].last_used_at);
 		else
 			html_raw(b, "<span class=\"muted\">never</span>");
 		html_raw(b, "</td><td>");
