@@ -843,6 +843,22 @@ enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
 	return rc;
 }
 
+DB_ROWSPEC(champion_spec, struct tool_champion, NULL,
+	   DB_FIELD_INT(struct tool_champion, account_id),
+	   DB_FIELD_STR(struct tool_champion, school_sid),
+	   DB_FIELD_STR(struct tool_champion, name));
+
+enum eb_err tools_champions(struct db *db, int64_t district_id, struct arena *arena,
+			    struct tool_champion **rows, size_t *n)
+{
+	return db_get_rows(db,
+		"SELECT a.id, r.scope_id, a.display_name FROM account_role r JOIN account a"
+		" ON a.id = r.account_id AND a.district_id = r.district_id"
+		" WHERE r.district_id = ?1 AND r.role = 'tech_champion' AND r.scope_type = 'school'"
+		"  AND a.disabled = 0 ORDER BY r.scope_id, a.display_name",
+		DB_ARGS(DB_INT(district_id)), &champion_spec, arena, rows, n);
+}
+
 /* ---- credentials ---- */
 
 static void hash_secret(const char *s, unsigned char out[32])

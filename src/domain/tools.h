@@ -202,6 +202,15 @@ enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
 			      const char *school_sid, int64_t champion_id, const char *notes,
 			      const struct audit_actor *who, char *why, size_t cap);
 
+struct tool_champion {
+	int64_t account_id;
+	const char *school_sid, *name;
+};
+/* Every account holding the tech_champion role at a school of the
+ * district, by school then name: the choices of the support form. */
+enum eb_err tools_champions(struct db *db, int64_t district_id, struct arena *arena,
+			    struct tool_champion **rows, size_t *n);
+
 /* ---- credentials ---- */
 
 enum tool_cred_kind { TOOL_CRED_XAPI, TOOL_CRED_CALIPER };

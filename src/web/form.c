@@ -61,9 +61,16 @@ static const struct form_label *label_of(const struct form_label *labels, size_t
 	return NULL;
 }
 
-/* A reason as a sentence: capital first letter, a full stop at the end. */
+/* A reason as a sentence: capital first letter, a full stop at the end.
+ * Reasons written to follow a field's name ("is required", "must be a
+ * date") read "This field is required." on their own. */
 static void sentence(struct buf *b, const char *s, bool capital)
 {
+	if (capital && (strncmp(s, "is ", 3) == 0 || strncmp(s, "must ", 5) == 0 ||
+			strncmp(s, "cannot ", 7) == 0)) {
+		html_raw(b, "This field ");
+		capital = false;
+	}
 	char first[2] = { s[0], 0 };
 	if (capital && first[0] >= 'a' && first[0] <= 'z')
 		first[0] = (char)(first[0] - 32);
@@ -89,7 +96,10 @@ void form_errors_summary(struct http_request *req, const struct form_errors *err
 			html_attr(b, l->id ? l->id : l->name);
 			html_raw(b, "\">");
 			html_text(b, l->label);
-			html_raw(b, "</a>: ");
+			const char *r = errs->e[i].reason;
+			bool follows = strncmp(r, "is ", 3) == 0 || strncmp(r, "must ", 5) == 0 ||
+				       strncmp(r, "cannot ", 7) == 0;
+			html_raw(b, follows ? "</a> " : "</a>: ");
 		}
 		sentence(b, errs->e[i].reason, !l);
 		html_raw(b, "</li>");

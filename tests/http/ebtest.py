@@ -145,6 +145,13 @@ class Client:
         return r
 
 
+def field_error(html, field):
+    """The error a refused form shows at its field (web/form.h: the
+    paragraph err-FIELD the control is described by), "" when none."""
+    m = re.search(rf'<p class="field-error" id="err-{re.escape(field)}">(.*?)</p>', html)
+    return m.group(1) if m else ""
+
+
 class TempDir(unittest.TestCase):
     """A test case with a fresh temporary directory in self.tmp."""
 

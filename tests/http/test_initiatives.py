@@ -10,7 +10,7 @@ import sqlite3
 import unittest
 import zipfile
 
-from ebtest import Server, TempDir, make_district, run
+from ebtest import Server, TempDir, field_error, make_district, run
 
 DEMO_PASSWORD = "edbridge-demo"
 
@@ -213,10 +213,18 @@ class Pages(TempDir):
             r = co.post("/initiatives/new", self.form(db, start_date="2026-13-01", grades="3,99",
                                                        schools="sch-zz", evaluator=""))
             self.assertEqual(r.status, 400)
-            for msg in ("start_date: must be a date YYYY-MM-DD", "grades: &#39;99&#39; is not a grade",
-                        "schools: &#39;sch-zz&#39; is not a school of this district",
-                        "evaluator: is required"):
-                self.assertIn(msg, r.text)
+            # each error at its field, in words, tied to it; never the field's key
+            for field, msg in (("start_date", "This field must be a date YYYY-MM-DD."),
+                               ("grades", "&#39;99&#39; is not a grade"),
+                               ("schools", "&#39;sch-zz&#39; is not a school of this district"),
+                               ("evaluator", "This field is required")):
+                self.assertIn(msg, field_error(r.text, field))
+            for field in ("start_date", "evaluator"):
+                self.assertRegex(r.text, rf'id="{field}"[^>]* aria-invalid="true" '
+                                         rf'aria-describedby="err-{field}"')
+            self.assertIn('<a href="#start_date">Start date</a> must be a date', r.text)
+            self.assertNotIn("start_date:", r.text)
+            self.assertNotIn("evaluator:", r.text)
             self.assertIn('value="Fraction &lt;videos&gt;"', r.text)  # kept, escaped
             self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
             r = co.post("/initiatives/new", self.form(db))
@@ -314,8 +322,8 @@ class Pages(TempDir):
             for tid in (theirs, "424242"):
                 r = co.post("/initiatives/new", self.form(db, tool_id=tid))
                 self.assertEqual(r.status, 400)
-                self.assertIn(f"tool_id: {tid} is not a tool of this district&#39;s inventory",
-                              r.text)
+                self.assertIn(f"{tid} is not a tool of this district&#39;s inventory",
+                              field_error(r.text, "tool_id"))
             self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
             r = co.post("/initiatives/new", self.form(db, tool_id=ours))
             self.assertEqual(r.status, 303)
@@ -608,11 +616,11 @@ class ByStandardAndPassScore(TempDir):
             co = srv.client()
             co.login("coord")
             self.assertIn('name="pass_score"', co.get("/initiatives/new").text)
-            for bad, msg in (("-1", "pass_score: must be 0 or more"),
-                             ("twelve", "pass_score: must be a number")):
+            for bad, msg in (("-1", "This field must be 0 or more"),
+                             ("twelve", "This field must be a number")):
                 r = co.post("/initiatives/new", form(self, db, pass_score=bad))
                 self.assertEqual(r.status, 400)
-                self.assertIn(msg, r.text)
+                self.assertIn(msg, field_error(r.text, "pass_score"))
             self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
             r = co.post("/initiatives/new", form(self, db, pass_score=" 3.5 "))
             self.assertEqual(r.status, 303)

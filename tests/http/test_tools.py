@@ -7,7 +7,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from ebtest import Server, make_district, run
+from ebtest import field_error, Server, make_district, run
 
 FULL = {
     "name": "Fraction Quest", "vendor": "Quest Learning", "kind": "app",
@@ -80,23 +80,28 @@ class Tools(unittest.TestCase):
     def test_bad_input_is_400_with_reason_and_nothing_stored(self):
         it = self.client("itstaff")
         before = tool_list(self.db)
+        # each error at its field, in words (never the field's key), the
+        # control marked invalid and described by it
         cases = [
-            ({"name": ""}, "name: required"),
-            ({"name": "Bad Grades", "grades": "K-14"}, "grades:"),
-            ({"name": "Bad Std", "standards": "3.NF.Z.9"}, "standards: &#39;3.NF.Z.9&#39;"),
-            ({"name": "Bad Url", "url": "javascript:alert(1)"}, "url:"),
-            ({"name": "Bad Date", "dpa_date": "2026-13-01"}, "dpa_date: a date is YYYY-MM-DD"),
-            ({"name": "Bad Cost", "annual_cost": "12,00"}, "annual_cost:"),
-            ({"name": "Bad Seats", "seats": "-3"}, "seats:"),
-            ({"name": "Bad Term", "term_end": "2025-01-01"}, "term_end:"),
-            ({"name": "Bad Mail", "help_email": "nope"}, "help_email:"),
-            ({"name": "Bad Owner", "it_owner": "99999"}, "it_owner:"),
-            ({"name": "No Date", "dpa_date": ""}, "dpa_date:"),
+            ({"name": ""}, "name", "Required."),
+            ({"name": "Bad Grades", "grades": "K-14"}, "grades", "A range is like K-5"),
+            ({"name": "Bad Std", "standards": "3.NF.Z.9"}, "standards", "&#39;3.NF.Z.9&#39;"),
+            ({"name": "Bad Url", "url": "javascript:alert(1)"}, "url", "An address starting"),
+            ({"name": "Bad Date", "dpa_date": "2026-13-01"}, "dpa_date", "A date is YYYY-MM-DD"),
+            ({"name": "Bad Cost", "annual_cost": "12,00"}, "annual_cost", "Dollars like 1200"),
+            ({"name": "Bad Seats", "seats": "-3"}, "seats", "A whole number"),
+            ({"name": "Bad Term", "term_end": "2025-01-01"}, "term_end", "ends before it starts"),
+            ({"name": "Bad Mail", "help_email": "nope"}, "help_email", "An email address"),
+            ({"name": "Bad Owner", "it_owner": "99999"}, "it_owner", "Not an IT staff account"),
+            ({"name": "No Date", "dpa_date": ""}, "dpa_date", "Give the date"),
         ]
-        for over, msg in cases:
+        for over, field, msg in cases:
             r = self.add(it, **over)
             self.assertEqual(r.status, 400, f"{over}: {r.status}")
-            self.assertIn(msg, r.text, over)
+            self.assertIn(msg, field_error(r.text, field), over)
+            self.assertRegex(r.text, rf'id="{field}"[^>]* aria-invalid="true" '
+                                     rf'aria-describedby="err-{field}"')
+            self.assertNotIn(field + ":", r.text)
             # the form is shown again with what was typed
             self.assertIn("<form", r.text)
         self.assertEqual(tool_list(self.db), before)
@@ -104,7 +109,7 @@ class Tools(unittest.TestCase):
         self.assertEqual(self.add(it, name="Dup Tool").status, 303)
         r = self.add(it, name="dup tool")
         self.assertEqual(r.status, 409)
-        self.assertIn("name: a tool with this name is already listed", r.text)
+        self.assertIn("A tool with this name is already listed", field_error(r.text, "name"))
 
     def test_teacher_requests_it_reviews_parent_sees_approved(self):
         t = self.client("teacher")
@@ -113,7 +118,7 @@ class Tools(unittest.TestCase):
                                       "url": "https://geo.example", "need": "",
                                       "grades": "6-8"})
         self.assertEqual(r.status, 400)
-        self.assertIn("need:", r.text)
+        self.assertIn("Say which classroom need", field_error(r.text, "need"))
         r = t.post("/tools/request", {"name": "Geo Sketch", "vendor": "Geo Co",
                                       "url": "https://geo.example",
                                       "need": "Drawing shapes to <explore> area",
@@ -136,10 +141,11 @@ class Tools(unittest.TestCase):
         it.get(loc)
         r = it.post(loc + "/status", {"status": "approved", "reason": ""})
         self.assertEqual(r.status, 400)
-        self.assertIn("reason: say why", r.text)
+        self.assertIn("Say why the status changes", field_error(r.text, "reason"))
+        self.assertIn('aria-invalid="true" aria-describedby="err-reason"', r.text)
         r = it.post(loc + "/status", {"status": "approved_with_conditions", "reason": "ok"})
         self.assertEqual(r.status, 400)
-        self.assertIn("conditions:", r.text)
+        self.assertIn("State the conditions", field_error(r.text, "conditions"))
         r = it.post(loc + "/status", {"status": "retired", "reason": "old"})
         self.assertEqual(r.status, 409)
         self.assertIn("cannot become Retired", r.text)

@@ -12,7 +12,11 @@
 #include "domain/evaluation.h"
 #include "domain/initiative_cost.h"
 #include "domain/initiatives.h"
+#include "domain/labels.h"
+#include "domain/roster.h"
+#include "domain/tools.h"
 #include "web/auth.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
@@ -126,26 +130,27 @@ void page_initiatives(struct http_request *req)
 
 /* ---- the plan form ---------------------------------------------------- */
 
+enum ftype { F_TEXT, F_AREA, F_DATE, F_NUMBER };
+
+/* The form's text fields, in order (the targets and the people have their
+ * own pickers). name is the form's field and the domain's key alike. */
 static const struct {
 	const char *name, *label, *hint;
-	int multiline;
+	enum ftype type;
 } text_fields[] = {
-	{ "title", "Title", "", 0 },
-	{ "need", "The classroom need, in plain words", "", 1 },
-	{ "tool", "Tool", "the product's name", 0 },
-	{ "tool_id", "Tool inventory number", "optional", 0 },
-	{ "schools", "Target schools", "school sourcedIds, comma-separated", 0 },
-	{ "grades", "Target grades", "e.g. 3, 4, 5 (K for kindergarten)", 0 },
-	{ "classes", "Target classes", "class sourcedIds, comma-separated; optional", 0 },
-	{ "standards", "Standards", "CCSS-M codes, e.g. 3.NF.A.1; optional", 0 },
-	{ "start_date", "Start date", "YYYY-MM-DD", 0 },
-	{ "review_date", "Review date", "YYYY-MM-DD", 0 },
-	{ "outcome_assessment", "Outcome assessment", "the assessment's name as imported", 0 },
-	{ "pretest_assessment", "Pretest assessment", "optional; default: the outcome before the start", 0 },
-	{ "success_measure", "What change counts as success", "", 1 },
-	{ "dosage_minutes", "Intended use, minutes per week", "", 0 },
-	{ "pass_score", "Passing score on the outcome", "optional; a cut score: adds the pass rates and the Cox index", 0 },
-	{ "monitor_every_days", "Progress checked every (days)", "", 0 },
+	{ "title", "Title", "", F_TEXT },
+	{ "need", "The classroom need, in plain words", "", F_AREA },
+	{ "standards", "Standards", "CCSS-M codes like 3.NF.A.1, separated by commas; optional", F_TEXT },
+	{ "start_date", "Start date", "", F_DATE },
+	{ "review_date", "Review date", "when the decision is due", F_DATE },
+	{ "outcome_assessment", "Outcome assessment", "the assessment's name as imported", F_TEXT },
+	{ "pretest_assessment", "Pretest assessment", "optional; default: the outcome before the start",
+	  F_TEXT },
+	{ "success_measure", "What change counts as success", "", F_AREA },
+	{ "dosage_minutes", "Intended use, minutes per week", "", F_NUMBER },
+	{ "pass_score", "Passing score on the outcome",
+	  "optional; a cut score: adds the pass rates and the Cox index", F_TEXT },
+	{ "monitor_every_days", "Progress checked every (days)", "", F_NUMBER },
 };
 
 static const struct {
@@ -158,60 +163,215 @@ static const struct {
 	{ "family_contact", "Who talks with families" },
 };
 
-static void form_page(struct http_request *req, int status, const char *errors)
+/* Every field the domain may name in an error, with its label and the id
+ * the summary links to. */
+static const struct form_label plan_labels[] = {
+	{ "title", NULL, "Title" },
+	{ "need", NULL, "The classroom need" },
+	{ "tool", "tool_id", "Tool" },
+	{ "tool_id", NULL, "Tool" },
+	{ "schools", "targets", "Target schools" },
+	{ "grades", "targets", "Target grades" },
+	{ "classes", NULL, "Target classes" },
+	{ "target", "targets", "Targets" },
+	{ "standards", NULL, "Standards" },
+	{ "start_date", NULL, "Start date" },
+	{ "review_date", NULL, "Review date" },
+	{ "outcome_assessment", NULL, "Outcome assessment" },
+	{ "pretest_assessment", NULL, "Pretest assessment" },
+	{ "success_measure", NULL, "What change counts as success" },
+	{ "dosage_minutes", NULL, "Intended use" },
+	{ "pass_score", NULL, "Passing score" },
+	{ "monitor_every_days", NULL, "Progress checked every" },
+	{ "quiz_builder", NULL, "Who builds the quiz" },
+	{ "monitor", NULL, "Who monitors progress" },
+	{ "evaluator", NULL, "Who evaluates" },
+	{ "teacher_support", NULL, "Who supports teachers" },
+	{ "family_contact", NULL, "Who talks with families" },
+};
+#define NPLAN_LABELS (sizeof plan_labels / sizeof plan_labels[0])
+
+static void label_open(struct buf *b, const char *id, const char *label, const char *hint)
+{
+	html_raw(b, "<div><label for=\"");
+	html_attr(b, id);
+	html_raw(b, "\">");
+	html_text(b, label);
+	if (hint && *hint) {
+		html_raw(b, " <span class=\"muted\">(");
+		html_text(b, hint);
+		html_raw(b, ")</span>");
+	}
+	html_raw(b, "</label>");
+}
+
+/* true when the re-shown form had value v checked in the repeated field name */
+static bool was_checked(struct http_request *req, const char *name, const char *v)
+{
+	const char *vals[256];
+	int n = http_form_all(req, name, vals, 256);
+	for (int i = 0; i < n; i++)
+		if (vals[i] && strcmp(vals[i], v) == 0)
+			return true;
+	return false;
+}
+
+static void checkbox(struct buf *b, const char *name, const char *value, const char *id,
+		     const char *label, bool on)
+{
+	html_raw(b, "<label for=\"");
+	html_attr(b, id);
+	html_raw(b, "\"><input type=\"checkbox\" id=\"");
+	html_attr(b, id);
+	html_raw(b, "\" name=\"");
+	html_attr(b, name);
+	html_raw(b, "\" value=\"");
+	html_attr(b, value);
+	html_raw(b, on ? "\" checked> " : "\"> ");
+	html_text(b, label);
+	html_raw(b, "</label>");
+}
+
+/* The targets: schools and grades as check boxes, classes by title or code. */
+static void targets_fieldset(struct http_request *req, const struct form_errors *errs, bool reshow)
+{
+	struct buf *b = &req->out;
+	bool bad = form_error_of(errs, "target") || form_error_of(errs, "schools") ||
+		   form_error_of(errs, "grades");
+	html_raw(b, "<fieldset id=\"targets\" class=\"checks\"");
+	if (bad) {
+		html_raw(b, " aria-describedby=\"");
+		html_raw(b, form_error_of(errs, "target") ? "err-target " : "");
+		html_raw(b, form_error_of(errs, "schools") ? "err-schools " : "");
+		html_raw(b, form_error_of(errs, "grades") ? "err-grades" : "");
+		html_raw(b, "\"");
+	}
+	html_raw(b, "><legend>Who it is for <span class=\"muted\">(check at least one school or"
+		    " grade, or name classes)</span></legend>");
+	form_field_error(req, errs, "target");
+	struct roster_org_row *sch;
+	size_t ns = 0;
+	if (roster_schools(req->db, district_of(req), &req->arena, &sch, &ns))
+		ns = 0;
+	html_raw(b, "<p class=\"group\">Schools <span class=\"muted\">(none checked: every"
+		    " school)</span></p>");
+	for (size_t i = 0; i < ns; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "school-%zu", i);
+		checkbox(b, "schools", sch[i].sourced_id, id, sch[i].name,
+			 reshow && was_checked(req, "schools", sch[i].sourced_id));
+	}
+	form_field_error(req, errs, "schools");
+	html_raw(b, "<p class=\"group\">Grades</p>");
+	for (int g = 0; g <= 12; g++) {
+		char id[16], v[4];
+		snprintf(id, sizeof id, "grade-%d", g);
+		snprintf(v, sizeof v, g ? "%d" : "K", g);
+		checkbox(b, "grades", v, id, label_grade_number(g), reshow && was_checked(req, "grades", v));
+	}
+	form_field_error(req, errs, "grades");
+	html_raw(b, "</fieldset>");
+	const char *cv = reshow ? http_form(req, "classes") : NULL;
+	label_open(b, "classes", "Target classes", "optional: their titles or class codes, separated"
+						 " by commas");
+	html_raw(b, "<input id=\"classes\" name=\"classes\" maxlength=\"2000\"");
+	form_invalid_attrs(req, errs, "classes");
+	html_raw(b, " value=\"");
+	html_attr(b, cv ? cv : "");
+	html_raw(b, "\">");
+	form_field_error(req, errs, "classes");
+	html_raw(b, "</div>");
+}
+
+/* The tool: picked from the inventory, or named when it is not in it. */
+static void tool_inputs(struct http_request *req, const struct form_errors *errs, bool reshow)
+{
+	struct buf *b = &req->out;
+	struct tool_row *t;
+	size_t nt = 0;
+	if (tools_list(req->db, district_of(req), -1, false, &req->arena, &t, &nt))
+		nt = 0;
+	const char *sel = reshow ? http_form(req, "tool_id") : NULL;
+	label_open(b, "tool_id", "Tool", "from the technology inventory");
+	html_raw(b, "<select id=\"tool_id\" name=\"tool_id\"");
+	form_invalid_attrs(req, errs, form_error_of(errs, "tool_id") ? "tool_id" : "tool");
+	html_raw(b, "><option value=\"\">Not in the inventory (name it below)</option>");
+	for (size_t i = 0; i < nt; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)t[i].id);
+		html_raw(b, "<option value=\"");
+		html_attr(b, id);
+		html_raw(b, sel && strcmp(sel, id) == 0 ? "\" selected>" : "\">");
+		html_text(b, t[i].name);
+		html_raw(b, " (");
+		html_text(b, tool_status_label(t[i].status));
+		html_raw(b, ")</option>");
+	}
+	html_raw(b, "</select>");
+	form_field_error(req, errs, "tool_id");
+	form_field_error(req, errs, "tool");
+	html_raw(b, "</div>");
+	const char *tv = reshow ? http_form(req, "tool") : NULL;
+	label_open(b, "tool", "Tool's name, when it is not in the inventory", "");
+	html_raw(b, "<input id=\"tool\" name=\"tool\" maxlength=\"200\" value=\"");
+	html_attr(b, tv ? tv : "");
+	html_raw(b, "\"></div>");
+}
+
+/* true when the stored role names ("teacher,guardian") hold a staff role */
+static bool has_staff_role(const char *names)
+{
+	for (const char *p = names; *p;) {
+		size_t n = strcspn(p, ",");
+		if (!(n == 8 && strncmp(p, "guardian", 8) == 0) && !(n == 7 && strncmp(p, "student", 7) == 0))
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+static void form_page(struct http_request *req, int status, const struct form_errors *errs)
 {
 	req->status = status;
 	page_begin(req, "Plan a new initiative");
 	struct buf *b = &req->out;
+	bool reshow = errs != NULL;
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/initiatives\">Initiatives</a></p>");
-	if (errors) {
-		html_raw(b, "<div class=\"notice error\" role=\"alert\"><p>Nothing was saved. Please fix:</p><ul>");
-		const char *p = errors;
-		while (*p) {
-			const char *e = strchr(p, '\n');
-			size_t len = e ? (size_t)(e - p) : strlen(p);
-			char line[300];
-			snprintf(line, sizeof line, "%.*s", (int)(len < 299 ? len : 299), p);
-			html_raw(b, "<li>");
-			html_text(b, line);
-			html_raw(b, "</li>");
-			if (!e)
-				break;
-			p = e + 1;
-		}
-		html_raw(b, "</ul></div>");
-	}
+	form_errors_summary(req, errs, plan_labels, NPLAN_LABELS);
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/initiatives/new\">");
 	page_csrf_field(req);
 	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
-		const char *v = errors ? http_form(req, text_fields[i].name) : NULL;
-		html_raw(b, "<div><label for=\"");
-		html_attr(b, text_fields[i].name);
-		html_raw(b, "\">");
-		html_text(b, text_fields[i].label);
-		if (*text_fields[i].hint) {
-			html_raw(b, " <span class=\"muted\">(");
-			html_text(b, text_fields[i].hint);
-			html_raw(b, ")</span>");
+		const char *name = text_fields[i].name;
+		const char *v = reshow ? http_form(req, name) : NULL;
+		if (i == 2) {
+			/* the tool and the targets come after the need */
+			tool_inputs(req, errs, reshow);
+			targets_fieldset(req, errs, reshow);
 		}
-		html_raw(b, "</label>");
-		if (text_fields[i].multiline) {
+		label_open(b, name, text_fields[i].label, text_fields[i].hint);
+		if (text_fields[i].type == F_AREA)
 			html_raw(b, "<textarea rows=\"3\" maxlength=\"4000\" id=\"");
-			html_attr(b, text_fields[i].name);
-			html_raw(b, "\" name=\"");
-			html_attr(b, text_fields[i].name);
-			html_raw(b, "\">");
+		else
+			html_raw(b, "<input id=\"");
+		html_attr(b, name);
+		html_raw(b, "\" name=\"");
+		html_attr(b, name);
+		html_raw(b, "\"");
+		form_invalid_attrs(req, errs, name);
+		if (text_fields[i].type == F_AREA) {
+			html_raw(b, ">");
 			html_text(b, v ? v : "");
-			html_raw(b, "</textarea></div>");
+			html_raw(b, "</textarea>");
 		} else {
-			html_raw(b, "<input maxlength=\"2000\" id=\"");
-			html_attr(b, text_fields[i].name);
-			html_raw(b, "\" name=\"");
-			html_attr(b, text_fields[i].name);
-			html_raw(b, "\" value=\"");
+			html_raw(b, text_fields[i].type == F_DATE	? " type=\"date\""
+				    : text_fields[i].type == F_NUMBER ? " type=\"number\" min=\"1\""
+								      : " maxlength=\"2000\"");
+			html_raw(b, " value=\"");
 			html_attr(b, v ? v : "");
-			html_raw(b, "\"></div>");
+			html_raw(b, "\">");
 		}
+		form_field_error(req, errs, name);
+		html_raw(b, "</div>");
 	}
 	struct account_row *acc;
 	size_t nacc = 0;
@@ -219,30 +379,33 @@ static void form_page(struct http_request *req, int status, const char *errors)
 		nacc = 0;
 	html_raw(b, "<fieldset><legend>People</legend>");
 	for (size_t i = 0; i < sizeof people_fields / sizeof people_fields[0]; i++) {
-		const char *v = errors ? http_form(req, people_fields[i].name) : NULL;
-		html_raw(b, "<div><label for=\"");
-		html_attr(b, people_fields[i].name);
-		html_raw(b, "\">");
-		html_text(b, people_fields[i].label);
-		html_raw(b, "</label><select id=\"");
-		html_attr(b, people_fields[i].name);
+		const char *name = people_fields[i].name;
+		const char *v = reshow ? http_form(req, name) : NULL;
+		label_open(b, name, people_fields[i].label, "");
+		html_raw(b, "<select id=\"");
+		html_attr(b, name);
 		html_raw(b, "\" name=\"");
-		html_attr(b, people_fields[i].name);
-		html_raw(b, "\"><option value=\"\">choose a person</option>");
+		html_attr(b, name);
+		html_raw(b, "\"");
+		form_invalid_attrs(req, errs, name);
+		html_raw(b, "><option value=\"\">choose a person</option>");
 		for (size_t k = 0; k < nacc; k++) {
-			if (acc[k].disabled)
+			/* staff only: families and students have no part in a plan */
+			if (acc[k].disabled || !has_staff_role(acc[k].role_names))
 				continue;
-			char id[24];
+			char id[24], roles[200];
 			snprintf(id, sizeof id, "%lld", (long long)acc[k].id);
 			html_raw(b, "<option value=\"");
 			html_attr(b, id);
 			html_raw(b, v && strcmp(v, id) == 0 ? "\" selected>" : "\">");
 			html_text(b, acc[k].display_name);
 			html_raw(b, " (");
-			html_text(b, acc[k].roles);
+			html_text(b, label_roles(acc[k].role_names, roles, sizeof roles));
 			html_raw(b, ")</option>");
 		}
-		html_raw(b, "</select></div>");
+		html_raw(b, "</select>");
+		form_field_error(req, errs, name);
+		html_raw(b, "</div>");
 	}
 	html_raw(b, "</fieldset><button type=\"submit\">Save the plan</button></form>");
 	page_end(req);
@@ -263,16 +426,77 @@ static int64_t form_int(struct http_request *req, const char *name)
 	return str_to_i64(str_trim(str_from(v)), 0, 1000000000, &x) ? -1 : x;
 }
 
+/* The values of a repeated field (check boxes) joined by commas; NULL for none. */
+static const char *form_joined(struct http_request *req, const char *name)
+{
+	const char *vals[256];
+	int n = http_form_all(req, name, vals, 256);
+	struct buf j = BUF_INIT;
+	buf_init(&j, 64 * 1024);
+	for (int i = 0; i < n; i++)
+		if (vals[i] && *vals[i])
+			buf_printf(&j, "%s%s", j.len ? "," : "", vals[i]);
+	const char *out = j.len && !buf_failed(&j) ? arena_strdup(&req->arena, buf_cstr(&j)) : NULL;
+	buf_free(&j);
+	return out;
+}
+
+/* The classes typed by title or code, as roster ids (comma-separated); an
+ * error for each that names no class or several. */
+static const char *classes_from_form(struct http_request *req, struct form_errors *errs)
+{
+	const char *in = http_form(req, "classes");
+	if (!in)
+		return NULL;
+	struct buf j = BUF_INIT;
+	buf_init(&j, 64 * 1024);
+	const char *p = in;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char one[256];
+		snprintf(one, sizeof one, "%.*s", (int)(n < 255 ? n : 255), p);
+		struct str t = str_trim(str_from(one));
+		if (t.n) {
+			char item[256];
+			snprintf(item, sizeof item, "%.*s", (int)t.n, t.p);
+			struct roster_class_row *c;
+			size_t nc = 0;
+			if (roster_find_classes(req->db, district_of(req), item, &req->arena, &c, &nc) ||
+			    nc != 1) {
+				char why[400];
+				snprintf(why, sizeof why, nc > 1 ? "several classes are called '%s': type its"
+								   " class code instead"
+								 : "no class of the roster has the title or"
+								   " code '%s'",
+					 item);
+				form_error_add(errs, &req->arena, "classes", why);
+			} else {
+				buf_printf(&j, "%s%s", j.len ? "," : "", c[0].sourced_id);
+			}
+		}
+		p += n + (p[n] == ',');
+	}
+	const char *out = j.len && !buf_failed(&j) ? arena_strdup(&req->arena, buf_cstr(&j)) : NULL;
+	buf_free(&j);
+	return out;
+}
+
 void page_initiative_create(struct http_request *req)
 {
 	struct initiative_in in = { 0 };
+	struct form_errors errs = { .n = 0 };
 	in.title = http_form(req, "title");
 	in.need = http_form(req, "need");
 	in.tool_name = http_form(req, "tool");
 	in.tool_id = form_int(req, "tool_id");
-	in.schools = http_form(req, "schools");
-	in.grades = http_form(req, "grades");
-	in.classes = http_form(req, "classes");
+	if (in.tool_id > 0 && (!in.tool_name || !str_trim(str_from(in.tool_name)).n)) {
+		struct tool *t = arena_alloc(&req->arena, sizeof *t);
+		if (t && tools_get(req->db, district_of(req), in.tool_id, t) == EB_OK)
+			in.tool_name = t->name;
+	}
+	in.schools = form_joined(req, "schools");
+	in.grades = form_joined(req, "grades");
+	in.classes = classes_from_form(req, &errs);
 	in.standards = http_form(req, "standards");
 	in.start_date = http_form(req, "start_date");
 	in.review_date = http_form(req, "review_date");
@@ -290,9 +514,13 @@ void page_initiative_create(struct http_request *req)
 	struct audit_actor who = auth_actor(req);
 	char why[INIT_WHY_CAP];
 	int64_t id;
-	enum eb_err e = initiative_create(req->db, district_of(req), &who, &in, &id, why, sizeof why);
+	enum eb_err e = errs.n ? EB_EINVAL
+			       : initiative_create(req->db, district_of(req), &who, &in, &id, why,
+						   sizeof why);
 	if (e == EB_EINVAL) {
-		form_page(req, 400, why);
+		if (!errs.n)
+			form_errors_parse(&errs, &req->arena, why);
+		form_page(req, 400, &errs);
 		return;
 	}
 	if (e) {
@@ -324,6 +552,23 @@ static void dl_row(struct buf *b, const char *term, const char *value)
 	html_raw(b, "</dt><dd>");
 	html_text(b, value && *value ? value : "-");
 	html_raw(b, "</dd>");
+}
+
+/* The targeted schools (or classes) by name, comma-separated. */
+static void target_names(struct http_request *req, const struct initiative *in, char *out,
+			 size_t cap, bool schools)
+{
+	size_t k = 0, n = schools ? in->nschools : in->nclasses;
+	out[0] = 0;
+	for (size_t i = 0; i < n && k + 1 < cap; i++) {
+		const char *sid = schools ? in->schools[i] : in->classes[i];
+		const char *name = label_scope(req->db, district_of(req), schools ? "school" : "class",
+					       sid, &req->arena);
+		int w = snprintf(out + k, cap - k, "%s%s", i ? ", " : "", name ? name : "");
+		if (w < 0)
+			break;
+		k += (size_t)w < cap - k ? (size_t)w : cap - k - 1;
+	}
 }
 
 static void join(char *out, size_t cap, const char *const *v, size_t n)
@@ -637,17 +882,14 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 	dl_row(b, "Status", initiative_status_label(in->status));
 	dl_row(b, "Classroom need", in->need);
 	dl_row(b, "Tool", in->tool_name);
-	join(v, sizeof v, in->schools, in->nschools);
+	target_names(req, in, v, sizeof v, true);
 	dl_row(b, "Schools", in->nschools ? v : "all schools");
 	v[0] = 0;
-	for (size_t i = 0, k = 0; i < in->ngrades && k + 8 < sizeof v; i++) {
-		if (in->grades[i] == 0)
-			k += (size_t)snprintf(v + k, sizeof v - k, "%sK", i ? ", " : "");
-		else
-			k += (size_t)snprintf(v + k, sizeof v - k, "%s%d", i ? ", " : "", in->grades[i]);
-	}
-	dl_row(b, "Grades", in->ngrades ? v : "all grades");
-	join(v, sizeof v, in->classes, in->nclasses);
+	for (size_t i = 0, k = 0; i < in->ngrades && k + 8 < sizeof v; i++)
+		k += (size_t)snprintf(v + k, sizeof v - k, "%s%d", i ? "," : "", in->grades[i]);
+	char gw[300];
+	dl_row(b, "Grades", in->ngrades ? label_grades(v, gw, sizeof gw) : "all grades");
+	target_names(req, in, v, sizeof v, false);
 	dl_row(b, "Classes", v);
 	join(v, sizeof v, in->standards, in->nstandards);
 	dl_row(b, "Standards", v);
@@ -685,11 +927,14 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			html_raw(b, "<tr><td>");
 			page_time(req, h[i].at);
 			html_raw(b, "</td><td>");
-			html_text(b, h[i].from);
+			enum initiative_status fs, ts;
+			html_text(b, initiative_status_parse(h[i].from, &fs) == EB_OK
+					     ? initiative_status_label(fs) : "");
 			html_raw(b, " → ");
-			html_text(b, h[i].to);
+			html_text(b, initiative_status_parse(h[i].to, &ts) == EB_OK
+					     ? initiative_status_label(ts) : h[i].to);
 			html_raw(b, "</td><td>");
-			html_text(b, h[i].actor);
+			html_text(b, label_actor(h[i].actor));
 			html_raw(b, "</td><td>");
 			html_text(b, h[i].reason);
 			html_raw(b, "</td><td>");

@@ -10,6 +10,7 @@
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/district.h"
+#include "domain/labels.h"
 #include "domain/mastery.h"
 #include "domain/roster.h"
 #include "domain/standards.h"
@@ -188,7 +189,7 @@ static void unit_picker(struct buf *b, const char *cid, const struct unit *u)
 		html_raw(b, "<option value=\"");
 		html_attr(b, grades[i] == STANDARDS_GRADE_HS ? "HS" : v);
 		html_raw(b, grades[i] == u->grade ? "\" selected>" : "\">");
-		html_text(b, grades[i] == STANDARDS_GRADE_HS ? "High school" : grades[i] == 0 ? "K" : v);
+		html_text(b, label_grade_number(grades[i] == STANDARDS_GRADE_HS ? LABEL_GRADE_HS : grades[i]));
 		html_raw(b, "</option>");
 	}
 	html_raw(b, "</select><label for=\"domain\">Domain</label><select id=\"domain\" name=\"domain\">"
@@ -722,13 +723,15 @@ static const char *school_label(struct http_request *req, const char *sid)
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(s[i].sourced_id, sid) == 0)
 				return s[i].name;
-	return sid && *sid ? sid : "unknown";
+	return sid && *sid ? "a school no longer in the roster" : "no school recorded";
 }
 
 static const char *grade_label(struct http_request *req, const char *g)
 {
-	(void)req;
-	return g && *g ? g : "not recorded";
+	char out[160];
+	label_grades(g, out, sizeof out);
+	const char *s = out[0] ? arena_strdup(&req->arena, out) : NULL;
+	return s ? s : "not recorded";
 }
 
 void page_standard_mastery(struct http_request *req)

@@ -4,6 +4,7 @@
 
 #include "domain/access.h"
 #include "domain/audit.h"
+#include "domain/labels.h"
 #include "domain/roster.h"
 #include "web/auth.h"
 #include "web/html.h"
@@ -43,6 +44,13 @@ bool page_audit_bulk(struct http_request *req, const char *action, const char *s
 static void tri(struct buf *b, int v)
 {
 	html_text(b, v < 0 ? "not recorded" : v ? "yes" : "no");
+}
+
+/* A roster's grades in words ("Grade 5"), "not recorded" when none. */
+static const char *grades_words(const char *grades, char *out, size_t cap)
+{
+	label_grades(grades, out, cap);
+	return out[0] ? out : "not recorded";
 }
 
 static const char *name_of(const struct roster_person_row *p)
@@ -109,6 +117,7 @@ void page_school(struct http_request *req)
 		    "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		bool open = access_class(req->db, a, c[i].sourced_id) == EB_OK;
+		char gw[160];
 		html_raw(b, "<tr><td>");
 		if (open) {
 			html_raw(b, "<a href=\"/classes/");
@@ -119,7 +128,7 @@ void page_school(struct http_request *req)
 		if (open)
 			html_raw(b, "</a>");
 		html_raw(b, "</td><td>");
-		html_text(b, c[i].grades);
+		html_text(b, grades_words(c[i].grades, gw, sizeof gw));
 		html_raw(b, "</td><td>");
 		html_text(b, c[i].class_code);
 		html_raw(b, "</td><td>");
@@ -176,6 +185,7 @@ void page_class(struct http_request *req)
 	html_raw(b, " students</caption><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Grade</th>"
 		    "<th scope=\"col\">English learner</th><th scope=\"col\">IEP / 504</th></tr></thead><tbody>");
 	for (size_t i = 0; i < ns; i++) {
+		char gw[160];
 		html_raw(b, "<tr><td><a href=\"/students/");
 		html_url(b, st[i].sourced_id);
 		html_raw(b, "\">");
@@ -183,7 +193,7 @@ void page_class(struct http_request *req)
 		html_raw(b, ", ");
 		html_text(b, name_of(&st[i]));
 		html_raw(b, "</a></td><td>");
-		html_text(b, st[i].grades);
+		html_text(b, grades_words(st[i].grades, gw, sizeof gw));
 		html_raw(b, "</td><td>");
 		tri(b, st[i].english_learner);
 		html_raw(b, "</td><td>");
@@ -229,10 +239,11 @@ void page_student(struct http_request *req)
 	struct buf *b = &req->out;
 	char *title = arena_printf(&req->arena, "%s %s", name_of(&p), p.family_name);
 	page_begin(req, title ? title : "Student");
+	char gw[160];
 	html_raw(b, "<dl><dt>Grade</dt><dd>");
-	html_text(b, p.grades ? p.grades : "not recorded");
-	html_raw(b, "</dd><dt>Student id</dt><dd class=\"code\">");
-	html_text(b, p.identifier ? p.identifier : p.sourced_id);
+	html_text(b, grades_words(p.grades, gw, sizeof gw));
+	html_raw(b, "</dd><dt>Student number</dt><dd class=\"code\">");
+	html_text(b, p.identifier ? p.identifier : "not recorded");
 	html_raw(b, "</dd>");
 	if (staff) {
 		html_raw(b, "<dt>English learner</dt><dd>");
@@ -268,7 +279,13 @@ void page_student(struct http_request *req)
 		html_raw(b, " ");
 		html_text(b, g[i].family_name);
 		html_raw(b, "</td><td>");
-		html_text(b, g[i].home_language ? g[i].home_language : "not recorded");
+		const char *lang = label_language(g[i].home_language);
+		if (lang)
+			html_text(b, lang);
+		else if (g[i].home_language)
+			html_textf(b, "%s (a language code edbridge has no name for)", g[i].home_language);
+		else
+			html_text(b, "not recorded");
 		html_raw(b, "</td><td>");
 		tri(b, g[i].home_internet);
 		html_raw(b, "</td><td>");

@@ -10,16 +10,18 @@
 #include "domain/access.h"
 #include "domain/account.h"
 #include "domain/district.h"
+#include "domain/labels.h"
 #include "domain/roster.h"
 #include "domain/tools.h"
 #include "store/db.h"
 #include "web/auth.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
 #include "web/pages/pages.h"
 
-enum ftype { F_TEXT, F_AREA, F_KIND, F_YESNO, F_NUM };
+enum ftype { F_TEXT, F_AREA, F_KIND, F_YESNO, F_NUM, F_DATE, F_OWNER };
 
 struct fdef {
 	const char *name, *label;
@@ -43,13 +45,13 @@ static const struct fdef fields[] = {
 	  OFF(standards), 2000, false, false },
 	{ "conditions", "Conditions of approval", F_AREA, OFF(conditions), 2000, false, false },
 	{ "dpa_signed", "Data-privacy agreement signed", F_YESNO, 0, 0, false, false },
-	{ "dpa_date", "Agreement signed on (YYYY-MM-DD)", F_TEXT, OFF(dpa_date), 10, false, false },
+	{ "dpa_date", "Agreement signed on", F_DATE, OFF(dpa_date), 10, false, false },
 	{ "data_location", "Where its data is stored", F_TEXT, OFF(data_location), 120, false, false },
 	{ "seats", "Licensed seats", F_NUM, 0, 9, false, false },
 	{ "annual_cost", "Annual cost in dollars", F_NUM, 0, 14, false, false },
-	{ "term_start", "Licence term starts (YYYY-MM-DD)", F_TEXT, OFF(term_start), 10, false, false },
-	{ "term_end", "Licence term ends (YYYY-MM-DD)", F_TEXT, OFF(term_end), 10, false, false },
-	{ "it_owner", "District IT owner (account number)", F_NUM, 0, 19, false, false },
+	{ "term_start", "Licence term starts", F_DATE, OFF(term_start), 10, false, false },
+	{ "term_end", "Licence term ends", F_DATE, OFF(term_end), 10, false, false },
+	{ "it_owner", "District IT owner", F_OWNER, 0, 0, false, false },
 	{ "help_name", "Vendor help desk: contact", F_TEXT, OFF(help_name), 120, false, false },
 	{ "help_email", "Vendor help desk: email", F_TEXT, OFF(help_email), 120, false, false },
 	{ "help_phone", "Vendor help desk: phone", F_TEXT, OFF(help_phone), 120, false, false },
@@ -107,8 +109,31 @@ static const char *shown_value(struct http_request *req, const struct tool *t,
 	return v ? v : "";
 }
 
+/* The district's IT staff and administrators, for the IT owner picker. */
+static void owner_options(struct http_request *req, const char *v)
+{
+	struct buf *b = &req->out;
+	struct account_row *acc;
+	size_t n = 0;
+	if (account_list(req->db, district_of(req), &req->arena, &acc, &n))
+		n = 0;
+	html_raw(b, "<option value=\"\">nobody yet</option>");
+	for (size_t i = 0; i < n; i++) {
+		if (acc[i].disabled || (!strstr(acc[i].role_names, "it_staff") &&
+					!strstr(acc[i].role_names, "district_admin")))
+			continue;
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)acc[i].id);
+		html_raw(b, "<option value=\"");
+		html_attr(b, id);
+		html_raw(b, strcmp(id, v) == 0 ? "\" selected>" : "\">");
+		html_text(b, acc[i].display_name);
+		html_raw(b, "</option>");
+	}
+}
+
 static void field_input(struct http_request *req, const struct tool *t, const struct fdef *f,
-			bool reshow, const char *prefix)
+			bool reshow, const char *prefix, const struct form_errors *errs)
 {
 	struct buf *b = &req->out;
 	const char *v = shown_value(req, t, f, reshow);
@@ -124,6 +149,7 @@ static void field_input(struct http_request *req, const struct tool *t, const st
 		break;
 	case F_KIND:
 	case F_YESNO:
+	case F_OWNER:
 		html_raw(b, "<select id=\"");
 		break;
 	default:
@@ -135,27 +161,33 @@ static void field_input(struct http_request *req, const struct tool *t, const st
 	html_raw(b, "\" name=\"");
 	html_attr(b, f->name);
 	html_raw(b, "\"");
+	if (f->type == F_DATE)
+		html_raw(b, " type=\"date\"");
 	if (f->required)
 		html_raw(b, " required");
-	if (f->maxlen) {
+	if (f->maxlen && f->type != F_DATE) {
 		html_raw(b, " maxlength=\"");
 		html_int(b, f->maxlen);
 		html_raw(b, "\"");
 	}
+	form_invalid_attrs(req, errs, f->name);
 	if (f->type == F_AREA) {
 		html_raw(b, ">");
 		html_text(b, v);
 		html_raw(b, "</textarea>");
+	} else if (f->type == F_OWNER) {
+		html_raw(b, ">");
+		owner_options(req, v);
+		html_raw(b, "</select>");
 	} else if (f->type == F_KIND || f->type == F_YESNO) {
 		html_raw(b, ">");
 		for (int i = 0; i < (f->type == F_KIND ? TOOL_KIND__COUNT : 2); i++) {
 			const char *o = f->type == F_KIND ? tool_kind_name((enum tool_kind)i)
 							  : (i ? "yes" : "no");
-			html_raw(b, "<option");
-			if (strcmp(o, v) == 0)
-				html_raw(b, " selected");
-			html_raw(b, ">");
-			html_text(b, o);
+			html_raw(b, "<option value=\"");
+			html_attr(b, o);
+			html_raw(b, strcmp(o, v) == 0 ? "\" selected>" : "\">");
+			html_text(b, f->type == F_KIND ? tool_kind_label((enum tool_kind)i) : o);
 			html_raw(b, "</option>");
 		}
 		html_raw(b, "</select>");
@@ -164,16 +196,50 @@ static void field_input(struct http_request *req, const struct tool *t, const st
 		html_attr(b, v);
 		html_raw(b, "\">");
 	}
+	form_field_error(req, errs, f->name);
 	html_raw(b, "</div>");
 }
 
-static void data_checklist(struct http_request *req, const struct tool *t, bool reshow)
+/* The form's labels for the errors' summary, ids with the form's prefix. */
+static const struct form_label *tool_labels(struct http_request *req, const char *prefix,
+					    size_t *n)
+{
+	static const struct {
+		const char *name, *label;
+	} extra[] = { { "data", "Student data it receives" }, { "status", "New status" },
+		      { "reason", "Why" }, { "school", "School" }, { "champion", "Champion" },
+		      { "notes", "Notes" } };
+	size_t total = NFIELDS + sizeof extra / sizeof extra[0];
+	struct form_label *l = arena_alloc(&req->arena, total * sizeof *l);
+	if (!l) {
+		*n = 0;
+		return NULL;
+	}
+	for (size_t i = 0; i < NFIELDS; i++)
+		l[i] = (struct form_label){ fields[i].name,
+					    arena_printf(&req->arena, "%s%s", prefix, fields[i].name),
+					    fields[i].label };
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		l[NFIELDS + i] = (struct form_label){ extra[i].name,
+						      strcmp(extra[i].name, "reason") == 0 ? "st_reason"
+						      : strcmp(extra[i].name, "status") == 0 ? "st_status"
+											       : NULL,
+						      extra[i].label };
+	*n = total;
+	return l;
+}
+
+static void data_checklist(struct http_request *req, const struct tool *t, bool reshow,
+			   const struct form_errors *errs)
 {
 	struct buf *b = &req->out;
 	const char *sent[TOOL_DATA__COUNT];
 	int ns = reshow ? http_form_all(req, "data", sent, TOOL_DATA__COUNT) : 0;
-	html_raw(b, "<fieldset><legend>Student data it receives</legend>"
-		    "<input type=\"hidden\" name=\"data_given\" value=\"1\">");
+	html_raw(b, form_error_of(errs, "data") ? "<fieldset id=\"data\" aria-describedby=\"err-data\">"
+						: "<fieldset id=\"data\">");
+	html_raw(b, "<legend>Student data it receives</legend>");
+	form_field_error(req, errs, "data");
+	html_raw(b, "<input type=\"hidden\" name=\"data_given\" value=\"1\">");
 	for (int i = 0; i < TOOL_DATA__COUNT; i++) {
 		const char *n = tool_data_name((enum tool_data)i);
 		bool on = false;
@@ -301,11 +367,13 @@ void page_tools(struct http_request *req)
 		html_raw(b, "</td><td>");
 		html_text(b, rows[i].vendor);
 		html_raw(b, "</td><td>");
-		html_text(b, rows[i].kind);
+		enum tool_kind k;
+		char gw[160];
+		html_text(b, tool_kind_parse(rows[i].kind, &k) ? tool_kind_label(k) : rows[i].kind);
 		html_raw(b, "</td><td>");
 		html_text(b, rows[i].category);
 		html_raw(b, "</td><td>");
-		html_text(b, rows[i].grades);
+		html_text(b, label_grades(rows[i].grades, gw, sizeof gw));
 		html_raw(b, "</td><td>");
 		html_text(b, tool_status_label(rows[i].status));
 		html_raw(b, "</td><td>");
@@ -368,7 +436,8 @@ void page_tools_approved(struct http_request *req)
 		html_raw(b, "</td><td>");
 		html_text(b, rows[i].need);
 		html_raw(b, "</td><td>");
-		html_text(b, rows[i].grades);
+		char gw[160];
+		html_text(b, label_grades(rows[i].grades, gw, sizeof gw));
 		html_raw(b, "</td><td>");
 		data_list(b, rows[i].data_elements);
 		html_raw(b, "</td><td>");
@@ -394,8 +463,13 @@ static void new_form(struct http_request *req, int status, const char *error, bo
 	struct buf *b = &req->out;
 	req->status = status;
 	page_begin(req, request_only ? "Request a tool" : "Add a tool");
-	if (error)
-		page_notice(req, "error", error);
+	struct form_errors errs = { .n = 0 };
+	size_t nl;
+	const struct form_label *labels = tool_labels(req, "", &nl);
+	if (error) {
+		form_errors_parse(&errs, &req->arena, error);
+		form_errors_summary(req, &errs, labels, nl);
+	}
 	if (request_only)
 		html_raw(b, "<p>Ask for a tool that is not listed yet. IT staff and the coordinator"
 			    " review every request; you can follow it in the inventory.</p>");
@@ -405,9 +479,9 @@ static void new_form(struct http_request *req, int status, const char *error, bo
 	page_csrf_field(req);
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (!request_only || fields[i].request)
-			field_input(req, &t, &fields[i], status != 200, "");
+			field_input(req, &t, &fields[i], status != 200, "", error ? &errs : NULL);
 	if (!request_only)
-		data_checklist(req, &t, status != 200);
+		data_checklist(req, &t, status != 200, error ? &errs : NULL);
 	html_raw(b, "<div><button type=\"submit\">");
 	html_raw(b, request_only ? "Send the request" : "Add the tool");
 	html_raw(b, "</button></div></form>");
@@ -519,8 +593,12 @@ static void support_section(struct http_request *req, const struct tool *t, bool
 	struct roster_org_row *schools;
 	struct tool_support *sup;
 	size_t ns = 0, nsup = 0;
+	struct tool_champion *ch = NULL;
+	size_t nch = 0;
 	roster_schools(req->db, t->district_id, &req->arena, &schools, &ns);
 	tools_support(req->db, t->district_id, t->id, &req->arena, &sup, &nsup);
+	if (tools_champions(req->db, t->district_id, &req->arena, &ch, &nch))
+		nch = 0;
 	html_raw(b, "<h2>Support</h2><dl>");
 	char owner[300] = "";
 	struct account o;
@@ -560,10 +638,17 @@ static void support_section(struct http_request *req, const struct tool *t, bool
 			action_open(req, t, "/support");
 			html_raw(b, "<input type=\"hidden\" name=\"school\" value=\"");
 			html_attr(b, schools[i].sourced_id);
-			html_raw(b, "\"><label>Champion (account number)<input name=\"champion\" maxlength=\"19\" value=\"");
-			if (row && row->champion_id)
-				html_int(b, row->champion_id);
-			html_raw(b, "\"></label><label>Notes<input name=\"notes\" maxlength=\"2000\" value=\"");
+			html_raw(b, "\"><label>Champion<select name=\"champion\"><option value=\"\">nobody</option>");
+			for (size_t k = 0; k < nch; k++) {
+				if (strcmp(ch[k].school_sid, schools[i].sourced_id) != 0)
+					continue;
+				html_raw(b, "<option value=\"");
+				html_int(b, ch[k].account_id);
+				html_raw(b, row && row->champion_id == ch[k].account_id ? "\" selected>" : "\">");
+				html_text(b, ch[k].name);
+				html_raw(b, "</option>");
+			}
+			html_raw(b, "</select></label><label>Notes<input name=\"notes\" maxlength=\"2000\" value=\"");
 			html_attr(b, row ? row->notes : "");
 			html_raw(b, "\"></label><button type=\"submit\">Save</button></form>");
 		}
@@ -590,7 +675,7 @@ static void history_section(struct http_request *req, const struct tool *t)
 		html_raw(b, "<tr><td>");
 		page_time(req, h[i].at);
 		html_raw(b, "</td><td>");
-		html_text(b, h[i].actor);
+		html_text(b, label_actor(h[i].actor));
 		html_raw(b, "</td><td>");
 		html_text(b, tool_status_parse(h[i].from_status, &fs) ? tool_status_label(fs) : "");
 		html_raw(b, "</td><td>");
@@ -666,18 +751,31 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 	const struct account *a = viewer(req);
 	req->status = status;
 	page_begin(req, t->name);
-	if (msg)
+	/* a refused form's errors: at the top in words, and at its fields */
+	struct form_errors errs = { .n = 0 };
+	bool refused = msg && strcmp(kind, "error") == 0;
+	if (refused) {
+		size_t nl;
+		const struct form_label *labels = tool_labels(req, "ed_", &nl);
+		form_errors_parse(&errs, &req->arena, msg);
+		form_errors_summary(req, &errs, labels, nl);
+	} else if (msg) {
 		page_notice(req, kind, msg);
+	}
+	const struct form_errors *edit_errs = refused && which && strcmp(which, "edit") == 0 ? &errs : NULL;
+	const struct form_errors *status_errs = refused && which && strcmp(which, "status") == 0 ? &errs
+											 : NULL;
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/tools\">Technology inventory</a></p><dl>");
 	dl_item(b, "Status", tool_status_label(t->status));
 	if (t->status == TOOL_APPROVED_WITH_CONDITIONS || t->conditions[0])
 		dl_item(b, "Conditions", t->conditions);
 	dl_item(b, "Vendor", t->vendor);
-	dl_item(b, "Kind", tool_kind_name(t->kind));
+	dl_item(b, "Kind", tool_kind_label(t->kind));
 	dl_item(b, "Category", t->category);
 	dl_item(b, "Web address", t->url);
 	dl_item(b, "Classroom need", t->need);
-	dl_item(b, "Grades", t->grades);
+	char gw[160];
+	dl_item(b, "Grades", label_grades(t->grades, gw, sizeof gw));
 	dl_item(b, "Standards", t->standards);
 	html_raw(b, "</dl><h2>Privacy</h2><dl><dt>Data-privacy agreement</dt><dd>");
 	if (t->dpa_signed) {
@@ -704,7 +802,9 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 		html_raw(b, "<h2>Change the status</h2>");
 		action_open(req, t, "/status");
 		html_raw(b, "<div><label for=\"st_status\">New status</label><select id=\"st_status\""
-			    " name=\"status\">");
+			    " name=\"status\"");
+		form_invalid_attrs(req, status_errs, "status");
+		html_raw(b, ">");
 		for (int i = 0; i < TOOL_STATUS__COUNT; i++) {
 			if (!tool_status_allowed(t->status, (enum tool_status)i))
 				continue;
@@ -716,20 +816,30 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 		}
 		const char *r = reshow_status ? http_form(req, "reason") : NULL;
 		const char *c = reshow_status ? http_form(req, "conditions") : NULL;
-		html_raw(b, "</select></div><div><label for=\"st_reason\">Why (required)</label>"
-			    "<textarea id=\"st_reason\" name=\"reason\" rows=\"2\" required maxlength=\"2000\">");
+		html_raw(b, "</select>");
+		form_field_error(req, status_errs, "status");
+		html_raw(b, "</div><div><label for=\"st_reason\">Why (required)</label>"
+			    "<textarea id=\"st_reason\" name=\"reason\" rows=\"2\" required maxlength=\"2000\"");
+		form_invalid_attrs(req, status_errs, "reason");
+		html_raw(b, ">");
 		html_text(b, r ? r : "");
-		html_raw(b, "</textarea></div><div><label for=\"st_conditions\">Conditions (for an"
+		html_raw(b, "</textarea>");
+		form_field_error(req, status_errs, "reason");
+		html_raw(b, "</div><div><label for=\"st_conditions\">Conditions (for an"
 			    " approval with conditions)</label><textarea id=\"st_conditions\""
-			    " name=\"conditions\" rows=\"2\" maxlength=\"2000\">");
+			    " name=\"conditions\" rows=\"2\" maxlength=\"2000\"");
+		form_invalid_attrs(req, status_errs, "conditions");
+		html_raw(b, ">");
 		html_text(b, c ? c : t->conditions);
-		html_raw(b, "</textarea></div><div><button type=\"submit\">Change the status</button>"
+		html_raw(b, "</textarea>");
+		form_field_error(req, status_errs, "conditions");
+		html_raw(b, "</div><div><button type=\"submit\">Change the status</button>"
 			    "</div></form><h2>Edit</h2>");
 		bool reshow = which && strcmp(which, "edit") == 0;
 		action_open(req, t, "");
 		for (size_t i = 0; i < NFIELDS; i++)
-			field_input(req, t, &fields[i], reshow, "ed_");
-		data_checklist(req, t, reshow);
+			field_input(req, t, &fields[i], reshow, "ed_", edit_errs);
+		data_checklist(req, t, reshow, edit_errs);
 		html_raw(b, "<div><button type=\"submit\">Save</button></div></form>");
 	}
 	if (tools_can_manage_credentials(a))
@@ -830,7 +940,7 @@ void page_tool_support(struct http_request *req)
 		return;
 	}
 	if (cs && *cs && cstr_to_i64(cs, 1, INT64_MAX, &champ)) {
-		tool_page(req, &t, 400, "error", "champion: an account number.", NULL);
+		tool_page(req, &t, 400, "error", "champion: choose one of the listed champions", NULL);
 		return;
 	}
 	if (db_begin(req->db)) {
