@@ -325,6 +325,32 @@ out:
 
 /* The demo district's classroom tools: inventory records, credentials, and
  * twelve weeks of learning data sent through the real ingest paths. */
+/* The vendor contact answers for the first tool (their home shows its
+ * data health); the tech champion champions the first two at their school. */
+static enum eb_err link_people_to_tools(struct db *db, int64_t d, const int64_t *tool_ids,
+					const struct audit_actor *who)
+{
+	struct account v, c;
+	char id[24], did[24], why[256];
+	if (account_find_login(db, d, "vendor", &v) || account_find_login(db, d, "champion", &c))
+		return EB_OK;
+	snprintf(id, sizeof id, "%lld", (long long)tool_ids[0]);
+	snprintf(did, sizeof did, "%lld", (long long)d);
+	enum eb_err rc = account_add_role(db, d, v.id, ROLE_VENDOR_CONTACT, "tool", id);
+	if (!rc)
+		rc = account_remove_role(db, d, v.id, ROLE_VENDOR_CONTACT, "district", did);
+	for (int i = 0; i < c.nroles && !rc; i++)
+		if (c.roles[i].role == ROLE_TECH_CHAMPION)
+			for (int k = 0; k < 2 && !rc && tool_ids[k]; k++)
+				rc = tools_set_support(db, d, tool_ids[k], c.roles[i].scope_id, c.id,
+						       "Ask me first; I run the sign-in cards.", who,
+						       why, sizeof why);
+	if (rc)
+		fprintf(stderr, "demo: linking the vendor and the champion to tools: %s\n",
+			eb_strerror(rc));
+	return rc;
+}
+
 static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd)
 {
 	struct sim_learning *l = NULL;
@@ -405,6 +431,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	}
 	if (!rc)
 		rc = build_initiatives(db, d, sd, l, tool_ids);
+	if (!rc)
+		rc = link_people_to_tools(db, d, tool_ids, &who);
 	if (!rc) {
 		/* the nightly refit, once, so the mastery views start from fitted
 		 * parameters rather than the online defaults */

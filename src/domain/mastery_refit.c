@@ -320,6 +320,38 @@ static enum eb_err apply_late(struct db *db, int64_t d, int64_t max_id, size_t *
 	return rc;
 }
 
+/* Each standard's measured estimates in aggregate, for the district ('')
+ * and per school (the student's first org, as mastery_standard_cells has
+ * it), from the states just stored (table mastery_standard_summary). */
+static enum eb_err store_summary(struct db *db, int64_t d)
+{
+	enum eb_err rc;
+	if ((rc = db_execute(db, "DELETE FROM mastery_standard_summary WHERE district_id = ?1",
+			     DB_ARGS(DB_INT(d)), NULL)) ||
+	    (rc = db_execute(db,
+			     "INSERT INTO mastery_standard_summary (district_id, school_sourced_id,"
+			     " standard_code, students, not_yet, mean_p)"
+			     " SELECT ?1, '', standard_code, count(*),"
+			     " sum(p < (SELECT level_approaching FROM district WHERE id = ?1)), avg(p)"
+			     " FROM mastery_state WHERE district_id = ?1 AND inferred = 0"
+			     " GROUP BY standard_code",
+			     DB_ARGS(DB_INT(d)), NULL)))
+		return rc;
+	return db_execute(db,
+			  "INSERT INTO mastery_standard_summary (district_id, school_sourced_id,"
+			  " standard_code, students, not_yet, mean_p)"
+			  " SELECT ?1, school, standard_code, count(*),"
+			  " sum(p < (SELECT level_approaching FROM district WHERE id = ?1)), avg(p)"
+			  " FROM (SELECT m.standard_code, m.p, CASE WHEN instr(o.org_sourced_ids, ',') > 0"
+			  "  THEN substr(o.org_sourced_ids, 1, instr(o.org_sourced_ids, ',') - 1)"
+			  "  ELSE o.org_sourced_ids END AS school"
+			  "  FROM mastery_state m JOIN person o ON o.district_id = m.district_id"
+			  "  AND o.sourced_id = m.student_sourced_id"
+			  "  WHERE m.district_id = ?1 AND m.inferred = 0)"
+			  " WHERE school <> '' GROUP BY school, standard_code",
+			  DB_ARGS(DB_INT(d)), NULL);
+}
+
 enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct mastery_params *hp,
 			  mastery_progress_fn progress, void *ctx,
 			  struct mastery_refit_summary *out, char *err, size_t cap)
@@ -444,7 +476,8 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	 * district as of its own snapshot, and this transaction replaced every
 	 * state, so those responses are applied now, online, with the new model
 	 * (the write lock is held: none can arrive meanwhile) */
-	if ((rc = apply_late(db, district_id, max_id, &out->late)))
+	if ((rc = apply_late(db, district_id, max_id, &out->late)) ||
+	    (rc = store_summary(db, district_id)))
 		goto rollback;
 	if ((rc = db_commit(db)))
 		goto rollback;

@@ -2,6 +2,7 @@
 #include "domain/mastery_views.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +170,69 @@ enum eb_err mastery_standard_cells(struct db *db, int64_t district_id, const cha
 		" ON p.district_id = m.district_id AND p.sourced_id = m.student_sourced_id"
 		" WHERE m.district_id = ?1 AND m.standard_code = ?2",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(standard)), &standard_row_spec, a, out, n);
+}
+
+DB_ROWSPEC(summary_spec, struct mastery_standard_summary, NULL,
+	   DB_FIELD_STR(struct mastery_standard_summary, school),
+	   DB_FIELD_STR(struct mastery_standard_summary, standard),
+	   DB_FIELD_INT(struct mastery_standard_summary, students),
+	   DB_FIELD_INT(struct mastery_standard_summary, not_yet),
+	   DB_FIELD_REAL(struct mastery_standard_summary, mean_p));
+
+/* The lower end of the 95% Wilson interval of the share Not yet: a share
+ * of few students ranks below the same share of many. */
+double mastery_share_low(const struct mastery_standard_summary *r)
+{
+	const double z = 1.96;
+	double n = (double)r->students, p = n > 0 ? (double)r->not_yet / n : 0;
+	if (n <= 0)
+		return 0;
+	double c = p + z * z / (2 * n), h = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+	return (c - h) / (1 + z * z / n);
+}
+
+static int weakest_first(const void *a, const void *b)
+{
+	const struct mastery_standard_summary *x = a, *y = b;
+	int s = strcmp(x->school, y->school);
+	if (s)
+		return s;
+	double lx = mastery_share_low(x), ly = mastery_share_low(y);
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	if (x->mean_p != y->mean_p)
+		return x->mean_p < y->mean_p ? -1 : 1;
+	return strcmp(x->standard, y->standard);
+}
+
+enum eb_err mastery_weakest_standards(struct db *db, int64_t district_id, const char *school,
+				      int64_t min_students, size_t per_school, struct arena *a,
+				      struct mastery_standard_summary **out, size_t *n)
+{
+	struct mastery_standard_summary *r;
+	size_t nr;
+	*out = NULL;
+	*n = 0;
+	/* ?2 NULL: every school's rows (not the district's ''), else that one */
+	enum eb_err rc = db_get_rows(db,
+		"SELECT school_sourced_id, standard_code, students, not_yet, mean_p"
+		" FROM mastery_standard_summary WHERE district_id = ?1 AND students >= ?3"
+		"  AND (school_sourced_id = ?2 OR (?2 IS NULL AND school_sourced_id <> ''))",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(school), DB_INT(min_students)), &summary_spec, a,
+		&r, &nr);
+	if (rc)
+		return rc;
+	if (nr > 1)
+		qsort(r, nr, sizeof *r, weakest_first);
+	size_t k = 0, run = 0;
+	for (size_t i = 0; i < nr; i++) {
+		run = i && strcmp(r[i].school, r[i - 1].school) == 0 ? run + 1 : 0;
+		if (run < per_school)
+			r[k++] = r[i];
+	}
+	*out = r;
+	*n = k;
+	return EB_OK;
 }
 
 /* The standards a tool's measured cells are on, with how many students. */

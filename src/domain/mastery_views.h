@@ -64,6 +64,27 @@ enum eb_err mastery_standards_of_tool(struct db *db, int64_t district_id, int64_
 				      int min_responses, int min_students, size_t cap,
 				      struct arena *a, const char **codes, size_t *n);
 
+/* A standard's measured estimates in aggregate, as of the last refit
+ * (mastery_refit writes them; the online updates since are not in them). */
+struct mastery_standard_summary {
+	const char *school;	/* sourcedId; "" for the whole district */
+	const char *standard;
+	int64_t students;	/* measured estimates */
+	int64_t not_yet;	/* of them below the district's Approaching threshold */
+	double mean_p;
+};
+/* The standards with at least min_students measured estimates where the
+ * largest share is Not yet (by the lower end of its 95% Wilson interval, so
+ * that a share of few students ranks below the same share of many; then the
+ * lowest mean), at most per_school of each school: school NULL for every school of the district (never the
+ * district's own rows), "" for the district's rows, else that school's.
+ * Rows by school, then weakest first; strings in the arena. */
+/* The lower end of the 95% Wilson interval of r's share Not yet. */
+double mastery_share_low(const struct mastery_standard_summary *r);
+enum eb_err mastery_weakest_standards(struct db *db, int64_t district_id, const char *school,
+				      int64_t min_students, size_t per_school, struct arena *a,
+				      struct mastery_standard_summary **out, size_t *n);
+
 /* Calls fn for every stored cell of a standard (student, decoded cell). */
 enum eb_err mastery_each_cell_of_standard(struct db *db, int64_t district_id, const char *standard,
 					  void (*fn)(void *ctx, const char *student,
