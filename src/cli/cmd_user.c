@@ -27,8 +27,9 @@ static const char usage[] =
 	"A login is unique within its district (--district-id N where there are several).\n"
 	"ROLE: district_admin coordinator principal coach teacher tech_champion it_staff\n"
 	"      vendor_contact guardian student\n"
-	"--scope: district (default), school:ORG_SOURCEDID, class:CLASS_SOURCEDID or\n"
-	"         person:STUDENT_SOURCEDID (guardian and student roles).\n"
+	"--scope: district (default), school:ORG_SOURCEDID, class:CLASS_SOURCEDID,\n"
+	"         person:STUDENT_SOURCEDID (guardian and student roles) or tool:TOOL_ID\n"
+	"         (a vendor contact's tool: their home shows its data health).\n"
 	"code prints a one-time family access code (default valid 30 days).\n";
 
 static const char *const valued[] = { "--login", "--role", "--scope", "--name", "--person",
@@ -77,7 +78,7 @@ static bool parse_scope(const char *arg, int64_t district, char *type, size_t tc
 static const char *role_scope_hint =
 	"principal and tech_champion take school:ID; guardian and student take person:ID;"
 	" teacher takes district, school:ID or class:ID; coach district or school:ID;"
-	" the others the district";
+	" vendor_contact district or tool:ID (their tool); the others the district";
 
 static int user_add(int argc, char **argv, struct db *db, int64_t d)
 {

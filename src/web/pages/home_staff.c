@@ -554,7 +554,7 @@ static void coach_write(struct home_ctx *h, void *state)
 	if (c->district)
 		html_raw(b, "<p>You coach across the district. Each school's standards where most"
 			    " measured students are Not yet:</p>");
-	html_raw(b, "<ul class=\"cards\">");
+	html_raw(b, "<ul class=\"cards wide\">");
 	for (size_t i = 0; i < c->nschools; i++) {
 		html_raw(b, "<li><h3>");
 		link(b, fmt(h, "/schools/%s", c->sids[i]), school_name(h, c->sids[i]));
@@ -609,7 +609,6 @@ struct coord_state {
 	size_t nweak;
 	struct home_tool *tools;
 	size_t ntools;
-	struct home_admin facts;
 };
 
 static void tool_steps(struct home_ctx *h, const struct home_tool *t, size_t n, bool requests)
@@ -644,18 +643,21 @@ static void *coord_load(struct home_ctx *h)
 	if (home_initiatives_waiting(req->db, h->d, (int32_t)(h->now / 86400), NULL, &req->arena,
 				     &c->waiting, &c->nwaiting))
 		c->nwaiting = 0;
-	for (size_t i = 0; i < c->nwaiting; i++)
+	/* a few decisions one by one; more in one step (the section lists them) */
+	for (size_t i = 0; i < c->nwaiting && c->nwaiting <= 3; i++)
 		step(h, fmt(h, "/initiatives/%lld", (long long)c->waiting[i].id),
 		     "Decide on %s (%s)", c->waiting[i].title,
 		     c->waiting[i].overdue ? fmt(h, "review date %s has passed", c->waiting[i].review_date)
 					   : "under review");
+	if (c->nwaiting > 3)
+		step(h, "#h-decisions", "%zu initiatives wait for your decision (listed below)",
+		     c->nwaiting);
 	if (mastery_weakest_standards(req->db, h->d, "", WEAK_MIN_STUDENTS, 5, &req->arena, &c->weak,
 				      &c->nweak))
 		c->nweak = 0;
 	if (home_tools(req->db, h->d, h->now, 0, 0, &req->arena, &c->tools, &c->ntools))
 		c->ntools = 0;
 	tool_steps(h, c->tools, c->ntools, true);
-	home_admin_facts(req->db, h->d, &c->facts);
 	return c;
 }
 
@@ -696,8 +698,10 @@ static void tool_problems(struct home_ctx *h, const struct home_tool *t, size_t 
 	}
 	if (shown)
 		html_raw(b, "</ul>");
-	else
+	else if (requests)
 		html_raw(b, "<p>Every approved tool's data is arriving, and no request waits.</p>");
+	else
+		html_raw(b, "<p>Every approved tool's data is arriving.</p>");
 }
 
 static void coord_write(struct home_ctx *h, void *state)
@@ -737,9 +741,6 @@ static void coord_write(struct home_ctx *h, void *state)
 		    " data problems or requests</h2>");
 	tool_problems(h, c->tools, c->ntools, true);
 	html_raw(b, "<p>");
-	html_textf(b, "The district: %lld schools, %lld classes, %lld students. ",
-		   (long long)c->facts.schools, (long long)c->facts.classes,
-		   (long long)c->facts.students);
 	link(b, "/schools", "Browse schools and classes");
 	html_raw(b, "</p></section>");
 }
@@ -766,7 +767,7 @@ static void tools_table(struct home_ctx *h, const struct home_tool *t, size_t n,
 {
 	struct buf *b = &h->req->out;
 	page_scroll_begin(h->req, label);
-	html_raw(b, "<table><caption class=\"muted\">");
+	html_raw(b, "<table><caption class=\"muted left\">");
 	html_text(b, label);
 	html_raw(b, "</caption><thead><tr><th scope=\"col\">Tool</th><th scope=\"col\">Status</th>"
 		    "<th scope=\"col\">Last received</th><th scope=\"col\">Kept aside this week</th>"
@@ -1072,21 +1073,8 @@ static void admin_write(struct home_ctx *h, void *state)
 	struct admin_state *s = state;
 	struct buf *b = &h->req->out;
 	html_raw(b, "<section aria-labelledby=\"h-admin\"><h2 id=\"h-admin\">District"
-		    " administration</h2><ul class=\"cards\">");
-	const struct {
-		const char *label;
-		int64_t v;
-	} items[] = { { "schools", s->f.schools }, { "classes", s->f.classes },
-		      { "students", s->f.students }, { "teachers", s->f.teachers },
-		      { "parents and guardians", s->f.guardians } };
-	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
-		html_raw(b, "<li><span class=\"big\">");
-		html_int(b, items[i].v);
-		html_raw(b, "</span>");
-		html_text(b, items[i].label);
-		html_raw(b, "</li>");
-	}
-	html_raw(b, "</ul><dl><dt>Roster</dt><dd>");
+		    " administration</h2>");
+	html_raw(b, "<dl><dt>Roster</dt><dd>");
 	if (s->f.last_import_at) {
 		html_text(b, s->f.last_import_ok ? "last imported " : "last import refused, ");
 		page_time(h->req, s->f.last_import_at);
@@ -1108,7 +1096,13 @@ static void admin_write(struct home_ctx *h, void *state)
 	link(b, "/admin/audit?action=refused", "Refused record views");
 	html_raw(b, " &middot; ");
 	link(b, "/admin/audit", "The whole audit log");
-	html_raw(b, "</dd></dl></section>");
+	html_raw(b, "</dd></dl><p>");
+	html_textf(b, "The roster: %lld schools, %lld classes, %lld students, %lld teachers,"
+		      " %lld parents and guardians. ",
+		   (long long)s->f.schools, (long long)s->f.classes, (long long)s->f.students,
+		   (long long)s->f.teachers, (long long)s->f.guardians);
+	link(b, "/schools", "Browse schools and classes");
+	html_raw(b, "</p></section>");
 }
 
 /* ---- the table ---------------------------------------------------------- */
