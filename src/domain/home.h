@@ -127,7 +127,7 @@ enum eb_err home_initiatives_of(struct db *db, int64_t district_id, int64_t acco
 				struct arena *a, struct home_initiative **out, size_t *n);
 
 struct home_admin {
-	int64_t schools, classes, students, teachers, guardians;
+	int64_t schools, classes;
 	int64_t last_import_at;		/* the latest roster import (0: none) */
 	bool last_import_ok;
 	int64_t locked_accounts;	/* locked after too many failed password checks */

@@ -1097,10 +1097,8 @@ static void admin_write(struct home_ctx *h, void *state)
 	html_raw(b, " &middot; ");
 	link(b, "/admin/audit", "The whole audit log");
 	html_raw(b, "</dd></dl><p>");
-	html_textf(b, "The roster: %lld schools, %lld classes, %lld students, %lld teachers,"
-		      " %lld parents and guardians. ",
-		   (long long)s->f.schools, (long long)s->f.classes, (long long)s->f.students,
-		   (long long)s->f.teachers, (long long)s->f.guardians);
+	html_textf(b, "The roster: %lld schools, %lld classes. ", (long long)s->f.schools,
+		   (long long)s->f.classes);
 	link(b, "/schools", "Browse schools and classes");
 	html_raw(b, "</p></section>");
 }
