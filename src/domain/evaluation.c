@@ -14,6 +14,7 @@
 #include "domain/assessments.h"
 #include "domain/initiatives.h"
 #include "domain/mastery.h"
+#include "domain/roster.h"
 #include "store/db.h"
 
 static const char *const design_names[EVAL__COUNT] = { "matched", "randomized", "did", "dose" };
@@ -411,6 +412,14 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 	}
 	hs_free(&hs_school);
 	hs_free(&hs_class);
+	/* the schools by name for the "for whom" labels (people read them) */
+	out->school_labels = arena_alloc(a, (out->nschools ? out->nschools : 1) * sizeof(char *));
+	for (size_t s = 0; out->school_labels && s < out->nschools; s++) {
+		struct roster_org_row o;
+		out->school_labels[s] = roster_org_get(db, district_id, out->school_names[s], a, &o)
+						? out->school_names[s]
+						: o.name;
+	}
 	out->has_prior = with_prior > 0;
 	if (with_post == 0)
 		return FAILW("outcome: none of the %zu targeted students has a score of '%s' dated on"
@@ -1098,7 +1107,8 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 			size_t m = start[s + 1] - start[s];
 			if (m == 0 || m == n)
 				continue;
-			snprintf(label, sizeof label, "school %.50s", d->school_names[s]);
+			snprintf(label, sizeof label, "%.60s",
+				 d->school_labels ? d->school_labels[s] : d->school_names[s]);
 			run_sub(d, byschool + start[s], m, label, r, tmp);
 		}
 	}

@@ -63,7 +63,8 @@ struct eval_data {
 	enum eval_design design;
 	struct eval_row *rows;
 	size_t n;
-	const char **school_names;	/* school_names[row.school] */
+	const char **school_names;	/* school_names[row.school]: sourcedIds */
+	const char **school_labels;	/* the same schools' names (subgroup labels); may be NULL */
 	size_t nschools;
 	double icc;			/* < 0: estimate (>= 10 clusters), else this */
 	bool no_subgroups;		/* whole sample only (simulation studies) */

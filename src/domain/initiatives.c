@@ -628,8 +628,8 @@ enum eb_err initiative_set_status(struct db *db, int64_t district_id,
 		goto fail;
 	char sid[24], detail[96];
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
-	snprintf(detail, sizeof detail, "status %s -> %s", initiative_status_name(cur.status),
-		 initiative_status_name(ts));
+	snprintf(detail, sizeof detail, "status %s -> %s", initiative_status_label(cur.status),
+		 initiative_status_label(ts));
 	if ((e = audit_record(db, district_id, who, "update", "initiative", sid, detail)))
 		goto fail;
 	if ((e = db_commit(db)))

@@ -8,6 +8,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/account.h"
+#include "domain/roster.h"
 #include "domain/standards.h"
 #include "store/db.h"
 #include "store/db_write.h"
@@ -709,8 +710,8 @@ enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id,
 		rc = history_add(db, district_id, id, who, status_names[t.status], status_names[to], r);
 	if (!rc) {
 		char ib[24], d[TOOL_LONG_MAX + 80];
-		snprintf(d, sizeof d, "status %s -> %s: %.300s", status_names[t.status],
-			 status_names[to], r);
+		snprintf(d, sizeof d, "status %s -> %s: %.300s", status_labels[t.status],
+			 status_labels[to], r);
 		rc = audit_record(db, district_id, who, "status", "tool", id_text(ib, id), d);
 	}
 	return rc;
@@ -836,8 +837,14 @@ enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
 					DB_INT(time_now())),
 				NULL);
 	if (!rc) {
-		char ib[24], d[200];
-		snprintf(d, sizeof d, "support at school %.127s", school_sid);
+		char ib[24], d[200], name[128] = "";
+		struct arena a;
+		struct roster_org_row o;
+		arena_init(&a);
+		if (roster_org_get(db, district_id, school_sid, &a, &o) == EB_OK)
+			snprintf(name, sizeof name, "%.127s", o.name);
+		arena_free(&a);
+		snprintf(d, sizeof d, "support at %.127s", name[0] ? name : school_sid);
 		rc = audit_record(db, district_id, who, "update", "tool", id_text(ib, id), d);
 	}
 	return rc;

@@ -296,7 +296,7 @@ class Pages(TempDir):
             pr.login("principal")
             mine = pr.get("/initiatives/1")
             self.assertEqual(mine.status, 200)
-            self.assertIn("targeted students of sch-a1 only", mine.text)
+            self.assertIn("targeted students of Birch Elementary only", mine.text)  # by name
             self.assertEqual(use_rows(mine.text, "By school"),
                              ["All targeted students of this school", "Birch Elementary"])
             teachers = use_rows(mine.text, "By teacher")

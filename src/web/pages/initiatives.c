@@ -872,7 +872,7 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/initiatives\">Initiatives</a></p>");
 	if (school) {
 		html_raw(b, "<p class=\"scope\">Use and evaluation of the targeted students of ");
-		html_text(b, school);
+		html_text(b, label_scope(req->db, district_of(req), "school", school, &req->arena));
 		html_raw(b, " only.</p>");
 	}
 	if (error)
