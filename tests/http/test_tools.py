@@ -176,7 +176,7 @@ class Tools(unittest.TestCase):
         # the change is in the audit log
         a = self.client("admin")
         r = a.get(f"/admin/audit?subject_type=tool&subject_id={tid}")
-        self.assertIn("approved_with_conditions", r.text)
+        self.assertIn("Requested -&gt; Approved with conditions", r.text)  # in words
         # filter by status
         r = it.get("/tools?status=approved_with_conditions")
         self.assertIn("Geo Sketch", r.text)

@@ -186,7 +186,7 @@ static void nav_of_each_role(void **state)
 		{ ROLE_TEACHER, "/home /schools /standards /tools" },
 		{ ROLE_TECH_CHAMPION, "/home /schools /standards /tools" },
 		{ ROLE_IT_STAFF, "/home /schools /standards /tools" },
-		{ ROLE_VENDOR_CONTACT, "/home /schools /standards /tools/approved" },
+		{ ROLE_VENDOR_CONTACT, "/home /standards /tools/approved" },
 		{ ROLE_GUARDIAN, "/home /standards /tools/approved" },
 		{ ROLE_STUDENT, "/home /standards /tools/approved" },
 	};
