@@ -5,6 +5,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "store/db.h"
+#include "store/db_write.h"
 
 /* src as valid UTF-8 in out (cap bytes with the NUL): a byte that does
  * not start a valid character becomes '?'; cut at a character boundary. */
@@ -80,6 +81,50 @@ enum eb_err audit_record_students(struct db *db, int64_t district_id,
 {
 	return insert(db, district_id, who, action, subject_type, subject_id,
 		      students < 0 ? 0 : students, detail);
+}
+
+struct audit_job {
+	struct db_write w;
+	int64_t district_id, students;
+	struct audit_actor who;
+	const char *action, *subject_type, *subject_id, *detail;
+};
+
+static enum eb_err audit_job_run(struct db *db, void *ctx)
+{
+	struct audit_job *j = ctx;
+	return audit_record_students(db, j->district_id, &j->who, j->action, j->subject_type,
+				     j->subject_id, j->students, j->detail);
+}
+
+struct audit_job *audit_job_new(struct arena *ar, int64_t district_id,
+				const struct audit_actor *who, const char *action,
+				const char *subject_type, const char *subject_id, int64_t students,
+				const char *detail)
+{
+	struct audit_job *j = arena_zalloc(ar, sizeof *j);
+	if (!j)
+		return NULL;
+	*j = (struct audit_job){
+		.w = { .fn = audit_job_run, .ctx = j, .linger_ms = 20 },
+		.district_id = district_id,
+		.students = students,
+		.who = { who->account_id, arena_strdup(ar, who->login ? who->login : "cli"),
+			 arena_strdup(ar, who->address ? who->address : "") },
+		.action = arena_strdup(ar, action),
+		.subject_type = arena_strdup(ar, subject_type),
+		.subject_id = arena_strdup(ar, subject_id ? subject_id : ""),
+		.detail = arena_strdup(ar, detail ? detail : ""),
+	};
+	if (!j->who.login || !j->who.address || !j->action || !j->subject_type ||
+	    !j->subject_id || !j->detail)
+		return NULL;
+	return j;
+}
+
+struct db_write *audit_job_write(struct audit_job *j)
+{
+	return &j->w;
 }
 
 enum eb_err audit_list(struct db *db, int64_t district_id, const struct audit_filter *f,

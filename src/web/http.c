@@ -171,6 +171,27 @@ void http_defer_write(struct http_request *req, struct db_write *w,
 	}
 }
 
+bool http_hold_until_written(struct http_request *req, struct db_write *w,
+			     void (*failed)(struct http_request *req))
+{
+	if (req->hold)
+		return false;
+	req->hold = w;
+	req->hold_failed = failed;
+	return true;
+}
+
+static void hold_finish(struct http_request *req, void *arg)
+{
+	(void)arg;
+	if (req->hold->rc) {
+		buf_reset(&req->out);
+		req->nheaders = 0;
+		req->hold_failed(req);
+	}
+	req->hold = NULL;
+}
+
 /* Takes n bytes from the body budget; false when they do not fit. */
 static bool budget_take(struct http_server *srv, size_t n)
 {
@@ -493,6 +514,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	srv->in_handler++;
 	srv->opts.dispatch(req);
 	srv->in_handler--;
+	if (!req->finish && req->hold && req->status < 300)
+		http_defer_write(req, req->hold, hold_finish, NULL);
 	if (req->finish)
 		return MHD_YES;	/* suspended: answered when the write is done */
 	return send_response(req);
