@@ -166,13 +166,14 @@ enum eb_err account_create(struct db *db, int64_t district_id, const char *login
 		if (rc)
 			return rc;
 	}
-	enum eb_err rc = db_execute(db,
-				    "INSERT INTO account(district_id, login, display_name, password_hash,"
-				    " person_sourced_id) VALUES(?1,?2,?3,?4,?5)",
-				    DB_ARGS(DB_INT(district_id), DB_TEXT(login), DB_TEXTN(dn.p, dn.n),
-					    DB_TEXT(password ? hash : NULL),
-					    DB_TEXT((person_sid && *person_sid) ? person_sid : NULL)),
-				    NULL);
+	enum eb_err rc =
+		db_execute(db,
+			   "INSERT INTO account(district_id, login, display_name, password_hash,"
+			   " person_sourced_id) VALUES(?1,?2,?3,?4,?5)",
+			   DB_ARGS(DB_INT(district_id), DB_TEXT(login), DB_TEXTN(dn.p, dn.n),
+				   DB_TEXT(password ? hash : NULL),
+				   DB_TEXT((person_sid && *person_sid) ? person_sid : NULL)),
+			   NULL);
 	sodium_memzero(hash, sizeof hash);
 	if (!rc && id)
 		*id = db_last_id(db);
@@ -221,9 +222,9 @@ out:
 enum eb_err account_set_disabled(struct db *db, int64_t district_id, int64_t id, bool disabled)
 {
 	int changed = 0;
-	enum eb_err rc = db_execute(db, "UPDATE account SET disabled=?1 WHERE id=?2 AND district_id=?3",
-				    DB_ARGS(DB_INT(disabled), DB_INT(id), DB_INT(district_id)),
-				    &changed);
+	enum eb_err rc =
+		db_execute(db, "UPDATE account SET disabled=?1 WHERE id=?2 AND district_id=?3",
+			   DB_ARGS(DB_INT(disabled), DB_INT(id), DB_INT(district_id)), &changed);
 	if (!rc && changed == 0)
 		return EB_ENOTFOUND;
 	if (!rc && disabled)
@@ -267,13 +268,14 @@ enum eb_err account_add_role(struct db *db, int64_t district_id, int64_t id, enu
 	    strlen(scope_id) >= ACCOUNT_ID_MAX || !scope_fits(role, scope_type))
 		return EB_EINVAL;
 	/* the account must belong to the district */
-	return db_execute(db,
-			  "INSERT OR IGNORE INTO account_role(district_id, account_id, role, scope_type,"
-			  " scope_id) SELECT district_id, id, ?1, ?2, ?3 FROM account"
-			  " WHERE id=?4 AND district_id=?5",
-			  DB_ARGS(DB_TEXT(role_name(role)), DB_TEXT(scope_type), DB_TEXT(scope_id),
-				  DB_INT(id), DB_INT(district_id)),
-			  NULL);
+	return db_execute(
+		db,
+		"INSERT OR IGNORE INTO account_role(district_id, account_id, role, scope_type,"
+		" scope_id) SELECT district_id, id, ?1, ?2, ?3 FROM account"
+		" WHERE id=?4 AND district_id=?5",
+		DB_ARGS(DB_TEXT(role_name(role)), DB_TEXT(scope_type), DB_TEXT(scope_id),
+			DB_INT(id), DB_INT(district_id)),
+		NULL);
 }
 
 enum eb_err account_remove_role(struct db *db, int64_t district_id, int64_t id, enum role role,
@@ -282,12 +284,13 @@ enum eb_err account_remove_role(struct db *db, int64_t district_id, int64_t id, 
 	if (!role_name(role))
 		return EB_EINVAL;
 	int changed = 0;
-	enum eb_err rc = db_execute(db,
-				    "DELETE FROM account_role WHERE district_id=?1 AND account_id=?2"
-				    " AND role=?3 AND scope_type=?4 AND scope_id=?5",
-				    DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(role_name(role)),
-					    DB_TEXT(scope_type), DB_TEXT(scope_id)),
-				    &changed);
+	enum eb_err rc =
+		db_execute(db,
+			   "DELETE FROM account_role WHERE district_id=?1 AND account_id=?2"
+			   " AND role=?3 AND scope_type=?4 AND scope_id=?5",
+			   DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(role_name(role)),
+				   DB_TEXT(scope_type), DB_TEXT(scope_id)),
+			   &changed);
 	if (!rc && changed == 0)
 		rc = EB_ENOTFOUND;
 	return rc;
@@ -318,8 +321,9 @@ static enum eb_err load_roles(struct db *db, struct account *a)
 }
 
 /* The flags are read as 0/1 (<> 0): they land in bool members. */
-#define ACCOUNT_COLS "id, district_id, login, display_name, coalesce(person_sourced_id,''), " \
-		     "disabled<>0, password_hash IS NOT NULL, failed_logins, locked_at IS NOT NULL"
+#define ACCOUNT_COLS                                                                               \
+	"id, district_id, login, display_name, coalesce(person_sourced_id,''), "                   \
+	"disabled<>0, password_hash IS NOT NULL, failed_logins, locked_at IS NOT NULL"
 
 DB_ROWSPEC(account_spec, struct account, NULL,
 	   DB_FIELD_INT(struct account, id),
@@ -334,9 +338,9 @@ DB_ROWSPEC(account_spec, struct account, NULL,
 
 enum eb_err account_get(struct db *db, int64_t district_id, int64_t id, struct account *out)
 {
-	enum eb_err rc = db_get_row(db,
-				    "SELECT " ACCOUNT_COLS " FROM account WHERE id=?1 AND district_id=?2",
-				    DB_ARGS(DB_INT(id), DB_INT(district_id)), &account_spec, NULL, out);
+	enum eb_err rc = db_get_row(
+		db, "SELECT " ACCOUNT_COLS " FROM account WHERE id=?1 AND district_id=?2",
+		DB_ARGS(DB_INT(id), DB_INT(district_id)), &account_spec, NULL, out);
 	return rc ? rc : load_roles(db, out);
 }
 
@@ -345,10 +349,9 @@ enum eb_err account_find_login(struct db *db, int64_t district_id, const char *l
 {
 	if (!login)
 		return EB_ENOTFOUND;
-	enum eb_err rc = db_get_row(db,
-				    "SELECT " ACCOUNT_COLS " FROM account WHERE district_id=?1 AND login=?2",
-				    DB_ARGS(DB_INT(district_id), DB_TEXT(login)), &account_spec, NULL,
-				    out);
+	enum eb_err rc = db_get_row(
+		db, "SELECT " ACCOUNT_COLS " FROM account WHERE district_id=?1 AND login=?2",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(login)), &account_spec, NULL, out);
 	return rc ? rc : load_roles(db, out);
 }
 
@@ -417,13 +420,14 @@ DB_ROWSPEC(account_row_spec, struct account_row, NULL,
 enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena,
 			 struct account_row **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT a.id, a.login, a.display_name, coalesce(a.person_sourced_id,''),"
-			   " a.disabled<>0, coalesce((SELECT group_concat(role || ' (' || scope_type ||"
-			   " ' ' || scope_id || ')', ', ') FROM account_role r"
-			   " WHERE r.account_id=a.id),'')"
-			   " FROM account a WHERE a.district_id=?1 ORDER BY a.login",
-			   DB_ARGS(DB_INT(district_id)), &account_row_spec, arena, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT a.id, a.login, a.display_name, coalesce(a.person_sourced_id,''),"
+		" a.disabled<>0, coalesce((SELECT group_concat(role || ' (' || scope_type ||"
+		" ' ' || scope_id || ')', ', ') FROM account_role r"
+		" WHERE r.account_id=a.id),'')"
+		" FROM account a WHERE a.district_id=?1 ORDER BY a.login",
+		DB_ARGS(DB_INT(district_id)), &account_row_spec, arena, rows, n);
 }
 
 static void hash_secret(const char *s, unsigned char out[32])
@@ -526,10 +530,11 @@ enum eb_err account_redeem_code(struct db *db, const char *code, struct account 
 	sodium_memzero(norm, sizeof norm);
 	struct db_stmt *st;
 	/* one statement marks it used, so two redemptions cannot both succeed */
-	enum eb_err rc = db_query(db,
-				  "UPDATE access_code SET used_at=?1 WHERE code_hash=?2 AND used_at IS NULL"
-				  " AND expires_at > ?1 RETURNING account_id, district_id",
-				  DB_ARGS(DB_INT(time_now()), DB_BLOB(h, sizeof h)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "UPDATE access_code SET used_at=?1 WHERE code_hash=?2 AND used_at IS NULL"
+			 " AND expires_at > ?1 RETURNING account_id, district_id",
+			 DB_ARGS(DB_INT(time_now()), DB_BLOB(h, sizeof h)), &st);
 	if (rc)
 		return rc;
 	int64_t acct = 0, district = 0;
@@ -571,13 +576,14 @@ enum eb_err session_lookup(struct db *db, const char *token, struct account *a,
 		return EB_EAUTH;
 	hash_secret(token, h);
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
-				  "SELECT s.csrf_token, a.id, a.district_id, a.login, a.display_name,"
-				  " coalesce(a.person_sourced_id,''), a.disabled,"
-				  " a.password_hash IS NOT NULL FROM session s"
-				  " JOIN account a ON a.id = s.account_id AND a.district_id = s.district_id"
-				  " WHERE s.token_hash=?1 AND s.expires_at > ?2 AND a.disabled = 0",
-				  DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now())), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT s.csrf_token, a.id, a.district_id, a.login, a.display_name,"
+			 " coalesce(a.person_sourced_id,''), a.disabled,"
+			 " a.password_hash IS NOT NULL FROM session s"
+			 " JOIN account a ON a.id = s.account_id AND a.district_id = s.district_id"
+			 " WHERE s.token_hash=?1 AND s.expires_at > ?2 AND a.disabled = 0",
+			 DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now())), &st);
 	if (rc)
 		return rc;
 	bool found = db_next(st);
@@ -628,13 +634,14 @@ enum eb_err account_issue_unlock(struct db *db, int64_t district_id, int64_t id,
 	char code[32];
 	new_code(code, h);
 	int changed = 0;
-	enum eb_err rc = db_execute(db,
-				    "UPDATE account SET unlock_hash=?1, unlock_expires_at=?2"
-				    " WHERE id=?3 AND district_id=?4",
-				    DB_ARGS(DB_BLOB(h, sizeof h),
-					    DB_INT(time_now() + (int64_t)ACCOUNT_UNLOCK_DAYS * 86400),
-					    DB_INT(id), DB_INT(district_id)),
-				    &changed);
+	enum eb_err rc =
+		db_execute(db,
+			   "UPDATE account SET unlock_hash=?1, unlock_expires_at=?2"
+			   " WHERE id=?3 AND district_id=?4",
+			   DB_ARGS(DB_BLOB(h, sizeof h),
+				   DB_INT(time_now() + (int64_t)ACCOUNT_UNLOCK_DAYS * 86400),
+				   DB_INT(id), DB_INT(district_id)),
+			   &changed);
 	if (!rc && changed == 0)
 		rc = EB_ENOTFOUND;
 	if (!rc)
@@ -659,10 +666,11 @@ enum eb_err account_login_attempt(struct db *db, const struct account *a, const 
 	struct db_stmt *st;
 	int64_t failed = 0;
 	bool found = false, locked = false, unlocked = false;
-	enum eb_err rc = db_query(db,
-				  "SELECT failed_logins, locked_at IS NOT NULL, unlock_hash,"
-				  " coalesce(unlock_expires_at,0) FROM account WHERE id=?1 AND district_id=?2",
-				  DB_ARGS(DB_INT(a->id), DB_INT(a->district_id)), &st);
+	enum eb_err rc = db_query(
+		db,
+		"SELECT failed_logins, locked_at IS NOT NULL, unlock_hash,"
+		" coalesce(unlock_expires_at,0) FROM account WHERE id=?1 AND district_id=?2",
+		DB_ARGS(DB_INT(a->id), DB_INT(a->district_id)), &st);
 	if (rc)
 		goto out;
 	if ((found = db_next(st))) {
@@ -681,13 +689,14 @@ enum eb_err account_login_attempt(struct db *db, const struct account *a, const 
 		rc = EB_EBUSY;
 		goto out;
 	}
-	rc = db_execute(db,
-			"UPDATE account SET failed_logins=?1,"
-			" locked_at=CASE WHEN locked_at IS NULL AND ?1 >= ?2 THEN ?3 ELSE locked_at END"
-			" WHERE id=?4 AND district_id=?5",
-			DB_ARGS(DB_INT(failed + 1), DB_INT(ACCOUNT_LOCK_FAILURES), DB_INT(time_now()),
-				DB_INT(a->id), DB_INT(a->district_id)),
-			NULL);
+	rc = db_execute(
+		db,
+		"UPDATE account SET failed_logins=?1,"
+		" locked_at=CASE WHEN locked_at IS NULL AND ?1 >= ?2 THEN ?3 ELSE locked_at END"
+		" WHERE id=?4 AND district_id=?5",
+		DB_ARGS(DB_INT(failed + 1), DB_INT(ACCOUNT_LOCK_FAILURES), DB_INT(time_now()),
+			DB_INT(a->id), DB_INT(a->district_id)),
+		NULL);
 out:
 	if (!rc)
 		rc = db_commit(db);
@@ -792,7 +801,8 @@ enum eb_err account_throttle_begin(struct db *db, const struct throttle_key *key
 				" blocked_until, last_at, expires_at) VALUES(?1,?2,?3,?4,?5,?6)",
 				DB_ARGS(DB_BLOB(keys[i].hash, sizeof keys[i].hash),
 					DB_INT(rows[i].failures), DB_INT(rows[i].window_start),
-					DB_INT(rows[i].blocked_until), DB_INT(now), DB_INT(expires_at)),
+					DB_INT(rows[i].blocked_until), DB_INT(now),
+					DB_INT(expires_at)),
 				NULL);
 		if (rc)
 			goto out;
@@ -814,13 +824,14 @@ enum eb_err account_throttle_success(struct db *db, const struct throttle_key *k
 			rc = db_execute(db, "DELETE FROM login_throttle WHERE key=?1",
 					DB_ARGS(DB_BLOB(keys[i].hash, sizeof keys[i].hash)), NULL);
 		else
-			rc = db_execute(db,
-					"UPDATE login_throttle SET failures=max(failures-1,0),"
-					" blocked_until=CASE WHEN failures-1 >= ?2 THEN blocked_until"
-					" ELSE 0 END WHERE key=?1",
-					DB_ARGS(DB_BLOB(keys[i].hash, sizeof keys[i].hash),
-						DB_INT(keys[i].rule->free)),
-					NULL);
+			rc = db_execute(
+				db,
+				"UPDATE login_throttle SET failures=max(failures-1,0),"
+				" blocked_until=CASE WHEN failures-1 >= ?2 THEN blocked_until"
+				" ELSE 0 END WHERE key=?1",
+				DB_ARGS(DB_BLOB(keys[i].hash, sizeof keys[i].hash),
+					DB_INT(keys[i].rule->free)),
+				NULL);
 	}
 	return rc;
 }

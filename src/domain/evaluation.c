@@ -85,9 +85,9 @@ static enum eb_err student_female(struct db *db, int64_t d, const char *sid, int
 {
 	struct db_stmt *st;
 	*female = -1;
-	enum eb_err e = db_query(db,
-				 "SELECT sex FROM demographics WHERE district_id=?1 AND sourced_id=?2",
-				 DB_ARGS(DB_INT(d), DB_TEXT(sid)), &st);
+	enum eb_err e =
+		db_query(db, "SELECT sex FROM demographics WHERE district_id=?1 AND sourced_id=?2",
+			 DB_ARGS(DB_INT(d), DB_TEXT(sid)), &st);
 	if (e)
 		return e;
 	if (db_next(st)) {
@@ -106,12 +106,13 @@ static enum eb_err other_initiatives(struct db *db, int64_t d, int64_t iid, stru
 {
 	struct db_stmt *st;
 	*n = 0;
-	enum eb_err e = db_query(db,
-				 "SELECT u.initiative_id, i.tool_name FROM initiative_use u"
-				 " JOIN initiative i ON i.district_id=u.district_id AND i.id=u.initiative_id"
-				 " WHERE u.district_id=?1 AND u.initiative_id<>?2 GROUP BY u.initiative_id"
-				 " ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
-				 DB_ARGS(DB_INT(d), DB_INT(iid)), &st);
+	enum eb_err e = db_query(
+		db,
+		"SELECT u.initiative_id, i.tool_name FROM initiative_use u"
+		" JOIN initiative i ON i.district_id=u.district_id AND i.id=u.initiative_id"
+		" WHERE u.district_id=?1 AND u.initiative_id<>?2 GROUP BY u.initiative_id"
+		" ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
+		DB_ARGS(DB_INT(d), DB_INT(iid)), &st);
 	if (e)
 		return e;
 	while (*n < 4 && db_next(st)) {
@@ -331,7 +332,8 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 			     in->outcome_assessment, in->outcome_assessment);
 	int64_t nuse;
 	if ((e = db_get_int(db,
-			    "SELECT count(*) FROM initiative_use WHERE district_id=?1 AND initiative_id=?2",
+			    "SELECT count(*) FROM initiative_use"
+			    " WHERE district_id=?1 AND initiative_id=?2",
 			    DB_ARGS(DB_INT(district_id), DB_INT(in->id)), &nuse)))
 		return e;
 	if ((design == EVAL_MATCHED || design == EVAL_DOSE) && nuse == 0)
@@ -346,9 +348,8 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 			     (long long)in->id);
 
 	int64_t other_ids[4];
-	if (design == EVAL_MATCHED &&
-	    (e = other_initiatives(db, district_id, in->id, a, other_ids, out->other_names,
-				   &out->nother)))
+	if (design == EVAL_MATCHED && (e = other_initiatives(db, district_id, in->id, a, other_ids,
+							     out->other_names, &out->nother)))
 		return e;
 	size_t with_prior = 0;
 	out->rows = arena_alloc(a, ns * sizeof *out->rows);
@@ -371,7 +372,8 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 		r->prior = design == EVAL_MATCHED ? pick_earlier(&pre, st[i].sid, start) : NAN;
 		with_prior += !isnan(r->prior);
 		r->female = -1;
-		if (design == EVAL_MATCHED && (e = student_female(db, district_id, st[i].sid, &r->female)))
+		if (design == EVAL_MATCHED &&
+		    (e = student_female(db, district_id, st[i].sid, &r->female)))
 			break;
 		for (size_t j = 0; j < out->nother && !e; j++)
 			e = use_minutes(db, district_id, other_ids[j], st[i].sid, &r->other[j]);

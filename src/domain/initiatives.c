@@ -196,9 +196,9 @@ static void split_list(struct why *w, const char *field, const char *s, struct l
 static enum eb_err exists_school(struct db *db, int64_t d, const char *sid)
 {
 	int64_t one;
-	return db_get_int(db,
-			  "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND type='school'",
-			  DB_ARGS(DB_INT(d), DB_TEXT(sid)), &one);
+	return db_get_int(
+		db, "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND type='school'",
+		DB_ARGS(DB_INT(d), DB_TEXT(sid)), &one);
 }
 
 static enum eb_err exists_class(struct db *db, int64_t d, const char *sid)
@@ -228,10 +228,11 @@ static void check_person(struct why *w, struct db *db, int64_t d, const char *fi
 static enum eb_err put_target(struct db *db, int64_t d, int64_t id, const char *kind,
 			      const char *value)
 {
-	return db_execute(db,
-			  "INSERT OR IGNORE INTO initiative_target(district_id,initiative_id,kind,value)"
-			  " VALUES(?1,?2,?3,?4)",
-			  DB_ARGS(DB_INT(d), DB_INT(id), DB_TEXT(kind), DB_TEXT(value)), NULL);
+	return db_execute(
+		db,
+		"INSERT OR IGNORE INTO initiative_target(district_id,initiative_id,kind,value)"
+		" VALUES(?1,?2,?3,?4)",
+		DB_ARGS(DB_INT(d), DB_INT(id), DB_TEXT(kind), DB_TEXT(value)), NULL);
 }
 
 enum eb_err initiative_create(struct db *db, int64_t district_id, const struct audit_actor *who,
@@ -336,24 +337,25 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 	enum eb_err e = db_begin(db);
 	if (e)
 		return e;
-	e = db_execute(db,
-		       "INSERT INTO initiative(district_id,title,need,tool_name,tool_id,start_date,"
-		       "review_date,outcome_assessment,pretest_assessment,success_measure,"
-		       "dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
-		       "teacher_support_id,family_contact_id,created_by,pass_score)"
-		       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
-		       DB_ARGS(DB_INT(district_id), DB_TEXT(in->title), DB_TEXT(in->need),
-			       DB_TEXT(in->tool_name), DB_INT_IF(in->tool_id > 0, in->tool_id),
-			       DB_TEXT(in->start_date), DB_TEXT(in->review_date),
-			       DB_TEXT(in->outcome_assessment),
-			       DB_TEXT(blank(in->pretest_assessment) ? NULL : in->pretest_assessment),
-			       DB_TEXT(in->success_measure), DB_INT(in->dosage_minutes),
-			       DB_INT(in->quiz_builder), DB_INT(in->monitor),
-			       DB_INT(in->monitor_every_days), DB_INT(in->evaluator),
-			       DB_INT(in->teacher_support), DB_INT(in->family_contact),
-			       DB_INT_IF(who && who->account_id, who ? who->account_id : 0),
-			       DB_REAL_IF(has_pass, pass)),
-		       NULL);
+	e = db_execute(
+		db,
+		"INSERT INTO initiative(district_id,title,need,tool_name,tool_id,start_date,"
+		"review_date,outcome_assessment,pretest_assessment,success_measure,"
+		"dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
+		"teacher_support_id,family_contact_id,created_by,pass_score)"
+		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(in->title), DB_TEXT(in->need),
+			DB_TEXT(in->tool_name), DB_INT_IF(in->tool_id > 0, in->tool_id),
+			DB_TEXT(in->start_date), DB_TEXT(in->review_date),
+			DB_TEXT(in->outcome_assessment),
+			DB_TEXT(blank(in->pretest_assessment) ? NULL : in->pretest_assessment),
+			DB_TEXT(in->success_measure), DB_INT(in->dosage_minutes),
+			DB_INT(in->quiz_builder), DB_INT(in->monitor),
+			DB_INT(in->monitor_every_days), DB_INT(in->evaluator),
+			DB_INT(in->teacher_support), DB_INT(in->family_contact),
+			DB_INT_IF(who && who->account_id, who ? who->account_id : 0),
+			DB_REAL_IF(has_pass, pass)),
+		NULL);
 	if (e)
 		goto fail;
 	int64_t nid = db_last_id(db);
@@ -446,11 +448,11 @@ enum eb_err initiative_get(struct db *db, int64_t district_id, int64_t id, struc
 	enum eb_err e = db_get_row(
 		db,
 		"SELECT title,need,tool_name,coalesce(tool_id,0),start_date,review_date,"
-		"outcome_assessment,coalesce(pretest_assessment,outcome_assessment),success_measure,"
-		"dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
-		"teacher_support_id,family_contact_id,status,random_unit,coalesce(random_seed,0),"
-		"coalesce(randomized_at,0),created_at,pass_score FROM initiative WHERE district_id=?1"
-		" AND id=?2",
+		"outcome_assessment,coalesce(pretest_assessment,outcome_assessment),"
+		"success_measure,dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,"
+		"evaluator_id,teacher_support_id,family_contact_id,status,random_unit,"
+		"coalesce(random_seed,0),coalesce(randomized_at,0),created_at,pass_score"
+		" FROM initiative WHERE district_id=?1 AND id=?2",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &initiative_spec, a, out);
 	if (e)
 		return e;
@@ -562,24 +564,26 @@ enum eb_err initiative_set_status(struct db *db, int64_t district_id,
 		return e;
 	int changed = 0;
 	if ((e = db_execute(db,
-			    "UPDATE initiative SET status=?1 WHERE district_id=?2 AND id=?3 AND status=?4",
-			    DB_ARGS(DB_TEXT(initiative_status_name(ts)), DB_INT(district_id), DB_INT(id),
-				    DB_TEXT(initiative_status_name(cur.status))),
+			    "UPDATE initiative SET status=?1"
+			    " WHERE district_id=?2 AND id=?3 AND status=?4",
+			    DB_ARGS(DB_TEXT(initiative_status_name(ts)), DB_INT(district_id),
+				    DB_INT(id), DB_TEXT(initiative_status_name(cur.status))),
 			    &changed)))
 		goto fail;
 	if (changed != 1) {
 		e = EB_ECONFLICT;
 		goto fail;
 	}
-	if ((e = db_execute(db,
-			    "INSERT INTO initiative_status(district_id,initiative_id,at,account_id,actor,"
-			    "from_status,to_status,reason,evidence) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-			    DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(time_now()),
-				    DB_INT_IF(who->account_id, who->account_id), DB_TEXT(who->login),
-				    DB_TEXT(initiative_status_name(cur.status)),
-				    DB_TEXT(initiative_status_name(ts)), DB_TEXT(reason),
-				    DB_TEXT(evidence ? evidence : "")),
-			    NULL)))
+	if ((e = db_execute(
+		     db,
+		     "INSERT INTO initiative_status(district_id,initiative_id,at,account_id,actor,"
+		     "from_status,to_status,reason,evidence) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+		     DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(time_now()),
+			     DB_INT_IF(who->account_id, who->account_id), DB_TEXT(who->login),
+			     DB_TEXT(initiative_status_name(cur.status)),
+			     DB_TEXT(initiative_status_name(ts)), DB_TEXT(reason),
+			     DB_TEXT(evidence ? evidence : "")),
+		     NULL)))
 		goto fail;
 	char sid[24], detail[96];
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
@@ -610,10 +614,11 @@ DB_ROWSPEC(decision_spec, struct initiative_decision, NULL,
 enum eb_err initiative_history(struct db *db, int64_t district_id, int64_t id, struct arena *a,
 			       struct initiative_decision **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT at,actor,from_status,to_status,reason,evidence FROM"
-			   " initiative_status WHERE district_id=?1 AND initiative_id=?2 ORDER BY id",
-			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &decision_spec, a, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT at,actor,from_status,to_status,reason,evidence FROM"
+		" initiative_status WHERE district_id=?1 AND initiative_id=?2 ORDER BY id",
+		DB_ARGS(DB_INT(district_id), DB_INT(id)), &decision_spec, a, rows, n);
 }
 
 /* ---- target students -------------------------------------------------- */
@@ -830,21 +835,23 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 		goto out;
 	size_t nt = 0;
 	for (size_t u = 0; u < nu && !e; u++) {
-		e = db_execute(db,
-			       "INSERT INTO initiative_assignment(district_id,initiative_id,unit_id,"
-			       "treated) VALUES(?1,?2,?3,?4)",
-			       DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(units[u]),
-				       DB_INT(assign[u])),
-			       NULL);
+		e = db_execute(
+			db,
+			"INSERT INTO initiative_assignment(district_id,initiative_id,unit_id,"
+			"treated) VALUES(?1,?2,?3,?4)",
+			DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(units[u]),
+				DB_INT(assign[u])),
+			NULL);
 		nt += assign[u] == 1;
 	}
 	if (!e)
-		e = db_execute(db,
-			       "UPDATE initiative SET random_unit=?1,random_seed=?2,randomized_at=?3"
-			       " WHERE district_id=?4 AND id=?5",
-			       DB_ARGS(DB_TEXT(by_class ? "class" : "school"), DB_INT((int64_t)seed),
-				       DB_INT(time_now()), DB_INT(district_id), DB_INT(id)),
-			       NULL);
+		e = db_execute(
+			db,
+			"UPDATE initiative SET random_unit=?1,random_seed=?2,randomized_at=?3"
+			" WHERE district_id=?4 AND id=?5",
+			DB_ARGS(DB_TEXT(by_class ? "class" : "school"), DB_INT((int64_t)seed),
+				DB_INT(time_now()), DB_INT(district_id), DB_INT(id)),
+			NULL);
 	if (!e) {
 		char sid[24], detail[128];
 		snprintf(sid, sizeof sid, "%lld", (long long)id);
@@ -884,16 +891,17 @@ enum eb_err initiative_use_put(struct db *db, int64_t district_id, int64_t id,
 }
 
 /* Minutes and sessions recorded for one student (0 when none). */
-static enum eb_err use_of(struct db *db, int64_t d, int64_t id, const char *sid,
-			  double *minutes, int64_t *sessions)
+static enum eb_err use_of(struct db *db, int64_t d, int64_t id, const char *sid, double *minutes,
+			  int64_t *sessions)
 {
 	struct db_stmt *st;
 	*minutes = 0;
 	*sessions = 0;
-	enum eb_err e = db_query(db,
-				 "SELECT minutes,sessions FROM initiative_use WHERE district_id=?1 AND"
-				 " initiative_id=?2 AND student_sourced_id=?3",
-				 DB_ARGS(DB_INT(d), DB_INT(id), DB_TEXT(sid)), &st);
+	enum eb_err e =
+		db_query(db,
+			 "SELECT minutes,sessions FROM initiative_use WHERE district_id=?1 AND"
+			 " initiative_id=?2 AND student_sourced_id=?3",
+			 DB_ARGS(DB_INT(d), DB_INT(id), DB_TEXT(sid)), &st);
 	if (e)
 		return e;
 	if (db_next(st)) {
@@ -919,8 +927,8 @@ static enum eb_err school_name(struct db *db, int64_t d, const char *sid, struct
 }
 
 /* The first teacher of a class and the teacher's name. */
-static enum eb_err class_teacher(struct db *db, int64_t d, const char *class_sid,
-				 struct arena *a, const char **key, const char **name)
+static enum eb_err class_teacher(struct db *db, int64_t d, const char *class_sid, struct arena *a,
+				 const char **key, const char **name)
 {
 	struct roster_person_row *t;
 	size_t nt = 0;
@@ -932,9 +940,9 @@ static enum eb_err class_teacher(struct db *db, int64_t d, const char *class_sid
 	if (e || !nt)
 		return e;
 	*key = t[0].sourced_id;
-	*name = arena_printf(a, "%s %s",
-			     t[0].preferred_first_name ? t[0].preferred_first_name : t[0].given_name,
-			     t[0].family_name);
+	*name = arena_printf(
+		a, "%s %s", t[0].preferred_first_name ? t[0].preferred_first_name : t[0].given_name,
+		t[0].family_name);
 	return *name ? EB_OK : EB_ENOMEM;
 }
 

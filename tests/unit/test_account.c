@@ -64,7 +64,9 @@ static void passwords_verify_and_fail_alike(void **state)
 	assert_int_equal(account_check_password(f->db, f->d1, "nobody", "correct horse", &a), EB_EAUTH);
 	/* the stored hash is Argon2id, never the password */
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT password_hash FROM account WHERE login='ana.t'", DB_NOARGS, &st), EB_OK);
+	assert_int_equal(db_query(f->db, "SELECT password_hash FROM account WHERE login='ana.t'",
+				  DB_NOARGS, &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_non_null(strstr(db_col_text(st, 0), "$argon2id$"));
 	assert_null(strstr(db_col_text(st, 0), "horse"));
@@ -135,7 +137,11 @@ static void sessions_and_codes(void **state)
 	assert_int_equal(account_issue_code(f->db, f->d2, id, 30, code), EB_ENOTFOUND);
 	/* codes and tokens are stored hashed */
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT count(*) FROM access_code WHERE typeof(code_hash)='blob' AND length(code_hash)=32", DB_NOARGS, &st), EB_OK);
+	assert_int_equal(db_query(f->db,
+				  "SELECT count(*) FROM access_code"
+				  " WHERE typeof(code_hash)='blob' AND length(code_hash)=32",
+				  DB_NOARGS, &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 1);
 	assert_int_equal(db_done(st), EB_OK);

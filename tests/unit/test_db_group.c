@@ -90,9 +90,10 @@ static int64_t count_rows(const char *path, const char *where_k)
 	if (db_open(path, 0, &db, NULL, 0))
 		return -1;
 	int64_t n;
-	enum eb_err rc = where_k ? db_get_int(db, "SELECT count(*) FROM t WHERE k = ?1 OR k = ?1 || '/b'",
-					      DB_ARGS(DB_TEXT(where_k)), &n)
-				 : db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &n);
+	enum eb_err rc =
+		where_k ? db_get_int(db, "SELECT count(*) FROM t WHERE k = ?1 OR k = ?1 || '/b'",
+				     DB_ARGS(DB_TEXT(where_k)), &n)
+			: db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &n);
 	db_close(db);
 	return rc ? -1 : n;
 }

@@ -86,10 +86,12 @@ static const char roster_sql[] =
 	" (1,'s1','Birch','school'),(1,'s2','Cedar','school');"
 	"INSERT INTO class(district_id,sourced_id,title,grades,course_sourced_id,class_type,"
 	" school_sourced_id,term_sourced_ids) VALUES"
-	" (1,'k1','Math 3a','03','c','scheduled','s1','t'),(1,'k2','Math 3b','03','c','scheduled','s1','t'),"
-	" (1,'k3','Math 3c','03','c','scheduled','s2','t'),(1,'k4','Math 3d','03','c','scheduled','s2','t');"
-	"INSERT INTO person(district_id,sourced_id,org_sourced_ids,role,given_name,family_name,grades)"
-	" VALUES (1,'p1','s1','student','A','A','03'),(1,'p2','s1','student','B','B','03'),"
+	" (1,'k1','Math 3a','03','c','scheduled','s1','t'),"
+	" (1,'k2','Math 3b','03','c','scheduled','s1','t'),"
+	" (1,'k3','Math 3c','03','c','scheduled','s2','t'),"
+	" (1,'k4','Math 3d','03','c','scheduled','s2','t');"
+	"INSERT INTO person(district_id,sourced_id,org_sourced_ids,role,given_name,family_name,"
+	" grades) VALUES (1,'p1','s1','student','A','A','03'),(1,'p2','s1','student','B','B','03'),"
 	" (1,'p3','s1','student','C','C','03'),(1,'p4','s2','student','D','D','03'),"
 	" (1,'p5','s2','student','E','E','03'),(1,'p6','s2','student','F','F','03'),"
 	" (1,'t1','s1','teacher','Tess','Teach',NULL);"
@@ -201,7 +203,8 @@ static void run_all(struct fx *f, const struct initiative *in, enum eb_err rc[N_
 	int64_t drawn;
 	assert_int_equal(db_get_int(f->db,
 				    "SELECT (SELECT count(*) FROM initiative_assignment)"
-				    " + (SELECT count(*) FROM initiative WHERE random_unit IS NOT NULL)",
+				    " + (SELECT count(*) FROM initiative"
+				    " WHERE random_unit IS NOT NULL)",
 				    DB_NOARGS, &drawn),
 			 EB_OK);
 	assert_int_equal(drawn, rc[9] ? 0 : (int64_t)nu + 1);

@@ -187,7 +187,8 @@ static void throttles(void **state)
 	fresh[1] = w;
 	assert_int_equal(account_throttle_begin(f->db, fresh, 2, &retry), EB_EBUSY);
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT count(*) FROM login_throttle", DB_NOARGS, &st), EB_OK);
+	assert_int_equal(db_query(f->db, "SELECT count(*) FROM login_throttle", DB_NOARGS, &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 2);
 	assert_int_equal(db_done(st), EB_OK);
@@ -203,14 +204,16 @@ static void throttles(void **state)
 	/* nothing expired yet: the purge keeps them */
 	int64_t n;
 	assert_int_equal(session_purge(f->db, &n), EB_OK);
-	assert_int_equal(db_query(f->db, "SELECT count(*) FROM login_throttle", DB_NOARGS, &st), EB_OK);
+	assert_int_equal(db_query(f->db, "SELECT count(*) FROM login_throttle", DB_NOARGS, &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 5002);
 	assert_int_equal(db_done(st), EB_OK);
 	/* expired rows go */
 	assert_int_equal(db_exec(f->db, "UPDATE login_throttle SET expires_at = 1"), EB_OK);
 	assert_int_equal(session_purge(f->db, &n), EB_OK);
-	assert_int_equal(db_query(f->db, "SELECT count(*) FROM login_throttle", DB_NOARGS, &st), EB_OK);
+	assert_int_equal(db_query(f->db, "SELECT count(*) FROM login_throttle", DB_NOARGS, &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 0);
 	assert_int_equal(db_done(st), EB_OK);

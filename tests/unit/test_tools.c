@@ -220,7 +220,8 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	assert_int_equal(strncmp(ck, "cal-", 4), 0);
 	/* no secret is stored in clear */
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT secret_hash, key_id FROM tool_credential", DB_NOARGS, &st),
+	assert_int_equal(db_query(f->db, "SELECT secret_hash, key_id FROM tool_credential",
+				  DB_NOARGS, &st),
 			 EB_OK);
 	while (db_next(st)) {
 		assert_int_equal(db_col_bytes(st, 0), 32);
@@ -250,8 +251,9 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
 	db_write_drain();
 	assert_int_equal(db_query(f->db, "SELECT count(*) FROM tool_credential WHERE"
-					 " last_used_at BETWEEN unixepoch()-35 AND unixepoch()-25", DB_NOARGS,
-				  &st), EB_OK);
+					 " last_used_at BETWEEN unixepoch()-35 AND unixepoch()-25",
+				  DB_NOARGS, &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 2);
 	assert_int_equal(db_done(st), EB_OK);
