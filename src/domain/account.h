@@ -112,7 +112,7 @@ enum eb_err account_check_password(struct db *db, int64_t district_id, const cha
 /* Checks password against the stored hash of account a (a NULL a, or one
  * that no longer exists, is checked against a dummy hash so that the time
  * taken is the same): EB_OK, or EB_EAUTH for a wrong password, a disabled
- * account or one without a password. */
+ * account or one without a password; EB_EDB when the hash cannot be read. */
 enum eb_err account_verify_password(struct db *db, const struct account *a, const char *password);
 
 /* --- the account lock (docs/security.md "Logging in") ---
@@ -183,7 +183,8 @@ enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, i
 /* The first 8 characters of a typed access code, normalised as a redemption
  * normalises it (into out); false when the text is not a well-formed code. */
 bool account_code_prefix(const char *code, char out[9]);
-/* Redeems a code: EB_EAUTH if unknown, used or expired. Marks it used. */
+/* Redeems a code: EB_EAUTH if unknown, used or expired (EB_EDB when the
+ * database cannot be read). Marks it used. */
 enum eb_err account_redeem_code(struct db *db, const char *code, struct account *out);
 
 #define SESSION_TOKEN_LEN 43 /* base64url of 32 random bytes */
@@ -193,7 +194,7 @@ enum eb_err account_redeem_code(struct db *db, const char *code, struct account 
 enum eb_err session_create(struct db *db, const struct account *a, char token_out[64],
 			   char csrf_out[64]);
 /* Loads the session's account (with roles) and CSRF token; EB_EAUTH if the
- * token is unknown or expired. */
+ * token is unknown or expired, EB_EDB when the database cannot be read. */
 enum eb_err session_lookup(struct db *db, const char *token, struct account *a,
 			   char csrf_out[64]);
 enum eb_err session_delete(struct db *db, const char *token);

@@ -79,48 +79,54 @@ static double pick_earlier(const struct score_ix *x, const char *sid, int32_t da
 	return prev;
 }
 
-/* OneRoster demographics sex: 1 female, 0 male, -1 other or unknown. */
-static int student_female(struct db *db, int64_t d, const char *sid)
+/* OneRoster demographics sex into *female: 1 female, 0 male, -1 other or
+ * unknown. */
+static enum eb_err student_female(struct db *db, int64_t d, const char *sid, int *female)
 {
 	struct db_stmt *st;
-	if (db_prepare(db, "SELECT sex FROM demographics WHERE district_id=? AND sourced_id=?", &st))
-		return -1;
-	db_bind_int(st, 1, d);
-	db_bind_text(st, 2, sid, -1);
-	int v = -1;
-	if (db_step(st) == DB_ROW) {
+	*female = -1;
+	enum eb_err e =
+		db_query(db, "SELECT sex FROM demographics WHERE district_id=?1 AND sourced_id=?2",
+			 DB_ARGS(DB_INT(d), DB_TEXT(sid)), &st);
+	if (e)
+		return e;
+	if (db_next(st)) {
 		const char *sex = db_col_text(st, 0);
-		v = sex && strcmp(sex, "female") == 0 ? 1 : sex && strcmp(sex, "male") == 0 ? 0 : -1;
+		*female = sex && strcmp(sex, "female") == 0 ? 1
+			  : sex && strcmp(sex, "male") == 0 ? 0
+							    : -1;
 	}
-	db_reset(st);
-	return v;
+	return db_done(st);
 }
 
 /* Up to 4 other initiatives of the district with recorded use (most rows
- * first): their ids and tool names (arena copies). */
-static size_t other_initiatives(struct db *db, int64_t d, int64_t iid, struct arena *a,
-				int64_t ids[4], const char *names[4])
+ * first): their ids and tool names (arena copies), how many into *n. */
+static enum eb_err other_initiatives(struct db *db, int64_t d, int64_t iid, struct arena *a,
+				     int64_t ids[4], const char *names[4], size_t *n)
 {
 	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT u.initiative_id, i.tool_name FROM initiative_use u JOIN initiative i"
-		       " ON i.district_id=u.district_id AND i.id=u.initiative_id"
-		       " WHERE u.district_id=? AND u.initiative_id<>? GROUP BY u.initiative_id"
-		       " ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
-		       &st))
-		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, iid);
-	size_t n = 0;
-	while (n < 4 && db_step(st) == DB_ROW) {
-		ids[n] = db_col_int(st, 0);
+	*n = 0;
+	enum eb_err e = db_query(
+		db,
+		"SELECT u.initiative_id, i.tool_name FROM initiative_use u"
+		" JOIN initiative i ON i.district_id=u.district_id AND i.id=u.initiative_id"
+		" WHERE u.district_id=?1 AND u.initiative_id<>?2 GROUP BY u.initiative_id"
+		" ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
+		DB_ARGS(DB_INT(d), DB_INT(iid)), &st);
+	if (e)
+		return e;
+	while (*n < 4 && db_next(st)) {
 		const char *t = db_col_text(st, 1);
 		char label[96];
 		snprintf(label, sizeof label, "%s hours (other tool)", t ? t : "?");
-		names[n++] = arena_strdup(a, label);
+		ids[*n] = db_col_int(st, 0);
+		if (!(names[*n] = arena_strdup(a, label))) {
+			db_fail(st, EB_ENOMEM);
+			break;
+		}
+		(*n)++;
 	}
-	db_reset(st);
-	return n;
+	return db_done(st);
 }
 
 static enum eb_err load_scores(struct db *db, int64_t d, const char *name, struct arena *a,
@@ -139,42 +145,25 @@ static enum eb_err load_scores(struct db *db, int64_t d, const char *name, struc
 	return assessment_scores(db, d, aid, a, &out->s, &out->n);
 }
 
-static double use_minutes(struct db *db, int64_t d, int64_t iid, const char *sid, int *has)
+/* The student's recorded minutes of use of initiative iid (0 when none). */
+static enum eb_err use_minutes(struct db *db, int64_t d, int64_t iid, const char *sid,
+			       double *minutes)
 {
 	struct db_stmt *st;
-	*has = 0;
-	if (db_prepare(db,
-		       "SELECT minutes FROM initiative_use WHERE district_id=? AND initiative_id=?"
-		       " AND student_sourced_id=?",
-		       &st))
-		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, iid);
-	db_bind_text(st, 3, sid, -1);
-	double m = 0;
-	if (db_step(st) == DB_ROW) {
-		m = db_col_double(st, 0);
-		*has = 1;
-	}
-	db_reset(st);
-	return m;
-}
-
-static int64_t use_rows(struct db *db, int64_t d, int64_t iid)
-{
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT count(*) FROM initiative_use WHERE district_id=? AND initiative_id=?",
-		       &st))
-		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, iid);
-	int64_t c = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return c;
+	*minutes = 0;
+	enum eb_err e = db_query(db,
+				 "SELECT minutes FROM initiative_use WHERE district_id=?1"
+				 " AND initiative_id=?2 AND student_sourced_id=?3",
+				 DB_ARGS(DB_INT(d), DB_INT(iid), DB_TEXT(sid)), &st);
+	if (e)
+		return e;
+	if (db_next(st))
+		*minutes = db_col_double(st, 0);
+	return db_done(st);
 }
 
 /* Dense id of s in names[0..*n), appending it when new; seen maps the
- * names (arena copies) to their ids. */
+ * names (arena copies) to their ids. -1 when the arena cannot grow. */
 static int64_t intern(struct hashset *seen, const char **names, size_t *n, size_t cap,
 		      const char *s, struct arena *a)
 {
@@ -183,8 +172,8 @@ static int64_t intern(struct hashset *seen, const char **names, size_t *n, size_
 		return v;
 	if (*n == cap)
 		return (int64_t)cap - 1;
-	names[*n] = arena_strdup(a, s);
-	hs_set(seen, str_from(names[*n]), (int32_t)*n);
+	if (!(names[*n] = arena_strdup(a, s)) || hs_set(seen, str_from(names[*n]), (int32_t)*n))
+		return -1;
 	return (int64_t)(*n)++;
 }
 
@@ -265,10 +254,10 @@ static enum eb_err load_standards(struct db *db, int64_t d, const struct initiat
 		end[i] = base[i] = NAN;
 	struct hashset ix;
 	hs_init(&ix);
-	for (size_t i = 0; i < out->n; i++)
-		hs_set(&ix, str_from(sids[i].sid), (int32_t)i);
-	int64_t wk = week_of_day(start) - 1; /* the last week before the start */
 	enum eb_err rc = EB_OK;
+	for (size_t i = 0; i < out->n && !rc; i++)
+		rc = hs_set(&ix, str_from(sids[i].sid), (int32_t)i);
+	int64_t wk = week_of_day(start) - 1; /* the last week before the start */
 	struct std_fill fill = { &ix, end, base, k, 0, wk };
 	for (size_t j = 0; j < k && !rc; j++) {
 		fill.j = j;
@@ -341,7 +330,12 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 		return FAILW("outcome: no scores of the assessment '%s' are stored; import them with"
 			     " `edbridge import assessment --name \"%s\" ...`",
 			     in->outcome_assessment, in->outcome_assessment);
-	int64_t nuse = use_rows(db, district_id, in->id);
+	int64_t nuse;
+	if ((e = db_get_int(db,
+			    "SELECT count(*) FROM initiative_use"
+			    " WHERE district_id=?1 AND initiative_id=?2",
+			    DB_ARGS(DB_INT(district_id), DB_INT(in->id)), &nuse)))
+		return e;
 	if ((design == EVAL_MATCHED || design == EVAL_DOSE) && nuse == 0)
 		return FAILW("use: no tool use is recorded for this initiative, so users and non-users"
 			     " cannot be told apart; import it with `edbridge import usage"
@@ -354,18 +348,21 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 			     (long long)in->id);
 
 	int64_t other_ids[4];
-	if (design == EVAL_MATCHED)
-		out->nother = other_initiatives(db, district_id, in->id, a, other_ids, out->other_names);
+	if (design == EVAL_MATCHED && (e = other_initiatives(db, district_id, in->id, a, other_ids,
+							     out->other_names, &out->nother)))
+		return e;
 	size_t with_prior = 0;
 	out->rows = arena_alloc(a, ns * sizeof *out->rows);
 	out->school_names = arena_alloc(a, 4096 * sizeof(char *));
 	const char **class_names = arena_alloc(a, (ns + 1) * sizeof(char *));
+	if (!out->rows || !out->school_names || !class_names)
+		return EB_ENOMEM;
 	size_t nclasses = 0;
 	size_t with_post = 0, with_pre = 0;
 	struct hashset hs_school, hs_class;
 	hs_init(&hs_school);
 	hs_init(&hs_class);
-	for (size_t i = 0; i < ns; i++) {
+	for (size_t i = 0; i < ns && !e; i++) {
 		struct eval_row *r = &out->rows[out->n];
 		memset(r, 0, sizeof *r);
 		r->post = pick(&post, st[i].sid, start, 0);
@@ -374,21 +371,27 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 		with_pre += !isnan(r->pre);
 		r->prior = design == EVAL_MATCHED ? pick_earlier(&pre, st[i].sid, start) : NAN;
 		with_prior += !isnan(r->prior);
-		r->female = design == EVAL_MATCHED ? student_female(db, district_id, st[i].sid) : -1;
-		for (size_t j = 0; j < out->nother; j++) {
-			int h;
-			r->other[j] = use_minutes(db, district_id, other_ids[j], st[i].sid, &h);
-		}
+		r->female = -1;
+		if (design == EVAL_MATCHED &&
+		    (e = student_female(db, district_id, st[i].sid, &r->female)))
+			break;
+		for (size_t j = 0; j < out->nother && !e; j++)
+			e = use_minutes(db, district_id, other_ids[j], st[i].sid, &r->other[j]);
+		if (e)
+			break;
 		r->grade = st[i].grade;
 		r->el = st[i].el;
 		r->swd = st[i].swd;
 		r->school = intern(&hs_school, out->school_names, &out->nschools, 4096, st[i].school, a);
 		r->cluster = intern(&hs_class, class_names, &nclasses, ns + 1, st[i].class_sid, a);
-		int has = 0;
+		if (r->school < 0 || r->cluster < 0) {
+			e = EB_ENOMEM;
+			break;
+		}
 		switch (design) {
 		case EVAL_MATCHED:
 		case EVAL_DOSE:
-			r->minutes = use_minutes(db, district_id, in->id, st[i].sid, &has);
+			e = use_minutes(db, district_id, in->id, st[i].sid, &r->minutes);
 			r->treated = r->minutes > 0;
 			break;
 		case EVAL_RANDOMIZED: {
@@ -411,6 +414,8 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 	}
 	hs_free(&hs_school);
 	hs_free(&hs_class);
+	if (e)
+		return e;
 	out->has_prior = with_prior > 0;
 	if (with_post == 0)
 		return FAILW("outcome: none of the %zu targeted students has a score of '%s' dated on"

@@ -251,8 +251,9 @@ enum eb_err db_get_rows(struct db *db, const char *sql, const struct db_arg *arg
 			const struct db_rowspec *spec, struct arena *arena, void *rows,
 			size_t *n);
 
+/* The rowid of the last successful INSERT on this connection. */
 int64_t db_last_id(struct db *db);
-int db_changes(struct db *db);
+/* SQLite's message for the connection's last error (for logs). */
 const char *db_errmsg(struct db *db);
 /* The schema version after migrations (highest applied number). */
 int db_schema_version(struct db *db);
@@ -277,8 +278,5 @@ enum eb_err db_restore(const char *db_path, const char *src_path, char *errmsg, 
 
 /* Raw handle for the rare module that needs SQLite specifics (store/ only). */
 struct sqlite3 *db_handle(struct db *db);
-
-/* transitional: removed when every query site is on db_query */
-#include "store/db_legacy.h"
 
 #endif

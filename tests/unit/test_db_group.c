@@ -74,21 +74,15 @@ static enum eb_err job_run(struct db *db, void *ctx)
 {
 	struct job *j = ctx;
 	atomic_fetch_add(&j->runs, 1);
-	struct db_stmt *st;
 	char k2[40];
 	snprintf(k2, sizeof k2, "%s/b", j->k);
-	if (db_prepare(db, "INSERT INTO t (k, v) VALUES (?1, 1)", &st))
-		return EB_EDB;
-	db_bind_text(st, 1, j->k, -1);
-	enum eb_err rc = db_run(st);
+	enum eb_err rc = db_execute(db, "INSERT INTO t (k, v) VALUES (?1, 1)",
+				    DB_ARGS(DB_TEXT(j->k)), NULL);
 	if (rc)
 		return rc;
 	if (j->bad)
 		return EB_ECONFLICT;
-	if (db_prepare(db, "INSERT INTO t (k, v) VALUES (?1, 2)", &st))
-		return EB_EDB;
-	db_bind_text(st, 1, k2, -1);
-	return db_run(st);
+	return db_execute(db, "INSERT INTO t (k, v) VALUES (?1, 2)", DB_ARGS(DB_TEXT(k2)), NULL);
 }
 
 static int64_t count_rows(const char *path, const char *where_k)
@@ -96,18 +90,13 @@ static int64_t count_rows(const char *path, const char *where_k)
 	struct db *db;
 	if (db_open(path, 0, &db, NULL, 0))
 		return -1;
-	struct db_stmt *st;
-	int64_t n = -1;
-	if (!db_prepare(db, where_k ? "SELECT count(*) FROM t WHERE k = ?1 OR k = ?1 || '/b'"
-				    : "SELECT count(*) FROM t", &st)) {
-		if (where_k)
-			db_bind_text(st, 1, where_k, -1);
-		if (db_step(st) == DB_ROW)
-			n = db_col_int(st, 0);
-		db_reset(st);
-	}
+	int64_t n;
+	enum eb_err rc =
+		where_k ? db_get_int(db, "SELECT count(*) FROM t WHERE k = ?1 OR k = ?1 || '/b'",
+				     DB_ARGS(DB_TEXT(where_k)), &n)
+			: db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &n);
 	db_close(db);
-	return n;
+	return rc ? -1 : n;
 }
 
 struct worker {
@@ -196,10 +185,10 @@ static void test_in_memory(void **state)
 	j.w = (struct db_write){ .fn = job_run, .ctx = &j };
 	assert_int_equal(db_write_grouped(db, &j.w), EB_OK);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(db, "SELECT count(*) FROM t", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(db, "SELECT count(*) FROM t", DB_NOARGS, &st), EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 2);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	struct job j2 = { .k = "n" };
 	j2.w = (struct db_write){ .fn = job_run, .ctx = &j2 };
 	assert_int_equal(db_write_submit(db, &j2.w, NULL, NULL), EB_EINVAL);

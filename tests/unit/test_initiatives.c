@@ -76,12 +76,8 @@ static int teardown(void **state)
 
 static int64_t count(struct db *db, const char *sql)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, sql, &st))
-		return -1;
-	int64_t n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
-	db_reset(st);
-	return n;
+	int64_t n;
+	return db_get_int(db, sql, DB_NOARGS, &n) ? -1 : n;
 }
 
 static struct initiative_in good(const struct fx *f)
