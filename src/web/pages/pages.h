@@ -20,6 +20,7 @@ void page_code_submit(struct http_request *req);
 void page_logout(struct http_request *req);
 void page_account_password_form(struct http_request *req);
 void page_account_password(struct http_request *req);
+void page_account_devices(struct http_request *req);
 /* home.c */
 void page_home(struct http_request *req);
 /* roster.c */
@@ -68,6 +69,7 @@ void page_admin_user_code(struct http_request *req);
 void page_admin_user_status(struct http_request *req);
 void page_admin_user_password(struct http_request *req);
 void page_admin_user_unlock(struct http_request *req);
+void page_admin_user_devices(struct http_request *req);
 void page_admin_audit(struct http_request *req);
 /* import.c */
 void page_admin_import_form(struct http_request *req);
