@@ -285,28 +285,43 @@ static enum eb_err load_standards(struct db *db, int64_t d, const struct initiat
 }
 
 static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct initiative *in,
-				enum eval_design design, struct arena *a, struct eval_data *out,
-				char *why, size_t cap);
+				enum eval_design design, bool standards, struct arena *a,
+				struct eval_data *out, char *why, size_t cap);
 
 /* The loads run many small queries (students, scores, use, covariates): one
  * read transaction gives them one snapshot, so the analysis never mixes two
  * states of the data, and the file lock is taken once. */
-enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
-		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
-		      size_t cap)
+static enum eb_err eval_load_snapshot(struct db *db, int64_t district_id,
+				      const struct initiative *in, enum eval_design design,
+				      bool standards, struct arena *a, struct eval_data *out,
+				      char *why, size_t cap)
 {
 	bool own = !db_in_transaction(db);
 	if (own && db_begin_read(db))
 		own = false;	/* still correct statement by statement, only slower */
-	enum eb_err e = eval_load_in(db, district_id, in, design, a, out, why, cap);
+	enum eb_err e = eval_load_in(db, district_id, in, design, standards, a, out, why, cap);
 	if (own)
 		db_rollback(db);
 	return e;
 }
 
+enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
+		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
+		      size_t cap)
+{
+	return eval_load_snapshot(db, district_id, in, design, true, a, out, why, cap);
+}
+
+enum eb_err eval_load_headline(struct db *db, int64_t district_id, const struct initiative *in,
+			       enum eval_design design, struct arena *a, struct eval_data *out,
+			       char *why, size_t cap)
+{
+	return eval_load_snapshot(db, district_id, in, design, false, a, out, why, cap);
+}
+
 static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct initiative *in,
-				enum eval_design design, struct arena *a, struct eval_data *out,
-				char *why, size_t cap)
+				enum eval_design design, bool standards, struct arena *a,
+				struct eval_data *out, char *why, size_t cap)
 {
 	memset(out, 0, sizeof *out);
 	out->design = design;
@@ -443,7 +458,7 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 		return FAILW("group: the intervention group is empty - %s",
 			     design == EVAL_RANDOMIZED ? "no targeted student is in a treated unit"
 						       : "no targeted student used the tool");
-	if ((e = load_standards(db, district_id, in, a, out, st, start)))
+	if (standards && (e = load_standards(db, district_id, in, a, out, st, start)))
 		return FAILW("standards: the mastery estimates could not be read (%s)",
 			     eb_strerror(e));
 	return EB_OK;

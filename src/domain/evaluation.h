@@ -146,6 +146,14 @@ struct eval_result {
 enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
 		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
 		      size_t cap);
+/* The same without the by-standard data (d->nstd 0): what the headline
+ * result needs - the whole-sample estimate, its tier and its cut-score
+ * results, none of which reads the mastery estimates - for What's working,
+ * whose cached results then do not change with every learning event
+ * (docs/initiatives.md "What's working is computed once per change"). */
+enum eb_err eval_load_headline(struct db *db, int64_t district_id, const struct initiative *in,
+			       enum eval_design design, struct arena *a, struct eval_data *out,
+			       char *why, size_t cap);
 
 /* Runs the design and its subgroups (grade, school, English learners,
  * students with disabilities, prior-achievement thirds; Benjamini-Hochberg

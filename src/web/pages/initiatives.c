@@ -33,19 +33,31 @@ static bool can_edit(struct http_request *req)
 
 /* ---- evaluation on the fly ------------------------------------------- */
 
-void initiatives_evaluate(struct http_request *req, const struct initiative *in,
-			  struct evaluated *ev, const char *school)
+static void evaluate(struct http_request *req, const struct initiative *in, struct evaluated *ev,
+		     const char *school, bool headline)
 {
 	memset(ev, 0, sizeof *ev);
 	enum eval_design d = in->random_unit ? EVAL_RANDOMIZED : EVAL_MATCHED;
 	ev->r = arena_zalloc(&req->arena, sizeof *ev->r);
 	if (!ev->r) {
 		str_copy(ev->why, sizeof ev->why, "out of memory");
+		ev->transient = true;
 		return;
 	}
-	if (eval_load(req->db, district_of(req), in, d, &req->arena, &ev->data, ev->why,
-		      sizeof ev->why))
+	enum eb_err rc = headline ? eval_load_headline(req->db, district_of(req), in, d, &req->arena,
+						       &ev->data, ev->why, sizeof ev->why)
+				  : eval_load(req->db, district_of(req), in, d, &req->arena, &ev->data,
+					      ev->why, sizeof ev->why);
+	if (rc) {
+		/* EB_EINVAL says what the data lacks; anything else passes */
+		if (rc != EB_EINVAL) {
+			ev->transient = true;
+			snprintf(ev->why, sizeof ev->why, "the data could not be read just now (%s)",
+				 eb_strerror(rc));
+		}
 		return;
+	}
+	ev->data.no_subgroups = headline;
 	if (school) {
 		size_t kept = 0;
 		for (size_t i = 0; i < ev->data.n; i++) {
@@ -65,13 +77,28 @@ void initiatives_evaluate(struct http_request *req, const struct initiative *in,
 	}
 	ev->data.has_pass = in->has_pass;
 	ev->data.pass_score = in->pass_score;
-	if (eval_run(&ev->data, ev->r, ev->why, sizeof ev->why))
+	rc = eval_run(&ev->data, ev->r, ev->why, sizeof ev->why);
+	if (rc) {
+		ev->transient = rc != EB_EINVAL;
 		return;
+	}
 	/* the privacy rule, for the page and both exports */
 	ev->hidden = eval_suppress_small(ev->r, ev->why, sizeof ev->why) != EB_OK;
 	if (ev->hidden)
 		ev->why[0] = 'N';	/* "Not shown: ..." stands as a sentence */
 	ev->ok = !ev->hidden;
+}
+
+void initiatives_evaluate(struct http_request *req, const struct initiative *in,
+			  struct evaluated *ev, const char *school)
+{
+	evaluate(req, in, ev, school, false);
+}
+
+void initiatives_evaluate_headline(struct http_request *req, const struct initiative *in,
+				   struct evaluated *ev, const char *school)
+{
+	evaluate(req, in, ev, school, true);
 }
 
 static void fmt(char *out, size_t cap, const char *f, double v)
