@@ -1519,6 +1519,53 @@ void eval_write_method(const struct eval_result *r, struct buf *out)
 			 " more likely to have it: read these as descriptive.");
 }
 
+void eval_write_method_plain(const struct eval_result *r, const char *tool, const char *outcome,
+			     struct buf *out)
+{
+	switch (r->design) {
+	case EVAL_MATCHED:
+		buf_printf(out,
+			   "We compared students who used %s with students who did not, in the same"
+			   " grades and schools, chosen to be as alike as possible before the start:"
+			   " the same scores before, the same English-learner, special-education and"
+			   " sex information, and about the same use of the district's other tools."
+			   " Then we compared how the two groups did on %s. This kind of comparison"
+			   " cannot rule out a difference nobody measured, such as how motivated"
+			   " students were.",
+			   tool, outcome);
+		break;
+	case EVAL_RANDOMIZED:
+		buf_printf(out,
+			   "Classes or schools were chosen by lot to use %s or not, so the two groups"
+			   " differed only by chance at the start. Then we compared how they did on"
+			   " %s. This is the strongest kind of comparison.",
+			   tool, outcome);
+		break;
+	case EVAL_DID:
+		buf_printf(out,
+			   "We compared how scores on %s changed from before to after the start in the"
+			   " schools that used %s with how they changed in the other schools. This"
+			   " assumes both would have changed alike without %s.",
+			   outcome, tool, tool);
+		break;
+	case EVAL_DOSE:
+		buf_printf(out,
+			   "We looked at whether students who used %s more did better on %s. This"
+			   " shows a link, not a cause: students who use a tool more may differ in"
+			   " other ways.",
+			   tool, outcome);
+		break;
+	default:
+		break;
+	}
+	buf_puts(out, " Students in the same class tend to score alike, and the result allows for"
+		      " that. The 95% interval is the range the true effect most likely lies in: it"
+		      " is wide when few students took part. The effect is in standard deviations:"
+		      " 0.1 is small, 0.25 large for a school program. The ESSA tier says how strong"
+		      " the evidence is under the federal rules, from 1 (strong) to 4 (a rationale"
+		      " only). Results about fewer than 10 students in a group are never shown.");
+}
+
 void eval_write_report(const struct eval_result *r, const struct eval_data *d, struct buf *out)
 {
 	const struct ev_estimate *e = &r->est;

@@ -206,5 +206,11 @@ void eval_write_report(const struct eval_result *r, const struct eval_data *d, s
 void eval_write_plain(const struct eval_result *r, const char *tool, struct buf *out);
 /* The method written out so a researcher can check it. */
 void eval_write_method(const struct eval_result *r, struct buf *out);
+/* The method in plain words, for a principal or a parent: who was compared
+ * with whom on what, what the interval and the tier mean, and what this
+ * design cannot rule out. tool and outcome name the tool and the outcome
+ * assessment. */
+void eval_write_method_plain(const struct eval_result *r, const char *tool, const char *outcome,
+			     struct buf *out);
 
 #endif
