@@ -218,9 +218,11 @@ static bool has_it(const struct learning *L, const struct district_levels *lv,
 	return false;
 }
 
-/* The next standard after s in the coherence map (its arrows, or those of
- * the standard it is part of): one with a family description that the
- * child cannot do yet, of s's grade before a later one. */
+/* The next standard after s: in the coherence map (its arrows, or those of
+ * the standard it is part of), one with a family description that the
+ * child cannot do yet, of s's grade or the next (the lower first: a map's
+ * arrow to a skill four grades on is no next step for a family); else the
+ * next standard of s's cluster in the catalog, the order it is taught in. */
 static const struct standard *next_of(const struct learning *L, const struct district_levels *lv,
 				      const struct standard *s)
 {
@@ -230,13 +232,22 @@ static const struct standard *next_of(const struct learning *L, const struct dis
 		for (size_t i = 0; i < n && i < MAX_NEXT; i++) {
 			const struct standard *t = succ[i];
 			if (t->kind == STANDARD_CLUSTER || t->kind == STANDARD_PRACTICE ||
-			    !describe(t) || t->grade < s->grade || has_it(L, lv, t))
+			    !describe(t) || t->grade < s->grade || t->grade > s->grade + 1 ||
+			    has_it(L, lv, t))
 				continue;
-			if (!best || (t->grade == s->grade && best->grade != s->grade))
+			if (!best || t->grade < best->grade)
 				best = t;
 		}
 		if (best)
 			return best;
+	}
+	const struct standard *top = s->kind == STANDARD_SUBSTANDARD && s->parent ? s->parent : s;
+	for (size_t i = top->index + 1; i < standards_count(); i++) {
+		const struct standard *t = standards_at(i);
+		if (!t || t->cluster != s->cluster)
+			break;
+		if (t->kind == STANDARD_STANDARD && describe(t) && !has_it(L, lv, t))
+			return t;
 	}
 	return NULL;
 }
