@@ -208,6 +208,8 @@ enum eb_err account_set_password(struct db *db, int64_t district_id, int64_t id,
 		goto out;
 	rc = db_execute(db, "DELETE FROM session WHERE account_id=?1 AND district_id=?2",
 			DB_ARGS(DB_INT(id), DB_INT(district_id)), NULL);
+	if (!rc)
+		rc = account_device_forget(db, district_id, id, 0, NULL);
 out:
 	sodium_memzero(hash, sizeof hash);
 	if (own_tx) {
@@ -227,9 +229,12 @@ enum eb_err account_set_disabled(struct db *db, int64_t district_id, int64_t id,
 			   DB_ARGS(DB_INT(disabled), DB_INT(id), DB_INT(district_id)), &changed);
 	if (!rc && changed == 0)
 		return EB_ENOTFOUND;
-	if (!rc && disabled)
+	if (!rc && disabled) {
 		rc = db_execute(db, "DELETE FROM session WHERE account_id=?1 AND district_id=?2",
 				DB_ARGS(DB_INT(id), DB_INT(district_id)), NULL);
+		if (!rc)
+			rc = account_device_forget(db, district_id, id, 0, NULL);
+	}
 	return rc;
 }
 
@@ -620,10 +625,136 @@ enum eb_err session_purge(struct db *db, int64_t *n)
 				    DB_ARGS(DB_INT(time_now())), &purged);
 	if (n)
 		*n = rc ? 0 : purged;
+	if (!rc)
+		rc = db_execute(db, "DELETE FROM remembered_device WHERE expires_at <= ?1",
+				DB_ARGS(DB_INT(time_now())), NULL);
 	if (rc)
 		return rc;
 	return db_execute(db, "DELETE FROM login_throttle WHERE expires_at <= ?1",
 			  DB_ARGS(DB_INT(time_now())), NULL);
+}
+
+/* --- remembered devices --- */
+
+enum eb_err account_device_remember(struct db *db, const struct account *a, const char *label,
+				    char token_out[64], int64_t *id)
+{
+	unsigned char h[32];
+	char lab[DEVICE_LABEL_MAX + 1];
+	str_copy(lab, sizeof lab, label && *label ? label : "a browser");
+	account_random_token(token_out, 64, 32);
+	hash_secret(token_out, h);
+	int64_t now = time_now();
+	bool own_tx = !db_in_transaction(db);
+	if (own_tx && db_begin(db))
+		return EB_EDB;
+	enum eb_err rc = db_execute(db,
+				    "INSERT INTO remembered_device(district_id, account_id, token_hash,"
+				    " label, created_at, last_used_at, expires_at)"
+				    " VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+				    DB_ARGS(DB_INT(a->district_id), DB_INT(a->id), DB_BLOB(h, sizeof h),
+					    DB_TEXT(lab), DB_INT(now),
+					    DB_INT(now + (int64_t)DEVICE_TTL_DAYS * 86400)),
+				    NULL);
+	int64_t made = rc ? 0 : db_last_id(db);
+	/* the newest DEVICE_MAX_PER_ACCOUNT stay */
+	if (!rc)
+		rc = db_execute(db,
+				"DELETE FROM remembered_device WHERE account_id = ?1 AND district_id = ?2"
+				" AND id NOT IN (SELECT id FROM remembered_device WHERE account_id = ?1"
+				" AND district_id = ?2 ORDER BY id DESC LIMIT ?3)",
+				DB_ARGS(DB_INT(a->id), DB_INT(a->district_id),
+					DB_INT(DEVICE_MAX_PER_ACCOUNT)),
+				NULL);
+	if (own_tx) {
+		if (!rc)
+			rc = db_commit(db);
+		else
+			db_rollback(db);
+	}
+	if (rc)
+		sodium_memzero(token_out, 64);
+	else if (id)
+		*id = made;
+	return rc;
+}
+
+/* The device row of a well-formed token that has not expired, into *id and
+ * *account, *district; false otherwise. */
+static bool device_find(struct db *db, const char *token, int64_t *id, int64_t *account,
+			int64_t *district)
+{
+	unsigned char h[32];
+	if (!token || strlen(token) != SESSION_TOKEN_LEN)
+		return false;
+	hash_secret(token, h);
+	struct db_stmt *st;
+	if (db_query(db,
+		     "SELECT id, account_id, district_id FROM remembered_device"
+		     " WHERE token_hash = ?1 AND expires_at > ?2",
+		     DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now())), &st))
+		return false;
+	bool found = db_next(st);
+	if (found) {
+		*id = db_col_int(st, 0);
+		*account = db_col_int(st, 1);
+		*district = db_col_int(st, 2);
+	}
+	return db_done(st) == EB_OK && found;
+}
+
+enum eb_err account_device_lookup(struct db *db, const char *token, struct account *a,
+				  int64_t *device_id)
+{
+	int64_t id, account, district;
+	if (!device_find(db, token, &id, &account, &district))
+		return EB_EAUTH;
+	enum eb_err rc = account_get(db, district, account, a);
+	if (rc == EB_ENOTFOUND || (!rc && a->disabled))
+		return EB_EAUTH;
+	if (rc)
+		return rc;
+	rc = db_execute(db, "UPDATE remembered_device SET last_used_at = ?1 WHERE id = ?2",
+			DB_ARGS(DB_INT(time_now()), DB_INT(id)), NULL);
+	if (!rc && device_id)
+		*device_id = id;
+	return rc;
+}
+
+int64_t account_device_of(struct db *db, const char *token, int64_t account_id)
+{
+	int64_t id, account, district;
+	return device_find(db, token, &id, &account, &district) && account == account_id ? id : 0;
+}
+
+DB_ROWSPEC(device_spec, struct device_row, NULL, DB_FIELD_INT(struct device_row, id),
+	   DB_FIELD_STR(struct device_row, label), DB_FIELD_INT(struct device_row, created_at),
+	   DB_FIELD_INT(struct device_row, last_used_at),
+	   DB_FIELD_INT(struct device_row, expires_at));
+
+enum eb_err account_device_list(struct db *db, int64_t district_id, int64_t account_id,
+				struct arena *arena, struct device_row **rows, size_t *n)
+{
+	return db_get_rows(db,
+			   "SELECT id, label, created_at, last_used_at, expires_at FROM remembered_device"
+			   " WHERE district_id = ?1 AND account_id = ?2 AND expires_at > ?3"
+			   " ORDER BY id DESC",
+			   DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_INT(time_now())),
+			   &device_spec, arena, rows, n);
+}
+
+enum eb_err account_device_forget(struct db *db, int64_t district_id, int64_t account_id,
+				  int64_t id, int64_t *n)
+{
+	int changed = 0;
+	enum eb_err rc = db_execute(db,
+				    "DELETE FROM remembered_device WHERE district_id = ?1"
+				    " AND account_id = ?2 AND (?3 = 0 OR id = ?3)",
+				    DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_INT(id)),
+				    &changed);
+	if (n)
+		*n = rc ? 0 : changed;
+	return rc;
 }
 
 /* --- the account lock --- */

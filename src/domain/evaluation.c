@@ -274,28 +274,43 @@ static enum eb_err load_standards(struct db *db, int64_t d, const struct initiat
 }
 
 static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct initiative *in,
-				enum eval_design design, struct arena *a, struct eval_data *out,
-				char *why, size_t cap);
+				enum eval_design design, bool standards, struct arena *a,
+				struct eval_data *out, char *why, size_t cap);
 
 /* The loads run many small queries (students, scores, use, covariates): one
  * read transaction gives them one snapshot, so the analysis never mixes two
  * states of the data, and the file lock is taken once. */
-enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
-		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
-		      size_t cap)
+static enum eb_err eval_load_snapshot(struct db *db, int64_t district_id,
+				      const struct initiative *in, enum eval_design design,
+				      bool standards, struct arena *a, struct eval_data *out,
+				      char *why, size_t cap)
 {
 	bool own = !db_in_transaction(db);
 	if (own && db_begin_read(db))
 		own = false;	/* still correct statement by statement, only slower */
-	enum eb_err e = eval_load_in(db, district_id, in, design, a, out, why, cap);
+	enum eb_err e = eval_load_in(db, district_id, in, design, standards, a, out, why, cap);
 	if (own)
 		db_rollback(db);
 	return e;
 }
 
+enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
+		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
+		      size_t cap)
+{
+	return eval_load_snapshot(db, district_id, in, design, true, a, out, why, cap);
+}
+
+enum eb_err eval_load_headline(struct db *db, int64_t district_id, const struct initiative *in,
+			       enum eval_design design, struct arena *a, struct eval_data *out,
+			       char *why, size_t cap)
+{
+	return eval_load_snapshot(db, district_id, in, design, false, a, out, why, cap);
+}
+
 static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct initiative *in,
-				enum eval_design design, struct arena *a, struct eval_data *out,
-				char *why, size_t cap)
+				enum eval_design design, bool standards, struct arena *a,
+				struct eval_data *out, char *why, size_t cap)
 {
 	memset(out, 0, sizeof *out);
 	out->design = design;
@@ -448,7 +463,7 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 		return FAILW("group: the intervention group is empty - %s",
 			     design == EVAL_RANDOMIZED ? "no targeted student is in a treated unit"
 						       : "no targeted student used the tool");
-	if ((e = load_standards(db, district_id, in, a, out, st, start)))
+	if (standards && (e = load_standards(db, district_id, in, a, out, st, start)))
 		return FAILW("standards: the mastery estimates could not be read (%s)",
 			     eb_strerror(e));
 	return EB_OK;
@@ -1507,6 +1522,53 @@ void eval_write_method(const struct eval_result *r, struct buf *out)
 			 " Benjamini-Hochberg across the standards as a family of its own. Only"
 			 " students with evidence on a standard are compared, and users of the tool are"
 			 " more likely to have it: read these as descriptive.");
+}
+
+void eval_write_method_plain(const struct eval_result *r, const char *tool, const char *outcome,
+			     struct buf *out)
+{
+	switch (r->design) {
+	case EVAL_MATCHED:
+		buf_printf(out,
+			   "We compared students who used %s with students who did not, in the same"
+			   " grades and schools, chosen to be as alike as possible before the start:"
+			   " the same scores before, the same English-learner, special-education and"
+			   " sex information, and about the same use of the district's other tools."
+			   " Then we compared how the two groups did on %s. This kind of comparison"
+			   " cannot rule out a difference nobody measured, such as how motivated"
+			   " students were.",
+			   tool, outcome);
+		break;
+	case EVAL_RANDOMIZED:
+		buf_printf(out,
+			   "Classes or schools were chosen by lot to use %s or not, so the two groups"
+			   " differed only by chance at the start. Then we compared how they did on"
+			   " %s. This is the strongest kind of comparison.",
+			   tool, outcome);
+		break;
+	case EVAL_DID:
+		buf_printf(out,
+			   "We compared how scores on %s changed from before to after the start in the"
+			   " schools that used %s with how they changed in the other schools. This"
+			   " assumes both would have changed alike without %s.",
+			   outcome, tool, tool);
+		break;
+	case EVAL_DOSE:
+		buf_printf(out,
+			   "We looked at whether students who used %s more did better on %s. This"
+			   " shows a link, not a cause: students who use a tool more may differ in"
+			   " other ways.",
+			   tool, outcome);
+		break;
+	default:
+		break;
+	}
+	buf_puts(out, " Students in the same class tend to score alike, and the result allows for"
+		      " that. The 95% interval is the range the true effect most likely lies in: it"
+		      " is wide when few students took part. The effect is in standard deviations:"
+		      " 0.1 is small, 0.25 large for a school program. The ESSA tier says how strong"
+		      " the evidence is under the federal rules, from 1 (strong) to 4 (a rationale"
+		      " only). Results about fewer than 10 students in a group are never shown.");
 }
 
 void eval_write_report(const struct eval_result *r, const struct eval_data *d, struct buf *out)

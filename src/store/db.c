@@ -49,6 +49,9 @@ struct db {
 		void (*free_fn)(void *);
 	} attached[DB_ATTACH];
 	struct db_stmt cache[STMT_CACHE];
+	/* db_trace_reads */
+	void (*trace_fn)(void *ctx, const char *table);
+	void *trace_ctx;
 };
 
 static int commit_guard(void *arg);
@@ -297,6 +300,25 @@ void db_set_busy_timeout(struct db *db, int ms)
 bool db_in_transaction(struct db *db)
 {
 	return !sqlite3_get_autocommit(db->h);
+}
+
+static int trace_authorizer(void *arg, int action, const char *a, const char *b, const char *c,
+			    const char *d)
+{
+	struct db *db = arg;
+	(void)b;
+	(void)c;
+	(void)d;
+	if (action == SQLITE_READ && a && db->trace_fn)
+		db->trace_fn(db->trace_ctx, a);
+	return SQLITE_OK;
+}
+
+void db_trace_reads(struct db *db, void (*fn)(void *ctx, const char *table), void *ctx)
+{
+	db->trace_fn = fn;
+	db->trace_ctx = ctx;
+	sqlite3_set_authorizer(db->h, fn ? trace_authorizer : NULL, fn ? db : NULL);
 }
 
 void db_close(struct db *db)

@@ -726,6 +726,51 @@ const char *http_cookie(struct http_request *req, const char *name)
 	return cf.value;
 }
 
+struct target_ctx {
+	struct buf *b;
+	int n;
+};
+
+static void target_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~' || *p == '/') {
+			buf_putc(b, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_put(b, e, 3);
+		}
+	}
+}
+
+static enum MHD_Result target_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	struct target_ctx *t = cls;
+	(void)kind;
+	buf_putc(t->b, t->n++ ? '&' : '?');
+	target_encode(t->b, key ? key : "");
+	if (value) {
+		buf_putc(t->b, '=');
+		target_encode(t->b, value);
+	}
+	return MHD_YES;
+}
+
+const char *http_request_target(struct http_request *req, size_t cap)
+{
+	struct buf b = BUF_INIT;
+	buf_init(&b, cap);
+	target_encode(&b, req->path);
+	struct target_ctx t = { &b, 0 };
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, target_arg, &t);
+	const char *out = buf_failed(&b) ? NULL : arena_strdup(&req->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 const char *http_query(struct http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);

@@ -131,6 +131,10 @@ bool http_stop(struct http_server *srv);
 /* Request helpers */
 const char *http_header(struct http_request *req, const char *name);
 const char *http_cookie(struct http_request *req, const char *name);
+/* The request's path and query as a local address, "/students/x?sort=name"
+ * (the query re-encoded from its decoded arguments), in the arena; NULL
+ * when it would be longer than cap bytes or memory runs out. */
+const char *http_request_target(struct http_request *req, size_t cap);
 /* Query-string argument, URL-decoded; NULL if absent. */
 const char *http_query(struct http_request *req, const char *name);
 /* Form field of an application/x-www-form-urlencoded body; NULL if absent. */

@@ -33,32 +33,6 @@ static void class_list(struct http_request *req, struct roster_class_row *c, siz
 	html_raw(b, "</ul>");
 }
 
-static void person_cards(struct http_request *req, struct roster_person_row *p, size_t n)
-{
-	struct buf *b = &req->out;
-	if (!n) {
-		html_raw(b, "<p class=\"muted\">No students are linked to this account yet.</p>");
-		return;
-	}
-	html_raw(b, "<ul class=\"cards\">");
-	for (size_t i = 0; i < n; i++) {
-		html_raw(b, "<li><a href=\"/students/");
-		html_url(b, p[i].sourced_id);
-		html_raw(b, "\">");
-		html_text(b, p[i].preferred_first_name ? p[i].preferred_first_name : p[i].given_name);
-		html_raw(b, " ");
-		html_text(b, p[i].family_name);
-		html_raw(b, "</a>");
-		if (p[i].grades) {
-			html_raw(b, "<span class=\"muted\"> grade ");
-			html_text(b, p[i].grades);
-			html_raw(b, "</span>");
-		}
-		html_raw(b, "</li>");
-	}
-	html_raw(b, "</ul>");
-}
-
 static void district_section(struct http_request *req, const char *heading)
 {
 	struct buf *b = &req->out;
@@ -156,32 +130,9 @@ void page_home(struct http_request *req)
 	if (access_has(a, ROLE_VENDOR_CONTACT))
 		html_raw(b, "<h2>Vendor contact</h2><p>You can read the district's standards catalog."
 			    " Student records are not visible to vendors.</p>");
-	if (access_has(a, ROLE_GUARDIAN)) {
-		struct roster_person_row *p = NULL;
-		size_t n = 0;
-		html_raw(b, "<h2>Your children</h2>");
-		if (a->person_sid[0])
-			roster_guardian_children(req->db, d, a->person_sid, &req->arena, &p, &n);
-		person_cards(req, p, n);
-	}
-	if (access_has(a, ROLE_STUDENT)) {
-		struct roster_class_row *c = NULL;
-		size_t n = 0;
-		html_raw(b, "<h2>Your classes</h2>");
-		for (int i = 0; i < a->nroles; i++)
-			if (a->roles[i].role == ROLE_STUDENT) {
-				roster_student_classes(req->db, d, a->roles[i].scope_id, &req->arena, &c, &n);
-				html_raw(b, "<p><a href=\"/students/");
-				html_url(b, a->roles[i].scope_id);
-				html_raw(b, "\">Your record</a></p>");
-				break;
-			}
-		for (size_t i = 0; i < n; i++) {
-			html_raw(b, i ? ", " : "<p>");
-			html_text(b, c[i].title);
-		}
-		if (n)
-			html_raw(b, "</p>");
-	}
+	if (access_has(a, ROLE_GUARDIAN))
+		page_family_home_guardian(req);
+	if (access_has(a, ROLE_STUDENT))
+		page_family_home_student(req);
 	page_end(req);
 }

@@ -224,6 +224,10 @@ void page_student(struct http_request *req)
 	struct roster_person_row p;
 	if (!page_student_open(req, sid, "student record", &p))
 		return;
+	if (page_family_viewer(a)) {
+		page_family_record(req, &p);
+		return;
+	}
 	struct roster_class_row *c = NULL;
 	struct roster_person_row *g = NULL;
 	size_t nc = 0, ng = 0;
