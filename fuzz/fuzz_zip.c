@@ -17,15 +17,12 @@ static int64_t district;
 
 static int64_t roster_rows(void)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT (SELECT count(*) FROM person)+(SELECT count(*) FROM org)"
-			   "+(SELECT count(*) FROM enrollment)+(SELECT count(*) FROM class)",
-		       &st))
+	int64_t n;
+	if (db_get_int(db,
+		       "SELECT (SELECT count(*) FROM person)+(SELECT count(*) FROM org)"
+		       "+(SELECT count(*) FROM enrollment)+(SELECT count(*) FROM class)",
+		       DB_NOARGS, &n))
 		abort();
-	if (db_step(st) != DB_ROW)
-		abort();
-	int64_t n = db_col_int(st, 0);
-	db_reset(st);
 	return n;
 }
 

@@ -139,6 +139,33 @@ def run_browser(build, counts, failures):
         sys.stdout.write(err[-4000:])
 
 
+def run_lint(counts, failures):
+    """make lint's checks (scripts/lint.sh), one result line each: banned
+    functions, cppcheck, the format. A check that fails prints what it found."""
+    t0 = time.time()
+    p = subprocess.run(["sh", os.path.join("scripts", "lint.sh")], cwd=ROOT,
+                       capture_output=True, text=True, timeout=900)
+    seen = 0
+    for line in p.stdout.splitlines():
+        m = re.match(r"^lint: (.*)$", line)
+        if not m:
+            continue
+        seen += 1
+        ok = not re.search(r"found problems|banned function used|not formatted", line)
+        counts["passed" if ok else "failed"] += 1
+        if not ok:
+            failures.append("lint: " + m.group(1))
+    if p.returncode != 0 and not any(f.startswith("lint:") for f in failures):
+        counts["failed"] += 1
+        failures.append(f"lint: exited {p.returncode}")
+    status = "ok" if p.returncode == 0 else "FAILED"
+    print(f"  {'scripts/lint.sh':40s} {seen:4d} checks {time.time() - t0:6.2f}s  {status}",
+          flush=True)
+    if p.returncode != 0:
+        sys.stdout.write(p.stdout[-6000:])
+        sys.stdout.write(p.stderr[-2000:])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -155,6 +182,9 @@ def main():
     def wanted(p):
         return not args.only or any(o in p for o in args.only)
 
+    if wanted("lint"):
+        print("lint")
+        run_lint(counts, failures)
     print("unit tests")
     for u in units:
         if wanted(u) and os.access(u, os.X_OK):

@@ -25,6 +25,7 @@
 #include "sim/learning.h"
 #include "sim/tools.h"
 #include "store/db.h"
+#include "web/page.h"
 
 #define DEMO_PASSWORD "edbridge-demo"
 
@@ -451,10 +452,34 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	return rc;
 }
 
-static void print_logins(const char *code)
+/* How many children the demo parent sees (its guardian roles). */
+static int parent_children(const char *path)
 {
-	printf("\nLog in at the address above with any of these (password: %s):\n", DEMO_PASSWORD);
-	static const char *const rows[][2] = {
+	struct db *db;
+	char err[256];
+	int64_t d;
+	struct account a;
+	int n = 0;
+	if (db_open(path, 0, &db, err, sizeof err))
+		return 0;
+	if (district_only(db, &d) == EB_OK && account_find_login(db, d, "parent", &a) == EB_OK)
+		for (int i = 0; i < a.nroles; i++)
+			n += a.roles[i].role == ROLE_GUARDIAN;
+	db_close(db);
+	return n;
+}
+
+static void print_logins(const char *code, const char *url, int children)
+{
+	static const char *const count[] = { "no", "one child", "two children", "three children",
+					     "four children", "five children" };
+	char parent[64];
+	if (children > 1 && children < (int)(sizeof count / sizeof count[0]))
+		snprintf(parent, sizeof parent, "parent of %s", count[children]);
+	else
+		snprintf(parent, sizeof parent, children == 1 ? "parent of one child" : "parent");
+	printf("\nLog in at %s with any of these (password: %s):\n", url, DEMO_PASSWORD);
+	const char *const rows[][2] = {
 		{ "admin", "district administrator: users, roles, audit log" },
 		{ "coordinator", "math coordinator: the whole district" },
 		{ "principal", "principal of one school" },
@@ -463,13 +488,22 @@ static void print_logins(const char *code)
 		{ "champion", "tech champion of one school" },
 		{ "itstaff", "district IT staff" },
 		{ "vendor", "vendor contact" },
-		{ "parent", "parent of two children" },
+		{ "parent", parent },
 		{ "student", "student" },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		printf("  %-12s %s\n", rows[i][0], rows[i][1]);
 	if (code && *code)
 		printf("Family access code for 'parent' (works once, at /login/code): %s\n", code);
+}
+
+/* The demo serves at 127.0.0.1: that is the address its letters print. */
+static void demo_ready(int port, void *ctx)
+{
+	char url[64];
+	(void)ctx;
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+	page_set_public_url(url);
 }
 
 int cmd_demo(int argc, char **argv)
@@ -522,9 +556,16 @@ int cmd_demo(int argc, char **argv)
 	db_close(db);
 	if (rc)
 		return 1;
-	print_logins(code);
-	if (cli_flag(argc, argv, "--no-serve"))
+	bool serve = !cli_flag(argc, argv, "--no-serve");
+	char url[64];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", (int)port);
+	if (!serve || port == 0)
+		printf("\nServe it with: edbridge serve --db %s --port %d --public-url %s\n", path,
+		       (int)port, port ? url : "http://127.0.0.1:PORT");
+	print_logins(code, serve && port == 0 ? "the address printed below" : url,
+		     parent_children(path));
+	if (!serve)
 		return 0;
 	printf("\n");
-	return serve_run(path, "127.0.0.1", (int)port, 0, false, NULL, NULL);
+	return serve_run(path, "127.0.0.1", (int)port, 0, false, demo_ready, NULL);
 }

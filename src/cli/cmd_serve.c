@@ -21,6 +21,7 @@
 #include "store/db_write.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/page.h"
 #include "web/router.h"
 
 /* Limits set by `serve`'s options; zero means the server's default. */
@@ -192,7 +193,7 @@ int cmd_serve(int argc, char **argv)
 		     "usage: edbridge serve [--port N] [--bind ADDR] [--threads N] [--db FILE]\n"
 		     "                      [--cookie-secure] [--quiet] [--list-routes]\n"
 		     "                      [--max-conn-per-addr N] [--idle-timeout S]\n"
-		     "                      [--body-budget MIB]\n\n"
+		     "                      [--body-budget MIB] [--public-url URL]\n\n"
 		     "Serves the web application (default 127.0.0.1:8080). --port 0 picks a free\n"
 		     "port and prints it. --cookie-secure marks cookies Secure (behind HTTPS).\n"
 		     "--list-routes prints every route with the roles that may use it.\n"
@@ -200,7 +201,9 @@ int cmd_serve(int argc, char **argv)
 		     "0 for none, behind a proxy that limits per client itself). --idle-timeout:\n"
 		     "seconds a connection may stay open without sending a request (default 10).\n"
 		     "--body-budget: MiB of request bodies held at once, all clients together\n"
-		     "(default an eighth of the memory, 64-1024); past it uploads get 503.\n"))
+		     "(default an eighth of the memory, 64-1024); past it uploads get 503.\n"
+		     "--public-url: the address families and staff reach edbridge at, printed on\n"
+		     "the access-code letters (default $EDBRIDGE_PUBLIC_URL).\n"))
 		return 0;
 	if (cli_flag(argc, argv, "--list-routes")) {
 		print_routes();
@@ -223,6 +226,14 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	db_close(db);
 	auth_set_cookie_secure(cli_flag(argc, argv, "--cookie-secure"));
+	const char *url = cli_opt(argc, argv, "--public-url");
+	if (!url)
+		url = getenv("EDBRIDGE_PUBLIC_URL");
+	if (url && *url && !page_set_public_url(url)) {
+		fprintf(stderr, "serve: --public-url: '%s' is not an address such as"
+				" https://edbridge.example.org (http or https, no spaces or query)\n", url);
+		return 2;
+	}
 	return serve_run(cli_db_path(argc, argv), bind ? bind : "127.0.0.1", (int)port,
 			 (int)threads, cli_flag(argc, argv, "--quiet"), NULL, NULL);
 }

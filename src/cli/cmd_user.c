@@ -1,5 +1,6 @@
 /* `edbridge user add|role|code|list` - manage logins from the command line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -10,12 +11,13 @@
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "store/db.h"
+#include "web/page.h"
 
 static const char usage[] =
 	"usage: edbridge user add --login NAME --role ROLE [--scope TYPE:ID] [--name TEXT]\n"
 	"                         [--person SOURCEDID] [--no-password] [--db FILE]\n"
 	"       edbridge user role --login NAME --add ROLE|--remove ROLE [--scope TYPE:ID]\n"
-	"       edbridge user code --login NAME [--days N]\n"
+	"       edbridge user code --login NAME [--days N] [--public-url URL]\n"
 	"       edbridge user password --login NAME\n"
 	"       edbridge user unlock --login NAME\n"
 	"       edbridge user list\n\n"
@@ -30,10 +32,11 @@ static const char usage[] =
 	"--scope: district (default), school:ORG_SOURCEDID, class:CLASS_SOURCEDID,\n"
 	"         person:STUDENT_SOURCEDID (guardian and student roles) or tool:TOOL_ID\n"
 	"         (a vendor contact's tool: their home shows its data health).\n"
-	"code prints a one-time family access code (default valid 30 days).\n";
+	"code prints a one-time family access code (default valid 30 days) and, with\n"
+	"--public-url (default $EDBRIDGE_PUBLIC_URL), the address to type it at.\n";
 
 static const char *const valued[] = { "--login", "--role", "--scope", "--name", "--person",
-				      "--add", "--remove", "--days", NULL };
+				      "--add", "--remove", "--days", "--public-url", NULL };
 
 /* Reads one line of password; no echo on a terminal. */
 static bool read_password(char *out, size_t cap)
@@ -189,6 +192,14 @@ static int user_code(int argc, char **argv, struct db *db, int64_t d)
 	}
 	if (cli_opt_int(argc, argv, "--days", 1, 365, 30, &days))
 		return 2;
+	const char *url = cli_opt(argc, argv, "--public-url");
+	if (!url)
+		url = getenv("EDBRIDGE_PUBLIC_URL");
+	if (url && *url && !page_set_public_url(url)) {
+		fprintf(stderr, "user code: --public-url: '%s' is not an address such as"
+				" https://edbridge.example.org\n", url);
+		return 2;
+	}
 	if (account_find_login(db, d, login, &a)) {
 		fprintf(stderr, "user code: no account '%s' in this district\n", login);
 		return 1;
@@ -198,6 +209,8 @@ static int user_code(int argc, char **argv, struct db *db, int64_t d)
 	struct audit_actor who = { 0, "cli", "" };
 	audit_record(db, d, &who, "code_issued", "account", login, "");
 	printf("access_code: %s\n", code);
+	if (page_public_url())
+		printf("sign_in_at: %s/login/code\n", page_public_url());
 	return 0;
 }
 

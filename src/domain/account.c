@@ -166,18 +166,14 @@ enum eb_err account_create(struct db *db, int64_t district_id, const char *login
 		if (rc)
 			return rc;
 	}
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "INSERT INTO account(district_id, login, display_name, password_hash,"
-		       " person_sourced_id) VALUES(?,?,?,?,?)",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, login, -1);
-	db_bind_text(st, 3, dn.p, (int)dn.n);
-	db_bind_text(st, 4, password ? hash : NULL, -1);
-	db_bind_text(st, 5, (person_sid && *person_sid) ? person_sid : NULL, -1);
-	enum eb_err rc = db_run(st);
+	enum eb_err rc =
+		db_execute(db,
+			   "INSERT INTO account(district_id, login, display_name, password_hash,"
+			   " person_sourced_id) VALUES(?1,?2,?3,?4,?5)",
+			   DB_ARGS(DB_INT(district_id), DB_TEXT(login), DB_TEXTN(dn.p, dn.n),
+				   DB_TEXT(password ? hash : NULL),
+				   DB_TEXT((person_sid && *person_sid) ? person_sid : NULL)),
+			   NULL);
 	sodium_memzero(hash, sizeof hash);
 	if (!rc && id)
 		*id = db_last_id(db);
@@ -203,24 +199,17 @@ enum eb_err account_set_password(struct db *db, int64_t district_id, int64_t id,
 		sodium_memzero(hash, sizeof hash);
 		return EB_EDB;
 	}
-	struct db_stmt *st;
-	rc = EB_EDB;
-	if (db_prepare(db, "UPDATE account SET password_hash=? WHERE id=? AND district_id=?", &st))
-		goto out;
-	db_bind_text(st, 1, hash, -1);
-	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, district_id);
-	rc = db_run(st);
-	if (!rc && db_changes(db) == 0)
+	int changed = 0;
+	rc = db_execute(db, "UPDATE account SET password_hash=?1 WHERE id=?2 AND district_id=?3",
+			DB_ARGS(DB_TEXT(hash), DB_INT(id), DB_INT(district_id)), &changed);
+	if (!rc && changed == 0)
 		rc = EB_ENOTFOUND;
 	if (rc)
 		goto out;
-	rc = EB_EDB;
-	if (db_prepare(db, "DELETE FROM session WHERE account_id=? AND district_id=?", &st))
-		goto out;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, district_id);
-	rc = db_run(st);
+	rc = db_execute(db, "DELETE FROM session WHERE account_id=?1 AND district_id=?2",
+			DB_ARGS(DB_INT(id), DB_INT(district_id)), NULL);
+	if (!rc)
+		rc = account_device_forget(db, district_id, id, 0, NULL);
 out:
 	sodium_memzero(hash, sizeof hash);
 	if (own_tx) {
@@ -234,21 +223,17 @@ out:
 
 enum eb_err account_set_disabled(struct db *db, int64_t district_id, int64_t id, bool disabled)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "UPDATE account SET disabled=? WHERE id=? AND district_id=?", &st))
-		return EB_EDB;
-	db_bind_int(st, 1, disabled);
-	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, district_id);
-	enum eb_err rc = db_run(st);
-	if (!rc && db_changes(db) == 0)
+	int changed = 0;
+	enum eb_err rc =
+		db_execute(db, "UPDATE account SET disabled=?1 WHERE id=?2 AND district_id=?3",
+			   DB_ARGS(DB_INT(disabled), DB_INT(id), DB_INT(district_id)), &changed);
+	if (!rc && changed == 0)
 		return EB_ENOTFOUND;
 	if (!rc && disabled) {
-		if (db_prepare(db, "DELETE FROM session WHERE account_id=? AND district_id=?", &st))
-			return EB_EDB;
-		db_bind_int(st, 1, id);
-		db_bind_int(st, 2, district_id);
-		rc = db_run(st);
+		rc = db_execute(db, "DELETE FROM session WHERE account_id=?1 AND district_id=?2",
+				DB_ARGS(DB_INT(id), DB_INT(district_id)), NULL);
+		if (!rc)
+			rc = account_device_forget(db, district_id, id, 0, NULL);
 	}
 	return rc;
 }
@@ -288,40 +273,31 @@ enum eb_err account_add_role(struct db *db, int64_t district_id, int64_t id, enu
 	if (!role_name(role) || !scope_type || !scope_id || !*scope_id ||
 	    strlen(scope_id) >= ACCOUNT_ID_MAX || !scope_fits(role, scope_type))
 		return EB_EINVAL;
-	struct db_stmt *st;
 	/* the account must belong to the district */
-	if (db_prepare(db,
-		       "INSERT OR IGNORE INTO account_role(district_id, account_id, role, scope_type,"
-		       " scope_id) SELECT district_id, id, ?, ?, ? FROM account"
-		       " WHERE id=? AND district_id=?",
-		       &st))
-		return EB_EDB;
-	db_bind_text(st, 1, role_name(role), -1);
-	db_bind_text(st, 2, scope_type, -1);
-	db_bind_text(st, 3, scope_id, -1);
-	db_bind_int(st, 4, id);
-	db_bind_int(st, 5, district_id);
-	return db_run(st);
+	return db_execute(
+		db,
+		"INSERT OR IGNORE INTO account_role(district_id, account_id, role, scope_type,"
+		" scope_id) SELECT district_id, id, ?1, ?2, ?3 FROM account"
+		" WHERE id=?4 AND district_id=?5",
+		DB_ARGS(DB_TEXT(role_name(role)), DB_TEXT(scope_type), DB_TEXT(scope_id),
+			DB_INT(id), DB_INT(district_id)),
+		NULL);
 }
 
 enum eb_err account_remove_role(struct db *db, int64_t district_id, int64_t id, enum role role,
 				const char *scope_type, const char *scope_id)
 {
-	struct db_stmt *st;
 	if (!role_name(role))
 		return EB_EINVAL;
-	if (db_prepare(db,
-		       "DELETE FROM account_role WHERE district_id=? AND account_id=? AND role=?"
-		       " AND scope_type=? AND scope_id=?",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, role_name(role), -1);
-	db_bind_text(st, 4, scope_type, -1);
-	db_bind_text(st, 5, scope_id, -1);
-	enum eb_err rc = db_run(st);
-	if (!rc && db_changes(db) == 0)
+	int changed = 0;
+	enum eb_err rc =
+		db_execute(db,
+			   "DELETE FROM account_role WHERE district_id=?1 AND account_id=?2"
+			   " AND role=?3 AND scope_type=?4 AND scope_id=?5",
+			   DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(role_name(role)),
+				   DB_TEXT(scope_type), DB_TEXT(scope_id)),
+			   &changed);
+	if (!rc && changed == 0)
 		rc = EB_ENOTFOUND;
 	return rc;
 }
@@ -329,79 +305,59 @@ enum eb_err account_remove_role(struct db *db, int64_t district_id, int64_t id, 
 static enum eb_err load_roles(struct db *db, struct account *a)
 {
 	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT role, scope_type, scope_id FROM account_role"
-		       " WHERE account_id=? AND district_id=? ORDER BY role, scope_type, scope_id",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, a->id);
-	db_bind_int(st, 2, a->district_id);
+	enum eb_err rc = db_query(db,
+				  "SELECT role, scope_type, scope_id FROM account_role"
+				  " WHERE account_id=?1 AND district_id=?2"
+				  " ORDER BY role, scope_type, scope_id",
+				  DB_ARGS(DB_INT(a->id), DB_INT(a->district_id)), &st);
+	if (rc)
+		return rc;
 	a->nroles = 0;
 	a->role_mask = 0;
-	while (db_step(st) == DB_ROW && a->nroles < ACCOUNT_MAX_ROLES) {
+	while (a->nroles < ACCOUNT_MAX_ROLES && db_next(st)) {
 		struct account_role *r = &a->roles[a->nroles];
 		if (!role_parse(db_col_text(st, 0), &r->role))
 			continue;
-		str_copy(r->scope_type, sizeof r->scope_type, db_col_text(st, 1));
-		str_copy(r->scope_id, sizeof r->scope_id, db_col_text(st, 2));
+		db_col_copy(st, 1, r->scope_type, sizeof r->scope_type);
+		db_col_copy(st, 2, r->scope_id, sizeof r->scope_id);
 		a->role_mask |= 1u << r->role;
 		a->nroles++;
 	}
-	db_reset(st);
-	return EB_OK;
+	return db_done(st);
 }
 
-#define ACCOUNT_COLS "id, district_id, login, display_name, coalesce(person_sourced_id,''), " \
-		     "disabled, password_hash IS NOT NULL, failed_logins, locked_at IS NOT NULL"
+/* The flags are read as 0/1 (<> 0): they land in bool members. */
+#define ACCOUNT_COLS                                                                               \
+	"id, district_id, login, display_name, coalesce(person_sourced_id,''), "                   \
+	"disabled<>0, password_hash IS NOT NULL, failed_logins, locked_at IS NOT NULL"
 
-static void fill_account(struct db_stmt *st, struct account *a)
-{
-	memset(a, 0, sizeof *a);
-	a->id = db_col_int(st, 0);
-	a->district_id = db_col_int(st, 1);
-	str_copy(a->login, sizeof a->login, db_col_text(st, 2));
-	str_copy(a->display_name, sizeof a->display_name, db_col_text(st, 3));
-	str_copy(a->person_sid, sizeof a->person_sid, db_col_text(st, 4));
-	a->disabled = db_col_int(st, 5) != 0;
-	a->has_password = db_col_int(st, 6) != 0;
-	a->failed_logins = (int)db_col_int(st, 7);
-	a->locked = db_col_int(st, 8) != 0;
-}
+DB_ROWSPEC(account_spec, struct account, NULL,
+	   DB_FIELD_INT(struct account, id),
+	   DB_FIELD_INT(struct account, district_id),
+	   DB_FIELD_CHARS(struct account, login),
+	   DB_FIELD_CHARS(struct account, display_name),
+	   DB_FIELD_CHARS(struct account, person_sid),
+	   DB_FIELD_INT(struct account, disabled),
+	   DB_FIELD_INT(struct account, has_password),
+	   DB_FIELD_INT(struct account, failed_logins),
+	   DB_FIELD_INT(struct account, locked));
 
 enum eb_err account_get(struct db *db, int64_t district_id, int64_t id, struct account *out)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT " ACCOUNT_COLS " FROM account WHERE id=? AND district_id=?",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, district_id);
-	enum eb_err rc = EB_ENOTFOUND;
-	if (db_step(st) == DB_ROW) {
-		fill_account(st, out);
-		rc = EB_OK;
-	}
-	db_reset(st);
+	enum eb_err rc = db_get_row(
+		db, "SELECT " ACCOUNT_COLS " FROM account WHERE id=?1 AND district_id=?2",
+		DB_ARGS(DB_INT(id), DB_INT(district_id)), &account_spec, NULL, out);
 	return rc ? rc : load_roles(db, out);
 }
 
 enum eb_err account_find_login(struct db *db, int64_t district_id, const char *login,
 			       struct account *out)
 {
-	struct db_stmt *st;
 	if (!login)
 		return EB_ENOTFOUND;
-	if (db_prepare(db, "SELECT " ACCOUNT_COLS " FROM account WHERE district_id=? AND login=?",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, login, -1);
-	enum eb_err rc = EB_ENOTFOUND;
-	if (db_step(st) == DB_ROW) {
-		fill_account(st, out);
-		rc = EB_OK;
-	}
-	db_reset(st);
+	enum eb_err rc = db_get_row(
+		db, "SELECT " ACCOUNT_COLS " FROM account WHERE district_id=?1 AND login=?2",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(login)), &account_spec, NULL, out);
 	return rc ? rc : load_roles(db, out);
 }
 
@@ -428,18 +384,20 @@ enum eb_err account_verify_password(struct db *db, const struct account *a, cons
 		return EB_EAUTH;
 	if (a) {
 		struct db_stmt *st;
-		if (db_prepare(db, "SELECT password_hash, disabled FROM account WHERE id=? AND district_id=?",
-			       &st))
-			return EB_EDB;
-		db_bind_int(st, 1, a->id);
-		db_bind_int(st, 2, a->district_id);
-		if (db_step(st) == DB_ROW) {
-			const char *h = db_col_text(st, 0);
-			if (h)
-				str_copy(hash, sizeof hash, h);
+		enum eb_err rc = db_query(db,
+					  "SELECT password_hash, disabled FROM account"
+					  " WHERE id=?1 AND district_id=?2",
+					  DB_ARGS(DB_INT(a->id), DB_INT(a->district_id)), &st);
+		if (rc)
+			return rc;
+		if (db_next(st)) {
+			db_col_copy(st, 0, hash, sizeof hash);
 			disabled = db_col_int(st, 1) != 0;
 		}
-		db_reset(st);
+		if ((rc = db_done(st))) {
+			sodium_memzero(hash, sizeof hash);
+			return rc;
+		}
 	}
 	bool had_hash = hash[0] != '\0';
 	bool ok = crypto_pwhash_str_verify(had_hash ? hash : dummy_hash, password, plen) == 0;
@@ -457,45 +415,28 @@ enum eb_err account_check_password(struct db *db, int64_t district_id, const cha
 	return rc;
 }
 
+DB_ROWSPEC(account_row_spec, struct account_row, NULL,
+	   DB_FIELD_INT(struct account_row, id),
+	   DB_FIELD_STR(struct account_row, login),
+	   DB_FIELD_STR(struct account_row, display_name),
+	   DB_FIELD_STR(struct account_row, person_sid),
+	   DB_FIELD_INT(struct account_row, disabled),
+	   DB_FIELD_STR(struct account_row, roles),
+	   DB_FIELD_STR(struct account_row, role_names));
+
 enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena,
 			 struct account_row **rows, size_t *n)
 {
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT a.id, a.login, a.display_name, coalesce(a.person_sourced_id,''),"
-		       " a.disabled, coalesce((SELECT group_concat(role || ' (' || scope_type ||"
-		       " ' ' || scope_id || ')', ', ') FROM account_role r WHERE r.account_id=a.id),''),"
-		       " coalesce((SELECT group_concat(DISTINCT role) FROM account_role r"
-		       " WHERE r.account_id=a.id),'')"
-		       " FROM account a WHERE a.district_id=? ORDER BY a.login",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	size_t cap = 0, k = 0;
-	struct account_row *r = NULL;
-	bool oom = false;
-	while (db_step(st) == DB_ROW) {
-		struct account_row *nr = arena_grow(arena, r, k, &cap, sizeof *r, 64);
-		if (!nr) {
-			oom = true;
-			break;
-		}
-		r = nr;
-		r[k].id = db_col_int(st, 0);
-		r[k].login = arena_strdup(arena, db_col_text(st, 1));
-		r[k].display_name = arena_strdup(arena, db_col_text(st, 2));
-		r[k].person_sid = arena_strdup(arena, db_col_text(st, 3));
-		r[k].disabled = db_col_int(st, 4) != 0;
-		r[k].roles = arena_strdup(arena, db_col_text(st, 5));
-		r[k].role_names = arena_strdup(arena, db_col_text(st, 6));
-		k++;
-	}
-	db_reset(st);
-	if (oom)
-		return EB_ENOMEM;
-	*rows = r;
-	*n = k;
-	return EB_OK;
+	return db_get_rows(
+		db,
+		"SELECT a.id, a.login, a.display_name, coalesce(a.person_sourced_id,''),"
+		" a.disabled<>0, coalesce((SELECT group_concat(role || ' (' || scope_type ||"
+		" ' ' || scope_id || ')', ', ') FROM account_role r"
+		" WHERE r.account_id=a.id),''),"
+		" coalesce((SELECT group_concat(DISTINCT role) FROM account_role r"
+		" WHERE r.account_id=a.id),'')"
+		" FROM account a WHERE a.district_id=?1 ORDER BY a.login",
+		DB_ARGS(DB_INT(district_id)), &account_row_spec, arena, rows, n);
 }
 
 static void hash_secret(const char *s, unsigned char out[32])
@@ -575,19 +516,13 @@ enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, i
 	if (rc)
 		return rc;
 	new_code(code, h);
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "INSERT INTO access_code(district_id, code_hash, account_id, created_at,"
-		       " expires_at) VALUES(?,?,?,?,?)",
-		       &st))
-		return EB_EDB;
 	int64_t now = time_now();
-	db_bind_int(st, 1, district_id);
-	db_bind_blob(st, 2, h, sizeof h);
-	db_bind_int(st, 3, id);
-	db_bind_int(st, 4, now);
-	db_bind_int(st, 5, now + (int64_t)days * 86400);
-	rc = db_run(st);
+	rc = db_execute(db,
+			"INSERT INTO access_code(district_id, code_hash, account_id, created_at,"
+			" expires_at) VALUES(?1,?2,?3,?4,?5)",
+			DB_ARGS(DB_INT(district_id), DB_BLOB(h, sizeof h), DB_INT(id), DB_INT(now),
+				DB_INT(now + (int64_t)days * 86400)),
+			NULL);
 	if (!rc)
 		str_copy(code_out, 32, code);
 	sodium_memzero(code, sizeof code);
@@ -604,22 +539,23 @@ enum eb_err account_redeem_code(struct db *db, const char *code, struct account 
 	sodium_memzero(norm, sizeof norm);
 	struct db_stmt *st;
 	/* one statement marks it used, so two redemptions cannot both succeed */
-	if (db_prepare(db,
-		       "UPDATE access_code SET used_at=?1 WHERE code_hash=?2 AND used_at IS NULL"
-		       " AND expires_at > ?1 RETURNING account_id, district_id",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, time_now());
-	db_bind_blob(st, 2, h, sizeof h);
+	enum eb_err rc =
+		db_query(db,
+			 "UPDATE access_code SET used_at=?1 WHERE code_hash=?2 AND used_at IS NULL"
+			 " AND expires_at > ?1 RETURNING account_id, district_id",
+			 DB_ARGS(DB_INT(time_now()), DB_BLOB(h, sizeof h)), &st);
+	if (rc)
+		return rc;
 	int64_t acct = 0, district = 0;
-	if (db_step(st) == DB_ROW) {
+	if (db_next(st)) {
 		acct = db_col_int(st, 0);
 		district = db_col_int(st, 1);
 	}
-	db_reset(st);
+	if ((rc = db_done(st)))
+		return rc;
 	if (!acct)
 		return EB_EAUTH;
-	enum eb_err rc = account_get(db, district, acct, out);
+	rc = account_get(db, district, acct, out);
 	if (rc == EB_ENOTFOUND || (!rc && out->disabled))
 		return EB_EAUTH;
 	return rc;
@@ -632,20 +568,13 @@ enum eb_err session_create(struct db *db, const struct account *a, char token_ou
 	account_random_token(token_out, 64, 32);
 	account_random_token(csrf_out, 64, 24);
 	hash_secret(token_out, h);
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "INSERT INTO session(token_hash, district_id, account_id, csrf_token,"
-		       " created_at, expires_at) VALUES(?,?,?,?,?,?)",
-		       &st))
-		return EB_EDB;
 	int64_t now = time_now();
-	db_bind_blob(st, 1, h, sizeof h);
-	db_bind_int(st, 2, a->district_id);
-	db_bind_int(st, 3, a->id);
-	db_bind_text(st, 4, csrf_out, -1);
-	db_bind_int(st, 5, now);
-	db_bind_int(st, 6, now + SESSION_TTL_S);
-	return db_run(st);
+	return db_execute(db,
+			  "INSERT INTO session(token_hash, district_id, account_id, csrf_token,"
+			  " created_at, expires_at) VALUES(?1,?2,?3,?4,?5,?6)",
+			  DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(a->district_id), DB_INT(a->id),
+				  DB_TEXT(csrf_out), DB_INT(now), DB_INT(now + SESSION_TTL_S)),
+			  NULL);
 }
 
 enum eb_err session_lookup(struct db *db, const char *token, struct account *a,
@@ -656,31 +585,31 @@ enum eb_err session_lookup(struct db *db, const char *token, struct account *a,
 		return EB_EAUTH;
 	hash_secret(token, h);
 	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT s.csrf_token, a.id, a.district_id, a.login, a.display_name,"
-		       " coalesce(a.person_sourced_id,''), a.disabled, a.password_hash IS NOT NULL"
-		       " FROM session s"
-		       " JOIN account a ON a.id = s.account_id AND a.district_id = s.district_id"
-		       " WHERE s.token_hash=? AND s.expires_at > ? AND a.disabled = 0",
-		       &st))
-		return EB_EDB;
-	db_bind_blob(st, 1, h, sizeof h);
-	db_bind_int(st, 2, time_now());
-	enum eb_err rc = EB_EAUTH;
-	if (db_step(st) == DB_ROW) {
-		str_copy(csrf_out, 64, db_col_text(st, 0));
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT s.csrf_token, a.id, a.district_id, a.login, a.display_name,"
+			 " coalesce(a.person_sourced_id,''), a.disabled,"
+			 " a.password_hash IS NOT NULL FROM session s"
+			 " JOIN account a ON a.id = s.account_id AND a.district_id = s.district_id"
+			 " WHERE s.token_hash=?1 AND s.expires_at > ?2 AND a.disabled = 0",
+			 DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now())), &st);
+	if (rc)
+		return rc;
+	bool found = db_next(st);
+	if (found) {
+		db_col_copy(st, 0, csrf_out, 64);
 		memset(a, 0, sizeof *a);
 		a->id = db_col_int(st, 1);
 		a->district_id = db_col_int(st, 2);
-		str_copy(a->login, sizeof a->login, db_col_text(st, 3));
-		str_copy(a->display_name, sizeof a->display_name, db_col_text(st, 4));
-		str_copy(a->person_sid, sizeof a->person_sid, db_col_text(st, 5));
+		db_col_copy(st, 3, a->login, sizeof a->login);
+		db_col_copy(st, 4, a->display_name, sizeof a->display_name);
+		db_col_copy(st, 5, a->person_sid, sizeof a->person_sid);
 		a->disabled = db_col_int(st, 6) != 0;
 		a->has_password = db_col_int(st, 7) != 0;
-		rc = EB_OK;
 	}
-	db_reset(st);
-	return rc ? rc : load_roles(db, a);
+	if ((rc = db_done(st)))
+		return rc;
+	return found ? load_roles(db, a) : EB_EAUTH;
 }
 
 enum eb_err session_delete(struct db *db, const char *token)
@@ -689,26 +618,147 @@ enum eb_err session_delete(struct db *db, const char *token)
 	if (!token)
 		return EB_OK;
 	hash_secret(token, h);
-	struct db_stmt *st;
-	if (db_prepare(db, "DELETE FROM session WHERE token_hash=?", &st))
-		return EB_EDB;
-	db_bind_blob(st, 1, h, sizeof h);
-	return db_run(st);
+	return db_execute(db, "DELETE FROM session WHERE token_hash=?1",
+			  DB_ARGS(DB_BLOB(h, sizeof h)), NULL);
 }
 
 enum eb_err session_purge(struct db *db, int64_t *n)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "DELETE FROM session WHERE expires_at <= ?", &st))
-		return EB_EDB;
-	db_bind_int(st, 1, time_now());
-	enum eb_err rc = db_run(st);
+	int purged = 0;
+	enum eb_err rc = db_execute(db, "DELETE FROM session WHERE expires_at <= ?1",
+				    DB_ARGS(DB_INT(time_now())), &purged);
 	if (n)
-		*n = rc ? 0 : db_changes(db);
-	if (rc || db_prepare(db, "DELETE FROM login_throttle WHERE expires_at <= ?", &st))
-		return rc ? rc : EB_EDB;
-	db_bind_int(st, 1, time_now());
-	return db_run(st);
+		*n = rc ? 0 : purged;
+	if (!rc)
+		rc = db_execute(db, "DELETE FROM remembered_device WHERE expires_at <= ?1",
+				DB_ARGS(DB_INT(time_now())), NULL);
+	if (rc)
+		return rc;
+	return db_execute(db, "DELETE FROM login_throttle WHERE expires_at <= ?1",
+			  DB_ARGS(DB_INT(time_now())), NULL);
+}
+
+/* --- remembered devices --- */
+
+enum eb_err account_device_remember(struct db *db, const struct account *a, const char *label,
+				    char token_out[64], int64_t *id)
+{
+	unsigned char h[32];
+	char lab[DEVICE_LABEL_MAX + 1];
+	str_copy(lab, sizeof lab, label && *label ? label : "a browser");
+	account_random_token(token_out, 64, 32);
+	hash_secret(token_out, h);
+	int64_t now = time_now();
+	bool own_tx = !db_in_transaction(db);
+	if (own_tx && db_begin(db))
+		return EB_EDB;
+	enum eb_err rc = db_execute(db,
+				    "INSERT INTO remembered_device(district_id, account_id, token_hash,"
+				    " label, created_at, last_used_at, expires_at)"
+				    " VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+				    DB_ARGS(DB_INT(a->district_id), DB_INT(a->id), DB_BLOB(h, sizeof h),
+					    DB_TEXT(lab), DB_INT(now),
+					    DB_INT(now + (int64_t)DEVICE_TTL_DAYS * 86400)),
+				    NULL);
+	int64_t made = rc ? 0 : db_last_id(db);
+	/* the newest DEVICE_MAX_PER_ACCOUNT stay */
+	if (!rc)
+		rc = db_execute(db,
+				"DELETE FROM remembered_device WHERE account_id = ?1 AND district_id = ?2"
+				" AND id NOT IN (SELECT id FROM remembered_device WHERE account_id = ?1"
+				" AND district_id = ?2 ORDER BY id DESC LIMIT ?3)",
+				DB_ARGS(DB_INT(a->id), DB_INT(a->district_id),
+					DB_INT(DEVICE_MAX_PER_ACCOUNT)),
+				NULL);
+	if (own_tx) {
+		if (!rc)
+			rc = db_commit(db);
+		else
+			db_rollback(db);
+	}
+	if (rc)
+		sodium_memzero(token_out, 64);
+	else if (id)
+		*id = made;
+	return rc;
+}
+
+/* The device row of a well-formed token that has not expired, into *id and
+ * *account, *district; false otherwise. */
+static bool device_find(struct db *db, const char *token, int64_t *id, int64_t *account,
+			int64_t *district)
+{
+	unsigned char h[32];
+	if (!token || strlen(token) != SESSION_TOKEN_LEN)
+		return false;
+	hash_secret(token, h);
+	struct db_stmt *st;
+	if (db_query(db,
+		     "SELECT id, account_id, district_id FROM remembered_device"
+		     " WHERE token_hash = ?1 AND expires_at > ?2",
+		     DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now())), &st))
+		return false;
+	bool found = db_next(st);
+	if (found) {
+		*id = db_col_int(st, 0);
+		*account = db_col_int(st, 1);
+		*district = db_col_int(st, 2);
+	}
+	return db_done(st) == EB_OK && found;
+}
+
+enum eb_err account_device_lookup(struct db *db, const char *token, struct account *a,
+				  int64_t *device_id)
+{
+	int64_t id, account, district;
+	if (!device_find(db, token, &id, &account, &district))
+		return EB_EAUTH;
+	enum eb_err rc = account_get(db, district, account, a);
+	if (rc == EB_ENOTFOUND || (!rc && a->disabled))
+		return EB_EAUTH;
+	if (rc)
+		return rc;
+	rc = db_execute(db, "UPDATE remembered_device SET last_used_at = ?1 WHERE id = ?2",
+			DB_ARGS(DB_INT(time_now()), DB_INT(id)), NULL);
+	if (!rc && device_id)
+		*device_id = id;
+	return rc;
+}
+
+int64_t account_device_of(struct db *db, const char *token, int64_t account_id)
+{
+	int64_t id, account, district;
+	return device_find(db, token, &id, &account, &district) && account == account_id ? id : 0;
+}
+
+DB_ROWSPEC(device_spec, struct device_row, NULL, DB_FIELD_INT(struct device_row, id),
+	   DB_FIELD_STR(struct device_row, label), DB_FIELD_INT(struct device_row, created_at),
+	   DB_FIELD_INT(struct device_row, last_used_at),
+	   DB_FIELD_INT(struct device_row, expires_at));
+
+enum eb_err account_device_list(struct db *db, int64_t district_id, int64_t account_id,
+				struct arena *arena, struct device_row **rows, size_t *n)
+{
+	return db_get_rows(db,
+			   "SELECT id, label, created_at, last_used_at, expires_at FROM remembered_device"
+			   " WHERE district_id = ?1 AND account_id = ?2 AND expires_at > ?3"
+			   " ORDER BY id DESC",
+			   DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_INT(time_now())),
+			   &device_spec, arena, rows, n);
+}
+
+enum eb_err account_device_forget(struct db *db, int64_t district_id, int64_t account_id,
+				  int64_t id, int64_t *n)
+{
+	int changed = 0;
+	enum eb_err rc = db_execute(db,
+				    "DELETE FROM remembered_device WHERE district_id = ?1"
+				    " AND account_id = ?2 AND (?3 = 0 OR id = ?3)",
+				    DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_INT(id)),
+				    &changed);
+	if (n)
+		*n = rc ? 0 : changed;
+	return rc;
 }
 
 /* --- the account lock --- */
@@ -718,16 +768,16 @@ enum eb_err account_issue_unlock(struct db *db, int64_t district_id, int64_t id,
 	unsigned char h[32];
 	char code[32];
 	new_code(code, h);
-	struct db_stmt *st;
-	if (db_prepare(db, "UPDATE account SET unlock_hash=?, unlock_expires_at=? WHERE id=? AND district_id=?",
-		       &st))
-		return EB_EDB;
-	db_bind_blob(st, 1, h, sizeof h);
-	db_bind_int(st, 2, time_now() + (int64_t)ACCOUNT_UNLOCK_DAYS * 86400);
-	db_bind_int(st, 3, id);
-	db_bind_int(st, 4, district_id);
-	enum eb_err rc = db_run(st);
-	if (!rc && db_changes(db) == 0)
+	int changed = 0;
+	enum eb_err rc =
+		db_execute(db,
+			   "UPDATE account SET unlock_hash=?1, unlock_expires_at=?2"
+			   " WHERE id=?3 AND district_id=?4",
+			   DB_ARGS(DB_BLOB(h, sizeof h),
+				   DB_INT(time_now() + (int64_t)ACCOUNT_UNLOCK_DAYS * 86400),
+				   DB_INT(id), DB_INT(district_id)),
+			   &changed);
+	if (!rc && changed == 0)
 		rc = EB_ENOTFOUND;
 	if (!rc)
 		str_copy(code_out, 32, code);
@@ -749,44 +799,39 @@ enum eb_err account_login_attempt(struct db *db, const struct account *a, const 
 	if (db_begin(db))
 		return EB_EDB;
 	struct db_stmt *st;
-	enum eb_err rc = EB_EDB;
-	if (db_prepare(db,
-		       "SELECT failed_logins, locked_at IS NOT NULL, unlock_hash, coalesce(unlock_expires_at,0)"
-		       " FROM account WHERE id=? AND district_id=?",
-		       &st))
-		goto out;
-	db_bind_int(st, 1, a->id);
-	db_bind_int(st, 2, a->district_id);
 	int64_t failed = 0;
-	bool locked = false, unlocked = false;
-	rc = EB_ENOTFOUND;
-	if (db_step(st) == DB_ROW) {
+	bool found = false, locked = false, unlocked = false;
+	enum eb_err rc = db_query(
+		db,
+		"SELECT failed_logins, locked_at IS NOT NULL, unlock_hash,"
+		" coalesce(unlock_expires_at,0) FROM account WHERE id=?1 AND district_id=?2",
+		DB_ARGS(DB_INT(a->id), DB_INT(a->district_id)), &st);
+	if (rc)
+		goto out;
+	if ((found = db_next(st))) {
 		failed = db_col_int(st, 0);
 		locked = db_col_int(st, 1) != 0;
 		unlocked = have_code && db_col_bytes(st, 2) == 32 && db_col_int(st, 3) > time_now() &&
 			   sodium_memcmp(db_col_blob(st, 2), typed, 32) == 0;
-		rc = EB_OK;
 	}
-	db_reset(st);
-	if (rc)
+	if ((rc = db_done(st)))
 		goto out;
+	if (!found) {
+		rc = EB_ENOTFOUND;
+		goto out;
+	}
 	if (locked && !unlocked) {
 		rc = EB_EBUSY;
 		goto out;
 	}
-	rc = EB_EDB;
-	if (db_prepare(db,
-		       "UPDATE account SET failed_logins=?1,"
-		       " locked_at=CASE WHEN locked_at IS NULL AND ?1 >= ?2 THEN ?3 ELSE locked_at END"
-		       " WHERE id=?4 AND district_id=?5",
-		       &st))
-		goto out;
-	db_bind_int(st, 1, failed + 1);
-	db_bind_int(st, 2, ACCOUNT_LOCK_FAILURES);
-	db_bind_int(st, 3, time_now());
-	db_bind_int(st, 4, a->id);
-	db_bind_int(st, 5, a->district_id);
-	rc = db_run(st);
+	rc = db_execute(
+		db,
+		"UPDATE account SET failed_logins=?1,"
+		" locked_at=CASE WHEN locked_at IS NULL AND ?1 >= ?2 THEN ?3 ELSE locked_at END"
+		" WHERE id=?4 AND district_id=?5",
+		DB_ARGS(DB_INT(failed + 1), DB_INT(ACCOUNT_LOCK_FAILURES), DB_INT(time_now()),
+			DB_INT(a->id), DB_INT(a->district_id)),
+		NULL);
 out:
 	if (!rc)
 		rc = db_commit(db);
@@ -797,15 +842,10 @@ out:
 
 enum eb_err account_login_succeeded(struct db *db, const struct account *a)
 {
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "UPDATE account SET failed_logins=0, locked_at=NULL, unlock_hash=NULL,"
-		       " unlock_expires_at=NULL WHERE id=? AND district_id=?",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, a->id);
-	db_bind_int(st, 2, a->district_id);
-	return db_run(st);
+	return db_execute(db,
+			  "UPDATE account SET failed_logins=0, locked_at=NULL, unlock_hash=NULL,"
+			  " unlock_expires_at=NULL WHERE id=?1 AND district_id=?2",
+			  DB_ARGS(DB_INT(a->id), DB_INT(a->district_id)), NULL);
 }
 
 /* --- sign-in throttles --- */
@@ -861,17 +901,16 @@ enum eb_err account_throttle_begin(struct db *db, const struct throttle_key *key
 	if (db_begin(db))
 		return EB_EDB;
 	struct db_stmt *st;
-	enum eb_err rc = EB_EDB;
+	enum eb_err rc = EB_OK;
 	for (size_t i = 0; i < n; i++) {
 		const struct throttle_rule *rule = keys[i].rule;
-		if (db_prepare(db,
-			       "SELECT failures, window_start, blocked_until, expires_at FROM login_throttle"
-			       " WHERE key=?",
-			       &st))
+		if ((rc = db_query(db,
+				   "SELECT failures, window_start, blocked_until, expires_at"
+				   " FROM login_throttle WHERE key=?1",
+				   DB_ARGS(DB_BLOB(keys[i].hash, sizeof keys[i].hash)), &st)))
 			goto out;
-		db_bind_blob(st, 1, keys[i].hash, sizeof keys[i].hash);
 		rows[i].fresh = true;
-		if (db_step(st) == DB_ROW) {
+		if (db_next(st)) {
 			rows[i].failures = db_col_int(st, 0);
 			rows[i].window_start = db_col_int(st, 1);
 			rows[i].blocked_until = db_col_int(st, 2);
@@ -879,7 +918,8 @@ enum eb_err account_throttle_begin(struct db *db, const struct throttle_key *key
 					(rule->kind == THROTTLE_WINDOW &&
 					 now >= rows[i].window_start + rule->wait_s);
 		}
-		db_reset(st);
+		if ((rc = db_done(st)))
+			goto out;
 		if (!rows[i].fresh && rows[i].blocked_until > now && rows[i].blocked_until - now > retry)
 			retry = rows[i].blocked_until - now;
 	}
@@ -891,20 +931,14 @@ enum eb_err account_throttle_begin(struct db *db, const struct throttle_key *key
 	for (size_t i = 0; i < n; i++) {
 		int64_t expires_at;
 		throttle_count(keys[i].rule, &rows[i], now, &expires_at);
-		if (db_prepare(db,
-			       "INSERT OR REPLACE INTO login_throttle(key, failures, window_start,"
-			       " blocked_until, last_at, expires_at) VALUES(?,?,?,?,?,?)",
-			       &st)) {
-			rc = EB_EDB;
-			goto out;
-		}
-		db_bind_blob(st, 1, keys[i].hash, sizeof keys[i].hash);
-		db_bind_int(st, 2, rows[i].failures);
-		db_bind_int(st, 3, rows[i].window_start);
-		db_bind_int(st, 4, rows[i].blocked_until);
-		db_bind_int(st, 5, now);
-		db_bind_int(st, 6, expires_at);
-		rc = db_run(st);
+		rc = db_execute(db,
+				"INSERT OR REPLACE INTO login_throttle(key, failures, window_start,"
+				" blocked_until, last_at, expires_at) VALUES(?1,?2,?3,?4,?5,?6)",
+				DB_ARGS(DB_BLOB(keys[i].hash, sizeof keys[i].hash),
+					DB_INT(rows[i].failures), DB_INT(rows[i].window_start),
+					DB_INT(rows[i].blocked_until), DB_INT(now),
+					DB_INT(expires_at)),
+				NULL);
 		if (rc)
 			goto out;
 	}
@@ -921,22 +955,18 @@ enum eb_err account_throttle_success(struct db *db, const struct throttle_key *k
 {
 	enum eb_err rc = EB_OK;
 	for (size_t i = 0; i < n && !rc; i++) {
-		struct db_stmt *st;
-		if (keys[i].rule->kind == THROTTLE_PROGRESSIVE) {
-			if (db_prepare(db, "DELETE FROM login_throttle WHERE key=?", &st))
-				return EB_EDB;
-			db_bind_blob(st, 1, keys[i].hash, sizeof keys[i].hash);
-		} else {
-			if (db_prepare(db,
-				       "UPDATE login_throttle SET failures=max(failures-1,0),"
-				       " blocked_until=CASE WHEN failures-1 >= ?2 THEN blocked_until ELSE 0 END"
-				       " WHERE key=?1",
-				       &st))
-				return EB_EDB;
-			db_bind_blob(st, 1, keys[i].hash, sizeof keys[i].hash);
-			db_bind_int(st, 2, keys[i].rule->free);
-		}
-		rc = db_run(st);
+		if (keys[i].rule->kind == THROTTLE_PROGRESSIVE)
+			rc = db_execute(db, "DELETE FROM login_throttle WHERE key=?1",
+					DB_ARGS(DB_BLOB(keys[i].hash, sizeof keys[i].hash)), NULL);
+		else
+			rc = db_execute(
+				db,
+				"UPDATE login_throttle SET failures=max(failures-1,0),"
+				" blocked_until=CASE WHEN failures-1 >= ?2 THEN blocked_until"
+				" ELSE 0 END WHERE key=?1",
+				DB_ARGS(DB_BLOB(keys[i].hash, sizeof keys[i].hash),
+					DB_INT(keys[i].rule->free)),
+				NULL);
 	}
 	return rc;
 }

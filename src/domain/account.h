@@ -86,9 +86,12 @@ enum eb_err account_create(struct db *db, int64_t district_id, const char *login
 			   const char *person_sid, int64_t *id);
 /* Sets the password (EB_EINVAL when account_password_problem() refuses it,
  * EB_ENOTFOUND for no such account in the district) and ends every session of
- * the account, so that whoever held one must log in with the new password. */
+ * the account and forgets its remembered devices, so that whoever held one
+ * must log in with the new password. */
 enum eb_err account_set_password(struct db *db, int64_t district_id, int64_t id,
 				 const char *password);
+/* Disabling ends every session of the account and forgets its remembered
+ * devices. */
 enum eb_err account_set_disabled(struct db *db, int64_t district_id, int64_t id, bool disabled);
 /* scope_type district|school|class|person|tool; for district, scope_id is
  * the district id as text; tool (a vendor contact's tool) the tool's id.
@@ -113,7 +116,7 @@ enum eb_err account_check_password(struct db *db, int64_t district_id, const cha
 /* Checks password against the stored hash of account a (a NULL a, or one
  * that no longer exists, is checked against a dummy hash so that the time
  * taken is the same): EB_OK, or EB_EAUTH for a wrong password, a disabled
- * account or one without a password. */
+ * account or one without a password; EB_EDB when the hash cannot be read. */
 enum eb_err account_verify_password(struct db *db, const struct account *a, const char *password);
 
 /* --- the account lock (docs/security.md "Logging in") ---
@@ -186,7 +189,8 @@ enum eb_err account_issue_code(struct db *db, int64_t district_id, int64_t id, i
 /* The first 8 characters of a typed access code, normalised as a redemption
  * normalises it (into out); false when the text is not a well-formed code. */
 bool account_code_prefix(const char *code, char out[9]);
-/* Redeems a code: EB_EAUTH if unknown, used or expired. Marks it used. */
+/* Redeems a code: EB_EAUTH if unknown, used or expired (EB_EDB when the
+ * database cannot be read). Marks it used. */
 enum eb_err account_redeem_code(struct db *db, const char *code, struct account *out);
 
 #define SESSION_TOKEN_LEN 43 /* base64url of 32 random bytes */
@@ -196,12 +200,52 @@ enum eb_err account_redeem_code(struct db *db, const char *code, struct account 
 enum eb_err session_create(struct db *db, const struct account *a, char token_out[64],
 			   char csrf_out[64]);
 /* Loads the session's account (with roles) and CSRF token; EB_EAUTH if the
- * token is unknown or expired. */
+ * token is unknown or expired, EB_EDB when the database cannot be read. */
 enum eb_err session_lookup(struct db *db, const char *token, struct account *a,
 			   char csrf_out[64]);
 enum eb_err session_delete(struct db *db, const char *token);
-/* Removes expired sessions (how many via *n) and expired sign-in throttles. */
+/* Removes expired sessions (how many via *n), expired remembered devices and
+ * expired sign-in throttles. */
 enum eb_err session_purge(struct db *db, int64_t *n);
+
+/* --- remembered devices (docs/security.md "Sessions"): a family signed in
+ * on its own phone or computer stays signed in. A device token is a
+ * credential like a session token (only its BLAKE2b hash is stored) that
+ * starts a new session when the browser has none. It lasts DEVICE_TTL_DAYS
+ * from when it was made; the account holder or an administrator forgets it;
+ * a password change and disabling the account forget all of the account's. */
+#define DEVICE_TTL_DAYS 90
+#define DEVICE_MAX_PER_ACCOUNT 10
+#define DEVICE_LABEL_MAX 80
+
+/* Remembers a device of account a: a new token into token_out (base64url
+ * of 32 random bytes), its hash stored with label (what the person sees to
+ * tell devices apart; cut to DEVICE_LABEL_MAX bytes) and the expiry; the
+ * account's oldest devices beyond DEVICE_MAX_PER_ACCOUNT are forgotten.
+ * *id (may be NULL) gets the device's id. EB_EDB on a database error. */
+enum eb_err account_device_remember(struct db *db, const struct account *a, const char *label,
+				    char token_out[64], int64_t *id);
+/* The account (with roles) of a device token: EB_EAUTH when the token is
+ * malformed, unknown or expired, or its account disabled. Records the use
+ * (last_used_at). *device_id (may be NULL) gets the device's id. */
+enum eb_err account_device_lookup(struct db *db, const char *token, struct account *a,
+				  int64_t *device_id);
+/* The id of the device of token when it is account_id's and valid, else 0. */
+int64_t account_device_of(struct db *db, const char *token, int64_t account_id);
+
+struct device_row {
+	int64_t id;
+	const char *label;
+	int64_t created_at, last_used_at, expires_at;
+};
+/* The account's remembered devices that have not expired, newest first
+ * (arena). */
+enum eb_err account_device_list(struct db *db, int64_t district_id, int64_t account_id,
+				struct arena *arena, struct device_row **rows, size_t *n);
+/* Forgets device id of the account (id 0: every device of the account);
+ * *n (may be NULL) gets how many were forgotten. */
+enum eb_err account_device_forget(struct db *db, int64_t district_id, int64_t account_id,
+				  int64_t id, int64_t *n);
 
 /* Random token: base64url (no padding) of nbytes random bytes into out. */
 void account_random_token(char *out, size_t cap, size_t nbytes);

@@ -5,6 +5,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "store/db.h"
+#include "store/db_write.h"
 
 /* src as valid UTF-8 in out (cap bytes with the NUL): a byte that does
  * not start a valid character becomes '?'; cut at a character boundary. */
@@ -40,30 +41,19 @@ static enum eb_err insert(struct db *db, int64_t district_id, const struct audit
 			  int64_t students, const char *detail)
 {
 	char sid[513], det[4097];
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "INSERT INTO audit_log(district_id, at, account_id, actor, action,"
-		       " subject_type, subject_id, detail, address, students)"
-		       " VALUES(?,?,?,?,?,?,?,?,?,?)",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, time_now());
-	if (who && who->account_id)
-		db_bind_int(st, 3, who->account_id);
-	else
-		db_bind_null(st, 3);
-	db_bind_text(st, 4, (who && who->login) ? who->login : "cli", -1);
-	db_bind_text(st, 5, action, -1);
-	db_bind_text(st, 6, subject_type, -1);
-	db_bind_text(st, 7, clean(subject_id, sid, sizeof sid), -1);
-	db_bind_text(st, 8, clean(detail, det, sizeof det), -1);
-	db_bind_text(st, 9, (who && who->address) ? who->address : "", -1);
-	if (students >= 0)
-		db_bind_int(st, 10, students);
-	else
-		db_bind_null(st, 10);
-	return db_run(st);
+	return db_execute(db,
+			  "INSERT INTO audit_log(district_id, at, account_id, actor, action,"
+			  " subject_type, subject_id, detail, address, students)"
+			  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+			  DB_ARGS(DB_INT(district_id), DB_INT(time_now()),
+				  DB_INT_IF(who && who->account_id, who ? who->account_id : 0),
+				  DB_TEXT((who && who->login) ? who->login : "cli"),
+				  DB_TEXT(action), DB_TEXT(subject_type),
+				  DB_TEXT(clean(subject_id, sid, sizeof sid)),
+				  DB_TEXT(clean(detail, det, sizeof det)),
+				  DB_TEXT((who && who->address) ? who->address : ""),
+				  DB_INT_IF(students >= 0, students)),
+			  NULL);
 }
 
 enum eb_err audit_record(struct db *db, int64_t district_id, const struct audit_actor *who,
@@ -82,47 +72,75 @@ enum eb_err audit_record_students(struct db *db, int64_t district_id,
 		      students < 0 ? 0 : students, detail);
 }
 
+struct audit_job {
+	struct db_write w;
+	int64_t district_id, students;
+	struct audit_actor who;
+	const char *action, *subject_type, *subject_id, *detail;
+};
+
+static enum eb_err audit_job_run(struct db *db, void *ctx)
+{
+	struct audit_job *j = ctx;
+	return audit_record_students(db, j->district_id, &j->who, j->action, j->subject_type,
+				     j->subject_id, j->students, j->detail);
+}
+
+struct audit_job *audit_job_new(struct arena *ar, int64_t district_id,
+				const struct audit_actor *who, const char *action,
+				const char *subject_type, const char *subject_id, int64_t students,
+				const char *detail)
+{
+	struct audit_job *j = arena_zalloc(ar, sizeof *j);
+	if (!j)
+		return NULL;
+	*j = (struct audit_job){
+		.w = { .fn = audit_job_run, .ctx = j, .linger_ms = 20 },
+		.district_id = district_id,
+		.students = students,
+		.who = { who->account_id, arena_strdup(ar, who->login ? who->login : "cli"),
+			 arena_strdup(ar, who->address ? who->address : "") },
+		.action = arena_strdup(ar, action),
+		.subject_type = arena_strdup(ar, subject_type),
+		.subject_id = arena_strdup(ar, subject_id ? subject_id : ""),
+		.detail = arena_strdup(ar, detail ? detail : ""),
+	};
+	if (!j->who.login || !j->who.address || !j->action || !j->subject_type ||
+	    !j->subject_id || !j->detail)
+		return NULL;
+	return j;
+}
+
+struct db_write *audit_job_write(struct audit_job *j)
+{
+	return &j->w;
+}
+
+DB_ROWSPEC(audit_entry_spec, struct audit_entry, NULL,
+	   DB_FIELD_INT(struct audit_entry, id),
+	   DB_FIELD_INT(struct audit_entry, at),
+	   DB_FIELD_INT(struct audit_entry, account_id),
+	   DB_FIELD_STR(struct audit_entry, actor),
+	   DB_FIELD_STR(struct audit_entry, action),
+	   DB_FIELD_STR(struct audit_entry, subject_type),
+	   DB_FIELD_STR(struct audit_entry, subject_id),
+	   DB_FIELD_STR(struct audit_entry, detail),
+	   DB_FIELD_STR(struct audit_entry, address),
+	   DB_FIELD_INT(struct audit_entry, students));
+
 enum eb_err audit_list(struct db *db, int64_t district_id, const struct audit_filter *f,
 		       struct arena *arena, struct audit_entry **out, size_t *n)
 {
-	struct db_stmt *st;
 	int limit = f->limit < 1 ? 100 : f->limit > 500 ? 500 : f->limit;
-	if (db_prepare(db,
-		       "SELECT id, at, coalesce(account_id,0), actor, action, subject_type,"
-		       " subject_id, detail, address, coalesce(students,-1) FROM audit_log"
-		       " WHERE district_id=?1"
-		       " AND (?2 IS NULL OR subject_type=?2) AND (?3 IS NULL OR subject_id=?3)"
-		       " AND (?4 IS NULL OR action=?4) AND (?5 = 0 OR id < ?5)"
-		       " ORDER BY id DESC LIMIT ?6",
-		       &st))
-		return EB_EDB;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, f->subject_type, -1);
-	db_bind_text(st, 3, f->subject_id, -1);
-	db_bind_text(st, 4, f->action, -1);
-	db_bind_int(st, 5, f->before_id);
-	db_bind_int(st, 6, limit);
-	struct audit_entry *e = arena_alloc(arena, (size_t)limit * sizeof *e);
-	size_t k = 0;
-	if (!e) {
-		db_reset(st);
-		return EB_ENOMEM;
-	}
-	while (db_step(st) == DB_ROW) {
-		e[k].id = db_col_int(st, 0);
-		e[k].at = db_col_int(st, 1);
-		e[k].account_id = db_col_int(st, 2);
-		e[k].actor = arena_strdup(arena, db_col_text(st, 3));
-		e[k].action = arena_strdup(arena, db_col_text(st, 4));
-		e[k].subject_type = arena_strdup(arena, db_col_text(st, 5));
-		e[k].subject_id = arena_strdup(arena, db_col_text(st, 6));
-		e[k].detail = arena_strdup(arena, db_col_text(st, 7));
-		e[k].address = arena_strdup(arena, db_col_text(st, 8));
-		e[k].students = db_col_int(st, 9);
-		k++;
-	}
-	db_reset(st);
-	*out = e;
-	*n = k;
-	return EB_OK;
+	return db_get_rows(db,
+			   "SELECT id, at, coalesce(account_id,0), actor, action, subject_type,"
+			   " subject_id, detail, address, coalesce(students,-1) FROM audit_log"
+			   " WHERE district_id=?1"
+			   " AND (?2 IS NULL OR subject_type=?2) AND (?3 IS NULL OR subject_id=?3)"
+			   " AND (?4 IS NULL OR action=?4) AND (?5 = 0 OR id < ?5)"
+			   " ORDER BY id DESC LIMIT ?6",
+			   DB_ARGS(DB_INT(district_id), DB_TEXT(f->subject_type),
+				   DB_TEXT(f->subject_id), DB_TEXT(f->action), DB_INT(f->before_id),
+				   DB_INT(limit)),
+			   &audit_entry_spec, arena, out, n);
 }

@@ -53,6 +53,18 @@ struct audit_filter {
 };
 
 /* Newest first. Arrays live in arena. */
+/* One entry to be written through the group commit (store/db_write.h)
+ * rather than on the caller's connection: for a view whose response waits
+ * for its entry, so that many views share one transaction. Everything is
+ * copied into arena; NULL when it cannot be. audit_job_write gives the job
+ * to queue; its fn writes the entry as audit_record_students would. */
+struct audit_job;
+struct audit_job *audit_job_new(struct arena *arena, int64_t district_id,
+				const struct audit_actor *who, const char *action,
+				const char *subject_type, const char *subject_id, int64_t students,
+				const char *detail);
+struct db_write *audit_job_write(struct audit_job *j);
+
 enum eb_err audit_list(struct db *db, int64_t district_id, const struct audit_filter *f,
 		       struct arena *arena, struct audit_entry **out, size_t *n);
 

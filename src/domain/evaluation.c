@@ -80,48 +80,54 @@ static double pick_earlier(const struct score_ix *x, const char *sid, int32_t da
 	return prev;
 }
 
-/* OneRoster demographics sex: 1 female, 0 male, -1 other or unknown. */
-static int student_female(struct db *db, int64_t d, const char *sid)
+/* OneRoster demographics sex into *female: 1 female, 0 male, -1 other or
+ * unknown. */
+static enum eb_err student_female(struct db *db, int64_t d, const char *sid, int *female)
 {
 	struct db_stmt *st;
-	if (db_prepare(db, "SELECT sex FROM demographics WHERE district_id=? AND sourced_id=?", &st))
-		return -1;
-	db_bind_int(st, 1, d);
-	db_bind_text(st, 2, sid, -1);
-	int v = -1;
-	if (db_step(st) == DB_ROW) {
+	*female = -1;
+	enum eb_err e =
+		db_query(db, "SELECT sex FROM demographics WHERE district_id=?1 AND sourced_id=?2",
+			 DB_ARGS(DB_INT(d), DB_TEXT(sid)), &st);
+	if (e)
+		return e;
+	if (db_next(st)) {
 		const char *sex = db_col_text(st, 0);
-		v = sex && strcmp(sex, "female") == 0 ? 1 : sex && strcmp(sex, "male") == 0 ? 0 : -1;
+		*female = sex && strcmp(sex, "female") == 0 ? 1
+			  : sex && strcmp(sex, "male") == 0 ? 0
+							    : -1;
 	}
-	db_reset(st);
-	return v;
+	return db_done(st);
 }
 
 /* Up to 4 other initiatives of the district with recorded use (most rows
- * first): their ids and tool names (arena copies). */
-static size_t other_initiatives(struct db *db, int64_t d, int64_t iid, struct arena *a,
-				int64_t ids[4], const char *names[4])
+ * first): their ids and tool names (arena copies), how many into *n. */
+static enum eb_err other_initiatives(struct db *db, int64_t d, int64_t iid, struct arena *a,
+				     int64_t ids[4], const char *names[4], size_t *n)
 {
 	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT u.initiative_id, i.tool_name FROM initiative_use u JOIN initiative i"
-		       " ON i.district_id=u.district_id AND i.id=u.initiative_id"
-		       " WHERE u.district_id=? AND u.initiative_id<>? GROUP BY u.initiative_id"
-		       " ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
-		       &st))
-		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, iid);
-	size_t n = 0;
-	while (n < 4 && db_step(st) == DB_ROW) {
-		ids[n] = db_col_int(st, 0);
+	*n = 0;
+	enum eb_err e = db_query(
+		db,
+		"SELECT u.initiative_id, i.tool_name FROM initiative_use u"
+		" JOIN initiative i ON i.district_id=u.district_id AND i.id=u.initiative_id"
+		" WHERE u.district_id=?1 AND u.initiative_id<>?2 GROUP BY u.initiative_id"
+		" ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
+		DB_ARGS(DB_INT(d), DB_INT(iid)), &st);
+	if (e)
+		return e;
+	while (*n < 4 && db_next(st)) {
 		const char *t = db_col_text(st, 1);
 		char label[96];
 		snprintf(label, sizeof label, "%s hours (other tool)", t ? t : "?");
-		names[n++] = arena_strdup(a, label);
+		ids[*n] = db_col_int(st, 0);
+		if (!(names[*n] = arena_strdup(a, label))) {
+			db_fail(st, EB_ENOMEM);
+			break;
+		}
+		(*n)++;
 	}
-	db_reset(st);
-	return n;
+	return db_done(st);
 }
 
 static enum eb_err load_scores(struct db *db, int64_t d, const char *name, struct arena *a,
@@ -140,42 +146,25 @@ static enum eb_err load_scores(struct db *db, int64_t d, const char *name, struc
 	return assessment_scores(db, d, aid, a, &out->s, &out->n);
 }
 
-static double use_minutes(struct db *db, int64_t d, int64_t iid, const char *sid, int *has)
+/* The student's recorded minutes of use of initiative iid (0 when none). */
+static enum eb_err use_minutes(struct db *db, int64_t d, int64_t iid, const char *sid,
+			       double *minutes)
 {
 	struct db_stmt *st;
-	*has = 0;
-	if (db_prepare(db,
-		       "SELECT minutes FROM initiative_use WHERE district_id=? AND initiative_id=?"
-		       " AND student_sourced_id=?",
-		       &st))
-		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, iid);
-	db_bind_text(st, 3, sid, -1);
-	double m = 0;
-	if (db_step(st) == DB_ROW) {
-		m = db_col_double(st, 0);
-		*has = 1;
-	}
-	db_reset(st);
-	return m;
-}
-
-static int64_t use_rows(struct db *db, int64_t d, int64_t iid)
-{
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT count(*) FROM initiative_use WHERE district_id=? AND initiative_id=?",
-		       &st))
-		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, iid);
-	int64_t c = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return c;
+	*minutes = 0;
+	enum eb_err e = db_query(db,
+				 "SELECT minutes FROM initiative_use WHERE district_id=?1"
+				 " AND initiative_id=?2 AND student_sourced_id=?3",
+				 DB_ARGS(DB_INT(d), DB_INT(iid), DB_TEXT(sid)), &st);
+	if (e)
+		return e;
+	if (db_next(st))
+		*minutes = db_col_double(st, 0);
+	return db_done(st);
 }
 
 /* Dense id of s in names[0..*n), appending it when new; seen maps the
- * names (arena copies) to their ids. */
+ * names (arena copies) to their ids. -1 when the arena cannot grow. */
 static int64_t intern(struct hashset *seen, const char **names, size_t *n, size_t cap,
 		      const char *s, struct arena *a)
 {
@@ -184,8 +173,8 @@ static int64_t intern(struct hashset *seen, const char **names, size_t *n, size_
 		return v;
 	if (*n == cap)
 		return (int64_t)cap - 1;
-	names[*n] = arena_strdup(a, s);
-	hs_set(seen, str_from(names[*n]), (int32_t)*n);
+	if (!(names[*n] = arena_strdup(a, s)) || hs_set(seen, str_from(names[*n]), (int32_t)*n))
+		return -1;
 	return (int64_t)(*n)++;
 }
 
@@ -266,10 +255,10 @@ static enum eb_err load_standards(struct db *db, int64_t d, const struct initiat
 		end[i] = base[i] = NAN;
 	struct hashset ix;
 	hs_init(&ix);
-	for (size_t i = 0; i < out->n; i++)
-		hs_set(&ix, str_from(sids[i].sid), (int32_t)i);
-	int64_t wk = week_of_day(start) - 1; /* the last week before the start */
 	enum eb_err rc = EB_OK;
+	for (size_t i = 0; i < out->n && !rc; i++)
+		rc = hs_set(&ix, str_from(sids[i].sid), (int32_t)i);
+	int64_t wk = week_of_day(start) - 1; /* the last week before the start */
 	struct std_fill fill = { &ix, end, base, k, 0, wk };
 	for (size_t j = 0; j < k && !rc; j++) {
 		fill.j = j;
@@ -286,28 +275,43 @@ static enum eb_err load_standards(struct db *db, int64_t d, const struct initiat
 }
 
 static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct initiative *in,
-				enum eval_design design, struct arena *a, struct eval_data *out,
-				char *why, size_t cap);
+				enum eval_design design, bool standards, struct arena *a,
+				struct eval_data *out, char *why, size_t cap);
 
 /* The loads run many small queries (students, scores, use, covariates): one
  * read transaction gives them one snapshot, so the analysis never mixes two
  * states of the data, and the file lock is taken once. */
-enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
-		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
-		      size_t cap)
+static enum eb_err eval_load_snapshot(struct db *db, int64_t district_id,
+				      const struct initiative *in, enum eval_design design,
+				      bool standards, struct arena *a, struct eval_data *out,
+				      char *why, size_t cap)
 {
 	bool own = !db_in_transaction(db);
 	if (own && db_begin_read(db))
 		own = false;	/* still correct statement by statement, only slower */
-	enum eb_err e = eval_load_in(db, district_id, in, design, a, out, why, cap);
+	enum eb_err e = eval_load_in(db, district_id, in, design, standards, a, out, why, cap);
 	if (own)
 		db_rollback(db);
 	return e;
 }
 
+enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
+		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
+		      size_t cap)
+{
+	return eval_load_snapshot(db, district_id, in, design, true, a, out, why, cap);
+}
+
+enum eb_err eval_load_headline(struct db *db, int64_t district_id, const struct initiative *in,
+			       enum eval_design design, struct arena *a, struct eval_data *out,
+			       char *why, size_t cap)
+{
+	return eval_load_snapshot(db, district_id, in, design, false, a, out, why, cap);
+}
+
 static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct initiative *in,
-				enum eval_design design, struct arena *a, struct eval_data *out,
-				char *why, size_t cap)
+				enum eval_design design, bool standards, struct arena *a,
+				struct eval_data *out, char *why, size_t cap)
 {
 	memset(out, 0, sizeof *out);
 	out->design = design;
@@ -342,7 +346,12 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 		return FAILW("outcome: no scores of the assessment '%s' are stored; import them with"
 			     " `edbridge import assessment --name \"%s\" ...`",
 			     in->outcome_assessment, in->outcome_assessment);
-	int64_t nuse = use_rows(db, district_id, in->id);
+	int64_t nuse;
+	if ((e = db_get_int(db,
+			    "SELECT count(*) FROM initiative_use"
+			    " WHERE district_id=?1 AND initiative_id=?2",
+			    DB_ARGS(DB_INT(district_id), DB_INT(in->id)), &nuse)))
+		return e;
 	if ((design == EVAL_MATCHED || design == EVAL_DOSE) && nuse == 0)
 		return FAILW("use: no tool use is recorded for this initiative, so users and non-users"
 			     " cannot be told apart; import it with `edbridge import usage"
@@ -355,18 +364,21 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 			     (long long)in->id);
 
 	int64_t other_ids[4];
-	if (design == EVAL_MATCHED)
-		out->nother = other_initiatives(db, district_id, in->id, a, other_ids, out->other_names);
+	if (design == EVAL_MATCHED && (e = other_initiatives(db, district_id, in->id, a, other_ids,
+							     out->other_names, &out->nother)))
+		return e;
 	size_t with_prior = 0;
 	out->rows = arena_alloc(a, ns * sizeof *out->rows);
 	out->school_names = arena_alloc(a, 4096 * sizeof(char *));
 	const char **class_names = arena_alloc(a, (ns + 1) * sizeof(char *));
+	if (!out->rows || !out->school_names || !class_names)
+		return EB_ENOMEM;
 	size_t nclasses = 0;
 	size_t with_post = 0, with_pre = 0;
 	struct hashset hs_school, hs_class;
 	hs_init(&hs_school);
 	hs_init(&hs_class);
-	for (size_t i = 0; i < ns; i++) {
+	for (size_t i = 0; i < ns && !e; i++) {
 		struct eval_row *r = &out->rows[out->n];
 		memset(r, 0, sizeof *r);
 		r->post = pick(&post, st[i].sid, start, 0);
@@ -375,21 +387,27 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 		with_pre += !isnan(r->pre);
 		r->prior = design == EVAL_MATCHED ? pick_earlier(&pre, st[i].sid, start) : NAN;
 		with_prior += !isnan(r->prior);
-		r->female = design == EVAL_MATCHED ? student_female(db, district_id, st[i].sid) : -1;
-		for (size_t j = 0; j < out->nother; j++) {
-			int h;
-			r->other[j] = use_minutes(db, district_id, other_ids[j], st[i].sid, &h);
-		}
+		r->female = -1;
+		if (design == EVAL_MATCHED &&
+		    (e = student_female(db, district_id, st[i].sid, &r->female)))
+			break;
+		for (size_t j = 0; j < out->nother && !e; j++)
+			e = use_minutes(db, district_id, other_ids[j], st[i].sid, &r->other[j]);
+		if (e)
+			break;
 		r->grade = st[i].grade;
 		r->el = st[i].el;
 		r->swd = st[i].swd;
 		r->school = intern(&hs_school, out->school_names, &out->nschools, 4096, st[i].school, a);
 		r->cluster = intern(&hs_class, class_names, &nclasses, ns + 1, st[i].class_sid, a);
-		int has = 0;
+		if (r->school < 0 || r->cluster < 0) {
+			e = EB_ENOMEM;
+			break;
+		}
 		switch (design) {
 		case EVAL_MATCHED:
 		case EVAL_DOSE:
-			r->minutes = use_minutes(db, district_id, in->id, st[i].sid, &has);
+			e = use_minutes(db, district_id, in->id, st[i].sid, &r->minutes);
 			r->treated = r->minutes > 0;
 			break;
 		case EVAL_RANDOMIZED: {
@@ -412,6 +430,8 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 	}
 	hs_free(&hs_school);
 	hs_free(&hs_class);
+	if (e)
+		return e;
 	/* the schools by name for the "for whom" labels (people read them) */
 	out->school_labels = arena_alloc(a, (out->nschools ? out->nschools : 1) * sizeof(char *));
 	for (size_t s = 0; out->school_labels && s < out->nschools; s++) {
@@ -452,7 +472,7 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 		return FAILW("group: the intervention group is empty - %s",
 			     design == EVAL_RANDOMIZED ? "no targeted student is in a treated unit"
 						       : "no targeted student used the tool");
-	if ((e = load_standards(db, district_id, in, a, out, st, start)))
+	if (standards && (e = load_standards(db, district_id, in, a, out, st, start)))
 		return FAILW("standards: the mastery estimates could not be read (%s)",
 			     eb_strerror(e));
 	return EB_OK;
@@ -1512,6 +1532,53 @@ void eval_write_method(const struct eval_result *r, struct buf *out)
 			 " Benjamini-Hochberg across the standards as a family of its own. Only"
 			 " students with evidence on a standard are compared, and users of the tool are"
 			 " more likely to have it: read these as descriptive.");
+}
+
+void eval_write_method_plain(const struct eval_result *r, const char *tool, const char *outcome,
+			     struct buf *out)
+{
+	switch (r->design) {
+	case EVAL_MATCHED:
+		buf_printf(out,
+			   "We compared students who used %s with students who did not, in the same"
+			   " grades and schools, chosen to be as alike as possible before the start:"
+			   " the same scores before, the same English-learner, special-education and"
+			   " sex information, and about the same use of the district's other tools."
+			   " Then we compared how the two groups did on %s. This kind of comparison"
+			   " cannot rule out a difference nobody measured, such as how motivated"
+			   " students were.",
+			   tool, outcome);
+		break;
+	case EVAL_RANDOMIZED:
+		buf_printf(out,
+			   "Classes or schools were chosen by lot to use %s or not, so the two groups"
+			   " differed only by chance at the start. Then we compared how they did on"
+			   " %s. This is the strongest kind of comparison.",
+			   tool, outcome);
+		break;
+	case EVAL_DID:
+		buf_printf(out,
+			   "We compared how scores on %s changed from before to after the start in the"
+			   " schools that used %s with how they changed in the other schools. This"
+			   " assumes both would have changed alike without %s.",
+			   outcome, tool, tool);
+		break;
+	case EVAL_DOSE:
+		buf_printf(out,
+			   "We looked at whether students who used %s more did better on %s. This"
+			   " shows a link, not a cause: students who use a tool more may differ in"
+			   " other ways.",
+			   tool, outcome);
+		break;
+	default:
+		break;
+	}
+	buf_puts(out, " Students in the same class tend to score alike, and the result allows for"
+		      " that. The 95% interval is the range the true effect most likely lies in: it"
+		      " is wide when few students took part. The effect is in standard deviations:"
+		      " 0.1 is small, 0.25 large for a school program. The ESSA tier says how strong"
+		      " the evidence is under the federal rules, from 1 (strong) to 4 (a rationale"
+		      " only). Results about fewer than 10 students in a group are never shown.");
 }
 
 void eval_write_report(const struct eval_result *r, const struct eval_data *d, struct buf *out)

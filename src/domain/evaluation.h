@@ -147,6 +147,14 @@ struct eval_result {
 enum eb_err eval_load(struct db *db, int64_t district_id, const struct initiative *in,
 		      enum eval_design design, struct arena *a, struct eval_data *out, char *why,
 		      size_t cap);
+/* The same without the by-standard data (d->nstd 0): what the headline
+ * result needs - the whole-sample estimate, its tier and its cut-score
+ * results, none of which reads the mastery estimates - for What's working,
+ * whose cached results then do not change with every learning event
+ * (docs/initiatives.md "What's working is computed once per change"). */
+enum eb_err eval_load_headline(struct db *db, int64_t district_id, const struct initiative *in,
+			       enum eval_design design, struct arena *a, struct eval_data *out,
+			       char *why, size_t cap);
 
 /* Runs the design and its subgroups (grade, school, English learners,
  * students with disabilities, prior-achievement thirds; Benjamini-Hochberg
@@ -199,5 +207,11 @@ void eval_write_report(const struct eval_result *r, const struct eval_data *d, s
 void eval_write_plain(const struct eval_result *r, const char *tool, struct buf *out);
 /* The method written out so a researcher can check it. */
 void eval_write_method(const struct eval_result *r, struct buf *out);
+/* The method in plain words, for a principal or a parent: who was compared
+ * with whom on what, what the interval and the tier mean, and what this
+ * design cannot rule out. tool and outcome name the tool and the outcome
+ * assessment. */
+void eval_write_method_plain(const struct eval_result *r, const char *tool, const char *outcome,
+			     struct buf *out);
 
 #endif

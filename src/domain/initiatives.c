@@ -192,29 +192,20 @@ static void split_list(struct why *w, const char *field, const char *s, struct l
 	}
 }
 
-static int exists_school(struct db *db, int64_t d, const char *sid)
+/* EB_OK when the district has the school (class), EB_ENOTFOUND when not. */
+static enum eb_err exists_school(struct db *db, int64_t d, const char *sid)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT 1 FROM org WHERE district_id=? AND sourced_id=? AND type='school'",
-		       &st))
-		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_text(st, 2, sid, -1);
-	int r = db_step(st) == DB_ROW;
-	db_reset(st);
-	return r;
+	int64_t one;
+	return db_get_int(
+		db, "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND type='school'",
+		DB_ARGS(DB_INT(d), DB_TEXT(sid)), &one);
 }
 
-static int exists_class(struct db *db, int64_t d, const char *sid)
+static enum eb_err exists_class(struct db *db, int64_t d, const char *sid)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, "SELECT 1 FROM class WHERE district_id=? AND sourced_id=?", &st))
-		return 0;
-	db_bind_int(st, 1, d);
-	db_bind_text(st, 2, sid, -1);
-	int r = db_step(st) == DB_ROW;
-	db_reset(st);
-	return r;
+	int64_t one;
+	return db_get_int(db, "SELECT 1 FROM class WHERE district_id=?1 AND sourced_id=?2",
+			  DB_ARGS(DB_INT(d), DB_TEXT(sid)), &one);
 }
 
 static void check_person(struct why *w, struct db *db, int64_t d, const char *field, int64_t id)
@@ -237,18 +228,11 @@ static void check_person(struct why *w, struct db *db, int64_t d, const char *fi
 static enum eb_err put_target(struct db *db, int64_t d, int64_t id, const char *kind,
 			      const char *value)
 {
-	struct db_stmt *st;
-	enum eb_err e = db_prepare(db,
-				   "INSERT OR IGNORE INTO initiative_target(district_id,initiative_id,kind,value)"
-				   " VALUES(?,?,?,?)",
-				   &st);
-	if (e)
-		return e;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, kind, -1);
-	db_bind_text(st, 4, value, -1);
-	return db_run(st);
+	return db_execute(
+		db,
+		"INSERT OR IGNORE INTO initiative_target(district_id,initiative_id,kind,value)"
+		" VALUES(?1,?2,?3,?4)",
+		DB_ARGS(DB_INT(d), DB_INT(id), DB_TEXT(kind), DB_TEXT(value)), NULL);
 }
 
 enum eb_err initiative_create(struct db *db, int64_t district_id, const struct audit_actor *who,
@@ -282,16 +266,27 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 	split_list(&w, "grades", in->grades, &grades);
 	split_list(&w, "classes", in->classes, &classes);
 	split_list(&w, "standards", in->standards, &stds);
-	for (size_t i = 0; i < schools.n; i++)
-		if (!exists_school(db, district_id, schools.items[i]))
+	enum eb_err ce = EB_OK;
+	for (size_t i = 0; i < schools.n && !ce; i++)
+		if ((ce = exists_school(db, district_id, schools.items[i])) == EB_ENOTFOUND) {
 			whyf(&w, "schools", "'%s' is not a school of this district", schools.items[i]);
+			ce = EB_OK;
+		}
 	int gnum[LIST_MAX];
 	for (size_t i = 0; i < grades.n; i++)
 		if (initiative_parse_grade(grades.items[i], &gnum[i]))
 			whyf(&w, "grades", "'%s' is not a grade (K, 1..12)", grades.items[i]);
-	for (size_t i = 0; i < classes.n; i++)
-		if (!exists_class(db, district_id, classes.items[i]))
+	for (size_t i = 0; i < classes.n && !ce; i++)
+		if ((ce = exists_class(db, district_id, classes.items[i])) == EB_ENOTFOUND) {
 			whyf(&w, "classes", "'%s' is not a class of this district", classes.items[i]);
+			ce = EB_OK;
+		}
+	if (ce) {
+		buf_free(&w.b);
+		if (why && cap)
+			snprintf(why, cap, "target: could not be checked (%s)", eb_strerror(ce));
+		return ce;
+	}
 	char canon[LIST_MAX][64];
 	standards_init();
 	for (size_t i = 0; i < stds.n; i++) {
@@ -342,45 +337,26 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 	enum eb_err e = db_begin(db);
 	if (e)
 		return e;
-	struct db_stmt *st;
-	e = db_prepare(db,
-		       "INSERT INTO initiative(district_id,title,need,tool_name,tool_id,start_date,"
-		       "review_date,outcome_assessment,pretest_assessment,success_measure,"
-		       "dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
-		       "teacher_support_id,family_contact_id,created_by,pass_score)"
-		       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-		       &st);
+	e = db_execute(
+		db,
+		"INSERT INTO initiative(district_id,title,need,tool_name,tool_id,start_date,"
+		"review_date,outcome_assessment,pretest_assessment,success_measure,"
+		"dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
+		"teacher_support_id,family_contact_id,created_by,pass_score)"
+		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(in->title), DB_TEXT(in->need),
+			DB_TEXT(in->tool_name), DB_INT_IF(in->tool_id > 0, in->tool_id),
+			DB_TEXT(in->start_date), DB_TEXT(in->review_date),
+			DB_TEXT(in->outcome_assessment),
+			DB_TEXT(blank(in->pretest_assessment) ? NULL : in->pretest_assessment),
+			DB_TEXT(in->success_measure), DB_INT(in->dosage_minutes),
+			DB_INT(in->quiz_builder), DB_INT(in->monitor),
+			DB_INT(in->monitor_every_days), DB_INT(in->evaluator),
+			DB_INT(in->teacher_support), DB_INT(in->family_contact),
+			DB_INT_IF(who && who->account_id, who ? who->account_id : 0),
+			DB_REAL_IF(has_pass, pass)),
+		NULL);
 	if (e)
-		goto fail;
-	db_bind_int(st, 1, district_id);
-	db_bind_text(st, 2, in->title, -1);
-	db_bind_text(st, 3, in->need, -1);
-	db_bind_text(st, 4, in->tool_name, -1);
-	if (in->tool_id > 0)
-		db_bind_int(st, 5, in->tool_id);
-	else
-		db_bind_null(st, 5);
-	db_bind_text(st, 6, in->start_date, -1);
-	db_bind_text(st, 7, in->review_date, -1);
-	db_bind_text(st, 8, in->outcome_assessment, -1);
-	db_bind_text(st, 9, blank(in->pretest_assessment) ? NULL : in->pretest_assessment, -1);
-	db_bind_text(st, 10, in->success_measure, -1);
-	db_bind_int(st, 11, in->dosage_minutes);
-	db_bind_int(st, 12, in->quiz_builder);
-	db_bind_int(st, 13, in->monitor);
-	db_bind_int(st, 14, in->monitor_every_days);
-	db_bind_int(st, 15, in->evaluator);
-	db_bind_int(st, 16, in->teacher_support);
-	db_bind_int(st, 17, in->family_contact);
-	if (who && who->account_id)
-		db_bind_int(st, 18, who->account_id);
-	else
-		db_bind_null(st, 18);
-	if (has_pass)
-		db_bind_double(st, 19, pass);
-	else
-		db_bind_null(st, 19);
-	if ((e = db_run(st)))
 		goto fail;
 	int64_t nid = db_last_id(db);
 	for (size_t i = 0; i < schools.n && !e; i++)
@@ -415,137 +391,131 @@ fail:
 
 /* ---- reading ---------------------------------------------------------- */
 
-static const char *dup_col(struct arena *a, struct db_stmt *st, int c)
-{
-	const char *s = db_col_text(st, c);
-	return arena_strdup(a, s ? s : "");
-}
-
-static void load_person(struct db *db, int64_t d, int64_t id, struct arena *a,
-			struct initiative_person *p)
+/* The display name of the person's account ("" when there is none). */
+static enum eb_err load_person(struct db *db, int64_t d, struct arena *a,
+			       struct initiative_person *p)
 {
 	struct account acc;
-	p->account_id = id;
-	p->display_name = account_get(db, d, id, &acc) == EB_OK
-				  ? arena_strdup(a, acc.display_name)
-				  : "";
+	enum eb_err e = account_get(db, d, p->account_id, &acc);
+	p->display_name = "";
+	if (e == EB_ENOTFOUND)
+		return EB_OK;
+	if (e)
+		return e;
+	if (!(p->display_name = arena_strdup(a, acc.display_name)))
+		return EB_ENOMEM;
+	return EB_OK;
 }
+
+static enum eb_err finish_initiative(struct db_stmt *st, void *row, struct arena *arena)
+{
+	struct initiative *in = row;
+	(void)arena;
+	if (initiative_status_parse(db_col_text(st, 16), &in->status))
+		in->status = INIT_PLANNED;
+	in->has_pass = !db_col_is_null(st, 21);
+	return EB_OK;
+}
+
+DB_ROWSPEC(initiative_spec, struct initiative, finish_initiative,
+	   DB_FIELD_STR(struct initiative, title),
+	   DB_FIELD_STR(struct initiative, need),
+	   DB_FIELD_STR(struct initiative, tool_name),
+	   DB_FIELD_INT(struct initiative, tool_id),
+	   DB_FIELD_STR(struct initiative, start_date),
+	   DB_FIELD_STR(struct initiative, review_date),
+	   DB_FIELD_STR(struct initiative, outcome_assessment),
+	   DB_FIELD_STR(struct initiative, pretest_assessment),
+	   DB_FIELD_STR(struct initiative, success_measure),
+	   DB_FIELD_INT(struct initiative, dosage_minutes),
+	   DB_FIELD_INT(struct initiative, quiz_builder.account_id),
+	   DB_FIELD_INT(struct initiative, monitor.account_id),
+	   DB_FIELD_INT(struct initiative, monitor_every_days),
+	   DB_FIELD_INT(struct initiative, evaluator.account_id),
+	   DB_FIELD_INT(struct initiative, teacher_support.account_id),
+	   DB_FIELD_INT(struct initiative, family_contact.account_id),
+	   DB_FIELD_SKIP, /* status */
+	   DB_FIELD_TEXT(struct initiative, random_unit),
+	   DB_FIELD_INT(struct initiative, random_seed),
+	   DB_FIELD_INT(struct initiative, randomized_at),
+	   DB_FIELD_INT(struct initiative, created_at),
+	   DB_FIELD_REAL(struct initiative, pass_score));
 
 enum eb_err initiative_get(struct db *db, int64_t district_id, int64_t id, struct arena *a,
 			   struct initiative *out)
 {
 	memset(out, 0, sizeof *out);
-	struct db_stmt *st;
-	enum eb_err e = db_prepare(
+	enum eb_err e = db_get_row(
 		db,
 		"SELECT title,need,tool_name,coalesce(tool_id,0),start_date,review_date,"
-		"outcome_assessment,coalesce(pretest_assessment,outcome_assessment),success_measure,"
-		"dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,evaluator_id,"
-		"teacher_support_id,family_contact_id,status,random_unit,coalesce(random_seed,0),"
-		"coalesce(randomized_at,0),created_at,pass_score FROM initiative WHERE district_id=?"
-		" AND id=?",
-		&st);
+		"outcome_assessment,coalesce(pretest_assessment,outcome_assessment),"
+		"success_measure,dosage_minutes,quiz_builder_id,monitor_id,monitor_every_days,"
+		"evaluator_id,teacher_support_id,family_contact_id,status,random_unit,"
+		"coalesce(random_seed,0),coalesce(randomized_at,0),created_at,pass_score"
+		" FROM initiative WHERE district_id=?1 AND id=?2",
+		DB_ARGS(DB_INT(district_id), DB_INT(id)), &initiative_spec, a, out);
 	if (e)
 		return e;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	int r = db_step(st);
-	if (r != DB_ROW) {
-		db_reset(st);
-		return r == DB_DONE ? EB_ENOTFOUND : EB_EDB;
-	}
 	out->id = id;
 	out->district_id = district_id;
-	out->title = dup_col(a, st, 0);
-	out->need = dup_col(a, st, 1);
-	out->tool_name = dup_col(a, st, 2);
-	out->tool_id = db_col_int(st, 3);
-	out->start_date = dup_col(a, st, 4);
-	out->review_date = dup_col(a, st, 5);
-	out->outcome_assessment = dup_col(a, st, 6);
-	out->pretest_assessment = dup_col(a, st, 7);
-	out->success_measure = dup_col(a, st, 8);
-	out->dosage_minutes = db_col_int(st, 9);
-	int64_t people[5] = { db_col_int(st, 10), db_col_int(st, 11), db_col_int(st, 13),
-			      db_col_int(st, 14), db_col_int(st, 15) };
-	out->monitor_every_days = db_col_int(st, 12);
-	if (initiative_status_parse(db_col_text(st, 16), &out->status))
-		out->status = INIT_PLANNED;
-	out->random_unit = db_col_is_null(st, 17) ? NULL : dup_col(a, st, 17);
-	out->random_seed = db_col_int(st, 18);
-	out->randomized_at = db_col_int(st, 19);
-	out->created_at = db_col_int(st, 20);
-	out->has_pass = !db_col_is_null(st, 21);
-	out->pass_score = out->has_pass ? db_col_double(st, 21) : 0;
-	db_reset(st);
-	load_person(db, district_id, people[0], a, &out->quiz_builder);
-	load_person(db, district_id, people[1], a, &out->monitor);
-	load_person(db, district_id, people[2], a, &out->evaluator);
-	load_person(db, district_id, people[3], a, &out->teacher_support);
-	load_person(db, district_id, people[4], a, &out->family_contact);
+	struct initiative_person *people[5] = { &out->quiz_builder, &out->monitor, &out->evaluator,
+						&out->teacher_support, &out->family_contact };
+	for (size_t i = 0; i < 5; i++)
+		if ((e = load_person(db, district_id, a, people[i])))
+			return e;
 
-	if ((e = db_prepare(db,
-			    "SELECT kind,value FROM initiative_target WHERE district_id=? AND"
-			    " initiative_id=? ORDER BY kind,value",
-			    &st)))
-		return e;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
 	size_t cap = LIST_MAX * 4;
 	out->schools = arena_alloc(a, cap * sizeof(char *));
 	out->classes = arena_alloc(a, cap * sizeof(char *));
 	out->standards = arena_alloc(a, cap * sizeof(char *));
 	out->grades = arena_alloc(a, cap * sizeof(int));
-	while ((r = db_step(st)) == DB_ROW) {
+	if (!out->schools || !out->classes || !out->standards || !out->grades)
+		return EB_ENOMEM;
+	struct db_stmt *st;
+	if ((e = db_query(db,
+			  "SELECT kind,value FROM initiative_target WHERE district_id=?1 AND"
+			  " initiative_id=?2 ORDER BY kind,value",
+			  DB_ARGS(DB_INT(district_id), DB_INT(id)), &st)))
+		return e;
+	while (db_next(st)) {
 		const char *k = db_col_text(st, 0);
 		if (strcmp(k, "school") == 0 && out->nschools < cap)
-			out->schools[out->nschools++] = dup_col(a, st, 1);
+			out->schools[out->nschools++] = db_col_str(st, 1, a);
 		else if (strcmp(k, "class") == 0 && out->nclasses < cap)
-			out->classes[out->nclasses++] = dup_col(a, st, 1);
+			out->classes[out->nclasses++] = db_col_str(st, 1, a);
 		else if (strcmp(k, "standard") == 0 && out->nstandards < cap)
-			out->standards[out->nstandards++] = dup_col(a, st, 1);
+			out->standards[out->nstandards++] = db_col_str(st, 1, a);
 		else if (strcmp(k, "grade") == 0 && out->ngrades < cap &&
 			 initiative_parse_grade(db_col_text(st, 1), &out->grades[out->ngrades]) == EB_OK)
 			out->ngrades++;
 	}
-	db_reset(st);
-	return r == DB_DONE ? EB_OK : EB_EDB;
+	return db_done(st);
 }
+
+static enum eb_err finish_initiative_row(struct db_stmt *st, void *row, struct arena *arena)
+{
+	struct initiative_row *r = row;
+	(void)arena;
+	if (initiative_status_parse(db_col_text(st, 5), &r->status))
+		r->status = INIT_PLANNED;
+	return EB_OK;
+}
+
+DB_ROWSPEC(initiative_row_spec, struct initiative_row, finish_initiative_row,
+	   DB_FIELD_INT(struct initiative_row, id),
+	   DB_FIELD_STR(struct initiative_row, title),
+	   DB_FIELD_STR(struct initiative_row, tool_name),
+	   DB_FIELD_STR(struct initiative_row, start_date),
+	   DB_FIELD_STR(struct initiative_row, review_date),
+	   DB_FIELD_SKIP); /* status */
 
 enum eb_err initiative_list(struct db *db, int64_t district_id, struct arena *a,
 			    struct initiative_row **rows, size_t *n)
 {
-	struct db_stmt *st;
-	enum eb_err e = db_prepare(db,
-				   "SELECT id,title,tool_name,start_date,review_date,status FROM initiative"
-				   " WHERE district_id=? ORDER BY id DESC",
-				   &st);
-	if (e)
-		return e;
-	db_bind_int(st, 1, district_id);
-	size_t cap = 16, k = 0;
-	struct initiative_row *v = arena_alloc(a, cap * sizeof *v);
-	int r;
-	while ((r = db_step(st)) == DB_ROW) {
-		struct initiative_row *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
-		if (!nv) {
-			db_reset(st);
-			return EB_ENOMEM;
-		}
-		v = nv;
-		v[k].id = db_col_int(st, 0);
-		v[k].title = dup_col(a, st, 1);
-		v[k].tool_name = dup_col(a, st, 2);
-		v[k].start_date = dup_col(a, st, 3);
-		v[k].review_date = dup_col(a, st, 4);
-		if (initiative_status_parse(db_col_text(st, 5), &v[k].status))
-			v[k].status = INIT_PLANNED;
-		k++;
-	}
-	db_reset(st);
-	*rows = v;
-	*n = k;
-	return r == DB_DONE ? EB_OK : EB_EDB;
+	return db_get_rows(db,
+			   "SELECT id,title,tool_name,start_date,review_date,status FROM initiative"
+			   " WHERE district_id=?1 ORDER BY id DESC",
+			   DB_ARGS(DB_INT(district_id)), &initiative_row_spec, a, rows, n);
 }
 
 /* ---- status ----------------------------------------------------------- */
@@ -592,39 +562,28 @@ enum eb_err initiative_set_status(struct db *db, int64_t district_id,
 		who = &cli;
 	if ((e = db_begin(db)))
 		return e;
-	struct db_stmt *st;
-	if ((e = db_prepare(db,
-			    "UPDATE initiative SET status=? WHERE district_id=? AND id=? AND status=?",
-			    &st)))
+	int changed = 0;
+	if ((e = db_execute(db,
+			    "UPDATE initiative SET status=?1"
+			    " WHERE district_id=?2 AND id=?3 AND status=?4",
+			    DB_ARGS(DB_TEXT(initiative_status_name(ts)), DB_INT(district_id),
+				    DB_INT(id), DB_TEXT(initiative_status_name(cur.status))),
+			    &changed)))
 		goto fail;
-	db_bind_text(st, 1, initiative_status_name(ts), -1);
-	db_bind_int(st, 2, district_id);
-	db_bind_int(st, 3, id);
-	db_bind_text(st, 4, initiative_status_name(cur.status), -1);
-	if ((e = db_run(st)))
-		goto fail;
-	if (db_changes(db) != 1) {
+	if (changed != 1) {
 		e = EB_ECONFLICT;
 		goto fail;
 	}
-	if ((e = db_prepare(db,
-			    "INSERT INTO initiative_status(district_id,initiative_id,at,account_id,actor,"
-			    "from_status,to_status,reason,evidence) VALUES(?,?,?,?,?,?,?,?,?)",
-			    &st)))
-		goto fail;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, time_now());
-	if (who->account_id)
-		db_bind_int(st, 4, who->account_id);
-	else
-		db_bind_null(st, 4);
-	db_bind_text(st, 5, who->login, -1);
-	db_bind_text(st, 6, initiative_status_name(cur.status), -1);
-	db_bind_text(st, 7, initiative_status_name(ts), -1);
-	db_bind_text(st, 8, reason, -1);
-	db_bind_text(st, 9, evidence ? evidence : "", -1);
-	if ((e = db_run(st)))
+	if ((e = db_execute(
+		     db,
+		     "INSERT INTO initiative_status(district_id,initiative_id,at,account_id,actor,"
+		     "from_status,to_status,reason,evidence) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+		     DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(time_now()),
+			     DB_INT_IF(who->account_id, who->account_id), DB_TEXT(who->login),
+			     DB_TEXT(initiative_status_name(cur.status)),
+			     DB_TEXT(initiative_status_name(ts)), DB_TEXT(reason),
+			     DB_TEXT(evidence ? evidence : "")),
+		     NULL)))
 		goto fail;
 	char sid[24], detail[96];
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
@@ -644,40 +603,22 @@ fail:
 	return e;
 }
 
+DB_ROWSPEC(decision_spec, struct initiative_decision, NULL,
+	   DB_FIELD_INT(struct initiative_decision, at),
+	   DB_FIELD_STR(struct initiative_decision, actor),
+	   DB_FIELD_STR(struct initiative_decision, from),
+	   DB_FIELD_STR(struct initiative_decision, to),
+	   DB_FIELD_STR(struct initiative_decision, reason),
+	   DB_FIELD_STR(struct initiative_decision, evidence));
+
 enum eb_err initiative_history(struct db *db, int64_t district_id, int64_t id, struct arena *a,
 			       struct initiative_decision **rows, size_t *n)
 {
-	struct db_stmt *st;
-	enum eb_err e = db_prepare(db,
-				   "SELECT at,actor,from_status,to_status,reason,evidence FROM"
-				   " initiative_status WHERE district_id=? AND initiative_id=? ORDER BY id",
-				   &st);
-	if (e)
-		return e;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	size_t cap = 8, k = 0;
-	struct initiative_decision *v = arena_alloc(a, cap * sizeof *v);
-	int r;
-	while ((r = db_step(st)) == DB_ROW) {
-		struct initiative_decision *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
-		if (!nv) {
-			db_reset(st);
-			return EB_ENOMEM;
-		}
-		v = nv;
-		v[k].at = db_col_int(st, 0);
-		v[k].actor = dup_col(a, st, 1);
-		v[k].from = dup_col(a, st, 2);
-		v[k].to = dup_col(a, st, 3);
-		v[k].reason = dup_col(a, st, 4);
-		v[k].evidence = dup_col(a, st, 5);
-		k++;
-	}
-	db_reset(st);
-	*rows = v;
-	*n = k;
-	return r == DB_DONE ? EB_OK : EB_EDB;
+	return db_get_rows(
+		db,
+		"SELECT at,actor,from_status,to_status,reason,evidence FROM"
+		" initiative_status WHERE district_id=?1 AND initiative_id=?2 ORDER BY id",
+		DB_ARGS(DB_INT(district_id), DB_INT(id)), &decision_spec, a, rows, n);
 }
 
 /* ---- target students -------------------------------------------------- */
@@ -710,24 +651,24 @@ enum eb_err initiative_students(struct db *db, int64_t district_id,
 				const struct initiative *in, struct arena *a,
 				struct init_student **out, size_t *n)
 {
+	size_t cap = 256, k = 0;
+	struct init_student *v = arena_alloc(a, cap * sizeof *v);
+	if (!v)
+		return EB_ENOMEM;
 	struct db_stmt *st;
-	enum eb_err e = db_prepare(
+	enum eb_err e = db_query(
 		db,
 		"SELECT e.user_sourced_id,c.school_sourced_id,c.sourced_id,p.grades,c.grades,"
 		"p.english_learner,p.disability FROM enrollment e"
 		" JOIN class c ON c.district_id=e.district_id AND c.sourced_id=e.class_sourced_id"
 		" JOIN person p ON p.district_id=e.district_id AND p.sourced_id=e.user_sourced_id"
-		" WHERE e.district_id=? AND e.role='student' AND e.status='active'"
+		" WHERE e.district_id=?1 AND e.role='student' AND e.status='active'"
 		" AND p.status='active' ORDER BY e.user_sourced_id, c.sourced_id",
-		&st);
+		DB_ARGS(DB_INT(district_id)), &st);
 	if (e)
 		return e;
-	db_bind_int(st, 1, district_id);
-	size_t cap = 256, k = 0;
-	struct init_student *v = arena_alloc(a, cap * sizeof *v);
-	int r;
 	int all_places = in->nschools == 0 && in->nclasses == 0;
-	while ((r = db_step(st)) == DB_ROW) {
+	while (db_next(st)) {
 		const char *sid = db_col_text(st, 0), *school = db_col_text(st, 1),
 			   *cls = db_col_text(st, 2);
 		if (k && strcmp(v[k - 1].sid, sid) == 0)
@@ -747,38 +688,34 @@ enum eb_err initiative_students(struct db *db, int64_t district_id,
 		}
 		struct init_student *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
 		if (!nv) {
-			db_reset(st);
-			return EB_ENOMEM;
+			db_fail(st, EB_ENOMEM);
+			break;
 		}
 		v = nv;
-		v[k].sid = arena_strdup(a, sid);
-		v[k].school = arena_strdup(a, school);
-		v[k].class_sid = arena_strdup(a, cls);
+		v[k].sid = db_col_dup(st, 0, a);
+		v[k].school = db_col_dup(st, 1, a);
+		v[k].class_sid = db_col_dup(st, 2, a);
 		v[k].grade = g;
 		v[k].el = db_col_is_null(st, 5) ? -1 : db_col_int(st, 5) != 0;
 		v[k].swd = db_col_is_null(st, 6) ? -1 : db_col_int(st, 6) != 0;
 		k++;
 	}
-	db_reset(st);
+	if ((e = db_done(st)))
+		return e;
 	*out = v;
 	*n = k;
-	return r == DB_DONE ? EB_OK : EB_EDB;
+	return EB_OK;
 }
 
 int initiative_assigned(struct db *db, int64_t district_id, int64_t id, const char *unit_id)
 {
-	struct db_stmt *st;
-	if (db_prepare(db,
-		       "SELECT treated FROM initiative_assignment WHERE district_id=? AND"
-		       " initiative_id=? AND unit_id=?",
-		       &st))
+	int64_t treated;
+	if (db_get_int(db,
+		       "SELECT treated FROM initiative_assignment WHERE district_id=?1 AND"
+		       " initiative_id=?2 AND unit_id=?3",
+		       DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(unit_id)), &treated))
 		return -1;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, unit_id, -1);
-	int r = db_step(st) == DB_ROW ? (int)db_col_int(st, 0) : -1;
-	db_reset(st);
-	return r;
+	return (int)treated;
 }
 
 static int cmp_cstr(const void *a, const void *b)
@@ -827,9 +764,13 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 	/* distinct units with their school as stratum */
 	const char **units = arena_alloc(&a, (ns + 1) * sizeof *units);
 	const char **school_of = arena_alloc(&a, (ns + 1) * sizeof *school_of);
+	const char **tmp = arena_alloc(&a, (ns + 1) * sizeof *tmp);
+	if (!units || !school_of || !tmp) {
+		e = EB_ENOMEM;
+		goto oom;
+	}
 	size_t nu = 0;
 	{
-		const char **tmp = arena_alloc(&a, (ns + 1) * sizeof *tmp);
 		for (size_t i = 0; i < ns; i++)
 			tmp[i] = by_class ? s[i].class_sid : s[i].school;
 		qsort(tmp, ns, sizeof *tmp, cmp_cstr);
@@ -856,6 +797,10 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 	}
 	int64_t *cid = arena_alloc(&a, nu * sizeof *cid), *strat = arena_alloc(&a, nu * sizeof *strat);
 	int *assign = arena_alloc(&a, nu * sizeof *assign);
+	if (!cid || !strat || !assign) {
+		e = EB_ENOMEM;
+		goto oom;
+	}
 	/* classes are stratified by school only when every school has 2 or more
 	 * of them: a one-class stratum would be left to a coin */
 	int stratify = by_class;
@@ -888,32 +833,25 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 		who = &cli;
 	if ((e = db_begin(db)))
 		goto out;
-	struct db_stmt *st;
 	size_t nt = 0;
 	for (size_t u = 0; u < nu && !e; u++) {
-		if ((e = db_prepare(db,
-				    "INSERT INTO initiative_assignment(district_id,initiative_id,unit_id,"
-				    "treated) VALUES(?,?,?,?)",
-				    &st)))
-			break;
-		db_bind_int(st, 1, district_id);
-		db_bind_int(st, 2, id);
-		db_bind_text(st, 3, units[u], -1);
-		db_bind_int(st, 4, assign[u]);
-		e = db_run(st);
+		e = db_execute(
+			db,
+			"INSERT INTO initiative_assignment(district_id,initiative_id,unit_id,"
+			"treated) VALUES(?1,?2,?3,?4)",
+			DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(units[u]),
+				DB_INT(assign[u])),
+			NULL);
 		nt += assign[u] == 1;
 	}
-	if (!e && !(e = db_prepare(db,
-				   "UPDATE initiative SET random_unit=?,random_seed=?,randomized_at=?"
-				   " WHERE district_id=? AND id=?",
-				   &st))) {
-		db_bind_text(st, 1, by_class ? "class" : "school", -1);
-		db_bind_int(st, 2, (int64_t)seed);
-		db_bind_int(st, 3, time_now());
-		db_bind_int(st, 4, district_id);
-		db_bind_int(st, 5, id);
-		e = db_run(st);
-	}
+	if (!e)
+		e = db_execute(
+			db,
+			"UPDATE initiative SET random_unit=?1,random_seed=?2,randomized_at=?3"
+			" WHERE district_id=?4 AND id=?5",
+			DB_ARGS(DB_TEXT(by_class ? "class" : "school"), DB_INT((int64_t)seed),
+				DB_INT(time_now()), DB_INT(district_id), DB_INT(id)),
+			NULL);
 	if (!e) {
 		char sid[24], detail[128];
 		snprintf(sid, sizeof sid, "%lld", (long long)id);
@@ -932,6 +870,10 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 	}
 	*n_units = nu;
 	*n_treated = nt;
+	goto out;
+oom:
+	if (why && cap)
+		snprintf(why, cap, "initiative: out of memory");
 out:
 	arena_free(&a);
 	return e;
@@ -940,71 +882,68 @@ out:
 enum eb_err initiative_use_put(struct db *db, int64_t district_id, int64_t id,
 			       const char *student_sid, double minutes, int64_t sessions)
 {
-	struct db_stmt *st;
-	enum eb_err e = db_prepare(db,
-				   "INSERT OR REPLACE INTO initiative_use(district_id,initiative_id,"
-				   "student_sourced_id,minutes,sessions) VALUES(?,?,?,?,?)",
-				   &st);
-	if (e)
-		return e;
-	db_bind_int(st, 1, district_id);
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, student_sid, -1);
-	db_bind_double(st, 4, minutes);
-	db_bind_int(st, 5, sessions);
-	return db_run(st);
+	return db_execute(db,
+			  "INSERT OR REPLACE INTO initiative_use(district_id,initiative_id,"
+			  "student_sourced_id,minutes,sessions) VALUES(?1,?2,?3,?4,?5)",
+			  DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(student_sid),
+				  DB_REAL(minutes), DB_INT(sessions)),
+			  NULL);
 }
 
 /* Minutes and sessions recorded for one student (0 when none). */
-static void use_of(struct db *db, int64_t d, int64_t id, const char *sid, double *minutes,
-		   int64_t *sessions)
+static enum eb_err use_of(struct db *db, int64_t d, int64_t id, const char *sid, double *minutes,
+			  int64_t *sessions)
 {
 	struct db_stmt *st;
 	*minutes = 0;
 	*sessions = 0;
-	if (db_prepare(db,
-		       "SELECT minutes,sessions FROM initiative_use WHERE district_id=? AND"
-		       " initiative_id=? AND student_sourced_id=?",
-		       &st))
-		return;
-	db_bind_int(st, 1, d);
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, sid, -1);
-	if (db_step(st) == DB_ROW) {
+	enum eb_err e =
+		db_query(db,
+			 "SELECT minutes,sessions FROM initiative_use WHERE district_id=?1 AND"
+			 " initiative_id=?2 AND student_sourced_id=?3",
+			 DB_ARGS(DB_INT(d), DB_INT(id), DB_TEXT(sid)), &st);
+	if (e)
+		return e;
+	if (db_next(st)) {
 		*minutes = db_col_double(st, 0);
 		*sessions = db_col_int(st, 1);
 	}
-	db_reset(st);
+	return db_done(st);
 }
 
-static const char *school_name(struct db *db, int64_t d, const char *sid, struct arena *a)
+/* The school's name into *name (arena copy), or its sid when unknown. */
+static enum eb_err school_name(struct db *db, int64_t d, const char *sid, struct arena *a,
+			       const char **name)
 {
 	struct db_stmt *st;
-	const char *name = sid;
-	if (db_prepare(db, "SELECT name FROM org WHERE district_id=? AND sourced_id=?", &st))
-		return name;
-	db_bind_int(st, 1, d);
-	db_bind_text(st, 2, sid, -1);
-	if (db_step(st) == DB_ROW)
-		name = dup_col(a, st, 0);
-	db_reset(st);
-	return name;
+	*name = sid;
+	enum eb_err e = db_query(db, "SELECT name FROM org WHERE district_id=?1 AND sourced_id=?2",
+				 DB_ARGS(DB_INT(d), DB_TEXT(sid)), &st);
+	if (e)
+		return e;
+	if (db_next(st))
+		*name = db_col_str(st, 0, a);
+	return db_done(st);
 }
 
-/* The first teacher of a class and the teacher's name (cached in ix/keys). */
-static void class_teacher(struct db *db, int64_t d, const char *class_sid, struct arena *a,
-			  const char **key, const char **name)
+/* The first teacher of a class and the teacher's name. */
+static enum eb_err class_teacher(struct db *db, int64_t d, const char *class_sid, struct arena *a,
+				 const char **key, const char **name)
 {
 	struct roster_person_row *t;
 	size_t nt = 0;
 	*key = "";
 	*name = "No teacher listed";
-	if (class_sid && roster_class_teachers(db, d, class_sid, a, &t, &nt) == EB_OK && nt) {
-		*key = t[0].sourced_id;
-		*name = arena_printf(a, "%s %s", t[0].preferred_first_name ? t[0].preferred_first_name
-									    : t[0].given_name,
-				     t[0].family_name);
-	}
+	if (!class_sid)
+		return EB_OK;
+	enum eb_err e = roster_class_teachers(db, d, class_sid, a, &t, &nt);
+	if (e || !nt)
+		return e;
+	*key = t[0].sourced_id;
+	*name = arena_printf(
+		a, "%s %s", t[0].preferred_first_name ? t[0].preferred_first_name : t[0].given_name,
+		t[0].family_name);
+	return *name ? EB_OK : EB_ENOMEM;
 }
 
 enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
@@ -1030,7 +969,7 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 	/* class -> its group row, so each class's teacher is looked up once */
 	struct hashset by_class;
 	hs_init(&by_class);
-	for (size_t i = 0; i < ns; i++) {
+	for (size_t i = 0; i < ns && !e; i++) {
 		if (school && (!s[i].school || strcmp(s[i].school, school) != 0))
 			continue;
 		const char *key = s[i].school, *name = NULL;
@@ -1038,8 +977,9 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 		if (by == INIT_USE_BY_TEACHER && s[i].class_sid &&
 		    hs_get(&by_class, str_from(s[i].class_sid), &cached)) {
 			key = v[cached].key;
-		} else if (by == INIT_USE_BY_TEACHER) {
-			class_teacher(db, district_id, s[i].class_sid, a, &key, &name);
+		} else if (by == INIT_USE_BY_TEACHER &&
+			   (e = class_teacher(db, district_id, s[i].class_sid, a, &key, &name))) {
+			break;
 		}
 		size_t j = 1;
 		while (j < k && strcmp(v[j].key, key) != 0)
@@ -1047,21 +987,24 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 		if (j == k) {
 			struct initiative_use_row *nv = arena_grow(a, v, k, &cap, sizeof *v, 0);
 			if (!nv) {
-				hs_free(&by_class);
-				return EB_ENOMEM;
+				e = EB_ENOMEM;
+				break;
 			}
 			v = nv;
 			memset(&v[k], 0, sizeof v[k]);
 			v[k].key = key;
-			v[k].name = by == INIT_USE_BY_SCHOOL ? school_name(db, district_id, key, a)
-							     : (name ? name : key);
+			v[k].name = name ? name : key;
+			if (by == INIT_USE_BY_SCHOOL &&
+			    (e = school_name(db, district_id, key, a, &v[k].name)))
+				break;
 			k++;
 		}
 		if (by == INIT_USE_BY_TEACHER && s[i].class_sid && cached < 0)
 			hs_set(&by_class, str_from(s[i].class_sid), (int32_t)j);
 		double m;
 		int64_t ses;
-		use_of(db, district_id, in->id, s[i].sid, &m, &ses);
+		if ((e = use_of(db, district_id, in->id, s[i].sid, &m, &ses)))
+			break;
 		struct initiative_use_row *rs[2] = { &v[0], &v[j] };
 		for (int t = 0; t < 2; t++) {
 			rs[t]->targeted++;
@@ -1073,6 +1016,8 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 		}
 	}
 	hs_free(&by_class);
+	if (e)
+		return e;
 	*rows = v;
 	*n = k;
 	return EB_OK;

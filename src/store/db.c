@@ -49,6 +49,9 @@ struct db {
 		void (*free_fn)(void *);
 	} attached[DB_ATTACH];
 	struct db_stmt cache[STMT_CACHE];
+	/* db_trace_reads */
+	void (*trace_fn)(void *ctx, const char *table);
+	void *trace_ctx;
 };
 
 static int commit_guard(void *arg);
@@ -297,6 +300,25 @@ void db_set_busy_timeout(struct db *db, int ms)
 bool db_in_transaction(struct db *db)
 {
 	return !sqlite3_get_autocommit(db->h);
+}
+
+static int trace_authorizer(void *arg, int action, const char *a, const char *b, const char *c,
+			    const char *d)
+{
+	struct db *db = arg;
+	(void)b;
+	(void)c;
+	(void)d;
+	if (action == SQLITE_READ && a && db->trace_fn)
+		db->trace_fn(db->trace_ctx, a);
+	return SQLITE_OK;
+}
+
+void db_trace_reads(struct db *db, void (*fn)(void *ctx, const char *table), void *ctx)
+{
+	db->trace_fn = fn;
+	db->trace_ctx = ctx;
+	sqlite3_set_authorizer(db->h, fn ? trace_authorizer : NULL, fn ? db : NULL);
 }
 
 void db_close(struct db *db)
@@ -780,87 +802,9 @@ enum eb_err db_get_rows(struct db *db, const char *sql, const struct db_arg *arg
 	return EB_OK;
 }
 
-/* ---- transitional (db_legacy.h) --------------------------------------- */
-
-enum eb_err db_prepare(struct db *db, const char *sql, struct db_stmt **out)
-{
-	size_t i = cache_slot(sql);
-	for (size_t probe = 0; probe < STMT_CACHE; probe++, i = (i + 1) % STMT_CACHE) {
-		struct db_stmt *c = &db->cache[i];
-		if (c->sql == sql) {
-			sqlite3_reset(c->st);
-			sqlite3_clear_bindings(c->st);
-			c->held = true;
-			c->ended = false;
-			c->err = EB_OK;
-			*out = c;
-			return EB_OK;
-		}
-		if (!c->sql)
-			break;
-	}
-	return stmt_get(db, sql, out);
-}
-
-void db_bind_int(struct db_stmt *s, int idx, int64_t v)
-{
-	sqlite3_bind_int64(s->st, idx, v);
-}
-
-void db_bind_double(struct db_stmt *s, int idx, double v)
-{
-	sqlite3_bind_double(s->st, idx, v);
-}
-
-void db_bind_text(struct db_stmt *s, int idx, const char *p, int n)
-{
-	if (!p)
-		sqlite3_bind_null(s->st, idx);
-	else
-		sqlite3_bind_text(s->st, idx, p, n, SQLITE_TRANSIENT);
-}
-
-void db_bind_blob(struct db_stmt *s, int idx, const void *p, int n)
-{
-	sqlite3_bind_blob(s->st, idx, p, n, SQLITE_TRANSIENT);
-}
-
-void db_bind_null(struct db_stmt *s, int idx)
-{
-	sqlite3_bind_null(s->st, idx);
-}
-
-int db_step(struct db_stmt *s)
-{
-	int rc = sqlite3_step(s->st);
-	if (rc == SQLITE_ROW)
-		return DB_ROW;
-	if (rc == SQLITE_DONE)
-		return DB_DONE;
-	return -1;
-}
-
-enum eb_err db_run(struct db_stmt *s)
-{
-	int rc = sqlite3_step(s->st);
-	enum eb_err out = rc == SQLITE_ROW || rc == SQLITE_DONE ? EB_OK : step_error(s, rc);
-	db_done(s);
-	return out;
-}
-
-void db_reset(struct db_stmt *s)
-{
-	db_done(s);
-}
-
 int64_t db_last_id(struct db *db)
 {
 	return sqlite3_last_insert_rowid(db->h);
-}
-
-int db_changes(struct db *db)
-{
-	return sqlite3_changes(db->h);
 }
 
 const char *db_errmsg(struct db *db)

@@ -251,8 +251,16 @@ enum eb_err db_get_rows(struct db *db, const char *sql, const struct db_arg *arg
 			const struct db_rowspec *spec, struct arena *arena, void *rows,
 			size_t *n);
 
+/* Calls fn(ctx, table) for each table that a statement prepared from now
+ * on reads (SQLite's authorizer: once per column read, at prepare time), so
+ * that a test can check that a cache's key covers everything a computation
+ * depends on. Statements this connection prepared before are not seen: use
+ * a connection opened for it. fn NULL stops. */
+void db_trace_reads(struct db *db, void (*fn)(void *ctx, const char *table), void *ctx);
+
+/* The rowid of the last successful INSERT on this connection. */
 int64_t db_last_id(struct db *db);
-int db_changes(struct db *db);
+/* SQLite's message for the connection's last error (for logs). */
 const char *db_errmsg(struct db *db);
 /* The schema version after migrations (highest applied number). */
 int db_schema_version(struct db *db);
@@ -277,8 +285,5 @@ enum eb_err db_restore(const char *db_path, const char *src_path, char *errmsg, 
 
 /* Raw handle for the rare module that needs SQLite specifics (store/ only). */
 struct sqlite3 *db_handle(struct db *db);
-
-/* transitional: removed when every query site is on db_query */
-#include "store/db_legacy.h"
 
 #endif

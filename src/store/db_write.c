@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "base/timeutil.h"
 #include "store/db.h"
 
 /* The most jobs one transaction takes (bounds a group's latency), and the
@@ -21,6 +23,18 @@ static struct db_write *group_head, **group_tail = &group_head;
 static int queued;
 static bool writer_running;
 static bool group_active;	/* the writer thread is inside a group */
+static double last_commit;	/* when the writer last took a group (time_mono) */
+
+/* Whether every queued job may linger (and one is queued). group_mu held. */
+static bool all_linger(void)
+{
+	if (!group_head)
+		return false;
+	for (struct db_write *w = group_head; w; w = w->next)
+		if (w->linger_ms <= 0)
+			return false;
+	return true;
+}
 
 /* Whether jobs x and y may share a transaction: the same file (read when
  * they were queued, on the caller's thread), or the same connection. */
@@ -173,8 +187,27 @@ static void *writer_main(void *arg)
 	for (;;) {
 		while (!group_head)
 			pthread_cond_wait(&work_cv, &group_mu);
+		/* lingering jobs wait for company, up to linger_ms after the last
+		 * commit (db_write.h) */
+		while (all_linger() && queued < GROUP_MAX) {
+			double until = last_commit + group_head->linger_ms / 1000.0;
+			double now = time_mono();
+			if (now >= until)
+				break;
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			double wait = until - now;
+			ts.tv_sec += (time_t)wait;
+			ts.tv_nsec += (long)((wait - (double)(time_t)wait) * 1e9);
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&work_cv, &group_mu, &ts);
+		}
 		struct db_write *g = take_group();
 		group_active = true;
+		last_commit = time_mono();
 		pthread_mutex_unlock(&group_mu);
 		struct db *wdb = writer_for(g->file);
 		if (!wdb && !g->done_cb)

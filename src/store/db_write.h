@@ -33,6 +33,15 @@ struct db_write {
 	enum eb_err (*fn)(struct db *db, void *ctx);
 	void *ctx;
 	enum eb_err rc;		/* fn's result once the job is done */
+	/* How long the job may wait for others to share its transaction, in
+	 * milliseconds (0: none). Each commit makes every other connection of
+	 * the file drop its page cache, so small writes made on every page
+	 * view (the audit of record views) are cheapest gathered. A group made
+	 * only of such jobs is written at once when the writer has not
+	 * committed for linger_ms, else when it is full or linger_ms after the
+	 * last commit: under load they commit at most 1000 / linger_ms times a
+	 * second, and alone they do not wait at all. */
+	int linger_ms;
 	/* private to db_write.c */
 	struct db *db;
 	const char *file;	/* db's file; "" for none of its own */

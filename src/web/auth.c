@@ -56,10 +56,17 @@ bool auth_csrf_ok(struct http_request *req)
 	return token_eq(t, req->session->csrf);
 }
 
-static void set_cookie(struct http_request *req, const char *name, const char *value, int max_age)
+/* Lax, not Strict: a parent who follows a link to edbridge from an email
+ * or a text message arrives with the session (Strict leaves it behind on
+ * every navigation from another site, and the family is asked to sign in
+ * again, with a code they no longer have). Lax still keeps the cookies
+ * off cross-site POSTs, images and frames; CSRF tokens protect every POST
+ * anyway, and no GET changes anything (docs/security.md "Sessions"). */
+static void set_cookie(struct http_request *req, const char *name, const char *value,
+		       long max_age)
 {
 	char c[256];
-	snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", name, value,
+	snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%ld%s", name, value,
 		 max_age, cookie_secure ? "; Secure" : "");
 	http_set_header(req, "Set-Cookie", c);
 }
@@ -79,7 +86,134 @@ void auth_end_session(struct http_request *req)
 {
 	session_delete(req->db, http_cookie(req, "eb_session"));
 	set_cookie(req, "eb_session", "", 0);
+	if (req->session)
+		auth_forget_device(req, &req->session->account);
 	req->session = NULL;
+}
+
+/* --- remembered devices --- */
+
+void auth_device_label(const char *user_agent, char *out, size_t cap)
+{
+	static const struct {
+		const char *needle, *name;
+	} browsers[] = {
+		/* the first that the user agent names: the others' names are in
+		 * theirs too (Edge says Chrome and Safari, Chrome says Safari) */
+		{ "Edg/", "Edge" }, { "OPR/", "Opera" }, { "SamsungBrowser", "Samsung Internet" },
+		{ "Firefox/", "Firefox" }, { "FxiOS", "Firefox" }, { "CriOS", "Chrome" },
+		{ "Chrome/", "Chrome" }, { "Safari/", "Safari" },
+	}, systems[] = {
+		{ "CrOS", "a Chromebook" }, { "Android", "Android" }, { "iPhone", "an iPhone" },
+		{ "iPad", "an iPad" }, { "Windows", "Windows" }, { "Macintosh", "a Mac" },
+		{ "Linux", "Linux" },
+	};
+	const char *ua = user_agent ? user_agent : "", *br = "A browser", *os = NULL;
+	for (size_t i = 0; i < sizeof browsers / sizeof browsers[0]; i++)
+		if (strstr(ua, browsers[i].needle)) {
+			br = browsers[i].name;
+			break;
+		}
+	for (size_t i = 0; i < sizeof systems / sizeof systems[0]; i++)
+		if (strstr(ua, systems[i].needle)) {
+			os = systems[i].name;
+			break;
+		}
+	if (os)
+		snprintf(out, cap, "%s on %s", br, os);
+	else
+		str_copy(out, cap, br);
+}
+
+enum eb_err auth_remember_device(struct http_request *req, const struct account *a)
+{
+	char token[64], label[DEVICE_LABEL_MAX + 1];
+	auth_device_label(http_header(req, "User-Agent"), label, sizeof label);
+	enum eb_err rc = account_device_remember(req->db, a, label, token, NULL);
+	if (rc)
+		return rc;
+	set_cookie(req, "eb_device", token, (long)DEVICE_TTL_DAYS * 86400);
+	sodium_memzero(token, sizeof token);
+	struct audit_actor who = { a->id, a->login, req->client_addr };
+	audit_record(req->db, a->district_id, &who, "device_remembered", "account", a->login, label);
+	return EB_OK;
+}
+
+int64_t auth_this_device(struct http_request *req, const struct account *a)
+{
+	const char *tok = http_cookie(req, "eb_device");
+	return tok ? account_device_of(req->db, tok, a->id) : 0;
+}
+
+void auth_forget_device(struct http_request *req, const struct account *a)
+{
+	const char *tok = http_cookie(req, "eb_device");
+	if (!tok)
+		return;
+	int64_t id = account_device_of(req->db, tok, a->id), n = 0;
+	if (id && account_device_forget(req->db, a->district_id, a->id, id, &n) == EB_OK && n) {
+		struct audit_actor who = { a->id, a->login, req->client_addr };
+		audit_record(req->db, a->district_id, &who, "device_forgotten", "account", a->login,
+			     "by signing out on it");
+	}
+	set_cookie(req, "eb_device", "", 0);
+}
+
+bool auth_resume(struct http_request *req)
+{
+	if (req->session)
+		return true;
+	const char *tok = http_cookie(req, "eb_device");
+	if (!tok)
+		return false;
+	struct auth_session *s = arena_zalloc(&req->arena, sizeof *s);
+	if (!s)
+		return false;
+	enum eb_err rc = account_device_lookup(req->db, tok, &s->account, NULL);
+	if (rc == EB_EAUTH) {
+		/* forgotten, expired or of a disabled account: the browser forgets it too */
+		set_cookie(req, "eb_device", "", 0);
+		return false;
+	}
+	char token[64];
+	if (rc || session_create(req->db, &s->account, token, s->csrf))
+		return false;
+	set_cookie(req, "eb_session", token, SESSION_TTL_S);
+	sodium_memzero(token, sizeof token);
+	req->session = s;
+	struct audit_actor who = auth_actor(req);
+	audit_record(req->db, s->account.district_id, &who, "login", "account", s->account.login,
+		     "remembered device");
+	return true;
+}
+
+/* --- where sign-in returns to --- */
+
+bool auth_safe_next(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return false;
+	size_t n = strlen(next);
+	if (n > AUTH_NEXT_MAX)
+		return false;
+	/* printable ASCII only: no spaces, controls (a browser drops tabs and
+	 * line breaks, so "/\t/evil.example" would become "//evil.example"),
+	 * backslashes (read as slashes) or raw non-ASCII; escapes stay escaped */
+	for (size_t i = 0; i < n; i++)
+		if (next[i] <= ' ' || next[i] > '~' || next[i] == '\\')
+			return false;
+	/* not back to a sign-in page: a loop */
+	size_t path = strcspn(next, "?#");
+	static const char *const signin[] = { "/login", "/login/code", "/logout" };
+	for (size_t i = 0; i < sizeof signin / sizeof signin[0]; i++)
+		if (path == strlen(signin[i]) && strncmp(next, signin[i], path) == 0)
+			return false;
+	return true;
+}
+
+const char *auth_next_or_home(const char *next)
+{
+	return auth_safe_next(next) ? next : "/home";
 }
 
 struct audit_actor auth_actor(struct http_request *req)

@@ -1,9 +1,11 @@
-/* auth.h - sessions on the web: cookie, CSRF, login rate limits.
+/* auth.h - sessions on the web: cookie, CSRF, remembered devices, where
+ * sign-in returns to, login rate limits.
  *
- * The session cookie is HttpOnly, SameSite=Strict, Path=/ (and Secure when
- * the server runs with --cookie-secure). Every state-changing request of a
- * logged-in user carries the session's CSRF token in the form field `csrf`
- * or the X-CSRF-Token header. */
+ * Cookies are HttpOnly, SameSite=Lax, Path=/ (and Secure when the server
+ * runs with --cookie-secure): eb_session (the session), eb_device (a
+ * remembered device), eb_login (the login forms' CSRF token). Every
+ * state-changing request of a logged-in user carries the session's CSRF
+ * token in the form field `csrf` or the X-CSRF-Token header. */
 #ifndef EB_WEB_AUTH_H
 #define EB_WEB_AUTH_H
 
@@ -26,8 +28,35 @@ void auth_load(struct http_request *req);
 bool auth_csrf_ok(struct http_request *req);
 /* Starts a session for a and sets the cookie. */
 enum eb_err auth_start_session(struct http_request *req, const struct account *a);
-/* Ends the current session and clears the cookie. */
+/* Ends the current session and clears the cookie; forgets this browser's
+ * remembered device, if any (signing out on a device means it). */
 void auth_end_session(struct http_request *req);
+
+/* Remembers this browser for account a (domain: account_device_remember):
+ * sets the cookie eb_device for DEVICE_TTL_DAYS and writes the audit entry
+ * (device_remembered, with the device's label). */
+enum eb_err auth_remember_device(struct http_request *req, const struct account *a);
+/* When the request has no session but a remembered device's valid token:
+ * starts a new session for its account (cookie, req->session, audit entry
+ * "login", "remembered device") and returns true. A token that is no longer
+ * valid is cleared from the browser. True also when a session is loaded. */
+bool auth_resume(struct http_request *req);
+/* The id of this browser's remembered device when it is a's, else 0. */
+int64_t auth_this_device(struct http_request *req, const struct account *a);
+/* Forgets this browser's remembered device of a (audited) and clears the
+ * cookie. */
+void auth_forget_device(struct http_request *req, const struct account *a);
+/* A device's label for people from its User-Agent ("Chrome on Android"). */
+void auth_device_label(const char *user_agent, char *out, size_t cap);
+
+/* Where sign-in returns to: a local path (with its query) of this site,
+ * the page that was asked for. True only for "/..." of printable ASCII
+ * without backslashes, not "//..." (another site), at most AUTH_NEXT_MAX
+ * bytes, and not a sign-in page itself. */
+#define AUTH_NEXT_MAX 1024
+bool auth_safe_next(const char *next);
+/* next when auth_safe_next, else "/home". */
+const char *auth_next_or_home(const char *next);
 
 /* The actor for audit entries made during this request. */
 struct audit_actor auth_actor(struct http_request *req);

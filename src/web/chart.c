@@ -20,47 +20,110 @@ static void cut_label(char *out, const char *label, size_t max)
 	memcpy(out + n, "…", sizeof "…");
 }
 
+/* The axis of a forest plot: -0.5..0.5 at least, widened to the intervals,
+ * never beyond -2..2. */
+static void forest_axis(const struct chart_interval *rows, size_t n, double *lo, double *hi)
+{
+	*lo = -0.5;
+	*hi = 0.5;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].lo < *lo)
+			*lo = rows[i].lo;
+		if (rows[i].hi > *hi)
+			*hi = rows[i].hi;
+	}
+	if (*lo < -2)
+		*lo = -2;
+	if (*hi > 2)
+		*hi = 2;
+}
+
+/* The estimate's mark: a square for a negative colour (told apart without
+ * colour), else a dot. */
+static void forest_mark(struct buf *b, double x, double y, enum svg_colour c)
+{
+	if (c == SVG_NEGATIVE)
+		svg_rect(b, x - 5, y - 5, 10, 10, c);
+	else
+		svg_circle(b, x, y, 5, c);
+}
+
+/* The axis line, 5 ticks with their values at y = ay, and the caption
+ * under them, centred at cx. */
+static void forest_ticks(struct buf *b, double left, double width, double ay, double lo,
+			 double hi, double size, double cx, const char *caption)
+{
+	svg_line(b, left, ay, left + width, ay, SVG_INK, 1, 0);
+	for (int t = 0; t <= 4; t++) {
+		double g = lo + (hi - lo) * t / 4, x = left + width * t / 4;
+		char lab[16];
+		snprintf(lab, sizeof lab, "%.2f", g);
+		svg_line(b, x, ay, x, ay + 4, SVG_INK, 1, 0);
+		svg_text(b, x, ay + size + 4, size, t == 0 ? SVG_START : t == 4 ? SVG_END : SVG_MIDDLE,
+			 SVG_INK, lab);
+	}
+	if (caption)
+		svg_text(b, cx, ay + 2 * size + 10, size, SVG_MIDDLE, SVG_INK, caption);
+}
+
+/* Wide: labels left of their rows. Drawn 760 wide, shown at 608 px or more
+ * (the stylesheet gives phones the narrow drawing): 15 px text stays
+ * 12 px or more. */
 void chart_forest(struct buf *b, const char *id, const char *title, const char *caption,
 		  const struct chart_interval *rows, size_t n)
 {
-	double lo = -0.5, hi = 0.5;
-	for (size_t i = 0; i < n; i++) {
-		if (rows[i].lo < lo)
-			lo = rows[i].lo;
-		if (rows[i].hi > hi)
-			hi = rows[i].hi;
-	}
 	if (n == 0)
 		return;
-	if (lo < -2)
-		lo = -2;
-	if (hi > 2)
-		hi = 2;
-	const double W = 760, left = 300, right = 20, row = 28, top = 24;
-	double H = top + row * (double)n + 40;
+	double lo, hi;
+	forest_axis(rows, n, &lo, &hi);
+	const double W = 760, left = 380, right = 24, row = 30, top = 24, size = 15;
+	double H = top + row * (double)n + 2 * size + 20;
 	double span = hi - lo, pw = W - left - right;
 #define X(g) (left + ((g) < lo ? 0 : (g) > hi ? pw : ((g) - lo) / span * pw))
 	svg_begin(b, id, W, H, title);
-	svg_line(b, X(0), top - 10, X(0), H - 30, SVG_MUTED, 1, 1);
+	double ay = top + row * (double)n + 4;
+	svg_line(b, X(0), top - 10, X(0), ay, SVG_MUTED, 1, 1);
 	for (size_t k = 0; k < n; k++) {
 		const struct chart_interval *e = &rows[k];
 		double y = top + row * (double)k + row / 2;
 		char label[64];
 		cut_label(label, e->label ? e->label : "", 44);
-		svg_text(b, left - 8, y + 4, 12, SVG_END, SVG_INK, label);
+		svg_text(b, left - 10, y + 5, 15, SVG_END, SVG_INK, label);
 		svg_line(b, X(e->lo), y, X(e->hi), y, e->colour, 2, 0);
-		svg_circle(b, X(e->est), y, 5, e->colour);
+		forest_mark(b, X(e->est), y, e->colour);
 	}
-	double ay = H - 30;
-	svg_line(b, left, ay, W - right, ay, SVG_INK, 1, 0);
-	for (int t = 0; t <= 4; t++) {
-		double g = lo + span * t / 4;
-		char lab[16];
-		snprintf(lab, sizeof lab, "%.2f", g);
-		svg_line(b, X(g), ay, X(g), ay + 4, SVG_INK, 1, 0);
-		svg_text(b, X(g), ay + 16, 11, SVG_MIDDLE, SVG_INK, lab);
+	forest_ticks(b, left, pw, ay, lo, hi, size, W / 2, caption);
+#undef X
+	svg_end(b);
+}
+
+/* Narrow: each label above its row, 340 wide, shown at most 384 px wide
+ * and at least 290 (a 320 px phone): 15 px text stays 12 px or
+ * more. */
+void chart_forest_narrow(struct buf *b, const char *id, const char *title, const char *caption,
+			 const struct chart_interval *rows, size_t n)
+{
+	if (n == 0)
+		return;
+	double lo, hi;
+	forest_axis(rows, n, &lo, &hi);
+	const double W = 340, left = 10, right = 10, row = 46, top = 6, size = 15;
+	double H = top + row * (double)n + 2 * size + 20;
+	double span = hi - lo, pw = W - left - right;
+#define X(g) (left + ((g) < lo ? 0 : (g) > hi ? pw : ((g) - lo) / span * pw))
+	svg_begin(b, id, W, H, title);
+	double ay = top + row * (double)n + 4;
+	svg_line(b, X(0), top, X(0), ay, SVG_MUTED, 1, 1);
+	for (size_t k = 0; k < n; k++) {
+		const struct chart_interval *e = &rows[k];
+		double y = top + row * (double)k;
+		char label[64];
+		cut_label(label, e->label ? e->label : "", 38);
+		svg_text(b, 0, y + 15, 15, SVG_START, SVG_INK, label);
+		svg_line(b, X(e->lo), y + 32, X(e->hi), y + 32, e->colour, 2, 0);
+		forest_mark(b, X(e->est), y + 32, e->colour);
 	}
-	svg_text(b, left + pw / 2, H - 2, 11, SVG_MIDDLE, SVG_MUTED, caption);
+	forest_ticks(b, left, pw, ay, lo, hi, size, left + pw / 2, caption);
 #undef X
 	svg_end(b);
 }

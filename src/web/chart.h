@@ -15,14 +15,19 @@ struct chart_interval {
 	enum svg_colour colour;
 };
 
-/* A forest plot of n rows (nothing at all when n is 0): each row's label,
- * its interval as a line and its estimate as a dot, a dashed line at zero
- * and an axis with 5 ticks below. The axis spans -0.5 to 0.5 at least,
- * widened to the intervals but never beyond -2 to 2 (effect sizes); what
- * lies outside is drawn at the edge. id as for svg_begin; title is the
+/* A forest plot of n rows (nothing at all when n is 0): each row's label
+ * (at its left), its interval as a line and its estimate as a dot, a dashed
+ * line at zero and an axis with 5 ticks below, 760 units wide. The axis
+ * spans -0.5 to 0.5 at least, widened to the intervals but never beyond -2
+ * to 2 (effect sizes); what lies outside is drawn at the edge. id as for svg_begin; title is the
  * chart's accessible name, caption the text under the axis. */
 void chart_forest(struct buf *b, const char *id, const char *title, const char *caption,
 		  const struct chart_interval *rows, size_t n);
+/* The same numbers drawn for a phone: each label (cut to 38 bytes) above
+ * its row, 340 units wide. In both, a negative colour's estimate is a
+ * square (else a dot), and every text is 15 units. */
+void chart_forest_narrow(struct buf *b, const char *id, const char *title, const char *caption,
+			 const struct chart_interval *rows, size_t n);
 
 /* A column chart of n values (n > 0; nothing when 0), oldest left: one bar
  * each, scaled to the largest (a non-zero value is never drawn flat), on a

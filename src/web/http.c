@@ -171,6 +171,27 @@ void http_defer_write(struct http_request *req, struct db_write *w,
 	}
 }
 
+bool http_hold_until_written(struct http_request *req, struct db_write *w,
+			     void (*failed)(struct http_request *req))
+{
+	if (req->hold)
+		return false;
+	req->hold = w;
+	req->hold_failed = failed;
+	return true;
+}
+
+static void hold_finish(struct http_request *req, void *arg)
+{
+	(void)arg;
+	if (req->hold->rc) {
+		buf_reset(&req->out);
+		req->nheaders = 0;
+		req->hold_failed(req);
+	}
+	req->hold = NULL;
+}
+
 /* Takes n bytes from the body budget; false when they do not fit. */
 static bool budget_take(struct http_server *srv, size_t n)
 {
@@ -493,6 +514,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	srv->in_handler++;
 	srv->opts.dispatch(req);
 	srv->in_handler--;
+	if (!req->finish && req->hold && req->status < 300)
+		http_defer_write(req, req->hold, hold_finish, NULL);
 	if (req->finish)
 		return MHD_YES;	/* suspended: answered when the write is done */
 	return send_response(req);
@@ -701,6 +724,51 @@ const char *http_cookie(struct http_request *req, const char *name)
 	struct cookie_find cf = { req, name, NULL };
 	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, cookie_header, &cf);
 	return cf.value;
+}
+
+struct target_ctx {
+	struct buf *b;
+	int n;
+};
+
+static void target_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~' || *p == '/') {
+			buf_putc(b, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_put(b, e, 3);
+		}
+	}
+}
+
+static enum MHD_Result target_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	struct target_ctx *t = cls;
+	(void)kind;
+	buf_putc(t->b, t->n++ ? '&' : '?');
+	target_encode(t->b, key ? key : "");
+	if (value) {
+		buf_putc(t->b, '=');
+		target_encode(t->b, value);
+	}
+	return MHD_YES;
+}
+
+const char *http_request_target(struct http_request *req, size_t cap)
+{
+	struct buf b = BUF_INIT;
+	buf_init(&b, cap);
+	target_encode(&b, req->path);
+	struct target_ctx t = { &b, 0 };
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, target_arg, &t);
+	const char *out = buf_failed(&b) ? NULL : arena_strdup(&req->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out;
 }
 
 const char *http_query(struct http_request *req, const char *name)

@@ -78,6 +78,10 @@ struct http_request {
 	/* http_defer_write: the continuation, set while the write is pending */
 	void (*finish)(struct http_request *req, void *arg);
 	void *finish_arg;
+
+	/* http_hold_until_written: the write the response waits for */
+	struct db_write *hold;
+	void (*hold_failed)(struct http_request *req);
 };
 
 struct http_server_opts {
@@ -128,6 +132,10 @@ bool http_stop(struct http_server *srv);
 /* Request helpers */
 const char *http_header(struct http_request *req, const char *name);
 const char *http_cookie(struct http_request *req, const char *name);
+/* The request's path and query as a local address, "/students/x?sort=name"
+ * (the query re-encoded from its decoded arguments), in the arena; NULL
+ * when it would be longer than cap bytes or memory runs out. */
+const char *http_request_target(struct http_request *req, size_t cap);
 /* Query-string argument, URL-decoded; NULL if absent. */
 const char *http_query(struct http_request *req, const char *name);
 /* Form field of an application/x-www-form-urlencoded body; NULL if absent. */
@@ -157,6 +165,19 @@ void http_text(struct http_request *req, int status, const char *text);
 struct db_write;
 void http_defer_write(struct http_request *req, struct db_write *w,
 		      void (*finish)(struct http_request *req, void *arg), void *arg);
+
+/* Holds the response the handler fills in until w (a group-commit job, see
+ * store/db_write.h; w and what it points to live in req->arena) has
+ * committed: the handler returns as usual, the worker goes on serving other
+ * connections, and the response leaves only after the COMMIT. When w fails
+ * (or the queue is full), failed(req) replaces the response instead, so what
+ * the response shows is never seen without w stored: the audit of record
+ * views ("no record of the view, no view"), written in groups under load.
+ * One per request: false when one is held already (the caller then writes
+ * itself). A response that is not a success (status >= 300) is sent without
+ * waiting, and w is not run. */
+bool http_hold_until_written(struct http_request *req, struct db_write *w,
+			     void (*failed)(struct http_request *req));
 
 /* Percent-decodes in place (+ becomes space); returns false on a bad escape. */
 bool http_url_decode(char *s);

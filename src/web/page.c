@@ -1,5 +1,8 @@
 #include "web/page.h"
 
+#include <string.h>
+
+#include "base/str.h"
 #include "base/tz.h"
 #include "domain/district.h"
 
@@ -30,10 +33,9 @@ void page_begin(struct http_request *req, const char *title)
 		html_raw(b, "</a>");
 	}
 	if (req->session) {
-		/* not a role's link but the account's: family access-code sign-ins
-		 * have no password to change */
-		if (req->session->account.has_password)
-			html_raw(b, "<a href=\"/account/password\">Password</a>");
+		/* not a role's link but the account's: its password (a family
+		 * signed in with a code sets one there) and remembered devices */
+		html_raw(b, "<a href=\"/account/password\">Your sign-in</a>");
 		html_raw(b, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
 		page_csrf_field(req);
 		html_raw(b, "<span class=\"who\">");
@@ -85,6 +87,32 @@ void page_scroll_begin(struct http_request *req, const char *label)
 	html_raw(&req->out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
 	html_attr(&req->out, label);
 	html_raw(&req->out, "\">");
+}
+
+static char public_url[PAGE_PUBLIC_URL_MAX + 1];
+
+const char *page_public_url(void)
+{
+	return public_url[0] ? public_url : NULL;
+}
+
+bool page_set_public_url(const char *url)
+{
+	public_url[0] = '\0';
+	if (!url)
+		return true;
+	size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0 ? 8
+					 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+	while (n > scheme && url[n - 1] == '/')
+		n--;
+	if (!scheme || n <= scheme || url[scheme] == '/' || n > PAGE_PUBLIC_URL_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (url[i] <= ' ' || url[i] > '~' || strchr("\"'<>\\`?#", url[i]))
+			return false;
+	memcpy(public_url, url, n);
+	public_url[n] = '\0';
+	return true;
 }
 
 void page_time(struct http_request *req, int64_t t)

@@ -4,6 +4,7 @@
 #ifndef EB_PAGE_H
 #define EB_PAGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct http_request;
@@ -23,5 +24,16 @@ void page_scroll_begin(struct http_request *req, const char *label);
 void page_time(struct http_request *req, int64_t t);
 /* A short notice box (role=status), escaped. kind: "ok" or "error". */
 void page_notice(struct http_request *req, const char *kind, const char *text);
+
+/* The address families and staff reach edbridge at ("https://edbridge.
+ * example.org", no trailing slash), for what is printed (the access-code
+ * letter): `serve --public-url`. NULL when not set. Set once at start-up,
+ * before the server runs; read by any thread. */
+const char *page_public_url(void);
+/* Sets it (a copy); false, leaving it unset, for an address that is not an
+ * absolute http(s) URL of printable ASCII without quotes, spaces or a
+ * query, at most PAGE_PUBLIC_URL_MAX bytes. NULL unsets it. */
+#define PAGE_PUBLIC_URL_MAX 200
+bool page_set_public_url(const char *url);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "web/auth.h"
+#include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
 #include "web/pages/pages.h"
@@ -87,17 +88,39 @@ static const struct route *route_find(struct http_request *req)
 	return hit;
 }
 
+/* To the login form, which returns to the page asked for (a GET's; a form
+ * sent without a session cannot be sent again from there). */
+static void login_redirect(struct http_request *req)
+{
+	const char *target = NULL;
+	if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+		target = http_request_target(req, AUTH_NEXT_MAX + 1);
+	if (!target || !auth_safe_next(target) || strcmp(target, "/home") == 0) {
+		http_redirect(req, "/login");
+		return;
+	}
+	struct buf b = BUF_INIT;
+	buf_init(&b, 4 * AUTH_NEXT_MAX);
+	buf_puts(&b, "/login?next=");
+	html_url(&b, target);
+	const char *loc = buf_failed(&b) ? NULL : arena_strdup(&req->arena, buf_cstr(&b));
+	buf_free(&b);
+	http_redirect(req, loc ? loc : "/login");
+}
+
 /* A route behind a login: the session must exist and its role be allowed;
  * otherwise the answer is filled in and false returned. */
 static bool session_gate(struct http_request *req, const struct route *hit)
 {
 	if (!req->session)
 		auth_load(req);
+	if (!req->session)
+		auth_resume(req);
 	if (!req->session) {
 		if (hit->flags & ROUTE_API)
 			http_json_error(req, 401, "log in first");
 		else
-			http_redirect(req, "/login");
+			login_redirect(req);
 		return false;
 	}
 	if (!router_allows(hit, true, req->session->account.role_mask)) {

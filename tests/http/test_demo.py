@@ -16,6 +16,17 @@ class Demo(TempDir):
                       "itstaff", "vendor", "parent", "student"):
             self.assertRegex(out, rf"\n  {login} ")
         code = re.search(r"access code for 'parent'.*: (\S+)", out).group(1)
+        # --no-serve says where it would be served and how; the parent's line
+        # says how many children the parent really has
+        self.assertIn("Serve it with: edbridge serve --db " + db, out)
+        self.assertIn("Log in at http://127.0.0.1:8080 with any of these", out)
+        con = sqlite3.connect(db)
+        kids = con.execute("SELECT count(*) FROM account_role r JOIN account a ON a.id ="
+                           " r.account_id WHERE a.login='parent' AND r.role='guardian'"
+                           ).fetchone()[0]
+        con.close()
+        words = {1: "one child", 2: "two children", 3: "three children"}
+        self.assertRegex(out, r"\n  parent +parent of " + words[kids] + "\n")
         con = sqlite3.connect(db)
         q = lambda sql: con.execute(sql).fetchone()[0]
         self.assertEqual(q("SELECT count(*) FROM person WHERE role='student'"), 600)
@@ -40,7 +51,9 @@ class Demo(TempDir):
             co.login("coordinator", "edbridge-demo")
             ww = co.get("/whats-working")
             self.assertEqual(ww.status, 200)
-            self.assertEqual(ww.text.count("<circle"), 5, "one point per evaluated initiative")
+            wide = re.search(r'<div class="chart-wide">(.*?)</div>', ww.text, re.S).group(1)
+            self.assertEqual(wide.count("<circle") + wide.count("<rect"), 5,
+                             "one point per evaluated initiative")
             fam = srv.client()
             fam.get("/login/code")
             self.assertEqual(fam.post("/login/code", {"code": code}).status, 303)

@@ -76,14 +76,14 @@ class Core(TempDir):
         s.close()
         self.assertRegex(data.decode("latin-1"), r"HTTP/1\.1 (413|431)")
 
-    def test_login_sets_strict_cookie_and_logout_ends_it(self):
+    def test_login_sets_lax_cookie_and_logout_ends_it(self):
         c = self.srv.client()
         c.get("/login")
         r = c.post("/login", {"login": "coord", "password": PASSWORD, "district": "1"})
         self.assertEqual(r.status, 303)
         cookie = [v for k, v in r.headers if k.lower() == "set-cookie" and v.startswith("eb_session=")][0]
         self.assertIn("HttpOnly", cookie)
-        self.assertIn("SameSite=Strict", cookie)
+        self.assertIn("SameSite=Lax", cookie)
         token = c.cookies["eb_session"]
         self.assertEqual(c.get("/home").status, 200)
         self.assertEqual(c.get("/home").header("Cache-Control"), "no-store")

@@ -358,11 +358,12 @@ class Pages(TempDir):
             self.assertTrue(lines[0].startswith("initiative_id,title,tool,status,design"))
             self.assertIn("\"'=HYPERLINK(\"\"x\"\") <b>videos</b>\"", r.text)
             r = c.get(f"/initiatives/{iid}")
-            self.assertIn("For families", r.text)
+            self.assertIn("class=\"lead\"", r.text)  # the result first, in plain words
             self.assertIn("Minutes per active student", r.text)
             self.assertIn("By teacher", r.text)
             self.assertIn("All targeted classes", r.text)
-            self.assertIn("Method", r.text)
+            self.assertIn("How it was evaluated", r.text)
+            self.assertIn("for statisticians", r.text)
             self.assertIn("Hedges", r.text)
 
     def test_cost_per_school_and_excel(self):
@@ -417,6 +418,51 @@ class Pages(TempDir):
                            " ORDER BY 1", own)
             self.assertEqual(p.get("/whats-working?school=" + other).status, 404)
             self.assertEqual(p.get("/whats-working.csv?school=" + other).status, 404)
+
+
+class WhatsWorkingKept(TempDir):
+    """What's working is computed once per change of its inputs and kept: the
+    same page while nothing changes, a new one as soon as an input does -
+    whoever changes it (here another process, the command line, and a
+    decision made on the page)."""
+
+    def effects(self, c):
+        return {r["initiative_id"]: (r["status"], r["effect_size_g"])
+                for r in csv.DictReader(io.StringIO(c.get("/whats-working.csv").text))}
+
+    def test_a_change_of_input_changes_the_page(self):
+        db = demo_district(self.tmp)
+        paths, n = write_scores(self.tmp, db)
+        run("import", "assessment", "--name", "Fall benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["pre"], db=db)
+        run("import", "assessment", "--name", "Winter benchmark", "--scale-min", "100",
+            "--scale-max", "300", paths["post"], db=db)
+        iid = create(db)
+        run("import", "usage", "--initiative", str(iid), paths["use"], db=db)
+        with Server(db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("coordinator", DEMO_PASSWORD).status, 303)
+            first = c.get("/whats-working").text
+            before = self.effects(c)
+            self.assertEqual(before[str(iid)][0], "planned")
+            self.assertNotEqual(before[str(iid)][1], "")
+            # nothing changed: the same page (a login and the audit log are not inputs)
+            self.assertEqual(c.get("/whats-working").text, first)
+            # new outcome scores from the command line, another process
+            other, _ = write_scores(self.tmp, db, seed=7)
+            run("import", "assessment", "--name", "Winter benchmark", "--scale-min", "100",
+                "--scale-max", "300", other["post"], db=db)
+            after = self.effects(c)
+            self.assertNotEqual(after[str(iid)][1], before[str(iid)][1])
+            page = c.get("/whats-working").text
+            self.assertNotEqual(page, first)
+            self.assertIn("%.2f" % float(after[str(iid)][1]), page)
+            # a decision on the page
+            c.get(f"/initiatives/{iid}")
+            r = c.post(f"/initiatives/{iid}/status", {"to": "piloting", "reason": "go"})
+            self.assertEqual(r.status, 303)
+            self.assertEqual(self.effects(c)[str(iid)][0], "piloting")
+            self.assertIn("piloting", c.get("/whats-working").text)
 
 
 class SmallGroups(TempDir):

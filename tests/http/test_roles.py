@@ -17,7 +17,7 @@ MATRIX = {
     "/healthz":            [A, A, A, A, A, A, A, A, A, A, A, A],
     "/":                   [L, L, L, L, L, L, L, L, L, L, L, L],
     "/login":              [L, L, L, L, L, L, L, L, L, L, L, A],
-    "/login/code":         [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/login/code":         [L, L, L, L, L, L, L, L, L, L, L, A],
     "/assets/style.css":   [A, A, A, A, A, A, A, A, A, A, A, A],
     "/home":               [A, A, A, A, A, A, A, A, A, A, A, L],
     "/account/password":   [A, A, A, A, A, A, A, A, A, A, A, L],

@@ -64,11 +64,13 @@ static void passwords_verify_and_fail_alike(void **state)
 	assert_int_equal(account_check_password(f->db, f->d1, "nobody", "correct horse", &a), EB_EAUTH);
 	/* the stored hash is Argon2id, never the password */
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT password_hash FROM account WHERE login='ana.t'", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT password_hash FROM account WHERE login='ana.t'",
+				  DB_NOARGS, &st),
+			 EB_OK);
+	assert_true(db_next(st));
 	assert_non_null(strstr(db_col_text(st, 0), "$argon2id$"));
 	assert_null(strstr(db_col_text(st, 0), "horse"));
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	/* disabled accounts cannot log in */
 	assert_int_equal(account_find_login(f->db, f->d1, "ana.t", &a), EB_OK);
 	assert_int_equal(account_set_disabled(f->db, f->d1, a.id, true), EB_OK);
@@ -135,10 +137,14 @@ static void sessions_and_codes(void **state)
 	assert_int_equal(account_issue_code(f->db, f->d2, id, 30, code), EB_ENOTFOUND);
 	/* codes and tokens are stored hashed */
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM access_code WHERE typeof(code_hash)='blob' AND length(code_hash)=32", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db,
+				  "SELECT count(*) FROM access_code"
+				  " WHERE typeof(code_hash)='blob' AND length(code_hash)=32",
+				  DB_NOARGS, &st),
+			 EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 1);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 }
 
 static void audit_lists_newest_first(void **state)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/db.h"
@@ -73,21 +74,15 @@ static enum eb_err job_run(struct db *db, void *ctx)
 {
 	struct job *j = ctx;
 	atomic_fetch_add(&j->runs, 1);
-	struct db_stmt *st;
 	char k2[40];
 	snprintf(k2, sizeof k2, "%s/b", j->k);
-	if (db_prepare(db, "INSERT INTO t (k, v) VALUES (?1, 1)", &st))
-		return EB_EDB;
-	db_bind_text(st, 1, j->k, -1);
-	enum eb_err rc = db_run(st);
+	enum eb_err rc = db_execute(db, "INSERT INTO t (k, v) VALUES (?1, 1)",
+				    DB_ARGS(DB_TEXT(j->k)), NULL);
 	if (rc)
 		return rc;
 	if (j->bad)
 		return EB_ECONFLICT;
-	if (db_prepare(db, "INSERT INTO t (k, v) VALUES (?1, 2)", &st))
-		return EB_EDB;
-	db_bind_text(st, 1, k2, -1);
-	return db_run(st);
+	return db_execute(db, "INSERT INTO t (k, v) VALUES (?1, 2)", DB_ARGS(DB_TEXT(k2)), NULL);
 }
 
 static int64_t count_rows(const char *path, const char *where_k)
@@ -95,18 +90,13 @@ static int64_t count_rows(const char *path, const char *where_k)
 	struct db *db;
 	if (db_open(path, 0, &db, NULL, 0))
 		return -1;
-	struct db_stmt *st;
-	int64_t n = -1;
-	if (!db_prepare(db, where_k ? "SELECT count(*) FROM t WHERE k = ?1 OR k = ?1 || '/b'"
-				    : "SELECT count(*) FROM t", &st)) {
-		if (where_k)
-			db_bind_text(st, 1, where_k, -1);
-		if (db_step(st) == DB_ROW)
-			n = db_col_int(st, 0);
-		db_reset(st);
-	}
+	int64_t n;
+	enum eb_err rc =
+		where_k ? db_get_int(db, "SELECT count(*) FROM t WHERE k = ?1 OR k = ?1 || '/b'",
+				     DB_ARGS(DB_TEXT(where_k)), &n)
+			: db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &n);
 	db_close(db);
-	return n;
+	return rc ? -1 : n;
 }
 
 struct worker {
@@ -195,10 +185,10 @@ static void test_in_memory(void **state)
 	j.w = (struct db_write){ .fn = job_run, .ctx = &j };
 	assert_int_equal(db_write_grouped(db, &j.w), EB_OK);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(db, "SELECT count(*) FROM t", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(db, "SELECT count(*) FROM t", DB_NOARGS, &st), EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 2);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	struct job j2 = { .k = "n" };
 	j2.w = (struct db_write){ .fn = job_run, .ctx = &j2 };
 	assert_int_equal(db_write_submit(db, &j2.w, NULL, NULL), EB_EINVAL);
@@ -301,6 +291,59 @@ static void test_fork(void **state)
 	assert_int_equal(count_rows(f->path, "parent"), 2);
 }
 
+/* Lingering jobs (db_write.h): alone after a quiet spell one is written at
+ * once; right after a commit it waits for company up to its linger; an
+ * eager job queued behind it takes it along at once. */
+static atomic_int linger_done;
+
+static void linger_cb(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&linger_done, 1);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_linger(void **state)
+{
+	struct fx *f = *state;
+	struct db *db;
+	assert_int_equal(db_open(f->path, 0, &db, NULL, 0), EB_OK);
+	static struct job a, b, c;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	memset(&c, 0, sizeof c);
+	a.w = (struct db_write){ .fn = job_run, .ctx = &a, .linger_ms = 300 };
+	b.w = (struct db_write){ .fn = job_run, .ctx = &b, .linger_ms = 3000 };
+	c.w = (struct db_write){ .fn = job_run, .ctx = &c };
+	snprintf(a.k, sizeof a.k, "linger-a");
+	snprintf(b.k, sizeof b.k, "linger-b");
+	snprintf(c.k, sizeof c.k, "linger-c");
+	usleep(400 * 1000); /* longer than a's linger since any earlier commit */
+	double t0 = now_s();
+	assert_int_equal(db_write_grouped(db, &a.w), EB_OK);
+	assert_true(now_s() - t0 < 0.29);	/* not held for its 300 ms */
+	atomic_store(&linger_done, 0);
+	t0 = now_s();
+	assert_int_equal(db_write_submit(db, &b.w, linger_cb, NULL), EB_OK);
+	usleep(500 * 1000);
+	assert_int_equal(atomic_load(&linger_done), 0);	/* waiting for company */
+	assert_int_equal(db_write_grouped(db, &c.w), EB_OK);	/* eager: takes b along */
+	while (atomic_load(&linger_done) == 0 && now_s() - t0 < 10)
+		usleep(1000);
+	assert_int_equal(atomic_load(&linger_done), 1);
+	assert_true(now_s() - t0 < 2.9);	/* before b's own 3 s were up */
+	assert_int_equal(b.w.rc, EB_OK);
+	db_close(db);
+	assert_int_equal(count_rows(f->path, "linger-b"), 2);
+	assert_int_equal(count_rows(f->path, "linger-c"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +352,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_submit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_replaced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_linger, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

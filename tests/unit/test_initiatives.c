@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "domain/account.h"
@@ -24,6 +25,10 @@
 #include "domain/tools.h"
 #include "ingest/assessment_csv.h"
 #include "store/db.h"
+#include "domain/eval_inputs.h"
+#include "web/auth.h"
+#include "web/http.h"
+#include "web/pages/whats_working.h"
 
 struct fx {
 	struct db *db;
@@ -76,12 +81,8 @@ static int teardown(void **state)
 
 static int64_t count(struct db *db, const char *sql)
 {
-	struct db_stmt *st;
-	if (db_prepare(db, sql, &st))
-		return -1;
-	int64_t n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
-	db_reset(st);
-	return n;
+	int64_t n;
+	return db_get_int(db, sql, DB_NOARGS, &n) ? -1 : n;
 }
 
 static struct initiative_in good(const struct fx *f)
@@ -602,6 +603,164 @@ static void missing_data_says_what(void **state)
 	arena_free(&a);
 }
 
+/* ---- What's working: computed once per version of its inputs --------- */
+
+struct reads {
+	char table[64][64];
+	size_t n;
+};
+
+static void note_read(void *ctx, const char *table)
+{
+	struct reads *r = ctx;
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->table[i], table) == 0)
+			return;
+	if (r->n < 64)
+		snprintf(r->table[r->n++], sizeof r->table[0], "%s", table);
+}
+
+static size_t ww_load(struct db *db, int64_t d, const char *school, struct ww_row **rows,
+		      struct arena *a)
+{
+	struct http_request req;
+	struct auth_session s;
+	memset(&req, 0, sizeof req);
+	memset(&s, 0, sizeof s);
+	s.account.district_id = d;
+	req.db = db;
+	req.session = &s;
+	req.arena = *a;
+	size_t n = whats_working_load(&req, school, rows);
+	*a = req.arena;
+	return n;
+}
+
+/* Every table the computation of What's working reads changes the version
+ * of its inputs (migration 017's triggers), so that a kept result is never
+ * shown for data it was not computed from; a table read without it would
+ * be a way to show a stale result. The one exception says why. */
+static void whats_working_reads_only_versioned_tables(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/eb-ww-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct db *db;
+	char err[256];
+	int64_t d, coord, id;
+	assert_int_equal(db_open(path, DB_OPEN_CREATE, &db, err, sizeof err), EB_OK);
+	assert_int_equal(district_create(db, "One", &d), EB_OK);
+	assert_int_equal(db_exec(db, roster_sql), EB_OK);
+	assert_int_equal(db_exec(db, "INSERT INTO tool(district_id,name,status,seats,"
+				     "annual_cost_cents,created_at,updated_at)"
+				     " VALUES(1,'Quizzy','approved',100,450000,0,0)"), EB_OK);
+	assert_int_equal(account_create(db, d, "coord", "Cora", "long-password", NULL, &coord), EB_OK);
+	struct fx f = { .db = db, .d = d, .coord = coord };
+	struct initiative_in in = good(&f);
+	in.tool_name = "Quizzy";
+	in.tool_id = 1;
+	in.pretest_assessment = "Pre";
+	char why[INIT_WHY_CAP];
+	assert_int_equal(initiative_create(db, d, NULL, &in, &id, why, sizeof why), EB_OK);
+	struct buf errs;
+	buf_init(&errs, 1 << 16);
+	size_t rows;
+	assert_int_equal(import(&f, "student_id,date,score\np1,2026-08-20,40\np2,2026-08-20,42\n"
+				"p3,2026-08-20,45\np4,2026-08-20,41\np5,2026-08-20,44\np6,2026-08-20,43\n",
+				"Pre", 0, 100, &errs, &rows), EB_OK);
+	assert_int_equal(import(&f, "student_id,date,score\np1,2026-12-01,60\np2,2026-12-01,55\n"
+				"p3,2026-12-01,58\np4,2026-12-01,50\np5,2026-12-01,49\np6,2026-12-01,52\n",
+				"Unit 5 quiz", 0, 100, &errs, &rows), EB_OK);
+	char *use = strdup("student_id,minutes,sessions\np1,300,10\np2,200,8\np3,250,9\n");
+	assert_int_equal(usage_csv_import(db, d, id, "use.csv", use, strlen(use), &rows, &errs), EB_OK);
+	free(use);
+	db_close(db);
+
+	/* a connection of its own: every statement is prepared under the trace */
+	assert_int_equal(db_open(path, 0, &db, err, sizeof err), EB_OK);
+	struct reads r = { .n = 0 };
+	db_trace_reads(db, note_read, &r);
+	struct arena a;
+	arena_init(&a);
+	struct ww_row *w;
+	long hits0, computed0, hits, computed;
+	whats_working_cache_stats(&hits0, &computed0);
+	assert_int_equal(ww_load(db, d, NULL, &w, &a), 1);
+	assert_int_equal(ww_load(db, d, "s1", &w, &a), 1);
+	db_trace_reads(db, NULL, NULL);
+	whats_working_cache_stats(&hits, &computed);
+	assert_int_equal(computed - computed0, 2);
+	assert_true(r.n > 5);
+	for (size_t i = 0; i < r.n; i++) {
+		const char *t = r.table[i];
+		bool versioned = false;
+		for (const char *const *v = eval_inputs_tables; *v && !versioned; v++)
+			versioned = strcmp(*v, t) == 0;
+		/* account, account_role: initiative_get names the initiative's
+		 * people, which What's working does not show; the version itself;
+		 * SQLite's own tables */
+		bool exempt = strcmp(t, "account") == 0 || strcmp(t, "account_role") == 0 ||
+			      strcmp(t, "evaluation_inputs_version") == 0 || strncmp(t, "sqlite_", 7) == 0;
+		if (!versioned && !exempt)
+			fail_msg("What's working reads table %s, which does not change the version of"
+				 " its inputs (add it to migration 017's triggers and eval_inputs_tables)",
+				 t);
+	}
+	/* each versioned table has its three triggers (SQL from literals only:
+	 * the statement cache is keyed by the text's address) */
+	for (const char *const *v = eval_inputs_tables; *v; v++) {
+		int64_t nt = -1;
+		assert_int_equal(db_get_int(db, "SELECT count(*) FROM sqlite_master WHERE type='trigger'"
+					    " AND tbl_name=?1 AND name LIKE 'evaluation_inputs_%'",
+					    DB_ARGS(DB_TEXT(*v)), &nt), EB_OK);
+		assert_int_equal(nt, 3);
+	}
+	/* kept: no change, no computation */
+	assert_int_equal(ww_load(db, d, NULL, &w, &a), 1);
+	whats_working_cache_stats(&hits, &computed);
+	assert_int_equal(computed - computed0, 2);
+	assert_int_equal(hits - hits0, 1);
+	/* a change of something else (a login, the audit log) keeps it */
+	assert_int_equal(db_exec(db, "UPDATE account SET failed_logins = 1"), EB_OK);
+	assert_int_equal(ww_load(db, d, NULL, &w, &a), 1);
+	whats_working_cache_stats(&hits, &computed);
+	assert_int_equal(computed - computed0, 2);
+	/* a change of an input: the version moves, and the rows are computed again */
+	int64_t v0, v1;
+	assert_int_equal(eval_inputs_version(db, d, &v0), EB_OK);
+	f.db = db;
+	assert_int_equal(import(&f, "student_id,date,score\np6,2026-12-02,99\n", "Unit 5 quiz", 0,
+				100, &errs, &rows), EB_OK);
+	assert_int_equal(eval_inputs_version(db, d, &v1), EB_OK);
+	assert_true(v1 > v0);
+	assert_int_equal(ww_load(db, d, NULL, &w, &a), 1);
+	whats_working_cache_stats(&hits, &computed);
+	assert_int_equal(computed - computed0, 3);
+	/* an UPDATE of any input moves it (INSERT and DELETE have their triggers too) */
+	for (const char *const *v = eval_inputs_tables; *v; v++) {
+		char sql[256];
+		int64_t changed = 0;
+		assert_int_equal(eval_inputs_version(db, d, &v0), EB_OK);
+		snprintf(sql, sizeof sql, "UPDATE %s SET district_id = district_id", *v);
+		assert_int_equal(db_exec(db, sql), EB_OK);	/* sqlite3_exec: not cached */
+		assert_int_equal(db_get_int(db, "SELECT changes()", DB_NOARGS, &changed), EB_OK);
+		assert_int_equal(eval_inputs_version(db, d, &v1), EB_OK);
+		if (changed > 0 && v1 == v0)
+			fail_msg("an UPDATE of %s left the version as it was", *v);
+	}
+	buf_free(&errs);
+	arena_free(&a);
+	db_close(db);
+	unlink(path);
+	char side[64];
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -617,6 +776,7 @@ int main(void)
 		cmocka_unit_test(known_answer_did),
 		cmocka_unit_test(cost_figures),
 		cmocka_unit_test_setup_teardown(missing_data_says_what, setup, teardown),
+		cmocka_unit_test(whats_working_reads_only_versioned_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

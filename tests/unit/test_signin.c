@@ -138,11 +138,11 @@ static void lock_and_unlock_code(void **state)
 	assert_int_equal(account_login_attempt(f->db, &a, code), EB_OK);
 	/* the code is only stored hashed */
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT length(unlock_hash) FROM account WHERE id=?", &st), EB_OK);
-	db_bind_int(st, 1, id);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT length(unlock_hash) FROM account WHERE id=?1",
+				  DB_ARGS(DB_INT(id)), &st), EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 32);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	assert_int_equal(account_login_succeeded(f->db, &a), EB_OK);
 	assert_int_equal(account_get(f->db, f->d1, id, &now), EB_OK);
 	assert_false(now.locked);
@@ -187,10 +187,11 @@ static void throttles(void **state)
 	fresh[1] = w;
 	assert_int_equal(account_throttle_begin(f->db, fresh, 2, &retry), EB_EBUSY);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM login_throttle", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT count(*) FROM login_throttle", DB_NOARGS, &st),
+			 EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 2);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	/* many other keys do not displace a counter (nothing is evicted) */
 	for (int i = 0; i < 5000; i++) {
 		char what[64];
@@ -203,17 +204,19 @@ static void throttles(void **state)
 	/* nothing expired yet: the purge keeps them */
 	int64_t n;
 	assert_int_equal(session_purge(f->db, &n), EB_OK);
-	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM login_throttle", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT count(*) FROM login_throttle", DB_NOARGS, &st),
+			 EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 5002);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	/* expired rows go */
 	assert_int_equal(db_exec(f->db, "UPDATE login_throttle SET expires_at = 1"), EB_OK);
 	assert_int_equal(session_purge(f->db, &n), EB_OK);
-	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM login_throttle", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT count(*) FROM login_throttle", DB_NOARGS, &st),
+			 EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 0);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	char prefix[9];
 	assert_true(account_code_prefix("abcd-efgh-jkmn", prefix));
 	assert_string_equal(prefix, "ABCDEFGH");
@@ -292,22 +295,22 @@ static void migration_keeps_accounts_and_what_hangs_off_them(void **state)
 	assert_int_equal(a.nroles, 1);
 	assert_false(a.locked);
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(db, "SELECT (SELECT count(*) FROM session WHERE account_id=7),"
-					" (SELECT count(*) FROM access_code WHERE account_id=8)",
-				    &st),
+	assert_int_equal(db_query(db, "SELECT (SELECT count(*) FROM session WHERE account_id=7),"
+				      " (SELECT count(*) FROM access_code WHERE account_id=8)",
+				  DB_NOARGS, &st),
 			 EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 1);
 	assert_int_equal(db_col_int(st, 1), 1);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	int64_t id;
 	assert_int_equal(account_create(db, 2, "PAT", "Pat Two", NULL, NULL, &id), EB_OK);
 	assert_int_equal(account_create(db, 1, "Pat", "Pat Again", NULL, NULL, &id), EB_EEXIST);
 	/* foreign keys are on again, and hold */
-	assert_int_equal(db_prepare(db, "PRAGMA foreign_keys", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(db, "PRAGMA foreign_keys", DB_NOARGS, &st), EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 1);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	assert_int_not_equal(db_exec(db, "INSERT INTO account_role VALUES(1, 999, 'teacher', 'district', '1')"),
 			     EB_OK);
 	db_close(db);

@@ -196,11 +196,11 @@ static void status_transitions_and_history(void **state)
 	assert_string_equal(h[2].to_status, "retired");
 	/* and in the audit log */
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM audit_log WHERE subject_type='tool'"
-					   " AND action='status'", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT count(*) FROM audit_log WHERE subject_type='tool'"
+					 " AND action='status'", DB_NOARGS, &st), EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 2);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	/* only public statuses in the public list */
 	struct tool_row *rows;
 	assert_int_equal(tools_list(f->db, f->d1, -1, true, &f->ar, &rows, &n), EB_OK);
@@ -220,13 +220,15 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	assert_int_equal(strncmp(ck, "cal-", 4), 0);
 	/* no secret is stored in clear */
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(f->db, "SELECT secret_hash, key_id FROM tool_credential", &st), EB_OK);
-	while (db_step(st) == DB_ROW) {
+	assert_int_equal(db_query(f->db, "SELECT secret_hash, key_id FROM tool_credential",
+				  DB_NOARGS, &st),
+			 EB_OK);
+	while (db_next(st)) {
 		assert_int_equal(db_col_bytes(st, 0), 32);
 		assert_memory_not_equal(db_col_blob(st, 0), xs, 32);
 		assert_memory_not_equal(db_col_blob(st, 0), cs, 32);
 	}
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	/* verification */
 	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
 	assert_int_equal(d, f->d1);
@@ -248,19 +250,21 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-30"), EB_OK);
 	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
 	db_write_drain();
-	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM tool_credential WHERE"
-					   " last_used_at BETWEEN unixepoch()-35 AND unixepoch()-25", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT count(*) FROM tool_credential WHERE"
+					 " last_used_at BETWEEN unixepoch()-35 AND unixepoch()-25",
+				  DB_NOARGS, &st),
+			 EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 2);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-61"), EB_OK);
 	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
 	db_write_drain();
-	assert_int_equal(db_prepare(f->db, "SELECT count(*) FROM tool_credential WHERE"
-					   " last_used_at>=unixepoch()-5", &st), EB_OK);
-	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_query(f->db, "SELECT count(*) FROM tool_credential WHERE"
+					 " last_used_at>=unixepoch()-5", DB_NOARGS, &st), EB_OK);
+	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 1);
-	db_reset(st);
+	assert_int_equal(db_done(st), EB_OK);
 	/* rotation: same key, new secret, old one dead */
 	char k2[TOOL_KEY_MAX], s2[TOOL_SECRET_MAX];
 	assert_int_equal(tools_cred_rotate(f->db, f->d1, id, cx, &cli, k2, s2), EB_OK);

@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "web/auth.h"
 #include "web/chart.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/multipart.h"
+#include "web/page.h"
 #include "web/router.h"
 
 static void html_escapes_everything_that_matters(void **state)
@@ -278,6 +280,65 @@ static void cookie_reader_finds_the_named_cookie(void **state)
 	assert_string_equal(v, "");
 }
 
+/* Sign-in returns to a page of this site only (issue 11). */
+static void next_path_is_local_only(void **state)
+{
+	static const char *const ok[] = { "/home", "/students/stu-1/mastery?grade=5&x=%2F%2F",
+					  "/whats-working", "/login/codes", "/%0d%0a" };
+	static const char *const bad[] = {
+		NULL, "", "home", "//evil.example", "/\\evil.example", "\\\\evil.example",
+		"https://evil.example/", "javascript:alert(1)", "/\t/evil.example",
+		"/a\r\nSet-Cookie: x=1", "/caf\xC3\xA9", "/a b", " /home", "/login",
+		"/login?next=/x", "/login/code", "/logout#x",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		assert_true(auth_safe_next(ok[i]));
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_false(auth_safe_next(bad[i]));
+	char longer[AUTH_NEXT_MAX + 2];
+	memset(longer, 'a', sizeof longer - 1);
+	longer[0] = '/';
+	longer[sizeof longer - 1] = '\0';
+	assert_false(auth_safe_next(longer));
+	longer[AUTH_NEXT_MAX] = '\0';
+	assert_true(auth_safe_next(longer));
+	assert_string_equal(auth_next_or_home("//evil.example"), "/home");
+	assert_string_equal(auth_next_or_home("/tools"), "/tools");
+}
+
+static void public_url_is_an_address(void **state)
+{
+	assert_true(page_set_public_url("https://edbridge.example.org/"));
+	assert_string_equal(page_public_url(), "https://edbridge.example.org");
+	assert_true(page_set_public_url("http://127.0.0.1:8080/edbridge"));
+	assert_string_equal(page_public_url(), "http://127.0.0.1:8080/edbridge");
+	static const char *const bad[] = { "edbridge.example.org", "ftp://x", "https://",
+					   "https:///x", "https://a b", "https://x/?q=1",
+					   "https://x/\"><b>", "https://x/#top" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_false(page_set_public_url(bad[i]));
+		assert_null(page_public_url());
+	}
+	assert_true(page_set_public_url(NULL));
+	assert_null(page_public_url());
+}
+
+static void device_labels_in_words(void **state)
+{
+	char l[64];
+	auth_device_label("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like"
+			  " Gecko) Chrome/126.0 Mobile Safari/537.36", l, sizeof l);
+	assert_string_equal(l, "Chrome on Android");
+	auth_device_label("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
+			  " (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", l, sizeof l);
+	assert_string_equal(l, "Safari on an iPhone");
+	auth_device_label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like"
+			  " Gecko) Chrome/126.0 Safari/537.36 Edg/126.0", l, sizeof l);
+	assert_string_equal(l, "Edge on Windows");
+	auth_device_label(NULL, l, sizeof l);
+	assert_string_equal(l, "A browser");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +352,9 @@ int main(void)
 		cmocka_unit_test(multipart_long_header_line_does_not_nest),
 		cmocka_unit_test(form_reader_splits_and_decodes),
 		cmocka_unit_test(cookie_reader_finds_the_named_cookie),
+		cmocka_unit_test(next_path_is_local_only),
+		cmocka_unit_test(public_url_is_an_address),
+		cmocka_unit_test(device_labels_in_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -452,6 +452,35 @@ static bool load_target(struct http_request *req, struct account *a)
 	return true;
 }
 
+/* The account's remembered devices (a family staying signed in on its own
+ * phone) and the button that forgets them all. */
+static void devices_section(struct http_request *req, const struct account *a, const char *action)
+{
+	struct buf *b = &req->out;
+	struct device_row *d = NULL;
+	size_t n = 0;
+	if (account_device_list(req->db, a->district_id, a->id, &req->arena, &d, &n))
+		n = 0;
+	html_raw(b, "<h2>Remembered devices</h2><p>");
+	if (!n) {
+		html_raw(b, "None: this account stays signed in on no device.</p>");
+		return;
+	}
+	html_int(b, (int64_t)n);
+	html_raw(b, n == 1 ? " device stays" : " devices stay");
+	html_raw(b, " signed in (\"Keep me signed in\" at sign-in): ");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			html_raw(b, ", ");
+		html_text(b, d[i].label);
+	}
+	html_raw(b, ". Forget them when a phone is lost or shared.</p><form method=\"post\" action=\"");
+	html_attr(b, action);
+	html_raw(b, "/devices\">");
+	page_csrf_field(req);
+	html_raw(b, "<button type=\"submit\">Sign out every remembered device</button></form>");
+}
+
 /* errs: the add-a-role form's errors, re-shown at its fields. */
 static void user_page_errs(struct http_request *req, const struct account *a, int status,
 			   const char *kind, const char *msg, const struct form_errors *errs)
@@ -526,8 +555,9 @@ static void user_page_errs(struct http_request *req, const struct account *a, in
 	html_attr(b, action);
 	html_raw(b, "/code\">");
 	page_csrf_field(req);
-	html_raw(b, "<button type=\"submit\">Print a new access code</button></form>"
-		    "<h2>Password</h2><form class=\"stack\" method=\"post\" action=\"");
+	html_raw(b, "<button type=\"submit\">Print a new access code</button></form>");
+	devices_section(req, a, action);
+	html_raw(b, "<h2>Password</h2><form class=\"stack\" method=\"post\" action=\"");
 	html_attr(b, action);
 	html_raw(b, "/password\">");
 	page_csrf_field(req);
@@ -708,6 +738,25 @@ void page_admin_user_role(struct http_request *req)
 	http_redirect(req, loc);
 }
 
+void page_admin_user_devices(struct http_request *req)
+{
+	struct account a;
+	if (!load_target(req, &a))
+		return;
+	int64_t n = 0;
+	if (account_device_forget(req->db, district_of(req), a.id, 0, &n)) {
+		user_page(req, &a, 503, "error", "The database is busy; try again.");
+		return;
+	}
+	struct audit_actor who = auth_actor(req);
+	char detail[64];
+	snprintf(detail, sizeof detail, "every device (%lld), by an administrator", (long long)n);
+	audit_record(req->db, district_of(req), &who, "device_forgotten", "account", a.login, detail);
+	char loc[64];
+	snprintf(loc, sizeof loc, "/admin/users/%lld", (long long)a.id);
+	http_redirect(req, loc);
+}
+
 void page_admin_user_code(struct http_request *req)
 {
 	struct account a;
@@ -723,15 +772,29 @@ void page_admin_user_code(struct http_request *req)
 	audit_record(req->db, d, &who, "code_issued", "account", a.login, "30 days");
 	struct buf *b = &req->out;
 	page_begin(req, "Access code letter");
+	const char *url = page_public_url();
+	if (!url)
+		page_notice(req, "error", "This letter cannot say where edbridge is: start the server"
+					  " with --public-url and the address families use (for example"
+					  " serve --public-url https://edbridge.example.org).");
 	html_raw(b, "<div class=\"letter\"><p>Dear ");
 	html_text(b, a.display_name);
-	html_raw(b, ",</p><p>Use this code to see your child's learning in edbridge. Go to the school's"
-		    " edbridge address, choose <em>log in with the access code</em>, and type:</p>"
-		    "<p class=\"accesscode\">");
+	html_raw(b, ",</p><p>Use this code to see your child's learning in edbridge. ");
+	if (url) {
+		html_raw(b, "Go to</p><p class=\"accessurl\">");
+		html_text(b, url);
+		html_raw(b, "/login/code</p><p>and type:</p>");
+	} else {
+		html_raw(b, "Go to the school's edbridge address, choose <em>log in with the access"
+			    " code</em>, and type:</p>");
+	}
+	html_raw(b, "<p class=\"accesscode\">");
 	html_text(b, code);
-	html_raw(b, "</p><p>The code works once and expires in 30 days. Ask the school office for a new"
-		    " letter at any time.</p></div><p class=\"noprint\">This code is shown only now. Print"
-		    " this page (the navigation is left off the paper).</p>");
+	html_raw(b, "</p><p>The code works once and expires in 30 days. On your own phone or computer,"
+		    " tick <em>Keep me signed in on this device</em>; or, once you are in, set a password"
+		    " under <em>Your sign-in</em>. Then you need no new letter. Ask the school office for"
+		    " a new letter at any time.</p></div><p class=\"noprint\">This code is shown only now."
+		    " Print this page (the navigation is left off the paper).</p>");
 	page_end(req);
 }
 

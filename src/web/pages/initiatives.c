@@ -37,19 +37,31 @@ static bool can_edit(struct http_request *req)
 
 /* ---- evaluation on the fly ------------------------------------------- */
 
-void initiatives_evaluate(struct http_request *req, const struct initiative *in,
-			  struct evaluated *ev, const char *school)
+static void evaluate(struct http_request *req, const struct initiative *in, struct evaluated *ev,
+		     const char *school, bool headline)
 {
 	memset(ev, 0, sizeof *ev);
 	enum eval_design d = in->random_unit ? EVAL_RANDOMIZED : EVAL_MATCHED;
 	ev->r = arena_zalloc(&req->arena, sizeof *ev->r);
 	if (!ev->r) {
 		str_copy(ev->why, sizeof ev->why, "out of memory");
+		ev->transient = true;
 		return;
 	}
-	if (eval_load(req->db, district_of(req), in, d, &req->arena, &ev->data, ev->why,
-		      sizeof ev->why))
+	enum eb_err rc = headline ? eval_load_headline(req->db, district_of(req), in, d, &req->arena,
+						       &ev->data, ev->why, sizeof ev->why)
+				  : eval_load(req->db, district_of(req), in, d, &req->arena, &ev->data,
+					      ev->why, sizeof ev->why);
+	if (rc) {
+		/* EB_EINVAL says what the data lacks; anything else passes */
+		if (rc != EB_EINVAL) {
+			ev->transient = true;
+			snprintf(ev->why, sizeof ev->why, "the data could not be read just now (%s)",
+				 eb_strerror(rc));
+		}
 		return;
+	}
+	ev->data.no_subgroups = headline;
 	if (school) {
 		size_t kept = 0;
 		for (size_t i = 0; i < ev->data.n; i++) {
@@ -69,13 +81,28 @@ void initiatives_evaluate(struct http_request *req, const struct initiative *in,
 	}
 	ev->data.has_pass = in->has_pass;
 	ev->data.pass_score = in->pass_score;
-	if (eval_run(&ev->data, ev->r, ev->why, sizeof ev->why))
+	rc = eval_run(&ev->data, ev->r, ev->why, sizeof ev->why);
+	if (rc) {
+		ev->transient = rc != EB_EINVAL;
 		return;
+	}
 	/* the privacy rule, for the page and both exports */
 	ev->hidden = eval_suppress_small(ev->r, ev->why, sizeof ev->why) != EB_OK;
 	if (ev->hidden)
 		ev->why[0] = 'N';	/* "Not shown: ..." stands as a sentence */
 	ev->ok = !ev->hidden;
+}
+
+void initiatives_evaluate(struct http_request *req, const struct initiative *in,
+			  struct evaluated *ev, const char *school)
+{
+	evaluate(req, in, ev, school, false);
+}
+
+void initiatives_evaluate_headline(struct http_request *req, const struct initiative *in,
+				   struct evaluated *ev, const char *school)
+{
+	evaluate(req, in, ev, school, true);
 }
 
 static void fmt(char *out, size_t cap, const char *f, double v)
@@ -579,27 +606,64 @@ static void join(char *out, size_t cap, const char *const *v, size_t n)
 		k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? ", " : "", v[i]);
 }
 
+/* The result first, in plain words, with its few figures (the page leads
+ * with it). */
+static void result_section(struct http_request *req, const struct initiative *in,
+			   const struct evaluated *ev)
+{
+	struct buf *b = &req->out;
+	html_raw(b, "<section class=\"result\"><h2>Result</h2>");
+	if (!ev->ok) {
+		html_raw(b, ev->hidden ? "<p>" : "<p>Not evaluated yet: ");
+		html_text(b, ev->why);
+		html_raw(b, "</p></section>");
+		return;
+	}
+	const struct eval_result *r = ev->r;
+	struct buf plain = BUF_INIT;
+	buf_init(&plain, 4096);
+	eval_write_plain(r, in->tool_name, &plain);
+	html_raw(b, "<p class=\"lead\">");
+	html_text(b, buf_cstr(&plain));
+	html_raw(b, "</p>");
+	buf_free(&plain);
+	char v[160];
+	html_raw(b, "<dl>");
+	snprintf(v, sizeof v, "%.2f (95%% interval %.2f to %.2f)", r->est.g, r->est.ci_lo,
+		 r->est.ci_hi);
+	dl_row(b, r->design == EVAL_DOSE ? "Standardised slope" : "Effect (Hedges' g)", v);
+	snprintf(v, sizeof v, "Tier %d (%s)", r->tier.tier, r->tier.name);
+	dl_row(b, "ESSA evidence tier", v);
+	snprintf(v, sizeof v, "%.0f using %s, %.0f compared", r->est.n_t, in->tool_name, r->est.n_c);
+	dl_row(b, "Students", v);
+	html_raw(b, "</dl><p class=\"muted\">How it was evaluated and every figure are at the end"
+		    " of the page.</p></section>");
+}
+
+/* Every figure of the evaluation and the method, folded away: the
+ * method in plain words, and as a statistician would write it. */
 static void evaluation_section(struct http_request *req, const struct initiative *in,
 			       const struct evaluated *evp)
 {
 	struct buf *b = &req->out;
 	struct evaluated ev = *evp;
-	html_raw(b, "<section class=\"evaluation\"><h2>Evaluation</h2>");
-	if (!ev.ok) {
-		html_raw(b, ev.hidden ? "<p>" : "<p>Not evaluated yet: ");
-		html_text(b, ev.why);
-		html_raw(b, "</p></section>");
+	if (!ev.ok)
 		return;
-	}
 	const struct eval_result *r = ev.r;
 	const struct ev_estimate *e = &r->est;
-	struct buf plain = BUF_INIT;
-	buf_init(&plain, 4096);
-	eval_write_plain(r, in->tool_name, &plain);
-	html_raw(b, "<h3>For families</h3><p class=\"plain\">");
-	html_text(b, buf_cstr(&plain));
-	html_raw(b, "</p>");
-	buf_free(&plain);
+	html_raw(b, "<section class=\"evaluation\"><h2>Evaluation</h2>"
+		    "<details><summary>How it was evaluated</summary><p class=\"method\">");
+	struct buf m = BUF_INIT;
+	buf_init(&m, 8192);
+	eval_write_method_plain(r, in->tool_name, in->outcome_assessment, &m);
+	html_text(b, buf_cstr(&m));
+	buf_reset(&m);
+	html_raw(b, "</p><details><summary>The method, for statisticians</summary>"
+		    "<p class=\"method\">");
+	eval_write_method(r, &m);
+	html_text(b, buf_cstr(&m));
+	buf_free(&m);
+	html_raw(b, "</p></details></details><details><summary>Every figure</summary>");
 	char v[64];
 	html_raw(b, "<h3>Results</h3><dl>");
 	dl_row(b, "Design", eval_design_name(r->design));
@@ -724,13 +788,7 @@ static void evaluation_section(struct http_request *req, const struct initiative
 		}
 		html_raw(b, "</tbody></table></div>");
 	}
-	struct buf m = BUF_INIT;
-	buf_init(&m, 8192);
-	eval_write_method(r, &m);
-	html_raw(b, "<h3>Method</h3><p class=\"method\">");
-	html_text(b, buf_cstr(&m));
-	html_raw(b, "</p></section>");
-	buf_free(&m);
+	html_raw(b, "</details></section>");
 }
 
 static void use_table(struct http_request *req, const struct initiative *in,
@@ -790,10 +848,11 @@ static void use_section(struct http_request *req, const struct initiative *in,
 	html_raw(b, " minutes per week per student.");
 	if (weeks < 1)
 		html_raw(b, " The initiative has not run for a week yet.");
-	html_raw(b, "</p><h3>By school</h3>");
+	html_raw(b, "</p><details><summary>Use by school and by teacher</summary><h3>By school</h3>");
 	use_table(req, in, school, INIT_USE_BY_SCHOOL, weeks);
 	html_raw(b, "<h3>By teacher</h3>");
 	use_table(req, in, school, INIT_USE_BY_TEACHER, weeks);
+	html_raw(b, "</details>");
 }
 
 void initiatives_money(char *out, size_t cap, double dollars)
@@ -877,6 +936,9 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 	}
 	if (error)
 		page_notice(req, "error", error);
+	struct evaluated ev;
+	initiatives_evaluate(req, in, &ev, school);
+	result_section(req, in, &ev);
 	char v[2048];
 	html_raw(b, "<h2>Plan</h2><dl>");
 	dl_row(b, "Status", initiative_status_label(in->status));
@@ -919,6 +981,10 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 	if (initiative_history(req->db, district_of(req), in->id, &req->arena, &h, &nh) || nh == 0) {
 		html_raw(b, "<p class=\"muted\">No status changes yet.</p>");
 	} else {
+		html_raw(b, "<details><summary>");
+		html_int(b, (int64_t)nh);
+		html_raw(b, nh == 1 ? " decision" : " decisions");
+		html_raw(b, " so far</summary>");
 		page_scroll_begin(req, "Decisions");
 		html_raw(b, "<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Change</th>"
 			    "<th scope=\"col\">By</th><th scope=\"col\">Reason</th><th scope=\"col\">Evidence</th>"
@@ -941,7 +1007,7 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			html_text(b, h[i].evidence);
 			html_raw(b, "</td></tr>");
 		}
-		html_raw(b, "</tbody></table></div>");
+		html_raw(b, "</tbody></table></div></details>");
 	}
 	if (can_edit(req)) {
 		html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/initiatives/");
@@ -965,8 +1031,6 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			    " maxlength=\"4000\"></textarea></div><button type=\"submit\">Record the decision</button></form>");
 	}
 	use_section(req, in, school);
-	struct evaluated ev;
-	initiatives_evaluate(req, in, &ev, school);
 	cost_section(req, in, ev.ok ? &ev.r->est : NULL);
 	evaluation_section(req, in, &ev);
 	page_end(req);

@@ -16,6 +16,8 @@ struct initiative;
 struct evaluated {
 	bool ok;
 	bool hidden;	/* estimated, but a group is too small to show (eval_suppress_small) */
+	bool transient;	/* no result because of a passing problem (the database busy, out of
+			 * memory), not because of the data: never to be kept */
 	char why[512];
 	struct eval_data data;
 	struct eval_result *r;	/* in req->arena */
@@ -27,6 +29,12 @@ struct evaluated {
  * ev->ok false with ev->why says why there is no result. */
 void initiatives_evaluate(struct http_request *req, const struct initiative *in,
 			  struct evaluated *ev, const char *school);
+/* The same, the headline only (eval_load_headline, no subgroups): the
+ * whole-sample estimate, its tier and cut-score results, as What's working
+ * shows them - equal to initiatives_evaluate's - without reading the
+ * mastery estimates. */
+void initiatives_evaluate_headline(struct http_request *req, const struct initiative *in,
+				   struct evaluated *ev, const char *school);
 /* The school the request's reports are limited to (access_report_school:
  * one rule for an initiative's page and What's working); NULL with *ok true
  * for the district. *ok false: the page was answered (404 or 403). */

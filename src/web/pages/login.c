@@ -3,6 +3,7 @@
  * docs/security.md ("Logging in"). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "base/str.h"
@@ -16,6 +17,9 @@
 #include "web/pages/pages.h"
 
 #define MAX_DISTRICTS_LISTED 2000
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)
+#define DEVICE_TTL_DAYS_TEXT TEXT(DEVICE_TTL_DAYS)
 
 /* The 429 answer: Retry-After and the wait in words. */
 static void retry_after(struct http_request *req, int64_t retry_s, char *words, size_t cap)
@@ -62,8 +66,46 @@ static void district_field(struct http_request *req, const char *chosen)
 	html_raw(b, "</select></div>");
 }
 
+/* The page sign-in returns to: ?next= of the form's address, or the form's
+ * field when it is sent; NULL unless it is a safe local path. */
+static const char *next_of(struct http_request *req)
+{
+	const char *n = http_form(req, "next");
+	if (!n)
+		n = http_query(req, "next");
+	return auth_safe_next(n) ? n : NULL;
+}
+
+static void next_field(struct http_request *req, const char *next)
+{
+	if (!next)
+		return;
+	html_raw(&req->out, "<input type=\"hidden\" name=\"next\" value=\"");
+	html_attr(&req->out, next);
+	html_raw(&req->out, "\">");
+}
+
+static void remember_field(struct buf *b)
+{
+	html_raw(b, "<div class=\"check\"><input type=\"checkbox\" id=\"remember\" name=\"remember\""
+		    " value=\"1\"><label for=\"remember\">Keep me signed in on this device for "
+		    DEVICE_TTL_DAYS_TEXT " days <span class=\"muted\">(on your own phone or computer,"
+		    " not a shared one)</span></label></div>");
+}
+
+/* After a sign-in: remembers the device when asked, then goes to the page
+ * asked for. */
+static void signed_in(struct http_request *req, const struct account *a, const char *next)
+{
+	const char *r = http_form(req, "remember");
+	if (r && strcmp(r, "1") == 0 && auth_remember_device(req, a))
+		log_warn("login: could not remember the device of account %lld", (long long)a->id);
+	http_redirect(req, next ? next : "/home");
+}
+
 static void login_form(struct http_request *req, int status, const char *error, const char *login)
 {
+	const char *next = next_of(req);
 	const char *csrf = auth_login_csrf(req);
 	req->status = status;
 	page_begin(req, "Log in");
@@ -77,6 +119,7 @@ static void login_form(struct http_request *req, int status, const char *error, 
 		    "<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_attr(b, csrf);
 	html_raw(b, "\">");
+	next_field(req, next);
 	district_field(req, http_form(req, "district"));
 	html_raw(b, "<div><label for=\"login\">Login</label><input id=\"login\" name=\"login\""
 		    " autocomplete=\"username\" required maxlength=\"127\" value=\"");
@@ -86,16 +129,22 @@ static void login_form(struct http_request *req, int status, const char *error, 
 		    " maxlength=\"256\"></div><div><label for=\"unlock\">Unlock code <span class=\"muted\">"
 		    "(only if your administrator gave you one: after many failed attempts an account"
 		    " locks itself)</span></label><input id=\"unlock\" name=\"unlock\" maxlength=\"40\""
-		    " autocomplete=\"off\" placeholder=\"XXXX-XXXX-XXXX\"></div>"
-		    "<div><button type=\"submit\">Log in</button></div></form>"
-		    "<p>Families: <a href=\"/login/code\">log in with the access code from your school's letter</a>.</p>");
+		    " autocomplete=\"off\" placeholder=\"XXXX-XXXX-XXXX\"></div>");
+	remember_field(b);
+	html_raw(b, "<div><button type=\"submit\">Log in</button></div></form>"
+		    "<p>Families: <a href=\"/login/code");
+	if (next) {
+		html_raw(b, "?next=");
+		html_url(b, next);
+	}
+	html_raw(b, "\">log in with the access code from your school's letter</a>.</p>");
 	page_end(req);
 }
 
 void page_login_form(struct http_request *req)
 {
-	if (req->session) {
-		http_redirect(req, "/home");
+	if (auth_resume(req)) {
+		http_redirect(req, auth_next_or_home(http_query(req, "next")));
 		return;
 	}
 	login_form(req, 200, NULL, NULL);
@@ -194,11 +243,12 @@ void page_login_submit(struct http_request *req)
 	struct audit_actor who = { a.id, a.login, req->client_addr };
 	audit_record(req->db, a.district_id, &who, "login", "account", a.login,
 		     a.locked ? "password and unlock code (the lock is lifted)" : "password");
-	http_redirect(req, "/home");
+	signed_in(req, &a, next_of(req));
 }
 
 static void code_form(struct http_request *req, int status, const char *error)
 {
+	const char *next = next_of(req);
 	const char *csrf = auth_login_csrf(req);
 	req->status = status;
 	page_begin(req, "Log in with an access code");
@@ -212,14 +262,24 @@ static void code_form(struct http_request *req, int status, const char *error)
 		    "<form class=\"stack\" method=\"post\" action=\"/login/code\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_attr(b, csrf);
-	html_raw(b, "\"><div><label for=\"code\">Access code</label><input id=\"code\" name=\"code\""
+	html_raw(b, "\">");
+	next_field(req, next);
+	html_raw(b, "<div><label for=\"code\">Access code</label><input id=\"code\" name=\"code\""
 		    " autocomplete=\"one-time-code\" required maxlength=\"40\" placeholder=\"XXXX-XXXX-XXXX\">"
-		    "</div><div><button type=\"submit\">Log in</button></div></form>");
+		    "</div>");
+	remember_field(b);
+	html_raw(b, "<div><button type=\"submit\">Log in</button></div></form>"
+		    "<p class=\"muted\">Once you are in, you can set a password, so that you need no"
+		    " new letter next time.</p>");
 	page_end(req);
 }
 
 void page_code_form(struct http_request *req)
 {
+	if (auth_resume(req)) {
+		http_redirect(req, auth_next_or_home(http_query(req, "next")));
+		return;
+	}
 	code_form(req, 200, NULL);
 }
 
@@ -260,7 +320,7 @@ void page_code_submit(struct http_request *req)
 	}
 	struct audit_actor who = { a.id, a.login, req->client_addr };
 	audit_record(req->db, a.district_id, &who, "login", "account", a.login, "access code");
-	http_redirect(req, "/home");
+	signed_in(req, &a, next_of(req));
 }
 
 void page_logout(struct http_request *req)
@@ -274,46 +334,146 @@ void page_logout(struct http_request *req)
 	http_redirect(req, "/login");
 }
 
-/* --- one's own password --- */
+/* --- one's own sign-in: password and remembered devices --- */
+
+/* A day in words, "3 October 2026" (UTC). */
+static void day_words(struct buf *b, int64_t t)
+{
+	char tmp[40];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	gmtime_r(&tt, &tm);
+	strftime(tmp, sizeof tmp, "%e %B %Y", &tm);
+	html_text(b, tmp[0] == ' ' ? tmp + 1 : tmp);
+}
+
+/* The devices that stay signed in, each with a button to forget it. */
+static void devices_section(struct http_request *req)
+{
+	const struct account *me = &req->session->account;
+	struct buf *b = &req->out;
+	struct device_row *d = NULL;
+	size_t n = 0;
+	html_raw(b, "<h2 id=\"devices\">Devices that stay signed in</h2>");
+	if (account_device_list(req->db, me->district_id, me->id, &req->arena, &d, &n)) {
+		html_raw(b, "<p class=\"muted\">They could not be listed just now.</p>");
+		return;
+	}
+	if (!n) {
+		html_raw(b, "<p>None. To stay signed in on your own phone or computer, tick \"Keep me"
+			    " signed in on this device\" when you sign in.</p>");
+		return;
+	}
+	int64_t here = auth_this_device(req, me);
+	html_raw(b, "<ul class=\"fam-list\">");
+	for (size_t i = 0; i < n; i++) {
+		html_raw(b, "<li><p class=\"fam-what\">");
+		html_text(b, d[i].label);
+		if (d[i].id == here)
+			html_raw(b, " (this device)");
+		html_raw(b, "</p><p class=\"muted\">Remembered on ");
+		day_words(b, d[i].created_at);
+		html_raw(b, ", last signed in ");
+		day_words(b, d[i].last_used_at);
+		html_raw(b, "; until ");
+		day_words(b, d[i].expires_at);
+		html_raw(b, ".</p><form method=\"post\" action=\"/account/devices\">");
+		page_csrf_field(req);
+		html_raw(b, "<input type=\"hidden\" name=\"device\" value=\"");
+		html_int(b, d[i].id);
+		html_raw(b, "\"><button type=\"submit\" class=\"secondary\">Forget this device</button>"
+			    "</form></li>");
+	}
+	html_raw(b, "</ul>");
+	if (n > 1) {
+		html_raw(b, "<form method=\"post\" action=\"/account/devices\">");
+		page_csrf_field(req);
+		html_raw(b, "<input type=\"hidden\" name=\"device\" value=\"all\"><button"
+			    " type=\"submit\" class=\"secondary\">Forget every device</button></form>");
+	}
+}
 
 static void password_form(struct http_request *req, int status, const char *kind, const char *msg)
 {
 	const struct account *me = &req->session->account;
 	struct buf *b = &req->out;
 	req->status = status;
-	page_begin(req, "Your password");
+	page_begin(req, "Your sign-in");
 	if (msg)
 		page_notice(req, kind, msg);
-	if (!me->has_password) {
-		html_raw(b, "<p>Your account has no password: you log in with the access codes your"
-			    " school prints. Ask your school if you would like a password.</p>");
-		page_end(req);
-		return;
-	}
+	html_raw(b, "<p>Your login is <strong>");
+	html_text(b, me->login);
+	html_raw(b, "</strong>.</p><h2>");
+	html_text(b, me->has_password ? "Change your password" : "Set a password");
+	html_raw(b, "</h2>");
+	if (!me->has_password)
+		html_raw(b, "<p>You signed in with an access code from a letter. With a password you"
+			    " can sign in at any time with your login and password, without a new"
+			    " letter.</p>");
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/account/password\">");
 	page_csrf_field(req);
 	html_raw(b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"");
 	html_attr(b, me->login);
-	html_raw(b, "\"><div><label for=\"current\">Current password</label><input id=\"current\""
-		    " name=\"current\" type=\"password\" autocomplete=\"current-password\" required"
-		    " maxlength=\"256\"></div><div><label for=\"password\">New password <span class=\"muted\">"
+	html_raw(b, "\">");
+	if (me->has_password)
+		html_raw(b, "<div><label for=\"current\">Current password</label><input id=\"current\""
+			    " name=\"current\" type=\"password\" autocomplete=\"current-password\" required"
+			    " maxlength=\"256\"></div>");
+	html_raw(b, "<div><label for=\"password\">New password <span class=\"muted\">"
 		    "(at least 8 characters; a few unrelated words make a good one; common passwords are"
 		    " refused)</span></label><input id=\"password\" name=\"password\" type=\"password\""
 		    " autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\"></div>"
 		    "<div><label for=\"again\">New password again</label><input id=\"again\" name=\"again\""
 		    " type=\"password\" autocomplete=\"new-password\" required maxlength=\"256\"></div>"
-		    "<div><button type=\"submit\">Change my password</button></div></form>"
-		    "<p class=\"muted\">Changing it logs you out everywhere else.</p>");
+		    "<div><button type=\"submit\">");
+	html_text(b, me->has_password ? "Change my password" : "Set my password");
+	html_raw(b, "</button></div></form><p class=\"muted\">");
+	html_text(b, me->has_password ? "Changing it signs you out everywhere else, and other devices"
+					" stop staying signed in."
+				      : "Setting it signs you out everywhere else.");
+	html_raw(b, "</p>");
+	devices_section(req);
 	page_end(req);
 }
 
 void page_account_password_form(struct http_request *req)
 {
-	const char *changed = http_query(req, "changed");
+	const char *changed = http_query(req, "changed"), *forgot = http_query(req, "forgot");
 	if (changed && strcmp(changed, "1") == 0)
 		password_form(req, 200, "ok", "Your password was changed. Your other sessions were ended.");
+	else if (changed && strcmp(changed, "set") == 0)
+		password_form(req, 200, "ok", "Your password is set. Next time, sign in with your login"
+					      " and password.");
+	else if (forgot && strcmp(forgot, "1") == 0)
+		password_form(req, 200, "ok", "The device was forgotten: it signs in again next time.");
+	else if (forgot && strcmp(forgot, "all") == 0)
+		password_form(req, 200, "ok", "Every device was forgotten.");
 	else
 		password_form(req, 200, NULL, NULL);
+}
+
+void page_account_devices(struct http_request *req)
+{
+	const struct account *me = &req->session->account;
+	const char *which = http_form(req, "device");
+	int64_t id = 0, n = 0;
+	bool all = which && strcmp(which, "all") == 0;
+	if (!all && (!which || cstr_to_i64(which, 1, INT64_MAX, &id))) {
+		password_form(req, 400, "error", "Choose a device to forget.");
+		return;
+	}
+	if (account_device_forget(req->db, me->district_id, me->id, id, &n)) {
+		password_form(req, 503, "error", "The server is busy. Try again in a moment.");
+		return;
+	}
+	if (!n) {
+		password_form(req, 404, "error", "There is no such device (it may be forgotten already).");
+		return;
+	}
+	struct audit_actor who = auth_actor(req);
+	audit_record(req->db, me->district_id, &who, "device_forgotten", "account", me->login,
+		     all ? "every device, by the account holder" : "by the account holder");
+	http_redirect(req, all ? "/account/password?forgot=all" : "/account/password?forgot=1");
 }
 
 void page_account_password(struct http_request *req)
@@ -323,53 +483,60 @@ void page_account_password(struct http_request *req)
 	const char *again = http_form(req, "again");
 	char words[128];
 	int64_t retry;
-	if (!me.has_password) {
-		password_form(req, 409, "error", "This account logs in with access codes only.");
+	bool setting = !me.has_password;
+	if (!pw || !again || (!setting && (!current || !*current))) {
+		password_form(req, 400, "error",
+			      setting ? "Enter the new password twice."
+				      : "Enter your current password and the new one twice.");
 		return;
 	}
-	if (!current || !*current || !pw || !again) {
-		password_form(req, 400, "error", "Enter your current password and the new one twice.");
-		return;
-	}
-	/* checking the current password is a password check like a login's:
-	 * the same throttles and lock, so a borrowed session cannot guess it */
 	struct auth_throttle t;
-	enum eb_err rc = auth_password_attempt(req, &me, me.district_id, me.login, &t, &retry);
-	if (rc == EB_EBUSY) {
-		retry_after(req, retry, words, sizeof words);
-		password_form(req, 429, "error", words);
-		return;
+	enum eb_err rc = EB_OK;
+	/* checking the current password is a password check like a login's:
+	 * the same throttles and lock, so a borrowed session cannot guess it;
+	 * an account without one (a family's, signed in with a code) proves
+	 * itself by its session, as for everything else it does */
+	if (!setting) {
+		rc = auth_password_attempt(req, &me, me.district_id, me.login, &t, &retry);
+		if (rc == EB_EBUSY) {
+			retry_after(req, retry, words, sizeof words);
+			password_form(req, 429, "error", words);
+			return;
+		}
+		if (!rc)
+			rc = account_login_attempt(req->db, &me, NULL);
+		if (rc == EB_EBUSY) {
+			account_verify_password(req->db, NULL, current);
+			password_form(req, 403, "error", "Your current password is not right.");
+			return;
+		}
+		if (rc) {
+			password_form(req, 503, "error", "The server is busy. Try again in a moment.");
+			return;
+		}
+		if (account_verify_password(req->db, &me, current) != EB_OK) {
+			struct audit_actor who = auth_actor(req);
+			audit_record(req->db, me.district_id, &who, "login_failed", "account", me.login,
+				     "wrong current password when changing it");
+			password_form(req, 403, "error", "Your current password is not right.");
+			return;
+		}
+		auth_attempt_succeeded(req, &t);
+		account_login_succeeded(req->db, &me);
 	}
-	if (!rc)
-		rc = account_login_attempt(req->db, &me, NULL);
-	if (rc == EB_EBUSY) {
-		account_verify_password(req->db, NULL, current);
-		password_form(req, 403, "error", "Your current password is not right.");
-		return;
-	}
-	if (rc) {
-		password_form(req, 503, "error", "The server is busy. Try again in a moment.");
-		return;
-	}
-	if (account_verify_password(req->db, &me, current) != EB_OK) {
-		struct audit_actor who = auth_actor(req);
-		audit_record(req->db, me.district_id, &who, "login_failed", "account", me.login,
-			     "wrong current password when changing it");
-		password_form(req, 403, "error", "Your current password is not right.");
-		return;
-	}
-	auth_attempt_succeeded(req, &t);
-	account_login_succeeded(req->db, &me);
 	const char *why = account_password_problem(pw, me.login, me.display_name);
 	if (!why && strcmp(pw, again) != 0)
 		why = "The two new passwords differ. Type the same one twice.";
-	if (!why && strcmp(pw, current) == 0)
+	if (!why && !setting && strcmp(pw, current) == 0)
 		why = "The new password is the current one. Choose another.";
 	if (why) {
 		password_form(req, 400, "error", why);
 		return;
 	}
-	/* ends every session of the account, this one too: a new one follows */
+	/* ends every session of the account, this one too, and forgets its
+	 * devices: a new session follows, and this device is remembered again
+	 * when it was */
+	bool remembered = auth_this_device(req, &me) != 0;
 	rc = account_set_password(req->db, me.district_id, me.id, pw);
 	if (rc) {
 		password_form(req, rc == EB_EINVAL ? 400 : 503, "error",
@@ -378,11 +545,15 @@ void page_account_password(struct http_request *req)
 	}
 	struct audit_actor who = auth_actor(req);
 	audit_record(req->db, me.district_id, &who, "update", "account", me.login,
-		     "password changed by its owner (other sessions ended)");
+		     setting ? "password set by its owner (other sessions ended)"
+			     : "password changed by its owner (other sessions ended)");
+	me.has_password = true;
 	if (auth_start_session(req, &me)) {
 		page_error(req, 500, "Error", "Your password was changed, but a new session could not"
 					      " start. Log in again.");
 		return;
 	}
-	http_redirect(req, "/account/password?changed=1");
+	if (remembered && auth_remember_device(req, &me))
+		log_warn("password: could not remember the device of account %lld", (long long)me.id);
+	http_redirect(req, setting ? "/account/password?changed=set" : "/account/password?changed=1");
 }

@@ -519,6 +519,10 @@ void page_student_mastery(struct http_request *req)
 					       : "mastery, exported as CSV";
 	if (!page_student_open(req, sid, what, &p))
 		return;
+	if (!exporting && page_family_viewer(a)) {
+		page_family_mastery(req, &p);
+		return;
+	}
 	struct district_levels lv;
 	levels_of(req, &lv);
 	struct mastery_row *cells;

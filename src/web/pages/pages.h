@@ -20,6 +20,7 @@ void page_code_submit(struct http_request *req);
 void page_logout(struct http_request *req);
 void page_account_password_form(struct http_request *req);
 void page_account_password(struct http_request *req);
+void page_account_devices(struct http_request *req);
 /* home.c */
 void page_home(struct http_request *req);
 /* roster.c */
@@ -46,6 +47,19 @@ bool page_audit_bulk(struct http_request *req, const char *action, const char *s
 void page_class_mastery(struct http_request *req);
 void page_student_mastery(struct http_request *req);
 void page_standard_mastery(struct http_request *req);
+/* family.c: what families and students read (plain words, no numbers) */
+struct account;
+/* True for a viewer with no staff role: a guardian or a student, who reads
+ * the family views below instead of the staff's. */
+bool page_family_viewer(const struct account *a);
+/* /students/:id and /students/:id/mastery for a family viewer, after
+ * page_student_open (access checked, view audited). */
+void page_family_record(struct http_request *req, const struct roster_person_row *p);
+void page_family_mastery(struct http_request *req, const struct roster_person_row *p);
+/* The home page's sections: a guardian's children (each audited as a view
+ * of the child's learning), a student's next steps. */
+void page_family_home_guardian(struct http_request *req);
+void page_family_home_student(struct http_request *req);
 /* admin.c */
 void page_admin_users(struct http_request *req);
 void page_admin_user_create(struct http_request *req);
@@ -55,6 +69,7 @@ void page_admin_user_code(struct http_request *req);
 void page_admin_user_status(struct http_request *req);
 void page_admin_user_password(struct http_request *req);
 void page_admin_user_unlock(struct http_request *req);
+void page_admin_user_devices(struct http_request *req);
 void page_admin_audit(struct http_request *req);
 void page_admin_district(struct http_request *req);
 void page_admin_district_save(struct http_request *req);

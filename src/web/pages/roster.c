@@ -28,16 +28,26 @@ void page_refused(struct http_request *req, const char *subject_type, const char
 	not_found(req);
 }
 
+static void audit_failed(struct http_request *req)
+{
+	page_error(req, 503, "Try again",
+		   "The audit log could not be written, so the records are not shown.");
+}
+
 bool page_audit_bulk(struct http_request *req, const char *action, const char *subject_type,
 		     const char *id, int64_t students, const char *what)
 {
 	const struct account *a = &req->session->account;
 	struct audit_actor who = auth_actor(req);
+	struct audit_job *j = audit_job_new(&req->arena, a->district_id, &who, action,
+					    subject_type, id, students, what);
+	if (j && http_hold_until_written(req, audit_job_write(j), audit_failed))
+		return true; /* written before the response leaves, or it is a 503 */
+	/* no memory for the hold, or a second view in one request: written now */
 	if (audit_record_students(req->db, a->district_id, &who, action, subject_type, id,
 				  students, what) == EB_OK)
 		return true;
-	page_error(req, 503, "Try again",
-		   "The audit log could not be written, so the records are not shown.");
+	audit_failed(req);
 	return false;
 }
 
@@ -213,13 +223,8 @@ bool page_student_open(struct http_request *req, const char *sid, const char *wh
 		page_refused(req, "student", sid);
 		return false;
 	}
-	struct audit_actor who = auth_actor(req);
-	if (audit_record_students(req->db, a->district_id, &who, "view", "student", sid, 1, what)) {
-		/* no record of the view, no view */
-		page_error(req, 503, "Try again", "The audit log could not be written, so the record is not shown.");
-		return false;
-	}
-	return true;
+	/* no record of the view, no view */
+	return page_audit_bulk(req, "view", "student", sid, 1, what);
 }
 
 void page_student(struct http_request *req)
@@ -229,6 +234,10 @@ void page_student(struct http_request *req)
 	struct roster_person_row p;
 	if (!page_student_open(req, sid, "student record", &p))
 		return;
+	if (page_family_viewer(a)) {
+		page_family_record(req, &p);
+		return;
+	}
 	struct roster_class_row *c = NULL;
 	struct roster_person_row *g = NULL;
 	size_t nc = 0, ng = 0;

@@ -54,40 +54,37 @@ struct ww_cell {
 	double num;
 };
 
-static void ww_cells(const struct ww_row *w, const char *school, struct buf *plain,
-		     struct ww_cell c[WW_COLS])
+static void ww_cells(const struct ww_row *w, const char *school, struct ww_cell c[WW_COLS])
 {
 	for (int j = 0; j < WW_COLS; j++)
 		c[j] = (struct ww_cell){ NULL, NAN };
-	const struct eval_result *r = w->ev.ok ? w->ev.r : NULL;
 	const struct init_cost *k = &w->cost;
-	c[WW_ID].num = (double)w->in.id;
-	c[WW_TITLE].text = w->in.title;
-	c[WW_TOOL].text = w->in.tool_name;
-	c[WW_STATUS].text = initiative_status_name(w->in.status);
+	c[WW_ID].num = (double)w->id;
+	c[WW_TITLE].text = w->title;
+	c[WW_TOOL].text = w->tool_name;
+	c[WW_STATUS].text = initiative_status_name(w->status);
 	c[WW_SCHOOL].text = school ? school : "";
-	if (w->in.has_pass)
-		c[WW_PASS].num = w->in.pass_score;
-	if (r) {
-		c[WW_DESIGN].text = eval_design_name(r->design);
-		c[WW_N_T].num = r->est.n_t;
-		c[WW_N_C].num = r->est.n_c;
-		c[WW_G].num = r->est.g;
-		c[WW_CI_LO].num = r->est.ci_lo;
-		c[WW_CI_HI].num = r->est.ci_hi;
-		c[WW_P].num = r->est.p;
-		c[WW_TIER].num = r->tier.tier;
-		if (r->has_cox) {
-			c[WW_COX].num = r->cox.cox;
-			c[WW_COX_LO].num = r->cox_ci_lo;
-			c[WW_COX_HI].num = r->cox_ci_hi;
-			c[WW_COX_P].num = r->cox_p;
+	if (w->has_pass)
+		c[WW_PASS].num = w->pass_score;
+	if (w->ok) {
+		c[WW_DESIGN].text = eval_design_name(w->design);
+		c[WW_N_T].num = w->est.n_t;
+		c[WW_N_C].num = w->est.n_c;
+		c[WW_G].num = w->est.g;
+		c[WW_CI_LO].num = w->est.ci_lo;
+		c[WW_CI_HI].num = w->est.ci_hi;
+		c[WW_P].num = w->est.p;
+		c[WW_TIER].num = w->tier;
+		if (w->has_cox) {
+			c[WW_COX].num = w->cox;
+			c[WW_COX_LO].num = w->cox_ci_lo;
+			c[WW_COX_HI].num = w->cox_ci_hi;
+			c[WW_COX_P].num = w->cox_p;
 		}
-		eval_write_plain(r, w->in.tool_name, plain);
-		c[WW_SUMMARY].text = buf_cstr(plain);
+		c[WW_SUMMARY].text = w->plain;
 	} else {
 		c[WW_DESIGN].text = "";
-		c[WW_SUMMARY].text = w->ev.why;
+		c[WW_SUMMARY].text = w->why;
 	}
 	if (k->has_tool) {
 		if (k->seats > 0)
@@ -119,10 +116,8 @@ static void whats_working_export(struct http_request *req, enum export_format f)
 		export_head(&x, ww_col[j].name);
 	export_end_row(&x);
 	for (size_t i = 0; i < n; i++) {
-		struct buf p = BUF_INIT;
-		buf_init(&p, 4096);
 		struct ww_cell c[WW_COLS];
-		ww_cells(&v[i], school, &p, c);
+		ww_cells(&v[i], school, c);
 		for (int j = 0; j < WW_COLS; j++) {
 			if (c[j].text)
 				export_text(&x, c[j].text);
@@ -130,7 +125,6 @@ static void whats_working_export(struct http_request *req, enum export_format f)
 				export_num(&x, c[j].num, ww_col[j].decimals);
 		}
 		export_end_row(&x);
-		buf_free(&p);
 	}
 	export_respond_end(req, &x, "whats-working");
 }
