@@ -221,7 +221,7 @@ class Family(unittest.TestCase):
         c, _ = self.code_client("fam.admin", remember=True)
         a = self.srv.client()
         a.login("admin")
-        uid = re.search(r'href="/admin/users/(\d+)">fam\.admin<', a.get("/admin/users").text)
+        uid = re.search(r'href="/admin/users/(\d+)">[^<]*</a></td><td>fam\.admin<', a.get("/admin/users").text)
         page = a.get(f"/admin/users/{uid.group(1)}").text
         self.assertIn("1 device stays signed in", page)
         r = a.post(f"/admin/users/{uid.group(1)}/devices", {})
@@ -271,7 +271,7 @@ class Family(unittest.TestCase):
     def test_letter_gives_the_public_address(self):
         a = self.srv.client()
         a.login("admin")
-        uid = re.search(r'href="/admin/users/(\d+)">fam\.code<', a.get("/admin/users").text)
+        uid = re.search(r'href="/admin/users/(\d+)">[^<]*</a></td><td>fam\.code<', a.get("/admin/users").text)
         a.get(f"/admin/users/{uid.group(1)}")
         r = a.post(f"/admin/users/{uid.group(1)}/code", {})
         self.assertEqual(r.status, 200)
@@ -293,7 +293,7 @@ class LetterWithoutAddress(TempDir):
         with Server(db) as srv:
             a = srv.client()
             a.login("admin")
-            uid = re.search(r'href="/admin/users/(\d+)">parent<', a.get("/admin/users").text)
+            uid = re.search(r'href="/admin/users/(\d+)">[^<]*</a></td><td>parent<', a.get("/admin/users").text)
             a.get(f"/admin/users/{uid.group(1)}")
             r = a.post(f"/admin/users/{uid.group(1)}/code", {})
             self.assertIn("--public-url", r.text)
