@@ -117,8 +117,8 @@ static int get(int fd, const char *path, const char *token)
 {
 	char req[512];
 	int len = snprintf(req, sizeof req,
-			   "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: eb_session=%s\r\n\r\n", path,
-			   token);
+			   "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: eb_session=%s\r\n\r\n",
+			   path, token);
 	if (write(fd, req, (size_t)len) != len)
 		return 0;
 	static char buf[1 << 22];
@@ -164,7 +164,8 @@ int main(int argc, char **argv)
 	char err[256];
 	int64_t d;
 	double t0 = time_mono();
-	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) || district_create(db, "Large", &d)) {
+	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) ||
+	    district_create(db, "Large", &d)) {
 		printf("class_view_350k: skipped: %s\n", err);
 		return 0;
 	}
@@ -228,7 +229,8 @@ int main(int argc, char **argv)
 	struct account acc;
 	char token[64], csrf[64], scope[24];
 	snprintf(scope, sizeof scope, "%lld", (long long)d);
-	if (account_create(db, d, "bench-admin", "Bench Admin", "bench-password-350k", NULL, &aid) ||
+	if (account_create(db, d, "bench-admin", "Bench Admin", "bench-password-350k", NULL,
+			   &aid) ||
 	    account_add_role(db, d, aid, ROLE_DISTRICT_ADMIN, "district", scope) ||
 	    account_get(db, d, aid, &acc) || session_create(db, &acc, token, csrf)) {
 		printf("class_view_350k: cannot create a session\n");

@@ -18,7 +18,7 @@
 #define STUDENTS 1000
 #define RUNS 3
 
-static const char *const codes[] = { "3.OA.A.1", "3.OA.A.2", "3.NF.A.1", "3.NF.A.2a",
+static const char *const codes[] = { "3.OA.A.1",  "3.OA.A.2",  "3.NF.A.1", "3.NF.A.2a",
 				     "4.NBT.B.4", "4.NF.B.3a", "5.NF.A.1", "5.NBT.A.1" };
 
 static int cmp_double(const void *a, const void *b)
@@ -56,16 +56,20 @@ static double one_run(const char *text, size_t len)
 		char sid[32], user[32];
 		snprintf(sid, sizeof sid, "stu-%d", i);
 		snprintf(user, sizeof user, "student.%d", i);
-		db_execute(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
-			   " username, given_name, family_name) VALUES (?1, ?2, 'sch', 'student', ?3,"
-			   " 'G', 'F')", DB_ARGS(DB_INT(district), DB_TEXT(sid), DB_TEXT(user)), NULL);
+		db_execute(
+			db,
+			"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
+			" username, given_name, family_name) VALUES (?1, ?2, 'sch', 'student', ?3,"
+			" 'G', 'F')",
+			DB_ARGS(DB_INT(district), DB_TEXT(sid), DB_TEXT(user)), NULL);
 	}
 	db_commit(db);
 	char *copy = malloc(len);
 	memcpy(copy, text, len);
 	struct csvp_report *rep = malloc(sizeof *rep);
 	double t0 = time_mono();
-	enum eb_err rc = csvp_import(db, district, 1, csvp_find("sim-quiz"), "bench.csv", copy, len, rep);
+	enum eb_err rc =
+		csvp_import(db, district, 1, csvp_find("sim-quiz"), "bench.csv", copy, len, rep);
 	double dt = time_mono() - t0;
 	if (rc || rep->rows != ROWS || rep->events + rep->quarantined != ROWS) {
 		fprintf(stderr, "bench_csv: import failed: %s (%s)\n", eb_strerror(rc),
@@ -89,9 +93,10 @@ int main(void)
 		const char *code = codes[i % 8];
 		int correct = (i * 31) % 5 != 0;
 		if (i % 50 == 0)
-			s = STUDENTS + i;	/* not in the roster: quarantined */
-		buf_printf(&b, "stu-%d,quiz-%s-%02d,%s,%d,%d,%02d/%02d/2026\r\n", s, code, i % 40, code,
-			   correct, correct ? 1 + (i % 4 == 3) : 0, 9 + (i / 30000), 1 + i % 28);
+			s = STUDENTS + i; /* not in the roster: quarantined */
+		buf_printf(&b, "stu-%d,quiz-%s-%02d,%s,%d,%d,%02d/%02d/2026\r\n", s, code, i % 40,
+			   code, correct, correct ? 1 + (i % 4 == 3) : 0, 9 + (i / 30000),
+			   1 + i % 28);
 	}
 	if (buf_failed(&b)) {
 		fprintf(stderr, "bench_csv: out of memory\n");

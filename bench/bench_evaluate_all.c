@@ -75,7 +75,8 @@ int main(int argc, char **argv)
 		prior[i] = st[i].grade > 0 ? 500 + 50 * (base + 0.5 * rng_normal(&r)) : NAN;
 		y0[i] = 0.8 * (pre[i] - 500) / 50 + 0.55 * rng_normal(&r);
 		for (int t = 0; t < SIM_TOOL_COUNT; t++) {
-			bool grade = st[i].grade >= tools[t].lo_grade && st[i].grade <= tools[t].hi_grade;
+			bool grade = st[i].grade >= tools[t].lo_grade &&
+				     st[i].grade <= tools[t].hi_grade;
 			int use = grade && rng_uniform(&r) < 1 / (1 + exp(-(-0.4 + slope[t] * mo)));
 			minutes[i][t] = use ? tools[t].minutes * 12 * (0.5 + rng_uniform(&r)) : 0;
 		}
@@ -91,7 +92,8 @@ int main(int argc, char **argv)
 		for (int t = 0; t < SIM_TOOL_COUNT; t++) {
 			size_t n = 0;
 			for (size_t i = 0; i < ns; i++) {
-				if (st[i].grade < tools[t].lo_grade || st[i].grade > tools[t].hi_grade)
+				if (st[i].grade < tools[t].lo_grade ||
+				    st[i].grade > tools[t].hi_grade)
 					continue;
 				struct eval_row *w = &rows[n++];
 				w->pre = pre[i];
@@ -110,9 +112,15 @@ int main(int argc, char **argv)
 					if (u != t)
 						w->other[o++] = minutes[i][u];
 			}
-			struct eval_data ed = { .design = EVAL_MATCHED, .rows = rows, .n = n,
-						.school_names = names, .nschools = nsch, .icc = -1,
-						.has_prior = true, .nother = 4, .tool = tools[t].name };
+			struct eval_data ed = { .design = EVAL_MATCHED,
+						.rows = rows,
+						.n = n,
+						.school_names = names,
+						.nschools = nsch,
+						.icc = -1,
+						.has_prior = true,
+						.nother = 4,
+						.tool = tools[t].name };
 			char why[256];
 			if (eval_run(&ed, res, why, sizeof why)) {
 				fprintf(stderr, "%s: %s\n", tools[t].key, why);

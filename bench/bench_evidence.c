@@ -56,8 +56,13 @@ static int cmpd(const void *a, const void *b)
 
 static struct sim alloc_sim(size_t n, size_t classes)
 {
-	struct sim s = {n, classes, malloc(2 * n * sizeof(double)), malloc(n * sizeof(int)),
-			malloc(n * sizeof(int64_t)), malloc(n * sizeof(int64_t)), malloc(n * sizeof(double))};
+	struct sim s = { n,
+			 classes,
+			 malloc(2 * n * sizeof(double)),
+			 malloc(n * sizeof(int)),
+			 malloc(n * sizeof(int64_t)),
+			 malloc(n * sizeof(int64_t)),
+			 malloc(n * sizeof(double)) };
 	if (!s.x || !s.treated || !s.grade || !s.cls || !s.y) {
 		fprintf(stderr, "out of memory\n");
 		exit(1);
@@ -78,7 +83,8 @@ int main(void)
 	simulate(&big, 1, 0.0, 0.0);
 	double t[5];
 	for (int k = 0; k < 5; k++) {
-		struct ev_match_in in = {big.n, 2, big.x, 0, big.treated, big.grade, big.cls, big.y, -1, 0.2};
+		struct ev_match_in in = { big.n,     2,	      big.x, 0,	 big.treated,
+					  big.grade, big.cls, big.y, -1, 0.2 };
 		struct ev_match_out o;
 		double t0 = now();
 		if (ev_match(&in, &o, NULL, why, sizeof why)) {
@@ -98,7 +104,8 @@ int main(void)
 	for (int k = 0; k < seeds; k++) {
 		for (int truth = 0; truth < 2; truth++) {
 			simulate(&s, 5000 + (uint64_t)k, truth ? 0.15 : 0.0, 0.0);
-			struct ev_match_in in = {s.n, 2, s.x, 0, s.treated, s.grade, s.cls, s.y, -1, 0.2};
+			struct ev_match_in in = { s.n,	   2,	  s.x, 0,  s.treated,
+						  s.grade, s.cls, s.y, -1, 0.2 };
 			struct ev_match_out o;
 			if (ev_match(&in, &o, NULL, why, sizeof why)) {
 				fprintf(stderr, "seed %d: %s\n", k, why);
@@ -127,7 +134,7 @@ int main(void)
 	double hbias = 0;
 	for (int k = 0; k < seeds; k++) {
 		simulate(&s, 9000 + (uint64_t)k, 0.0, 0.2);
-		struct ev_match_in in = {s.n, 2, s.x, 0, s.treated, s.grade, s.cls, s.y, -1, 0.2};
+		struct ev_match_in in = { s.n, 2, s.x, 0, s.treated, s.grade, s.cls, s.y, -1, 0.2 };
 		struct ev_match_out o;
 		if (ev_match(&in, &o, NULL, why, sizeof why)) {
 			fprintf(stderr, "seed %d: %s\n", k, why);

@@ -18,7 +18,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int k = 0; k < 2; k++) {
-		struct evcheck_params p = { .seeds = (int)seeds, .students = (int)students,
+		struct evcheck_params p = { .seeds = (int)seeds,
+					    .students = (int)students,
 					    .pretest_only = k == 1 };
 		struct evcheck_result r;
 		if (evcheck_run(&p, &r))

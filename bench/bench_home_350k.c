@@ -91,8 +91,8 @@ static uint64_t rnd(uint64_t *x)
 }
 
 /* EVENTS events for every student of the class, over the last two weeks. */
-static long fill_class(struct db *db, int64_t d, const char *cid, const int64_t *tools,
-		       int64_t now, uint64_t *x)
+static long fill_class(struct db *db, int64_t d, const char *cid, const int64_t *tools, int64_t now,
+		       uint64_t *x)
 {
 	struct arena a;
 	arena_init(&a);
@@ -114,11 +114,17 @@ static long fill_class(struct db *db, int64_t d, const char *cid, const int64_t 
 			snprintf(item, sizeof item, "q%d", (int)(r % 50));
 			snprintf(stid, sizeof stid, "%s-%s-%d", cid, ps[i].sourced_id, k);
 			struct learning_event_in ev = {
-				.actor_key = ps[i].sourced_id, .match_name = ps[i].sourced_id,
-				.activity_id = item, .standard_code = u[(r >> 8) % nu]->code,
-				.item_id = item, .correct = (int)((r >> 16) % 3 != 0), .score = -1,
-				.duration_s = 60, .occurred_at = now - (int64_t)((r >> 24) % (14 * 86400)),
-				.source = "csv", .statement_id = stid,
+				.actor_key = ps[i].sourced_id,
+				.match_name = ps[i].sourced_id,
+				.activity_id = item,
+				.standard_code = u[(r >> 8) % nu]->code,
+				.item_id = item,
+				.correct = (int)((r >> 16) % 3 != 0),
+				.score = -1,
+				.duration_s = 60,
+				.occurred_at = now - (int64_t)((r >> 24) % (14 * 86400)),
+				.source = "csv",
+				.statement_id = stid,
 			};
 			bool q;
 			if (activity_event_record(db, d, tools[(r >> 40) % TOOLS], &ev, &q) || q) {
@@ -137,8 +143,8 @@ static int get(int fd, const char *path, const char *token)
 {
 	char req[512];
 	int len = snprintf(req, sizeof req,
-			   "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: eb_session=%s\r\n\r\n", path,
-			   token);
+			   "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: eb_session=%s\r\n\r\n",
+			   path, token);
 	if (write(fd, req, (size_t)len) != len)
 		return 0;
 	static char buf[1 << 22];
@@ -203,7 +209,8 @@ int main(int argc, char **argv)
 	char err[256];
 	int64_t d;
 	double t0 = time_mono();
-	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) || district_create(db, "Large", &d)) {
+	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) ||
+	    district_create(db, "Large", &d)) {
 		printf("home_350k: skipped: %s\n", err);
 		return 0;
 	}
@@ -254,11 +261,13 @@ int main(int argc, char **argv)
 	static char teacher[TEACHERS][64], school[64];
 	int64_t nteach = 0;
 	struct db_stmt *st;
-	if (db_get_int(db, "SELECT count(DISTINCT user_sourced_id) FROM enrollment"
-			   " WHERE district_id = ?1 AND role = 'teacher'",
+	if (db_get_int(db,
+		       "SELECT count(DISTINCT user_sourced_id) FROM enrollment"
+		       " WHERE district_id = ?1 AND role = 'teacher'",
 		       DB_ARGS(DB_INT(d)), &nteach) ||
-	    db_query(db, "SELECT DISTINCT user_sourced_id FROM enrollment WHERE district_id = ?1"
-			 " AND role = 'teacher' ORDER BY user_sourced_id",
+	    db_query(db,
+		     "SELECT DISTINCT user_sourced_id FROM enrollment WHERE district_id = ?1"
+		     " AND role = 'teacher' ORDER BY user_sourced_id",
 		     DB_ARGS(DB_INT(d)), &st))
 		return 1;
 	size_t nt = 0;
@@ -366,8 +375,8 @@ int main(int argc, char **argv)
 		printf("home_350k_teacher_p50_ms: %.2f\nhome_350k_teacher_p99_ms: %.2f\n"
 		       "home_350k_principal_p50_ms: %.2f\nhome_350k_coordinator_p50_ms: %.2f\n"
 		       "home_350k_itstaff_p50_ms: %.2f\nhome_350k_admin_p50_ms: %.2f\n",
-		       tms[tn / 2], tms[(size_t)((double)(tn - 1) * 0.99)], pms[pn / 2], cms[cn / 2],
-		       ims[in / 2], ams[an / 2]);
+		       tms[tn / 2], tms[(size_t)((double)(tn - 1) * 0.99)], pms[pn / 2],
+		       cms[cn / 2], ims[in / 2], ams[an / 2]);
 	unlink(path);
 	snprintf(p2, sizeof p2, "%s-wal", path);
 	unlink(p2);

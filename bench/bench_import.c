@@ -49,10 +49,10 @@ static void put(struct out *o, const char *fmt, ...)
 	}
 }
 
-static const char *const first[] = { "Ana", "Ben", "Chloe", "Diego", "Emma", "Farah", "Gus",
-				     "Hana", "Ivan", "Jia", "Kofi", "Lena", "Mateo", "Nia" };
-static const char *const last[] = { "Garcia", "Nguyen", "Smith", "Khan", "Lopez", "Okafor",
-				    "Ivanova", "Chen", "Brown", "Haddad", "Silva", "Kim" };
+static const char *const first[] = { "Ana",  "Ben",  "Chloe", "Diego", "Emma", "Farah", "Gus",
+				     "Hana", "Ivan", "Jia",   "Kofi",  "Lena", "Mateo", "Nia" };
+static const char *const last[] = { "Garcia",  "Nguyen", "Smith", "Khan",   "Lopez", "Okafor",
+				    "Ivanova", "Chen",	 "Brown", "Haddad", "Silva", "Kim" };
 static const char *const langs[] = { "en", "en", "en", "es", "es", "vi", "zh", "ar", "so" };
 
 int main(int argc, char **argv)
@@ -78,18 +78,19 @@ int main(int argc, char **argv)
 
 	struct out f[8] = { 0 };
 	enum { M, O, S, C, K, U, E, R };
-	put(&f[M], "propertyName,value\nmanifest.version,1.0\noneroster.version,%s\n"
-		   "file.academicSessions,bulk\nfile.orgs,bulk\nfile.courses,bulk\n"
-		   "file.classes,bulk\nfile.users,bulk\nfile.enrollments,bulk\n"
-		   "file.demographics,absent\nfile.roles,%s\n", v12 ? "1.2" : "1.1",
-	    v12 ? "bulk" : "absent");
+	put(&f[M],
+	    "propertyName,value\nmanifest.version,1.0\noneroster.version,%s\n"
+	    "file.academicSessions,bulk\nfile.orgs,bulk\nfile.courses,bulk\n"
+	    "file.classes,bulk\nfile.users,bulk\nfile.enrollments,bulk\n"
+	    "file.demographics,absent\nfile.roles,%s\n",
+	    v12 ? "1.2" : "1.1", v12 ? "bulk" : "absent");
 	put(&f[R], "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,"
 		   "endDate,orgSourcedId,userProfileSourcedId\n");
 	put(&f[O], "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
 		   "dist,active,2025-08-01,Bench District,district,D1,\n");
 	for (int64_t s = 0; s < nschools; s++)
-		put(&f[O], "sch%lld,active,2025-08-01,School %lld,school,S%lld,dist\n", (long long)s,
-		    (long long)s, (long long)s);
+		put(&f[O], "sch%lld,active,2025-08-01,School %lld,school,S%lld,dist\n",
+		    (long long)s, (long long)s, (long long)s);
 	put(&f[S], "sourcedId,status,dateLastModified,title,type,startDate,endDate,"
 		   "parentSourcedId,schoolYear\n"
 		   "y2026,active,2025-08-01,2025-26,schoolYear,2025-08-20,2026-06-10,,2026\n"
@@ -99,21 +100,25 @@ int main(int argc, char **argv)
 		   "orgSourcedId,subjects,subjectCodes\n");
 	for (int64_t s = 0; s < nschools; s++)
 		for (int64_t c = 0; c < courses_per_school; c++)
-			put(&f[C], "crs%lld-%lld,active,2025-08-01,y2026,Course %lld,C%lld,07,sch%lld,"
-				   "Math,\n", (long long)s, (long long)c, (long long)c, (long long)c,
-			    (long long)s);
-	put(&f[K], "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
-		   "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n");
+			put(&f[C],
+			    "crs%lld-%lld,active,2025-08-01,y2026,Course %lld,C%lld,07,sch%lld,"
+			    "Math,\n",
+			    (long long)s, (long long)c, (long long)c, (long long)c, (long long)s);
+	put(&f[K],
+	    "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+	    "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n");
 	for (int64_t k = 0; k < nclasses; k++) {
 		int64_t s = k / classes_per_school;
-		put(&f[K], "cls%lld,active,2025-08-01,Class %lld,07,crs%lld-%lld,K%lld,scheduled,"
-			   "R%lld,sch%lld,\"t1,t2\",,,%lld\n", (long long)k, (long long)k, (long long)s,
-		    (long long)(k % courses_per_school), (long long)k, (long long)(k % 40),
-		    (long long)s, (long long)(k % 7 + 1));
+		put(&f[K],
+		    "cls%lld,active,2025-08-01,Class %lld,07,crs%lld-%lld,K%lld,scheduled,"
+		    "R%lld,sch%lld,\"t1,t2\",,,%lld\n",
+		    (long long)k, (long long)k, (long long)s, (long long)(k % courses_per_school),
+		    (long long)k, (long long)(k % 40), (long long)s, (long long)(k % 7 + 1));
 	}
-	put(&f[U], "%s", v12 ? "sourcedId,status,dateLastModified,enabledUser,primaryOrgSourcedId,"
-			       "metadata.role,"
-			     : "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,");
+	put(&f[U], "%s",
+	    v12 ? "sourcedId,status,dateLastModified,enabledUser,primaryOrgSourcedId,"
+		  "metadata.role,"
+		: "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,");
 	put(&f[U], "username,"
 		   "userIds,givenName,familyName,middleName,identifier,email,sms,phone,"
 		   "agentSourcedIds,grades,password,metadata.homeLanguage,metadata.homeInternet,"
@@ -123,12 +128,14 @@ int main(int argc, char **argv)
 	long nguard = 0, nenrol = 0;
 	for (int64_t t = 0; t < teachers; t++) {
 		int64_t s = t * nschools / teachers;
-		put(&f[U], "tch%lld,active,2025-08-01,true,sch%lld,teacher,t%lld,,%s,%s,,T%lld,"
-			   "t%lld@bench.example,,,,,,,,,\n", (long long)t, (long long)s, (long long)t,
-		    first[rng_below(&rng, 14)], last[rng_below(&rng, 12)], (long long)t,
-		    (long long)t);
+		put(&f[U],
+		    "tch%lld,active,2025-08-01,true,sch%lld,teacher,t%lld,,%s,%s,,T%lld,"
+		    "t%lld@bench.example,,,,,,,,,\n",
+		    (long long)t, (long long)s, (long long)t, first[rng_below(&rng, 14)],
+		    last[rng_below(&rng, 12)], (long long)t, (long long)t);
 		if (v12)
-			put(&f[R], "r-tch%lld,active,2025-08-01,tch%lld,primary,teacher,,,sch%lld,\n",
+			put(&f[R],
+			    "r-tch%lld,active,2025-08-01,tch%lld,primary,teacher,,,sch%lld,\n",
 			    (long long)t, (long long)t, (long long)s);
 	}
 	/* one teacher per class, from the class's school */
@@ -142,7 +149,7 @@ int main(int argc, char **argv)
 	}
 	for (int64_t i = 0; i < students; i++) {
 		int64_t s = i / per_school;
-		int ng = rng_below(&rng, 2) ? 2 : 1;	/* ~1.5 guardians per student */
+		int ng = rng_below(&rng, 2) ? 2 : 1; /* ~1.5 guardians per student */
 		const char *fam = last[rng_below(&rng, 12)];
 		const char *lang = langs[rng_below(&rng, 9)];
 		char agents[64];
@@ -151,21 +158,26 @@ int main(int argc, char **argv)
 				 (long long)i);
 		else
 			snprintf(agents, sizeof agents, "g%lld-0", (long long)i);
-		put(&f[U], "stu%lld,active,2025-08-01,true,sch%lld,student,s%lld,,%s,%s,,S%lld,,,,%s,07,"
-			   "pw%lld,%s,,%s,%s\n", (long long)i, (long long)s, (long long)i,
-		    first[rng_below(&rng, 14)], fam, (long long)i, agents, (long long)i, lang,
-		    rng_below(&rng, 8) ? "false" : "true", rng_below(&rng, 7) ? "false" : "true");
+		put(&f[U],
+		    "stu%lld,active,2025-08-01,true,sch%lld,student,s%lld,,%s,%s,,S%lld,,,,%s,07,"
+		    "pw%lld,%s,,%s,%s\n",
+		    (long long)i, (long long)s, (long long)i, first[rng_below(&rng, 14)], fam,
+		    (long long)i, agents, (long long)i, lang, rng_below(&rng, 8) ? "false" : "true",
+		    rng_below(&rng, 7) ? "false" : "true");
 		if (v12)
-			put(&f[R], "r-stu%lld,active,2025-08-01,stu%lld,primary,student,,,sch%lld,\n",
+			put(&f[R],
+			    "r-stu%lld,active,2025-08-01,stu%lld,primary,student,,,sch%lld,\n",
 			    (long long)i, (long long)i, (long long)s);
 		for (int g = 0; g < ng; g++) {
-			put(&f[U], "g%lld-%d,active,2025-08-01,true,sch%lld,%s,g%lld_%d,,%s,%s,,,"
-				   "g%lld.%d@family.example,,555-0100,,,,%s,%s,,\n", (long long)i, g,
-			    (long long)s, g ? "guardian" : "parent", (long long)i, g,
-			    first[rng_below(&rng, 14)], fam, (long long)i, g, lang,
+			put(&f[U],
+			    "g%lld-%d,active,2025-08-01,true,sch%lld,%s,g%lld_%d,,%s,%s,,,"
+			    "g%lld.%d@family.example,,555-0100,,,,%s,%s,,\n",
+			    (long long)i, g, (long long)s, g ? "guardian" : "parent", (long long)i,
+			    g, first[rng_below(&rng, 14)], fam, (long long)i, g, lang,
 			    rng_below(&rng, 6) ? "true" : "false");
 			if (v12)
-				put(&f[R], "r-g%lld-%d,active,2025-08-01,g%lld-%d,primary,%s,,,sch%lld,\n",
+				put(&f[R],
+				    "r-g%lld-%d,active,2025-08-01,g%lld-%d,primary,%s,,,sch%lld,\n",
 				    (long long)i, g, (long long)i, g, g ? "guardian" : "parent",
 				    (long long)s);
 			nguard++;
@@ -176,14 +188,17 @@ int main(int argc, char **argv)
 			k1 = nclasses;
 		for (int64_t e = 0; e < enrol_per_student && k1 > k0; e++) {
 			int64_t k = k0 + ((i % per_school) * enrol_per_student + e) % (k1 - k0);
-			put(&f[E], "es%lld-%lld,active,2025-08-01,cls%lld,sch%lld,stu%lld,student,false,,\n",
+			put(&f[E],
+			    "es%lld-%lld,active,2025-08-01,cls%lld,sch%lld,stu%lld,student,false,,"
+			    "\n",
 			    (long long)i, (long long)e, (long long)k, (long long)s, (long long)i);
 			nenrol++;
 		}
 	}
-	static const char *const names[] = { "manifest.csv", "orgs.csv", "academicSessions.csv",
-					      "courses.csv", "classes.csv", "users.csv",
-					      "enrollments.csv", "roles.csv" };
+	static const char *const names[] = { "manifest.csv",	     "orgs.csv",
+					     "academicSessions.csv", "courses.csv",
+					     "classes.csv",	     "users.csv",
+					     "enrollments.csv",	     "roles.csv" };
 	int nfiles = v12 ? 8 : 7;
 	struct oneroster_file files[8];
 	size_t bytes = 0;
@@ -205,7 +220,8 @@ int main(int argc, char **argv)
 	struct db *db;
 	char err[200];
 	int64_t d;
-	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) || district_create(db, "Bench", &d)) {
+	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) ||
+	    district_create(db, "Bench", &d)) {
 		fprintf(stderr, "db: %s\n", err);
 		return 1;
 	}
@@ -227,8 +243,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < rep.nfiles; i++)
 			changed += rep.files[i].added + rep.files[i].changed + rep.files[i].deleted;
 		const char *pre = pass ? "reimport_" : "import_";
-		printf("%srows: %ld\n%sseconds: %.2f\n%srows_per_s: %.0f\n%srows_changed: %ld\n", pre,
-		       rows, pre, dt, pre, rows / dt, pre, changed);
+		printf("%srows: %ld\n%sseconds: %.2f\n%srows_per_s: %.0f\n%srows_changed: %ld\n",
+		       pre, rows, pre, dt, pre, rows / dt, pre, changed);
 		if (!pass)
 			printf("guardianship_links: %ld\n", rep.guardians_added);
 		oneroster_report_free(&rep);

@@ -85,14 +85,15 @@ int main(void)
 				struct mastery_skill_state *sk[1] = { &ss[qs[i].skill[0]] };
 				mastery_observe(m, &st, sk, &qs[i], y[i]);
 				sink += mastery_skill_probability(m, &st, sk[0], qs[i].skill[0]);
-				sink += mastery_skill_expected_correct(m, &st, sk[0], qs[i].skill[0]);
+				sink += mastery_skill_expected_correct(m, &st, sk[0],
+								       qs[i].skill[0]);
 			}
 		runs[r] = (now() - t0) * 1e9 / (double)(reps * te.n);
 	}
 	qsort(runs, 5, sizeof runs[0], cmp_double);
 	printf("fit_seconds: %.3f\nauc: %.4f\nece: %.4f\nlogloss: %.4f\nupdate_ns: %.1f\n"
-	       "updates_per_run: %zu\n", fit[1], sb.auc, sb.ece, sb.logloss, runs[2],
-	       reps * te.n);
+	       "updates_per_run: %zu\n",
+	       fit[1], sb.auc, sb.ece, sb.logloss, runs[2], reps * te.n);
 	if (sink < 0)
 		printf("unreachable\n");
 	free(p);

@@ -60,8 +60,8 @@ static double online_run(struct db *db, int64_t d, const struct rec *r, size_t n
 		return -1;
 	double t0 = time_mono();
 	for (size_t i = 0; i < n; i++)
-		if (mastery_record(db, d, r[i].student, r[i].standard, r[i].tool, r[i].item, r[i].correct,
-				   r[i].at)) {
+		if (mastery_record(db, d, r[i].student, r[i].standard, r[i].tool, r[i].item,
+				   r[i].correct, r[i].at)) {
 			db_rollback(db);
 			return -1;
 		}
@@ -81,8 +81,10 @@ static void sim_auc(struct db *db, int64_t d, const struct sim_district *sd,
 	int32_t day0 = sim_learning_week_day(l, 0);
 	int weeks = sim_learning_params(l)->weeks;
 	struct db_stmt *st;
-	if (db_query(db, "SELECT student_sourced_id, standard_code, p, inferred, last_at"
-			 " FROM mastery_state WHERE district_id = ?1", DB_ARGS(DB_INT(d)), &st))
+	if (db_query(db,
+		     "SELECT student_sourced_id, standard_code, p, inferred, last_at"
+		     " FROM mastery_state WHERE district_id = ?1",
+		     DB_ARGS(DB_INT(d)), &st))
 		return;
 	size_t cap = 1 << 16, n[3] = { 0, 0, 0 };
 	double *p[3];
@@ -126,7 +128,8 @@ static void sim_auc(struct db *db, int64_t d, const struct sim_district *sd,
 	for (int k = 0; k < 3; k++) {
 		double auc = 0;
 		if (n[k] && stats_auc(p[k], y[k], n[k], &auc) == EB_OK)
-			printf("sim_auc_%s: %.4f\nsim_cells_%s: %zu\n", names[k], auc, names[k], n[k]);
+			printf("sim_auc_%s: %.4f\nsim_cells_%s: %zu\n", names[k], auc, names[k],
+			       n[k]);
 		free(p[k]);
 		free(y[k]);
 	}
@@ -150,8 +153,10 @@ static void sim_recovery(struct db *db, int64_t d, const struct sim_learning *l)
 	}
 	db_done(st);
 	int64_t rows_db = 0;
-	db_get_int(db, "SELECT count(*) FROM learning_event WHERE district_id = ?1 AND correct"
-		   " IS NOT NULL AND standard_code IS NOT NULL", DB_ARGS(DB_INT(d)), &rows_db);
+	db_get_int(db,
+		   "SELECT count(*) FROM learning_event WHERE district_id = ?1 AND correct"
+		   " IS NOT NULL AND standard_code IS NOT NULL",
+		   DB_ARGS(DB_INT(d)), &rows_db);
 	size_t n = 0;
 	struct sim_response *r = sim_recovery_responses(l, &n);
 	struct sim_recovery o;
@@ -166,10 +171,11 @@ static void sim_recovery(struct db *db, int64_t d, const struct sim_learning *l)
 		       "recover_prior_mae: %.4f\nrecover_learn_mae: %.4f\n"
 		       "recover_learn_fitted_mean: %.4f\nrecover_learn_true_per_attempt: %.4f\n"
 		       "recover_guess_mae_constant: %.4f\nrecover_slip_mae_constant: %.4f\n",
-		       n, (long long)rows_db, o.standards, o.guess_mae, o.slip_mae, o.guess_cond_mae,
-		       o.slip_cond_mae, o.forget_mae, o.forget_fit_mean, o.forget_true_mean,
-		       sim_learning_params(l)->forget_p, o.prior_mae, o.learn_mae, o.learn_fit_mean,
-		       o.learn_true_mean, o.base_guess_mae, o.base_slip_mae);
+		       n, (long long)rows_db, o.standards, o.guess_mae, o.slip_mae,
+		       o.guess_cond_mae, o.slip_cond_mae, o.forget_mae, o.forget_fit_mean,
+		       o.forget_true_mean, sim_learning_params(l)->forget_p, o.prior_mae,
+		       o.learn_mae, o.learn_fit_mean, o.learn_true_mean, o.base_guess_mae,
+		       o.base_slip_mae);
 	}
 	free(r);
 	mastery_free(m);
@@ -186,7 +192,8 @@ static void large_district(long students)
 	char err[256];
 	int64_t d;
 	double t0 = time_mono();
-	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) || district_create(db, "Large", &d)) {
+	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) ||
+	    district_create(db, "Large", &d)) {
 		printf("large: %s\n", err);
 		return;
 	}
@@ -217,15 +224,17 @@ static void large_district(long students)
 		for (size_t k = 0; k < nstd[g]; k++) {
 			/* tools and trend in format 1 (mastery_rows.h): tool 1 with
 			 * 8 responses, 5 right; weekly P 40, 45, 52, 60 */
-			if (db_execute(db, "INSERT INTO mastery_state (district_id, student_sourced_id,"
-				       " standard_code, p, sd, responses, correct, tools, first_at,"
-				       " last_at, trend_week, trend, inferred) VALUES (?1, ?2, ?3, ?4,"
-				       " 0.1, 8, 5, X'0101000000000000000800000005000000', 1756684800,"
-				       " 1757684800, 2903, X'01282d343c', ?5)",
-				       DB_ARGS(DB_INT(d), DB_TEXT(sid), DB_TEXT(std[g][k]->code),
-					       DB_REAL((double)((i * 7 + (long)k * 13) % 100) / 100.0),
-					       DB_INT((i + (long)k) % 3 == 0)),
-				       NULL))
+			if (db_execute(
+				    db,
+				    "INSERT INTO mastery_state (district_id, student_sourced_id,"
+				    " standard_code, p, sd, responses, correct, tools, first_at,"
+				    " last_at, trend_week, trend, inferred) VALUES (?1, ?2, ?3, ?4,"
+				    " 0.1, 8, 5, X'0101000000000000000800000005000000', 1756684800,"
+				    " 1757684800, 2903, X'01282d343c', ?5)",
+				    DB_ARGS(DB_INT(d), DB_TEXT(sid), DB_TEXT(std[g][k]->code),
+					    DB_REAL((double)((i * 7 + (long)k * 13) % 100) / 100.0),
+					    DB_INT((i + (long)k) % 3 == 0)),
+				    NULL))
 				return;
 			rows++;
 		}
@@ -284,10 +293,12 @@ int main(int argc, char **argv)
 	} else {
 		snprintf(path, sizeof path, "/tmp/bench_mastery_store_%d.db", (int)getpid());
 		char cmd[512];
-		snprintf(cmd, sizeof cmd, "build/edbridge demo --no-serve --fresh --db %s >/dev/null", path);
+		snprintf(cmd, sizeof cmd,
+			 "build/edbridge demo --no-serve --fresh --db %s >/dev/null", path);
 		double t0 = time_mono();
 		if (system(cmd) != 0) {
-			printf("skipped: could not build the demo district (run from the repository root)\n");
+			printf("skipped: could not build the demo district (run from the "
+			       "repository root)\n");
 			return 0;
 		}
 		printf("demo_build_seconds: %.2f\n", time_mono() - t0);
@@ -322,10 +333,11 @@ int main(int argc, char **argv)
 	struct rec *r = calloc(NREC, sizeof *r);
 	struct db_stmt *st;
 	size_t n = 0;
-	if (!r || db_query(db, "SELECT student_sourced_id, standard_code, tool_id, item_id, correct,"
-			       " occurred_at FROM learning_event WHERE district_id = ?1 AND correct"
-			       " IS NOT NULL AND standard_code IS NOT NULL ORDER BY id LIMIT 20000",
-			       DB_ARGS(DB_INT(d)), &st))
+	if (!r || db_query(db,
+			   "SELECT student_sourced_id, standard_code, tool_id, item_id, correct,"
+			   " occurred_at FROM learning_event WHERE district_id = ?1 AND correct"
+			   " IS NOT NULL AND standard_code IS NOT NULL ORDER BY id LIMIT 20000",
+			   DB_ARGS(DB_INT(d)), &st))
 		return 1;
 	while (n < NREC && db_next(st)) {
 		db_col_copy(st, 0, r[n].student, sizeof r[n].student);
@@ -347,7 +359,7 @@ int main(int argc, char **argv)
 
 	/* class view data: students of the class, then each student's cells */
 	size_t ncls = 0, cap = 1024;
-	char (*cls)[64] = malloc(cap * sizeof *cls);
+	char(*cls)[64] = malloc(cap * sizeof *cls);
 	if (!cls || db_query(db, "SELECT sourced_id FROM class WHERE district_id = ?1",
 			     DB_ARGS(DB_INT(d)), &st))
 		return 1;
@@ -373,8 +385,9 @@ int main(int argc, char **argv)
 	}
 	qsort(ms, ncls, sizeof *ms, cmp_double);
 	if (ncls)
-		printf("class_view_classes: %zu\nclass_view_p50_ms: %.3f\nclass_view_p99_ms: %.3f\n", ncls,
-		       ms[ncls / 2], ms[(size_t)((double)(ncls - 1) * 0.99)]);
+		printf("class_view_classes: %zu\nclass_view_p50_ms: %.3f\nclass_view_p99_ms: "
+		       "%.3f\n",
+		       ncls, ms[ncls / 2], ms[(size_t)((double)(ncls - 1) * 0.99)]);
 	free(ms);
 	free(cls);
 

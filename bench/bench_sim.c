@@ -15,8 +15,8 @@
 #include "sim/district.h"
 
 static const char *const files[] = {
-	"manifest.csv", "orgs.csv", "academicSessions.csv", "courses.csv", "classes.csv",
-	"users.csv", "roles.csv", "enrollments.csv", "demographics.csv",
+	"manifest.csv", "orgs.csv",  "academicSessions.csv", "courses.csv",	 "classes.csv",
+	"users.csv",	"roles.csv", "enrollments.csv",	     "demographics.csv",
 };
 
 static int cmp_double(const void *a, const void *b)

@@ -60,7 +60,7 @@ static void compare(const struct sim_learning *l, enum sim_tool_id t, double *na
  * coefficient in SD units. Normal equations, Gaussian elimination. */
 static double adjusted_other_tools(const struct sim_learning *l, enum sim_tool_id t)
 {
-	enum { K = 2 + SIM_TOOL_COUNT };	/* 1, pre, user, 4 other tools */
+	enum { K = 2 + SIM_TOOL_COUNT }; /* 1, pre, user, 4 other tools */
 	double xtx[K][K] = { { 0 } }, xty[K] = { 0 };
 	size_t n;
 	sim_students(sim_learning_district(l), &n);
@@ -116,7 +116,8 @@ int main(int argc, char **argv)
 	if ((argc > 1 && cstr_to_i64(argv[1], 100, 2000000, &students)) ||
 	    (argc > 2 && cstr_to_i64(argv[2], 1, 50, &runs)) ||
 	    (argc > 3 && cstr_to_i64(argv[3], 0, 200, &seeds))) {
-		fprintf(stderr, "usage: bench_sim_learning [students 100.. [runs 1..50 [seeds 0..200]]]\n");
+		fprintf(stderr,
+			"usage: bench_sim_learning [students 100.. [runs 1..50 [seeds 0..200]]]\n");
 		return 2;
 	}
 	struct sim_params p;
@@ -144,7 +145,8 @@ int main(int argc, char **argv)
 		struct buf b;
 		buf_init(&b, 1u << 30);
 		for (int t = 0; t < SIM_TOOL_COUNT; t++) {
-			size_t n = sim_tool_records(l, (enum sim_tool_id)t), batch = t == SIM_TOOL_VIDEO ? 50 : 100;
+			size_t n = sim_tool_records(l, (enum sim_tool_id)t),
+			       batch = t == SIM_TOOL_VIDEO ? 50 : 100;
 			bytes[t] = 0;
 			for (size_t i = 0; i < n; i += batch) {
 				buf_reset(&b);
@@ -190,7 +192,8 @@ int main(int argc, char **argv)
 
 	/* across district seeds: truth and the two simple comparisons */
 	if (seeds > 0) {
-		double se = 0, sv_naive = 0, sv_adj = 0, sp_adj = 0, max_v_adj = -1e9, min_v_adj = 1e9;
+		double se = 0, sv_naive = 0, sv_adj = 0, sp_adj = 0, max_v_adj = -1e9,
+		       min_v_adj = 1e9;
 		double sv_oth = 0, max_v_oth = -1e9, min_v_oth = 1e9;
 		for (int64_t s = 1; s <= seeds; s++) {
 			p.seed = (uint64_t)s;
@@ -223,7 +226,8 @@ int main(int argc, char **argv)
 		printf("video_pretest_adjusted_sd_mean: %.3f\n", sv_adj / seeds);
 		printf("video_pretest_adjusted_sd_range: %.3f..%.3f\n", min_v_adj, max_v_adj);
 		printf("video_adjusted_with_other_tools_sd_mean: %.3f\n", sv_oth / seeds);
-		printf("video_adjusted_with_other_tools_sd_range: %.3f..%.3f\n", min_v_oth, max_v_oth);
+		printf("video_adjusted_with_other_tools_sd_range: %.3f..%.3f\n", min_v_oth,
+		       max_v_oth);
 	}
 	return 0;
 }

@@ -58,15 +58,22 @@ static int64_t one(struct db *db, const char *sql, int64_t d, int64_t a, int64_t
 static int64_t scan(struct db *db, int64_t d, int64_t now, int64_t out[3])
 {
 	int64_t first = now / 86400 - (ACTIVITY_DAYS - 1);
-	out[0] = one(db, "SELECT count(*), 0 FROM learning_event WHERE district_id = ?1"
-		     " AND tool_id = ?2 AND ?3 = ?3 AND ?4 = ?4", d, 0, 0);
-	out[1] = one(db, "SELECT count(DISTINCT student_sourced_id), 0 FROM learning_event"
-		     " WHERE district_id = ?1 AND tool_id = ?2 AND ?3 = ?3 AND ?4 = ?4", d, 0, 0);
-	out[2] = one(db, "SELECT 0, count(*) FROM learning_event WHERE district_id = ?1"
-		     " AND tool_id = ?2 AND occurred_at >= ?3 AND occurred_at < ?4", d,
-		     first * 86400, (first + ACTIVITY_DAYS) * 86400);
-	return one(db, "SELECT max(occurred_at), 0 FROM learning_event WHERE district_id = ?1"
-		   " AND tool_id = ?2 AND ?3 = ?3 AND ?4 = ?4", d, 0, 0);
+	out[0] = one(db,
+		     "SELECT count(*), 0 FROM learning_event WHERE district_id = ?1"
+		     " AND tool_id = ?2 AND ?3 = ?3 AND ?4 = ?4",
+		     d, 0, 0);
+	out[1] = one(db,
+		     "SELECT count(DISTINCT student_sourced_id), 0 FROM learning_event"
+		     " WHERE district_id = ?1 AND tool_id = ?2 AND ?3 = ?3 AND ?4 = ?4",
+		     d, 0, 0);
+	out[2] = one(db,
+		     "SELECT 0, count(*) FROM learning_event WHERE district_id = ?1"
+		     " AND tool_id = ?2 AND occurred_at >= ?3 AND occurred_at < ?4",
+		     d, first * 86400, (first + ACTIVITY_DAYS) * 86400);
+	return one(db,
+		   "SELECT max(occurred_at), 0 FROM learning_event WHERE district_id = ?1"
+		   " AND tool_id = ?2 AND ?3 = ?3 AND ?4 = ?4",
+		   d, 0, 0);
 }
 
 int main(void)
@@ -87,9 +94,11 @@ int main(void)
 	for (int i = 0; i < STUDENTS; i++) {
 		char sid[32];
 		snprintf(sid, sizeof sid, "stu-%05d", i);
-		db_execute(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
+		db_execute(db,
+			   "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
 			   " given_name, family_name, grades) VALUES (?1, ?2, 'sch', 'student',"
-			   " 'G', 'F', '04')", DB_ARGS(DB_INT(d), DB_TEXT(sid)), NULL);
+			   " 'G', 'F', '04')",
+			   DB_ARGS(DB_INT(d), DB_TEXT(sid)), NULL);
 	}
 	db_commit(db);
 	int64_t now = time_now();
@@ -108,9 +117,15 @@ int main(void)
 		/* usage without a standard: the ingest path without the mastery
 		 * update, which is benchmarked elsewhere */
 		struct learning_event_in ev = {
-			.actor_key = sid, .match_name = sid, .activity_id = item, .item_id = item,
-			.correct = -1, .score = -1, .duration_s = 60,
-			.occurred_at = now - (int64_t)((x >> 32) % (DAYS * 86400)), .source = "csv",
+			.actor_key = sid,
+			.match_name = sid,
+			.activity_id = item,
+			.item_id = item,
+			.correct = -1,
+			.score = -1,
+			.duration_s = 60,
+			.occurred_at = now - (int64_t)((x >> 32) % (DAYS * 86400)),
+			.source = "csv",
 			.statement_id = stid,
 		};
 		bool q;

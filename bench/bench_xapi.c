@@ -32,22 +32,31 @@
 static void statement(struct buf *b, int i)
 {
 	buf_printf(b,
-		"{\"actor\":{\"objectType\":\"Agent\",\"name\":\"Student %d\",\"account\":{\"homePage\":"
-		"\"https://sis.example.org\",\"name\":\"stu-%d\"}},"
-		"\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/answered\",\"display\":{\"en-US\":\"answered\"}},"
-		"\"object\":{\"objectType\":\"Activity\",\"id\":\"https://practice.example.com/items/%d.NF.A.%d/q%d\","
-		"\"definition\":{\"name\":{\"en-US\":\"Fractions item %d\"},\"type\":"
-		"\"http://adlnet.gov/expapi/activities/cmi.interaction\",\"interactionType\":\"choice\","
-		"\"correctResponsesPattern\":[\"b\"],\"choices\":[{\"id\":\"a\",\"description\":{\"en-US\":\"1/2\"}},"
-		"{\"id\":\"b\",\"description\":{\"en-US\":\"3/4\"}}]}},"
-		"\"result\":{\"success\":%s,\"response\":\"b\",\"score\":{\"scaled\":%s,\"raw\":%d,\"min\":0,\"max\":1},"
-		"\"duration\":\"PT%dS\"},"
-		"\"context\":{\"registration\":\"6f2a1c3e-8d4b-4f5a-9e7c-%012d\",\"contextActivities\":"
-		"{\"parent\":[{\"id\":\"https://practice.example.com/lessons/%d\"}]},\"platform\":\"web\","
-		"\"language\":\"en-US\"},"
-		"\"timestamp\":\"2024-03-%02dT10:%02d:%02d.000Z\"}",
-		i % 1000, i % NSTUDENTS, 3 + i % 3, 1 + i % 3, i % 50, i % 50, i % 3 ? "true" : "false",
-		i % 3 ? "1" : "0", i % 3 ? 1 : 0, 10 + i % 90, i % 7, i % 20, 1 + i % 28, i % 60, i % 60);
+		   "{\"actor\":{\"objectType\":\"Agent\",\"name\":\"Student "
+		   "%d\",\"account\":{\"homePage\":"
+		   "\"https://sis.example.org\",\"name\":\"stu-%d\"}},"
+		   "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/"
+		   "answered\",\"display\":{\"en-US\":\"answered\"}},"
+		   "\"object\":{\"objectType\":\"Activity\",\"id\":\"https://practice.example.com/"
+		   "items/%d.NF.A.%d/q%d\","
+		   "\"definition\":{\"name\":{\"en-US\":\"Fractions item %d\"},\"type\":"
+		   "\"http://adlnet.gov/expapi/activities/"
+		   "cmi.interaction\",\"interactionType\":\"choice\","
+		   "\"correctResponsesPattern\":[\"b\"],\"choices\":[{\"id\":\"a\",\"description\":"
+		   "{\"en-US\":\"1/2\"}},"
+		   "{\"id\":\"b\",\"description\":{\"en-US\":\"3/4\"}}]}},"
+		   "\"result\":{\"success\":%s,\"response\":\"b\",\"score\":{\"scaled\":%s,\"raw\":"
+		   "%d,\"min\":0,\"max\":1},"
+		   "\"duration\":\"PT%dS\"},"
+		   "\"context\":{\"registration\":\"6f2a1c3e-8d4b-4f5a-9e7c-%012d\","
+		   "\"contextActivities\":"
+		   "{\"parent\":[{\"id\":\"https://practice.example.com/lessons/"
+		   "%d\"}]},\"platform\":\"web\","
+		   "\"language\":\"en-US\"},"
+		   "\"timestamp\":\"2024-03-%02dT10:%02d:%02d.000Z\"}",
+		   i % 1000, i % NSTUDENTS, 3 + i % 3, 1 + i % 3, i % 50, i % 50,
+		   i % 3 ? "true" : "false", i % 3 ? "1" : "0", i % 3 ? 1 : 0, 10 + i % 90, i % 7,
+		   i % 20, 1 + i % 28, i % 60, i % 60);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -124,7 +133,8 @@ static double bench_store(int total, int run, double *bytes_per_statement)
 	for (int s = 0; s < NSTUDENTS; s++) {
 		char sid[32];
 		snprintf(sid, sizeof sid, "stu-%d", s);
-		db_execute(db, "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
+		db_execute(db,
+			   "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
 			   " given_name, family_name) VALUES (?1, ?2, 'o', 'student', 'G', 'F')",
 			   DB_ARGS(DB_INT(district), DB_TEXT(sid)), NULL);
 	}
@@ -185,7 +195,8 @@ int main(void)
 		int done = 0;
 		while (cpu_now() - t0 < 0.3) {
 			for (int i = 0; i < N; i++)
-				json_decref(json_loadb(texts[i], lens[i], JSON_REJECT_DUPLICATES, NULL));
+				json_decref(json_loadb(texts[i], lens[i], JSON_REJECT_DUPLICATES,
+						       NULL));
 			done += N;
 		}
 		v[r] = done / (cpu_now() - t0);

@@ -24,9 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum eb_err rc;
 	while ((rc = csv_next(&r, &rec, &err)) != EB_ENOTFOUND) {
 		if (++guard > size + 2)
-			abort();	/* no progress */
+			abort(); /* no progress */
 		if (rc != EB_OK) {
-			if (err.line < 1 || err.column < 1 || !memchr(err.reason, 0, sizeof err.reason))
+			if (err.line < 1 || err.column < 1 ||
+			    !memchr(err.reason, 0, sizeof err.reason))
 				abort();
 			continue;
 		}

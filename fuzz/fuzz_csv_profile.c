@@ -18,8 +18,8 @@ static enum eb_err check_event(void *ctx, const struct learning_event_in *ev, si
 	(void)ctx;
 	(void)line;
 	if (!ev->actor_key || !ev->statement_id || strlen(ev->statement_id) != 36 ||
-	    (ev->score >= 0 && ev->score > 1) || (ev->correct != -1 && ev->correct != 0 &&
-						  ev->correct != 1))
+	    (ev->score >= 0 && ev->score > 1) ||
+	    (ev->correct != -1 && ev->correct != 0 && ev->correct != 1))
 		abort();
 	return EB_OK;
 }
@@ -32,8 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	for (size_t i = 0; i < csvp_count(); i++) {
 		memcpy(copy, data, size);
-		enum eb_err rc = csvp_read(csvp_at(i), "f.csv", 1, copy, size, check_event, NULL, &rep);
-		if (rc == EB_EPARSE && (rep.nerrors == 0 || strncmp(rep.errors[0], "f.csv:", 6) != 0))
+		enum eb_err rc =
+			csvp_read(csvp_at(i), "f.csv", 1, copy, size, check_event, NULL, &rep);
+		if (rc == EB_EPARSE &&
+		    (rep.nerrors == 0 || strncmp(rep.errors[0], "f.csv:", 6) != 0))
 			abort();
 	}
 	/* the same bytes as a profile file, and a small CSV through it when it parses */
@@ -45,7 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char why[200];
 		if (csvp_parse_profile(text, &custom, why, sizeof why) == EB_OK) {
 			char csv[] = "student_id,item_id,date,minutes\nstu-1,q1,2026-09-14,3\n";
-			csvp_read(&custom.p, "p.csv", 1, csv, sizeof csv - 1, check_event, NULL, &rep);
+			csvp_read(&custom.p, "p.csv", 1, csv, sizeof csv - 1, check_event, NULL,
+				  &rep);
 		}
 		free(text);
 	}

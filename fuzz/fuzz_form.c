@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	size_t len = strlen(s);	/* the reader stops at a NUL, as the body copy does */
+	size_t len = strlen(s); /* the reader stops at a NUL, as the body copy does */
 	struct http_kv kv[HTTP_MAX_FORM];
 	int n = http_form_parse(s, kv, HTTP_MAX_FORM);
 	if (n < 0 || n > HTTP_MAX_FORM)
@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (name < s || name > s + len || value < s || value > s + len)
 			abort();
 		if (name < prev || value <= name)
-			abort();	/* fields in input order, the value after its name */
+			abort(); /* fields in input order, the value after its name */
 		if (name + strlen(name) > s + len || value + strlen(value) > s + len)
 			abort();
 		prev = value;

@@ -21,8 +21,9 @@ static int64_t district;
 static int64_t person_rows(void)
 {
 	int64_t n;
-	if (db_get_int(db, "SELECT (SELECT count(*) FROM person)+(SELECT count(*) FROM org)"
-			   "+(SELECT count(*) FROM enrollment)+(SELECT count(*) FROM class)",
+	if (db_get_int(db,
+		       "SELECT (SELECT count(*) FROM person)+(SELECT count(*) FROM org)"
+		       "+(SELECT count(*) FROM enrollment)+(SELECT count(*) FROM class)",
 		       DB_NOARGS, &n))
 		abort();
 	return n;

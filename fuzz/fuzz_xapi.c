@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct jv_error je;
 	struct jv *root = jv_parse(&a, (const char *)data, size, &je);
 	if (root && !xapi_validate_agent(&a, root, XAPI_V2, "agent", err, sizeof err)) {
-		char key[300];	/* the GET agent filter's key */
+		char key[300]; /* the GET agent filter's key */
 		xapi_agent_key(root, key, sizeof key);
 	}
 	if (root && jv_is_object(root) &&
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct xapi_prepared p = { 0 };
 		buf_reset(&b);
 		if (!xapi_canon_prepare(&a, &b, root, XAPI_V1, "2024-01-01T00:00:00.000Z", &p)) {
-			must_parse(&a, &b);	/* the canonical text */
+			must_parse(&a, &b); /* the canonical text */
 			buf_reset(&b);
 			xapi_canon_stored_json(&b, &p, 7, "2024-01-01T00:00:00.000Z");
 			must_parse(&a, &b);

@@ -13,8 +13,8 @@ struct arena_chunk;
 
 struct arena {
 	struct arena_chunk *head;
-	size_t chunk_size;	/* next chunk's size */
-	size_t total;		/* bytes handed out, for accounting */
+	size_t chunk_size; /* next chunk's size */
+	size_t total;	   /* bytes handed out, for accounting */
 };
 
 void arena_init(struct arena *a);
@@ -35,8 +35,7 @@ char *arena_strndup(struct arena *a, const char *p, size_t n);
  * elements when empty) and the new address is returned; otherwise arr
  * itself. NULL when the arena cannot grow (arr is still valid). */
 void *arena_grow(struct arena *a, void *arr, size_t used, size_t *cap, size_t elem, size_t first);
-char *arena_printf(struct arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
 #endif

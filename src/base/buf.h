@@ -15,11 +15,13 @@
 struct buf {
 	char *data;
 	size_t len, cap;
-	size_t max;		/* hard cap on len; 0 means 64 MiB */
-	enum eb_err err;	/* sticky: EB_OK, EB_ENOMEM or EB_ETOOBIG */
+	size_t max;	 /* hard cap on len; 0 means 64 MiB */
+	enum eb_err err; /* sticky: EB_OK, EB_ENOMEM or EB_ETOOBIG */
 };
 
+/* clang-format off */
 #define BUF_INIT { NULL, 0, 0, 0, EB_OK }
+/* clang-format on */
 
 void buf_init(struct buf *b, size_t max);
 void buf_free(struct buf *b);
@@ -28,10 +30,12 @@ void buf_reset(struct buf *b);
 void buf_put(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
-void buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
-static inline int buf_failed(const struct buf *b) { return b->err != EB_OK; }
+static inline int buf_failed(const struct buf *b)
+{
+	return b->err != EB_OK;
+}
 /* Always a valid C string ("" when empty). Owned by b. */
 const char *buf_cstr(struct buf *b);
 /* Transfers ownership of the bytes to the caller (free()); b becomes empty. */

@@ -27,8 +27,8 @@ static void csv_skip_line(struct csv_reader *r)
 	}
 }
 
-static enum eb_err csv_fail(struct csv_reader *r, struct csv_error *err, size_t line,
-			    size_t col, const char *reason)
+static enum eb_err csv_fail(struct csv_reader *r, struct csv_error *err, size_t line, size_t col,
+			    const char *reason)
 {
 	if (err) {
 		err->line = line;
@@ -61,8 +61,8 @@ static bool csv_plain_ascii(const char *p, size_t n)
  * the bad byte (a quoted field may span lines). raw[0..nraw) is the record
  * as read: its fields were unescaped inside it, so when it is plain ASCII so
  * are they. */
-static enum eb_err csv_check_text(struct csv_reader *r, struct csv_record *rec,
-				  const char *raw, size_t nraw, struct csv_error *err)
+static enum eb_err csv_check_text(struct csv_reader *r, struct csv_record *rec, const char *raw,
+				  size_t nraw, struct csv_error *err)
 {
 	if (csv_plain_ascii(raw, nraw))
 		return EB_OK;
@@ -81,15 +81,18 @@ static enum eb_err csv_check_text(struct csv_reader *r, struct csv_record *rec,
 		char why[128];
 		if (f.p + bad == r->start && f.n - bad >= 2 &&
 		    ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
-			snprintf(why, sizeof why,
-				 "the file is UTF-16 (byte-order mark %02X %02X), not UTF-8: save it"
-				 " as CSV UTF-8", b[0], b[1]);
+			snprintf(
+				why, sizeof why,
+				"the file is UTF-16 (byte-order mark %02X %02X), not UTF-8: save it"
+				" as CSV UTF-8",
+				b[0], b[1]);
 		else if (b[0] == 0)
 			snprintf(why, sizeof why, "a NUL byte at byte %zu of the field", bad + 1);
 		else
 			snprintf(why, sizeof why,
 				 "not UTF-8 text: byte %02X at byte %zu of the field (save the file"
-				 " as CSV UTF-8)", b[0], bad + 1);
+				 " as CSV UTF-8)",
+				 b[0], bad + 1);
 		return csv_fail(r, err, line, j + 1, why);
 	}
 	return EB_OK;
@@ -167,7 +170,7 @@ enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_er
 				r->line++;
 				break;
 			}
-			if (*s == '\r' && s + 1 == r->end) {	/* CR ending the last line */
+			if (*s == '\r' && s + 1 == r->end) { /* CR ending the last line */
 				r->p = r->end;
 				break;
 			}
@@ -181,7 +184,8 @@ enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_er
 			if (*s == '"') {
 				size_t l = r->line;
 				csv_skip_line(r);
-				return csv_fail(r, err, l, nf + 1, "quote inside an unquoted field");
+				return csv_fail(r, err, l, nf + 1,
+						"quote inside an unquoted field");
 			}
 			s++;
 		}

@@ -21,16 +21,16 @@
 
 struct csv_reader {
 	char *p, *end;
-	const char *start;	/* the first byte of the file */
-	size_t line;		/* line number where the next record starts */
+	const char *start; /* the first byte of the file */
+	size_t line;	   /* line number where the next record starts */
 	struct str fields[CSV_MAX_FIELDS];
 	char sep;
 };
 
 struct csv_record {
-	size_t line;		/* line the record starts on (1-based) */
+	size_t line; /* line the record starts on (1-based) */
 	size_t nfields;
-	struct str *fields;	/* points into the reader; valid until next call */
+	struct str *fields; /* points into the reader; valid until next call */
 };
 
 struct csv_error {

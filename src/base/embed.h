@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 struct embed_file {
-	const char *path;	/* path relative to the source tree, e.g. "src/web/assets/style.css" */
-	const char *data;	/* NUL-terminated for convenience */
+	const char *path; /* path relative to the source tree, e.g. "src/web/assets/style.css" */
+	const char *data; /* NUL-terminated for convenience */
 	size_t len;
 };
 

@@ -7,19 +7,19 @@
 
 enum eb_err {
 	EB_OK = 0,
-	EB_ENOMEM,	/* allocation failed or a buffer cap was reached */
-	EB_EINVAL,	/* the caller or the user passed something malformed */
-	EB_ENOTFOUND,	/* the thing asked for does not exist (or is not visible) */
-	EB_EEXIST,	/* a unique thing already exists */
-	EB_EIO,		/* reading or writing a file failed */
-	EB_EDB,		/* the database reported an error */
-	EB_ETOOBIG,	/* input exceeded a hard limit */
-	EB_EPARSE,	/* input could not be parsed */
-	EB_EPERM,	/* the role or tenant may not do this */
-	EB_ECONFLICT,	/* the request conflicts with stored state */
-	EB_EAUTH,	/* authentication failed */
-	EB_EBUSY,	/* rate limited or locked */
-	EB_ENOTSUP,	/* a thing this version does not do (yet) */
+	EB_ENOMEM,    /* allocation failed or a buffer cap was reached */
+	EB_EINVAL,    /* the caller or the user passed something malformed */
+	EB_ENOTFOUND, /* the thing asked for does not exist (or is not visible) */
+	EB_EEXIST,    /* a unique thing already exists */
+	EB_EIO,	      /* reading or writing a file failed */
+	EB_EDB,	      /* the database reported an error */
+	EB_ETOOBIG,   /* input exceeded a hard limit */
+	EB_EPARSE,    /* input could not be parsed */
+	EB_EPERM,     /* the role or tenant may not do this */
+	EB_ECONFLICT, /* the request conflicts with stored state */
+	EB_EAUTH,     /* authentication failed */
+	EB_EBUSY,     /* rate limited or locked */
+	EB_ENOTSUP,   /* a thing this version does not do (yet) */
 	EB_ERR__COUNT
 };
 

@@ -88,8 +88,8 @@ enum eb_err hs_set(struct hashset *h, struct str key, int32_t val)
 {
 	enum eb_err rc = hs_put(h, key, val, NULL);
 	if (rc == EB_EEXIST) {
-		struct hs_slot *s = hs_find(h, key.p ? key.p : hs_empty_key, key.n,
-					    hs_hash(key.p, key.n));
+		struct hs_slot *s =
+			hs_find(h, key.p ? key.p : hs_empty_key, key.n, hs_hash(key.p, key.n));
 		s->val = val;
 		return EB_OK;
 	}

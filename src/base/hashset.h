@@ -22,7 +22,7 @@ struct hs_slot {
 
 struct hashset {
 	struct hs_slot *slots;
-	size_t cap;	/* power of two, or 0 */
+	size_t cap; /* power of two, or 0 */
 	size_t count;
 };
 

@@ -13,9 +13,9 @@
 
 struct parser {
 	struct arena *a;
-	char *p, *end;		/* cursor over the arena copy of the input */
-	const char *start;	/* arena copy, for error positions */
-	const char *orig;	/* the caller's bytes, for error positions */
+	char *p, *end;		 /* cursor over the arena copy of the input */
+	const char *start;	 /* arena copy, for error positions */
+	const char *orig;	 /* the caller's bytes, for error positions */
 	struct jv_member *stack; /* pending members/items of open containers */
 	size_t sp, scap;
 	struct jv_error *e;
@@ -202,8 +202,8 @@ static bool read_string(struct parser *ps, const char **out, uint32_t *len)
 			r += 6;
 			if (cp >= 0xD800 && cp <= 0xDBFF) {
 				unsigned lo;
-				if (end - r < 6 || r[0] != '\\' || r[1] != 'u' || !read_u4(ps, r + 2, &lo) ||
-				    lo < 0xDC00 || lo > 0xDFFF)
+				if (end - r < 6 || r[0] != '\\' || r[1] != 'u' ||
+				    !read_u4(ps, r + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
 					return fail(ps, at, "invalid Unicode surrogate pair");
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 				r += 6;
@@ -212,7 +212,7 @@ static bool read_string(struct parser *ps, const char **out, uint32_t *len)
 			} else if (cp == 0) {
 				return fail(ps, at, "\\u0000 is not allowed");
 			}
-			w = put_utf8(w, cp);	/* never longer than the escape it replaces */
+			w = put_utf8(w, cp); /* never longer than the escape it replaces */
 			continue;
 		}
 		size_t n = utf8_len((const unsigned char *)r, (const unsigned char *)end);
@@ -272,7 +272,8 @@ static bool read_number(struct parser *ps, struct jv *v)
 			acc = acc * 10 + d;
 		}
 		v->type = JV_INT;
-		v->i = neg ? (acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)acc) : (int64_t)acc;
+		v->i = neg ? (acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)acc)
+			   : (int64_t)acc;
 		v->num = (double)v->i;
 	} else {
 		char tmp[64], *t = tmp;
@@ -332,7 +333,7 @@ static bool read_container(struct parser *ps, struct jv *v, int depth, bool obje
 		struct jv child;
 		if (!read_value(ps, &child, depth + 1))
 			return false;
-		ps->stack[slot].val = child;	/* the stack may have moved */
+		ps->stack[slot].val = child; /* the stack may have moved */
 		skip_ws(ps);
 		if (ps->p < ps->end && *ps->p == ',') {
 			ps->p++;
@@ -428,13 +429,14 @@ static bool dup_keys(const struct jv_member *m, size_t n)
 	if (n <= 16) {
 		for (size_t i = 1; i < n; i++)
 			for (size_t j = 0; j < i; j++)
-				if (m[i].klen == m[j].klen && !memcmp(m[i].key, m[j].key, m[i].klen))
+				if (m[i].klen == m[j].klen &&
+				    !memcmp(m[i].key, m[j].key, m[i].klen))
 					return true;
 		return false;
 	}
 	const struct jv_member **idx = malloc(n * sizeof *idx);
 	if (!idx)
-		return true;	/* refuse rather than accept unchecked */
+		return true; /* refuse rather than accept unchecked */
 	for (size_t i = 0; i < n; i++)
 		idx[i] = &m[i];
 	qsort(idx, n, sizeof *idx, cmp_member);
@@ -455,8 +457,9 @@ struct jv *jv_parse(struct arena *a, const char *json, size_t len, struct jv_err
 	if (len)
 		memcpy(copy, json, len);
 	copy[len] = '\0';
-	struct parser ps = { .a = a, .p = copy, .end = copy + len, .start = copy, .orig = json,
-			     .e = e };
+	struct parser ps = {
+		.a = a, .p = copy, .end = copy + len, .start = copy, .orig = json, .e = e
+	};
 	skip_ws(&ps);
 	bool ok = read_value(&ps, root, 0);
 	if (ok) {
@@ -577,13 +580,27 @@ static void dump_string(struct buf *b, const char *s, size_t n)
 		char esc[7] = { '\\', 0 };
 		size_t en = 2;
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"':
+			esc[1] = '"';
+			break;
+		case '\\':
+			esc[1] = '\\';
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
 		default:
 			memcpy(esc + 1, "u00", 3);
 			esc[4] = hx[c >> 4];
@@ -652,12 +669,22 @@ static void dump_object_sorted(const struct jv *v, struct buf *b, const char *co
 static void dump(const struct jv *v, struct buf *b, bool sorted, const char *const *skip)
 {
 	switch (v->type) {
-	case JV_NULL: buf_put(b, "null", 4); return;
-	case JV_TRUE: buf_put(b, "true", 4); return;
-	case JV_FALSE: buf_put(b, "false", 5); return;
+	case JV_NULL:
+		buf_put(b, "null", 4);
+		return;
+	case JV_TRUE:
+		buf_put(b, "true", 4);
+		return;
+	case JV_FALSE:
+		buf_put(b, "false", 5);
+		return;
 	case JV_INT:
-	case JV_REAL: buf_put(b, v->u.s, v->n); return;
-	case JV_STRING: dump_string(b, v->u.s, v->n); return;
+	case JV_REAL:
+		buf_put(b, v->u.s, v->n);
+		return;
+	case JV_STRING:
+		dump_string(b, v->u.s, v->n);
+		return;
 	case JV_ARRAY:
 		buf_putc(b, '[');
 		for (uint32_t i = 0; i < v->n; i++) {

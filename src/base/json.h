@@ -34,18 +34,19 @@ struct jv_member;
 
 struct jv {
 	enum jv_type type;
-	uint32_t n;		/* string: bytes; number: lexeme bytes; array/object: count */
+	uint32_t n; /* string: bytes; number: lexeme bytes; array/object: count */
 	union {
-		const char *s;	/* string: decoded, NUL-terminated; number: lexeme (not terminated) */
-		struct jv *items; /* array: n nodes */
+		const char
+			*s; /* string: decoded, NUL-terminated; number: lexeme (not terminated) */
+		struct jv *items;	   /* array: n nodes */
 		struct jv_member *members; /* object: n members */
 	} u;
-	double num;		/* JV_INT and JV_REAL */
-	int64_t i;		/* JV_INT */
+	double num; /* JV_INT and JV_REAL */
+	int64_t i;  /* JV_INT */
 };
 
 struct jv_member {
-	const char *key;	/* decoded, NUL-terminated */
+	const char *key; /* decoded, NUL-terminated */
 	uint32_t klen;
 	struct jv val;
 };
@@ -91,25 +92,55 @@ void jv_dump_sorted(const struct jv *v, struct buf *out, const char *const *skip
  * escaped as jv_dump_sorted does). Errors are out's (sticky). */
 void jv_dump(const struct jv *v, struct buf *out);
 
-static inline bool jv_is_string(const struct jv *v) { return v && v->type == JV_STRING; }
-static inline bool jv_is_object(const struct jv *v) { return v && v->type == JV_OBJECT; }
-static inline bool jv_is_array(const struct jv *v) { return v && v->type == JV_ARRAY; }
+static inline bool jv_is_string(const struct jv *v)
+{
+	return v && v->type == JV_STRING;
+}
+static inline bool jv_is_object(const struct jv *v)
+{
+	return v && v->type == JV_OBJECT;
+}
+static inline bool jv_is_array(const struct jv *v)
+{
+	return v && v->type == JV_ARRAY;
+}
 static inline bool jv_is_boolean(const struct jv *v)
 {
 	return v && (v->type == JV_TRUE || v->type == JV_FALSE);
 }
-static inline bool jv_is_true(const struct jv *v) { return v && v->type == JV_TRUE; }
-static inline bool jv_is_null(const struct jv *v) { return v && v->type == JV_NULL; }
+static inline bool jv_is_true(const struct jv *v)
+{
+	return v && v->type == JV_TRUE;
+}
+static inline bool jv_is_null(const struct jv *v)
+{
+	return v && v->type == JV_NULL;
+}
 static inline bool jv_is_number(const struct jv *v)
 {
 	return v && (v->type == JV_INT || v->type == JV_REAL);
 }
-static inline bool jv_is_integer(const struct jv *v) { return v && v->type == JV_INT; }
+static inline bool jv_is_integer(const struct jv *v)
+{
+	return v && v->type == JV_INT;
+}
 /* A number written with a fraction or an exponent (8.0, 1e3), as jansson's json_is_real. */
-static inline bool jv_is_real(const struct jv *v) { return v && v->type == JV_REAL; }
-static inline const char *jv_str(const struct jv *v) { return jv_is_string(v) ? v->u.s : NULL; }
-static inline double jv_num(const struct jv *v) { return jv_is_number(v) ? v->num : 0; }
-static inline int64_t jv_int(const struct jv *v) { return jv_is_integer(v) ? v->i : 0; }
+static inline bool jv_is_real(const struct jv *v)
+{
+	return v && v->type == JV_REAL;
+}
+static inline const char *jv_str(const struct jv *v)
+{
+	return jv_is_string(v) ? v->u.s : NULL;
+}
+static inline double jv_num(const struct jv *v)
+{
+	return jv_is_number(v) ? v->num : 0;
+}
+static inline int64_t jv_int(const struct jv *v)
+{
+	return jv_is_integer(v) ? v->i : 0;
+}
 static inline size_t jv_size(const struct jv *v)
 {
 	return v && (v->type == JV_ARRAY || v->type == JV_OBJECT) ? v->n : 0;
@@ -123,15 +154,16 @@ static inline struct jv *jv_at(const struct jv *a, size_t i)
 #define JV_CAT_(a, b) JV_CAT2_(a, b)
 
 /* for (each index i, element v of array a) */
-#define jv_array_foreach(a, i, v) \
-	for ((i) = 0; (i) < jv_size(jv_is_array(a) ? (a) : NULL) && ((v) = &(a)->u.items[i], 1); (i)++)
+#define jv_array_foreach(a, i, v)                                                                  \
+	for ((i) = 0; (i) < jv_size(jv_is_array(a) ? (a) : NULL) && ((v) = &(a)->u.items[i], 1);   \
+	     (i)++)
 
 /* for (each key k, value v of object o), in arrival order (k may go unused) */
 #define jv_object_foreach(o, k, v) JV_OFE_(o, k, v, JV_CAT_(jv_i_, __LINE__))
-#define JV_OFE_(o, k, v, ix)                                                              \
-	for (size_t ix = 0; ix < jv_size(jv_is_object(o) ? (o) : NULL) &&                 \
-			    ((k) = (o)->u.members[ix].key, (void)(k),                     \
-			     (v) = &(o)->u.members[ix].val, 1);                           \
+#define JV_OFE_(o, k, v, ix)                                                                       \
+	for (size_t ix = 0;                                                                        \
+	     ix < jv_size(jv_is_object(o) ? (o) : NULL) &&                                         \
+	     ((k) = (o)->u.members[ix].key, (void)(k), (v) = &(o)->u.members[ix].val, 1);          \
 	     ix++)
 
 #endif

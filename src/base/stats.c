@@ -23,8 +23,8 @@ enum eb_err stats_fail(char *why, size_t cap, const char *fmt, ...)
 
 static const double lanczos_g = 7.0;
 static const double lanczos_c[9] = {
-	0.99999999999980993, 676.5203681218851, -1259.1392167224028,
-	771.32342877765313, -176.61502916214059, 12.507343278686905,
+	0.99999999999980993,  676.5203681218851,     -1259.1392167224028,
+	771.32342877765313,   -176.61502916214059,   12.507343278686905,
 	-0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 };
 
@@ -64,10 +64,9 @@ static double lbeta(double a, double b)
 	if (s < 20)
 		lgs = stats_lgamma(s) - s * log(l);
 	else /* Stirling for s too: (s - 1/2) ln(s/L) - 1/2 ln L - s + ... */
-		lgs = (s - 0.5) * log(s / l) - 0.5 * log(l) - s +
-		      0.5 * log(2 * M_PI) + stirling_rest(s);
-	return lgs - (l + s - 0.5) * log1p(s / l) + s + stirling_rest(l) -
-	       stirling_rest(l + s);
+		lgs = (s - 0.5) * log(s / l) - 0.5 * log(l) - s + 0.5 * log(2 * M_PI) +
+		      stirling_rest(s);
+	return lgs - (l + s - 0.5) * log1p(s / l) + s + stirling_rest(l) - stirling_rest(l + s);
 }
 
 /* Continued fraction for I_x(a,b) (A&S 26.5.8), modified Lentz. */
@@ -124,19 +123,20 @@ static double inc_beta_xy(double a, double b, double x, double y)
 	return 1.0 - exp(lfront) * beta_cf(b, a, y) / b;
 }
 
-enum eb_err stats_inc_beta(double a, double b, double x, double *out,
-			   char *why, size_t cap)
+enum eb_err stats_inc_beta(double a, double b, double x, double *out, char *why, size_t cap)
 {
 	if (!(a > 0) || !(b > 0) || !isfinite(a) || !isfinite(b))
-		return stats_fail(why, cap, "incomplete beta: shape parameters must be positive and finite (a=%g, b=%g)", a, b);
+		return stats_fail(why, cap,
+				  "incomplete beta: shape parameters must be positive and finite "
+				  "(a=%g, b=%g)",
+				  a, b);
 	if (!(x >= 0 && x <= 1))
 		return stats_fail(why, cap, "incomplete beta: x must lie in [0, 1] (x=%g)", x);
 	*out = inc_beta_xy(a, b, x, 1.0 - x);
 	return EB_OK;
 }
 
-enum eb_err stats_inc_gamma(double a, double x, double *out, char *why,
-			    size_t cap)
+enum eb_err stats_inc_gamma(double a, double x, double *out, char *why, size_t cap)
 {
 	if (!(a > 0) || !isfinite(a))
 		return stats_fail(why, cap, "incomplete gamma: shape must be positive (a=%g)", a);
@@ -203,21 +203,17 @@ double stats_norm_sf(double x)
 
 static double acklam(double p)
 {
-	static const double a[6] = {
-		-3.969683028665376e+01, 2.209460984245205e+02,
-		-2.759285104469687e+02, 1.383577518672690e+02,
-		-3.066479806614716e+01, 2.506628277459239e+00};
-	static const double b[5] = {
-		-5.447609879822406e+01, 1.615858368580409e+02,
-		-1.556989798598866e+02, 6.680131188771972e+01,
-		-1.328068155288572e+01};
-	static const double c[6] = {
-		-7.784894002430293e-03, -3.223964580411365e-01,
-		-2.400758277161838e+00, -2.549732539343734e+00,
-		4.374664141464968e+00, 2.938163982698783e+00};
-	static const double d[4] = {
-		7.784695709041462e-03, 3.224671290700398e-01,
-		2.445134137142996e+00, 3.754408661907416e+00};
+	static const double a[6] = { -3.969683028665376e+01, 2.209460984245205e+02,
+				     -2.759285104469687e+02, 1.383577518672690e+02,
+				     -3.066479806614716e+01, 2.506628277459239e+00 };
+	static const double b[5] = { -5.447609879822406e+01, 1.615858368580409e+02,
+				     -1.556989798598866e+02, 6.680131188771972e+01,
+				     -1.328068155288572e+01 };
+	static const double c[6] = { -7.784894002430293e-03, -3.223964580411365e-01,
+				     -2.400758277161838e+00, -2.549732539343734e+00,
+				     4.374664141464968e+00,  2.938163982698783e+00 };
+	static const double d[4] = { 7.784695709041462e-03, 3.224671290700398e-01,
+				     2.445134137142996e+00, 3.754408661907416e+00 };
 	const double plow = 0.02425;
 	if (p < plow) {
 		double q = sqrt(-2 * log(p));
@@ -237,7 +233,9 @@ static double acklam(double p)
 enum eb_err stats_norm_quantile(double p, double *out, char *why, size_t cap)
 {
 	if (!(p > 0 && p < 1))
-		return stats_fail(why, cap, "normal quantile: probability must lie strictly between 0 and 1 (p=%g)", p);
+		return stats_fail(
+			why, cap,
+			"normal quantile: probability must lie strictly between 0 and 1 (p=%g)", p);
 	/* Work on the smaller tail so the residual is computed without
 	 * cancellation, then reflect. */
 	double pt = p <= 0.5 ? p : 1.0 - p;
@@ -256,7 +254,10 @@ enum eb_err stats_norm_quantile(double p, double *out, char *why, size_t cap)
 static enum eb_err check_df(double df, char *why, size_t cap)
 {
 	if (!(df > 0) || !isfinite(df))
-		return stats_fail(why, cap, "t distribution: degrees of freedom must be positive and finite (df=%g)", df);
+		return stats_fail(
+			why, cap,
+			"t distribution: degrees of freedom must be positive and finite (df=%g)",
+			df);
 	return EB_OK;
 }
 
@@ -292,8 +293,8 @@ enum eb_err stats_t_pdf(double t, double df, double *out, char *why, size_t cap)
 		return rc;
 	if (!isfinite(t))
 		return stats_fail(why, cap, "t density: t must be finite");
-	double l = stats_lgamma(0.5 * (df + 1)) - stats_lgamma(0.5 * df) -
-		   0.5 * log(df * M_PI) - 0.5 * (df + 1) * log1p(t * t / df);
+	double l = stats_lgamma(0.5 * (df + 1)) - stats_lgamma(0.5 * df) - 0.5 * log(df * M_PI) -
+		   0.5 * (df + 1) * log1p(t * t / df);
 	*out = exp(l);
 	return EB_OK;
 }
@@ -309,14 +310,15 @@ enum eb_err stats_t_p2(double t, double df, double *out, char *why, size_t cap)
 	return EB_OK;
 }
 
-enum eb_err stats_t_quantile(double p, double df, double *out, char *why,
-			     size_t cap)
+enum eb_err stats_t_quantile(double p, double df, double *out, char *why, size_t cap)
 {
 	enum eb_err rc = check_df(df, why, cap);
 	if (rc)
 		return rc;
 	if (!(p > 0 && p < 1))
-		return stats_fail(why, cap, "t quantile: probability must lie strictly between 0 and 1 (p=%g)", p);
+		return stats_fail(
+			why, cap,
+			"t quantile: probability must lie strictly between 0 and 1 (p=%g)", p);
 	if (p == 0.5) {
 		*out = 0;
 		return EB_OK;
@@ -352,11 +354,11 @@ enum eb_err stats_t_quantile(double p, double df, double *out, char *why,
 	return EB_OK;
 }
 
-enum eb_err stats_chisq_cdf(double x, double k, double *out, char *why,
-			    size_t cap)
+enum eb_err stats_chisq_cdf(double x, double k, double *out, char *why, size_t cap)
 {
 	if (!(k > 0) || !isfinite(k))
-		return stats_fail(why, cap, "chi-square: degrees of freedom must be positive (k=%g)", k);
+		return stats_fail(why, cap,
+				  "chi-square: degrees of freedom must be positive (k=%g)", k);
 	if (isnan(x))
 		return stats_fail(why, cap, "chi-square: x is not a number");
 	if (x <= 0) {
@@ -366,11 +368,13 @@ enum eb_err stats_chisq_cdf(double x, double k, double *out, char *why,
 	return stats_inc_gamma(0.5 * k, 0.5 * x, out, why, cap);
 }
 
-enum eb_err stats_f_cdf(double x, double d1, double d2, double *out, char *why,
-			size_t cap)
+enum eb_err stats_f_cdf(double x, double d1, double d2, double *out, char *why, size_t cap)
 {
 	if (!(d1 > 0) || !(d2 > 0) || !isfinite(d1) || !isfinite(d2))
-		return stats_fail(why, cap, "F distribution: degrees of freedom must be positive (d1=%g, d2=%g)", d1, d2);
+		return stats_fail(
+			why, cap,
+			"F distribution: degrees of freedom must be positive (d1=%g, d2=%g)", d1,
+			d2);
 	if (isnan(x))
 		return stats_fail(why, cap, "F distribution: x is not a number");
 	if (x <= 0) {
@@ -402,24 +406,25 @@ void stats_acc_add(struct stats_acc *a, double x)
 	stats_acc_add_w(a, x, 1.0);
 }
 
-enum eb_err stats_acc_var(const struct stats_acc *a, double *var, char *why,
-			  size_t cap)
+enum eb_err stats_acc_var(const struct stats_acc *a, double *var, char *why, size_t cap)
 {
 	if (a->n < 2 || !(a->w > 1))
-		return stats_fail(why, cap, "variance needs at least 2 observations (have %zu)", a->n);
+		return stats_fail(why, cap, "variance needs at least 2 observations (have %zu)",
+				  a->n);
 	*var = a->m2 / (a->w - 1.0);
 	return EB_OK;
 }
 
-enum eb_err stats_wmean_sd(const double *x, const double *w, size_t n,
-			   double *mean, double *sd, char *why, size_t cap)
+enum eb_err stats_wmean_sd(const double *x, const double *w, size_t n, double *mean, double *sd,
+			   char *why, size_t cap)
 {
 	struct stats_acc a = STATS_ACC_INIT;
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(x[i]))
 			return stats_fail(why, cap, "value %zu is not a finite number", i + 1);
 		if (w && (!(w[i] > 0) || !isfinite(w[i])))
-			return stats_fail(why, cap, "weight %zu must be positive and finite", i + 1);
+			return stats_fail(why, cap, "weight %zu must be positive and finite",
+					  i + 1);
 		stats_acc_add_w(&a, x[i], w ? w[i] : 1.0);
 	}
 	double var = 0;
@@ -432,8 +437,8 @@ enum eb_err stats_wmean_sd(const double *x, const double *w, size_t n,
 	return EB_OK;
 }
 
-enum eb_err stats_mean_sd(const double *x, size_t n, double *mean, double *sd,
-			  char *why, size_t cap)
+enum eb_err stats_mean_sd(const double *x, size_t n, double *mean, double *sd, char *why,
+			  size_t cap)
 {
 	return stats_wmean_sd(x, NULL, n, mean, sd, why, cap);
 }
@@ -448,7 +453,10 @@ enum eb_err stats_cholesky(double *a, size_t p, char *why, size_t cap)
 		for (size_t k = 0; k < j; k++)
 			s -= a[j * p + k] * a[j * p + k];
 		if (!(s > 1e-10 * fabs(orig)) || !(s > 0))
-			return stats_fail(why, cap, "column %zu is constant or a combination of the others (collinear)", j + 1);
+			return stats_fail(
+				why, cap,
+				"column %zu is constant or a combination of the others (collinear)",
+				j + 1);
 		double l = sqrt(s);
 		a[j * p + j] = l;
 		for (size_t i = j + 1; i < p; i++) {
@@ -491,24 +499,32 @@ static void chol_inv_diag(const double *l, size_t p, double *diag)
 
 /* ---- regression ------------------------------------------------------- */
 
-enum eb_err stats_ols_fit(const double *x, const double *y, const double *w,
-			  size_t n, size_t p, struct stats_ols *out, char *why,
-			  size_t cap)
+enum eb_err stats_ols_fit(const double *x, const double *y, const double *w, size_t n, size_t p,
+			  struct stats_ols *out, char *why, size_t cap)
 {
 	if (p == 0 || p > STATS_MAX_P)
-		return stats_fail(why, cap, "regression: %zu predictors (1 to %d allowed)", p, STATS_MAX_P);
+		return stats_fail(why, cap, "regression: %zu predictors (1 to %d allowed)", p,
+				  STATS_MAX_P);
 	if (n <= p)
-		return stats_fail(why, cap, "regression: %zu observations for %zu coefficients; need more observations than coefficients", n, p);
-	double xtx[STATS_MAX_P * STATS_MAX_P] = {0}, xty[STATS_MAX_P] = {0};
+		return stats_fail(why, cap,
+				  "regression: %zu observations for %zu coefficients; need more "
+				  "observations than coefficients",
+				  n, p);
+	double xtx[STATS_MAX_P * STATS_MAX_P] = { 0 }, xty[STATS_MAX_P] = { 0 };
 	struct stats_acc ya = STATS_ACC_INIT;
 	for (size_t i = 0; i < n; i++) {
 		double wi = w ? w[i] : 1.0;
 		if (!isfinite(y[i]) || !(wi > 0) || !isfinite(wi))
-			return stats_fail(why, cap, "regression: row %zu has a missing outcome or bad weight", i + 1);
+			return stats_fail(why, cap,
+					  "regression: row %zu has a missing outcome or bad weight",
+					  i + 1);
 		const double *xi = x + i * p;
 		for (size_t j = 0; j < p; j++) {
 			if (!isfinite(xi[j]))
-				return stats_fail(why, cap, "regression: row %zu column %zu is not a finite number", i + 1, j + 1);
+				return stats_fail(
+					why, cap,
+					"regression: row %zu column %zu is not a finite number",
+					i + 1, j + 1);
 			xty[j] += wi * xi[j] * y[i];
 			for (size_t k = 0; k <= j; k++)
 				xtx[j * p + k] += wi * xi[j] * xi[k];
@@ -549,8 +565,8 @@ static double log1pexp(double eta)
 	return eta > 35 ? eta : log1p(exp(eta));
 }
 
-static double penalised_ll(const double *x, const double *y, size_t n, size_t p,
-			   double lambda, const double *beta, double *ll)
+static double penalised_ll(const double *x, const double *y, size_t n, size_t p, double lambda,
+			   const double *beta, double *ll)
 {
 	double s = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -566,35 +582,46 @@ static double penalised_ll(const double *x, const double *y, size_t n, size_t p,
 	return s - 0.5 * lambda * pen;
 }
 
-enum eb_err stats_logit_fit(const double *x, const double *y, size_t n,
-			    size_t p, double lambda, struct stats_logit *out,
-			    char *why, size_t cap)
+enum eb_err stats_logit_fit(const double *x, const double *y, size_t n, size_t p, double lambda,
+			    struct stats_logit *out, char *why, size_t cap)
 {
 	if (p == 0 || p > STATS_MAX_P)
-		return stats_fail(why, cap, "logistic regression: %zu predictors (1 to %d allowed)", p, STATS_MAX_P);
+		return stats_fail(why, cap, "logistic regression: %zu predictors (1 to %d allowed)",
+				  p, STATS_MAX_P);
 	if (n <= p)
-		return stats_fail(why, cap, "logistic regression: %zu observations for %zu coefficients", n, p);
+		return stats_fail(why, cap,
+				  "logistic regression: %zu observations for %zu coefficients", n,
+				  p);
 	if (!(lambda >= 0) || !isfinite(lambda))
 		return stats_fail(why, cap, "logistic regression: penalty must be >= 0");
 	size_t ones = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (y[i] != 0.0 && y[i] != 1.0)
-			return stats_fail(why, cap, "logistic regression: outcome in row %zu is %g, not 0 or 1", i + 1, y[i]);
+			return stats_fail(
+				why, cap,
+				"logistic regression: outcome in row %zu is %g, not 0 or 1", i + 1,
+				y[i]);
 		ones += y[i] == 1.0;
 		for (size_t j = 0; j < p; j++)
 			if (!isfinite(x[i * p + j]))
-				return stats_fail(why, cap, "logistic regression: row %zu column %zu is not a finite number", i + 1, j + 1);
+				return stats_fail(why, cap,
+						  "logistic regression: row %zu column %zu is not "
+						  "a finite number",
+						  i + 1, j + 1);
 	}
 	if (ones == 0 || ones == n)
-		return stats_fail(why, cap, "logistic regression: every row has outcome %d; both groups are needed", ones ? 1 : 0);
+		return stats_fail(
+			why, cap,
+			"logistic regression: every row has outcome %d; both groups are needed",
+			ones ? 1 : 0);
 	memset(out, 0, sizeof *out);
 	out->p = p;
-	double beta[STATS_MAX_P] = {0}, ll = 0;
+	double beta[STATS_MAX_P] = { 0 }, ll = 0;
 	double obj = penalised_ll(x, y, n, p, lambda, beta, &ll);
 	double h[STATS_MAX_P * STATS_MAX_P];
 	bool sep = false;
 	for (int it = 1; it <= 100; it++) {
-		double g[STATS_MAX_P] = {0};
+		double g[STATS_MAX_P] = { 0 };
 		memset(h, 0, sizeof h);
 		double maxeta = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -653,7 +680,11 @@ enum eb_err stats_logit_fit(const double *x, const double *y, size_t n,
 		sep = true;
 	out->separation = sep;
 	if (sep && lambda == 0)
-		return stats_fail(why, cap, "logistic regression: perfect separation (a combination of covariates predicts the group exactly, so the estimates grow without bound); fit with a penalty lambda > 0 or remove that covariate");
+		return stats_fail(
+			why, cap,
+			"logistic regression: perfect separation (a combination of covariates "
+			"predicts the group exactly, so the estimates grow without bound); fit "
+			"with a penalty lambda > 0 or remove that covariate");
 	/* Standard errors from the penalised information at the optimum. */
 	memset(h, 0, sizeof h);
 	for (size_t i = 0; i < n; i++) {
@@ -703,19 +734,20 @@ static int cmp_pidx(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-enum eb_err stats_bh_adjust(const double *p, size_t n, double *adj, char *why,
-			    size_t cap)
+enum eb_err stats_bh_adjust(const double *p, size_t n, double *adj, char *why, size_t cap)
 {
 	if (n == 0)
 		return stats_fail(why, cap, "Benjamini-Hochberg: no p-values given");
 	for (size_t i = 0; i < n; i++)
 		if (!(p[i] >= 0 && p[i] <= 1))
-			return stats_fail(why, cap, "Benjamini-Hochberg: p-value %zu is %g, outside [0, 1]", i + 1, p[i]);
+			return stats_fail(why, cap,
+					  "Benjamini-Hochberg: p-value %zu is %g, outside [0, 1]",
+					  i + 1, p[i]);
 	struct pidx *s = malloc(n * sizeof *s);
 	if (!s)
 		return EB_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		s[i] = (struct pidx){p[i], i};
+		s[i] = (struct pidx){ p[i], i };
 	qsort(s, n, sizeof *s, cmp_pidx);
 	double run = 1.0;
 	for (size_t k = n; k-- > 0;) {

@@ -38,14 +38,12 @@ double stats_lgamma(double x);
  * I_x(a,b) = 1 - I_{1-x}(b,a) used where the fraction converges slowly.
  * ln B(a,b) uses Stirling differences (A&S 6.1.41) once an argument is >= 20,
  * so t tails stay accurate (~1e-9 absolute) up to df = 1e9. */
-enum eb_err stats_inc_beta(double a, double b, double x, double *out,
-			   char *why, size_t cap);
+enum eb_err stats_inc_beta(double a, double b, double x, double *out, char *why, size_t cap);
 
 /* Regularised lower incomplete gamma P(a, x), a > 0, x >= 0: series
  * (A&S 6.5.29) for x < a + 1, Legendre continued fraction (A&S 6.5.31)
  * otherwise. */
-enum eb_err stats_inc_gamma(double a, double x, double *out, char *why,
-			    size_t cap);
+enum eb_err stats_inc_gamma(double a, double x, double *out, char *why, size_t cap);
 
 /* ---- distributions ---------------------------------------------------- */
 
@@ -64,25 +62,19 @@ enum eb_err stats_norm_quantile(double p, double *out, char *why, size_t cap);
 /* Student t with df > 0 degrees of freedom (df may be fractional, as the
  * clustering-corrected h is). cdf via P(T <= t) = 1 - I_x(df/2, 1/2)/2 with
  * x = df/(df + t^2) for t > 0 (A&S 26.7.1); pdf by the closed form. */
-enum eb_err stats_t_cdf(double t, double df, double *out, char *why,
-			size_t cap);
-enum eb_err stats_t_pdf(double t, double df, double *out, char *why,
-			size_t cap);
+enum eb_err stats_t_cdf(double t, double df, double *out, char *why, size_t cap);
+enum eb_err stats_t_pdf(double t, double df, double *out, char *why, size_t cap);
 /* Two-sided p-value 2 * P(T > |t|), computed from the tail directly. */
-enum eb_err stats_t_p2(double t, double df, double *out, char *why,
-		       size_t cap);
+enum eb_err stats_t_p2(double t, double df, double *out, char *why, size_t cap);
 /* Quantile of t: bracketed Newton iteration (bisection whenever a Newton
  * step leaves the bracket) on the lower tail, symmetry for p > 0.5.
  * |error| < 1e-12 relative. EB_EINVAL for p outside (0,1) or df <= 0. */
-enum eb_err stats_t_quantile(double p, double df, double *out, char *why,
-			     size_t cap);
+enum eb_err stats_t_quantile(double p, double df, double *out, char *why, size_t cap);
 
 /* Chi-square cdf with k > 0 degrees of freedom: P(k/2, x/2). */
-enum eb_err stats_chisq_cdf(double x, double k, double *out, char *why,
-			    size_t cap);
+enum eb_err stats_chisq_cdf(double x, double k, double *out, char *why, size_t cap);
 /* F cdf with d1, d2 > 0: I_{d1 x / (d1 x + d2)}(d1/2, d2/2) (A&S 26.6.2). */
-enum eb_err stats_f_cdf(double x, double d1, double d2, double *out,
-			char *why, size_t cap);
+enum eb_err stats_f_cdf(double x, double d1, double d2, double *out, char *why, size_t cap);
 
 /* ---- descriptive statistics ------------------------------------------- */
 
@@ -92,22 +84,23 @@ struct stats_acc {
 	size_t n;
 	double w, mean, m2;
 };
+/* clang-format off */
 #define STATS_ACC_INIT { 0, 0.0, 0.0, 0.0 }
+/* clang-format on */
 void stats_acc_add(struct stats_acc *a, double x);
 /* Weight must be > 0 and finite; other weights are ignored (not counted). */
 void stats_acc_add_w(struct stats_acc *a, double x, double weight);
 /* Sample variance m2 / (w - 1) (frequency-weight convention; equals the
  * usual n - 1 form for unit weights). EB_EINVAL if n < 2 or w <= 1. */
-enum eb_err stats_acc_var(const struct stats_acc *a, double *var, char *why,
-			  size_t cap);
+enum eb_err stats_acc_var(const struct stats_acc *a, double *var, char *why, size_t cap);
 
 /* Mean and sample standard deviation (n - 1) of x[0..n). EB_EINVAL if n < 2
  * or a value is not finite. sd may be NULL. */
-enum eb_err stats_mean_sd(const double *x, size_t n, double *mean, double *sd,
-			  char *why, size_t cap);
+enum eb_err stats_mean_sd(const double *x, size_t n, double *mean, double *sd, char *why,
+			  size_t cap);
 /* Weighted mean and sd (frequency weights, denominator sum(w) - 1). */
-enum eb_err stats_wmean_sd(const double *x, const double *w, size_t n,
-			   double *mean, double *sd, char *why, size_t cap);
+enum eb_err stats_wmean_sd(const double *x, const double *w, size_t n, double *mean, double *sd,
+			   char *why, size_t cap);
 
 /* ---- dense linear algebra --------------------------------------------- */
 
@@ -130,13 +123,12 @@ void stats_chol_solve(const double *l, size_t p, double *b);
 struct stats_ols {
 	size_t n, p;
 	double beta[STATS_MAX_P], se[STATS_MAX_P];
-	double sigma2;	/* residual variance s^2 */
-	double df;	/* n - p */
-	double r2;	/* 1 - RSS/TSS (TSS about the weighted mean) */
+	double sigma2; /* residual variance s^2 */
+	double df;     /* n - p */
+	double r2;     /* 1 - RSS/TSS (TSS about the weighted mean) */
 };
-enum eb_err stats_ols_fit(const double *x, const double *y, const double *w,
-			  size_t n, size_t p, struct stats_ols *out,
-			  char *why, size_t cap);
+enum eb_err stats_ols_fit(const double *x, const double *y, const double *w, size_t n, size_t p,
+			  struct stats_ols *out, char *why, size_t cap);
 
 /* L2-penalised logistic regression by Newton-Raphson (equivalently IRLS;
  * McCullagh & Nelder 1989 ch. 4), maximising
@@ -154,13 +146,12 @@ enum eb_err stats_ols_fit(const double *x, const double *y, const double *w,
 struct stats_logit {
 	size_t p;
 	double beta[STATS_MAX_P], se[STATS_MAX_P];
-	double loglik;	/* unpenalised log-likelihood at beta */
+	double loglik; /* unpenalised log-likelihood at beta */
 	int iterations;
 	bool converged, separation;
 };
-enum eb_err stats_logit_fit(const double *x, const double *y, size_t n,
-			    size_t p, double lambda, struct stats_logit *out,
-			    char *why, size_t cap);
+enum eb_err stats_logit_fit(const double *x, const double *y, size_t n, size_t p, double lambda,
+			    struct stats_logit *out, char *why, size_t cap);
 
 /* ---- multiple comparisons --------------------------------------------- */
 
@@ -169,7 +160,6 @@ enum eb_err stats_logit_fit(const double *x, const double *y, size_t n,
  * A hypothesis is rejected at false discovery rate q iff adj <= q.
  * adj has n entries in the order of p. EB_EINVAL for n == 0 or a p outside
  * [0, 1]. */
-enum eb_err stats_bh_adjust(const double *p, size_t n, double *adj, char *why,
-			    size_t cap);
+enum eb_err stats_bh_adjust(const double *p, size_t n, double *adj, char *why, size_t cap);
 
 #endif

@@ -40,7 +40,7 @@ enum eb_err stats_auc(const double *p, const uint8_t *y, size_t n, double *auc)
 		size_t j = i, pos = 0;
 		while (j < n && v[j].p == v[i].p)
 			pos += v[j++].y;
-		double avg_rank = (double)(i + 1 + j) / 2.0;	/* ranks i+1 .. j */
+		double avg_rank = (double)(i + 1 + j) / 2.0; /* ranks i+1 .. j */
 		rank_sum += avg_rank * (double)pos;
 		i = j;
 	}
@@ -87,12 +87,11 @@ double stats_ece(const double *p, const uint8_t *y, size_t n)
 	double e = 0;
 	for (int b = 0; b < STATS_ECE_BINS; b++)
 		if (cnt[b])
-			e += fabs(sy[b] - sp[b]) / (double)n;	/* (n_b/n)|mean y - mean p| */
+			e += fabs(sy[b] - sp[b]) / (double)n; /* (n_b/n)|mean y - mean p| */
 	return e;
 }
 
-enum eb_err stats_binary_eval(const double *p, const uint8_t *y, size_t n,
-			      struct stats_binary *out)
+enum eb_err stats_binary_eval(const double *p, const uint8_t *y, size_t n, struct stats_binary *out)
 {
 	out->n = n;
 	enum eb_err rc = stats_auc(p, y, n, &out->auc);

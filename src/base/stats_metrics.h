@@ -16,7 +16,7 @@ struct stats_binary {
 	size_t n;
 	double auc;	/* area under the ROC curve; ties count one half; NaN if one class */
 	double rmse;	/* root mean squared error of p against y */
-	double logloss;	/* mean -[y log p + (1-y) log(1-p)], p clamped to [1e-15, 1-1e-15] */
+	double logloss; /* mean -[y log p + (1-y) log(1-p)], p clamped to [1e-15, 1-1e-15] */
 	double ece;	/* expected calibration error, 10 equal-width bins on [0, 1] */
 };
 

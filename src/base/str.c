@@ -127,15 +127,15 @@ bool str_utf8_valid(struct str s, size_t *bad)
 		} else if (c >= 0xE0 && c <= 0xEF) {
 			len = 3;
 			if (c == 0xE0)
-				lo = 0xA0;	/* overlong */
+				lo = 0xA0; /* overlong */
 			else if (c == 0xED)
-				hi = 0x9F;	/* surrogates */
+				hi = 0x9F; /* surrogates */
 		} else if (c >= 0xF0 && c <= 0xF4) {
 			len = 4;
 			if (c == 0xF0)
-				lo = 0x90;	/* overlong */
+				lo = 0x90; /* overlong */
 			else if (c == 0xF4)
-				hi = 0x8F;	/* above U+10FFFF */
+				hi = 0x8F; /* above U+10FFFF */
 		}
 		bool ok = len && i + len <= n && p[i + 1] >= lo && p[i + 1] <= hi;
 		for (size_t k = 2; ok && k < len; k++)

@@ -23,7 +23,7 @@ struct tz_type {
 /* A POSIX TZ rule date: Jn (julian, no leap day), n (zero-based, leap day
  * counted) or Mm.w.d; time in seconds after local midnight. */
 struct tz_date {
-	char kind;	/* 'J', 'N' or 'M' */
+	char kind; /* 'J', 'N' or 'M' */
 	int n, m, w, d;
 	int32_t time;
 };
@@ -36,18 +36,18 @@ struct tz_rule {
 
 struct tz {
 	char name[TZ_NAME_MAX];
-	int64_t *times;		/* transitions, ascending */
-	uint8_t *idx;		/* type of each transition */
+	int64_t *times; /* transitions, ascending */
+	uint8_t *idx;	/* type of each transition */
 	size_t ntimes;
 	struct tz_type types[TZ_TYPES_MAX];
 	size_t ntypes;
-	struct tz_rule rule;	/* the footer: after the last transition */
+	struct tz_rule rule; /* the footer: after the last transition */
 	struct tz *next;
 };
 
 static struct tz utc_zone = { .name = "UTC", .ntypes = 1, .types = { { 0, false, "UTC" } } };
 static pthread_mutex_t zones_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct tz *zones;	/* loaded so far; never freed */
+static struct tz *zones; /* loaded so far; never freed */
 
 bool tz_name_ok(const char *name)
 {
@@ -238,7 +238,7 @@ static int64_t rule_local(const struct tz_date *d, int y)
 		static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 		int dim = mdays[d->m - 1] + (d->m == 2 && leap(y) ? 1 : 0);
 		int32_t first = days_from_civil(y, (unsigned)d->m, 1);
-		int wd = (int)(((int64_t)first + 4) % 7);	/* 1970-01-01 was a Thursday */
+		int wd = (int)(((int64_t)first + 4) % 7); /* 1970-01-01 was a Thursday */
 		if (wd < 0)
 			wd += 7;
 		int dom = 1 + (d->d - wd + 7) % 7 + 7 * (d->w - 1);
@@ -301,7 +301,7 @@ static bool tzif_parse(const unsigned char *buf, size_t len, struct tz *z)
 		if ((size_t)(h - buf) + 44 + body > len)
 			return false;
 		if (pass == 0 && version >= 2) {
-			h += 44 + body;	/* skip the 32-bit block: use the 64-bit one */
+			h += 44 + body; /* skip the 32-bit block: use the 64-bit one */
 			tsize = 8;
 			continue;
 		}
@@ -348,7 +348,7 @@ static bool tzif_parse(const unsigned char *buf, size_t len, struct tz *z)
 		if (e && rn > 0 && rn < sizeof rule) {
 			memcpy(rule, p + 1, rn);
 			rule[rn] = '\0';
-			posix_parse(rule, &z->rule);	/* a bad footer: transitions only */
+			posix_parse(rule, &z->rule); /* a bad footer: transitions only */
 		}
 	}
 	return true;
@@ -410,7 +410,7 @@ int32_t tz_offset(const struct tz *z, int64_t t, const char **abbr)
 	} else if (!z->ntimes || t < z->times[0]) {
 		ty = z->ntimes || !z->rule.ok ? &z->types[0] : rule_type(&z->rule, t);
 	} else {
-		size_t lo = 0, hi = z->ntimes;	/* times[lo] <= t < times[hi] */
+		size_t lo = 0, hi = z->ntimes; /* times[lo] <= t < times[hi] */
 		while (hi - lo > 1) {
 			size_t mid = lo + (hi - lo) / 2;
 			if (z->times[mid] <= t)

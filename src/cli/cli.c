@@ -90,8 +90,9 @@ enum eb_err cli_open_db(int argc, char **argv, bool create, struct db **out)
 	const char *path = cli_db_path(argc, argv);
 	char err[512];
 	if (!create && access(path, F_OK) != 0) {
-		fprintf(stderr, "%s: no database at %s; create one with `edbridge init --district NAME`"
-				" (or pass --db FILE)\n",
+		fprintf(stderr,
+			"%s: no database at %s; create one with `edbridge init --district NAME`"
+			" (or pass --db FILE)\n",
 			argv[0], path);
 		return EB_ENOTFOUND;
 	}
@@ -116,7 +117,9 @@ enum eb_err cli_district(int argc, char **argv, struct db *db, int64_t *district
 	}
 	enum eb_err rc = district_only(db, district_id);
 	if (rc == EB_ENOTFOUND)
-		fprintf(stderr, "%s: the database has no district yet; run `edbridge init --district NAME`\n",
+		fprintf(stderr,
+			"%s: the database has no district yet; run `edbridge init --district "
+			"NAME`\n",
 			argv[0]);
 	else if (rc == EB_ECONFLICT)
 		fprintf(stderr, "%s: the database holds several districts; pass --district-id N\n",

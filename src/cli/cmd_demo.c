@@ -33,8 +33,8 @@ struct demo_login {
 	const char *login, *name;
 	enum role role;
 	const char *scope_type;
-	const char *scope_id;	/* NULL: the district */
-	const char *person;	/* roster person or NULL */
+	const char *scope_id; /* NULL: the district */
+	const char *person;   /* roster person or NULL */
 };
 
 static enum eb_err add_login(struct db *db, int64_t d, const struct demo_login *l, int64_t *id)
@@ -100,12 +100,17 @@ static enum eb_err build_demo(struct db *db, const struct sim_params *p, bool wi
 	if (sim_teacher_find(sd, dp.tech_champion, &ti) == EB_OK)
 		sim_school_id(sd, (size_t)teachers[ti].school, champ_school);
 	const struct demo_login logins[] = {
-		{ "admin", "Demo District Administrator", ROLE_DISTRICT_ADMIN, "district", NULL, dp.district_admin },
-		{ "coordinator", "Demo Math Coordinator", ROLE_COORDINATOR, "district", NULL, dp.coordinator },
-		{ "principal", "Demo Principal", ROLE_PRINCIPAL, "school", dp.principal_school, dp.principal },
+		{ "admin", "Demo District Administrator", ROLE_DISTRICT_ADMIN, "district", NULL,
+		  dp.district_admin },
+		{ "coordinator", "Demo Math Coordinator", ROLE_COORDINATOR, "district", NULL,
+		  dp.coordinator },
+		{ "principal", "Demo Principal", ROLE_PRINCIPAL, "school", dp.principal_school,
+		  dp.principal },
 		{ "coach", "Demo Instructional Coach", ROLE_COACH, "district", NULL, dp.coach },
-		{ "teacher", "Demo Teacher", ROLE_TEACHER, "school", dp.teacher_school, dp.teacher },
-		{ "champion", "Demo Tech Champion", ROLE_TECH_CHAMPION, "school", champ_school, dp.tech_champion },
+		{ "teacher", "Demo Teacher", ROLE_TEACHER, "school", dp.teacher_school,
+		  dp.teacher },
+		{ "champion", "Demo Tech Champion", ROLE_TECH_CHAMPION, "school", champ_school,
+		  dp.tech_champion },
 		{ "itstaff", "Demo IT Staff", ROLE_IT_STAFF, "district", NULL, dp.it_staff },
 		{ "vendor", "Demo Vendor Contact", ROLE_VENDOR_CONTACT, "district", NULL, NULL },
 		{ "parent", "Demo Parent", ROLE_GUARDIAN, "person", dp.children[0], dp.guardian },
@@ -167,15 +172,15 @@ static enum eb_err feed_tool(struct db *db, int64_t d, int64_t tool_id,
 			struct xapi_result r = { 0 };
 			answer = xapi_post(db, d, tool_id, b.data, b.len, "1.0.3", &r);
 			if (answer)
-				fprintf(stderr, "demo: %s: xAPI batch at %zu: %s: %.300s\n", t->name,
-					first, eb_strerror(answer), r.body ? r.body : "");
+				fprintf(stderr, "demo: %s: xAPI batch at %zu: %s: %.300s\n",
+					t->name, first, eb_strerror(answer), r.body ? r.body : "");
 			xapi_result_free(&r);
 		} else {
 			struct caliper_result r = { 0 };
 			answer = caliper_post(db, d, tool_id, b.data, b.len, &r);
 			if (answer)
-				fprintf(stderr, "demo: %s: Caliper batch at %zu: %s: %.300s\n", t->name,
-					first, eb_strerror(answer), r.body ? r.body : "");
+				fprintf(stderr, "demo: %s: Caliper batch at %zu: %s: %.300s\n",
+					t->name, first, eb_strerror(answer), r.body ? r.body : "");
 			caliper_result_free(&r);
 		}
 		if (answer)
@@ -251,8 +256,14 @@ static enum eb_err build_initiatives(struct db *db, int64_t d, const struct sim_
 	for (size_t i = 0; i < ns; i++) {
 		double a = sim_learning_pretest(l, i), b = sim_learning_posttest(l, i);
 		sim_student_id(i, sid);
-		buf_printf(&csv, "%s,%s,%.1f\n%s,%s,%.1f\n", sid, pre, a < 100 ? 100 : a > 900 ? 900 : a,
-			   sid, post, b < 100 ? 100 : b > 900 ? 900 : b);
+		buf_printf(&csv, "%s,%s,%.1f\n%s,%s,%.1f\n", sid, pre,
+			   a < 100   ? 100
+			   : a > 900 ? 900
+				     : a,
+			   sid, post,
+			   b < 100   ? 100
+			   : b > 900 ? 900
+				     : b);
 	}
 	rc = assessment_csv_import(db, d, "benchmark.csv", csv.data, csv.len, &prof, &rows, &errs);
 	if (rc) {
@@ -268,20 +279,23 @@ static enum eb_err build_initiatives(struct db *db, int64_t d, const struct sim_
 			snprintf(grades + n, sizeof grades - n, "%s%d", n ? "," : "", g);
 		}
 		snprintf(title, sizeof title, "%s in grades %s%s%d", st[t].name,
-			 st[t].lo_grade == 0 ? "K" : "", st[t].lo_grade == 0 ? "-" : "", st[t].hi_grade);
+			 st[t].lo_grade == 0 ? "K" : "", st[t].lo_grade == 0 ? "-" : "",
+			 st[t].hi_grade);
 		if (st[t].lo_grade > 0)
-			snprintf(title, sizeof title, "%s in grades %d-%d", st[t].name, st[t].lo_grade,
-				 st[t].hi_grade);
+			snprintf(title, sizeof title, "%s in grades %d-%d", st[t].name,
+				 st[t].lo_grade, st[t].hi_grade);
 		struct initiative_in in = {
 			.title = title,
-			.need = "Students reach grade-level fluency with fractions, ratios and operations",
+			.need = "Students reach grade-level fluency with fractions, ratios and "
+				"operations",
 			.tool_name = st[t].name,
 			.tool_id = tool_ids[t],
 			.grades = grades,
 			.start_date = start,
 			.review_date = review,
 			.outcome_assessment = bench,
-			.success_measure = "Users gain at least 0.15 SD more than comparable non-users",
+			.success_measure =
+				"Users gain at least 0.15 SD more than comparable non-users",
 			.dosage_minutes = (int64_t)(st[t].minutes + 0.5),
 			.quiz_builder = login_id(db, d, "coach"),
 			.monitor = login_id(db, d, "principal"),
@@ -296,8 +310,8 @@ static enum eb_err build_initiatives(struct db *db, int64_t d, const struct sim_
 			fprintf(stderr, "demo: initiative %s: %s\n", title, why);
 			break;
 		}
-		initiative_set_status(db, d, &who, iid, "piloting", "Pilot classes chose to adopt it",
-				      "", why, sizeof why);
+		initiative_set_status(db, d, &who, iid, "piloting",
+				      "Pilot classes chose to adopt it", "", why, sizeof why);
 		initiative_set_status(db, d, &who, iid, "under_review", "The fall benchmark is in",
 				      "Fall interim benchmark", why, sizeof why);
 		buf_reset(&csv);
@@ -343,9 +357,10 @@ static enum eb_err link_people_to_tools(struct db *db, int64_t d, const int64_t 
 	for (int i = 0; i < c.nroles && !rc; i++)
 		if (c.roles[i].role == ROLE_TECH_CHAMPION)
 			for (int k = 0; k < 2 && !rc && tool_ids[k]; k++)
-				rc = tools_set_support(db, d, tool_ids[k], c.roles[i].scope_id, c.id,
-						       "Ask me first; I run the sign-in cards.", who,
-						       why, sizeof why);
+				rc = tools_set_support(db, d, tool_ids[k], c.roles[i].scope_id,
+						       c.id,
+						       "Ask me first; I run the sign-in cards.",
+						       who, why, sizeof why);
 	if (rc)
 		fprintf(stderr, "demo: linking the vendor and the champion to tools: %s\n",
 			eb_strerror(rc));
@@ -368,7 +383,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	lp.dosage = 0.5;
 	if ((rc = sim_learning_run(sd, &lp, &l)))
 		return rc;
-	static const char *const data_xapi[] = { "name", "student_id", "grade", "assessment", "usage" };
+	static const char *const data_xapi[] = { "name", "student_id", "grade", "assessment",
+						 "usage" };
 	static const char *const data_video[] = { "student_id", "usage" };
 	int64_t tool_ids[SIM_TOOL_COUNT] = { 0 };
 	for (size_t i = 0; i < nt && !rc; i++) {
@@ -376,7 +392,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		struct tool_form f = { 0 };
 		char why[256], grades[16], url[160];
 		int64_t id;
-		snprintf(grades, sizeof grades, "%s-%d", st[i].lo_grade == 0 ? "K" : "1", st[i].hi_grade);
+		snprintf(grades, sizeof grades, "%s-%d", st[i].lo_grade == 0 ? "K" : "1",
+			 st[i].hi_grade);
 		if (st[i].lo_grade > 0)
 			snprintf(grades, sizeof grades, "%d-%d", st[i].lo_grade, st[i].hi_grade);
 		snprintf(url, sizeof url, "https://%s/", st[i].domain);
@@ -405,8 +422,9 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 			break;
 		rc = tools_create(db, d, &t, TOOL_UNDER_REVIEW, 0, &who, "demo district", &id);
 		if (!rc)
-			rc = tools_set_status(db, d, id, TOOL_APPROVED, "Approved after the pilot review",
-					      NULL, &who, why, sizeof why);
+			rc = tools_set_status(db, d, id, TOOL_APPROVED,
+					      "Approved after the pilot review", NULL, &who, why,
+					      sizeof why);
 		if (rc) {
 			db_rollback(db);
 			break;
@@ -425,7 +443,7 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		else
 			rc = import_tool_csv(db, d, id, l, &st[i], &sent);
 		printf("%s: %zu %s records in %.1f s\n", st[i].name, sent,
-		       st[i].format == SIM_FORMAT_XAPI	   ? "xAPI"
+		       st[i].format == SIM_FORMAT_XAPI	    ? "xAPI"
 		       : st[i].format == SIM_FORMAT_CALIPER ? "Caliper"
 							    : "CSV export",
 		       time_mono() - t1);
@@ -443,7 +461,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		if (rc)
 			fprintf(stderr, "demo: mastery fit: %s\n", err);
 		else
-			printf("mastery fitted: %zu responses, %zu students, %zu standards in %.1f s\n",
+			printf("mastery fitted: %zu responses, %zu students, %zu standards in %.1f "
+			       "s\n",
 			       sum.rows, sum.students, sum.standards, sum.total_seconds);
 	}
 	sim_learning_free(l);
@@ -471,8 +490,10 @@ static int parent_children(const char *path)
 
 static void print_logins(const char *code, const char *url, int children)
 {
-	static const char *const count[] = { "no", "one child", "two children", "three children",
-					     "four children", "five children" };
+	static const char *const count[] = {
+		"no",		"one child", "two children", "three children", "four children",
+		"five children"
+	};
 	char parent[64];
 	if (children > 1 && children < (int)(sizeof count / sizeof count[0]))
 		snprintf(parent, sizeof parent, "parent of %s", count[children]);
@@ -549,7 +570,8 @@ int cmd_demo(int argc, char **argv)
 		p.seed = (uint64_t)seed;
 		rc = build_demo(db, &p, !cli_flag(argc, argv, "--roster-only"), code);
 	} else if (rc == EB_OK) {
-		printf("demo: %s already holds a district; serving it (use --fresh to rebuild)\n", path);
+		printf("demo: %s already holds a district; serving it (use --fresh to rebuild)\n",
+		       path);
 	} else {
 		fprintf(stderr, "demo: %s holds several districts; use `edbridge serve`\n", path);
 	}

@@ -12,27 +12,37 @@
 
 int cmd_evaluate(int argc, char **argv)
 {
-	if (cli_help(argc, argv,
-		     "usage: edbridge evaluate INITIATIVE [--design matched|randomized|did|dose]\n"
-		     "                [--icc X] [--outcome-pass-score S] [--db FILE] [--district-id N]\n\n"
-		     "Evaluates an initiative on its outcome assessment (scores after the start) and\n"
-		     "pretest (before it) and prints the report one `name: value` per line: n per\n"
-		     "group, baseline equivalence, Hedges' g with SE and 95% interval, the p-value\n"
-		     "corrected for clustering in classes, improvement index, attrition (randomized),\n"
-		     "subgroups with Benjamini-Hochberg, the ESSA tier and its reason. With too little\n"
-		     "data it says so and gives the smallest detectable effect. Default design:\n"
-		     "randomized when the initiative has a random assignment, else matched.\n"
-		     "Exit 1 with what is missing when there is no outcome data, no comparison group,\n"
-		     "or an empty group.\n"
-		     "--outcome-pass-score S treats the outcome as pass/fail too (pass = score >= S, a\n"
-		     "cut score) and adds the pass rates and the Cox index with its SE, 95% interval\n"
-		     "and p (matched and randomized designs); without it, the initiative's stored\n"
-		     "cut score (`initiative create --pass-score S`) is used when it has one.\n"
-		     "Standards: for each standard the initiative targets (else those its tool's\n"
-		     "evidence covers), users and comparison students are compared on the mastery\n"
-		     "model's P(mastered) (`standard: CODE n=T/C g= ci= p= p_bh=`), not a test score.\n"
-		     "No result about fewer than 10 students in a group is printed: such a\n"
-		     "subgroup or standard says `not shown`, and a whole sample under that exits 1.\n"))
+	if (cli_help(
+		    argc, argv,
+		    "usage: edbridge evaluate INITIATIVE [--design matched|randomized|did|dose]\n"
+		    "                [--icc X] [--outcome-pass-score S] [--db FILE] [--district-id "
+		    "N]\n\n"
+		    "Evaluates an initiative on its outcome assessment (scores after the start) "
+		    "and\n"
+		    "pretest (before it) and prints the report one `name: value` per line: n per\n"
+		    "group, baseline equivalence, Hedges' g with SE and 95% interval, the p-value\n"
+		    "corrected for clustering in classes, improvement index, attrition "
+		    "(randomized),\n"
+		    "subgroups with Benjamini-Hochberg, the ESSA tier and its reason. With too "
+		    "little\n"
+		    "data it says so and gives the smallest detectable effect. Default design:\n"
+		    "randomized when the initiative has a random assignment, else matched.\n"
+		    "Exit 1 with what is missing when there is no outcome data, no comparison "
+		    "group,\n"
+		    "or an empty group.\n"
+		    "--outcome-pass-score S treats the outcome as pass/fail too (pass = score >= "
+		    "S, a\n"
+		    "cut score) and adds the pass rates and the Cox index with its SE, 95% "
+		    "interval\n"
+		    "and p (matched and randomized designs); without it, the initiative's stored\n"
+		    "cut score (`initiative create --pass-score S`) is used when it has one.\n"
+		    "Standards: for each standard the initiative targets (else those its tool's\n"
+		    "evidence covers), users and comparison students are compared on the mastery\n"
+		    "model's P(mastered) (`standard: CODE n=T/C g= ci= p= p_bh=`), not a test "
+		    "score.\n"
+		    "No result about fewer than 10 students in a group is printed: such a\n"
+		    "subgroup or standard says `not shown`, and a whole sample under that exits "
+		    "1.\n"))
 		return 0;
 	static const char *const valued[] = { "--design", "--icc", "--outcome-pass-score", NULL };
 	const char *idv = cli_positional(argc, argv, 0, valued);
@@ -56,8 +66,9 @@ int cmd_evaluate(int argc, char **argv)
 	double pass = 0;
 	const char *pv = cli_opt(argc, argv, "--outcome-pass-score");
 	if (pv && (str_to_double(str_from(pv), &pass) || !(pass > -1e9 && pass < 1e9))) {
-		fprintf(stderr, "evaluate: --outcome-pass-score must be a number (the cut score on the"
-				" outcome's scale)\n");
+		fprintf(stderr,
+			"evaluate: --outcome-pass-score must be a number (the cut score on the"
+			" outcome's scale)\n");
 		return 2;
 	}
 	struct db *db;

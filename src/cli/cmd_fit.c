@@ -41,8 +41,8 @@ int cmd_fit(int argc, char **argv)
 	}
 	struct mastery_refit_summary s;
 	char err[512] = "";
-	enum eb_err rc = mastery_refit(db, d, NULL, isatty(2) ? progress : NULL, NULL, &s, err,
-				       sizeof err);
+	enum eb_err rc =
+		mastery_refit(db, d, NULL, isatty(2) ? progress : NULL, NULL, &s, err, sizeof err);
 	db_close(db);
 	if (rc) {
 		fprintf(stderr, "edbridge fit: %s\n", err[0] ? err : eb_strerror(rc));

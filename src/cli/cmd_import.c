@@ -15,8 +15,10 @@ static const struct {
 } formats[] = {
 	{ "oneroster", cmd_import_oneroster, "PATH   OneRoster 1.1/1.2 CSV folder or .zip" },
 	{ "csv", cmd_import_csv, "--profile P FILE   a vendor's CSV export" },
-	{ "assessment", cmd_import_assessment, "--name N --scale-min A --scale-max B FILE   assessment scores" },
-	{ "usage", cmd_import_usage, "--initiative ID FILE   tool use per student (minutes, sessions)" },
+	{ "assessment", cmd_import_assessment,
+	  "--name N --scale-min A --scale-max B FILE   assessment scores" },
+	{ "usage", cmd_import_usage,
+	  "--initiative ID FILE   tool use per student (minutes, sessions)" },
 };
 
 int cmd_import(int argc, char **argv)

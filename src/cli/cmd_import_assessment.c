@@ -63,16 +63,21 @@ int cmd_import_assessment(int argc, char **argv)
 	if (cli_help(argc, argv,
 		     "usage: edbridge import assessment --name NAME --scale-min A --scale-max B\n"
 		     "         [--date-format YYYY-MM-DD|MM/DD/YYYY|DD/MM/YYYY|YYYYMMDD]\n"
-		     "         [--col-student student_id] [--col-date date] [--col-score score] FILE\n\n"
-		     "Imports one assessment's scores (unit quiz, interim benchmark, state test) per\n"
-		     "student and date. Optional columns assessment, scale_min, scale_max must agree\n"
+		     "         [--col-student student_id] [--col-date date] [--col-score score] "
+		     "FILE\n\n"
+		     "Imports one assessment's scores (unit quiz, interim benchmark, state test) "
+		     "per\n"
+		     "student and date. Optional columns assessment, scale_min, scale_max must "
+		     "agree\n"
 		     "with --name and the scale. Unknown students, scores outside the scale,\n"
-		     "duplicate rows or mixed scales reject the whole file (FILE:LINE: field: reason),\n"
+		     "duplicate rows or mixed scales reject the whole file (FILE:LINE: field: "
+		     "reason),\n"
 		     "exit status 1; nothing is stored.\n"))
 		return 0;
-	static const char *const valued[] = { "--name", "--scale-min", "--scale-max",
-					      "--date-format", "--col-student", "--col-date",
-					      "--col-score", NULL };
+	static const char *const valued[] = { "--name",	       "--scale-min",
+					      "--scale-max",   "--date-format",
+					      "--col-student", "--col-date",
+					      "--col-score",   NULL };
 	const char *path = cli_positional(argc, argv, 0, valued);
 	struct assessment_profile p = { 0 };
 	p.name = cli_opt(argc, argv, "--name");
@@ -81,7 +86,8 @@ int cmd_import_assessment(int argc, char **argv)
 	p.col_date = cli_opt(argc, argv, "--col-date");
 	p.col_score = cli_opt(argc, argv, "--col-score");
 	if (!path || !p.name) {
-		fprintf(stderr, "import assessment: --name NAME and FILE are required (see --help)\n");
+		fprintf(stderr,
+			"import assessment: --name NAME and FILE are required (see --help)\n");
 		return 2;
 	}
 	if (parse_double("import assessment", "--scale-min", cli_opt(argc, argv, "--scale-min"),
@@ -152,7 +158,8 @@ int cmd_import_usage(int argc, char **argv)
 	arena_init(&a);
 	struct initiative in;
 	if (initiative_get(db, district, iid, &a, &in)) {
-		fprintf(stderr, "import usage: no initiative %lld in this district\n", (long long)iid);
+		fprintf(stderr, "import usage: no initiative %lld in this district\n",
+			(long long)iid);
 		arena_free(&a);
 		db_close(db);
 		return 1;

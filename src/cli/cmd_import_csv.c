@@ -15,14 +15,15 @@ static void list_profiles(void)
 	for (size_t i = 0; i < csvp_count(); i++) {
 		const struct csv_profile *p = csvp_at(i);
 		printf("%s\t%s\n", p->name, p->summary);
-		printf("  rows: %s; dates: %s", p->kind == CSVP_ITEMS ? "per-item results" : "usage summaries",
+		printf("  rows: %s; dates: %s",
+		       p->kind == CSVP_ITEMS ? "per-item results" : "usage summaries",
 		       csvp_date_name(p->date_format));
 		if (p->score_max > 0)
 			printf("; score full marks: %g", p->score_max);
 		printf("\n");
 		for (size_t c = 0; c < p->ncols; c++)
-			printf("  %-28s %s%s\n", csvp_field_name(p->cols[c].field), p->cols[c].names,
-			       p->cols[c].required ? " (required)" : "");
+			printf("  %-28s %s%s\n", csvp_field_name(p->cols[c].field),
+			       p->cols[c].names, p->cols[c].required ? " (required)" : "");
 	}
 }
 
@@ -65,7 +66,8 @@ static char *slurp(const char *path, size_t *len)
 int cmd_import_csv(int argc, char **argv)
 {
 	if (cli_help(argc, argv,
-		     "usage: edbridge import csv --profile P [--tool TOOL] FILE [--db FILE] [--district-id N]\n"
+		     "usage: edbridge import csv --profile P [--tool TOOL] FILE [--db FILE] "
+		     "[--district-id N]\n"
 		     "       edbridge import csv --profile-file F --tool TOOL FILE ...\n"
 		     "       edbridge import csv --list-profiles\n\n"
 		     "Imports a vendor's CSV export as learning events of TOOL (its id or name)\n"
@@ -75,21 +77,23 @@ int cmd_import_csv(int argc, char **argv)
 		     "exit status 1. Otherwise every row is stored in one transaction; students\n"
 		     "not in the roster and evidence without a standard go to the quarantine with\n"
 		     "the reason. Rows imported before (same tool, same content) are skipped.\n"
-		     "--profile-file reads a profile from `key = value` lines (docs/csv_profiles.md).\n"))
+		     "--profile-file reads a profile from `key = value` lines "
+		     "(docs/csv_profiles.md).\n"))
 		return 0;
 	if (cli_flag(argc, argv, "--list-profiles")) {
 		list_profiles();
 		return 0;
 	}
-	static const char *const valued[] = { "--db", "--district-id", "--profile", "--tool",
-					      "--profile-file", NULL };
+	static const char *const valued[] = { "--db",	"--district-id",  "--profile",
+					      "--tool", "--profile-file", NULL };
 	const char *path = cli_positional(argc, argv, 0, valued);
 	const char *pname = cli_opt(argc, argv, "--profile");
 	const char *pfile = cli_opt(argc, argv, "--profile-file");
 	const char *tname = cli_opt(argc, argv, "--tool");
 	if (!path || (!pname == !pfile)) {
-		fprintf(stderr, "import csv: --profile P (or --profile-file F) and FILE are required"
-				" (profiles: `edbridge import csv --list-profiles`)\n");
+		fprintf(stderr,
+			"import csv: --profile P (or --profile-file F) and FILE are required"
+			" (profiles: `edbridge import csv --list-profiles`)\n");
 		return 2;
 	}
 	const struct csv_profile *p = pname ? csvp_find(pname) : NULL;
@@ -100,7 +104,8 @@ int cmd_import_csv(int argc, char **argv)
 		char why[200];
 		custom = malloc(sizeof *custom);
 		if (!ptext || plen > 65536 || !custom) {
-			fprintf(stderr, "import csv: %s: cannot be read (or is over 64 KiB)\n", pfile);
+			fprintf(stderr, "import csv: %s: cannot be read (or is over 64 KiB)\n",
+				pfile);
 			free(ptext);
 			free(custom);
 			return 2;
@@ -116,7 +121,8 @@ int cmd_import_csv(int argc, char **argv)
 		p = &custom->p;
 	}
 	if (!p) {
-		fprintf(stderr, "import csv: --profile: no profile named '%s' (try --list-profiles)\n",
+		fprintf(stderr,
+			"import csv: --profile: no profile named '%s' (try --list-profiles)\n",
 			pname);
 		return 2;
 	}
@@ -150,12 +156,16 @@ int cmd_import_csv(int argc, char **argv)
 			tools_get(db, district, rows[0].id, &t);
 		arena_free(&ar);
 		if (n != 1) {
-			fprintf(stderr, "import csv: --tool TOOL: the district has %zu tools; name the one"
-					" whose export this is (see `edbridge tool list`)\n", n);
+			fprintf(stderr,
+				"import csv: --tool TOOL: the district has %zu tools; name the one"
+				" whose export this is (see `edbridge tool list`)\n",
+				n);
 			goto out;
 		}
 	} else if (tools_find(db, district, tname, &t)) {
-		fprintf(stderr, "import csv: --tool: no tool '%s' in this district (see `edbridge tool list`)\n",
+		fprintf(stderr,
+			"import csv: --tool: no tool '%s' in this district (see `edbridge tool "
+			"list`)\n",
 			tname);
 		goto out;
 	}

@@ -12,7 +12,8 @@ int cmd_import_oneroster(int argc, char **argv)
 		     "usage: edbridge import oneroster PATH [--db FILE] [--district-id N]\n\n"
 		     "Imports a OneRoster 1.1 or 1.2 CSV export (a folder or a .zip) into the\n"
 		     "district's roster. manifest.csv decides per file: bulk (the full set; rows\n"
-		     "left out are deleted), delta (upserts; status tobedeleted deletes) or absent.\n"
+		     "left out are deleted), delta (upserts; status tobedeleted deletes) or "
+		     "absent.\n"
 		     "Any error rejects the whole import: nothing is stored, every problem is\n"
 		     "listed as file:line:column: field: reason (at most 50), exit status 1.\n"))
 		return 0;

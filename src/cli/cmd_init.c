@@ -11,9 +11,11 @@ int cmd_init(int argc, char **argv)
 {
 	if (cli_help(argc, argv,
 		     "usage: edbridge init --district NAME [--time-zone ZONE] [--db FILE]\n\n"
-		     "Creates the database (if needed) and a district in it; prints the district id.\n"
+		     "Creates the database (if needed) and a district in it; prints the district "
+		     "id.\n"
 		     "--time-zone: the zone its pages show times in, an IANA name such as\n"
-		     "America/New_York (default " DISTRICT_TIME_ZONE_DEFAULT "; the administrator can\n"
+		     "America/New_York (default " DISTRICT_TIME_ZONE_DEFAULT
+		     "; the administrator can\n"
 		     "change it at /admin/district).\n"))
 		return 0;
 	const char *name = cli_opt(argc, argv, "--district");
@@ -23,8 +25,10 @@ int cmd_init(int argc, char **argv)
 	}
 	const char *zone = cli_opt(argc, argv, "--time-zone");
 	if (zone && !tz_get(zone)) {
-		fprintf(stderr, "init: --time-zone: '%s' is not a time zone of this machine's"
-				" tz database (like America/Chicago)\n", zone);
+		fprintf(stderr,
+			"init: --time-zone: '%s' is not a time zone of this machine's"
+			" tz database (like America/Chicago)\n",
+			zone);
 		return 2;
 	}
 	struct db *db;

@@ -91,8 +91,8 @@ static int do_list(int argc, char **argv, struct db *db, int64_t d)
 	}
 	for (size_t i = 0; i < n; i++)
 		printf("%lld\t%s\t%s\t%s\t%s\n", (long long)rows[i].id,
-		       initiative_status_name(rows[i].status), rows[i].start_date, rows[i].tool_name,
-		       rows[i].title);
+		       initiative_status_name(rows[i].status), rows[i].start_date,
+		       rows[i].tool_name, rows[i].title);
 	arena_free(&a);
 	return 0;
 }
@@ -116,7 +116,8 @@ static int do_show(int argc, char **argv, struct db *db, int64_t d)
 	arena_init(&a);
 	struct initiative in;
 	if (initiative_get(db, d, id, &a, &in)) {
-		fprintf(stderr, "initiative show: no initiative %lld in this district\n", (long long)id);
+		fprintf(stderr, "initiative show: no initiative %lld in this district\n",
+			(long long)id);
 		arena_free(&a);
 		return 1;
 	}
@@ -195,7 +196,7 @@ static const struct {
 	const char *name;
 	int (*run)(int, char **, struct db *, int64_t);
 } subs[] = {
-	{ "create", do_create }, { "list", do_list },	      { "show", do_show },
+	{ "create", do_create }, { "list", do_list },		{ "show", do_show },
 	{ "status", do_status }, { "randomize", do_randomize },
 };
 

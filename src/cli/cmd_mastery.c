@@ -153,8 +153,8 @@ static int mastery_eval(int argc, char **argv)
 	       sb.n, sb.auc, sb.rmse, sb.logloss, sb.ece, fit_s);
 	if (cli_flag(argc, argv, "--verbose"))
 		printf("iterations: %d\nfeatures: %zu\nitems: %zu\nskills: %zu\nbkt_seconds: %.3f\n"
-		       "design_seconds: %.3f\nsolve_seconds: %.3f\n", info.iterations,
-		       info.features, info.items, info.skills, info.bkt_seconds,
+		       "design_seconds: %.3f\nsolve_seconds: %.3f\n",
+		       info.iterations, info.features, info.items, info.skills, info.bkt_seconds,
 		       info.design_seconds, info.solve_seconds);
 out:
 	kt_free(&train);
@@ -167,7 +167,8 @@ static int mastery_cv(int argc, char **argv)
 	if (cli_help(argc, argv,
 		     "usage: edbridge mastery cv --train FILE [--folds K] [--l2-item X ...]\n"
 		     "K-fold cross-validation split by user on the training file only; prints\n"
-		     "the mean auc, logloss and ece of the held-out folds for the given settings.\n"))
+		     "the mean auc, logloss and ece of the held-out folds for the given "
+		     "settings.\n"))
 		return 0;
 	struct mastery_params hp;
 	int rc = read_params(argc, argv, &hp);

@@ -73,12 +73,15 @@ static void serve_housekeeping(const char *db_path, int64_t *last_refit)
 			nd = 256; /* a deployment of more districts refits them with `edbridge fit` */
 		for (size_t i = 0; i < nd; i++) {
 			struct mastery_refit_summary sum;
-			enum eb_err rc = mastery_refit(db, ids[i], NULL, NULL, NULL, &sum, err, sizeof err);
+			enum eb_err rc =
+				mastery_refit(db, ids[i], NULL, NULL, NULL, &sum, err, sizeof err);
 			if (rc == EB_OK)
-				log_info("serve: district %lld mastery refitted: %zu responses in %.1f s",
+				log_info("serve: district %lld mastery refitted: %zu responses in "
+					 "%.1f s",
 					 (long long)ids[i], sum.rows, sum.total_seconds);
 			else if (rc != EB_ENOTFOUND)
-				log_error("serve: district %lld mastery refit: %s", (long long)ids[i], err);
+				log_error("serve: district %lld mastery refit: %s",
+					  (long long)ids[i], err);
 		}
 		*last_refit = now;
 	}
@@ -230,8 +233,10 @@ int cmd_serve(int argc, char **argv)
 	if (!url)
 		url = getenv("EDBRIDGE_PUBLIC_URL");
 	if (url && *url && !page_set_public_url(url)) {
-		fprintf(stderr, "serve: --public-url: '%s' is not an address such as"
-				" https://edbridge.example.org (http or https, no spaces or query)\n", url);
+		fprintf(stderr,
+			"serve: --public-url: '%s' is not an address such as"
+			" https://edbridge.example.org (http or https, no spaces or query)\n",
+			url);
 		return 2;
 	}
 	return serve_run(cli_db_path(argc, argv), bind ? bind : "127.0.0.1", (int)port,

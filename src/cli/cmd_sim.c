@@ -9,24 +9,30 @@
 
 static int evidence_check(int argc, char **argv)
 {
-	if (cli_help(argc, argv,
-		     "usage: edbridge sim evidence-check [--seeds N] [--students N] [--pretest-only]\n\n"
-		     "The honesty study on the learning simulator (no database). Per seed a district\n"
-		     "and its learning period are simulated; the video library (no true effect,\n"
-		     "used far more by motivated students) and the practice app (true effect on\n"
-		     "its users known from the simulator, ~0.15 SD) are evaluated with the matched\n"
-		     "design. The video must be declared a significant positive effect in <= 5% of\n"
-		     "seeds while the naive comparison is positive; the practice app's 95% interval\n"
-		     "must cover its true effect in >= 90%. --pretest-only runs the earlier design\n"
-		     "(pretest, English learner, disability) for comparison. Prints\n"
-		     "false_positive_rate, coverage, mean_bias, power, seeds, naive_difference_mean.\n"
-		     "Defaults: 200 seeds, 3,000 students.\n"))
+	if (cli_help(
+		    argc, argv,
+		    "usage: edbridge sim evidence-check [--seeds N] [--students N] "
+		    "[--pretest-only]\n\n"
+		    "The honesty study on the learning simulator (no database). Per seed a "
+		    "district\n"
+		    "and its learning period are simulated; the video library (no true effect,\n"
+		    "used far more by motivated students) and the practice app (true effect on\n"
+		    "its users known from the simulator, ~0.15 SD) are evaluated with the matched\n"
+		    "design. The video must be declared a significant positive effect in <= 5% of\n"
+		    "seeds while the naive comparison is positive; the practice app's 95% "
+		    "interval\n"
+		    "must cover its true effect in >= 90%. --pretest-only runs the earlier design\n"
+		    "(pretest, English learner, disability) for comparison. Prints\n"
+		    "false_positive_rate, coverage, mean_bias, power, seeds, "
+		    "naive_difference_mean.\n"
+		    "Defaults: 200 seeds, 3,000 students.\n"))
 		return 0;
 	int64_t seeds, students;
 	if (cli_opt_int(argc, argv, "--seeds", 1, 100000, 200, &seeds) ||
 	    cli_opt_int(argc, argv, "--students", 200, 400000, 3000, &students))
 		return 2;
-	struct evcheck_params p = { .seeds = (int)seeds, .students = (int)students,
+	struct evcheck_params p = { .seeds = (int)seeds,
+				    .students = (int)students,
 				    .pretest_only = cli_flag(argc, argv, "--pretest-only") };
 	struct evcheck_result r;
 	enum eb_err e = evcheck_run(&p, &r);
@@ -41,7 +47,8 @@ static int evidence_check(int argc, char **argv)
 	printf("coverage: %.4f\nmean_bias: %.4f\npower: %.4f\n", r.coverage, r.mean_bias, r.power);
 	printf("matched_students_mean: %.0f\nfailed: %d\nseconds: %.2f\n", r.mean_n, r.failed,
 	       r.seconds);
-	int pass = r.false_positive_rate <= 0.05 && r.coverage >= 0.90 && r.naive_difference_mean > 0;
+	int pass = r.false_positive_rate <= 0.05 && r.coverage >= 0.90 &&
+		   r.naive_difference_mean > 0;
 	printf("pass: %s\n", pass ? "yes" : "no");
 	return pass ? 0 : 1;
 }

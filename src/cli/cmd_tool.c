@@ -22,8 +22,9 @@ static const char usage[] =
 	"  retired; --reason is required (--conditions for approved_with_conditions).\n"
 	"TOOL is the tool's id or its exact name.\n";
 
-static const char *const valued[] = { "--name", "--vendor", "--kind", "--category", "--set",
-				      "--reason", "--conditions", "--db", "--district-id", NULL };
+static const char *const valued[] = { "--name",	       "--vendor", "--kind",	   "--category",
+				      "--set",	       "--reason", "--conditions", "--db",
+				      "--district-id", NULL };
 
 static const struct audit_actor cli_actor = { 0, "cli", "" };
 
@@ -53,7 +54,8 @@ static int tool_add(int argc, char **argv, struct db *db, int64_t d)
 	if (rc || db_commit(db)) {
 		db_rollback(db);
 		if (rc == EB_EEXIST)
-			fprintf(stderr, "tool add: --name: a tool named '%s' is already listed\n", t.name);
+			fprintf(stderr, "tool add: --name: a tool named '%s' is already listed\n",
+				t.name);
 		else
 			fprintf(stderr, "tool add: %s\n", eb_strerror(rc ? rc : EB_EDB));
 		return 1;
@@ -89,8 +91,9 @@ static bool find_tool(int argc, char **argv, struct db *db, int64_t d, const cha
 		return false;
 	}
 	if (tools_find(db, d, which, t)) {
-		fprintf(stderr, "tool %s: no tool '%s' in this district (see `edbridge tool list`)\n",
-			cmd, which);
+		fprintf(stderr,
+			"tool %s: no tool '%s' in this district (see `edbridge tool list`)\n", cmd,
+			which);
 		return false;
 	}
 	return true;
@@ -128,8 +131,10 @@ static int tool_status(int argc, char **argv, struct db *db, int64_t d)
 		return 2;
 	}
 	if (!tool_status_parse(set, &s)) {
-		fprintf(stderr, "tool status: --set: unknown status '%s' (requested under_review"
-				" approved approved_with_conditions denied retired)\n", set);
+		fprintf(stderr,
+			"tool status: --set: unknown status '%s' (requested under_review"
+			" approved approved_with_conditions denied retired)\n",
+			set);
 		return 2;
 	}
 	if (!reason || !*reason) {
@@ -140,8 +145,9 @@ static int tool_status(int argc, char **argv, struct db *db, int64_t d)
 		return 1;
 	if (db_begin(db))
 		return 1;
-	enum eb_err rc = tools_set_status(db, d, t.id, s, reason, cli_opt(argc, argv, "--conditions"),
-					  &cli_actor, why, sizeof why);
+	enum eb_err rc = tools_set_status(db, d, t.id, s, reason,
+					  cli_opt(argc, argv, "--conditions"), &cli_actor, why,
+					  sizeof why);
 	if (rc || db_commit(db)) {
 		db_rollback(db);
 		if ((rc == EB_EINVAL || rc == EB_ECONFLICT) && strncmp(why, "status: ", 8) == 0)
@@ -181,10 +187,18 @@ int cmd_tool(int argc, char **argv)
 	int rc = 1;
 	if (cli_district(argc, argv, db, &d) == EB_OK) {
 		switch (which) {
-		case 0: rc = tool_add(argc, argv, db, d); break;
-		case 1: rc = tool_list(db, d); break;
-		case 2: rc = tool_credentials(argc, argv, db, d); break;
-		default: rc = tool_status(argc, argv, db, d); break;
+		case 0:
+			rc = tool_add(argc, argv, db, d);
+			break;
+		case 1:
+			rc = tool_list(db, d);
+			break;
+		case 2:
+			rc = tool_credentials(argc, argv, db, d);
+			break;
+		default:
+			rc = tool_status(argc, argv, db, d);
+			break;
 		}
 	}
 	db_close(db);

@@ -35,8 +35,8 @@ static const char usage[] =
 	"code prints a one-time family access code (default valid 30 days) and, with\n"
 	"--public-url (default $EDBRIDGE_PUBLIC_URL), the address to type it at.\n";
 
-static const char *const valued[] = { "--login", "--role", "--scope", "--name", "--person",
-				      "--add", "--remove", "--days", "--public-url", NULL };
+static const char *const valued[] = { "--login", "--role",   "--scope", "--name",	"--person",
+				      "--add",	 "--remove", "--days",	"--public-url", NULL };
 
 /* Reads one line of password; no echo on a terminal. */
 static bool read_password(char *out, size_t cap)
@@ -121,11 +121,13 @@ static int user_add(int argc, char **argv, struct db *db, int64_t d)
 	if (rc) {
 		db_rollback(db);
 		if (rc == EB_EEXIST)
-			fprintf(stderr, "user add: --login: '%s' is already taken in this district\n",
+			fprintf(stderr,
+				"user add: --login: '%s' is already taken in this district\n",
 				login);
 		else if (rc == EB_EINVAL)
-			fprintf(stderr, "user add: a login is 3-127 letters, digits or . _ @ -, and a"
-					" name at most 127 characters\n");
+			fprintf(stderr,
+				"user add: a login is 3-127 letters, digits or . _ @ -, and a"
+				" name at most 127 characters\n");
 		else
 			fprintf(stderr, "user add: %s\n", eb_strerror(rc));
 		return 1;
@@ -172,7 +174,8 @@ static int user_role(int argc, char **argv, struct db *db, int64_t d)
 			     : account_remove_role(db, d, a.id, r, stype, sid);
 	if (rc) {
 		fprintf(stderr, "user role: %s\n",
-			rc == EB_EINVAL ? role_scope_hint : "that role is not held with that scope");
+			rc == EB_EINVAL ? role_scope_hint
+					: "that role is not held with that scope");
 		return 1;
 	}
 	struct audit_actor who = { 0, "cli", "" };
@@ -196,8 +199,10 @@ static int user_code(int argc, char **argv, struct db *db, int64_t d)
 	if (!url)
 		url = getenv("EDBRIDGE_PUBLIC_URL");
 	if (url && *url && !page_set_public_url(url)) {
-		fprintf(stderr, "user code: --public-url: '%s' is not an address such as"
-				" https://edbridge.example.org\n", url);
+		fprintf(stderr,
+			"user code: --public-url: '%s' is not an address such as"
+			" https://edbridge.example.org\n",
+			url);
 		return 2;
 	}
 	if (account_find_login(db, d, login, &a)) {
@@ -314,12 +319,24 @@ int cmd_user(int argc, char **argv)
 	int rc = 1;
 	if (cli_district(argc, argv, db, &d) == EB_OK) {
 		switch (which) {
-		case 0: rc = user_add(argc, argv, db, d); break;
-		case 1: rc = user_role(argc, argv, db, d); break;
-		case 2: rc = user_code(argc, argv, db, d); break;
-		case 4: rc = user_password(argc, argv, db, d); break;
-		case 5: rc = user_unlock(argc, argv, db, d); break;
-		default: rc = user_list(db, d); break;
+		case 0:
+			rc = user_add(argc, argv, db, d);
+			break;
+		case 1:
+			rc = user_role(argc, argv, db, d);
+			break;
+		case 2:
+			rc = user_code(argc, argv, db, d);
+			break;
+		case 4:
+			rc = user_password(argc, argv, db, d);
+			break;
+		case 5:
+			rc = user_unlock(argc, argv, db, d);
+			break;
+		default:
+			rc = user_list(db, d);
+			break;
 		}
 	}
 	db_close(db);

@@ -9,7 +9,8 @@ bool access_all_students(const struct account *a)
 	if (access_has(a, ROLE_DISTRICT_ADMIN) || access_has(a, ROLE_COORDINATOR))
 		return true;
 	for (int i = 0; i < a->nroles; i++)
-		if (a->roles[i].role == ROLE_COACH && strcmp(a->roles[i].scope_type, "district") == 0)
+		if (a->roles[i].role == ROLE_COACH &&
+		    strcmp(a->roles[i].scope_type, "district") == 0)
 			return true;
 	return false;
 }
@@ -47,8 +48,8 @@ enum eb_err access_student(struct db *db, const struct account *a, const char *s
 				return EB_OK;
 			break;
 		case ROLE_GUARDIAN:
-			if ((strcmp(r->scope_type, "person") == 0 && strcmp(r->scope_id, sid) == 0 &&
-			     roster_is_student(db, d, sid)) ||
+			if ((strcmp(r->scope_type, "person") == 0 &&
+			     strcmp(r->scope_id, sid) == 0 && roster_is_student(db, d, sid)) ||
 			    (a->person_sid[0] && roster_is_guardian_of(db, d, a->person_sid, sid)))
 				return EB_OK;
 			break;

@@ -126,7 +126,8 @@ const char *account_password_problem(const char *password, const char *login,
 		return NULL;
 	if (strstr(why, "dictionary"))
 		return "That password is too common: it is a dictionary word or a common password,"
-		       " or one with a few changes. Choose another (a few unrelated words work well).";
+		       " or one with a few changes. Choose another (a few unrelated words work "
+		       "well).";
 	if (strstr(why, "DIFFERENT") || strstr(why, "simplistic") || strstr(why, "systematic"))
 		return "That password is too easy to guess: it repeats characters or follows a"
 		       " sequence. Choose another (a few unrelated words work well).";
@@ -134,7 +135,8 @@ const char *account_password_problem(const char *password, const char *login,
 		return "A password cannot be based on the login or the name.";
 	if (strstr(why, "loading dictionary"))
 		return "Passwords cannot be set: the common-password dictionary cannot be read.";
-	return "That password is too easy to guess. Choose another (a few unrelated words work well).";
+	return "That password is too easy to guess. Choose another (a few unrelated words work "
+	       "well).";
 }
 
 static enum eb_err hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
@@ -150,8 +152,8 @@ static enum eb_err hash_password(const char *password, char out[crypto_pwhash_ST
 }
 
 enum eb_err account_create(struct db *db, int64_t district_id, const char *login,
-			   const char *display_name, const char *password,
-			   const char *person_sid, int64_t *id)
+			   const char *display_name, const char *password, const char *person_sid,
+			   int64_t *id)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	if (!login || !login_valid(login))
@@ -331,16 +333,11 @@ static enum eb_err load_roles(struct db *db, struct account *a)
 	"id, district_id, login, display_name, coalesce(person_sourced_id,''), "                   \
 	"disabled<>0, password_hash IS NOT NULL, failed_logins, locked_at IS NOT NULL"
 
-DB_ROWSPEC(account_spec, struct account, NULL,
-	   DB_FIELD_INT(struct account, id),
-	   DB_FIELD_INT(struct account, district_id),
-	   DB_FIELD_CHARS(struct account, login),
-	   DB_FIELD_CHARS(struct account, display_name),
-	   DB_FIELD_CHARS(struct account, person_sid),
-	   DB_FIELD_INT(struct account, disabled),
-	   DB_FIELD_INT(struct account, has_password),
-	   DB_FIELD_INT(struct account, failed_logins),
-	   DB_FIELD_INT(struct account, locked));
+DB_ROWSPEC(account_spec, struct account, NULL, DB_FIELD_INT(struct account, id),
+	   DB_FIELD_INT(struct account, district_id), DB_FIELD_CHARS(struct account, login),
+	   DB_FIELD_CHARS(struct account, display_name), DB_FIELD_CHARS(struct account, person_sid),
+	   DB_FIELD_INT(struct account, disabled), DB_FIELD_INT(struct account, has_password),
+	   DB_FIELD_INT(struct account, failed_logins), DB_FIELD_INT(struct account, locked));
 
 enum eb_err account_get(struct db *db, int64_t district_id, int64_t id, struct account *out)
 {
@@ -415,14 +412,10 @@ enum eb_err account_check_password(struct db *db, int64_t district_id, const cha
 	return rc;
 }
 
-DB_ROWSPEC(account_row_spec, struct account_row, NULL,
-	   DB_FIELD_INT(struct account_row, id),
-	   DB_FIELD_STR(struct account_row, login),
-	   DB_FIELD_STR(struct account_row, display_name),
-	   DB_FIELD_STR(struct account_row, person_sid),
-	   DB_FIELD_INT(struct account_row, disabled),
-	   DB_FIELD_STR(struct account_row, roles),
-	   DB_FIELD_STR(struct account_row, role_names));
+DB_ROWSPEC(account_row_spec, struct account_row, NULL, DB_FIELD_INT(struct account_row, id),
+	   DB_FIELD_STR(struct account_row, login), DB_FIELD_STR(struct account_row, display_name),
+	   DB_FIELD_STR(struct account_row, person_sid), DB_FIELD_INT(struct account_row, disabled),
+	   DB_FIELD_STR(struct account_row, roles), DB_FIELD_STR(struct account_row, role_names));
 
 enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena,
 			 struct account_row **rows, size_t *n)
@@ -577,8 +570,7 @@ enum eb_err session_create(struct db *db, const struct account *a, char token_ou
 			  NULL);
 }
 
-enum eb_err session_lookup(struct db *db, const char *token, struct account *a,
-			   char csrf_out[64])
+enum eb_err session_lookup(struct db *db, const char *token, struct account *a, char csrf_out[64])
 {
 	unsigned char h[32];
 	if (!token || strlen(token) != SESSION_TOKEN_LEN)
@@ -652,24 +644,25 @@ enum eb_err account_device_remember(struct db *db, const struct account *a, cons
 	bool own_tx = !db_in_transaction(db);
 	if (own_tx && db_begin(db))
 		return EB_EDB;
-	enum eb_err rc = db_execute(db,
-				    "INSERT INTO remembered_device(district_id, account_id, token_hash,"
-				    " label, created_at, last_used_at, expires_at)"
-				    " VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6)",
-				    DB_ARGS(DB_INT(a->district_id), DB_INT(a->id), DB_BLOB(h, sizeof h),
-					    DB_TEXT(lab), DB_INT(now),
-					    DB_INT(now + (int64_t)DEVICE_TTL_DAYS * 86400)),
-				    NULL);
+	enum eb_err rc = db_execute(
+		db,
+		"INSERT INTO remembered_device(district_id, account_id, token_hash,"
+		" label, created_at, last_used_at, expires_at)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+		DB_ARGS(DB_INT(a->district_id), DB_INT(a->id), DB_BLOB(h, sizeof h), DB_TEXT(lab),
+			DB_INT(now), DB_INT(now + (int64_t)DEVICE_TTL_DAYS * 86400)),
+		NULL);
 	int64_t made = rc ? 0 : db_last_id(db);
 	/* the newest DEVICE_MAX_PER_ACCOUNT stay */
 	if (!rc)
-		rc = db_execute(db,
-				"DELETE FROM remembered_device WHERE account_id = ?1 AND district_id = ?2"
-				" AND id NOT IN (SELECT id FROM remembered_device WHERE account_id = ?1"
-				" AND district_id = ?2 ORDER BY id DESC LIMIT ?3)",
-				DB_ARGS(DB_INT(a->id), DB_INT(a->district_id),
-					DB_INT(DEVICE_MAX_PER_ACCOUNT)),
-				NULL);
+		rc = db_execute(
+			db,
+			"DELETE FROM remembered_device WHERE account_id = ?1 AND district_id = ?2"
+			" AND id NOT IN (SELECT id FROM remembered_device WHERE account_id = ?1"
+			" AND district_id = ?2 ORDER BY id DESC LIMIT ?3)",
+			DB_ARGS(DB_INT(a->id), DB_INT(a->district_id),
+				DB_INT(DEVICE_MAX_PER_ACCOUNT)),
+			NULL);
 	if (own_tx) {
 		if (!rc)
 			rc = db_commit(db);
@@ -739,12 +732,13 @@ DB_ROWSPEC(device_spec, struct device_row, NULL, DB_FIELD_INT(struct device_row,
 enum eb_err account_device_list(struct db *db, int64_t district_id, int64_t account_id,
 				struct arena *arena, struct device_row **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT id, label, created_at, last_used_at, expires_at FROM remembered_device"
-			   " WHERE district_id = ?1 AND account_id = ?2 AND expires_at > ?3"
-			   " ORDER BY id DESC",
-			   DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_INT(time_now())),
-			   &device_spec, arena, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT id, label, created_at, last_used_at, expires_at FROM remembered_device"
+		" WHERE district_id = ?1 AND account_id = ?2 AND expires_at > ?3"
+		" ORDER BY id DESC",
+		DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_INT(time_now())), &device_spec,
+		arena, rows, n);
 }
 
 enum eb_err account_device_forget(struct db *db, int64_t district_id, int64_t account_id,
@@ -789,7 +783,8 @@ enum eb_err account_login_attempt(struct db *db, const struct account *a, const 
 {
 	char norm[16];
 	unsigned char typed[32];
-	bool have_code = unlock_code && strlen(unlock_code) <= 40 && normalise_code(unlock_code, norm);
+	bool have_code = unlock_code && strlen(unlock_code) <= 40 &&
+			 normalise_code(unlock_code, norm);
 	if (have_code) {
 		hash_secret(norm, typed);
 		sodium_memzero(norm, sizeof norm);
@@ -811,7 +806,8 @@ enum eb_err account_login_attempt(struct db *db, const struct account *a, const 
 	if ((found = db_next(st))) {
 		failed = db_col_int(st, 0);
 		locked = db_col_int(st, 1) != 0;
-		unlocked = have_code && db_col_bytes(st, 2) == 32 && db_col_int(st, 3) > time_now() &&
+		unlocked = have_code && db_col_bytes(st, 2) == 32 &&
+			   db_col_int(st, 3) > time_now() &&
 			   sodium_memcmp(db_col_blob(st, 2), typed, 32) == 0;
 	}
 	if ((rc = db_done(st)))
@@ -853,7 +849,8 @@ enum eb_err account_login_succeeded(struct db *db, const struct account *a)
 void account_throttle_key(struct throttle_key *k, const struct throttle_rule *rule,
 			  const char *what)
 {
-	crypto_generichash(k->hash, sizeof k->hash, (const unsigned char *)what, strlen(what), NULL, 0);
+	crypto_generichash(k->hash, sizeof k->hash, (const unsigned char *)what, strlen(what), NULL,
+			   0);
 	k->rule = rule;
 }
 
@@ -920,7 +917,8 @@ enum eb_err account_throttle_begin(struct db *db, const struct throttle_key *key
 		}
 		if ((rc = db_done(st)))
 			goto out;
-		if (!rows[i].fresh && rows[i].blocked_until > now && rows[i].blocked_until - now > retry)
+		if (!rows[i].fresh && rows[i].blocked_until > now &&
+		    rows[i].blocked_until - now > retry)
 			retry = rows[i].blocked_until - now;
 	}
 	if (retry > 0) {

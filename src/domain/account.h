@@ -43,21 +43,21 @@ bool role_parse(const char *s, enum role *out);
 
 struct account_role {
 	enum role role;
-	char scope_type[12];		/* district | school | class | person */
-	char scope_id[ACCOUNT_ID_MAX];	/* district id, or an org/class/person sourcedId */
+	char scope_type[12];	       /* district | school | class | person */
+	char scope_id[ACCOUNT_ID_MAX]; /* district id, or an org/class/person sourcedId */
 };
 
 struct account {
 	int64_t id, district_id;
 	char login[ACCOUNT_LOGIN_MAX];
 	char display_name[ACCOUNT_LOGIN_MAX];
-	char person_sid[ACCOUNT_ID_MAX];	/* linked roster person, "" if none */
+	char person_sid[ACCOUNT_ID_MAX]; /* linked roster person, "" if none */
 	bool disabled, has_password;
 	int nroles;
 	struct account_role roles[ACCOUNT_MAX_ROLES];
-	unsigned role_mask;			/* bit (1u << role) for each role held */
-	int failed_logins;			/* password checks failed since the last success */
-	bool locked;				/* locked after ACCOUNT_LOCK_FAILURES of them */
+	unsigned role_mask; /* bit (1u << role) for each role held */
+	int failed_logins;  /* password checks failed since the last success */
+	bool locked;	    /* locked after ACCOUNT_LOCK_FAILURES of them */
 };
 
 #define PASSWORD_MIN 8
@@ -82,8 +82,8 @@ const char *account_password_problem(const char *password, const char *login,
  * account_password_problem() refuses), EB_EEXIST (login taken in this
  * district). */
 enum eb_err account_create(struct db *db, int64_t district_id, const char *login,
-			   const char *display_name, const char *password,
-			   const char *person_sid, int64_t *id);
+			   const char *display_name, const char *password, const char *person_sid,
+			   int64_t *id);
 /* Sets the password (EB_EINVAL when account_password_problem() refuses it,
  * EB_ENOTFOUND for no such account in the district) and ends every session of
  * the account and forgets its remembered devices, so that whoever held one
@@ -144,14 +144,14 @@ enum eb_err account_issue_unlock(struct db *db, int64_t district_id, int64_t id,
  * login_throttle), so that no other traffic can evict them and every server
  * process shares them. A key names what is counted; its rule says how. --- */
 enum throttle_kind {
-	THROTTLE_PROGRESSIVE,	/* `free` attempts, then a wait that doubles after each one */
-	THROTTLE_WINDOW,	/* at most `free` attempts per window */
+	THROTTLE_PROGRESSIVE, /* `free` attempts, then a wait that doubles after each one */
+	THROTTLE_WINDOW,      /* at most `free` attempts per window */
 };
 struct throttle_rule {
 	enum throttle_kind kind;
 	int free;
 	int wait_s;	/* window: its length; progressive: the first wait */
-	int max_wait_s;	/* progressive: the longest wait */
+	int max_wait_s; /* progressive: the longest wait */
 	int forget_s;	/* progressive: a counter untouched this long starts again */
 };
 struct throttle_key {
@@ -175,7 +175,7 @@ struct account_row {
 	int64_t id;
 	const char *login, *display_name, *person_sid;
 	const char *roles;	/* with scopes: "teacher (school sch-1), coach (district 1)" */
-	const char *role_names;	/* stored names only: "teacher,coach" (label_roles) */
+	const char *role_names; /* stored names only: "teacher,coach" (label_roles) */
 	bool disabled;
 };
 /* All accounts of a district, ordered by login; arrays live in arena. */
@@ -201,8 +201,7 @@ enum eb_err session_create(struct db *db, const struct account *a, char token_ou
 			   char csrf_out[64]);
 /* Loads the session's account (with roles) and CSRF token; EB_EAUTH if the
  * token is unknown or expired, EB_EDB when the database cannot be read. */
-enum eb_err session_lookup(struct db *db, const char *token, struct account *a,
-			   char csrf_out[64]);
+enum eb_err session_lookup(struct db *db, const char *token, struct account *a, char csrf_out[64]);
 enum eb_err session_delete(struct db *db, const char *token);
 /* Removes expired sessions (how many via *n), expired remembered devices and
  * expired sign-in throttles. */

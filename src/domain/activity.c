@@ -27,11 +27,11 @@
 #define NO_DAY INT64_MIN
 struct tally_entry {
 	int64_t d, tool, day;
-	int64_t events, quarantined;		/* -> tool_day */
-	int64_t statements, caliper, last;	/* -> tool_total */
+	int64_t events, quarantined;	   /* -> tool_day */
+	int64_t statements, caliper, last; /* -> tool_total */
 };
 struct tally {
-	struct db *db;		/* NULL: free; else registered for its open transaction */
+	struct db *db; /* NULL: free; else registered for its open transaction */
 	int n;
 	struct tally_entry e[TALLY_MAX];
 };
@@ -40,10 +40,12 @@ static _Thread_local struct tally tallies[TALLY_SLOTS];
 static enum eb_err put_day(struct db *db, int64_t d, int64_t tool, int64_t day, int64_t events,
 			   int64_t quarantined)
 {
-	return db_execute(db,
+	return db_execute(
+		db,
 		"INSERT INTO tool_day (district_id, tool_id, day, events, quarantined)"
 		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
-		" events = events + excluded.events, quarantined = quarantined + excluded.quarantined",
+		" events = events + excluded.events, quarantined = quarantined + "
+		"excluded.quarantined",
 		DB_ARGS(DB_INT(d), DB_INT(tool), DB_INT(day), DB_INT(events), DB_INT(quarantined)),
 		NULL);
 }
@@ -51,7 +53,8 @@ static enum eb_err put_day(struct db *db, int64_t d, int64_t tool, int64_t day, 
 static enum eb_err put_total(struct db *db, int64_t d, int64_t tool, int64_t statements,
 			     int64_t caliper, int64_t last)
 {
-	return db_execute(db,
+	return db_execute(
+		db,
 		"INSERT INTO tool_total (district_id, tool_id, statements, caliper_events,"
 		" last_received) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
 		" statements = statements + excluded.statements,"
@@ -123,8 +126,8 @@ static enum eb_err tally_add(struct db *db, const struct tally_entry *delta)
 	if (!t)
 		return put_entry(db, delta);
 	int i = 0;
-	while (i < t->n && !(t->e[i].day == delta->day && t->e[i].tool == delta->tool &&
-			     t->e[i].d == delta->d))
+	while (i < t->n &&
+	       !(t->e[i].day == delta->day && t->e[i].tool == delta->tool && t->e[i].d == delta->d))
 		i++;
 	if (i == TALLY_MAX) {
 		enum eb_err rc = tally_write(db, t);
@@ -150,17 +153,24 @@ static enum eb_err tally_add(struct db *db, const struct tally_entry *delta)
 static enum eb_err tally_day(struct db *db, int64_t d, int64_t tool, int64_t occurred_at,
 			     bool quarantined)
 {
-	struct tally_entry x = { .d = d, .tool = tool, .day = occurred_at / 86400, /* as SQLite */
-				 .events = !quarantined, .quarantined = quarantined };
+	struct tally_entry x = { .d = d,
+				 .tool = tool,
+				 .day = occurred_at / 86400, /* as SQLite */
+				 .events = !quarantined,
+				 .quarantined = quarantined };
 	return tally_add(db, &x);
 }
 
 /* Statements, Caliper events or a quarantined event received at received. */
-static enum eb_err tally_tool(struct db *db, int64_t d, int64_t tool, int statements,
-			      int caliper, int64_t received)
+static enum eb_err tally_tool(struct db *db, int64_t d, int64_t tool, int statements, int caliper,
+			      int64_t received)
 {
-	struct tally_entry x = { .d = d, .tool = tool, .day = NO_DAY, .statements = statements,
-				 .caliper = caliper, .last = received };
+	struct tally_entry x = { .d = d,
+				 .tool = tool,
+				 .day = NO_DAY,
+				 .statements = statements,
+				 .caliper = caliper,
+				 .last = received };
 	return tally_add(db, &x);
 }
 
@@ -181,10 +191,11 @@ enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t 
 {
 	struct db_stmt *st;
 	*found = false;
-	enum eb_err rc = db_query(db,
-		"SELECT lower(hex(content_hash)), voids_id IS NOT NULL FROM xapi_statement"
-		" WHERE district_id = ?1 AND tool_id = ?2 AND id = ?3",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT lower(hex(content_hash)), voids_id IS NOT NULL FROM xapi_statement"
+			 " WHERE district_id = ?1 AND tool_id = ?2 AND id = ?3",
+			 DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id)), &st);
 	if (rc)
 		return rc;
 	if (db_next(st)) {
@@ -217,7 +228,8 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 	/* voided before it arrived? (impossible for an id generated just now) */
 	if (!s->new_id) {
 		int64_t one;
-		rc = db_get_int(db,
+		rc = db_get_int(
+			db,
 			"SELECT 1 FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
 			" AND voids_id = ?3 LIMIT 1",
 			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id)), &one);
@@ -234,19 +246,21 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 	if (!s->content_hash || strlen(s->content_hash) != 64)
 		return EB_EINVAL;
 	for (int i = 0; i < 32; i++) {
-		int hi = hex_nibble(s->content_hash[2 * i]), lo = hex_nibble(s->content_hash[2 * i + 1]);
+		int hi = hex_nibble(s->content_hash[2 * i]),
+		    lo = hex_nibble(s->content_hash[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return EB_EINVAL;
 		hash[i] = (unsigned char)(hi << 4 | lo);
 	}
 	rc = db_execute(db,
-		"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
-		" stored_ms, voided, voids_id, verb, registration)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id), DB_TEXT(s->json),
-			DB_BLOB(hash, sizeof hash), DB_INT(s->stored_ms), DB_INT(voided),
-			DB_TEXT(s->voids_id), DB_TEXT(s->verb), DB_TEXT(s->registration)),
-		NULL);
+			"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
+			" stored_ms, voided, voids_id, verb, registration)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id),
+				DB_TEXT(s->json), DB_BLOB(hash, sizeof hash), DB_INT(s->stored_ms),
+				DB_INT(voided), DB_TEXT(s->voids_id), DB_TEXT(s->verb),
+				DB_TEXT(s->registration)),
+			NULL);
 	if (rc)
 		return rc;
 	int64_t seq = db_last_id(db);
@@ -254,12 +268,13 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 		return rc;
 	for (size_t i = 0; i < s->nrefs; i++) {
 		rc = db_execute(db,
-			"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, seq, kind, key, related)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(seq),
-				DB_TEXT(s->refs[i].kind), DB_TEXT(s->refs[i].key),
-				DB_INT(s->refs[i].related ? 1 : 0)),
-			NULL);
+				"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, "
+				"seq, kind, key, related)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+				DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(seq),
+					DB_TEXT(s->refs[i].kind), DB_TEXT(s->refs[i].key),
+					DB_INT(s->refs[i].related ? 1 : 0)),
+				NULL);
 		if (rc)
 			return rc;
 	}
@@ -269,25 +284,27 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 static enum eb_err delete_derived(struct db *db, int64_t district_id, int64_t tool_id,
 				  const char *statement_id)
 {
-	enum eb_err rc = tally_flush(db);	/* the triggers count the deletes */
+	enum eb_err rc = tally_flush(db); /* the triggers count the deletes */
 	if (rc)
 		return rc;
 	rc = db_execute(db,
-		"DELETE FROM learning_event WHERE district_id = ?1 AND tool_id = ?2"
-		" AND statement_id = ?3",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(statement_id)), NULL);
+			"DELETE FROM learning_event WHERE district_id = ?1 AND tool_id = ?2"
+			" AND statement_id = ?3",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(statement_id)), NULL);
 	if (rc)
 		return rc;
 	return db_execute(db,
-		"DELETE FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
-		" AND statement_id = ?3",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(statement_id)), NULL);
+			  "DELETE FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
+			  " AND statement_id = ?3",
+			  DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(statement_id)),
+			  NULL);
 }
 
 enum eb_err activity_statement_void(struct db *db, int64_t district_id, int64_t tool_id,
 				    const char *target_id)
 {
-	enum eb_err rc = db_execute(db,
+	enum eb_err rc = db_execute(
+		db,
 		"UPDATE xapi_statement SET voided = 1 WHERE district_id = ?1 AND tool_id = ?2"
 		" AND id = ?3 AND voids_id IS NULL",
 		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(target_id)), NULL);
@@ -300,12 +317,13 @@ enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t t
 				   const char *id, bool want_voided, struct buf *out)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
-		"SELECT json FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
-		" AND id = ?3 AND voided = ?4",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id),
-			DB_INT(want_voided ? 1 : 0)),
-		&st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT json FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
+			 " AND id = ?3 AND voided = ?4",
+			 DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id),
+				 DB_INT(want_voided ? 1 : 0)),
+			 &st);
 	if (rc)
 		return rc;
 	bool found = db_next(st);
@@ -320,42 +338,41 @@ enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t t
 
 /* The optional filters are written as (?n IS NULL OR ...) so one static
  * statement serves every combination; ORDER BY needs two. */
-#define QUERY_WHERE \
-	" WHERE s.district_id = ?1 AND s.tool_id = ?2 AND s.voided = 0" \
-	" AND (?3 IS NULL OR s.verb = ?3)" \
-	" AND (?4 IS NULL OR s.registration = ?4)" \
-	" AND (?5 IS NULL OR s.stored_ms > ?5)" \
-	" AND (?6 IS NULL OR s.stored_ms <= ?6)" \
-	" AND (?7 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = s.seq" \
-	"      AND r.kind = 'agent' AND r.key = ?7 AND r.related <= ?8))" \
-	" AND (?9 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = s.seq" \
-	"      AND r.kind = 'activity' AND r.key = ?9 AND r.related <= ?10))" \
+#define QUERY_WHERE                                                                                \
+	" WHERE s.district_id = ?1 AND s.tool_id = ?2 AND s.voided = 0"                            \
+	" AND (?3 IS NULL OR s.verb = ?3)"                                                         \
+	" AND (?4 IS NULL OR s.registration = ?4)"                                                 \
+	" AND (?5 IS NULL OR s.stored_ms > ?5)"                                                    \
+	" AND (?6 IS NULL OR s.stored_ms <= ?6)"                                                   \
+	" AND (?7 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = s.seq"       \
+	"      AND r.kind = 'agent' AND r.key = ?7 AND r.related <= ?8))"                          \
+	" AND (?9 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = s.seq"       \
+	"      AND r.kind = 'activity' AND r.key = ?9 AND r.related <= ?10))"                      \
 	" AND (?12 = 0 OR s.seq <= ?12)"
 
-static const char query_asc[] =
-	"SELECT s.seq, s.json FROM xapi_statement s" QUERY_WHERE
-	" AND s.seq > ?11 ORDER BY s.seq ASC LIMIT ?13";
-static const char query_desc[] =
-	"SELECT s.seq, s.json FROM xapi_statement s" QUERY_WHERE
-	" AND (?11 = 0 OR s.seq < ?11) ORDER BY s.seq DESC LIMIT ?13";
+static const char query_asc[] = "SELECT s.seq, s.json FROM xapi_statement s" QUERY_WHERE
+				" AND s.seq > ?11 ORDER BY s.seq ASC LIMIT ?13";
+static const char query_desc[] = "SELECT s.seq, s.json FROM xapi_statement s" QUERY_WHERE
+				 " AND (?11 = 0 OR s.seq < ?11) ORDER BY s.seq DESC LIMIT ?13";
 
 enum eb_err activity_statement_query(struct db *db, int64_t district_id, int64_t tool_id,
-				     const struct activity_query *q, struct buf *out,
-				     size_t *count, int64_t *last_seq, bool *more)
+				     const struct activity_query *q, struct buf *out, size_t *count,
+				     int64_t *last_seq, bool *more)
 {
 	int limit = q->limit < 1 ? 1 : q->limit > 500 ? 500 : q->limit;
 	*count = 0;
 	*more = false;
 	*last_seq = 0;
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db, q->ascending ? query_asc : query_desc,
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(q->verb),
-			DB_TEXT(q->registration), DB_INT_IF(q->since_ms >= 0, q->since_ms),
-			DB_INT_IF(q->until_ms >= 0, q->until_ms), DB_TEXT(q->agent_key),
-			DB_INT(q->related_agents ? 1 : 0), DB_TEXT(q->activity),
-			DB_INT(q->related_activities ? 1 : 0), DB_INT(q->after_seq),
-			DB_INT(q->max_seq), DB_INT(limit + 1)),
-		&st);
+	enum eb_err rc =
+		db_query(db, q->ascending ? query_asc : query_desc,
+			 DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(q->verb),
+				 DB_TEXT(q->registration), DB_INT_IF(q->since_ms >= 0, q->since_ms),
+				 DB_INT_IF(q->until_ms >= 0, q->until_ms), DB_TEXT(q->agent_key),
+				 DB_INT(q->related_agents ? 1 : 0), DB_TEXT(q->activity),
+				 DB_INT(q->related_activities ? 1 : 0), DB_INT(q->after_seq),
+				 DB_INT(q->max_seq), DB_INT(limit + 1)),
+			 &st);
 	if (rc)
 		return rc;
 	while (db_next(st)) {
@@ -379,9 +396,9 @@ enum eb_err activity_statement_max_seq(struct db *db, int64_t district_id, int64
 {
 	*out = 0;
 	return db_get_int(db,
-		"SELECT coalesce(max(seq), 0) FROM xapi_statement"
-		" WHERE district_id = ?1 AND tool_id = ?2",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), out);
+			  "SELECT coalesce(max(seq), 0) FROM xapi_statement"
+			  " WHERE district_id = ?1 AND tool_id = ?2",
+			  DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), out);
 }
 
 enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t tool_id,
@@ -389,7 +406,8 @@ enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t 
 				    const char *event_time, const char *json, bool *duplicate)
 {
 	int changes = 0;
-	enum eb_err rc = db_execute(db,
+	enum eb_err rc = db_execute(
+		db,
 		"INSERT INTO caliper_event (district_id, tool_id, id, type, action, event_time,"
 		" json, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, unixepoch())"
 		" ON CONFLICT DO NOTHING",
@@ -406,8 +424,8 @@ enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t 
 
 /* The first column of the first row of sql (?1 district, ?2 key) into
  * out[cap]; out is left as it is when there is no row. */
-static enum eb_err lookup_one(struct db *db, const char *sql, int64_t district_id,
-			      const char *key, char *out, size_t cap)
+static enum eb_err lookup_one(struct db *db, const char *sql, int64_t district_id, const char *key,
+			      char *out, size_t cap)
 {
 	struct db_stmt *st;
 	enum eb_err rc = db_query(db, sql, DB_ARGS(DB_INT(district_id), DB_TEXT(key)), &st);
@@ -426,13 +444,15 @@ static enum eb_err match_student(struct db *db, int64_t district_id, const char 
 	out[0] = '\0';
 	enum eb_err rc;
 	if (name && *name) {
-		if ((rc = lookup_one(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+		if ((rc = lookup_one(db,
+				     "SELECT sourced_id FROM person WHERE district_id = ?1"
 				     " AND sourced_id = ?2 AND role = 'student'",
 				     district_id, name, out, cap)))
 			return rc;
 		if (out[0])
 			return EB_OK;
-		if ((rc = lookup_one(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+		if ((rc = lookup_one(db,
+				     "SELECT sourced_id FROM person WHERE district_id = ?1"
 				     " AND username = ?2 AND role = 'student' LIMIT 1",
 				     district_id, name, out, cap)))
 			return rc;
@@ -440,7 +460,8 @@ static enum eb_err match_student(struct db *db, int64_t district_id, const char 
 			return EB_OK;
 	}
 	if (email && *email) {
-		if ((rc = lookup_one(db, "SELECT sourced_id FROM person WHERE district_id = ?1"
+		if ((rc = lookup_one(db,
+				     "SELECT sourced_id FROM person WHERE district_id = ?1"
 				     " AND email = ?2 COLLATE NOCASE AND role = 'student' LIMIT 1",
 				     district_id, email, out, cap)))
 			return rc;
@@ -454,7 +475,8 @@ static enum eb_err match_standard(struct db *db, int64_t district_id, int64_t to
 	out[0] = '\0';
 	if (ev->activity_id) {
 		struct db_stmt *st;
-		enum eb_err rc = db_query(db,
+		enum eb_err rc = db_query(
+			db,
 			"SELECT standard_code FROM activity_map WHERE district_id = ?1"
 			" AND tool_id = ?2 AND activity_id = ?3",
 			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(ev->activity_id)),
@@ -481,19 +503,19 @@ static const char *nonempty(const char *s)
 /* The columns every event row shares, from activity_id to verb, as ten
  * query parameters (unknown correct, score and duration and an empty
  * standard are NULL). */
-#define EVENT_TAIL_ARGS(ev, standard)                                                      \
-	DB_TEXT((ev)->activity_id), DB_TEXT(nonempty(standard)),                              \
-		DB_TEXT((ev)->item_id), DB_INT_IF((ev)->correct >= 0, (ev)->correct ? 1 : 0),  \
-		DB_REAL_IF((ev)->score >= 0, (ev)->score > 1 ? 1 : (ev)->score),                \
-		DB_REAL_IF((ev)->duration_s >= 0, (ev)->duration_s), DB_INT((ev)->occurred_at), \
+#define EVENT_TAIL_ARGS(ev, standard)                                                              \
+	DB_TEXT((ev)->activity_id), DB_TEXT(nonempty(standard)), DB_TEXT((ev)->item_id),           \
+		DB_INT_IF((ev)->correct >= 0, (ev)->correct ? 1 : 0),                              \
+		DB_REAL_IF((ev)->score >= 0, (ev)->score > 1 ? 1 : (ev)->score),                   \
+		DB_REAL_IF((ev)->duration_s >= 0, (ev)->duration_s), DB_INT((ev)->occurred_at),    \
 		DB_TEXT((ev)->source), DB_TEXT((ev)->statement_id), DB_TEXT((ev)->verb)
 
 enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, bool *quarantined)
 {
 	char student[256], standard[128];
-	enum eb_err rc = match_student(db, district_id, ev->match_name, ev->match_email,
-				       student, sizeof student);
+	enum eb_err rc = match_student(db, district_id, ev->match_name, ev->match_email, student,
+				       sizeof student);
 	if (rc)
 		return rc;
 	if ((rc = match_standard(db, district_id, tool_id, ev, standard, sizeof standard)))
@@ -508,20 +530,25 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 	if (reason) {
 		/* the standard found in the payload itself travels with the row */
 		rc = db_execute(db,
-			"INSERT INTO quarantine (district_id, tool_id, reason, actor_key, match_name,"
-			" match_email, activity_id, standard_code, item_id, correct, score, duration_s,"
-			" occurred_at, source, statement_id, verb)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(reason),
-				DB_TEXT(ev->actor_key), DB_TEXT(ev->match_name),
-				DB_TEXT(ev->match_email), EVENT_TAIL_ARGS(ev, ev->standard_code)),
-			NULL);
+				"INSERT INTO quarantine (district_id, tool_id, reason, actor_key, "
+				"match_name,"
+				" match_email, activity_id, standard_code, item_id, correct, "
+				"score, duration_s,"
+				" occurred_at, source, statement_id, verb)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+				"?14, ?15, ?16)",
+				DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(reason),
+					DB_TEXT(ev->actor_key), DB_TEXT(ev->match_name),
+					DB_TEXT(ev->match_email),
+					EVENT_TAIL_ARGS(ev, ev->standard_code)),
+				NULL);
 		if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, true)))
 			return rc;
 		/* a quarantined event is a receipt too */
 		return tally_tool(db, district_id, tool_id, 0, 0, time_now());
 	}
-	rc = db_execute(db,
+	rc = db_execute(
+		db,
 		"INSERT INTO learning_event (district_id, tool_id, student_sourced_id, actor_key,"
 		" activity_id, standard_code, item_id, correct, score, duration_s, occurred_at,"
 		" source, statement_id, verb)"
@@ -531,7 +558,8 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 		NULL);
 	if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, false)))
 		return rc;
-	rc = db_execute(db,
+	rc = db_execute(
+		db,
 		"INSERT OR IGNORE INTO tool_student (district_id, tool_id, student_sourced_id)"
 		" VALUES (?1, ?2, ?3)",
 		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student)), NULL);
@@ -548,10 +576,8 @@ struct requeued {
 	struct learning_event_in ev;
 };
 
-DB_ROWSPEC(requeued_spec, struct requeued, NULL,
-	   DB_FIELD_INT(struct requeued, id),
-	   DB_FIELD_INT(struct requeued, tool_id),
-	   DB_FIELD_TEXT(struct requeued, ev.actor_key),
+DB_ROWSPEC(requeued_spec, struct requeued, NULL, DB_FIELD_INT(struct requeued, id),
+	   DB_FIELD_INT(struct requeued, tool_id), DB_FIELD_TEXT(struct requeued, ev.actor_key),
 	   DB_FIELD_TEXT(struct requeued, ev.match_name),
 	   DB_FIELD_TEXT(struct requeued, ev.match_email),
 	   DB_FIELD_TEXT(struct requeued, ev.activity_id),
@@ -560,8 +586,7 @@ DB_ROWSPEC(requeued_spec, struct requeued, NULL,
 	   DB_FIELD_INT_OR(struct requeued, ev.correct, -1),
 	   DB_FIELD_REAL_OR(struct requeued, ev.score, -1),
 	   DB_FIELD_REAL_OR(struct requeued, ev.duration_s, -1),
-	   DB_FIELD_INT(struct requeued, ev.occurred_at),
-	   DB_FIELD_TEXT(struct requeued, ev.source),
+	   DB_FIELD_INT(struct requeued, ev.occurred_at), DB_FIELD_TEXT(struct requeued, ev.source),
 	   DB_FIELD_TEXT(struct requeued, ev.statement_id),
 	   DB_FIELD_TEXT(struct requeued, ev.verb));
 
@@ -570,14 +595,15 @@ enum eb_err activity_rematch(struct db *db, int64_t district_id, int *matched)
 	enum eb_err rc = db_begin(db);
 	if (rc)
 		return rc;
-	struct arena a;	/* one quarantined row at a time */
+	struct arena a; /* one quarantined row at a time */
 	arena_init(&a);
 	int n = 0;
 	int64_t after = 0;
 	for (;;) {
 		arena_reset(&a);
 		struct requeued q;
-		rc = db_get_row(db,
+		rc = db_get_row(
+			db,
 			"SELECT id, tool_id, actor_key, match_name, match_email, activity_id,"
 			" standard_code, item_id, correct, score, duration_s, occurred_at, source,"
 			" statement_id, verb FROM quarantine WHERE district_id = ?1 AND id > ?2"
@@ -628,11 +654,12 @@ enum eb_err activity_map_set(struct db *db, int64_t district_id, int64_t tool_id
 	    strlen(activity_id) > 2048 || strlen(standard_code) > 64)
 		return EB_EINVAL;
 	return db_execute(db,
-		"INSERT OR REPLACE INTO activity_map (district_id, tool_id, activity_id, standard_code)"
-		" VALUES (?1, ?2, ?3, ?4)",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(activity_id),
-			DB_TEXT(standard_code)),
-		NULL);
+			  "INSERT OR REPLACE INTO activity_map (district_id, tool_id, activity_id, "
+			  "standard_code)"
+			  " VALUES (?1, ?2, ?3, ?4)",
+			  DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(activity_id),
+				  DB_TEXT(standard_code)),
+			  NULL);
 }
 
 enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,
@@ -640,15 +667,18 @@ enum eb_err activity_counts(struct db *db, int64_t district_id, int64_t tool_id,
 {
 	enum eb_err rc;
 	*statements = *events = *quarantined = 0;
-	if ((rc = db_get_int(db, "SELECT count(*) FROM xapi_statement WHERE district_id = ?1"
-			     " AND tool_id = ?2", DB_ARGS(DB_INT(district_id), DB_INT(tool_id)),
-			     statements)) ||
-	    (rc = db_get_int(db, "SELECT count(*) FROM learning_event WHERE district_id = ?1"
-			     " AND tool_id = ?2", DB_ARGS(DB_INT(district_id), DB_INT(tool_id)),
-			     events)) ||
-	    (rc = db_get_int(db, "SELECT count(*) FROM quarantine WHERE district_id = ?1"
-			     " AND tool_id = ?2", DB_ARGS(DB_INT(district_id), DB_INT(tool_id)),
-			     quarantined)))
+	if ((rc = db_get_int(db,
+			     "SELECT count(*) FROM xapi_statement WHERE district_id = ?1"
+			     " AND tool_id = ?2",
+			     DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), statements)) ||
+	    (rc = db_get_int(db,
+			     "SELECT count(*) FROM learning_event WHERE district_id = ?1"
+			     " AND tool_id = ?2",
+			     DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), events)) ||
+	    (rc = db_get_int(db,
+			     "SELECT count(*) FROM quarantine WHERE district_id = ?1"
+			     " AND tool_id = ?2",
+			     DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), quarantined)))
 		return rc;
 	return EB_OK;
 }
@@ -679,12 +709,14 @@ static int clamp_limit(int limit, int max)
 	return limit < 1 ? 1 : limit > max ? max : limit;
 }
 
-enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t tool_id,
-				     int limit, struct buf *out)
+enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t tool_id, int limit,
+				     struct buf *out)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
-		"SELECT id, tool_id, reason, actor_key, activity_id, occurred_at, source, statement_id"
+	enum eb_err rc = db_query(
+		db,
+		"SELECT id, tool_id, reason, actor_key, activity_id, occurred_at, source, "
+		"statement_id"
 		" FROM quarantine WHERE district_id = ?1 AND (?2 = 0 OR tool_id = ?2)"
 		" ORDER BY id DESC LIMIT ?3",
 		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 1000))),
@@ -714,11 +746,12 @@ enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t
 	return buf_failed(out) ? out->err : EB_OK;
 }
 
-enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t tool_id,
-				   int limit, struct buf *out)
+enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t tool_id, int limit,
+				   struct buf *out)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
+	enum eb_err rc = db_query(
+		db,
 		"SELECT activity_id, count(*) AS n FROM ("
 		"  SELECT activity_id FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
 		"    AND standard_code IS NULL AND activity_id IS NOT NULL"
@@ -746,15 +779,16 @@ enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t t
 
 /* ---- CCSS codes ------------------------------------------------------- */
 
-static const char *const ccss_k8_domains[] = {
-	"CC", "OA", "NBT", "NF", "MD", "G", "RP", "NS", "EE", "F", "SP", NULL
-};
-static const char *const ccss_hs_domains[] = {
-	"RN", "Q", "CN", "VM", "SSE", "APR", "CED", "REI", "IF", "BF", "LE", "TF",
-	"CO", "SRT", "C", "GPE", "GMD", "MG", "ID", "IC", "CP", "MD", NULL
-};
+static const char *const ccss_k8_domains[] = { "CC", "OA", "NBT", "NF", "MD", "G",
+					       "RP", "NS", "EE",  "F",	"SP", NULL };
+static const char *const ccss_hs_domains[] = { "RN",  "Q",  "CN", "VM", "SSE", "APR", "CED", "REI",
+					       "IF",  "BF", "LE", "TF", "CO",  "SRT", "C",   "GPE",
+					       "GMD", "MG", "ID", "IC", "CP",  "MD",  NULL };
 
-static bool is_sep(char c) { return c == '.' || c == '-' || c == '_'; }
+static bool is_sep(char c)
+{
+	return c == '.' || c == '-' || c == '_';
+}
 
 /* Reads letters at p into dom (upper-cased) when they form one of list. */
 static size_t read_domain(const char *p, const char *const *list, char *dom)
@@ -857,8 +891,10 @@ enum eb_err activity_event_exists(struct db *db, int64_t district_id, int64_t to
 				  const char *statement_id, bool *found)
 {
 	int64_t yes = 0;
-	enum eb_err rc = db_get_int(db,
-		"SELECT EXISTS (SELECT 1 FROM learning_event WHERE district_id = ?1 AND tool_id = ?2"
+	enum eb_err rc = db_get_int(
+		db,
+		"SELECT EXISTS (SELECT 1 FROM learning_event WHERE district_id = ?1 AND tool_id = "
+		"?2"
 		" AND statement_id = ?3) OR EXISTS (SELECT 1 FROM quarantine WHERE district_id = ?1"
 		" AND tool_id = ?2 AND statement_id = ?3)",
 		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(statement_id)), &yes);
@@ -871,9 +907,11 @@ enum eb_err activity_csv_received(struct db *db, int64_t district_id, int64_t to
 				  size_t quarantined, size_t skipped)
 {
 	char summary[160];
-	snprintf(summary, sizeof summary, "learning events %zu, quarantined %zu, already stored %zu",
-		 events, quarantined, skipped);
-	return db_execute(db,
+	snprintf(summary, sizeof summary,
+		 "learning events %zu, quarantined %zu, already stored %zu", events, quarantined,
+		 skipped);
+	return db_execute(
+		db,
 		"INSERT INTO import_run (district_id, kind, source, started_at, finished_at, ok,"
 		" summary, tool_id) VALUES (?1, 'csv', ?2, ?3, ?4, 1, ?5, ?6)",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(source ? source : ""), DB_INT(started_at),
@@ -894,10 +932,12 @@ enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_
 	memset(out, 0, sizeof *out);
 	/* the summaries of migration 010, kept by triggers: a few rows whatever
 	 * the tool's volume */
-	enum eb_err rc = db_get_row(db,
+	enum eb_err rc = db_get_row(
+		db,
 		"SELECT coalesce((SELECT statements FROM tool_total"
 		"   WHERE district_id = ?1 AND tool_id = ?2), 0),"
-		" (SELECT coalesce(sum(events), 0) FROM tool_day WHERE district_id = ?1 AND tool_id = ?2),"
+		" (SELECT coalesce(sum(events), 0) FROM tool_day WHERE district_id = ?1 AND "
+		"tool_id = ?2),"
 		" (SELECT coalesce(sum(quarantined), 0) FROM tool_day"
 		"   WHERE district_id = ?1 AND tool_id = ?2),"
 		" (SELECT count(*) FROM tool_student WHERE district_id = ?1 AND tool_id = ?2),"
@@ -911,7 +951,8 @@ enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_
 	int64_t today = now >= 0 ? now / 86400 : 0;
 	out->first_day = (int32_t)(today - (ACTIVITY_DAYS - 1));
 	struct db_stmt *st;
-	if ((rc = db_query(db, "SELECT day, events + quarantined FROM tool_day"
+	if ((rc = db_query(db,
+			   "SELECT day, events + quarantined FROM tool_day"
 			   " WHERE district_id = ?1 AND tool_id = ?2 AND day >= ?3 AND day < ?4",
 			   DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(out->first_day),
 				   DB_INT((int64_t)out->first_day + ACTIVITY_DAYS)),
@@ -925,28 +966,27 @@ enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_
 	return db_done(st);
 }
 
-DB_ROWSPEC(count_spec, struct activity_count, NULL,
-	   DB_FIELD_STR(struct activity_count, text),
+DB_ROWSPEC(count_spec, struct activity_count, NULL, DB_FIELD_STR(struct activity_count, text),
 	   DB_FIELD_INT(struct activity_count, count));
 
 /* Rows of (text, count) of sql (?1 district, ?2 tool, ?3 limit) into an
  * arena array. */
-static enum eb_err text_counts(struct db *db, const char *sql, int64_t district_id,
-			       int64_t tool_id, int limit, struct arena *a,
-			       struct activity_count **out, size_t *n)
+static enum eb_err text_counts(struct db *db, const char *sql, int64_t district_id, int64_t tool_id,
+			       int limit, struct arena *a, struct activity_count **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	return db_get_rows(db, sql,
-			   DB_ARGS(DB_INT(district_id), DB_INT(tool_id),
-				   DB_INT(clamp_limit(limit, 500))),
-			   &count_spec, a, out, n);
+	return db_get_rows(
+		db, sql,
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 500))),
+		&count_spec, a, out, n);
 }
 
 enum eb_err activity_quarantine_reasons(struct db *db, int64_t district_id, int64_t tool_id,
 					struct arena *a, struct activity_count **out, size_t *n)
 {
-	return text_counts(db,
+	return text_counts(
+		db,
 		"SELECT reason, count(*) FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
 		" GROUP BY reason ORDER BY 2 DESC, 1 LIMIT ?3",
 		district_id, tool_id, 50, a, out, n);
@@ -955,7 +995,8 @@ enum eb_err activity_quarantine_reasons(struct db *db, int64_t district_id, int6
 enum eb_err activity_unmapped(struct db *db, int64_t district_id, int64_t tool_id, int limit,
 			      struct arena *a, struct activity_count **out, size_t *n)
 {
-	return text_counts(db,
+	return text_counts(
+		db,
 		"SELECT u.activity_id, count(*) FROM ("
 		" SELECT activity_id FROM quarantine WHERE district_id = ?1 AND tool_id = ?2"
 		"  AND activity_id IS NOT NULL AND reason = 'activity not mapped to a standard'"
@@ -976,13 +1017,13 @@ DB_ROWSPEC(quarantined_spec, struct activity_quarantined, NULL,
 	   DB_FIELD_STR(struct activity_quarantined, reason),
 	   DB_FIELD_STR(struct activity_quarantined, source));
 
-enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t tool_id,
-				     int limit, struct arena *a,
-				     struct activity_quarantined **out, size_t *n)
+enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t tool_id, int limit,
+				     struct arena *a, struct activity_quarantined **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	return db_get_rows(db,
+	return db_get_rows(
+		db,
 		"SELECT id, occurred_at, actor_key, activity_id, reason, source FROM quarantine"
 		" WHERE district_id = ?1 AND tool_id = ?2 ORDER BY id DESC LIMIT ?3",
 		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 500))),

@@ -21,26 +21,26 @@ struct db;
 
 /* One agent or activity a statement mentions (see xapi_statement_ref). */
 struct activity_ref {
-	const char *kind;	/* "agent" or "activity" */
-	const char *key;	/* agent key (activity_agent_key form) or activity IRI */
-	int related;		/* 0: actor/object itself; 1: related only */
+	const char *kind; /* "agent" or "activity" */
+	const char *key;  /* agent key (activity_agent_key form) or activity IRI */
+	int related;	  /* 0: actor/object itself; 1: related only */
 };
 
 /* A validated statement ready to store. Strings are borrowed. */
 struct activity_statement {
-	const char *id;		/* lower-case UUID */
-	const char *json;	/* the statement as it will be returned */
+	const char *id;		  /* lower-case UUID */
+	const char *json;	  /* the statement as it will be returned */
 	const char *content_hash; /* 64 hex chars (stored as 32 bytes), see xapi.c */
-	int64_t stored_ms;	/* `stored` in Unix ms (the text is inside json) */
-	const char *voids_id;	/* voiding statement: target id; else NULL */
+	int64_t stored_ms;	  /* `stored` in Unix ms (the text is inside json) */
+	const char *voids_id;	  /* voiding statement: target id; else NULL */
 	const char *verb;
 	const char *registration;
 	/* actor, object and timestamp are read from json; the agent and activity
 	 * filters use refs */
 	const struct activity_ref *refs;
 	size_t nrefs;
-	bool new_id;		/* id freshly generated: skip the voided-before check */
-	bool *voided_out;	/* optional: set when stored voided (its voiding came first) */
+	bool new_id;	  /* id freshly generated: skip the voided-before check */
+	bool *voided_out; /* optional: set when stored voided (its voiding came first) */
 };
 
 /* Looks up a statement by id. *found false when absent. When found,
@@ -72,20 +72,20 @@ struct activity_query {
 	const char *verb;
 	const char *activity;
 	const char *registration;
-	int64_t since_ms;	/* stored strictly after, or -1 */
-	int64_t until_ms;	/* stored at or before, or -1 */
+	int64_t since_ms; /* stored strictly after, or -1 */
+	int64_t until_ms; /* stored at or before, or -1 */
 	bool related_agents, related_activities, ascending;
-	int limit;		/* 1..500 */
-	int64_t after_seq;	/* paging position (exclusive), 0 for the first page */
-	int64_t max_seq;	/* consistency bound: seq <= max_seq; 0 for none */
+	int limit;	   /* 1..500 */
+	int64_t after_seq; /* paging position (exclusive), 0 for the first page */
+	int64_t max_seq;   /* consistency bound: seq <= max_seq; 0 for none */
 };
 
 /* Appends up to q->limit statements as comma-separated JSON objects to out.
  * *count: statements appended; *last_seq: seq of the last one; *more: true
  * when at least one further statement matches. */
 enum eb_err activity_statement_query(struct db *db, int64_t district_id, int64_t tool_id,
-				     const struct activity_query *q, struct buf *out,
-				     size_t *count, int64_t *last_seq, bool *more);
+				     const struct activity_query *q, struct buf *out, size_t *count,
+				     int64_t *last_seq, bool *more);
 
 /* Highest statement seq of the tool (0 when none). */
 enum eb_err activity_statement_max_seq(struct db *db, int64_t district_id, int64_t tool_id,
@@ -99,17 +99,17 @@ enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t 
 
 /* A learning event before matching. Strings are borrowed. */
 struct learning_event_in {
-	const char *actor_key;	/* required: how the source names the learner */
-	const char *match_name;	/* candidate roster sourcedId or username, or NULL */
+	const char *actor_key;	 /* required: how the source names the learner */
+	const char *match_name;	 /* candidate roster sourcedId or username, or NULL */
 	const char *match_email; /* candidate roster email, or NULL */
 	const char *activity_id;
 	const char *standard_code; /* found in the payload, or NULL */
 	const char *item_id;
-	int correct;		/* -1 unknown, else 0/1 */
-	double score;		/* < 0 unknown, else in [0, 1] */
-	double duration_s;	/* < 0 unknown */
-	int64_t occurred_at;	/* Unix seconds */
-	const char *source;	/* "xapi", "caliper" or "csv" */
+	int correct;	     /* -1 unknown, else 0/1 */
+	double score;	     /* < 0 unknown, else in [0, 1] */
+	double duration_s;   /* < 0 unknown */
+	int64_t occurred_at; /* Unix seconds */
+	const char *source;  /* "xapi", "caliper" or "csv" */
 	const char *statement_id;
 	const char *verb;
 };
@@ -143,14 +143,14 @@ bool activity_extract_ccss_code(const char *s, char *out, size_t cap);
  * at most limit, 1..1000) to out: [{"id","toolId","reason","actorKey",
  * "activityId","occurredAt","source","statementId"}]. tool_id 0 = all tools
  * (IT staff view). */
-enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t tool_id,
-				     int limit, struct buf *out);
+enum eb_err activity_quarantine_json(struct db *db, int64_t district_id, int64_t tool_id, int limit,
+				     struct buf *out);
 
 /* Appends a JSON array of the tool's activities that have no standard yet
  * (quarantined for that reason, or usage stored without one), with counts:
  * [{"activityId","events"}], most events first, at most limit (1..1000). */
-enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t tool_id,
-				   int limit, struct buf *out);
+enum eb_err activity_unmapped_json(struct db *db, int64_t district_id, int64_t tool_id, int limit,
+				   struct buf *out);
 
 /* Exact counts by scanning the tool's rows (tests check the summaries of
  * activity_tool_data against them). */
@@ -182,7 +182,7 @@ enum eb_err activity_csv_received(struct db *db, int64_t district_id, int64_t to
  * quarantine rows' creation (Unix seconds; 0 when none). */
 struct activity_tool_data {
 	int64_t statements, events, quarantined;
-	int64_t students;	/* distinct roster students matched */
+	int64_t students; /* distinct roster students matched */
 	int64_t last_received;
 	int32_t first_day;
 	int64_t per_day[ACTIVITY_DAYS];
@@ -191,7 +191,7 @@ enum eb_err activity_tool_data(struct db *db, int64_t district_id, int64_t tool_
 			       struct activity_tool_data *out);
 
 struct activity_count {
-	const char *text;	/* a reason or an activity id (arena) */
+	const char *text; /* a reason or an activity id (arena) */
 	int64_t count;
 };
 
@@ -201,13 +201,12 @@ enum eb_err activity_quarantine_reasons(struct db *db, int64_t district_id, int6
 
 struct activity_quarantined {
 	int64_t id, occurred_at;
-	const char *actor_key, *activity_id, *reason, *source;	/* arena; activity may be NULL */
+	const char *actor_key, *activity_id, *reason, *source; /* arena; activity may be NULL */
 };
 
 /* The latest `limit` (1..500) quarantine rows of the tool, newest first. */
-enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t tool_id,
-				     int limit, struct arena *a,
-				     struct activity_quarantined **out, size_t *n);
+enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t tool_id, int limit,
+				     struct arena *a, struct activity_quarantined **out, size_t *n);
 
 /* Activities of the tool not yet mapped to a standard: distinct activity ids
  * of quarantined events waiting for a standard and of stored events without

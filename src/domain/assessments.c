@@ -51,7 +51,8 @@ enum eb_err assessment_ensure(struct db *db, int64_t district_id, const char *na
 		if (lo != scale_min || hi != scale_max) {
 			if (why && cap)
 				snprintf(why, cap,
-					 "scale: '%s' is stored with scale %g..%g, not %g..%g (mixed scales;"
+					 "scale: '%s' is stored with scale %g..%g, not %g..%g "
+					 "(mixed scales;"
 					 " use another assessment name)",
 					 name, lo, hi, scale_min, scale_max);
 			return EB_ECONFLICT;

@@ -36,8 +36,8 @@ enum eb_err assessment_score_put(struct db *db, int64_t district_id, int64_t ass
 				 const char *student_sid, const char *date, double score);
 
 struct assessment_score {
-	const char *student_sid;	/* in arena */
-	int32_t day;			/* days since 1970-01-01 */
+	const char *student_sid; /* in arena */
+	int32_t day;		 /* days since 1970-01-01 */
 	double score;
 };
 /* Every score of the assessment, ordered by student then date. */

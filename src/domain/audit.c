@@ -26,7 +26,7 @@ static const char *clean(const char *src, char *out, size_t cap)
 		k += take;
 		i += take;
 		if (take < ok)
-			break;	/* out is full */
+			break; /* out is full */
 		if (i < n && k + 1 < cap) {
 			out[k++] = '?';
 			i++;
@@ -63,10 +63,9 @@ enum eb_err audit_record(struct db *db, int64_t district_id, const struct audit_
 	return insert(db, district_id, who, action, subject_type, subject_id, -1, detail);
 }
 
-enum eb_err audit_record_students(struct db *db, int64_t district_id,
-				  const struct audit_actor *who, const char *action,
-				  const char *subject_type, const char *subject_id,
-				  int64_t students, const char *detail)
+enum eb_err audit_record_students(struct db *db, int64_t district_id, const struct audit_actor *who,
+				  const char *action, const char *subject_type,
+				  const char *subject_id, int64_t students, const char *detail)
 {
 	return insert(db, district_id, who, action, subject_type, subject_id,
 		      students < 0 ? 0 : students, detail);
@@ -105,8 +104,8 @@ struct audit_job *audit_job_new(struct arena *ar, int64_t district_id,
 		.subject_id = arena_strdup(ar, subject_id ? subject_id : ""),
 		.detail = arena_strdup(ar, detail ? detail : ""),
 	};
-	if (!j->who.login || !j->who.address || !j->action || !j->subject_type ||
-	    !j->subject_id || !j->detail)
+	if (!j->who.login || !j->who.address || !j->action || !j->subject_type || !j->subject_id ||
+	    !j->detail)
 		return NULL;
 	return j;
 }
@@ -116,17 +115,12 @@ struct db_write *audit_job_write(struct audit_job *j)
 	return &j->w;
 }
 
-DB_ROWSPEC(audit_entry_spec, struct audit_entry, NULL,
-	   DB_FIELD_INT(struct audit_entry, id),
-	   DB_FIELD_INT(struct audit_entry, at),
-	   DB_FIELD_INT(struct audit_entry, account_id),
-	   DB_FIELD_STR(struct audit_entry, actor),
-	   DB_FIELD_STR(struct audit_entry, action),
+DB_ROWSPEC(audit_entry_spec, struct audit_entry, NULL, DB_FIELD_INT(struct audit_entry, id),
+	   DB_FIELD_INT(struct audit_entry, at), DB_FIELD_INT(struct audit_entry, account_id),
+	   DB_FIELD_STR(struct audit_entry, actor), DB_FIELD_STR(struct audit_entry, action),
 	   DB_FIELD_STR(struct audit_entry, subject_type),
-	   DB_FIELD_STR(struct audit_entry, subject_id),
-	   DB_FIELD_STR(struct audit_entry, detail),
-	   DB_FIELD_STR(struct audit_entry, address),
-	   DB_FIELD_INT(struct audit_entry, students));
+	   DB_FIELD_STR(struct audit_entry, subject_id), DB_FIELD_STR(struct audit_entry, detail),
+	   DB_FIELD_STR(struct audit_entry, address), DB_FIELD_INT(struct audit_entry, students));
 
 enum eb_err audit_list(struct db *db, int64_t district_id, const struct audit_filter *f,
 		       struct arena *arena, struct audit_entry **out, size_t *n)

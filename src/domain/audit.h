@@ -12,9 +12,9 @@
 struct db;
 
 struct audit_actor {
-	int64_t account_id;	/* 0 for the command line or the system */
-	const char *login;	/* "cli" when account_id is 0 */
-	const char *address;	/* client address, "" for the command line */
+	int64_t account_id;  /* 0 for the command line or the system */
+	const char *login;   /* "cli" when account_id is 0 */
+	const char *address; /* client address, "" for the command line */
 };
 
 /* Appends one entry. action: view, create, update, delete, import, login,
@@ -33,23 +33,22 @@ enum eb_err audit_record(struct db *db, int64_t district_id, const struct audit_
  * see, or that does not exist; the viewer got 404). students: how many
  * students' records it showed, or 1 for a refused student (>= 0; stored in
  * audit_log.students, migration 013). */
-enum eb_err audit_record_students(struct db *db, int64_t district_id,
-				  const struct audit_actor *who, const char *action,
-				  const char *subject_type, const char *subject_id,
-				  int64_t students, const char *detail);
+enum eb_err audit_record_students(struct db *db, int64_t district_id, const struct audit_actor *who,
+				  const char *action, const char *subject_type,
+				  const char *subject_id, int64_t students, const char *detail);
 
 struct audit_entry {
 	int64_t id, at, account_id;
-	int64_t students;	/* audit_record_students' count; -1 for other entries */
+	int64_t students; /* audit_record_students' count; -1 for other entries */
 	const char *actor, *action, *subject_type, *subject_id, *detail, *address;
 };
 
 struct audit_filter {
-	const char *subject_type;	/* NULL: any */
-	const char *subject_id;		/* NULL: any */
-	const char *action;		/* NULL: any */
-	int64_t before_id;		/* 0: newest first from the top; else entries with id < before_id */
-	int limit;			/* 1..500 */
+	const char *subject_type; /* NULL: any */
+	const char *subject_id;	  /* NULL: any */
+	const char *action;	  /* NULL: any */
+	int64_t before_id; /* 0: newest first from the top; else entries with id < before_id */
+	int limit;	   /* 1..500 */
 };
 
 /* Newest first. Arrays live in arena. */

@@ -45,8 +45,8 @@ enum eb_err district_only(struct db *db, int64_t *id)
 enum eb_err district_name(struct db *db, int64_t id, char *out, size_t cap)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db, "SELECT name FROM district WHERE id=?1", DB_ARGS(DB_INT(id)),
-				  &st);
+	enum eb_err rc =
+		db_query(db, "SELECT name FROM district WHERE id=?1", DB_ARGS(DB_INT(id)), &st);
 	if (rc)
 		return rc;
 	bool found = db_next(st);

@@ -233,7 +233,8 @@ static void std_fill_cell(void *ctx, const char *student, const struct mastery_c
 	int64_t last = c->trend_week, first = last - c->ntrend + 1;
 	if (c->ntrend && f->wk >= first)
 		f->base[(size_t)i * f->k + f->j] =
-			c->trend[f->wk > last ? (size_t)c->ntrend - 1 : (size_t)(f->wk - first)] / 100.0;
+			c->trend[f->wk > last ? (size_t)c->ntrend - 1 : (size_t)(f->wk - first)] /
+			100.0;
 }
 
 /* Fills out->std_* for the rows (row i is student sids[i]). */
@@ -288,7 +289,7 @@ static enum eb_err eval_load_snapshot(struct db *db, int64_t district_id,
 {
 	bool own = !db_in_transaction(db);
 	if (own && db_begin_read(db))
-		own = false;	/* still correct statement by statement, only slower */
+		own = false; /* still correct statement by statement, only slower */
 	enum eb_err e = eval_load_in(db, district_id, in, design, standards, a, out, why, cap);
 	if (own)
 		db_rollback(db);
@@ -343,9 +344,10 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 	if ((e = load_scores(db, district_id, pre_name, a, &pre, &found_pre)))
 		return e;
 	if (!found_post || post.n == 0)
-		return FAILW("outcome: no scores of the assessment '%s' are stored; import them with"
-			     " `edbridge import assessment --name \"%s\" ...`",
-			     in->outcome_assessment, in->outcome_assessment);
+		return FAILW(
+			"outcome: no scores of the assessment '%s' are stored; import them with"
+			" `edbridge import assessment --name \"%s\" ...`",
+			in->outcome_assessment, in->outcome_assessment);
 	int64_t nuse;
 	if ((e = db_get_int(db,
 			    "SELECT count(*) FROM initiative_use"
@@ -353,10 +355,11 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 			    DB_ARGS(DB_INT(district_id), DB_INT(in->id)), &nuse)))
 		return e;
 	if ((design == EVAL_MATCHED || design == EVAL_DOSE) && nuse == 0)
-		return FAILW("use: no tool use is recorded for this initiative, so users and non-users"
-			     " cannot be told apart; import it with `edbridge import usage"
-			     " --initiative %lld FILE`",
-			     (long long)in->id);
+		return FAILW(
+			"use: no tool use is recorded for this initiative, so users and non-users"
+			" cannot be told apart; import it with `edbridge import usage"
+			" --initiative %lld FILE`",
+			(long long)in->id);
 	if (design == EVAL_RANDOMIZED && !in->random_unit)
 		return FAILW("assignment: this initiative has no random assignment; draw one with"
 			     " `edbridge initiative randomize %lld --unit class|school --seed N`"
@@ -398,7 +401,8 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 		r->grade = st[i].grade;
 		r->el = st[i].el;
 		r->swd = st[i].swd;
-		r->school = intern(&hs_school, out->school_names, &out->nschools, 4096, st[i].school, a);
+		r->school = intern(&hs_school, out->school_names, &out->nschools, 4096,
+				   st[i].school, a);
 		r->cluster = intern(&hs_class, class_names, &nclasses, ns + 1, st[i].class_sid, a);
 		if (r->school < 0 || r->cluster < 0) {
 			e = EB_ENOMEM;
@@ -442,9 +446,10 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 	}
 	out->has_prior = with_prior > 0;
 	if (with_post == 0)
-		return FAILW("outcome: none of the %zu targeted students has a score of '%s' dated on"
-			     " or after the start (%s)",
-			     ns, in->outcome_assessment, in->start_date);
+		return FAILW(
+			"outcome: none of the %zu targeted students has a score of '%s' dated on"
+			" or after the start (%s)",
+			ns, in->outcome_assessment, in->start_date);
 	if (design == EVAL_MATCHED && with_pre == 0)
 		return FAILW("pretest: none of the %zu targeted students has a score of '%s' dated"
 			     " before the start (%s); the matched design needs a pretest",
@@ -465,7 +470,7 @@ static enum eb_err eval_load_in(struct db *db, int64_t district_id, const struct
 	if (nc == 0 && design != EVAL_DOSE)
 		return FAILW("comparison: there is no comparison group - %s; an effect cannot be"
 			     " estimated without one",
-			     design == EVAL_MATCHED ? "every targeted student used the tool"
+			     design == EVAL_MATCHED	 ? "every targeted student used the tool"
 			     : design == EVAL_RANDOMIZED ? "the assignment has no comparison units"
 							 : "every student is in a targeted school");
 	if (nt == 0)
@@ -730,7 +735,8 @@ static enum eb_err est_matched(const struct eval_data *d, const size_t *idx, siz
 	/* keep non-constant covariates; the pretest always */
 	int keep[COV_MAX], k = 0;
 	for (size_t j = 0; j < nc; j++) {
-		double var = m ? sq[j] / (double)m - (sum[j] / (double)m) * (sum[j] / (double)m) : 0;
+		double var = m ? sq[j] / (double)m - (sum[j] / (double)m) * (sum[j] / (double)m)
+			       : 0;
 		keep[j] = j == 0 || var > 1e-12;
 	}
 	for (size_t j = 0; j < nc; j++)
@@ -843,9 +849,10 @@ static enum eb_err est_randomized(const struct eval_data *d, const size_t *idx, 
 	r->n_t_before = (size_t)rand_t;
 	r->n_c_before = (size_t)rand_c;
 	if (at < 2 || ac < 2) {
-		rc = FAILW("a randomized group has fewer than 2 students with outcomes (intervention"
-			   " %.0f, comparison %.0f)",
-			   at, ac);
+		rc = FAILW(
+			"a randomized group has fewer than 2 students with outcomes (intervention"
+			" %.0f, comparison %.0f)",
+			at, ac);
 		goto out;
 	}
 	struct ev_dose dr;
@@ -859,7 +866,8 @@ static enum eb_err est_randomized(const struct eval_data *d, const size_t *idx, 
 	if (d->has_pass)
 		cox_fill(d, r, y, g, cl, NULL, m);
 	if (full) {
-		r->has_attrition = ev_attrition(rand_t, rand_c, at, ac, &r->attrition, NULL, 0) == EB_OK;
+		r->has_attrition = ev_attrition(rand_t, rand_c, at, ac, &r->attrition, NULL, 0) ==
+				   EB_OK;
 		/* baseline equivalence on the pretest when available */
 		r->baseline_equivalent = false;
 		if (pre) {
@@ -909,7 +917,8 @@ static enum eb_err est_did(const struct eval_data *d, const size_t *idx, size_t 
 		goto out;
 	}
 	size_t m = 0, nt = 0, nc = 0;
-	struct stats_acc cell[4] = { STATS_ACC_INIT, STATS_ACC_INIT, STATS_ACC_INIT, STATS_ACC_INIT };
+	struct stats_acc cell[4] = { STATS_ACC_INIT, STATS_ACC_INIT, STATS_ACC_INIT,
+				     STATS_ACC_INIT };
 	for (size_t i = 0; i < n; i++) {
 		const struct eval_row *w = &d->rows[idx[i]];
 		if (w->treated < 0)
@@ -945,7 +954,8 @@ static enum eb_err est_did(const struct eval_data *d, const size_t *idx, size_t 
 			r->ncov = 1;
 			r->cov_name[0] = "pretest (same assessment, before)";
 			r->balance[0].g_before = r->balance[0].g_after = bg.g;
-			r->balance[0].band_before = r->balance[0].band_after = ev_baseline_band(bg.g);
+			r->balance[0].band_before = r->balance[0].band_after =
+				ev_baseline_band(bg.g);
 			r->baseline_equivalent = r->balance[0].band_after != EV_BAND_NOT_SATISFIED;
 		}
 	}
@@ -989,7 +999,9 @@ static enum eb_err est_dose(const struct eval_data *d, const size_t *idx, size_t
 	r->n_t_before = users;
 	r->n_c_before = m - users;
 	if (m < 4) {
-		rc = FAILW("only %zu students have an outcome; a dose-response slope needs at least 4", m);
+		rc = FAILW(
+			"only %zu students have an outcome; a dose-response slope needs at least 4",
+			m);
 		goto out;
 	}
 	if ((rc = ev_dose_response(dose, y, pre ? x : NULL, pre ? 1 : 0, cl, m, icc_for(d, cl, m),
@@ -1081,8 +1093,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
-		      struct eval_result *r)
+static void subgroups(const struct eval_data *d, const size_t *all, size_t n, struct eval_result *r)
 {
 	size_t *idx = malloc((n + 1) * sizeof *idx);
 	struct eval_result *tmp = malloc(sizeof *tmp);
@@ -1136,7 +1147,8 @@ static void subgroups(const struct eval_data *d, const size_t *all, size_t n,
 	free(byschool);
 	/* EL, SWD */
 	static const char *const fl[2][2] = { { "not English learners", "English learners" },
-					      { "without disabilities", "students with disabilities" } };
+					      { "without disabilities",
+						"students with disabilities" } };
 	for (int f = 0; f < 2; f++)
 		for (int v = 1; v >= 0; v--) {
 			size_t m = 0;
@@ -1425,7 +1437,8 @@ static const char *design_words(enum eval_design d)
 	case EVAL_RANDOMIZED:
 		return "randomized pilot";
 	case EVAL_DID:
-		return "difference-in-differences of targeted and other schools (quasi-experimental)";
+		return "difference-in-differences of targeted and other schools "
+		       "(quasi-experimental)";
 	case EVAL_DOSE:
 		return "dose-response (associational, not causal)";
 	default:
@@ -1437,14 +1450,15 @@ void eval_write_plain(const struct eval_result *r, const char *tool, struct buf 
 {
 	double ii = r->est.improvement;
 	if (r->design == EVAL_DOSE) {
-		buf_printf(out,
-			   "Students who used %s more %s on average, but this comparison cannot show"
-			   " that %s caused the difference.",
-			   tool,
-			   !r->est.significant ? "did not clearly score differently"
-			   : r->est.g > 0	 ? "scored somewhat higher"
-						 : "scored somewhat lower",
-			   tool);
+		buf_printf(
+			out,
+			"Students who used %s more %s on average, but this comparison cannot show"
+			" that %s caused the difference.",
+			tool,
+			!r->est.significant ? "did not clearly score differently"
+			: r->est.g > 0	    ? "scored somewhat higher"
+					    : "scored somewhat lower",
+			tool);
 		return;
 	}
 	if (r->too_little) {
@@ -1453,20 +1467,23 @@ void eval_write_plain(const struct eval_result *r, const char *tool, struct buf 
 			   " students only a large effect could have been seen.",
 			   tool);
 	} else if (!r->est.significant) {
-		buf_printf(out,
-			   "So far, students using %s did not clearly do better or worse than similar"
-			   " students who did not; a small effect cannot be ruled out.",
-			   tool);
+		buf_printf(
+			out,
+			"So far, students using %s did not clearly do better or worse than similar"
+			" students who did not; a small effect cannot be ruled out.",
+			tool);
 	} else if (r->est.g > 0) {
-		buf_printf(out,
-			   "Students using %s did better than similar students who did not: an average"
-			   " student would move up about %.0f percentile points.",
-			   tool, ii);
+		buf_printf(
+			out,
+			"Students using %s did better than similar students who did not: an average"
+			" student would move up about %.0f percentile points.",
+			tool, ii);
 	} else {
-		buf_printf(out,
-			   "Students using %s did worse than similar students who did not: an average"
-			   " student would move down about %.0f percentile points.",
-			   tool, -ii);
+		buf_printf(
+			out,
+			"Students using %s did worse than similar students who did not: an average"
+			" student would move down about %.0f percentile points.",
+			tool, -ii);
 	}
 }
 
@@ -1475,23 +1492,31 @@ void eval_write_method(const struct eval_result *r, struct buf *out)
 	buf_printf(out, "Design: %s. ", design_words(r->design));
 	switch (r->design) {
 	case EVAL_MATCHED:
-		buf_puts(out,
-			 "Users are the targeted students with recorded use (minutes > 0); non-users the"
-			 " other targeted students. Propensity score by logistic regression on the"
-			 " pretest, an earlier score of the pretest's assessment when students have one"
-			 " (missing ones imputed with the pretest, with a missing flag), the English-"
-			 "learner, disability and sex (OneRoster demographics) flags and the hours of use"
-			 " of the district's other tools in their initiatives (co-interventions, so that"
-			 " another tool's effect is not credited to this one); 1:1 nearest-neighbour"
-			 " matching on the logit within grade and school, caliper 0.2 SD of the logit,"
-			 " without replacement. Effect: OLS of the outcome on group and the same"
-			 " covariates in the matched sample; Hedges' g = omega * coefficient /"
-			 " unadjusted pooled SD (WWC). Constant covariates are dropped. Assumes no"
-			 " unobserved confounding beyond these (see docs/evidence.md).");
+		buf_puts(
+			out,
+			"Users are the targeted students with recorded use (minutes > 0); "
+			"non-users the"
+			" other targeted students. Propensity score by logistic regression on the"
+			" pretest, an earlier score of the pretest's assessment when students have "
+			"one"
+			" (missing ones imputed with the pretest, with a missing flag), the "
+			"English-"
+			"learner, disability and sex (OneRoster demographics) flags and the hours "
+			"of use"
+			" of the district's other tools in their initiatives (co-interventions, so "
+			"that"
+			" another tool's effect is not credited to this one); 1:1 nearest-neighbour"
+			" matching on the logit within grade and school, caliper 0.2 SD of the "
+			"logit,"
+			" without replacement. Effect: OLS of the outcome on group and the same"
+			" covariates in the matched sample; Hedges' g = omega * coefficient /"
+			" unadjusted pooled SD (WWC). Constant covariates are dropped. Assumes no"
+			" unobserved confounding beyond these (see docs/evidence.md).");
 		break;
 	case EVAL_RANDOMIZED:
 		buf_puts(out,
-			 "Classes or schools were assigned by edbridge's recorded random draw (seeded"
+			 "Classes or schools were assigned by edbridge's recorded random draw "
+			 "(seeded"
 			 " xoshiro256**, Fisher-Yates within strata). Effect: OLS of the outcome on"
 			 " assignment (and the pretest when every student has one); Hedges' g ="
 			 " omega * coefficient / unadjusted pooled SD. Attrition against the WWC"
@@ -1499,39 +1524,50 @@ void eval_write_method(const struct eval_result *r, struct buf *out)
 		break;
 	case EVAL_DID:
 		buf_puts(out,
-			 "Students of the targeted grades in targeted and other schools, scored on the"
+			 "Students of the targeted grades in targeted and other schools, scored on "
+			 "the"
 			 " same assessment before and after the start. OLS y ~ group + period +"
 			 " group:period; g = omega * interaction / pooled post-period SD.");
 		break;
 	case EVAL_DOSE:
-		buf_puts(out,
-			 "OLS of the outcome on minutes of use (and the pretest); the slope is"
-			 " standardised (per SD of use, in SD of the outcome). Associational only.");
+		buf_puts(
+			out,
+			"OLS of the outcome on minutes of use (and the pretest); the slope is"
+			" standardised (per SD of use, in SD of the outcome). Associational only.");
 		break;
 	default:
 		break;
 	}
-	buf_printf(out,
-		   " Inference: the student-level t corrected for clustering (Hedges 2007) with ICC"
-		   " %.3f (%s), p two-sided with the corrected degrees of freedom; 95%% interval"
-		   " g +/- t(0.975, h) * SE. Subgroups: the same analysis in each, Benjamini-Hochberg"
-		   " adjusted. MDES = (t(0.975,h) + t(0.80,h)) * SE.",
-		   r->est.icc < 0 ? 0.0 : r->est.icc,
-		   r->est.icc_estimated ? "estimated from the outcome, one-way ANOVA"
-		   : r->est.icc < 0	? "no clusters"
-					: "WWC default for achievement, or given");	if (r->nstd)
-		buf_puts(out,
-			 " By standard (on the mastery model's estimates, not a test score): for each"
-			 " standard the initiative targets (else each on which 10 or more students have"
-			 " a measured estimate with evidence from the tool), the analysed students (in the matched design, those in a"
-			 " matched pair) with a measured estimate (3 or more direct responses) are"
-			 " compared on P(mastered) now: OLS on group, the pretest and the estimate at"
-			 " the start of the period (from the weekly trend; imputed with a missing flag"
-			 " when the trend does not reach back), g = omega * coefficient / pooled SD,"
-			 " clustering-corrected as above, fewer than 10 per group not estimated,"
-			 " Benjamini-Hochberg across the standards as a family of its own. Only"
-			 " students with evidence on a standard are compared, and users of the tool are"
-			 " more likely to have it: read these as descriptive.");
+	buf_printf(
+		out,
+		" Inference: the student-level t corrected for clustering (Hedges 2007) with ICC"
+		" %.3f (%s), p two-sided with the corrected degrees of freedom; 95%% interval"
+		" g +/- t(0.975, h) * SE. Subgroups: the same analysis in each, Benjamini-Hochberg"
+		" adjusted. MDES = (t(0.975,h) + t(0.80,h)) * SE.",
+		r->est.icc < 0 ? 0.0 : r->est.icc,
+		r->est.icc_estimated ? "estimated from the outcome, one-way ANOVA"
+		: r->est.icc < 0     ? "no clusters"
+				     : "WWC default for achievement, or given");
+	if (r->nstd)
+		buf_puts(
+			out,
+			" By standard (on the mastery model's estimates, not a test score): for "
+			"each"
+			" standard the initiative targets (else each on which 10 or more students "
+			"have"
+			" a measured estimate with evidence from the tool), the analysed students "
+			"(in the matched design, those in a"
+			" matched pair) with a measured estimate (3 or more direct responses) are"
+			" compared on P(mastered) now: OLS on group, the pretest and the estimate "
+			"at"
+			" the start of the period (from the weekly trend; imputed with a missing "
+			"flag"
+			" when the trend does not reach back), g = omega * coefficient / pooled SD,"
+			" clustering-corrected as above, fewer than 10 per group not estimated,"
+			" Benjamini-Hochberg across the standards as a family of its own. Only"
+			" students with evidence on a standard are compared, and users of the tool "
+			"are"
+			" more likely to have it: read these as descriptive.");
 }
 
 void eval_write_method_plain(const struct eval_result *r, const char *tool, const char *outcome,
@@ -1539,29 +1575,32 @@ void eval_write_method_plain(const struct eval_result *r, const char *tool, cons
 {
 	switch (r->design) {
 	case EVAL_MATCHED:
-		buf_printf(out,
-			   "We compared students who used %s with students who did not, in the same"
-			   " grades and schools, chosen to be as alike as possible before the start:"
-			   " the same scores before, the same English-learner, special-education and"
-			   " sex information, and about the same use of the district's other tools."
-			   " Then we compared how the two groups did on %s. This kind of comparison"
-			   " cannot rule out a difference nobody measured, such as how motivated"
-			   " students were.",
-			   tool, outcome);
+		buf_printf(
+			out,
+			"We compared students who used %s with students who did not, in the same"
+			" grades and schools, chosen to be as alike as possible before the start:"
+			" the same scores before, the same English-learner, special-education and"
+			" sex information, and about the same use of the district's other tools."
+			" Then we compared how the two groups did on %s. This kind of comparison"
+			" cannot rule out a difference nobody measured, such as how motivated"
+			" students were.",
+			tool, outcome);
 		break;
 	case EVAL_RANDOMIZED:
-		buf_printf(out,
-			   "Classes or schools were chosen by lot to use %s or not, so the two groups"
-			   " differed only by chance at the start. Then we compared how they did on"
-			   " %s. This is the strongest kind of comparison.",
-			   tool, outcome);
+		buf_printf(
+			out,
+			"Classes or schools were chosen by lot to use %s or not, so the two groups"
+			" differed only by chance at the start. Then we compared how they did on"
+			" %s. This is the strongest kind of comparison.",
+			tool, outcome);
 		break;
 	case EVAL_DID:
-		buf_printf(out,
-			   "We compared how scores on %s changed from before to after the start in the"
-			   " schools that used %s with how they changed in the other schools. This"
-			   " assumes both would have changed alike without %s.",
-			   outcome, tool, tool);
+		buf_printf(
+			out,
+			"We compared how scores on %s changed from before to after the start in the"
+			" schools that used %s with how they changed in the other schools. This"
+			" assumes both would have changed alike without %s.",
+			outcome, tool, tool);
 		break;
 	case EVAL_DOSE:
 		buf_printf(out,
@@ -1573,12 +1612,13 @@ void eval_write_method_plain(const struct eval_result *r, const char *tool, cons
 	default:
 		break;
 	}
-	buf_puts(out, " Students in the same class tend to score alike, and the result allows for"
-		      " that. The 95% interval is the range the true effect most likely lies in: it"
-		      " is wide when few students took part. The effect is in standard deviations:"
-		      " 0.1 is small, 0.25 large for a school program. The ESSA tier says how strong"
-		      " the evidence is under the federal rules, from 1 (strong) to 4 (a rationale"
-		      " only). Results about fewer than 10 students in a group are never shown.");
+	buf_puts(out,
+		 " Students in the same class tend to score alike, and the result allows for"
+		 " that. The 95% interval is the range the true effect most likely lies in: it"
+		 " is wide when few students took part. The effect is in standard deviations:"
+		 " 0.1 is small, 0.25 large for a school program. The ESSA tier says how strong"
+		 " the evidence is under the federal rules, from 1 (strong) to 4 (a rationale"
+		 " only). Results about fewer than 10 students in a group are never shown.");
 }
 
 void eval_write_report(const struct eval_result *r, const struct eval_data *d, struct buf *out)
@@ -1593,9 +1633,10 @@ void eval_write_report(const struct eval_result *r, const struct eval_data *d, s
 		buf_printf(out, "matched_pairs: %zu\nnaive_difference: %.4f\nnaive_g: %.4f\n",
 			   r->n_pairs, r->naive_diff, r->naive_g);
 	for (size_t j = 0; j < r->ncov; j++)
-		buf_printf(out, "baseline: %s g_before=%.4f (%s) g_after=%.4f (%s)\n", r->cov_name[j],
-			   r->balance[j].g_before, ev_band_name(r->balance[j].band_before),
-			   r->balance[j].g_after, ev_band_name(r->balance[j].band_after));
+		buf_printf(out, "baseline: %s g_before=%.4f (%s) g_after=%.4f (%s)\n",
+			   r->cov_name[j], r->balance[j].g_before,
+			   ev_band_name(r->balance[j].band_before), r->balance[j].g_after,
+			   ev_band_name(r->balance[j].band_after));
 	buf_printf(out, "baseline_equivalence: %s\n",
 		   r->ncov ? (r->baseline_equivalent ? "yes" : "no") : "not assessed (no pretest)");
 	if (r->design == EVAL_DOSE) {
@@ -1615,64 +1656,77 @@ void eval_write_report(const struct eval_result *r, const struct eval_data *d, s
 	buf_printf(out, "improvement_index: %+.1f\n", e->improvement);
 	buf_printf(out, "mdes: %.4f\n", e->mdes);
 	if (d && d->has_pass) {
-		buf_printf(out, "pass_score: %g\npass_rate_intervention: %.4f\npass_rate_comparison: %.4f\n",
+		buf_printf(out,
+			   "pass_score: %g\npass_rate_intervention: %.4f\npass_rate_comparison: "
+			   "%.4f\n",
 			   d->pass_score, r->pass_t, r->pass_c);
 		if (r->has_cox)
 			buf_printf(out,
-				   "cox_index: %.4f\ncox_se: %.4f\ncox_ci95: %.4f %.4f\ncox_p_value: %.4f\n",
+				   "cox_index: %.4f\ncox_se: %.4f\ncox_ci95: %.4f "
+				   "%.4f\ncox_p_value: %.4f\n",
 				   r->cox.cox, r->cox_se_adj, r->cox_ci_lo, r->cox_ci_hi, r->cox_p);
 		else
 			buf_printf(out, "cox_index: not computed: %s\n",
-				   r->cox_why[0] ? r->cox_why
-						 : "only the matched and randomized designs report it");
+				   r->cox_why[0]
+					   ? r->cox_why
+					   : "only the matched and randomized designs report it");
 	}
 	if (r->has_attrition)
-		buf_printf(out, "attrition_overall_pct: %.1f\nattrition_differential_pp: %.1f\n"
-				"attrition: %s (WWC cautious boundary)\n",
+		buf_printf(out,
+			   "attrition_overall_pct: %.1f\nattrition_differential_pp: %.1f\n"
+			   "attrition: %s (WWC cautious boundary)\n",
 			   r->attrition.overall_pct, r->attrition.differential_pp,
 			   r->attrition.low_cautious ? "low" : "high");
 	for (size_t i = 0; i < r->nsub; i++) {
 		const struct eval_subgroup *s = &r->sub[i];
 		if (s->ok)
 			buf_printf(out,
-				   "subgroup: %s n=%.0f/%.0f g=%.3f ci=[%.3f, %.3f] p=%.4f p_bh=%.4f\n",
-				   s->label, s->n_t, s->n_c, s->g, s->ci_lo, s->ci_hi, s->p, s->p_bh);
+				   "subgroup: %s n=%.0f/%.0f g=%.3f ci=[%.3f, %.3f] p=%.4f "
+				   "p_bh=%.4f\n",
+				   s->label, s->n_t, s->n_c, s->g, s->ci_lo, s->ci_hi, s->p,
+				   s->p_bh);
 		else
 			buf_printf(out, "subgroup: %s not estimated: %s\n", s->label, s->why);
 	}
 	if (r->nstd)
-		buf_printf(out,
-			   "standards_note: by standard (%s) on the mastery model's estimates of"
-			   " P(mastered) now, not on a test score; measured cells only, adjusted for"
-			   " the pretest and the P before the start; Benjamini-Hochberg across the"
-			   " standards\n",
-			   d && d->std_targeted ? "the initiative's targeted standards"
-						: "the standards the tool's evidence covers");
+		buf_printf(
+			out,
+			"standards_note: by standard (%s) on the mastery model's estimates of"
+			" P(mastered) now, not on a test score; measured cells only, adjusted for"
+			" the pretest and the P before the start; Benjamini-Hochberg across the"
+			" standards\n",
+			d && d->std_targeted ? "the initiative's targeted standards"
+					     : "the standards the tool's evidence covers");
 	for (size_t i = 0; i < r->nstd; i++) {
 		const struct eval_subgroup *s = &r->std[i];
 		if (s->ok)
 			buf_printf(out,
-				   "standard: %s n=%.0f/%.0f g=%.3f ci=[%.3f, %.3f] p=%.4f p_bh=%.4f\n",
-				   s->label, s->n_t, s->n_c, s->g, s->ci_lo, s->ci_hi, s->p, s->p_bh);
+				   "standard: %s n=%.0f/%.0f g=%.3f ci=[%.3f, %.3f] p=%.4f "
+				   "p_bh=%.4f\n",
+				   s->label, s->n_t, s->n_c, s->g, s->ci_lo, s->ci_hi, s->p,
+				   s->p_bh);
 		else
 			buf_printf(out, "standard: %s not estimated: %s\n", s->label, s->why);
 	}
 	buf_printf(out, "essa_tier: %d (%s)\nessa_reason: %s\n", r->tier.tier, r->tier.name,
 		   r->tier.reason);
 	if (r->too_little)
-		buf_printf(out,
-			   "verdict: too little data - no verdict. The smallest effect this analysis"
-			   " could have detected is g = %.2f (80%% power, 5%% two-sided).\n",
-			   e->mdes);
+		buf_printf(
+			out,
+			"verdict: too little data - no verdict. The smallest effect this analysis"
+			" could have detected is g = %.2f (80%% power, 5%% two-sided).\n",
+			e->mdes);
 	else if (!e->significant)
-		buf_printf(out,
-			   "verdict: no significant difference (p = %.3f). This does not show the tool"
-			   " has no effect: effects smaller than g = %.2f could not be detected.\n",
-			   e->p, e->mdes);
+		buf_printf(
+			out,
+			"verdict: no significant difference (p = %.3f). This does not show the tool"
+			" has no effect: effects smaller than g = %.2f could not be detected.\n",
+			e->p, e->mdes);
 	else
 		buf_printf(out, "verdict: %s difference, g = %.2f (95%% interval %.2f to %.2f)%s\n",
-			   e->g > 0 ? "significant positive" : "significant negative", e->g, e->ci_lo,
-			   e->ci_hi, r->design == EVAL_DOSE ? ", associational only" : "");
+			   e->g > 0 ? "significant positive" : "significant negative", e->g,
+			   e->ci_lo, e->ci_hi,
+			   r->design == EVAL_DOSE ? ", associational only" : "");
 	buf_puts(out, "summary: ");
 	eval_write_plain(r, d && d->tool ? d->tool : "the tool", out);
 	buf_puts(out, "\nmethod: ");

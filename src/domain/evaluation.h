@@ -45,16 +45,16 @@ enum eb_err eval_design_parse(const char *s, enum eval_design *out);
 
 /* One student. NAN marks a missing score. */
 struct eval_row {
-	double pre, post;	/* pretest before the start, outcome after it */
-	double minutes;		/* tool use (0 none) */
-	int treated;		/* group: 1 intervention, 0 comparison, -1 not in the analysis */
-	int grade;		/* -1 unknown */
-	int64_t school, cluster;	/* dense ids; cluster = class */
-	int el, swd;		/* 1, 0, -1 unknown */
-	int female;		/* OneRoster demographics sex: 1 female, 0 male, -1 unknown */
-	double other[4];	/* minutes of use of the district's other tools in the same
+	double pre, post;	 /* pretest before the start, outcome after it */
+	double minutes;		 /* tool use (0 none) */
+	int treated;		 /* group: 1 intervention, 0 comparison, -1 not in the analysis */
+	int grade;		 /* -1 unknown */
+	int64_t school, cluster; /* dense ids; cluster = class */
+	int el, swd;		 /* 1, 0, -1 unknown */
+	int female;		 /* OneRoster demographics sex: 1 female, 0 male, -1 unknown */
+	double other[4];	 /* minutes of use of the district's other tools in the same
 				 * period (co-interventions), eval_data.nother of them */
-	double prior;		/* a second prior measure (the prior year's score on the
+	double prior;		 /* a second prior measure (the prior year's score on the
 				 * outcome's scale family); read only with eval_data.has_prior,
 				 * NAN missing */
 };
@@ -63,16 +63,16 @@ struct eval_data {
 	enum eval_design design;
 	struct eval_row *rows;
 	size_t n;
-	const char **school_names;	/* school_names[row.school]: sourcedIds */
-	const char **school_labels;	/* the same schools' names (subgroup labels); may be NULL */
+	const char **school_names;  /* school_names[row.school]: sourcedIds */
+	const char **school_labels; /* the same schools' names (subgroup labels); may be NULL */
 	size_t nschools;
-	double icc;			/* < 0: estimate (>= 10 clusters), else this */
-	bool no_subgroups;		/* whole sample only (simulation studies) */
-	bool has_pass;			/* pass/fail outcome: pass = post >= pass_score */
+	double icc;	   /* < 0: estimate (>= 10 clusters), else this */
+	bool no_subgroups; /* whole sample only (simulation studies) */
+	bool has_pass;	   /* pass/fail outcome: pass = post >= pass_score */
 	double pass_score;
-	bool has_prior;			/* rows carry a prior-year score (eval_row.prior) */
-	size_t nother;			/* eval_row.other columns in use, 0..4 */
-	const char *other_names[4];	/* their tools, for the balance table */
+	bool has_prior;		    /* rows carry a prior-year score (eval_row.prior) */
+	size_t nother;		    /* eval_row.other columns in use, 0..4 */
+	const char *other_names[4]; /* their tools, for the balance table */
 	/* for messages */
 	const char *tool, *outcome_name, *start_date;
 	/* by standard, on the mastery model's estimates (eval_load fills them;
@@ -84,24 +84,24 @@ struct eval_data {
 	size_t nstd;
 	const char **std_code;
 	double *std_end, *std_base;
-	bool std_targeted;		/* the initiative's targeted standards; else the tool's */
+	bool std_targeted; /* the initiative's targeted standards; else the tool's */
 };
 
-#define EVAL_MAX_SUB 1024	/* grades, every school of a 350,000-student district, flags, thirds */
+#define EVAL_MAX_SUB 1024 /* grades, every school of a 350,000-student district, flags, thirds */
 
-#define EVAL_MAX_STD 64		/* standards examined per initiative */
-#define EVAL_STD_MIN_GROUP 10	/* students with a measured cell per group */
+#define EVAL_MAX_STD 64	      /* standards examined per initiative */
+#define EVAL_STD_MIN_GROUP 10 /* students with a measured cell per group */
 
 struct eval_subgroup {
-	char label[64];		/* "grade 3", "school Birch", "English learners" ... */
-	bool ok;		/* estimated; else why says what is missing */
+	char label[64]; /* "grade 3", "school Birch", "English learners" ... */
+	bool ok;	/* estimated; else why says what is missing */
 	char why[160];
 	double n_t, n_c, g, ci_lo, ci_hi, p, p_bh;
 };
 
 struct eval_result {
 	enum eval_design design;
-	size_t n_t_before, n_c_before;	/* groups as defined, before matching/attrition */
+	size_t n_t_before, n_c_before; /* groups as defined, before matching/attrition */
 	struct ev_estimate est;
 	bool has_pretest;
 	/* matched: balance per covariate (names in cov_name) */
@@ -116,7 +116,7 @@ struct eval_result {
 	 * corrected for clustering like g (Hedges 2007 on t = cox / se, ICC of
 	 * the 0/1 outcome by the same rule), interval cox -+ t(0.975, h) se_adj */
 	bool has_cox;
-	char cox_why[160];		/* when asked for but not computed */
+	char cox_why[160]; /* when asked for but not computed */
 	double pass_t, pass_c, cox_n_t, cox_n_c;
 	struct ev_cox cox;
 	double cox_se, cox_se_adj, cox_h, cox_p, cox_ci_lo, cox_ci_hi;
@@ -131,7 +131,7 @@ struct eval_result {
 	bool baseline_equivalent;
 	size_t sites;
 	struct ev_tier tier;
-	bool too_little;		/* MDES > 0.5: no verdict either way */
+	bool too_little; /* MDES > 0.5: no verdict either way */
 	size_t nsub;
 	struct eval_subgroup sub[EVAL_MAX_SUB];
 	/* by standard (label = the standard's code), a family of its own for

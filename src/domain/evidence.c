@@ -15,13 +15,13 @@
 enum eb_err ev_omega(double n_total, double *omega, char *why, size_t cap)
 {
 	if (!(n_total >= 4) || !isfinite(n_total))
-		return FAIL("small-sample correction needs at least 4 students in all (have %g)", n_total);
+		return FAIL("small-sample correction needs at least 4 students in all (have %g)",
+			    n_total);
 	*omega = 1.0 - 3.0 / (4.0 * n_total - 9.0);
 	return EB_OK;
 }
 
-static enum eb_err check_group(const char *name, struct ev_group x, char *why,
-			       size_t cap)
+static enum eb_err check_group(const char *name, struct ev_group x, char *why, size_t cap)
 {
 	if (!(x.n >= 2) || !isfinite(x.n))
 		return FAIL("the %s group needs at least 2 students (has %g)", name, x.n);
@@ -32,8 +32,8 @@ static enum eb_err check_group(const char *name, struct ev_group x, char *why,
 	return EB_OK;
 }
 
-enum eb_err ev_hedges_g(struct ev_group t, struct ev_group c, struct ev_g *out,
-			char *why, size_t cap)
+enum eb_err ev_hedges_g(struct ev_group t, struct ev_group c, struct ev_g *out, char *why,
+			size_t cap)
 {
 	enum eb_err rc;
 	if ((rc = check_group("intervention", t, why, cap)) ||
@@ -42,7 +42,8 @@ enum eb_err ev_hedges_g(struct ev_group t, struct ev_group c, struct ev_g *out,
 	double n = t.n + c.n;
 	double s2 = ((t.n - 1) * t.sd * t.sd + (c.n - 1) * c.sd * c.sd) / (n - 2);
 	if (!(s2 > 0))
-		return FAIL("every score is the same in both groups (zero variance); an effect size cannot be computed");
+		return FAIL("every score is the same in both groups (zero variance); an effect "
+			    "size cannot be computed");
 	memset(out, 0, sizeof *out);
 	out->s = sqrt(s2);
 	if ((rc = ev_omega(n, &out->omega, why, cap)))
@@ -53,10 +54,10 @@ enum eb_err ev_hedges_g(struct ev_group t, struct ev_group c, struct ev_g *out,
 	return EB_OK;
 }
 
-enum eb_err ev_hedges_g_raw(const double *xt, size_t nt, const double *xc,
-			    size_t nc, struct ev_g *out, char *why, size_t cap)
+enum eb_err ev_hedges_g_raw(const double *xt, size_t nt, const double *xc, size_t nc,
+			    struct ev_g *out, char *why, size_t cap)
 {
-	struct ev_group t = {0, 0, (double)nt}, c = {0, 0, (double)nc};
+	struct ev_group t = { 0, 0, (double)nt }, c = { 0, 0, (double)nc };
 	if (nt < 2)
 		return FAIL("the intervention group needs at least 2 students (has %zu)", nt);
 	if (nc < 2)
@@ -68,13 +69,17 @@ enum eb_err ev_hedges_g_raw(const double *xt, size_t nt, const double *xc,
 	return ev_hedges_g(t, c, out, why, cap);
 }
 
-enum eb_err ev_cox_index(double p_t, double p_c, double n_total,
-			 struct ev_cox *out, char *why, size_t cap)
+enum eb_err ev_cox_index(double p_t, double p_c, double n_total, struct ev_cox *out, char *why,
+			 size_t cap)
 {
 	if (!(p_t > 0 && p_t < 1))
-		return FAIL("the intervention group's proportion must lie strictly between 0 and 1 (is %g); with 0%% or 100%% the Cox index is infinite", p_t);
+		return FAIL("the intervention group's proportion must lie strictly between 0 and 1 "
+			    "(is %g); with 0%% or 100%% the Cox index is infinite",
+			    p_t);
 	if (!(p_c > 0 && p_c < 1))
-		return FAIL("the comparison group's proportion must lie strictly between 0 and 1 (is %g); with 0%% or 100%% the Cox index is infinite", p_c);
+		return FAIL("the comparison group's proportion must lie strictly between 0 and 1 "
+			    "(is %g); with 0%% or 100%% the Cox index is infinite",
+			    p_c);
 	memset(out, 0, sizeof *out);
 	enum eb_err rc = ev_omega(n_total, &out->omega, why, cap);
 	if (rc)
@@ -89,7 +94,9 @@ enum eb_err ev_cox_se(double p_t, double n_t, double p_c, double n_c, double *se
 		      size_t cap)
 {
 	if (!(n_t >= 2 && n_c >= 2))
-		return FAIL("each group needs at least 2 students for the Cox index's standard error (intervention %g, comparison %g)", n_t, n_c);
+		return FAIL("each group needs at least 2 students for the Cox index's standard "
+			    "error (intervention %g, comparison %g)",
+			    n_t, n_c);
 	struct ev_cox c;
 	enum eb_err rc = ev_cox_index(p_t, p_c, n_t + n_c, &c, why, cap);
 	if (rc)
@@ -127,13 +134,15 @@ const char *ev_band_name(enum ev_band b)
 
 /* ---- clustering ------------------------------------------------------- */
 
-static enum eb_err hedges_terms(double n, double clusters, double icc,
-				double *ratio, double *h, char *why, size_t cap)
+static enum eb_err hedges_terms(double n, double clusters, double icc, double *ratio, double *h,
+				char *why, size_t cap)
 {
 	if (!(n >= 4) || !isfinite(n))
 		return FAIL("the clustering correction needs at least 4 students (have %g)", n);
 	if (!(clusters >= 2) || !(clusters <= n))
-		return FAIL("the clustering correction needs between 2 and %g classes or schools (have %g)", n, clusters);
+		return FAIL("the clustering correction needs between 2 and %g classes or schools "
+			    "(have %g)",
+			    n, clusters);
 	if (!(icc >= 0 && icc < 1))
 		return FAIL("the intraclass correlation must lie in [0, 1) (is %g)", icc);
 	double m = n / clusters;
@@ -142,14 +151,15 @@ static enum eb_err hedges_terms(double n, double clusters, double icc,
 	double den = (n - 2) * (1 - icc) * (1 - icc) + m * (n - 2 * m) * icc * icc +
 		     2 * (n - 2 * m) * icc * (1 - icc);
 	if (!(a > 0) || !(r2 > 0) || !(den > 0))
-		return FAIL("too few classes or schools for %g students at ICC %g: the clustering correction leaves no degrees of freedom", n, icc);
+		return FAIL("too few classes or schools for %g students at ICC %g: the clustering "
+			    "correction leaves no degrees of freedom",
+			    n, icc);
 	*ratio = sqrt(r2);
 	*h = a * a / den;
 	return EB_OK;
 }
 
-enum eb_err ev_cluster_h(double n_total, double icc, double m, double *h,
-			 char *why, size_t cap)
+enum eb_err ev_cluster_h(double n_total, double icc, double m, double *h, char *why, size_t cap)
 {
 	if (!(m >= 1))
 		return FAIL("the mean cluster size must be at least 1 (is %g)", m);
@@ -157,9 +167,8 @@ enum eb_err ev_cluster_h(double n_total, double icc, double m, double *h,
 	return hedges_terms(n_total, n_total / m, icc, &ratio, h, why, cap);
 }
 
-enum eb_err ev_cluster_correct_t(double t, double n_total, double clusters,
-				 double icc, struct ev_cluster *out, char *why,
-				 size_t cap)
+enum eb_err ev_cluster_correct_t(double t, double n_total, double clusters, double icc,
+				 struct ev_cluster *out, char *why, size_t cap)
 {
 	if (!isfinite(t))
 		return FAIL("the test statistic is not a finite number");
@@ -175,12 +184,12 @@ enum eb_err ev_cluster_correct_t(double t, double n_total, double clusters,
 	return EB_OK;
 }
 
-enum eb_err ev_cluster_correct(double g, double n_t, double n_c,
-			       double clusters, double icc,
+enum eb_err ev_cluster_correct(double g, double n_t, double n_c, double clusters, double icc,
 			       struct ev_cluster *out, char *why, size_t cap)
 {
 	if (!(n_t >= 2) || !(n_c >= 2))
-		return FAIL("each group needs at least 2 students (intervention %g, comparison %g)", n_t, n_c);
+		return FAIL("each group needs at least 2 students (intervention %g, comparison %g)",
+			    n_t, n_c);
 	if (!isfinite(g))
 		return FAIL("the effect size is not a finite number");
 	double n = n_t + n_c;
@@ -204,11 +213,13 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-enum eb_err ev_icc_anova(const double *y, const int64_t *cluster, size_t n,
-			 double *icc, char *why, size_t cap)
+enum eb_err ev_icc_anova(const double *y, const int64_t *cluster, size_t n, double *icc, char *why,
+			 size_t cap)
 {
 	if (n < 3)
-		return FAIL("estimating the intraclass correlation needs at least 3 students (have %zu)", n);
+		return FAIL("estimating the intraclass correlation needs at least 3 students (have "
+			    "%zu)",
+			    n);
 	struct row {
 		int64_t c;
 		double y;
@@ -244,9 +255,12 @@ enum eb_err ev_icc_anova(const double *y, const int64_t *cluster, size_t n,
 	}
 	free(r);
 	if (groups < 2)
-		return FAIL("estimating the intraclass correlation needs at least 2 classes or schools (have %zu)", groups);
+		return FAIL("estimating the intraclass correlation needs at least 2 classes or "
+			    "schools (have %zu)",
+			    groups);
 	if (big == 0 || n <= groups)
-		return FAIL("estimating the intraclass correlation needs a class or school with 2 or more students");
+		return FAIL("estimating the intraclass correlation needs a class or school with 2 "
+			    "or more students");
 	if (!(all.m2 > 0))
 		return FAIL("every score is the same; the intraclass correlation is undefined");
 	double msb = ssb_part / (double)(groups - 1);
@@ -262,18 +276,17 @@ enum eb_err ev_icc_anova(const double *y, const int64_t *cluster, size_t n,
 /* WWC Standards Handbook v4.1 Table II.1: highest differential attrition
  * (points) that is still "low", by overall attrition 0..65%. -1: none. */
 static const double attr_cautious[66] = {
-	5.7, 5.8, 5.9, 5.9, 6.0, 6.1, 6.2, 6.3, 6.3, 6.3, 6.3, 6.2, 6.2, 6.1, 6.0,
-	5.9, 5.9, 5.8, 5.7, 5.5, 5.4, 5.3, 5.2, 5.1, 4.9, 4.8, 4.7, 4.5, 4.4, 4.3,
-	4.1, 4.0, 3.8, 3.6, 3.5, 3.3, 3.2, 3.1, 2.9, 2.8, 2.6, 2.5, 2.3, 2.1, 2.0,
-	1.8, 1.6, 1.5, 1.3, 1.2, 1.0, 0.9, 0.7, 0.6, 0.4, 0.3, 0.2, 0.0,
-	-1, -1, -1, -1, -1, -1, -1, -1,
+	5.7, 5.8, 5.9, 5.9, 6.0, 6.1, 6.2, 6.3, 6.3, 6.3, 6.3, 6.2, 6.2, 6.1, 6.0, 5.9, 5.9,
+	5.8, 5.7, 5.5, 5.4, 5.3, 5.2, 5.1, 4.9, 4.8, 4.7, 4.5, 4.4, 4.3, 4.1, 4.0, 3.8, 3.6,
+	3.5, 3.3, 3.2, 3.1, 2.9, 2.8, 2.6, 2.5, 2.3, 2.1, 2.0, 1.8, 1.6, 1.5, 1.3, 1.2, 1.0,
+	0.9, 0.7, 0.6, 0.4, 0.3, 0.2, 0.0, -1,	-1,  -1,  -1,  -1,  -1,	 -1,  -1,
 };
 static const double attr_optimistic[66] = {
-	10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 10.7, 10.8, 10.9, 10.9, 10.9, 10.9,
-	10.9, 10.8, 10.8, 10.7, 10.6, 10.5, 10.3, 10.2, 10.0, 9.9, 9.7, 9.5, 9.4,
-	9.2, 9.0, 8.8, 8.6, 8.4, 8.2, 8.0, 7.8, 7.6, 7.4, 7.2, 7.0, 6.7, 6.5, 6.3,
-	6.0, 5.8, 5.6, 5.3, 5.1, 4.9, 4.6, 4.4, 4.2, 3.9, 3.7, 3.5, 3.2, 3.0, 2.8,
-	2.6, 2.3, 2.1, 1.9, 1.6, 1.4, 1.1, 0.9, 0.7, 0.5, 0.3,
+	10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 10.7, 10.8, 10.9, 10.9, 10.9, 10.9, 10.9, 10.8,
+	10.8, 10.7, 10.6, 10.5, 10.3, 10.2, 10.0, 9.9,	9.7,  9.5,  9.4,  9.2,	9.0,  8.8,
+	8.6,  8.4,  8.2,  8.0,	7.8,  7.6,  7.4,  7.2,	7.0,  6.7,  6.5,  6.3,	6.0,  5.8,
+	5.6,  5.3,  5.1,  4.9,	4.6,  4.4,  4.2,  3.9,	3.7,  3.5,  3.2,  3.0,	2.8,  2.6,
+	2.3,  2.1,  1.9,  1.6,	1.4,  1.1,  0.9,  0.7,	0.5,  0.3,
 };
 
 double ev_attrition_boundary(enum ev_boundary b, double overall_pct)
@@ -287,13 +300,15 @@ double ev_attrition_boundary(enum ev_boundary b, double overall_pct)
 	return tab[(int)r];
 }
 
-enum eb_err ev_attrition_rates(double overall_pct, double differential_pp,
-			       struct ev_attrition *out, char *why, size_t cap)
+enum eb_err ev_attrition_rates(double overall_pct, double differential_pp, struct ev_attrition *out,
+			       char *why, size_t cap)
 {
 	if (!(overall_pct >= 0 && overall_pct <= 100))
-		return FAIL("overall attrition must be a percentage from 0 to 100 (is %g)", overall_pct);
+		return FAIL("overall attrition must be a percentage from 0 to 100 (is %g)",
+			    overall_pct);
 	if (!(differential_pp >= 0 && differential_pp <= 100))
-		return FAIL("differential attrition must be from 0 to 100 points (is %g)", differential_pp);
+		return FAIL("differential attrition must be from 0 to 100 points (is %g)",
+			    differential_pp);
 	memset(out, 0, sizeof *out);
 	out->overall_pct = overall_pct;
 	out->differential_pp = differential_pp;
@@ -306,14 +321,17 @@ enum eb_err ev_attrition_rates(double overall_pct, double differential_pp,
 	return EB_OK;
 }
 
-enum eb_err ev_attrition(double rand_t, double rand_c, double anal_t,
-			 double anal_c, struct ev_attrition *out, char *why,
-			 size_t cap)
+enum eb_err ev_attrition(double rand_t, double rand_c, double anal_t, double anal_c,
+			 struct ev_attrition *out, char *why, size_t cap)
 {
 	if (!(rand_t >= 1) || !(rand_c >= 1))
-		return FAIL("attrition needs students randomized to both groups (intervention %g, comparison %g)", rand_t, rand_c);
+		return FAIL("attrition needs students randomized to both groups (intervention %g, "
+			    "comparison %g)",
+			    rand_t, rand_c);
 	if (!(anal_t >= 0 && anal_t <= rand_t) || !(anal_c >= 0 && anal_c <= rand_c))
-		return FAIL("more students analysed than randomized (intervention %g of %g, comparison %g of %g)", anal_t, rand_t, anal_c, rand_c);
+		return FAIL("more students analysed than randomized (intervention %g of %g, "
+			    "comparison %g of %g)",
+			    anal_t, rand_t, anal_c, rand_c);
 	double ot = 1 - anal_t / rand_t, oc = 1 - anal_c / rand_c;
 	double overall = 100.0 * (1 - (anal_t + anal_c) / (rand_t + rand_c));
 	return ev_attrition_rates(overall, 100.0 * fabs(ot - oc), out, why, cap);
@@ -321,20 +339,26 @@ enum eb_err ev_attrition(double rand_t, double rand_c, double anal_t,
 
 /* ---- power ------------------------------------------------------------ */
 
-enum eb_err ev_mdes(const struct ev_mdes_in *in, double *mdes, char *why,
-		    size_t cap)
+enum eb_err ev_mdes(const struct ev_mdes_in *in, double *mdes, char *why, size_t cap)
 {
 	if (!(in->n_t >= 1) || !(in->n_c >= 1))
-		return FAIL("the smallest detectable effect needs students in both groups (intervention %g, comparison %g)", in->n_t, in->n_c);
+		return FAIL("the smallest detectable effect needs students in both groups "
+			    "(intervention %g, comparison %g)",
+			    in->n_t, in->n_c);
 	if (!(in->alpha > 0 && in->alpha < 1) || !(in->power > 0 && in->power < 1))
-		return FAIL("alpha and power must lie strictly between 0 and 1 (alpha %g, power %g)", in->alpha, in->power);
+		return FAIL(
+			"alpha and power must lie strictly between 0 and 1 (alpha %g, power %g)",
+			in->alpha, in->power);
 	if (!(in->r2 >= 0 && in->r2 < 1))
-		return FAIL("the share of variance explained by covariates must lie in [0, 1) (is %g)", in->r2);
+		return FAIL(
+			"the share of variance explained by covariates must lie in [0, 1) (is %g)",
+			in->r2);
 	double n = in->n_t + in->n_c, p = in->n_t / n, var, df;
 	bool clustered = in->clusters > 1;
 	if (clustered) {
 		if (!(in->icc >= 0 && in->icc < 1))
-			return FAIL("the intraclass correlation must lie in [0, 1) (is %g)", in->icc);
+			return FAIL("the intraclass correlation must lie in [0, 1) (is %g)",
+				    in->icc);
 		df = in->clusters - 2 - in->covariates;
 		var = in->icc * (1 - in->r2) / (p * (1 - p) * in->clusters) +
 		      (1 - in->icc) * (1 - in->r2) / (p * (1 - p) * n);
@@ -343,7 +367,8 @@ enum eb_err ev_mdes(const struct ev_mdes_in *in, double *mdes, char *why,
 		var = (1 - in->r2) / (p * (1 - p) * n);
 	}
 	if (!(df >= 1))
-		return FAIL("too few %s to estimate anything (%g degrees of freedom)", clustered ? "classes or schools" : "students", df);
+		return FAIL("too few %s to estimate anything (%g degrees of freedom)",
+			    clustered ? "classes or schools" : "students", df);
 	double q1 = 0, q2 = 0;
 	enum eb_err rc;
 	if ((rc = stats_t_quantile(1 - in->alpha / 2, df, &q1, why, cap)) ||
@@ -357,8 +382,8 @@ enum eb_err ev_mdes(const struct ev_mdes_in *in, double *mdes, char *why,
 
 void ev_essa_tier(const struct ev_tier_in *in, struct ev_tier *out)
 {
-	static const char *const names[5] = {"", "Strong", "Moderate", "Promising",
-					     "Demonstrates a rationale"};
+	static const char *const names[5] = { "", "Strong", "Moderate", "Promising",
+					      "Demonstrates a rationale" };
 	double alpha = in->alpha > 0 ? in->alpha : 0.05;
 	bool sig_pos = in->effect > 0 && in->p_value < alpha;
 	bool large = in->n >= 350 && in->sites >= 2;
@@ -369,44 +394,61 @@ void ev_essa_tier(const struct ev_tier_in *in, struct ev_tier *out)
 	switch (in->design) {
 	case EV_DESIGN_RANDOMIZED:
 		if (!sig_pos)
-			what = "randomized, but the effect is not a statistically significant positive one";
+			what = "randomized, but the effect is not a statistically significant "
+			       "positive one";
 		else if (in->low_attrition)
-			tier = 1, what = "randomized with low attrition and a statistically significant positive effect";
+			tier = 1, what = "randomized with low attrition and a statistically "
+					 "significant positive effect";
 		else if (in->baseline_equivalent)
-			tier = 2, what = "randomized with high attrition, but the groups were equivalent at baseline, and the effect is significant and positive";
+			tier = 2,
+			what = "randomized with high attrition, but the groups were equivalent at "
+			       "baseline, and the effect is significant and positive";
 		else if (in->statistical_controls)
-			tier = 3, what = "randomized with high attrition and no baseline equivalence; the significant positive effect with statistical controls counts as correlational evidence";
+			tier = 3, what = "randomized with high attrition and no baseline "
+					 "equivalence; the significant positive effect with "
+					 "statistical controls counts as correlational evidence";
 		else
 			what = "randomized with high attrition and no baseline equivalence";
 		break;
 	case EV_DESIGN_QUASI:
 		if (!sig_pos)
-			what = "quasi-experimental, but the effect is not a statistically significant positive one";
+			what = "quasi-experimental, but the effect is not a statistically "
+			       "significant positive one";
 		else if (in->baseline_equivalent)
-			tier = 2, what = "quasi-experimental with baseline equivalence and a statistically significant positive effect";
+			tier = 2, what = "quasi-experimental with baseline equivalence and a "
+					 "statistically significant positive effect";
 		else if (in->statistical_controls)
-			tier = 3, what = "quasi-experimental without baseline equivalence; the significant positive effect with statistical controls counts as correlational evidence";
+			tier = 3, what = "quasi-experimental without baseline equivalence; the "
+					 "significant positive effect with statistical controls "
+					 "counts as correlational evidence";
 		else
 			what = "quasi-experimental without baseline equivalence";
 		break;
 	case EV_DESIGN_CORRELATIONAL:
 		if (sig_pos && in->statistical_controls)
-			tier = 3, what = "correlational with statistical controls and a statistically significant positive association";
+			tier = 3, what = "correlational with statistical controls and a "
+					 "statistically significant positive association";
 		else if (!in->statistical_controls)
 			what = "correlational without statistical controls";
 		else
-			what = "correlational, but the association is not a statistically significant positive one";
+			what = "correlational, but the association is not a statistically "
+			       "significant positive one";
 		break;
 	default:
 		what = "no comparison design";
 		break;
 	}
 	if (tier <= 2 && !large) {
-		snprintf(r, rc, "%s; but the sample (%.0f students in %d school%s) is smaller than the 350 students in 2 or more schools that the ESSA guidance asks of Tier %d, so it supports Tier 3 (Promising)",
+		snprintf(r, rc,
+			 "%s; but the sample (%.0f students in %d school%s) is smaller than the "
+			 "350 students in 2 or more schools that the ESSA guidance asks of Tier "
+			 "%d, so it supports Tier 3 (Promising)",
 			 what, in->n, in->sites, in->sites == 1 ? "" : "s", tier);
 		tier = 3;
 	} else if (tier == 4) {
-		snprintf(r, rc, "%s (g = %.2f, p = %.3f); the initiative can rest only on its logic model: Tier 4 (Demonstrates a rationale)",
+		snprintf(r, rc,
+			 "%s (g = %.2f, p = %.3f); the initiative can rest only on its logic "
+			 "model: Tier 4 (Demonstrates a rationale)",
 			 what, in->effect, in->p_value);
 	} else {
 		snprintf(r, rc, "%s (g = %.2f, p = %.3f): Tier %d (%s)", what, in->effect,
@@ -418,8 +460,7 @@ void ev_essa_tier(const struct ev_tier_in *in, struct ev_tier *out)
 
 /* ---- shared inference ------------------------------------------------- */
 
-static enum eb_err count_clusters(const int64_t *cl, const size_t *rows,
-				  size_t n, double *count)
+static enum eb_err count_clusters(const int64_t *cl, const size_t *rows, size_t n, double *count)
 {
 	int64_t *c = malloc(n * sizeof *c);
 	if (!c)
@@ -437,15 +478,15 @@ static enum eb_err count_clusters(const int64_t *cl, const size_t *rows,
 
 /* Fills the inference part of e from a regression coefficient. rows selects
  * the analysed students (NULL: all n). */
-static enum eb_err infer(struct ev_estimate *e, double beta, double se_beta,
-			 double df_ols, const double *y, const int64_t *cl,
-			 const size_t *rows, size_t n, double icc_in,
-			 char *why, size_t cap)
+static enum eb_err infer(struct ev_estimate *e, double beta, double se_beta, double df_ols,
+			 const double *y, const int64_t *cl, const size_t *rows, size_t n,
+			 double icc_in, char *why, size_t cap)
 {
 	enum eb_err rc;
 	double omega = 1.0;
 	if (!(se_beta > 0))
-		return FAIL("the effect's standard error is zero; the outcome does not vary once the covariates are accounted for");
+		return FAIL("the effect's standard error is zero; the outcome does not vary once "
+			    "the covariates are accounted for");
 	if ((rc = ev_omega(e->n_t + e->n_c, &omega, why, cap)))
 		return rc;
 	e->diff = beta;
@@ -460,7 +501,8 @@ static enum eb_err infer(struct ev_estimate *e, double beta, double se_beta,
 		if ((rc = count_clusters(cl, rows, n, &e->clusters)))
 			return rc;
 		if (e->clusters < 2)
-			return FAIL("all analysed students are in one class or school; the clustering correction needs at least 2");
+			return FAIL("all analysed students are in one class or school; the "
+				    "clustering correction needs at least 2");
 		if (icc_in < 0) {
 			double *ys = malloc(n * sizeof *ys);
 			int64_t *cs = malloc(n * sizeof *cs);
@@ -504,12 +546,11 @@ static enum eb_err infer(struct ev_estimate *e, double beta, double se_beta,
 }
 
 /* Pooled SD of y between groups (rows selected, flag 1/0). */
-static enum eb_err pooled_sd(const double *y, const int *flag,
-			     const size_t *rows, size_t n, double *nt,
-			     double *nc, double *mt, double *mc, double *sd,
-			     char *why, size_t cap)
+static enum eb_err pooled_sd(const double *y, const int *flag, const size_t *rows, size_t n,
+			     double *nt, double *nc, double *mt, double *mc, double *sd, char *why,
+			     size_t cap)
 {
-	struct stats_acc a[2] = {STATS_ACC_INIT, STATS_ACC_INIT};
+	struct stats_acc a[2] = { STATS_ACC_INIT, STATS_ACC_INIT };
 	for (size_t i = 0; i < n; i++) {
 		size_t r = rows ? rows[i] : i;
 		if (!isfinite(y[r]))
@@ -517,12 +558,17 @@ static enum eb_err pooled_sd(const double *y, const int *flag,
 		stats_acc_add(&a[flag[r] ? 1 : 0], y[r]);
 	}
 	if (a[1].n < 2)
-		return FAIL("the intervention group has %zu student%s with outcomes; at least 2 are needed", a[1].n, a[1].n == 1 ? "" : "s");
+		return FAIL("the intervention group has %zu student%s with outcomes; at least 2 "
+			    "are needed",
+			    a[1].n, a[1].n == 1 ? "" : "s");
 	if (a[0].n < 2)
-		return FAIL("the comparison group has %zu student%s with outcomes; at least 2 are needed", a[0].n, a[0].n == 1 ? "" : "s");
+		return FAIL("the comparison group has %zu student%s with outcomes; at least 2 are "
+			    "needed",
+			    a[0].n, a[0].n == 1 ? "" : "s");
 	double s2 = (a[0].m2 + a[1].m2) / (a[0].w + a[1].w - 2);
 	if (!(s2 > 0))
-		return FAIL("every outcome score is the same (zero variance); an effect size cannot be computed");
+		return FAIL("every outcome score is the same (zero variance); an effect size "
+			    "cannot be computed");
 	*nt = (double)a[1].n;
 	*nc = (double)a[0].n;
 	if (mt)
@@ -568,10 +614,10 @@ static size_t find_up(size_t *p, size_t j)
 	return r;
 }
 
-static void balance_g(const double *x, size_t k, size_t col, const int *treated,
-		      const size_t *rows, size_t n, double *g)
+static void balance_g(const double *x, size_t k, size_t col, const int *treated, const size_t *rows,
+		      size_t n, double *g)
 {
-	struct stats_acc a[2] = {STATS_ACC_INIT, STATS_ACC_INIT};
+	struct stats_acc a[2] = { STATS_ACC_INIT, STATS_ACC_INIT };
 	for (size_t i = 0; i < n; i++) {
 		size_t r = rows ? rows[i] : i;
 		stats_acc_add(&a[treated[r] ? 1 : 0], x[r * k + col]);
@@ -585,8 +631,8 @@ static void balance_g(const double *x, size_t k, size_t col, const int *treated,
 		*g = (1 - 3 / (4 * nn - 9)) * (a[1].mean - a[0].mean) / sqrt(s2);
 }
 
-enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
-		     int64_t *match_of, char *why, size_t cap)
+enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out, int64_t *match_of,
+		     char *why, size_t cap)
 {
 	size_t n = in->n, k = in->k;
 	enum eb_err rc = EB_OK;
@@ -595,7 +641,8 @@ enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
 	if (k == 0 || k > EV_MATCH_MAX_K)
 		return FAIL("matching needs 1 to %d covariates (have %zu)", EV_MATCH_MAX_K, k);
 	if (in->pretest_col >= (int)k || in->pretest_col < -1)
-		return FAIL("the pretest column %d is not one of the %zu covariates", in->pretest_col, k);
+		return FAIL("the pretest column %d is not one of the %zu covariates",
+			    in->pretest_col, k);
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < n; i++) {
 		if (in->treated[i] != 0 && in->treated[i] != 1)
@@ -606,7 +653,9 @@ enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
 	if (out->n_t_before < 2)
 		return FAIL("the tool's users are %zu; matching needs at least 2", out->n_t_before);
 	if (out->n_c_before < 2)
-		return FAIL("the comparison group (non-users) has %zu students; matching needs at least 2", out->n_c_before);
+		return FAIL("the comparison group (non-users) has %zu students; matching needs at "
+			    "least 2",
+			    out->n_c_before);
 
 	size_t p = k + 1;
 	double *z = malloc(n * p * sizeof *z), *yt = malloc(n * sizeof *yt);
@@ -634,7 +683,8 @@ enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
 		}
 		double sd = a.m2 > 0 ? sqrt(a.m2 / (a.w - 1)) : 0;
 		if (!(sd > 0)) {
-			rc = FAIL("covariate %zu has the same value for every student; drop it", j + 1);
+			rc = FAIL("covariate %zu has the same value for every student; drop it",
+				  j + 1);
 			goto out;
 		}
 		for (size_t i = 0; i < n; i++)
@@ -655,14 +705,14 @@ enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
 	}
 	if (rc)
 		goto out;
-	struct stats_acc ea[2] = {STATS_ACC_INIT, STATS_ACC_INIT};
+	struct stats_acc ea[2] = { STATS_ACC_INIT, STATS_ACC_INIT };
 	for (size_t i = 0; i < n; i++) {
 		double e = 0;
 		for (size_t j = 0; j < p; j++)
 			e += z[i * p + j] * lf.beta[j];
 		eta[i] = e;
 		stats_acc_add(&ea[in->treated[i]], e);
-		mr[i] = (struct mrow){in->stratum ? in->stratum[i] : 0, in->treated[i], e, i};
+		mr[i] = (struct mrow){ in->stratum ? in->stratum[i] : 0, in->treated[i], e, i };
 		partner[i] = -1;
 	}
 	double v0 = ea[0].m2 / (ea[0].w - 1), v1 = ea[1].m2 / (ea[1].w - 1);
@@ -720,7 +770,9 @@ enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
 	if (match_of)
 		memcpy(match_of, partner, n * sizeof *partner);
 	if (out->n_pairs < 2) {
-		rc = FAIL("only %zu user%s found a comparable non-user within the caliper; matching needs at least 2 pairs", out->n_pairs, out->n_pairs == 1 ? "" : "s");
+		rc = FAIL("only %zu user%s found a comparable non-user within the caliper; "
+			  "matching needs at least 2 pairs",
+			  out->n_pairs, out->n_pairs == 1 ? "" : "s");
 		goto out;
 	}
 	size_t nm = 0;
@@ -745,7 +797,8 @@ enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
 
 	/* Matched, regression-adjusted: y ~ 1 + T + x. */
 	struct ev_estimate *e = &out->est;
-	if ((rc = pooled_sd(in->outcome, in->treated, rows, nm, &e->n_t, &e->n_c, NULL, NULL, &e->sd_pooled, why, cap)))
+	if ((rc = pooled_sd(in->outcome, in->treated, rows, nm, &e->n_t, &e->n_c, NULL, NULL,
+			    &e->sd_pooled, why, cap)))
 		goto out;
 	size_t q = k + 2;
 	xr = malloc(nm * q * sizeof *xr);
@@ -768,8 +821,8 @@ enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
 	free(yr);
 	if (rc)
 		goto out;
-	rc = infer(e, ols.beta[1], ols.se[1], ols.df, in->outcome, in->cluster,
-		   rows, nm, in->icc, why, cap);
+	rc = infer(e, ols.beta[1], ols.se[1], ols.df, in->outcome, in->cluster, rows, nm, in->icc,
+		   why, cap);
 out:
 	free(z);
 	free(yt);
@@ -803,9 +856,8 @@ static int cmp_rrow(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-enum eb_err ev_randomize(const int64_t *cluster_id, const int64_t *stratum,
-			 size_t n, uint64_t seed, int *assign, char *why,
-			 size_t cap)
+enum eb_err ev_randomize(const int64_t *cluster_id, const int64_t *stratum, size_t n, uint64_t seed,
+			 int *assign, char *why, size_t cap)
 {
 	if (n < 2)
 		return FAIL("random assignment needs at least 2 classes or schools (have %zu)", n);
@@ -813,7 +865,7 @@ enum eb_err ev_randomize(const int64_t *cluster_id, const int64_t *stratum,
 	if (!r)
 		return EB_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		r[i] = (struct rrow){stratum ? stratum[i] : 0, cluster_id[i], i};
+		r[i] = (struct rrow){ stratum ? stratum[i] : 0, cluster_id[i], i };
 	qsort(r, n, sizeof *r, cmp_rrow_id);
 	for (size_t i = 1; i < n; i++)
 		if (r[i].id == r[i - 1].id) {
@@ -848,9 +900,8 @@ enum eb_err ev_randomize(const int64_t *cluster_id, const int64_t *stratum,
 
 /* ---- design 3: difference-in-differences ------------------------------ */
 
-enum eb_err ev_did_summary(struct ev_group pre_t, struct ev_group pre_c,
-			   struct ev_group post_t, struct ev_group post_c,
-			   struct ev_did *out, char *why, size_t cap)
+enum eb_err ev_did_summary(struct ev_group pre_t, struct ev_group pre_c, struct ev_group post_t,
+			   struct ev_group post_c, struct ev_did *out, char *why, size_t cap)
 {
 	struct ev_g gp, gq;
 	enum eb_err rc;
@@ -866,25 +917,27 @@ enum eb_err ev_did_summary(struct ev_group pre_t, struct ev_group pre_c,
 	return EB_OK;
 }
 
-enum eb_err ev_did_students(const double *y, const int *treated,
-			    const int *post, const int64_t *cluster, size_t n,
-			    double icc, struct ev_estimate *out, char *why,
-			    size_t cap)
+enum eb_err ev_did_students(const double *y, const int *treated, const int *post,
+			    const int64_t *cluster, size_t n, double icc, struct ev_estimate *out,
+			    char *why, size_t cap)
 {
 	enum eb_err rc = EB_OK;
 	memset(out, 0, sizeof *out);
-	size_t cells[4] = {0};
+	size_t cells[4] = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		if ((treated[i] != 0 && treated[i] != 1) || (post[i] != 0 && post[i] != 1))
 			return FAIL("student %zu: group and period must be 0 or 1", i + 1);
 		cells[treated[i] * 2 + post[i]]++;
 	}
-	static const char *const cell_name[4] = {
-		"comparison schools before", "comparison schools after",
-		"rollout schools before", "rollout schools after"};
+	static const char *const cell_name[4] = { "comparison schools before",
+						  "comparison schools after",
+						  "rollout schools before",
+						  "rollout schools after" };
 	for (int c = 0; c < 4; c++)
 		if (cells[c] < 2)
-			return FAIL("difference-in-differences needs students in all four cells; %s has %zu", cell_name[c], cells[c]);
+			return FAIL("difference-in-differences needs students in all four cells; "
+				    "%s has %zu",
+				    cell_name[c], cells[c]);
 	size_t *rows = malloc(n * sizeof *rows);
 	double *x = malloc(n * 4 * sizeof *x);
 	if (!rows || !x) {
@@ -900,7 +953,8 @@ enum eb_err ev_did_students(const double *y, const int *treated,
 		x[i * 4 + 2] = post[i];
 		x[i * 4 + 3] = treated[i] * post[i];
 	}
-	if ((rc = pooled_sd(y, treated, rows, np, &out->n_t, &out->n_c, NULL, NULL, &out->sd_pooled, why, cap)))
+	if ((rc = pooled_sd(y, treated, rows, np, &out->n_t, &out->n_c, NULL, NULL, &out->sd_pooled,
+			    why, cap)))
 		goto out;
 	struct stats_ols ols;
 	if ((rc = stats_ols_fit(x, y, NULL, n, 4, &ols, why, cap)))
@@ -914,15 +968,15 @@ out:
 
 /* ---- design 4: dose-response ------------------------------------------ */
 
-enum eb_err ev_dose_response(const double *dose, const double *y,
-			     const double *x, size_t k, const int64_t *cluster,
-			     size_t n, double icc, struct ev_dose *out,
+enum eb_err ev_dose_response(const double *dose, const double *y, const double *x, size_t k,
+			     const int64_t *cluster, size_t n, double icc, struct ev_dose *out,
 			     char *why, size_t cap)
 {
 	enum eb_err rc;
 	memset(out, 0, sizeof *out);
 	out->associational = true;
-	out->label = "associational: students who used the tool more scored differently on average; this does not show that the tool caused the difference";
+	out->label = "associational: students who used the tool more scored differently on "
+		     "average; this does not show that the tool caused the difference";
 	if (k + 2 > STATS_MAX_P)
 		return FAIL("too many control variables (%zu; at most %d)", k, STATS_MAX_P - 2);
 	double md, sdd, my, sdy;
@@ -930,7 +984,8 @@ enum eb_err ev_dose_response(const double *dose, const double *y,
 	    (rc = stats_mean_sd(y, n, &my, &sdy, why, cap)))
 		return rc;
 	if (!(sdd > 0))
-		return FAIL("every student has the same amount of use; a dose-response slope needs varying use");
+		return FAIL("every student has the same amount of use; a dose-response slope needs "
+			    "varying use");
 	if (!(sdy > 0))
 		return FAIL("every outcome score is the same (zero variance)");
 	size_t q = k + 2;
@@ -951,7 +1006,8 @@ enum eb_err ev_dose_response(const double *dose, const double *y,
 	out->slope = ols.beta[1];
 	out->se = ols.se[1];
 	if (!(out->se > 0))
-		return FAIL("the slope's standard error is zero; the outcome is fully explained by the controls");
+		return FAIL("the slope's standard error is zero; the outcome is fully explained by "
+			    "the controls");
 	out->t = out->slope / out->se;
 	out->g_per_sd = out->slope * sdd / sdy;
 	double ratio = 1, h = ols.df;

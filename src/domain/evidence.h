@@ -41,29 +41,29 @@ struct ev_group {
 };
 
 struct ev_g {
-	double s;	/* pooled within-group SD, sqrt(((nt-1)st^2+(nc-1)sc^2)/(N-2)) */
-	double omega;	/* 1 - 3/(4N-9) */
-	double d;	/* (mean_t - mean_c) / s */
-	double g;	/* omega * d  [PH41 App. E] */
-	double se;	/* sqrt(N/(nt nc) + g^2/(2N))  [PH41 App. E] */
+	double s;     /* pooled within-group SD, sqrt(((nt-1)st^2+(nc-1)sc^2)/(N-2)) */
+	double omega; /* 1 - 3/(4N-9) */
+	double d;     /* (mean_t - mean_c) / s */
+	double g;     /* omega * d  [PH41 App. E] */
+	double se;    /* sqrt(N/(nt nc) + g^2/(2N))  [PH41 App. E] */
 };
 /* Hedges' g from group summaries. EB_EINVAL for a group with n < 2, a
  * negative or non-finite SD, or zero pooled SD. */
-enum eb_err ev_hedges_g(struct ev_group t, struct ev_group c, struct ev_g *out,
-			char *why, size_t cap);
+enum eb_err ev_hedges_g(struct ev_group t, struct ev_group c, struct ev_g *out, char *why,
+			size_t cap);
 /* Same from raw scores (sample SDs with n - 1). */
-enum eb_err ev_hedges_g_raw(const double *xt, size_t nt, const double *xc,
-			    size_t nc, struct ev_g *out, char *why, size_t cap);
+enum eb_err ev_hedges_g_raw(const double *xt, size_t nt, const double *xc, size_t nc,
+			    struct ev_g *out, char *why, size_t cap);
 
 struct ev_cox {
-	double unadjusted;	/* (logit p_t - logit p_c) / 1.65 */
+	double unadjusted; /* (logit p_t - logit p_c) / 1.65 */
 	double omega;
-	double cox;		/* omega * unadjusted  [PH41 App. E] */
+	double cox; /* omega * unadjusted  [PH41 App. E] */
 };
 /* Cox index for a dichotomous outcome: proportions in (0, 1), N the total
  * sample. EB_EINVAL for p outside (0,1) (the logit is infinite) or N < 4. */
-enum eb_err ev_cox_index(double p_t, double p_c, double n_total,
-			 struct ev_cox *out, char *why, size_t cap);
+enum eb_err ev_cox_index(double p_t, double p_c, double n_total, struct ev_cox *out, char *why,
+			 size_t cap);
 
 /* Standard error of the Cox index from the group sizes and proportions:
  * omega * sqrt(1/(n_t p_t (1-p_t)) + 1/(n_c p_c (1-p_c))) / 1.65 - the
@@ -106,21 +106,18 @@ const char *ev_band_name(enum ev_band b);
  * design so clustered that h or the ratio is not positive. */
 struct ev_cluster {
 	double t, p_naive;
-	double ratio;		/* t_adj / t */
+	double ratio; /* t_adj / t */
 	double t_adj, h, p_adj;
 	double se, se_adj, ci_lo, ci_hi;
 };
-enum eb_err ev_cluster_correct(double g, double n_t, double n_c,
-			       double clusters, double icc,
+enum eb_err ev_cluster_correct(double g, double n_t, double n_c, double clusters, double icc,
 			       struct ev_cluster *out, char *why, size_t cap);
 /* The same correction applied to a t statistic from a student-level model
  * (e.g. a regression): t_adj and h only (se fields zero). */
-enum eb_err ev_cluster_correct_t(double t, double n_total, double clusters,
-				 double icc, struct ev_cluster *out, char *why,
-				 size_t cap);
+enum eb_err ev_cluster_correct_t(double t, double n_total, double clusters, double icc,
+				 struct ev_cluster *out, char *why, size_t cap);
 /* Degrees of freedom h alone (N, ICC, mean cluster size m) [H07]. */
-enum eb_err ev_cluster_h(double n_total, double icc, double m, double *h,
-			 char *why, size_t cap);
+enum eb_err ev_cluster_h(double n_total, double icc, double m, double *h, char *why, size_t cap);
 
 /* WWC default ICCs [PH41]: achievement 0.20, behavioural 0.10. */
 #define EV_ICC_ACHIEVEMENT 0.20
@@ -131,17 +128,17 @@ enum eb_err ev_cluster_h(double n_total, double icc, double m, double *h,
  *   n0 = (N - sum n_j^2 / N) / (J - 1)     (Donner 1986; unequal sizes).
  * cluster[i] labels y[i]. EB_EINVAL with fewer than 2 clusters, no cluster
  * with 2 or more members, or zero total variance. */
-enum eb_err ev_icc_anova(const double *y, const int64_t *cluster, size_t n,
-			 double *icc, char *why, size_t cap);
+enum eb_err ev_icc_anova(const double *y, const int64_t *cluster, size_t n, double *icc, char *why,
+			 size_t cap);
 
 /* ---- attrition [SH41 Table II.1] -------------------------------------- */
 
 enum ev_boundary { EV_BOUNDARY_CAUTIOUS, EV_BOUNDARY_OPTIMISTIC };
 
 struct ev_attrition {
-	double overall_pct;		/* 100 * (1 - analysed / randomised) */
-	double differential_pp;		/* |attr_t - attr_c| in points */
-	double cautious_max_pp;		/* boundary at rounded overall; -1 none */
+	double overall_pct;	/* 100 * (1 - analysed / randomised) */
+	double differential_pp; /* |attr_t - attr_c| in points */
+	double cautious_max_pp; /* boundary at rounded overall; -1 none */
 	double optimistic_max_pp;
 	bool low_cautious, low_optimistic;
 };
@@ -149,12 +146,11 @@ struct ev_attrition {
  * is low under each WWC boundary (the boundary for the overall rate rounded
  * to a whole percent; differential <= boundary is low). EB_EINVAL for a group
  * randomised empty or with more analysed than randomised. */
-enum eb_err ev_attrition(double rand_t, double rand_c, double anal_t,
-			 double anal_c, struct ev_attrition *out, char *why,
-			 size_t cap);
+enum eb_err ev_attrition(double rand_t, double rand_c, double anal_t, double anal_c,
+			 struct ev_attrition *out, char *why, size_t cap);
 /* The same from rates already known (percent, points). */
-enum eb_err ev_attrition_rates(double overall_pct, double differential_pp,
-			       struct ev_attrition *out, char *why, size_t cap);
+enum eb_err ev_attrition_rates(double overall_pct, double differential_pp, struct ev_attrition *out,
+			       char *why, size_t cap);
 /* Largest differential attrition (points) still low at this overall rate,
  * or -1 when every differential is high. */
 double ev_attrition_boundary(enum ev_boundary b, double overall_pct);
@@ -172,32 +168,31 @@ struct ev_mdes_in {
 	double n_t, n_c, clusters, icc, alpha, power, r2;
 	int covariates;
 };
-enum eb_err ev_mdes(const struct ev_mdes_in *in, double *mdes, char *why,
-		    size_t cap);
+enum eb_err ev_mdes(const struct ev_mdes_in *in, double *mdes, char *why, size_t cap);
 
 /* ---- ESSA evidence tiers [ESSA] --------------------------------------- */
 
 enum ev_design {
 	EV_DESIGN_RANDOMIZED,
-	EV_DESIGN_QUASI,	/* matched comparison, difference-in-differences */
-	EV_DESIGN_CORRELATIONAL,	/* dose-response, regression with controls */
+	EV_DESIGN_QUASI,	 /* matched comparison, difference-in-differences */
+	EV_DESIGN_CORRELATIONAL, /* dose-response, regression with controls */
 	EV_DESIGN_NONE,
 };
 
 struct ev_tier_in {
 	enum ev_design design;
-	bool low_attrition;		/* randomized only */
-	bool baseline_equivalent;	/* quasi (or high-attrition RCT) */
-	bool statistical_controls;	/* correlational */
-	double effect;			/* g */
-	double p_value;			/* clustering-corrected */
-	double alpha;			/* 0 means 0.05 */
-	double n;			/* students analysed */
-	int sites;			/* schools */
+	bool low_attrition;	   /* randomized only */
+	bool baseline_equivalent;  /* quasi (or high-attrition RCT) */
+	bool statistical_controls; /* correlational */
+	double effect;		   /* g */
+	double p_value;		   /* clustering-corrected */
+	double alpha;		   /* 0 means 0.05 */
+	double n;		   /* students analysed */
+	int sites;		   /* schools */
 };
 struct ev_tier {
-	int tier;		/* 1..4 */
-	const char *name;	/* "Strong", "Moderate", "Promising", "Demonstrates a rationale" */
+	int tier;	  /* 1..4 */
+	const char *name; /* "Strong", "Moderate", "Promising", "Demonstrates a rationale" */
 	char reason[400];
 };
 /* Tier 1: randomized, low attrition, significant positive effect.
@@ -214,20 +209,20 @@ void ev_essa_tier(const struct ev_tier_in *in, struct ev_tier *out);
 
 struct ev_estimate {
 	double n_t, n_c;
-	double diff;		/* adjusted difference in outcome units */
-	double sd_pooled;	/* unadjusted pooled SD of the outcome */
-	double g;		/* omega * diff / sd_pooled */
-	double se;		/* se of g, not clustering-corrected */
-	double t;		/* student-level t */
+	double diff;	  /* adjusted difference in outcome units */
+	double sd_pooled; /* unadjusted pooled SD of the outcome */
+	double g;	  /* omega * diff / sd_pooled */
+	double se;	  /* se of g, not clustering-corrected */
+	double t;	  /* student-level t */
 	double df;
-	double icc;		/* used for the correction (-1: no clusters) */
+	double icc; /* used for the correction (-1: no clusters) */
 	bool icc_estimated;
 	double clusters;
-	double t_adj, h, p;	/* clustering-corrected */
+	double t_adj, h, p; /* clustering-corrected */
 	double se_adj, ci_lo, ci_hi;
-	double improvement;	/* 100 Phi(g) - 50 */
-	double mdes;		/* smallest g detectable with these n (0.05, 0.80) */
-	bool significant;	/* p < 0.05 */
+	double improvement; /* 100 Phi(g) - 50 */
+	double mdes;	    /* smallest g detectable with these n (0.05, 0.80) */
+	bool significant;   /* p < 0.05 */
 };
 
 /* ---- design 1: matched comparison ------------------------------------- */
@@ -260,11 +255,11 @@ struct ev_match_in {
 struct ev_match_out {
 	size_t n_t_before, n_c_before;
 	size_t n_pairs, n_t_unmatched;
-	double caliper;			/* in logit units */
-	bool separation;		/* propensity model needed the penalty */
+	double caliper;	 /* in logit units */
+	bool separation; /* propensity model needed the penalty */
 	struct ev_balance_row balance[EV_MATCH_MAX_K];
-	double naive_diff, naive_g;	/* unmatched, unadjusted */
-	struct ev_estimate est;		/* matched, regression-adjusted */
+	double naive_diff, naive_g; /* unmatched, unadjusted */
+	struct ev_estimate est;	    /* matched, regression-adjusted */
 };
 /* Propensity score by logistic regression on x (lambda = 0; on separation
  * refit with lambda = 1 and set separation), 1:1 nearest neighbour on the
@@ -278,8 +273,8 @@ struct ev_match_out {
  * match_of (may be NULL) gets n entries: the index of the matched partner,
  * or -1. EB_EINVAL when a group is empty, fewer than 2 pairs match, k is 0
  * or too large, or the regression cannot be fitted. */
-enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
-		     int64_t *match_of, char *why, size_t cap);
+enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out, int64_t *match_of,
+		     char *why, size_t cap);
 
 /* ---- design 2: randomized pilot assignment ---------------------------- */
 
@@ -290,9 +285,8 @@ enum eb_err ev_match(const struct ev_match_in *in, struct ev_match_out *out,
  * treatment on a fair coin from the same stream. The result depends only on
  * the seed and the set of (id, stratum), not on input order.
  * stratum may be NULL (one stratum). EB_EINVAL for n < 2 or duplicate ids. */
-enum eb_err ev_randomize(const int64_t *cluster_id, const int64_t *stratum,
-			 size_t n, uint64_t seed, int *assign, char *why,
-			 size_t cap);
+enum eb_err ev_randomize(const int64_t *cluster_id, const int64_t *stratum, size_t n, uint64_t seed,
+			 int *assign, char *why, size_t cap);
 
 /* ---- design 3: difference-in-differences ------------------------------ */
 
@@ -312,18 +306,16 @@ struct ev_did {
 	double g_form_a, g_form_b;
 	double g;
 };
-enum eb_err ev_did_summary(struct ev_group pre_t, struct ev_group pre_c,
-			   struct ev_group post_t, struct ev_group post_c,
-			   struct ev_did *out, char *why, size_t cap);
+enum eb_err ev_did_summary(struct ev_group pre_t, struct ev_group pre_c, struct ev_group post_t,
+			   struct ev_group post_c, struct ev_did *out, char *why, size_t cap);
 
 /* Student-level DiD for school rollouts (repeated cross-sections):
  * OLS y ~ 1 + treated + post + treated:post; diff = interaction coefficient;
  * g = omega * diff / unadjusted pooled SD of post-period y (form b);
  * t from OLS, corrected for clustering in schools (cluster may be NULL). */
-enum eb_err ev_did_students(const double *y, const int *treated,
-			    const int *post, const int64_t *cluster, size_t n,
-			    double icc, struct ev_estimate *out, char *why,
-			    size_t cap);
+enum eb_err ev_did_students(const double *y, const int *treated, const int *post,
+			    const int64_t *cluster, size_t n, double icc, struct ev_estimate *out,
+			    char *why, size_t cap);
 
 /* ---- design 4: dose-response (associational) -------------------------- */
 
@@ -335,12 +327,11 @@ struct ev_dose {
 	double slope, se, t, h, t_adj, p, ci_lo, ci_hi;
 	double g_per_sd;
 	double icc;
-	bool associational;	/* always true */
+	bool associational; /* always true */
 	const char *label;
 };
-enum eb_err ev_dose_response(const double *dose, const double *y,
-			     const double *x, size_t k, const int64_t *cluster,
-			     size_t n, double icc, struct ev_dose *out,
+enum eb_err ev_dose_response(const double *dose, const double *y, const double *x, size_t k,
+			     const int64_t *cluster, size_t n, double icc, struct ev_dose *out,
 			     char *why, size_t cap);
 
 #endif

@@ -22,26 +22,28 @@ struct tool_names {
 	size_t n;
 };
 
-static enum eb_err tool_names_load(struct db *db, int64_t d, struct arena *a,
-				   struct tool_names *t)
+static enum eb_err tool_names_load(struct db *db, int64_t d, struct arena *a, struct tool_names *t)
 {
 	memset(t, 0, sizeof *t);
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
-		"SELECT t.id, t.name, max("
-		"  coalesce((SELECT last_received FROM tool_total x"
-		"   WHERE x.district_id = t.district_id AND x.tool_id = t.id), 0),"
-		"  coalesce((SELECT max(finished_at) FROM import_run r"
-		"   WHERE r.district_id = t.district_id AND r.tool_id = t.id AND r.kind = 'csv'), 0))"
-		" FROM tool t WHERE t.district_id = ?1 ORDER BY t.id",
-		DB_ARGS(DB_INT(d)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT t.id, t.name, max("
+			 "  coalesce((SELECT last_received FROM tool_total x"
+			 "   WHERE x.district_id = t.district_id AND x.tool_id = t.id), 0),"
+			 "  coalesce((SELECT max(finished_at) FROM import_run r"
+			 "   WHERE r.district_id = t.district_id AND r.tool_id = t.id AND r.kind = "
+			 "'csv'), 0))"
+			 " FROM tool t WHERE t.district_id = ?1 ORDER BY t.id",
+			 DB_ARGS(DB_INT(d)), &st);
 	if (rc)
 		return rc;
 	size_t cap = 0;
 	while (db_next(st)) {
 		if (t->n == cap) {
 			size_t nc = cap ? cap * 2 : 16;
-			int64_t *ni = arena_alloc(a, nc * sizeof *ni), *nl = arena_alloc(a, nc * sizeof *nl);
+			int64_t *ni = arena_alloc(a, nc * sizeof *ni),
+				*nl = arena_alloc(a, nc * sizeof *nl);
 			const char **nn = arena_alloc(a, nc * sizeof *nn);
 			if (!ni || !nl || !nn) {
 				db_fail(st, EB_ENOMEM);
@@ -89,7 +91,8 @@ static enum eb_err class_tools(struct db *db, int64_t d, struct home_class *c,
 			       const struct tool_names *names, struct arena *a)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
+	enum eb_err rc = db_query(
+		db,
 		"SELECT le.tool_id, count(DISTINCT le.student_sourced_id), max(le.occurred_at)"
 		" FROM enrollment e CROSS JOIN learning_event le ON le.district_id = e.district_id"
 		"  AND le.student_sourced_id = e.user_sourced_id"
@@ -136,7 +139,8 @@ static enum eb_err class_unit(struct db *db, int64_t d, struct home_class *c)
 	if (!c->last_activity)
 		return EB_OK;
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
+	enum eb_err rc = db_query(
+		db,
 		"SELECT le.standard_code, count(*)"
 		" FROM enrollment e CROSS JOIN learning_event le ON le.district_id = e.district_id"
 		"  AND le.student_sourced_id = e.user_sourced_id"
@@ -175,7 +179,7 @@ static enum eb_err class_unit(struct db *db, int64_t d, struct home_class *c)
 		    (cnt[k] == cnt[best] && strcmp(cl[k]->code, cl[best]->code) < 0))
 			best = k;
 	if (best < ncl) {
-		c->unit = cl[best]->code;	/* the catalog's: lives for the process */
+		c->unit = cl[best]->code; /* the catalog's: lives for the process */
 		c->unit_heading = cl[best]->cluster_heading;
 	}
 	return EB_OK;
@@ -204,7 +208,8 @@ static enum eb_err class_attention(struct db *db, int64_t d, const struct distri
 	snprintf(lo, sizeof lo, "%s.", c->unit);
 	snprintf(hi, sizeof hi, "%s/", c->unit);
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
+	enum eb_err rc = db_query(
+		db,
 		"SELECT e.user_sourced_id, coalesce(p.preferred_first_name, p.given_name),"
 		" p.family_name, m.p"
 		" FROM enrollment e CROSS JOIN mastery_state m ON m.district_id = e.district_id"
@@ -285,7 +290,8 @@ enum eb_err home_teacher_classes(struct db *db, int64_t district_id, const char 
 		if ((rc = db_get_int(db,
 				     "SELECT count(*) FROM enrollment WHERE district_id = ?1"
 				     " AND class_sourced_id = ?2 AND role = 'student'",
-				     DB_ARGS(DB_INT(district_id), DB_TEXT(c[i].sid)), &c[i].students)) ||
+				     DB_ARGS(DB_INT(district_id), DB_TEXT(c[i].sid)),
+				     &c[i].students)) ||
 		    (rc = class_tools(db, district_id, &c[i], &names, a)) ||
 		    (rc = class_unit(db, district_id, &c[i])) ||
 		    (rc = class_attention(db, district_id, lv, &c[i], a)))
@@ -305,16 +311,13 @@ static enum eb_err tool_finish(struct db_stmt *st, void *row, struct arena *a)
 	return EB_OK;
 }
 
-DB_ROWSPEC(tool_spec, struct home_tool, tool_finish,
-	   DB_FIELD_INT(struct home_tool, id),
-	   DB_FIELD_STR(struct home_tool, name),
-	   DB_FIELD_STR(struct home_tool, status),
+DB_ROWSPEC(tool_spec, struct home_tool, tool_finish, DB_FIELD_INT(struct home_tool, id),
+	   DB_FIELD_STR(struct home_tool, name), DB_FIELD_STR(struct home_tool, status),
 	   DB_FIELD_INT(struct home_tool, last_received),
 	   DB_FIELD_INT(struct home_tool, last_activity_day),
 	   DB_FIELD_INT(struct home_tool, events_7d),
 	   DB_FIELD_INT(struct home_tool, quarantined_7d),
-	   DB_FIELD_INT(struct home_tool, quarantined),
-	   DB_FIELD_INT(struct home_tool, credentials),
+	   DB_FIELD_INT(struct home_tool, quarantined), DB_FIELD_INT(struct home_tool, credentials),
 	   DB_FIELD_INT(struct home_tool, credentials_unused));
 
 enum eb_err home_tools(struct db *db, int64_t district_id, int64_t now, int64_t only_tool,
@@ -322,12 +325,14 @@ enum eb_err home_tools(struct db *db, int64_t district_id, int64_t now, int64_t 
 {
 	int64_t today = now / 86400;
 	/* the summaries of migration 010 (a few rows per tool), not the events */
-	enum eb_err rc = db_get_rows(db,
+	enum eb_err rc = db_get_rows(
+		db,
 		"SELECT t.id, t.name, t.status, max("
 		"  coalesce((SELECT last_received FROM tool_total x"
 		"   WHERE x.district_id = t.district_id AND x.tool_id = t.id), 0),"
 		"  coalesce((SELECT max(finished_at) FROM import_run r"
-		"   WHERE r.district_id = t.district_id AND r.tool_id = t.id AND r.kind = 'csv'), 0)),"
+		"   WHERE r.district_id = t.district_id AND r.tool_id = t.id AND r.kind = 'csv'), "
+		"0)),"
 		" (SELECT coalesce(max(day), 0) FROM tool_day y"
 		"   WHERE y.district_id = t.district_id AND y.tool_id = t.id AND y.events > 0),"
 		" (SELECT coalesce(sum(events), 0) FROM tool_day y"
@@ -371,7 +376,8 @@ enum eb_err home_tool_days(struct db *db, int64_t district_id, int64_t tool_id, 
 	for (int i = 0; i < days; i++)
 		out[i] = (struct home_tool_day){ first + i, 0, 0 };
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
+	enum eb_err rc = db_query(
+		db,
 		"SELECT day, events, quarantined FROM tool_day"
 		" WHERE district_id = ?1 AND tool_id = ?2 AND day >= ?3 AND day < ?3 + ?4",
 		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(first), DB_INT(days)), &st);
@@ -388,8 +394,7 @@ enum eb_err home_tool_days(struct db *db, int64_t district_id, int64_t tool_id, 
 }
 
 DB_ROWSPEC(school_tool_spec, struct home_school_tool, NULL,
-	   DB_FIELD_INT(struct home_school_tool, id),
-	   DB_FIELD_STR(struct home_school_tool, name),
+	   DB_FIELD_INT(struct home_school_tool, id), DB_FIELD_STR(struct home_school_tool, name),
 	   DB_FIELD_STR(struct home_school_tool, status),
 	   DB_FIELD_INT(struct home_school_tool, students));
 
@@ -397,17 +402,19 @@ enum eb_err home_school_tools(struct db *db, int64_t district_id, const char *sc
 			      struct arena *a, struct home_school_tool **out, size_t *n,
 			      int64_t *enrolled)
 {
-	enum eb_err rc = db_get_int(db,
-		"SELECT count(DISTINCT e.user_sourced_id) FROM class c JOIN enrollment e"
-		" ON e.district_id = c.district_id AND e.class_sourced_id = c.sourced_id"
-		"  AND e.role = 'student'"
-		" WHERE c.district_id = ?1 AND c.school_sourced_id = ?2",
-		DB_ARGS(DB_INT(district_id), DB_TEXT(school_sid)), enrolled);
+	enum eb_err rc =
+		db_get_int(db,
+			   "SELECT count(DISTINCT e.user_sourced_id) FROM class c JOIN enrollment e"
+			   " ON e.district_id = c.district_id AND e.class_sourced_id = c.sourced_id"
+			   "  AND e.role = 'student'"
+			   " WHERE c.district_id = ?1 AND c.school_sourced_id = ?2",
+			   DB_ARGS(DB_INT(district_id), DB_TEXT(school_sid)), enrolled);
 	if (rc)
 		return rc;
 	/* per tool, the school's students looked up in the tool's list: an
 	 * index probe each (tool_student's key leads with the tool) */
-	return db_get_rows(db,
+	return db_get_rows(
+		db,
 		"SELECT id, name, status, students FROM ("
 		" SELECT t.id, t.name, t.status, (SELECT count(DISTINCT e.user_sourced_id)"
 		"  FROM class c JOIN enrollment e ON e.district_id = c.district_id"
@@ -429,7 +436,7 @@ static bool targets_school(struct db *db, int64_t d, int64_t id, const char *sch
 	if (initiative_get(db, d, id, a, &in))
 		return false;
 	if (!in.nschools && !in.nclasses)
-		return true;	/* every school */
+		return true; /* every school */
 	for (size_t i = 0; i < in.nschools; i++)
 		if (strcmp(in.schools[i], school) == 0)
 			return true;
@@ -489,17 +496,17 @@ static enum eb_err part_finish(struct db_stmt *st, void *row, struct arena *a)
 	return EB_OK;
 }
 
-DB_ROWSPEC(part_spec, struct home_initiative, part_finish,
-	   DB_FIELD_INT(struct home_initiative, id),
+DB_ROWSPEC(part_spec, struct home_initiative, part_finish, DB_FIELD_INT(struct home_initiative, id),
 	   DB_FIELD_STR(struct home_initiative, title),
 	   DB_FIELD_STR(struct home_initiative, status),
-	   DB_FIELD_STR(struct home_initiative, review_date),
-	   DB_FIELD_SKIP, DB_FIELD_SKIP, DB_FIELD_SKIP, DB_FIELD_SKIP, DB_FIELD_SKIP);
+	   DB_FIELD_STR(struct home_initiative, review_date), DB_FIELD_SKIP, DB_FIELD_SKIP,
+	   DB_FIELD_SKIP, DB_FIELD_SKIP, DB_FIELD_SKIP);
 
 enum eb_err home_initiatives_of(struct db *db, int64_t district_id, int64_t account_id,
 				struct arena *a, struct home_initiative **out, size_t *n)
 {
-	return db_get_rows(db,
+	return db_get_rows(
+		db,
 		"SELECT id, title, status, review_date, quiz_builder_id = ?2, monitor_id = ?2,"
 		" evaluator_id = ?2, teacher_support_id = ?2, family_contact_id = ?2"
 		" FROM initiative WHERE district_id = ?1 AND status <> 'stopped'"
@@ -517,16 +524,18 @@ enum eb_err home_admin_facts(struct db *db, int64_t district_id, struct home_adm
 	/* schools and classes only: counting a large district's students and
 	 * families (roster_count) costs ~100 ms at 350,000 students */
 	enum eb_err rc;
-	if ((rc = db_get_int(db, "SELECT count(*) FROM org WHERE district_id = ?1 AND type = 'school'",
+	if ((rc = db_get_int(db,
+			     "SELECT count(*) FROM org WHERE district_id = ?1 AND type = 'school'",
 			     DB_ARGS(DB_INT(district_id)), &out->schools)) ||
 	    (rc = db_get_int(db, "SELECT count(*) FROM class WHERE district_id = ?1",
 			     DB_ARGS(DB_INT(district_id)), &out->classes)))
 		return rc;
 	struct db_stmt *st;
-	if ((rc = db_query(db,
-			   "SELECT coalesce(finished_at, started_at), ok FROM import_run"
-			   " WHERE district_id = ?1 AND kind = 'oneroster' ORDER BY id DESC LIMIT 1",
-			   DB_ARGS(DB_INT(district_id)), &st)))
+	if ((rc = db_query(
+		     db,
+		     "SELECT coalesce(finished_at, started_at), ok FROM import_run"
+		     " WHERE district_id = ?1 AND kind = 'oneroster' ORDER BY id DESC LIMIT 1",
+		     DB_ARGS(DB_INT(district_id)), &st)))
 		return rc;
 	if (db_next(st)) {
 		out->last_import_at = db_col_int(st, 0);

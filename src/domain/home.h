@@ -31,29 +31,29 @@ struct db;
 
 struct home_student {
 	const char *sid, *given, *family;
-	int not_yet, approaching;	/* measured standards of the unit at each level */
+	int not_yet, approaching; /* measured standards of the unit at each level */
 };
 
 struct home_class_tool {
 	int64_t tool_id;
 	const char *name;
-	int64_t students;	/* of the class with evidence or use from the tool */
-	int64_t last_activity;	/* latest of it (when the students worked; Unix s) */
-	int64_t last_received;	/* the tool's latest receipt of any data (district) */
+	int64_t students;      /* of the class with evidence or use from the tool */
+	int64_t last_activity; /* latest of it (when the students worked; Unix s) */
+	int64_t last_received; /* the tool's latest receipt of any data (district) */
 };
 
 struct home_class {
 	const char *sid, *title, *grades, *school_sid;
-	int64_t students;		/* enrolled */
-	const char *unit;		/* cluster code ("5.NF.B"); NULL: no evidence yet */
-	const char *unit_heading;	/* the catalog's plain wording of it, or NULL */
-	int64_t attention;		/* students with a measured Not yet in the unit */
-	int64_t measured;		/* students with a measured estimate in the unit */
-	struct home_student *needs;	/* the first HOME_NAMES_MAX of them, most gaps first */
+	int64_t students;	    /* enrolled */
+	const char *unit;	    /* cluster code ("5.NF.B"); NULL: no evidence yet */
+	const char *unit_heading;   /* the catalog's plain wording of it, or NULL */
+	int64_t attention;	    /* students with a measured Not yet in the unit */
+	int64_t measured;	    /* students with a measured estimate in the unit */
+	struct home_student *needs; /* the first HOME_NAMES_MAX of them, most gaps first */
 	size_t nneeds;
-	struct home_class_tool *tools;	/* most students first */
+	struct home_class_tool *tools; /* most students first */
 	size_t ntools;
-	int64_t last_activity;		/* latest evidence of the class, any tool */
+	int64_t last_activity; /* latest evidence of the class, any tool */
 };
 
 /* The classes person teacher_sid teaches (roster enrollments), by title,
@@ -65,21 +65,21 @@ enum eb_err home_teacher_classes(struct db *db, int64_t district_id, const char 
 
 enum home_tool_problem {
 	HOME_TOOL_OK,
-	HOME_TOOL_NEVER,	/* approved, nothing received yet */
-	HOME_TOOL_STOPPED,	/* approved, nothing received for HOME_QUIET_DAYS days */
+	HOME_TOOL_NEVER,   /* approved, nothing received yet */
+	HOME_TOOL_STOPPED, /* approved, nothing received for HOME_QUIET_DAYS days */
 };
 
 struct home_tool {
 	int64_t id;
-	const char *name, *status;	/* status: tools' stored name */
-	int64_t last_received;		/* 0: never */
-	int32_t last_activity_day;	/* latest day (UTC, days since the epoch) with events; 0: none */
-	int64_t events_7d, quarantined_7d;	/* by the day the activity happened (UTC) */
-	int64_t quarantined;		/* all kept aside, waiting for a roster match or a map */
-	int64_t credentials;		/* active xAPI and Caliper credentials */
-	int64_t credentials_unused;	/* of them never used */
+	const char *name, *status; /* status: tools' stored name */
+	int64_t last_received;	   /* 0: never */
+	int32_t last_activity_day; /* latest day (UTC, days since the epoch) with events; 0: none */
+	int64_t events_7d, quarantined_7d; /* by the day the activity happened (UTC) */
+	int64_t quarantined;		   /* all kept aside, waiting for a roster match or a map */
+	int64_t credentials;		   /* active xAPI and Caliper credentials */
+	int64_t credentials_unused;	   /* of them never used */
 	enum home_tool_problem problem;
-	bool request;			/* requested or under review: a decision waits */
+	bool request; /* requested or under review: a decision waits */
 };
 
 /* Every tool of the district with its data health as of now (Unix s), by
@@ -89,7 +89,7 @@ enum eb_err home_tools(struct db *db, int64_t district_id, int64_t now, int64_t 
 		       int64_t champion_id, struct arena *a, struct home_tool **out, size_t *n);
 
 struct home_tool_day {
-	int32_t day;		/* days since the epoch (UTC) */
+	int32_t day; /* days since the epoch (UTC) */
 	int64_t events, quarantined;
 };
 /* A tool's last `days` days (1..60) to today (now), oldest first, one row
@@ -100,7 +100,7 @@ enum eb_err home_tool_days(struct db *db, int64_t district_id, int64_t tool_id, 
 struct home_school_tool {
 	int64_t id;
 	const char *name, *status;
-	int64_t students;	/* of the school the tool's data was matched to */
+	int64_t students; /* of the school the tool's data was matched to */
 };
 /* The tools used at a school (students enrolled in its classes the tool's
  * data matched), most students first; *enrolled: the school's students. */
@@ -110,9 +110,9 @@ enum eb_err home_school_tools(struct db *db, int64_t district_id, const char *sc
 
 struct home_initiative {
 	int64_t id;
-	const char *title, *status, *review_date;	/* status: stored name */
-	bool overdue;		/* piloting or scaling past its review date */
-	const char *part;	/* the viewer's named part ("builds the quiz"), or NULL */
+	const char *title, *status, *review_date; /* status: stored name */
+	bool overdue;				  /* piloting or scaling past its review date */
+	const char *part; /* the viewer's named part ("builds the quiz"), or NULL */
 };
 /* Initiatives waiting for a decision as of today (days since the epoch):
  * under review, or piloting or scaling past the review date; newest first.
@@ -128,10 +128,10 @@ enum eb_err home_initiatives_of(struct db *db, int64_t district_id, int64_t acco
 
 struct home_admin {
 	int64_t schools, classes;
-	int64_t last_import_at;		/* the latest roster import (0: none) */
+	int64_t last_import_at; /* the latest roster import (0: none) */
 	bool last_import_ok;
-	int64_t locked_accounts;	/* locked after too many failed password checks */
-	int64_t tools_waiting;		/* requested or under review */
+	int64_t locked_accounts; /* locked after too many failed password checks */
+	int64_t tools_waiting;	 /* requested or under review */
 };
 /* The district administrator's loose ends. */
 enum eb_err home_admin_facts(struct db *db, int64_t district_id, struct home_admin *out);

@@ -14,7 +14,7 @@ void init_cost_compute(struct init_cost *c, const struct ev_estimate *est)
 	c->utilization_pct = c->seats > 0 ? 100.0 * (double)c->active / (double)c->seats : -1;
 	double dollars = (double)c->annual_cost_cents / 100.0;
 	c->cost_per_active = c->annual_cost_cents > 0 && c->active > 0 ? dollars / (double)c->active
-									 : -1;
+								       : -1;
 	c->cost_per_01sd = -1;
 	c->why_no_effect_cost[0] = '\0';
 	if (c->cost_per_active < 0)

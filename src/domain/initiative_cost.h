@@ -26,14 +26,14 @@ struct db;
 struct initiative;
 
 struct init_cost {
-	bool has_tool;			/* the initiative names a tool of the inventory */
+	bool has_tool; /* the initiative names a tool of the inventory */
 	char tool_name[128];
-	int64_t seats;			/* 0: not recorded */
-	int64_t annual_cost_cents;	/* 0: not recorded */
-	int64_t active;			/* students with minutes > 0 */
-	double utilization_pct;		/* -1: no seats recorded */
-	double cost_per_active;		/* dollars; -1: no cost or no active student */
-	double cost_per_01sd;		/* dollars per student per 0.1 SD; -1: see why */
+	int64_t seats;		   /* 0: not recorded */
+	int64_t annual_cost_cents; /* 0: not recorded */
+	int64_t active;		   /* students with minutes > 0 */
+	double utilization_pct;	   /* -1: no seats recorded */
+	double cost_per_active;	   /* dollars; -1: no cost or no active student */
+	double cost_per_01sd;	   /* dollars per student per 0.1 SD; -1: see why */
 	char why_no_effect_cost[160];
 };
 

@@ -178,7 +178,8 @@ static void split_list(struct why *w, const char *field, const char *s, struct l
 			}
 			int dup = 0;
 			for (size_t k = 0; k < out->n; k++)
-				if (strlen(out->items[k]) == it.n && memcmp(out->items[k], it.p, it.n) == 0)
+				if (strlen(out->items[k]) == it.n &&
+				    memcmp(out->items[k], it.p, it.n) == 0)
 					dup = 1;
 			if (!dup) {
 				memcpy(out->items[out->n], it.p, it.n);
@@ -257,7 +258,8 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 		} else if (te) {
 			buf_free(&w.b);
 			if (why && cap)
-				snprintf(why, cap, "tool_id: could not be checked (%s)", eb_strerror(te));
+				snprintf(why, cap, "tool_id: could not be checked (%s)",
+					 eb_strerror(te));
 			return te;
 		}
 	}
@@ -269,7 +271,8 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 	enum eb_err ce = EB_OK;
 	for (size_t i = 0; i < schools.n && !ce; i++)
 		if ((ce = exists_school(db, district_id, schools.items[i])) == EB_ENOTFOUND) {
-			whyf(&w, "schools", "'%s' is not a school of this district", schools.items[i]);
+			whyf(&w, "schools", "'%s' is not a school of this district",
+			     schools.items[i]);
 			ce = EB_OK;
 		}
 	int gnum[LIST_MAX];
@@ -278,7 +281,8 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 			whyf(&w, "grades", "'%s' is not a grade (K, 1..12)", grades.items[i]);
 	for (size_t i = 0; i < classes.n && !ce; i++)
 		if ((ce = exists_class(db, district_id, classes.items[i])) == EB_ENOTFOUND) {
-			whyf(&w, "classes", "'%s' is not a class of this district", classes.items[i]);
+			whyf(&w, "classes", "'%s' is not a class of this district",
+			     classes.items[i]);
 			ce = EB_OK;
 		}
 	if (ce) {
@@ -294,7 +298,8 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 		if (e == EB_ENOTFOUND)
 			whyf(&w, "standards", "'%s' is not in the CCSS-M catalog", stds.items[i]);
 		else if (e)
-			whyf(&w, "standards", "'%s' is not a CCSS-M code (e.g. 6.RP.A.3)", stds.items[i]);
+			whyf(&w, "standards", "'%s' is not a CCSS-M code (e.g. 6.RP.A.3)",
+			     stds.items[i]);
 	}
 	if (schools.n + grades.n + classes.n == 0)
 		whyf(&w, "target", "name at least one school, grade or class");
@@ -320,9 +325,11 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 	if (has_pass) {
 		struct str pv = str_trim(str_from(in->pass_score));
 		if (pv.n > 64 || str_to_double(pv, &pass) || !isfinite(pass))
-			whyf(&w, "pass_score", "must be a number (the cut score on the outcome's scale)");
+			whyf(&w, "pass_score",
+			     "must be a number (the cut score on the outcome's scale)");
 		else if (pass < 0 || pass >= 1e9)
-			whyf(&w, "pass_score", "must be 0 or more (a cut score on the outcome's scale)");
+			whyf(&w, "pass_score",
+			     "must be 0 or more (a cut score on the outcome's scale)");
 	}
 	check_person(&w, db, district_id, "evaluator", in->evaluator);
 	check_person(&w, db, district_id, "teacher_support", in->teacher_support);
@@ -418,10 +425,8 @@ static enum eb_err finish_initiative(struct db_stmt *st, void *row, struct arena
 }
 
 DB_ROWSPEC(initiative_spec, struct initiative, finish_initiative,
-	   DB_FIELD_STR(struct initiative, title),
-	   DB_FIELD_STR(struct initiative, need),
-	   DB_FIELD_STR(struct initiative, tool_name),
-	   DB_FIELD_INT(struct initiative, tool_id),
+	   DB_FIELD_STR(struct initiative, title), DB_FIELD_STR(struct initiative, need),
+	   DB_FIELD_STR(struct initiative, tool_name), DB_FIELD_INT(struct initiative, tool_id),
 	   DB_FIELD_STR(struct initiative, start_date),
 	   DB_FIELD_STR(struct initiative, review_date),
 	   DB_FIELD_STR(struct initiative, outcome_assessment),
@@ -433,8 +438,7 @@ DB_ROWSPEC(initiative_spec, struct initiative, finish_initiative,
 	   DB_FIELD_INT(struct initiative, monitor_every_days),
 	   DB_FIELD_INT(struct initiative, evaluator.account_id),
 	   DB_FIELD_INT(struct initiative, teacher_support.account_id),
-	   DB_FIELD_INT(struct initiative, family_contact.account_id),
-	   DB_FIELD_SKIP, /* status */
+	   DB_FIELD_INT(struct initiative, family_contact.account_id), DB_FIELD_SKIP, /* status */
 	   DB_FIELD_TEXT(struct initiative, random_unit),
 	   DB_FIELD_INT(struct initiative, random_seed),
 	   DB_FIELD_INT(struct initiative, randomized_at),
@@ -486,7 +490,8 @@ enum eb_err initiative_get(struct db *db, int64_t district_id, int64_t id, struc
 		else if (strcmp(k, "standard") == 0 && out->nstandards < cap)
 			out->standards[out->nstandards++] = db_col_str(st, 1, a);
 		else if (strcmp(k, "grade") == 0 && out->ngrades < cap &&
-			 initiative_parse_grade(db_col_text(st, 1), &out->grades[out->ngrades]) == EB_OK)
+			 initiative_parse_grade(db_col_text(st, 1), &out->grades[out->ngrades]) ==
+				 EB_OK)
 			out->ngrades++;
 	}
 	return db_done(st);
@@ -502,12 +507,10 @@ static enum eb_err finish_initiative_row(struct db_stmt *st, void *row, struct a
 }
 
 DB_ROWSPEC(initiative_row_spec, struct initiative_row, finish_initiative_row,
-	   DB_FIELD_INT(struct initiative_row, id),
-	   DB_FIELD_STR(struct initiative_row, title),
+	   DB_FIELD_INT(struct initiative_row, id), DB_FIELD_STR(struct initiative_row, title),
 	   DB_FIELD_STR(struct initiative_row, tool_name),
 	   DB_FIELD_STR(struct initiative_row, start_date),
-	   DB_FIELD_STR(struct initiative_row, review_date),
-	   DB_FIELD_SKIP); /* status */
+	   DB_FIELD_STR(struct initiative_row, review_date), DB_FIELD_SKIP); /* status */
 
 enum eb_err initiative_list(struct db *db, int64_t district_id, struct arena *a,
 			    struct initiative_row **rows, size_t *n)
@@ -525,9 +528,9 @@ static int needs_evidence(enum initiative_status s)
 	return s == INIT_CONTINUED || s == INIT_CHANGED || s == INIT_STOPPED;
 }
 
-enum eb_err initiative_set_status(struct db *db, int64_t district_id,
-				  const struct audit_actor *who, int64_t id, const char *to,
-				  const char *reason, const char *evidence, char *why, size_t cap)
+enum eb_err initiative_set_status(struct db *db, int64_t district_id, const struct audit_actor *who,
+				  int64_t id, const char *to, const char *reason,
+				  const char *evidence, char *why, size_t cap)
 {
 	struct arena a;
 	arena_init(&a);
@@ -544,8 +547,10 @@ enum eb_err initiative_set_status(struct db *db, int64_t district_id,
 	buf_init(&w.b, INIT_WHY_CAP);
 	enum initiative_status ts = INIT_PLANNED;
 	if (initiative_status_parse(to, &ts))
-		whyf(&w, "status", "'%.40s' is not a status (planned, piloting, scaling, "
-			 "under_review, continued, changed, stopped)", to ? to : "");
+		whyf(&w, "status",
+		     "'%.40s' is not a status (planned, piloting, scaling, "
+		     "under_review, continued, changed, stopped)",
+		     to ? to : "");
 	else if (!initiative_transition_ok(cur.status, ts))
 		whyf(&w, "status", "cannot move from %s to %s", initiative_status_label(cur.status),
 		     initiative_status_label(ts));
@@ -597,9 +602,9 @@ enum eb_err initiative_set_status(struct db *db, int64_t district_id,
 fail:
 	db_rollback(db);
 	if (why && cap)
-		snprintf(why, cap, "status: %s", e == EB_ECONFLICT
-							 ? "the status changed meanwhile; reload and try again"
-							 : eb_strerror(e));
+		snprintf(why, cap, "status: %s",
+			 e == EB_ECONFLICT ? "the status changed meanwhile; reload and try again"
+					   : eb_strerror(e));
 	return e;
 }
 
@@ -647,9 +652,8 @@ static int first_grade(const char *s)
 	return initiative_parse_grade(g, &v) == EB_OK ? v : -1;
 }
 
-enum eb_err initiative_students(struct db *db, int64_t district_id,
-				const struct initiative *in, struct arena *a,
-				struct init_student **out, size_t *n)
+enum eb_err initiative_students(struct db *db, int64_t district_id, const struct initiative *in,
+				struct arena *a, struct init_student **out, size_t *n)
 {
 	size_t cap = 256, k = 0;
 	struct init_student *v = arena_alloc(a, cap * sizeof *v);
@@ -723,10 +727,9 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-enum eb_err initiative_randomize(struct db *db, int64_t district_id,
-				 const struct audit_actor *who, int64_t id, const char *unit,
-				 uint64_t seed, size_t *n_units, size_t *n_treated, char *why,
-				 size_t cap)
+enum eb_err initiative_randomize(struct db *db, int64_t district_id, const struct audit_actor *who,
+				 int64_t id, const char *unit, uint64_t seed, size_t *n_units,
+				 size_t *n_treated, char *why, size_t cap)
 {
 	int by_class;
 	if (unit && strcmp(unit, "class") == 0)
@@ -751,7 +754,8 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 	if (in.random_unit) {
 		if (why && cap)
 			snprintf(why, cap,
-				 "initiative: already randomized by %s with seed %lld; an assignment is"
+				 "initiative: already randomized by %s with seed %lld; an "
+				 "assignment is"
 				 " drawn once",
 				 in.random_unit, (long long)in.random_seed);
 		e = EB_ECONFLICT;
@@ -780,7 +784,8 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 		for (size_t u = 0; u < nu; u++) {
 			school_of[u] = "";
 			for (size_t i = 0; i < ns; i++)
-				if (strcmp(by_class ? s[i].class_sid : s[i].school, units[u]) == 0) {
+				if (strcmp(by_class ? s[i].class_sid : s[i].school, units[u]) ==
+				    0) {
 					school_of[u] = s[i].school;
 					break;
 				}
@@ -789,13 +794,15 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 	if (nu < 2) {
 		if (why && cap)
 			snprintf(why, cap,
-				 "unit: the target has %zu %s%s with students; a randomized pilot needs at"
+				 "unit: the target has %zu %s%s with students; a randomized pilot "
+				 "needs at"
 				 " least 2",
 				 nu, by_class ? "class" : "school", nu == 1 ? "" : "es");
 		e = EB_EINVAL;
 		goto out;
 	}
-	int64_t *cid = arena_alloc(&a, nu * sizeof *cid), *strat = arena_alloc(&a, nu * sizeof *strat);
+	int64_t *cid = arena_alloc(&a, nu * sizeof *cid),
+		*strat = arena_alloc(&a, nu * sizeof *strat);
 	int *assign = arena_alloc(&a, nu * sizeof *assign);
 	if (!cid || !strat || !assign) {
 		e = EB_ENOMEM;
@@ -855,8 +862,8 @@ enum eb_err initiative_randomize(struct db *db, int64_t district_id,
 	if (!e) {
 		char sid[24], detail[128];
 		snprintf(sid, sizeof sid, "%lld", (long long)id);
-		snprintf(detail, sizeof detail, "randomized %zu %s units, %zu treated, seed %llu", nu,
-			 by_class ? "class" : "school", nt, (unsigned long long)seed);
+		snprintf(detail, sizeof detail, "randomized %zu %s units, %zu treated, seed %llu",
+			 nu, by_class ? "class" : "school", nt, (unsigned long long)seed);
 		e = audit_record(db, district_id, who, "update", "initiative", sid, detail);
 	}
 	if (!e)
@@ -946,9 +953,8 @@ static enum eb_err class_teacher(struct db *db, int64_t d, const char *class_sid
 	return *name ? EB_OK : EB_ENOMEM;
 }
 
-enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
-				   const struct initiative *in, const char *school,
-				   enum initiative_use_by by, struct arena *a,
+enum eb_err initiative_use_summary(struct db *db, int64_t district_id, const struct initiative *in,
+				   const char *school, enum initiative_use_by by, struct arena *a,
 				   struct initiative_use_row **rows, size_t *n)
 {
 	struct init_student *s;
@@ -965,7 +971,8 @@ enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
 		v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted students of this school"
 						     : "All targeted classes of this school";
 	else
-		v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted schools" : "All targeted classes";
+		v[0].name = by == INIT_USE_BY_SCHOOL ? "All targeted schools"
+						     : "All targeted classes";
 	/* class -> its group row, so each class's teacher is looked up once */
 	struct hashset by_class;
 	hs_init(&by_class);

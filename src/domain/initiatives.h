@@ -52,19 +52,19 @@ int initiative_transition_ok(enum initiative_status from, enum initiative_status
  * 1000, lists 64 items. */
 struct initiative_in {
 	const char *title, *need, *tool_name;
-	int64_t tool_id;		/* 0: not in the inventory */
-	const char *schools;		/* org sourcedIds of type school */
-	const char *grades;		/* K, KG, 0..12, 01..12 */
-	const char *classes;		/* class sourcedIds */
-	const char *standards;		/* CCSS-M codes, any accepted spelling */
-	const char *start_date, *review_date;	/* YYYY-MM-DD, review after start */
-	const char *outcome_assessment;	/* assessment name */
-	const char *pretest_assessment;	/* NULL/"": the outcome assessment before the start */
+	int64_t tool_id;		      /* 0: not in the inventory */
+	const char *schools;		      /* org sourcedIds of type school */
+	const char *grades;		      /* K, KG, 0..12, 01..12 */
+	const char *classes;		      /* class sourcedIds */
+	const char *standards;		      /* CCSS-M codes, any accepted spelling */
+	const char *start_date, *review_date; /* YYYY-MM-DD, review after start */
+	const char *outcome_assessment;	      /* assessment name */
+	const char *pretest_assessment;	      /* NULL/"": the outcome assessment before the start */
 	const char *success_measure;
-	int64_t dosage_minutes;		/* minutes per week, 1..3000 */
+	int64_t dosage_minutes; /* minutes per week, 1..3000 */
 	int64_t quiz_builder, monitor, evaluator, teacher_support, family_contact;
-	int64_t monitor_every_days;	/* 1..365 */
-	const char *pass_score;		/* NULL/"": none; else a number >= 0 (the cut score on
+	int64_t monitor_every_days; /* 1..365 */
+	const char *pass_score;	    /* NULL/"": none; else a number >= 0 (the cut score on
 					 * the outcome's scale: pass = score >= it) */
 };
 
@@ -79,24 +79,23 @@ enum eb_err initiative_create(struct db *db, int64_t district_id, const struct a
 
 struct initiative_person {
 	int64_t account_id;
-	const char *display_name;	/* "" if the account has gone */
+	const char *display_name; /* "" if the account has gone */
 };
 
 struct initiative {
 	int64_t id, district_id, tool_id, dosage_minutes, monitor_every_days;
 	const char *title, *need, *tool_name, *start_date, *review_date;
-	const char *outcome_assessment, *pretest_assessment;	/* pretest never NULL */
+	const char *outcome_assessment, *pretest_assessment; /* pretest never NULL */
 	const char *success_measure;
 	enum initiative_status status;
-	struct initiative_person quiz_builder, monitor, evaluator, teacher_support,
-		family_contact;
+	struct initiative_person quiz_builder, monitor, evaluator, teacher_support, family_contact;
 	/* targets, each an array in the arena */
 	const char **schools, **classes, **standards;
 	int *grades;
 	size_t nschools, nclasses, nstandards, ngrades;
-	const char *random_unit;	/* NULL when not randomized */
+	const char *random_unit; /* NULL when not randomized */
 	int64_t random_seed, randomized_at, created_at;
-	bool has_pass;			/* a cut score is stored (migration 008) */
+	bool has_pass; /* a cut score is stored (migration 008) */
 	double pass_score;
 };
 /* Loads one initiative of the district (strings in arena). EB_ENOTFOUND
@@ -118,9 +117,9 @@ enum eb_err initiative_list(struct db *db, int64_t district_id, struct arena *a,
  * (1..2000 bytes); evidence (0..4000) is required for continued, changed
  * and stopped. EB_EINVAL with "field: reason" lines (bad status, a move not
  * allowed, missing reason); EB_ENOTFOUND for no such initiative. */
-enum eb_err initiative_set_status(struct db *db, int64_t district_id,
-				  const struct audit_actor *who, int64_t id, const char *to,
-				  const char *reason, const char *evidence, char *why, size_t cap);
+enum eb_err initiative_set_status(struct db *db, int64_t district_id, const struct audit_actor *who,
+				  int64_t id, const char *to, const char *reason,
+				  const char *evidence, char *why, size_t cap);
 
 struct initiative_decision {
 	int64_t at;
@@ -132,18 +131,17 @@ enum eb_err initiative_history(struct db *db, int64_t district_id, int64_t id, s
 
 /* One targeted student with what the evaluation needs from the roster. */
 struct init_student {
-	const char *sid, *school, *class_sid;	/* the first targeted class */
-	int grade;				/* 0..12, -1 unknown */
-	int el, swd;				/* 1, 0, or -1 unknown */
+	const char *sid, *school, *class_sid; /* the first targeted class */
+	int grade;			      /* 0..12, -1 unknown */
+	int el, swd;			      /* 1, 0, or -1 unknown */
 };
 /* The students the initiative targets: active students enrolled in a
  * targeted class, or in a class of a targeted school, whose grade (person
  * grades, else the class's) is targeted when grades are listed. No schools
  * and no classes listed means every school. Sorted by sid, unique; arrays
  * in arena. */
-enum eb_err initiative_students(struct db *db, int64_t district_id,
-				const struct initiative *in, struct arena *a,
-				struct init_student **out, size_t *n);
+enum eb_err initiative_students(struct db *db, int64_t district_id, const struct initiative *in,
+				struct arena *a, struct init_student **out, size_t *n);
 
 /* The recorded randomized assignment: 1 treated, 0 comparison, -1 when the
  * unit is not in it (or the initiative is not randomized). */
@@ -153,10 +151,9 @@ int initiative_assigned(struct db *db, int64_t district_id, int64_t id, const ch
  * schools (unit "class" or "school") with ev_randomize and seed; stratified
  * by school for classes. Refused (EB_ECONFLICT) when already randomized.
  * EB_EINVAL (why) with fewer than 2 units. n_treated and n_units report it. */
-enum eb_err initiative_randomize(struct db *db, int64_t district_id,
-				 const struct audit_actor *who, int64_t id, const char *unit,
-				 uint64_t seed, size_t *n_units, size_t *n_treated, char *why,
-				 size_t cap);
+enum eb_err initiative_randomize(struct db *db, int64_t district_id, const struct audit_actor *who,
+				 int64_t id, const char *unit, uint64_t seed, size_t *n_units,
+				 size_t *n_treated, char *why, size_t cap);
 
 /* Records tool use rows (student, minutes, sessions) for an initiative,
  * replacing earlier rows of the same students. The caller has validated
@@ -167,19 +164,18 @@ enum eb_err initiative_use_put(struct db *db, int64_t district_id, int64_t id,
 enum initiative_use_by { INIT_USE_BY_SCHOOL, INIT_USE_BY_TEACHER };
 
 struct initiative_use_row {
-	const char *key;		/* school or teacher sourcedId ("" for the total row) */
-	const char *name;		/* school or teacher name */
-	int64_t targeted, active;	/* targeted students; those with minutes > 0 */
-	double minutes;			/* total minutes of the active students */
+	const char *key;	  /* school or teacher sourcedId ("" for the total row) */
+	const char *name;	  /* school or teacher name */
+	int64_t targeted, active; /* targeted students; those with minutes > 0 */
+	double minutes;		  /* total minutes of the active students */
 	int64_t sessions;
 };
 /* Use of the tool by the targeted students, grouped by their school or by
  * the teacher of their targeted class, plus a total row first (key "").
  * school: NULL for every school, else only the targeted students of that
  * school (a sourcedId; access_report_school decides it). Rows in arena. */
-enum eb_err initiative_use_summary(struct db *db, int64_t district_id,
-				   const struct initiative *in, const char *school,
-				   enum initiative_use_by by, struct arena *a,
+enum eb_err initiative_use_summary(struct db *db, int64_t district_id, const struct initiative *in,
+				   const char *school, enum initiative_use_by by, struct arena *a,
 				   struct initiative_use_row **rows, size_t *n);
 
 /* Parses a grade as written in a roster or form: K, KG, 0..12, 01..12.

@@ -109,12 +109,12 @@ void kt_idmap_free(struct kt_idmap *m)
 
 enum kt_col { KT_USER, KT_ITEM, KT_TIME, KT_CORRECT, KT_SKILL, KT_NCOLS };
 static const char *const kt_col_name[KT_NCOLS] = {
-	[KT_USER] = "user_id", [KT_ITEM] = "item_id", [KT_TIME] = "timestamp",
+	[KT_USER] = "user_id",	  [KT_ITEM] = "item_id",   [KT_TIME] = "timestamp",
 	[KT_CORRECT] = "correct", [KT_SKILL] = "skill_id",
 };
 
 struct kt_sortkey {
-	int32_t order;		/* first appearance of the user */
+	int32_t order; /* first appearance of the user */
 	int64_t t;
 	uint32_t idx;
 };
@@ -145,8 +145,8 @@ static enum eb_err kt_field_id(const char *name, size_t line, const char *col, s
 	return EB_OK;
 }
 
-enum eb_err kt_parse(const char *name, char *data, size_t len, struct kt_dataset *out,
-		     char *err, size_t cap)
+enum eb_err kt_parse(const char *name, char *data, size_t len, struct kt_dataset *out, char *err,
+		     size_t cap)
 {
 	memset(out, 0, sizeof *out);
 	struct csv_reader rd;
@@ -163,8 +163,10 @@ enum eb_err kt_parse(const char *name, char *data, size_t len, struct kt_dataset
 	rd.sep = '\t';
 	rc = csv_next(&rd, &rec, &ce);
 	if (rc == EB_ENOTFOUND)
-		return kt_fail(err, cap, EB_EPARSE, "%s: empty file (expected a header line: "
-			       "user_id item_id timestamp correct skill_id)", name);
+		return kt_fail(err, cap, EB_EPARSE,
+			       "%s: empty file (expected a header line: "
+			       "user_id item_id timestamp correct skill_id)",
+			       name);
 	if (rc != EB_OK)
 		return kt_fail(err, cap, EB_EPARSE, "%s:%zu: %s", name, ce.line, ce.reason);
 	for (int c = 0; c < KT_NCOLS; c++)
@@ -195,7 +197,8 @@ enum eb_err kt_parse(const char *name, char *data, size_t len, struct kt_dataset
 		if (rec.nfields != ncols) {
 			rc = kt_fail(err, cap, EB_EPARSE,
 				     "%s:%zu: expected %zu tab-separated columns as in the header, "
-				     "found %zu", name, rec.line, ncols, rec.nfields);
+				     "found %zu",
+				     name, rec.line, ncols, rec.nfields);
 			goto fail;
 		}
 		if (rec.line > UINT32_MAX) {
@@ -224,13 +227,14 @@ enum eb_err kt_parse(const char *name, char *data, size_t len, struct kt_dataset
 			r->correct = (uint8_t)(fc.p[0] - '0');
 		} else {
 			rc = kt_fail(err, cap, EB_EPARSE,
-				     "%s:%zu: column 'correct': '%.*s' is not 0 or 1", name, rec.line,
-				     (int)(fc.n > 40 ? 40 : fc.n), fc.p);
+				     "%s:%zu: column 'correct': '%.*s' is not 0 or 1", name,
+				     rec.line, (int)(fc.n > 40 ? 40 : fc.n), fc.p);
 			goto fail;
 		}
 		struct str fs = str_trim(rec.fields[col[KT_SKILL]]);
 		if (fs.n) {
-			if ((rc = kt_field_id(name, rec.line, "skill_id", fs, &r->skill[0], err, cap)))
+			if ((rc = kt_field_id(name, rec.line, "skill_id", fs, &r->skill[0], err,
+					      cap)))
 				goto fail;
 			r->nskills = 1;
 		}
@@ -239,8 +243,8 @@ enum eb_err kt_parse(const char *name, char *data, size_t len, struct kt_dataset
 			if (str_to_i64(ft, INT64_MIN, INT64_MAX, &r->timestamp) != EB_OK) {
 				rc = kt_fail(err, cap, EB_EPARSE,
 					     "%s:%zu: column 'timestamp': '%.*s' is not a whole "
-					     "number (0 keeps file order)", name, rec.line,
-					     (int)(ft.n > 40 ? 40 : ft.n), ft.p);
+					     "number (0 keeps file order)",
+					     name, rec.line, (int)(ft.n > 40 ? 40 : ft.n), ft.p);
 				goto fail;
 			}
 		}
@@ -328,8 +332,8 @@ enum eb_err kt_load(const char *path, struct kt_dataset *out, char *err, size_t 
 	for (;;) {
 		if (len == bcap) {
 			if (bcap >= KT_MAX_FILE_BYTES) {
-				rc = kt_fail(err, cap, EB_ETOOBIG, "%s: larger than %zu bytes", path,
-					     KT_MAX_FILE_BYTES);
+				rc = kt_fail(err, cap, EB_ETOOBIG, "%s: larger than %zu bytes",
+					     path, KT_MAX_FILE_BYTES);
 				goto out;
 			}
 			bcap = bcap ? bcap * 2 : 1 << 20;
@@ -379,8 +383,9 @@ enum eb_err kt_check_disjoint(const struct kt_dataset *train, const struct kt_da
 			hit = &test->rows[i];
 	kt_idmap_free(&seen);
 	if (hit)
-		return kt_fail(err, cap, EB_ECONFLICT, "test file shares user %d with train (line %u)",
-			       (int)hit->user, (unsigned)hit->line);
+		return kt_fail(err, cap, EB_ECONFLICT,
+			       "test file shares user %d with train (line %u)", (int)hit->user,
+			       (unsigned)hit->line);
 	return EB_OK;
 }
 
@@ -422,8 +427,8 @@ static enum eb_err kt_take(const struct kt_dataset *d, int folds, int fold, int 
 	return EB_OK;
 }
 
-enum eb_err kt_split_users(const struct kt_dataset *d, int folds, int fold,
-			   struct kt_dataset *rest, struct kt_dataset *held)
+enum eb_err kt_split_users(const struct kt_dataset *d, int folds, int fold, struct kt_dataset *rest,
+			   struct kt_dataset *held)
 {
 	if (folds < 2 || fold < 0 || fold >= folds)
 		return EB_EINVAL;

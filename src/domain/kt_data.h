@@ -24,19 +24,19 @@
 #define KT_MAX_ID INT32_MAX
 
 struct kt_response {
-	int32_t user, item;		/* raw ids from the file, >= 0 */
-	int32_t skill[KT_MAX_SKILLS];	/* raw skill ids; first nskills valid */
+	int32_t user, item;	      /* raw ids from the file, >= 0 */
+	int32_t skill[KT_MAX_SKILLS]; /* raw skill ids; first nskills valid */
 	int64_t timestamp;
-	uint32_t line;			/* 1-based file line of the (first) row */
-	uint8_t correct;		/* 0 or 1 */
+	uint32_t line;	 /* 1-based file line of the (first) row */
+	uint8_t correct; /* 0 or 1 */
 	uint8_t nskills;
 };
 
 struct kt_dataset {
-	struct kt_response *rows;	/* owned; grouped by user, in order */
+	struct kt_response *rows; /* owned; grouped by user, in order */
 	size_t n;
 	size_t nusers;
-	size_t *user_start;		/* owned; user u's rows are
+	size_t *user_start; /* owned; user u's rows are
 					 * [user_start[u], user_start[u+1]) */
 };
 
@@ -47,8 +47,8 @@ struct kt_dataset {
 enum eb_err kt_load(const char *path, struct kt_dataset *out, char *err, size_t cap);
 
 /* Same on an in-memory buffer (modified in place); `name` labels errors. */
-enum eb_err kt_parse(const char *name, char *data, size_t len, struct kt_dataset *out,
-		     char *err, size_t cap);
+enum eb_err kt_parse(const char *name, char *data, size_t len, struct kt_dataset *out, char *err,
+		     size_t cap);
 
 /* EB_OK when no user appears in both; otherwise EB_ECONFLICT and err says
  * "test file shares user U with train (line N)" with N the test line. */
@@ -60,15 +60,15 @@ void kt_free(struct kt_dataset *d);
 /* Splits d by user for cross-validation: users whose hashed id falls in
  * `fold` of `folds` go to *held, the others to *rest (both owned by the
  * caller, kt_free). EB_EINVAL when fold is not in [0, folds). */
-enum eb_err kt_split_users(const struct kt_dataset *d, int folds, int fold,
-			   struct kt_dataset *rest, struct kt_dataset *held);
+enum eb_err kt_split_users(const struct kt_dataset *d, int folds, int fold, struct kt_dataset *rest,
+			   struct kt_dataset *held);
 
 /* Dense numbering of raw ids (open addressing). Indices are 0..n-1 in order
  * of first insertion. */
 struct kt_idmap {
-	int32_t *keys, *vals;	/* owned; key -1 marks an empty slot */
+	int32_t *keys, *vals; /* owned; key -1 marks an empty slot */
 	size_t cap, n;
-	int32_t *raw;		/* owned; raw[i] is the id numbered i */
+	int32_t *raw; /* owned; raw[i] is the id numbered i */
 };
 
 enum eb_err kt_idmap_init(struct kt_idmap *m, size_t expect);

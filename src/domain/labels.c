@@ -22,24 +22,19 @@
 
 static const struct {
 	const char *code, *label;
-	int rank;	/* RANK_MIN..RANK_MAX, or RANK_NONE */
+	int rank; /* RANK_MIN..RANK_MAX, or RANK_NONE */
 } grade_table[] = {
-	{ "IT", "Infant and toddler", -4 },
-	{ "PR", "Preschool", -3 },
-	{ "PK", "Pre-kindergarten", -2 },
-	{ "TK", "Transitional kindergarten", -1 },
-	{ "KG", "Kindergarten", 0 },
-	{ "K", "Kindergarten", 0 },
-	{ "HS", "High school", 99 },
-	{ "PS", "Postsecondary", 99 },
-	{ "UG", "Ungraded", 99 },
-	{ "Other", "Other grade", 99 },
+	{ "IT", "Infant and toddler", -4 }, { "PR", "Preschool", -3 },
+	{ "PK", "Pre-kindergarten", -2 },   { "TK", "Transitional kindergarten", -1 },
+	{ "KG", "Kindergarten", 0 },	    { "K", "Kindergarten", 0 },
+	{ "HS", "High school", 99 },	    { "PS", "Postsecondary", 99 },
+	{ "UG", "Ungraded", 99 },	    { "Other", "Other grade", 99 },
 };
 #define RANK_NONE 99
 
 static const char *const grade_words[14] = {
-	"Kindergarten", "Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5", "Grade 6",
-	"Grade 7", "Grade 8", "Grade 9", "Grade 10", "Grade 11", "Grade 12", "Grade 13",
+	"Kindergarten", "Grade 1", "Grade 2", "Grade 3",  "Grade 4",  "Grade 5",  "Grade 6",
+	"Grade 7",	"Grade 8", "Grade 9", "Grade 10", "Grade 11", "Grade 12", "Grade 13",
 };
 
 /* The table's entry or the grade number of a code; false when unknown. */
@@ -110,7 +105,7 @@ const char *label_grades(const char *list, char *out, size_t cap)
 	if (!list)
 		return out;
 	bool have[RANK_MAX - RANK_MIN + 1] = { false };
-	const char *other[LIST_MAX];	/* labels (or the text as given) of unranked codes */
+	const char *other[LIST_MAX]; /* labels (or the text as given) of unranked codes */
 	char raw[LIST_MAX][32];
 	size_t nother = 0, nranked = 0;
 	const char *p = list;
@@ -131,7 +126,8 @@ const char *label_grades(const char *list, char *out, size_t cap)
 		} else if (nother < LIST_MAX) {
 			bool known = grade_lookup(tok, &l, &r);
 			if (!known) {
-				snprintf(raw[nother], sizeof raw[nother], "%.*s", (int)tok.n, tok.p);
+				snprintf(raw[nother], sizeof raw[nother], "%.*s", (int)tok.n,
+					 tok.p);
 				l = raw[nother];
 			}
 			bool dup = false;
@@ -153,7 +149,7 @@ const char *label_grades(const char *list, char *out, size_t cap)
 	 * grades 1..13 are kept as "#n" until the words around them are known */
 	char items[2 * LIST_MAX][64];
 	size_t nitems = 0;
-	int numbered = 0;	/* grades 1..13 written as numbers */
+	int numbered = 0; /* grades 1..13 written as numbers */
 	for (int r = RANK_MIN; r <= RANK_MAX; r++) {
 		if (!have[r - RANK_MIN])
 			continue;
@@ -193,8 +189,9 @@ const char *label_grades(const char *list, char *out, size_t cap)
 		if (it[0] == '#') {
 			/* numbers: "Grades 3 to 5" once, then the numbers alone */
 			if (!grades_said)
-				put(out, cap, &k, i ? (numbered > 1 ? "grades " : "grade ")
-						    : (numbered > 1 ? "Grades " : "Grade "));
+				put(out, cap, &k,
+				    i ? (numbered > 1 ? "grades " : "grade ")
+				      : (numbered > 1 ? "Grades " : "Grade "));
 			grades_said = true;
 			put(out, cap, &k, it + 1);
 		} else {
@@ -212,68 +209,37 @@ const char *label_grades(const char *list, char *out, size_t cap)
 static const struct {
 	const char *tag, *tag3, *name;
 } languages[] = {
-	{ "en", "eng", "English" },
-	{ "es", "spa", "Spanish" },
-	{ "ar", "ara", "Arabic" },
-	{ "zh", "zho", "Chinese" },
-	{ "yue", "yue", "Cantonese" },
-	{ "cmn", "cmn", "Mandarin" },
-	{ "vi", "vie", "Vietnamese" },
-	{ "pt", "por", "Portuguese" },
-	{ "ru", "rus", "Russian" },
-	{ "ht", "hat", "Haitian Creole" },
-	{ "ko", "kor", "Korean" },
-	{ "tl", "tgl", "Tagalog" },
-	{ "fil", "fil", "Filipino" },
-	{ "so", "som", "Somali" },
-	{ "hmn", "hmn", "Hmong" },
-	{ "ur", "urd", "Urdu" },
-	{ "hi", "hin", "Hindi" },
-	{ "bn", "ben", "Bengali" },
-	{ "pa", "pan", "Punjabi" },
-	{ "gu", "guj", "Gujarati" },
-	{ "te", "tel", "Telugu" },
-	{ "ta", "tam", "Tamil" },
-	{ "ne", "nep", "Nepali" },
-	{ "fa", "fas", "Persian" },
-	{ "prs", "prs", "Dari" },
-	{ "ps", "pus", "Pashto" },
-	{ "fr", "fra", "French" },
-	{ "de", "deu", "German" },
-	{ "it", "ita", "Italian" },
-	{ "pl", "pol", "Polish" },
-	{ "uk", "ukr", "Ukrainian" },
-	{ "ro", "ron", "Romanian" },
-	{ "el", "ell", "Greek" },
-	{ "tr", "tur", "Turkish" },
-	{ "he", "heb", "Hebrew" },
-	{ "hy", "hye", "Armenian" },
-	{ "sq", "sqi", "Albanian" },
-	{ "bs", "bos", "Bosnian" },
-	{ "sr", "srp", "Serbian" },
-	{ "hr", "hrv", "Croatian" },
-	{ "uz", "uzb", "Uzbek" },
-	{ "ja", "jpn", "Japanese" },
-	{ "th", "tha", "Thai" },
-	{ "lo", "lao", "Lao" },
-	{ "km", "khm", "Khmer" },
-	{ "my", "mya", "Burmese" },
-	{ "kar", "kar", "Karen" },
-	{ "sw", "swa", "Swahili" },
-	{ "am", "amh", "Amharic" },
-	{ "ti", "tir", "Tigrinya" },
-	{ "om", "orm", "Oromo" },
-	{ "rw", "kin", "Kinyarwanda" },
-	{ "yo", "yor", "Yoruba" },
-	{ "ig", "ibo", "Igbo" },
-	{ "mh", "mah", "Marshallese" },
-	{ "sm", "smo", "Samoan" },
-	{ "to", "ton", "Tongan" },
-	{ "chk", "chk", "Chuukese" },
-	{ "nv", "nav", "Navajo" },
-	{ "mam", "mam", "Mam" },
-	{ "quc", "quc", "K'iche'" },
-	{ "ase", "ase", "American Sign Language" },
+	{ "en", "eng", "English" },	{ "es", "spa", "Spanish" },
+	{ "ar", "ara", "Arabic" },	{ "zh", "zho", "Chinese" },
+	{ "yue", "yue", "Cantonese" },	{ "cmn", "cmn", "Mandarin" },
+	{ "vi", "vie", "Vietnamese" },	{ "pt", "por", "Portuguese" },
+	{ "ru", "rus", "Russian" },	{ "ht", "hat", "Haitian Creole" },
+	{ "ko", "kor", "Korean" },	{ "tl", "tgl", "Tagalog" },
+	{ "fil", "fil", "Filipino" },	{ "so", "som", "Somali" },
+	{ "hmn", "hmn", "Hmong" },	{ "ur", "urd", "Urdu" },
+	{ "hi", "hin", "Hindi" },	{ "bn", "ben", "Bengali" },
+	{ "pa", "pan", "Punjabi" },	{ "gu", "guj", "Gujarati" },
+	{ "te", "tel", "Telugu" },	{ "ta", "tam", "Tamil" },
+	{ "ne", "nep", "Nepali" },	{ "fa", "fas", "Persian" },
+	{ "prs", "prs", "Dari" },	{ "ps", "pus", "Pashto" },
+	{ "fr", "fra", "French" },	{ "de", "deu", "German" },
+	{ "it", "ita", "Italian" },	{ "pl", "pol", "Polish" },
+	{ "uk", "ukr", "Ukrainian" },	{ "ro", "ron", "Romanian" },
+	{ "el", "ell", "Greek" },	{ "tr", "tur", "Turkish" },
+	{ "he", "heb", "Hebrew" },	{ "hy", "hye", "Armenian" },
+	{ "sq", "sqi", "Albanian" },	{ "bs", "bos", "Bosnian" },
+	{ "sr", "srp", "Serbian" },	{ "hr", "hrv", "Croatian" },
+	{ "uz", "uzb", "Uzbek" },	{ "ja", "jpn", "Japanese" },
+	{ "th", "tha", "Thai" },	{ "lo", "lao", "Lao" },
+	{ "km", "khm", "Khmer" },	{ "my", "mya", "Burmese" },
+	{ "kar", "kar", "Karen" },	{ "sw", "swa", "Swahili" },
+	{ "am", "amh", "Amharic" },	{ "ti", "tir", "Tigrinya" },
+	{ "om", "orm", "Oromo" },	{ "rw", "kin", "Kinyarwanda" },
+	{ "yo", "yor", "Yoruba" },	{ "ig", "ibo", "Igbo" },
+	{ "mh", "mah", "Marshallese" }, { "sm", "smo", "Samoan" },
+	{ "to", "ton", "Tongan" },	{ "chk", "chk", "Chuukese" },
+	{ "nv", "nav", "Navajo" },	{ "mam", "mam", "Mam" },
+	{ "quc", "quc", "K'iche'" },	{ "ase", "ase", "American Sign Language" },
 };
 #define NLANG (sizeof languages / sizeof languages[0])
 
@@ -289,8 +255,8 @@ const char *label_language(const char *tag)
 	if (!primary.n)
 		return NULL;
 	for (size_t i = 0; i < NLANG; i++)
-		if (str_ieq_cstr(primary, languages[i].tag) || str_ieq_cstr(primary, languages[i].tag3) ||
-		    str_ieq_cstr(t, languages[i].name))
+		if (str_ieq_cstr(primary, languages[i].tag) ||
+		    str_ieq_cstr(primary, languages[i].tag3) || str_ieq_cstr(t, languages[i].name))
 			return languages[i].name;
 	return NULL;
 }
@@ -354,8 +320,9 @@ const char *label_audit_action_at(size_t i, const char **words)
 static const struct {
 	const char *type, *label;
 } subject_types[] = {
-	{ "student", "Student records" }, { "class", "Classes" },	{ "account", "Accounts" },
-	{ "tool", "Tools" },		  { "initiative", "Initiatives" }, { "roster", "The roster" },
+	{ "student", "Student records" }, { "class", "Classes" },
+	{ "account", "Accounts" },	  { "tool", "Tools" },
+	{ "initiative", "Initiatives" },  { "roster", "The roster" },
 	{ "assessment", "Assessments" },  { "district", "District settings" },
 };
 

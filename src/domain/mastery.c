@@ -68,7 +68,8 @@ int32_t mastery_standard_key(const char *code)
 	const struct standard *s = standards_find(code);
 	if (s)
 		return (int32_t)s->index;
-	return (int32_t)((1u << 24) + (fnv(2166136261u, code) & 0x3fffffffu) % (0x7fffffffu - (1u << 24)));
+	return (int32_t)((1u << 24) +
+			 (fnv(2166136261u, code) & 0x3fffffffu) % (0x7fffffffu - (1u << 24)));
 }
 
 struct mastery_bkt mastery_default_bkt(void)
@@ -224,8 +225,8 @@ void mastery_cell_infer(const struct mastery_model *m, struct mastery_cell *c, i
 
 /* Measured neighbour probabilities of catalog standard s for a student,
  * from the student's measured list. */
-static void neighbours_of(const struct mastery_measured *ms, const struct standard *s,
-			  double *pre, size_t *npre, double *suc, size_t *nsuc)
+static void neighbours_of(const struct mastery_measured *ms, const struct standard *s, double *pre,
+			  size_t *npre, double *suc, size_t *nsuc)
 {
 	const struct standard *l[MAX_LINKS];
 	*npre = *nsuc = 0;
@@ -248,8 +249,8 @@ static void neighbours_of(const struct mastery_measured *ms, const struct standa
 /* What an update reads: the model's fitted_at, the student's row, the cell. */
 struct update_read {
 	int64_t fitted;
-	bool found;		/* the cell is stored */
-	bool sfound;		/* the student's row is stored */
+	bool found;  /* the cell is stored */
+	bool sfound; /* the student's row is stored */
 	struct mastery_student_state ss;
 	struct mastery_cell c;
 };
@@ -277,7 +278,8 @@ static enum eb_err read_fit_cell(struct db *db, int64_t d, const char *student,
 				 const char *standard, struct update_read *r)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
+	enum eb_err rc = db_query(
+		db,
 		"SELECT f.fitted_at, m.p IS NOT NULL, m.p, m.sd, m.responses, m.correct, m.tools,"
 		" m.first_at, m.last_at, m.trend_week, m.trend, m.inferred, m.skill FROM (SELECT 1)"
 		" LEFT JOIN mastery_fit f ON f.district_id = ?1"
@@ -292,7 +294,7 @@ static enum eb_err read_fit_cell(struct db *db, int64_t d, const char *student,
 		if ((r->found = db_col_int(st, 1) != 0))
 			mastery_cell_read(st, 2, &r->c);
 	} else {
-		db_fail(st, EB_EDB);	/* the join always has a row */
+		db_fail(st, EB_EDB); /* the join always has a row */
 	}
 	return db_done(st);
 }
@@ -303,7 +305,8 @@ static enum eb_err read_all(struct db *db, int64_t d, const char *student, const
 			    struct update_read *r, struct mastery_measured *ms)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
+	enum eb_err rc = db_query(
+		db,
 		"SELECT f.fitted_at, s.state, s.measured, m.p IS NOT NULL, m.p, m.sd, m.responses,"
 		" m.correct, m.tools, m.first_at, m.last_at, m.trend_week, m.trend, m.inferred,"
 		" m.skill FROM (SELECT 1)"
@@ -327,13 +330,14 @@ static enum eb_err read_all(struct db *db, int64_t d, const char *student, const
 			ms->n = 0;
 		if (rc) {
 			log_error("mastery: district %lld student %s: stored state is not"
-				  " format %d", (long long)d, student, MASTERY_FORMAT);
+				  " format %d",
+				  (long long)d, student, MASTERY_FORMAT);
 			db_fail(st, rc);
 		} else if ((r->found = db_col_int(st, 3) != 0)) {
 			mastery_cell_read(st, 4, &r->c);
 		}
 	} else {
-		db_fail(st, EB_EDB);	/* the join always has a row */
+		db_fail(st, EB_EDB); /* the join always has a row */
 	}
 	return db_done(st);
 }
@@ -350,7 +354,7 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 		return EB_OK;
 	r.fitted = 0;
 	r.found = r.sfound = false;
-	memset(&r.ss, 0, sizeof r.ss);	/* the readers zero the cell */
+	memset(&r.ss, 0, sizeof r.ss); /* the readers zero the cell */
 	if ((rc = mastery_ctx_of(db, &mc)))
 		return rc;
 	struct mastery_measured *ms = &mc->measured;

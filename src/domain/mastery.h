@@ -27,9 +27,9 @@
 struct arena;
 struct db;
 
-#define MASTERY_TREND_WEEKS 12	/* weekly P values kept for the sparkline */
-#define MASTERY_MAX_TOOLS 8	/* per-tool evidence counts kept per cell */
-#define MASTERY_MIN_DIRECT 3	/* fewer direct responses: the estimate is inferred */
+#define MASTERY_TREND_WEEKS 12 /* weekly P values kept for the sparkline */
+#define MASTERY_MAX_TOOLS 8    /* per-tool evidence counts kept per cell */
+#define MASTERY_MIN_DIRECT 3   /* fewer direct responses: the estimate is inferred */
 
 enum mastery_level {
 	MASTERY_NOT_YET,
@@ -55,17 +55,17 @@ struct mastery_tool_count {
 
 /* One student on one standard, as stored. Zero-initialised = no evidence. */
 struct mastery_cell {
-	struct mastery_skill_state sk;	/* the model's state (direct evidence only) */
-	double p;			/* P(mastered) now (inferred when `inferred`) */
-	double sd;			/* uncertainty: sqrt(p(1-p)/(n+3)), n = responses */
-	int32_t responses, correct;	/* direct evidence */
-	int64_t first_at, last_at;	/* Unix seconds; 0 when none */
-	int32_t trend_week;		/* week number of trend[ntrend-1] */
+	struct mastery_skill_state sk; /* the model's state (direct evidence only) */
+	double p;		       /* P(mastered) now (inferred when `inferred`) */
+	double sd;		       /* uncertainty: sqrt(p(1-p)/(n+3)), n = responses */
+	int32_t responses, correct;    /* direct evidence */
+	int64_t first_at, last_at;     /* Unix seconds; 0 when none */
+	int32_t trend_week;	       /* week number of trend[ntrend-1] */
 	uint8_t ntrend;
-	uint8_t trend[MASTERY_TREND_WEEKS];	/* weekly P in percent, oldest first */
+	uint8_t trend[MASTERY_TREND_WEEKS]; /* weekly P in percent, oldest first */
 	uint8_t ntools;
 	struct mastery_tool_count tools[MASTERY_MAX_TOOLS];
-	bool inferred;			/* p borrowed from coherence-map neighbours */
+	bool inferred; /* p borrowed from coherence-map neighbours */
 };
 
 /* Model raw ids. */

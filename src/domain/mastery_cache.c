@@ -8,7 +8,7 @@
 
 /* ---- the context ------------------------------------------------------ */
 
-static const char ctx_key = 0;	/* its address names the context among db_attach's */
+static const char ctx_key = 0; /* its address names the context among db_attach's */
 
 static void wb_reset(struct mastery_wb *wb)
 {
@@ -147,7 +147,7 @@ bool mastery_wb_arm(struct mastery_ctx *mc)
 
 uint32_t mastery_wb_hash(int64_t district_id, const char *student)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint32_t h = 2166136261u; /* FNV-1a */
 	for (const char *s = student; *s; s++)
 		h = (h ^ (uint8_t)*s) * 16777619u;
 	return h ^ (uint32_t)district_id;
@@ -175,8 +175,8 @@ struct mastery_wb_row *mastery_wb_find(struct mastery_ctx *mc, int64_t district_
 	return r->student ? r : NULL;
 }
 
-enum eb_err mastery_wb_put(struct mastery_ctx *mc, struct mastery_wb_row *row,
-			   int64_t district_id, const char *student, uint32_t hash, bool exists,
+enum eb_err mastery_wb_put(struct mastery_ctx *mc, struct mastery_wb_row *row, int64_t district_id,
+			   const char *student, uint32_t hash, bool exists,
 			   const struct mastery_student_state *ss,
 			   const struct mastery_measured *ms, bool *kept)
 {
@@ -225,8 +225,12 @@ enum eb_err mastery_wb_put(struct mastery_ctx *mc, struct mastery_wb_row *row,
 	}
 	memcpy(name, student, len);
 	row = wb_slot(wb, district_id, student, hash);
-	*row = (struct mastery_wb_row){ .student = name, .district_id = district_id, .hash = hash,
-					.exists = exists, .ss = *ss, .measured = meas,
+	*row = (struct mastery_wb_row){ .student = name,
+					.district_id = district_id,
+					.hash = hash,
+					.exists = exists,
+					.ss = *ss,
+					.measured = meas,
 					.capmeasured = cap };
 	memcpy(meas, ms->b, need);
 	row->nmeasured = need;

@@ -34,25 +34,25 @@
 
 struct db;
 
-#define MASTERY_CTX_MODELS 4	/* districts whose decoded model is kept */
-#define MASTERY_WB_MAX 2048	/* student rows kept per transaction before a flush */
+#define MASTERY_CTX_MODELS 4 /* districts whose decoded model is kept */
+#define MASTERY_WB_MAX 2048  /* student rows kept per transaction before a flush */
 
 /* One district's decoded model, valid while the stored fitted_at is the
  * one it was read at (a refit stores a strictly larger one). */
 struct mastery_model_slot {
-	int64_t district_id, fitted_at;	/* fitted_at 0: no model stored */
+	int64_t district_id, fitted_at; /* fitted_at 0: no model stored */
 	struct mastery_model *m;	/* owned; NULL when none is stored */
 	unsigned used;			/* LRU clock; 0: empty slot */
 };
 
 /* A student's row (mastery_student) as updated in the open transaction. */
 struct mastery_wb_row {
-	char *student;			/* owned; NULL: empty slot */
+	char *student; /* owned; NULL: empty slot */
 	int64_t district_id;
 	uint32_t hash;
-	bool exists;			/* the row is stored (UPDATE, not INSERT) */
+	bool exists; /* the row is stored (UPDATE, not INSERT) */
 	struct mastery_student_state ss;
-	uint8_t *measured;		/* owned: the measured list's blob */
+	uint8_t *measured; /* owned: the measured list's blob */
 	size_t nmeasured, capmeasured;
 };
 
@@ -65,9 +65,9 @@ struct mastery_wb_row {
  * never lost. Empty outside a transaction. At MASTERY_WB_MAX rows the
  * rows are written (still inside the transaction) and the table restarts. */
 struct mastery_wb {
-	bool armed;			/* registered for the open transaction */
-	struct mastery_wb_row *tab;	/* open addressing; owned */
-	size_t cap, n;			/* cap: 0 or a power of two */
+	bool armed;		    /* registered for the open transaction */
+	struct mastery_wb_row *tab; /* open addressing; owned */
+	size_t cap, n;		    /* cap: 0 or a power of two */
 	/* mastery_fit.fitted_at of district fit_d as read in this transaction
 	 * (fit_d 0: not read yet): only a refit changes it, and a refit is a
 	 * transaction of its own */
@@ -75,7 +75,7 @@ struct mastery_wb {
 };
 
 struct mastery_ctx {
-	struct db *db;			/* the connection that owns this context */
+	struct db *db; /* the connection that owns this context */
 	struct mastery_model_slot models[MASTERY_CTX_MODELS];
 	unsigned clock;
 	struct mastery_wb wb;
@@ -119,8 +119,8 @@ struct mastery_wb_row *mastery_wb_find(struct mastery_ctx *mc, int64_t district_
  * EB_ENOMEM with row NULL and !*kept: no room, nothing cached, the caller
  * writes the row through. May write the cached rows first (the table is
  * full): their write errors are returned. */
-enum eb_err mastery_wb_put(struct mastery_ctx *mc, struct mastery_wb_row *row,
-			   int64_t district_id, const char *student, uint32_t hash, bool exists,
+enum eb_err mastery_wb_put(struct mastery_ctx *mc, struct mastery_wb_row *row, int64_t district_id,
+			   const char *student, uint32_t hash, bool exists,
 			   const struct mastery_student_state *ss,
 			   const struct mastery_measured *ms, bool *kept);
 

@@ -12,33 +12,33 @@
 
 /* Shared (dense) history features, in this order after the bias. */
 enum {
-	F_SK_LOGC,	/* log(1 + prior correct on the skill) */
-	F_SK_LOGW,	/* log(1 + prior wrong on the skill) */
-	F_LOGC,		/* log(1 + prior correct, all skills) */
-	F_LOGW,		/* log(1 + prior wrong, all skills) */
-	F_SK_FIRST,	/* first attempt on the skill */
-	F_SK_RATE3,	/* success rate over the last <= 3 attempts on the skill */
-	F_SK_RATE8,	/* ... last <= 8 */
-	F_SK_LAST,	/* last attempt on the skill was correct */
-	F_RATE5,	/* success rate over the last <= 5 responses */
-	F_RATE16,	/* ... last <= 16 */
-	F_LAST,		/* last response was correct */
-	F_ABILITY,	/* sum(outcome - item rate) / (n + 5) */
-	F_SK_ABILITY,	/* same on the skill, / (n_s + 2) */
-	F_SK_STREAK,	/* consecutive correct on the skill, /8 */
-	F_NEW,		/* no prior response at all */
-	F_RUN_LEN,	/* log(1 + length of the current run on this skill) */
-	F_RUN_RATE,	/* success rate within that run */
-	F_SK_WSTREAK,	/* consecutive wrong on the skill, /8 */
-	F_BKT,		/* logit of the BKT P(correct) */
-	F_ABIL_FIRST,	/* overall ability on a first attempt at the skill */
-	F_RATE_FIRST,	/* recent overall success rate on a first attempt at the skill */
-	F_ABIL_DECAY,	/* overall ability / (1 + attempts on the skill) */
+	F_SK_LOGC,    /* log(1 + prior correct on the skill) */
+	F_SK_LOGW,    /* log(1 + prior wrong on the skill) */
+	F_LOGC,	      /* log(1 + prior correct, all skills) */
+	F_LOGW,	      /* log(1 + prior wrong, all skills) */
+	F_SK_FIRST,   /* first attempt on the skill */
+	F_SK_RATE3,   /* success rate over the last <= 3 attempts on the skill */
+	F_SK_RATE8,   /* ... last <= 8 */
+	F_SK_LAST,    /* last attempt on the skill was correct */
+	F_RATE5,      /* success rate over the last <= 5 responses */
+	F_RATE16,     /* ... last <= 16 */
+	F_LAST,	      /* last response was correct */
+	F_ABILITY,    /* sum(outcome - item rate) / (n + 5) */
+	F_SK_ABILITY, /* same on the skill, / (n_s + 2) */
+	F_SK_STREAK,  /* consecutive correct on the skill, /8 */
+	F_NEW,	      /* no prior response at all */
+	F_RUN_LEN,    /* log(1 + length of the current run on this skill) */
+	F_RUN_RATE,   /* success rate within that run */
+	F_SK_WSTREAK, /* consecutive wrong on the skill, /8 */
+	F_BKT,	      /* logit of the BKT P(correct) */
+	F_ABIL_FIRST, /* overall ability on a first attempt at the skill */
+	F_RATE_FIRST, /* recent overall success rate on a first attempt at the skill */
+	F_ABIL_DECAY, /* overall ability / (1 + attempts on the skill) */
 	F_NDENSE
 };
 
 #define MASTERY_MAX_NNZ (1 + F_NDENSE + 4 * KT_MAX_SKILLS + 1)
-#define ITEM_RATE_PRIOR 5.0	/* pseudo-responses shrinking an item's rate to its skill's */
+#define ITEM_RATE_PRIOR 5.0 /* pseudo-responses shrinking an item's rate to its skill's */
 
 struct mastery_model {
 	struct kt_idmap items, skills;
@@ -47,11 +47,11 @@ struct mastery_model {
 	 * skill x log(1+c), skill x log(1+w), item difficulties */
 	size_t off_dense, off_skill, off_skc, off_skw, off_skf, off_item;
 	double *w;
-	float *item_rate;	/* smoothed training success rate per item */
-	float *skill_rate;	/* per skill */
-	double *skill_item_w;	/* response-weighted mean item weight per skill */
+	float *item_rate;     /* smoothed training success rate per item */
+	float *skill_rate;    /* per skill */
+	double *skill_item_w; /* response-weighted mean item weight per skill */
 	double global_rate, global_item_w;
-	struct mastery_bkt *bkt;	/* nskills + 1: the last one for unknown skills */
+	struct mastery_bkt *bkt; /* nskills + 1: the last one for unknown skills */
 };
 
 void mastery_params_default(struct mastery_params *hp)
@@ -186,7 +186,7 @@ int mastery_bkt_fit(const uint8_t *y, const size_t *seq_start, size_t nchains, i
 				x10 += xx10 / xz, g1 += (xx10 + x11) / xz;
 				double nb0 = ((1 - T) * em0 * b0 + T * em1 * b1) / sc[t];
 				double nb1 = (F * em0 * b0 + (1 - F) * em1 * b1) / sc[t];
-				double nz = nb0 + nb1;	/* rescale: only ratios matter */
+				double nz = nb0 + nb1; /* rescale: only ratios matter */
 				b0 = nb0 / nz, b1 = nb1 / nz;
 			}
 		}
@@ -225,8 +225,8 @@ static int skill_known(const struct mastery_model *m, int32_t s)
  * the count. The item column is left out when the item is unknown; *extra
  * receives the default difficulty to add instead. */
 static int mastery_features(const struct mastery_model *m, const struct mastery_student_state *st,
-			    const struct mastery_skill_state *const *sk, const struct mastery_query *q,
-			    uint32_t *idx, float *val, double *extra)
+			    const struct mastery_skill_state *const *sk,
+			    const struct mastery_query *q, uint32_t *idx, float *val, double *extra)
 {
 	double d[F_NDENSE] = { 0 };
 	int n = 0, ns = q->nskills;
@@ -452,11 +452,11 @@ static void model_layout(struct mastery_model *m);
 
 struct design {
 	size_t rows, nnz;
-	size_t *start;		/* rows + 1 */
+	size_t *start; /* rows + 1 */
 	uint32_t *idx;
 	float *val;
 	uint8_t *y;
-	double *lambda;		/* per feature L2 penalty */
+	double *lambda; /* per feature L2 penalty */
 	size_t nfeat;
 };
 
@@ -469,9 +469,9 @@ struct design {
 struct grad_pass {
 	const struct design *X;
 	const double *w;
-	size_t chunk;			/* rows per chunk */
-	_Atomic size_t next;		/* next chunk to take */
-	double *part;			/* GRAD_CHUNKS x nfeat partial gradients */
+	size_t chunk;	     /* rows per chunk */
+	_Atomic size_t next; /* next chunk to take */
+	double *part;	     /* GRAD_CHUNKS x nfeat partial gradients */
 	double loss[GRAD_CHUNKS];
 };
 
@@ -558,8 +558,8 @@ static enum eb_err lbfgs(const struct design *X, double *w, const struct mastery
 	double *mem = calloc((size_t)(2 * LBFGS_M + 4 + GRAD_CHUNKS) * n, sizeof *mem);
 	if (!mem)
 		return EB_ENOMEM;
-	double *s = mem, *yv = s + LBFGS_M * n, *g = yv + LBFGS_M * n, *gn = g + n,
-	       *dir = gn + n, *wn = dir + n, *scratch = wn + n;
+	double *s = mem, *yv = s + LBFGS_M * n, *g = yv + LBFGS_M * n, *gn = g + n, *dir = gn + n,
+	       *wn = dir + n, *scratch = wn + n;
 	double rho[LBFGS_M], alpha[LBFGS_M];
 	int head = 0, cnt = 0, it;
 	double f = objective(X, w, g, hp->threads, scratch);
@@ -595,7 +595,7 @@ static enum eb_err lbfgs(const struct design *X, double *w, const struct mastery
 				dir[i] += (alpha[j] - beta) * s[j * n + i];
 		}
 		double gd = dot(g, dir, n);
-		if (gd >= 0) {	/* not a descent direction: restart */
+		if (gd >= 0) { /* not a descent direction: restart */
 			for (size_t i = 0; i < n; i++)
 				dir[i] = -g[i] / sqrt(dot(g, g, n) + 1e-300);
 			gd = dot(g, dir, n);
@@ -685,17 +685,18 @@ static enum eb_err build_design(struct mastery_model *m, const struct kt_dataset
 			}
 			double extra;
 			X->start[r] = nnz;
-			nnz += (size_t)mastery_features(m, &st,
-							(const struct mastery_skill_state *const *)sk,
-							&q, X->idx + nnz, X->val + nnz, &extra);
+			nnz += (size_t)mastery_features(
+				m, &st, (const struct mastery_skill_state *const *)sk, &q,
+				X->idx + nnz, X->val + nnz, &extra);
 			X->y[r] = resp->correct;
 			/* leave-one-out item rate */
 			int32_t it = q.item;
-			double loo = (isum[it] - resp->correct + ITEM_RATE_PRIOR * m->item_rate[it]) /
-				     (icnt[it] - 1 + ITEM_RATE_PRIOR);
+			double loo =
+				(isum[it] - resp->correct + ITEM_RATE_PRIOR * m->item_rate[it]) /
+				(icnt[it] - 1 + ITEM_RATE_PRIOR);
 			observe_with_rate(m, &st, sk, &q, resp->correct, loo);
 		}
-		for (size_t r = a; r < b; r++)	/* reset only what this user touched */
+		for (size_t r = a; r < b; r++) /* reset only what this user touched */
 			for (int k = 0; k < d->rows[r].nskills; k++)
 				memset(&ss[skill_of[r][k]], 0, sizeof *ss);
 	}
@@ -707,10 +708,10 @@ static enum eb_err build_design(struct mastery_model *m, const struct kt_dataset
 
 struct bkt_job {
 	const uint8_t *y;
-	const size_t *chain_start;	/* absolute offsets into y */
-	const size_t *skill_chain;	/* skill s owns chains [skill_chain[s], skill_chain[s+1]) */
+	const size_t *chain_start; /* absolute offsets into y */
+	const size_t *skill_chain; /* skill s owns chains [skill_chain[s], skill_chain[s+1]) */
 	struct mastery_bkt *bkt;
-	size_t lo, hi;			/* skills */
+	size_t lo, hi; /* skills */
 	int max_iter;
 };
 
@@ -743,8 +744,8 @@ static enum eb_err fit_bkt(struct mastery_model *m, const struct kt_dataset *d,
 		for (int k = 0; k < d->rows[r].nskills; k++)
 			cnt[skill_of[r][k] + 1]++, e++;
 	for (size_t s = 0; s < ns; s++)
-		cnt[s + 1] += cnt[s];	/* cnt[s] = first entry of skill s */
-	size_t *ent = malloc((e ? e : 1) * sizeof *ent);	/* row of each entry */
+		cnt[s + 1] += cnt[s];			 /* cnt[s] = first entry of skill s */
+	size_t *ent = malloc((e ? e : 1) * sizeof *ent); /* row of each entry */
 	uint8_t *y = malloc(e ? e : 1);
 	size_t *chain_start = malloc((e + 1) * sizeof *chain_start);
 	size_t *skill_chain = malloc((ns + 1) * sizeof *skill_chain);
@@ -813,7 +814,7 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	enum eb_err rc = EB_ENOMEM;
 	struct design X = { 0 };
 	int32_t *item_of = NULL;
-	int32_t (*skill_of)[KT_MAX_SKILLS] = NULL;
+	int32_t(*skill_of)[KT_MAX_SKILLS] = NULL;
 	double *isum = NULL, *icnt = NULL, *ssum = NULL, *scnt = NULL, *colscale = NULL;
 	struct mastery_model *m = calloc(1, sizeof *m);
 	if (!m || kt_idmap_init(&m->items, 1024) || kt_idmap_init(&m->skills, 64))
@@ -856,7 +857,7 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	m->global_rate = gsum / (double)train->n;
 	for (size_t s = 0; s < m->nskills; s++)
 		m->skill_rate[s] = (float)((ssum[s] + 10 * m->global_rate) / (scnt[s] + 10));
-	m->skill_rate[m->nskills] = (float)m->global_rate;	/* unknown skills */
+	m->skill_rate[m->nskills] = (float)m->global_rate; /* unknown skills */
 	/* an item's skill rate: mean over the skills its first row names */
 	{
 		double *ibase = calloc(m->nitems, sizeof *ibase);
@@ -884,8 +885,8 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	if (rc)
 		goto fail;
 	double t1 = wall_seconds();
-	rc = build_design(m, train, item_of, (const int32_t(*)[KT_MAX_SKILLS])skill_of, isum,
-			  icnt, &X);
+	rc = build_design(m, train, item_of, (const int32_t(*)[KT_MAX_SKILLS])skill_of, isum, icnt,
+			  &X);
 	if (rc)
 		goto fail;
 	rc = EB_ENOMEM;
@@ -893,8 +894,10 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	if (!X.lambda)
 		goto fail;
 	for (size_t i = 0; i < m->nfeat; i++)
-		X.lambda[i] = i == 0 ? 0 : i < m->off_skill ? hp->l2
-			    : i < m->off_item ? hp->l2_skill : hp->l2_item;
+		X.lambda[i] = i == 0		 ? 0
+			      : i < m->off_skill ? hp->l2
+			      : i < m->off_item	 ? hp->l2_skill
+						 : hp->l2_item;
 	/* Diagonal preconditioning: solve in v = w * sqrt(D), D_j the Hessian
 	 * diagonal bound 0.25 * sum x_j^2 + lambda_j, so one-hot items seen a
 	 * dozen times and dense features seen 200,000 times converge alike. */
@@ -936,10 +939,10 @@ enum eb_err mastery_fit(const struct kt_dataset *train, const struct mastery_par
 	m->skill_item_w[m->nskills] = m->global_item_w;
 
 	if (info)
-		*info = (struct mastery_fit_info){ iters,	    f / (double)train->n,
-						   train->n,	    m->nitems,
-						   m->nskills,	    m->nfeat,
-						   t1 - t0,	    t2 - t1,
+		*info = (struct mastery_fit_info){ iters,      f / (double)train->n,
+						   train->n,   m->nitems,
+						   m->nskills, m->nfeat,
+						   t1 - t0,    t2 - t1,
 						   t3 - t2 };
 	design_free(&X);
 	free(item_of);
@@ -974,7 +977,7 @@ enum eb_err mastery_predict_dataset(const struct mastery_model *m, const struct 
 	if (kt_idmap_init(&extra, 64))
 		return EB_ENOMEM;
 	enum eb_err rc = EB_OK;
-	int32_t (*sidx)[KT_MAX_SKILLS] = malloc(test->n * sizeof *sidx);
+	int32_t(*sidx)[KT_MAX_SKILLS] = malloc(test->n * sizeof *sidx);
 	if (!sidx) {
 		kt_idmap_free(&extra);
 		return EB_ENOMEM;
@@ -1022,7 +1025,7 @@ enum eb_err mastery_predict_dataset(const struct mastery_model *m, const struct 
 
 /* ---- serialisation ---- */
 
-#define MODEL_MAGIC 0x4D4D4245u	/* "EBMM" little-endian */
+#define MODEL_MAGIC 0x4D4D4245u /* "EBMM" little-endian */
 #define MODEL_VERSION 1u
 #define MODEL_MAX_COUNT (1u << 28)
 
@@ -1085,8 +1088,8 @@ static double get_f64(struct rbuf *b)
 enum eb_err mastery_model_encode(const struct mastery_model *m, uint8_t **out, size_t *len)
 {
 	size_t ni = m->nitems, ns = m->nskills;
-	size_t need = 4 * 4 + 2 * 8 + ni * 4 + ns * 4 + m->nfeat * 8 + ni * 8 +
-		      (ns + 1) * 8 * 2 + (ns + 1) * 5 * 8;
+	size_t need = 4 * 4 + 2 * 8 + ni * 4 + ns * 4 + m->nfeat * 8 + ni * 8 + (ns + 1) * 8 * 2 +
+		      (ns + 1) * 5 * 8;
 	struct wbuf b = { malloc(need), 0 };
 	if (!b.p)
 		return EB_ENOMEM;
@@ -1174,7 +1177,7 @@ enum eb_err mastery_model_decode(const uint8_t *buf, size_t len, struct mastery_
 		uint32_t raw = get_u32(&b);
 		if (raw > INT32_MAX || kt_idmap_get(&m->items, (int32_t)raw) >= 0 ||
 		    kt_idmap_add(&m->items, (int32_t)raw, &idx))
-			goto fail;	/* duplicate or out of range */
+			goto fail; /* duplicate or out of range */
 	}
 	for (uint32_t i = 0; i < ns; i++) {
 		uint32_t raw = get_u32(&b);

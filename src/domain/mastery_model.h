@@ -26,34 +26,34 @@
 /* Hyper-parameters; chosen by user-grouped cross-validation on training
  * data (`edbridge mastery cv`), defaults from mastery_params_default. */
 struct mastery_params {
-	double l2_item;		/* L2 penalty on item difficulties */
-	double l2_skill;	/* L2 penalty on skill intercepts and slopes */
-	double l2;		/* L2 penalty on the shared history weights */
-	int max_iter;		/* L-BFGS iterations, >= 1 */
-	double tol;		/* stop when the relative objective decrease < tol */
-	int threads;		/* 1 or 2 */
+	double l2_item;	 /* L2 penalty on item difficulties */
+	double l2_skill; /* L2 penalty on skill intercepts and slopes */
+	double l2;	 /* L2 penalty on the shared history weights */
+	int max_iter;	 /* L-BFGS iterations, >= 1 */
+	double tol;	 /* stop when the relative objective decrease < tol */
+	int threads;	 /* 1 or 2 */
 };
 
 void mastery_params_default(struct mastery_params *hp);
 
 /* One student on one skill. Zero-initialised means "never seen". */
 struct mastery_skill_state {
-	uint16_t correct, wrong;	/* prior responses, saturating */
-	uint8_t hist;			/* last outcomes, bit 0 the most recent */
-	uint8_t nhist;			/* valid bits in hist, <= 8 */
+	uint16_t correct, wrong; /* prior responses, saturating */
+	uint8_t hist;		 /* last outcomes, bit 0 the most recent */
+	uint8_t nhist;		 /* valid bits in hist, <= 8 */
 	uint16_t pad;
-	float resid;			/* sum of (outcome - item success rate) */
-	float bkt;			/* BKT P(mastered) before the next attempt;
+	float resid; /* sum of (outcome - item success rate) */
+	float bkt;   /* BKT P(mastered) before the next attempt;
 					 * meaningful once correct + wrong > 0 */
 };
 
 /* Bayesian knowledge tracing parameters of one skill (probabilities). */
 struct mastery_bkt {
-	double prior;	/* P(mastered) before any practice */
-	double learn;	/* P(unmastered -> mastered) per attempt */
-	double forget;	/* P(mastered -> unmastered) per attempt */
-	double guess;	/* P(correct | unmastered) */
-	double slip;	/* P(wrong | mastered) */
+	double prior;  /* P(mastered) before any practice */
+	double learn;  /* P(unmastered -> mastered) per attempt */
+	double forget; /* P(mastered -> unmastered) per attempt */
+	double guess;  /* P(correct | unmastered) */
+	double slip;   /* P(wrong | mastered) */
 };
 
 /* One BKT step, the known-answer equations: with p = P(mastered) before an
@@ -77,12 +77,12 @@ int mastery_bkt_fit(const uint8_t *y, const size_t *seq_start, size_t nchains, i
 /* One student across skills. Zero-initialised means "new student". */
 struct mastery_student_state {
 	uint32_t correct, wrong;
-	uint16_t hist;			/* last 16 outcomes, bit 0 the most recent */
+	uint16_t hist; /* last 16 outcomes, bit 0 the most recent */
 	uint8_t nhist;
 	uint8_t pad;
 	float resid;
-	int32_t last_skill;		/* first skill of the last response, +1 (0 none) */
-	uint16_t run_len, run_correct;	/* current run of responses on last_skill */
+	int32_t last_skill;	       /* first skill of the last response, +1 (0 none) */
+	uint16_t run_len, run_correct; /* current run of responses on last_skill */
 };
 
 /* A response to predict or record, in the model's dense indices
@@ -91,7 +91,7 @@ struct mastery_student_state {
  * model's skill count = unknown skill (global defaults). */
 struct mastery_query {
 	int32_t item;
-	int nskills;			/* 0..KT_MAX_SKILLS */
+	int nskills; /* 0..KT_MAX_SKILLS */
 	int32_t skill[KT_MAX_SKILLS];
 };
 
@@ -99,9 +99,9 @@ struct mastery_model;
 
 struct mastery_fit_info {
 	int iterations;
-	double objective;		/* final penalised negative log-likelihood / rows */
+	double objective; /* final penalised negative log-likelihood / rows */
 	size_t rows, items, skills, features;
-	double bkt_seconds, design_seconds, solve_seconds;	/* wall time per phase */
+	double bkt_seconds, design_seconds, solve_seconds; /* wall time per phase */
 };
 
 /* Fits on `train` (users are independent sequences). On success *out is

@@ -17,11 +17,11 @@
 #include "domain/standards.h"
 #include "store/db.h"
 
-#define MAX_LINKS 32	/* coherence-map links read per standard and direction */
+#define MAX_LINKS 32 /* coherence-map links read per standard and direction */
 
 struct ev {
-	int32_t student;	/* dense */
-	int32_t code;		/* dense index into codes */
+	int32_t student; /* dense */
+	int32_t code;	 /* dense index into codes */
 	int32_t item;
 	int64_t tool, at;
 	uint8_t correct;
@@ -74,11 +74,14 @@ static enum eb_err read_events(struct db *db, int64_t d, struct codebook *studen
 	struct ev *v = malloc(cap * sizeof *v);
 	if (!v)
 		return EB_ENOMEM;
-	enum eb_err rc = db_query(db,
-		"SELECT student_sourced_id, standard_code, tool_id, item_id, correct, occurred_at, id"
-		" FROM learning_event WHERE district_id = ?1 AND correct IS NOT NULL"
-		" AND standard_code IS NOT NULL AND student_sourced_id IS NOT NULL"
-		" ORDER BY student_sourced_id, occurred_at, id", DB_ARGS(DB_INT(d)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT student_sourced_id, standard_code, tool_id, item_id, correct, "
+			 "occurred_at, id"
+			 " FROM learning_event WHERE district_id = ?1 AND correct IS NOT NULL"
+			 " AND standard_code IS NOT NULL AND student_sourced_id IS NOT NULL"
+			 " ORDER BY student_sourced_id, occurred_at, id",
+			 DB_ARGS(DB_INT(d)), &st);
 	if (rc) {
 		free(v);
 		return rc;
@@ -149,7 +152,8 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 	for (size_t i = 0; i < n0; i++) {
 		if ((*cellsp)[i].c.responses < MASTERY_MIN_DIRECT)
 			continue;
-		const struct standard *s = standards_find(codes->names[(*cellsp)[i].code]), *l[MAX_LINKS];
+		const struct standard *s = standards_find(codes->names[(*cellsp)[i].code]),
+				      *l[MAX_LINKS];
 		if (!s)
 			continue;
 		for (int dir = 0; dir < 2; dir++) {
@@ -228,7 +232,8 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 	ms->n = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct standard *s = cells[i].c.responses >= MASTERY_MIN_DIRECT
-			? standards_find(codes->names[cells[i].code]) : NULL;
+						   ? standards_find(codes->names[cells[i].code])
+						   : NULL;
 		if (s)
 			mastery_measured_set(ms, (int32_t)s->index, cells[i].c.p);
 	}
@@ -285,7 +290,8 @@ static enum eb_err apply_late(struct db *db, int64_t d, int64_t max_id, size_t *
 	struct arena a;
 	arena_init(&a);
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
+	enum eb_err rc = db_query(
+		db,
 		"SELECT student_sourced_id, standard_code, tool_id, item_id, correct, occurred_at"
 		" FROM learning_event WHERE district_id = ?1 AND id > ?2 AND correct IS NOT NULL"
 		" AND standard_code IS NOT NULL AND student_sourced_id IS NOT NULL ORDER BY id",
@@ -328,28 +334,30 @@ static enum eb_err store_summary(struct db *db, int64_t d)
 	enum eb_err rc;
 	if ((rc = db_execute(db, "DELETE FROM mastery_standard_summary WHERE district_id = ?1",
 			     DB_ARGS(DB_INT(d)), NULL)) ||
-	    (rc = db_execute(db,
-			     "INSERT INTO mastery_standard_summary (district_id, school_sourced_id,"
-			     " standard_code, students, not_yet, mean_p)"
-			     " SELECT ?1, '', standard_code, count(*),"
-			     " sum(p < (SELECT level_approaching FROM district WHERE id = ?1)), avg(p)"
-			     " FROM mastery_state WHERE district_id = ?1 AND inferred = 0"
-			     " GROUP BY standard_code",
-			     DB_ARGS(DB_INT(d)), NULL)))
+	    (rc = db_execute(
+		     db,
+		     "INSERT INTO mastery_standard_summary (district_id, school_sourced_id,"
+		     " standard_code, students, not_yet, mean_p)"
+		     " SELECT ?1, '', standard_code, count(*),"
+		     " sum(p < (SELECT level_approaching FROM district WHERE id = ?1)), avg(p)"
+		     " FROM mastery_state WHERE district_id = ?1 AND inferred = 0"
+		     " GROUP BY standard_code",
+		     DB_ARGS(DB_INT(d)), NULL)))
 		return rc;
-	return db_execute(db,
-			  "INSERT INTO mastery_standard_summary (district_id, school_sourced_id,"
-			  " standard_code, students, not_yet, mean_p)"
-			  " SELECT ?1, school, standard_code, count(*),"
-			  " sum(p < (SELECT level_approaching FROM district WHERE id = ?1)), avg(p)"
-			  " FROM (SELECT m.standard_code, m.p, CASE WHEN instr(o.org_sourced_ids, ',') > 0"
-			  "  THEN substr(o.org_sourced_ids, 1, instr(o.org_sourced_ids, ',') - 1)"
-			  "  ELSE o.org_sourced_ids END AS school"
-			  "  FROM mastery_state m JOIN person o ON o.district_id = m.district_id"
-			  "  AND o.sourced_id = m.student_sourced_id"
-			  "  WHERE m.district_id = ?1 AND m.inferred = 0)"
-			  " WHERE school <> '' GROUP BY school, standard_code",
-			  DB_ARGS(DB_INT(d)), NULL);
+	return db_execute(
+		db,
+		"INSERT INTO mastery_standard_summary (district_id, school_sourced_id,"
+		" standard_code, students, not_yet, mean_p)"
+		" SELECT ?1, school, standard_code, count(*),"
+		" sum(p < (SELECT level_approaching FROM district WHERE id = ?1)), avg(p)"
+		" FROM (SELECT m.standard_code, m.p, CASE WHEN instr(o.org_sourced_ids, ',') > 0"
+		"  THEN substr(o.org_sourced_ids, 1, instr(o.org_sourced_ids, ',') - 1)"
+		"  ELSE o.org_sourced_ids END AS school"
+		"  FROM mastery_state m JOIN person o ON o.district_id = m.district_id"
+		"  AND o.sourced_id = m.student_sourced_id"
+		"  WHERE m.district_id = ?1 AND m.inferred = 0)"
+		" WHERE school <> '' GROUP BY school, standard_code",
+		DB_ARGS(DB_INT(d)), NULL);
 }
 
 enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct mastery_params *hp,
@@ -385,7 +393,8 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	}
 	progress_note(progress, ctx, "read", 1, 1);
 	if (!n) {
-		snprintf(err, cap, "no evidence: the district has no responses with a standard yet;"
+		snprintf(err, cap,
+			 "no evidence: the district has no responses with a standard yet;"
 			 " the previous parameters are kept");
 		rc = EB_ENOTFOUND;
 		goto done;
@@ -461,8 +470,8 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 				memset(c, 0, sizeof *c);
 				c->code = ev[i].code;
 			}
-			mastery_cell_observe(m, &ss, &c->c, ds.rows[i].skill[0], ev[i].item, ev[i].tool,
-					     ev[i].correct, ev[i].at);
+			mastery_cell_observe(m, &ss, &c->c, ds.rows[i].skill[0], ev[i].item,
+					     ev[i].tool, ev[i].correct, ev[i].at);
 		}
 		if ((rc = store_student(db, district_id, m, students.names[u], &codes, &cells, &nc,
 					&ccap, &ss, scratch, &out->inferred)))

@@ -14,10 +14,10 @@ struct db;
 
 struct mastery_refit_summary {
 	size_t rows, students, standards, cells, inferred;
-	size_t late;		/* responses stored during the fit, applied online after it */
+	size_t late; /* responses stored during the fit, applied online after it */
 	int iterations;
-	double fit_seconds;	/* mastery_fit alone */
-	double total_seconds;	/* read + fit + recompute + store */
+	double fit_seconds;   /* mastery_fit alone */
+	double total_seconds; /* read + fit + recompute + store */
 	int64_t fitted_at;
 };
 

@@ -331,14 +331,15 @@ enum eb_err mastery_cell_write(struct db *db, int64_t district_id, const char *s
 	uint8_t skill[MASTERY_SKILL_BYTES];
 	size_t ntools = mastery_tools_encode(c, tools), ntrend = mastery_trend_encode(c, trend);
 	size_t nskill = c->responses ? mastery_skill_encode(&c->sk, skill) : 0;
-	const char *sql = exists
-		? "UPDATE mastery_state SET p = ?4, sd = ?5, responses = ?6, correct = ?7,"
-		  " tools = ?8, first_at = ?9, last_at = ?10, trend_week = ?11, trend = ?12,"
-		  " inferred = ?13, skill = ?14 WHERE district_id = ?1"
-		  " AND student_sourced_id = ?2 AND standard_code = ?3"
-		: "INSERT OR REPLACE INTO mastery_state (district_id, student_sourced_id,"
-		  " standard_code, " MASTERY_CELL_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		  " ?9, ?10, ?11, ?12, ?13, ?14)";
+	const char *sql =
+		exists ? "UPDATE mastery_state SET p = ?4, sd = ?5, responses = ?6, correct = ?7,"
+			 " tools = ?8, first_at = ?9, last_at = ?10, trend_week = ?11, trend = ?12,"
+			 " inferred = ?13, skill = ?14 WHERE district_id = ?1"
+			 " AND student_sourced_id = ?2 AND standard_code = ?3"
+		       : "INSERT OR REPLACE INTO mastery_state (district_id, student_sourced_id,"
+			 " standard_code, " MASTERY_CELL_COLS
+			 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+			 " ?9, ?10, ?11, ?12, ?13, ?14)";
 	return db_execute(db, sql,
 			  DB_ARGS(DB_INT(district_id), DB_TEXT(student), DB_TEXT(standard),
 				  DB_REAL(c->p), DB_REAL(c->sd), DB_INT(c->responses),
@@ -356,11 +357,11 @@ enum eb_err mastery_student_write(struct db *db, int64_t district_id, const char
 {
 	uint8_t state[MASTERY_STUDENT_BYTES];
 	size_t nstate = mastery_student_encode(s, state);
-	const char *sql = exists
-		? "UPDATE mastery_student SET state = ?3, measured = ?4"
-		  " WHERE district_id = ?1 AND student_sourced_id = ?2"
-		: "INSERT OR REPLACE INTO mastery_student (district_id, student_sourced_id, state,"
-		  " measured) VALUES (?1, ?2, ?3, ?4)";
+	const char *sql = exists ? "UPDATE mastery_student SET state = ?3, measured = ?4"
+				   " WHERE district_id = ?1 AND student_sourced_id = ?2"
+				 : "INSERT OR REPLACE INTO mastery_student (district_id, "
+				   "student_sourced_id, state,"
+				   " measured) VALUES (?1, ?2, ?3, ?4)";
 	return db_execute(db, sql,
 			  DB_ARGS(DB_INT(district_id), DB_TEXT(student), DB_BLOB(state, nstate),
 				  DB_BLOB(measured, measured_len)),

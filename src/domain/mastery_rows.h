@@ -27,7 +27,7 @@
 struct db;
 struct db_stmt;
 
-#define MASTERY_FORMAT 1		/* the first byte of every mastery blob */
+#define MASTERY_FORMAT 1 /* the first byte of every mastery blob */
 
 /* mastery_state.skill: format, u16 correct, u16 wrong, u8 hist, u8 nhist,
  * f32 resid, f32 bkt (struct mastery_skill_state without its padding). */
@@ -54,8 +54,8 @@ struct db_stmt;
  * goes back to the row as it is (no decoding and encoding of the whole list
  * per event). */
 struct mastery_measured {
-	size_t n;				/* entries */
-	uint8_t b[MASTERY_MEASURED_MAX_BYTES];	/* format 1; b[0] set when n > 0 */
+	size_t n;			       /* entries */
+	uint8_t b[MASTERY_MEASURED_MAX_BYTES]; /* format 1; b[0] set when n > 0 */
 };
 
 /* The list's blob is m->b, of this many bytes (0 when empty). */
@@ -84,7 +84,7 @@ size_t mastery_measured_encode(const struct mastery_measured *m, uint8_t *out);
 enum eb_err mastery_measured_decode(const void *b, size_t n, struct mastery_measured *m);
 
 /* The columns of a stored cell, in the order mastery_cell_read takes them. */
-#define MASTERY_CELL_COLS \
+#define MASTERY_CELL_COLS                                                                          \
 	"p, sd, responses, correct, tools, first_at, last_at, trend_week, trend, inferred, skill"
 
 /* Reads the cell in columns col .. col + 10 of st's row (MASTERY_CELL_COLS).

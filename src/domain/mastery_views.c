@@ -126,7 +126,8 @@ enum eb_err mastery_evidence_trail(struct db *db, int64_t district_id, const cha
 		limit = 1000;
 	*out = NULL;
 	*n = 0;
-	return db_get_rows(db,
+	return db_get_rows(
+		db,
 		"SELECT coalesce(t.name, 'tool ' || e.tool_id), e.item_id, e.standard_code,"
 		" e.correct, e.occurred_at FROM learning_event e LEFT JOIN tool t"
 		" ON t.id = e.tool_id AND t.district_id = e.district_id WHERE e.district_id = ?1"
@@ -152,8 +153,7 @@ static enum eb_err finish_standard_row(struct db_stmt *st, void *row, struct are
 }
 
 DB_ROWSPEC(standard_row_spec, struct mastery_standard_row, finish_standard_row,
-	   DB_FIELD_TEXT(struct mastery_standard_row, student),
-	   DB_FIELD_SKIP, /* school */
+	   DB_FIELD_TEXT(struct mastery_standard_row, student), DB_FIELD_SKIP, /* school */
 	   DB_FIELD_TEXT(struct mastery_standard_row, grades),
 	   DB_FIELD_REAL(struct mastery_standard_row, p),
 	   DB_FIELD_INT(struct mastery_standard_row, inferred),
@@ -164,7 +164,8 @@ enum eb_err mastery_standard_cells(struct db *db, int64_t district_id, const cha
 {
 	*out = NULL;
 	*n = 0;
-	return db_get_rows(db,
+	return db_get_rows(
+		db,
 		"SELECT m.student_sourced_id, p.org_sourced_ids, p.grades, m.p, m.inferred,"
 		" m.responses FROM mastery_state m LEFT JOIN person p"
 		" ON p.district_id = m.district_id AND p.sourced_id = m.student_sourced_id"
@@ -214,12 +215,13 @@ enum eb_err mastery_weakest_standards(struct db *db, int64_t district_id, const 
 	*out = NULL;
 	*n = 0;
 	/* ?2 NULL: every school's rows (not the district's ''), else that one */
-	enum eb_err rc = db_get_rows(db,
+	enum eb_err rc = db_get_rows(
+		db,
 		"SELECT school_sourced_id, standard_code, students, not_yet, mean_p"
 		" FROM mastery_standard_summary WHERE district_id = ?1 AND students >= ?3"
 		"  AND (school_sourced_id = ?2 OR (?2 IS NULL AND school_sourced_id <> ''))",
-		DB_ARGS(DB_INT(district_id), DB_TEXT(school), DB_INT(min_students)), &summary_spec, a,
-		&r, &nr);
+		DB_ARGS(DB_INT(district_id), DB_TEXT(school), DB_INT(min_students)), &summary_spec,
+		a, &r, &nr);
 	if (rc)
 		return rc;
 	if (nr > 1)
@@ -237,8 +239,8 @@ enum eb_err mastery_weakest_standards(struct db *db, int64_t district_id, const 
 
 /* The standards a tool's measured cells are on, with how many students. */
 struct tool_standards {
-	struct hashset ix;	/* code -> index */
-	const char **codes;	/* in the caller's arena */
+	struct hashset ix;  /* code -> index */
+	const char **codes; /* in the caller's arena */
 	int32_t *count;
 	size_t n, cap;
 };

@@ -67,10 +67,10 @@ enum eb_err mastery_standards_of_tool(struct db *db, int64_t district_id, int64_
 /* A standard's measured estimates in aggregate, as of the last refit
  * (mastery_refit writes them; the online updates since are not in them). */
 struct mastery_standard_summary {
-	const char *school;	/* sourcedId; "" for the whole district */
+	const char *school; /* sourcedId; "" for the whole district */
 	const char *standard;
-	int64_t students;	/* measured estimates */
-	int64_t not_yet;	/* of them below the district's Approaching threshold */
+	int64_t students; /* measured estimates */
+	int64_t not_yet;  /* of them below the district's Approaching threshold */
 	double mean_p;
 };
 /* The standards with at least min_students measured estimates where the

@@ -15,59 +15,75 @@ static const char sql_put_org[] =
 	"INSERT INTO org(district_id,sourced_id,status,date_last_modified,name,type,identifier,"
 	"parent_sourced_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO UPDATE SET "
 	"status=excluded.status,date_last_modified=excluded.date_last_modified,name=excluded.name,"
-	"type=excluded.type,identifier=excluded.identifier,parent_sourced_id=excluded.parent_sourced_id "
-	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"type=excluded.type,identifier=excluded.identifier,parent_sourced_id=excluded.parent_"
+	"sourced_id "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT "
+	"excluded.date_last_modified "
 	"OR name IS NOT excluded.name OR type IS NOT excluded.type OR identifier IS NOT "
 	"excluded.identifier OR parent_sourced_id IS NOT excluded.parent_sourced_id";
 
 static const char sql_put_session[] =
 	"INSERT INTO academic_session(district_id,sourced_id,status,date_last_modified,title,type,"
 	"start_date,end_date,parent_sourced_id,school_year) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
-	"ON CONFLICT DO UPDATE SET status=excluded.status,date_last_modified=excluded.date_last_modified,"
-	"title=excluded.title,type=excluded.type,start_date=excluded.start_date,end_date=excluded.end_date,"
+	"ON CONFLICT DO UPDATE SET "
+	"status=excluded.status,date_last_modified=excluded.date_last_modified,"
+	"title=excluded.title,type=excluded.type,start_date=excluded.start_date,end_date=excluded."
+	"end_date,"
 	"parent_sourced_id=excluded.parent_sourced_id,school_year=excluded.school_year "
-	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT "
+	"excluded.date_last_modified "
 	"OR title IS NOT excluded.title OR type IS NOT excluded.type OR start_date IS NOT "
 	"excluded.start_date OR end_date IS NOT excluded.end_date OR parent_sourced_id IS NOT "
 	"excluded.parent_sourced_id OR school_year IS NOT excluded.school_year";
 
 static const char sql_put_course[] =
-	"INSERT INTO course(district_id,sourced_id,status,date_last_modified,school_year_sourced_id,"
+	"INSERT INTO "
+	"course(district_id,sourced_id,status,date_last_modified,school_year_sourced_id,"
 	"title,course_code,grades,org_sourced_id,subjects,subject_codes) "
 	"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT DO UPDATE SET "
 	"status=excluded.status,date_last_modified=excluded.date_last_modified,"
 	"school_year_sourced_id=excluded.school_year_sourced_id,title=excluded.title,"
-	"course_code=excluded.course_code,grades=excluded.grades,org_sourced_id=excluded.org_sourced_id,"
+	"course_code=excluded.course_code,grades=excluded.grades,org_sourced_id=excluded.org_"
+	"sourced_id,"
 	"subjects=excluded.subjects,subject_codes=excluded.subject_codes "
-	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
-	"OR school_year_sourced_id IS NOT excluded.school_year_sourced_id OR title IS NOT excluded.title "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT "
+	"excluded.date_last_modified "
+	"OR school_year_sourced_id IS NOT excluded.school_year_sourced_id OR title IS NOT "
+	"excluded.title "
 	"OR course_code IS NOT excluded.course_code OR grades IS NOT excluded.grades OR "
 	"org_sourced_id IS NOT excluded.org_sourced_id OR subjects IS NOT excluded.subjects OR "
 	"subject_codes IS NOT excluded.subject_codes";
 
 static const char sql_put_class[] =
 	"INSERT INTO class(district_id,sourced_id,status,date_last_modified,title,grades,"
-	"course_sourced_id,class_code,class_type,location,school_sourced_id,term_sourced_ids,subjects,"
+	"course_sourced_id,class_code,class_type,location,school_sourced_id,term_sourced_ids,"
+	"subjects,"
 	"subject_codes,periods) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15) "
-	"ON CONFLICT DO UPDATE SET status=excluded.status,date_last_modified=excluded.date_last_modified,"
+	"ON CONFLICT DO UPDATE SET "
+	"status=excluded.status,date_last_modified=excluded.date_last_modified,"
 	"title=excluded.title,grades=excluded.grades,course_sourced_id=excluded.course_sourced_id,"
 	"class_code=excluded.class_code,class_type=excluded.class_type,location=excluded.location,"
 	"school_sourced_id=excluded.school_sourced_id,term_sourced_ids=excluded.term_sourced_ids,"
 	"subjects=excluded.subjects,subject_codes=excluded.subject_codes,periods=excluded.periods "
-	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
-	"OR title IS NOT excluded.title OR grades IS NOT excluded.grades OR course_sourced_id IS NOT "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT "
+	"excluded.date_last_modified "
+	"OR title IS NOT excluded.title OR grades IS NOT excluded.grades OR course_sourced_id IS "
+	"NOT "
 	"excluded.course_sourced_id OR class_code IS NOT excluded.class_code OR class_type IS NOT "
 	"excluded.class_type OR location IS NOT excluded.location OR school_sourced_id IS NOT "
-	"excluded.school_sourced_id OR term_sourced_ids IS NOT excluded.term_sourced_ids OR subjects "
+	"excluded.school_sourced_id OR term_sourced_ids IS NOT excluded.term_sourced_ids OR "
+	"subjects "
 	"IS NOT excluded.subjects OR subject_codes IS NOT excluded.subject_codes OR periods IS NOT "
 	"excluded.periods";
 
 /* ?6 org_sourced_ids and ?7 role: NULL keeps the stored value */
 static const char sql_put_person[] =
 	"INSERT INTO person(district_id,sourced_id,status,date_last_modified,enabled_user,"
-	"org_sourced_ids,role,username,user_ids,given_name,family_name,middle_name,identifier,email,sms,"
+	"org_sourced_ids,role,username,user_ids,given_name,family_name,middle_name,identifier,"
+	"email,sms,"
 	"phone,agent_sourced_ids,grades,preferred_first_name,home_language,home_internet,"
-	"english_learner,disability) VALUES(?1,?2,?3,?4,?5,coalesce(?6,''),coalesce(?7,''),?8,?9,?10,"
+	"english_learner,disability) "
+	"VALUES(?1,?2,?3,?4,?5,coalesce(?6,''),coalesce(?7,''),?8,?9,?10,"
 	"?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23) ON CONFLICT DO UPDATE SET "
 	"status=excluded.status,date_last_modified=excluded.date_last_modified,"
 	"enabled_user=excluded.enabled_user,org_sourced_ids=coalesce(?6,org_sourced_ids),"
@@ -78,14 +94,17 @@ static const char sql_put_person[] =
 	"grades=excluded.grades,preferred_first_name=excluded.preferred_first_name,"
 	"home_language=excluded.home_language,home_internet=excluded.home_internet,"
 	"english_learner=excluded.english_learner,disability=excluded.disability "
-	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT "
+	"excluded.date_last_modified "
 	"OR enabled_user IS NOT excluded.enabled_user OR org_sourced_ids IS NOT "
 	"coalesce(?6,org_sourced_ids) OR role IS NOT coalesce(?7,role) OR username IS NOT "
 	"excluded.username OR user_ids IS NOT excluded.user_ids OR given_name IS NOT "
 	"excluded.given_name OR family_name IS NOT excluded.family_name OR middle_name IS NOT "
-	"excluded.middle_name OR identifier IS NOT excluded.identifier OR email IS NOT excluded.email "
+	"excluded.middle_name OR identifier IS NOT excluded.identifier OR email IS NOT "
+	"excluded.email "
 	"OR sms IS NOT excluded.sms OR phone IS NOT excluded.phone OR agent_sourced_ids IS NOT "
-	"excluded.agent_sourced_ids OR grades IS NOT excluded.grades OR preferred_first_name IS NOT "
+	"excluded.agent_sourced_ids OR grades IS NOT excluded.grades OR preferred_first_name IS "
+	"NOT "
 	"excluded.preferred_first_name OR home_language IS NOT excluded.home_language OR "
 	"home_internet IS NOT excluded.home_internet OR english_learner IS NOT "
 	"excluded.english_learner OR disability IS NOT excluded.disability";
@@ -99,7 +118,8 @@ static const char sql_put_role[] =
 	"user_profile_sourced_id=excluded.user_profile_sourced_id,begin_date=excluded.begin_date,"
 	"end_date=excluded.end_date WHERE person_sourced_id IS NOT excluded.person_sourced_id OR "
 	"role_type IS NOT excluded.role_type OR role IS NOT excluded.role OR org_sourced_id IS NOT "
-	"excluded.org_sourced_id OR user_profile_sourced_id IS NOT excluded.user_profile_sourced_id "
+	"excluded.org_sourced_id OR user_profile_sourced_id IS NOT "
+	"excluded.user_profile_sourced_id "
 	"OR begin_date IS NOT excluded.begin_date OR end_date IS NOT excluded.end_date";
 
 static const char sql_put_enrollment[] =
@@ -108,11 +128,14 @@ static const char sql_put_enrollment[] =
 	"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT DO UPDATE SET "
 	"status=excluded.status,date_last_modified=excluded.date_last_modified,"
 	"class_sourced_id=excluded.class_sourced_id,school_sourced_id=excluded.school_sourced_id,"
-	"user_sourced_id=excluded.user_sourced_id,role=excluded.role,is_primary=excluded.is_primary,"
+	"user_sourced_id=excluded.user_sourced_id,role=excluded.role,is_primary=excluded.is_"
+	"primary,"
 	"begin_date=excluded.begin_date,end_date=excluded.end_date "
-	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT excluded.date_last_modified "
+	"WHERE status IS NOT excluded.status OR date_last_modified IS NOT "
+	"excluded.date_last_modified "
 	"OR class_sourced_id IS NOT excluded.class_sourced_id OR school_sourced_id IS NOT "
-	"excluded.school_sourced_id OR user_sourced_id IS NOT excluded.user_sourced_id OR role IS NOT "
+	"excluded.school_sourced_id OR user_sourced_id IS NOT excluded.user_sourced_id OR role IS "
+	"NOT "
 	"excluded.role OR is_primary IS NOT excluded.is_primary OR begin_date IS NOT "
 	"excluded.begin_date OR end_date IS NOT excluded.end_date";
 
@@ -123,24 +146,30 @@ static const char sql_put_demographics[] =
 	"country_of_birth_code,state_of_birth_abbreviation,city_of_birth,"
 	"public_school_residence_status) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
 	"?16,?17) ON CONFLICT DO UPDATE SET status=excluded.status,"
-	"date_last_modified=excluded.date_last_modified,birth_date=excluded.birth_date,sex=excluded.sex,"
+	"date_last_modified=excluded.date_last_modified,birth_date=excluded.birth_date,sex="
+	"excluded.sex,"
 	"american_indian_or_alaska_native=excluded.american_indian_or_alaska_native,"
 	"asian=excluded.asian,black_or_african_american=excluded.black_or_african_american,"
-	"native_hawaiian_or_other_pacific_islander=excluded.native_hawaiian_or_other_pacific_islander,"
+	"native_hawaiian_or_other_pacific_islander=excluded.native_hawaiian_or_other_pacific_"
+	"islander,"
 	"white=excluded.white,two_or_more_races=excluded.two_or_more_races,"
 	"hispanic_or_latino=excluded.hispanic_or_latino,country_of_birth_code="
-	"excluded.country_of_birth_code,state_of_birth_abbreviation=excluded.state_of_birth_abbreviation,"
+	"excluded.country_of_birth_code,state_of_birth_abbreviation=excluded.state_of_birth_"
+	"abbreviation,"
 	"city_of_birth=excluded.city_of_birth,public_school_residence_status="
 	"excluded.public_school_residence_status WHERE status IS NOT excluded.status OR "
-	"date_last_modified IS NOT excluded.date_last_modified OR birth_date IS NOT excluded.birth_date "
+	"date_last_modified IS NOT excluded.date_last_modified OR birth_date IS NOT "
+	"excluded.birth_date "
 	"OR sex IS NOT excluded.sex OR american_indian_or_alaska_native IS NOT "
 	"excluded.american_indian_or_alaska_native OR asian IS NOT excluded.asian OR "
 	"black_or_african_american IS NOT excluded.black_or_african_american OR "
 	"native_hawaiian_or_other_pacific_islander IS NOT "
 	"excluded.native_hawaiian_or_other_pacific_islander OR white IS NOT excluded.white OR "
 	"two_or_more_races IS NOT excluded.two_or_more_races OR hispanic_or_latino IS NOT "
-	"excluded.hispanic_or_latino OR country_of_birth_code IS NOT excluded.country_of_birth_code OR "
-	"state_of_birth_abbreviation IS NOT excluded.state_of_birth_abbreviation OR city_of_birth IS "
+	"excluded.hispanic_or_latino OR country_of_birth_code IS NOT "
+	"excluded.country_of_birth_code OR "
+	"state_of_birth_abbreviation IS NOT excluded.state_of_birth_abbreviation OR city_of_birth "
+	"IS "
 	"NOT excluded.city_of_birth OR public_school_residence_status IS NOT "
 	"excluded.public_school_residence_status";
 
@@ -148,7 +177,7 @@ static const char sql_put_demographics[] =
 #define PUT_MAX_COLS 22
 
 static const struct {
-	size_t ncols;	/* <= PUT_MAX_COLS */
+	size_t ncols; /* <= PUT_MAX_COLS */
 	const char *put, *del, *ids;
 } kinds[ROSTER_KIND_COUNT] = {
 	[ROSTER_ORG] = { 7, sql_put_org, "DELETE FROM org WHERE district_id=?1 AND sourced_id=?2",
@@ -191,9 +220,15 @@ enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
 	args[0] = DB_INT(district_id);
 	for (size_t i = 0; i < kinds[k].ncols; i++) {
 		switch (vals[i].t) {
-		case RV_TEXT: args[1 + i] = DB_TEXTN(vals[i].p, vals[i].n); break;
-		case RV_INT: args[1 + i] = DB_INT(vals[i].i); break;
-		default: args[1 + i] = DB_NULL; break;
+		case RV_TEXT:
+			args[1 + i] = DB_TEXTN(vals[i].p, vals[i].n);
+			break;
+		case RV_INT:
+			args[1 + i] = DB_INT(vals[i].i);
+			break;
+		default:
+			args[1 + i] = DB_NULL;
+			break;
 		}
 	}
 	int changes = 0;
@@ -203,8 +238,8 @@ enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
 	return rc;
 }
 
-enum eb_err roster_delete(struct db *db, int64_t district_id, enum roster_kind k,
-			  const char *sid, size_t n, bool *deleted)
+enum eb_err roster_delete(struct db *db, int64_t district_id, enum roster_kind k, const char *sid,
+			  size_t n, bool *deleted)
 {
 	if (k >= ROSTER_KIND_COUNT)
 		return EB_EINVAL;
@@ -270,8 +305,7 @@ static enum eb_err first_err(enum eb_err a, enum eb_err b)
 	return a ? a : b;
 }
 
-enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *added,
-				     long *deleted)
+enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *added, long *deleted)
 {
 	struct arena a;
 	arena_init(&a);
@@ -296,10 +330,11 @@ enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *a
 	rc = first_err(rc, db_done(st));
 	if (rc)
 		goto out;
-	if ((rc = db_query(db,
-			   "SELECT person_sourced_id, role FROM person_role WHERE district_id=?1 AND "
-			   "role IN ('student','parent','guardian','relative')",
-			   DB_ARGS(DB_INT(district_id)), &st)))
+	if ((rc = db_query(
+		     db,
+		     "SELECT person_sourced_id, role FROM person_role WHERE district_id=?1 AND "
+		     "role IN ('student','parent','guardian','relative')",
+		     DB_ARGS(DB_INT(district_id)), &st)))
 		goto out;
 	while (!rc && db_next(st)) {
 		struct str k = { db_col_text(st, 0), (size_t)db_col_bytes(st, 0) };
@@ -402,9 +437,9 @@ out:
 	return rc;
 }
 
-#define DANGLING(ref_tab, ref_col, tgt_tab)                                                \
-	"SELECT r.sourced_id, r." ref_col ", count(*) OVER () FROM " ref_tab " r WHERE "      \
-	"r.district_id=?1 AND NOT EXISTS (SELECT 1 FROM " tgt_tab " t WHERE t.district_id=?1 " \
+#define DANGLING(ref_tab, ref_col, tgt_tab)                                                        \
+	"SELECT r.sourced_id, r." ref_col ", count(*) OVER () FROM " ref_tab " r WHERE "           \
+	"r.district_id=?1 AND NOT EXISTS (SELECT 1 FROM " tgt_tab " t WHERE t.district_id=?1 "     \
 	"AND t.sourced_id=r." ref_col ") ORDER BY r.sourced_id LIMIT 1"
 
 static const struct {
@@ -438,8 +473,8 @@ enum eb_err roster_find_dangling(struct db *db, int64_t district_id, unsigned ta
 		if (!(target_mask & (1u << dangling_checks[i].target)) || *n >= cap)
 			continue;
 		struct db_stmt *st;
-		enum eb_err rc = db_query(db, dangling_checks[i].sql, DB_ARGS(DB_INT(district_id)),
-					  &st);
+		enum eb_err rc =
+			db_query(db, dangling_checks[i].sql, DB_ARGS(DB_INT(district_id)), &st);
 		if (rc)
 			return rc;
 		if (db_next(st)) {
@@ -462,13 +497,13 @@ enum eb_err roster_record_import(struct db *db, int64_t district_id, const char 
 				 const char *summary, int64_t *run_id)
 {
 	int64_t now = time_now();
-	enum eb_err rc = db_execute(db,
-				    "INSERT INTO import_run(district_id,kind,source,started_at,"
-				    "finished_at,ok,summary) VALUES(?1,?2,?3,?4,?5,?6,?7)",
-				    DB_ARGS(DB_INT(district_id), DB_TEXT(kind), DB_TEXT(source),
-					    DB_INT(started_at), DB_INT(now), DB_INT(ok),
-					    DB_TEXT(summary)),
-				    NULL);
+	enum eb_err rc =
+		db_execute(db,
+			   "INSERT INTO import_run(district_id,kind,source,started_at,"
+			   "finished_at,ok,summary) VALUES(?1,?2,?3,?4,?5,?6,?7)",
+			   DB_ARGS(DB_INT(district_id), DB_TEXT(kind), DB_TEXT(source),
+				   DB_INT(started_at), DB_INT(now), DB_INT(ok), DB_TEXT(summary)),
+			   NULL);
 	if (rc)
 		return rc;
 	int64_t id = db_last_id(db);
@@ -489,15 +524,13 @@ enum eb_err roster_record_import(struct db *db, int64_t district_id, const char 
 /* ---- queries ---- */
 
 #define ORG_COLS "o.sourced_id,o.name,o.type,o.identifier,o.parent_sourced_id"
-DB_ROWSPEC(org_spec, struct roster_org_row, NULL,
-	   DB_FIELD_TEXT(struct roster_org_row, sourced_id),
-	   DB_FIELD_TEXT(struct roster_org_row, name),
-	   DB_FIELD_TEXT(struct roster_org_row, type),
+DB_ROWSPEC(org_spec, struct roster_org_row, NULL, DB_FIELD_TEXT(struct roster_org_row, sourced_id),
+	   DB_FIELD_TEXT(struct roster_org_row, name), DB_FIELD_TEXT(struct roster_org_row, type),
 	   DB_FIELD_TEXT(struct roster_org_row, identifier),
 	   DB_FIELD_TEXT(struct roster_org_row, parent_sourced_id));
 
-#define CLASS_COLS                                                                          \
-	"c.sourced_id,c.title,c.course_sourced_id,c.class_code,c.class_type,"             \
+#define CLASS_COLS                                                                                 \
+	"c.sourced_id,c.title,c.course_sourced_id,c.class_code,c.class_type,"                      \
 	"c.school_sourced_id,c.term_sourced_ids,c.grades,c.location,c.periods"
 DB_ROWSPEC(class_spec, struct roster_class_row, NULL,
 	   DB_FIELD_TEXT(struct roster_class_row, sourced_id),
@@ -512,10 +545,10 @@ DB_ROWSPEC(class_spec, struct roster_class_row, NULL,
 	   DB_FIELD_TEXT(struct roster_class_row, periods));
 
 /* the tri-state flags read -1 (unknown) for NULL */
-#define PERSON_COLS                                                                         \
-	"p.sourced_id,p.status,p.role,p.given_name,p.family_name,p.middle_name,"          \
-	"p.preferred_first_name,p.username,p.identifier,p.email,p.sms,p.phone,p.grades,"  \
-	"p.org_sourced_ids,p.agent_sourced_ids,p.home_language,p.enabled_user,"           \
+#define PERSON_COLS                                                                                \
+	"p.sourced_id,p.status,p.role,p.given_name,p.family_name,p.middle_name,"                   \
+	"p.preferred_first_name,p.username,p.identifier,p.email,p.sms,p.phone,p.grades,"           \
+	"p.org_sourced_ids,p.agent_sourced_ids,p.home_language,p.enabled_user,"                    \
 	"p.home_internet,p.english_learner,p.disability"
 DB_ROWSPEC(person_spec, struct roster_person_row, NULL,
 	   DB_FIELD_TEXT(struct roster_person_row, sourced_id),
@@ -542,17 +575,18 @@ DB_ROWSPEC(person_spec, struct roster_person_row, NULL,
 /* The list queries below: ?1 the district, ?2 the sourcedId they are about. */
 #define LIST_ARGS(d, sid) DB_ARGS(DB_INT(d), DB_TEXT(sid))
 
-enum eb_err roster_schools(struct db *db, int64_t d, struct arena *a,
-			   struct roster_org_row **rows, size_t *n)
+enum eb_err roster_schools(struct db *db, int64_t d, struct arena *a, struct roster_org_row **rows,
+			   size_t *n)
 {
 	return db_get_rows(db,
-			   "SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.type='school' "
+			   "SELECT " ORG_COLS
+			   " FROM org o WHERE o.district_id=?1 AND o.type='school' "
 			   "ORDER BY o.name, o.sourced_id",
 			   DB_ARGS(DB_INT(d)), &org_spec, a, rows, n);
 }
 
-enum eb_err roster_school_classes(struct db *db, int64_t d, const char *school_sid,
-				  struct arena *a, struct roster_class_row **rows, size_t *n)
+enum eb_err roster_school_classes(struct db *db, int64_t d, const char *school_sid, struct arena *a,
+				  struct roster_class_row **rows, size_t *n)
 {
 	return db_get_rows(db,
 			   "SELECT " CLASS_COLS " FROM class c WHERE c.district_id=?1 AND "
@@ -582,8 +616,8 @@ enum eb_err roster_student_classes(struct db *db, int64_t d, const char *student
 			   LIST_ARGS(d, student_sid), &class_spec, a, rows, n);
 }
 
-enum eb_err roster_class_students(struct db *db, int64_t d, const char *class_sid,
-				  struct arena *a, struct roster_person_row **rows, size_t *n)
+enum eb_err roster_class_students(struct db *db, int64_t d, const char *class_sid, struct arena *a,
+				  struct roster_person_row **rows, size_t *n)
 {
 	return db_get_rows(db,
 			   "SELECT DISTINCT " PERSON_COLS " FROM enrollment e JOIN person p ON "
@@ -593,8 +627,8 @@ enum eb_err roster_class_students(struct db *db, int64_t d, const char *class_si
 			   LIST_ARGS(d, class_sid), &person_spec, a, rows, n);
 }
 
-enum eb_err roster_class_teachers(struct db *db, int64_t d, const char *class_sid,
-				  struct arena *a, struct roster_person_row **rows, size_t *n)
+enum eb_err roster_class_teachers(struct db *db, int64_t d, const char *class_sid, struct arena *a,
+				  struct roster_person_row **rows, size_t *n)
 {
 	return db_get_rows(db,
 			   "SELECT DISTINCT " PERSON_COLS " FROM enrollment e JOIN person p ON "
@@ -616,27 +650,29 @@ enum eb_err roster_person_get(struct db *db, int64_t d, const char *sid, struct 
 enum eb_err roster_guardian_children(struct db *db, int64_t d, const char *guardian_sid,
 				     struct arena *a, struct roster_person_row **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
-			   "p.district_id=g.district_id AND p.sourced_id=g.student_sourced_id WHERE "
-			   "g.district_id=?1 AND g.guardian_sourced_id=?2 "
-			   "ORDER BY p.given_name, p.family_name, p.sourced_id",
-			   LIST_ARGS(d, guardian_sid), &person_spec, a, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
+		"p.district_id=g.district_id AND p.sourced_id=g.student_sourced_id WHERE "
+		"g.district_id=?1 AND g.guardian_sourced_id=?2 "
+		"ORDER BY p.given_name, p.family_name, p.sourced_id",
+		LIST_ARGS(d, guardian_sid), &person_spec, a, rows, n);
 }
 
 enum eb_err roster_student_guardians(struct db *db, int64_t d, const char *student_sid,
 				     struct arena *a, struct roster_person_row **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
-			   "p.district_id=g.district_id AND p.sourced_id=g.guardian_sourced_id WHERE "
-			   "g.district_id=?1 AND g.student_sourced_id=?2 "
-			   "ORDER BY p.family_name, p.given_name, p.sourced_id",
-			   LIST_ARGS(d, student_sid), &person_spec, a, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT " PERSON_COLS " FROM guardianship g JOIN person p ON "
+		"p.district_id=g.district_id AND p.sourced_id=g.guardian_sourced_id WHERE "
+		"g.district_id=?1 AND g.student_sourced_id=?2 "
+		"ORDER BY p.family_name, p.given_name, p.sourced_id",
+		LIST_ARGS(d, student_sid), &person_spec, a, rows, n);
 }
 
-enum eb_err roster_class_school(struct db *db, int64_t d, const char *class_sid,
-				struct arena *a, struct roster_org_row *out)
+enum eb_err roster_class_school(struct db *db, int64_t d, const char *class_sid, struct arena *a,
+				struct roster_org_row *out)
 {
 	return db_get_row(db,
 			  "SELECT " ORG_COLS " FROM class c JOIN org o ON "
@@ -648,16 +684,17 @@ enum eb_err roster_class_school(struct db *db, int64_t d, const char *class_sid,
 enum eb_err roster_org_get(struct db *db, int64_t d, const char *org_sid, struct arena *a,
 			   struct roster_org_row *out)
 {
-	return db_get_row(db, "SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.sourced_id=?2",
-			  LIST_ARGS(d, org_sid), &org_spec, a, out);
+	return db_get_row(
+		db, "SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.sourced_id=?2",
+		LIST_ARGS(d, org_sid), &org_spec, a, out);
 }
 
 enum eb_err roster_class_get(struct db *db, int64_t d, const char *class_sid, struct arena *a,
 			     struct roster_class_row *out)
 {
-	return db_get_row(db,
-			  "SELECT " CLASS_COLS " FROM class c WHERE c.district_id=?1 AND c.sourced_id=?2",
-			  LIST_ARGS(d, class_sid), &class_spec, a, out);
+	return db_get_row(
+		db, "SELECT " CLASS_COLS " FROM class c WHERE c.district_id=?1 AND c.sourced_id=?2",
+		LIST_ARGS(d, class_sid), &class_spec, a, out);
 }
 
 enum eb_err roster_find_people(struct db *db, int64_t d, const char *what, const char *role,
@@ -670,7 +707,8 @@ enum eb_err roster_find_people(struct db *db, int64_t d, const char *what, const
 		return EB_OK;
 	/* names in the three ways people write them; no index helps a name,
 	 * so this is for forms, not for pages read all day */
-	return db_get_rows(db,
+	return db_get_rows(
+		db,
 		"SELECT " PERSON_COLS " FROM person p WHERE p.district_id = ?1"
 		" AND (?3 IS NULL OR p.role = ?3) AND (p.sourced_id = ?2 OR p.identifier = ?2"
 		"  OR p.username = ?2 COLLATE NOCASE OR p.email = ?2 COLLATE NOCASE"
@@ -691,18 +729,19 @@ enum eb_err roster_find_classes(struct db *db, int64_t d, const char *what, stru
 	if (!w.n || w.n > 200)
 		return EB_OK;
 	return db_get_rows(db,
-		"SELECT " CLASS_COLS " FROM class c WHERE c.district_id = ?1"
-		" AND (c.sourced_id = ?2 OR c.class_code = ?2 COLLATE NOCASE"
-		"  OR c.title = ?2 COLLATE NOCASE)"
-		" ORDER BY c.title, c.sourced_id LIMIT 11",
-		DB_ARGS(DB_INT(d), DB_TEXTN(w.p, w.n)), &class_spec, a, rows, n);
+			   "SELECT " CLASS_COLS " FROM class c WHERE c.district_id = ?1"
+			   " AND (c.sourced_id = ?2 OR c.class_code = ?2 COLLATE NOCASE"
+			   "  OR c.title = ?2 COLLATE NOCASE)"
+			   " ORDER BY c.title, c.sourced_id LIMIT 11",
+			   DB_ARGS(DB_INT(d), DB_TEXTN(w.p, w.n)), &class_spec, a, rows, n);
 }
 
-enum eb_err roster_person_schools(struct db *db, int64_t d, const char *person_sid,
-				  struct arena *a, struct roster_org_row **rows, size_t *n)
+enum eb_err roster_person_schools(struct db *db, int64_t d, const char *person_sid, struct arena *a,
+				  struct roster_org_row **rows, size_t *n)
 {
 	return db_get_rows(db,
-			   "SELECT " ORG_COLS " FROM org o WHERE o.district_id=?1 AND o.type='school' "
+			   "SELECT " ORG_COLS
+			   " FROM org o WHERE o.district_id=?1 AND o.type='school' "
 			   "AND (EXISTS (SELECT 1 FROM person p WHERE p.district_id=?1 AND "
 			   "p.sourced_id=?2 AND "
 			   "instr(','||p.org_sourced_ids||',', ','||o.sourced_id||',')>0)"
@@ -714,8 +753,7 @@ enum eb_err roster_person_schools(struct db *db, int64_t d, const char *person_s
 			   LIST_ARGS(d, person_sid), &org_spec, a, rows, n);
 }
 
-DB_ROWSPEC(counts_spec, struct roster_counts, NULL,
-	   DB_FIELD_INT(struct roster_counts, schools),
+DB_ROWSPEC(counts_spec, struct roster_counts, NULL, DB_FIELD_INT(struct roster_counts, schools),
 	   DB_FIELD_INT(struct roster_counts, classes),
 	   DB_FIELD_INT(struct roster_counts, students),
 	   DB_FIELD_INT(struct roster_counts, teachers),
@@ -729,7 +767,8 @@ enum eb_err roster_count(struct db *db, int64_t d, struct roster_counts *out)
 		"(SELECT count(*) FROM class WHERE district_id=?1),"
 		"(SELECT count(*) FROM person WHERE district_id=?1 AND role='student'),"
 		"(SELECT count(*) FROM person WHERE district_id=?1 AND role='teacher'),"
-		"(SELECT count(DISTINCT guardian_sourced_id) FROM guardianship WHERE district_id=?1)",
+		"(SELECT count(DISTINCT guardian_sourced_id) FROM guardianship WHERE "
+		"district_id=?1)",
 		DB_ARGS(DB_INT(d)), &counts_spec, NULL, out);
 	return rc == EB_ENOTFOUND ? EB_EDB : rc;
 }
@@ -765,12 +804,13 @@ bool roster_person_in_school(struct db *db, int64_t d, const char *person_sid,
 bool roster_student_in_teacher_class(struct db *db, int64_t d, const char *teacher_sid,
 				     const char *student_sid)
 {
-	return exists2(db,
-		       "SELECT 1 FROM enrollment t JOIN enrollment s ON s.district_id=t.district_id "
-		       "AND s.class_sourced_id=t.class_sourced_id WHERE t.district_id=?1 AND "
-		       "t.user_sourced_id=?2 AND t.role='teacher' AND s.user_sourced_id=?3 AND "
-		       "s.role='student' LIMIT 1",
-		       d, teacher_sid, student_sid);
+	return exists2(
+		db,
+		"SELECT 1 FROM enrollment t JOIN enrollment s ON s.district_id=t.district_id "
+		"AND s.class_sourced_id=t.class_sourced_id WHERE t.district_id=?1 AND "
+		"t.user_sourced_id=?2 AND t.role='teacher' AND s.user_sourced_id=?3 AND "
+		"s.role='student' LIMIT 1",
+		d, teacher_sid, student_sid);
 }
 
 bool roster_is_guardian_of(struct db *db, int64_t d, const char *guardian_sid,
@@ -784,8 +824,10 @@ bool roster_is_guardian_of(struct db *db, int64_t d, const char *guardian_sid,
 
 bool roster_is_student(struct db *db, int64_t district_id, const char *sid)
 {
-	return exists1(db, "SELECT 1 FROM person WHERE district_id=?1 AND sourced_id=?2 AND role='student'",
-		       district_id, sid);
+	return exists1(
+		db,
+		"SELECT 1 FROM person WHERE district_id=?1 AND sourced_id=?2 AND role='student'",
+		district_id, sid);
 }
 
 bool roster_student_in_class(struct db *db, int64_t d, const char *student_sid,
@@ -821,11 +863,13 @@ bool roster_class_exists(struct db *db, int64_t d, const char *class_sid, const 
 			       "SELECT 1 FROM class WHERE district_id=?1 AND sourced_id=?2"
 			       " AND school_sourced_id=?3",
 			       d, class_sid, school_sid);
-	return exists1(db, "SELECT 1 FROM class WHERE district_id=?1 AND sourced_id=?2", d, class_sid);
+	return exists1(db, "SELECT 1 FROM class WHERE district_id=?1 AND sourced_id=?2", d,
+		       class_sid);
 }
 
 bool roster_is_school(struct db *db, int64_t d, const char *school_sid)
 {
-	return exists1(db, "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND type='school'",
+	return exists1(db,
+		       "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND type='school'",
 		       d, school_sid);
 }

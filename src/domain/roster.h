@@ -36,9 +36,9 @@ size_t roster_ncols(enum roster_kind k);
 enum roster_val_type { RV_NULL, RV_TEXT, RV_INT };
 struct roster_val {
 	enum roster_val_type t;
-	const char *p;	/* RV_TEXT: bytes (copied by the call) */
-	int n;		/* RV_TEXT: length */
-	int64_t i;	/* RV_INT */
+	const char *p; /* RV_TEXT: bytes (copied by the call) */
+	int n;	       /* RV_TEXT: length */
+	int64_t i;     /* RV_INT */
 };
 
 /* Inserts or updates one row (vals[0] is the sourcedId; roster_ncols(k)
@@ -51,8 +51,8 @@ struct roster_val {
 enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
 		       const struct roster_val *vals, bool *changed);
 /* Deletes a row by sourcedId; *deleted tells whether one existed. */
-enum eb_err roster_delete(struct db *db, int64_t district_id, enum roster_kind k,
-			  const char *sid, size_t n, bool *deleted);
+enum eb_err roster_delete(struct db *db, int64_t district_id, enum roster_kind k, const char *sid,
+			  size_t n, bool *deleted);
 /* Calls fn for every stored sourcedId of kind k (the string is valid only
  * during the call). */
 enum eb_err roster_each_id(struct db *db, int64_t district_id, enum roster_kind k,
@@ -65,8 +65,8 @@ enum eb_err roster_sync_guardianship(struct db *db, int64_t district_id, long *a
 				     long *deleted);
 struct roster_dangling {
 	enum roster_kind referrer, target;
-	const char *field;	/* OneRoster column name of the reference */
-	long count;		/* stored rows with that broken reference */
+	const char *field; /* OneRoster column name of the reference */
+	long count;	   /* stored rows with that broken reference */
 	char example_id[128], example_ref[128];
 };
 /* Finds stored rows whose single-valued reference (enrollment -> class, user,
@@ -122,20 +122,18 @@ enum eb_err roster_class_students(struct db *db, int64_t district_id, const char
 enum eb_err roster_class_teachers(struct db *db, int64_t district_id, const char *class_sid,
 				  struct arena *a, struct roster_person_row **rows, size_t *n);
 /* One person, every field. EB_ENOTFOUND when absent in this district. */
-enum eb_err roster_person_get(struct db *db, int64_t district_id, const char *sid,
-			      struct arena *a, struct roster_person_row *out);
-enum eb_err roster_guardian_children(struct db *db, int64_t district_id,
-				     const char *guardian_sid, struct arena *a,
-				     struct roster_person_row **rows, size_t *n);
-enum eb_err roster_student_guardians(struct db *db, int64_t district_id,
-				     const char *student_sid, struct arena *a,
-				     struct roster_person_row **rows, size_t *n);
+enum eb_err roster_person_get(struct db *db, int64_t district_id, const char *sid, struct arena *a,
+			      struct roster_person_row *out);
+enum eb_err roster_guardian_children(struct db *db, int64_t district_id, const char *guardian_sid,
+				     struct arena *a, struct roster_person_row **rows, size_t *n);
+enum eb_err roster_student_guardians(struct db *db, int64_t district_id, const char *student_sid,
+				     struct arena *a, struct roster_person_row **rows, size_t *n);
 /* The school of a class. EB_ENOTFOUND when the class is unknown. */
 enum eb_err roster_class_school(struct db *db, int64_t district_id, const char *class_sid,
 				struct arena *a, struct roster_org_row *out);
 /* One org (any type) or one class by sourcedId. EB_ENOTFOUND when absent. */
-enum eb_err roster_org_get(struct db *db, int64_t district_id, const char *org_sid,
-			   struct arena *a, struct roster_org_row *out);
+enum eb_err roster_org_get(struct db *db, int64_t district_id, const char *org_sid, struct arena *a,
+			   struct roster_org_row *out);
 enum eb_err roster_class_get(struct db *db, int64_t district_id, const char *class_sid,
 			     struct arena *a, struct roster_class_row *out);
 /* People a person typed to name someone: a roster id, a student number
@@ -144,8 +142,8 @@ enum eb_err roster_class_get(struct db *db, int64_t district_id, const char *cla
  * of that primary role ("student"). At most 11 rows (more than 10: say
  * "more"), by name. Blank or over-long (200) text finds no one. */
 enum eb_err roster_find_people(struct db *db, int64_t district_id, const char *what,
-			       const char *role, struct arena *a,
-			       struct roster_person_row **rows, size_t *n);
+			       const char *role, struct arena *a, struct roster_person_row **rows,
+			       size_t *n);
 /* Classes by roster id, class code or title (any case); at most 11. */
 enum eb_err roster_find_classes(struct db *db, int64_t district_id, const char *what,
 				struct arena *a, struct roster_class_row **rows, size_t *n);
@@ -172,8 +170,8 @@ bool roster_is_student(struct db *db, int64_t district_id, const char *sid);
 /* Authorization checks: false on any error. */
 bool roster_person_in_school(struct db *db, int64_t district_id, const char *person_sid,
 			     const char *school_sid);
-bool roster_student_in_teacher_class(struct db *db, int64_t district_id,
-				     const char *teacher_sid, const char *student_sid);
+bool roster_student_in_teacher_class(struct db *db, int64_t district_id, const char *teacher_sid,
+				     const char *student_sid);
 bool roster_is_guardian_of(struct db *db, int64_t district_id, const char *guardian_sid,
 			   const char *student_sid);
 

@@ -17,7 +17,7 @@
 #define MAX_ENTRIES 1024
 #define MAX_LINKS 2048
 #define MAX_DOMAINS 64
-#define HASH_SLOTS 4096		/* power of two, > 2 keys per entry */
+#define HASH_SLOTS 4096 /* power of two, > 2 keys per entry */
 #define POOL_BYTES (256 * 1024)
 #define CODE_MAX 256
 
@@ -136,8 +136,9 @@ static enum eb_err each_row(const char *path, size_t nfields, row_fn fn)
 			char *fields[8];
 			size_t n = tsv_split(p, fields, 8);
 			if (n < nfields) {
-				log_msg(LOG_ERROR, "standards: %s:%zu: expected %zu fields, got %zu",
-					path, line, nfields, n);
+				log_msg(LOG_ERROR,
+					"standards: %s:%zu: expected %zu fields, got %zu", path,
+					line, nfields, n);
 				return EB_EPARSE;
 			}
 			enum eb_err rc = fn(fields, n, line);
@@ -177,7 +178,7 @@ static size_t tokenize(const char *s, struct token *tok, size_t max)
 		unsigned char c = (unsigned char)*s;
 		if (!isalnum(c)) {
 			if (strchr(".-/_ \t", c) == NULL)
-				return 0;	/* ",", ";", "|" etc.: not one code */
+				return 0; /* ",", ";", "|" etc.: not one code */
 			s++;
 			continue;
 		}
@@ -255,7 +256,7 @@ static bool make_key(const char *in, char *out, size_t cap)
 		return (size_t)snprintf(out, cap, "MP.%d", (int)k) < cap;
 	}
 	if (strcasecmp(tok[0].text, "HS") == 0)
-		i = 1;	/* "HS.N-RN..." */
+		i = 1; /* "HS.N-RN..." */
 	if (i < n && !tok[i].digits && strlen(tok[i].text) == 3 &&
 	    strncasecmp(tok[i].text, "HS", 2) == 0 && is_hs_category(tok[i].text[2])) {
 		/* HSN.RN / HSN-RN */
@@ -343,15 +344,17 @@ static enum eb_err standard_row(char **f, size_t n, size_t line)
 	const char *code = f[0];
 	char key[CODE_MAX];
 	if (!make_key(code, key, sizeof(key)) || strcmp(key, code) != 0)
-		return EB_EPARSE;	/* the catalog must be stored canonically */
+		return EB_EPARSE; /* the catalog must be stored canonically */
 	s->index = nentries;
 	s->code = code;
 	s->family_description = f[2];
 	static const struct {
 		const char *name;
 		enum standard_emphasis e;
-	} emph[] = { { "", EMPHASIS_NONE }, { "major", EMPHASIS_MAJOR },
-		     { "supporting", EMPHASIS_SUPPORTING }, { "additional", EMPHASIS_ADDITIONAL } };
+	} emph[] = { { "", EMPHASIS_NONE },
+		     { "major", EMPHASIS_MAJOR },
+		     { "supporting", EMPHASIS_SUPPORTING },
+		     { "additional", EMPHASIS_ADDITIONAL } };
 	size_t k = 0;
 	while (k < sizeof(emph) / sizeof(emph[0]) && strcmp(emph[k].name, f[1]) != 0)
 		k++;
@@ -383,7 +386,7 @@ static enum eb_err standard_row(char **f, size_t n, size_t line)
 			s->domain_code = pool_dup(dot1 + 1, (size_t)(dom_end - dot1 - 1));
 		}
 		s->grade_label = grade_labels[s->grade];
-		const char *rest = dom_end + 1;	/* "A" or "A.3a" */
+		const char *rest = dom_end + 1; /* "A" or "A.3a" */
 		if (rest[1] == '\0') {
 			s->kind = STANDARD_CLUSTER;
 			s->cluster = s;
@@ -402,10 +405,11 @@ static enum eb_err standard_row(char **f, size_t n, size_t line)
 				s->parent = s->cluster;
 			}
 			if (!s->cluster || (s->kind == STANDARD_SUBSTANDARD && !s->parent))
-				return EB_EPARSE;	/* parents come first in the file */
+				return EB_EPARSE; /* parents come first in the file */
 			/* the cluster-less alias: 3.NF.3a, N-RN.1 */
 			char alias[CODE_MAX];
-			snprintf(alias, sizeof(alias), "%.*s%s", (int)(rest - code), code, rest + 2);
+			snprintf(alias, sizeof(alias), "%.*s%s", (int)(rest - code), code,
+				 rest + 2);
 			const char *a = pool_dup(alias, strlen(alias));
 			if (!a || hash_put(a, nentries))
 				return EB_EPARSE;
@@ -479,7 +483,7 @@ const struct standard *standards_find(const char *code_any_form)
 	standards_init();
 	if (!code_any_form)
 		return NULL;
-	const struct standard *s = hash_get(code_any_form);	/* canonical: no work */
+	const struct standard *s = hash_get(code_any_form); /* canonical: no work */
 	if (s)
 		return s;
 	if (!make_key(code_any_form, key, sizeof(key)))
@@ -547,8 +551,8 @@ size_t standards_domains_of_grade(int grade, const char **out, size_t cap)
 	return nseen;
 }
 
-size_t standards_clusters_of(int grade, const char *domain_code,
-			     const struct standard **out, size_t cap)
+size_t standards_clusters_of(int grade, const char *domain_code, const struct standard **out,
+			     size_t cap)
 {
 	size_t n = 0;
 	standards_init();
@@ -561,8 +565,7 @@ size_t standards_clusters_of(int grade, const char *domain_code,
 	return n;
 }
 
-size_t standards_in_cluster(const struct standard *cluster,
-			    const struct standard **out, size_t cap)
+size_t standards_in_cluster(const struct standard *cluster, const struct standard **out, size_t cap)
 {
 	size_t n = 0;
 	standards_init();

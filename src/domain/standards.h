@@ -20,9 +20,9 @@
 
 #include "base/err.h"
 
-#define STANDARDS_NOTICE                                                      \
-	"Common Core State Standards: \xC2\xA9 Copyright 2010. National Governors " \
-	"Association Center for Best Practices and Council of Chief State School " \
+#define STANDARDS_NOTICE                                                                           \
+	"Common Core State Standards: \xC2\xA9 Copyright 2010. National Governors "                \
+	"Association Center for Best Practices and Council of Chief State School "                 \
 	"Officers. All rights reserved."
 
 /* Grades: 0 = kindergarten, 1..8, then high school; practices are not in a
@@ -31,10 +31,10 @@
 #define STANDARDS_GRADE_NONE (-1)
 
 enum standard_kind {
-	STANDARD_CLUSTER,	/* "3.NF.A": a group of related standards */
-	STANDARD_STANDARD,	/* "3.NF.A.3" */
-	STANDARD_SUBSTANDARD,	/* "3.NF.A.3a" (parent: 3.NF.A.3) */
-	STANDARD_PRACTICE,	/* "MP.1" .. "MP.8" */
+	STANDARD_CLUSTER,     /* "3.NF.A": a group of related standards */
+	STANDARD_STANDARD,    /* "3.NF.A.3" */
+	STANDARD_SUBSTANDARD, /* "3.NF.A.3a" (parent: 3.NF.A.3) */
+	STANDARD_PRACTICE,    /* "MP.1" .. "MP.8" */
 };
 
 /* The K-8 emphasis of the Achieve the Core map; high school and practices
@@ -47,24 +47,24 @@ enum standard_emphasis {
 };
 
 enum standards_link_kind {
-	STANDARDS_LINK_ARROW,		/* from is a prerequisite of to */
-	STANDARDS_LINK_NONDIRECTIONAL,	/* related, no order */
+	STANDARDS_LINK_ARROW,	       /* from is a prerequisite of to */
+	STANDARDS_LINK_NONDIRECTIONAL, /* related, no order */
 };
 
 struct standard {
-	size_t index;			/* dense 0..standards_count()-1, file order */
-	const char *code;		/* canonical code */
+	size_t index;	  /* dense 0..standards_count()-1, file order */
+	const char *code; /* canonical code */
 	enum standard_kind kind;
-	int grade;			/* 0..8, STANDARDS_GRADE_HS, or STANDARDS_GRADE_NONE */
-	const char *grade_label;	/* "K", "1".."8", "HS", "MP" */
-	const char *domain_code;	/* "NF", "N-RN", "MP" */
-	const char *domain_name;	/* "Number and Operations—Fractions" */
-	const char *category_name;	/* HS conceptual category ("Number and Quantity"), else NULL */
-	const struct standard *cluster;	/* the cluster (itself for a cluster); NULL for practices */
+	int grade;		   /* 0..8, STANDARDS_GRADE_HS, or STANDARDS_GRADE_NONE */
+	const char *grade_label;   /* "K", "1".."8", "HS", "MP" */
+	const char *domain_code;   /* "NF", "N-RN", "MP" */
+	const char *domain_name;   /* "Number and Operations—Fractions" */
+	const char *category_name; /* HS conceptual category ("Number and Quantity"), else NULL */
+	const struct standard *cluster; /* the cluster (itself for a cluster); NULL for practices */
 	const char *cluster_code;	/* cluster->code, or NULL */
 	const char *cluster_heading;	/* our plain wording of the cluster, or NULL */
 	enum standard_emphasis emphasis;
-	const char *family_description;	/* our own one-sentence wording for families */
+	const char *family_description; /* our own one-sentence wording for families */
 	const struct standard *parent;	/* substandard -> standard -> cluster; else NULL */
 };
 
@@ -100,14 +100,13 @@ size_t standards_grades(int *out, size_t cap);
 /* Domain codes of a grade in catalog order ("CC", "OA", ...). */
 size_t standards_domains_of_grade(int grade, const char **out, size_t cap);
 /* Clusters of a grade's domain (domain code matched case-insensitively). */
-size_t standards_clusters_of(int grade, const char *domain_code,
-			     const struct standard **out, size_t cap);
+size_t standards_clusters_of(int grade, const char *domain_code, const struct standard **out,
+			     size_t cap);
 /* Standards (not substandards) of a cluster. */
-size_t standards_in_cluster(const struct standard *cluster,
-			    const struct standard **out, size_t cap);
+size_t standards_in_cluster(const struct standard *cluster, const struct standard **out,
+			    size_t cap);
 /* Substandards of a standard ("3.NF.A.3" -> 3.NF.A.3a..d). */
-size_t standards_children(const struct standard *std,
-			  const struct standard **out, size_t cap);
+size_t standards_children(const struct standard *std, const struct standard **out, size_t cap);
 /* MP.1 .. MP.8. */
 size_t standards_practices(const struct standard **out, size_t cap);
 

@@ -22,11 +22,12 @@ static const char *const status_labels[TOOL_STATUS__COUNT] = {
 	"Requested", "Under review", "Approved", "Approved with conditions", "Denied", "Retired",
 };
 static const char *const data_names[TOOL_DATA__COUNT] = {
-	"name", "email", "student_id", "grade", "demographics", "assessment", "usage", "audio_video",
+	"name",		"email",      "student_id", "grade",
+	"demographics", "assessment", "usage",	    "audio_video",
 };
 static const char *const data_labels[TOOL_DATA__COUNT] = {
-	"Name", "Email", "Student id", "Grade", "Demographics", "Assessment results", "Usage data",
-	"Audio or video",
+	"Name",	      "Email",		"Student id", "Grade", "Demographics", "Assessment results",
+	"Usage data", "Audio or video",
 };
 static const char *const kind_names[TOOL_KIND__COUNT] = { "app", "platform", "device" };
 static const char *const kind_labels[TOOL_KIND__COUNT] = { "App", "Platform", "Device type" };
@@ -168,7 +169,8 @@ static bool text_in(const char *in, char *out, size_t cap, bool multiline, const
 	}
 	for (size_t i = 0; i < s.n; i++) {
 		unsigned char c = (unsigned char)s.p[i];
-		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f) {
+		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) ||
+		    c == 0x7f) {
 			fail(why, wcap, field, "contains a control character");
 			return false;
 		}
@@ -188,8 +190,8 @@ static bool url_ok(const char *u)
 	if (!*host || *host == '/')
 		return false;
 	for (const char *p = u; *p; p++)
-		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
-		    *p == '`' || (unsigned char)*p >= 0x7f)
+		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '<' || *p == '>' ||
+		    *p == '\\' || *p == '`' || (unsigned char)*p >= 0x7f)
 			return false;
 	return true;
 }
@@ -203,7 +205,8 @@ static bool email_ok(const char *e)
 	    e[strlen(e) - 1] == '.')
 		return false;
 	for (const char *p = e; *p; p++)
-		if ((unsigned char)*p <= 0x20 || strchr("\"<>(),;:\\[]", *p) || (unsigned char)*p >= 0x7f)
+		if ((unsigned char)*p <= 0x20 || strchr("\"<>(),;:\\[]", *p) ||
+		    (unsigned char)*p >= 0x7f)
 			return false;
 	return true;
 }
@@ -255,11 +258,13 @@ static bool grades_in(const char *in, char out[TOOL_GRADES_MAX], char *why, size
 			struct str a = { tok.p, (size_t)(dash - tok.p) };
 			struct str b = { dash + 1, tok.n - a.n - 1 };
 			if (!grade_tok(a, &lo) || !grade_tok(b, &hi) || lo > hi) {
-				fail(why, wcap, "grades", "a range is like K-5 or 9-12 (K, 1 to 12)");
+				fail(why, wcap, "grades",
+				     "a range is like K-5 or 9-12 (K, 1 to 12)");
 				return false;
 			}
 		} else if (!grade_tok(tok, &lo)) {
-			fail(why, wcap, "grades", "use K and 1 to 12, separated by commas, or a range like K-5");
+			fail(why, wcap, "grades",
+			     "use K and 1 to 12, separated by commas, or a range like K-5");
 			return false;
 		} else {
 			hi = lo;
@@ -303,7 +308,8 @@ static bool standards_in(const char *in, char out[TOOL_STANDARDS_MAX], char *why
 		const struct standard *st = standards_find(tok);
 		if (!st) {
 			char r[320];
-			snprintf(r, sizeof r, "'%.200s' is not a CCSS mathematics code (like 3.NF.A.1)", tok);
+			snprintf(r, sizeof r,
+				 "'%.200s' is not a CCSS mathematics code (like 3.NF.A.1)", tok);
 			fail(why, wcap, "standards", r);
 			return false;
 		}
@@ -392,10 +398,10 @@ void tools_defaults(struct tool *t)
 	t->annual_cost_cents = -1;
 }
 
-#define TEXT(field, cap_, ml)                                                                   \
-	do {                                                                                    \
-		if (in->field && !text_in(in->field, t->field, cap_, ml, #field, why, cap))    \
-			return EB_EINVAL;                                                       \
+#define TEXT(field, cap_, ml)                                                                      \
+	do {                                                                                       \
+		if (in->field && !text_in(in->field, t->field, cap_, ml, #field, why, cap))        \
+			return EB_EINVAL;                                                          \
 	} while (0)
 
 enum eb_err tools_validate(struct db *db, int64_t district_id, const struct tool_form *in,
@@ -449,10 +455,12 @@ enum eb_err tools_validate(struct db *db, int64_t district_id, const struct tool
 		for (int i = 0; i < in->ndata; i++) {
 			int k = -1;
 			for (int j = 0; j < TOOL_DATA__COUNT; j++)
-				if (in->data_elements[i] && strcmp(in->data_elements[i], data_names[j]) == 0)
+				if (in->data_elements[i] &&
+				    strcmp(in->data_elements[i], data_names[j]) == 0)
 					k = j;
 			if (k < 0) {
-				fail(why, cap, "data", "not one of the listed student data elements");
+				fail(why, cap, "data",
+				     "not one of the listed student data elements");
 				return EB_EINVAL;
 			}
 			m |= 1u << k;
@@ -484,9 +492,10 @@ enum eb_err tools_validate(struct db *db, int64_t district_id, const struct tool
 		struct str s = str_trim(str_from(in->it_owner));
 		int64_t id = 0;
 		struct account a;
-		if (s.n && (str_to_i64(s, 1, INT64_MAX, &id) ||
-			    account_get(db, district_id, id, &a) != EB_OK ||
-			    !(a.role_mask & ((1u << ROLE_IT_STAFF) | (1u << ROLE_DISTRICT_ADMIN))))) {
+		if (s.n &&
+		    (str_to_i64(s, 1, INT64_MAX, &id) ||
+		     account_get(db, district_id, id, &a) != EB_OK ||
+		     !(a.role_mask & ((1u << ROLE_IT_STAFF) | (1u << ROLE_DISTRICT_ADMIN))))) {
 			fail(why, cap, "it_owner", "not an IT staff account of this district");
 			return EB_EINVAL;
 		}
@@ -515,7 +524,7 @@ enum eb_err tools_validate(struct db *db, int64_t district_id, const struct tool
 
 /* ---- storage ---- */
 
-#define TOOL_COLS                                                                                \
+#define TOOL_COLS                                                                                  \
 	"id, district_id, name, vendor, kind, category, need, url, grades, standards, status,"     \
 	" conditions, dpa_signed, dpa_date, data_elements, data_location, seats,"                  \
 	" annual_cost_cents, term_start, term_end, it_owner_id, help_name, help_email,"            \
@@ -529,63 +538,50 @@ static enum eb_err finish_tool(struct db_stmt *st, void *row, struct arena *aren
 	return EB_OK;
 }
 
-DB_ROWSPEC(tool_spec, struct tool, finish_tool,
-	   DB_FIELD_INT(struct tool, id),
-	   DB_FIELD_INT(struct tool, district_id),
-	   DB_FIELD_CHARS(struct tool, name),
-	   DB_FIELD_CHARS(struct tool, vendor),
-	   DB_FIELD_SKIP, /* kind */
-	   DB_FIELD_CHARS(struct tool, category),
-	   DB_FIELD_CHARS(struct tool, need),
-	   DB_FIELD_CHARS(struct tool, url),
-	   DB_FIELD_CHARS(struct tool, grades),
-	   DB_FIELD_CHARS(struct tool, standards),
-	   DB_FIELD_SKIP, /* status */
-	   DB_FIELD_CHARS(struct tool, conditions),
-	   DB_FIELD_INT(struct tool, dpa_signed),
-	   DB_FIELD_CHARS(struct tool, dpa_date),
-	   DB_FIELD_INT(struct tool, data_elements),
-	   DB_FIELD_CHARS(struct tool, data_location),
-	   DB_FIELD_INT_OR(struct tool, seats, -1),
+DB_ROWSPEC(tool_spec, struct tool, finish_tool, DB_FIELD_INT(struct tool, id),
+	   DB_FIELD_INT(struct tool, district_id), DB_FIELD_CHARS(struct tool, name),
+	   DB_FIELD_CHARS(struct tool, vendor), DB_FIELD_SKIP, /* kind */
+	   DB_FIELD_CHARS(struct tool, category), DB_FIELD_CHARS(struct tool, need),
+	   DB_FIELD_CHARS(struct tool, url), DB_FIELD_CHARS(struct tool, grades),
+	   DB_FIELD_CHARS(struct tool, standards), DB_FIELD_SKIP, /* status */
+	   DB_FIELD_CHARS(struct tool, conditions), DB_FIELD_INT(struct tool, dpa_signed),
+	   DB_FIELD_CHARS(struct tool, dpa_date), DB_FIELD_INT(struct tool, data_elements),
+	   DB_FIELD_CHARS(struct tool, data_location), DB_FIELD_INT_OR(struct tool, seats, -1),
 	   DB_FIELD_INT_OR(struct tool, annual_cost_cents, -1),
-	   DB_FIELD_CHARS(struct tool, term_start),
-	   DB_FIELD_CHARS(struct tool, term_end),
-	   DB_FIELD_INT(struct tool, it_owner_id),
-	   DB_FIELD_CHARS(struct tool, help_name),
-	   DB_FIELD_CHARS(struct tool, help_email),
-	   DB_FIELD_CHARS(struct tool, help_phone),
-	   DB_FIELD_CHARS(struct tool, help_url),
-	   DB_FIELD_CHARS(struct tool, help_hours),
-	   DB_FIELD_INT(struct tool, requested_by),
-	   DB_FIELD_INT(struct tool, created_at),
+	   DB_FIELD_CHARS(struct tool, term_start), DB_FIELD_CHARS(struct tool, term_end),
+	   DB_FIELD_INT(struct tool, it_owner_id), DB_FIELD_CHARS(struct tool, help_name),
+	   DB_FIELD_CHARS(struct tool, help_email), DB_FIELD_CHARS(struct tool, help_phone),
+	   DB_FIELD_CHARS(struct tool, help_url), DB_FIELD_CHARS(struct tool, help_hours),
+	   DB_FIELD_INT(struct tool, requested_by), DB_FIELD_INT(struct tool, created_at),
 	   DB_FIELD_INT(struct tool, updated_at));
 
 /* The editable fields as ?3..?26 (name .. help_hours, without status), after
  * the two parameters each statement puts first. */
-#define TOOL_FIELD_ARGS(t)                                                                     \
-	DB_TEXT((t)->name), DB_TEXT((t)->vendor), DB_TEXT(tool_kind_name((t)->kind)),          \
-		DB_TEXT((t)->category), DB_TEXT((t)->need), DB_TEXT((t)->url),                 \
-		DB_TEXT((t)->grades), DB_TEXT((t)->standards), DB_TEXT((t)->conditions),       \
-		DB_INT((t)->dpa_signed), DB_TEXT((t)->dpa_date), DB_INT((t)->data_elements),   \
-		DB_TEXT((t)->data_location), DB_INT_IF((t)->seats >= 0, (t)->seats),          \
-		DB_INT_IF((t)->annual_cost_cents >= 0, (t)->annual_cost_cents),               \
-		DB_TEXT((t)->term_start), DB_TEXT((t)->term_end),                              \
-		DB_INT_IF((t)->it_owner_id > 0, (t)->it_owner_id), DB_TEXT((t)->help_name),    \
-		DB_TEXT((t)->help_email), DB_TEXT((t)->help_phone), DB_TEXT((t)->help_url),    \
+#define TOOL_FIELD_ARGS(t)                                                                         \
+	DB_TEXT((t)->name), DB_TEXT((t)->vendor), DB_TEXT(tool_kind_name((t)->kind)),              \
+		DB_TEXT((t)->category), DB_TEXT((t)->need), DB_TEXT((t)->url),                     \
+		DB_TEXT((t)->grades), DB_TEXT((t)->standards), DB_TEXT((t)->conditions),           \
+		DB_INT((t)->dpa_signed), DB_TEXT((t)->dpa_date), DB_INT((t)->data_elements),       \
+		DB_TEXT((t)->data_location), DB_INT_IF((t)->seats >= 0, (t)->seats),               \
+		DB_INT_IF((t)->annual_cost_cents >= 0, (t)->annual_cost_cents),                    \
+		DB_TEXT((t)->term_start), DB_TEXT((t)->term_end),                                  \
+		DB_INT_IF((t)->it_owner_id > 0, (t)->it_owner_id), DB_TEXT((t)->help_name),        \
+		DB_TEXT((t)->help_email), DB_TEXT((t)->help_phone), DB_TEXT((t)->help_url),        \
 		DB_TEXT((t)->help_hours), DB_INT(time_now())
 
 static enum eb_err history_add(struct db *db, int64_t district_id, int64_t tool_id,
 			       const struct audit_actor *who, const char *from, const char *to,
 			       const char *reason)
 {
-	return db_execute(db,
-			  "INSERT INTO tool_status_history(district_id, tool_id, at, account_id, actor,"
-			  " from_status, to_status, reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
-			  DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(time_now()),
-				  DB_INT_IF(who->account_id > 0, who->account_id),
-				  DB_TEXT(who->login ? who->login : "cli"), DB_TEXT(from), DB_TEXT(to),
-				  DB_TEXT(reason)),
-			  NULL);
+	return db_execute(
+		db,
+		"INSERT INTO tool_status_history(district_id, tool_id, at, account_id, actor,"
+		" from_status, to_status, reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(time_now()),
+			DB_INT_IF(who->account_id > 0, who->account_id),
+			DB_TEXT(who->login ? who->login : "cli"), DB_TEXT(from), DB_TEXT(to),
+			DB_TEXT(reason)),
+		NULL);
 }
 
 static const char *id_text(char buf[24], int64_t id)
@@ -622,7 +618,8 @@ enum eb_err tools_create(struct db *db, int64_t district_id, struct tool *t,
 	rc = history_add(db, district_id, *id, who, "", status_names[initial], reason);
 	char ib[24];
 	if (!rc)
-		rc = audit_record(db, district_id, who, "create", "tool", id_text(ib, *id), t->name);
+		rc = audit_record(db, district_id, who, "create", "tool", id_text(ib, *id),
+				  t->name);
 	return rc;
 }
 
@@ -655,8 +652,7 @@ enum eb_err tools_get(struct db *db, int64_t district_id, int64_t id, struct too
 			  DB_ARGS(DB_INT(district_id), DB_INT(id)), &tool_spec, NULL, out);
 }
 
-enum eb_err tools_find(struct db *db, int64_t district_id, const char *id_or_name,
-		       struct tool *out)
+enum eb_err tools_find(struct db *db, int64_t district_id, const char *id_or_name, struct tool *out)
 {
 	int64_t id;
 	if (!id_or_name || !*id_or_name)
@@ -668,8 +664,8 @@ enum eb_err tools_find(struct db *db, int64_t district_id, const char *id_or_nam
 			  DB_ARGS(DB_INT(district_id), DB_TEXT(id_or_name)), &tool_spec, NULL, out);
 }
 
-enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id,
-			     enum tool_status to, const char *reason, const char *conditions,
+enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id, enum tool_status to,
+			     const char *reason, const char *conditions,
 			     const struct audit_actor *who, char *why, size_t cap)
 {
 	char r[TOOL_LONG_MAX], c[TOOL_LONG_MAX] = "";
@@ -707,7 +703,8 @@ enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id,
 				DB_TEXT(conditions ? c : NULL), DB_INT(time_now())),
 			NULL);
 	if (!rc)
-		rc = history_add(db, district_id, id, who, status_names[t.status], status_names[to], r);
+		rc = history_add(db, district_id, id, who, status_names[t.status], status_names[to],
+				 r);
 	if (!rc) {
 		char ib[24], d[TOOL_LONG_MAX + 80];
 		snprintf(d, sizeof d, "status %s -> %s: %.300s", status_labels[t.status],
@@ -724,55 +721,47 @@ static enum eb_err finish_tool_row(struct db_stmt *st, void *row, struct arena *
 	return EB_OK;
 }
 
-DB_ROWSPEC(tool_row_spec, struct tool_row, finish_tool_row,
-	   DB_FIELD_INT(struct tool_row, id),
-	   DB_FIELD_STR(struct tool_row, name),
-	   DB_FIELD_STR(struct tool_row, vendor),
-	   DB_FIELD_STR(struct tool_row, kind),
-	   DB_FIELD_STR(struct tool_row, category),
-	   DB_FIELD_STR(struct tool_row, need),
-	   DB_FIELD_STR(struct tool_row, grades),
-	   DB_FIELD_STR(struct tool_row, conditions),
-	   DB_FIELD_STR(struct tool_row, data_location),
+DB_ROWSPEC(tool_row_spec, struct tool_row, finish_tool_row, DB_FIELD_INT(struct tool_row, id),
+	   DB_FIELD_STR(struct tool_row, name), DB_FIELD_STR(struct tool_row, vendor),
+	   DB_FIELD_STR(struct tool_row, kind), DB_FIELD_STR(struct tool_row, category),
+	   DB_FIELD_STR(struct tool_row, need), DB_FIELD_STR(struct tool_row, grades),
+	   DB_FIELD_STR(struct tool_row, conditions), DB_FIELD_STR(struct tool_row, data_location),
 	   DB_FIELD_SKIP, /* status */
-	   DB_FIELD_INT(struct tool_row, dpa_signed),
-	   DB_FIELD_INT(struct tool_row, data_elements));
+	   DB_FIELD_INT(struct tool_row, dpa_signed), DB_FIELD_INT(struct tool_row, data_elements));
 
 enum eb_err tools_list(struct db *db, int64_t district_id, int only_status, bool public_only,
 		       struct arena *arena, struct tool_row **rows, size_t *n)
 {
-	const char *status =
-		only_status >= 0 ? tool_status_name((enum tool_status)only_status) : NULL;
-	return db_get_rows(db,
-			   "SELECT id, name, vendor, kind, category, need, grades, conditions,"
-			   " data_location, status, dpa_signed, data_elements FROM tool"
-			   " WHERE district_id=?1 AND (?2 IS NULL OR status=?2) AND (?3=0 OR status IN"
-			   " ('approved','approved_with_conditions')) ORDER BY name, id",
-			   DB_ARGS(DB_INT(district_id), DB_TEXT(status), DB_INT(public_only)),
-			   &tool_row_spec, arena, rows, n);
+	const char *status = only_status >= 0 ? tool_status_name((enum tool_status)only_status)
+					      : NULL;
+	return db_get_rows(
+		db,
+		"SELECT id, name, vendor, kind, category, need, grades, conditions,"
+		" data_location, status, dpa_signed, data_elements FROM tool"
+		" WHERE district_id=?1 AND (?2 IS NULL OR status=?2) AND (?3=0 OR status IN"
+		" ('approved','approved_with_conditions')) ORDER BY name, id",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(status), DB_INT(public_only)), &tool_row_spec,
+		arena, rows, n);
 }
 
-DB_ROWSPEC(history_spec, struct tool_history, NULL,
-	   DB_FIELD_INT(struct tool_history, at),
-	   DB_FIELD_INT(struct tool_history, account_id),
-	   DB_FIELD_STR(struct tool_history, actor),
+DB_ROWSPEC(history_spec, struct tool_history, NULL, DB_FIELD_INT(struct tool_history, at),
+	   DB_FIELD_INT(struct tool_history, account_id), DB_FIELD_STR(struct tool_history, actor),
 	   DB_FIELD_STR(struct tool_history, from_status),
-	   DB_FIELD_STR(struct tool_history, to_status),
-	   DB_FIELD_STR(struct tool_history, reason));
+	   DB_FIELD_STR(struct tool_history, to_status), DB_FIELD_STR(struct tool_history, reason));
 
 enum eb_err tools_history(struct db *db, int64_t district_id, int64_t id, struct arena *arena,
 			  struct tool_history **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT at, account_id, actor, from_status, to_status, reason"
-			   " FROM tool_status_history WHERE district_id=?1 AND tool_id=?2 ORDER BY id",
-			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &history_spec, arena, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT at, account_id, actor, from_status, to_status, reason"
+		" FROM tool_status_history WHERE district_id=?1 AND tool_id=?2 ORDER BY id",
+		DB_ARGS(DB_INT(district_id), DB_INT(id)), &history_spec, arena, rows, n);
 }
 
 /* ---- support matrix ---- */
 
-DB_ROWSPEC(support_spec, struct tool_support, NULL,
-	   DB_FIELD_STR(struct tool_support, school_sid),
+DB_ROWSPEC(support_spec, struct tool_support, NULL, DB_FIELD_STR(struct tool_support, school_sid),
 	   DB_FIELD_INT(struct tool_support, champion_id),
 	   DB_FIELD_STR(struct tool_support, champion_login),
 	   DB_FIELD_STR(struct tool_support, champion_name),
@@ -781,19 +770,21 @@ DB_ROWSPEC(support_spec, struct tool_support, NULL,
 enum eb_err tools_support(struct db *db, int64_t district_id, int64_t id, struct arena *arena,
 			  struct tool_support **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT s.school_sourced_id, s.champion_id, a.login, a.display_name, s.notes"
-			   " FROM tool_support s LEFT JOIN account a ON a.id=s.champion_id"
-			   " WHERE s.district_id=?1 AND s.tool_id=?2 ORDER BY s.school_sourced_id",
-			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &support_spec, arena, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT s.school_sourced_id, s.champion_id, a.login, a.display_name, s.notes"
+		" FROM tool_support s LEFT JOIN account a ON a.id=s.champion_id"
+		" WHERE s.district_id=?1 AND s.tool_id=?2 ORDER BY s.school_sourced_id",
+		DB_ARGS(DB_INT(district_id), DB_INT(id)), &support_spec, arena, rows, n);
 }
 
 static bool school_exists(struct db *db, int64_t district_id, const char *sid)
 {
 	int64_t one;
-	return db_get_int(db,
-			  "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND type='school'",
-			  DB_ARGS(DB_INT(district_id), DB_TEXT(sid)), &one) == EB_OK;
+	return db_get_int(
+		       db,
+		       "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND type='school'",
+		       DB_ARGS(DB_INT(district_id), DB_TEXT(sid)), &one) == EB_OK;
 }
 
 enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
@@ -824,7 +815,8 @@ enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
 		rc = db_execute(db,
 				"DELETE FROM tool_support WHERE district_id=?1 AND tool_id=?2 AND"
 				" school_sourced_id=?3",
-				DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(school_sid)), NULL);
+				DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(school_sid)),
+				NULL);
 	else
 		rc = db_execute(db,
 				"INSERT INTO tool_support(district_id, tool_id, school_sourced_id,"
@@ -858,7 +850,8 @@ DB_ROWSPEC(champion_spec, struct tool_champion, NULL,
 enum eb_err tools_champions(struct db *db, int64_t district_id, struct arena *arena,
 			    struct tool_champion **rows, size_t *n)
 {
-	return db_get_rows(db,
+	return db_get_rows(
+		db,
 		"SELECT a.id, r.scope_id, a.display_name FROM account_role r JOIN account a"
 		" ON a.id = r.account_id AND a.district_id = r.district_id"
 		" WHERE r.district_id = ?1 AND r.role = 'tech_champion' AND r.scope_type = 'school'"
@@ -929,10 +922,11 @@ static enum eb_err cred_get(struct db *db, int64_t district_id, int64_t tool_id,
 			    char key[TOOL_KEY_MAX], bool *revoked, enum tool_cred_kind *kind)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
-				  "SELECT key_id, status, kind FROM tool_credential WHERE district_id=?1"
-				  " AND tool_id=?2 AND id=?3",
-				  DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(cred_id)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT key_id, status, kind FROM tool_credential WHERE district_id=?1"
+			 " AND tool_id=?2 AND id=?3",
+			 DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(cred_id)), &st);
 	if (rc)
 		return rc;
 	bool found = db_next(st);
@@ -946,9 +940,9 @@ static enum eb_err cred_get(struct db *db, int64_t district_id, int64_t tool_id,
 	return rc ? rc : found ? EB_OK : EB_ENOTFOUND;
 }
 
-enum eb_err tools_cred_rotate(struct db *db, int64_t district_id, int64_t tool_id,
-			      int64_t cred_id, const struct audit_actor *who,
-			      char key_out[TOOL_KEY_MAX], char secret_out[TOOL_SECRET_MAX])
+enum eb_err tools_cred_rotate(struct db *db, int64_t district_id, int64_t tool_id, int64_t cred_id,
+			      const struct audit_actor *who, char key_out[TOOL_KEY_MAX],
+			      char secret_out[TOOL_SECRET_MAX])
 {
 	bool revoked;
 	enum tool_cred_kind kind;
@@ -960,12 +954,13 @@ enum eb_err tools_cred_rotate(struct db *db, int64_t district_id, int64_t tool_i
 	unsigned char h[32];
 	account_random_token(secret_out, TOOL_SECRET_MAX, 32);
 	hash_secret(secret_out, h);
-	rc = db_execute(db,
-			"UPDATE tool_credential SET secret_hash=?1, rotated_at=?2 WHERE district_id=?3"
-			" AND id=?4 AND status='active'",
-			DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now()), DB_INT(district_id),
-				DB_INT(cred_id)),
-			NULL);
+	rc = db_execute(
+		db,
+		"UPDATE tool_credential SET secret_hash=?1, rotated_at=?2 WHERE district_id=?3"
+		" AND id=?4 AND status='active'",
+		DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now()), DB_INT(district_id),
+			DB_INT(cred_id)),
+		NULL);
 	sodium_memzero(h, sizeof h);
 	if (rc) {
 		sodium_memzero(secret_out, TOOL_SECRET_MAX);
@@ -976,8 +971,8 @@ enum eb_err tools_cred_rotate(struct db *db, int64_t district_id, int64_t tool_i
 	return audit_record(db, district_id, who, "credential", "tool", id_text(ib, tool_id), d);
 }
 
-enum eb_err tools_cred_revoke(struct db *db, int64_t district_id, int64_t tool_id,
-			      int64_t cred_id, const struct audit_actor *who)
+enum eb_err tools_cred_revoke(struct db *db, int64_t district_id, int64_t tool_id, int64_t cred_id,
+			      const struct audit_actor *who)
 {
 	bool revoked;
 	enum tool_cred_kind kind;
@@ -1007,25 +1002,23 @@ static enum eb_err finish_cred(struct db_stmt *st, void *row, struct arena *aren
 	return EB_OK;
 }
 
-DB_ROWSPEC(cred_spec, struct tool_credential, finish_cred,
-	   DB_FIELD_INT(struct tool_credential, id),
+DB_ROWSPEC(cred_spec, struct tool_credential, finish_cred, DB_FIELD_INT(struct tool_credential, id),
 	   DB_FIELD_INT(struct tool_credential, tool_id),
 	   DB_FIELD_INT(struct tool_credential, created_at),
 	   DB_FIELD_INT(struct tool_credential, rotated_at),
 	   DB_FIELD_INT(struct tool_credential, last_used_at),
-	   DB_FIELD_INT(struct tool_credential, revoked_at),
-	   DB_FIELD_SKIP, /* kind */
-	   DB_FIELD_STR(struct tool_credential, key_id),
-	   DB_FIELD_SKIP); /* status */
+	   DB_FIELD_INT(struct tool_credential, revoked_at), DB_FIELD_SKIP, /* kind */
+	   DB_FIELD_STR(struct tool_credential, key_id), DB_FIELD_SKIP);    /* status */
 
 enum eb_err tools_cred_list(struct db *db, int64_t district_id, int64_t tool_id,
 			    struct arena *arena, struct tool_credential **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT id, tool_id, created_at, rotated_at, last_used_at, revoked_at, kind,"
-			   " key_id, status FROM tool_credential WHERE district_id=?1 AND tool_id=?2"
-			   " ORDER BY id DESC",
-			   DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), &cred_spec, arena, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT id, tool_id, created_at, rotated_at, last_used_at, revoked_at, kind,"
+		" key_id, status FROM tool_credential WHERE district_id=?1 AND tool_id=?2"
+		" ORDER BY id DESC",
+		DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), &cred_spec, arena, rows, n);
 }
 
 /* Records that a credential was used, at most once a minute: the caller
@@ -1063,7 +1056,9 @@ static void touch(struct db *db, int64_t cred_id, int64_t last_used)
 	struct touch_job *j = malloc(sizeof *j);
 	if (!j)
 		return;
-	*j = (struct touch_job){ .w = { .fn = touch_run, .ctx = j }, .cred_id = cred_id, .now = now };
+	*j = (struct touch_job){ .w = { .fn = touch_run, .ctx = j },
+				 .cred_id = cred_id,
+				 .now = now };
 	enum eb_err rc = db_write_submit(db, &j->w, touch_done, j);
 	if (rc == EB_OK)
 		return;

@@ -80,12 +80,12 @@ const char *tool_kind_name(enum tool_kind k);
 const char *tool_kind_label(enum tool_kind k);
 bool tool_kind_parse(const char *s, enum tool_kind *out);
 
-#define TOOL_NAME_MAX 121	/* 120 bytes + NUL */
+#define TOOL_NAME_MAX 121 /* 120 bytes + NUL */
 #define TOOL_SHORT_MAX 121
-#define TOOL_LONG_MAX 2001	/* need, conditions */
+#define TOOL_LONG_MAX 2001 /* need, conditions */
 #define TOOL_URL_MAX 501
 #define TOOL_STANDARDS_MAX 2001
-#define TOOL_GRADES_MAX 40	/* "K,1,2,...,12" */
+#define TOOL_GRADES_MAX 40 /* "K,1,2,...,12" */
 
 /* One tool. Strings are "" when not recorded; seats and annual_cost_cents
  * are -1 when not recorded; it_owner_id 0 when none. */
@@ -100,7 +100,7 @@ struct tool {
 	char conditions[TOOL_LONG_MAX];
 	bool dpa_signed;
 	char dpa_date[11];
-	unsigned data_elements;		/* bit (1u << enum tool_data) */
+	unsigned data_elements; /* bit (1u << enum tool_data) */
 	char data_location[TOOL_SHORT_MAX];
 	int64_t seats, annual_cost_cents;
 	char term_start[11], term_end[11];
@@ -118,10 +118,9 @@ struct tool {
  * checklist was submitted at all). annual_cost in dollars ("1200", "1200.50",
  * "$99"). dpa_signed "yes"/"no"/"on". it_owner an account id. */
 struct tool_form {
-	const char *name, *vendor, *kind, *category, *need, *url, *grades, *standards,
-		*conditions, *dpa_signed, *dpa_date, *data_location, *seats, *annual_cost,
-		*term_start, *term_end, *it_owner, *help_name, *help_email, *help_phone,
-		*help_url, *help_hours;
+	const char *name, *vendor, *kind, *category, *need, *url, *grades, *standards, *conditions,
+		*dpa_signed, *dpa_date, *data_location, *seats, *annual_cost, *term_start,
+		*term_end, *it_owner, *help_name, *help_email, *help_phone, *help_url, *help_hours;
 	const char *const *data_elements;
 	int ndata;
 	bool data_given;
@@ -161,8 +160,8 @@ enum eb_err tools_find(struct db *db, int64_t district_id, const char *id_or_nam
  * tool_status_allowed() answers EB_ECONFLICT. Writes the history row and an
  * audit entry. why (may be NULL) receives "field: reason" on EB_EINVAL and
  * EB_ECONFLICT. */
-enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id,
-			     enum tool_status to, const char *reason, const char *conditions,
+enum eb_err tools_set_status(struct db *db, int64_t district_id, int64_t id, enum tool_status to,
+			     const char *reason, const char *conditions,
 			     const struct audit_actor *who, char *why, size_t cap);
 
 struct tool_row {
@@ -190,7 +189,7 @@ enum eb_err tools_history(struct db *db, int64_t district_id, int64_t id, struct
 
 struct tool_support {
 	const char *school_sid, *champion_login, *champion_name, *notes;
-	int64_t champion_id;	/* 0 when none */
+	int64_t champion_id; /* 0 when none */
 };
 /* One row per school that has an entry, by school sourcedId. */
 enum eb_err tools_support(struct db *db, int64_t district_id, int64_t id, struct arena *arena,
@@ -234,12 +233,12 @@ enum eb_err tools_cred_create(struct db *db, int64_t district_id, int64_t tool_i
 			      char secret_out[TOOL_SECRET_MAX]);
 /* Issues a new secret (token) for the same key; the old one stops working at
  * once. EB_ECONFLICT when the credential is revoked. */
-enum eb_err tools_cred_rotate(struct db *db, int64_t district_id, int64_t tool_id,
-			      int64_t cred_id, const struct audit_actor *who,
-			      char key_out[TOOL_KEY_MAX], char secret_out[TOOL_SECRET_MAX]);
+enum eb_err tools_cred_rotate(struct db *db, int64_t district_id, int64_t tool_id, int64_t cred_id,
+			      const struct audit_actor *who, char key_out[TOOL_KEY_MAX],
+			      char secret_out[TOOL_SECRET_MAX]);
 /* Revokes for good. EB_ECONFLICT when already revoked. */
-enum eb_err tools_cred_revoke(struct db *db, int64_t district_id, int64_t tool_id,
-			      int64_t cred_id, const struct audit_actor *who);
+enum eb_err tools_cred_revoke(struct db *db, int64_t district_id, int64_t tool_id, int64_t cred_id,
+			      const struct audit_actor *who);
 /* Credentials of a tool, newest first (never the secrets). */
 enum eb_err tools_cred_list(struct db *db, int64_t district_id, int64_t tool_id,
 			    struct arena *arena, struct tool_credential **rows, size_t *n);

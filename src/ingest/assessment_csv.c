@@ -46,8 +46,8 @@ static void err_done(struct errs *e)
 		buf_printf(e->b, "%s: ... and %zu more problems\n", e->label, e->n - MAX_ERRORS);
 }
 
-static const char *const date_formats[] = { "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY",
-					     "YYYYMMDD", NULL };
+static const char *const date_formats[] = { "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "YYYYMMDD",
+					    NULL };
 
 enum eb_err assessment_csv_date_format_ok(const char *fmt)
 {
@@ -134,20 +134,21 @@ struct row {
 	double score;
 };
 
-enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char *label,
-				  char *data, size_t len, const struct assessment_profile *p,
-				  size_t *rows, struct buf *errors)
+enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char *label, char *data,
+				  size_t len, const struct assessment_profile *p, size_t *rows,
+				  struct buf *errors)
 {
 	struct errs E = { errors, label, 0 };
 	*rows = 0;
 	const char *fmt = p->date_format ? p->date_format : "YYYY-MM-DD";
 	if (assessment_csv_date_format_ok(fmt)) {
-		err_at(&E, 0, "date_format", "'%s' is not one of YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, YYYYMMDD", fmt);
+		err_at(&E, 0, "date_format",
+		       "'%s' is not one of YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, YYYYMMDD", fmt);
 		return EB_EINVAL;
 	}
 	if (!(p->scale_min < p->scale_max) || !isfinite(p->scale_min) || !isfinite(p->scale_max)) {
-		err_at(&E, 0, "scale", "the minimum (%g) must be below the maximum (%g)", p->scale_min,
-		       p->scale_max);
+		err_at(&E, 0, "scale", "the minimum (%g) must be below the maximum (%g)",
+		       p->scale_min, p->scale_max);
 		return EB_EINVAL;
 	}
 	struct csv_reader rd;
@@ -215,12 +216,12 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 		}
 		struct str ss = field(&rec, c_sc);
 		if (ss.n == 0 || str_to_double(ss, &r.score) || !isfinite(r.score)) {
-			err_at(&E, line, n_sc, "'%.*s' is not a number", (int)(ss.n > 40 ? 40 : ss.n),
-			       ss.p);
+			err_at(&E, line, n_sc, "'%.*s' is not a number",
+			       (int)(ss.n > 40 ? 40 : ss.n), ss.p);
 			bad = 1;
 		} else if (r.score < p->scale_min || r.score > p->scale_max) {
-			err_at(&E, line, n_sc, "%g is outside the scale %g..%g", r.score, p->scale_min,
-			       p->scale_max);
+			err_at(&E, line, n_sc, "%g is outside the scale %g..%g", r.score,
+			       p->scale_min, p->scale_max);
 			bad = 1;
 		}
 		if (c_as >= 0) {
@@ -240,7 +241,8 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 			struct str s = field(&rec, c);
 			if (s.n == 0 || str_to_double(s, &got) || got != want) {
 				err_at(&E, line, k ? "scale_max" : "scale_min",
-				       "'%.*s' differs from the declared scale %g..%g (mixed scales)",
+				       "'%.*s' differs from the declared scale %g..%g (mixed "
+				       "scales)",
 				       (int)(s.n > 40 ? 40 : s.n), s.p, p->scale_min, p->scale_max);
 				bad = 1;
 			}
@@ -384,7 +386,8 @@ enum eb_err usage_csv_import(struct db *db, int64_t district_id, int64_t initiat
 		char *key = arena_strndup(&a, sid.p, sid.n);
 		int32_t old;
 		if (hs_put(&seen, str_from(key), (int32_t)line, &old) == EB_EEXIST) {
-			err_at(&E, line, "student_id", "'%s' repeats line %d (duplicate row)", key, old);
+			err_at(&E, line, "student_id", "'%s' repeats line %d (duplicate row)", key,
+			       old);
 			continue;
 		}
 		if (n == cap) {

@@ -26,10 +26,10 @@
 /* Caliper's context: properties no table names are not checked (Caliper
  * entities may carry any), and what the property checkers need. */
 struct cctx {
-	struct val_ctx c;	/* first: checkers get &x->c and cast back */
-	int depth;		/* entities nested in entities */
-	bool strict_decimals;	/* xsd:float must be written 50.0 (conformance mode) */
-	const char *owner;	/* type of the entity whose properties are checked */
+	struct val_ctx c;     /* first: checkers get &x->c and cast back */
+	int depth;	      /* entities nested in entities */
+	bool strict_decimals; /* xsd:float must be written 50.0 (conformance mode) */
+	const char *owner;    /* type of the entity whose properties are checked */
 };
 
 static struct cctx *C(struct val_ctx *c)
@@ -90,40 +90,79 @@ static bool parse_duration(const char *s, double *secs)
 
 static const struct {
 	const char *type, *parent;
-} entity_types[] = {
-	{ "Entity", NULL }, { "Agent", "Entity" }, { "Person", "Agent" },
-	{ "SoftwareApplication", "Agent" }, { "Organization", "Agent" },
-	{ "CourseOffering", "Organization" }, { "CourseSection", "CourseOffering" },
-	{ "Group", "Organization" }, { "DigitalResource", "Entity" },
-	{ "AssignableDigitalResource", "DigitalResource" },
-	{ "Assessment", "AssignableDigitalResource" }, { "AssessmentItem", "AssignableDigitalResource" },
-	{ "Chapter", "DigitalResource" }, { "Document", "DigitalResource" },
-	{ "Frame", "DigitalResource" }, { "Page", "DigitalResource" }, { "WebPage", "DigitalResource" },
-	{ "MediaObject", "DigitalResource" }, { "AudioObject", "MediaObject" },
-	{ "ImageObject", "MediaObject" }, { "VideoObject", "MediaObject" },
-	{ "MediaLocation", "DigitalResource" }, { "Message", "DigitalResource" },
-	{ "DigitalResourceCollection", "DigitalResource" }, { "Forum", "DigitalResourceCollection" },
-	{ "Thread", "DigitalResourceCollection" }, { "Questionnaire", "DigitalResourceCollection" },
-	{ "QuestionnaireItem", "DigitalResource" }, { "LtiLink", "Link" }, { "Link", "Entity" },
-	{ "Annotation", "Entity" }, { "BookmarkAnnotation", "Annotation" },
-	{ "HighlightAnnotation", "Annotation" }, { "SharedAnnotation", "Annotation" },
-	{ "TagAnnotation", "Annotation" }, { "Attempt", "Entity" }, { "Response", "Entity" },
-	{ "FillinBlankResponse", "Response" }, { "MultipleChoiceResponse", "Response" },
-	{ "MultipleResponseResponse", "Response" }, { "SelectTextResponse", "Response" },
-	{ "TrueFalseResponse", "Response" }, { "OpenEndedResponse", "Response" },
-	{ "RatingScaleResponse", "Response" }, { "MultiselectResponse", "Response" },
-	{ "DateTimeResponse", "Response" }, { "Result", "Entity" }, { "Score", "Entity" },
-	{ "Session", "Entity" }, { "LtiSession", "Session" }, { "Membership", "Entity" },
-	{ "LearningObjective", "Entity" }, { "Collection", "Entity" },
-	{ "AggregateMeasure", "Entity" }, { "AggregateMeasureCollection", "Collection" },
-	{ "Comment", "Entity" }, { "Rating", "Entity" }, { "Query", "Entity" },
-	{ "SearchResponse", "Entity" }, { "SurveyInvitation", "Entity" }, { "Survey", "Collection" },
-	{ "Question", "Entity" }, { "OpenEndedQuestion", "Question" },
-	{ "RatingScaleQuestion", "Question" }, { "MultiselectQuestion", "Question" },
-	{ "DateTimeQuestion", "Question" }, { "Scale", "Entity" }, { "LikertScale", "Scale" },
-	{ "MultiselectScale", "Scale" }, { "NumericScale", "Scale" },
-	{ "SystemIdentifier", NULL }, { "TextPositionSelector", NULL }, { NULL, NULL }
-};
+} entity_types[] = { { "Entity", NULL },
+		     { "Agent", "Entity" },
+		     { "Person", "Agent" },
+		     { "SoftwareApplication", "Agent" },
+		     { "Organization", "Agent" },
+		     { "CourseOffering", "Organization" },
+		     { "CourseSection", "CourseOffering" },
+		     { "Group", "Organization" },
+		     { "DigitalResource", "Entity" },
+		     { "AssignableDigitalResource", "DigitalResource" },
+		     { "Assessment", "AssignableDigitalResource" },
+		     { "AssessmentItem", "AssignableDigitalResource" },
+		     { "Chapter", "DigitalResource" },
+		     { "Document", "DigitalResource" },
+		     { "Frame", "DigitalResource" },
+		     { "Page", "DigitalResource" },
+		     { "WebPage", "DigitalResource" },
+		     { "MediaObject", "DigitalResource" },
+		     { "AudioObject", "MediaObject" },
+		     { "ImageObject", "MediaObject" },
+		     { "VideoObject", "MediaObject" },
+		     { "MediaLocation", "DigitalResource" },
+		     { "Message", "DigitalResource" },
+		     { "DigitalResourceCollection", "DigitalResource" },
+		     { "Forum", "DigitalResourceCollection" },
+		     { "Thread", "DigitalResourceCollection" },
+		     { "Questionnaire", "DigitalResourceCollection" },
+		     { "QuestionnaireItem", "DigitalResource" },
+		     { "LtiLink", "Link" },
+		     { "Link", "Entity" },
+		     { "Annotation", "Entity" },
+		     { "BookmarkAnnotation", "Annotation" },
+		     { "HighlightAnnotation", "Annotation" },
+		     { "SharedAnnotation", "Annotation" },
+		     { "TagAnnotation", "Annotation" },
+		     { "Attempt", "Entity" },
+		     { "Response", "Entity" },
+		     { "FillinBlankResponse", "Response" },
+		     { "MultipleChoiceResponse", "Response" },
+		     { "MultipleResponseResponse", "Response" },
+		     { "SelectTextResponse", "Response" },
+		     { "TrueFalseResponse", "Response" },
+		     { "OpenEndedResponse", "Response" },
+		     { "RatingScaleResponse", "Response" },
+		     { "MultiselectResponse", "Response" },
+		     { "DateTimeResponse", "Response" },
+		     { "Result", "Entity" },
+		     { "Score", "Entity" },
+		     { "Session", "Entity" },
+		     { "LtiSession", "Session" },
+		     { "Membership", "Entity" },
+		     { "LearningObjective", "Entity" },
+		     { "Collection", "Entity" },
+		     { "AggregateMeasure", "Entity" },
+		     { "AggregateMeasureCollection", "Collection" },
+		     { "Comment", "Entity" },
+		     { "Rating", "Entity" },
+		     { "Query", "Entity" },
+		     { "SearchResponse", "Entity" },
+		     { "SurveyInvitation", "Entity" },
+		     { "Survey", "Collection" },
+		     { "Question", "Entity" },
+		     { "OpenEndedQuestion", "Question" },
+		     { "RatingScaleQuestion", "Question" },
+		     { "MultiselectQuestion", "Question" },
+		     { "DateTimeQuestion", "Question" },
+		     { "Scale", "Entity" },
+		     { "LikertScale", "Scale" },
+		     { "MultiselectScale", "Scale" },
+		     { "NumericScale", "Scale" },
+		     { "SystemIdentifier", NULL },
+		     { "TextPositionSelector", NULL },
+		     { NULL, NULL } };
 
 static int type_index(const char *t)
 {
@@ -175,55 +214,57 @@ static bool word_in(const char *w, const char *list)
 
 /* ---- entity properties ---------------------------------------------------- */
 
-#define LIS_ROLES \
-	"Administrator Administrator#Administrator Administrator#Developer" \
-	" Administrator#ExternalDeveloper Administrator#ExternalSupport" \
-	" Administrator#ExternalSystemAdministrator Administrator#Support" \
-	" Administrator#SystemAdministrator ContentDeveloper ContentDeveloper#ContentDeveloper" \
-	" ContentDeveloper#ContentExpert ContentDeveloper#ExternalContentExpert" \
-	" ContentDeveloper#Librarian Instructor Instructor#ExternalInstructor Instructor#Grader" \
-	" Instructor#GuestInstructor Instructor#Instructor Instructor#Lecturer" \
-	" Instructor#PrimaryInstructor Instructor#SecondaryInstructor Instructor#TeachingAssistant" \
-	" Instructor#TeachingAssistantGroup Instructor#TeachingAssistantOffering" \
-	" Instructor#TeachingAssistantSection Instructor#TeachingAssistantTemplate Learner" \
-	" Learner#ExternalLearner Learner#GuestLearner Learner#Learner Learner#NonCreditLearner" \
-	" Manager Manager#AreaManager Manager#CourseCoordinator Manager#ExternalObserver" \
-	" Manager#Manager Manager#Observer Member Member#Member Mentor Mentor#Advisor" \
-	" Mentor#ExternalAdvisor Mentor#ExternalAuditor Mentor#ExternalLearningFacilitator" \
-	" Mentor#ExternalMentor Mentor#ExternalReviewer Mentor#ExternalTutor" \
-	" Mentor#LearningFacilitator Mentor#Mentor Mentor#Reviewer Mentor#Tutor Officer" \
+#define LIS_ROLES                                                                                  \
+	"Administrator Administrator#Administrator Administrator#Developer"                        \
+	" Administrator#ExternalDeveloper Administrator#ExternalSupport"                           \
+	" Administrator#ExternalSystemAdministrator Administrator#Support"                         \
+	" Administrator#SystemAdministrator ContentDeveloper ContentDeveloper#ContentDeveloper"    \
+	" ContentDeveloper#ContentExpert ContentDeveloper#ExternalContentExpert"                   \
+	" ContentDeveloper#Librarian Instructor Instructor#ExternalInstructor Instructor#Grader"   \
+	" Instructor#GuestInstructor Instructor#Instructor Instructor#Lecturer"                    \
+	" Instructor#PrimaryInstructor Instructor#SecondaryInstructor "                            \
+	"Instructor#TeachingAssistant"                                                             \
+	" Instructor#TeachingAssistantGroup Instructor#TeachingAssistantOffering"                  \
+	" Instructor#TeachingAssistantSection Instructor#TeachingAssistantTemplate Learner"        \
+	" Learner#ExternalLearner Learner#GuestLearner Learner#Learner Learner#NonCreditLearner"   \
+	" Manager Manager#AreaManager Manager#CourseCoordinator Manager#ExternalObserver"          \
+	" Manager#Manager Manager#Observer Member Member#Member Mentor Mentor#Advisor"             \
+	" Mentor#ExternalAdvisor Mentor#ExternalAuditor Mentor#ExternalLearningFacilitator"        \
+	" Mentor#ExternalMentor Mentor#ExternalReviewer Mentor#ExternalTutor"                      \
+	" Mentor#LearningFacilitator Mentor#Mentor Mentor#Reviewer Mentor#Tutor Officer"           \
 	" Officer#Chair Officer#Secretary Officer#Treasurer Officer#Vice-Chair"
 
 /* What a collection's items must be. */
 static const struct {
 	const char *container, *items;
-} items_base[] = {
-	{ "Assessment", "AssessmentItem" }, { "Forum", "Thread" }, { "Thread", "Message" },
-	{ "Questionnaire", "QuestionnaireItem" }, { "Survey", "Questionnaire" },
-	{ "AggregateMeasureCollection", "AggregateMeasure" },
-	{ "DigitalResourceCollection", "DigitalResource" }, { NULL, NULL }
-};
+} items_base[] = { { "Assessment", "AssessmentItem" },
+		   { "Forum", "Thread" },
+		   { "Thread", "Message" },
+		   { "Questionnaire", "QuestionnaireItem" },
+		   { "Survey", "Questionnaire" },
+		   { "AggregateMeasureCollection", "AggregateMeasure" },
+		   { "DigitalResourceCollection", "DigitalResource" },
+		   { NULL, NULL } };
 
 /* Where a type narrows a reference property. */
 static const struct {
 	const char *owner, *prop, *bases;
-} ref_overrides[] = {
-	{ "Attempt", "isPartOf", "Attempt" }, { "Query", "creator", "Person" },
-	{ NULL, NULL, NULL }
-};
+} ref_overrides[] = { { "Attempt", "isPartOf", "Attempt" },
+		      { "Query", "creator", "Person" },
+		      { NULL, NULL, NULL } };
 
 /* Properties a type must carry besides id/type. */
 static const struct {
 	const char *type, *props;
-} required_props[] = {
-	{ "AggregateMeasure", "metric metricValue" }, { "SystemIdentifier", "identifier identifierType" },
-	{ "Score", "attempt" }, { "Result", "attempt" }, { NULL, NULL }
-};
+} required_props[] = { { "AggregateMeasure", "metric metricValue" },
+		       { "SystemIdentifier", "identifier identifierType" },
+		       { "Score", "attempt" },
+		       { "Result", "attempt" },
+		       { NULL, NULL } };
 
-static const char *const caliper_contexts[] = {
-	"http://purl.imsglobal.org/ctx/caliper/v1p2", "http://purl.imsglobal.org/ctx/caliper/v1p1",
-	NULL
-};
+static const char *const caliper_contexts[] = { "http://purl.imsglobal.org/ctx/caliper/v1p2",
+						"http://purl.imsglobal.org/ctx/caliper/v1p1",
+						NULL };
 
 static bool known_context(const char *s)
 {
@@ -245,8 +286,7 @@ static int check_context(struct val_ctx *c, struct jv *v)
 		bool found = false;
 		size_t i;
 		struct jv *x;
-		jv_array_foreach(v, i, x)
-			found |= jv_is_string(x) && known_context(jv_str(x));
+		jv_array_foreach(v, i, x) found |= jv_is_string(x) && known_context(jv_str(x));
 		if (!found)
 			r = val_fail(c, "no Caliper context in the list");
 	} else if (jv_is_object(v)) {
@@ -272,8 +312,7 @@ static int check_entity(struct val_ctx *c, struct jv *e, const char *bases, bool
 static int check_ref(struct val_ctx *c, struct jv *v, const char *bases)
 {
 	if (jv_is_string(v))
-		return is_iri(jv_str(v))
-			       ? 0 : val_fail(c, "must be an entity object or an IRI");
+		return is_iri(jv_str(v)) ? 0 : val_fail(c, "must be an entity object or an IRI");
 	if (jv_is_object(v))
 		return check_entity(c, v, bases, true);
 	return val_fail(c, "must be an entity object or an IRI");
@@ -307,21 +346,24 @@ static int k_bool(struct val_ctx *c, struct jv *v, const struct val_field *f)
 static int k_date(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	return jv_is_string(v) && is_datetime(jv_str(v))
-		       ? 0 : val_fail(c, "must be an ISO 8601 date-time");
+		       ? 0
+		       : val_fail(c, "must be an ISO 8601 date-time");
 }
 
 static int k_dur(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	return jv_is_string(v) && parse_duration(jv_str(v), NULL)
-		       ? 0 : val_fail(c, "must be an ISO 8601 duration");
+		       ? 0
+		       : val_fail(c, "must be an ISO 8601 duration");
 }
 
 /* f->arg: the allowed words */
 static int k_enum(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	return jv_is_string(v) && word_in(jv_str(v), f->arg)
-		       ? 0 : val_fail(c, "'%s' is not an allowed value",
-				      jv_is_string(v) ? jv_str(v) : "(not a string)");
+		       ? 0
+		       : val_fail(c, "'%s' is not an allowed value",
+				  jv_is_string(v) ? jv_str(v) : "(not a string)");
 }
 
 static int k_object(struct val_ctx *c, struct jv *v, const struct val_field *f)
@@ -355,7 +397,8 @@ static int check_list(struct val_ctx *c, struct jv *v, const struct val_field *f
 		return val_fail(c, "must be a list");
 	size_t i;
 	struct jv *x;
-	jv_array_foreach(v, i, x) {
+	jv_array_foreach(v, i, x)
+	{
 		size_t m = val_push_index(c, i);
 		int r = item(c, x, f, bases);
 		val_pop(c, m);
@@ -373,7 +416,8 @@ static int str_item(struct val_ctx *c, struct jv *x, const struct val_field *f, 
 static int enum_item(struct val_ctx *c, struct jv *x, const struct val_field *f, const char *b)
 {
 	return jv_is_string(x) && word_in(jv_str(x), f->arg)
-		       ? 0 : val_fail(c, "is not an allowed value");
+		       ? 0
+		       : val_fail(c, "is not an allowed value");
 }
 
 static int ref_item(struct val_ctx *c, struct jv *x, const struct val_field *f, const char *b)
@@ -409,74 +453,132 @@ static int k_reflist(struct val_ctx *c, struct jv *v, const struct val_field *f)
 /* Entity properties and the kind of value each must have; properties not
  * named here are not checked. */
 static const struct val_field props[] = {
-	{ "name", k_str, 0, NULL }, { "description", k_str, 0, NULL }, { "version", k_str, 0, NULL },
-	{ "mediaType", k_str, 0, NULL }, { "storageName", k_str, 0, NULL },
-	{ "courseNumber", k_str, 0, NULL }, { "academicSession", k_str, 0, NULL },
-	{ "category", k_str, 0, NULL }, { "body", k_str, 0, NULL }, { "identifier", k_str, 0, NULL },
-	{ "host", k_str, 0, NULL }, { "ipAddress", k_str, 0, NULL }, { "userAgent", k_str, 0, NULL },
-	{ "bookmarkNotes", k_str, 0, NULL }, { "selectionText", k_str, 0, NULL },
-	{ "questionPosed", k_str, 0, NULL }, { "minLabel", k_str, 0, NULL }, { "maxLabel", k_str, 0, NULL },
-	{ "comment", k_str, 0, NULL }, { "value", k_str, 0, NULL }, { "label", k_str, 0, NULL },
-	{ "title", k_str, 0, NULL }, { "searchTerms", k_str, 0, NULL },
-	{ "volumeLevel", k_str, 0, NULL }, { "volumeMin", k_str, 0, NULL }, { "volumeMax", k_str, 0, NULL },
-	{ "count", k_int, 0, NULL }, { "start", k_int, 0, NULL }, { "end", k_int, 0, NULL },
-	{ "index", k_int, 0, NULL }, { "maxAttempts", k_int, 0, NULL }, { "maxSubmits", k_int, 0, NULL },
-	{ "maxSelections", k_int, 0, NULL }, { "minSelections", k_int, 0, NULL },
-	{ "points", k_int, 0, NULL }, { "scalePoints", k_int, 0, NULL },
-	{ "searchResultsItemCount", k_int, 0, NULL }, { "sentCount", k_int, 0, NULL },
-	{ "height", k_int, 0, NULL }, { "width", k_int, 0, NULL },
-	{ "maxMetricValue", k_num, 0, NULL }, { "maxResultScore", k_num, 0, NULL },
-	{ "maxScore", k_num, 0, NULL }, { "maxValue", k_num, 0, NULL }, { "metricValue", k_num, 0, NULL },
-	{ "minValue", k_num, 0, NULL }, { "resultScore", k_num, 0, NULL }, { "scoreGiven", k_num, 0, NULL },
-	{ "step", k_num, 0, NULL }, { "weight", k_num, 0, NULL },
-	{ "isOrderedSelection", k_bool, 0, NULL }, { "isTimeDependent", k_bool, 0, NULL },
+	{ "name", k_str, 0, NULL },
+	{ "description", k_str, 0, NULL },
+	{ "version", k_str, 0, NULL },
+	{ "mediaType", k_str, 0, NULL },
+	{ "storageName", k_str, 0, NULL },
+	{ "courseNumber", k_str, 0, NULL },
+	{ "academicSession", k_str, 0, NULL },
+	{ "category", k_str, 0, NULL },
+	{ "body", k_str, 0, NULL },
+	{ "identifier", k_str, 0, NULL },
+	{ "host", k_str, 0, NULL },
+	{ "ipAddress", k_str, 0, NULL },
+	{ "userAgent", k_str, 0, NULL },
+	{ "bookmarkNotes", k_str, 0, NULL },
+	{ "selectionText", k_str, 0, NULL },
+	{ "questionPosed", k_str, 0, NULL },
+	{ "minLabel", k_str, 0, NULL },
+	{ "maxLabel", k_str, 0, NULL },
+	{ "comment", k_str, 0, NULL },
+	{ "value", k_str, 0, NULL },
+	{ "label", k_str, 0, NULL },
+	{ "title", k_str, 0, NULL },
+	{ "searchTerms", k_str, 0, NULL },
+	{ "volumeLevel", k_str, 0, NULL },
+	{ "volumeMin", k_str, 0, NULL },
+	{ "volumeMax", k_str, 0, NULL },
+	{ "count", k_int, 0, NULL },
+	{ "start", k_int, 0, NULL },
+	{ "end", k_int, 0, NULL },
+	{ "index", k_int, 0, NULL },
+	{ "maxAttempts", k_int, 0, NULL },
+	{ "maxSubmits", k_int, 0, NULL },
+	{ "maxSelections", k_int, 0, NULL },
+	{ "minSelections", k_int, 0, NULL },
+	{ "points", k_int, 0, NULL },
+	{ "scalePoints", k_int, 0, NULL },
+	{ "searchResultsItemCount", k_int, 0, NULL },
+	{ "sentCount", k_int, 0, NULL },
+	{ "height", k_int, 0, NULL },
+	{ "width", k_int, 0, NULL },
+	{ "maxMetricValue", k_num, 0, NULL },
+	{ "maxResultScore", k_num, 0, NULL },
+	{ "maxScore", k_num, 0, NULL },
+	{ "maxValue", k_num, 0, NULL },
+	{ "metricValue", k_num, 0, NULL },
+	{ "minValue", k_num, 0, NULL },
+	{ "resultScore", k_num, 0, NULL },
+	{ "scoreGiven", k_num, 0, NULL },
+	{ "step", k_num, 0, NULL },
+	{ "weight", k_num, 0, NULL },
+	{ "isOrderedSelection", k_bool, 0, NULL },
+	{ "isTimeDependent", k_bool, 0, NULL },
 	{ "muted", k_bool, 0, NULL },
-	{ "dateCreated", k_date, 0, NULL }, { "dateModified", k_date, 0, NULL },
-	{ "datePublished", k_date, 0, NULL }, { "dateSent", k_date, 0, NULL },
-	{ "dateTimeSelected", k_date, 0, NULL }, { "dateToActivate", k_date, 0, NULL },
-	{ "dateToShow", k_date, 0, NULL }, { "dateToStartOn", k_date, 0, NULL },
-	{ "dateToSubmit", k_date, 0, NULL }, { "endedAtTime", k_date, 0, NULL },
-	{ "maxDateTime", k_date, 0, NULL }, { "minDateTime", k_date, 0, NULL },
+	{ "dateCreated", k_date, 0, NULL },
+	{ "dateModified", k_date, 0, NULL },
+	{ "datePublished", k_date, 0, NULL },
+	{ "dateSent", k_date, 0, NULL },
+	{ "dateTimeSelected", k_date, 0, NULL },
+	{ "dateToActivate", k_date, 0, NULL },
+	{ "dateToShow", k_date, 0, NULL },
+	{ "dateToStartOn", k_date, 0, NULL },
+	{ "dateToSubmit", k_date, 0, NULL },
+	{ "endedAtTime", k_date, 0, NULL },
+	{ "maxDateTime", k_date, 0, NULL },
+	{ "minDateTime", k_date, 0, NULL },
 	{ "startedAtTime", k_date, 0, NULL },
-	{ "currentTime", k_dur, 0, NULL }, { "duration", k_dur, 0, NULL },
-	{ "categories", k_strlist, 0, NULL }, { "itemLabels", k_strlist, 0, NULL },
-	{ "itemValues", k_strlist, 0, NULL }, { "keywords", k_strlist, 0, NULL },
-	{ "tags", k_strlist, 0, NULL }, { "selections", k_strlist, 0, NULL },
+	{ "currentTime", k_dur, 0, NULL },
+	{ "duration", k_dur, 0, NULL },
+	{ "categories", k_strlist, 0, NULL },
+	{ "itemLabels", k_strlist, 0, NULL },
+	{ "itemValues", k_strlist, 0, NULL },
+	{ "keywords", k_strlist, 0, NULL },
+	{ "tags", k_strlist, 0, NULL },
+	{ "selections", k_strlist, 0, NULL },
 	{ "values", k_strlist, 0, NULL },
-	{ "annotated", k_ref, 0, "DigitalResource" }, { "annotator", k_ref, 0, "Person" },
-	{ "assignable", k_ref, 0, "DigitalResource" }, { "assignee", k_ref, 0, "Person" },
-	{ "attempt", k_ref, 0, "Attempt" }, { "creator", k_ref, 0, "Agent" },
-	{ "creators", k_reflist, 0, "Agent" }, { "isPartOf", k_ref, 0, "Entity" },
-	{ "member", k_ref, 0, "Agent" }, { "members", k_reflist, 0, "Agent" },
-	{ "organization", k_ref, 0, "Organization" }, { "replyTo", k_ref, 0, "Message" },
-	{ "scoredBy", k_ref, 0, "Agent" }, { "searchProvider", k_ref, 0, "SoftwareApplication" },
-	{ "searchTarget", k_ref, 0, "Entity" }, { "query", k_ref, 0, "Query" },
-	{ "rater", k_ref, 0, "Person" }, { "ratingComment", k_ref, 0, "Comment" },
-	{ "question", k_ref, 0, "Question" }, { "scale", k_ref, 0, "Scale" },
-	{ "survey", k_ref, 0, "Survey" }, { "subOrganizationOf", k_ref, 0, "Organization" },
-	{ "withAgents", k_reflist, 0, "Agent" }, { "user", k_ref, 0, "Person" },
-	{ "client", k_ref, 0, "SoftwareApplication" }, { "commenter", k_ref, 0, "Person" },
-	{ "commentedOn", k_ref, 0, "Entity" }, { "rated", k_ref, 0, "Entity" },
-	{ "selection", k_ref, 0, "TextPositionSelector" }, { "source", k_ref, 0, "SoftwareApplication" },
+	{ "annotated", k_ref, 0, "DigitalResource" },
+	{ "annotator", k_ref, 0, "Person" },
+	{ "assignable", k_ref, 0, "DigitalResource" },
+	{ "assignee", k_ref, 0, "Person" },
+	{ "attempt", k_ref, 0, "Attempt" },
+	{ "creator", k_ref, 0, "Agent" },
+	{ "creators", k_reflist, 0, "Agent" },
+	{ "isPartOf", k_ref, 0, "Entity" },
+	{ "member", k_ref, 0, "Agent" },
+	{ "members", k_reflist, 0, "Agent" },
+	{ "organization", k_ref, 0, "Organization" },
+	{ "replyTo", k_ref, 0, "Message" },
+	{ "scoredBy", k_ref, 0, "Agent" },
+	{ "searchProvider", k_ref, 0, "SoftwareApplication" },
+	{ "searchTarget", k_ref, 0, "Entity" },
+	{ "query", k_ref, 0, "Query" },
+	{ "rater", k_ref, 0, "Person" },
+	{ "ratingComment", k_ref, 0, "Comment" },
+	{ "question", k_ref, 0, "Question" },
+	{ "scale", k_ref, 0, "Scale" },
+	{ "survey", k_ref, 0, "Survey" },
+	{ "subOrganizationOf", k_ref, 0, "Organization" },
+	{ "withAgents", k_reflist, 0, "Agent" },
+	{ "user", k_ref, 0, "Person" },
+	{ "client", k_ref, 0, "SoftwareApplication" },
+	{ "commenter", k_ref, 0, "Person" },
+	{ "commentedOn", k_ref, 0, "Entity" },
+	{ "rated", k_ref, 0, "Entity" },
+	{ "selection", k_ref, 0, "TextPositionSelector" },
+	{ "source", k_ref, 0, "SoftwareApplication" },
 	{ "otherIdentifiers", k_reflist, 0, "SystemIdentifier" },
 	{ "attachments", k_reflist, 0, "DigitalResource" },
 	{ "learningObjectives", k_reflist, 0, "LearningObjective" },
-	{ "items", k_reflist, 0, NULL },	/* depends on the container, see items_base */
+	{ "items", k_reflist, 0, NULL }, /* depends on the container, see items_base */
 	{ "creator", k_ref, 0, "Agent" },
-	{ "metric", k_enum, 0, "AssessmentsPassed AssessmentsSubmitted MinutesOnTask SkillsMastered"
-			    " StandardsMastered UnitsCompleted UnitsPassed WordsRead" },
-	{ "identifierType", k_enum, 0, "AccountUserName CaseItemUri EmailAddress LisSourcedId"
-				    " LtiContextId LtiDeploymentId LtiPlatformId LtiToolId LtiUserId"
-				    " OneRosterSourcedId Other SisSourcedId SystemId" },
-	{ "messageType", k_enum, 0, "LtiResourceLinkRequest LtiDeepLinkingRequest"
-				 " LtiDeepLinkingResponse" },
+	{ "metric", k_enum, 0,
+	  "AssessmentsPassed AssessmentsSubmitted MinutesOnTask SkillsMastered"
+	  " StandardsMastered UnitsCompleted UnitsPassed WordsRead" },
+	{ "identifierType", k_enum, 0,
+	  "AccountUserName CaseItemUri EmailAddress LisSourcedId"
+	  " LtiContextId LtiDeploymentId LtiPlatformId LtiToolId LtiUserId"
+	  " OneRosterSourcedId Other SisSourcedId SystemId" },
+	{ "messageType", k_enum, 0,
+	  "LtiResourceLinkRequest LtiDeepLinkingRequest"
+	  " LtiDeepLinkingResponse" },
 	{ "status", k_enum, 0, "Active Inactive" },
 	{ "roles", k_enumlist, 0, LIS_ROLES },
 	{ "messageParameters", k_object, 0, NULL },
 	{ "extensions", k_extensions, VAL_CHECKS_NULL, NULL },
 	{ NULL, NULL, 0, NULL }
 };
-
 
 static int check_entity(struct val_ctx *c, struct jv *e, const char *bases, bool need_id)
 {
@@ -542,7 +644,7 @@ static int check_entity(struct val_ctx *c, struct jv *e, const char *bases, bool
 				p++;
 		}
 	}
-	const char *owner = x->owner;	/* entities nest: restore it after */
+	const char *owner = x->owner; /* entities nest: restore it after */
 	x->owner = type;
 	int checked = val_check_fields(c, e, props);
 	x->owner = owner;
@@ -570,20 +672,29 @@ enum eb_err caliper_validate_entity(struct jv *entity, const char *path, char *e
 
 /* ---- events ------------------------------------------------------------- */
 
-#define ALL_ACTIONS \
-	"Abandoned Accepted Activated Added Archived Attached Bookmarked ChangedResolution" \
-	" ChangedSize ChangedSpeed ChangedVolume Classified ClosedPopout Commented Completed" \
-	" Copied Created Deactivated Declined Deleted Described DisabledClosedCaptioning" \
-	" Disliked Downloaded EnabledClosedCaptioning Ended EnteredFullScreen ExitedFullScreen" \
-	" ForwardedTo Graded Hid Highlighted Identified JumpedTo Launched Liked Linked LoggedIn" \
-	" LoggedOut MarkedAsRead MarkedAsUnread Modified Muted NavigatedTo OpenedPopout OptedIn" \
-	" OptedOut Paused Posted Printed Published Questioned Ranked Recommended Removed Reset" \
-	" Restarted Restored Resumed Retrieved Returned Reviewed Rewound Saved Searched Sent" \
-	" Shared Showed Skipped Started Submitted Subscribed Tagged TimedOut Unmuted Unpublished" \
+#define ALL_ACTIONS                                                                                \
+	"Abandoned Accepted Activated Added Archived Attached Bookmarked ChangedResolution"        \
+	" ChangedSize ChangedSpeed ChangedVolume Classified ClosedPopout Commented Completed"      \
+	" Copied Created Deactivated Declined Deleted Described DisabledClosedCaptioning"          \
+	" Disliked Downloaded EnabledClosedCaptioning Ended EnteredFullScreen ExitedFullScreen"    \
+	" ForwardedTo Graded Hid Highlighted Identified JumpedTo Launched Liked Linked LoggedIn"   \
+	" LoggedOut MarkedAsRead MarkedAsUnread Modified Muted NavigatedTo OpenedPopout OptedIn"   \
+	" OptedOut Paused Posted Printed Published Questioned Ranked Recommended Removed Reset"    \
+	" Restarted Restored Resumed Retrieved Returned Reviewed Rewound Saved Searched Sent"      \
+	" Shared Showed Skipped Started Submitted Subscribed Tagged TimedOut Unmuted Unpublished"  \
 	" Unsubscribed Uploaded Used Viewed"
 
-enum map_kind { MAP_NONE, MAP_ASSESSMENT, MAP_ITEM, MAP_GRADE, MAP_TOOLUSE, MAP_SESSION,
-		MAP_MEDIA, MAP_VIEW, MAP_NAVIGATION };
+enum map_kind {
+	MAP_NONE,
+	MAP_ASSESSMENT,
+	MAP_ITEM,
+	MAP_GRADE,
+	MAP_TOOLUSE,
+	MAP_SESSION,
+	MAP_MEDIA,
+	MAP_VIEW,
+	MAP_NAVIGATION
+};
 
 /* Caliper 1.2 profiles: actions and the entity types of each role. NULL
  * role types mean "any entity". */
@@ -598,17 +709,18 @@ static const struct event_rule {
 	  "Assessment", "Attempt", NULL, NULL, MAP_ASSESSMENT },
 	{ "AssessmentItemEvent", "Started Skipped Completed", "Person", "AssessmentItem",
 	  "Attempt Response", NULL, "DigitalResource SoftwareApplication", MAP_ITEM },
-	{ "AssignableEvent", "Activated Deactivated Started Completed Submitted Reviewed",
-	  "Person", "AssignableDigitalResource", "Attempt", "DigitalResource", NULL, MAP_NONE },
+	{ "AssignableEvent", "Activated Deactivated Started Completed Submitted Reviewed", "Person",
+	  "AssignableDigitalResource", "Attempt", "DigitalResource", NULL, MAP_NONE },
 	{ "FeedbackEvent", "Commented Ranked", "Person", NULL, "Comment Rating", "DigitalResource",
 	  NULL, MAP_NONE },
 	{ "ForumEvent", "Subscribed Unsubscribed", "Person", "Forum", NULL, NULL, NULL, MAP_NONE },
 	{ "GradeEvent", "Graded", "Agent", "Attempt", "Score Result", NULL, NULL, MAP_GRADE },
-	{ "MediaEvent", "Started Ended Paused Resumed Restarted ForwardedTo JumpedTo"
+	{ "MediaEvent",
+	  "Started Ended Paused Resumed Restarted ForwardedTo JumpedTo"
 	  " ChangedResolution ChangedSize ChangedSpeed ChangedVolume EnabledClosedCaptioning"
 	  " DisabledClosedCaptioning EnteredFullScreen ExitedFullScreen Muted Unmuted"
-	  " OpenedPopout ClosedPopout", "Person", "MediaObject", NULL, "MediaLocation", NULL,
-	  MAP_MEDIA },
+	  " OpenedPopout ClosedPopout",
+	  "Person", "MediaObject", NULL, "MediaLocation", NULL, MAP_MEDIA },
 	{ "MessageEvent", "Posted MarkedAsRead MarkedAsUnread", "Person", "Message", NULL, NULL,
 	  NULL, MAP_NONE },
 	{ "NavigationEvent", "NavigatedTo", "Person", "DigitalResource SoftwareApplication", NULL,
@@ -617,7 +729,8 @@ static const struct event_rule {
 	  MAP_NONE },
 	{ "QuestionnaireItemEvent", "Started Completed Skipped", "Person", "QuestionnaireItem",
 	  "Response", NULL, NULL, MAP_NONE },
-	{ "ResourceManagementEvent", "Archived Copied Created Deleted Described Downloaded"
+	{ "ResourceManagementEvent",
+	  "Archived Copied Created Deleted Described Downloaded"
 	  " Modified Printed Published Restored Retrieved Saved Unarchived Unpublished Uploaded",
 	  "Person", "DigitalResource", "DigitalResource", NULL, NULL, MAP_NONE },
 	{ "SearchEvent", "Searched", "Person", NULL, "SearchResponse", NULL, NULL, MAP_NONE },
@@ -630,8 +743,8 @@ static const struct event_rule {
 	{ "ThreadEvent", "MarkedAsRead MarkedAsUnread", "Person", "Thread", NULL, NULL, NULL,
 	  MAP_NONE },
 	{ "ToolLaunchEvent", "Launched Returned", "Person", "SoftwareApplication",
-	  "DigitalResource Link", "DigitalResource Link", "DigitalResource Link SoftwareApplication",
-	  MAP_NONE },
+	  "DigitalResource Link", "DigitalResource Link",
+	  "DigitalResource Link SoftwareApplication", MAP_NONE },
 	{ "ToolUseEvent", "Used", "Person", "SoftwareApplication", "AggregateMeasureCollection",
 	  "SoftwareApplication DigitalResource", NULL, MAP_TOOLUSE },
 	{ "ViewEvent", "Viewed", "Person", "DigitalResource Result", NULL, "DigitalResource", NULL,
@@ -678,8 +791,8 @@ static int check_event(struct val_ctx *c, struct jv *ev)
 {
 	if (!jv_is_object(ev))
 		return val_fail(c, "must be an event object");
-	static const char *const required[] = { "@context", "id", "type", "actor", "action",
-						"object", "eventTime", NULL };
+	static const char *const required[] = { "@context", "id",     "type",	   "actor",
+						"action",   "object", "eventTime", NULL };
 	for (const char *const *k = required; *k; k++) {
 		struct jv *v = jv_get(ev, *k);
 		if (!v || jv_is_null(v)) {
@@ -717,7 +830,7 @@ static int check_event(struct val_ctx *c, struct jv *ev)
 	if (!word_in(action, rule->actions)) {
 		m = val_push_key(c, "action");
 		val_fail(c, "'%s' is not allowed for %s (allowed: %s)", action, type,
-		      rule->type == event_rules[0].type ? "any" : rule->actions);
+			 rule->type == event_rules[0].type ? "any" : rule->actions);
 		val_pop(c, m);
 		return -1;
 	}
@@ -797,7 +910,7 @@ static enum eb_err validate_root(struct jv *root, char *err, size_t cap, struct 
 		if (!looks_like_event(root)) {
 			const char *t = jv_str(jv_get(root, "type"));
 			val_fail(&x.c, "not a Caliper event or envelope%s%s%s", t ? " (a " : "",
-			      t ? t : "", t ? " entity: send entities inside an envelope)" : "");
+				 t ? t : "", t ? " entity: send entities inside an envelope)" : "");
 			return EB_EINVAL;
 		}
 		if (check_event(&x.c, root))
@@ -830,7 +943,7 @@ static enum eb_err validate_root(struct jv *root, char *err, size_t cap, struct 
 	if (!known_context(jv_str(jv_get(root, "dataVersion")))) {
 		m = val_push_key(&x.c, "dataVersion");
 		val_fail(&x.c, "must be a Caliper context IRI"
-			 " (e.g. http://purl.imsglobal.org/ctx/caliper/v1p2)");
+			       " (e.g. http://purl.imsglobal.org/ctx/caliper/v1p2)");
 		return EB_EINVAL;
 	}
 	if (!jv_is_array(data) || jv_size(data) == 0) {
@@ -845,7 +958,8 @@ static enum eb_err validate_root(struct jv *root, char *err, size_t cap, struct 
 	}
 	size_t i;
 	struct jv *item;
-	jv_array_foreach(data, i, item) {
+	jv_array_foreach(data, i, item)
+	{
 		m = val_push_key(&x.c, "data");
 		val_push_index(&x.c, i);
 		int r;
@@ -908,18 +1022,16 @@ static bool find_code(struct jv *entity, char *out, size_t cap)
 	}
 	size_t i;
 	struct jv *x, *keywords = jv_get(entity, "keywords");
-	jv_array_foreach(keywords, i, x)
-		if (jv_is_string(x) && activity_extract_ccss_code(jv_str(x), out, cap))
-			return true;
+	jv_array_foreach(keywords, i,
+			 x) if (jv_is_string(x) &&
+				activity_extract_ccss_code(jv_str(x), out, cap)) return true;
 	struct jv *objectives = jv_get(entity, "learningObjectives");
-	jv_array_foreach(objectives, i, x)
-		if (find_code(x, out, cap))
-			return true;
+	jv_array_foreach(objectives, i, x) if (find_code(x, out, cap)) return true;
 	const char *k;
 	struct jv *extensions = jv_get(entity, "extensions");
-	jv_object_foreach(extensions, k, x)
-		if (jv_is_string(x) && activity_extract_ccss_code(jv_str(x), out, cap))
-			return true;
+	jv_object_foreach(extensions, k,
+			  x) if (jv_is_string(x) &&
+				 activity_extract_ccss_code(jv_str(x), out, cap)) return true;
 	return false;
 }
 
@@ -944,11 +1056,13 @@ bool caliper_map_event(struct jv *ev, struct learning_event_in *out, char *scrat
 	size_t i;
 	struct jv *x;
 	struct jv *others = jv_get(actor, "otherIdentifiers");
-	jv_array_foreach(others, i, x) {
+	jv_array_foreach(others, i, x)
+	{
 		const char *it = jv_str(jv_get(x, "identifierType"));
 		const char *idv = jv_str(jv_get(x, "identifier"));
-		if (it && idv && (!strcmp(it, "LisSourcedId") || !strcmp(it, "OneRosterSourcedId") ||
-				  !strcmp(it, "SisSourcedId"))) {
+		if (it && idv &&
+		    (!strcmp(it, "LisSourcedId") || !strcmp(it, "OneRosterSourcedId") ||
+		     !strcmp(it, "SisSourcedId"))) {
 			str_copy(name, third, idv);
 			break;
 		}
@@ -956,7 +1070,9 @@ bool caliper_map_event(struct jv *ev, struct learning_event_in *out, char *scrat
 	if (!name[0]) {
 		const char *slash = strrchr(actor_id, '/');
 		const char *colon = strrchr(actor_id, ':');
-		const char *last = slash && slash > colon ? slash + 1 : colon ? colon + 1 : actor_id;
+		const char *last = slash && slash > colon ? slash + 1
+				   : colon		  ? colon + 1
+							  : actor_id;
 		str_copy(name, third, last);
 	}
 	if (!strncmp(actor_id, "mailto:", 7))
@@ -997,7 +1113,8 @@ bool caliper_map_event(struct jv *ev, struct learning_event_in *out, char *scrat
 	}
 	case MAP_TOOLUSE: {
 		struct jv *items = jv_get(gen, "items");
-		jv_array_foreach(items, i, x) {
+		jv_array_foreach(items, i, x)
+		{
 			const char *metric = jv_str(jv_get(x, "metric"));
 			struct jv *val = jv_get(x, "metricValue");
 			if (metric && !strcmp(metric, "MinutesOnTask") && jv_is_number(val))
@@ -1025,8 +1142,7 @@ bool caliper_map_event(struct jv *ev, struct learning_event_in *out, char *scrat
 	if (find_code(standard_source, code, third) || find_code(obj, code, third))
 		out->standard_code = code;
 	int64_t t = 0;
-	out->occurred_at = parse_time(jv_str(jv_get(ev, "eventTime")), &t)
-				   ? t : time_now();
+	out->occurred_at = parse_time(jv_str(jv_get(ev, "eventTime")), &t) ? t : time_now();
 	out->source = "caliper";
 	out->statement_id = jv_str(jv_get(ev, "id"));
 	out->verb = jv_str(jv_get(ev, "action"));
@@ -1056,31 +1172,29 @@ static void set_text(struct caliper_result *out, enum eb_err rc, const char *msg
  * (db.h) that stores its events. */
 struct caliper_write {
 	struct db_write w;
-	struct arena a;		/* the parsed envelope */
+	struct arena a; /* the parsed envelope */
 	struct jv **events;
 	size_t nev, nent, dups, mapped;
 	int64_t district_id, tool_id;
-	struct buf text;	/* one event as stored */
+	struct buf text; /* one event as stored */
 };
 
 static enum eb_err write_run(struct db *db, void *ctx)
 {
 	struct caliper_write *x = ctx;
 	enum eb_err rc = EB_OK;
-	x->dups = x->mapped = 0;	/* the job may run twice (db.h) */
+	x->dups = x->mapped = 0; /* the job may run twice (db.h) */
 	for (size_t i = 0; i < x->nev && !rc; i++) {
 		struct jv *ev = x->events[i];
 		buf_reset(&x->text);
-		jv_dump(ev, &x->text);	/* as sent, less its whitespace */
+		jv_dump(ev, &x->text); /* as sent, less its whitespace */
 		if (buf_failed(&x->text))
 			return EB_ENOMEM;
 		bool dup = false;
-		rc = activity_caliper_insert(db, x->district_id, x->tool_id,
-					     jv_str(jv_get(ev, "id")),
-					     jv_str(jv_get(ev, "type")),
-					     jv_str(jv_get(ev, "action")),
-					     jv_str(jv_get(ev, "eventTime")), buf_cstr(&x->text),
-					     &dup);
+		rc = activity_caliper_insert(
+			db, x->district_id, x->tool_id, jv_str(jv_get(ev, "id")),
+			jv_str(jv_get(ev, "type")), jv_str(jv_get(ev, "action")),
+			jv_str(jv_get(ev, "eventTime")), buf_cstr(&x->text), &dup);
 		if (rc)
 			break;
 		if (dup) {
@@ -1154,7 +1268,8 @@ enum eb_err caliper_write_end(struct caliper_write *x, struct caliper_result *ou
 	enum eb_err rc = x->w.rc;
 	memset(out, 0, sizeof *out);
 	if (rc == EB_EBUSY) {
-		set_text(out, EB_EBUSY, "the server is busy storing other events; nothing of this"
+		set_text(out, EB_EBUSY,
+			 "the server is busy storing other events; nothing of this"
 			 " envelope was stored: send it again shortly");
 	} else if (rc) {
 		/* what was validated and could not be stored is the server's failure,
@@ -1164,8 +1279,10 @@ enum eb_err caliper_write_end(struct caliper_write *x, struct caliper_result *ou
 		set_text(out, EB_EDB, msg);
 	} else {
 		struct buf b = BUF_INIT;
-		buf_printf(&b, "{\"events\":%zu,\"duplicates\":%zu,\"entities\":%zu,"
-			   "\"learningEvents\":%zu}", x->nev - x->dups, x->dups, x->nent, x->mapped);
+		buf_printf(&b,
+			   "{\"events\":%zu,\"duplicates\":%zu,\"entities\":%zu,"
+			   "\"learningEvents\":%zu}",
+			   x->nev - x->dups, x->dups, x->nent, x->mapped);
 		out->rc = EB_OK;
 		buf_cstr(&b);
 		out->body = buf_detach(&b, &out->body_len);

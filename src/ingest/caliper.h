@@ -36,7 +36,7 @@ struct learning_event_in;
  * reason, one line of text ending in "\n". */
 struct caliper_result {
 	enum eb_err rc;
-	char *body;		/* malloc'd, NUL-terminated */
+	char *body; /* malloc'd, NUL-terminated */
 	size_t body_len;
 };
 
@@ -49,12 +49,10 @@ void caliper_result_free(struct caliper_result *out);
  * maxScore, metricValue ...) must be written as decimals (8.0). Ingest
  * (caliper_post, caliper_validate_json) accepts integers there too, because
  * JavaScript sensors cannot write 8.0. */
-enum eb_err caliper_validate_entity(struct jv *entity, const char *path, char *err,
-				    size_t errcap);
+enum eb_err caliper_validate_entity(struct jv *entity, const char *path, char *err, size_t errcap);
 
 /* Validates one event object at path. */
-enum eb_err caliper_validate_event(struct jv *event, const char *path, char *err,
-				   size_t errcap);
+enum eb_err caliper_validate_event(struct jv *event, const char *path, char *err, size_t errcap);
 
 /* Parses (size-capped) and validates an envelope or a bare event.
  * *events / *entities (optional) count what it holds. EB_EPARSE bad JSON,

@@ -19,10 +19,12 @@
 
 /* ---- the profiles ------------------------------------------------------ */
 
+/* clang-format off */
 #define STUDENT_COLS \
 	{ CSVP_SOURCED_ID, "student_id|student_sourcedid|sourcedid|user_sourcedid|studentid", false }, \
 	{ CSVP_USERNAME, "username|user_name|login|student_username", false }, \
 	{ CSVP_EMAIL, "email|student_email|email_address|e_mail", false }
+/* clang-format on */
 
 static const struct csv_profile profiles[] = {
 	{
@@ -98,9 +100,15 @@ static const struct csv_profile profiles[] = {
 };
 #define NPROFILES (sizeof profiles / sizeof profiles[0])
 
-size_t csvp_count(void) { return NPROFILES; }
+size_t csvp_count(void)
+{
+	return NPROFILES;
+}
 
-const struct csv_profile *csvp_at(size_t i) { return i < NPROFILES ? &profiles[i] : NULL; }
+const struct csv_profile *csvp_at(size_t i)
+{
+	return i < NPROFILES ? &profiles[i] : NULL;
+}
 
 const struct csv_profile *csvp_find(const char *name)
 {
@@ -111,12 +119,19 @@ const struct csv_profile *csvp_find(const char *name)
 }
 
 static const char *const field_names[CSVP_FIELD__COUNT] = {
-	[CSVP_SOURCED_ID] = "student sourcedId", [CSVP_USERNAME] = "student username",
-	[CSVP_EMAIL] = "student email", [CSVP_ITEM] = "item id",
-	[CSVP_ACTIVITY] = "activity id", [CSVP_STANDARD] = "standard",
-	[CSVP_CORRECT] = "correct", [CSVP_SCORE] = "score",
-	[CSVP_MINUTES] = "minutes", [CSVP_SECONDS] = "seconds", [CSVP_DATE] = "date",
-	[CSVP_COUNT] = "count (checked, not stored)", [CSVP_POINTS] = "points (checked, not stored)",
+	[CSVP_SOURCED_ID] = "student sourcedId",
+	[CSVP_USERNAME] = "student username",
+	[CSVP_EMAIL] = "student email",
+	[CSVP_ITEM] = "item id",
+	[CSVP_ACTIVITY] = "activity id",
+	[CSVP_STANDARD] = "standard",
+	[CSVP_CORRECT] = "correct",
+	[CSVP_SCORE] = "score",
+	[CSVP_MINUTES] = "minutes",
+	[CSVP_SECONDS] = "seconds",
+	[CSVP_DATE] = "date",
+	[CSVP_COUNT] = "count (checked, not stored)",
+	[CSVP_POINTS] = "points (checked, not stored)",
 };
 
 const char *csvp_field_name(enum csvp_field f)
@@ -252,7 +267,7 @@ static bool parse_date(enum csvp_date fmt, const char *s, int64_t *t)
 
 /* ---- reading ----------------------------------------------------------- */
 
-struct occ_table {		/* 64-bit row digest -> rows seen with it */
+struct occ_table { /* 64-bit row digest -> rows seen with it */
 	uint64_t *keys;
 	uint32_t *counts;
 	size_t cap, n;
@@ -299,14 +314,14 @@ struct reader {
 	const struct csv_profile *p;
 	const char *fname;
 	struct csvp_report *rep;
-	int col_of[CSVP_MAX_COLS];	/* header column (0-based) of p->cols[i], -1 absent */
+	int col_of[CSVP_MAX_COLS]; /* header column (0-based) of p->cols[i], -1 absent */
 	size_t nheader;
 };
 
-static void add_error(struct reader *r, size_t line, size_t col, const char *field,
-		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void add_error(struct reader *r, size_t line, size_t col, const char *field,
-		      const char *fmt, ...)
+static void add_error(struct reader *r, size_t line, size_t col, const char *field, const char *fmt,
+		      ...) __attribute__((format(printf, 5, 6)));
+static void add_error(struct reader *r, size_t line, size_t col, const char *field, const char *fmt,
+		      ...)
 {
 	struct csvp_report *rep = r->rep;
 	if (rep->nerrors < CSVP_MAX_ERRORS) {
@@ -333,7 +348,7 @@ static bool read_header(struct reader *r, const struct csv_record *rec)
 			norm(rec->fields[c].p, rec->fields[c].n, h, sizeof h);
 			if (!h[0] || !names_match(p->cols[i].names, h))
 				continue;
-			bool taken = false;	/* one header column feeds one field */
+			bool taken = false; /* one header column feeds one field */
 			for (size_t k = 0; k < i; k++)
 				taken |= r->col_of[k] == (int)c;
 			if (!taken) {
@@ -347,7 +362,8 @@ static bool read_header(struct reader *r, const struct csv_record *rec)
 			char n1[64];
 			first_name(p->cols[i].names, n1, sizeof n1);
 			if (strchr(p->cols[i].names, '|'))
-				add_error(r, rec->line, 1, n1, "missing required column (accepted names: %s)",
+				add_error(r, rec->line, 1, n1,
+					  "missing required column (accepted names: %s)",
 					  p->cols[i].names);
 			else
 				add_error(r, rec->line, 1, n1, "missing required column");
@@ -359,8 +375,9 @@ static bool read_header(struct reader *r, const struct csv_record *rec)
 		for (size_t i = 0; i < p->ncols; i++)
 			listed |= is_student(p->cols[i].field) && p->cols[i].required;
 		if (!listed) {
-			add_error(r, rec->line, 1, "student",
-				  "missing required column (a student sourcedId, username or email)");
+			add_error(
+				r, rec->line, 1, "student",
+				"missing required column (a student sourcedId, username or email)");
 			ok = false;
 		}
 	}
@@ -381,8 +398,9 @@ static bool row_event(struct reader *r, const struct csv_record *rec, struct row
 {
 	const struct csv_profile *p = r->p;
 	bool ok = true;
-	*ev = (struct learning_event_in){ .correct = -1, .score = -1, .duration_s = -1,
-					  .source = "csv" };
+	*ev = (struct learning_event_in){
+		.correct = -1, .score = -1, .duration_s = -1, .source = "csv"
+	};
 	ev->verb = p->kind == CSVP_ITEMS ? "csv:item-result" : "csv:usage-summary";
 	if (rec->nfields != r->nheader) {
 		add_error(r, rec->line, (rec->nfields < r->nheader ? rec->nfields : r->nheader) + 1,
@@ -401,7 +419,8 @@ static bool row_event(struct reader *r, const struct csv_record *rec, struct row
 		char name[64];
 		first_name(p->cols[i].names, name, sizeof name);
 		if (f.n > CSVP_FIELD_MAX) {
-			add_error(r, rec->line, col + 1, name, "longer than %d bytes", CSVP_FIELD_MAX);
+			add_error(r, rec->line, col + 1, name, "longer than %d bytes",
+				  CSVP_FIELD_MAX);
 			ok = false;
 			continue;
 		}
@@ -447,24 +466,28 @@ static bool row_event(struct reader *r, const struct csv_record *rec, struct row
 		}
 		case CSVP_CORRECT: {
 			const char *tw = p->true_words ? p->true_words : "1|y|yes|true|t|correct";
-			const char *fw = p->false_words ? p->false_words : "0|n|no|false|f|incorrect";
+			const char *fw = p->false_words ? p->false_words
+							: "0|n|no|false|f|incorrect";
 			if (word_in(tw, s)) {
 				ev->correct = 1;
 			} else if (word_in(fw, s)) {
 				ev->correct = 0;
 			} else {
-				add_error(r, rec->line, col + 1, name, "\"%.32s\" is not one of %s (true) or %s (false)",
-					  s, tw, fw);
+				add_error(r, rec->line, col + 1, name,
+					  "\"%.32s\" is not one of %s (true) or %s (false)", s, tw,
+					  fw);
 				ok = false;
 			}
 			break;
 		}
 		case CSVP_SCORE:
 			if (!parse_num(s, &d)) {
-				add_error(r, rec->line, col + 1, name, "\"%.32s\" is not a number", s);
+				add_error(r, rec->line, col + 1, name, "\"%.32s\" is not a number",
+					  s);
 				ok = false;
 			} else if (d < 0 || d > p->score_max) {
-				add_error(r, rec->line, col + 1, name, "%g is out of range 0..%g", d, p->score_max);
+				add_error(r, rec->line, col + 1, name, "%g is out of range 0..%g",
+					  d, p->score_max);
 				ok = false;
 			} else {
 				ev->score = d / p->score_max;
@@ -474,7 +497,8 @@ static bool row_event(struct reader *r, const struct csv_record *rec, struct row
 		case CSVP_SECONDS:
 		case CSVP_POINTS:
 			if (!parse_num(s, &d)) {
-				add_error(r, rec->line, col + 1, name, "\"%.32s\" is not a number", s);
+				add_error(r, rec->line, col + 1, name, "\"%.32s\" is not a number",
+					  s);
 				ok = false;
 			} else if (d < 0) {
 				add_error(r, rec->line, col + 1, name, "negative (%g)", d);
@@ -487,13 +511,15 @@ static bool row_event(struct reader *r, const struct csv_record *rec, struct row
 			break;
 		case CSVP_COUNT:
 			if (cstr_to_i64(s, 0, INT32_MAX, &n)) {
-				add_error(r, rec->line, col + 1, name, "\"%.32s\" is not a whole number 0 or more", s);
+				add_error(r, rec->line, col + 1, name,
+					  "\"%.32s\" is not a whole number 0 or more", s);
 				ok = false;
 			}
 			break;
 		case CSVP_DATE:
 			if (!parse_date(p->date_format, s, &ev->occurred_at)) {
-				add_error(r, rec->line, col + 1, name, "\"%.40s\" is not a date in the form %s", s,
+				add_error(r, rec->line, col + 1, name,
+					  "\"%.40s\" is not a date in the form %s", s,
 					  csvp_date_name(p->date_format));
 				ok = false;
 			} else {
@@ -507,7 +533,8 @@ static bool row_event(struct reader *r, const struct csv_record *rec, struct row
 	if (!ok)
 		return false;
 	if (!sid && !uname && !email) {
-		add_error(r, rec->line, 1, "student", "no student key in this row (sourcedId, username or email)");
+		add_error(r, rec->line, 1, "student",
+			  "no student key in this row (sourcedId, username or email)");
 		return false;
 	}
 	if (!have_date) {
@@ -516,7 +543,10 @@ static bool row_event(struct reader *r, const struct csv_record *rec, struct row
 	}
 	const char *key = sid ? sid : uname ? uname : email;
 	snprintf(rv->actor, sizeof rv->actor, "csv:%s:%s",
-		 sid ? "sourcedId" : uname ? "username" : "email", key);
+		 sid	 ? "sourcedId"
+		 : uname ? "username"
+			 : "email",
+		 key);
 	ev->actor_key = rv->actor;
 	ev->match_name = sid ? sid : uname;
 	ev->match_email = email;
@@ -548,7 +578,8 @@ static enum eb_err row_id(int64_t tool_id, const struct csv_record *rec, struct 
 	for (size_t i = 0; i < rec->nfields; i++) {
 		unsigned char sep = 0x1f;
 		crypto_generichash_update(&h, &sep, 1);
-		crypto_generichash_update(&h, (const unsigned char *)rec->fields[i].p, rec->fields[i].n);
+		crypto_generichash_update(&h, (const unsigned char *)rec->fields[i].p,
+					  rec->fields[i].n);
 	}
 	crypto_generichash_state h2 = h;
 	crypto_generichash_final(&h2, dig, sizeof dig);
@@ -574,8 +605,8 @@ static enum eb_err row_id(int64_t tool_id, const struct csv_record *rec, struct 
 	return EB_OK;
 }
 
-enum eb_err csvp_read(const struct csv_profile *p, const char *fname, int64_t tool_id,
-		      char *data, size_t len, csvp_row_fn fn, void *ctx, struct csvp_report *rep)
+enum eb_err csvp_read(const struct csv_profile *p, const char *fname, int64_t tool_id, char *data,
+		      size_t len, csvp_row_fn fn, void *ctx, struct csvp_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
 	struct reader r = { .p = p, .fname = fname ? fname : "-", .rep = rep };
@@ -597,7 +628,7 @@ enum eb_err csvp_read(const struct csv_profile *p, const char *fname, int64_t to
 		if (e == EB_EPARSE) {
 			add_error(&r, ce.line, ce.column, "csv", "%s", ce.reason);
 			if (!header) {
-				header = true;	/* a broken header: report it, read nothing else */
+				header = true; /* a broken header: report it, read nothing else */
 				break;
 			}
 			continue;
@@ -642,8 +673,8 @@ static enum eb_err store_row(void *vctx, const struct learning_event_in *ev, siz
 {
 	struct store_ctx *c = vctx;
 	bool found = false, q = false;
-	enum eb_err rc = activity_event_exists(c->db, c->district_id, c->tool_id,
-					       ev->statement_id, &found);
+	enum eb_err rc =
+		activity_event_exists(c->db, c->district_id, c->tool_id, ev->statement_id, &found);
 	if (rc)
 		return rc;
 	if (found) {
@@ -677,7 +708,9 @@ enum eb_err csvp_import(struct db *db, int64_t district_id, int64_t tool_id,
 	int64_t started = time_now();
 	if ((rc = db_begin(db)))
 		return rc;
-	struct store_ctx c = { .db = db, .district_id = district_id, .tool_id = tool_id, .rep = rep };
+	struct store_ctx c = {
+		.db = db, .district_id = district_id, .tool_id = tool_id, .rep = rep
+	};
 	rc = csvp_read(p, fname, tool_id, data, len, store_row, &c, rep);
 	if (!rc)
 		rc = activity_csv_received(db, district_id, tool_id, fname, started, c.events,
@@ -698,11 +731,19 @@ static const struct {
 	const char *key;
 	enum csvp_field field;
 } file_fields[] = {
-	{ "student_sourcedid", CSVP_SOURCED_ID }, { "student_username", CSVP_USERNAME },
-	{ "student_email", CSVP_EMAIL }, { "item", CSVP_ITEM }, { "activity", CSVP_ACTIVITY },
-	{ "standard", CSVP_STANDARD }, { "correct", CSVP_CORRECT }, { "score", CSVP_SCORE },
-	{ "minutes", CSVP_MINUTES }, { "seconds", CSVP_SECONDS }, { "date", CSVP_DATE },
-	{ "count", CSVP_COUNT }, { "points", CSVP_POINTS },
+	{ "student_sourcedid", CSVP_SOURCED_ID },
+	{ "student_username", CSVP_USERNAME },
+	{ "student_email", CSVP_EMAIL },
+	{ "item", CSVP_ITEM },
+	{ "activity", CSVP_ACTIVITY },
+	{ "standard", CSVP_STANDARD },
+	{ "correct", CSVP_CORRECT },
+	{ "score", CSVP_SCORE },
+	{ "minutes", CSVP_MINUTES },
+	{ "seconds", CSVP_SECONDS },
+	{ "date", CSVP_DATE },
+	{ "count", CSVP_COUNT },
+	{ "points", CSVP_POINTS },
 };
 #define NFILE_FIELDS (sizeof file_fields / sizeof file_fields[0])
 
@@ -760,16 +801,19 @@ enum eb_err csvp_parse_profile(const char *text, struct csvp_custom *c, char *wh
 			else
 				return bad_line(why, cap, line, "kind: items or usage");
 		} else if (str_eq_cstr(k, "date_format")) {
-			static const char *const f[] = { "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "ISO" };
+			static const char *const f[] = { "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY",
+							 "ISO" };
 			size_t i = 0;
 			while (i < 4 && strcasecmp(val, f[i]))
 				i++;
 			if (i == 4)
-				return bad_line(why, cap, line,
-						"date_format: YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY or ISO");
+				return bad_line(
+					why, cap, line,
+					"date_format: YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY or ISO");
 			c->p.date_format = (enum csvp_date)i;
 		} else if (str_eq_cstr(k, "score_max")) {
-			if (!parse_num(val, &c->p.score_max) || c->p.score_max <= 0 || c->p.score_max > 1e9)
+			if (!parse_num(val, &c->p.score_max) || c->p.score_max <= 0 ||
+			    c->p.score_max > 1e9)
 				return bad_line(why, cap, line, "score_max: a number above 0");
 		} else if (str_eq_cstr(k, "true")) {
 			c->p.true_words = val;
@@ -784,14 +828,18 @@ enum eb_err csvp_parse_profile(const char *text, struct csvp_custom *c, char *wh
 			if (i == NFILE_FIELDS)
 				return bad_line(why, cap, line, "unknown key");
 			if (!*val)
-				return bad_line(why, cap, line, "a column needs at least one header name");
+				return bad_line(why, cap, line,
+						"a column needs at least one header name");
 			for (size_t j = 0; j < c->p.ncols; j++)
 				if (c->p.cols[j].field == file_fields[i].field &&
-				    file_fields[i].field != CSVP_COUNT && file_fields[i].field != CSVP_POINTS)
-					return bad_line(why, cap, line, "this field is given twice");
+				    file_fields[i].field != CSVP_COUNT &&
+				    file_fields[i].field != CSVP_POINTS)
+					return bad_line(why, cap, line,
+							"this field is given twice");
 			if (c->p.ncols == CSVP_MAX_COLS)
 				return bad_line(why, cap, line, "too many columns");
-			c->p.cols[c->p.ncols++] = (struct csvp_column){ file_fields[i].field, val, false };
+			c->p.cols[c->p.ncols++] =
+				(struct csvp_column){ file_fields[i].field, val, false };
 		}
 	}
 	if (!c->p.name || !*c->p.name)
@@ -812,7 +860,8 @@ enum eb_err csvp_parse_profile(const char *text, struct csvp_custom *c, char *wh
 				}
 			}
 			if (!found) {
-				snprintf(why, cap, "required: '%.*s' is not a column of the profile",
+				snprintf(why, cap,
+					 "required: '%.*s' is not a column of the profile",
 					 (int)(n > 40 ? 40 : n), r);
 				return EB_EINVAL;
 			}
@@ -823,7 +872,7 @@ enum eb_err csvp_parse_profile(const char *text, struct csvp_custom *c, char *wh
 	bool has_date = false;
 	for (size_t j = 0; j < c->p.ncols; j++)
 		if (c->p.cols[j].field == CSVP_DATE)
-			has_date = c->p.cols[j].required = true;	/* every row needs one */
+			has_date = c->p.cols[j].required = true; /* every row needs one */
 	if (!has_date) {
 		snprintf(why, cap, "date: the profile needs a date column");
 		return EB_EINVAL;

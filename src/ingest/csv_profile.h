@@ -28,48 +28,48 @@ struct db;
 struct learning_event_in;
 
 enum csvp_field {
-	CSVP_SOURCED_ID,	/* student key: roster sourcedId */
-	CSVP_USERNAME,		/* student key: roster username */
-	CSVP_EMAIL,		/* student key: roster email */
-	CSVP_ITEM,		/* item id */
-	CSVP_ACTIVITY,		/* activity id (items: defaults to the item id) */
-	CSVP_STANDARD,		/* CCSS code, any spelling standards_find() accepts */
-	CSVP_CORRECT,		/* the profile's true/false words */
-	CSVP_SCORE,		/* 0..score_max, scaled to 0..1 */
-	CSVP_MINUTES,		/* non-negative number */
-	CSVP_SECONDS,		/* non-negative number */
-	CSVP_DATE,		/* in the profile's date format */
-	CSVP_COUNT,		/* a non-negative whole number, checked, not stored */
-	CSVP_POINTS,		/* a non-negative number, checked, not stored */
+	CSVP_SOURCED_ID, /* student key: roster sourcedId */
+	CSVP_USERNAME,	 /* student key: roster username */
+	CSVP_EMAIL,	 /* student key: roster email */
+	CSVP_ITEM,	 /* item id */
+	CSVP_ACTIVITY,	 /* activity id (items: defaults to the item id) */
+	CSVP_STANDARD,	 /* CCSS code, any spelling standards_find() accepts */
+	CSVP_CORRECT,	 /* the profile's true/false words */
+	CSVP_SCORE,	 /* 0..score_max, scaled to 0..1 */
+	CSVP_MINUTES,	 /* non-negative number */
+	CSVP_SECONDS,	 /* non-negative number */
+	CSVP_DATE,	 /* in the profile's date format */
+	CSVP_COUNT,	 /* a non-negative whole number, checked, not stored */
+	CSVP_POINTS,	 /* a non-negative number, checked, not stored */
 	CSVP_FIELD__COUNT
 };
 
 enum csvp_kind { CSVP_ITEMS, CSVP_USAGE };
 
 enum csvp_date {
-	CSVP_DATE_YMD,		/* YYYY-MM-DD */
-	CSVP_DATE_MDY,		/* MM/DD/YYYY (1 or 2 digit month and day) */
-	CSVP_DATE_DMY,		/* DD/MM/YYYY */
-	CSVP_DATE_ISO,		/* ISO 8601 date-time (or a plain YYYY-MM-DD) */
+	CSVP_DATE_YMD, /* YYYY-MM-DD */
+	CSVP_DATE_MDY, /* MM/DD/YYYY (1 or 2 digit month and day) */
+	CSVP_DATE_DMY, /* DD/MM/YYYY */
+	CSVP_DATE_ISO, /* ISO 8601 date-time (or a plain YYYY-MM-DD) */
 };
 
 #define CSVP_MAX_COLS 16
 #define CSVP_MAX_ERRORS 50
-#define CSVP_FIELD_MAX 512	/* bytes in one field */
+#define CSVP_FIELD_MAX 512 /* bytes in one field */
 #define CSVP_MAX_FILE (256u << 20)
 
 struct csvp_column {
 	enum csvp_field field;
-	const char *names;	/* header spellings, '|' separated, e.g. "student_id|sourcedid" */
+	const char *names; /* header spellings, '|' separated, e.g. "student_id|sourcedid" */
 	bool required;
 };
 
 struct csv_profile {
 	const char *name;
-	const char *summary;	/* one line for --list-profiles */
+	const char *summary; /* one line for --list-profiles */
 	enum csvp_kind kind;
 	enum csvp_date date_format;
-	double score_max;	/* full marks of the score column (100 for a percent) */
+	double score_max;	 /* full marks of the score column (100 for a percent) */
 	const char *true_words;	 /* '|' separated, any case; NULL: 1|y|yes|true|t|correct */
 	const char *false_words; /* NULL: 0|n|no|false|f|incorrect */
 	struct csvp_column cols[CSVP_MAX_COLS];
@@ -87,11 +87,11 @@ const char *csvp_field_name(enum csvp_field f);
 const char *csvp_date_name(enum csvp_date d);
 
 struct csvp_report {
-	size_t rows;		/* data rows read */
-	size_t events;		/* learning events stored */
-	size_t quarantined;	/* kept in the quarantine with a reason */
-	size_t skipped;		/* already stored by an earlier import of the same rows */
-	size_t nerrors;		/* errors found (only the first CSVP_MAX_ERRORS are kept) */
+	size_t rows;	    /* data rows read */
+	size_t events;	    /* learning events stored */
+	size_t quarantined; /* kept in the quarantine with a reason */
+	size_t skipped;	    /* already stored by an earlier import of the same rows */
+	size_t nerrors;	    /* errors found (only the first CSVP_MAX_ERRORS are kept) */
 	char errors[CSVP_MAX_ERRORS][320];
 };
 
@@ -105,8 +105,8 @@ typedef enum eb_err (*csvp_row_fn)(void *ctx, const struct learning_event_in *ev
  * read and is returned. Returns EB_EPARSE when any row was bad (rep->errors),
  * EB_ETOOBIG over CSVP_MAX_FILE, EB_ENOMEM. rep is zeroed first. No database
  * is touched. */
-enum eb_err csvp_read(const struct csv_profile *p, const char *fname, int64_t tool_id,
-		      char *data, size_t len, csvp_row_fn fn, void *ctx, struct csvp_report *rep);
+enum eb_err csvp_read(const struct csv_profile *p, const char *fname, int64_t tool_id, char *data,
+		      size_t len, csvp_row_fn fn, void *ctx, struct csvp_report *rep);
 
 /* Validates the whole file (on a copy), then stores every row not stored
  * before in one transaction (db_begin .. db_commit). EB_EPARSE with the
@@ -119,7 +119,7 @@ enum eb_err csvp_import(struct db *db, int64_t district_id, int64_t tool_id,
 /* A profile read from a small text file, owning its strings. */
 struct csvp_custom {
 	struct csv_profile p;
-	char store[8192];	/* the names, summary and words point in here */
+	char store[8192]; /* the names, summary and words point in here */
 	size_t used;
 };
 

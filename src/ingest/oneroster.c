@@ -20,18 +20,18 @@
 /* ---- the column tables ---- */
 
 enum fkind {
-	F_ID,		/* sourcedId: required, unique within the file */
-	F_STATUS,	/* active | tobedeleted; empty = active in bulk */
-	F_DLM,		/* dateLastModified: date or date-time, tolerated otherwise */
+	F_ID,	  /* sourcedId: required, unique within the file */
+	F_STATUS, /* active | tobedeleted; empty = active in bulk */
+	F_DLM,	  /* dateLastModified: date or date-time, tolerated otherwise */
 	F_TEXT,
-	F_DATE,		/* YYYY-MM-DD */
-	F_BOOL,		/* true | false */
-	F_YEAR,		/* YYYY */
-	F_ENUM,		/* one of vocab, case-insensitive */
-	F_REF,		/* sourcedId of kind ref */
-	F_REFS,		/* comma-separated sourcedIds of kind ref */
-	F_LANG,		/* BCP 47 language tag */
-	F_SECRET,	/* read and discarded (users.csv password) */
+	F_DATE,	  /* YYYY-MM-DD */
+	F_BOOL,	  /* true | false */
+	F_YEAR,	  /* YYYY */
+	F_ENUM,	  /* one of vocab, case-insensitive */
+	F_REF,	  /* sourcedId of kind ref */
+	F_REFS,	  /* comma-separated sourcedIds of kind ref */
+	F_LANG,	  /* BCP 47 language tag */
+	F_SECRET, /* read and discarded (users.csv password) */
 };
 
 enum { REQ = 1, V11 = 2, V12 = 4 };
@@ -39,42 +39,58 @@ enum { REQ = 1, V11 = 2, V12 = 4 };
 struct coldef {
 	const char *name;
 	unsigned char kind, flags;
-	signed char ref;	/* enum roster_kind for F_REF/F_REFS */
-	signed char out;	/* index in roster_put's values, -1 not stored */
+	signed char ref; /* enum roster_kind for F_REF/F_REFS */
+	signed char out; /* index in roster_put's values, -1 not stored */
 	const char *const *vocab;
 };
 
 static const char *const v_status[] = { "active", "tobedeleted", NULL };
-static const char *const v_orgtype[] = { "department", "school", "district", "local", "state",
-					 "national", NULL };
+static const char *const v_orgtype[] = { "department", "school",   "district", "local",
+					 "state",      "national", NULL };
 static const char *const v_sessiontype[] = { "gradingPeriod", "semester", "schoolYear", "term",
 					     NULL };
 static const char *const v_classtype[] = { "homeroom", "scheduled", NULL };
-static const char *const v_role11[] = { "administrator", "aide", "guardian", "parent", "proctor",
-					"relative", "student", "teacher", NULL };
-static const char *const v_role12[] = { "administrator", "aide", "guardian", "parent",
-					"proctor", "relative", "student", "teacher",
-					"districtAdministrator", "siteAdministrator",
-					"systemAdministrator", "principal", NULL };
-static const char *const v_enrolrole[] = { "administrator", "aide", "guardian", "parent",
-					   "proctor", "relative", "student", "teacher", NULL };
+static const char *const v_role11[] = { "administrator", "aide",    "guardian", "parent", "proctor",
+					"relative",	 "student", "teacher",	NULL };
+static const char *const v_role12[] = { "administrator",
+					"aide",
+					"guardian",
+					"parent",
+					"proctor",
+					"relative",
+					"student",
+					"teacher",
+					"districtAdministrator",
+					"siteAdministrator",
+					"systemAdministrator",
+					"principal",
+					NULL };
+static const char *const v_enrolrole[] = { "administrator", "aide",    "guardian",
+					   "parent",	    "proctor", "relative",
+					   "student",	    "teacher", NULL };
 static const char *const v_roletype[] = { "primary", "secondary", NULL };
 static const char *const v_sex[] = { "male", "female", "other", "unspecified", NULL };
 
+/* clang-format off */
 #define C(n, k, f, r, o, v) { n, k, f, r, o, v }
+/* clang-format on */
 #define ID C("sourcedId", F_ID, REQ, -1, 0, NULL)
 #define STATUS(o) C("status", F_STATUS, 0, -1, o, v_status)
 #define DLM(o) C("dateLastModified", F_DLM, 0, -1, o, NULL)
 
 static const struct coldef c_orgs[] = {
-	ID, STATUS(1), DLM(2),
+	ID,
+	STATUS(1),
+	DLM(2),
 	C("name", F_TEXT, REQ, -1, 3, NULL),
 	C("type", F_ENUM, REQ, -1, 4, v_orgtype),
 	C("identifier", F_TEXT, 0, -1, 5, NULL),
 	C("parentSourcedId", F_REF, 0, ROSTER_ORG, 6, NULL),
 };
 static const struct coldef c_sessions[] = {
-	ID, STATUS(1), DLM(2),
+	ID,
+	STATUS(1),
+	DLM(2),
 	C("title", F_TEXT, REQ, -1, 3, NULL),
 	C("type", F_ENUM, REQ, -1, 4, v_sessiontype),
 	C("startDate", F_DATE, REQ, -1, 5, NULL),
@@ -83,7 +99,9 @@ static const struct coldef c_sessions[] = {
 	C("schoolYear", F_YEAR, REQ, -1, 8, NULL),
 };
 static const struct coldef c_courses[] = {
-	ID, STATUS(1), DLM(2),
+	ID,
+	STATUS(1),
+	DLM(2),
 	C("schoolYearSourcedId", F_REF, 0, ROSTER_SESSION, 3, NULL),
 	C("title", F_TEXT, REQ, -1, 4, NULL),
 	C("courseCode", F_TEXT, 0, -1, 5, NULL),
@@ -93,7 +111,9 @@ static const struct coldef c_courses[] = {
 	C("subjectCodes", F_TEXT, 0, -1, 9, NULL),
 };
 static const struct coldef c_classes[] = {
-	ID, STATUS(1), DLM(2),
+	ID,
+	STATUS(1),
+	DLM(2),
 	C("title", F_TEXT, REQ, -1, 3, NULL),
 	C("grades", F_TEXT, 0, -1, 4, NULL),
 	C("courseSourcedId", F_REF, REQ, ROSTER_COURSE, 5, NULL),
@@ -108,7 +128,9 @@ static const struct coldef c_classes[] = {
 };
 enum { U_ORGS = 4, U_ROLE = 5, U_PRIMARY_ORG = 23 };
 static const struct coldef c_users[] = {
-	ID, STATUS(1), DLM(2),
+	ID,
+	STATUS(1),
+	DLM(2),
 	C("enabledUser", F_BOOL, REQ, -1, 3, NULL),
 	C("orgSourcedIds", F_REFS, REQ | V11, ROSTER_ORG, 4, NULL),
 	C("role", F_ENUM, REQ | V11, -1, 5, v_role11),
@@ -138,7 +160,9 @@ static const struct coldef c_users[] = {
 };
 enum { R_USER = 3, R_ROLETYPE = 4, R_ROLE = 5, R_ORG = 8 };
 static const struct coldef c_roles[] = {
-	ID, STATUS(-1), DLM(-1),
+	ID,
+	STATUS(-1),
+	DLM(-1),
 	C("userSourcedId", F_REF, REQ, ROSTER_PERSON, 1, NULL),
 	C("roleType", F_ENUM, REQ, -1, 2, v_roletype),
 	C("role", F_ENUM, REQ, -1, 3, v_role12),
@@ -148,7 +172,9 @@ static const struct coldef c_roles[] = {
 	C("userProfileSourcedId", F_TEXT, 0, -1, 5, NULL),
 };
 static const struct coldef c_enrollments[] = {
-	ID, STATUS(1), DLM(2),
+	ID,
+	STATUS(1),
+	DLM(2),
 	C("classSourcedId", F_REF, REQ, ROSTER_CLASS, 3, NULL),
 	C("schoolSourcedId", F_REF, REQ, ROSTER_ORG, 4, NULL),
 	C("userSourcedId", F_REF, REQ, ROSTER_PERSON, 5, NULL),
@@ -158,7 +184,9 @@ static const struct coldef c_enrollments[] = {
 	C("endDate", F_DATE, 0, -1, 9, NULL),
 };
 static const struct coldef c_demographics[] = {
-	ID, STATUS(1), DLM(2),
+	ID,
+	STATUS(1),
+	DLM(2),
 	C("birthDate", F_DATE, 0, -1, 3, NULL),
 	C("sex", F_ENUM, 0, -1, 4, v_sex),
 	C("americanIndianOrAlaskaNative", F_BOOL, 0, -1, 5, NULL),
@@ -177,13 +205,15 @@ static const struct coldef c_demographics[] = {
 struct filedef {
 	const char *name;	/* manifest name and file stem */
 	int kind;		/* enum roster_kind, or -1: accepted and ignored */
-	unsigned char versions;	/* V11 | V12 */
+	unsigned char versions; /* V11 | V12 */
 	const struct coldef *cols;
 	size_t ncols;
-	const char *what;	/* for reference messages */
+	const char *what; /* for reference messages */
 };
 
+/* clang-format off */
 #define FD(n, k, v, c, w) { n, k, v, c, sizeof c / sizeof c[0], w }
+/* clang-format on */
 /* in write order: referenced kinds first */
 static const struct filedef filedefs[] = {
 	FD("orgs", ROSTER_ORG, V11 | V12, c_orgs, "org"),
@@ -202,7 +232,7 @@ static const char *const kind_what[ROSTER_KIND_COUNT] = {
 	"org", "academic session", "course", "class", "user", "role", "enrollment", "demographics",
 };
 static const char *const kind_a[ROSTER_KIND_COUNT] = {
-	"an org", "an academic session", "a course", "a class", "a user", "a role",
+	"an org",	 "an academic session",	  "a course", "a class", "a user", "a role",
 	"an enrollment", "a demographics record",
 };
 
@@ -218,38 +248,38 @@ static const struct {
 
 /* ---- import state ---- */
 
-enum { ST_KEEP = 1, ST_DELETE = 2 };	/* low bits of a file id's value; line << 2 above */
+enum { ST_KEEP = 1, ST_DELETE = 2 }; /* low bits of a file id's value; line << 2 above */
 
 struct fstate {
 	const struct filedef *def;
-	struct oneroster_file *f;	/* NULL when not present */
+	struct oneroster_file *f; /* NULL when not present */
 	enum oneroster_mode mode;
 	size_t manifest_line;
-	size_t count_idx;		/* index in rep->files */
-	int colmap[CSV_MAX_FIELDS];	/* file column -> def column, -1 ignored */
-	int defcol[64];			/* def column -> file column, -1 absent */
-	size_t ncols_hdr;		/* header columns after dropping trailing empty ones */
+	size_t count_idx;	    /* index in rep->files */
+	int colmap[CSV_MAX_FIELDS]; /* file column -> def column, -1 ignored */
+	int defcol[64];		    /* def column -> file column, -1 absent */
+	size_t ncols_hdr;	    /* header columns after dropping trailing empty ones */
 	size_t ncols_raw;
-	uint32_t *rows;			/* stride = def->ncols + 2: line, state, offsets */
+	uint32_t *rows; /* stride = def->ncols + 2: line, state, offsets */
 	size_t nrows, caprows;
 	struct hashset ids;
-	long dlm_odd;			/* tolerated odd dateLastModified values */
+	long dlm_odd; /* tolerated odd dateLastModified values */
 	size_t dlm_odd_line;
 	char dlm_odd_example[32];
-	bool bad_header;	/* its rows were not read: nothing about it is checked */
-	bool incomplete;	/* rows were lost to CSV errors: references into it are not checked */
+	bool bad_header; /* its rows were not read: nothing about it is checked */
+	bool incomplete; /* rows were lost to CSV errors: references into it are not checked */
 };
 
 struct imp {
 	struct db *db;
 	int64_t district;
 	struct oneroster_report *rep;
-	int version;			/* 11 or 12 */
+	int version; /* 11 or 12 */
 	struct fstate fs[NDEFS];
 	struct fstate *by_kind[ROSTER_KIND_COUNT];
 	struct hashset dbids[ROSTER_KIND_COUNT];
-	struct arena a;			/* db ids */
-	struct hashset rolemap;		/* 1.2: user sid -> roles row index */
+	struct arena a;		/* db ids */
+	struct hashset rolemap; /* 1.2: user sid -> roles row index */
 };
 
 /* ---- report ---- */
@@ -460,11 +490,13 @@ static void read_manifest(struct imp *im, struct oneroster_file *mf)
 		}
 		if (header) {
 			header = false;
-			if (rec.nfields >= 1 && str_ieq_cstr(str_trim(rec.fields[0]), "propertyName"))
+			if (rec.nfields >= 1 &&
+			    str_ieq_cstr(str_trim(rec.fields[0]), "propertyName"))
 				continue;
 		}
 		if (rec.nfields < 2) {
-			rep_error(rep, "%s:%zu:1: manifest: expected propertyName,value", fn, rec.line);
+			rep_error(rep, "%s:%zu:1: manifest: expected propertyName,value", fn,
+				  rec.line);
 			continue;
 		}
 		struct str k = str_trim(rec.fields[0]), v = str_trim(rec.fields[1]);
@@ -475,7 +507,8 @@ static void read_manifest(struct imp *im, struct oneroster_file *mf)
 				im->version = 12;
 			else
 				rep_error(rep,
-					  "%s:%zu:2: oneroster.version: %s is not supported (1.1 or 1.2)",
+					  "%s:%zu:2: oneroster.version: %s is not supported (1.1 "
+					  "or 1.2)",
 					  fn, rec.line, show(&rep->arena, v));
 			continue;
 		}
@@ -494,13 +527,15 @@ static void read_manifest(struct imp *im, struct oneroster_file *mf)
 			if (str_ieq_cstr(stem, filedefs[i].name))
 				break;
 		if (mode < 0) {
-			rep_error(rep, "%s:%zu:2: %.*s: %s is not bulk, delta or absent", fn, rec.line,
-				  (int)k.n, k.p, show(&rep->arena, v));
+			rep_error(rep, "%s:%zu:2: %.*s: %s is not bulk, delta or absent", fn,
+				  rec.line, (int)k.n, k.p, show(&rep->arena, v));
 			continue;
 		}
 		if (i == NDEFS) {
 			if (mode != OR_ABSENT)
-				rep_note(rep, "%s: %.*s is %s, but edbridge does not use that file; ignored",
+				rep_note(rep,
+					 "%s: %.*s is %s, but edbridge does not use that file; "
+					 "ignored",
 					 fn, (int)k.n, k.p, mode_names[mode]);
 			continue;
 		}
@@ -508,10 +543,14 @@ static void read_manifest(struct imp *im, struct oneroster_file *mf)
 		im->fs[i].manifest_line = rec.line;
 	}
 	if (!im->version && !rep->nerrors_total)
-		rep_error(rep, "%s:1:1: oneroster.version: missing (add a line oneroster.version,1.1 "
-			  "or oneroster.version,1.2)", fn);
+		rep_error(rep,
+			  "%s:1:1: oneroster.version: missing (add a line oneroster.version,1.1 "
+			  "or oneroster.version,1.2)",
+			  fn);
 	snprintf(rep->version, sizeof rep->version, "%s",
-		 im->version == 11 ? "1.1" : im->version == 12 ? "1.2" : "");
+		 im->version == 11   ? "1.1"
+		 : im->version == 12 ? "1.2"
+				     : "");
 }
 
 /* ---- header ---- */
@@ -559,15 +598,16 @@ static bool read_header(struct imp *im, struct fstate *fs, const struct csv_reco
 		struct str h = str_trim(rec->fields[i]);
 		fs->colmap[i] = -1;
 		if (!h.n) {
-			rep_error(rep, "%s:%zu:%zu: header: column %zu has no name", fn, rec->line, i + 1,
-				  i + 1);
+			rep_error(rep, "%s:%zu:%zu: header: column %zu has no name", fn, rec->line,
+				  i + 1, i + 1);
 			ok = false;
 			continue;
 		}
 		int c = header_lookup(d, h, im->version);
 		if (c < 0) {
 			if (!str_starts_with(h, "metadata."))
-				rep_note(rep, "%s: column %.*s is not a OneRoster %s %s column; ignored",
+				rep_note(rep,
+					 "%s: column %.*s is not a OneRoster %s %s column; ignored",
 					 fn, (int)(h.n > 60 ? 60 : h.n), h.p,
 					 im->version == 11 ? "1.1" : "1.2", d->name);
 			continue;
@@ -576,7 +616,8 @@ static bool read_header(struct imp *im, struct fstate *fs, const struct csv_reco
 			rep_note(rep, "%s: header %.*s read as %s", fn, (int)(h.n > 60 ? 60 : h.n),
 				 h.p, d->cols[c].name);
 		if (fs->defcol[c] >= 0) {
-			rep_error(rep, "%s:%zu:%zu: header: column %s appears twice (also column %d)",
+			rep_error(rep,
+				  "%s:%zu:%zu: header: column %s appears twice (also column %d)",
 				  fn, rec->line, i + 1, d->cols[c].name, fs->defcol[c] + 1);
 			ok = false;
 			continue;
@@ -587,13 +628,13 @@ static bool read_header(struct imp *im, struct fstate *fs, const struct csv_reco
 	for (size_t c = 0; c < d->ncols; c++)
 		if (fs->defcol[c] < 0 && (d->cols[c].flags & REQ) &&
 		    col_in_version(&d->cols[c], im->version)) {
-			rep_error(rep, "%s:%zu:1: header: missing required column %s", fn, rec->line,
-				  d->cols[c].name);
+			rep_error(rep, "%s:%zu:1: header: missing required column %s", fn,
+				  rec->line, d->cols[c].name);
 			ok = false;
 		}
 	if (fs->mode == OR_DELTA && fs->defcol[1] < 0) {
-		rep_error(rep, "%s:%zu:1: header: missing column status (a delta file needs it)", fn,
-			  rec->line);
+		rep_error(rep, "%s:%zu:1: header: missing column status (a delta file needs it)",
+			  fn, rec->line);
 		ok = false;
 	}
 	return ok;
@@ -616,17 +657,21 @@ static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
 	struct str st = row_val(fs, row, 1);
 	if (!st.n) {
 		if (fs->mode == OR_DELTA)
-			rep_error(rep, "%s:%zu:%zu: status: required in a delta file (active or "
-				  "tobedeleted)", fn, line, COLNO(1));
+			rep_error(rep,
+				  "%s:%zu:%zu: status: required in a delta file (active or "
+				  "tobedeleted)",
+				  fn, line, COLNO(1));
 	} else {
 		int k = vocab_find(v_status, st);
 		if (k == 1)
 			state = ST_DELETE;
 		else if (k < 0)
-			rep_error(rep, "%s:%zu:%zu: status: %s is not one of active, tobedeleted%s", fn,
-				  line, COLNO(1), show(a, st),
-				  str_ieq_cstr(st, "inactive") ? " (inactive is OneRoster 1.0; "
-								"use tobedeleted or leave the row out)" : "");
+			rep_error(rep, "%s:%zu:%zu: status: %s is not one of active, tobedeleted%s",
+				  fn, line, COLNO(1), show(a, st),
+				  str_ieq_cstr(st, "inactive")
+					  ? " (inactive is OneRoster 1.0; "
+					    "use tobedeleted or leave the row out)"
+					  : "");
 	}
 	row[1] = (uint32_t)state;
 
@@ -644,13 +689,13 @@ static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
 		}
 		if (!v.n) {
 			if ((cd->flags & REQ) && (state == ST_KEEP || cd->kind == F_ID))
-				rep_error(rep, "%s:%zu:%zu: %s: required value is missing", fn, line, col,
-					  cd->name);
+				rep_error(rep, "%s:%zu:%zu: %s: required value is missing", fn,
+					  line, col, cd->name);
 			continue;
 		}
 		if (v.n > MAX_VALUE) {
-			rep_error(rep, "%s:%zu:%zu: %s: value is longer than %d bytes", fn, line, col,
-				  cd->name, MAX_VALUE);
+			rep_error(rep, "%s:%zu:%zu: %s: value is longer than %d bytes", fn, line,
+				  col, cd->name, MAX_VALUE);
 			continue;
 		}
 		int32_t days;
@@ -660,38 +705,42 @@ static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
 		switch (cd->kind) {
 		case F_ID: {
 			int32_t old;
-			enum eb_err rc = hs_put(&fs->ids, v, (int32_t)((line << 2) | (size_t)state), &old);
+			enum eb_err rc =
+				hs_put(&fs->ids, v, (int32_t)((line << 2) | (size_t)state), &old);
 			if (rc == EB_EEXIST)
-				rep_error(rep, "%s:%zu:%zu: sourcedId: duplicate %s (first on line %d)", fn,
-					  line, col, show(a, v), (int)((uint32_t)old >> 2));
+				rep_error(rep,
+					  "%s:%zu:%zu: sourcedId: duplicate %s (first on line %d)",
+					  fn, line, col, show(a, v), (int)((uint32_t)old >> 2));
 			else if (rc)
-				rep_error(rep, "%s:%zu:%zu: sourcedId: out of memory", fn, line, col);
+				rep_error(rep, "%s:%zu:%zu: sourcedId: out of memory", fn, line,
+					  col);
 			break;
 		}
 		case F_DLM:
-			if (date_parse_ymd(v, &days) == EB_OK || time_parse_iso(v, &t, &ms) == EB_OK)
+			if (date_parse_ymd(v, &days) == EB_OK ||
+			    time_parse_iso(v, &t, &ms) == EB_OK)
 				break;
 			if (!fs->dlm_odd++) {
 				fs->dlm_odd_line = line;
 				snprintf(fs->dlm_odd_example, sizeof fs->dlm_odd_example, "%.*s",
 					 (int)(v.n > 24 ? 24 : v.n), v.p);
 			}
-			row[2 + c] = 0;	/* stored as unknown */
+			row[2 + c] = 0; /* stored as unknown */
 			break;
 		case F_DATE:
 			if (date_parse_ymd(v, &days))
-				rep_error(rep, "%s:%zu:%zu: %s: %s is not a date (YYYY-MM-DD)", fn, line,
-					  col, cd->name, show(a, v));
+				rep_error(rep, "%s:%zu:%zu: %s: %s is not a date (YYYY-MM-DD)", fn,
+					  line, col, cd->name, show(a, v));
 			break;
 		case F_BOOL:
 			if (!bool_parse(v, &b))
-				rep_error(rep, "%s:%zu:%zu: %s: %s is not true or false", fn, line, col,
-					  cd->name, show(a, v));
+				rep_error(rep, "%s:%zu:%zu: %s: %s is not true or false", fn, line,
+					  col, cd->name, show(a, v));
 			break;
 		case F_YEAR:
 			if (v.n != 4 || str_to_i64(v, 1900, 2999, &y))
-				rep_error(rep, "%s:%zu:%zu: %s: %s is not a year (YYYY)", fn, line, col,
-					  cd->name, show(a, v));
+				rep_error(rep, "%s:%zu:%zu: %s: %s is not a year (YYYY)", fn, line,
+					  col, cd->name, show(a, v));
 			break;
 		case F_ENUM: {
 			int k = vocab_find(cd->vocab, v);
@@ -699,13 +748,15 @@ static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
 				rep_error(rep, "%s:%zu:%zu: %s: %s is not one of %s", fn, line, col,
 					  cd->name, show(a, v), vocab_list(a, cd->vocab));
 			else
-				memcpy((char *)v.p, cd->vocab[k], v.n);	/* canonical case */
+				memcpy((char *)v.p, cd->vocab[k], v.n); /* canonical case */
 			break;
 		}
 		case F_LANG:
 			if (!lang_ok(v))
-				rep_error(rep, "%s:%zu:%zu: %s: %s is not a language tag (BCP 47, e.g. "
-					  "en or es-MX)", fn, line, col, cd->name, show(a, v));
+				rep_error(rep,
+					  "%s:%zu:%zu: %s: %s is not a language tag (BCP 47, e.g. "
+					  "en or es-MX)",
+					  fn, line, col, cd->name, show(a, v));
 			break;
 		default:
 			break;
@@ -763,7 +814,7 @@ static void parse_file(struct imp *im, struct fstate *fs)
 	while ((rc = csv_next(&r, &rec, &ce)) != EB_ENOTFOUND) {
 		if (rc) {
 			rep_error(rep, "%s:%zu:%zu: csv: %s", fn, ce.line, ce.column, ce.reason);
-			fs->incomplete = true;	/* rows may be lost: don't judge references to it */
+			fs->incomplete = true; /* rows may be lost: don't judge references to it */
 			continue;
 		}
 		size_t nf = rec.nfields;
@@ -795,16 +846,18 @@ static void parse_file(struct imp *im, struct fstate *fs)
 			char *p = (char *)v.p;
 			if (!v.n)
 				continue;
-			p[v.n] = 0;	/* the separator behind it was consumed; slack at the end */
+			p[v.n] = 0; /* the separator behind it was consumed; slack at the end */
 			row[2 + fs->colmap[i]] = (uint32_t)(p - f->data) + 1;
 		}
 		fs->nrows++;
 		validate_row(im, fs, row);
 	}
 	if (fs->dlm_odd)
-		rep_note(rep, "%s: %ld row%s with a dateLastModified that is not ISO 8601 (first: "
-			 "line %zu, '%s'); stored as unknown", fn, fs->dlm_odd, fs->dlm_odd == 1 ? "" : "s",
-			 fs->dlm_odd_line, fs->dlm_odd_example);
+		rep_note(rep,
+			 "%s: %ld row%s with a dateLastModified that is not ISO 8601 (first: "
+			 "line %zu, '%s'); stored as unknown",
+			 fn, fs->dlm_odd, fs->dlm_odd == 1 ? "" : "s", fs->dlm_odd_line,
+			 fs->dlm_odd_example);
 }
 
 /* ---- references ---- */
@@ -823,20 +876,22 @@ static int ref_state(const struct imp *im, int kind, struct str id)
 	return fs && fs->f && fs->mode == OR_BULK ? 2 : 0;
 }
 
-static void check_ref(struct imp *im, struct fstate *fs, size_t line, size_t col,
-		      const char *field, int kind, struct str id)
+static void check_ref(struct imp *im, struct fstate *fs, size_t line, size_t col, const char *field,
+		      int kind, struct str id)
 {
 	int s = ref_state(im, kind, id);
 	const struct fstate *target = im->by_kind[kind];
 	if (s == 1)
-		rep_error(im->rep, "%s:%zu:%zu: %s: %s is not %s in this import or in the "
-			  "database%s%s%s", fs->f->name, line, col, field, show(&im->rep->arena, id),
-			  kind_a[kind],
-			  target && !target->f ? " (" : "", target && !target->f ? target->def->name : "",
+		rep_error(im->rep,
+			  "%s:%zu:%zu: %s: %s is not %s in this import or in the "
+			  "database%s%s%s",
+			  fs->f->name, line, col, field, show(&im->rep->arena, id), kind_a[kind],
+			  target && !target->f ? " (" : "",
+			  target && !target->f ? target->def->name : "",
 			  target && !target->f ? ".csv is not part of this import)" : "");
 	else if (s == 2)
-		rep_error(im->rep, "%s:%zu:%zu: %s: %s is %s that this import deletes",
-			  fs->f->name, line, col, field, show(&im->rep->arena, id), kind_a[kind]);
+		rep_error(im->rep, "%s:%zu:%zu: %s: %s is %s that this import deletes", fs->f->name,
+			  line, col, field, show(&im->rep->arena, id), kind_a[kind]);
 }
 
 static void check_refs(struct imp *im, struct fstate *fs)
@@ -870,15 +925,17 @@ static void check_refs(struct imp *im, struct fstate *fs)
 			}
 		}
 		if (d->kind == ROSTER_DEMOGRAPHICS)
-			check_ref(im, fs, line, (size_t)fs->defcol[0] + 1, "sourcedId", ROSTER_PERSON,
-				  row_val(fs, row, 0));
+			check_ref(im, fs, line, (size_t)fs->defcol[0] + 1, "sourcedId",
+				  ROSTER_PERSON, row_val(fs, row, 0));
 		if (d->kind == ROSTER_PERSON && im->version == 12) {
 			struct str sid = row_val(fs, row, 0);
 			if (!hs_get(&im->rolemap, sid, NULL) &&
 			    !hs_get(&im->dbids[ROSTER_PERSON], sid, NULL))
-				rep_error(im->rep, "%s:%zu:%zu: sourcedId: user %s has no role (OneRoster "
-					  "1.2 gives each user a row in roles.csv)", fs->f->name, line,
-					  (size_t)fs->defcol[0] + 1, show(&im->rep->arena, sid));
+				rep_error(im->rep,
+					  "%s:%zu:%zu: sourcedId: user %s has no role (OneRoster "
+					  "1.2 gives each user a row in roles.csv)",
+					  fs->f->name, line, (size_t)fs->defcol[0] + 1,
+					  show(&im->rep->arena, sid));
 		}
 	}
 }
@@ -916,7 +973,8 @@ static enum eb_err load_dbids(struct imp *im)
 {
 	for (int k = 0; k < ROSTER_KIND_COUNT; k++) {
 		void *ctx[2] = { im, &im->dbids[k] };
-		enum eb_err rc = roster_each_id(im->db, im->district, (enum roster_kind)k, dbid_add, ctx);
+		enum eb_err rc =
+			roster_each_id(im->db, im->district, (enum roster_kind)k, dbid_add, ctx);
 		if (rc)
 			return rc;
 	}
@@ -1007,8 +1065,8 @@ static char *summary(struct oneroster_report *rep)
 	s[0] = 0;
 	for (size_t i = 0; i < rep->nfiles && len < cap; i++) {
 		const struct oneroster_count *c = &rep->files[i];
-		int w = c->ignored ? snprintf(s + len, cap - len, "%s: %ld rows, ignored\n", c->name,
-					      c->rows)
+		int w = c->ignored ? snprintf(s + len, cap - len, "%s: %ld rows, ignored\n",
+					      c->name, c->rows)
 				   : snprintf(s + len, cap - len,
 					      "%s: %ld rows, %ld added, %ld changed, %ld deleted\n",
 					      c->name, c->rows, c->added, c->changed, c->deleted);
@@ -1027,7 +1085,7 @@ static long count_records(struct oneroster_file *f)
 	struct csv_reader r;
 	struct csv_record rec;
 	struct csv_error ce;
-	long n = -1;	/* the header */
+	long n = -1; /* the header */
 	enum eb_err rc;
 	csv_init(&r, f->data, f->len);
 	while ((rc = csv_next(&r, &rec, &ce)) != EB_ENOTFOUND)
@@ -1086,7 +1144,8 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 	}
 	enum eb_err rc = EB_OK;
 	if (!manifest)
-		rep_error(rep, "manifest.csv:1:1: file: missing (a OneRoster export has manifest.csv "
+		rep_error(rep,
+			  "manifest.csv:1:1: file: missing (a OneRoster export has manifest.csv "
 			  "with oneroster.version and one file.NAME line per file)");
 	else
 		read_manifest(im, manifest);
@@ -1099,8 +1158,10 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 		bool in_version = (d->versions & (im->version == 11 ? V11 : V12)) != 0;
 		if (!fs->f) {
 			if (fs->mode != OR_ABSENT && d->kind >= 0)
-				rep_error(rep, "%s:%zu:2: file.%s: the manifest says %s, but %s.csv is "
-					  "missing", manifest->name, fs->manifest_line, d->name,
+				rep_error(rep,
+					  "%s:%zu:2: file.%s: the manifest says %s, but %s.csv is "
+					  "missing",
+					  manifest->name, fs->manifest_line, d->name,
 					  mode_names[fs->mode], d->name);
 			continue;
 		}
@@ -1120,8 +1181,10 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 				rep_note(rep, "%s: not part of OneRoster %s; ignored", fs->f->name,
 					 rep->version);
 			else
-				rep_note(rep, "%s: the manifest says absent (or does not list it); "
-					 "ignored", fs->f->name);
+				rep_note(rep,
+					 "%s: the manifest says absent (or does not list it); "
+					 "ignored",
+					 fs->f->name);
 			fs->f = NULL;
 		}
 	}
@@ -1161,13 +1224,16 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 			goto dberr;
 		for (size_t i = 0; i < ndg; i++) {
 			const struct fstate *tf = im->by_kind[dg[i].target];
-			rep_error(rep, "%s:0:0: sourcedId: '%s' is deleted by this import, but %ld "
-				  "stored %s row%s still refer%s to it or another deleted %s (first: "
-				  "%s '%s' %s); import %s.csv too, or delete those rows",
-				  tf->f->name, dg[i].example_ref, dg[i].count, kind_what[dg[i].referrer],
-				  dg[i].count == 1 ? "" : "s", dg[i].count == 1 ? "s" : "",
-				  kind_what[dg[i].target], kind_what[dg[i].referrer], dg[i].example_id,
-				  dg[i].field, im->by_kind[dg[i].referrer]->def->name);
+			rep_error(
+				rep,
+				"%s:0:0: sourcedId: '%s' is deleted by this import, but %ld "
+				"stored %s row%s still refer%s to it or another deleted %s (first: "
+				"%s '%s' %s); import %s.csv too, or delete those rows",
+				tf->f->name, dg[i].example_ref, dg[i].count,
+				kind_what[dg[i].referrer], dg[i].count == 1 ? "" : "s",
+				dg[i].count == 1 ? "s" : "", kind_what[dg[i].target],
+				kind_what[dg[i].referrer], dg[i].example_id, dg[i].field,
+				im->by_kind[dg[i].referrer]->def->name);
 		}
 		if (ndg) {
 			db_rollback(db);
@@ -1206,7 +1272,7 @@ dberr:
 	imp_free(im);
 	free(im);
 	return rc == EB_ENOMEM ? EB_ENOMEM : EB_EDB;
-rejected: {
+rejected : {
 	char first[600];
 	snprintf(first, sizeof first, "%zu errors; first: %s", rep->nerrors_total,
 		 rep->nerrors ? rep->errors[0] : "");
@@ -1229,9 +1295,8 @@ static void free_files(struct oneroster_file *files, size_t n)
 	free(files);
 }
 
-enum eb_err oneroster_import_files(struct db *db, int64_t district_id,
-				   struct oneroster_file *files, size_t n,
-				   struct oneroster_report *rep)
+enum eb_err oneroster_import_files(struct db *db, int64_t district_id, struct oneroster_file *files,
+				   size_t n, struct oneroster_report *rep)
 {
 	if (n > 64) {
 		rep_error(rep, "input:0:0: file: too many files (%zu, at most 64)", n);
@@ -1274,8 +1339,8 @@ enum eb_err oneroster_import_files(struct db *db, int64_t district_id,
 	return rc;
 }
 
-static enum eb_err add_file(struct oneroster_file **files, size_t *n, const char *name,
-			    char *data, size_t len)
+static enum eb_err add_file(struct oneroster_file **files, size_t *n, const char *name, char *data,
+			    size_t len)
 {
 	struct oneroster_file *nf = realloc(*files, (*n + 1) * sizeof *nf);
 	if (!nf)
@@ -1337,8 +1402,10 @@ static enum eb_err read_entry(zip_t *z, zip_uint64_t i, const zip_stat_t *st, co
 		if (r == 0)
 			break;
 		if (!want) {
-			rep_error(rep, "%s:0:0: zip: %s holds more than the %llu bytes its directory "
-				  "entry states", src, st->name, (unsigned long long)st->size);
+			rep_error(rep,
+				  "%s:0:0: zip: %s holds more than the %llu bytes its directory "
+				  "entry states",
+				  src, st->name, (unsigned long long)st->size);
 			rc = EB_ETOOBIG;
 			break;
 		}
@@ -1392,15 +1459,17 @@ static enum eb_err load_zip_archive(zip_t *z, const char *src, uint64_t zip_byte
 	}
 	if (total > limit) {
 		if (limit == by_ratio)
-			rep_error(rep, "%s:0:0: zip: the CSV files would expand to %llu bytes, more "
+			rep_error(rep,
+				  "%s:0:0: zip: the CSV files would expand to %llu bytes, more "
 				  "than %d times the archive's %llu (a OneRoster export compresses "
-				  "far less, a zip bomb far more); nothing was read", src,
-				  (unsigned long long)total, ONEROSTER_ZIP_MAX_RATIO,
+				  "far less, a zip bomb far more); nothing was read",
+				  src, (unsigned long long)total, ONEROSTER_ZIP_MAX_RATIO,
 				  (unsigned long long)zip_bytes);
 		else
-			rep_error(rep, "%s:0:0: zip: the CSV files would expand to %llu bytes, more "
-				  "than the %llu this machine's memory allows; nothing was read", src,
-				  (unsigned long long)total, (unsigned long long)limit);
+			rep_error(rep,
+				  "%s:0:0: zip: the CSV files would expand to %llu bytes, more "
+				  "than the %llu this machine's memory allows; nothing was read",
+				  src, (unsigned long long)total, (unsigned long long)limit);
 		return EB_ETOOBIG;
 	}
 	enum eb_err rc = EB_OK;
@@ -1508,8 +1577,10 @@ static enum eb_err import_loaded(struct db *db, int64_t district_id, const char 
 	for (size_t i = 0; i < n; i++)
 		total += files[i].len;
 	if (rc == EB_OK && total > oneroster_max_total()) {
-		rep_error(rep, "%s:0:0: file: the CSV files hold %llu bytes together, more than %llu",
-			  source, (unsigned long long)total, (unsigned long long)oneroster_max_total());
+		rep_error(rep,
+			  "%s:0:0: file: the CSV files hold %llu bytes together, more than %llu",
+			  source, (unsigned long long)total,
+			  (unsigned long long)oneroster_max_total());
 		rc = EB_ETOOBIG;
 	}
 	if (rc == EB_OK && n > 64) {
@@ -1568,6 +1639,6 @@ enum eb_err oneroster_import_zip(struct db *db, int64_t district_id, const void 
 		return EB_EIO;
 	}
 	enum eb_err rc = load_zip_archive(z, source, len, &files, &n, rep);
-	zip_discard(z);	/* read-only: frees the archive and its source */
+	zip_discard(z); /* read-only: frees the archive and its source */
 	return import_loaded(db, district_id, source, rc, files, n, rep);
 }

@@ -29,32 +29,32 @@ struct oneroster_file {
 };
 
 #define ONEROSTER_MAX_ERRORS 50
-#define ONEROSTER_MAX_FILE (1u << 30)	/* bytes per file */
-#define ONEROSTER_MAX_TOTAL (3ull << 30)	/* bytes of all files of one import */
-#define ONEROSTER_ZIP_MAX_RATIO 100	/* CSV bytes per byte of a .zip, at most */
+#define ONEROSTER_MAX_FILE (1u << 30)	 /* bytes per file */
+#define ONEROSTER_MAX_TOTAL (3ull << 30) /* bytes of all files of one import */
+#define ONEROSTER_ZIP_MAX_RATIO 100	 /* CSV bytes per byte of a .zip, at most */
 
 enum oneroster_mode { OR_ABSENT, OR_BULK, OR_DELTA };
 
 struct oneroster_count {
-	const char *name;	/* the file's name as given */
+	const char *name; /* the file's name as given */
 	enum oneroster_mode mode;
-	bool ignored;		/* present but not used (userProfiles ...) */
+	bool ignored; /* present but not used (userProfiles ...) */
 	long rows, added, changed, deleted;
 };
 
 struct oneroster_report {
-	struct arena arena;	/* owns every string below */
-	char version[8];	/* "1.1" or "1.2" once the manifest was read */
+	struct arena arena; /* owns every string below */
+	char version[8];    /* "1.1" or "1.2" once the manifest was read */
 	struct oneroster_count files[24];
 	size_t nfiles;
 	long guardians_added, guardians_deleted;
 	bool guardians_synced;
-	const char *errors[ONEROSTER_MAX_ERRORS];	/* "file:line:col: field: reason" */
-	size_t nerrors;		/* stored (<= ONEROSTER_MAX_ERRORS) */
-	size_t nerrors_total;	/* found */
-	const char **notes;	/* tolerated flaws and ignored things */
+	const char *errors[ONEROSTER_MAX_ERRORS]; /* "file:line:col: field: reason" */
+	size_t nerrors;				  /* stored (<= ONEROSTER_MAX_ERRORS) */
+	size_t nerrors_total;			  /* found */
+	const char **notes;			  /* tolerated flaws and ignored things */
 	size_t nnotes, notes_cap;
-	int64_t run_id;		/* import_run id on success */
+	int64_t run_id; /* import_run id on success */
 	double seconds;
 };
 
@@ -69,9 +69,8 @@ void oneroster_report_print(const struct oneroster_report *rep, FILE *out, FILE 
  * the input has errors (listed in rep, nothing stored); EB_ETOOBIG for a file
  * over ONEROSTER_MAX_FILE; EB_ENOMEM / EB_EDB for internal failures (also a
  * message in rep->errors). rep must have been initialised. */
-enum eb_err oneroster_import_files(struct db *db, int64_t district_id,
-				   struct oneroster_file *files, size_t n,
-				   struct oneroster_report *rep);
+enum eb_err oneroster_import_files(struct db *db, int64_t district_id, struct oneroster_file *files,
+				   size_t n, struct oneroster_report *rep);
 /* Same for a folder holding the CSV files or a .zip archive (by extension;
  * files may sit in one sub-folder of the archive). EB_EIO with a message in
  * rep when the path cannot be read. source for import_run is the path.

@@ -42,7 +42,8 @@ int val_check_fields(struct val_ctx *c, struct jv *obj, const struct val_field *
 		return val_fail(c, "must be an object");
 	const char *key;
 	struct jv *val;
-	jv_object_foreach(obj, key, val) {
+	jv_object_foreach(obj, key, val)
+	{
 		const struct val_field *f = fields;
 		while (f->name && strcmp(f->name, key))
 			f++;

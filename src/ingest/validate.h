@@ -24,13 +24,13 @@ struct arena;
 struct jv;
 
 struct val_ctx {
-	char path[512];		/* JSON path of the value being checked, e.g. "$.actor" */
+	char path[512]; /* JSON path of the value being checked, e.g. "$.actor" */
 	size_t plen;
-	char *err;		/* the first failure, "<path>: <reason>"; may be NULL */
+	char *err; /* the first failure, "<path>: <reason>"; may be NULL */
 	size_t cap;
-	bool failed;		/* later failures leave err as it is */
-	unsigned hidden;	/* a field whose flags meet this mask counts as unknown */
-	bool ignore_unknown;	/* members no table names pass unchecked (else refused) */
+	bool failed;	     /* later failures leave err as it is */
+	unsigned hidden;     /* a field whose flags meet this mask counts as unknown */
+	bool ignore_unknown; /* members no table names pass unchecked (else refused) */
 };
 
 /* Starts a context at path (NULL: "$"); err (cap bytes) is emptied. */
@@ -92,16 +92,16 @@ typedef int (*val_check_fn)(struct val_ctx *c, struct jv *v, const struct val_fi
 /* Flags of a field; bits from VAL_TAGS up are the format's own tags, tested
  * against val_ctx.hidden (xAPI: properties that exist only in 2.0). */
 enum {
-	VAL_REQUIRED = 1,	/* missing: "<path>.name: is required" */
-	VAL_CHECKS_NULL = 2,	/* null goes to the checker (else: "must not be null") */
+	VAL_REQUIRED = 1,    /* missing: "<path>.name: is required" */
+	VAL_CHECKS_NULL = 2, /* null goes to the checker (else: "must not be null") */
 	VAL_TAGS = 1u << 8,
 };
 
 struct val_field {
 	const char *name;
-	val_check_fn check;	/* NULL: any value, null included */
+	val_check_fn check; /* NULL: any value, null included */
 	unsigned flags;
-	const char *arg;	/* for the checker (a list of types, of words ...) */
+	const char *arg; /* for the checker (a list of types, of words ...) */
 };
 
 /* Checks object obj against fields (ended by a row with name NULL): it must

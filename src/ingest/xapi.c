@@ -74,10 +74,12 @@ void xapi_now_iso(char out[40], int64_t *ms)
 
 enum eb_err xapi_version_parse(const char *h, enum xapi_version *out)
 {
-	static const struct { const char *s; enum xapi_version v; } known[] = {
-		{ "1.0", XAPI_V1 }, { "1.0.0", XAPI_V1 }, { "1.0.1", XAPI_V1 },
-		{ "1.0.2", XAPI_V1 }, { "1.0.3", XAPI_V1 }, { "2.0", XAPI_V2 }, { NULL, 0 }
-	};
+	static const struct {
+		const char *s;
+		enum xapi_version v;
+	} known[] = { { "1.0", XAPI_V1 },   { "1.0.0", XAPI_V1 }, { "1.0.1", XAPI_V1 },
+		      { "1.0.2", XAPI_V1 }, { "1.0.3", XAPI_V1 }, { "2.0", XAPI_V2 },
+		      { NULL, 0 } };
 	if (!h)
 		return EB_EINVAL;
 	for (size_t i = 0; known[i].s; i++)
@@ -96,8 +98,10 @@ enum eb_err xapi_result_start(struct xapi_result *out, const char *h, enum xapi_
 {
 	if (xapi_version_parse(h, v)) {
 		begin_result(out, XAPI_V1);
-		xapi_result_fail(out, EB_EINVAL, "X-Experience-API-Version header must be 1.0.x or"
-				 " 2.0.x (got %s)", h ? h : "none");
+		xapi_result_fail(out, EB_EINVAL,
+				 "X-Experience-API-Version header must be 1.0.x or"
+				 " 2.0.x (got %s)",
+				 h ? h : "none");
 		return EB_EINVAL;
 	}
 	begin_result(out, *v);
@@ -112,7 +116,8 @@ const char *xapi_about_json(void)
 void xapi_not_supported(const char *resource, struct xapi_result *out)
 {
 	begin_result(out, XAPI_V1);
-	xapi_result_fail(out, EB_ENOTSUP, "the xAPI %s resource is not supported by this LRS yet;"
+	xapi_result_fail(out, EB_ENOTSUP,
+			 "the xAPI %s resource is not supported by this LRS yet;"
 			 " only /xapi/statements and /xapi/about are",
 			 resource ? resource : "requested");
 }

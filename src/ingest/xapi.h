@@ -24,9 +24,9 @@
 
 struct buf;
 
-#define XAPI_MAX_BODY (8u << 20)	/* bytes of one request body; EB_ETOOBIG above */
-#define XAPI_MAX_BATCH 1000		/* statements in one POST; EB_ETOOBIG above */
-#define XAPI_DEFAULT_LIMIT 100		/* statements per page when limit is 0/absent */
+#define XAPI_MAX_BODY (8u << 20) /* bytes of one request body; EB_ETOOBIG above */
+#define XAPI_MAX_BATCH 1000	 /* statements in one POST; EB_ETOOBIG above */
+#define XAPI_DEFAULT_LIMIT 100	 /* statements per page when limit is 0/absent */
 #define XAPI_MAX_LIMIT 500
 
 enum xapi_version { XAPI_V1 = 1, XAPI_V2 = 2 };
@@ -40,10 +40,10 @@ enum xapi_version { XAPI_V1 = 1, XAPI_V2 = 2 };
  * body is the reason, one line of text ending in "\n". */
 struct xapi_result {
 	enum eb_err rc;
-	char *body;		/* malloc'd, NUL-terminated, or NULL */
+	char *body; /* malloc'd, NUL-terminated, or NULL */
 	size_t body_len;
 	char consistent_through[40]; /* X-Experience-API-Consistent-Through, "" if none */
-	const char *version;	/* X-Experience-API-Version to answer with */
+	const char *version;	     /* X-Experience-API-Version to answer with */
 };
 
 /* Frees out->body; the struct may be reused. */
@@ -56,8 +56,7 @@ enum eb_err xapi_version_parse(const char *header, enum xapi_version *out);
 /* Starts out for a request that sent header as its X-Experience-API-Version:
  * answered in that version, no body yet. A missing or unknown header is
  * EB_EINVAL, and out then holds that answer (in 1.0.3). */
-enum eb_err xapi_result_start(struct xapi_result *out, const char *header,
-			      enum xapi_version *v);
+enum eb_err xapi_result_start(struct xapi_result *out, const char *header, enum xapi_version *v);
 
 /* Sets out to a refusal or failure: rc (not EB_OK) and the reason. */
 void xapi_result_fail(struct xapi_result *out, enum eb_err rc, const char *fmt, ...)

@@ -21,19 +21,19 @@
  * assigns are therefore increasing, so the id indexes grow at their tail
  * (full pages, one dirty page per batch) instead of touching a random leaf
  * page per statement. */
-static _Atomic uint64_t uuid_last;	/* ms << 12 | sequence of the last id */
+static _Atomic uint64_t uuid_last; /* ms << 12 | sequence of the last id */
 
 static void uuid_v7(char out[37])
 {
 	unsigned char b[16];
 	if (sodium_init() < 0)
-		abort();	/* no entropy source: nothing sensible to continue with */
+		abort(); /* no entropy source: nothing sensible to continue with */
 	randombytes_buf(b, sizeof b);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	uint64_t now = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) << 12;
 	uint64_t last = atomic_load(&uuid_last), next;
-	do	/* a sequence overflow borrows from the next millisecond: still unique, ordered */
+	do /* a sequence overflow borrows from the next millisecond: still unique, ordered */
 		next = now > last ? now : last + 1;
 	while (!atomic_compare_exchange_weak(&uuid_last, &last, next));
 	uint64_t ms = next >> 12;
@@ -105,8 +105,10 @@ enum eb_err xapi_canon_prepare(struct arena *a, struct buf *tmp, struct jv *stmt
 void xapi_canon_stored_json(struct buf *b, const struct xapi_prepared *p, int64_t tool_id,
 			    const char *stored)
 {
-	buf_put(b, p->canon, p->canon_len - 1);	/* without the closing brace */
-	buf_printf(b, ",\"authority\":{\"objectType\":\"Agent\",\"account\":{\"homePage\":"
-		   "\"urn:edbridge:tool\",\"name\":\"%lld\"}},\"stored\":\"%s\",\"version\":\"%s\"}",
-		   (long long)tool_id, stored, p->version);
+	buf_put(b, p->canon, p->canon_len - 1); /* without the closing brace */
+	buf_printf(
+		b,
+		",\"authority\":{\"objectType\":\"Agent\",\"account\":{\"homePage\":"
+		"\"urn:edbridge:tool\",\"name\":\"%lld\"}},\"stored\":\"%s\",\"version\":\"%s\"}",
+		(long long)tool_id, stored, p->version);
 }

@@ -17,15 +17,15 @@ struct buf;
 struct jv;
 
 struct xapi_prepared {
-	struct jv *stmt;	/* the statement, with id and timestamp set */
-	char id[37];		/* lower case */
-	char hash[65];		/* SHA-256 of canon, hex */
+	struct jv *stmt; /* the statement, with id and timestamp set */
+	char id[37];	 /* lower case */
+	char hash[65];	 /* SHA-256 of canon, hex */
 	bool voiding;
-	char voids[37];		/* the voided statement's id, when voiding */
-	char *canon;		/* canonical text (in the request's arena) */
+	char voids[37]; /* the voided statement's id, when voiding */
+	char *canon;	/* canonical text (in the request's arena) */
 	size_t canon_len;
-	bool generated_id;	/* fresh UUID v7: cannot be stored or voided yet */
-	char version[16];	/* as sent, or the default of the request version */
+	bool generated_id; /* fresh UUID v7: cannot be stored or voided yet */
+	char version[16];  /* as sent, or the default of the request version */
 };
 
 /* Fills p (zeroed by the caller) from stmt, which xapi_validate_statement

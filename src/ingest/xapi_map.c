@@ -20,8 +20,7 @@ bool xapi_agent_key(struct jv *agent, char *out, size_t cap)
 	else if ((v = jv_get(agent, "openid")) && jv_is_string(v))
 		snprintf(out, cap, "openid:%s", jv_str(v));
 	else if ((v = jv_get(agent, "account")) && jv_is_object(v))
-		snprintf(out, cap, "account:%s %s",
-			 jv_str(jv_get(v, "homePage")) ?: "",
+		snprintf(out, cap, "account:%s %s", jv_str(jv_get(v, "homePage")) ?: "",
 			 jv_str(jv_get(v, "name")) ?: "");
 	else {
 		if (cap)
@@ -43,7 +42,8 @@ static bool definition_code(struct jv *def, char *out, size_t cap)
 		const char *key;
 		struct jv *val;
 		struct jv *map = jv_get(def, *m);
-		jv_object_foreach(map, key, val) {
+		jv_object_foreach(map, key, val)
+		{
 			if (jv_is_string(val) && activity_extract_ccss_code(jv_str(val), out, cap))
 				return true;
 			if (!strcmp(*m, "extensions") && activity_extract_ccss_code(key, out, cap))

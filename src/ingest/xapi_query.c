@@ -43,10 +43,11 @@ static int parse_bool_param(const char *s, bool *out)
 static char *cursor_encode(const struct activity_query *q)
 {
 	json_t *o = json_pack("{s:s*, s:s*, s:s*, s:s*, s:I, s:I, s:b, s:b, s:b, s:i, s:I, s:I}",
-		"ag", q->agent_key, "vb", q->verb, "ac", q->activity, "rg", q->registration,
-		"si", (json_int_t)q->since_ms, "un", (json_int_t)q->until_ms,
-		"ra", q->related_agents, "rc", q->related_activities, "as", q->ascending,
-		"li", q->limit, "af", (json_int_t)q->after_seq, "mx", (json_int_t)q->max_seq);
+			      "ag", q->agent_key, "vb", q->verb, "ac", q->activity, "rg",
+			      q->registration, "si", (json_int_t)q->since_ms, "un",
+			      (json_int_t)q->until_ms, "ra", q->related_agents, "rc",
+			      q->related_activities, "as", q->ascending, "li", q->limit, "af",
+			      (json_int_t)q->after_seq, "mx", (json_int_t)q->max_seq);
 	if (!o)
 		return NULL;
 	char *s = json_dumps(o, JSON_COMPACT);
@@ -134,7 +135,8 @@ static enum eb_err query_from_params(struct arena *a, const struct xapi_get_para
 			xapi_result_fail(out, EB_EINVAL, "%s",
 					 valid ? "agent: an anonymous Group cannot be used as a"
 						 " filter; give an identifier"
-					 : ag ? err : "agent: must be a JSON Agent or identified Group");
+					 : ag  ? err
+					       : "agent: must be a JSON Agent or identified Group");
 			return EB_EINVAL;
 		}
 		q->agent_key = agent_key;
@@ -154,7 +156,8 @@ static enum eb_err query_from_params(struct arena *a, const struct xapi_get_para
 	if ((p->since && !xapi_parse_timestamp(p->since, &q->since_ms)) ||
 	    (p->until && !xapi_parse_timestamp(p->until, &q->until_ms))) {
 		xapi_result_fail(out, EB_EINVAL, "%s: must be an ISO 8601 timestamp",
-				 p->since && !xapi_parse_timestamp(p->since, NULL) ? "since" : "until");
+				 p->since && !xapi_parse_timestamp(p->since, NULL) ? "since"
+										   : "until");
 		return EB_EINVAL;
 	}
 	int64_t lim = 0;
@@ -166,7 +169,8 @@ static enum eb_err query_from_params(struct arena *a, const struct xapi_get_para
 	if (parse_bool_param(p->ascending, &q->ascending) ||
 	    parse_bool_param(p->related_agents, &q->related_agents) ||
 	    parse_bool_param(p->related_activities, &q->related_activities)) {
-		xapi_result_fail(out, EB_EINVAL, "ascending, related_agents and related_activities"
+		xapi_result_fail(out, EB_EINVAL,
+				 "ascending, related_agents and related_activities"
 				 " take true or false");
 		return EB_EINVAL;
 	}
@@ -175,8 +179,8 @@ static enum eb_err query_from_params(struct arena *a, const struct xapi_get_para
 
 /* ---- reading ------------------------------------------------------------------ */
 
-static enum eb_err get_one(struct db *db, int64_t district_id, int64_t tool_id,
-			   const char *id, bool voided, struct xapi_result *out)
+static enum eb_err get_one(struct db *db, int64_t district_id, int64_t tool_id, const char *id,
+			   bool voided, struct xapi_result *out)
 {
 	if (!xapi_is_uuid(id)) {
 		xapi_result_fail(out, EB_EINVAL, "%s must be a UUID",
@@ -190,10 +194,11 @@ static enum eb_err get_one(struct db *db, int64_t district_id, int64_t tool_id,
 	if (rc) {
 		buf_free(&b);
 		if (rc == EB_ENOTFOUND)
-			xapi_result_fail(out, rc, "no %sstatement with id %s", voided ? "voided " : "",
-					 lid);
+			xapi_result_fail(out, rc, "no %sstatement with id %s",
+					 voided ? "voided " : "", lid);
 		else
-			xapi_result_fail(out, read_failure(rc), "reading failed: %s", eb_strerror(rc));
+			xapi_result_fail(out, read_failure(rc), "reading failed: %s",
+					 eb_strerror(rc));
 		return out->rc;
 	}
 	xapi_result_json(out, &b);
@@ -209,8 +214,8 @@ static enum eb_err get_page(struct db *db, int64_t district_id, int64_t tool_id,
 	int64_t last;
 	bool more;
 	buf_puts(&b, "{\"statements\":[");
-	enum eb_err rc = activity_statement_query(db, district_id, tool_id, q, &b, &count, &last,
-						  &more);
+	enum eb_err rc =
+		activity_statement_query(db, district_id, tool_id, q, &b, &count, &last, &more);
 	if (rc) {
 		buf_free(&b);
 		xapi_result_fail(out, read_failure(rc), "query failed: %s", eb_strerror(rc));
@@ -247,12 +252,15 @@ enum eb_err xapi_get(struct db *db, int64_t district_id, int64_t tool_id,
 	}
 	if (p->statement_id || p->voided_statement_id) {
 		if ((p->statement_id && p->voided_statement_id) || filters) {
-			xapi_result_fail(out, EB_EINVAL, "statementId / voidedStatementId take no"
+			xapi_result_fail(out, EB_EINVAL,
+					 "statementId / voidedStatementId take no"
 					 " other parameters except attachments and format");
 			return EB_EINVAL;
 		}
-		return p->statement_id ? get_one(db, district_id, tool_id, p->statement_id, false, out)
-				       : get_one(db, district_id, tool_id, p->voided_statement_id, true, out);
+		return p->statement_id
+			       ? get_one(db, district_id, tool_id, p->statement_id, false, out)
+			       : get_one(db, district_id, tool_id, p->voided_statement_id, true,
+					 out);
 	}
 	struct activity_query q = { .since_ms = -1, .until_ms = -1, .limit = XAPI_DEFAULT_LIMIT };
 	char agent_key[300];

@@ -15,12 +15,12 @@ struct db;
 /* GET /xapi/statements parameters, the raw (URL-decoded) query values or NULL. */
 struct xapi_get_params {
 	const char *statement_id, *voided_statement_id;
-	const char *agent;	/* JSON Agent/Group */
+	const char *agent; /* JSON Agent/Group */
 	const char *verb, *activity, *registration;
 	const char *since, *until; /* ISO 8601 */
-	const char *limit;	/* non-negative integer; 0 = server default */
+	const char *limit;	   /* non-negative integer; 0 = server default */
 	const char *ascending, *related_activities, *related_agents; /* "true"/"false" */
-	const char *more;	/* cursor from a previous "more" URL; alone */
+	const char *more;		  /* cursor from a previous "more" URL; alone */
 	const char *format, *attachments; /* accepted; format "exact" only */
 };
 

@@ -42,8 +42,7 @@ static void add_agent_ref(struct refs *rs, struct jv *agent, int related)
 	size_t i;
 	struct jv *m;
 	struct jv *members = jv_get(agent, "member");
-	jv_array_foreach(members, i, m)
-		add_agent_ref(rs, m, 1);
+	jv_array_foreach(members, i, m) add_agent_ref(rs, m, 1);
 }
 
 static void add_activity_ref(struct refs *rs, struct jv *act, int related)
@@ -72,20 +71,21 @@ static void collect_refs(struct refs *rs, struct jv *stmt, int related)
 	add_agent_ref(rs, jv_get(ctx, "team"), 1);
 	const char *key;
 	struct jv *list, *cas = jv_get(ctx, "contextActivities");
-	jv_object_foreach(cas, key, list) {
+	jv_object_foreach(cas, key, list)
+	{
 		(void)key;
 		size_t i;
 		struct jv *a;
-		jv_array_foreach(list, i, a)
-			add_activity_ref(rs, a, 1);
+		jv_array_foreach(list, i, a) add_activity_ref(rs, a, 1);
 	}
 }
 
 /* ---- storing, in the group commit's transaction ------------------------- */
 
 static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
-			     struct xapi_prepared *p, size_t i, const char *stored, int64_t stored_ms,
-			     bool batch, struct refs *rs, struct buf *jbuf, char *err, size_t cap);
+			     struct xapi_prepared *p, size_t i, const char *stored,
+			     int64_t stored_ms, bool batch, struct refs *rs, struct buf *jbuf,
+			     char *err, size_t cap);
 
 /* Stores prepared statements in the open transaction; statements already
  * stored with the same content are skipped. */
@@ -107,8 +107,9 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 /* One prepared statement: duplicate and conflict checks, the row, its refs,
  * and its learning event (or voiding). */
 static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
-			     struct xapi_prepared *p, size_t i, const char *stored, int64_t stored_ms,
-			     bool batch, struct refs *rs, struct buf *jbuf, char *err, size_t cap)
+			     struct xapi_prepared *p, size_t i, const char *stored,
+			     int64_t stored_ms, bool batch, struct refs *rs, struct buf *jbuf,
+			     char *err, size_t cap)
 {
 	{
 		char where[32];
@@ -118,17 +119,21 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 			str_copy(where, sizeof where, "$");
 		bool found = false, target_voiding = false;
 		char old_hash[65];
-		enum eb_err rc = p->generated_id ? EB_OK
-			: activity_statement_find(db, district_id, tool_id, p->id, &found, old_hash, NULL);
+		enum eb_err rc = p->generated_id
+					 ? EB_OK
+					 : activity_statement_find(db, district_id, tool_id, p->id,
+								   &found, old_hash, NULL);
 		if (rc)
 			return rc;
 		if (found) {
 			if (strcmp(old_hash, p->hash)) {
-				snprintf(err, cap, "%s.id: statement %s is already stored with"
-					 " different content", where, p->id);
+				snprintf(err, cap,
+					 "%s.id: statement %s is already stored with"
+					 " different content",
+					 where, p->id);
 				return EB_ECONFLICT;
 			}
-			return EB_OK;	/* same statement again: no duplicate */
+			return EB_OK; /* same statement again: no duplicate */
 		}
 		if (p->voiding) {
 			bool tfound = false;
@@ -137,8 +142,10 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 			if (rc)
 				return rc;
 			if (tfound && target_voiding) {
-				snprintf(err, cap, "%s.object.id: a voiding statement cannot target"
-					 " another voiding statement", where);
+				snprintf(err, cap,
+					 "%s.object.id: a voiding statement cannot target"
+					 " another voiding statement",
+					 where);
 				return EB_EINVAL;
 			}
 		}
@@ -150,12 +157,16 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 		rs->n = 0;
 		collect_refs(rs, p->stmt, 0);
 		struct activity_statement as = {
-			.id = p->id, .json = json, .content_hash = p->hash, .stored_ms = stored_ms,
+			.id = p->id,
+			.json = json,
+			.content_hash = p->hash,
+			.stored_ms = stored_ms,
 			.voids_id = p->voiding ? p->voids : NULL,
 			.verb = jv_str(jv_get(jv_get(p->stmt, "verb"), "id")),
-			.registration = jv_str(jv_get(
-				jv_get(p->stmt, "context"), "registration")),
-			.refs = rs->r, .nrefs = rs->n, .new_id = p->generated_id,
+			.registration = jv_str(jv_get(jv_get(p->stmt, "context"), "registration")),
+			.refs = rs->r,
+			.nrefs = rs->n,
+			.new_id = p->generated_id,
 		};
 		bool arrived_voided = false;
 		as.voided_out = &arrived_voided;
@@ -196,15 +207,15 @@ struct xapi_write {
 	char stored[40];
 	int64_t stored_ms;
 	char err[512];
-	struct xapi_result out;	/* version set; the rest by xapi_write_end */
+	struct xapi_result out; /* version set; the rest by xapi_write_end */
 };
 
 static enum eb_err write_run(struct db *db, void *ctx)
 {
 	struct xapi_write *x = ctx;
 	x->err[0] = '\0';
-	return store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->stored,
-			      x->stored_ms, x->batch, x->err, sizeof x->err);
+	return store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->stored, x->stored_ms,
+			      x->batch, x->err, sizeof x->err);
 }
 
 static void write_free(struct xapi_write *x)
@@ -253,8 +264,10 @@ static enum eb_err write_prepare(struct xapi_write *x, struct jv *root, enum xap
 			rc = xapi_canon_prepare(&x->a, &tmp, s, v, x->stored, &x->ps[i]);
 		for (size_t j = 0; !rc && j < i; j++)
 			if (!strcmp(x->ps[j].id, x->ps[i].id)) {
-				snprintf(x->err, sizeof x->err, "%s.id: statement id %s appears"
-					 " twice in the batch", path, x->ps[i].id);
+				snprintf(x->err, sizeof x->err,
+					 "%s.id: statement id %s appears"
+					 " twice in the batch",
+					 path, x->ps[i].id);
 				rc = EB_EINVAL;
 			}
 	}
@@ -313,26 +326,25 @@ static struct xapi_write *write_begin(int64_t district_id, int64_t tool_id, bool
 		else if (!(*rc_out = write_prepare(x, root, v, out)))
 			return x;
 	}
-	x->out = (struct xapi_result){ 0 };	/* out owns the answer */
+	x->out = (struct xapi_result){ 0 }; /* out owns the answer */
 	write_free(x);
 	return NULL;
 }
 
 struct xapi_write *xapi_post_begin(int64_t district_id, int64_t tool_id, const char *json,
-				   size_t len, const char *version_header,
-				   struct xapi_result *out)
+				   size_t len, const char *version_header, struct xapi_result *out)
 {
 	enum eb_err rc;
 	return write_begin(district_id, tool_id, false, NULL, json, len, version_header, out, &rc);
 }
 
-struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id,
-				  const char *statement_id, const char *json, size_t len,
-				  const char *version_header, struct xapi_result *out)
+struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id, const char *statement_id,
+				  const char *json, size_t len, const char *version_header,
+				  struct xapi_result *out)
 {
 	enum eb_err rc;
-	return write_begin(district_id, tool_id, true, statement_id, json, len, version_header,
-			   out, &rc);
+	return write_begin(district_id, tool_id, true, statement_id, json, len, version_header, out,
+			   &rc);
 }
 
 struct db_write *xapi_write_job(struct xapi_write *x)
@@ -346,7 +358,8 @@ enum eb_err xapi_write_end(struct xapi_write *x, struct xapi_result *out)
 	*out = x->out;
 	x->out = (struct xapi_result){ 0 };
 	if (rc == EB_EBUSY) {
-		str_copy(x->err, sizeof x->err, "the server is busy storing other statements;"
+		str_copy(x->err, sizeof x->err,
+			 "the server is busy storing other statements;"
 			 " nothing of this request was stored: send it again shortly");
 	} else if (rc && !x->err[0]) {
 		snprintf(x->err, sizeof x->err, "storing failed: %s", eb_strerror(rc));
@@ -354,7 +367,7 @@ enum eb_err xapi_write_end(struct xapi_write *x, struct xapi_result *out)
 	if (rc) {
 		xapi_result_fail(out, rc, "%s", x->err);
 	} else if (x->put) {
-		out->rc = EB_OK;	/* nothing to send */
+		out->rc = EB_OK; /* nothing to send */
 	} else {
 		struct buf ids = BUF_INIT;
 		buf_putc(&ids, '[');
@@ -380,9 +393,9 @@ enum eb_err xapi_post(struct db *db, int64_t district_id, int64_t tool_id, const
 	return xapi_write_end(x, out);
 }
 
-enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id,
-		     const char *statement_id, const char *json, size_t len,
-		     const char *version_header, struct xapi_result *out)
+enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id, const char *statement_id,
+		     const char *json, size_t len, const char *version_header,
+		     struct xapi_result *out)
 {
 	enum eb_err rc;
 	struct xapi_write *x = write_begin(district_id, tool_id, true, statement_id, json, len,

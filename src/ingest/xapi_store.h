@@ -25,9 +25,9 @@ enum eb_err xapi_post(struct db *db, int64_t district_id, int64_t tool_id, const
 
 /* PUT /xapi/statements?statementId=ID: EB_OK with no body when stored (or
  * already stored with the same content); the refusals of xapi_post. */
-enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id,
-		     const char *statement_id, const char *json, size_t len,
-		     const char *version_header, struct xapi_result *out);
+enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id, const char *statement_id,
+		     const char *json, size_t len, const char *version_header,
+		     struct xapi_result *out);
 
 /* POST and PUT in two halves, for a server that must not block while the
  * statements are written: xapi_post_begin / xapi_put_begin parse and
@@ -37,11 +37,10 @@ enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id,
  * calls xapi_write_end, which fills out and frees x. xapi_post and xapi_put
  * are exactly these steps with db_write_grouped. */
 struct xapi_write *xapi_post_begin(int64_t district_id, int64_t tool_id, const char *json,
-				   size_t len, const char *version_header,
-				   struct xapi_result *out);
-struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id,
-				  const char *statement_id, const char *json, size_t len,
-				  const char *version_header, struct xapi_result *out);
+				   size_t len, const char *version_header, struct xapi_result *out);
+struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id, const char *statement_id,
+				  const char *json, size_t len, const char *version_header,
+				  struct xapi_result *out);
 struct db_write *xapi_write_job(struct xapi_write *x);
 enum eb_err xapi_write_end(struct xapi_write *x, struct xapi_result *out);
 

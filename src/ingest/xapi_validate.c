@@ -23,7 +23,10 @@ bool xapi_is_iri(const char *s)
 	return val_is_iri(s, true);
 }
 
-static bool is_hex(char c) { return isxdigit((unsigned char)c) != 0; }
+static bool is_hex(char c)
+{
+	return isxdigit((unsigned char)c) != 0;
+}
 
 bool xapi_is_uuid(const char *s)
 {
@@ -102,7 +105,7 @@ bool xapi_parse_duration(const char *s, double *secs)
 /* The xAPI context: the version being validated and the arena that holds
  * the normalised contextActivities. */
 struct xctx {
-	struct val_ctx c;	/* first: checkers get &x->c and cast back */
+	struct val_ctx c; /* first: checkers get &x->c and cast back */
 	enum xapi_version v;
 	struct arena *a;
 };
@@ -189,7 +192,8 @@ static int c_lang_map(struct val_ctx *c, struct jv *v, const struct val_field *f
 		return val_fail(c, "must be a language map (object of language tag -> string)");
 	const char *key;
 	struct jv *val;
-	jv_object_foreach(v, key, val) {
+	jv_object_foreach(v, key, val)
+	{
 		size_t m = val_push_key(c, key);
 		if (!is_lang_tag(key)) {
 			val_fail(c, "is not a valid language tag");
@@ -212,7 +216,8 @@ static int c_extensions(struct val_ctx *c, struct jv *v, const struct val_field 
 		return val_fail(c, "must be an object whose keys are IRIs");
 	const char *key;
 	struct jv *val;
-	jv_object_foreach(v, key, val) {
+	jv_object_foreach(v, key, val)
+	{
 		(void)val;
 		if (!xapi_is_iri(key)) {
 			size_t m = val_push_key(c, key);
@@ -267,9 +272,9 @@ static int c_sha1(struct val_ctx *c, struct jv *v, const struct val_field *f)
 	return ok ? 0 : val_fail(c, "must be 40 hex digits (SHA-1 of the mailto IRI)");
 }
 
-static const struct val_field account_fields[] = {
-	{ "homePage", c_iri, VAL_REQUIRED }, { "name", c_string, VAL_REQUIRED }, { NULL, NULL, 0 }
-};
+static const struct val_field account_fields[] = { { "homePage", c_iri, VAL_REQUIRED },
+						   { "name", c_string, VAL_REQUIRED },
+						   { NULL, NULL, 0 } };
 
 static int c_account(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -278,14 +283,14 @@ static int c_account(struct val_ctx *c, struct jv *v, const struct val_field *f)
 
 static int c_object_type_agent(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
-	return jv_is_string(v) && !strcmp(jv_str(v), "Agent")
-		       ? 0 : val_fail(c, "must be \"Agent\"");
+	return jv_is_string(v) && !strcmp(jv_str(v), "Agent") ? 0
+							      : val_fail(c, "must be \"Agent\"");
 }
 
 static int c_object_type_group(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
-	return jv_is_string(v) && !strcmp(jv_str(v), "Group")
-		       ? 0 : val_fail(c, "must be \"Group\"");
+	return jv_is_string(v) && !strcmp(jv_str(v), "Group") ? 0
+							      : val_fail(c, "must be \"Group\"");
 }
 
 static const char *const ifi_names[] = { "mbox", "mbox_sha1sum", "openid", "account", NULL };
@@ -298,11 +303,13 @@ static int count_ifi(struct jv *o)
 	return n;
 }
 
-static const struct val_field agent_fields[] = {
-	{ "objectType", c_object_type_agent, 0 }, { "name", c_string, 0 },
-	{ "mbox", c_mbox, 0 }, { "mbox_sha1sum", c_sha1, 0 }, { "openid", c_iri, 0 },
-	{ "account", c_account, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field agent_fields[] = { { "objectType", c_object_type_agent, 0 },
+						 { "name", c_string, 0 },
+						 { "mbox", c_mbox, 0 },
+						 { "mbox_sha1sum", c_sha1, 0 },
+						 { "openid", c_iri, 0 },
+						 { "account", c_account, 0 },
+						 { NULL, NULL, 0 } };
 
 static int check_agent(struct val_ctx *c, struct jv *v)
 {
@@ -310,8 +317,10 @@ static int check_agent(struct val_ctx *c, struct jv *v)
 		return -1;
 	int n = count_ifi(v);
 	if (n != 1)
-		return val_fail(c, "an Agent needs exactly one of mbox, mbox_sha1sum, openid,"
-				" account (has %d)", n);
+		return val_fail(c,
+				"an Agent needs exactly one of mbox, mbox_sha1sum, openid,"
+				" account (has %d)",
+				n);
 	return 0;
 }
 
@@ -321,7 +330,8 @@ static int c_members(struct val_ctx *c, struct jv *v, const struct val_field *f)
 		return val_fail(c, "must be an array of Agents");
 	size_t i;
 	struct jv *m;
-	jv_array_foreach(v, i, m) {
+	jv_array_foreach(v, i, m)
+	{
 		size_t mark = val_push_index(c, i);
 		int r = check_agent(c, m);
 		val_pop(c, mark);
@@ -331,11 +341,15 @@ static int c_members(struct val_ctx *c, struct jv *v, const struct val_field *f)
 	return 0;
 }
 
-static const struct val_field group_fields[] = {
-	{ "objectType", c_object_type_group, VAL_REQUIRED }, { "name", c_string, 0 },
-	{ "mbox", c_mbox, 0 }, { "mbox_sha1sum", c_sha1, 0 }, { "openid", c_iri, 0 },
-	{ "account", c_account, 0 }, { "member", c_members, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field group_fields[] = { { "objectType", c_object_type_group,
+						   VAL_REQUIRED },
+						 { "name", c_string, 0 },
+						 { "mbox", c_mbox, 0 },
+						 { "mbox_sha1sum", c_sha1, 0 },
+						 { "openid", c_iri, 0 },
+						 { "account", c_account, 0 },
+						 { "member", c_members, 0 },
+						 { NULL, NULL, 0 } };
 
 static int check_group(struct val_ctx *c, struct jv *v)
 {
@@ -343,7 +357,10 @@ static int check_group(struct val_ctx *c, struct jv *v)
 		return -1;
 	int n = count_ifi(v);
 	if (n > 1)
-		return val_fail(c, "a Group has at most one of mbox, mbox_sha1sum, openid, account (has %d)", n);
+		return val_fail(
+			c,
+			"a Group has at most one of mbox, mbox_sha1sum, openid, account (has %d)",
+			n);
 	if (n == 0 && !jv_get(v, "member"))
 		return val_fail(c, "an anonymous Group (no identifier) needs a member array");
 	return 0;
@@ -375,18 +392,18 @@ static int c_group(struct val_ctx *c, struct jv *v, const struct val_field *f)
 
 /* ---- verb, activity ----------------------------------------------------- */
 
-static const struct val_field verb_fields[] = {
-	{ "id", c_iri, VAL_REQUIRED }, { "display", c_lang_map, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field verb_fields[] = { { "id", c_iri, VAL_REQUIRED },
+						{ "display", c_lang_map, 0 },
+						{ NULL, NULL, 0 } };
 
 static int c_verb(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	return val_check_fields(c, v, verb_fields);
 }
 
-static const struct val_field component_fields[] = {
-	{ "id", c_string, VAL_REQUIRED }, { "description", c_lang_map, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field component_fields[] = { { "id", c_string, VAL_REQUIRED },
+						     { "description", c_lang_map, 0 },
+						     { NULL, NULL, 0 } };
 
 static int c_components(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -394,14 +411,14 @@ static int c_components(struct val_ctx *c, struct jv *v, const struct val_field 
 		return val_fail(c, "must be an array of interaction components");
 	size_t i;
 	struct jv *m;
-	jv_array_foreach(v, i, m) {
+	jv_array_foreach(v, i, m)
+	{
 		size_t mark = val_push_index(c, i);
 		int r = val_check_fields(c, m, component_fields);
 		if (!r) {
 			/* ids unique within the list */
 			for (size_t j = 0; j < i; j++)
-				if (jv_equal(jv_get(jv_at(v, j), "id"),
-					       jv_get(m, "id")))
+				if (jv_equal(jv_get(jv_at(v, j), "id"), jv_get(m, "id")))
 					r = val_fail(c, "duplicate interaction component id");
 		}
 		val_pop(c, mark);
@@ -411,10 +428,10 @@ static int c_components(struct val_ctx *c, struct jv *v, const struct val_field 
 	return 0;
 }
 
-static const char *const interaction_types[] = {
-	"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
-	"sequencing", "likert", "numeric", "other", NULL
-};
+static const char *const interaction_types[] = { "true-false",	 "choice",   "fill-in",
+						 "long-fill-in", "matching", "performance",
+						 "sequencing",	 "likert",   "numeric",
+						 "other",	 NULL };
 
 static int c_interaction_type(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -423,7 +440,7 @@ static int c_interaction_type(struct val_ctx *c, struct jv *v, const struct val_
 		if (!strcmp(*t, s))
 			return 0;
 	return val_fail(c, "must be one of true-false, choice, fill-in, long-fill-in, matching,"
-			" performance, sequencing, likert, numeric, other");
+			   " performance, sequencing, likert, numeric, other");
 }
 
 static int c_string_array(struct val_ctx *c, struct jv *v, const struct val_field *f)
@@ -432,7 +449,8 @@ static int c_string_array(struct val_ctx *c, struct jv *v, const struct val_fiel
 		return val_fail(c, "must be an array of strings");
 	size_t i;
 	struct jv *m;
-	jv_array_foreach(v, i, m) {
+	jv_array_foreach(v, i, m)
+	{
 		if (!jv_is_string(m)) {
 			size_t mark = val_push_index(c, i);
 			val_fail(c, "must be a string");
@@ -443,30 +461,36 @@ static int c_string_array(struct val_ctx *c, struct jv *v, const struct val_fiel
 	return 0;
 }
 
-static const struct val_field definition_fields[] = {
-	{ "name", c_lang_map, 0 }, { "description", c_lang_map, 0 }, { "type", c_iri, 0 },
-	{ "moreInfo", c_iri, 0 }, { "extensions", c_extensions, 0 },
-	{ "interactionType", c_interaction_type, 0 },
-	{ "correctResponsesPattern", c_string_array, 0 },
-	{ "choices", c_components, 0 }, { "scale", c_components, 0 },
-	{ "source", c_components, 0 }, { "target", c_components, 0 },
-	{ "steps", c_components, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field definition_fields[] = { { "name", c_lang_map, 0 },
+						      { "description", c_lang_map, 0 },
+						      { "type", c_iri, 0 },
+						      { "moreInfo", c_iri, 0 },
+						      { "extensions", c_extensions, 0 },
+						      { "interactionType", c_interaction_type, 0 },
+						      { "correctResponsesPattern", c_string_array,
+							0 },
+						      { "choices", c_components, 0 },
+						      { "scale", c_components, 0 },
+						      { "source", c_components, 0 },
+						      { "target", c_components, 0 },
+						      { "steps", c_components, 0 },
+						      { NULL, NULL, 0 } };
 
 /* Which component lists each interaction type may carry. */
 static const struct {
 	const char *type, *lists;
-} interaction_lists[] = {
-	{ "choice", "choices" }, { "sequencing", "choices" }, { "likert", "scale" },
-	{ "matching", "source target" }, { "performance", "steps" }, { NULL, NULL }
-};
+} interaction_lists[] = { { "choice", "choices" },    { "sequencing", "choices" },
+			  { "likert", "scale" },      { "matching", "source target" },
+			  { "performance", "steps" }, { NULL, NULL } };
 
 static int c_definition(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	if (val_check_fields(c, v, definition_fields))
 		return -1;
 	struct jv *it = jv_get(v, "interactionType");
-	static const char *const lists[] = { "choices", "scale", "source", "target", "steps", NULL };
+	static const char *const lists[] = {
+		"choices", "scale", "source", "target", "steps", NULL
+	};
 	for (const char *const *l = lists; *l; l++) {
 		if (!jv_get(v, *l))
 			continue;
@@ -478,7 +502,7 @@ static int c_definition(struct val_ctx *c, struct jv *v, const struct val_field 
 		if (!strstr(allowed, *l)) {
 			size_t m = val_push_key(c, *l);
 			val_fail(c, "not allowed for interactionType %s",
-			      jv_is_string(it) ? jv_str(it) : "(none)");
+				 jv_is_string(it) ? jv_str(it) : "(none)");
 			val_pop(c, m);
 			return -1;
 		}
@@ -495,13 +519,14 @@ static int c_definition(struct val_ctx *c, struct jv *v, const struct val_field 
 static int c_object_type_activity(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	return jv_is_string(v) && !strcmp(jv_str(v), "Activity")
-		       ? 0 : val_fail(c, "must be \"Activity\"");
+		       ? 0
+		       : val_fail(c, "must be \"Activity\"");
 }
 
-static const struct val_field activity_fields[] = {
-	{ "objectType", c_object_type_activity, 0 }, { "id", c_iri, VAL_REQUIRED },
-	{ "definition", c_definition, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field activity_fields[] = { { "objectType", c_object_type_activity, 0 },
+						    { "id", c_iri, VAL_REQUIRED },
+						    { "definition", c_definition, 0 },
+						    { NULL, NULL, 0 } };
 
 static int c_activity(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -511,13 +536,14 @@ static int c_activity(struct val_ctx *c, struct jv *v, const struct val_field *f
 static int c_object_type_ref(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	return jv_is_string(v) && !strcmp(jv_str(v), "StatementRef")
-		       ? 0 : val_fail(c, "must be \"StatementRef\"");
+		       ? 0
+		       : val_fail(c, "must be \"StatementRef\"");
 }
 
-static const struct val_field statement_ref_fields[] = {
-	{ "objectType", c_object_type_ref, VAL_REQUIRED }, { "id", c_uuid, VAL_REQUIRED },
-	{ NULL, NULL, 0 }
-};
+static const struct val_field statement_ref_fields[] = { { "objectType", c_object_type_ref,
+							   VAL_REQUIRED },
+							 { "id", c_uuid, VAL_REQUIRED },
+							 { NULL, NULL, 0 } };
 
 static int c_statement_ref(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -526,10 +552,11 @@ static int c_statement_ref(struct val_ctx *c, struct jv *v, const struct val_fie
 
 /* ---- result, context, attachments -------------------------------------- */
 
-static const struct val_field score_fields[] = {
-	{ "scaled", c_number, 0 }, { "raw", c_number, 0 }, { "min", c_number, 0 },
-	{ "max", c_number, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field score_fields[] = { { "scaled", c_number, 0 },
+						 { "raw", c_number, 0 },
+						 { "min", c_number, 0 },
+						 { "max", c_number, 0 },
+						 { NULL, NULL, 0 } };
 
 static int c_score(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -559,11 +586,13 @@ static int c_score(struct val_ctx *c, struct jv *v, const struct val_field *f)
 	return r;
 }
 
-static const struct val_field result_fields[] = {
-	{ "score", c_score, 0 }, { "success", c_bool, 0 }, { "completion", c_bool, 0 },
-	{ "response", c_string, 0 }, { "duration", c_duration, 0 },
-	{ "extensions", c_extensions, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field result_fields[] = { { "score", c_score, 0 },
+						  { "success", c_bool, 0 },
+						  { "completion", c_bool, 0 },
+						  { "response", c_string, 0 },
+						  { "duration", c_duration, 0 },
+						  { "extensions", c_extensions, 0 },
+						  { NULL, NULL, 0 } };
 
 static int c_result(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -578,7 +607,8 @@ static int c_context_activity_list(struct val_ctx *c, struct jv *v, const struct
 		return val_fail(c, "must be an array of Activities");
 	size_t i;
 	struct jv *m;
-	jv_array_foreach(v, i, m) {
+	jv_array_foreach(v, i, m)
+	{
 		size_t mark = val_push_index(c, i);
 		int r = c_activity(c, m, NULL);
 		val_pop(c, mark);
@@ -589,8 +619,10 @@ static int c_context_activity_list(struct val_ctx *c, struct jv *v, const struct
 }
 
 static const struct val_field context_activities_fields[] = {
-	{ "parent", c_context_activity_list, 0 }, { "grouping", c_context_activity_list, 0 },
-	{ "category", c_context_activity_list, 0 }, { "other", c_context_activity_list, 0 },
+	{ "parent", c_context_activity_list, 0 },
+	{ "grouping", c_context_activity_list, 0 },
+	{ "category", c_context_activity_list, 0 },
+	{ "other", c_context_activity_list, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -601,7 +633,8 @@ static int c_context_activities(struct val_ctx *c, struct jv *v, const struct va
 	/* xAPI 1.0.3 allows one Activity object; store it as a one-element array */
 	const char *key;
 	struct jv *val;
-	jv_object_foreach(v, key, val) {
+	jv_object_foreach(v, key, val)
+	{
 		if (jv_is_object(val)) {
 			if (X(c)->v == XAPI_V2) {
 				size_t m = val_push_key(c, key);
@@ -622,7 +655,8 @@ static int c_relevant_types(struct val_ctx *c, struct jv *v, const struct val_fi
 		return val_fail(c, "must be a non-empty array of IRIs");
 	size_t i;
 	struct jv *m;
-	jv_array_foreach(v, i, m) {
+	jv_array_foreach(v, i, m)
+	{
 		size_t mark = val_push_index(c, i);
 		int r = c_iri(c, m, NULL);
 		val_pop(c, mark);
@@ -635,22 +669,28 @@ static int c_relevant_types(struct val_ctx *c, struct jv *v, const struct val_fi
 static int c_object_type_context_agent(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	return jv_is_string(v) && !strcmp(jv_str(v), "contextAgent")
-		       ? 0 : val_fail(c, "must be \"contextAgent\"");
+		       ? 0
+		       : val_fail(c, "must be \"contextAgent\"");
 }
 
 static int c_object_type_context_group(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	return jv_is_string(v) && !strcmp(jv_str(v), "contextGroup")
-		       ? 0 : val_fail(c, "must be \"contextGroup\"");
+		       ? 0
+		       : val_fail(c, "must be \"contextGroup\"");
 }
 
 static const struct val_field context_agent_fields[] = {
-	{ "objectType", c_object_type_context_agent, VAL_REQUIRED }, { "agent", c_actor, VAL_REQUIRED },
-	{ "relevantTypes", c_relevant_types, 0 }, { NULL, NULL, 0 }
+	{ "objectType", c_object_type_context_agent, VAL_REQUIRED },
+	{ "agent", c_actor, VAL_REQUIRED },
+	{ "relevantTypes", c_relevant_types, 0 },
+	{ NULL, NULL, 0 }
 };
 static const struct val_field context_group_fields[] = {
-	{ "objectType", c_object_type_context_group, VAL_REQUIRED }, { "group", c_group, VAL_REQUIRED },
-	{ "relevantTypes", c_relevant_types, 0 }, { NULL, NULL, 0 }
+	{ "objectType", c_object_type_context_group, VAL_REQUIRED },
+	{ "group", c_group, VAL_REQUIRED },
+	{ "relevantTypes", c_relevant_types, 0 },
+	{ NULL, NULL, 0 }
 };
 
 static int check_list_of(struct val_ctx *c, struct jv *v, const struct val_field *fields)
@@ -659,7 +699,8 @@ static int check_list_of(struct val_ctx *c, struct jv *v, const struct val_field
 		return val_fail(c, "must be an array");
 	size_t i;
 	struct jv *m;
-	jv_array_foreach(v, i, m) {
+	jv_array_foreach(v, i, m)
+	{
 		size_t mark = val_push_index(c, i);
 		int r = val_check_fields(c, m, fields);
 		val_pop(c, mark);
@@ -679,14 +720,18 @@ static int c_context_groups(struct val_ctx *c, struct jv *v, const struct val_fi
 	return check_list_of(c, v, context_group_fields);
 }
 
-static const struct val_field context_fields[] = {
-	{ "registration", c_uuid, 0 }, { "instructor", c_actor, 0 }, { "team", c_group, 0 },
-	{ "contextActivities", c_context_activities, 0 }, { "revision", c_string, 0 },
-	{ "platform", c_string, 0 }, { "language", c_lang_tag, 0 },
-	{ "statement", c_statement_ref, 0 }, { "extensions", c_extensions, 0 },
-	{ "contextAgents", c_context_agents, XAPI_F_V2 }, { "contextGroups", c_context_groups, XAPI_F_V2 },
-	{ NULL, NULL, 0 }
-};
+static const struct val_field context_fields[] = { { "registration", c_uuid, 0 },
+						   { "instructor", c_actor, 0 },
+						   { "team", c_group, 0 },
+						   { "contextActivities", c_context_activities, 0 },
+						   { "revision", c_string, 0 },
+						   { "platform", c_string, 0 },
+						   { "language", c_lang_tag, 0 },
+						   { "statement", c_statement_ref, 0 },
+						   { "extensions", c_extensions, 0 },
+						   { "contextAgents", c_context_agents, XAPI_F_V2 },
+						   { "contextGroups", c_context_groups, XAPI_F_V2 },
+						   { NULL, NULL, 0 } };
 
 static int c_context(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -695,8 +740,8 @@ static int c_context(struct val_ctx *c, struct jv *v, const struct val_field *f)
 
 static int c_length(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
-	return jv_is_integer(v) && jv_int(v) >= 0
-		       ? 0 : val_fail(c, "must be a non-negative integer");
+	return jv_is_integer(v) && jv_int(v) >= 0 ? 0
+						  : val_fail(c, "must be a non-negative integer");
 }
 
 static int c_sha2(struct val_ctx *c, struct jv *v, const struct val_field *f)
@@ -709,12 +754,14 @@ static int c_sha2(struct val_ctx *c, struct jv *v, const struct val_field *f)
 	return ok ? 0 : val_fail(c, "must be a SHA-2 hash in hex");
 }
 
-static const struct val_field attachment_fields[] = {
-	{ "usageType", c_iri, VAL_REQUIRED }, { "display", c_lang_map, VAL_REQUIRED },
-	{ "description", c_lang_map, 0 }, { "contentType", c_string, VAL_REQUIRED },
-	{ "length", c_length, VAL_REQUIRED }, { "sha2", c_sha2, VAL_REQUIRED }, { "fileUrl", c_iri, 0 },
-	{ NULL, NULL, 0 }
-};
+static const struct val_field attachment_fields[] = { { "usageType", c_iri, VAL_REQUIRED },
+						      { "display", c_lang_map, VAL_REQUIRED },
+						      { "description", c_lang_map, 0 },
+						      { "contentType", c_string, VAL_REQUIRED },
+						      { "length", c_length, VAL_REQUIRED },
+						      { "sha2", c_sha2, VAL_REQUIRED },
+						      { "fileUrl", c_iri, 0 },
+						      { NULL, NULL, 0 } };
 
 static int c_attachments(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -722,10 +769,12 @@ static int c_attachments(struct val_ctx *c, struct jv *v, const struct val_field
 		return -1;
 	size_t i;
 	struct jv *m;
-	jv_array_foreach(v, i, m) {
+	jv_array_foreach(v, i, m)
+	{
 		if (!jv_get(m, "fileUrl")) {
 			size_t mark = val_push_index(c, i);
-			val_fail(c, "attachments without fileUrl need multipart/mixed, which this LRS"
+			val_fail(c,
+				 "attachments without fileUrl need multipart/mixed, which this LRS"
 				 " does not accept yet");
 			val_pop(c, mark);
 			return -1;
@@ -742,15 +791,20 @@ static int c_sub_object(struct val_ctx *c, struct jv *v, const struct val_field 
 static int c_object_type_sub(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	return jv_is_string(v) && !strcmp(jv_str(v), "SubStatement")
-		       ? 0 : val_fail(c, "must be \"SubStatement\"");
+		       ? 0
+		       : val_fail(c, "must be \"SubStatement\"");
 }
 
-static const struct val_field substatement_fields[] = {
-	{ "objectType", c_object_type_sub, VAL_REQUIRED }, { "actor", c_actor, VAL_REQUIRED },
-	{ "verb", c_verb, VAL_REQUIRED }, { "object", c_sub_object, VAL_REQUIRED },
-	{ "result", c_result, 0 }, { "context", c_context, 0 }, { "timestamp", c_timestamp, 0 },
-	{ "attachments", c_attachments, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field substatement_fields[] = { { "objectType", c_object_type_sub,
+							  VAL_REQUIRED },
+							{ "actor", c_actor, VAL_REQUIRED },
+							{ "verb", c_verb, VAL_REQUIRED },
+							{ "object", c_sub_object, VAL_REQUIRED },
+							{ "result", c_result, 0 },
+							{ "context", c_context, 0 },
+							{ "timestamp", c_timestamp, 0 },
+							{ "attachments", c_attachments, 0 },
+							{ NULL, NULL, 0 } };
 
 static int c_substatement(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
@@ -765,15 +819,19 @@ static int c_object_agent(struct val_ctx *c, struct jv *v, const struct val_fiel
 static const struct {
 	const char *type;
 	val_check_fn check;
-} object_kinds[] = {
-	{ "Activity", c_activity }, { "Agent", c_object_agent }, { "Group", c_group },
-	{ "StatementRef", c_statement_ref }, { "SubStatement", c_substatement }, { NULL, NULL }
-};
+} object_kinds[] = { { "Activity", c_activity },
+		     { "Agent", c_object_agent },
+		     { "Group", c_group },
+		     { "StatementRef", c_statement_ref },
+		     { "SubStatement", c_substatement },
+		     { NULL, NULL } };
 
 static int check_object_kind(struct val_ctx *c, struct jv *v, bool allow_sub)
 {
 	if (!jv_is_object(v))
-		return val_fail(c, "must be an object (Activity, Agent, Group, StatementRef or SubStatement)");
+		return val_fail(
+			c,
+			"must be an object (Activity, Agent, Group, StatementRef or SubStatement)");
 	struct jv *t = jv_get(v, "objectType");
 	const char *type = t ? jv_str(t) : "Activity";
 	if (t && !type) {
@@ -809,13 +867,18 @@ static int c_sub_object(struct val_ctx *c, struct jv *v, const struct val_field 
 	return check_object_kind(c, v, false);
 }
 
-static const struct val_field statement_fields[] = {
-	{ "id", c_uuid, 0 }, { "actor", c_actor, VAL_REQUIRED }, { "verb", c_verb, VAL_REQUIRED },
-	{ "object", c_object, VAL_REQUIRED }, { "result", c_result, 0 }, { "context", c_context, 0 },
-	{ "timestamp", c_timestamp, 0 }, { "stored", c_timestamp, 0 },
-	{ "authority", c_actor, 0 }, { "version", c_version, 0 },
-	{ "attachments", c_attachments, 0 }, { NULL, NULL, 0 }
-};
+static const struct val_field statement_fields[] = { { "id", c_uuid, 0 },
+						     { "actor", c_actor, VAL_REQUIRED },
+						     { "verb", c_verb, VAL_REQUIRED },
+						     { "object", c_object, VAL_REQUIRED },
+						     { "result", c_result, 0 },
+						     { "context", c_context, 0 },
+						     { "timestamp", c_timestamp, 0 },
+						     { "stored", c_timestamp, 0 },
+						     { "authority", c_actor, 0 },
+						     { "version", c_version, 0 },
+						     { "attachments", c_attachments, 0 },
+						     { NULL, NULL, 0 } };
 
 #define VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
 
@@ -880,8 +943,8 @@ enum eb_err xapi_validate_agent(struct arena *a, struct jv *agent, enum xapi_ver
 	return c_actor(&x.c, agent, NULL) ? EB_EINVAL : EB_OK;
 }
 
-struct jv *xapi_parse_body(struct arena *a, const char *json, size_t len, char *err,
-			   size_t errcap, enum eb_err *rc)
+struct jv *xapi_parse_body(struct arena *a, const char *json, size_t len, char *err, size_t errcap,
+			   enum eb_err *rc)
 {
 	return val_parse_body(a, json, len, XAPI_MAX_BODY, err, errcap, rc);
 }
@@ -905,7 +968,8 @@ enum eb_err xapi_validate_json(const char *json, size_t len, enum xapi_version v
 		}
 		size_t i;
 		struct jv *s;
-		jv_array_foreach(root, i, s) {
+		jv_array_foreach(root, i, s)
+		{
 			if (rc)
 				break;
 			char path[32];

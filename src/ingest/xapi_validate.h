@@ -29,18 +29,18 @@ enum eb_err xapi_validate_agent(struct arena *a, struct jv *agent, enum xapi_ver
 
 /* Parses a request body into a, capped at XAPI_MAX_BODY: the root, or NULL
  * with *rc (EB_ETOOBIG, EB_EPARSE, EB_ENOMEM) and the reason in err. */
-struct jv *xapi_parse_body(struct arena *a, const char *json, size_t len, char *err,
-			   size_t errcap, enum eb_err *rc);
+struct jv *xapi_parse_body(struct arena *a, const char *json, size_t len, char *err, size_t errcap,
+			   enum eb_err *rc);
 
 /* Parses (size-capped) and validates a body: one statement or an array.
  * EB_EPARSE for bad JSON, EB_ETOOBIG over the caps, EB_EINVAL for an invalid
  * statement; err says where. For fuzzing and the benchmark. */
-enum eb_err xapi_validate_json(const char *json, size_t len, enum xapi_version v,
-			       char *err, size_t errcap);
+enum eb_err xapi_validate_json(const char *json, size_t len, enum xapi_version v, char *err,
+			       size_t errcap);
 
 /* Lexical checks, as the validator applies them. */
-bool xapi_is_iri(const char *s);	/* absolute IRI: scheme ":" and no spaces, <>"{}\^` */
-bool xapi_is_uuid(const char *s);	/* 8-4-4-4-12 hex digits, either case */
+bool xapi_is_iri(const char *s);  /* absolute IRI: scheme ":" and no spaces, <>"{}\^` */
+bool xapi_is_uuid(const char *s); /* 8-4-4-4-12 hex digits, either case */
 /* ISO 8601 date-time (one without a zone is read as UTC); *ms (may be NULL)
  * gets Unix milliseconds. */
 bool xapi_parse_timestamp(const char *s, int64_t *ms);

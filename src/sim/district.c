@@ -14,8 +14,8 @@
 
 #define SIM_GRADES (SIM_GRADE_MAX + 1)
 #define ELEM_HI_GRADE 5
-#define ELEM_TARGET 500		/* students per elementary school when scaling */
-#define MIDDLE_TARGET 900	/* students per middle school when scaling */
+#define ELEM_TARGET 500	  /* students per elementary school when scaling */
+#define MIDDLE_TARGET 900 /* students per middle school when scaling */
 #define MAX_STUDENTS 2000000
 #define MAX_SCHOOLS 5000
 #define MIDDLE_SECTIONS_PER_TEACHER 5
@@ -31,7 +31,7 @@ struct sim_district {
 	size_t nschools;
 	struct sim_class *classes;
 	size_t nclasses;
-	int *members;		/* student indices, grouped by class */
+	int *members; /* student indices, grouped by class */
 	size_t nmembers;
 	struct sim_student *students;
 	size_t nstudents;
@@ -44,7 +44,7 @@ struct sim_district {
 	struct sim_staff *staff;
 	size_t nstaff;
 	int coordinator, first_coach, ncoaches, first_it, nit;
-	char modified[32];	/* dateLastModified of every row */
+	char modified[32]; /* dateLastModified of every row */
 	char year_start[11], year_end[11], sem1_end[11], sem2_start[11];
 };
 
@@ -175,7 +175,7 @@ enum eb_err sim_student_find(const struct sim_district *d, const char *sourced_i
 	char check[SIM_ID_MAX];
 	if (find_numbered(sourced_id, "stu-", d->nstudents, &i))
 		return EB_ENOTFOUND;
-	sim_student_id(i, check);	/* reject "stu-1" for "stu-000001" */
+	sim_student_id(i, check); /* reject "stu-1" for "stu-000001" */
 	if (strcmp(check, sourced_id) != 0)
 		return EB_ENOTFOUND;
 	*index = i;
@@ -197,10 +197,17 @@ enum eb_err sim_teacher_find(const struct sim_district *d, const char *sourced_i
 
 /* ---- accessors ---- */
 
-const struct sim_params *sim_district_params(const struct sim_district *d) { return &d->p; }
+const struct sim_params *sim_district_params(const struct sim_district *d)
+{
+	return &d->p;
+}
 
-#define ACCESSOR(fn, type, arr, cnt) \
-	const type *fn(const struct sim_district *d, size_t *n) { *n = d->cnt; return d->arr; }
+#define ACCESSOR(fn, type, arr, cnt)                                                               \
+	const type *fn(const struct sim_district *d, size_t *n)                                    \
+	{                                                                                          \
+		*n = d->cnt;                                                                       \
+		return d->arr;                                                                     \
+	}
 ACCESSOR(sim_schools, struct sim_school, schools, nschools)
 ACCESSOR(sim_classes, struct sim_class, classes, nclasses)
 ACCESSOR(sim_class_members, int, members, nmembers)
@@ -272,7 +279,10 @@ static void draw_race(struct rng *r, enum sim_lang lang, struct sim_race *race)
 		else
 			race->two_or_more = true;
 		break;
-	case SIM_LANG_ZH: case SIM_LANG_VI: case SIM_LANG_KO: case SIM_LANG_TL:
+	case SIM_LANG_ZH:
+	case SIM_LANG_VI:
+	case SIM_LANG_KO:
+	case SIM_LANG_TL:
 		race->asian = true;
 		break;
 	case SIM_LANG_HT:
@@ -287,8 +297,9 @@ static void draw_race(struct rng *r, enum sim_lang lang, struct sim_race *race)
 			race->black = true;
 		race->hispanic = false;
 		break;
-	case SIM_LANG_AR: case SIM_LANG_RU:
-		race->white = true;	/* federal categories count MENA and Slavic as white */
+	case SIM_LANG_AR:
+	case SIM_LANG_RU:
+		race->white = true; /* federal categories count MENA and Slavic as white */
 		break;
 	default:
 		race->hispanic = rng_bernoulli(r, 0.12);
@@ -387,8 +398,11 @@ static enum eb_err build_families(struct sim_district *d, struct rng *r, const d
 		enum sim_sex s1 = rng_bernoulli(r, 0.75) ? SIM_FEMALE : SIM_MALE;
 		make_guardian(r, &d->guardians[d->nguardians++], (int)fi, f, family_name, s1);
 		if (f->nguardians == 2) {
-			enum sim_sex s2 = rng_bernoulli(r, 0.9) ? (s1 == SIM_FEMALE ? SIM_MALE : SIM_FEMALE) : s1;
-			const char *fam2 = rng_bernoulli(r, 0.8) ? family_name : sim_name_family(r, f->lang);
+			enum sim_sex s2 = rng_bernoulli(r, 0.9)
+						  ? (s1 == SIM_FEMALE ? SIM_MALE : SIM_FEMALE)
+						  : s1;
+			const char *fam2 = rng_bernoulli(r, 0.8) ? family_name
+								 : sim_name_family(r, f->lang);
 			make_guardian(r, &d->guardians[d->nguardians++], (int)fi, f, fam2, s2);
 		}
 
@@ -407,18 +421,22 @@ static enum eb_err build_families(struct sim_district *d, struct rng *r, const d
 			st->sex = (int8_t)(rng_bernoulli(r, 0.5) ? SIM_FEMALE : SIM_MALE);
 			st->given = sim_name_given(r, f->lang, (enum sim_sex)st->sex);
 			st->family_name = family_name;
-			st->english_learner = rng_bernoulli(r, f->lang == SIM_LANG_EN ? 0.01 : 0.40);
+			st->english_learner =
+				rng_bernoulli(r, f->lang == SIM_LANG_EN ? 0.01 : 0.40);
 			st->disability = rng_bernoulli(r, 0.13);
 			st->birth_days = draw_birth(r, start_year, g);
-			bool abroad = st->english_learner && f->lang != SIM_LANG_EN && rng_bernoulli(r, 0.5);
-			str_copy(st->country, sizeof(st->country), abroad ? sim_lang_country(f->lang) : "US");
+			bool abroad = st->english_learner && f->lang != SIM_LANG_EN &&
+				      rng_bernoulli(r, 0.5);
+			str_copy(st->country, sizeof(st->country),
+				 abroad ? sim_lang_country(f->lang) : "US");
 			st->ability = rng_normal(r);
 			st->motivation = 0.3 * st->ability + sqrt(1.0 - 0.09) * rng_normal(r);
 			if (g <= ELEM_HI_GRADE)
 				st->school = f->home_school;
 			else
 				st->school = p->elementary_schools +
-					(int)((int64_t)f->home_school * p->middle_schools / p->elementary_schools);
+					     (int)((int64_t)f->home_school * p->middle_schools /
+						   p->elementary_schools);
 			st->class_index = -1;
 		}
 	}
@@ -439,7 +457,8 @@ static int sections_for(int n, enum sim_school_kind kind)
 	return k;
 }
 
-static void init_school(struct sim_school *s, enum sim_school_kind kind, int number, size_t place_index)
+static void init_school(struct sim_school *s, enum sim_school_kind kind, int number,
+			size_t place_index)
 {
 	size_t round;
 	s->kind = kind;
@@ -452,11 +471,13 @@ static void init_school(struct sim_school *s, enum sim_school_kind kind, int num
 	s->tech_champion = -1;
 }
 
-static void make_teacher(struct rng *r, struct sim_teacher *t, int school, enum sim_school_kind kind, int grade)
+static void make_teacher(struct rng *r, struct sim_teacher *t, int school,
+			 enum sim_school_kind kind, int grade)
 {
 	enum sim_lang lang = sim_lang_draw(r);
 	t->school = school;
-	t->sex = (int8_t)(rng_bernoulli(r, kind == SIM_ELEMENTARY ? 0.85 : 0.65) ? SIM_FEMALE : SIM_MALE);
+	t->sex = (int8_t)(rng_bernoulli(r, kind == SIM_ELEMENTARY ? 0.85 : 0.65) ? SIM_FEMALE
+										 : SIM_MALE);
 	t->given = sim_name_given(r, lang, (enum sim_sex)t->sex);
 	t->family_name = sim_name_family(r, lang);
 	t->tech_champion = false;
@@ -464,7 +485,8 @@ static void make_teacher(struct rng *r, struct sim_teacher *t, int school, enum 
 	t->lo_grade = t->hi_grade = grade;
 }
 
-static void make_staff(struct rng *r, struct sim_staff *s, enum sim_staff_kind kind, int number, int school)
+static void make_staff(struct rng *r, struct sim_staff *s, enum sim_staff_kind kind, int number,
+		       int school)
 {
 	enum sim_lang lang = sim_lang_draw(r);
 	s->kind = kind;
@@ -487,11 +509,13 @@ static enum eb_err build_classes(struct sim_district *d, struct rng *r)
 	if (!start || !fill)
 		goto out;
 	for (size_t i = 0; i < d->nstudents; i++)
-		start[(size_t)d->students[i].school * SIM_GRADES + (size_t)d->students[i].grade + 1]++;
+		start[(size_t)d->students[i].school * SIM_GRADES + (size_t)d->students[i].grade +
+		      1]++;
 	for (size_t b = 0; b < nb; b++)
 		start[b + 1] += start[b];
 	for (size_t i = 0; i < d->nstudents; i++) {
-		size_t b = (size_t)d->students[i].school * SIM_GRADES + (size_t)d->students[i].grade;
+		size_t b =
+			(size_t)d->students[i].school * SIM_GRADES + (size_t)d->students[i].grade;
 		d->members[start[b] + fill[b]++] = (int)i;
 	}
 	d->nmembers = d->nstudents;
@@ -535,7 +559,8 @@ static enum eb_err build_classes(struct sim_district *d, struct rng *r)
 					d->students[grp[at + m]].class_index = (int)ci;
 				at += size;
 				if (s->kind == SIM_ELEMENTARY || taught == 0) {
-					make_teacher(r, &d->teachers[d->nteachers++], (int)si, s->kind, g);
+					make_teacher(r, &d->teachers[d->nteachers++], (int)si,
+						     s->kind, g);
 					shift = (int)rng_below(r, 3);
 				}
 				struct sim_teacher *t = &d->teachers[d->nteachers - 1];
@@ -543,7 +568,7 @@ static enum eb_err build_classes(struct sim_district *d, struct rng *r)
 					t->hi_grade = g;
 				c->teacher = (int)d->nteachers - 1;
 				if (s->kind == SIM_MIDDLE) {
-					c->period = 1 + taught + shift;	/* 1..7 */
+					c->period = 1 + taught + shift; /* 1..7 */
 					taught = (taught + 1) % MIDDLE_SECTIONS_PER_TEACHER;
 				}
 			}
@@ -581,7 +606,8 @@ static enum eb_err check_params(const struct sim_params *in, struct sim_params *
 	if (p->elementary_schools == 0)
 		p->elementary_schools = scaled_count(p->students, ELEM_HI_GRADE + 1, ELEM_TARGET);
 	if (p->middle_schools == 0)
-		p->middle_schools = scaled_count(p->students, SIM_GRADE_MAX - ELEM_HI_GRADE, MIDDLE_TARGET);
+		p->middle_schools =
+			scaled_count(p->students, SIM_GRADE_MAX - ELEM_HI_GRADE, MIDDLE_TARGET);
 	if (p->elementary_schools + p->middle_schools > p->students)
 		return EB_EINVAL;
 	return EB_OK;
@@ -626,11 +652,12 @@ enum eb_err sim_district_build(const struct sim_params *params, struct sim_distr
 	double acc = 0.0;
 	for (int e = 0; e < p->elementary_schools; e++) {
 		init_school(&d->schools[e], SIM_ELEMENTARY, e + 1, (size_t)e);
-		acc += 0.75 + 0.5 * rng_uniform(&r);	/* schools differ in size */
+		acc += 0.75 + 0.5 * rng_uniform(&r); /* schools differ in size */
 		cum[e] = acc;
 	}
 	for (int m = 0; m < p->middle_schools; m++)
-		init_school(&d->schools[p->elementary_schools + m], SIM_MIDDLE, m + 1, (size_t)m + 31);
+		init_school(&d->schools[p->elementary_schools + m], SIM_MIDDLE, m + 1,
+			    (size_t)m + 31);
 
 	d->nstudents = ns;
 	rc = build_families(d, &r, cum);
@@ -649,7 +676,8 @@ enum eb_err sim_district_build(const struct sim_params *params, struct sim_distr
 		goto fail;
 	for (size_t si = 0; si < d->nschools; si++) {
 		d->schools[si].principal = (int)d->nstaff;
-		make_staff(&r, &d->staff[d->nstaff++], SIM_STAFF_PRINCIPAL, d->schools[si].number, (int)si);
+		make_staff(&r, &d->staff[d->nstaff++], SIM_STAFF_PRINCIPAL, d->schools[si].number,
+			   (int)si);
 	}
 	d->coordinator = (int)d->nstaff;
 	make_staff(&r, &d->staff[d->nstaff++], SIM_STAFF_COORDINATOR, 1, -1);
@@ -849,7 +877,8 @@ static void write_orgs(const struct sim_district *d, struct sink *s)
 		const struct sim_school *sc = &d->schools[i];
 		sim_school_id(d, i, id);
 		school_name(sc, name, sizeof(name));
-		snprintf(ident, sizeof(ident), "%c%04d", sc->kind == SIM_ELEMENTARY ? 'E' : 'M', sc->number);
+		snprintf(ident, sizeof(ident), "%c%04d", sc->kind == SIM_ELEMENTARY ? 'E' : 'M',
+			 sc->number);
 		row_start(s, d, id);
 		cell(&s->b, name);
 		cell(&s->b, "school");
@@ -875,7 +904,8 @@ static void write_sessions(const struct sim_district *d, struct sink *s)
 	int y = d->p.school_year;
 	year_id(d, sy);
 	snprintf(year, sizeof(year), "%d", y);
-	header(s, "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear");
+	header(s, "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,"
+		  "schoolYear");
 	snprintf(title, sizeof(title), "%d-%d", y - 1, y);
 	row_start(s, d, sy);
 	cell(&s->b, title);
@@ -887,7 +917,8 @@ static void write_sessions(const struct sim_district *d, struct sink *s)
 	end_row(s);
 	for (int sem = 1; sem <= 2; sem++) {
 		term_id(d, sem, id);
-		snprintf(title, sizeof(title), "%s Semester %d-%d", sem == 1 ? "Fall" : "Spring", y - 1, y);
+		snprintf(title, sizeof(title), "%s Semester %d-%d", sem == 1 ? "Fall" : "Spring",
+			 y - 1, y);
 		row_start(s, d, id);
 		cell(&s->b, title);
 		cell(&s->b, "semester");
@@ -912,7 +943,8 @@ static void write_courses(const struct sim_district *d, struct sink *s)
 	char id[SIM_ID_MAX], sy[SIM_ID_MAX], dist[SIM_ID_MAX], title[64], gt[24], code[24];
 	year_id(d, sy);
 	sim_district_id(d, dist);
-	header(s, "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes");
+	header(s, "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
+		  "orgSourcedId,subjects,subjectCodes");
 	for (int g = 0; g <= SIM_GRADE_MAX; g++) {
 		sim_course_id(g, id);
 		grade_title(g, gt, sizeof(gt));
@@ -937,7 +969,9 @@ static void write_classes(const struct sim_district *d, struct sink *s)
 	term_id(d, 1, t1);
 	term_id(d, 2, t2);
 	snprintf(terms, sizeof(terms), "%s,%s", t1, t2);
-	header(s, "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods");
+	header(s,
+	       "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,"
+	       "location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods");
 	for (size_t i = 0; i < d->nclasses; i++) {
 		const struct sim_class *c = &d->classes[i];
 		const struct sim_school *sc = &d->schools[c->school];
@@ -950,10 +984,12 @@ static void write_classes(const struct sim_district *d, struct sink *s)
 		if (elem)
 			snprintf(title, sizeof(title), "%s Math - %s", gt, t->family_name);
 		else
-			snprintf(title, sizeof(title), "%s Math - Period %d - %s", gt, c->period, t->family_name);
+			snprintf(title, sizeof(title), "%s Math - Period %d - %s", gt, c->period,
+				 t->family_name);
 		snprintf(code, sizeof(code), "%c%d-G%s-%d", elem ? 'E' : 'M', sc->number,
 			 c->grade ? grade_code(c->grade) : "K", c->section);
-		snprintf(room, sizeof(room), "Room %d", (elem ? 100 * (c->grade + 1) : 200 + 100 * (c->grade - 6)) + c->section);
+		snprintf(room, sizeof(room), "Room %d",
+			 (elem ? 100 * (c->grade + 1) : 200 + 100 * (c->grade - 6)) + c->section);
 		snprintf(period, sizeof(period), "%d", c->period);
 		row_start(s, d, id);
 		cell(&s->b, title);
@@ -1009,26 +1045,26 @@ struct user_row {
 static void user_row(const struct sim_district *d, struct sink *s, const struct user_row *u)
 {
 	row_start(s, d, u->id);
-	cell(&s->b, "true");		/* enabledUser */
+	cell(&s->b, "true"); /* enabledUser */
 	cell(&s->b, u->username);
-	cell(&s->b, "");		/* userIds */
+	cell(&s->b, ""); /* userIds */
 	cell(&s->b, u->given);
 	cell(&s->b, u->family);
-	cell(&s->b, "");		/* middleName */
+	cell(&s->b, ""); /* middleName */
 	cell(&s->b, u->identifier);
 	cell(&s->b, u->email);
 	cell(&s->b, u->sms);
 	cell(&s->b, u->phone);
 	cell(&s->b, u->agents);
 	cell(&s->b, u->grades);
-	cell(&s->b, "");		/* password */
-	cell(&s->b, "");		/* userMasterIdentifier */
-	cell(&s->b, "");		/* resourceSourcedIds */
-	cell(&s->b, "");		/* preferredGivenName */
-	cell(&s->b, "");		/* preferredMiddleName */
-	cell(&s->b, "");		/* preferredFamilyName */
+	cell(&s->b, ""); /* password */
+	cell(&s->b, ""); /* userMasterIdentifier */
+	cell(&s->b, ""); /* resourceSourcedIds */
+	cell(&s->b, ""); /* preferredGivenName */
+	cell(&s->b, ""); /* preferredMiddleName */
+	cell(&s->b, ""); /* preferredFamilyName */
 	cell(&s->b, u->org);
-	cell(&s->b, "");		/* pronouns */
+	cell(&s->b, ""); /* pronouns */
 	cell(&s->b, u->lang);
 	cell(&s->b, u->internet);
 	cell(&s->b, u->el);
@@ -1036,10 +1072,18 @@ static void user_row(const struct sim_district *d, struct sink *s, const struct 
 	end_row(s);
 }
 
-#define USERS_HEADER "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns,metadata.homeLanguage,metadata.homeInternet,metadata.englishLearner,metadata.disability"
+#define USERS_HEADER                                                                               \
+	"sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,"     \
+	"middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,"                   \
+	"userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,"          \
+	"preferredFamilyName,primaryOrgSourcedId,pronouns,metadata.homeLanguage,metadata."         \
+	"homeInternet,metadata.englishLearner,metadata.disability"
 
 static const char *const email_domains[4] = {
-	"mail.example", "inbox.example", "post.example", "webmail.example",
+	"mail.example",
+	"inbox.example",
+	"post.example",
+	"webmail.example",
 };
 
 static void grades_list(int lo, int hi, char *out, size_t cap)
@@ -1105,7 +1149,8 @@ static void write_users(const struct sim_district *d, struct sink *s)
 			snprintf(email + n, sizeof(email) - n, ".");
 			slug(email, sizeof(email), g->family_name);
 			n = strlen(email);
-			snprintf(email + n, sizeof(email) - n, "%zu@%s", i + 1, email_domains[g->email_domain % 4]);
+			snprintf(email + n, sizeof(email) - n, "%zu@%s", i + 1,
+				 email_domains[g->email_domain % 4]);
 		}
 		snprintf(phone, sizeof(phone), "+1555%07u", (unsigned)g->phone);
 		agents[0] = '\0';
@@ -1165,7 +1210,8 @@ static void write_users(const struct sim_district *d, struct sink *s)
 			person_username(user, sizeof(user), st->given, st->family_name, suffix);
 			break;
 		case SIM_STAFF_COORDINATOR:
-			snprintf(user, sizeof(user), "math.coordinator%s", st->number > 1 ? "2" : "");
+			snprintf(user, sizeof(user), "math.coordinator%s",
+				 st->number > 1 ? "2" : "");
 			break;
 		case SIM_STAFF_COACH:
 			snprintf(user, sizeof(user), "math.coach%d", st->number);
@@ -1214,7 +1260,8 @@ static void write_roles(const struct sim_district *d, struct sink *s)
 {
 	char id[SIM_ID_MAX], org[SIM_ID_MAX], dist[SIM_ID_MAX];
 	sim_district_id(d, dist);
-	header(s, "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId");
+	header(s, "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,"
+		  "orgSourcedId,userProfileSourcedId");
 	for (size_t i = 0; i < d->nstudents; i++) {
 		sim_student_id(i, id);
 		sim_school_id(d, (size_t)d->students[i].school, org);
@@ -1276,7 +1323,8 @@ static void write_enrollments(const struct sim_district *d, struct sink *s)
 {
 	char cls[SIM_ID_MAX], sch[SIM_ID_MAX], user[SIM_ID_MAX];
 	size_t seq = 0;
-	header(s, "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate");
+	header(s, "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,"
+		  "role,primary,beginDate,endDate");
 	for (size_t i = 0; i < d->nclasses; i++) {
 		const struct sim_class *c = &d->classes[i];
 		sim_class_id(d, i, cls);
@@ -1293,7 +1341,10 @@ static void write_enrollments(const struct sim_district *d, struct sink *s)
 static void write_demographics(const struct sim_district *d, struct sink *s)
 {
 	char id[SIM_ID_MAX], birth[11];
-	header(s, "sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,asian,blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,demographicRaceTwoOrMoreRaces,hispanicOrLatinoEthnicity,countryOfBirthCode,stateOfBirthAbbreviation,cityOfBirth,publicSchoolResidenceStatus");
+	header(s, "sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,"
+		  "asian,blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,"
+		  "demographicRaceTwoOrMoreRaces,hispanicOrLatinoEthnicity,countryOfBirthCode,"
+		  "stateOfBirthAbbreviation,cityOfBirth,publicSchoolResidenceStatus");
 	for (size_t i = 0; i < d->nstudents; i++) {
 		const struct sim_student *st = &d->students[i];
 		const struct sim_race *r = &d->families[st->family].race;
@@ -1394,16 +1445,16 @@ enum eb_err sim_write_oneroster_dir(const struct sim_district *d, const char *di
 	return rc;
 }
 
-void sim_student_username(size_t student, const char *given, const char *family_name,
-			  char *out, size_t cap)
+void sim_student_username(size_t student, const char *given, const char *family_name, char *out,
+			  size_t cap)
 {
 	char suffix[24];
 	snprintf(suffix, sizeof(suffix), "s%zu", student + 1);
 	person_username(out, cap, given, family_name, suffix);
 }
 
-void sim_student_email(size_t student, const char *given, const char *family_name,
-		       char *out, size_t cap)
+void sim_student_email(size_t student, const char *given, const char *family_name, char *out,
+		       size_t cap)
 {
 	char user[96];
 	sim_student_username(student, given, family_name, user, sizeof(user));

@@ -26,7 +26,7 @@
 struct sim_params {
 	uint64_t seed;
 	int students;		/* target count; the result is exactly this */
-	int elementary_schools;	/* K-5; 0 = derive from students (~500 each) */
+	int elementary_schools; /* K-5; 0 = derive from students (~500 each) */
 	int middle_schools;	/* 6-8; 0 = derive from students (~900 each) */
 	int school_year;	/* year the school year ends: 2026 = 2025-2026 */
 };
@@ -39,16 +39,16 @@ void sim_params_default(struct sim_params *p);
  * 467 elementary and 130 middle schools). Seed 1, school year 2025-2026. */
 void sim_params_scaled(struct sim_params *p, int students);
 
-#define SIM_ID_MAX 32		/* longest sourcedId plus NUL */
-#define SIM_GRADE_MAX 8		/* grades K (0) .. 8 */
+#define SIM_ID_MAX 32	/* longest sourcedId plus NUL */
+#define SIM_GRADE_MAX 8 /* grades K (0) .. 8 */
 
 enum sim_school_kind { SIM_ELEMENTARY, SIM_MIDDLE };
 
 enum sim_staff_kind {
-	SIM_STAFF_PRINCIPAL,	/* role principal at their school */
-	SIM_STAFF_COORDINATOR,	/* district math coordinator: administrator at the district */
-	SIM_STAFF_COACH,	/* district math coach: teacher at the district, no classes */
-	SIM_STAFF_IT,		/* district IT: systemAdministrator at the district */
+	SIM_STAFF_PRINCIPAL,   /* role principal at their school */
+	SIM_STAFF_COORDINATOR, /* district math coordinator: administrator at the district */
+	SIM_STAFF_COACH,       /* district math coach: teacher at the district, no classes */
+	SIM_STAFF_IT,	       /* district IT: systemAdministrator at the district */
 };
 
 enum sim_guardian_role { SIM_PARENT, SIM_GUARDIAN };
@@ -57,14 +57,14 @@ enum sim_guardian_role { SIM_PARENT, SIM_GUARDIAN };
  * by the sim_*_id() functions below from these indices. */
 struct sim_school {
 	enum sim_school_kind kind;
-	int number;		/* 1-based within kind: sch-e<number>, sch-m<number> */
-	const char *place;	/* place name; with name_round > 0 the name gets " <round+1>" */
+	int number;	   /* 1-based within kind: sch-e<number>, sch-m<number> */
+	const char *place; /* place name; with name_round > 0 the name gets " <round+1>" */
 	int name_round;
-	int lo_grade, hi_grade;	/* 0 = kindergarten */
-	int first_class, nclasses;	/* range in the class array */
-	int first_teacher, nteachers;	/* range in the teacher array */
-	int principal;		/* index into the staff array */
-	int tech_champion;	/* index into the teacher array; -1 for a school
+	int lo_grade, hi_grade;	      /* 0 = kindergarten */
+	int first_class, nclasses;    /* range in the class array */
+	int first_teacher, nteachers; /* range in the teacher array */
+	int principal;		      /* index into the staff array */
+	int tech_champion;	      /* index into the teacher array; -1 for a school
 				 * left without students (more middle than
 				 * elementary schools requested) */
 	int nstudents;
@@ -73,25 +73,25 @@ struct sim_school {
 struct sim_class {
 	int school;
 	int grade;
-	int section;		/* 1-based within school and grade */
-	int period;		/* 1..7 for middle school sections; 0 for homerooms */
+	int section; /* 1-based within school and grade */
+	int period;  /* 1..7 for middle school sections; 0 for homerooms */
 	int teacher;
-	int first_member, nmembers;	/* range in the member array (student indices) */
+	int first_member, nmembers; /* range in the member array (student indices) */
 };
 
 struct sim_student {
 	int family;
 	int school;
-	int class_index;	/* their one math class */
-	int8_t grade;		/* 0 = kindergarten */
-	int8_t sex;		/* enum sim_sex */
+	int class_index; /* their one math class */
+	int8_t grade;	 /* 0 = kindergarten */
+	int8_t sex;	 /* enum sim_sex */
 	bool english_learner, disability;
-	int32_t birth_days;	/* days since 1970-01-01 */
+	int32_t birth_days; /* days since 1970-01-01 */
 	const char *given, *family_name;
-	char country[3];	/* ISO 3166 alpha-2 country of birth */
+	char country[3]; /* ISO 3166 alpha-2 country of birth */
 	/* ground truth: never written to CSV */
-	double ability;		/* standard normal */
-	double motivation;	/* standard normal, corr ~0.3 with ability */
+	double ability;	   /* standard normal */
+	double motivation; /* standard normal, corr ~0.3 with ability */
 };
 
 /* Race and ethnicity flags of a family (shared by its children). */
@@ -103,18 +103,18 @@ struct sim_family {
 	enum sim_lang lang;
 	bool home_internet;
 	struct sim_race race;
-	int home_school;	/* elementary school of the neighbourhood */
+	int home_school;		/* elementary school of the neighbourhood */
 	int first_child, nchildren;	/* range in the student array */
-	int first_guardian, nguardians;	/* range in the guardian array */
+	int first_guardian, nguardians; /* range in the guardian array */
 };
 
 struct sim_guardian {
 	int family;
 	int8_t sex;
-	int8_t role;		/* enum sim_guardian_role */
+	int8_t role; /* enum sim_guardian_role */
 	bool has_email, has_sms, has_phone;
 	const char *given, *family_name;
-	uint32_t phone;		/* 7 digits after +1555 */
+	uint32_t phone; /* 7 digits after +1555 */
 	uint8_t email_domain;
 };
 
@@ -123,14 +123,14 @@ struct sim_teacher {
 	int8_t sex;
 	const char *given, *family_name;
 	bool tech_champion;	/* one per school: the demo gives them tech_champion */
-	double tech_enthusiasm;	/* ground truth in [0, 1] */
-	int lo_grade, hi_grade;	/* grades of the classes they teach */
+	double tech_enthusiasm; /* ground truth in [0, 1] */
+	int lo_grade, hi_grade; /* grades of the classes they teach */
 };
 
 struct sim_staff {
 	enum sim_staff_kind kind;
-	int number;		/* 1-based within kind */
-	int school;		/* -1 for district staff */
+	int number; /* 1-based within kind */
+	int school; /* -1 for district staff */
 	int8_t sex;
 	const char *given, *family_name;
 };
@@ -181,10 +181,10 @@ void sim_course_id(int grade, char out[SIM_ID_MAX]);
  * ("maria.garcia.s123", "maria.garcia.s123@students.riverbend.example"),
  * from the student's index and names (struct sim_student given/family_name).
  * Truncated to cap bytes (96 / 160 always suffice). */
-void sim_student_username(size_t student, const char *given, const char *family_name,
-			  char *out, size_t cap);
-void sim_student_email(size_t student, const char *given, const char *family_name,
-		       char *out, size_t cap);
+void sim_student_username(size_t student, const char *given, const char *family_name, char *out,
+			  size_t cap);
+void sim_student_email(size_t student, const char *given, const char *family_name, char *out,
+		       size_t cap);
 
 /* Index of the student with this sourcedId ("stu-000123" -> 122): EB_OK, or
  * EB_ENOTFOUND when it names no student of d. Same for teachers. */
@@ -198,13 +198,13 @@ enum eb_err sim_teacher_find(const struct sim_district *d, const char *sourced_i
 #define SIM_DEMO_CHILDREN 4
 struct sim_demo_people {
 	char district[SIM_ID_MAX];
-	char district_admin[SIM_ID_MAX];	/* IT person #1 (systemAdministrator) */
+	char district_admin[SIM_ID_MAX]; /* IT person #1 (systemAdministrator) */
 	char coordinator[SIM_ID_MAX];
 	char principal[SIM_ID_MAX], principal_school[SIM_ID_MAX];
 	char coach[SIM_ID_MAX];
 	char teacher[SIM_ID_MAX], teacher_class[SIM_ID_MAX], teacher_school[SIM_ID_MAX];
 	char tech_champion[SIM_ID_MAX];
-	char it_staff[SIM_ID_MAX];		/* IT person #2 */
+	char it_staff[SIM_ID_MAX]; /* IT person #2 */
 	char guardian[SIM_ID_MAX];
 	char children[SIM_DEMO_CHILDREN][SIM_ID_MAX];
 	size_t nchildren;
@@ -220,8 +220,8 @@ enum eb_err sim_demo_people(const struct sim_district *d, struct sim_demo_people
  * enrollments.csv, demographics.csv. */
 #define SIM_CSV_FILE_COUNT 9
 struct sim_csv_file {
-	char name[32];		/* "users.csv" */
-	struct buf data;	/* the whole file; max raised to 1 GiB */
+	char name[32];	 /* "users.csv" */
+	struct buf data; /* the whole file; max raised to 1 GiB */
 };
 
 /* Writes every file into files[0 .. SIM_CSV_FILE_COUNT); *n gets the count.

@@ -41,7 +41,8 @@ static size_t tool_rows(const struct sim_learning *l, enum sim_tool_id tool, boo
 		size_t k = 0;
 		for (int o = 0; o < SIM_TOOL_COUNT && k < 4; o++)
 			if (o != (int)tool) {
-				sim_learning_usage(l, i, (enum sim_tool_id)o, -1, &minutes, &sessions);
+				sim_learning_usage(l, i, (enum sim_tool_id)o, -1, &minutes,
+						   &sessions);
 				r->other[k++] = minutes;
 			}
 	}
@@ -85,11 +86,15 @@ enum eb_err evcheck_run(const struct evcheck_params *p, struct evcheck_result *o
 			school_names[k] = "school";
 		for (int scen = 0; scen < 2; scen++) {
 			enum sim_tool_id tool = scen ? SIM_TOOL_PRACTICE : SIM_TOOL_VIDEO;
-			struct eval_data d = { .design = EVAL_MATCHED, .rows = rows,
-					       .n = tool_rows(l, tool, p->pretest_only, rows), .school_names = school_names,
+			struct eval_data d = { .design = EVAL_MATCHED,
+					       .rows = rows,
+					       .n = tool_rows(l, tool, p->pretest_only, rows),
+					       .school_names = school_names,
 					       .nschools = p->pretest_only ? 0 : nsch,
 					       .has_prior = !p->pretest_only,
-					       .nother = p->pretest_only ? 0 : 4, .icc = -1, .no_subgroups = true,
+					       .nother = p->pretest_only ? 0 : 4,
+					       .icc = -1,
+					       .no_subgroups = true,
 					       .tool = "the tool" };
 			char why[256];
 			if (eval_run(&d, res, why, sizeof why)) {

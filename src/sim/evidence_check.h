@@ -29,22 +29,22 @@
 #include "base/err.h"
 
 struct evcheck_params {
-	int seeds;		/* >= 1 */
-	int students;		/* district size; 0 = 3,000 */
-	bool pretest_only;	/* the earlier, weaker design (see above) */
-	uint64_t first_seed;	/* seeds first_seed .. first_seed + seeds - 1 */
+	int seeds;	     /* >= 1 */
+	int students;	     /* district size; 0 = 3,000 */
+	bool pretest_only;   /* the earlier, weaker design (see above) */
+	uint64_t first_seed; /* seeds first_seed .. first_seed + seeds - 1 */
 };
 
 struct evcheck_result {
-	int seeds, failed;		/* failed: seeds where no estimate could be made */
-	double false_positive_rate;	/* null: share significant and positive */
-	double naive_difference_mean;	/* null: mean naive g, users vs non-users */
-	double null_mean_g;		/* null: mean matched g */
-	double coverage;		/* effect: share of 95% intervals covering the truth */
-	double mean_bias;		/* effect: mean (g - true effect) */
-	double power;			/* effect: share significant and positive */
-	double mean_n;			/* matched students per seed (null tool) */
-	double true_effect_mean;	/* effect: mean true effect on users (SD) */
+	int seeds, failed;	      /* failed: seeds where no estimate could be made */
+	double false_positive_rate;   /* null: share significant and positive */
+	double naive_difference_mean; /* null: mean naive g, users vs non-users */
+	double null_mean_g;	      /* null: mean matched g */
+	double coverage;	      /* effect: share of 95% intervals covering the truth */
+	double mean_bias;	      /* effect: mean (g - true effect) */
+	double power;		      /* effect: share significant and positive */
+	double mean_n;		      /* matched students per seed (null tool) */
+	double true_effect_mean;      /* effect: mean true effect on users (SD) */
 	double seconds;
 };
 

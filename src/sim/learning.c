@@ -17,13 +17,13 @@
 #include "base/rng.h"
 #include "base/timeutil.h"
 
-#define PLAN_MAX 64		/* tracked standards per grade */
-#define PRE_MAX 12		/* prerequisites kept per standard */
+#define PLAN_MAX 64 /* tracked standards per grade */
+#define PRE_MAX 12  /* prerequisites kept per standard */
 #define FOCUS_WEEKS 3
-#define REVIEW_P 0.15		/* share of tool items on a prerequisite or earlier standard */
-#define ABILITY_LEARN 0.3	/* logit slope of learning on ability */
-#define PREREQ_LEARN 1.2	/* logit slope on the share of prerequisites mastered (centred) */
-#define MOTIV_PRIOR 0.3	/* logit slope of prior mastery on motivation */
+#define REVIEW_P 0.15	  /* share of tool items on a prerequisite or earlier standard */
+#define ABILITY_LEARN 0.3 /* logit slope of learning on ability */
+#define PREREQ_LEARN 1.2  /* logit slope on the share of prerequisites mastered (centred) */
+#define MOTIV_PRIOR 0.3	  /* logit slope of prior mastery on motivation */
 
 static const struct sim_tool tools[SIM_TOOL_COUNT] = {
 	[SIM_TOOL_PRACTICE] = {
@@ -88,9 +88,9 @@ void sim_learning_params_default(struct sim_learning_params *p)
 
 struct plan {
 	size_t n, nfocus;
-	uint16_t std[PLAN_MAX];		/* catalog indices; focus first */
+	uint16_t std[PLAN_MAX]; /* catalog indices; focus first */
 	uint8_t npre[PLAN_MAX];
-	uint8_t pre[PLAN_MAX][PRE_MAX];	/* plan positions */
+	uint8_t pre[PLAN_MAX][PRE_MAX]; /* plan positions */
 	uint8_t focus_start[PLAN_MAX];	/* first week in focus (focus only) */
 };
 
@@ -100,19 +100,19 @@ struct sim_learning {
 	uint64_t seed;
 	size_t nstudents, ncatalog;
 	struct plan plans[SIM_GRADE_MAX + 1];
-	int16_t *pos;			/* [grade * ncatalog + catalog index] -> plan position or -1 */
+	int16_t *pos; /* [grade * ncatalog + catalog index] -> plan position or -1 */
 	int32_t week0_day;
-	uint32_t *hist;			/* [student * PLAN_MAX + pos]: bit w = state at start of week w */
-	uint16_t *minutes;		/* [(student * TOOLS + tool) * weeks + week] */
+	uint32_t *hist;	   /* [student * PLAN_MAX + pos]: bit w = state at start of week w */
+	uint16_t *minutes; /* [(student * TOOLS + tool) * weeks + week] */
 	uint8_t *sessions;
-	uint8_t *adopt;			/* [teacher * TOOLS + tool] */
+	uint8_t *adopt; /* [teacher * TOOLS + tool] */
 	double *pre, *post, *prior;
 	double post_mu[SIM_GRADE_MAX + 1], post_sd[SIM_GRADE_MAX + 1];
 	double effect_sd[SIM_TOOL_COUNT];
 	size_t users[SIM_TOOL_COUNT];
-	struct sim_event *all;		/* student-major, time order within a student */
+	struct sim_event *all; /* student-major, time order within a student */
 	size_t nall, capall;
-	size_t *soff;			/* nstudents + 1 */
+	size_t *soff; /* nstudents + 1 */
 	struct sim_event *ev[SIM_TOOL_COUNT];
 	size_t nev[SIM_TOOL_COUNT];
 };
@@ -154,7 +154,8 @@ static void plan_build(struct sim_learning *l, int grade)
 	memset(pl, 0, sizeof(*pl));
 	for (size_t i = 0; i < l->ncatalog && pl->n < (size_t)l->p.focus_per_grade; i++) {
 		const struct standard *s = standards_at(i);
-		if (s->grade == grade && s->kind == STANDARD_STANDARD && s->emphasis == EMPHASIS_MAJOR) {
+		if (s->grade == grade && s->kind == STANDARD_STANDARD &&
+		    s->emphasis == EMPHASIS_MAJOR) {
 			pos[i] = (int16_t)pl->n;
 			pl->std[pl->n++] = (uint16_t)i;
 		}
@@ -195,7 +196,8 @@ static void plan_build(struct sim_learning *l, int grade)
 
 static bool in_focus(const struct plan *pl, size_t j, int week)
 {
-	return j < pl->nfocus && week >= pl->focus_start[j] && week < pl->focus_start[j] + FOCUS_WEEKS;
+	return j < pl->nfocus && week >= pl->focus_start[j] &&
+	       week < pl->focus_start[j] + FOCUS_WEEKS;
 }
 
 /* A plan position for a tool item in `week`: a focus standard in focus, or
@@ -256,7 +258,7 @@ static int gen_items(struct sim_learning *l, const struct sim_tool *t, const str
 		/* one view: Viewed, Started, maybe Paused/Resumed, Ended */
 		size_t j = pick_standard(pl, week, r);
 		unsigned video = (unsigned)rng_below(r, SIM_ITEMS_PER_STANDARD);
-		int len = 240 + (int)rng_below(r, 300);		/* 4-9 minutes */
+		int len = 240 + (int)rng_below(r, 300); /* 4-9 minutes */
 		int watched = (int)(len * (0.5 + 0.5 * rng_uniform(r)));
 		bool pause = rng_uniform(r) < 0.3;
 		int paused_at = watched / 2, pause_len = 20 + (int)rng_below(r, 120);
@@ -264,7 +266,7 @@ static int gen_items(struct sim_learning *l, const struct sim_tool *t, const str
 		e.item = (uint16_t)video;
 		e.seconds = (uint16_t)len;
 		static const uint8_t kinds[] = { SIM_EV_VIEWED, SIM_EV_STARTED, SIM_EV_PAUSED,
-						  SIM_EV_RESUMED, SIM_EV_ENDED };
+						 SIM_EV_RESUMED, SIM_EV_ENDED };
 		for (int k = 0; k < 5; k++) {
 			if (!pause && (kinds[k] == SIM_EV_PAUSED || kinds[k] == SIM_EV_RESUMED))
 				continue;
@@ -272,7 +274,9 @@ static int gen_items(struct sim_learning *l, const struct sim_tool *t, const str
 			e.session_seq = (uint8_t)k;
 			e.time = at + (k >= 2 ? paused_at : 0) + (k >= 3 ? pause_len : 0) +
 				 (k == 4 ? watched - paused_at : 0) + (k == 1 ? 2 : 0);
-			e.attempted = (uint16_t)(k == 4 ? watched : k >= 2 ? paused_at : 0); /* media position */
+			e.attempted = (uint16_t)(k == 4	  ? watched
+						 : k >= 2 ? paused_at
+							  : 0); /* media position */
 			if (push(l, &e))
 				return -1;
 		}
@@ -355,7 +359,8 @@ static int gen_student(struct sim_learning *l, size_t s)
 			double active = rng_uniform(&r), noise = rng_normal(&r);
 			if (!user || active > 0.9)
 				continue;
-			double m = tool->minutes * l->p.dosage * (0.5 + enth) * personal * exp(0.3 * noise);
+			double m = tool->minutes * l->p.dosage * (0.5 + enth) * personal *
+				   exp(0.3 * noise);
 			if (t == SIM_TOOL_QUIZ)
 				m = tool->minutes * (0.7 + 0.6 * rng_uniform(&r));
 			m = clampd(m, 3, 3 * tool->minutes * l->p.dosage + 3);
@@ -382,12 +387,15 @@ static int gen_student(struct sim_learning *l, size_t s)
 					e.week = (uint8_t)w;
 					e.kind = SIM_EV_USAGE;
 					e.standard = pl->std[j];
-					e.seconds = (uint16_t)lround(rm);	/* minutes */
-					e.sessions = (uint8_t)(rows == 1 ? ns : (k == 0 ? ns - ns / 2 : ns / 2));
+					e.seconds = (uint16_t)lround(rm); /* minutes */
+					e.sessions = (uint8_t)(rows == 1 ? ns
+									 : (k == 0 ? ns - ns / 2
+										   : ns / 2));
 					if (e.sessions == 0)
 						e.sessions = 1;
-					e.attempted = (uint16_t)lround(rm * tool->items_per_minute *
-								       (0.8 + 0.4 * rng_uniform(&r)));
+					e.attempted =
+						(uint16_t)lround(rm * tool->items_per_minute *
+								 (0.8 + 0.4 * rng_uniform(&r)));
 					e.time = (int64_t)(l->week0_day + 7 * w) * 86400;
 					e.session_seq = (uint8_t)k;
 					if (push(l, &e))
@@ -456,7 +464,7 @@ static void learn(const struct plan *pl, size_t j, uint8_t *state, double p0, do
 }
 
 struct outcome {
-	double m0, mend;	/* pretest (all tracked) and end (focus) mastery shares */
+	double m0, mend; /* pretest (all tracked) and end (focus) mastery shares */
 	double e_pre, e_post;
 };
 
@@ -506,8 +514,8 @@ static void process(struct sim_learning *l, size_t s, int off, bool record, stru
 			size_t j = (size_t)pos[ev->standard];
 			if (ev->kind == SIM_EV_ANSWERED) {
 				double d, g, sl, ur = rng_uniform(&r), ul = rng_uniform(&r);
-				sim_learning_item(l, (enum sim_tool_id)ev->tool, ev->standard, ev->item,
-						  &d, &g, &sl);
+				sim_learning_item(l, (enum sim_tool_id)ev->tool, ev->standard,
+						  ev->item, &d, &g, &sl);
 				if (record) {
 					ev->mastered = state[j];
 					ev->correct = ur < (state[j] ? 1 - sl : g);
@@ -517,8 +525,9 @@ static void process(struct sim_learning *l, size_t s, int off, bool record, stru
 				int c = 0;
 				for (int i = 0; i < ev->attempted; i++) {
 					double d, g, sl;
-					sim_learning_item(l, (enum sim_tool_id)ev->tool, ev->standard,
-							  (unsigned)i % SIM_ITEMS_PER_STANDARD, &d, &g, &sl);
+					sim_learning_item(
+						l, (enum sim_tool_id)ev->tool, ev->standard,
+						(unsigned)i % SIM_ITEMS_PER_STANDARD, &d, &g, &sl);
 					c += rng_uniform(&r) < (state[j] ? 1 - sl : g);
 				}
 				if (record)
@@ -663,9 +672,11 @@ enum eb_err sim_learning_run(const struct sim_district *d, const struct sim_lear
 	for (size_t t = 0; t < nteachers; t++)
 		for (int k = 0; k < SIM_TOOL_COUNT; k++) {
 			double u = rng_uniform(&r);
-			bool grades = te[t].hi_grade >= tools[k].lo_grade && te[t].lo_grade <= tools[k].hi_grade;
+			bool grades = te[t].hi_grade >= tools[k].lo_grade &&
+				      te[t].lo_grade <= tools[k].hi_grade;
 			l->adopt[t * SIM_TOOL_COUNT + (size_t)k] =
-				grades && u < sigmoid(tools[k].adopt_logit + 4 * (te[t].tech_enthusiasm - 0.5));
+				grades && u < sigmoid(tools[k].adopt_logit +
+						      4 * (te[t].tech_enthusiasm - 0.5));
 		}
 	/* a middle school teacher may teach grades a tool is not licensed for:
 	 * gen_student checks the student's grade below */
@@ -692,7 +703,7 @@ enum eb_err sim_learning_run(const struct sim_district *d, const struct sim_lear
 	scale_scores(l, l->prior, NULL, NULL);
 	for (size_t s = 0; s < S; s++)
 		if (st[s].grade == 0)
-			l->prior[s] = NAN;	/* kindergarten: no prior year */
+			l->prior[s] = NAN; /* kindergarten: no prior year */
 
 	/* users and true effects (counterfactual: the tool teaches nothing) */
 	for (int t = 0; t < SIM_TOOL_COUNT; t++) {
@@ -709,7 +720,8 @@ enum eb_err sim_learning_run(const struct sim_district *d, const struct sim_lear
 			struct outcome cf;
 			process(l, s, t, false, &cf);
 			int g = st[s].grade;
-			double post_cf = 500 + 50 * (raw_post(&st[s], &cf) - l->post_mu[g]) / l->post_sd[g];
+			double post_cf =
+				500 + 50 * (raw_post(&st[s], &cf) - l->post_mu[g]) / l->post_sd[g];
 			sum += l->post[s] - post_cf;
 		}
 		l->users[t] = users;
@@ -784,8 +796,8 @@ int32_t sim_learning_posttest_day(const struct sim_learning *l)
 	return l->week0_day + 7 * l->p.weeks;
 }
 
-size_t sim_learning_tracked(const struct sim_learning *l, int grade,
-			    const struct standard **out, size_t cap, size_t *nfocus)
+size_t sim_learning_tracked(const struct sim_learning *l, int grade, const struct standard **out,
+			    size_t cap, size_t *nfocus)
 {
 	if (grade < 0 || grade > SIM_GRADE_MAX) {
 		if (nfocus)
@@ -800,8 +812,8 @@ size_t sim_learning_tracked(const struct sim_learning *l, int grade,
 	return pl->n;
 }
 
-int sim_learning_mastered(const struct sim_learning *l, size_t student,
-			  const struct standard *std, int week)
+int sim_learning_mastered(const struct sim_learning *l, size_t student, const struct standard *std,
+			  int week)
 {
 	if (!std || student >= l->nstudents || week < 0 || week > l->p.weeks ||
 	    std->index >= l->ncatalog)
@@ -859,8 +871,7 @@ void sim_learning_usage(const struct sim_learning *l, size_t student, enum sim_t
 		}
 }
 
-bool sim_learning_class_adopted(const struct sim_learning *l, size_t student,
-				enum sim_tool_id tool)
+bool sim_learning_class_adopted(const struct sim_learning *l, size_t student, enum sim_tool_id tool)
 {
 	size_t n, nc;
 	if (student >= l->nstudents || (unsigned)tool >= SIM_TOOL_COUNT)
@@ -898,7 +909,8 @@ void sim_learning_item(const struct sim_learning *l, enum sim_tool_id tool, size
 	}
 	double dif = (u - 2.0) * 0.8 * sqrt(3.0);
 	*difficulty = dif;
-	*guess = clampd((t->guess > 0 ? t->guess : 0.2) * exp(-0.35 * dif), SIM_GUESS_MIN, SIM_GUESS_MAX);
+	*guess = clampd((t->guess > 0 ? t->guess : 0.2) * exp(-0.35 * dif), SIM_GUESS_MIN,
+			SIM_GUESS_MAX);
 	*slip = clampd((t->slip > 0 ? t->slip : 0.1) * exp(0.35 * dif), SIM_SLIP_MIN, SIM_SLIP_MAX);
 }
 

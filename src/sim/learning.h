@@ -34,42 +34,42 @@
 
 /* The demo district's tools, in this fixed order. */
 enum sim_tool_id {
-	SIM_TOOL_PRACTICE,	/* adaptive practice app, xAPI (account = sourcedId) */
-	SIM_TOOL_VIDEO,		/* video library, Caliper 1.2 (zero true effect) */
-	SIM_TOOL_TUTOR,		/* step-by-step tutor, xAPI (mbox in middle school) */
-	SIM_TOOL_QUIZ,		/* quiz tool, CSV per-item results */
-	SIM_TOOL_FLUENCY,	/* fluency game, CSV per-student weekly usage */
+	SIM_TOOL_PRACTICE, /* adaptive practice app, xAPI (account = sourcedId) */
+	SIM_TOOL_VIDEO,	   /* video library, Caliper 1.2 (zero true effect) */
+	SIM_TOOL_TUTOR,	   /* step-by-step tutor, xAPI (mbox in middle school) */
+	SIM_TOOL_QUIZ,	   /* quiz tool, CSV per-item results */
+	SIM_TOOL_FLUENCY,  /* fluency game, CSV per-student weekly usage */
 	SIM_TOOL_COUNT
 };
 
 enum sim_tool_format {
-	SIM_FORMAT_XAPI,	/* xAPI 1.0.3 statements, JSON arrays */
-	SIM_FORMAT_CALIPER,	/* Caliper 1.2 envelopes */
-	SIM_FORMAT_CSV_ITEMS,	/* student_id,item_id,standard,correct,score,date */
-	SIM_FORMAT_CSV_USAGE,	/* student_email,week_start,minutes,... */
+	SIM_FORMAT_XAPI,      /* xAPI 1.0.3 statements, JSON arrays */
+	SIM_FORMAT_CALIPER,   /* Caliper 1.2 envelopes */
+	SIM_FORMAT_CSV_ITEMS, /* student_id,item_id,standard,correct,score,date */
+	SIM_FORMAT_CSV_USAGE, /* student_email,week_start,minutes,... */
 };
 
 /* A tool and its true parameters (static, valid forever). */
 struct sim_tool {
 	enum sim_tool_id id;
-	const char *key;	/* "practice", stable */
-	const char *name;	/* product name shown to people */
+	const char *key;  /* "practice", stable */
+	const char *name; /* product name shown to people */
 	const char *vendor;
-	const char *domain;	/* "practice.numberwise.example": https://<domain>/... */
+	const char *domain; /* "practice.numberwise.example": https://<domain>/... */
 	enum sim_tool_format format;
-	int lo_grade, hi_grade;	/* grades it is licensed for */
+	int lo_grade, hi_grade; /* grades it is licensed for */
 	/* usage */
-	double adopt_logit;	/* teacher adoption: logit = adopt_logit + 4 (enthusiasm - 0.5) */
-	double user_logit;	/* student in an adopting class uses it: + motiv_slope * motivation */
+	double adopt_logit; /* teacher adoption: logit = adopt_logit + 4 (enthusiasm - 0.5) */
+	double user_logit;  /* student in an adopting class uses it: + motiv_slope * motivation */
 	double motiv_slope;
-	double minutes;		/* weekly minutes of a typical user */
-	double session_minutes;	/* typical session length */
-	double items_per_minute;	/* responses per minute (0: no items) */
+	double minutes;		 /* weekly minutes of a typical user */
+	double session_minutes;	 /* typical session length */
+	double items_per_minute; /* responses per minute (0: no items) */
 	/* truth */
-	double learn_p;		/* P(unmastered -> mastered) per item or view of an
+	double learn_p;	    /* P(unmastered -> mastered) per item or view of an
 				 * average student with prerequisites half met;
 				 * 0 = the tool teaches nothing */
-	double guess, slip;	/* centre of the items' guess and slip */
+	double guess, slip; /* centre of the items' guess and slip */
 };
 
 /* The five tools, indexed by enum sim_tool_id; *n gets SIM_TOOL_COUNT. */
@@ -83,47 +83,47 @@ const struct sim_tool *sim_tools(size_t *n);
 
 /* Model parameters (docs/simulator.md has the defaults and their reasons). */
 struct sim_learning_params {
-	uint64_t seed;		/* 0: use the district's seed */
-	int weeks;		/* school weeks of the tool period, 1..16; default 12 */
-	double dosage;		/* multiplies every tool's minutes, 0.05..4; default 1 */
-	int focus_per_grade;	/* grade-level major standards followed, 1..16; default 8 */
-	double forget_p;	/* weekly P(mastered -> unmastered); default 0.01 */
-	double class_learn_p;	/* per class-instruction opportunity; default 0.12 */
-	int class_opportunities;	/* per focus standard per week in focus; default 2 */
+	uint64_t seed;		 /* 0: use the district's seed */
+	int weeks;		 /* school weeks of the tool period, 1..16; default 12 */
+	double dosage;		 /* multiplies every tool's minutes, 0.05..4; default 1 */
+	int focus_per_grade;	 /* grade-level major standards followed, 1..16; default 8 */
+	double forget_p;	 /* weekly P(mastered -> unmastered); default 0.01 */
+	double class_learn_p;	 /* per class-instruction opportunity; default 0.12 */
+	int class_opportunities; /* per focus standard per week in focus; default 2 */
 };
 
 void sim_learning_params_default(struct sim_learning_params *p);
 
 /* Kinds of record. */
 enum sim_event_kind {
-	SIM_EV_ANSWERED,	/* an item response (xAPI answered, quiz CSV row) */
-	SIM_EV_COMPLETED,	/* practice session completed (xAPI completed) */
-	SIM_EV_EXPERIENCED,	/* tutor worked example seen (xAPI experienced) */
-	SIM_EV_VIEWED,		/* Caliper ViewEvent Viewed (video page) */
-	SIM_EV_STARTED,		/* Caliper MediaEvent Started */
-	SIM_EV_PAUSED,		/* Caliper MediaEvent Paused */
-	SIM_EV_RESUMED,		/* Caliper MediaEvent Resumed */
-	SIM_EV_ENDED,		/* Caliper MediaEvent Ended */
-	SIM_EV_USAGE,		/* fluency CSV weekly summary row */
+	SIM_EV_ANSWERED,    /* an item response (xAPI answered, quiz CSV row) */
+	SIM_EV_COMPLETED,   /* practice session completed (xAPI completed) */
+	SIM_EV_EXPERIENCED, /* tutor worked example seen (xAPI experienced) */
+	SIM_EV_VIEWED,	    /* Caliper ViewEvent Viewed (video page) */
+	SIM_EV_STARTED,	    /* Caliper MediaEvent Started */
+	SIM_EV_PAUSED,	    /* Caliper MediaEvent Paused */
+	SIM_EV_RESUMED,	    /* Caliper MediaEvent Resumed */
+	SIM_EV_ENDED,	    /* Caliper MediaEvent Ended */
+	SIM_EV_USAGE,	    /* fluency CSV weekly summary row */
 };
 
 /* One record a tool sends, with its truth. */
 struct sim_event {
-	int64_t time;		/* Unix seconds (UTC) */
-	int32_t student;	/* index into sim_students() */
-	uint16_t standard;	/* catalog index (standards_at) */
-	uint16_t item;		/* item number in the tool's bank; video number */
-	uint16_t seconds;	/* duration; USAGE: minutes */
-	uint16_t attempted;	/* USAGE: items attempted */
-	uint16_t ncorrect;	/* USAGE: items correct */
-	uint8_t tool;		/* enum sim_tool_id */
-	uint8_t kind;		/* enum sim_event_kind */
-	uint8_t week;		/* 0-based week of the period */
-	uint8_t sessions;	/* USAGE: sessions; COMPLETED: session number */
-	uint8_t correct;	/* ANSWERED: 1 when right */
-	uint8_t mastered;	/* ANSWERED: truth, latent state when answering */
-	uint8_t points;		/* quiz item points (1 or 2) */
-	uint8_t session_seq;	/* position inside the session */
+	int64_t time;	     /* Unix seconds (UTC) */
+	int32_t student;     /* index into sim_students() */
+	uint16_t standard;   /* catalog index (standards_at) */
+	uint16_t item;	     /* item number in the tool's bank; video number */
+	uint16_t seconds;    /* duration; USAGE: minutes */
+	uint16_t attempted;  /* USAGE: items attempted */
+	uint16_t ncorrect;   /* USAGE: items correct */
+	uint8_t tool;	     /* enum sim_tool_id */
+	uint8_t kind;	     /* enum sim_event_kind */
+	uint8_t week;	     /* 0-based week of the period */
+	uint8_t sessions;    /* USAGE: sessions; COMPLETED: session number */
+	uint8_t correct;     /* ANSWERED: 1 when right */
+	uint8_t mastered;    /* ANSWERED: truth, latent state when answering */
+	uint8_t points;	     /* quiz item points (1 or 2) */
+	uint8_t session_seq; /* position inside the session */
 };
 
 struct sim_learning;
@@ -148,15 +148,15 @@ int32_t sim_learning_posttest_day(const struct sim_learning *l);
  * focus_per_grade major-cluster standards of the grade, taught in turn, each
  * in focus for three weeks) first, then their coherence-map prerequisites.
  * Fills out[0..cap), returns the total; *nfocus gets the focus count. */
-size_t sim_learning_tracked(const struct sim_learning *l, int grade,
-			    const struct standard **out, size_t cap, size_t *nfocus);
+size_t sim_learning_tracked(const struct sim_learning *l, int grade, const struct standard **out,
+			    size_t cap, size_t *nfocus);
 
 /* Truth: latent state of (student, std) at the start of week `week`
  * (0..weeks; weeks = the end of the period, the posttest). 1 mastered,
  * 0 not, -1 when std is not tracked for the student's grade or the
  * arguments are out of range. */
-int sim_learning_mastered(const struct sim_learning *l, size_t student,
-			  const struct standard *std, int week);
+int sim_learning_mastered(const struct sim_learning *l, size_t student, const struct standard *std,
+			  int week);
 /* Mean latent mastery of the grade-level focus standards of all students
  * (grade -1) or one grade at the start of `week`. */
 double sim_learning_mean_mastery(const struct sim_learning *l, int grade, int week);

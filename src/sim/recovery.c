@@ -41,8 +41,9 @@ struct sim_response *sim_recovery_responses(const struct sim_learning *l, size_t
 		const struct sim_event *ev = sim_learning_events(l, (enum sim_tool_id)t, &ne);
 		for (size_t i = 0; i < ne; i++)
 			if (ev[i].kind == SIM_EV_ANSWERED)
-				r[k++] = (struct sim_response){ ev[i].time, ev[i].student, ev[i].standard,
-								ev[i].item, (uint8_t)t, ev[i].correct,
+				r[k++] = (struct sim_response){ ev[i].time,	ev[i].student,
+								ev[i].standard, ev[i].item,
+								(uint8_t)t,	ev[i].correct,
 								ev[i].mastered };
 	}
 	qsort(r, k, sizeof *r, resp_cmp);
@@ -125,9 +126,10 @@ static void truth_compare(const struct mastery_model *m, const struct truth *tr,
 	o->standards = k;
 	if (!k)
 		return;
-	double *f[] = { &o->guess_mae, &o->slip_mae, &o->guess_cond_mae, &o->slip_cond_mae,
-			&o->forget_mae, &o->forget_fit_mean, &o->forget_true_mean, &o->prior_mae,
-			&o->learn_mae, &o->learn_fit_mean, &o->learn_true_mean, &o->base_guess_mae,
+	double *f[] = { &o->guess_mae,	      &o->slip_mae,	   &o->guess_cond_mae,
+			&o->slip_cond_mae,    &o->forget_mae,	   &o->forget_fit_mean,
+			&o->forget_true_mean, &o->prior_mae,	   &o->learn_mae,
+			&o->learn_fit_mean,   &o->learn_true_mean, &o->base_guess_mae,
 			&o->base_slip_mae };
 	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
 		*f[i] /= (double)k;

@@ -27,10 +27,10 @@
 
 /* One answered item response with its truth. */
 struct sim_response {
-	int64_t time;		/* Unix seconds (UTC) */
-	int32_t student;	/* index into sim_students() */
-	uint16_t std, item;	/* catalog index (standards_at); item of the tool's bank */
-	uint8_t tool, correct, mastered;	/* enum sim_tool_id; 1 when right; latent state */
+	int64_t time;			 /* Unix seconds (UTC) */
+	int32_t student;		 /* index into sim_students() */
+	uint16_t std, item;		 /* catalog index (standards_at); item of the tool's bank */
+	uint8_t tool, correct, mastered; /* enum sim_tool_id; 1 when right; latent state */
 };
 
 /* Every answered record of every tool of l, sorted by student, then time,
@@ -45,11 +45,11 @@ size_t sim_recovery_skill(const struct sim_response *r, int per_tool);
 /* The recovery figures: means over the `standards` skills compared (all 0
  * when none). */
 struct sim_recovery {
-	size_t standards;	/* skills compared */
+	size_t standards; /* skills compared */
 	double guess_mae, slip_mae, guess_cond_mae, slip_cond_mae;
 	double forget_mae, forget_fit_mean, forget_true_mean;
 	double prior_mae, learn_mae, learn_fit_mean, learn_true_mean;
-	double base_guess_mae, base_slip_mae;	/* the fit's prior centres .2/.1 as estimates */
+	double base_guess_mae, base_slip_mae; /* the fit's prior centres .2/.1 as estimates */
 };
 
 /* Compares model m (raw skills numbered as sim_recovery_skill(.., per_tool))

@@ -33,8 +33,8 @@ void sim_tool_record_uuid(const struct sim_learning *l, enum sim_tool_id t, size
 	struct rng r;
 	rng_seed(&r, mix3(dp->seed, sim_learning_params(l)->seed * 31 + (uint64_t)t, i));
 	uint64_t a = rng_next(&r), b = rng_next(&r);
-	a = (a & ~0xF000ULL) | 0x4000ULL;			/* version 4 */
-	b = (b & ~(0xCULL << 60)) | (0x8ULL << 60);		/* variant 10xx */
+	a = (a & ~0xF000ULL) | 0x4000ULL;	    /* version 4 */
+	b = (b & ~(0xCULL << 60)) | (0x8ULL << 60); /* variant 10xx */
 	snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(a >> 32),
 		 (unsigned)((a >> 16) & 0xFFFF), (unsigned)(a & 0xFFFF), (unsigned)(b >> 48),
 		 (unsigned long long)(b & 0xFFFFFFFFFFFFULL));
@@ -50,7 +50,7 @@ void sim_tool_item_id(enum sim_tool_id t, size_t standard_index, unsigned item, 
 static void put_iso(struct buf *b, int64_t t, bool millis)
 {
 	char iso[32];
-	time_format_iso(t, iso);	/* YYYY-MM-DDTHH:MM:SSZ */
+	time_format_iso(t, iso); /* YYYY-MM-DDTHH:MM:SSZ */
 	if (millis) {
 		size_t n = strlen(iso);
 		if (n)
@@ -117,8 +117,10 @@ static void xapi_actor(const struct sim_learning *l, const struct sim_tool *t, i
 
 static void xapi_verb(struct buf *b, const char *verb)
 {
-	buf_printf(b, "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/%s\","
-		      "\"display\":{\"en-US\":\"%s\"}}", verb, verb);
+	buf_printf(b,
+		   "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/%s\","
+		   "\"display\":{\"en-US\":\"%s\"}}",
+		   verb, verb);
 }
 
 static void xapi_statement(const struct sim_learning *l, const struct sim_tool *t,
@@ -139,18 +141,23 @@ static void xapi_statement(const struct sim_learning *l, const struct sim_tool *
 	switch (e->kind) {
 	case SIM_EV_ANSWERED:
 		xapi_verb(b, "answered");
-		buf_printf(b, ",\"object\":{\"objectType\":\"Activity\",\"id\":\"https://%s/items/%s\","
-			      "\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/cmi.interaction\","
-			      "\"interactionType\":\"fill-in\",",
-			   t->domain, item);
+		buf_printf(
+			b,
+			",\"object\":{\"objectType\":\"Activity\",\"id\":\"https://%s/items/%s\","
+			"\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/"
+			"cmi.interaction\","
+			"\"interactionType\":\"fill-in\",",
+			t->domain, item);
 		if (code_in_name)
 			buf_printf(b, "\"name\":{\"en-US\":\"Step %u: CCSS.Math.Content.%s\"}}}",
 				   e->item + 1u, code);
 		else
-			buf_printf(b, "\"name\":{\"en-US\":\"Practice item %u\"},"
-				      "\"extensions\":{\"" SIM_XAPI_CCSS_EXT "\":\"%s\"}}}",
+			buf_printf(b,
+				   "\"name\":{\"en-US\":\"Practice item %u\"},"
+				   "\"extensions\":{\"" SIM_XAPI_CCSS_EXT "\":\"%s\"}}}",
 				   e->item + 1u, code);
-		buf_printf(b, ",\"result\":{\"success\":%s,\"score\":{\"scaled\":%d},\"duration\":\"",
+		buf_printf(b,
+			   ",\"result\":{\"success\":%s,\"score\":{\"scaled\":%d},\"duration\":\"",
 			   e->correct ? "true" : "false", e->correct ? 1 : 0);
 		put_duration(b, e->seconds);
 		buf_puts(b, "\"}");
@@ -159,30 +166,35 @@ static void xapi_statement(const struct sim_learning *l, const struct sim_tool *
 		char sid[SIM_ID_MAX];
 		sim_student_id((size_t)e->student, sid);
 		xapi_verb(b, "completed");
-		buf_printf(b, ",\"object\":{\"objectType\":\"Activity\","
-			      "\"id\":\"https://%s/sessions/%s-w%u-%u\","
-			      "\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/lesson\","
-			      "\"name\":{\"en-US\":\"Practice session\"},"
-			      "\"extensions\":{\"" SIM_XAPI_CCSS_EXT "\":\"%s\"}}}",
-			   t->domain, sid, e->week + 1u, (unsigned)e->sessions, code);
+		buf_printf(
+			b,
+			",\"object\":{\"objectType\":\"Activity\","
+			"\"id\":\"https://%s/sessions/%s-w%u-%u\","
+			"\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/lesson\","
+			"\"name\":{\"en-US\":\"Practice session\"},"
+			"\"extensions\":{\"" SIM_XAPI_CCSS_EXT "\":\"%s\"}}}",
+			t->domain, sid, e->week + 1u, (unsigned)e->sessions, code);
 		buf_puts(b, ",\"result\":{\"completion\":true,\"duration\":\"");
 		put_duration(b, e->seconds);
 		buf_puts(b, "\"}");
 		break;
 	}
-	default:	/* SIM_EV_EXPERIENCED */
+	default: /* SIM_EV_EXPERIENCED */
 		xapi_verb(b, "experienced");
-		buf_printf(b, ",\"object\":{\"objectType\":\"Activity\",\"id\":\"https://%s/examples/%s\","
-			      "\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/media\","
-			      "\"name\":{\"en-US\":\"Worked example %u: CCSS.Math.Content.%s\"}}}",
+		buf_printf(b,
+			   ",\"object\":{\"objectType\":\"Activity\",\"id\":\"https://%s/examples/"
+			   "%s\","
+			   "\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/media\","
+			   "\"name\":{\"en-US\":\"Worked example %u: CCSS.Math.Content.%s\"}}}",
 			   t->domain, item, e->item + 1u, code);
 		buf_puts(b, ",\"result\":{\"duration\":\"");
 		put_duration(b, e->seconds);
 		buf_puts(b, "\"}");
 		break;
 	}
-	buf_printf(b, ",\"context\":{\"platform\":\"%s\",\"contextActivities\":{\"grouping\":"
-		      "[{\"objectType\":\"Activity\",\"id\":\"https://%s/classes/%s\"}]}}",
+	buf_printf(b,
+		   ",\"context\":{\"platform\":\"%s\",\"contextActivities\":{\"grouping\":"
+		   "[{\"objectType\":\"Activity\",\"id\":\"https://%s/classes/%s\"}]}}",
 		   t->name, t->domain, cls);
 	buf_puts(b, ",\"timestamp\":\"");
 	put_iso(b, e->time, false);
@@ -194,11 +206,16 @@ static void xapi_statement(const struct sim_learning *l, const struct sim_tool *
 static const char *caliper_action(uint8_t kind)
 {
 	switch (kind) {
-	case SIM_EV_VIEWED: return "Viewed";
-	case SIM_EV_STARTED: return "Started";
-	case SIM_EV_PAUSED: return "Paused";
-	case SIM_EV_RESUMED: return "Resumed";
-	default: return "Ended";
+	case SIM_EV_VIEWED:
+		return "Viewed";
+	case SIM_EV_STARTED:
+		return "Started";
+	case SIM_EV_PAUSED:
+		return "Paused";
+	case SIM_EV_RESUMED:
+		return "Resumed";
+	default:
+		return "Ended";
 	}
 }
 
@@ -214,29 +231,36 @@ static void caliper_event(const struct sim_learning *l, const struct sim_tool *t
 	sim_class_id(sim_learning_district(l), (size_t)student_of(l, e->student)->class_index, cls);
 	bool view = e->kind == SIM_EV_VIEWED;
 
-	buf_printf(b, "{\"@context\":\"" SIM_CALIPER_CONTEXT "\",\"id\":\"urn:uuid:%s\","
-		      "\"type\":\"%s\",\"profile\":\"%s\",",
-		   uuid, view ? "ViewEvent" : "MediaEvent", view ? "ReadingProfile" : "MediaProfile");
-	buf_printf(b, "\"actor\":{\"id\":\"https://%s/users/%s\",\"type\":\"Person\"},", t->domain, sid);
+	buf_printf(b,
+		   "{\"@context\":\"" SIM_CALIPER_CONTEXT "\",\"id\":\"urn:uuid:%s\","
+		   "\"type\":\"%s\",\"profile\":\"%s\",",
+		   uuid, view ? "ViewEvent" : "MediaEvent",
+		   view ? "ReadingProfile" : "MediaProfile");
+	buf_printf(b, "\"actor\":{\"id\":\"https://%s/users/%s\",\"type\":\"Person\"},", t->domain,
+		   sid);
 	buf_printf(b, "\"action\":\"%s\",", caliper_action(e->kind));
-	buf_printf(b, "\"object\":{\"id\":\"https://%s/videos/%s\",\"type\":\"VideoObject\","
-		      "\"name\":\"%s video %u\",\"mediaType\":\"video/mp4\",\"duration\":\"",
+	buf_printf(b,
+		   "\"object\":{\"id\":\"https://%s/videos/%s\",\"type\":\"VideoObject\","
+		   "\"name\":\"%s video %u\",\"mediaType\":\"video/mp4\",\"duration\":\"",
 		   t->domain, item, code, e->item + 1u);
 	put_duration(b, e->seconds);
 	buf_puts(b, "\",\"learningObjectives\":[{\"id\":\"");
 	put_corestandards_url(b, code);
 	buf_printf(b, "\",\"type\":\"LearningObjective\",\"name\":\"%s\"}]}", code);
 	if (!view) {
-		buf_printf(b, ",\"target\":{\"id\":\"https://%s/videos/%s?t=%u\",\"type\":\"MediaLocation\","
-			      "\"currentTime\":\"",
+		buf_printf(b,
+			   ",\"target\":{\"id\":\"https://%s/videos/"
+			   "%s?t=%u\",\"type\":\"MediaLocation\","
+			   "\"currentTime\":\"",
 			   t->domain, item, (unsigned)e->attempted);
 		put_duration(b, e->attempted);
 		buf_puts(b, "\"}");
 	}
 	buf_puts(b, ",\"eventTime\":\"");
 	put_iso(b, e->time, true);
-	buf_printf(b, "\",\"edApp\":\"https://%s\",\"group\":{\"id\":\"https://%s/sections/%s\","
-		      "\"type\":\"CourseSection\"}}",
+	buf_printf(b,
+		   "\",\"edApp\":\"https://%s\",\"group\":{\"id\":\"https://%s/sections/%s\","
+		   "\"type\":\"CourseSection\"}}",
 		   t->domain, t->domain, cls);
 }
 
@@ -300,8 +324,11 @@ enum eb_err sim_tool_write(const struct sim_learning *l, enum sim_tool_id t, siz
 		buf_putc(out, ']');
 		break;
 	case SIM_FORMAT_CALIPER:
-		buf_printf(out, "{\"sensor\":\"https://%s/sensors/1\",\"sendTime\":\"", tool->domain);
-		put_iso(out, end > first ? ev[end - 1].time : (int64_t)sim_learning_week_day(l, 0) * 86400,
+		buf_printf(out, "{\"sensor\":\"https://%s/sensors/1\",\"sendTime\":\"",
+			   tool->domain);
+		put_iso(out,
+			end > first ? ev[end - 1].time
+				    : (int64_t)sim_learning_week_day(l, 0) * 86400,
 			true);
 		buf_puts(out, "\",\"dataVersion\":\"" SIM_CALIPER_CONTEXT "\",\"data\":[");
 		for (size_t i = first; i < end; i++) {

@@ -33,7 +33,7 @@
 #define SIM_CALIPER_CONTEXT "http://purl.imsglobal.org/ctx/caliper/v1p2"
 #define SIM_XAPI_CCSS_EXT "https://edbridge.example/xapi/ccss"
 #define SIM_QUIZ_CSV_HEADER "student_id,item_id,standard,correct,score,date"
-#define SIM_FLUENCY_CSV_HEADER \
+#define SIM_FLUENCY_CSV_HEADER                                                                     \
 	"student_email,week_start,minutes,sessions,items_attempted,items_correct,standard"
 
 /* Number of records tool t sends: statements, Caliper events or CSV rows
@@ -55,8 +55,7 @@ enum eb_err sim_tool_write(const struct sim_learning *l, enum sim_tool_id t, siz
 
 /* The deterministic id of record i of tool t, a version-4-shaped UUID
  * ("xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx") written into out[37]. */
-void sim_tool_record_uuid(const struct sim_learning *l, enum sim_tool_id t, size_t i,
-			  char out[37]);
+void sim_tool_record_uuid(const struct sim_learning *l, enum sim_tool_id t, size_t i, char out[37]);
 
 /* The item id a tool gives item `item` of catalog standard `standard_index`
  * ("nw-3.OA.A.1-07"); out must hold 48 bytes. */

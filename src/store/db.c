@@ -20,11 +20,11 @@
 struct db_stmt {
 	sqlite3_stmt *st;
 	struct db *db;
-	const char *sql;	/* the cache key; NULL for a free slot */
-	enum eb_err err;	/* sticky: the first error since db_query */
-	bool held;		/* between db_query and db_done */
-	bool ended;		/* the last step found no more rows */
-	bool uncached;		/* freed by db_done */
+	const char *sql; /* the cache key; NULL for a free slot */
+	enum eb_err err; /* sticky: the first error since db_query */
+	bool held;	 /* between db_query and db_done */
+	bool ended;	 /* the last step found no more rows */
+	bool uncached;	 /* freed by db_done */
 };
 
 #define DB_HOOKS 4
@@ -120,7 +120,8 @@ static enum eb_err db_migrate(struct db *db, char *errmsg, size_t cap)
 				continue;
 			sqlite3_stmt *q;
 			int seen = 0;
-			if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM schema_version WHERE version=?", -1,
+			if (sqlite3_prepare_v2(db->h,
+					       "SELECT 1 FROM schema_version WHERE version=?", -1,
 					       &q, NULL) == SQLITE_OK) {
 				sqlite3_bind_int(q, 1, (int)no);
 				seen = sqlite3_step(q) == SQLITE_ROW;
@@ -193,7 +194,8 @@ enum eb_err db_open(const char *path, int flags, struct db **out, char *errmsg, 
 	if (flags & DB_OPEN_READONLY)
 		oflags |= SQLITE_OPEN_READONLY;
 	else
-		oflags |= SQLITE_OPEN_READWRITE | ((flags & DB_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+		oflags |= SQLITE_OPEN_READWRITE |
+			  ((flags & DB_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
 		set_err(errmsg, cap, "%s: %s", path, db->h ? sqlite3_errmsg(db->h) : "cannot open");
 		sqlite3_close(db->h);
@@ -205,12 +207,13 @@ enum eb_err db_open(const char *path, int flags, struct db **out, char *errmsg, 
 	sqlite3_rollback_hook(db->h, rollback_hooks, db);
 	sqlite3_extended_result_codes(db->h, 0);
 	char *err = NULL;
-	const char *pragmas = (flags & DB_OPEN_READONLY)
-				      ? "PRAGMA foreign_keys=ON;"
-				      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-					"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-					"PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=8192;"
-					"PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=268435456;";
+	const char *pragmas =
+		(flags & DB_OPEN_READONLY)
+			? "PRAGMA foreign_keys=ON;"
+			: "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+			  "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=8192;"
+			  "PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=268435456;";
 	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &err) != SQLITE_OK) {
 		set_err(errmsg, cap, "%s: %s", path, err ? err : "pragma failed");
 		sqlite3_free(err);
@@ -363,7 +366,7 @@ enum eb_err db_analyze(struct db *db)
 enum eb_err db_begin(struct db *db)
 {
 	return sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? EB_OK
-										    : EB_EDB;
+										     : EB_EDB;
 }
 
 enum eb_err db_begin_read(struct db *db)
@@ -682,7 +685,7 @@ void db_col_copy(struct db_stmt *s, int col, char *dst, size_t cap)
 	if (n >= cap) {
 		n = cap - 1;
 		while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
-			n--;	/* never half a character */
+			n--; /* never half a character */
 	}
 	if (n)
 		memcpy(dst, t, n);
@@ -773,8 +776,7 @@ enum eb_err db_get_row(struct db *db, const char *sql, const struct db_arg *args
 }
 
 enum eb_err db_get_rows(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
-			const struct db_rowspec *spec, struct arena *arena, void *rows,
-			size_t *n)
+			const struct db_rowspec *spec, struct arena *arena, void *rows, size_t *n)
 {
 	struct db_stmt *s;
 	enum eb_err rc = db_query(db, sql, args, nargs, &s);
@@ -904,7 +906,8 @@ enum eb_err db_backup(struct db *db, const char *dest, char *errmsg, size_t cap)
 	if (!rc && link(tmp, dest) != 0) {
 		int e = errno;
 		if (e == EEXIST) {
-			set_err(errmsg, cap, "%s: %s", dest, "already exists; choose a new file name");
+			set_err(errmsg, cap, "%s: %s", dest,
+				"already exists; choose a new file name");
 			rc = EB_EEXIST;
 		} else if ((e == EPERM || e == ENOTSUP || e == EXDEV || e == EMLINK) &&
 			   access(dest, F_OK) != 0 && rename(tmp, dest) == 0) {

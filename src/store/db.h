@@ -18,7 +18,7 @@ struct db;
 struct db_stmt;
 
 enum db_open_flags {
-	DB_OPEN_CREATE = 1,	/* create the file if missing */
+	DB_OPEN_CREATE = 1, /* create the file if missing */
 	DB_OPEN_READONLY = 2,
 };
 
@@ -111,11 +111,11 @@ enum db_arg_type { DB_ARG_NULL, DB_ARG_INT, DB_ARG_REAL, DB_ARG_TEXT, DB_ARG_BLO
 
 struct db_arg {
 	enum db_arg_type type;
-	int n;			/* text: bytes (< 0: NUL-terminated); blob: bytes */
+	int n; /* text: bytes (< 0: NUL-terminated); blob: bytes */
 	union {
 		int64_t i;
 		double d;
-		const void *p;	/* text or blob; copied when bound */
+		const void *p; /* text or blob; copied when bound */
 	} v;
 };
 
@@ -132,8 +132,8 @@ struct db_arg {
 
 /* The parameter list of a query: expands to the two arguments (array,
  * count) that db_query and the helpers take. DB_NOARGS for none. */
-#define DB_ARGS(...)                                                                   \
-	((const struct db_arg[]){ __VA_ARGS__ }),                                      \
+#define DB_ARGS(...)                                                                               \
+	((const struct db_arg[]){ __VA_ARGS__ }),                                                  \
 		(sizeof((const struct db_arg[]){ __VA_ARGS__ }) / sizeof(struct db_arg))
 #define DB_NOARGS NULL, 0
 
@@ -208,10 +208,12 @@ enum db_field_kind {
 struct db_field {
 	enum db_field_kind kind;
 	size_t offset, size;
-	double null_value;	/* INT and REAL: what SQL NULL reads as */
+	double null_value; /* INT and REAL: what SQL NULL reads as */
 };
 
+/* clang-format off */
 #define DB_FIELD_(kind, T, m, nv) { (kind), offsetof(T, m), sizeof(((T *)0)->m), (nv) }
+/* clang-format on */
 #define DB_FIELD_INT(T, m) DB_FIELD_(DB_F_INT, T, m, 0)
 #define DB_FIELD_INT_OR(T, m, v) DB_FIELD_(DB_F_INT, T, m, (v))
 #define DB_FIELD_REAL(T, m) DB_FIELD_(DB_F_REAL, T, m, 0)
@@ -219,20 +221,22 @@ struct db_field {
 #define DB_FIELD_TEXT(T, m) DB_FIELD_(DB_F_TEXT, T, m, 0)
 #define DB_FIELD_STR(T, m) DB_FIELD_(DB_F_STR, T, m, 0)
 #define DB_FIELD_CHARS(T, m) DB_FIELD_(DB_F_CHARS, T, m, 0)
+/* clang-format off */
 #define DB_FIELD_SKIP { DB_F_SKIP, 0, 0, 0 }
+/* clang-format on */
 
 struct db_rowspec {
-	size_t size;			/* sizeof the row struct */
-	const struct db_field *fields;	/* one per column, from column 0 */
+	size_t size;		       /* sizeof the row struct */
+	const struct db_field *fields; /* one per column, from column 0 */
 	size_t nfields;
 	enum eb_err (*finish)(struct db_stmt *st, void *row, struct arena *arena);
 };
 
 /* Declares a rowspec named name for rows of type T from a field list. */
-#define DB_ROWSPEC(name, T, finish_fn, ...)                                            \
-	static const struct db_field name##_fields_[] = { __VA_ARGS__ };               \
-	static const struct db_rowspec name = { sizeof(T), name##_fields_,             \
-						sizeof name##_fields_ / sizeof name##_fields_[0], \
+#define DB_ROWSPEC(name, T, finish_fn, ...)                                                        \
+	static const struct db_field name##_fields_[] = { __VA_ARGS__ };                           \
+	static const struct db_rowspec name = { sizeof(T), name##_fields_,                         \
+						sizeof name##_fields_ / sizeof name##_fields_[0],  \
 						(finish_fn) }
 
 /* Reads the current row into *row (zeroed first) by spec. Errors (EB_ENOMEM,
@@ -248,8 +252,7 @@ enum eb_err db_get_row(struct db *db, const char *sql, const struct db_arg *args
  * pointer to the row type, passed as its address) and *n. An empty result
  * gives *n = 0 and a valid (empty) array. Nothing is returned on error. */
 enum eb_err db_get_rows(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
-			const struct db_rowspec *spec, struct arena *arena, void *rows,
-			size_t *n);
+			const struct db_rowspec *spec, struct arena *arena, void *rows, size_t *n);
 
 /* Calls fn(ctx, table) for each table that a statement prepared from now
  * on reads (SQLite's authorizer: once per column read, at prepare time), so

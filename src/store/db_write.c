@@ -17,13 +17,13 @@
 #define QUEUE_MAX 128
 
 static pthread_mutex_t group_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;	/* jobs queued */
-static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;	/* jobs finished */
+static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER; /* jobs queued */
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER; /* jobs finished */
 static struct db_write *group_head, **group_tail = &group_head;
 static int queued;
 static bool writer_running;
-static bool group_active;	/* the writer thread is inside a group */
-static double last_commit;	/* when the writer last took a group (time_mono) */
+static bool group_active;  /* the writer thread is inside a group */
+static double last_commit; /* when the writer last took a group (time_mono) */
 
 /* Whether every queued job may linger (and one is queued). group_mu held. */
 static bool all_linger(void)
@@ -146,7 +146,7 @@ static void write_group(struct db *db, struct db_write *g)
 	for (struct db_write *w = g; w && !rc; w = w->next)
 		rc = w->fn(db, w->ctx);
 	if (!rc)
-		rc = db_commit(db);	/* rolls back itself when it fails */
+		rc = db_commit(db); /* rolls back itself when it fails */
 	else
 		db_rollback(db);
 	for (struct db_write *w = g; w; w = w->next)
@@ -293,7 +293,7 @@ enum eb_err db_write_grouped(struct db *db, struct db_write *w)
 	enum eb_err rc = enqueue(db, w);
 	if (rc) {
 		pthread_mutex_unlock(&group_mu);
-		return w->rc = write_alone(db, w);	/* no thread: write here */
+		return w->rc = write_alone(db, w); /* no thread: write here */
 	}
 	while (!w->finished)
 		pthread_cond_wait(&done_cv, &group_mu);
@@ -317,7 +317,7 @@ void db_write_refuse_waiting(void)
 	group_tail = &group_head;
 	queued = 0;
 	while (w) {
-		struct db_write *next = w->next;	/* w may be freed once done has it */
+		struct db_write *next = w->next; /* w may be freed once done has it */
 		w->rc = EB_EBUSY;
 		if (w->done_cb) {
 			pthread_mutex_unlock(&group_mu);
@@ -332,8 +332,7 @@ void db_write_refuse_waiting(void)
 	pthread_mutex_unlock(&group_mu);
 }
 
-enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg),
-			    void *arg)
+enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg), void *arg)
 {
 	if (db_in_transaction(db) || !has_own_file(db))
 		return EB_EINVAL;
@@ -348,4 +347,3 @@ enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void
 	pthread_mutex_unlock(&group_mu);
 	return rc;
 }
-

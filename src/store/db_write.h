@@ -32,7 +32,7 @@ struct db;
 struct db_write {
 	enum eb_err (*fn)(struct db *db, void *ctx);
 	void *ctx;
-	enum eb_err rc;		/* fn's result once the job is done */
+	enum eb_err rc; /* fn's result once the job is done */
 	/* How long the job may wait for others to share its transaction, in
 	 * milliseconds (0: none). Each commit makes every other connection of
 	 * the file drop its page cache, so small writes made on every page
@@ -44,7 +44,7 @@ struct db_write {
 	int linger_ms;
 	/* private to db_write.c */
 	struct db *db;
-	const char *file;	/* db's file; "" for none of its own */
+	const char *file; /* db's file; "" for none of its own */
 	struct db_write *next;
 	void (*done_cb)(void *arg);
 	void *done_arg;
@@ -61,8 +61,7 @@ enum eb_err db_write_grouped(struct db *db, struct db_write *w);
  * must not touch w after handing it on (w may be freed then). EB_EBUSY when
  * too many jobs are waiting and EB_EINVAL when db is in a transaction or on no file of its own (in memory, read-only): the
  * caller then writes with db_write_grouped. */
-enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg),
-			    void *arg);
+enum eb_err db_write_submit(struct db *db, struct db_write *w, void (*done)(void *arg), void *arg);
 
 /* Waits until every job queued so far has been done (tests; exit). */
 void db_write_drain(void);

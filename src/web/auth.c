@@ -50,7 +50,8 @@ bool auth_csrf_ok(struct http_request *req)
 		/* an upload form carries the token as one of its parts */
 		struct multipart_part part;
 		if (multipart_find(http_header(req, "Content-Type"), req->body.data, req->body.len,
-				   "csrf", &part) == EB_OK && part.len < 64)
+				   "csrf", &part) == EB_OK &&
+		    part.len < 64)
 			t = arena_strndup(&req->arena, part.data, part.len);
 	}
 	return token_eq(t, req->session->csrf);
@@ -62,8 +63,7 @@ bool auth_csrf_ok(struct http_request *req)
  * again, with a code they no longer have). Lax still keeps the cookies
  * off cross-site POSTs, images and frames; CSRF tokens protect every POST
  * anyway, and no GET changes anything (docs/security.md "Sessions"). */
-static void set_cookie(struct http_request *req, const char *name, const char *value,
-		       long max_age)
+static void set_cookie(struct http_request *req, const char *name, const char *value, long max_age)
 {
 	char c[256];
 	snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%ld%s", name, value,
@@ -135,7 +135,8 @@ enum eb_err auth_remember_device(struct http_request *req, const struct account 
 	set_cookie(req, "eb_device", token, (long)DEVICE_TTL_DAYS * 86400);
 	sodium_memzero(token, sizeof token);
 	struct audit_actor who = { a->id, a->login, req->client_addr };
-	audit_record(req->db, a->district_id, &who, "device_remembered", "account", a->login, label);
+	audit_record(req->db, a->district_id, &who, "device_remembered", "account", a->login,
+		     label);
 	return EB_OK;
 }
 
@@ -241,7 +242,8 @@ const char *auth_login_csrf(struct http_request *req)
 
 bool auth_login_csrf_ok(struct http_request *req)
 {
-	return token_eq(http_form(req, "csrf"), http_cookie(req, "eb_login") ? http_cookie(req, "eb_login") : "");
+	return token_eq(http_form(req, "csrf"),
+			http_cookie(req, "eb_login") ? http_cookie(req, "eb_login") : "");
 }
 
 /* --- sign-in throttles --- */
@@ -259,8 +261,8 @@ void auth_address_key(const char *address, char *out, size_t cap)
 		v4 += 7;
 	if (strchr(v4, ':') && inet_pton(AF_INET6, v4, a6) == 1) {
 		/* one IPv6 client usually holds a whole /64 */
-		snprintf(out, cap, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", a6[0], a6[1], a6[2], a6[3],
-			 a6[4], a6[5], a6[6], a6[7]);
+		snprintf(out, cap, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", a6[0], a6[1], a6[2],
+			 a6[3], a6[4], a6[5], a6[6], a6[7]);
 		return;
 	}
 	str_copy(out, cap, v4);

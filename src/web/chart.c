@@ -15,7 +15,7 @@ static void cut_label(char *out, const char *label, size_t max)
 	}
 	n = max;
 	while (n > 0 && ((unsigned char)label[n] & 0xC0) == 0x80)
-		n--;	/* label[n] continues a character: cut before it */
+		n--; /* label[n] continues a character: cut before it */
 	memcpy(out, label, n);
 	memcpy(out + n, "…", sizeof "…");
 }
@@ -50,8 +50,8 @@ static void forest_mark(struct buf *b, double x, double y, enum svg_colour c)
 
 /* The axis line, 5 ticks with their values at y = ay, and the caption
  * under them, centred at cx. */
-static void forest_ticks(struct buf *b, double left, double width, double ay, double lo,
-			 double hi, double size, double cx, const char *caption)
+static void forest_ticks(struct buf *b, double left, double width, double ay, double lo, double hi,
+			 double size, double cx, const char *caption)
 {
 	svg_line(b, left, ay, left + width, ay, SVG_INK, 1, 0);
 	for (int t = 0; t <= 4; t++) {
@@ -59,7 +59,10 @@ static void forest_ticks(struct buf *b, double left, double width, double ay, do
 		char lab[16];
 		snprintf(lab, sizeof lab, "%.2f", g);
 		svg_line(b, x, ay, x, ay + 4, SVG_INK, 1, 0);
-		svg_text(b, x, ay + size + 4, size, t == 0 ? SVG_START : t == 4 ? SVG_END : SVG_MIDDLE,
+		svg_text(b, x, ay + size + 4, size,
+			 t == 0	  ? SVG_START
+			 : t == 4 ? SVG_END
+				  : SVG_MIDDLE,
 			 SVG_INK, lab);
 	}
 	if (caption)
@@ -79,7 +82,7 @@ void chart_forest(struct buf *b, const char *id, const char *title, const char *
 	const double W = 760, left = 380, right = 24, row = 30, top = 24, size = 15;
 	double H = top + row * (double)n + 2 * size + 20;
 	double span = hi - lo, pw = W - left - right;
-#define X(g) (left + ((g) < lo ? 0 : (g) > hi ? pw : ((g) - lo) / span * pw))
+#define X(g) (left + ((g) < lo ? 0 : (g) > hi ? pw : ((g)-lo) / span * pw))
 	svg_begin(b, id, W, H, title);
 	double ay = top + row * (double)n + 4;
 	svg_line(b, X(0), top - 10, X(0), ay, SVG_MUTED, 1, 1);
@@ -110,7 +113,7 @@ void chart_forest_narrow(struct buf *b, const char *id, const char *title, const
 	const double W = 340, left = 10, right = 10, row = 46, top = 6, size = 15;
 	double H = top + row * (double)n + 2 * size + 20;
 	double span = hi - lo, pw = W - left - right;
-#define X(g) (left + ((g) < lo ? 0 : (g) > hi ? pw : ((g) - lo) / span * pw))
+#define X(g) (left + ((g) < lo ? 0 : (g) > hi ? pw : ((g)-lo) / span * pw))
 	svg_begin(b, id, W, H, title);
 	double ay = top + row * (double)n + 4;
 	svg_line(b, X(0), top, X(0), ay, SVG_MUTED, 1, 1);

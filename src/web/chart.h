@@ -10,7 +10,7 @@
 
 /* One row of a forest plot: a point estimate and its interval. */
 struct chart_interval {
-	const char *label;	/* left of the row; cut to 44 bytes (whole characters) + "…" */
+	const char *label; /* left of the row; cut to 44 bytes (whole characters) + "…" */
 	double est, lo, hi;
 	enum svg_colour colour;
 };

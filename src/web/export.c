@@ -21,16 +21,19 @@ static void fail(struct export *x, enum eb_err e)
 static enum eb_err from_lxw(lxw_error e)
 {
 	switch (e) {
-	case LXW_NO_ERROR: return EB_OK;
-	case LXW_ERROR_MEMORY_MALLOC_FAILED: return EB_ENOMEM;
+	case LXW_NO_ERROR:
+		return EB_OK;
+	case LXW_ERROR_MEMORY_MALLOC_FAILED:
+		return EB_ENOMEM;
 	case LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED:
-	case LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE: return EB_ETOOBIG;
-	default: return EB_EIO;
+	case LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE:
+		return EB_ETOOBIG;
+	default:
+		return EB_EIO;
 	}
 }
 
-enum eb_err export_begin(struct export *x, enum export_format f, const char *sheet,
-			 struct buf *out)
+enum eb_err export_begin(struct export *x, enum export_format f, const char *sheet, struct buf *out)
 {
 	memset(x, 0, sizeof *x);
 	x->format = f;
@@ -115,8 +118,7 @@ static size_t utf8_len(const unsigned char *p)
 	}
 	if (p[0] >= 0xF0 && p[0] <= 0xF4) {
 		unsigned char lo = p[0] == 0xF0 ? 0x90 : 0x80, hi = p[0] == 0xF4 ? 0x8F : 0xBF;
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 &&
-				       (p[3] & 0xC0) == 0x80
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80
 			       ? 4
 			       : 0;
 	}
@@ -164,9 +166,9 @@ static bool xlsx_in_grid(struct export *x)
 static void xlsx_text(struct export *x, const char *s, bool bold)
 {
 	if (xlsx_in_grid(x))
-		fail(x, from_lxw(worksheet_write_string(x->ws, (lxw_row_t)x->row,
-							(lxw_col_t)x->col, utf8_repaired(x, s),
-							bold ? x->bold : NULL)));
+		fail(x,
+		     from_lxw(worksheet_write_string(x->ws, (lxw_row_t)x->row, (lxw_col_t)x->col,
+						     utf8_repaired(x, s), bold ? x->bold : NULL)));
 }
 
 static void xlsx_num(struct export *x, double v)
@@ -252,7 +254,7 @@ static enum eb_err append_file(struct buf *out, const char *path)
 enum eb_err export_finish(struct export *x)
 {
 	if (x->wb) {
-		lxw_error e = workbook_close(x->wb);	/* frees the workbook */
+		lxw_error e = workbook_close(x->wb); /* frees the workbook */
 		x->wb = NULL;
 		fail(x, from_lxw(e));
 		if (x->err == EB_OK)

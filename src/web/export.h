@@ -37,17 +37,18 @@ enum export_format { EXPORT_CSV, EXPORT_XLSX };
 /* decimals for export_num: the shortest form of %g (6 significant digits) */
 #define EXPORT_SHORTEST (-1)
 
-struct export {
+struct export
+{
 	enum export_format format;
-	struct buf *out;	/* CSV: appended as written; Excel: the file, at export_finish */
-	enum eb_err err;	/* sticky: the first failure */
-	uint32_t row;		/* rows ended so far */
-	uint32_t col;		/* cells written in the current row */
+	struct buf *out; /* CSV: appended as written; Excel: the file, at export_finish */
+	enum eb_err err; /* sticky: the first failure */
+	uint32_t row;	 /* rows ended so far */
+	uint32_t col;	 /* cells written in the current row */
 	struct lxw_workbook *wb;
 	struct lxw_worksheet *ws;
 	struct lxw_format *bold;
-	struct buf scratch;	/* Excel: repaired UTF-8 */
-	char path[64];		/* Excel: the workbook's temporary file */
+	struct buf scratch; /* Excel: repaired UTF-8 */
+	char path[64];	    /* Excel: the workbook's temporary file */
 };
 
 /* Starts a table in format f that ends up in out (not owned; appended to).

@@ -24,7 +24,8 @@ void form_error_add(struct form_errors *errs, struct arena *a, const char *field
 static size_t key_len(const char *s, size_t n)
 {
 	size_t k = 0;
-	while (k < n && ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9') || s[k] == '_'))
+	while (k < n &&
+	       ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9') || s[k] == '_'))
 		k++;
 	return k && k + 1 < n && s[k] == ':' && s[k + 1] == ' ' ? k : 0;
 }
@@ -37,7 +38,8 @@ void form_errors_parse(struct form_errors *errs, struct arena *a, const char *wh
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		size_t k = key_len(p, n);
 		char *field = k ? arena_printf(a, "%.*s", (int)k, p) : NULL;
-		char *reason = arena_printf(a, "%.*s", (int)(n - (k ? k + 2 : 0)), p + (k ? k + 2 : 0));
+		char *reason =
+			arena_printf(a, "%.*s", (int)(n - (k ? k + 2 : 0)), p + (k ? k + 2 : 0));
 		if (reason && *reason && (!k || field))
 			form_error_add(errs, a, field, reason);
 		p = e ? e + 1 : NULL;
@@ -87,7 +89,8 @@ void form_errors_summary(struct http_request *req, const struct form_errors *err
 	if (!errs || !errs->n)
 		return;
 	struct buf *b = &req->out;
-	html_raw(b, "<div class=\"notice error\" role=\"alert\"><p>Nothing was saved. Please fix:</p><ul>");
+	html_raw(b, "<div class=\"notice error\" role=\"alert\"><p>Nothing was saved. Please "
+		    "fix:</p><ul>");
 	for (size_t i = 0; i < errs->n; i++) {
 		const struct form_label *l = label_of(labels, nlabels, errs->e[i].field);
 		html_raw(b, "<li>");
@@ -107,8 +110,7 @@ void form_errors_summary(struct http_request *req, const struct form_errors *err
 	html_raw(b, "</ul></div>");
 }
 
-void form_invalid_attrs(struct http_request *req, const struct form_errors *errs,
-			const char *name)
+void form_invalid_attrs(struct http_request *req, const struct form_errors *errs, const char *name)
 {
 	if (!form_error_of(errs, name))
 		return;
@@ -117,8 +119,7 @@ void form_invalid_attrs(struct http_request *req, const struct form_errors *errs
 	html_raw(&req->out, "\"");
 }
 
-void form_field_error(struct http_request *req, const struct form_errors *errs,
-		      const char *name)
+void form_field_error(struct http_request *req, const struct form_errors *errs, const char *name)
 {
 	if (!form_error_of(errs, name))
 		return;

@@ -23,7 +23,7 @@ struct form_label {
 };
 
 struct form_error {
-	const char *field;	/* NULL: about the whole form */
+	const char *field; /* NULL: about the whole form */
 	const char *reason;
 };
 
@@ -49,11 +49,9 @@ void form_errors_summary(struct http_request *req, const struct form_errors *err
 			 const struct form_label *labels, size_t nlabels);
 /* Inside a control's tag: ` aria-invalid="true" aria-describedby="err-NAME"`
  * when errs holds an error for name; nothing otherwise. */
-void form_invalid_attrs(struct http_request *req, const struct form_errors *errs,
-			const char *name);
+void form_invalid_attrs(struct http_request *req, const struct form_errors *errs, const char *name);
 /* After the control: <p class="field-error" id="err-NAME">reason</p> when errs
  * holds an error for name; nothing otherwise. */
-void form_field_error(struct http_request *req, const struct form_errors *errs,
-		      const char *name);
+void form_field_error(struct http_request *req, const struct form_errors *errs, const char *name);
 
 #endif

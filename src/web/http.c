@@ -43,21 +43,21 @@
 struct http_server {
 	struct MHD_Daemon *d;
 	struct http_server_opts opts;
-	_Atomic size_t body_used;	/* bytes of the body budget held by requests */
-	_Atomic int in_handler;		/* requests inside dispatch right now */
-	_Atomic int answering;		/* dispatched and not yet completed */
+	_Atomic size_t body_used; /* bytes of the body budget held by requests */
+	_Atomic int in_handler;	  /* requests inside dispatch right now */
+	_Atomic int answering;	  /* dispatched and not yet completed */
 	_Atomic bool stopping;
 };
 
 /* What the server keeps per request besides what handlers see. */
 struct request_state {
-	struct http_request req;	/* first: a request is its state */
+	struct http_request req; /* first: a request is its state */
 	struct http_server *srv;
-	size_t reserved;		/* bytes of the body budget held */
-	bool body_admitted;		/* the headers passed admission: read the body */
-	bool body_busy;			/* the budget ran out mid-body: 503 when it has arrived */
-	bool dispatched;		/* counted in srv->answering */
-	bool answered;			/* refused at admission; the small body is skipped */
+	size_t reserved;    /* bytes of the body budget held */
+	bool body_admitted; /* the headers passed admission: read the body */
+	bool body_busy;	    /* the budget ran out mid-body: 503 when it has arrived */
+	bool dispatched;    /* counted in srv->answering */
+	bool answered;	    /* refused at admission; the small body is skipped */
 };
 
 static pthread_key_t tls_db_key;
@@ -99,7 +99,8 @@ static void add_security_headers(struct MHD_Response *r, bool no_cache)
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
-	MHD_add_response_header(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	MHD_add_response_header(r, "Permissions-Policy",
+				"camera=(), microphone=(), geolocation=()");
 	if (no_cache)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 }
@@ -116,8 +117,7 @@ static enum MHD_Result send_response(struct http_request *req)
 		buf_puts(&req->out, "The response was too large to send.\n");
 	}
 	body = buf_detach(&req->out, &len);
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(body);
 		return MHD_NO;
@@ -163,7 +163,7 @@ void http_defer_write(struct http_request *req, struct db_write *w,
 	MHD_suspend_connection(req->conn);
 	enum eb_err rc = db_write_submit(req->db, w, deferred_done, req);
 	if (rc == EB_EBUSY) {
-		w->rc = EB_EBUSY;	/* not written: finish answers 503 */
+		w->rc = EB_EBUSY; /* not written: finish answers 503 */
 		MHD_resume_connection(req->conn);
 	} else if (rc) {
 		db_write_grouped(req->db, w);
@@ -230,7 +230,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!req)
 		return;
 	if (req->finish)
-		run_finish(req);	/* the client went away: free the deferred work */
+		run_finish(req); /* the client went away: free the deferred work */
 	if (srv->opts.access_log && req->status) {
 		/* path only: query strings can carry tokens, never log them */
 		log_info("access %s %s %.200s %d %.1fms", req->client_addr, req->method, req->path,
@@ -251,8 +251,9 @@ static void too_big(struct http_request *req)
 /* 503 for a body that does not fit in the body budget now. */
 static void busy(struct http_request *req)
 {
-	http_json_error(req, 503, "the server is receiving too many uploads at once; "
-				  "try again in a few seconds");
+	http_json_error(req, 503,
+			"the server is receiving too many uploads at once; "
+			"try again in a few seconds");
 	http_set_header(req, "Retry-After", "5");
 }
 
@@ -310,8 +311,7 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
  * (white space before the colon) as a header of another name, ignoring it:
  * a proxy that reads either differently would see another request boundary
  * than we do (request smuggling). RFC 9112 says to refuse both. */
-static const char *framing_error(struct MHD_Connection *c, const char *version,
-				 struct framing *f)
+static const char *framing_error(struct MHD_Connection *c, const char *version, struct framing *f)
 {
 	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_header, f);
 	if (f->bad_name)
@@ -398,7 +398,7 @@ static void body_piece(struct request_state *rs, const char *data, size_t n)
 	if (rs->answered)
 		return;
 	if (!rs->body_admitted) {
-		req->body_too_big = true;	/* a body the headers did not announce */
+		req->body_too_big = true; /* a body the headers did not announce */
 		return;
 	}
 	if (req->body_too_big || rs->body_busy)
@@ -425,8 +425,8 @@ static void body_piece(struct request_state *rs, const char *data, size_t n)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *srv = cls;
 	struct http_request *req = *con_cls;
@@ -491,7 +491,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return send_response(req);
 	}
 	if (rs->answered)
-		return send_response(req);	/* the refusal filled in at admission */
+		return send_response(req); /* the refusal filled in at admission */
 	if (srv->stopping) {
 		refuse_stopping(req);
 		return send_response(req);
@@ -517,7 +517,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!req->finish && req->hold && req->status < 300)
 		http_defer_write(req, req->hold, hold_finish, NULL);
 	if (req->finish)
-		return MHD_YES;	/* suspended: answered when the write is done */
+		return MHD_YES; /* suspended: answered when the write is done */
 	return send_response(req);
 }
 
@@ -531,7 +531,8 @@ static int connection_limit(int wanted)
 		return wanted;
 	rlim_t need = (rlim_t)wanted + 256;
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
-		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need
+										 : rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
@@ -551,8 +552,7 @@ static size_t default_body_budget(void)
 	return b;
 }
 
-enum eb_err http_start(const struct http_server_opts *opts, struct http_server **out,
-		       int *port_out)
+enum eb_err http_start(const struct http_server_opts *opts, struct http_server **out, int *port_out)
 {
 	struct http_server *srv = calloc(1, sizeof *srv);
 	if (!srv)
@@ -591,17 +591,17 @@ enum eb_err http_start(const struct http_server_opts *opts, struct http_server *
 		return EB_EINVAL;
 	}
 	srv->d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, srv,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->opts.threads,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0,
+		NULL, NULL, on_request, srv, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned)srv->opts.threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)HTTP_CONN_MEMORY,
 		/* until a request header has arrived; then timeout_s (on_request) */
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opts.idle_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opts.max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		(unsigned)(srv->opts.per_addr_limit < 0 ? 0 : srv->opts.per_addr_limit),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-		1u, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&addr, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
 	if (!srv->d) {
 		free(srv);
 		return EB_EIO;
@@ -689,7 +689,7 @@ bool http_cookie_parse(const char *header, const char *name, char *out, size_t c
 		for (const char *q = v; q < ve; q++)
 			if ((unsigned char)*q < 0x21 || *q == 0x7f || *q == '"' || *q == ',' ||
 			    *q == '\\')
-				return false;	/* not a cookie-octet (RFC 6265) */
+				return false; /* not a cookie-octet (RFC 6265) */
 		memcpy(out, v, vl);
 		out[vl] = '\0';
 		return true;
@@ -714,7 +714,7 @@ static enum MHD_Result cookie_header(void *cls, enum MHD_ValueKind kind, const c
 	char *out = arena_alloc(&cf->req->arena, cap);
 	if (out && http_cookie_parse(value, cf->name, out, cap)) {
 		cf->value = out;
-		return MHD_NO;	/* the first one found */
+		return MHD_NO; /* the first one found */
 	}
 	return MHD_YES;
 }
@@ -735,8 +735,9 @@ static void target_encode(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.' || *p == '~' || *p == '/') {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~' ||
+		    *p == '/') {
 			buf_putc(b, (char)*p);
 		} else {
 			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
@@ -785,10 +786,14 @@ bool http_url_decode(char *s)
 		} else if (*p == '%') {
 			int hi, lo;
 			char a = p[1], b = a ? p[2] : 0;
-			hi = (a >= '0' && a <= '9') ? a - '0' : (a >= 'a' && a <= 'f') ? a - 'a' + 10
-				: (a >= 'A' && a <= 'F') ? a - 'A' + 10 : -1;
-			lo = (b >= '0' && b <= '9') ? b - '0' : (b >= 'a' && b <= 'f') ? b - 'a' + 10
-				: (b >= 'A' && b <= 'F') ? b - 'A' + 10 : -1;
+			hi = (a >= '0' && a <= '9')   ? a - '0'
+			     : (a >= 'a' && a <= 'f') ? a - 'a' + 10
+			     : (a >= 'A' && a <= 'F') ? a - 'A' + 10
+						      : -1;
+			lo = (b >= '0' && b <= '9')   ? b - '0'
+			     : (b >= 'a' && b <= 'f') ? b - 'a' + 10
+			     : (b >= 'A' && b <= 'F') ? b - 'A' + 10
+						      : -1;
 			if (hi < 0 || lo < 0)
 				return false;
 			*w++ = (char)(hi * 16 + lo);
@@ -882,11 +887,21 @@ static void json_escape(struct buf *b, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		switch (c) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '\t': buf_puts(b, "\\t"); break;
+		case '"':
+			buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			buf_puts(b, "\\\\");
+			break;
+		case '\n':
+			buf_puts(b, "\\n");
+			break;
+		case '\r':
+			buf_puts(b, "\\r");
+			break;
+		case '\t':
+			buf_puts(b, "\\t");
+			break;
 		default:
 			if (c < 0x20)
 				buf_printf(b, "\\u%04x", c);

@@ -38,12 +38,12 @@ struct http_kv {
 };
 
 struct http_request {
-	struct arena arena;		/* dies with the request */
+	struct arena arena; /* dies with the request */
 	struct MHD_Connection *conn;
-	const char *method;		/* "GET", "POST", ... */
-	const char *path;		/* as received, without the query */
+	const char *method; /* "GET", "POST", ... */
+	const char *path;   /* as received, without the query */
 	char client_addr[64];
-	struct db *db;			/* this worker thread's connection */
+	struct db *db; /* this worker thread's connection */
 	const char *db_path;
 
 	/* body (capped) */
@@ -58,9 +58,9 @@ struct http_request {
 	/* filled by the router */
 	const char *params[HTTP_MAX_PARAMS];
 	int nparams;
-	struct auth_session *session;	/* NULL when not logged in */
-	void *route;			/* the matched route entry */
-	const void *zone;		/* the district's time zone, once page_time read it */
+	struct auth_session *session; /* NULL when not logged in */
+	void *route;		      /* the matched route entry */
+	const void *zone;	      /* the district's time zone, once page_time read it */
 
 	/* set by the admit callback when the headers proved who the caller is
 	 * (arena memory), for the handler to reuse; NULL otherwise */
@@ -85,23 +85,23 @@ struct http_request {
 };
 
 struct http_server_opts {
-	const char *bind_addr;	/* default 127.0.0.1 */
-	int port;		/* 0 picks a free port */
-	int threads;		/* worker threads; default = CPU count */
-	size_t max_body;	/* bytes; default 16 MiB */
+	const char *bind_addr; /* default 127.0.0.1 */
+	int port;	       /* 0 picks a free port */
+	int threads;	       /* worker threads; default = CPU count */
+	size_t max_body;       /* bytes; default 16 MiB */
 	/* bytes of request bodies held at once, all connections together;
 	 * default: an eighth of the machine's memory, within [64 MiB, 1 GiB],
 	 * never below max_body */
 	size_t body_budget;
-	int timeout_s;		/* inactivity timeout once a request has begun; default 30 */
+	int timeout_s; /* inactivity timeout once a request has begun; default 30 */
 	/* a connection that has not sent a whole request header within this
 	 * many seconds of going quiet is closed; default 10 */
 	int idle_timeout_s;
-	int max_connections;	/* default 4096 (less when the file limit is lower) */
-	int per_addr_limit;	/* connections per client address; default 256, -1 no cap */
-	double stop_grace_s;	/* http_stop's wait for work in progress; default 3 */
+	int max_connections; /* default 4096 (less when the file limit is lower) */
+	int per_addr_limit;  /* connections per client address; default 256, -1 no cap */
+	double stop_grace_s; /* http_stop's wait for work in progress; default 3 */
 	const char *db_path;
-	bool access_log;	/* one line per request to stderr */
+	bool access_log; /* one line per request to stderr */
 	void (*dispatch)(struct http_request *req);
 	/* Called on the worker thread once the headers of a request that
 	 * carries a body have arrived, before any of the body is read, with

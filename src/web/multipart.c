@@ -50,8 +50,8 @@ static bool header_param(const char *line, size_t n, const char *key, char *out,
 	return true;
 }
 
-enum eb_err multipart_find(const char *content_type, const char *body, size_t len,
-			   const char *name, struct multipart_part *out)
+enum eb_err multipart_find(const char *content_type, const char *body, size_t len, const char *name,
+			   struct multipart_part *out)
 {
 	char boundary[80] = "\r\n--";
 	if (!content_type || strncmp(content_type, "multipart/form-data", 19) != 0)
@@ -89,7 +89,8 @@ enum eb_err multipart_find(const char *content_type, const char *body, size_t le
 			if (!eol)
 				eol = hdr_end;
 			size_t ln = (size_t)(eol - line);
-			if (ln > 20 && str_ieq_cstr((struct str){ line, 20 }, "content-disposition:")) {
+			if (ln > 20 &&
+			    str_ieq_cstr((struct str){ line, 20 }, "content-disposition:")) {
 				header_param(line, ln, "name", pname, sizeof pname);
 				header_param(line, ln, "filename", fname, sizeof fname);
 			}

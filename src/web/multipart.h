@@ -9,15 +9,15 @@
 #include "base/err.h"
 
 struct multipart_part {
-	const char *data;	/* points into the body */
+	const char *data; /* points into the body */
 	size_t len;
-	char filename[256];	/* "" when the part is not a file */
+	char filename[256]; /* "" when the part is not a file */
 };
 
 /* content_type is the request's Content-Type header (it carries the
  * boundary). EB_EINVAL for a body that is not multipart/form-data or is
  * malformed, EB_ENOTFOUND when no part has that name. */
-enum eb_err multipart_find(const char *content_type, const char *body, size_t len,
-			   const char *name, struct multipart_part *out);
+enum eb_err multipart_find(const char *content_type, const char *body, size_t len, const char *name,
+			   struct multipart_part *out);
 
 #endif

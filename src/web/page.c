@@ -20,7 +20,8 @@ void page_begin(struct http_request *req, const char *title)
 		    "<link rel=\"stylesheet\" href=\"/assets/style.css\"><title>");
 	html_text(b, title);
 	html_raw(b, " - edbridge</title></head><body>\n"
-		    "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header><nav aria-label=\"Main\">"
+		    "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header><nav "
+		    "aria-label=\"Main\">"
 		    "<a class=\"brand\" href=\"/\">edbridge</a>");
 	const struct route *nav[ROUTER_NAV_MAX];
 	unsigned roles = req->session ? req->session->account.role_mask : 0;
@@ -49,8 +50,9 @@ void page_begin(struct http_request *req, const char *title)
 
 void page_end(struct http_request *req)
 {
-	html_raw(&req->out, "</main>\n<footer><p>edbridge - student data is private: every view of a "
-			    "student record is logged.</p></footer>\n</body></html>\n");
+	html_raw(&req->out,
+		 "</main>\n<footer><p>edbridge - student data is private: every view of a "
+		 "student record is logged.</p></footer>\n</body></html>\n");
 }
 
 void page_error(struct http_request *req, int status, const char *title, const char *message)
@@ -84,7 +86,8 @@ void page_notice(struct http_request *req, const char *kind, const char *text)
 
 void page_scroll_begin(struct http_request *req, const char *label)
 {
-	html_raw(&req->out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
+	html_raw(&req->out,
+		 "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
 	html_attr(&req->out, label);
 	html_raw(&req->out, "\">");
 }
@@ -101,8 +104,9 @@ bool page_set_public_url(const char *url)
 	public_url[0] = '\0';
 	if (!url)
 		return true;
-	size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0 ? 8
-					 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+	size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0  ? 8
+					 : strncmp(url, "http://", 7) == 0 ? 7
+									   : 0;
 	while (n > scheme && url[n - 1] == '/')
 		n--;
 	if (!scheme || n <= scheme || url[scheme] == '/' || n > PAGE_PUBLIC_URL_MAX)
@@ -120,9 +124,8 @@ void page_time(struct http_request *req, int64_t t)
 	if (!req->zone) {
 		char name[DISTRICT_TIME_ZONE_MAX] = "";
 		const struct tz *z = NULL;
-		if (req->session &&
-		    district_time_zone(req->db, req->session->account.district_id, name, sizeof name) ==
-			    EB_OK)
+		if (req->session && district_time_zone(req->db, req->session->account.district_id,
+						       name, sizeof name) == EB_OK)
 			z = tz_get(name);
 		req->zone = z ? z : tz_utc();
 	}

@@ -80,7 +80,8 @@ static const struct route *route_find(struct http_request *req)
 			if (api)
 				http_json_error(req, 404, "no such endpoint");
 			else
-				page_error(req, 404, "Not found", "There is no page at this address.");
+				page_error(req, 404, "Not found",
+					   "There is no page at this address.");
 		}
 		return NULL;
 	}
@@ -160,8 +161,9 @@ void router_dispatch(struct http_request *req)
 	}
 	if (strcmp(method, "POST") == 0 && !(hit->flags & ROUTE_NO_CSRF) && req->session &&
 	    !auth_csrf_ok(req)) {
-		deny(req, hit, 403, "The form's security token is missing or out of date. "
-				    "Go back, reload the page and try again.");
+		deny(req, hit, 403,
+		     "The form's security token is missing or out of date. "
+		     "Go back, reload the page and try again.");
 		return;
 	}
 	if (req->session)

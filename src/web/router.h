@@ -16,31 +16,31 @@
 struct http_request;
 
 enum route_flags {
-	ROUTE_PUBLIC = 1,	/* no login needed */
-	ROUTE_API = 2,		/* JSON errors instead of HTML pages */
-	ROUTE_NO_CSRF = 4,	/* the handler protects itself (login forms, tool credentials) */
-	ROUTE_TOOL = 8,		/* a classroom tool's credentials, checked before a body is read */
+	ROUTE_PUBLIC = 1,  /* no login needed */
+	ROUTE_API = 2,	   /* JSON errors instead of HTML pages */
+	ROUTE_NO_CSRF = 4, /* the handler protects itself (login forms, tool credentials) */
+	ROUTE_TOOL = 8,	   /* a classroom tool's credentials, checked before a body is read */
 };
 
 #define ROLE_BIT(r) (1u << (r))
 #define ROLES_ANY ((1u << ROLE__COUNT) - 1)
 #define ROLES_STAFF (ROLES_ANY & ~(ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT)))
-#define ROLES_STUDENT_DATA                                                                        \
-	(ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) |  \
+#define ROLES_STUDENT_DATA                                                                         \
+	(ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) |   \
 	 ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN) |                 \
 	 ROLE_BIT(ROLE_STUDENT))
 
 /* Who sees a route's link in the main navigation (struct route.nav_for). */
 enum route_nav {
-	NAV_SIGNED_IN = 1,	/* a session whose roles the route admits (the default, 0) */
-	NAV_SIGNED_OUT = 2,	/* a visitor without a session; ROUTE_PUBLIC routes only */
+	NAV_SIGNED_IN = 1,  /* a session whose roles the route admits (the default, 0) */
+	NAV_SIGNED_OUT = 2, /* a visitor without a session; ROUTE_PUBLIC routes only */
 };
 
 struct route {
 	const char *method;
-	const char *pattern;	/* "/classes/:id" */
+	const char *pattern; /* "/classes/:id" */
 	void (*handler)(struct http_request *req);
-	unsigned roles;		/* ROLE_BIT mask; ignored for ROUTE_PUBLIC */
+	unsigned roles; /* ROLE_BIT mask; ignored for ROUTE_PUBLIC */
 	unsigned flags;
 	const char *summary;
 	/* The main navigation (GET routes without parameters only): the link's

@@ -13,12 +13,15 @@
 /* schools and their classes: staff but vendor contacts, who see no school */
 #define SCHOOLS_STAFF (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
 /* the district picture of a standard: district roles, principals (own school) */
-#define MASTERY_LEADERS (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_PRINCIPAL))
-#define INIT_VIEW (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
+#define MASTERY_LEADERS                                                                            \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_PRINCIPAL))
+#define INIT_VIEW                                                                                  \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
 #define INIT_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
 /* a link in the main navigation at a position (router.h, struct route.nav) */
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
+/* clang-format off */
 const struct route routes[] = {
 	{ "GET", "/healthz", page_healthz, 0, ROUTE_PUBLIC | ROUTE_API, "health check" },
 	{ "GET", "/assets/style.css", page_style, 0, ROUTE_PUBLIC, "stylesheet" },
@@ -93,4 +96,5 @@ const struct route routes[] = {
 	{ "GET", "/whats-working.xlsx", page_whats_working_xlsx, INIT_VIEW, 0, "the same as Excel" },
 };
 
+/* clang-format on */
 const size_t routes_count = sizeof routes / sizeof routes[0];

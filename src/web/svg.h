@@ -26,7 +26,7 @@ void svg_rect_tip(struct buf *b, double x, double y, double w, double h, enum sv
 		  const char *tip);
 void svg_circle(struct buf *b, double cx, double cy, double r, enum svg_colour c);
 /* Text at (x, y), escaped; size in px. */
-void svg_text(struct buf *b, double x, double y, double size, enum svg_anchor a,
-	      enum svg_colour c, const char *text);
+void svg_text(struct buf *b, double x, double y, double size, enum svg_anchor a, enum svg_colour c,
+	      const char *text);
 
 #endif

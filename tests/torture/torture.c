@@ -145,7 +145,7 @@ __attribute__((constructor)) static void torture_init(void)
 	if (f && *f)
 		fail_at = strtol(f, NULL, 10);
 	count_file = getenv("EB_TORTURE_COUNT");
-	static const sqlite3_mem_methods m = { sq_malloc, sq_free,     sq_realloc, sq_size,
+	static const sqlite3_mem_methods m = { sq_malloc,  sq_free, sq_realloc,	 sq_size,
 					       sq_roundup, sq_init, sq_shutdown, NULL };
 	sqlite3_config(SQLITE_CONFIG_MALLOC, &m);
 	json_set_alloc_funcs(js_malloc, free);

@@ -8,26 +8,33 @@
 
 #include "ingest/oneroster.h"
 
-enum { FX_MANIFEST, FX_ORGS, FX_SESSIONS, FX_COURSES, FX_CLASSES, FX_USERS, FX_ENROLLMENTS,
-       FX_COUNT };
-
-static const char *const fx_names[FX_COUNT] = {
-	"manifest.csv", "orgs.csv", "academicSessions.csv", "courses.csv", "classes.csv",
-	"users.csv", "enrollments.csv",
+enum {
+	FX_MANIFEST,
+	FX_ORGS,
+	FX_SESSIONS,
+	FX_COURSES,
+	FX_CLASSES,
+	FX_USERS,
+	FX_ENROLLMENTS,
+	FX_COUNT
 };
 
-static const char fx_manifest[] =
-	"propertyName,value\n"
-	"manifest.version,1.0\n"
-	"oneroster.version,1.1\n"
-	"file.academicSessions,bulk\n"
-	"file.categories,absent\n"
-	"file.classes,bulk\n"
-	"file.courses,bulk\n"
-	"file.demographics,absent\n"
-	"file.enrollments,bulk\n"
-	"file.orgs,bulk\n"
-	"file.users,bulk\n";
+static const char *const fx_names[FX_COUNT] = {
+	"manifest.csv", "orgs.csv",  "academicSessions.csv", "courses.csv",
+	"classes.csv",	"users.csv", "enrollments.csv",
+};
+
+static const char fx_manifest[] = "propertyName,value\n"
+				  "manifest.version,1.0\n"
+				  "oneroster.version,1.1\n"
+				  "file.academicSessions,bulk\n"
+				  "file.categories,absent\n"
+				  "file.classes,bulk\n"
+				  "file.courses,bulk\n"
+				  "file.demographics,absent\n"
+				  "file.enrollments,bulk\n"
+				  "file.orgs,bulk\n"
+				  "file.users,bulk\n";
 
 static const char fx_orgs[] =
 	"sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
@@ -35,10 +42,10 @@ static const char fx_orgs[] =
 	"s1,,,Alpha High,school,AH,d1\n"
 	"s2,,,Beta Middle,school,BM,d1\n";
 
-static const char fx_sessions[] =
-	"sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear\n"
-	"y1,,,2024-25,schoolYear,2024-08-20,2025-06-10,,2025\n"
-	"t1,,,Fall,term,2024-08-20,2024-12-20,y1,2025\n";
+static const char fx_sessions[] = "sourcedId,status,dateLastModified,title,type,startDate,endDate,"
+				  "parentSourcedId,schoolYear\n"
+				  "y1,,,2024-25,schoolYear,2024-08-20,2025-06-10,,2025\n"
+				  "t1,,,Fall,term,2024-08-20,2024-12-20,y1,2025\n";
 
 static const char fx_courses[] =
 	"sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
@@ -86,7 +93,7 @@ static size_t fx_files(struct oneroster_file *out, int which, const char *text)
 		if (!d)
 			continue;
 		out[n].name = fx_names[i];
-		out[n].data = (char *)d;	/* not modified by oneroster_import_files */
+		out[n].data = (char *)d; /* not modified by oneroster_import_files */
 		out[n].len = strlen(d);
 		n++;
 	}

@@ -147,7 +147,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(district_roles_see_the_district, setup, teardown),
-		cmocka_unit_test_setup_teardown(school_and_class_roles_stay_in_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(school_and_class_roles_stay_in_scope, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(families_see_their_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(report_scope_is_one_rule, setup, teardown),
 	};

@@ -53,15 +53,23 @@ static void passwords_verify_and_fail_alike(void **state)
 	struct fx *f = *state;
 	int64_t id;
 	struct account a;
-	assert_int_equal(account_create(f->db, f->d1, "ana.t", "Ana T", "correct horse", NULL, &id), EB_OK);
-	assert_int_equal(account_create(f->db, f->d1, "ANA.T", "dup", "correct horse", NULL, &id), EB_EEXIST);
-	assert_int_equal(account_create(f->db, f->d1, "x", "short", "correct horse", NULL, &id), EB_EINVAL);
-	assert_int_equal(account_create(f->db, f->d1, "bad login!", "b", "correct horse", NULL, &id), EB_EINVAL);
-	assert_int_equal(account_create(f->db, f->d1, "shortpw", "s", "1234567", NULL, &id), EB_EINVAL);
+	assert_int_equal(account_create(f->db, f->d1, "ana.t", "Ana T", "correct horse", NULL, &id),
+			 EB_OK);
+	assert_int_equal(account_create(f->db, f->d1, "ANA.T", "dup", "correct horse", NULL, &id),
+			 EB_EEXIST);
+	assert_int_equal(account_create(f->db, f->d1, "x", "short", "correct horse", NULL, &id),
+			 EB_EINVAL);
+	assert_int_equal(
+		account_create(f->db, f->d1, "bad login!", "b", "correct horse", NULL, &id),
+		EB_EINVAL);
+	assert_int_equal(account_create(f->db, f->d1, "shortpw", "s", "1234567", NULL, &id),
+			 EB_EINVAL);
 	assert_int_equal(account_check_password(f->db, f->d1, "ana.t", "correct horse", &a), EB_OK);
 	assert_string_equal(a.display_name, "Ana T");
-	assert_int_equal(account_check_password(f->db, f->d1, "ana.t", "wrong horse", &a), EB_EAUTH);
-	assert_int_equal(account_check_password(f->db, f->d1, "nobody", "correct horse", &a), EB_EAUTH);
+	assert_int_equal(account_check_password(f->db, f->d1, "ana.t", "wrong horse", &a),
+			 EB_EAUTH);
+	assert_int_equal(account_check_password(f->db, f->d1, "nobody", "correct horse", &a),
+			 EB_EAUTH);
 	/* the stored hash is Argon2id, never the password */
 	struct db_stmt *st;
 	assert_int_equal(db_query(f->db, "SELECT password_hash FROM account WHERE login='ana.t'",
@@ -74,7 +82,8 @@ static void passwords_verify_and_fail_alike(void **state)
 	/* disabled accounts cannot log in */
 	assert_int_equal(account_find_login(f->db, f->d1, "ana.t", &a), EB_OK);
 	assert_int_equal(account_set_disabled(f->db, f->d1, a.id, true), EB_OK);
-	assert_int_equal(account_check_password(f->db, f->d1, "ana.t", "correct horse", &a), EB_EAUTH);
+	assert_int_equal(account_check_password(f->db, f->d1, "ana.t", "correct horse", &a),
+			 EB_EAUTH);
 }
 
 static void roles_fit_their_scopes(void **state)
@@ -82,10 +91,14 @@ static void roles_fit_their_scopes(void **state)
 	struct fx *f = *state;
 	int64_t id;
 	struct account a;
-	assert_int_equal(account_create(f->db, f->d1, "pat", "Pat", "pat principal 77", NULL, &id), EB_OK);
-	assert_int_equal(account_add_role(f->db, f->d1, id, ROLE_PRINCIPAL, "school", "sch-1"), EB_OK);
-	assert_int_equal(account_add_role(f->db, f->d1, id, ROLE_PRINCIPAL, "district", "1"), EB_EINVAL);
-	assert_int_equal(account_add_role(f->db, f->d1, id, ROLE_GUARDIAN, "school", "sch-1"), EB_EINVAL);
+	assert_int_equal(account_create(f->db, f->d1, "pat", "Pat", "pat principal 77", NULL, &id),
+			 EB_OK);
+	assert_int_equal(account_add_role(f->db, f->d1, id, ROLE_PRINCIPAL, "school", "sch-1"),
+			 EB_OK);
+	assert_int_equal(account_add_role(f->db, f->d1, id, ROLE_PRINCIPAL, "district", "1"),
+			 EB_EINVAL);
+	assert_int_equal(account_add_role(f->db, f->d1, id, ROLE_GUARDIAN, "school", "sch-1"),
+			 EB_EINVAL);
 	assert_int_equal(account_add_role(f->db, f->d1, id, ROLE_TEACHER, "class", "cls-1"), EB_OK);
 	/* another district cannot touch this account */
 	assert_int_equal(account_add_role(f->db, f->d2, id, ROLE_TEACHER, "class", "cls-2"), EB_OK);
@@ -94,8 +107,10 @@ static void roles_fit_their_scopes(void **state)
 	assert_int_equal(a.nroles, 2);
 	assert_true(a.role_mask & (1u << ROLE_PRINCIPAL));
 	assert_true(a.role_mask & (1u << ROLE_TEACHER));
-	assert_int_equal(account_remove_role(f->db, f->d1, id, ROLE_TEACHER, "class", "cls-1"), EB_OK);
-	assert_int_equal(account_remove_role(f->db, f->d1, id, ROLE_TEACHER, "class", "cls-1"), EB_ENOTFOUND);
+	assert_int_equal(account_remove_role(f->db, f->d1, id, ROLE_TEACHER, "class", "cls-1"),
+			 EB_OK);
+	assert_int_equal(account_remove_role(f->db, f->d1, id, ROLE_TEACHER, "class", "cls-1"),
+			 EB_ENOTFOUND);
 	enum role r;
 	assert_true(role_parse("parent", &r));
 	assert_int_equal(r, ROLE_GUARDIAN);
@@ -109,8 +124,10 @@ static void sessions_and_codes(void **state)
 	int64_t id;
 	struct account a, b;
 	char tok[64], csrf[64], csrf2[64], code[32];
-	assert_int_equal(account_create(f->db, f->d1, "fam", "A Family", NULL, "stu-1", &id), EB_OK);
-	assert_int_equal(account_check_password(f->db, f->d1, "fam", "anything at all", &a), EB_EAUTH);
+	assert_int_equal(account_create(f->db, f->d1, "fam", "A Family", NULL, "stu-1", &id),
+			 EB_OK);
+	assert_int_equal(account_check_password(f->db, f->d1, "fam", "anything at all", &a),
+			 EB_EAUTH);
 	assert_int_equal(account_get(f->db, f->d1, id, &a), EB_OK);
 	assert_int_equal(session_create(f->db, &a, tok, csrf), EB_OK);
 	assert_int_equal(strlen(tok), SESSION_TOKEN_LEN);
@@ -151,9 +168,12 @@ static void audit_lists_newest_first(void **state)
 {
 	struct fx *f = *state;
 	struct audit_actor who = { 0, "cli", "" };
-	assert_int_equal(audit_record(f->db, f->d1, &who, "view", "student", "s1", "record"), EB_OK);
-	assert_int_equal(audit_record(f->db, f->d1, &who, "view", "student", "s2", "record"), EB_OK);
-	assert_int_equal(audit_record(f->db, f->d2, &who, "view", "student", "s3", "record"), EB_OK);
+	assert_int_equal(audit_record(f->db, f->d1, &who, "view", "student", "s1", "record"),
+			 EB_OK);
+	assert_int_equal(audit_record(f->db, f->d1, &who, "view", "student", "s2", "record"),
+			 EB_OK);
+	assert_int_equal(audit_record(f->db, f->d2, &who, "view", "student", "s3", "record"),
+			 EB_OK);
 	struct arena ar;
 	arena_init(&ar);
 	struct audit_entry *e;

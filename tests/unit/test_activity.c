@@ -60,10 +60,14 @@ static void add_person(struct fx *f, const char *sid, const char *role, const ch
 		       const char *email)
 {
 	assert_int_equal(db_execute(f->db,
-		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, username,"
-		" given_name, family_name, email) VALUES (?1, ?2, 'school1', ?3, ?4, 'G', 'F', ?5)",
-		DB_ARGS(DB_INT(f->district), DB_TEXT(sid), DB_TEXT(role), DB_TEXT(username),
-			DB_TEXT(email)), NULL), EB_OK);
+				    "INSERT INTO person (district_id, sourced_id, org_sourced_ids, "
+				    "role, username,"
+				    " given_name, family_name, email) VALUES (?1, ?2, 'school1', "
+				    "?3, ?4, 'G', 'F', ?5)",
+				    DB_ARGS(DB_INT(f->district), DB_TEXT(sid), DB_TEXT(role),
+					    DB_TEXT(username), DB_TEXT(email)),
+				    NULL),
+			 EB_OK);
 }
 
 static void counts(struct fx *f, int64_t tool, int64_t *events, int64_t *quarantined)
@@ -75,11 +79,14 @@ static void counts(struct fx *f, int64_t tool, int64_t *events, int64_t *quarant
 static const char *event_standard(struct fx *f, const char *student, char *out, size_t cap)
 {
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db,
-		"SELECT coalesce(standard_code, '-'), coalesce(correct, -1), coalesce(score, -1),"
-		" coalesce(duration_s, -1) FROM learning_event WHERE district_id = ?1"
-		" AND student_sourced_id = ?2 ORDER BY id DESC LIMIT 1",
-		DB_ARGS(DB_INT(f->district), DB_TEXT(student)), &st), EB_OK);
+	assert_int_equal(
+		db_query(f->db,
+			 "SELECT coalesce(standard_code, '-'), coalesce(correct, -1), "
+			 "coalesce(score, -1),"
+			 " coalesce(duration_s, -1) FROM learning_event WHERE district_id = ?1"
+			 " AND student_sourced_id = ?2 ORDER BY id DESC LIMIT 1",
+			 DB_ARGS(DB_INT(f->district), DB_TEXT(student)), &st),
+		EB_OK);
 	out[0] = '\0';
 	if (db_next(st))
 		snprintf(out, cap, "%s %lld %.2f %.1f", db_col_text(st, 0),
@@ -99,7 +106,9 @@ static void post(struct fx *f, const char *body)
 static void test_ccss_extract(void **state)
 {
 	(void)state;
-	static const struct { const char *in, *want; } cases[] = {
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
 		{ "3.NF.A.1", "3.NF.A.1" },
 		{ "http://standards.example/CCSS.Math.Content.3.NF.A.1", "3.NF.A.1" },
 		{ "https://tool.example/items/ccss-k-cc-b-4/q7", "K.CC.B.4" },
@@ -118,7 +127,8 @@ static void test_ccss_extract(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		bool found = activity_extract_ccss_code(cases[i].in, out, sizeof out);
 		if (strcmp(out, cases[i].want) || found != (cases[i].want[0] != 0))
-			fail_msg("\"%s\": got \"%s\", want \"%s\"", cases[i].in, out, cases[i].want);
+			fail_msg("\"%s\": got \"%s\", want \"%s\"", cases[i].in, out,
+				 cases[i].want);
 	}
 	assert_false(activity_extract_ccss_code(NULL, out, sizeof out));
 }
@@ -138,17 +148,21 @@ static void check_summary(struct fx *f, int64_t tool)
 	assert_int_equal(td.events, ev);
 	assert_int_equal(td.quarantined, q);
 	int64_t students = 0;
-	assert_int_equal(db_get_int(f->db, "SELECT count(DISTINCT student_sourced_id) FROM learning_event"
+	assert_int_equal(db_get_int(f->db,
+				    "SELECT count(DISTINCT student_sourced_id) FROM learning_event"
 				    " WHERE district_id = ?1 AND tool_id = ?2",
-				    DB_ARGS(DB_INT(f->district), DB_INT(tool)), &students), EB_OK);
+				    DB_ARGS(DB_INT(f->district), DB_INT(tool)), &students),
+			 EB_OK);
 	assert_true(td.students >= students); /* ever matched: voiding does not subtract */
 	int64_t per_day[ACTIVITY_DAYS] = { 0 };
 	struct db_stmt *s;
-	assert_int_equal(db_query(f->db, "SELECT occurred_at / 86400, count(*) FROM ("
+	assert_int_equal(db_query(f->db,
+				  "SELECT occurred_at / 86400, count(*) FROM ("
 				  " SELECT occurred_at FROM learning_event WHERE district_id = ?1"
 				  " AND tool_id = ?2 UNION ALL SELECT occurred_at FROM quarantine"
 				  " WHERE district_id = ?1 AND tool_id = ?2) GROUP BY 1",
-				  DB_ARGS(DB_INT(f->district), DB_INT(tool)), &s), EB_OK);
+				  DB_ARGS(DB_INT(f->district), DB_INT(tool)), &s),
+			 EB_OK);
 	while (db_next(s)) {
 		int64_t i = db_col_int(s, 0) - td.first_day;
 		if (i >= 0 && i < ACTIVITY_DAYS)
@@ -166,15 +180,18 @@ static void test_match_and_quarantine(void **state)
 	add_person(f, "tea-1", "teacher", "tina", "tina@school.org");
 	char buf[128];
 	/* by account name = sourcedId, with a CCSS code in the activity id */
-	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"stu-1\"}},"
-		VERB ",\"object\":{\"id\":\"https://tool.example/items/3.NF.A.1/q1\"},"
+	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://"
+		"sis.example\",\"name\":\"stu-1\"}}," VERB
+		",\"object\":{\"id\":\"https://tool.example/items/3.NF.A.1/q1\"},"
 		"\"result\":{\"success\":true,\"duration\":\"PT45S\"}}");
 	assert_string_equal(event_standard(f, "stu-1", buf, sizeof buf), "3.NF.A.1 1 -1.00 45.0");
 	/* by username, code in the definition extensions, score from raw/min/max */
-	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"bo.c\"}},"
-		VERB ",\"object\":{\"id\":\"https://tool.example/items/77\",\"definition\":{\"extensions\":"
-		"{\"http://tool.example/standard\":\"CCSS.Math.Content.4.OA.A.3\"}}},"
-		"\"result\":{\"success\":false,\"score\":{\"raw\":3,\"min\":0,\"max\":4}}}");
+	post(f,
+	     "{\"actor\":{\"account\":{\"homePage\":\"https://"
+	     "sis.example\",\"name\":\"bo.c\"}}," VERB
+	     ",\"object\":{\"id\":\"https://tool.example/items/77\",\"definition\":{\"extensions\":"
+	     "{\"http://tool.example/standard\":\"CCSS.Math.Content.4.OA.A.3\"}}},"
+	     "\"result\":{\"success\":false,\"score\":{\"raw\":3,\"min\":0,\"max\":4}}}");
 	assert_string_equal(event_standard(f, "stu-2", buf, sizeof buf), "4.OA.A.3 0 0.75 -1.0");
 	/* by email (case-insensitive), usage without evidence and without a standard */
 	post(f, "{\"actor\":{\"mbox\":\"mailto:ANN@school.org\"},\"verb\":{\"id\":"
@@ -189,17 +206,23 @@ static void test_match_and_quarantine(void **state)
 	/* unknown learner, a teacher, and evidence without a standard: quarantined */
 	post(f, "{\"actor\":{\"mbox\":\"mailto:new@school.org\"}," VERB ",\"object\":{\"id\":"
 		"\"https://tool.example/items/2.OA.B.2\"},\"result\":{\"success\":true}}");
-	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"tea-1\"}},"
-		VERB ",\"object\":{\"id\":\"https://tool.example/items/2.OA.B.2\"},\"result\":{\"success\":true}}");
-	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"stu-2\"}},"
-		VERB ",\"object\":{\"id\":\"https://tool.example/items/mystery\"},"
+	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://"
+		"sis.example\",\"name\":\"tea-1\"}}," VERB
+		",\"object\":{\"id\":\"https://tool.example/items/"
+		"2.OA.B.2\"},\"result\":{\"success\":true}}");
+	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://"
+		"sis.example\",\"name\":\"stu-2\"}}," VERB
+		",\"object\":{\"id\":\"https://tool.example/items/mystery\"},"
 		"\"result\":{\"score\":{\"scaled\":0.9}}}");
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 3);
 	assert_int_equal(q, 3);
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT reason FROM quarantine WHERE district_id = ?1"
-				  " ORDER BY id", DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+	assert_int_equal(db_query(f->db,
+				  "SELECT reason FROM quarantine WHERE district_id = ?1"
+				  " ORDER BY id",
+				  DB_ARGS(DB_INT(f->district)), &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_non_null(strstr(db_col_text(st, 0), "actor not matched"));
 	assert_true(db_next(st));
@@ -210,14 +233,15 @@ static void test_match_and_quarantine(void **state)
 
 	/* roster and mapping change, then re-match */
 	add_person(f, "stu-3", "student", "newkid", "new@school.org");
-	assert_int_equal(activity_map_set(f->db, f->district, 7, "https://tool.example/items/mystery",
-					  "5.NBT.A.1"), EB_OK);
+	assert_int_equal(activity_map_set(f->db, f->district, 7,
+					  "https://tool.example/items/mystery", "5.NBT.A.1"),
+			 EB_OK);
 	int moved = -1;
 	assert_int_equal(activity_rematch(f->db, f->district, &moved), EB_OK);
 	assert_int_equal(moved, 2);
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 5);
-	assert_int_equal(q, 1);	/* the teacher stays */
+	assert_int_equal(q, 1); /* the teacher stays */
 	assert_string_equal(event_standard(f, "stu-3", buf, sizeof buf), "2.OA.B.2 1 -1.00 -1.0");
 	assert_string_equal(event_standard(f, "stu-2", buf, sizeof buf), "5.NBT.A.1 -1 0.90 -1.0");
 	assert_int_equal(activity_rematch(f->db, f->district, &moved), EB_OK);
@@ -225,9 +249,11 @@ static void test_match_and_quarantine(void **state)
 
 	/* the map overrides a code found in the id */
 	assert_int_equal(activity_map_set(f->db, f->district, 7,
-					  "https://tool.example/items/3.NF.A.1/q1", "3.NF.A.2"), EB_OK);
-	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://sis.example\",\"name\":\"stu-1\"}},"
-		VERB ",\"object\":{\"id\":\"https://tool.example/items/3.NF.A.1/q1\"},"
+					  "https://tool.example/items/3.NF.A.1/q1", "3.NF.A.2"),
+			 EB_OK);
+	post(f, "{\"actor\":{\"account\":{\"homePage\":\"https://"
+		"sis.example\",\"name\":\"stu-1\"}}," VERB
+		",\"object\":{\"id\":\"https://tool.example/items/3.NF.A.1/q1\"},"
 		"\"result\":{\"success\":false}}");
 	assert_string_equal(event_standard(f, "stu-1", buf, sizeof buf), "3.NF.A.2 0 -1.00 -1.0");
 	assert_int_equal(activity_map_set(f->db, f->district, 7, "", "x"), EB_EINVAL);
@@ -244,7 +270,8 @@ static void test_match_and_quarantine(void **state)
 	json_decref(j);
 	buf_reset(&b);
 	assert_int_equal(activity_unmapped_json(f->db, f->district, 7, 50, &b), EB_OK);
-	assert_string_equal(buf_cstr(&b), "[{\"activityId\":\"https://tool.example/videos/9\",\"events\":1}]");
+	assert_string_equal(buf_cstr(&b),
+			    "[{\"activityId\":\"https://tool.example/videos/9\",\"events\":1}]");
 	struct activity_tool_data td;
 	assert_int_equal(activity_tool_data(f->db, f->district, 7, time(NULL), &td), EB_OK);
 	assert_int_equal(td.statements, 7);
@@ -261,23 +288,27 @@ static void test_voiding_removes_event(void **state)
 	struct fx *f = *state;
 	add_person(f, "stu-1", "student", "ann.b", "ann@school.org");
 	post(f, "{\"id\":\"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa\",\"actor\":{\"mbox\":"
-		"\"mailto:ann@school.org\"}," VERB ",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
+		"\"mailto:ann@school.org\"}," VERB
+		",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
 		"\"result\":{\"success\":true}}");
 	int64_t ev, q;
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 1);
 	post(f, "{\"actor\":{\"mbox\":\"mailto:ann@school.org\"},\"verb\":{\"id\":"
-		"\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":\"StatementRef\","
+		"\"http://adlnet.gov/expapi/verbs/"
+		"voided\"},\"object\":{\"objectType\":\"StatementRef\","
 		"\"id\":\"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa\"}}");
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 0);
 	assert_int_equal(q, 0);
 	/* voiding first, statement later: no learning event either */
 	post(f, "{\"actor\":{\"mbox\":\"mailto:ann@school.org\"},\"verb\":{\"id\":"
-		"\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":\"StatementRef\","
+		"\"http://adlnet.gov/expapi/verbs/"
+		"voided\"},\"object\":{\"objectType\":\"StatementRef\","
 		"\"id\":\"bbbbbbbb-aaaa-4aaa-8aaa-aaaaaaaaaaaa\"}}");
 	post(f, "{\"id\":\"bbbbbbbb-aaaa-4aaa-8aaa-aaaaaaaaaaaa\",\"actor\":{\"mbox\":"
-		"\"mailto:ann@school.org\"}," VERB ",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
+		"\"mailto:ann@school.org\"}," VERB
+		",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
 		"\"result\":{\"success\":true}}");
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 0);
@@ -286,18 +317,22 @@ static void test_voiding_removes_event(void **state)
 	/* stored and voided in one batch (one transaction), on a day no other
 	 * event has: the counts net out */
 	post(f, "[{\"id\":\"cccccccc-aaaa-4aaa-8aaa-aaaaaaaaaaaa\",\"actor\":{\"mbox\":"
-		"\"mailto:ann@school.org\"}," VERB ",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
+		"\"mailto:ann@school.org\"}," VERB
+		",\"object\":{\"id\":\"https://t.example/3.NF.A.1\"},"
 		"\"result\":{\"success\":true},\"timestamp\":\"2025-01-15T10:00:00Z\"},"
 		"{\"actor\":{\"mbox\":\"mailto:ann@school.org\"},\"verb\":{\"id\":"
-		"\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":\"StatementRef\","
+		"\"http://adlnet.gov/expapi/verbs/"
+		"voided\"},\"object\":{\"objectType\":\"StatementRef\","
 		"\"id\":\"cccccccc-aaaa-4aaa-8aaa-aaaaaaaaaaaa\"}}]");
 	counts(f, 7, &ev, &q);
 	assert_int_equal(ev, 0);
 	check_summary(f, 7);
 	int64_t day_events = -1;
-	assert_int_equal(db_get_int(f->db, "SELECT coalesce(sum(events), 0) FROM tool_day"
+	assert_int_equal(db_get_int(f->db,
+				    "SELECT coalesce(sum(events), 0) FROM tool_day"
 				    " WHERE district_id = ?1 AND tool_id = 7",
-				    DB_ARGS(DB_INT(f->district)), &day_events), EB_OK);
+				    DB_ARGS(DB_INT(f->district)), &day_events),
+			 EB_OK);
 	assert_int_equal(day_events, 0);
 	struct activity_tool_data td;
 	assert_int_equal(activity_tool_data(f->db, f->district, 7, time(NULL), &td), EB_OK);
@@ -310,9 +345,16 @@ static void test_event_record_direct(void **state)
 	struct fx *f = *state;
 	add_person(f, "s9", "student", NULL, NULL);
 	struct learning_event_in ev = {
-		.actor_key = "csv:s9", .match_name = "s9", .activity_id = "item-1",
-		.standard_code = "K.CC.A.1", .item_id = "item-1", .correct = 1, .score = 1.5,
-		.duration_s = 12, .occurred_at = 1700000000, .source = "csv",
+		.actor_key = "csv:s9",
+		.match_name = "s9",
+		.activity_id = "item-1",
+		.standard_code = "K.CC.A.1",
+		.item_id = "item-1",
+		.correct = 1,
+		.score = 1.5,
+		.duration_s = 12,
+		.occurred_at = 1700000000,
+		.source = "csv",
 	};
 	bool quarantined = true;
 	assert_int_equal(activity_event_record(f->db, f->district, 3, &ev, &quarantined), EB_OK);

@@ -32,10 +32,13 @@ static void counts_and_clean_text(void **state)
 	 * without splitting a character */
 	char id[700];
 	memset(id, 'k', sizeof id);
-	memcpy(id + 511, "\xC3\xA9", 2);	/* é across the cut at 512 bytes */
+	memcpy(id + 511, "\xC3\xA9", 2); /* é across the cut at 512 bytes */
 	id[sizeof id - 1] = '\0';
 	assert_int_equal(audit_record_students(db, d, &who, "refused", "student",
-					       "x\xFF\xFE" "y\xE9" "z", 1, "404"),
+					       "x\xFF\xFE"
+					       "y\xE9"
+					       "z",
+					       1, "404"),
 			 EB_OK);
 	assert_int_equal(audit_record_students(db, d, &who, "refused", "student", id, 1, "404"),
 			 EB_OK);
@@ -45,12 +48,12 @@ static void counts_and_clean_text(void **state)
 	struct audit_entry *e;
 	size_t n;
 	assert_int_equal(audit_list(db, d, &f, &a, &e, &n), EB_OK);
-	assert_int_equal(n, 4);	/* newest first */
+	assert_int_equal(n, 4); /* newest first */
 	assert_int_equal(strlen(e[0].subject_id), 511);
 	assert_true(str_utf8_valid(str_from(e[0].subject_id), NULL));
 	assert_string_equal(e[1].subject_id, "x??y?z");
 	assert_int_equal(e[1].students, 1);
-	assert_int_equal(e[2].students, -1);	/* a login is about no set of students */
+	assert_int_equal(e[2].students, -1); /* a login is about no set of students */
 	assert_int_equal(e[3].students, 23);
 	assert_string_equal(e[3].action, "export");
 	assert_string_equal(e[3].address, "192.0.2.1");

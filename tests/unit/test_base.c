@@ -85,24 +85,25 @@ static void utf8_validity(void **state)
 {
 	size_t bad = 99;
 	assert_true(str_utf8_valid(str_from("plain ASCII"), &bad));
-	assert_true(str_utf8_valid(str_from("Jos\xC3\xA9 \xE2\x82\xAC \xF0\x90\x80\x80 \xF4\x8F\xBF\xBF"), NULL));
+	assert_true(str_utf8_valid(
+		str_from("Jos\xC3\xA9 \xE2\x82\xAC \xF0\x90\x80\x80 \xF4\x8F\xBF\xBF"), NULL));
 	assert_true(str_utf8_valid((struct str){ "", 0 }, &bad));
 	static const struct {
 		const char *s;
 		size_t at;
 	} no[] = {
-		{ "ab\xFF", 2 },		/* never in UTF-8 */
-		{ "\xFF\xFE", 0 },		/* a UTF-16 byte-order mark */
-		{ "x\x80", 1 },		/* continuation without a lead */
-		{ "\xC1\xBF", 0 },		/* overlong two bytes */
-		{ "\xE0\x9F\xBF", 0 },	/* overlong three bytes */
-		{ "\xF0\x8F\xBF\xBF", 0 },	/* overlong four bytes */
-		{ "a\xED\xA0\x80", 1 },	/* a surrogate */
-		{ "\xF4\x90\x80\x80", 0 },	/* above U+10FFFF */
+		{ "ab\xFF", 2 },	   /* never in UTF-8 */
+		{ "\xFF\xFE", 0 },	   /* a UTF-16 byte-order mark */
+		{ "x\x80", 1 },		   /* continuation without a lead */
+		{ "\xC1\xBF", 0 },	   /* overlong two bytes */
+		{ "\xE0\x9F\xBF", 0 },	   /* overlong three bytes */
+		{ "\xF0\x8F\xBF\xBF", 0 }, /* overlong four bytes */
+		{ "a\xED\xA0\x80", 1 },	   /* a surrogate */
+		{ "\xF4\x90\x80\x80", 0 }, /* above U+10FFFF */
 		{ "\xF5\x80\x80\x80", 0 },
-		{ "abc\xE2\x82", 3 },		/* cut short */
-		{ "\xE2\x28\xA1", 0 },	/* a bad second byte */
-		{ "\xF0\x90\x28\xBC", 0 },	/* a bad third byte */
+		{ "abc\xE2\x82", 3 },	   /* cut short */
+		{ "\xE2\x28\xA1", 0 },	   /* a bad second byte */
+		{ "\xF0\x90\x28\xBC", 0 }, /* a bad third byte */
 	};
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
 		bad = 99;

@@ -141,7 +141,7 @@ static void test_valid_fixtures(void **state)
 			caliper_result_free(&r);
 			entities++;
 		} else {
-			other++;	/* caliperEndpointConfigPayload: not a data payload */
+			other++; /* caliperEndpointConfigPayload: not a data payload */
 		}
 		arena_free(&a);
 		free(body);
@@ -204,42 +204,60 @@ static void test_error_fixtures(void **state)
 	}
 	free(list);
 	printf("# caliper error fixtures: %d/%d rejected; entity fixtures rejected by the entity"
-	       " validator on their own merits: %d/%d\n", rejected, n, entity_own, entity_total);
+	       " validator on their own merits: %d/%d\n",
+	       rejected, n, entity_own, entity_total);
 	int64_t s, e, q;
 	assert_int_equal(activity_counts(f->db, f->district, 1, &s, &e, &q), EB_OK);
-	assert_int_equal(e + q, 0);	/* nothing stored from a rejected payload */
+	assert_int_equal(e + q, 0); /* nothing stored from a rejected payload */
 }
 
 static void add_person(struct fx *f, const char *sid)
 {
 	assert_int_equal(db_execute(f->db,
-		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, given_name,"
-		" family_name) VALUES (?1, ?2, 'school1', 'student', 'G', 'F')",
-		DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), NULL), EB_OK);
+				    "INSERT INTO person (district_id, sourced_id, org_sourced_ids, "
+				    "role, given_name,"
+				    " family_name) VALUES (?1, ?2, 'school1', 'student', 'G', 'F')",
+				    DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), NULL),
+			 EB_OK);
 }
 
-#define EVENT_HEAD(uuid, type, action) \
-	"{\"@context\":\"http://purl.imsglobal.org/ctx/caliper/v1p2\",\"id\":\"urn:uuid:" uuid \
-	"\",\"type\":\"" type "\",\"action\":\"" action "\",\"eventTime\":\"2024-03-01T10:00:00.000Z\"," \
+#define EVENT_HEAD(uuid, type, action)                                                             \
+	"{\"@context\":\"http://purl.imsglobal.org/ctx/caliper/v1p2\",\"id\":\"urn:uuid:" uuid     \
+	"\",\"type\":\"" type "\",\"action\":\"" action                                            \
+	"\",\"eventTime\":\"2024-03-01T10:00:00.000Z\","                                           \
 	"\"actor\":{\"id\":\"https://sis.example/users/stu-1\",\"type\":\"Person\"},"
 
 static const char envelope[] =
 	"{\"sensor\":\"https://tool.example/sensor\",\"sendTime\":\"2024-03-01T10:00:01.000Z\","
-	"\"dataVersion\":\"http://purl.imsglobal.org/ctx/caliper/v1p2\",\"data\":["
-	EVENT_HEAD("11111111-1111-4111-8111-111111111111", "GradeEvent", "Graded")
-	"\"object\":{\"id\":\"https://tool.example/attempts/1\",\"type\":\"Attempt\","
-	"\"assignable\":{\"id\":\"https://tool.example/quiz/4.NF.B.3\",\"type\":\"Assessment\"}},"
-	"\"generated\":{\"id\":\"https://tool.example/scores/1\",\"type\":\"Score\",\"attempt\":"
-	"\"https://tool.example/attempts/1\",\"scoreGiven\":8,\"maxScore\":10}},"
-	EVENT_HEAD("22222222-2222-4222-8222-222222222222", "ToolUseEvent", "Used")
-	"\"object\":{\"id\":\"https://tool.example\",\"type\":\"SoftwareApplication\"},"
-	"\"generated\":{\"id\":\"urn:uuid:33333333-3333-4333-8333-333333333333\",\"type\":"
-	"\"AggregateMeasureCollection\",\"items\":[{\"id\":\"urn:uuid:44444444-4444-4444-8444-444444444444\","
-	"\"type\":\"AggregateMeasure\",\"metric\":\"MinutesOnTask\",\"metricValue\":12.5}]}},"
-	EVENT_HEAD("55555555-5555-4555-8555-555555555555", "AnnotationEvent", "Bookmarked")
-	"\"object\":{\"id\":\"https://tool.example/doc/1\",\"type\":\"Document\"}},"
-	"{\"id\":\"https://tool.example/doc/1\",\"type\":\"Document\",\"name\":\"described\"}"
-	"]}";
+	"\"dataVersion\":\"http://purl.imsglobal.org/ctx/caliper/v1p2\",\"data\":[" EVENT_HEAD(
+		"11111111-1111-4111-8111-111111111111", "GradeEvent",
+		"Graded") "\"object\":{\"id\":\"https://tool.example/attempts/"
+			  "1\",\"type\":\"Attempt\","
+			  "\"assignable\":{\"id\":\"https://tool.example/quiz/"
+			  "4.NF.B.3\",\"type\":\"Assessment\"}},"
+			  "\"generated\":{\"id\":\"https://tool.example/scores/"
+			  "1\",\"type\":\"Score\",\"attempt\":"
+			  "\"https://tool.example/attempts/"
+			  "1\",\"scoreGiven\":8,\"maxScore\":10}}," EVENT_HEAD(
+				  "22222222-2222-4222-8222-222222222222", "ToolUseEvent",
+				  "Used") "\"object\":{\"id\":\"https://"
+					  "tool.example\",\"type\":\"SoftwareApplication\"},"
+					  "\"generated\":{\"id\":\"urn:uuid:33333333-3333-4333-"
+					  "8333-333333333333\",\"type\":"
+					  "\"AggregateMeasureCollection\",\"items\":[{\"id\":\"urn:"
+					  "uuid:44444444-4444-4444-8444-444444444444\","
+					  "\"type\":\"AggregateMeasure\",\"metric\":"
+					  "\"MinutesOnTask\",\"metricValue\":12.5}]}}," EVENT_HEAD(
+						  "55555555-5555-4555-8555-555555555555",
+						  "AnnotationEvent",
+						  "Bookmarked") "\"object\":{\"id\":\"https://"
+								"tool.example/doc/"
+								"1\",\"type\":\"Document\"}},"
+								"{\"id\":\"https://tool.example/"
+								"doc/"
+								"1\",\"type\":\"Document\","
+								"\"name\":\"described\"}"
+								"]}";
 
 static void test_mapping_and_duplicates(void **state)
 {
@@ -249,13 +267,16 @@ static void test_mapping_and_duplicates(void **state)
 	caliper_post(f->db, f->district, 4, envelope, strlen(envelope), &r);
 	if (status(&r) != 200)
 		fail_msg("%d %s", status(&r), r.body);
-	assert_string_equal(r.body, "{\"events\":3,\"duplicates\":0,\"entities\":1,\"learningEvents\":2}");
+	assert_string_equal(r.body,
+			    "{\"events\":3,\"duplicates\":0,\"entities\":1,\"learningEvents\":2}");
 	caliper_result_free(&r);
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db,
-		"SELECT standard_code, score, duration_s, activity_id FROM learning_event"
-		" WHERE district_id = ?1 AND student_sourced_id = 'stu-1' ORDER BY id",
-		DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+	assert_int_equal(
+		db_query(f->db,
+			 "SELECT standard_code, score, duration_s, activity_id FROM learning_event"
+			 " WHERE district_id = ?1 AND student_sourced_id = 'stu-1' ORDER BY id",
+			 DB_ARGS(DB_INT(f->district)), &st),
+		EB_OK);
 	assert_true(db_next(st));
 	assert_string_equal(db_col_text(st, 0), "4.NF.B.3");
 	assert_true(db_col_double(st, 1) > 0.79 && db_col_double(st, 1) < 0.81);
@@ -268,30 +289,41 @@ static void test_mapping_and_duplicates(void **state)
 	/* re-sending: nothing new */
 	caliper_post(f->db, f->district, 4, envelope, strlen(envelope), &r);
 	assert_int_equal(status(&r), 200);
-	assert_string_equal(r.body, "{\"events\":0,\"duplicates\":3,\"entities\":1,\"learningEvents\":0}");
+	assert_string_equal(r.body,
+			    "{\"events\":0,\"duplicates\":3,\"entities\":1,\"learningEvents\":0}");
 	caliper_result_free(&r);
 }
 
 static void test_event_rules(void **state)
 {
 	(void)state;
-	static const struct { const char *json, *err; } bad[] = {
+	static const struct {
+		const char *json, *err;
+	} bad[] = {
 		{ "{\"@context\":\"http://purl.imsglobal.org/ctx/caliper/v1p2\",\"id\":\"urn:uuid:"
-		  "11111111-1111-4111-8111-111111111111\",\"type\":\"ViewEvent\",\"action\":\"Graded\","
-		  "\"eventTime\":\"2024-01-01T00:00:00Z\",\"actor\":\"https://e.org/u/1\",\"object\":"
+		  "11111111-1111-4111-8111-111111111111\",\"type\":\"ViewEvent\",\"action\":"
+		  "\"Graded\","
+		  "\"eventTime\":\"2024-01-01T00:00:00Z\",\"actor\":\"https://e.org/u/"
+		  "1\",\"object\":"
 		  "\"https://e.org/d/1\"}",
 		  "$.action: 'Graded' is not allowed for ViewEvent (allowed: Viewed)" },
-		{ "{\"@context\":\"http://purl.imsglobal.org/ctx/caliper/v1p2\",\"id\":\"11111111\","
-		  "\"type\":\"ViewEvent\",\"action\":\"Viewed\",\"eventTime\":\"2024-01-01T00:00:00Z\","
+		{ "{\"@context\":\"http://purl.imsglobal.org/ctx/caliper/"
+		  "v1p2\",\"id\":\"11111111\","
+		  "\"type\":\"ViewEvent\",\"action\":\"Viewed\",\"eventTime\":\"2024-01-01T00:00:"
+		  "00Z\","
 		  "\"actor\":\"https://e.org/u/1\",\"object\":\"https://e.org/d/1\"}",
 		  "$.id: must be a urn:uuid: identifier" },
-		{ "{\"sensor\":\"https://e.org/s\",\"sendTime\":\"2024-01-01T00:00:00Z\",\"dataVersion\":"
+		{ "{\"sensor\":\"https://e.org/"
+		  "s\",\"sendTime\":\"2024-01-01T00:00:00Z\",\"dataVersion\":"
 		  "\"http://purl.imsglobal.org/ctx/caliper/v1p2\",\"data\":[{\"@context\":"
 		  "\"http://purl.imsglobal.org/ctx/caliper/v1p2\",\"id\":\"urn:uuid:"
-		  "11111111-1111-4111-8111-111111111111\",\"type\":\"ViewEvent\",\"action\":\"Viewed\","
-		  "\"eventTime\":\"2024-01-01T00:00:00Z\",\"actor\":\"https://e.org/u/1\",\"object\":"
+		  "11111111-1111-4111-8111-111111111111\",\"type\":\"ViewEvent\",\"action\":"
+		  "\"Viewed\","
+		  "\"eventTime\":\"2024-01-01T00:00:00Z\",\"actor\":\"https://e.org/u/"
+		  "1\",\"object\":"
 		  "{\"id\":\"https://e.org/u/2\",\"type\":\"Person\"}}]}",
-		  "$.data[0].object: a Person is not allowed here (expected DigitalResource Result)" },
+		  "$.data[0].object: a Person is not allowed here (expected DigitalResource "
+		  "Result)" },
 		{ "{\"sensor\":\"https://e.org/s\",\"dataVersion\":\"x\",\"data\":[]}",
 		  "$.sendTime: is required" },
 	};
@@ -311,18 +343,24 @@ static void test_event_rules(void **state)
 static void test_durations_in_seconds(void **state)
 {
 	(void)state;
-	static const struct { const char *iso; double secs; } cases[] = {
-		{ "PT30M", 1800 }, { "PT1H30M", 5400 }, { "PT5M30S", 330 }, { "PT90S", 90 },
-		{ "P1DT2H", 93600 }, { "P1Y2M", 425 * 86400.0 }, { "P2W3D", 17 * 86400.0 },
-		{ "PT1.5M30S", 120 },
+	static const struct {
+		const char *iso;
+		double secs;
+	} cases[] = {
+		{ "PT30M", 1800 },	   { "PT1H30M", 5400 },	 { "PT5M30S", 330 },
+		{ "PT90S", 90 },	   { "P1DT2H", 93600 },	 { "P1Y2M", 425 * 86400.0 },
+		{ "P2W3D", 17 * 86400.0 }, { "PT1.5M30S", 120 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char ev[1024];
-		snprintf(ev, sizeof ev, EVENT_HEAD("11111111-1111-4111-8111-111111111111",
-						   "SessionEvent", "LoggedOut")
-			 "\"object\":{\"id\":\"https://e.org/app\",\"type\":\"SoftwareApplication\"},"
-			 "\"session\":{\"id\":\"https://e.org/s/1\",\"type\":\"Session\","
-			 "\"duration\":\"%s\"}}", cases[i].iso);
+		snprintf(ev, sizeof ev,
+			 EVENT_HEAD("11111111-1111-4111-8111-111111111111", "SessionEvent",
+				    "LoggedOut") "\"object\":{\"id\":\"https://e.org/"
+						 "app\",\"type\":\"SoftwareApplication\"},"
+						 "\"session\":{\"id\":\"https://e.org/s/"
+						 "1\",\"type\":\"Session\","
+						 "\"duration\":\"%s\"}}",
+			 cases[i].iso);
 		struct arena a;
 		arena_init(&a);
 		struct jv_error je;
@@ -334,7 +372,8 @@ static void test_durations_in_seconds(void **state)
 		struct learning_event_in le;
 		assert_true(caliper_map_event(j, &le, scratch, sizeof scratch));
 		if (le.duration_s != cases[i].secs)
-			fail_msg("%s read as %g s, want %g", cases[i].iso, le.duration_s, cases[i].secs);
+			fail_msg("%s read as %g s, want %g", cases[i].iso, le.duration_s,
+				 cases[i].secs);
 		arena_free(&a);
 	}
 }

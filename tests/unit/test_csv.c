@@ -26,7 +26,8 @@ static char *dump(const char *text)
 	enum eb_err rc;
 	while ((rc = csv_next(&r, &rec, &e)) != EB_ENOTFOUND) {
 		if (rc) {
-			n += (size_t)snprintf(out + n, sizeof out - n, "E%zu:%zu;", e.line, e.column);
+			n += (size_t)snprintf(out + n, sizeof out - n, "E%zu:%zu;", e.line,
+					      e.column);
 			continue;
 		}
 		n += (size_t)snprintf(out + n, sizeof out - n, "@%zu ", rec.line);
@@ -42,16 +43,18 @@ static char *dump(const char *text)
 static void test_basic(void **s)
 {
 	assert_string_equal(dump("a,b,c\n1,2,3\n"), "@1 a|b|c;@2 1|2|3;");
-	assert_string_equal(dump("a,b\n1,2"), "@1 a|b;@2 1|2;");	/* no final newline */
+	assert_string_equal(dump("a,b\n1,2"), "@1 a|b;@2 1|2;"); /* no final newline */
 	assert_string_equal(dump(""), "");
 }
 
 static void test_crlf_and_bom(void **s)
 {
-	assert_string_equal(dump("\xEF\xBB\xBF" "a,b\r\n1,2\r\n"), "@1 a|b;@2 1|2;");
+	assert_string_equal(dump("\xEF\xBB\xBF"
+				 "a,b\r\n1,2\r\n"),
+			    "@1 a|b;@2 1|2;");
 	assert_string_equal(dump("a,b\r\n1,2\r"), "@1 a|b;@2 1|2;");
-	assert_string_equal(dump("a,\"b\"\r"), "@1 a|b;");	/* CR after a quote at EOF */
-	assert_string_equal(dump("a\rb,c\n"), "@1 a\rb|c;");	/* lone CR is data */
+	assert_string_equal(dump("a,\"b\"\r"), "@1 a|b;");   /* CR after a quote at EOF */
+	assert_string_equal(dump("a\rb,c\n"), "@1 a\rb|c;"); /* lone CR is data */
 }
 
 static void test_empty_fields(void **s)
@@ -178,10 +181,14 @@ static void test_utf8_only(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_basic),		  cmocka_unit_test(test_crlf_and_bom),
-		cmocka_unit_test(test_empty_fields),	  cmocka_unit_test(test_blank_lines_skipped),
-		cmocka_unit_test(test_quotes),		  cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_error_reason_text), cmocka_unit_test(test_too_many_fields),
+		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_crlf_and_bom),
+		cmocka_unit_test(test_empty_fields),
+		cmocka_unit_test(test_blank_lines_skipped),
+		cmocka_unit_test(test_quotes),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_reason_text),
+		cmocka_unit_test(test_too_many_fields),
 		cmocka_unit_test(test_utf8_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

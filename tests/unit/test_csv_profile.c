@@ -30,10 +30,14 @@ struct fx {
 static void add_person(struct fx *f, const char *sid, const char *username, const char *email)
 {
 	assert_int_equal(db_execute(f->db,
-		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, username,"
-		" given_name, family_name, email) VALUES (?1, ?2, 'school1', 'student', ?3, 'G', 'F', ?4)",
-		DB_ARGS(DB_INT(f->district), DB_TEXT(sid), DB_TEXT(username), DB_TEXT(email)), NULL),
-		EB_OK);
+				    "INSERT INTO person (district_id, sourced_id, org_sourced_ids, "
+				    "role, username,"
+				    " given_name, family_name, email) VALUES (?1, ?2, 'school1', "
+				    "'student', ?3, 'G', 'F', ?4)",
+				    DB_ARGS(DB_INT(f->district), DB_TEXT(sid), DB_TEXT(username),
+					    DB_TEXT(email)),
+				    NULL),
+			 EB_OK);
 }
 
 static int setup(void **state)
@@ -105,9 +109,12 @@ static void test_bad_input(void **state)
 	/* a good row first: nothing of it is stored either */
 	const char *good = "stu-1,q1,3.OA.A.1,1,1,09/14/2026\r\n";
 	char text[512];
-	struct { const char *row, *msg; } cases[] = {
+	struct {
+		const char *row, *msg;
+	} cases[] = {
 		{ "stu-1,q1,3.OA.A.1,1,1\r\n", "v.csv:3:6: row: has 5 fields, the header has 6" },
-		{ "stu-1,q1,3.OA.A.1,1,1,09/14/2026,x\r\n", "v.csv:3:7: row: has 7 fields, the header has 6" },
+		{ "stu-1,q1,3.OA.A.1,1,1,09/14/2026,x\r\n",
+		  "v.csv:3:7: row: has 7 fields, the header has 6" },
 		{ "stu-1,q1,3.OA.A.1,1,1,2026-09-14\r\n",
 		  "v.csv:3:6: date: \"2026-09-14\" is not a date in the form MM/DD/YYYY" },
 		{ "stu-1,q1,3.OA.A.1,1,1,02/30/2026\r\n",
@@ -115,13 +122,14 @@ static void test_bad_input(void **state)
 		{ "stu-1,q1,3.OA.A.1,yes,1,09/14/2026\r\n",
 		  "v.csv:3:4: correct: \"yes\" is not one of 1 (true) or 0 (false)" },
 		{ "stu-1,q1,3.OA.A.1,1,-2,09/14/2026\r\n", "v.csv:3:5: score: negative (-2)" },
-		{ "stu-1,q1,3.OA.A.1,1,abc,09/14/2026\r\n", "v.csv:3:5: score: \"abc\" is not a number" },
+		{ "stu-1,q1,3.OA.A.1,1,abc,09/14/2026\r\n",
+		  "v.csv:3:5: score: \"abc\" is not a number" },
 		{ "stu-1,q1,banana,1,1,09/14/2026\r\n",
 		  "v.csv:3:3: standard: \"banana\" is not a CCSS code (like 3.NF.A.1)" },
 		{ "stu-1,q1,3.OA.A.9,1,1,09/14/2026\r\n",
 		  "v.csv:3:3: standard: \"3.OA.A.9\" is not a standard of the CCSS-M catalog" },
 		{ ",q1,3.OA.A.1,1,1,09/14/2026\r\n", "v.csv:3:1: student_id: empty" },
-		{ "stu-1,\"q1,3.OA.A.1,1,1,09/14/2026\r\n", NULL },	/* csv syntax: checked below */
+		{ "stu-1,\"q1,3.OA.A.1,1,1,09/14/2026\r\n", NULL }, /* csv syntax: checked below */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(text, sizeof text, QUIZ_HDR "%s%s", good, cases[i].row);
@@ -138,17 +146,21 @@ static void test_bad_input(void **state)
 			 "v.csv:1:1: correct: missing required column");
 	expect_one_error(f, "sim-quiz", "", "v.csv:1:1: header: the file is empty");
 	/* score out of range: generic item-results has a percent score */
-	expect_one_error(f, "item-results", "Student ID,Item,Percent,Date\nstu-1,q1,101,2026-09-14\n",
+	expect_one_error(f, "item-results",
+			 "Student ID,Item,Percent,Date\nstu-1,q1,101,2026-09-14\n",
 			 "v.csv:2:3: score: 101 is out of range 0..100");
 	/* negative minutes */
-	expect_one_error(f, "sim-fluency",
-			 "student_email,week_start,minutes,sessions,items_attempted,items_correct,standard\n"
-			 "sam.one@alder.example,2026-09-14,-5,1,1,1,3.OA.C.7\n",
-			 "v.csv:2:3: minutes: negative (-5)");
-	expect_one_error(f, "usage-summary", "email,week,minutes\nsam.one@alder.example,2026-09-14,x\n",
+	expect_one_error(
+		f, "sim-fluency",
+		"student_email,week_start,minutes,sessions,items_attempted,items_correct,standard\n"
+		"sam.one@alder.example,2026-09-14,-5,1,1,1,3.OA.C.7\n",
+		"v.csv:2:3: minutes: negative (-5)");
+	expect_one_error(f, "usage-summary",
+			 "email,week,minutes\nsam.one@alder.example,2026-09-14,x\n",
 			 "v.csv:2:3: minutes: \"x\" is not a number");
 	expect_one_error(f, "usage-summary", "week,minutes\n2026-09-14,3\n",
-			 "v.csv:1:1: student: missing required column (a student sourcedId, username or email)");
+			 "v.csv:1:1: student: missing required column (a student sourcedId, "
+			 "username or email)");
 }
 
 /* Text that is not UTF-8 is refused with the file, line and column, and
@@ -157,15 +169,16 @@ static void test_bad_input(void **state)
 static void test_not_utf8_refused(void **state)
 {
 	struct fx *f = *state;
-	expect_one_error(f, "sim-quiz",
-			 QUIZ_HDR "stu-1,q1,3.OA.A.1,1,1,09/14/2026\r\n"
+	expect_one_error(
+		f, "sim-quiz",
+		QUIZ_HDR "stu-1,q1,3.OA.A.1,1,1,09/14/2026\r\n"
 			 "stu-\xFF\xFE,q1,3.OA.A.1,1,1,09/14/2026\r\n",
-			 "v.csv:3:1: csv: not UTF-8 text: byte FF at byte 5 of the field (save the file"
-			 " as CSV UTF-8)");
-	expect_one_error(f, "sim-quiz",
-			 QUIZ_HDR "stu-1,caf\xE9,3.OA.A.1,1,1,09/14/2026\r\n",
-			 "v.csv:2:2: csv: not UTF-8 text: byte E9 at byte 4 of the field (save the file"
-			 " as CSV UTF-8)");
+		"v.csv:3:1: csv: not UTF-8 text: byte FF at byte 5 of the field (save the file"
+		" as CSV UTF-8)");
+	expect_one_error(
+		f, "sim-quiz", QUIZ_HDR "stu-1,caf\xE9,3.OA.A.1,1,1,09/14/2026\r\n",
+		"v.csv:2:2: csv: not UTF-8 text: byte E9 at byte 4 of the field (save the file"
+		" as CSV UTF-8)");
 	/* a UTF-16 export: the header already says so */
 	static const char u16[] = "\xFF\xFEs\0t\0u\0,\0\r\0\n\0";
 	char *d = malloc(sizeof u16);
@@ -181,8 +194,9 @@ static void test_not_utf8_refused(void **state)
 	counts(f, &e, &q);
 	assert_int_equal(e + q, 0);
 	/* UTF-8 names are fine */
-	assert_int_equal(import(f, "sim-quiz", QUIZ_HDR "stu-\xC3\xA9,q1,3.OA.A.1,1,1,09/14/2026\r\n"),
-			 EB_OK);
+	assert_int_equal(
+		import(f, "sim-quiz", QUIZ_HDR "stu-\xC3\xA9,q1,3.OA.A.1,1,1,09/14/2026\r\n"),
+		EB_OK);
 	assert_int_equal(f->rep.quarantined, 1);
 }
 
@@ -212,13 +226,20 @@ static void test_date_formats(void **state)
 {
 	(void)state;
 	struct csv_profile p = {
-		.name = "t", .kind = CSVP_USAGE, .date_format = CSVP_DATE_DMY,
-		.cols = { { CSVP_SOURCED_ID, "s", true }, { CSVP_DATE, "d", true },
+		.name = "t",
+		.kind = CSVP_USAGE,
+		.date_format = CSVP_DATE_DMY,
+		.cols = { { CSVP_SOURCED_ID, "s", true },
+			  { CSVP_DATE, "d", true },
 			  { CSVP_MINUTES, "m", true } },
 		.ncols = 3,
 	};
 	const int64_t sep14 = 1789344000; /* 2026-09-14T00:00:00Z */
-	struct { enum csvp_date fmt; const char *row; int64_t want; } c[] = {
+	struct {
+		enum csvp_date fmt;
+		const char *row;
+		int64_t want;
+	} c[] = {
 		{ CSVP_DATE_DMY, "x,14/09/2026,1\n", sep14 },
 		{ CSVP_DATE_DMY, "x,1/2/2026,1\n", 1769904000 }, /* 1 Feb */
 		{ CSVP_DATE_MDY, "x,09/14/2026,1\n", sep14 },
@@ -233,7 +254,8 @@ static void test_date_formats(void **state)
 		int64_t t[1] = { -1 };
 		p.date_format = c[i].fmt;
 		snprintf(text, sizeof text, "S,D,M\n%s", c[i].row);
-		assert_int_equal(csvp_read(&p, "d.csv", 1, text, strlen(text), keep_time, t, rep), EB_OK);
+		assert_int_equal(csvp_read(&p, "d.csv", 1, text, strlen(text), keep_time, t, rep),
+				 EB_OK);
 		assert_int_equal(t[0], c[i].want);
 	}
 	const char *bad[] = { "x,14/13/2026,1\n", "x,2026/09/14,1\n", "x,14/09/26,1\n", "x,,1\n" };
@@ -241,7 +263,8 @@ static void test_date_formats(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[128];
 		snprintf(text, sizeof text, "s,d,m\n%s", bad[i]);
-		assert_int_equal(csvp_read(&p, "d.csv", 1, text, strlen(text), NULL, NULL, rep), EB_EPARSE);
+		assert_int_equal(csvp_read(&p, "d.csv", 1, text, strlen(text), NULL, NULL, rep),
+				 EB_EPARSE);
 	}
 	free(rep);
 }
@@ -250,11 +273,10 @@ static void test_store_and_reimport(void **state)
 {
 	struct fx *f = *state;
 	/* two identical rows are two attempts; a third student is unknown */
-	const char *text = QUIZ_HDR
-		"stu-1,q-3.OA-01,3.OA.A.1,1,1,09/14/2026\r\n"
-		"stu-1,q-3.OA-01,3.OA.A.1,1,1,09/14/2026\r\n"
-		"stu-2,q-3.OA-02,3.OA.A.1,0,0,09/15/2026\r\n"
-		"stu-99,q-3.OA-02,3.OA.A.1,0,0,09/15/2026\r\n";
+	const char *text = QUIZ_HDR "stu-1,q-3.OA-01,3.OA.A.1,1,1,09/14/2026\r\n"
+				    "stu-1,q-3.OA-01,3.OA.A.1,1,1,09/14/2026\r\n"
+				    "stu-2,q-3.OA-02,3.OA.A.1,0,0,09/15/2026\r\n"
+				    "stu-99,q-3.OA-02,3.OA.A.1,0,0,09/15/2026\r\n";
 	assert_int_equal(import(f, "sim-quiz", text), EB_OK);
 	assert_int_equal(f->rep.rows, 4);
 	assert_int_equal(f->rep.events, 3);
@@ -283,40 +305,43 @@ static void test_store_and_reimport(void **state)
 static void test_aliases_spellings_scaling(void **state)
 {
 	struct fx *f = *state;
-	const char *text =
-		"User Name,Question ID,Skill,Is Correct,Score Percent,Time Spent (Seconds),Completed At\n"
-		"sam.one,q1,fractions-1,Y,80,30,2026-09-14T10:00:00Z\n"
-		"SARA@alder.example,q2,fractions-1,N,0,,2026-09-14\n";
+	const char *text = "User Name,Question ID,Skill,Is Correct,Score Percent,Time Spent "
+			   "(Seconds),Completed At\n"
+			   "sam.one,q1,fractions-1,Y,80,30,2026-09-14T10:00:00Z\n"
+			   "SARA@alder.example,q2,fractions-1,N,0,,2026-09-14\n";
 	/* "Time Spent (Seconds)" is no alias: ignored; email goes in Username */
 	assert_int_equal(import(f, "item-results", text), EB_OK);
 	assert_int_equal(f->rep.rows, 2);
 	/* no standard anywhere: both are quarantined (sara is not a username) */
 	assert_int_equal(f->rep.quarantined, 2);
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT correct, score, reason FROM quarantine"
-				  " ORDER BY id", DB_NOARGS, &st), EB_OK);
+	assert_int_equal(db_query(f->db,
+				  "SELECT correct, score, reason FROM quarantine"
+				  " ORDER BY id",
+				  DB_NOARGS, &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 1);
 	assert_true(db_col_double(st, 1) > 0.79 && db_col_double(st, 1) < 0.81);
 	assert_string_equal(db_col_text(st, 2), "activity not mapped to a standard");
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 0);
-	assert_string_equal(db_col_text(st, 2),
-			    "actor not matched to a roster student (by sourcedId, username or email)");
+	assert_string_equal(
+		db_col_text(st, 2),
+		"actor not matched to a roster student (by sourcedId, username or email)");
 	assert_int_equal(db_done(st), EB_OK);
 }
 
 static void test_quarantine_then_map(void **state)
 {
 	struct fx *f = *state;
-	const char *text =
-		"student_id,item,activity,correct,date\n"
-		"stu-1,q1,frac-intro,correct,2026-09-14\n"
-		"stu-2,q2,frac-intro,incorrect,2026-09-14\n"
-		"stu-2,q3,place-value,TRUE,2026-09-15\n"
-		"stu-2,q4,3.NF.A.1-practice,FALSE,2026-09-15\n";
+	const char *text = "student_id,item,activity,correct,date\n"
+			   "stu-1,q1,frac-intro,correct,2026-09-14\n"
+			   "stu-2,q2,frac-intro,incorrect,2026-09-14\n"
+			   "stu-2,q3,place-value,TRUE,2026-09-15\n"
+			   "stu-2,q4,3.NF.A.1-practice,FALSE,2026-09-15\n";
 	assert_int_equal(import(f, "item-results", text), EB_OK);
-	assert_int_equal(f->rep.events, 1);	/* the code in the activity id */
+	assert_int_equal(f->rep.events, 1); /* the code in the activity id */
 	assert_int_equal(f->rep.quarantined, 3);
 	struct arena a;
 	arena_init(&a);
@@ -331,7 +356,8 @@ static void test_quarantine_then_map(void **state)
 	assert_int_equal(activity_quarantine_reasons(f->db, f->district, TOOL, &a, &r, &n), EB_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(r[0].count, 3);
-	assert_int_equal(activity_map_set(f->db, f->district, TOOL, "frac-intro", "3.NF.A.1"), EB_OK);
+	assert_int_equal(activity_map_set(f->db, f->district, TOOL, "frac-intro", "3.NF.A.1"),
+			 EB_OK);
 	int matched = 0;
 	assert_int_equal(activity_rematch(f->db, f->district, &matched), EB_OK);
 	assert_int_equal(matched, 2);
@@ -344,10 +370,11 @@ static void test_quarantine_then_map(void **state)
 	assert_int_equal(d.events, 3);
 	assert_int_equal(d.quarantined, 1);
 	assert_int_equal(d.students, 2);
-	assert_int_equal(d.per_day[ACTIVITY_DAYS - 2], 2);	/* 09-14 */
-	assert_int_equal(d.per_day[ACTIVITY_DAYS - 1], 2);	/* 09-15 */
+	assert_int_equal(d.per_day[ACTIVITY_DAYS - 2], 2); /* 09-14 */
+	assert_int_equal(d.per_day[ACTIVITY_DAYS - 1], 2); /* 09-15 */
 	struct activity_quarantined *ql;
-	assert_int_equal(activity_quarantine_list(f->db, f->district, TOOL, 50, &a, &ql, &n), EB_OK);
+	assert_int_equal(activity_quarantine_list(f->db, f->district, TOOL, 50, &a, &ql, &n),
+			 EB_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(ql[0].activity_id, "place-value");
 	arena_free(&a);
@@ -356,14 +383,16 @@ static void test_quarantine_then_map(void **state)
 static void test_usage_rows(void **state)
 {
 	struct fx *f = *state;
-	const char *text =
-		"student_email,week_start,minutes,sessions,items_attempted,items_correct,standard\r\n"
-		"Sam.One@alder.example,2026-09-14,35,3,40,31,3.oa.c.7\r\n";
+	const char *text = "student_email,week_start,minutes,sessions,items_attempted,items_"
+			   "correct,standard\r\n"
+			   "Sam.One@alder.example,2026-09-14,35,3,40,31,3.oa.c.7\r\n";
 	assert_int_equal(import(f, "sim-fluency", text), EB_OK);
 	assert_int_equal(f->rep.events, 1);
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT student_sourced_id, standard_code, duration_s,"
-				  " correct IS NULL, occurred_at FROM learning_event", DB_NOARGS, &st),
+	assert_int_equal(db_query(f->db,
+				  "SELECT student_sourced_id, standard_code, duration_s,"
+				  " correct IS NULL, occurred_at FROM learning_event",
+				  DB_NOARGS, &st),
 			 EB_OK);
 	assert_true(db_next(st));
 	assert_string_equal(db_col_text(st, 0), "stu-1");
@@ -391,41 +420,45 @@ static void test_profile_file(void **state)
 	struct fx *f = *state;
 	struct csvp_custom *c = malloc(sizeof *c);
 	char why[200];
-	const char *text =
-		"# Acme's weekly export\n"
-		"name = acme\n"
-		"kind = items\n"
-		"date_format = DD/MM/YYYY\n"
-		"score_max = 10\n"
-		"true = Right\n"
-		"false = Wrong\n"
-		"student_username = Login|User\n"
-		"item = Question\n"
-		"standard = CCSS\n"
-		"correct = Outcome\n"
-		"score = Points\n"
-		"date = Day\n"
-		"required = student_username item\n";
+	const char *text = "# Acme's weekly export\n"
+			   "name = acme\n"
+			   "kind = items\n"
+			   "date_format = DD/MM/YYYY\n"
+			   "score_max = 10\n"
+			   "true = Right\n"
+			   "false = Wrong\n"
+			   "student_username = Login|User\n"
+			   "item = Question\n"
+			   "standard = CCSS\n"
+			   "correct = Outcome\n"
+			   "score = Points\n"
+			   "date = Day\n"
+			   "required = student_username item\n";
 	assert_int_equal(csvp_parse_profile(text, c, why, sizeof why), EB_OK);
 	assert_string_equal(c->p.name, "acme");
 	assert_int_equal(c->p.ncols, 6);
 	char csv[] = "login,question,ccss,outcome,points,day\n"
 		     "sam.one,q1,3.NF.A.1,right,7.5,14/09/2026\n"
 		     "sam.one,q2,3.NF.A.1,wrong,11,14/09/2026\n";
-	assert_int_equal(csvp_import(f->db, f->district, TOOL, &c->p, "a.csv", csv, strlen(csv), &f->rep),
-			 EB_EPARSE);
+	assert_int_equal(
+		csvp_import(f->db, f->district, TOOL, &c->p, "a.csv", csv, strlen(csv), &f->rep),
+		EB_EPARSE);
 	assert_int_equal(f->rep.nerrors, 1);
 	assert_string_equal(f->rep.errors[0], "a.csv:3:5: Points: 11 is out of range 0..10");
 	char ok[] = "Login,Question,CCSS,Outcome,Points,Day\n"
 		    "sam.one,q1,3.NF.A.1,Right,7.5,14/09/2026\n";
-	assert_int_equal(csvp_import(f->db, f->district, TOOL, &c->p, "a.csv", ok, strlen(ok), &f->rep),
-			 EB_OK);
+	assert_int_equal(
+		csvp_import(f->db, f->district, TOOL, &c->p, "a.csv", ok, strlen(ok), &f->rep),
+		EB_OK);
 	assert_int_equal(f->rep.events, 1);
-	struct { const char *text, *why; } bad[] = {
+	struct {
+		const char *text, *why;
+	} bad[] = {
 		{ "name = x\nkind = weekly\n", "line 2: kind: items or usage" },
 		{ "name = x\nfoo = bar\n", "line 2: unknown key" },
 		{ "name = x\nitem\n", "line 2: expected key = value" },
-		{ "name = x\ndate = d\nrequired = item\n", "required: 'item' is not a column of the profile" },
+		{ "name = x\ndate = d\nrequired = item\n",
+		  "required: 'item' is not a column of the profile" },
 		{ "name = x\nitem = i\n", "date: the profile needs a date column" },
 		{ "kind = items\n", "line 1: name: missing" },
 		{ "name = x\nscore_max = 0\n", "line 2: score_max: a number above 0" },

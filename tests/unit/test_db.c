@@ -36,12 +36,12 @@ static int teardown(void **state)
 struct row {
 	int64_t id;
 	char *name;
-	char *note;	/* NULL stays NULL */
+	char *note; /* NULL stays NULL */
 	double score;
 	int small;
 	bool flag;
 	char shortname[4];
-	int name_len;	/* set by finish */
+	int name_len; /* set by finish */
 };
 
 static enum eb_err finish_row(struct db_stmt *st, void *row, struct arena *a)
@@ -51,14 +51,10 @@ static enum eb_err finish_row(struct db_stmt *st, void *row, struct arena *a)
 	return r->small == -1 ? EB_EINVAL : EB_OK;
 }
 
-DB_ROWSPEC(row_spec, struct row, finish_row,
-	   DB_FIELD_INT(struct row, id),
-	   DB_FIELD_STR(struct row, name),
-	   DB_FIELD_TEXT(struct row, note),
-	   DB_FIELD_REAL_OR(struct row, score, -1),
-	   DB_FIELD_INT_OR(struct row, small, -7),
-	   DB_FIELD_INT(struct row, flag),
-	   DB_FIELD_CHARS(struct row, shortname));
+DB_ROWSPEC(row_spec, struct row, finish_row, DB_FIELD_INT(struct row, id),
+	   DB_FIELD_STR(struct row, name), DB_FIELD_TEXT(struct row, note),
+	   DB_FIELD_REAL_OR(struct row, score, -1), DB_FIELD_INT_OR(struct row, small, -7),
+	   DB_FIELD_INT(struct row, flag), DB_FIELD_CHARS(struct row, shortname));
 
 #define ROW_SQL "SELECT id, name, note, score, small, flag, name FROM t"
 
@@ -82,9 +78,9 @@ static void test_rows_by_table(void **state)
 	insert(db, 2, "Zoë Ångström", "n", -1, false, 0, false);
 	struct row *rows = NULL;
 	size_t n = 99;
-	assert_int_equal(db_get_rows(db, ROW_SQL " ORDER BY id", DB_NOARGS, &row_spec, &a, &rows,
-				     &n),
-			 EB_OK);
+	assert_int_equal(
+		db_get_rows(db, ROW_SQL " ORDER BY id", DB_NOARGS, &row_spec, &a, &rows, &n),
+		EB_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(rows[0].id, 1);
 	assert_string_equal(rows[0].name, "Ana");
@@ -95,7 +91,7 @@ static void test_rows_by_table(void **state)
 	assert_string_equal(rows[0].shortname, "Ana");
 	assert_int_equal(rows[0].name_len, 3);
 	assert_string_equal(rows[1].note, "n");
-	assert_true(rows[1].score == -1);	/* NULL reads the given value */
+	assert_true(rows[1].score == -1); /* NULL reads the given value */
 	assert_int_equal(rows[1].small, -7);
 	assert_false(rows[1].flag);
 	/* "Zoë Ångström" cut to 3 bytes never splits the 2-byte "ë" */
@@ -120,9 +116,9 @@ static void test_rows_by_table(void **state)
 	/* the finish function's error stops the read and is returned */
 	assert_int_equal(db_execute(db, "UPDATE t SET small = -1 WHERE id = 2", DB_NOARGS, NULL),
 			 EB_OK);
-	assert_int_equal(db_get_rows(db, ROW_SQL " ORDER BY id", DB_NOARGS, &row_spec, &a, &rows,
-				     &n),
-			 EB_EINVAL);
+	assert_int_equal(
+		db_get_rows(db, ROW_SQL " ORDER BY id", DB_NOARGS, &row_spec, &a, &rows, &n),
+		EB_EINVAL);
 	arena_free(&a);
 }
 
@@ -140,9 +136,9 @@ static void test_rows_grow(void **state)
 	assert_int_equal(db_commit(db), EB_OK);
 	struct row *rows;
 	size_t n;
-	assert_int_equal(db_get_rows(db, ROW_SQL " ORDER BY id", DB_NOARGS, &row_spec, &a, &rows,
-				     &n),
-			 EB_OK);
+	assert_int_equal(
+		db_get_rows(db, ROW_SQL " ORDER BY id", DB_NOARGS, &row_spec, &a, &rows, &n),
+		EB_OK);
 	assert_int_equal(n, 1000);
 	for (size_t i = 0; i < n; i++) {
 		char name[32];
@@ -168,9 +164,9 @@ static void test_execute_errors(void **state)
 	assert_int_equal(db_execute(db, "INSERT INTO t (id, name, score) VALUES (?1, ?2, ?3)",
 				    DB_ARGS(DB_INT(4), DB_TEXT("c"), DB_TEXT("x")), NULL),
 			 EB_EINVAL);
-	assert_int_equal(db_execute(db, "UPDATE t SET note = ?1", DB_ARGS(DB_TEXTN("hello", 4)),
-				    &changes),
-			 EB_OK);
+	assert_int_equal(
+		db_execute(db, "UPDATE t SET note = ?1", DB_ARGS(DB_TEXTN("hello", 4)), &changes),
+		EB_OK);
 	assert_int_equal(changes, 1);
 	int64_t v = 0;
 	assert_int_equal(db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &v), EB_OK);
@@ -184,7 +180,7 @@ static void test_execute_errors(void **state)
 	assert_true(db_next(st));
 	assert_string_equal(db_col_dup(st, 0, &a), "hell");
 	assert_false(db_next(st));
-	assert_false(db_next(st));	/* stays at the end */
+	assert_false(db_next(st)); /* stays at the end */
 	assert_int_equal(db_done(st), EB_OK);
 	/* an error met while stepping is sticky and db_done returns it */
 	assert_int_equal(db_query(db, "SELECT abs(?1)", DB_ARGS(DB_INT(INT64_MIN)), &st), EB_OK);
@@ -306,7 +302,7 @@ static void test_attach(void **state)
 	assert_int_equal(db_before_commit(db, attach_before, attach_rollback, &a), EB_OK);
 	db_close(db);
 	assert_int_equal(nattach_events, 3);
-	assert_int_equal(attach_events[0], 11);	/* rollback work first */
+	assert_int_equal(attach_events[0], 11); /* rollback work first */
 	assert_int_equal(attach_events[1] + attach_events[2], 3);
 }
 

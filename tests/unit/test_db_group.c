@@ -76,8 +76,8 @@ static enum eb_err job_run(struct db *db, void *ctx)
 	atomic_fetch_add(&j->runs, 1);
 	char k2[40];
 	snprintf(k2, sizeof k2, "%s/b", j->k);
-	enum eb_err rc = db_execute(db, "INSERT INTO t (k, v) VALUES (?1, 1)",
-				    DB_ARGS(DB_TEXT(j->k)), NULL);
+	enum eb_err rc =
+		db_execute(db, "INSERT INTO t (k, v) VALUES (?1, 1)", DB_ARGS(DB_TEXT(j->k)), NULL);
 	if (rc)
 		return rc;
 	if (j->bad)
@@ -159,7 +159,8 @@ static void test_outcomes_are_per_job(void **state)
 			}
 			if (j->bad) {
 				assert_int_equal(j->w.rc, EB_ECONFLICT);
-				assert_int_equal(count_rows(f->path, j->k), 0); /* nothing partial */
+				assert_int_equal(count_rows(f->path, j->k),
+						 0); /* nothing partial */
 			} else {
 				assert_int_equal(j->w.rc, EB_OK);
 				assert_int_equal(count_rows(f->path, j->k), 2);
@@ -180,7 +181,8 @@ static void test_in_memory(void **state)
 	(void)state;
 	struct db *db;
 	assert_int_equal(db_open(":memory:", DB_OPEN_CREATE, &db, NULL, 0), EB_OK);
-	assert_int_equal(db_exec(db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER) STRICT"), EB_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER) STRICT"),
+			 EB_OK);
 	struct job j = { .k = "m" };
 	j.w = (struct db_write){ .fn = job_run, .ctx = &j };
 	assert_int_equal(db_write_grouped(db, &j.w), EB_OK);
@@ -254,7 +256,8 @@ static void test_file_replaced(void **state)
 	db_close(db);
 	remove_files(f->path);
 	assert_int_equal(db_open(f->path, DB_OPEN_CREATE, &db, NULL, 0), EB_OK);
-	assert_int_equal(db_exec(db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER) STRICT"), EB_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER) STRICT"),
+			 EB_OK);
 	struct job j2 = { .k = "after" };
 	j2.w = (struct db_write){ .fn = job_run, .ctx = &j2 };
 	assert_int_equal(db_write_grouped(db, &j2.w), EB_OK);
@@ -327,17 +330,17 @@ static void test_linger(void **state)
 	usleep(400 * 1000); /* longer than a's linger since any earlier commit */
 	double t0 = now_s();
 	assert_int_equal(db_write_grouped(db, &a.w), EB_OK);
-	assert_true(now_s() - t0 < 0.29);	/* not held for its 300 ms */
+	assert_true(now_s() - t0 < 0.29); /* not held for its 300 ms */
 	atomic_store(&linger_done, 0);
 	t0 = now_s();
 	assert_int_equal(db_write_submit(db, &b.w, linger_cb, NULL), EB_OK);
 	usleep(500 * 1000);
-	assert_int_equal(atomic_load(&linger_done), 0);	/* waiting for company */
-	assert_int_equal(db_write_grouped(db, &c.w), EB_OK);	/* eager: takes b along */
+	assert_int_equal(atomic_load(&linger_done), 0);	     /* waiting for company */
+	assert_int_equal(db_write_grouped(db, &c.w), EB_OK); /* eager: takes b along */
 	while (atomic_load(&linger_done) == 0 && now_s() - t0 < 10)
 		usleep(1000);
 	assert_int_equal(atomic_load(&linger_done), 1);
-	assert_true(now_s() - t0 < 2.9);	/* before b's own 3 s were up */
+	assert_true(now_s() - t0 < 2.9); /* before b's own 3 s were up */
 	assert_int_equal(b.w.rc, EB_OK);
 	db_close(db);
 	assert_int_equal(count_rows(f->path, "linger-b"), 2);

@@ -17,12 +17,12 @@
 #include "base/stats.h"
 #include "domain/evaluation.h"
 
-#define NEAR(a, b, tol)                                                        \
-	do {                                                                   \
-		double a_ = (a), b_ = (b);                                     \
-		if (!(fabs(a_ - b_) <= (tol)))                                 \
-			fail_msg("%s = %.12g, expected %.12g (tol %g)", #a, a_, \
-				 b_, (double)(tol));                           \
+#define NEAR(a, b, tol)                                                                            \
+	do {                                                                                       \
+		double a_ = (a), b_ = (b);                                                         \
+		if (!(fabs(a_ - b_) <= (tol)))                                                     \
+			fail_msg("%s = %.12g, expected %.12g (tol %g)", #a, a_, b_,                \
+				 (double)(tol));                                                   \
 	} while (0)
 
 /* 10 users and 10 comparison students with the same baselines b_j = j/10;
@@ -31,7 +31,7 @@
  * the residual sum of squares is 2 sum e^2. Each student is their own
  * cluster and the ICC is 0, so the clustering correction leaves t alone and
  * the degrees of freedom are the regression's, N - 3 = 17. */
-#define N 22	/* + 2 rows outside the analysis */
+#define N 22 /* + 2 rows outside the analysis */
 static const double E[10] = { 0.05, -0.05, -0.05, 0.05, 0.05, -0.05, -0.05, 0.05, 0, 0 };
 
 struct fixture {
@@ -90,9 +90,9 @@ static void expect(double eff, double *g, double *p, double *lo, double *hi)
 	}
 	for (int j = 0; j < 10; j++)
 		ss += (v[j] - mean) * (v[j] - mean);
-	double s = sqrt(ss / 9);		/* pooled SD: both groups alike */
+	double s = sqrt(ss / 9); /* pooled SD: both groups alike */
 	double omega = 1 - 3.0 / (4 * 20 - 9);
-	double se = sqrt(se2 / 17 / 5);		/* sigma^2 / sum (t - tbar)^2 */
+	double se = sqrt(se2 / 17 / 5); /* sigma^2 / sum (t - tbar)^2 */
 	double q;
 	assert_int_equal(stats_t_p2(eff / se, 17, p, NULL, 0), EB_OK);
 	assert_int_equal(stats_t_quantile(0.975, 17, &q, NULL, 0), EB_OK);

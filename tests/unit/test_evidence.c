@@ -16,12 +16,12 @@
 #include "base/rng.h"
 #include "domain/evidence.h"
 
-#define NEAR(a, b, tol)                                                        \
-	do {                                                                   \
-		double a_ = (a), b_ = (b);                                     \
-		if (!(fabs(a_ - b_) <= (tol)))                                 \
-			fail_msg("%s = %.12g, expected %.12g (tol %g)", #a, a_, \
-				 b_, (double)(tol));                           \
+#define NEAR(a, b, tol)                                                                            \
+	do {                                                                                       \
+		double a_ = (a), b_ = (b);                                                         \
+		if (!(fabs(a_ - b_) <= (tol)))                                                     \
+			fail_msg("%s = %.12g, expected %.12g (tol %g)", #a, a_, b_,                \
+				 (double)(tol));                                                   \
 	} while (0)
 
 #define TOL 1e-6
@@ -32,20 +32,22 @@ static void test_v1_hedges_g(void **state)
 {
 	(void)state;
 	struct ev_g g;
-	assert_int_equal(ev_hedges_g((struct ev_group){105, 15, 50},
-				     (struct ev_group){100, 15, 50}, &g, NULL, 0), EB_OK);
+	assert_int_equal(ev_hedges_g((struct ev_group){ 105, 15, 50 },
+				     (struct ev_group){ 100, 15, 50 }, &g, NULL, 0),
+			 EB_OK);
 	NEAR(g.s, 15, TOL);
 	NEAR(g.omega, 0.9923273657, TOL);
 	NEAR(g.d, 0.3333333333, TOL);
 	NEAR(g.g, 0.3307757886, TOL);
 	NEAR(g.se, 0.2013630, TOL);
-	assert_int_equal(ev_hedges_g((struct ev_group){52, 10, 20},
-				     (struct ev_group){50, 12, 25}, &g, NULL, 0), EB_OK);
+	assert_int_equal(ev_hedges_g((struct ev_group){ 52, 10, 20 },
+				     (struct ev_group){ 50, 12, 25 }, &g, NULL, 0),
+			 EB_OK);
 	NEAR(g.s, 11.1605617930, TOL);
 	NEAR(g.omega, 0.9824561404, TOL);
 	NEAR(g.d, 0.1792024485, TOL);
 	NEAR(g.g, 0.1760585459, TOL);
-	double t[] = {5, 6, 7}, c[] = {4, 5, 6};
+	double t[] = { 5, 6, 7 }, c[] = { 4, 5, 6 };
 	assert_int_equal(ev_hedges_g_raw(t, 3, c, 3, &g, NULL, 0), EB_OK);
 	NEAR(g.d, 1.0, TOL);
 	NEAR(g.omega, 0.8, TOL);
@@ -68,9 +70,9 @@ static void test_v2_cox(void **state)
 static void test_v3_improvement(void **state)
 {
 	(void)state;
-	double g[] = {0.25, 0.10, 0.05, -0.20, 0.13};
-	double want[] = {9.8706, 3.9828, 1.9939, -7.9260, 5.1717};
-	long rounded[] = {10, 4, 2, -8, 5};
+	double g[] = { 0.25, 0.10, 0.05, -0.20, 0.13 };
+	double want[] = { 9.8706, 3.9828, 1.9939, -7.9260, 5.1717 };
+	long rounded[] = { 10, 4, 2, -8, 5 };
 	for (int i = 0; i < 5; i++) {
 		NEAR(ev_improvement_index(g[i]), want[i], 5e-5); /* 4 decimals given */
 		assert_int_equal(lround(ev_improvement_index(g[i])), rounded[i]);
@@ -112,9 +114,11 @@ static void test_v5_did(void **state)
 {
 	(void)state;
 	struct ev_did d;
-	assert_int_equal(ev_did_summary((struct ev_group){48, 10, 60}, (struct ev_group){47, 10, 60},
-					(struct ev_group){55, 12, 60}, (struct ev_group){52, 12, 60},
-					&d, NULL, 0), EB_OK);
+	assert_int_equal(ev_did_summary((struct ev_group){ 48, 10, 60 },
+					(struct ev_group){ 47, 10, 60 },
+					(struct ev_group){ 55, 12, 60 },
+					(struct ev_group){ 52, 12, 60 }, &d, NULL, 0),
+			 EB_OK);
 	NEAR(d.g_pre, 0.0993630573, TOL);
 	NEAR(d.g_post, 0.2484076433, TOL);
 	NEAR(d.g_form_a, 0.1490445860, TOL);
@@ -125,10 +129,11 @@ static void test_v5_did(void **state)
 static void test_v6_bands(void **state)
 {
 	(void)state;
-	double g[] = {0.03, 0.05, 0.12, 0.25, 0.26, -0.30, -0.04};
-	enum ev_band want[] = {EV_BAND_SATISFIED, EV_BAND_SATISFIED, EV_BAND_NEEDS_ADJUSTMENT,
-			       EV_BAND_NEEDS_ADJUSTMENT, EV_BAND_NOT_SATISFIED,
-			       EV_BAND_NOT_SATISFIED, EV_BAND_SATISFIED};
+	double g[] = { 0.03, 0.05, 0.12, 0.25, 0.26, -0.30, -0.04 };
+	enum ev_band want[] = { EV_BAND_SATISFIED,	  EV_BAND_SATISFIED,
+				EV_BAND_NEEDS_ADJUSTMENT, EV_BAND_NEEDS_ADJUSTMENT,
+				EV_BAND_NOT_SATISFIED,	  EV_BAND_NOT_SATISFIED,
+				EV_BAND_SATISFIED };
 	for (int i = 0; i < 7; i++)
 		assert_int_equal(ev_baseline_band(g[i]), want[i]);
 	assert_string_equal(ev_band_name(EV_BAND_NEEDS_ADJUSTMENT), "needs adjustment");
@@ -266,8 +271,8 @@ struct named {
 
 static int checked;
 
-static void compare(const char *id, const struct kv *exp, size_t ne,
-		    const struct named *got, size_t ng)
+static void compare(const char *id, const struct kv *exp, size_t ne, const struct named *got,
+		    size_t ng)
 {
 	for (size_t i = 0; i < ne; i++) {
 		const struct named *hit = NULL;
@@ -279,7 +284,8 @@ static void compare(const char *id, const struct kv *exp, size_t ne,
 		/* A list "a;b;c" is compared element-wise by the caller. */
 		double want = strtod(exp[i].val, NULL);
 		if (!(fabs(hit->value - want) <= tol_of(exp[i].val)))
-			fail_msg("%s: %s = %.12g, expected %s", id, exp[i].key, hit->value, exp[i].val);
+			fail_msg("%s: %s = %.12g, expected %s", id, exp[i].key, hit->value,
+				 exp[i].val);
 		checked++;
 	}
 }
@@ -302,12 +308,18 @@ static void vec_v1(const char *id, const struct kv *in, size_t ni, const struct 
 		}
 		assert_int_equal(ev_hedges_g_raw(t, nt, c, nc, &g, NULL, 0), EB_OK);
 	} else {
-		assert_int_equal(ev_hedges_g(
-			(struct ev_group){kv_num(in, ni, "mean_t"), kv_num(in, ni, "sd_t"), kv_num(in, ni, "n_t")},
-			(struct ev_group){kv_num(in, ni, "mean_c"), kv_num(in, ni, "sd_c"), kv_num(in, ni, "n_c")},
-			&g, NULL, 0), EB_OK);
+		assert_int_equal(ev_hedges_g((struct ev_group){ kv_num(in, ni, "mean_t"),
+								kv_num(in, ni, "sd_t"),
+								kv_num(in, ni, "n_t") },
+					     (struct ev_group){ kv_num(in, ni, "mean_c"),
+								kv_num(in, ni, "sd_c"),
+								kv_num(in, ni, "n_c") },
+					     &g, NULL, 0),
+				 EB_OK);
 	}
-	struct named got[] = {{"S", g.s}, {"omega", g.omega}, {"d", g.d}, {"g", g.g}, {"se_g", g.se}};
+	struct named got[] = {
+		{ "S", g.s }, { "omega", g.omega }, { "d", g.d }, { "g", g.g }, { "se_g", g.se }
+	};
 	compare(id, ex, ne, got, 5);
 }
 
@@ -315,8 +327,11 @@ static void vec_v2(const char *id, const struct kv *in, size_t ni, const struct 
 {
 	struct ev_cox c;
 	assert_int_equal(ev_cox_index(kv_num(in, ni, "p_t"), kv_num(in, ni, "p_c"),
-				      kv_num(in, ni, "N"), &c, NULL, 0), EB_OK);
-	struct named got[] = {{"cox_unadjusted", c.unadjusted}, {"omega", c.omega}, {"cox", c.cox}};
+				      kv_num(in, ni, "N"), &c, NULL, 0),
+			 EB_OK);
+	struct named got[] = { { "cox_unadjusted", c.unadjusted },
+			       { "omega", c.omega },
+			       { "cox", c.cox } };
 	compare(id, ex, ne, got, 3);
 }
 
@@ -332,7 +347,8 @@ static void vec_v3(const char *id, const struct kv *in, size_t ni, const struct 
 		char wtxt[32];
 		snprintf(wtxt, sizeof wtxt, "%.*s", (int)(e2 - ws), ws);
 		if (!(fabs(ev_improvement_index(g) - w) <= tol_of(wtxt)))
-			fail_msg("%s: improvement index of %g = %.6f, expected %s", id, g, ev_improvement_index(g), wtxt);
+			fail_msg("%s: improvement index of %g = %.6f, expected %s", id, g,
+				 ev_improvement_index(g), wtxt);
 		checked++;
 		k++;
 		gs = *e1 == ';' ? e1 + 1 : e1;
@@ -348,16 +364,22 @@ static void vec_v4(const char *id, const struct kv *in, size_t ni, const struct 
 	if (kv_get(in, ni, "mean_cluster_size")) {
 		double h;
 		assert_int_equal(ev_cluster_h(kv_num(in, ni, "N"), kv_num(in, ni, "icc"),
-					      kv_num(in, ni, "mean_cluster_size"), &h, NULL, 0), EB_OK);
-		struct named got[] = {{"h", h}};
+					      kv_num(in, ni, "mean_cluster_size"), &h, NULL, 0),
+				 EB_OK);
+		struct named got[] = { { "h", h } };
 		compare(id, ex, ne, got, 1);
 		return;
 	}
 	struct ev_cluster c;
-	assert_int_equal(ev_cluster_correct(kv_num(in, ni, "g"), kv_num(in, ni, "n_t"), kv_num(in, ni, "n_c"),
-					    kv_num(in, ni, "clusters"), kv_num(in, ni, "icc"), &c, NULL, 0), EB_OK);
-	struct named got[] = {{"t", c.t}, {"t_adj", c.t_adj}, {"h", c.h},
-			      {"p_naive", c.p_naive}, {"p_adj", c.p_adj}};
+	assert_int_equal(ev_cluster_correct(kv_num(in, ni, "g"), kv_num(in, ni, "n_t"),
+					    kv_num(in, ni, "n_c"), kv_num(in, ni, "clusters"),
+					    kv_num(in, ni, "icc"), &c, NULL, 0),
+			 EB_OK);
+	struct named got[] = { { "t", c.t },
+			       { "t_adj", c.t_adj },
+			       { "h", c.h },
+			       { "p_naive", c.p_naive },
+			       { "p_adj", c.p_adj } };
 	compare(id, ex, ne, got, 5);
 }
 
@@ -365,15 +387,20 @@ static void vec_v5(const char *id, const struct kv *in, size_t ni, const struct 
 {
 	double nt = kv_num(in, ni, "n_t"), nc = kv_num(in, ni, "n_c");
 	struct ev_did d;
-	assert_int_equal(ev_did_summary(
-		(struct ev_group){kv_num(in, ni, "pre.mean_t"), kv_num(in, ni, "pre.sd"), nt},
-		(struct ev_group){kv_num(in, ni, "pre.mean_c"), kv_num(in, ni, "pre.sd"), nc},
-		(struct ev_group){kv_num(in, ni, "post.mean_t"), kv_num(in, ni, "post.sd"), nt},
-		(struct ev_group){kv_num(in, ni, "post.mean_c"), kv_num(in, ni, "post.sd"), nc},
-		&d, NULL, 0), EB_OK);
-	struct named got[] = {{"g_pre", d.g_pre}, {"g_post", d.g_post},
-			      {"g_post-g_pre", d.g_form_a},
-			      {"omega*((55-52)-(48-47))/S_post", d.g_form_b}};
+	assert_int_equal(ev_did_summary((struct ev_group){ kv_num(in, ni, "pre.mean_t"),
+							   kv_num(in, ni, "pre.sd"), nt },
+					(struct ev_group){ kv_num(in, ni, "pre.mean_c"),
+							   kv_num(in, ni, "pre.sd"), nc },
+					(struct ev_group){ kv_num(in, ni, "post.mean_t"),
+							   kv_num(in, ni, "post.sd"), nt },
+					(struct ev_group){ kv_num(in, ni, "post.mean_c"),
+							   kv_num(in, ni, "post.sd"), nc },
+					&d, NULL, 0),
+			 EB_OK);
+	struct named got[] = { { "g_pre", d.g_pre },
+			       { "g_post", d.g_post },
+			       { "g_post-g_pre", d.g_form_a },
+			       { "omega*((55-52)-(48-47))/S_post", d.g_form_b } };
 	compare(id, ex, ne, got, 4);
 }
 
@@ -404,8 +431,8 @@ static void vec_v6(const char *id, const char *inputs, const char *expected)
 }
 
 /* Reads "cautious (4.1) high" / "cautious boundary 5.9 -> high attrition". */
-static void check_boundary(const char *id, const char *text, const char *which,
-			   double boundary, bool low)
+static void check_boundary(const char *id, const char *text, const char *which, double boundary,
+			   bool low)
 {
 	const char *p = strstr(text, which);
 	if (!p)
@@ -419,7 +446,8 @@ static void check_boundary(const char *id, const char *text, const char *which,
 	const char *hl = strstr(end, "high"), *lw = strstr(end, "low");
 	bool says_low = lw && (!hl || lw < hl);
 	if (says_low != low)
-		fail_msg("%s: %s boundary gives %s, expected otherwise", id, which, low ? "low" : "high");
+		fail_msg("%s: %s boundary gives %s, expected otherwise", id, which,
+			 low ? "low" : "high");
 	checked++;
 }
 
@@ -428,8 +456,10 @@ static void vec_v7(const char *id, const char *inputs, const char *expected)
 	struct kv in[MAXKV];
 	size_t ni = parse_kv(inputs, in, MAXKV);
 	struct ev_attrition a;
-	assert_int_equal(ev_attrition(kv_num(in, ni, "randomized_t"), kv_num(in, ni, "randomized_c"),
-				      kv_num(in, ni, "analyzed_t"), kv_num(in, ni, "analyzed_c"), &a, NULL, 0), EB_OK);
+	assert_int_equal(ev_attrition(kv_num(in, ni, "randomized_t"),
+				      kv_num(in, ni, "randomized_c"), kv_num(in, ni, "analyzed_t"),
+				      kv_num(in, ni, "analyzed_c"), &a, NULL, 0),
+			 EB_OK);
 	struct kv ex[MAXKV];
 	size_t ne = parse_kv(expected, ex, MAXKV);
 	NEAR(a.overall_pct, kv_num(ex, ne, "overall_attrition"), 1e-9);
@@ -451,8 +481,9 @@ static void vec_v8(const char *id, const char *inputs, const char *expected)
 		struct kv in[4];
 		size_t ni = parse_kv(ci, in, 4);
 		struct ev_attrition a;
-		assert_int_equal(ev_attrition_rates(kv_num(in, ni, "overall"), kv_num(in, ni, "differential"),
-						    &a, NULL, 0), EB_OK);
+		assert_int_equal(ev_attrition_rates(kv_num(in, ni, "overall"),
+						    kv_num(in, ni, "differential"), &a, NULL, 0),
+				 EB_OK);
 		if (strstr(ce, "low under both")) {
 			assert_true(a.low_cautious && a.low_optimistic);
 			checked++;
@@ -471,9 +502,9 @@ static const struct {
 	vec_kv_fn kv;
 	vec_raw_fn raw;
 } vec_table[] = {
-	{"V1", vec_v1, NULL}, {"V2", vec_v2, NULL}, {"V3", vec_v3, NULL},
-	{"V4", vec_v4, NULL}, {"V5", vec_v5, NULL}, {"V6", NULL, vec_v6},
-	{"V7", NULL, vec_v7}, {"V8", NULL, vec_v8},
+	{ "V1", vec_v1, NULL }, { "V2", vec_v2, NULL }, { "V3", vec_v3, NULL },
+	{ "V4", vec_v4, NULL }, { "V5", vec_v5, NULL }, { "V6", NULL, vec_v6 },
+	{ "V7", NULL, vec_v7 }, { "V8", NULL, vec_v8 },
 };
 
 static void test_vectors_file(void **state)
@@ -502,7 +533,8 @@ static void test_vectors_file(void **state)
 				vec_table[i].raw(id, inputs, expected);
 			} else {
 				struct kv in[MAXKV], ex[MAXKV];
-				size_t ni = parse_kv(inputs, in, MAXKV), ne = parse_kv(expected, ex, MAXKV);
+				size_t ni = parse_kv(inputs, in, MAXKV),
+				       ne = parse_kv(expected, ex, MAXKV);
 				assert_true(ne > 0);
 				vec_table[i].kv(id, in, ni, ex, ne);
 			}
@@ -530,15 +562,15 @@ static void test_icc(void **state)
 {
 	(void)state;
 	/* By hand: MSB 16, MSW 2, n0 2 -> (16 - 2) / (16 + 2). */
-	double y[] = {1, 3, 5, 7};
-	int64_t c[] = {1, 1, 2, 2};
+	double y[] = { 1, 3, 5, 7 };
+	int64_t c[] = { 1, 1, 2, 2 };
 	double icc;
 	assert_int_equal(ev_icc_anova(y, c, 4, &icc, NULL, 0), EB_OK);
 	NEAR(icc, 14.0 / 18.0, 1e-12);
-	double y0[] = {1, 3, 1, 3};
+	double y0[] = { 1, 3, 1, 3 };
 	assert_int_equal(ev_icc_anova(y0, c, 4, &icc, NULL, 0), EB_OK);
 	NEAR(icc, 0, 0); /* negative estimate truncated */
-	int64_t one[] = {1, 1, 1, 1};
+	int64_t one[] = { 1, 1, 1, 1 };
 	char why[200] = "";
 	assert_int_equal(ev_icc_anova(y, one, 4, &icc, why, sizeof why), EB_EINVAL);
 	assert_non_null(strstr(why, "2 classes"));
@@ -547,7 +579,7 @@ static void test_icc(void **state)
 static void test_mdes(void **state)
 {
 	(void)state;
-	struct ev_mdes_in in = {200, 200, 0, 0, 0.05, 0.80, 0, 0};
+	struct ev_mdes_in in = { 200, 200, 0, 0, 0.05, 0.80, 0, 0 };
 	double m;
 	assert_int_equal(ev_mdes(&in, &m, NULL, 0), EB_OK);
 	/* (t_.975,398 + t_.80,398) * sqrt(4/400) ~ 2.809 * 0.1 (Bloom's 2.8). */
@@ -572,7 +604,7 @@ static void test_essa(void **state)
 {
 	(void)state;
 	struct ev_tier t;
-	struct ev_tier_in in = {EV_DESIGN_RANDOMIZED, true, false, true, 0.2, 0.01, 0, 800, 4};
+	struct ev_tier_in in = { EV_DESIGN_RANDOMIZED, true, false, true, 0.2, 0.01, 0, 800, 4 };
 	ev_essa_tier(&in, &t);
 	assert_int_equal(t.tier, 1);
 	assert_string_equal(t.name, "Strong");
@@ -625,7 +657,7 @@ static void test_randomize(void **state)
 	assert_int_equal(ev_randomize(id2, st2, N, 20261124, b, NULL, 0), EB_OK);
 	for (int i = 0; i < N; i++)
 		assert_int_equal(a[i], b[N - 1 - i]); /* order-independent */
-	int tr[3] = {0}, tot[3] = {0};
+	int tr[3] = { 0 }, tot[3] = { 0 };
 	for (int i = 0; i < N; i++)
 		tr[st[i]] += a[i], tot[st[i]]++;
 	for (int s = 0; s < 3; s++)
@@ -666,7 +698,7 @@ static void test_did_students(void **state)
 	assert_true(e.g > 0 && e.ci_lo < e.g && e.ci_hi > e.g);
 	assert_true(e.h <= e.df);
 	char why[200] = "";
-	int p0[N] = {0};
+	int p0[N] = { 0 };
 	assert_int_equal(ev_did_students(y, t, p0, NULL, N, 0.2, &e, why, sizeof why), EB_EINVAL);
 	assert_non_null(strstr(why, "after"));
 }
@@ -695,7 +727,8 @@ static void test_dose_response(void **state)
 	for (int i = 0; i < N; i++)
 		flat[i] = 3;
 	char why[200] = "";
-	assert_int_equal(ev_dose_response(flat, y, x, 1, NULL, N, 0, &d, why, sizeof why), EB_EINVAL);
+	assert_int_equal(ev_dose_response(flat, y, x, 1, NULL, N, 0, &d, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "same amount of use"));
 }
 
@@ -705,11 +738,17 @@ static void test_bad_input(void **state)
 	char why[200];
 	struct ev_g g;
 	why[0] = 0;
-	assert_int_equal(ev_hedges_g((struct ev_group){1, 1, 1}, (struct ev_group){1, 1, 20}, &g, why, sizeof why), EB_EINVAL);
+	assert_int_equal(ev_hedges_g((struct ev_group){ 1, 1, 1 }, (struct ev_group){ 1, 1, 20 },
+				     &g, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "intervention group needs at least 2"));
-	assert_int_equal(ev_hedges_g((struct ev_group){1, 0, 10}, (struct ev_group){1, 0, 20}, &g, why, sizeof why), EB_EINVAL);
+	assert_int_equal(ev_hedges_g((struct ev_group){ 1, 0, 10 }, (struct ev_group){ 1, 0, 20 },
+				     &g, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "zero variance"));
-	assert_int_equal(ev_hedges_g((struct ev_group){1, -2, 10}, (struct ev_group){1, 1, 20}, &g, why, sizeof why), EB_EINVAL);
+	assert_int_equal(ev_hedges_g((struct ev_group){ 1, -2, 10 }, (struct ev_group){ 1, 1, 20 },
+				     &g, why, sizeof why),
+			 EB_EINVAL);
 	assert_int_equal(ev_hedges_g_raw(NULL, 0, NULL, 0, &g, why, sizeof why), EB_EINVAL);
 	struct ev_cox c;
 	assert_int_equal(ev_cox_index(1.0, 0.5, 100, &c, why, sizeof why), EB_EINVAL);
@@ -726,10 +765,10 @@ static void test_bad_input(void **state)
 
 	/* Matching with an empty group says which group is missing. */
 	double x[10], y[10];
-	int tr[10] = {0};
+	int tr[10] = { 0 };
 	for (int i = 0; i < 10; i++)
 		x[i] = i, y[i] = i;
-	struct ev_match_in in = {10, 1, x, 0, tr, NULL, NULL, y, 0.2, 0};
+	struct ev_match_in in = { 10, 1, x, 0, tr, NULL, NULL, y, 0.2, 0 };
 	struct ev_match_out out;
 	assert_int_equal(ev_match(&in, &out, NULL, why, sizeof why), EB_EINVAL);
 	assert_non_null(strstr(why, "users are 0"));
@@ -776,7 +815,7 @@ static void simulate(struct sim *s, uint64_t seed, double effect)
 static void test_honesty(void **state)
 {
 	(void)state;
-	struct sim s = {3000};
+	struct sim s = { 3000 };
 	s.x = malloc(2 * s.n * sizeof *s.x);
 	s.treated = malloc(s.n * sizeof *s.treated);
 	s.grade = malloc(s.n * sizeof *s.grade);
@@ -789,7 +828,8 @@ static void test_honesty(void **state)
 		for (int truth = 0; truth < 2; truth++) {
 			double eff = truth ? 0.15 : 0.0;
 			simulate(&s, 1000 + k, eff);
-			struct ev_match_in in = {s.n, 2, s.x, 0, s.treated, s.grade, s.cls, s.y, -1, 0.2};
+			struct ev_match_in in = { s.n,	   2,	  s.x, 0,  s.treated,
+						  s.grade, s.cls, s.y, -1, 0.2 };
 			struct ev_match_out o;
 			char why[300] = "";
 			if (ev_match(&in, &o, NULL, why, sizeof why))
@@ -799,18 +839,23 @@ static void test_honesty(void **state)
 				assert_true(o.naive_g > 0.3);
 				/* ...which matching on the pretest removes. */
 				if (k == 0) {
-					printf("# naive g %.3f, matched g %.3f [%.3f, %.3f], icc %.3f, pairs %zu, pretest balance %.3f -> %.3f\n",
-					       o.naive_g, o.est.g, o.est.ci_lo, o.est.ci_hi, o.est.icc, o.n_pairs,
-					       o.balance[0].g_before, o.balance[0].g_after);
+					printf("# naive g %.3f, matched g %.3f [%.3f, %.3f], icc "
+					       "%.3f, pairs %zu, pretest balance %.3f -> %.3f\n",
+					       o.naive_g, o.est.g, o.est.ci_lo, o.est.ci_hi,
+					       o.est.icc, o.n_pairs, o.balance[0].g_before,
+					       o.balance[0].g_after);
 					assert_true(fabs(o.est.g) < 0.1);
 					assert_true(o.est.icc_estimated && o.est.icc > 0);
 					/* Greedy 1:1 caliper matching leaves some of a
 					 * strong selection (0.7 SD); the rest is in the
 					 * "needs adjustment" band, which the pretest in
 					 * the outcome regression provides. */
-					assert_true(o.balance[0].band_after != EV_BAND_NOT_SATISFIED);
-					assert_true(fabs(o.balance[0].g_after) < fabs(o.balance[0].g_before) / 4);
-					assert_int_equal(o.balance[0].band_before, EV_BAND_NOT_SATISFIED);
+					assert_true(o.balance[0].band_after !=
+						    EV_BAND_NOT_SATISFIED);
+					assert_true(fabs(o.balance[0].g_after) <
+						    fabs(o.balance[0].g_before) / 4);
+					assert_int_equal(o.balance[0].band_before,
+							 EV_BAND_NOT_SATISFIED);
 				}
 				false_pos += o.est.significant && o.est.g > 0;
 				bias += o.est.g;
@@ -821,7 +866,8 @@ static void test_honesty(void **state)
 			}
 		}
 	}
-	printf("# honesty (20 seeds, 3000 students): false_positive %d/20, coverage %d/20, mean_bias %.4f\n",
+	printf("# honesty (20 seeds, 3000 students): false_positive %d/20, coverage %d/20, "
+	       "mean_bias %.4f\n",
 	       false_pos, covered, bias / seeds);
 	assert_true(false_pos <= 3);
 	assert_true(covered >= 16);
@@ -837,7 +883,7 @@ static void test_honesty(void **state)
 static void test_match_invariants(void **state)
 {
 	(void)state;
-	struct sim s = {1200};
+	struct sim s = { 1200 };
 	s.x = malloc(2 * s.n * sizeof *s.x);
 	s.treated = malloc(s.n * sizeof *s.treated);
 	s.grade = malloc(s.n * sizeof *s.grade);
@@ -846,7 +892,9 @@ static void test_match_invariants(void **state)
 	int64_t *m = malloc(s.n * sizeof *m);
 	assert_true(s.x && s.treated && s.grade && s.cls && s.y && m);
 	simulate(&s, 77, 0.1);
-	struct ev_match_in in = {s.n, 2, s.x, 0, s.treated, s.grade, s.cls, s.y, EV_ICC_ACHIEVEMENT, 0.2};
+	struct ev_match_in in = {
+		s.n, 2, s.x, 0, s.treated, s.grade, s.cls, s.y, EV_ICC_ACHIEVEMENT, 0.2
+	};
 	struct ev_match_out o;
 	char why[300] = "";
 	assert_int_equal(ev_match(&in, &o, m, why, sizeof why), EB_OK);
@@ -868,7 +916,7 @@ static void test_match_invariants(void **state)
 	assert_true(o.est.clusters > 2 && o.est.h < o.est.df);
 	assert_true(o.est.mdes > 0);
 	/* Reversed input order gives the same estimate. */
-	struct sim r = {s.n};
+	struct sim r = { s.n };
 	r.x = malloc(2 * s.n * sizeof *r.x);
 	r.treated = malloc(s.n * sizeof *r.treated);
 	r.grade = malloc(s.n * sizeof *r.grade);
@@ -884,7 +932,9 @@ static void test_match_invariants(void **state)
 		r.cls[k] = s.cls[i];
 		r.y[k] = s.y[i];
 	}
-	struct ev_match_in rin = {r.n, 2, r.x, 0, r.treated, r.grade, r.cls, r.y, EV_ICC_ACHIEVEMENT, 0.2};
+	struct ev_match_in rin = {
+		r.n, 2, r.x, 0, r.treated, r.grade, r.cls, r.y, EV_ICC_ACHIEVEMENT, 0.2
+	};
 	struct ev_match_out ro;
 	assert_int_equal(ev_match(&rin, &ro, NULL, why, sizeof why), EB_OK);
 	assert_int_equal(ro.n_pairs, o.n_pairs);

@@ -27,7 +27,7 @@ static void small_study(void **state)
 	       r.true_effect_mean, r.seconds);
 	assert_int_equal(r.seeds, 20);
 	assert_int_equal(r.failed, 0);
-	assert_true(r.naive_difference_mean > 0.2);	/* selection shows up naively */
+	assert_true(r.naive_difference_mean > 0.2); /* selection shows up naively */
 	assert_true(r.false_positive_rate <= 0.05);
 	assert_true(r.coverage >= 0.90);
 	assert_true(r.mean_bias > -0.05 && r.mean_bias < 0.05);

@@ -39,9 +39,8 @@ static char *csv_of(const char *const *cells)
 
 static void csv_quotes_only_what_needs_it_and_ends_records_in_crlf(void **state)
 {
-	const char *t[] = { "id", "name", "note", NULL,
-			    "stu-1", "One, Sam", "said \"hi\"", NULL,
-			    "stu-2", "", "two\nlines", NULL, NULL };
+	const char *t[] = { "id", "name",  "note", NULL,	 "stu-1", "One, Sam", "said \"hi\"",
+			    NULL, "stu-2", "",	   "two\nlines", NULL,	  NULL };
 	assert_string_equal(csv_of(t), "id,name,note\r\n"
 				       "stu-1,\"One, Sam\",\"said \"\"hi\"\"\"\r\n"
 				       "stu-2,,\"two\nlines\"\r\n");
@@ -60,9 +59,10 @@ static void csv_quotes_only_what_needs_it_and_ends_records_in_crlf(void **state)
 
 static void csv_guards_formulas_in_text_only(void **state)
 {
-	const char *t[] = { "=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", NULL,
-			    "=HYPERLINK(\"x\") <b>v</b>", "a=b", "1-2", "#-0.25", "#-3",
-			    NULL, NULL };
+	const char *t[] = { "=1+1", "+1",  "-1",     "@SUM(A1)",
+			    "\tx",  "\rx", NULL,     "=HYPERLINK(\"x\") <b>v</b>",
+			    "a=b",  "1-2", "#-0.25", "#-3",
+			    NULL,   NULL };
 	assert_string_equal(csv_of(t),
 			    "'=1+1,'+1,'-1,'@SUM(A1),'\tx,\"'\rx\"\r\n"
 			    "\"'=HYPERLINK(\"\"x\"\") <b>v</b>\",a=b,1-2,-0.25,-3.00\r\n");
@@ -166,7 +166,7 @@ static void xlsx_written_and_read_back(void **state)
 	export_text(&x, "bad \xff byte");
 	export_end_row(&x);
 	assert_int_equal(export_finish(&x), EB_OK);
-	assert_int_not_equal(access(path, F_OK), 0);	/* the temporary file is gone */
+	assert_int_not_equal(access(path, F_OK), 0); /* the temporary file is gone */
 	assert_true(out.len > 100);
 	assert_memory_equal(out.data, "PK", 2);
 
@@ -183,8 +183,10 @@ static void xlsx_written_and_read_back(void **state)
 	char *strings = unzip_member(&out, "xl/sharedStrings.xml");
 	assert_non_null(strings);
 	static const char *const want[] = { "<si><t>name</t></si><si><t>score</t></si>",
-					    "<si><t>Zo\xC3\xAB</t></si>", "<si><t>007</t></si>",
-					    "<si><t>Nan</t></si>", "<si><t>=1+1</t></si>",
+					    "<si><t>Zo\xC3\xAB</t></si>",
+					    "<si><t>007</t></si>",
+					    "<si><t>Nan</t></si>",
+					    "<si><t>=1+1</t></si>",
 					    "<si><t>bad \xEF\xBF\xBD byte</t></si>" };
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		if (!strstr(strings, want[i]))

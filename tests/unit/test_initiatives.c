@@ -40,9 +40,12 @@ static const char roster_sql[] =
 	" (1,'s1','Birch','school'),(1,'s2','Cedar','school'),(1,'dist','D','district');"
 	"INSERT INTO class(district_id,sourced_id,title,grades,course_sourced_id,class_type,"
 	" school_sourced_id,term_sourced_ids) VALUES"
-	" (1,'k1','Math 3a','03','c','scheduled','s1','t'),(1,'k2','Math 3b','03','c','scheduled','s1','t'),"
-	" (1,'k3','Math 3c','03','c','scheduled','s2','t'),(1,'k4','Math 3d','03','c','scheduled','s2','t');"
-	"INSERT INTO person(district_id,sourced_id,org_sourced_ids,role,given_name,family_name,grades,"
+	" (1,'k1','Math 3a','03','c','scheduled','s1','t'),(1,'k2','Math "
+	"3b','03','c','scheduled','s1','t'),"
+	" (1,'k3','Math 3c','03','c','scheduled','s2','t'),(1,'k4','Math "
+	"3d','03','c','scheduled','s2','t');"
+	"INSERT INTO "
+	"person(district_id,sourced_id,org_sourced_ids,role,given_name,family_name,grades,"
 	" english_learner,disability) VALUES"
 	" (1,'p1','s1','student','A','A','03',0,0),(1,'p2','s1','student','B','B','03',1,0),"
 	" (1,'p3','s1','student','C','C','03',0,1),(1,'p4','s2','student','D','D','03',0,0),"
@@ -132,7 +135,8 @@ static void create_and_read_back(void **state)
 	assert_int_equal(got.tool_id, 0);
 	/* another district cannot see it */
 	assert_int_equal(initiative_get(f->db, f->d2, id, &a, &got), EB_ENOTFOUND);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log WHERE subject_type='initiative'"), 1);
+	assert_int_equal(
+		count(f->db, "SELECT count(*) FROM audit_log WHERE subject_type='initiative'"), 1);
 	struct init_student *s;
 	size_t n;
 	assert_int_equal(initiative_get(f->db, f->d, id, &a, &got), EB_OK);
@@ -157,8 +161,9 @@ static void tool_of_another_district_refused(void **state)
 	tools_defaults(&t);
 	snprintf(t.name, sizeof t.name, "Other district's app");
 	int64_t other_tool, own_tool;
-	assert_int_equal(tools_create(f->db, f->d2, &t, TOOL_REQUESTED, 0, &cli, "test", &other_tool),
-			 EB_OK);
+	assert_int_equal(
+		tools_create(f->db, f->d2, &t, TOOL_REQUESTED, 0, &cli, "test", &other_tool),
+		EB_OK);
 	snprintf(t.name, sizeof t.name, "Our app");
 	assert_int_equal(tools_create(f->db, f->d, &t, TOOL_REQUESTED, 0, &cli, "test", &own_tool),
 			 EB_OK);
@@ -168,7 +173,8 @@ static void tool_of_another_district_refused(void **state)
 		in.tool_id = ids[i];
 		char expect_tool[96];
 		snprintf(expect_tool, sizeof expect_tool,
-			 "tool_id: %lld is not a tool of this district's inventory", (long long)ids[i]);
+			 "tool_id: %lld is not a tool of this district's inventory",
+			 (long long)ids[i]);
 		assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why),
 				 EB_EINVAL);
 		if (!strstr(why, expect_tool))
@@ -206,7 +212,8 @@ static void bad_input_names_every_field_and_stores_nothing(void **state)
 	in.monitor_every_days = 0;
 	int64_t id = 0;
 	char why[INIT_WHY_CAP] = "";
-	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why), EB_EINVAL);
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why),
+			 EB_EINVAL);
 	static const char *const expect[] = {
 		"title: is required",
 		"schools: 'nowhere' is not a school of this district",
@@ -230,7 +237,8 @@ static void bad_input_names_every_field_and_stores_nothing(void **state)
 	in = good(f);
 	in.review_date = "2026-08-01";
 	in.schools = in.grades = in.classes = NULL;
-	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why), EB_EINVAL);
+	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "review_date: must come after the start date"));
 	assert_non_null(strstr(why, "target: name at least one school, grade or class"));
 }
@@ -243,19 +251,37 @@ static void status_decisions_are_recorded(void **state)
 	char why[INIT_WHY_CAP] = "";
 	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id, why, sizeof why), EB_OK);
 	struct audit_actor who = { f->coord, "coord", "127.0.0.1" };
-	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "scaling", "go", NULL, why, sizeof why), EB_EINVAL);
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "scaling", "go", NULL, why,
+					       sizeof why),
+			 EB_EINVAL);
 	assert_string_equal(why, "status: cannot move from planned to scaling up");
-	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "piloting", "", NULL, why, sizeof why), EB_EINVAL);
+	assert_int_equal(
+		initiative_set_status(f->db, f->d, &who, id, "piloting", "", NULL, why, sizeof why),
+		EB_EINVAL);
 	assert_string_equal(why, "reason: is required");
-	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "bogus", "x", NULL, why, sizeof why), EB_EINVAL);
+	assert_int_equal(
+		initiative_set_status(f->db, f->d, &who, id, "bogus", "x", NULL, why, sizeof why),
+		EB_EINVAL);
 	assert_non_null(strstr(why, "'bogus' is not a status"));
-	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "piloting", "teachers trained", NULL, why, sizeof why), EB_OK);
-	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "under review", "review date", "", why, sizeof why), EB_OK);
-	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "stopped", "no effect", "", why, sizeof why), EB_EINVAL);
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "piloting",
+					       "teachers trained", NULL, why, sizeof why),
+			 EB_OK);
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "under review", "review date",
+					       "", why, sizeof why),
+			 EB_OK);
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "stopped", "no effect", "",
+					       why, sizeof why),
+			 EB_EINVAL);
 	assert_string_equal(why, "evidence: is required");
-	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "stopped", "no effect", "g = 0.01 [-0.1, 0.12]", why, sizeof why), EB_OK);
-	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "piloting", "again", "x", why, sizeof why), EB_EINVAL);
-	assert_int_equal(initiative_set_status(f->db, f->d2, &who, id, "piloting", "x", "x", why, sizeof why), EB_ENOTFOUND);
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "stopped", "no effect",
+					       "g = 0.01 [-0.1, 0.12]", why, sizeof why),
+			 EB_OK);
+	assert_int_equal(initiative_set_status(f->db, f->d, &who, id, "piloting", "again", "x", why,
+					       sizeof why),
+			 EB_EINVAL);
+	assert_int_equal(initiative_set_status(f->db, f->d2, &who, id, "piloting", "x", "x", why,
+					       sizeof why),
+			 EB_ENOTFOUND);
 	struct arena a;
 	arena_init(&a);
 	struct initiative_decision *h;
@@ -267,7 +293,9 @@ static void status_decisions_are_recorded(void **state)
 	assert_string_equal(h[2].evidence, "g = 0.01 [-0.1, 0.12]");
 	assert_string_equal(h[2].actor, "coord");
 	arena_free(&a);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log WHERE action='update' AND subject_type='initiative'"), 3);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log WHERE action='update' AND "
+				      "subject_type='initiative'"),
+			 3);
 }
 
 static enum eb_err import(struct fx *f, const char *text, const char *name, double lo, double hi,
@@ -276,7 +304,8 @@ static enum eb_err import(struct fx *f, const char *text, const char *name, doub
 	char *data = strdup(text);
 	struct assessment_profile p = { .name = name, .scale_min = lo, .scale_max = hi };
 	buf_reset(errs);
-	enum eb_err e = assessment_csv_import(f->db, f->d, "scores.csv", data, strlen(data), &p, rows, errs);
+	enum eb_err e = assessment_csv_import(f->db, f->d, "scores.csv", data, strlen(data), &p,
+					      rows, errs);
 	free(data);
 	return e;
 }
@@ -287,44 +316,69 @@ static void assessment_files_rejected_whole(void **state)
 	struct buf errs;
 	buf_init(&errs, 1 << 16);
 	size_t rows;
-	assert_int_equal(import(f, "student_id,date,score\np1,2026-08-20,50\np2,2026-08-21,61\n"
-				   "p1,2026-12-01,70.5\n", "Unit 5 quiz", 0, 100, &errs, &rows), EB_OK);
+	assert_int_equal(import(f,
+				"student_id,date,score\np1,2026-08-20,50\np2,2026-08-21,61\n"
+				"p1,2026-12-01,70.5\n",
+				"Unit 5 quiz", 0, 100, &errs, &rows),
+			 EB_OK);
 	assert_int_equal(rows, 3);
 	/* unknown student, impossible score, bad date, duplicate row - all listed */
-	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-02,50\nghost,2026-12-01,50\n"
-				   "p2,2026-12-01,101\np3,2026-02-30,5\np1,2026-12-02,55\n",
-				   "Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
+	assert_int_equal(import(f,
+				"student_id,date,score\np1,2026-12-02,50\nghost,2026-12-01,50\n"
+				"p2,2026-12-01,101\np3,2026-02-30,5\np1,2026-12-02,55\n",
+				"Unit 5 quiz", 0, 100, &errs, &rows),
+			 EB_EINVAL);
 	const char *t = buf_cstr(&errs);
-	assert_non_null(strstr(t, "scores.csv:3: student_id: 'ghost' is not a student of this district"));
+	assert_non_null(
+		strstr(t, "scores.csv:3: student_id: 'ghost' is not a student of this district"));
 	assert_non_null(strstr(t, "scores.csv:4: score: 101 is outside the scale 0..100"));
-	assert_non_null(strstr(t, "scores.csv:5: date: '2026-02-30' is not a date in the format YYYY-MM-DD"));
-	assert_non_null(strstr(t, "scores.csv:6: student_id: 'p1' on 2026-12-02 repeats line 2 (duplicate row)"));
+	assert_non_null(strstr(
+		t, "scores.csv:5: date: '2026-02-30' is not a date in the format YYYY-MM-DD"));
+	assert_non_null(strstr(
+		t, "scores.csv:6: student_id: 'p1' on 2026-12-02 repeats line 2 (duplicate row)"));
 	/* mixed scales inside the file */
-	assert_int_equal(import(f, "student_id,date,score,scale_min,scale_max\np1,2026-12-03,50,0,100\n"
-				   "p2,2026-12-03,500,200,800\n", "Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
-	assert_non_null(strstr(buf_cstr(&errs), "scores.csv:3: scale_min: '200' differs from the declared scale 0..100 (mixed scales)"));
+	assert_int_equal(
+		import(f,
+		       "student_id,date,score,scale_min,scale_max\np1,2026-12-03,50,0,100\n"
+		       "p2,2026-12-03,500,200,800\n",
+		       "Unit 5 quiz", 0, 100, &errs, &rows),
+		EB_EINVAL);
+	assert_non_null(strstr(buf_cstr(&errs), "scores.csv:3: scale_min: '200' differs from the "
+						"declared scale 0..100 (mixed scales)"));
 	/* bytes that are not UTF-8 text: refused with line and column */
-	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-05,50\np\xFF\xFE,2026-12-05,50\n",
-				"Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
-	assert_non_null(strstr(buf_cstr(&errs), "scores.csv:3: csv: column 1: not UTF-8 text: byte FF"
-						" at byte 2 of the field"));
-	assert_int_equal(import(f, "\xFF\xFEs\0t\0", "Unit 5 quiz", 0, 100, &errs, &rows), EB_EINVAL);
+	assert_int_equal(
+		import(f, "student_id,date,score\np1,2026-12-05,50\np\xFF\xFE,2026-12-05,50\n",
+		       "Unit 5 quiz", 0, 100, &errs, &rows),
+		EB_EINVAL);
+	assert_non_null(strstr(buf_cstr(&errs),
+			       "scores.csv:3: csv: column 1: not UTF-8 text: byte FF"
+			       " at byte 2 of the field"));
+	assert_int_equal(import(f, "\xFF\xFEs\0t\0", "Unit 5 quiz", 0, 100, &errs, &rows),
+			 EB_EINVAL);
 	assert_non_null(strstr(buf_cstr(&errs), "the file is UTF-16"));
 	/* a stored assessment keeps its scale */
-	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-04,300\n", "Unit 5 quiz", 200, 800,
-				&errs, &rows), EB_ECONFLICT);
+	assert_int_equal(import(f, "student_id,date,score\np1,2026-12-04,300\n", "Unit 5 quiz", 200,
+				800, &errs, &rows),
+			 EB_ECONFLICT);
 	assert_non_null(strstr(buf_cstr(&errs), "mixed scales"));
 	assert_int_equal(count(f->db, "SELECT count(*) FROM assessment_score"), 3);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM assessment"), 1);
 	/* other date format and profile column names */
 	char *data = strdup("Kid,When,Pts\np4,12/05/2026,7\n");
-	struct assessment_profile p = { .name = "Benchmark", .scale_min = 0, .scale_max = 10,
-					.date_format = "MM/DD/YYYY", .col_student = "Kid",
-					.col_date = "When", .col_score = "Pts" };
+	struct assessment_profile p = { .name = "Benchmark",
+					.scale_min = 0,
+					.scale_max = 10,
+					.date_format = "MM/DD/YYYY",
+					.col_student = "Kid",
+					.col_date = "When",
+					.col_score = "Pts" };
 	buf_reset(&errs);
-	assert_int_equal(assessment_csv_import(f->db, f->d, "b.csv", data, strlen(data), &p, &rows, &errs), EB_OK);
+	assert_int_equal(
+		assessment_csv_import(f->db, f->d, "b.csv", data, strlen(data), &p, &rows, &errs),
+		EB_OK);
 	free(data);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM assessment_score WHERE date='2026-12-05'"), 1);
+	assert_int_equal(
+		count(f->db, "SELECT count(*) FROM assessment_score WHERE date='2026-12-05'"), 1);
 	buf_free(&errs);
 }
 
@@ -338,8 +392,11 @@ static void usage_file_rejected_whole(void **state)
 	struct buf errs;
 	buf_init(&errs, 1 << 16);
 	size_t rows;
-	char *data = strdup("student_id,minutes,sessions\np1,30,2\nt1,10,1\np2,-4,1\np1,5,1\np3,5,1.5\n");
-	assert_int_equal(usage_csv_import(f->db, f->d, id, "use.csv", data, strlen(data), &rows, &errs), EB_EINVAL);
+	char *data = strdup(
+		"student_id,minutes,sessions\np1,30,2\nt1,10,1\np2,-4,1\np1,5,1\np3,5,1.5\n");
+	assert_int_equal(
+		usage_csv_import(f->db, f->d, id, "use.csv", data, strlen(data), &rows, &errs),
+		EB_EINVAL);
 	const char *t = buf_cstr(&errs);
 	assert_non_null(strstr(t, "use.csv:3: student_id: 't1' is not a student of this district"));
 	assert_non_null(strstr(t, "use.csv:4: minutes: '-4' is not a number of minutes"));
@@ -359,12 +416,18 @@ static void randomize_is_reproducible_and_once(void **state)
 	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id1, why, sizeof why), EB_OK);
 	assert_int_equal(initiative_create(f->db, f->d, NULL, &in, &id2, why, sizeof why), EB_OK);
 	size_t nu, nt;
-	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id1, "class", 42, &nu, &nt, why, sizeof why), EB_OK);
+	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id1, "class", 42, &nu, &nt, why,
+					      sizeof why),
+			 EB_OK);
 	assert_int_equal(nu, 4);
 	assert_int_equal(nt, 2); /* stratified by school: one of two classes in each */
-	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id1, "class", 43, &nu, &nt, why, sizeof why), EB_ECONFLICT);
+	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id1, "class", 43, &nu, &nt, why,
+					      sizeof why),
+			 EB_ECONFLICT);
 	assert_non_null(strstr(why, "already randomized by class with seed 42"));
-	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id2, "class", 42, &nu, &nt, why, sizeof why), EB_OK);
+	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id2, "class", 42, &nu, &nt, why,
+					      sizeof why),
+			 EB_OK);
 	const char *units[] = { "k1", "k2", "k3", "k4" };
 	int in_s1 = 0, in_s2 = 0;
 	for (int i = 0; i < 4; i++) {
@@ -377,7 +440,9 @@ static void randomize_is_reproducible_and_once(void **state)
 	}
 	assert_int_equal(in_s1, 1);
 	assert_int_equal(in_s2, 1);
-	assert_int_equal(initiative_randomize(f->db, f->d, NULL, id2, "room", 1, &nu, &nt, why, sizeof why), EB_EINVAL);
+	assert_int_equal(
+		initiative_randomize(f->db, f->d, NULL, id2, "room", 1, &nu, &nt, why, sizeof why),
+		EB_EINVAL);
 }
 
 /* Hand computation: treated outcomes 5 6 7, comparison 4 5 6, no pretest.
@@ -390,11 +455,22 @@ static void known_answer_randomized(void **state)
 	struct eval_row rows[6];
 	double post[6] = { 5, 6, 7, 4, 5, 6 };
 	for (int i = 0; i < 6; i++)
-		rows[i] = (struct eval_row){ .pre = NAN, .post = post[i], .treated = i < 3,
-					     .grade = 3, .school = 0, .cluster = i, .el = 0, .swd = 0 };
+		rows[i] = (struct eval_row){ .pre = NAN,
+					     .post = post[i],
+					     .treated = i < 3,
+					     .grade = 3,
+					     .school = 0,
+					     .cluster = i,
+					     .el = 0,
+					     .swd = 0 };
 	const char *names[1] = { "s1" };
-	struct eval_data d = { .design = EVAL_RANDOMIZED, .rows = rows, .n = 6,
-			       .school_names = names, .nschools = 1, .icc = 0.0, .tool = "T" };
+	struct eval_data d = { .design = EVAL_RANDOMIZED,
+			       .rows = rows,
+			       .n = 6,
+			       .school_names = names,
+			       .nschools = 1,
+			       .icc = 0.0,
+			       .tool = "T" };
 	struct eval_result *r = calloc(1, sizeof *r);
 	char why[256] = "";
 	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
@@ -449,13 +525,23 @@ static void small_groups_never_shown(void **state)
 	struct eval_row rows[40];
 	for (int i = 0; i < 40; i++) {
 		int t = i % 2;
-		rows[i] = (struct eval_row){ .pre = NAN, .post = 50 + (i % 7) + 2 * t, .treated = t,
-					     .grade = i < 34 ? 3 : 4, .school = 0, .cluster = i,
-					     .el = 0, .swd = 0 };
+		rows[i] = (struct eval_row){ .pre = NAN,
+					     .post = 50 + (i % 7) + 2 * t,
+					     .treated = t,
+					     .grade = i < 34 ? 3 : 4,
+					     .school = 0,
+					     .cluster = i,
+					     .el = 0,
+					     .swd = 0 };
 	}
 	const char *names[1] = { "s1" };
-	struct eval_data d = { .design = EVAL_RANDOMIZED, .rows = rows, .n = 40,
-			       .school_names = names, .nschools = 1, .icc = 0.0, .tool = "T" };
+	struct eval_data d = { .design = EVAL_RANDOMIZED,
+			       .rows = rows,
+			       .n = 40,
+			       .school_names = names,
+			       .nschools = 1,
+			       .icc = 0.0,
+			       .tool = "T" };
 	struct eval_result *r = calloc(1, sizeof *r);
 	char why[256] = "";
 	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
@@ -473,8 +559,9 @@ static void small_groups_never_shown(void **state)
 	struct buf b;
 	buf_init(&b, 1 << 16);
 	eval_write_report(r, &d, &b);
-	assert_non_null(strstr(buf_cstr(&b), "subgroup: grade 4 not estimated: not shown: fewer than 10"
-					     " students in a group"));
+	assert_non_null(strstr(buf_cstr(&b),
+			       "subgroup: grade 4 not estimated: not shown: fewer than 10"
+			       " students in a group"));
 	assert_null(strstr(buf_cstr(&b), "subgroup: grade 4 n="));
 	assert_non_null(strstr(buf_cstr(&b), "subgroup: grade 3 n=17/17"));
 	buf_free(&b);
@@ -500,8 +587,9 @@ static void small_groups_never_shown(void **state)
 static void cost_figures(void **state)
 {
 	(void)state;
-	struct init_cost c = { .has_tool = true, .seats = 100, .annual_cost_cents = 450000,
-			       .active = 50 };
+	struct init_cost c = {
+		.has_tool = true, .seats = 100, .annual_cost_cents = 450000, .active = 50
+	};
 	struct ev_estimate e = { .g = 0.3, .significant = true };
 	init_cost_compute(&c, &e);
 	assert_true(fabs(c.utilization_pct - 50) < 1e-9);
@@ -534,13 +622,23 @@ static void known_answer_did(void **state)
 	double pre[3] = { 1, 2, 3 };
 	for (int i = 0; i < 12; i++) {
 		int treated = i < 6, k = i % 3;
-		rows[i] = (struct eval_row){ .pre = pre[k], .post = pre[k] + (treated ? 2 : 1),
-					     .treated = treated, .grade = 3, .school = i / 3,
-					     .cluster = i / 3, .el = -1, .swd = -1 };
+		rows[i] = (struct eval_row){ .pre = pre[k],
+					     .post = pre[k] + (treated ? 2 : 1),
+					     .treated = treated,
+					     .grade = 3,
+					     .school = i / 3,
+					     .cluster = i / 3,
+					     .el = -1,
+					     .swd = -1 };
 	}
 	const char *names[4] = { "a", "b", "c", "d" };
-	struct eval_data d = { .design = EVAL_DID, .rows = rows, .n = 12, .school_names = names,
-			       .nschools = 4, .icc = 0.0, .tool = "T" };
+	struct eval_data d = { .design = EVAL_DID,
+			       .rows = rows,
+			       .n = 12,
+			       .school_names = names,
+			       .nschools = 4,
+			       .icc = 0.0,
+			       .tool = "T" };
 	struct eval_result *r = calloc(1, sizeof *r);
 	char why[256] = "";
 	assert_int_equal(eval_run(&d, r, why, sizeof why), EB_OK);
@@ -563,26 +661,38 @@ static void missing_data_says_what(void **state)
 	struct initiative got;
 	assert_int_equal(initiative_get(f->db, f->d, id, &a, &got), EB_OK);
 	struct eval_data d;
-	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_MATCHED, &a, &d, why, sizeof why), EB_EINVAL);
-	assert_non_null(strstr(why, "outcome: no scores of the assessment 'Unit 5 quiz' are stored"));
-	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_RANDOMIZED, &a, &d, why, sizeof why), EB_EINVAL);
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_MATCHED, &a, &d, why, sizeof why),
+			 EB_EINVAL);
+	assert_non_null(
+		strstr(why, "outcome: no scores of the assessment 'Unit 5 quiz' are stored"));
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_RANDOMIZED, &a, &d, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "outcome: no scores"));
 	struct buf errs;
 	buf_init(&errs, 1 << 16);
 	size_t rows;
-	assert_int_equal(import(f, "student_id,date,score\np1,2026-10-01,50\n", "Unit 5 quiz", 0, 100, &errs, &rows), EB_OK);
-	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_MATCHED, &a, &d, why, sizeof why), EB_EINVAL);
+	assert_int_equal(import(f, "student_id,date,score\np1,2026-10-01,50\n", "Unit 5 quiz", 0,
+				100, &errs, &rows),
+			 EB_OK);
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_MATCHED, &a, &d, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "use: no tool use is recorded"));
-	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_RANDOMIZED, &a, &d, why, sizeof why), EB_EINVAL);
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_RANDOMIZED, &a, &d, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "assignment: this initiative has no random assignment"));
 	char *data = strdup("student_id,minutes,sessions\np1,30,2\np2,0,0\n");
-	assert_int_equal(usage_csv_import(f->db, f->d, id, "u.csv", data, strlen(data), &rows, &errs), EB_OK);
+	assert_int_equal(
+		usage_csv_import(f->db, f->d, id, "u.csv", data, strlen(data), &rows, &errs),
+		EB_OK);
 	free(data);
-	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_MATCHED, &a, &d, why, sizeof why), EB_EINVAL);
+	assert_int_equal(eval_load(f->db, f->d, &got, EVAL_MATCHED, &a, &d, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "pretest: none of the 6 targeted students has a score"));
 	struct initiative_use_row *u;
 	size_t nu;
-	assert_int_equal(initiative_use_summary(f->db, f->d, &got, NULL, INIT_USE_BY_SCHOOL, &a, &u, &nu), EB_OK);
+	assert_int_equal(
+		initiative_use_summary(f->db, f->d, &got, NULL, INIT_USE_BY_SCHOOL, &a, &u, &nu),
+		EB_OK);
 	assert_int_equal(nu, 3); /* total, s1, s2 */
 	assert_int_equal(u[0].targeted, 6);
 	assert_int_equal(u[0].active, 1);
@@ -590,12 +700,16 @@ static void missing_data_says_what(void **state)
 	assert_string_equal(u[1].name, "Birch");
 	assert_int_equal(u[1].targeted, 3);
 	/* limited to one school: that school's students only, by teacher too */
-	assert_int_equal(initiative_use_summary(f->db, f->d, &got, "s2", INIT_USE_BY_SCHOOL, &a, &u, &nu), EB_OK);
+	assert_int_equal(
+		initiative_use_summary(f->db, f->d, &got, "s2", INIT_USE_BY_SCHOOL, &a, &u, &nu),
+		EB_OK);
 	assert_int_equal(nu, 2); /* total, s2 */
 	assert_int_equal(u[0].targeted, 3);
 	assert_int_equal(u[0].active, 0);
 	assert_string_equal(u[1].name, "Cedar");
-	assert_int_equal(initiative_use_summary(f->db, f->d, &got, "s2", INIT_USE_BY_TEACHER, &a, &u, &nu), EB_OK);
+	assert_int_equal(
+		initiative_use_summary(f->db, f->d, &got, "s2", INIT_USE_BY_TEACHER, &a, &u, &nu),
+		EB_OK);
 	assert_int_equal(u[0].targeted, 3);
 	for (size_t i = 1; i < nu; i++)
 		assert_string_not_equal(u[i].key, "k1");
@@ -655,8 +769,10 @@ static void whats_working_reads_only_versioned_tables(void **state)
 	assert_int_equal(db_exec(db, roster_sql), EB_OK);
 	assert_int_equal(db_exec(db, "INSERT INTO tool(district_id,name,status,seats,"
 				     "annual_cost_cents,created_at,updated_at)"
-				     " VALUES(1,'Quizzy','approved',100,450000,0,0)"), EB_OK);
-	assert_int_equal(account_create(db, d, "coord", "Cora", "long-password", NULL, &coord), EB_OK);
+				     " VALUES(1,'Quizzy','approved',100,450000,0,0)"),
+			 EB_OK);
+	assert_int_equal(account_create(db, d, "coord", "Cora", "long-password", NULL, &coord),
+			 EB_OK);
 	struct fx f = { .db = db, .d = d, .coord = coord };
 	struct initiative_in in = good(&f);
 	in.tool_name = "Quizzy";
@@ -667,14 +783,21 @@ static void whats_working_reads_only_versioned_tables(void **state)
 	struct buf errs;
 	buf_init(&errs, 1 << 16);
 	size_t rows;
-	assert_int_equal(import(&f, "student_id,date,score\np1,2026-08-20,40\np2,2026-08-20,42\n"
-				"p3,2026-08-20,45\np4,2026-08-20,41\np5,2026-08-20,44\np6,2026-08-20,43\n",
-				"Pre", 0, 100, &errs, &rows), EB_OK);
-	assert_int_equal(import(&f, "student_id,date,score\np1,2026-12-01,60\np2,2026-12-01,55\n"
-				"p3,2026-12-01,58\np4,2026-12-01,50\np5,2026-12-01,49\np6,2026-12-01,52\n",
-				"Unit 5 quiz", 0, 100, &errs, &rows), EB_OK);
+	assert_int_equal(
+		import(&f,
+		       "student_id,date,score\np1,2026-08-20,40\np2,2026-08-20,42\n"
+		       "p3,2026-08-20,45\np4,2026-08-20,41\np5,2026-08-20,44\np6,2026-08-20,43\n",
+		       "Pre", 0, 100, &errs, &rows),
+		EB_OK);
+	assert_int_equal(
+		import(&f,
+		       "student_id,date,score\np1,2026-12-01,60\np2,2026-12-01,55\n"
+		       "p3,2026-12-01,58\np4,2026-12-01,50\np5,2026-12-01,49\np6,2026-12-01,52\n",
+		       "Unit 5 quiz", 0, 100, &errs, &rows),
+		EB_OK);
 	char *use = strdup("student_id,minutes,sessions\np1,300,10\np2,200,8\np3,250,9\n");
-	assert_int_equal(usage_csv_import(db, d, id, "use.csv", use, strlen(use), &rows, &errs), EB_OK);
+	assert_int_equal(usage_csv_import(db, d, id, "use.csv", use, strlen(use), &rows, &errs),
+			 EB_OK);
 	free(use);
 	db_close(db);
 
@@ -702,19 +825,25 @@ static void whats_working_reads_only_versioned_tables(void **state)
 		 * people, which What's working does not show; the version itself;
 		 * SQLite's own tables */
 		bool exempt = strcmp(t, "account") == 0 || strcmp(t, "account_role") == 0 ||
-			      strcmp(t, "evaluation_inputs_version") == 0 || strncmp(t, "sqlite_", 7) == 0;
+			      strcmp(t, "evaluation_inputs_version") == 0 ||
+			      strncmp(t, "sqlite_", 7) == 0;
 		if (!versioned && !exempt)
-			fail_msg("What's working reads table %s, which does not change the version of"
-				 " its inputs (add it to migration 017's triggers and eval_inputs_tables)",
+			fail_msg("What's working reads table %s, which does not change the version "
+				 "of"
+				 " its inputs (add it to migration 017's triggers and "
+				 "eval_inputs_tables)",
 				 t);
 	}
 	/* each versioned table has its three triggers (SQL from literals only:
 	 * the statement cache is keyed by the text's address) */
 	for (const char *const *v = eval_inputs_tables; *v; v++) {
 		int64_t nt = -1;
-		assert_int_equal(db_get_int(db, "SELECT count(*) FROM sqlite_master WHERE type='trigger'"
-					    " AND tbl_name=?1 AND name LIKE 'evaluation_inputs_%'",
-					    DB_ARGS(DB_TEXT(*v)), &nt), EB_OK);
+		assert_int_equal(
+			db_get_int(db,
+				   "SELECT count(*) FROM sqlite_master WHERE type='trigger'"
+				   " AND tbl_name=?1 AND name LIKE 'evaluation_inputs_%'",
+				   DB_ARGS(DB_TEXT(*v)), &nt),
+			EB_OK);
 		assert_int_equal(nt, 3);
 	}
 	/* kept: no change, no computation */
@@ -732,7 +861,8 @@ static void whats_working_reads_only_versioned_tables(void **state)
 	assert_int_equal(eval_inputs_version(db, d, &v0), EB_OK);
 	f.db = db;
 	assert_int_equal(import(&f, "student_id,date,score\np6,2026-12-02,99\n", "Unit 5 quiz", 0,
-				100, &errs, &rows), EB_OK);
+				100, &errs, &rows),
+			 EB_OK);
 	assert_int_equal(eval_inputs_version(db, d, &v1), EB_OK);
 	assert_true(v1 > v0);
 	assert_int_equal(ww_load(db, d, NULL, &w, &a), 1);
@@ -744,7 +874,7 @@ static void whats_working_reads_only_versioned_tables(void **state)
 		int64_t changed = 0;
 		assert_int_equal(eval_inputs_version(db, d, &v0), EB_OK);
 		snprintf(sql, sizeof sql, "UPDATE %s SET district_id = district_id", *v);
-		assert_int_equal(db_exec(db, sql), EB_OK);	/* sqlite3_exec: not cached */
+		assert_int_equal(db_exec(db, sql), EB_OK); /* sqlite3_exec: not cached */
 		assert_int_equal(db_get_int(db, "SELECT changes()", DB_NOARGS, &changed), EB_OK);
 		assert_int_equal(eval_inputs_version(db, d, &v1), EB_OK);
 		if (changed > 0 && v1 == v0)
@@ -765,13 +895,15 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(create_and_read_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_input_names_every_field_and_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_input_names_every_field_and_stores_nothing,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(tool_of_another_district_refused, setup, teardown),
 		cmocka_unit_test(small_groups_never_shown),
 		cmocka_unit_test_setup_teardown(status_decisions_are_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(assessment_files_rejected_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(usage_file_rejected_whole, setup, teardown),
-		cmocka_unit_test_setup_teardown(randomize_is_reproducible_and_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(randomize_is_reproducible_and_once, setup,
+						teardown),
 		cmocka_unit_test(known_answer_randomized),
 		cmocka_unit_test(known_answer_did),
 		cmocka_unit_test(cost_figures),

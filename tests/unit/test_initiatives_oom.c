@@ -110,12 +110,23 @@ struct fx {
 static int64_t create(struct fx *f, int64_t who, const char *tool, const char *schools)
 {
 	struct initiative_in in = {
-		.title = tool, .need = "Fractions", .tool_name = tool, .schools = schools,
-		.grades = "3", .standards = "3.NF.1", .start_date = "2026-09-01",
-		.review_date = "2027-01-15", .outcome_assessment = "Quiz",
-		.success_measure = "up 5 points", .dosage_minutes = 60, .quiz_builder = who,
-		.monitor = who, .monitor_every_days = 14, .evaluator = who,
-		.teacher_support = who, .family_contact = who,
+		.title = tool,
+		.need = "Fractions",
+		.tool_name = tool,
+		.schools = schools,
+		.grades = "3",
+		.standards = "3.NF.1",
+		.start_date = "2026-09-01",
+		.review_date = "2027-01-15",
+		.outcome_assessment = "Quiz",
+		.success_measure = "up 5 points",
+		.dosage_minutes = 60,
+		.quiz_builder = who,
+		.monitor = who,
+		.monitor_every_days = 14,
+		.evaluator = who,
+		.teacher_support = who,
+		.family_contact = who,
 	};
 	int64_t id = 0;
 	char why[INIT_WHY_CAP];

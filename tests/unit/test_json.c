@@ -38,11 +38,11 @@ static bool agree(const char *text, size_t len)
 		assert_false(buf_failed(&b));
 		json_t *back = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
 		if (!back || !json_equal(back, j))
-			fail_msg("canonical form of %.*s reads back different: %.*s", (int)len, text,
-				 (int)b.len, b.data);
+			fail_msg("canonical form of %.*s reads back different: %.*s", (int)len,
+				 text, (int)b.len, b.data);
 		json_decref(back);
 		buf_reset(&b);
-		jv_dump(x, &b);	/* arrival order: reads back equal too */
+		jv_dump(x, &b); /* arrival order: reads back equal too */
 		back = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
 		if (!back || !json_equal(back, j))
 			fail_msg("dump of %.*s reads back different: %.*s", (int)len, text,
@@ -59,16 +59,60 @@ static void test_accepts_and_refuses_like_jansson(void **state)
 {
 	(void)state;
 	static const char *const docs[] = {
-		"{}", "[]", "0", "-0", "1.5e3", "-12.25E-2", "true", "false", "null", "\"\"",
+		"{}",
+		"[]",
+		"0",
+		"-0",
+		"1.5e3",
+		"-12.25E-2",
+		"true",
+		"false",
+		"null",
+		"\"\"",
 		" {\"a\" : [1, 2.0, {\"b\": null}], \"c\": \"d\\u00e9\\n\\t\\\\\\\"\\/\"} ",
-		"\"\\ud83d\\ude00\"", "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"", "9223372036854775807",
-		"-9223372036854775808", "[1e308]", "{\"z\":1,\"a\":2,\"m\":{\"y\":[],\"b\":{}}}",
+		"\"\\ud83d\\ude00\"",
+		"\"caf\xc3\xa9 \xf0\x9f\x98\x80\"",
+		"9223372036854775807",
+		"-9223372036854775808",
+		"[1e308]",
+		"{\"z\":1,\"a\":2,\"m\":{\"y\":[],\"b\":{}}}",
 		/* refused */
-		"", " ", "{", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "01", "1.", ".5", "-",
-		"1e", "+1", "tru", "nul", "[1 2]", "{\"a\":1,\"a\":2}", "\"\\u0000\"", "\"\\ud83d\"",
-		"\"\\ude00\"", "\"\\x\"", "\"\x01\"", "\"\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"",
-		"\"\xf4\x90\x80\x80\"", "9223372036854775808", "-9223372036854775809", "1e400",
-		"{} x", "[] []", "\"abc", "[\"a\"", "{\"a\":}", "[,1]", "\xef\xbb\xbf{}",
+		"",
+		" ",
+		"{",
+		"[1,]",
+		"{\"a\":1,}",
+		"{\"a\" 1}",
+		"{a:1}",
+		"01",
+		"1.",
+		".5",
+		"-",
+		"1e",
+		"+1",
+		"tru",
+		"nul",
+		"[1 2]",
+		"{\"a\":1,\"a\":2}",
+		"\"\\u0000\"",
+		"\"\\ud83d\"",
+		"\"\\ude00\"",
+		"\"\\x\"",
+		"\"\x01\"",
+		"\"\xc3\"",
+		"\"\xc0\xaf\"",
+		"\"\xed\xa0\x80\"",
+		"\"\xf4\x90\x80\x80\"",
+		"9223372036854775808",
+		"-9223372036854775809",
+		"1e400",
+		"{} x",
+		"[] []",
+		"\"abc",
+		"[\"a\"",
+		"{\"a\":}",
+		"[,1]",
+		"\xef\xbb\xbf{}",
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
 		agree(docs[i], strlen(docs[i]));
@@ -104,13 +148,11 @@ static void test_values_and_edits(void **state)
 	size_t i, count = 0;
 	struct jv *v;
 	struct jv *arr = jv_get(x, "arr");
-	jv_array_foreach(arr, i, v)
-		count += v != NULL;
+	jv_array_foreach(arr, i, v) count += v != NULL;
 	assert_int_equal(count, 3);
 	const char *k, *order[8];
 	count = 0;
-	jv_object_foreach(x, k, v)
-		order[count++] = k;
+	jv_object_foreach(x, k, v) order[count++] = k;
 	assert_int_equal(count, 7);
 	assert_string_equal(order[0], "s");
 	assert_string_equal(order[6], "o");
@@ -191,8 +233,10 @@ static void test_mutations_agree(void **state)
 	(void)state;
 	static const char *const seeds[] = {
 		"{\"actor\":{\"mbox\":\"mailto:a@b.c\",\"name\":\"A\\u00e9\"},\"verb\":{\"id\":"
-		"\"http://x/v\",\"display\":{\"en-US\":\"did\"}},\"object\":{\"id\":\"http://x/o\"},"
-		"\"result\":{\"score\":{\"scaled\":0.5,\"raw\":-3},\"success\":true},\"n\":[null,1e2]}",
+		"\"http://x/v\",\"display\":{\"en-US\":\"did\"}},\"object\":{\"id\":\"http://x/"
+		"o\"},"
+		"\"result\":{\"score\":{\"scaled\":0.5,\"raw\":-3},\"success\":true},\"n\":[null,"
+		"1e2]}",
 		"[\"caf\xc3\xa9\",\"\\ud83d\\ude00\",{\"a\":{\"b\":[[],{}]}},-0.0,123456789012]",
 	};
 	static const char alphabet[] = "{}[],:\"\\u0123456789abcdefe.-+ \n\x01\x80\xc3\xa9\xed\xf0";
@@ -209,17 +253,18 @@ static void test_mutations_agree(void **state)
 			for (int k = 0; k < edits; k++) {
 				size_t at = rng_below(&r, len);
 				switch (rng_below(&r, 3)) {
-				case 0:	/* replace */
+				case 0: /* replace */
 					buf[at] = alphabet[rng_below(&r, sizeof alphabet - 1)];
 					break;
-				case 1:	/* delete */
+				case 1: /* delete */
 					memmove(buf + at, buf + at + 1, len - at - 1);
 					len--;
 					break;
 				default: /* insert */
 					if (len + 1 < sizeof buf) {
 						memmove(buf + at + 1, buf + at, len - at);
-						buf[at] = alphabet[rng_below(&r, sizeof alphabet - 1)];
+						buf[at] = alphabet[rng_below(&r,
+									     sizeof alphabet - 1)];
 						len++;
 					}
 				}

@@ -53,7 +53,7 @@ static void grade_lists(void **state)
 		{ "KG,02,04", "Kindergarten, grades 2 and 4" },
 		{ "01,03,05", "Grades 1, 3 and 5" },
 		{ "01,02,03,05", "Grades 1 to 3 and 5" },
-		{ "K-5", "K-5" },	/* not a code: the district's own words */
+		{ "K-5", "K-5" }, /* not a code: the district's own words */
 		{ "PK,KG", "Pre-kindergarten and kindergarten" },
 		{ "06,07,08,UG", "Grades 6 to 8 and ungraded" },
 		{ "K, 1, 2, 3, 4, 5", "Kindergarten to grade 5" },

@@ -63,9 +63,12 @@ static int teardown(void **state)
 static void add_student(struct fx *f, const char *sid)
 {
 	assert_int_equal(db_execute(f->db,
-		"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role, given_name,"
-		" family_name, grades) VALUES (?1, ?2, 'school1', 'student', 'G', 'F', '05')",
-		DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), NULL), EB_OK);
+				    "INSERT INTO person (district_id, sourced_id, org_sourced_ids, "
+				    "role, given_name,"
+				    " family_name, grades) VALUES (?1, ?2, 'school1', 'student', "
+				    "'G', 'F', '05')",
+				    DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), NULL),
+			 EB_OK);
 }
 
 /* One evidence event through the real ingest path. */
@@ -75,9 +78,16 @@ static void answer(struct fx *f, const char *sid, const char *code, int64_t tool
 	char item_id[32];
 	snprintf(item_id, sizeof item_id, "item-%d", item);
 	struct learning_event_in ev = {
-		.actor_key = sid, .match_name = sid, .activity_id = item_id, .standard_code = code,
-		.item_id = item_id, .correct = correct, .score = -1, .duration_s = -1,
-		.occurred_at = at, .source = "xapi",
+		.actor_key = sid,
+		.match_name = sid,
+		.activity_id = item_id,
+		.standard_code = code,
+		.item_id = item_id,
+		.correct = correct,
+		.score = -1,
+		.duration_s = -1,
+		.occurred_at = at,
+		.source = "xapi",
 	};
 	bool q = true;
 	assert_int_equal(activity_event_record(f->db, f->district, tool, &ev, &q), EB_OK);
@@ -112,9 +122,9 @@ static void test_codecs_and_trend(void **state)
 	int64_t monday = 1756684800; /* 2025-09-01, a Monday */
 	mastery_cell_observe(NULL, &ss, &c, 5, 1, 7, 1, monday + 3600);
 	mastery_cell_observe(NULL, &ss, &c, 5, 2, 9, 0, monday + 86400);
-	assert_int_equal(c.ntrend, 1);		/* same week: one value */
+	assert_int_equal(c.ntrend, 1); /* same week: one value */
 	mastery_cell_observe(NULL, &ss, &c, 5, 3, 7, 1, monday + 3 * 7 * 86400);
-	assert_int_equal(c.ntrend, 4);		/* two empty weeks carried forward */
+	assert_int_equal(c.ntrend, 4); /* two empty weeks carried forward */
 	assert_int_equal(c.trend[1], c.trend[0]);
 	assert_int_equal(c.trend[2], c.trend[0]);
 	assert_int_equal(c.trend[3], (int)lround(c.p * 100));
@@ -184,12 +194,18 @@ static void test_storage_roundtrip(void **state)
 	assert_true(mastery_p(f->db, f->district, "s1", "5.NF.A.1") == c.p);
 	assert_true(mastery_p(f->db, f->district, "s1", "5.NF.A.2") < 0);
 	/* usage without evidence does not touch the estimate */
-	struct learning_event_in ev = { .actor_key = "s1", .match_name = "s1", .activity_id = "v1",
-					.correct = -1, .score = -1, .duration_s = 30,
-					.occurred_at = 1756686000, .source = "caliper" };
+	struct learning_event_in ev = { .actor_key = "s1",
+					.match_name = "s1",
+					.activity_id = "v1",
+					.correct = -1,
+					.score = -1,
+					.duration_s = 30,
+					.occurred_at = 1756686000,
+					.source = "caliper" };
 	assert_int_equal(activity_event_record(f->db, f->district, 2, &ev, NULL), EB_OK);
 	struct mastery_cell c2;
-	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.1", &c2, &found), EB_OK);
+	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.1", &c2, &found),
+			 EB_OK);
 	assert_int_equal(c2.responses, 4);
 	struct arena a;
 	arena_init(&a);
@@ -218,7 +234,8 @@ static void simulate(struct fx *f, int first, int nstudents, int per, uint64_t s
 			const char *code = codes[rng_below(&r, NCODES)];
 			int item = (int)rng_below(&r, 10);
 			double pc = 1 / (1 + exp(-(ability + 0.1 * k - 0.2 * (item % 3))));
-			answer(f, sid, code, 1 + item % 2, item, rng_uniform(&r) < pc, t0 + k * 3600);
+			answer(f, sid, code, 1 + item % 2, item, rng_uniform(&r) < pc,
+			       t0 + k * 3600);
 		}
 	}
 }
@@ -228,7 +245,8 @@ static struct mastery_model *stored_model(struct fx *f)
 	struct db_stmt *st;
 	struct mastery_model *m = NULL;
 	assert_int_equal(db_query(f->db, "SELECT model FROM mastery_fit WHERE district_id = ?1",
-				  DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+				  DB_ARGS(DB_INT(f->district)), &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	const void *blob = db_col_blob(st, 0);
 	assert_int_equal(mastery_model_decode(blob, (size_t)db_col_bytes(st, 0), &m), EB_OK);
@@ -249,7 +267,8 @@ static void test_online_equals_recompute(void **state)
 	simulate(f, 0, 40, 30, 11, t0);
 	struct mastery_refit_summary sum;
 	char err[256] = "";
-	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
 	assert_int_equal(sum.rows, 40 * 30);
 	assert_int_equal(sum.students, 40);
 	assert_true(sum.standards >= NCODES);
@@ -262,10 +281,12 @@ static void test_online_equals_recompute(void **state)
 	struct mastery_model *m = stored_model(f);
 	/* recompute every student from its events in time order */
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT student_sourced_id, standard_code, tool_id, item_id,"
+	assert_int_equal(db_query(f->db,
+				  "SELECT student_sourced_id, standard_code, tool_id, item_id,"
 				  " correct, occurred_at FROM learning_event WHERE district_id = ?1"
 				  " ORDER BY student_sourced_id, occurred_at, id",
-				  DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+				  DB_ARGS(DB_INT(f->district)), &st),
+			 EB_OK);
 	struct mastery_cell cells[60][NCODES];
 	struct mastery_student_state ss[60];
 	memset(cells, 0, sizeof cells);
@@ -288,7 +309,9 @@ static void test_online_equals_recompute(void **state)
 		for (size_t k = 0; k < NCODES; k++) {
 			struct mastery_cell c;
 			bool found;
-			assert_int_equal(mastery_cell_get(f->db, f->district, sid, codes[k], &c, &found), EB_OK);
+			assert_int_equal(
+				mastery_cell_get(f->db, f->district, sid, codes[k], &c, &found),
+				EB_OK);
 			if (cells[s][k].responses < MASTERY_MIN_DIRECT)
 				continue;
 			assert_true(found);
@@ -303,8 +326,10 @@ static void test_online_equals_recompute(void **state)
 	}
 	assert_true(compared > 200);
 	/* the stored student state is the recomputed one */
-	assert_int_equal(db_query(f->db, "SELECT student_sourced_id, state FROM mastery_student"
-				  " WHERE district_id = ?1", DB_ARGS(DB_INT(f->district)), &st),
+	assert_int_equal(db_query(f->db,
+				  "SELECT student_sourced_id, state FROM mastery_student"
+				  " WHERE district_id = ?1",
+				  DB_ARGS(DB_INT(f->district)), &st),
 			 EB_OK);
 	int nstudents = 0;
 	while (db_next(st)) {
@@ -324,7 +349,8 @@ static void test_online_equals_recompute(void **state)
 	/* a second refit bumps fitted_at so cached models are reloaded */
 	struct mastery_fit_row a, b;
 	assert_int_equal(mastery_fit_info(f->db, f->district, &a), EB_OK);
-	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
 	assert_int_equal(mastery_fit_info(f->db, f->district, &b), EB_OK);
 	assert_true(b.fitted_at > a.fitted_at);
 	assert_int_equal(b.rows, 40 * 30 + 30 * 30);
@@ -348,9 +374,16 @@ static void send_late(void *arg, const char *phase, size_t done, size_t total)
 	assert_int_equal(db_open(lc->f->path, 0, &other, NULL, 0), EB_OK);
 	for (int k = 0; k < 5; k++) {
 		struct learning_event_in ev = {
-			.actor_key = "s000", .match_name = "s000", .activity_id = "late-item",
-			.standard_code = codes[0], .item_id = "late-item", .correct = 1, .score = -1,
-			.duration_s = -1, .occurred_at = 1756684800 + 90 * 86400 + k, .source = "xapi",
+			.actor_key = "s000",
+			.match_name = "s000",
+			.activity_id = "late-item",
+			.standard_code = codes[0],
+			.item_id = "late-item",
+			.correct = 1,
+			.score = -1,
+			.duration_s = -1,
+			.occurred_at = 1756684800 + 90 * 86400 + k,
+			.source = "xapi",
 		};
 		bool q = true;
 		assert_int_equal(activity_event_record(other, lc->f->district, 1, &ev, &q), EB_OK);
@@ -372,16 +405,19 @@ static void test_refit_keeps_late_evidence(void **state)
 	struct mastery_refit_summary sum;
 	char err[256] = "";
 	struct late_ctx lc = { f, 0 };
-	assert_int_equal(mastery_refit(f->db, f->district, NULL, send_late, &lc, &sum, err, sizeof err),
-			 EB_OK);
+	assert_int_equal(
+		mastery_refit(f->db, f->district, NULL, send_late, &lc, &sum, err, sizeof err),
+		EB_OK);
 	assert_int_equal(lc.sent, 5);
-	assert_int_equal(sum.rows, 30 * 30);	/* fitted on what it read */
+	assert_int_equal(sum.rows, 30 * 30); /* fitted on what it read */
 	assert_int_equal(sum.late, 5);
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT count(*), sum(correct) FROM learning_event"
+	assert_int_equal(db_query(f->db,
+				  "SELECT count(*), sum(correct) FROM learning_event"
 				  " WHERE district_id = ?1 AND student_sourced_id = 's000'"
 				  " AND standard_code = ?2",
-				  DB_ARGS(DB_INT(f->district), DB_TEXT(codes[0])), &st), EB_OK);
+				  DB_ARGS(DB_INT(f->district), DB_TEXT(codes[0])), &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	int64_t stored = db_col_int(st, 0), right = db_col_int(st, 1);
 	assert_int_equal(db_done(st), EB_OK);
@@ -403,8 +439,10 @@ static void test_refit_keeps_late_evidence(void **state)
 static int64_t student_rows(struct fx *f)
 {
 	int64_t n = -1;
-	assert_int_equal(db_get_int(f->db, "SELECT count(*) FROM mastery_student WHERE district_id = ?1",
-				    DB_ARGS(DB_INT(f->district)), &n), EB_OK);
+	assert_int_equal(db_get_int(f->db,
+				    "SELECT count(*) FROM mastery_student WHERE district_id = ?1",
+				    DB_ARGS(DB_INT(f->district)), &n),
+			 EB_OK);
 	return n;
 }
 
@@ -468,12 +506,16 @@ static void test_student_row_write_back(void **state)
 		}
 	assert_int_equal(student_rows(f), 2 + 200);
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT a.state = b.state AND a.measured = b.measured"
-				  " FROM mastery_student a JOIN mastery_student b"
-				  " ON b.district_id = a.district_id AND b.student_sourced_id ="
-				  " 's' || (CAST(substr(a.student_sourced_id, 2) AS INTEGER) + 100)"
-				  " WHERE a.district_id = ?1 AND a.student_sourced_id BETWEEN 's100'"
-				  " AND 's199'", DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+	assert_int_equal(
+		db_query(f->db,
+			 "SELECT a.state = b.state AND a.measured = b.measured"
+			 " FROM mastery_student a JOIN mastery_student b"
+			 " ON b.district_id = a.district_id AND b.student_sourced_id ="
+			 " 's' || (CAST(substr(a.student_sourced_id, 2) AS INTEGER) + 100)"
+			 " WHERE a.district_id = ?1 AND a.student_sourced_id BETWEEN 's100'"
+			 " AND 's199'",
+			 DB_ARGS(DB_INT(f->district)), &st),
+		EB_OK);
 	int same = 0;
 	while (db_next(st)) {
 		assert_int_equal(db_col_int(st, 0), 1);
@@ -502,7 +544,8 @@ static void test_no_data_keeps_params(void **state)
 	}
 	simulate(f, 0, 10, 10, 3, 1756684800);
 	err[0] = '\0';
-	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
 	struct mastery_fit_row before, after;
 	assert_int_equal(mastery_fit_info(f->db, f->district, &before), EB_OK);
 	assert_int_equal(db_exec(f->db, "DELETE FROM learning_event"), EB_OK);
@@ -545,7 +588,8 @@ static void test_inferred(void **state)
 		answer(f, "a", s->code, 1, i, 1, t + i * 60);
 	struct mastery_refit_summary sum;
 	char err[256] = "";
-	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
 	struct mastery_cell cs, cp, cn;
 	bool found;
 	assert_int_equal(mastery_cell_get(f->db, f->district, "a", s->code, &cs, &found), EB_OK);
@@ -591,7 +635,8 @@ static void test_degenerate(void **state)
 	answer(f, "right", "3.ZZ.A.9", 1, 1, 1, t + 100);
 	struct mastery_refit_summary sum;
 	char err[256] = "";
-	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
 	double pr = mastery_p(f->db, f->district, "right", "3.OA.A.1");
 	double pw = mastery_p(f->db, f->district, "wrong", "3.OA.A.1");
 	double po = mastery_p(f->db, f->district, "one", "3.OA.A.1");
@@ -600,14 +645,16 @@ static void test_degenerate(void **state)
 	assert_true(po > pw && po < pr);
 	assert_true(mastery_p(f->db, f->district, "right", "3.ZZ.A.9") >= 0);
 	/* refit is idempotent on the same data */
-	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err), EB_OK);
+	assert_int_equal(mastery_refit(f->db, f->district, NULL, NULL, NULL, &sum, err, sizeof err),
+			 EB_OK);
 	assert_true(fabs(mastery_p(f->db, f->district, "right", "3.OA.A.1") - pr) < 1e-12);
 	/* the item keys are stable and tool-scoped */
 	assert_int_equal(mastery_item_key(1, "x"), mastery_item_key(1, "x"));
 	assert_true(mastery_item_key(1, "x") != mastery_item_key(2, "x"));
 	assert_true(mastery_item_key(1, "x") >= 0);
 	assert_true(mastery_standard_key("3.ZZ.A.9") >= (1 << 24));
-	assert_int_equal(mastery_standard_key("3.OA.A.1"), (int32_t)standards_find("3.OA.A.1")->index);
+	assert_int_equal(mastery_standard_key("3.OA.A.1"),
+			 (int32_t)standards_find("3.OA.A.1")->index);
 }
 
 /* A student's cells: measured ones first, then inferred, each by code: the
@@ -637,12 +684,15 @@ static void test_student_cells_order(void **state)
 		arena_init(&a);
 		struct mastery_row *rows;
 		size_t n, i = 0, measured = 0;
-		assert_int_equal(mastery_student_cells(f->db, f->district, sid, &a, &rows, &n), EB_OK);
+		assert_int_equal(mastery_student_cells(f->db, f->district, sid, &a, &rows, &n),
+				 EB_OK);
 		struct db_stmt *st;
-		assert_int_equal(db_query(f->db, "SELECT standard_code, inferred FROM mastery_state"
+		assert_int_equal(db_query(f->db,
+					  "SELECT standard_code, inferred FROM mastery_state"
 					  " WHERE district_id = ?1 AND student_sourced_id = ?2"
 					  " ORDER BY inferred, standard_code",
-					  DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), &st), EB_OK);
+					  DB_ARGS(DB_INT(f->district), DB_TEXT(sid)), &st),
+				 EB_OK);
 		while (db_next(st)) {
 			assert_true(i < n);
 			assert_string_equal(rows[i].standard, db_col_text(st, 0));
@@ -651,8 +701,9 @@ static void test_student_cells_order(void **state)
 			measured += !rows[i].c.inferred;
 			struct mastery_cell c;
 			bool found;
-			assert_int_equal(mastery_cell_get(f->db, f->district, sid, rows[i].standard, &c,
-							  &found), EB_OK);
+			assert_int_equal(mastery_cell_get(f->db, f->district, sid, rows[i].standard,
+							  &c, &found),
+					 EB_OK);
 			assert_memory_equal(&c, &rows[i].c, sizeof c);
 			i++;
 		}
@@ -680,14 +731,38 @@ static size_t unhex(const char *h, uint8_t *out, size_t cap)
 
 /* Committed fixtures of format 1: decoded they are the values below, and
  * the values encode to exactly these bytes, on any host. */
-static const char fixture_skill[] = "01" "0201" "0403" "a5" "07" "0000c0bf" "0000403f";
-static const char fixture_student[] =
-	"01" "04030201" "05000000" "efbe" "10" "00000040" "feffffff" "0300" "0200";
-static const char fixture_tools[] =
-	"01" "0700000000000000" "02000000" "02000000" "0807060504030201" "03000000" "01000000";
-static const char fixture_trend[] = "01" "28" "2d" "34";
-static const char fixture_measured[] =
-	"01" "05000000" "000000000000e03f" "2c010000" "000000000000ec3f";
+static const char fixture_skill[] = "01"
+				    "0201"
+				    "0403"
+				    "a5"
+				    "07"
+				    "0000c0bf"
+				    "0000403f";
+static const char fixture_student[] = "01"
+				      "04030201"
+				      "05000000"
+				      "efbe"
+				      "10"
+				      "00000040"
+				      "feffffff"
+				      "0300"
+				      "0200";
+static const char fixture_tools[] = "01"
+				    "0700000000000000"
+				    "02000000"
+				    "02000000"
+				    "0807060504030201"
+				    "03000000"
+				    "01000000";
+static const char fixture_trend[] = "01"
+				    "28"
+				    "2d"
+				    "34";
+static const char fixture_measured[] = "01"
+				       "05000000"
+				       "000000000000e03f"
+				       "2c010000"
+				       "000000000000ec3f";
 
 static void test_stored_formats_fixture(void **state)
 {
@@ -695,8 +770,12 @@ static void test_stored_formats_fixture(void **state)
 	uint8_t b[256], e[MASTERY_MEASURED_MAX_BYTES];
 	size_t n;
 
-	struct mastery_skill_state sk, skw = { .correct = 0x0102, .wrong = 0x0304, .hist = 0xa5,
-					       .nhist = 7, .resid = -1.5f, .bkt = 0.75f };
+	struct mastery_skill_state sk, skw = { .correct = 0x0102,
+					       .wrong = 0x0304,
+					       .hist = 0xa5,
+					       .nhist = 7,
+					       .resid = -1.5f,
+					       .bkt = 0.75f };
 	n = unhex(fixture_skill, b, sizeof b);
 	assert_int_equal(n, MASTERY_SKILL_BYTES);
 	assert_int_equal(mastery_skill_decode(b, n, &sk), EB_OK);
@@ -704,9 +783,14 @@ static void test_stored_formats_fixture(void **state)
 	assert_int_equal(mastery_skill_encode(&skw, e), n);
 	assert_memory_equal(e, b, n);
 
-	struct mastery_student_state ss, ssw = { .correct = 0x01020304, .wrong = 5, .hist = 0xbeef,
-						 .nhist = 16, .resid = 2.0f, .last_skill = -2,
-						 .run_len = 3, .run_correct = 2 };
+	struct mastery_student_state ss, ssw = { .correct = 0x01020304,
+						 .wrong = 5,
+						 .hist = 0xbeef,
+						 .nhist = 16,
+						 .resid = 2.0f,
+						 .last_skill = -2,
+						 .run_len = 3,
+						 .run_correct = 2 };
 	n = unhex(fixture_student, b, sizeof b);
 	assert_int_equal(n, MASTERY_STUDENT_BYTES);
 	assert_int_equal(mastery_student_decode(b, n, &ss), EB_OK);
@@ -794,14 +878,17 @@ static void test_corrupt_state_is_an_error(void **state)
 	assert_int_equal(db_exec(f->db, "UPDATE mastery_state SET skill = zeroblob(16)"), EB_OK);
 	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.1", &c, &found),
 			 EB_EPARSE);
-	assert_int_equal(mastery_record(f->db, f->district, "s1", "5.NF.A.1", 3, "x", 1,
-					1756690000), EB_EPARSE);
+	assert_int_equal(
+		mastery_record(f->db, f->district, "s1", "5.NF.A.1", 3, "x", 1, 1756690000),
+		EB_EPARSE);
 	/* a student state of a later format */
 	assert_int_equal(db_exec(f->db, "UPDATE mastery_state SET skill = NULL"), EB_OK);
 	assert_int_equal(db_exec(f->db, "UPDATE mastery_student"
-				 " SET state = CAST(X'02' || substr(state, 2) AS BLOB)"), EB_OK);
-	assert_int_equal(mastery_record(f->db, f->district, "s1", "5.NF.A.1", 3, "x", 1,
-					1756690000), EB_EPARSE);
+					" SET state = CAST(X'02' || substr(state, 2) AS BLOB)"),
+			 EB_OK);
+	assert_int_equal(
+		mastery_record(f->db, f->district, "s1", "5.NF.A.1", 3, "x", 1, 1756690000),
+		EB_EPARSE);
 	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.1", &c, &found), EB_OK);
 	assert_int_equal(c.responses, 4); /* nothing was applied */
 }
@@ -823,8 +910,9 @@ static void test_migration_014_converts(void **state)
 	const struct embed_file *m007 = embed_find("src/store/migrations/007_mastery.sql");
 	assert_non_null(m007);
 	assert_int_equal(db_exec(f->db, "DROP TABLE mastery_state; DROP TABLE mastery_student;"
-				 " DROP TABLE mastery_fit;"
-				 " DELETE FROM schema_version WHERE version = 14"), EB_OK);
+					" DROP TABLE mastery_fit;"
+					" DELETE FROM schema_version WHERE version = 14"),
+			 EB_OK);
 	assert_int_equal(db_exec(f->db, m007->data), EB_OK);
 	/* old rows: what the old code wrote (memcpy of the structs) */
 	struct mastery_cell c0 = { 0 };
@@ -844,26 +932,39 @@ static void test_migration_014_converts(void **state)
 		memcpy(meas + 12 * i, &idx[i], 4);
 		memcpy(meas + 12 * i + 4, &mp[i], 8);
 	}
-	assert_int_equal(db_execute(f->db,
-		"INSERT INTO mastery_state (district_id, student_sourced_id, standard_code, p, sd,"
-		" responses, correct, tools, first_at, last_at, trend_week, trend, inferred, skill)"
-		" VALUES (?1, 's1', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12)",
-		DB_ARGS(DB_INT(f->district), DB_TEXT(code), DB_REAL(c0.p), DB_REAL(c0.sd),
-			DB_INT(c0.responses), DB_INT(c0.correct),
-			DB_BLOB(c0.tools, c0.ntools * sizeof c0.tools[0]), DB_INT(c0.first_at),
-			DB_INT(c0.last_at), DB_INT(c0.trend_week), DB_BLOB(c0.trend, c0.ntrend),
-			DB_BLOB(&c0.sk, sizeof c0.sk)), NULL), EB_OK);
+	assert_int_equal(
+		db_execute(f->db,
+			   "INSERT INTO mastery_state (district_id, student_sourced_id, "
+			   "standard_code, p, sd,"
+			   " responses, correct, tools, first_at, last_at, trend_week, trend, "
+			   "inferred, skill)"
+			   " VALUES (?1, 's1', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12)",
+			   DB_ARGS(DB_INT(f->district), DB_TEXT(code), DB_REAL(c0.p),
+				   DB_REAL(c0.sd), DB_INT(c0.responses), DB_INT(c0.correct),
+				   DB_BLOB(c0.tools, c0.ntools * sizeof c0.tools[0]),
+				   DB_INT(c0.first_at), DB_INT(c0.last_at), DB_INT(c0.trend_week),
+				   DB_BLOB(c0.trend, c0.ntrend), DB_BLOB(&c0.sk, sizeof c0.sk)),
+			   NULL),
+		EB_OK);
 	/* a cell whose blobs the old reader refused (it read them as empty) */
+	assert_int_equal(
+		db_execute(f->db,
+			   "INSERT INTO mastery_state (district_id, student_sourced_id, "
+			   "standard_code, p, sd,"
+			   " responses, correct, tools, first_at, last_at, trend_week, trend, "
+			   "inferred, skill)"
+			   " VALUES (?1, 's1', '5.NF.A.2', 0.5, 0.2, 0, 0, X'0102', NULL, NULL, 0,"
+			   " zeroblob(13), 1, X'00')",
+			   DB_ARGS(DB_INT(f->district)), NULL),
+		EB_OK);
 	assert_int_equal(db_execute(f->db,
-		"INSERT INTO mastery_state (district_id, student_sourced_id, standard_code, p, sd,"
-		" responses, correct, tools, first_at, last_at, trend_week, trend, inferred, skill)"
-		" VALUES (?1, 's1', '5.NF.A.2', 0.5, 0.2, 0, 0, X'0102', NULL, NULL, 0,"
-		" zeroblob(13), 1, X'00')", DB_ARGS(DB_INT(f->district)), NULL), EB_OK);
-	assert_int_equal(db_execute(f->db,
-		"INSERT INTO mastery_student (district_id, student_sourced_id, state, measured)"
-		" VALUES (?1, 's1', ?2, ?3), (?1, 's2', X'00', X'00')",
-		DB_ARGS(DB_INT(f->district), DB_BLOB(&ss0, sizeof ss0), DB_BLOB(meas, sizeof meas)),
-		NULL), EB_OK);
+				    "INSERT INTO mastery_student (district_id, student_sourced_id, "
+				    "state, measured)"
+				    " VALUES (?1, 's1', ?2, ?3), (?1, 's2', X'00', X'00')",
+				    DB_ARGS(DB_INT(f->district), DB_BLOB(&ss0, sizeof ss0),
+					    DB_BLOB(meas, sizeof meas)),
+				    NULL),
+			 EB_OK);
 	db_close(f->db);
 	char err[256] = "";
 	assert_int_equal(db_open(f->path, 0, &f->db, err, sizeof err), EB_OK);
@@ -877,9 +978,11 @@ static void test_migration_014_converts(void **state)
 	assert_int_equal(mastery_cell_get(f->db, f->district, "s1", "5.NF.A.2", &c, &found), EB_OK);
 	assert_true(found && c.inferred && !c.ntools && !c.ntrend && !c.sk.correct);
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT student_sourced_id, state, measured FROM"
+	assert_int_equal(db_query(f->db,
+				  "SELECT student_sourced_id, state, measured FROM"
 				  " mastery_student WHERE district_id = ?1 ORDER BY 1",
-				  DB_ARGS(DB_INT(f->district)), &st), EB_OK);
+				  DB_ARGS(DB_INT(f->district)), &st),
+			 EB_OK);
 	struct mastery_measured *ms = calloc(1, sizeof *ms);
 	assert_non_null(ms);
 	int rows = 0;
@@ -948,14 +1051,17 @@ static void update_through_new_connections(const char *path1, const char *path2,
 	struct db_stmt *st;
 	struct mastery_model *m = NULL;
 	assert_int_equal(db_query(b, "SELECT model FROM mastery_fit WHERE district_id = ?1",
-				  DB_ARGS(DB_INT(d)), &st), EB_OK);
+				  DB_ARGS(DB_INT(d)), &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	const void *blob = db_col_blob(st, 0);
 	assert_int_equal(mastery_model_decode(blob, (size_t)db_col_bytes(st, 0), &m), EB_OK);
 	assert_int_equal(db_done(st), EB_OK);
 	struct mastery_student_state ss = { 0 };
-	assert_int_equal(db_query(b, "SELECT state FROM mastery_student WHERE district_id = ?1"
-				  " AND student_sourced_id = 's001'", DB_ARGS(DB_INT(d)), &st),
+	assert_int_equal(db_query(b,
+				  "SELECT state FROM mastery_student WHERE district_id = ?1"
+				  " AND student_sourced_id = 's001'",
+				  DB_ARGS(DB_INT(d)), &st),
 			 EB_OK);
 	assert_true(db_next(st));
 	blob = db_col_blob(st, 0);

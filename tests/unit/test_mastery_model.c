@@ -49,15 +49,15 @@ static void hand_model_init(struct hand_model *h)
 	h->item_rate[0] = 0.7f;
 	h->skill_rate[0] = 0.6f;
 	m->global_rate = 0.65;
-	h->w[0] = 0.2;				/* bias */
-	h->w[m->off_item] = -0.5;		/* item difficulty */
-	h->w[m->off_skill] = 0.3;		/* skill intercept */
-	h->w[m->off_skc] = 0.4;			/* skill x log(1+correct) */
-	h->w[m->off_skw] = -0.6;		/* skill x log(1+wrong) */
+	h->w[0] = 0.2;		  /* bias */
+	h->w[m->off_item] = -0.5; /* item difficulty */
+	h->w[m->off_skill] = 0.3; /* skill intercept */
+	h->w[m->off_skc] = 0.4;	  /* skill x log(1+correct) */
+	h->w[m->off_skw] = -0.6;  /* skill x log(1+wrong) */
 	h->w[m->off_dense + F_SK_RATE3] = 1.5;
 	h->w[m->off_dense + F_ABILITY] = 2.0;
 	h->w[m->off_dense + F_RUN_LEN] = 0.25;
-	h->skill_item_w[0] = -0.1;		/* default difficulty of the skill */
+	h->skill_item_w[0] = -0.1; /* default difficulty of the skill */
 	m->global_item_w = 0.05;
 }
 
@@ -66,10 +66,16 @@ static void test_logistic_prediction_by_hand(void **state)
 	struct hand_model h;
 	hand_model_init(&h);
 	/* history on the skill: wrong, correct, correct (most recent last) */
-	struct mastery_skill_state s = { .correct = 2, .wrong = 1, .hist = 0x3, .nhist = 3,
-					 .resid = 0.5f };
-	struct mastery_student_state st = { .correct = 2, .wrong = 1, .hist = 0x3, .nhist = 3,
-					    .resid = 0.5f, .last_skill = 1, .run_len = 3,
+	struct mastery_skill_state s = {
+		.correct = 2, .wrong = 1, .hist = 0x3, .nhist = 3, .resid = 0.5f
+	};
+	struct mastery_student_state st = { .correct = 2,
+					    .wrong = 1,
+					    .hist = 0x3,
+					    .nhist = 3,
+					    .resid = 0.5f,
+					    .last_skill = 1,
+					    .run_len = 3,
 					    .run_correct = 2 };
 	struct mastery_skill_state *sk[1] = { &s };
 	struct mastery_query q = { .item = 0, .nskills = 1, .skill = { 0 } };
@@ -82,8 +88,8 @@ static void test_logistic_prediction_by_hand(void **state)
 	double zu = z + 0.5 - 0.1;
 	assert_true(fabs(mastery_predict(&h.m, &st, sk, &q) - 1 / (1 + exp(-zu))) < 1e-6);
 	/* expected success on an average item of the skill = the same */
-	assert_true(fabs(mastery_skill_expected_correct(&h.m, &st, &s, 0) -
-			 1 / (1 + exp(-zu))) < 1e-6);
+	assert_true(fabs(mastery_skill_expected_correct(&h.m, &st, &s, 0) - 1 / (1 + exp(-zu))) <
+		    1e-6);
 
 	/* unknown skill: no skill weights, global default difficulty, and the
 	 * run feature does not apply (the run was on skill 0) */
@@ -103,11 +109,11 @@ static void test_observe_by_hand(void **state)
 	struct mastery_student_state st = { 0 };
 	struct mastery_skill_state *sk[1] = { &s };
 	struct mastery_query q = { .item = 0, .nskills = 1, .skill = { 0 } };
-	mastery_observe(&h.m, &st, sk, &q, 0);	/* wrong on an item with rate .7 */
-	mastery_observe(&h.m, &st, sk, &q, 1);	/* right */
+	mastery_observe(&h.m, &st, sk, &q, 0); /* wrong on an item with rate .7 */
+	mastery_observe(&h.m, &st, sk, &q, 1); /* right */
 	assert_int_equal(s.correct, 1);
 	assert_int_equal(s.wrong, 1);
-	assert_int_equal(s.hist, 0x1);		/* most recent (right) in bit 0 */
+	assert_int_equal(s.hist, 0x1); /* most recent (right) in bit 0 */
 	assert_int_equal(s.nhist, 2);
 	assert_true(fabs(s.resid - (-0.7f + 0.3f)) < 1e-6);
 	assert_int_equal(st.correct, 1);
@@ -130,8 +136,9 @@ static void test_observe_by_hand(void **state)
 
 static void test_bkt_step_by_hand(void **state)
 {
-	struct mastery_bkt b = { .prior = 0.3, .learn = 0.1, .forget = 0.05, .guess = 0.2,
-				 .slip = 0.1 };
+	struct mastery_bkt b = {
+		.prior = 0.3, .learn = 0.1, .forget = 0.05, .guess = 0.2, .slip = 0.1
+	};
 	/* right: posterior .3*.9 / (.3*.9 + .7*.2) = .27/.41, then
 	 * next = post*.95 + (1-post)*.1 */
 	double post = 0.27 / 0.41;
@@ -166,8 +173,9 @@ static void test_bkt_step_by_hand(void **state)
  * mastery probability separates the true latent states. */
 static void test_bkt_recovery(void **state)
 {
-	const struct mastery_bkt truth = { .prior = 0.3, .learn = 0.15, .forget = 0.03,
-					   .guess = 0.2, .slip = 0.1 };
+	const struct mastery_bkt truth = {
+		.prior = 0.3, .learn = 0.15, .forget = 0.03, .guess = 0.2, .slip = 0.1
+	};
 	enum { USERS = 3000, LEN = 20 };
 	struct rng r;
 	rng_seed(&r, 7);
@@ -199,8 +207,8 @@ static void test_bkt_recovery(void **state)
 	char err[128];
 	assert_int_equal(mastery_fit(&d, &hp, &m, NULL, err, sizeof err), EB_OK);
 	struct mastery_bkt b = mastery_skill_bkt(m, mastery_skill_index(m, 3));
-	printf("# bkt recovered: prior %.3f learn %.3f forget %.3f guess %.3f slip %.3f\n",
-	       b.prior, b.learn, b.forget, b.guess, b.slip);
+	printf("# bkt recovered: prior %.3f learn %.3f forget %.3f guess %.3f slip %.3f\n", b.prior,
+	       b.learn, b.forget, b.guess, b.slip);
 	assert_true(fabs(b.prior - truth.prior) < 0.05);
 	assert_true(fabs(b.learn - truth.learn) < 0.03);
 	assert_true(fabs(b.forget - truth.forget) < 0.02);
@@ -217,7 +225,8 @@ static void test_bkt_recovery(void **state)
 		for (int t = 0; t < LEN; t++) {
 			size_t i = (size_t)u * LEN + t;
 			struct mastery_query q = { .item = mastery_item_index(m, d.rows[i].item),
-						   .nskills = 1, .skill = { s } };
+						   .nskills = 1,
+						   .skill = { s } };
 			p[i] = mastery_skill_probability(m, &st, &ss, s);
 			mastery_observe(m, &st, sk, &q, d.rows[i].correct);
 		}
@@ -284,7 +293,8 @@ static void test_parameter_recovery(void **state)
 			x->skill[0] = 1;
 			x->nskills = 1;
 			x->line = (uint32_t)(u * SIM_LEN + t + 2);
-			x->correct = (uint8_t)rng_bernoulli(&r, mastery_sigmoid(sim_z(b[x->item], c, w)));
+			x->correct = (uint8_t)rng_bernoulli(
+				&r, mastery_sigmoid(sim_z(b[x->item], c, w)));
 			c += x->correct, w += !x->correct;
 		}
 	}
@@ -303,7 +313,8 @@ static void test_parameter_recovery(void **state)
 	mb /= SIM_ITEMS, mw /= SIM_ITEMS;
 	double worst = 0;
 	for (int i = 0; i < SIM_ITEMS; i++) {
-		double e = fabs((mastery_weight_item(m, mastery_item_index(m, i)) - mw) - (b[i] - mb));
+		double e =
+			fabs((mastery_weight_item(m, mastery_item_index(m, i)) - mw) - (b[i] - mb));
 		worst = e > worst ? e : worst;
 	}
 	printf("# recovery: worst item difficulty error %.3f logits\n", worst);
@@ -318,7 +329,8 @@ static void test_parameter_recovery(void **state)
 			struct mastery_student_state st = { 0 };
 			struct mastery_skill_state ss = { 0 };
 			struct mastery_skill_state *sk[1] = { &ss };
-			struct mastery_query q = { .item = mastery_item_index(m, 3), .nskills = 1,
+			struct mastery_query q = { .item = mastery_item_index(m, 3),
+						   .nskills = 1,
 						   .skill = { s } };
 			for (int k = 0; k < c; k++)
 				mastery_observe(m, &st, sk, &q, 1);
@@ -390,13 +402,13 @@ static void check_fit_sane(struct kt_dataset *d, double lo, double hi)
 
 static void test_degenerate(void **state)
 {
-	struct kt_dataset d = make_seq(1, 1);	/* one response */
+	struct kt_dataset d = make_seq(1, 1); /* one response */
 	check_fit_sane(&d, 0, 1);
-	d = make_seq(50, 1);			/* all correct */
+	d = make_seq(50, 1); /* all correct */
 	check_fit_sane(&d, 0.8, 1);
-	d = make_seq(50, 0);			/* all wrong */
+	d = make_seq(50, 0); /* all wrong */
 	check_fit_sane(&d, 0, 0.2);
-	d = make_seq(50, 2);	/* alternating: deterministic, so fitted as such */
+	d = make_seq(50, 2); /* alternating: deterministic, so fitted as such */
 	check_fit_sane(&d, 0, 1);
 	struct kt_dataset empty = { 0 };
 	struct mastery_params hp;
@@ -453,7 +465,7 @@ static void test_tiny_eval(void **state)
 	struct mastery_model *m;
 	assert_int_equal(mastery_fit(&tr, &hp, &m, NULL, err, sizeof err), EB_OK);
 	assert_int_equal(mastery_skill_count(m), 3);
-	assert_int_equal(mastery_skill_index(m, 42), -1);	/* only in test */
+	assert_int_equal(mastery_skill_index(m, 42), -1); /* only in test */
 	assert_int_equal(mastery_item_index(m, 99), -1);
 	double p[3];
 	assert_int_equal(mastery_predict_dataset(m, &te, p), EB_OK);

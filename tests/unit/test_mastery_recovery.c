@@ -90,7 +90,8 @@ static void recover(int per_tool, struct sim_recovery *o)
 			ds.user_start[ds.nusers++] = i;
 		ds.rows[i] = (struct kt_response){
 			.user = r[i].student,
-			.item = (int32_t)(r[i].tool * 1000000 + r[i].std * SIM_ITEMS_PER_STANDARD + r[i].item),
+			.item = (int32_t)(r[i].tool * 1000000 + r[i].std * SIM_ITEMS_PER_STANDARD +
+					  r[i].item),
 			.skill = { (int32_t)sim_recovery_skill(&r[i], per_tool) },
 			.timestamp = r[i].time,
 			.line = (uint32_t)(i + 1),

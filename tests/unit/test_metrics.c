@@ -18,7 +18,7 @@ static size_t load_predictions(double *p, uint8_t *y, size_t cap)
 	assert_non_null(f);
 	char line[128];
 	size_t n = 0;
-	assert_non_null(fgets(line, sizeof line, f));	/* header */
+	assert_non_null(fgets(line, sizeof line, f)); /* header */
 	while (n < cap && fgets(line, sizeof line, f)) {
 		int yy;
 		assert_int_equal(sscanf(line, "%lf\t%d", &p[n], &yy), 2);
@@ -49,7 +49,7 @@ static void test_auc_degenerate(void **state)
 	assert_int_equal(stats_auc(p, y, 0, &auc), EB_EINVAL);
 	double same[3] = { 0.5, 0.5, 0.5 };
 	assert_int_equal(stats_auc(same, y, 3, &auc), EB_OK);
-	assert_true(fabs(auc - 0.5) < 1e-12);	/* all tied */
+	assert_true(fabs(auc - 0.5) < 1e-12); /* all tied */
 	assert_int_equal(stats_auc(p, y, 3, &auc), EB_OK);
 	assert_true(fabs(auc - 1.0) < 1e-12);
 }
@@ -79,7 +79,7 @@ static void test_logloss_clamps(void **state)
 	uint8_t y[2] = { 1, 0 };
 	double ll = stats_logloss(p, y, 2);
 	assert_true(isfinite(ll));
-	assert_true(fabs(ll + log(1e-15)) < 0.2);	/* 1 - 1e-15 is not exact in double */
+	assert_true(fabs(ll + log(1e-15)) < 0.2); /* 1 - 1e-15 is not exact in double */
 	/* p = 1 falls in the last ECE bin */
 	double q[1] = { 1.0 };
 	uint8_t z[1] = { 1 };

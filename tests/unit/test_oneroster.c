@@ -79,8 +79,7 @@ static enum eb_err run(struct fx *f, int which, const char *text, struct onerost
 	return oneroster_import_files(f->db, f->d, files, n, rep);
 }
 
-static const struct oneroster_count *count_of(const struct oneroster_report *rep,
-					      const char *name)
+static const struct oneroster_count *count_of(const struct oneroster_report *rep, const char *name)
 {
 	for (size_t i = 0; i < rep->nfiles; i++)
 		if (strcmp(rep->files[i].name, name) == 0)
@@ -203,7 +202,7 @@ static void test_guardian_link_removed(void **state)
 	import_ok(f);
 	char users[4096];
 	snprintf(users, sizeof users, "%s", fx_users);
-	char *p = strstr(users, ",u-g1,09,");	/* u-s1 no longer lists u-g1 */
+	char *p = strstr(users, ",u-g1,09,"); /* u-s1 no longer lists u-g1 */
 	memmove(p + 1, p + 5, strlen(p + 5) + 1);
 	struct oneroster_report rep;
 	assert_int_equal(run(f, FX_USERS, users, &rep), EB_OK);
@@ -219,14 +218,15 @@ static void test_unknown_header_noted(void **state)
 {
 	struct fx *f = *state;
 	struct oneroster_report rep;
-	assert_int_equal(run(f, FX_ORGS,
-			     "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId,"
-			     "color,metadata.vendorThing\n"
-			     "d1,,,North District,district,,,blue,x\n"
-			     "s1,,,Alpha High,school,AH,d1,red,y\n"
-			     "s2,,,Beta Middle,school,BM,d1,,\n",
-			     &rep),
-			 EB_OK);
+	assert_int_equal(
+		run(f, FX_ORGS,
+		    "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId,"
+		    "color,metadata.vendorThing\n"
+		    "d1,,,North District,district,,,blue,x\n"
+		    "s1,,,Alpha High,school,AH,d1,red,y\n"
+		    "s2,,,Beta Middle,school,BM,d1,,\n",
+		    &rep),
+		EB_OK);
 	assert_int_equal(rep.nnotes, 1);
 	assert_string_equal(rep.notes[0], "orgs.csv: column color is not a OneRoster 1.1 orgs "
 					  "column; ignored");
@@ -258,12 +258,13 @@ static void test_bad_unterminated_quote(void **state)
 {
 	struct fx *f = *state;
 	import_ok(f);
-	expect_reject(f, FX_CLASSES,
-		      "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
-		      "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
-		      "k1,,,Algebra I - P1,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n"
-		      "k2,,,\"Biology - P2,09,c2,BIO-2,scheduled,R102,s1,t1,,,2\n",
-		      "classes.csv:3:4: csv: unterminated quoted field");
+	expect_reject(
+		f, FX_CLASSES,
+		"sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+		"classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+		"k1,,,Algebra I - P1,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n"
+		"k2,,,\"Biology - P2,09,c2,BIO-2,scheduled,R102,s1,t1,,,2\n",
+		"classes.csv:3:4: csv: unterminated quoted field");
 }
 
 /* A name in Latin-1 (or any byte that is not UTF-8) is refused with the file,
@@ -277,7 +278,8 @@ static void test_bad_not_utf8(void **state)
 		      "userIds,givenName,familyName,middleName,identifier,email,sms,phone,"
 		      "agentSourcedIds,grades\n"
 		      "u-t1,,,TRUE,s1,teacher,tkim,,Tara,Kim,,T1,tkim@x.org,,,,\n"
-		      "u-s1,,,true,s1,student,ann,,Ren\xE9" "e,Lee,,S1,,,,,09\n",
+		      "u-s1,,,true,s1,student,ann,,Ren\xE9"
+		      "e,Lee,,S1,,,,,09\n",
 		      "users.csv:3:9: csv: not UTF-8 text: byte E9 at byte 4 of the field (save the"
 		      " file as CSV UTF-8)");
 }
@@ -297,23 +299,25 @@ static void test_bad_date(void **state)
 {
 	struct fx *f = *state;
 	import_ok(f);
-	expect_reject(f, FX_SESSIONS,
-		      "sourcedId,status,dateLastModified,title,type,startDate,endDate,"
-		      "parentSourcedId,schoolYear\n"
-		      "y1,,,2024-25,schoolYear,2024-13-20,2025-06-10,,2025\n"
-		      "t1,,,Fall,term,2024-08-20,2024-12-20,y1,2025\n",
-		      "academicSessions.csv:2:6: startDate: '2024-13-20' is not a date (YYYY-MM-DD)");
+	expect_reject(
+		f, FX_SESSIONS,
+		"sourcedId,status,dateLastModified,title,type,startDate,endDate,"
+		"parentSourcedId,schoolYear\n"
+		"y1,,,2024-25,schoolYear,2024-13-20,2025-06-10,,2025\n"
+		"t1,,,Fall,term,2024-08-20,2024-12-20,y1,2025\n",
+		"academicSessions.csv:2:6: startDate: '2024-13-20' is not a date (YYYY-MM-DD)");
 }
 
 static void test_bad_enum(void **state)
 {
 	struct fx *f = *state;
 	import_ok(f);
-	expect_reject(f, FX_CLASSES,
-		      "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
-		      "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
-		      "k1,,,Algebra I - P1,09,c1,ALG1-1,lab,R101,s1,t1,,,1\n",
-		      "classes.csv:2:8: classType: 'lab' is not one of homeroom, scheduled");
+	expect_reject(
+		f, FX_CLASSES,
+		"sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+		"classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+		"k1,,,Algebra I - P1,09,c1,ALG1-1,lab,R101,s1,t1,,,1\n",
+		"classes.csv:2:8: classType: 'lab' is not one of homeroom, scheduled");
 }
 
 static void test_bad_duplicate(void **state)
@@ -345,23 +349,25 @@ static void test_bad_missing_column(void **state)
 {
 	struct fx *f = *state;
 	import_ok(f);
-	expect_reject(f, FX_CLASSES,
-		      "sourcedId,status,dateLastModified,grades,courseSourcedId,classCode,"
-		      "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
-		      "k1,,,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n",
-		      "classes.csv:1:1: header: missing required column title");
+	expect_reject(
+		f, FX_CLASSES,
+		"sourcedId,status,dateLastModified,grades,courseSourcedId,classCode,"
+		"classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+		"k1,,,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n",
+		"classes.csv:1:1: header: missing required column title");
 }
 
 static void test_bad_missing_value(void **state)
 {
 	struct fx *f = *state;
 	import_ok(f);
-	expect_reject(f, FX_COURSES,
-		      "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
-		      "orgSourcedId,subjects,subjectCodes\n"
-		      "c1,,,y1,,ALG1,09,s1,Math,\n"
-		      "c2,,,y1,Biology,BIO,09,s1,Science,\n",
-		      "courses.csv:2:5: title: required value is missing");
+	expect_reject(
+		f, FX_COURSES,
+		"sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
+		"orgSourcedId,subjects,subjectCodes\n"
+		"c1,,,y1,,ALG1,09,s1,Math,\n"
+		"c2,,,y1,Biology,BIO,09,s1,Science,\n",
+		"courses.csv:2:5: title: required value is missing");
 }
 
 static void test_bad_ref_to_deleted(void **state)
@@ -381,10 +387,12 @@ static void test_bad_stored_refs_to_deleted(void **state)
 	struct fx *f = *state;
 	import_ok(f);
 	struct oneroster_file files[2] = {
-		{ "manifest.csv", "propertyName,value\noneroster.version,1.1\nfile.classes,bulk\n", 0 },
+		{ "manifest.csv", "propertyName,value\noneroster.version,1.1\nfile.classes,bulk\n",
+		  0 },
 		{ "classes.csv",
 		  "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
-		  "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+		  "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,"
+		  "periods\n"
 		  "k1,,,Algebra I - P1,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n",
 		  0 },
 	};
@@ -395,11 +403,12 @@ static void test_bad_stored_refs_to_deleted(void **state)
 	oneroster_report_init(&rep);
 	assert_int_equal(oneroster_import_files(f->db, f->d, files, 2, &rep), EB_EPARSE);
 	assert_int_equal(rep.nerrors_total, 1);
-	assert_string_equal(rep.errors[0],
-			    "classes.csv:0:0: sourcedId: 'k2' is deleted by this import, but 2 stored "
-			    "enrollment rows still refer to it or another deleted class (first: "
-			    "enrollment 'e4' classSourcedId); import enrollments.csv too, or delete "
-			    "those rows");
+	assert_string_equal(
+		rep.errors[0],
+		"classes.csv:0:0: sourcedId: 'k2' is deleted by this import, but 2 stored "
+		"enrollment rows still refer to it or another deleted class (first: "
+		"enrollment 'e4' classSourcedId); import enrollments.csv too, or delete "
+		"those rows");
 	oneroster_report_free(&rep);
 	assert_int_equal(roster_rows(f->db), before);
 	assert_int_equal(q1(f->db, "SELECT count(*) FROM class"), 2);
@@ -414,8 +423,9 @@ static void test_bad_status_delta(void **state)
 	char *p = strstr(man, "file.orgs,bulk");
 	memcpy(p, "file.orgs,delt", 14);
 	/* "delt" is not a mode */
-	expect_reject(f, FX_MANIFEST, man, "manifest.csv:10:2: file.orgs: 'delt' is not bulk, "
-					    "delta or absent");
+	expect_reject(f, FX_MANIFEST, man,
+		      "manifest.csv:10:2: file.orgs: 'delt' is not bulk, "
+		      "delta or absent");
 }
 
 static void test_error_cap(void **state)
@@ -498,7 +508,8 @@ static void test_delta_needs_status(void **state)
 	struct fx *f = *state;
 	import_ok(f);
 	struct oneroster_file files[2] = {
-		{ "manifest.csv", "propertyName,value\noneroster.version,1.1\nfile.orgs,delta\n", 0 },
+		{ "manifest.csv", "propertyName,value\noneroster.version,1.1\nfile.orgs,delta\n",
+		  0 },
 		{ "orgs.csv",
 		  "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
 		  "s3,,,Gamma,school,,d1\n",
@@ -519,12 +530,11 @@ static void test_delta_needs_status(void **state)
 static void test_tolerated(void **state)
 {
 	struct fx *f = *state;
-	const char orgs[] =
-		"\xEF\xBB\xBF SourcedId , STATUS,dateLastModified,name,type,identifier,"
-		"parentSourcedId,,\r\n"
-		"d1,Active,2024-01-05T10:00:00.000Z,North District,District,,\r\n"
-		"s1,,1/05/2023,Alpha High,school,AH,d1\r\n"
-		"s2,,,Beta Middle,school,BM,d1,,\r\n";
+	const char orgs[] = "\xEF\xBB\xBF SourcedId , STATUS,dateLastModified,name,type,identifier,"
+			    "parentSourcedId,,\r\n"
+			    "d1,Active,2024-01-05T10:00:00.000Z,North District,District,,\r\n"
+			    "s1,,1/05/2023,Alpha High,school,AH,d1\r\n"
+			    "s2,,,Beta Middle,school,BM,d1,,\r\n";
 	struct oneroster_report rep;
 	assert_int_equal(run(f, FX_ORGS, orgs, &rep), EB_OK);
 	assert_int_equal(count_of(&rep, "orgs.csv")->added, 3);
@@ -550,23 +560,28 @@ static void test_v12_roles(void **state)
 	struct oneroster_file files[] = {
 		{ "manifest.csv",
 		  "propertyName,value\noneroster.version,1.2\nfile.orgs,bulk\nfile.users,bulk\n"
-		  "file.roles,bulk\nfile.userProfiles,bulk\n", 0 },
+		  "file.roles,bulk\nfile.userProfiles,bulk\n",
+		  0 },
 		{ "orgs.csv",
 		  "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
-		  "s1,,,Alpha,school,,\n", 0 },
+		  "s1,,,Alpha,school,,\n",
+		  0 },
 		{ "users.csv",
 		  "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,"
-		  "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,"
+		  "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,"
+		  "password,"
 		  "userMasterIdentifier,prefferedGivenName,preferredMiddleName,preferredFamilyName,"
 		  "primaryOrgSourcedId,pronouns\n"
 		  "p1,,,true,pat,,Patricia,Ng,,,,,,k1,,pw,,Pat,,,s1,\n"
-		  "k1,,,true,kid,,Kim,Ng,,,,,,,03,,,,,,s1,\n", 0 },
+		  "k1,,,true,kid,,Kim,Ng,,,,,,,03,,,,,,s1,\n",
+		  0 },
 		{ "roles.csv",
 		  "sourcedId,status,dataLastModified,userSourcedId,roleType,role,beginDate,endDate,"
 		  "orgSourcedId,userProfileSourcedId\n"
 		  "r1,,,p1,primary,teacher,,,s1,\n"
 		  "r2,,,p1,secondary,Guardian,,,s1,\n"
-		  "r3,,,k1,primary,student,,,s1,\n", 0 },
+		  "r3,,,k1,primary,student,,,s1,\n",
+		  0 },
 		{ "userprofiles.csv", "sourcedId,status\nx,active\n", 0 },
 	};
 	size_t n = sizeof files / sizeof files[0];
@@ -777,15 +792,16 @@ static void test_zip_entry_larger_than_stated(void **state)
 static const struct {
 	const char *dir;
 	enum eb_err rc;
-	const char *msg;	/* must appear in the printed report */
+	const char *msg; /* must appear in the printed report */
 } fixture_sets[] = {
 	{ "good_v11", EB_OK, "users.csv: 5 rows, 5 added, 0 changed, 0 deleted\n" },
 	{ "good_v12_quirks", EB_OK, "userProfiles.csv: 1 rows, ignored\n" },
 	{ "good_v12_quirks", EB_OK,
 	  "note: users.csv: 1 row with a dateLastModified that is not ISO 8601 (first: line 2, "
 	  "'1/05/2023'); stored as unknown\n" },
-	{ "good_v12_quirks", EB_OK, "note: roles.csv: header dataLastModified read as "
-				    "dateLastModified\n" },
+	{ "good_v12_quirks", EB_OK,
+	  "note: roles.csv: header dataLastModified read as "
+	  "dateLastModified\n" },
 	{ "bad_unterminated_quote", EB_EPARSE,
 	  "classes.csv:3:4: csv: unterminated quoted field\nimport rejected: nothing was stored "
 	  "(1 error)\n" },
@@ -825,8 +841,8 @@ static void test_fixture_sets(void **state)
 	f = *state;
 	struct oneroster_report rep;
 	oneroster_report_init(&rep);
-	assert_int_equal(oneroster_import_path(f->db, f->d, "tests/fixtures/oneroster/good_v12_quirks",
-					       &rep),
+	assert_int_equal(oneroster_import_path(f->db, f->d,
+					       "tests/fixtures/oneroster/good_v12_quirks", &rep),
 			 EB_OK);
 	oneroster_report_free(&rep);
 	assert_int_equal(q1(f->db, "SELECT count(*) FROM person WHERE sourced_id='u-t1' AND "
@@ -845,7 +861,7 @@ static void test_fixture_sets(void **state)
 static const struct {
 	const char *zip;
 	enum eb_err rc;
-	const char *msg;	/* an error (or, for success, a count line) that must appear */
+	const char *msg; /* an error (or, for success, a count line) that must appear */
 } samples[] = {
 	{ "Test_full_data_set.zip", EB_EPARSE,
 	  "academicSessions.csv:4:2: status: 'inactive' is not one of active, tobedeleted "
@@ -892,22 +908,36 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
-		T(test_good_import_counts),   T(test_reimport_changes_nothing),
-		T(test_change_detected),      T(test_guardians_from_agents),
-		T(test_password_not_stored),  T(test_bad_unterminated_quote),
-		T(test_guardian_link_removed), T(test_unknown_header_noted),
+		T(test_good_import_counts),
+		T(test_reimport_changes_nothing),
+		T(test_change_detected),
+		T(test_guardians_from_agents),
+		T(test_password_not_stored),
+		T(test_bad_unterminated_quote),
+		T(test_guardian_link_removed),
+		T(test_unknown_header_noted),
 		T(test_bad_not_utf8),
-		T(test_bad_column_count),     T(test_bad_date),
-		T(test_bad_enum),             T(test_bad_duplicate),
-		T(test_bad_orphan),           T(test_bad_missing_column),
-		T(test_bad_missing_value),    T(test_bad_ref_to_deleted),
-		T(test_bad_status_delta),     T(test_error_cap),
+		T(test_bad_column_count),
+		T(test_bad_date),
+		T(test_bad_enum),
+		T(test_bad_duplicate),
+		T(test_bad_orphan),
+		T(test_bad_missing_column),
+		T(test_bad_missing_value),
+		T(test_bad_ref_to_deleted),
+		T(test_bad_status_delta),
+		T(test_error_cap),
 		T(test_bad_stored_refs_to_deleted),
-		T(test_bulk_removal),         T(test_delta_tobedeleted),
-		T(test_delta_needs_status),   T(test_tolerated),
-		T(test_v12_roles),            T(test_folder_and_zip),
-		T(test_zip_bomb_refused_before_inflating), T(test_zip_entry_larger_than_stated),
-		T(test_fixture_sets),         T(test_shared_samples),
+		T(test_bulk_removal),
+		T(test_delta_tobedeleted),
+		T(test_delta_needs_status),
+		T(test_tolerated),
+		T(test_v12_roles),
+		T(test_folder_and_zip),
+		T(test_zip_bomb_refused_before_inflating),
+		T(test_zip_entry_larger_than_stated),
+		T(test_fixture_sets),
+		T(test_shared_samples),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

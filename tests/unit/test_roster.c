@@ -81,8 +81,7 @@ static void test_schools_and_classes(void **state)
 	assert_int_equal(roster_class_school(f->db, f->d, "k2", &f->a, &school), EB_OK);
 	assert_string_equal(school.sourced_id, "s1");
 	assert_int_equal(roster_class_school(f->db, f->d, "nope", &f->a, &school), EB_ENOTFOUND);
-	assert_int_equal(roster_class_school(f->db, f->other, "k2", &f->a, &school),
-			 EB_ENOTFOUND);
+	assert_int_equal(roster_class_school(f->db, f->other, "k2", &f->a, &school), EB_ENOTFOUND);
 }
 
 static void test_class_people(void **state)
@@ -92,7 +91,7 @@ static void test_class_people(void **state)
 	size_t n;
 	assert_int_equal(roster_class_students(f->db, f->d, "k1", &f->a, &p, &n), EB_OK);
 	assert_int_equal(n, 2);
-	assert_string_equal(p[0].family_name, "Diaz");	/* by family name */
+	assert_string_equal(p[0].family_name, "Diaz"); /* by family name */
 	assert_string_equal(p[1].given_name, "Ann");
 	assert_string_equal(p[1].grades, "09");
 	assert_int_equal(roster_class_teachers(f->db, f->d, "k1", &f->a, &p, &n), EB_OK);
@@ -139,7 +138,7 @@ static void test_authz_checks(void **state)
 	struct fx *f = *state;
 	assert_true(roster_person_in_school(f->db, f->d, "u-s1", "s1"));
 	assert_false(roster_person_in_school(f->db, f->d, "u-s1", "s2"));
-	assert_false(roster_person_in_school(f->db, f->d, "u-s1", "s"));	/* no prefix match */
+	assert_false(roster_person_in_school(f->db, f->d, "u-s1", "s")); /* no prefix match */
 	assert_false(roster_person_in_school(f->db, f->other, "u-s1", "s1"));
 	assert_true(roster_student_in_teacher_class(f->db, f->d, "u-t1", "u-s1"));
 	assert_true(roster_student_in_teacher_class(f->db, f->d, "u-t1", "u-s2"));
@@ -171,8 +170,8 @@ static void test_put_unchanged(void **state)
 {
 	struct fx *f = *state;
 	struct roster_val v[7] = {
-		{ RV_TEXT, "s9", 2, 0 },     { RV_TEXT, "active", 6, 0 }, { RV_NULL, NULL, 0, 0 },
-		{ RV_TEXT, "Nine", 4, 0 },   { RV_TEXT, "school", 6, 0 }, { RV_NULL, NULL, 0, 0 },
+		{ RV_TEXT, "s9", 2, 0 },   { RV_TEXT, "active", 6, 0 }, { RV_NULL, NULL, 0, 0 },
+		{ RV_TEXT, "Nine", 4, 0 }, { RV_TEXT, "school", 6, 0 }, { RV_NULL, NULL, 0, 0 },
 		{ RV_TEXT, "d1", 2, 0 },
 	};
 	bool changed;
@@ -224,9 +223,11 @@ static void test_list_grows(void **state)
 	for (int i = 0; i < 40; i++) {
 		snprintf(sid, sizeof sid, "g%d", i);
 		snprintf(name, sizeof name, "School %02d", i);
-		assert_int_equal(db_execute(f->db, "INSERT INTO org(district_id,sourced_id,name,type)"
-						   " VALUES(?1,?2,?3,'school')",
-					    DB_ARGS(DB_INT(f->other), DB_TEXT(sid), DB_TEXT(name)), NULL),
+		assert_int_equal(db_execute(f->db,
+					    "INSERT INTO org(district_id,sourced_id,name,type)"
+					    " VALUES(?1,?2,?3,'school')",
+					    DB_ARGS(DB_INT(f->other), DB_TEXT(sid), DB_TEXT(name)),
+					    NULL),
 				 EB_OK);
 	}
 	struct roster_org_row *orgs;
@@ -244,10 +245,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
-		T(test_schools_and_classes), T(test_class_people), T(test_person_get),
-		T(test_guardians),	     T(test_authz_checks), T(test_counts),
-		T(test_put_unchanged),	     cmocka_unit_test(test_hashset),
-		T(test_list_grows),
+		T(test_schools_and_classes), T(test_class_people),	     T(test_person_get),
+		T(test_guardians),	     T(test_authz_checks),	     T(test_counts),
+		T(test_put_unchanged),	     cmocka_unit_test(test_hashset), T(test_list_grows),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

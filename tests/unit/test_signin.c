@@ -50,18 +50,25 @@ static void logins_are_unique_per_district(void **state)
 	struct fx *f = *state;
 	int64_t a1, a2, x;
 	struct account a;
-	assert_int_equal(account_create(f->db, f->d1, "sam", "Sam One", "river stone one", NULL, &a1), EB_OK);
+	assert_int_equal(
+		account_create(f->db, f->d1, "sam", "Sam One", "river stone one", NULL, &a1),
+		EB_OK);
 	/* the same login in another district is not "taken" (it leaked across districts) */
-	assert_int_equal(account_create(f->db, f->d2, "sam", "Sam Two", "river stone two", NULL, &a2), EB_OK);
-	assert_int_equal(account_create(f->db, f->d1, "SAM", "Again", "river stone one", NULL, &x), EB_EEXIST);
+	assert_int_equal(
+		account_create(f->db, f->d2, "sam", "Sam Two", "river stone two", NULL, &a2),
+		EB_OK);
+	assert_int_equal(account_create(f->db, f->d1, "SAM", "Again", "river stone one", NULL, &x),
+			 EB_EEXIST);
 	assert_int_equal(account_find_login(f->db, f->d1, "Sam", &a), EB_OK);
 	assert_int_equal(a.id, a1);
 	assert_int_equal(account_find_login(f->db, f->d2, "sam", &a), EB_OK);
 	assert_int_equal(a.id, a2);
 	assert_int_equal(account_check_password(f->db, f->d2, "sam", "river stone two", &a), EB_OK);
 	assert_int_equal(a.id, a2);
-	assert_int_equal(account_check_password(f->db, f->d1, "sam", "river stone two", &a), EB_EAUTH);
-	assert_int_equal(account_check_password(f->db, f->d1, "nobody", "river stone two", &a), EB_EAUTH);
+	assert_int_equal(account_check_password(f->db, f->d1, "sam", "river stone two", &a),
+			 EB_EAUTH);
+	assert_int_equal(account_check_password(f->db, f->d1, "nobody", "river stone two", &a),
+			 EB_EAUTH);
 }
 
 static void password_policy(void **state)
@@ -72,9 +79,11 @@ static void password_policy(void **state)
 	assert_null(account_password_problem("edbridge-demo", "teacher", "Teacher"));
 	assert_null(account_password_problem("test-password-1", "admin", "Admin"));
 	assert_null(account_password_problem("Mañana llueve 7", "ana", "Ana")); /* any characters */
-	const char *weak[] = { "password", "password1", "Password123", "letmein123", "12345678",
-			       "abcdefgh", "aaaaaaaa", "qwertyuiop", "iloveyou", "        ",
-			       "\t \t \t \t ", "1234567", "", "mr.jones-99", NULL };
+	const char *weak[] = { "password",   "password1",    "Password123",
+			       "letmein123", "12345678",     "abcdefgh",
+			       "aaaaaaaa",   "qwertyuiop",   "iloveyou",
+			       "        ",   "\t \t \t \t ", "1234567",
+			       "",	     "mr.jones-99",  NULL };
 	for (int i = 0; weak[i]; i++)
 		assert_non_null(account_password_problem(weak[i], "mr.jones", "Mr Jones"));
 	char big[PASSWORD_MAX + 2];
@@ -84,11 +93,15 @@ static void password_policy(void **state)
 	/* no composition rules: lower-case words pass */
 	assert_null(account_password_problem("purple lantern walks", "ana", "Ana"));
 	/* every path that sets a password applies it */
-	assert_int_equal(account_create(f->db, f->d1, "weak", "Weak", "password1", NULL, &id), EB_EINVAL);
-	assert_int_equal(account_create(f->db, f->d1, "ok.pw", "Ok", "purple lantern walks", NULL, &id), EB_OK);
+	assert_int_equal(account_create(f->db, f->d1, "weak", "Weak", "password1", NULL, &id),
+			 EB_EINVAL);
+	assert_int_equal(
+		account_create(f->db, f->d1, "ok.pw", "Ok", "purple lantern walks", NULL, &id),
+		EB_OK);
 	assert_int_equal(account_set_password(f->db, f->d1, id, "football"), EB_EINVAL);
 	assert_int_equal(account_set_password(f->db, f->d1, id, "         "), EB_EINVAL);
-	assert_int_equal(account_set_password(f->db, f->d2, id, "purple lantern runs"), EB_ENOTFOUND);
+	assert_int_equal(account_set_password(f->db, f->d2, id, "purple lantern runs"),
+			 EB_ENOTFOUND);
 }
 
 static void password_reset_ends_sessions(void **state)
@@ -97,13 +110,16 @@ static void password_reset_ends_sessions(void **state)
 	int64_t id;
 	struct account a, b;
 	char tok[64], csrf[64], csrf2[64];
-	assert_int_equal(account_create(f->db, f->d1, "kim", "Kim", "purple lantern walks", NULL, &id), EB_OK);
+	assert_int_equal(
+		account_create(f->db, f->d1, "kim", "Kim", "purple lantern walks", NULL, &id),
+		EB_OK);
 	assert_int_equal(account_get(f->db, f->d1, id, &a), EB_OK);
 	assert_int_equal(session_create(f->db, &a, tok, csrf), EB_OK);
 	assert_int_equal(session_lookup(f->db, tok, &b, csrf2), EB_OK);
 	assert_int_equal(account_set_password(f->db, f->d1, id, "purple lantern runs"), EB_OK);
 	assert_int_equal(session_lookup(f->db, tok, &b, csrf2), EB_EAUTH);
-	assert_int_equal(account_check_password(f->db, f->d1, "kim", "purple lantern runs", &b), EB_OK);
+	assert_int_equal(account_check_password(f->db, f->d1, "kim", "purple lantern runs", &b),
+			 EB_OK);
 	/* a refused password changes nothing and keeps the sessions */
 	assert_int_equal(session_create(f->db, &a, tok, csrf), EB_OK);
 	assert_int_equal(account_set_password(f->db, f->d1, id, "password"), EB_EINVAL);
@@ -116,7 +132,9 @@ static void lock_and_unlock_code(void **state)
 	int64_t id;
 	struct account a;
 	char code[32], code2[32];
-	assert_int_equal(account_create(f->db, f->d1, "lee", "Lee", "purple lantern walks", NULL, &id), EB_OK);
+	assert_int_equal(
+		account_create(f->db, f->d1, "lee", "Lee", "purple lantern walks", NULL, &id),
+		EB_OK);
 	assert_int_equal(account_get(f->db, f->d1, id, &a), EB_OK);
 	for (int i = 0; i < ACCOUNT_LOCK_FAILURES; i++)
 		assert_int_equal(account_login_attempt(f->db, &a, NULL), EB_OK);
@@ -127,7 +145,9 @@ static void lock_and_unlock_code(void **state)
 	assert_int_equal(now.failed_logins, ACCOUNT_LOCK_FAILURES);
 	/* an unlock code of the account, not another one's or a wrong one */
 	int64_t other;
-	assert_int_equal(account_create(f->db, f->d1, "lou", "Lou", "purple lantern runs", NULL, &other), EB_OK);
+	assert_int_equal(
+		account_create(f->db, f->d1, "lou", "Lou", "purple lantern runs", NULL, &other),
+		EB_OK);
 	assert_int_equal(account_issue_unlock(f->db, f->d1, other, code2), EB_OK);
 	assert_int_equal(account_issue_unlock(f->db, f->d2, id, code), EB_ENOTFOUND);
 	assert_int_equal(account_issue_unlock(f->db, f->d1, id, code), EB_OK);
@@ -139,7 +159,8 @@ static void lock_and_unlock_code(void **state)
 	/* the code is only stored hashed */
 	struct db_stmt *st;
 	assert_int_equal(db_query(f->db, "SELECT length(unlock_hash) FROM account WHERE id=?1",
-				  DB_ARGS(DB_INT(id)), &st), EB_OK);
+				  DB_ARGS(DB_INT(id)), &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 32);
 	assert_int_equal(db_done(st), EB_OK);
@@ -243,9 +264,10 @@ static void addresses_are_counted_by_client(void **state)
 static void old_schema(sqlite3 *h, int upto)
 {
 	static const char prefix[] = "src/store/migrations/";
-	assert_int_equal(sqlite3_exec(h, "PRAGMA foreign_keys=ON; CREATE TABLE schema_version("
-					 " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-					 " applied_at INTEGER NOT NULL) STRICT",
+	assert_int_equal(sqlite3_exec(h,
+				      "PRAGMA foreign_keys=ON; CREATE TABLE schema_version("
+				      " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+				      " applied_at INTEGER NOT NULL) STRICT",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	for (const struct embed_file *e = embed_files; e->path; e++) {
@@ -258,7 +280,8 @@ static void old_schema(sqlite3 *h, int upto)
 			continue;
 		assert_int_equal(sqlite3_exec(h, e->data, NULL, NULL, NULL), SQLITE_OK);
 		char sql[160];
-		snprintf(sql, sizeof sql, "INSERT INTO schema_version VALUES(%lld, 'old', 0)", (long long)no);
+		snprintf(sql, sizeof sql, "INSERT INTO schema_version VALUES(%lld, 'old', 0)",
+			 (long long)no);
 		assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 	}
 }
@@ -272,18 +295,21 @@ static void migration_keeps_accounts_and_what_hangs_off_them(void **state)
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
 	old_schema(h, 11);
-	assert_int_equal(sqlite3_exec(h,
-				      "INSERT INTO district(id, name) VALUES(1, 'One'), (2, 'Two');"
-				      "INSERT INTO account(district_id, id, login, display_name, password_hash)"
-				      " VALUES(1, 7, 'pat', 'Pat', NULL), (2, 8, 'kim', 'Kim', NULL);"
-				      "INSERT INTO account_role VALUES(1, 7, 'teacher', 'district', '1');"
-				      "INSERT INTO session VALUES(x'01', 1, 7, 'csrf', 0, 9999999999);"
-				      "INSERT INTO access_code VALUES(2, x'02', 8, 0, 9999999999, NULL);",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(
+			h,
+			"INSERT INTO district(id, name) VALUES(1, 'One'), (2, 'Two');"
+			"INSERT INTO account(district_id, id, login, display_name, password_hash)"
+			" VALUES(1, 7, 'pat', 'Pat', NULL), (2, 8, 'kim', 'Kim', NULL);"
+			"INSERT INTO account_role VALUES(1, 7, 'teacher', 'district', '1');"
+			"INSERT INTO session VALUES(x'01', 1, 7, 'csrf', 0, 9999999999);"
+			"INSERT INTO access_code VALUES(2, x'02', 8, 0, 9999999999, NULL);",
+			NULL, NULL, NULL),
+		SQLITE_OK);
 	/* the old schema refused a login of another district */
-	assert_int_not_equal(sqlite3_exec(h, "INSERT INTO account(district_id, login, display_name)"
-					     " VALUES(2, 'PAT', 'x')",
+	assert_int_not_equal(sqlite3_exec(h,
+					  "INSERT INTO account(district_id, login, display_name)"
+					  " VALUES(2, 'PAT', 'x')",
 					  NULL, NULL, NULL),
 			     SQLITE_OK);
 	sqlite3_close(h);
@@ -295,8 +321,9 @@ static void migration_keeps_accounts_and_what_hangs_off_them(void **state)
 	assert_int_equal(a.nroles, 1);
 	assert_false(a.locked);
 	struct db_stmt *st;
-	assert_int_equal(db_query(db, "SELECT (SELECT count(*) FROM session WHERE account_id=7),"
-				      " (SELECT count(*) FROM access_code WHERE account_id=8)",
+	assert_int_equal(db_query(db,
+				  "SELECT (SELECT count(*) FROM session WHERE account_id=7),"
+				  " (SELECT count(*) FROM access_code WHERE account_id=8)",
 				  DB_NOARGS, &st),
 			 EB_OK);
 	assert_true(db_next(st));
@@ -311,8 +338,9 @@ static void migration_keeps_accounts_and_what_hangs_off_them(void **state)
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 1);
 	assert_int_equal(db_done(st), EB_OK);
-	assert_int_not_equal(db_exec(db, "INSERT INTO account_role VALUES(1, 999, 'teacher', 'district', '1')"),
-			     EB_OK);
+	assert_int_not_equal(
+		db_exec(db, "INSERT INTO account_role VALUES(1, 999, 'teacher', 'district', '1')"),
+		EB_OK);
 	db_close(db);
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

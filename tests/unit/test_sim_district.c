@@ -22,10 +22,10 @@
 /* ---- a parsed CSV table ---- */
 
 struct table {
-	char *data;		/* owned copy the views point into */
+	char *data; /* owned copy the views point into */
 	size_t ncols, nrows;
 	struct str *header;
-	struct str *cells;	/* nrows * ncols */
+	struct str *cells; /* nrows * ncols */
 };
 
 static void table_free(struct table *t)
@@ -166,8 +166,17 @@ struct row_ref {
 
 /* ---- the written files of one district ---- */
 
-enum { F_MANIFEST, F_ORGS, F_SESSIONS, F_COURSES, F_CLASSES, F_USERS, F_ROLES,
-       F_ENROLLMENTS, F_DEMOGRAPHICS };
+enum {
+	F_MANIFEST,
+	F_ORGS,
+	F_SESSIONS,
+	F_COURSES,
+	F_CLASSES,
+	F_USERS,
+	F_ROLES,
+	F_ENROLLMENTS,
+	F_DEMOGRAPHICS
+};
 
 struct written {
 	struct sim_district *d;
@@ -194,7 +203,7 @@ static void written_free(struct written *w)
 	sim_district_free(w->d);
 }
 
-static struct written demo;	/* the default district, built once */
+static struct written demo; /* the default district, built once */
 
 static int setup_demo(void **state)
 {
@@ -234,7 +243,8 @@ static void test_reproducible(void **state)
 		assert_memory_equal(fa[i].data.data, fb[i].data.data, fa[i].data.len);
 	}
 	assert_true(fa[F_USERS].data.len != fc[F_USERS].data.len ||
-		    memcmp(fa[F_USERS].data.data, fc[F_USERS].data.data, fa[F_USERS].data.len) != 0);
+		    memcmp(fa[F_USERS].data.data, fc[F_USERS].data.data, fa[F_USERS].data.len) !=
+			    0);
 	sim_csv_files_free(fa, na);
 	sim_csv_files_free(fb, nb);
 	sim_csv_files_free(fc, nc);
@@ -247,14 +257,32 @@ static void test_headers(void **state)
 {
 	static const char *const expect[SIM_CSV_FILE_COUNT][2] = {
 		{ "manifest.csv", "propertyName,value" },
-		{ "orgs.csv", "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId" },
-		{ "academicSessions.csv", "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear" },
-		{ "courses.csv", "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes" },
-		{ "classes.csv", "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods" },
-		{ "users.csv", "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns,metadata.homeLanguage,metadata.homeInternet,metadata.englishLearner,metadata.disability" },
-		{ "roles.csv", "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId" },
-		{ "enrollments.csv", "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate" },
-		{ "demographics.csv", "sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,asian,blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,demographicRaceTwoOrMoreRaces,hispanicOrLatinoEthnicity,countryOfBirthCode,stateOfBirthAbbreviation,cityOfBirth,publicSchoolResidenceStatus" },
+		{ "orgs.csv",
+		  "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId" },
+		{ "academicSessions.csv", "sourcedId,status,dateLastModified,title,type,startDate,"
+					  "endDate,parentSourcedId,schoolYear" },
+		{ "courses.csv", "sourcedId,status,dateLastModified,schoolYearSourcedId,title,"
+				 "courseCode,grades,orgSourcedId,subjects,subjectCodes" },
+		{ "classes.csv", "sourcedId,status,dateLastModified,title,grades,courseSourcedId,"
+				 "classCode,classType,location,schoolSourcedId,termSourcedIds,"
+				 "subjects,subjectCodes,periods" },
+		{ "users.csv",
+		  "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,"
+		  "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,"
+		  "password,userMasterIdentifier,resourceSourcedIds,preferredGivenName,"
+		  "preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns,metadata."
+		  "homeLanguage,metadata.homeInternet,metadata.englishLearner,metadata."
+		  "disability" },
+		{ "roles.csv", "sourcedId,status,dateLastModified,userSourcedId,roleType,role,"
+			       "beginDate,endDate,orgSourcedId,userProfileSourcedId" },
+		{ "enrollments.csv",
+		  "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,"
+		  "role,primary,beginDate,endDate" },
+		{ "demographics.csv",
+		  "sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,"
+		  "asian,blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,"
+		  "demographicRaceTwoOrMoreRaces,hispanicOrLatinoEthnicity,countryOfBirthCode,"
+		  "stateOfBirthAbbreviation,cityOfBirth,publicSchoolResidenceStatus" },
 	};
 	for (size_t i = 0; i < SIM_CSV_FILE_COUNT; i++) {
 		const struct sim_csv_file *f = &demo.files[i];
@@ -388,7 +416,9 @@ static void test_references_resolve(void **state)
 	for (size_t r = 0; r < cls->nrows; r++) {
 		assert_true(idset_has(&crs_ids, cellv(cls, r, col(cls, "courseSourcedId"))));
 		assert_true(idset_has(&org_ids, cellv(cls, r, col(cls, "schoolSourcedId"))));
-		assert_int_equal(check_list(&ses_ids, cellv(cls, r, col(cls, "termSourcedIds")), "termSourcedIds"), 2);
+		assert_int_equal(check_list(&ses_ids, cellv(cls, r, col(cls, "termSourcedIds")),
+					    "termSourcedIds"),
+				 2);
 	}
 
 	/* users: primary org resolves; agents resolve and point back */
@@ -400,17 +430,19 @@ static void test_references_resolve(void **state)
 		rows[r].id = cellv(usr, r, c_id);
 		rows[r].row = r;
 	}
-	qsort(rows, usr->nrows, sizeof(*rows), cmp_str);	/* id is the first member */
+	qsort(rows, usr->nrows, sizeof(*rows), cmp_str); /* id is the first member */
 	for (size_t r = 0; r < usr->nrows; r++) {
 		struct str id = cellv(usr, r, c_id), list = cellv(usr, r, c_agents);
 		while (list.n) {
 			const char *comma = memchr(list.p, ',', list.n);
 			struct str one = { list.p, comma ? (size_t)(comma - list.p) : list.n };
 			struct row_ref key = { one, 0 };
-			const struct row_ref *at = bsearch(&key, rows, usr->nrows, sizeof(*rows), cmp_str);
+			const struct row_ref *at =
+				bsearch(&key, rows, usr->nrows, sizeof(*rows), cmp_str);
 			assert_non_null(at);
 			if (!list_has(cellv(usr, at->row, c_agents), id))
-				fail_msg("%.*s -> %.*s has no way back", (int)id.n, id.p, (int)one.n, one.p);
+				fail_msg("%.*s -> %.*s has no way back", (int)id.n, id.p,
+					 (int)one.n, one.p);
 			if (!comma)
 				break;
 			list.n -= one.n + 1;
@@ -516,7 +548,7 @@ static void test_distributions(void **state)
 	sim_params_default(&p);
 	p.students = 20000;
 	p.seed = 7;
-	p.elementary_schools = 0;	/* derived */
+	p.elementary_schools = 0; /* derived */
 	p.middle_schools = 0;
 	written_build(&w, &p);
 	const struct table *usr = &w.t[F_USERS];
@@ -528,7 +560,8 @@ static void test_distributions(void **state)
 	double es = share_of(usr, "metadata.homeLanguage", "es", "gdn-");
 	double no_email = share_of(usr, "email", "", "gdn-");
 	double no_phone = share_of(usr, "phone", "", "gdn-");
-	print_message("EL %.3f disability %.3f no-internet %.3f en %.3f es %.3f no-email %.3f no-phone %.3f\n",
+	print_message("EL %.3f disability %.3f no-internet %.3f en %.3f es %.3f no-email %.3f "
+		      "no-phone %.3f\n",
 		      el, dis, noweb, en, es, no_email, no_phone);
 	assert_true(el >= 0.10 && el <= 0.15);
 	assert_true(dis >= 0.11 && dis <= 0.15);
@@ -537,14 +570,16 @@ static void test_distributions(void **state)
 	assert_true(es >= 0.17 && es <= 0.23);
 	assert_true(no_email > 0.02 && no_email < 0.25);
 	assert_true(no_phone > 0.02 && no_phone < 0.15);
-	static const char *const tags[] = { "en", "es", "zh", "vi", "ar", "ht", "pt", "ru", "ko", "tl" };
+	static const char *const tags[] = { "en", "es", "zh", "vi", "ar",
+					    "ht", "pt", "ru", "ko", "tl" };
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
 		assert_true(share_of(usr, "metadata.homeLanguage", tags[i], "gdn-") > 0.0);
 
 	/* some guardians have neither email nor home internet */
 	size_t c_mail = col(usr, "email"), c_web = col(usr, "metadata.homeInternet"), neither = 0;
 	for (size_t r = 0; r < usr->nrows; r++)
-		neither += cellv(usr, r, c_mail).n == 0 && str_eq_cstr(cellv(usr, r, c_web), "false");
+		neither += cellv(usr, r, c_mail).n == 0 &&
+			   str_eq_cstr(cellv(usr, r, c_web), "false");
 	assert_true(neither > 0);
 
 	/* ground truth: ability ~ N(0,1), corr(ability, motivation) ~ 0.3 */
@@ -554,12 +589,17 @@ static void test_distributions(void **state)
 	for (size_t i = 0; i < n; i++) {
 		double a = sim_student_ability(w.d, i), m = sim_student_motivation(w.d, i);
 		assert_true(a == st[i].ability);
-		sa += a; sm += m; saa += a * a; smm += m * m; sam += a * m;
+		sa += a;
+		sm += m;
+		saa += a * a;
+		smm += m * m;
+		sam += a * m;
 	}
 	double ma = sa / n, mm = sm / n;
 	double va = saa / n - ma * ma, vm = smm / n - mm * mm;
 	double corr = (sam / n - ma * mm) / sqrt(va * vm);
-	print_message("ability mean %.3f sd %.3f, corr(ability, motivation) %.3f\n", ma, sqrt(va), corr);
+	print_message("ability mean %.3f sd %.3f, corr(ability, motivation) %.3f\n", ma, sqrt(va),
+		      corr);
 	assert_true(fabs(ma) < 0.05 && fabs(sqrt(va) - 1.0) < 0.05);
 	assert_true(corr > 0.25 && corr < 0.35);
 	written_free(&w);
@@ -586,8 +626,9 @@ static void test_ground_truth_teachers(void **state)
 		assert_true(sim_teacher_is_tech_champion(demo.d, (size_t)sch[s].tech_champion));
 		/* the champion is the school's most enthusiastic teacher */
 		for (int t = sch[s].first_teacher; t < sch[s].first_teacher + sch[s].nteachers; t++)
-			assert_true(sim_teacher_tech_enthusiasm(demo.d, (size_t)t) <=
-				    sim_teacher_tech_enthusiasm(demo.d, (size_t)sch[s].tech_champion));
+			assert_true(
+				sim_teacher_tech_enthusiasm(demo.d, (size_t)t) <=
+				sim_teacher_tech_enthusiasm(demo.d, (size_t)sch[s].tech_champion));
 	}
 	size_t idx;
 	assert_int_equal(sim_student_find(demo.d, "stu-1", &idx), EB_ENOTFOUND);
@@ -651,18 +692,26 @@ static void test_demo_people(void **state)
 	assert_memory_equal(&dp, &again, sizeof(dp));
 
 	assert_string_equal(dp.district, "dist-1");
-	assert_true(has_row(rol, "userSourcedId", dp.district_admin, "role", "systemAdministrator", "orgSourcedId", dp.district));
-	assert_true(has_row(rol, "userSourcedId", dp.it_staff, "role", "systemAdministrator", "orgSourcedId", dp.district));
+	assert_true(has_row(rol, "userSourcedId", dp.district_admin, "role", "systemAdministrator",
+			    "orgSourcedId", dp.district));
+	assert_true(has_row(rol, "userSourcedId", dp.it_staff, "role", "systemAdministrator",
+			    "orgSourcedId", dp.district));
 	assert_string_not_equal(dp.district_admin, dp.it_staff);
-	assert_true(has_row(rol, "userSourcedId", dp.coordinator, "role", "administrator", "orgSourcedId", dp.district));
+	assert_true(has_row(rol, "userSourcedId", dp.coordinator, "role", "administrator",
+			    "orgSourcedId", dp.district));
 	assert_non_null(strstr(user_field(usr, dp.coordinator, "username").p, "coordinator"));
-	assert_true(has_row(rol, "userSourcedId", dp.coach, "role", "teacher", "orgSourcedId", dp.district));
-	assert_true(has_row(rol, "userSourcedId", dp.principal, "role", "principal", "orgSourcedId", dp.principal_school));
-	assert_true(has_row(enr, "userSourcedId", dp.teacher, "role", "teacher", "classSourcedId", dp.teacher_class));
-	assert_true(has_row(enr, "userSourcedId", dp.student, "role", "student", "classSourcedId", dp.student_class));
+	assert_true(has_row(rol, "userSourcedId", dp.coach, "role", "teacher", "orgSourcedId",
+			    dp.district));
+	assert_true(has_row(rol, "userSourcedId", dp.principal, "role", "principal", "orgSourcedId",
+			    dp.principal_school));
+	assert_true(has_row(enr, "userSourcedId", dp.teacher, "role", "teacher", "classSourcedId",
+			    dp.teacher_class));
+	assert_true(has_row(enr, "userSourcedId", dp.student, "role", "student", "classSourcedId",
+			    dp.student_class));
 	assert_string_equal(dp.teacher_class, dp.student_class);
 	assert_string_equal(dp.principal_school, dp.student_school);
-	assert_true(has_row(rol, "userSourcedId", dp.tech_champion, "role", "teacher", "orgSourcedId", dp.student_school));
+	assert_true(has_row(rol, "userSourcedId", dp.tech_champion, "role", "teacher",
+			    "orgSourcedId", dp.student_school));
 	assert_string_not_equal(dp.tech_champion, dp.teacher);
 	size_t ti;
 	assert_int_equal(sim_teacher_find(demo.d, dp.tech_champion, &ti), EB_OK);
@@ -673,7 +722,8 @@ static void test_demo_people(void **state)
 	struct str agents = user_field(usr, dp.guardian, "agentSourcedIds");
 	for (size_t k = 0; k < dp.nchildren; k++)
 		assert_true(list_has(agents, str_from(dp.children[k])));
-	assert_true(list_has(user_field(usr, dp.student, "agentSourcedIds"), str_from(dp.guardian)));
+	assert_true(
+		list_has(user_field(usr, dp.student, "agentSourcedIds"), str_from(dp.guardian)));
 }
 
 static void test_dir_matches_mem(void **state)
@@ -707,7 +757,7 @@ static void test_invalid_params(void **state)
 	assert_int_equal(sim_district_build(&p, &d), EB_EINVAL);
 	assert_null(d);
 	sim_params_default(&p);
-	p.students = 3;		/* fewer students than schools */
+	p.students = 3; /* fewer students than schools */
 	assert_int_equal(sim_district_build(&p, &d), EB_EINVAL);
 	sim_params_default(&p);
 	p.school_year = 1999;
@@ -745,7 +795,8 @@ static void test_long_350k(void **state)
 {
 	const char *env = getenv("EDBRIDGE_LONG");
 	if (!env || strcmp(env, "1") != 0) {
-		print_message("skipped: set EDBRIDGE_LONG=1 to build the 350,000-student district\n");
+		print_message(
+			"skipped: set EDBRIDGE_LONG=1 to build the 350,000-student district\n");
 		skip();
 	}
 	struct sim_params p;
@@ -765,11 +816,11 @@ static void test_long_350k(void **state)
 	sim_schools(d, &n_sch);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	print_message("350k: build %.2f s, write %.2f s, %zu bytes, max rss %ld MiB\n",
-		      t1 - t0, t2 - t1, total, ru.ru_maxrss / 1024);
+	print_message("350k: build %.2f s, write %.2f s, %zu bytes, max rss %ld MiB\n", t1 - t0,
+		      t2 - t1, total, ru.ru_maxrss / 1024);
 	assert_int_equal(n_stu, 350000);
 	assert_int_equal(n_sch, 597);
-	assert_true(t2 - t0 < 60.0);	/* generous: a slow CI box */
+	assert_true(t2 - t0 < 60.0); /* generous: a slow CI box */
 	assert_true(ru.ru_maxrss / 1024 < 2048);
 	sim_csv_files_free(files, n);
 	sim_district_free(d);

@@ -121,7 +121,8 @@ static void test_learning_happens(void **state)
 	assert_true(prev - first > 0.2);
 	double e_practice = sim_learning_true_effect_sd(fx.l, SIM_TOOL_PRACTICE);
 	double e_video = sim_learning_true_effect_sd(fx.l, SIM_TOOL_VIDEO);
-	print_message("true effect (SD): practice %.3f, video %.3f, tutor %.3f, quiz %.3f, fluency %.3f\n",
+	print_message("true effect (SD): practice %.3f, video %.3f, tutor %.3f, quiz %.3f, fluency "
+		      "%.3f\n",
 		      e_practice, e_video, sim_learning_true_effect_sd(fx.l, SIM_TOOL_TUTOR),
 		      sim_learning_true_effect_sd(fx.l, SIM_TOOL_QUIZ),
 		      sim_learning_true_effect_sd(fx.l, SIM_TOOL_FLUENCY));
@@ -145,7 +146,8 @@ static void test_learning_happens(void **state)
 			continue;
 		double g = 0;
 		for (size_t j = 0; j < nf; j++)
-			g += sim_learning_mastered(fx.l, s, tr[j], W) - sim_learning_mastered(fx.l, s, tr[j], 0);
+			g += sim_learning_mastered(fx.l, s, tr[j], W) -
+			     sim_learning_mastered(fx.l, s, tr[j], 0);
 		int m, k;
 		sim_learning_usage(fx.l, s, SIM_TOOL_PRACTICE, -1, &m, &k);
 		if (m > 0) {
@@ -157,7 +159,8 @@ static void test_learning_happens(void **state)
 		}
 	}
 	assert_true(nu > 50 && nn > 50);
-	print_message("mid-ability latent gain: practice users %.3f, non-users %.3f\n", gu / nu, gn / nn);
+	print_message("mid-ability latent gain: practice users %.3f, non-users %.3f\n", gu / nu,
+		      gn / nn);
 	assert_true(gu / nu > gn / nn + 0.03);
 }
 
@@ -273,7 +276,8 @@ static void test_dosage(void **state)
 static void test_responses_track_mastery(void **state)
 {
 	(void)state;
-	static const enum sim_tool_id item_tools[] = { SIM_TOOL_PRACTICE, SIM_TOOL_TUTOR, SIM_TOOL_QUIZ };
+	static const enum sim_tool_id item_tools[] = { SIM_TOOL_PRACTICE, SIM_TOOL_TUTOR,
+						       SIM_TOOL_QUIZ };
 	for (size_t k = 0; k < 3; k++) {
 		size_t n, c[2] = { 0 }, a[2] = { 0 };
 		const struct sim_event *ev = sim_learning_events(fx.l, item_tools[k], &n);
@@ -340,7 +344,8 @@ static void check_xapi(enum sim_tool_id t)
 		assert_int_equal(json_array_size(arr), w);
 		size_t i;
 		json_t *s;
-		json_array_foreach(arr, i, s) {
+		json_array_foreach(arr, i, s)
+		{
 			assert_true(uuid_shaped(jstr(s, "id")));
 			assert_string_equal(jstr(s, "actor.objectType"), "Agent");
 			const char *mbox = jstr(s, "actor.mbox");
@@ -348,7 +353,8 @@ static void check_xapi(enum sim_tool_id t)
 				assert_memory_equal(mbox, "mailto:", 7);
 			else
 				assert_non_null(jstr(s, "actor.account.name")),
-					assert_memory_equal(jstr(s, "actor.account.homePage"), "https://", 8);
+					assert_memory_equal(jstr(s, "actor.account.homePage"),
+							    "https://", 8);
 			const char *verb = jstr(s, "verb.id");
 			assert_non_null(verb);
 			assert_memory_equal(verb, "http://adlnet.gov/expapi/verbs/", 31);
@@ -359,8 +365,11 @@ static void check_xapi(enum sim_tool_id t)
 			assert_string_equal(jstr(s, "version"), "1.0.3");
 			assert_memory_equal(jstr(s, "result.duration"), "PT", 2);
 			/* the CCSS code is in the extension or at the end of the name */
-			json_t *ext = json_object_get(json_object_get(json_object_get(json_object_get(
-				s, "object"), "definition"), "extensions"), SIM_XAPI_CCSS_EXT);
+			json_t *ext = json_object_get(
+				json_object_get(
+					json_object_get(json_object_get(s, "object"), "definition"),
+					"extensions"),
+				SIM_XAPI_CCSS_EXT);
 			const char *code = json_string_value(ext);
 			if (!code) {
 				const char *name = jstr(s, "object.definition.name.en-US");
@@ -373,7 +382,8 @@ static void check_xapi(enum sim_tool_id t)
 				answered++;
 				json_t *res = json_object_get(s, "result");
 				assert_true(json_is_boolean(json_object_get(res, "success")));
-				json_t *sc = json_object_get(json_object_get(res, "score"), "scaled");
+				json_t *sc =
+					json_object_get(json_object_get(res, "score"), "scaled");
 				assert_true(json_is_number(sc));
 			}
 		}
@@ -409,7 +419,7 @@ static void test_caliper(void **state)
 {
 	(void)state;
 	size_t total = sim_tool_records(fx.l, SIM_TOOL_VIDEO), seen = 0;
-	size_t kinds[4] = { 0 };	/* Viewed, Started, Paused, Ended */
+	size_t kinds[4] = { 0 }; /* Viewed, Started, Paused, Ended */
 	assert_true(total > 100);
 	for (size_t first = 0; first < total; first += 50) {
 		struct buf b = BUF_INIT;
@@ -426,7 +436,8 @@ static void test_caliper(void **state)
 		json_t *data = json_object_get(env, "data"), *e;
 		assert_int_equal(json_array_size(data), w);
 		size_t i;
-		json_array_foreach(data, i, e) {
+		json_array_foreach(data, i, e)
+		{
 			assert_string_equal(jstr(e, "@context"), SIM_CALIPER_CONTEXT);
 			const char *id = jstr(e, "id");
 			assert_true(id && strncmp(id, "urn:uuid:", 9) == 0 && uuid_shaped(id + 9));
@@ -434,12 +445,14 @@ static void test_caliper(void **state)
 			assert_non_null(type);
 			assert_non_null(action);
 			assert_string_equal(jstr(e, "actor.type"), "Person");
-			assert_memory_equal(jstr(e, "actor.id"), "https://video.mathview.example/users/stu-", 41);
+			assert_memory_equal(jstr(e, "actor.id"),
+					    "https://video.mathview.example/users/stu-", 41);
 			assert_string_equal(jstr(e, "object.type"), "VideoObject");
 			assert_string_equal(jstr(e, "object.mediaType"), "video/mp4");
 			assert_non_null(jstr(e, "object.id"));
-			json_t *lo = json_array_get(json_object_get(json_object_get(e, "object"),
-								    "learningObjectives"), 0);
+			json_t *lo = json_array_get(
+				json_object_get(json_object_get(e, "object"), "learningObjectives"),
+				0);
 			assert_non_null(standards_find(jstr(lo, "name")));
 			assert_non_null(standards_find(jstr(lo, "id")));
 			assert_non_null(jstr(e, "eventTime"));
@@ -480,7 +493,8 @@ static void test_csv(void **state)
 	write_all(fx.l, SIM_TOOL_FLUENCY, &f);
 	assert_memory_equal(q.data, "student_id,item_id,standard,correct,score,date\r\n", 48);
 	assert_memory_equal(f.data,
-			    "student_email,week_start,minutes,sessions,items_attempted,items_correct,standard\r\n",
+			    "student_email,week_start,minutes,sessions,items_attempted,items_"
+			    "correct,standard\r\n",
 			    82);
 	size_t rows = 0;
 	for (char *p = strstr(q.data, "\r\n") + 2; *p; rows++) {
@@ -500,7 +514,7 @@ static void test_csv(void **state)
 		assert_int_equal(count_fields(p, (size_t)(e - p)), 7);
 		char *at = strchr(p, '@');
 		assert_true(at && at < e && strncmp(at, "@students.riverbend.example,", 28) == 0);
-		assert_true(at[28 + 4] == '-' && at[28 + 7] == '-');	/* YYYY-MM-DD */
+		assert_true(at[28 + 4] == '-' && at[28 + 7] == '-'); /* YYYY-MM-DD */
 		p = e + 2;
 	}
 	assert_int_equal(rows, sim_tool_records(fx.l, SIM_TOOL_FLUENCY));

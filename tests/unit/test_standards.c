@@ -38,10 +38,17 @@ static void test_normalise(void **state)
 {
 	(void)state;
 	static const char *const same[] = {
-		"3.NF.A.3a", "3.NF.A.3.a", "3.NF.3a", "3.NF.3.a", "CCSS.Math.Content.3.NF.A.3.a",
+		"3.NF.A.3a",
+		"3.NF.A.3.a",
+		"3.NF.3a",
+		"3.NF.3.a",
+		"CCSS.Math.Content.3.NF.A.3.a",
 		"http://corestandards.org/Math/Content/3/NF/A/3/a/",
-		"https://www.corestandards.org/Math/Content/3/NF/A/3/a", "ccss.math.content.3.nf.a.3.a",
-		"CCSS.MATH.CONTENT.3.NF.A.3.A", " 3.NF.A.3a ", "3.NF.3a||some qualifier",
+		"https://www.corestandards.org/Math/Content/3/NF/A/3/a",
+		"ccss.math.content.3.nf.a.3.a",
+		"CCSS.MATH.CONTENT.3.NF.A.3.A",
+		" 3.NF.A.3a ",
+		"3.NF.3a||some qualifier",
 	};
 	char out[32];
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
@@ -49,23 +56,35 @@ static void test_normalise(void **state)
 		assert_string_equal(out, "3.NF.A.3a");
 	}
 	static const char *const pairs[][2] = {
-		{ "K.CC.A.1", "K.CC.A.1" }, { "0.CC.1", "K.CC.A.1" }, { "k.cc.1", "K.CC.A.1" },
-		{ "0.CC.1||to 20", "K.CC.A.1" }, { "6.RP.3.a", "6.RP.A.3a" },
-		{ "0.CC.4.c||to 10", "K.CC.B.4c" }, { "3.NF.A", "3.NF.A" },
-		{ "HSA-SSE.B.3a", "A-SSE.B.3a" }, { "HSA.SSE.B.3.a", "A-SSE.B.3a" },
-		{ "A-SSE.3a", "A-SSE.B.3a" }, { "CCSS.Math.Content.HSN-RN.A.1", "N-RN.A.1" },
+		{ "K.CC.A.1", "K.CC.A.1" },
+		{ "0.CC.1", "K.CC.A.1" },
+		{ "k.cc.1", "K.CC.A.1" },
+		{ "0.CC.1||to 20", "K.CC.A.1" },
+		{ "6.RP.3.a", "6.RP.A.3a" },
+		{ "0.CC.4.c||to 10", "K.CC.B.4c" },
+		{ "3.NF.A", "3.NF.A" },
+		{ "HSA-SSE.B.3a", "A-SSE.B.3a" },
+		{ "HSA.SSE.B.3.a", "A-SSE.B.3a" },
+		{ "A-SSE.3a", "A-SSE.B.3a" },
+		{ "CCSS.Math.Content.HSN-RN.A.1", "N-RN.A.1" },
 		{ "http://www.corestandards.org/Math/Content/HSF/IF/C/7/e/", "F-IF.C.7e" },
-		{ "G-C.1", "G-C.A.1" }, { "HSG-C.A", "G-C.A" }, { "MP1", "MP.1" }, { "MP.8", "MP.8" },
+		{ "G-C.1", "G-C.A.1" },
+		{ "HSG-C.A", "G-C.A" },
+		{ "MP1", "MP.1" },
+		{ "MP.8", "MP.8" },
 		{ "CCSS.Math.Practice.MP3", "MP.3" },
 		{ "http://www.corestandards.org/Math/Practice/MP7/", "MP.7" },
-		{ "8.F.1", "8.F.A.1" }, { "N-VM.C.10", "N-VM.C.10" }, { "N-VM.10", "N-VM.C.10" },
+		{ "8.F.1", "8.F.A.1" },
+		{ "N-VM.C.10", "N-VM.C.10" },
+		{ "N-VM.10", "N-VM.C.10" },
 	};
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 		assert_int_equal(standards_canonical(pairs[i][0], out, sizeof(out)), EB_OK);
 		assert_string_equal(out, pairs[i][1]);
 	}
-	static const char *const bad[] = { "", "3", "3.NF", "0.G.1,2", "9.NF.1", "MP9", "MP.0",
-					   "3.NF.A.3ab", "hello", "3.NF.A.3.a.b", "HSX" };
+	static const char *const bad[] = { "",	  "3",	  "3.NF",	"0.G.1,2", "9.NF.1",
+					   "MP9", "MP.0", "3.NF.A.3ab", "hello",   "3.NF.A.3.a.b",
+					   "HSX" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_not_equal(standards_canonical(bad[i], out, sizeof(out)), EB_OK);
 	assert_int_equal(standards_canonical("3.NF.Z.1", out, sizeof(out)), EB_ENOTFOUND);
@@ -149,9 +168,9 @@ static void test_hierarchy(void **state)
 	assert_int_equal(ng, 10);
 	assert_int_equal(grades[0], 0);
 	assert_int_equal(grades[9], STANDARDS_GRADE_HS);
-	assert_int_equal(standards_grades(grades, 2), 10);	/* total even when truncated */
+	assert_int_equal(standards_grades(grades, 2), 10); /* total even when truncated */
 
-	size_t seen = 0;	/* every non-practice entry is reached exactly once */
+	size_t seen = 0; /* every non-practice entry is reached exactly once */
 	for (size_t gi = 0; gi < ng; gi++) {
 		const char *doms[32];
 		size_t nd = standards_domains_of_grade(grades[gi], doms, 32);
@@ -348,7 +367,7 @@ static size_t expand(const char *code, const struct standard **out, size_t cap)
 	for (char *rest = buf, *part; (part = strsep(&rest, ";"));) {
 		char *dot1 = strchr(part, '.');
 		char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-		if (!dot2) {	/* a whole domain */
+		if (!dot2) { /* a whole domain */
 			int g = part[0] - '0';
 			for (size_t i = 0; i < standards_count(); i++) {
 				const struct standard *s = standards_at(i);
@@ -409,13 +428,13 @@ static void test_against_reference_links(void **state)
 		assert_true(nf > 0 && nt > 0);
 		for (size_t i = 0; i < nf; i++)
 			for (size_t j = 0; j < nt; j++) {
-				if (from[i] == to[j]) {	/* "0.CC.1||to 20 -> 0.CC.1" */
+				if (from[i] == to[j]) { /* "0.CC.1||to 20 -> 0.CC.1" */
 					selfs++;
 					continue;
 				}
 				if (!standards_has_link(from[i], to[j], kind))
-					fail_msg("%s -> %s (%s) missing", from[i]->code, to[j]->code,
-						 t2 + 1);
+					fail_msg("%s -> %s (%s) missing", from[i]->code,
+						 to[j]->code, t2 + 1);
 				pairs[kind]++;
 			}
 	}

@@ -11,12 +11,12 @@
 
 #include "base/stats.h"
 
-#define NEAR(a, b, tol)                                                        \
-	do {                                                                   \
-		double a_ = (a), b_ = (b);                                     \
-		if (!(fabs(a_ - b_) <= (tol)))                                 \
-			fail_msg("%s = %.15g, expected %.15g (tol %g)", #a, a_, b_, \
-				 (double)(tol));                               \
+#define NEAR(a, b, tol)                                                                            \
+	do {                                                                                       \
+		double a_ = (a), b_ = (b);                                                         \
+		if (!(fabs(a_ - b_) <= (tol)))                                                     \
+			fail_msg("%s = %.15g, expected %.15g (tol %g)", #a, a_, b_,                \
+				 (double)(tol));                                                   \
 	} while (0)
 
 static double nq(double p)
@@ -97,7 +97,7 @@ static void test_t_closed_forms(void **state)
 {
 	(void)state;
 	/* df = 1 is Cauchy, df = 2 has F(t) = 1/2 + t / (2 sqrt(2 + t^2)). */
-	double ts[] = {-50, -5, -0.7, 0.3, 3, 40};
+	double ts[] = { -50, -5, -0.7, 0.3, 3, 40 };
 	for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) {
 		double t = ts[i];
 		NEAR(tc(t, 1), 0.5 + atan(t) / M_PI, 1e-14);
@@ -109,7 +109,7 @@ static void test_t_closed_forms(void **state)
 	/* Very large df (the corrected h can be in the hundreds of
 	 * thousands): the distance to the normal shrinks like 1/df, which
 	 * needs ln B(df/2, 1/2) and 1 - x without cancellation. */
-	double ts2[] = {0.1, 1.96, 5};
+	double ts2[] = { 0.1, 1.96, 5 };
 	for (int i = 0; i < 3; i++) {
 		double pa, pb, pc, z = 2 * stats_norm_sf(ts2[i]);
 		assert_int_equal(stats_t_p2(ts2[i], 1e5, &pa, NULL, 0), EB_OK);
@@ -128,8 +128,8 @@ static void test_t_closed_forms(void **state)
 static void test_t_roundtrip(void **state)
 {
 	(void)state;
-	double dfs[] = {1, 2.5, 10, 231.6575875, 5000};
-	double ps[] = {1e-6, 0.01, 0.3, 0.6, 0.9, 0.999};
+	double dfs[] = { 1, 2.5, 10, 231.6575875, 5000 };
+	double ps[] = { 1e-6, 0.01, 0.3, 0.6, 0.9, 0.999 };
 	for (size_t i = 0; i < 5; i++)
 		for (size_t j = 0; j < 6; j++) {
 			double x = tq(ps[j], dfs[i]);
@@ -152,7 +152,7 @@ static void test_t_bad_input(void **state)
 static void test_lgamma_betainc_gamma(void **state)
 {
 	(void)state;
-	double xs[] = {0.1, 0.5, 1, 1.5, 2, 3.7, 10, 100.5, 1000};
+	double xs[] = { 0.1, 0.5, 1, 1.5, 2, 3.7, 10, 100.5, 1000 };
 	for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
 		NEAR(stats_lgamma(xs[i]), lgamma(xs[i]), 1e-13 * fmax(1, fabs(lgamma(xs[i]))));
 	NEAR(stats_lgamma(0.5), 0.5 * log(M_PI), 1e-14);
@@ -182,24 +182,24 @@ static void test_lgamma_betainc_gamma(void **state)
 static void test_welford(void **state)
 {
 	(void)state;
-	double x[] = {2, 4, 4, 4, 5, 5, 7, 9};
+	double x[] = { 2, 4, 4, 4, 5, 5, 7, 9 };
 	double m, sd;
 	assert_int_equal(stats_mean_sd(x, 8, &m, &sd, NULL, 0), EB_OK);
 	NEAR(m, 5, 1e-15);
 	NEAR(sd * sd, 32.0 / 7.0, 1e-13);
 	/* Frequency weights: {1,2,3} x {1,2,1} = {1,2,2,3}. */
-	double xw[] = {1, 2, 3}, w[] = {1, 2, 1};
+	double xw[] = { 1, 2, 3 }, w[] = { 1, 2, 1 };
 	assert_int_equal(stats_wmean_sd(xw, w, 3, &m, &sd, NULL, 0), EB_OK);
 	NEAR(m, 2, 1e-15);
 	NEAR(sd * sd, 2.0 / 3.0, 1e-14);
 	/* Large offset: Welford keeps the variance exact. */
-	double big[] = {1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16};
+	double big[] = { 1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16 };
 	assert_int_equal(stats_mean_sd(big, 4, &m, &sd, NULL, 0), EB_OK);
 	NEAR(sd * sd, 30, 1e-6);
 	char why[200] = "";
 	assert_int_equal(stats_mean_sd(x, 1, &m, &sd, why, sizeof why), EB_EINVAL);
 	assert_non_null(strstr(why, "at least 2"));
-	double bad[] = {1, NAN, 3};
+	double bad[] = { 1, NAN, 3 };
 	assert_int_equal(stats_mean_sd(bad, 3, &m, &sd, NULL, 0), EB_EINVAL);
 }
 
@@ -207,8 +207,8 @@ static void test_ols(void **state)
 {
 	(void)state;
 	/* y = 2.2 + 0.6 x by hand: RSS 2.4, s^2 0.8, Sxx 10, TSS 6. */
-	double x[] = {1, 1, 1, 2, 1, 3, 1, 4, 1, 5};
-	double y[] = {2, 4, 5, 4, 5};
+	double x[] = { 1, 1, 1, 2, 1, 3, 1, 4, 1, 5 };
+	double y[] = { 2, 4, 5, 4, 5 };
 	struct stats_ols f;
 	assert_int_equal(stats_ols_fit(x, y, NULL, 5, 2, &f, NULL, 0), EB_OK);
 	NEAR(f.beta[0], 2.2, 1e-12);
@@ -219,7 +219,7 @@ static void test_ols(void **state)
 	NEAR(f.r2, 0.6, 1e-12);
 	NEAR(f.df, 3, 0);
 	/* Collinear third column. */
-	double xc[] = {1, 1, 2, 1, 2, 4, 1, 3, 6, 1, 4, 8, 1, 5, 10};
+	double xc[] = { 1, 1, 2, 1, 2, 4, 1, 3, 6, 1, 4, 8, 1, 5, 10 };
 	char why[200] = "";
 	assert_int_equal(stats_ols_fit(xc, y, NULL, 5, 3, &f, why, sizeof why), EB_EINVAL);
 	assert_non_null(strstr(why, "column 3"));
@@ -252,8 +252,8 @@ static void test_logit_score_and_separation(void **state)
 {
 	(void)state;
 	/* Continuous covariate: the score equations hold at the optimum. */
-	double xv[] = {0.5, 1.1, 1.9, 2.2, 2.8, 3.3, 3.9, 4.4, 5.0, 5.6};
-	double y[] = {0, 0, 1, 0, 0, 1, 1, 0, 1, 1};
+	double xv[] = { 0.5, 1.1, 1.9, 2.2, 2.8, 3.3, 3.9, 4.4, 5.0, 5.6 };
+	double y[] = { 0, 0, 1, 0, 0, 1, 1, 0, 1, 1 };
 	double x[20];
 	for (int i = 0; i < 10; i++)
 		x[2 * i] = 1, x[2 * i + 1] = xv[i];
@@ -272,7 +272,7 @@ static void test_logit_score_and_separation(void **state)
 		assert_true(f.beta[1] > 0);
 	}
 	/* Perfect separation. */
-	double ys[] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1};
+	double ys[] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, 1 };
 	struct stats_logit f;
 	char why[300] = "";
 	assert_int_equal(stats_logit_fit(x, ys, 10, 2, 0, &f, why, sizeof why), EB_EINVAL);
@@ -281,10 +281,10 @@ static void test_logit_score_and_separation(void **state)
 	assert_true(f.converged);
 	assert_true(isfinite(f.beta[1]) && f.beta[1] > 0);
 	/* One class only; non-binary outcome. */
-	double y0[10] = {0};
+	double y0[10] = { 0 };
 	assert_int_equal(stats_logit_fit(x, y0, 10, 2, 0, &f, why, sizeof why), EB_EINVAL);
 	assert_non_null(strstr(why, "both groups"));
-	double y2[10] = {0, 1, 2};
+	double y2[10] = { 0, 1, 2 };
 	assert_int_equal(stats_logit_fit(x, y2, 10, 2, 0, &f, NULL, 0), EB_EINVAL);
 }
 
@@ -293,11 +293,23 @@ static void test_bh(void **state)
 	(void)state;
 	/* Benjamini & Hochberg (1995), the 15 p-values of their example: at
 	 * q = 0.05 the first four hypotheses are rejected. */
-	double p[] = {0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
-		      0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000};
-	double want[] = {0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.0638571428571429,
-			 0.0638571428571429, 0.0645, 0.0765, 0.486, 0.581181818181818,
-			 0.714875, 0.753230769230769, 0.813214285714286, 1};
+	double p[] = { 0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
+		       0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000 };
+	double want[] = { 0.0015,
+			  0.003,
+			  0.0095,
+			  0.035625,
+			  0.0603,
+			  0.0638571428571429,
+			  0.0638571428571429,
+			  0.0645,
+			  0.0765,
+			  0.486,
+			  0.581181818181818,
+			  0.714875,
+			  0.753230769230769,
+			  0.813214285714286,
+			  1 };
 	double adj[15];
 	assert_int_equal(stats_bh_adjust(p, 15, adj, NULL, 0), EB_OK);
 	int rejected = 0;
@@ -307,14 +319,14 @@ static void test_bh(void **state)
 	}
 	assert_int_equal(rejected, 4);
 	/* Unsorted input keeps its order. */
-	double q[] = {0.01, 0.04, 0.03, 0.005}, qa[4];
+	double q[] = { 0.01, 0.04, 0.03, 0.005 }, qa[4];
 	assert_int_equal(stats_bh_adjust(q, 4, qa, NULL, 0), EB_OK);
 	NEAR(qa[0], 0.02, 1e-15);
 	NEAR(qa[1], 0.04, 1e-15);
 	NEAR(qa[2], 0.04, 1e-15);
 	NEAR(qa[3], 0.02, 1e-15);
 	char why[200] = "";
-	double bad[] = {0.2, 1.5};
+	double bad[] = { 0.2, 1.5 };
 	assert_int_equal(stats_bh_adjust(bad, 2, qa, why, sizeof why), EB_EINVAL);
 	assert_non_null(strstr(why, "p-value 2"));
 	assert_int_equal(stats_bh_adjust(bad, 0, qa, NULL, 0), EB_EINVAL);

@@ -54,7 +54,8 @@ static int64_t add_tool(struct fx *f, int64_t d, const char *name)
 	int64_t id = 0;
 	tools_defaults(&t);
 	assert_int_equal(tools_validate(f->db, d, &in, &t, why, sizeof why), EB_OK);
-	assert_int_equal(tools_create(f->db, d, &t, TOOL_UNDER_REVIEW, 0, &cli, "added", &id), EB_OK);
+	assert_int_equal(tools_create(f->db, d, &t, TOOL_UNDER_REVIEW, 0, &cli, "added", &id),
+			 EB_OK);
 	return id;
 }
 
@@ -88,13 +89,21 @@ static void validation_messages(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		tools_defaults(&t);
 		why[0] = '\0';
-		assert_int_equal(tools_validate(f->db, f->d1, &bad[i].in, &t, why, sizeof why), EB_EINVAL);
+		assert_int_equal(tools_validate(f->db, f->d1, &bad[i].in, &t, why, sizeof why),
+				 EB_EINVAL);
 		assert_non_null(strstr(why, bad[i].msg));
 	}
 	const char *data[] = { "name", "usage", "audio_video" };
-	struct tool_form ok = { .name = " Quiz ", .grades = "k, 2 1;K-1", .standards = "3.nf.1 3.NF.A.1 MP1",
-				.dpa_signed = "yes", .dpa_date = "2026-01-31", .annual_cost = "$99.5",
-				.seats = "30", .data_elements = data, .ndata = 3, .data_given = true,
+	struct tool_form ok = { .name = " Quiz ",
+				.grades = "k, 2 1;K-1",
+				.standards = "3.nf.1 3.NF.A.1 MP1",
+				.dpa_signed = "yes",
+				.dpa_date = "2026-01-31",
+				.annual_cost = "$99.5",
+				.seats = "30",
+				.data_elements = data,
+				.ndata = 3,
+				.data_given = true,
 				.help_url = "https://help.example/x" };
 	tools_defaults(&t);
 	assert_int_equal(tools_validate(f->db, f->d1, &ok, &t, why, sizeof why), EB_OK);
@@ -132,7 +141,8 @@ static void create_unique_and_tenant(void **state)
 	struct tool t;
 	tools_defaults(&t);
 	str_copy(t.name, sizeof t.name, "quizzy");
-	assert_int_equal(tools_create(f->db, f->d1, &t, TOOL_REQUESTED, 0, &cli, "r", &id2), EB_EEXIST);
+	assert_int_equal(tools_create(f->db, f->d1, &t, TOOL_REQUESTED, 0, &cli, "r", &id2),
+			 EB_EEXIST);
 	/* same name in the other district is fine, and invisible across */
 	assert_int_equal(tools_create(f->db, f->d2, &t, TOOL_REQUESTED, 0, &cli, "r", &id2), EB_OK);
 	assert_int_equal(tools_get(f->db, f->d2, id, &t), EB_ENOTFOUND);
@@ -141,7 +151,8 @@ static void create_unique_and_tenant(void **state)
 	assert_int_equal(t.status, TOOL_UNDER_REVIEW);
 	assert_int_equal(tools_find(f->db, f->d1, "nothing", &t), EB_ENOTFOUND);
 	/* a status other than requested/under_review cannot be the first */
-	assert_int_equal(tools_create(f->db, f->d1, &t, TOOL_APPROVED, 0, &cli, "r", &id2), EB_EINVAL);
+	assert_int_equal(tools_create(f->db, f->d1, &t, TOOL_APPROVED, 0, &cli, "r", &id2),
+			 EB_EINVAL);
 }
 
 static void status_transitions_and_history(void **state)
@@ -162,23 +173,30 @@ static void status_transitions_and_history(void **state)
 	assert_false(tool_status_parse("approvedish", &s));
 	/* a reason is required */
 	assert_int_equal(tools_set_status(f->db, f->d1, id, TOOL_APPROVED, "  ", NULL, &who, why,
-					  sizeof why), EB_EINVAL);
+					  sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "reason:"));
 	assert_int_equal(tools_set_status(f->db, f->d1, id, TOOL_APPROVED, NULL, NULL, &who, why,
-					  sizeof why), EB_EINVAL);
+					  sizeof why),
+			 EB_EINVAL);
 	/* conditions for approved_with_conditions */
-	assert_int_equal(tools_set_status(f->db, f->d1, id, TOOL_APPROVED_WITH_CONDITIONS, "ok", NULL,
-					  &who, why, sizeof why), EB_EINVAL);
+	assert_int_equal(tools_set_status(f->db, f->d1, id, TOOL_APPROVED_WITH_CONDITIONS, "ok",
+					  NULL, &who, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "conditions:"));
 	assert_int_equal(tools_set_status(f->db, f->d1, id, TOOL_RETIRED, "old", NULL, &who, why,
-					  sizeof why), EB_ECONFLICT);
+					  sizeof why),
+			 EB_ECONFLICT);
 	assert_int_equal(tools_set_status(f->db, f->d1, id, TOOL_APPROVED_WITH_CONDITIONS, "fine",
-					  "no email", &who, why, sizeof why), EB_OK);
-	assert_int_equal(tools_set_status(f->db, f->d1, id, TOOL_RETIRED, "replaced", NULL, &who, why,
-					  sizeof why), EB_OK);
+					  "no email", &who, why, sizeof why),
+			 EB_OK);
+	assert_int_equal(tools_set_status(f->db, f->d1, id, TOOL_RETIRED, "replaced", NULL, &who,
+					  why, sizeof why),
+			 EB_OK);
 	/* the other district cannot touch it */
 	assert_int_equal(tools_set_status(f->db, f->d2, id, TOOL_UNDER_REVIEW, "x", NULL, &who, why,
-					  sizeof why), EB_ENOTFOUND);
+					  sizeof why),
+			 EB_ENOTFOUND);
 	struct tool t;
 	assert_int_equal(tools_get(f->db, f->d1, id, &t), EB_OK);
 	assert_int_equal(t.status, TOOL_RETIRED);
@@ -196,8 +214,11 @@ static void status_transitions_and_history(void **state)
 	assert_string_equal(h[2].to_status, "retired");
 	/* and in the audit log */
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT count(*) FROM audit_log WHERE subject_type='tool'"
-					 " AND action='status'", DB_NOARGS, &st), EB_OK);
+	assert_int_equal(db_query(f->db,
+				  "SELECT count(*) FROM audit_log WHERE subject_type='tool'"
+				  " AND action='status'",
+				  DB_NOARGS, &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 2);
 	assert_int_equal(db_done(st), EB_OK);
@@ -213,16 +234,18 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	struct fx *f = *state;
 	int64_t id = add_tool(f, f->d1, "Sender"), cx, cc, d, t;
 	char xk[TOOL_KEY_MAX], xs[TOOL_SECRET_MAX], ck[TOOL_KEY_MAX], cs[TOOL_SECRET_MAX];
-	assert_int_equal(tools_cred_create(f->db, f->d1, id, TOOL_CRED_XAPI, &cli, &cx, xk, xs), EB_OK);
-	assert_int_equal(tools_cred_create(f->db, f->d1, id, TOOL_CRED_CALIPER, &cli, &cc, ck, cs), EB_OK);
+	assert_int_equal(tools_cred_create(f->db, f->d1, id, TOOL_CRED_XAPI, &cli, &cx, xk, xs),
+			 EB_OK);
+	assert_int_equal(tools_cred_create(f->db, f->d1, id, TOOL_CRED_CALIPER, &cli, &cc, ck, cs),
+			 EB_OK);
 	assert_int_equal(strlen(xs), 43);
 	assert_int_equal(strlen(cs), 43);
 	assert_int_equal(strncmp(ck, "cal-", 4), 0);
 	/* no secret is stored in clear */
 	struct db_stmt *st;
-	assert_int_equal(db_query(f->db, "SELECT secret_hash, key_id FROM tool_credential",
-				  DB_NOARGS, &st),
-			 EB_OK);
+	assert_int_equal(
+		db_query(f->db, "SELECT secret_hash, key_id FROM tool_credential", DB_NOARGS, &st),
+		EB_OK);
 	while (db_next(st)) {
 		assert_int_equal(db_col_bytes(st, 0), 32);
 		assert_memory_not_equal(db_col_blob(st, 0), xs, 32);
@@ -237,7 +260,8 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	assert_int_equal(tools_check_basic(f->db, "unknown", xs, &d, &t), EB_EAUTH);
 	assert_int_equal(tools_check_basic(f->db, ck, cs, &d, &t), EB_EAUTH); /* wrong kind */
 	assert_int_equal(tools_check_bearer(f->db, cs, &d, &t), EB_OK);
-	assert_int_equal(tools_check_bearer(f->db, xs, &d, &t), EB_EAUTH); /* xAPI secret is no token */
+	assert_int_equal(tools_check_bearer(f->db, xs, &d, &t),
+			 EB_EAUTH); /* xAPI secret is no token */
 	assert_int_equal(tools_check_bearer(f->db, "", &d, &t), EB_EAUTH);
 	/* last_used_at is set (through the group commit: wait for it) */
 	db_write_drain();
@@ -247,21 +271,27 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	assert_int_equal(n, 2);
 	assert_true(c[0].last_used_at > 0 && c[1].last_used_at > 0);
 	/* last_used_at moves at most once a minute */
-	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-30"), EB_OK);
+	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-30"),
+			 EB_OK);
 	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
 	db_write_drain();
-	assert_int_equal(db_query(f->db, "SELECT count(*) FROM tool_credential WHERE"
-					 " last_used_at BETWEEN unixepoch()-35 AND unixepoch()-25",
+	assert_int_equal(db_query(f->db,
+				  "SELECT count(*) FROM tool_credential WHERE"
+				  " last_used_at BETWEEN unixepoch()-35 AND unixepoch()-25",
 				  DB_NOARGS, &st),
 			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 2);
 	assert_int_equal(db_done(st), EB_OK);
-	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-61"), EB_OK);
+	assert_int_equal(db_exec(f->db, "UPDATE tool_credential SET last_used_at=unixepoch()-61"),
+			 EB_OK);
 	assert_int_equal(tools_check_basic(f->db, xk, xs, &d, &t), EB_OK);
 	db_write_drain();
-	assert_int_equal(db_query(f->db, "SELECT count(*) FROM tool_credential WHERE"
-					 " last_used_at>=unixepoch()-5", DB_NOARGS, &st), EB_OK);
+	assert_int_equal(db_query(f->db,
+				  "SELECT count(*) FROM tool_credential WHERE"
+				  " last_used_at>=unixepoch()-5",
+				  DB_NOARGS, &st),
+			 EB_OK);
 	assert_true(db_next(st));
 	assert_int_equal(db_col_int(st, 0), 1);
 	assert_int_equal(db_done(st), EB_OK);
@@ -284,7 +314,8 @@ static void credentials_hash_verify_rotate_revoke(void **state)
 	char why[200];
 	assert_int_equal(tools_check_basic(f->db, xk, s2, &d, &t), EB_OK);
 	assert_int_equal(tools_set_status(f->db, f->d1, id, TOOL_DENIED, "no DPA", NULL, &cli, why,
-					  sizeof why), EB_OK);
+					  sizeof why),
+			 EB_OK);
 	assert_int_equal(tools_check_basic(f->db, xk, s2, &d, &t), EB_EAUTH);
 }
 
@@ -293,29 +324,38 @@ static void support_matrix(void **state)
 	struct fx *f = *state;
 	int64_t id = add_tool(f, f->d1, "Devices"), ch, other;
 	char why[200];
-	assert_int_equal(db_exec(f->db, "INSERT INTO org(district_id, sourced_id, name, type) VALUES"
-					" (1,'s1','School One','school'),(1,'s2','School Two','school')"),
+	assert_int_equal(db_exec(f->db,
+				 "INSERT INTO org(district_id, sourced_id, name, type) VALUES"
+				 " (1,'s1','School One','school'),(1,'s2','School Two','school')"),
 			 EB_OK);
 	assert_int_equal(account_create(f->db, f->d1, "champ1", "C", NULL, NULL, &ch), EB_OK);
-	assert_int_equal(account_add_role(f->db, f->d1, ch, ROLE_TECH_CHAMPION, "school", "s1"), EB_OK);
+	assert_int_equal(account_add_role(f->db, f->d1, ch, ROLE_TECH_CHAMPION, "school", "s1"),
+			 EB_OK);
 	assert_int_equal(account_create(f->db, f->d1, "other1", "O", NULL, NULL, &other), EB_OK);
 	struct account a;
 	assert_int_equal(account_get(f->db, f->d1, ch, &a), EB_OK);
 	assert_true(tools_can_edit_support(&a, "s1"));
 	assert_false(tools_can_edit_support(&a, "s2"));
 	assert_false(tools_can_edit(&a));
-	assert_int_equal(tools_set_support(f->db, f->d1, id, "s2", ch, "", &cli, why, sizeof why), EB_EINVAL);
+	assert_int_equal(tools_set_support(f->db, f->d1, id, "s2", ch, "", &cli, why, sizeof why),
+			 EB_EINVAL);
 	assert_non_null(strstr(why, "champion:"));
-	assert_int_equal(tools_set_support(f->db, f->d1, id, "nope", 0, "x", &cli, why, sizeof why), EB_EINVAL);
-	assert_int_equal(tools_set_support(f->db, f->d1, id, "s1", other, "", &cli, why, sizeof why), EB_EINVAL);
-	assert_int_equal(tools_set_support(f->db, f->d1, id, "s1", ch, "Cart 3", &cli, why, sizeof why), EB_OK);
+	assert_int_equal(tools_set_support(f->db, f->d1, id, "nope", 0, "x", &cli, why, sizeof why),
+			 EB_EINVAL);
+	assert_int_equal(
+		tools_set_support(f->db, f->d1, id, "s1", other, "", &cli, why, sizeof why),
+		EB_EINVAL);
+	assert_int_equal(
+		tools_set_support(f->db, f->d1, id, "s1", ch, "Cart 3", &cli, why, sizeof why),
+		EB_OK);
 	struct tool_support *s;
 	size_t n;
 	assert_int_equal(tools_support(f->db, f->d1, id, &f->ar, &s, &n), EB_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(s[0].champion_login, "champ1");
 	assert_string_equal(s[0].notes, "Cart 3");
-	assert_int_equal(tools_set_support(f->db, f->d1, id, "s1", 0, "", &cli, why, sizeof why), EB_OK);
+	assert_int_equal(tools_set_support(f->db, f->d1, id, "s1", 0, "", &cli, why, sizeof why),
+			 EB_OK);
 	assert_int_equal(tools_support(f->db, f->d1, id, &f->ar, &s, &n), EB_OK);
 	assert_int_equal(n, 0);
 }
@@ -340,8 +380,9 @@ static void lists_grow(void **state)
 	int64_t id = rows[0].id, cid[12];
 	char k[TOOL_KEY_MAX], sec[TOOL_SECRET_MAX];
 	for (int i = 0; i < 12; i++)
-		assert_int_equal(tools_cred_create(f->db, f->d1, id, TOOL_CRED_XAPI, &cli, &cid[i],
-						   k, sec), EB_OK);
+		assert_int_equal(
+			tools_cred_create(f->db, f->d1, id, TOOL_CRED_XAPI, &cli, &cid[i], k, sec),
+			EB_OK);
 	struct tool_credential *c;
 	assert_int_equal(tools_cred_list(f->db, f->d1, id, &f->ar, &c, &n), EB_OK);
 	assert_int_equal(n, 12);
@@ -355,7 +396,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(validation_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(create_unique_and_tenant, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_transitions_and_history, setup, teardown),
-		cmocka_unit_test_setup_teardown(credentials_hash_verify_rotate_revoke, setup, teardown),
+		cmocka_unit_test_setup_teardown(credentials_hash_verify_rotate_revoke, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(support_matrix, setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_grow, setup, teardown),
 	};

@@ -48,11 +48,11 @@ static void chicago_known_instants(void **state)
 	}
 	const struct tz *z = tz_get("America/Chicago");
 	assert_non_null(z);
-	assert_ptr_equal(z, tz_get("America/Chicago"));	/* read once */
+	assert_ptr_equal(z, tz_get("America/Chicago")); /* read once */
 	char out[48];
-	tz_format(z, 1736942400, out, sizeof out);	/* 2025-01-15 12:00 UTC */
+	tz_format(z, 1736942400, out, sizeof out); /* 2025-01-15 12:00 UTC */
 	assert_string_equal(out, "2025-01-15 06:00 CST");
-	tz_format(z, 1751371200, out, sizeof out);	/* 2025-07-01 12:00 UTC */
+	tz_format(z, 1751371200, out, sizeof out); /* 2025-07-01 12:00 UTC */
 	assert_string_equal(out, "2025-07-01 07:00 CDT");
 	/* 2025-03-09 02:00 CST is 03:00 CDT */
 	tz_format(z, 1741507200 - 60, out, sizeof out);
@@ -60,9 +60,9 @@ static void chicago_known_instants(void **state)
 	tz_format(z, 1741507200, out, sizeof out);
 	assert_string_equal(out, "2025-03-09 03:00 CDT");
 	/* past the file's transitions: the footer's rule */
-	tz_format(z, 4118126400, out, sizeof out);	/* 2100-07-01 12:00 UTC */
+	tz_format(z, 4118126400, out, sizeof out); /* 2100-07-01 12:00 UTC */
 	assert_string_equal(out, "2100-07-01 07:00 CDT");
-	tz_format(z, 4102488000, out, sizeof out);	/* 2100-01-01 12:00 UTC */
+	tz_format(z, 4102488000, out, sizeof out); /* 2100-01-01 12:00 UTC */
 	assert_string_equal(out, "2100-01-01 06:00 CST");
 	tz_format(tz_utc(), 0, out, sizeof out);
 	assert_string_equal(out, "1970-01-01 00:00 UTC");
@@ -80,10 +80,10 @@ static void agrees_with_the_c_library(void **state)
 		return;
 	}
 	static const char *const names[] = {
-		"America/Chicago", "America/New_York", "America/Phoenix", "America/Denver",
-		"Pacific/Honolulu", "America/Anchorage", "Europe/London", "Australia/Sydney",
-		"Australia/Lord_Howe", "Pacific/Chatham", "America/Sao_Paulo", "Asia/Kolkata",
-		"Africa/Casablanca", "America/Santiago", "Europe/Dublin", "UTC",
+		"America/Chicago",     "America/New_York",  "America/Phoenix",	 "America/Denver",
+		"Pacific/Honolulu",    "America/Anchorage", "Europe/London",	 "Australia/Sydney",
+		"Australia/Lord_Howe", "Pacific/Chatham",   "America/Sao_Paulo", "Asia/Kolkata",
+		"Africa/Casablanca",   "America/Santiago",  "Europe/Dublin",	 "UTC",
 	};
 	struct rng r;
 	rng_seed(&r, 11);
@@ -100,8 +100,8 @@ static void agrees_with_the_c_library(void **state)
 			const char *abbr;
 			int32_t off = tz_offset(z, t, &abbr);
 			if (off != tm.tm_gmtoff || strcmp(abbr, tm.tm_zone) != 0)
-				fail_msg("%s at %lld: %d %s, libc %ld %s", names[i], (long long)t, off,
-					 abbr, tm.tm_gmtoff, tm.tm_zone);
+				fail_msg("%s at %lld: %d %s, libc %ld %s", names[i], (long long)t,
+					 off, abbr, tm.tm_gmtoff, tm.tm_zone);
 		}
 	}
 	unsetenv("TZ");

@@ -23,7 +23,8 @@ static void html_escapes_everything_that_matters(void **state)
 	struct buf b;
 	buf_init(&b, 0);
 	html_text(&b, "<a href=\"x\">Tom & 'Jerry'</a>");
-	assert_string_equal(buf_cstr(&b), "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+	assert_string_equal(buf_cstr(&b),
+			    "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
 	buf_reset(&b);
 	html_url(&b, "3.NF.A.1 /?&=é");
 	assert_string_equal(buf_cstr(&b), "3.NF.A.1%20%2F%3F%26%3D%C3%A9");
@@ -47,9 +48,10 @@ static void url_decode_rejects_bad_escapes(void **state)
 static void multipart_finds_the_file(void **state)
 {
 	const char *ct = "multipart/form-data; boundary=XyZ";
-	const char body[] = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n"
-			    "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.zip\"\r\n"
-			    "Content-Type: application/zip\r\n\r\nPK\x03\x04\r\n--XyZ--\r\n";
+	const char body[] =
+		"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n"
+		"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.zip\"\r\n"
+		"Content-Type: application/zip\r\n\r\nPK\x03\x04\r\n--XyZ--\r\n";
 	struct multipart_part p;
 	assert_int_equal(multipart_find(ct, body, sizeof body - 1, "file", &p), EB_OK);
 	assert_int_equal(p.len, 4);
@@ -59,9 +61,12 @@ static void multipart_finds_the_file(void **state)
 	assert_int_equal(p.len, 3);
 	assert_string_equal(p.filename, "");
 	assert_int_equal(multipart_find(ct, body, sizeof body - 1, "other", &p), EB_ENOTFOUND);
-	assert_int_equal(multipart_find("text/plain", body, sizeof body - 1, "file", &p), EB_EINVAL);
+	assert_int_equal(multipart_find("text/plain", body, sizeof body - 1, "file", &p),
+			 EB_EINVAL);
 	assert_int_equal(multipart_find(ct, body, 20, "file", &p), EB_EINVAL);
-	assert_int_equal(multipart_find("multipart/form-data; boundary=", body, sizeof body - 1, "file", &p), EB_EINVAL);
+	assert_int_equal(
+		multipart_find("multipart/form-data; boundary=", body, sizeof body - 1, "file", &p),
+		EB_EINVAL);
 }
 
 static size_t count(const char *s, const char *what)
@@ -90,7 +95,7 @@ static void forest_plot_draws_each_row_and_cuts_labels_whole(void **state)
 	assert_non_null(strstr(s, ">Short &lt;b&gt;</text>"));
 	assert_non_null(
 		strstr(s, ">Fractions on a number line, grades 3 to 5, \xE2\x80\xA6</text>"));
-	assert_null(strstr(s, "\xC3\xE2"));	/* never half a character */
+	assert_null(strstr(s, "\xC3\xE2")); /* never half a character */
 	/* the axis is clamped to -2..2 */
 	assert_non_null(strstr(s, ">-2.00</text>"));
 	assert_non_null(strstr(s, ">2.00</text>"));
@@ -115,9 +120,9 @@ static void column_chart_is_markup_and_escapes_only_text(void **state)
 	assert_int_equal(count(s, "&lt;"), 1);
 	assert_non_null(strstr(s, "<title>day &lt;1&gt;</title></rect>"));
 	assert_non_null(strstr(s, ">Events &amp; days</title>"));
-	assert_non_null(strstr(s, "height=\"0.00\""));	/* the zero day */
-	assert_non_null(strstr(s, "height=\"1.00\""));	/* 1 of 1000: still drawn */
-	assert_non_null(strstr(s, "height=\"116.00\""));	/* the largest: full height */
+	assert_non_null(strstr(s, "height=\"0.00\""));	 /* the zero day */
+	assert_non_null(strstr(s, "height=\"1.00\""));	 /* 1 of 1000: still drawn */
+	assert_non_null(strstr(s, "height=\"116.00\"")); /* the largest: full height */
 	assert_null(strstr(s, "&lt;rect"));
 	assert_true(s[b.len - 1] == '>' && strstr(s, "</svg>") == s + b.len - 6);
 	buf_free(&b);
@@ -247,7 +252,7 @@ static void form_reader_splits_and_decodes(void **state)
 	assert_string_equal(kv[0].name, "a");
 	assert_string_equal(kv[0].value, "1");
 	assert_string_equal(kv[1].value, "x y!");
-	assert_string_equal(kv[2].name, "");	/* "=empty": an empty name is a name */
+	assert_string_equal(kv[2].name, ""); /* "=empty": an empty name is a name */
 	assert_string_equal(kv[2].value, "empty");
 	assert_string_equal(kv[3].name, "c");
 	assert_string_equal(kv[3].value, "");
@@ -286,10 +291,23 @@ static void next_path_is_local_only(void **state)
 	static const char *const ok[] = { "/home", "/students/stu-1/mastery?grade=5&x=%2F%2F",
 					  "/whats-working", "/login/codes", "/%0d%0a" };
 	static const char *const bad[] = {
-		NULL, "", "home", "//evil.example", "/\\evil.example", "\\\\evil.example",
-		"https://evil.example/", "javascript:alert(1)", "/\t/evil.example",
-		"/a\r\nSet-Cookie: x=1", "/caf\xC3\xA9", "/a b", " /home", "/login",
-		"/login?next=/x", "/login/code", "/logout#x",
+		NULL,
+		"",
+		"home",
+		"//evil.example",
+		"/\\evil.example",
+		"\\\\evil.example",
+		"https://evil.example/",
+		"javascript:alert(1)",
+		"/\t/evil.example",
+		"/a\r\nSet-Cookie: x=1",
+		"/caf\xC3\xA9",
+		"/a b",
+		" /home",
+		"/login",
+		"/login?next=/x",
+		"/login/code",
+		"/logout#x",
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
 		assert_true(auth_safe_next(ok[i]));
@@ -312,9 +330,10 @@ static void public_url_is_an_address(void **state)
 	assert_string_equal(page_public_url(), "https://edbridge.example.org");
 	assert_true(page_set_public_url("http://127.0.0.1:8080/edbridge"));
 	assert_string_equal(page_public_url(), "http://127.0.0.1:8080/edbridge");
-	static const char *const bad[] = { "edbridge.example.org", "ftp://x", "https://",
-					   "https:///x", "https://a b", "https://x/?q=1",
-					   "https://x/\"><b>", "https://x/#top" };
+	static const char *const bad[] = {
+		"edbridge.example.org", "ftp://x",	  "https://",	      "https:///x",
+		"https://a b",		"https://x/?q=1", "https://x/\"><b>", "https://x/#top"
+	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_false(page_set_public_url(bad[i]));
 		assert_null(page_public_url());
@@ -327,13 +346,18 @@ static void device_labels_in_words(void **state)
 {
 	char l[64];
 	auth_device_label("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like"
-			  " Gecko) Chrome/126.0 Mobile Safari/537.36", l, sizeof l);
+			  " Gecko) Chrome/126.0 Mobile Safari/537.36",
+			  l, sizeof l);
 	assert_string_equal(l, "Chrome on Android");
-	auth_device_label("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
-			  " (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", l, sizeof l);
+	auth_device_label(
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
+		" (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+		l, sizeof l);
 	assert_string_equal(l, "Safari on an iPhone");
-	auth_device_label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like"
-			  " Gecko) Chrome/126.0 Safari/537.36 Edg/126.0", l, sizeof l);
+	auth_device_label(
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like"
+		" Gecko) Chrome/126.0 Safari/537.36 Edg/126.0",
+		l, sizeof l);
 	assert_string_equal(l, "Edge on Windows");
 	auth_device_label(NULL, l, sizeof l);
 	assert_string_equal(l, "A browser");

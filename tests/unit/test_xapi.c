@@ -94,11 +94,13 @@ static void test_valid_statements(void **state)
 		"{" ACTOR "," VERB ",\"object\":{\"objectType\":\"SubStatement\"," ACTOR "," VERB
 		"," OBJ "}}",
 		"{" ACTOR "," VERB "," OBJ ",\"result\":{\"score\":{\"scaled\":0.5,\"raw\":5,"
-		"\"min\":0,\"max\":10},\"success\":true,\"completion\":false,\"duration\":\"PT1M30.5S\","
+		"\"min\":0,\"max\":10},\"success\":true,\"completion\":false,\"duration\":\"PT1M30."
+		"5S\","
 		"\"extensions\":{\"http://x.example/e\":1}}}",
 		"{" ACTOR "," VERB ",\"object\":{\"id\":\"http://example.org/q/1\",\"definition\":{"
 		"\"name\":{\"en-US\":\"Q1\",\"zh-Hant-TW\":\"x\"},\"interactionType\":\"choice\","
-		"\"correctResponsesPattern\":[\"a\"],\"choices\":[{\"id\":\"a\"},{\"id\":\"b\"}]}}}",
+		"\"correctResponsesPattern\":[\"a\"],\"choices\":[{\"id\":\"a\"},{\"id\":\"b\"}]}}"
+		"}",
 		"{" ACTOR "," VERB "," OBJ ",\"context\":{\"registration\":"
 		"\"f6c6a4d2-0c4f-4a4e-9d7d-3f5a1e2b8c11\",\"contextActivities\":{\"parent\":"
 		"{\"id\":\"http://example.org/quiz\"}},\"language\":\"en\"}}",
@@ -111,7 +113,8 @@ static void test_valid_statements(void **state)
 			fail_msg("valid statement %zu rejected: %s", i, e);
 	}
 	/* xAPI 2.0 context agents */
-	const char *v2 = "{" ACTOR "," VERB "," OBJ ",\"context\":{\"contextAgents\":[{\"objectType\":"
+	const char *v2 = "{" ACTOR "," VERB "," OBJ
+			 ",\"context\":{\"contextAgents\":[{\"objectType\":"
 			 "\"contextAgent\",\"agent\":{\"mbox\":\"mailto:t@example.org\"},"
 			 "\"relevantTypes\":[\"http://example.org/teacher\"]}]}}";
 	assert_null(validate(v2, XAPI_V2, err, sizeof err));
@@ -126,15 +129,19 @@ static void test_valid_statements(void **state)
 static void test_invalid_statements(void **state)
 {
 	(void)state;
-	static const struct { const char *json, *err; } bad[] = {
+	static const struct {
+		const char *json, *err;
+	} bad[] = {
 		{ "{" VERB "," OBJ "}", "$.actor: is required" },
 		{ "{" ACTOR "," OBJ "}", "$.verb: is required" },
 		{ "{" ACTOR "," VERB "}", "$.object: is required" },
 		{ "{\"actor\":{\"mbox\":\"ann@example.org\"}," VERB "," OBJ "}",
 		  "$.actor.mbox: must start with mailto:" },
 		{ "{\"actor\":{\"mbox\":\"mailto:a@b.org\",\"openid\":\"http://o.example/a\"}," VERB
-		  "," OBJ "}", "$.actor: an Agent needs exactly one of" },
-		{ "{\"actor\":{\"name\":\"x\"}," VERB "," OBJ "}", "$.actor: an Agent needs exactly one" },
+		  "," OBJ "}",
+		  "$.actor: an Agent needs exactly one of" },
+		{ "{\"actor\":{\"name\":\"x\"}," VERB "," OBJ "}",
+		  "$.actor: an Agent needs exactly one" },
 		{ "{\"actor\":{\"account\":{\"name\":\"x\"}}," VERB "," OBJ "}",
 		  "$.actor.account.homePage: is required" },
 		{ "{\"actor\":{\"mbox_sha1sum\":\"abc\"}," VERB "," OBJ "}",
@@ -143,9 +150,11 @@ static void test_invalid_statements(void **state)
 		  "$.actor: an anonymous Group" },
 		{ "{" ACTOR ",\"verb\":{\"id\":\"answered\"}," OBJ "}",
 		  "$.verb.id: must be an absolute IRI" },
-		{ "{" ACTOR "," VERB ",\"object\":{\"id\":\"http://e.org/1\",\"objectType\":\"Thing\"}}",
+		{ "{" ACTOR "," VERB
+		  ",\"object\":{\"id\":\"http://e.org/1\",\"objectType\":\"Thing\"}}",
 		  "$.object.objectType: must be Activity, Agent" },
-		{ "{" ACTOR "," VERB ",\"object\":{\"objectType\":\"StatementRef\",\"id\":\"nope\"}}",
+		{ "{" ACTOR "," VERB
+		  ",\"object\":{\"objectType\":\"StatementRef\",\"id\":\"nope\"}}",
 		  "$.object.id: must be a UUID" },
 		{ "{" ACTOR "," VERB ",\"object\":{\"objectType\":\"SubStatement\"," ACTOR "," VERB
 		  ",\"object\":{\"objectType\":\"SubStatement\"," ACTOR "," VERB "," OBJ "}}}",
@@ -155,7 +164,8 @@ static void test_invalid_statements(void **state)
 		  "$.object.id: unknown property" },
 		{ "{" ACTOR "," VERB "," OBJ ",\"result\":{\"score\":{\"scaled\":1.5}}}",
 		  "$.result.score.scaled: must be between -1 and 1" },
-		{ "{" ACTOR "," VERB "," OBJ ",\"result\":{\"score\":{\"raw\":11,\"min\":0,\"max\":10}}}",
+		{ "{" ACTOR "," VERB "," OBJ
+		  ",\"result\":{\"score\":{\"raw\":11,\"min\":0,\"max\":10}}}",
 		  "$.result.score.raw: must not be greater than max" },
 		{ "{" ACTOR "," VERB "," OBJ ",\"result\":{\"success\":\"yes\"}}",
 		  "$.result.success: must be true or false" },
@@ -165,16 +175,20 @@ static void test_invalid_statements(void **state)
 		  "$.context.registration: must be a UUID" },
 		{ "{" ACTOR "," VERB "," OBJ ",\"timestamp\":\"yesterday\"}",
 		  "$.timestamp: must be an ISO 8601 timestamp" },
-		{ "{" ACTOR "," VERB "," OBJ ",\"version\":\"0.95\"}", "$.version: must be 1.0.x or 2.0.x" },
+		{ "{" ACTOR "," VERB "," OBJ ",\"version\":\"0.95\"}",
+		  "$.version: must be 1.0.x or 2.0.x" },
 		{ "{" ACTOR "," VERB "," OBJ ",\"colour\":\"red\"}", "$.colour: unknown property" },
-		{ "{" ACTOR ",\"verb\":{\"id\":\"http://e.org/v\",\"display\":{\"not a tag\":\"x\"}}," OBJ "}",
+		{ "{" ACTOR
+		  ",\"verb\":{\"id\":\"http://e.org/v\",\"display\":{\"not a tag\":\"x\"}}," OBJ
+		  "}",
 		  "$.verb.display.not a tag: is not a valid language tag" },
 		{ "{" ACTOR "," VERB ",\"object\":{\"id\":\"http://e.org/1\",\"definition\":{"
 		  "\"extensions\":{\"plain\":1}}}}",
 		  "$.object.definition.extensions.plain: extension keys must be IRIs" },
 		{ "{" ACTOR ",\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"}," OBJ "}",
 		  "$.object: a voiding statement (verb voided) needs a StatementRef" },
-		{ "{" ACTOR "," VERB ",\"object\":{\"mbox\":\"mailto:x@e.org\",\"objectType\":\"Agent\"},"
+		{ "{" ACTOR "," VERB
+		  ",\"object\":{\"mbox\":\"mailto:x@e.org\",\"objectType\":\"Agent\"},"
 		  "\"context\":{\"platform\":\"web\"}}",
 		  "$.context.platform: only allowed when the object is an Activity" },
 		{ "{\"id\":\"bad\"," ACTOR "," VERB "," OBJ "}", "$.id: must be a UUID" },
@@ -184,8 +198,8 @@ static void test_invalid_statements(void **state)
 		{ "{" ACTOR "," VERB "," OBJ ",\"context\":{\"contextActivities\":{\"parent\":"
 		  "[{\"id\":\"not an iri\"}]}}}",
 		  "$.context.contextActivities.parent[0].id: must be an absolute IRI" },
-		{ "[{" ACTOR "," VERB "," OBJ "},{" ACTOR "," VERB "," OBJ "},{" ACTOR "," VERB "," OBJ
-		  "},{" ACTOR "," VERB "," OBJ ",\"result\":{\"score\":{\"scaled\":-2}}}]",
+		{ "[{" ACTOR "," VERB "," OBJ "},{" ACTOR "," VERB "," OBJ "},{" ACTOR "," VERB
+		  "," OBJ "},{" ACTOR "," VERB "," OBJ ",\"result\":{\"score\":{\"scaled\":-2}}}]",
 		  "$[3].result.score.scaled: must be between -1 and 1" },
 		{ "{\"actor\":", "body is not valid JSON" },
 		{ "{" ACTOR "," ACTOR "," VERB "," OBJ "}", "body is not valid JSON" },
@@ -200,11 +214,13 @@ static void test_invalid_statements(void **state)
 			fail_msg("statement %zu: got \"%s\", want \"%s...\"", i, e, bad[i].err);
 	}
 	/* 2.0 wants arrays in contextActivities */
-	const char *single = "{" ACTOR "," VERB "," OBJ ",\"context\":{\"contextActivities\":{\"parent\":"
+	const char *single = "{" ACTOR "," VERB "," OBJ
+			     ",\"context\":{\"contextActivities\":{\"parent\":"
 			     "{\"id\":\"http://example.org/quiz\"}}}}";
 	const char *e = validate(single, XAPI_V2, err, sizeof err);
 	assert_non_null(e);
-	assert_string_equal(e, "$.context.contextActivities.parent: must be an array of Activities (xAPI 2.0)");
+	assert_string_equal(
+		e, "$.context.contextActivities.parent: must be an array of Activities (xAPI 2.0)");
 }
 
 static void test_normalise_context_activities(void **state)
@@ -306,7 +322,7 @@ static void test_post_get(void **state)
 	assert_int_equal(json_array_size(ids), 1);
 	const char *id = json_string_value(json_array_get(ids, 0));
 	assert_int_equal(strlen(id), 36);
-	assert_int_equal(id[14], '7');	/* UUID v7: time-ordered */
+	assert_int_equal(id[14], '7'); /* UUID v7: time-ordered */
 	assert_true(r.consistent_through[0] != '\0');
 	xapi_result_free(&r);
 
@@ -340,24 +356,31 @@ static void test_batch_atomic(void **state)
 {
 	struct fx *f = *state;
 	struct xapi_result r;
-	post(f, 1, "[{" ACTOR "," VERB "," OBJ "},{" ACTOR "," VERB "," OBJ "},{" ACTOR ",\"verb\":{}," OBJ "}]",
+	post(f, 1,
+	     "[{" ACTOR "," VERB "," OBJ "},{" ACTOR "," VERB "," OBJ "},{" ACTOR
+	     ",\"verb\":{}," OBJ "}]",
 	     400, &r);
 	assert_string_equal(r.body, "$[2].verb.id: is required\n");
 	xapi_result_free(&r);
 	assert_int_equal(count_statements(f, 1), 0);
 
 	/* conflict in the middle of a batch rolls back the earlier ones */
-	post(f, 1, "{\"id\":\"11111111-1111-4111-8111-111111111111\"," ACTOR "," VERB "," OBJ "}", 200, &r);
+	post(f, 1, "{\"id\":\"11111111-1111-4111-8111-111111111111\"," ACTOR "," VERB "," OBJ "}",
+	     200, &r);
 	xapi_result_free(&r);
-	post(f, 1, "[{" ACTOR "," VERB "," OBJ "},{\"id\":\"11111111-1111-4111-8111-111111111111\","
-	     ACTOR "," VERB ",\"object\":{\"id\":\"http://example.org/other\"}}]", 409, &r);
+	post(f, 1,
+	     "[{" ACTOR "," VERB "," OBJ "},{\"id\":\"11111111-1111-4111-8111-111111111111\"," ACTOR
+	     "," VERB ",\"object\":{\"id\":\"http://example.org/other\"}}]",
+	     409, &r);
 	assert_non_null(strstr(r.body, "$[1].id"));
 	xapi_result_free(&r);
 	assert_int_equal(count_statements(f, 1), 1);
 
 	/* duplicate ids inside one batch */
-	post(f, 1, "[{\"id\":\"22222222-2222-4222-8222-222222222222\"," ACTOR "," VERB "," OBJ "},"
-	     "{\"id\":\"22222222-2222-4222-8222-222222222222\"," ACTOR "," VERB "," OBJ "}]", 400, &r);
+	post(f, 1,
+	     "[{\"id\":\"22222222-2222-4222-8222-222222222222\"," ACTOR "," VERB "," OBJ "},"
+	     "{\"id\":\"22222222-2222-4222-8222-222222222222\"," ACTOR "," VERB "," OBJ "}]",
+	     400, &r);
 	xapi_result_free(&r);
 	assert_int_equal(count_statements(f, 1), 1);
 
@@ -384,7 +407,8 @@ static void test_idempotent_and_conflict(void **state)
 	post(f, 1, s, 200, &r);
 	xapi_result_free(&r);
 	/* same content, keys reordered, with client-set stored/version/authority */
-	const char *again = "{" VERB "," OBJ "," ACTOR ",\"id\":\"33333333-3333-4333-8333-333333333333\","
+	const char *again = "{" VERB "," OBJ "," ACTOR
+			    ",\"id\":\"33333333-3333-4333-8333-333333333333\","
 			    "\"timestamp\":\"2024-05-01T10:00:00Z\",\"version\":\"1.0.3\","
 			    "\"stored\":\"2020-01-01T00:00:00Z\"}";
 	post(f, 1, again, 200, &r);
@@ -393,7 +417,8 @@ static void test_idempotent_and_conflict(void **state)
 	assert_int_equal(count_statements(f, 1), 1);
 	/* PUT of the same: 204 */
 	memset(&r, 0, sizeof r);
-	xapi_put(f->db, f->district, 1, "33333333-3333-4333-8333-333333333333", s, strlen(s), "1.0.3", &r);
+	xapi_put(f->db, f->district, 1, "33333333-3333-4333-8333-333333333333", s, strlen(s),
+		 "1.0.3", &r);
 	assert_int_equal(status(&r), 204);
 	xapi_result_free(&r);
 	/* different content */
@@ -407,7 +432,8 @@ static void test_idempotent_and_conflict(void **state)
 	assert_int_equal(status(&r), 409);
 	xapi_result_free(&r);
 	/* PUT id mismatch; PUT new */
-	xapi_put(f->db, f->district, 1, "44444444-4444-4444-8444-444444444444", s, strlen(s), "1.0.3", &r);
+	xapi_put(f->db, f->district, 1, "44444444-4444-4444-8444-444444444444", s, strlen(s),
+		 "1.0.3", &r);
 	assert_int_equal(status(&r), 400);
 	xapi_result_free(&r);
 	const char *noid = "{" ACTOR "," VERB "," OBJ "}";
@@ -431,9 +457,10 @@ static void test_voiding(void **state)
 	struct xapi_result r;
 	post(f, 1, "{\"id\":\"" SID_A "\"," ACTOR "," VERB "," OBJ "}", 200, &r);
 	xapi_result_free(&r);
-	const char *voiding = "{\"id\":\"" SID_V "\"," ACTOR ",\"verb\":{\"id\":"
-			      "\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":"
-			      "\"StatementRef\",\"id\":\"" SID_A "\"}}";
+	const char *voiding =
+		"{\"id\":\"" SID_V "\"," ACTOR ",\"verb\":{\"id\":"
+		"\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":"
+		"\"StatementRef\",\"id\":\"" SID_A "\"}}";
 	post(f, 1, voiding, 200, &r);
 	xapi_result_free(&r);
 	struct xapi_get_params p = { .statement_id = SID_A };
@@ -447,7 +474,7 @@ static void test_voiding(void **state)
 	xapi_result_free(&r);
 	p = (struct xapi_get_params){ .voided_statement_id = SID_V };
 	xapi_get(f->db, f->district, 1, &p, "1.0.3", &r);
-	assert_int_equal(status(&r), 404);	/* not voided */
+	assert_int_equal(status(&r), 404); /* not voided */
 	xapi_result_free(&r);
 	/* queries skip the voided one but return the voiding statement */
 	p = (struct xapi_get_params){ 0 };
@@ -456,22 +483,31 @@ static void test_voiding(void **state)
 	json_t *j = json_loads(r.body, 0, NULL);
 	json_t *list = json_object_get(j, "statements");
 	assert_int_equal(json_array_size(list), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "id")), SID_V);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "id")),
+			    SID_V);
 	json_decref(j);
 	xapi_result_free(&r);
 	/* voiding a voiding statement is refused */
-	post(f, 1, "{" ACTOR ",\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
-	     "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"" SID_V "\"}}", 400, &r);
-	assert_string_equal(r.body, "$.object.id: a voiding statement cannot target another voiding statement\n");
+	post(f, 1,
+	     "{" ACTOR ",\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
+	     "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"" SID_V "\"}}",
+	     400, &r);
+	assert_string_equal(
+		r.body,
+		"$.object.id: a voiding statement cannot target another voiding statement\n");
 	xapi_result_free(&r);
 	/* a statement whose voiding arrived first is stored voided */
-	post(f, 1, "{" ACTOR ",\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
-	     "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"cccccccc-cccc-4ccc-8ccc-cccccccccccc\"}}",
+	post(f, 1,
+	     "{" ACTOR ",\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
+	     "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"cccccccc-cccc-4ccc-8ccc-"
+	     "cccccccccccc\"}}",
 	     200, &r);
 	xapi_result_free(&r);
-	post(f, 1, "{\"id\":\"cccccccc-cccc-4ccc-8ccc-cccccccccccc\"," ACTOR "," VERB "," OBJ "}", 200, &r);
+	post(f, 1, "{\"id\":\"cccccccc-cccc-4ccc-8ccc-cccccccccccc\"," ACTOR "," VERB "," OBJ "}",
+	     200, &r);
 	xapi_result_free(&r);
-	p = (struct xapi_get_params){ .voided_statement_id = "CCCCCCCC-cccc-4ccc-8ccc-cccccccccccc" };
+	p = (struct xapi_get_params){ .voided_statement_id =
+					      "CCCCCCCC-cccc-4ccc-8ccc-cccccccccccc" };
 	xapi_get(f->db, f->district, 1, &p, "1.0.3", &r);
 	assert_int_equal(status(&r), 200);
 	xapi_result_free(&r);
@@ -546,7 +582,8 @@ static void test_query_and_paging(void **state)
 	j = get_page(f, 1, &p);
 	assert_int_equal(page_count(j), 3);
 	json_decref(j);
-	p = (struct xapi_get_params){ .since = "2000-01-01T00:00:00Z", .until = "2001-01-01T00:00:00Z" };
+	p = (struct xapi_get_params){ .since = "2000-01-01T00:00:00Z",
+				      .until = "2001-01-01T00:00:00Z" };
 	j = get_page(f, 1, &p);
 	assert_int_equal(page_count(j), 0);
 	json_decref(j);
@@ -566,7 +603,8 @@ static void test_query_and_paging(void **state)
 		pages++;
 		size_t i;
 		json_t *s;
-		json_array_foreach(json_object_get(j, "statements"), i, s) {
+		json_array_foreach(json_object_get(j, "statements"), i, s)
+		{
 			const char *st = json_string_value(json_object_get(s, "stored"));
 			assert_true(strcmp(prev_stored, st) <= 0);
 			snprintf(prev_stored, sizeof prev_stored, "%s", st);
@@ -596,9 +634,15 @@ static void test_query_and_paging(void **state)
 
 	/* bad parameters */
 	static const struct xapi_get_params bad[] = {
-		{ .agent = "{\"name\":\"x\"}" }, { .verb = "nope" }, { .registration = "x" },
-		{ .since = "soon" }, { .limit = "-1" }, { .ascending = "yes" }, { .more = "garbage!" },
-		{ .agent = "{\"objectType\":\"Group\",\"member\":[{\"mbox\":\"mailto:a@b.org\"}]}" },
+		{ .agent = "{\"name\":\"x\"}" },
+		{ .verb = "nope" },
+		{ .registration = "x" },
+		{ .since = "soon" },
+		{ .limit = "-1" },
+		{ .ascending = "yes" },
+		{ .more = "garbage!" },
+		{ .agent =
+			  "{\"objectType\":\"Group\",\"member\":[{\"mbox\":\"mailto:a@b.org\"}]}" },
 		{ .agent = "not json" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -53,8 +53,9 @@ static bool auth_basic(struct http_request *req, struct tool_identity *who)
 	}
 	sodium_memzero(raw, sizeof raw);
 	http_set_header(req, "WWW-Authenticate", "Basic realm=\"edbridge xAPI\"");
-	http_json_error(req, 401, "send the tool's xAPI key and secret with HTTP Basic "
-				  "authentication (edbridge tool credentials TOOL)");
+	http_json_error(req, 401,
+			"send the tool's xAPI key and secret with HTTP Basic "
+			"authentication (edbridge tool credentials TOOL)");
 	return false;
 }
 
@@ -67,8 +68,9 @@ static bool auth_bearer(struct http_request *req, struct tool_identity *who)
 	    tools_check_bearer(req->db, h + 7, &who->district_id, &who->tool_id) == EB_OK)
 		return true;
 	http_set_header(req, "WWW-Authenticate", "Bearer realm=\"edbridge Caliper\"");
-	http_json_error(req, 401, "send the tool's Caliper token as Authorization: Bearer TOKEN "
-				  "(edbridge tool credentials TOOL)");
+	http_json_error(req, 401,
+			"send the tool's Caliper token as Authorization: Bearer TOKEN "
+			"(edbridge tool credentials TOOL)");
 	return false;
 }
 
@@ -80,7 +82,7 @@ bool api_tool_admit(struct http_request *req, size_t *body_cap)
 		return false;
 	size_t cap = caliper ? CALIPER_MAX_BODY : XAPI_MAX_BODY;
 	if (*body_cap > cap)
-		*body_cap = cap;	/* 413 before the body is read, not after */
+		*body_cap = cap; /* 413 before the body is read, not after */
 	struct tool_identity *keep = arena_alloc(&req->arena, sizeof *keep);
 	if (keep) {
 		*keep = who;
@@ -94,15 +96,23 @@ bool api_tool_admit(struct http_request *req, size_t *body_cap)
 int api_ingest_status(enum eb_err rc, bool has_body)
 {
 	switch (rc) {
-	case EB_OK: return has_body ? 200 : 204;
+	case EB_OK:
+		return has_body ? 200 : 204;
 	case EB_EINVAL:
-	case EB_EPARSE: return 400;
-	case EB_ENOTFOUND: return 404;
-	case EB_ECONFLICT: return 409;
-	case EB_ETOOBIG: return 413;
-	case EB_ENOTSUP: return 501;
-	case EB_EBUSY: return 503;
-	default: return 500;
+	case EB_EPARSE:
+		return 400;
+	case EB_ENOTFOUND:
+		return 404;
+	case EB_ECONFLICT:
+		return 409;
+	case EB_ETOOBIG:
+		return 413;
+	case EB_ENOTSUP:
+		return 501;
+	case EB_EBUSY:
+		return 503;
+	default:
+		return 500;
 	}
 }
 

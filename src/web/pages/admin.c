@@ -125,7 +125,9 @@ static void role_inputs(struct http_request *req, const struct form_errors *errs
 	}
 	html_raw(b, "</select>");
 	form_field_error(req, errs, "role");
-	html_raw(b, "</div><div><label for=\"scope\">Where</label><select id=\"scope\" name=\"scope\"");
+	html_raw(
+		b,
+		"</div><div><label for=\"scope\">Where</label><select id=\"scope\" name=\"scope\"");
 	form_invalid_attrs(req, errs, "scope");
 	html_raw(b, ">");
 	struct roster_org_row *sch;
@@ -148,7 +150,8 @@ static void role_inputs(struct http_request *req, const struct form_errors *errs
 			value = arena_printf(&req->arena, "school:%s", sch[i - 2].sourced_id);
 			text = arena_printf(&req->arena, "School: %s", sch[i - 2].name);
 		} else if (i < 2 + ns + nt) {
-			value = arena_printf(&req->arena, "tool:%lld", (long long)tl[i - 2 - ns].id);
+			value = arena_printf(&req->arena, "tool:%lld",
+					     (long long)tl[i - 2 - ns].id);
 			text = arena_printf(&req->arena, "Tool: %s (for its vendor contact)",
 					    tl[i - 2 - ns].name);
 		} else {
@@ -168,7 +171,8 @@ static void role_inputs(struct http_request *req, const struct form_errors *errs
 	html_raw(b, "</div>");
 	text_field(req, errs, "scope_name", "Student or class",
 		   "for those choices: a name like Ana Lee or Lee, Ana, a student number, or a"
-		   " class's title or code", "text", false, "off");
+		   " class's title or code",
+		   "text", false, "off");
 }
 
 static void users_page(struct http_request *req, int status, const struct form_errors *errs)
@@ -184,12 +188,15 @@ static void users_page(struct http_request *req, int status, const struct form_e
 		return;
 	}
 	if (errs)
-		html_raw(b, "<p><a href=\"#add\">The new account was not added: see below.</a></p>");
+		html_raw(b,
+			 "<p><a href=\"#add\">The new account was not added: see below.</a></p>");
 	page_scroll_begin(req, "Accounts");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)n);
-	html_raw(b, " accounts</caption><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Login</th>"
-		    "<th scope=\"col\">Roles</th><th scope=\"col\">In the roster</th><th scope=\"col\">Status</th>"
+	html_raw(b, " accounts</caption><thead><tr><th scope=\"col\">Name</th><th "
+		    "scope=\"col\">Login</th>"
+		    "<th scope=\"col\">Roles</th><th scope=\"col\">In the roster</th><th "
+		    "scope=\"col\">Status</th>"
 		    "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		char roles[256];
@@ -215,10 +222,12 @@ static void users_page(struct http_request *req, int status, const struct form_e
 	text_field(req, errs, "display_name", "Name", NULL, "text", true, "off");
 	text_field(req, errs, "password", "Password",
 		   "at least 8 characters; leave empty for a family who logs in with printed access"
-		   " codes", "password", false, "new-password");
+		   " codes",
+		   "password", false, "new-password");
 	text_field(req, errs, "person", "This person in the roster",
 		   "optional: their name, student number, username or email, to link the account to"
-		   " the teacher, parent or student they are", "text", false, "off");
+		   " the teacher, parent or student they are",
+		   "text", false, "off");
 	role_inputs(req, errs);
 	html_raw(b, "<div><button type=\"submit\">Add user</button></div></form>");
 	page_end(req);
@@ -246,12 +255,12 @@ static void person_choices(struct http_request *req, const struct roster_person_
 							     &req->arena, &o) == EB_OK
 					    ? o.name
 					    : "no school listed";
-		int w = snprintf(out + k, cap - k, "%s%s, %s (%s%s%s, %s)", i ? "; " : "",
-				 p[i].family_name, p[i].preferred_first_name ? p[i].preferred_first_name
-									     : p[i].given_name,
-				 p[i].identifier ? "number " : "", p[i].identifier ? p[i].identifier : "",
-				 p[i].identifier ? "" : (p[i].username ? p[i].username : p[i].sourced_id),
-				 where);
+		int w = snprintf(
+			out + k, cap - k, "%s%s, %s (%s%s%s, %s)", i ? "; " : "", p[i].family_name,
+			p[i].preferred_first_name ? p[i].preferred_first_name : p[i].given_name,
+			p[i].identifier ? "number " : "", p[i].identifier ? p[i].identifier : "",
+			p[i].identifier ? "" : (p[i].username ? p[i].username : p[i].sourced_id),
+			where);
 		if (w < 0)
 			break;
 		k += (size_t)w < cap - k ? (size_t)w : cap - k - 1;
@@ -266,21 +275,25 @@ static const char *find_person(struct http_request *req, struct form_errors *err
 	struct roster_person_row *p;
 	size_t n;
 	if (roster_find_people(req->db, district_of(req), text, role, &req->arena, &p, &n)) {
-		form_error_add(errs, &req->arena, field, "the roster could not be searched; try again");
+		form_error_add(errs, &req->arena, field,
+			       "the roster could not be searched; try again");
 		return NULL;
 	}
 	if (n == 1)
 		return p[0].sourced_id;
 	char why[1200];
 	if (!n) {
-		snprintf(why, sizeof why, "no %s in the roster is called '%.100s' or has that number,"
-			 " username or email", role ? role : "person", text);
+		snprintf(why, sizeof why,
+			 "no %s in the roster is called '%.100s' or has that number,"
+			 " username or email",
+			 role ? role : "person", text);
 	} else {
 		char list[1000];
 		person_choices(req, p, n, list, sizeof list);
-		snprintf(why, sizeof why, "%s people match '%.100s': %s%s. Type the student number,"
-			 " username or email of the one you mean", n > 10 ? "More than ten" : "Several",
-			 text, list, n > 10 ? "; ..." : "");
+		snprintf(why, sizeof why,
+			 "%s people match '%.100s': %s%s. Type the student number,"
+			 " username or email of the one you mean",
+			 n > 10 ? "More than ten" : "Several", text, list, n > 10 ? "; ..." : "");
 	}
 	form_error_add(errs, &req->arena, field, why);
 	return NULL;
@@ -310,12 +323,14 @@ static bool scope_from_form(struct http_request *req, struct form_errors *errs, 
 		int64_t tid;
 		bool ok = !adding || strcmp(*type, "district") == 0 ||
 			  (strcmp(*type, "school") == 0 && roster_is_school(req->db, d, *id)) ||
-			  (strcmp(*type, "class") == 0 && roster_class_exists(req->db, d, *id, NULL)) ||
+			  (strcmp(*type, "class") == 0 &&
+			   roster_class_exists(req->db, d, *id, NULL)) ||
 			  (strcmp(*type, "person") == 0 && roster_is_student(req->db, d, *id)) ||
 			  (strcmp(*type, "tool") == 0 && !cstr_to_i64(*id, 1, INT64_MAX, &tid) &&
 			   !tools_get(req->db, d, tid, &t));
 		if (!ok)
-			form_error_add(errs, ar, "scope", "that place is not in this district's roster");
+			form_error_add(errs, ar, "scope",
+				       "that place is not in this district's roster");
 		return ok;
 	}
 	if (strcmp(scope, "district") == 0) {
@@ -345,8 +360,9 @@ static bool scope_from_form(struct http_request *req, struct form_errors *errs, 
 		bool person = scope[0] == 'p';
 		*type = person ? "person" : "class";
 		if (!name || !str_trim(str_from(name)).n) {
-			form_error_add(errs, ar, "scope_name", person ? "type the student's name or number"
-								      : "type the class's title or code");
+			form_error_add(errs, ar, "scope_name",
+				       person ? "type the student's name or number"
+					      : "type the class's title or code");
 			return false;
 		}
 		if (person) {
@@ -356,9 +372,10 @@ static bool scope_from_form(struct http_request *req, struct form_errors *errs, 
 		struct roster_class_row *c;
 		size_t n;
 		if (roster_find_classes(req->db, d, name, ar, &c, &n) || n != 1) {
-			form_error_add(errs, ar, "scope_name",
-				       n > 1 ? "several classes have that title: type the class code"
-					     : "no class of the roster has that title or code");
+			form_error_add(
+				errs, ar, "scope_name",
+				n > 1 ? "several classes have that title: type the class code"
+				      : "no class of the roster has that title or code");
 			return false;
 		}
 		*id = c[0].sourced_id;
@@ -416,12 +433,14 @@ void page_admin_user_create(struct http_request *req)
 	if (rc == EB_EEXIST)
 		form_error_add(&errs, ar, "login", "that login is already taken in this district");
 	else if (rc == EB_EINVAL)
-		form_error_add(&errs, ar, "login", "a login is 3 to 127 letters, digits or . _ @ -");
+		form_error_add(&errs, ar, "login",
+			       "a login is 3 to 127 letters, digits or . _ @ -");
 	else if (rc)
 		form_error_add(&errs, ar, NULL, "Could not create the account; try again.");
 	if (!rc && (rc = account_add_role(req->db, d, id, r, stype, sid)))
-		form_error_add(&errs, ar, "scope", rc == EB_EINVAL ? scope_rule(r)
-								  : "could not add the role; try again");
+		form_error_add(&errs, ar, "scope",
+			       rc == EB_EINVAL ? scope_rule(r)
+					       : "could not add the role; try again");
 	if (rc) {
 		db_rollback(req->db);
 		users_page(req, rc == EB_EEXIST ? 409 : 400, &errs);
@@ -474,7 +493,9 @@ static void devices_section(struct http_request *req, const struct account *a, c
 			html_raw(b, ", ");
 		html_text(b, d[i].label);
 	}
-	html_raw(b, ". Forget them when a phone is lost or shared.</p><form method=\"post\" action=\"");
+	html_raw(
+		b,
+		". Forget them when a phone is lost or shared.</p><form method=\"post\" action=\"");
 	html_attr(b, action);
 	html_raw(b, "/devices\">");
 	page_csrf_field(req);
@@ -492,7 +513,9 @@ static void user_page_errs(struct http_request *req, const struct account *a, in
 		page_notice(req, kind, msg);
 	if (errs)
 		html_raw(b, "<p><a href=\"#add-role\">The role was not added: see below.</a></p>");
-	html_raw(b, "<p class=\"crumbs\"><a href=\"/admin/users\">Users</a></p><dl><dt>Login</dt><dd>");
+	html_raw(
+		b,
+		"<p class=\"crumbs\"><a href=\"/admin/users\">Users</a></p><dl><dt>Login</dt><dd>");
 	html_text(b, a->login);
 	html_raw(b, "</dd><dt>In the roster</dt><dd>");
 	struct roster_person_row p;
@@ -520,7 +543,8 @@ static void user_page_errs(struct http_request *req, const struct account *a, in
 		html_raw(b, "no failed password checks since the last login");
 	}
 	html_raw(b, "</dd></dl><h2>Roles</h2><table><thead><tr><th scope=\"col\">Role</th>"
-		    "<th scope=\"col\">Where</th><th scope=\"col\"><span class=\"muted\">Remove</span></th></tr></thead><tbody>");
+		    "<th scope=\"col\">Where</th><th scope=\"col\"><span "
+		    "class=\"muted\">Remove</span></th></tr></thead><tbody>");
 	char action[64];
 	snprintf(action, sizeof action, "/admin/users/%lld", (long long)a->id);
 	for (int i = 0; i < a->nroles; i++) {
@@ -533,7 +557,8 @@ static void user_page_errs(struct http_request *req, const struct account *a, in
 		html_attr(b, action);
 		html_raw(b, "/roles\">");
 		page_csrf_field(req);
-		html_raw(b, "<input type=\"hidden\" name=\"op\" value=\"remove\"><input type=\"hidden\" name=\"role\" value=\"");
+		html_raw(b, "<input type=\"hidden\" name=\"op\" value=\"remove\"><input "
+			    "type=\"hidden\" name=\"role\" value=\"");
 		html_attr(b, role_name(a->roles[i].role));
 		html_raw(b, "\"><input type=\"hidden\" name=\"scope_type\" value=\"");
 		html_attr(b, a->roles[i].scope_type);
@@ -549,9 +574,12 @@ static void user_page_errs(struct http_request *req, const struct account *a, in
 	page_csrf_field(req);
 	html_raw(b, "<input type=\"hidden\" name=\"op\" value=\"add\">");
 	role_inputs(req, errs);
-	html_raw(b, "<div><button type=\"submit\">Add role</button></div></form>"
-		    "<h2>Family access code</h2><p>A one-time code a school prints in a letter; it logs"
-		    " this account in once and is valid for 30 days.</p><form method=\"post\" action=\"");
+	html_raw(
+		b,
+		"<div><button type=\"submit\">Add role</button></div></form>"
+		"<h2>Family access code</h2><p>A one-time code a school prints in a letter; it logs"
+		" this account in once and is valid for 30 days.</p><form method=\"post\" "
+		"action=\"");
 	html_attr(b, action);
 	html_raw(b, "/code\">");
 	page_csrf_field(req);
@@ -564,13 +592,16 @@ static void user_page_errs(struct http_request *req, const struct account *a, in
 	html_raw(b, "<div><label for=\"password\">New password <span class=\"muted\">(at least 8"
 		    " characters, not a common password; tell the person in person, never by email;"
 		    " ends the account's sessions)</span></label>"
-		    "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\""
-		    " required maxlength=\"256\"></div><div><button type=\"submit\">Set the password</button>"
+		    "<input id=\"password\" name=\"password\" type=\"password\" "
+		    "autocomplete=\"new-password\""
+		    " required maxlength=\"256\"></div><div><button type=\"submit\">Set the "
+		    "password</button>"
 		    "</div></form><h2>Unlock code</h2><p>After ");
 	html_int(b, ACCOUNT_LOCK_FAILURES);
-	html_raw(b, " failed password checks in a row an account locks itself. Its owner then logs in"
-		    " with the password and a one-time unlock code that you give them in person or by"
-		    " phone (valid ");
+	html_raw(b,
+		 " failed password checks in a row an account locks itself. Its owner then logs in"
+		 " with the password and a one-time unlock code that you give them in person or by"
+		 " phone (valid ");
 	html_int(b, ACCOUNT_UNLOCK_DAYS);
 	html_raw(b, " days).</p><form method=\"post\" action=\"");
 	html_attr(b, action);
@@ -584,7 +615,8 @@ static void user_page_errs(struct http_request *req, const struct account *a, in
 	html_raw(b, a->disabled ? "<input type=\"hidden\" name=\"disabled\" value=\"0\">"
 				  "<button type=\"submit\">Enable this account</button>"
 				: "<input type=\"hidden\" name=\"disabled\" value=\"1\">"
-				  "<button type=\"submit\">Disable this account (ends its sessions)</button>");
+				  "<button type=\"submit\">Disable this account (ends its "
+				  "sessions)</button>");
 	html_raw(b, "</form>");
 	page_end(req);
 }
@@ -610,7 +642,8 @@ void page_admin_user_password(struct http_request *req)
 	/* also ends the account's sessions: whoever held one needs the new password */
 	enum eb_err rc = account_set_password(req->db, d, a.id, pw);
 	if (rc) {
-		user_page(req, &a, rc == EB_EINVAL ? 400 : 500, "error", "Could not set the password.");
+		user_page(req, &a, rc == EB_EINVAL ? 400 : 500, "error",
+			  "Could not set the password.");
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
@@ -622,7 +655,8 @@ void page_admin_user_password(struct http_request *req)
 		return;
 	}
 	if (account_get(req->db, d, a.id, &a) == EB_OK)
-		user_page(req, &a, 200, "ok", "The password was set and the account's sessions were ended.");
+		user_page(req, &a, 200, "ok",
+			  "The password was set and the account's sessions were ended.");
 }
 
 void page_admin_user_unlock(struct http_request *req)
@@ -649,8 +683,9 @@ void page_admin_user_unlock(struct http_request *req)
 	html_raw(b, " days and replaces any earlier unlock code.</p><p class=\"accesscode\">");
 	html_text(b, code);
 	html_raw(b, "</p><p>");
-	html_text(b, a.locked ? "The account is locked now."
-			      : "The account is not locked now; the code is needed only if it locks.");
+	html_text(b,
+		  a.locked ? "The account is locked now."
+			   : "The account is not locked now; the code is needed only if it locks.");
 	html_raw(b, "</p><p class=\"noprint\">This code is shown only now.</p>");
 	page_end(req);
 }
@@ -676,7 +711,8 @@ void page_admin_user_status(struct http_request *req)
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
-	audit_record(req->db, d, &who, "update", "account", a.login, disable ? "disabled" : "enabled");
+	audit_record(req->db, d, &who, "update", "account", a.login,
+		     disable ? "disabled" : "enabled");
 	char loc[64];
 	snprintf(loc, sizeof loc, "/admin/users/%lld", (long long)a.id);
 	http_redirect(req, loc);
@@ -714,7 +750,8 @@ void page_admin_user_role(struct http_request *req)
 	}
 	if (a.id == req->session->account.id && !add && r == ROLE_DISTRICT_ADMIN) {
 		user_page(req, &a, 409, "error",
-			  "You cannot remove your own administrator role; ask another administrator.");
+			  "You cannot remove your own administrator role; ask another "
+			  "administrator.");
 		return;
 	}
 	enum eb_err rc = add ? account_add_role(req->db, d, a.id, r, stype, sid)
@@ -751,7 +788,8 @@ void page_admin_user_devices(struct http_request *req)
 	struct audit_actor who = auth_actor(req);
 	char detail[64];
 	snprintf(detail, sizeof detail, "every device (%lld), by an administrator", (long long)n);
-	audit_record(req->db, district_of(req), &who, "device_forgotten", "account", a.login, detail);
+	audit_record(req->db, district_of(req), &who, "device_forgotten", "account", a.login,
+		     detail);
 	char loc[64];
 	snprintf(loc, sizeof loc, "/admin/users/%lld", (long long)a.id);
 	http_redirect(req, loc);
@@ -774,9 +812,10 @@ void page_admin_user_code(struct http_request *req)
 	page_begin(req, "Access code letter");
 	const char *url = page_public_url();
 	if (!url)
-		page_notice(req, "error", "This letter cannot say where edbridge is: start the server"
-					  " with --public-url and the address families use (for example"
-					  " serve --public-url https://edbridge.example.org).");
+		page_notice(req, "error",
+			    "This letter cannot say where edbridge is: start the server"
+			    " with --public-url and the address families use (for example"
+			    " serve --public-url https://edbridge.example.org).");
 	html_raw(b, "<div class=\"letter\"><p>Dear ");
 	html_text(b, a.display_name);
 	html_raw(b, ",</p><p>Use this code to see your child's learning in edbridge. ");
@@ -790,11 +829,15 @@ void page_admin_user_code(struct http_request *req)
 	}
 	html_raw(b, "<p class=\"accesscode\">");
 	html_text(b, code);
-	html_raw(b, "</p><p>The code works once and expires in 30 days. On your own phone or computer,"
-		    " tick <em>Keep me signed in on this device</em>; or, once you are in, set a password"
-		    " under <em>Your sign-in</em>. Then you need no new letter. Ask the school office for"
-		    " a new letter at any time.</p></div><p class=\"noprint\">This code is shown only now."
-		    " Print this page (the navigation is left off the paper).</p>");
+	html_raw(b,
+		 "</p><p>The code works once and expires in 30 days. On your own phone or computer,"
+		 " tick <em>Keep me signed in on this device</em>; or, once you are in, set a "
+		 "password"
+		 " under <em>Your sign-in</em>. Then you need no new letter. Ask the school office "
+		 "for"
+		 " a new letter at any time.</p></div><p class=\"noprint\">This code is shown only "
+		 "now."
+		 " Print this page (the navigation is left off the paper).</p>");
 	page_end(req);
 }
 
@@ -833,7 +876,8 @@ void page_admin_audit(struct http_request *req)
 	for (size_t i = 0; (v = label_subject_type(i, &w)); i++) {
 		html_raw(b, "<option value=\"");
 		html_attr(b, v);
-		html_raw(b, f.subject_type && strcmp(f.subject_type, v) == 0 ? "\" selected>" : "\">");
+		html_raw(b,
+			 f.subject_type && strcmp(f.subject_type, v) == 0 ? "\" selected>" : "\">");
 		html_text(b, w);
 		html_raw(b, "</option>");
 	}
@@ -853,8 +897,10 @@ void page_admin_audit(struct http_request *req)
 	html_raw(b, "\"></div><button type=\"submit\">Show</button></form>");
 	page_scroll_begin(req, "Audit log");
 	html_raw(b, "<table>"
-		    "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th>"
-		    "<th scope=\"col\">What</th><th scope=\"col\">Students</th><th scope=\"col\">Detail</th>"
+		    "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th><th "
+		    "scope=\"col\">Action</th>"
+		    "<th scope=\"col\">What</th><th scope=\"col\">Students</th><th "
+		    "scope=\"col\">Detail</th>"
 		    "<th scope=\"col\">From</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const char *act = label_audit_action(e[i].action);
@@ -865,8 +911,8 @@ void page_admin_audit(struct http_request *req)
 		html_raw(b, "</td><td>");
 		html_text(b, act ? act : e[i].action);
 		html_raw(b, "</td><td>");
-		html_text(b, label_subject(req->db, district_of(req), e[i].subject_type, e[i].subject_id,
-					   &req->arena));
+		html_text(b, label_subject(req->db, district_of(req), e[i].subject_type,
+					   e[i].subject_id, &req->arena));
 		html_raw(b, "</td><td>");
 		if (e[i].students >= 0)
 			html_int(b, e[i].students);
@@ -902,11 +948,11 @@ void page_admin_audit(struct http_request *req)
 /* The zones offered (the United States' and its territories'); a zone set
  * otherwise (`edbridge init --time-zone`) is offered too. */
 static const char *const zones[] = {
-	"America/New_York",	"America/Detroit",  "America/Indiana/Indianapolis",
-	"America/Chicago",	"America/Denver",   "America/Boise",
-	"America/Phoenix",	"America/Los_Angeles", "America/Anchorage",
-	"Pacific/Honolulu",	"America/Puerto_Rico", "America/St_Thomas",
-	"Pacific/Guam",		"Pacific/Pago_Pago", "UTC",
+	"America/New_York", "America/Detroit",	   "America/Indiana/Indianapolis",
+	"America/Chicago",  "America/Denver",	   "America/Boise",
+	"America/Phoenix",  "America/Los_Angeles", "America/Anchorage",
+	"Pacific/Honolulu", "America/Puerto_Rico", "America/St_Thomas",
+	"Pacific/Guam",	    "Pacific/Pago_Pago",   "UTC",
 };
 
 static const struct form_label district_labels[] = {
@@ -927,8 +973,9 @@ static void district_page(struct http_request *req, int status, const struct for
 	form_errors_summary(req, errs, district_labels, 1);
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/admin/district\">");
 	page_csrf_field(req);
-	html_raw(b, "<div><label for=\"time_zone\">Time zone</label><p class=\"muted\" id=\"tz-hint\">"
-		    "Every page shows times in it. Now: ");
+	html_raw(b,
+		 "<div><label for=\"time_zone\">Time zone</label><p class=\"muted\" id=\"tz-hint\">"
+		 "Every page shows times in it. Now: ");
 	page_time(req, time_now());
 	html_raw(b, "</p><select id=\"time_zone\" name=\"time_zone\" aria-describedby=\"tz-hint");
 	if (form_error_of(errs, "time_zone"))
@@ -978,6 +1025,6 @@ void page_admin_district_save(struct http_request *req)
 	}
 	struct audit_actor who = auth_actor(req);
 	audit_record(req->db, district_of(req), &who, "update", "district", "time_zone", z);
-	req->zone = NULL;	/* the new one, on this page already */
+	req->zone = NULL; /* the new one, on this page already */
 	district_page(req, 200, NULL, "Saved: times are now shown in this time zone.");
 }

@@ -53,7 +53,7 @@ static bool is_self(const struct account *a, const char *sid)
 static const char *first_name(const struct roster_person_row *p)
 {
 	return p->preferred_first_name && *p->preferred_first_name ? p->preferred_first_name
-								    : p->given_name;
+								   : p->given_name;
 }
 
 /* The first grade of a roster's grades ("05", "KG", "05,06") in words:
@@ -104,10 +104,16 @@ static int catalog_grade(const char *grades)
 /* ---- the levels in words --------------------------------------------- */
 
 static const char *const level_words[MASTERY_LEVEL_COUNT] = {
-	"Just starting", "Getting there", "Can do it", "Knows it well",
+	"Just starting",
+	"Getting there",
+	"Can do it",
+	"Knows it well",
 };
 static const char *const level_words_self[MASTERY_LEVEL_COUNT] = {
-	"Just starting", "Getting there", "You can do it", "You know it well",
+	"Just starting",
+	"Getting there",
+	"You can do it",
+	"You know it well",
 };
 
 static const char *level_text(enum mastery_level l, bool self)
@@ -158,7 +164,7 @@ struct item {
 	const struct standard *s;
 	const struct mastery_cell *c;
 	enum mastery_level l;
-	const struct standard *next;	/* what comes next, or NULL */
+	const struct standard *next; /* what comes next, or NULL */
 };
 
 struct learning {
@@ -166,7 +172,7 @@ struct learning {
 	size_t ncells;
 	struct item *it;
 	size_t n;
-	int grade;			/* the child's catalog grade, -1 unknown */
+	int grade; /* the child's catalog grade, -1 unknown */
 };
 
 /* The family description of a catalog entry, or of the standard it is
@@ -253,8 +259,8 @@ static enum eb_err learning_load(struct http_request *req, const struct roster_p
 	for (size_t i = 0; i < L->ncells; i++) {
 		const struct mastery_cell *c = &L->cells[i].c;
 		const struct standard *s = standards_find(L->cells[i].standard);
-		if (c->inferred || !s || s->kind == STANDARD_CLUSTER || s->kind == STANDARD_PRACTICE ||
-		    !describe(s))
+		if (c->inferred || !s || s->kind == STANDARD_CLUSTER ||
+		    s->kind == STANDARD_PRACTICE || !describe(s))
 			continue;
 		struct item *it = &L->it[L->n++];
 		it->s = s;
@@ -373,7 +379,8 @@ void page_family_mastery(struct http_request *req, const struct roster_person_ro
 	levels_of(req, &lv);
 	struct learning L;
 	if (learning_load(req, p, &lv, &L)) {
-		page_error(req, 500, "Error", "What the student is learning could not be read. Try again.");
+		page_error(req, 500, "Error",
+			   "What the student is learning could not be read. Try again.");
 		return;
 	}
 	struct buf *b = &req->out;
@@ -393,20 +400,25 @@ void page_family_mastery(struct http_request *req, const struct roster_person_ro
 	if (!L.n) {
 		html_raw(b, "<p>");
 		if (self)
-			html_text(b, "There is no practice from the school's math apps yet. When you"
-				     " practice in them, what you learn shows here.");
+			html_text(b,
+				  "There is no practice from the school's math apps yet. When you"
+				  " practice in them, what you learn shows here.");
 		else
-			html_textf(b, "There is no practice from the school's math apps yet. When %s"
-				      " practices in them, what %s learns shows here.", name, name);
+			html_textf(b,
+				   "There is no practice from the school's math apps yet. When %s"
+				   " practices in them, what %s learns shows here.",
+				   name, name);
 		html_raw(b, "</p>");
 		page_end(req);
 		return;
 	}
 	html_raw(b, "<p>");
 	if (self)
-		html_text(b, "The math skills you have practiced in the school's apps, newest first.");
+		html_text(b,
+			  "The math skills you have practiced in the school's apps, newest first.");
 	else
-		html_textf(b, "The math skills %s has practiced in the school's apps, newest first.",
+		html_textf(b,
+			   "The math skills %s has practiced in the school's apps, newest first.",
 			   name);
 	html_raw(b, "</p>");
 	legend(b, name, self);
@@ -419,8 +431,10 @@ void page_family_mastery(struct http_request *req, const struct roster_person_ro
 	if (k)
 		item_list(b, L.it, k, L.grade, self);
 	else
-		html_raw(b, self ? "<p>Nothing waiting: everything you have practiced, you can do.</p>"
-				 : "<p>Nothing waiting: everything practiced so far is going well.</p>");
+		html_raw(b,
+			 self ? "<p>Nothing waiting: everything you have practiced, you can do.</p>"
+			      : "<p>Nothing waiting: everything practiced so far is going "
+				"well.</p>");
 	if (k < L.n) {
 		html_raw(b, "<h2>");
 		html_text(b, self ? "What you can do" : "Can do");
@@ -478,7 +492,8 @@ void page_family_record(struct http_request *req, const struct roster_person_row
 	if (roster_student_guardians(req->db, d, p->sourced_id, &req->arena, &g, &ng))
 		ng = 0;
 	html_raw(b, "<h2>");
-	html_text(b, self ? "Your family's contacts at the school" : "Family contacts the school has");
+	html_text(b,
+		  self ? "Your family's contacts at the school" : "Family contacts the school has");
 	html_raw(b, "</h2>");
 	if (!ng)
 		html_raw(b, "<p class=\"muted\">None listed.</p>");
@@ -490,7 +505,9 @@ void page_family_record(struct http_request *req, const struct roster_person_row
 		html_text(b, g[i].family_name);
 		html_raw(b, "</p><dl class=\"fam-dl\"><dt>Home language</dt><dd>");
 		const char *lang = label_language(g[i].home_language);
-		html_text(b, lang ? lang : g[i].home_language ? g[i].home_language : "Not recorded");
+		html_text(b, lang		  ? lang
+			     : g[i].home_language ? g[i].home_language
+						  : "Not recorded");
 		html_raw(b, "</dd><dt>Internet at home</dt><dd>");
 		yes_no(b, g[i].home_internet);
 		html_raw(b, "</dd><dt>Email</dt><dd>");
@@ -514,7 +531,8 @@ static bool audit_summary(struct http_request *req, const char *sid)
 {
 	struct audit_actor who = auth_actor(req);
 	return audit_record_students(req->db, req->session->account.district_id, &who, "view",
-				     "student", sid, 1, "home page: what they are working on") == EB_OK;
+				     "student", sid, 1,
+				     "home page: what they are working on") == EB_OK;
 }
 
 static void child_card(struct http_request *req, const struct roster_person_row *p,
@@ -532,14 +550,17 @@ static void child_card(struct http_request *req, const struct roster_person_row 
 	grade_and_school(req, p);
 	struct learning L;
 	if (!audit_summary(req, p->sourced_id) || learning_load(req, p, lv, &L)) {
-		html_raw(b, "<p class=\"muted\">What they are working on could not be shown just now."
-			    " Try again later.</p></li>");
+		html_raw(b,
+			 "<p class=\"muted\">What they are working on could not be shown just now."
+			 " Try again later.</p></li>");
 		return;
 	}
 	if (!L.n) {
 		html_raw(b, "<p>");
-		html_textf(b, "No practice from the school's math apps yet. When %s practices in"
-			      " them, you will see here what %s is working on.", name, name);
+		html_textf(b,
+			   "No practice from the school's math apps yet. When %s practices in"
+			   " them, you will see here what %s is working on.",
+			   name, name);
 		html_raw(b, "</p></li>");
 		return;
 	}
@@ -555,8 +576,10 @@ static void child_card(struct http_request *req, const struct roster_person_row 
 		html_raw(b, "</li>");
 	}
 	html_raw(b, "</ul><p><span class=\"fam-label\">How to help: </span>");
-	html_textf(b, "ask %s to show you a problem like the first one and to explain each step."
-		      " Praise the effort and the explaining, not only right answers.", name);
+	html_textf(b,
+		   "ask %s to show you a problem like the first one and to explain each step."
+		   " Praise the effort and the explaining, not only right answers.",
+		   name);
 	html_raw(b, "</p><p><a href=\"/students/");
 	html_url(b, p->sourced_id);
 	html_raw(b, "/mastery\">");
@@ -580,7 +603,8 @@ static size_t children_of(struct http_request *req, struct roster_person_row *ou
 	for (size_t i = 0; i < ng && n < MAX_CHILDREN; i++)
 		sids[n++] = g[i].sourced_id;
 	for (int i = 0; i < a->nroles && n < MAX_CHILDREN; i++)
-		if (a->roles[i].role == ROLE_GUARDIAN && strcmp(a->roles[i].scope_type, "person") == 0)
+		if (a->roles[i].role == ROLE_GUARDIAN &&
+		    strcmp(a->roles[i].scope_type, "person") == 0)
 			sids[n++] = a->roles[i].scope_id;
 	size_t k = 0;
 	for (size_t i = 0; i < n && k < cap; i++) {
@@ -602,9 +626,10 @@ static void signin_help(struct http_request *req)
 	if (req->session->account.has_password)
 		html_text(b, "You sign in with your login and password.");
 	else
-		html_text(b, "So you need no new letter each time: set a password, or tick \"Keep me"
-			     " signed in on this device\" when you sign in on your own phone or"
-			     " computer.");
+		html_text(b,
+			  "So you need no new letter each time: set a password, or tick \"Keep me"
+			  " signed in on this device\" when you sign in on your own phone or"
+			  " computer.");
 	html_raw(b, " <a href=\"/account/password\">Your sign-in: password and remembered"
 		    " devices</a></p>");
 }
@@ -640,8 +665,9 @@ void page_family_home_student(struct http_request *req)
 	struct roster_person_row p;
 	if (!sid || access_student(req->db, a, sid) != EB_OK ||
 	    roster_person_get(req->db, a->district_id, sid, &req->arena, &p)) {
-		html_raw(b, "<p class=\"muted\">Your account is not linked to a student yet. Ask your"
-			    " teacher.</p>");
+		html_raw(b,
+			 "<p class=\"muted\">Your account is not linked to a student yet. Ask your"
+			 " teacher.</p>");
 		return;
 	}
 	struct district_levels lv;
@@ -649,7 +675,8 @@ void page_family_home_student(struct http_request *req)
 	struct learning L;
 	html_raw(b, "<h2>What to work on next</h2>");
 	if (!audit_summary(req, sid) || learning_load(req, &p, &lv, &L)) {
-		html_raw(b, "<p class=\"muted\">This could not be shown just now. Try again later.</p>");
+		html_raw(b, "<p class=\"muted\">This could not be shown just now. Try again "
+			    "later.</p>");
 	} else if (!L.n) {
 		html_raw(b, "<p>Nothing yet: when you practice in the school's math apps, what to"
 			    " work on next shows here.</p>");
@@ -661,7 +688,8 @@ void page_family_home_student(struct http_request *req)
 			item_list(b, L.it, k, L.grade, true);
 		} else {
 			/* all going well: the next steps of what was practiced last */
-			html_raw(b, "<p>Everything you have practiced is going well. Ready for something"
+			html_raw(b, "<p>Everything you have practiced is going well. Ready for "
+				    "something"
 				    " new?</p><ul class=\"fam-list\">");
 			size_t shown = 0;
 			for (size_t i = 0; i < L.n && shown < 2; i++) {

@@ -44,7 +44,7 @@ struct home_ctx {
 };
 
 struct home_section {
-	unsigned roles;		/* shown to a viewer holding any of these */
+	unsigned roles; /* shown to a viewer holding any of these */
 	/* Reads what the section shows and adds its next steps; returns its
 	 * state for write (request arena), or NULL to show nothing. */
 	void *(*load)(struct home_ctx *h);
@@ -73,7 +73,8 @@ static void step(struct home_ctx *h, const char *href, const char *fmt, ...)
 		h->nsteps++;
 }
 
-static const char *fmt(struct home_ctx *h, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static const char *fmt(struct home_ctx *h, const char *f, ...)
+	__attribute__((format(printf, 2, 3)));
 static const char *fmt(struct home_ctx *h, const char *f, ...)
 {
 	char out[512];
@@ -96,7 +97,8 @@ static const char *ago(struct home_ctx *h, int64_t t)
 	if (s < 2 * 3600)
 		return fmt(h, "%lld minutes ago", (long long)(s / 60));
 	if (s < 48 * 3600)
-		return s < 24 * 3600 ? fmt(h, "%lld hours ago", (long long)(s / 3600)) : "yesterday";
+		return s < 24 * 3600 ? fmt(h, "%lld hours ago", (long long)(s / 3600))
+				     : "yesterday";
 	return fmt(h, "%lld days ago", (long long)(s / 86400));
 }
 
@@ -148,8 +150,9 @@ static int percent(int64_t part, int64_t whole)
 static void weakest_list(struct home_ctx *h, const struct mastery_standard_summary *w, size_t n)
 {
 	struct buf *b = &h->req->out;
-	bool can_open = (h->a->role_mask & (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) |
-					    ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_PRINCIPAL))) != 0;
+	bool can_open =
+		(h->a->role_mask & (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) |
+				    ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_PRINCIPAL))) != 0;
 	html_raw(b, "<ul>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<li>");
@@ -179,7 +182,8 @@ static void summary_note(struct home_ctx *h, size_t n, int64_t min_students)
 	if (!n) {
 		html_raw(b, "<p class=\"muted\">");
 		html_text(b, fitted ? "Not enough measured estimates yet to compare standards."
-				    : "Shown after the first mastery refit (nightly, or `edbridge fit`).");
+				    : "Shown after the first mastery refit (nightly, or `edbridge "
+				      "fit`).");
 		html_raw(b, "</p>");
 		return;
 	}
@@ -222,7 +226,8 @@ static void *teacher_load(struct home_ctx *h)
 			if (c->tools[k].last_received &&
 			    h->now - c->tools[k].last_received >= (int64_t)HOME_QUIET_DAYS * 86400)
 				step(h, fmt(h, "/tools/%lld", (long long)c->tools[k].tool_id),
-				     "%s: no data received for %lld days (tell your school's tech champion)",
+				     "%s: no data received for %lld days (tell your school's tech "
+				     "champion)",
 				     c->tools[k].name,
 				     (long long)((h->now - c->tools[k].last_received) / 86400));
 	}
@@ -233,10 +238,12 @@ static void teacher_write(struct home_ctx *h, void *state)
 {
 	struct teacher_state *t = state;
 	struct buf *b = &h->req->out;
-	html_raw(b, "<section aria-labelledby=\"h-classes\"><h2 id=\"h-classes\">Your classes</h2>");
+	html_raw(b,
+		 "<section aria-labelledby=\"h-classes\"><h2 id=\"h-classes\">Your classes</h2>");
 	if (t->unlinked) {
 		html_raw(b, "<p>Your account is not linked to a teacher of the roster, so edbridge"
-			    " does not know your classes. Ask the district administrator to link it.</p>"
+			    " does not know your classes. Ask the district administrator to link "
+			    "it.</p>"
 			    "</section>");
 		return;
 	}
@@ -256,8 +263,9 @@ static void teacher_write(struct home_ctx *h, void *state)
 		html_raw(b, " &middot; ");
 		html_textf(b, "%lld students", (long long)c->students);
 		html_raw(b, "</p>");
-		const char *grid = c->unit ? fmt(h, "/classes/%s/mastery?cluster=%s", c->sid, c->unit)
-					   : fmt(h, "/classes/%s/mastery", c->sid);
+		const char *grid =
+			c->unit ? fmt(h, "/classes/%s/mastery?cluster=%s", c->sid, c->unit)
+				: fmt(h, "/classes/%s/mastery", c->sid);
 		if (c->unit) {
 			html_raw(b, "<p>Working on <strong>");
 			html_text(b, c->unit);
@@ -266,8 +274,9 @@ static void teacher_write(struct home_ctx *h, void *state)
 				html_raw(b, ": ");
 				html_text(b, c->unit_heading);
 			}
-			html_raw(b, " <span class=\"muted\">(most of the class's evidence in the two"
-				    " weeks up to ");
+			html_raw(b,
+				 " <span class=\"muted\">(most of the class's evidence in the two"
+				 " weeks up to ");
 			page_time(h->req, c->last_activity);
 			html_raw(b, ")</span></p>");
 			if (c->attention) {
@@ -276,7 +285,9 @@ static void teacher_write(struct home_ctx *h, void *state)
 					   (long long)c->students, c->students == 1 ? "" : "s");
 				html_raw(b, "</strong> ");
 				html_text(b, c->attention == 1 ? "needs" : "need");
-				html_raw(b, " attention (Not yet on a standard of this unit):</p><ul>");
+				html_raw(
+					b,
+					" attention (Not yet on a standard of this unit):</p><ul>");
 				for (size_t k = 0; k < c->nneeds; k++) {
 					html_raw(b, "<li><a href=\"/students/");
 					html_url(b, c->needs[k].sid);
@@ -285,7 +296,8 @@ static void teacher_write(struct home_ctx *h, void *state)
 					html_raw(b, ", ");
 					html_text(b, c->needs[k].given);
 					html_raw(b, "</a> <span class=\"muted\">");
-					html_textf(b, "(Not yet on %d standard%s)", c->needs[k].not_yet,
+					html_textf(b, "(Not yet on %d standard%s)",
+						   c->needs[k].not_yet,
 						   c->needs[k].not_yet == 1 ? "" : "s");
 					html_raw(b, "</span></li>");
 				}
@@ -297,12 +309,15 @@ static void teacher_write(struct home_ctx *h, void *state)
 				}
 				html_raw(b, "</ul>");
 			} else if (c->measured) {
-				html_raw(b, "<p>No student is at Not yet on this unit's measured standards.</p>");
+				html_raw(b, "<p>No student is at Not yet on this unit's measured "
+					    "standards.</p>");
 			} else {
-				html_raw(b, "<p class=\"muted\">Not enough evidence yet to measure this unit.</p>");
+				html_raw(b, "<p class=\"muted\">Not enough evidence yet to measure "
+					    "this unit.</p>");
 			}
 		} else {
-			html_raw(b, "<p class=\"muted\">No learning data from this class's tools yet.</p>");
+			html_raw(b, "<p class=\"muted\">No learning data from this class's tools "
+				    "yet.</p>");
 		}
 		html_raw(b, "<p class=\"go\">");
 		link(b, grid, "Open the class mastery grid");
@@ -314,16 +329,18 @@ static void teacher_write(struct home_ctx *h, void *state)
 				html_raw(b, "<li>");
 				html_text(b, x->name);
 				html_raw(b, ": ");
-				html_textf(b, "%lld of %lld students, last activity ", (long long)x->students,
-					   (long long)c->students);
+				html_textf(b, "%lld of %lld students, last activity ",
+					   (long long)x->students, (long long)c->students);
 				page_time(h->req, x->last_activity);
 				html_raw(b, "; ");
 				if (!x->last_received) {
 					html_raw(b, "nothing received yet");
-				} else if (h->now - x->last_received >= (int64_t)HOME_QUIET_DAYS * 86400) {
+				} else if (h->now - x->last_received >=
+					   (int64_t)HOME_QUIET_DAYS * 86400) {
 					html_raw(b, "<strong>");
-					html_textf(b, "no data received for %lld days",
-						   (long long)((h->now - x->last_received) / 86400));
+					html_textf(
+						b, "no data received for %lld days",
+						(long long)((h->now - x->last_received) / 86400));
 					html_raw(b, "</strong>");
 				} else {
 					html_text(b, "data arriving (last received ");
@@ -389,12 +406,15 @@ static void *principal_load(struct home_ctx *h)
 		struct school_state *s = &p->s[p->n++];
 		school_load(h, r->scope_id, s);
 		if (s->nwaiting == 1)
-			step(h, fmt(h, "/initiatives/%lld?school=%s", (long long)s->waiting[0].id, s->sid),
+			step(h,
+			     fmt(h, "/initiatives/%lld?school=%s", (long long)s->waiting[0].id,
+				 s->sid),
 			     "%s at %s is up for a decision: see how it works at your school",
 			     s->waiting[0].title, s->name);
 		else if (s->nwaiting)
 			step(h, fmt(h, "/whats-working?school=%s", s->sid),
-			     "%zu initiatives at %s are up for a decision: see What's working there",
+			     "%zu initiatives at %s are up for a decision: see What's working "
+			     "there",
 			     s->nwaiting, s->name);
 		if (s->nweak)
 			step(h, fmt(h, "/standards/%s/mastery", s->weak[0].standard),
@@ -425,7 +445,9 @@ static void principal_write(struct home_ctx *h, void *state)
 			html_raw(b, "<p>Decisions due on initiatives at this school:</p><ul>");
 			for (size_t k = 0; k < s->nwaiting; k++) {
 				html_raw(b, "<li>");
-				link(b, fmt(h, "/initiatives/%lld?school=%s", (long long)s->waiting[k].id, s->sid),
+				link(b,
+				     fmt(h, "/initiatives/%lld?school=%s",
+					 (long long)s->waiting[k].id, s->sid),
 				     s->waiting[k].title);
 				html_raw(b, "</li>");
 			}
@@ -440,7 +462,8 @@ static void principal_write(struct home_ctx *h, void *state)
 		summary_note(h, s->nweak, WEAK_MIN_STUDENTS);
 		html_raw(b, "<h3>Tools in use</h3>");
 		if (!s->ntools)
-			html_raw(b, "<p class=\"muted\">No tool has sent data about this school's students yet.</p>");
+			html_raw(b, "<p class=\"muted\">No tool has sent data about this school's "
+				    "students yet.</p>");
 		else
 			html_raw(b, "<ul>");
 		for (size_t k = 0; k < s->ntools; k++) {
@@ -477,8 +500,10 @@ static const char *your_part(const char *part)
 	static const struct {
 		const char *third, *second;
 	} parts[] = {
-		{ "builds the quiz", "build the quiz" },	{ "monitors progress", "monitor progress" },
-		{ "evaluates", "evaluate it" },		{ "supports teachers", "support the teachers" },
+		{ "builds the quiz", "build the quiz" },
+		{ "monitors progress", "monitor progress" },
+		{ "evaluates", "evaluate it" },
+		{ "supports teachers", "support the teachers" },
 		{ "talks with families", "talk with families" },
 	};
 	for (size_t i = 0; part && i < sizeof parts / sizeof parts[0]; i++)
@@ -493,7 +518,8 @@ static void *coach_load(struct home_ctx *h)
 	struct coach_state *c = arena_zalloc(&req->arena, sizeof *c);
 	if (!c)
 		return NULL;
-	c->sids = arena_zalloc(&req->arena, (ACCOUNT_MAX_ROLES + COACH_SCHOOLS_MAX) * sizeof *c->sids);
+	c->sids = arena_zalloc(&req->arena,
+			       (ACCOUNT_MAX_ROLES + COACH_SCHOOLS_MAX) * sizeof *c->sids);
 	if (!c->sids)
 		return NULL;
 	for (int i = 0; i < h->a->nroles; i++) {
@@ -534,8 +560,9 @@ static void *coach_load(struct home_ctx *h)
 	}
 	if (worst)
 		step(h, fmt(h, "/standards/%s/mastery", worst->standard),
-		     "%s: %d%% of measured students are Not yet on %s", school_name(h, worst->school),
-		     percent(worst->not_yet, worst->students), worst->standard);
+		     "%s: %d%% of measured students are Not yet on %s",
+		     school_name(h, worst->school), percent(worst->not_yet, worst->students),
+		     worst->standard);
 	if (home_initiatives_of(req->db, h->d, h->a->id, &req->arena, &c->parts, &c->nparts))
 		c->nparts = 0;
 	for (size_t i = 0; i < c->nparts; i++)
@@ -550,7 +577,9 @@ static void coach_write(struct home_ctx *h, void *state)
 {
 	struct coach_state *c = state;
 	struct buf *b = &h->req->out;
-	html_raw(b, "<section aria-labelledby=\"h-coach\"><h2 id=\"h-coach\">Schools you support</h2>");
+	html_raw(
+		b,
+		"<section aria-labelledby=\"h-coach\"><h2 id=\"h-coach\">Schools you support</h2>");
 	if (c->district)
 		html_raw(b, "<p>You coach across the district. Each school's standards where most"
 			    " measured students are Not yet:</p>");
@@ -567,7 +596,8 @@ static void coach_write(struct home_ctx *h, void *state)
 		if (m)
 			weakest_list(h, c->weak + k, m);
 		else
-			html_raw(b, "<p class=\"muted\">No standard with enough measured students yet.</p>");
+			html_raw(b, "<p class=\"muted\">No standard with enough measured students "
+				    "yet.</p>");
 		html_raw(b, "</li>");
 	}
 	html_raw(b, "</ul>");
@@ -619,12 +649,15 @@ static void tool_steps(struct home_ctx *h, const struct home_tool *t, size_t n, 
 			step(h, href, "%s: no data received for %lld days", t[i].name,
 			     (long long)((h->now - t[i].last_received) / 86400));
 		else if (t[i].problem == HOME_TOOL_NEVER && !t[i].credentials)
-			step(h, href, "%s: approved, but it has no credential to send data with yet",
+			step(h, href,
+			     "%s: approved, but it has no credential to send data with yet",
 			     t[i].name);
 		else if (t[i].problem == HOME_TOOL_NEVER)
 			step(h, href, "%s: approved, but no data has arrived yet", t[i].name);
 		if (t[i].quarantined_7d)
-			step(h, href, "%s: %lld events kept aside this week (no roster match or no standard)",
+			step(h, href,
+			     "%s: %lld events kept aside this week (no roster match or no "
+			     "standard)",
 			     t[i].name, (long long)t[i].quarantined_7d);
 		if (requests && t[i].request) {
 			enum tool_status s;
@@ -647,13 +680,14 @@ static void *coord_load(struct home_ctx *h)
 	for (size_t i = 0; i < c->nwaiting && c->nwaiting <= 3; i++)
 		step(h, fmt(h, "/initiatives/%lld", (long long)c->waiting[i].id),
 		     "Decide on %s (%s)", c->waiting[i].title,
-		     c->waiting[i].overdue ? fmt(h, "review date %s has passed", c->waiting[i].review_date)
-					   : "under review");
+		     c->waiting[i].overdue
+			     ? fmt(h, "review date %s has passed", c->waiting[i].review_date)
+			     : "under review");
 	if (c->nwaiting > 3)
 		step(h, "#h-decisions", "%zu initiatives wait for your decision (listed below)",
 		     c->nwaiting);
-	if (mastery_weakest_standards(req->db, h->d, "", WEAK_MIN_STUDENTS, 5, &req->arena, &c->weak,
-				      &c->nweak))
+	if (mastery_weakest_standards(req->db, h->d, "", WEAK_MIN_STUDENTS, 5, &req->arena,
+				      &c->weak, &c->nweak))
 		c->nweak = 0;
 	if (home_tools(req->db, h->d, h->now, 0, 0, &req->arena, &c->tools, &c->ntools))
 		c->ntools = 0;
@@ -692,7 +726,8 @@ static void tool_problems(struct home_ctx *h, const struct home_tool *t, size_t 
 		if (t[i].quarantined_7d) {
 			if (req_shown || t[i].problem != HOME_TOOL_OK)
 				html_raw(b, "; ");
-			html_textf(b, "%lld events kept aside this week", (long long)t[i].quarantined_7d);
+			html_textf(b, "%lld events kept aside this week",
+				   (long long)t[i].quarantined_7d);
 		}
 		html_raw(b, "</li>");
 	}
@@ -716,7 +751,8 @@ static void coord_write(struct home_ctx *h, void *state)
 		html_raw(b, "<ul>");
 	for (size_t i = 0; i < c->nwaiting; i++) {
 		html_raw(b, "<li>");
-		link(b, fmt(h, "/initiatives/%lld", (long long)c->waiting[i].id), c->waiting[i].title);
+		link(b, fmt(h, "/initiatives/%lld", (long long)c->waiting[i].id),
+		     c->waiting[i].title);
 		html_raw(b, " <span class=\"muted\">(");
 		if (c->waiting[i].overdue) {
 			html_raw(b, "running; its review date, ");
@@ -732,9 +768,10 @@ static void coord_write(struct home_ctx *h, void *state)
 		html_raw(b, "</ul>");
 	html_raw(b, "<p>");
 	link(b, "/whats-working", "What's working");
-	html_raw(b, ": every initiative's effect on its students, for whom, on which standards.</p>"
-		    "</section><section aria-labelledby=\"h-struggle\"><h2 id=\"h-struggle\">Where the"
-		    " district's students struggle most</h2>");
+	html_raw(b,
+		 ": every initiative's effect on its students, for whom, on which standards.</p>"
+		 "</section><section aria-labelledby=\"h-struggle\"><h2 id=\"h-struggle\">Where the"
+		 " district's students struggle most</h2>");
 	weakest_list(h, c->weak, c->nweak);
 	summary_note(h, c->nweak, WEAK_MIN_STUDENTS);
 	html_raw(b, "</section><section aria-labelledby=\"h-tools\"><h2 id=\"h-tools\">Tools with"
@@ -769,9 +806,10 @@ static void tools_table(struct home_ctx *h, const struct home_tool *t, size_t n,
 	page_scroll_begin(h->req, label);
 	html_raw(b, "<table><caption class=\"muted left\">");
 	html_text(b, label);
-	html_raw(b, "</caption><thead><tr><th scope=\"col\">Tool</th><th scope=\"col\">Status</th>"
-		    "<th scope=\"col\">Last received</th><th scope=\"col\">Kept aside this week</th>"
-		    "<th scope=\"col\">Credentials</th></tr></thead><tbody>");
+	html_raw(b,
+		 "</caption><thead><tr><th scope=\"col\">Tool</th><th scope=\"col\">Status</th>"
+		 "<th scope=\"col\">Last received</th><th scope=\"col\">Kept aside this week</th>"
+		 "<th scope=\"col\">Credentials</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><th scope=\"row\">");
 		link(b, fmt(h, "/tools/%lld", (long long)t[i].id), t[i].name);
@@ -829,7 +867,8 @@ static void *champ_load(struct home_ctx *h)
 	struct champ_state *s = arena_zalloc(&h->req->arena, sizeof *s);
 	if (!s)
 		return NULL;
-	if (home_tools(h->req->db, h->d, h->now, 0, h->a->id, &h->req->arena, &s->tools, &s->ntools))
+	if (home_tools(h->req->db, h->d, h->now, 0, h->a->id, &h->req->arena, &s->tools,
+		       &s->ntools))
 		s->ntools = 0;
 	tool_steps(h, s->tools, s->ntools, false);
 	for (int i = 0; i < h->a->nroles; i++)
@@ -839,7 +878,8 @@ static void *champ_load(struct home_ctx *h)
 			s->school.sid = h->a->roles[i].scope_id;
 			s->school.name = school_name(h, s->school.sid);
 			if (home_school_tools(h->req->db, h->d, s->school.sid, &h->req->arena,
-					      &s->school.tools, &s->school.ntools, &s->school.enrolled))
+					      &s->school.tools, &s->school.ntools,
+					      &s->school.enrolled))
 				s->school.ntools = 0;
 			break;
 		}
@@ -858,8 +898,9 @@ static void champ_write(struct home_ctx *h, void *state)
 	html_raw(b, "</h2><p>Teachers at your school ask you first about a classroom tool.</p>"
 		    "<h3>Tools you champion</h3>");
 	if (!s->ntools) {
-		html_raw(b, "<p class=\"muted\">No tool names you as its champion yet; IT staff or the"
-			    " coordinator set that on the tool's page.</p>");
+		html_raw(b,
+			 "<p class=\"muted\">No tool names you as its champion yet; IT staff or the"
+			 " coordinator set that on the tool's page.</p>");
 	} else {
 		tool_problems(h, s->tools, s->ntools, false);
 		tools_table(h, s->tools, s->ntools, "Tools you champion");
@@ -876,7 +917,8 @@ static void champ_write(struct home_ctx *h, void *state)
 			link(b, fmt(h, "/tools/%lld", (long long)s->school.tools[k].id),
 			     s->school.tools[k].name);
 			html_raw(b, ": ");
-			html_textf(b, "%lld of %lld students", (long long)s->school.tools[k].students,
+			html_textf(b, "%lld of %lld students",
+				   (long long)s->school.tools[k].students,
 				   (long long)s->school.enrolled);
 			html_raw(b, "</li>");
 		}
@@ -934,8 +976,10 @@ static void *vendor_load(struct home_ctx *h)
 			step(h, NULL, "%s: no data received for %lld days: check the connection",
 			     v->t.name, (long long)((h->now - v->t.last_received) / 86400));
 		else if (v->t.problem == HOME_TOOL_NEVER)
-			step(h, NULL, "%s: no data has arrived yet: ask the district's IT staff for"
-				      " credentials", v->t.name);
+			step(h, NULL,
+			     "%s: no data has arrived yet: ask the district's IT staff for"
+			     " credentials",
+			     v->t.name);
 		if (v->t.quarantined)
 			step(h, NULL, "%s: %lld events are kept aside (see the reasons below)",
 			     v->t.name, (long long)v->t.quarantined);
@@ -948,11 +992,13 @@ static void vendor_write(struct home_ctx *h, void *state)
 	struct vendor_state *s = state;
 	struct buf *b = &h->req->out;
 	if (!s->n) {
-		html_raw(b, "<section aria-labelledby=\"h-vendor\"><h2 id=\"h-vendor\">Your tool's"
-			    " data</h2><p>No tool is linked to your account yet. Ask the district's"
-			    " IT staff to link it to your tool: you will then see here whether its data"
-			    " arrives and what is kept aside.</p><p>Student records are not visible to"
-			    " vendors. ");
+		html_raw(
+			b,
+			"<section aria-labelledby=\"h-vendor\"><h2 id=\"h-vendor\">Your tool's"
+			" data</h2><p>No tool is linked to your account yet. Ask the district's"
+			" IT staff to link it to your tool: you will then see here whether its data"
+			" arrives and what is kept aside.</p><p>Student records are not visible to"
+			" vendors. ");
 		link(b, "/tools/approved", "The district's approved tools");
 		html_raw(b, " &middot; ");
 		link(b, "/standards", "The standards catalog");
@@ -994,7 +1040,9 @@ static void vendor_write(struct home_ctx *h, void *state)
 				int y;
 				unsigned m, d;
 				civil_from_days(v->t.last_activity_day, &y, &m, &d);
-				html_textf(b, " The latest activity stored happened on %04d-%02u-%02u (UTC).",
+				html_textf(b,
+					   " The latest activity stored happened on %04d-%02u-%02u "
+					   "(UTC).",
 					   y, m, d);
 			}
 			html_raw(b, "</p></section>");
@@ -1005,10 +1053,12 @@ static void vendor_write(struct home_ctx *h, void *state)
 			 VENDOR_DAYS);
 		page_scroll_begin(h->req, label);
 		html_raw(b, "<table><caption>");
-		html_textf(b, "Events per day, the last %d days (the day the activity happened, UTC)",
+		html_textf(b,
+			   "Events per day, the last %d days (the day the activity happened, UTC)",
 			   VENDOR_DAYS);
-		html_raw(b, "</caption><thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Stored"
-			    "</th><th scope=\"col\">Kept aside</th></tr></thead><tbody>");
+		html_raw(b,
+			 "</caption><thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Stored"
+			 "</th><th scope=\"col\">Kept aside</th></tr></thead><tbody>");
 		for (int k = VENDOR_DAYS - 1; k >= 0; k--) {
 			int y;
 			unsigned m, d;
@@ -1052,14 +1102,17 @@ static void *admin_load(struct home_ctx *h)
 	if (district_time_zone(h->req->db, h->d, s->zone, sizeof s->zone))
 		s->zone[0] = '\0';
 	if (!s->f.last_import_at)
-		step(h, "/admin/import", "Import the roster from the student information system"
-					 " (OneRoster .zip)");
+		step(h, "/admin/import",
+		     "Import the roster from the student information system"
+		     " (OneRoster .zip)");
 	else if (!s->f.last_import_ok)
-		step(h, "/admin/import", "The last roster import was refused: import a corrected file");
+		step(h, "/admin/import",
+		     "The last roster import was refused: import a corrected file");
 	if (s->f.locked_accounts)
-		step(h, "/admin/users", "%lld account%s locked after too many failed sign-ins:"
-					" issue unlock codes", (long long)s->f.locked_accounts,
-		     s->f.locked_accounts == 1 ? " is" : "s are");
+		step(h, "/admin/users",
+		     "%lld account%s locked after too many failed sign-ins:"
+		     " issue unlock codes",
+		     (long long)s->f.locked_accounts, s->f.locked_accounts == 1 ? " is" : "s are");
 	if (s->f.tools_waiting && !access_has(h->a, ROLE_COORDINATOR) &&
 	    !access_has(h->a, ROLE_IT_STAFF))
 		step(h, "/tools?status=under_review", "%lld tool request%s wait%s for review",

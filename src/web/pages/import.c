@@ -18,16 +18,20 @@
 static void upload_form(struct http_request *req)
 {
 	struct buf *b = &req->out;
-	html_raw(b, "<p>Upload the OneRoster 1.1 or 1.2 CSV export of your student information"
-		    " system as one <code>.zip</code> (up to 16 MB; larger districts use"
-		    " <code>edbridge import oneroster</code> on the server). A file with any error is"
-		    " rejected whole and nothing changes.</p>"
-		    "<form class=\"stack\" method=\"post\" action=\"/admin/import\" enctype=\"multipart/form-data\">");
+	html_raw(b,
+		 "<p>Upload the OneRoster 1.1 or 1.2 CSV export of your student information"
+		 " system as one <code>.zip</code> (up to 16 MB; larger districts use"
+		 " <code>edbridge import oneroster</code> on the server). A file with any error is"
+		 " rejected whole and nothing changes.</p>"
+		 "<form class=\"stack\" method=\"post\" action=\"/admin/import\" "
+		 "enctype=\"multipart/form-data\">");
 	page_csrf_field(req);
-	html_raw(b, "<div><label for=\"file\">OneRoster .zip</label><input id=\"file\" name=\"file\""
-		    " type=\"file\" accept=\".zip,application/zip\" required></div>"
-		    "<div><button type=\"submit\">Import</button></div></form>"
-		    "<p><a href=\"/admin/audit?action=import\">Earlier imports in the audit log</a></p>");
+	html_raw(b,
+		 "<div><label for=\"file\">OneRoster .zip</label><input id=\"file\" name=\"file\""
+		 " type=\"file\" accept=\".zip,application/zip\" required></div>"
+		 "<div><button type=\"submit\">Import</button></div></form>"
+		 "<p><a href=\"/admin/audit?action=import\">Earlier imports in the audit "
+		 "log</a></p>");
 }
 
 void page_admin_import_form(struct http_request *req)
@@ -47,9 +51,11 @@ static void report_page(struct http_request *req, int status, const struct onero
 		page_notice(req, status < 300 ? "ok" : "error", message);
 	if (rep && rep->nfiles && status < 300) {
 		page_scroll_begin(req, "Files imported");
-		html_raw(b, "<table><thead><tr><th scope=\"col\">File</th><th scope=\"col\">Rows</th>"
-			    "<th scope=\"col\">Added</th><th scope=\"col\">Changed</th><th scope=\"col\">Deleted</th>"
-			    "</tr></thead><tbody>");
+		html_raw(b,
+			 "<table><thead><tr><th scope=\"col\">File</th><th scope=\"col\">Rows</th>"
+			 "<th scope=\"col\">Added</th><th scope=\"col\">Changed</th><th "
+			 "scope=\"col\">Deleted</th>"
+			 "</tr></thead><tbody>");
 		for (size_t i = 0; i < rep->nfiles; i++) {
 			const struct oneroster_count *c = &rep->files[i];
 			html_raw(b, "<tr><td>");
@@ -130,10 +136,13 @@ void page_admin_import(struct http_request *req)
 	if (rc) {
 		audit_record(req->db, d, &who, "import_rejected", "roster", part.filename,
 			     "OneRoster upload rejected");
-		report_page(req, rc == EB_EPARSE || rc == EB_EIO || rc == EB_ETOOBIG ? 400 : 500, &rep,
-			    "The upload was rejected; nothing was changed. Fix the errors below and upload again.");
+		report_page(req, rc == EB_EPARSE || rc == EB_EIO || rc == EB_ETOOBIG ? 400 : 500,
+			    &rep,
+			    "The upload was rejected; nothing was changed. Fix the errors below "
+			    "and upload again.");
 	} else {
-		audit_record(req->db, d, &who, "import", "roster", part.filename, "OneRoster upload");
+		audit_record(req->db, d, &who, "import", "roster", part.filename,
+			     "OneRoster upload");
 		report_page(req, 200, &rep, "The roster was imported.");
 	}
 	oneroster_report_free(&rep);

@@ -23,7 +23,6 @@
 #include "web/pages/initiatives.h"
 #include "web/pages/pages.h"
 
-
 static int64_t district_of(struct http_request *req)
 {
 	return req->session->account.district_id;
@@ -48,16 +47,17 @@ static void evaluate(struct http_request *req, const struct initiative *in, stru
 		ev->transient = true;
 		return;
 	}
-	enum eb_err rc = headline ? eval_load_headline(req->db, district_of(req), in, d, &req->arena,
-						       &ev->data, ev->why, sizeof ev->why)
-				  : eval_load(req->db, district_of(req), in, d, &req->arena, &ev->data,
-					      ev->why, sizeof ev->why);
+	enum eb_err rc = headline
+				 ? eval_load_headline(req->db, district_of(req), in, d, &req->arena,
+						      &ev->data, ev->why, sizeof ev->why)
+				 : eval_load(req->db, district_of(req), in, d, &req->arena,
+					     &ev->data, ev->why, sizeof ev->why);
 	if (rc) {
 		/* EB_EINVAL says what the data lacks; anything else passes */
 		if (rc != EB_EINVAL) {
 			ev->transient = true;
-			snprintf(ev->why, sizeof ev->why, "the data could not be read just now (%s)",
-				 eb_strerror(rc));
+			snprintf(ev->why, sizeof ev->why,
+				 "the data could not be read just now (%s)", eb_strerror(rc));
 		}
 		return;
 	}
@@ -89,7 +89,7 @@ static void evaluate(struct http_request *req, const struct initiative *in, stru
 	/* the privacy rule, for the page and both exports */
 	ev->hidden = eval_suppress_small(ev->r, ev->why, sizeof ev->why) != EB_OK;
 	if (ev->hidden)
-		ev->why[0] = 'N';	/* "Not shown: ..." stands as a sentence */
+		ev->why[0] = 'N'; /* "Not shown: ..." stands as a sentence */
 	ev->ok = !ev->hidden;
 }
 
@@ -134,7 +134,8 @@ void page_initiatives(struct http_request *req)
 	}
 	page_scroll_begin(req, "Initiatives");
 	html_raw(b, "<table><thead><tr><th scope=\"col\">Initiative</th>"
-		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th scope=\"col\">Start</th>"
+		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th "
+		    "scope=\"col\">Start</th>"
 		    "<th scope=\"col\">Review</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><td><a href=\"/initiatives/");
@@ -167,12 +168,13 @@ static const struct {
 } text_fields[] = {
 	{ "title", "Title", "", F_TEXT },
 	{ "need", "The classroom need, in plain words", "", F_AREA },
-	{ "standards", "Standards", "CCSS-M codes like 3.NF.A.1, separated by commas; optional", F_TEXT },
+	{ "standards", "Standards", "CCSS-M codes like 3.NF.A.1, separated by commas; optional",
+	  F_TEXT },
 	{ "start_date", "Start date", "", F_DATE },
 	{ "review_date", "Review date", "when the decision is due", F_DATE },
 	{ "outcome_assessment", "Outcome assessment", "the assessment's name as imported", F_TEXT },
-	{ "pretest_assessment", "Pretest assessment", "optional; default: the outcome before the start",
-	  F_TEXT },
+	{ "pretest_assessment", "Pretest assessment",
+	  "optional; default: the outcome before the start", F_TEXT },
 	{ "success_measure", "What change counts as success", "", F_AREA },
 	{ "dosage_minutes", "Intended use, minutes per week", "", F_NUMBER },
 	{ "pass_score", "Passing score on the outcome",
@@ -294,13 +296,15 @@ static void targets_fieldset(struct http_request *req, const struct form_errors 
 		char id[16], v[4];
 		snprintf(id, sizeof id, "grade-%d", g);
 		snprintf(v, sizeof v, g ? "%d" : "K", g);
-		checkbox(b, "grades", v, id, label_grade_number(g), reshow && was_checked(req, "grades", v));
+		checkbox(b, "grades", v, id, label_grade_number(g),
+			 reshow && was_checked(req, "grades", v));
 	}
 	form_field_error(req, errs, "grades");
 	html_raw(b, "</fieldset>");
 	const char *cv = reshow ? http_form(req, "classes") : NULL;
-	label_open(b, "classes", "Target classes", "optional: their titles or class codes, separated"
-						 " by commas");
+	label_open(b, "classes", "Target classes",
+		   "optional: their titles or class codes, separated"
+		   " by commas");
 	html_raw(b, "<input id=\"classes\" name=\"classes\" maxlength=\"2000\"");
 	form_invalid_attrs(req, errs, "classes");
 	html_raw(b, " value=\"");
@@ -350,7 +354,8 @@ static bool has_staff_role(const char *names)
 {
 	for (const char *p = names; *p;) {
 		size_t n = strcspn(p, ",");
-		if (!(n == 8 && strncmp(p, "guardian", 8) == 0) && !(n == 7 && strncmp(p, "student", 7) == 0))
+		if (!(n == 8 && strncmp(p, "guardian", 8) == 0) &&
+		    !(n == 7 && strncmp(p, "student", 7) == 0))
 			return true;
 		p += n + (p[n] == ',');
 	}
@@ -390,7 +395,7 @@ static void form_page(struct http_request *req, int status, const struct form_er
 			html_text(b, v ? v : "");
 			html_raw(b, "</textarea>");
 		} else {
-			html_raw(b, text_fields[i].type == F_DATE	? " type=\"date\""
+			html_raw(b, text_fields[i].type == F_DATE     ? " type=\"date\""
 				    : text_fields[i].type == F_NUMBER ? " type=\"number\" min=\"1\""
 								      : " maxlength=\"2000\"");
 			html_raw(b, " value=\"");
@@ -488,13 +493,15 @@ static const char *classes_from_form(struct http_request *req, struct form_error
 			snprintf(item, sizeof item, "%.*s", (int)t.n, t.p);
 			struct roster_class_row *c;
 			size_t nc = 0;
-			if (roster_find_classes(req->db, district_of(req), item, &req->arena, &c, &nc) ||
+			if (roster_find_classes(req->db, district_of(req), item, &req->arena, &c,
+						&nc) ||
 			    nc != 1) {
 				char why[400];
-				snprintf(why, sizeof why, nc > 1 ? "several classes are called '%s': type its"
-								   " class code instead"
-								 : "no class of the roster has the title or"
-								   " code '%s'",
+				snprintf(why, sizeof why,
+					 nc > 1 ? "several classes are called '%s': type its"
+						  " class code instead"
+						: "no class of the roster has the title or"
+						  " code '%s'",
 					 item);
 				form_error_add(errs, &req->arena, "classes", why);
 			} else {
@@ -589,8 +596,8 @@ static void target_names(struct http_request *req, const struct initiative *in, 
 	out[0] = 0;
 	for (size_t i = 0; i < n && k + 1 < cap; i++) {
 		const char *sid = schools ? in->schools[i] : in->classes[i];
-		const char *name = label_scope(req->db, district_of(req), schools ? "school" : "class",
-					       sid, &req->arena);
+		const char *name = label_scope(req->db, district_of(req),
+					       schools ? "school" : "class", sid, &req->arena);
 		int w = snprintf(out + k, cap - k, "%s%s", i ? ", " : "", name ? name : "");
 		if (w < 0)
 			break;
@@ -634,7 +641,8 @@ static void result_section(struct http_request *req, const struct initiative *in
 	dl_row(b, r->design == EVAL_DOSE ? "Standardised slope" : "Effect (Hedges' g)", v);
 	snprintf(v, sizeof v, "Tier %d (%s)", r->tier.tier, r->tier.name);
 	dl_row(b, "ESSA evidence tier", v);
-	snprintf(v, sizeof v, "%.0f using %s, %.0f compared", r->est.n_t, in->tool_name, r->est.n_c);
+	snprintf(v, sizeof v, "%.0f using %s, %.0f compared", r->est.n_t, in->tool_name,
+		 r->est.n_c);
 	dl_row(b, "Students", v);
 	html_raw(b, "</dl><p class=\"muted\">How it was evaluated and every figure are at the end"
 		    " of the page.</p></section>");
@@ -688,12 +696,14 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	dl_row(b, "Smallest detectable effect", v);
 	if (in->has_pass) {
 		char pv[256];
-		snprintf(pv, sizeof pv, "%.1f%% of the intervention group, %.1f%% of the comparison group"
-			 " (score %g or more)", 100 * r->pass_t, 100 * r->pass_c, in->pass_score);
+		snprintf(pv, sizeof pv,
+			 "%.1f%% of the intervention group, %.1f%% of the comparison group"
+			 " (score %g or more)",
+			 100 * r->pass_t, 100 * r->pass_c, in->pass_score);
 		dl_row(b, "Passing", pv);
 		if (r->has_cox) {
-			snprintf(pv, sizeof pv, "%.3f (95%% interval %.3f to %.3f, p %.4f)", r->cox.cox,
-				 r->cox_ci_lo, r->cox_ci_hi, r->cox_p);
+			snprintf(pv, sizeof pv, "%.3f (95%% interval %.3f to %.3f, p %.4f)",
+				 r->cox.cox, r->cox_ci_lo, r->cox_ci_hi, r->cox_p);
 			dl_row(b, "Cox index (pass/fail)", pv);
 		} else {
 			dl_row(b, "Cox index (pass/fail)",
@@ -715,7 +725,8 @@ static void evaluation_section(struct http_request *req, const struct initiative
 		html_raw(b, "<h3>Baseline equivalence</h3>");
 		page_scroll_begin(req, "Baseline equivalence");
 		html_raw(b, "<table><thead><tr><th scope=\"col\">Characteristic</th>"
-			    "<th scope=\"col\">g before</th><th scope=\"col\">g after</th><th scope=\"col\">WWC band</th>"
+			    "<th scope=\"col\">g before</th><th scope=\"col\">g after</th><th "
+			    "scope=\"col\">WWC band</th>"
 			    "</tr></thead><tbody>");
 		for (size_t j = 0; j < r->ncov; j++) {
 			html_raw(b, "<tr><td>");
@@ -733,7 +744,8 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	html_raw(b, "<h3>For whom</h3>");
 	page_scroll_begin(req, "For whom");
 	html_raw(b, "<table><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">g</th>"
-		    "<th scope=\"col\">95% interval</th><th scope=\"col\">p (BH-adjusted)</th></tr></thead><tbody>");
+		    "<th scope=\"col\">95% interval</th><th scope=\"col\">p "
+		    "(BH-adjusted)</th></tr></thead><tbody>");
 	for (size_t i = 0; i < r->nsub; i++) {
 		const struct eval_subgroup *s = &r->sub[i];
 		html_raw(b, "<tr><td>");
@@ -754,8 +766,10 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	}
 	html_raw(b, "</tbody></table></div>");
 	if (r->nstd) {
-		html_raw(b, "<h3>By standard</h3><p class=\"muted\">On the mastery model's estimates of"
-			    " P(mastered) now, not on a test score: ");
+		html_raw(
+			b,
+			"<h3>By standard</h3><p class=\"muted\">On the mastery model's estimates of"
+			" P(mastered) now, not on a test score: ");
 		html_text(b, ev.data.std_targeted ? "the initiative's targeted standards"
 						  : "the standards the tool's evidence covers");
 		html_raw(b, "; students with a measured estimate, adjusted for the pretest and the"
@@ -791,8 +805,8 @@ static void evaluation_section(struct http_request *req, const struct initiative
 	html_raw(b, "</details></section>");
 }
 
-static void use_table(struct http_request *req, const struct initiative *in,
-		      const char *school, enum initiative_use_by by, double weeks)
+static void use_table(struct http_request *req, const struct initiative *in, const char *school,
+		      enum initiative_use_by by, double weeks)
 {
 	struct buf *b = &req->out;
 	struct initiative_use_row *u;
@@ -825,8 +839,7 @@ static void use_table(struct http_request *req, const struct initiative *in,
 	html_raw(b, "</tbody></table></div>");
 }
 
-static void use_section(struct http_request *req, const struct initiative *in,
-			const char *school)
+static void use_section(struct http_request *req, const struct initiative *in, const char *school)
 {
 	struct buf *b = &req->out;
 	struct initiative_use_row *u;
@@ -848,7 +861,8 @@ static void use_section(struct http_request *req, const struct initiative *in,
 	html_raw(b, " minutes per week per student.");
 	if (weeks < 1)
 		html_raw(b, " The initiative has not run for a week yet.");
-	html_raw(b, "</p><details><summary>Use by school and by teacher</summary><h3>By school</h3>");
+	html_raw(b,
+		 "</p><details><summary>Use by school and by teacher</summary><h3>By school</h3>");
 	use_table(req, in, school, INIT_USE_BY_SCHOOL, weeks);
 	html_raw(b, "<h3>By teacher</h3>");
 	use_table(req, in, school, INIT_USE_BY_TEACHER, weeks);
@@ -870,8 +884,9 @@ static void cost_section(struct http_request *req, const struct initiative *in,
 	struct init_cost c;
 	html_raw(b, "<h2>Licence and cost</h2>");
 	if (init_cost_get(req->db, district_of(req), in, est, &c) || !c.has_tool) {
-		html_raw(b, "<p class=\"muted\">The initiative names no tool of the inventory, so its"
-			    " licence and cost are not known here.</p>");
+		html_raw(b,
+			 "<p class=\"muted\">The initiative names no tool of the inventory, so its"
+			 " licence and cost are not known here.</p>");
 		return;
 	}
 	char v[200];
@@ -901,8 +916,9 @@ static void cost_section(struct http_request *req, const struct initiative *in,
 	else
 		snprintf(v, sizeof v, "- (%s)", c.why_no_effect_cost);
 	dl_row(b, "Cost per student per 0.1 SD of effect", v);
-	html_raw(b, "</dl><p class=\"muted\">The licence covers the whole district; other initiatives"
-		    " of the same tool share it.</p>");
+	html_raw(b,
+		 "</dl><p class=\"muted\">The licence covers the whole district; other initiatives"
+		 " of the same tool share it.</p>");
 }
 
 const char *initiatives_report_school(struct http_request *req, bool *ok)
@@ -961,7 +977,8 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 	snprintf(v, sizeof v, "%lld minutes per week", (long long)in->dosage_minutes);
 	dl_row(b, "Intended use", v);
 	if (in->random_unit) {
-		snprintf(v, sizeof v, "by %s, seed %lld", in->random_unit, (long long)in->random_seed);
+		snprintf(v, sizeof v, "by %s, seed %lld", in->random_unit,
+			 (long long)in->random_seed);
 		dl_row(b, "Random assignment", v);
 	}
 	html_raw(b, "</dl><h2>People</h2><dl>");
@@ -978,7 +995,8 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 	html_raw(b, "</dl><h2>Decisions</h2>");
 	struct initiative_decision *h;
 	size_t nh = 0;
-	if (initiative_history(req->db, district_of(req), in->id, &req->arena, &h, &nh) || nh == 0) {
+	if (initiative_history(req->db, district_of(req), in->id, &req->arena, &h, &nh) ||
+	    nh == 0) {
 		html_raw(b, "<p class=\"muted\">No status changes yet.</p>");
 	} else {
 		html_raw(b, "<details><summary>");
@@ -986,19 +1004,24 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 		html_raw(b, nh == 1 ? " decision" : " decisions");
 		html_raw(b, " so far</summary>");
 		page_scroll_begin(req, "Decisions");
-		html_raw(b, "<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Change</th>"
-			    "<th scope=\"col\">By</th><th scope=\"col\">Reason</th><th scope=\"col\">Evidence</th>"
-			    "</tr></thead><tbody>");
+		html_raw(
+			b,
+			"<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Change</th>"
+			"<th scope=\"col\">By</th><th scope=\"col\">Reason</th><th "
+			"scope=\"col\">Evidence</th>"
+			"</tr></thead><tbody>");
 		for (size_t i = 0; i < nh; i++) {
 			html_raw(b, "<tr><td>");
 			page_time(req, h[i].at);
 			html_raw(b, "</td><td>");
 			enum initiative_status fs, ts;
 			html_text(b, initiative_status_parse(h[i].from, &fs) == EB_OK
-					     ? initiative_status_label(fs) : "");
+					     ? initiative_status_label(fs)
+					     : "");
 			html_raw(b, " → ");
 			html_text(b, initiative_status_parse(h[i].to, &ts) == EB_OK
-					     ? initiative_status_label(ts) : h[i].to);
+					     ? initiative_status_label(ts)
+					     : h[i].to);
 			html_raw(b, "</td><td>");
 			html_text(b, label_actor(h[i].actor));
 			html_raw(b, "</td><td>");
@@ -1014,7 +1037,8 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 		html_int(b, in->id);
 		html_raw(b, "/status\">");
 		page_csrf_field(req);
-		html_raw(b, "<div><label for=\"to\">New status</label><select id=\"to\" name=\"to\">");
+		html_raw(b,
+			 "<div><label for=\"to\">New status</label><select id=\"to\" name=\"to\">");
 		for (int s = 0; s < INIT__COUNT; s++) {
 			if (!initiative_transition_ok(in->status, (enum initiative_status)s))
 				continue;
@@ -1024,11 +1048,15 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			html_text(b, initiative_status_label((enum initiative_status)s));
 			html_raw(b, "</option>");
 		}
-		html_raw(b, "</select></div><div><label for=\"reason\">Reason</label><textarea id=\"reason\""
+		html_raw(b, "</select></div><div><label for=\"reason\">Reason</label><textarea "
+			    "id=\"reason\""
 			    " name=\"reason\" rows=\"2\" maxlength=\"2000\"></textarea></div>"
-			    "<div><label for=\"evidence\">Evidence <span class=\"muted\">(required to continue,"
-			    " change or stop)</span></label><textarea id=\"evidence\" name=\"evidence\" rows=\"2\""
-			    " maxlength=\"4000\"></textarea></div><button type=\"submit\">Record the decision</button></form>");
+			    "<div><label for=\"evidence\">Evidence <span class=\"muted\">(required "
+			    "to continue,"
+			    " change or stop)</span></label><textarea id=\"evidence\" "
+			    "name=\"evidence\" rows=\"2\""
+			    " maxlength=\"4000\"></textarea></div><button type=\"submit\">Record "
+			    "the decision</button></form>");
 	}
 	use_section(req, in, school);
 	cost_section(req, in, ev.ok ? &ev.r->est : NULL);

@@ -16,11 +16,11 @@ struct initiative;
 struct evaluated {
 	bool ok;
 	bool hidden;	/* estimated, but a group is too small to show (eval_suppress_small) */
-	bool transient;	/* no result because of a passing problem (the database busy, out of
+	bool transient; /* no result because of a passing problem (the database busy, out of
 			 * memory), not because of the data: never to be kept */
 	char why[512];
 	struct eval_data data;
-	struct eval_result *r;	/* in req->arena */
+	struct eval_result *r; /* in req->arena */
 };
 
 /* Evaluates `in` on the request's database with its design (randomized or

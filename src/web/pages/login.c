@@ -50,7 +50,8 @@ static void district_field(struct http_request *req, const char *chosen)
 	n = district_all(req->db, ids, n);
 	if (n > MAX_DISTRICTS_LISTED)
 		n = MAX_DISTRICTS_LISTED;
-	html_raw(b, "<div><label for=\"district\">District</label><select id=\"district\" name=\"district\""
+	html_raw(b, "<div><label for=\"district\">District</label><select id=\"district\" "
+		    "name=\"district\""
 		    " required><option value=\"\">Choose your district</option>");
 	for (size_t i = 0; i < n; i++) {
 		char name[256], id[24];
@@ -87,10 +88,12 @@ static void next_field(struct http_request *req, const char *next)
 
 static void remember_field(struct buf *b)
 {
-	html_raw(b, "<div class=\"check\"><input type=\"checkbox\" id=\"remember\" name=\"remember\""
-		    " value=\"1\"><label for=\"remember\">Keep me signed in on this device for "
-		    DEVICE_TTL_DAYS_TEXT " days <span class=\"muted\">(on your own phone or computer,"
-		    " not a shared one)</span></label></div>");
+	html_raw(b,
+		 "<div class=\"check\"><input type=\"checkbox\" id=\"remember\" name=\"remember\""
+		 " value=\"1\"><label for=\"remember\">Keep me signed in on this device "
+		 "for " DEVICE_TTL_DAYS_TEXT
+		 " days <span class=\"muted\">(on your own phone or computer,"
+		 " not a shared one)</span></label></div>");
 }
 
 /* After a sign-in: remembers the device when asked, then goes to the page
@@ -124,12 +127,15 @@ static void login_form(struct http_request *req, int status, const char *error, 
 	html_raw(b, "<div><label for=\"login\">Login</label><input id=\"login\" name=\"login\""
 		    " autocomplete=\"username\" required maxlength=\"127\" value=\"");
 	html_attr(b, login ? login : "");
-	html_raw(b, "\"></div><div><label for=\"password\">Password</label><input id=\"password\""
-		    " name=\"password\" type=\"password\" autocomplete=\"current-password\" required"
-		    " maxlength=\"256\"></div><div><label for=\"unlock\">Unlock code <span class=\"muted\">"
-		    "(only if your administrator gave you one: after many failed attempts an account"
-		    " locks itself)</span></label><input id=\"unlock\" name=\"unlock\" maxlength=\"40\""
-		    " autocomplete=\"off\" placeholder=\"XXXX-XXXX-XXXX\"></div>");
+	html_raw(
+		b,
+		"\"></div><div><label for=\"password\">Password</label><input id=\"password\""
+		" name=\"password\" type=\"password\" autocomplete=\"current-password\" required"
+		" maxlength=\"256\"></div><div><label for=\"unlock\">Unlock code <span "
+		"class=\"muted\">"
+		"(only if your administrator gave you one: after many failed attempts an account"
+		" locks itself)</span></label><input id=\"unlock\" name=\"unlock\" maxlength=\"40\""
+		" autocomplete=\"off\" placeholder=\"XXXX-XXXX-XXXX\"></div>");
 	remember_field(b);
 	html_raw(b, "<div><button type=\"submit\">Log in</button></div></form>"
 		    "<p>Families: <a href=\"/login/code");
@@ -221,13 +227,15 @@ void page_login_submit(struct http_request *req)
 	if (rc || !found || refused) {
 		if (found) {
 			struct audit_actor who = { a.id, a.login, req->client_addr };
-			audit_record(req->db, a.district_id, &who, "login_failed", "account", a.login,
+			audit_record(req->db, a.district_id, &who, "login_failed", "account",
+				     a.login,
 				     refused ? "account locked: no valid unlock code"
 					     : "wrong password or disabled account");
 			struct account now;
-			if (!refused && !a.locked && account_get(req->db, a.district_id, a.id, &now) == EB_OK &&
-			    now.locked)
-				audit_record(req->db, a.district_id, &who, "login_locked", "account", a.login,
+			if (!refused && !a.locked &&
+			    account_get(req->db, a.district_id, a.id, &now) == EB_OK && now.locked)
+				audit_record(req->db, a.district_id, &who, "login_locked",
+					     "account", a.login,
 					     "locked after too many failed password checks");
 		}
 		login_form(req, 401, "That login and password do not match an account.", login);
@@ -235,7 +243,8 @@ void page_login_submit(struct http_request *req)
 	}
 	auth_attempt_succeeded(req, &t);
 	if (account_login_succeeded(req->db, &a))
-		log_warn("login: could not reset the failure count of account %lld", (long long)a.id);
+		log_warn("login: could not reset the failure count of account %lld",
+			 (long long)a.id);
 	if (auth_start_session(req, &a)) {
 		page_error(req, 500, "Error", "Could not start a session. Try again.");
 		return;
@@ -258,19 +267,22 @@ static void code_form(struct http_request *req, int status, const char *error)
 		html_text(b, error);
 		html_raw(b, "</p>");
 	}
-	html_raw(b, "<p>Your school's letter has a 12-character access code. Each code works once.</p>"
-		    "<form class=\"stack\" method=\"post\" action=\"/login/code\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"");
+	html_raw(b,
+		 "<p>Your school's letter has a 12-character access code. Each code works once.</p>"
+		 "<form class=\"stack\" method=\"post\" action=\"/login/code\">"
+		 "<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_attr(b, csrf);
 	html_raw(b, "\">");
 	next_field(req, next);
 	html_raw(b, "<div><label for=\"code\">Access code</label><input id=\"code\" name=\"code\""
-		    " autocomplete=\"one-time-code\" required maxlength=\"40\" placeholder=\"XXXX-XXXX-XXXX\">"
+		    " autocomplete=\"one-time-code\" required maxlength=\"40\" "
+		    "placeholder=\"XXXX-XXXX-XXXX\">"
 		    "</div>");
 	remember_field(b);
-	html_raw(b, "<div><button type=\"submit\">Log in</button></div></form>"
-		    "<p class=\"muted\">Once you are in, you can set a password, so that you need no"
-		    " new letter next time.</p>");
+	html_raw(b,
+		 "<div><button type=\"submit\">Log in</button></div></form>"
+		 "<p class=\"muted\">Once you are in, you can set a password, so that you need no"
+		 " new letter next time.</p>");
 	page_end(req);
 }
 
@@ -309,8 +321,9 @@ void page_code_submit(struct http_request *req)
 	}
 	struct account a;
 	if (account_redeem_code(req->db, code, &a) != EB_OK) {
-		code_form(req, 401, "That code is not valid: it may be mistyped, already used or "
-				    "expired. Ask your school for a new letter.");
+		code_form(req, 401,
+			  "That code is not valid: it may be mistyped, already used or "
+			  "expired. Ask your school for a new letter.");
 		return;
 	}
 	auth_attempt_succeeded(req, &t);
@@ -360,8 +373,9 @@ static void devices_section(struct http_request *req)
 		return;
 	}
 	if (!n) {
-		html_raw(b, "<p>None. To stay signed in on your own phone or computer, tick \"Keep me"
-			    " signed in on this device\" when you sign in.</p>");
+		html_raw(b,
+			 "<p>None. To stay signed in on your own phone or computer, tick \"Keep me"
+			 " signed in on this device\" when you sign in.</p>");
 		return;
 	}
 	int64_t here = auth_this_device(req, me);
@@ -381,15 +395,19 @@ static void devices_section(struct http_request *req)
 		page_csrf_field(req);
 		html_raw(b, "<input type=\"hidden\" name=\"device\" value=\"");
 		html_int(b, d[i].id);
-		html_raw(b, "\"><button type=\"submit\" class=\"secondary\">Forget this device</button>"
-			    "</form></li>");
+		html_raw(
+			b,
+			"\"><button type=\"submit\" class=\"secondary\">Forget this device</button>"
+			"</form></li>");
 	}
 	html_raw(b, "</ul>");
 	if (n > 1) {
 		html_raw(b, "<form method=\"post\" action=\"/account/devices\">");
 		page_csrf_field(req);
-		html_raw(b, "<input type=\"hidden\" name=\"device\" value=\"all\"><button"
-			    " type=\"submit\" class=\"secondary\">Forget every device</button></form>");
+		html_raw(
+			b,
+			"<input type=\"hidden\" name=\"device\" value=\"all\"><button"
+			" type=\"submit\" class=\"secondary\">Forget every device</button></form>");
 	}
 }
 
@@ -407,30 +425,38 @@ static void password_form(struct http_request *req, int status, const char *kind
 	html_text(b, me->has_password ? "Change your password" : "Set a password");
 	html_raw(b, "</h2>");
 	if (!me->has_password)
-		html_raw(b, "<p>You signed in with an access code from a letter. With a password you"
-			    " can sign in at any time with your login and password, without a new"
-			    " letter.</p>");
+		html_raw(b,
+			 "<p>You signed in with an access code from a letter. With a password you"
+			 " can sign in at any time with your login and password, without a new"
+			 " letter.</p>");
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/account/password\">");
 	page_csrf_field(req);
 	html_raw(b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"");
 	html_attr(b, me->login);
 	html_raw(b, "\">");
 	if (me->has_password)
-		html_raw(b, "<div><label for=\"current\">Current password</label><input id=\"current\""
-			    " name=\"current\" type=\"password\" autocomplete=\"current-password\" required"
-			    " maxlength=\"256\"></div>");
-	html_raw(b, "<div><label for=\"password\">New password <span class=\"muted\">"
-		    "(at least 8 characters; a few unrelated words make a good one; common passwords are"
-		    " refused)</span></label><input id=\"password\" name=\"password\" type=\"password\""
-		    " autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\"></div>"
-		    "<div><label for=\"again\">New password again</label><input id=\"again\" name=\"again\""
-		    " type=\"password\" autocomplete=\"new-password\" required maxlength=\"256\"></div>"
-		    "<div><button type=\"submit\">");
+		html_raw(b,
+			 "<div><label for=\"current\">Current password</label><input id=\"current\""
+			 " name=\"current\" type=\"password\" autocomplete=\"current-password\" "
+			 "required"
+			 " maxlength=\"256\"></div>");
+	html_raw(
+		b,
+		"<div><label for=\"password\">New password <span class=\"muted\">"
+		"(at least 8 characters; a few unrelated words make a good one; common passwords "
+		"are"
+		" refused)</span></label><input id=\"password\" name=\"password\" type=\"password\""
+		" autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\"></div>"
+		"<div><label for=\"again\">New password again</label><input id=\"again\" "
+		"name=\"again\""
+		" type=\"password\" autocomplete=\"new-password\" required maxlength=\"256\"></div>"
+		"<div><button type=\"submit\">");
 	html_text(b, me->has_password ? "Change my password" : "Set my password");
 	html_raw(b, "</button></div></form><p class=\"muted\">");
-	html_text(b, me->has_password ? "Changing it signs you out everywhere else, and other devices"
-					" stop staying signed in."
-				      : "Setting it signs you out everywhere else.");
+	html_text(b, me->has_password
+			     ? "Changing it signs you out everywhere else, and other devices"
+			       " stop staying signed in."
+			     : "Setting it signs you out everywhere else.");
 	html_raw(b, "</p>");
 	devices_section(req);
 	page_end(req);
@@ -440,12 +466,15 @@ void page_account_password_form(struct http_request *req)
 {
 	const char *changed = http_query(req, "changed"), *forgot = http_query(req, "forgot");
 	if (changed && strcmp(changed, "1") == 0)
-		password_form(req, 200, "ok", "Your password was changed. Your other sessions were ended.");
+		password_form(req, 200, "ok",
+			      "Your password was changed. Your other sessions were ended.");
 	else if (changed && strcmp(changed, "set") == 0)
-		password_form(req, 200, "ok", "Your password is set. Next time, sign in with your login"
-					      " and password.");
+		password_form(req, 200, "ok",
+			      "Your password is set. Next time, sign in with your login"
+			      " and password.");
 	else if (forgot && strcmp(forgot, "1") == 0)
-		password_form(req, 200, "ok", "The device was forgotten: it signs in again next time.");
+		password_form(req, 200, "ok",
+			      "The device was forgotten: it signs in again next time.");
 	else if (forgot && strcmp(forgot, "all") == 0)
 		password_form(req, 200, "ok", "Every device was forgotten.");
 	else
@@ -467,7 +496,8 @@ void page_account_devices(struct http_request *req)
 		return;
 	}
 	if (!n) {
-		password_form(req, 404, "error", "There is no such device (it may be forgotten already).");
+		password_form(req, 404, "error",
+			      "There is no such device (it may be forgotten already).");
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
@@ -511,13 +541,14 @@ void page_account_password(struct http_request *req)
 			return;
 		}
 		if (rc) {
-			password_form(req, 503, "error", "The server is busy. Try again in a moment.");
+			password_form(req, 503, "error",
+				      "The server is busy. Try again in a moment.");
 			return;
 		}
 		if (account_verify_password(req->db, &me, current) != EB_OK) {
 			struct audit_actor who = auth_actor(req);
-			audit_record(req->db, me.district_id, &who, "login_failed", "account", me.login,
-				     "wrong current password when changing it");
+			audit_record(req->db, me.district_id, &who, "login_failed", "account",
+				     me.login, "wrong current password when changing it");
 			password_form(req, 403, "error", "Your current password is not right.");
 			return;
 		}
@@ -549,11 +580,14 @@ void page_account_password(struct http_request *req)
 			     : "password changed by its owner (other sessions ended)");
 	me.has_password = true;
 	if (auth_start_session(req, &me)) {
-		page_error(req, 500, "Error", "Your password was changed, but a new session could not"
-					      " start. Log in again.");
+		page_error(req, 500, "Error",
+			   "Your password was changed, but a new session could not"
+			   " start. Log in again.");
 		return;
 	}
 	if (remembered && auth_remember_device(req, &me))
-		log_warn("password: could not remember the device of account %lld", (long long)me.id);
-	http_redirect(req, setting ? "/account/password?changed=set" : "/account/password?changed=1");
+		log_warn("password: could not remember the device of account %lld",
+			 (long long)me.id);
+	http_redirect(req,
+		      setting ? "/account/password?changed=set" : "/account/password?changed=1");
 }

@@ -29,7 +29,6 @@ static void not_found(struct http_request *req)
 	page_error(req, 404, "Not found", "There is nothing here that your role may see.");
 }
 
-
 /* ?format=csv|xlsx: the page's table as a download (web/export) */
 static bool want_export(struct http_request *req, enum export_format *f)
 {
@@ -51,7 +50,8 @@ static void levels_of(struct http_request *req, struct district_levels *lv)
 }
 
 /* A level cell: pattern class, visible text, screen-reader detail. */
-static void level_cell(struct buf *b, const struct district_levels *lv, const struct mastery_cell *c)
+static void level_cell(struct buf *b, const struct district_levels *lv,
+		       const struct mastery_cell *c)
 {
 	if (!c) {
 		html_raw(b, "<td class=\"lv lv-none\">No data</td>");
@@ -77,7 +77,8 @@ static void level_cell(struct buf *b, const struct district_levels *lv, const st
 
 static void legend(struct buf *b, const struct district_levels *lv)
 {
-	html_raw(b, "<p class=\"legend\">Levels (this district's thresholds on the probability of mastery): ");
+	html_raw(b, "<p class=\"legend\">Levels (this district's thresholds on the probability of "
+		    "mastery): ");
 	const double lo[] = { 0, lv->approaching, lv->proficient, lv->mastered };
 	for (int l = 0; l < MASTERY_LEVEL_COUNT; l++) {
 		html_raw(b, "<span class=\"lv lv-");
@@ -85,7 +86,8 @@ static void legend(struct buf *b, const struct district_levels *lv)
 		html_raw(b, "\">");
 		html_text(b, mastery_level_name((enum mastery_level)l));
 		html_raw(b, "</span> ");
-		html_textf(b, "%s%.0f%% ", l ? "from " : "below ", (l ? lo[l] : lv->approaching) * 100);
+		html_textf(b, "%s%.0f%% ", l ? "from " : "below ",
+			   (l ? lo[l] : lv->approaching) * 100);
 	}
 	html_raw(b, "<span class=\"lv lv-inferred\">Level*</span> inferred from related standards"
 		    " (little direct evidence; not a measurement).</p>");
@@ -119,7 +121,8 @@ static int parse_class_grade(const char *grades)
 		return out;
 	if (strcmp(g, "KG") == 0)
 		return 0;
-	if (strcmp(g, "09") == 0 || strcmp(g, "10") == 0 || strcmp(g, "11") == 0 || strcmp(g, "12") == 0)
+	if (strcmp(g, "09") == 0 || strcmp(g, "10") == 0 || strcmp(g, "11") == 0 ||
+	    strcmp(g, "12") == 0)
 		return STANDARDS_GRADE_HS;
 	return -1;
 }
@@ -180,7 +183,8 @@ static void unit_picker(struct buf *b, const char *cid, const struct unit *u)
 {
 	html_raw(b, "<form method=\"get\" class=\"picker noprint\" action=\"/classes/");
 	html_url(b, cid);
-	html_raw(b, "/mastery\"><label for=\"grade\">Grade</label><select id=\"grade\" name=\"grade\">");
+	html_raw(b, "/mastery\"><label for=\"grade\">Grade</label><select id=\"grade\" "
+		    "name=\"grade\">");
 	int grades[16];
 	size_t ng = standards_grades(grades, 16);
 	for (size_t i = 0; i < ng && i < 16; i++) {
@@ -189,10 +193,12 @@ static void unit_picker(struct buf *b, const char *cid, const struct unit *u)
 		html_raw(b, "<option value=\"");
 		html_attr(b, grades[i] == STANDARDS_GRADE_HS ? "HS" : v);
 		html_raw(b, grades[i] == u->grade ? "\" selected>" : "\">");
-		html_text(b, label_grade_number(grades[i] == STANDARDS_GRADE_HS ? LABEL_GRADE_HS : grades[i]));
+		html_text(b, label_grade_number(grades[i] == STANDARDS_GRADE_HS ? LABEL_GRADE_HS
+										: grades[i]));
 		html_raw(b, "</option>");
 	}
-	html_raw(b, "</select><label for=\"domain\">Domain</label><select id=\"domain\" name=\"domain\">"
+	html_raw(b, "</select><label for=\"domain\">Domain</label><select id=\"domain\" "
+		    "name=\"domain\">"
 		    "<option value=\"\">Major clusters</option>");
 	const char *doms[32];
 	size_t nd = standards_domains_of_grade(u->grade, doms, 32);
@@ -203,7 +209,8 @@ static void unit_picker(struct buf *b, const char *cid, const struct unit *u)
 		html_text(b, doms[i]);
 		html_raw(b, "</option>");
 	}
-	html_raw(b, "</select><label for=\"cluster\">Cluster</label><select id=\"cluster\" name=\"cluster\">"
+	html_raw(b, "</select><label for=\"cluster\">Cluster</label><select id=\"cluster\" "
+		    "name=\"cluster\">"
 		    "<option value=\"\">All of the above</option>");
 	for (size_t i = 0; i < nd && i < 32; i++) {
 		const struct standard *cls[32];
@@ -211,7 +218,9 @@ static void unit_picker(struct buf *b, const char *cid, const struct unit *u)
 		for (size_t j = 0; j < nc && j < 32; j++) {
 			html_raw(b, "<option value=\"");
 			html_attr(b, cls[j]->code);
-			html_raw(b, u->cluster && strcmp(u->cluster, cls[j]->code) == 0 ? "\" selected>" : "\">");
+			html_raw(b, u->cluster && strcmp(u->cluster, cls[j]->code) == 0
+					    ? "\" selected>"
+					    : "\">");
 			html_text(b, cls[j]->code);
 			html_raw(b, "</option>");
 		}
@@ -222,11 +231,11 @@ static void unit_picker(struct buf *b, const char *cid, const struct unit *u)
 struct class_row {
 	const struct roster_person_row *p;
 	const struct mastery_cell *cell[MAX_COLS];
-	int attention;	/* 2 per Not yet, 1 per Approaching (measured only) */
-	int known;	/* cells with an estimate */
-	bool twin;	/* another student of the class has the same name */
-	double mean;	/* mean P of the cells present */
-	double key;	/* sort key of the chosen column */
+	int attention; /* 2 per Not yet, 1 per Approaching (measured only) */
+	int known;     /* cells with an estimate */
+	bool twin;     /* another student of the class has the same name */
+	double mean;   /* mean P of the cells present */
+	double key;    /* sort key of the chosen column */
 };
 
 static int by_attention(const void *a, const void *b)
@@ -291,7 +300,8 @@ void page_class_mastery(struct http_request *req)
 	struct roster_class_row *mine;
 	size_t nm;
 	const char *title = cid, *grades = NULL;
-	if (roster_school_classes(req->db, a->district_id, school.sourced_id, &req->arena, &mine, &nm) == EB_OK)
+	if (roster_school_classes(req->db, a->district_id, school.sourced_id, &req->arena, &mine,
+				  &nm) == EB_OK)
 		for (size_t i = 0; i < nm; i++)
 			if (strcmp(mine[i].sourced_id, cid) == 0) {
 				title = mine[i].title;
@@ -317,7 +327,8 @@ void page_class_mastery(struct http_request *req)
 		r->p = &st[i];
 		struct mastery_row *cells;
 		size_t nc;
-		if (mastery_student_cells(req->db, a->district_id, st[i].sourced_id, &req->arena, &cells, &nc)) {
+		if (mastery_student_cells(req->db, a->district_id, st[i].sourced_id, &req->arena,
+					  &cells, &nc)) {
 			page_error(req, 500, "Error", "Could not read the estimates.");
 			return;
 		}
@@ -332,7 +343,9 @@ void page_class_mastery(struct http_request *req)
 					cnt++;
 					if (!c->inferred) {
 						enum mastery_level l = mastery_level_of(&lv, c->p);
-						r->attention += l == MASTERY_NOT_YET ? 2 : l == MASTERY_APPROACHING;
+						r->attention += l == MASTERY_NOT_YET
+									? 2
+									: l == MASTERY_APPROACHING;
 					}
 					break;
 				}
@@ -352,16 +365,20 @@ void page_class_mastery(struct http_request *req)
 	bool exporting = want_export(req, &ef);
 	char what[256];
 	snprintf(what, sizeof what, "class mastery grid%s, %s (%zu standards)",
-		 !exporting ? "" : ef == EXPORT_XLSX ? " as Excel" : " as CSV", u.title, u.n);
+		 !exporting	     ? ""
+		 : ef == EXPORT_XLSX ? " as Excel"
+				     : " as CSV",
+		 u.title, u.n);
 	if (!page_audit_bulk(req, exporting ? "export" : "view", "class", cid, (int64_t)ns, what))
 		return;
 	if (exporting) {
 		struct export x;
 		if (!export_respond_begin(req, &x, ef, NULL))
 			return;
-		static const char *const head[] = { "student_sourced_id", "family_name",
-						    "given_name", "standard", "level", "p_mastered",
-						    "sd", "responses", "correct", "inferred" };
+		static const char *const head[] = {
+			"student_sourced_id", "family_name", "given_name", "standard", "level",
+			"p_mastered",	      "sd",	     "responses",  "correct",  "inferred"
+		};
 		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 			export_head(&x, head[i]);
 		export_end_row(&x);
@@ -427,9 +444,11 @@ void page_class_mastery(struct http_request *req)
 	html_raw(b, ": ");
 	html_int(b, (int64_t)ns);
 	html_raw(b, " students, ");
-	html_text(b, name_sort ? "by name" : sort_col >= 0 ? "lowest first on the chosen standard"
-							: "students needing attention first");
-	html_raw(b, "</span></caption><thead><tr><th scope=\"col\"><a href=\"?sort=name\">Student</a></th>");
+	html_text(b, name_sort	     ? "by name"
+		     : sort_col >= 0 ? "lowest first on the chosen standard"
+				     : "students needing attention first");
+	html_raw(b, "</span></caption><thead><tr><th scope=\"col\"><a "
+		    "href=\"?sort=name\">Student</a></th>");
 	for (size_t j = 0; j < u.n; j++) {
 		html_raw(b, "<th scope=\"col\"");
 		if ((int)j == sort_col)
@@ -514,7 +533,7 @@ void page_student_mastery(struct http_request *req)
 	struct roster_person_row p;
 	enum export_format ef;
 	bool exporting = want_export(req, &ef);
-	const char *what = !exporting ? "mastery"
+	const char *what = !exporting	       ? "mastery"
 			   : ef == EXPORT_XLSX ? "mastery, exported as Excel"
 					       : "mastery, exported as CSV";
 	if (!page_student_open(req, sid, what, &p))
@@ -539,10 +558,11 @@ void page_student_mastery(struct http_request *req)
 		struct export x;
 		if (!export_respond_begin(req, &x, ef, NULL))
 			return;
-		static const char *const head[] = { "standard", "level", "p_mastered", "sd",
-						    "responses", "correct", "inferred",
-						    "first_evidence", "last_evidence",
-						    "weekly_p_percent" };
+		static const char *const head[] = { "standard",	     "level",
+						    "p_mastered",    "sd",
+						    "responses",     "correct",
+						    "inferred",	     "first_evidence",
+						    "last_evidence", "weekly_p_percent" };
 		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 			export_head(&x, head[i]);
 		export_end_row(&x);
@@ -590,8 +610,8 @@ void page_student_mastery(struct http_request *req)
 		level_cell(b, &lv, c);
 		double lo = c->p - 1.96 * c->sd, hi = c->p + 1.96 * c->sd;
 		html_raw(b, "<td>");
-		html_textf(b, "%.0f%% (%.0f\xE2\x80\x93%.0f%%)", c->p * 100, (lo < 0 ? 0 : lo) * 100,
-			   (hi > 1 ? 1 : hi) * 100);
+		html_textf(b, "%.0f%% (%.0f\xE2\x80\x93%.0f%%)", c->p * 100,
+			   (lo < 0 ? 0 : lo) * 100, (hi > 1 ? 1 : hi) * 100);
 		html_raw(b, "</td><td>");
 		html_textf(b, "%d of %d right", c->correct, c->responses);
 		if (c->ntools)
@@ -616,7 +636,8 @@ void page_student_mastery(struct http_request *req)
 	page_scroll_begin(req, "Evidence trail");
 	html_raw(b, "<table><caption class=\"muted\">Latest responses, newest first"
 		    "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Tool</th>"
-		    "<th scope=\"col\">Item</th><th scope=\"col\">Standard</th><th scope=\"col\">Answer</th>"
+		    "<th scope=\"col\">Item</th><th scope=\"col\">Standard</th><th "
+		    "scope=\"col\">Answer</th>"
 		    "</tr></thead><tbody>");
 	for (size_t i = 0; i < ne; i++) {
 		html_raw(b, "<tr><td>");
@@ -723,7 +744,8 @@ static const char *school_label(struct http_request *req, const char *sid)
 {
 	struct roster_org_row *s;
 	size_t n;
-	if (sid && roster_schools(req->db, req->session->account.district_id, &req->arena, &s, &n) == EB_OK)
+	if (sid && roster_schools(req->db, req->session->account.district_id, &req->arena, &s,
+				  &n) == EB_OK)
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(s[i].sourced_id, sid) == 0)
 				return s[i].name;
@@ -786,7 +808,8 @@ void page_standard_mastery(struct http_request *req)
 			continue;
 		strugglers++;
 		for (size_t j = 0; j < npre; j++) {
-			double pp = mastery_p(req->db, a->district_id, rows[i].student, pre[j]->code);
+			double pp =
+				mastery_p(req->db, a->district_id, rows[i].student, pre[j]->code);
 			if (pp < 0)
 				unknown[j]++;
 			else if (pp < lv.proficient)
@@ -801,8 +824,9 @@ void page_standard_mastery(struct http_request *req)
 		struct export x;
 		if (!export_respond_begin(req, &x, ef, NULL))
 			return;
-		static const char *const head[] = { "group", "name", "not_yet", "approaching",
-						    "proficient", "mastered", "inferred" };
+		static const char *const head[] = { "group",	   "name",	 "not_yet",
+						    "approaching", "proficient", "mastered",
+						    "inferred" };
 		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 			export_head(&x, head[i]);
 		export_end_row(&x);
@@ -838,7 +862,8 @@ void page_standard_mastery(struct http_request *req)
 	html_raw(b, " students with an estimate");
 	if (!access_all_students(a))
 		html_raw(b, " in your school");
-	html_raw(b, ". Measured estimates are counted by level; inferred ones are listed apart.</p>");
+	html_raw(b,
+		 ". Measured estimates are counted by level; inferred ones are listed apart.</p>");
 	legend(b, &lv);
 	html_raw(b, "<h2>By school</h2>");
 	dist_table(b, "School", by_school, nsch, school_label, req);
@@ -848,11 +873,13 @@ void page_standard_mastery(struct http_request *req)
 	html_int(b, strugglers);
 	html_raw(b, " students are at Not yet or Approaching on this standard (measured).</p>");
 	if (!npre) {
-		html_raw(b, "<p class=\"muted\">The coherence map lists no prerequisite for it.</p>");
+		html_raw(b,
+			 "<p class=\"muted\">The coherence map lists no prerequisite for it.</p>");
 	} else {
 		page_scroll_begin(req, "Prerequisites");
 		html_raw(b, "<table><thead><tr><th scope=\"col\">Prerequisite</th>"
-			    "<th scope=\"col\">Below Proficient</th><th scope=\"col\">Proficient or better</th>"
+			    "<th scope=\"col\">Below Proficient</th><th scope=\"col\">Proficient "
+			    "or better</th>"
 			    "<th scope=\"col\">No estimate</th></tr></thead><tbody>");
 		for (size_t j = 0; j < npre; j++) {
 			html_raw(b, "<tr><th scope=\"row\"><a class=\"code\" href=\"/standards/");

@@ -39,13 +39,13 @@ bool page_audit_bulk(struct http_request *req, const char *action, const char *s
 {
 	const struct account *a = &req->session->account;
 	struct audit_actor who = auth_actor(req);
-	struct audit_job *j = audit_job_new(&req->arena, a->district_id, &who, action,
-					    subject_type, id, students, what);
+	struct audit_job *j = audit_job_new(&req->arena, a->district_id, &who, action, subject_type,
+					    id, students, what);
 	if (j && http_hold_until_written(req, audit_job_write(j), audit_failed))
 		return true; /* written before the response leaves, or it is a 503 */
 	/* no memory for the hold, or a second view in one request: written now */
-	if (audit_record_students(req->db, a->district_id, &who, action, subject_type, id,
-				  students, what) == EB_OK)
+	if (audit_record_students(req->db, a->district_id, &who, action, subject_type, id, students,
+				  what) == EB_OK)
 		return true;
 	audit_failed(req);
 	return false;
@@ -123,7 +123,8 @@ void page_school(struct http_request *req)
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/schools\">Schools</a></p><h2>Classes</h2>");
 	page_scroll_begin(req, "Classes");
 	html_raw(b, "<table><thead><tr><th scope=\"col\">Class</th>"
-		    "<th scope=\"col\">Grades</th><th scope=\"col\">Code</th><th scope=\"col\">Period</th>"
+		    "<th scope=\"col\">Grades</th><th scope=\"col\">Code</th><th "
+		    "scope=\"col\">Period</th>"
 		    "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		bool open = access_class(req->db, a, c[i].sourced_id) == EB_OK;
@@ -168,7 +169,8 @@ void page_class(struct http_request *req)
 	struct roster_class_row *mine;
 	size_t nm;
 	const char *title = cid;
-	if (roster_school_classes(req->db, a->district_id, school.sourced_id, &req->arena, &mine, &nm) == EB_OK)
+	if (roster_school_classes(req->db, a->district_id, school.sourced_id, &req->arena, &mine,
+				  &nm) == EB_OK)
 		for (size_t i = 0; i < nm; i++)
 			if (strcmp(mine[i].sourced_id, cid) == 0)
 				title = mine[i].title;
@@ -192,8 +194,10 @@ void page_class(struct http_request *req)
 	page_scroll_begin(req, "Class roster");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)ns);
-	html_raw(b, " students</caption><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Grade</th>"
-		    "<th scope=\"col\">English learner</th><th scope=\"col\">IEP / 504</th></tr></thead><tbody>");
+	html_raw(b, " students</caption><thead><tr><th scope=\"col\">Student</th><th "
+		    "scope=\"col\">Grade</th>"
+		    "<th scope=\"col\">English learner</th><th scope=\"col\">IEP / "
+		    "504</th></tr></thead><tbody>");
 	for (size_t i = 0; i < ns; i++) {
 		char gw[160];
 		html_raw(b, "<tr><td><a href=\"/students/");
@@ -281,7 +285,8 @@ void page_student(struct http_request *req)
 	page_scroll_begin(req, "Family");
 	html_raw(b, "<table><thead><tr><th scope=\"col\">Name</th>"
 		    "<th scope=\"col\">Home language</th><th scope=\"col\">Home internet</th>"
-		    "<th scope=\"col\">Email</th><th scope=\"col\">Text messages</th></tr></thead><tbody>");
+		    "<th scope=\"col\">Email</th><th scope=\"col\">Text "
+		    "messages</th></tr></thead><tbody>");
 	for (size_t i = 0; i < ng; i++) {
 		html_raw(b, "<tr><td>");
 		html_text(b, name_of(&g[i]));
@@ -292,7 +297,8 @@ void page_student(struct http_request *req)
 		if (lang)
 			html_text(b, lang);
 		else if (g[i].home_language)
-			html_textf(b, "%s (a language code edbridge has no name for)", g[i].home_language);
+			html_textf(b, "%s (a language code edbridge has no name for)",
+				   g[i].home_language);
 		else
 			html_text(b, "not recorded");
 		html_raw(b, "</td><td>");

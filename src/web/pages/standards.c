@@ -15,10 +15,14 @@
 static const char *emphasis_word(enum standard_emphasis e)
 {
 	switch (e) {
-	case EMPHASIS_MAJOR: return "major";
-	case EMPHASIS_SUPPORTING: return "supporting";
-	case EMPHASIS_ADDITIONAL: return "additional";
-	default: return NULL;
+	case EMPHASIS_MAJOR:
+		return "major";
+	case EMPHASIS_SUPPORTING:
+		return "supporting";
+	case EMPHASIS_ADDITIONAL:
+		return "additional";
+	default:
+		return NULL;
 	}
 }
 
@@ -46,7 +50,7 @@ static void std_item_open(struct buf *b, const struct standard *s)
 	}
 	html_raw(b, " ");
 	html_text(b, s->kind == STANDARD_CLUSTER && s->cluster_heading ? s->cluster_heading
-									: s->family_description);
+								       : s->family_description);
 }
 
 static void std_item(struct buf *b, const struct standard *s)
@@ -85,7 +89,9 @@ void page_standards(struct http_request *req)
 	page_begin(req, "Mathematics standards");
 	html_raw(b, "<nav aria-label=\"Grades\"><p>");
 	for (size_t i = 0; i < ng; i++) {
-		const char *label = grades[i] == 0 ? "K" : grades[i] == STANDARDS_GRADE_HS ? "HS" : NULL;
+		const char *label = grades[i] == 0		      ? "K"
+				    : grades[i] == STANDARDS_GRADE_HS ? "HS"
+								      : NULL;
 		html_raw(b, "<a href=\"/standards?grade=");
 		if (label)
 			html_text(b, label);
@@ -175,7 +181,7 @@ void page_standard(struct http_request *req)
 	}
 	html_raw(b, "</p><p>");
 	html_text(b, s->kind == STANDARD_CLUSTER && s->cluster_heading ? s->cluster_heading
-									: s->family_description);
+								       : s->family_description);
 	html_raw(b, "</p>");
 	const char *e = emphasis_word(s->emphasis);
 	if (e) {

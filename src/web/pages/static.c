@@ -11,8 +11,8 @@ void page_healthz(struct http_request *req)
 	bool ok = db_ping(req->db);
 	req->status = ok ? 200 : 503;
 	req->content_type = "application/json";
-	buf_printf(&req->out, "{\"status\":\"%s\",\"schema_version\":%d}", ok ? "ok" : "database unavailable",
-		   db_schema_version(req->db));
+	buf_printf(&req->out, "{\"status\":\"%s\",\"schema_version\":%d}",
+		   ok ? "ok" : "database unavailable", db_schema_version(req->db));
 	req->no_cache = true;
 }
 

@@ -58,10 +58,13 @@ static void volume_chart(struct buf *b, const struct activity_tool_data *d)
 		v[i] = (double)d->per_day[i];
 	}
 	html_raw(b, "<h3>Events per day, last 30 days (by the day they happened)</h3>");
-	chart_columns(b, "volume", "Events per day over the last 30 days; the numbers are in the"
-		      " table below", v, tips, ACTIVITY_DAYS);
+	chart_columns(b, "volume",
+		      "Events per day over the last 30 days; the numbers are in the"
+		      " table below",
+		      v, tips, ACTIVITY_DAYS);
 	html_raw(b, "<details><summary>Events per day as a table</summary><table class=\"volume\">"
-		    "<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Events</th></tr></thead><tbody>");
+		    "<thead><tr><th scope=\"col\">Day</th><th "
+		    "scope=\"col\">Events</th></tr></thead><tbody>");
 	for (int i = ACTIVITY_DAYS - 1; i >= 0; i--) {
 		html_raw(b, "<tr><td>");
 		day_label(b, d->first_day + i);
@@ -75,10 +78,12 @@ static void volume_chart(struct buf *b, const struct activity_tool_data *d)
 static void upload_form(struct http_request *req, const struct tool *t)
 {
 	struct buf *b = &req->out;
-	html_raw(b, "<h3>Import a vendor CSV export</h3><p>The whole file is checked first; a file"
-		    " with any error is rejected and nothing is stored. Rows imported before are"
-		    " skipped.</p><form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\""
-		    " action=\"/tools/");
+	html_raw(
+		b,
+		"<h3>Import a vendor CSV export</h3><p>The whole file is checked first; a file"
+		" with any error is rejected and nothing is stored. Rows imported before are"
+		" skipped.</p><form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\""
+		" action=\"/tools/");
 	html_int(b, t->id);
 	html_raw(b, "/csv\">");
 	page_csrf_field(req);
@@ -95,7 +100,8 @@ static void upload_form(struct http_request *req, const struct tool *t)
 		html_raw(b, "</option>");
 	}
 	html_raw(b, "</select></div><div><label for=\"csv_file\">CSV file (up to 16 MB)</label>"
-		    "<input id=\"csv_file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\" required>"
+		    "<input id=\"csv_file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\" "
+		    "required>"
 		    "</div><div><button type=\"submit\">Import the file</button></div></form>");
 }
 
@@ -131,9 +137,13 @@ static void unmapped_section(struct http_request *req, const struct tool *t, boo
 			page_csrf_field(req);
 			html_raw(b, "<input type=\"hidden\" name=\"activity\" value=\"");
 			html_attr(b, u[i].text);
-			html_textf(b, "\"><label for=\"map_%zu\">CCSS code</label><input id=\"map_%zu\""
-				      " name=\"standard\" maxlength=\"64\" required placeholder=\"3.NF.A.1\">"
-				      "<button type=\"submit\">Map</button></form></td>", i, i);
+			html_textf(
+				b,
+				"\"><label for=\"map_%zu\">CCSS code</label><input id=\"map_%zu\""
+				" name=\"standard\" maxlength=\"64\" required "
+				"placeholder=\"3.NF.A.1\">"
+				"<button type=\"submit\">Map</button></form></td>",
+				i, i);
 		}
 		html_raw(b, "</tr>");
 	}
@@ -178,9 +188,10 @@ static void quarantine_section(struct http_request *req, const struct tool *t, b
 		return;
 	html_raw(b, "<details><summary>The latest quarantined events</summary>");
 	page_scroll_begin(req, "Quarantined events");
-	html_raw(b, "<table class=\"quarantine\"><thead><tr><th scope=\"col\">When</th>"
-		    "<th scope=\"col\">Learner as sent</th><th scope=\"col\">Activity</th>"
-		    "<th scope=\"col\">Source</th><th scope=\"col\">Reason</th></tr></thead><tbody>");
+	html_raw(b,
+		 "<table class=\"quarantine\"><thead><tr><th scope=\"col\">When</th>"
+		 "<th scope=\"col\">Learner as sent</th><th scope=\"col\">Activity</th>"
+		 "<th scope=\"col\">Source</th><th scope=\"col\">Reason</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><td>");
 		page_time(req, q[i].occurred_at);
@@ -293,8 +304,9 @@ void page_tool_csv(struct http_request *req)
 		html_int(b, (int64_t)rep->skipped);
 		html_raw(b, "</dd></dl>");
 	} else if (rep->nerrors) {
-		page_notice(req, "error", "The file was rejected; nothing was stored. Fix the errors"
-					  " below and upload it again.");
+		page_notice(req, "error",
+			    "The file was rejected; nothing was stored. Fix the errors"
+			    " below and upload it again.");
 		html_raw(b, "<ul class=\"errors\">");
 		size_t shown = rep->nerrors < CSVP_MAX_ERRORS ? rep->nerrors : CSVP_MAX_ERRORS;
 		for (size_t i = 0; i < shown; i++) {
@@ -306,7 +318,8 @@ void page_tool_csv(struct http_request *req)
 			html_textf(b, "<li>... and %zu more</li>", rep->nerrors - shown);
 		html_raw(b, "</ul>");
 	} else {
-		page_notice(req, "error", "The file could not be stored; nothing was changed. Try again.");
+		page_notice(req, "error",
+			    "The file could not be stored; nothing was changed. Try again.");
 	}
 	back_link(b, &t);
 	page_end(req);
@@ -342,14 +355,16 @@ void page_tool_map(struct http_request *req)
 	}
 	int64_t dist = t.district_id;
 	if (activity_map_set(req->db, dist, t.id, act, canon)) {
-		page_error(req, 500, "Map an activity", "The mapping could not be stored; try again.");
+		page_error(req, 500, "Map an activity",
+			   "The mapping could not be stored; try again.");
 		return;
 	}
 	int matched = 0;
 	activity_rematch(req->db, dist, &matched);
 	struct audit_actor who = auth_actor(req);
 	char detail[2200];
-	snprintf(detail, sizeof detail, "activity %s -> %s (%d events re-matched)", act, canon, matched);
+	snprintf(detail, sizeof detail, "activity %s -> %s (%d events re-matched)", act, canon,
+		 matched);
 	audit_record(req->db, dist, &who, "activity_map", "tool", req->params[0], detail);
 	char loc[64];
 	snprintf(loc, sizeof loc, "/tools/%lld#data", (long long)t.id);

@@ -26,9 +26,9 @@ enum ftype { F_TEXT, F_AREA, F_KIND, F_YESNO, F_NUM, F_DATE, F_OWNER };
 struct fdef {
 	const char *name, *label;
 	enum ftype type;
-	size_t off;		/* char array in struct tool (F_TEXT, F_AREA), else 0 */
+	size_t off; /* char array in struct tool (F_TEXT, F_AREA), else 0 */
 	int maxlen;
-	bool request;		/* on the teacher's request form */
+	bool request; /* on the teacher's request form */
 	bool required;
 };
 
@@ -37,16 +37,19 @@ static const struct fdef fields[] = {
 	{ "name", "Name", F_TEXT, OFF(name), 120, true, true },
 	{ "vendor", "Vendor", F_TEXT, OFF(vendor), 120, true, false },
 	{ "kind", "Kind", F_KIND, 0, 0, false, false },
-	{ "category", "Category (for example: adaptive practice)", F_TEXT, OFF(category), 120, false, false },
+	{ "category", "Category (for example: adaptive practice)", F_TEXT, OFF(category), 120,
+	  false, false },
 	{ "url", "Web address", F_TEXT, OFF(url), 500, true, false },
-	{ "need", "The classroom need it serves (plain words)", F_AREA, OFF(need), 2000, true, false },
+	{ "need", "The classroom need it serves (plain words)", F_AREA, OFF(need), 2000, true,
+	  false },
 	{ "grades", "Grades (K to 12: K-5, 6,7,8 ...)", F_TEXT, OFF(grades), 200, true, false },
-	{ "standards", "CCSS standards it covers (codes like 3.NF.A.1, separated by spaces)", F_AREA,
-	  OFF(standards), 2000, false, false },
+	{ "standards", "CCSS standards it covers (codes like 3.NF.A.1, separated by spaces)",
+	  F_AREA, OFF(standards), 2000, false, false },
 	{ "conditions", "Conditions of approval", F_AREA, OFF(conditions), 2000, false, false },
 	{ "dpa_signed", "Data-privacy agreement signed", F_YESNO, 0, 0, false, false },
 	{ "dpa_date", "Agreement signed on", F_DATE, OFF(dpa_date), 10, false, false },
-	{ "data_location", "Where its data is stored", F_TEXT, OFF(data_location), 120, false, false },
+	{ "data_location", "Where its data is stored", F_TEXT, OFF(data_location), 120, false,
+	  false },
 	{ "seats", "Licensed seats", F_NUM, 0, 9, false, false },
 	{ "annual_cost", "Annual cost in dollars", F_NUM, 0, 14, false, false },
 	{ "term_start", "Licence term starts", F_DATE, OFF(term_start), 10, false, false },
@@ -95,13 +98,14 @@ static const char *stored_value(struct http_request *req, const struct tool *t,
 					      (long long)(t->annual_cost_cents / 100),
 					      (long long)(t->annual_cost_cents % 100));
 	if (strcmp(f->name, "it_owner") == 0)
-		return t->it_owner_id ? arena_printf(&req->arena, "%lld", (long long)t->it_owner_id) : "";
+		return t->it_owner_id ? arena_printf(&req->arena, "%lld", (long long)t->it_owner_id)
+				      : "";
 	return "";
 }
 
 /* What the person typed when re-showing a refused form, else the stored value. */
-static const char *shown_value(struct http_request *req, const struct tool *t,
-			       const struct fdef *f, bool reshow)
+static const char *shown_value(struct http_request *req, const struct tool *t, const struct fdef *f,
+			       bool reshow)
 {
 	const char *v = reshow ? http_form(req, f->name) : NULL;
 	if (!v)
@@ -201,13 +205,15 @@ static void field_input(struct http_request *req, const struct tool *t, const st
 }
 
 /* The form's labels for the errors' summary, ids with the form's prefix. */
-static const struct form_label *tool_labels(struct http_request *req, const char *prefix,
-					    size_t *n)
+static const struct form_label *tool_labels(struct http_request *req, const char *prefix, size_t *n)
 {
 	static const struct {
 		const char *name, *label;
-	} extra[] = { { "data", "Student data it receives" }, { "status", "New status" },
-		      { "reason", "Why" }, { "school", "School" }, { "champion", "Champion" },
+	} extra[] = { { "data", "Student data it receives" },
+		      { "status", "New status" },
+		      { "reason", "Why" },
+		      { "school", "School" },
+		      { "champion", "Champion" },
 		      { "notes", "Notes" } };
 	size_t total = NFIELDS + sizeof extra / sizeof extra[0];
 	struct form_label *l = arena_alloc(&req->arena, total * sizeof *l);
@@ -216,15 +222,17 @@ static const struct form_label *tool_labels(struct http_request *req, const char
 		return NULL;
 	}
 	for (size_t i = 0; i < NFIELDS; i++)
-		l[i] = (struct form_label){ fields[i].name,
-					    arena_printf(&req->arena, "%s%s", prefix, fields[i].name),
-					    fields[i].label };
+		l[i] = (struct form_label){
+			fields[i].name, arena_printf(&req->arena, "%s%s", prefix, fields[i].name),
+			fields[i].label
+		};
 	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-		l[NFIELDS + i] = (struct form_label){ extra[i].name,
-						      strcmp(extra[i].name, "reason") == 0 ? "st_reason"
-						      : strcmp(extra[i].name, "status") == 0 ? "st_status"
-											       : NULL,
-						      extra[i].label };
+		l[NFIELDS + i] =
+			(struct form_label){ extra[i].name,
+					     strcmp(extra[i].name, "reason") == 0   ? "st_reason"
+					     : strcmp(extra[i].name, "status") == 0 ? "st_status"
+										    : NULL,
+					     extra[i].label };
 	*n = total;
 	return l;
 }
@@ -235,8 +243,9 @@ static void data_checklist(struct http_request *req, const struct tool *t, bool 
 	struct buf *b = &req->out;
 	const char *sent[TOOL_DATA__COUNT];
 	int ns = reshow ? http_form_all(req, "data", sent, TOOL_DATA__COUNT) : 0;
-	html_raw(b, form_error_of(errs, "data") ? "<fieldset id=\"data\" aria-describedby=\"err-data\">"
-						: "<fieldset id=\"data\">");
+	html_raw(b, form_error_of(errs, "data")
+			    ? "<fieldset id=\"data\" aria-describedby=\"err-data\">"
+			    : "<fieldset id=\"data\">");
 	html_raw(b, "<legend>Student data it receives</legend>");
 	form_field_error(req, errs, "data");
 	html_raw(b, "<input type=\"hidden\" name=\"data_given\" value=\"1\">");
@@ -249,7 +258,8 @@ static void data_checklist(struct http_request *req, const struct tool *t, bool 
 		} else {
 			on = (t->data_elements & (1u << i)) != 0;
 		}
-		html_raw(b, "<label class=\"check\"><input type=\"checkbox\" name=\"data\" value=\"");
+		html_raw(b,
+			 "<label class=\"check\"><input type=\"checkbox\" name=\"data\" value=\"");
 		html_attr(b, n);
 		html_raw(b, "\"");
 		if (on)
@@ -267,10 +277,11 @@ static void read_form(struct http_request *req, struct tool_form *f, bool reques
 {
 	memset(f, 0, sizeof *f);
 	const char **slot[] = {
-		&f->name, &f->vendor, &f->kind, &f->category, &f->url, &f->need, &f->grades,
-		&f->standards, &f->conditions, &f->dpa_signed, &f->dpa_date, &f->data_location,
-		&f->seats, &f->annual_cost, &f->term_start, &f->term_end, &f->it_owner,
-		&f->help_name, &f->help_email, &f->help_phone, &f->help_url, &f->help_hours,
+		&f->name,     &f->vendor,	 &f->kind,	&f->category,	 &f->url,
+		&f->need,     &f->grades,	 &f->standards, &f->conditions,	 &f->dpa_signed,
+		&f->dpa_date, &f->data_location, &f->seats,	&f->annual_cost, &f->term_start,
+		&f->term_end, &f->it_owner,	 &f->help_name, &f->help_email,	 &f->help_phone,
+		&f->help_url, &f->help_hours,
 	};
 	_Static_assert(sizeof slot / sizeof slot[0] == NFIELDS, "one slot per field");
 	for (size_t i = 0; i < NFIELDS; i++) {
@@ -325,7 +336,8 @@ void page_tools(struct http_request *req)
 	int only = -1;
 	if (fs && *fs) {
 		if (!tool_status_parse(fs, &s)) {
-			page_error(req, 400, "Bad request", "status: not one of the tool statuses.");
+			page_error(req, 400, "Bad request",
+				   "status: not one of the tool statuses.");
 			return;
 		}
 		only = (int)s;
@@ -342,8 +354,9 @@ void page_tools(struct http_request *req)
 		    "<a href=\"/tools/approved\">Approved tools (public list)</a>");
 	if (tools_can_edit(viewer(req)))
 		html_raw(b, " &middot; <a href=\"/tools/new\">Add a tool</a>");
-	html_raw(b, "</p><form method=\"get\" action=\"/tools\"><label for=\"status\">Status</label>"
-		    "<select id=\"status\" name=\"status\"><option value=\"\">all</option>");
+	html_raw(b,
+		 "</p><form method=\"get\" action=\"/tools\"><label for=\"status\">Status</label>"
+		 "<select id=\"status\" name=\"status\"><option value=\"\">all</option>");
 	for (int i = 0; i < TOOL_STATUS__COUNT; i++) {
 		html_raw(b, "<option value=\"");
 		html_attr(b, tool_status_name((enum tool_status)i));
@@ -358,9 +371,12 @@ void page_tools(struct http_request *req)
 	page_scroll_begin(req, "Technology inventory");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)n);
-	html_raw(b, " tools</caption><thead><tr><th scope=\"col\">Tool</th><th scope=\"col\">Vendor</th>"
-		    "<th scope=\"col\">Kind</th><th scope=\"col\">Category</th><th scope=\"col\">Grades</th>"
-		    "<th scope=\"col\">Status</th><th scope=\"col\">Privacy agreement</th></tr></thead><tbody>");
+	html_raw(b, " tools</caption><thead><tr><th scope=\"col\">Tool</th><th "
+		    "scope=\"col\">Vendor</th>"
+		    "<th scope=\"col\">Kind</th><th scope=\"col\">Category</th><th "
+		    "scope=\"col\">Grades</th>"
+		    "<th scope=\"col\">Status</th><th scope=\"col\">Privacy "
+		    "agreement</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><td>");
 		tool_link(b, rows[i].id, rows[i].name);
@@ -403,9 +419,11 @@ void page_tools_approved(struct http_request *req)
 	struct buf *b = &req->out;
 	if (!d) {
 		page_begin(req, "Approved tools");
-		html_raw(b, "<p>This server serves several districts. Open the link your school gave you"
-			    " (it ends in <span class=\"code\">/tools/approved?district=</span> and a"
-			    " number), or log in.</p>");
+		html_raw(b,
+			 "<p>This server serves several districts. Open the link your school gave "
+			 "you"
+			 " (it ends in <span class=\"code\">/tools/approved?district=</span> and a"
+			 " number), or log in.</p>");
 		page_end(req);
 		return;
 	}
@@ -419,12 +437,13 @@ void page_tools_approved(struct http_request *req)
 	html_raw(b, "<p>The classroom tools the district has approved, what each is for, and which"
 		    " student data each receives.</p>");
 	page_scroll_begin(req, "Approved tools");
-	html_raw(b, "<table><thead><tr>"
-		    "<th scope=\"col\">Tool</th><th scope=\"col\">What it is for</th>"
-		    "<th scope=\"col\">Grades</th><th scope=\"col\">Student data it receives</th>"
-		    "<th scope=\"col\">Where the data is stored</th>"
-		    "<th scope=\"col\">Privacy agreement signed</th><th scope=\"col\">Conditions</th>"
-		    "</tr></thead><tbody>");
+	html_raw(b,
+		 "<table><thead><tr>"
+		 "<th scope=\"col\">Tool</th><th scope=\"col\">What it is for</th>"
+		 "<th scope=\"col\">Grades</th><th scope=\"col\">Student data it receives</th>"
+		 "<th scope=\"col\">Where the data is stored</th>"
+		 "<th scope=\"col\">Privacy agreement signed</th><th scope=\"col\">Conditions</th>"
+		 "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><td>");
 		html_text(b, rows[i].name);
@@ -445,11 +464,14 @@ void page_tools_approved(struct http_request *req)
 		html_raw(b, "</td><td>");
 		yes_no(b, rows[i].dpa_signed);
 		html_raw(b, "</td><td>");
-		html_text(b, rows[i].status == TOOL_APPROVED_WITH_CONDITIONS ? rows[i].conditions : "");
+		html_text(b, rows[i].status == TOOL_APPROVED_WITH_CONDITIONS ? rows[i].conditions
+									     : "");
 		html_raw(b, "</td></tr>");
 	}
 	if (!n)
-		html_raw(b, "<tr><td colspan=\"7\" class=\"muted\">No tool is approved yet.</td></tr>");
+		html_raw(
+			b,
+			"<tr><td colspan=\"7\" class=\"muted\">No tool is approved yet.</td></tr>");
 	html_raw(b, "</tbody></table></div>");
 	page_end(req);
 }
@@ -526,7 +548,8 @@ static void create(struct http_request *req, bool request_only)
 	struct audit_actor who = auth_actor(req);
 	char *reason = arena_printf(&req->arena, "%s by %s", request_only ? "requested" : "added",
 				    viewer(req)->login);
-	enum eb_err rc = tools_create(req->db, d, &t, request_only ? TOOL_REQUESTED : TOOL_UNDER_REVIEW,
+	enum eb_err rc = tools_create(req->db, d, &t,
+				      request_only ? TOOL_REQUESTED : TOOL_UNDER_REVIEW,
 				      viewer(req)->id, &who, reason ? reason : "added", &id);
 	if (rc || db_commit(req->db)) {
 		db_rollback(req->db);
@@ -612,9 +635,10 @@ static void support_section(struct http_request *req, const struct tool *t, bool
 	dl_item(b, "Help desk hours", t->help_hours);
 	html_raw(b, "</dl>");
 	page_scroll_begin(req, "Tech champion at each school");
-	html_raw(b, "<table><caption>Tech champion at each school"
-		    "</caption><thead><tr><th scope=\"col\">School</th><th scope=\"col\">Champion</th>"
-		    "<th scope=\"col\">Notes</th><th scope=\"col\">Change</th></tr></thead><tbody>");
+	html_raw(b,
+		 "<table><caption>Tech champion at each school"
+		 "</caption><thead><tr><th scope=\"col\">School</th><th scope=\"col\">Champion</th>"
+		 "<th scope=\"col\">Notes</th><th scope=\"col\">Change</th></tr></thead><tbody>");
 	for (size_t i = 0; i < ns; i++) {
 		const struct tool_support *row = NULL;
 		for (size_t k = 0; k < nsup; k++)
@@ -638,17 +662,21 @@ static void support_section(struct http_request *req, const struct tool *t, bool
 			action_open(req, t, "/support");
 			html_raw(b, "<input type=\"hidden\" name=\"school\" value=\"");
 			html_attr(b, schools[i].sourced_id);
-			html_raw(b, "\"><label>Champion<select name=\"champion\"><option value=\"\">nobody</option>");
+			html_raw(b, "\"><label>Champion<select name=\"champion\"><option "
+				    "value=\"\">nobody</option>");
 			for (size_t k = 0; k < nch; k++) {
 				if (strcmp(ch[k].school_sid, schools[i].sourced_id) != 0)
 					continue;
 				html_raw(b, "<option value=\"");
 				html_int(b, ch[k].account_id);
-				html_raw(b, row && row->champion_id == ch[k].account_id ? "\" selected>" : "\">");
+				html_raw(b, row && row->champion_id == ch[k].account_id
+						    ? "\" selected>"
+						    : "\">");
 				html_text(b, ch[k].name);
 				html_raw(b, "</option>");
 			}
-			html_raw(b, "</select></label><label>Notes<input name=\"notes\" maxlength=\"2000\" value=\"");
+			html_raw(b, "</select></label><label>Notes<input name=\"notes\" "
+				    "maxlength=\"2000\" value=\"");
 			html_attr(b, row ? row->notes : "");
 			html_raw(b, "\"></label><button type=\"submit\">Save</button></form>");
 		}
@@ -667,9 +695,10 @@ static void history_section(struct http_request *req, const struct tool *t)
 		return;
 	html_raw(b, "<h2>Status history</h2>");
 	page_scroll_begin(req, "Status history");
-	html_raw(b, "<table><thead><tr>"
-		    "<th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">From</th>"
-		    "<th scope=\"col\">To</th><th scope=\"col\">Why</th></tr></thead><tbody>");
+	html_raw(b,
+		 "<table><thead><tr>"
+		 "<th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">From</th>"
+		 "<th scope=\"col\">To</th><th scope=\"col\">Why</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		enum tool_status fs, ts;
 		html_raw(b, "<tr><td>");
@@ -680,7 +709,7 @@ static void history_section(struct http_request *req, const struct tool *t)
 		html_text(b, tool_status_parse(h[i].from_status, &fs) ? tool_status_label(fs) : "");
 		html_raw(b, "</td><td>");
 		html_text(b, tool_status_parse(h[i].to_status, &ts) ? tool_status_label(ts)
-								     : h[i].to_status);
+								    : h[i].to_status);
 		html_raw(b, "</td><td>");
 		html_text(b, h[i].reason);
 		html_raw(b, "</td></tr>");
@@ -699,9 +728,11 @@ static void credentials_section(struct http_request *req, const struct tool *t)
 		    " and secret); Caliper tools send a bearer token. Secrets are shown once, when"
 		    " made.</p>");
 	page_scroll_begin(req, "Credentials");
-	html_raw(b, "<table><thead><tr><th scope=\"col\">Kind</th>"
-		    "<th scope=\"col\">Key</th><th scope=\"col\">Created</th><th scope=\"col\">Last used</th>"
-		    "<th scope=\"col\">Status</th><th scope=\"col\">Change</th></tr></thead><tbody>");
+	html_raw(b,
+		 "<table><thead><tr><th scope=\"col\">Kind</th>"
+		 "<th scope=\"col\">Key</th><th scope=\"col\">Created</th><th scope=\"col\">Last "
+		 "used</th>"
+		 "<th scope=\"col\">Status</th><th scope=\"col\">Change</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><td>");
 		html_text(b, c[i].kind == TOOL_CRED_XAPI ? "xAPI" : "Caliper");
@@ -734,8 +765,10 @@ static void credentials_section(struct http_request *req, const struct tool *t)
 	html_raw(b, "</tbody></table></div>");
 	for (int k = 0; k < 2; k++) {
 		action_open(req, t, "/credentials");
-		html_raw(b, "<input type=\"hidden\" name=\"op\" value=\"create\"><input type=\"hidden\""
-			    " name=\"kind\" value=\"");
+		html_raw(
+			b,
+			"<input type=\"hidden\" name=\"op\" value=\"create\"><input type=\"hidden\""
+			" name=\"kind\" value=\"");
 		html_raw(b, k ? "caliper" : "xapi");
 		html_raw(b, "\"><button type=\"submit\">");
 		html_raw(b, k ? "New Caliper token" : "New xAPI key and secret");
@@ -744,8 +777,8 @@ static void credentials_section(struct http_request *req, const struct tool *t)
 }
 
 /* which: the form to re-show with the typed values ("edit", "status"), or NULL. */
-static void tool_page(struct http_request *req, const struct tool *t, int status,
-		      const char *kind, const char *msg, const char *which)
+static void tool_page(struct http_request *req, const struct tool *t, int status, const char *kind,
+		      const char *msg, const char *which)
 {
 	struct buf *b = &req->out;
 	const struct account *a = viewer(req);
@@ -762,9 +795,10 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 	} else if (msg) {
 		page_notice(req, kind, msg);
 	}
-	const struct form_errors *edit_errs = refused && which && strcmp(which, "edit") == 0 ? &errs : NULL;
-	const struct form_errors *status_errs = refused && which && strcmp(which, "status") == 0 ? &errs
-											 : NULL;
+	const struct form_errors *edit_errs = refused && which && strcmp(which, "edit") == 0 ? &errs
+											     : NULL;
+	const struct form_errors *status_errs =
+		refused && which && strcmp(which, "status") == 0 ? &errs : NULL;
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/tools\">Technology inventory</a></p><dl>");
 	dl_item(b, "Status", tool_status_label(t->status));
 	if (t->status == TOOL_APPROVED_WITH_CONDITIONS || t->conditions[0])
@@ -801,8 +835,9 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 		bool reshow_status = which && strcmp(which, "status") == 0;
 		html_raw(b, "<h2>Change the status</h2>");
 		action_open(req, t, "/status");
-		html_raw(b, "<div><label for=\"st_status\">New status</label><select id=\"st_status\""
-			    " name=\"status\"");
+		html_raw(b,
+			 "<div><label for=\"st_status\">New status</label><select id=\"st_status\""
+			 " name=\"status\"");
 		form_invalid_attrs(req, status_errs, "status");
 		html_raw(b, ">");
 		for (int i = 0; i < TOOL_STATUS__COUNT; i++) {
@@ -819,7 +854,8 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 		html_raw(b, "</select>");
 		form_field_error(req, status_errs, "status");
 		html_raw(b, "</div><div><label for=\"st_reason\">Why (required)</label>"
-			    "<textarea id=\"st_reason\" name=\"reason\" rows=\"2\" required maxlength=\"2000\"");
+			    "<textarea id=\"st_reason\" name=\"reason\" rows=\"2\" required "
+			    "maxlength=\"2000\"");
 		form_invalid_attrs(req, status_errs, "reason");
 		html_raw(b, ">");
 		html_text(b, r ? r : "");
@@ -916,7 +952,8 @@ void page_tool_status(struct http_request *req)
 	if (rc || db_commit(req->db)) {
 		db_rollback(req->db);
 		tool_page(req, &t, rc == EB_ECONFLICT ? 409 : 400, "error",
-			  rc == EB_EINVAL || rc == EB_ECONFLICT ? why : "Could not change the status.",
+			  rc == EB_EINVAL || rc == EB_ECONFLICT ? why
+								: "Could not change the status.",
 			  "status");
 		return;
 	}
@@ -940,7 +977,8 @@ void page_tool_support(struct http_request *req)
 		return;
 	}
 	if (cs && *cs && cstr_to_i64(cs, 1, INT64_MAX, &champ)) {
-		tool_page(req, &t, 400, "error", "champion: choose one of the listed champions", NULL);
+		tool_page(req, &t, 400, "error", "champion: choose one of the listed champions",
+			  NULL);
 		return;
 	}
 	if (db_begin(req->db)) {
@@ -952,8 +990,8 @@ void page_tool_support(struct http_request *req)
 					   notes ? notes : "", &who, why, sizeof why);
 	if (rc || db_commit(req->db)) {
 		db_rollback(req->db);
-		tool_page(req, &t, 400, "error", rc == EB_EINVAL ? why : "Could not store the change.",
-			  NULL);
+		tool_page(req, &t, 400, "error",
+			  rc == EB_EINVAL ? why : "Could not store the change.", NULL);
 		return;
 	}
 	char loc[64];
@@ -1002,15 +1040,20 @@ void page_tool_credentials(struct http_request *req)
 		rc = tools_cred_revoke(req->db, d, t.id, cred, &who);
 	if (rc || db_commit(req->db)) {
 		db_rollback(req->db);
-		tool_page(req, &t, rc == EB_ENOTFOUND ? 404 : rc == EB_ECONFLICT ? 409 : 400, "error",
-			  rc == EB_ENOTFOUND ? "cred: no such credential for this tool."
+		tool_page(req, &t,
+			  rc == EB_ENOTFOUND   ? 404
+			  : rc == EB_ECONFLICT ? 409
+					       : 400,
+			  "error",
+			  rc == EB_ENOTFOUND   ? "cred: no such credential for this tool."
 			  : rc == EB_ECONFLICT ? "cred: that credential is revoked."
 					       : "Could not change the credentials.",
 			  NULL);
 		return;
 	}
 	if (revoke) {
-		tool_page(req, &t, 200, "ok", "The credential is revoked; it no longer works.", NULL);
+		tool_page(req, &t, 200, "ok", "The credential is revoked; it no longer works.",
+			  NULL);
 		return;
 	}
 	/* the one time the secret is shown: never cached (the session sets no-store) */

@@ -105,10 +105,10 @@ static size_t rows_compute(struct http_request *req, const char *school, struct 
 /* One result set: a district (and school) at one version of its inputs. */
 struct ww_kept {
 	int64_t district, version;
-	char school[ACCOUNT_ID_MAX];	/* "" for the whole district */
-	uint64_t used;			/* clock of the last use: the least recent goes first */
+	char school[ACCOUNT_ID_MAX]; /* "" for the whole district */
+	uint64_t used;		     /* clock of the last use: the least recent goes first */
 	size_t n;
-	struct ww_row *rows;		/* malloc'd, owned by the slot; NULL: empty slot */
+	struct ww_row *rows; /* malloc'd, owned by the slot; NULL: empty slot */
 };
 
 /* The cache: the process's, for all its threads; its lock guards the slots
@@ -237,7 +237,7 @@ static void forest_plot(struct http_request *req, const struct ww_row *v, size_t
 			continue;
 		const struct ev_estimate *e = &v[i].est;
 		enum svg_colour c = !e->significant ? SVG_NEUTRAL
-				    : e->g > 0      ? SVG_POSITIVE
+				    : e->g > 0	    ? SVG_POSITIVE
 						    : SVG_NEGATIVE;
 		rows[m++] = (struct chart_interval){ v[i].title, e->g, e->ci_lo, e->ci_hi, c };
 	}
@@ -246,17 +246,20 @@ static void forest_plot(struct http_request *req, const struct ww_row *v, size_t
 	static const char title[] = "Effect of each initiative with its 95% interval (Hedges' g)";
 	html_raw(b, "<figure class=\"forest\"><div class=\"chart-wide\">");
 	chart_forest(b, "forest", title,
-		     "effect size (Hedges' g); left of the dashed line: worse, right: better", rows, m);
+		     "effect size (Hedges' g); left of the dashed line: worse, right: better", rows,
+		     m);
 	html_raw(b, "</div><div class=\"chart-narrow\">");
 	chart_forest_narrow(b, "forest-narrow", title, "effect (g): left worse, right better", rows,
 			    m);
-	html_raw(b, "</div><figcaption>How to read it: each line is one initiative. The dot is its"
-		    " estimated effect on the outcome assessment, the line the range the true effect"
-		    " most likely lies in (95% interval); the dashed line is no effect."
-		    " <strong>Green</strong>: clearly better than the comparison students (the whole"
-		    " line is right of the dashed line). <strong>Red, with a square</strong>: clearly"
-		    " worse. <strong>Blue</strong>: not clear either way. Effects are in standard"
-		    " deviations: 0.1 is small, 0.25 large for a school program.</figcaption></figure>");
+	html_raw(b,
+		 "</div><figcaption>How to read it: each line is one initiative. The dot is its"
+		 " estimated effect on the outcome assessment, the line the range the true effect"
+		 " most likely lies in (95% interval); the dashed line is no effect."
+		 " <strong>Green</strong>: clearly better than the comparison students (the whole"
+		 " line is right of the dashed line). <strong>Red, with a square</strong>: clearly"
+		 " worse. <strong>Blue</strong>: not clear either way. Effects are in standard"
+		 " deviations: 0.1 is small, 0.25 large for a school "
+		 "program.</figcaption></figure>");
 }
 
 /* The cost columns' words: per active student, per 0.1 SD of effect. */
@@ -296,8 +299,10 @@ static void cards(struct http_request *req, const struct ww_row *v, size_t n)
 		} else {
 			html_text(b, v[i].plain);
 			html_raw(b, "</p><p>");
-			html_textf(b, "Effect %.2f (95%% interval %.2f to %.2f); ESSA tier %d (%s).",
-				   v[i].est.g, v[i].est.ci_lo, v[i].est.ci_hi, v[i].tier, v[i].tier_name);
+			html_textf(b,
+				   "Effect %.2f (95%% interval %.2f to %.2f); ESSA tier %d (%s).",
+				   v[i].est.g, v[i].est.ci_lo, v[i].est.ci_hi, v[i].tier,
+				   v[i].tier_name);
 		}
 		html_raw(b, "</p><p>");
 		html_textf(b, "Cost per active student %s; per student per 0.1 SD %s.", m1, m2);
@@ -347,7 +352,8 @@ void page_whats_working(struct http_request *req)
 	html_raw(b, "<div class=\"ww-table\">");
 	page_scroll_begin(req, "Initiatives and their effects");
 	html_raw(b, "<table><thead><tr><th scope=\"col\">Initiative</th>"
-		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th scope=\"col\">Effect (g)</th>"
+		    "<th scope=\"col\">Tool</th><th scope=\"col\">Status</th><th "
+		    "scope=\"col\">Effect (g)</th>"
 		    "<th scope=\"col\">95% interval</th><th scope=\"col\">ESSA tier</th>"
 		    "<th scope=\"col\">Cost per active student</th>"
 		    "<th scope=\"col\">Cost per student per 0.1 SD</th>"
@@ -365,7 +371,8 @@ void page_whats_working(struct http_request *req)
 		html_text(b, initiative_status_label(v[i].status));
 		if (!v[i].ok) {
 			html_raw(b, v[i].hidden ? "</td><td colspan=\"3\" class=\"muted\">"
-						: "</td><td colspan=\"3\" class=\"muted\">Not evaluated yet: ");
+						: "</td><td colspan=\"3\" class=\"muted\">Not "
+						  "evaluated yet: ");
 			html_text(b, v[i].why);
 			html_raw(b, "</td><td>");
 			html_text(b, m1);
@@ -378,7 +385,8 @@ void page_whats_working(struct http_request *req)
 		html_textf(b, "%.2f", v[i].est.g);
 		if (v[i].has_pass && v[i].has_cox) {
 			html_raw(b, "<br><small class=\"cox\">");
-			html_textf(b, "Cox index %.2f (passing: %g or more)", v[i].cox, v[i].pass_score);
+			html_textf(b, "Cox index %.2f (passing: %g or more)", v[i].cox,
+				   v[i].pass_score);
 			html_raw(b, "</small>");
 		}
 		html_raw(b, "</td><td>");
@@ -398,7 +406,8 @@ void page_whats_working(struct http_request *req)
 		html_text(b, v[i].plain);
 		html_raw(b, "</td></tr>");
 	}
-	html_raw(b, "</tbody></table></div></div><p class=\"muted\">Cost: the tool's annual licence cost"
+	html_raw(b, "</tbody></table></div></div><p class=\"muted\">Cost: the tool's annual "
+		    "licence cost"
 		    " (tools inventory) over the students with any recorded use, district-wide; per"
 		    " 0.1 SD: that cost divided by the effect in tenths of a standard deviation,"
 		    " only for a significant positive effect.</p>");

@@ -19,7 +19,7 @@
 
 struct http_request;
 
-#define WW_TEXT 208	/* initiative titles and tool names: 200 bytes at most */
+#define WW_TEXT 208 /* initiative titles and tool names: 200 bytes at most */
 
 /* One initiative on What's working: the plan's facts, its headline result
  * (initiatives_evaluate_headline) or why there is none, its cost. Flat: it
@@ -30,16 +30,16 @@ struct ww_row {
 	enum initiative_status status;
 	bool has_pass;
 	double pass_score;
-	bool ok;		/* a result to show */
-	bool hidden;		/* estimated, but a group is too small to show; why says so */
-	char why[512];		/* !ok: why there is no result, for people */
+	bool ok;       /* a result to show */
+	bool hidden;   /* estimated, but a group is too small to show; why says so */
+	char why[512]; /* !ok: why there is no result, for people */
 	enum eval_design design;
 	struct ev_estimate est;
 	int tier;
 	char tier_name[48];
 	bool has_cox;
 	double cox, cox_ci_lo, cox_ci_hi, cox_p;
-	char plain[768];	/* the result in plain words (eval_write_plain) */
+	char plain[768]; /* the result in plain words (eval_write_plain) */
 	struct init_cost cost;
 };
 

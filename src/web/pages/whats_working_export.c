@@ -14,9 +14,32 @@
  * its decimals in CSV. A cell is text or a number; NAN numbers are empty
  * cells. */
 enum ww_col {
-	WW_ID, WW_TITLE, WW_TOOL, WW_STATUS, WW_DESIGN, WW_N_T, WW_N_C, WW_G, WW_CI_LO, WW_CI_HI,
-	WW_P, WW_TIER, WW_PASS, WW_COX, WW_COX_LO, WW_COX_HI, WW_COX_P, WW_SEATS, WW_ACTIVE,
-	WW_UTIL, WW_COST, WW_COST_ACTIVE, WW_COST_01SD, WW_SCHOOL, WW_SUMMARY, WW_COLS
+	WW_ID,
+	WW_TITLE,
+	WW_TOOL,
+	WW_STATUS,
+	WW_DESIGN,
+	WW_N_T,
+	WW_N_C,
+	WW_G,
+	WW_CI_LO,
+	WW_CI_HI,
+	WW_P,
+	WW_TIER,
+	WW_PASS,
+	WW_COX,
+	WW_COX_LO,
+	WW_COX_HI,
+	WW_COX_P,
+	WW_SEATS,
+	WW_ACTIVE,
+	WW_UTIL,
+	WW_COST,
+	WW_COST_ACTIVE,
+	WW_COST_01SD,
+	WW_SCHOOL,
+	WW_SUMMARY,
+	WW_COLS
 };
 static const struct {
 	const char *name;
@@ -50,7 +73,7 @@ static const struct {
 };
 
 struct ww_cell {
-	const char *text;	/* NULL: number */
+	const char *text; /* NULL: number */
 	double num;
 };
 
