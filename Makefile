@@ -24,7 +24,7 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check test asan tsan lint fuzz torture torture-bins bench clean
+.PHONY: all deps demo check test asan tsan lint format fuzz torture torture-bins bench clean
 
 all: $(BUILD)/edbridge
 
@@ -109,6 +109,10 @@ tsan: deps
 
 lint: deps
 	@scripts/lint.sh
+
+# formats every C file of the tree the one way (.clang-format)
+format: deps
+	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 fuzz: deps
 	@scripts/fuzz.sh

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make lint: banned functions, then cppcheck over src/.
+# make lint: banned functions, cppcheck over src/, then the format (.clang-format).
 set -eu
 cd "$(dirname "$0")/.."
 status=0
@@ -21,5 +21,20 @@ if command -v cppcheck >/dev/null 2>&1; then
 	else
 		echo "lint: cppcheck clean"
 	fi
+fi
+# the format: every C file as clang-format writes it (`make format` fixes it)
+if command -v clang-format >/dev/null 2>&1; then
+	bad=$(git ls-files '*.c' '*.h' | xargs clang-format --dry-run 2>&1 |
+		sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: \(warning\|error\): .*/\1/p' | sort -u)
+	if [ -n "$bad" ]; then
+		echo "$bad" | sed 's/^/  /'
+		echo "lint: $(echo "$bad" | wc -l) files not formatted (run make format)"
+		status=1
+	else
+		echo "lint: format clean"
+	fi
+else
+	echo "lint: clang-format missing, format not checked: not formatted"
+	status=1
 fi
 exit $status
