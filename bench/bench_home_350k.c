@@ -17,70 +17,20 @@
  *   home_350k_teacher_p50_ms / _p99_ms
  *   home_350k_principal_p50_ms, _coordinator_, _itstaff_, _admin_p50_ms
  * `--students N` changes the district size (default 350000). */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/str.h"
 #include "base/timeutil.h"
-#include "domain/account.h"
 #include "domain/activity.h"
-#include "domain/district.h"
 #include "domain/mastery.h"
 #include "domain/roster.h"
-#include "domain/standards.h"
 #include "domain/tools.h"
-#include "ingest/oneroster.h"
-#include "sim/district.h"
+#include "lib/large.h"
 #include "store/db.h"
-#include "web/http.h"
-#include "web/router.h"
 
 enum { TEACHERS = 40, EVENTS = 40, ROUNDS = 5, TOOLS = 5 };
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* The standards of grade g's major clusters (the default unit). */
-static size_t unit_of_grade(int g, const struct standard **out, size_t cap)
-{
-	size_t n = 0;
-	const char *doms[32];
-	size_t nd = standards_domains_of_grade(g, doms, 32);
-	for (size_t i = 0; i < nd && i < 32; i++) {
-		const struct standard *cl[32];
-		size_t nc = standards_clusters_of(g, doms[i], cl, 32);
-		for (size_t j = 0; j < nc && j < 32; j++) {
-			if (cl[j]->emphasis != EMPHASIS_MAJOR)
-				continue;
-			const struct standard *ss[32];
-			size_t k = standards_in_cluster(cl[j], ss, 32);
-			for (size_t x = 0; x < k && x < 32 && n < cap; x++)
-				out[n++] = ss[x];
-		}
-	}
-	return n;
-}
-
-static int grade_of(const char *grades)
-{
-	int64_t g;
-	char two[3] = { 0 };
-	if (!grades || !*grades || grades[0] == 'K' || grades[0] == 'k')
-		return 0;
-	two[0] = grades[0];
-	two[1] = grades[1] == ',' ? '\0' : grades[1];
-	return cstr_to_i64(two, 0, 8, &g) ? 3 : (int)g;
-}
 
 static uint64_t rnd(uint64_t *x)
 {
@@ -106,7 +56,7 @@ static long fill_class(struct db *db, int64_t d, const char *cid, const int64_t 
 		return -1;
 	}
 	const struct standard *u[64];
-	size_t nu = unit_of_grade(grade_of(c.grades), u, 64);
+	size_t nu = large_unit_of_grade(large_grade_of(c.grades), u, 64);
 	for (size_t i = 0; i < np && nu; i++)
 		for (int k = 0; k < EVENTS; k++) {
 			char item[32], stid[96];
@@ -138,107 +88,26 @@ static long fill_class(struct db *db, int64_t d, const char *cid, const int64_t 
 	return db_commit(db) ? -1 : n;
 }
 
-/* One GET on fd; returns the status (0 on a transport error). */
-static int get(int fd, const char *path, const char *token)
-{
-	char req[512];
-	int len = snprintf(req, sizeof req,
-			   "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: eb_session=%s\r\n\r\n",
-			   path, token);
-	if (write(fd, req, (size_t)len) != len)
-		return 0;
-	static char buf[1 << 22];
-	size_t got = 0, head = 0;
-	long need = -1;
-	while (got < sizeof buf) {
-		ssize_t r = read(fd, buf + got, sizeof buf - got - 1);
-		if (r <= 0)
-			return 0;
-		got += (size_t)r;
-		buf[got] = '\0';
-		if (!head) {
-			char *e = strstr(buf, "\r\n\r\n");
-			if (!e)
-				continue;
-			head = (size_t)(e - buf) + 4;
-			char *cl = strstr(buf, "\r\nContent-Length:");
-			if (!cl || cl > e)
-				return 0;
-			need = strtol(cl + 17, NULL, 10);
-		}
-		if (got >= head + (size_t)need)
-			break;
-	}
-	return (int)strtol(buf + 9, NULL, 10);
-}
-
-/* An account with one role and a session; false on failure. */
-static bool login(struct db *db, int64_t d, const char *login, enum role r, const char *stype,
-		  const char *sid, const char *person, char token[64])
-{
-	int64_t id;
-	struct account acc;
-	char csrf[64];
-	return !account_create(db, d, login, login, "bench-password-350k", person, &id) &&
-	       !account_add_role(db, d, id, r, stype, sid) && !account_get(db, d, id, &acc) &&
-	       !session_create(db, &acc, token, csrf);
-}
-
 static void timed(int fd, const char *token, double *ms, size_t *n, size_t *bad)
 {
 	double t1 = time_mono();
-	if (get(fd, "/home", token) != 200)
+	if (large_get(fd, "/home", token) != 200)
 		(*bad)++;
 	ms[(*n)++] = (time_mono() - t1) * 1e3;
 }
 
 int main(int argc, char **argv)
 {
-	int students = 350000;
-	if (argc > 2 && strcmp(argv[1], "--students") == 0) {
-		int64_t v;
-		if (cstr_to_i64(argv[2], 1000, 2000000, &v)) {
-			fprintf(stderr, "--students: 1000..2000000\n");
-			return 2;
-		}
-		students = (int)v;
-	}
-	char path[128], p2[160];
-	snprintf(path, sizeof path, "/tmp/bench_home_%d.db", (int)getpid());
-	struct db *db;
+	struct large L;
+	int students;
 	char err[256];
-	int64_t d;
+	if (!large_args(argc, argv, &students))
+		return 2;
+	if (!large_build(&L, "home_350k", students))
+		return 0;
+	struct db *db = L.db;
+	int64_t d = L.d;
 	double t0 = time_mono();
-	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) ||
-	    district_create(db, "Large", &d)) {
-		printf("home_350k: skipped: %s\n", err);
-		return 0;
-	}
-	struct sim_params sp;
-	struct sim_district *sd = NULL;
-	struct sim_csv_file files[SIM_CSV_FILE_COUNT];
-	size_t nf = 0;
-	sim_params_scaled(&sp, students);
-	if (sim_district_build(&sp, &sd) || sim_write_oneroster_mem(sd, files, &nf)) {
-		printf("home_350k: skipped: cannot generate the district\n");
-		return 0;
-	}
-	sim_district_free(sd);
-	struct oneroster_file of[SIM_CSV_FILE_COUNT];
-	for (size_t i = 0; i < nf; i++) {
-		of[i].name = files[i].name;
-		of[i].data = files[i].data.data;
-		of[i].len = files[i].data.len;
-	}
-	struct oneroster_report rep;
-	oneroster_report_init(&rep);
-	enum eb_err rc = oneroster_import_files(db, d, of, nf, &rep);
-	oneroster_report_free(&rep);
-	sim_csv_files_free(files, nf);
-	if (rc) {
-		printf("home_350k: import failed: %s\n", eb_strerror(rc));
-		return 1;
-	}
 	int64_t tools[TOOLS];
 	struct audit_actor who = { 0, "cli", "" };
 	for (int i = 0; i < TOOLS; i++) {
@@ -306,46 +175,27 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	db_analyze(db);
-	double t_build = time_mono() - t0;
+	double t_build = L.import_seconds + time_mono() - t0;
 
 	static char tok[TEACHERS][64], tprin[64], tcoord[64], tit[64], tadm[64];
 	char did[24], name[32];
 	snprintf(did, sizeof did, "%lld", (long long)d);
 	for (size_t i = 0; i < nt; i++) {
 		snprintf(name, sizeof name, "teacher%zu", i);
-		if (!login(db, d, name, ROLE_TEACHER, "school", school, teacher[i], tok[i]))
+		if (!large_login(db, d, name, ROLE_TEACHER, "school", school, teacher[i], tok[i]))
 			return 1;
 	}
-	if (!login(db, d, "principal", ROLE_PRINCIPAL, "school", school, NULL, tprin) ||
-	    !login(db, d, "coordinator", ROLE_COORDINATOR, "district", did, NULL, tcoord) ||
-	    !login(db, d, "itstaff", ROLE_IT_STAFF, "district", did, NULL, tit) ||
-	    !login(db, d, "admin", ROLE_DISTRICT_ADMIN, "district", did, NULL, tadm)) {
+	if (!large_login(db, d, "principal", ROLE_PRINCIPAL, "school", school, NULL, tprin) ||
+	    !large_login(db, d, "coordinator", ROLE_COORDINATOR, "district", did, NULL, tcoord) ||
+	    !large_login(db, d, "itstaff", ROLE_IT_STAFF, "district", did, NULL, tit) ||
+	    !large_login(db, d, "admin", ROLE_DISTRICT_ADMIN, "district", did, NULL, tadm)) {
 		printf("home_350k: cannot create the sessions\n");
 		return 1;
 	}
-	db_exec(db, "PRAGMA optimize");
-	db_close(db);
-
 	struct http_server *srv;
-	struct http_server_opts o = { 0 };
-	o.bind_addr = "127.0.0.1";
-	o.threads = 2;
-	o.db_path = path;
-	o.dispatch = router_dispatch;
-	int port = 0;
-	if (http_start(&o, &srv, &port)) {
-		printf("home_350k: cannot start the server\n");
+	int fd = large_serve(&L, &srv);
+	if (fd < 0)
 		return 1;
-	}
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
-		printf("home_350k: cannot connect\n");
-		return 1;
-	}
 	static double tms[TEACHERS * ROUNDS], pms[ROUNDS * 4], cms[ROUNDS * 4], ims[ROUNDS * 4],
 		ams[ROUNDS * 4];
 	size_t tn = 0, pn = 0, cn = 0, in = 0, an = 0, bad = 0, warm = 0;
@@ -361,26 +211,18 @@ int main(int argc, char **argv)
 		}
 		warm = 0;
 	}
-	close(fd);
-	http_stop(srv);
-	qsort(tms, tn, sizeof *tms, cmp_double);
-	qsort(pms, pn, sizeof *pms, cmp_double);
-	qsort(cms, cn, sizeof *cms, cmp_double);
-	qsort(ims, in, sizeof *ims, cmp_double);
-	qsort(ams, an, sizeof *ams, cmp_double);
+	large_finish(&L, srv, fd);
 	printf("home_350k_students: %d\nhome_350k_teachers_timed: %zu\nhome_350k_events: %ld\n"
 	       "home_350k_build_seconds: %.1f\nhome_350k_requests: %zu\nhome_350k_non_200: %zu\n",
 	       students, nt, events, t_build, tn + pn + cn + in + an, bad);
-	if (tn && pn && cn && in && an)
+	if (tn && pn && cn && in && an) {
+		double t99 = large_quantile(tms, tn, 0.99);
 		printf("home_350k_teacher_p50_ms: %.2f\nhome_350k_teacher_p99_ms: %.2f\n"
 		       "home_350k_principal_p50_ms: %.2f\nhome_350k_coordinator_p50_ms: %.2f\n"
 		       "home_350k_itstaff_p50_ms: %.2f\nhome_350k_admin_p50_ms: %.2f\n",
-		       tms[tn / 2], tms[(size_t)((double)(tn - 1) * 0.99)], pms[pn / 2],
-		       cms[cn / 2], ims[in / 2], ams[an / 2]);
-	unlink(path);
-	snprintf(p2, sizeof p2, "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof p2, "%s-shm", path);
-	unlink(p2);
+		       large_quantile(tms, tn, 0.5), t99, large_quantile(pms, pn, 0.5),
+		       large_quantile(cms, cn, 0.5), large_quantile(ims, in, 0.5),
+		       large_quantile(ams, an, 0.5));
+	}
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include "store/db_write.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,8 +23,9 @@ static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER; /* jobs finished */
 static struct db_write *group_head, **group_tail = &group_head;
 static int queued;
 static bool writer_running;
-static bool group_active;  /* the writer thread is inside a group */
-static double last_commit; /* when the writer last took a group (time_mono) */
+static bool group_active;   /* the writer thread is inside a group */
+static double last_commit;  /* when the writer last took a group (time_mono) */
+static _Atomic int working; /* db_write_work_begin - end: work that may bring company */
 
 /* Whether every queued job may linger (and one is queued). group_mu held. */
 static bool all_linger(void)
@@ -189,7 +191,7 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&work_cv, &group_mu);
 		/* lingering jobs wait for company, up to linger_ms after the last
 		 * commit (db_write.h) */
-		while (all_linger() && queued < GROUP_MAX) {
+		while (all_linger() && queued < GROUP_MAX && atomic_load(&working) > 0) {
 			double until = last_commit + group_head->linger_ms / 1000.0;
 			double now = time_mono();
 			if (now >= until)
@@ -236,6 +238,22 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+void db_write_work_begin(void)
+{
+	atomic_fetch_add(&working, 1);
+}
+
+void db_write_work_end(void)
+{
+	if (atomic_fetch_sub(&working, 1) != 1)
+		return;
+	/* the last work ended: lingering jobs wait for nobody now */
+	pthread_mutex_lock(&group_mu);
+	if (group_head)
+		pthread_cond_signal(&work_cv);
+	pthread_mutex_unlock(&group_mu);
+}
+
 /* After fork() only the calling thread exists: the child starts afresh
  * (its parent's writer connections are not touched, nor closed). */
 static void group_atfork_child(void)
@@ -248,6 +266,7 @@ static void group_atfork_child(void)
 	queued = 0;
 	writer_running = false;
 	group_active = false;
+	atomic_store(&working, 0);
 	memset(writers, 0, sizeof writers);
 }
 

@@ -40,7 +40,9 @@ struct db_write {
 	 * only of such jobs is written at once when the writer has not
 	 * committed for linger_ms, else when it is full or linger_ms after the
 	 * last commit: under load they commit at most 1000 / linger_ms times a
-	 * second, and alone they do not wait at all. */
+	 * second, and alone they do not wait at all. They wait only while
+	 * some work that may bring company is going on (db_write_work_begin):
+	 * a lone client's requests, one after another, never wait. */
 	int linger_ms;
 	/* private to db_write.c */
 	struct db *db;
@@ -72,5 +74,13 @@ void db_write_drain(void);
  * returns). For a server that stops and cannot wait for a locked
  * database: nothing of a refused job is written. */
 void db_write_refuse_waiting(void);
+
+/* Work that may soon queue a lingering job: the server counts each request
+ * while it dispatches it (begin before, end after). Lingering jobs wait for
+ * company only while such work is going on; when none is (every request is
+ * answered or waiting on the writer) they are written at once. Thread-safe;
+ * each begin needs its end. */
+void db_write_work_begin(void);
+void db_write_work_end(void);
 
 #endif

@@ -512,10 +512,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	rs->dispatched = true;
 	srv->answering++;
 	srv->in_handler++;
+	db_write_work_begin();
 	srv->opts.dispatch(req);
 	srv->in_handler--;
 	if (!req->finish && req->hold && req->status < 300)
 		http_defer_write(req, req->hold, hold_finish, NULL);
+	db_write_work_end();
 	if (req->finish)
 		return MHD_YES; /* suspended: answered when the write is done */
 	return send_response(req);

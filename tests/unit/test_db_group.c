@@ -317,17 +317,24 @@ static void test_linger(void **state)
 	struct fx *f = *state;
 	struct db *db;
 	assert_int_equal(db_open(f->path, 0, &db, NULL, 0), EB_OK);
-	static struct job a, b, c;
+	static struct job a, b, c, d, e;
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
 	memset(&c, 0, sizeof c);
+	memset(&d, 0, sizeof d);
+	memset(&e, 0, sizeof e);
 	a.w = (struct db_write){ .fn = job_run, .ctx = &a, .linger_ms = 300 };
 	b.w = (struct db_write){ .fn = job_run, .ctx = &b, .linger_ms = 3000 };
 	c.w = (struct db_write){ .fn = job_run, .ctx = &c };
+	d.w = (struct db_write){ .fn = job_run, .ctx = &d, .linger_ms = 3000 };
+	e.w = (struct db_write){ .fn = job_run, .ctx = &e, .linger_ms = 3000 };
 	snprintf(a.k, sizeof a.k, "linger-a");
 	snprintf(b.k, sizeof b.k, "linger-b");
 	snprintf(c.k, sizeof c.k, "linger-c");
-	usleep(400 * 1000); /* longer than a's linger since any earlier commit */
+	snprintf(d.k, sizeof d.k, "linger-d");
+	snprintf(e.k, sizeof e.k, "linger-e");
+	db_write_work_begin(); /* a request is being worked on: company may come */
+	usleep(400 * 1000);    /* longer than a's linger since any earlier commit */
 	double t0 = now_s();
 	assert_int_equal(db_write_grouped(db, &a.w), EB_OK);
 	assert_true(now_s() - t0 < 0.29); /* not held for its 300 ms */
@@ -342,9 +349,27 @@ static void test_linger(void **state)
 	assert_int_equal(atomic_load(&linger_done), 1);
 	assert_true(now_s() - t0 < 2.9); /* before b's own 3 s were up */
 	assert_int_equal(b.w.rc, EB_OK);
+	/* the last work ends while d lingers: nobody can come, d is written */
+	atomic_store(&linger_done, 0);
+	t0 = now_s();
+	assert_int_equal(db_write_submit(db, &d.w, linger_cb, NULL), EB_OK);
+	usleep(200 * 1000);
+	assert_int_equal(atomic_load(&linger_done), 0);
+	db_write_work_end();
+	while (atomic_load(&linger_done) == 0 && now_s() - t0 < 10)
+		usleep(1000);
+	assert_int_equal(atomic_load(&linger_done), 1);
+	assert_true(now_s() - t0 < 2.9);
+	/* no work going on: a lingering job right after a commit does not wait
+	 * (a lone client's requests, one after another) */
+	t0 = now_s();
+	assert_int_equal(db_write_grouped(db, &e.w), EB_OK);
+	assert_true(now_s() - t0 < 1.0);
 	db_close(db);
 	assert_int_equal(count_rows(f->path, "linger-b"), 2);
 	assert_int_equal(count_rows(f->path, "linger-c"), 2);
+	assert_int_equal(count_rows(f->path, "linger-d"), 2);
+	assert_int_equal(count_rows(f->path, "linger-e"), 2);
 }
 
 int main(void)

@@ -1,0 +1,63 @@
+/* large.h - what the benchmarks on the generated large district share
+ * (bench/lib/large.c, linked into every bench program): the district built
+ * through the real roster import, a grade's unit of standards, accounts with
+ * a session, the server started in-process with one keep-alive loopback
+ * connection, and percentiles. A bench program prints its own figures. */
+#ifndef EB_BENCH_LARGE_H
+#define EB_BENCH_LARGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/account.h"
+#include "domain/standards.h"
+
+struct db;
+struct http_server;
+
+struct large {
+	char path[128]; /* the database file: /tmp/<name>_<pid>.db */
+	struct db *db;	/* open after large_build; closed by large_serve */
+	int64_t d;	/* the district */
+	int students;
+	double import_seconds; /* generation + roster import */
+	const char *name;      /* the figures' prefix, for messages */
+};
+
+/* The district size from `--students N` (default 350000, 1000..2000000).
+ * Returns false (after a message on stderr) for a bad value. */
+bool large_args(int argc, char **argv, int *students);
+
+/* Creates the database, the district "Large" and imports a generated roster
+ * of `students` students (sim_district_build, sim_write_oneroster_mem,
+ * oneroster_import_files). Prints "<name>: skipped: ..." or "<name>: import
+ * failed: ..." and returns false on failure. */
+bool large_build(struct large *L, const char *name, int students);
+
+/* The major-cluster standards of grade g (the class view's default unit). */
+size_t large_unit_of_grade(int g, const struct standard **out, size_t cap);
+
+/* A roster's grades ("05", "KG", "03,04") as a catalog grade; 3 unknown. */
+int large_grade_of(const char *grades);
+
+/* An account with one role and a session (token, 64 bytes); false on
+ * failure. person may be NULL. */
+bool large_login(struct db *db, int64_t d, const char *login, enum role r, const char *stype,
+		 const char *sid, const char *person, char token[64]);
+
+/* Closes L->db, starts the server on it (2 threads, loopback) and returns a
+ * connected keep-alive socket, or -1 (after a message). */
+int large_serve(struct large *L, struct http_server **srv);
+
+/* One GET of path with the session cookie on fd; the status, 0 on a
+ * transport error. */
+int large_get(int fd, const char *path, const char *token);
+
+/* Sorts v[n] and returns its p-quantile (0 <= p <= 1); 0 for n == 0. */
+double large_quantile(double *v, size_t n, double p);
+
+/* Stops the server, closes fd and removes the database and its -wal, -shm. */
+void large_finish(struct large *L, struct http_server *srv, int fd);
+
+#endif
