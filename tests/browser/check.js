@@ -272,12 +272,27 @@ async function checkAccount(browser, origin, account, routes, demo, axeSource) {
 		queue.push(s);
 	}
 
+	/* A GET without following redirects; a transport error (a kept-alive
+	 * connection the server closed as idle while the client reused it) is
+	 * tried again, and thrown after the third. */
+	async function fetchOnce(url) {
+		for (let tries = 0; ; tries++) {
+			try {
+				return await context.request.get(url, { maxRedirects: 0 });
+			} catch (e) {
+				if (tries >= 2)
+					throw e;
+				await new Promise((r) => setTimeout(r, 200));
+			}
+		}
+	}
+
 	async function visit(url) {
 		const where = new URL(url).pathname + new URL(url).search;
 		const r = routeOf(url);
 		serverErrors.length = 0;
 		if (DOWNLOAD.test(url)) {
-			const st = (await context.request.get(url, { maxRedirects: 0 })).status();
+			const st = (await fetchOnce(url)).status();
 			if (st >= 400)
 				note(WIDTHS[0].name, where, `answered ${st}`);
 			else if (r)
@@ -287,7 +302,7 @@ async function checkAccount(browser, origin, account, routes, demo, axeSource) {
 		if (!r || !r.params) {
 			/* a route of the table: a page, or an endpoint (JSON, the
 			 * stylesheet) a browser would not be sent to */
-			const head = await context.request.get(url, { maxRedirects: 0 });
+			const head = await fetchOnce(url);
 			const t = head.headers()['content-type'] || '';
 			if (head.status() < 300 && !t.startsWith('text/html')) {
 				if (r)
@@ -359,7 +374,7 @@ async function checkAccount(browser, origin, account, routes, demo, axeSource) {
 			await timed('links', () => Promise.all(fresh.slice(k, k + 6).map(async (s) => {
 				let st;
 				try {
-					st = (await context.request.get(s, { maxRedirects: 0 })).status();
+					st = (await fetchOnce(s)).status();
 				} catch (e) {
 					st = 'error ' + e.message.split('\n')[0];
 				}
