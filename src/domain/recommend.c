@@ -102,6 +102,37 @@ enum eb_err recommend_students_load(struct db *db, int64_t district_id,
 	return EB_OK;
 }
 
+enum eb_err recommend_students_subset(const struct rec_students *s, const size_t *idx, size_t n,
+				      struct arena *arena, struct rec_students **out)
+{
+	*out = NULL;
+	if (!s || n == 0)
+		return EB_EINVAL;
+	struct rec_students *t = arena_zalloc(arena, sizeof *t);
+	if (!t || !(t->st = arena_alloc(arena, n * sizeof *t->st)))
+		return EB_ENOMEM;
+	t->lv = s->lv;
+	t->n = n;
+	for (size_t i = 0; i < n; i++) {
+		if (idx[i] >= s->n)
+			return EB_EINVAL;
+		t->st[i] = s->st[idx[i]];
+		t->grade = i == 0 || t->grade == t->st[i].grade ? t->st[i].grade : -1;
+	}
+	*out = t;
+	return EB_OK;
+}
+
+size_t recommend_students_count(const struct rec_students *s)
+{
+	return s ? s->n : 0;
+}
+
+const char *recommend_student_sid(const struct rec_students *s, size_t i)
+{
+	return s && i < s->n ? s->st[i].sid : NULL;
+}
+
 double recommend_student_p(const struct rec_students *s, size_t i, const char *standard)
 {
 	if (!s || i >= s->n)
@@ -1156,12 +1187,17 @@ static const char *source_name(enum rec_source s)
 }
 
 enum eb_err recommend_mark_done(struct db *db, int64_t district_id, const struct audit_actor *who,
-				const char *student_sid, const char *standard,
+				const char *const *student_sids, size_t n, const char *standard,
 				enum rec_source source, int64_t tool_id, const char *strategy_id,
 				int64_t plan_id, char *why, size_t cap)
 {
 	const struct standard *s = standard ? standards_find(standard) : NULL;
 	char detail[256];
+	why[0] = '\0';
+	if (n == 0 || n > 64) {
+		snprintf(why, cap, "student: a group of 1 to 64 students is required");
+		return EB_EINVAL;
+	}
 	if (!s || s->kind == STANDARD_PRACTICE || s->kind == STANDARD_CLUSTER) {
 		snprintf(why, cap, "standard: %.60s is not a standard of the catalog",
 			 standard ? standard : "");
@@ -1189,29 +1225,27 @@ enum eb_err recommend_mark_done(struct db *db, int64_t district_id, const struct
 			rc = EB_EINVAL;
 		}
 	}
-	double p = rc ? -1 : mastery_p(db, district_id, student_sid, s->code);
-	if (!rc)
+	snprintf(detail, sizeof detail, "recommendation done: %s%s%s on %s", source_name(source),
+		 source == REC_STRATEGY ? " " : "", source == REC_STRATEGY ? strategy_id : "",
+		 s->code);
+	int64_t now = time_now();
+	for (size_t i = 0; !rc && i < n; i++) {
+		double p = mastery_p(db, district_id, student_sids[i], s->code);
 		rc = db_execute(db,
 				"INSERT INTO rec_done(district_id, student_sourced_id, standard,"
 				" source, tool_id, strategy_id, plan_id, p_before, account_id,"
 				" done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-				DB_ARGS(DB_INT(district_id), DB_TEXT(student_sid), DB_TEXT(s->code),
-					DB_TEXT(source_name(source)),
+				DB_ARGS(DB_INT(district_id), DB_TEXT(student_sids[i]),
+					DB_TEXT(s->code), DB_TEXT(source_name(source)),
 					DB_INT_IF(source == REC_TOOL, tool_id),
 					DB_TEXT(source == REC_STRATEGY ? strategy_id : NULL),
 					DB_INT_IF(source == REC_PLAN, plan_id),
 					DB_REAL_IF(p >= 0, p), DB_INT(who->account_id),
-					DB_INT(time_now())),
+					DB_INT(now)),
 				NULL);
-	if (!rc) {
-		snprintf(detail, sizeof detail, "recommendation done: %s %s on %s",
-			 source_name(source),
-			 source == REC_STRATEGY ? strategy_id
-			 : source == REC_TOOL	? "tool"
-						: "plan",
-			 s->code);
-		rc = audit_record_students(db, district_id, who, "change", "student", student_sid,
-					   1, detail);
+		if (!rc)
+			rc = audit_record_students(db, district_id, who, "change", "student",
+						   student_sids[i], 1, detail);
 	}
 	if (rc) {
 		db_rollback(db);

@@ -63,6 +63,14 @@ enum eb_err recommend_students_load(struct db *db, int64_t district_id,
 enum eb_err recommend_for_students(struct db *db, int64_t district_id, const struct rec_students *s,
 				   const char *focus_standard, size_t max, struct arena *arena,
 				   struct recommendation **out, size_t *nout);
+/* Some of the students loaded (idx[0..n), each < the count loaded), as a
+ * group of their own; shares s's rows. EB_EINVAL for n 0 or an index out of
+ * range. */
+enum eb_err recommend_students_subset(const struct rec_students *s, const size_t *idx, size_t n,
+				      struct arena *arena, struct rec_students **out);
+/* How many students were loaded, and the sourcedId of one. */
+size_t recommend_students_count(const struct rec_students *s);
+const char *recommend_student_sid(const struct rec_students *s, size_t i);
 /* The students' P(mastered) on a standard (-1 no estimate), and how many
  * are below the district's Proficient threshold (not yet secure). */
 double recommend_student_p(const struct rec_students *s, size_t i, const char *standard);
@@ -102,13 +110,15 @@ struct rec_refresh_summary {
 enum eb_err recommend_refresh(struct db *db, int64_t district_id, struct rec_refresh_summary *sum,
 			      char *why, size_t cap);
 
-/* Marks a followed recommendation done for a student on a standard (the
- * student's P then is kept), audited, one transaction. source REC_TOOL
- * needs a tool of the district, REC_STRATEGY a strategy of the library,
- * REC_PLAN a plan id. EB_EINVAL with why for an unknown standard, tool or
- * strategy; the caller checks access to the student. */
+/* Marks a followed recommendation done for students (n of them, 1..64)
+ * on a standard - each student's P then is kept - audited per student, all
+ * in one transaction: nothing is stored when anything is refused. source
+ * REC_TOOL needs a tool of the district, REC_STRATEGY a strategy of the
+ * library, REC_PLAN a plan id. EB_EINVAL with why ("field: reason") for an
+ * unknown standard, tool or strategy; the caller checks access to the
+ * students. */
 enum eb_err recommend_mark_done(struct db *db, int64_t district_id, const struct audit_actor *who,
-				const char *student_sid, const char *standard,
+				const char *const *student_sids, size_t n, const char *standard,
 				enum rec_source source, int64_t tool_id, const char *strategy_id,
 				int64_t plan_id, char *why, size_t cap);
 
