@@ -48,7 +48,7 @@ enum eb_err recommend_for_group(struct db *db, int64_t district_id, const char *
 struct audit_actor;
 
 #define REC_MAX 8	      /* longest list a page asks for */
-#define REC_MIN_GAIN 0.05     /* expected gain (SD) below which a tool is not called helpful */
+#define REC_MIN_GAIN 0.05     /* expected gain (SD) under which the words call it small */
 #define REC_EXPLORE_MAX_N 400 /* an estimate from fewer students counts as little used */
 #define REC_FOLLOWED_MIN 10   /* followed students before their growth is compared */
 
@@ -71,8 +71,9 @@ enum eb_err recommend_students_subset(const struct rec_students *s, const size_t
 /* How many students were loaded, and the sourcedId of one. */
 size_t recommend_students_count(const struct rec_students *s);
 const char *recommend_student_sid(const struct rec_students *s, size_t i);
-/* The students' P(mastered) on a standard (-1 no estimate), and how many
- * are below the district's Proficient threshold (not yet secure). */
+/* A student's measured P(mastered) on a standard (-1 when there is none or
+ * it is only inferred from neighbours: never guessed), and how many have a
+ * measured P below the district's Proficient threshold (not yet secure). */
 double recommend_student_p(const struct rec_students *s, size_t i, const char *standard);
 size_t recommend_not_secure(const struct rec_students *s, const char *standard);
 
@@ -87,8 +88,9 @@ void recommend_pool(double prior_g, double prior_se, double tau, bool has_own, d
 
 /* The ranking, pure (the unit tests' known cases): sorts c[0..n) best
  * first and keeps at most max in *nout. Order: the students' plans; options
- * on the focus whose expected gain is at least REC_MIN_GAIN, by gain; the
- * library's strategies on the focus; options on a prerequisite the group
+ * on the focus with a positive expected gain from local evidence, by gain
+ * (the words call a gain under REC_MIN_GAIN small); the library's
+ * strategies on the focus; options on a prerequisite the group
  * lacks (standard != focus); options without helpful local evidence last.
  * An option whose whole interval lies below zero is dropped (evidence of
  * harm). At most one option is marked exploratory - a tool estimated from
