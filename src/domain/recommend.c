@@ -194,10 +194,20 @@ void recommend_pool(double prior_g, double prior_se, double tau, bool has_own, d
 
 /* ---- ranking ---------------------------------------------------------- */
 
+double recommend_p_gain(const struct recommendation *r)
+{
+	if (!r->has_effect)
+		return 0;
+	double sd = (r->hi - r->lo) / (2 * Z95);
+	if (!(sd > 0))
+		return r->effect > 0 ? 1 : 0;
+	return stats_norm_cdf(r->effect / sd);
+}
+
 /* Ranking classes, best first. */
 enum rank_class {
 	RANK_PLAN,
-	RANK_HELPS,    /* on the focus, a positive expected gain from local evidence */
+	RANK_HELPS,    /* on the focus, a gain likely from local evidence */
 	RANK_STRATEGY, /* the library, on the focus, no local evidence */
 	RANK_PREREQ,   /* on a prerequisite the group lacks */
 	RANK_UNPROVEN, /* no helpful local evidence */
@@ -213,7 +223,7 @@ static enum rank_class class_of(const struct recommendation *r, const char *focu
 	bool on_focus = strcmp(r->standard, focus) == 0;
 	if (!on_focus)
 		return RANK_PREREQ;
-	if (r->has_effect && r->effect > 0)
+	if (r->has_effect && recommend_p_gain(r) >= REC_HELPS_P)
 		return RANK_HELPS;
 	if (r->source == REC_STRATEGY)
 		return RANK_STRATEGY;
@@ -305,7 +315,7 @@ static void why_tool(struct recommendation *r, struct arena *a, const char *focu
 					       "on its standards overall (%s; none measured "
 					       "on %s alone yet)",
 					       prior_label, r->standard);
-	if (r->effect >= REC_MIN_GAIN)
+	if (r->effect >= REC_MIN_GAIN && recommend_p_gain(r) >= REC_HELPS_P)
 		r->why = arena_printf(a,
 				      "Here, students who used it grew more than similar students "
 				      "who did not: about %+.2f SD (likely %+.2f to %+.2f), %s; "
@@ -436,9 +446,12 @@ static void tool_evidence(const struct rec_students *s, int64_t tool, const char
 	/* the group's grade pooled with the whole sample (by the between-grade
 	 * spread), then the standard's own estimate pooled with that */
 	const struct effect_row *prior = grade ? grade : whole;
-	double pm, psd, mean, sd;
-	recommend_pool(whole->g, se_of(whole), grade ? grade->tau : 0, grade != NULL,
-		       grade ? grade->g : 0, grade ? se_of(grade) : 0, &pm, &psd);
+	double wm, wsd, pm, psd, mean, sd;
+	/* the tool's whole-sample estimate, first, against a sceptical prior:
+	 * most tools move achievement little (N(0, REC_SCEPTIC_SD^2)) */
+	recommend_pool(0, REC_SCEPTIC_SD, 0, true, whole->g, se_of(whole), &wm, &wsd);
+	recommend_pool(wm, wsd, grade ? grade->tau : 0, grade != NULL, grade ? grade->g : 0,
+		       grade ? se_of(grade) : 0, &pm, &psd);
 	recommend_pool(pm, psd, whole->tau, own != NULL, own ? own->g : 0, own ? se_of(own) : 0,
 		       &mean, &sd);
 	r->has_effect = true;

@@ -49,6 +49,8 @@ struct audit_actor;
 
 #define REC_MAX 8	      /* longest list a page asks for */
 #define REC_MIN_GAIN 0.05     /* expected gain (SD) under which the words call it small */
+#define REC_SCEPTIC_SD 0.10   /* prior SD of a tool's effect before the district's evidence */
+#define REC_HELPS_P 0.80      /* P(gain > 0) from which a tool ranks above the library */
 #define REC_EXPLORE_MAX_N 400 /* an estimate from fewer students counts as little used */
 #define REC_FOLLOWED_MIN 10   /* followed students before their growth is compared */
 
@@ -86,10 +88,14 @@ size_t recommend_not_secure(const struct rec_students *s, const char *standard);
 void recommend_pool(double prior_g, double prior_se, double tau, bool has_own, double own_g,
 		    double own_se, double *mean, double *sd);
 
+/* The probability that the option's gain is above zero, from its expected
+ * gain and interval (normal); 0 without local evidence. */
+double recommend_p_gain(const struct recommendation *r);
+
 /* The ranking, pure (the unit tests' known cases): sorts c[0..n) best
  * first and keeps at most max in *nout. Order: the students' plans; options
- * on the focus with a positive expected gain from local evidence, by gain
- * (the words call a gain under REC_MIN_GAIN small); the library's
+ * on the focus whose local evidence makes a gain likely (recommend_p_gain
+ * >= REC_HELPS_P), by expected gain; the library's
  * strategies on the focus; options on a prerequisite the group
  * lacks (standard != focus); options without helpful local evidence last.
  * An option whose whole interval lies below zero is dropped (evidence of

@@ -128,17 +128,19 @@ static void ranking_known_order(void **state)
 		opt(REC_TOOL, F, "B", true, 0.10, 0.05, 2000),
 		opt(REC_TOOL, F, "A", true, 0.20, 0.05, 1000),
 		opt(REC_TOOL, F, "flat", true, -0.02, 0.1, 900),
+		opt(REC_TOOL, F, "unsure", true, 0.03, 0.2, 900), /* P(gain > 0) ~ 0.6 */
 		opt(REC_PLAN, F, "plan", false, 0, 0, 0),
 	};
 	size_t n;
-	recommend_rank(c, 8, F, 8, &n);
-	assert_int_equal(n, 7); /* the harmful one is dropped */
-	const char *want[] = { "plan", "A", "B", "strategy", "prereq strategy", "flat", "none" };
+	recommend_rank(c, 9, F, 9, &n);
+	assert_int_equal(n, 8); /* the harmful one is dropped */
+	const char *want[] = { "plan",	 "A",	 "B",	"strategy", "prereq strategy",
+			       "unsure", "flat", "none" };
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(c[i].title, want[i]);
 		assert_false(c[i].exploratory);
 	}
-	recommend_rank(c, 7, F, 3, &n);
+	recommend_rank(c, 8, F, 3, &n);
 	assert_int_equal(n, 3);
 }
 
@@ -287,7 +289,9 @@ static void group_list_from_known_effects(void **state)
 	assert_int_equal(r[0].source, REC_TOOL);
 	assert_int_equal(r[0].tool_id, f->good);
 	assert_true(r[0].has_effect);
-	assert_true(r[0].effect > 0.20 && r[0].effect < 0.30);
+	/* shrunk towards no effect, then pooled up by grade and standard */
+	assert_true(r[0].effect > 0.15 && r[0].effect < 0.30);
+	assert_true(recommend_p_gain(&r[0]) > 0.99);
 	assert_true(r[0].lo < r[0].effect && r[0].effect < r[0].hi);
 	assert_int_equal(r[0].n, 120);
 	assert_int_equal(r[0].essa_tier, 2);

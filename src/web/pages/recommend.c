@@ -25,6 +25,7 @@
 
 #define STUDENT_STANDARDS 6 /* standards shown for one student, weakest first */
 #define CLASS_PER_STANDARD 3
+#define CLASS_STANDARDS 5 /* standards shown in full; the others as links */
 #define UNIT_MAX 48
 
 static const char *name_of(const struct roster_person_row *p)
@@ -440,7 +441,7 @@ void page_class_recommendations(struct http_request *req)
 	char action[200];
 	snprintf(action, sizeof action, "/classes/%s/recommendations/done", cid);
 	html_raw(b, "<ul class=\"cards wide\">");
-	for (size_t j = 0; j < ng; j++) {
+	for (size_t j = 0; j < ng && j < CLASS_STANDARDS; j++) {
 		struct rec_students *sub;
 		struct recommendation *r;
 		size_t nr;
@@ -479,6 +480,20 @@ void page_class_recommendations(struct http_request *req)
 		html_raw(b, "</li>");
 	}
 	html_raw(b, "</ul>");
+	if (ng > CLASS_STANDARDS) {
+		html_raw(b, "<p>Other standards with students not yet secure: ");
+		for (size_t j = CLASS_STANDARDS; j < ng; j++) {
+			html_raw(b, j > CLASS_STANDARDS ? ", <a href=\"?standard="
+							: "<a href=\"?standard=");
+			html_url(b, g[j].std->code);
+			html_raw(b, "\" class=\"code\">");
+			html_text(b, g[j].std->code);
+			html_raw(b, "</a> (");
+			html_int(b, (int64_t)g[j].n);
+			html_raw(b, ")");
+		}
+		html_raw(b, "</p>");
+	}
 	refreshed_note(req);
 	page_end(req);
 }
