@@ -1041,7 +1041,7 @@ static bool compare_followed(struct db *db, int64_t d, const struct followed *f,
 				 .p_value = cc.p_adj,
 				 .n = N,
 				 .sites = 1 };
-	struct ev_tier tier;
+	struct ev_tier tier = { 0 };
 	ev_essa_tier(&ti, &tier);
 	*out = (struct kept_effect){ .standard = f->standard,
 				     .g = g,
