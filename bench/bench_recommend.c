@@ -1,8 +1,7 @@
 /* bench_recommend.c - recommendations for a class of 35 on the
  * 350,000-student generated district (issue 12).
  *
- * The district is built as bench_class_view_350k builds it (sim_district_build,
- * sim_write_oneroster_mem, oneroster_import_files). GROUPS groups of 35
+ * The district is built by bench/lib/large (the real roster import). GROUPS groups of 35
  * students (consecutive students of one school's classes) get mastery states
  * through the domain's own write path (mastery_record: 3 responses on each
  * standard of the grade's major clusters, about two in five below
@@ -27,52 +26,15 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/audit.h"
-#include "domain/district.h"
 #include "domain/mastery.h"
 #include "domain/recommend.h"
 #include "domain/roster.h"
 #include "domain/standards.h"
 #include "domain/tools.h"
-#include "ingest/oneroster.h"
-#include "sim/district.h"
+#include "lib/large.h"
 #include "store/db.h"
 
 enum { GROUPS = 20, GROUP_N = 35, ROUNDS = 10, NTOOLS = 5 };
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static size_t unit_of_grade(int g, const struct standard **out, size_t cap)
-{
-	size_t n = 0;
-	const char *doms[32];
-	size_t nd = standards_domains_of_grade(g, doms, 32);
-	for (size_t i = 0; i < nd && i < 32; i++) {
-		const struct standard *cl[32];
-		size_t nc = standards_clusters_of(g, doms[i], cl, 32);
-		for (size_t j = 0; j < nc && j < 32; j++) {
-			if (cl[j]->emphasis != EMPHASIS_MAJOR)
-				continue;
-			const struct standard *ss[32];
-			size_t k = standards_in_cluster(cl[j], ss, 32);
-			for (size_t x = 0; x < k && x < 32 && n < cap; x++)
-				out[n++] = ss[x];
-		}
-	}
-	return n;
-}
-
-static int grade_of(const char *grades)
-{
-	if (!grades || !*grades || grades[0] == 'K')
-		return grades && grades[0] == 'K' ? 0 : 3;
-	int64_t g;
-	char two[3] = { grades[0], grades[1] == ',' ? '\0' : grades[1], '\0' };
-	return cstr_to_i64(two, 0, 8, &g) ? 3 : (int)g;
-}
 
 /* A group of GROUP_N students of one grade from consecutive classes. */
 static int pick_group(struct db *db, int64_t d, const char *first_class, struct arena *a,
@@ -89,7 +51,7 @@ static int pick_group(struct db *db, int64_t d, const char *first_class, struct 
 		     DB_ARGS(DB_INT(d), DB_TEXT(first_class)), &st))
 		return -1;
 	while (n < GROUP_N && db_next(st)) {
-		int g = grade_of(db_col_text(st, 1));
+		int g = large_grade_of(db_col_text(st, 1));
 		if (*grade < 0)
 			*grade = g;
 		if (g != *grade)
@@ -103,7 +65,7 @@ static int pick_group(struct db *db, int64_t d, const char *first_class, struct 
 static int fill(struct db *db, int64_t d, char sids[GROUP_N][64], int grade)
 {
 	const struct standard *u[64];
-	size_t nu = unit_of_grade(grade, u, 64);
+	size_t nu = large_unit_of_grade(grade, u, 64);
 	if (db_begin(db))
 		return -1;
 	for (size_t i = 0; i < GROUP_N; i++)
@@ -164,7 +126,7 @@ static int add_tools(struct db *db, int64_t d, int64_t *ids)
 				    NULL))
 				return -1;
 			const struct standard *u[64];
-			size_t nu = unit_of_grade(grade, u, 64);
+			size_t nu = large_unit_of_grade(grade, u, 64);
 			for (size_t k = 0; k < nu; k++) {
 				const struct standard *pre[16];
 				size_t np = standards_prereqs(u[k], pre, 16);
@@ -202,51 +164,15 @@ static int add_tools(struct db *db, int64_t d, int64_t *ids)
 
 int main(int argc, char **argv)
 {
-	int students = 350000;
-	if (argc > 2 && strcmp(argv[1], "--students") == 0) {
-		int64_t v;
-		if (cstr_to_i64(argv[2], 1000, 2000000, &v)) {
-			fprintf(stderr, "--students: 1000..2000000\n");
-			return 2;
-		}
-		students = (int)v;
-	}
-	char path[128], side[160];
-	snprintf(path, sizeof path, "/tmp/bench_recommend_%d.db", (int)getpid());
-	struct db *db;
-	char err[256];
-	int64_t d;
-	double t0 = time_mono();
-	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) ||
-	    district_create(db, "Large", &d)) {
-		printf("recommend_350k: skipped: %s\n", err);
+	struct large L;
+	int students;
+	if (!large_args(argc, argv, &students))
+		return 2;
+	if (!large_build(&L, "recommend_350k", students))
 		return 0;
-	}
-	struct sim_params sp;
-	struct sim_district *sd = NULL;
-	struct sim_csv_file files[SIM_CSV_FILE_COUNT];
-	size_t nf = 0;
-	sim_params_scaled(&sp, students);
-	if (sim_district_build(&sp, &sd) || sim_write_oneroster_mem(sd, files, &nf)) {
-		printf("recommend_350k: skipped: cannot generate the district\n");
-		return 0;
-	}
-	sim_district_free(sd);
-	struct oneroster_file of[SIM_CSV_FILE_COUNT];
-	for (size_t i = 0; i < nf; i++) {
-		of[i].name = files[i].name;
-		of[i].data = files[i].data.data;
-		of[i].len = files[i].data.len;
-	}
-	struct oneroster_report rep;
-	oneroster_report_init(&rep);
-	enum eb_err rc = oneroster_import_files(db, d, of, nf, &rep);
-	oneroster_report_free(&rep);
-	sim_csv_files_free(files, nf);
-	if (rc) {
-		printf("recommend_350k: import failed: %s\n", eb_strerror(rc));
-		return 1;
-	}
+	struct db *db = L.db;
+	int64_t d = L.d;
+	double t0 = time_mono() - L.import_seconds;
 	int64_t tool_ids[NTOOLS];
 	if (db_begin(db) || add_tools(db, d, tool_ids) || db_commit(db)) {
 		printf("recommend_350k: cannot write the evidence\n");
@@ -294,7 +220,7 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			const struct standard *u[64];
-			size_t nu = unit_of_grade(grade[gi], u, 64);
+			size_t nu = large_unit_of_grade(grade[gi], u, 64);
 			for (size_t k = 0; k < nu; k++) {
 				size_t idx[GROUP_N], n = 0;
 				for (size_t x = 0; x < GROUP_N; x++) {
@@ -318,23 +244,18 @@ int main(int argc, char **argv)
 			}
 			ms[runs++] = (time_mono() - t1) * 1000;
 		}
-	qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
 	printf("recommend_350k_students: %d\n", students);
 	printf("recommend_350k_build_seconds: %.1f\n", t_build);
 	printf("recommend_350k_classes_timed: %zu (x %d rounds)\n", ok, ROUNDS);
 	printf("recommend_350k_standards_per_class: %.1f\n", runs ? (double)lists / runs : 0);
 	if (runs) {
-		printf("recommend_350k_class_of_35_p50_ms: %.2f\n", ms[runs / 2]);
-		printf("recommend_350k_class_of_35_p99_ms: %.2f\n",
-		       ms[(size_t)((runs - 1) * 0.99)]);
+		double p99 = large_quantile(ms, (size_t)runs, 0.99);
+		printf("recommend_350k_class_of_35_p50_ms: %.2f\n",
+		       large_quantile(ms, (size_t)runs, 0.5));
+		printf("recommend_350k_class_of_35_p99_ms: %.2f\n", p99);
 	}
 	free(ms);
 	arena_free(&a);
-	db_close(db);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	large_finish(&L, NULL, -1);
 	return 0;
 }
