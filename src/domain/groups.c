@@ -243,7 +243,7 @@ struct work {
 	const struct groups_params *p;
 	struct arena *a;
 	uint64_t (*reach)[WORDS]; /* per unit standard: the prerequisites it builds on */
-	size_t **need;		   /* per student: needs, earliest first */
+	size_t **need;		  /* per student: needs, earliest first */
 	size_t *nneed;
 	int *assigned; /* group index or -1 */
 	struct groups_proposal *out;
@@ -270,7 +270,8 @@ static int earlier(const struct groups_input *in, size_t x, size_t y)
 		return gx < gy ? -1 : 1;
 	if (in->depth[x] != in->depth[y])
 		return in->depth[x] > in->depth[y] ? -1 : 1;
-	return in->stds[x]->index < in->stds[y]->index ? -1 : in->stds[x]->index > in->stds[y]->index;
+	return in->stds[x]->index < in->stds[y]->index ? -1
+						       : in->stds[x]->index > in->stds[y]->index;
 }
 
 static _Thread_local const struct groups_input *sort_in;
@@ -516,7 +517,8 @@ enum eb_err groups_propose(const struct groups_input *in, const struct groups_pa
 	}
 	/* 1. by first (earliest) need */
 	size_t f;
-	while (out->ngroups < (size_t)p->max_groups && (f = best_focus(&w, true, tried)) != SIZE_MAX) {
+	while (out->ngroups < (size_t)p->max_groups &&
+	       (f = best_focus(&w, true, tried)) != SIZE_MAX) {
 		bool made;
 		if ((e = group_focus(&w, f, true, &made)))
 			return e;
@@ -535,7 +537,8 @@ enum eb_err groups_propose(const struct groups_input *in, const struct groups_pa
 			}
 	/* 3. groups of any shared need among those still left */
 	memset(tried, 0, in->nstds * sizeof *tried);
-	while (out->ngroups < (size_t)p->max_groups && (f = best_focus(&w, false, tried)) != SIZE_MAX) {
+	while (out->ngroups < (size_t)p->max_groups &&
+	       (f = best_focus(&w, false, tried)) != SIZE_MAX) {
 		bool made;
 		if ((e = group_focus(&w, f, false, &made)))
 			return e;
@@ -569,8 +572,8 @@ enum eb_err groups_propose(const struct groups_input *in, const struct groups_pa
 	return EB_OK;
 }
 
-enum eb_err groups_read_input(struct db *db, int64_t district_id, const char *const *sids,
-			      size_t n, const struct groups_unit *u, struct arena *arena,
+enum eb_err groups_read_input(struct db *db, int64_t district_id, const char *const *sids, size_t n,
+			      const struct groups_unit *u, struct arena *arena,
 			      struct groups_input *in)
 {
 	memset(in, 0, sizeof *in);
@@ -589,14 +592,14 @@ enum eb_err groups_read_input(struct db *db, int64_t district_id, const char *co
 		map[i] = -1;
 	for (size_t j = 0; j < ns; j++)
 		map[stds[j]->index] = (int)j;
-	struct groups_cell *cells = arena_zalloc(arena, (n ? n : 1) * (ns ? ns : 1) * sizeof *cells);
+	struct groups_cell *cells =
+		arena_zalloc(arena, (n ? n : 1) * (ns ? ns : 1) * sizeof *cells);
 	if (!cells)
 		return EB_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct mastery_row *rows;
 		size_t nr;
-		enum eb_err e =
-			mastery_student_cells(db, district_id, sids[i], arena, &rows, &nr);
+		enum eb_err e = mastery_student_cells(db, district_id, sids[i], arena, &rows, &nr);
 		if (e)
 			return e;
 		for (size_t k = 0; k < nr; k++) {
@@ -608,7 +611,8 @@ enum eb_err groups_read_input(struct db *db, int64_t district_id, const char *co
 			c->sd = (float)rows[k].c.sd;
 			c->responses = rows[k].c.responses;
 			c->present = true;
-			c->measured = !rows[k].c.inferred && rows[k].c.responses >= MASTERY_MIN_DIRECT;
+			c->measured = !rows[k].c.inferred &&
+				      rows[k].c.responses >= MASTERY_MIN_DIRECT;
 		}
 	}
 	in->stds = stds;
@@ -636,8 +640,8 @@ const char *groups_sureness_words(enum groups_sureness s)
 
 static const char *number_word(size_t n, char buf[24])
 {
-	static const char *const w[] = { "none", "one",	 "two",	 "three", "four",
-					 "five", "six",	 "seven", "eight", "nine",
+	static const char *const w[] = { "none", "one",	   "two",   "three", "four",
+					 "five", "six",	   "seven", "eight", "nine",
 					 "ten",	 "eleven", "twelve" };
 	if (n < sizeof w / sizeof w[0])
 		return w[n];
@@ -697,7 +701,8 @@ void groups_evidence_words(const struct groups_input *in, const struct groups_gr
 void groups_sureness_detail(const struct groups_group *g, const struct district_levels *lv,
 			    char *out, size_t cap)
 {
-	snprintf(out, cap, "%zu of %zu clearly below Proficient (their 95%% range stays under %.0f%%).",
+	snprintf(out, cap,
+		 "%zu of %zu clearly below Proficient (their 95%% range stays under %.0f%%).",
 		 g->clear, g->n, lv->proficient * 100);
 }
 
@@ -711,9 +716,9 @@ static bool valid_name(const char *s, size_t *len)
 }
 
 enum eb_err groups_save(struct db *db, int64_t district_id, const struct audit_actor *who,
-			const char *class_sid, const char *unit_key,
-			const struct groups_params *p, const struct groups_save_group *g,
-			size_t ng, int64_t now, int64_t *set_id, char *why, size_t cap)
+			const char *class_sid, const char *unit_key, const struct groups_params *p,
+			const struct groups_save_group *g, size_t ng, int64_t now, int64_t *set_id,
+			char *why, size_t cap)
 {
 	struct why w = { why, cap, 0, 0 };
 	if (why && cap)
@@ -745,8 +750,8 @@ enum eb_err groups_save(struct db *db, int64_t district_id, const struct audit_a
 			     GROUPS_NAME_MAX);
 		snprintf(f, sizeof f, "focus%zu", i + 1);
 		focus[i] = g[i].focus && *g[i].focus ? standards_find(g[i].focus) : NULL;
-		if (!focus[i] || (focus[i]->kind != STANDARD_STANDARD &&
-				  focus[i]->kind != STANDARD_SUBSTANDARD))
+		if (!focus[i] ||
+		    (focus[i]->kind != STANDARD_STANDARD && focus[i]->kind != STANDARD_SUBSTANDARD))
 			whyf(&w, f, "choose a standard of the catalog, such as 4.NF.A.1");
 		snprintf(f, sizeof f, "group%zu", i + 1);
 		if (!e && g[i].n > (size_t)p->max_size)
@@ -804,18 +809,18 @@ enum eb_err groups_save(struct db *db, int64_t district_id, const struct audit_a
 				    NULL)))
 			goto fail;
 		for (size_t m = 0; m < g[i].n; m++, members++)
-			if ((e = db_execute(db,
-					    "INSERT INTO group_set_member (set_id, student_sourced_id,"
-					    " position) VALUES (?1, ?2, ?3)",
-					    DB_ARGS(DB_INT(id), DB_TEXT(g[i].members[m]),
-						    DB_INT(pos)),
-					    NULL)))
+			if ((e = db_execute(
+				     db,
+				     "INSERT INTO group_set_member (set_id, student_sourced_id,"
+				     " position) VALUES (?1, ?2, ?3)",
+				     DB_ARGS(DB_INT(id), DB_TEXT(g[i].members[m]), DB_INT(pos)),
+				     NULL)))
 				goto fail;
 		for (size_t s = 0; s < nst; s++) {
 			struct mastery_cell c;
 			bool found;
-			if ((e = mastery_cell_get(db, district_id, st[s].sourced_id,
-						  focus[i]->code, &c, &found)))
+			if ((e = mastery_cell_get(db, district_id, st[s].sourced_id, focus[i]->code,
+						  &c, &found)))
 				goto fail;
 			if (!found || (!c.responses && c.inferred && c.p <= 0))
 				continue;
@@ -823,8 +828,9 @@ enum eb_err groups_save(struct db *db, int64_t district_id, const struct audit_a
 					    "INSERT INTO group_set_snapshot (set_id, position,"
 					    " student_sourced_id, p, measured)"
 					    " VALUES (?1, ?2, ?3, ?4, ?5)",
-					    DB_ARGS(DB_INT(id), DB_INT(pos), DB_TEXT(st[s].sourced_id),
-						    DB_REAL(c.p), DB_INT(!c.inferred)),
+					    DB_ARGS(DB_INT(id), DB_INT(pos),
+						    DB_TEXT(st[s].sourced_id), DB_REAL(c.p),
+						    DB_INT(!c.inferred)),
 					    NULL)))
 				goto fail;
 		}
@@ -1030,7 +1036,8 @@ enum eb_err groups_changes(struct db *db, int64_t district_id, const struct grou
 				return e;
 			if (measured_then && p_then < lv->proficient)
 				continue; /* lacked it then too: not new */
-			struct groups_change c = { gi, GROUPS_NEW_TO_NEED, sids[k], p_then, cell.p };
+			struct groups_change c = { gi, GROUPS_NEW_TO_NEED, sids[k], p_then,
+						   cell.p };
 			if ((e = add_change(arena, out, nout, &cap, &c)))
 				return e;
 		}

@@ -22,17 +22,17 @@
 struct audit_actor;
 struct db;
 
-#define GROUPS_MAX_GROUPS 6	/* at most six groups per class */
-#define GROUPS_DEFAULT_MIN 3	/* default group sizes 3..6 */
+#define GROUPS_MAX_GROUPS 6  /* at most six groups per class */
+#define GROUPS_DEFAULT_MIN 3 /* default group sizes 3..6 */
 #define GROUPS_DEFAULT_MAX 6
-#define GROUPS_SIZE_LO 2	/* the smallest min_size a teacher may ask for */
-#define GROUPS_SIZE_HI 12	/* the largest max_size */
-#define GROUPS_NAME_MAX 60	/* bytes of a group's name */
-#define GROUPS_UNIT_MAX 48	/* standards of a unit */
-#define GROUPS_STD_MAX 192	/* a unit's standards and their prerequisites */
-#define GROUPS_PREREQ_DEPTH 3	/* coherence-map links walked back from the unit */
-#define GROUPS_CLASS_MAX 400	/* students of a class considered */
-#define GROUPS_WHY_CAP 2048	/* "field: reason" lines of a refused save */
+#define GROUPS_SIZE_LO 2      /* the smallest min_size a teacher may ask for */
+#define GROUPS_SIZE_HI 12     /* the largest max_size */
+#define GROUPS_NAME_MAX 60    /* bytes of a group's name */
+#define GROUPS_UNIT_MAX 48    /* standards of a unit */
+#define GROUPS_STD_MAX 192    /* a unit's standards and their prerequisites */
+#define GROUPS_PREREQ_DEPTH 3 /* coherence-map links walked back from the unit */
+#define GROUPS_CLASS_MAX 400  /* students of a class considered */
+#define GROUPS_WHY_CAP 2048   /* "field: reason" lines of a refused save */
 
 /* Sizes and count the teacher sets: min_size GROUPS_SIZE_LO..max_size,
  * max_size min_size..GROUPS_SIZE_HI, max_groups 1..GROUPS_MAX_GROUPS. */
@@ -56,7 +56,7 @@ struct groups_unit {
 	int grade;
 	const char *domain, *cluster; /* catalog strings, or NULL */
 	char key[32];		      /* stored form: "5.NF.A", "5:NF", "5" ("HS:N-RN") */
-	char title[96];		      /* "Cluster 5.NF.A", "Grade 5, NF", "Major clusters of grade 5" */
+	char title[96]; /* "Cluster 5.NF.A", "Grade 5, NF", "Major clusters of grade 5" */
 };
 
 /* The grade of a class from its roster grades ("05", "KG", "10,11"); -1
@@ -115,10 +115,10 @@ struct groups_group {
 	size_t *members;  /* student indices, weakest on the focus first */
 	size_t n;
 	enum groups_sureness sure;
-	size_t clear;	      /* members whose 95% upper bound is below Proficient */
-	size_t not_yet;	      /* members at Not yet (the rest are Approaching) */
-	int64_t responses;    /* the members' direct responses on the focus */
-	double p_lo, p_hi;    /* lowest and highest P(mastered) of the members */
+	size_t clear;	   /* members whose 95% upper bound is below Proficient */
+	size_t not_yet;	   /* members at Not yet (the rest are Approaching) */
+	int64_t responses; /* the members' direct responses on the focus */
+	double p_lo, p_hi; /* lowest and highest P(mastered) of the members */
 };
 
 /* Why a student is not in a group. */
@@ -157,8 +157,8 @@ enum eb_err groups_propose(const struct groups_input *in, const struct groups_pa
 /* The stored estimates of students (sourcedIds) on the unit's standards and
  * their prerequisites, into *in (arrays in arena; lv from the district).
  * EB_EDB, EB_EPARSE, EB_ENOMEM; EB_ETOOBIG over GROUPS_CLASS_MAX students. */
-enum eb_err groups_read_input(struct db *db, int64_t district_id, const char *const *sids,
-			      size_t n, const struct groups_unit *u, struct arena *arena,
+enum eb_err groups_read_input(struct db *db, int64_t district_id, const char *const *sids, size_t n,
+			      const struct groups_unit *u, struct arena *arena,
 			      struct groups_input *in);
 
 /* ---- words ------------------------------------------------------------------ */
@@ -181,8 +181,8 @@ void groups_sureness_detail(const struct groups_group *g, const struct district_
 /* ---- saved groups (migration 020) ----------------------------------------- */
 
 struct groups_save_group {
-	const char *name;  /* 1..GROUPS_NAME_MAX bytes of UTF-8, trimmed */
-	const char *focus; /* a standard of the catalog, any spelling */
+	const char *name;     /* 1..GROUPS_NAME_MAX bytes of UTF-8, trimmed */
+	const char *focus;    /* a standard of the catalog, any spelling */
 	const char **members; /* student sourcedIds */
 	size_t n;
 };
@@ -198,9 +198,9 @@ struct groups_save_group {
  * (groupK); a student is not enrolled in the class or is in two groups
  * ("g.<sourcedId>"); no group has a member (groups). EB_EDB otherwise. */
 enum eb_err groups_save(struct db *db, int64_t district_id, const struct audit_actor *who,
-			const char *class_sid, const char *unit_key,
-			const struct groups_params *p, const struct groups_save_group *g,
-			size_t ng, int64_t now, int64_t *set_id, char *why, size_t cap);
+			const char *class_sid, const char *unit_key, const struct groups_params *p,
+			const struct groups_save_group *g, size_t ng, int64_t now, int64_t *set_id,
+			char *why, size_t cap);
 
 struct groups_saved_member {
 	const char *student;
@@ -230,10 +230,10 @@ enum eb_err groups_latest(struct db *db, int64_t district_id, const char *class_
 			  struct arena *arena, struct groups_saved *out, bool *found);
 
 enum groups_change_kind {
-	GROUPS_MOVED_UP,      /* a member whose level on the focus rose since */
-	GROUPS_NEW_TO_NEED,   /* not a member, now measured below Proficient on the focus,
+	GROUPS_MOVED_UP,    /* a member whose level on the focus rose since */
+	GROUPS_NEW_TO_NEED, /* not a member, now measured below Proficient on the focus,
 			       * and was not when the groups were saved */
-	GROUPS_LEFT_CLASS,    /* a member no longer enrolled in the class */
+	GROUPS_LEFT_CLASS,  /* a member no longer enrolled in the class */
 };
 
 struct groups_change {

@@ -219,7 +219,8 @@ static void later_need_when_first_is_alone(void **state)
 	assert_int_equal(pr.napart, 0);
 	char out[256];
 	groups_reason_words(&f.in, &pr.groups[0], out, sizeof out);
-	assert_string_equal(out, "All four are not yet secure on 5.NF.A.1, a standard of this unit.");
+	assert_string_equal(out,
+			    "All four are not yet secure on 5.NF.A.1, a standard of this unit.");
 	arena_free(&f.a);
 }
 

@@ -190,7 +190,9 @@ void page_class(struct http_request *req)
 		html_raw(b, "<span class=\"muted\">none listed</span>");
 	html_raw(b, "</p><p><a href=\"/classes/");
 	html_url(b, cid);
-	html_raw(b, "/mastery\">Mastery of the unit's standards</a></p>");
+	html_raw(b, "/mastery\">Mastery of the unit's standards</a> &middot; <a href=\"/classes/");
+	html_url(b, cid);
+	html_raw(b, "/groups\">Small groups</a></p>");
 	page_scroll_begin(req, "Class roster");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)ns);
