@@ -38,6 +38,7 @@ struct gctx {
 	const char **sids;
 	struct groups_unit u;
 	struct groups_params p;
+	struct groups_params asked; /* as the teacher sent them (shown back when refused) */
 	struct groups_input in;
 	struct groups_proposal pr;
 	struct groups_saved saved;
@@ -240,11 +241,12 @@ static void picker(struct gctx *c, const struct form_errors *errs)
 		}
 	}
 	html_raw(b, "</select></span>");
-	number_input(c, errs, "min", "Smallest group", c->p.min_size, GROUPS_SIZE_LO,
+	number_input(c, errs, "min", "Smallest group", c->asked.min_size, GROUPS_SIZE_LO,
 		     GROUPS_SIZE_HI);
-	number_input(c, errs, "max", "Largest group", c->p.max_size, GROUPS_SIZE_LO,
+	number_input(c, errs, "max", "Largest group", c->asked.max_size, GROUPS_SIZE_LO,
 		     GROUPS_SIZE_HI);
-	number_input(c, errs, "count", "Number of groups", c->p.max_groups, 1, GROUPS_MAX_GROUPS);
+	number_input(c, errs, "count", "Number of groups", c->asked.max_groups, 1,
+		     GROUPS_MAX_GROUPS);
 	html_raw(b, "<button type=\"submit\">Propose groups</button></form>");
 }
 
@@ -658,7 +660,7 @@ static void render(struct gctx *c, int status, const struct form_errors *errs, b
 			    "so next time you see who moved up and who is new to the need.");
 	if (!reshow)
 		form_errors_summary(req, errs, labels, NLABELS);
-	picker(c, reshow ? NULL : errs);
+	picker(c, errs);
 	if (status == 200 || reshow) {
 		saved_section(c);
 		proposal_section(c);
@@ -695,6 +697,7 @@ void page_class_groups(struct http_request *req)
 		return;
 	struct form_errors errs = { .n = 0 };
 	read_params(req, false, &c.p, &errs);
+	c.asked = c.p;
 	if (errs.n) {
 		c.p = groups_params_default();
 		render(&c, 400, &errs, false);
@@ -720,9 +723,13 @@ void page_class_groups_save(struct http_request *req)
 		return;
 	struct form_errors errs = { .n = 0 };
 	read_params(req, true, &c.p, &errs);
+	c.asked = c.p;
 	const char *unit = http_form(req, "unit");
-	if (unit && groups_unit_from_key(unit, &c.u) != EB_OK)
+	struct groups_unit sent;
+	if (unit && groups_unit_from_key(unit, &sent) != EB_OK)
 		form_error_add(&errs, &req->arena, "unit", "choose a unit of the catalog");
+	else if (unit)
+		c.u = sent;
 	/* the groups of the form: slots 1..count, members from every g.<id> field */
 	struct groups_save_group g[GROUPS_MAX_GROUPS];
 	memset(g, 0, sizeof g);
