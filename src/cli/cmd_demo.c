@@ -16,6 +16,7 @@
 #include "domain/tools.h"
 #include "domain/initiatives.h"
 #include "domain/mastery.h"
+#include "domain/recommend.h"
 #include "ingest/assessment_csv.h"
 #include "ingest/caliper.h"
 #include "ingest/csv_profile.h"
@@ -464,6 +465,10 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 			printf("mastery fitted: %zu responses, %zu students, %zu standards in %.1f "
 			       "s\n",
 			       sum.rows, sum.students, sum.standards, sum.total_seconds);
+		/* the recommendations' evidence, as after every refit */
+		struct rec_refresh_summary rs;
+		if (!rc && (rc = recommend_refresh(db, d, &rs, err, sizeof err)))
+			fprintf(stderr, "demo: %s\n", err);
 	}
 	sim_learning_free(l);
 	if (!rc)

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "domain/mastery.h"
+#include "domain/recommend.h"
 #include "store/db.h"
 
 static const char usage[] =
@@ -43,7 +44,14 @@ int cmd_fit(int argc, char **argv)
 	char err[512] = "";
 	enum eb_err rc =
 		mastery_refit(db, d, NULL, isatty(2) ? progress : NULL, NULL, &s, err, sizeof err);
+	/* the recommendations' evidence follows the new estimates */
+	struct rec_refresh_summary rs = { 0 };
+	enum eb_err rrc = rc ? EB_OK : recommend_refresh(db, d, &rs, err, sizeof err);
 	db_close(db);
+	if (rrc) {
+		fprintf(stderr, "edbridge fit: %s\n", err);
+		return 1;
+	}
 	if (rc) {
 		fprintf(stderr, "edbridge fit: %s\n", err[0] ? err : eb_strerror(rc));
 		return 1;
@@ -52,5 +60,7 @@ int cmd_fit(int argc, char **argv)
 	       "late: %zu\niterations: %d\nfit_seconds: %.3f\ntotal_seconds: %.3f\n",
 	       s.rows, s.students, s.standards, s.cells, s.inferred, s.late, s.iterations,
 	       s.fit_seconds, s.total_seconds);
+	printf("recommend_effects: %zu\nrecommend_tool_standards: %zu\nrecommend_seconds: %.3f\n",
+	       rs.effects, rs.tool_standards, rs.seconds);
 	return 0;
 }

@@ -43,4 +43,88 @@ enum eb_err recommend_for_group(struct db *db, int64_t district_id, const char *
 				size_t n, const char *focus_standard, size_t max,
 				struct arena *arena, struct recommendation **out, size_t *nout);
 
+/* ---- added by recommend.c (below the agreed interface) ---------------- */
+
+struct audit_actor;
+
+#define REC_MAX 8	      /* longest list a page asks for */
+#define REC_MIN_GAIN 0.05     /* expected gain (SD) below which a tool is not called helpful */
+#define REC_EXPLORE_MAX_N 400 /* an estimate from fewer students counts as little used */
+#define REC_FOLLOWED_MIN 10   /* followed students before their growth is compared */
+
+/* The students' estimates, read once for several standards (a class page):
+ * each student's cells and grade. EB_ENOTFOUND when a student is not a
+ * student of the district (nothing else is read then), EB_EINVAL for n 0. */
+struct rec_students;
+enum eb_err recommend_students_load(struct db *db, int64_t district_id,
+				    const char *const *student_sids, size_t n, struct arena *arena,
+				    struct rec_students **out);
+/* recommend_for_group on students loaded once. */
+enum eb_err recommend_for_students(struct db *db, int64_t district_id, const struct rec_students *s,
+				   const char *focus_standard, size_t max, struct arena *arena,
+				   struct recommendation **out, size_t *nout);
+/* The students' P(mastered) on a standard (-1 no estimate), and how many
+ * are below the district's Proficient threshold (not yet secure). */
+double recommend_student_p(const struct rec_students *s, size_t i, const char *standard);
+size_t recommend_not_secure(const struct rec_students *s, const char *standard);
+
+/* Expected gain of a tool on a standard from the district's evidence:
+ * partial pooling (normal-normal, empirical Bayes) of the standard's own
+ * estimate (own_g with standard error own_se; has_own false when none) with
+ * the tool's prior (the whole sample or the group's grade: prior_g, prior_se)
+ * spread by tau (the between-standard SD of the tool's effects). Writes the
+ * posterior mean and SD. Pure. */
+void recommend_pool(double prior_g, double prior_se, double tau, bool has_own, double own_g,
+		    double own_se, double *mean, double *sd);
+
+/* The ranking, pure (the unit tests' known cases): sorts c[0..n) best
+ * first and keeps at most max in *nout. Order: the students' plans; options
+ * on the focus whose expected gain is at least REC_MIN_GAIN, by gain; the
+ * library's strategies on the focus; options on a prerequisite the group
+ * lacks (standard != focus); options without helpful local evidence last.
+ * An option whose whole interval lies below zero is dropped (evidence of
+ * harm). At most one option is marked exploratory - a tool estimated from
+ * fewer than REC_EXPLORE_MAX_N students whose interval reaches above the
+ * first pick's expected gain - and it is moved to the second place, never
+ * the first. */
+void recommend_rank(struct recommendation *c, size_t n, const char *focus, size_t max,
+		    size_t *nout);
+
+/* The nightly refresh of the district's evidence (recommend_refresh):
+ * every tool's latest initiative evaluated (matched or randomized design,
+ * with its grade subgroups and standards), the tools' standards from the
+ * learning data, and the comparison of followed recommendations. Replaces
+ * the district's rows in one transaction. why says what failed. */
+struct rec_refresh_summary {
+	size_t initiatives, evaluated, effects, tool_standards, followed;
+	double seconds;
+};
+enum eb_err recommend_refresh(struct db *db, int64_t district_id, struct rec_refresh_summary *sum,
+			      char *why, size_t cap);
+
+/* Marks a followed recommendation done for a student on a standard (the
+ * student's P then is kept), audited, one transaction. source REC_TOOL
+ * needs a tool of the district, REC_STRATEGY a strategy of the library,
+ * REC_PLAN a plan id. EB_EINVAL with why for an unknown standard, tool or
+ * strategy; the caller checks access to the student. */
+enum eb_err recommend_mark_done(struct db *db, int64_t district_id, const struct audit_actor *who,
+				const char *student_sid, const char *standard,
+				enum rec_source source, int64_t tool_id, const char *strategy_id,
+				int64_t plan_id, char *why, size_t cap);
+
+/* A student's done marks, newest first (at most 50). */
+struct rec_done_row {
+	const char *standard;
+	enum rec_source source;
+	int64_t tool_id, plan_id;
+	const char *strategy_id;
+	const char *by; /* the marking account's name */
+	int64_t done_at;
+};
+enum eb_err recommend_done_list(struct db *db, int64_t district_id, const char *student_sid,
+				struct arena *arena, struct rec_done_row **out, size_t *n);
+
+/* When the evidence was last refreshed (Unix s), 0 never. */
+int64_t recommend_refreshed_at(struct db *db, int64_t district_id);
+
 #endif
