@@ -23,11 +23,6 @@
 #include "web/page.h"
 #include "web/pages/pages.h"
 
-/* The next best intervention (domain/recommend.h) is h12-recs' part of
- * issue 12: until its recommend.c is linked in, the reference is weak and
- * the card falls back to plain words (suggest_activity below). */
-#pragma weak recommend_for_group
-
 struct gctx {
 	struct http_request *req;
 	const struct account *a;
@@ -254,14 +249,14 @@ static void picker(struct gctx *c, const struct form_errors *errs)
 
 /* The group's suggested activity: the first of the next best interventions
  * (domain/recommend.h) for its members on the focus, with its "why"; plain
- * words when there is none (or the recommendations are not built in). */
+ * words when there is none. */
 static void suggest_activity(struct gctx *c, const struct groups_group *g)
 {
 	struct buf *b = &c->req->out;
 	const char *focus = c->in.stds[g->focus]->code;
 	struct recommendation *r = NULL;
 	size_t nr = 0;
-	if (recommend_for_group && g->n) {
+	if (g->n) {
 		const char **sids = arena_alloc(&c->req->arena, g->n * sizeof *sids);
 		for (size_t i = 0; sids && i < g->n; i++)
 			sids[i] = c->sids[g->members[i]];
