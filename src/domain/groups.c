@@ -246,6 +246,7 @@ struct work {
 	size_t **need;		  /* per student: needs, earliest first */
 	size_t *nneed;
 	int *assigned; /* group index or -1 */
+	bool *unclear; /* below Proficient somewhere, but not clearly */
 	struct groups_proposal *out;
 	size_t cur; /* the standard the comparison sorts by */
 	size_t *tmp;
@@ -256,10 +257,20 @@ static const struct groups_cell *cell(const struct groups_input *in, size_t s, s
 	return &in->cells[s * in->nstds + j];
 }
 
-static bool lacking(const struct groups_input *in, size_t s, size_t j)
+/* Measured below Proficient (the level Not yet or Approaching). */
+static bool below(const struct groups_input *in, size_t s, size_t j)
 {
 	const struct groups_cell *c = cell(in, s, j);
 	return c->measured && c->p < in->lv.proficient;
+}
+
+/* Clearly below Proficient: the one-sided 95% upper bound of the estimate,
+ * p + 1.645 sd, stays under it. Only a clear need places a student in a
+ * group; a student below Proficient on less evidence is listed apart. */
+static bool lacking(const struct groups_input *in, size_t s, size_t j)
+{
+	const struct groups_cell *c = cell(in, s, j);
+	return below(in, s, j) && c->p + GROUPS_Z95 * c->sd < in->lv.proficient;
 }
 
 /* earlier first: lower grade, then further back in the map, then catalog order */
@@ -344,9 +355,14 @@ static enum eb_err make_needs(struct work *w, size_t s)
 	size_t *need = arena_alloc(w->a, (in->nstds ? in->nstds : 1) * sizeof *need), n = 0;
 	if (!need)
 		return EB_ENOMEM;
-	for (size_t j = 0; j < in->nstds; j++)
-		if (lacking(in, s, j) && (j < in->nunit || (open[j / 64] >> (j % 64) & 1)))
+	for (size_t j = 0; j < in->nstds; j++) {
+		if (!(j < in->nunit || (open[j / 64] >> (j % 64) & 1)))
+			continue;
+		if (lacking(in, s, j))
 			need[n++] = j;
+		else if (below(in, s, j))
+			w->unclear[s] = true;
+	}
 	sort_in = in;
 	qsort(need, n, sizeof *need, by_earliness);
 	w->need[s] = need;
@@ -466,7 +482,7 @@ static void finish_group(const struct work *w, struct groups_group *g)
 		g->responses += c->responses;
 		if (c->p < in->lv.approaching)
 			g->not_yet++;
-		if (c->p + 1.645 * c->sd < in->lv.proficient)
+		if (c->p + GROUPS_Z99 * c->sd < in->lv.proficient)
 			g->clear++;
 	}
 	g->sure = g->clear * 5 >= g->n * 4 ? GROUPS_SURE
@@ -503,10 +519,12 @@ enum eb_err groups_propose(const struct groups_input *in, const struct groups_pa
 	w.need = arena_zalloc(arena, (ns ? ns : 1) * sizeof *w.need);
 	w.nneed = arena_zalloc(arena, (ns ? ns : 1) * sizeof *w.nneed);
 	w.assigned = arena_alloc(arena, (ns ? ns : 1) * sizeof *w.assigned);
+	w.unclear = arena_zalloc(arena, (ns ? ns : 1) * sizeof *w.unclear);
 	w.tmp = arena_alloc(arena, (ns ? ns : 1) * sizeof *w.tmp);
 	out->apart = arena_alloc(arena, (ns ? ns : 1) * sizeof *out->apart);
 	bool *tried = arena_zalloc(arena, in->nstds * sizeof *tried);
-	if (!w.reach || !w.need || !w.nneed || !w.assigned || !w.tmp || !out->apart || !tried)
+	if (!w.reach || !w.need || !w.nneed || !w.assigned || !w.unclear || !w.tmp || !out->apart ||
+	    !tried)
 		return EB_ENOMEM;
 	make_reach(&w);
 	enum eb_err e;
@@ -567,7 +585,9 @@ enum eb_err groups_propose(const struct groups_input *in, const struct groups_pa
 		bool measured = false;
 		for (size_t j = 0; j < in->nstds && !measured; j++)
 			measured = cell(in, s, j)->measured;
-		ap->why = measured ? GROUPS_APART_ON_TRACK : GROUPS_APART_THIN;
+		ap->why = w.unclear[s] ? GROUPS_APART_UNCLEAR
+			  : measured   ? GROUPS_APART_ON_TRACK
+				       : GROUPS_APART_THIN;
 	}
 	return EB_OK;
 }

@@ -32,7 +32,10 @@ struct db;
 #define GROUPS_STD_MAX 192    /* a unit's standards and their prerequisites */
 #define GROUPS_PREREQ_DEPTH 3 /* coherence-map links walked back from the unit */
 #define GROUPS_CLASS_MAX 400  /* students of a class considered */
-#define GROUPS_WHY_CAP 2048   /* "field: reason" lines of a refused save */
+#define GROUPS_WHY_CAP 2048
+#define GROUPS_Z95 1.645 /* one-sided 95%: "clearly below Proficient", what places a student */
+#define GROUPS_Z99                                                                                 \
+	2.326 /* one-sided 99%: "well below", what makes a group sure */ /* "field: reason" lines of a refused save */
 
 /* Sizes and count the teacher sets: min_size GROUPS_SIZE_LO..max_size,
  * max_size min_size..GROUPS_SIZE_HI, max_groups 1..GROUPS_MAX_GROUPS. */
@@ -103,7 +106,7 @@ struct groups_input {
 
 /* How sure a group's focus is, from its members' evidence. */
 enum groups_sureness {
-	GROUPS_SURE,	    /* at least 4 in 5 members clearly below Proficient */
+	GROUPS_SURE,	    /* at least 4 in 5 members well below Proficient (99% bound) */
 	GROUPS_FAIRLY_SURE, /* at least half */
 	GROUPS_TENTATIVE,   /* fewer: check in class before acting on it */
 };
@@ -127,6 +130,8 @@ enum groups_apart_why {
 				* prerequisites; never guessed into a group */
 	GROUPS_APART_ALONE,    /* a need no other student shares (or no group left) */
 	GROUPS_APART_ON_TRACK, /* every measured estimate Proficient or better */
+	GROUPS_APART_UNCLEAR,  /* measured below Proficient, but not clearly (its 95% range
+				* reaches Proficient): check in class, not guessed */
 };
 
 struct groups_apart {
@@ -143,7 +148,8 @@ struct groups_proposal {
 };
 
 /* Proposes groups (params already checked). A student's needs are the
- * standards they are measured below Proficient on, among the unit's
+ * standards they are measured clearly below Proficient on (p + GROUPS_Z95 sd
+ * under it), among the unit's
  * standards and the prerequisites of the unit's standards they are not
  * measured secure on; the first need is the earliest (lowest grade, then
  * furthest back in the map). Students are grouped by their first need where

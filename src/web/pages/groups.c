@@ -359,6 +359,9 @@ static void proposal_section(struct gctx *c)
 		{ GROUPS_APART_THIN, "Too little evidence to place (never guessed into a group)" },
 		{ GROUPS_APART_ALONE, "A need no one else shares (or no group left): help one to "
 				      "one" },
+		{ GROUPS_APART_UNCLEAR,
+		  "Below Proficient, but the evidence is not clear yet: check "
+		  "in class" },
 		{ GROUPS_APART_ON_TRACK, "On track: Proficient or better on what is measured" },
 	};
 	html_raw(b, "<h3>Not in a group</h3>");
