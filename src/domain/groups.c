@@ -722,8 +722,9 @@ void groups_sureness_detail(const struct groups_group *g, const struct district_
 			    char *out, size_t cap)
 {
 	snprintf(out, cap,
-		 "%zu of %zu clearly below Proficient (their 95%% range stays under %.0f%%).",
-		 g->clear, g->n, lv->proficient * 100);
+		 "%zu of %zu well below Proficient (even their 99%% range stays under %.0f%%); "
+		 "all %zu clearly below it (95%%).",
+		 g->clear, g->n, lv->proficient * 100, g->n);
 }
 
 /* ---- saved groups ------------------------------------------------------------- */

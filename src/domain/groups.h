@@ -179,8 +179,8 @@ void groups_reason_words(const struct groups_input *in, const struct groups_grou
  * 55%; 3 at Not yet, 2 Approaching." */
 void groups_evidence_words(const struct groups_input *in, const struct groups_group *g, char *out,
 			   size_t cap);
-/* Why sure: "4 of 5 are clearly below Proficient (their 95% range stays
- * under 70%)." */
+/* Why sure: "4 of 5 well below Proficient (even their 99% range stays under
+ * 70%); all 5 clearly below it (95%)." */
 void groups_sureness_detail(const struct groups_group *g, const struct district_levels *lv,
 			    char *out, size_t cap);
 

@@ -192,6 +192,9 @@ static void prerequisite_chains(void **state)
 	assert_string_equal(out, "24 responses on 4.NF.A.1; probability of mastery 20% to 26%; 4 "
 				 "at Not yet, 0 Approaching.");
 	assert_int_equal(pr.groups[1].sure, GROUPS_SURE);
+	groups_sureness_detail(&pr.groups[1], &f.in.lv, out, sizeof out);
+	assert_string_equal(out, "4 of 4 well below Proficient (even their 99% range stays under "
+				 "70%); all 4 clearly below it (95%).");
 	/* everyone else, with the reason */
 	assert_int_equal(pr.napart, 4);
 	assert_int_equal(apart_of(&pr, 7)->why, GROUPS_APART_THIN);
