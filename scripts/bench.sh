@@ -11,6 +11,8 @@ for b in "$BUILD"/bench/bench_*; do
 	echo "== $(basename "$b")"
 	"$b" || echo "$(basename "$b"): FAILED"
 done
+echo "== recommend_check (edbridge sim recommend-check: 20 seeds of the 3,000-student demo district)"
+"$BIN" sim recommend-check --seeds 20 2>/dev/null || echo "recommend_check: targets not met"
 echo "== http_class_page (load tool: wrk, 2 threads, 64 connections, 10 s, loopback)"
 tmp=$(mktemp -d)
 trap 'kill $srv 2>/dev/null || true; rm -rf "$tmp"' EXIT

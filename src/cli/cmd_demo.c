@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/demo.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -51,10 +52,11 @@ static enum eb_err add_login(struct db *db, int64_t d, const struct demo_login *
 	return rc;
 }
 
-static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd);
+static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd,
+			       struct sim_learning **keep);
 
 static enum eb_err build_demo(struct db *db, const struct sim_params *p, bool with_tools,
-			      char *code_out)
+			      char *code_out, struct demo_world *keep)
 {
 	struct sim_district *sd = NULL;
 	struct sim_csv_file files[SIM_CSV_FILE_COUNT];
@@ -140,14 +142,19 @@ static enum eb_err build_demo(struct db *db, const struct sim_params *p, bool wi
 	}
 	rc = db_commit(db);
 	if (!rc && with_tools)
-		rc = build_tools(db, d, sd);
+		rc = build_tools(db, d, sd, keep ? &keep->l : NULL);
 	printf("demo district built in %.1f s: %d students, seed %llu\n", time_mono() - t0,
 	       p->students, (unsigned long long)p->seed);
 out:
 	oneroster_report_free(&rep);
 	if (nfiles)
 		sim_csv_files_free(files, nfiles);
-	sim_district_free(sd);
+	if (keep && !rc) {
+		keep->sd = sd;
+		keep->district_id = d;
+	} else {
+		sim_district_free(sd);
+	}
 	return rc;
 }
 
@@ -368,7 +375,8 @@ static enum eb_err link_people_to_tools(struct db *db, int64_t d, const int64_t 
 	return rc;
 }
 
-static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd)
+static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd,
+			       struct sim_learning **keep)
 {
 	struct sim_learning *l = NULL;
 	struct sim_learning_params lp;
@@ -470,10 +478,30 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		if (!rc && (rc = recommend_refresh(db, d, &rs, err, sizeof err)))
 			fprintf(stderr, "demo: %s\n", err);
 	}
-	sim_learning_free(l);
+	if (keep && !rc)
+		*keep = l;
+	else
+		sim_learning_free(l);
 	if (!rc)
 		printf("tools, their data and the initiatives: %.1f s\n", time_mono() - t0);
 	return rc;
+}
+
+enum eb_err demo_build_world(struct db *db, const struct sim_params *p, struct demo_world *w)
+{
+	char code[32];
+	memset(w, 0, sizeof *w);
+	enum eb_err rc = build_demo(db, p, true, code, w);
+	if (rc)
+		demo_world_free(w);
+	return rc;
+}
+
+void demo_world_free(struct demo_world *w)
+{
+	sim_learning_free(w->l);
+	sim_district_free(w->sd);
+	memset(w, 0, sizeof *w);
 }
 
 /* How many children the demo parent sees (its guardian roles). */
@@ -573,7 +601,7 @@ int cmd_demo(int argc, char **argv)
 		else
 			sim_params_scaled(&p, (int)students);
 		p.seed = (uint64_t)seed;
-		rc = build_demo(db, &p, !cli_flag(argc, argv, "--roster-only"), code);
+		rc = build_demo(db, &p, !cli_flag(argc, argv, "--roster-only"), code, NULL);
 	} else if (rc == EB_OK) {
 		printf("demo: %s already holds a district; serving it (use --fresh to rebuild)\n",
 		       path);

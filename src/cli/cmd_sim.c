@@ -53,11 +53,15 @@ static int evidence_check(int argc, char **argv)
 	return pass ? 0 : 1;
 }
 
+/* cmd_sim_recommend.c */
+int cmd_sim_recommend_check(int argc, char **argv);
+
 static const struct {
 	const char *name;
 	int (*run)(int, char **);
 } studies[] = {
 	{ "evidence-check", evidence_check },
+	{ "recommend-check", cmd_sim_recommend_check },
 };
 
 int cmd_sim(int argc, char **argv)
@@ -68,6 +72,7 @@ int cmd_sim(int argc, char **argv)
 			return studies[i].run(argc - 1, argv + 1);
 	fprintf(s && strcmp(s, "--help") ? stderr : stdout,
 		"usage: edbridge sim STUDY [options]\n\nstudies:\n"
-		"  evidence-check   the evaluation engine's honesty on simulated districts\n");
+		"  evidence-check   the evaluation engine's honesty on simulated districts\n"
+		"  recommend-check  the next best intervention against the simulator's truth\n");
 	return s && strcmp(s, "--help") == 0 ? 0 : 2;
 }

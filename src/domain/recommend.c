@@ -39,11 +39,28 @@ struct rec_student {
 	size_t ncells;
 };
 
+struct effect_row {
+	int64_t tool;
+	char standard[32], subgroup[32];
+	double g, lo, hi, p, tau;
+	int64_t n_t, n_c;
+	int tier;
+};
+
+/* What every list of one page reads alike, read once (lazily): whether the
+ * plans' tables exist, and every tool's whole-sample and grade rows. */
+struct rec_cache {
+	bool loaded, has_plans;
+	struct effect_row *prior;
+	size_t nprior;
+};
+
 struct rec_students {
 	struct rec_student *st;
 	size_t n;
 	int grade; /* shared by all, else -1 */
 	struct district_levels lv;
+	struct rec_cache *cache; /* shared with subsets */
 };
 
 /* "03", "3", "KG", "K" -> 3 / 0; the first of a list; -1 when unknown. */
@@ -81,6 +98,8 @@ enum eb_err recommend_students_load(struct db *db, int64_t district_id,
 		s->lv.mastered = 0.90;
 	}
 	s->n = n;
+	if (!(s->cache = arena_zalloc(arena, sizeof *s->cache)))
+		return EB_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct roster_person_row p;
 		enum eb_err rc = roster_person_get(db, district_id, student_sids[i], arena, &p);
@@ -102,6 +121,38 @@ enum eb_err recommend_students_load(struct db *db, int64_t district_id,
 	return EB_OK;
 }
 
+enum eb_err recommend_students_subset(const struct rec_students *s, const size_t *idx, size_t n,
+				      struct arena *arena, struct rec_students **out)
+{
+	*out = NULL;
+	if (!s || n == 0)
+		return EB_EINVAL;
+	struct rec_students *t = arena_zalloc(arena, sizeof *t);
+	if (!t || !(t->st = arena_alloc(arena, n * sizeof *t->st)))
+		return EB_ENOMEM;
+	t->lv = s->lv;
+	t->cache = s->cache;
+	t->n = n;
+	for (size_t i = 0; i < n; i++) {
+		if (idx[i] >= s->n)
+			return EB_EINVAL;
+		t->st[i] = s->st[idx[i]];
+		t->grade = i == 0 || t->grade == t->st[i].grade ? t->st[i].grade : -1;
+	}
+	*out = t;
+	return EB_OK;
+}
+
+size_t recommend_students_count(const struct rec_students *s)
+{
+	return s ? s->n : 0;
+}
+
+const char *recommend_student_sid(const struct rec_students *s, size_t i)
+{
+	return s && i < s->n ? s->st[i].sid : NULL;
+}
+
 double recommend_student_p(const struct rec_students *s, size_t i, const char *standard)
 {
 	if (!s || i >= s->n)
@@ -109,7 +160,7 @@ double recommend_student_p(const struct rec_students *s, size_t i, const char *s
 	const struct rec_student *t = &s->st[i];
 	for (size_t k = 0; k < t->ncells; k++)
 		if (strcmp(t->cells[k].standard, standard) == 0)
-			return t->cells[k].c.p;
+			return t->cells[k].c.inferred ? -1 : t->cells[k].c.p;
 	return -1;
 }
 
@@ -143,10 +194,20 @@ void recommend_pool(double prior_g, double prior_se, double tau, bool has_own, d
 
 /* ---- ranking ---------------------------------------------------------- */
 
+double recommend_p_gain(const struct recommendation *r)
+{
+	if (!r->has_effect)
+		return 0;
+	double sd = (r->hi - r->lo) / (2 * Z95);
+	if (!(sd > 0))
+		return r->effect > 0 ? 1 : 0;
+	return stats_norm_cdf(r->effect / sd);
+}
+
 /* Ranking classes, best first. */
 enum rank_class {
 	RANK_PLAN,
-	RANK_HELPS,    /* on the focus, expected gain >= REC_MIN_GAIN */
+	RANK_HELPS,    /* on the focus, a gain likely from local evidence */
 	RANK_STRATEGY, /* the library, on the focus, no local evidence */
 	RANK_PREREQ,   /* on a prerequisite the group lacks */
 	RANK_UNPROVEN, /* no helpful local evidence */
@@ -162,7 +223,7 @@ static enum rank_class class_of(const struct recommendation *r, const char *focu
 	bool on_focus = strcmp(r->standard, focus) == 0;
 	if (!on_focus)
 		return RANK_PREREQ;
-	if (r->has_effect && r->effect >= REC_MIN_GAIN)
+	if (r->has_effect && recommend_p_gain(r) >= REC_HELPS_P)
 		return RANK_HELPS;
 	if (r->source == REC_STRATEGY)
 		return RANK_STRATEGY;
@@ -254,11 +315,17 @@ static void why_tool(struct recommendation *r, struct arena *a, const char *focu
 					       "on its standards overall (%s; none measured "
 					       "on %s alone yet)",
 					       prior_label, r->standard);
-	if (r->effect >= REC_MIN_GAIN)
+	if (r->effect >= REC_MIN_GAIN && recommend_p_gain(r) >= REC_HELPS_P)
 		r->why = arena_printf(a,
 				      "Here, students who used it grew more than similar students "
 				      "who did not: about %+.2f SD (likely %+.2f to %+.2f), %s; "
 				      "%s.",
+				      r->effect, r->lo, r->hi, where, tier_words(r->essa_tier));
+	else if (r->effect > 0)
+		r->why = arena_printf(a,
+				      "A small expected gain here, not shown to differ from none: "
+				      "students who used it grew about %+.2f SD (likely %+.2f to "
+				      "%+.2f) against similar students, %s; %s.",
 				      r->effect, r->lo, r->hi, where, tier_words(r->essa_tier));
 	else
 		r->why = arena_printf(a,
@@ -271,42 +338,74 @@ static void why_tool(struct recommendation *r, struct arena *a, const char *focu
 
 /* ---- candidates -------------------------------------------------------- */
 
-struct effect_row {
-	char standard[32], subgroup[32];
-	double g, lo, hi, p, tau;
-	int64_t n_t, n_c;
-	int tier;
-};
-
-/* The tool's whole-sample, grade and standard rows. */
-static enum eb_err read_effects(struct db *db, int64_t d, int64_t tool, const char *grade_label,
-				const char *standard, struct effect_row *rows, size_t cap,
-				size_t *n)
+static void read_effect(struct db_stmt *st, struct effect_row *e)
 {
-	struct db_stmt *st;
-	enum eb_err rc = db_query(
-		db,
-		"SELECT standard, subgroup, g, lo, hi, p, tau, n_t, n_c, tier"
-		" FROM rec_effect WHERE district_id = ?1 AND tool_id = ?2 AND"
-		" ((standard = '' AND subgroup IN ('', ?3)) OR"
-		"  (standard = ?4 AND subgroup = ''))",
-		DB_ARGS(DB_INT(d), DB_INT(tool), DB_TEXT(grade_label), DB_TEXT(standard)), &st);
-	*n = 0;
+	e->tool = db_col_int(st, 0);
+	db_col_copy(st, 1, e->standard, sizeof e->standard);
+	db_col_copy(st, 2, e->subgroup, sizeof e->subgroup);
+	e->g = db_col_double(st, 3);
+	e->lo = db_col_double(st, 4);
+	e->hi = db_col_double(st, 5);
+	e->p = db_col_double(st, 6);
+	e->tau = db_col_double(st, 7);
+	e->n_t = db_col_int(st, 8);
+	e->n_c = db_col_int(st, 9);
+	e->tier = (int)db_col_int(st, 10);
+}
+
+#define EFFECT_COLS "tool_id, standard, subgroup, g, lo, hi, p, tau, n_t, n_c, tier"
+
+static enum eb_err cache_load(struct db *db, int64_t d, struct rec_cache *c, struct arena *a)
+{
+	if (c->loaded)
+		return EB_OK;
+	int64_t have = 0;
+	enum eb_err rc = db_get_int(db,
+				    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+				    " name IN ('plan', 'plan_student', 'plan_standard')",
+				    DB_NOARGS, &have);
 	if (rc)
 		return rc;
-	while (db_next(st) && *n < cap) {
-		struct effect_row *e = &rows[(*n)++];
-		db_col_copy(st, 0, e->standard, sizeof e->standard);
-		db_col_copy(st, 1, e->subgroup, sizeof e->subgroup);
-		e->g = db_col_double(st, 2);
-		e->lo = db_col_double(st, 3);
-		e->hi = db_col_double(st, 4);
-		e->p = db_col_double(st, 5);
-		e->tau = db_col_double(st, 6);
-		e->n_t = db_col_int(st, 7);
-		e->n_c = db_col_int(st, 8);
-		e->tier = (int)db_col_int(st, 9);
+	c->has_plans = have == 3;
+	struct db_stmt *st;
+	if ((rc = db_query(db,
+			   "SELECT " EFFECT_COLS " FROM rec_effect WHERE district_id = ?1 AND"
+			   " standard = '' ORDER BY tool_id, subgroup",
+			   DB_ARGS(DB_INT(d)), &st)))
+		return rc;
+	size_t cap = 0;
+	while (db_next(st)) {
+		if (c->nprior == cap) {
+			struct effect_row *m =
+				arena_grow(a, c->prior, c->nprior, &cap, sizeof *m, 64);
+			if (!m || c->nprior == cap) {
+				db_fail(st, EB_ENOMEM);
+				break;
+			}
+			c->prior = m;
+		}
+		read_effect(st, &c->prior[c->nprior++]);
 	}
+	if ((rc = db_done(st)))
+		return rc;
+	c->loaded = true;
+	return EB_OK;
+}
+
+/* Every tool's own row on a standard (at most cap). */
+static enum eb_err read_own(struct db *db, int64_t d, const char *standard, struct effect_row *rows,
+			    size_t cap, size_t *n)
+{
+	struct db_stmt *st;
+	*n = 0;
+	enum eb_err rc = db_query(db,
+				  "SELECT " EFFECT_COLS " FROM rec_effect WHERE district_id = ?1"
+				  " AND standard = ?2 AND subgroup = ''",
+				  DB_ARGS(DB_INT(d), DB_TEXT(standard)), &st);
+	if (rc)
+		return rc;
+	while (db_next(st) && *n < cap)
+		read_effect(st, &rows[(*n)++]);
 	return db_done(st);
 }
 
@@ -316,41 +415,43 @@ static double se_of(const struct effect_row *e)
 }
 
 /* Fills r's evidence for tool on standard (the focus or a prerequisite). */
-static enum eb_err tool_evidence(struct db *db, int64_t d, const struct rec_students *s,
-				 int64_t tool, const char *standard, struct arena *a,
-				 struct recommendation *r)
+static void tool_evidence(const struct rec_students *s, int64_t tool, const char *standard,
+			  const struct effect_row *owns, size_t nown, struct arena *a,
+			  struct recommendation *r)
 {
 	char gl[16] = "";
 	if (s->grade >= 0 && s->grade <= 8)
 		snprintf(gl, sizeof gl, s->grade == 0 ? "grade K" : "grade %d", s->grade);
-	struct effect_row rows[4];
-	size_t n;
-	enum eb_err rc = read_effects(db, d, tool, gl, standard, rows, 4, &n);
-	if (rc)
-		return rc;
 	const struct effect_row *whole = NULL, *grade = NULL, *own = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (!rows[i].standard[0] && !rows[i].subgroup[0])
-			whole = &rows[i];
-		else if (!rows[i].standard[0])
-			grade = &rows[i];
-		else
-			own = &rows[i];
+	for (size_t i = 0; i < s->cache->nprior; i++) {
+		const struct effect_row *e = &s->cache->prior[i];
+		if (e->tool != tool)
+			continue;
+		if (!e->subgroup[0])
+			whole = e;
+		else if (gl[0] && strcmp(e->subgroup, gl) == 0)
+			grade = e;
 	}
+	for (size_t i = 0; i < nown; i++)
+		if (owns[i].tool == tool)
+			own = &owns[i];
 	if (!whole) {
 		r->has_effect = false;
 		r->why = arena_printf(a,
 				      "No local evidence yet: this tool has no evaluation in this "
 				      "district (no initiative with enough students), so no gain "
 				      "is claimed.");
-		return EB_OK;
+		return;
 	}
 	/* the group's grade pooled with the whole sample (by the between-grade
 	 * spread), then the standard's own estimate pooled with that */
 	const struct effect_row *prior = grade ? grade : whole;
-	double pm, psd, mean, sd;
-	recommend_pool(whole->g, se_of(whole), grade ? grade->tau : 0, grade != NULL,
-		       grade ? grade->g : 0, grade ? se_of(grade) : 0, &pm, &psd);
+	double wm, wsd, pm, psd, mean, sd;
+	/* the tool's whole-sample estimate, first, against a sceptical prior:
+	 * most tools move achievement little (N(0, REC_SCEPTIC_SD^2)) */
+	recommend_pool(0, REC_SCEPTIC_SD, 0, true, whole->g, se_of(whole), &wm, &wsd);
+	recommend_pool(wm, wsd, grade ? grade->tau : 0, grade != NULL, grade ? grade->g : 0,
+		       grade ? se_of(grade) : 0, &pm, &psd);
 	recommend_pool(pm, psd, whole->tau, own != NULL, own ? own->g : 0, own ? se_of(own) : 0,
 		       &mean, &sd);
 	r->has_effect = true;
@@ -363,7 +464,6 @@ static enum eb_err tool_evidence(struct db *db, int64_t d, const struct rec_stud
 		 grade ? arena_printf(a, "%s, %lld students", gl,
 				      (long long)(grade->n_t + grade->n_c))
 		       : arena_printf(a, "%lld students", (long long)(whole->n_t + whole->n_c)));
-	return EB_OK;
 }
 
 /* Whether a tool's licensed grades ("K,1,2", "3,4,5") include g. */
@@ -414,6 +514,10 @@ static enum eb_err add_tools(struct db *db, int64_t d, const struct rec_students
 		}
 	if ((rc = db_done(st)))
 		return rc;
+	struct effect_row owns[16];
+	size_t nown = 0;
+	if (nf && (rc = read_own(db, d, standard, owns, 16, &nown)))
+		return rc;
 	for (size_t i = 0; i < nf && *n < MAX_CANDIDATES; i++) {
 		struct recommendation *r = &c[*n];
 		memset(r, 0, sizeof *r);
@@ -426,8 +530,7 @@ static enum eb_err add_tools(struct db *db, int64_t d, const struct rec_students
 				     "Students work on %s in %s (its activities on this standard, "
 				     "used by %ld students here so far).",
 				     r->standard, found[i].name, found[i].students);
-		if ((rc = tool_evidence(db, d, s, found[i].id, standard, a, r)))
-			return rc;
+		tool_evidence(s, found[i].id, standard, owns, nown, a, r);
 		if (!r->title || !r->what || !r->why)
 			return EB_ENOMEM;
 		(*n)++;
@@ -435,37 +538,58 @@ static enum eb_err add_tools(struct db *db, int64_t d, const struct rec_students
 	return EB_OK;
 }
 
-/* The followed-recommendation comparison of a strategy on a standard, when
- * the refresh has one. */
-static enum eb_err followed_effect(struct db *db, int64_t d, const char *strategy,
-				   const char *standard, struct recommendation *r)
+/* The followed-recommendation comparisons of the library's strategies on a
+ * standard, when the refresh has some (at most cap). */
+struct followed_row {
+	char option[96];
+	double g, lo, hi;
+	long n;
+	int tier;
+};
+
+static enum eb_err followed_effects(struct db *db, int64_t d, const char *standard,
+				    struct followed_row *rows, size_t cap, size_t *n)
 {
 	struct db_stmt *st;
+	*n = 0;
 	enum eb_err rc = db_query(db,
-				  "SELECT g, lo, hi, n_t, n_c, tier FROM rec_followed_effect"
-				  " WHERE district_id = ?1 AND source = 'strategy' AND"
-				  " option_id = ?2 AND standard = ?3",
-				  DB_ARGS(DB_INT(d), DB_TEXT(strategy), DB_TEXT(standard)), &st);
+				  "SELECT option_id, g, lo, hi, n_t + n_c, tier FROM"
+				  " rec_followed_effect WHERE district_id = ?1 AND"
+				  " source = 'strategy' AND standard = ?2",
+				  DB_ARGS(DB_INT(d), DB_TEXT(standard)), &st);
 	if (rc)
 		return rc;
-	if (db_next(st)) {
-		r->has_effect = true;
-		r->effect = db_col_double(st, 0);
-		r->lo = db_col_double(st, 1);
-		r->hi = db_col_double(st, 2);
-		r->n = (long)(db_col_int(st, 3) + db_col_int(st, 4));
-		r->essa_tier = (int)db_col_int(st, 5);
+	while (db_next(st) && *n < cap) {
+		struct followed_row *f = &rows[(*n)++];
+		db_col_copy(st, 0, f->option, sizeof f->option);
+		f->g = db_col_double(st, 1);
+		f->lo = db_col_double(st, 2);
+		f->hi = db_col_double(st, 3);
+		f->n = (long)db_col_int(st, 4);
+		f->tier = (int)db_col_int(st, 5);
 	}
 	return db_done(st);
 }
 
 static enum eb_err add_strategies(struct db *db, int64_t d, const struct standard *std,
-				  const char *focus, size_t lacking, size_t of, struct arena *a,
-				  struct recommendation *c, size_t *n)
+				  const char *focus, size_t lacking, size_t of, size_t most,
+				  struct arena *a, struct recommendation *c, size_t *n)
 {
+	size_t added = 0;
 	const struct strategy *ss[16];
-	size_t k = strategies_for(std, ss, 16);
-	for (size_t i = 0; i < k && i < 16 && *n < MAX_CANDIDATES; i++) {
+	size_t k = strategies_for(std, ss, 16), nf = 0;
+	struct followed_row fr[16];
+	enum eb_err rc = followed_effects(db, d, std->code, fr, 16, &nf);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < k && i < 16 && *n < MAX_CANDIDATES && added < most; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < *n && !seen; j++)
+			seen = c[j].source == REC_STRATEGY &&
+			       strcmp(c[j].strategy_id, ss[i]->id) == 0;
+		if (seen)
+			continue; /* one cluster serves two prerequisites */
+		added++;
 		struct recommendation *r = &c[*n];
 		memset(r, 0, sizeof *r);
 		r->source = REC_STRATEGY;
@@ -474,9 +598,15 @@ static enum eb_err add_strategies(struct db *db, int64_t d, const struct standar
 		r->title = arena_printf(a, "%s (%s, %d minutes)", ss[i]->name, ss[i]->kind,
 					ss[i]->minutes);
 		r->what = arena_printf(a, "%s Materials: %s.", ss[i]->what, ss[i]->materials);
-		enum eb_err rc = followed_effect(db, d, ss[i]->id, std->code, r);
-		if (rc)
-			return rc;
+		for (size_t f = 0; f < nf; f++)
+			if (strcmp(fr[f].option, ss[i]->id) == 0) {
+				r->has_effect = true;
+				r->effect = fr[f].g;
+				r->lo = fr[f].lo;
+				r->hi = fr[f].hi;
+				r->n = fr[f].n;
+				r->essa_tier = fr[f].tier;
+			}
 		bool prereq = strcmp(std->code, focus) != 0;
 		const char *base =
 			prereq ? arena_printf(
@@ -512,12 +642,8 @@ static enum eb_err add_plans(struct db *db, int64_t d, const struct rec_students
 			     const char *standard, struct arena *a, struct recommendation *c,
 			     size_t *n)
 {
-	int64_t have = 0;
-	enum eb_err rc = db_get_int(db,
-				    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
-				    " name IN ('plan', 'plan_student', 'plan_standard')",
-				    DB_NOARGS, &have);
-	if (rc || have < 3)
+	enum eb_err rc;
+	if (!s->cache->has_plans)
 		return EB_OK;
 	for (size_t i = 0; i < s->n && *n < MAX_CANDIDATES; i++) {
 		struct db_stmt *st;
@@ -583,9 +709,11 @@ enum eb_err recommend_for_students(struct db *db, int64_t district_id, const str
 		return EB_ENOMEM;
 	size_t n = 0;
 	enum eb_err rc;
+	if ((rc = cache_load(db, district_id, s->cache, arena)))
+		return rc;
 	if ((rc = add_plans(db, district_id, s, f->code, arena, c, &n)) ||
 	    (rc = add_tools(db, district_id, s, f->code, arena, c, &n)) ||
-	    (rc = add_strategies(db, district_id, f, f->code, 0, s->n, arena, c, &n)))
+	    (rc = add_strategies(db, district_id, f, f->code, 0, s->n, 16, arena, c, &n)))
 		return rc;
 	/* prerequisites the group lacks: most of those measured below Proficient */
 	const struct standard *pre[MAX_PREREQS];
@@ -614,8 +742,8 @@ enum eb_err recommend_for_students(struct db *db, int64_t district_id, const str
 				c[k++] = c[j];
 			}
 		n = k;
-		if ((rc = add_strategies(db, district_id, pre[i], f->code, lacking, s->n, arena, c,
-					 &n)))
+		if ((rc = add_strategies(db, district_id, pre[i], f->code, lacking, s->n, 1, arena,
+					 c, &n)))
 			return rc;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -710,7 +838,19 @@ static enum eb_err evaluate_tool(struct db *db, int64_t d, int64_t initiative_id
 		return rc;
 	data.has_pass = in.has_pass;
 	data.pass_score = in.pass_score;
-	if (eval_run(&data, r, why, sizeof why) != EB_OK)
+	/* a covariate set the sample cannot separate (a co-used tool's minutes
+	 * constant among the matched, say): the same design without the
+	 * co-intervention columns, then without the prior-year score */
+	bool ran = eval_run(&data, r, why, sizeof why) == EB_OK;
+	if (!ran && data.nother) {
+		data.nother = 0;
+		ran = eval_run(&data, r, why, sizeof why) == EB_OK;
+	}
+	if (!ran && data.has_prior) {
+		data.has_prior = false;
+		ran = eval_run(&data, r, why, sizeof why) == EB_OK;
+	}
+	if (!ran)
 		return EB_OK;
 	if (eval_suppress_small(r, why, sizeof why) != EB_OK)
 		return EB_OK;
@@ -901,7 +1041,7 @@ static bool compare_followed(struct db *db, int64_t d, const struct followed *f,
 				 .p_value = cc.p_adj,
 				 .n = N,
 				 .sites = 1 };
-	struct ev_tier tier;
+	struct ev_tier tier = { 0 };
 	ev_essa_tier(&ti, &tier);
 	*out = (struct kept_effect){ .standard = f->standard,
 				     .g = g,
@@ -1123,6 +1263,11 @@ enum eb_err recommend_refresh(struct db *db, int64_t district_id, struct rec_ref
 				NULL);
 	}
 	sum->followed = nfol;
+	if (!rc)
+		rc = db_execute(db,
+				"INSERT INTO rec_refresh(district_id, at) VALUES (?1, ?2)"
+				" ON CONFLICT(district_id) DO UPDATE SET at = excluded.at",
+				DB_ARGS(DB_INT(district_id), DB_INT(now)), NULL);
 	if (rc) {
 		db_rollback(db);
 		goto out;
@@ -1140,10 +1285,8 @@ out:
 int64_t recommend_refreshed_at(struct db *db, int64_t district_id)
 {
 	int64_t at = 0;
-	if (db_get_int(
-		    db,
-		    "SELECT coalesce(max(computed_at), 0) FROM rec_effect WHERE district_id = ?1",
-		    DB_ARGS(DB_INT(district_id)), &at))
+	if (db_get_int(db, "SELECT coalesce(max(at), 0) FROM rec_refresh WHERE district_id = ?1",
+		       DB_ARGS(DB_INT(district_id)), &at))
 		return 0;
 	return at;
 }
@@ -1156,12 +1299,17 @@ static const char *source_name(enum rec_source s)
 }
 
 enum eb_err recommend_mark_done(struct db *db, int64_t district_id, const struct audit_actor *who,
-				const char *student_sid, const char *standard,
+				const char *const *student_sids, size_t n, const char *standard,
 				enum rec_source source, int64_t tool_id, const char *strategy_id,
 				int64_t plan_id, char *why, size_t cap)
 {
 	const struct standard *s = standard ? standards_find(standard) : NULL;
 	char detail[256];
+	why[0] = '\0';
+	if (n == 0 || n > 64) {
+		snprintf(why, cap, "student: a group of 1 to 64 students is required");
+		return EB_EINVAL;
+	}
 	if (!s || s->kind == STANDARD_PRACTICE || s->kind == STANDARD_CLUSTER) {
 		snprintf(why, cap, "standard: %.60s is not a standard of the catalog",
 			 standard ? standard : "");
@@ -1189,29 +1337,27 @@ enum eb_err recommend_mark_done(struct db *db, int64_t district_id, const struct
 			rc = EB_EINVAL;
 		}
 	}
-	double p = rc ? -1 : mastery_p(db, district_id, student_sid, s->code);
-	if (!rc)
+	snprintf(detail, sizeof detail, "recommendation done: %s%s%s on %s", source_name(source),
+		 source == REC_STRATEGY ? " " : "", source == REC_STRATEGY ? strategy_id : "",
+		 s->code);
+	int64_t now = time_now();
+	for (size_t i = 0; !rc && i < n; i++) {
+		double p = mastery_p(db, district_id, student_sids[i], s->code);
 		rc = db_execute(db,
 				"INSERT INTO rec_done(district_id, student_sourced_id, standard,"
 				" source, tool_id, strategy_id, plan_id, p_before, account_id,"
 				" done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-				DB_ARGS(DB_INT(district_id), DB_TEXT(student_sid), DB_TEXT(s->code),
-					DB_TEXT(source_name(source)),
+				DB_ARGS(DB_INT(district_id), DB_TEXT(student_sids[i]),
+					DB_TEXT(s->code), DB_TEXT(source_name(source)),
 					DB_INT_IF(source == REC_TOOL, tool_id),
 					DB_TEXT(source == REC_STRATEGY ? strategy_id : NULL),
 					DB_INT_IF(source == REC_PLAN, plan_id),
 					DB_REAL_IF(p >= 0, p), DB_INT(who->account_id),
-					DB_INT(time_now())),
+					DB_INT(now)),
 				NULL);
-	if (!rc) {
-		snprintf(detail, sizeof detail, "recommendation done: %s %s on %s",
-			 source_name(source),
-			 source == REC_STRATEGY ? strategy_id
-			 : source == REC_TOOL	? "tool"
-						: "plan",
-			 s->code);
-		rc = audit_record_students(db, district_id, who, "change", "student", student_sid,
-					   1, detail);
+		if (!rc)
+			rc = audit_record_students(db, district_id, who, "change", "student",
+						   student_sids[i], 1, detail);
 	}
 	if (rc) {
 		db_rollback(db);

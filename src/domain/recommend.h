@@ -48,7 +48,9 @@ enum eb_err recommend_for_group(struct db *db, int64_t district_id, const char *
 struct audit_actor;
 
 #define REC_MAX 8	      /* longest list a page asks for */
-#define REC_MIN_GAIN 0.05     /* expected gain (SD) below which a tool is not called helpful */
+#define REC_MIN_GAIN 0.05     /* expected gain (SD) under which the words call it small */
+#define REC_SCEPTIC_SD 0.10   /* prior SD of a tool's effect before the district's evidence */
+#define REC_HELPS_P 0.80      /* P(gain > 0) from which a tool ranks above the library */
 #define REC_EXPLORE_MAX_N 400 /* an estimate from fewer students counts as little used */
 #define REC_FOLLOWED_MIN 10   /* followed students before their growth is compared */
 
@@ -63,8 +65,17 @@ enum eb_err recommend_students_load(struct db *db, int64_t district_id,
 enum eb_err recommend_for_students(struct db *db, int64_t district_id, const struct rec_students *s,
 				   const char *focus_standard, size_t max, struct arena *arena,
 				   struct recommendation **out, size_t *nout);
-/* The students' P(mastered) on a standard (-1 no estimate), and how many
- * are below the district's Proficient threshold (not yet secure). */
+/* Some of the students loaded (idx[0..n), each < the count loaded), as a
+ * group of their own; shares s's rows. EB_EINVAL for n 0 or an index out of
+ * range. */
+enum eb_err recommend_students_subset(const struct rec_students *s, const size_t *idx, size_t n,
+				      struct arena *arena, struct rec_students **out);
+/* How many students were loaded, and the sourcedId of one. */
+size_t recommend_students_count(const struct rec_students *s);
+const char *recommend_student_sid(const struct rec_students *s, size_t i);
+/* A student's measured P(mastered) on a standard (-1 when there is none or
+ * it is only inferred from neighbours: never guessed), and how many have a
+ * measured P below the district's Proficient threshold (not yet secure). */
 double recommend_student_p(const struct rec_students *s, size_t i, const char *standard);
 size_t recommend_not_secure(const struct rec_students *s, const char *standard);
 
@@ -77,10 +88,15 @@ size_t recommend_not_secure(const struct rec_students *s, const char *standard);
 void recommend_pool(double prior_g, double prior_se, double tau, bool has_own, double own_g,
 		    double own_se, double *mean, double *sd);
 
+/* The probability that the option's gain is above zero, from its expected
+ * gain and interval (normal); 0 without local evidence. */
+double recommend_p_gain(const struct recommendation *r);
+
 /* The ranking, pure (the unit tests' known cases): sorts c[0..n) best
  * first and keeps at most max in *nout. Order: the students' plans; options
- * on the focus whose expected gain is at least REC_MIN_GAIN, by gain; the
- * library's strategies on the focus; options on a prerequisite the group
+ * on the focus whose local evidence makes a gain likely (recommend_p_gain
+ * >= REC_HELPS_P), by expected gain; the library's
+ * strategies on the focus; options on a prerequisite the group
  * lacks (standard != focus); options without helpful local evidence last.
  * An option whose whole interval lies below zero is dropped (evidence of
  * harm). At most one option is marked exploratory - a tool estimated from
@@ -102,13 +118,15 @@ struct rec_refresh_summary {
 enum eb_err recommend_refresh(struct db *db, int64_t district_id, struct rec_refresh_summary *sum,
 			      char *why, size_t cap);
 
-/* Marks a followed recommendation done for a student on a standard (the
- * student's P then is kept), audited, one transaction. source REC_TOOL
- * needs a tool of the district, REC_STRATEGY a strategy of the library,
- * REC_PLAN a plan id. EB_EINVAL with why for an unknown standard, tool or
- * strategy; the caller checks access to the student. */
+/* Marks a followed recommendation done for students (n of them, 1..64)
+ * on a standard - each student's P then is kept - audited per student, all
+ * in one transaction: nothing is stored when anything is refused. source
+ * REC_TOOL needs a tool of the district, REC_STRATEGY a strategy of the
+ * library, REC_PLAN a plan id. EB_EINVAL with why ("field: reason") for an
+ * unknown standard, tool or strategy; the caller checks access to the
+ * students. */
 enum eb_err recommend_mark_done(struct db *db, int64_t district_id, const struct audit_actor *who,
-				const char *student_sid, const char *standard,
+				const char *const *student_sids, size_t n, const char *standard,
 				enum rec_source source, int64_t tool_id, const char *strategy_id,
 				int64_t plan_id, char *why, size_t cap);
 

@@ -826,6 +826,28 @@ int sim_learning_mastered(const struct sim_learning *l, size_t student, const st
 	return (int)((l->hist[student * PLAN_MAX + (size_t)j] >> week) & 1u);
 }
 
+double sim_learning_opportunity_p(const struct sim_learning *l, size_t student,
+				  const struct standard *std, double base_p, int week)
+{
+	if (!std || student >= l->nstudents || week < 0 || week > l->p.weeks ||
+	    std->index >= l->ncatalog || !(base_p > 0) || !(base_p < 1))
+		return 0;
+	size_t n;
+	const struct sim_student *st = &sim_students(l->d, &n)[student];
+	int16_t j = l->pos[(size_t)st->grade * l->ncatalog + std->index];
+	if (j < 0)
+		return 0;
+	const struct plan *pl = &l->plans[st->grade];
+	const uint32_t *h = &l->hist[student * PLAN_MAX];
+	if ((h[j] >> week) & 1u)
+		return 0;
+	uint8_t state[PLAN_MAX];
+	for (size_t k = 0; k < pl->n; k++)
+		state[k] = (uint8_t)((h[k] >> week) & 1u);
+	return sigmoid(logit(base_p) + ABILITY_LEARN * st->ability +
+		       prereq_term(pl, (size_t)j, state));
+}
+
 double sim_learning_mean_mastery(const struct sim_learning *l, int grade, int week)
 {
 	size_t n;

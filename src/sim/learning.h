@@ -157,6 +157,15 @@ size_t sim_learning_tracked(const struct sim_learning *l, int grade, const struc
  * arguments are out of range. */
 int sim_learning_mastered(const struct sim_learning *l, size_t student, const struct standard *std,
 			  int week);
+/* Truth: the probability that one learning opportunity of base probability
+ * base_p (a tool's learn_p per item or session) makes the student master
+ * std, from the latent state at the start of `week` - the period's own rule,
+ * sigma(logit(base_p) + 0.3 ability + prerequisite term). 0 when std is
+ * mastered then, not tracked for the student's grade, or base_p is not in
+ * (0, 1). For the recommendation check's scoring (docs/recommendations.md);
+ * product code never calls it. */
+double sim_learning_opportunity_p(const struct sim_learning *l, size_t student,
+				  const struct standard *std, double base_p, int week);
 /* Mean latent mastery of the grade-level focus standards of all students
  * (grade -1) or one grade at the start of `week`. */
 double sim_learning_mean_mastery(const struct sim_learning *l, int grade, int week);

@@ -20,6 +20,8 @@
 #define INIT_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
 /* small groups: the staff who see a class's students */
 #define GROUPS_STAFF (ROLES_STUDENT_DATA & ~(ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT)))
+/* the next best intervention: staff who see students (never families) */
+#define REC_STAFF (ROLES_STUDENT_DATA & ~(ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT)))
 /* a link in the main navigation at a position (router.h, struct route.nav) */
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
@@ -100,6 +102,11 @@ const struct route routes[] = {
 	{ "GET", "/whats-working", page_whats_working, INIT_VIEW, 0, "each initiative's effect (forest plot)" },
 	{ "GET", "/whats-working.csv", page_whats_working_csv, INIT_VIEW, 0, "the same as CSV" },
 	{ "GET", "/whats-working.xlsx", page_whats_working_xlsx, INIT_VIEW, 0, "the same as Excel" },
+	/* the next best intervention (issue 12, h12-recs) */
+	{ "GET", "/students/:id/recommendations", page_student_recommendations, REC_STAFF, 0, "a student's next steps (audited; ?standard=)" },
+	{ "POST", "/students/:id/recommendations/done", page_student_recommendation_done, REC_STAFF, 0, "mark a recommendation done (audited)" },
+	{ "GET", "/classes/:id/recommendations", page_class_recommendations, REC_STAFF, 0, "a class's next steps per standard (?standard=)" },
+	{ "POST", "/classes/:id/recommendations/done", page_class_recommendation_done, REC_STAFF, 0, "mark a recommendation done for a group (audited)" },
 };
 
 /* clang-format on */

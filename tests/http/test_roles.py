@@ -61,6 +61,11 @@ MATRIX = {
     "/whats-working?school=sch-a1": [A, A, A, A, F, F, F, F, F, F, N, L],
     "/whats-working?school=sch-a2": [A, A, N, A, F, F, F, F, F, F, N, L],
     "/whats-working.csv?school=sch-a2": [A, A, N, A, F, F, F, F, F, F, N, L],
+    # the next best intervention (issue 12): staff with access, never families
+    "/students/stu-1/recommendations": [A, A, A, A, A, F, F, F, F, F, N, L],
+    "/students/stu-3/recommendations": [A, A, N, A, N, F, F, F, F, F, N, L],
+    "/classes/cls-a1-3/recommendations": [A, A, A, A, A, F, F, F, F, F, N, L],
+    "/classes/cls-a2-3/recommendations": [A, A, N, A, N, F, F, F, F, F, N, L],
 }
 
 # a route pattern -> the concrete path(s) above that exercise it
@@ -78,6 +83,8 @@ PATTERN_PATHS = {
     "/admin/users/:id": "/admin/users/1",
     "/tools/:id": "/tools/1",
     "/initiatives/:id": "/initiatives/1",
+    "/students/:id/recommendations": "/students/stu-1/recommendations",
+    "/classes/:id/recommendations": "/classes/cls-a1-3/recommendations",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

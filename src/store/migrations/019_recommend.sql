@@ -79,3 +79,9 @@ CREATE TABLE rec_followed_effect (
   computed_at INTEGER NOT NULL,
   PRIMARY KEY (district_id, source, option_id, standard)
 ) STRICT, WITHOUT ROWID;
+
+-- When each district's evidence was last refreshed (Unix s).
+CREATE TABLE rec_refresh (
+  district_id INTEGER PRIMARY KEY REFERENCES district(id),
+  at INTEGER NOT NULL
+) STRICT;

@@ -417,6 +417,9 @@ void page_class_mastery(struct http_request *req)
 	html_text(b, school.name);
 	html_raw(b, "</p>");
 	unit_picker(b, cid, &u);
+	html_raw(b, "<p class=\"noprint\"><a href=\"/classes/");
+	html_url(b, cid);
+	html_raw(b, "/recommendations\">Next steps for this class</a></p>");
 	legend(b, &lv);
 	html_raw(b, "<p class=\"noprint\">");
 	static const char *const fmts[][2] = { { "csv", "Download CSV" }, { "xlsx", "Excel" } };

@@ -126,6 +126,11 @@ void page_initiative_new(struct http_request *req);
 void page_initiative_create(struct http_request *req);
 void page_initiative(struct http_request *req);
 void page_initiative_status(struct http_request *req);
+/* recommend.c: the next best intervention (issue 12, h12-recs) */
+void page_student_recommendations(struct http_request *req);
+void page_class_recommendations(struct http_request *req);
+void page_student_recommendation_done(struct http_request *req);
+void page_class_recommendation_done(struct http_request *req);
 /* whats_working.c */
 void page_whats_working(struct http_request *req);
 /* whats_working_export.c */

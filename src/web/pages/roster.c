@@ -192,6 +192,8 @@ void page_class(struct http_request *req)
 	html_url(b, cid);
 	html_raw(b, "/mastery\">Mastery of the unit's standards</a> &middot; <a href=\"/classes/");
 	html_url(b, cid);
+	html_raw(b, "/recommendations\">Next steps</a> &middot; <a href=\"/classes/");
+	html_url(b, cid);
 	html_raw(b, "/groups\">Small groups</a></p>");
 	page_scroll_begin(req, "Class roster");
 	html_raw(b, "<table><caption class=\"muted\">");
@@ -269,7 +271,13 @@ void page_student(struct http_request *req)
 	}
 	html_raw(b, "</dl><p><a href=\"/students/");
 	html_url(b, sid);
-	html_raw(b, "/mastery\">Mastery of every standard</a></p><h2>Classes</h2><ul>");
+	html_raw(b, "/mastery\">Mastery of every standard</a>");
+	if (staff) {
+		html_raw(b, " &middot; <a href=\"/students/");
+		html_url(b, sid);
+		html_raw(b, "/recommendations\">Next steps</a>");
+	}
+	html_raw(b, "</p><h2>Classes</h2><ul>");
 	for (size_t i = 0; i < nc; i++) {
 		html_raw(b, "<li>");
 		bool open = access_class(req->db, a, c[i].sourced_id) == EB_OK;
