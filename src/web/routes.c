@@ -18,6 +18,8 @@
 #define INIT_VIEW                                                                                  \
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
 #define INIT_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
+/* small groups: the staff who see a class's students */
+#define GROUPS_STAFF (ROLES_STUDENT_DATA & ~(ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT)))
 /* the next best intervention: staff who see students (never families) */
 #define REC_STAFF (ROLES_STUDENT_DATA & ~(ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT)))
 /* a link in the main navigation at a position (router.h, struct route.nav) */
@@ -49,6 +51,10 @@ const struct route routes[] = {
 	{ "GET", "/classes/:id/mastery", page_class_mastery, ROLES_STUDENT_DATA, 0, "class x unit mastery (?format=csv)" },
 	{ "GET", "/students/:id/mastery", page_student_mastery, ROLES_STUDENT_DATA, 0, "a student's mastery (audited; ?format=csv)" },
 	{ "GET", "/standards/:code/mastery", page_standard_mastery, MASTERY_LEADERS, 0, "a standard across the district (?format=csv)" },
+	/* small groups (issue 12, h12-groups) */
+	{ "GET", "/classes/:id/groups", page_class_groups, GROUPS_STAFF, 0, "propose, adjust and save a class's small groups" },
+	{ "POST", "/classes/:id/groups", page_class_groups_save, GROUPS_STAFF, 0, "save a class's small groups (audited)" },
+	{ "GET", "/classes/:id/groups/print", page_class_groups_print, GROUPS_STAFF, 0, "one card per saved group, to print" },
 	{ "GET", "/admin/users", page_admin_users, ADMIN, 0, "accounts and roles",
 	  NAV(60, "Users") },
 	{ "POST", "/admin/users", page_admin_user_create, ADMIN, 0, "create an account" },

@@ -26,6 +26,7 @@
 #include "web/http.h"
 #include "web/page.h"
 #include "web/pages/home_staff.h"
+#include "web/pages/pages.h"
 #include "web/router.h"
 
 #define STEPS_MAX 24
@@ -205,6 +206,7 @@ struct teacher_state {
 
 static void *teacher_load(struct home_ctx *h)
 {
+	page_groups_home_steps(h->req, h, step); /* groups to meet (pages/groups.c) */
 	struct teacher_state *t = arena_zalloc(&h->req->arena, sizeof *t);
 	if (!t)
 		return NULL;

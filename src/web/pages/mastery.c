@@ -407,7 +407,13 @@ void page_class_mastery(struct http_request *req)
 	html_url(b, cid);
 	html_raw(b, "\">");
 	html_text(b, title);
-	html_raw(b, "</a> &middot; ");
+	html_raw(b, "</a> &middot; <a href=\"/classes/");
+	html_url(b, cid);
+	html_raw(b, u.cluster ? "/groups?cluster=" : "/groups\">Small groups</a> &middot; ");
+	if (u.cluster) {
+		html_url(b, u.cluster);
+		html_raw(b, "\">Small groups</a> &middot; ");
+	}
 	html_text(b, school.name);
 	html_raw(b, "</p>");
 	unit_picker(b, cid, &u);

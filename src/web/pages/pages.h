@@ -47,6 +47,17 @@ bool page_audit_bulk(struct http_request *req, const char *action, const char *s
 void page_class_mastery(struct http_request *req);
 void page_student_mastery(struct http_request *req);
 void page_standard_mastery(struct http_request *req);
+/* groups.c: small groups of a class (issue 12) */
+void page_class_groups(struct http_request *req);
+void page_class_groups_save(struct http_request *req);
+void page_class_groups_print(struct http_request *req);
+struct home_ctx;
+/* The teacher's "groups to meet" next steps (home_staff.c calls it with its
+ * own step function): one per class whose groups are saved, older than a
+ * week as "see who moved up and regroup". */
+void page_groups_home_steps(struct http_request *req, struct home_ctx *h,
+			    void (*step)(struct home_ctx *h, const char *href, const char *fmt,
+					 ...));
 /* family.c: what families and students read (plain words, no numbers) */
 struct account;
 /* True for a viewer with no staff role: a guardian or a student, who reads

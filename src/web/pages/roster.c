@@ -192,7 +192,9 @@ void page_class(struct http_request *req)
 	html_url(b, cid);
 	html_raw(b, "/mastery\">Mastery of the unit's standards</a> &middot; <a href=\"/classes/");
 	html_url(b, cid);
-	html_raw(b, "/recommendations\">Next steps</a></p>");
+	html_raw(b, "/recommendations\">Next steps</a> &middot; <a href=\"/classes/");
+	html_url(b, cid);
+	html_raw(b, "/groups\">Small groups</a></p>");
 	page_scroll_begin(req, "Class roster");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)ns);
