@@ -70,23 +70,12 @@ int main(int argc, char **argv)
 	double t0 = time_mono();
 
 	/* CLASSES classes spread evenly over the district */
-	struct db_stmt *st;
 	static char cls[CLASSES][64];
 	int64_t ntotal = 0;
-	if (db_get_int(L.db, "SELECT count(*) FROM class WHERE district_id = ?1",
-		       DB_ARGS(DB_INT(L.d)), &ntotal))
+	long picked = large_pick_classes(L.db, L.d, CLASSES, cls, &ntotal);
+	if (picked < 0)
 		return 1;
-	if (db_query(L.db,
-		     "SELECT sourced_id FROM class WHERE district_id = ?1 ORDER BY sourced_id",
-		     DB_ARGS(DB_INT(L.d)), &st))
-		return 1;
-	size_t ncls = 0;
-	long row = 0, step = ntotal / CLASSES ? (long)(ntotal / CLASSES) : 1;
-	while (ncls < CLASSES && db_next(st))
-		if (row++ % step == 0)
-			db_col_copy(st, 0, cls[ncls++], sizeof cls[0]);
-	if (db_done(st))
-		return 1;
+	size_t ncls = (size_t)picked;
 	long records = 0;
 	for (size_t i = 0; i < ncls; i++) {
 		long n = fill_class(L.db, L.d, cls[i]);

@@ -75,6 +75,23 @@ bool large_build(struct large *L, const char *name, int students)
 	return true;
 }
 
+long large_pick_classes(struct db *db, int64_t d, size_t want, char (*out)[64], int64_t *ntotal)
+{
+	struct db_stmt *st;
+	*ntotal = 0;
+	if (db_get_int(db, "SELECT count(*) FROM class WHERE district_id = ?1", DB_ARGS(DB_INT(d)),
+		       ntotal) ||
+	    db_query(db, "SELECT sourced_id FROM class WHERE district_id = ?1 ORDER BY sourced_id",
+		     DB_ARGS(DB_INT(d)), &st))
+		return -1;
+	size_t n = 0;
+	int64_t row = 0, step = *ntotal / (int64_t)want ? *ntotal / (int64_t)want : 1;
+	while (n < want && db_next(st))
+		if (row++ % step == 0)
+			db_col_copy(st, 0, out[n++], 64);
+	return db_done(st) ? -1 : (long)n;
+}
+
 size_t large_unit_of_grade(int g, const struct standard **out, size_t cap)
 {
 	size_t n = 0;

@@ -35,6 +35,11 @@ bool large_args(int argc, char **argv, int *students);
  * failed: ..." and returns false on failure. */
 bool large_build(struct large *L, const char *name, int students);
 
+/* Up to want classes spread evenly over the district (every n-th by
+ * sourcedId) into out; *ntotal gets the district's count of classes.
+ * Returns how many were picked, or -1 on a read error. */
+long large_pick_classes(struct db *db, int64_t d, size_t want, char (*out)[64], int64_t *ntotal);
+
 /* The major-cluster standards of grade g (the class view's default unit). */
 size_t large_unit_of_grade(int g, const struct standard **out, size_t cap);
 

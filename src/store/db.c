@@ -207,13 +207,16 @@ enum eb_err db_open(const char *path, int flags, struct db **out, char *errmsg, 
 	sqlite3_rollback_hook(db->h, rollback_hooks, db);
 	sqlite3_extended_result_codes(db->h, 0);
 	char *err = NULL;
-	const char *pragmas =
-		(flags & DB_OPEN_READONLY)
-			? "PRAGMA foreign_keys=ON;"
-			: "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-			  "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=8192;"
-			  "PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=268435456;";
+	const char *pragmas = (flags & DB_OPEN_READONLY)
+				      ? "PRAGMA foreign_keys=ON;"
+				      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+					"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+					"PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=8192;"
+					"PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=0;";
+	/* mmap_size=0: no memory-mapped reads. A connection that sees another's
+	 * commit unmaps the whole file and faults it back in, page by page;
+	 * with commits every few milliseconds (audited views, arriving data)
+	 * that cost 3-4 ms of CPU per class page (docs/benchmarks.md). */
 	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &err) != SQLITE_OK) {
 		set_err(errmsg, cap, "%s: %s", path, err ? err : "pragma failed");
 		sqlite3_free(err);
