@@ -87,7 +87,7 @@ enum eb_err item_analysis_run(const struct ia_input *in, struct arena *a, struct
 		if (!(it->max_points > 0) || it->nchoices < 0 || it->nchoices == 1 ||
 		    it->nchoices > IA_CHOICES_MAX)
 			return EB_EINVAL;
-		if (it->nchoices && (it->key < 0 || it->key >= it->nchoices || !in->choice))
+		if (it->nchoices && (it->key < 0 || it->key >= it->nchoices || (n && !in->choice)))
 			return EB_EINVAL;
 		out->max_total += it->max_points;
 	}

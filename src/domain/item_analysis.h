@@ -71,7 +71,7 @@ struct ia_result {
 
 /* Runs the analysis. EB_EINVAL for an item with max_points <= 0, nchoices
  * outside {0, 2..IA_CHOICES_MAX} or a key outside its choices, or a
- * multiple-choice item without `choice`; EB_ENOMEM. nstudents 0 gives NAN
+ * multiple-choice item without `choice` (when nstudents > 0); EB_ENOMEM. nstudents 0 gives NAN
  * statistics and no flags. O(students x items) time, O(students) memory. */
 enum eb_err item_analysis_run(const struct ia_input *in, struct arena *a, struct ia_result *out);
 

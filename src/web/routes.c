@@ -18,6 +18,11 @@
 #define INIT_VIEW                                                                                  \
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
 #define INIT_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
+/* common assessments: results by scope (pages/assessments.c); built by the district */
+#define ASSESS_VIEW                                                                                \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH) |    \
+	 ROLE_BIT(ROLE_TEACHER))
+#define ASSESS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
 /* a link in the main navigation at a position (router.h, struct route.nav) */
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
@@ -94,6 +99,14 @@ const struct route routes[] = {
 	{ "GET", "/whats-working", page_whats_working, INIT_VIEW, 0, "each initiative's effect (forest plot)" },
 	{ "GET", "/whats-working.csv", page_whats_working_csv, INIT_VIEW, 0, "the same as CSV" },
 	{ "GET", "/whats-working.xlsx", page_whats_working_xlsx, INIT_VIEW, 0, "the same as Excel" },
+	/* common assessments by standard (issue 12) */
+	{ "GET", "/assessments", page_assessments, ASSESS_VIEW, 0, "common assessments: list, build",
+	  NAV(57, "Assessments") },
+	{ "POST", "/assessments", page_assessment_create, ASSESS_EDIT, 0, "build a common assessment" },
+	{ "GET", "/assessments/:id", page_assessment, ASSESS_VIEW, 0, "items, item analysis by scope (?school= ?teacher= ?class=; ?format=csv|xlsx)" },
+	{ "POST", "/assessments/:id/items", page_assessment_items, ASSESS_EDIT, 0, "add items (before results)" },
+	{ "POST", "/assessments/:id/results", page_assessment_results, ASSESS_EDIT, 0, "upload item results (CSV)" },
+	{ "GET", "/assessments/:id/sheets", page_assessment_sheets, ASSESS_VIEW, 0, "a class's answer sheets (PDF; ?class=)" },
 };
 
 /* clang-format on */

@@ -57,6 +57,9 @@ MATRIX = {
     "/whats-working?school=sch-a1": [A, A, A, A, F, F, F, F, F, F, N, L],
     "/whats-working?school=sch-a2": [A, A, N, A, F, F, F, F, F, F, N, L],
     "/whats-working.csv?school=sch-a2": [A, A, N, A, F, F, F, F, F, F, N, L],
+    "/assessments":        [A, A, A, A, A, F, F, F, F, F, A, L],
+    "/assessments/1":      [N, N, N, N, N, F, F, F, F, F, N, L],  # none in the fixture
+    "/assessments/1/sheets": [N, N, N, N, N, F, F, F, F, F, N, L],
 }
 
 # a route pattern -> the concrete path(s) above that exercise it
@@ -72,6 +75,8 @@ PATTERN_PATHS = {
     "/admin/users/:id": "/admin/users/1",
     "/tools/:id": "/tools/1",
     "/initiatives/:id": "/initiatives/1",
+    "/assessments/:id": "/assessments/1",
+    "/assessments/:id/sheets": "/assessments/1/sheets",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)
