@@ -10,6 +10,7 @@
  * assessments and upload results (routes.c). Every view or export of
  * results is audited as a bulk view of student data. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,20 @@
 #include "web/page.h"
 #include "web/pages/pages.h"
 #include "web/pdf.h"
+
+/* Markup with numbers in it (ids, counts): only numbers and fixed literals
+ * go through here, never text a person or a file wrote (that goes through
+ * html_text / html_attr / html_url). */
+static void markupf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void markupf(struct buf *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	html_raw(b, tmp);
+}
 
 static int64_t district_of(struct http_request *req)
 {
@@ -153,7 +168,7 @@ static void list_page(struct http_request *req, int status, const struct form_er
 			    "<th scope=\"col\">Items</th><th scope=\"col\">Students with results"
 			    "</th></tr></thead><tbody>");
 		for (size_t i = 0; i < n; i++) {
-			html_textf(b, "<tr><td><a href=\"/assessments/%lld\">", (long long)v[i].id);
+			markupf(b, "<tr><td><a href=\"/assessments/%lld\">", (long long)v[i].id);
 			html_text(b, v[i].name);
 			html_raw(b, "</a></td><td>");
 			html_text(b, assessment_season_label(v[i].season));
@@ -472,10 +487,10 @@ static void analysis_section(struct http_request *req, const struct assessment_c
 					     : "(low: read single items with care)");
 	html_raw(b, "</dd></dl>");
 	if (!r->flagged)
-		html_textf(b,
-			   "<p class=\"muted\">Fewer than %d students: the figures are shown but no"
-			   " item is flagged.</p>",
-			   IA_MIN_STUDENTS);
+		markupf(b,
+			"<p class=\"muted\">Fewer than %d students: the figures are shown but no"
+			" item is flagged.</p>",
+			IA_MIN_STUDENTS);
 	html_raw(b, "<p>Share right: the share of the points students earned on the item."
 		    " Separates: how much better students who did well on the rest of the test"
 		    " did on this item (from &minus;1 to 1; below 0.15 it hardly separates)."
@@ -494,8 +509,8 @@ static void analysis_section(struct http_request *req, const struct assessment_c
 	for (size_t i = 0; i < ac->nitems; i++) {
 		const struct assessment_item *it = &ac->items[i];
 		const struct ia_item_result *ir = &r->items[i];
-		html_textf(b, "<tr%s><th scope=\"row\">%d</th><td><a href=\"/standards/",
-			   ir->flags ? " class=\"flagged\"" : "", it->number);
+		markupf(b, "<tr%s><th scope=\"row\">%d</th><td><a href=\"/standards/",
+			ir->flags ? " class=\"flagged\"" : "", it->number);
 		html_url(b, it->standard);
 		html_raw(b, "\">");
 		html_text(b, it->standard);
@@ -540,15 +555,15 @@ static void groups_table(struct http_request *req, const struct assessment_commo
 	html_text(b, what);
 	html_raw(b, "</h3>");
 	page_scroll_begin(req, what);
-	html_textf(b,
-		   "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">Students</th>"
-		   "<th scope=\"col\">Average score</th></tr></thead><tbody>",
-		   by_teacher ? "Teacher" : "School");
+	markupf(b,
+		"<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">Students</th>"
+		"<th scope=\"col\">Average score</th></tr></thead><tbody>",
+		by_teacher ? "Teacher" : "School");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><td>");
 		if (sc->district) {
-			html_textf(b, "<a href=\"/assessments/%lld?%s=", (long long)ac->id,
-				   by_teacher ? "teacher" : "school");
+			markupf(b, "<a href=\"/assessments/%lld?%s=", (long long)ac->id,
+				by_teacher ? "teacher" : "school");
 			html_url(b, g[i].id);
 			html_raw(b, "#analysis\">");
 			html_text(b, g[i].name);
@@ -576,9 +591,9 @@ static void items_table(struct http_request *req, const struct assessment_common
 	for (size_t i = 0; i < ac->nitems; i++) {
 		const struct assessment_item *it = &ac->items[i];
 		char key[2] = { it->key, 0 };
-		html_textf(b, "<tr><th scope=\"row\">%d</th><td>", it->number);
+		markupf(b, "<tr><th scope=\"row\">%d</th><td>", it->number);
 		html_text(b, it->standard);
-		html_textf(b, "</td><td>%g</td><td>", it->points);
+		markupf(b, "</td><td>%g</td><td>", it->points);
 		html_text(b, it->key ? it->choices : "scored in points");
 		html_raw(b, "</td><td>");
 		html_text(b, key);
@@ -595,10 +610,10 @@ static void edit_forms(struct http_request *req, const struct assessment_common 
 		    " <code>response</code> (the letter chosen) or <code>points</code> (for items"
 		    " scored in points), <code>date</code> (YYYY-MM-DD). The whole file is checked"
 		    " first; a file with any error is rejected and nothing is stored.</p>");
-	html_textf(b,
-		   "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\""
-		   " action=\"/assessments/%lld/results\">",
-		   (long long)ac->id);
+	markupf(b,
+		"<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\""
+		" action=\"/assessments/%lld/results\">",
+		(long long)ac->id);
 	page_csrf_field(req);
 	html_raw(b,
 		 "<div><label for=\"results_file\">CSV file (up to 16 MB)</label>"
@@ -608,8 +623,8 @@ static void edit_forms(struct http_request *req, const struct assessment_common 
 	if (ac->students)
 		return;
 	html_raw(b, "<h2 id=\"add-items\">Add items</h2>");
-	html_textf(b, "<form class=\"stack\" method=\"post\" action=\"/assessments/%lld/items\">",
-		   (long long)ac->id);
+	markupf(b, "<form class=\"stack\" method=\"post\" action=\"/assessments/%lld/items\">",
+		(long long)ac->id);
 	page_csrf_field(req);
 	field_open(b, "items", "Items", items_hint);
 	html_raw(b, "<textarea id=\"items\" name=\"items\" rows=\"4\" maxlength=\"20000\" required>"
@@ -631,8 +646,8 @@ static void sheets_section(struct http_request *req, const struct assessment_com
 	if (n) {
 		html_raw(b, "<ul>");
 		for (size_t i = 0; i < n && i < 20; i++) {
-			html_textf(b, "<li><a href=\"/assessments/%lld/sheets?class=",
-				   (long long)ac->id);
+			markupf(b,
+				"<li><a href=\"/assessments/%lld/sheets?class=", (long long)ac->id);
 			html_url(b, c[i].sourced_id);
 			html_raw(b, "&amp;format=pdf\">");
 			html_text(b, c[i].title);
@@ -642,8 +657,7 @@ static void sheets_section(struct http_request *req, const struct assessment_com
 		}
 		html_raw(b, "</ul>");
 	}
-	html_textf(
-		b,
+	markupf(b,
 		"<form method=\"get\" class=\"inline\" action=\"/assessments/%lld/sheets\">"
 		"<input type=\"hidden\" name=\"format\" value=\"pdf\"><label for=\"sheet_class\">"
 		"Class (its roster id)</label> <input id=\"sheet_class\" name=\"class\""
@@ -693,8 +707,8 @@ void page_assessment(struct http_request *req)
 	html_raw(b, "</dd><dt>Results shown for</dt><dd id=\"scope\">");
 	html_text(b, sc.words);
 	if (sc.district && (sc.s.school_sid || sc.s.teacher_sid || sc.s.class_sid))
-		html_textf(b, " (<a href=\"/assessments/%lld#analysis\">the whole district</a>)",
-			   (long long)ac.id);
+		markupf(b, " (<a href=\"/assessments/%lld#analysis\">the whole district</a>)",
+			(long long)ac.id);
 	html_raw(b, "</dd></dl>");
 	items_table(req, &ac);
 	analysis_section(req, &ac, &sc, &an);
@@ -713,8 +727,8 @@ void page_assessment(struct http_request *req)
 
 static void back_link(struct buf *b, const struct assessment_common *ac)
 {
-	html_textf(b, "<p><a href=\"/assessments/%lld\">Back to the assessment</a></p>",
-		   (long long)ac->id);
+	markupf(b, "<p><a href=\"/assessments/%lld\">Back to the assessment</a></p>",
+		(long long)ac->id);
 }
 
 void page_assessment_items(struct http_request *req)
@@ -874,6 +888,17 @@ void page_assessment_sheets(struct http_request *req)
 		return;
 	const struct account *a = &req->session->account;
 	const char *cls = param(req, "class");
+	if (!cls) {
+		/* no class named yet: the form that names one */
+		page_begin(req, "Answer sheets");
+		html_raw(&req->out, "<p class=\"crumbs\"><a href=\"/assessments\">Common"
+				    " assessments</a></p><p>");
+		html_text(&req->out, ac.name);
+		html_raw(&req->out, "</p>");
+		sheets_section(req, &ac);
+		page_end(req);
+		return;
+	}
 	struct roster_class_row c;
 	struct roster_person_row *st;
 	size_t n = 0;
