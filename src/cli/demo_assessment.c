@@ -92,14 +92,18 @@ enum eb_err demo_common_assessment(struct db *db, int64_t d, const struct sim_di
 			if (it->key) {
 				/* item 7: the key says D, the right answer is B */
 				char right = it->number == 7 ? 'B' : it->key;
-				bool ok = rng_uniform(&r) < (known ? 0.9 : 0.25);
+				/* ability makes the items of one test agree */
+				double pr = (known ? 0.85 : 0.25) + 0.12 * st[s].ability;
+				bool ok = rng_uniform(&r) < (pr < 0.05	 ? 0.05
+							     : pr > 0.97 ? 0.97
+									 : pr);
 				char c = right;
 				while (!ok && c == right)
 					c = (char)('A' + rng_below(&r, 4));
 				x->response = c;
 				x->points = c == it->key ? it->points : 0;
 			} else {
-				double u = rng_uniform(&r);
+				double u = rng_uniform(&r) - 0.12 * st[s].ability;
 				x->points = known ? (u < 0.75 ? 2 : 1) : (u < 0.5 ? 0 : 1);
 			}
 		}

@@ -650,18 +650,21 @@ enum eb_err assessment_results_put(struct db *db, int64_t district_id,
 	return e;
 }
 
-/* the scope's filter on common_response r (?3 school, ?4 teacher, ?5 class) */
+/* the scope's filter on common_response r (?3 school, ?4 teacher, ?5 class):
+ * each an uncorrelated IN list, made once per query from indexed lookups
+ * (classes of the school, then their students by enrollment_class), so the
+ * plan is the same with or without the planner's statistics */
 #define SCOPE_SQL                                                                                  \
-	" AND (?3 IS NULL OR EXISTS (SELECT 1 FROM enrollment e WHERE e.district_id=?1"            \
-	"  AND e.user_sourced_id=r.student_sourced_id AND e.role='student'"                        \
-	"  AND e.school_sourced_id=?3))"                                                           \
-	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM enrollment e JOIN enrollment t"                 \
-	"  ON t.district_id=e.district_id AND t.class_sourced_id=e.class_sourced_id"               \
-	"  AND t.role='teacher' AND t.user_sourced_id=?4 WHERE e.district_id=?1"                   \
-	"  AND e.user_sourced_id=r.student_sourced_id AND e.role='student'))"                      \
-	" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM enrollment e WHERE e.district_id=?1"            \
-	"  AND e.user_sourced_id=r.student_sourced_id AND e.role='student'"                        \
-	"  AND e.class_sourced_id=?5))"
+	" AND (?3 IS NULL OR r.student_sourced_id IN (SELECT e.user_sourced_id FROM class c"       \
+	"  JOIN enrollment e ON e.district_id=c.district_id AND e.class_sourced_id=c.sourced_id"   \
+	"  AND e.role='student' WHERE c.district_id=?1 AND c.school_sourced_id=?3))"               \
+	" AND (?4 IS NULL OR r.student_sourced_id IN (SELECT e.user_sourced_id FROM enrollment t"  \
+	"  JOIN enrollment e ON e.district_id=t.district_id AND "                                  \
+	"e.class_sourced_id=t.class_sourced_id"                                                    \
+	"  AND e.role='student' WHERE t.district_id=?1 AND t.user_sourced_id=?4"                   \
+	"  AND t.role='teacher'))"                                                                 \
+	" AND (?5 IS NULL OR r.student_sourced_id IN (SELECT e.user_sourced_id FROM enrollment e"  \
+	"  WHERE e.district_id=?1 AND e.class_sourced_id=?5 AND e.role='student'))"
 
 #define SCOPE_ARGS(d, id, s)                                                                       \
 	DB_INT(d), DB_INT(id), DB_TEXT((s) ? (s)->school_sid : NULL),                              \
