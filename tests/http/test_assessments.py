@@ -135,6 +135,18 @@ class Assessments(TempDir):
             self.assertIn(b"(Name: Sam One) Tj", r.body)
             self.assertIn(b"/Count 2", r.body)
             self.assertTrue(r.body.rstrip().endswith(b"%%EOF"))
+            # the cross-reference table points at each object, each stream has its length
+            pdf = r.body
+            sx = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+            self.assertTrue(pdf[sx:].startswith(b"xref\n0 "))
+            rows = pdf[sx:].split(b"\n")
+            nobj = int(rows[1].split()[1])
+            for i in range(1, nobj):
+                off = int(rows[2 + i][:10])
+                self.assertTrue(pdf[off:].startswith(f"{i} 0 obj".encode()), i)
+            for m in re.finditer(rb"/Length (\d+) >>\nstream\n", pdf):
+                end = m.end() + int(m.group(1))
+                self.assertEqual(pdf[end:end + 10], b"\nendstream")
             self.assertEqual(c.get(f"/assessments/{aid}/sheets?class=nope").status, 404)
             # views and exports of results are audited
             self.assertGreater(count(self.db, "SELECT count(*) FROM audit_log WHERE"
