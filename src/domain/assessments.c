@@ -252,6 +252,10 @@ static bool parse_item(struct str *f, size_t nf, struct assessment_item *it, cha
 	return true;
 }
 
+/* problems listed one by one; past that, a count (a form's error box and
+ * the caller's buffer stay small) */
+#define ITEM_ERRORS_MAX 20
+
 enum eb_err assessment_items_parse(const char *text, struct arena *a, struct assessment_item **out,
 				   size_t *n, struct buf *why)
 {
@@ -273,14 +277,14 @@ enum eb_err assessment_items_parse(const char *text, struct arena *a, struct ass
 		struct assessment_item it;
 		size_t nf = split_fields(line, f, 6);
 		if (!parse_item(f, nf, &it, reason, sizeof reason)) {
-			buf_printf(why, "items: line %zu: %s\n", lineno, reason);
-			bad++;
+			if (bad++ < ITEM_ERRORS_MAX)
+				buf_printf(why, "items: line %zu: %s\n", lineno, reason);
 			continue;
 		}
 		if (seen[it.number]) {
-			buf_printf(why, "items: line %zu: item number %d is used twice\n", lineno,
-				   it.number);
-			bad++;
+			if (bad++ < ITEM_ERRORS_MAX)
+				buf_printf(why, "items: line %zu: item number %d is used twice\n",
+					   lineno, it.number);
 			continue;
 		}
 		seen[it.number] = true;
@@ -294,6 +298,8 @@ enum eb_err assessment_items_parse(const char *text, struct arena *a, struct ass
 		buf_printf(why, "items: write at least one item\n");
 		bad++;
 	}
+	if (bad > ITEM_ERRORS_MAX)
+		buf_printf(why, "items: ... and %zu more problems\n", bad - ITEM_ERRORS_MAX);
 	if (bad)
 		return EB_EINVAL;
 	*out = v;

@@ -100,7 +100,8 @@ struct assessment_common {
  * Each problem is appended to why as "items: line N: reason" (a number
  * outside 1..ASSESSMENT_ITEMS_MAX or repeated, an unknown standard, points
  * outside (0, 100], fewer than 2 or more than 10 choices, a key outside the
- * item's choices); then EB_EINVAL. Items live in arena. */
+ * item's choices; the first 20, then a count); then EB_EINVAL. Items live
+ * in arena. */
 enum eb_err assessment_items_parse(const char *text, struct arena *a, struct assessment_item **out,
 				   size_t *n, struct buf *why);
 

@@ -303,6 +303,23 @@ static void bad_input_stores_nothing(void **state)
 	}
 	assert_int_equal(count(f->db, "SELECT count(*) FROM common_assessment"), 0);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM common_item"), 0);
+	/* a page of bad lines: the first 20, then a count */
+	struct buf many, why;
+	buf_init(&many, 1 << 20);
+	buf_init(&why, 1 << 20);
+	for (int i = 0; i < 500; i++)
+		buf_printf(&many, "x, 4.NF.A.1, 1\n");
+	struct arena a;
+	arena_init(&a);
+	struct assessment_item *items;
+	size_t n;
+	assert_int_equal(assessment_items_parse(buf_cstr(&many), &a, &items, &n, &why), EB_EINVAL);
+	assert_non_null(strstr(buf_cstr(&why), "items: line 20: "));
+	assert_null(strstr(buf_cstr(&why), "items: line 21: "));
+	assert_non_null(strstr(buf_cstr(&why), "items: ... and 480 more problems"));
+	arena_free(&a);
+	buf_free(&many);
+	buf_free(&why);
 }
 
 static enum eb_err import(struct fx *f, int64_t district, int64_t id, const char *csv,
