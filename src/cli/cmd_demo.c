@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/demo.h"
+#include "cli/demo_assessment.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -461,6 +462,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = build_initiatives(db, d, sd, l, tool_ids);
 	if (!rc)
 		rc = link_people_to_tools(db, d, tool_ids, &who);
+	if (!rc)
+		rc = demo_common_assessment(db, d, sd, l);
 	if (!rc) {
 		/* the nightly refit, once, so the mastery views start from fitted
 		 * parameters rather than the online defaults */

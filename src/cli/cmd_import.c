@@ -7,6 +7,7 @@
 
 int cmd_import_assessment(int argc, char **argv);
 int cmd_import_usage(int argc, char **argv);
+int cmd_import_item_results(int argc, char **argv);
 
 static const struct {
 	const char *name;
@@ -19,6 +20,8 @@ static const struct {
 	  "--name N --scale-min A --scale-max B FILE   assessment scores" },
 	{ "usage", cmd_import_usage,
 	  "--initiative ID FILE   tool use per student (minutes, sessions)" },
+	{ "item-results", cmd_import_item_results,
+	  "--assessment ID FILE   a common assessment's results per student and item" },
 };
 
 int cmd_import(int argc, char **argv)

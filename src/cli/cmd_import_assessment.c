@@ -1,6 +1,7 @@
 /* `edbridge import assessment --name NAME --scale-min A --scale-max B
  *  [--date-format F] [--col-student C] [--col-date C] [--col-score C] FILE`
- * and `edbridge import usage --initiative ID FILE`. */
+ * `edbridge import usage --initiative ID FILE` and
+ * `edbridge import item-results --assessment ID FILE`. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +11,15 @@
 #include "base/str.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "domain/audit.h"
 #include "domain/initiatives.h"
 #include "ingest/assessment_csv.h"
+#include "ingest/item_results.h"
 #include "store/db.h"
 
 int cmd_import_assessment(int argc, char **argv);
 int cmd_import_usage(int argc, char **argv);
+int cmd_import_item_results(int argc, char **argv);
 
 #define FILE_MAX (512u << 20)
 
@@ -180,6 +184,63 @@ int cmd_import_usage(int argc, char **argv)
 		fprintf(stderr, "import usage: rejected, nothing stored\n");
 	} else {
 		printf("initiative: %lld\nstudents: %zu\n", (long long)iid, rows);
+	}
+	buf_free(&errs);
+	free(data);
+	db_close(db);
+	return e ? 1 : 0;
+}
+
+int cmd_import_item_results(int argc, char **argv)
+{
+	if (cli_help(argc, argv,
+		     "usage: edbridge import item-results --assessment ID FILE\n\n"
+		     "Imports the item results of a common assessment (see /assessments): one\n"
+		     "row per student and item, columns student_id, item, response (the letter\n"
+		     "chosen on a multiple-choice item) or points (on an item scored in points),\n"
+		     "date (YYYY-MM-DD). A result stored before for the same student and item\n"
+		     "is replaced. Unknown students or items, responses outside the item's\n"
+		     "choices, points outside its range, bad dates or duplicate rows reject the\n"
+		     "whole file (FILE:LINE: field: reason), exit status 1; nothing is stored.\n"))
+		return 0;
+	static const char *const valued[] = { "--assessment", NULL };
+	const char *path = cli_positional(argc, argv, 0, valued);
+	int64_t aid;
+	if (cli_opt_int(argc, argv, "--assessment", 1, INT64_MAX, 0, &aid))
+		return 2;
+	if (!path || !aid) {
+		fprintf(stderr, "import item-results: --assessment ID and FILE are required"
+				" (see --help)\n");
+		return 2;
+	}
+	struct db *db;
+	if (cli_open_db(argc, argv, false, &db))
+		return 1;
+	int64_t district;
+	if (cli_district(argc, argv, db, &district)) {
+		db_close(db);
+		return 1;
+	}
+	size_t len;
+	char *data = slurp("import item-results", path, &len);
+	if (!data) {
+		db_close(db);
+		return 1;
+	}
+	struct buf errs;
+	buf_init(&errs, 1 << 20);
+	struct item_results_report rep;
+	struct audit_actor cli = { 0, "cli", "" };
+	enum eb_err e = item_results_import(db, district, aid, &cli, path, data, len, &rep, &errs);
+	if (e == EB_ENOTFOUND) {
+		fprintf(stderr, "import item-results: no common assessment %lld in this district\n",
+			(long long)aid);
+	} else if (e) {
+		fputs(buf_cstr(&errs), stderr);
+		fprintf(stderr, "import item-results: rejected, nothing stored\n");
+	} else {
+		printf("assessment: %lld\nrows: %zu\nnew or changed: %zu\nstudents: %zu\n",
+		       (long long)aid, rep.rows, rep.changed, rep.students);
 	}
 	buf_free(&errs);
 	free(data);

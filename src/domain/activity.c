@@ -1029,3 +1029,9 @@ enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t
 		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(clamp_limit(limit, 500))),
 		&quarantined_spec, a, out, n);
 }
+
+enum eb_err activity_event_forget(struct db *db, int64_t district_id, int64_t tool_id,
+				  const char *statement_id)
+{
+	return delete_derived(db, district_id, tool_id, statement_id);
+}

@@ -215,4 +215,12 @@ enum eb_err activity_quarantine_list(struct db *db, int64_t district_id, int64_t
 enum eb_err activity_unmapped(struct db *db, int64_t district_id, int64_t tool_id, int limit,
 			      struct arena *a, struct activity_count **out, size_t *n);
 
+/* Removes the learning events and quarantine rows a source stored under
+ * statement_id (a corrected result replacing its earlier evidence: the
+ * common assessments' item results). Nothing there: EB_OK. The caller holds
+ * the transaction. The online mastery estimate is not rewound; the nightly
+ * refit reads what is left. */
+enum eb_err activity_event_forget(struct db *db, int64_t district_id, int64_t tool_id,
+				  const char *statement_id);
+
 #endif

@@ -22,6 +22,11 @@
 #define GROUPS_STAFF (ROLES_STUDENT_DATA & ~(ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT)))
 /* the next best intervention: staff who see students (never families) */
 #define REC_STAFF (ROLES_STUDENT_DATA & ~(ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT)))
+/* common assessments: results by scope (pages/assessments.c); built by the district */
+#define ASSESS_VIEW                                                                                \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH) |    \
+	 ROLE_BIT(ROLE_TEACHER))
+#define ASSESS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
 /* a link in the main navigation at a position (router.h, struct route.nav) */
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
@@ -107,6 +112,14 @@ const struct route routes[] = {
 	{ "POST", "/students/:id/recommendations/done", page_student_recommendation_done, REC_STAFF, 0, "mark a recommendation done (audited)" },
 	{ "GET", "/classes/:id/recommendations", page_class_recommendations, REC_STAFF, 0, "a class's next steps per standard (?standard=)" },
 	{ "POST", "/classes/:id/recommendations/done", page_class_recommendation_done, REC_STAFF, 0, "mark a recommendation done for a group (audited)" },
+	/* common assessments by standard (issue 12) */
+	{ "GET", "/assessments", page_assessments, ASSESS_VIEW, 0, "common assessments: list, build",
+	  NAV(57, "Assessments") },
+	{ "POST", "/assessments", page_assessment_create, ASSESS_EDIT, 0, "build a common assessment" },
+	{ "GET", "/assessments/:id", page_assessment, ASSESS_VIEW, 0, "items, item analysis by scope (?school= ?teacher= ?class=; ?format=csv|xlsx)" },
+	{ "POST", "/assessments/:id/items", page_assessment_items, ASSESS_EDIT, 0, "add items (before results)" },
+	{ "POST", "/assessments/:id/results", page_assessment_results, ASSESS_EDIT, 0, "upload item results (CSV)" },
+	{ "GET", "/assessments/:id/sheets", page_assessment_sheets, ASSESS_VIEW, 0, "a class's answer sheets (PDF; ?class=)" },
 };
 
 /* clang-format on */

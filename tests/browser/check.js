@@ -54,7 +54,7 @@ const BUDGETS = {
  * query and one per distinct set of query keys, at most this many. */
 const PER_PATTERN = 3;
 /* downloads, not pages: checked as links (status) only */
-const DOWNLOAD = /[?&]format=(csv|xlsx)\b|\.(csv|xlsx)$/;
+const DOWNLOAD = /[?&]format=(csv|xlsx|pdf)\b|\.(csv|xlsx|pdf)$/;
 
 let failures = 0;
 /* seconds spent per kind of step, printed at the end */

@@ -30,9 +30,12 @@ class Demo(TempDir):
         con = sqlite3.connect(db)
         q = lambda sql: con.execute(sql).fetchone()[0]
         self.assertEqual(q("SELECT count(*) FROM person WHERE role='student'"), 600)
-        self.assertEqual(q("SELECT count(*) FROM tool WHERE status='approved'"), 5)
+        # the five simulated tools and the district's common assessments (issue 12)
+        self.assertEqual(q("SELECT count(*) FROM tool WHERE status='approved'"), 6)
         # every tool's data arrived through its own path, matched to the roster
-        self.assertEqual(q("SELECT count(DISTINCT tool_id) FROM learning_event"), 5)
+        self.assertEqual(q("SELECT count(DISTINCT tool_id) FROM learning_event"), 6)
+        self.assertEqual(q("SELECT count(*) FROM common_assessment"), 1)
+        self.assertGreater(q("SELECT count(*) FROM common_response"), 100)
         self.assertEqual(q("SELECT count(*) FROM quarantine"), 0)
         self.assertGreater(q("SELECT count(*) FROM xapi_statement"), 1000)
         self.assertGreater(q("SELECT count(*) FROM caliper_event"), 1000)

@@ -66,6 +66,9 @@ MATRIX = {
     "/students/stu-3/recommendations": [A, A, N, A, N, F, F, F, F, F, N, L],
     "/classes/cls-a1-3/recommendations": [A, A, A, A, A, F, F, F, F, F, N, L],
     "/classes/cls-a2-3/recommendations": [A, A, N, A, N, F, F, F, F, F, N, L],
+    "/assessments":        [A, A, A, A, A, F, F, F, F, F, A, L],
+    "/assessments/1":      [N, N, N, N, N, F, F, F, F, F, N, L],  # none in the fixture
+    "/assessments/1/sheets": [N, N, N, N, N, F, F, F, F, F, N, L],
 }
 
 # a route pattern -> the concrete path(s) above that exercise it
@@ -85,6 +88,8 @@ PATTERN_PATHS = {
     "/initiatives/:id": "/initiatives/1",
     "/students/:id/recommendations": "/students/stu-1/recommendations",
     "/classes/:id/recommendations": "/classes/cls-a1-3/recommendations",
+    "/assessments/:id": "/assessments/1",
+    "/assessments/:id/sheets": "/assessments/1/sheets",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

@@ -136,5 +136,12 @@ void page_whats_working(struct http_request *req);
 /* whats_working_export.c */
 void page_whats_working_csv(struct http_request *req);
 void page_whats_working_xlsx(struct http_request *req);
+/* assessments.c: common assessments by standard */
+void page_assessments(struct http_request *req);
+void page_assessment_create(struct http_request *req);
+void page_assessment(struct http_request *req);
+void page_assessment_items(struct http_request *req);
+void page_assessment_results(struct http_request *req);
+void page_assessment_sheets(struct http_request *req);
 
 #endif
