@@ -485,6 +485,9 @@ static bool licensed_for(const char *grades, int g)
 	return false;
 }
 
+/* The approved tools with data on the standard. A tool whose category is
+ * "assessment" (the common assessments' own, a quiz tool) measures and is
+ * never offered as something to do. */
 static enum eb_err add_tools(struct db *db, int64_t d, const struct rec_students *s,
 			     const char *standard, struct arena *a, struct recommendation *c,
 			     size_t *n)
@@ -495,7 +498,7 @@ static enum eb_err add_tools(struct db *db, int64_t d, const struct rec_students
 			 "SELECT t.id, t.name, t.grades, r.students FROM rec_tool_standard r"
 			 " JOIN tool t ON t.district_id = r.district_id AND t.id = r.tool_id"
 			 " WHERE r.district_id = ?1 AND r.standard = ?2 AND"
-			 " t.status = 'approved' ORDER BY t.id",
+			 " t.status = 'approved' AND t.category <> 'assessment' ORDER BY t.id",
 			 DB_ARGS(DB_INT(d), DB_TEXT(standard)), &st);
 	if (rc)
 		return rc;

@@ -16,6 +16,7 @@
 #include "domain/audit.h"
 #include "domain/district.h"
 #include "domain/mastery.h"
+#include "domain/assessments.h"
 #include "domain/recommend.h"
 #include "domain/standards.h"
 #include "domain/strategies.h"
@@ -269,6 +270,12 @@ static void group_list_from_known_effects(void **state)
 	covers(f->db, f->d1, f->good, F);
 	covers(f->db, f->d1, f->weak, F);
 	covers(f->db, f->d1, f->unproven, F);
+	/* the common assessments' tool measures: never offered, however large
+	 * its estimate */
+	int64_t common = 0;
+	assert_int_equal(assessment_common_tool(f->db, f->d1, &common), EB_OK);
+	effect(f->db, f->d1, common, "", "", 0.50, 0.05, 900);
+	covers(f->db, f->d1, common, F);
 	/* both students weak on the focus */
 	for (int r = 0; r < 4; r++) {
 		assert_int_equal(
@@ -302,6 +309,7 @@ static void group_list_from_known_effects(void **state)
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(r[i].why);
 		assert_true(strlen(r[i].why) > 20);
+		assert_false(r[i].source == REC_TOOL && r[i].tool_id == common);
 		if (r[i].source == REC_TOOL && r[i].tool_id == f->unproven) {
 			saw_unproven = true;
 			assert_false(r[i].has_effect);
