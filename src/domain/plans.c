@@ -1155,17 +1155,41 @@ enum eb_err plans_of_teacher(struct db *db, int64_t district_id, int64_t account
 			     const char *teacher_sid, size_t limit, struct arena *a,
 			     struct plan_row **out, size_t *n)
 {
-	return db_get_rows(db,
-			   ROW_COLS
-			   " WHERE p.district_id=?1 AND p.status='active' AND (p.owner_id=?2 OR"
-			   " (?3 IS NOT NULL AND p.id IN (SELECT ps.plan_id FROM enrollment te JOIN"
-			   " enrollment se ON se.district_id=te.district_id AND"
-			   " se.class_sourced_id=te.class_sourced_id AND se.role='student' JOIN"
-			   " plan_student ps ON ps.district_id=se.district_id AND"
-			   " ps.student_sourced_id=se.user_sourced_id WHERE te.district_id=?1 AND"
-			   " te.user_sourced_id=?3 AND te.role='teacher')))"
-			   " ORDER BY p.next_checkin_day, p.id LIMIT ?4",
-			   DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_TEXT(teacher_sid),
-				   DB_INT((int64_t)(limit ? limit : 1))),
-			   &row_spec, a, out, n);
+	enum eb_err e = db_get_rows(
+		db,
+		ROW_COLS " WHERE p.district_id=?1 AND p.status='active' AND (p.owner_id=?2 OR"
+			 " (?3 IS NOT NULL AND p.id IN (SELECT ps.plan_id FROM enrollment te JOIN"
+			 " enrollment se ON se.district_id=te.district_id AND"
+			 " se.class_sourced_id=te.class_sourced_id AND se.role='student' JOIN"
+			 " plan_student ps ON ps.district_id=se.district_id AND"
+			 " ps.student_sourced_id=se.user_sourced_id WHERE te.district_id=?1 AND"
+			 " te.user_sourced_id=?3 AND te.role='teacher')))"
+			 " ORDER BY p.next_checkin_day, p.id LIMIT ?4",
+		DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_TEXT(teacher_sid),
+			DB_INT((int64_t)(limit ? limit : 1))),
+		&row_spec, a, out, n);
+	if (e)
+		return e;
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].active = true;
+	return fill_students(db, district_id, a, *out, *n);
+}
+
+DB_ROWSPEC(owner_spec, struct plan_owner, NULL, DB_FIELD_INT(struct plan_owner, id),
+	   DB_FIELD_STR(struct plan_owner, name), DB_FIELD_STR(struct plan_owner, roles));
+
+enum eb_err plans_owner_candidates(struct db *db, int64_t district_id, const char *school_sid,
+				   struct arena *a, struct plan_owner **out, size_t *n)
+{
+	return db_get_rows(
+		db,
+		"SELECT acc.id,acc.display_name,group_concat(DISTINCT r.role) FROM account acc"
+		" JOIN account_role r ON r.district_id=acc.district_id AND r.account_id=acc.id"
+		" WHERE acc.district_id=?1 AND acc.disabled=0 AND r.role IN"
+		" ('district_admin','coordinator','principal','coach','teacher') AND"
+		" (r.scope_type='district' OR ?2 IS NULL OR (r.scope_type='school' AND"
+		" r.scope_id=?2) OR (r.scope_type='class' AND r.scope_id IN (SELECT sourced_id"
+		" FROM class WHERE district_id=?1 AND school_sourced_id=?2)))"
+		" GROUP BY acc.id ORDER BY acc.display_name, acc.id LIMIT 300",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(school_sid)), &owner_spec, a, out, n);
 }

@@ -207,10 +207,21 @@ enum eb_err plans_list(struct db *db, int64_t district_id, const struct plan_fil
 
 /* Active plans owned by account_id or having a student in one of the
  * classes teacher_sid teaches (NULL: owned only), check-in due first, at
- * most limit: the teacher's home reads them. Students are not filled. */
+ * most limit, with their students: the teacher's home reads them. */
 enum eb_err plans_of_teacher(struct db *db, int64_t district_id, int64_t account_id,
 			     const char *teacher_sid, size_t limit, struct arena *a,
 			     struct plan_row **out, size_t *n);
+
+struct plan_owner {
+	int64_t id;
+	const char *name, *roles; /* display name; stored role names "teacher,coach" */
+};
+/* Staff accounts (enabled, a role that sees students) that could own a plan
+ * at school_sid (NULL: any school): district-wide roles and the roles
+ * scoped to that school or one of its classes, by name, at most 300. The
+ * form lists them; plans_create still checks access to each student. */
+enum eb_err plans_owner_candidates(struct db *db, int64_t district_id, const char *school_sid,
+				   struct arena *a, struct plan_owner **out, size_t *n);
 
 /* Formats a day as YYYY-MM-DD into out (11 bytes). */
 void plans_day_format(int32_t day, char out[11]);

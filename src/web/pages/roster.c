@@ -190,7 +190,11 @@ void page_class(struct http_request *req)
 		html_raw(b, "<span class=\"muted\">none listed</span>");
 	html_raw(b, "</p><p><a href=\"/classes/");
 	html_url(b, cid);
-	html_raw(b, "/mastery\">Mastery of the unit's standards</a></p>");
+	html_raw(b, "/mastery\">Mastery of the unit's standards</a> · <a href=\"/plans?class=");
+	html_url(b, cid);
+	html_raw(b, "\">Intervention plans</a> · <a href=\"/classes/");
+	html_url(b, cid);
+	html_raw(b, "/learning-plans\">Learning plans</a></p>");
 	page_scroll_begin(req, "Class roster");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)ns);
@@ -267,7 +271,10 @@ void page_student(struct http_request *req)
 	}
 	html_raw(b, "</dl><p><a href=\"/students/");
 	html_url(b, sid);
-	html_raw(b, "/mastery\">Mastery of every standard</a></p><h2>Classes</h2><ul>");
+	html_raw(b, "/mastery\">Mastery of every standard</a> · <a href=\"/students/");
+	html_url(b, sid);
+	html_raw(b, "/learning-plan\">Learning plan and intervention "
+		    "plans</a></p><h2>Classes</h2><ul>");
 	for (size_t i = 0; i < nc; i++) {
 		html_raw(b, "<li>");
 		bool open = access_class(req->db, a, c[i].sourced_id) == EB_OK;
