@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/demo_plans.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -465,6 +466,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 			       "s\n",
 			       sum.rows, sum.students, sum.standards, sum.total_seconds);
 	}
+	if (!rc) /* intervention and learning plans (issue 12) */
+		rc = demo_plans(db, d, sim_learning_week_day(l, 4));
 	sim_learning_free(l);
 	if (!rc)
 		printf("tools, their data and the initiatives: %.1f s\n", time_mono() - t0);
