@@ -618,7 +618,7 @@ enum eb_err plans_get(struct db *db, int64_t district_id, int64_t id, struct are
 		" LEFT JOIN tool mt ON mt.district_id=p.district_id AND mt.id=p.measure_tool_id"
 		" LEFT JOIN assessment s ON s.district_id=p.district_id AND"
 		" s.id=p.measure_assessment_id"
-		" LEFT JOIN account acc ON acc.district_id=p.district_id AND acc.id=p.owner_id"
+		" LEFT JOIN account acc ON acc.id=p.owner_id AND +acc.district_id=p.district_id"
 		" WHERE p.district_id=?1 AND p.id=?2",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &plan_spec, a, out);
 	if (e)
@@ -1042,7 +1042,7 @@ enum eb_err plans_checkins(struct db *db, int64_t district_id, int64_t id, struc
 	return db_get_rows(db,
 			   "SELECT c.at,acc.display_name,c.decision,c.suggested,c.note,c.below_aim,"
 			   "c.minutes_share FROM plan_checkin c LEFT JOIN account acc ON"
-			   " acc.district_id=c.district_id AND acc.id=c.account_id"
+			   " acc.id=c.account_id AND +acc.district_id=c.district_id"
 			   " WHERE c.district_id=?1 AND c.plan_id=?2 ORDER BY c.id DESC",
 			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &checkin_spec, a, out, n);
 }
@@ -1071,8 +1071,9 @@ DB_ROWSPEC(row_spec, struct plan_row, finish_row, DB_FIELD_INT(struct plan_row, 
 	"p.next_checkin_day,p.school_sourced_id,coalesce(acc.display_name,''),"                    \
 	"coalesce(t.name,''),p.strategy,p.measure,(SELECT group_concat(standard_code,', ') FROM"   \
 	" plan_standard x WHERE x.district_id=p.district_id AND x.plan_id=p.id)"                   \
-	" FROM plan p LEFT JOIN account acc ON acc.district_id=p.district_id AND"                  \
-	" acc.id=p.owner_id LEFT JOIN tool t ON t.district_id=p.district_id AND t.id=p.tool_id"
+	" FROM plan p LEFT JOIN account acc ON acc.id=p.owner_id AND"                              \
+	" +acc.district_id=p.district_id LEFT JOIN tool t ON t.id=p.tool_id AND"                   \
+	" +t.district_id=p.district_id"
 
 /* The students of each row, with their names. */
 static enum eb_err fill_students(struct db *db, int64_t d, struct arena *a, struct plan_row *rows,
@@ -1116,29 +1117,39 @@ static enum eb_err fill_students(struct db *db, int64_t d, struct arena *a, stru
 	return EB_OK;
 }
 
+/* The filters after the scope; ?5 owner, ?6 tier, ?7 ?8 the statuses
+ * listed, ?9 overdue, ?10 today, ?11 the limit (each scope's SQL names its
+ * own column, so that the planner takes the scope's index). */
+#define ROW_FILTERS                                                                                \
+	" AND (?5=0 OR p.owner_id=?5) AND (?6=0 OR p.tier=?6) AND p.status IN (?7,?8)"             \
+	" AND (?9=0 OR (p.status='active' AND p.next_checkin_day<?10))"                            \
+	" ORDER BY p.status, p.next_checkin_day, p.id LIMIT ?11"
+
 enum eb_err plans_list(struct db *db, int64_t district_id, const struct plan_filter *f,
 		       struct arena *a, struct plan_row **out, size_t *n, bool *more)
 {
 	size_t limit = f->limit < 1 ? 1 : f->limit > 5000 ? 5000 : f->limit;
 	*more = false;
+	const char *sql =
+		f->school ? ROW_COLS
+			" WHERE p.district_id=?1 AND p.school_sourced_id=?2" ROW_FILTERS
+		: f->class_id ? ROW_COLS
+			" WHERE p.district_id=?1 AND p.id IN (SELECT ps.plan_id FROM enrollment e "
+			"JOIN"
+			" plan_student ps ON ps.district_id=e.district_id AND"
+			" ps.student_sourced_id=e.user_sourced_id WHERE e.district_id=?1 AND"
+			" e.class_sourced_id=?3 AND e.role='student')" ROW_FILTERS
+		: f->student ? ROW_COLS " WHERE p.district_id=?1 AND p.id IN (SELECT plan_id FROM "
+					"plan_student WHERE"
+					" district_id=?1 AND student_sourced_id=?4)" ROW_FILTERS
+			     : ROW_COLS " WHERE p.district_id=?1" ROW_FILTERS;
 	enum eb_err e = db_get_rows(
-		db,
-		ROW_COLS " WHERE p.district_id=?1"
-			 " AND (?2 IS NULL OR p.school_sourced_id=?2)"
-			 " AND (?3 IS NULL OR p.id IN (SELECT ps.plan_id FROM plan_student ps JOIN"
-			 " enrollment e ON e.district_id=ps.district_id AND"
-			 " e.user_sourced_id=ps.student_sourced_id WHERE ps.district_id=?1 AND"
-			 " e.class_sourced_id=?3 AND e.role='student'))"
-			 " AND (?4 IS NULL OR p.id IN (SELECT plan_id FROM plan_student WHERE"
-			 " district_id=?1 AND student_sourced_id=?4))"
-			 " AND (?5=0 OR p.owner_id=?5) AND (?6=0 OR p.tier=?6)"
-			 " AND (?7=0 OR p.status=CASE ?7 WHEN 1 THEN 'active' ELSE 'closed' END)"
-			 " AND (?8=0 OR (p.status='active' AND p.next_checkin_day<?9))"
-			 " ORDER BY p.status, p.next_checkin_day, p.id LIMIT ?10",
+		db, sql,
 		DB_ARGS(DB_INT(district_id), DB_TEXT(f->school), DB_TEXT(f->class_id),
 			DB_TEXT(f->student), DB_INT(f->owner_id), DB_INT(f->tier),
-			DB_INT(f->status), DB_INT(f->overdue ? 1 : 0), DB_INT(f->today),
-			DB_INT((int64_t)limit + 1)),
+			DB_TEXT(f->status == 2 ? "closed" : "active"),
+			DB_TEXT(f->status == 1 ? "active" : "closed"), DB_INT(f->overdue ? 1 : 0),
+			DB_INT(f->today), DB_INT((int64_t)limit + 1)),
 		&row_spec, a, out, n);
 	if (e)
 		return e;
