@@ -106,24 +106,25 @@ static bool audit_plan_view(struct http_request *req, const struct plan *p)
 	char detail[64];
 	snprintf(detail, sizeof detail, "intervention plan %lld", (long long)p->id);
 	struct view_audit *v = arena_zalloc(&req->arena, sizeof *v);
-	if (v)
-		v->each = arena_alloc(&req->arena, (p->nstudents + 1) * sizeof *v->each);
-	for (size_t i = 0; v && v->each && i < p->nstudents; i++) {
+	bool ok = v != NULL;
+	if (ok)
+		ok = (v->each = arena_alloc(&req->arena, (p->nstudents + 1) * sizeof *v->each));
+	for (size_t i = 0; ok && i < p->nstudents; i++) {
 		struct audit_job *j = audit_job_new(&req->arena, a->district_id, &who, "view",
 						    "student", p->students[i], 1, detail);
-		if (!j) {
-			v = NULL;
-			break;
-		}
-		v->each[v->n++] = audit_job_write(j);
+		if (j)
+			v->each[v->n++] = audit_job_write(j);
+		else
+			ok = false;
 	}
-	if (v && v->each) {
+	if (ok) {
 		v->w.fn = view_audit_fn;
 		v->w.ctx = v;
 		v->w.linger_ms = v->n ? v->each[0]->linger_ms : 0;
 		if (http_hold_until_written(req, &v->w, audit_failed))
 			return true;
 	}
+	/* no memory for the hold: written now */
 	for (size_t i = 0; i < p->nstudents; i++)
 		if (audit_record_students(req->db, a->district_id, &who, "view", "student",
 					  p->students[i], 1, detail)) {
