@@ -176,6 +176,8 @@ class Plans(unittest.TestCase):
         self.assertIn(f'href="/plans/{pid}"', r.text)
         self.assertIn("overdue", r.text)
         self.assertIn(f'href="/plans/{pid}"', t.get("/plans?overdue=1&mine=1").text)
+        self.assertIn(f'href="/plans/{pid}"', t.get(f"/plans?owner={TEACHER}").text)
+        self.assertNotIn(f'href="/plans/{pid}"', t.get(f"/plans?owner={PRINCIPAL}").text)
         self.assertNotIn(f'href="/plans/{pid}"', t.get("/plans?class=cls-a1-3&tier=2").text)
         r = t.get("/plans?class=cls-a1-3&format=csv")
         self.assertEqual(r.status, 200)

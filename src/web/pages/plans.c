@@ -241,7 +241,9 @@ static void read_filter(struct http_request *req, struct plan_filter *f)
 	if (t && cstr_to_i64(t, 2, 3, &v) == EB_OK)
 		f->tier = (int)v;
 	f->status = !st || strcmp(st, "active") == 0 ? 1 : strcmp(st, "closed") == 0 ? 2 : 0;
-	const char *mine = http_query(req, "mine");
+	const char *mine = http_query(req, "mine"), *owner = http_query(req, "owner");
+	if (owner && cstr_to_i64(owner, 1, INT64_MAX, &v) == EB_OK)
+		f->owner_id = v;
 	if (mine && strcmp(mine, "1") == 0)
 		f->owner_id = req->session->account.id;
 	const char *od = http_query(req, "overdue");
@@ -286,9 +288,22 @@ static void filter_form(struct http_request *req, const struct list_scope *s,
 	select_option(b, "active", "Active", f->status == 1);
 	select_option(b, "closed", "Closed", f->status == 2);
 	select_option(b, "all", "Active and closed", f->status == 0);
+	html_raw(b, "</select></div><div><label for=\"f-owner\">Owner</label><select "
+		    "id=\"f-owner\" name=\"owner\">");
+	struct plan_owner *ow;
+	size_t now_ = 0;
+	if (plans_owner_candidates(req->db, district_of(req), s->school, &req->arena, &ow, &now_))
+		now_ = 0;
+	bool mine = f->owner_id == req->session->account.id;
+	select_option(b, "", "Anyone", f->owner_id == 0 || mine);
+	for (size_t i = 0; i < now_; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)ow[i].id);
+		select_option(b, id, ow[i].name, !mine && ow[i].id == f->owner_id);
+	}
 	html_raw(b, "</select></div><div class=\"check\"><label for=\"f-mine\"><input "
 		    "type=\"checkbox\" id=\"f-mine\" name=\"mine\" value=\"1\"");
-	html_raw(b, f->owner_id ? " checked" : "");
+	html_raw(b, mine ? " checked" : "");
 	html_raw(b, "> Only plans I own</label></div><div class=\"check\"><label "
 		    "for=\"f-overdue\"><input type=\"checkbox\" id=\"f-overdue\" name=\"overdue\" "
 		    "value=\"1\"");
