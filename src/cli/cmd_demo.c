@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/demo.h"
 #include "cli/demo_assessment.h"
+#include "cli/demo_plans.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -481,6 +482,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		if (!rc && (rc = recommend_refresh(db, d, &rs, err, sizeof err)))
 			fprintf(stderr, "demo: %s\n", err);
 	}
+	if (!rc) /* intervention and learning plans (issue 12) */
+		rc = demo_plans(db, d, sim_learning_week_day(l, 4));
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -27,6 +27,10 @@
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH) |    \
 	 ROLE_BIT(ROLE_TEACHER))
 #define ASSESS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
+/* intervention and learning plans (issue 12): staff who see students */
+#define PLANS_STAFF                                                                                \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH) |    \
+	 ROLE_BIT(ROLE_TEACHER))
 /* a link in the main navigation at a position (router.h, struct route.nav) */
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
@@ -120,6 +124,21 @@ const struct route routes[] = {
 	{ "POST", "/assessments/:id/items", page_assessment_items, ASSESS_EDIT, 0, "add items (before results)" },
 	{ "POST", "/assessments/:id/results", page_assessment_results, ASSESS_EDIT, 0, "upload item results (CSV)" },
 	{ "GET", "/assessments/:id/sheets", page_assessment_sheets, ASSESS_VIEW, 0, "a class's answer sheets (PDF; ?class=)" },
+	/* intervention plans and learning plans (issue 12, h12-plans) */
+	{ "GET", "/plans", page_plans, PLANS_STAFF, 0, "intervention plans by class, school, district (?format=csv|xlsx)",
+	  NAV(45, "Plans") },
+	{ "GET", "/plans/new", page_plan_new, PLANS_STAFF, 0, "start an intervention plan" },
+	{ "POST", "/plans/new", page_plan_create, PLANS_STAFF, 0, "save a new intervention plan" },
+	{ "GET", "/plans/:id", page_plan, PLANS_STAFF, 0, "one plan: progress chart, decision rules, check-ins (audited)" },
+	{ "GET", "/plans/:id/edit", page_plan_edit, PLANS_STAFF, 0, "change a plan" },
+	{ "POST", "/plans/:id", page_plan_update, PLANS_STAFF, 0, "save a changed plan" },
+	{ "POST", "/plans/:id/checkins", page_plan_checkin, PLANS_STAFF, 0, "record a check-in" },
+	{ "GET", "/students/:id/learning-plan", page_learning_plan, ROLES_STUDENT_DATA, 0, "a student's learning plan (audited)" },
+	{ "POST", "/students/:id/learning-plan/goals", page_learning_goal_add, PLANS_STAFF | ROLE_BIT(ROLE_STUDENT), 0, "add a goal" },
+	{ "POST", "/students/:id/learning-plan/goals/:goal/remove", page_learning_goal_remove, PLANS_STAFF, 0, "take a goal off" },
+	{ "POST", "/students/:id/learning-plan/pathways", page_learning_pathway_add, PLANS_STAFF, 0, "add a pathway to a goal" },
+	{ "POST", "/students/:id/learning-plan/reflection", page_learning_reflection, ROLE_BIT(ROLE_STUDENT), 0, "the student's reflection" },
+	{ "GET", "/classes/:id/learning-plans", page_class_learning_plans, PLANS_STAFF, 0, "a class's learning plans at a glance" },
 };
 
 /* clang-format on */

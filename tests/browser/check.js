@@ -441,7 +441,10 @@ async function checkAccount(browser, origin, account, routes, demo, axeSource) {
 		for (const r of mine.filter((x) => x.params && !taken.has(x.pattern))) {
 			const base = mine.filter((x) => x.params && r.pattern.startsWith(x.pattern + '/'))
 				.sort((a, b) => b.pattern.length - a.pattern.length)[0];
-			const from = base && [...done].find((u) => base.re.test(new URL(u).pathname));
+			/* not a fixed route the pattern also matches (/plans/new for /plans/:id) */
+			const fixed = (u) => mine.some((x) => !x.params && x.pattern === new URL(u).pathname);
+			const from = base && [...done].find((u) => base.re.test(new URL(u).pathname) &&
+							    !fixed(u));
 			if (from) {
 				const u = new URL(from);
 				u.pathname += r.pattern.slice(base.pattern.length);

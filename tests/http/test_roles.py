@@ -69,6 +69,18 @@ MATRIX = {
     "/assessments":        [A, A, A, A, A, F, F, F, F, F, A, L],
     "/assessments/1":      [N, N, N, N, N, F, F, F, F, F, N, L],  # none in the fixture
     "/assessments/1/sheets": [N, N, N, N, N, F, F, F, F, F, N, L],
+    # intervention and learning plans (issue 12)
+    "/plans":              [A, A, A, A, A, F, F, F, F, F, A, L],
+    "/plans?class=cls-a2-3": [A, A, N, A, N, F, F, F, F, F, N, L],
+    "/plans?school=sch-a2": [A, A, N, A, N, F, F, F, F, F, N, L],
+    "/plans?student=stu-3": [A, A, N, A, N, F, F, F, F, F, N, L],
+    "/plans/new":          [A, A, A, A, A, F, F, F, F, F, A, L],
+    "/plans/1":            [N, N, N, N, N, F, F, F, F, F, N, L],  # none in the fixture
+    "/plans/1/edit":       [N, N, N, N, N, F, F, F, F, F, N, L],
+    "/students/stu-1/learning-plan": [A, A, A, A, A, F, F, F, A, A, N, L],
+    "/students/stu-3/learning-plan": [A, A, N, A, N, F, F, F, N, N, N, L],
+    "/classes/cls-a1-3/learning-plans": [A, A, A, A, A, F, F, F, F, F, N, L],
+    "/classes/cls-a2-3/learning-plans": [A, A, N, A, N, F, F, F, F, F, N, L],
 }
 
 # a route pattern -> the concrete path(s) above that exercise it
@@ -90,6 +102,10 @@ PATTERN_PATHS = {
     "/classes/:id/recommendations": "/classes/cls-a1-3/recommendations",
     "/assessments/:id": "/assessments/1",
     "/assessments/:id/sheets": "/assessments/1/sheets",
+    "/plans/:id": "/plans/1",
+    "/plans/:id/edit": "/plans/1/edit",
+    "/students/:id/learning-plan": "/students/stu-1/learning-plan",
+    "/classes/:id/learning-plans": "/classes/cls-a1-3/learning-plans",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

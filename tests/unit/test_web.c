@@ -186,12 +186,14 @@ static void nav_of_each_role(void **state)
 		const char *nav;
 	} want[] = {
 		{ ROLE_DISTRICT_ADMIN,
-		  "/home /schools /standards /tools /initiatives /assessments /admin/users"
+		  "/home /schools /standards /tools /plans /initiatives /assessments /admin/users"
 		  " /admin/audit" },
-		{ ROLE_COORDINATOR, "/home /schools /standards /tools /initiatives /assessments" },
-		{ ROLE_PRINCIPAL, "/home /schools /standards /tools /initiatives /assessments" },
-		{ ROLE_COACH, "/home /schools /standards /tools /initiatives /assessments" },
-		{ ROLE_TEACHER, "/home /schools /standards /tools /assessments" },
+		{ ROLE_COORDINATOR,
+		  "/home /schools /standards /tools /plans /initiatives /assessments" },
+		{ ROLE_PRINCIPAL,
+		  "/home /schools /standards /tools /plans /initiatives /assessments" },
+		{ ROLE_COACH, "/home /schools /standards /tools /plans /initiatives /assessments" },
+		{ ROLE_TEACHER, "/home /schools /standards /tools /plans /assessments" },
 		{ ROLE_TECH_CHAMPION, "/home /schools /standards /tools" },
 		{ ROLE_IT_STAFF, "/home /schools /standards /tools" },
 		{ ROLE_VENDOR_CONTACT, "/home /standards /tools/approved" },
@@ -203,7 +205,7 @@ static void nav_of_each_role(void **state)
 		assert_string_equal(nav_of(true, ROLE_BIT(want[i].role)), want[i].nav);
 	/* a teacher who is also a parent in the district keeps the staff links */
 	assert_string_equal(nav_of(true, ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN)),
-			    "/home /schools /standards /tools /assessments");
+			    "/home /schools /standards /tools /plans /assessments");
 }
 
 /* A Content-Disposition line of 200,000 `xname="`: the parameter search

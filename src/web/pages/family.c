@@ -468,6 +468,11 @@ void page_family_record(struct http_request *req, const struct roster_person_row
 		html_text(b, "What you are learning, and what to work on next");
 	else
 		html_textf(b, "What %s is learning, and what comes next", name);
+	html_raw(b, "</a></p><p class=\"fam-go\"><a href=\"/students/");
+	html_url(b, p->sourced_id);
+	html_raw(b, "/learning-plan\">");
+	html_text(b, self ? "Your learning plan: your goals and your reflection"
+			  : "The learning plan: goals and how to get there");
 	html_raw(b, "</a></p>");
 	struct roster_class_row *c = NULL;
 	size_t nc = 0;

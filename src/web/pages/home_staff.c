@@ -27,6 +27,7 @@
 #include "web/page.h"
 #include "web/pages/home_staff.h"
 #include "web/pages/pages.h"
+#include "web/pages/plans.h"
 #include "web/router.h"
 
 #define STEPS_MAX 24
@@ -72,6 +73,16 @@ static void step(struct home_ctx *h, const char *href, const char *fmt, ...)
 	s->href = href ? arena_strdup(&h->req->arena, href) : NULL;
 	if (s->text)
 		h->nsteps++;
+}
+
+struct http_request *home_ctx_request(struct home_ctx *h)
+{
+	return h->req;
+}
+
+void home_add_step(struct home_ctx *h, const char *href, const char *text)
+{
+	step(h, href, "%s", text);
 }
 
 static const char *fmt(struct home_ctx *h, const char *f, ...)
@@ -210,6 +221,7 @@ static void *teacher_load(struct home_ctx *h)
 	struct teacher_state *t = arena_zalloc(&h->req->arena, sizeof *t);
 	if (!t)
 		return NULL;
+	plans_home_steps(h);
 	if (!h->a->person_sid[0]) {
 		t->unlinked = true;
 		return t;

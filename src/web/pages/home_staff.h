@@ -9,4 +9,11 @@ struct http_request;
  * holds (nothing for a family or student account). */
 void home_staff(struct http_request *req);
 
+/* For a room that adds a role's next steps from its own file (plans.c's
+ * plans_home_steps): the request being answered, and one more step (text
+ * copied; href NULL: none). */
+struct home_ctx;
+struct http_request *home_ctx_request(struct home_ctx *h);
+void home_add_step(struct home_ctx *h, const char *href, const char *text);
+
 #endif

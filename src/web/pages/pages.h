@@ -143,5 +143,20 @@ void page_assessment(struct http_request *req);
 void page_assessment_items(struct http_request *req);
 void page_assessment_results(struct http_request *req);
 void page_assessment_sheets(struct http_request *req);
+/* plans.c: intervention plans (issue 12) */
+void page_plans(struct http_request *req);
+void page_plan_new(struct http_request *req);
+void page_plan_create(struct http_request *req);
+void page_plan(struct http_request *req);
+void page_plan_edit(struct http_request *req);
+void page_plan_update(struct http_request *req);
+void page_plan_checkin(struct http_request *req);
+/* learning_plan.c: personalized learning plans (issue 12) */
+void page_learning_plan(struct http_request *req);
+void page_learning_goal_add(struct http_request *req);
+void page_learning_goal_remove(struct http_request *req);
+void page_learning_pathway_add(struct http_request *req);
+void page_learning_reflection(struct http_request *req);
+void page_class_learning_plans(struct http_request *req);
 
 #endif

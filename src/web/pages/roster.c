@@ -194,7 +194,11 @@ void page_class(struct http_request *req)
 	html_url(b, cid);
 	html_raw(b, "/recommendations\">Next steps</a> &middot; <a href=\"/classes/");
 	html_url(b, cid);
-	html_raw(b, "/groups\">Small groups</a></p>");
+	html_raw(b, "/groups\">Small groups</a> &middot; <a href=\"/plans?class=");
+	html_url(b, cid);
+	html_raw(b, "\">Intervention plans</a> &middot; <a href=\"/classes/");
+	html_url(b, cid);
+	html_raw(b, "/learning-plans\">Learning plans</a></p>");
 	page_scroll_begin(req, "Class roster");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)ns);
@@ -277,7 +281,10 @@ void page_student(struct http_request *req)
 		html_url(b, sid);
 		html_raw(b, "/recommendations\">Next steps</a>");
 	}
-	html_raw(b, "</p><h2>Classes</h2><ul>");
+	html_raw(b, " &middot; <a href=\"/students/");
+	html_url(b, sid);
+	html_raw(b, "/learning-plan\">Learning plan and intervention "
+		    "plans</a></p><h2>Classes</h2><ul>");
 	for (size_t i = 0; i < nc; i++) {
 		html_raw(b, "<li>");
 		bool open = access_class(req->db, a, c[i].sourced_id) == EB_OK;
