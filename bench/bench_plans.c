@@ -1,8 +1,7 @@
 /* bench_plans.c - the intervention plans list of a school on the
  * 350,000-student generated district, end to end over HTTP.
  *
- * Builds the district as bench_class_view_350k.c does (sim_district_build,
- * sim_write_oneroster_mem, oneroster_import_files), then seeds a realistic
+ * Builds the district through the real roster import (bench/lib/large), then seeds a realistic
  * number of plans: in every school, of its students in roster order, 15 in
  * 100 are in a tier 2 group plan (three students a plan) and 5 in 100 have
  * a tier 3 plan of their own, each with a focus standard (inserted in bulk:
@@ -16,74 +15,19 @@
  *   plans_350k_seed_seconds, plans_350k_create_p50_ms
  *   plans_350k_school_list_p50_ms / _p99_ms, plans_350k_school_list_rows_mean
  * `--students N` changes the district size (default 350000). */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/account.h"
-#include "domain/district.h"
 #include "domain/plans.h"
-#include "ingest/oneroster.h"
-#include "sim/district.h"
+#include "lib/large.h"
 #include "store/db.h"
-#include "web/http.h"
-#include "web/router.h"
 
 enum { SCHOOLS = 40, ROUNDS = 5, PLAN_CREATES = 50 };
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static size_t last_body_rows;
-
-/* One GET on fd; returns the status (0 on a transport error). */
-static int get(int fd, const char *path, const char *token)
-{
-	char req[512];
-	int len = snprintf(req, sizeof req,
-			   "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: eb_session=%s\r\n\r\n",
-			   path, token);
-	if (write(fd, req, (size_t)len) != len)
-		return 0;
-	static char buf[1 << 22];
-	size_t got = 0;
-	long need = -1;
-	size_t head = 0;
-	while (got < sizeof buf) {
-		ssize_t r = read(fd, buf + got, sizeof buf - got - 1);
-		if (r <= 0)
-			return 0;
-		got += (size_t)r;
-		buf[got] = '\0';
-		if (!head) {
-			char *e = strstr(buf, "\r\n\r\n");
-			if (!e)
-				continue;
-			head = (size_t)(e - buf) + 4;
-			char *cl = strstr(buf, "\r\nContent-Length:");
-			if (!cl || cl > e)
-				return 0;
-			need = strtol(cl + 17, NULL, 10);
-		}
-		if (got >= head + (size_t)need)
-			break;
-	}
-	last_body_rows = 0;
-	for (const char *p = buf + head; (p = strstr(p, "<tr><td><a href=\"/plans/")); p++)
-		last_body_rows++;
-	return (int)strtol(buf + 9, NULL, 10);
-}
 
 static enum eb_err insert_plan(struct db *db, int64_t d, const char *school, int tier,
 			       int64_t owner, char sids[][64], int n, int32_t today)
@@ -116,63 +60,27 @@ static enum eb_err insert_plan(struct db *db, int64_t d, const char *school, int
 
 int main(int argc, char **argv)
 {
-	int students = 350000;
-	if (argc > 2 && strcmp(argv[1], "--students") == 0) {
-		int64_t v;
-		if (cstr_to_i64(argv[2], 1000, 2000000, &v)) {
-			fprintf(stderr, "--students: 1000..2000000\n");
-			return 2;
-		}
-		students = (int)v;
-	}
-	char path[128], p2[160];
-	snprintf(path, sizeof path, "/tmp/bench_plans_%d.db", (int)getpid());
-	struct db *db;
-	char err[256];
-	int64_t d;
-	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) ||
-	    district_create(db, "Large", &d)) {
-		printf("plans_350k: skipped: %s\n", err);
+	struct large L;
+	int students;
+	if (!large_args(argc, argv, &students))
+		return 2;
+	if (!large_build(&L, "plans_350k", students))
 		return 0;
-	}
-	struct sim_params sp;
-	struct sim_district *sd = NULL;
-	struct sim_csv_file files[SIM_CSV_FILE_COUNT];
-	size_t nf = 0;
-	sim_params_scaled(&sp, students);
-	if (sim_district_build(&sp, &sd) || sim_write_oneroster_mem(sd, files, &nf)) {
-		printf("plans_350k: skipped: cannot generate the district\n");
-		return 0;
-	}
-	sim_district_free(sd);
-	struct oneroster_file of[SIM_CSV_FILE_COUNT];
-	for (size_t i = 0; i < nf; i++) {
-		of[i].name = files[i].name;
-		of[i].data = files[i].data.data;
-		of[i].len = files[i].data.len;
-	}
-	struct oneroster_report rep;
-	oneroster_report_init(&rep);
-	enum eb_err rc = oneroster_import_files(db, d, of, nf, &rep);
-	oneroster_report_free(&rep);
-	sim_csv_files_free(files, nf);
-	if (rc) {
-		printf("plans_350k: import failed: %s\n", eb_strerror(rc));
-		return 1;
-	}
+	struct db *db = L.db;
+	int64_t d = L.d;
 
 	/* a district admin (the owner of the seeded plans, and the viewer) */
 	int64_t aid;
 	struct account acc;
-	char token[64], csrf[64], scope[24];
+	char token[64], scope[24];
 	snprintf(scope, sizeof scope, "%lld", (long long)d);
-	if (account_create(db, d, "bench-admin", "Bench Admin", "bench-password-350k", NULL,
-			   &aid) ||
-	    account_add_role(db, d, aid, ROLE_DISTRICT_ADMIN, "district", scope) ||
-	    account_get(db, d, aid, &acc) || session_create(db, &acc, token, csrf)) {
+	if (!large_login(db, d, "bench-admin", ROLE_DISTRICT_ADMIN, "district", scope, NULL,
+			 token) ||
+	    account_find_login(db, d, "bench-admin", &acc)) {
 		printf("plans_350k: cannot create a session\n");
 		return 1;
 	}
+	aid = acc.id;
 
 	/* the plans: 15 in 100 students in tier 2 groups of three, 5 in 100 tier 3 */
 	double t0 = time_mono();
@@ -261,31 +169,13 @@ int main(int argc, char **argv)
 		}
 		cms[nc++] = (time_mono() - t1) * 1e3;
 	}
-	qsort(cms, nc, sizeof *cms, cmp_double);
+	double create_p50 = large_quantile(cms, nc, 0.5);
 	db_analyze(db);
-	db_exec(db, "PRAGMA optimize");
-	db_close(db);
 
 	struct http_server *srv;
-	struct http_server_opts o = { 0 };
-	o.bind_addr = "127.0.0.1";
-	o.threads = 2;
-	o.db_path = path;
-	o.dispatch = router_dispatch;
-	int port = 0;
-	if (http_start(&o, &srv, &port)) {
-		printf("plans_350k: cannot start the server\n");
+	int fd = large_serve(&L, &srv);
+	if (fd < 0)
 		return 1;
-	}
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
-		printf("plans_350k: cannot connect\n");
-		return 1;
-	}
 	/* SCHOOLS schools spread over the district */
 	size_t timed = nschools < SCHOOLS ? nschools : SCHOOLS;
 	static double ms[SCHOOLS * ROUNDS];
@@ -296,34 +186,31 @@ int main(int argc, char **argv)
 			snprintf(url, sizeof url, "/plans?school=%s",
 				 schools[i * nschools / (timed ? timed : 1)]);
 			double t1 = time_mono();
-			int status = get(fd, url, token);
+			int status = large_get(fd, url, token);
 			double dt = (time_mono() - t1) * 1e3;
 			if (status != 200)
 				bad++;
 			if (r) {
 				ms[n++] = dt;
-				rows += last_body_rows;
+				for (const char *p = large_last_body();
+				     (p = strstr(p, "<tr><td><a href=\"/plans/")); p++)
+					rows++;
 			}
 		}
-	close(fd);
-	http_stop(srv);
-	qsort(ms, n, sizeof *ms, cmp_double);
+	if (getenv("BENCH_KEEP"))
+		L.path[0] = '\0'; /* large_finish removes nothing */
+	large_finish(&L, srv, fd);
 	printf("plans_350k_students: %d\nplans_350k_plans: %ld\nplans_350k_students_in_plans: "
 	       "%ld\nplans_350k_seed_seconds: %.1f\nplans_350k_schools_timed: %zu\n"
 	       "plans_350k_requests: %zu\nplans_350k_non_200: %zu\n",
 	       students, plans, in_plans, t_seed, timed, n, bad);
 	if (nc)
-		printf("plans_350k_create_p50_ms: %.3f\n", cms[nc / 2]);
-	if (n)
+		printf("plans_350k_create_p50_ms: %.3f\n", create_p50);
+	if (n) {
+		double p99 = large_quantile(ms, n, 0.99);
 		printf("plans_350k_school_list_rows_mean: %.0f\nplans_350k_school_list_p50_ms: "
 		       "%.3f\nplans_350k_school_list_p99_ms: %.3f\n",
-		       (double)rows / (double)n, ms[n / 2], ms[(size_t)((double)(n - 1) * 0.99)]);
-	if (getenv("BENCH_KEEP"))
-		return 0;
-	unlink(path);
-	snprintf(p2, sizeof p2, "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof p2, "%s-shm", path);
-	unlink(p2);
+		       (double)rows / (double)n, large_quantile(ms, n, 0.5), p99);
+	}
 	return 0;
 }

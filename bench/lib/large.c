@@ -165,6 +165,14 @@ int large_serve(struct large *L, struct http_server **srv)
 	return fd;
 }
 
+static _Thread_local char get_buf[1 << 22];
+static _Thread_local size_t get_head;
+
+const char *large_last_body(void)
+{
+	return get_buf + get_head;
+}
+
 int large_get(int fd, const char *path, const char *token)
 {
 	char req[512];
@@ -173,11 +181,13 @@ int large_get(int fd, const char *path, const char *token)
 			   path, token);
 	if (len < 0 || (size_t)len >= sizeof req || write(fd, req, (size_t)len) != len)
 		return 0;
-	static _Thread_local char buf[1 << 22];
+	char *buf = get_buf;
 	size_t got = 0, head = 0;
 	long need = -1;
-	while (got < sizeof buf - 1) {
-		ssize_t r = read(fd, buf + got, sizeof buf - got - 1);
+	get_head = 0;
+	get_buf[0] = '\0';
+	while (got < sizeof get_buf - 1) {
+		ssize_t r = read(fd, buf + got, sizeof get_buf - got - 1);
 		if (r <= 0)
 			return 0;
 		got += (size_t)r;
@@ -195,6 +205,7 @@ int large_get(int fd, const char *path, const char *token)
 		if (got >= head + (size_t)need)
 			break;
 	}
+	get_head = head;
 	return (int)strtol(buf + 9, NULL, 10);
 }
 
@@ -222,6 +233,8 @@ void large_finish(struct large *L, struct http_server *srv, int fd)
 		db_close(L->db);
 	L->db = NULL;
 	char p[160];
+	if (!L->path[0])
+		return; /* kept */
 	unlink(L->path);
 	snprintf(p, sizeof p, "%s-wal", L->path);
 	unlink(p);

@@ -59,10 +59,15 @@ int large_serve(struct large *L, struct http_server **srv);
  * transport error. */
 int large_get(int fd, const char *path, const char *token);
 
+/* The body of the last response large_get read on this thread
+ * (NUL-terminated; valid until the next large_get). */
+const char *large_last_body(void);
+
 /* Sorts v[n] and returns its p-quantile (0 <= p <= 1); 0 for n == 0. */
 double large_quantile(double *v, size_t n, double p);
 
-/* Stops the server, closes fd and removes the database and its -wal, -shm. */
+/* Stops the server, closes fd and removes the database and its -wal, -shm
+ * (unless L->path was emptied to keep them). */
 void large_finish(struct large *L, struct http_server *srv, int fd);
 
 #endif
