@@ -32,16 +32,44 @@ static const struct {
 	const char *alias;
 	size_t lang;
 } aliases[] = {
-	{ "en", 0 },	      { "eng", 0 },	  { "english", 0 },    { "es", 1 },
-	{ "spa", 1 },	      { "spanish", 1 },	  { "zh", 2 },	       { "zho", 2 },
-	{ "chi", 2 },	      { "cmn", 2 },	  { "yue", 2 },	       { "chinese", 2 },
-	{ "mandarin", 2 },    { "cantonese", 2 }, { "vi", 3 },	       { "vie", 3 },
-	{ "vietnamese", 3 },  { "ar", 4 },	  { "ara", 4 },	       { "arabic", 4 },
-	{ "ht", 5 },	      { "hat", 5 },	  { "haitian creole", 5 }, { "haitian", 5 },
-	{ "pt", 6 },	      { "por", 6 },	  { "portuguese", 6 }, { "ru", 7 },
-	{ "rus", 7 },	      { "russian", 7 },	  { "ko", 8 },	       { "kor", 8 },
-	{ "korean", 8 },      { "tl", 9 },	  { "tgl", 9 },	       { "fil", 9 },
-	{ "tagalog", 9 },     { "filipino", 9 },
+	{ "en", 0 },
+	{ "eng", 0 },
+	{ "english", 0 },
+	{ "es", 1 },
+	{ "spa", 1 },
+	{ "spanish", 1 },
+	{ "zh", 2 },
+	{ "zho", 2 },
+	{ "chi", 2 },
+	{ "cmn", 2 },
+	{ "yue", 2 },
+	{ "chinese", 2 },
+	{ "mandarin", 2 },
+	{ "cantonese", 2 },
+	{ "vi", 3 },
+	{ "vie", 3 },
+	{ "vietnamese", 3 },
+	{ "ar", 4 },
+	{ "ara", 4 },
+	{ "arabic", 4 },
+	{ "ht", 5 },
+	{ "hat", 5 },
+	{ "haitian creole", 5 },
+	{ "haitian", 5 },
+	{ "pt", 6 },
+	{ "por", 6 },
+	{ "portuguese", 6 },
+	{ "ru", 7 },
+	{ "rus", 7 },
+	{ "russian", 7 },
+	{ "ko", 8 },
+	{ "kor", 8 },
+	{ "korean", 8 },
+	{ "tl", 9 },
+	{ "tgl", 9 },
+	{ "fil", 9 },
+	{ "tagalog", 9 },
+	{ "filipino", 9 },
 };
 
 #define MAX_MESSAGES 4096
@@ -80,8 +108,9 @@ static void load_all(void)
 		size_t n = 0;
 		if (!f || !p ||
 		    !i18n_mo_parse((const unsigned char *)f->data, f->len, p, MAX_MESSAGES, &n)) {
-			log_warn("i18n: the %s catalogue is missing or unreadable: English is shown",
-				 langs[i].english);
+			log_warn(
+				"i18n: the %s catalogue is missing or unreadable: English is shown",
+				langs[i].english);
 			free(p);
 			continue;
 		}
@@ -197,8 +226,8 @@ const struct i18n_lang *i18n_from_accept(const char *h)
 					if (*qs == '1')
 						q = 1000;
 					else if (*qs == '0' && qs[1] == '.')
-						for (int d = 0, m = 100; d < 3 && qs[2 + d] >= '0' &&
-									 qs[2 + d] <= '9';
+						for (int d = 0, m = 100;
+						     d < 3 && qs[2 + d] >= '0' && qs[2 + d] <= '9';
 						     d++, m /= 10)
 							q += (qs[2 + d] - '0') * m;
 				}

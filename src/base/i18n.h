@@ -21,11 +21,11 @@
 #include <stddef.h>
 
 struct i18n_lang {
-	const char *tag;      /* BCP 47, for lang="" and forms: "es", "zh-Hans", "ar" */
-	const char *po;	      /* the catalogue's name: po/<po>.po ("zh_CN"); "" for English */
-	const char *name;     /* the language's own name: "Español", "العربية" */
-	const char *english;  /* its English name: "Spanish" */
-	bool rtl;	      /* written right to left (dir="rtl") */
+	const char *tag;     /* BCP 47, for lang="" and forms: "es", "zh-Hans", "ar" */
+	const char *po;	     /* the catalogue's name: po/<po>.po ("zh_CN"); "" for English */
+	const char *name;    /* the language's own name: "Español", "العربية" */
+	const char *english; /* its English name: "Spanish" */
+	bool rtl;	     /* written right to left (dir="rtl") */
 };
 
 /* Marks a string for extraction without translating it (tables). */

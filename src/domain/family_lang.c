@@ -136,8 +136,7 @@ void family_lang_of_guardian(struct db *db, int64_t district_id, const char *gua
 	from_roster(db, district_id, guardian_sid, child_sid, out);
 }
 
-enum eb_err family_lang_set(struct db *db, int64_t district_id, int64_t account_id,
-			    const char *tag)
+enum eb_err family_lang_set(struct db *db, int64_t district_id, int64_t account_id, const char *tag)
 {
 	if (!tag || !*tag)
 		return db_execute(db,

@@ -59,8 +59,7 @@ static int trend_at(const struct mastery_cell *c, int64_t w)
 }
 
 const struct standard *family_update_next_focus(const struct mastery_row *cells, size_t n,
-						const struct district_levels *lv,
-						const char **why)
+						const struct district_levels *lv, const char **why)
 {
 	/* the current unit: the cluster of the newest evidence */
 	const struct standard *newest = NULL;
@@ -113,11 +112,12 @@ static enum eb_err week_standards(struct db *db, int64_t d, const char *sid, int
 {
 	struct db_stmt *st;
 	*n = 0;
-	enum eb_err rc = db_query(db,
-				  "SELECT DISTINCT standard_code FROM learning_event WHERE "
-				  "district_id=?1 AND student_sourced_id=?2 AND standard_code IS NOT "
-				  "NULL AND occurred_at>=?3 AND occurred_at<?4",
-				  DB_ARGS(DB_INT(d), DB_TEXT(sid), DB_INT(from), DB_INT(to)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT DISTINCT standard_code FROM learning_event WHERE "
+			 "district_id=?1 AND student_sourced_id=?2 AND standard_code IS NOT "
+			 "NULL AND occurred_at>=?3 AND occurred_at<?4",
+			 DB_ARGS(DB_INT(d), DB_TEXT(sid), DB_INT(from), DB_INT(to)), &st);
 	if (rc)
 		return rc;
 	while (db_next(st)) {
@@ -196,7 +196,7 @@ enum eb_err family_update_build(struct db *db, int64_t district_id, const char *
 	if (rc)
 		return rc;
 	out->child = p.preferred_first_name && *p.preferred_first_name ? p.preferred_first_name
-									: p.given_name;
+								       : p.given_name;
 	{
 		int y;
 		unsigned m, dd;

@@ -107,7 +107,6 @@ void family_update_short(const struct family_update *u, struct buf *out);
  * when there is nothing to suggest. When the recommender (domain/recommend)
  * is on main, this is where it is called. */
 const struct standard *family_update_next_focus(const struct mastery_row *cells, size_t n,
-						const struct district_levels *lv,
-						const char **why);
+						const struct district_levels *lv, const char **why);
 
 #endif

@@ -15,9 +15,9 @@
 #define HOME_ACTIVITY_MAX_CLUSTERS 12
 
 struct home_activity {
-	const char *id;	   /* "fraction-food" */
-	const char *title; /* English, a few words */
-	const char *text;  /* English, two to four sentences */
+	const char *id;					  /* "fraction-food" */
+	const char *title;				  /* English, a few words */
+	const char *text;				  /* English, two to four sentences */
 	const char *clusters[HOME_ACTIVITY_MAX_CLUSTERS]; /* catalog cluster codes */
 	size_t nclusters;
 };

@@ -43,10 +43,11 @@ static enum eb_err save(struct db *db, int64_t d, const char *type, const char *
 			DB_INT(time_now())),
 		NULL);
 	if (!rc)
-		rc = db_get_int(db,
-				"SELECT id FROM teacher_note WHERE district_id=?1 AND scope_type=?2 "
-				"AND scope_id=?3 AND week=?4",
-				DB_ARGS(DB_INT(d), DB_TEXT(type), DB_TEXT(sid), DB_TEXT(week)), id);
+		rc = db_get_int(
+			db,
+			"SELECT id FROM teacher_note WHERE district_id=?1 AND scope_type=?2 "
+			"AND scope_id=?3 AND week=?4",
+			DB_ARGS(DB_INT(d), DB_TEXT(type), DB_TEXT(sid), DB_TEXT(week)), id);
 	if (!rc)
 		rc = db_execute(db,
 				"DELETE FROM teacher_note_translation WHERE district_id=?1 AND "
@@ -63,8 +64,8 @@ enum eb_err teacher_note_save(struct db *db, int64_t district_id, const char *sc
 	int64_t got = 0;
 	if (id)
 		*id = 0;
-	if (!scope_ok(scope_type) || !scope_id || !*scope_id ||
-	    family_week_parse(week, NULL, &w) || !body)
+	if (!scope_ok(scope_type) || !scope_id || !*scope_id || family_week_parse(week, NULL, &w) ||
+	    !body)
 		return EB_EINVAL;
 	struct str b = str_trim(str_from(body));
 	if (b.n > TEACHER_NOTE_MAX || !str_utf8_valid(b, NULL))
@@ -96,19 +97,20 @@ enum eb_err teacher_note_get(struct db *db, int64_t district_id, const char *sco
 			     const char *scope_id, const char *week, struct arena *arena,
 			     struct teacher_note *out)
 {
-	return db_get_row(db,
-			  "SELECT " NOTE_COLS " FROM teacher_note WHERE district_id=?1 AND "
-			  "scope_type=?2 AND scope_id=?3 AND week=?4",
-			  DB_ARGS(DB_INT(district_id), DB_TEXT(scope_type), DB_TEXT(scope_id),
-				  DB_TEXT(week)),
-			  &note_spec, arena, out);
+	return db_get_row(
+		db,
+		"SELECT " NOTE_COLS " FROM teacher_note WHERE district_id=?1 AND "
+		"scope_type=?2 AND scope_id=?3 AND week=?4",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(scope_type), DB_TEXT(scope_id), DB_TEXT(week)),
+		&note_spec, arena, out);
 }
 
 enum eb_err teacher_note_for_student(struct db *db, int64_t district_id, const char *student_sid,
 				     const char *week, struct arena *arena,
 				     struct teacher_note *out)
 {
-	enum eb_err rc = teacher_note_get(db, district_id, "student", student_sid, week, arena, out);
+	enum eb_err rc =
+		teacher_note_get(db, district_id, "student", student_sid, week, arena, out);
 	if (rc != EB_ENOTFOUND)
 		return rc;
 	return db_get_row(db,
@@ -165,9 +167,8 @@ static void family_langs(struct db *db, int64_t d, const char *sid, struct arena
 	}
 }
 
-enum eb_err teacher_note_translate(struct db *db, int64_t district_id,
-				   const struct teacher_note *n, struct arena *arena, int *done,
-				   int *failed)
+enum eb_err teacher_note_translate(struct db *db, int64_t district_id, const struct teacher_note *n,
+				   struct arena *arena, int *done, int *failed)
 {
 	const struct i18n_lang *langs[MAX_LANGS];
 	size_t nl = 0;

@@ -60,8 +60,7 @@ enum eb_err teacher_note_translation(struct db *db, int64_t district_id, int64_t
  * the note is not translated). *done and *failed (may be NULL) count the
  * languages. Slow (engines run here): call it where a wait is acceptable,
  * as after a teacher saves a note. */
-enum eb_err teacher_note_translate(struct db *db, int64_t district_id,
-				   const struct teacher_note *n, struct arena *arena, int *done,
-				   int *failed);
+enum eb_err teacher_note_translate(struct db *db, int64_t district_id, const struct teacher_note *n,
+				   struct arena *arena, int *done, int *failed);
 
 #endif

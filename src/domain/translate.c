@@ -140,8 +140,8 @@ static enum eb_err apertium(const char *text, int timeout_ms, struct buf *out)
 	const char *prog = getenv("EDBRIDGE_APERTIUM");
 	if (!prog || !*prog)
 		prog = "apertium";
-	char *const argv[] = { (char *)prog, (char *)"-u", (char *)"-f", (char *)"txt",
-			       (char *)"eng-spa", NULL };
+	char *const argv[] = { (char *)prog,  (char *)"-u",	 (char *)"-f",
+			       (char *)"txt", (char *)"eng-spa", NULL };
 	int in[2] = { -1, -1 }, outp[2] = { -1, -1 };
 	enum eb_err rc = EB_EIO;
 	pid_t pid = -1;

@@ -82,8 +82,7 @@ void page_family_language(struct http_request *req)
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
-	audit_record(req->db, a->district_id, &who, "update", "account", a->login,
-		     l->english);
+	audit_record(req->db, a->district_id, &who, "update", "account", a->login, l->english);
 	http_redirect(req, "/home");
 }
 

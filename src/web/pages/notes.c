@@ -124,19 +124,21 @@ static void save(struct http_request *req, const char *scope_type)
 		return;
 	}
 	if (rc) {
-		page_error(req, 503, "Note not saved", "The server is busy. Try again in a moment.");
+		page_error(req, 503, "Note not saved",
+			   "The server is busy. Try again in a moment.");
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
-	char *what = arena_printf(&req->arena, "%s note to families for %s", id ? "saved" : "deleted",
-				  w.label);
+	char *what = arena_printf(&req->arena, "%s note to families for %s",
+				  id ? "saved" : "deleted", w.label);
 	audit_record_students(req->db, a->district_id, &who, "update", scope_type, sid,
 			      klass ? 0 : 1, what ? what : "note to families");
 	if (id) {
 		struct teacher_note n;
 		if (teacher_note_get(req->db, a->district_id, scope_type, sid, w.label, &req->arena,
 				     &n) == EB_OK)
-			teacher_note_translate(req->db, a->district_id, &n, &req->arena, NULL, NULL);
+			teacher_note_translate(req->db, a->district_id, &n, &req->arena, NULL,
+					       NULL);
 	}
 	char *to = arena_printf(&req->arena, "/%s/%s?note=%s#note", klass ? "classes" : "students",
 				sid, id ? "saved" : "deleted");
