@@ -103,7 +103,22 @@ const struct standard *family_update_next_focus(const struct mastery_row *cells,
 			return in[j];
 		}
 	}
-	return NULL;
+	/* the unit is done: the newest practiced skill not yet secure */
+	const struct standard *recent = NULL;
+	at = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct standard *s = standards_find(cells[i].standard);
+		if (cells[i].c.inferred || !usable(s) ||
+		    mastery_level_of(lv, cells[i].c.p) >= MASTERY_PROFICIENT)
+			continue;
+		if (!recent || cells[i].c.last_at > at) {
+			recent = s;
+			at = cells[i].c.last_at;
+		}
+	}
+	if (recent)
+		*why = N_("a skill practiced lately that needs more practice");
+	return recent;
 }
 
 /* The standards with learning events of student sid in [from, to). */

@@ -102,8 +102,9 @@ void family_update_short(const struct family_update *u, struct buf *out);
  * (cells, n of them, as mastery_student_cells gives them) under the
  * district's levels: the weakest standard of the current unit (the cluster
  * of the newest evidence) that is not yet at Proficient; else the first
- * standard of that cluster the child cannot do yet. Only standards with a
- * family description. *why gets a msgid saying why (translate it). NULL
+ * standard of that cluster the child cannot do yet; else (the unit is
+ * done) the most recently practiced standard not yet at Proficient. Only
+ * standards with a family description. *why gets a msgid saying why (translate it). NULL
  * when there is nothing to suggest. When the recommender (domain/recommend)
  * is on main, this is where it is called. */
 const struct standard *family_update_next_focus(const struct mastery_row *cells, size_t n,
