@@ -36,20 +36,22 @@ enum eb_err translate_config_get(struct db *db, int64_t district_id, struct tran
 	memset(out, 0, sizeof *out);
 	out->timeout_ms = TRANSLATE_TIMEOUT_MS;
 	struct db_stmt *st;
-	enum eb_err rc = db_query(
-		db, "SELECT endpoint, api_key FROM district_translation WHERE district_id=?1",
-		DB_ARGS(DB_INT(district_id)), &st);
+	enum eb_err rc = db_query(db,
+				  "SELECT endpoint, api_key, timeout_ms FROM district_translation "
+				  "WHERE district_id=?1",
+				  DB_ARGS(DB_INT(district_id)), &st);
 	if (rc)
 		return rc;
 	if (db_next(st)) {
 		db_col_copy(st, 0, out->endpoint, sizeof out->endpoint);
 		db_col_copy(st, 1, out->api_key, sizeof out->api_key);
+		out->timeout_ms = (int)db_col_int(st, 2);
 	}
 	return db_done(st);
 }
 
 enum eb_err translate_config_set(struct db *db, int64_t district_id, const char *endpoint,
-				 const char *api_key)
+				 const char *api_key, int timeout_ms)
 {
 	if (!endpoint || !*endpoint)
 		return db_execute(db, "DELETE FROM district_translation WHERE district_id=?1",
@@ -67,13 +69,19 @@ enum eb_err translate_config_set(struct db *db, int64_t district_id, const char 
 			return EB_EINVAL;
 	if (api_key && strlen(api_key) >= TRANSLATE_KEY_MAX)
 		return EB_EINVAL;
-	return db_execute(db,
-			  "INSERT INTO district_translation(district_id,endpoint,api_key) "
-			  "VALUES(?1,?2,?3) ON CONFLICT(district_id) DO UPDATE SET "
-			  "endpoint=excluded.endpoint,api_key=excluded.api_key",
-			  DB_ARGS(DB_INT(district_id), DB_TEXTN(endpoint, n),
-				  DB_TEXT(api_key ? api_key : "")),
-			  NULL);
+	if (timeout_ms == 0)
+		timeout_ms = TRANSLATE_TIMEOUT_MS;
+	if (timeout_ms < 100 || timeout_ms > 60000)
+		return EB_EINVAL;
+	return db_execute(
+		db,
+		"INSERT INTO district_translation(district_id,endpoint,api_key,timeout_ms) "
+		"VALUES(?1,?2,?3,?4) ON CONFLICT(district_id) DO UPDATE SET "
+		"endpoint=excluded.endpoint,api_key=excluded.api_key,"
+		"timeout_ms=excluded.timeout_ms",
+		DB_ARGS(DB_INT(district_id), DB_TEXTN(endpoint, n), DB_TEXT(api_key ? api_key : ""),
+			DB_INT(timeout_ms)),
+		NULL);
 }
 
 /* Appends s with runs of white space made one space, trimmed; false when

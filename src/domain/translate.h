@@ -40,9 +40,11 @@ struct translate_config {
 enum eb_err translate_config_get(struct db *db, int64_t district_id, struct translate_config *out);
 /* Sets them: endpoint an absolute http(s) URL without query or fragment,
  * at most TRANSLATE_ENDPOINT_MAX - 1 bytes (trailing slashes dropped), or
- * "" / NULL to remove it. EB_EINVAL with nothing stored for another. */
+ * "" / NULL to remove it; api_key (may be NULL) shorter than
+ * TRANSLATE_KEY_MAX; timeout_ms 100..60000 (0: the default). EB_EINVAL
+ * with nothing stored for another. */
 enum eb_err translate_config_set(struct db *db, int64_t district_id, const char *endpoint,
-				 const char *api_key);
+				 const char *api_key, int timeout_ms);
 
 /* Words for the engine ("apertium", "libretranslate"), as stored. */
 const char *translate_engine_name(enum translate_engine e);

@@ -42,10 +42,12 @@ CREATE TABLE teacher_note_translation (
 ) STRICT;
 
 -- The district's LibreTranslate-compatible endpoint (POST URL/translate),
--- and its API key when it needs one. No row: notes are translated only
--- where an offline engine exists (Spanish).
+-- its API key when it needs one, and how long one call may take. No row:
+-- notes are translated only where an offline engine exists (Spanish).
+-- `edbridge families translator` sets it.
 CREATE TABLE district_translation (
   district_id INTEGER PRIMARY KEY REFERENCES district(id),
   endpoint TEXT NOT NULL,
-  api_key TEXT NOT NULL DEFAULT ''
+  api_key TEXT NOT NULL DEFAULT '',
+  timeout_ms INTEGER NOT NULL DEFAULT 15000 CHECK (timeout_ms BETWEEN 100 AND 60000)
 ) STRICT;
