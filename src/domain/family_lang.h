@@ -48,6 +48,14 @@ void family_lang_of_account(struct db *db, int64_t district_id, const struct acc
  * (email, text, letter), which have no account at hand. */
 void family_lang_of_guardian(struct db *db, int64_t district_id, const char *guardian_sid,
 			     const char *child_sid, struct family_lang *out);
+/* Every language the family of student_sid reads (once each, English
+ * left out): the choices of the accounts of its guardians and of the
+ * accounts that see the student as a guardian or are the student, and the
+ * roster languages we have of its guardians and of the student. For what
+ * is written once for all of them (a teacher's note's translations).
+ * Writes at most cap languages to out; returns how many (0 on an error). */
+size_t family_lang_all_for_student(struct db *db, int64_t district_id, const char *student_sid,
+				   const struct i18n_lang **out, size_t cap);
 /* Stores account_id's choice: a tag i18n_find knows ("es", "ar"); "" or
  * NULL removes the choice (the roster decides again). EB_EINVAL for a
  * language we do not have (nothing stored). */

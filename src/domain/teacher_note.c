@@ -144,26 +144,17 @@ enum eb_err teacher_note_translation(struct db *db, int64_t district_id, int64_t
 }
 
 /* Adds the languages of the families of student sid to langs (once each). */
-static void family_langs(struct db *db, int64_t d, const char *sid, struct arena *arena,
+static void family_langs(struct db *db, int64_t d, const char *sid,
 			 const struct i18n_lang **langs, size_t *n)
 {
-	struct roster_person_row *g = NULL;
-	size_t ng = 0;
-	if (roster_student_guardians(db, d, sid, arena, &g, &ng))
-		ng = 0;
-	struct family_lang fl;
-	for (size_t i = 0; i <= ng; i++) {
-		if (i < ng)
-			family_lang_of_guardian(db, d, g[i].sourced_id, sid, &fl);
-		else if (ng == 0)
-			family_lang_of_guardian(db, d, NULL, sid, &fl);
-		else
-			break;
-		bool have = fl.lang == i18n_english();
-		for (size_t k = 0; k < *n && !have; k++)
-			have = langs[k] == fl.lang;
+	const struct i18n_lang *more[MAX_LANGS];
+	size_t k = family_lang_all_for_student(db, d, sid, more, MAX_LANGS);
+	for (size_t i = 0; i < k; i++) {
+		bool have = false;
+		for (size_t j = 0; j < *n && !have; j++)
+			have = langs[j] == more[i];
 		if (!have && *n < MAX_LANGS)
-			langs[(*n)++] = fl.lang;
+			langs[(*n)++] = more[i];
 	}
 }
 
@@ -174,7 +165,7 @@ enum eb_err teacher_note_translate(struct db *db, int64_t district_id, const str
 	size_t nl = 0;
 	int ok = 0, bad = 0;
 	if (strcmp(n->scope_type, "student") == 0) {
-		family_langs(db, district_id, n->scope_id, arena, langs, &nl);
+		family_langs(db, district_id, n->scope_id, langs, &nl);
 	} else {
 		struct roster_person_row *st = NULL;
 		size_t ns = 0;
@@ -183,7 +174,7 @@ enum eb_err teacher_note_translate(struct db *db, int64_t district_id, const str
 		if (rc)
 			return rc;
 		for (size_t i = 0; i < ns; i++)
-			family_langs(db, district_id, st[i].sourced_id, arena, langs, &nl);
+			family_langs(db, district_id, st[i].sourced_id, langs, &nl);
 	}
 	struct translate_config c;
 	if (translate_config_get(db, district_id, &c))
