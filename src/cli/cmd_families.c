@@ -171,7 +171,7 @@ int cmd_families(int argc, char **argv)
 		return 1;
 	int rc = 1;
 	if (cli_district(argc, argv, db, &d) == EB_OK)
-		rc = which == 0 ? translator(argc, argv, db, d)
+		rc = which == 0	  ? translator(argc, argv, db, d)
 		     : which == 1 ? languages(db, d)
 				  : update(argc, argv, db, d);
 	db_close(db);

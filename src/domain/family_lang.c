@@ -136,8 +136,7 @@ void family_lang_of_guardian(struct db *db, int64_t district_id, const char *gua
 	from_roster(db, district_id, guardian_sid, child_sid, out);
 }
 
-static void add_lang(const struct i18n_lang *l, const struct i18n_lang **out, size_t cap,
-		     size_t *n)
+static void add_lang(const struct i18n_lang *l, const struct i18n_lang **out, size_t cap, size_t *n)
 {
 	if (!l || l == i18n_english())
 		return;
@@ -153,18 +152,20 @@ size_t family_lang_all_for_student(struct db *db, int64_t district_id, const cha
 {
 	size_t n = 0;
 	struct db_stmt *st;
-	if (db_query(db,
-		     "SELECT fl.lang FROM family_language fl JOIN account a ON "
-		     "a.district_id=fl.district_id AND a.id=fl.account_id WHERE fl.district_id=?1 "
-		     "AND (a.person_sourced_id=?2 OR a.person_sourced_id IN (SELECT "
-		     "guardian_sourced_id FROM guardianship WHERE district_id=?1 AND "
-		     "student_sourced_id=?2) OR a.id IN (SELECT account_id FROM account_role WHERE "
-		     "district_id=?1 AND role IN ('guardian','student') AND scope_type='person' AND "
-		     "scope_id=?2)) "
-		     "UNION SELECT home_language FROM person WHERE district_id=?1 AND (sourced_id=?2 "
-		     "OR sourced_id IN (SELECT guardian_sourced_id FROM guardianship WHERE "
-		     "district_id=?1 AND student_sourced_id=?2)) AND home_language IS NOT NULL",
-		     DB_ARGS(DB_INT(district_id), DB_TEXT(student_sid)), &st))
+	if (db_query(
+		    db,
+		    "SELECT fl.lang FROM family_language fl JOIN account a ON "
+		    "a.district_id=fl.district_id AND a.id=fl.account_id WHERE fl.district_id=?1 "
+		    "AND (a.person_sourced_id=?2 OR a.person_sourced_id IN (SELECT "
+		    "guardian_sourced_id FROM guardianship WHERE district_id=?1 AND "
+		    "student_sourced_id=?2) OR a.id IN (SELECT account_id FROM account_role WHERE "
+		    "district_id=?1 AND role IN ('guardian','student') AND scope_type='person' AND "
+		    "scope_id=?2)) "
+		    "UNION SELECT home_language FROM person WHERE district_id=?1 AND "
+		    "(sourced_id=?2 "
+		    "OR sourced_id IN (SELECT guardian_sourced_id FROM guardianship WHERE "
+		    "district_id=?1 AND student_sourced_id=?2)) AND home_language IS NOT NULL",
+		    DB_ARGS(DB_INT(district_id), DB_TEXT(student_sid)), &st))
 		return 0;
 	while (db_next(st))
 		add_lang(i18n_find(db_col_text(st, 0)), out, cap, &n);

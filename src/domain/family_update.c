@@ -22,6 +22,16 @@
 /* standards practiced in one week that the update looks at */
 #define MAX_WEEK_STANDARDS 64
 
+struct family_update_ctx {
+	struct db *db;
+	int64_t d;
+	struct family_week week;
+	struct district_levels lv;
+	struct tool_row *tools; /* the district's, by name */
+	size_t ntools;
+	bool notes; /* a teacher wrote a note this week */
+};
+
 /* The family description of a catalog entry, or of the standard it is
  * part of. */
 static const char *describe(const struct standard *s)
@@ -159,9 +169,8 @@ static const char *tool_status_words(enum tool_status s)
 }
 
 /* The tools with evidence in the child's cells, with their status. */
-static enum eb_err child_tools(struct db *db, int64_t d, const struct mastery_row *cells, size_t n,
-			       const struct i18n_lang *L, struct arena *arena,
-			       struct family_update *u)
+static void child_tools(const struct family_update_ctx *ctx, const struct mastery_row *cells,
+			size_t n, const struct i18n_lang *L, struct family_update *u)
 {
 	int64_t ids[FAMILY_UPDATE_TOOLS_MAX];
 	size_t k = 0;
@@ -174,34 +183,66 @@ static enum eb_err child_tools(struct db *db, int64_t d, const struct mastery_ro
 			if (!have && k < FAMILY_UPDATE_TOOLS_MAX)
 				ids[k++] = id;
 		}
-	if (!k)
-		return EB_OK;
-	struct tool_row *rows;
-	size_t nr;
-	enum eb_err rc = tools_list(db, d, -1, false, arena, &rows, &nr);
-	if (rc)
-		return rc;
 	/* the district's order (by name) */
-	for (size_t r = 0; r < nr; r++)
+	for (size_t r = 0; r < ctx->ntools && k; r++)
 		for (size_t j = 0; j < k; j++)
-			if (rows[r].id == ids[j]) {
+			if (ctx->tools[r].id == ids[j]) {
 				struct family_update_tool *t = &u->tools[u->ntools++];
-				t->name = rows[r].name;
-				t->status = TR(L, tool_status_words(rows[r].status));
+				t->name = ctx->tools[r].name;
+				t->status = TR(L, tool_status_words(ctx->tools[r].status));
 				t->privacy = TR(
-					L, rows[r].dpa_signed
+					L, ctx->tools[r].dpa_signed
 						   ? N_("the company signed the district's "
 							"student privacy agreement")
 						   : N_("no signed student privacy agreement yet"));
 				break;
 			}
-	return EB_OK;
+}
+
+enum eb_err family_update_ctx_new(struct db *db, int64_t district_id, const struct family_week *w,
+				  struct arena *arena, struct family_update_ctx **out)
+{
+	struct family_update_ctx *c = arena_alloc(arena, sizeof *c);
+	if (!c)
+		return EB_ENOMEM;
+	memset(c, 0, sizeof *c);
+	c->db = db;
+	c->d = district_id;
+	c->week = *w;
+	if (district_levels(db, district_id, &c->lv)) {
+		c->lv.approaching = 0.40;
+		c->lv.proficient = 0.70;
+		c->lv.mastered = 0.90;
+	}
+	enum eb_err rc = tools_list(db, district_id, -1, false, arena, &c->tools, &c->ntools);
+	int64_t notes = 0;
+	if (!rc)
+		rc = db_get_int(
+			db,
+			"SELECT EXISTS (SELECT 1 FROM teacher_note WHERE district_id=?1 AND "
+			"week=?2)",
+			DB_ARGS(DB_INT(district_id), DB_TEXT(w->label)), &notes);
+	c->notes = notes != 0;
+	*out = c;
+	return rc;
 }
 
 enum eb_err family_update_build(struct db *db, int64_t district_id, const char *student_sid,
 				const struct family_week *w, const struct i18n_lang *lang,
 				struct arena *arena, struct family_update *out)
 {
+	struct family_update_ctx *ctx;
+	enum eb_err rc = family_update_ctx_new(db, district_id, w, arena, &ctx);
+	return rc ? rc : family_update_build_in(ctx, student_sid, lang, arena, out);
+}
+
+enum eb_err family_update_build_in(struct family_update_ctx *ctx, const char *student_sid,
+				   const struct i18n_lang *lang, struct arena *arena,
+				   struct family_update *out)
+{
+	struct db *db = ctx->db;
+	int64_t district_id = ctx->d;
+	const struct family_week *w = &ctx->week;
 	memset(out, 0, sizeof *out);
 	const struct i18n_lang *L = lang ? lang : i18n_english();
 	out->lang = L;
@@ -217,22 +258,24 @@ enum eb_err family_update_build(struct db *db, int64_t district_id, const char *
 		unsigned m, dd;
 		civil_from_days((int32_t)(model_week(w->start + 43200) * 7 - 3), &y, &m, &dd);
 		char tmp[32];
-		snprintf(tmp, sizeof tmp, "%04d-%02u-%02u", y, m, dd);
+		snprintf(tmp, sizeof tmp, L->rtl ? "\u2066%04d-%02u-%02u\u2069" : "%04d-%02u-%02u",
+			 y, m, dd);
 		str_copy(out->week_of, sizeof out->week_of, tmp);
 	}
-	struct district_levels lv;
-	if (district_levels(db, district_id, &lv)) {
-		lv.approaching = 0.40;
-		lv.proficient = 0.70;
-		lv.mastered = 0.90;
-	}
+	const struct district_levels *lv = &ctx->lv;
 	struct mastery_row *cells = NULL;
 	size_t ncells = 0;
 	if ((rc = mastery_student_cells(db, district_id, student_sid, arena, &cells, &ncells)))
 		return rc;
+	/* the week's events: only when some evidence is as new as the week
+	 * (a cell's last_at is its newest event) */
 	const struct standard *week[MAX_WEEK_STANDARDS];
 	size_t nweek = 0;
-	if ((rc = week_standards(db, district_id, student_sid, w->start, w->end, week, &nweek)))
+	bool recent = false;
+	for (size_t i = 0; i < ncells && !recent; i++)
+		recent = cells[i].c.last_at >= w->start;
+	if (recent &&
+	    (rc = week_standards(db, district_id, student_sid, w->start, w->end, week, &nweek)))
 		return rc;
 
 	/* worked on: once per description, the catalog's order */
@@ -262,14 +305,14 @@ enum eb_err family_update_build(struct db *db, int64_t district_id, const char *
 			continue;
 		int before = trend_at(c, mw - 1), after = trend_at(c, mw);
 		if (before < 0 || after < 0 ||
-		    mastery_level_of(&lv, after / 100.0) <= mastery_level_of(&lv, before / 100.0))
+		    mastery_level_of(lv, after / 100.0) <= mastery_level_of(lv, before / 100.0))
 			continue;
 		out->improved[out->nimproved++] = describe(s);
 	}
 
 	/* the one thing next, and the activity for it */
 	const char *why = NULL;
-	const struct standard *next = family_update_next_focus(cells, ncells, &lv, &why);
+	const struct standard *next = family_update_next_focus(cells, ncells, lv, &why);
 	const struct home_activity *act = NULL;
 	if (next) {
 		out->next = describe(next);
@@ -283,9 +326,10 @@ enum eb_err family_update_build(struct db *db, int64_t district_id, const char *
 		out->activity_text = TR(L, act->text);
 	}
 
-	if ((rc = child_tools(db, district_id, cells, ncells, L, arena, out)))
-		return rc;
+	child_tools(ctx, cells, ncells, L, out);
 
+	if (!ctx->notes)
+		return EB_OK;
 	struct teacher_note note;
 	rc = teacher_note_for_student(db, district_id, student_sid, w->label, arena, &note);
 	if (rc == EB_OK) {

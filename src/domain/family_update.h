@@ -58,7 +58,9 @@ struct family_update_tool {
 struct family_update {
 	const struct i18n_lang *lang;
 	struct family_week week;
-	char week_of[11];  /* the week's Monday, YYYY-MM-DD */
+	/* the week's Monday, YYYY-MM-DD (between the Unicode isolates LRI and
+	 * PDI in a right-to-left language, so that it reads in order) */
+	char week_of[20];
 	const char *child; /* first (preferred) name */
 	/* what the child worked on this week: the catalog's family
 	 * descriptions (English) */
@@ -80,6 +82,19 @@ struct family_update {
 	 * the teacher's name */
 	const char *note, *note_translated, *note_author;
 };
+
+/* What every update of one district and week shares, read once: the
+ * district's levels and tools, and whether any teacher wrote a note that
+ * week. For building many updates in a row (the weekly send, letters): one
+ * context, then family_update_build_in for each student. Lives in arena;
+ * valid while nothing it read changes (an hour's job, not a server's life). */
+struct family_update_ctx;
+enum eb_err family_update_ctx_new(struct db *db, int64_t district_id, const struct family_week *w,
+				  struct arena *arena, struct family_update_ctx **out);
+/* As family_update_build, with a context (student's memory in arena). */
+enum eb_err family_update_build_in(struct family_update_ctx *ctx, const char *student_sid,
+				   const struct i18n_lang *lang, struct arena *arena,
+				   struct family_update *out);
 
 /* Builds the update of student student_sid for week w in lang (NULL:
  * English), everything in arena. Reads the roster, the mastery estimates,

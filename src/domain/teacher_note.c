@@ -144,8 +144,8 @@ enum eb_err teacher_note_translation(struct db *db, int64_t district_id, int64_t
 }
 
 /* Adds the languages of the families of student sid to langs (once each). */
-static void family_langs(struct db *db, int64_t d, const char *sid,
-			 const struct i18n_lang **langs, size_t *n)
+static void family_langs(struct db *db, int64_t d, const char *sid, const struct i18n_lang **langs,
+			 size_t *n)
 {
 	const struct i18n_lang *more[MAX_LANGS];
 	size_t k = family_lang_all_for_student(db, d, sid, more, MAX_LANGS);

@@ -18,7 +18,7 @@ static void heading(struct buf *b, int level, const char *text)
 static void english(struct buf *b, const struct family_update *u, const char *s)
 {
 	if (u->lang != i18n_english()) {
-		html_raw(b, "<span lang=\"en\">");
+		html_raw(b, "<span lang=\"en\" dir=\"ltr\">");
 		html_text(b, s);
 		html_raw(b, "</span>");
 	} else {
@@ -103,11 +103,11 @@ void family_update_html(struct buf *b, const struct family_update *u, int h)
 				   u->note_author);
 			html_raw(b, "</p><details><summary>");
 			html_text(b, TR(L, "The teacher's own words"));
-			html_raw(b, "</summary><p lang=\"en\">");
+			html_raw(b, "</summary><p lang=\"en\" dir=\"ltr\">");
 			html_text(b, u->note);
 			html_raw(b, "</p></details>");
 		} else {
-			html_raw(b, L != i18n_english() ? "<p lang=\"en\">" : "<p>");
+			html_raw(b, L != i18n_english() ? "<p lang=\"en\" dir=\"ltr\">" : "<p>");
 			html_text(b, u->note);
 			html_raw(b, "</p><p class=\"muted\">");
 			if (L != i18n_english())

@@ -129,7 +129,7 @@ class FamilyLanguages(unittest.TestCase):
         self.assertIn('<html lang="es">', r.text)
         self.assertIn("Qué significan las palabras", visible(r.text))
         # the catalog's words stay English, marked so for screen readers
-        self.assertIn('<span lang="en">Understand a fraction like 1/4', r.text)
+        self.assertIn('<span lang="en" dir="ltr">Understand a fraction like 1/4', r.text)
 
     def test_guardian_chooses_arabic_right_to_left_and_back(self):
         c = self.client("fam.ar")
@@ -220,7 +220,7 @@ class FamilyLanguages(unittest.TestCase):
         self.assertIn("Una computadora lo tradujo", text)
         # the original one tap away
         self.assertRegex(r.text, r'<details><summary>Las palabras del maestro</summary>'
-                                 r'<p lang="en">Sam worked hard on fractions')
+                                 r'<p lang="en" dir="ltr">Sam worked hard on fractions')
         # the teacher's page says it was translated; the audit log has it
         t = self.client("teacher")
         self.assertIn("Translated for the families into: Spanish", t.get("/students/stu-1").text)
@@ -252,7 +252,7 @@ class FamilyLanguages(unittest.TestCase):
                 self.assertIn(f"A new note ({mode}).", text, mode)
                 self.assertNotIn("[ar]", text, mode)
                 self.assertIn("ولم تتيسّر ترجمته إلى لغتك", text, mode)
-                self.assertIn(f'<p lang="en">A new note ({mode}).</p>', page)
+                self.assertIn(f'<p lang="en" dir="ltr">A new note ({mode}).</p>', page)
         finally:
             self.fake.mode = "ok"
             run("families", "translator", "--off", "--district-id", "1", db=self.db)

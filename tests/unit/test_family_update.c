@@ -271,7 +271,7 @@ static void iso_weeks(void **state)
 	assert_int_equal(family_week_parse("2021-W53", NULL, &w), EB_EINVAL);
 	assert_int_equal(family_week_parse("2026-w47", NULL, &w), EB_OK);
 	assert_string_equal(w.label, "2026-W47");
-	static const char *const bad[] = { "2026-W00", "2026-W54", "2026W47",  "26-W47",
+	static const char *const bad[] = { "2026-W00", "2026-W54", "2026W47",	"26-W47",
 					   "2026-W4",  "2026-X47", "2026-W47x", "" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(family_week_parse(bad[i], NULL, &w), EB_EINVAL);
@@ -334,8 +334,8 @@ struct fx {
 
 static void exec_ok(struct fx *f, const char *sql, const char *a, const char *b, const char *c)
 {
-	assert_int_equal(db_execute(f->db, sql, DB_ARGS(DB_INT(f->d), DB_TEXT(a), DB_TEXT(b),
-							 DB_TEXT(c)),
+	assert_int_equal(db_execute(f->db, sql,
+				    DB_ARGS(DB_INT(f->d), DB_TEXT(a), DB_TEXT(b), DB_TEXT(c)),
 				    NULL),
 			 EB_OK);
 }
@@ -390,8 +390,9 @@ static int setup(void **state)
 	/* Ana (preferred name of Anabel), grade 3; her guardian Rosa speaks
 	 * Spanish; another family's child Ben */
 	person(f, "s1", "student", "Anabel", NULL);
-	exec_ok(f, "UPDATE person SET preferred_first_name=?3 WHERE district_id=?1 AND sourced_id=?2"
-		   " AND ?4 IS NULL",
+	exec_ok(f,
+		"UPDATE person SET preferred_first_name=?3 WHERE district_id=?1 AND sourced_id=?2"
+		" AND ?4 IS NULL",
 		"s1", "Ana", NULL);
 	person(f, "g1", "guardian", "Rosa", "es");
 	person(f, "s2", "student", "Ben", NULL);
@@ -557,8 +558,8 @@ static void update_of_a_known_child(void **state)
 
 	/* the teacher's note, without a translation: in English, said so */
 	assert_int_equal(teacher_note_save(f->db, f->d, "student", "s1", "2025-W46",
-					   "  Ana explained her fraction strips to the class.  ",
-					   1, "Ms. Lee", NULL),
+					   "  Ana explained her fraction strips to the class.  ", 1,
+					   "Ms. Lee", NULL),
 			 EB_OK);
 	assert_int_equal(family_update_build(f->db, f->d, "s1", &f->week, es, &a, &u), EB_OK);
 	assert_string_equal(u.note, "Ana explained her fraction strips to the class.");
@@ -569,8 +570,7 @@ static void update_of_a_known_child(void **state)
 	assert_non_null(strstr(buf_cstr(&b), "No se pudo traducir a su idioma"));
 	/* with one stored: the translation, marked, and the original */
 	struct teacher_note n;
-	assert_int_equal(teacher_note_get(f->db, f->d, "student", "s1", "2025-W46", &a, &n),
-			 EB_OK);
+	assert_int_equal(teacher_note_get(f->db, f->d, "student", "s1", "2025-W46", &a, &n), EB_OK);
 	assert_int_equal(db_execute(f->db,
 				    "INSERT INTO teacher_note_translation VALUES (?1, ?2, 'es',"
 				    " 'Ana explicó sus tiras de fracciones.', 'apertium', 0)",
@@ -583,8 +583,8 @@ static void update_of_a_known_child(void **state)
 	assert_non_null(strstr(buf_cstr(&b), "Una computadora lo tradujo"));
 	assert_non_null(strstr(buf_cstr(&b), "Ana explained her fraction strips"));
 	/* saving it again drops the translation (it is of the old words) */
-	assert_int_equal(teacher_note_save(f->db, f->d, "student", "s1", "2025-W46",
-					   "New words.", 1, "Ms. Lee", NULL),
+	assert_int_equal(teacher_note_save(f->db, f->d, "student", "s1", "2025-W46", "New words.",
+					   1, "Ms. Lee", NULL),
 			 EB_OK);
 	assert_int_equal(family_update_build(f->db, f->d, "s1", &f->week, es, &a, &u), EB_OK);
 	assert_null(u.note_translated);
@@ -592,20 +592,19 @@ static void update_of_a_known_child(void **state)
 	char big[TEACHER_NOTE_MAX + 2];
 	memset(big, 'a', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	assert_int_equal(teacher_note_save(f->db, f->d, "student", "s1", "2025-W46", big, 1, "x",
-					   NULL),
+	assert_int_equal(
+		teacher_note_save(f->db, f->d, "student", "s1", "2025-W46", big, 1, "x", NULL),
+		EB_EINVAL);
+	assert_int_equal(
+		teacher_note_save(f->db, f->d, "student", "s1", "2025-W99", "x", 1, "x", NULL),
+		EB_EINVAL);
+	assert_int_equal(
+		teacher_note_save(f->db, f->d, "school", "s1", "2025-W46", "x", 1, "x", NULL),
+		EB_EINVAL);
+	assert_int_equal(teacher_note_save(f->db, f->d, "student", "s1", "2025-W46", "\xff\xfe", 1,
+					   "x", NULL),
 			 EB_EINVAL);
-	assert_int_equal(teacher_note_save(f->db, f->d, "student", "s1", "2025-W99", "x", 1, "x",
-					   NULL),
-			 EB_EINVAL);
-	assert_int_equal(teacher_note_save(f->db, f->d, "school", "s1", "2025-W46", "x", 1, "x",
-					   NULL),
-			 EB_EINVAL);
-	assert_int_equal(teacher_note_save(f->db, f->d, "student", "s1", "2025-W46", "\xff\xfe",
-					   1, "x", NULL),
-			 EB_EINVAL);
-	assert_int_equal(teacher_note_get(f->db, f->d, "student", "s1", "2025-W46", &a, &n),
-			 EB_OK);
+	assert_int_equal(teacher_note_get(f->db, f->d, "student", "s1", "2025-W46", &a, &n), EB_OK);
 	assert_string_equal(n.body, "New words.");
 
 	/* another child, no practice at all: says so, suggests nothing */
@@ -630,9 +629,9 @@ static void update_in_every_language(void **state)
 	arena_init(&a);
 	for (size_t l = 0; l < i18n_count(); l++) {
 		struct family_update u;
-		assert_int_equal(family_update_build(f->db, f->d, "s1", &f->week, i18n_at(l), &a,
-						     &u),
-				 EB_OK);
+		assert_int_equal(
+			family_update_build(f->db, f->d, "s1", &f->week, i18n_at(l), &a, &u),
+			EB_OK);
 		struct buf b = BUF_INIT;
 		buf_init(&b, 0);
 		family_update_text(&u, &b);

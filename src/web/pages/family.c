@@ -182,7 +182,7 @@ static void legend(struct buf *b, const struct i18n_lang *L, const char *name, b
 static void catalog_text(struct buf *b, const struct i18n_lang *L, const char *s)
 {
 	if (L && L != i18n_english()) {
-		html_raw(b, "<span lang=\"en\">");
+		html_raw(b, "<span lang=\"en\" dir=\"ltr\">");
 		html_text(b, s);
 		html_raw(b, "</span>");
 	} else {
