@@ -9,6 +9,7 @@ import html
 import json
 import re
 import shutil
+import sqlite3
 import tempfile
 import threading
 import time
@@ -79,6 +80,12 @@ class FamilyLanguages(unittest.TestCase):
             run("user", "add", "--login", login, "--role", "guardian", "--scope",
                 "person:stu-1", "--person", "gdn-1", "--name", "Gloria One",
                 "--district-id", "1", db=cls.db, input=PASSWORD + "\n")
+        # Sara's (stu-2) family speaks Somali, which edbridge is not translated into
+        run("user", "add", "--login", "fam.so", "--role", "guardian", "--scope", "person:stu-2",
+            "--name", "Sara's family", "--district-id", "1", db=cls.db,
+            input=PASSWORD + "\n")
+        with sqlite3.connect(cls.db) as con:
+            con.execute("UPDATE person SET home_language = 'so' WHERE sourced_id = 'stu-2'")
         cls.fake = ThreadingHTTPServer(("127.0.0.1", 0), FakeTranslator)
         cls.fake.mode = "ok"
         cls.fake.seen = []
@@ -158,6 +165,19 @@ class FamilyLanguages(unittest.TestCase):
             self.assertEqual(r.status, 400, bad)
             self.assertNotIn("<script>", r.text)
         self.assertIn('<html lang="es">', c.get("/home").text)
+
+    def test_a_roster_language_we_do_not_have_falls_back_to_english_and_says_so(self):
+        c = self.client("fam.so")
+        r = c.get("/home")
+        self.assertIn('<html lang="en">', r.text)
+        self.assertIn("give your home language as Somali", visible(r.text))
+        self.assertIn("is not translated into it yet", visible(r.text))
+        self.assertIn('<html lang="en">', c.get("/students/stu-2").text)
+        # choosing one of ours ends it
+        self.choose(c, "pt")
+        r = c.get("/home")
+        self.assertIn('<html lang="pt">', r.text)
+        self.assertNotIn("Somali", r.text)
 
     def test_staff_pages_stay_english(self):
         t = self.client("teacher")
