@@ -2,7 +2,7 @@
 # `make demo` and `make check` are the two commands a newcomer needs.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 libzip xlsxwriter
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libzip xlsxwriter libcurl
 CSTD    := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 OPT     ?= -O2 -g
@@ -16,15 +16,17 @@ TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 SRC      := $(sort $(shell find src -name '*.c' ! -path 'src/main.c'))
 OBJ      := $(SRC:%.c=$(BUILD)/obj/%.o)
+# the translation catalogues: po/LANG.po compiled by msgfmt (docs/i18n.md)
+PO_MO    := $(patsubst po/%.po,$(BUILD)/gen/po/%.mo,$(sort $(wildcard po/*.po)))
 EMBED_IN := $(sort $(wildcard src/store/migrations/*.sql) $(wildcard src/web/assets/*) \
-            $(shell find data -type f ! -name '*.md' 2>/dev/null))
+            $(shell find data -type f ! -name '*.md' 2>/dev/null)) $(PO_MO)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check test asan tsan lint format format-check fuzz torture torture-bins bench clean
+.PHONY: all deps demo check test asan tsan lint format format-check fuzz torture torture-bins bench clean po
 
 all: $(BUILD)/edbridge
 
@@ -39,6 +41,16 @@ $(BUILD)/gen/embed.c: $(BUILD)/tools/embed $(EMBED_IN) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  EMBED   $(words $(EMBED_IN)) files"
 	@$(BUILD)/tools/embed $@ $(EMBED_IN)
+
+# --check-format: a translation keeps its message's printf conversions
+$(BUILD)/gen/po/%.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@msgfmt --check-format --check-header -o $@ $<
+
+# po/edbridge.pot from the marked strings (TR, N_, NAV) and the at-home
+# library, merged into every po/LANG.po (translators then fill in what is new)
+po:
+	@scripts/po-update.sh
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,5 +1,6 @@
 #!/bin/sh
-# make lint: banned functions, cppcheck over src/, then the format (.clang-format).
+# make lint: banned functions, cppcheck over src/, po/edbridge.pot up to date, then the
+# format (.clang-format).
 set -eu
 cd "$(dirname "$0")/.."
 status=0
@@ -21,6 +22,17 @@ if command -v cppcheck >/dev/null 2>&1; then
 	else
 		echo "lint: cppcheck clean"
 	fi
+fi
+# the translations' template: po/edbridge.pot is what the sources mark (`make po`)
+if command -v xgettext >/dev/null 2>&1; then
+	if scripts/po-update.sh --check; then
+		echo "lint: po/edbridge.pot up to date"
+	else
+		status=1
+	fi
+else
+	echo "lint: xgettext missing (Debian gettext), po/edbridge.pot not checked"
+	status=1
 fi
 # the format: every C file as clang-format writes it (`make format` fixes it)
 if command -v clang-format >/dev/null 2>&1; then

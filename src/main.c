@@ -23,6 +23,7 @@ static const struct command {
 	{ "evaluate", cmd_evaluate, "evaluate an initiative" },
 	{ "sim", cmd_sim, "simulator studies: evidence-check" },
 	{ "tool", cmd_tool, "technology inventory: add, list, credentials" },
+	{ "families", cmd_families, "families in their language: translator, languages, update" },
 };
 
 static void usage(FILE *out)

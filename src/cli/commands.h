@@ -20,6 +20,7 @@ EB_CMD(initiative);
 EB_CMD(evaluate);
 EB_CMD(sim);
 EB_CMD(tool);
+EB_CMD(families);
 
 /* import's own subcommands (argv[0] is the format name) */
 EB_CMD(import_oneroster);

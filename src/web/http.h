@@ -28,6 +28,7 @@
 struct db;
 struct MHD_Connection;
 struct auth_session;
+struct i18n_lang;
 
 #define HTTP_MAX_HEADERS_OUT 12
 #define HTTP_MAX_PARAMS 4
@@ -61,6 +62,9 @@ struct http_request {
 	struct auth_session *session; /* NULL when not logged in */
 	void *route;		      /* the matched route entry */
 	const void *zone;	      /* the district's time zone, once page_time read it */
+	/* the language the page is written in (base/i18n.h); NULL: English.
+	 * Family and student pages set it (docs/i18n.md) */
+	const struct i18n_lang *lang;
 
 	/* set by the admit callback when the headers proved who the caller is
 	 * (arena memory), for the handler to reuse; NULL otherwise */

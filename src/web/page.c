@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/str.h"
 #include "base/tz.h"
 #include "domain/district.h"
@@ -14,15 +15,21 @@
 void page_begin(struct http_request *req, const char *title)
 {
 	struct buf *b = &req->out;
+	/* the frame's words are in the page's language (family pages) */
+	const struct i18n_lang *L = req->lang;
 	req->content_type = "text/html; charset=utf-8";
-	html_raw(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	html_raw(b, "<!doctype html>\n<html lang=\"");
+	html_attr(b, L ? L->tag : "en");
+	html_raw(b, L && L->rtl ? "\" dir=\"rtl\">" : "\">");
+	html_raw(b, "<head><meta charset=\"utf-8\">"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		    "<link rel=\"stylesheet\" href=\"/assets/style.css\"><title>");
 	html_text(b, title);
-	html_raw(b, " - edbridge</title></head><body>\n"
-		    "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header><nav "
-		    "aria-label=\"Main\">"
-		    "<a class=\"brand\" href=\"/\">edbridge</a>");
+	html_raw(b, " - edbridge</title></head><body>\n<a class=\"skip\" href=\"#main\">");
+	html_text(b, TR(L, "Skip to content"));
+	html_raw(b, "</a>\n<header><nav aria-label=\"");
+	html_attr(b, TR(L, "Main"));
+	html_raw(b, "\"><a class=\"brand\" href=\"/\">edbridge</a>");
 	const struct route *nav[ROUTER_NAV_MAX];
 	unsigned roles = req->session ? req->session->account.role_mask : 0;
 	size_t n = router_nav(req->session != NULL, roles, nav, ROUTER_NAV_MAX);
@@ -30,18 +37,21 @@ void page_begin(struct http_request *req, const char *title)
 		html_raw(b, "<a href=\"");
 		html_attr(b, nav[i]->pattern);
 		html_raw(b, "\">");
-		html_text(b, nav[i]->nav);
+		html_text(b, TR(L, nav[i]->nav));
 		html_raw(b, "</a>");
 	}
 	if (req->session) {
 		/* not a role's link but the account's: its password (a family
 		 * signed in with a code sets one there) and remembered devices */
-		html_raw(b, "<a href=\"/account/password\">Your sign-in</a>");
-		html_raw(b, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
+		html_raw(b, "<a href=\"/account/password\">");
+		html_text(b, TR(L, "Your sign-in"));
+		html_raw(b, "</a><form class=\"logout\" method=\"post\" action=\"/logout\">");
 		page_csrf_field(req);
 		html_raw(b, "<span class=\"who\">");
 		html_text(b, req->session->account.display_name);
-		html_raw(b, "</span><button type=\"submit\">Log out</button></form>");
+		html_raw(b, "</span><button type=\"submit\">");
+		html_text(b, TR(L, "Log out"));
+		html_raw(b, "</button></form>");
 	}
 	html_raw(b, "</nav></header>\n<main id=\"main\">\n<h1>");
 	html_text(b, title);
@@ -50,9 +60,10 @@ void page_begin(struct http_request *req, const char *title)
 
 void page_end(struct http_request *req)
 {
-	html_raw(&req->out,
-		 "</main>\n<footer><p>edbridge - student data is private: every view of a "
-		 "student record is logged.</p></footer>\n</body></html>\n");
+	html_raw(&req->out, "</main>\n<footer><p>");
+	html_text(&req->out, TR(req->lang, "edbridge - student data is private: every view of a "
+					   "student record is logged."));
+	html_raw(&req->out, "</p></footer>\n</body></html>\n");
 }
 
 void page_error(struct http_request *req, int status, const char *title, const char *message)
@@ -62,7 +73,9 @@ void page_error(struct http_request *req, int status, const char *title, const c
 	page_begin(req, title);
 	html_raw(&req->out, "<p class=\"notice error\" role=\"alert\">");
 	html_text(&req->out, message);
-	html_raw(&req->out, "</p><p><a href=\"/home\">Back to your home page</a></p>");
+	html_raw(&req->out, "</p><p><a href=\"/home\">");
+	html_text(&req->out, TR(req->lang, "Back to your home page"));
+	html_raw(&req->out, "</a></p>");
 	page_end(req);
 }
 

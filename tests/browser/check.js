@@ -40,6 +40,9 @@ const PARALLEL = Number(process.env.EDBRIDGE_BROWSER_PARALLEL || 2);
 /* the whole run, demo included, ends by then, failed (a hung browser) */
 const DEADLINE_S = Number(process.env.EDBRIDGE_BROWSER_DEADLINE || 900);
 
+/* guardians added to the demo who read it in another language: login -> tag */
+const FAMILY_LANGS = { 'parent-es': 'es', 'parent-ar': 'ar' };
+
 const WIDTHS = [
 	{ name: '1280x800', width: 1280, height: 800 },
 	{ name: '375x812', width: 375, height: 812 },
@@ -104,6 +107,19 @@ function buildDemo(db) {
 	}
 	if (!logins.length)
 		throw new Error('demo output without its table of logins:\n' + out);
+	/* families in their language (docs/i18n.md): two more guardians of the
+	 * demo parent's first child, who choose Spanish and Arabic (right to
+	 * left) on their home page when they sign in (FAMILY_LANGS) */
+	const child = /^parent\t.*?guardian \(person ([^)]+)\)/m.exec(
+		edbridge(['user', 'list', '--db', db]));
+	if (!child)
+		throw new Error('the demo parent has no child to add families to');
+	for (const [login, lang] of Object.entries(FAMILY_LANGS)) {
+		execFileSync(BIN, ['user', 'add', '--login', login, '--role', 'guardian', '--scope',
+				   'person:' + child[1], '--name', `Demo Parent (${lang})`, '--db', db],
+			     { input: pw[1] + '\n', stdio: ['pipe', 'ignore', 'pipe'] });
+		logins.push(login);
+	}
 	/* each login's roles, from the account list */
 	const roles = {};
 	for (const line of edbridge(['user', 'list', '--db', db]).split('\n')) {
@@ -222,6 +238,16 @@ async function signIn(page, origin, account, demo) {
 	await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
 	if (!new URL(page.url()).pathname.startsWith('/home'))
 		throw new Error(`sign-in as ${account.name} ended at ${page.url()}`);
+	const lang = FAMILY_LANGS[account.name];
+	if (lang) {
+		/* the family's own choice, through the form on its home page */
+		await page.selectOption('#lang', lang);
+		await Promise.all([page.waitForNavigation(),
+				   page.click('section[aria-labelledby=h-lang] button[type=submit]')]);
+		const got = await page.getAttribute('html', 'lang');
+		if (got !== lang)
+			throw new Error(`${account.name} chose ${lang} but reads lang=${got}`);
+	}
 }
 
 async function checkAccount(browser, origin, account, routes, demo, axeSource) {

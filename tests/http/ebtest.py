@@ -5,6 +5,7 @@ import http.client
 import os
 import re
 import shutil
+import sqlite3
 import signal
 import subprocess
 import tempfile
@@ -196,4 +197,12 @@ def make_district(tmp):
         run(*args, db=db, input=PASSWORD + "\n")
     run("user", "add", "--login", "other.admin", "--role", "district_admin",
         "--district-id", "2", db=db, input=PASSWORD + "\n")
+    # the fixture's family speaks Spanish (roster homeLanguage "es"): its
+    # 'parent' and 'student' accounts have chosen English, so that the tests
+    # of other rooms read the pages they expect; test_family_i18n reads them
+    # in Spanish, Arabic and by the roster
+    with sqlite3.connect(db) as con:
+        con.execute("INSERT INTO family_language(district_id, account_id, lang, updated_at) "
+                    "SELECT district_id, id, 'en', 0 FROM account WHERE login IN "
+                    "('parent', 'student')")
     return db

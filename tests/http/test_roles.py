@@ -83,6 +83,18 @@ MATRIX = {
     "/classes/cls-a2-3/learning-plans": [A, A, N, A, N, F, F, F, F, F, N, L],
 }
 
+# The POST routes of issue 13 (each in every role): path -> (form, statuses);
+# 303 where the role may (the form is saved), like the GET matrix otherwise.
+# An empty note deletes this week's note, so nothing is sent to a translator.
+#                                  admin coord princ coach teach champ it  vendor parent stud  other anon
+POST_MATRIX = {
+    "/students/stu-1/note": ({"body": ""}, [L, L, L, L, L, F, F, F, F, F, N, L]),
+    "/students/stu-3/note": ({"body": ""}, [L, L, N, L, N, F, F, F, F, F, N, L]),
+    "/classes/cls-a1-3/note": ({"body": ""}, [L, L, L, L, L, F, F, F, F, F, N, L]),
+    "/classes/cls-a2-3/note": ({"body": ""}, [L, L, N, L, N, F, F, F, F, F, N, L]),
+    "/family/language": ({"lang": "en"}, [F, F, F, F, F, F, F, F, L, L, F, L]),
+}
+
 # a route pattern -> the concrete path(s) above that exercise it
 PATTERN_PATHS = {
     "/xapi/*": "/xapi/activities/state",
@@ -143,6 +155,26 @@ class RoleMatrix(TempDir):
                         for name in SECRET_NAMES:
                             if re.search(rf"\b{name}\b", r.text):
                                 failures.append(f"{role} {path}: refused page shows {name}")
+            self.assertEqual(failures, [], "\n" + "\n".join(failures))
+
+    def test_post_routes_of_families_in_their_language(self):
+        out = run("serve", "--list-routes").stdout
+        posts = {line.split("\t")[1] for line in out.splitlines() if line.startswith("POST")}
+        for pattern in ("/students/:id/note", "/classes/:id/note", "/family/language"):
+            self.assertIn(pattern, posts)
+        db = make_district(self.tmp)
+        with Server(db) as srv:
+            failures = []
+            for role in ROLES:
+                c = srv.client()
+                if role != "anonymous":
+                    self.assertEqual(c.login(role).status, 303, role)
+                for path, (form, expect) in POST_MATRIX.items():
+                    want = expect[ROLES.index(role)]
+                    c.get("/home" if role != "anonymous" else "/login")
+                    r = c.post(path, form)
+                    if r.status != want:
+                        failures.append(f"{role:12s} POST {path}: {r.status}, expected {want}")
             self.assertEqual(failures, [], "\n" + "\n".join(failures))
 
     def test_navigation_shows_only_pages_the_role_may_open(self):

@@ -816,28 +816,9 @@ void page_admin_user_code(struct http_request *req)
 			    "This letter cannot say where edbridge is: start the server"
 			    " with --public-url and the address families use (for example"
 			    " serve --public-url https://edbridge.example.org).");
-	html_raw(b, "<div class=\"letter\"><p>Dear ");
-	html_text(b, a.display_name);
-	html_raw(b, ",</p><p>Use this code to see your child's learning in edbridge. ");
-	if (url) {
-		html_raw(b, "Go to</p><p class=\"accessurl\">");
-		html_text(b, url);
-		html_raw(b, "/login/code</p><p>and type:</p>");
-	} else {
-		html_raw(b, "Go to the school's edbridge address, choose <em>log in with the access"
-			    " code</em>, and type:</p>");
-	}
-	html_raw(b, "<p class=\"accesscode\">");
-	html_text(b, code);
-	html_raw(b,
-		 "</p><p>The code works once and expires in 30 days. On your own phone or computer,"
-		 " tick <em>Keep me signed in on this device</em>; or, once you are in, set a "
-		 "password"
-		 " under <em>Your sign-in</em>. Then you need no new letter. Ask the school office "
-		 "for"
-		 " a new letter at any time.</p></div><p class=\"noprint\">This code is shown only "
-		 "now."
-		 " Print this page (the navigation is left off the paper).</p>");
+	page_family_code_letter(req, &a, code, url);
+	html_raw(b, "<p class=\"noprint\">This code is shown only now. Print this page (the"
+		    " navigation is left off the paper).</p>");
 	page_end(req);
 }
 

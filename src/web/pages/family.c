@@ -7,21 +7,32 @@
  * tables. A student reads the same in the second person ("what to work on
  * next"). Staff who open the same addresses keep their views (roster.c,
  * mastery.c). Every view of a child's learning is audited, the home page's
- * summary included. */
+ * summary included.
+ *
+ * Everything here is written in the family's language (domain/family_lang:
+ * the family's choice, else the roster's home language), set on req->lang
+ * so that the page frame follows; the catalog's descriptions stay English
+ * (marked lang="en"). A guardian's record page of a child leads with this
+ * week's update (domain/family_update). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/str.h"
 #include "base/timeutil.h"
+#include "base/tz.h"
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/district.h"
+#include "domain/family_lang.h"
+#include "domain/family_update.h"
 #include "domain/labels.h"
 #include "domain/mastery.h"
 #include "domain/roster.h"
 #include "domain/standards.h"
 #include "web/auth.h"
+#include "web/family_update_html.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
@@ -56,10 +67,11 @@ static const char *first_name(const struct roster_person_row *p)
 								   : p->given_name;
 }
 
-/* The first grade of a roster's grades ("05", "KG", "05,06") in words:
- * "Grade 5", "Kindergarten"; "" when there is none or it is not a grade
- * (domain/labels). */
-static void grade_words(const char *grades, char *out, size_t cap)
+/* The first grade of a roster's grades ("05", "KG", "05,06") in words, in
+ * L: "Grade 5", "Kindergarten"; a grade the family pages have no words
+ * for in English (domain/labels); "" when there is none or it is not a
+ * grade. */
+static void grade_words(const struct i18n_lang *L, const char *grades, char *out, size_t cap)
 {
 	char g[8];
 	size_t n = grades ? strcspn(grades, ", ") : 0;
@@ -68,20 +80,26 @@ static void grade_words(const char *grades, char *out, size_t cap)
 		return;
 	memcpy(g, grades, n);
 	g[n] = '\0';
-	const char *l = label_grade(g);
-	if (l)
-		str_copy(out, cap, l);
+	int64_t v;
+	if (strcmp(g, "KG") == 0 || strcmp(g, "K") == 0)
+		str_copy(out, cap, TR(L, "Kindergarten"));
+	else if (strcmp(g, "PK") == 0)
+		str_copy(out, cap, TR(L, "Pre-kindergarten"));
+	else if (cstr_to_i64(g, 1, 12, &v) == EB_OK)
+		snprintf(out, cap, TR(L, "Grade %d"), (int)v);
+	else if (label_grade(g))
+		str_copy(out, cap, label_grade(g));
 }
 
-/* A catalog grade as a skill's grade: "a kindergarten skill". */
-static void skill_grade_words(int grade, char *out, size_t cap)
+/* "This is a grade 4 skill." for a catalog grade. */
+static void skill_grade_sentence(struct buf *b, const struct i18n_lang *L, int grade)
 {
 	if (grade == 0)
-		str_copy(out, cap, "a kindergarten skill");
+		html_text(b, TR(L, "This is a kindergarten skill."));
 	else if (grade == STANDARDS_GRADE_HS)
-		str_copy(out, cap, "a high school skill");
+		html_text(b, TR(L, "This is a high school skill."));
 	else
-		snprintf(out, cap, "a grade %d skill", grade);
+		html_textf(b, TR(L, "This is a grade %d skill."), grade);
 }
 
 /* The catalog grade of a roster grade ("05" -> 5, "KG" -> 0), -1 unknown. */
@@ -104,58 +122,72 @@ static int catalog_grade(const char *grades)
 /* ---- the levels in words --------------------------------------------- */
 
 static const char *const level_words[MASTERY_LEVEL_COUNT] = {
-	"Just starting",
-	"Getting there",
-	"Can do it",
-	"Knows it well",
+	N_("Just starting"),
+	N_("Getting there"),
+	N_("Can do it"),
+	N_("Knows it well"),
 };
 static const char *const level_words_self[MASTERY_LEVEL_COUNT] = {
-	"Just starting",
-	"Getting there",
-	"You can do it",
-	"You know it well",
+	N_("Just starting"),
+	N_("Getting there"),
+	N_("You can do it"),
+	N_("You know it well"),
 };
 
-static const char *level_text(enum mastery_level l, bool self)
+static const char *level_text(const struct i18n_lang *L, enum mastery_level l, bool self)
 {
-	return (self ? level_words_self : level_words)[l];
+	return TR(L, (self ? level_words_self : level_words)[l]);
 }
 
 /* What each level means, in words (the district's thresholds stay with
  * the staff's views). */
-static void legend(struct buf *b, const char *name, bool self)
+static void legend(struct buf *b, const struct i18n_lang *L, const char *name, bool self)
 {
 	static const char *const family[MASTERY_LEVEL_COUNT] = {
-		"%s has started on this; it is still new.",
-		"%s is partway there: a little more practice will help.",
-		"%s can usually do this.",
-		"%s does this well, time after time.",
+		N_("%s has started on this; it is still new."),
+		N_("%s is partway there: a little more practice will help."),
+		N_("%s can usually do this."),
+		N_("%s does this well, time after time."),
 	};
 	static const char *const you[MASTERY_LEVEL_COUNT] = {
-		"You have started on this; it is still new.",
-		"You are partway there: a little more practice will help.",
-		"You can usually do this.",
-		"You do this well, time after time.",
+		N_("You have started on this; it is still new."),
+		N_("You are partway there: a little more practice will help."),
+		N_("You can usually do this."),
+		N_("You do this well, time after time."),
 	};
-	html_raw(b, "<details class=\"fam-legend\"><summary>What the words mean</summary><dl>");
+	html_raw(b, "<details class=\"fam-legend\"><summary>");
+	html_text(b, TR(L, "What the words mean"));
+	html_raw(b, "</summary><dl>");
 	for (int l = 0; l < MASTERY_LEVEL_COUNT; l++) {
 		html_raw(b, "<dt><span class=\"lv lv-");
 		html_attr(b, mastery_level_slug((enum mastery_level)l));
 		html_raw(b, "\">");
-		html_text(b, level_text((enum mastery_level)l, self));
+		html_text(b, level_text(L, (enum mastery_level)l, self));
 		html_raw(b, "</span></dt><dd>");
 		if (self)
-			html_text(b, you[l]);
+			html_text(b, TR(L, you[l]));
 		else
-			html_textf(b, family[l], name);
+			html_textf(b, TR(L, family[l]), name);
 		html_raw(b, "</dd>");
 	}
 	html_raw(b, "</dl><p>");
-	html_text(b, self ? "The words come from your work in the school's math apps. Your teacher"
-			    " sees more, and may know more."
-			  : "The words come from the child's work in the school's math apps. The"
-			    " teacher sees more, and may know more: ask them.");
+	html_text(b, self ? TR(L, "The words come from your work in the school's math apps. Your"
+				  " teacher sees more, and may know more.")
+			  : TR(L, "The words come from the child's work in the school's math apps."
+				  " The teacher sees more, and may know more: ask them."));
 	html_raw(b, "</p></details>");
+}
+
+/* A catalog description (English) on a page that may not be. */
+static void catalog_text(struct buf *b, const struct i18n_lang *L, const char *s)
+{
+	if (L && L != i18n_english()) {
+		html_raw(b, "<span lang=\"en\" dir=\"ltr\">");
+		html_text(b, s);
+		html_raw(b, "</span>");
+	} else {
+		html_text(b, s);
+	}
 }
 
 /* ---- what a child is learning ---------------------------------------- */
@@ -282,77 +314,79 @@ static void levels_of(struct http_request *req, struct district_levels *lv)
 	}
 }
 
-/* "practiced this week", "last practiced 3 weeks ago" */
-static void practiced(struct buf *b, int64_t at)
+/* "practiced this week", "last practiced a few weeks ago" (no numbers:
+ * no plural forms to translate) */
+static void practiced(struct buf *b, const struct i18n_lang *L, int64_t at)
 {
 	if (!at)
 		return;
 	int64_t days = (time_now() - at) / 86400;
 	html_raw(b, " <span class=\"muted\">");
 	if (days < 1)
-		html_text(b, "practiced today");
+		html_text(b, TR(L, "practiced today"));
 	else if (days < 7)
-		html_text(b, "practiced this week");
+		html_text(b, TR(L, "practiced this week"));
 	else if (days < 14)
-		html_text(b, "last practiced a week ago");
+		html_text(b, TR(L, "last practiced a week ago"));
 	else if (days < 60)
-		html_textf(b, "last practiced %lld weeks ago", (long long)(days / 7));
+		html_text(b, TR(L, "last practiced a few weeks ago"));
 	else if (days < 730)
-		html_textf(b, "last practiced %lld months ago", (long long)(days / 30));
+		html_text(b, TR(L, "last practiced a few months ago"));
 	else
-		html_text(b, "last practiced over a year ago");
+		html_text(b, TR(L, "last practiced over a year ago"));
 	html_raw(b, "</span>");
 }
 
-static void level_tag(struct buf *b, enum mastery_level l, bool self)
+static void level_tag(struct buf *b, const struct i18n_lang *L, enum mastery_level l, bool self)
 {
 	html_raw(b, "<span class=\"lv lv-");
 	html_attr(b, mastery_level_slug(l));
 	html_raw(b, "\">");
-	html_text(b, level_text(l, self));
+	html_text(b, level_text(L, l, self));
 	html_raw(b, "</span>");
 }
 
 /* One standard as a card: what it is, the level, what comes next. */
-static void item_card(struct buf *b, const struct item *it, int child_grade, bool self)
+static void item_card(struct buf *b, const struct i18n_lang *L, const struct item *it,
+		      int child_grade, bool self)
 {
 	html_raw(b, "<li><p class=\"fam-what\">");
-	html_text(b, describe(it->s));
+	catalog_text(b, L, describe(it->s));
 	html_raw(b, "</p><p>");
-	level_tag(b, it->l, self);
-	practiced(b, it->c->last_at);
+	level_tag(b, L, it->l, self);
+	practiced(b, L, it->c->last_at);
 	if (child_grade >= 0 && it->s->grade != child_grade) {
-		char g[40];
-		skill_grade_words(it->s->grade, g, sizeof g);
 		html_raw(b, "<br><span class=\"muted\">");
-		html_textf(b, "This is %s.", g);
+		skill_grade_sentence(b, L, it->s->grade);
 		html_raw(b, "</span>");
 	}
 	html_raw(b, "</p>");
 	if (it->next) {
 		html_raw(b, "<p class=\"fam-next\"><span class=\"fam-label\">");
-		html_text(b, it->l < MASTERY_PROFICIENT ? "After this: " : "What comes next: ");
-		html_raw(b, "</span>");
-		html_text(b, describe(it->next));
+		html_text(b, it->l < MASTERY_PROFICIENT ? TR(L, "After this:")
+							: TR(L, "What comes next:"));
+		html_raw(b, "</span> ");
+		catalog_text(b, L, describe(it->next));
 		html_raw(b, "</p>");
 	}
 	html_raw(b, "</li>");
 }
 
-static void item_list(struct buf *b, const struct item *it, size_t n, int grade, bool self)
+static void item_list(struct buf *b, const struct i18n_lang *L, const struct item *it, size_t n,
+		      int grade, bool self)
 {
 	html_raw(b, "<ul class=\"fam-list\">");
 	for (size_t i = 0; i < n; i++)
-		item_card(b, &it[i], grade, self);
+		item_card(b, L, &it[i], grade, self);
 	html_raw(b, "</ul>");
 }
 
-/* The child's grade and schools, in words ("Grade 5 at Maple Elementary"). */
+/* The child's grade and schools ("Grade 5 · Maple Elementary"). */
 static void grade_and_school(struct http_request *req, const struct roster_person_row *p)
 {
 	struct buf *b = &req->out;
 	char g[48];
-	grade_words(p->grades, g, sizeof g);
+	grade_words(req->lang, p->grades, g, sizeof g);
 	struct roster_org_row *s = NULL;
 	size_t ns = 0;
 	if (roster_person_schools(req->db, req->session->account.district_id, p->sourced_id,
@@ -361,12 +395,24 @@ static void grade_and_school(struct http_request *req, const struct roster_perso
 	if (!g[0] && !ns)
 		return;
 	html_raw(b, "<p class=\"fam-sub\">");
-	html_text(b, g[0] ? g : "At");
+	html_text(b, g);
 	for (size_t i = 0; i < ns; i++) {
-		html_raw(b, i ? " and " : g[0] ? " at " : " ");
+		if (g[0] || i)
+			html_raw(b, " &middot; ");
 		html_text(b, s[i].name);
 	}
 	html_raw(b, "</p>");
+}
+
+/* Sets the page's language for the family viewer reading about child_sid
+ * (NULL: the home page); *fl says where it came from. */
+static const struct i18n_lang *use_lang(struct http_request *req, const char *child_sid,
+					struct family_lang *fl)
+{
+	const struct account *a = &req->session->account;
+	family_lang_of_account(req->db, a->district_id, a, child_sid, fl);
+	req->lang = fl->lang;
+	return fl->lang;
 }
 
 /* ---- /students/:id/mastery for a family ------------------------------- */
@@ -375,80 +421,134 @@ void page_family_mastery(struct http_request *req, const struct roster_person_ro
 {
 	const struct account *a = &req->session->account;
 	bool self = is_self(a, p->sourced_id);
+	struct family_lang fl;
+	const struct i18n_lang *T = use_lang(req, p->sourced_id, &fl);
 	struct district_levels lv;
 	levels_of(req, &lv);
 	struct learning L;
 	if (learning_load(req, p, &lv, &L)) {
-		page_error(req, 500, "Error",
-			   "What the student is learning could not be read. Try again.");
+		page_error(req, 500, TR(T, "Error"),
+			   TR(T, "What the student is learning could not be read. Try again."));
 		return;
 	}
 	struct buf *b = &req->out;
 	const char *name = first_name(p);
-	char *title = self ? "What you are learning"
-			   : arena_printf(&req->arena, "What %s is learning", name);
-	page_begin(req, title ? title : "Learning");
+	char *title = self ? (char *)TR(T, "What you are learning")
+			   : arena_printf(&req->arena, TR(T, "What %s is learning"), name);
+	page_begin(req, title ? title : TR(T, "What you are learning"));
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/students/");
 	html_url(b, p->sourced_id);
 	html_raw(b, "\">");
 	if (self)
-		html_text(b, "Your page");
+		html_text(b, TR(T, "Your page"));
 	else
-		html_textf(b, "%s's page", name);
+		html_textf(b, TR(T, "%s's page"), name);
 	html_raw(b, "</a></p>");
 	grade_and_school(req, p);
 	if (!L.n) {
 		html_raw(b, "<p>");
 		if (self)
 			html_text(b,
-				  "There is no practice from the school's math apps yet. When you"
-				  " practice in them, what you learn shows here.");
+				  TR(T, "There is no practice from the school's math apps yet."
+					" When you practice in them, what you learn shows here."));
 		else
 			html_textf(b,
-				   "There is no practice from the school's math apps yet. When %s"
-				   " practices in them, what %s learns shows here.",
-				   name, name);
+				   TR(T, "There is no practice from the school's math apps yet."
+					 " When %s practices in them, what they learn shows here."),
+				   name);
 		html_raw(b, "</p>");
 		page_end(req);
 		return;
 	}
 	html_raw(b, "<p>");
 	if (self)
-		html_text(b,
-			  "The math skills you have practiced in the school's apps, newest first.");
+		html_text(b, TR(T, "The math skills you have practiced in the school's apps, "
+				   "newest first."));
 	else
 		html_textf(b,
-			   "The math skills %s has practiced in the school's apps, newest first.",
+			   TR(T, "The math skills %s has practiced in the school's apps, newest "
+				 "first."),
 			   name);
 	html_raw(b, "</p>");
-	legend(b, name, self);
+	legend(b, T, name, self);
 	size_t k = 0;
 	while (k < L.n && L.it[k].l < MASTERY_PROFICIENT)
 		k++;
 	html_raw(b, "<h2>");
-	html_text(b, self ? "What to work on next" : "Working on now");
+	html_text(b, self ? TR(T, "What to work on next") : TR(T, "Working on now"));
 	html_raw(b, "</h2>");
-	if (k)
-		item_list(b, L.it, k, L.grade, self);
-	else
-		html_raw(b,
-			 self ? "<p>Nothing waiting: everything you have practiced, you can do.</p>"
-			      : "<p>Nothing waiting: everything practiced so far is going "
-				"well.</p>");
+	if (k) {
+		item_list(b, T, L.it, k, L.grade, self);
+	} else {
+		html_raw(b, "<p>");
+		html_text(b, self ? TR(T, "Nothing waiting: everything you have practiced, you "
+					  "can do.")
+				  : TR(T, "Nothing waiting: everything practiced so far is going "
+					  "well."));
+		html_raw(b, "</p>");
+	}
 	if (k < L.n) {
 		html_raw(b, "<h2>");
-		html_text(b, self ? "What you can do" : "Can do");
+		html_text(b, self ? TR(T, "What you can do") : TR(T, "Can do"));
 		html_raw(b, "</h2>");
-		item_list(b, L.it + k, L.n - k, L.grade, self);
+		item_list(b, T, L.it + k, L.n - k, L.grade, self);
 	}
 	page_end(req);
 }
 
 /* ---- /students/:id for a family --------------------------------------- */
 
-static void yes_no(struct buf *b, int v)
+static void yes_no(struct buf *b, const struct i18n_lang *L, int v)
 {
-	html_text(b, v == 1 ? "Yes" : v == 0 ? "No" : "Not recorded");
+	html_text(b, v == 1 ? TR(L, "Yes") : v == 0 ? TR(L, "No") : TR(L, "Not recorded"));
+}
+
+/* A home language as the family reads it: the language's own name when we
+ * have it, else its English name, else the roster's tag. */
+static void language_words(struct buf *b, const struct i18n_lang *L, const char *tag)
+{
+	const struct i18n_lang *have = i18n_find(tag);
+	const char *english = label_language(tag);
+	if (have) {
+		html_raw(b, "<span lang=\"");
+		html_attr(b, have->tag);
+		html_raw(b, "\">");
+		html_text(b, have->name);
+		html_raw(b, "</span>");
+	} else if (english || (tag && *tag)) {
+		catalog_text(b, L, english ? english : tag);
+	} else {
+		html_text(b, TR(L, "Not recorded"));
+	}
+}
+
+/* This week's update about the child (a guardian's view of a record),
+ * or of the week ?week=2026-W47 asks for. */
+static void update_section(struct http_request *req, const struct roster_person_row *p)
+{
+	const struct i18n_lang *L = req->lang;
+	struct buf *b = &req->out;
+	int64_t d = req->session->account.district_id;
+	char zname[DISTRICT_TIME_ZONE_MAX] = "";
+	const struct tz *z = NULL;
+	if (district_time_zone(req->db, d, zname, sizeof zname) == EB_OK)
+		z = tz_get(zname);
+	struct family_week w;
+	const char *wq = http_query(req, "week");
+	if (!wq || family_week_parse(wq, z, &w))
+		family_week_of(time_now(), z, &w);
+	struct family_update u;
+	html_raw(b, "<section aria-labelledby=\"h-update\" id=\"update\"><h2 id=\"h-update\">");
+	html_text(b, TR(L, "This week's update"));
+	html_raw(b, "</h2>");
+	if (family_update_build(req->db, d, p->sourced_id, &w, L, &req->arena, &u)) {
+		html_raw(b, "<p class=\"muted\">");
+		html_text(b, TR(L, "The update could not be shown just now. Try again later."));
+		html_raw(b, "</p></section>");
+		return;
+	}
+	family_update_html(b, &u, 3);
+	html_raw(b, "</section>");
 }
 
 void page_family_record(struct http_request *req, const struct roster_person_row *p)
@@ -456,35 +556,42 @@ void page_family_record(struct http_request *req, const struct roster_person_row
 	const struct account *a = &req->session->account;
 	int64_t d = a->district_id;
 	bool self = is_self(a, p->sourced_id);
+	struct family_lang fl;
+	const struct i18n_lang *L = use_lang(req, p->sourced_id, &fl);
 	struct buf *b = &req->out;
 	const char *name = first_name(p);
 	char *title = arena_printf(&req->arena, "%s %s", name, p->family_name);
-	page_begin(req, title ? title : "Student");
+	page_begin(req, title ? title : name);
 	grade_and_school(req, p);
 	html_raw(b, "<p class=\"fam-go\"><a href=\"/students/");
 	html_url(b, p->sourced_id);
 	html_raw(b, "/mastery\">");
 	if (self)
-		html_text(b, "What you are learning, and what to work on next");
+		html_text(b, TR(L, "What you are learning, and what to work on next"));
 	else
-		html_textf(b, "What %s is learning, and what comes next", name);
+		html_textf(b, TR(L, "What %s is learning, and what comes next"), name);
 	html_raw(b, "</a></p><p class=\"fam-go\"><a href=\"/students/");
 	html_url(b, p->sourced_id);
 	html_raw(b, "/learning-plan\">");
-	html_text(b, self ? "Your learning plan: your goals and your reflection"
-			  : "The learning plan: goals and how to get there");
+	html_text(b, self ? TR(L, "Your learning plan: your goals and your reflection")
+			  : TR(L, "The learning plan: goals and how to get there"));
 	html_raw(b, "</a></p>");
+	if (!self)
+		update_section(req, p);
 	struct roster_class_row *c = NULL;
 	size_t nc = 0;
 	if (roster_student_classes(req->db, d, p->sourced_id, &req->arena, &c, &nc))
 		nc = 0;
 	html_raw(b, "<h2>");
-	html_text(b, self ? "Your classes" : "Classes");
+	html_text(b, self ? TR(L, "Your classes") : TR(L, "Classes"));
 	html_raw(b, "</h2>");
-	if (!nc)
-		html_raw(b, "<p class=\"muted\">None listed.</p>");
-	else
+	if (!nc) {
+		html_raw(b, "<p class=\"muted\">");
+		html_text(b, TR(L, "None listed."));
+		html_raw(b, "</p>");
+	} else {
 		html_raw(b, "<ul>");
+	}
 	for (size_t i = 0; i < nc; i++) {
 		html_raw(b, "<li>");
 		html_text(b, c[i].title);
@@ -497,34 +604,44 @@ void page_family_record(struct http_request *req, const struct roster_person_row
 	if (roster_student_guardians(req->db, d, p->sourced_id, &req->arena, &g, &ng))
 		ng = 0;
 	html_raw(b, "<h2>");
-	html_text(b,
-		  self ? "Your family's contacts at the school" : "Family contacts the school has");
+	html_text(b, self ? TR(L, "Your family's contacts at the school")
+			  : TR(L, "Family contacts the school has"));
 	html_raw(b, "</h2>");
-	if (!ng)
-		html_raw(b, "<p class=\"muted\">None listed.</p>");
+	if (!ng) {
+		html_raw(b, "<p class=\"muted\">");
+		html_text(b, TR(L, "None listed."));
+		html_raw(b, "</p>");
+	}
 	html_raw(b, "<ul class=\"fam-list\">");
 	for (size_t i = 0; i < ng; i++) {
 		html_raw(b, "<li><p class=\"fam-what\">");
 		html_text(b, first_name(&g[i]));
 		html_raw(b, " ");
 		html_text(b, g[i].family_name);
-		html_raw(b, "</p><dl class=\"fam-dl\"><dt>Home language</dt><dd>");
-		const char *lang = label_language(g[i].home_language);
-		html_text(b, lang		  ? lang
-			     : g[i].home_language ? g[i].home_language
-						  : "Not recorded");
-		html_raw(b, "</dd><dt>Internet at home</dt><dd>");
-		yes_no(b, g[i].home_internet);
-		html_raw(b, "</dd><dt>Email</dt><dd>");
-		html_text(b, g[i].email && *g[i].email ? g[i].email : "None");
-		html_raw(b, "</dd><dt>Text messages</dt><dd>");
-		html_text(b, g[i].sms && *g[i].sms ? g[i].sms : "None");
+		html_raw(b, "</p><dl class=\"fam-dl\"><dt>");
+		html_text(b, TR(L, "Home language"));
+		html_raw(b, "</dt><dd>");
+		language_words(b, L, g[i].home_language);
+		html_raw(b, "</dd><dt>");
+		html_text(b, TR(L, "Internet at home"));
+		html_raw(b, "</dt><dd>");
+		yes_no(b, L, g[i].home_internet);
+		html_raw(b, "</dd><dt>");
+		html_text(b, TR(L, "Email"));
+		html_raw(b, "</dt><dd>");
+		html_text(b, g[i].email && *g[i].email ? g[i].email : TR(L, "None"));
+		html_raw(b, "</dd><dt>");
+		html_text(b, TR(L, "Text messages"));
+		html_raw(b, "</dt><dd>");
+		html_text(b, g[i].sms && *g[i].sms ? g[i].sms : TR(L, "None"));
 		html_raw(b, "</dd></dl></li>");
 	}
 	html_raw(b, "</ul>");
-	if (!self)
-		html_raw(b, "<p class=\"muted\">Is something wrong or out of date? Tell the school"
-			    " office.</p>");
+	if (!self) {
+		html_raw(b, "<p class=\"muted\">");
+		html_text(b, TR(L, "Is something wrong or out of date? Tell the school office."));
+		html_raw(b, "</p>");
+	}
 	page_end(req);
 }
 
@@ -544,6 +661,7 @@ static void child_card(struct http_request *req, const struct roster_person_row 
 		       const struct district_levels *lv)
 {
 	struct buf *b = &req->out;
+	const struct i18n_lang *T = req->lang;
 	const char *name = first_name(p);
 	html_raw(b, "<li><h3><a href=\"/students/");
 	html_url(b, p->sourced_id);
@@ -555,40 +673,49 @@ static void child_card(struct http_request *req, const struct roster_person_row 
 	grade_and_school(req, p);
 	struct learning L;
 	if (!audit_summary(req, p->sourced_id) || learning_load(req, p, lv, &L)) {
-		html_raw(b,
-			 "<p class=\"muted\">What they are working on could not be shown just now."
-			 " Try again later.</p></li>");
+		html_raw(b, "<p class=\"muted\">");
+		html_text(b, TR(T, "What they are working on could not be shown just now. Try "
+				   "again later."));
+		html_raw(b, "</p></li>");
 		return;
 	}
 	if (!L.n) {
 		html_raw(b, "<p>");
 		html_textf(b,
-			   "No practice from the school's math apps yet. When %s practices in"
-			   " them, you will see here what %s is working on.",
-			   name, name);
+			   TR(T, "No practice from the school's math apps yet. When %s practices"
+				 " in them, you will see here what they are working on."),
+			   name);
 		html_raw(b, "</p></li>");
 		return;
 	}
-	html_raw(b, "<p class=\"fam-label\">Working on lately</p><ul class=\"fam-short\">");
+	html_raw(b, "<p class=\"fam-label\">");
+	html_text(b, TR(T, "Working on lately"));
+	html_raw(b, "</p><ul class=\"fam-short\">");
 	/* the first three: what is not yet at Proficient, newest first (the
 	 * order of learning_load), then the newest of the rest */
 	size_t k = L.n < 3 ? L.n : 3;
 	for (size_t i = 0; i < k; i++) {
 		html_raw(b, "<li>");
-		html_text(b, describe(L.it[i].s));
+		catalog_text(b, T, describe(L.it[i].s));
 		html_raw(b, " ");
-		level_tag(b, L.it[i].l, false);
+		level_tag(b, T, L.it[i].l, false);
 		html_raw(b, "</li>");
 	}
-	html_raw(b, "</ul><p><span class=\"fam-label\">How to help: </span>");
+	html_raw(b, "</ul><p><span class=\"fam-label\">");
+	html_text(b, TR(T, "How to help:"));
+	html_raw(b, "</span> ");
 	html_textf(b,
-		   "ask %s to show you a problem like the first one and to explain each step."
-		   " Praise the effort and the explaining, not only right answers.",
+		   TR(T, "ask %s to show you a problem like the first one and to explain each"
+			 " step. Praise the effort and the explaining, not only right answers."),
 		   name);
 	html_raw(b, "</p><p><a href=\"/students/");
 	html_url(b, p->sourced_id);
+	html_raw(b, "#update\">");
+	html_text(b, TR(T, "This week's update"));
+	html_raw(b, "</a> &middot; <a href=\"/students/");
+	html_url(b, p->sourced_id);
 	html_raw(b, "/mastery\">");
-	html_textf(b, "Everything %s is learning", name);
+	html_textf(b, TR(T, "Everything %s is learning"), name);
 	html_raw(b, "</a></p></li>");
 }
 
@@ -627,27 +754,35 @@ static size_t children_of(struct http_request *req, struct roster_person_row *ou
 static void signin_help(struct http_request *req)
 {
 	struct buf *b = &req->out;
-	html_raw(b, "<h2>Signing in</h2><p>");
+	const struct i18n_lang *L = req->lang;
+	html_raw(b, "<h2>");
+	html_text(b, TR(L, "Signing in"));
+	html_raw(b, "</h2><p>");
 	if (req->session->account.has_password)
-		html_text(b, "You sign in with your login and password.");
+		html_text(b, TR(L, "You sign in with your login and password."));
 	else
-		html_text(b,
-			  "So you need no new letter each time: set a password, or tick \"Keep me"
-			  " signed in on this device\" when you sign in on your own phone or"
-			  " computer.");
-	html_raw(b, " <a href=\"/account/password\">Your sign-in: password and remembered"
-		    " devices</a></p>");
+		html_text(b, TR(L, "So you need no new letter each time: set a password, or tick"
+				   " \"Keep me signed in on this device\" when you sign in on your"
+				   " own phone or computer."));
+	html_raw(b, " <a href=\"/account/password\">");
+	html_text(b, TR(L, "Your sign-in: password and remembered devices"));
+	html_raw(b, "</a></p>");
 }
 
 void page_family_home_guardian(struct http_request *req)
 {
 	struct buf *b = &req->out;
+	const struct i18n_lang *L = req->lang;
 	struct roster_person_row kids[MAX_CHILDREN];
 	size_t n = children_of(req, kids, MAX_CHILDREN);
-	html_raw(b, "<h2>Your children</h2>");
+	html_raw(b, "<h2>");
+	html_text(b, TR(L, "Your children"));
+	html_raw(b, "</h2>");
 	if (!n) {
-		html_raw(b, "<p class=\"muted\">No students are linked to this account yet. Ask the"
-			    " school office.</p>");
+		html_raw(b, "<p class=\"muted\">");
+		html_text(b, TR(L, "No students are linked to this account yet. Ask the school "
+				   "office."));
+		html_raw(b, "</p>");
 	} else {
 		struct district_levels lv;
 		levels_of(req, &lv);
@@ -657,12 +792,14 @@ void page_family_home_guardian(struct http_request *req)
 		html_raw(b, "</ul>");
 	}
 	signin_help(req);
+	page_family_language_form(req);
 }
 
 void page_family_home_student(struct http_request *req)
 {
 	const struct account *a = &req->session->account;
 	struct buf *b = &req->out;
+	const struct i18n_lang *T = req->lang;
 	const char *sid = NULL;
 	for (int i = 0; i < a->nroles && !sid; i++)
 		if (a->roles[i].role == ROLE_STUDENT)
@@ -670,32 +807,40 @@ void page_family_home_student(struct http_request *req)
 	struct roster_person_row p;
 	if (!sid || access_student(req->db, a, sid) != EB_OK ||
 	    roster_person_get(req->db, a->district_id, sid, &req->arena, &p)) {
-		html_raw(b,
-			 "<p class=\"muted\">Your account is not linked to a student yet. Ask your"
-			 " teacher.</p>");
+		html_raw(b, "<p class=\"muted\">");
+		html_text(b, TR(T, "Your account is not linked to a student yet. Ask your "
+				   "teacher."));
+		html_raw(b, "</p>");
+		page_family_language_form(req);
 		return;
 	}
 	struct district_levels lv;
 	levels_of(req, &lv);
 	struct learning L;
-	html_raw(b, "<h2>What to work on next</h2>");
+	html_raw(b, "<h2>");
+	html_text(b, TR(T, "What to work on next"));
+	html_raw(b, "</h2>");
 	if (!audit_summary(req, sid) || learning_load(req, &p, &lv, &L)) {
-		html_raw(b, "<p class=\"muted\">This could not be shown just now. Try again "
-			    "later.</p>");
+		html_raw(b, "<p class=\"muted\">");
+		html_text(b, TR(T, "This could not be shown just now. Try again later."));
+		html_raw(b, "</p>");
 	} else if (!L.n) {
-		html_raw(b, "<p>Nothing yet: when you practice in the school's math apps, what to"
-			    " work on next shows here.</p>");
+		html_raw(b, "<p>");
+		html_text(b, TR(T, "Nothing yet: when you practice in the school's math apps, what"
+				   " to work on next shows here."));
+		html_raw(b, "</p>");
 	} else {
 		size_t k = 0;
 		while (k < L.n && k < 3 && L.it[k].l < MASTERY_PROFICIENT)
 			k++;
 		if (k) {
-			item_list(b, L.it, k, L.grade, true);
+			item_list(b, T, L.it, k, L.grade, true);
 		} else {
 			/* all going well: the next steps of what was practiced last */
-			html_raw(b, "<p>Everything you have practiced is going well. Ready for "
-				    "something"
-				    " new?</p><ul class=\"fam-list\">");
+			html_raw(b, "<p>");
+			html_text(b, TR(T, "Everything you have practiced is going well. Ready for"
+					   " something new?"));
+			html_raw(b, "</p><ul class=\"fam-list\">");
 			size_t shown = 0;
 			for (size_t i = 0; i < L.n && shown < 2; i++) {
 				if (!L.it[i].next)
@@ -706,7 +851,7 @@ void page_family_home_student(struct http_request *req)
 				if (dup)
 					continue;
 				html_raw(b, "<li><p class=\"fam-what\">");
-				html_text(b, describe(L.it[i].next));
+				catalog_text(b, T, describe(L.it[i].next));
 				html_raw(b, "</p></li>");
 				shown++;
 			}
@@ -716,14 +861,16 @@ void page_family_home_student(struct http_request *req)
 		for (size_t i = 0; i < L.n; i++)
 			got += L.it[i].l >= MASTERY_PROFICIENT;
 		if (got) {
-			html_raw(b, "<h2>What you can do</h2><ul class=\"fam-short\">");
+			html_raw(b, "<h2>");
+			html_text(b, TR(T, "What you can do"));
+			html_raw(b, "</h2><ul class=\"fam-short\">");
 			for (size_t i = 0, shown = 0; i < L.n && shown < 3; i++) {
 				if (L.it[i].l < MASTERY_PROFICIENT)
 					continue;
 				html_raw(b, "<li>");
-				html_text(b, describe(L.it[i].s));
+				catalog_text(b, T, describe(L.it[i].s));
 				html_raw(b, " ");
-				level_tag(b, L.it[i].l, true);
+				level_tag(b, T, L.it[i].l, true);
 				html_raw(b, "</li>");
 				shown++;
 			}
@@ -732,7 +879,12 @@ void page_family_home_student(struct http_request *req)
 	}
 	html_raw(b, "<p><a href=\"/students/");
 	html_url(b, sid);
-	html_raw(b, "/mastery\">Everything you have practiced</a> &middot; <a href=\"/students/");
+	html_raw(b, "/mastery\">");
+	html_text(b, TR(T, "Everything you have practiced"));
+	html_raw(b, "</a> &middot; <a href=\"/students/");
 	html_url(b, sid);
-	html_raw(b, "\">Your classes</a></p>");
+	html_raw(b, "\">");
+	html_text(b, TR(T, "Your classes"));
+	html_raw(b, "</a></p>");
+	page_family_language_form(req);
 }

@@ -3,6 +3,7 @@
  * children and a student's own learning (family.c). */
 #include <string.h>
 
+#include "base/i18n.h"
 #include "domain/access.h"
 #include "domain/district.h"
 #include "web/auth.h"
@@ -19,17 +20,27 @@ void page_home(struct http_request *req)
 	int64_t d = a->district_id;
 	char dname[201] = "";
 	district_name(req->db, d, dname, sizeof dname);
-	page_begin(req, dname[0] ? dname : "Home");
-	html_raw(b, "<p>Welcome, ");
-	html_text(b, a->display_name);
-	html_raw(b, ". You are signed in as: ");
-	for (int r = 0, k = 0; r < ROLE__COUNT; r++)
-		if (access_has(a, (enum role)r)) {
-			if (k++)
-				html_raw(b, ", ");
-			html_text(b, role_label((enum role)r));
-		}
-	html_raw(b, ".</p>");
+	/* a family or a student reads the page in its language */
+	bool family = page_family_viewer(a);
+	if (family)
+		page_family_use_lang(req);
+	page_begin(req, dname[0] ? dname : TR(req->lang, "Home"));
+	html_raw(b, "<p>");
+	if (family) {
+		html_textf(b, TR(req->lang, "Welcome, %s."), a->display_name);
+	} else {
+		html_raw(b, "Welcome, ");
+		html_text(b, a->display_name);
+		html_raw(b, ". You are signed in as: ");
+		for (int r = 0, k = 0; r < ROLE__COUNT; r++)
+			if (access_has(a, (enum role)r)) {
+				if (k++)
+					html_raw(b, ", ");
+				html_text(b, role_label((enum role)r));
+			}
+		html_raw(b, ".");
+	}
+	html_raw(b, "</p>");
 	home_staff(req);
 	if (access_has(a, ROLE_GUARDIAN))
 		page_family_home_guardian(req);

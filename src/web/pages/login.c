@@ -5,11 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "domain/district.h"
+#include "domain/family_lang.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/http.h"
@@ -17,22 +19,35 @@
 #include "web/pages/pages.h"
 
 #define MAX_DISTRICTS_LISTED 2000
-#define TEXT_(x) #x
-#define TEXT(x) TEXT_(x)
-#define DEVICE_TTL_DAYS_TEXT TEXT(DEVICE_TTL_DAYS)
-
-/* The 429 answer: Retry-After and the wait in words. */
+/* The 429 answer: Retry-After and the wait in words (in L; NULL English). */
 static void retry_after(struct http_request *req, int64_t retry_s, char *words, size_t cap)
 {
 	char v[24];
+	const struct i18n_lang *L = req->lang;
 	snprintf(v, sizeof v, "%lld", (long long)retry_s);
 	http_set_header(req, "Retry-After", v);
 	if (retry_s < 90)
-		snprintf(words, cap, "Too many failed attempts. Wait %lld seconds and try again.",
+		snprintf(words, cap,
+			 TR(L, "Too many failed attempts. Wait %lld seconds and try again."),
 			 (long long)retry_s);
 	else
-		snprintf(words, cap, "Too many failed attempts. Wait %lld minutes and try again.",
+		snprintf(words, cap,
+			 TR(L, "Too many failed attempts. Wait %lld minutes and try again."),
 			 (long long)((retry_s + 59) / 60));
+}
+
+/* The language of the access-code pages, which families open before
+ * anyone knows who they are: ?lang= (the letter's address carries it) or
+ * the form's lang field, else the browser's Accept-Language, else English. */
+static void visitor_lang(struct http_request *req)
+{
+	const char *q = http_form(req, "lang");
+	if (!q)
+		q = http_query(req, "lang");
+	const struct i18n_lang *l = q ? i18n_find(q) : NULL;
+	if (!l)
+		l = i18n_from_accept(http_header(req, "Accept-Language"));
+	req->lang = l && l != i18n_english() ? l : NULL;
 }
 
 /* The district select of a deployment with several districts (nothing for one). */
@@ -86,14 +101,15 @@ static void next_field(struct http_request *req, const char *next)
 	html_raw(&req->out, "\">");
 }
 
-static void remember_field(struct buf *b)
+static void remember_field(struct buf *b, const struct i18n_lang *L)
 {
 	html_raw(b,
 		 "<div class=\"check\"><input type=\"checkbox\" id=\"remember\" name=\"remember\""
-		 " value=\"1\"><label for=\"remember\">Keep me signed in on this device "
-		 "for " DEVICE_TTL_DAYS_TEXT
-		 " days <span class=\"muted\">(on your own phone or computer,"
-		 " not a shared one)</span></label></div>");
+		 " value=\"1\"><label for=\"remember\">");
+	html_textf(b, TR(L, "Keep me signed in on this device for %d days"), DEVICE_TTL_DAYS);
+	html_raw(b, " <span class=\"muted\">");
+	html_text(b, TR(L, "(on your own phone or computer, not a shared one)"));
+	html_raw(b, "</span></label></div>");
 }
 
 /* After a sign-in: remembers the device when asked, then goes to the page
@@ -136,7 +152,7 @@ static void login_form(struct http_request *req, int status, const char *error, 
 		"(only if your administrator gave you one: after many failed attempts an account"
 		" locks itself)</span></label><input id=\"unlock\" name=\"unlock\" maxlength=\"40\""
 		" autocomplete=\"off\" placeholder=\"XXXX-XXXX-XXXX\"></div>");
-	remember_field(b);
+	remember_field(b, NULL);
 	html_raw(b, "<div><button type=\"submit\">Log in</button></div></form>"
 		    "<p>Families: <a href=\"/login/code");
 	if (next) {
@@ -259,30 +275,60 @@ static void code_form(struct http_request *req, int status, const char *error)
 {
 	const char *next = next_of(req);
 	const char *csrf = auth_login_csrf(req);
+	const struct i18n_lang *L = req->lang;
 	req->status = status;
-	page_begin(req, "Log in with an access code");
+	page_begin(req, TR(L, "Log in with an access code"));
 	struct buf *b = &req->out;
 	if (error) {
 		html_raw(b, "<p class=\"notice error\" role=\"alert\">");
 		html_text(b, error);
 		html_raw(b, "</p>");
 	}
-	html_raw(b,
-		 "<p>Your school's letter has a 12-character access code. Each code works once.</p>"
-		 "<form class=\"stack\" method=\"post\" action=\"/login/code\">"
-		 "<input type=\"hidden\" name=\"csrf\" value=\"");
+	html_raw(b, "<p>");
+	html_text(b, TR(L, "Your school's letter has a 12-character access code. Each code works"
+			   " once."));
+	html_raw(b, "</p><form class=\"stack\" method=\"post\" action=\"/login/code\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_attr(b, csrf);
 	html_raw(b, "\">");
 	next_field(req, next);
-	html_raw(b, "<div><label for=\"code\">Access code</label><input id=\"code\" name=\"code\""
+	if (L) {
+		html_raw(b, "<input type=\"hidden\" name=\"lang\" value=\"");
+		html_attr(b, L->tag);
+		html_raw(b, "\">");
+	}
+	html_raw(b, "<div><label for=\"code\">");
+	html_text(b, TR(L, "Access code"));
+	html_raw(b, "</label><input id=\"code\" name=\"code\" dir=\"ltr\""
 		    " autocomplete=\"one-time-code\" required maxlength=\"40\" "
-		    "placeholder=\"XXXX-XXXX-XXXX\">"
-		    "</div>");
-	remember_field(b);
-	html_raw(b,
-		 "<div><button type=\"submit\">Log in</button></div></form>"
-		 "<p class=\"muted\">Once you are in, you can set a password, so that you need no"
-		 " new letter next time.</p>");
+		    "placeholder=\"XXXX-XXXX-XXXX\"></div>");
+	remember_field(b, L);
+	html_raw(b, "<div><button type=\"submit\">");
+	html_text(b, TR(L, "Log in"));
+	html_raw(b, "</button></div></form><p class=\"muted\">");
+	html_text(b, TR(L, "Once you are in, you can set a password, so that you need no new letter"
+			   " next time."));
+	/* the page in another language: each name in its own language */
+	html_raw(b, "</p><nav aria-label=\"");
+	html_attr(b, TR(L, "Languages"));
+	html_raw(b, "\" class=\"langs\"><ul>");
+	for (size_t i = 0; i < i18n_count(); i++) {
+		const struct i18n_lang *l = i18n_at(i);
+		html_raw(b, "<li><a href=\"/login/code?lang=");
+		html_url(b, l->tag);
+		if (next) {
+			html_raw(b, "&amp;next=");
+			html_url(b, next);
+		}
+		html_raw(b, "\" lang=\"");
+		html_attr(b, l->tag);
+		html_raw(b, "\" hreflang=\"");
+		html_attr(b, l->tag);
+		html_raw(b, "\">");
+		html_text(b, l->name);
+		html_raw(b, "</a></li>");
+	}
+	html_raw(b, "</ul></nav>");
 	page_end(req);
 }
 
@@ -292,20 +338,23 @@ void page_code_form(struct http_request *req)
 		http_redirect(req, auth_next_or_home(http_query(req, "next")));
 		return;
 	}
+	visitor_lang(req);
 	code_form(req, 200, NULL);
 }
 
 void page_code_submit(struct http_request *req)
 {
 	const char *code = http_form(req, "code");
-	char words[128];
+	char words[160];
 	int64_t retry;
+	visitor_lang(req);
+	const struct i18n_lang *L = req->lang;
 	if (!auth_login_csrf_ok(req)) {
-		code_form(req, 403, "Your login form expired. Please try again.");
+		code_form(req, 403, TR(L, "Your login form expired. Please try again."));
 		return;
 	}
 	if (!code || !*code) {
-		code_form(req, 400, "Enter the access code from your school's letter.");
+		code_form(req, 400, TR(L, "Enter the access code from your school's letter."));
 		return;
 	}
 	struct auth_throttle t;
@@ -316,23 +365,33 @@ void page_code_submit(struct http_request *req)
 		return;
 	}
 	if (rc) {
-		code_form(req, 503, "The server is busy. Try again in a moment.");
+		code_form(req, 503, TR(L, "The server is busy. Try again in a moment."));
 		return;
 	}
 	struct account a;
 	if (account_redeem_code(req->db, code, &a) != EB_OK) {
 		code_form(req, 401,
-			  "That code is not valid: it may be mistyped, already used or "
-			  "expired. Ask your school for a new letter.");
+			  TR(L, "That code is not valid: it may be mistyped, already used or "
+				"expired. Ask your school for a new letter."));
 		return;
 	}
 	auth_attempt_succeeded(req, &t);
 	if (auth_start_session(req, &a)) {
-		page_error(req, 500, "Error", "Could not start a session. Try again.");
+		page_error(req, 500, TR(L, "Error"),
+			   TR(L, "Could not start a session. Try again."));
 		return;
 	}
 	struct audit_actor who = { a.id, a.login, req->client_addr };
 	audit_record(req->db, a.district_id, &who, "login", "account", a.login, "access code");
+	/* the language the letter's address asked for becomes the family's
+	 * when it has chosen none */
+	char chosen[24];
+	const char *asked = http_form(req, "lang");
+	if (L && asked && i18n_find(asked) == L &&
+	    family_lang_chosen(req->db, a.district_id, a.id, chosen, sizeof chosen) ==
+		    EB_ENOTFOUND &&
+	    family_lang_set(req->db, a.district_id, a.id, L->tag))
+		log_warn("login: could not keep the language of account %lld", (long long)a.id);
 	signed_in(req, &a, next_of(req));
 }
 

@@ -71,6 +71,32 @@ void page_family_mastery(struct http_request *req, const struct roster_person_ro
  * of the child's learning), a student's next steps. */
 void page_family_home_guardian(struct http_request *req);
 void page_family_home_student(struct http_request *req);
+/* family_lang.c: the family's language on its pages (docs/i18n.md) */
+/* Sets req->lang to the signed-in family viewer's language (before
+ * page_begin of a page about no one child, such as the home page). */
+void page_family_use_lang(struct http_request *req);
+/* The language form (POST /family/language) and, when the roster's
+ * language is one we do not have, the line that says so. */
+void page_family_language_form(struct http_request *req);
+/* POST /family/language: stores the account's choice (lang, a tag of
+ * i18n_at), audited; 400 for another value. */
+void page_family_language(struct http_request *req);
+/* The access-code letter's body for account a in the family's language
+ * (code: the new code; url: page_public_url() or NULL). */
+void page_family_code_letter(struct http_request *req, const struct account *a, const char *code,
+			     const char *url);
+/* notes.c: a teacher's note to families for this week */
+#define PAGE_NOTE_ROLES                                                                            \
+	((1u << ROLE_TEACHER) | (1u << ROLE_PRINCIPAL) | (1u << ROLE_COACH) |                      \
+	 (1u << ROLE_DISTRICT_ADMIN) | (1u << ROLE_COORDINATOR))
+/* The note form of a student or class page (scope_type "student" or
+ * "class"), for a viewer who may write notes; nothing for others. */
+void page_note_section(struct http_request *req, const char *scope_type, const char *scope_id);
+/* POST /students/:id/note and /classes/:id/note: saves (or, empty,
+ * deletes) this week's note, audited, then translates it for the
+ * families; back to the page. */
+void page_student_note(struct http_request *req);
+void page_class_note(struct http_request *req);
 /* admin.c */
 void page_admin_users(struct http_request *req);
 void page_admin_user_create(struct http_request *req);

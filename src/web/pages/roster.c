@@ -223,6 +223,7 @@ void page_class(struct http_request *req)
 		html_raw(b, "</td></tr>");
 	}
 	html_raw(b, "</tbody></table></div>");
+	page_note_section(req, "class", cid);
 	page_end(req);
 }
 
@@ -327,5 +328,6 @@ void page_student(struct http_request *req)
 		html_raw(b, "</td></tr>");
 	}
 	html_raw(b, "</tbody></table></div>");
+	page_note_section(req, "student", sid);
 	page_end(req);
 }

@@ -1,0 +1,179 @@
+/* `edbridge families translator|languages|update` - families in their own
+ * language (docs/i18n.md, docs/family_updates.md). The deliveries (send,
+ * letters, reach) join this command. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/i18n.h"
+#include "base/timeutil.h"
+#include "base/tz.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "domain/audit.h"
+#include "domain/district.h"
+#include "domain/family_lang.h"
+#include "domain/family_update.h"
+#include "domain/family_week.h"
+#include "domain/translate.h"
+#include "store/db.h"
+
+static const char usage[] =
+	"usage: edbridge families translator --endpoint URL [--api-key-stdin] [--timeout-ms N]\n"
+	"       edbridge families translator --off\n"
+	"       edbridge families languages\n"
+	"       edbridge families update --student SOURCEDID [--week YYYY-Www] [--lang TAG]\n"
+	"                               [--short]\n"
+	"       (each also takes [--db FILE] [--district-id N])\n\n"
+	"translator: the district's LibreTranslate-compatible endpoint (POST URL/translate),\n"
+	"  which translates teachers' notes into the languages Apertium (Spanish, offline)\n"
+	"  does not; --api-key-stdin reads its key from standard input; --timeout-ms per\n"
+	"  call (100..60000, default 15000). --off removes it.\n"
+	"languages: the district's guardians by the language edbridge reaches them in\n"
+	"  (`LANG: N` lines), and `fallback: N` for those whose roster language has no\n"
+	"  translation yet (they read English), with those languages.\n"
+	"update: the weekly family update of one student as plain text (or --short, the\n"
+	"  text message), in --lang (default: the family's language), for --week (default:\n"
+	"  this week in the district's time zone).\n";
+
+static const struct audit_actor cli_actor = { 0, "cli", "" };
+
+static int translator(int argc, char **argv, struct db *db, int64_t d)
+{
+	const char *endpoint = cli_opt(argc, argv, "--endpoint");
+	bool off = cli_flag(argc, argv, "--off");
+	int64_t timeout;
+	char key[TRANSLATE_KEY_MAX] = "";
+	if (!off && !endpoint) {
+		fprintf(stderr, "families translator: --endpoint URL or --off is required\n");
+		return 2;
+	}
+	if (cli_opt_int(argc, argv, "--timeout-ms", 100, 60000, TRANSLATE_TIMEOUT_MS, &timeout))
+		return 2;
+	if (cli_flag(argc, argv, "--api-key-stdin")) {
+		if (!fgets(key, sizeof key, stdin)) {
+			fprintf(stderr, "families translator: no API key on standard input\n");
+			return 2;
+		}
+		key[strcspn(key, "\r\n")] = '\0';
+	}
+	enum eb_err rc = translate_config_set(db, d, off ? NULL : endpoint, key, (int)timeout);
+	if (rc == EB_EINVAL) {
+		fprintf(stderr,
+			"families translator: --endpoint: '%s' is not an address such as"
+			" https://translate.example.org (http or https, no query)\n",
+			endpoint);
+		return 2;
+	}
+	if (rc) {
+		fprintf(stderr, "families translator: %s\n", eb_strerror(rc));
+		return 1;
+	}
+	audit_record(db, d, &cli_actor, "update", "district", "translation",
+		     off ? "note translation endpoint removed" : "note translation endpoint set");
+	printf(off ? "translator: off\n" : "translator: %s\n", endpoint);
+	return 0;
+}
+
+static int languages(struct db *db, int64_t d)
+{
+	struct family_lang_census c;
+	if (family_lang_census(db, d, &c)) {
+		fprintf(stderr, "families languages: could not read the roster\n");
+		return 1;
+	}
+	printf("guardians: %ld\n", c.guardians);
+	for (size_t i = 0; i < i18n_count() && i < FAMILY_LANG_MAX; i++)
+		printf("%s: %ld\n", i18n_at(i)->tag, c.per_lang[i]);
+	printf("fallback: %ld\n", c.fallback);
+	for (size_t i = 0; i < c.nunknown; i++)
+		printf("fallback %s: %ld\n", c.unknown[i].tag, c.unknown[i].n);
+	return 0;
+}
+
+static int update(int argc, char **argv, struct db *db, int64_t d)
+{
+	const char *sid = cli_opt(argc, argv, "--student"), *wq = cli_opt(argc, argv, "--week");
+	const char *lq = cli_opt(argc, argv, "--lang");
+	if (!sid) {
+		fprintf(stderr, "families update: --student SOURCEDID is required\n");
+		return 2;
+	}
+	char zname[DISTRICT_TIME_ZONE_MAX] = "";
+	const struct tz *z = NULL;
+	if (district_time_zone(db, d, zname, sizeof zname) == EB_OK)
+		z = tz_get(zname);
+	struct family_week w;
+	if (wq && family_week_parse(wq, z, &w)) {
+		fprintf(stderr, "families update: --week: '%s' is not a week such as 2026-W47\n",
+			wq);
+		return 2;
+	}
+	if (!wq)
+		family_week_of(time_now(), z, &w);
+	const struct i18n_lang *lang = NULL;
+	if (lq && !(lang = i18n_find(lq))) {
+		fprintf(stderr, "families update: --lang: edbridge has no translation for '%s'\n",
+			lq);
+		return 2;
+	}
+	if (!lang) {
+		struct family_lang fl;
+		family_lang_of_guardian(db, d, NULL, sid, &fl);
+		lang = fl.lang;
+	}
+	struct arena a;
+	arena_init(&a);
+	struct family_update u;
+	enum eb_err rc = family_update_build(db, d, sid, &w, lang, &a, &u);
+	if (rc) {
+		fprintf(stderr, "families update: %s\n",
+			rc == EB_ENOTFOUND ? "no such student in the roster" : eb_strerror(rc));
+		arena_free(&a);
+		return 1;
+	}
+	struct buf b = BUF_INIT;
+	buf_init(&b, 0);
+	if (cli_flag(argc, argv, "--short"))
+		family_update_short(&u, &b);
+	else
+		family_update_text(&u, &b);
+	fputs(buf_cstr(&b), stdout);
+	if (b.len && b.data[b.len - 1] != '\n')
+		putchar('\n');
+	buf_free(&b);
+	arena_free(&a);
+	return 0;
+}
+
+int cmd_families(int argc, char **argv)
+{
+	if (argc < 2 || (argv[1][0] == '-' && cli_help(argc, argv, usage))) {
+		if (argc < 2)
+			fputs(usage, stderr);
+		return argc < 2 ? 2 : 0;
+	}
+	static const char *const subs[] = { "translator", "languages", "update" };
+	int which = -1;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(argv[1], subs[i]) == 0)
+			which = i;
+	if (which < 0) {
+		fprintf(stderr, "families: unknown subcommand '%s'\n%s", argv[1], usage);
+		return 2;
+	}
+	if (cli_help(argc, argv, usage))
+		return 0;
+	struct db *db;
+	int64_t d;
+	if (cli_open_db(argc, argv, false, &db))
+		return 1;
+	int rc = 1;
+	if (cli_district(argc, argv, db, &d) == EB_OK)
+		rc = which == 0	  ? translator(argc, argv, db, d)
+		     : which == 1 ? languages(db, d)
+				  : update(argc, argv, db, d);
+	db_close(db);
+	return rc;
+}
