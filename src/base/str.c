@@ -149,3 +149,20 @@ bool str_utf8_valid(struct str s, size_t *bad)
 	}
 	return true;
 }
+
+size_t str_site_url_len(const char *url, size_t max)
+{
+	if (!url)
+		return 0;
+	size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0  ? 8
+					 : strncmp(url, "http://", 7) == 0 ? 7
+									   : 0;
+	while (n > scheme && url[n - 1] == '/')
+		n--;
+	if (!scheme || n <= scheme || url[scheme] == '/' || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (url[i] <= ' ' || url[i] > '~' || strchr("\"'<>\\`?#", url[i]))
+			return 0;
+	return n;
+}

@@ -40,4 +40,10 @@ size_t str_copy(char *dst, size_t cap, const char *src);
  * first byte that is not part of a valid character (bad may be NULL). */
 bool str_utf8_valid(struct str s, size_t *bad);
 
+/* The length of url without its trailing '/' when it is the address of a
+ * site for people to open (http:// or https://, a host, printable ASCII
+ * without quotes, '<', '>', '\\', '`', a query or a fragment, at most max
+ * bytes); 0 otherwise. */
+size_t str_site_url_len(const char *url, size_t max);
+
 #endif

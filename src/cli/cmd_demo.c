@@ -15,6 +15,7 @@
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "domain/district.h"
+#include "domain/family_link.h"
 #include "ingest/oneroster.h"
 #include "domain/tools.h"
 #include "domain/initiatives.h"
@@ -57,8 +58,15 @@ static enum eb_err add_login(struct db *db, int64_t d, const struct demo_login *
 static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_district *sd,
 			       struct sim_learning **keep);
 
+/* What the demo prints for its family: an access code and a sign-in link's
+ * token (docs/security.md). */
+struct demo_family_secrets {
+	char code[32];
+	char link[64];
+};
+
 static enum eb_err build_demo(struct db *db, const struct sim_params *p, bool with_tools,
-			      char *code_out, struct demo_world *keep)
+			      struct demo_family_secrets *secrets, struct demo_world *keep)
 {
 	struct sim_district *sd = NULL;
 	struct sim_csv_file files[SIM_CSV_FILE_COUNT];
@@ -133,7 +141,10 @@ static enum eb_err build_demo(struct db *db, const struct sim_params *p, bool wi
 	for (size_t k = 1; !rc && k < dp.nchildren; k++)
 		rc = account_add_role(db, d, ids[8], ROLE_GUARDIAN, "person", dp.children[k]);
 	if (!rc)
-		rc = account_issue_code(db, d, ids[8], 30, code_out);
+		rc = account_issue_code(db, d, ids[8], 30, secrets->code);
+	if (!rc && dp.nchildren)
+		rc = family_link_issue(db, d, dp.guardian, dp.children[0], FAMILY_LINK_STAFF,
+				       secrets->link);
 	if (!rc) {
 		struct audit_actor who = { 0, "cli", "" };
 		rc = audit_record(db, d, &who, "create", "account", "demo logins", "edbridge demo");
@@ -495,9 +506,9 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 
 enum eb_err demo_build_world(struct db *db, const struct sim_params *p, struct demo_world *w)
 {
-	char code[32];
+	struct demo_family_secrets secrets;
 	memset(w, 0, sizeof *w);
-	enum eb_err rc = build_demo(db, p, true, code, w);
+	enum eb_err rc = build_demo(db, p, true, &secrets, w);
 	if (rc)
 		demo_world_free(w);
 	return rc;
@@ -527,7 +538,8 @@ static int parent_children(const char *path)
 	return n;
 }
 
-static void print_logins(const char *code, const char *url, int children)
+static void print_logins(const struct demo_family_secrets *s, const char *url, bool url_known,
+			 int children)
 {
 	static const char *const count[] = {
 		"no",		"one child", "two children", "three children", "four children",
@@ -553,8 +565,12 @@ static void print_logins(const char *code, const char *url, int children)
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		printf("  %-12s %s\n", rows[i][0], rows[i][1]);
-	if (code && *code)
-		printf("Family access code for 'parent' (works once, at /login/code): %s\n", code);
+	if (*s->code)
+		printf("Family access code for 'parent' (works once, at /login/code): %s\n",
+		       s->code);
+	if (*s->link)
+		printf("Family sign-in link for 'parent' (works once, for 7 days): %s/f/%s\n",
+		       url_known ? url : "", s->link);
 }
 
 /* The demo serves at 127.0.0.1: that is the address its letters print. */
@@ -598,7 +614,7 @@ int cmd_demo(int argc, char **argv)
 	if (cli_open_db(argc, argv, true, &db))
 		return 1;
 	int64_t d;
-	char code[32] = "";
+	struct demo_family_secrets secrets = { "", "" };
 	enum eb_err rc = district_only(db, &d);
 	if (rc == EB_ENOTFOUND) {
 		struct sim_params p;
@@ -607,7 +623,7 @@ int cmd_demo(int argc, char **argv)
 		else
 			sim_params_scaled(&p, (int)students);
 		p.seed = (uint64_t)seed;
-		rc = build_demo(db, &p, !cli_flag(argc, argv, "--roster-only"), code, NULL);
+		rc = build_demo(db, &p, !cli_flag(argc, argv, "--roster-only"), &secrets, NULL);
 	} else if (rc == EB_OK) {
 		printf("demo: %s already holds a district; serving it (use --fresh to rebuild)\n",
 		       path);
@@ -623,8 +639,8 @@ int cmd_demo(int argc, char **argv)
 	if (!serve || port == 0)
 		printf("\nServe it with: edbridge serve --db %s --port %d --public-url %s\n", path,
 		       (int)port, port ? url : "http://127.0.0.1:PORT");
-	print_logins(code, serve && port == 0 ? "the address printed below" : url,
-		     parent_children(path));
+	print_logins(&secrets, serve && port == 0 ? "the address printed below" : url,
+		     !(serve && port == 0), parent_children(path));
 	if (!serve)
 		return 0;
 	printf("\n");

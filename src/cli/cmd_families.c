@@ -7,6 +7,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/i18n.h"
+#include "base/str.h"
 #include "base/timeutil.h"
 #include "base/tz.h"
 #include "cli/cli.h"
@@ -14,6 +15,7 @@
 #include "domain/audit.h"
 #include "domain/district.h"
 #include "domain/family_lang.h"
+#include "domain/family_link.h"
 #include "domain/family_update.h"
 #include "domain/family_week.h"
 #include "domain/translate.h"
@@ -25,6 +27,8 @@ static const char usage[] =
 	"       edbridge families languages\n"
 	"       edbridge families update --student SOURCEDID [--week YYYY-Www] [--lang TAG]\n"
 	"                               [--short]\n"
+	"       edbridge families link --guardian SOURCEDID --student SOURCEDID\n"
+	"                               --public-url URL\n"
 	"       (each also takes [--db FILE] [--district-id N])\n\n"
 	"translator: the district's LibreTranslate-compatible endpoint (POST URL/translate),\n"
 	"  which translates teachers' notes into the languages Apertium (Spanish, offline)\n"
@@ -35,7 +39,10 @@ static const char usage[] =
 	"  translation yet (they read English), with those languages.\n"
 	"update: the weekly family update of one student as plain text (or --short, the\n"
 	"  text message), in --lang (default: the family's language), for --week (default:\n"
-	"  this week in the district's time zone).\n";
+	"  this week in the district's time zone).\n"
+	"link: a single-use sign-in link (7 days) for a guardian to one child's page, for\n"
+	"  a family that needs one now; makes the family's account when it has none\n"
+	"  (audited). --public-url: the address families use, as `serve --public-url`.\n";
 
 static const struct audit_actor cli_actor = { 0, "cli", "" };
 
@@ -147,6 +154,40 @@ static int update(int argc, char **argv, struct db *db, int64_t d)
 	return 0;
 }
 
+static int link(int argc, char **argv, struct db *db, int64_t d)
+{
+	const char *g = cli_opt(argc, argv, "--guardian");
+	const char *sid = cli_opt(argc, argv, "--student");
+	const char *base = cli_opt(argc, argv, "--public-url");
+	if (!g || !sid || !base) {
+		fprintf(stderr,
+			"families link: --guardian, --student and --public-url are required\n");
+		return 2;
+	}
+	if (!str_site_url_len(base, 200)) {
+		fprintf(stderr, "families link: --public-url: '%s' is not an http(s) address\n",
+			base);
+		return 2;
+	}
+	char token[64], url[512];
+	enum eb_err rc = family_link_issue(db, d, g, sid, FAMILY_LINK_STAFF, token);
+	if (rc) {
+		fprintf(stderr, "families link: %s\n",
+			rc == EB_ENOTFOUND ? "the roster does not make this person a guardian of"
+					     " this student"
+					   : eb_strerror(rc));
+		return 1;
+	}
+	if (!family_link_url(base, token, url, sizeof url)) {
+		fprintf(stderr, "families link: --public-url is too long\n");
+		return 2;
+	}
+	audit_record(db, d, &cli_actor, "issue_link", "student", sid,
+		     "sign-in link for a guardian");
+	puts(url);
+	return 0;
+}
+
 int cmd_families(int argc, char **argv)
 {
 	if (argc < 2 || (argv[1][0] == '-' && cli_help(argc, argv, usage))) {
@@ -154,9 +195,9 @@ int cmd_families(int argc, char **argv)
 			fputs(usage, stderr);
 		return argc < 2 ? 2 : 0;
 	}
-	static const char *const subs[] = { "translator", "languages", "update" };
+	static const char *const subs[] = { "translator", "languages", "update", "link" };
 	int which = -1;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (strcmp(argv[1], subs[i]) == 0)
 			which = i;
 	if (which < 0) {
@@ -173,7 +214,8 @@ int cmd_families(int argc, char **argv)
 	if (cli_district(argc, argv, db, &d) == EB_OK)
 		rc = which == 0	  ? translator(argc, argv, db, d)
 		     : which == 1 ? languages(db, d)
-				  : update(argc, argv, db, d);
+		     : which == 2 ? update(argc, argv, db, d)
+				  : link(argc, argv, db, d);
 	db_close(db);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/district.h"
+#include "domain/family_link.h"
 #include "domain/mastery.h"
 #include "domain/recommend.h"
 #include "store/db.h"
@@ -64,6 +65,8 @@ static void serve_housekeeping(const char *db_path, int64_t *last_refit)
 	}
 	if (session_purge(db, &n) == EB_OK && n)
 		log_info("serve: %lld expired sessions removed", (long long)n);
+	if (family_link_purge(db, &n) == EB_OK && n)
+		log_info("serve: %lld expired family sign-in links removed", (long long)n);
 	time_t now = time(NULL);
 	struct tm lt;
 	localtime_r(&now, &lt);

@@ -117,16 +117,9 @@ bool page_set_public_url(const char *url)
 	public_url[0] = '\0';
 	if (!url)
 		return true;
-	size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0  ? 8
-					 : strncmp(url, "http://", 7) == 0 ? 7
-									   : 0;
-	while (n > scheme && url[n - 1] == '/')
-		n--;
-	if (!scheme || n <= scheme || url[scheme] == '/' || n > PAGE_PUBLIC_URL_MAX)
+	size_t n = str_site_url_len(url, PAGE_PUBLIC_URL_MAX);
+	if (!n)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (url[i] <= ' ' || url[i] > '~' || strchr("\"'<>\\`?#", url[i]))
-			return false;
 	memcpy(public_url, url, n);
 	public_url[n] = '\0';
 	return true;

@@ -44,6 +44,8 @@ const struct route routes[] = {
 	{ "POST", "/login", page_login_submit, 0, ROUTE_PUBLIC | ROUTE_NO_CSRF, "password login" },
 	{ "GET", "/login/code", page_code_form, 0, ROUTE_PUBLIC, "access-code login form" },
 	{ "POST", "/login/code", page_code_submit, 0, ROUTE_PUBLIC | ROUTE_NO_CSRF, "access-code login" },
+	{ "GET", "/f/:token", page_family_link_form, 0, ROUTE_PUBLIC, "a family's sign-in link (email, text, letter QR)" },
+	{ "POST", "/f/:token", page_family_link_submit, 0, ROUTE_PUBLIC | ROUTE_NO_CSRF, "sign in with a family's link (single use)" },
 	{ "POST", "/logout", page_logout, ROLES_ANY, 0, "log out" },
 	{ "GET", "/home", page_home, ROLES_ANY, 0, "each role's home page", NAV(10, "Home") },
 	{ "GET", "/account/password", page_account_password_form, ROLES_ANY, 0, "one's own sign-in: password, remembered devices" },

@@ -127,7 +127,12 @@ function buildDemo(db) {
 		if (f.length >= 3)
 			roles[f[0]] = [...f[2].matchAll(/(\w+) \(/g)].map((m) => m[1]);
 	}
-	return { password: pw[1], codeLogin: code[1], code: code[2], logins, roles };
+	/* the family's sign-in link: the visitor opens it (GET does not spend it) */
+	const link = /sign-in link for '[^']+'[^:]*: \S*?(\/f\/[A-Za-z0-9_-]{43})\s/.exec(out);
+	if (!link)
+		throw new Error('demo output without a family sign-in link:\n' + out);
+	return { password: pw[1], codeLogin: code[1], code: code[2], logins, roles,
+		 linkPath: link[1] };
 }
 
 function listRoutes(db) {
@@ -273,6 +278,8 @@ async function checkAccount(browser, origin, account, routes, demo, axeSource) {
 	}
 	const mine = routes.filter((r) => r.public || r.roles.some((x) => account.roles.includes(x)));
 	const queue = mine.filter((r) => !r.params).map((r) => origin + r.pattern);
+	if (account.kind === 'visitor')
+		queue.push(origin + demo.linkPath);
 	const taken = new Map(); /* pattern -> keys of the instances queued */
 	const seen = new Set(queue);
 	const linkStatus = new Map();

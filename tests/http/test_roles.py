@@ -18,6 +18,8 @@ MATRIX = {
     "/":                   [L, L, L, L, L, L, L, L, L, L, L, L],
     "/login":              [L, L, L, L, L, L, L, L, L, L, L, A],
     "/login/code":         [L, L, L, L, L, L, L, L, L, L, L, A],
+    # an unknown sign-in link: the signed-in go home, others read why (404)
+    "/f/not-a-link":       [L, L, L, L, L, L, L, L, L, L, L, N],
     "/assets/style.css":   [A, A, A, A, A, A, A, A, A, A, A, A],
     "/home":               [A, A, A, A, A, A, A, A, A, A, A, L],
     "/account/password":   [A, A, A, A, A, A, A, A, A, A, A, L],
@@ -98,6 +100,7 @@ POST_MATRIX = {
 # a route pattern -> the concrete path(s) above that exercise it
 PATTERN_PATHS = {
     "/xapi/*": "/xapi/activities/state",
+    "/f/:token": "/f/not-a-link",
     "/standards/:code": "/standards/3.NF.A.1",
     "/schools/:id": "/schools/sch-a1",
     "/classes/:id": "/classes/cls-a1-3",

@@ -12,6 +12,7 @@
 #include "domain/audit.h"
 #include "domain/district.h"
 #include "domain/family_lang.h"
+#include "domain/family_link.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/http.h"
@@ -393,6 +394,145 @@ void page_code_submit(struct http_request *req)
 	    family_lang_set(req->db, a.district_id, a.id, L->tag))
 		log_warn("login: could not keep the language of account %lld", (long long)a.id);
 	signed_in(req, &a, next_of(req));
+}
+
+/* --- a family's sign-in link (email, text message, a letter's QR code;
+ * docs/security.md "Family sign-in links") --- */
+
+/* The language of a link's pages: the family's, when the token still names
+ * its account, else the visitor's. */
+static void link_lang(struct http_request *req, const struct account *a)
+{
+	if (a) {
+		struct family_lang fl;
+		family_lang_of_account(req->db, a->district_id, a, NULL, &fl);
+		req->lang = fl.lang && fl.lang != i18n_english() ? fl.lang : NULL;
+	} else {
+		visitor_lang(req);
+	}
+}
+
+/* The page of a link that no longer signs in (410): why, and what to do. */
+static void link_gone(struct http_request *req, enum family_link_state st)
+{
+	const struct i18n_lang *L = req->lang;
+	req->status = st == FAMILY_LINK_UNKNOWN ? 404 : 410;
+	page_begin(req, TR(L, "This link does not work any more"));
+	struct buf *b = &req->out;
+	html_raw(b, "<p class=\"notice error\" role=\"alert\">");
+	switch (st) {
+	case FAMILY_LINK_USED:
+		html_text(b, TR(L, "This link was already used. Each link works once."));
+		break;
+	case FAMILY_LINK_EXPIRED:
+		html_text(b, TR(L, "This link is too old. Links in messages work for 7 days, and"
+				   " links in letters for 30 days."));
+		break;
+	case FAMILY_LINK_DISABLED:
+		html_text(b, TR(L, "This account is closed. Please contact your school."));
+		break;
+	default:
+		html_text(b, TR(L, "This link is not one of ours, or it was copied only in part."));
+		break;
+	}
+	html_raw(b, "</p><p>");
+	html_text(b,
+		  TR(L, "Next week's update brings a new link. You can also sign in with the"
+			" access code from a school letter, or ask the school for a new letter."));
+	html_raw(b, "</p><p><a href=\"/login/code");
+	if (L) {
+		html_raw(b, "?lang=");
+		html_url(b, L->tag);
+	}
+	html_raw(b, "\">");
+	html_text(b, TR(L, "Log in with an access code"));
+	html_raw(b, "</a></p>");
+	page_end(req);
+}
+
+void page_family_link_form(struct http_request *req)
+{
+	const char *token = req->params[0];
+	struct account a;
+	enum family_link_state st = FAMILY_LINK_UNKNOWN;
+	if (family_link_check(req->db, token, &st, &a) != EB_OK) {
+		visitor_lang(req);
+		page_error(req, 503, TR(req->lang, "Error"),
+			   TR(req->lang, "The server is busy. Try again in a moment."));
+		return;
+	}
+	if (st != FAMILY_LINK_OK) {
+		/* a family already signed in on this device goes on to its page */
+		if (st != FAMILY_LINK_DISABLED && auth_resume(req)) {
+			http_redirect(req, "/home");
+			return;
+		}
+		link_lang(req, st == FAMILY_LINK_UNKNOWN ? NULL : &a);
+		link_gone(req, st);
+		return;
+	}
+	/* the link is used only by the button below: mail scanners that open
+	 * every link must not spend it */
+	link_lang(req, &a);
+	const struct i18n_lang *L = req->lang;
+	const char *csrf = auth_login_csrf(req);
+	page_begin(req, TR(L, "Welcome"));
+	struct buf *b = &req->out;
+	char district[256] = "";
+	district_name(req->db, a.district_id, district, sizeof district);
+	html_raw(b, "<p>");
+	html_textf(b, TR(L, "This link opens your child's page at %s."), district);
+	html_raw(b, "</p><form class=\"stack\" method=\"post\" action=\"/f/");
+	html_url(b, token);
+	html_raw(b, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	html_attr(b, csrf);
+	html_raw(b, "\"><div class=\"check\"><input type=\"checkbox\" id=\"remember\""
+		    " name=\"remember\" value=\"1\" checked><label for=\"remember\">");
+	html_textf(b, TR(L, "Keep me signed in on this device for %d days"), DEVICE_TTL_DAYS);
+	html_raw(b, " <span class=\"muted\">");
+	html_text(b, TR(L, "(on your own phone or computer, not a shared one)"));
+	html_raw(b, "</span></label></div><div><button type=\"submit\">");
+	html_text(b, TR(L, "Open my child's page"));
+	html_raw(b, "</button></div></form>");
+	page_end(req);
+}
+
+void page_family_link_submit(struct http_request *req)
+{
+	const char *token = req->params[0];
+	struct account a;
+	char sid[ACCOUNT_ID_MAX] = "";
+	enum family_link_state st = FAMILY_LINK_UNKNOWN;
+	if (!auth_login_csrf_ok(req)) {
+		visitor_lang(req);
+		page_error(req, 403, TR(req->lang, "Error"),
+			   TR(req->lang, "Your login form expired. Please try again."));
+		return;
+	}
+	if (family_link_redeem(req->db, token, &st, &a, sid) != EB_OK) {
+		visitor_lang(req);
+		page_error(req, 503, TR(req->lang, "Error"),
+			   TR(req->lang, "The server is busy. Try again in a moment."));
+		return;
+	}
+	if (st != FAMILY_LINK_OK) {
+		link_lang(req, st == FAMILY_LINK_UNKNOWN ? NULL : &a);
+		link_gone(req, st);
+		return;
+	}
+	link_lang(req, &a);
+	if (auth_start_session(req, &a)) {
+		page_error(req, 500, TR(req->lang, "Error"),
+			   TR(req->lang, "Could not start a session. Try again."));
+		return;
+	}
+	struct audit_actor who = { a.id, a.login, req->client_addr };
+	audit_record(req->db, a.district_id, &who, "login", "account", a.login, "sign-in link");
+	struct buf nb = BUF_INIT;
+	buf_puts(&nb, "/students/");
+	html_url(&nb, sid);
+	signed_in(req, &a, buf_failed(&nb) ? "/home" : buf_cstr(&nb));
+	buf_free(&nb);
 }
 
 void page_logout(struct http_request *req)

@@ -17,6 +17,10 @@ void page_login_form(struct http_request *req);
 void page_login_submit(struct http_request *req);
 void page_code_form(struct http_request *req);
 void page_code_submit(struct http_request *req);
+/* a family's sign-in link (domain/family_link.h): GET shows the button,
+ * POST spends the link */
+void page_family_link_form(struct http_request *req);
+void page_family_link_submit(struct http_request *req);
 void page_logout(struct http_request *req);
 void page_account_password_form(struct http_request *req);
 void page_account_password(struct http_request *req);
