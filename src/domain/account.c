@@ -1,5 +1,7 @@
 #include "domain/account.h"
 
+#include "base/i18n.h"
+
 #include <pthread.h>
 #include <sodium.h>
 #include <stddef.h> /* crack.h uses size_t without including it */
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "store/db.h"
@@ -102,22 +105,22 @@ const char *account_password_problem(const char *password, const char *login,
 				     const char *display_name)
 {
 	if (!password || !*password)
-		return "Enter a password.";
+		return N_("Enter a password.");
 	size_t n = strlen(password);
 	if (n < PASSWORD_MIN)
-		return "A password needs at least 8 characters (a few words make a good one).";
+		return N_("A password needs at least 8 characters (a few words make a good one).");
 	if (n > PASSWORD_MAX)
-		return "A password has at most 256 characters.";
+		return N_("A password has at most 256 characters.");
 	if (strspn(password, " \t") == n)
-		return "A password cannot be only spaces.";
+		return N_("A password cannot be only spaces.");
 	if (contains_nocase(password, login))
-		return "A password cannot contain the login.";
+		return N_("A password cannot contain the login.");
 	char dict_file[512];
 	const char *dict = GetDefaultCracklibDict();
 	snprintf(dict_file, sizeof dict_file, "%s.pwd", dict);
 	if (access(dict_file, R_OK) != 0)
-		return "Passwords cannot be set: the common-password dictionary is not installed"
-		       " (Debian package cracklib-runtime).";
+		return N_("Passwords cannot be set: the common-password dictionary is not installed"
+			  " (Debian package cracklib-runtime).");
 	pthread_mutex_lock(&crack_lock);
 	const char *why = FascistCheckUser(password, dict, login ? login : "",
 					   display_name ? display_name : "");
@@ -125,18 +128,20 @@ const char *account_password_problem(const char *password, const char *login,
 	if (!why)
 		return NULL;
 	if (strstr(why, "dictionary"))
-		return "That password is too common: it is a dictionary word or a common password,"
-		       " or one with a few changes. Choose another (a few unrelated words work "
-		       "well).";
+		return N_(
+			"That password is too common: it is a dictionary word or a common password,"
+			" or one with a few changes. Choose another (a few unrelated words work "
+			"well).");
 	if (strstr(why, "DIFFERENT") || strstr(why, "simplistic") || strstr(why, "systematic"))
-		return "That password is too easy to guess: it repeats characters or follows a"
-		       " sequence. Choose another (a few unrelated words work well).";
+		return N_("That password is too easy to guess: it repeats characters or follows a"
+			  " sequence. Choose another (a few unrelated words work well).");
 	if (strstr(why, "username") || strstr(why, "password entry"))
-		return "A password cannot be based on the login or the name.";
+		return N_("A password cannot be based on the login or the name.");
 	if (strstr(why, "loading dictionary"))
-		return "Passwords cannot be set: the common-password dictionary cannot be read.";
-	return "That password is too easy to guess. Choose another (a few unrelated words work "
-	       "well).";
+		return N_(
+			"Passwords cannot be set: the common-password dictionary cannot be read.");
+	return N_("That password is too easy to guess. Choose another (a few unrelated words work "
+		  "well).");
 }
 
 static enum eb_err hash_password(const char *password, char out[crypto_pwhash_STRBYTES])

@@ -101,6 +101,30 @@ class FamilyLink(unittest.TestCase):
             ).fetchall()
         self.assertEqual(rows, [("family-gdn-2", "guardian", "person", "stu-2")])
 
+    def test_own_sign_in_page_in_the_family_language(self):
+        """A family that came by a link may set an optional password and sees
+        its remembered devices, in its language; a refused password says why
+        in it too."""
+        path = self.issue("gdn-2", "stu-2")
+        c = self.srv.client()
+        c.get(path)
+        self.assertEqual(c.post(path, {"remember": "1"}).status, 303)
+        r = c.get("/account/password")
+        self.assertEqual(r.status, 200)
+        self.assertIn('<html lang="vi">', r.text)
+        self.assertIn("Đặt mật khẩu", r.text)
+        self.assertIn("Các thiết bị giữ đăng nhập", r.text)
+        self.assertRegex(r.text, r"Ghi nhớ ngày \d{4}-\d{2}-\d{2}")
+        r = c.post("/account/password", {"password": "short", "again": "short"})
+        self.assertEqual(r.status, 400)
+        self.assertIn("Mật khẩu cần ít nhất 8 ký tự", r.text)
+        # staff read it in English
+        staff = self.srv.client()
+        staff.login("teacher")
+        r = staff.get("/account/password")
+        self.assertIn("Your login:", r.text)
+        self.assertIn('<html lang="en"', r.text)
+
     def test_guardian_of_another_child_gets_no_link(self):
         out = run("families", "link", "--guardian", "gdn-2", "--student", "stu-1",
                   "--public-url", BASE, "--district-id", "1", db=self.db, check=False)

@@ -548,114 +548,139 @@ void page_logout(struct http_request *req)
 
 /* --- one's own sign-in: password and remembered devices --- */
 
-/* A day in words, "3 October 2026" (UTC). */
-static void day_words(struct buf *b, int64_t t)
+/* A day in words, "3 October 2026" (UTC), into out; for a family reading
+ * another language 2026-10-03 (the form the weekly update uses), isolated
+ * left-to-right in a right-to-left language. */
+static void day_words(const struct i18n_lang *L, int64_t t, char *out, size_t cap)
 {
 	char tmp[40];
 	struct tm tm;
 	time_t tt = (time_t)t;
 	gmtime_r(&tt, &tm);
-	strftime(tmp, sizeof tmp, "%e %B %Y", &tm);
-	html_text(b, tmp[0] == ' ' ? tmp + 1 : tmp);
+	strftime(tmp, sizeof tmp, L ? "%Y-%m-%d" : "%e %B %Y", &tm);
+	snprintf(out, cap, L && L->rtl ? "\u2066%s\u2069" : "%s", tmp[0] == ' ' ? tmp + 1 : tmp);
+}
+
+/* One's own sign-in pages speak a family's or a student's language. */
+static void own_lang(struct http_request *req)
+{
+	if (page_family_viewer(&req->session->account))
+		page_family_use_lang(req);
 }
 
 /* The devices that stay signed in, each with a button to forget it. */
 static void devices_section(struct http_request *req)
 {
 	const struct account *me = &req->session->account;
+	const struct i18n_lang *L = req->lang;
 	struct buf *b = &req->out;
 	struct device_row *d = NULL;
 	size_t n = 0;
-	html_raw(b, "<h2 id=\"devices\">Devices that stay signed in</h2>");
+	html_raw(b, "<h2 id=\"devices\">");
+	html_text(b, TR(L, "Devices that stay signed in"));
+	html_raw(b, "</h2>");
 	if (account_device_list(req->db, me->district_id, me->id, &req->arena, &d, &n)) {
-		html_raw(b, "<p class=\"muted\">They could not be listed just now.</p>");
+		html_raw(b, "<p class=\"muted\">");
+		html_text(b, TR(L, "They could not be listed just now."));
+		html_raw(b, "</p>");
 		return;
 	}
 	if (!n) {
-		html_raw(b,
-			 "<p>None. To stay signed in on your own phone or computer, tick \"Keep me"
-			 " signed in on this device\" when you sign in.</p>");
+		html_raw(b, "<p>");
+		html_text(b, TR(L, "None. To stay signed in on your own phone or computer, tick"
+				   " \"Keep me signed in on this device\" when you sign in."));
+		html_raw(b, "</p>");
 		return;
 	}
 	int64_t here = auth_this_device(req, me);
 	html_raw(b, "<ul class=\"fam-list\">");
 	for (size_t i = 0; i < n; i++) {
-		html_raw(b, "<li><p class=\"fam-what\">");
+		html_raw(b, "<li><p class=\"fam-what\"><bdi>");
 		html_text(b, d[i].label);
-		if (d[i].id == here)
-			html_raw(b, " (this device)");
-		html_raw(b, "</p><p class=\"muted\">Remembered on ");
-		day_words(b, d[i].created_at);
-		html_raw(b, ", last signed in ");
-		day_words(b, d[i].last_used_at);
-		html_raw(b, "; until ");
-		day_words(b, d[i].expires_at);
-		html_raw(b, ".</p><form method=\"post\" action=\"/account/devices\">");
+		html_raw(b, "</bdi>");
+		if (d[i].id == here) {
+			html_raw(b, " ");
+			html_text(b, TR(L, "(this device)"));
+		}
+		char made[48], used[48], until[48];
+		day_words(L, d[i].created_at, made, sizeof made);
+		day_words(L, d[i].last_used_at, used, sizeof used);
+		day_words(L, d[i].expires_at, until, sizeof until);
+		html_raw(b, "</p><p class=\"muted\">");
+		html_textf(b, TR(L, "Remembered on %s; last signed in %s; until %s."), made, used,
+			   until);
+		html_raw(b, "</p><form method=\"post\" action=\"/account/devices\">");
 		page_csrf_field(req);
 		html_raw(b, "<input type=\"hidden\" name=\"device\" value=\"");
 		html_int(b, d[i].id);
-		html_raw(
-			b,
-			"\"><button type=\"submit\" class=\"secondary\">Forget this device</button>"
-			"</form></li>");
+		html_raw(b, "\"><button type=\"submit\" class=\"secondary\">");
+		html_text(b, TR(L, "Forget this device"));
+		html_raw(b, "</button></form></li>");
 	}
 	html_raw(b, "</ul>");
 	if (n > 1) {
 		html_raw(b, "<form method=\"post\" action=\"/account/devices\">");
 		page_csrf_field(req);
-		html_raw(
-			b,
-			"<input type=\"hidden\" name=\"device\" value=\"all\"><button"
-			" type=\"submit\" class=\"secondary\">Forget every device</button></form>");
+		html_raw(b, "<input type=\"hidden\" name=\"device\" value=\"all\"><button"
+			    " type=\"submit\" class=\"secondary\">");
+		html_text(b, TR(L, "Forget every device"));
+		html_raw(b, "</button></form>");
 	}
 }
 
+/* The page; msg is an English message, shown in the reader's language. */
 static void password_form(struct http_request *req, int status, const char *kind, const char *msg)
 {
 	const struct account *me = &req->session->account;
+	own_lang(req);
+	const struct i18n_lang *L = req->lang;
 	struct buf *b = &req->out;
 	req->status = status;
-	page_begin(req, "Your sign-in");
+	page_begin(req, TR(L, "Your sign-in"));
 	if (msg)
-		page_notice(req, kind, msg);
-	html_raw(b, "<p>Your login is <strong>");
+		page_notice(req, kind, TR(L, msg));
+	html_raw(b, "<p>");
+	html_text(b, TR(L, "Your login:"));
+	html_raw(b, " <strong dir=\"ltr\">");
 	html_text(b, me->login);
-	html_raw(b, "</strong>.</p><h2>");
-	html_text(b, me->has_password ? "Change your password" : "Set a password");
+	html_raw(b, "</strong></p><h2>");
+	html_text(b, me->has_password ? TR(L, "Change your password") : TR(L, "Set a password"));
 	html_raw(b, "</h2>");
-	if (!me->has_password)
-		html_raw(b,
-			 "<p>You signed in with an access code from a letter. With a password you"
-			 " can sign in at any time with your login and password, without a new"
-			 " letter.</p>");
+	if (!me->has_password) {
+		html_raw(b, "<p>");
+		html_text(b, TR(L, "You signed in with a link or an access code from the school."
+				   " A password is not needed, but with one you can sign in at any"
+				   " time with your login and password."));
+		html_raw(b, "</p>");
+	}
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/account/password\">");
 	page_csrf_field(req);
 	html_raw(b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"");
 	html_attr(b, me->login);
 	html_raw(b, "\">");
-	if (me->has_password)
-		html_raw(b,
-			 "<div><label for=\"current\">Current password</label><input id=\"current\""
-			 " name=\"current\" type=\"password\" autocomplete=\"current-password\" "
-			 "required"
-			 " maxlength=\"256\"></div>");
-	html_raw(
-		b,
-		"<div><label for=\"password\">New password <span class=\"muted\">"
-		"(at least 8 characters; a few unrelated words make a good one; common passwords "
-		"are"
-		" refused)</span></label><input id=\"password\" name=\"password\" type=\"password\""
-		" autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\"></div>"
-		"<div><label for=\"again\">New password again</label><input id=\"again\" "
-		"name=\"again\""
-		" type=\"password\" autocomplete=\"new-password\" required maxlength=\"256\"></div>"
-		"<div><button type=\"submit\">");
-	html_text(b, me->has_password ? "Change my password" : "Set my password");
+	if (me->has_password) {
+		html_raw(b, "<div><label for=\"current\">");
+		html_text(b, TR(L, "Current password"));
+		html_raw(b, "</label><input id=\"current\" name=\"current\" type=\"password\""
+			    " autocomplete=\"current-password\" required maxlength=\"256\"></div>");
+	}
+	html_raw(b, "<div><label for=\"password\">");
+	html_text(b, TR(L, "New password"));
+	html_raw(b, " <span class=\"muted\">");
+	html_text(b, TR(L, "(at least 8 characters; a few unrelated words make a good one; common"
+			   " passwords are refused)"));
+	html_raw(b, "</span></label><input id=\"password\" name=\"password\" type=\"password\""
+		    " autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\">"
+		    "</div><div><label for=\"again\">");
+	html_text(b, TR(L, "New password again"));
+	html_raw(b, "</label><input id=\"again\" name=\"again\" type=\"password\""
+		    " autocomplete=\"new-password\" required maxlength=\"256\"></div>"
+		    "<div><button type=\"submit\">");
+	html_text(b, me->has_password ? TR(L, "Change my password") : TR(L, "Set my password"));
 	html_raw(b, "</button></div></form><p class=\"muted\">");
-	html_text(b, me->has_password
-			     ? "Changing it signs you out everywhere else, and other devices"
-			       " stop staying signed in."
-			     : "Setting it signs you out everywhere else.");
+	html_text(b, me->has_password ? TR(L, "Changing it signs you out everywhere else, and other"
+					      " devices stop staying signed in.")
+				      : TR(L, "Setting it signs you out everywhere else."));
 	html_raw(b, "</p>");
 	devices_section(req);
 	page_end(req);
@@ -666,16 +691,16 @@ void page_account_password_form(struct http_request *req)
 	const char *changed = http_query(req, "changed"), *forgot = http_query(req, "forgot");
 	if (changed && strcmp(changed, "1") == 0)
 		password_form(req, 200, "ok",
-			      "Your password was changed. Your other sessions were ended.");
+			      N_("Your password was changed. Your other sessions were ended."));
 	else if (changed && strcmp(changed, "set") == 0)
 		password_form(req, 200, "ok",
-			      "Your password is set. Next time, sign in with your login"
-			      " and password.");
+			      N_("Your password is set. Next time, sign in with your login"
+				 " and password."));
 	else if (forgot && strcmp(forgot, "1") == 0)
 		password_form(req, 200, "ok",
-			      "The device was forgotten: it signs in again next time.");
+			      N_("The device was forgotten: it signs in again next time."));
 	else if (forgot && strcmp(forgot, "all") == 0)
-		password_form(req, 200, "ok", "Every device was forgotten.");
+		password_form(req, 200, "ok", N_("Every device was forgotten."));
 	else
 		password_form(req, 200, NULL, NULL);
 }
@@ -687,16 +712,16 @@ void page_account_devices(struct http_request *req)
 	int64_t id = 0, n = 0;
 	bool all = which && strcmp(which, "all") == 0;
 	if (!all && (!which || cstr_to_i64(which, 1, INT64_MAX, &id))) {
-		password_form(req, 400, "error", "Choose a device to forget.");
+		password_form(req, 400, "error", N_("Choose a device to forget."));
 		return;
 	}
 	if (account_device_forget(req->db, me->district_id, me->id, id, &n)) {
-		password_form(req, 503, "error", "The server is busy. Try again in a moment.");
+		password_form(req, 503, "error", N_("The server is busy. Try again in a moment."));
 		return;
 	}
 	if (!n) {
 		password_form(req, 404, "error",
-			      "There is no such device (it may be forgotten already).");
+			      N_("There is no such device (it may be forgotten already)."));
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
@@ -715,8 +740,8 @@ void page_account_password(struct http_request *req)
 	bool setting = !me.has_password;
 	if (!pw || !again || (!setting && (!current || !*current))) {
 		password_form(req, 400, "error",
-			      setting ? "Enter the new password twice."
-				      : "Enter your current password and the new one twice.");
+			      setting ? N_("Enter the new password twice.")
+				      : N_("Enter your current password and the new one twice."));
 		return;
 	}
 	struct auth_throttle t;
@@ -736,19 +761,19 @@ void page_account_password(struct http_request *req)
 			rc = account_login_attempt(req->db, &me, NULL);
 		if (rc == EB_EBUSY) {
 			account_verify_password(req->db, NULL, current);
-			password_form(req, 403, "error", "Your current password is not right.");
+			password_form(req, 403, "error", N_("Your current password is not right."));
 			return;
 		}
 		if (rc) {
 			password_form(req, 503, "error",
-				      "The server is busy. Try again in a moment.");
+				      N_("The server is busy. Try again in a moment."));
 			return;
 		}
 		if (account_verify_password(req->db, &me, current) != EB_OK) {
 			struct audit_actor who = auth_actor(req);
 			audit_record(req->db, me.district_id, &who, "login_failed", "account",
 				     me.login, "wrong current password when changing it");
-			password_form(req, 403, "error", "Your current password is not right.");
+			password_form(req, 403, "error", N_("Your current password is not right."));
 			return;
 		}
 		auth_attempt_succeeded(req, &t);
@@ -756,9 +781,9 @@ void page_account_password(struct http_request *req)
 	}
 	const char *why = account_password_problem(pw, me.login, me.display_name);
 	if (!why && strcmp(pw, again) != 0)
-		why = "The two new passwords differ. Type the same one twice.";
+		why = N_("The two new passwords differ. Type the same one twice.");
 	if (!why && !setting && strcmp(pw, current) == 0)
-		why = "The new password is the current one. Choose another.";
+		why = N_("The new password is the current one. Choose another.");
 	if (why) {
 		password_form(req, 400, "error", why);
 		return;
@@ -770,7 +795,7 @@ void page_account_password(struct http_request *req)
 	rc = account_set_password(req->db, me.district_id, me.id, pw);
 	if (rc) {
 		password_form(req, rc == EB_EINVAL ? 400 : 503, "error",
-			      "Could not change the password. Try again.");
+			      N_("Could not change the password. Try again."));
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
