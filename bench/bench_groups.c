@@ -112,29 +112,17 @@ int main(int argc, char **argv)
 	/* CLASSES classes spread evenly over the district */
 	static char cls[CLASSES][64];
 	int64_t ntotal = 0;
-	long picked = large_pick_classes(L.db, L.d, CLASSES, cls, &ntotal);
+	long records = 0;
+	long picked = large_fill_classes(&L, CLASSES, cls, fill_class, &records, &ntotal);
 	if (picked < 0)
 		return 1;
 	size_t ncls = (size_t)picked;
-	long records = 0;
-	for (size_t i = 0; i < ncls; i++) {
-		long n = fill_class(L.db, L.d, cls[i]);
-		if (n < 0) {
-			printf("groups_350k: mastery fill failed\n");
-			return 1;
-		}
-		records += n;
-	}
 	double t_fill = time_mono() - t0;
 
 	/* a district admin's session */
-	char token[64], scope[24];
-	snprintf(scope, sizeof scope, "%lld", (long long)L.d);
-	if (!large_login(L.db, L.d, "bench-admin", ROLE_DISTRICT_ADMIN, "district", scope, NULL,
-			 token)) {
-		printf("groups_350k: cannot create a session\n");
+	char token[64];
+	if (!large_admin_login(&L, token))
 		return 1;
-	}
 	db_exec(L.db, "PRAGMA optimize");
 	static double dms[CLASSES * ROUNDS];
 	size_t nd = 0, ngroups = 0;

@@ -136,6 +136,34 @@ bool large_login(struct db *db, int64_t d, const char *login, enum role r, const
 	       !session_create(db, &acc, token, csrf);
 }
 
+bool large_admin_login(struct large *L, char token[64])
+{
+	char scope[24];
+	snprintf(scope, sizeof scope, "%lld", (long long)L->d);
+	if (large_login(L->db, L->d, "bench-admin", ROLE_DISTRICT_ADMIN, "district", scope, NULL,
+			token))
+		return true;
+	printf("%s: cannot create a session\n", L->name);
+	return false;
+}
+
+long large_fill_classes(struct large *L, size_t want, char (*out)[64],
+			long (*fill)(struct db *db, int64_t d, const char *cid), long *records,
+			int64_t *ntotal)
+{
+	long picked = large_pick_classes(L->db, L->d, want, out, ntotal);
+	*records = 0;
+	for (long i = 0; i < picked; i++) {
+		long n = fill(L->db, L->d, out[i]);
+		if (n < 0) {
+			printf("%s: mastery fill failed\n", L->name);
+			return -1;
+		}
+		*records += n;
+	}
+	return picked;
+}
+
 int large_serve(struct large *L, struct http_server **srv)
 {
 	db_exec(L->db, "PRAGMA optimize");

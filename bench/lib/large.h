@@ -51,6 +51,21 @@ int large_grade_of(const char *grades);
 bool large_login(struct db *db, int64_t d, const char *login, enum role r, const char *stype,
 		 const char *sid, const char *person, char token[64]);
 
+/* A district administrator "bench-admin" of L's district with a session
+ * (token, 64 bytes); prints "<name>: cannot create a session" and returns
+ * false on failure. */
+bool large_admin_login(struct large *L, char token[64]);
+
+/* Picks up to want classes spread over the district (large_pick_classes)
+ * into out and fills each with fill(db, district, class sourcedId), which
+ * returns how many records it wrote or -1. *records gets their sum, *ntotal
+ * the district's count of classes. Returns
+ * how many classes were picked and filled; -1 (after "<name>: mastery fill
+ * failed") on a failure. */
+long large_fill_classes(struct large *L, size_t want, char (*out)[64],
+			long (*fill)(struct db *db, int64_t d, const char *cid), long *records,
+			int64_t *ntotal);
+
 /* Closes L->db, starts the server on it (2 threads, loopback) and returns a
  * connected keep-alive socket, or -1 (after a message). */
 int large_serve(struct large *L, struct http_server **srv);
