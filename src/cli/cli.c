@@ -1,10 +1,12 @@
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/str.h"
 #include "domain/district.h"
 #include "store/db.h"
@@ -125,6 +127,40 @@ enum eb_err cli_district(int argc, char **argv, struct db *db, int64_t *district
 		fprintf(stderr, "%s: the database holds several districts; pass --district-id N\n",
 			argv[0]);
 	return rc;
+}
+
+char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s\n", cmd, path, strerror(errno));
+		return NULL;
+	}
+	struct buf b;
+	buf_init(&b, max);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	int rerr = ferror(f);
+	fclose(f);
+	buf_putc(&b, 0);
+	if (rerr || buf_failed(&b)) {
+		if (rerr)
+			fprintf(stderr, "%s: %s: read error\n", cmd, path);
+		else if (max >= (1u << 20))
+			fprintf(stderr, "%s: %s: file too large (over %zu MiB)\n", cmd, path,
+				max >> 20);
+		else
+			fprintf(stderr, "%s: %s: file too large (over %zu KiB)\n", cmd, path,
+				max >> 10);
+		buf_free(&b);
+		return NULL;
+	}
+	char *p = buf_detach(&b, len);
+	if (p)
+		(*len)--; /* without the NUL */
+	return p;
 }
 
 bool cli_help(int argc, char **argv, const char *text)

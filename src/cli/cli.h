@@ -8,6 +8,7 @@
 #define EB_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -31,6 +32,12 @@ enum eb_err cli_open_db(int argc, char **argv, bool create, struct db **out);
 /* The district the command works on: --district-id N, else the only one.
  * Prints a reason when there is none or several. */
 enum eb_err cli_district(int argc, char **argv, struct db *db, int64_t *district_id);
+
+/* Reads the whole file at path into a malloc'd buffer, NUL-terminated;
+ * *len gets its length without the NUL. At most max bytes: a larger file,
+ * one that cannot be opened or a read error prints "<cmd>: <path>: reason"
+ * and returns NULL. */
+char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len);
 
 /* Prints `text` when --help is present and returns true. */
 bool cli_help(int argc, char **argv, const char *text);

@@ -2,7 +2,6 @@
  *  [--date-format F] [--col-student C] [--col-date C] [--col-score C] FILE`
  * `edbridge import usage --initiative ID FILE` and
  * `edbridge import item-results --assessment ID FILE`. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,33 +22,47 @@ int cmd_import_item_results(int argc, char **argv);
 
 #define FILE_MAX (512u << 20)
 
-/* Reads a whole file (capped) into a malloc'd buffer. */
-static char *slurp(const char *cmd, const char *path, size_t *len)
+/* A file import's common part: the database, the district and the file
+ * read whole; import_finish reports and frees. */
+struct import_run {
+	const char *cmd;
+	struct db *db;
+	int64_t district;
+	char *data;
+	size_t len;
+	struct buf errs; /* FILE:LINE: field: reason lines */
+};
+
+/* Opens the database and the district and reads path: 0, else the exit
+ * status (1) after a message, with nothing left open. */
+static int import_start(struct import_run *r, const char *cmd, int argc, char **argv,
+			const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "%s: %s: %s\n", cmd, path, strerror(errno));
-		return NULL;
+	memset(r, 0, sizeof *r);
+	r->cmd = cmd;
+	if (cli_open_db(argc, argv, false, &r->db))
+		return 1;
+	if (cli_district(argc, argv, r->db, &r->district) ||
+	    !(r->data = cli_read_file(cmd, path, FILE_MAX, &r->len))) {
+		db_close(r->db);
+		return 1;
 	}
-	struct buf b;
-	buf_init(&b, FILE_MAX);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&b, chunk, n);
-	int rerr = ferror(f);
-	fclose(f);
-	if (rerr || buf_failed(&b)) {
-		fprintf(stderr, "%s: %s: %s\n", cmd, path,
-			rerr ? "read error" : "file too large (over 512 MiB)");
-		buf_free(&b);
-		return NULL;
+	buf_init(&r->errs, 1 << 20);
+	return 0;
+}
+
+/* After the import's result e: its errors and "rejected, nothing stored"
+ * when it failed; frees r. Returns the exit status. */
+static int import_finish(struct import_run *r, enum eb_err e)
+{
+	if (e) {
+		fputs(buf_cstr(&r->errs), stderr);
+		fprintf(stderr, "%s: rejected, nothing stored\n", r->cmd);
 	}
-	buf_putc(&b, 0);
-	char *p = buf_detach(&b, len);
-	if (p && *len)
-		(*len)--; /* without the NUL */
-	return p;
+	buf_free(&r->errs);
+	free(r->data);
+	db_close(r->db);
+	return e ? 1 : 0;
 }
 
 static int parse_double(const char *cmd, const char *name, const char *v, double *out)
@@ -104,34 +117,15 @@ int cmd_import_assessment(int argc, char **argv)
 				" DD/MM/YYYY or YYYYMMDD\n");
 		return 2;
 	}
-	struct db *db;
-	if (cli_open_db(argc, argv, false, &db))
+	struct import_run r;
+	if (import_start(&r, "import assessment", argc, argv, path))
 		return 1;
-	int64_t district;
-	if (cli_district(argc, argv, db, &district)) {
-		db_close(db);
-		return 1;
-	}
-	size_t len;
-	char *data = slurp("import assessment", path, &len);
-	if (!data) {
-		db_close(db);
-		return 1;
-	}
-	struct buf errs;
-	buf_init(&errs, 1 << 20);
 	size_t rows = 0;
-	enum eb_err e = assessment_csv_import(db, district, path, data, len, &p, &rows, &errs);
-	if (e) {
-		fputs(buf_cstr(&errs), stderr);
-		fprintf(stderr, "import assessment: rejected, nothing stored\n");
-	} else {
+	enum eb_err e =
+		assessment_csv_import(r.db, r.district, path, r.data, r.len, &p, &rows, &r.errs);
+	if (!e)
 		printf("assessment: %s\nscores: %zu\n", p.name, rows);
-	}
-	buf_free(&errs);
-	free(data);
-	db_close(db);
-	return e ? 1 : 0;
+	return import_finish(&r, e);
 }
 
 int cmd_import_usage(int argc, char **argv)
@@ -150,45 +144,25 @@ int cmd_import_usage(int argc, char **argv)
 		fprintf(stderr, "import usage: --initiative ID and FILE are required\n");
 		return 2;
 	}
-	struct db *db;
-	if (cli_open_db(argc, argv, false, &db))
+	struct import_run r;
+	if (import_start(&r, "import usage", argc, argv, path))
 		return 1;
-	int64_t district;
-	if (cli_district(argc, argv, db, &district)) {
-		db_close(db);
-		return 1;
-	}
 	struct arena a;
 	arena_init(&a);
 	struct initiative in;
-	if (initiative_get(db, district, iid, &a, &in)) {
+	enum eb_err e = initiative_get(r.db, r.district, iid, &a, &in);
+	arena_free(&a);
+	if (e) {
 		fprintf(stderr, "import usage: no initiative %lld in this district\n",
 			(long long)iid);
-		arena_free(&a);
-		db_close(db);
+		import_finish(&r, EB_OK);
 		return 1;
 	}
-	arena_free(&a);
-	size_t len;
-	char *data = slurp("import usage", path, &len);
-	if (!data) {
-		db_close(db);
-		return 1;
-	}
-	struct buf errs;
-	buf_init(&errs, 1 << 20);
 	size_t rows = 0;
-	enum eb_err e = usage_csv_import(db, district, iid, path, data, len, &rows, &errs);
-	if (e) {
-		fputs(buf_cstr(&errs), stderr);
-		fprintf(stderr, "import usage: rejected, nothing stored\n");
-	} else {
+	e = usage_csv_import(r.db, r.district, iid, path, r.data, r.len, &rows, &r.errs);
+	if (!e)
 		printf("initiative: %lld\nstudents: %zu\n", (long long)iid, rows);
-	}
-	buf_free(&errs);
-	free(data);
-	db_close(db);
-	return e ? 1 : 0;
+	return import_finish(&r, e);
 }
 
 int cmd_import_item_results(int argc, char **argv)
@@ -213,37 +187,21 @@ int cmd_import_item_results(int argc, char **argv)
 				" (see --help)\n");
 		return 2;
 	}
-	struct db *db;
-	if (cli_open_db(argc, argv, false, &db))
+	struct import_run r;
+	if (import_start(&r, "import item-results", argc, argv, path))
 		return 1;
-	int64_t district;
-	if (cli_district(argc, argv, db, &district)) {
-		db_close(db);
-		return 1;
-	}
-	size_t len;
-	char *data = slurp("import item-results", path, &len);
-	if (!data) {
-		db_close(db);
-		return 1;
-	}
-	struct buf errs;
-	buf_init(&errs, 1 << 20);
 	struct item_results_report rep;
 	struct audit_actor cli = { 0, "cli", "" };
-	enum eb_err e = item_results_import(db, district, aid, &cli, path, data, len, &rep, &errs);
+	enum eb_err e = item_results_import(r.db, r.district, aid, &cli, path, r.data, r.len, &rep,
+					    &r.errs);
 	if (e == EB_ENOTFOUND) {
 		fprintf(stderr, "import item-results: no common assessment %lld in this district\n",
 			(long long)aid);
-	} else if (e) {
-		fputs(buf_cstr(&errs), stderr);
-		fprintf(stderr, "import item-results: rejected, nothing stored\n");
-	} else {
+		import_finish(&r, EB_OK);
+		return 1;
+	}
+	if (!e)
 		printf("assessment: %lld\nrows: %zu\nnew or changed: %zu\nstudents: %zu\n",
 		       (long long)aid, rep.rows, rep.changed, rep.students);
-	}
-	buf_free(&errs);
-	free(data);
-	db_close(db);
-	return e ? 1 : 0;
+	return import_finish(&r, e);
 }

@@ -27,42 +27,6 @@ static void list_profiles(void)
 	}
 }
 
-/* Reads the whole file (at most CSVP_MAX_FILE bytes). */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *data = malloc(cap);
-	while (data) {
-		size_t got = fread(data + n, 1, cap - n, f);
-		n += got;
-		if (n < cap)
-			break;
-		if (cap > CSVP_MAX_FILE) {
-			free(data);
-			data = NULL;
-			break;
-		}
-		char *nd = realloc(data, cap * 2);
-		if (!nd) {
-			free(data);
-			data = NULL;
-			break;
-		}
-		data = nd;
-		cap *= 2;
-	}
-	if (data && ferror(f)) {
-		free(data);
-		data = NULL;
-	}
-	fclose(f);
-	*len = n;
-	return data;
-}
-
 int cmd_import_csv(int argc, char **argv)
 {
 	if (cli_help(argc, argv,
@@ -100,17 +64,14 @@ int cmd_import_csv(int argc, char **argv)
 	struct csvp_custom *custom = NULL;
 	if (pfile) {
 		size_t plen;
-		char *ptext = slurp(pfile, &plen);
+		char *ptext = cli_read_file("import csv", pfile, 65536, &plen);
 		char why[200];
 		custom = malloc(sizeof *custom);
-		if (!ptext || plen > 65536 || !custom) {
-			fprintf(stderr, "import csv: %s: cannot be read (or is over 64 KiB)\n",
-				pfile);
+		if (!ptext || !custom) {
 			free(ptext);
 			free(custom);
 			return 2;
 		}
-		ptext[plen < 65536 ? plen : 65535] = '\0';
 		if (csvp_parse_profile(ptext, custom, why, sizeof why)) {
 			fprintf(stderr, "import csv: %s: %s\n", pfile, why);
 			free(ptext);
@@ -127,10 +88,8 @@ int cmd_import_csv(int argc, char **argv)
 		return 2;
 	}
 	size_t len;
-	char *data = slurp(path, &len);
+	char *data = cli_read_file("import csv", path, CSVP_MAX_FILE, &len);
 	if (!data) {
-		fprintf(stderr, "import csv: %s: cannot be read (or is over %u MiB)\n", path,
-			CSVP_MAX_FILE >> 20);
 		free(custom);
 		return 1;
 	}
