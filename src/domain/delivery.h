@@ -42,8 +42,8 @@ struct delivery_settings {
 	char country_code[4]; /* digits, default "1" */
 	/* the address families use ("" : serve's --public-url) */
 	char public_url[DELIVERY_URL_MAX];
-	int send_day;  /* 1 Monday .. 7 Sunday (default 5, Friday) */
-	int send_hour; /* local hour 0..23 (default 16) */
+	int send_day;	    /* 1 Monday .. 7 Sunday (default 5, Friday) */
+	int send_hour;	    /* local hour 0..23 (default 16) */
 	int64_t updated_at; /* 0: never stored (the defaults) */
 };
 

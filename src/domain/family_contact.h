@@ -85,7 +85,7 @@ struct family_contact {
 	 * problem: never for logs */
 	char email_raw[FAMILY_EMAIL_MAX], phone_raw[48];
 	bool opted_out[FAMILY_CH_N];
-	bool paper;	    /* asked for paper */
+	bool paper;	   /* asked for paper */
 	int home_internet; /* roster metadata.homeInternet: 1, 0, -1 unknown */
 };
 

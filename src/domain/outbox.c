@@ -211,8 +211,8 @@ static enum eb_err queue_one(void *ctx, const struct family_contact *c)
 			rc = queue_row(q, c->guardian_sid, (enum family_channel)ch, OUTBOX_QUEUED,
 				       addr[ch], lang, "");
 		else if (ch != FAMILY_CH_LETTER && *addr[ch] && c->opted_out[ch]) {
-			rc = queue_row(q, c->guardian_sid, (enum family_channel)ch,
-				       OUTBOX_SKIPPED, addr[ch], lang, "opted out");
+			rc = queue_row(q, c->guardian_sid, (enum family_channel)ch, OUTBOX_SKIPPED,
+				       addr[ch], lang, "opted out");
 			rep->skipped++;
 		}
 	}
@@ -231,8 +231,8 @@ enum eb_err outbox_queue_week(struct db *db, int64_t district_id, const char *we
 	enum eb_err rc = delivery_get(db, district_id, &s);
 	if (rc)
 		return rc;
-	struct queue_state q = { db, district_id, w.label, dry_run, now, note, note_ctx, rep,
-				 NULL, false, false };
+	struct queue_state q = { db,	   district_id, w.label, dry_run, now,	note,
+				 note_ctx, rep,		NULL,	 false,	  false };
 	if (!dry_run && (rc = db_begin(db)))
 		return rc;
 	rc = db_query(db,
@@ -302,16 +302,16 @@ DB_ROWSPEC(row_spec, struct outbox_row, row_finish, DB_FIELD_INT(struct outbox_r
 	   DB_FIELD_INT(struct outbox_row, next_attempt_at),
 	   DB_FIELD_INT(struct outbox_row, lease_until),
 	   DB_FIELD_CHARS(struct outbox_row, provider_id),
-	   DB_FIELD_CHARS(struct outbox_row, reason),
-	   DB_FIELD_CHARS(struct outbox_row, school_sid), DB_FIELD_SKIP, DB_FIELD_SKIP);
+	   DB_FIELD_CHARS(struct outbox_row, reason), DB_FIELD_CHARS(struct outbox_row, school_sid),
+	   DB_FIELD_SKIP, DB_FIELD_SKIP);
 
 /* the columns of row_spec, for a query over outbox o joined to outbox_family f */
 #define ROW_COLS                                                                                   \
-	"o.id, o.district_id, o.guardian_sourced_id, o.week, o.channel, o.status, o.address,"    \
-	" o.lang, o.attempts, o.next_attempt_at, o.lease_until, coalesce(o.provider_id,''),"     \
+	"o.id, o.district_id, o.guardian_sourced_id, o.week, o.channel, o.status, o.address,"      \
+	" o.lang, o.attempts, o.next_attempt_at, o.lease_until, coalesce(o.provider_id,''),"       \
 	" o.reason, coalesce(f.school_sourced_id,''), 0, coalesce(f.students,'')"
 #define ROW_FROM                                                                                   \
-	" FROM outbox o LEFT JOIN outbox_family f ON f.district_id=o.district_id"                 \
+	" FROM outbox o LEFT JOIN outbox_family f ON f.district_id=o.district_id"                  \
 	" AND f.week=o.week AND f.guardian_sourced_id=o.guardian_sourced_id"
 
 /* ---- sending ---- */
@@ -379,8 +379,7 @@ enum eb_err outbox_record_provider_id(struct db *db, int64_t district_id, int64_
 {
 	if (!provider_id || !*provider_id)
 		return EB_EINVAL;
-	return db_execute(db,
-			  "UPDATE outbox SET provider_id=?3 WHERE district_id=?1 AND id=?2",
+	return db_execute(db, "UPDATE outbox SET provider_id=?3 WHERE district_id=?1 AND id=?2",
 			  DB_ARGS(DB_INT(district_id), DB_INT(row_id), DB_TEXT(provider_id)), NULL);
 }
 
@@ -425,10 +424,10 @@ enum eb_err outbox_finish(struct db *db, const struct outbox_row *row,
 					    FAMILY_OPT_OUT_BOUNCE);
 	if (!rc && st != OUTBOX_RETRY) {
 		char detail[OUTBOX_REASON_MAX + 64];
-		snprintf(detail, sizeof detail, "%s %s%s%s", ch, row->week, *res->reason ? ": " : "",
-			 st == OUTBOX_SENT ? "" : res->reason);
+		snprintf(detail, sizeof detail, "%s %s%s%s", ch, row->week,
+			 *res->reason ? ": " : "", st == OUTBOX_SENT ? "" : res->reason);
 		rc = audit_record(db, row->district_id, &system_actor,
-				  st == OUTBOX_SENT ? "message_sent"
+				  st == OUTBOX_SENT	 ? "message_sent"
 				  : st == OUTBOX_BOUNCED ? "message_bounced"
 							 : "message_failed",
 				  "guardian", row->guardian_sid, detail);
@@ -465,12 +464,12 @@ enum eb_err outbox_drain(struct db *db, int64_t district_id, enum family_channel
 	int64_t waiting = 0;
 	if (!c) {
 		rep->not_configured = true;
-		enum eb_err wr = db_get_int(db,
-					    "SELECT count(*) FROM outbox WHERE district_id=?1"
-					    " AND channel=?2 AND status IN ('queued','retry')",
-					    DB_ARGS(DB_INT(district_id),
-						    DB_TEXT(family_channel_name(channel))),
-					    &waiting);
+		enum eb_err wr = db_get_int(
+			db,
+			"SELECT count(*) FROM outbox WHERE district_id=?1"
+			" AND channel=?2 AND status IN ('queued','retry')",
+			DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel))),
+			&waiting);
 		rep->waiting = (long)waiting;
 		return wr;
 	}
@@ -581,14 +580,14 @@ enum eb_err outbox_letters(struct db *db, int64_t district_id, const char *week,
 			   const char *school_sid, bool all, struct arena *arena,
 			   struct outbox_row **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT " ROW_COLS ROW_FROM " WHERE o.district_id=?1 AND o.week=?2"
-			   " AND o.channel='letter' AND (o.status='queued' OR (?4 AND"
-			   " o.status='sent')) AND (?3 IS NULL OR f.school_sourced_id=?3)"
-			   " ORDER BY f.school_sourced_id, o.guardian_sourced_id",
-			   DB_ARGS(DB_INT(district_id), DB_TEXT(week), DB_TEXT(school_sid),
-				   DB_INT(all)),
-			   &row_spec, arena, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT " ROW_COLS ROW_FROM " WHERE o.district_id=?1 AND o.week=?2"
+		" AND o.channel='letter' AND (o.status='queued' OR (?4 AND"
+		" o.status='sent')) AND (?3 IS NULL OR f.school_sourced_id=?3)"
+		" ORDER BY f.school_sourced_id, o.guardian_sourced_id",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(week), DB_TEXT(school_sid), DB_INT(all)),
+		&row_spec, arena, rows, n);
 }
 
 enum eb_err outbox_mark_letters_printed(struct db *db, int64_t district_id, const int64_t *ids,
@@ -599,11 +598,12 @@ enum eb_err outbox_mark_letters_printed(struct db *db, int64_t district_id, cons
 	long done = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		int changes = 0;
-		rc = db_execute(db,
-				"UPDATE outbox SET status='sent', provider_id='printed', sent_at=?3,"
-				" updated_at=?3, lease_until=NULL WHERE district_id=?1 AND id=?2"
-				" AND channel='letter' AND status IN ('queued','retry','sending')",
-				DB_ARGS(DB_INT(district_id), DB_INT(ids[i]), DB_INT(now)), &changes);
+		rc = db_execute(
+			db,
+			"UPDATE outbox SET status='sent', provider_id='printed', sent_at=?3,"
+			" updated_at=?3, lease_until=NULL WHERE district_id=?1 AND id=?2"
+			" AND channel='letter' AND status IN ('queued','retry','sending')",
+			DB_ARGS(DB_INT(district_id), DB_INT(ids[i]), DB_INT(now)), &changes);
 		done += changes;
 	}
 	if (!rc && done) {
@@ -662,8 +662,7 @@ enum eb_err outbox_reach(struct db *db, int64_t district_id, const char *week,
 	if (week && *week) {
 		str_copy(out->week, sizeof out->week, week);
 	} else {
-		if ((rc = db_query(db,
-				   "SELECT max(week) FROM outbox_family WHERE district_id=?1",
+		if ((rc = db_query(db, "SELECT max(week) FROM outbox_family WHERE district_id=?1",
 				   DB_ARGS(DB_INT(district_id)), &st)))
 			return rc;
 		if (db_next(st))
@@ -701,8 +700,7 @@ enum eb_err outbox_reach(struct db *db, int64_t district_id, const char *week,
 		return EB_ENOTFOUND;
 	size_t gcap = 0, mcap = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct outbox_reach_group *g =
-			out->ngroups ? &out->groups[out->ngroups - 1] : NULL;
+		struct outbox_reach_group *g = out->ngroups ? &out->groups[out->ngroups - 1] : NULL;
 		if (!g || strcmp(g->school_sid, f[i].school) || strcmp(g->lang, f[i].lang)) {
 			out->groups = arena_grow(arena, out->groups, out->ngroups, &gcap,
 						 sizeof *out->groups, 16);

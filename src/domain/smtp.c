@@ -49,8 +49,9 @@ static enum eb_err smtp_open(const struct delivery_settings *s, void **session, 
 {
 	*session = NULL;
 	if (!*s->smtp_url) {
-		snprintf(err, errcap, "no mail server is set (edbridge families settings"
-				      " --smtp-url)");
+		snprintf(err, errcap,
+			 "no mail server is set (edbridge families settings"
+			 " --smtp-url)");
 		return EB_ENOTSUP;
 	}
 	if (delivery_check(s, err, errcap))
@@ -114,8 +115,8 @@ static void smtp_send(void *session, const struct outbox_row *row, const struct 
 	snprintf(mid, sizeof mid, "%02x%02x%02x%02x%02x%02x%02x%02x.%lld.%s@%s", rnd[0], rnd[1],
 		 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], (long long)row->id, row->week,
 		 ss->domain);
-	snprintf(boundary, sizeof boundary, "=_eb_%02x%02x%02x%02x%02x%02x", rnd[6], rnd[7],
-		 rnd[8], rnd[9], rnd[10], rnd[11]);
+	snprintf(boundary, sizeof boundary, "=_eb_%02x%02x%02x%02x%02x%02x", rnd[6], rnd[7], rnd[8],
+		 rnd[9], rnd[10], rnd[11]);
 	struct mime_mail m = {
 		.from = ss->s.mail_from,
 		.from_name = ss->s.mail_from_name,
