@@ -437,8 +437,8 @@ enum eb_err outbox_finish(struct db *db, const struct outbox_row *row,
 	if (rc)
 		db_rollback(db);
 	if (!rc && st != OUTBOX_SENT)
-		log_info("outbox: %s to guardian %s (%s): %s%s", ch, row->guardian_sid, row->week,
-			 outbox_status_name(st), *res->reason ? "" : "");
+		log_info("outbox: %s to guardian %s (%s): %s%s%s", ch, row->guardian_sid, row->week,
+			 outbox_status_name(st), *res->reason ? ": " : "", res->reason);
 	return rc;
 }
 
