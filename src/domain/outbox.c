@@ -346,32 +346,51 @@ enum eb_err outbox_claim(struct db *db, int64_t district_id, enum family_channel
 {
 	*rows = NULL;
 	*n = 0;
+	if (max == 0)
+		return EB_OK;
+	int64_t *ids = arena_alloc(arena, max * sizeof *ids);
+	if (!ids)
+		return EB_ENOMEM;
 	enum eb_err rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = db_execute(db,
-			"UPDATE outbox SET status='sending', lease_until=?4, attempts=attempts+1,"
-			" updated_at=?3 WHERE id IN (SELECT id FROM outbox WHERE district_id=?1"
-			" AND channel=?2 AND status IN ('queued','retry') AND next_attempt_at<=?3"
-			" ORDER BY id LIMIT ?5)",
-			DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel)),
-				DB_INT(now), DB_INT(now + OUTBOX_LEASE_S), DB_INT(max)),
-			NULL);
-	if (!rc)
-		rc = db_get_rows(db,
-				 "SELECT " ROW_COLS ROW_FROM " WHERE o.district_id=?1"
-				 " AND o.channel=?2 AND o.status='sending' AND o.lease_until=?3"
-				 " ORDER BY o.id",
-				 DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel)),
-					 DB_INT(now + OUTBOX_LEASE_S)),
-				 &row_spec, arena, rows, n);
+	/* the ids this claim took (RETURNING): another process claiming in the
+	 * same second takes other rows, and they are not read as ours */
+	struct db_stmt *st;
+	size_t k = 0;
+	rc = db_query(db,
+		      "UPDATE outbox SET status='sending', lease_until=?4, attempts=attempts+1,"
+		      " updated_at=?3 WHERE id IN (SELECT id FROM outbox WHERE district_id=?1"
+		      " AND channel=?2 AND status IN ('queued','retry') AND next_attempt_at<=?3"
+		      " ORDER BY id LIMIT ?5) RETURNING id",
+		      DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel)),
+			      DB_INT(now), DB_INT(now + OUTBOX_LEASE_S), DB_INT(max)),
+		      &st);
+	if (!rc) {
+		while (db_next(st))
+			if (k < max)
+				ids[k++] = db_col_int(st, 0);
+		rc = db_done(st);
+	}
+	struct outbox_row *out = k ? arena_zalloc(arena, k * sizeof *out) : NULL;
+	if (!rc && k && !out)
+		rc = EB_ENOMEM;
+	size_t got = 0;
+	for (size_t i = 0; !rc && i < k; i++) {
+		rc = db_get_row(db, "SELECT " ROW_COLS ROW_FROM " WHERE o.id=?1",
+				DB_ARGS(DB_INT(ids[i])), &row_spec, arena, &out[got]);
+		if (!rc)
+			got++;
+	}
 	if (!rc)
 		rc = db_commit(db);
 	if (rc) {
 		db_rollback(db);
-		*n = 0;
+		return rc;
 	}
-	return rc;
+	*rows = out;
+	*n = got;
+	return EB_OK;
 }
 
 enum eb_err outbox_record_provider_id(struct db *db, int64_t district_id, int64_t row_id,

@@ -612,6 +612,29 @@ static void queue_claim_recover(void **state)
 	arena_free(&a);
 }
 
+/* Two senders claiming in the same second (the command line and serve's
+ * schedule) each get their own rows, never the other's. */
+static void claims_in_the_same_second(void **state)
+{
+	struct fx *f = *state;
+	exec_ok(f, "INSERT INTO outbox(district_id, guardian_sourced_id, week, channel, status,"
+		   " address, lang, next_attempt_at, created_at, updated_at) VALUES"
+		   " (1, 'g1', '2026-W10', 'email', 'queued', 'rosa@example.org', 'es', 0, 0, 0),"
+		   " (1, 'g1', '2026-W11', 'email', 'queued', 'rosa@example.org', 'es', 0, 0, 0)");
+	struct arena a;
+	arena_init(&a);
+	struct outbox_row *one, *two;
+	size_t n1, n2;
+	assert_int_equal(outbox_claim(f->db, 1, FAMILY_CH_EMAIL, 7000, 1, &a, &one, &n1), 0);
+	assert_int_equal(outbox_claim(f->db, 1, FAMILY_CH_EMAIL, 7000, 1, &a, &two, &n2), 0);
+	assert_int_equal(n1, 1);
+	assert_int_equal(n2, 1);
+	assert_int_not_equal(one[0].id, two[0].id);
+	assert_int_equal(outbox_claim(f->db, 1, FAMILY_CH_EMAIL, 7000, 5, &a, &two, &n2), 0);
+	assert_int_equal(n2, 0);
+	arena_free(&a);
+}
+
 static void unsubscribe_tokens(void **state)
 {
 	struct fx *f = *state;
@@ -648,6 +671,7 @@ int main(void)
 		cmocka_unit_test(backoff),
 		cmocka_unit_test(settings_checks),
 		cmocka_unit_test_setup_teardown(queue_claim_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(claims_in_the_same_second, setup, teardown),
 		cmocka_unit_test_setup_teardown(unsubscribe_tokens, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
