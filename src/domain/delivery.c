@@ -10,6 +10,7 @@
 
 #include "base/str.h"
 #include "base/timeutil.h"
+#include "domain/district.h"
 #include "domain/family_contact.h"
 #include "store/db.h"
 
@@ -54,8 +55,10 @@ enum eb_err delivery_get(struct db *db, int64_t district_id, struct delivery_set
 		DB_ARGS(DB_INT(district_id)), &settings_spec, NULL, out);
 	if (rc == EB_ENOTFOUND) {
 		defaults(out);
-		return EB_OK;
+		rc = EB_OK;
 	}
+	if (!rc && district_time_zone(db, district_id, out->time_zone, sizeof out->time_zone))
+		str_copy(out->time_zone, sizeof out->time_zone, DISTRICT_TIME_ZONE_DEFAULT);
 	return rc;
 }
 

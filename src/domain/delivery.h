@@ -45,6 +45,10 @@ struct delivery_settings {
 	int send_day;	    /* 1 Monday .. 7 Sunday (default 5, Friday) */
 	int send_hour;	    /* local hour 0..23 (default 16) */
 	int64_t updated_at; /* 0: never stored (the defaults) */
+	/* the district's time zone (IANA name, district_time_zone), filled by
+	 * delivery_get and not stored here: quiet hours and the send time are
+	 * local to it (base/tz.h tz_get) */
+	char time_zone[65]; /* DISTRICT_TIME_ZONE_MAX */
 };
 
 /* The district's settings; the defaults (above) when none are stored.
