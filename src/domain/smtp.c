@@ -2,6 +2,7 @@
 #include "domain/smtp.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,14 @@ struct smtp_session {
 	const char *data;
 	size_t len, off;
 };
+
+/* libcurl's global state, once (thread-safe in Debian 12's 7.88, and once
+ * here as translate.c does) */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_start(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *ud)
 {
@@ -56,6 +65,7 @@ static enum eb_err smtp_open(const struct delivery_settings *s, void **session, 
 	}
 	if (delivery_check(s, err, errcap))
 		return EB_EINVAL;
+	pthread_once(&curl_once, curl_start);
 	struct smtp_session *ss = calloc(1, sizeof *ss);
 	if (!ss)
 		return EB_ENOMEM;
