@@ -329,5 +329,6 @@ void page_student(struct http_request *req)
 	}
 	html_raw(b, "</tbody></table></div>");
 	page_note_section(req, "student", sid);
+	page_feedback_staff_section(req, sid);
 	page_end(req);
 }
