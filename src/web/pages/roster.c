@@ -198,7 +198,9 @@ void page_class(struct http_request *req)
 	html_url(b, cid);
 	html_raw(b, "\">Intervention plans</a> &middot; <a href=\"/classes/");
 	html_url(b, cid);
-	html_raw(b, "/learning-plans\">Learning plans</a></p>");
+	html_raw(b, "/learning-plans\">Learning plans</a> &middot; <a href=\"/classes/");
+	html_url(b, cid);
+	html_raw(b, "/feedback\">Feedback</a></p>");
 	page_scroll_begin(req, "Class roster");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)ns);
