@@ -443,17 +443,18 @@ static void unit_bars(struct http_request *req, const struct learning *L)
 		return;
 	html_raw(b, "<section aria-labelledby=\"h-units\"><h2 id=\"h-units\">");
 	html_text(b, TR(T, "Your progress by unit"));
-	html_raw(b, "</h2><ul class=\"fam-list\">");
+	html_raw(b, "</h2><ul class=\"fam-units\">");
 	for (size_t i = 0; i < n; i++) {
-		html_raw(b, "<li><p class=\"fam-what\" id=\"unit-");
+		html_raw(b, "<li><span id=\"unit-");
 		html_attr(b, u[i].cluster->code);
 		html_raw(b, "\">");
 		catalog_text(b, T, unit_name(u[i].cluster));
-		html_raw(b, "</p><p><progress aria-labelledby=\"unit-");
+		html_raw(b, "</span><br><progress aria-labelledby=\"unit-");
 		html_attr(b, u[i].cluster->code);
-		buf_printf(b, "\" max=\"%d\" value=\"%d\"></progress> ", u[i].practiced, u[i].can);
+		buf_printf(b, "\" max=\"%d\" value=\"%d\"></progress> <span class=\"muted\">",
+			   u[i].practiced, u[i].can);
 		html_textf(b, TR(T, "Skills you can do: %d of %d"), u[i].can, u[i].practiced);
-		html_raw(b, "</p></li>");
+		html_raw(b, "</span></li>");
 	}
 	html_raw(b, "</ul></section>");
 }
@@ -477,14 +478,17 @@ static void unit_chart(struct http_request *req, const struct learning *L, const
 		html_raw(b, "</p></section>");
 		return;
 	}
-	double v[UNITS_MAX];
-	const char *tips[UNITS_MAX];
+	int can[UNITS_MAX], practiced[UNITS_MAX];
+	const char *labels[UNITS_MAX];
 	for (size_t i = 0; i < n; i++) {
-		v[i] = u[i].practiced ? 100.0 * u[i].can / u[i].practiced : 0;
-		tips[i] = unit_name(u[i].cluster);
+		can[i] = u[i].can;
+		practiced[i] = u[i].practiced;
+		labels[i] = unit_name(u[i].cluster);
 	}
 	char *title = arena_printf(&req->arena, TR(T, "Skills %s can do, by unit"), name);
-	chart_columns(b, "units", title ? title : "", v, tips, n);
+	html_raw(b, "<div class=\"fam-chart\" dir=\"ltr\">"); /* the drawing runs left to right */
+	chart_parts(b, "units", title ? title : "", labels, can, practiced, n);
+	html_raw(b, "</div>");
 	page_scroll_begin(req, TR(T, "Progress by unit"));
 	html_raw(b, "<table><thead><tr><th scope=\"col\">");
 	html_text(b, TR(T, "Unit"));

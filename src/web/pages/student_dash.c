@@ -251,10 +251,13 @@ static void thread(struct http_request *req, const struct feedback *f, bool stud
 		else
 			html_text(b, a->by_student ? "The student wrote:" : "You wrote:");
 		html_raw(b, "</span> ");
-		if (student_view && !a->by_student)
+		if (student_view && !a->by_student) {
 			english(b, L, a->body);
-		else
+		} else {
+			html_raw(b, "<span dir=\"auto\">");
 			html_text(b, a->body);
+			html_raw(b, "</span>");
+		}
 		html_raw(b, "</li>");
 	}
 	html_raw(b, "</ul>");
@@ -500,7 +503,8 @@ void page_feedback_staff_section(struct http_request *req, const char *sid)
 			 "name=\"standard\" required maxlength=\"32\" placeholder=\"4.NF.A.1\">"
 			 "</p><p><label for=\"fb-body\">Feedback (plain words; the student reads "
 			 "it and can answer)</label><textarea id=\"fb-body\" name=\"body\" "
-			 "rows=\"3\" required maxlength=\"1000\"></textarea></p><p><input "
+			 "rows=\"3\" required maxlength=\"1000\"></textarea></p><p "
+			 "class=\"check\"><input "
 			 "type=\"checkbox\" id=\"fb-share\" name=\"share\" value=\"on\"> <label "
 			 "for=\"fb-share\">Show it to the family too</label></p><button "
 			 "type=\"submit\">Save feedback</button></form>");
@@ -727,7 +731,8 @@ void page_class_feedback(struct http_request *req)
 				 "\"></p><p><label for=\"g-body\">Feedback</label><textarea "
 				 "id=\"g-body\" name=\"body\" rows=\"3\" required "
 				 "maxlength=\"1000\">"
-				 "</textarea></p><p><input type=\"checkbox\" id=\"g-share\" "
+				 "</textarea></p><p class=\"check\"><input type=\"checkbox\" "
+				 "id=\"g-share\" "
 				 "name=\"share\" value=\"on\"> <label for=\"g-share\">Show it to "
 				 "the "
 				 "families too</label></p><button type=\"submit\">Give feedback to "
@@ -930,7 +935,7 @@ static void family_reply_box(struct http_request *req, const char *sid)
 		html_text(b, TR(L, "Your messages"));
 		html_raw(b, "</h3><ul class=\"fam-list\">");
 		for (size_t i = 0; i < n; i++) {
-			html_raw(b, "<li><p>");
+			html_raw(b, "<li><p dir=\"auto\">");
 			html_text(b, m[i].body);
 			html_raw(b, "</p><p class=\"muted\">");
 			page_time(req, m[i].at);
