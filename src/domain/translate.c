@@ -141,15 +141,15 @@ static bool write_all(int fd, const char *p, size_t n)
 	return ok;
 }
 
-/* English to Spanish with the apertium program; EB_ENOTSUP when it is not
- * installed. */
-static enum eb_err apertium(const char *text, int timeout_ms, struct buf *out)
+/* English to Spanish (mode "eng-spa") or back ("spa-eng") with the apertium
+ * program; EB_ENOTSUP when it is not installed. */
+static enum eb_err apertium(const char *mode, const char *text, int timeout_ms, struct buf *out)
 {
 	const char *prog = getenv("EDBRIDGE_APERTIUM");
 	if (!prog || !*prog)
 		prog = "apertium";
-	char *const argv[] = { (char *)prog,  (char *)"-u",	 (char *)"-f",
-			       (char *)"txt", (char *)"eng-spa", NULL };
+	char *const argv[] = { (char *)prog,  (char *)"-u", (char *)"-f",
+			       (char *)"txt", (char *)mode, NULL };
 	int in[2] = { -1, -1 }, outp[2] = { -1, -1 };
 	enum eb_err rc = EB_EIO;
 	pid_t pid = -1;
@@ -248,15 +248,15 @@ static const char *libre_code(const struct i18n_lang *l)
 	return strcmp(l->tag, "zh-Hans") == 0 ? "zh" : l->tag;
 }
 
-static enum eb_err libretranslate(const struct translate_config *c, const struct i18n_lang *l,
-				  const char *text, struct buf *out)
+static enum eb_err libretranslate(const struct translate_config *c, const char *source,
+				  const char *target, const char *text, struct buf *out)
 {
 	pthread_once(&curl_once, curl_start);
 	enum eb_err rc = EB_EIO;
 	char url[TRANSLATE_ENDPOINT_MAX + 16];
 	snprintf(url, sizeof url, "%s/translate", c->endpoint);
-	json_t *req = json_pack("{s:s, s:s, s:s, s:s}", "q", text, "source", "en", "target",
-				libre_code(l), "format", "text");
+	json_t *req = json_pack("{s:s, s:s, s:s, s:s}", "q", text, "source", source, "target",
+				target, "format", "text");
 	if (req && c->api_key[0])
 		json_object_set_new(req, "api_key", json_string(c->api_key));
 	char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
@@ -307,11 +307,35 @@ enum eb_err translate_text(const struct translate_config *c, const struct i18n_l
 	struct buf t = BUF_INIT;
 	buf_init(&t, TRANSLATE_OUT_MAX);
 	enum eb_err rc = EB_ENOTSUP;
-	if (strcmp(lang->tag, "es") == 0 && (rc = apertium(text, timeout, &t)) == EB_OK)
+	if (strcmp(lang->tag, "es") == 0 && (rc = apertium("eng-spa", text, timeout, &t)) == EB_OK)
 		*used = TRANSLATE_APERTIUM;
 	if (rc && c && c->endpoint[0]) {
 		buf_reset(&t);
-		if ((rc = libretranslate(c, lang, text, &t)) == EB_OK)
+		if ((rc = libretranslate(c, "en", libre_code(lang), text, &t)) == EB_OK)
+			*used = TRANSLATE_LIBRETRANSLATE;
+	}
+	if (!rc)
+		buf_put(out, t.data, t.len);
+	buf_free(&t);
+	return rc;
+}
+
+enum eb_err translate_to_english(const struct translate_config *c, const struct i18n_lang *from,
+				 const char *text, struct buf *out, enum translate_engine *used)
+{
+	if (!from || from == i18n_english() || !text)
+		return EB_ENOTSUP;
+	if (strlen(text) > TRANSLATE_TEXT_MAX)
+		return EB_ETOOBIG;
+	int timeout = c && c->timeout_ms > 0 ? c->timeout_ms : TRANSLATE_TIMEOUT_MS;
+	struct buf t = BUF_INIT;
+	buf_init(&t, TRANSLATE_OUT_MAX);
+	enum eb_err rc = EB_ENOTSUP;
+	if (strcmp(from->tag, "es") == 0 && (rc = apertium("spa-eng", text, timeout, &t)) == EB_OK)
+		*used = TRANSLATE_APERTIUM;
+	if (rc && c && c->endpoint[0]) {
+		buf_reset(&t);
+		if ((rc = libretranslate(c, libre_code(from), "en", text, &t)) == EB_OK)
 			*used = TRANSLATE_LIBRETRANSLATE;
 	}
 	if (!rc)

@@ -59,4 +59,12 @@ const char *translate_engine_name(enum translate_engine e);
 enum eb_err translate_text(const struct translate_config *c, const struct i18n_lang *lang,
 			   const char *text, struct buf *out, enum translate_engine *used);
 
+/* The other way: text a family wrote in from (UTF-8, at most
+ * TRANSLATE_TEXT_MAX bytes) into English for the teacher, appended to out:
+ * Apertium "spa-eng" for Spanish, else (and where Apertium fails) the
+ * district's endpoint. Errors as translate_text's (EB_ENOTSUP for English
+ * itself or a language no engine serves). Thread-safe. */
+enum eb_err translate_to_english(const struct translate_config *c, const struct i18n_lang *from,
+				 const char *text, struct buf *out, enum translate_engine *used);
+
 #endif

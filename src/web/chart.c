@@ -152,3 +152,28 @@ void chart_columns(struct buf *b, const char *id, const char *title, const doubl
 	svg_line(b, 0, H - 1, W, H - 1, SVG_INK, 1, 0);
 	svg_end(b);
 }
+
+void chart_parts(struct buf *b, const char *id, const char *title, const char *const *labels,
+		 const int *part, const int *whole, size_t n)
+{
+	if (n == 0)
+		return;
+	int max = 1;
+	for (size_t i = 0; i < n; i++)
+		if (whole[i] > max)
+			max = whole[i];
+	const double W = 340, row = 40, bar = 14, size = 13;
+	svg_begin(b, id, W, row * (double)n, title);
+	for (size_t i = 0; i < n; i++) {
+		char label[52 + 4];
+		cut_label(label, labels[i] ? labels[i] : "", 52);
+		double y = row * (double)i;
+		svg_text(b, 0, y + size, size, SVG_START, SVG_INK, label);
+		double ww = W * (double)whole[i] / max;
+		double pw = whole[i] > 0 ? ww * (double)part[i] / whole[i] : 0;
+		svg_rect(b, 0, y + 19, ww, bar, SVG_MUTED);
+		if (pw > 0)
+			svg_rect(b, 0, y + 19, pw, bar, SVG_POSITIVE);
+	}
+	svg_end(b);
+}

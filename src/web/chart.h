@@ -36,4 +36,12 @@ void chart_forest_narrow(struct buf *b, const char *id, const char *title, const
 void chart_columns(struct buf *b, const char *id, const char *title, const double *values,
 		   const char *const *tips, size_t n);
 
+/* Parts of wholes as horizontal bars, 340 units wide (it fits a phone): one
+ * row per item, its label (cut to 52 bytes) above a bar as long as
+ * whole[i] (scaled to the largest) filled to part[i] (0 <= part <= whole).
+ * Nothing when n is 0. id and title as for svg_begin; the page gives the
+ * numbers as a table too. */
+void chart_parts(struct buf *b, const char *id, const char *title, const char *const *labels,
+		 const int *part, const int *whole, size_t n);
+
 #endif

@@ -31,6 +31,8 @@
 #define PLANS_STAFF                                                                                \
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH) |    \
 	 ROLE_BIT(ROLE_TEACHER))
+/* a class's feedback pattern: coaches, principals (their school), teachers */
+#define FEEDBACK_VIEW PAGE_NOTE_ROLES
 /* a link in the main navigation at a position (router.h, struct route.nav) */
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
@@ -149,6 +151,12 @@ const struct route routes[] = {
 	{ "POST", "/students/:id/learning-plan/pathways", page_learning_pathway_add, PLANS_STAFF, 0, "add a pathway to a goal" },
 	{ "POST", "/students/:id/learning-plan/reflection", page_learning_reflection, ROLE_BIT(ROLE_STUDENT), 0, "the student's reflection" },
 	{ "GET", "/classes/:id/learning-plans", page_class_learning_plans, PLANS_STAFF, 0, "a class's learning plans at a glance" },
+	/* formative feedback, families' messages (issue 13, h13-student) */
+	{ "POST", "/students/:id/feedback", page_student_feedback, PAGE_NOTE_ROLES, 0, "feedback on a student's work in a standard (audited)" },
+	{ "POST", "/students/:id/feedback/:fid/answer", page_student_feedback_answer, PAGE_NOTE_ROLES | ROLE_BIT(ROLE_STUDENT), 0, "answer a feedback: the student, or staff (audited)" },
+	{ "GET", "/classes/:id/feedback", page_class_feedback, FEEDBACK_VIEW, 0, "a class's feedback pattern; feedback to a saved group" },
+	{ "POST", "/classes/:id/feedback", page_class_feedback_give, PAGE_NOTE_ROLES, 0, "feedback to a saved small group (audited)" },
+	{ "POST", "/students/:id/message", page_family_message, ROLE_BIT(ROLE_GUARDIAN), 0, "a family writes to the teacher (translated; audited)" },
 };
 
 /* clang-format on */

@@ -7,6 +7,7 @@ import unittest
 from ebtest import ACCOUNTS, Server, TempDir, make_district, run
 
 A, F, N, L = 200, 403, 404, 303  # allowed, forbidden role, not visible, to login
+B = 400  # a form the role may send, refused for its content
 U = 401  # tool endpoints: a person's session is not a tool's credentials
 
 ROLES = list(ACCOUNTS) + ["other.admin", "anonymous"]
@@ -88,6 +89,9 @@ MATRIX = {
     "/students/stu-3/learning-plan": [A, A, N, A, N, F, F, F, N, N, N, L],
     "/classes/cls-a1-3/learning-plans": [A, A, A, A, A, F, F, F, F, F, N, L],
     "/classes/cls-a2-3/learning-plans": [A, A, N, A, N, F, F, F, F, F, N, L],
+    # formative feedback (issue 13, h13-student): a class's pattern
+    "/classes/cls-a1-3/feedback": [A, A, A, A, A, F, F, F, F, F, N, L],
+    "/classes/cls-a2-3/feedback": [A, A, N, A, N, F, F, F, F, F, N, L],
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
@@ -100,6 +104,19 @@ POST_MATRIX = {
     "/classes/cls-a1-3/note": ({"body": ""}, [L, L, L, L, L, F, F, F, F, F, N, L]),
     "/classes/cls-a2-3/note": ({"body": ""}, [L, L, N, L, N, F, F, F, F, F, N, L]),
     "/family/language": ({"lang": "en"}, [F, F, F, F, F, F, F, F, L, L, F, L]),
+    # feedback, answers, families' messages (h13-student): an empty body is a
+    # 400 with nothing stored where the role may write
+    "/students/stu-1/feedback": ({"standard": "3.NF.A.1", "body": ""},
+                                 [B, B, B, B, B, F, F, F, F, F, N, L]),
+    "/students/stu-3/feedback": ({"standard": "3.NF.A.1", "body": ""},
+                                 [B, B, N, B, N, F, F, F, F, F, N, L]),
+    "/students/stu-1/feedback/1/answer": ({"body": ""}, [B, B, B, B, B, F, F, F, F, B, N, L]),
+    "/classes/cls-a1-3/feedback": ({"group": "1", "body": ""},
+                                   [B, B, B, B, B, F, F, F, F, F, N, L]),
+    "/classes/cls-a2-3/feedback": ({"group": "1", "body": ""},
+                                   [B, B, N, B, N, F, F, F, F, F, N, L]),
+    "/students/stu-1/message": ({"body": ""}, [F, F, F, F, F, F, F, F, B, F, F, L]),
+    "/students/stu-3/message": ({"body": ""}, [F, F, F, F, F, F, F, F, N, F, F, L]),
 }
 
 # a route pattern -> the concrete path(s) above that exercise it
@@ -127,6 +144,7 @@ PATTERN_PATHS = {
     "/plans/:id/edit": "/plans/1/edit",
     "/students/:id/learning-plan": "/students/stu-1/learning-plan",
     "/classes/:id/learning-plans": "/classes/cls-a1-3/learning-plans",
+    "/classes/:id/feedback": "/classes/cls-a1-3/feedback",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)
@@ -169,7 +187,9 @@ class RoleMatrix(TempDir):
     def test_post_routes_of_families_in_their_language(self):
         out = run("serve", "--list-routes").stdout
         posts = {line.split("\t")[1] for line in out.splitlines() if line.startswith("POST")}
-        for pattern in ("/students/:id/note", "/classes/:id/note", "/family/language"):
+        for pattern in ("/students/:id/note", "/classes/:id/note", "/family/language",
+                        "/students/:id/feedback", "/students/:id/feedback/:fid/answer",
+                        "/classes/:id/feedback", "/students/:id/message"):
             self.assertIn(pattern, posts)
         db = make_district(self.tmp)
         with Server(db) as srv:

@@ -32,6 +32,7 @@
 #include "domain/roster.h"
 #include "domain/standards.h"
 #include "web/auth.h"
+#include "web/chart.h"
 #include "web/family_update_html.h"
 #include "web/html.h"
 #include "web/http.h"
@@ -48,6 +49,13 @@ bool page_family_viewer(const struct account *a)
 {
 	return (a->role_mask & ROLES_STAFF) == 0 &&
 	       (access_has(a, ROLE_GUARDIAN) || access_has(a, ROLE_STUDENT));
+}
+
+static bool is_self(const struct account *a, const char *sid);
+
+bool page_family_is_self(const struct account *a, const char *sid)
+{
+	return is_self(a, sid);
 }
 
 /* The viewer is the student sid (second person), not a guardian. */
@@ -381,6 +389,123 @@ static void item_list(struct buf *b, const struct i18n_lang *L, const struct ite
 	html_raw(b, "</ul>");
 }
 
+/* ---- progress by unit ------------------------------------------------- */
+
+#define UNITS_MAX 32
+
+struct unit_row {
+	const struct standard *cluster;
+	int practiced, can;
+};
+
+/* The clusters (units) of the measured standards, in catalog order, with
+ * how many of their standards the child has practiced and can do. */
+static size_t units_of(const struct learning *L, struct unit_row *u, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < L->n; i++) {
+		const struct standard *c = L->it[i].s->cluster;
+		if (!c)
+			continue;
+		size_t k = 0;
+		while (k < n && u[k].cluster != c)
+			k++;
+		if (k == n) {
+			if (n == cap)
+				continue;
+			u[n++] = (struct unit_row){ c, 0, 0 };
+		}
+		u[k].practiced++;
+		u[k].can += L->it[i].l >= MASTERY_PROFICIENT;
+	}
+	for (size_t i = 1; i < n; i++) /* insertion sort by catalog order */
+		for (size_t j = i; j > 0 && u[j - 1].cluster->index > u[j].cluster->index; j--) {
+			struct unit_row t = u[j];
+			u[j] = u[j - 1];
+			u[j - 1] = t;
+		}
+	return n;
+}
+
+static const char *unit_name(const struct standard *c)
+{
+	return c->cluster_heading && *c->cluster_heading ? c->cluster_heading : c->code;
+}
+
+/* The student's own progress: one line per unit with a plain bar. */
+static void unit_bars(struct http_request *req, const struct learning *L)
+{
+	struct buf *b = &req->out;
+	const struct i18n_lang *T = req->lang;
+	struct unit_row u[UNITS_MAX];
+	size_t n = units_of(L, u, UNITS_MAX);
+	if (!n)
+		return;
+	html_raw(b, "<section aria-labelledby=\"h-units\"><h2 id=\"h-units\">");
+	html_text(b, TR(T, "Your progress by unit"));
+	html_raw(b, "</h2><ul class=\"fam-units\">");
+	for (size_t i = 0; i < n; i++) {
+		html_raw(b, "<li><span id=\"unit-");
+		html_attr(b, u[i].cluster->code);
+		html_raw(b, "\">");
+		catalog_text(b, T, unit_name(u[i].cluster));
+		html_raw(b, "</span><br><progress aria-labelledby=\"unit-");
+		html_attr(b, u[i].cluster->code);
+		buf_printf(b, "\" max=\"%d\" value=\"%d\"></progress> <span class=\"muted\">",
+			   u[i].practiced, u[i].can);
+		html_textf(b, TR(T, "Skills you can do: %d of %d"), u[i].can, u[i].practiced);
+		html_raw(b, "</span></li>");
+	}
+	html_raw(b, "</ul></section>");
+}
+
+/* A family's view of the same: a column chart with its table. */
+static void unit_chart(struct http_request *req, const struct learning *L, const char *name)
+{
+	struct buf *b = &req->out;
+	const struct i18n_lang *T = req->lang;
+	struct unit_row u[UNITS_MAX];
+	size_t n = units_of(L, u, UNITS_MAX);
+	html_raw(b, "<section aria-labelledby=\"h-units\"><h2 id=\"h-units\">");
+	html_text(b, TR(T, "Progress by unit"));
+	html_raw(b, "</h2>");
+	if (!n) {
+		html_raw(b, "<p class=\"muted\">");
+		html_textf(b,
+			   TR(T, "There is no practice from the school's math apps yet."
+				 " When %s practices in them, what they learn shows here."),
+			   name);
+		html_raw(b, "</p></section>");
+		return;
+	}
+	int can[UNITS_MAX], practiced[UNITS_MAX];
+	const char *labels[UNITS_MAX];
+	for (size_t i = 0; i < n; i++) {
+		can[i] = u[i].can;
+		practiced[i] = u[i].practiced;
+		labels[i] = unit_name(u[i].cluster);
+	}
+	char *title = arena_printf(&req->arena, TR(T, "Skills %s can do, by unit"), name);
+	html_raw(b, "<div class=\"fam-chart\" dir=\"ltr\">"); /* the drawing runs left to right */
+	chart_parts(b, "units", title ? title : "", labels, can, practiced, n);
+	html_raw(b, "</div>");
+	page_scroll_begin(req, TR(T, "Progress by unit"));
+	html_raw(b, "<table><thead><tr><th scope=\"col\">");
+	html_text(b, TR(T, "Unit"));
+	html_raw(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, TR(T, "Skills practiced"));
+	html_raw(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, TR(T, "Can do"));
+	html_raw(b, "</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		html_raw(b, "<tr><th scope=\"row\">");
+		catalog_text(b, T, unit_name(u[i].cluster));
+		buf_printf(b, "</th><td class=\"num\">%d</td><td class=\"num\">%d</td></tr>",
+			   u[i].practiced, u[i].can);
+	}
+	html_raw(b, "</tbody></table></div></section>");
+}
+
 /* The child's grade and schools ("Grade 5 · Maple Elementary"). */
 static void grade_and_school(struct http_request *req, const struct roster_person_row *p)
 {
@@ -576,8 +701,23 @@ void page_family_record(struct http_request *req, const struct roster_person_row
 	html_text(b, self ? TR(L, "Your learning plan: your goals and your reflection")
 			  : TR(L, "The learning plan: goals and how to get there"));
 	html_raw(b, "</a></p>");
-	if (!self)
+	if (!self) {
 		update_section(req, p);
+		struct district_levels lv;
+		levels_of(req, &lv);
+		struct learning Lr;
+		if (learning_load(req, p, &lv, &Lr) == EB_OK) {
+			unit_chart(req, &Lr, name);
+			const char *focus[3];
+			size_t nf = 0;
+			for (size_t i = 0; i < Lr.n && nf < 3; i++)
+				if (Lr.it[i].l < MASTERY_PROFICIENT)
+					focus[nf++] = Lr.it[i].s->code;
+			page_family_child_sections(req, p->sourced_id, name, focus, nf);
+		} else {
+			page_family_child_sections(req, p->sourced_id, name, NULL, 0);
+		}
+	}
 	struct roster_class_row *c = NULL;
 	size_t nc = 0;
 	if (roster_student_classes(req->db, d, p->sourced_id, &req->arena, &c, &nc))
@@ -820,11 +960,12 @@ void page_family_home_student(struct http_request *req)
 	html_raw(b, "<h2>");
 	html_text(b, TR(T, "What to work on next"));
 	html_raw(b, "</h2>");
+	bool L_ok = false;
 	if (!audit_summary(req, sid) || learning_load(req, &p, &lv, &L)) {
 		html_raw(b, "<p class=\"muted\">");
 		html_text(b, TR(T, "This could not be shown just now. Try again later."));
 		html_raw(b, "</p>");
-	} else if (!L.n) {
+	} else if ((L_ok = true) && !L.n) {
 		html_raw(b, "<p>");
 		html_text(b, TR(T, "Nothing yet: when you practice in the school's math apps, what"
 				   " to work on next shows here."));
@@ -877,6 +1018,9 @@ void page_family_home_student(struct http_request *req)
 			html_raw(b, "</ul>");
 		}
 	}
+	if (L_ok)
+		unit_bars(req, &L);
+	page_student_dash_sections(req, sid, &lv);
 	html_raw(b, "<p><a href=\"/students/");
 	html_url(b, sid);
 	html_raw(b, "/mastery\">");

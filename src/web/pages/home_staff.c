@@ -1219,6 +1219,8 @@ static void reach_write(struct home_ctx *h, void *state)
 
 static const struct home_section sections[] = {
 	{ ROLE_BIT(ROLE_TEACHER), teacher_load, teacher_write },
+	/* families wrote, students answered feedback (student_dash.c) */
+	{ ROLE_BIT(ROLE_TEACHER), page_feedback_home_load, NULL },
 	{ ROLE_BIT(ROLE_PRINCIPAL), principal_load, principal_write },
 	{ ROLE_BIT(ROLE_COACH), coach_load, coach_write },
 	{ ROLE_BIT(ROLE_COORDINATOR), coord_load, coord_write },

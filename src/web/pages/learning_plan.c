@@ -374,6 +374,11 @@ void page_learning_reflection(struct http_request *req)
 	enum eb_err e = lplan_reflection_set(req->db, req->session->account.district_id, &who,
 					     req->params[0], http_form(req, "reflection"), why,
 					     sizeof why);
+	const char *to = http_form(req, "back");
+	if (!e && to && strcmp(to, "home") == 0) {
+		http_redirect(req, "/home#reflection"); /* from the student's dashboard */
+		return;
+	}
 	back(req, e, why);
 }
 

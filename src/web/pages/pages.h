@@ -97,6 +97,30 @@ void page_family_language(struct http_request *req);
  * (code: the new code; url: page_public_url() or NULL). */
 void page_family_code_letter(struct http_request *req, const struct account *a, const char *code,
 			     const char *url);
+/* family.c: the viewer is the student sid itself (not a guardian) */
+bool page_family_is_self(const struct account *a, const char *sid);
+/* student_dash.c: the student dashboard, formative feedback, families'
+ * messages to the teacher (docs/student_dashboard.md) */
+struct district_levels;
+struct home_ctx;
+/* The student's home below what to work on next: per class the next step
+ * and tool links, goals, feedback with answer boxes, the reflection. */
+void page_student_dash_sections(struct http_request *req, const char *sid,
+				const struct district_levels *lv);
+/* The family page of a child below the update: goals, shared feedback,
+ * at-home activities for focus[0..n) (standard codes), the reply box. */
+void page_family_child_sections(struct http_request *req, const char *sid, const char *name,
+				const char *const *focus, size_t nfocus);
+/* The feedback form and list and the family's messages (staff student page). */
+void page_feedback_staff_section(struct http_request *req, const char *sid);
+void page_student_feedback(struct http_request *req);
+void page_student_feedback_answer(struct http_request *req);
+void page_class_feedback(struct http_request *req);
+void page_class_feedback_give(struct http_request *req);
+void page_family_message(struct http_request *req);
+/* The teacher's home section: steps for families' messages and students'
+ * answers (home_staff.c's table); shows nothing of its own. */
+void *page_feedback_home_load(struct home_ctx *h);
 /* notes.c: a teacher's note to families for this week */
 #define PAGE_NOTE_ROLES                                                                            \
 	((1u << ROLE_TEACHER) | (1u << ROLE_PRINCIPAL) | (1u << ROLE_COACH) |                      \

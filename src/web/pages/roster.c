@@ -198,7 +198,9 @@ void page_class(struct http_request *req)
 	html_url(b, cid);
 	html_raw(b, "\">Intervention plans</a> &middot; <a href=\"/classes/");
 	html_url(b, cid);
-	html_raw(b, "/learning-plans\">Learning plans</a></p>");
+	html_raw(b, "/learning-plans\">Learning plans</a> &middot; <a href=\"/classes/");
+	html_url(b, cid);
+	html_raw(b, "/feedback\">Feedback</a></p>");
 	page_scroll_begin(req, "Class roster");
 	html_raw(b, "<table><caption class=\"muted\">");
 	html_int(b, (int64_t)ns);
@@ -329,5 +331,6 @@ void page_student(struct http_request *req)
 	}
 	html_raw(b, "</tbody></table></div>");
 	page_note_section(req, "student", sid);
+	page_feedback_staff_section(req, sid);
 	page_end(req);
 }
