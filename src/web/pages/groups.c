@@ -735,7 +735,7 @@ void page_class_groups_save(struct http_request *req)
 			    ? (size_t)c.p.max_groups
 			    : GROUPS_MAX_GROUPS;
 	for (size_t k = 0; k < ng; k++) {
-		char f[16];
+		char f[32];
 		snprintf(f, sizeof f, "name%zu", k + 1);
 		g[k].name = http_form(req, f);
 		snprintf(f, sizeof f, "focus%zu", k + 1);

@@ -293,7 +293,7 @@ static void targets_fieldset(struct http_request *req, const struct form_errors 
 	form_field_error(req, errs, "schools");
 	html_raw(b, "<p class=\"group\">Grades</p>");
 	for (int g = 0; g <= 12; g++) {
-		char id[16], v[4];
+		char id[24], v[16];
 		snprintf(id, sizeof id, "grade-%d", g);
 		snprintf(v, sizeof v, g ? "%d" : "K", g);
 		checkbox(b, "grades", v, id, label_grade_number(g),
