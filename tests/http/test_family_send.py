@@ -385,6 +385,10 @@ class FamilySend(unittest.TestCase):
             self.assertIn("Bo Family", r.text)  # bounced
             self.assertIn("bounced", r.text)
             self.assertEqual(c.get("/families/reach?week=junk").status, 400)
+            r = c.get("/home")  # the admin's home: the section and its link
+            self.assertIn('id="h-reach">Families reached', r.text)
+            self.assertRegex(r.text, r"Week 2026-W\d\d: \d+ of \d+ families reached")
+            self.assertIn('href="/families/reach"', r.text)
             r = c.get("/admin/delivery")
             self.assertEqual(r.status, 200)
             self.assertNotIn("s3cret", r.text)

@@ -1189,10 +1189,12 @@ static void *reach_load(struct home_ctx *h)
 		s->none = true;
 	else if (rc)
 		return NULL;
-	if (!s->none && s->r.reached < s->r.families)
+	/* a next step for the families that a reason kept from being reached
+	 * (bounced, opted out, no contact ...), not for those still pending */
+	long missed = s->none ? 0 : s->r.families - s->r.reached - s->r.why[OUTBOX_WHY_PENDING];
+	if (missed > 0)
 		step(h, "/families/reach", "%ld famil%s not reached by the weekly update: see why",
-		     s->r.families - s->r.reached,
-		     s->r.families - s->r.reached == 1 ? "y was" : "ies were");
+		     missed, missed == 1 ? "y was" : "ies were");
 	return s;
 }
 
@@ -1205,8 +1207,11 @@ static void reach_write(struct home_ctx *h, void *state)
 	if (s->none)
 		html_text(b, "No weekly family update has been sent yet. ");
 	else
-		html_textf(b, "Week %s: %ld of %ld families reached by email, text or letter. ",
-			   s->r.week, s->r.reached, s->r.families);
+		html_textf(b, "Week %s: %ld of %ld families reached by email, text or letter%s",
+			   s->r.week, s->r.reached, s->r.families,
+			   s->r.why[OUTBOX_WHY_PENDING] ? "" : ". ");
+	if (!s->none && s->r.why[OUTBOX_WHY_PENDING])
+		html_textf(b, " (%ld still being sent or printed). ", s->r.why[OUTBOX_WHY_PENDING]);
 	link(b, "/families/reach", "Who was reached, and why not");
 	if (access_has(h->a, ROLE_DISTRICT_ADMIN)) {
 		html_raw(b, " &middot; ");
