@@ -40,6 +40,9 @@ struct delivery_settings {
 	 * text is sent in [quiet_start, quiet_end), wrapping midnight) */
 	int quiet_start, quiet_end;
 	char country_code[4]; /* digits, default "1" */
+	/* the district's time zone (district_time_zone; read by delivery_get,
+	 * not stored here): quiet hours are local time. "" : UTC */
+	char time_zone[64];
 	/* the address families use ("" : serve's --public-url) */
 	char public_url[DELIVERY_URL_MAX];
 	int send_day;  /* 1 Monday .. 7 Sunday (default 5, Friday) */

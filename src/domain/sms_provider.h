@@ -26,10 +26,10 @@
 
 #include "base/err.h"
 
-#define SMS_URL_MAX 300
-#define SMS_ACCOUNT_MAX 64
-#define SMS_TOKEN_MAX 128
-#define SMS_FROM_MAX 40
+#define SMS_URL_MAX 512
+#define SMS_ACCOUNT_MAX 256
+#define SMS_TOKEN_MAX 256
+#define SMS_FROM_MAX 256
 #define SMS_SID_MAX 64
 #define SMS_TIMEOUT_MS 15000
 
@@ -39,7 +39,7 @@ struct sms_provider {
 	char account_sid[SMS_ACCOUNT_MAX]; /* letters and digits */
 	char auth_token[SMS_TOKEN_MAX];
 	char from[SMS_FROM_MAX];	   /* the district's number (E.164) or sender id */
-	char status_callback[SMS_URL_MAX]; /* "" for none: "<public url>/sms/status" */
+	char status_callback[SMS_URL_MAX + 16]; /* "" for none: "<public url>/sms/status" */
 	int timeout_ms;			   /* 0: SMS_TIMEOUT_MS */
 };
 
