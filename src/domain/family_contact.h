@@ -81,6 +81,9 @@ struct family_contact {
 	 * given); static phrases, without the value */
 	const char *email_problem, *phone_problem;
 	bool email_given, phone_given; /* the roster had something */
+	/* what the roster says, as typed (cut), for the operator's report of a
+	 * problem: never for logs */
+	char email_raw[FAMILY_EMAIL_MAX], phone_raw[48];
 	bool opted_out[FAMILY_CH_N];
 	bool paper;	    /* asked for paper */
 	int home_internet; /* roster metadata.homeInternet: 1, 0, -1 unknown */
