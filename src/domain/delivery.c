@@ -9,6 +9,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/audit.h"
+#include "domain/district.h"
 #include "domain/family_contact.h"
 #include "store/db.h"
 
@@ -53,8 +54,11 @@ enum eb_err delivery_get(struct db *db, int64_t district_id, struct delivery_set
 		DB_ARGS(DB_INT(district_id)), &settings_spec, NULL, out);
 	if (rc == EB_ENOTFOUND) {
 		defaults(out);
-		return EB_OK;
+		rc = EB_OK;
 	}
+	/* quiet hours are the district's local time (h13-sms) */
+	if (!rc && district_time_zone(db, district_id, out->time_zone, sizeof out->time_zone))
+		out->time_zone[0] = '\0';
 	return rc;
 }
 

@@ -28,35 +28,68 @@
  * words. Whole messages only. */
 static const char *const stop_words[] = {
 	/* English (the provider's own list), and what people also type */
-	"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "opt out", "revoke",
+	"stop",
+	"stopall",
+	"unsubscribe",
+	"cancel",
+	"end",
+	"quit",
+	"optout",
+	"opt out",
+	"revoke",
 	/* Spanish */
-	"alto", "parar", "para", "baja", "detener", "cancelar",
+	"alto",
+	"parar",
+	"para",
+	"baja",
+	"detener",
+	"cancelar",
 	/* French and Haitian Creole */
-	"arreter", "arret", "arete", "sispann", "kanpe", "stope",
+	"arreter",
+	"arret",
+	"arete",
+	"sispann",
+	"kanpe",
+	"stope",
 	/* Portuguese */
-	"pare", "sair",
+	"pare",
+	"sair",
 	/* Vietnamese: dừng, ngừng */
-	"dung", "ngung",
+	"dung",
+	"ngung",
 	/* Chinese: 停止, 退订, 取消 */
-	"\xE5\x81\x9C\xE6\xAD\xA2", "\xE9\x80\x80\xE8\xAE\xA2", "\xE5\x8F\x96\xE6\xB6\x88",
+	"\xE5\x81\x9C\xE6\xAD\xA2",
+	"\xE9\x80\x80\xE8\xAE\xA2",
+	"\xE5\x8F\x96\xE6\xB6\x88",
 	/* Arabic: توقف, ايقاف (إيقاف), الغاء (إلغاء) */
-	"\xD8\xAA\xD9\x88\xD9\x82\xD9\x81", "\xD8\xA7\xD9\x8A\xD9\x82\xD8\xA7\xD9\x81",
+	"\xD8\xAA\xD9\x88\xD9\x82\xD9\x81",
+	"\xD8\xA7\xD9\x8A\xD9\x82\xD8\xA7\xD9\x81",
 	"\xD8\xA7\xD9\x84\xD8\xBA\xD8\xA7\xD8\xA1",
 	/* Russian: стоп, отписаться, отмена */
 	"\xD1\x81\xD1\x82\xD0\xBE\xD0\xBF",
 	"\xD0\xBE\xD1\x82\xD0\xBF\xD0\xB8\xD1\x81\xD0\xB0\xD1\x82\xD1\x8C\xD1\x81\xD1\x8F",
 	"\xD0\xBE\xD1\x82\xD0\xBC\xD0\xB5\xD0\xBD\xD0\xB0",
 	/* Korean: 중지, 정지, 수신거부 */
-	"\xEC\xA4\x91\xEC\xA7\x80", "\xEC\xA0\x95\xEC\xA7\x80",
+	"\xEC\xA4\x91\xEC\xA7\x80",
+	"\xEC\xA0\x95\xEC\xA7\x80",
 	"\xEC\x88\x98\xEC\x8B\xA0\xEA\xB1\xB0\xEB\xB6\x80",
 	/* Tagalog */
-	"hinto", "itigil", "tigil",
+	"hinto",
+	"itigil",
+	"tigil",
 };
 
 static const char *const help_words[] = {
-	"help", "info", "aide", "ayuda", "ajuda", "ed" /* Haitian èd */,
+	"help",
+	"info",
+	"aide",
+	"ayuda",
+	"ajuda",
+	"ed" /* Haitian èd */,
 	/* Vietnamese: trợ giúp, giúp, giúp đỡ */
-	"tro giup", "giup", "giup do",
+	"tro giup",
+	"giup",
+	"giup do",
 	/* Chinese: 帮助 */
 	"\xE5\xB8\xAE\xE5\x8A\xA9",
 	/* Arabic: مساعدة */
@@ -64,15 +97,22 @@ static const char *const help_words[] = {
 	/* Russian: помощь */
 	"\xD0\xBF\xD0\xBE\xD0\xBC\xD0\xBE\xD1\x89\xD1\x8C",
 	/* Korean: 도움, 도움말 */
-	"\xEB\x8F\x84\xEC\x9B\x80", "\xEB\x8F\x84\xEC\x9B\x80\xEB\xA7\x90",
+	"\xEB\x8F\x84\xEC\x9B\x80",
+	"\xEB\x8F\x84\xEC\x9B\x80\xEB\xA7\x90",
 	/* Tagalog */
 	"tulong",
 };
 
 static const char *const start_words[] = {
-	"start", "unstop", "yes",
+	"start",
+	"unstop",
+	"yes",
 	/* Spanish, Portuguese, Vietnamese (bắt đầu), Haitian Creole (kòmanse) */
-	"inicio", "iniciar", "comecar", "bat dau", "komanse",
+	"inicio",
+	"iniciar",
+	"comecar",
+	"bat dau",
+	"komanse",
 	/* Chinese: 开始 */
 	"\xE5\xBC\x80\xE5\xA7\x8B",
 	/* Arabic: ابدا (ابدأ) */
@@ -192,7 +232,7 @@ static bool fold(const char *body, bool keep_accents, struct buf *out)
 		else if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
 			c += 0x20;
 		else if ((c >= 0x1EA0 && c <= 0x1EF9) || c == 0x0102 || c == 0x0110 || c == 0x01A0)
-			c |= 1; /* Vietnamese and Latin Extended: upper even, lower odd */
+			c |= 1;	      /* Vietnamese and Latin Extended: upper even, lower odd */
 		else if (c == 0x01AF) /* Ư */
 			c = 0x01B0;
 		if (!keep_accents) {
@@ -318,8 +358,8 @@ void sms_provider_from(const struct delivery_settings *s, const char *public_url
 		while (n > 0 && public_url[n - 1] == '/')
 			n--;
 		if (n + sizeof "/sms/status" <= sizeof out->status_callback)
-			snprintf(out->status_callback, sizeof out->status_callback, "%.*s/sms/status",
-				 (int)n, public_url);
+			snprintf(out->status_callback, sizeof out->status_callback,
+				 "%.*s/sms/status", (int)n, public_url);
 	}
 }
 
@@ -370,9 +410,9 @@ enum eb_err sms_render(void *rctx, struct db *db, const struct outbox_row *row,
 	}
 	buf_puts(&tail, url);
 	struct sms_count c;
-	rc = buf_failed(&text) || buf_failed(&tail) ? EB_ENOMEM
-						     : sms_fit(buf_cstr(&text), buf_cstr(&tail),
-							       SMS_BUDGET_DEFAULT, &out, &c);
+	rc = buf_failed(&text) || buf_failed(&tail)
+		     ? EB_ENOMEM
+		     : sms_fit(buf_cstr(&text), buf_cstr(&tail), SMS_BUDGET_DEFAULT, &out, &c);
 	if (!rc && buf_failed(&out))
 		rc = EB_ENOMEM;
 	if (!rc)
@@ -497,7 +537,7 @@ const struct outbox_channel sms_outbox_channel = {
 
 /* ---- receiving ----------------------------------------------------------- */
 
-static const struct audit_actor provider_actor = {0, "text-message provider", ""};
+static const struct audit_actor provider_actor = { 0, "text-message provider", "" };
 
 enum eb_err sms_accounts_of(struct db *db, const char *account_sid, struct arena *arena,
 			    struct sms_account *out, size_t cap, size_t *n)
@@ -506,10 +546,11 @@ enum eb_err sms_accounts_of(struct db *db, const char *account_sid, struct arena
 	if (!account_sid || !account_sid[0])
 		return EB_OK;
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
-				  "SELECT district_id, sms_token, public_url FROM district_delivery "
-				  "WHERE sms_account=?1 AND sms_token<>'' ORDER BY district_id",
-				  DB_ARGS(DB_TEXT(account_sid)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT district_id, sms_token, public_url FROM district_delivery "
+			 "WHERE sms_account=?1 AND sms_token<>'' ORDER BY district_id",
+			 DB_ARGS(DB_TEXT(account_sid)), &st);
 	if (rc)
 		return rc;
 	while (db_next(st) && *n < cap) {
@@ -579,8 +620,9 @@ enum eb_err sms_inbound(struct db *db, int64_t district_id, const char *from, co
 		break;
 	case SMS_KW_HELP:
 		buf_printf(answer,
-			   TR(L, "%s: weekly updates about your child's learning. Reply STOP to "
-				 "stop these messages. Questions: please call your child's school."),
+			   TR(L,
+			      "%s: weekly updates about your child's learning. Reply STOP to "
+			      "stop these messages. Questions: please call your child's school."),
 			   name);
 		break;
 	case SMS_KW_NONE:
@@ -592,13 +634,14 @@ enum eb_err sms_inbound(struct db *db, int64_t district_id, const char *from, co
 					"guardian_sourced_id, provider_id, body, received_at) "
 					"VALUES (?1, ?2, ?3, ?4, ?5)",
 					DB_ARGS(DB_INT(district_id), DB_TEXT(sids[i]),
-						DB_TEXT(message_sid ? message_sid : ""), DB_TEXT(body),
-						DB_INT(now)),
+						DB_TEXT(message_sid ? message_sid : ""),
+						DB_TEXT(body), DB_INT(now)),
 					&changed);
 			if (!rc && changed) {
 				res->stored = true;
 				rc = audit_record(db, district_id, &provider_actor, "sms_reply",
-						  "account", sids[i], "a text from the family, kept");
+						  "account", sids[i],
+						  "a text from the family, kept");
 			}
 		}
 		if (!rc && n)

@@ -38,9 +38,9 @@ struct sms_provider {
 	char base_url[SMS_URL_MAX];	   /* "https://api.twilio.com", no trailing '/' */
 	char account_sid[SMS_ACCOUNT_MAX]; /* letters and digits */
 	char auth_token[SMS_TOKEN_MAX];
-	char from[SMS_FROM_MAX];	   /* the district's number (E.164) or sender id */
+	char from[SMS_FROM_MAX];		/* the district's number (E.164) or sender id */
 	char status_callback[SMS_URL_MAX + 16]; /* "" for none: "<public url>/sms/status" */
-	int timeout_ms;			   /* 0: SMS_TIMEOUT_MS */
+	int timeout_ms;				/* 0: SMS_TIMEOUT_MS */
 };
 
 /* Whether p can send: base_url an absolute http(s) URL, an account id of
