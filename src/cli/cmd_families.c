@@ -12,6 +12,7 @@
 #include "base/tz.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/families_send.h"
 #include "domain/audit.h"
 #include "domain/district.h"
 #include "domain/family_lang.h"
@@ -29,6 +30,7 @@ static const char usage[] =
 	"                               [--short]\n"
 	"       edbridge families link --guardian SOURCEDID --student SOURCEDID\n"
 	"                               --public-url URL\n"
+	"%s"
 	"       (each also takes [--db FILE] [--district-id N])\n\n"
 	"translator: the district's LibreTranslate-compatible endpoint (POST URL/translate),\n"
 	"  which translates teachers' notes into the languages Apertium (Spanish, offline)\n"
@@ -42,7 +44,23 @@ static const char usage[] =
 	"  this week in the district's time zone).\n"
 	"link: a single-use sign-in link (7 days) for a guardian to one child's page, for\n"
 	"  a family that needs one now; makes the family's account when it has none\n"
-	"  (audited). --public-url: the address families use, as `serve --public-url`.\n";
+	"  (audited). --public-url: the address families use, as `serve --public-url`.\n"
+	"send: queues the week's family messages (one per family and channel; again for\n"
+	"  the same week, nothing new) and sends the email and text messages; prints\n"
+	"  `email: N`, `sms: N` (sent now), `letter: N` (queued for printing) and\n"
+	"  `unreachable: N`, and a line per guardian whose contacts are not usable.\n"
+	"  --dry-run: what would be queued, nothing stored or sent.\n"
+	"reach: the share of families reached by at least one channel in a week\n"
+	"  (`reached_share: 0.xx`), and who was not, why, per school and language.\n"
+	"settings: the district's mail server, text-message provider, quiet hours,\n"
+	"  country code, public address and weekly send time (secrets from stdin).\n"
+	"contact: a guardian's usable contacts; --opt-out/--opt-in a channel for them,\n"
+	"  --paper yes|no (letters even with an email).\n";
+
+static void print_usage(FILE *f)
+{
+	fprintf(f, usage, families_send_usage);
+}
 
 static const struct audit_actor cli_actor = { 0, "cli", "" };
 
@@ -190,22 +208,26 @@ static int link(int argc, char **argv, struct db *db, int64_t d)
 
 int cmd_families(int argc, char **argv)
 {
-	if (argc < 2 || (argv[1][0] == '-' && cli_help(argc, argv, usage))) {
-		if (argc < 2)
-			fputs(usage, stderr);
+	if (argc < 2 || (argv[1][0] == '-' &&
+			 (cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h")))) {
+		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	static const char *const subs[] = { "translator", "languages", "update", "link" };
+	static const char *const subs[] = { "translator", "languages", "update", "link",
+					    "send",	  "reach",     "settings", "contact" };
 	int which = -1;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 8; i++)
 		if (strcmp(argv[1], subs[i]) == 0)
 			which = i;
 	if (which < 0) {
-		fprintf(stderr, "families: unknown subcommand '%s'\n%s", argv[1], usage);
+		fprintf(stderr, "families: unknown subcommand '%s'\n", argv[1]);
+		print_usage(stderr);
 		return 2;
 	}
-	if (cli_help(argc, argv, usage))
+	if (cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h")) {
+		print_usage(stdout);
 		return 0;
+	}
 	struct db *db;
 	int64_t d;
 	if (cli_open_db(argc, argv, false, &db))
@@ -215,7 +237,11 @@ int cmd_families(int argc, char **argv)
 		rc = which == 0	  ? translator(argc, argv, db, d)
 		     : which == 1 ? languages(db, d)
 		     : which == 2 ? update(argc, argv, db, d)
-				  : link(argc, argv, db, d);
+		     : which == 3 ? link(argc, argv, db, d)
+		     : which == 4 ? families_send(argc, argv, db, d)
+		     : which == 5 ? families_reach(argc, argv, db, d)
+		     : which == 6 ? families_settings(argc, argv, db, d)
+				  : families_contact(argc, argv, db, d);
 	db_close(db);
 	return rc;
 }

@@ -3,11 +3,13 @@
 #include "domain/family_contact.h"
 
 #include <ctype.h>
+#include <sodium.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/str.h"
 #include "base/timeutil.h"
+#include "domain/account.h"
 #include "domain/audit.h"
 #include "store/db.h"
 
@@ -408,5 +410,77 @@ enum eb_err family_contact_by_phone(struct db *db, int64_t district_id, const ch
 	if (rc)
 		*n = 0;
 	*sids = v;
+	return rc;
+}
+
+/* ---- unsubscribe links ---- */
+
+static bool token_shape(const char *t)
+{
+	if (!t || strlen(t) != 43)
+		return false;
+	for (; *t; t++)
+		if (!(isalnum((unsigned char)*t) || *t == '-' || *t == '_'))
+			return false;
+	return true;
+}
+
+enum eb_err family_unsubscribe_issue(struct db *db, int64_t district_id, const char *guardian_sid,
+				     enum family_channel channel, char token_out[64])
+{
+	if (!guardian_sid || !*guardian_sid || (unsigned)channel >= FAMILY_CH_N)
+		return EB_EINVAL;
+	char token[64];
+	unsigned char h[32];
+	account_random_token(token, sizeof token, 32);
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	int64_t now = time_now();
+	enum eb_err rc = db_execute(
+		db,
+		"INSERT INTO family_unsubscribe(token_hash, district_id, guardian_sourced_id,"
+		" channel, created_at, expires_at) VALUES(?1,?2,?3,?4,?5,?6)",
+		DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(district_id), DB_TEXT(guardian_sid),
+			DB_TEXT(family_channel_name(channel)), DB_INT(now),
+			DB_INT(now + FAMILY_UNSUBSCRIBE_TTL_S)),
+		NULL);
+	if (!rc)
+		str_copy(token_out, 64, token);
+	sodium_memzero(token, sizeof token);
+	return rc;
+}
+
+enum eb_err family_unsubscribe_check(struct db *db, const char *token, int64_t *district_id,
+				     char guardian_sid_out[FAMILY_SID_MAX],
+				     enum family_channel *channel)
+{
+	if (!token_shape(token))
+		return EB_ENOTFOUND;
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	struct db_stmt *st;
+	enum eb_err rc = db_query(db,
+				  "SELECT district_id, guardian_sourced_id, channel"
+				  " FROM family_unsubscribe WHERE token_hash=?1 AND expires_at>?2",
+				  DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now())), &st);
+	if (rc)
+		return rc;
+	bool found = false;
+	if (db_next(st)) {
+		*district_id = db_col_int(st, 0);
+		db_col_copy(st, 1, guardian_sid_out, FAMILY_SID_MAX);
+		found = family_channel_parse(db_col_text(st, 2), channel);
+	}
+	rc = db_done(st);
+	return rc ? rc : found ? EB_OK : EB_ENOTFOUND;
+}
+
+enum eb_err family_unsubscribe_use(struct db *db, const char *token, int64_t *district_id,
+				   enum family_channel *channel)
+{
+	char gsid[FAMILY_SID_MAX];
+	enum eb_err rc = family_unsubscribe_check(db, token, district_id, gsid, channel);
+	if (!rc)
+		rc = family_contact_opt_out(db, *district_id, gsid, *channel,
+					    FAMILY_OPT_OUT_FAMILY_PAGE);
 	return rc;
 }

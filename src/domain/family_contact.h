@@ -128,4 +128,25 @@ enum eb_err family_contact_by_phone(struct db *db, int64_t district_id, const ch
 				    const char *default_cc, struct arena *arena, char ***sids,
 				    size_t *n);
 
+/* ---- the one-click opt-out link of an email (List-Unsubscribe) ----
+ * A random token (base64url, 43 characters) whose hash is stored
+ * (family_unsubscribe), bound to one family and one channel, valid for
+ * FAMILY_UNSUBSCRIBE_TTL_S; using it again changes nothing. */
+#define FAMILY_UNSUBSCRIBE_TTL_S (400 * 86400)
+
+/* Issues a token for guardian_sid and channel into token_out. EB_EINVAL
+ * for an empty sid; EB_EDB. */
+enum eb_err family_unsubscribe_issue(struct db *db, int64_t district_id, const char *guardian_sid,
+				     enum family_channel channel, char token_out[64]);
+/* What token is for, without using it: EB_ENOTFOUND for a malformed,
+ * unknown or expired token; else *district_id, guardian_sid_out and
+ * *channel. */
+enum eb_err family_unsubscribe_check(struct db *db, const char *token, int64_t *district_id,
+				     char guardian_sid_out[FAMILY_SID_MAX],
+				     enum family_channel *channel);
+/* Uses token: the family is opted out of its channel (source 'family
+ * page'; audited). EB_ENOTFOUND as family_unsubscribe_check. */
+enum eb_err family_unsubscribe_use(struct db *db, const char *token, int64_t *district_id,
+				   enum family_channel *channel);
+
 #endif

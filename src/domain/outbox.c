@@ -455,9 +455,17 @@ enum eb_err outbox_drain(struct db *db, int64_t district_id, enum family_channel
 {
 	memset(rep, 0, sizeof *rep);
 	const struct outbox_channel *c = outbox_channel_for(channel);
+	int64_t waiting = 0;
 	if (!c) {
 		rep->not_configured = true;
-		return EB_OK;
+		enum eb_err wr = db_get_int(db,
+					    "SELECT count(*) FROM outbox WHERE district_id=?1"
+					    " AND channel=?2 AND status IN ('queued','retry')",
+					    DB_ARGS(DB_INT(district_id),
+						    DB_TEXT(family_channel_name(channel))),
+					    &waiting);
+		rep->waiting = (long)waiting;
+		return wr;
 	}
 	enum eb_err rc = outbox_recover(db, district_id, now, NULL);
 	if (rc)
@@ -466,7 +474,13 @@ enum eb_err outbox_drain(struct db *db, int64_t district_id, enum family_channel
 	rc = c->open(s, &session, rep->error, sizeof rep->error);
 	if (rc == EB_ENOTSUP) {
 		rep->not_configured = true;
-		return EB_OK;
+		rc = db_get_int(db,
+				"SELECT count(*) FROM outbox WHERE district_id=?1 AND channel=?2"
+				" AND status IN ('queued','retry')",
+				DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel))),
+				&waiting);
+		rep->waiting = (long)waiting;
+		return rc;
 	}
 	if (rc)
 		return EB_OK; /* rep->error says why; the rows wait */

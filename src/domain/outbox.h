@@ -208,6 +208,7 @@ int64_t outbox_backoff_s(int attempts, double jitter01);
 struct outbox_drain_report {
 	long sent, retry, failed, bounced, deferred;
 	bool not_configured; /* the channel is absent or not set up: rows wait */
+	long waiting;	     /* not_configured: the rows due that wait */
 	char error[OUTBOX_REASON_MAX]; /* why the channel could not open, or "" */
 };
 
