@@ -372,6 +372,51 @@ static const struct tz *district_zone(struct db *db, int64_t district_id)
 	return z ? z : tz_utc();
 }
 
+enum eb_err sms_compose(struct db *db, const struct outbox_row *row, const struct i18n_lang *L,
+			const char *short_text, const char *link, struct arena *arena,
+			const char **text)
+{
+	*text = NULL;
+	if (!L)
+		L = i18n_english();
+	if (!link || !link[0])
+		return EB_EINVAL;
+	struct buf tail = BUF_INIT, out = BUF_INIT;
+	buf_init(&tail, 4096);
+	buf_init(&out, 4096);
+	/* the link opens the first child's page; the family's account sees
+	 * every child of the guardian there */
+	if (row->nchildren > 1) {
+		buf_puts(&tail, TR(L, "Your other children's updates are on the same page:"));
+		buf_putc(&tail, ' ');
+	}
+	buf_puts(&tail, link);
+	struct sms_count c;
+	enum eb_err rc = buf_failed(&tail) ? EB_ENOMEM
+					   : sms_fit(short_text, buf_cstr(&tail),
+						     SMS_BUDGET_DEFAULT, &out, &c);
+	if (!rc && buf_failed(&out))
+		rc = EB_ENOMEM;
+	if (!rc)
+		rc = db_execute(db,
+				"UPDATE outbox SET segments=?3, sms_encoding=?4 "
+				"WHERE district_id=?1 AND id=?2",
+				DB_ARGS(DB_INT(row->district_id), DB_INT(row->id),
+					DB_INT(c.segments),
+					DB_TEXT(c.enc == SMS_GSM7 ? "gsm7" : "ucs2")),
+				NULL);
+	if (!rc && !(*text = arena_strdup(arena, buf_cstr(&out))))
+		rc = EB_ENOMEM;
+	/* the text holds a live link */
+	if (out.data)
+		sodium_memzero(out.data, out.len);
+	if (tail.data)
+		sodium_memzero(tail.data, tail.len);
+	buf_free(&tail);
+	buf_free(&out);
+	return rc;
+}
+
 enum eb_err sms_render(void *rctx, struct db *db, const struct outbox_row *row,
 		       const char *public_url, struct arena *arena, struct outbox_message *msg)
 {
@@ -389,7 +434,7 @@ enum eb_err sms_render(void *rctx, struct db *db, const struct outbox_row *row,
 	const char *child = row->children[0];
 	if ((rc = family_update_build(db, row->district_id, child, &w, L, arena, &u)))
 		return rc;
-	char token[64], url[512];
+	char token[64], url[600];
 	if ((rc = family_link_issue(db, row->district_id, row->guardian_sid, child, FAMILY_LINK_SMS,
 				    token)))
 		return rc;
@@ -397,51 +442,22 @@ enum eb_err sms_render(void *rctx, struct db *db, const struct outbox_row *row,
 	sodium_memzero(token, sizeof token);
 	if (!ok)
 		return EB_EINVAL;
-	struct buf text = BUF_INIT, tail = BUF_INIT, out = BUF_INIT;
+	struct buf text = BUF_INIT;
 	buf_init(&text, 4096);
-	buf_init(&tail, 4096);
-	buf_init(&out, 4096);
 	family_update_short(&u, &text);
-	/* the link opens this child's page; the family's account sees every
-	 * child of the guardian there */
-	if (row->nchildren > 1) {
-		buf_puts(&tail, TR(L, "Your other children's updates are on the same page:"));
-		buf_putc(&tail, ' ');
-	}
-	buf_puts(&tail, url);
-	struct sms_count c;
-	rc = buf_failed(&text) || buf_failed(&tail)
-		     ? EB_ENOMEM
-		     : sms_fit(buf_cstr(&text), buf_cstr(&tail), SMS_BUDGET_DEFAULT, &out, &c);
-	if (!rc && buf_failed(&out))
-		rc = EB_ENOMEM;
-	if (!rc)
-		rc = db_execute(db,
-				"UPDATE outbox SET segments=?3, sms_encoding=?4 "
-				"WHERE district_id=?1 AND id=?2",
-				DB_ARGS(DB_INT(row->district_id), DB_INT(row->id),
-					DB_INT(c.segments),
-					DB_TEXT(c.enc == SMS_GSM7 ? "gsm7" : "ucs2")),
-				NULL);
-	if (!rc) {
-		char *t = arena_strdup(arena, buf_cstr(&out));
-		if (!t)
-			rc = EB_ENOMEM;
-		memset(msg, 0, sizeof *msg);
-		msg->to = row->address;
-		msg->text = t;
-		msg->lang = L->tag;
-		msg->rtl = L->rtl;
-	}
-	/* the text holds a live link */
-	if (out.data)
-		sodium_memzero(out.data, out.len);
-	if (tail.data)
-		sodium_memzero(tail.data, tail.len);
+	const char *t = NULL;
+	rc = buf_failed(&text) ? EB_ENOMEM
+			       : sms_compose(db, row, L, buf_cstr(&text), url, arena, &t);
 	buf_free(&text);
-	buf_free(&tail);
-	buf_free(&out);
-	return rc;
+	sodium_memzero(url, sizeof url);
+	if (rc)
+		return rc;
+	memset(msg, 0, sizeof *msg);
+	msg->to = row->address;
+	msg->text = t;
+	msg->lang = L->tag;
+	msg->rtl = L->rtl;
+	return EB_OK;
 }
 
 struct sms_session {

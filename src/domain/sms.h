@@ -72,6 +72,19 @@ int64_t sms_quiet_until(const struct tz *z, int quiet_start, int quiet_end, int6
 void sms_provider_from(const struct delivery_settings *s, const char *public_url,
 		       struct sms_provider *out);
 
+/* The text of an 'sms' row from the first child's short update
+ * (family_update_short, in L) and its sign-in link: the two fitted into
+ * the budget (sms_fit, SMS_BUDGET_DEFAULT: the update shortened, the link
+ * never), with a line in L saying that the other children's updates are
+ * on the same page when the row has more than one child. The segments and
+ * the encoding are stored on the row (the district pays per segment).
+ * *text in arena. EB_EINVAL without a link, EB_ETOOBIG when the link alone
+ * does not fit; EB_EDB, EB_ENOMEM. */
+struct i18n_lang;
+enum eb_err sms_compose(struct db *db, const struct outbox_row *row, const struct i18n_lang *L,
+			const char *short_text, const char *link, struct arena *arena,
+			const char **text);
+
 /* The outbox renderer of an 'sms' row (outbox_render_fn): msg->text is the
  * family's text in row->lang (see above), with a sign-in link
  * (FAMILY_LINK_SMS) to row->children[0]; the row's segments and encoding
