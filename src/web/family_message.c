@@ -95,8 +95,9 @@ enum eb_err family_message_render(void *rctx, struct db *db, const struct outbox
 	if (!email) {
 		/* fitted into the segment budget, counted (domain/sms.h) */
 		family_update_short(&u[0], &t);
-		rc = buf_failed(&t) ? EB_ENOMEM
-				    : sms_compose(db, row, L, buf_cstr(&t), url[0], arena, &msg->text);
+		rc = buf_failed(&t)
+			     ? EB_ENOMEM
+			     : sms_compose(db, row, L, buf_cstr(&t), url[0], arena, &msg->text);
 		buf_free(&t);
 		return rc;
 	}
