@@ -89,13 +89,18 @@ void mime_header_text(struct buf *out, const char *name, const char *value)
 		buf_puts(out, "\r\n");
 		return;
 	}
-	/* encoded words of at most 45 bytes of UTF-8 (60 in base64, 72 with
-	 * =?UTF-8?B?...?=), cut at character boundaries, one per line */
+	/* encoded words (=?UTF-8?B?...?=: 12 bytes and the base64) one per
+	 * line, each line at most 78 bytes with what comes before the word
+	 * ("Name: " on the first, a space on the others), cut at character
+	 * boundaries */
 	const unsigned char *p = (const unsigned char *)v;
 	size_t n = strlen(v), i = 0;
 	bool first = true;
+	size_t lead = strlen(name) + 2;
 	while (i < n) {
-		size_t take = n - i > 45 ? 45 : n - i;
+		size_t room = 78 - (first ? (lead < 50 ? lead : 50) : 1) - 12;
+		size_t most = room / 4 * 3;
+		size_t take = n - i > most ? most : n - i;
 		while (take > 0 && i + take < n && (p[i + take] & 0xC0) == 0x80)
 			take--;
 		if (take == 0)
@@ -183,7 +188,7 @@ void mime_build(struct buf *out, const struct mime_mail *m)
 	}
 	if (m->unsubscribe_url && *m->unsubscribe_url) {
 		clean(m->unsubscribe_url, v, sizeof v);
-		buf_printf(out, "List-Unsubscribe:\r\n <%s>\r\n", v);
+		buf_printf(out, "List-Unsubscribe: <%s>\r\n", v);
 		buf_puts(out, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
 	}
 	if (!m->html) {

@@ -16,6 +16,7 @@
 #include "base/timeutil.h"
 #include "base/tz.h"
 #include "cli/cli.h"
+#include "domain/audit.h"
 #include "domain/delivery.h"
 #include "domain/district.h"
 #include "domain/family_contact.h"
@@ -345,6 +346,10 @@ int families_settings(int argc, char **argv, struct db *db, int64_t d)
 		if (rc) {
 			fprintf(stderr, "families settings: %s\n", err);
 			ret = rc == EB_EINVAL ? 2 : 1;
+		} else {
+			static const struct audit_actor cli = { 0, "cli", "" };
+			audit_record(db, d, &cli, "update", "district", "delivery",
+				     "family message settings saved (secrets not recorded)");
 		}
 	}
 	if (!ret)

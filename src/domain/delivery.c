@@ -8,7 +8,6 @@
 
 #include "base/str.h"
 #include "base/timeutil.h"
-#include "domain/audit.h"
 #include "domain/district.h"
 #include "domain/family_contact.h"
 #include "store/db.h"
@@ -186,9 +185,6 @@ enum eb_err delivery_set(struct db *db, int64_t district_id, const struct delive
 		snprintf(err, errcap, "%s", eb_strerror(rc));
 		return rc;
 	}
-	static const struct audit_actor system_actor = { 0, "system", "" };
-	audit_record(db, district_id, &system_actor, "update", "district", "delivery",
-		     "family message settings (secrets not recorded)");
 	return EB_OK;
 }
 

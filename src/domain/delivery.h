@@ -58,8 +58,8 @@ enum eb_err delivery_get(struct db *db, int64_t district_id, struct delivery_set
  * that is not smtp:// or smtps://, plain smtp to a host that is not a
  * loopback, a From that is not an email address, a country code that is
  * not 1..3 digits, times out of range, a public URL that is not http(s))
- * and stores it whole. Audited (detail: which fields changed, never a
- * secret's value). */
+ * and stores it whole. The caller audits it (never with a secret's
+ * value). */
 enum eb_err delivery_set(struct db *db, int64_t district_id, const struct delivery_settings *s,
 			 char *err, size_t errcap);
 

@@ -187,6 +187,7 @@ static enum eb_err queue_one(void *ctx, const struct family_contact *c)
 			rep->skipped++;
 		return EB_OK;
 	}
+	int fresh = 0;
 	enum eb_err rc = db_execute(
 		q->db,
 		"INSERT OR IGNORE INTO outbox_family(district_id, week, guardian_sourced_id,"
@@ -195,7 +196,13 @@ static enum eb_err queue_one(void *ctx, const struct family_contact *c)
 		DB_ARGS(DB_INT(q->district), DB_TEXT(q->week), DB_TEXT(c->guardian_sid),
 			DB_TEXT(school), DB_TEXT(lang), DB_INT(fl.fallback), DB_TEXT(students),
 			DB_TEXT(problems), DB_INT(unreachable), DB_INT(q->now)),
-		NULL);
+		&fresh);
+	/* a family is decided once per week: a second run (or an opt-out
+	 * after this week's email) adds no channel to it */
+	if (!rc && !fresh) {
+		rep->existing++;
+		return EB_OK;
+	}
 	if (rc || unreachable)
 		return rc;
 	const char *addr[FAMILY_CH_N] = { c->email, c->phone, "" };
@@ -616,6 +623,8 @@ DB_ROWSPEC(reach_spec, struct reach_fam, NULL, DB_FIELD_STR(struct reach_fam, gs
 
 static enum outbox_why why_of(const struct reach_fam *f)
 {
+	if (f->unreachable)
+		return OUTBOX_WHY_NO_CONTACT;
 	if (f->bounced)
 		return OUTBOX_WHY_BOUNCED;
 	if (f->failed)

@@ -151,7 +151,7 @@ typedef void (*outbox_note_fn)(void *ctx, const char *guardian_sid, const char *
 struct outbox_queue_report {
 	long families;		/* guardians with a child in the district */
 	long queued[FAMILY_CH_N]; /* rows queued now (dry run: would be) per channel */
-	long existing;		/* rows that were queued already (a second run) */
+	long existing;		/* families queued already (a second run) */
 	long skipped;		/* opted out of a usable channel */
 	long unreachable;	/* no child in a school: not even a letter */
 	long bad_email, bad_phone; /* contacts reported as not usable */
@@ -161,8 +161,9 @@ struct outbox_queue_report {
 /* Queues week (label "2026-W47") for every guardian of an active student of
  * the district: the channel choice (family_contact_channels), the address,
  * the family's language (family_lang_of_guardian, first child), its
- * children and school (outbox_family). Idempotent: rows and families
- * already there are kept as they are. dry_run: counts only, nothing
+ * children and school (outbox_family). Idempotent: a family already
+ * queued for the week is left as it is (rep->existing counts it; a new
+ * family of the roster is queued). dry_run: counts only, nothing
  * stored. note (may be NULL) gets each contact problem. One transaction.
  * EB_EINVAL for a malformed week; EB_EDB. */
 enum eb_err outbox_queue_week(struct db *db, int64_t district_id, const char *week, bool dry_run,
