@@ -586,7 +586,8 @@ enum eb_err sms_inbound(struct db *db, int64_t district_id, const char *from, co
 {
 	memset(res, 0, sizeof *res);
 	struct sms_count cnt;
-	if (!body || strlen(body) > SMS_BODY_MAX || !sms_count(body, strlen(body), &cnt) || !from)
+	if (!body || strlen(body) > SMS_BODY_MAX || !sms_count(body, strlen(body), &cnt) || !from ||
+	    !message_sid || !message_sid[0] || strlen(message_sid) >= SMS_SID_MAX)
 		return EB_EINVAL;
 	struct delivery_settings s;
 	enum eb_err rc = delivery_get(db, district_id, &s);

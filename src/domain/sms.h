@@ -127,8 +127,8 @@ struct sms_inbound_result {
  * answer gets the text to send back ("" for none) in the language of the
  * number's first family (English for a number we do not know: a stop word
  * from it is answered all the same, and nothing is stored). EB_EINVAL for
- * a from that is not a phone number or a body that is not UTF-8 or longer
- * than 1600 bytes (nothing stored); EB_EDB. */
+ * a from that is not a phone number, a body that is not UTF-8 or longer
+ * than 1600 bytes, or no message id (nothing stored); EB_EDB. */
 enum eb_err sms_inbound(struct db *db, int64_t district_id, const char *from, const char *body,
 			const char *message_sid, int64_t now, struct buf *answer,
 			struct sms_inbound_result *res);

@@ -55,7 +55,7 @@ class Sms(unittest.TestCase):
             (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
                    "status": 400}, {})]
         cls.prov.answers[E164["gdn-busy"]] = [
-            (500, {"message": "busy"}, {"Retry-After": "1"}), (201, None, {})]
+            (500, {"message": "busy"}, {"Retry-After": "600"}), (201, None, {})]
         # serve's weekly schedule must not send while the tests do: its send
         # day is three days from now
         today = datetime.datetime.now(zoneinfo.ZoneInfo("America/Chicago")).isoweekday()
@@ -148,6 +148,12 @@ class Sms(unittest.TestCase):
         # the 500 is retried: once due, it goes
         self.assertEqual(self.sql("SELECT status, attempts FROM outbox WHERE guardian_sourced_id"
                                   "='gdn-busy' AND channel='sms'"), [("retry", 1)])
+        # ... when the provider's Retry-After says (600 s), not before
+        (at,) = self.sql("SELECT next_attempt_at FROM outbox WHERE guardian_sourced_id="
+                         "'gdn-busy' AND channel='sms'")[0]
+        now = datetime.datetime.now(datetime.timezone.utc).timestamp()
+        self.assertGreater(at, now + 500)
+        self.assertLess(at, now + 700)
         self.sql("UPDATE outbox SET next_attempt_at=0 WHERE status='retry'")
         out = self.send()
         self.assertIn("sms: 1", out)
@@ -244,8 +250,12 @@ class Sms(unittest.TestCase):
         # bad input: not a number, too long a body
         st, _ = self.hook("/sms/inbound", {"From": "not a number", "Body": "STOP"})
         self.assertEqual(st, 400)
-        st, _ = self.hook("/sms/inbound", {"From": E164["gdn-ru"], "Body": "x" * 1601})
+        st, _ = self.hook("/sms/inbound", {"From": E164["gdn-ru"], "Body": "x" * 1601,
+                                           "MessageSid": "SMlong"})
         self.assertEqual(st, 400)
+        st, _ = self.hook("/sms/inbound", {"From": E164["gdn-ru"], "Body": "hello"})
+        self.assertEqual(st, 400)  # no message id
+        self.assertEqual(self.sql("SELECT count(*) FROM sms_reply"), [(1,)])
 
     def test_5_forged_or_missing_signature_refused_nothing_stored(self):
         before = self.sql("SELECT (SELECT count(*) FROM sms_reply),"

@@ -69,8 +69,8 @@ void api_sms_inbound(struct http_request *req)
 				     http_form(req, "Body"), sid, time_now(), &answer, &res);
 	if (rc == EB_EINVAL) {
 		http_text(req, 400,
-			  "From must be a phone number and Body UTF-8 text of at most "
-			  "1600 bytes.\n");
+			  "From must be a phone number, Body UTF-8 text of at most 1600 bytes, "
+			  "and MessageSid given.\n");
 	} else if (rc || buf_failed(&answer)) {
 		http_text(req, 500, "The text could not be handled; please send it again.\n");
 	} else {
