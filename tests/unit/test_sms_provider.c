@@ -8,6 +8,10 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "base/sha1.h"
 #include "domain/sms_provider.h"
@@ -173,6 +177,26 @@ static void provider_settings_checked(void **state)
 	assert_int_equal(r.http_status, 0);
 }
 
+/* a provider that takes the connection and never answers: a timeout,
+ * retried later */
+static void a_silent_provider_times_out(void **state)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	struct sms_provider p = { "", "AC1", "secret", "+15550001111", "", 300 };
+	snprintf(p.base_url, sizeof p.base_url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+	struct sms_result r;
+	assert_int_equal(sms_send(&p, "+15551234567", "hi", &r), EB_OK);
+	assert_int_equal(r.outcome, SMS_RETRY);
+	assert_string_equal(r.reason, "the provider did not answer in time");
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +205,7 @@ int main(void)
 		cmocka_unit_test(webhook_signature),
 		cmocka_unit_test(answers_map_to_outcomes),
 		cmocka_unit_test(provider_settings_checked),
+		cmocka_unit_test(a_silent_provider_times_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
