@@ -1,7 +1,9 @@
 /* delivery.c - a district's delivery settings (delivery.h). */
 #include "domain/delivery.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -88,10 +90,16 @@ static bool url_host(const char *url, char *out, size_t cap)
 	return true;
 }
 
+/* localhost, an IPv4 address of 127.0.0.0/8 or ::1: an address, not a
+ * name that merely starts like one ("127.0.0.1.example.org") */
 static bool loopback(const char *host)
 {
-	return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-	       strcmp(host, "::1") == 0;
+	unsigned char a[16];
+	if (strcmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	return inet_pton(AF_INET6, host, a) == 1 && memcmp(a, in6addr_loopback.s6_addr, 16) == 0;
 }
 
 static bool printable(const char *s)

@@ -506,35 +506,49 @@ enum eb_err outbox_drain(struct db *db, int64_t district_id, enum family_channel
 		int64_t t = time_now() > now ? time_now() : now;
 		if ((rc = outbox_claim(db, district_id, channel, t, want, &a, &rows, &n)) || !n)
 			break;
+		/* the batch's messages rendered in one transaction (their
+		 * sign-in and opt-out links are written then), then sent */
+		struct outbox_message *msgs = arena_zalloc(&a, n * sizeof *msgs);
+		enum eb_err *rendered = arena_zalloc(&a, n * sizeof *rendered);
+		int64_t *nb = arena_zalloc(&a, n * sizeof *nb);
+		if (!msgs || !rendered || !nb) {
+			rc = EB_ENOMEM;
+			break;
+		}
+		if ((rc = db_begin(db)))
+			break;
+		for (size_t i = 0; i < n; i++) {
+			nb[i] = c->not_before ? c->not_before(session, s, &rows[i], t) : t;
+			if (nb[i] <= t)
+				rendered[i] = render(rctx, db, &rows[i], public_url, &a, &msgs[i]);
+		}
+		if ((rc = db_commit(db))) {
+			db_rollback(db);
+			break;
+		}
 		for (size_t i = 0; i < n && !rc; i++) {
 			const struct outbox_row *r = &rows[i];
 			tried++;
-			int64_t nb = c->not_before ? c->not_before(session, s, r, t) : t;
-			if (nb > t) {
-				rc = outbox_defer(db, r, nb);
+			if (nb[i] > t) {
+				rc = outbox_defer(db, r, nb[i]);
 				rep->deferred++;
 				continue;
 			}
-			struct outbox_message msg = { 0 };
 			struct outbox_result res = { 0 };
-			enum eb_err rr = render(rctx, db, r, public_url, &a, &msg);
-			if (rr) {
+			if (rendered[i]) {
 				res.kind = OUTBOX_SEND_RETRY;
 				snprintf(res.reason, sizeof res.reason, "could not be written: %s",
-					 eb_strerror(rr));
+					 eb_strerror(rendered[i]));
 			} else {
-				c->send(session, r, &msg, &res);
+				c->send(session, r, &msgs[i], &res);
 				if (res.kind == OUTBOX_SEND_SENT && !*res.provider_id)
 					str_copy(res.provider_id, sizeof res.provider_id,
 						 "accepted");
-				/* first the provider's id: a crash from here on
-				 * cannot send it twice */
-				if (res.kind == OUTBOX_SEND_SENT)
-					rc = outbox_record_provider_id(db, district_id, r->id,
-								       res.provider_id);
 			}
-			if (!rc)
-				rc = outbox_finish(db, r, &res, time_now());
+			/* the provider's id and 'sent' in one statement, at once:
+			 * after a crash a row is either sent with its id or
+			 * still 'sending' without one */
+			rc = outbox_finish(db, r, &res, time_now());
 			switch (res.kind) {
 			case OUTBOX_SEND_SENT:
 				rep->sent++;
