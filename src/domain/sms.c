@@ -616,9 +616,22 @@ enum eb_err sms_inbound(struct db *db, int64_t district_id, const char *from, co
 		copy(name, sizeof name, TR(L, "your school district"));
 	switch (res->kw) {
 	case SMS_KW_STOP:
-		for (size_t i = 0; i < n && !rc; i++)
+		for (size_t i = 0; i < n && !rc; i++) {
 			rc = family_contact_opt_out(db, district_id, sids[i], FAMILY_CH_SMS,
 						    FAMILY_OPT_OUT_SMS_STOP);
+			/* at once: a text already queued (waiting for quiet
+			 * hours to end, or to be retried) is not sent either */
+			if (!rc)
+				rc = db_execute(db,
+						"UPDATE outbox SET status='skipped', reason=?3, "
+						"updated_at=?4 WHERE district_id=?1 AND "
+						"guardian_sourced_id=?2 AND channel='sms' AND "
+						"status IN ('queued','retry')",
+						DB_ARGS(DB_INT(district_id), DB_TEXT(sids[i]),
+							DB_TEXT("opted out by text (STOP)"),
+							DB_INT(now)),
+						NULL);
+		}
 		if (!rc)
 			buf_printf(answer,
 				   TR(L, "You will get no more text messages from %s. Reply START "

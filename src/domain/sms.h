@@ -12,7 +12,8 @@
  *
  * Receiving (POST /sms/inbound, signed by the provider): a whole message
  * that is a stop word in one of our ten languages opts every family of
- * that number out of texts at once (source 'sms STOP') and is answered in
+ * that number out of texts at once (source 'sms STOP'; its 'sms' rows still
+ * queued or waiting for a retry are skipped) and is answered in
  * the family's language; a help word answers who is writing and how to
  * stop; a start word opts back in; anything else is kept for the school
  * (sms_reply) and acknowledged. Delivery callbacks (POST /sms/status)

@@ -193,6 +193,16 @@ class Sms(unittest.TestCase):
         self.assertEqual(st, 400)
 
     def test_3_stop_in_spanish_then_next_send_leaves_the_family_out(self):
+        def week_in(days):
+            return "%d-W%02d" % (datetime.date.today() + datetime.timedelta(days=days)
+                                 ).isocalendar()[:2]
+        # next week's texts are queued, waiting for the quiet hours to end
+        run("families", "settings", "--quiet-hours", self.quiet_around_now(),
+            "--district-id", "1", db=self.db)
+        w1 = week_in(7)
+        self.assertIn("sms deferred (quiet hours):", self.send("--week", w1))
+        self.assertEqual(self.sql("SELECT status FROM outbox WHERE week=? AND channel='sms'"
+                                  " AND guardian_sourced_id='gdn-es'", w1), [("queued",)])
         st, body = self.hook("/sms/inbound", {"From": E164["gdn-es"], "To": FROM,
                                               "Body": " Alto ", "MessageSid": "SMin1"})
         self.assertEqual(st, 200, body)
@@ -201,17 +211,24 @@ class Sms(unittest.TestCase):
         self.assertIn("Alder County Schools", body)
         self.assertEqual(self.sql("SELECT source FROM family_opt_out WHERE guardian_sourced_id="
                                   "'gdn-es' AND channel='sms'"), [("sms STOP",)])
-        # next week's send: no text for that family, one for the others
-        monday = datetime.date.today() + datetime.timedelta(days=7)
-        week = "%d-W%02d" % monday.isocalendar()[:2]
-        n = len(self.prov.to(E164["gdn-es"]))
-        out = self.send("--week", week)
-        self.assertEqual(len(self.prov.to(E164["gdn-es"])), n)
+        # at once: the waiting text is skipped, and goes nowhere when the time comes
+        self.assertEqual(self.sql("SELECT status FROM outbox WHERE week=? AND channel='sms'"
+                                  " AND guardian_sourced_id='gdn-es'", w1), [("skipped",)])
+        run("families", "settings", "--quiet-hours", "00:00-00:00", "--district-id", "1",
+            db=self.db)
+        self.sql("UPDATE outbox SET next_attempt_at=0 WHERE channel='sms' AND status='queued'")
+        n_es, n_ru = len(self.prov.to(E164["gdn-es"])), len(self.prov.to(E164["gdn-ru"]))
+        self.send("--week", w1)
+        self.assertEqual(len(self.prov.to(E164["gdn-es"])), n_es)
+        self.assertEqual(len(self.prov.to(E164["gdn-ru"])), n_ru + 1)
+        # the week after: not even queued
+        w2 = week_in(14)
+        out = self.send("--week", w2)
         self.assertIn("opted out (not sent):", out)
+        self.assertEqual(len(self.prov.to(E164["gdn-es"])), n_es)
         self.assertEqual(self.sql("SELECT count(*) FROM outbox WHERE week=? AND channel='sms'"
                                   " AND guardian_sourced_id='gdn-es' AND status<>'skipped'",
-                                  week), [(0,)])
-        self.assertEqual(len(self.prov.to(E164["gdn-ru"])), 2)
+                                  w2), [(0,)])
         # START opts back in, answered in Spanish
         st, body = self.hook("/sms/inbound", {"From": E164["gdn-es"], "Body": "START",
                                               "MessageSid": "SMin2"})
