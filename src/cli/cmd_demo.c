@@ -586,7 +586,8 @@ static void print_logins(const struct demo_family_secrets *s, const char *url, b
 		printf("Family sign-in link for 'parent' (works once, for 7 days): %s/f/%s\n",
 		       url_known ? url : "", s->link);
 	if (*s->unsub)
-		printf("Family email opt-out link for 'parent' (asks before it stops them): %s/u/%s\n",
+		printf("Family email opt-out link for 'parent' (asks before it stops them): "
+		       "%s/u/%s\n",
 		       url_known ? url : "", s->unsub);
 }
 

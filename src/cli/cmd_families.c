@@ -1,6 +1,6 @@
-/* `edbridge families translator|languages|update` - families in their own
- * language (docs/i18n.md, docs/family_updates.md). The deliveries (send,
- * letters, reach) join this command. */
+/* `edbridge families translator|languages|update|link` - families in their
+ * own language (docs/i18n.md, docs/family_updates.md); send, reach,
+ * settings and contact are in cmd_families_send.c (families_send.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -208,12 +208,12 @@ static int link(int argc, char **argv, struct db *db, int64_t d)
 
 int cmd_families(int argc, char **argv)
 {
-	if (argc < 2 || (argv[1][0] == '-' &&
-			 (cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h")))) {
+	if (argc < 2 ||
+	    (argv[1][0] == '-' && (cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h")))) {
 		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	static const char *const subs[] = { "translator", "languages", "update", "link",
+	static const char *const subs[] = { "translator", "languages", "update",   "link",
 					    "send",	  "reach",     "settings", "contact" };
 	int which = -1;
 	for (int i = 0; i < 8; i++)
