@@ -614,6 +614,10 @@ enum eb_err sms_inbound(struct db *db, int64_t district_id, const char *from, co
 	char name[200];
 	if (district_name(db, district_id, name, sizeof name))
 		copy(name, sizeof name, TR(L, "your school district"));
+	/* every family of the number, or none: one transaction */
+	bool tx = n && res->kw != SMS_KW_HELP;
+	if (tx && (rc = db_begin(db)))
+		goto out;
 	switch (res->kw) {
 	case SMS_KW_STOP:
 		for (size_t i = 0; i < n && !rc; i++) {
@@ -678,6 +682,13 @@ enum eb_err sms_inbound(struct db *db, int64_t district_id, const char *from, co
 			buf_puts(answer,
 				 TR(L, "Thank you. Your message was passed on to the school."));
 		break;
+	}
+	if (tx && !rc)
+		rc = db_commit(db);
+	if (tx && rc) {
+		db_rollback(db);
+		buf_reset(answer);
+		res->stored = false;
 	}
 out:
 	arena_free(&a);
