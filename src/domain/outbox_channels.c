@@ -3,11 +3,12 @@
  * (h13-sms) adds its own here. */
 #include "domain/outbox.h"
 
+#include "domain/sms.h"
 #include "domain/smtp.h"
 
 static const struct outbox_channel *const channels[FAMILY_CH_N] = {
 	[FAMILY_CH_EMAIL] = &outbox_channel_email,
-	[FAMILY_CH_SMS] = NULL,	   /* text messages: h13-sms */
+	[FAMILY_CH_SMS] = &sms_outbox_channel,
 	[FAMILY_CH_LETTER] = NULL, /* printed by `families letters`, never sent */
 };
 

@@ -13,6 +13,7 @@
 #include "domain/family_link.h"
 #include "domain/family_update.h"
 #include "domain/family_week.h"
+#include "domain/sms.h"
 #include "web/family_update_html.h"
 #include "web/html.h"
 
@@ -92,15 +93,13 @@ enum eb_err family_message_render(void *rctx, struct db *db, const struct outbox
 	struct buf t = BUF_INIT;
 	buf_init(&t, MESSAGE_MAX);
 	if (!email) {
+		/* fitted into the segment budget, counted (domain/sms.h) */
 		family_update_short(&u[0], &t);
-		buf_printf(&t, "\n%s", url[0]);
-		if (row->nchildren > 1) {
-			buf_putc(&t, '\n');
-			buf_puts(&t, TR(L, "Your other children's updates are on the page too."));
-		}
-		msg->text = arena_strdup(arena, buf_cstr(&t));
+		rc = buf_failed(&t)
+			     ? EB_ENOMEM
+			     : sms_compose(db, row, L, buf_cstr(&t), url[0], arena, &msg->text);
 		buf_free(&t);
-		return msg->text ? EB_OK : EB_ENOMEM;
+		return rc;
 	}
 	/* the subject names the children (first names) */
 	struct buf names = BUF_INIT;

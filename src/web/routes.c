@@ -114,6 +114,9 @@ const struct route routes[] = {
 	{ "PUT", "/xapi/statements", api_xapi_statements_put, 0, TOOL_API, "xAPI statements: store one" },
 	{ "*", "/xapi/*", api_xapi_unsupported, 0, TOOL_API, "other xAPI resources: 501" },
 	{ "POST", "/caliper", api_caliper, 0, TOOL_API, "Caliper envelopes" },
+	/* text messages (issue 13, h13-sms): the provider's webhooks, authenticated by its signature */
+	{ "POST", "/sms/inbound", api_sms_inbound, 0, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF, "a family's text message (provider webhook, signed)" },
+	{ "POST", "/sms/status", api_sms_status, 0, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF, "text-message delivery callbacks (provider webhook, signed)" },
 	{ "GET", "/initiatives", page_initiatives, INIT_VIEW, 0, "initiatives of the district",
 	  NAV(50, "Initiatives") },
 	{ "GET", "/initiatives/new", page_initiative_new, INIT_EDIT, 0, "plan an initiative" },

@@ -119,6 +119,14 @@ POST_MATRIX = {
     "/students/stu-3/message": ({"body": ""}, [F, F, F, F, F, F, F, F, N, F, F, L]),
 }
 
+# The text-message provider's webhooks (issue 13, h13-sms): public routes that
+# the provider's signature alone opens; every role, signed in or not, gets 403
+# without one (tests/http/test_sms.py sends signed ones).
+WEBHOOKS = {
+    "/sms/inbound": {"From": "+15552010001", "Body": "STOP", "AccountSid": "AC1"},
+    "/sms/status": {"MessageSid": "SM1", "MessageStatus": "delivered", "AccountSid": "AC1"},
+}
+
 # a route pattern -> the concrete path(s) above that exercise it
 PATTERN_PATHS = {
     "/xapi/*": "/xapi/activities/state",
@@ -204,6 +212,24 @@ class RoleMatrix(TempDir):
                     r = c.post(path, form)
                     if r.status != want:
                         failures.append(f"{role:12s} POST {path}: {r.status}, expected {want}")
+            self.assertEqual(failures, [], "\n" + "\n".join(failures))
+
+    def test_provider_webhooks_refuse_every_role_without_a_signature(self):
+        out = run("serve", "--list-routes").stdout
+        posts = {line.split("\t")[1] for line in out.splitlines() if line.startswith("POST")}
+        for path in WEBHOOKS:
+            self.assertIn(path, posts)
+        db = make_district(self.tmp)
+        with Server(db) as srv:
+            failures = []
+            for role in ROLES:
+                c = srv.client()
+                if role != "anonymous":
+                    self.assertEqual(c.login(role).status, 303, role)
+                for path, form in WEBHOOKS.items():
+                    r = c.post(path, form)
+                    if r.status != 403:
+                        failures.append(f"{role:12s} POST {path}: {r.status}, expected 403")
             self.assertEqual(failures, [], "\n" + "\n".join(failures))
 
     def test_navigation_shows_only_pages_the_role_may_open(self):

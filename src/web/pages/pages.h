@@ -177,6 +177,9 @@ void api_xapi_statements_put(struct http_request *req);
 void api_xapi_about(struct http_request *req);
 void api_xapi_unsupported(struct http_request *req);
 void api_caliper(struct http_request *req);
+/* the text-message provider's webhooks (web/api/sms.c; signed, public) */
+void api_sms_inbound(struct http_request *req);
+void api_sms_status(struct http_request *req);
 /* Before a body is read: the tool's credentials from the headers (HTTP
  * Basic under /xapi/, a bearer token for /caliper); false after answering
  * 401 as the endpoint would. The identity found is kept for the handler,
