@@ -354,6 +354,25 @@ enum eb_err outbox_claim(struct db *db, int64_t district_id, enum family_channel
 	enum eb_err rc = db_begin(db);
 	if (rc)
 		return rc;
+	/* a family's opt-out is honoured before the next send, whenever it
+	 * came (the family page, the school, an email's unsubscribe link, a
+	 * bounce): its due rows are skipped, not sent (an opt-out bound to an
+	 * address applies to that address only, as family_contact reads it) */
+	rc = db_execute(
+		db,
+		"UPDATE outbox SET status='skipped', reason='opted out', updated_at=?3"
+		" WHERE district_id=?1 AND channel=?2 AND status IN ('queued','retry')"
+		" AND next_attempt_at<=?3 AND EXISTS (SELECT 1 FROM family_opt_out f"
+		" WHERE f.district_id=outbox.district_id"
+		" AND f.guardian_sourced_id=outbox.guardian_sourced_id"
+		" AND f.channel=outbox.channel"
+		" AND (f.address='' OR f.address=outbox.address COLLATE NOCASE))",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel)), DB_INT(now)),
+		NULL);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
 	/* the ids this claim took (RETURNING): another process claiming in the
 	 * same second takes other rows, and they are not read as ours */
 	struct db_stmt *st;
@@ -391,6 +410,19 @@ enum eb_err outbox_claim(struct db *db, int64_t district_id, enum family_channel
 	*rows = out;
 	*n = got;
 	return EB_OK;
+}
+
+enum eb_err outbox_skip_family(struct db *db, int64_t district_id, const char *guardian_sid,
+			       enum family_channel channel, const char *reason, int64_t now)
+{
+	return db_execute(db,
+			  "UPDATE outbox SET status='skipped', reason=?4, updated_at=?5"
+			  " WHERE district_id=?1 AND guardian_sourced_id=?2 AND channel=?3"
+			  " AND status IN ('queued','retry')",
+			  DB_ARGS(DB_INT(district_id), DB_TEXT(guardian_sid),
+				  DB_TEXT(family_channel_name(channel)), DB_TEXT(reason),
+				  DB_INT(now)),
+			  NULL);
 }
 
 enum eb_err outbox_record_provider_id(struct db *db, int64_t district_id, int64_t row_id,

@@ -179,10 +179,20 @@ enum eb_err outbox_recover(struct db *db, int64_t district_id, int64_t now, long
 
 /* Claims up to max due rows of channel (status queued or retry,
  * next_attempt_at <= now) in id order: they become 'sending' with
- * lease_until = now + OUTBOX_LEASE_S and attempts + 1. *rows in arena. */
+ * lease_until = now + OUTBOX_LEASE_S and attempts + 1. *rows in arena.
+ * Due rows of a family opted out of the channel (family_opt_out, for the
+ * row's address when the opt-out is bound to one) are skipped first
+ * ('skipped', reason "opted out"): an opt-out is honoured before the next
+ * send, however it came. */
 enum eb_err outbox_claim(struct db *db, int64_t district_id, enum family_channel channel,
 			 int64_t now, size_t max, struct arena *arena, struct outbox_row **rows,
 			 size_t *n);
+
+/* Skips at once the rows of guardian_sid's family on channel still waiting
+ * (queued or retry, due or not: quiet hours, back-off), with reason (short
+ * words, never an address). */
+enum eb_err outbox_skip_family(struct db *db, int64_t district_id, const char *guardian_sid,
+			       enum family_channel channel, const char *reason, int64_t now);
 
 /* Records the provider's id of an accepted message (before anything else
  * can fail): a lease that runs out then means 'sent', never a second

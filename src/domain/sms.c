@@ -19,6 +19,7 @@
 #include "domain/family_link.h"
 #include "domain/family_update.h"
 #include "domain/family_week.h"
+#include "domain/outbox.h"
 #include "domain/sms_text.h"
 #include "store/db.h"
 
@@ -626,15 +627,8 @@ enum eb_err sms_inbound(struct db *db, int64_t district_id, const char *from, co
 			/* at once: a text already queued (waiting for quiet
 			 * hours to end, or to be retried) is not sent either */
 			if (!rc)
-				rc = db_execute(db,
-						"UPDATE outbox SET status='skipped', reason=?3, "
-						"updated_at=?4 WHERE district_id=?1 AND "
-						"guardian_sourced_id=?2 AND channel='sms' AND "
-						"status IN ('queued','retry')",
-						DB_ARGS(DB_INT(district_id), DB_TEXT(sids[i]),
-							DB_TEXT("opted out by text (STOP)"),
-							DB_INT(now)),
-						NULL);
+				rc = outbox_skip_family(db, district_id, sids[i], FAMILY_CH_SMS,
+							"opted out by text (STOP)", now);
 		}
 		if (!rc)
 			buf_printf(answer,

@@ -635,6 +635,45 @@ static void claims_in_the_same_second(void **state)
 	arena_free(&a);
 }
 
+/* An opt-out is honoured before the next send, however it came: a row
+ * waiting for a retry when the family opts out on its page is skipped, not
+ * claimed; an opt-out bound to another address (a bounce of an old email)
+ * does not stop the new one. */
+static void opt_out_before_the_next_send(void **state)
+{
+	struct fx *f = *state;
+	exec_ok(f, "INSERT INTO outbox(district_id, guardian_sourced_id, week, channel, status,"
+		   " address, lang, next_attempt_at, created_at, updated_at) VALUES"
+		   " (1, 'g1', '2026-W10', 'email', 'retry', 'rosa@example.org', 'es', 0, 0, 0),"
+		   " (1, 'g3', '2026-W10', 'email', 'queued', 'tom@example.org', 'en', 0, 0, 0),"
+		   " (1, 'g1', '2026-W10', 'sms', 'queued', '+13125550101', 'es', 9000, 0, 0)");
+	assert_int_equal(
+		family_contact_opt_out(f->db, 1, "g1", FAMILY_CH_EMAIL, FAMILY_OPT_OUT_FAMILY_PAGE),
+		EB_OK);
+	exec_ok(f,
+		"INSERT INTO family_opt_out(district_id, guardian_sourced_id, channel, source,"
+		" address, created_at) VALUES (1, 'g3', 'email', 'bounce', 'old@example.org', 0)");
+	struct arena a;
+	arena_init(&a);
+	struct outbox_row *rows;
+	size_t n;
+	assert_int_equal(outbox_claim(f->db, 1, FAMILY_CH_EMAIL, 7000, 10, &a, &rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].guardian_sid, "g3");
+	assert_int_equal(count(f,
+			       "SELECT count(*) FROM outbox WHERE guardian_sourced_id='g1'"
+			       " AND channel='email' AND status='skipped' AND reason='opted out'"),
+			 1);
+	/* a STOP skips the family's text waiting for quiet hours to end */
+	assert_int_equal(
+		outbox_skip_family(f->db, 1, "g1", FAMILY_CH_SMS, "opted out by text", 7000),
+		EB_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE channel='sms'"
+				  " AND status='skipped'"),
+			 1);
+	arena_free(&a);
+}
+
 static void unsubscribe_tokens(void **state)
 {
 	struct fx *f = *state;
@@ -673,6 +712,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(queue_claim_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(claims_in_the_same_second, setup, teardown),
 		cmocka_unit_test_setup_teardown(unsubscribe_tokens, setup, teardown),
+		cmocka_unit_test_setup_teardown(opt_out_before_the_next_send, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
