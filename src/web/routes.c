@@ -128,6 +128,7 @@ const struct route routes[] = {
 	{ "GET", "/assessments/:id", page_assessment, ASSESS_VIEW, 0, "items, item analysis by scope (?school= ?teacher= ?class=; ?format=csv|xlsx)" },
 	{ "POST", "/assessments/:id/items", page_assessment_items, ASSESS_EDIT, 0, "add items (before results)" },
 	{ "POST", "/assessments/:id/results", page_assessment_results, ASSESS_EDIT, 0, "upload item results (CSV)" },
+	{ "GET", "/families/letters", page_family_letters, ADMIN | ROLE_BIT(ROLE_PRINCIPAL), 0, "printed letters to families, per school (PDF: ?school=&format=pdf, &all=1)" },
 	{ "GET", "/assessments/:id/sheets", page_assessment_sheets, ASSESS_VIEW, 0, "a class's answer sheets (PDF; ?class=)" },
 	/* intervention plans and learning plans (issue 12, h12-plans) */
 	{ "GET", "/plans", page_plans, PLANS_STAFF, 0, "intervention plans by class, school, district (?format=csv|xlsx)",

@@ -25,6 +25,8 @@ void page_logout(struct http_request *req);
 void page_account_password_form(struct http_request *req);
 void page_account_password(struct http_request *req);
 void page_account_devices(struct http_request *req);
+/* letters.c: printed letters to families (PDF per school; issue 13) */
+void page_family_letters(struct http_request *req);
 /* home.c */
 void page_home(struct http_request *req);
 /* roster.c */
