@@ -51,6 +51,9 @@ struct letter_pdf {
 	struct block *blocks;
 	size_t nblocks;
 	const struct i18n_lang *lang; /* the language the context is set for */
+	/* the foot's height in that language (laid out once per language) */
+	double foot_h;
+	const struct i18n_lang *foot_lang;
 };
 
 bool letter_pdf_sink_buf(void *closure, const unsigned char *data, size_t len)
@@ -450,32 +453,49 @@ static double layout_block(struct letter_pdf *lp, struct block *b, const struct 
 }
 
 /* The QR code of url with its top-left (quiet zone included) at (x, y):
- * each row's runs of dark modules as one rectangle. Its edge, quiet zone
- * included; 0 when it could not be encoded. */
+ * the dark modules as filled rectangles, each as wide and then as tall as
+ * the modules not yet covered allow (a few hundred rectangles instead of a
+ * thousand squares: the page's content stream stays small). Its edge,
+ * quiet zone included; 0 when it could not be encoded. */
 static double draw_qr(struct letter_pdf *lp, const char *url, double x, double y)
 {
 	QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!q)
 		return 0;
-	double m = letter_qr_module(&lp->g, q->width);
-	double x0 = x + LETTER_QR_QUIET * m, y0 = y + LETTER_QR_QUIET * m;
-	cairo_set_source_rgb(lp->cr, 0, 0, 0);
-	for (int r = 0; r < q->width; r++) {
-		const unsigned char *row = q->data + (size_t)r * (size_t)q->width;
-		for (int c = 0; c < q->width;) {
-			if (!(row[c] & 1)) {
-				c++;
-				continue;
-			}
-			int run = c;
-			while (run < q->width && (row[run] & 1))
-				run++;
-			cairo_rectangle(lp->cr, x0 + c * m, y0 + r * m, (run - c) * m, m);
-			c = run;
-		}
+	int n = q->width;
+	unsigned char *done = calloc((size_t)n * (size_t)n, 1);
+	if (!done) {
+		QRcode_free(q);
+		return 0;
 	}
+	double m = letter_qr_module(&lp->g, n);
+	double x0 = x + LETTER_QR_QUIET * m, y0 = y + LETTER_QR_QUIET * m;
+#define FREE_DARK(r, c) ((q->data[(size_t)(r) * n + (c)] & 1) && !done[(size_t)(r) * n + (c)])
+	cairo_set_source_rgb(lp->cr, 0, 0, 0);
+	for (int r = 0; r < n; r++)
+		for (int c = 0; c < n; c++) {
+			if (!FREE_DARK(r, c))
+				continue;
+			int c1 = c;
+			while (c1 < n && FREE_DARK(r, c1))
+				c1++;
+			int r1 = r + 1;
+			for (; r1 < n; r1++) {
+				int k = c;
+				while (k < c1 && FREE_DARK(r1, k))
+					k++;
+				if (k < c1)
+					break;
+			}
+			for (int rr = r; rr < r1; rr++)
+				memset(done + (size_t)rr * n + c, 1, (size_t)(c1 - c));
+			cairo_rectangle(lp->cr, x0 + c * m, y0 + r * m, (c1 - c) * m, (r1 - r) * m);
+			c = c1 - 1;
+		}
+#undef FREE_DARK
 	cairo_fill(lp->cr);
-	double edge = (q->width + 2 * LETTER_QR_QUIET) * m;
+	double edge = (n + 2 * LETTER_QR_QUIET) * m;
+	free(done);
 	QRcode_free(q);
 	return edge;
 }
@@ -578,7 +598,11 @@ enum eb_err letter_pdf_add(struct letter_pdf *lp, const struct letter *l, int *p
 		return rc;
 	set_language(lp, l->lang ? l->lang : i18n_english());
 	const struct letter_geom *g = &lp->g;
-	double foot = draw_foot(lp, false) + 8;
+	if (lp->foot_lang != lp->lang) {
+		lp->foot_h = draw_foot(lp, false);
+		lp->foot_lang = lp->lang;
+	}
+	double foot = lp->foot_h + 8;
 	double room = g->page_h - g->margin - foot - g->body_top;
 	size_t k = 0;
 	for (size_t i = 0; i < l->nchildren; i++)
