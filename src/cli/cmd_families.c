@@ -12,6 +12,7 @@
 #include "base/tz.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/families_send.h"
 #include "domain/audit.h"
 #include "domain/district.h"
 #include "domain/family_lang.h"
@@ -31,6 +32,7 @@ static const char usage[] =
 	"                               [--short]\n"
 	"       edbridge families link --guardian SOURCEDID --student SOURCEDID\n"
 	"                               --public-url URL\n"
+	"%s"
 	"       edbridge families letters --out FILE.pdf --public-url URL [--school SOURCEDID]\n"
 	"                               [--all] [--week YYYY-Www] [--paper us|a4]\n"
 	"       (each also takes [--db FILE] [--district-id N])\n\n"
@@ -47,12 +49,28 @@ static const char usage[] =
 	"link: a single-use sign-in link (7 days) for a guardian to one child's page, for\n"
 	"  a family that needs one now; makes the family's account when it has none\n"
 	"  (audited). --public-url: the address families use, as `serve --public-url`.\n"
+	"send: queues the week's family messages (one per family and channel; again for\n"
+	"  the same week, nothing new) and sends the email and text messages; prints\n"
+	"  `email: N`, `sms: N` (sent now), `letter: N` (queued for printing) and\n"
+	"  `unreachable: N`, and a line per guardian whose contacts are not usable.\n"
+	"  --dry-run: what would be queued, nothing stored or sent.\n"
+	"reach: the share of families reached by at least one channel in a week\n"
+	"  (`reached_share: 0.xx`), and who was not, why, per school and language.\n"
+	"settings: the district's mail server, text-message provider, quiet hours,\n"
+	"  country code, public address and weekly send time (secrets from stdin).\n"
+	"contact: a guardian's usable contacts; --opt-out/--opt-in a channel for them,\n"
+	"  --paper yes|no (letters even with an email).\n"
 	"letters: the printed letters (PDF, one page per family and school, in the\n"
 	"  family's language, with a QR code of a sign-in link per child that works once\n"
 	"  for 30 days) of the families with no usable email and no usable phone, or of\n"
 	"  every family with --all; of one school with --school, else every school in\n"
 	"  turn; sorted by class then child. Prints `letters: N` and `pages: N`. FILE\n"
 	"  appears only when complete; no link is kept for letters not written.\n";
+
+static void print_usage(FILE *f)
+{
+	fprintf(f, usage, families_send_usage);
+}
 
 static const struct audit_actor cli_actor = { 0, "cli", "" };
 
@@ -322,23 +340,26 @@ out:
 
 int cmd_families(int argc, char **argv)
 {
-	if (argc < 2 || (argv[1][0] == '-' && cli_help(argc, argv, usage))) {
-		if (argc < 2)
-			fputs(usage, stderr);
+	if (argc < 2 || (argv[1][0] == '-' &&
+			 (cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h")))) {
+		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	static const char *const subs[] = { "translator", "languages", "update", "link",
-					    "letters" };
+					    "send",	  "reach",     "settings", "contact",  "letters" };
 	int which = -1;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 9; i++)
 		if (strcmp(argv[1], subs[i]) == 0)
 			which = i;
 	if (which < 0) {
-		fprintf(stderr, "families: unknown subcommand '%s'\n%s", argv[1], usage);
+		fprintf(stderr, "families: unknown subcommand '%s'\n", argv[1]);
+		print_usage(stderr);
 		return 2;
 	}
-	if (cli_help(argc, argv, usage))
+	if (cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h")) {
+		print_usage(stdout);
 		return 0;
+	}
 	struct db *db;
 	int64_t d;
 	if (cli_open_db(argc, argv, false, &db))
@@ -349,6 +370,10 @@ int cmd_families(int argc, char **argv)
 		     : which == 1 ? languages(db, d)
 		     : which == 2 ? update(argc, argv, db, d)
 		     : which == 3 ? link(argc, argv, db, d)
+		     : which == 4 ? families_send(argc, argv, db, d)
+		     : which == 5 ? families_reach(argc, argv, db, d)
+		     : which == 6 ? families_settings(argc, argv, db, d)
+		     : which == 7 ? families_contact(argc, argv, db, d)
 				  : letters(argc, argv, db, d);
 	db_close(db);
 	return rc;

@@ -13,6 +13,7 @@
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/families_send.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/district.h"
@@ -177,6 +178,11 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 		pthread_detach(hk);
 	else
 		log_error("serve: no housekeeping thread: expired sessions stay, no nightly refit");
+	pthread_t fam;
+	if (pthread_create(&fam, NULL, families_schedule_main, (void *)db_path) == 0)
+		pthread_detach(fam);
+	else
+		log_error("serve: no family-message thread: the weekly updates are not sent");
 	int sig;
 	while (sigwait(&stop_set, &sig) != 0)
 		;

@@ -21,6 +21,14 @@ void page_code_submit(struct http_request *req);
  * POST spends the link */
 void page_family_link_form(struct http_request *req);
 void page_family_link_submit(struct http_request *req);
+/* family_delivery.c (issue 13): the one-click opt-out of an email (GET
+ * shows, POST stops; no CSRF: the token is the authority, RFC 8058), the
+ * reach report, the district's delivery settings */
+void page_unsubscribe_form(struct http_request *req);
+void page_unsubscribe_submit(struct http_request *req);
+void page_families_reach(struct http_request *req);
+void page_admin_delivery(struct http_request *req);
+void page_admin_delivery_save(struct http_request *req);
 void page_logout(struct http_request *req);
 void page_account_password_form(struct http_request *req);
 void page_account_password(struct http_request *req);
