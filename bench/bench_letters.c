@@ -66,8 +66,10 @@ int main(int argc, char **argv)
 	struct arena a;
 	arena_init(&a);
 	struct letter_list all;
+	struct family_week w;
+	family_week_of(time_now(), NULL, &w);
 	double t0 = time_mono();
-	if (letter_list(db, d, NULL, true, &a, &all)) {
+	if (letter_list(db, d, NULL, true, w.label, &a, &all)) {
 		printf("letters: cannot list the letters\n");
 		return 1;
 	}
@@ -75,8 +77,6 @@ int main(int argc, char **argv)
 	struct letter_list batch = all;
 	if (batch.n > BATCH)
 		batch.n = BATCH;
-	struct family_week w;
-	family_week_of(time_now(), NULL, &w);
 	struct buf out = BUF_INIT;
 	buf_init(&out, 0);
 	double rate[RUNS], draw[RUNS], rate_cpu[RUNS], draw_cpu[RUNS];

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/families_send.h"
 #include "domain/audit.h"
+#include "domain/delivery.h"
 #include "domain/district.h"
 #include "domain/family_lang.h"
 #include "domain/family_link.h"
@@ -33,7 +34,7 @@ static const char usage[] =
 	"       edbridge families link --guardian SOURCEDID --student SOURCEDID\n"
 	"                               --public-url URL\n"
 	"%s"
-	"       edbridge families letters --out FILE.pdf --public-url URL [--school SOURCEDID]\n"
+	"       edbridge families letters --out FILE.pdf [--public-url URL] [--school SOURCEDID]\n"
 	"                               [--all] [--week YYYY-Www] [--paper us|a4]\n"
 	"       (each also takes [--db FILE] [--district-id N])\n\n"
 	"translator: the district's LibreTranslate-compatible endpoint (POST URL/translate),\n"
@@ -62,10 +63,13 @@ static const char usage[] =
 	"  --paper yes|no (letters even with an email).\n"
 	"letters: the printed letters (PDF, one page per family and school, in the\n"
 	"  family's language, with a QR code of a sign-in link per child that works once\n"
-	"  for 30 days) of the families with no usable email and no usable phone, or of\n"
-	"  every family with --all; of one school with --school, else every school in\n"
-	"  turn; sorted by class then child. Prints `letters: N` and `pages: N`. FILE\n"
-	"  appears only when complete; no link is kept for letters not written.\n";
+	"  for 30 days) of the families that need paper (no usable email or phone, asked\n"
+	"  for paper, or a letter queued by `send` for the week), or of every family with\n"
+	"  --all (never one that opted out of letters); of one school with --school, else\n"
+	"  every school in turn; sorted by class then child. Prints `letters: N`,\n"
+	"  `pages: N` and `outbox_printed: N` (the week's queued letters now marked\n"
+	"  printed). FILE appears only when complete; no link is kept for letters not\n"
+	"  written. --public-url: default the district's setting (`families settings`).\n";
 
 static void print_usage(FILE *f)
 {
@@ -223,9 +227,13 @@ static int letters(int argc, char **argv, struct db *db, int64_t d)
 	const char *school = cli_opt(argc, argv, "--school"), *wq = cli_opt(argc, argv, "--week");
 	const char *pq = cli_opt(argc, argv, "--paper");
 	bool all = cli_flag(argc, argv, "--all");
+	/* the address families use: --public-url, else the district's setting */
+	static struct delivery_settings ds;
+	if (!base && delivery_get(db, d, &ds) == EB_OK && ds.public_url[0])
+		base = ds.public_url;
 	if (!outp || !base) {
-		fprintf(stderr, "families letters: --out FILE.pdf and --public-url URL are"
-				" required\n");
+		fprintf(stderr, "families letters: --out FILE.pdf is required, and --public-url URL"
+				" when the district's settings have no public address\n");
 		return 2;
 	}
 	if (!str_site_url_len(base, 200)) {
@@ -260,7 +268,7 @@ static int letters(int argc, char **argv, struct db *db, int64_t d)
 		return 2;
 	}
 	/* the base without its trailing slashes (links read <base>/f/...) */
-	char clean[256];
+	char clean[DELIVERY_URL_MAX];
 	snprintf(clean, sizeof clean, "%s", base);
 	for (size_t n = strlen(clean); n > 0 && clean[n - 1] == '/'; n--)
 		clean[n - 1] = '\0';
@@ -270,7 +278,7 @@ static int letters(int argc, char **argv, struct db *db, int64_t d)
 	int rc = 1;
 	char tmp[4200] = "";
 	FILE *f = NULL;
-	if (letter_list(db, d, school, all, &a, &list)) {
+	if (letter_list(db, d, school, all, w.label, &a, &list)) {
 		fprintf(stderr, "families letters: could not read the roster\n");
 		goto out;
 	}
@@ -300,6 +308,9 @@ static int letters(int argc, char **argv, struct db *db, int64_t d)
 	if (fclose(f) != 0 && !e)
 		e = EB_EIO;
 	f = NULL;
+	long marked = 0;
+	if (!e)
+		e = letter_mark_printed(db, d, w.label, &list, time_now(), &marked);
 	if (!e) {
 		char what[200];
 		snprintf(what, sizeof what, "printed letters for %ld families (%s, %s)",
@@ -326,6 +337,8 @@ static int letters(int argc, char **argv, struct db *db, int64_t d)
 	}
 	tmp[0] = '\0';
 	printf("letters: %ld\npages: %ld\n", run.letters, run.pages);
+	if (marked)
+		printf("outbox_printed: %ld\n", marked);
 	if (run.fallback)
 		printf("english_fallback: %ld\n", run.fallback);
 	rc = 0;
@@ -340,13 +353,13 @@ out:
 
 int cmd_families(int argc, char **argv)
 {
-	if (argc < 2 || (argv[1][0] == '-' &&
-			 (cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h")))) {
+	if (argc < 2 ||
+	    (argv[1][0] == '-' && (cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h")))) {
 		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	static const char *const subs[] = { "translator", "languages", "update", "link",
-					    "send",	  "reach",     "settings", "contact",  "letters" };
+	static const char *const subs[] = { "translator", "languages", "update",  "link",   "send",
+					    "reach",	  "settings",  "contact", "letters" };
 	int which = -1;
 	for (int i = 0; i < 9; i++)
 		if (strcmp(argv[1], subs[i]) == 0)

@@ -7,8 +7,11 @@
 #include "base/hashset.h"
 #include "base/i18n.h"
 #include "base/str.h"
+#include "domain/delivery.h"
+#include "domain/family_contact.h"
 #include "domain/family_lang.h"
 #include "domain/family_link.h"
+#include "domain/outbox.h"
 #include "store/db.h"
 
 #define INCH 72.0
@@ -56,36 +59,6 @@ bool letter_paper_parse(const char *s, enum letter_paper *p)
 	return true;
 }
 
-bool letter_email_usable(const char *e)
-{
-	if (!e || !*e)
-		return false;
-	const char *at = strchr(e, '@');
-	if (!at || at == e || strchr(at + 1, '@'))
-		return false;
-	for (const char *c = e; *c; c++)
-		if ((unsigned char)*c <= ' ' || *c == 0x7f)
-			return false;
-	const char *dot = strrchr(at + 1, '.');
-	return dot && dot > at + 1 && dot[1] != '\0';
-}
-
-bool letter_phone_usable(const char *p)
-{
-	if (!p)
-		return false;
-	size_t digits = 0;
-	for (const char *c = p; *c; c++) {
-		if (*c >= '0' && *c <= '9')
-			digits++;
-		else if (*c == '+' && digits == 0 && c == p)
-			continue;
-		else if (!strchr(" .-()", *c))
-			return false;
-	}
-	return digits >= 10 && digits <= 15;
-}
-
 /* One child of one family at one school: a row of the query below. */
 struct row {
 	const char *guardian, *gname, *sid, *first, *school, *school_name, *cls, *teacher;
@@ -105,7 +78,7 @@ static const char list_sql[] =
 	" sc2 AS (SELECT sid, school, substr(k, 1, instr(k, char(31)) - 1) AS title,"
 	" substr(k, instr(k, char(31)) + 1) AS cls FROM sc)"
 	" SELECT g.guardian_sourced_id, gp.given_name || ' ' || gp.family_name,"
-	" gp.email, gp.sms, gp.phone, s.sourced_id,"
+	" NULL, NULL, NULL, s.sourced_id,"
 	" coalesce(nullif(s.preferred_first_name, ''), s.given_name), sc2.school,"
 	" coalesce(o.name, sc2.school), sc2.title,"
 	" (SELECT p.given_name || ' ' || p.family_name FROM enrollment t JOIN person p ON"
@@ -123,37 +96,81 @@ static const char list_sql[] =
 
 /* Guardians none of whose children is in a class. */
 static const char no_school_sql[] =
-	"SELECT gp.email, gp.sms, gp.phone FROM person gp WHERE gp.district_id=?1"
+	"SELECT gp.sourced_id FROM person gp WHERE gp.district_id=?1"
 	" AND gp.status<>'tobedeleted' AND EXISTS (SELECT 1 FROM guardianship g WHERE"
 	" g.district_id=?1 AND g.guardian_sourced_id=gp.sourced_id) AND NOT EXISTS (SELECT 1 FROM"
 	" guardianship g JOIN enrollment e ON e.district_id=g.district_id AND"
 	" e.user_sourced_id=g.student_sourced_id AND e.role='student' AND"
 	" e.status<>'tobedeleted' WHERE g.district_id=?1 AND g.guardian_sourced_id=gp.sourced_id)";
 
-static bool needs_paper(struct db_stmt *st, int col)
+/* Who gets paper and who refused it: guardian sourcedIds (arena copies). */
+struct paper {
+	struct hashset want, refused;
+	struct arena *arena;
+};
+
+static enum eb_err paper_put(struct paper *p, struct hashset *h, const char *sid)
 {
-	return !letter_email_usable(db_col_text(st, col)) &&
-	       !letter_phone_usable(db_col_text(st, col + 1)) &&
-	       !letter_phone_usable(db_col_text(st, col + 2));
+	char *k = arena_strdup(p->arena, sid);
+	if (!k)
+		return EB_ENOMEM;
+	return hs_set(h, str_from(k), 1);
+}
+
+static enum eb_err paper_of_contact(void *ctx, const struct family_contact *c)
+{
+	struct paper *p = ctx;
+	bool want[FAMILY_CH_N];
+	family_contact_channels(c, want);
+	if (c->opted_out[FAMILY_CH_LETTER])
+		return paper_put(p, &p->refused, c->guardian_sid);
+	return want[FAMILY_CH_LETTER] ? paper_put(p, &p->want, c->guardian_sid) : EB_OK;
+}
+
+/* The district's choice of channels (family_contact, with the district's
+ * country code) and the week's letters waiting in the outbox. */
+static enum eb_err paper_read(struct db *db, int64_t d, const char *week, struct paper *p)
+{
+	struct delivery_settings ds;
+	enum eb_err rc = delivery_get(db, d, &ds);
+	if (!rc)
+		rc = family_contact_each(db, d, ds.country_code[0] ? ds.country_code : NULL,
+					 paper_of_contact, p);
+	if (rc || !week)
+		return rc;
+	struct outbox_row *rows;
+	size_t n = 0;
+	rc = outbox_letters(db, d, week, NULL, false, p->arena, &rows, &n);
+	for (size_t i = 0; !rc && i < n; i++)
+		if (!hs_get(&p->refused, str_from(rows[i].guardian_sid), NULL))
+			rc = paper_put(p, &p->want, rows[i].guardian_sid);
+	return rc;
 }
 
 enum eb_err letter_list(struct db *db, int64_t district_id, const char *school_sid, bool all,
-			struct arena *arena, struct letter_list *out)
+			const char *week, struct arena *arena, struct letter_list *out)
 {
 	memset(out, 0, sizeof *out);
 	struct row *rows = NULL;
 	size_t nrows = 0, cap = 0, nletters = 0;
 	struct hashset keys;
 	hs_init(&keys);
+	struct paper pp = { .arena = arena };
+	hs_init(&pp.want);
+	hs_init(&pp.refused);
 	struct db_stmt *st;
-	enum eb_err rc = db_query(
-		db, list_sql,
-		DB_ARGS(DB_INT(district_id), school_sid ? DB_TEXT(school_sid) : DB_NULL), &st);
+	enum eb_err rc = paper_read(db, district_id, week, &pp);
+	if (rc)
+		goto out;
+	rc = db_query(db, list_sql,
+		      DB_ARGS(DB_INT(district_id), school_sid ? DB_TEXT(school_sid) : DB_NULL),
+		      &st);
 	if (rc)
 		goto out;
 	while (db_next(st)) {
-		bool paper = needs_paper(st, 2);
-		if (!paper && !all)
+		const char *g = db_col_text(st, 0);
+		bool paper = g && hs_get(&pp.want, str_from(g), NULL);
+		if (!g || (!paper && !all) || hs_get(&pp.refused, str_from(g), NULL))
 			continue;
 		if (nrows == cap) {
 			struct row *r = arena_grow(arena, rows, nrows, &cap, sizeof *rows, 256);
@@ -230,13 +247,18 @@ enum eb_err letter_list(struct db *db, int64_t district_id, const char *school_s
 		rc = db_query(db, no_school_sql, DB_ARGS(DB_INT(district_id)), &st);
 		if (rc)
 			goto out;
-		while (db_next(st))
-			if (all || needs_paper(st, 0))
+		while (db_next(st)) {
+			const char *g = db_col_text(st, 0);
+			if (g && !hs_get(&pp.refused, str_from(g), NULL) &&
+			    (all || hs_get(&pp.want, str_from(g), NULL)))
 				out->no_school++;
+		}
 		rc = db_done(st);
 	}
 out:
 	hs_free(&keys);
+	hs_free(&pp.want);
+	hs_free(&pp.refused);
 	if (rc)
 		memset(out, 0, sizeof *out);
 	return rc;
@@ -266,4 +288,35 @@ enum eb_err letter_fill(struct db *db, int64_t district_id, struct family_update
 			return EB_EINVAL;
 	}
 	return EB_OK;
+}
+
+enum eb_err letter_mark_printed(struct db *db, int64_t district_id, const char *week,
+				const struct letter_list *list, int64_t now, long *marked)
+{
+	if (marked)
+		*marked = 0;
+	struct arena a;
+	arena_init(&a);
+	struct hashset printed;
+	hs_init(&printed);
+	struct outbox_row *rows;
+	size_t n = 0, nids = 0;
+	enum eb_err rc = EB_OK;
+	for (size_t i = 0; !rc && i < list->n; i++)
+		rc = hs_set(&printed, str_from(list->v[i].guardian_sid), 1);
+	if (!rc)
+		rc = outbox_letters(db, district_id, week, NULL, false, &a, &rows, &n);
+	int64_t *ids = !rc && n ? arena_alloc(&a, n * sizeof *ids) : NULL;
+	if (!rc && n && !ids)
+		rc = EB_ENOMEM;
+	for (size_t i = 0; !rc && i < n; i++)
+		if (hs_get(&printed, str_from(rows[i].guardian_sid), NULL))
+			ids[nids++] = rows[i].id;
+	if (!rc && nids)
+		rc = outbox_mark_letters_printed(db, district_id, ids, nids, now);
+	if (!rc && marked)
+		*marked = (long)nids;
+	hs_free(&printed);
+	arena_free(&a);
+	return rc;
 }

@@ -9,8 +9,11 @@
  * a letter from each (letters go home in the child's backpack, and a
  * principal prints only the pages of the school).
  *
- * Who needs paper: a family with no usable email and no usable phone number
- * (the roster's person email, sms and phone). `--all` prints every family.
+ * Who needs paper (domain/family_contact.h decides, as for the weekly send):
+ * a family with no usable email and no usable phone number, a family that
+ * asked for paper, and a family whose 'letter' message of the week waits in
+ * the outbox; never a family that opted out of letters. `--all` prints
+ * every family but those.
  * Letters come sorted by school (name), then class (title), then child
  * (family name, given name), so a teacher hands them out in the roster's
  * order. */
@@ -66,13 +69,6 @@ bool letter_paper_parse(const char *s, enum letter_paper *p);
 
 /* ---- who gets a letter, and what it says ------------------------------ */
 
-/* A usable email: one '@', a non-empty local part, a domain with a dot, no
- * space or control character. A usable phone: after dropping spaces, dots,
- * dashes, parentheses and a leading '+', 10 to 15 digits (a number E.164
- * can carry with the district's country code). NULL or "" is unusable. */
-bool letter_email_usable(const char *email);
-bool letter_phone_usable(const char *phone);
-
 struct letter_child {
 	const char *sid;     /* never printed */
 	const char *first;   /* preferred first name, else given name */
@@ -87,7 +83,7 @@ struct letter {
 	const char *guardian_sid; /* never printed */
 	const char *guardian_name;
 	const char *school_sid, *school_name;
-	bool needs_paper; /* no usable email and no usable phone */
+	bool needs_paper; /* as above (false: printed only because of all) */
 	struct letter_child *children;
 	size_t nchildren;
 	/* filled by letter_fill: the family's language, and whether the roster
@@ -104,12 +100,21 @@ struct letter_list {
 	long no_school;
 };
 
-/* The letters of district d: of school school_sid only when not NULL (its
- * families, with their children at that school), of the families that need
- * paper unless all. Sorted as above; everything in arena. Reads only.
- * EB_EDB, EB_ENOMEM. */
+/* The letters of district d for week (a label, "2026-W47": the outbox's
+ * letters of that week count as needing paper): of school school_sid only
+ * when not NULL (its families, with their children at that school), of the
+ * families that need paper unless all. Sorted as above; everything in
+ * arena. Reads only. EB_EDB, EB_ENOMEM. */
 enum eb_err letter_list(struct db *db, int64_t district_id, const char *school_sid, bool all,
-			struct arena *arena, struct letter_list *out);
+			const char *week, struct arena *arena, struct letter_list *out);
+
+/* After the letters of list were made for week: the outbox's letter rows
+ * of that week of the families printed are marked printed (sent), so that
+ * reach counts them (outbox_mark_letters_printed; audited there). *marked
+ * (may be NULL) gets how many. Inside the caller's transaction, that of the
+ * links. EB_EDB, EB_ENOMEM. */
+enum eb_err letter_mark_printed(struct db *db, int64_t district_id, const char *week,
+				const struct letter_list *list, int64_t now, long *marked);
 
 /* Fills letter l for week (ctx: family_update_ctx_new of that week): the
  * family's language (family_lang_of_guardian), each child's update

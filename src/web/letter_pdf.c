@@ -470,7 +470,7 @@ static double draw_qr(struct letter_pdf *lp, const char *url, double x, double y
 	}
 	double m = letter_qr_module(&lp->g, n);
 	double x0 = x + LETTER_QR_QUIET * m, y0 = y + LETTER_QR_QUIET * m;
-#define FREE_DARK(r, c) ((q->data[(size_t)(r) * n + (c)] & 1) && !done[(size_t)(r) * n + (c)])
+#define FREE_DARK(r, c) ((q->data[(size_t)(r)*n + (c)] & 1) && !done[(size_t)(r)*n + (c)])
 	cairo_set_source_rgb(lp->cr, 0, 0, 0);
 	for (int r = 0; r < n; r++)
 		for (int c = 0; c < n; c++) {

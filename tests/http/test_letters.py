@@ -3,7 +3,8 @@ letters"), with real parts: `edbridge families letters` writes the PDF,
 pdftoppm rasterises every page, zbarimg decodes every QR code, pdftotext
 reads the words, and each link is followed on a running server: it signs in
 to that family's child and to no other. Families in Spanish, Arabic and
-Chinese; one family with no contact at all; one with an email (no paper)."""
+Chinese; one family with no contact at all; one with an email (no paper
+until it asks for it); the outbox's letters of a week marked printed."""
 import os
 import re
 import shutil
@@ -172,7 +173,7 @@ class Letters(unittest.TestCase):
                 (["--public-url", BASE, "--week", "2026-W99"], "not a week"),
                 (["--public-url", BASE, "--paper", "legal"], "not us or a4"),
                 (["--public-url", "ftp://x"], "not an http(s) address"),
-                ([], "--public-url URL are required")):
+                ([], "--public-url URL when the district's settings have no public address")):
             full = ["families", "letters", "--out", pdf] + args
             p = run(*full, "--district-id", "1", db=self.db, check=False)
             self.assertEqual(p.returncode, 2, p.stderr)
@@ -206,6 +207,41 @@ class Letters(unittest.TestCase):
             n = con.execute("SELECT students FROM audit_log WHERE action='export' AND"
                             " subject_type='school' AND subject_id='sch-a1'").fetchone()
             self.assertEqual(n[0], 2)
+
+    def test_z_outbox_paper_and_opt_out(self):
+        """Last (it changes the families): a family that asks for paper gets
+        a letter too; the week's letters queued by `families send` are marked
+        printed, and reach counts those families; a family that opted out of
+        letters gets none, even with --all."""
+        week = "2026-W48"
+        run("families", "contact", "--guardian", "gdn-en", "--paper", "yes",
+            "--district-id", "1", db=self.db)
+        run("families", "send", "--week", week, "--public-url", BASE, "--district-id", "1",
+            db=self.db)
+        pdf = os.path.join(self.dir, "w48.pdf")
+        out = run("families", "letters", "--out", pdf, "--week", week, "--public-url", BASE,
+                  "--district-id", "1", db=self.db).stdout
+        self.assertIn("letters: 4\n", out)  # Erin asked for paper
+        self.assertIn("outbox_printed: 4\n", out)
+        with sqlite3.connect(self.db) as con:
+            st = con.execute("SELECT status, provider_id, count(*) FROM outbox WHERE"
+                             " week=? AND channel='letter' GROUP BY 1, 2", (week,)).fetchall()
+            self.assertEqual(st, [("sent", "printed", 4)])
+        reach = run("families", "reach", "--week", week, "--district-id", "1",
+                    db=self.db).stdout
+        self.assertIn("reached_share: 1.00", reach)
+        # printing again marks nothing twice
+        out = run("families", "letters", "--out", pdf, "--week", week, "--public-url", BASE,
+                  "--district-id", "1", db=self.db).stdout
+        self.assertNotIn("outbox_printed", out)
+        # Layla's family says no to letters: none, even with --all
+        run("families", "contact", "--guardian", "gdn-ar", "--opt-out", "letter",
+            "--district-id", "1", db=self.db)
+        out = run("families", "letters", "--out", pdf, "--week", "2026-W49", "--all",
+                  "--public-url", BASE, "--district-id", "1", db=self.db).stdout
+        self.assertIn("letters: 3\n", out)
+        for i in range(1, 4):
+            self.assertNotIn("Layla Two", page_text(pdf, i))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-/* Unit tests of domain/letter (the page's geometry, usable contacts) and
+/* Unit tests of domain/letter (the page's geometry) and
  * web/letter_pdf (a letter drawn into a PDF, a failing sink). The letters
  * of a roster, their QR codes and links are tested with the real tools in
  * tests/http/test_letters.py. */
@@ -58,28 +58,6 @@ static void test_geometry(void **state)
 	assert_true(letter_paper_parse("us", &p) && p == LETTER_PAPER_US);
 	assert_false(letter_paper_parse("legal", &p));
 	assert_false(letter_paper_parse(NULL, &p));
-}
-
-static void test_usable_contacts(void **state)
-{
-	(void)state;
-	assert_true(letter_email_usable("gloria@example.org"));
-	assert_false(letter_email_usable(NULL));
-	assert_false(letter_email_usable(""));
-	assert_false(letter_email_usable("gloria"));
-	assert_false(letter_email_usable("@example.org"));
-	assert_false(letter_email_usable("gloria@example"));
-	assert_false(letter_email_usable("gloria@example."));
-	assert_false(letter_email_usable("a b@example.org"));
-	assert_false(letter_email_usable("a@b@example.org"));
-	assert_true(letter_phone_usable("+1 (555) 010-0199"));
-	assert_true(letter_phone_usable("5550100199"));
-	assert_false(letter_phone_usable("5550100")); /* 7 digits: no area code */
-	assert_false(letter_phone_usable("555-01"));
-	assert_false(letter_phone_usable("call me"));
-	assert_false(letter_phone_usable("+"));
-	assert_false(letter_phone_usable(NULL));
-	assert_false(letter_phone_usable("1234567890123456")); /* 16 digits */
 }
 
 static void child(struct letter_child *c, const char *name, const struct i18n_lang *L)
@@ -189,7 +167,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_geometry),
-		cmocka_unit_test(test_usable_contacts),
 		cmocka_unit_test(test_pdf_pages),
 		cmocka_unit_test(test_pdf_sink_fails),
 	};

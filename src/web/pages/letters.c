@@ -9,6 +9,7 @@
 #include "base/timeutil.h"
 #include "base/tz.h"
 #include "domain/access.h"
+#include "domain/delivery.h"
 #include "domain/district.h"
 #include "domain/family_week.h"
 #include "domain/letter.h"
@@ -31,12 +32,27 @@ static void this_week(struct http_request *req, struct family_week *w)
 	family_week_of(time_now(), z, w);
 }
 
+/* The address families use: serve's --public-url, else the district's
+ * setting (families settings); NULL when neither. */
+static const char *public_url(struct http_request *req)
+{
+	if (page_public_url())
+		return page_public_url();
+	struct delivery_settings *ds = arena_zalloc(&req->arena, sizeof *ds);
+	if (ds && delivery_get(req->db, req->session->account.district_id, ds) == EB_OK &&
+	    ds->public_url[0])
+		return ds->public_url;
+	return NULL;
+}
+
 /* The PDF of school's letters (all: every family's). */
 static void letters_pdf(struct http_request *req, const char *school, bool all)
 {
 	const struct account *a = &req->session->account;
 	int64_t d = a->district_id;
-	const char *base = page_public_url();
+	const char *base = public_url(req);
+	struct family_week w;
+	this_week(req, &w);
 	if (!base) {
 		page_error(req, 404, "Letters to families",
 			   "Letters need the address families use, which this server was not"
@@ -44,7 +60,7 @@ static void letters_pdf(struct http_request *req, const char *school, bool all)
 		return;
 	}
 	struct letter_list list;
-	if (letter_list(req->db, d, school, all, &req->arena, &list)) {
+	if (letter_list(req->db, d, school, all, w.label, &req->arena, &list)) {
 		page_error(req, 500, "Letters to families", "The roster could not be read.");
 		return;
 	}
@@ -62,14 +78,14 @@ static void letters_pdf(struct http_request *req, const char *school, bool all)
 		 all ? " (every family)" : "");
 	if (!page_audit_bulk(req, "export", "school", school, children, what))
 		return;
-	struct family_week w;
-	this_week(req, &w);
 	struct letter_pdf_run run;
 	buf_reset(&req->out);
 	enum eb_err rc = db_begin(req->db);
 	if (!rc)
 		rc = letter_pdf_write(req->db, d, &list, &w, base, LETTER_PAPER_US,
 				      letter_pdf_sink_buf, &req->out, &run);
+	if (!rc)
+		rc = letter_mark_printed(req->db, d, w.label, &list, time_now(), NULL);
 	if (!rc)
 		rc = db_commit(req->db);
 	if (rc) {
@@ -115,22 +131,25 @@ void page_family_letters(struct http_request *req)
 	struct roster_org_row *s;
 	size_t ns;
 	struct letter_list need;
+	struct family_week w;
+	this_week(req, &w);
+	const char *base = public_url(req);
 	if (roster_schools(req->db, a->district_id, &req->arena, &s, &ns) ||
-	    letter_list(req->db, a->district_id, school, false, &req->arena, &need)) {
+	    letter_list(req->db, a->district_id, school, false, w.label, &req->arena, &need)) {
 		page_error(req, 500, "Letters to families", "The roster could not be read.");
 		return;
 	}
-	struct family_week w;
-	this_week(req, &w);
 	struct buf *b = &req->out;
 	page_begin(req, "Letters to families");
 	html_raw(b, "<p>A printed letter for each family, in the family's language: this"
 		    " week's update about each child, the activity to do at home, and a QR code"
 		    " that signs the family in to the child's page (it works once, for 30"
-		    " days). Families with no email address and no phone number that works"
-		    " need one; the letters of every family are there for schools that hand"
-		    " one to everyone. One page per family, sorted by class, then child.</p>");
-	if (!page_public_url())
+		    " days). Families with no email address and no phone number that works,"
+		    " and families who asked for paper, need one; the letters of every family"
+		    " are there for schools that hand one to everyone (never to a family that"
+		    " said no to letters). One page per family, sorted by class, then child."
+		    " Printing them marks this week's letters as sent.</p>");
+	if (!base)
 		page_notice(req, "error",
 			    "Letters need the address families use, which this server was not"
 			    " given: ask IT to start it with --public-url.");
@@ -152,7 +171,7 @@ void page_family_letters(struct http_request *req)
 		html_raw(b, "<tr><th scope=\"row\">");
 		html_text(b, s[i].name);
 		buf_printf(b, "</th><td>%ld</td><td>", n);
-		if (page_public_url()) {
+		if (base) {
 			if (n) {
 				html_raw(b, "<a href=\"/families/letters?school=");
 				html_url(b, sid);
