@@ -65,6 +65,7 @@ const struct route routes[] = {
 	{ "GET", "/students/:id/mastery", page_student_mastery, ROLES_STUDENT_DATA, 0, "a student's mastery (audited; ?format=csv)" },
 	{ "POST", "/students/:id/note", page_student_note, PAGE_NOTE_ROLES, 0, "a teacher's note to the family this week (audited)" },
 	{ "POST", "/classes/:id/note", page_class_note, PAGE_NOTE_ROLES, 0, "a teacher's note to the class's families this week (audited)" },
+	{ "POST", "/family/paper", page_family_paper, ROLE_BIT(ROLE_GUARDIAN), 0, "a family asks for paper letters, or no more" },
 	{ "POST", "/family/language", page_family_language, ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT), 0, "a family's or student's language" },
 	{ "GET", "/standards/:code/mastery", page_standard_mastery, MASTERY_LEADERS, 0, "a standard across the district (?format=csv)" },
 	/* small groups (issue 12, h12-groups) */

@@ -208,6 +208,25 @@ class Letters(unittest.TestCase):
                             " subject_type='school' AND subject_id='sch-a1'").fetchone()
             self.assertEqual(n[0], 2)
 
+    def test_family_asks_for_paper(self):
+        """The family's home page (in Spanish) offers a paper letter; asking
+        stores the preference (and is audited); the page then offers to stop."""
+        c = self.srv.client()
+        self.assertEqual(c.login("parent").status, 303)
+        home = c.get("/home").text
+        self.assertIn("Envíenme también una carta en papel", home)
+        r = c.post("/family/paper", {"paper": "yes"})
+        self.assertEqual(r.status, 303)
+        self.assertIn("Usted pidió una carta en papel cada semana.", c.get("/home").text)
+        with sqlite3.connect(self.db) as con:
+            self.assertEqual(con.execute("SELECT count(*) FROM family_paper WHERE"
+                                         " guardian_sourced_id='gdn-1'").fetchone()[0], 1)
+        self.assertEqual(c.post("/family/paper", {"paper": "maybe"}).status, 400)
+        self.assertEqual(c.post("/family/paper", {"paper": "no"}).status, 303)
+        with sqlite3.connect(self.db) as con:
+            self.assertEqual(con.execute("SELECT count(*) FROM family_paper WHERE"
+                                         " guardian_sourced_id='gdn-1'").fetchone()[0], 0)
+
     def test_z_outbox_paper_and_opt_out(self):
         """Last (it changes the families): a family that asks for paper gets
         a letter too; the week's letters queued by `families send` are marked

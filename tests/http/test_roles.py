@@ -100,6 +100,7 @@ POST_MATRIX = {
     "/classes/cls-a1-3/note": ({"body": ""}, [L, L, L, L, L, F, F, F, F, F, N, L]),
     "/classes/cls-a2-3/note": ({"body": ""}, [L, L, N, L, N, F, F, F, F, F, N, L]),
     "/family/language": ({"lang": "en"}, [F, F, F, F, F, F, F, F, L, L, F, L]),
+    "/family/paper": ({"paper": "no"}, [F, F, F, F, F, F, F, F, L, F, F, L]),
 }
 
 # a route pattern -> the concrete path(s) above that exercise it
