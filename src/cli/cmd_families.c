@@ -301,7 +301,7 @@ static int letters(int argc, char **argv, struct db *db, int64_t d)
 		tmp[0] = '\0';
 		goto out;
 	}
-	struct letter_pdf_run run;
+	struct letter_pdf_run run = { 0 };
 	enum eb_err e = db_begin(db);
 	if (!e)
 		e = letter_pdf_write(db, d, &list, &w, clean, paper, letter_pdf_sink_file, f, &run);

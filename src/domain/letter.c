@@ -138,7 +138,7 @@ static enum eb_err paper_read(struct db *db, int64_t d, const char *week, struct
 					 paper_of_contact, p);
 	if (rc || !week)
 		return rc;
-	struct outbox_row *rows;
+	struct outbox_row *rows = NULL;
 	size_t n = 0;
 	rc = outbox_letters(db, d, week, NULL, false, p->arena, &rows, &n);
 	for (size_t i = 0; !rc && i < n; i++)
@@ -299,7 +299,7 @@ enum eb_err letter_mark_printed(struct db *db, int64_t district_id, const char *
 	arena_init(&a);
 	struct hashset printed;
 	hs_init(&printed);
-	struct outbox_row *rows;
+	struct outbox_row *rows = NULL;
 	size_t n = 0, nids = 0;
 	enum eb_err rc = EB_OK;
 	for (size_t i = 0; !rc && i < list->n; i++)
