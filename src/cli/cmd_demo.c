@@ -15,7 +15,10 @@
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "domain/district.h"
+#include "domain/family_contact.h"
 #include "domain/family_link.h"
+#include "domain/family_week.h"
+#include "domain/outbox.h"
 #include "ingest/oneroster.h"
 #include "domain/tools.h"
 #include "domain/initiatives.h"
@@ -63,6 +66,7 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 struct demo_family_secrets {
 	char code[32];
 	char link[64];
+	char unsub[64]; /* the email opt-out link's token (List-Unsubscribe) */
 };
 
 static enum eb_err build_demo(struct db *db, const struct sim_params *p, bool with_tools,
@@ -145,6 +149,8 @@ static enum eb_err build_demo(struct db *db, const struct sim_params *p, bool wi
 	if (!rc && dp.nchildren)
 		rc = family_link_issue(db, d, dp.guardian, dp.children[0], FAMILY_LINK_STAFF,
 				       secrets->link);
+	if (!rc && dp.nchildren)
+		rc = family_unsubscribe_issue(db, d, dp.guardian, FAMILY_CH_EMAIL, secrets->unsub);
 	if (!rc) {
 		struct audit_actor who = { 0, "cli", "" };
 		rc = audit_record(db, d, &who, "create", "account", "demo logins", "edbridge demo");
@@ -156,6 +162,14 @@ static enum eb_err build_demo(struct db *db, const struct sim_params *p, bool wi
 	rc = db_commit(db);
 	if (!rc && with_tools)
 		rc = build_tools(db, d, sd, keep ? &keep->l : NULL);
+	/* this week's family messages queued (not sent: the demo has no mail
+	 * server), so that the reach page has families to show */
+	if (!rc) {
+		struct family_week w;
+		struct outbox_queue_report qr;
+		family_week_of(time_now(), NULL, &w);
+		rc = outbox_queue_week(db, d, w.label, false, time_now(), NULL, NULL, &qr);
+	}
 	printf("demo district built in %.1f s: %d students, seed %llu\n", time_mono() - t0,
 	       p->students, (unsigned long long)p->seed);
 out:
@@ -571,6 +585,10 @@ static void print_logins(const struct demo_family_secrets *s, const char *url, b
 	if (*s->link)
 		printf("Family sign-in link for 'parent' (works once, for 7 days): %s/f/%s\n",
 		       url_known ? url : "", s->link);
+	if (*s->unsub)
+		printf("Family email opt-out link for 'parent' (asks before it stops them): "
+		       "%s/u/%s\n",
+		       url_known ? url : "", s->unsub);
 }
 
 /* The demo serves at 127.0.0.1: that is the address its letters print. */

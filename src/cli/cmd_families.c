@@ -1,6 +1,6 @@
 /* `edbridge families translator|languages|update|link|letters` - families in
- * their own language (docs/i18n.md, docs/family_updates.md). The deliveries
- * (send, reach) join this command. */
+ * their own language (docs/i18n.md, docs/family_updates.md); send, reach,
+ * settings and contact are in cmd_families_send.c (families_send.h). */
 #include <stdio.h>
 #include <string.h>
 

@@ -241,8 +241,8 @@ static void show(const struct delivery_settings *s)
 	printf("smtp_user: %s\n", s->smtp_user);
 	printf("smtp_password: %s\n", *s->smtp_password ? "(set)" : "(not set)");
 	printf("smtp_plain_loopback: %s\n", s->smtp_plain_loopback ? "yes" : "no");
-	printf("mail_from: %s\nmail_from_name: %s\nreply_to: %s\n", s->mail_from,
-	       s->mail_from_name, s->reply_to);
+	printf("mail_from: %s\nmail_from_name: %s\nreply_to: %s\n", s->mail_from, s->mail_from_name,
+	       s->reply_to);
 	printf("sms_url: %s\n", *s->sms_base_url ? s->sms_base_url : "(none: no text is sent)");
 	printf("sms_account: %s\nsms_token: %s\nsms_from: %s\n", s->sms_account,
 	       *s->sms_token ? "(set)" : "(not set)", s->sms_from);
@@ -403,9 +403,15 @@ int families_contact(int argc, char **argv, struct db *db, int64_t d)
 	}
 	bool want[FAMILY_CH_N];
 	family_contact_channels(&c, want);
-	printf("email: %s%s\n", *c.email ? c.email : c.email_problem ? c.email_problem : "none",
+	printf("email: %s%s\n",
+	       *c.email		 ? c.email
+	       : c.email_problem ? c.email_problem
+				 : "none",
 	       c.opted_out[FAMILY_CH_EMAIL] ? " (opted out)" : "");
-	printf("phone: %s%s\n", *c.phone ? c.phone : c.phone_problem ? c.phone_problem : "none",
+	printf("phone: %s%s\n",
+	       *c.phone		 ? c.phone
+	       : c.phone_problem ? c.phone_problem
+				 : "none",
 	       c.opted_out[FAMILY_CH_SMS] ? " (opted out)" : "");
 	printf("paper: %s%s\n", c.paper ? "yes" : "no",
 	       c.opted_out[FAMILY_CH_LETTER] ? " (letters opted out)" : "");

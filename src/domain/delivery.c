@@ -10,6 +10,7 @@
 
 #include "base/str.h"
 #include "base/timeutil.h"
+#include "domain/district.h"
 #include "domain/family_contact.h"
 #include "store/db.h"
 
@@ -54,8 +55,10 @@ enum eb_err delivery_get(struct db *db, int64_t district_id, struct delivery_set
 		DB_ARGS(DB_INT(district_id)), &settings_spec, NULL, out);
 	if (rc == EB_ENOTFOUND) {
 		defaults(out);
-		return EB_OK;
+		rc = EB_OK;
 	}
+	if (!rc && district_time_zone(db, district_id, out->time_zone, sizeof out->time_zone))
+		str_copy(out->time_zone, sizeof out->time_zone, DISTRICT_TIME_ZONE_DEFAULT);
 	return rc;
 }
 
@@ -115,10 +118,9 @@ static bool printable(const char *s)
 enum eb_err delivery_check(const struct delivery_settings *s, char *err, size_t errcap)
 {
 	char host[256];
-	const char *fields[] = { s->smtp_url,	  s->smtp_user,	  s->smtp_password,
-				 s->mail_from,	  s->mail_from_name, s->reply_to,
-				 s->sms_base_url, s->sms_account, s->sms_token,
-				 s->sms_from,	  s->public_url };
+	const char *fields[] = { s->smtp_url,	    s->smtp_user, s->smtp_password, s->mail_from,
+				 s->mail_from_name, s->reply_to,  s->sms_base_url,  s->sms_account,
+				 s->sms_token,	    s->sms_from,  s->public_url };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (!printable(fields[i]))
 			FAIL("a setting holds a control character (a line break?)");
@@ -154,8 +156,7 @@ enum eb_err delivery_check(const struct delivery_settings *s, char *err, size_t 
 		if (!isdigit((unsigned char)s->country_code[i]))
 			FAIL("country code: '%s' is not 1 to 3 digits (1 for the United States)",
 			     s->country_code);
-	if (s->quiet_start < 0 || s->quiet_start > 1439 || s->quiet_end < 0 ||
-	    s->quiet_end > 1439)
+	if (s->quiet_start < 0 || s->quiet_start > 1439 || s->quiet_end < 0 || s->quiet_end > 1439)
 		FAIL("quiet hours: times are HH:MM between 00:00 and 23:59");
 	if (s->send_day < 1 || s->send_day > 7)
 		FAIL("send day: 1 (Monday) to 7 (Sunday)");

@@ -42,9 +42,13 @@ struct delivery_settings {
 	char country_code[4]; /* digits, default "1" */
 	/* the address families use ("" : serve's --public-url) */
 	char public_url[DELIVERY_URL_MAX];
-	int send_day;  /* 1 Monday .. 7 Sunday (default 5, Friday) */
-	int send_hour; /* local hour 0..23 (default 16) */
+	int send_day;	    /* 1 Monday .. 7 Sunday (default 5, Friday) */
+	int send_hour;	    /* local hour 0..23 (default 16) */
 	int64_t updated_at; /* 0: never stored (the defaults) */
+	/* the district's time zone (IANA name, district_time_zone), filled by
+	 * delivery_get and not stored here: quiet hours and the send time are
+	 * local to it (base/tz.h tz_get) */
+	char time_zone[65]; /* DISTRICT_TIME_ZONE_MAX */
 };
 
 /* The district's settings; the defaults (above) when none are stored.

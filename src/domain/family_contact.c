@@ -181,15 +181,15 @@ enum eb_err family_phone_e164(const char *raw, const char *default_cc, char out[
 
 /* The columns every reader selects, in order (see fill). */
 #define CONTACT_COLS                                                                               \
-	"p.sourced_id, trim(coalesce(p.email,'')), trim(coalesce(nullif(trim(p.sms),''),"        \
-	" p.phone, '')), coalesce(p.home_internet, -1),"                                         \
-	" (SELECT address FROM family_opt_out o WHERE o.district_id=p.district_id"               \
-	"  AND o.guardian_sourced_id=p.sourced_id AND o.channel='email'),"                       \
-	" (SELECT address FROM family_opt_out o WHERE o.district_id=p.district_id"               \
-	"  AND o.guardian_sourced_id=p.sourced_id AND o.channel='sms'),"                         \
-	" (SELECT address FROM family_opt_out o WHERE o.district_id=p.district_id"               \
-	"  AND o.guardian_sourced_id=p.sourced_id AND o.channel='letter'),"                      \
-	" EXISTS (SELECT 1 FROM family_paper f WHERE f.district_id=p.district_id"                \
+	"p.sourced_id, trim(coalesce(p.email,'')), trim(coalesce(nullif(trim(p.sms),''),"          \
+	" p.phone, '')), coalesce(p.home_internet, -1),"                                           \
+	" (SELECT address FROM family_opt_out o WHERE o.district_id=p.district_id"                 \
+	"  AND o.guardian_sourced_id=p.sourced_id AND o.channel='email'),"                         \
+	" (SELECT address FROM family_opt_out o WHERE o.district_id=p.district_id"                 \
+	"  AND o.guardian_sourced_id=p.sourced_id AND o.channel='sms'),"                           \
+	" (SELECT address FROM family_opt_out o WHERE o.district_id=p.district_id"                 \
+	"  AND o.guardian_sourced_id=p.sourced_id AND o.channel='letter'),"                        \
+	" EXISTS (SELECT 1 FROM family_paper f WHERE f.district_id=p.district_id"                  \
 	"  AND f.guardian_sourced_id=p.sourced_id)"
 
 /* An opt-out (address, or NULL when none) applies to usable address addr. */
@@ -249,12 +249,12 @@ enum eb_err family_contact_each(struct db *db, int64_t district_id, const char *
 				void *ctx)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(
-		db,
-		"SELECT " CONTACT_COLS " FROM person p WHERE p.district_id=?1"
-		" AND p.sourced_id IN (SELECT guardian_sourced_id FROM guardianship"
-		" WHERE district_id=?1) ORDER BY p.sourced_id",
-		DB_ARGS(DB_INT(district_id)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT " CONTACT_COLS " FROM person p WHERE p.district_id=?1"
+			 " AND p.sourced_id IN (SELECT guardian_sourced_id FROM guardianship"
+			 " WHERE district_id=?1) ORDER BY p.sourced_id",
+			 DB_ARGS(DB_INT(district_id)), &st);
 	if (rc)
 		return rc;
 	enum eb_err stop = EB_OK;
@@ -271,9 +271,8 @@ void family_contact_channels(const struct family_contact *c, bool want[FAMILY_CH
 {
 	want[FAMILY_CH_EMAIL] = c->email[0] && !c->opted_out[FAMILY_CH_EMAIL];
 	want[FAMILY_CH_SMS] = c->phone[0] && !c->opted_out[FAMILY_CH_SMS];
-	want[FAMILY_CH_LETTER] =
-		(c->paper || (!want[FAMILY_CH_EMAIL] && !want[FAMILY_CH_SMS])) &&
-		!c->opted_out[FAMILY_CH_LETTER];
+	want[FAMILY_CH_LETTER] = (c->paper || (!want[FAMILY_CH_EMAIL] && !want[FAMILY_CH_SMS])) &&
+				 !c->opted_out[FAMILY_CH_LETTER];
 }
 
 /* ---- opt-outs ---- */
@@ -288,7 +287,9 @@ enum eb_err family_contact_opt_out(struct db *db, int64_t district_id, const cha
 	struct family_contact c;
 	if ((source == FAMILY_OPT_OUT_BOUNCE || source == FAMILY_OPT_OUT_SMS_STOP) &&
 	    family_contact_get(db, district_id, guardian_sid, NULL, &c) == EB_OK)
-		addr = channel == FAMILY_CH_EMAIL ? c.email : channel == FAMILY_CH_SMS ? c.phone : "";
+		addr = channel == FAMILY_CH_EMAIL ? c.email
+		       : channel == FAMILY_CH_SMS ? c.phone
+						  : "";
 	enum eb_err rc = db_execute(
 		db,
 		"INSERT OR REPLACE INTO family_opt_out(district_id, guardian_sourced_id, channel,"

@@ -85,7 +85,7 @@ struct family_contact {
 	 * problem: never for logs */
 	char email_raw[FAMILY_EMAIL_MAX], phone_raw[48];
 	bool opted_out[FAMILY_CH_N];
-	bool paper;	    /* asked for paper */
+	bool paper;	   /* asked for paper */
 	int home_internet; /* roster metadata.homeInternet: 1, 0, -1 unknown */
 };
 
@@ -102,7 +102,7 @@ enum eb_err family_contact_each(struct db *db, int64_t district_id, const char *
 				enum eb_err (*fn)(void *ctx, const struct family_contact *c),
 				void *ctx);
 
-/* The channels c gets (see the rule above): want[FAMILY_CH_*]. */
+/* The channels for c (see the rule above): want[FAMILY_CH_*]. */
 void family_contact_channels(const struct family_contact *c, bool want[FAMILY_CH_N]);
 
 /* Opts guardian_sid's family out of channel, with its source; for 'bounce'

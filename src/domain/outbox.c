@@ -211,8 +211,8 @@ static enum eb_err queue_one(void *ctx, const struct family_contact *c)
 			rc = queue_row(q, c->guardian_sid, (enum family_channel)ch, OUTBOX_QUEUED,
 				       addr[ch], lang, "");
 		else if (ch != FAMILY_CH_LETTER && *addr[ch] && c->opted_out[ch]) {
-			rc = queue_row(q, c->guardian_sid, (enum family_channel)ch,
-				       OUTBOX_SKIPPED, addr[ch], lang, "opted out");
+			rc = queue_row(q, c->guardian_sid, (enum family_channel)ch, OUTBOX_SKIPPED,
+				       addr[ch], lang, "opted out");
 			rep->skipped++;
 		}
 	}
@@ -231,8 +231,8 @@ enum eb_err outbox_queue_week(struct db *db, int64_t district_id, const char *we
 	enum eb_err rc = delivery_get(db, district_id, &s);
 	if (rc)
 		return rc;
-	struct queue_state q = { db, district_id, w.label, dry_run, now, note, note_ctx, rep,
-				 NULL, false, false };
+	struct queue_state q = { db,	   district_id, w.label, dry_run, now,	note,
+				 note_ctx, rep,		NULL,	 false,	  false };
 	if (!dry_run && (rc = db_begin(db)))
 		return rc;
 	rc = db_query(db,
@@ -302,16 +302,16 @@ DB_ROWSPEC(row_spec, struct outbox_row, row_finish, DB_FIELD_INT(struct outbox_r
 	   DB_FIELD_INT(struct outbox_row, next_attempt_at),
 	   DB_FIELD_INT(struct outbox_row, lease_until),
 	   DB_FIELD_CHARS(struct outbox_row, provider_id),
-	   DB_FIELD_CHARS(struct outbox_row, reason),
-	   DB_FIELD_CHARS(struct outbox_row, school_sid), DB_FIELD_SKIP, DB_FIELD_SKIP);
+	   DB_FIELD_CHARS(struct outbox_row, reason), DB_FIELD_CHARS(struct outbox_row, school_sid),
+	   DB_FIELD_SKIP, DB_FIELD_SKIP);
 
 /* the columns of row_spec, for a query over outbox o joined to outbox_family f */
 #define ROW_COLS                                                                                   \
-	"o.id, o.district_id, o.guardian_sourced_id, o.week, o.channel, o.status, o.address,"    \
-	" o.lang, o.attempts, o.next_attempt_at, o.lease_until, coalesce(o.provider_id,''),"     \
+	"o.id, o.district_id, o.guardian_sourced_id, o.week, o.channel, o.status, o.address,"      \
+	" o.lang, o.attempts, o.next_attempt_at, o.lease_until, coalesce(o.provider_id,''),"       \
 	" o.reason, coalesce(f.school_sourced_id,''), 0, coalesce(f.students,'')"
 #define ROW_FROM                                                                                   \
-	" FROM outbox o LEFT JOIN outbox_family f ON f.district_id=o.district_id"                 \
+	" FROM outbox o LEFT JOIN outbox_family f ON f.district_id=o.district_id"                  \
 	" AND f.week=o.week AND f.guardian_sourced_id=o.guardian_sourced_id"
 
 /* ---- sending ---- */
@@ -346,32 +346,51 @@ enum eb_err outbox_claim(struct db *db, int64_t district_id, enum family_channel
 {
 	*rows = NULL;
 	*n = 0;
+	if (max == 0)
+		return EB_OK;
+	int64_t *ids = arena_alloc(arena, max * sizeof *ids);
+	if (!ids)
+		return EB_ENOMEM;
 	enum eb_err rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = db_execute(db,
-			"UPDATE outbox SET status='sending', lease_until=?4, attempts=attempts+1,"
-			" updated_at=?3 WHERE id IN (SELECT id FROM outbox WHERE district_id=?1"
-			" AND channel=?2 AND status IN ('queued','retry') AND next_attempt_at<=?3"
-			" ORDER BY id LIMIT ?5)",
-			DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel)),
-				DB_INT(now), DB_INT(now + OUTBOX_LEASE_S), DB_INT(max)),
-			NULL);
-	if (!rc)
-		rc = db_get_rows(db,
-				 "SELECT " ROW_COLS ROW_FROM " WHERE o.district_id=?1"
-				 " AND o.channel=?2 AND o.status='sending' AND o.lease_until=?3"
-				 " ORDER BY o.id",
-				 DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel)),
-					 DB_INT(now + OUTBOX_LEASE_S)),
-				 &row_spec, arena, rows, n);
+	/* the ids this claim took (RETURNING): another process claiming in the
+	 * same second takes other rows, and they are not read as ours */
+	struct db_stmt *st;
+	size_t k = 0;
+	rc = db_query(db,
+		      "UPDATE outbox SET status='sending', lease_until=?4, attempts=attempts+1,"
+		      " updated_at=?3 WHERE id IN (SELECT id FROM outbox WHERE district_id=?1"
+		      " AND channel=?2 AND status IN ('queued','retry') AND next_attempt_at<=?3"
+		      " ORDER BY id LIMIT ?5) RETURNING id",
+		      DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel)),
+			      DB_INT(now), DB_INT(now + OUTBOX_LEASE_S), DB_INT(max)),
+		      &st);
+	if (!rc) {
+		while (db_next(st))
+			if (k < max)
+				ids[k++] = db_col_int(st, 0);
+		rc = db_done(st);
+	}
+	struct outbox_row *out = k ? arena_zalloc(arena, k * sizeof *out) : NULL;
+	if (!rc && k && !out)
+		rc = EB_ENOMEM;
+	size_t got = 0;
+	for (size_t i = 0; !rc && i < k; i++) {
+		rc = db_get_row(db, "SELECT " ROW_COLS ROW_FROM " WHERE o.id=?1",
+				DB_ARGS(DB_INT(ids[i])), &row_spec, arena, &out[got]);
+		if (!rc)
+			got++;
+	}
 	if (!rc)
 		rc = db_commit(db);
 	if (rc) {
 		db_rollback(db);
-		*n = 0;
+		return rc;
 	}
-	return rc;
+	*rows = out;
+	*n = got;
+	return EB_OK;
 }
 
 enum eb_err outbox_record_provider_id(struct db *db, int64_t district_id, int64_t row_id,
@@ -379,8 +398,7 @@ enum eb_err outbox_record_provider_id(struct db *db, int64_t district_id, int64_
 {
 	if (!provider_id || !*provider_id)
 		return EB_EINVAL;
-	return db_execute(db,
-			  "UPDATE outbox SET provider_id=?3 WHERE district_id=?1 AND id=?2",
+	return db_execute(db, "UPDATE outbox SET provider_id=?3 WHERE district_id=?1 AND id=?2",
 			  DB_ARGS(DB_INT(district_id), DB_INT(row_id), DB_TEXT(provider_id)), NULL);
 }
 
@@ -425,10 +443,10 @@ enum eb_err outbox_finish(struct db *db, const struct outbox_row *row,
 					    FAMILY_OPT_OUT_BOUNCE);
 	if (!rc && st != OUTBOX_RETRY) {
 		char detail[OUTBOX_REASON_MAX + 64];
-		snprintf(detail, sizeof detail, "%s %s%s%s", ch, row->week, *res->reason ? ": " : "",
-			 st == OUTBOX_SENT ? "" : res->reason);
+		snprintf(detail, sizeof detail, "%s %s%s%s", ch, row->week,
+			 *res->reason ? ": " : "", st == OUTBOX_SENT ? "" : res->reason);
 		rc = audit_record(db, row->district_id, &system_actor,
-				  st == OUTBOX_SENT ? "message_sent"
+				  st == OUTBOX_SENT	 ? "message_sent"
 				  : st == OUTBOX_BOUNCED ? "message_bounced"
 							 : "message_failed",
 				  "guardian", row->guardian_sid, detail);
@@ -438,8 +456,8 @@ enum eb_err outbox_finish(struct db *db, const struct outbox_row *row,
 	if (rc)
 		db_rollback(db);
 	if (!rc && st != OUTBOX_SENT)
-		log_info("outbox: %s to guardian %s (%s): %s%s", ch, row->guardian_sid, row->week,
-			 outbox_status_name(st), *res->reason ? "" : "");
+		log_info("outbox: %s to guardian %s (%s): %s%s%s", ch, row->guardian_sid, row->week,
+			 outbox_status_name(st), *res->reason ? ": " : "", res->reason);
 	return rc;
 }
 
@@ -465,12 +483,12 @@ enum eb_err outbox_drain(struct db *db, int64_t district_id, enum family_channel
 	int64_t waiting = 0;
 	if (!c) {
 		rep->not_configured = true;
-		enum eb_err wr = db_get_int(db,
-					    "SELECT count(*) FROM outbox WHERE district_id=?1"
-					    " AND channel=?2 AND status IN ('queued','retry')",
-					    DB_ARGS(DB_INT(district_id),
-						    DB_TEXT(family_channel_name(channel))),
-					    &waiting);
+		enum eb_err wr = db_get_int(
+			db,
+			"SELECT count(*) FROM outbox WHERE district_id=?1"
+			" AND channel=?2 AND status IN ('queued','retry')",
+			DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel))),
+			&waiting);
 		rep->waiting = (long)waiting;
 		return wr;
 	}
@@ -506,35 +524,49 @@ enum eb_err outbox_drain(struct db *db, int64_t district_id, enum family_channel
 		int64_t t = time_now() > now ? time_now() : now;
 		if ((rc = outbox_claim(db, district_id, channel, t, want, &a, &rows, &n)) || !n)
 			break;
+		/* the batch's messages rendered in one transaction (their
+		 * sign-in and opt-out links are written then), then sent */
+		struct outbox_message *msgs = arena_zalloc(&a, n * sizeof *msgs);
+		enum eb_err *rendered = arena_zalloc(&a, n * sizeof *rendered);
+		int64_t *nb = arena_zalloc(&a, n * sizeof *nb);
+		if (!msgs || !rendered || !nb) {
+			rc = EB_ENOMEM;
+			break;
+		}
+		if ((rc = db_begin(db)))
+			break;
+		for (size_t i = 0; i < n; i++) {
+			nb[i] = c->not_before ? c->not_before(session, s, &rows[i], t) : t;
+			if (nb[i] <= t)
+				rendered[i] = render(rctx, db, &rows[i], public_url, &a, &msgs[i]);
+		}
+		if ((rc = db_commit(db))) {
+			db_rollback(db);
+			break;
+		}
 		for (size_t i = 0; i < n && !rc; i++) {
 			const struct outbox_row *r = &rows[i];
 			tried++;
-			int64_t nb = c->not_before ? c->not_before(session, s, r, t) : t;
-			if (nb > t) {
-				rc = outbox_defer(db, r, nb);
+			if (nb[i] > t) {
+				rc = outbox_defer(db, r, nb[i]);
 				rep->deferred++;
 				continue;
 			}
-			struct outbox_message msg = { 0 };
 			struct outbox_result res = { 0 };
-			enum eb_err rr = render(rctx, db, r, public_url, &a, &msg);
-			if (rr) {
+			if (rendered[i]) {
 				res.kind = OUTBOX_SEND_RETRY;
 				snprintf(res.reason, sizeof res.reason, "could not be written: %s",
-					 eb_strerror(rr));
+					 eb_strerror(rendered[i]));
 			} else {
-				c->send(session, r, &msg, &res);
+				c->send(session, r, &msgs[i], &res);
 				if (res.kind == OUTBOX_SEND_SENT && !*res.provider_id)
 					str_copy(res.provider_id, sizeof res.provider_id,
 						 "accepted");
-				/* first the provider's id: a crash from here on
-				 * cannot send it twice */
-				if (res.kind == OUTBOX_SEND_SENT)
-					rc = outbox_record_provider_id(db, district_id, r->id,
-								       res.provider_id);
 			}
-			if (!rc)
-				rc = outbox_finish(db, r, &res, time_now());
+			/* the provider's id and 'sent' in one statement, at once:
+			 * after a crash a row is either sent with its id or
+			 * still 'sending' without one */
+			rc = outbox_finish(db, r, &res, time_now());
 			switch (res.kind) {
 			case OUTBOX_SEND_SENT:
 				rep->sent++;
@@ -567,14 +599,14 @@ enum eb_err outbox_letters(struct db *db, int64_t district_id, const char *week,
 			   const char *school_sid, bool all, struct arena *arena,
 			   struct outbox_row **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT " ROW_COLS ROW_FROM " WHERE o.district_id=?1 AND o.week=?2"
-			   " AND o.channel='letter' AND (o.status='queued' OR (?4 AND"
-			   " o.status='sent')) AND (?3 IS NULL OR f.school_sourced_id=?3)"
-			   " ORDER BY f.school_sourced_id, o.guardian_sourced_id",
-			   DB_ARGS(DB_INT(district_id), DB_TEXT(week), DB_TEXT(school_sid),
-				   DB_INT(all)),
-			   &row_spec, arena, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT " ROW_COLS ROW_FROM " WHERE o.district_id=?1 AND o.week=?2"
+		" AND o.channel='letter' AND (o.status='queued' OR (?4 AND"
+		" o.status='sent')) AND (?3 IS NULL OR f.school_sourced_id=?3)"
+		" ORDER BY f.school_sourced_id, o.guardian_sourced_id",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(week), DB_TEXT(school_sid), DB_INT(all)),
+		&row_spec, arena, rows, n);
 }
 
 enum eb_err outbox_mark_letters_printed(struct db *db, int64_t district_id, const int64_t *ids,
@@ -585,11 +617,12 @@ enum eb_err outbox_mark_letters_printed(struct db *db, int64_t district_id, cons
 	long done = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		int changes = 0;
-		rc = db_execute(db,
-				"UPDATE outbox SET status='sent', provider_id='printed', sent_at=?3,"
-				" updated_at=?3, lease_until=NULL WHERE district_id=?1 AND id=?2"
-				" AND channel='letter' AND status IN ('queued','retry','sending')",
-				DB_ARGS(DB_INT(district_id), DB_INT(ids[i]), DB_INT(now)), &changes);
+		rc = db_execute(
+			db,
+			"UPDATE outbox SET status='sent', provider_id='printed', sent_at=?3,"
+			" updated_at=?3, lease_until=NULL WHERE district_id=?1 AND id=?2"
+			" AND channel='letter' AND status IN ('queued','retry','sending')",
+			DB_ARGS(DB_INT(district_id), DB_INT(ids[i]), DB_INT(now)), &changes);
 		done += changes;
 	}
 	if (!rc && done) {
@@ -648,8 +681,7 @@ enum eb_err outbox_reach(struct db *db, int64_t district_id, const char *week,
 	if (week && *week) {
 		str_copy(out->week, sizeof out->week, week);
 	} else {
-		if ((rc = db_query(db,
-				   "SELECT max(week) FROM outbox_family WHERE district_id=?1",
+		if ((rc = db_query(db, "SELECT max(week) FROM outbox_family WHERE district_id=?1",
 				   DB_ARGS(DB_INT(district_id)), &st)))
 			return rc;
 		if (db_next(st))
@@ -687,8 +719,7 @@ enum eb_err outbox_reach(struct db *db, int64_t district_id, const char *week,
 		return EB_ENOTFOUND;
 	size_t gcap = 0, mcap = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct outbox_reach_group *g =
-			out->ngroups ? &out->groups[out->ngroups - 1] : NULL;
+		struct outbox_reach_group *g = out->ngroups ? &out->groups[out->ngroups - 1] : NULL;
 		if (!g || strcmp(g->school_sid, f[i].school) || strcmp(g->lang, f[i].lang)) {
 			out->groups = arena_grow(arena, out->groups, out->ngroups, &gcap,
 						 sizeof *out->groups, 16);

@@ -149,13 +149,13 @@ typedef enum eb_err (*outbox_render_fn)(void *rctx, struct db *db, const struct 
 typedef void (*outbox_note_fn)(void *ctx, const char *guardian_sid, const char *problem);
 
 struct outbox_queue_report {
-	long families;		/* guardians with a child in the district */
-	long queued[FAMILY_CH_N]; /* rows queued now (dry run: would be) per channel */
-	long existing;		/* families queued already (a second run) */
-	long skipped;		/* opted out of a usable channel */
-	long unreachable;	/* no child in a school: not even a letter */
+	long families;		   /* guardians with a child in the district */
+	long queued[FAMILY_CH_N];  /* rows queued now (dry run: would be) per channel */
+	long existing;		   /* families queued already (a second run) */
+	long skipped;		   /* opted out of a usable channel */
+	long unreachable;	   /* no child in a school: not even a letter */
 	long bad_email, bad_phone; /* contacts reported as not usable */
-	long lang_fallback;	/* a roster language we have no catalogue for */
+	long lang_fallback;	   /* a roster language we have no catalogue for */
 };
 
 /* Queues week (label "2026-W47") for every guardian of an active student of
@@ -208,8 +208,8 @@ int64_t outbox_backoff_s(int attempts, double jitter01);
 
 struct outbox_drain_report {
 	long sent, retry, failed, bounced, deferred;
-	bool not_configured; /* the channel is absent or not set up: rows wait */
-	long waiting;	     /* not_configured: the rows due that wait */
+	bool not_configured;	       /* the channel is absent or not set up: rows wait */
+	long waiting;		       /* not_configured: the rows due that wait */
 	char error[OUTBOX_REASON_MAX]; /* why the channel could not open, or "" */
 };
 

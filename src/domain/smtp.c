@@ -2,6 +2,7 @@
 #include "domain/smtp.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,14 @@ struct smtp_session {
 	size_t len, off;
 };
 
+/* libcurl's global state, once (thread-safe in Debian 12's 7.88, and once
+ * here as translate.c does) */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_start(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *ud)
 {
 	struct smtp_session *ss = ud;
@@ -49,12 +58,14 @@ static enum eb_err smtp_open(const struct delivery_settings *s, void **session, 
 {
 	*session = NULL;
 	if (!*s->smtp_url) {
-		snprintf(err, errcap, "no mail server is set (edbridge families settings"
-				      " --smtp-url)");
+		snprintf(err, errcap,
+			 "no mail server is set (edbridge families settings"
+			 " --smtp-url)");
 		return EB_ENOTSUP;
 	}
 	if (delivery_check(s, err, errcap))
 		return EB_EINVAL;
+	pthread_once(&curl_once, curl_start);
 	struct smtp_session *ss = calloc(1, sizeof *ss);
 	if (!ss)
 		return EB_ENOMEM;
@@ -114,8 +125,8 @@ static void smtp_send(void *session, const struct outbox_row *row, const struct 
 	snprintf(mid, sizeof mid, "%02x%02x%02x%02x%02x%02x%02x%02x.%lld.%s@%s", rnd[0], rnd[1],
 		 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], (long long)row->id, row->week,
 		 ss->domain);
-	snprintf(boundary, sizeof boundary, "=_eb_%02x%02x%02x%02x%02x%02x", rnd[6], rnd[7],
-		 rnd[8], rnd[9], rnd[10], rnd[11]);
+	snprintf(boundary, sizeof boundary, "=_eb_%02x%02x%02x%02x%02x%02x", rnd[6], rnd[7], rnd[8],
+		 rnd[9], rnd[10], rnd[11]);
 	struct mime_mail m = {
 		.from = ss->s.mail_from,
 		.from_name = ss->s.mail_from_name,

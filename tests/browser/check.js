@@ -131,8 +131,12 @@ function buildDemo(db) {
 	const link = /sign-in link for '[^']+'[^:]*: \S*?(\/f\/[A-Za-z0-9_-]{43})\s/.exec(out);
 	if (!link)
 		throw new Error('demo output without a family sign-in link:\n' + out);
+	/* the email opt-out link (List-Unsubscribe): GET only asks */
+	const unsub = /email opt-out link for '[^']+'[^:]*: \S*?(\/u\/[A-Za-z0-9_-]{43})\s/.exec(out);
+	if (!unsub)
+		throw new Error('demo output without an email opt-out link:\n' + out);
 	return { password: pw[1], codeLogin: code[1], code: code[2], logins, roles,
-		 linkPath: link[1] };
+		 linkPath: link[1], unsubPath: unsub[1] };
 }
 
 function listRoutes(db) {
@@ -279,7 +283,7 @@ async function checkAccount(browser, origin, account, routes, demo, axeSource) {
 	const mine = routes.filter((r) => r.public || r.roles.some((x) => account.roles.includes(x)));
 	const queue = mine.filter((r) => !r.params).map((r) => origin + r.pattern);
 	if (account.kind === 'visitor')
-		queue.push(origin + demo.linkPath);
+		queue.push(origin + demo.linkPath, origin + demo.unsubPath);
 	const taken = new Map(); /* pattern -> keys of the instances queued */
 	const seen = new Set(queue);
 	const linkStatus = new Map();

@@ -393,5 +393,50 @@ class FamilySend(unittest.TestCase):
                                            " subject_type='reach'").fetchone()[0], 0)
 
 
+class Schedule(unittest.TestCase):
+    """`serve` sends the week on its own at the district's send day and hour
+    (local time), and not before."""
+
+    def test_serve_sends_the_week_at_the_send_time(self):
+        import datetime
+        import zoneinfo
+        d = tempfile.mkdtemp(prefix="ebsched-")
+        try:
+            db = make_district(d)
+            os.makedirs(os.path.join(d, "mail"))
+            sink = Sink(os.path.join(d, "mail"))
+            try:
+                now = datetime.datetime.now(zoneinfo.ZoneInfo("America/Chicago"))
+                later = now + datetime.timedelta(days=3)
+                base = ["families", "settings", "--smtp-url",
+                        "smtp://127.0.0.1:%d" % sink.port, "--smtp-plain-loopback", "yes",
+                        "--mail-from", "updates@alder.example", "--public-url", BASE,
+                        "--district-id", "1"]
+                # not the send time: nothing is queued
+                run(*base, "--send-day", str(later.isoweekday()), db=db)
+                with Server(db):
+                    time.sleep(1.5)
+                with sqlite3.connect(db) as con:
+                    self.assertEqual(con.execute("SELECT count(*) FROM outbox").fetchone()[0], 0)
+                # the send time is now: queued and sent without a command
+                run(*base, "--send-day", str(now.isoweekday()), "--send-hour", str(now.hour),
+                    db=db)
+                with Server(db):
+                    for _ in range(100):
+                        if sink.messages():
+                            break
+                        time.sleep(0.1)
+                msgs = sink.messages()
+                self.assertEqual([m["To"].addresses[0].addr_spec for _, m in msgs],
+                                 ["gloria@example.org"])
+                with sqlite3.connect(db) as con:
+                    self.assertEqual(con.execute("SELECT status FROM outbox WHERE"
+                                                 " channel='email'").fetchone()[0], "sent")
+            finally:
+                sink.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -46,6 +46,11 @@ MATRIX = {
     "/admin/audit":        [A, F, F, F, F, F, F, F, F, F, A, L],
     "/admin/import":       [A, F, F, F, F, F, F, F, F, F, A, L],
     "/admin/district":     [A, F, F, F, F, F, F, F, F, F, A, L],
+    # family messages (issue 13, h13-deliver): settings, reach, the opt-out link
+    "/admin/delivery":     [A, F, F, F, F, F, F, F, F, F, A, L],
+    "/families/reach":     [A, A, A, F, F, F, F, F, F, F, A, L],
+    "/families/reach?school=sch-a2": [A, A, N, F, F, F, F, F, F, F, N, L],
+    "/u/not-a-link":       [N, N, N, N, N, N, N, N, N, N, N, N],
     "/xapi/about":         [A, A, A, A, A, A, A, A, A, A, A, A],
     "/xapi/statements":    [U, U, U, U, U, U, U, U, U, U, U, U],
     "/xapi/activities/state": [501] * 12,
@@ -107,6 +112,7 @@ POST_MATRIX = {
 PATTERN_PATHS = {
     "/xapi/*": "/xapi/activities/state",
     "/f/:token": "/f/not-a-link",
+    "/u/:token": "/u/not-a-link",
     "/standards/:code": "/standards/3.NF.A.1",
     "/schools/:id": "/schools/sch-a1",
     "/classes/:id": "/classes/cls-a1-3",

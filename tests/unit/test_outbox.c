@@ -43,15 +43,15 @@ static void phone_numbers(void **state)
 		{ "0612345678", "33", "+33612345678" },
 		{ "+52 55 1234 5678", "1", "+525512345678" },
 		{ "+1 (312) 555-0101", "52", "+13125550101" },
-		{ "555-01", "1", NULL },		 /* too short */
-		{ "5550100", "1", NULL },		 /* 7 digits: no area code */
-		{ "(012) 555-0101", "1", NULL },	 /* area code starting 0 */
-		{ "(312) 155-0101", "1", NULL },	 /* exchange starting 1 */
-		{ "312-555-01011", "1", NULL },		 /* 11 digits, not 1... */
-		{ "+1234567890123456", "1", NULL },	 /* 16 digits */
-		{ "312-555-CALL", "1", NULL },		 /* letters */
-		{ "312 555 0101 ext 4", "1", NULL },	 /* an extension */
-		{ "+0 123 456 789", "1", NULL },	 /* country code 0 */
+		{ "555-01", "1", NULL },	     /* too short */
+		{ "5550100", "1", NULL },	     /* 7 digits: no area code */
+		{ "(012) 555-0101", "1", NULL },     /* area code starting 0 */
+		{ "(312) 155-0101", "1", NULL },     /* exchange starting 1 */
+		{ "312-555-01011", "1", NULL },	     /* 11 digits, not 1... */
+		{ "+1234567890123456", "1", NULL },  /* 16 digits */
+		{ "312-555-CALL", "1", NULL },	     /* letters */
+		{ "312 555 0101 ext 4", "1", NULL }, /* an extension */
+		{ "+0 123 456 789", "1", NULL },     /* country code 0 */
 		{ "", "1", NULL },
 		{ "+", "1", NULL },
 		{ "++13125550101", "1", NULL },
@@ -330,7 +330,8 @@ static void whole_message(void **state)
 	assert_non_null(strstr(s, "\r\nContent-Language: es\r\n"));
 	assert_non_null(strstr(s, "\r\nList-Unsubscribe: <https://e.example.org/u/tok>\r\n"));
 	assert_non_null(strstr(s, "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
-	assert_non_null(strstr(s, "Content-Type: multipart/alternative;\r\n boundary=\"=_eb_0001\""));
+	assert_non_null(
+		strstr(s, "Content-Type: multipart/alternative;\r\n boundary=\"=_eb_0001\""));
 	assert_non_null(strstr(s, "\r\n--=_eb_0001\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 				  "Content-Transfer-Encoding: quoted-printable\r\n\r\nHola\r\n"));
 	assert_non_null(strstr(s, "\r\n--=_eb_0001\r\nContent-Type: text/html; charset=UTF-8\r\n"));
@@ -431,22 +432,23 @@ static int setup(void **state)
 	    district_create(f->db, "Test", &f->d) || f->d != 1)
 		return -1;
 	/* two families of one school; a third whose child is in none */
-	exec_ok(f, "INSERT INTO org(district_id, sourced_id, name, type) VALUES"
-		   " (1, 'sch', 'Birch', 'school');"
-		   "INSERT INTO person(district_id, sourced_id, org_sourced_ids, role, given_name,"
-		   " family_name, email, sms, home_language) VALUES"
-		   " (1, 's1', 'sch', 'student', 'Ana', 'A', NULL, NULL, NULL),"
-		   " (1, 's2', 'sch', 'student', 'Ben', 'B', NULL, NULL, NULL),"
-		   " (1, 's3', 'sch', 'student', 'Cy', 'C', NULL, NULL, NULL),"
-		   " (1, 'g1', 'sch', 'guardian', 'Rosa', 'A', 'rosa@example.org', '312 555 0101',"
-		   "  'es'),"
-		   " (1, 'g2', 'sch', 'guardian', 'Sam', 'B', 'not-an-email', '555-01', NULL),"
-		   " (1, 'g3', 'sch', 'guardian', 'Tom', 'C', 'tom@example.org', NULL, NULL);"
-		   "INSERT INTO guardianship VALUES (1, 'g1', 's1'), (1, 'g1', 's2'),"
-		   " (1, 'g2', 's2'), (1, 'g3', 's3');"
-		   "INSERT INTO enrollment(district_id, sourced_id, class_sourced_id,"
-		   " school_sourced_id, user_sourced_id, role) VALUES"
-		   " (1, 'e1', 'c', 'sch', 's1', 'student'), (1, 'e2', 'c', 'sch', 's2', 'student');");
+	exec_ok(f,
+		"INSERT INTO org(district_id, sourced_id, name, type) VALUES"
+		" (1, 'sch', 'Birch', 'school');"
+		"INSERT INTO person(district_id, sourced_id, org_sourced_ids, role, given_name,"
+		" family_name, email, sms, home_language) VALUES"
+		" (1, 's1', 'sch', 'student', 'Ana', 'A', NULL, NULL, NULL),"
+		" (1, 's2', 'sch', 'student', 'Ben', 'B', NULL, NULL, NULL),"
+		" (1, 's3', 'sch', 'student', 'Cy', 'C', NULL, NULL, NULL),"
+		" (1, 'g1', 'sch', 'guardian', 'Rosa', 'A', 'rosa@example.org', '312 555 0101',"
+		"  'es'),"
+		" (1, 'g2', 'sch', 'guardian', 'Sam', 'B', 'not-an-email', '555-01', NULL),"
+		" (1, 'g3', 'sch', 'guardian', 'Tom', 'C', 'tom@example.org', NULL, NULL);"
+		"INSERT INTO guardianship VALUES (1, 'g1', 's1'), (1, 'g1', 's2'),"
+		" (1, 'g2', 's2'), (1, 'g3', 's3');"
+		"INSERT INTO enrollment(district_id, sourced_id, class_sourced_id,"
+		" school_sourced_id, user_sourced_id, role) VALUES"
+		" (1, 'e1', 'c', 'sch', 's1', 'student'), (1, 'e2', 'c', 'sch', 's2', 'student');");
 	*state = f;
 	return 0;
 }
@@ -494,7 +496,7 @@ static void queue_claim_recover(void **state)
 	notes = notes_g3 = 0;
 	assert_int_equal(outbox_queue_week(f->db, 1, "2026-W10", true, 1000, note, NULL, &q), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0); /* dry run */
-	assert_int_equal(notes, 2); /* g2: email, phone */
+	assert_int_equal(notes, 2);				      /* g2: email, phone */
 	assert_int_equal(notes_g3, 1);
 	assert_int_equal(q.families, 3);
 	assert_int_equal(q.queued[FAMILY_CH_EMAIL], 1);
@@ -549,9 +551,9 @@ static void queue_claim_recover(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(outbox_recover(f->db, 1, 3000 + OUTBOX_LEASE_S + 1, &changed), 0);
 	assert_int_equal(changed, 1);
-	assert_int_equal(outbox_claim(f->db, 1, FAMILY_CH_SMS, 3000 + OUTBOX_LEASE_S + 1, 10, &a,
-				      &rows, &n),
-			 0);
+	assert_int_equal(
+		outbox_claim(f->db, 1, FAMILY_CH_SMS, 3000 + OUTBOX_LEASE_S + 1, 10, &a, &rows, &n),
+		0);
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].attempts, 2);
 	/* a transient failure waits its back-off; the last one fails */
@@ -610,6 +612,29 @@ static void queue_claim_recover(void **state)
 	arena_free(&a);
 }
 
+/* Two senders claiming in the same second (the command line and serve's
+ * schedule) each get their own rows, never the other's. */
+static void claims_in_the_same_second(void **state)
+{
+	struct fx *f = *state;
+	exec_ok(f, "INSERT INTO outbox(district_id, guardian_sourced_id, week, channel, status,"
+		   " address, lang, next_attempt_at, created_at, updated_at) VALUES"
+		   " (1, 'g1', '2026-W10', 'email', 'queued', 'rosa@example.org', 'es', 0, 0, 0),"
+		   " (1, 'g1', '2026-W11', 'email', 'queued', 'rosa@example.org', 'es', 0, 0, 0)");
+	struct arena a;
+	arena_init(&a);
+	struct outbox_row *one, *two;
+	size_t n1, n2;
+	assert_int_equal(outbox_claim(f->db, 1, FAMILY_CH_EMAIL, 7000, 1, &a, &one, &n1), 0);
+	assert_int_equal(outbox_claim(f->db, 1, FAMILY_CH_EMAIL, 7000, 1, &a, &two, &n2), 0);
+	assert_int_equal(n1, 1);
+	assert_int_equal(n2, 1);
+	assert_int_not_equal(one[0].id, two[0].id);
+	assert_int_equal(outbox_claim(f->db, 1, FAMILY_CH_EMAIL, 7000, 5, &a, &two, &n2), 0);
+	assert_int_equal(n2, 0);
+	arena_free(&a);
+}
+
 static void unsubscribe_tokens(void **state)
 {
 	struct fx *f = *state;
@@ -646,6 +671,7 @@ int main(void)
 		cmocka_unit_test(backoff),
 		cmocka_unit_test(settings_checks),
 		cmocka_unit_test_setup_teardown(queue_claim_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(claims_in_the_same_second, setup, teardown),
 		cmocka_unit_test_setup_teardown(unsubscribe_tokens, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,7 @@
 -- required; smtp_plain_loopback allows plain smtp:// to a loopback address
 -- (a test server) and nothing else. Times are minutes after local midnight;
 -- send_day 1 (Monday) .. 7 (Sunday). country_code: the digits a national
--- phone number gets (E.164, "1" for the United States).
+-- phone number is given (E.164, "1" for the United States).
 CREATE TABLE district_delivery (
   district_id INTEGER PRIMARY KEY REFERENCES district(id),
   smtp_url TEXT NOT NULL DEFAULT '',

@@ -984,6 +984,9 @@ static void district_page(struct http_request *req, int status, const struct for
 	html_raw(b, "</select>");
 	form_field_error(req, errs, "time_zone");
 	html_raw(b, "</div><div><button type=\"submit\">Save</button></div></form>");
+	html_raw(b, "<h2>Family messages</h2><p>The weekly update's mail server, text messages,"
+		    " quiet hours and send time: <a href=\"/admin/delivery\">Family message"
+		    " settings</a>.</p>");
 	page_end(req);
 }
 

@@ -131,8 +131,9 @@ void page_families_reach(struct http_request *req)
 	if (wq && !*wq)
 		wq = NULL;
 	if (wq && (strlen(wq) != 8 || wq[4] != '-' || (wq[5] != 'W' && wq[5] != 'w'))) {
-		page_error(req, 400, "Families reached",
-			   "The week is written like 2026-W47 (the year, W and the week's number).");
+		page_error(
+			req, 400, "Families reached",
+			"The week is written like 2026-W47 (the year, W and the week's number).");
 		return;
 	}
 	struct outbox_reach r;
@@ -186,8 +187,9 @@ void page_families_reach(struct http_request *req)
 	for (size_t i = 0; i < r.ngroups; i++) {
 		const struct outbox_reach_group *g = &r.groups[i];
 		html_raw(b, "<tr><td>");
-		html_text(b, *g->school_name ? g->school_name : *g->school_sid ? g->school_sid
-									 : "No school");
+		html_text(b, *g->school_name  ? g->school_name
+			     : *g->school_sid ? g->school_sid
+					      : "No school");
 		html_raw(b, "</td><td>");
 		html_text(b, lang_words(g->lang));
 		html_raw(b, "</td><td>");
@@ -240,10 +242,14 @@ struct field {
 };
 
 #define F(n, l, h, m)                                                                              \
-	{ n, l, h, offsetof(struct delivery_settings, m), sizeof(((struct delivery_settings *)0)->m) }
+	{                                                                                          \
+		n, l, h, offsetof(struct delivery_settings, m),                                    \
+			sizeof(((struct delivery_settings *)0)->m)                                 \
+	}
 static const struct field text_fields[] = {
-	F("smtp_url", "Mail server", "smtps://mail.example.org or smtp://mail.example.org:587"
-				      " (STARTTLS required); empty: no email",
+	F("smtp_url", "Mail server",
+	  "smtps://mail.example.org or smtp://mail.example.org:587"
+	  " (STARTTLS required); empty: no email",
 	  smtp_url),
 	F("smtp_user", "Mail server user", "", smtp_user),
 	F("mail_from", "From address", "", mail_from),

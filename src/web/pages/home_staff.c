@@ -17,6 +17,7 @@
 #include "domain/initiatives.h"
 #include "domain/labels.h"
 #include "domain/mastery.h"
+#include "domain/outbox.h"
 #include "domain/roster.h"
 #include "domain/standards.h"
 #include "domain/tools.h"
@@ -1186,6 +1187,47 @@ static void letters_write(struct home_ctx *h, void *state)
 		    " families</h2><p>This week's update on paper, in each family's language, with"
 		    " a QR code that signs the family in: for families with no email or phone. ");
 	link(b, "/families/letters", "Print the letters");
+/* ---- families reached (issue 13: docs/family_updates.md "Reach") -------- */
+
+struct reach_state {
+	struct outbox_reach r;
+	bool none; /* no week queued yet */
+};
+
+static void *reach_load(struct home_ctx *h)
+{
+	struct reach_state *s = arena_zalloc(&h->req->arena, sizeof *s);
+	const char *school = NULL;
+	if (!s || access_report_school(h->req->db, h->a, NULL, &school))
+		return NULL;
+	enum eb_err rc = outbox_reach(h->req->db, h->d, NULL, school, 0, &h->req->arena, &s->r);
+	if (rc == EB_ENOTFOUND || (!rc && s->r.families == 0))
+		s->none = true;
+	else if (rc)
+		return NULL;
+	if (!s->none && s->r.reached < s->r.families)
+		step(h, "/families/reach", "%ld famil%s not reached by the weekly update: see why",
+		     s->r.families - s->r.reached,
+		     s->r.families - s->r.reached == 1 ? "y was" : "ies were");
+	return s;
+}
+
+static void reach_write(struct home_ctx *h, void *state)
+{
+	struct reach_state *s = state;
+	struct buf *b = &h->req->out;
+	html_raw(b, "<section aria-labelledby=\"h-reach\"><h2 id=\"h-reach\">Families"
+		    " reached</h2><p>");
+	if (s->none)
+		html_text(b, "No weekly family update has been sent yet. ");
+	else
+		html_textf(b, "Week %s: %ld of %ld families reached by email, text or letter. ",
+			   s->r.week, s->r.reached, s->r.families);
+	link(b, "/families/reach", "Who was reached, and why not");
+	if (access_has(h->a, ROLE_DISTRICT_ADMIN)) {
+		html_raw(b, " &middot; ");
+		link(b, "/admin/delivery", "Family message settings");
+	}
 	html_raw(b, "</p></section>");
 }
 
@@ -1201,6 +1243,8 @@ static const struct home_section sections[] = {
 	{ ROLE_BIT(ROLE_VENDOR_CONTACT), vendor_load, vendor_write },
 	{ ROLE_BIT(ROLE_DISTRICT_ADMIN), admin_load, admin_write },
 	{ ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_PRINCIPAL), letters_load, letters_write },
+	{ ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL),
+	  reach_load, reach_write },
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
