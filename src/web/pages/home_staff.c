@@ -1187,6 +1187,9 @@ static void letters_write(struct home_ctx *h, void *state)
 		    " families</h2><p>This week's update on paper, in each family's language, with"
 		    " a QR code that signs the family in: for families with no email or phone. ");
 	link(b, "/families/letters", "Print the letters");
+	html_raw(b, "</p></section>");
+}
+
 /* ---- families reached (issue 13: docs/family_updates.md "Reach") -------- */
 
 struct reach_state {
