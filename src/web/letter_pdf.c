@@ -207,7 +207,8 @@ static void prepare(struct letter_pdf *lp, PangoLayout *ly, double width, double
 	pango_layout_set_width(ly, (int)(width * PANGO_SCALE));
 	pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_auto_dir(ly, !rtl(lp->lang));
-	pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
+	/* without auto_dir, pango does not mirror the alignment: say it */
+	pango_layout_set_alignment(ly, rtl(lp->lang) ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
 }
 
 static double height(PangoLayout *ly)
@@ -570,7 +571,9 @@ static double draw_foot(struct letter_pdf *lp, bool draw)
 {
 	const struct letter_geom *g = &lp->g;
 	char where[600], s[900];
-	snprintf(where, sizeof where, "%s/login/code", lp->public_url);
+	/* the address isolated left to right (LRI ... PDI): in order inside a
+	 * right-to-left sentence */
+	snprintf(where, sizeof where, "\xE2\x81\xA6%s/login/code\xE2\x81\xA9", lp->public_url);
 	snprintf(s, sizeof s,
 		 TR(lp->lang, "Each code and address works once, for 30 days. After that, ask "
 			      "the school for an access code and type it at %s"),
