@@ -2,7 +2,8 @@
 # `make demo` and `make check` are the two commands a newcomer needs.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 libzip xlsxwriter libcurl
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libzip xlsxwriter libcurl pangocairo cairo-pdf \
+           libqrencode
 CSTD    := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 OPT     ?= -O2 -g

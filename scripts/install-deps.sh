@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev \
 libsqlite3-dev sqlite3 libzip-dev libxlsxwriter-dev libcmocka-dev python3 curl \
 cppcheck clang-format wrk zip unzip libcrack2-dev cracklib-runtime chromium tzdata \
-gettext libcurl4-openssl-dev apertium apertium-eng-spa python3-aiosmtpd"
+gettext libcurl4-openssl-dev apertium apertium-eng-spa python3-aiosmtpd \
+libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-core fonts-noto-cjk fonts-dejavu-core \
+poppler-utils zbar-tools"
 # Node.js for the browser checks: Debian's, unless the machine has one
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"

@@ -1,5 +1,5 @@
-/* `edbridge families translator|languages|update|link` - families in their
- * own language (docs/i18n.md, docs/family_updates.md); send, reach,
+/* `edbridge families translator|languages|update|link|letters` - families in
+ * their own language (docs/i18n.md, docs/family_updates.md); send, reach,
  * settings and contact are in cmd_families_send.c (families_send.h). */
 #include <stdio.h>
 #include <string.h>
@@ -14,13 +14,16 @@
 #include "cli/commands.h"
 #include "cli/families_send.h"
 #include "domain/audit.h"
+#include "domain/delivery.h"
 #include "domain/district.h"
 #include "domain/family_lang.h"
 #include "domain/family_link.h"
 #include "domain/family_update.h"
 #include "domain/family_week.h"
+#include "domain/letter.h"
 #include "domain/translate.h"
 #include "store/db.h"
+#include "web/letter_pdf.h"
 
 static const char usage[] =
 	"usage: edbridge families translator --endpoint URL [--api-key-stdin] [--timeout-ms N]\n"
@@ -31,6 +34,8 @@ static const char usage[] =
 	"       edbridge families link --guardian SOURCEDID --student SOURCEDID\n"
 	"                               --public-url URL\n"
 	"%s"
+	"       edbridge families letters --out FILE.pdf [--public-url URL] [--school SOURCEDID]\n"
+	"                               [--all] [--week YYYY-Www] [--paper us|a4]\n"
 	"       (each also takes [--db FILE] [--district-id N])\n\n"
 	"translator: the district's LibreTranslate-compatible endpoint (POST URL/translate),\n"
 	"  which translates teachers' notes into the languages Apertium (Spanish, offline)\n"
@@ -55,7 +60,16 @@ static const char usage[] =
 	"settings: the district's mail server, text-message provider, quiet hours,\n"
 	"  country code, public address and weekly send time (secrets from stdin).\n"
 	"contact: a guardian's usable contacts; --opt-out/--opt-in a channel for them,\n"
-	"  --paper yes|no (letters even with an email).\n";
+	"  --paper yes|no (letters even with an email).\n"
+	"letters: the printed letters (PDF, one page per family and school, in the\n"
+	"  family's language, with a QR code of a sign-in link per child that works once\n"
+	"  for 30 days) of the families that need paper (no usable email or phone, asked\n"
+	"  for paper, or a letter queued by `send` for the week), or of every family with\n"
+	"  --all (never one that opted out of letters); of one school with --school, else\n"
+	"  every school in turn; sorted by class then child. Prints `letters: N`,\n"
+	"  `pages: N` and `outbox_printed: N` (the week's queued letters now marked\n"
+	"  printed). FILE appears only when complete; no link is kept for letters not\n"
+	"  written. --public-url: default the district's setting (`families settings`).\n";
 
 static void print_usage(FILE *f)
 {
@@ -206,6 +220,137 @@ static int link(int argc, char **argv, struct db *db, int64_t d)
 	return 0;
 }
 
+static int letters(int argc, char **argv, struct db *db, int64_t d)
+{
+	const char *outp = cli_opt(argc, argv, "--out"),
+		   *base = cli_opt(argc, argv, "--public-url");
+	const char *school = cli_opt(argc, argv, "--school"), *wq = cli_opt(argc, argv, "--week");
+	const char *pq = cli_opt(argc, argv, "--paper");
+	bool all = cli_flag(argc, argv, "--all");
+	/* the address families use: --public-url, else the district's setting */
+	static struct delivery_settings ds;
+	if (!base && delivery_get(db, d, &ds) == EB_OK && ds.public_url[0])
+		base = ds.public_url;
+	if (!outp || !base) {
+		fprintf(stderr, "families letters: --out FILE.pdf is required, and --public-url URL"
+				" when the district's settings have no public address\n");
+		return 2;
+	}
+	if (!str_site_url_len(base, 200)) {
+		fprintf(stderr, "families letters: --public-url: '%s' is not an http(s) address\n",
+			base);
+		return 2;
+	}
+	enum letter_paper paper = LETTER_PAPER_US;
+	if (pq && !letter_paper_parse(pq, &paper)) {
+		fprintf(stderr, "families letters: --paper: '%s' is not us or a4\n", pq);
+		return 2;
+	}
+	char zname[DISTRICT_TIME_ZONE_MAX] = "";
+	const struct tz *z = NULL;
+	if (district_time_zone(db, d, zname, sizeof zname) == EB_OK)
+		z = tz_get(zname);
+	struct family_week w;
+	if (wq && family_week_parse(wq, z, &w)) {
+		fprintf(stderr, "families letters: --week: '%s' is not a week such as 2026-W47\n",
+			wq);
+		return 2;
+	}
+	if (!wq)
+		family_week_of(time_now(), z, &w);
+	int64_t one;
+	if (school && db_get_int(db,
+				 "SELECT 1 FROM org WHERE district_id=?1 AND sourced_id=?2 AND"
+				 " type='school'",
+				 DB_ARGS(DB_INT(d), DB_TEXT(school)), &one)) {
+		fprintf(stderr, "families letters: --school: the roster has no school '%s'\n",
+			school);
+		return 2;
+	}
+	/* the base without its trailing slashes (links read <base>/f/...) */
+	char clean[DELIVERY_URL_MAX];
+	snprintf(clean, sizeof clean, "%s", base);
+	for (size_t n = strlen(clean); n > 0 && clean[n - 1] == '/'; n--)
+		clean[n - 1] = '\0';
+	struct arena a;
+	arena_init(&a);
+	struct letter_list list;
+	int rc = 1;
+	char tmp[4200] = "";
+	FILE *f = NULL;
+	if (letter_list(db, d, school, all, w.label, &a, &list)) {
+		fprintf(stderr, "families letters: could not read the roster\n");
+		goto out;
+	}
+	if (list.no_school)
+		fprintf(stderr,
+			"families letters: %ld families have no child in a class: no school to"
+			" hand a letter to\n",
+			list.no_school);
+	if (!list.n) {
+		printf("letters: 0\npages: 0\n");
+		fprintf(stderr, "families letters: no family %s: %s not written\n",
+			all ? "in the roster" : "needs a paper letter", outp);
+		rc = 0;
+		goto out;
+	}
+	/* the file appears only when complete: written beside, then renamed */
+	if (snprintf(tmp, sizeof tmp, "%s.part", outp) >= (int)sizeof tmp ||
+	    !(f = fopen(tmp, "wb"))) {
+		fprintf(stderr, "families letters: --out: cannot write '%s'\n", outp);
+		tmp[0] = '\0';
+		goto out;
+	}
+	struct letter_pdf_run run = { 0 };
+	enum eb_err e = db_begin(db);
+	if (!e)
+		e = letter_pdf_write(db, d, &list, &w, clean, paper, letter_pdf_sink_file, f, &run);
+	if (fclose(f) != 0 && !e)
+		e = EB_EIO;
+	f = NULL;
+	long marked = 0;
+	if (!e)
+		e = letter_mark_printed(db, d, w.label, &list, time_now(), &marked);
+	if (!e) {
+		char what[200];
+		snprintf(what, sizeof what, "printed letters for %ld families (%s, %s)",
+			 run.letters, school ? school : "every school", w.label);
+		e = audit_record_students(db, d, &cli_actor, "export",
+					  school ? "school" : "district",
+					  school ? school : "letters", run.children, what);
+	}
+	if (!e)
+		e = db_commit(db);
+	if (e) {
+		if (db_in_transaction(db))
+			db_rollback(db);
+		fprintf(stderr, "families letters: the letters could not be made: %s\n",
+			e == EB_EINVAL ? "--public-url is too long" : eb_strerror(e));
+		goto out;
+	}
+	/* after the commit: a file whose links were not kept never appears
+	 * (links kept for a file that did not appear are never used: they
+	 * expire) */
+	if (rename(tmp, outp) != 0) {
+		fprintf(stderr, "families letters: --out: cannot write '%s'\n", outp);
+		goto out;
+	}
+	tmp[0] = '\0';
+	printf("letters: %ld\npages: %ld\n", run.letters, run.pages);
+	if (marked)
+		printf("outbox_printed: %ld\n", marked);
+	if (run.fallback)
+		printf("english_fallback: %ld\n", run.fallback);
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	if (tmp[0])
+		remove(tmp);
+	arena_free(&a);
+	return rc;
+}
+
 int cmd_families(int argc, char **argv)
 {
 	if (argc < 2 ||
@@ -213,10 +358,10 @@ int cmd_families(int argc, char **argv)
 		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	static const char *const subs[] = { "translator", "languages", "update",   "link",
-					    "send",	  "reach",     "settings", "contact" };
+	static const char *const subs[] = { "translator", "languages", "update",  "link",   "send",
+					    "reach",	  "settings",  "contact", "letters" };
 	int which = -1;
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 9; i++)
 		if (strcmp(argv[1], subs[i]) == 0)
 			which = i;
 	if (which < 0) {
@@ -241,7 +386,8 @@ int cmd_families(int argc, char **argv)
 		     : which == 4 ? families_send(argc, argv, db, d)
 		     : which == 5 ? families_reach(argc, argv, db, d)
 		     : which == 6 ? families_settings(argc, argv, db, d)
-				  : families_contact(argc, argv, db, d);
+		     : which == 7 ? families_contact(argc, argv, db, d)
+				  : letters(argc, argv, db, d);
 	db_close(db);
 	return rc;
 }

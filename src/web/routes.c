@@ -67,6 +67,7 @@ const struct route routes[] = {
 	{ "GET", "/students/:id/mastery", page_student_mastery, ROLES_STUDENT_DATA, 0, "a student's mastery (audited; ?format=csv)" },
 	{ "POST", "/students/:id/note", page_student_note, PAGE_NOTE_ROLES, 0, "a teacher's note to the family this week (audited)" },
 	{ "POST", "/classes/:id/note", page_class_note, PAGE_NOTE_ROLES, 0, "a teacher's note to the class's families this week (audited)" },
+	{ "POST", "/family/paper", page_family_paper, ROLE_BIT(ROLE_GUARDIAN), 0, "a family asks for paper letters, or no more" },
 	{ "POST", "/family/language", page_family_language, ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT), 0, "a family's or student's language" },
 	{ "GET", "/standards/:code/mastery", page_standard_mastery, MASTERY_LEADERS, 0, "a standard across the district (?format=csv)" },
 	/* small groups (issue 12, h12-groups) */
@@ -138,6 +139,7 @@ const struct route routes[] = {
 	{ "GET", "/assessments/:id", page_assessment, ASSESS_VIEW, 0, "items, item analysis by scope (?school= ?teacher= ?class=; ?format=csv|xlsx)" },
 	{ "POST", "/assessments/:id/items", page_assessment_items, ASSESS_EDIT, 0, "add items (before results)" },
 	{ "POST", "/assessments/:id/results", page_assessment_results, ASSESS_EDIT, 0, "upload item results (CSV)" },
+	{ "GET", "/families/letters", page_family_letters, ADMIN | ROLE_BIT(ROLE_PRINCIPAL), 0, "printed letters to families, per school (PDF: ?school=&format=pdf, &all=1)" },
 	{ "GET", "/assessments/:id/sheets", page_assessment_sheets, ASSESS_VIEW, 0, "a class's answer sheets (PDF; ?class=)" },
 	/* intervention plans and learning plans (issue 12, h12-plans) */
 	{ "GET", "/plans", page_plans, PLANS_STAFF, 0, "intervention plans by class, school, district (?format=csv|xlsx)",

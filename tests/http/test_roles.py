@@ -77,6 +77,11 @@ MATRIX = {
     "/assessments":        [A, A, A, A, A, F, F, F, F, F, A, L],
     "/assessments/1":      [N, N, N, N, N, F, F, F, F, F, N, L],  # none in the fixture
     "/assessments/1/sheets": [N, N, N, N, N, F, F, F, F, F, N, L],
+    # printed letters to families (issue 13): principals (their school), admins;
+    # the PDF needs serve --public-url, which this server has not: 404 says so
+    "/families/letters":   [A, F, A, F, F, F, F, F, F, F, A, L],
+    "/families/letters?school=sch-a2": [A, F, N, F, F, F, F, F, F, F, N, L],
+    "/families/letters?school=sch-a1&format=pdf": [N, F, N, F, F, F, F, F, F, F, N, L],
     # intervention and learning plans (issue 12)
     "/plans":              [A, A, A, A, A, F, F, F, F, F, A, L],
     "/plans?class=cls-a2-3": [A, A, N, A, N, F, F, F, F, F, N, L],
@@ -117,6 +122,7 @@ POST_MATRIX = {
                                    [B, B, N, B, N, F, F, F, F, F, N, L]),
     "/students/stu-1/message": ({"body": ""}, [F, F, F, F, F, F, F, F, B, F, F, L]),
     "/students/stu-3/message": ({"body": ""}, [F, F, F, F, F, F, F, F, N, F, F, L]),
+    "/family/paper": ({"paper": "no"}, [F, F, F, F, F, F, F, F, L, F, F, L]),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that

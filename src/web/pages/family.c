@@ -932,6 +932,7 @@ void page_family_home_guardian(struct http_request *req)
 		html_raw(b, "</ul>");
 	}
 	signin_help(req);
+	page_family_paper_form(req);
 	page_family_language_form(req);
 }
 

@@ -1171,6 +1171,25 @@ static void admin_write(struct home_ctx *h, void *state)
 	html_raw(b, "</p></section>");
 }
 
+/* ---- letters to families (principals, administrators) ------------------ */
+
+/* A link only: counting who needs paper reads every guardian of the
+ * district, which the letters page does when asked. */
+static void *letters_load(struct home_ctx *h)
+{
+	return h; /* nothing to read */
+}
+
+static void letters_write(struct home_ctx *h, void *state)
+{
+	struct buf *b = &h->req->out;
+	html_raw(b, "<section aria-labelledby=\"h-letters\"><h2 id=\"h-letters\">Letters to"
+		    " families</h2><p>This week's update on paper, in each family's language, with"
+		    " a QR code that signs the family in: for families with no email or phone. ");
+	link(b, "/families/letters", "Print the letters");
+	html_raw(b, "</p></section>");
+}
+
 /* ---- families reached (issue 13: docs/family_updates.md "Reach") -------- */
 
 struct reach_state {
@@ -1233,6 +1252,7 @@ static const struct home_section sections[] = {
 	{ ROLE_BIT(ROLE_TECH_CHAMPION), champ_load, champ_write },
 	{ ROLE_BIT(ROLE_VENDOR_CONTACT), vendor_load, vendor_write },
 	{ ROLE_BIT(ROLE_DISTRICT_ADMIN), admin_load, admin_write },
+	{ ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_PRINCIPAL), letters_load, letters_write },
 	{ ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL),
 	  reach_load, reach_write },
 };

@@ -33,6 +33,8 @@ void page_logout(struct http_request *req);
 void page_account_password_form(struct http_request *req);
 void page_account_password(struct http_request *req);
 void page_account_devices(struct http_request *req);
+/* letters.c: printed letters to families (PDF per school; issue 13) */
+void page_family_letters(struct http_request *req);
 /* home.c */
 void page_home(struct http_request *req);
 /* roster.c */
@@ -90,6 +92,10 @@ void page_family_use_lang(struct http_request *req);
 /* The language form (POST /family/language) and, when the roster's
  * language is one we do not have, the line that says so. */
 void page_family_language_form(struct http_request *req);
+/* family_paper.c: "Send me a paper letter too" on a guardian's home page
+ * (the paper preference of domain/family_contact), and its POST */
+void page_family_paper_form(struct http_request *req);
+void page_family_paper(struct http_request *req);
 /* POST /family/language: stores the account's choice (lang, a tag of
  * i18n_at), audited; 400 for another value. */
 void page_family_language(struct http_request *req);
