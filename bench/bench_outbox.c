@@ -34,7 +34,7 @@
 #include "domain/outbox.h"
 #include "lib/large.h"
 #include "store/db.h"
-#include "web/family_message.h"
+#include "web/update_message.h"
 
 extern char **environ;
 
@@ -139,14 +139,14 @@ static bool drain_bench(void)
 			sink_stop();
 			return false;
 		}
-		struct family_message_ctx mc;
-		family_message_ctx_init(&mc, d);
+		struct update_message_ctx mc;
+		update_message_ctx_init(&mc, d);
 		struct outbox_drain_report rep;
 		double t0 = time_mono();
 		enum eb_err rc = outbox_drain(db, d, FAMILY_CH_EMAIL, &s, s.public_url,
-					      family_message_render, &mc, time_now(), 0, &rep);
+					      update_message_render, &mc, time_now(), 0, &rep);
 		double t = time_mono() - t0;
-		family_message_ctx_free(&mc);
+		update_message_ctx_free(&mc);
 		if (rc || rep.sent == 0 || rep.retry || rep.failed) {
 			printf("outbox_drain: run %d: %s, sent %ld, retry %ld, failed %ld %s\n", r,
 			       eb_strerror(rc), rep.sent, rep.retry, rep.failed, rep.error);

@@ -23,7 +23,7 @@
 #include "domain/family_week.h"
 #include "domain/outbox.h"
 #include "store/db.h"
-#include "web/family_message.h"
+#include "web/update_message.h"
 #include "web/page.h"
 
 const char families_send_usage[] =
@@ -125,14 +125,14 @@ int families_send(int argc, char **argv, struct db *db, int64_t d)
 	struct outbox_drain_report dr[FAMILY_CH_N];
 	memset(dr, 0, sizeof dr);
 	if (!dry) {
-		struct family_message_ctx mc;
-		family_message_ctx_init(&mc, d);
+		struct update_message_ctx mc;
+		update_message_ctx_init(&mc, d);
 		for (int ch = FAMILY_CH_EMAIL; ch <= FAMILY_CH_SMS && !rc; ch++) {
 			rc = outbox_drain(db, d, (enum family_channel)ch, &s, pub,
-					  family_message_render, &mc, time_now(), 0, &dr[ch]);
+					  update_message_render, &mc, time_now(), 0, &dr[ch]);
 			sent[ch] = dr[ch].sent;
 		}
-		family_message_ctx_free(&mc);
+		update_message_ctx_free(&mc);
 		if (rc) {
 			fprintf(stderr, "families send: %s\n", eb_strerror(rc));
 			return 1;
@@ -459,11 +459,11 @@ static void schedule_district(struct db *db, int64_t d, int64_t now)
 				 q.queued[FAMILY_CH_SMS], q.queued[FAMILY_CH_LETTER],
 				 q.unreachable);
 	}
-	struct family_message_ctx mc;
-	family_message_ctx_init(&mc, d);
+	struct update_message_ctx mc;
+	update_message_ctx_init(&mc, d);
 	for (int ch = FAMILY_CH_EMAIL; ch <= FAMILY_CH_SMS; ch++) {
 		struct outbox_drain_report r;
-		if (outbox_drain(db, d, (enum family_channel)ch, &s, pub, family_message_render,
+		if (outbox_drain(db, d, (enum family_channel)ch, &s, pub, update_message_render,
 				 &mc, now, 0, &r) == EB_OK &&
 		    (r.sent || r.retry || r.failed || r.bounced))
 			log_info("families: district %lld %s: sent %ld, retry %ld, failed %ld,"
@@ -471,7 +471,7 @@ static void schedule_district(struct db *db, int64_t d, int64_t now)
 				 (long long)d, family_channel_name((enum family_channel)ch), r.sent,
 				 r.retry, r.failed, r.bounced);
 	}
-	family_message_ctx_free(&mc);
+	update_message_ctx_free(&mc);
 	delivery_settings_redact(&s);
 }
 

@@ -1,6 +1,6 @@
-/* family_message.c - the weekly update as an email or a text message
- * (family_message.h). */
-#include "web/family_message.h"
+/* update_message.c - the weekly update as an email or a text message
+ * (update_message.h). */
+#include "web/update_message.h"
 
 #include <string.h>
 
@@ -19,20 +19,20 @@
 
 #define MESSAGE_MAX (2u << 20)
 
-void family_message_ctx_init(struct family_message_ctx *c, int64_t district_id)
+void update_message_ctx_init(struct update_message_ctx *c, int64_t district_id)
 {
 	memset(c, 0, sizeof *c);
 	c->district_id = district_id;
 	arena_init(&c->arena);
 }
 
-void family_message_ctx_free(struct family_message_ctx *c)
+void update_message_ctx_free(struct update_message_ctx *c)
 {
 	arena_free(&c->arena);
 	c->uctx = NULL;
 }
 
-static enum eb_err week_ctx(struct family_message_ctx *c, struct db *db, const char *week)
+static enum eb_err week_ctx(struct update_message_ctx *c, struct db *db, const char *week)
 {
 	if (c->uctx && strcmp(c->week, week) == 0)
 		return EB_OK;
@@ -51,11 +51,11 @@ static enum eb_err week_ctx(struct family_message_ctx *c, struct db *db, const c
 	return rc;
 }
 
-enum eb_err family_message_render(void *rctx, struct db *db, const struct outbox_row *row,
+enum eb_err update_message_render(void *rctx, struct db *db, const struct outbox_row *row,
 				  const char *public_url, struct arena *arena,
 				  struct outbox_message *msg)
 {
-	struct family_message_ctx *c = rctx;
+	struct update_message_ctx *c = rctx;
 	if (!public_url || !*public_url)
 		return EB_EINVAL;
 	enum eb_err rc = week_ctx(c, db, row->week);
