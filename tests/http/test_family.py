@@ -205,9 +205,11 @@ class Family(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertIn("eb_session", c.cookies)
         self.assertIn("remembered device", self.audit())
+        # in the family's language (the roster says Spanish)
         page = c.get("/account/password").text
-        self.assertIn("(this device)", page)
-        self.assertIn("Set a password", page)
+        self.assertIn('<html lang="es">', page)
+        self.assertIn("(este dispositivo)", page)
+        self.assertIn("Poner una contraseña", page)
         # the family forgets it
         dev_id = re.search(r'name="device" value="(\d+)"', page).group(1)
         r = c.post("/account/devices", {"device": dev_id})
@@ -249,7 +251,7 @@ class Family(unittest.TestCase):
         other, _ = self.code_client("fam.setpw", remember=True)
         r = c.post("/account/password", {"password": "password1", "again": "password1"})
         self.assertEqual(r.status, 400)
-        self.assertIn("too common", r.text)
+        self.assertIn("demasiado común", r.text)  # the family's language
         r = c.post("/account/password", {"password": "fam.setpw river", "again":
                                          "fam.setpw river"})
         self.assertEqual(r.status, 400)  # contains the login
@@ -258,7 +260,7 @@ class Family(unittest.TestCase):
         self.assertEqual(r.status, 400)
         r = c.post("/account/password", {"password": new, "again": new})
         self.assertEqual(r.status, 303)
-        self.assertIn("Your password is set", c.get(r.header("Location")).text)
+        self.assertIn("Su contraseña está puesta", c.get(r.header("Location")).text)
         # this browser stays signed in and remembered; the other device is forgotten
         c.cookies.pop("eb_session")
         self.assertEqual(c.get("/home").status, 200)
