@@ -41,7 +41,11 @@ const PARALLEL = Number(process.env.EDBRIDGE_BROWSER_PARALLEL || 2);
 const DEADLINE_S = Number(process.env.EDBRIDGE_BROWSER_DEADLINE || 900);
 
 /* guardians added to the demo who read it in another language: login -> tag */
-const FAMILY_LANGS = { 'parent-es': 'es', 'parent-ar': 'ar' };
+/* a family in each of our languages besides English (docs/i18n.md) */
+const FAMILY_LANGS = {
+	'parent-es': 'es', 'parent-zh': 'zh-Hans', 'parent-vi': 'vi', 'parent-ar': 'ar',
+	'parent-ht': 'ht', 'parent-pt': 'pt', 'parent-ru': 'ru', 'parent-ko': 'ko', 'parent-tl': 'tl',
+};
 
 const WIDTHS = [
 	{ name: '1280x800', width: 1280, height: 800 },
@@ -107,9 +111,9 @@ function buildDemo(db) {
 	}
 	if (!logins.length)
 		throw new Error('demo output without its table of logins:\n' + out);
-	/* families in their language (docs/i18n.md): two more guardians of the
-	 * demo parent's first child, who choose Spanish and Arabic (right to
-	 * left) on their home page when they sign in (FAMILY_LANGS) */
+	/* families in their language (docs/i18n.md): more guardians of the demo
+	 * parent's first child, one per language (Arabic right to left), who
+	 * choose it on their home page when they sign in (FAMILY_LANGS) */
 	const child = /^parent\t.*?guardian \(person ([^)]+)\)/m.exec(
 		edbridge(['user', 'list', '--db', db]));
 	if (!child)
