@@ -296,10 +296,14 @@ out:
 	return rc;
 }
 
-enum eb_err translate_text(const struct translate_config *c, const struct i18n_lang *lang,
-			   const char *text, struct buf *out, enum translate_engine *used)
+/* Translates text between English and other (to_english: from other into
+ * English, else from English into other): Apertium for Spanish (offline),
+ * else, or when it fails, the district's LibreTranslate endpoint. */
+static enum eb_err translate_pair(const struct translate_config *c, const struct i18n_lang *other,
+				  bool to_english, const char *text, struct buf *out,
+				  enum translate_engine *used)
 {
-	if (!lang || lang == i18n_english() || !text)
+	if (!other || other == i18n_english() || !text)
 		return EB_ENOTSUP;
 	if (strlen(text) > TRANSLATE_TEXT_MAX)
 		return EB_ETOOBIG;
@@ -307,11 +311,14 @@ enum eb_err translate_text(const struct translate_config *c, const struct i18n_l
 	struct buf t = BUF_INIT;
 	buf_init(&t, TRANSLATE_OUT_MAX);
 	enum eb_err rc = EB_ENOTSUP;
-	if (strcmp(lang->tag, "es") == 0 && (rc = apertium("eng-spa", text, timeout, &t)) == EB_OK)
+	if (strcmp(other->tag, "es") == 0 &&
+	    (rc = apertium(to_english ? "spa-eng" : "eng-spa", text, timeout, &t)) == EB_OK)
 		*used = TRANSLATE_APERTIUM;
 	if (rc && c && c->endpoint[0]) {
 		buf_reset(&t);
-		if ((rc = libretranslate(c, "en", libre_code(lang), text, &t)) == EB_OK)
+		const char *src = to_english ? libre_code(other) : "en";
+		const char *dst = to_english ? "en" : libre_code(other);
+		if ((rc = libretranslate(c, src, dst, text, &t)) == EB_OK)
 			*used = TRANSLATE_LIBRETRANSLATE;
 	}
 	if (!rc)
@@ -320,26 +327,14 @@ enum eb_err translate_text(const struct translate_config *c, const struct i18n_l
 	return rc;
 }
 
+enum eb_err translate_text(const struct translate_config *c, const struct i18n_lang *lang,
+			   const char *text, struct buf *out, enum translate_engine *used)
+{
+	return translate_pair(c, lang, false, text, out, used);
+}
+
 enum eb_err translate_to_english(const struct translate_config *c, const struct i18n_lang *from,
 				 const char *text, struct buf *out, enum translate_engine *used)
 {
-	if (!from || from == i18n_english() || !text)
-		return EB_ENOTSUP;
-	if (strlen(text) > TRANSLATE_TEXT_MAX)
-		return EB_ETOOBIG;
-	int timeout = c && c->timeout_ms > 0 ? c->timeout_ms : TRANSLATE_TIMEOUT_MS;
-	struct buf t = BUF_INIT;
-	buf_init(&t, TRANSLATE_OUT_MAX);
-	enum eb_err rc = EB_ENOTSUP;
-	if (strcmp(from->tag, "es") == 0 && (rc = apertium("spa-eng", text, timeout, &t)) == EB_OK)
-		*used = TRANSLATE_APERTIUM;
-	if (rc && c && c->endpoint[0]) {
-		buf_reset(&t);
-		if ((rc = libretranslate(c, libre_code(from), "en", text, &t)) == EB_OK)
-			*used = TRANSLATE_LIBRETRANSLATE;
-	}
-	if (!rc)
-		buf_put(out, t.data, t.len);
-	buf_free(&t);
-	return rc;
+	return translate_pair(c, from, true, text, out, used);
 }

@@ -235,6 +235,23 @@ static void goals_part(struct http_request *req, const char *sid)
 	html_raw(b, "</ul></section>");
 }
 
+/* One feedback item opened: <li>, the standard, the teacher's words, who
+ * and when; the caller adds what follows and closes the </li>. */
+static void feedback_item(struct http_request *req, const struct feedback *f)
+{
+	struct buf *b = &req->out;
+	const struct i18n_lang *L = req->lang;
+	html_raw(b, "<li><p class=\"fam-what\">");
+	standard_line(b, L, f->standard);
+	html_raw(b, "</p><blockquote class=\"fam-note\"><p>");
+	english(b, L, f->body);
+	html_raw(b, "</p></blockquote><p class=\"muted\">");
+	html_textf(b, TR(L, "From %s."), f->author);
+	html_raw(b, " ");
+	page_time(req, f->at);
+	html_raw(b, "</p>");
+}
+
 static void thread(struct http_request *req, const struct feedback *f, bool student_view)
 {
 	struct buf *b = &req->out;
@@ -313,15 +330,7 @@ static void feedback_part(struct http_request *req, const char *sid)
 	}
 	html_raw(b, "<ul class=\"fam-list\">");
 	for (size_t i = 0; i < n; i++) {
-		html_raw(b, "<li><p class=\"fam-what\">");
-		standard_line(b, L, f[i].standard);
-		html_raw(b, "</p><blockquote class=\"fam-note\"><p>");
-		english(b, L, f[i].body);
-		html_raw(b, "</p></blockquote><p class=\"muted\">");
-		html_textf(b, TR(L, "From %s."), f[i].author);
-		html_raw(b, " ");
-		page_time(req, f[i].at);
-		html_raw(b, "</p>");
+		feedback_item(req, &f[i]);
 		thread(req, &f[i], true);
 		answer_form(req, sid, &f[i], true);
 		html_raw(b, "</li>");
@@ -854,15 +863,8 @@ static void family_feedback(struct http_request *req, const char *sid)
 	}
 	html_raw(b, "<ul class=\"fam-list\">");
 	for (size_t i = 0; i < n; i++) {
-		html_raw(b, "<li><p class=\"fam-what\">");
-		standard_line(b, L, f[i].standard);
-		html_raw(b, "</p><blockquote class=\"fam-note\"><p>");
-		english(b, L, f[i].body);
-		html_raw(b, "</p></blockquote><p class=\"muted\">");
-		html_textf(b, TR(L, "From %s."), f[i].author);
-		html_raw(b, " ");
-		page_time(req, f[i].at);
-		html_raw(b, "</p></li>");
+		feedback_item(req, &f[i]);
+		html_raw(b, "</li>");
 	}
 	html_raw(b, "</ul></section>");
 }
