@@ -364,15 +364,6 @@ void sms_provider_from(const struct delivery_settings *s, const char *public_url
 	}
 }
 
-static const struct tz *district_zone(struct db *db, int64_t district_id)
-{
-	char name[64];
-	const struct tz *z = NULL;
-	if (district_time_zone(db, district_id, name, sizeof name) == EB_OK)
-		z = tz_get(name);
-	return z ? z : tz_utc();
-}
-
 enum eb_err sms_compose(struct db *db, const struct outbox_row *row, const struct i18n_lang *L,
 			const char *short_text, const char *link, struct arena *arena,
 			const char **text)
@@ -416,49 +407,6 @@ enum eb_err sms_compose(struct db *db, const struct outbox_row *row, const struc
 	buf_free(&tail);
 	buf_free(&out);
 	return rc;
-}
-
-enum eb_err sms_render(void *rctx, struct db *db, const struct outbox_row *row,
-		       const char *public_url, struct arena *arena, struct outbox_message *msg)
-{
-	(void)rctx;
-	if (row->channel != FAMILY_CH_SMS || row->nchildren == 0 || !row->children[0][0])
-		return EB_EINVAL;
-	enum eb_err rc;
-	const struct i18n_lang *L = i18n_find(row->lang);
-	if (!L)
-		L = i18n_english();
-	struct family_week w;
-	if ((rc = family_week_parse(row->week, district_zone(db, row->district_id), &w)))
-		return rc;
-	struct family_update u;
-	const char *child = row->children[0];
-	if ((rc = family_update_build(db, row->district_id, child, &w, L, arena, &u)))
-		return rc;
-	char token[64], url[600];
-	if ((rc = family_link_issue(db, row->district_id, row->guardian_sid, child, FAMILY_LINK_SMS,
-				    token)))
-		return rc;
-	bool ok = family_link_url(public_url, token, url, sizeof url);
-	sodium_memzero(token, sizeof token);
-	if (!ok)
-		return EB_EINVAL;
-	struct buf text = BUF_INIT;
-	buf_init(&text, 4096);
-	family_update_short(&u, &text);
-	const char *t = NULL;
-	rc = buf_failed(&text) ? EB_ENOMEM
-			       : sms_compose(db, row, L, buf_cstr(&text), url, arena, &t);
-	buf_free(&text);
-	sodium_memzero(url, sizeof url);
-	if (rc)
-		return rc;
-	memset(msg, 0, sizeof *msg);
-	msg->to = row->address;
-	msg->text = t;
-	msg->lang = L->tag;
-	msg->rtl = L->rtl;
-	return EB_OK;
 }
 
 struct sms_session {

@@ -4,10 +4,11 @@
  *
  * Sending: the outbox (domain/outbox.h) claims a family's 'sms' row, asks
  * sms_not_before whether the district's quiet hours hold it back (then it
- * waits, still queued), renders it (sms_render: the first child's short
- * update in the family's language, a note when there are other children,
- * and a single-use sign-in link, fitted into 2 GSM-7 or 3 UCS-2 segments;
- * the segments are stored on the row) and sends it through the provider
+ * waits, still queued), renders it (web/update_message.h, through
+ * sms_compose: the first child's short update in the family's language, a
+ * note when there are other children, and a single-use sign-in link, fitted
+ * into 2 GSM-7 or 3 UCS-2 segments; the segments are stored on the row) and
+ * sends it through the provider
  * (domain/sms_provider.h).
  *
  * Receiving (POST /sms/inbound, signed by the provider): a whole message
@@ -85,15 +86,6 @@ struct i18n_lang;
 enum eb_err sms_compose(struct db *db, const struct outbox_row *row, const struct i18n_lang *L,
 			const char *short_text, const char *link, struct arena *arena,
 			const char **text);
-
-/* The outbox renderer of an 'sms' row (outbox_render_fn): msg->text is the
- * family's text in row->lang (see above), with a sign-in link
- * (FAMILY_LINK_SMS) to row->children[0]; the row's segments and encoding
- * are stored. EB_EINVAL for a row of another channel or without a child,
- * EB_ETOOBIG when the link alone does not fit the budget, EB_ENOTFOUND
- * when the roster no longer has the child; EB_EDB. */
-enum eb_err sms_render(void *rctx, struct db *db, const struct outbox_row *row,
-		       const char *public_url, struct arena *arena, struct outbox_message *msg);
 
 /* The outbox's 'sms' channel (outbox_channel_for(FAMILY_CH_SMS)): open
  * reads the provider from the settings (EB_ENOTSUP when the district has
