@@ -214,3 +214,18 @@ enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_er
 	rec->fields = r->fields;
 	return csv_check_text(r, rec, raw, (size_t)(r->p - raw), err);
 }
+
+int csv_column(const struct csv_record *header, const char *name)
+{
+	for (size_t i = 0; i < header->nfields; i++)
+		if (str_ieq_cstr(str_trim(header->fields[i]), name))
+			return (int)i;
+	return -1;
+}
+
+struct str csv_field(const struct csv_record *r, int col)
+{
+	if (col < 0 || (size_t)col >= r->nfields)
+		return (struct str){ "", 0 };
+	return str_trim(r->fields[col]);
+}

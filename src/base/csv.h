@@ -47,4 +47,10 @@ void csv_init(struct csv_reader *r, char *data, size_t len);
  * skipped. */
 enum eb_err csv_next(struct csv_reader *r, struct csv_record *rec, struct csv_error *err);
 
+/* The column of header whose name (trimmed) is name, any case; -1 when
+ * none. */
+int csv_column(const struct csv_record *header, const char *name);
+/* Field col of r, trimmed; "" when col < 0 or the record is shorter. */
+struct str csv_field(const struct csv_record *r, int col);
+
 #endif

@@ -2,7 +2,6 @@
 #include "ingest/assessment_csv.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,36 +14,8 @@
 #include "domain/audit.h"
 #include "domain/initiatives.h"
 #include "domain/roster.h"
+#include "ingest/file_errs.h"
 #include "store/db.h"
-
-#define MAX_ERRORS 50
-
-struct errs {
-	struct buf *b;
-	const char *label;
-	size_t n;
-};
-
-static void err_at(struct errs *e, size_t line, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void err_at(struct errs *e, size_t line, const char *field, const char *fmt, ...)
-{
-	if (e->n < MAX_ERRORS && e->b) {
-		buf_printf(e->b, "%s:%zu: %s: ", e->label, line, field);
-		va_list ap;
-		va_start(ap, fmt);
-		buf_vprintf(e->b, fmt, ap);
-		va_end(ap);
-		buf_putc(e->b, '\n');
-	}
-	e->n++;
-}
-
-static void err_done(struct errs *e)
-{
-	if (e->n > MAX_ERRORS && e->b)
-		buf_printf(e->b, "%s: ... and %zu more problems\n", e->label, e->n - MAX_ERRORS);
-}
 
 static const char *const date_formats[] = { "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "YYYYMMDD",
 					    NULL };
@@ -103,14 +74,6 @@ static int parse_date(struct str s, const char *fmt, char out[11])
 	return (yy == y && (int)mm == m && (int)dd == d) ? 0 : -1; /* no 31 February */
 }
 
-static int col_of(const struct csv_record *h, const char *name)
-{
-	for (size_t i = 0; i < h->nfields; i++)
-		if (str_ieq_cstr(str_trim(h->fields[i]), name))
-			return (int)i;
-	return -1;
-}
-
 static int is_student(struct db *db, int64_t d, struct str sid)
 {
 	char tmp[256];
@@ -119,13 +82,6 @@ static int is_student(struct db *db, int64_t d, struct str sid)
 	memcpy(tmp, sid.p, sid.n);
 	tmp[sid.n] = 0;
 	return roster_is_student(db, d, tmp);
-}
-
-static struct str field(const struct csv_record *r, int c)
-{
-	if (c < 0 || (size_t)c >= r->nfields)
-		return (struct str){ "", 0 };
-	return str_trim(r->fields[c]);
 }
 
 struct row {
@@ -138,17 +94,17 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 				  size_t len, const struct assessment_profile *p, size_t *rows,
 				  struct buf *errors)
 {
-	struct errs E = { errors, label, 0 };
+	struct file_errs E = { errors, label, 0 };
 	*rows = 0;
 	const char *fmt = p->date_format ? p->date_format : "YYYY-MM-DD";
 	if (assessment_csv_date_format_ok(fmt)) {
-		err_at(&E, 0, "date_format",
-		       "'%s' is not one of YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, YYYYMMDD", fmt);
+		file_err_at(&E, 0, "date_format",
+			    "'%s' is not one of YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, YYYYMMDD", fmt);
 		return EB_EINVAL;
 	}
 	if (!(p->scale_min < p->scale_max) || !isfinite(p->scale_min) || !isfinite(p->scale_max)) {
-		err_at(&E, 0, "scale", "the minimum (%g) must be below the maximum (%g)",
-		       p->scale_min, p->scale_max);
+		file_err_at(&E, 0, "scale", "the minimum (%g) must be below the maximum (%g)",
+			    p->scale_min, p->scale_max);
 		return EB_EINVAL;
 	}
 	struct csv_reader rd;
@@ -157,23 +113,24 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 	struct csv_error ce;
 	enum eb_err e = csv_next(&rd, &rec, &ce);
 	if (e) {
-		err_at(&E, e == EB_EPARSE ? ce.line : 1, "header", "%s",
-		       e == EB_EPARSE ? ce.reason : "the file is empty");
+		file_err_at(&E, e == EB_EPARSE ? ce.line : 1, "header", "%s",
+			    e == EB_EPARSE ? ce.reason : "the file is empty");
 		return EB_EINVAL;
 	}
 	const char *n_st = p->col_student ? p->col_student : "student_id";
 	const char *n_dt = p->col_date ? p->col_date : "date";
 	const char *n_sc = p->col_score ? p->col_score : "score";
-	int c_st = col_of(&rec, n_st), c_dt = col_of(&rec, n_dt), c_sc = col_of(&rec, n_sc);
-	int c_as = col_of(&rec, p->col_assessment ? p->col_assessment : "assessment");
-	int c_lo = col_of(&rec, p->col_scale_min ? p->col_scale_min : "scale_min");
-	int c_hi = col_of(&rec, p->col_scale_max ? p->col_scale_max : "scale_max");
+	int c_st = csv_column(&rec, n_st), c_dt = csv_column(&rec, n_dt),
+	    c_sc = csv_column(&rec, n_sc);
+	int c_as = csv_column(&rec, p->col_assessment ? p->col_assessment : "assessment");
+	int c_lo = csv_column(&rec, p->col_scale_min ? p->col_scale_min : "scale_min");
+	int c_hi = csv_column(&rec, p->col_scale_max ? p->col_scale_max : "scale_max");
 	if (c_st < 0)
-		err_at(&E, rec.line, "header", "no column '%s' (student id)", n_st);
+		file_err_at(&E, rec.line, "header", "no column '%s' (student id)", n_st);
 	if (c_dt < 0)
-		err_at(&E, rec.line, "header", "no column '%s' (date)", n_dt);
+		file_err_at(&E, rec.line, "header", "no column '%s' (date)", n_dt);
 	if (c_sc < 0)
-		err_at(&E, rec.line, "header", "no column '%s' (score)", n_sc);
+		file_err_at(&E, rec.line, "header", "no column '%s' (score)", n_sc);
 	if (E.n)
 		return EB_EINVAL;
 
@@ -193,43 +150,43 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 		if (e == EB_ENOTFOUND)
 			break;
 		if (e) {
-			err_at(&E, ce.line, "csv", "column %zu: %s", ce.column, ce.reason);
+			file_err_at(&E, ce.line, "csv", "column %zu: %s", ce.column, ce.reason);
 			continue;
 		}
 		size_t line = rec.line;
 		struct row r = { 0 };
 		int bad = 0;
-		r.sid = field(&rec, c_st);
+		r.sid = csv_field(&rec, c_st);
 		if (r.sid.n == 0) {
-			err_at(&E, line, n_st, "is empty");
+			file_err_at(&E, line, n_st, "is empty");
 			bad = 1;
 		} else if (!is_student(db, district_id, r.sid)) {
-			err_at(&E, line, n_st, "'%.*s' is not a student of this district",
-			       (int)(r.sid.n > 60 ? 60 : r.sid.n), r.sid.p);
+			file_err_at(&E, line, n_st, "'%.*s' is not a student of this district",
+				    (int)(r.sid.n > 60 ? 60 : r.sid.n), r.sid.p);
 			bad = 1;
 		}
-		struct str ds = field(&rec, c_dt);
+		struct str ds = csv_field(&rec, c_dt);
 		if (parse_date(ds, fmt, r.date)) {
-			err_at(&E, line, n_dt, "'%.*s' is not a date in the format %s",
-			       (int)(ds.n > 40 ? 40 : ds.n), ds.p, fmt);
+			file_err_at(&E, line, n_dt, "'%.*s' is not a date in the format %s",
+				    (int)(ds.n > 40 ? 40 : ds.n), ds.p, fmt);
 			bad = 1;
 		}
-		struct str ss = field(&rec, c_sc);
+		struct str ss = csv_field(&rec, c_sc);
 		if (ss.n == 0 || str_to_double(ss, &r.score) || !isfinite(r.score)) {
-			err_at(&E, line, n_sc, "'%.*s' is not a number",
-			       (int)(ss.n > 40 ? 40 : ss.n), ss.p);
+			file_err_at(&E, line, n_sc, "'%.*s' is not a number",
+				    (int)(ss.n > 40 ? 40 : ss.n), ss.p);
 			bad = 1;
 		} else if (r.score < p->scale_min || r.score > p->scale_max) {
-			err_at(&E, line, n_sc, "%g is outside the scale %g..%g", r.score,
-			       p->scale_min, p->scale_max);
+			file_err_at(&E, line, n_sc, "%g is outside the scale %g..%g", r.score,
+				    p->scale_min, p->scale_max);
 			bad = 1;
 		}
 		if (c_as >= 0) {
-			struct str as = field(&rec, c_as);
+			struct str as = csv_field(&rec, c_as);
 			if (!str_eq_cstr(as, p->name)) {
-				err_at(&E, line, "assessment",
-				       "'%.*s' differs from '%s' (one assessment per file)",
-				       (int)(as.n > 60 ? 60 : as.n), as.p, p->name);
+				file_err_at(&E, line, "assessment",
+					    "'%.*s' differs from '%s' (one assessment per file)",
+					    (int)(as.n > 60 ? 60 : as.n), as.p, p->name);
 				bad = 1;
 			}
 		}
@@ -238,12 +195,13 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 			double want = k ? p->scale_max : p->scale_min, got;
 			if (c < 0)
 				continue;
-			struct str s = field(&rec, c);
+			struct str s = csv_field(&rec, c);
 			if (s.n == 0 || str_to_double(s, &got) || got != want) {
-				err_at(&E, line, k ? "scale_max" : "scale_min",
-				       "'%.*s' differs from the declared scale %g..%g (mixed "
-				       "scales)",
-				       (int)(s.n > 40 ? 40 : s.n), s.p, p->scale_min, p->scale_max);
+				file_err_at(&E, line, k ? "scale_max" : "scale_min",
+					    "'%.*s' differs from the declared scale %g..%g (mixed "
+					    "scales)",
+					    (int)(s.n > 40 ? 40 : s.n), s.p, p->scale_min,
+					    p->scale_max);
 				bad = 1;
 			}
 		}
@@ -252,8 +210,8 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 		char *key = arena_printf(&a, "%.*s\x1f%s", (int)r.sid.n, r.sid.p, r.date);
 		int32_t old;
 		if (hs_put(&seen, str_from(key), (int32_t)line, &old) == EB_EEXIST) {
-			err_at(&E, line, n_st, "'%.*s' on %s repeats line %d (duplicate row)",
-			       (int)(r.sid.n > 60 ? 60 : r.sid.n), r.sid.p, r.date, old);
+			file_err_at(&E, line, n_st, "'%.*s' on %s repeats line %d (duplicate row)",
+				    (int)(r.sid.n > 60 ? 60 : r.sid.n), r.sid.p, r.date, old);
 			continue;
 		}
 		if (n == cap) {
@@ -268,7 +226,7 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 		v[n++] = r;
 	}
 	if (!E.n && n == 0)
-		err_at(&E, rd.line, "file", "has no score rows");
+		file_err_at(&E, rd.line, "file", "has no score rows");
 	if (E.n) {
 		e = EB_EINVAL;
 		goto out;
@@ -280,7 +238,7 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 	if ((e = assessment_ensure(db, district_id, p->name, p->scale_min, p->scale_max, &aid, why,
 				   sizeof why))) {
 		db_rollback(db);
-		err_at(&E, 0, "assessment", "%s", why);
+		file_err_at(&E, 0, "assessment", "%s", why);
 		goto out;
 	}
 	for (size_t i = 0; i < n && !e; i++) {
@@ -299,12 +257,12 @@ enum eb_err assessment_csv_import(struct db *db, int64_t district_id, const char
 		e = db_commit(db);
 	if (e) {
 		db_rollback(db);
-		err_at(&E, 0, "database", "%s", eb_strerror(e));
+		file_err_at(&E, 0, "database", "%s", eb_strerror(e));
 	} else {
 		*rows = n;
 	}
 out:
-	err_done(&E);
+	file_err_done(&E);
 	hs_free(&seen);
 	arena_free(&a);
 	free(v);
@@ -315,7 +273,7 @@ enum eb_err usage_csv_import(struct db *db, int64_t district_id, int64_t initiat
 			     const char *label, char *data, size_t len, size_t *rows,
 			     struct buf *errors)
 {
-	struct errs E = { errors, label, 0 };
+	struct file_errs E = { errors, label, 0 };
 	*rows = 0;
 	struct csv_reader rd;
 	csv_init(&rd, data, len);
@@ -323,18 +281,18 @@ enum eb_err usage_csv_import(struct db *db, int64_t district_id, int64_t initiat
 	struct csv_error ce;
 	enum eb_err e = csv_next(&rd, &rec, &ce);
 	if (e) {
-		err_at(&E, e == EB_EPARSE ? ce.line : 1, "header", "%s",
-		       e == EB_EPARSE ? ce.reason : "the file is empty");
+		file_err_at(&E, e == EB_EPARSE ? ce.line : 1, "header", "%s",
+			    e == EB_EPARSE ? ce.reason : "the file is empty");
 		return EB_EINVAL;
 	}
-	int c_st = col_of(&rec, "student_id"), c_mi = col_of(&rec, "minutes"),
-	    c_se = col_of(&rec, "sessions");
+	int c_st = csv_column(&rec, "student_id"), c_mi = csv_column(&rec, "minutes"),
+	    c_se = csv_column(&rec, "sessions");
 	if (c_st < 0)
-		err_at(&E, rec.line, "header", "no column 'student_id'");
+		file_err_at(&E, rec.line, "header", "no column 'student_id'");
 	if (c_mi < 0)
-		err_at(&E, rec.line, "header", "no column 'minutes'");
+		file_err_at(&E, rec.line, "header", "no column 'minutes'");
 	if (c_se < 0)
-		err_at(&E, rec.line, "header", "no column 'sessions'");
+		file_err_at(&E, rec.line, "header", "no column 'sessions'");
 	if (E.n)
 		return EB_EINVAL;
 	struct hashset seen;
@@ -357,28 +315,31 @@ enum eb_err usage_csv_import(struct db *db, int64_t district_id, int64_t initiat
 		if (e == EB_ENOTFOUND)
 			break;
 		if (e) {
-			err_at(&E, ce.line, "csv", "column %zu: %s", ce.column, ce.reason);
+			file_err_at(&E, ce.line, "csv", "column %zu: %s", ce.column, ce.reason);
 			continue;
 		}
 		size_t line = rec.line;
 		int bad = 0;
-		struct str sid = field(&rec, c_st), ms = field(&rec, c_mi), ss = field(&rec, c_se);
+		struct str sid = csv_field(&rec, c_st), ms = csv_field(&rec, c_mi),
+			   ss = csv_field(&rec, c_se);
 		double minutes = 0;
 		int64_t sessions = 0;
 		if (!is_student(db, district_id, sid)) {
-			err_at(&E, line, "student_id", "'%.*s' is not a student of this district",
-			       (int)(sid.n > 60 ? 60 : sid.n), sid.p);
+			file_err_at(&E, line, "student_id",
+				    "'%.*s' is not a student of this district",
+				    (int)(sid.n > 60 ? 60 : sid.n), sid.p);
 			bad = 1;
 		}
 		if (ms.n == 0 || str_to_double(ms, &minutes) || !isfinite(minutes) || minutes < 0 ||
 		    minutes > 100000) {
-			err_at(&E, line, "minutes", "'%.*s' is not a number of minutes 0..100000",
-			       (int)(ms.n > 40 ? 40 : ms.n), ms.p);
+			file_err_at(&E, line, "minutes",
+				    "'%.*s' is not a number of minutes 0..100000",
+				    (int)(ms.n > 40 ? 40 : ms.n), ms.p);
 			bad = 1;
 		}
 		if (ss.n == 0 || str_to_i64(ss, 0, 100000, &sessions)) {
-			err_at(&E, line, "sessions", "'%.*s' is not a whole number 0..100000",
-			       (int)(ss.n > 40 ? 40 : ss.n), ss.p);
+			file_err_at(&E, line, "sessions", "'%.*s' is not a whole number 0..100000",
+				    (int)(ss.n > 40 ? 40 : ss.n), ss.p);
 			bad = 1;
 		}
 		if (bad)
@@ -386,8 +347,8 @@ enum eb_err usage_csv_import(struct db *db, int64_t district_id, int64_t initiat
 		char *key = arena_strndup(&a, sid.p, sid.n);
 		int32_t old;
 		if (hs_put(&seen, str_from(key), (int32_t)line, &old) == EB_EEXIST) {
-			err_at(&E, line, "student_id", "'%s' repeats line %d (duplicate row)", key,
-			       old);
+			file_err_at(&E, line, "student_id", "'%s' repeats line %d (duplicate row)",
+				    key, old);
 			continue;
 		}
 		if (n == cap) {
@@ -402,7 +363,7 @@ enum eb_err usage_csv_import(struct db *db, int64_t district_id, int64_t initiat
 		v[n++] = (struct urow){ key, minutes, sessions };
 	}
 	if (!E.n && n == 0)
-		err_at(&E, rd.line, "file", "has no use rows");
+		file_err_at(&E, rd.line, "file", "has no use rows");
 	if (E.n) {
 		e = EB_EINVAL;
 		goto out;
@@ -423,12 +384,12 @@ enum eb_err usage_csv_import(struct db *db, int64_t district_id, int64_t initiat
 		e = db_commit(db);
 	if (e) {
 		db_rollback(db);
-		err_at(&E, 0, "database", "%s", eb_strerror(e));
+		file_err_at(&E, 0, "database", "%s", eb_strerror(e));
 	} else {
 		*rows = n;
 	}
 out:
-	err_done(&E);
+	file_err_done(&E);
 	hs_free(&seen);
 	arena_free(&a);
 	free(v);

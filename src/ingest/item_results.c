@@ -2,7 +2,6 @@
 #include "ingest/item_results.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,46 +14,10 @@
 #include "domain/assessments.h"
 #include "domain/audit.h"
 #include "domain/roster.h"
+#include "ingest/file_errs.h"
 #include "store/db.h"
 
-#define MAX_ERRORS 50
 #define SID_MAX 255
-
-struct errs {
-	struct buf *b;
-	const char *label;
-	size_t n;
-};
-
-static void err_at(struct errs *e, size_t line, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void err_at(struct errs *e, size_t line, const char *field, const char *fmt, ...)
-{
-	if (e->n < MAX_ERRORS && e->b) {
-		buf_printf(e->b, "%s:%zu: %s: ", e->label, line, field);
-		va_list ap;
-		va_start(ap, fmt);
-		buf_vprintf(e->b, fmt, ap);
-		va_end(ap);
-		buf_putc(e->b, '\n');
-	}
-	e->n++;
-}
-
-static int col_of(const struct csv_record *h, const char *name)
-{
-	for (size_t i = 0; i < h->nfields; i++)
-		if (str_ieq_cstr(str_trim(h->fields[i]), name))
-			return (int)i;
-	return -1;
-}
-
-static struct str field(const struct csv_record *r, int c)
-{
-	if (c < 0 || (size_t)c >= r->nfields)
-		return (struct str){ "", 0 };
-	return str_trim(r->fields[c]);
-}
 
 /* A shown value: at most 40 bytes of it. */
 #define SHOW(s) (int)((s).n > 40 ? 40 : (s).n), (s).p
@@ -81,7 +44,7 @@ enum eb_err item_results_import(struct db *db, int64_t district_id, int64_t asse
 				const struct audit_actor *who, const char *label, char *data,
 				size_t len, struct item_results_report *rep, struct buf *errors)
 {
-	struct errs E = { errors, label, 0 };
+	struct file_errs E = { errors, label, 0 };
 	memset(rep, 0, sizeof *rep);
 	struct arena a;
 	arena_init(&a);
@@ -106,22 +69,23 @@ enum eb_err item_results_import(struct db *db, int64_t district_id, int64_t asse
 	struct csv_error ce;
 	e = csv_next(&rd, &rec, &ce);
 	if (e) {
-		err_at(&E, e == EB_EPARSE ? ce.line : 1, "header", "%s",
-		       e == EB_EPARSE ? ce.reason : "the file is empty");
+		file_err_at(&E, e == EB_EPARSE ? ce.line : 1, "header", "%s",
+			    e == EB_EPARSE ? ce.reason : "the file is empty");
 		e = EB_EINVAL;
 		goto out;
 	}
-	int c_st = col_of(&rec, "student_id"), c_it = col_of(&rec, "item"),
-	    c_re = col_of(&rec, "response"), c_pt = col_of(&rec, "points"),
-	    c_dt = col_of(&rec, "date");
+	int c_st = csv_column(&rec, "student_id"), c_it = csv_column(&rec, "item"),
+	    c_re = csv_column(&rec, "response"), c_pt = csv_column(&rec, "points"),
+	    c_dt = csv_column(&rec, "date");
 	if (c_st < 0)
-		err_at(&E, rec.line, "header", "no column 'student_id' (the student's sourcedId)");
+		file_err_at(&E, rec.line, "header",
+			    "no column 'student_id' (the student's sourcedId)");
 	if (c_it < 0)
-		err_at(&E, rec.line, "header", "no column 'item' (the item number)");
+		file_err_at(&E, rec.line, "header", "no column 'item' (the item number)");
 	if (c_re < 0 && c_pt < 0)
-		err_at(&E, rec.line, "header", "no column 'response' or 'points'");
+		file_err_at(&E, rec.line, "header", "no column 'response' or 'points'");
 	if (c_dt < 0)
-		err_at(&E, rec.line, "header", "no column 'date' (YYYY-MM-DD)");
+		file_err_at(&E, rec.line, "header", "no column 'date' (YYYY-MM-DD)");
 	if (E.n) {
 		e = EB_EINVAL;
 		goto out;
@@ -131,29 +95,29 @@ enum eb_err item_results_import(struct db *db, int64_t district_id, int64_t asse
 		if (e == EB_ENOTFOUND)
 			break;
 		if (e) {
-			err_at(&E, ce.line, "csv", "column %zu: %s", ce.column, ce.reason);
+			file_err_at(&E, ce.line, "csv", "column %zu: %s", ce.column, ce.reason);
 			continue;
 		}
 		size_t line = rec.line;
 		rep->rows++;
 		struct assessment_result_in r = { 0 };
 		bool bad = false;
-		struct str sid = field(&rec, c_st), num = field(&rec, c_it);
-		struct str resp = field(&rec, c_re), pts = field(&rec, c_pt);
-		struct str date = field(&rec, c_dt);
+		struct str sid = csv_field(&rec, c_st), num = csv_field(&rec, c_it);
+		struct str resp = csv_field(&rec, c_re), pts = csv_field(&rec, c_pt);
+		struct str date = csv_field(&rec, c_dt);
 		if (!sid.n) {
-			err_at(&E, line, "student_id", "is empty");
+			file_err_at(&E, line, "student_id", "is empty");
 			bad = true;
 		} else if (!is_student(db, district_id, &students, sid)) {
-			err_at(&E, line, "student_id", "'%.*s' is not a student of this district",
-			       SHOW(sid));
+			file_err_at(&E, line, "student_id",
+				    "'%.*s' is not a student of this district", SHOW(sid));
 			bad = true;
 		}
 		int64_t number;
 		const struct assessment_item *it = NULL;
 		if (str_to_i64(num, 1, ASSESSMENT_ITEMS_MAX, &number) || index_of[number] < 0) {
-			err_at(&E, line, "item", "'%.*s' is not an item number of this assessment",
-			       SHOW(num));
+			file_err_at(&E, line, "item",
+				    "'%.*s' is not an item number of this assessment", SHOW(num));
 			bad = true;
 		} else {
 			r.item = index_of[number];
@@ -161,12 +125,13 @@ enum eb_err item_results_import(struct db *db, int64_t district_id, int64_t asse
 		}
 		int32_t day;
 		if (date.n != 10 || date_parse_ymd(date, &day)) {
-			err_at(&E, line, "date", "'%.*s' is not a date YYYY-MM-DD", SHOW(date));
+			file_err_at(&E, line, "date", "'%.*s' is not a date YYYY-MM-DD",
+				    SHOW(date));
 			bad = true;
 		}
 		double given = NAN;
 		if (pts.n && (str_to_double(pts, &given) || !isfinite(given))) {
-			err_at(&E, line, "points", "'%.*s' is not a number", SHOW(pts));
+			file_err_at(&E, line, "points", "'%.*s' is not a number", SHOW(pts));
 			bad = true;
 		}
 		if (it && it->key) {
@@ -174,37 +139,39 @@ enum eb_err item_results_import(struct db *db, int64_t district_id, int64_t asse
 			if (c >= 'a' && c <= 'z')
 				c = (char)(c - 'a' + 'A');
 			if (resp.n && (!c || !strchr(it->choices, c))) {
-				err_at(&E, line, "response",
-				       "'%.*s' is not one of the choices of item %d (%s)",
-				       SHOW(resp), it->number, it->choices);
+				file_err_at(&E, line, "response",
+					    "'%.*s' is not one of the choices of item %d (%s)",
+					    SHOW(resp), it->number, it->choices);
 				bad = true;
 			} else {
 				r.response = resp.n ? c : ' ';
 				r.points = c == it->key ? it->points : 0;
 				if (!isnan(given) && given != r.points) {
-					err_at(&E, line, "points",
-					       "%g disagrees with the key of item %d (%s scores "
-					       "%g)",
-					       given, it->number,
-					       resp.n ? "this response" : "a blank", r.points);
+					file_err_at(
+						&E, line, "points",
+						"%g disagrees with the key of item %d (%s scores "
+						"%g)",
+						given, it->number,
+						resp.n ? "this response" : "a blank", r.points);
 					bad = true;
 				}
 			}
 		} else if (it) {
 			if (resp.n) {
-				err_at(&E, line, "response",
-				       "item %d is scored in points: give points, not a response",
-				       it->number);
+				file_err_at(
+					&E, line, "response",
+					"item %d is scored in points: give points, not a response",
+					it->number);
 				bad = true;
 			} else if (isnan(given)) {
 				if (!pts.n)
-					err_at(&E, line, "points",
-					       "is empty (item %d is scored in points)",
-					       it->number);
+					file_err_at(&E, line, "points",
+						    "is empty (item %d is scored in points)",
+						    it->number);
 				bad = true;
 			} else if (given < 0 || given > it->points) {
-				err_at(&E, line, "points", "%g is outside item %d's 0..%g", given,
-				       it->number, it->points);
+				file_err_at(&E, line, "points", "%g is outside item %d's 0..%g",
+					    given, it->number, it->points);
 				bad = true;
 			} else {
 				r.points = given;
@@ -221,9 +188,9 @@ enum eb_err item_results_import(struct db *db, int64_t district_id, int64_t asse
 		}
 		int32_t old;
 		if (hs_put(&seen, str_from(key), (int32_t)line, &old) == EB_EEXIST) {
-			err_at(&E, line, "student_id",
-			       "'%.*s' on item %d repeats line %d (duplicate row)", SHOW(sid),
-			       it->number, old);
+			file_err_at(&E, line, "student_id",
+				    "'%.*s' on item %d repeats line %d (duplicate row)", SHOW(sid),
+				    it->number, old);
 			continue;
 		}
 		struct assessment_result_in *nv = arena_grow(&a, v, n, &cap, sizeof *v, 1024);
@@ -235,7 +202,7 @@ enum eb_err item_results_import(struct db *db, int64_t district_id, int64_t asse
 		v[n++] = r;
 	}
 	if (!E.n && n == 0)
-		err_at(&E, rd.line, "file", "has no result rows");
+		file_err_at(&E, rd.line, "file", "has no result rows");
 	if (E.n) {
 		e = EB_EINVAL;
 		goto out;
@@ -258,11 +225,10 @@ enum eb_err item_results_import(struct db *db, int64_t district_id, int64_t asse
 		e = db_commit(db);
 	if (e) {
 		db_rollback(db);
-		err_at(&E, 0, "database", "%s", eb_strerror(e));
+		file_err_at(&E, 0, "database", "%s", eb_strerror(e));
 	}
 out:
-	if (E.n > MAX_ERRORS && E.b)
-		buf_printf(E.b, "%s: ... and %zu more problems\n", label, E.n - MAX_ERRORS);
+	file_err_done(&E);
 	if (e)
 		rep->changed = 0;
 	hs_free(&students);
