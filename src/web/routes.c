@@ -162,6 +162,19 @@ const struct route routes[] = {
 	{ "GET", "/classes/:id/feedback", page_class_feedback, FEEDBACK_VIEW, 0, "a class's feedback pattern; feedback to a saved group" },
 	{ "POST", "/classes/:id/feedback", page_class_feedback_give, PAGE_NOTE_ROLES, 0, "feedback to a saved small group (audited)" },
 	{ "POST", "/students/:id/message", page_family_message, ROLE_BIT(ROLE_GUARDIAN), 0, "a family writes to the teacher (translated; audited)" },
+	/* support tickets (issue 14, h14-tickets): each role sees its share (checked in the domain) */
+	{ "GET", "/tickets", page_tickets, ROLES_ANY, 0, "support tickets: each role its share (?status= ?tool= ?device= ?school= ?mine=)",
+	  NAV(75, "Help") },
+	{ "GET", "/tickets/new", page_ticket_new, ROLES_ANY, 0, "report a problem (?tool= ?class= ?device= preselect)" },
+	{ "POST", "/tickets/new", page_ticket_create, ROLES_ANY, 0, "file a report (or offered \"is it this?\")" },
+	{ "GET", "/tickets/:id", page_ticket, ROLES_ANY, 0, "one ticket: comments, files, history (audited when a student or family reported it)" },
+	{ "POST", "/tickets/:id/join", page_ticket_join, ROLES_ANY, 0, "the same problem: join the report" },
+	{ "POST", "/tickets/:id/comments", page_ticket_comment, ROLES_ANY, 0, "comment (internal: staff)" },
+	{ "POST", "/tickets/:id/status", page_ticket_status, ROLES_ANY, 0, "change the status (reporters: resolved, reopen)" },
+	{ "POST", "/tickets/:id/escalate", page_ticket_escalate, ROLES_STAFF, 0, "escalate to the next tier" },
+	{ "POST", "/tickets/:id/merge", page_ticket_merge, ROLES_STAFF, 0, "merge a duplicate into an incident" },
+	{ "POST", "/tickets/:id/attachments", page_ticket_attach, ROLES_ANY, 0, "attach a file (5 MB; PNG, JPEG, PDF, text)" },
+	{ "GET", "/tickets/:id/attachments/:aid", page_ticket_attachment, ROLES_ANY, 0, "download an attachment" },
 };
 
 /* clang-format on */
