@@ -1583,6 +1583,12 @@ enum eb_err ticket_sweep(struct db *db, int64_t now, struct ticket_sweep_report 
 	}
 	if (e)
 		return e;
+	/* claims a crash left behind go back to the queue */
+	if ((e = db_execute(db,
+			    "UPDATE ticket_notice SET status='queued' WHERE status='sending' AND"
+			    " claimed_at < ?1",
+			    DB_ARGS(DB_INT(now - 600)), NULL)))
+		return e;
 	struct arena tmp;
 	arena_init(&tmp);
 	struct due_row *ds;
@@ -1635,6 +1641,16 @@ enum eb_err ticket_notices_send(struct db *db, int64_t district_id, int64_t now,
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
+		int claimed = 0;
+		e = db_execute(db,
+			       "UPDATE ticket_notice SET status='sending', claimed_at=?3 WHERE"
+			       " district_id=?1 AND id=?2 AND status='queued'",
+			       DB_ARGS(DB_INT(district_id), DB_INT(rows[i].id), DB_INT(now)),
+			       &claimed);
+		if (e)
+			break;
+		if (!claimed)
+			continue; /* another sweep has it */
 		struct outbox_row row;
 		memset(&row, 0, sizeof row);
 		row.id = rows[i].id;

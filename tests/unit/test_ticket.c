@@ -113,8 +113,9 @@ static int64_t file(struct fx *f, const struct account *who, const char *class_s
 				 .class_sid = class_sid,
 				 .title = "MathApp shows a blank page",
 				 .priority = priority,
-				 .user_agent = "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) "
-					       "AppleWebKit/537.36 Chrome/120.0.0.0 Safari/537.36" };
+				 .user_agent =
+					 "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) "
+					 "AppleWebKit/537.36 Chrome/120.0.0.0 Safari/537.36" };
 	char why[TICKET_WHY_CAP] = "";
 	int64_t id = 0;
 	assert_int_equal(ticket_create(f->db, f->d, who, &in, now, &id, note, why, sizeof why),
@@ -164,9 +165,9 @@ static void routing_empty_tiers_go_to_it(void **state)
 	/* the vendor tier is empty too: no vendor contact (removed), no help-desk email */
 	char tid[24];
 	snprintf(tid, sizeof tid, "%lld", (long long)f->tool);
-	assert_int_equal(account_remove_role(f->db, f->d, f->vendor.id, ROLE_VENDOR_CONTACT, "tool",
-					     tid),
-			 EB_OK);
+	assert_int_equal(
+		account_remove_role(f->db, f->d, f->vendor.id, ROLE_VENDOR_CONTACT, "tool", tid),
+		EB_OK);
 	assert_int_equal(ticket_escalate(f->db, f->d, &f->it, id, TICKET_TIER_VENDOR, T0 + 60, note,
 					 why, sizeof why),
 			 EB_OK);
@@ -246,7 +247,8 @@ static void sweep_is_idempotent(void **state)
 	assert_int_equal(ticket_sweep(f->db, later, &r), EB_OK);
 	assert_int_equal(r.escalated, 0);
 	assert_int_equal(r.breached, 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM ticket_event WHERE district_id=?1"), events);
+	assert_int_equal(count(f, "SELECT count(*) FROM ticket_event WHERE district_id=?1"),
+			 events);
 	assert_int_equal(count(f, "SELECT count(*) FROM ticket_notice WHERE district_id=?1"),
 			 notices);
 	struct ticket t;
@@ -305,9 +307,9 @@ static void merge_moves_reporters(void **state)
 	assert_int_equal(ticket_merge(f->db, f->d, &f->it, b, a, T0 + 300, why, sizeof why),
 			 EB_EINVAL);
 	/* joining twice is one reporter */
-	assert_int_equal(ticket_join(f->db, f->d, &f->teacher2, a, "k2", false, T0 + 400, why,
-				     sizeof why),
-			 EB_OK);
+	assert_int_equal(
+		ticket_join(f->db, f->d, &f->teacher2, a, "k2", false, T0 + 400, why, sizeof why),
+		EB_OK);
 	get(f, NULL, a, &t);
 	assert_int_equal(t.reporters, 2);
 }
@@ -380,27 +382,27 @@ static void bad_input_stores_nothing(void **state)
 	char why[TICKET_WHY_CAP] = "", note[TICKET_WHY_CAP];
 	int64_t id = 0;
 	struct ticket_new in = { .tool_id = f->tool, .title = "   " };
-	assert_int_equal(ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why,
-				       sizeof why),
-			 EB_EINVAL);
+	assert_int_equal(
+		ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why, sizeof why),
+		EB_EINVAL);
 	assert_non_null(strstr(why, "title"));
 	in.title = "x";
 	in.priority = "whenever";
-	assert_int_equal(ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why,
-				       sizeof why),
-			 EB_EINVAL);
+	assert_int_equal(
+		ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why, sizeof why),
+		EB_EINVAL);
 	assert_non_null(strstr(why, "priority"));
 	in.priority = NULL;
 	in.class_sid = "k2"; /* not the teacher's class */
-	assert_int_equal(ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why,
-				       sizeof why),
-			 EB_EINVAL);
+	assert_int_equal(
+		ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why, sizeof why),
+		EB_EINVAL);
 	assert_non_null(strstr(why, "class"));
 	in.class_sid = NULL;
 	in.tool_id = 999;
-	assert_int_equal(ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why,
-				       sizeof why),
-			 EB_EINVAL);
+	assert_int_equal(
+		ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why, sizeof why),
+		EB_EINVAL);
 	assert_int_equal(count(f, "SELECT count(*) FROM ticket WHERE district_id=?1"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM ticket_notice WHERE district_id=?1"), 0);
 }
