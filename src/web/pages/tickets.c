@@ -986,8 +986,10 @@ void page_ticket_attachment(struct http_request *req)
 	}
 	req->status = 200;
 	req->content_type = at.mime;
-	http_set_header(req, "Content-Disposition", "attachment");
-	http_set_header(req, "X-Content-Type-Options", "nosniff");
+	/* pictures and text open in the browser, a PDF is saved; nothing in
+	 * them runs (the server's nosniff and its CSP, default-src 'none') */
+	http_set_header(req, "Content-Disposition",
+			strcmp(at.mime, "application/pdf") == 0 ? "attachment" : "inline");
 	buf_put(&req->out, at.data, (size_t)at.size);
 }
 
