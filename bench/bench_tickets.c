@@ -34,8 +34,11 @@
 #define ROUNDS 300
 
 static const char *const titles[] = {
-	"Students see a blank page after signing in", "Sign-in cards do not scan",
-	"Scores missing from the gradebook", "Audio does not play", "The app is very slow",
+	"Students see a blank page after signing in",
+	"Sign-in cards do not scan",
+	"Scores missing from the gradebook",
+	"Audio does not play",
+	"The app is very slow",
 	"Assignments do not load",
 };
 
@@ -108,7 +111,8 @@ int main(int argc, char **argv)
 		static const char *const tier[] = { "champion", "it", "it", "champion" };
 		enum eb_err e = db_execute(
 			db,
-			"INSERT INTO ticket(district_id,tool_id,school_sid,reporter_id,reporter_role,"
+			"INSERT INTO "
+			"ticket(district_id,tool_id,school_sid,reporter_id,reporter_role,"
 			"reporter_name,title,priority,status,tier,tier_since,response_due,"
 			"resolve_due,next_due,created_at,updated_at) VALUES(?1,?2,?3,?4,'teacher',"
 			"'Bench Teacher',?5,?6,?7,?8,?9,?10,?11,?10,?9,?9)",
@@ -119,13 +123,14 @@ int main(int argc, char **argv)
 				DB_INT(created), DB_INT(due), DB_INT(due + 86400)),
 			NULL);
 		if (!e)
-			e = db_execute(db,
-				       "INSERT INTO ticket_reporter(district_id,ticket_id,account_id,"
-				       "name,role,joined_at) VALUES(?1,?2,?3,'Bench Teacher','teacher',"
-				       "?4)",
-				       DB_ARGS(DB_INT(d), DB_INT(db_last_id(db)), DB_INT(1000000 + i),
-					       DB_INT(created)),
-				       NULL);
+			e = db_execute(
+				db,
+				"INSERT INTO ticket_reporter(district_id,ticket_id,account_id,"
+				"name,role,joined_at) VALUES(?1,?2,?3,'Bench Teacher','teacher',"
+				"?4)",
+				DB_ARGS(DB_INT(d), DB_INT(db_last_id(db)), DB_INT(1000000 + i),
+					DB_INT(created)),
+				NULL);
 		if (e || (i % 10000 == 9999 && db_commit(db))) {
 			printf("tickets: storing failed\n");
 			return 1;

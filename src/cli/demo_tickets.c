@@ -102,9 +102,6 @@ enum eb_err demo_tickets(struct db *db, int64_t d, int64_t now)
 		return e;
 	const int64_t H = 3600;
 	int64_t t1, t2, t3, t4, t5, t6, t7, t8;
-	(void)t3;
-	(void)t6;
-	(void)t8;
 	char why[TICKET_WHY_CAP], note[TICKET_WHY_CAP];
 	if ((e = db_begin(db)))
 		return e;
@@ -180,6 +177,32 @@ enum eb_err demo_tickets(struct db *db, int64_t d, int64_t now)
 	if ((e = file(db, d, &p.teacher, 0, "Cart 3 Chromebooks will not charge", NULL, "normal",
 		      chromebook, false, now - 8 * H, &t8)))
 		goto fail;
+	/* most reports come with a screenshot or a log: every one here does */
+	static const char sync_log[] = "2026-11-24 07:40:02 sync job started\n"
+				       "2026-11-24 07:40:09 token refresh failed (401)\n"
+				       "2026-11-24 07:40:09 sync job stopped\n";
+	const struct {
+		int64_t id;
+		const struct account *who;
+		const char *name;
+		const void *data;
+		size_t n;
+	} files[] = {
+		{ t2, &p.principal, "room-12.png", screenshot, sizeof screenshot },
+		{ t3, &p.champion, "card-scan.png", screenshot, sizeof screenshot },
+		{ t4, &p.it, "sync-log.txt", sync_log, sizeof sync_log - 1 },
+		{ t5, &p.student, "level-3.png", screenshot, sizeof screenshot },
+		{ t6, &p.parent, "blocked-page.png", screenshot, sizeof screenshot },
+		{ t7, &p.teacher, "audio-settings.png", screenshot, sizeof screenshot },
+		{ t8, &p.teacher, "cart-3.png", screenshot, sizeof screenshot },
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		if ((e = ticket_attach(db, d, files[i].who, files[i].id, files[i].name,
+				       files[i].data, files[i].n, false, now - 60, NULL, why,
+				       sizeof why))) {
+			fprintf(stderr, "demo: ticket attachment %s: %s\n", files[i].name, why);
+			goto fail;
+		}
 	if ((e = db_commit(db)))
 		goto fail;
 	printf("support tickets: 8, one merged, one at the vendor, one resolved\n");
