@@ -74,20 +74,24 @@ struct device {
 	const char *asset_tag, *serial, *model;
 	enum device_kind kind;
 	enum device_status status;
-	const char *school_sid;	 /* "" for the district's stock */
-	const char *school_name; /* "" when none */
-	const char *assignee_sid;    /* NULL when nobody holds it */
-	bool assignee_is_student;    /* meaningful when assignee_sid */
-	const char *assignee_name;   /* "" when none */
-	const char *purchase_date;   /* YYYY-MM-DD or NULL */
-	const char *warranty_end;    /* YYYY-MM-DD or NULL */
-	const char *update_end;	     /* ChromeOS auto update expiration, or NULL */
+	const char *school_sid;	   /* "" for the district's stock */
+	const char *school_name;   /* "" when none */
+	const char *assignee_sid;  /* NULL when nobody holds it */
+	bool assignee_is_student;  /* meaningful when assignee_sid */
+	const char *assignee_name; /* "" when none */
+	const char *purchase_date; /* YYYY-MM-DD or NULL */
+	const char *warranty_end;  /* YYYY-MM-DD or NULL */
+	const char *update_end;	   /* ChromeOS auto update expiration, or NULL */
 	const char *notes, *org_unit, *last_user;
-	int64_t last_sync; /* Unix seconds; 0: unknown */
-	const char *due_date;	/* the open loan's due date, or NULL */
-	bool overdue;		/* an open loan past its due date */
+	int64_t last_sync;    /* Unix seconds; 0: unknown */
+	const char *due_date; /* the open loan's due date, or NULL */
+	bool overdue;	      /* an open loan past its due date */
 	int64_t created_at, updated_at;
 };
+
+/* Today in the district's time zone as YYYY-MM-DD (out[11]), the date
+ * that due dates are compared with. */
+void device_today(struct db *db, int64_t district_id, int64_t now, char out[11]);
 
 /* The device id of district_id, with its school's and holder's names and
  * its open loan. EB_ENOTFOUND when there is none in the district. */
@@ -110,7 +114,7 @@ struct device_filter {
 	int kind;   /* enum device_kind + 1; 0 any */
 	int status; /* enum device_status + 1; 0 any */
 	bool overdue;
-	const char *q; /* part of the asset tag, serial or model; "" any */
+	const char *q;	      /* part of the asset tag, serial or model; "" any */
 	size_t offset, limit; /* limit 1..500 */
 };
 
@@ -192,12 +196,14 @@ enum eb_err device_overdue(struct db *db, int64_t district_id, const char *today
 
 /* Per school: the families (guardians) whose roster says no home internet,
  * and how many of them have a hotspot lent (a hotspot held by one of their
- * children). school_sid "" for families whose children have no school. */
+ * children). A family's school is its children's first (as in the weekly
+ * update's reach); school_sid "" for families whose children have no
+ * school. only_school: that school alone (NULL: every school). */
 struct device_reach_school {
 	const char *school_sid, *school_name;
 	int64_t families_no_internet, with_hotspot;
 };
-enum eb_err device_hotspot_reach(struct db *db, int64_t district_id, struct arena *arena,
-				 struct device_reach_school **out, size_t *n);
+enum eb_err device_hotspot_reach(struct db *db, int64_t district_id, const char *only_school,
+				 struct arena *arena, struct device_reach_school **out, size_t *n);
 
 #endif
