@@ -105,6 +105,12 @@ int cmd_device(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	const char *pname = cli_opt(argc, argv, "--profile");
+	if (pname && !device_profile_find(pname)) {
+		fprintf(stderr, "device import: --profile must be one of %s\n",
+			device_profile_names());
+		return 2;
+	}
 	struct db *db;
 	int64_t d;
 	if (cli_open_db(argc, argv, false, &db))

@@ -396,7 +396,8 @@ enum eb_err device_upsert(struct db *db, int64_t district_id, const struct devic
 		 * in service (the export knows neither) */
 		rc = db_execute(
 			db,
-			"UPDATE device SET asset_tag = ?3, serial = CASE WHEN ?4 = '' THEN serial"
+			"UPDATE device SET asset_tag = coalesce(?3, asset_tag), serial = CASE WHEN "
+			"?4 = '' THEN serial"
 			" ELSE ?4 END, model = CASE WHEN ?5 = '' THEN model ELSE ?5 END, kind = ?6,"
 			" school_sourced_id = ?7,"
 			" status = CASE WHEN ?8 IS NULL OR status = 'assigned'"

@@ -97,6 +97,10 @@ MATRIX = {
     # formative feedback (issue 13, h13-student): a class's pattern
     "/classes/cls-a1-3/feedback": [A, A, A, A, A, F, F, F, F, F, N, L],
     "/classes/cls-a2-3/feedback": [A, A, N, A, N, F, F, F, F, F, N, L],
+    # devices (issue 14, h14-devices): IT and admins; principals and champions their schools'
+    "/devices":            [A, F, A, F, F, A, A, F, F, F, A, L],
+    "/devices?school=sch-a2": [A, F, N, F, F, N, A, F, F, F, A, L],
+    "/devices/1":          [N, F, N, F, F, N, N, F, F, F, N, L],  # none in the fixture
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
@@ -123,6 +127,11 @@ POST_MATRIX = {
     "/students/stu-1/message": ({"body": ""}, [F, F, F, F, F, F, F, F, B, F, F, L]),
     "/students/stu-3/message": ({"body": ""}, [F, F, F, F, F, F, F, F, N, F, F, L]),
     "/family/paper": ({"paper": "no"}, [F, F, F, F, F, F, F, F, L, F, F, L]),
+    # devices (issue 14, h14-devices): no device 1 in the fixture; the upload
+    # without a file is refused (400)
+    "/devices/1/checkout": ({"person": "stu-1"}, [N, F, F, F, F, F, N, F, F, F, N, L]),
+    "/devices/1/checkin": ({}, [N, F, F, F, F, F, N, F, F, F, N, L]),
+    "/devices/import": ({"profile": "google"}, [B, F, F, F, F, F, B, F, F, F, B, L]),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -159,6 +168,7 @@ PATTERN_PATHS = {
     "/students/:id/learning-plan": "/students/stu-1/learning-plan",
     "/classes/:id/learning-plans": "/classes/cls-a1-3/learning-plans",
     "/classes/:id/feedback": "/classes/cls-a1-3/feedback",
+    "/devices/:id": "/devices/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

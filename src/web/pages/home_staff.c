@@ -1248,6 +1248,8 @@ static const struct home_section sections[] = {
 	{ ROLE_BIT(ROLE_PRINCIPAL), principal_load, principal_write },
 	{ ROLE_BIT(ROLE_COACH), coach_load, coach_write },
 	{ ROLE_BIT(ROLE_COORDINATOR), coord_load, coord_write },
+	/* loaned devices overdue (devices.c; issue 14): they lead IT's home */
+	{ ROLE_BIT(ROLE_IT_STAFF), page_devices_home_load, page_devices_home_write },
 	{ ROLE_BIT(ROLE_IT_STAFF), it_load, it_write },
 	{ ROLE_BIT(ROLE_TECH_CHAMPION), champ_load, champ_write },
 	{ ROLE_BIT(ROLE_VENDOR_CONTACT), vendor_load, vendor_write },
