@@ -22,6 +22,7 @@ EB_CMD(sim);
 EB_CMD(tool);
 EB_CMD(families);
 EB_CMD(device);
+EB_CMD(tickets);
 
 /* import's own subcommands (argv[0] is the format name) */
 EB_CMD(import_oneroster);

@@ -173,6 +173,19 @@ const struct route routes[] = {
 	{ "GET", "/devices/:id", page_device, DEVICES_VIEW, 0, "one device: holder, check-outs, tickets (audited when it shows students)" },
 	{ "POST", "/devices/:id/checkout", page_device_checkout, DEVICES_EDIT, 0, "check a device out to a student or staff member (audited for a student)" },
 	{ "POST", "/devices/:id/checkin", page_device_checkin, DEVICES_EDIT, 0, "check a device back in (audited for a student)" },
+	/* support tickets (issue 14, h14-tickets): each role sees its share (checked in the domain) */
+	{ "GET", "/tickets", page_tickets, ROLES_ANY, 0, "support tickets: each role its share (?status= ?tool= ?device= ?school= ?mine=)",
+	  NAV(75, "Help") },
+	{ "GET", "/tickets/new", page_ticket_new, ROLES_ANY, 0, "report a problem (?tool= ?class= ?device= preselect)" },
+	{ "POST", "/tickets/new", page_ticket_create, ROLES_ANY, 0, "file a report (or offered \"is it this?\")" },
+	{ "GET", "/tickets/:id", page_ticket, ROLES_ANY, 0, "one ticket: comments, files, history (audited when a student or family reported it)" },
+	{ "POST", "/tickets/:id/join", page_ticket_join, ROLES_ANY, 0, "the same problem: join the report" },
+	{ "POST", "/tickets/:id/comments", page_ticket_comment, ROLES_ANY, 0, "comment (internal: staff)" },
+	{ "POST", "/tickets/:id/status", page_ticket_status, ROLES_ANY, 0, "change the status (reporters: resolved, reopen)" },
+	{ "POST", "/tickets/:id/escalate", page_ticket_escalate, ROLES_STAFF, 0, "escalate to the next tier" },
+	{ "POST", "/tickets/:id/merge", page_ticket_merge, ROLES_STAFF, 0, "merge a duplicate into an incident" },
+	{ "POST", "/tickets/:id/attachments", page_ticket_attach, ROLES_ANY, 0, "attach a file (5 MB; PNG, JPEG, PDF, text)" },
+	{ "GET", "/tickets/:id/attachments/:aid", page_ticket_attachment, ROLES_ANY, 0, "download an attachment" },
 };
 
 /* clang-format on */
