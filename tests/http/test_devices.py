@@ -174,6 +174,16 @@ class Devices(TempDir):
             c.login("itstaff")
             r = c.get(f"/devices/{ln}")
             self.assertIn('href="/tickets/new?device=%d"' % ln, r.text)
+            self.assertIn("No ticket about this device", r.text)
+            # a report filed from that link shows on the device's page
+            r = c.get(f"/tickets/new?device={ln}")
+            self.assertEqual(r.status, 200)
+            self.assertIn(f'name="device" value="{ln}"', r.text)
+            r = c.post("/tickets/new", {"device": str(ln), "title": "Loaner will not charge",
+                                        "body": "The charging light stays off."})
+            self.assertEqual(r.status, 303, r.text[:600])
+            r = c.get(f"/devices/{ln}")
+            self.assertIn("Loaner will not charge", r.text)
             refusals = [
                 ({"person": "stu-far", "due_date": "2099-01-10"}, "person",
                  "&#39;stu-far&#39; is not a student or staff member of this district"),

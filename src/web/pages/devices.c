@@ -17,6 +17,7 @@
 #include "domain/audit.h"
 #include "domain/device.h"
 #include "domain/roster.h"
+#include "domain/ticket.h"
 #include "ingest/device_csv.h"
 #include "store/db.h"
 #include "web/auth.h"
@@ -452,14 +453,48 @@ static void checkin_form(struct http_request *req, const struct device *dv,
 		    "<div><button type=\"submit\">Check in</button></div></form>");
 }
 
-/* The device's tickets (domain/ticket.h, once merged): for now the way to
- * the ticket list. */
+/* The device's tickets that the viewer may see (domain/ticket.h), newest
+ * first, and the way to all of them. */
 static void device_tickets(struct http_request *req, int64_t id)
 {
 	struct buf *b = &req->out;
-	html_raw(b, "<h2 id=\"tickets\">Tickets</h2><p><a href=\"");
-	html_attr(b, arena_printf(&req->arena, "/tickets?device=%lld", (long long)id));
-	html_raw(b, "\">Tickets about this device</a></p>");
+	struct ticket_filter f = { .device_id = id, .status = -1, .limit = 20 };
+	struct ticket_row *t = NULL;
+	size_t n = 0;
+	html_raw(b, "<h2 id=\"tickets\">Tickets</h2>");
+	if (ticket_list(req->db, district_of(req), viewer(req), &f, &req->arena, &t, &n)) {
+		html_raw(b, "<p>The tickets could not be read. Try again in a moment.</p>");
+		return;
+	}
+	if (!n) {
+		html_raw(b, "<p>No ticket about this device.</p>");
+		return;
+	}
+	page_scroll_begin(req, "Tickets about this device");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Ticket</th><th scope=\"col\">Status"
+		    "</th><th scope=\"col\">With</th><th scope=\"col\">Priority</th>"
+		    "<th scope=\"col\">Reported</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		html_raw(b, "<tr><th scope=\"row\"><a href=\"");
+		html_attr(b, arena_printf(&req->arena, "/tickets/%lld", (long long)t[i].id));
+		html_raw(b, "\">");
+		html_text(b, t[i].title);
+		html_raw(b, "</a></th><td>");
+		html_text(b, ticket_status_label(t[i].status));
+		html_raw(b, "</td><td>");
+		html_text(b, ticket_tier_label(t[i].tier));
+		html_raw(b, "</td><td>");
+		html_text(b, ticket_priority_label(t[i].priority));
+		html_raw(b, "</td><td>");
+		page_time(req, t[i].created_at);
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table></div>");
+	if (n == f.limit) {
+		html_raw(b, "<p><a href=\"");
+		html_attr(b, arena_printf(&req->arena, "/tickets?device=%lld", (long long)id));
+		html_raw(b, "\">Every ticket about this device</a></p>");
+	}
 }
 
 /* Writes the device page; errs: the refused form's problems (checkout or
