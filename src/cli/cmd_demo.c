@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/demo.h"
 #include "cli/demo_assessment.h"
+#include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
 #include "cli/demo_tickets.h"
 #include "cli/serve.h"
@@ -512,6 +513,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_plans(db, d, sim_learning_week_day(l, 4));
 	if (!rc) /* support tickets (issue 14) */
 		rc = demo_tickets(db, d, time_now());
+	if (!rc) /* devices (issue 14) */
+		rc = demo_devices(db, d);
 	if (keep && !rc)
 		*keep = l;
 	else

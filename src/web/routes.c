@@ -33,6 +33,10 @@
 	 ROLE_BIT(ROLE_TEACHER))
 /* a class's feedback pattern: coaches, principals (their school), teachers */
 #define FEEDBACK_VIEW PAGE_NOTE_ROLES
+/* devices (issue 14, h14-devices): IT and administrators manage; principals and
+ * tech champions see their schools' */
+#define DEVICES_EDIT (ADMIN | ROLE_BIT(ROLE_IT_STAFF))
+#define DEVICES_VIEW (DEVICES_EDIT | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_TECH_CHAMPION))
 /* a link in the main navigation at a position (router.h, struct route.nav) */
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
@@ -162,6 +166,13 @@ const struct route routes[] = {
 	{ "GET", "/classes/:id/feedback", page_class_feedback, FEEDBACK_VIEW, 0, "a class's feedback pattern; feedback to a saved group" },
 	{ "POST", "/classes/:id/feedback", page_class_feedback_give, PAGE_NOTE_ROLES, 0, "feedback to a saved small group (audited)" },
 	{ "POST", "/students/:id/message", page_family_message, ROLE_BIT(ROLE_GUARDIAN), 0, "a family writes to the teacher (translated; audited)" },
+	/* devices (issue 14, h14-devices) */
+	{ "GET", "/devices", page_devices, DEVICES_VIEW, 0, "devices: list, filters (?school= ?kind= ?status= ?overdue=1 ?q=), import form",
+	  NAV(47, "Devices") },
+	{ "POST", "/devices/import", page_devices_import, DEVICES_EDIT, 0, "import devices from a CSV (Google Admin export or edbridge columns; audited)" },
+	{ "GET", "/devices/:id", page_device, DEVICES_VIEW, 0, "one device: holder, check-outs, tickets (audited when it shows students)" },
+	{ "POST", "/devices/:id/checkout", page_device_checkout, DEVICES_EDIT, 0, "check a device out to a student or staff member (audited for a student)" },
+	{ "POST", "/devices/:id/checkin", page_device_checkin, DEVICES_EDIT, 0, "check a device back in (audited for a student)" },
 	/* support tickets (issue 14, h14-tickets): each role sees its share (checked in the domain) */
 	{ "GET", "/tickets", page_tickets, ROLES_ANY, 0, "support tickets: each role its share (?status= ?tool= ?device= ?school= ?mine=)",
 	  NAV(75, "Help") },

@@ -102,6 +102,10 @@ MATRIX = {
     "/tickets/new":        [A, A, A, A, A, A, A, A, A, A, A, L],
     "/tickets/1":          [N, N, N, N, N, N, N, N, N, N, N, L],  # none in the fixture
     "/tickets/1/attachments/1": [N, N, N, N, N, N, N, N, N, N, N, L],
+    # devices (issue 14, h14-devices): IT and admins; principals and champions their schools'
+    "/devices":            [A, F, A, F, F, A, A, F, F, F, A, L],
+    "/devices?school=sch-a2": [A, F, N, F, F, N, A, F, F, F, A, L],
+    "/devices/1":          [N, F, N, F, F, N, N, F, F, F, N, L],  # none in the fixture
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
@@ -132,6 +136,11 @@ POST_MATRIX = {
     "/tickets/new": ({"title": "", "confirm": "1"}, [B, B, B, B, B, B, B, B, B, B, B, L]),
     "/tickets/1/comments": ({"body": "x"}, [N, N, N, N, N, N, N, N, N, N, N, L]),
     "/tickets/1/escalate": ({"tier": "it"}, [N, N, N, N, N, N, N, N, F, F, N, L]),
+    # devices (issue 14, h14-devices): no device 1 in the fixture; the upload
+    # without a file is refused (400)
+    "/devices/1/checkout": ({"person": "stu-1"}, [N, F, F, F, F, F, N, F, F, F, N, L]),
+    "/devices/1/checkin": ({}, [N, F, F, F, F, F, N, F, F, F, N, L]),
+    "/devices/import": ({"profile": "google"}, [B, F, F, F, F, F, B, F, F, F, B, L]),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -170,6 +179,7 @@ PATTERN_PATHS = {
     "/classes/:id/feedback": "/classes/cls-a1-3/feedback",
     "/tickets/:id": "/tickets/1",
     "/tickets/:id/attachments/:aid": "/tickets/1/attachments/1",
+    "/devices/:id": "/devices/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)
