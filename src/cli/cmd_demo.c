@@ -511,10 +511,10 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	}
 	if (!rc) /* intervention and learning plans (issue 12) */
 		rc = demo_plans(db, d, sim_learning_week_day(l, 4));
-	if (!rc) /* support tickets (issue 14) */
-		rc = demo_tickets(db, d, time_now());
 	if (!rc) /* devices (issue 14) */
 		rc = demo_devices(db, d);
+	if (!rc) /* support tickets (issue 14), after the devices: one is about a cart */
+		rc = demo_tickets(db, d, time_now());
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/account.h"
+#include "domain/device.h"
 #include "domain/ticket.h"
 #include "domain/tools.h"
 #include "store/db.h"
@@ -173,9 +174,22 @@ enum eb_err demo_tickets(struct db *db, int64_t d, int64_t now)
 	    (e = ticket_set_status(db, d, &p.teacher, t7, TICKET_RESOLVED, now - 43 * H, why,
 				   sizeof why)))
 		goto fail;
-	/* 6. a device problem, no tool */
-	if ((e = file(db, d, &p.teacher, 0, "Cart 3 Chromebooks will not charge", NULL, "normal",
-		      chromebook, false, now - 8 * H, &t8)))
+	/* 6. a device problem, no tool: the first device of the inventory */
+	struct arena da;
+	arena_init(&da);
+	struct device_filter df = { .limit = 1 };
+	struct device *dev = NULL;
+	size_t ndev = 0;
+	int64_t device_id = 0;
+	if (device_list(db, d, &df, &da, &dev, &ndev, NULL) == EB_OK && ndev)
+		device_id = dev[0].id;
+	arena_free(&da);
+	struct ticket_new cart = { .title = "Cart 3 Chromebooks will not charge",
+				   .body = "Three of them stay dark after a night on the cart.",
+				   .priority = "normal",
+				   .user_agent = chromebook,
+				   .device_id = device_id };
+	if ((e = ticket_create(db, d, &p.teacher, &cart, now - 8 * H, &t8, note, why, sizeof why)))
 		goto fail;
 	/* most reports come with a screenshot or a log: every one here does */
 	static const char sync_log[] = "2026-11-24 07:40:02 sync job started\n"
@@ -205,7 +219,8 @@ enum eb_err demo_tickets(struct db *db, int64_t d, int64_t now)
 		}
 	if ((e = db_commit(db)))
 		goto fail;
-	printf("support tickets: 8, one merged, one at the vendor, one resolved\n");
+	printf("support tickets: 8, one merged, one at the vendor, one resolved, one about a"
+	       " device\n");
 	return EB_OK;
 fail:
 	db_rollback(db);
