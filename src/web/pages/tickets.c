@@ -572,7 +572,8 @@ static void attachments_part(struct http_request *req, const struct ticket *t, b
 	html_raw(b, "</button></div></form></section>");
 }
 
-static void staff_actions(struct http_request *req, const struct ticket *t)
+/* staff: district staff (the merge is theirs); else a vendor contact of the tool */
+static void staff_actions(struct http_request *req, const struct ticket *t, bool staff)
 {
 	struct buf *b = &req->out;
 	if (t->merged_into || !ticket_status_active(t->status)) {
@@ -623,6 +624,10 @@ static void staff_actions(struct http_request *req, const struct ticket *t)
 		}
 		html_raw(b, "</select></div><div><button type=\"submit\">Escalate</button></div>"
 			    "</form>");
+	}
+	if (!staff) {
+		html_raw(b, "</section>");
+		return;
 	}
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/tickets/");
 	html_int(b, t->id);
@@ -852,7 +857,7 @@ void page_ticket(struct http_request *req)
 	comments_part(req, &t, false, worker, staff);
 	attachments_part(req, &t, false, staff);
 	if (worker)
-		staff_actions(req, &t);
+		staff_actions(req, &t, staff);
 	else if (ticket_status_active(t.status) && !t.merged_into) {
 		html_raw(b, "<form method=\"post\" action=\"/tickets/");
 		html_int(b, t.id);
