@@ -12,6 +12,7 @@
 #include "cli/demo_assessment.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
+#include "cli/demo_tickets.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -512,6 +513,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_plans(db, d, sim_learning_week_day(l, 4));
 	if (!rc) /* devices (issue 14) */
 		rc = demo_devices(db, d);
+	if (!rc) /* support tickets (issue 14), after the devices: one is about a cart */
+		rc = demo_tickets(db, d, time_now());
 	if (keep && !rc)
 		*keep = l;
 	else
