@@ -1228,19 +1228,21 @@ done:
 }
 
 DB_ROWSPEC(comment_spec, struct ticket_comment, NULL, DB_FIELD_INT(struct ticket_comment, id),
-	   DB_FIELD_INT(struct ticket_comment, at), DB_FIELD_STR(struct ticket_comment, author),
-	   DB_FIELD_STR(struct ticket_comment, role), DB_FIELD_STR(struct ticket_comment, body),
+	   DB_FIELD_INT(struct ticket_comment, at), DB_FIELD_INT(struct ticket_comment, author_id),
+	   DB_FIELD_STR(struct ticket_comment, author), DB_FIELD_STR(struct ticket_comment, role),
+	   DB_FIELD_STR(struct ticket_comment, body),
 	   DB_FIELD_INT(struct ticket_comment, internal));
 
 enum eb_err ticket_comments(struct db *db, int64_t district_id, int64_t id, bool with_internal,
 			    struct arena *arena, struct ticket_comment **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT id,created_at,author_name,author_role,body,internal FROM"
-			   " ticket_comment WHERE district_id=?1 AND ticket_id=?2 AND (?3=1 OR"
-			   " internal=0) ORDER BY id",
-			   DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(with_internal ? 1 : 0)),
-			   &comment_spec, arena, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT id,created_at,coalesce(author_id,0),author_name,author_role,body,"
+		"internal FROM ticket_comment WHERE district_id=?1 AND ticket_id=?2 AND (?3=1 OR"
+		" internal=0) ORDER BY id",
+		DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(with_internal ? 1 : 0)),
+		&comment_spec, arena, rows, n);
 }
 
 DB_ROWSPEC(event_spec, struct ticket_event, NULL, DB_FIELD_INT(struct ticket_event, at),
