@@ -295,6 +295,8 @@ static const struct {
 	{ "csv_import_rejected", "CSV import refused" },
 	{ "code_issued", "Printed an access code" },
 	{ "unlock_code_issued", "Issued an unlock code" },
+	{ "device_checkout", "Checked out a device" },
+	{ "device_checkin", "Checked in a device" },
 	{ "login", "Signed in" },
 	{ "login_failed", "Sign-in failed" },
 	{ "login_locked", "Account locked" },
@@ -324,6 +326,7 @@ static const struct {
 	{ "account", "Accounts" },	  { "tool", "Tools" },
 	{ "initiative", "Initiatives" },  { "roster", "The roster" },
 	{ "assessment", "Assessments" },  { "district", "District settings" },
+	{ "device", "Devices" },
 };
 
 const char *label_subject_type(size_t i, const char **words)

@@ -440,7 +440,7 @@ enum eb_err device_csv_import(struct db *db, int64_t district_id, const struct a
 		snprintf(detail, sizeof detail,
 			 "devices from %.200s (profile %s): %zu rows, %zu new, %zu updated", label,
 			 p->name, n, rep->created, rep->updated);
-		e = audit_record(db, district_id, who, "import", "devices", p->name, detail);
+		e = audit_record(db, district_id, who, "import", "device", p->name, detail);
 	}
 	if (!e)
 		e = db_commit(db);

@@ -86,7 +86,7 @@ class Devices(TempDir):
         self.assertEqual(len(out.splitlines()), 6)
         # the import is audited
         self.assertGreaterEqual(count(self.db, "SELECT count(*) FROM audit_log"
-                                               " WHERE action='import' AND subject_type='devices'"),
+                                               " WHERE action='import' AND subject_type='device'"),
                                 4)
 
     def test_refused_files_store_nothing(self):
@@ -156,6 +156,23 @@ class Devices(TempDir):
             self.assertEqual(r.status, 200)
             self.assertNotIn('action="/devices/', r.text)
             self.assertEqual(self.upload(p, GOOGLE).status, 403)
+
+    def test_the_list_pages_by_100_with_its_filters(self):
+        rows = "".join(f"T-{i:03d},tablet,BE\n" for i in range(150))
+        self.imp("asset_tag,kind,school\n" + rows + "H-1,hotspot,BE\n", profile="generic")
+        with Server(self.db) as srv:
+            c = srv.client()
+            c.login("admin")
+            r = c.get("/devices?kind=tablet&school=sch-a1&q=T-")
+            self.assertIn("Devices 1 to 100 of 150", r.text)
+            m = re.search(r'<a href="(/devices\?[^"]*)">Next devices</a>', r.text)
+            self.assertEqual(m.group(1), "/devices?school=sch-a1&amp;kind=tablet&amp;q=T-&amp;"
+                                         "offset=100")
+            r = c.get(m.group(1).replace("&amp;", "&"))
+            self.assertIn("Devices 101 to 150 of 150", r.text)
+            self.assertIn("T-149", r.text)
+            self.assertNotIn("Next devices", r.text)
+            self.assertNotIn("H-1", r.text)
 
     def checkout(self, c, dev, **form):
         c.get(f"/devices/{dev}")

@@ -185,7 +185,7 @@ void page_devices(struct http_request *req)
 	for (size_t i = 0; i < n; i++)
 		students += v[i].assignee_sid && v[i].assignee_is_student;
 	if (students && sees_student_names(a) &&
-	    !page_audit_bulk(req, "view", "devices", "list", students, "device list"))
+	    !page_audit_bulk(req, "view", "device", "list", students, "device list"))
 		return;
 	struct roster_org_row *schools = NULL;
 	size_t nschools = 0;
@@ -206,7 +206,7 @@ void page_devices(struct http_request *req)
 		html_textf(b, "%zu loan%s overdue", noverdue, noverdue == 1 ? "" : "s");
 		html_raw(b, "</a>: the due date has passed and the device is not back.</p>");
 	}
-	html_raw(b, "<form class=\"filters\" method=\"get\" action=\"/devices\">"
+	html_raw(b, "<form class=\"picker noprint\" method=\"get\" action=\"/devices\">"
 		    "<div><label for=\"f-school\">School</label><select id=\"f-school\""
 		    " name=\"school\">");
 	option(b, "", "All your schools", !f.school_sid);
@@ -229,8 +229,8 @@ void page_devices(struct http_request *req)
 	html_raw(b, "</select></div><div><label for=\"f-q\">Asset tag, serial or model</label>"
 		    "<input id=\"f-q\" name=\"q\" size=\"16\" maxlength=\"64\" value=\"");
 	html_attr(b, f.q);
-	html_raw(b, "\"></div><div><input type=\"checkbox\" id=\"f-overdue\" name=\"overdue\""
-		    " value=\"1\"");
+	html_raw(b, "\"></div><div class=\"check\"><input type=\"checkbox\" id=\"f-overdue\""
+		    " name=\"overdue\" value=\"1\"");
 	if (f.overdue)
 		html_raw(b, " checked");
 	html_raw(b, "> <label for=\"f-overdue\">Overdue loans only</label></div>"
@@ -274,15 +274,22 @@ void page_devices(struct http_request *req)
 		html_raw(b, "</tbody></table></div>");
 	}
 	if (f.offset + n < total) {
-		const char *next = arena_printf(
-			&req->arena, "/devices?school=%s&kind=%s&status=%s&overdue=%s&offset=%zu",
-			f.school_sid ? f.school_sid : "", kq ? kq : "", sq ? sq : "",
-			f.overdue ? "1" : "", f.offset + n);
-		if (next && (!*f.q)) {
-			html_raw(b, "<p><a href=\"");
-			html_attr(b, next);
-			html_raw(b, "\">Next devices</a></p>");
-		}
+		/* the same filters, the next page (values percent-encoded) */
+		const char *keys[] = { "school", "kind", "status", "q" };
+		const char *vals[] = { f.school_sid, f.kind ? kq : NULL, f.status ? sq : NULL,
+				       *f.q ? f.q : NULL };
+		html_raw(b, "<p><a href=\"/devices?");
+		for (size_t i = 0; i < 4; i++)
+			if (vals[i] && *vals[i]) {
+				html_raw(b, keys[i]);
+				html_raw(b, "=");
+				html_url(b, vals[i]);
+				html_raw(b, "&amp;");
+			}
+		if (f.overdue)
+			html_raw(b, "overdue=1&amp;");
+		html_textf(b, "offset=%zu", f.offset + n);
+		html_raw(b, "\">Next devices</a></p>");
 	}
 	if (device_can_manage(a))
 		import_form(req);
@@ -448,7 +455,8 @@ static void checkin_form(struct http_request *req, const struct device *dv,
 	form_invalid_attrs(req, errs, "condition");
 	html_raw(b, ">");
 	form_field_error(req, errs, "condition");
-	html_raw(b, "</div><div><input type=\"checkbox\" id=\"damaged\" name=\"damaged\""
+	html_raw(b, "</div><div class=\"check\"><input type=\"checkbox\" id=\"damaged\" "
+		    "name=\"damaged\""
 		    " value=\"1\"> <label for=\"damaged\">Damaged: send it to repair</label></div>"
 		    "<div><button type=\"submit\">Check in</button></div></form>");
 }
