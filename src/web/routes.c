@@ -178,6 +178,20 @@ const struct route routes[] = {
 	{ "GET", "/kb/:id/edit", page_kb_edit, KB_WRITE, 0, "change a known fix" },
 	{ "POST", "/kb/:id", page_kb_update, KB_WRITE, 0, "save a changed known fix (audited)" },
 	{ "POST", "/kb/:id/helped", page_kb_helped, ROLES_ANY, 0, "this fixed it / this didn't help (once per person; from the ticket form: no ticket filed)" },
+	{ "GET", "/tickets/reports", page_ticket_reports, SUPPORT_REPORTS, 0, "support reports: response and resolution times by tool, tier, school; tickets per 100 active students (?from= ?to= ?school= ?format=csv|xlsx)" },
+	/* support tickets (issue 14, h14-tickets): each role sees its share (checked in the domain) */
+	{ "GET", "/tickets", page_tickets, ROLES_ANY, 0, "support tickets: each role its share (?status= ?tool= ?device= ?school= ?mine=)",
+	  NAV(75, "Help") },
+	{ "GET", "/tickets/new", page_ticket_new, ROLES_ANY, 0, "report a problem (?tool= ?class= ?device= preselect)" },
+	{ "POST", "/tickets/new", page_ticket_create, ROLES_ANY, 0, "file a report (or offered \"is it this?\")" },
+	{ "GET", "/tickets/:id", page_ticket, ROLES_ANY, 0, "one ticket: comments, files, history (audited when a student or family reported it)" },
+	{ "POST", "/tickets/:id/join", page_ticket_join, ROLES_ANY, 0, "the same problem: join the report" },
+	{ "POST", "/tickets/:id/comments", page_ticket_comment, ROLES_ANY, 0, "comment (internal: staff)" },
+	{ "POST", "/tickets/:id/status", page_ticket_status, ROLES_ANY, 0, "change the status (reporters: resolved, reopen)" },
+	{ "POST", "/tickets/:id/escalate", page_ticket_escalate, ROLES_STAFF, 0, "escalate to the next tier" },
+	{ "POST", "/tickets/:id/merge", page_ticket_merge, ROLES_STAFF, 0, "merge a duplicate into an incident" },
+	{ "POST", "/tickets/:id/attachments", page_ticket_attach, ROLES_ANY, 0, "attach a file (5 MB; PNG, JPEG, PDF, text)" },
+	{ "GET", "/tickets/:id/attachments/:aid", page_ticket_attachment, ROLES_ANY, 0, "download an attachment" },
 };
 
 /* clang-format on */

@@ -17,6 +17,8 @@
 #include "domain/roster.h"
 #include "domain/ticket.h"
 #include "domain/ticket_report.h"
+#include "store/db.h"
+#include "web/auth.h"
 #include "web/export.h"
 #include "web/html.h"
 #include "web/http.h"
@@ -28,15 +30,15 @@
 struct period {
 	int32_t from_day, to_day; /* inclusive, the district's calendar */
 	int64_t from, to;	  /* [from, to) in Unix seconds */
-	char from_s[11], to_s[11];
+	char from_s[16], to_s[16];
 };
 
-static void day_text(int32_t day, char out[11])
+static void day_text(int32_t day, char out[16])
 {
 	int y;
 	unsigned m, d;
 	civil_from_days(day, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02u-%02u", y % 10000, m % 100, d % 100);
+	snprintf(out, 16, "%04d-%02u-%02u", y, m, d);
 }
 
 /* Midnight at the start of day in zone z, as Unix seconds. */
