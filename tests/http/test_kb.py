@@ -187,6 +187,44 @@ class KnowledgeBase(TempDir):
         self.assertIn("¿", r.text)  # "Did this fix it?" in Spanish
         self.assertNotIn("Did this fix it?", r.text)
 
+    def test_ticket_form_checks_known_fixes_first(self):
+        it = self.client("itstaff")
+        pub = article(it, "Quizzy lesson stays blank", "The lesson page stays blank",
+                      "Reload the page")
+        student = self.client("student")
+        r = student.get("/tickets/new?tool=1")
+        self.assertEqual(r.status, 200)
+        self.assertIn('aria-live="polite"', r.text)
+        self.assertIn('name="check"', r.text)
+        self.assertIn('src="/assets/kb_suggest.js"', r.text)
+        # without JavaScript: the button shows the matches above the form,
+        # the typed text kept, and files nothing
+        r = student.post("/tickets/new", {"tool": "1", "title": "my lesson is blank",
+                                          "body": "nothing shows", "check": "1"})
+        self.assertEqual(r.status, 200)
+        self.assertIn("Quizzy lesson stays blank", r.text)
+        self.assertLess(r.text.index("Quizzy lesson stays blank"), r.text.index('id="t-title"'))
+        self.assertIn('value="my lesson is blank"', r.text)
+        self.assertIn("nothing shows</textarea>", r.text)
+        self.assertEqual(self.count("SELECT count(*) FROM ticket"), 0)
+        r = student.post("/tickets/new", {"tool": "1", "title": "zzz qqq", "check": "1"})
+        self.assertIn("No known fix matches yet.", r.text)
+        # "this fixed it, no need to report": counted in the support report
+        r = student.post(f"/kb/{pub}/helped", {"helped": "yes", "from": "ticket"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.count("SELECT count(*) FROM ticket"), 0)
+        r = it.get("/tickets/reports")
+        self.assertEqual(r.status, 200)
+        row = re.search(r"<th scope=\"row\">Quizzy</th>(.*?)</tr>", r.text.split('id="h-load"')[1])
+        self.assertIsNotNone(row)
+        self.assertTrue(row.group(1).endswith("<td>1</td>"), row.group(1))
+
+    def test_script_is_served(self):
+        r = self.srv.client().get("/assets/kb_suggest.js")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.header("Content-Type").startswith("text/javascript"))
+        self.assertIn("/kb/suggest?q=", r.text)
+
 
 if __name__ == "__main__":
     unittest.main()

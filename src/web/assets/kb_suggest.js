@@ -10,7 +10,7 @@
 	var box = document.querySelector("[data-kb-suggest]");
 	var list = document.getElementById("kb-suggest-list");
 	if (!box || !list || !window.fetch) return;
-	var form = box.parentNode.querySelector("form") || document.querySelector("form[method=post]");
+	var form = document.getElementById(box.getAttribute("data-form"));
 	if (!form) return;
 	var csrf = form.querySelector("input[name=csrf]");
 	var fields = ["title", "body", "description", "summary"].map(function (n) {

@@ -114,7 +114,7 @@ void page_kb_suggestions(struct http_request *req, int64_t tool_id, const char *
 		kb_search(req->db, &v, tool_id, text, false, true, SUGGEST_MAX, &req->arena, &rows,
 			  &n);
 	html_raw(b, "<section aria-labelledby=\"h-kb-suggest\" id=\"kb-suggest\""
-		    " data-kb-suggest data-fixed-label=\"");
+		    " data-kb-suggest data-form=\"ticket-form\" data-fixed-label=\"");
 	html_attr(b, TR(L, "People who said it fixed the problem: %lld"));
 	html_raw(b, "\" data-deflect-label=\"");
 	html_attr(b, TR(L, "This fixed it, no need to report"));

@@ -268,6 +268,7 @@ struct page_ticket_form {
 	bool share;
 	const struct ticket_row *similar;
 	size_t nsimilar;
+	bool check_kb; /* "Check for known fixes" was pressed (h14-kb) */
 };
 void page_ticket_form(struct http_request *req, const struct page_ticket_form *in);
 void page_tickets(struct http_request *req);

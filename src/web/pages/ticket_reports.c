@@ -121,7 +121,9 @@ static void times_table(struct http_request *req, const struct ticket_report_row
 	}
 	page_scroll_begin(req, by_heads[by]);
 	html_raw(b, "<table><thead><tr><th scope=\"col\">");
-	html_text(b, by == TICKET_REPORT_TOOL ? "Tool" : by == TICKET_REPORT_TIER ? "Tier" : "School");
+	html_text(b, by == TICKET_REPORT_TOOL	? "Tool"
+		     : by == TICKET_REPORT_TIER ? "Tier"
+						: "School");
 	html_raw(b, "</th><th scope=\"col\">Tickets</th><th scope=\"col\">First response:"
 		    " median</th><th scope=\"col\">First response: 90th percentile</th>"
 		    "<th scope=\"col\">Resolution: median</th><th scope=\"col\">Resolution: 90th"
@@ -313,7 +315,8 @@ void page_ticket_reports(struct http_request *req)
 					&load, &nload);
 	db_rollback(req->db);
 	if (rc) {
-		page_error(req, 503, "Support reports", "The server is busy. Try again in a moment.");
+		page_error(req, 503, "Support reports",
+			   "The server is busy. Try again in a moment.");
 		return;
 	}
 	if (want_file) {
@@ -326,10 +329,10 @@ void page_ticket_reports(struct http_request *req)
 	if (school) {
 		struct roster_org_row o;
 		html_raw(b, " School: ");
-		html_text(b, roster_org_get(req->db, a->district_id, school, &req->arena, &o) ==
-					     EB_OK
-				     ? o.name
-				     : school);
+		html_text(b,
+			  roster_org_get(req->db, a->district_id, school, &req->arena, &o) == EB_OK
+				  ? o.name
+				  : school);
 		html_raw(b, ".");
 	}
 	html_raw(b, "</p><form method=\"get\" action=\"/tickets/reports\" class=\"row\">");
