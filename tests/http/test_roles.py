@@ -106,6 +106,9 @@ MATRIX = {
     "/kb/new":             [A, A, F, F, F, A, A, F, F, F, A, L],
     "/kb/1":               [N, N, N, N, N, N, N, N, N, N, N, L],  # none in the fixture
     "/kb/1/edit":          [N, N, F, F, F, N, N, F, F, F, N, L],
+    # the support reports (h14-kb): district roles and IT; a principal their school
+    "/tickets/reports":    [A, A, A, F, F, F, A, F, F, F, A, L],
+    "/tickets/reports?school=sch-a2": [A, A, N, F, F, F, A, F, F, F, N, L],
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
