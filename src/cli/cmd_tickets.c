@@ -32,7 +32,8 @@ int cmd_tickets(int argc, char **argv)
 {
 	if (cli_help(argc, argv, usage))
 		return 0;
-	const char *sub = cli_positional(argc, argv, 0, (const char *const[]){ "--at", "--db", NULL });
+	const char *sub =
+		cli_positional(argc, argv, 0, (const char *const[]){ "--at", "--db", NULL });
 	if (!sub || strcmp(sub, "sweep") != 0) {
 		fputs(usage, stderr);
 		return 2;
@@ -68,9 +69,10 @@ void *tickets_sweep_main(void *arg)
 			if (e)
 				log_error("tickets: sweep: %s", eb_strerror(e));
 			else if (r.escalated || r.breached || r.notices_failed)
-				log_info("tickets: sweep: %ld escalated, %ld past the last tier, %ld"
-					 " notices sent, %ld failed",
-					 r.escalated, r.breached, r.notices_sent, r.notices_failed);
+				log_info(
+					"tickets: sweep: %ld escalated, %ld past the last tier, %ld"
+					" notices sent, %ld failed",
+					r.escalated, r.breached, r.notices_sent, r.notices_failed);
 			db_close(db);
 		} else {
 			log_error("tickets: sweep: %s", err);

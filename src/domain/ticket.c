@@ -26,8 +26,12 @@ static const char *const status_labels[TICKET_STATUS__COUNT] = {
 	"New", "Open", "Waiting on the reporter", "Escalated", "Resolved", "Closed",
 };
 static const char *const status_plain[TICKET_STATUS__COUNT] = {
-	"We got your report", "We are working on it", "We need your answer",
-	"We are working on it", "Fixed", "Closed",
+	"We got your report",
+	"We are working on it",
+	"We need your answer",
+	"We are working on it",
+	"Fixed",
+	"Closed",
 };
 static const char *const priority_names[TICKET_PRIORITY__COUNT] = { "low", "normal", "high",
 								    "urgent" };
@@ -217,8 +221,7 @@ static bool is_it(const struct account *a)
 	return access_has(a, ROLE_IT_STAFF) || access_has(a, ROLE_DISTRICT_ADMIN);
 }
 
-static bool has_scope(const struct account *a, enum role r, const char *scope_type,
-		      const char *id)
+static bool has_scope(const struct account *a, enum role r, const char *scope_type, const char *id)
 {
 	for (int i = 0; i < a->nroles; i++)
 		if (a->roles[i].role == r && strcmp(a->roles[i].scope_type, scope_type) == 0 &&
@@ -243,10 +246,11 @@ static const char *scope_list(struct arena *arena, const struct account *a, enum
 
 static enum role reporter_role_of(const struct account *a)
 {
-	static const enum role order[] = { ROLE_IT_STAFF,   ROLE_DISTRICT_ADMIN, ROLE_TECH_CHAMPION,
-					   ROLE_COORDINATOR, ROLE_PRINCIPAL,	 ROLE_COACH,
-					   ROLE_TEACHER,     ROLE_VENDOR_CONTACT, ROLE_GUARDIAN,
-					   ROLE_STUDENT };
+	static const enum role order[] = { ROLE_IT_STAFF,      ROLE_DISTRICT_ADMIN,
+					   ROLE_TECH_CHAMPION, ROLE_COORDINATOR,
+					   ROLE_PRINCIPAL,     ROLE_COACH,
+					   ROLE_TEACHER,       ROLE_VENDOR_CONTACT,
+					   ROLE_GUARDIAN,      ROLE_STUDENT };
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (access_has(a, order[i]))
 			return order[i];
@@ -269,8 +273,8 @@ static void browser_summary(const char *ua, char *out, size_t cap)
 	static const struct {
 		const char *token, *name;
 	} browsers[] = {
-		{ "Edg/", "Edge" },	  { "OPR/", "Opera" },	 { "Firefox/", "Firefox" },
-		{ "CriOS/", "Chrome" },	  { "Chrome/", "Chrome" }, { "Version/", "Safari" },
+		{ "Edg/", "Edge" },	{ "OPR/", "Opera" },	 { "Firefox/", "Firefox" },
+		{ "CriOS/", "Chrome" }, { "Chrome/", "Chrome" }, { "Version/", "Safari" },
 	};
 	static const struct {
 		const char *token, *name;
@@ -308,14 +312,14 @@ static enum eb_err event_add(struct db *db, int64_t d, int64_t id, const struct 
 			     const char *kind, const char *from, const char *to, const char *note,
 			     int64_t now)
 {
-	return db_execute(db,
-			  "INSERT INTO ticket_event(district_id,ticket_id,at,account_id,actor,kind,"
-			  "from_value,to_value,note) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-			  DB_ARGS(DB_INT(d), DB_INT(id), DB_INT(now),
-				  who ? DB_INT(who->id) : DB_NULL, DB_TEXT(who ? who->login : "sla"),
-				  DB_TEXT(kind), DB_TEXT(from ? from : ""), DB_TEXT(to ? to : ""),
-				  DB_TEXT(note ? note : "")),
-			  NULL);
+	return db_execute(
+		db,
+		"INSERT INTO ticket_event(district_id,ticket_id,at,account_id,actor,kind,"
+		"from_value,to_value,note) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+		DB_ARGS(DB_INT(d), DB_INT(id), DB_INT(now), who ? DB_INT(who->id) : DB_NULL,
+			DB_TEXT(who ? who->login : "sla"), DB_TEXT(kind), DB_TEXT(from ? from : ""),
+			DB_TEXT(to ? to : ""), DB_TEXT(note ? note : "")),
+		NULL);
 }
 
 /* The address of an account: its roster person's email, else its login when
@@ -325,11 +329,12 @@ static enum eb_err account_email(struct db *db, int64_t d, int64_t account_id, c
 {
 	out[0] = '\0';
 	struct db_stmt *st;
-	enum eb_err e = db_query(db,
-				 "SELECT coalesce(p.email,''), a.login FROM account a LEFT JOIN person p"
-				 " ON p.district_id=a.district_id AND p.sourced_id=a.person_sourced_id"
-				 " WHERE a.district_id=?1 AND a.id=?2 AND a.disabled=0",
-				 DB_ARGS(DB_INT(d), DB_INT(account_id)), &st);
+	enum eb_err e =
+		db_query(db,
+			 "SELECT coalesce(p.email,''), a.login FROM account a LEFT JOIN person p"
+			 " ON p.district_id=a.district_id AND p.sourced_id=a.person_sourced_id"
+			 " WHERE a.district_id=?1 AND a.id=?2 AND a.disabled=0",
+			 DB_ARGS(DB_INT(d), DB_INT(account_id)), &st);
 	if (e)
 		return e;
 	if (db_next(st)) {
@@ -385,11 +390,12 @@ static enum eb_err route_tier(struct db *db, int64_t d, int64_t tool_id, const c
 	if (t == TICKET_TIER_CHAMPION) {
 		if (!tool_id || !school || !*school)
 			return EB_OK;
-		e = db_get_int(db,
-			       "SELECT s.champion_id FROM tool_support s JOIN account a ON"
-			       " a.id=s.champion_id AND a.disabled=0 WHERE s.district_id=?1 AND"
-			       " s.tool_id=?2 AND s.school_sourced_id=?3 AND s.champion_id IS NOT NULL",
-			       DB_ARGS(DB_INT(d), DB_INT(tool_id), DB_TEXT(school)), &r->assignee);
+		e = db_get_int(
+			db,
+			"SELECT s.champion_id FROM tool_support s JOIN account a ON"
+			" a.id=s.champion_id AND a.disabled=0 WHERE s.district_id=?1 AND"
+			" s.tool_id=?2 AND s.school_sourced_id=?3 AND s.champion_id IS NOT NULL",
+			DB_ARGS(DB_INT(d), DB_INT(tool_id), DB_TEXT(school)), &r->assignee);
 		if (e == EB_ENOTFOUND)
 			return EB_OK;
 		*found = !e && r->assignee > 0;
@@ -464,10 +470,10 @@ DB_ROWSPEC(ticket_spec, struct ticket, ticket_finish, TF(id), TF(district_id), T
 	   TS(class_title), TF(reporter_id), TS(reporter_role), TS(reporter_name), TS(browser),
 	   TF(share_with_vendor), TF(health.last_received), TF(health.quarantined), TS(title),
 	   TS(body), TF(assignee_id), TS(assignee_name), TS(vendor_email), TF(tier_since),
-	   TF(response_due), TF(resolve_due), TF(next_due), TF(first_response_at),
-	   TF(resolved_at), TF(paused_at), TF(paused_s), TF(sla_breached), TF(merged_into),
-	   TF(reporters), TF(created_at), TF(updated_at), DB_FIELD_SKIP, DB_FIELD_SKIP,
-	   DB_FIELD_SKIP, DB_FIELD_SKIP);
+	   TF(response_due), TF(resolve_due), TF(next_due), TF(first_response_at), TF(resolved_at),
+	   TF(paused_at), TF(paused_s), TF(sla_breached), TF(merged_into), TF(reporters),
+	   TF(created_at), TF(updated_at), DB_FIELD_SKIP, DB_FIELD_SKIP, DB_FIELD_SKIP,
+	   DB_FIELD_SKIP);
 #undef TF
 #undef TS
 
@@ -485,7 +491,8 @@ static enum eb_err load(struct db *db, int64_t d, int64_t id, struct arena *aren
 		"t.paused_at,t.paused_s,t.sla_breached,coalesce(t.merged_into,0),"
 		"(SELECT count(*) FROM ticket_reporter r WHERE r.ticket_id=t.id),t.created_at,"
 		"t.updated_at,t.status,t.priority,t.tier,t.health_credential"
-		" FROM ticket t LEFT JOIN tool tl ON tl.id=t.tool_id AND tl.district_id=t.district_id"
+		" FROM ticket t LEFT JOIN tool tl ON tl.id=t.tool_id AND "
+		"tl.district_id=t.district_id"
 		" LEFT JOIN org o ON o.district_id=t.district_id AND o.sourced_id=t.school_sid"
 		" LEFT JOIN class c ON c.district_id=t.district_id AND c.sourced_id=t.class_sid"
 		" LEFT JOIN account a ON a.id=t.assignee_id"
@@ -531,8 +538,8 @@ bool ticket_can_see(struct db *db, const struct account *v, const struct ticket 
 	return v->district_id == t->district_id && is_reporter(db, t->district_id, t->id, v->id);
 }
 
-enum eb_err ticket_get(struct db *db, int64_t district_id, const struct account *viewer,
-		       int64_t id, struct arena *arena, struct ticket *out)
+enum eb_err ticket_get(struct db *db, int64_t district_id, const struct account *viewer, int64_t id,
+		       struct arena *arena, struct ticket *out)
 {
 	enum eb_err e = load(db, district_id, id, arena, out);
 	if (e)
@@ -542,7 +549,8 @@ enum eb_err ticket_get(struct db *db, int64_t district_id, const struct account 
 	/* a vendor contact reads the reporter only when the reporter shared it */
 	if (viewer && !is_it(viewer) && vendor_of(viewer, out->tool_id) &&
 	    !is_reporter(db, district_id, id, viewer->id) &&
-	    !(*out->school_sid && has_scope(viewer, ROLE_TECH_CHAMPION, "school", out->school_sid)) &&
+	    !(*out->school_sid &&
+	      has_scope(viewer, ROLE_TECH_CHAMPION, "school", out->school_sid)) &&
 	    !out->share_with_vendor) {
 		out->reporter_name = "";
 		out->class_sid = "";
@@ -575,16 +583,16 @@ static enum eb_err set_tier(struct db *db, int64_t d, int64_t id, enum ticket_pr
 	enum eb_err e = ticket_sla_get(db, d, r->tier, p, &s);
 	if (e)
 		return e;
-	e = db_execute(db,
-		       "UPDATE ticket SET tier=?3, assignee_id=?4, vendor_email=?5, tier_since=?6,"
-		       " response_due=?7, resolve_due=?8, status=?9, paused_at=NULL,"
-		       " updated_at=?6 WHERE district_id=?1 AND id=?2",
-		       DB_ARGS(DB_INT(d), DB_INT(id), DB_TEXT(ticket_tier_name(r->tier)),
-			       r->assignee ? DB_INT(r->assignee) : DB_NULL, DB_TEXT(r->vendor_email),
-			       DB_INT(now), DB_INT(now + 60LL * s.respond_min),
-			       DB_INT(now + 60LL * s.resolve_min),
-			       DB_TEXT(ticket_status_name(status))),
-		       NULL);
+	e = db_execute(
+		db,
+		"UPDATE ticket SET tier=?3, assignee_id=?4, vendor_email=?5, tier_since=?6,"
+		" response_due=?7, resolve_due=?8, status=?9, paused_at=NULL,"
+		" updated_at=?6 WHERE district_id=?1 AND id=?2",
+		DB_ARGS(DB_INT(d), DB_INT(id), DB_TEXT(ticket_tier_name(r->tier)),
+			r->assignee ? DB_INT(r->assignee) : DB_NULL, DB_TEXT(r->vendor_email),
+			DB_INT(now), DB_INT(now + 60LL * s.respond_min),
+			DB_INT(now + 60LL * s.resolve_min), DB_TEXT(ticket_status_name(status))),
+		NULL);
 	return e ? e : clock_update(db, d, id);
 }
 
@@ -596,10 +604,11 @@ static enum eb_err notify_tier(struct db *db, int64_t d, int64_t id, const struc
 	char subject[300], body[700];
 	snprintf(subject, sizeof subject, "[Ticket %lld] %s: %s", (long long)id,
 		 *tool_name ? tool_name : "Support", title);
-	snprintf(body, sizeof body,
-		 "%s\n\nTicket %lld (%s): %s\nIt is with: %s.\nOpen it in edbridge: /tickets/%lld\n",
-		 what, (long long)id, *tool_name ? tool_name : "no tool", title,
-		 ticket_tier_label(r->tier), (long long)id);
+	snprintf(
+		body, sizeof body,
+		"%s\n\nTicket %lld (%s): %s\nIt is with: %s.\nOpen it in edbridge: /tickets/%lld\n",
+		what, (long long)id, *tool_name ? tool_name : "no tool", title,
+		ticket_tier_label(r->tier), (long long)id);
 	enum eb_err e = EB_OK;
 	if (r->assignee)
 		e = notice_account(db, d, id, r->assignee, subject, body, now);
@@ -624,11 +633,11 @@ static enum eb_err notify_reporters(struct db *db, int64_t d, int64_t id, int64_
 	size_t n;
 	struct arena tmp;
 	arena_init(&tmp);
-	enum eb_err e = db_get_rows(db,
-				    "SELECT account_id FROM ticket_reporter WHERE district_id=?1 AND"
-				    " ticket_id=?2 AND account_id<>?3",
-				    DB_ARGS(DB_INT(d), DB_INT(id), DB_INT(except)), &id_spec, &tmp,
-				    &ids, &n);
+	enum eb_err e = db_get_rows(
+		db,
+		"SELECT account_id FROM ticket_reporter WHERE district_id=?1 AND"
+		" ticket_id=?2 AND account_id<>?3",
+		DB_ARGS(DB_INT(d), DB_INT(id), DB_INT(except)), &id_spec, &tmp, &ids, &n);
 	for (size_t i = 0; !e && i < n; i++)
 		e = notice_account(db, d, id, ids[i].id, subject, body, now);
 	arena_free(&tmp);
@@ -702,7 +711,8 @@ enum eb_err ticket_create(struct db *db, int64_t district_id, const struct accou
 	enum eb_err e = EB_EINVAL;
 	const char *title = checked_text(&tmp, in->title, 1, TICKET_TITLE_MAX, "title", why, cap);
 	const char *body =
-		title ? checked_text(&tmp, in->body, 0, TICKET_BODY_MAX, "details", why, cap) : NULL;
+		title ? checked_text(&tmp, in->body, 0, TICKET_BODY_MAX, "details", why, cap)
+		      : NULL;
 	if (!title || !body)
 		goto done;
 	enum ticket_priority prio = TICKET_NORMAL;
@@ -741,10 +751,11 @@ enum eb_err ticket_create(struct db *db, int64_t district_id, const struct accou
 			goto done;
 	} else if (in->school_sid && *in->school_sid) {
 		int64_t n = 0;
-		if ((e = db_get_int(db,
-				    "SELECT count(*) FROM org WHERE district_id=?1 AND sourced_id=?2"
-				    " AND type='school'",
-				    DB_ARGS(DB_INT(district_id), DB_TEXT(in->school_sid)), &n)))
+		if ((e = db_get_int(
+			     db,
+			     "SELECT count(*) FROM org WHERE district_id=?1 AND sourced_id=?2"
+			     " AND type='school'",
+			     DB_ARGS(DB_INT(district_id), DB_TEXT(in->school_sid)), &n)))
 			goto done;
 		if (!n) {
 			snprintf(why, cap, "school: choose a school of the district");
@@ -766,10 +777,12 @@ enum eb_err ticket_create(struct db *db, int64_t district_id, const struct accou
 		goto done;
 	struct route r;
 	bool found;
-	if ((e = route_tier(db, district_id, in->tool_id, school, TICKET_TIER_CHAMPION, &r, &found)))
+	if ((e = route_tier(db, district_id, in->tool_id, school, TICKET_TIER_CHAMPION, &r,
+			    &found)))
 		goto fail;
 	if (!found) {
-		if ((e = route_tier(db, district_id, in->tool_id, school, TICKET_TIER_IT, &r, &found)))
+		if ((e = route_tier(db, district_id, in->tool_id, school, TICKET_TIER_IT, &r,
+				    &found)))
 			goto fail;
 		if (route_note && in->tool_id)
 			snprintf(route_note, TICKET_WHY_CAP,
@@ -785,9 +798,9 @@ enum eb_err ticket_create(struct db *db, int64_t district_id, const struct accou
 		"health_quarantined,health_credential,title,body,priority,status,tier,tier_since,"
 		"created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
 		"?16,'new','champion',?17,?17,?17)",
-		DB_ARGS(DB_INT(district_id), DB_INT(in->tool_id), DB_TEXT(school), DB_TEXT(class_sid),
-			in->device_id ? DB_INT(in->device_id) : DB_NULL, DB_INT(reporter->id),
-			DB_TEXT(role), DB_TEXT(reporter->display_name),
+		DB_ARGS(DB_INT(district_id), DB_INT(in->tool_id), DB_TEXT(school),
+			DB_TEXT(class_sid), in->device_id ? DB_INT(in->device_id) : DB_NULL,
+			DB_INT(reporter->id), DB_TEXT(role), DB_TEXT(reporter->display_name),
 			DB_INT(in->share_with_vendor ? 1 : 0), DB_TEXT(browser),
 			DB_INT(h.last_received), DB_INT(h.quarantined),
 			DB_TEXT(ticket_cred_name(h.cred)), DB_TEXT(title), DB_TEXT(body),
@@ -796,19 +809,19 @@ enum eb_err ticket_create(struct db *db, int64_t district_id, const struct accou
 	if (e)
 		goto fail;
 	int64_t tid = db_last_id(db);
-	if ((e = db_execute(db,
-			    "INSERT INTO ticket_reporter(district_id,ticket_id,account_id,name,role,"
-			    "class_sid,share_with_vendor,joined_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
-			    DB_ARGS(DB_INT(district_id), DB_INT(tid), DB_INT(reporter->id),
-				    DB_TEXT(reporter->display_name), DB_TEXT(role),
-				    DB_TEXT(class_sid), DB_INT(in->share_with_vendor ? 1 : 0),
-				    DB_INT(now)),
-			    NULL)) ||
+	if ((e = db_execute(
+		     db,
+		     "INSERT INTO ticket_reporter(district_id,ticket_id,account_id,name,role,"
+		     "class_sid,share_with_vendor,joined_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+		     DB_ARGS(DB_INT(district_id), DB_INT(tid), DB_INT(reporter->id),
+			     DB_TEXT(reporter->display_name), DB_TEXT(role), DB_TEXT(class_sid),
+			     DB_INT(in->share_with_vendor ? 1 : 0), DB_INT(now)),
+		     NULL)) ||
 	    (e = set_tier(db, district_id, tid, prio, &r, TICKET_NEW, now)) ||
 	    (e = event_add(db, district_id, tid, reporter, "filed", "", ticket_tier_name(r.tier),
 			   route_note && *route_note ? route_note : "", now)) ||
-	    (e = notify_tier(db, district_id, tid, &r, tool_name, title, "A new problem was reported.",
-			     now)))
+	    (e = notify_tier(db, district_id, tid, &r, tool_name, title,
+			     "A new problem was reported.", now)))
 		goto fail;
 	if (own && (e = db_commit(db)))
 		goto fail;
@@ -848,7 +861,7 @@ DB_ROWSPEC(row_spec, struct ticket_row, row_finish, RF(id), RF(tool_id), RF(devi
 #undef RF
 
 #define ROW_COLS                                                                                   \
-	"t.id,t.tool_id,coalesce(t.device_id,0),coalesce(tl.name,''),t.school_sid,t.title,"       \
+	"t.id,t.tool_id,coalesce(t.device_id,0),coalesce(tl.name,''),t.school_sid,t.title,"        \
 	"coalesce(t.next_due,0),(SELECT count(*) FROM ticket_reporter r WHERE r.ticket_id=t.id),"  \
 	"t.created_at,t.updated_at,coalesce(t.merged_into,0),t.status,t.priority,t.tier"
 #define ROW_FROM                                                                                   \
@@ -857,13 +870,13 @@ DB_ROWSPEC(row_spec, struct ticket_row, row_finish, RF(id), RF(tool_id), RF(devi
  * ?7 before id, ?8 limit, ?9 sees all, ?10 viewer, ?11 champion schools,
  * ?12 vendor tools, ?13 mine only */
 #define ROW_FILTER                                                                                 \
-	" AND (?2=0 OR t.tool_id=?2) AND (?4 IS NULL OR t.school_sid=?4)"                         \
-	" AND (?5='' OR t.status=?5) AND (?6=0 OR t.status IN ('new','open',"                     \
-	"'waiting_on_reporter','escalated')) AND (?7=0 OR t.id<?7)"                               \
-	" AND (?9=1 OR (?11<>'' AND instr(?11, ','||t.school_sid||',')>0) OR (t.tier='vendor'"    \
-	" AND ?12<>'' AND instr(?12, ','||t.tool_id||',')>0) OR EXISTS(SELECT 1 FROM"             \
-	" ticket_reporter r WHERE r.ticket_id=t.id AND r.account_id=?10))"                        \
-	" AND (?13=0 OR EXISTS(SELECT 1 FROM ticket_reporter r WHERE r.ticket_id=t.id AND"       \
+	" AND (?2=0 OR t.tool_id=?2) AND (?4 IS NULL OR t.school_sid=?4)"                          \
+	" AND (?5='' OR t.status=?5) AND (?6=0 OR t.status IN ('new','open',"                      \
+	"'waiting_on_reporter','escalated')) AND (?7=0 OR t.id<?7)"                                \
+	" AND (?9=1 OR (?11<>'' AND instr(?11, ','||t.school_sid||',')>0) OR (t.tier='vendor'"     \
+	" AND ?12<>'' AND instr(?12, ','||t.tool_id||',')>0) OR EXISTS(SELECT 1 FROM"              \
+	" ticket_reporter r WHERE r.ticket_id=t.id AND r.account_id=?10))"                         \
+	" AND (?13=0 OR EXISTS(SELECT 1 FROM ticket_reporter r WHERE r.ticket_id=t.id AND"         \
 	" r.account_id=?10))"
 
 enum eb_err ticket_list(struct db *db, int64_t district_id, const struct account *viewer,
@@ -880,7 +893,8 @@ enum eb_err ticket_list(struct db *db, int64_t district_id, const struct account
 	const char *vend = viewer ? scope_list(arena, viewer, ROLE_VENDOR_CONTACT, "tool") : "";
 	if (!champ || !vend)
 		return EB_ENOMEM;
-	const char *status = f->status >= 0 ? ticket_status_name((enum ticket_status)f->status) : "";
+	const char *status = f->status >= 0 ? ticket_status_name((enum ticket_status)f->status)
+					    : "";
 	if (!status)
 		return EB_EINVAL;
 	bool mine = f->mine_only || (!all && !*champ && !*vend);
@@ -905,7 +919,8 @@ enum eb_err ticket_list(struct db *db, int64_t district_id, const struct account
 				   " ORDER BY t.id DESC LIMIT ?8",
 				   ARGS, &row_spec, arena, rows, n);
 	return db_get_rows(db,
-			   "SELECT " ROW_COLS ROW_FROM " WHERE t.district_id=?1 AND ?3=?3" ROW_FILTER
+			   "SELECT " ROW_COLS ROW_FROM
+			   " WHERE t.district_id=?1 AND ?3=?3" ROW_FILTER
 			   " ORDER BY t.id DESC LIMIT ?8",
 			   ARGS, &row_spec, arena, rows, n);
 #undef ARGS
@@ -1016,8 +1031,7 @@ static enum eb_err status_change(struct db *db, int64_t d, const struct account 
 }
 
 enum eb_err ticket_set_status(struct db *db, int64_t district_id, const struct account *who,
-			      int64_t id, enum ticket_status to, int64_t now, char *why,
-			      size_t cap)
+			      int64_t id, enum ticket_status to, int64_t now, char *why, size_t cap)
 {
 	struct arena tmp;
 	arena_init(&tmp);
@@ -1071,10 +1085,11 @@ static enum eb_err escalate_loaded(struct db *db, int64_t d, const struct accoun
 				e = db_execute(db,
 					       "UPDATE ticket SET sla_breached=1, next_due=NULL,"
 					       " updated_at=?3 WHERE district_id=?1 AND id=?2",
-					       DB_ARGS(DB_INT(d), DB_INT(t->id), DB_INT(now)), NULL);
+					       DB_ARGS(DB_INT(d), DB_INT(t->id), DB_INT(now)),
+					       NULL);
 			if (!e)
-				e = event_add(db, d, t->id, who, who ? "tier" : "breach", "it", "it",
-					      note ? note : "", now);
+				e = event_add(db, d, t->id, who, who ? "tier" : "breach", "it",
+					      "it", note ? note : "", now);
 			return e;
 		}
 	}
@@ -1114,7 +1129,8 @@ enum eb_err ticket_escalate(struct db *db, int64_t district_id, const struct acc
 		to = (enum ticket_tier)(t.tier + 1);
 	if (t.tier == TICKET_TIER_VENDOR || to <= t.tier || (unsigned)to >= TICKET_TIER__COUNT) {
 		e = EB_EINVAL;
-		snprintf(why, cap, "escalate: the ticket is with %s already; it can only go further",
+		snprintf(why, cap,
+			 "escalate: the ticket is with %s already; it can only go further",
 			 ticket_tier_label(t.tier));
 		goto done;
 	}
@@ -1142,12 +1158,14 @@ enum eb_err ticket_comment_add(struct db *db, int64_t district_id, const struct 
 	if (e)
 		goto done;
 	bool worker = ticket_can_work(db, who, &t);
-	bool staff_worker = worker && !(vendor_of(who, t.tool_id) && !is_it(who) &&
-					!has_scope(who, ROLE_TECH_CHAMPION, "school", t.school_sid));
+	bool staff_worker = worker &&
+			    !(vendor_of(who, t.tool_id) && !is_it(who) &&
+			      !has_scope(who, ROLE_TECH_CHAMPION, "school", t.school_sid));
 	if (internal && !staff_worker) {
 		e = EB_EPERM;
-		snprintf(why, cap, "comment: only district staff working the ticket write internal"
-				   " notes");
+		snprintf(why, cap,
+			 "comment: only district staff working the ticket write internal"
+			 " notes");
 		goto done;
 	}
 	const char *text = checked_text(&tmp, body, 1, TICKET_COMMENT_MAX, "comment", why, cap);
@@ -1162,8 +1180,9 @@ enum eb_err ticket_comment_add(struct db *db, int64_t district_id, const struct 
 		       "INSERT INTO ticket_comment(district_id,ticket_id,author_id,author_name,"
 		       "author_role,internal,body,created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
 		       DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(who->id),
-			       DB_TEXT(who->display_name), DB_TEXT(role_name(reporter_role_of(who))),
-			       DB_INT(internal ? 1 : 0), DB_TEXT(text), DB_INT(now)),
+			       DB_TEXT(who->display_name),
+			       DB_TEXT(role_name(reporter_role_of(who))), DB_INT(internal ? 1 : 0),
+			       DB_TEXT(text), DB_INT(now)),
 		       NULL);
 	if (!e && comment_id)
 		*comment_id = db_last_id(db);
@@ -1248,7 +1267,8 @@ enum eb_err ticket_reporters(struct db *db, int64_t district_id, int64_t id, str
 			   "SELECT account_id,joined_at,name,role,class_sid,share_with_vendor FROM"
 			   " ticket_reporter WHERE district_id=?1 AND ticket_id=?2 ORDER BY"
 			   " joined_at, account_id",
-			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &reporter_spec, arena, rows, n);
+			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &reporter_spec, arena, rows,
+			   n);
 }
 
 enum eb_err ticket_join(struct db *db, int64_t district_id, const struct account *who, int64_t id,
@@ -1274,13 +1294,14 @@ enum eb_err ticket_join(struct db *db, int64_t district_id, const struct account
 	if (own && (e = db_begin(db)))
 		goto done;
 	int changed = 0;
-	e = db_execute(db,
-		       "INSERT OR IGNORE INTO ticket_reporter(district_id,ticket_id,account_id,name,"
-		       "role,class_sid,share_with_vendor,joined_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
-		       DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(who->id),
-			       DB_TEXT(who->display_name), DB_TEXT(role_name(reporter_role_of(who))),
-			       DB_TEXT(cls), DB_INT(share_with_vendor ? 1 : 0), DB_INT(now)),
-		       &changed);
+	e = db_execute(
+		db,
+		"INSERT OR IGNORE INTO ticket_reporter(district_id,ticket_id,account_id,name,"
+		"role,class_sid,share_with_vendor,joined_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+		DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(who->id),
+			DB_TEXT(who->display_name), DB_TEXT(role_name(reporter_role_of(who))),
+			DB_TEXT(cls), DB_INT(share_with_vendor ? 1 : 0), DB_INT(now)),
+		&changed);
 	if (!e && changed)
 		e = event_add(db, district_id, id, who, "join", "", who->login, "", now);
 	if (!e && changed)
@@ -1295,8 +1316,8 @@ done:
 	return e;
 }
 
-enum eb_err ticket_merge(struct db *db, int64_t district_id, const struct account *who,
-			 int64_t dup, int64_t into, int64_t now, char *why, size_t cap)
+enum eb_err ticket_merge(struct db *db, int64_t district_id, const struct account *who, int64_t dup,
+			 int64_t into, int64_t now, char *why, size_t cap)
 {
 	struct arena tmp;
 	arena_init(&tmp);
@@ -1337,12 +1358,13 @@ enum eb_err ticket_merge(struct db *db, int64_t district_id, const struct accoun
 		 " will keep you posted there.",
 		 (long long)into, b.title);
 	if ((e = notify_reporters(db, district_id, dup, who ? who->id : 0, a.title, what, now)) ||
-	    (e = db_execute(db,
-			    "INSERT OR IGNORE INTO ticket_reporter(district_id,ticket_id,account_id,"
-			    "name,role,class_sid,share_with_vendor,joined_at) SELECT district_id,?3,"
-			    "account_id,name,role,class_sid,share_with_vendor,joined_at FROM"
-			    " ticket_reporter WHERE district_id=?1 AND ticket_id=?2",
-			    DB_ARGS(DB_INT(district_id), DB_INT(dup), DB_INT(into)), NULL)) ||
+	    (e = db_execute(
+		     db,
+		     "INSERT OR IGNORE INTO ticket_reporter(district_id,ticket_id,account_id,"
+		     "name,role,class_sid,share_with_vendor,joined_at) SELECT district_id,?3,"
+		     "account_id,name,role,class_sid,share_with_vendor,joined_at FROM"
+		     " ticket_reporter WHERE district_id=?1 AND ticket_id=?2",
+		     DB_ARGS(DB_INT(district_id), DB_INT(dup), DB_INT(into)), NULL)) ||
 	    (e = db_execute(db,
 			    "UPDATE ticket SET status='closed', merged_into=?3, next_due=NULL,"
 			    " paused_at=NULL, updated_at=?4 WHERE district_id=?1 AND id=?2",
@@ -1388,10 +1410,9 @@ const char *ticket_attach_type(const void *data, size_t n)
 	return "text/plain";
 }
 
-enum eb_err ticket_attach(struct db *db, int64_t district_id, const struct account *who,
-			  int64_t id, const char *filename, const void *data, size_t n,
-			  bool internal, int64_t now, int64_t *attachment_id, char *why,
-			  size_t cap)
+enum eb_err ticket_attach(struct db *db, int64_t district_id, const struct account *who, int64_t id,
+			  const char *filename, const void *data, size_t n, bool internal,
+			  int64_t now, int64_t *attachment_id, char *why, size_t cap)
 {
 	struct arena tmp;
 	arena_init(&tmp);
@@ -1417,21 +1438,21 @@ enum eb_err ticket_attach(struct db *db, int64_t district_id, const struct accou
 	}
 	if (internal && !ticket_can_work(db, who, &t))
 		internal = false;
-	const char *name =
-		checked_text(&tmp, filename && *filename ? filename : "attachment", 1,
-			     TICKET_FILENAME_MAX, "filename", why, cap);
+	const char *name = checked_text(&tmp, filename && *filename ? filename : "attachment", 1,
+					TICKET_FILENAME_MAX, "filename", why, cap);
 	if (!name) {
 		e = EB_EINVAL;
 		goto done;
 	}
-	e = db_execute(db,
-		       "INSERT INTO ticket_attachment(district_id,ticket_id,filename,mime,size,data,"
-		       "internal,uploaded_by,uploader_name,created_at)"
-		       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-		       DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(name), DB_TEXT(mime),
-			       DB_INT((int64_t)n), DB_BLOB(data, n), DB_INT(internal ? 1 : 0),
-			       DB_INT(who->id), DB_TEXT(who->display_name), DB_INT(now)),
-		       NULL);
+	e = db_execute(
+		db,
+		"INSERT INTO ticket_attachment(district_id,ticket_id,filename,mime,size,data,"
+		"internal,uploaded_by,uploader_name,created_at)"
+		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+		DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(name), DB_TEXT(mime),
+			DB_INT((int64_t)n), DB_BLOB(data, n), DB_INT(internal ? 1 : 0),
+			DB_INT(who->id), DB_TEXT(who->display_name), DB_INT(now)),
+		NULL);
 	if (!e && attachment_id)
 		*attachment_id = db_last_id(db);
 done:
@@ -1439,9 +1460,8 @@ done:
 	return e;
 }
 
-DB_ROWSPEC(attach_spec, struct ticket_attachment, NULL,
-	   DB_FIELD_INT(struct ticket_attachment, id), DB_FIELD_INT(struct ticket_attachment, size),
-	   DB_FIELD_INT(struct ticket_attachment, at),
+DB_ROWSPEC(attach_spec, struct ticket_attachment, NULL, DB_FIELD_INT(struct ticket_attachment, id),
+	   DB_FIELD_INT(struct ticket_attachment, size), DB_FIELD_INT(struct ticket_attachment, at),
 	   DB_FIELD_STR(struct ticket_attachment, filename),
 	   DB_FIELD_STR(struct ticket_attachment, mime),
 	   DB_FIELD_STR(struct ticket_attachment, uploader),
@@ -1464,11 +1484,12 @@ enum eb_err ticket_attachment_get(struct db *db, int64_t district_id, int64_t id
 {
 	memset(out, 0, sizeof *out);
 	struct db_stmt *st;
-	enum eb_err e = db_query(db,
-				 "SELECT id,size,created_at,filename,mime,uploader_name,internal,data"
-				 " FROM ticket_attachment WHERE district_id=?1 AND ticket_id=?2 AND"
-				 " id=?3",
-				 DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(attachment_id)), &st);
+	enum eb_err e =
+		db_query(db,
+			 "SELECT id,size,created_at,filename,mime,uploader_name,internal,data"
+			 " FROM ticket_attachment WHERE district_id=?1 AND ticket_id=?2 AND"
+			 " id=?3",
+			 DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(attachment_id)), &st);
 	if (e)
 		return e;
 	bool found = db_next(st);
@@ -1528,21 +1549,23 @@ enum eb_err ticket_sweep(struct db *db, int64_t now, struct ticket_sweep_report 
 			if (!t.next_due || t.next_due > now || !ticket_status_active(t.status))
 				continue;
 			if (t.tier == TICKET_TIER_VENDOR) {
-				e = db_execute(db,
-					       "UPDATE ticket SET sla_breached=1, next_due=NULL,"
-					       " updated_at=?3 WHERE district_id=?1 AND id=?2",
-					       DB_ARGS(DB_INT(t.district_id), DB_INT(t.id), DB_INT(now)),
-					       NULL);
+				e = db_execute(
+					db,
+					"UPDATE ticket SET sla_breached=1, next_due=NULL,"
+					" updated_at=?3 WHERE district_id=?1 AND id=?2",
+					DB_ARGS(DB_INT(t.district_id), DB_INT(t.id), DB_INT(now)),
+					NULL);
 				if (!e)
-					e = event_add(db, t.district_id, t.id, NULL, "breach", "vendor",
-						      "vendor", "the vendor's target passed", now);
+					e = event_add(db, t.district_id, t.id, NULL, "breach",
+						      "vendor", "vendor",
+						      "the vendor's target passed", now);
 				rep->breached++;
 				continue;
 			}
 			bool to_it = false;
 			char note[TICKET_WHY_CAP];
-			e = escalate_loaded(db, t.district_id, NULL, &t, (enum ticket_tier)(t.tier + 1), now, note,
-					    &to_it);
+			e = escalate_loaded(db, t.district_id, NULL, &t,
+					    (enum ticket_tier)(t.tier + 1), now, note, &to_it);
 			if (to_it && t.tier == TICKET_TIER_IT)
 				rep->breached++;
 			else
@@ -1559,6 +1582,12 @@ enum eb_err ticket_sweep(struct db *db, int64_t now, struct ticket_sweep_report 
 			break;
 	}
 	if (e)
+		return e;
+	/* claims a crash left behind go back to the queue */
+	if ((e = db_execute(db,
+			    "UPDATE ticket_notice SET status='queued' WHERE status='sending' AND"
+			    " claimed_at < ?1",
+			    DB_ARGS(DB_INT(now - 600)), NULL)))
 		return e;
 	struct arena tmp;
 	arena_init(&tmp);
@@ -1612,6 +1641,16 @@ enum eb_err ticket_notices_send(struct db *db, int64_t district_id, int64_t now,
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
+		int claimed = 0;
+		e = db_execute(db,
+			       "UPDATE ticket_notice SET status='sending', claimed_at=?3 WHERE"
+			       " district_id=?1 AND id=?2 AND status='queued'",
+			       DB_ARGS(DB_INT(district_id), DB_INT(rows[i].id), DB_INT(now)),
+			       &claimed);
+		if (e)
+			break;
+		if (!claimed)
+			continue; /* another sweep has it */
 		struct outbox_row row;
 		memset(&row, 0, sizeof row);
 		row.id = rows[i].id;
@@ -1637,7 +1676,9 @@ enum eb_err ticket_notices_send(struct db *db, int64_t district_id, int64_t now,
 			       " sent_at=CASE WHEN ?3='sent' THEN ?5 ELSE NULL END"
 			       " WHERE district_id=?1 AND id=?2",
 			       DB_ARGS(DB_INT(district_id), DB_INT(rows[i].id),
-				       DB_TEXT(ok ? "sent" : give_up ? "failed" : "queued"),
+				       DB_TEXT(ok	 ? "sent"
+					       : give_up ? "failed"
+							 : "queued"),
 				       DB_TEXT(res.reason), DB_INT(now)),
 			       NULL);
 		if (ok)

@@ -53,8 +53,11 @@ static const char *status_words(struct http_request *req, enum ticket_status s, 
 
 /* The plain words of the statuses, for the catalogues (ticket.c holds them). */
 static const char *const plain_words[] __attribute__((unused)) = {
-	N_("We got your report"), N_("We are working on it"), N_("We need your answer"),
-	N_("Fixed"), N_("Closed"),
+	N_("We got your report"),
+	N_("We are working on it"),
+	N_("We need your answer"),
+	N_("Fixed"),
+	N_("Closed"),
 };
 
 /* ---- the form ---- */
@@ -153,7 +156,7 @@ void page_ticket_form(struct http_request *req, const struct page_ticket_form *i
 		for (int p = 0; p < TICKET_PRIORITY__COUNT; p++) {
 			const char *name = ticket_priority_name((enum ticket_priority)p);
 			bool sel = in->priority && *in->priority ? strcmp(in->priority, name) == 0
-								  : p == TICKET_NORMAL;
+								 : p == TICKET_NORMAL;
 			html_raw(b, "<option value=\"");
 			html_attr(b, name);
 			html_raw(b, sel ? "\" selected>" : "\">");
@@ -254,15 +257,16 @@ void page_ticket_create(struct http_request *req)
 	if (e) {
 		req->status = e == EB_EINVAL ? 400 : 503;
 		f.error = family ? TR(L, "Write what is wrong, in a few words, and send it again.")
-				 : e == EB_EINVAL ? why : "The server is busy; try again.";
+			  : e == EB_EINVAL ? why
+					   : "The server is busy; try again.";
 		page_ticket_form(req, &f);
 		return;
 	}
 	struct audit_actor who = auth_actor(req);
 	audit_record(req->db, a->district_id, &who, "create", "ticket",
 		     arena_printf(&req->arena, "%lld", (long long)id), "reported a problem");
-	const char *loc = arena_printf(&req->arena, "/tickets/%lld?filed=%d", (long long)id,
-				       *note ? 2 : 1);
+	const char *loc =
+		arena_printf(&req->arena, "/tickets/%lld?filed=%d", (long long)id, *note ? 2 : 1);
 	http_redirect(req, loc ? loc : "/tickets");
 }
 
@@ -415,7 +419,8 @@ static bool load(struct http_request *req, struct ticket *t)
 	enum eb_err e = id ? ticket_get(req->db, a->district_id, a, id, &req->arena, t)
 			   : EB_ENOTFOUND;
 	if (e == EB_ENOTFOUND) {
-		page_error(req, 404, "Not found", "There is no such ticket, or it is not yours to see.");
+		page_error(req, 404, "Not found",
+			   "There is no such ticket, or it is not yours to see.");
 		return false;
 	}
 	if (e) {
@@ -446,7 +451,7 @@ static void health_part(struct http_request *req, const struct ticket *t)
 	html_raw(b, "</dd><dt>Quarantined events (7 days)</dt><dd>");
 	html_int(b, t->health.quarantined);
 	html_raw(b, "</dd><dt>Credentials</dt><dd>");
-	html_text(b, t->health.cred == TICKET_CRED_ACTIVE	 ? "active"
+	html_text(b, t->health.cred == TICKET_CRED_ACTIVE    ? "active"
 		     : t->health.cred == TICKET_CRED_REVOKED ? "revoked: no active credential"
 							     : "none issued");
 	html_raw(b, "</dd></dl></section>");
@@ -566,7 +571,8 @@ static void staff_actions(struct http_request *req, const struct ticket *t)
 {
 	struct buf *b = &req->out;
 	if (t->merged_into || !ticket_status_active(t->status)) {
-		if (t->status == TICKET_RESOLVED || (t->status == TICKET_CLOSED && !t->merged_into)) {
+		if (t->status == TICKET_RESOLVED ||
+		    (t->status == TICKET_CLOSED && !t->merged_into)) {
 			html_raw(b, "<form method=\"post\" action=\"/tickets/");
 			html_int(b, t->id);
 			html_raw(b, "/status\">");
@@ -657,8 +663,9 @@ static void family_view(struct http_request *req, const struct ticket *t)
 	page_begin(req, TR(L, "My reports"));
 	const char *filed = http_query(req, "filed");
 	if (filed)
-		page_notice(req, "ok",
-			    TR(L, "Your report was sent. We will tell you when there is an answer."));
+		page_notice(
+			req, "ok",
+			TR(L, "Your report was sent. We will tell you when there is an answer."));
 	if (http_query(req, "joined"))
 		page_notice(req, "ok",
 			    TR(L, "You joined this report. We will tell you when there is an"
@@ -704,8 +711,9 @@ void page_ticket(struct http_request *req)
 		nrep = 0;
 	bool worker = ticket_can_work(req->db, a, &t);
 	/* district staff (not a vendor contact of the tool) see internal notes */
-	bool staff = worker && (access_has(a, ROLE_IT_STAFF) || access_has(a, ROLE_DISTRICT_ADMIN) ||
-				access_has(a, ROLE_TECH_CHAMPION));
+	bool staff = worker &&
+		     (access_has(a, ROLE_IT_STAFF) || access_has(a, ROLE_DISTRICT_ADMIN) ||
+		      access_has(a, ROLE_TECH_CHAMPION));
 	bool vendor_view = worker && !staff;
 	int64_t students = student_reporters(rep, nrep);
 	if (students && !vendor_view &&
@@ -722,12 +730,13 @@ void page_ticket(struct http_request *req)
 	page_begin(req, title);
 	const char *filed = http_query(req, "filed");
 	if (filed)
-		page_notice(req, "ok",
-			    strcmp(filed, "2") == 0
-				    ? "The report is filed. The school has no tech champion for this"
-				      " tool yet: district IT has it."
-				    : "The report is filed. You will get an email when there is an"
-				      " answer.");
+		page_notice(
+			req, "ok",
+			strcmp(filed, "2") == 0
+				? "The report is filed. The school has no tech champion for this"
+				  " tool yet: district IT has it."
+				: "The report is filed. You will get an email when there is an"
+				  " answer.");
 	const char *note = http_query(req, "note");
 	if (note && strcmp(note, "to_it") == 0)
 		page_notice(req, "error",
@@ -808,7 +817,8 @@ void page_ticket(struct http_request *req)
 		html_raw(b, "</p>");
 	}
 	if (staff && nrep > 1) {
-		html_raw(b, "<section aria-labelledby=\"h-rep\"><h2 id=\"h-rep\">Reporters</h2><ul>");
+		html_raw(b,
+			 "<section aria-labelledby=\"h-rep\"><h2 id=\"h-rep\">Reporters</h2><ul>");
 		for (size_t i = 0; i < nrep; i++) {
 			html_raw(b, "<li>");
 			html_text(b, rep[i].name);
@@ -851,7 +861,8 @@ static void action_error(struct http_request *req, enum eb_err e, const char *wh
 	const char *msg = family ? TR(req->lang, "That did not work. Go back and try again.") : why;
 	switch (e) {
 	case EB_ENOTFOUND:
-		page_error(req, 404, "Not found", "There is no such ticket, or it is not yours to see.");
+		page_error(req, 404, "Not found",
+			   "There is no such ticket, or it is not yours to see.");
 		return;
 	case EB_EPERM:
 		page_error(req, 403, "Not allowed", msg && *msg ? msg : "Not allowed.");
@@ -881,8 +892,8 @@ void page_ticket_comment(struct http_request *req)
 	char why[TICKET_WHY_CAP] = "";
 	enum eb_err e = id ? ticket_comment_add(req->db, a->district_id, a, id,
 						http_form(req, "body"),
-						http_form(req, "internal") != NULL, time_now(), NULL,
-						why, sizeof why)
+						http_form(req, "internal") != NULL, time_now(),
+						NULL, why, sizeof why)
 			   : EB_ENOTFOUND;
 	if (e) {
 		action_error(req, e, why);
@@ -938,10 +949,10 @@ void page_ticket_merge(struct http_request *req)
 	int64_t id = id_of(req->params[0]);
 	int64_t into = id_of(http_form(req, "into"));
 	char why[TICKET_WHY_CAP] = "into: give the number of the ticket to merge into";
-	enum eb_err e = !id ? EB_ENOTFOUND
-		      : into ? ticket_merge(req->db, a->district_id, a, id, into, time_now(), why,
-					    sizeof why)
-			     : EB_EINVAL;
+	enum eb_err e = !id    ? EB_ENOTFOUND
+			: into ? ticket_merge(req->db, a->district_id, a, id, into, time_now(), why,
+					      sizeof why)
+			       : EB_EINVAL;
 	if (e) {
 		action_error(req, e, why);
 		return;
