@@ -10,11 +10,12 @@
 
 struct db;
 
-/* Three known fixes per tool of the district, written by the demo IT staff
- * ("itstaff") and tech champion ("champion"): two for everyone (signing in
- * again and again, a page that stays blank), one for staff (new students
- * missing); the demo teacher, parent and student marked the first one
- * "this fixed it" (the student from the report form: a deflected ticket).
+/* Three known fixes per tool of the district, written by the demo tech
+ * champion ("champion": signing in again and again, for everyone; new
+ * students missing, for staff) and IT staff ("itstaff": a page that stays
+ * blank, for everyone); the demo teacher, parent and student marked the
+ * first tool's first one "this fixed it" (the student from the report
+ * form: a deflected ticket), so it leads the list.
  * Nothing when the logins are missing. */
 enum eb_err demo_kb(struct db *db, int64_t district_id);
 
