@@ -11,7 +11,9 @@
 #include "cli/demo.h"
 #include "cli/demo_assessment.h"
 #include "cli/demo_kb.h"
+#include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
+#include "cli/demo_tickets.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -512,6 +514,10 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_plans(db, d, sim_learning_week_day(l, 4));
 	if (!rc) /* known fixes per tool (issue 14, h14-kb) */
 		rc = demo_kb(db, d);
+	if (!rc) /* devices (issue 14) */
+		rc = demo_devices(db, d);
+	if (!rc) /* support tickets (issue 14), after the devices: one is about a cart */
+		rc = demo_tickets(db, d, time_now());
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "domain/audit.h"
 #include "domain/delivery.h"
+#include "domain/device.h"
 #include "domain/district.h"
 #include "domain/family_contact.h"
 #include "domain/family_week.h"
@@ -163,6 +164,27 @@ int families_send(int argc, char **argv, struct db *db, int64_t d)
 
 /* ---- reach ---- */
 
+/* Families without home internet and the hotspots lent to them, per
+ * school (domain/device.h). */
+static void hotspot_lines(struct db *db, int64_t d, const char *school, struct arena *a)
+{
+	struct device_reach_school *r;
+	size_t n;
+	if (device_hotspot_reach(db, d, school, a, &r, &n))
+		return;
+	int64_t fam = 0, hot = 0;
+	for (size_t i = 0; i < n; i++) {
+		fam += r[i].families_no_internet;
+		hot += r[i].with_hotspot;
+	}
+	printf("no_home_internet: %lld\nwith_hotspot: %lld\n", (long long)fam, (long long)hot);
+	for (size_t i = 0; i < n; i++)
+		printf("hotspots school %s (%s): no home internet %lld, hotspot lent %lld\n",
+		       *r[i].school_name ? r[i].school_name : "none",
+		       *r[i].school_sid ? r[i].school_sid : "-",
+		       (long long)r[i].families_no_internet, (long long)r[i].with_hotspot);
+}
+
 int families_reach(int argc, char **argv, struct db *db, int64_t d)
 {
 	const char *wq = cli_opt(argc, argv, "--week");
@@ -175,6 +197,7 @@ int families_reach(int argc, char **argv, struct db *db, int64_t d)
 	enum eb_err rc = outbox_reach(db, d, wq ? w.label : NULL, cli_opt(argc, argv, "--school"),
 				      0, &a, &r);
 	if (rc == EB_ENOTFOUND) {
+		hotspot_lines(db, d, cli_opt(argc, argv, "--school"), &a);
 		fprintf(stderr, "families reach: no week has been sent yet (edbridge families"
 				" send)\n");
 		arena_free(&a);
@@ -204,6 +227,7 @@ int families_reach(int argc, char **argv, struct db *db, int64_t d)
 				printf(", %s %ld", outbox_why_name((enum outbox_why)k), g->why[k]);
 		putchar('\n');
 	}
+	hotspot_lines(db, d, cli_opt(argc, argv, "--school"), &a);
 	arena_free(&a);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "domain/activity.h"
 #include "domain/audit.h"
 #include "domain/delivery.h"
+#include "domain/device.h"
 #include "domain/family_contact.h"
 #include "domain/outbox.h"
 #include "domain/smtp.h"
@@ -764,6 +765,11 @@ enum eb_err ticket_create(struct db *db, int64_t district_id, const struct accou
 		}
 		str_copy(school, sizeof school, in->school_sid);
 	} else if ((e = own_school(db, reporter, school, sizeof school))) {
+		goto done;
+	}
+	if (in->device_id && !device_exists(db, district_id, in->device_id)) {
+		snprintf(why, cap, "device: choose a device of the district");
+		e = EB_EINVAL;
 		goto done;
 	}
 	struct ticket_health h = { 0, 0, TICKET_CRED_NONE };

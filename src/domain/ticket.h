@@ -145,8 +145,8 @@ enum eb_err ticket_school_of(struct db *db, const struct account *a, const char 
 /* Files a ticket by reporter, routed to its first tier (ticket_route), with
  * the tool's health now, the first history entry and the notices to the
  * tier. EB_EINVAL (why: "field: reason") and nothing stored for an empty or
- * too long title or body, an unknown priority, a tool, class or school not
- * of the district, a class the reporter may not see. route_note (may be
+ * too long title or body, an unknown priority, a tool, class, school or
+ * device (domain/device.h) not of the district, a class the reporter may not see. route_note (may be
  * NULL, cap TICKET_WHY_CAP) gets a sentence when the first tier was empty
  * and it went to district IT. */
 enum eb_err ticket_create(struct db *db, int64_t district_id, const struct account *reporter,

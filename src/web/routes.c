@@ -39,6 +39,10 @@
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TECH_CHAMPION))
 #define SUPPORT_REPORTS                                                                            \
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_PRINCIPAL))
+/* devices (issue 14, h14-devices): IT and administrators manage; principals and
+ * tech champions see their schools' */
+#define DEVICES_EDIT (ADMIN | ROLE_BIT(ROLE_IT_STAFF))
+#define DEVICES_VIEW (DEVICES_EDIT | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_TECH_CHAMPION))
 /* a link in the main navigation at a position (router.h, struct route.nav) */
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
@@ -179,6 +183,13 @@ const struct route routes[] = {
 	{ "POST", "/kb/:id", page_kb_update, KB_WRITE, 0, "save a changed known fix (audited)" },
 	{ "POST", "/kb/:id/helped", page_kb_helped, ROLES_ANY, 0, "this fixed it / this didn't help (once per person; from the ticket form: no ticket filed)" },
 	{ "GET", "/tickets/reports", page_ticket_reports, SUPPORT_REPORTS, 0, "support reports: response and resolution times by tool, tier, school; tickets per 100 active students (?from= ?to= ?school= ?format=csv|xlsx)" },
+	/* devices (issue 14, h14-devices) */
+	{ "GET", "/devices", page_devices, DEVICES_VIEW, 0, "devices: list, filters (?school= ?kind= ?status= ?overdue=1 ?q=), import form",
+	  NAV(47, "Devices") },
+	{ "POST", "/devices/import", page_devices_import, DEVICES_EDIT, 0, "import devices from a CSV (Google Admin export or edbridge columns; audited)" },
+	{ "GET", "/devices/:id", page_device, DEVICES_VIEW, 0, "one device: holder, check-outs, tickets (audited when it shows students)" },
+	{ "POST", "/devices/:id/checkout", page_device_checkout, DEVICES_EDIT, 0, "check a device out to a student or staff member (audited for a student)" },
+	{ "POST", "/devices/:id/checkin", page_device_checkin, DEVICES_EDIT, 0, "check a device back in (audited for a student)" },
 	/* support tickets (issue 14, h14-tickets): each role sees its share (checked in the domain) */
 	{ "GET", "/tickets", page_tickets, ROLES_ANY, 0, "support tickets: each role its share (?status= ?tool= ?device= ?school= ?mine=)",
 	  NAV(75, "Help") },

@@ -109,6 +109,15 @@ MATRIX = {
     # the support reports (h14-kb): district roles and IT; a principal their school
     "/tickets/reports":    [A, A, A, F, F, F, A, F, F, F, A, L],
     "/tickets/reports?school=sch-a2": [A, A, N, F, F, F, A, F, F, F, N, L],
+    # support tickets (issue 14, h14-tickets): everyone with a login, each their share
+    "/tickets":            [A, A, A, A, A, A, A, A, A, A, A, L],
+    "/tickets/new":        [A, A, A, A, A, A, A, A, A, A, A, L],
+    "/tickets/1":          [N, N, N, N, N, N, N, N, N, N, N, L],  # none in the fixture
+    "/tickets/1/attachments/1": [N, N, N, N, N, N, N, N, N, N, N, L],
+    # devices (issue 14, h14-devices): IT and admins; principals and champions their schools'
+    "/devices":            [A, F, A, F, F, A, A, F, F, F, A, L],
+    "/devices?school=sch-a2": [A, F, N, F, F, N, A, F, F, F, A, L],
+    "/devices/1":          [N, F, N, F, F, N, N, F, F, F, N, L],  # none in the fixture
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
@@ -139,6 +148,15 @@ POST_MATRIX = {
     # article without its fields: 400 and nothing stored where the role may
     "/kb/1/helped": ({"helped": "maybe"}, [B, B, B, B, B, B, B, B, B, B, B, L]),
     "/kb/new": ({"title": ""}, [B, B, F, F, F, B, B, F, F, F, B, L]),
+    # support tickets (issue 14): an empty report is a 400 with nothing stored
+    "/tickets/new": ({"title": "", "confirm": "1"}, [B, B, B, B, B, B, B, B, B, B, B, L]),
+    "/tickets/1/comments": ({"body": "x"}, [N, N, N, N, N, N, N, N, N, N, N, L]),
+    "/tickets/1/escalate": ({"tier": "it"}, [N, N, N, N, N, N, N, N, F, F, N, L]),
+    # devices (issue 14, h14-devices): no device 1 in the fixture; the upload
+    # without a file is refused (400)
+    "/devices/1/checkout": ({"person": "stu-1"}, [N, F, F, F, F, F, N, F, F, F, N, L]),
+    "/devices/1/checkin": ({}, [N, F, F, F, F, F, N, F, F, F, N, L]),
+    "/devices/import": ({"profile": "google"}, [B, F, F, F, F, F, B, F, F, F, B, L]),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -178,6 +196,9 @@ PATTERN_PATHS = {
     "/kb/suggest": "/kb/suggest?q=login",
     "/kb/:id": "/kb/1",
     "/kb/:id/edit": "/kb/1/edit",
+    "/tickets/:id": "/tickets/1",
+    "/tickets/:id/attachments/:aid": "/tickets/1/attachments/1",
+    "/devices/:id": "/devices/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

@@ -399,6 +399,12 @@ static void bad_input_stores_nothing(void **state)
 		EB_EINVAL);
 	assert_non_null(strstr(why, "class"));
 	in.class_sid = NULL;
+	in.device_id = 4242; /* no such device in the district */
+	assert_int_equal(
+		ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why, sizeof why),
+		EB_EINVAL);
+	assert_non_null(strstr(why, "device"));
+	in.device_id = 0;
 	in.tool_id = 999;
 	assert_int_equal(
 		ticket_create(f->db, f->d, &f->teacher, &in, T0, &id, note, why, sizeof why),

@@ -147,6 +147,7 @@ void page_families_reach(struct http_request *req)
 		}
 		html_raw(b, " yet. They go out at the district's send time, or with"
 			    " <code>edbridge families send</code>.</p>");
+		page_devices_reach(req, school);
 		page_end(req);
 		return;
 	}
@@ -231,6 +232,7 @@ void page_families_reach(struct http_request *req)
 	html_raw(b, "<p class=\"muted\">A family counts as reached when at least one email or"
 		    " text message was accepted, or its letter was printed. Pending: still"
 		    " queued or retrying, or a letter not printed yet.</p>");
+	page_devices_reach(req, school);
 	page_end(req);
 }
 

@@ -1251,6 +1251,8 @@ static const struct home_section sections[] = {
 	/* tickets near or past their target lead IT's and the champion's home (tickets.c) */
 	{ ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TECH_CHAMPION), page_tickets_home_load,
 	  page_tickets_home_write },
+	/* loaned devices overdue (devices.c; issue 14), next on IT's home */
+	{ ROLE_BIT(ROLE_IT_STAFF), page_devices_home_load, page_devices_home_write },
 	{ ROLE_BIT(ROLE_IT_STAFF), it_load, it_write },
 	{ ROLE_BIT(ROLE_TECH_CHAMPION), champ_load, champ_write },
 	{ ROLE_BIT(ROLE_VENDOR_CONTACT), vendor_load, vendor_write },

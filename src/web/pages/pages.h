@@ -255,6 +255,18 @@ void page_kb_check_button(struct http_request *req);
 /* ticket_reports.c: the support reports (issue 14, h14-kb) */
 void page_ticket_reports(struct http_request *req);
 
+/* devices.c: the device inventory (issue 14, h14-devices) */
+void page_devices(struct http_request *req);
+void page_devices_import(struct http_request *req);
+void page_device(struct http_request *req);
+void page_device_checkout(struct http_request *req);
+void page_device_checkin(struct http_request *req);
+/* IT's home: loans overdue (home_staff.c's section table) */
+void *page_devices_home_load(struct home_ctx *h);
+void page_devices_home_write(struct home_ctx *h, void *state);
+/* The reach report's part: families without home internet and the
+ * hotspots lent to them, per school (school NULL: every school). */
+void page_devices_reach(struct http_request *req, const char *school);
 /* tickets.c: support tickets (issue 14, h14-tickets; docs/support.md) */
 struct ticket_row;
 /* The report-a-problem form, built in this one function (h14-kb adds the

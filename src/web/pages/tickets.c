@@ -13,6 +13,7 @@
 #include "base/timeutil.h"
 #include "domain/access.h"
 #include "domain/audit.h"
+#include "domain/device.h"
 #include "domain/ticket.h"
 #include "domain/tools.h"
 #include "web/auth.h"
@@ -786,10 +787,22 @@ void page_ticket(struct http_request *req)
 		html_text(b, t.class_title);
 		html_raw(b, "</dd>");
 	}
-	if (t.device_id) {
+	struct device dev;
+	if (t.device_id && !vendor_view &&
+	    device_get(req->db, a->district_id, t.device_id, &req->arena, &dev) == EB_OK) {
 		html_raw(b, "<dt>Device</dt><dd>");
-		html_int(b, t.device_id);
-		html_raw(b, "</dd>");
+		if (device_can_view(a) && device_can_view_school(a, dev.school_sid)) {
+			html_raw(b, "<a href=\"/devices/");
+			html_int(b, dev.id);
+			html_raw(b, "\">");
+			html_text(b, dev.asset_tag);
+			html_raw(b, "</a>");
+		} else {
+			html_text(b, dev.asset_tag);
+		}
+		html_raw(b, " (");
+		html_text(b, dev.model);
+		html_raw(b, ")</dd>");
 	}
 	html_raw(b, "<dt>Reported by</dt><dd>");
 	if (*t.reporter_name)
@@ -999,8 +1012,10 @@ void page_ticket_attachment(struct http_request *req)
 	}
 	req->status = 200;
 	req->content_type = at.mime;
-	http_set_header(req, "Content-Disposition", "attachment");
-	http_set_header(req, "X-Content-Type-Options", "nosniff");
+	/* pictures and text open in the browser, a PDF is saved; nothing in
+	 * them runs (the server's nosniff and its CSP, default-src 'none') */
+	http_set_header(req, "Content-Disposition",
+			strcmp(at.mime, "application/pdf") == 0 ? "attachment" : "inline");
 	buf_put(&req->out, at.data, (size_t)at.size);
 }
 
