@@ -207,6 +207,10 @@ class KnowledgeBase(TempDir):
         self.assertIn('value="my lesson is blank"', r.text)
         self.assertIn("nothing shows</textarea>", r.text)
         self.assertEqual(self.count("SELECT count(*) FROM ticket"), 0)
+        # a long report is searched by its beginning
+        r = student.post("/tickets/new", {"tool": "1", "title": "blank lesson",
+                                          "body": "é" * 1500, "check": "1"})
+        self.assertIn("Quizzy lesson stays blank", r.text)
         r = student.post("/tickets/new", {"tool": "1", "title": "zzz qqq", "check": "1"})
         self.assertIn("No known fix matches yet.", r.text)
         # "this fixed it, no need to report": counted in the support report

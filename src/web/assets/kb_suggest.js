@@ -68,7 +68,7 @@
 		if (q + "|" + t === last) return;
 		last = q + "|" + t;
 		if (q.length < 3) { show([]); return; }
-		var url = "/kb/suggest?q=" + encodeURIComponent(q.slice(0, 500)) +
+		var url = "/kb/suggest?q=" + encodeURIComponent(q.slice(0, 120)) /* <= 500 bytes */ +
 			(t && /^[0-9]+$/.test(t) ? "&tool=" + t : "");
 		fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
 			.then(function (r) { return r.ok ? r.json() : { articles: [] }; })

@@ -110,9 +110,20 @@ void page_kb_suggestions(struct http_request *req, int64_t tool_id, const char *
 	struct kb_article *rows = NULL;
 	size_t n = 0;
 	kb_viewer_of(&req->session->account, &v);
-	if (checked && text && strlen(text) <= KB_QUERY_MAX)
-		kb_search(req->db, &v, tool_id, text, false, true, SUGGEST_MAX, &req->arena, &rows,
+	if (checked && text) {
+		/* the first KB_QUERY_MAX bytes of a long report, cut at a character */
+		char q[KB_QUERY_MAX + 1];
+		size_t len = strlen(text);
+		if (len > KB_QUERY_MAX) {
+			len = KB_QUERY_MAX;
+			while (len && ((unsigned char)text[len] & 0xC0) == 0x80)
+				len--;
+		}
+		memcpy(q, text, len);
+		q[len] = '\0';
+		kb_search(req->db, &v, tool_id, q, false, true, SUGGEST_MAX, &req->arena, &rows,
 			  &n);
+	}
 	html_raw(b, "<section aria-labelledby=\"h-kb-suggest\" id=\"kb-suggest\""
 		    " data-kb-suggest data-form=\"ticket-form\" data-fixed-label=\"");
 	html_attr(b, TR(L, "People who said it fixed the problem: %lld"));
