@@ -197,6 +197,9 @@ class KnowledgeBase(TempDir):
         self.assertIn('aria-live="polite"', r.text)
         self.assertIn('name="check"', r.text)
         self.assertIn('src="/assets/kb_suggest.js"', r.text)
+        # opened for a tool: its known fixes before a word is typed
+        self.assertIn("Quizzy lesson stays blank", r.text)
+        self.assertNotIn("Quizzy lesson stays blank", student.get("/tickets/new").text)
         # without JavaScript: the button shows the matches above the form,
         # the typed text kept, and files nothing
         r = student.post("/tickets/new", {"tool": "1", "title": "my lesson is blank",

@@ -123,6 +123,9 @@ void page_kb_suggestions(struct http_request *req, int64_t tool_id, const char *
 		q[len] = '\0';
 		kb_search(req->db, &v, tool_id, q, false, true, SUGGEST_MAX, &req->arena, &rows,
 			  &n);
+	} else if (tool_id) {
+		/* opened for a tool: its known fixes that helped most, before a word */
+		kb_search(req->db, &v, tool_id, NULL, false, true, 3, &req->arena, &rows, &n);
 	}
 	html_raw(b, "<section aria-labelledby=\"h-kb-suggest\" id=\"kb-suggest\""
 		    " data-kb-suggest data-form=\"ticket-form\" data-fixed-label=\"");

@@ -244,7 +244,8 @@ void page_kb_script(struct http_request *req);
  * section whose list is an aria-live region that assets/kb_suggest.js
  * refills as they type. checked: the reporter pressed "Check for known
  * fixes" (without JavaScript), so the matches are searched and shown now
- * (or "none yet"); otherwise the list starts empty. Each match has its
+ * (or "none yet"); otherwise the list starts with the tool's three known
+ * fixes that helped most (empty without a tool). Each match has its
  * "This fixed it, no need to report" button (a deflected ticket). */
 void page_kb_suggestions(struct http_request *req, int64_t tool_id, const char *text, bool checked);
 /* The "Check for known fixes" submit button (name "check", to be placed in
