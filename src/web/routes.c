@@ -36,7 +36,8 @@
 /* the knowledge base (issue 14, h14-kb): champions and IT write, the
  * coordinator and district admins edit too; the support reports */
 #define KB_WRITE                                                                                   \
-	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TECH_CHAMPION))
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) |                            \
+	 ROLE_BIT(ROLE_TECH_CHAMPION))
 #define SUPPORT_REPORTS                                                                            \
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_PRINCIPAL))
 /* devices (issue 14, h14-devices): IT and administrators manage; principals and

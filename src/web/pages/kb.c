@@ -433,6 +433,8 @@ static void text_control(struct http_request *req, const struct form_errors *err
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
 		if (strcmp(labels[i].name, name) == 0)
 			l = &labels[i];
+	if (!l)
+		return;
 	html_raw(b, "<div><label for=\"");
 	html_attr(b, l->id);
 	html_raw(b, "\">");
