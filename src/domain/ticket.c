@@ -1,10 +1,12 @@
 /* ticket.c - see ticket.h and docs/support.md. */
 #include "domain/ticket.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "base/str.h"
 #include "domain/access.h"
 #include "domain/account.h"
@@ -13,6 +15,7 @@
 #include "domain/delivery.h"
 #include "domain/device.h"
 #include "domain/family_contact.h"
+#include "domain/family_lang.h"
 #include "domain/outbox.h"
 #include "domain/smtp.h"
 #include "domain/tools.h"
@@ -598,38 +601,35 @@ static enum eb_err set_tier(struct db *db, int64_t d, int64_t id, enum ticket_pr
 }
 
 /* Queues the notices to the people of the ticket's tier. */
-static enum eb_err notify_tier(struct db *db, int64_t d, int64_t id, const struct route *r,
-			       const char *tool_name, const char *title, const char *what,
-			       int64_t now)
-{
-	char subject[300], body[700];
-	snprintf(subject, sizeof subject, "[Ticket %lld] %s: %s", (long long)id,
-		 *tool_name ? tool_name : "Support", title);
-	snprintf(
-		body, sizeof body,
-		"%s\n\nTicket %lld (%s): %s\nIt is with: %s.\nOpen it in edbridge: /tickets/%lld\n",
-		what, (long long)id, *tool_name ? tool_name : "no tool", title,
-		ticket_tier_label(r->tier), (long long)id);
-	enum eb_err e = EB_OK;
-	if (r->assignee)
-		e = notice_account(db, d, id, r->assignee, subject, body, now);
-	if (!e && r->tier == TICKET_TIER_VENDOR && r->vendor_email[0])
-		e = notice_to(db, d, id, r->vendor_email, subject, body, now);
-	return e;
-}
-
 struct idrow {
 	int64_t id;
 };
 DB_ROWSPEC(id_spec, struct idrow, NULL, DB_FIELD_INT(struct idrow, id));
 
-static enum eb_err notify_reporters(struct db *db, int64_t d, int64_t id, int64_t except,
-				    const char *title, const char *what, int64_t now)
+/* What the reporters are told (in their language: families and students
+ * read their own; staff English). */
+enum reporter_news { NEWS_STATUS, NEWS_ANSWER, NEWS_MERGED };
+
+/* The address of ticket id for an email: the district's public address
+ * (delivery settings) with the path, else the path alone. */
+static void ticket_link(struct db *db, int64_t d, int64_t id, char *out, size_t cap)
 {
-	char subject[300], body[700];
-	snprintf(subject, sizeof subject, "Your report: %s", title);
-	snprintf(body, sizeof body, "%s\n\nYour report: %s\nSee it in edbridge: /tickets/%lld\n",
-		 what, title, (long long)id);
+	struct delivery_settings s;
+	bool site = delivery_get(db, d, &s) == EB_OK && s.public_url[0];
+	size_t n = site ? str_site_url_len(s.public_url, DELIVERY_URL_MAX) : 0;
+	snprintf(out, cap, "%.*s/tickets/%lld", (int)n, site ? s.public_url : "", (long long)id);
+	sodium_memzero(&s, sizeof s);
+}
+
+/* Tells the reporters of ticket id but except (an account id, 0: none)
+ * news about it: the new status (arg: its plain words, a msgid), an answer,
+ * or their report merged into the incident link_id (arg: its title). */
+static enum eb_err notify_reporters(struct db *db, int64_t d, int64_t id, int64_t except,
+				    const char *title, enum reporter_news news, const char *arg,
+				    int64_t link_id, int64_t now)
+{
+	char link[DELIVERY_URL_MAX + 40];
+	ticket_link(db, d, link_id ? link_id : id, link, sizeof link);
 	struct idrow *ids;
 	size_t n;
 	struct arena tmp;
@@ -639,9 +639,56 @@ static enum eb_err notify_reporters(struct db *db, int64_t d, int64_t id, int64_
 		"SELECT account_id FROM ticket_reporter WHERE district_id=?1 AND"
 		" ticket_id=?2 AND account_id<>?3",
 		DB_ARGS(DB_INT(d), DB_INT(id), DB_INT(except)), &id_spec, &tmp, &ids, &n);
-	for (size_t i = 0; !e && i < n; i++)
+	for (size_t i = 0; !e && i < n; i++) {
+		struct account a;
+		const struct i18n_lang *L = NULL;
+		if (account_get(db, d, ids[i].id, &a) == EB_OK && !is_staff(&a)) {
+			struct family_lang fl;
+			family_lang_of_account(db, d, &a, NULL, &fl);
+			L = fl.lang;
+		}
+		char what[400], subject[300], body[1600];
+		switch (news) {
+		case NEWS_STATUS:
+			snprintf(what, sizeof what, TR(L, "Your report is now: %s."), TR(L, arg));
+			break;
+		case NEWS_ANSWER:
+			snprintf(what, sizeof what, "%s",
+				 TR(L, "There is an answer to your report."));
+			break;
+		default:
+			snprintf(what, sizeof what,
+				 TR(L,
+				    "Others reported the same problem: your report joined theirs,"
+				    " \"%s\". We will keep you posted there."),
+				 arg);
+		}
+		snprintf(subject, sizeof subject, TR(L, "Your report: %s"), title);
+		snprintf(body, sizeof body, "%s\n\n%s\n%s %s\n", what, subject,
+			 TR(L, "See it in edbridge:"), link);
 		e = notice_account(db, d, id, ids[i].id, subject, body, now);
+	}
 	arena_free(&tmp);
+	return e;
+}
+
+static enum eb_err notify_tier(struct db *db, int64_t d, int64_t id, const struct route *r,
+			       const char *tool_name, const char *title, const char *what,
+			       int64_t now)
+{
+	char subject[300], body[1200], link[DELIVERY_URL_MAX + 40];
+	ticket_link(db, d, id, link, sizeof link);
+	snprintf(subject, sizeof subject, "[Ticket %lld] %s: %s", (long long)id,
+		 *tool_name ? tool_name : "Support", title);
+	snprintf(body, sizeof body,
+		 "%s\n\nTicket %lld (%s): %s\nIt is with: %s.\nOpen it in edbridge: %s\n", what,
+		 (long long)id, *tool_name ? tool_name : "no tool", title,
+		 ticket_tier_label(r->tier), link);
+	enum eb_err e = EB_OK;
+	if (r->assignee)
+		e = notice_account(db, d, id, r->assignee, subject, body, now);
+	if (!e && r->tier == TICKET_TIER_VENDOR && r->vendor_email[0])
+		e = notice_to(db, d, id, r->vendor_email, subject, body, now);
 	return e;
 }
 
@@ -1029,9 +1076,8 @@ static enum eb_err status_change(struct db *db, int64_t d, const struct account 
 		e = event_add(db, d, t->id, who, "status", ticket_status_name(t->status),
 			      ticket_status_name(to), "", now);
 	if (!e) {
-		char what[200];
-		snprintf(what, sizeof what, "Your report is now: %s.", ticket_status_plain(to));
-		e = notify_reporters(db, d, t->id, who ? who->id : 0, t->title, what, now);
+		e = notify_reporters(db, d, t->id, who ? who->id : 0, t->title, NEWS_STATUS,
+				     ticket_status_plain(to), 0, now);
 	}
 	return e;
 }
@@ -1203,8 +1249,8 @@ enum eb_err ticket_comment_add(struct db *db, int64_t district_id, const struct 
 		if (!e)
 			e = clock_update(db, district_id, id);
 		if (!e)
-			e = notify_reporters(db, district_id, id, who->id, t.title,
-					     "There is an answer to your report.", now);
+			e = notify_reporters(db, district_id, id, who->id, t.title, NEWS_ANSWER,
+					     NULL, 0, now);
 	} else if (!e && !worker) {
 		/* the reporter answered a question: the clock runs again */
 		if (t.status == TICKET_WAITING)
@@ -1228,19 +1274,21 @@ done:
 }
 
 DB_ROWSPEC(comment_spec, struct ticket_comment, NULL, DB_FIELD_INT(struct ticket_comment, id),
-	   DB_FIELD_INT(struct ticket_comment, at), DB_FIELD_STR(struct ticket_comment, author),
-	   DB_FIELD_STR(struct ticket_comment, role), DB_FIELD_STR(struct ticket_comment, body),
+	   DB_FIELD_INT(struct ticket_comment, at), DB_FIELD_INT(struct ticket_comment, author_id),
+	   DB_FIELD_STR(struct ticket_comment, author), DB_FIELD_STR(struct ticket_comment, role),
+	   DB_FIELD_STR(struct ticket_comment, body),
 	   DB_FIELD_INT(struct ticket_comment, internal));
 
 enum eb_err ticket_comments(struct db *db, int64_t district_id, int64_t id, bool with_internal,
 			    struct arena *arena, struct ticket_comment **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT id,created_at,author_name,author_role,body,internal FROM"
-			   " ticket_comment WHERE district_id=?1 AND ticket_id=?2 AND (?3=1 OR"
-			   " internal=0) ORDER BY id",
-			   DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(with_internal ? 1 : 0)),
-			   &comment_spec, arena, rows, n);
+	return db_get_rows(
+		db,
+		"SELECT id,created_at,coalesce(author_id,0),author_name,author_role,body,"
+		"internal FROM ticket_comment WHERE district_id=?1 AND ticket_id=?2 AND (?3=1 OR"
+		" internal=0) ORDER BY id",
+		DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(with_internal ? 1 : 0)),
+		&comment_spec, arena, rows, n);
 }
 
 DB_ROWSPEC(event_spec, struct ticket_event, NULL, DB_FIELD_INT(struct ticket_event, at),
@@ -1358,12 +1406,8 @@ enum eb_err ticket_merge(struct db *db, int64_t district_id, const struct accoun
 		goto done;
 	char note[64];
 	snprintf(note, sizeof note, "merged into ticket %lld", (long long)into);
-	char what[300];
-	snprintf(what, sizeof what,
-		 "Others reported the same problem: your report joined ticket %lld, \"%s\". We"
-		 " will keep you posted there.",
-		 (long long)into, b.title);
-	if ((e = notify_reporters(db, district_id, dup, who ? who->id : 0, a.title, what, now)) ||
+	if ((e = notify_reporters(db, district_id, dup, who ? who->id : 0, a.title, NEWS_MERGED,
+				  b.title, into, now)) ||
 	    (e = db_execute(
 		     db,
 		     "INSERT OR IGNORE INTO ticket_reporter(district_id,ticket_id,account_id,"

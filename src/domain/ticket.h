@@ -239,7 +239,7 @@ enum eb_err ticket_comment_add(struct db *db, int64_t district_id, const struct 
 			       int64_t *comment_id, char *why, size_t cap);
 
 struct ticket_comment {
-	int64_t id, at;
+	int64_t id, at, author_id;
 	const char *author, *role, *body;
 	bool internal;
 };

@@ -151,7 +151,17 @@ class Tickets(unittest.TestCase):
                                first), 2)
         self.assertEqual(count(self.db, "SELECT count(*) FROM ticket WHERE title='ReadApp is"
                                         " down'"), 0)
-        self.assertEqual(p.get("/tickets/%d" % first).status, 200)
+        # a joined reporter reads the staff's answers, not another reporter's
+        # words or name (they may not know each other)
+        t = self.users["teacher"]
+        t.get("/tickets/%d" % first)
+        self.assertEqual(t.post("/tickets/%d/comments" % first,
+                                {"body": "Room 12 cart, third period"}).status, 303)
+        page = p.get("/tickets/%d" % first)
+        self.assertEqual(page.status, 200)
+        self.assertNotIn("Room 12 cart", page.text)
+        self.assertIn("another person", page.text)
+        self.assertIn("Room 12 cart", self.users["itstaff"].get("/tickets/%d" % first).text)
 
     def test_c_student_reports_in_plain_words_and_the_view_is_audited(self):
         s = self.users["student"]
@@ -193,11 +203,17 @@ class Tickets(unittest.TestCase):
         self.assertNotIn("Vendor please look", self.users["student"].get("/tickets").text)
         r = it.post("/tickets/%d/escalate" % tid, {"tier": "vendor"})
         self.assertEqual(r.status, 303)
+        t = self.users["teacher"]
+        t.get("/tickets/%d" % tid)
+        self.assertEqual(t.post("/tickets/%d/comments" % tid, {"body": "Still down"}).status,
+                         303)
         page = mv.get("/tickets/%d" % tid)
         self.assertEqual(page.status, 200)
         self.assertIn("Vendor please look", page.text)
         self.assertIn("not shared with the vendor", page.text)
         self.assertNotIn("Teacher", page.text)
+        self.assertIn("Still down", page.text)
+        self.assertIn("A reporter", page.text)
         self.assertNotIn("Last data received", page.text)
         # the vendor writes no internal note
         r = mv.post("/tickets/%d/comments" % tid, {"body": "secret", "internal": "1"})

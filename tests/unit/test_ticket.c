@@ -478,6 +478,41 @@ static void status_rules(void **state)
 	assert_string_equal(ev[1].to_value, "resolved");
 }
 
+static void reporters_are_told_in_their_language(void **state)
+{
+	struct fx *f = *state;
+	char why[TICKET_WHY_CAP], note[TICKET_WHY_CAP];
+	/* a student whose language is Spanish (the account's choice) */
+	int64_t sid;
+	assert_int_equal(account_create(f->db, f->d, "ana@students.org", "Ana", NULL, NULL, &sid),
+			 EB_OK);
+	assert_int_equal(account_add_role(f->db, f->d, sid, ROLE_STUDENT, "person", "stu-ana"),
+			 EB_OK);
+	struct account ana;
+	assert_int_equal(account_get(f->db, f->d, sid, &ana), EB_OK);
+	exec_ok(f, "INSERT INTO family_language(district_id,account_id,lang,updated_at)"
+		   " SELECT ?1, id, 'es', 0 FROM account WHERE login='ana@students.org'");
+	struct ticket_new in = { .tool_id = f->tool, .school_sid = "s1", .title = "No carga" };
+	int64_t id = 0;
+	assert_int_equal(ticket_create(f->db, f->d, &ana, &in, T0, &id, note, why, sizeof why),
+			 EB_OK);
+	assert_int_equal(ticket_comment_add(f->db, f->d, &f->champ, id, "Already fixed?", false,
+					    T0 + 60, NULL, why, sizeof why),
+			 EB_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM ticket_notice WHERE district_id=?1 AND"
+				  " address='ana@students.org' AND subject='Tu reporte: No carga'"
+				  " AND body LIKE 'Hay una respuesta a tu reporte.%'"),
+			 1);
+	/* the new status, in her words */
+	assert_int_equal(ticket_set_status(f->db, f->d, &f->champ, id, TICKET_RESOLVED, T0 + 120,
+					   why, sizeof why),
+			 EB_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM ticket_notice WHERE district_id=?1 AND"
+				  " address='ana@students.org' AND body LIKE"
+				  " 'Tu reporte ahora está así: Resuelto.%'"),
+			 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +525,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_input_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(attachments_by_magic_and_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(reporters_are_told_in_their_language, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

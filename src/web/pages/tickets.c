@@ -468,6 +468,13 @@ static int64_t student_reporters(const struct ticket_reporter *r, size_t n)
 	return k;
 }
 
+/* The roles that answer tickets (as ticket.c records a comment's role). */
+static bool support_role(const char *role)
+{
+	return strcmp(role, "it_staff") == 0 || strcmp(role, "district_admin") == 0 ||
+	       strcmp(role, "tech_champion") == 0 || strcmp(role, "vendor_contact") == 0;
+}
+
 static void comments_part(struct http_request *req, const struct ticket *t, bool family,
 			  bool worker, bool staff)
 {
@@ -483,9 +490,17 @@ static void comments_part(struct http_request *req, const struct ticket *t, bool
 	html_raw(b, "</h2>");
 	if (n)
 		html_raw(b, "<ul class=\"fb-thread\">");
+	/* reporters read the support staff's answers and their own words, never
+	 * another reporter's (a merged incident joins people who do not know
+	 * each other); a vendor contact reads the reporters' words unnamed */
+	bool vendor_view = worker && !staff;
+	int64_t me = viewer(req)->id;
 	for (size_t i = 0; i < n; i++) {
+		bool support = support_role(c[i].role);
+		if (!worker && !support && c[i].author_id != me)
+			continue;
 		html_raw(b, "<li><strong>");
-		html_text(b, c[i].author);
+		html_text(b, vendor_view && !support ? "A reporter" : c[i].author);
 		html_raw(b, "</strong>");
 		if (c[i].internal)
 			html_raw(b, " <span class=\"tag\">internal</span>");
@@ -543,9 +558,11 @@ static void attachments_part(struct http_request *req, const struct ticket *t, b
 		html_raw(b, "\">");
 		html_text(b, at[i].filename);
 		html_raw(b, "</a>");
-		if (!family)
+		if (staff)
 			html_textf(b, " (%s, %lld bytes, by %s)", at[i].mime, (long long)at[i].size,
 				   at[i].uploader);
+		else if (!family)
+			html_textf(b, " (%s, %lld bytes)", at[i].mime, (long long)at[i].size);
 		html_raw(b, "</li>");
 	}
 	if (n)
@@ -568,7 +585,8 @@ static void attachments_part(struct http_request *req, const struct ticket *t, b
 	html_raw(b, "</button></div></form></section>");
 }
 
-static void staff_actions(struct http_request *req, const struct ticket *t)
+/* staff: district staff (the merge is theirs); else a vendor contact of the tool */
+static void staff_actions(struct http_request *req, const struct ticket *t, bool staff)
 {
 	struct buf *b = &req->out;
 	if (t->merged_into || !ticket_status_active(t->status)) {
@@ -619,6 +637,10 @@ static void staff_actions(struct http_request *req, const struct ticket *t)
 		}
 		html_raw(b, "</select></div><div><button type=\"submit\">Escalate</button></div>"
 			    "</form>");
+	}
+	if (!staff) {
+		html_raw(b, "</section>");
+		return;
 	}
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/tickets/");
 	html_int(b, t->id);
@@ -805,7 +827,9 @@ void page_ticket(struct http_request *req)
 		html_raw(b, ")</dd>");
 	}
 	html_raw(b, "<dt>Reported by</dt><dd>");
-	if (*t.reporter_name)
+	if (!worker && t.reporter_id != a->id)
+		html_raw(b, "another person");
+	else if (*t.reporter_name)
 		html_text(b, t.reporter_name);
 	else
 		html_raw(b, "<span class=\"muted\">not shared with the vendor</span>");
@@ -846,7 +870,7 @@ void page_ticket(struct http_request *req)
 	comments_part(req, &t, false, worker, staff);
 	attachments_part(req, &t, false, staff);
 	if (worker)
-		staff_actions(req, &t);
+		staff_actions(req, &t, staff);
 	else if (ticket_status_active(t.status) && !t.merged_into) {
 		html_raw(b, "<form method=\"post\" action=\"/tickets/");
 		html_int(b, t.id);
