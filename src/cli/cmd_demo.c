@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/demo.h"
 #include "cli/demo_assessment.h"
+#include "cli/demo_kb.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
 #include "cli/demo_tickets.h"
@@ -511,6 +512,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	}
 	if (!rc) /* intervention and learning plans (issue 12) */
 		rc = demo_plans(db, d, sim_learning_week_day(l, 4));
+	if (!rc) /* known fixes per tool (issue 14, h14-kb) */
+		rc = demo_kb(db, d);
 	if (!rc) /* devices (issue 14) */
 		rc = demo_devices(db, d);
 	if (!rc) /* support tickets (issue 14), after the devices: one is about a cart */

@@ -33,6 +33,13 @@
 	 ROLE_BIT(ROLE_TEACHER))
 /* a class's feedback pattern: coaches, principals (their school), teachers */
 #define FEEDBACK_VIEW PAGE_NOTE_ROLES
+/* the knowledge base (issue 14, h14-kb): champions and IT write, the
+ * coordinator and district admins edit too; the support reports */
+#define KB_WRITE                                                                                   \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) |                            \
+	 ROLE_BIT(ROLE_TECH_CHAMPION))
+#define SUPPORT_REPORTS                                                                            \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_PRINCIPAL))
 /* devices (issue 14, h14-devices): IT and administrators manage; principals and
  * tech champions see their schools' */
 #define DEVICES_EDIT (ADMIN | ROLE_BIT(ROLE_IT_STAFF))
@@ -166,6 +173,17 @@ const struct route routes[] = {
 	{ "GET", "/classes/:id/feedback", page_class_feedback, FEEDBACK_VIEW, 0, "a class's feedback pattern; feedback to a saved group" },
 	{ "POST", "/classes/:id/feedback", page_class_feedback_give, PAGE_NOTE_ROLES, 0, "feedback to a saved small group (audited)" },
 	{ "POST", "/students/:id/message", page_family_message, ROLE_BIT(ROLE_GUARDIAN), 0, "a family writes to the teacher (translated; audited)" },
+	/* the knowledge base of known fixes per tool (issue 14, h14-kb) */
+	{ "GET", "/assets/kb_suggest.js", page_kb_script, 0, ROUTE_PUBLIC, "known fixes suggested as one types (script)" },
+	{ "GET", "/kb", page_kb, ROLES_ANY, 0, "known fixes per tool: browse, search (?tool=&q=)", NAV(58, "Known fixes") },
+	{ "GET", "/kb/suggest", page_kb_suggest, ROLES_ANY, ROUTE_API, "known fixes matching typed text (JSON; ?tool=&q=)" },
+	{ "GET", "/kb/new", page_kb_new, KB_WRITE, 0, "write a known fix" },
+	{ "POST", "/kb/new", page_kb_create, KB_WRITE, 0, "save a new known fix (audited)" },
+	{ "GET", "/kb/:id", page_kb_article, ROLES_ANY, 0, "one known fix; did it fix it?" },
+	{ "GET", "/kb/:id/edit", page_kb_edit, KB_WRITE, 0, "change a known fix" },
+	{ "POST", "/kb/:id", page_kb_update, KB_WRITE, 0, "save a changed known fix (audited)" },
+	{ "POST", "/kb/:id/helped", page_kb_helped, ROLES_ANY, 0, "this fixed it / this didn't help (once per person; from the ticket form: no ticket filed)" },
+	{ "GET", "/tickets/reports", page_ticket_reports, SUPPORT_REPORTS, 0, "support reports: response and resolution times by tool, tier, school; tickets per 100 active students (?from= ?to= ?school= ?format=csv|xlsx)" },
 	/* devices (issue 14, h14-devices) */
 	{ "GET", "/devices", page_devices, DEVICES_VIEW, 0, "devices: list, filters (?school= ?kind= ?status= ?overdue=1 ?q=), import form",
 	  NAV(47, "Devices") },

@@ -97,6 +97,18 @@ MATRIX = {
     # formative feedback (issue 13, h13-student): a class's pattern
     "/classes/cls-a1-3/feedback": [A, A, A, A, A, F, F, F, F, F, N, L],
     "/classes/cls-a2-3/feedback": [A, A, N, A, N, F, F, F, F, F, N, L],
+    # the knowledge base of known fixes (issue 14, h14-kb): everyone reads;
+    # champions, IT, the coordinator and admins write; the vendor contact of
+    # this fixture names no tool, so reads none
+    "/assets/kb_suggest.js": [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/kb":                 [A, A, A, A, A, A, A, A, A, A, A, L],
+    "/kb/suggest?q=login": [A, A, A, A, A, A, A, A, A, A, A, U],
+    "/kb/new":             [A, A, F, F, F, A, A, F, F, F, A, L],
+    "/kb/1":               [N, N, N, N, N, N, N, N, N, N, N, L],  # none in the fixture
+    "/kb/1/edit":          [N, N, F, F, F, N, N, F, F, F, N, L],
+    # the support reports (h14-kb): district roles and IT; a principal their school
+    "/tickets/reports":    [A, A, A, F, F, F, A, F, F, F, A, L],
+    "/tickets/reports?school=sch-a2": [A, A, N, F, F, F, A, F, F, F, N, L],
     # support tickets (issue 14, h14-tickets): everyone with a login, each their share
     "/tickets":            [A, A, A, A, A, A, A, A, A, A, A, L],
     "/tickets/new":        [A, A, A, A, A, A, A, A, A, A, A, L],
@@ -132,6 +144,10 @@ POST_MATRIX = {
     "/students/stu-1/message": ({"body": ""}, [F, F, F, F, F, F, F, F, B, F, F, L]),
     "/students/stu-3/message": ({"body": ""}, [F, F, F, F, F, F, F, F, N, F, F, L]),
     "/family/paper": ({"paper": "no"}, [F, F, F, F, F, F, F, F, L, F, F, L]),
+    # the knowledge base (issue 14, h14-kb): a mark that is neither answer, an
+    # article without its fields: 400 and nothing stored where the role may
+    "/kb/1/helped": ({"helped": "maybe"}, [B, B, B, B, B, B, B, B, B, B, B, L]),
+    "/kb/new": ({"title": ""}, [B, B, F, F, F, B, B, F, F, F, B, L]),
     # support tickets (issue 14): an empty report is a 400 with nothing stored
     "/tickets/new": ({"title": "", "confirm": "1"}, [B, B, B, B, B, B, B, B, B, B, B, L]),
     "/tickets/1/comments": ({"body": "x"}, [N, N, N, N, N, N, N, N, N, N, N, L]),
@@ -177,6 +193,9 @@ PATTERN_PATHS = {
     "/students/:id/learning-plan": "/students/stu-1/learning-plan",
     "/classes/:id/learning-plans": "/classes/cls-a1-3/learning-plans",
     "/classes/:id/feedback": "/classes/cls-a1-3/feedback",
+    "/kb/suggest": "/kb/suggest?q=login",
+    "/kb/:id": "/kb/1",
+    "/kb/:id/edit": "/kb/1/edit",
     "/tickets/:id": "/tickets/1",
     "/tickets/:id/attachments/:aid": "/tickets/1/attachments/1",
     "/devices/:id": "/devices/1",

@@ -229,6 +229,32 @@ void page_learning_goal_remove(struct http_request *req);
 void page_learning_pathway_add(struct http_request *req);
 void page_learning_reflection(struct http_request *req);
 void page_class_learning_plans(struct http_request *req);
+/* kb.c: the knowledge base of known fixes per tool (issue 14, h14-kb) */
+void page_kb(struct http_request *req);
+void page_kb_article(struct http_request *req);
+void page_kb_new(struct http_request *req);
+void page_kb_create(struct http_request *req);
+void page_kb_edit(struct http_request *req);
+void page_kb_update(struct http_request *req);
+void page_kb_helped(struct http_request *req);
+void page_kb_suggest(struct http_request *req);
+void page_kb_script(struct http_request *req);
+/* For the new-ticket form: the known fixes that match what the reporter
+ * typed (text: the title and description; tool_id 0: any tool), in a
+ * section whose list is an aria-live region that assets/kb_suggest.js
+ * refills as they type. checked: the reporter pressed "Check for known
+ * fixes" (without JavaScript), so the matches are searched and shown now
+ * (or "none yet"); otherwise the list starts with the tool's three known
+ * fixes that helped most (empty without a tool). Each match has its
+ * "This fixed it, no need to report" button (a deflected ticket). */
+void page_kb_suggestions(struct http_request *req, int64_t tool_id, const char *text, bool checked);
+/* The "Check for known fixes" submit button (name "check", to be placed in
+ * the ticket form: the form's handler re-shows the form with
+ * page_kb_suggestions(..., true) when it is pressed, filing nothing) and
+ * the script that suggests as one types. */
+void page_kb_check_button(struct http_request *req);
+/* ticket_reports.c: the support reports (issue 14, h14-kb) */
+void page_ticket_reports(struct http_request *req);
 
 /* devices.c: the device inventory (issue 14, h14-devices) */
 void page_devices(struct http_request *req);
@@ -255,6 +281,7 @@ struct page_ticket_form {
 	bool share;
 	const struct ticket_row *similar;
 	size_t nsimilar;
+	bool check_kb; /* "Check for known fixes" was pressed (h14-kb) */
 };
 void page_ticket_form(struct http_request *req, const struct page_ticket_form *in);
 void page_tickets(struct http_request *req);

@@ -102,7 +102,14 @@ void page_ticket_form(struct http_request *req, const struct page_ticket_form *i
 	html_raw(b, "<p>");
 	html_text(b, TR(L, "We add the app, your class and your browser for you, so the helpers"
 			   " know where to look."));
-	html_raw(b, "</p><form class=\"stack\" method=\"post\" action=\"/tickets/new\">");
+	html_raw(b, "</p>");
+	/* h14-kb: known fixes of the tool that match what was typed, above the
+	 * form (their buttons are forms of their own) */
+	const char *typed = arena_printf(&req->arena, "%s %s", in->title ? in->title : "",
+					 in->body ? in->body : "");
+	page_kb_suggestions(req, tool_id, typed, in->check_kb);
+	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/tickets/new\""
+		    " id=\"ticket-form\">");
 	page_csrf_field(req);
 	if (in->nsimilar)
 		html_raw(b, "<input type=\"hidden\" name=\"confirm\" value=\"1\">");
@@ -138,13 +145,12 @@ void page_ticket_form(struct http_request *req, const struct page_ticket_form *i
 		    " value=\"");
 	html_attr(b, in->title ? in->title : "");
 	html_raw(b, "\"></div>");
-	/* h14-kb: the known fixes of the chosen tool go here, suggested while
-	 * the reporter types (and without JavaScript). */
 	html_raw(b, "<div><label for=\"t-body\">");
 	html_text(b, TR(L, "More details (optional)"));
 	html_raw(b, "</label><textarea id=\"t-body\" name=\"body\" rows=\"4\" maxlength=\"4000\">");
 	html_text(b, in->body ? in->body : "");
 	html_raw(b, "</textarea></div>");
+	page_kb_check_button(req); /* h14-kb */
 	if (!family) {
 		html_raw(b, "<div><label for=\"t-priority\">Priority</label><select"
 			    " id=\"t-priority\" name=\"priority\">");
@@ -210,6 +216,13 @@ void page_ticket_create(struct http_request *req)
 		.priority = http_form(req, "priority"),
 		.share = http_form(req, "share") != NULL,
 	};
+	/* h14-kb: "Check for known fixes" shows the form again, the typed text
+	 * kept, with the matching known fixes above it; nothing is filed */
+	if (http_form(req, "check")) {
+		f.check_kb = true;
+		page_ticket_form(req, &f);
+		return;
+	}
 	const char *confirm = http_form(req, "confirm");
 	struct ticket_new in = {
 		.tool_id = id_of(f.tool),
