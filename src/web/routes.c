@@ -34,6 +34,14 @@
 /* a class's feedback pattern: coaches, principals (their school), teachers */
 #define FEEDBACK_VIEW PAGE_NOTE_ROLES
 /* a link in the main navigation at a position (router.h, struct route.nav) */
+/* trainings (issue 14, h14-train): staff who teach or support teaching; planned by
+ * the coordinator, coaches, IT (the trainer takes attendance: checked in the page) */
+#define TRAIN_VIEW (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
+#define TRAIN_PLAN                                                                                 \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_IT_STAFF))
+/* champions found from the data: IT, the coordinator, principals (their school) */
+#define CHAMPIONS_VIEW                                                                             \
+	(ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL))
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
 /* clang-format off */
@@ -162,6 +170,18 @@ const struct route routes[] = {
 	{ "GET", "/classes/:id/feedback", page_class_feedback, FEEDBACK_VIEW, 0, "a class's feedback pattern; feedback to a saved group" },
 	{ "POST", "/classes/:id/feedback", page_class_feedback_give, PAGE_NOTE_ROLES, 0, "feedback to a saved small group (audited)" },
 	{ "POST", "/students/:id/message", page_family_message, ROLE_BIT(ROLE_GUARDIAN), 0, "a family writes to the teacher (translated; audited)" },
+	/* trainings and champions found from the data (issue 14, h14-train) */
+	{ "GET", "/trainings", page_trainings, TRAIN_VIEW, 0, "training sessions: upcoming, past (?tool=)",
+	  NAV(47, "Trainings") },
+	{ "GET", "/trainings/new", page_training_new, TRAIN_PLAN, 0, "plan a training session" },
+	{ "POST", "/trainings/new", page_training_create, TRAIN_PLAN, 0, "save a new training session (audited)" },
+	{ "GET", "/trainings/:id", page_training, TRAIN_VIEW, 0, "one session: seats, attendance, follow-up, the payoff" },
+	{ "POST", "/trainings/:id/register", page_training_register, TRAIN_VIEW, 0, "register (oneself; others: planners, the trainer), or join the waiting list" },
+	{ "POST", "/trainings/:id/cancel", page_training_cancel, TRAIN_VIEW, 0, "give a seat back (the first waiting takes it)" },
+	{ "POST", "/trainings/:id/attend", page_training_attend, TRAIN_VIEW, 0, "take attendance (planners, the trainer; audited)" },
+	{ "POST", "/trainings/:id/follow-up", page_training_followup, TRAIN_VIEW, 0, "an attendee's three-question follow-up" },
+	{ "GET", "/champions", page_champions, CHAMPIONS_VIEW, 0, "likely tech champions per school and tool, with reasons (?school= ?tool=)" },
+	{ "POST", "/champions/confirm", page_champion_confirm, ROLE_BIT(ROLE_PRINCIPAL), 0, "the principal confirms a champion: role and support matrix (audited)" },
 };
 
 /* clang-format on */

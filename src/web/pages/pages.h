@@ -229,5 +229,17 @@ void page_learning_goal_remove(struct http_request *req);
 void page_learning_pathway_add(struct http_request *req);
 void page_learning_reflection(struct http_request *req);
 void page_class_learning_plans(struct http_request *req);
+/* trainings.c: training sessions (issue 14, h14-train) */
+void page_trainings(struct http_request *req);
+void page_training_new(struct http_request *req);
+void page_training_create(struct http_request *req);
+void page_training(struct http_request *req);
+void page_training_register(struct http_request *req);
+void page_training_cancel(struct http_request *req);
+void page_training_attend(struct http_request *req);
+void page_training_followup(struct http_request *req);
+/* champions.c: likely tech champions found from the data (issue 14) */
+void page_champions(struct http_request *req);
+void page_champion_confirm(struct http_request *req);
 
 #endif
