@@ -153,9 +153,8 @@ static enum eb_err read_weeks(struct db *db, int64_t d, const char *school, int6
 	if (rc)
 		return rc;
 	while (db_next(st)) {
-		struct champion_suggestion *s =
-			slot(a, rows, n, cap, db_col_text(st, 0), db_col_text(st, 1),
-			     db_col_int(st, 2));
+		struct champion_suggestion *s = slot(a, rows, n, cap, db_col_text(st, 0),
+						     db_col_text(st, 1), db_col_int(st, 2));
 		if (!s) {
 			db_fail(st, EB_ENOMEM);
 			break;
@@ -175,7 +174,8 @@ static enum eb_err read_gains(struct db *db, int64_t d, const char *school, int6
 		db,
 		"SELECT tc.school_sourced_id, tc.user_sourced_id, le.tool_id, le.standard_code,"
 		" sum(le.occurred_at < ?4), sum(CASE WHEN le.occurred_at < ?4 THEN le.correct END),"
-		" sum(le.occurred_at >= ?4), sum(CASE WHEN le.occurred_at >= ?4 THEN le.correct END),"
+		" sum(le.occurred_at >= ?4), sum(CASE WHEN le.occurred_at >= ?4 THEN le.correct "
+		"END),"
 		" (SELECT standards FROM tool WHERE id=le.tool_id AND district_id=le.district_id)"
 		" FROM enrollment tc JOIN enrollment s ON s.district_id=tc.district_id AND"
 		" s.class_sourced_id=tc.class_sourced_id AND s.role='student' AND s.status='active'"
@@ -233,13 +233,47 @@ static enum eb_err read_gains(struct db *db, int64_t d, const char *school, int6
 	return db_done(st);
 }
 
-/* Tickets of the tool at the school resolved by each teacher's account:
- * nothing until the ticket tables are there (issue 14, h14-tickets). */
-static enum eb_err read_resolved(struct db *db, int64_t d, struct champion_suggestion *rows,
-				 size_t n)
+/* Tickets of a tool at a school (migration 029) that a teacher or tech
+ * champion marked resolved in the last CHAMPION_TICKET_WEEKS weeks, per
+ * account; IT and vendors resolve tickets too, but they are not a school's
+ * champions. An account without a roster person is keyed "account:ID". */
+#define CHAMPION_TICKET_WEEKS 26
+
+static enum eb_err read_resolved(struct db *db, int64_t d, const char *school, int64_t tool,
+				 int64_t now, struct arena *a, struct champion_suggestion **rows,
+				 size_t *n, size_t *cap)
 {
-	(void)db, (void)d, (void)rows, (void)n;
-	return EB_OK;
+	struct db_stmt *st;
+	enum eb_err rc = db_query(
+		db,
+		"SELECT t.school_sid, t.tool_id, e.account_id,"
+		" coalesce(nullif(ac.person_sourced_id, ''), 'account:' || e.account_id),"
+		" count(DISTINCT e.ticket_id)"
+		" FROM ticket_event e JOIN ticket t ON t.id=e.ticket_id AND "
+		"t.district_id=e.district_id"
+		" JOIN account ac ON ac.id=e.account_id AND ac.district_id=e.district_id"
+		" WHERE e.district_id=?1 AND e.kind='status' AND e.to_value='resolved' AND"
+		" e.at >= ?2 AND t.school_sid <> '' AND t.tool_id <> 0 AND"
+		" (?3 IS NULL OR t.school_sid=?3) AND (?4=0 OR t.tool_id=?4) AND"
+		" EXISTS (SELECT 1 FROM account_role r WHERE r.district_id=e.district_id AND"
+		" r.account_id=e.account_id AND r.role IN ('teacher', 'tech_champion'))"
+		" GROUP BY 1, 2, 3",
+		DB_ARGS(DB_INT(d), DB_INT(now - (int64_t)CHAMPION_TICKET_WEEKS * WEEK),
+			DB_TEXT(school), DB_INT(tool)),
+		&st);
+	if (rc)
+		return rc;
+	while (db_next(st)) {
+		struct champion_suggestion *s = slot(a, rows, n, cap, db_col_text(st, 0),
+						     db_col_text(st, 3), db_col_int(st, 1));
+		if (!s) {
+			db_fail(st, EB_ENOMEM);
+			break;
+		}
+		s->account_id = db_col_int(st, 2);
+		s->resolved += (int)db_col_int(st, 4);
+	}
+	return db_done(st);
 }
 
 static int by_words(const void *x, const void *y)
@@ -263,9 +297,10 @@ enum eb_err champions_suggest(struct db *db, int64_t district_id, const char *sc
 	*out = NULL;
 	*nout = 0;
 	enum eb_err rc;
-	if ((rc = read_weeks(db, district_id, school_sid, tool_id, from, now, a, &rows, &n, &cap)) ||
+	if ((rc = read_weeks(db, district_id, school_sid, tool_id, from, now, a, &rows, &n,
+			     &cap)) ||
 	    (rc = read_gains(db, district_id, school_sid, tool_id, from, now, a, rows, n)) ||
-	    (rc = read_resolved(db, district_id, rows, n)))
+	    (rc = read_resolved(db, district_id, school_sid, tool_id, now, a, &rows, &n, &cap)))
 		return rc;
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -277,13 +312,18 @@ enum eb_err champions_suggest(struct db *db, int64_t district_id, const char *sc
 			     db,
 			     "SELECT coalesce((SELECT name FROM org WHERE district_id=?1 AND"
 			     " sourced_id=?2), ?2),"
-			     " coalesce((SELECT name FROM tool WHERE district_id=?1 AND id=?3), ''),"
-			     " coalesce((SELECT trim(coalesce(preferred_first_name, given_name) || ' ' ||"
-			     " family_name) FROM person WHERE district_id=?1 AND sourced_id=?4), ?4),"
+			     " coalesce((SELECT name FROM tool WHERE district_id=?1 AND id=?3), "
+			     "''),"
+			     " coalesce((SELECT trim(coalesce(preferred_first_name, given_name) || "
+			     "' ' ||"
+			     " family_name) FROM person WHERE district_id=?1 AND sourced_id=?4),"
+			     " (SELECT display_name FROM account WHERE district_id=?1 AND id=?5), "
+			     "?4),"
 			     " coalesce((SELECT id FROM account WHERE district_id=?1 AND"
-			     " person_sourced_id=?4 AND disabled=0 ORDER BY id LIMIT 1), 0)",
-			     DB_ARGS(DB_INT(district_id), DB_TEXT(s->school_sid), DB_INT(s->tool_id),
-				     DB_TEXT(s->teacher_sid)),
+			     " person_sourced_id=?4 AND disabled=0 ORDER BY id LIMIT 1), ?5)",
+			     DB_ARGS(DB_INT(district_id), DB_TEXT(s->school_sid),
+				     DB_INT(s->tool_id), DB_TEXT(s->teacher_sid),
+				     DB_INT(s->account_id)),
 			     &st)))
 			return rc;
 		if (db_next(st)) {
@@ -298,12 +338,13 @@ enum eb_err champions_suggest(struct db *db, int64_t district_id, const char *sc
 			continue;
 		int64_t x = 0;
 		if (s->account_id) {
-			rc = db_get_int(db,
-					"SELECT 1 FROM tool_support WHERE district_id=?1 AND tool_id=?2"
-					" AND school_sourced_id=?3 AND champion_id=?4",
-					DB_ARGS(DB_INT(district_id), DB_INT(s->tool_id),
-						DB_TEXT(s->school_sid), DB_INT(s->account_id)),
-					&x);
+			rc = db_get_int(
+				db,
+				"SELECT 1 FROM tool_support WHERE district_id=?1 AND tool_id=?2"
+				" AND school_sourced_id=?3 AND champion_id=?4",
+				DB_ARGS(DB_INT(district_id), DB_INT(s->tool_id),
+					DB_TEXT(s->school_sid), DB_INT(s->account_id)),
+				&x);
 			if (rc && rc != EB_ENOTFOUND)
 				return rc;
 			s->champion = rc == EB_OK;
@@ -358,19 +399,20 @@ enum eb_err champions_confirm(struct db *db, int64_t district_id, int64_t tool_i
 		if (!rc) {
 			char sid[24];
 			snprintf(sid, sizeof sid, "%lld", (long long)account_id);
-			rc = audit_record(db, district_id, who, "update", "account", sid,
-					  "role tech_champion granted at school (champion confirmed)");
+			rc = audit_record(
+				db, district_id, who, "update", "account", sid,
+				"role tech_champion granted at school (champion confirmed)");
 		}
 	}
 	/* keep the school's notes */
 	struct db_stmt *st;
 	char notes[2001] = "";
-	if (!rc && !(rc = db_query(db,
-				   "SELECT notes FROM tool_support WHERE district_id=?1 AND"
-				   " tool_id=?2 AND school_sourced_id=?3",
-				   DB_ARGS(DB_INT(district_id), DB_INT(tool_id),
-					   DB_TEXT(school_sid)),
-				   &st))) {
+	if (!rc &&
+	    !(rc = db_query(db,
+			    "SELECT notes FROM tool_support WHERE district_id=?1 AND"
+			    " tool_id=?2 AND school_sourced_id=?3",
+			    DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(school_sid)),
+			    &st))) {
 		if (db_next(st))
 			db_col_copy(st, 0, notes, sizeof notes);
 		rc = db_done(st);

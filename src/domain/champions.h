@@ -11,8 +11,8 @@
  *     those weeks is CHAMPION_MIN_GAIN or more above the first half's, with
  *     CHAMPION_MIN_RESPONSES or more answers in each half: local evidence,
  *     not a test of the tool), or
- *   - they resolved tickets of that tool at that school (when the ticket
- *     tables exist).
+ *   - they resolved tickets of that tool at that school (a teacher's or
+ *     tech champion's account, marked resolved in the last 26 weeks).
  * Suggestions are listed by school, tool and name - never ranked - and are
  * for the school's principal, IT and the coordinator only. */
 #ifndef EB_CHAMPIONS_H
@@ -55,8 +55,8 @@ struct champion_suggestion {
 	int weeks_active;	     /* of CHAMPION_WEEKS */
 	int ngains;
 	struct champion_gain gains[CHAMPION_MAX_GAINS];
-	int resolved;	  /* tickets of the tool at the school they resolved */
-	bool champion;	  /* already the school's champion for the tool */
+	int resolved;	     /* tickets of the tool at the school they resolved */
+	bool champion;	     /* already the school's champion for the tool */
 	const char *reasons; /* champions_reasons, in the arena */
 };
 

@@ -123,8 +123,9 @@ enum eb_err training_create(struct db *db, int64_t district_id, const struct tra
 	int64_t starts, minutes, capacity, tool_id = 0, it_id = 0, x;
 
 	if (!*ti || !text_ok(ti, TRAINING_TITLE_MAX, false))
-		return say(why, cap, EB_EINVAL, "title: give the session a title of at most 200"
-						" characters");
+		return say(why, cap, EB_EINVAL,
+			   "title: give the session a title of at most 200"
+			   " characters");
 	if (!in->date || !in->time || !local_time(in->date, in->time, z, &starts))
 		return say(why, cap, EB_EINVAL,
 			   "date: give the date as YYYY-MM-DD and the time as HH:MM");
@@ -139,7 +140,8 @@ enum eb_err training_create(struct db *db, int64_t district_id, const struct tra
 		return say(why, cap, EB_EINVAL,
 			   "place: say where the session takes place, or give its online link");
 	if (!*tr || !text_ok(tr, TRAINING_TRAINER_MAX, false))
-		return say(why, cap, EB_EINVAL, "trainer: name the trainer (at most 120 characters)");
+		return say(why, cap, EB_EINVAL,
+			   "trainer: name the trainer (at most 120 characters)");
 	if (!in->capacity || cstr_to_i64(in->capacity, 1, 1000, &capacity))
 		return say(why, cap, EB_EINVAL, "capacity: a number of seats from 1 to 1000");
 	if (in->tool && *in->tool) {
@@ -172,24 +174,25 @@ enum eb_err training_create(struct db *db, int64_t district_id, const struct tra
 			memcpy(line, v.p, v.n);
 			line[v.n] = 0;
 			if (!is_web_address(line))
-				return say(why, cap, EB_EINVAL,
-					   "materials: one link a line, each starting with https://");
+				return say(
+					why, cap, EB_EINVAL,
+					"materials: one link a line, each starting with https://");
 		}
 		p += len + (e ? 1 : 0);
 	}
 	enum eb_err rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = db_execute(db,
-			"INSERT INTO training (district_id, title, tool_id, starts_at, minutes, place,"
-			" online_url, trainer, it_account_id, capacity, materials, created_by,"
-			" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-			DB_ARGS(DB_INT(district_id), DB_TEXT(ti), DB_INT_IF(tool_id, tool_id),
-				DB_INT(starts), DB_INT(minutes), DB_TEXT(pl), DB_TEXT(ur),
-				DB_TEXT(tr), DB_INT_IF(it_id, it_id), DB_INT(capacity),
-				DB_TEXT(materials), DB_INT(who ? who->account_id : 0),
-				DB_INT(time_now())),
-			NULL);
+	rc = db_execute(
+		db,
+		"INSERT INTO training (district_id, title, tool_id, starts_at, minutes, place,"
+		" online_url, trainer, it_account_id, capacity, materials, created_by,"
+		" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(ti), DB_INT_IF(tool_id, tool_id),
+			DB_INT(starts), DB_INT(minutes), DB_TEXT(pl), DB_TEXT(ur), DB_TEXT(tr),
+			DB_INT_IF(it_id, it_id), DB_INT(capacity), DB_TEXT(materials),
+			DB_INT(who ? who->account_id : 0), DB_INT(time_now())),
+		NULL);
 	if (!rc)
 		*id = db_last_id(db);
 	if (!rc) {
@@ -214,7 +217,7 @@ enum eb_err training_create(struct db *db, int64_t district_id, const struct tra
 	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.waiting=1),"        \
 	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.attended=1),"       \
 	" t.title, t.place, t.online_url, t.trainer, t.materials,"                                 \
-	" coalesce((SELECT name FROM tool WHERE id=t.tool_id AND district_id=t.district_id), ''),"  \
+	" coalesce((SELECT name FROM tool WHERE id=t.tool_id AND district_id=t.district_id), '')," \
 	" coalesce((SELECT display_name FROM account WHERE id=t.it_account_id), '')"
 
 DB_ROWSPEC(training_spec, struct training, NULL, DB_FIELD_INT(struct training, id),
@@ -231,8 +234,9 @@ DB_ROWSPEC(training_spec, struct training, NULL, DB_FIELD_INT(struct training, i
 
 enum eb_err training_get(struct db *db, int64_t district_id, int64_t id, struct training *out)
 {
-	return db_get_row(db, "SELECT " TRAINING_COLS " FROM training t WHERE t.district_id=?1 AND t.id=?2",
-			  DB_ARGS(DB_INT(district_id), DB_INT(id)), &training_spec, NULL, out);
+	return db_get_row(
+		db, "SELECT " TRAINING_COLS " FROM training t WHERE t.district_id=?1 AND t.id=?2",
+		DB_ARGS(DB_INT(district_id), DB_INT(id)), &training_spec, NULL, out);
 }
 
 #define ROW_COLS                                                                                   \
@@ -242,12 +246,13 @@ enum eb_err training_get(struct db *db, int64_t district_id, int64_t id, struct 
 	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.waiting=1),"        \
 	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.attended=1),"       \
 	" m.account_id IS NOT NULL, coalesce(m.waiting, 0), t.title,"                              \
-	" coalesce((SELECT name FROM tool WHERE id=t.tool_id AND district_id=t.district_id), ''),"  \
+	" coalesce((SELECT name FROM tool WHERE id=t.tool_id AND district_id=t.district_id), '')," \
 	" t.place, t.online_url, t.trainer,"                                                       \
 	" coalesce((SELECT display_name FROM account WHERE id=t.it_account_id), '')"
 #define ROW_FROM                                                                                   \
 	" FROM training t LEFT JOIN training_seat m ON m.training_id=t.id AND m.account_id=?4"     \
-	" WHERE t.district_id=?1 AND (?3=0 OR t.tool_id=?3) AND (?5=0 OR m.account_id IS NOT NULL)"
+	" WHERE t.district_id=?1 AND (?3=0 OR t.tool_id=?3) AND (?5=0 OR m.account_id IS NOT "     \
+	"NULL)"
 
 DB_ROWSPEC(row_spec, struct training_row, NULL, DB_FIELD_INT(struct training_row, id),
 	   DB_FIELD_INT(struct training_row, tool_id), DB_FIELD_INT(struct training_row, starts_at),
@@ -265,12 +270,13 @@ enum eb_err training_list(struct db *db, int64_t district_id, bool upcoming, int
 			  struct training_row **rows, size_t *n)
 {
 	if (upcoming)
-		return db_get_rows(db,
-				   "SELECT " ROW_COLS ROW_FROM
-				   " AND t.starts_at + t.minutes * 60 >= ?2 ORDER BY t.starts_at, t.id",
-				   DB_ARGS(DB_INT(district_id), DB_INT(now), DB_INT(tool_id),
-					   DB_INT(account_id), DB_INT(mine_only && account_id > 0)),
-				   &row_spec, a, rows, n);
+		return db_get_rows(
+			db,
+			"SELECT " ROW_COLS ROW_FROM
+			" AND t.starts_at + t.minutes * 60 >= ?2 ORDER BY t.starts_at, t.id",
+			DB_ARGS(DB_INT(district_id), DB_INT(now), DB_INT(tool_id),
+				DB_INT(account_id), DB_INT(mine_only && account_id > 0)),
+			&row_spec, a, rows, n);
 	return db_get_rows(db,
 			   "SELECT " ROW_COLS ROW_FROM " AND t.starts_at + t.minutes * 60 < ?2"
 			   " ORDER BY t.starts_at DESC, t.id DESC LIMIT 200",
@@ -281,22 +287,23 @@ enum eb_err training_list(struct db *db, int64_t district_id, bool upcoming, int
 
 DB_ROWSPEC(seat_spec, struct training_seat, NULL, DB_FIELD_INT(struct training_seat, account_id),
 	   DB_FIELD_INT(struct training_seat, registered_at),
-	   DB_FIELD_INT(struct training_seat, waiting), DB_FIELD_INT(struct training_seat, attended),
+	   DB_FIELD_INT(struct training_seat, waiting),
+	   DB_FIELD_INT(struct training_seat, attended),
 	   DB_FIELD_INT(struct training_seat, answered), DB_FIELD_STR(struct training_seat, name),
 	   DB_FIELD_STR(struct training_seat, login));
 
-enum eb_err training_seats(struct db *db, int64_t district_id, int64_t training_id,
-			   struct arena *a, struct training_seat **rows, size_t *n)
+enum eb_err training_seats(struct db *db, int64_t district_id, int64_t training_id, struct arena *a,
+			   struct training_seat **rows, size_t *n)
 {
-	return db_get_rows(db,
-			   "SELECT s.account_id, s.registered_at, s.waiting, s.attended,"
-			   " EXISTS (SELECT 1 FROM training_followup f WHERE f.training_id=s.training_id"
-			   " AND f.account_id=s.account_id), a.display_name, a.login"
-			   " FROM training_seat s JOIN account a ON a.id=s.account_id"
-			   " WHERE s.district_id=?1 AND s.training_id=?2"
-			   " ORDER BY s.waiting, s.registered_at, s.account_id",
-			   DB_ARGS(DB_INT(district_id), DB_INT(training_id)), &seat_spec, a, rows,
-			   n);
+	return db_get_rows(
+		db,
+		"SELECT s.account_id, s.registered_at, s.waiting, s.attended,"
+		" EXISTS (SELECT 1 FROM training_followup f WHERE f.training_id=s.training_id"
+		" AND f.account_id=s.account_id), a.display_name, a.login"
+		" FROM training_seat s JOIN account a ON a.id=s.account_id"
+		" WHERE s.district_id=?1 AND s.training_id=?2"
+		" ORDER BY s.waiting, s.registered_at, s.account_id",
+		DB_ARGS(DB_INT(district_id), DB_INT(training_id)), &seat_spec, a, rows, n);
 }
 
 /* ---- seats -------------------------------------------------------------- */
@@ -351,7 +358,8 @@ enum eb_err training_register(struct db *db, int64_t district_id, int64_t traini
 			"INSERT INTO training_seat (district_id, training_id, account_id, waiting,"
 			" registered_by, registered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			DB_ARGS(DB_INT(district_id), DB_INT(training_id), DB_INT(account_id),
-				DB_INT(full), DB_INT(who ? who->account_id : 0), DB_INT(time_now())),
+				DB_INT(full), DB_INT(who ? who->account_id : 0),
+				DB_INT(time_now())),
 			NULL);
 	if (!rc)
 		rc = audit_seat(db, district_id, who, "create", training_id, account_id,
@@ -380,12 +388,12 @@ enum eb_err training_cancel(struct db *db, int64_t district_id, int64_t training
 			DB_ARGS(DB_INT(district_id), DB_INT(training_id), DB_INT(account_id)),
 			&waiting);
 	if (!rc)
-		rc = db_execute(db,
-				"DELETE FROM training_seat WHERE district_id=?1 AND training_id=?2 AND"
-				" account_id=?3",
-				DB_ARGS(DB_INT(district_id), DB_INT(training_id),
-					DB_INT(account_id)),
-				&changes);
+		rc = db_execute(
+			db,
+			"DELETE FROM training_seat WHERE district_id=?1 AND training_id=?2 AND"
+			" account_id=?3",
+			DB_ARGS(DB_INT(district_id), DB_INT(training_id), DB_INT(account_id)),
+			&changes);
 	if (!rc && !waiting) {
 		rc = db_get_int(db,
 				"SELECT account_id FROM training_seat WHERE training_id=?1 AND"
@@ -394,10 +402,11 @@ enum eb_err training_cancel(struct db *db, int64_t district_id, int64_t training
 		if (rc == EB_ENOTFOUND)
 			rc = EB_OK, first = 0;
 		if (!rc && first)
-			rc = db_execute(db,
-					"UPDATE training_seat SET waiting=0 WHERE training_id=?1 AND"
-					" account_id=?2",
-					DB_ARGS(DB_INT(training_id), DB_INT(first)), NULL);
+			rc = db_execute(
+				db,
+				"UPDATE training_seat SET waiting=0 WHERE training_id=?1 AND"
+				" account_id=?2",
+				DB_ARGS(DB_INT(training_id), DB_INT(first)), NULL);
 	}
 	if (!rc)
 		rc = audit_seat(db, district_id, who, "delete", training_id, account_id,
@@ -410,9 +419,8 @@ enum eb_err training_cancel(struct db *db, int64_t district_id, int64_t training
 }
 
 enum eb_err training_set_attendance(struct db *db, int64_t district_id, int64_t training_id,
-				    const int64_t *ids, const bool *present, size_t n,
-				    int64_t now, const struct audit_actor *who, char *why,
-				    size_t cap)
+				    const int64_t *ids, const bool *present, size_t n, int64_t now,
+				    const struct audit_actor *who, char *why, size_t cap)
 {
 	struct training t;
 	enum eb_err rc = db_begin(db);
@@ -421,8 +429,7 @@ enum eb_err training_set_attendance(struct db *db, int64_t district_id, int64_t 
 	if ((rc = training_get(db, district_id, training_id, &t)))
 		goto out;
 	if (t.starts_at > now) {
-		rc = say(why, cap, EB_EINVAL,
-			 "Attendance is taken once the session has started.");
+		rc = say(why, cap, EB_EINVAL, "Attendance is taken once the session has started.");
 		goto out;
 	}
 	int marked = 0;
@@ -471,12 +478,11 @@ enum eb_err training_followup_save(struct db *db, int64_t district_id, int64_t t
 		return say(why, cap, EB_EINVAL, "will_try: at most 1000 characters");
 	if (!text_ok(still_need, TRAINING_ANSWER_MAX, true))
 		return say(why, cap, EB_EINVAL, "still_need: at most 1000 characters");
-	enum eb_err rc = db_get_int(db,
-				    "SELECT attended FROM training_seat WHERE district_id=?1 AND"
-				    " training_id=?2 AND account_id=?3",
-				    DB_ARGS(DB_INT(district_id), DB_INT(training_id),
-					    DB_INT(account_id)),
-				    &x);
+	enum eb_err rc = db_get_int(
+		db,
+		"SELECT attended FROM training_seat WHERE district_id=?1 AND"
+		" training_id=?2 AND account_id=?3",
+		DB_ARGS(DB_INT(district_id), DB_INT(training_id), DB_INT(account_id)), &x);
 	if (rc == EB_ENOTFOUND || (!rc && !x))
 		return say(why, cap, EB_EPERM,
 			   "The follow-up is for those who attended the session.");
@@ -499,10 +505,11 @@ enum eb_err training_followup_summary(struct db *db, int64_t district_id, int64_
 {
 	memset(out, 0, sizeof *out);
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
-				  "SELECT ready, will_try, still_need FROM training_followup"
-				  " WHERE district_id=?1 AND training_id=?2 ORDER BY answered_at DESC",
-				  DB_ARGS(DB_INT(district_id), DB_INT(training_id)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT ready, will_try, still_need FROM training_followup"
+			 " WHERE district_id=?1 AND training_id=?2 ORDER BY answered_at DESC",
+			 DB_ARGS(DB_INT(district_id), DB_INT(training_id)), &st);
 	if (rc)
 		return rc;
 	size_t cap_try = 0, cap_need = 0;
@@ -599,7 +606,21 @@ enum eb_err training_payoff_run(const struct training_payoff_class *rows, size_t
 		if (!seen)
 			*(rows[i].trained ? &out->teachers_trained : &out->teachers_not) += 1;
 	}
-	rc = ev_did_students(y, tr, post, cl, 2 * n, -1, &out->est, why, cap);
+	/* The clustering that matters here is that of the classes' changes
+	 * within a teacher: each class's own level cancels in the difference,
+	 * so the ICC of the levels (what -1 would estimate) would overstate it
+	 * and widen the interval for nothing. The ICC of the changes by teacher
+	 * (0 when no teacher has two classes, the ANOVA cannot say). */
+	double icc = 0;
+	for (size_t i = 0; i < n; i++)
+		y[i] = rows[i].post - rows[i].pre, cl[i] = rows[i].teacher;
+	if (ev_icc_anova(y, cl, n, &icc, NULL, 0) != EB_OK)
+		icc = 0;
+	for (size_t i = 0; i < n; i++) {
+		y[2 * i] = rows[i].pre, y[2 * i + 1] = rows[i].post;
+		cl[2 * i] = cl[2 * i + 1] = rows[i].teacher;
+	}
+	rc = ev_did_students(y, tr, post, cl, 2 * n, icc, &out->est, why, cap);
 	if (rc)
 		goto out;
 	double omega = 1;
@@ -740,8 +761,8 @@ enum eb_err training_payoff(struct db *db, int64_t district_id, const struct tra
 	for (size_t i = 0; i < n; i++) {
 		if (cls[i].status < 0 || cls[i].students <= 0)
 			continue;
-		rows[m++] = (struct training_payoff_class){ cls[i].pre, cls[i].post,
-							    cls[i].status, cls[i].teacher };
+		rows[m++] = (struct training_payoff_class){ cls[i].pre, cls[i].post, cls[i].status,
+							    cls[i].teacher };
 	}
 	int64_t pre_from = out->pre_from, post_to = out->post_to;
 	rc = training_payoff_run(rows, m, out);

@@ -116,9 +116,8 @@ enum eb_err training_cancel(struct db *db, int64_t district_id, int64_t training
  * EB_EINVAL (why) when the session has not started yet or an id holds no
  * seat: nothing stored. Audited. */
 enum eb_err training_set_attendance(struct db *db, int64_t district_id, int64_t training_id,
-				    const int64_t *ids, const bool *present, size_t n,
-				    int64_t now, const struct audit_actor *who, char *why,
-				    size_t cap);
+				    const int64_t *ids, const bool *present, size_t n, int64_t now,
+				    const struct audit_actor *who, char *why, size_t cap);
 
 struct training_seat {
 	int64_t account_id, registered_at;
@@ -126,8 +125,8 @@ struct training_seat {
 	const char *name, *login;
 };
 /* The seats: registered first (in order of registration), then waiting. */
-enum eb_err training_seats(struct db *db, int64_t district_id, int64_t training_id,
-			   struct arena *a, struct training_seat **rows, size_t *n);
+enum eb_err training_seats(struct db *db, int64_t district_id, int64_t training_id, struct arena *a,
+			   struct training_seat **rows, size_t *n);
 
 /* The follow-up of one attendee: ready "1".."5" ("I can use it in class
  * tomorrow": 1 not at all .. 5 certainly); will_try and still_need free

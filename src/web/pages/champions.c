@@ -85,7 +85,8 @@ void page_champions(struct http_request *req)
 		    " school's principal, IT and the coordinator see this page. The principal"
 		    " confirms.</p>");
 	if (!n) {
-		html_raw(b, "<p class=\"muted\">No suggestion: no teacher's classes used a tool in");
+		html_raw(b,
+			 "<p class=\"muted\">No suggestion: no teacher's classes used a tool in");
 		html_textf(b, " %d or more of the last %d weeks with a measured gain.",
 			   CHAMPION_STEADY_WEEKS, CHAMPION_WEEKS);
 		html_raw(b, "</p>");
@@ -152,9 +153,8 @@ void page_champion_confirm(struct http_request *req)
 	}
 	char why[200] = "";
 	struct audit_actor who = auth_actor(req);
-	enum eb_err rc =
-		champions_confirm(req->db, a->district_id, tool, school, account, &who, why,
-				  sizeof why);
+	enum eb_err rc = champions_confirm(req->db, a->district_id, tool, school, account, &who,
+					   why, sizeof why);
 	if (rc == EB_ENOTFOUND || rc == EB_EINVAL) {
 		const char *colon = strstr(why, ": ");
 		page_error(req, 400, "Not confirmed",

@@ -142,8 +142,7 @@ void page_trainings(struct http_request *req)
 	size_t no_it = 0;
 	for (size_t i = 0; i < nup; i++)
 		no_it += up[i].it_account_id == 0;
-	if (no_it && (access_has(a, ROLE_IT_STAFF) || training_can_manage(a)))
-	{
+	if (no_it && (access_has(a, ROLE_IT_STAFF) || training_can_manage(a))) {
 		html_raw(b, "<p class=\"notice\"><strong>");
 		html_textf(b, "%zu upcoming session%s without anyone from IT.", no_it,
 			   no_it == 1 ? "" : "s");
@@ -166,11 +165,11 @@ void page_trainings(struct http_request *req)
 /* ---- planning a session ------------------------------------------------- */
 
 static const struct form_label new_labels[] = {
-	{ "title", NULL, "Title" },	      { "tool", NULL, "Tool" },
-	{ "date", NULL, "Date and time" },    { "minutes", NULL, "Length" },
-	{ "place", NULL, "Place" },	      { "online_url", NULL, "Online link" },
-	{ "trainer", NULL, "Trainer" },	      { "it_account", NULL, "Who from IT attends" },
-	{ "capacity", NULL, "Seats" },	      { "materials", NULL, "Materials" },
+	{ "title", NULL, "Title" },	   { "tool", NULL, "Tool" },
+	{ "date", NULL, "Date and time" }, { "minutes", NULL, "Length" },
+	{ "place", NULL, "Place" },	   { "online_url", NULL, "Online link" },
+	{ "trainer", NULL, "Trainer" },	   { "it_account", NULL, "Who from IT attends" },
+	{ "capacity", NULL, "Seats" },	   { "materials", NULL, "Materials" },
 };
 
 static const char *fv(struct http_request *req, bool reshow, const char *name, const char *dflt)
@@ -271,8 +270,9 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 	form_field_error(req, e, "it_account");
 	html_raw(b, "</div>");
 	field(req, e, reshow, "capacity", "Seats", NULL, "number", "25");
-	html_raw(b, "<div><label for=\"materials\">Materials <span class=\"muted\">(links, one a"
-		    " line)</span></label><textarea id=\"materials\" name=\"materials\" rows=\"3\"");
+	html_raw(b,
+		 "<div><label for=\"materials\">Materials <span class=\"muted\">(links, one a"
+		 " line)</span></label><textarea id=\"materials\" name=\"materials\" rows=\"3\"");
 	form_invalid_attrs(req, e, "materials");
 	html_raw(b, ">");
 	html_text(b, fv(req, reshow, "materials", ""));
@@ -306,8 +306,8 @@ void page_training_create(struct http_request *req)
 	char why[TRAINING_WHY_CAP] = "";
 	struct audit_actor who = auth_actor(req);
 	int64_t id = 0;
-	enum eb_err rc = training_create(req->db, a->district_id, &f, zone(req), &who, &id, why,
-					 sizeof why);
+	enum eb_err rc =
+		training_create(req->db, a->district_id, &f, zone(req), &who, &id, why, sizeof why);
 	if (rc == EB_EINVAL) {
 		struct form_errors e = { .n = 0 };
 		form_errors_parse(&e, &req->arena, why);
@@ -385,15 +385,17 @@ static void payoff_section(struct http_request *req, const struct training *t)
 			   p.teachers_trained, 100 * p.pre_t, 100 * p.post_t, p.n_not,
 			   p.teachers_not, 100 * p.pre_c, 100 * p.post_c);
 		html_raw(b, "</p><p><strong>");
-		html_textf(b, "Difference in the change: %+.1f percentage points (95%% interval %+.1f"
-			      " to %+.1f).",
+		html_textf(b,
+			   "Difference in the change: %+.1f percentage points (95%% interval %+.1f"
+			   " to %+.1f).",
 			   100 * p.diff, 100 * p.lo, 100 * p.hi);
 		html_raw(b, "</strong> ");
-		html_text(b, p.significant
-				     ? "The interval leaves out zero: the attendees' classes changed"
-				       " differently from the others'."
-				     : "The interval includes zero: no difference can be told from"
-				       " chance.");
+		html_text(b,
+			  p.significant
+				  ? "The interval leaves out zero: the attendees' classes changed"
+				    " differently from the others'."
+				  : "The interval includes zero: no difference can be told from"
+				    " chance.");
 		html_raw(b, "</p>");
 	}
 	html_raw(b, "<p class=\"muted\">How to read it: this is a difference in differences"
@@ -432,12 +434,13 @@ static void followup_section(struct http_request *req, const struct training *t,
 			html_text(b, words[k]);
 			html_raw(b, "</label> ");
 		}
-		html_raw(b, "</fieldset><div><label for=\"will_try\">What will you try?</label>"
-			    "<textarea id=\"will_try\" name=\"will_try\" rows=\"2\""
-			    " maxlength=\"1000\"></textarea></div><div><label for=\"still_need\">"
-			    "What do you still need?</label><textarea id=\"still_need\""
-			    " name=\"still_need\" rows=\"2\" maxlength=\"1000\"></textarea></div>"
-			    "<div><button type=\"submit\">Send the follow-up</button></div></form>");
+		html_raw(b,
+			 "</fieldset><div><label for=\"will_try\">What will you try?</label>"
+			 "<textarea id=\"will_try\" name=\"will_try\" rows=\"2\""
+			 " maxlength=\"1000\"></textarea></div><div><label for=\"still_need\">"
+			 "What do you still need?</label><textarea id=\"still_need\""
+			 " name=\"still_need\" rows=\"2\" maxlength=\"1000\"></textarea></div>"
+			 "<div><button type=\"submit\">Send the follow-up</button></div></form>");
 		if (mine->answered)
 			html_raw(b, "<p class=\"muted\">You have answered; sending again replaces"
 				    " your answer.</p>");
@@ -452,11 +455,12 @@ static void followup_section(struct http_request *req, const struct training *t,
 		if (!s.answers)
 			html_text(b, "No answer yet.");
 		else
-			html_textf(b,
-				   "%d of %d attendees answered. \"I can use it in class tomorrow\":"
-				   " %.1f on average out of 5 (1: %d, 2: %d, 3: %d, 4: %d, 5: %d).",
-				   s.answers, t->attended, s.mean_ready, s.count[0], s.count[1],
-				   s.count[2], s.count[3], s.count[4]);
+			html_textf(
+				b,
+				"%d of %d attendees answered. \"I can use it in class tomorrow\":"
+				" %.1f on average out of 5 (1: %d, 2: %d, 3: %d, 4: %d, 5: %d).",
+				s.answers, t->attended, s.mean_ready, s.count[0], s.count[1],
+				s.count[2], s.count[3], s.count[4]);
 		html_raw(b, "</p>");
 		if (s.ntry) {
 			html_raw(b, "<h4>What they will try</h4><ul>");
@@ -532,12 +536,14 @@ static void seats_section(struct http_request *req, const struct training *t,
 		html_int(b, t->id);
 		html_raw(b, "/register\">");
 		page_csrf_field(req);
-		html_raw(b, "<div><label for=\"login\">Register someone <span class=\"muted\">(their"
-			    " sign-in name)</span></label><input id=\"login\" name=\"login\""
-			    " type=\"text\"></div><div><label for=\"waitlist-o\"><input"
-			    " type=\"checkbox\" id=\"waitlist-o\" name=\"waitlist\" value=\"1\"> On the"
-			    " waiting list when the session is full</label></div><div><button"
-			    " type=\"submit\">Register</button></div></form>");
+		html_raw(
+			b,
+			"<div><label for=\"login\">Register someone <span class=\"muted\">(their"
+			" sign-in name)</span></label><input id=\"login\" name=\"login\""
+			" type=\"text\"></div><div><label for=\"waitlist-o\"><input"
+			" type=\"checkbox\" id=\"waitlist-o\" name=\"waitlist\" value=\"1\"> On the"
+			" waiting list when the session is full</label></div><div><button"
+			" type=\"submit\">Register</button></div></form>");
 	}
 	html_raw(b, "</section>");
 }
@@ -700,8 +706,9 @@ void page_training_register(struct http_request *req)
 		const char *login = http_form(req, "login");
 		action_form(req, &t, "register", "Join the waiting list", "waitlist", "1");
 		if (login && *login)
-			html_raw(b, " <span class=\"muted\">(for you; to put someone else on the"
-				    " list, tick the waiting-list box on the session's page)</span>");
+			html_raw(b,
+				 " <span class=\"muted\">(for you; to put someone else on the"
+				 " list, tick the waiting-list box on the session's page)</span>");
 		html_raw(b, "</p>");
 		page_end(req);
 		return;
@@ -794,9 +801,9 @@ void page_training_followup(struct http_request *req)
 	if (!load(req, &t))
 		return;
 	char why[TRAINING_WHY_CAP] = "";
-	enum eb_err rc = training_followup_save(
-		req->db, a->district_id, t.id, a->id, http_form(req, "ready"),
-		http_form(req, "will_try"), http_form(req, "still_need"), why, sizeof why);
+	enum eb_err rc = training_followup_save(req->db, a->district_id, t.id, a->id,
+						http_form(req, "ready"), http_form(req, "will_try"),
+						http_form(req, "still_need"), why, sizeof why);
 	if (rc == EB_EPERM || rc == EB_EINVAL) {
 		const char *colon = strstr(why, ": ");
 		page_error(req, rc == EB_EPERM ? 403 : 400, "Follow-up not saved",
@@ -835,8 +842,9 @@ void *trainings_home_load(struct home_ctx *h)
 		s->no_it += s->up[i].it_account_id == 0;
 	if (!s->teacher && s->no_it) {
 		char text[120];
-		snprintf(text, sizeof text, "%zu upcoming training session%s without anyone from IT",
-			 s->no_it, s->no_it == 1 ? "" : "s");
+		snprintf(text, sizeof text,
+			 "%zu upcoming training session%s without anyone from IT", s->no_it,
+			 s->no_it == 1 ? "" : "s");
 		home_add_step(h, "/trainings", text);
 	}
 	return s;
