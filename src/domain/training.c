@@ -319,8 +319,9 @@ static enum eb_err audit_seat(struct db *db, int64_t d, const struct audit_actor
 }
 
 enum eb_err training_register(struct db *db, int64_t district_id, int64_t training_id,
-			      int64_t account_id, bool waitlist, const struct audit_actor *who,
-			      enum training_seat_state *state, char *why, size_t cap)
+			      int64_t account_id, bool waitlist, bool walk_in,
+			      const struct audit_actor *who, enum training_seat_state *state,
+			      char *why, size_t cap)
 {
 	int64_t x;
 	enum eb_err rc = db_begin(db);
@@ -333,7 +334,7 @@ enum eb_err training_register(struct db *db, int64_t district_id, int64_t traini
 			DB_ARGS(DB_INT(district_id), DB_INT(account_id)), &x);
 	if (rc)
 		goto out;
-	if (t.starts_at <= time_now()) {
+	if (t.starts_at <= time_now() && !walk_in) {
 		rc = say(why, cap, EB_EINVAL,
 			 "This session has already started: registration is closed.");
 		goto out;
@@ -714,20 +715,21 @@ enum eb_err training_payoff(struct db *db, int64_t district_id, const struct tra
 	struct db_stmt *st;
 	enum eb_err rc = db_query(
 		db,
-		"SELECT c.sourced_id, min(tc.user_sourced_id),"
-		" (SELECT count(*) FROM enrollment s WHERE s.district_id=c.district_id AND"
-		"  s.class_sourced_id=c.sourced_id AND s.role='student' AND s.status='active'),"
+		"SELECT c.sid, c.teacher,"
+		" (SELECT count(*) FROM enrollment s WHERE s.district_id=?1 AND"
+		"  s.class_sourced_id=c.sid AND s.role='student' AND s.status='active'),"
 		" CASE WHEN EXISTS (SELECT 1 FROM account ac JOIN training_seat ts ON"
 		"  ts.account_id=ac.id AND ts.attended=1 AND ts.training_id=?2 WHERE"
-		"  ac.district_id=?1 AND ac.person_sourced_id=min(tc.user_sourced_id)) THEN 1"
+		"  ac.district_id=?1 AND ac.person_sourced_id=c.teacher) THEN 1"
 		" WHEN EXISTS (SELECT 1 FROM account ac JOIN training_seat ts ON"
 		"  ts.account_id=ac.id AND ts.attended=1 JOIN training tr ON tr.id=ts.training_id"
 		"  AND tr.tool_id=?3 AND tr.starts_at < ?4 WHERE ac.district_id=?1 AND"
-		"  ac.person_sourced_id=min(tc.user_sourced_id)) THEN -1 ELSE 0 END"
-		" FROM class c JOIN enrollment tc ON tc.district_id=c.district_id AND"
-		" tc.class_sourced_id=c.sourced_id AND tc.role='teacher' AND tc.status='active'"
-		" WHERE c.district_id=?1 AND c.status='active' GROUP BY c.sourced_id"
-		" ORDER BY c.sourced_id",
+		"  ac.person_sourced_id=c.teacher) THEN -1 ELSE 0 END"
+		" FROM (SELECT k.sourced_id AS sid, min(tc.user_sourced_id) AS teacher FROM class k"
+		"  JOIN enrollment tc ON tc.district_id=k.district_id AND"
+		"  tc.class_sourced_id=k.sourced_id AND tc.role='teacher' AND tc.status='active'"
+		"  WHERE k.district_id=?1 AND k.status='active' GROUP BY k.sourced_id) c"
+		" ORDER BY c.sid",
 		DB_ARGS(DB_INT(district_id), DB_INT(t->id), DB_INT(t->tool_id),
 			DB_INT(out->post_to)),
 		&st);

@@ -95,15 +95,17 @@ enum eb_err training_list(struct db *db, int64_t district_id, bool upcoming, int
 enum training_seat_state { TRAINING_SEAT_REGISTERED, TRAINING_SEAT_WAITING };
 
 /* Registers account_id (an enabled account of the district) for the
- * session; by = who did it (the same account, or a manager). A full session
- * refuses with EB_ECONFLICT and why "The session is full (N of N seats)..."
- * unless waitlist is true: then the seat is on the waiting list (*state
- * TRAINING_SEAT_WAITING). EB_EEXIST when the account already holds a seat,
- * EB_EINVAL (why) when the session has already started, EB_ENOTFOUND for an
- * unknown session or account. Audited. */
+ * session; who did it is in who (the same account, or a planner). A full
+ * session refuses with EB_ECONFLICT and why "The session is full (N of N
+ * seats)..." unless waitlist is true: then the seat is on the waiting list
+ * (*state TRAINING_SEAT_WAITING). EB_EEXIST when the account already holds
+ * a seat, EB_EINVAL (why) when the session has already started (unless
+ * walk_in: a planner or the trainer adds someone who came), EB_ENOTFOUND
+ * for an unknown session or account. Audited. */
 enum eb_err training_register(struct db *db, int64_t district_id, int64_t training_id,
-			      int64_t account_id, bool waitlist, const struct audit_actor *who,
-			      enum training_seat_state *state, char *why, size_t cap);
+			      int64_t account_id, bool waitlist, bool walk_in,
+			      const struct audit_actor *who, enum training_seat_state *state,
+			      char *why, size_t cap);
 
 /* Gives a seat back; the first on the waiting list (by time of
  * registration) takes a freed registered seat. EB_ENOTFOUND when the account

@@ -97,6 +97,13 @@ MATRIX = {
     # formative feedback (issue 13, h13-student): a class's pattern
     "/classes/cls-a1-3/feedback": [A, A, A, A, A, F, F, F, F, F, N, L],
     "/classes/cls-a2-3/feedback": [A, A, N, A, N, F, F, F, F, F, N, L],
+    # trainings and champions found from the data (issue 14, h14-train)
+    "/trainings":          [A, A, A, A, A, A, A, F, F, F, A, L],
+    "/trainings?tool=1":   [A, A, A, A, A, A, A, F, F, F, N, L],
+    "/trainings/new":      [A, A, F, A, F, F, A, F, F, F, A, L],
+    "/trainings/1":        [N, N, N, N, N, N, N, F, F, F, N, L],  # none in the fixture
+    "/champions":          [F, A, A, F, F, F, A, F, F, F, F, L],
+    "/champions?school=sch-a2": [F, A, N, F, F, F, A, F, F, F, F, L],
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
@@ -123,6 +130,15 @@ POST_MATRIX = {
     "/students/stu-1/message": ({"body": ""}, [F, F, F, F, F, F, F, F, B, F, F, L]),
     "/students/stu-3/message": ({"body": ""}, [F, F, F, F, F, F, F, F, N, F, F, L]),
     "/family/paper": ({"paper": "no"}, [F, F, F, F, F, F, F, F, L, F, F, L]),
+    # trainings (issue 14, h14-train): an untitled session is refused, nothing stored;
+    # a session that does not exist; the principal confirms (an unknown account: 400)
+    "/trainings/new": ({"title": ""}, [B, B, F, B, F, F, B, F, F, F, B, L]),
+    "/trainings/1/register": ({}, [N, N, N, N, N, N, N, F, F, F, N, L]),
+    "/trainings/1/cancel": ({}, [N, N, N, N, N, N, N, F, F, F, N, L]),
+    "/trainings/1/attend": ({}, [N, N, N, N, N, N, N, F, F, F, N, L]),
+    "/trainings/1/follow-up": ({"ready": "3"}, [N, N, N, N, N, N, N, F, F, F, N, L]),
+    "/champions/confirm": ({"school": "sch-a1", "tool": "1", "account": "999999"},
+                           [F, F, B, F, F, F, F, F, F, F, F, L]),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -159,6 +175,7 @@ PATTERN_PATHS = {
     "/students/:id/learning-plan": "/students/stu-1/learning-plan",
     "/classes/:id/learning-plans": "/classes/cls-a1-3/learning-plans",
     "/classes/:id/feedback": "/classes/cls-a1-3/feedback",
+    "/trainings/:id": "/trainings/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

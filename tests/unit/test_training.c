@@ -54,7 +54,7 @@ static void exec_ok(struct fx *f, const char *sql)
 #define SETUP_OK(x)                                                                                \
 	do {                                                                                       \
 		if (x) {                                                                           \
-			fprintf(stderr, "setup: %s failed (line %d)\n", #x, __LINE__);            \
+			fprintf(stderr, "setup: %s failed (line %d)\n", #x, __LINE__);             \
 			return -1;                                                                 \
 		}                                                                                  \
 	} while (0)
@@ -75,24 +75,26 @@ static int setup(void **state)
 		   " (1, 'sch', 'Birch Elementary', 'school')");
 	for (int t = 1; t <= 3; t++) {
 		char sql[512];
-		snprintf(sql, sizeof sql,
-			 "INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
-			 " given_name, family_name) VALUES (1, 'tch%d', 'sch', 'teacher', 'Teacher',"
-			 " 'No%d');"
-			 "INSERT INTO class (district_id, sourced_id, title, course_sourced_id,"
-			 " class_type, school_sourced_id, term_sourced_ids) VALUES (1, 'cls%d',"
-			 " 'Math %d', 'c', 'scheduled', 'sch', 't');"
-			 "INSERT INTO enrollment (district_id, sourced_id, class_sourced_id,"
-			 " school_sourced_id, user_sourced_id, role) VALUES (1, 'e-t%d', 'cls%d',"
-			 " 'sch', 'tch%d', 'teacher')",
-			 t, t, t, t, t, t, t);
+		snprintf(
+			sql, sizeof sql,
+			"INSERT INTO person (district_id, sourced_id, org_sourced_ids, role,"
+			" given_name, family_name) VALUES (1, 'tch%d', 'sch', 'teacher', 'Teacher',"
+			" 'No%d');"
+			"INSERT INTO class (district_id, sourced_id, title, course_sourced_id,"
+			" class_type, school_sourced_id, term_sourced_ids) VALUES (1, 'cls%d',"
+			" 'Math %d', 'c', 'scheduled', 'sch', 't');"
+			"INSERT INTO enrollment (district_id, sourced_id, class_sourced_id,"
+			" school_sourced_id, user_sourced_id, role) VALUES (1, 'e-t%d', 'cls%d',"
+			" 'sch', 'tch%d', 'teacher')",
+			t, t, t, t, t, t, t);
 		exec_ok(f, sql);
 		for (int s = 0; s < 30; s++) {
-			snprintf(sql, sizeof sql,
-				 "INSERT INTO enrollment (district_id, sourced_id, class_sourced_id,"
-				 " school_sourced_id, user_sourced_id, role) VALUES (1, 'e-%d-%d',"
-				 " 'cls%d', 'sch', 'stu-%d-%d', 'student')",
-				 t, s, t, t, s);
+			snprintf(
+				sql, sizeof sql,
+				"INSERT INTO enrollment (district_id, sourced_id, class_sourced_id,"
+				" school_sourced_id, user_sourced_id, role) VALUES (1, 'e-%d-%d',"
+				" 'cls%d', 'sch', 'stu-%d-%d', 'student')",
+				t, s, t, t, s);
 			exec_ok(f, sql);
 		}
 	}
@@ -136,15 +138,17 @@ static int teardown(void **state)
 
 static struct training_form good_form(void)
 {
-	return (struct training_form){ .title = "Quizzy in class",
-				       .tool = "1",
-				       .date = "2099-03-04",
-				       .time = "15:30",
-				       .minutes = "60",
-				       .place = "Library",
-				       .trainer = "Coach Lee",
-				       .capacity = "2",
-				       .materials = "https://example.org/slides\nhttps://example.org/guide" };
+	return (struct training_form){
+		.title = "Quizzy in class",
+		.tool = "1",
+		.date = "2099-03-04",
+		.time = "15:30",
+		.minutes = "60",
+		.place = "Library",
+		.trainer = "Coach Lee",
+		.capacity = "2",
+		.materials = "https://example.org/slides\nhttps://example.org/guide"
+	};
 }
 
 static void bad_sessions_store_nothing(void **state)
@@ -155,10 +159,14 @@ static void bad_sessions_store_nothing(void **state)
 	struct {
 		const char *field, *value, *starts;
 	} bad[] = {
-		{ "title", "", "title:" },	     { "date", "2099-02-30", "date:" },
-		{ "time", "25:00", "date:" },	     { "minutes", "2", "minutes:" },
-		{ "capacity", "0", "capacity:" },    { "tool", "99", "tool:" },
-		{ "it", "1", "it_account:" },	     { "place", "", "place:" },
+		{ "title", "", "title:" },
+		{ "date", "2099-02-30", "date:" },
+		{ "time", "25:00", "date:" },
+		{ "minutes", "2", "minutes:" },
+		{ "capacity", "0", "capacity:" },
+		{ "tool", "99", "tool:" },
+		{ "it", "1", "it_account:" },
+		{ "place", "", "place:" },
 		{ "materials", "not a link", "materials:" },
 		{ "url", "javascript:alert(1)", "online_url:" },
 	};
@@ -215,21 +223,26 @@ static void full_session_offers_its_waiting_list(void **state)
 	struct training_form in = good_form();
 	assert_int_equal(training_create(f->db, 1, &in, NULL, &cli, &id, why, sizeof why), EB_OK);
 	enum training_seat_state st;
-	assert_int_equal(training_register(f->db, 1, id, f->t1, false, &cli, &st, why, sizeof why),
-			 EB_OK);
+	assert_int_equal(
+		training_register(f->db, 1, id, f->t1, false, false, &cli, &st, why, sizeof why),
+		EB_OK);
 	assert_int_equal(st, TRAINING_SEAT_REGISTERED);
-	assert_int_equal(training_register(f->db, 1, id, f->t1, false, &cli, &st, why, sizeof why),
-			 EB_EEXIST);
-	assert_int_equal(training_register(f->db, 1, id, f->t2, false, &cli, &st, why, sizeof why),
-			 EB_OK);
+	assert_int_equal(
+		training_register(f->db, 1, id, f->t1, false, false, &cli, &st, why, sizeof why),
+		EB_EEXIST);
+	assert_int_equal(
+		training_register(f->db, 1, id, f->t2, false, false, &cli, &st, why, sizeof why),
+		EB_OK);
 	/* full: refused with a clear message, nothing stored; then the waiting list */
-	assert_int_equal(training_register(f->db, 1, id, f->t3, false, &cli, &st, why, sizeof why),
-			 EB_ECONFLICT);
+	assert_int_equal(
+		training_register(f->db, 1, id, f->t3, false, false, &cli, &st, why, sizeof why),
+		EB_ECONFLICT);
 	assert_non_null(strstr(why, "full (2 of 2 seats taken)"));
 	assert_non_null(strstr(why, "waiting list"));
 	assert_int_equal(count(f, "SELECT count(*) FROM training_seat WHERE district_id=?1"), 2);
-	assert_int_equal(training_register(f->db, 1, id, f->t3, true, &cli, &st, why, sizeof why),
-			 EB_OK);
+	assert_int_equal(
+		training_register(f->db, 1, id, f->t3, true, false, &cli, &st, why, sizeof why),
+		EB_OK);
 	assert_int_equal(st, TRAINING_SEAT_WAITING);
 	/* a seat given back goes to the first waiting */
 	assert_int_equal(training_cancel(f->db, 1, id, f->t1, &cli), EB_OK);
@@ -352,8 +365,10 @@ static void events(struct fx *f, int klass, int weeks, double p1, double p2, int
 			double p = w < 5 ? p1 : p2;
 			char sql[400];
 			snprintf(sql, sizeof sql,
-				 "INSERT INTO learning_event (district_id, tool_id, student_sourced_id,"
-				 " actor_key, standard_code, correct, occurred_at, source) VALUES (1, 1,"
+				 "INSERT INTO learning_event (district_id, tool_id, "
+				 "student_sourced_id,"
+				 " actor_key, standard_code, correct, occurred_at, source) VALUES "
+				 "(1, 1,"
 				 " 'stu-%d-%d', 'a', '6.RP.A.3', %d, %lld, 'csv')",
 				 klass, k, rng_bernoulli(&r, p), (long long)at);
 			assert_int_equal(db_exec(f->db, sql), EB_OK);
@@ -405,9 +420,9 @@ static void champions_from_the_data(void **state)
 	/* confirming: the role at the school, the support matrix, audited */
 	char why[200] = "";
 	struct audit_actor principal = { f->coord, "principal", "" };
-	assert_int_equal(champions_confirm(f->db, 1, 1, "nowhere", f->t1, &principal, why,
-					   sizeof why),
-			 EB_EINVAL);
+	assert_int_equal(
+		champions_confirm(f->db, 1, 1, "nowhere", f->t1, &principal, why, sizeof why),
+		EB_EINVAL);
 	assert_int_equal(champions_confirm(f->db, 1, 1, "sch", f->t1, &principal, why, sizeof why),
 			 EB_OK);
 	assert_int_equal(count(f, "SELECT count(*) FROM account_role WHERE district_id=?1 AND"
@@ -428,7 +443,8 @@ static void reasons_in_words(void **state)
 	(void)state;
 	struct champion_suggestion s = { .weeks_active = 9,
 					 .ngains = 2,
-					 .gains = { { "6.RP.A.3", 0.62, 0.78 }, { "6.RP.A.1", 0.5, 0.6 } },
+					 .gains = { { "6.RP.A.3", 0.62, 0.78 },
+						    { "6.RP.A.1", 0.5, 0.6 } },
 					 .resolved = 1 };
 	struct buf b;
 	buf_init(&b, 1000);

@@ -694,8 +694,9 @@ void page_training_register(struct http_request *req)
 	char why[TRAINING_WHY_CAP] = "";
 	struct audit_actor who = auth_actor(req);
 	enum training_seat_state st;
-	enum eb_err rc = training_register(req->db, t.district_id, t.id, who_id, waitlist, &who,
-					   &st, why, sizeof why);
+	bool walk_in = training_can_take_attendance(&req->session->account, &t);
+	enum eb_err rc = training_register(req->db, t.district_id, t.id, who_id, waitlist, walk_in,
+					   &who, &st, why, sizeof why);
 	if (rc == EB_ECONFLICT) {
 		page_begin(req, "The session is full");
 		req->status = 409;
