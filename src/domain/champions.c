@@ -293,13 +293,22 @@ enum eb_err champions_suggest(struct db *db, int64_t district_id, const char *sc
 {
 	struct champion_suggestion *rows = NULL;
 	size_t n = 0, cap = 0;
-	int64_t from = now - (int64_t)CHAMPION_WEEKS * WEEK;
 	*out = NULL;
 	*nout = 0;
-	enum eb_err rc;
-	if ((rc = read_weeks(db, district_id, school_sid, tool_id, from, now, a, &rows, &n,
+	/* the weeks end with the district's latest data (a break, a summer),
+	 * never after now: the tools' per-day tallies (migration 010) */
+	int64_t last_day = 0;
+	enum eb_err rc = db_get_int(db, "SELECT max(day) FROM tool_day WHERE district_id=?1",
+				    DB_ARGS(DB_INT(district_id)), &last_day);
+	if (rc && rc != EB_ENOTFOUND)
+		return rc;
+	int64_t end = (last_day + 1) * 86400;
+	if (!last_day || end > now)
+		end = now;
+	int64_t from = end - (int64_t)CHAMPION_WEEKS * WEEK;
+	if ((rc = read_weeks(db, district_id, school_sid, tool_id, from, end, a, &rows, &n,
 			     &cap)) ||
-	    (rc = read_gains(db, district_id, school_sid, tool_id, from, now, a, rows, n)) ||
+	    (rc = read_gains(db, district_id, school_sid, tool_id, from, end, a, rows, n)) ||
 	    (rc = read_resolved(db, district_id, school_sid, tool_id, now, a, &rows, &n, &cap)))
 		return rc;
 	size_t m = 0;

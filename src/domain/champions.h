@@ -60,8 +60,10 @@ struct champion_suggestion {
 	const char *reasons; /* champions_reasons, in the arena */
 };
 
-/* The suggestions as of now for one school (NULL: every school) and one
- * tool (0: every tool), by school, tool and name. Arrays in arena. */
+/* The suggestions for one school (NULL: every school) and one tool (0:
+ * every tool), by school, tool and name. The CHAMPION_WEEKS weeks end with
+ * the district's latest day of tool data (tool_day), or now when that is
+ * later (a summer break does not empty the list). Arrays in arena. */
 enum eb_err champions_suggest(struct db *db, int64_t district_id, const char *school_sid,
 			      int64_t tool_id, int64_t now, struct arena *a,
 			      struct champion_suggestion **rows, size_t *n);
