@@ -23,8 +23,8 @@ static void ymd(int32_t day, char out[11])
 	snprintf(out, 11, "%04d-%02u-%02u", y, m, d);
 }
 
-static enum eb_err session(struct db *db, int64_t d, const char *title, int64_t tool,
-			   int32_t day, const char *time, const char *place, const char *url,
+static enum eb_err session(struct db *db, int64_t d, const char *title, int64_t tool, int32_t day,
+			   const char *time, const char *place, const char *url,
 			   const char *trainer, int64_t it, const char *capacity,
 			   const char *materials, int64_t *id)
 {
@@ -45,8 +45,8 @@ static enum eb_err session(struct db *db, int64_t d, const char *title, int64_t 
 				   .it_account = it_s,
 				   .capacity = capacity,
 				   .materials = materials };
-	enum eb_err rc = training_create(db, d, &f, tz_get("America/Chicago"), &cli, id, why,
-					 sizeof why);
+	enum eb_err rc =
+		training_create(db, d, &f, tz_get("America/Chicago"), &cli, id, why, sizeof why);
 	if (rc)
 		fprintf(stderr, "demo: training %s: %s\n", title, why);
 	return rc;
@@ -56,8 +56,8 @@ static enum eb_err seat(struct db *db, int64_t d, int64_t id, int64_t account, b
 {
 	char why[TRAINING_WHY_CAP];
 	enum training_seat_state st;
-	enum eb_err rc = training_register(db, d, id, account, waitlist, true, &cli, &st, why,
-					   sizeof why);
+	enum eb_err rc =
+		training_register(db, d, id, account, waitlist, true, &cli, &st, why, sizeof why);
 	return rc == EB_EEXIST ? EB_OK : rc;
 }
 
@@ -105,14 +105,22 @@ enum eb_err demo_trainings(struct db *db, int64_t d, const struct sim_district *
 	static const char *const try_words[] = {
 		"Exit tickets from the practice reports on Fridays",
 		"Small groups from the mastery view, twice a week",
-		"", "Station rotation with the app at one station",
-		"Letting students pick their own practice set", "",
-		"Checking the class view before planning", "Sharing the weekly report with families",
+		"",
+		"Station rotation with the app at one station",
+		"Letting students pick their own practice set",
+		"",
+		"Checking the class view before planning",
+		"Sharing the weekly report with families",
 	};
 	static const char *const need_words[] = {
-		"Time to set up the classes", "", "Help with student logins on the Chromebooks",
-		"How to read the standards report", "", "More devices in my room",
-		"A second session on grouping", "",
+		"Time to set up the classes",
+		"",
+		"Help with student logins on the Chromebooks",
+		"How to read the standards report",
+		"",
+		"More devices in my room",
+		"A second session on grouping",
+		"",
 	};
 	if ((rc = session(db, d, "Adaptive practice in small groups", practice_tool,
 			  week0_day + 7 * 6 + 1, "15:45", "District office, room 2", "",
@@ -154,8 +162,9 @@ enum eb_err demo_trainings(struct db *db, int64_t d, const struct sim_district *
 	}
 	/* the video library, nobody from IT: flagged */
 	if ((rc = session(db, d, "Video lessons for flipped homework", video_tool,
-			  week0_day + 7 * 3 + 2, "16:00", "Birch library", "", "Demo Instructional Coach",
-			  0, "12", "https://example.org/video/flipped-homework", &s2)))
+			  week0_day + 7 * 3 + 2, "16:00", "Birch library", "",
+			  "Demo Instructional Coach", 0, "12",
+			  "https://example.org/video/flipped-homework", &s2)))
 		return rc;
 	if ((rc = seat(db, d, s2, teacher, false)) || (rc = seat(db, d, s2, champion, false)))
 		return rc;
@@ -165,9 +174,9 @@ enum eb_err demo_trainings(struct db *db, int64_t d, const struct sim_district *
 		char why[TRAINING_WHY_CAP];
 		if ((rc = training_set_attendance(db, d, s2, ids, here, 2, time_now(), &cli, why,
 						  sizeof why)) ||
-		    (rc = training_followup_save(db, d, s2, teacher, "4",
-						 "Assigning one video before each new unit",
-						 "Captions in Spanish for my families", why, sizeof why)))
+		    (rc = training_followup_save(
+			     db, d, s2, teacher, "4", "Assigning one video before each new unit",
+			     "Captions in Spanish for my families", why, sizeof why)))
 			return rc;
 	}
 	/* upcoming: the class mastery view with IT; online, full, a waiting list */

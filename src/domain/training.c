@@ -585,43 +585,31 @@ enum eb_err training_payoff_run(const struct training_payoff_class *rows, size_t
 			   EVAL_MIN_SHOWN, out->n_trained, out->n_not);
 	out->pre_t = st[0] / out->n_trained, out->post_t = st[1] / out->n_trained;
 	out->pre_c = st[2] / out->n_not, out->post_c = st[3] / out->n_not;
-	double *y = malloc(2 * n * sizeof *y);
-	int *tr = malloc(2 * n * sizeof *tr), *post = malloc(2 * n * sizeof *post);
-	int64_t *cl = malloc(2 * n * sizeof *cl);
-	if (!y || !tr || !post || !cl) {
+	double *pre = malloc((n ? n : 1) * sizeof *pre), *post = malloc((n ? n : 1) * sizeof *post);
+	int *tr = malloc((n ? n : 1) * sizeof *tr);
+	int64_t *cl = malloc((n ? n : 1) * sizeof *cl);
+	if (!pre || !post || !tr || !cl) {
 		rc = EB_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		y[2 * i] = rows[i].pre, y[2 * i + 1] = rows[i].post;
-		tr[2 * i] = tr[2 * i + 1] = rows[i].trained ? 1 : 0;
-		post[2 * i] = 0, post[2 * i + 1] = 1;
-		cl[2 * i] = cl[2 * i + 1] = rows[i].teacher;
-	}
-	/* teachers per group, for the words */
+	/* teachers per group, for the words; whether any teacher has two
+	 * classes (else there is no clustering to correct for) */
+	bool shared = false;
 	out->teachers_trained = out->teachers_not = 0;
 	for (size_t i = 0; i < n; i++) {
+		pre[i] = rows[i].pre, post[i] = rows[i].post;
+		tr[i] = rows[i].trained ? 1 : 0;
+		cl[i] = rows[i].teacher;
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = rows[j].teacher == rows[i].teacher;
 		if (!seen)
 			*(rows[i].trained ? &out->teachers_trained : &out->teachers_not) += 1;
+		shared = shared || seen;
 	}
-	/* The clustering that matters here is that of the classes' changes
-	 * within a teacher: each class's own level cancels in the difference,
-	 * so the ICC of the levels (what -1 would estimate) would overstate it
-	 * and widen the interval for nothing. The ICC of the changes by teacher
-	 * (0 when no teacher has two classes, the ANOVA cannot say). */
-	double icc = 0;
-	for (size_t i = 0; i < n; i++)
-		y[i] = rows[i].post - rows[i].pre, cl[i] = rows[i].teacher;
-	if (ev_icc_anova(y, cl, n, &icc, NULL, 0) != EB_OK)
-		icc = 0;
-	for (size_t i = 0; i < n; i++) {
-		y[2 * i] = rows[i].pre, y[2 * i + 1] = rows[i].post;
-		cl[2 * i] = cl[2 * i + 1] = rows[i].teacher;
-	}
-	rc = ev_did_students(y, tr, post, cl, 2 * n, icc, &out->est, why, cap);
+	/* the panel form: each class is its own control, so its level cancels;
+	 * clustered by teacher with the ICC of the changes */
+	rc = ev_did_panel(pre, post, tr, shared ? cl : NULL, n, -1, &out->est, why, cap);
 	if (rc)
 		goto out;
 	double omega = 1;
@@ -637,9 +625,9 @@ enum eb_err training_payoff_run(const struct training_payoff_class *rows, size_t
 	out->shown = true;
 	out->why[0] = 0;
 out:
-	free(y);
-	free(tr);
+	free(pre);
 	free(post);
+	free(tr);
 	free(cl);
 	return rc;
 }

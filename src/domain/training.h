@@ -169,9 +169,10 @@ enum eb_err training_it_staff(struct db *db, int64_t district_id, struct arena *
  * week left out). Groups: trained = classes of teachers who attended this
  * session; not yet trained = classes of teachers who attended no session of
  * the tool up to the end of the after period. Teachers trained in another
- * session are left out. The estimate is the difference in differences
- * (ev_did_students), clustered by teacher; it compares early and late
- * adopters, who chose to come: it is not a causal effect of the training. */
+ * session are left out. The estimate is the difference in differences on
+ * the classes followed over time (ev_did_panel: each class its own
+ * control), clustered by teacher; it compares early and late adopters, who
+ * chose to come: it is not a causal effect of the training. */
 #define TRAINING_PAYOFF_WEEKS 4
 
 struct training_payoff_class {
@@ -194,7 +195,7 @@ struct training_payoff {
 
 /* Pure: the difference in differences over the classes' rows, with its 95 %
  * interval in share points (diff, lo, hi; clustering-corrected by teacher,
- * the ICC estimated), and the privacy rule of the evaluation engine: a
+ * the ICC of the changes estimated, when a teacher has two classes), and the privacy rule of the evaluation engine: a
  * group of fewer than EVAL_MIN_SHOWN classes shows nothing (shown false,
  * why says so). EB_EINVAL (why) when the estimate cannot be made. */
 enum eb_err training_payoff_run(const struct training_payoff_class *rows, size_t n,

@@ -3,9 +3,10 @@
  * refuses, then offers its waiting list, whose first takes a freed seat;
  * attendance before the start is refused; the follow-up is for attendees
  * and its summary; the payoff's honesty on synthetic classes (a planted
- * effect inside the 95 % interval in >= 90 % of seeds, a zero effect
- * flagged in <= 5 %) and its small-group rule; champions suggested on a
- * hand-made school with their reasons (steady use and a gain; resolved
+ * effect inside the 95 % interval in >= 90 % of 1,000 seeds, a zero
+ * effect flagged in 5 % of them, within the simulation's own error; the
+ * panel form against the cross-section form) and its small-group rule;
+ * champions suggested on a hand-made school with their reasons (steady use and a gain; resolved
  * tickets), not for unsteady use; confirming grants the role and sets the
  * support matrix. */
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 #include "domain/account.h"
 #include "domain/champions.h"
 #include "domain/district.h"
+#include "domain/evidence.h"
 #include "domain/standards.h"
 #include "domain/tools.h"
 #include "domain/training.h"
@@ -319,7 +321,7 @@ static void synth(struct rng *r, struct training_payoff_class *rows, size_t n_t,
 static void payoff_is_honest_on_synthetic_classes(void **state)
 {
 	(void)state;
-	enum { SEEDS = 200, NT = 30, NC = 60 };
+	enum { SEEDS = 1000, NT = 30, NC = 60 };
 	struct training_payoff_class rows[NT + NC];
 	struct rng r;
 	int covered = 0, flagged = 0, found = 0;
@@ -339,7 +341,37 @@ static void payoff_is_honest_on_synthetic_classes(void **state)
 		      " flagged in %d\n",
 		      covered, SEEDS, found, flagged);
 	assert_true(covered >= SEEDS * 90 / 100);
-	assert_true(flagged <= SEEDS * 5 / 100);
+	/* An exact 95 % interval flags a zero effect in 5 % of seeds on
+	 * average, so the count over SEEDS seeds is itself binomial (mean 50, SD
+	 * 6.9 at 1,000): the check allows the nominal 5 % plus two of those SDs
+	 * (a wrong interval, such as one ignoring the clustering, flags far
+	 * more). The figure printed above is the one to report. */
+	assert_true(flagged <= SEEDS * 5 / 100 + 2 * 7);
+	/* the panel form and the engine's repeated cross-section form agree on
+	 * the difference; the panel's interval is the narrower (each class is
+	 * its own control) */
+	{
+		double y[2 * (NT + NC)], pre[NT + NC], post[NT + NC];
+		int tr2[2 * (NT + NC)], per[2 * (NT + NC)], tr[NT + NC];
+		struct ev_estimate ep, ex;
+		char why[200];
+		rng_seed(&r, 99);
+		synth(&r, rows, NT, NC, 0.1);
+		for (int i = 0; i < NT + NC; i++) {
+			pre[i] = y[2 * i] = rows[i].pre;
+			post[i] = y[2 * i + 1] = rows[i].post;
+			tr[i] = tr2[2 * i] = tr2[2 * i + 1] = rows[i].trained;
+			per[2 * i] = 0, per[2 * i + 1] = 1;
+		}
+		assert_int_equal(
+			ev_did_panel(pre, post, tr, NULL, NT + NC, -1, &ep, why, sizeof why),
+			EB_OK);
+		assert_int_equal(
+			ev_did_students(y, tr2, per, NULL, 2 * (NT + NC), -1, &ex, why, sizeof why),
+			EB_OK);
+		assert_float_equal(ep.diff, ex.diff, 1e-9);
+		assert_true(ep.ci_hi - ep.ci_lo < ex.ci_hi - ex.ci_lo);
+	}
 	/* fewer than 10 classes in a group: nothing shown, and why */
 	struct training_payoff p;
 	rng_seed(&r, 7);
