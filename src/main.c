@@ -24,6 +24,7 @@ static const struct command {
 	{ "sim", cmd_sim, "simulator studies: evidence-check" },
 	{ "tool", cmd_tool, "technology inventory: add, list, credentials" },
 	{ "families", cmd_families, "families in their language: translator, languages, update" },
+	{ "tickets", cmd_tickets, "support tickets: sweep (SLA escalations, email notices)" },
 };
 
 static void usage(FILE *out)

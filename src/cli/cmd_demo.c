@@ -11,6 +11,7 @@
 #include "cli/demo.h"
 #include "cli/demo_assessment.h"
 #include "cli/demo_plans.h"
+#include "cli/demo_tickets.h"
 #include "cli/demo_trainings.h"
 #include "cli/serve.h"
 #include "domain/account.h"
@@ -510,6 +511,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	}
 	if (!rc) /* intervention and learning plans (issue 12) */
 		rc = demo_plans(db, d, sim_learning_week_day(l, 4));
+	if (!rc) /* support tickets (issue 14) */
+		rc = demo_tickets(db, d, time_now());
 	if (!rc) /* training sessions (issue 14) */
 		rc = demo_trainings(db, d, sd, sim_learning_week_day(l, 0),
 				    tool_ids[SIM_TOOL_PRACTICE], tool_ids[SIM_TOOL_VIDEO]);

@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/families_send.h"
 #include "cli/serve.h"
+#include "cli/tickets_sweep.h"
 #include "domain/account.h"
 #include "domain/district.h"
 #include "domain/family_link.h"
@@ -183,6 +184,11 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 		pthread_detach(fam);
 	else
 		log_error("serve: no family-message thread: the weekly updates are not sent");
+	pthread_t tk;
+	if (pthread_create(&tk, NULL, tickets_sweep_main, (void *)db_path) == 0)
+		pthread_detach(tk);
+	else
+		log_error("serve: no ticket sweep thread: tickets do not escalate by themselves");
 	int sig;
 	while (sigwait(&stop_set, &sig) != 0)
 		;

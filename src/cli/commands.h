@@ -21,6 +21,7 @@ EB_CMD(evaluate);
 EB_CMD(sim);
 EB_CMD(tool);
 EB_CMD(families);
+EB_CMD(tickets);
 
 /* import's own subcommands (argv[0] is the format name) */
 EB_CMD(import_oneroster);

@@ -33,8 +33,8 @@ struct account;
 #define TICKET_FILENAME_MAX 200
 #define TICKET_WHY_CAP 256
 #define TICKET_DUP_WINDOW_S (4 * 3600) /* "is it this?": filed in the last 4 hours */
-#define TICKET_PAGE_MAX 200		/* rows of one list page */
-#define TICKET_NEAR_S (2 * 3600)	/* a target within 2 hours is "near" */
+#define TICKET_PAGE_MAX 200	       /* rows of one list page */
+#define TICKET_NEAR_S (2 * 3600)       /* a target within 2 hours is "near" */
 
 enum ticket_status {
 	TICKET_NEW,
@@ -57,8 +57,14 @@ bool ticket_status_parse(const char *s, enum ticket_status *out);
 /* True for new, open, waiting and escalated. */
 bool ticket_status_active(enum ticket_status s);
 
-enum ticket_priority { TICKET_LOW, TICKET_NORMAL, TICKET_HIGH, TICKET_URGENT, TICKET_PRIORITY__COUNT };
-const char *ticket_priority_name(enum ticket_priority p); /* "urgent" */
+enum ticket_priority {
+	TICKET_LOW,
+	TICKET_NORMAL,
+	TICKET_HIGH,
+	TICKET_URGENT,
+	TICKET_PRIORITY__COUNT
+};
+const char *ticket_priority_name(enum ticket_priority p);  /* "urgent" */
 const char *ticket_priority_label(enum ticket_priority p); /* "Urgent" */
 bool ticket_priority_parse(const char *s, enum ticket_priority *out);
 
@@ -84,8 +90,8 @@ enum ticket_cred_state { TICKET_CRED_NONE, TICKET_CRED_ACTIVE, TICKET_CRED_REVOK
 const char *ticket_cred_name(enum ticket_cred_state c); /* "none" "active" "revoked" */
 
 struct ticket_health {
-	int64_t last_received;	/* Unix seconds, 0: never */
-	int64_t quarantined;	/* quarantined events in the last 7 days */
+	int64_t last_received;	     /* Unix seconds, 0: never */
+	int64_t quarantined;	     /* quarantined events stored in the last 7 days */
 	enum ticket_cred_state cred; /* active: at least one active credential */
 };
 /* Computes the health of tool_id from activity (activity_tool_data) and its
@@ -119,16 +125,22 @@ struct ticket {
 
 /* What a reporter files. Strings may be NULL (none). */
 struct ticket_new {
-	int64_t tool_id;   /* 0: none (then device_id or a title alone) */
-	const char *class_sid; /* the class it was opened from; sets the school */
+	int64_t tool_id;	/* 0: none (then device_id or a title alone) */
+	const char *class_sid;	/* the class it was opened from; sets the school */
 	const char *school_sid; /* when no class: the school (else the reporter's) */
-	int64_t device_id; /* 0: none */
-	const char *title; /* what is wrong, 1..TICKET_TITLE_MAX bytes */
-	const char *body;  /* more words, 0..TICKET_BODY_MAX */
-	const char *priority; /* staff only; NULL or "" normal (families, students: normal) */
+	int64_t device_id;	/* 0: none */
+	const char *title;	/* what is wrong, 1..TICKET_TITLE_MAX bytes */
+	const char *body;	/* more words, 0..TICKET_BODY_MAX */
+	const char *priority;	/* staff only; NULL or "" normal (families, students: normal) */
 	const char *user_agent; /* summarised into the browser field */
 	bool share_with_vendor;
 };
+
+/* The school a report by a from class_sid would go to: the class's school
+ * (EB_ENOTFOUND when a may not see the class), else a's own (its first
+ * school-scoped role's, or its roster person's school); "" when none. */
+enum eb_err ticket_school_of(struct db *db, const struct account *a, const char *class_sid,
+			     char *out, size_t cap);
 
 /* Files a ticket by reporter, routed to its first tier (ticket_route), with
  * the tool's health now, the first history entry and the notices to the
@@ -144,8 +156,8 @@ enum eb_err ticket_create(struct db *db, int64_t district_id, const struct accou
 /* Loads ticket id as viewer may see it (ticket_can_see; viewer NULL: the
  * system, any ticket of the district). Vendor contacts get the reporter's
  * name and class only when shared ("" otherwise). */
-enum eb_err ticket_get(struct db *db, int64_t district_id, const struct account *viewer,
-		       int64_t id, struct arena *arena, struct ticket *out);
+enum eb_err ticket_get(struct db *db, int64_t district_id, const struct account *viewer, int64_t id,
+		       struct arena *arena, struct ticket *out);
 
 /* Whether viewer may see ticket t:
  *   IT staff, district admin          every ticket of the district
@@ -160,14 +172,14 @@ bool ticket_can_work(struct db *db, const struct account *viewer, const struct t
 /* ---- lists ---- */
 
 struct ticket_filter {
-	int64_t tool_id;   /* 0: any */
-	int64_t device_id; /* 0: any */
+	int64_t tool_id;	/* 0: any */
+	int64_t device_id;	/* 0: any */
 	const char *school_sid; /* NULL: any */
-	int status;	   /* -1 any; else an enum ticket_status */
-	bool active_only;  /* new, open, waiting, escalated */
-	bool mine_only;	   /* only those the viewer reported or joined */
-	int64_t before_id; /* 0: from the newest; else ids below (the next page) */
-	size_t limit;	   /* 1..TICKET_PAGE_MAX (0: 50) */
+	int status;		/* -1 any; else an enum ticket_status */
+	bool active_only;	/* new, open, waiting, escalated */
+	bool mine_only;		/* only those the viewer reported or joined */
+	int64_t before_id;	/* 0: from the newest; else ids below (the next page) */
+	size_t limit;		/* 1..TICKET_PAGE_MAX (0: 50) */
 };
 struct ticket_row {
 	int64_t id, tool_id, device_id;
@@ -207,7 +219,8 @@ enum eb_err ticket_set_status(struct db *db, int64_t district_id, const struct a
 			      int64_t id, enum ticket_status to, int64_t now, char *why,
 			      size_t cap);
 
-/* Escalates to the next tier (champion -> it -> vendor) or to tier `to`.
+/* Escalates to tier `to` (TICKET_TIER__COUNT: the next one; champion ->
+ * it -> vendor).
  * A tier with nobody in it (no champion for the school, no vendor contact
  * nor help-desk email) sends the ticket to district IT instead: *note gets
  * the sentence saying so (cap TICKET_WHY_CAP), EB_OK. who NULL: the sweep.
@@ -262,8 +275,8 @@ enum eb_err ticket_join(struct db *db, int64_t district_id, const struct account
  * the same): dup's reporters join the incident, dup is closed with
  * merged_into set, both histories say so, and the moved reporters get a
  * notice with the incident. EB_EINVAL (why) otherwise. */
-enum eb_err ticket_merge(struct db *db, int64_t district_id, const struct account *who,
-			 int64_t dup, int64_t into, int64_t now, char *why, size_t cap);
+enum eb_err ticket_merge(struct db *db, int64_t district_id, const struct account *who, int64_t dup,
+			 int64_t into, int64_t now, char *why, size_t cap);
 
 /* ---- attachments ---- */
 
@@ -275,10 +288,9 @@ const char *ticket_attach_type(const void *data, size_t n);
 /* Stores an attachment of ticket id. EB_ETOOBIG over TICKET_ATTACH_MAX
  * (or empty: EB_EINVAL), EB_ENOTSUP for a type ticket_attach_type refuses;
  * nothing stored then. */
-enum eb_err ticket_attach(struct db *db, int64_t district_id, const struct account *who,
-			  int64_t id, const char *filename, const void *data, size_t n,
-			  bool internal, int64_t now, int64_t *attachment_id, char *why,
-			  size_t cap);
+enum eb_err ticket_attach(struct db *db, int64_t district_id, const struct account *who, int64_t id,
+			  const char *filename, const void *data, size_t n, bool internal,
+			  int64_t now, int64_t *attachment_id, char *why, size_t cap);
 
 struct ticket_attachment {
 	int64_t id, size, at;
@@ -295,9 +307,9 @@ enum eb_err ticket_attachment_get(struct db *db, int64_t district_id, int64_t id
 /* ---- the sweep ---- */
 
 struct ticket_sweep_report {
-	long escalated;	 /* moved to the next tier */
-	long breached;	 /* past the vendor tier's target: marked, nowhere further */
-	long to_it;	 /* escalations whose tier was empty, sent to district IT */
+	long escalated; /* moved to the next tier */
+	long breached;	/* past the vendor tier's target: marked, nowhere further */
+	long to_it;	/* escalations whose tier was empty, sent to district IT */
 	long notices_sent, notices_failed;
 };
 /* Escalates every active ticket of every district whose clock ran out

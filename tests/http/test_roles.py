@@ -97,6 +97,11 @@ MATRIX = {
     # formative feedback (issue 13, h13-student): a class's pattern
     "/classes/cls-a1-3/feedback": [A, A, A, A, A, F, F, F, F, F, N, L],
     "/classes/cls-a2-3/feedback": [A, A, N, A, N, F, F, F, F, F, N, L],
+    # support tickets (issue 14, h14-tickets): everyone with a login, each their share
+    "/tickets":            [A, A, A, A, A, A, A, A, A, A, A, L],
+    "/tickets/new":        [A, A, A, A, A, A, A, A, A, A, A, L],
+    "/tickets/1":          [N, N, N, N, N, N, N, N, N, N, N, L],  # none in the fixture
+    "/tickets/1/attachments/1": [N, N, N, N, N, N, N, N, N, N, N, L],
     # trainings and champions found from the data (issue 14, h14-train)
     "/trainings":          [A, A, A, A, A, A, A, F, F, F, A, L],
     "/trainings?tool=1":   [A, A, A, A, A, A, A, F, F, F, N, L],
@@ -130,6 +135,10 @@ POST_MATRIX = {
     "/students/stu-1/message": ({"body": ""}, [F, F, F, F, F, F, F, F, B, F, F, L]),
     "/students/stu-3/message": ({"body": ""}, [F, F, F, F, F, F, F, F, N, F, F, L]),
     "/family/paper": ({"paper": "no"}, [F, F, F, F, F, F, F, F, L, F, F, L]),
+    # support tickets (issue 14): an empty report is a 400 with nothing stored
+    "/tickets/new": ({"title": "", "confirm": "1"}, [B, B, B, B, B, B, B, B, B, B, B, L]),
+    "/tickets/1/comments": ({"body": "x"}, [N, N, N, N, N, N, N, N, N, N, N, L]),
+    "/tickets/1/escalate": ({"tier": "it"}, [N, N, N, N, N, N, N, N, F, F, N, L]),
     # trainings (issue 14, h14-train): an untitled session is refused, nothing stored;
     # a session that does not exist; the principal confirms (an unknown account: 400)
     "/trainings/new": ({"title": ""}, [B, B, F, B, F, F, B, F, F, F, B, L]),
@@ -175,6 +184,8 @@ PATTERN_PATHS = {
     "/students/:id/learning-plan": "/students/stu-1/learning-plan",
     "/classes/:id/learning-plans": "/classes/cls-a1-3/learning-plans",
     "/classes/:id/feedback": "/classes/cls-a1-3/feedback",
+    "/tickets/:id": "/tickets/1",
+    "/tickets/:id/attachments/:aid": "/tickets/1/attachments/1",
     "/trainings/:id": "/trainings/1",
 }
 

@@ -149,7 +149,10 @@ CREATE TABLE ticket_sla (
 ) STRICT, WITHOUT ROWID;
 
 -- Email notifications waiting to be sent (the sweep sends them with the
--- district's delivery settings, domain/delivery.h and smtp.h).
+-- district's delivery settings, domain/delivery.h and smtp.h). A sender
+-- claims a row ('sending', claimed_at) before it sends, so that two sweeps
+-- (serve's thread and the command) never send one twice; a claim older
+-- than 10 minutes (a crash) goes back to 'queued'.
 CREATE TABLE ticket_notice (
   id INTEGER PRIMARY KEY,
   district_id INTEGER NOT NULL REFERENCES district(id),
@@ -157,10 +160,13 @@ CREATE TABLE ticket_notice (
   address TEXT NOT NULL,
   subject TEXT NOT NULL,
   body TEXT NOT NULL,
-  status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'failed')),
+  status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent',
+    'failed')),
   attempts INTEGER NOT NULL DEFAULT 0,
+  claimed_at INTEGER,
   reason TEXT NOT NULL DEFAULT '',
   created_at INTEGER NOT NULL,
   sent_at INTEGER
 ) STRICT;
 CREATE INDEX ticket_notice_due ON ticket_notice(district_id, id) WHERE status = 'queued';
+CREATE INDEX ticket_notice_claimed ON ticket_notice(claimed_at) WHERE status = 'sending';

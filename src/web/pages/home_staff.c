@@ -1249,6 +1249,9 @@ static const struct home_section sections[] = {
 	{ ROLE_BIT(ROLE_PRINCIPAL), principal_load, principal_write },
 	{ ROLE_BIT(ROLE_COACH), coach_load, coach_write },
 	{ ROLE_BIT(ROLE_COORDINATOR), coord_load, coord_write },
+	/* tickets near or past their target lead IT's and the champion's home (tickets.c) */
+	{ ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TECH_CHAMPION), page_tickets_home_load,
+	  page_tickets_home_write },
 	{ ROLE_BIT(ROLE_IT_STAFF), it_load, it_write },
 	{ ROLE_BIT(ROLE_TECH_CHAMPION), champ_load, champ_write },
 	{ ROLE_BIT(ROLE_VENDOR_CONTACT), vendor_load, vendor_write },

@@ -242,4 +242,36 @@ void page_training_followup(struct http_request *req);
 void page_champions(struct http_request *req);
 void page_champion_confirm(struct http_request *req);
 
+/* tickets.c: support tickets (issue 14, h14-tickets; docs/support.md) */
+struct ticket_row;
+/* The report-a-problem form, built in this one function (h14-kb adds the
+ * known fixes to it): the fields as given (NULL: none), error (may be
+ * NULL) shown above, similar[0..nsimilar) offered as "is it this?" with a
+ * join button each (the form then files only on confirm). Writes the whole
+ * page with req->status as set; families and students read it in their
+ * language (req->lang) without the staff's fields (priority, sharing). */
+struct page_ticket_form {
+	const char *tool, *class_sid, *device, *title, *body, *priority, *error;
+	bool share;
+	const struct ticket_row *similar;
+	size_t nsimilar;
+};
+void page_ticket_form(struct http_request *req, const struct page_ticket_form *in);
+void page_tickets(struct http_request *req);
+void page_ticket_new(struct http_request *req);
+void page_ticket_create(struct http_request *req);
+void page_ticket(struct http_request *req);
+void page_ticket_join(struct http_request *req);
+void page_ticket_comment(struct http_request *req);
+void page_ticket_status(struct http_request *req);
+void page_ticket_escalate(struct http_request *req);
+void page_ticket_merge(struct http_request *req);
+void page_ticket_attach(struct http_request *req);
+void page_ticket_attachment(struct http_request *req);
+/* IT's and the champion's home (home_staff.c's section table): next steps
+ * for the tickets near or past their target, and their section */
+struct home_ctx;
+void *page_tickets_home_load(struct home_ctx *h);
+void page_tickets_home_write(struct home_ctx *h, void *state);
+
 #endif

@@ -225,6 +225,10 @@ void page_class(struct http_request *req)
 		html_raw(b, "</td></tr>");
 	}
 	html_raw(b, "</tbody></table></div>");
+	/* support tickets (issue 14): an app not working in this class */
+	html_raw(b, "<p><a href=\"/tickets/new?class=");
+	html_url(b, cid);
+	html_raw(b, "\">Report a problem with an app in this class</a></p>");
 	page_note_section(req, "class", cid);
 	page_end(req);
 }

@@ -133,7 +133,12 @@ static void tool_links(struct http_request *req, const char *sid, const char *fo
 		html_textf(b, TR(L, "Practice it in %s"), name);
 		if (*url)
 			html_raw(b, "</a>");
-		html_raw(b, "</li>");
+		/* support tickets (issue 14): "this app isn't working" */
+		html_raw(b, " <a href=\"/tickets/new?tool=");
+		html_int(b, seen[shown - 1]);
+		html_raw(b, "\">");
+		html_text(b, TR(L, "This app isn't working"));
+		html_raw(b, "</a></li>");
 	}
 	if (shown)
 		html_raw(b, "</ul>");
@@ -372,6 +377,10 @@ void page_student_dash_sections(struct http_request *req, const char *sid,
 	if (snap)
 		db_rollback(req->db);
 	reflection_part(req, sid);
+	/* support tickets (issue 14): an app that is not working, from anywhere */
+	html_raw(&req->out, "<p><a href=\"/tickets/new\">");
+	html_text(&req->out, TR(req->lang, "An app isn't working? Tell us"));
+	html_raw(&req->out, "</a></p>");
 }
 
 /* ---- feedback: writing it, answering it -------------------------------- */

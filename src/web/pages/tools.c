@@ -799,7 +799,13 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 											     : NULL;
 	const struct form_errors *status_errs =
 		refused && which && strcmp(which, "status") == 0 ? &errs : NULL;
-	html_raw(b, "<p class=\"crumbs\"><a href=\"/tools\">Technology inventory</a></p><dl>");
+	html_raw(b, "<p class=\"crumbs\"><a href=\"/tools\">Technology inventory</a></p>");
+	/* support tickets (issue 14): report a problem with this tool, and its tickets */
+	html_raw(b, "<p><a href=\"/tickets/new?tool=");
+	html_int(b, t->id);
+	html_raw(b, "\">Report a problem with this tool</a> &middot; <a href=\"/tickets?tool=");
+	html_int(b, t->id);
+	html_raw(b, "\">Its tickets</a></p><dl>");
 	dl_item(b, "Status", tool_status_label(t->status));
 	if (t->status == TOOL_APPROVED_WITH_CONDITIONS || t->conditions[0])
 		dl_item(b, "Conditions", t->conditions);
