@@ -334,7 +334,8 @@ enum eb_err training_register(struct db *db, int64_t district_id, int64_t traini
 			DB_ARGS(DB_INT(district_id), DB_INT(account_id)), &x);
 	if (rc)
 		goto out;
-	if (t.starts_at <= time_now() && !walk_in) {
+	bool started = t.starts_at <= time_now();
+	if (started && !walk_in) {
 		rc = say(why, cap, EB_EINVAL,
 			 "This session has already started: registration is closed.");
 		goto out;
@@ -347,7 +348,8 @@ enum eb_err training_register(struct db *db, int64_t district_id, int64_t traini
 	}
 	if (rc != EB_ENOTFOUND)
 		goto out;
-	bool full = t.registered >= t.capacity;
+	/* someone who came is in the room, whatever the seats */
+	bool full = t.registered >= t.capacity && !started;
 	if (full && !waitlist) {
 		rc = say(why, cap, EB_ECONFLICT,
 			 "The session is full (%d of %d seats taken). You can join the waiting"

@@ -100,8 +100,9 @@ enum training_seat_state { TRAINING_SEAT_REGISTERED, TRAINING_SEAT_WAITING };
  * seats)..." unless waitlist is true: then the seat is on the waiting list
  * (*state TRAINING_SEAT_WAITING). EB_EEXIST when the account already holds
  * a seat, EB_EINVAL (why) when the session has already started (unless
- * walk_in: a planner or the trainer adds someone who came), EB_ENOTFOUND
- * for an unknown session or account. Audited. */
+ * walk_in: a planner or the trainer adds someone who came, who takes a
+ * seat whatever the capacity), EB_ENOTFOUND for an unknown session or
+ * account. Audited. */
 enum eb_err training_register(struct db *db, int64_t district_id, int64_t training_id,
 			      int64_t account_id, bool waitlist, bool walk_in,
 			      const struct audit_actor *who, enum training_seat_state *state,

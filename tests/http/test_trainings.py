@@ -46,6 +46,7 @@ class Trainings(TempDir):
             self.assertIn("No one from IT yet", r.text)
             self.assertIn("1 upcoming session without anyone from IT", r.text)
             self.assertIn("without anyone from IT", it.get("/home").text)
+            self.assertIn('href="/champions"', it.get("/home").text)
 
             teacher = srv.client()
             teacher.login("teacher")
@@ -60,6 +61,8 @@ class Trainings(TempDir):
             # full: 409, the offer of the waiting list, nothing stored
             principal = srv.client()
             principal.login("principal")
+            self.assertIn('href="/champions"', principal.get("/home").text)
+            self.assertNotIn('href="/champions"', teacher.get("/home").text)
             r = principal.post("/trainings/1/register", {})
             self.assertEqual(r.status, 409)
             self.assertIn("The session is full (1 of 1 seats taken)", r.text)
@@ -96,6 +99,7 @@ class Trainings(TempDir):
             self.assertEqual(r.status, 303)
             r = coord.post("/trainings/1/register", {"login": "nobody-here"})
             self.assertEqual(r.status, 400)
+            self.assertIn("Add someone who came", coord.get("/trainings/1").text)
             seat = str(count(self.db, "SELECT account_id FROM training_seat"))
             r = coord.post("/trainings/1/attend", {"seat": seat, "present": seat})
             self.assertEqual(r.header("Location"), "/trainings/1?done=attendance")

@@ -1261,7 +1261,8 @@ static const struct home_section sections[] = {
 	  reach_load, reach_write },
 	/* trainings (issue 14, h14-train): the next session, sessions without IT; a
 	 * teacher's own registrations */
-	{ ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TEACHER),
+	{ ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TEACHER) |
+		  ROLE_BIT(ROLE_PRINCIPAL),
 	  trainings_home_load, trainings_home_write },
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])

@@ -10,6 +10,7 @@
 #include "base/timeutil.h"
 #include "base/tz.h"
 #include "domain/access.h"
+#include "domain/champions.h"
 #include "domain/account.h"
 #include "domain/district.h"
 #include "domain/evaluation.h"
@@ -531,20 +532,23 @@ static void seats_section(struct http_request *req, const struct training *t,
 			html_raw(b, "<p><button type=\"submit\">Save attendance</button></p>");
 		html_raw(b, "</form>");
 	}
-	if (!started) {
-		html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/trainings/");
-		html_int(b, t->id);
-		html_raw(b, "/register\">");
-		page_csrf_field(req);
-		html_raw(
-			b,
-			"<div><label for=\"login\">Register someone <span class=\"muted\">(their"
-			" sign-in name)</span></label><input id=\"login\" name=\"login\""
-			" type=\"text\"></div><div><label for=\"waitlist-o\"><input"
-			" type=\"checkbox\" id=\"waitlist-o\" name=\"waitlist\" value=\"1\"> On the"
-			" waiting list when the session is full</label></div><div><button"
-			" type=\"submit\">Register</button></div></form>");
-	}
+	/* before the start: register someone; after it: add someone who came */
+	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/trainings/");
+	html_int(b, t->id);
+	html_raw(b, "/register\">");
+	page_csrf_field(req);
+	html_raw(b, "<div><label for=\"login\">");
+	html_text(b, started ? "Add someone who came" : "Register someone");
+	html_raw(b, " <span class=\"muted\">(their sign-in name)</span></label><input id=\"login\""
+		    " name=\"login\" type=\"text\"></div>");
+	if (!started)
+		html_raw(b,
+			 "<div class=\"check\"><input type=\"checkbox\" id=\"waitlist-o\""
+			 " name=\"waitlist\" value=\"1\"><label for=\"waitlist-o\">On the waiting"
+			 " list when the session is full</label></div>");
+	html_raw(b, "<div><button type=\"submit\">");
+	html_text(b, started ? "Add" : "Register");
+	html_raw(b, "</button></div></form>");
 	html_raw(b, "</section>");
 }
 
@@ -643,7 +647,8 @@ void page_training(struct http_request *req)
 	}
 	if (training_can_take_attendance(a, &t))
 		seats_section(req, &t, seats, nseats, started);
-	followup_section(req, &t, mine);
+	if (started)
+		followup_section(req, &t, mine);
 	if (started && t.tool_id)
 		payoff_section(req, &t);
 	html_raw(b, "<p>");
@@ -823,7 +828,7 @@ void page_training_followup(struct http_request *req)
 struct home_trainings {
 	struct training_row *up;
 	size_t nup, no_it;
-	bool teacher;
+	bool teacher, champions;
 };
 
 void *trainings_home_load(struct home_ctx *h)
@@ -837,7 +842,8 @@ void *trainings_home_load(struct home_ctx *h)
 	if (training_list(req->db, a->district_id, true, time_now(), 0, a->id, s->teacher,
 			  &req->arena, &s->up, &s->nup))
 		return NULL;
-	if (s->teacher && !s->nup)
+	s->champions = champions_can_view(a);
+	if (s->teacher && !s->nup && !s->champions)
 		return NULL;
 	for (size_t i = 0; i < s->nup; i++)
 		s->no_it += s->up[i].it_account_id == 0;
@@ -860,7 +866,8 @@ void trainings_home_write(struct home_ctx *h, void *state)
 	html_text(b, s->teacher ? "Your trainings" : "Trainings");
 	html_raw(b, "</h2><p>");
 	if (!s->nup) {
-		html_text(b, "No session is planned. ");
+		html_text(b, s->teacher ? "You have not registered for a session. "
+					: "No session is planned. ");
 	} else {
 		html_text(b, s->teacher ? "You are registered for: " : "Next: ");
 		char href[48];
@@ -877,5 +884,9 @@ void trainings_home_write(struct home_ctx *h, void *state)
 			html_textf(b, "%zu without anyone from IT. ", s->no_it);
 	}
 	link(b, "/trainings", "All sessions");
+	if (s->champions) {
+		html_raw(b, " &middot; ");
+		link(b, "/champions", "Likely tech champions, from the data");
+	}
 	html_raw(b, "</p></section>");
 }
