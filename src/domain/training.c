@@ -581,10 +581,11 @@ enum eb_err training_payoff_run(const struct training_payoff_class *rows, size_t
 		}
 	}
 	if (!eval_shown(EVAL_DID, out->n_trained, out->n_not))
+		/* no counts in the words: a small count is what the rule hides */
 		return say(why, cap, EB_OK,
-			   "Not shown: fewer than %d classes in a group (%g of trained teachers,"
-			   " %g of teachers not yet trained). Small groups are never shown.",
-			   EVAL_MIN_SHOWN, out->n_trained, out->n_not);
+			   "Not shown: a group has fewer than %d classes (the attendees' or the"
+			   " others'). Small groups are never shown.",
+			   EVAL_MIN_SHOWN);
 	out->pre_t = st[0] / out->n_trained, out->post_t = st[1] / out->n_trained;
 	out->pre_c = st[2] / out->n_not, out->post_c = st[3] / out->n_not;
 	double *pre = malloc((n ? n : 1) * sizeof *pre), *post = malloc((n ? n : 1) * sizeof *post);

@@ -82,6 +82,8 @@ class Trainings(TempDir):
             # the follow-up is for attendees
             r = principal.post("/trainings/1/follow-up", {"ready": "4"})
             self.assertEqual(r.status, 403)
+            self.assertIn("for those who attended", r.text)
+            self.assertEqual(count(self.db, "SELECT count(*) FROM training_followup"), 0)
 
     def test_past_session_attendance_follow_up_and_payoff(self):
         with Server(self.db) as srv:

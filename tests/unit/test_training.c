@@ -379,6 +379,7 @@ static void payoff_is_honest_on_synthetic_classes(void **state)
 	assert_int_equal(training_payoff_run(rows, 49, &p), EB_OK);
 	assert_false(p.shown);
 	assert_non_null(strstr(p.why, "fewer than 10 classes"));
+	assert_null(strstr(p.why, "9"));
 }
 
 /* Student events of tool 1 on 6.RP.A.3 for a class, one a day on `days`
