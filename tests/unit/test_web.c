@@ -186,26 +186,30 @@ static void nav_of_each_role(void **state)
 		const char *nav;
 	} want[] = {
 		{ ROLE_DISTRICT_ADMIN,
-		  "/home /schools /standards /tools /plans /initiatives /assessments /admin/users"
-		  " /admin/audit" },
+		  "/home /schools /standards /tools /plans /trainings /initiatives /assessments"
+		  " /admin/users /admin/audit /tickets" },
 		{ ROLE_COORDINATOR,
-		  "/home /schools /standards /tools /plans /initiatives /assessments" },
-		{ ROLE_PRINCIPAL,
-		  "/home /schools /standards /tools /plans /initiatives /assessments" },
-		{ ROLE_COACH, "/home /schools /standards /tools /plans /initiatives /assessments" },
-		{ ROLE_TEACHER, "/home /schools /standards /tools /plans /assessments" },
-		{ ROLE_TECH_CHAMPION, "/home /schools /standards /tools" },
-		{ ROLE_IT_STAFF, "/home /schools /standards /tools" },
-		{ ROLE_VENDOR_CONTACT, "/home /standards /tools/approved" },
-		{ ROLE_GUARDIAN, "/home /standards /tools/approved" },
-		{ ROLE_STUDENT, "/home /standards /tools/approved" },
+		  "/home /schools /standards /tools /plans /trainings /initiatives"
+		  " /assessments /tickets" },
+		{ ROLE_PRINCIPAL, "/home /schools /standards /tools /plans /trainings /initiatives"
+				  " /assessments /tickets" },
+		{ ROLE_COACH, "/home /schools /standards /tools /plans /trainings /initiatives"
+			      " /assessments /tickets" },
+		{ ROLE_TEACHER,
+		  "/home /schools /standards /tools /plans /trainings /assessments /tickets" },
+		{ ROLE_TECH_CHAMPION, "/home /schools /standards /tools /trainings /tickets" },
+		{ ROLE_IT_STAFF, "/home /schools /standards /tools /trainings /tickets" },
+		{ ROLE_VENDOR_CONTACT, "/home /standards /tools/approved /tickets" },
+		{ ROLE_GUARDIAN, "/home /standards /tools/approved /tickets" },
+		{ ROLE_STUDENT, "/home /standards /tools/approved /tickets" },
 	};
 	assert_string_equal(nav_of(false, 0), "/standards /login");
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		assert_string_equal(nav_of(true, ROLE_BIT(want[i].role)), want[i].nav);
 	/* a teacher who is also a parent in the district keeps the staff links */
-	assert_string_equal(nav_of(true, ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN)),
-			    "/home /schools /standards /tools /plans /assessments");
+	assert_string_equal(
+		nav_of(true, ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN)),
+		"/home /schools /standards /tools /plans /trainings /assessments /tickets");
 }
 
 /* A Content-Disposition line of 200,000 `xname="`: the parameter search
