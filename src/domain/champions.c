@@ -391,9 +391,15 @@ enum eb_err champions_confirm(struct db *db, int64_t district_id, int64_t tool_i
 		snprintf(why, cap, "school: not a school of the district");
 		return EB_EINVAL;
 	}
-	if (db_get_int(db, "SELECT 1 FROM account WHERE district_id=?1 AND id=?2 AND disabled=0",
+	/* a champion is a teacher: never a family's, a student's or a vendor's
+	 * sign-in, whatever a crafted form names */
+	if (db_get_int(db,
+		       "SELECT 1 FROM account a WHERE a.district_id=?1 AND a.id=?2 AND"
+		       " a.disabled=0 AND EXISTS (SELECT 1 FROM account_role r WHERE"
+		       " r.district_id=?1 AND r.account_id=a.id AND r.role IN ('teacher',"
+		       " 'tech_champion'))",
 		       DB_ARGS(DB_INT(district_id), DB_INT(account_id)), &x)) {
-		snprintf(why, cap, "account: not an active sign-in of the district");
+		snprintf(why, cap, "account: not a teacher's active sign-in in the district");
 		return EB_EINVAL;
 	}
 	if ((rc = db_begin(db)))

@@ -79,8 +79,9 @@ bool champions_qualifies(const struct champion_suggestion *s);
  * school_sid: grants the tech_champion role scoped to the school when the
  * account lacks it, and sets the support matrix row (keeping its notes),
  * both audited, in one transaction. EB_EINVAL (why) when the account is not
- * one of the district's or the school is not the district's; EB_ENOTFOUND
- * for a tool not in the district. */
+ * an active sign-in of the district holding the teacher or tech_champion
+ * role (never a family's, a student's or a vendor's), or the school is not
+ * the district's; EB_ENOTFOUND for a tool not in the district. */
 enum eb_err champions_confirm(struct db *db, int64_t district_id, int64_t tool_id,
 			      const char *school_sid, int64_t account_id,
 			      const struct audit_actor *who, char *why, size_t cap);

@@ -145,6 +145,14 @@ class Champions(TempDir):
             r = principal.post("/champions/confirm",
                                {"school": "sch-a1", "tool": "99", "account": teacher_id})
             self.assertEqual(r.status, 400)
+            # a family's sign-in is never made a champion, whatever the form names
+            parent_id = str(count(db, "SELECT id FROM account WHERE login='parent'"))
+            r = principal.post("/champions/confirm",
+                               {"school": "sch-a1", "tool": "1", "account": parent_id})
+            self.assertEqual(r.status, 400)
+            self.assertIn("not a teacher", r.text)
+            self.assertEqual(count(db, "SELECT count(*) FROM account_role WHERE account_id=?"
+                                   " AND role='tech_champion'", int(parent_id)), 0)
             self.assertEqual(count(db, "SELECT count(*) FROM tool_support"), 0)
             # confirmed: the role at the school and the support matrix, audited
             r = principal.post("/champions/confirm",

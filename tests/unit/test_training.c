@@ -456,6 +456,10 @@ static void champions_from_the_data(void **state)
 	assert_int_equal(
 		champions_confirm(f->db, 1, 1, "nowhere", f->t1, &principal, why, sizeof why),
 		EB_EINVAL);
+	/* the IT person is no teacher: refused, nothing stored */
+	assert_int_equal(champions_confirm(f->db, 1, 1, "sch", f->it, &principal, why, sizeof why),
+			 EB_EINVAL);
+	assert_int_equal(count(f, "SELECT count(*) FROM tool_support WHERE district_id=?1"), 0);
 	assert_int_equal(champions_confirm(f->db, 1, 1, "sch", f->t1, &principal, why, sizeof why),
 			 EB_OK);
 	assert_int_equal(count(f, "SELECT count(*) FROM account_role WHERE district_id=?1 AND"
