@@ -14,6 +14,7 @@
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
 #include "cli/demo_tickets.h"
+#include "cli/demo_trainings.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -518,6 +519,9 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_devices(db, d);
 	if (!rc) /* support tickets (issue 14), after the devices: one is about a cart */
 		rc = demo_tickets(db, d, time_now());
+	if (!rc) /* training sessions (issue 14) */
+		rc = demo_trainings(db, d, sd, sim_learning_week_day(l, 0),
+				    tool_ids[SIM_TOOL_PRACTICE], tool_ids[SIM_TOOL_VIDEO]);
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -966,6 +966,42 @@ out:
 	return rc;
 }
 
+enum eb_err ev_did_panel(const double *pre, const double *post, const int *treated,
+			 const int64_t *cluster, size_t n, double icc, struct ev_estimate *out,
+			 char *why, size_t cap)
+{
+	enum eb_err rc = EB_OK;
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		if (treated[i] != 0 && treated[i] != 1)
+			return FAIL("unit %zu: group must be 0 or 1", i + 1);
+		if (!isfinite(pre[i]) || !isfinite(post[i]))
+			return FAIL("unit %zu has no measure before or after", i + 1);
+	}
+	double *d = malloc((n ? n : 1) * sizeof *d);
+	double *x = malloc((n ? n : 1) * 2 * sizeof *x);
+	if (!d || !x) {
+		rc = EB_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		d[i] = post[i] - pre[i];
+		x[i * 2] = 1;
+		x[i * 2 + 1] = treated[i];
+	}
+	if ((rc = pooled_sd(post, treated, NULL, n, &out->n_t, &out->n_c, NULL, NULL,
+			    &out->sd_pooled, why, cap)))
+		goto out;
+	struct stats_ols ols;
+	if ((rc = stats_ols_fit(x, d, NULL, n, 2, &ols, why, cap)))
+		goto out;
+	rc = infer(out, ols.beta[1], ols.se[1], ols.df, d, cluster, NULL, n, icc, why, cap);
+out:
+	free(d);
+	free(x);
+	return rc;
+}
+
 /* ---- design 4: dose-response ------------------------------------------ */
 
 enum eb_err ev_dose_response(const double *dose, const double *y, const double *x, size_t k,

@@ -317,6 +317,20 @@ enum eb_err ev_did_students(const double *y, const int *treated, const int *post
 			    const int64_t *cluster, size_t n, double icc, struct ev_estimate *out,
 			    char *why, size_t cap);
 
+/* Difference-in-differences on a panel: the same n units (classes) measured
+ * before (pre) and after (post). diff = the intervention units' mean change
+ * minus the comparison units' (OLS of post - pre on 1 + treated: the
+ * interaction of the two-way regression with unit fixed effects, so each
+ * unit's own level cancels); g = omega * diff / unadjusted pooled SD of post
+ * (form b, as ev_did_students); t from that OLS, corrected for clustering
+ * (cluster may be NULL; icc < 0: estimated from the changes). The repeated
+ * cross-section form (ev_did_students) on the same data gives the same diff
+ * with a wider interval, as it ignores that each unit is its own control.
+ * EB_EINVAL (why) for a group of fewer than 2 units or a missing value. */
+enum eb_err ev_did_panel(const double *pre, const double *post, const int *treated,
+			 const int64_t *cluster, size_t n, double icc, struct ev_estimate *out,
+			 char *why, size_t cap);
+
 /* ---- design 4: dose-response (associational) -------------------------- */
 
 /* OLS y ~ 1 + dose + x (x: n x k controls, may be NULL with k = 0).

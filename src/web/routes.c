@@ -45,6 +45,14 @@
 #define DEVICES_EDIT (ADMIN | ROLE_BIT(ROLE_IT_STAFF))
 #define DEVICES_VIEW (DEVICES_EDIT | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_TECH_CHAMPION))
 /* a link in the main navigation at a position (router.h, struct route.nav) */
+/* trainings (issue 14, h14-train): staff who teach or support teaching; planned by
+ * the coordinator, coaches, IT (the trainer takes attendance: checked in the page) */
+#define TRAIN_VIEW (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
+#define TRAIN_PLAN                                                                                 \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_IT_STAFF))
+/* champions found from the data: IT, the coordinator, principals (their school) */
+#define CHAMPIONS_VIEW                                                                             \
+	(ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL))
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
 /* clang-format off */
@@ -204,6 +212,18 @@ const struct route routes[] = {
 	{ "POST", "/tickets/:id/merge", page_ticket_merge, ROLES_STAFF, 0, "merge a duplicate into an incident" },
 	{ "POST", "/tickets/:id/attachments", page_ticket_attach, ROLES_ANY, 0, "attach a file (5 MB; PNG, JPEG, PDF, text)" },
 	{ "GET", "/tickets/:id/attachments/:aid", page_ticket_attachment, ROLES_ANY, 0, "download an attachment" },
+	/* trainings and champions found from the data (issue 14, h14-train) */
+	{ "GET", "/trainings", page_trainings, TRAIN_VIEW, 0, "training sessions: upcoming, past (?tool=)",
+	  NAV(48, "Trainings") },
+	{ "GET", "/trainings/new", page_training_new, TRAIN_PLAN, 0, "plan a training session" },
+	{ "POST", "/trainings/new", page_training_create, TRAIN_PLAN, 0, "save a new training session (audited)" },
+	{ "GET", "/trainings/:id", page_training, TRAIN_VIEW, 0, "one session: seats, attendance, follow-up, the payoff" },
+	{ "POST", "/trainings/:id/register", page_training_register, TRAIN_VIEW, 0, "register (oneself; others: planners, the trainer), or join the waiting list" },
+	{ "POST", "/trainings/:id/cancel", page_training_cancel, TRAIN_VIEW, 0, "give a seat back (the first waiting takes it)" },
+	{ "POST", "/trainings/:id/attend", page_training_attend, TRAIN_VIEW, 0, "take attendance (planners, the trainer; audited)" },
+	{ "POST", "/trainings/:id/follow-up", page_training_followup, TRAIN_VIEW, 0, "an attendee's three-question follow-up" },
+	{ "GET", "/champions", page_champions, CHAMPIONS_VIEW, 0, "likely tech champions per school and tool, with reasons (?school= ?tool=)" },
+	{ "POST", "/champions/confirm", page_champion_confirm, ROLE_BIT(ROLE_PRINCIPAL), 0, "the principal confirms a champion: role and support matrix (audited)" },
 };
 
 /* clang-format on */

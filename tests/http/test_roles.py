@@ -118,6 +118,13 @@ MATRIX = {
     "/devices":            [A, F, A, F, F, A, A, F, F, F, A, L],
     "/devices?school=sch-a2": [A, F, N, F, F, N, A, F, F, F, A, L],
     "/devices/1":          [N, F, N, F, F, N, N, F, F, F, N, L],  # none in the fixture
+    # trainings and champions found from the data (issue 14, h14-train)
+    "/trainings":          [A, A, A, A, A, A, A, F, F, F, A, L],
+    "/trainings?tool=1":   [A, A, A, A, A, A, A, F, F, F, N, L],
+    "/trainings/new":      [A, A, F, A, F, F, A, F, F, F, A, L],
+    "/trainings/1":        [N, N, N, N, N, N, N, F, F, F, N, L],  # none in the fixture
+    "/champions":          [F, A, A, F, F, F, A, F, F, F, F, L],
+    "/champions?school=sch-a2": [F, A, N, F, F, F, A, F, F, F, F, L],
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
@@ -157,6 +164,15 @@ POST_MATRIX = {
     "/devices/1/checkout": ({"person": "stu-1"}, [N, F, F, F, F, F, N, F, F, F, N, L]),
     "/devices/1/checkin": ({}, [N, F, F, F, F, F, N, F, F, F, N, L]),
     "/devices/import": ({"profile": "google"}, [B, F, F, F, F, F, B, F, F, F, B, L]),
+    # trainings (issue 14, h14-train): an untitled session is refused, nothing stored;
+    # a session that does not exist; the principal confirms (an unknown account: 400)
+    "/trainings/new": ({"title": ""}, [B, B, F, B, F, F, B, F, F, F, B, L]),
+    "/trainings/1/register": ({}, [N, N, N, N, N, N, N, F, F, F, N, L]),
+    "/trainings/1/cancel": ({}, [N, N, N, N, N, N, N, F, F, F, N, L]),
+    "/trainings/1/attend": ({}, [N, N, N, N, N, N, N, F, F, F, N, L]),
+    "/trainings/1/follow-up": ({"ready": "3"}, [N, N, N, N, N, N, N, F, F, F, N, L]),
+    "/champions/confirm": ({"school": "sch-a1", "tool": "1", "account": "999999"},
+                           [F, F, B, F, F, F, F, F, F, F, F, L]),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -199,6 +215,7 @@ PATTERN_PATHS = {
     "/tickets/:id": "/tickets/1",
     "/tickets/:id/attachments/:aid": "/tickets/1/attachments/1",
     "/devices/:id": "/devices/1",
+    "/trainings/:id": "/trainings/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

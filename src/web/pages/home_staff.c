@@ -29,6 +29,7 @@
 #include "web/pages/home_staff.h"
 #include "web/pages/pages.h"
 #include "web/pages/plans.h"
+#include "web/pages/trainings.h"
 #include "web/router.h"
 
 #define STEPS_MAX 24
@@ -1260,6 +1261,11 @@ static const struct home_section sections[] = {
 	{ ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_PRINCIPAL), letters_load, letters_write },
 	{ ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL),
 	  reach_load, reach_write },
+	/* trainings (issue 14, h14-train): the next session, sessions without IT; a
+	 * teacher's own registrations */
+	{ ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TEACHER) |
+		  ROLE_BIT(ROLE_PRINCIPAL),
+	  trainings_home_load, trainings_home_write },
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 

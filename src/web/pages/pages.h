@@ -255,6 +255,18 @@ void page_kb_suggestions(struct http_request *req, int64_t tool_id, const char *
 void page_kb_check_button(struct http_request *req);
 /* ticket_reports.c: the support reports (issue 14, h14-kb) */
 void page_ticket_reports(struct http_request *req);
+/* trainings.c: training sessions (issue 14, h14-train) */
+void page_trainings(struct http_request *req);
+void page_training_new(struct http_request *req);
+void page_training_create(struct http_request *req);
+void page_training(struct http_request *req);
+void page_training_register(struct http_request *req);
+void page_training_cancel(struct http_request *req);
+void page_training_attend(struct http_request *req);
+void page_training_followup(struct http_request *req);
+/* champions.c: likely tech champions found from the data (issue 14) */
+void page_champions(struct http_request *req);
+void page_champion_confirm(struct http_request *req);
 
 /* devices.c: the device inventory (issue 14, h14-devices) */
 void page_devices(struct http_request *req);

@@ -800,6 +800,10 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 	const struct form_errors *status_errs =
 		refused && which && strcmp(which, "status") == 0 ? &errs : NULL;
 	html_raw(b, "<p class=\"crumbs\"><a href=\"/tools\">Technology inventory</a></p>");
+	/* trainings on this tool (issue 14, h14-train) */
+	html_raw(b, "<p><a href=\"/trainings?tool=");
+	html_int(b, t->id);
+	html_raw(b, "\">Trainings on this tool</a></p>");
 	/* support tickets (issue 14): report a problem with this tool, and its tickets */
 	html_raw(b, "<p><a href=\"/tickets/new?tool=");
 	html_int(b, t->id);
