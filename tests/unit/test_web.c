@@ -186,10 +186,12 @@ static void nav_of_each_role(void **state)
 		const char *nav;
 	} want[] = {
 		/* issue 14: /devices, /trainings, /kb, /tickets */
-		{ ROLE_DISTRICT_ADMIN, "/home /schools /standards /tools /plans /devices /trainings"
-				       " /initiatives /assessments /kb /admin/users /admin/audit /tickets" },
-		{ ROLE_COORDINATOR, "/home /schools /standards /tools /plans /trainings /initiatives"
-				    " /assessments /kb /tickets" },
+		{ ROLE_DISTRICT_ADMIN,
+		  "/home /schools /standards /tools /plans /devices /trainings"
+		  " /initiatives /assessments /kb /admin/users /admin/audit /tickets" },
+		{ ROLE_COORDINATOR,
+		  "/home /schools /standards /tools /plans /trainings /initiatives"
+		  " /assessments /kb /tickets" },
 		{ ROLE_PRINCIPAL, "/home /schools /standards /tools /plans /devices /trainings"
 				  " /initiatives /assessments /kb /tickets" },
 		{ ROLE_COACH, "/home /schools /standards /tools /plans /trainings /initiatives"
@@ -198,7 +200,8 @@ static void nav_of_each_role(void **state)
 		  "/home /schools /standards /tools /plans /trainings /assessments /kb /tickets" },
 		{ ROLE_TECH_CHAMPION,
 		  "/home /schools /standards /tools /devices /trainings /kb /tickets" },
-		{ ROLE_IT_STAFF, "/home /schools /standards /tools /devices /trainings /kb /tickets" },
+		{ ROLE_IT_STAFF,
+		  "/home /schools /standards /tools /devices /trainings /kb /tickets" },
 		{ ROLE_VENDOR_CONTACT, "/home /standards /tools/approved /kb /tickets" },
 		{ ROLE_GUARDIAN, "/home /standards /tools/approved /kb /tickets" },
 		{ ROLE_STUDENT, "/home /standards /tools/approved /kb /tickets" },
