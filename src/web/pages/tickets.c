@@ -164,7 +164,8 @@ void page_ticket_form(struct http_request *req, const struct page_ticket_form *i
 			html_text(b, ticket_priority_label((enum ticket_priority)p));
 			html_raw(b, "</option>");
 		}
-		html_raw(b, "</select></div><div><input type=\"checkbox\" id=\"t-share\""
+		html_raw(b, "</select></div><div class=\"check\"><input type=\"checkbox\" "
+			    "id=\"t-share\""
 			    " name=\"share\" value=\"1\"");
 		html_raw(b, in->share ? " checked" : "");
 		html_raw(b, "> <label for=\"t-share\">Share my name and class with the app's"
@@ -528,7 +529,8 @@ static void comments_part(struct http_request *req, const struct ticket *t, bool
 	html_raw(b, "</label><textarea id=\"c-body\" name=\"body\" rows=\"3\" maxlength=\"4000\""
 		    " required></textarea></div>");
 	if (staff && worker)
-		html_raw(b, "<div><input type=\"checkbox\" id=\"c-internal\" name=\"internal\""
+		html_raw(b, "<div class=\"check\"><input type=\"checkbox\" id=\"c-internal\" "
+			    "name=\"internal\""
 			    " value=\"1\"> <label for=\"c-internal\">Internal note (district staff"
 			    " only; never shown to the reporters or the vendor)</label></div>");
 	html_raw(b, "<div><button type=\"submit\">");
@@ -652,6 +654,22 @@ static void staff_actions(struct http_request *req, const struct ticket *t, bool
 		    " type=\"submit\">Merge</button></div></form></section>");
 }
 
+/* A history value in words: a tier, a status or a priority by its label
+ * ("it" reads "District IT"); anything else as stored. */
+static const char *history_value(const char *v)
+{
+	enum ticket_tier tier;
+	enum ticket_status st;
+	enum ticket_priority p;
+	if (ticket_tier_parse(v, &tier))
+		return ticket_tier_label(tier);
+	if (ticket_status_parse(v, &st))
+		return ticket_status_label(st);
+	if (ticket_priority_parse(v, &p))
+		return ticket_priority_label(p);
+	return v;
+}
+
 static void history_part(struct http_request *req, const struct ticket *t)
 {
 	struct buf *b = &req->out;
@@ -668,7 +686,8 @@ static void history_part(struct http_request *req, const struct ticket *t)
 		html_raw(b, " ");
 		html_text(b, ev[i].kind);
 		if (*ev[i].from_value || *ev[i].to_value)
-			html_textf(b, " %s \xe2\x86\x92 %s", ev[i].from_value, ev[i].to_value);
+			html_textf(b, " %s \xe2\x86\x92 %s", history_value(ev[i].from_value),
+				   history_value(ev[i].to_value));
 		if (*ev[i].note) {
 			html_raw(b, " (");
 			html_text(b, ev[i].note);
