@@ -987,19 +987,23 @@ enum eb_err ticket_near_target(struct db *db, int64_t district_id, const struct 
 	*n = 0;
 	bool all = !viewer || is_it(viewer);
 	const char *champ = viewer ? scope_list(arena, viewer, ROLE_TECH_CHAMPION, "school") : "";
-	if (!champ)
+	const char *vend = viewer ? scope_list(arena, viewer, ROLE_VENDOR_CONTACT, "tool") : "";
+	if (!champ || !vend)
 		return EB_ENOMEM;
-	if (!all && !*champ)
+	if (!all && !*champ && !*vend)
 		return EB_OK;
 	if (max < 1 || max > TICKET_PAGE_MAX)
 		max = 10;
+	/* a vendor contact: their tools' tickets once at the vendor tier */
 	return db_get_rows(db,
 			   "SELECT " ROW_COLS ROW_FROM
 			   " WHERE t.next_due IS NOT NULL AND t.next_due <= ?2 AND t.district_id=?1"
-			   " AND (?4=1 OR instr(?5, ','||t.school_sid||',')>0)"
+			   " AND (?4=1 OR (?5<>'' AND instr(?5, ','||t.school_sid||',')>0) OR"
+			   " (t.tier='vendor' AND ?6<>'' AND instr(?6, ','||t.tool_id||',')>0))"
 			   " ORDER BY t.next_due LIMIT ?3",
 			   DB_ARGS(DB_INT(district_id), DB_INT(now + TICKET_NEAR_S),
-				   DB_INT((int64_t)max), DB_INT(all ? 1 : 0), DB_TEXT(champ)),
+				   DB_INT((int64_t)max), DB_INT(all ? 1 : 0), DB_TEXT(champ),
+				   DB_TEXT(vend)),
 			   &row_spec, arena, rows, n);
 }
 

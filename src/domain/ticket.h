@@ -196,7 +196,7 @@ enum eb_err ticket_list(struct db *db, int64_t district_id, const struct account
 			struct ticket_row **rows, size_t *n);
 
 /* Active tickets viewer works (IT: the district's; a champion: their
- * schools') whose next target is past or within TICKET_NEAR_S of now,
+ * schools'; a vendor contact: their tools' at the vendor tier) whose next target is past or within TICKET_NEAR_S of now,
  * soonest first, at most max (the homes). */
 enum eb_err ticket_near_target(struct db *db, int64_t district_id, const struct account *viewer,
 			       int64_t now, size_t max, struct arena *arena,

@@ -344,6 +344,17 @@ static void who_sees_what(void **state)
 			 EB_OK);
 	assert_int_equal(ticket_list(f->db, f->d, &f->vendor, &all, &f->ar, &rows, &n), EB_OK);
 	assert_int_equal(n, 1);
+	/* the vendor's home: their tool's ticket once near its target (ten days
+	 * on: past every target), never the other school's one at the champion */
+	assert_int_equal(
+		ticket_near_target(f->db, f->d, &f->vendor, T0 + 10 * 86400, 10, &f->ar, &rows, &n),
+		EB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, a);
+	assert_int_equal(ticket_near_target(f->db, f->d, &f->teacher, T0 + 10 * 86400, 10, &f->ar,
+					    &rows, &n),
+			 EB_OK);
+	assert_int_equal(n, 0);
 	/* without the reporter's choice the vendor reads no name, no class */
 	get(f, &f->vendor, a, &t);
 	assert_string_equal(t.reporter_name, "");

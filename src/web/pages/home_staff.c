@@ -1250,8 +1250,8 @@ static const struct home_section sections[] = {
 	{ ROLE_BIT(ROLE_COACH), coach_load, coach_write },
 	{ ROLE_BIT(ROLE_COORDINATOR), coord_load, coord_write },
 	/* tickets near or past their target lead IT's and the champion's home (tickets.c) */
-	{ ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TECH_CHAMPION), page_tickets_home_load,
-	  page_tickets_home_write },
+	{ ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TECH_CHAMPION) | ROLE_BIT(ROLE_VENDOR_CONTACT),
+	  page_tickets_home_load, page_tickets_home_write },
 	/* loaned devices overdue (devices.c; issue 14), next on IT's home */
 	{ ROLE_BIT(ROLE_IT_STAFF), page_devices_home_load, page_devices_home_write },
 	{ ROLE_BIT(ROLE_IT_STAFF), it_load, it_write },
