@@ -157,6 +157,44 @@ enum eb_err ticket_sla_get(struct db *db, int64_t district_id, enum ticket_tier 
 	return e;
 }
 
+enum eb_err ticket_sla_set(struct db *db, int64_t district_id, enum ticket_tier t,
+			   enum ticket_priority p, const struct ticket_sla *sla, bool reset,
+			   char *why, size_t cap)
+{
+	if (!ticket_tier_name(t) || !ticket_priority_name(p)) {
+		snprintf(why, cap, "unknown tier or priority");
+		return EB_EINVAL;
+	}
+	if (reset)
+		return db_execute(db,
+				  "DELETE FROM ticket_sla WHERE district_id=?1 AND tier=?2 AND"
+				  " priority=?3",
+				  DB_ARGS(DB_INT(district_id), DB_TEXT(ticket_tier_name(t)),
+					  DB_TEXT(ticket_priority_name(p))),
+				  NULL);
+	if (sla->respond_min < 1 || sla->respond_min > TICKET_SLA_MAX_MIN) {
+		snprintf(why, cap, "the response target must be 1 to %d minutes",
+			 TICKET_SLA_MAX_MIN);
+		return EB_EINVAL;
+	}
+	if (sla->resolve_min < sla->respond_min || sla->resolve_min > TICKET_SLA_MAX_MIN) {
+		snprintf(why, cap,
+			 "the resolution target must be at least the response target (%d) and at"
+			 " most %d minutes",
+			 sla->respond_min, TICKET_SLA_MAX_MIN);
+		return EB_EINVAL;
+	}
+	return db_execute(
+		db,
+		"INSERT INTO ticket_sla(district_id,tier,priority,respond_min,resolve_min)"
+		" VALUES(?1,?2,?3,?4,?5) ON CONFLICT(district_id,tier,priority) DO UPDATE"
+		" SET respond_min=excluded.respond_min, resolve_min=excluded.resolve_min",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(ticket_tier_name(t)),
+			DB_TEXT(ticket_priority_name(p)), DB_INT(sla->respond_min),
+			DB_INT(sla->resolve_min)),
+		NULL);
+}
+
 /* ---- health ---- */
 
 enum eb_err ticket_health_of(struct db *db, int64_t district_id, int64_t tool_id, int64_t now,

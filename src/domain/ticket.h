@@ -83,6 +83,15 @@ struct ticket_sla ticket_sla_default(enum ticket_tier t, enum ticket_priority p)
 /* The district's target: its ticket_sla row, else the default. */
 enum eb_err ticket_sla_get(struct db *db, int64_t district_id, enum ticket_tier t,
 			   enum ticket_priority p, struct ticket_sla *out);
+/* Longest target a district may set: 60 days, in minutes. */
+#define TICKET_SLA_MAX_MIN (60 * 24 * 60)
+/* Sets the district's targets for one tier x priority: 1 <= respond_min <=
+ * resolve_min <= TICKET_SLA_MAX_MIN, else EB_EINVAL with why. They apply
+ * from the next time a tier takes a ticket (targets already running keep
+ * theirs). reset: back to the default (sla ignored). */
+enum eb_err ticket_sla_set(struct db *db, int64_t district_id, enum ticket_tier t,
+			   enum ticket_priority p, const struct ticket_sla *sla, bool reset,
+			   char *why, size_t cap);
 
 /* ---- the tool's data health (what IT would ask first) ---- */
 

@@ -310,6 +310,44 @@ class Tickets(unittest.TestCase):
         self.assertEqual(count(self.db, "SELECT count(*) FROM ticket WHERE title IN ('', 'x')"),
                          0)
 
+    def test_i_district_targets_from_the_command_line(self):
+        out = run("tickets", "sla", "--district-id", "1", db=self.db).stdout
+        self.assertIn("champion\turgent\t30\t240\tdefault", out)
+        # refused: resolution before response, out of range, no tier; nothing stored
+        for args, why in ((["--respond", "90", "--resolve", "20"], "at least the response"),
+                          (["--respond", "0", "--resolve", "20"], "--respond"),
+                          (["--respond", "10"], "--respond MIN and --resolve MIN")):
+            p = run("tickets", "sla", "set", "--district-id", "1", "--tier", "champion", "--priority", "urgent",
+                    *args, db=self.db, check=False)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn(why, p.stderr)
+        p = run("tickets", "sla", "set", "--district-id", "1", "--tier", "nobody", "--priority", "urgent",
+                "--respond", "10", "--resolve", "20", db=self.db, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--tier must be", p.stderr)
+        self.assertEqual(count(self.db, "SELECT count(*) FROM ticket_sla"), 0)
+        # the district's own command needs its id when the database holds several
+        p = run("tickets", "sla", db=self.db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("--district-id", p.stderr)
+        # set: the next ticket's champion targets follow it
+        run("tickets", "sla", "set", "--district-id", "1", "--tier", "champion", "--priority", "urgent",
+            "--respond", "20", "--resolve", "90", db=self.db)
+        self.assertIn("champion\turgent\t20\t90\tdistrict",
+                      run("tickets", "sla", "--district-id", "1", db=self.db).stdout)
+        r = self.file("teacher", {"tool": self.tool, "title": "Urgent: nothing loads",
+                                  "priority": "urgent", "confirm": "1"})
+        self.assertEqual(r.status, 303, r.text[:300])
+        tid = ticket_id(r)
+        with sqlite3.connect(self.db) as con:
+            since, resp, res = con.execute("SELECT tier_since, response_due, resolve_due FROM"
+                                           " ticket WHERE id=?", (tid,)).fetchone()
+        self.assertEqual((resp - since, res - since), (20 * 60, 90 * 60))
+        # back to the default
+        run("tickets", "sla", "set", "--district-id", "1", "--tier", "champion", "--priority", "urgent", "--default",
+            db=self.db)
+        self.assertEqual(count(self.db, "SELECT count(*) FROM ticket_sla"), 0)
+
 
 if __name__ == "__main__":
     unittest.main()
