@@ -260,12 +260,17 @@ void large_finish(struct large *L, struct http_server *srv, int fd)
 	if (L->db)
 		db_close(L->db);
 	L->db = NULL;
-	char p[160];
 	if (!L->path[0])
 		return; /* kept */
-	unlink(L->path);
-	snprintf(p, sizeof p, "%s-wal", L->path);
+	large_remove_db(L->path);
+}
+
+void large_remove_db(const char *path)
+{
+	char p[4096];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
 	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", L->path);
+	snprintf(p, sizeof p, "%s-shm", path);
 	unlink(p);
 }

@@ -83,6 +83,8 @@ double large_quantile(double *v, size_t n, double p);
 
 /* Stops the server, closes fd and removes the database and its -wal, -shm
  * (unless L->path was emptied to keep them). */
+/* Removes a SQLite database file and its -wal and -shm files. */
+void large_remove_db(const char *path);
 void large_finish(struct large *L, struct http_server *srv, int fd);
 
 #endif
