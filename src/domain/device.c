@@ -230,6 +230,36 @@ struct device_row_total {
 	int64_t total;
 };
 
+/* Reads the rows of a "SELECT DEVICE_COLS, count(*) OVER ()" query into
+ * *out (n of them; total: the window count, 0 when none), then finishes it. */
+static enum eb_err read_devices(struct db_stmt *st, struct arena *arena, struct device **out,
+				size_t *n, size_t *total)
+{
+	size_t cap = 0;
+	struct device *v = NULL;
+	if (total)
+		*total = 0;
+	while (db_next(st)) {
+		struct device *nv = arena_grow(arena, v, *n, &cap, sizeof *v, 32);
+		if (!nv) {
+			db_fail(st, EB_ENOMEM);
+			break;
+		}
+		v = nv;
+		db_read_row(st, &device_spec, arena, &v[*n]);
+		if (total)
+			*total = (size_t)db_col_int(st, 22);
+		(*n)++;
+	}
+	enum eb_err rc = db_done(st);
+	if (rc) {
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return EB_OK;
+}
+
 enum eb_err device_list(struct db *db, int64_t district_id, const struct device_filter *f,
 			struct arena *arena, struct device **out, size_t *n, size_t *total)
 {
@@ -287,27 +317,7 @@ enum eb_err device_list(struct db *db, int64_t district_id, const struct device_
 		&st);
 	if (rc)
 		return rc;
-	size_t cap = 0;
-	struct device *v = NULL;
-	while (db_next(st)) {
-		struct device *nv = arena_grow(arena, v, *n, &cap, sizeof *v, 32);
-		if (!nv) {
-			db_fail(st, EB_ENOMEM);
-			break;
-		}
-		v = nv;
-		db_read_row(st, &device_spec, arena, &v[*n]);
-		if (total)
-			*total = (size_t)db_col_int(st, 22);
-		(*n)++;
-	}
-	rc = db_done(st);
-	if (rc) {
-		*n = 0;
-		return rc;
-	}
-	*out = v;
-	return EB_OK;
+	return read_devices(st, arena, out, n, total);
 }
 
 /* ---- writing devices ---- */
@@ -723,29 +733,7 @@ enum eb_err device_overdue(struct db *db, int64_t district_id, const char *today
 			 &st);
 	if (rc)
 		return rc;
-	size_t cap = 0;
-	struct device *v = NULL;
-	if (total)
-		*total = 0;
-	while (db_next(st)) {
-		struct device *nv = arena_grow(arena, v, *n, &cap, sizeof *v, 16);
-		if (!nv) {
-			db_fail(st, EB_ENOMEM);
-			break;
-		}
-		v = nv;
-		db_read_row(st, &device_spec, arena, &v[*n]);
-		if (total)
-			*total = (size_t)db_col_int(st, 22);
-		(*n)++;
-	}
-	rc = db_done(st);
-	if (rc) {
-		*n = 0;
-		return rc;
-	}
-	*out = v;
-	return EB_OK;
+	return read_devices(st, arena, out, n, total);
 }
 
 /* ---- hotspots lent to families ---- */
