@@ -1559,3 +1559,101 @@ enum eb_err coaching_meetings_on_day(struct db *db, int64_t district_id, int64_t
 		DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_TEXT(day)), &meeting_spec, a,
 		rows, n);
 }
+
+/* ---- choosing people and classes ----------------------------------------------- */
+
+enum eb_err coaching_candidates(struct db *db, int64_t district_id, const char *school, size_t cap,
+				struct arena *a, struct coaching_candidate **rows, size_t *n,
+				bool *more)
+{
+	struct db_stmt *st;
+	*n = 0;
+	*more = false;
+	struct coaching_candidate *out = arena_zalloc(a, (cap + 1) * sizeof *out);
+	if (!out)
+		return EB_ENOMEM;
+	enum eb_err rc = db_query(
+		db,
+		"SELECT a.id, coalesce(a.display_name, a.login, ''), c.sourced_id,"
+		" coalesce(c.title, '') FROM account a LEFT JOIN enrollment e ON"
+		" e.district_id=a.district_id AND a.person_sid <> '' AND"
+		" e.user_sourced_id=a.person_sid AND e.role='teacher' AND e.status='active'"
+		" LEFT JOIN class c ON c.district_id=e.district_id AND"
+		" c.sourced_id=e.class_sourced_id WHERE a.district_id=?1 AND a.disabled=0 AND"
+		" EXISTS (SELECT 1 FROM account_role r WHERE r.account_id=a.id AND"
+		" r.role='teacher') AND (?2 IS NULL OR c.school_sourced_id=?2 OR EXISTS (SELECT 1"
+		" FROM account_role r WHERE r.account_id=a.id AND r.scope_type='school' AND"
+		" r.scope_id=?2)) ORDER BY a.display_name, a.id, c.title, c.sourced_id",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(school)), &st);
+	if (rc)
+		return rc;
+	size_t k = 0;
+	while (db_next(st)) {
+		int64_t id = db_col_int(st, 0);
+		if (k == 0 || out[k - 1].id != id) {
+			if (k == cap) {
+				*more = true;
+				break;
+			}
+			out[k].id = id;
+			out[k].name = db_col_str(st, 1, a);
+			out[k].classes = arena_alloc(a, 16 * sizeof(char *));
+			out[k].class_titles = arena_alloc(a, 16 * sizeof(char *));
+			if (!out[k].classes || !out[k].class_titles) {
+				db_fail(st, EB_ENOMEM);
+				break;
+			}
+			k++;
+		}
+		struct coaching_candidate *c = &out[k - 1];
+		if (!db_col_is_null(st, 2) && c->nclasses < 16) {
+			c->classes[c->nclasses] = db_col_str(st, 2, a);
+			c->class_titles[c->nclasses++] = db_col_str(st, 3, a);
+		}
+	}
+	if ((rc = db_done(st)))
+		return rc;
+	*rows = out;
+	*n = k;
+	return EB_OK;
+}
+
+enum eb_err coaching_people(struct db *db, int64_t district_id, const char *const *roles,
+			    size_t nroles, struct arena *a, struct coaching_person **rows,
+			    size_t *n)
+{
+	char list[200] = ",";
+	size_t len = 1;
+	for (size_t i = 0; i < nroles; i++) {
+		int k = snprintf(list + len, sizeof list - len, "%s,", roles[i]);
+		if (k < 0 || (size_t)k >= sizeof list - len)
+			return EB_ETOOBIG;
+		len += (size_t)k;
+	}
+	struct db_stmt *st;
+	size_t cap = 500, k = 0;
+	struct coaching_person *out = arena_zalloc(a, (cap + 1) * sizeof *out);
+	if (!out)
+		return EB_ENOMEM;
+	enum eb_err rc = db_query(
+		db,
+		"SELECT a.id, coalesce(a.display_name, a.login, ''), min(r.role) FROM account a"
+		" JOIN account_role r ON r.account_id=a.id WHERE a.district_id=?1 AND"
+		" a.disabled=0 AND instr(?2, ',' || r.role || ',') > 0 GROUP BY a.id ORDER BY 2,"
+		" a.id LIMIT 500",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(list)), &st);
+	if (rc)
+		return rc;
+	while (db_next(st) && k < cap) {
+		enum role r;
+		out[k].id = db_col_int(st, 0);
+		out[k].name = db_col_str(st, 1, a);
+		out[k].role_label = role_parse(db_col_text(st, 2), &r) ? role_label(r) : "";
+		k++;
+	}
+	if ((rc = db_done(st)))
+		return rc;
+	*rows = out;
+	*n = k;
+	return EB_OK;
+}
