@@ -1576,8 +1576,8 @@ enum eb_err coaching_candidates(struct db *db, int64_t district_id, const char *
 		db,
 		"SELECT a.id, coalesce(a.display_name, a.login, ''), c.sourced_id,"
 		" coalesce(c.title, '') FROM account a LEFT JOIN enrollment e ON"
-		" e.district_id=a.district_id AND a.person_sid <> '' AND"
-		" e.user_sourced_id=a.person_sid AND e.role='teacher' AND e.status='active'"
+		" e.district_id=a.district_id AND coalesce(a.person_sourced_id, '') <> '' AND"
+		" e.user_sourced_id=a.person_sourced_id AND e.role='teacher' AND e.status='active'"
 		" LEFT JOIN class c ON c.district_id=e.district_id AND"
 		" c.sourced_id=e.class_sourced_id WHERE a.district_id=?1 AND a.disabled=0 AND"
 		" EXISTS (SELECT 1 FROM account_role r WHERE r.account_id=a.id AND"

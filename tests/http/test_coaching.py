@@ -50,7 +50,10 @@ class Coaching(TempDir):
         with Server(self.db) as srv:
             coach = srv.client()
             coach.login("coach")
-            coach.get("/coaching/new")
+            r = coach.get("/coaching/new")
+            # the form lists the teachers with the classes they teach
+            self.assertIn('name="classes" id="c-', r.text)
+            self.assertIn('value="cls-a1-3"', r.text)
             teacher = str(account_id(self.db, "teacher"))
             principal = str(account_id(self.db, "principal"))
             # refused: no teacher, an unknown class, a bad date; nothing stored

@@ -74,9 +74,10 @@ static void cycles_table(struct http_request *req, const char *label, const stru
 {
 	struct buf *b = &req->out;
 	page_scroll_begin(req, label);
-	html_raw(b, "<table><thead><tr><th scope=\"col\">Cycle</th><th scope=\"col\">Coach</th>"
-		    "<th scope=\"col\">Teachers</th><th scope=\"col\">Classes</th><th scope=\"col\">"
-		    "Phase</th>");
+	html_raw(b,
+		 "<table><thead><tr><th scope=\"col\">Cycle</th><th scope=\"col\">Coach</th>"
+		 "<th scope=\"col\">Teachers</th><th scope=\"col\">Classes</th><th scope=\"col\">"
+		 "Phase</th>");
 	if (details)
 		html_raw(b, "<th scope=\"col\">Next meeting</th><th scope=\"col\">Steps</th>"
 			    "<th scope=\"col\">Goals</th>");
@@ -157,9 +158,9 @@ static void caseload(struct http_request *req, const char *day)
 	html_textf(b,
 		   "%zu teacher%s in running cycles. Cycles: %d identify, %d learn, %d improve,"
 		   " %d completed, %d stopped. ",
-		   nseen, nseen == 1 ? "" : "s", by_phase[COACHING_IDENTIFY], by_phase[COACHING_LEARN],
-		   by_phase[COACHING_IMPROVE], by_phase[COACHING_COMPLETED],
-		   by_phase[COACHING_STOPPED]);
+		   nseen, nseen == 1 ? "" : "s", by_phase[COACHING_IDENTIFY],
+		   by_phase[COACHING_LEARN], by_phase[COACHING_IMPROVE],
+		   by_phase[COACHING_COMPLETED], by_phase[COACHING_STOPPED]);
 	if (at_risk)
 		html_textf(b, "%d goal%s at risk. ", at_risk, at_risk == 1 ? "" : "s");
 	if (needs)
@@ -205,10 +206,11 @@ static void summary_view(struct http_request *req, const char *day)
 		return;
 	}
 	page_scroll_begin(req, "Coaching cycles by school");
-	html_raw(b, "<table><thead><tr><th scope=\"col\">School</th><th scope=\"col\">Identify"
-		    "</th><th scope=\"col\">Learn</th><th scope=\"col\">Improve</th><th scope="
-		    "\"col\">Completed</th><th scope=\"col\">Stopped</th><th scope=\"col\">Goals met"
-		    "</th></tr></thead><tbody>");
+	html_raw(b,
+		 "<table><thead><tr><th scope=\"col\">School</th><th scope=\"col\">Identify"
+		 "</th><th scope=\"col\">Learn</th><th scope=\"col\">Improve</th><th scope="
+		 "\"col\">Completed</th><th scope=\"col\">Stopped</th><th scope=\"col\">Goals met"
+		 "</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr><th scope=\"row\">");
 		html_text(b, s[i].school_name);
@@ -388,13 +390,15 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 	if (!nc)
 		html_raw(b, "<p class=\"muted\">No teacher has an account here yet.</p>");
 	if (more)
-		html_textf(b, "<p class=\"muted\">The first %d teachers are listed: choose a school"
-			      " above to see its own.</p>",
+		html_textf(b,
+			   "<p class=\"muted\">The first %d teachers are listed: choose a school"
+			   " above to see its own.</p>",
 			   CANDIDATES_MAX);
 	for (size_t i = 0; i < nc; i++) {
 		char idv[24];
 		snprintf(idv, sizeof idv, "%lld", (long long)c[i].id);
-		html_raw(b, "<div class=\"check\"><input type=\"checkbox\" name=\"teachers\" id=\"t-");
+		html_raw(b,
+			 "<div class=\"check\"><input type=\"checkbox\" name=\"teachers\" id=\"t-");
 		html_attr(b, idv);
 		html_raw(b, "\" value=\"");
 		html_attr(b, idv);
@@ -422,7 +426,8 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 			html_raw(b, "-");
 			html_int(b, (int64_t)k);
 			html_raw(b, "\">");
-			html_text(b, *c[i].class_titles[k] ? c[i].class_titles[k] : c[i].classes[k]);
+			html_text(b,
+				  *c[i].class_titles[k] ? c[i].class_titles[k] : c[i].classes[k]);
 			html_raw(b, "</label></div>");
 		}
 	}
@@ -622,7 +627,8 @@ static void goals_section(struct http_request *req, const struct view *v,
 				html_raw(b, "<tr><td>");
 				html_text(b, g[i].points[k].day);
 				html_raw(b, "</td><td>");
-				html_textf(b, g[i].kind == COACHING_GOAL_STUDENTS ? "%.0f %%" : "%g",
+				html_textf(b,
+					   g[i].kind == COACHING_GOAL_STUDENTS ? "%.0f %%" : "%g",
 					   g[i].points[k].value);
 				html_raw(b, "</td><td>");
 				html_int(b, g[i].points[k].students);
@@ -663,10 +669,10 @@ static void goals_section(struct http_request *req, const struct view *v,
 			html_raw(b, "</option>");
 		}
 		html_raw(b, "</select></div>");
-		input(req, "g-standards", "standards", "Standards (like 7.RP.A.2, several with commas)",
-		      "text", std);
-		input(req, "g-target", "target", "Share of students secure, in % (1 to 100)", "number",
-		      tgt ? tgt : "80");
+		input(req, "g-standards", "standards",
+		      "Standards (like 7.RP.A.2, several with commas)", "text", std);
+		input(req, "g-target", "target", "Share of students secure, in % (1 to 100)",
+		      "number", tgt ? tgt : "80");
 		input(req, "g-target-on", "target_on", "By", "date", ton);
 		if (warned)
 			html_raw(b, "<div class=\"check\"><input type=\"checkbox\" id=\"g-confirm\""
@@ -846,7 +852,8 @@ static void resources_section(struct http_request *req, const struct view *v)
 			    "\"strategy\">A strategy of the library (its id)</option><option value="
 			    "\"kb\">A known fix (its number)</option></select></div>");
 		input(req, "r-ref", "ref", "Address, number or id", "text", "");
-		input(req, "r-title", "title", "Title (optional but for a web address)", "text", "");
+		input(req, "r-title", "title", "Title (optional but for a web address)", "text",
+		      "");
 		html_raw(b, "<div><button type=\"submit\">Add the resource</button></div></form>");
 	}
 	html_raw(b, "</section>");
@@ -877,8 +884,9 @@ static void share_section(struct http_request *req, const struct view *v)
 		html_int(b, v->c.id);
 		html_raw(b, "/share\">");
 		page_csrf_field(req);
-		html_raw(b, "<input type=\"hidden\" name=\"share\" value=\"0\"><input type=\"hidden\""
-			    " name=\"account\" value=\"");
+		html_raw(b,
+			 "<input type=\"hidden\" name=\"share\" value=\"0\"><input type=\"hidden\""
+			 " name=\"account\" value=\"");
 		html_int(b, ids[i]);
 		html_raw(b, "\"><button type=\"submit\">Stop sharing with ");
 		html_text(b, names[i]);
@@ -1023,8 +1031,8 @@ static void back(struct http_request *req, const struct view *v, const char *anc
 	http_redirect(req, to);
 }
 
-static void answer(struct http_request *req, const struct view *v, enum eb_err rc,
-		   const char *why, const char *anchor)
+static void answer(struct http_request *req, const struct view *v, enum eb_err rc, const char *why,
+		   const char *anchor)
 {
 	if (rc == EB_EINVAL || rc == EB_EPERM) {
 		page_error(req, rc == EB_EPERM ? 403 : 400, "Not saved", why);
@@ -1044,9 +1052,9 @@ void page_coaching_entry(struct http_request *req)
 		return;
 	char why[COACHING_WHY_CAP] = "";
 	struct audit_actor who = auth_actor(req);
-	enum eb_err rc = coaching_entry_add(req->db, v.c.district_id, v.c.id, http_form(req, "kind"),
-					    http_form(req, "day"), http_form(req, "at"),
-					    http_form(req, "notes"), &who, why, sizeof why);
+	enum eb_err rc = coaching_entry_add(
+		req->db, v.c.district_id, v.c.id, http_form(req, "kind"), http_form(req, "day"),
+		http_form(req, "at"), http_form(req, "notes"), &who, why, sizeof why);
 	answer(req, &v, rc, why, "h-entries");
 }
 
@@ -1058,8 +1066,8 @@ void page_coaching_step(struct http_request *req)
 	char why[COACHING_WHY_CAP] = "";
 	struct audit_actor who = auth_actor(req);
 	enum eb_err rc = coaching_step_add(req->db, v.c.district_id, v.c.id, http_form(req, "body"),
-					   http_form(req, "owner"), http_form(req, "due"), &who, why,
-					   sizeof why);
+					   http_form(req, "owner"), http_form(req, "due"), &who,
+					   why, sizeof why);
 	answer(req, &v, rc, why, "h-steps");
 }
 
@@ -1178,8 +1186,8 @@ void page_coaching_phase(struct http_request *req)
 	char why[COACHING_WHY_CAP] = "";
 	struct audit_actor who = auth_actor(req);
 	enum eb_err rc = coaching_set_phase(req->db, v.c.district_id, v.c.id,
-					    http_form(req, "phase"), http_form(req, "day"), &who, why,
-					    sizeof why);
+					    http_form(req, "phase"), http_form(req, "day"), &who,
+					    why, sizeof why);
 	answer(req, &v, rc, why, "h-phase");
 }
 
@@ -1203,8 +1211,8 @@ static void *home_load(struct home_ctx *h, bool coach)
 		return NULL;
 	today(req, day);
 	s->coach = coach;
-	if (coaching_meetings_on_day(req->db, a->district_id, a->id, day, &req->arena,
-				     &s->meetings, &s->nmeetings) ||
+	if (coaching_meetings_on_day(req->db, a->district_id, a->id, day, &req->arena, &s->meetings,
+				     &s->nmeetings) ||
 	    coaching_list(req->db, a->district_id, coach ? COACHING_OF_COACH : COACHING_OF_TEACHER,
 			  a->id, NULL, day, &req->arena, &s->rows, &s->nrows))
 		return NULL;
@@ -1223,7 +1231,8 @@ static void *home_load(struct home_ctx *h, bool coach)
 		}
 		if (s->rows[i].goals_at_risk) {
 			snprintf(text, sizeof text, "%s: %d goal%s at risk", s->rows[i].title,
-				 s->rows[i].goals_at_risk, s->rows[i].goals_at_risk == 1 ? "" : "s");
+				 s->rows[i].goals_at_risk,
+				 s->rows[i].goals_at_risk == 1 ? "" : "s");
 			home_add_step(h, href, text);
 		}
 	}
