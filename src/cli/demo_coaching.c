@@ -56,8 +56,8 @@ static int64_t cycle(struct demo *x, const char *title, const int64_t *teachers,
 				   .classes = cv,
 				   .nclasses = 1 };
 	int64_t id = 0;
-	if (!x->rc && (x->rc = coaching_cycle_create(x->db, x->d, &f, &x->coach, &id, why,
-						     sizeof why)))
+	if (!x->rc &&
+	    (x->rc = coaching_cycle_create(x->db, x->d, &f, &x->coach, &id, why, sizeof why)))
 		fprintf(stderr, "demo: coaching cycle %s: %s\n", title, why);
 	return id;
 }
@@ -72,14 +72,13 @@ static void entry(struct demo *x, int64_t c, const char *kind, int32_t day, cons
 		fprintf(stderr, "demo: coaching entry: %s\n", why);
 }
 
-static void step(struct demo *x, int64_t c, const char *body, int64_t owner, int32_t due,
-		 bool done)
+static void step(struct demo *x, int64_t c, const char *body, int64_t owner, int32_t due, bool done)
 {
 	char ds[11], os[24], why[COACHING_WHY_CAP] = "";
 	ymd(due, ds);
 	snprintf(os, sizeof os, "%lld", (long long)owner);
-	if (!x->rc && (x->rc = coaching_step_add(x->db, x->d, c, body, os, ds, &x->coach, why,
-						 sizeof why)))
+	if (!x->rc &&
+	    (x->rc = coaching_step_add(x->db, x->d, c, body, os, ds, &x->coach, why, sizeof why)))
 		fprintf(stderr, "demo: coaching step: %s\n", why);
 	if (!x->rc && done) {
 		struct arena a;
@@ -108,8 +107,8 @@ static void goal(struct demo *x, int64_t c, const char *cls, const char *standar
 					.target = t,
 					.target_on = bs,
 					.confirm = true };
-	if (!x->rc && (x->rc = coaching_goal_add(x->db, x->d, c, &f, ds, &x->coach, NULL, why,
-						 sizeof why)))
+	if (!x->rc &&
+	    (x->rc = coaching_goal_add(x->db, x->d, c, &f, ds, &x->coach, NULL, why, sizeof why)))
 		fprintf(stderr, "demo: coaching goal: %s\n", why);
 }
 
@@ -117,8 +116,8 @@ static void phase(struct demo *x, int64_t c, const char *p, int32_t day)
 {
 	char ds[11], why[COACHING_WHY_CAP] = "";
 	ymd(day, ds);
-	if (!x->rc && (x->rc = coaching_set_phase(x->db, x->d, c, p, ds, &x->coach, why,
-						  sizeof why)))
+	if (!x->rc &&
+	    (x->rc = coaching_set_phase(x->db, x->d, c, p, ds, &x->coach, why, sizeof why)))
 		fprintf(stderr, "demo: coaching phase: %s\n", why);
 }
 
@@ -202,7 +201,8 @@ enum eb_err demo_coaching(struct db *db, int64_t d)
 	entry(&x, c1, "modeling", t - 21, "10:10",
 	      "Modeled a number-line warm-up with the whole class; students explained their"
 	      " marks to a partner.");
-	entry(&x, c1, "co_teaching", t - 14, "10:10", "Co-taught the small group on unit fractions.");
+	entry(&x, c1, "co_teaching", t - 14, "10:10",
+	      "Co-taught the small group on unit fractions.");
 	entry(&x, c1, "observation", t - 7, "10:10",
 	      "Students talked to each other more; three still count tick marks instead of"
 	      " spaces.");
@@ -213,8 +213,8 @@ enum eb_err demo_coaching(struct db *db, int64_t d)
 	step(&x, c1, "Bring two student samples to the debrief", coach, t + 1, false);
 	if (!x.rc && strategies_init() == EB_OK && strategies_count()) {
 		char why[COACHING_WHY_CAP];
-		x.rc = coaching_resource_add(db, d, c1, "strategy", strategies_at(0)->id, "", &x.coach,
-					     why, sizeof why);
+		x.rc = coaching_resource_add(db, d, c1, "strategy", strategies_at(0)->id, "",
+					     &x.coach, why, sizeof why);
 	}
 	if (!x.rc) {
 		char why[COACHING_WHY_CAP];
@@ -236,7 +236,8 @@ enum eb_err demo_coaching(struct db *db, int64_t d)
 
 	/* 2. learn, with an overdue step: it needs a next step */
 	if (no >= 1) {
-		int64_t c2 = cycle(&x, "Ratio tables in small groups", &others[0], 1, oclass[0], t - 20);
+		int64_t c2 =
+			cycle(&x, "Ratio tables in small groups", &others[0], 1, oclass[0], t - 20);
 		entry(&x, c2, "kickoff", t - 20, "", "Looked at the class's groups together.");
 		entry(&x, c2, "goal_setting", t - 17, "", "");
 		phase(&x, c2, "learn", t - 17);
@@ -256,7 +257,8 @@ enum eb_err demo_coaching(struct db *db, int64_t d)
 		int64_t c4 = cycle(&x, "Student talk in math (team)", team, 2, oclass[2], t - 120);
 		entry(&x, c4, "kickoff", t - 120, "", "Planned the cycle with both teachers.");
 		entry(&x, c4, "reflection", t - 15, "",
-		      "Both teachers keep the partner talk routine; the class's share secure rose.");
+		      "Both teachers keep the partner talk routine; the class's share secure "
+		      "rose.");
 		phase(&x, c4, "completed", t - 14);
 		cycles++;
 	}

@@ -19,7 +19,9 @@
 #include "domain/access.h"
 #include "domain/coaching.h"
 #include "domain/district.h"
+#include "domain/observation.h"
 #include "domain/roster.h"
+#include "domain/teams.h"
 #include "web/auth.h"
 #include "web/chart_progress.h"
 #include "web/form.h"
@@ -680,6 +682,40 @@ static void goals_section(struct http_request *req, const struct view *v,
 				    " this goal although a standard is outside the class's grade"
 				    "</label></div>");
 		html_raw(b, "<div><button type=\"submit\">Set the goal</button></div></form>");
+		html_raw(b, "<h3>Set a goal on practice</h3><p class=\"muted\">Its progress comes"
+			    " from the teacher's observations (shares in %, ratings 1 to 4).</p>");
+		post_open(req, v, "goals");
+		html_raw(b, "<input type=\"hidden\" name=\"kind\" value=\"practice\">");
+		html_raw(b, "<div><label for=\"p-ind\">Measure or indicator</label><select id="
+			    "\"p-ind\" name=\"indicator\">");
+		for (size_t i = 0; i < observation_measures_count; i++) {
+			html_raw(b, "<option value=\"");
+			html_attr(b, observation_measures[i].key);
+			html_raw(b, "\">");
+			html_text(b, observation_measures[i].label);
+			html_raw(b, "</option>");
+		}
+		for (size_t i = 0; i < observation_indicators_count; i++) {
+			html_raw(b, "<option value=\"");
+			html_attr(b, observation_indicators[i].key);
+			html_raw(b, "\">");
+			html_text(b, observation_indicators[i].label);
+			html_raw(b, " (rating)</option>");
+		}
+		html_raw(b, "</select></div><div><label for=\"p-class\">Class</label><select id="
+			    "\"p-class\" name=\"class\"><option value=\"\">Any class of the"
+			    " teacher</option>");
+		for (size_t i = 0; i < v->c.nclasses; i++) {
+			html_raw(b, "<option value=\"");
+			html_attr(b, v->c.classes[i]);
+			html_raw(b, "\">");
+			html_text(b, v->c.class_titles[i]);
+			html_raw(b, "</option>");
+		}
+		html_raw(b, "</select></div>");
+		input(req, "p-target", "target", "Value to reach", "number", "50");
+		input(req, "p-target-on", "target_on", "By", "date", NULL);
+		html_raw(b, "<div><button type=\"submit\">Set the goal</button></div></form>");
 	}
 	html_raw(b, "</section>");
 }
@@ -1196,6 +1232,8 @@ void page_coaching_phase(struct http_request *req)
 struct home_coaching {
 	struct coaching_meeting *meetings;
 	size_t nmeetings;
+	struct meeting_row *team_meetings; /* h15-teams: the teams' meetings today */
+	size_t nteam;
 	struct coaching_row *rows;
 	size_t nrows;
 	bool coach;
@@ -1216,6 +1254,9 @@ static void *home_load(struct home_ctx *h, bool coach)
 	    coaching_list(req->db, a->district_id, coach ? COACHING_OF_COACH : COACHING_OF_TEACHER,
 			  a->id, NULL, day, &req->arena, &s->rows, &s->nrows))
 		return NULL;
+	if (teams_meetings_on_day(req->db, a->district_id, a->id, day, &req->arena,
+				  &s->team_meetings, &s->nteam))
+		s->nteam = 0;
 	size_t running = 0;
 	for (size_t i = 0; i < s->nrows; i++) {
 		if (s->rows[i].phase > COACHING_IMPROVE)
@@ -1236,7 +1277,7 @@ static void *home_load(struct home_ctx *h, bool coach)
 			home_add_step(h, href, text);
 		}
 	}
-	if (!coach && !running && !s->nmeetings)
+	if (!coach && !running && !s->nmeetings && !s->nteam)
 		return NULL;
 	return s;
 }
@@ -1259,8 +1300,23 @@ void coaching_home_write(struct home_ctx *h, void *state)
 	html_raw(b, "<section aria-labelledby=\"h-coaching\"><h2 id=\"h-coaching\">");
 	html_text(b, s->coach ? "Coaching today" : "Your coaching cycle");
 	html_raw(b, "</h2>");
-	if (s->nmeetings) {
+	if (s->nmeetings || s->nteam) {
 		html_raw(b, "<p>Meetings today:</p><ul>");
+		for (size_t i = 0; i < s->nteam; i++) {
+			char href[48];
+			snprintf(href, sizeof href, "/meetings/%lld",
+				 (long long)s->team_meetings[i].id);
+			html_raw(b, "<li>");
+			if (s->team_meetings[i].at && *s->team_meetings[i].at) {
+				html_text(b, s->team_meetings[i].at);
+				html_raw(b, " ");
+			}
+			html_text(b, "Team meeting");
+			html_raw(b, " &middot; ");
+			link(b, href,
+			     s->team_meetings[i].team_name ? s->team_meetings[i].team_name : "");
+			html_raw(b, "</li>");
+		}
 		for (size_t i = 0; i < s->nmeetings; i++) {
 			html_raw(b, "<li>");
 			if (*s->meetings[i].at) {
