@@ -409,9 +409,9 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 			html_raw(b, " checked");
 		html_raw(b, "><label for=\"t-");
 		html_attr(b, idv);
-		html_raw(b, "\">");
+		html_raw(b, "\"><strong>");
 		html_text(b, c[i].name);
-		html_raw(b, "</label></div>");
+		html_raw(b, "</strong></label></div>");
 		for (size_t k = 0; k < c[i].nclasses; k++) {
 			html_raw(b, "<div class=\"check indent\"><input type=\"checkbox\" name="
 				    "\"classes\" id=\"c-");
@@ -427,7 +427,7 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 			html_attr(b, idv);
 			html_raw(b, "-");
 			html_int(b, (int64_t)k);
-			html_raw(b, "\">");
+			html_raw(b, "\">Class: ");
 			html_text(b,
 				  *c[i].class_titles[k] ? c[i].class_titles[k] : c[i].classes[k]);
 			html_raw(b, "</label></div>");
