@@ -217,8 +217,11 @@ static void summary_view(struct http_request *req, const char *day)
 		html_raw(b, "<tr><th scope=\"row\">");
 		html_text(b, s[i].school_name);
 		html_raw(b, "</th>");
-		for (int p = 0; p < COACHING_PHASE__COUNT; p++)
-			html_textf(b, "<td>%d</td>", s[i].by_phase[p]);
+		for (int p = 0; p < COACHING_PHASE__COUNT; p++) {
+			html_raw(b, "<td>");
+			html_int(b, s[i].by_phase[p]);
+			html_raw(b, "</td>");
+		}
 		html_raw(b, "<td>");
 		html_textf(b, "%d of %d", s[i].goals_met, s[i].goals);
 		html_raw(b, "</td></tr>");
