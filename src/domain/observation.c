@@ -10,6 +10,7 @@
 #include "base/timeutil.h"
 #include "domain/access.h"
 #include "domain/account.h"
+#include "domain/coaching.h"
 #include "domain/roster.h"
 #include "store/db.h"
 
@@ -237,6 +238,21 @@ static bool teaches(struct db *db, const struct account *t, const char *class_si
 	       roster_teaches_class(db, t->district_id, t->person_sid, class_sid);
 }
 
+/* True when teacher_id is one of the cycle's teachers. */
+static bool cycle_has_teacher(struct db *db, int64_t district_id, int64_t cycle_id,
+			      int64_t teacher_id)
+{
+	struct arena a;
+	struct coaching_cycle c;
+	bool in = false;
+	arena_init(&a);
+	if (coaching_cycle_get(db, district_id, cycle_id, &a, &c) == EB_OK)
+		for (size_t i = 0; i < c.nteachers; i++)
+			in |= c.teachers[i] == teacher_id;
+	arena_free(&a);
+	return in;
+}
+
 static bool text_ok(const char *s, size_t max, bool allow_nl)
 {
 	size_t n = strlen(s);
@@ -273,8 +289,13 @@ enum eb_err observation_create(struct db *db, int64_t district_id, const struct 
 	    !teaches(db, &t, in->class_sid))
 		return say(why, cap, EB_EINVAL, "teacher: choose a teacher of this class");
 	if (in->cycle && *in->cycle) {
-		if (cstr_to_i64(in->cycle, 1, INT64_MAX, &cycle_id))
-			return say(why, cap, EB_EINVAL, "cycle: not a coaching cycle");
+		if (cstr_to_i64(in->cycle, 1, INT64_MAX, &cycle_id) ||
+		    !coaching_cycle_exists(db, district_id, cycle_id))
+			return say(why, cap, EB_EINVAL,
+				   "cycle: not a coaching cycle of the district");
+		if (!cycle_has_teacher(db, district_id, cycle_id, teacher_id))
+			return say(why, cap, EB_EINVAL,
+				   "cycle: the teacher observed is not in this coaching cycle");
 	}
 	if (in->initiative && *in->initiative) {
 		if (cstr_to_i64(in->initiative, 1, INT64_MAX, &initiative_id) ||

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "domain/account.h"
+#include "domain/coaching.h"
 #include "domain/district.h"
 #include "domain/observation.h"
 #include "store/db.h"
@@ -236,6 +237,31 @@ static void bad_observations_store_nothing(void **state)
 				 EB_EINVAL);
 		assert_true(strncmp(why, bad[i].starts, strlen(bad[i].starts)) == 0);
 	}
+	/* a cycle of the district, but with the other teacher only */
+	char coach[24];
+	int64_t cycle;
+	snprintf(coach, sizeof coach, "%lld", (long long)f->coach);
+	const char *teachers[] = { otid }, *classes[] = { "cls2" };
+	struct coaching_form cf = { .title = "Talk",
+				    .coach = coach,
+				    .started_on = "2026-01-05",
+				    .teachers = teachers,
+				    .nteachers = 1,
+				    .classes = classes,
+				    .nclasses = 1 };
+	assert_int_equal(coaching_cycle_create(f->db, 1, &cf, &cli, &cycle, why, sizeof why),
+			 EB_OK);
+	char cyc[24];
+	snprintf(cyc, sizeof cyc, "%lld", (long long)cycle);
+	struct observation_form nocycle = { .class_sid = "cls1", .teacher = tid, .cycle = "999" };
+	struct observation_form notin = { .class_sid = "cls1", .teacher = tid, .cycle = cyc };
+	assert_int_equal(
+		observation_create(f->db, 1, &c, &nocycle, 1000, &cli, &id, why, sizeof why),
+		EB_EINVAL);
+	assert_string_equal(why, "cycle: not a coaching cycle of the district");
+	assert_int_equal(observation_create(f->db, 1, &c, &notin, 1000, &cli, &id, why, sizeof why),
+			 EB_EINVAL);
+	assert_string_equal(why, "cycle: the teacher observed is not in this coaching cycle");
 	/* a teacher does not observe */
 	struct observation_form ok = { .class_sid = "cls1", .teacher = tid };
 	assert_int_equal(observation_create(f->db, 1, &t, &ok, 1000, &cli, &id, why, sizeof why),
