@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/str.h"
@@ -423,6 +424,14 @@ DB_ROWSPEC(list_spec, struct list_row, NULL, DB_FIELD_INT(struct list_row, r.id)
 	   DB_FIELD_STR(struct list_row, r.teacher_name),
 	   DB_FIELD_STR(struct list_row, r.observer_name), DB_FIELD_INT(struct list_row, full));
 
+static int newest_first(const void *x, const void *y)
+{
+	const struct observation_row *a = x, *b = y;
+	if (a->started_at != b->started_at)
+		return a->started_at < b->started_at ? 1 : -1;
+	return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;
+}
+
 enum eb_err observation_list(struct db *db, int64_t district_id, const struct account *viewer,
 			     struct arena *a, struct observation_row **rows, size_t *n)
 {
@@ -432,8 +441,10 @@ enum eb_err observation_list(struct db *db, int64_t district_id, const struct ac
 	*n = 0;
 	if (!is_staff(viewer))
 		return EB_OK;
-	/* own and shared first (the SQL marks them), then the rest of the
-	 * district, kept when the viewer may see the class */
+	/* own and shared first (the SQL marks them, and reads them first, so
+	 * that a busy district's newer visits never push them out), then the
+	 * rest of the district, kept when the viewer may see the class; the
+	 * result newest first */
 	enum eb_err rc = db_get_rows(
 		db,
 		"SELECT o.id, o.started_at, coalesce(o.closed_at, 0), o.teacher_id, o.observer_id,"
@@ -446,7 +457,7 @@ enum eb_err observation_list(struct db *db, int64_t district_id, const struct ac
 		" WHERE s.observation_id=o.id AND s.account_id=?2))"
 		" FROM observation o LEFT JOIN class c ON c.district_id=o.district_id"
 		" AND c.sourced_id=o.class_sid WHERE o.district_id=?1"
-		" ORDER BY o.started_at DESC, o.id DESC LIMIT 2000",
+		" ORDER BY 12 DESC, o.started_at DESC, o.id DESC LIMIT 2000",
 		DB_ARGS(DB_INT(district_id), DB_INT(viewer->id)), &list_spec, a, &lr, &ln);
 	if (rc)
 		return rc;
@@ -462,6 +473,7 @@ enum eb_err observation_list(struct db *db, int64_t district_id, const struct ac
 			continue;
 		out[k++] = lr[i].r;
 	}
+	qsort(out, k, sizeof *out, newest_first);
 	*rows = out;
 	*n = k;
 	return EB_OK;
