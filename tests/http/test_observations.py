@@ -153,6 +153,12 @@ class Observations(TempDir):
             self.assertIn("has not shared this one with you", page.text)
             self.assertEqual(principal.get("/observations/1.csv").status, 403)
             self.assertEqual(principal.get("/observations/1.pdf").status, 403)
+            # the tally is the observer's: others are sent to the observation's page
+            r = principal.get("/observations/1/tally")
+            self.assertEqual((r.status, r.header("Location")), (303, "/observations/1"))
+            self.assertEqual(principal.post("/observations/1/tally", {"code": "teacher"}).status,
+                             403)
+            self.assertEqual(count(self.db, "SELECT count(*) FROM observation_mark"), 1)
             # only the teacher shares; the coach cannot
             self.assertEqual(coach.post("/observations/1/share",
                                         {"account": self.principal_id, "share": "1"}).status,

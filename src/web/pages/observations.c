@@ -1149,7 +1149,10 @@ void page_observation_tally(struct http_request *req)
 	if (!load(req, &o, &v, NULL))
 		return;
 	if (!is_observer(req, &o)) {
-		page_error(req, 403, "Not the observer", "Only the observer keeps the tally.");
+		/* only the observer keeps the tally; others read the observation */
+		char to[64];
+		obs_href(to, sizeof to, o.id, "");
+		http_redirect(req, to);
 		return;
 	}
 	struct observation_summary s;
