@@ -12,6 +12,7 @@
 #include "cli/demo_assessment.h"
 #include "cli/demo_kb.h"
 #include "cli/demo_coaching.h"
+#include "cli/demo_observations.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
 #include "cli/demo_tickets.h"
@@ -525,6 +526,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 				    tool_ids[SIM_TOOL_PRACTICE], tool_ids[SIM_TOOL_VIDEO]);
 	if (!rc) /* coaching cycles (issue 15, h15-cycles) */
 		rc = demo_coaching(db, d);
+	if (!rc) /* classroom observations (issue 15, h15-obs) */
+		rc = demo_observations(db, d, time_now());
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -4,12 +4,14 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/access.h"
 #include "domain/account.h"
+#include "domain/coaching.h"
 #include "domain/roster.h"
 #include "store/db.h"
 
@@ -237,6 +239,21 @@ static bool teaches(struct db *db, const struct account *t, const char *class_si
 	       roster_teaches_class(db, t->district_id, t->person_sid, class_sid);
 }
 
+/* True when teacher_id is one of the cycle's teachers. */
+static bool cycle_has_teacher(struct db *db, int64_t district_id, int64_t cycle_id,
+			      int64_t teacher_id)
+{
+	struct arena a;
+	struct coaching_cycle c;
+	bool in = false;
+	arena_init(&a);
+	if (coaching_cycle_get(db, district_id, cycle_id, &a, &c) == EB_OK)
+		for (size_t i = 0; i < c.nteachers; i++)
+			in |= c.teachers[i] == teacher_id;
+	arena_free(&a);
+	return in;
+}
+
 static bool text_ok(const char *s, size_t max, bool allow_nl)
 {
 	size_t n = strlen(s);
@@ -273,8 +290,13 @@ enum eb_err observation_create(struct db *db, int64_t district_id, const struct 
 	    !teaches(db, &t, in->class_sid))
 		return say(why, cap, EB_EINVAL, "teacher: choose a teacher of this class");
 	if (in->cycle && *in->cycle) {
-		if (cstr_to_i64(in->cycle, 1, INT64_MAX, &cycle_id))
-			return say(why, cap, EB_EINVAL, "cycle: not a coaching cycle");
+		if (cstr_to_i64(in->cycle, 1, INT64_MAX, &cycle_id) ||
+		    !coaching_cycle_exists(db, district_id, cycle_id))
+			return say(why, cap, EB_EINVAL,
+				   "cycle: not a coaching cycle of the district");
+		if (!cycle_has_teacher(db, district_id, cycle_id, teacher_id))
+			return say(why, cap, EB_EINVAL,
+				   "cycle: the teacher observed is not in this coaching cycle");
 	}
 	if (in->initiative && *in->initiative) {
 		if (cstr_to_i64(in->initiative, 1, INT64_MAX, &initiative_id) ||
@@ -402,6 +424,14 @@ DB_ROWSPEC(list_spec, struct list_row, NULL, DB_FIELD_INT(struct list_row, r.id)
 	   DB_FIELD_STR(struct list_row, r.teacher_name),
 	   DB_FIELD_STR(struct list_row, r.observer_name), DB_FIELD_INT(struct list_row, full));
 
+static int newest_first(const void *x, const void *y)
+{
+	const struct observation_row *a = x, *b = y;
+	if (a->started_at != b->started_at)
+		return a->started_at < b->started_at ? 1 : -1;
+	return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;
+}
+
 enum eb_err observation_list(struct db *db, int64_t district_id, const struct account *viewer,
 			     struct arena *a, struct observation_row **rows, size_t *n)
 {
@@ -411,8 +441,10 @@ enum eb_err observation_list(struct db *db, int64_t district_id, const struct ac
 	*n = 0;
 	if (!is_staff(viewer))
 		return EB_OK;
-	/* own and shared first (the SQL marks them), then the rest of the
-	 * district, kept when the viewer may see the class */
+	/* own and shared first (the SQL marks them, and reads them first, so
+	 * that a busy district's newer visits never push them out), then the
+	 * rest of the district, kept when the viewer may see the class; the
+	 * result newest first */
 	enum eb_err rc = db_get_rows(
 		db,
 		"SELECT o.id, o.started_at, coalesce(o.closed_at, 0), o.teacher_id, o.observer_id,"
@@ -425,7 +457,7 @@ enum eb_err observation_list(struct db *db, int64_t district_id, const struct ac
 		" WHERE s.observation_id=o.id AND s.account_id=?2))"
 		" FROM observation o LEFT JOIN class c ON c.district_id=o.district_id"
 		" AND c.sourced_id=o.class_sid WHERE o.district_id=?1"
-		" ORDER BY o.started_at DESC, o.id DESC LIMIT 2000",
+		" ORDER BY 12 DESC, o.started_at DESC, o.id DESC LIMIT 2000",
 		DB_ARGS(DB_INT(district_id), DB_INT(viewer->id)), &list_spec, a, &lr, &ln);
 	if (rc)
 		return rc;
@@ -441,6 +473,7 @@ enum eb_err observation_list(struct db *db, int64_t district_id, const struct ac
 			continue;
 		out[k++] = lr[i].r;
 	}
+	qsort(out, k, sizeof *out, newest_first);
 	*rows = out;
 	*n = k;
 	return EB_OK;

@@ -112,7 +112,8 @@ struct observation {
 
 /* A new observation as typed on the form: class (a class sourcedId the
  * observer may see), teacher (an account id of a teacher of that class),
- * cycle (a coaching cycle id or ""), initiative (an initiative id of the
+ * cycle (a coaching cycle id of the district whose teachers include the
+ * teacher, or ""), initiative (an initiative id of the
  * district or ""), focus (free text of at most OBSERVATION_FOCUS_MAX bytes,
  * may be empty). The observation starts at now (Unix s): the tally is live. */
 struct observation_form {

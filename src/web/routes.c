@@ -1,6 +1,7 @@
 /* The route table: every page and endpoint, who may use it, and how; and the
  * main navigation, which shows a viewer the links of this table it may open
  * (router_nav). */
+#include "web/pages/observations.h"
 #include "web/pages/pages.h"
 #include "web/router.h"
 
@@ -61,6 +62,13 @@
 	 ROLE_BIT(ROLE_TEACHER))
 #define COACHING_NEW (ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_COORDINATOR))
 #define COACHING_WRITE (ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_TEACHER))
+/* classroom observations (issue 15, h15-obs): staff who teach or coach; observed by
+ * coaches, principals, coordinators (the observer, teacher and shares: checked in the page) */
+#define OBS_VIEW                                                                                   \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH) |    \
+	 ROLE_BIT(ROLE_TEACHER))
+#define OBS_OBSERVE                                                                                \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
 /* clang-format off */
@@ -244,6 +252,16 @@ const struct route routes[] = {
 	{ "POST", "/coaching/:id/phase", page_coaching_phase, ROLE_BIT(ROLE_COACH), 0, "the coach moves the cycle to a phase (audited)" },
 	{ "GET", "/champions", page_champions, CHAMPIONS_VIEW, 0, "likely tech champions per school and tool, with reasons (?school= ?tool=)" },
 	{ "POST", "/champions/confirm", page_champion_confirm, ROLE_BIT(ROLE_PRINCIPAL), 0, "the principal confirms a champion: role and support matrix (audited)" },
+	/* classroom observation of student discourse (issue 15, h15-obs) */
+	{ "GET", "/observations", page_observations, OBS_VIEW, 0, "classroom observations: mine, my classes', shared with me",
+	  NAV(53, "Observations") },
+	{ "GET", "/observations/new", page_observation_new, OBS_OBSERVE, 0, "start an observation (?class= ?cycle= preselect)" },
+	{ "POST", "/observations/new", page_observation_create, OBS_OBSERVE, 0, "start an observation (audited)" },
+	{ "GET", "/observations/:id", page_observation, OBS_VIEW, 0, "one observation: summary, shifts, rubric, sharing (audited); :id.pdf the debrief, :id.csv the marks" },
+	{ "GET", "/observations/:id/tally", page_observation_tally, OBS_OBSERVE, 0, "the live tally (the observer; no script needed)" },
+	{ "POST", "/observations/:id/tally", page_observation_tally_post, OBS_OBSERVE, 0, "a tally mark, undo, next segment, close" },
+	{ "POST", "/observations/:id/ratings", page_observation_rate, OBS_OBSERVE, 0, "rate an indicator with evidence; the observer's notes" },
+	{ "POST", "/observations/:id/share", page_observation_share, ROLE_BIT(ROLE_TEACHER), 0, "the teacher shares the notes or stops (audited)" },
 };
 
 /* clang-format on */

@@ -123,6 +123,14 @@ MATRIX = {
     "/trainings?tool=1":   [A, A, A, A, A, A, A, F, F, F, N, L],
     "/trainings/new":      [A, A, F, A, F, F, A, F, F, F, A, L],
     "/trainings/1":        [N, N, N, N, N, N, N, F, F, F, N, L],  # none in the fixture
+    # classroom observations (issue 15, h15-obs): none in the fixture
+    # (test_observations.py covers who sees which observation and its exports)
+    "/observations":       [A, A, A, A, A, F, F, F, F, F, A, L],
+    "/observations/new":   [A, A, A, A, F, F, F, F, F, F, A, L],
+    "/observations/1":     [N, N, N, N, N, F, F, F, F, F, N, L],
+    "/observations/1.pdf": [N, N, N, N, N, F, F, F, F, F, N, L],
+    "/observations/1.csv": [N, N, N, N, N, F, F, F, F, F, N, L],
+    "/observations/1/tally": [N, N, N, N, F, F, F, F, F, F, N, L],
     "/champions":          [F, A, A, F, F, F, A, F, F, F, F, L],
     "/champions?school=sch-a2": [F, A, N, F, F, F, A, F, F, F, F, L],
     # coaching cycles (issue 15, h15-cycles)
@@ -175,6 +183,15 @@ POST_MATRIX = {
     "/trainings/1/cancel": ({}, [N, N, N, N, N, N, N, F, F, F, N, L]),
     "/trainings/1/attend": ({}, [N, N, N, N, N, N, N, F, F, F, N, L]),
     "/trainings/1/follow-up": ({"ready": "3"}, [N, N, N, N, N, N, N, F, F, F, N, L]),
+    # observations (issue 15, h15-obs): none in the fixture; starting one for a
+    # teacher who is not the class's is refused (400), nothing stored
+    "/observations/1/tally": ({"code": "teacher"}, [N, N, N, N, F, F, F, F, F, F, N, L]),
+    "/observations/1/ratings": ({"indicator": "math_focus", "level": "3"},
+                                [N, N, N, N, F, F, F, F, F, F, N, L]),
+    "/observations/1/share": ({"account": "1", "share": "1"},
+                              [F, F, F, F, N, F, F, F, F, F, F, L]),
+    "/observations/new": ({"class": "cls-a1-3", "teacher": ""},
+                          [B, B, B, B, F, F, F, F, F, F, B, L]),
     "/champions/confirm": ({"school": "sch-a1", "tool": "1", "account": "999999"},
                            [F, F, B, F, F, F, F, F, F, F, F, L]),
     # coaching cycles (issue 15, h15-cycles): an untitled cycle is refused, nothing
@@ -231,6 +248,8 @@ PATTERN_PATHS = {
     "/devices/:id": "/devices/1",
     "/trainings/:id": "/trainings/1",
     "/coaching/:id": "/coaching/1",
+    "/observations/:id": "/observations/1",
+    "/observations/:id/tally": "/observations/1/tally",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

@@ -185,19 +185,19 @@ static void nav_of_each_role(void **state)
 		int role;
 		const char *nav;
 	} want[] = {
-		/* issue 14: /devices, /trainings, /kb, /tickets; issue 15: /coaching */
+		/* issue 14: /devices, /trainings, /kb, /tickets; issue 15: /coaching /observations */
 		{ ROLE_DISTRICT_ADMIN,
 		  "/home /schools /standards /tools /plans /devices /trainings"
-		  " /initiatives /coaching /assessments /kb /admin/users /admin/audit /tickets" },
+		  " /initiatives /coaching /observations /assessments /kb /admin/users /admin/audit /tickets" },
 		{ ROLE_COORDINATOR,
 		  "/home /schools /standards /tools /plans /trainings /initiatives"
-		  " /coaching /assessments /kb /tickets" },
+		  " /coaching /observations /assessments /kb /tickets" },
 		{ ROLE_PRINCIPAL, "/home /schools /standards /tools /plans /devices /trainings"
-				  " /initiatives /coaching /assessments /kb /tickets" },
+				  " /initiatives /coaching /observations /assessments /kb /tickets" },
 		{ ROLE_COACH, "/home /schools /standards /tools /plans /trainings /initiatives"
-			      " /coaching /assessments /kb /tickets" },
+			      " /coaching /observations /assessments /kb /tickets" },
 		{ ROLE_TEACHER,
-		  "/home /schools /standards /tools /plans /trainings /coaching /assessments /kb"
+		  "/home /schools /standards /tools /plans /trainings /coaching /observations /assessments /kb"
 		  " /tickets" },
 		{ ROLE_TECH_CHAMPION,
 		  "/home /schools /standards /tools /devices /trainings /kb /tickets" },
@@ -213,7 +213,7 @@ static void nav_of_each_role(void **state)
 	/* a teacher who is also a parent in the district keeps the staff links */
 	assert_string_equal(
 		nav_of(true, ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN)),
-		"/home /schools /standards /tools /plans /trainings /coaching /assessments"
+		"/home /schools /standards /tools /plans /trainings /coaching /observations /assessments"
 		" /kb /tickets");
 }
 
