@@ -13,6 +13,7 @@
 #include "cli/demo_kb.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
+#include "cli/demo_teams.h"
 #include "cli/demo_tickets.h"
 #include "cli/demo_trainings.h"
 #include "cli/serve.h"
@@ -522,6 +523,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	if (!rc) /* training sessions (issue 14) */
 		rc = demo_trainings(db, d, sd, sim_learning_week_day(l, 0),
 				    tool_ids[SIM_TOOL_PRACTICE], tool_ids[SIM_TOOL_VIDEO]);
+	if (!rc) /* teams, meetings, action items (issue 15, h15-teams) */
+		rc = demo_teams(db, d, time_now());
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -185,24 +185,25 @@ static void nav_of_each_role(void **state)
 		int role;
 		const char *nav;
 	} want[] = {
-		/* issue 14: /devices, /trainings, /kb, /tickets */
+		/* issue 14: /devices, /trainings, /kb, /tickets; issue 15: /teams (NAV 54) */
 		{ ROLE_DISTRICT_ADMIN,
 		  "/home /schools /standards /tools /plans /devices /trainings"
-		  " /initiatives /assessments /kb /admin/users /admin/audit /tickets" },
+		  " /initiatives /teams /assessments /kb /admin/users /admin/audit /tickets" },
 		{ ROLE_COORDINATOR,
 		  "/home /schools /standards /tools /plans /trainings /initiatives"
-		  " /assessments /kb /tickets" },
+		  " /teams /assessments /kb /tickets" },
 		{ ROLE_PRINCIPAL, "/home /schools /standards /tools /plans /devices /trainings"
-				  " /initiatives /assessments /kb /tickets" },
+				  " /initiatives /teams /assessments /kb /tickets" },
 		{ ROLE_COACH, "/home /schools /standards /tools /plans /trainings /initiatives"
-			      " /assessments /kb /tickets" },
+			      " /teams /assessments /kb /tickets" },
 		{ ROLE_TEACHER,
-		  "/home /schools /standards /tools /plans /trainings /assessments /kb /tickets" },
+		  "/home /schools /standards /tools /plans /trainings /teams /assessments /kb"
+		  " /tickets" },
 		{ ROLE_TECH_CHAMPION,
-		  "/home /schools /standards /tools /devices /trainings /kb /tickets" },
+		  "/home /schools /standards /tools /devices /trainings /teams /kb /tickets" },
 		{ ROLE_IT_STAFF,
-		  "/home /schools /standards /tools /devices /trainings /kb /tickets" },
-		{ ROLE_VENDOR_CONTACT, "/home /standards /tools/approved /kb /tickets" },
+		  "/home /schools /standards /tools /devices /trainings /teams /kb /tickets" },
+		{ ROLE_VENDOR_CONTACT, "/home /standards /tools/approved /teams /kb /tickets" },
 		{ ROLE_GUARDIAN, "/home /standards /tools/approved /kb /tickets" },
 		{ ROLE_STUDENT, "/home /standards /tools/approved /kb /tickets" },
 	};
@@ -211,8 +212,8 @@ static void nav_of_each_role(void **state)
 		assert_string_equal(nav_of(true, ROLE_BIT(want[i].role)), want[i].nav);
 	/* a teacher who is also a parent in the district keeps the staff links */
 	assert_string_equal(nav_of(true, ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN)),
-			    "/home /schools /standards /tools /plans /trainings /assessments /kb"
-			    " /tickets");
+			    "/home /schools /standards /tools /plans /trainings /teams /assessments"
+			    " /kb /tickets");
 }
 
 /* A Content-Disposition line of 200,000 `xname="`: the parameter search
