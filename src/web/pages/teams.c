@@ -498,9 +498,14 @@ static void watch_mastery(struct http_request *req, const struct team *t)
 		snprintf(href, sizeof href, "/standards/%s", w[i].standard);
 		link(b, href, w[i].standard);
 		const struct standard *s = standards_find(w[i].standard);
-		if (s && s->cluster_heading) {
+		if (s && s->cluster_heading && *s->cluster_heading) {
+			/* the heading is a sentence: without its full stop in brackets */
+			size_t hl = strlen(s->cluster_heading);
+			if (s->cluster_heading[hl - 1] == '.')
+				hl--;
+			char *h = arena_strndup(&req->arena, s->cluster_heading, hl);
 			html_raw(b, " (");
-			html_text(b, s->cluster_heading);
+			html_text(b, h ? h : "");
 			html_raw(b, ")");
 		}
 		html_textf(b, ": %lld of %lld students not yet there", (long long)w[i].not_yet,
@@ -1321,6 +1326,9 @@ struct home_teams {
 	struct action_item *x;
 	size_t n;
 	size_t overdue;
+	struct meeting_row *g; /* the viewer's team meetings today (not for coaches: their
+				* coaching home leads with them, h15-cycles) */
+	size_t ng;
 };
 
 void *teams_home_load(struct home_ctx *h)
@@ -1340,8 +1348,12 @@ void *teams_home_load(struct home_ctx *h)
 	civil_from_days(days + TEAMS_REMIND_DAYS, &y, &mo, &d);
 	snprintf(through, sizeof through, "%04d-%02u-%02u", y, mo, d);
 	if (teams_action_items_due(req->db, a->district_id, a->id, today, through, 5, &req->arena,
-				   &s->x, &s->n) ||
-	    !s->n)
+				   &s->x, &s->n))
+		s->n = 0;
+	if (!access_has(a, ROLE_COACH) && teams_meetings_on_day(req->db, a->district_id, a->id,
+								today, &req->arena, &s->g, &s->ng))
+		s->ng = 0;
+	if (!s->n && !s->ng)
 		return NULL;
 	for (size_t i = 0; i < s->n; i++)
 		s->overdue += s->x[i].overdue;
@@ -1359,22 +1371,39 @@ void teams_home_write(struct home_ctx *h, void *state)
 	struct http_request *req = home_ctx_request(h);
 	struct home_teams *s = state;
 	struct buf *b = &req->out;
-	html_raw(b, "<section aria-labelledby=\"h-actions\"><h2 id=\"h-actions\">Action items"
-		    " due</h2><ul>");
-	for (size_t i = 0; i < s->n; i++) {
-		html_raw(b, "<li>");
-		html_text(b, s->x[i].text);
-		html_raw(b, " (");
-		link_id(b, "/teams/", s->x[i].team_id, s->x[i].team_name);
-		html_raw(b, "): ");
-		if (s->x[i].overdue)
-			html_raw(b, "<strong class=\"flag\">overdue</strong>, was due ");
-		else
-			html_raw(b, "due ");
-		html_text(b, s->x[i].due);
-		html_raw(b, "</li>");
+	html_raw(b, "<section aria-labelledby=\"h-actions\"><h2 id=\"h-actions\">Your teams"
+		    "</h2>");
+	if (s->ng) {
+		html_raw(b, "<p>Meeting today: ");
+		for (size_t i = 0; i < s->ng; i++) {
+			if (i)
+				html_raw(b, "; ");
+			char label[TEAMS_NAME_MAX + 16];
+			snprintf(label, sizeof label, "%s at %s", s->g[i].team_name, s->g[i].at);
+			link_id(b, "/meetings/", s->g[i].id, label);
+		}
+		html_raw(b, ".</p>");
 	}
-	html_raw(b, "</ul><p>");
+	if (s->n) {
+		html_raw(b, "<p>Action items due:</p><ul>");
+		for (size_t i = 0; i < s->n; i++) {
+			html_raw(b, "<li>");
+			html_text(b, s->x[i].text);
+			html_raw(b, " (");
+			link_id(b, "/teams/", s->x[i].team_id, s->x[i].team_name);
+			html_raw(b, "): ");
+			if (s->x[i].overdue)
+				html_raw(b, "<strong class=\"flag\">overdue</strong>, was due ");
+			else
+				html_raw(b, "due ");
+			html_text(b, s->x[i].due);
+			html_raw(b, "</li>");
+		}
+		html_raw(b, "</ul>");
+	}
+	html_raw(b, "<p>");
 	link(b, "/action-items", "All my action items");
+	html_raw(b, " &middot; ");
+	link(b, "/teams", "My teams");
 	html_raw(b, "</p></section>");
 }

@@ -6,8 +6,10 @@
 
 struct home_ctx;
 
-/* NULL (no section) when the viewer has no open item due within
- * TEAMS_REMIND_DAYS; an overdue one also adds a next step. */
+/* "Your teams": the viewer's team meetings today (not for coaches, whose
+ * coaching home leads with them) and open items due within
+ * TEAMS_REMIND_DAYS or overdue; NULL (no section) when there is neither.
+ * An overdue item also adds a next step. */
 void *teams_home_load(struct home_ctx *h);
 void teams_home_write(struct home_ctx *h, void *state);
 
