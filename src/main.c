@@ -26,6 +26,7 @@ static const struct command {
 	{ "families", cmd_families, "families in their language: translator, languages, update" },
 	{ "device", cmd_device, "device inventory: import --profile P FILE, list" },
 	{ "tickets", cmd_tickets, "support tickets: sweep (SLA escalations, email notices)" },
+	{ "teams", cmd_teams, "teams' action items: remind (emails due and overdue items)" },
 };
 
 static void usage(FILE *out)

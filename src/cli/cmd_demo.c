@@ -15,6 +15,7 @@
 #include "cli/demo_observations.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
+#include "cli/demo_teams.h"
 #include "cli/demo_tickets.h"
 #include "cli/demo_trainings.h"
 #include "cli/serve.h"
@@ -528,6 +529,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_coaching(db, d);
 	if (!rc) /* classroom observations (issue 15, h15-obs) */
 		rc = demo_observations(db, d, time_now());
+	if (!rc) /* teams, meetings, action items (issue 15, h15-teams) */
+		rc = demo_teams(db, d, time_now());
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/families_send.h"
 #include "cli/serve.h"
+#include "cli/teams_remind.h"
 #include "cli/tickets_sweep.h"
 #include "domain/account.h"
 #include "domain/district.h"
@@ -189,6 +190,11 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 		pthread_detach(tk);
 	else
 		log_error("serve: no ticket sweep thread: tickets do not escalate by themselves");
+	pthread_t tr;
+	if (pthread_create(&tr, NULL, teams_remind_main, (void *)db_path) == 0)
+		pthread_detach(tr);
+	else
+		log_error("serve: no team reminder thread: action items are not reminded");
 	int sig;
 	while (sigwait(&stop_set, &sig) != 0)
 		;

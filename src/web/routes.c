@@ -69,6 +69,11 @@
 	 ROLE_BIT(ROLE_TEACHER))
 #define OBS_OBSERVE                                                                                \
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
+/* teams, meetings, action items (issue 15, h15-teams): staff; who sees which team
+ * (members, leaders of its school) is checked in the page; leaders start teams */
+#define TEAMS_VIEW ROLES_STAFF
+#define TEAMS_START                                                                                \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
 /* clang-format off */
@@ -250,6 +255,22 @@ const struct route routes[] = {
 	{ "POST", "/coaching/:id/goals", page_coaching_goal, COACHING_WRITE, 0, "a goal tied to the class's data (off-grade standards warned; audited)" },
 	{ "POST", "/coaching/:id/share", page_coaching_share, ROLE_BIT(ROLE_TEACHER), 0, "the teacher shares the notes, or stops (audited)" },
 	{ "POST", "/coaching/:id/phase", page_coaching_phase, ROLE_BIT(ROLE_COACH), 0, "the coach moves the cycle to a phase (audited)" },
+	/* teams, meetings, action items (issue 15, h15-teams) */
+	{ "GET", "/teams", page_teams, TEAMS_VIEW, 0, "my teams (leaders: their scope's)", NAV(54, "Teams") },
+	{ "GET", "/teams/new", page_team_new, TEAMS_START, 0, "start a team (initiative, school, grade)" },
+	{ "POST", "/teams/new", page_team_create, TEAMS_START, 0, "save a new team (audited)" },
+	{ "GET", "/teams/:id", page_team, TEAMS_VIEW, 0, "one team: members, next meeting, open action items, the data it watches" },
+	{ "POST", "/teams/:id/members", page_team_member_add, TEAMS_VIEW, 0, "add a member: a user, or a family representative or partner by name (audited)" },
+	{ "POST", "/teams/:id/members/:mid/remove", page_team_member_remove, TEAMS_VIEW, 0, "remove a member (audited)" },
+	{ "POST", "/teams/:id/meetings", page_team_meeting_create, TEAMS_VIEW, 0, "plan a meeting with its agenda (audited)" },
+	{ "GET", "/meetings/:id", page_meeting, TEAMS_VIEW, 0, "a meeting: agenda, attendance, notes, decisions, action items (prints without the forms)" },
+	{ "POST", "/meetings/:id/agenda", page_meeting_agenda, TEAMS_VIEW, 0, "add an agenda item" },
+	{ "POST", "/meetings/:id/notes", page_meeting_notes, TEAMS_VIEW, 0, "save the notes" },
+	{ "POST", "/meetings/:id/attendance", page_meeting_attendance, TEAMS_VIEW, 0, "take attendance" },
+	{ "POST", "/meetings/:id/decisions", page_meeting_decision, TEAMS_VIEW, 0, "record a decision (an initiative's status through the initiative)" },
+	{ "POST", "/meetings/:id/actions", page_meeting_action, TEAMS_VIEW, 0, "add an action item (owner on the team, due on or after the meeting)" },
+	{ "GET", "/action-items", page_action_items, TEAMS_VIEW, 0, "my action items or a team's (?show=open|overdue|done|all ?team=)" },
+	{ "POST", "/action-items/:id/status", page_action_item_status, TEAMS_VIEW, 0, "mark an action item done, dropped or open again" },
 	{ "GET", "/champions", page_champions, CHAMPIONS_VIEW, 0, "likely tech champions per school and tool, with reasons (?school= ?tool=)" },
 	{ "POST", "/champions/confirm", page_champion_confirm, ROLE_BIT(ROLE_PRINCIPAL), 0, "the principal confirms a champion: role and support matrix (audited)" },
 	/* classroom observation of student discourse (issue 15, h15-obs) */

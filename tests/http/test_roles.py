@@ -137,6 +137,13 @@ MATRIX = {
     "/coaching":           [A, A, A, A, A, F, F, F, F, F, A, L],
     "/coaching/new":       [F, A, F, A, F, F, F, F, F, F, F, L],
     "/coaching/1":         [N, N, N, N, N, F, F, F, F, F, N, L],  # none in the fixture
+    # teams, meetings, action items (issue 15, h15-teams): staff; none in the fixture
+    "/teams":              [A, A, A, A, A, A, A, A, F, F, A, L],
+    "/teams/new":          [A, A, A, A, F, F, F, F, F, F, A, L],
+    "/teams/1":            [N, N, N, N, N, N, N, N, F, F, N, L],
+    "/meetings/1":         [N, N, N, N, N, N, N, N, F, F, N, L],
+    "/action-items":       [A, A, A, A, A, A, A, A, F, F, A, L],
+    "/action-items?team=1": [N, N, N, N, N, N, N, N, F, F, N, L],
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
@@ -204,6 +211,22 @@ POST_MATRIX = {
     "/coaching/1/goals": ({"kind": "students"}, [F, F, F, N, N, F, F, F, F, F, F, L]),
     "/coaching/1/share": ({"account": "1"}, [F, F, F, F, N, F, F, F, F, F, F, L]),
     "/coaching/1/phase": ({"phase": "learn"}, [F, F, F, N, F, F, F, F, F, F, F, L]),
+    # teams (issue 15, h15-teams): a team without a name is refused, nothing stored;
+    # no team, meeting or action item 1 in the fixture
+    "/teams/new": ({"name": "", "kind": "school", "school": "sch-a1"},
+                   [B, B, B, B, F, F, F, F, F, F, B, L]),
+    "/teams/1/members": ({"role": "teacher", "account": "teacher"},
+                         [N, N, N, N, N, N, N, N, F, F, N, L]),
+    "/teams/1/members/1/remove": ({}, [N, N, N, N, N, N, N, N, F, F, N, L]),
+    "/teams/1/meetings": ({"date": "2026-03-10", "time": "15:30"},
+                          [N, N, N, N, N, N, N, N, F, F, N, L]),
+    "/meetings/1/agenda": ({"text": "x"}, [N, N, N, N, N, N, N, N, F, F, N, L]),
+    "/meetings/1/notes": ({"notes": "x"}, [N, N, N, N, N, N, N, N, F, F, N, L]),
+    "/meetings/1/attendance": ({}, [N, N, N, N, N, N, N, N, F, F, N, L]),
+    "/meetings/1/decisions": ({"text": "x"}, [N, N, N, N, N, N, N, N, F, F, N, L]),
+    "/meetings/1/actions": ({"text": "x", "owner": "1", "due": "2026-03-10"},
+                            [N, N, N, N, N, N, N, N, F, F, N, L]),
+    "/action-items/1/status": ({"status": "done"}, [N, N, N, N, N, N, N, N, F, F, N, L]),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -250,6 +273,8 @@ PATTERN_PATHS = {
     "/coaching/:id": "/coaching/1",
     "/observations/:id": "/observations/1",
     "/observations/:id/tally": "/observations/1/tally",
+    "/teams/:id": "/teams/1",
+    "/meetings/:id": "/meetings/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

@@ -185,25 +185,25 @@ static void nav_of_each_role(void **state)
 		int role;
 		const char *nav;
 	} want[] = {
-		/* issue 14: /devices, /trainings, /kb, /tickets; issue 15: /coaching /observations */
+		/* issue 14: /devices, /trainings, /kb, /tickets; issue 15: /coaching /observations /teams */
 		{ ROLE_DISTRICT_ADMIN,
 		  "/home /schools /standards /tools /plans /devices /trainings"
-		  " /initiatives /coaching /observations /assessments /kb /admin/users /admin/audit /tickets" },
+		  " /initiatives /coaching /observations /teams /assessments /kb /admin/users /admin/audit /tickets" },
 		{ ROLE_COORDINATOR,
 		  "/home /schools /standards /tools /plans /trainings /initiatives"
-		  " /coaching /observations /assessments /kb /tickets" },
+		  " /coaching /observations /teams /assessments /kb /tickets" },
 		{ ROLE_PRINCIPAL, "/home /schools /standards /tools /plans /devices /trainings"
-				  " /initiatives /coaching /observations /assessments /kb /tickets" },
+				  " /initiatives /coaching /observations /teams /assessments /kb /tickets" },
 		{ ROLE_COACH, "/home /schools /standards /tools /plans /trainings /initiatives"
-			      " /coaching /observations /assessments /kb /tickets" },
+			      " /coaching /observations /teams /assessments /kb /tickets" },
 		{ ROLE_TEACHER,
-		  "/home /schools /standards /tools /plans /trainings /coaching /observations /assessments /kb"
+		  "/home /schools /standards /tools /plans /trainings /coaching /observations /teams /assessments /kb"
 		  " /tickets" },
 		{ ROLE_TECH_CHAMPION,
-		  "/home /schools /standards /tools /devices /trainings /kb /tickets" },
+		  "/home /schools /standards /tools /devices /trainings /teams /kb /tickets" },
 		{ ROLE_IT_STAFF,
-		  "/home /schools /standards /tools /devices /trainings /kb /tickets" },
-		{ ROLE_VENDOR_CONTACT, "/home /standards /tools/approved /kb /tickets" },
+		  "/home /schools /standards /tools /devices /trainings /teams /kb /tickets" },
+		{ ROLE_VENDOR_CONTACT, "/home /standards /tools/approved /teams /kb /tickets" },
 		{ ROLE_GUARDIAN, "/home /standards /tools/approved /kb /tickets" },
 		{ ROLE_STUDENT, "/home /standards /tools/approved /kb /tickets" },
 	};
@@ -213,7 +213,7 @@ static void nav_of_each_role(void **state)
 	/* a teacher who is also a parent in the district keeps the staff links */
 	assert_string_equal(
 		nav_of(true, ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN)),
-		"/home /schools /standards /tools /plans /trainings /coaching /observations /assessments"
+		"/home /schools /standards /tools /plans /trainings /coaching /observations /teams /assessments"
 		" /kb /tickets");
 }
 

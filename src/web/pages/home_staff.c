@@ -30,6 +30,7 @@
 #include "web/pages/home_staff.h"
 #include "web/pages/pages.h"
 #include "web/pages/plans.h"
+#include "web/pages/teams.h"
 #include "web/pages/trainings.h"
 #include "web/router.h"
 
@@ -1272,6 +1273,8 @@ static const struct home_section sections[] = {
 	{ ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_TEACHER) |
 		  ROLE_BIT(ROLE_PRINCIPAL),
 	  trainings_home_load, trainings_home_write },
+	/* team action items due soon or overdue (teams.c; issue 15, h15-teams) */
+	{ ROLES_STAFF, teams_home_load, teams_home_write },
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 

@@ -1026,6 +1026,11 @@ static void detail_page(struct http_request *req, const struct initiative *in, i
 			html_text(b, label_actor(h[i].actor));
 			html_raw(b, "</td><td>");
 			html_text(b, h[i].reason);
+			if (h[i].meeting_id) { /* decided at a team meeting (domain/teams) */
+				html_raw(b, " <a href=\"/meetings/");
+				html_int(b, h[i].meeting_id);
+				html_raw(b, "\">(the team's meeting)</a>");
+			}
 			html_raw(b, "</td><td>");
 			html_text(b, h[i].evidence);
 			html_raw(b, "</td></tr>");

@@ -279,6 +279,22 @@ void page_training_followup(struct http_request *req);
 /* champions.c: likely tech champions found from the data (issue 14) */
 void page_champions(struct http_request *req);
 void page_champion_confirm(struct http_request *req);
+/* teams.c: teams, meetings, action items (issue 15, h15-teams; docs/teams.md) */
+void page_teams(struct http_request *req);
+void page_team_new(struct http_request *req);
+void page_team_create(struct http_request *req);
+void page_team(struct http_request *req);
+void page_team_member_add(struct http_request *req);
+void page_team_member_remove(struct http_request *req);
+void page_team_meeting_create(struct http_request *req);
+void page_meeting(struct http_request *req);
+void page_meeting_agenda(struct http_request *req);
+void page_meeting_notes(struct http_request *req);
+void page_meeting_attendance(struct http_request *req);
+void page_meeting_decision(struct http_request *req);
+void page_meeting_action(struct http_request *req);
+void page_action_items(struct http_request *req);
+void page_action_item_status(struct http_request *req);
 
 /* devices.c: the device inventory (issue 14, h14-devices) */
 void page_devices(struct http_request *req);
