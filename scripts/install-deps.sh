@@ -42,3 +42,11 @@ if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
 		--loglevel=error >/dev/null)
 	cp "$lock" "$stamp"
 fi
+# the single sign-on tests' OpenID provider (tests/http/oidc: oidc-provider), exactly as locked
+lock=tests/http/oidc/package-lock.json
+stamp=tests/http/oidc/node_modules/.installed-lock.json
+if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
+	echo "installing: tests/http/oidc npm packages (npm ci)"
+	(cd tests/http/oidc && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	cp "$lock" "$stamp"
+fi

@@ -26,6 +26,8 @@ static const struct command {
 	{ "families", cmd_families, "families in their language: translator, languages, update" },
 	{ "device", cmd_device, "device inventory: import --profile P FILE, list" },
 	{ "tickets", cmd_tickets, "support tickets: sweep (SLA escalations, email notices)" },
+	{ "sso", cmd_sso, "single sign-on providers: add, list, remove" },
+	{ "secrets", cmd_secrets, "the vault of sealed secrets: rotate its key" },
 };
 
 static void usage(FILE *out)

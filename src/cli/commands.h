@@ -23,6 +23,8 @@ EB_CMD(tool);
 EB_CMD(families);
 EB_CMD(device);
 EB_CMD(tickets);
+EB_CMD(sso);
+EB_CMD(secrets);
 
 /* import's own subcommands (argv[0] is the format name) */
 EB_CMD(import_oneroster);
