@@ -863,14 +863,18 @@ static enum eb_err roster_accounts(struct db *db, const struct sso_provider *p, 
 
 	*n = 0;
 	rc = db_query(db,
-		      email ? "SELECT a.id FROM account a WHERE a.district_id = ?1 AND"
-			      " (a.login = ?2 COLLATE NOCASE OR a.person_sourced_id IN"
-			      " (SELECT sourced_id FROM person WHERE district_id = ?1 AND"
-			      " email = ?2 COLLATE NOCASE)) LIMIT 2"
-			    : "SELECT a.id FROM account a WHERE a.district_id = ?1 AND"
-			      " (a.login = ?2 COLLATE NOCASE OR a.person_sourced_id IN"
-			      " (SELECT sourced_id FROM person WHERE district_id = ?1 AND"
-			      " username = ?2 COLLATE NOCASE)) LIMIT 2",
+		      /* two indexed lookups: the login (unique per district, any case),
+		       * and the roster person's email or username (any case) */
+		      email ? "SELECT id FROM account WHERE district_id = ?1 AND login = ?2"
+			      " UNION SELECT a.id FROM person p CROSS JOIN account a ON"
+			      " a.district_id = p.district_id AND a.person_sourced_id ="
+			      " p.sourced_id WHERE p.district_id = ?1 AND p.email = ?2 COLLATE"
+			      " NOCASE LIMIT 2"
+			    : "SELECT id FROM account WHERE district_id = ?1 AND login = ?2"
+			      " UNION SELECT a.id FROM person p CROSS JOIN account a ON"
+			      " a.district_id = p.district_id AND a.person_sourced_id ="
+			      " p.sourced_id WHERE p.district_id = ?1 AND p.username = ?2 COLLATE"
+			      " NOCASE LIMIT 2",
 		      DB_ARGS(DB_INT(p->district_id), DB_TEXT(value)), &st);
 	if (rc)
 		return rc;

@@ -37,8 +37,8 @@ static int setup(void **state)
 	snprintf(keypath, sizeof keypath, "%s.key", path);
 	unlink(path);
 	unlink(keypath);
-	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) || district_create(db, "One", &d1) ||
-	    district_create(db, "Two", &d2))
+	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) ||
+	    district_create(db, "One", &d1) || district_create(db, "Two", &d2))
 		return -1;
 	return 0;
 }
@@ -64,7 +64,7 @@ static void claims(void **state)
 	const char *base = "{\"iss\":\"" ISS "\",\"aud\":%s,\"sub\":\"u1\",\"iat\":%lld,"
 			   "\"exp\":%lld,\"nonce\":\"%s\"%s}";
 #define TRY(aud, iat, exp, nonce, extra)                                                           \
-	(snprintf(j, sizeof j, base, aud, (long long)(iat), (long long)(exp), nonce, extra),        \
+	(snprintf(j, sizeof j, base, aud, (long long)(iat), (long long)(exp), nonce, extra),       \
 	 check(j, &c, &why))
 
 	assert_int_equal(TRY("\"" AUD "\"", NOW, NOW + 300, NONCE,
@@ -171,8 +171,7 @@ static void state_single_use_and_expiry(void **state)
 	/* as sso_begin stores it (its discovery needs the network) */
 	snprintf(st, sizeof st, "%s", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ");
 	crypto_generichash(h, 32, (const unsigned char *)st, strlen(st), NULL, 0);
-	assert_int_equal(db_execute(db,
-				    "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4)",
+	assert_int_equal(db_execute(db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4)",
 				    DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW),
 					    DB_INT(NOW + SSO_LOGIN_TTL_S)),
 				    NULL),
@@ -180,20 +179,22 @@ static void state_single_use_and_expiry(void **state)
 	/* another provider's callback takes it and fails: it is gone after */
 	assert_int_equal(sso_take_state(db, &q, st, NOW, nonce, verifier, &why), EB_EAUTH);
 	assert_int_equal(sso_take_state(db, &p, st, NOW, nonce, verifier, &why), EB_EAUTH);
-	db_execute(db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4)",
-		   DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW), DB_INT(NOW + SSO_LOGIN_TTL_S)),
-		   NULL);
+	db_execute(
+		db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4)",
+		DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW), DB_INT(NOW + SSO_LOGIN_TTL_S)),
+		NULL);
 	assert_int_equal(sso_take_state(db, &p, st, NOW + 1, nonce, verifier, &why), EB_OK);
 	assert_string_equal(nonce, "nn");
 	assert_string_equal(verifier, "vv");
 	assert_int_equal(sso_take_state(db, &p, st, NOW + 2, nonce, verifier, &why), EB_EAUTH);
 	/* expired */
-	db_execute(db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4)",
-		   DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW), DB_INT(NOW + SSO_LOGIN_TTL_S)),
-		   NULL);
-	assert_int_equal(sso_take_state(db, &p, st, NOW + SSO_LOGIN_TTL_S + 1, nonce, verifier,
-					&why),
-			 EB_EAUTH);
+	db_execute(
+		db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4)",
+		DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW), DB_INT(NOW + SSO_LOGIN_TTL_S)),
+		NULL);
+	assert_int_equal(
+		sso_take_state(db, &p, st, NOW + SSO_LOGIN_TTL_S + 1, nonce, verifier, &why),
+		EB_EAUTH);
 	assert_int_equal(sso_take_state(db, &p, "short", NOW, nonce, verifier, &why), EB_EAUTH);
 }
 
@@ -235,7 +236,8 @@ static void roster_matching(void **state)
 	snprintf(c.email, sizeof c.email, "%s", "renamed@one.example");
 	assert_int_equal(sso_match_account(db, &p, &c, NOW + 5, &a, &why), EB_OK);
 	assert_int_equal(a.id, acc);
-	assert_int_equal(db_get_int(db, "SELECT last_seen_at FROM sso_identity WHERE subject = 'sub-1'",
+	assert_int_equal(db_get_int(db,
+				    "SELECT last_seen_at FROM sso_identity WHERE subject = 'sub-1'",
 				    DB_NOARGS, &n),
 			 EB_OK);
 	assert_int_equal(n, NOW + 5);

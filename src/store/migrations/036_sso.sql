@@ -48,3 +48,8 @@ CREATE TABLE sso_identity (
   PRIMARY KEY (provider_id, subject)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX sso_identity_account ON sso_identity(account_id);
+
+-- A first sign-in finds its person by the roster's email (any case: 003's
+-- person_email_nocase) or username within the district; this is the
+-- username's any-case index, without which that is a scan of every person.
+CREATE INDEX person_username_nocase ON person(district_id, username COLLATE NOCASE);
