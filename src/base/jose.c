@@ -433,6 +433,9 @@ static enum eb_err jwk_from_json(json_t *o, struct jose_key **out, const char **
 	EVP_PKEY_CTX *ctx = NULL;
 	EVP_PKEY *pk = NULL;
 	BIGNUM *a = NULL, *b = NULL;
+	/* the EC point: OSSL_PARAM_BLD keeps a pointer to it until
+	 * OSSL_PARAM_BLD_to_param, so it lives as long as the function */
+	unsigned char pt[1 + 2 * JOSE_EC_COORD];
 	enum jose_alg want;
 	enum eb_err rc = EB_EPARSE;
 
@@ -478,7 +481,6 @@ static enum eb_err jwk_from_json(json_t *o, struct jose_key **out, const char **
 		ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
 	} else {
 		const char *crv = json_string_value(json_object_get(o, "crv"));
-		unsigned char pt[1 + 2 * JOSE_EC_COORD];
 		if (!crv || strcmp(crv, "P-256") != 0) {
 			WHY("EC JWK not on curve P-256");
 			rc = EB_EINVAL;
