@@ -527,6 +527,8 @@ enum eb_err sso_begin(struct db *db, const struct sso_provider *p, const char *r
 
 	if (rc)
 		return rc;
+	/* sign-ins never finished go when they expire (the expiry index) */
+	(void)sso_purge(db, now);
 	random_token(state_out);
 	random_token(nonce);
 	random_token(verifier);

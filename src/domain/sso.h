@@ -97,9 +97,10 @@ struct sso_endpoints {
 enum eb_err sso_discover(struct db *db, const struct sso_provider *p, struct sso_endpoints *out,
 			 const char **why);
 
-/* Starts a sign-in: stores the state, nonce and PKCE verifier, and appends
- * the provider's authorization address to url. state_out gets the state
- * (43 characters) for the browser cookie that binds the sign-in to it. */
+/* Starts a sign-in: removes the expired ones (sso_purge), stores the state,
+ * nonce and PKCE verifier, and appends the provider's authorization address
+ * to url. state_out gets the state (43 characters) for the browser cookie
+ * that binds the sign-in to it. */
 enum eb_err sso_begin(struct db *db, const struct sso_provider *p, const char *redirect_uri,
 		      struct buf *url, char state_out[64], const char **why);
 
