@@ -423,6 +423,13 @@ class SingleSignOn(TempDir):
 
     # ---- crafted tokens (the fake provider) -------------------------------
 
+    def test_expired_sign_ins_are_purged(self):
+        with sqlite3.connect(self.db) as con:
+            con.execute("INSERT INTO sso_login VALUES(randomblob(32), (SELECT id FROM"
+                        " sso_provider WHERE slug = 'fake-idp'), 'n', 'v', 1, 2)")
+        self.fake_start(Browser(self.ca))
+        self.assertFalse(self.q("SELECT 1 FROM sso_login WHERE expires_at = 2"))
+
     def test_fake_provider_accepts_a_good_token(self):
         b = Browser(self.ca)
         state, nonce = self.fake_start(b)
