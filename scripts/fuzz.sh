@@ -12,7 +12,7 @@ fi
 make --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
 	SANFLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer" \
 	build-fuzz/libedbridge.a >/dev/null
-LIBS="$(pkg-config --libs libmicrohttpd jansson libsodium sqlite3 libzip xlsxwriter) -lm -pthread"
+LIBS="$(pkg-config --libs libmicrohttpd jansson libsodium sqlite3 libzip xlsxwriter libcrypto) -lm -pthread"
 CFLAGS="-std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -Isrc -Ibuild-fuzz/gen $(pkg-config --cflags jansson)"
 fail=0
 for f in fuzz/fuzz_*.c; do

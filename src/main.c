@@ -27,6 +27,8 @@ static const struct command {
 	{ "device", cmd_device, "device inventory: import --profile P FILE, list" },
 	{ "tickets", cmd_tickets, "support tickets: sweep (SLA escalations, email notices)" },
 	{ "teams", cmd_teams, "teams' action items: remind (emails due and overdue items)" },
+	{ "sso", cmd_sso, "single sign-on providers: add, list, remove" },
+	{ "secrets", cmd_secrets, "the vault of sealed secrets: rotate its key" },
 };
 
 static void usage(FILE *out)

@@ -24,6 +24,8 @@ EB_CMD(families);
 EB_CMD(device);
 EB_CMD(tickets);
 EB_CMD(teams);
+EB_CMD(sso);
+EB_CMD(secrets);
 
 /* import's own subcommands (argv[0] is the format name) */
 EB_CMD(import_oneroster);

@@ -71,9 +71,23 @@ static void set_cookie(struct http_request *req, const char *name, const char *v
 	http_set_header(req, "Set-Cookie", c);
 }
 
+void auth_set_cookie(struct http_request *req, const char *name, const char *value,
+		     const char *path, long max_age)
+{
+	char c[256];
+	snprintf(c, sizeof c, "%s=%s; Path=%s; HttpOnly; SameSite=Lax; Max-Age=%ld%s", name, value,
+		 path, max_age, cookie_secure ? "; Secure" : "");
+	http_set_header(req, "Set-Cookie", c);
+}
+
 enum eb_err auth_start_session(struct http_request *req, const struct account *a)
 {
 	char token[64], csrf[64];
+	/* rotation: the session this browser had before (a fixed one included)
+	 * ends with the sign-in */
+	const char *old = http_cookie(req, "eb_session");
+	if (old && *old)
+		session_delete(req->db, old);
 	enum eb_err rc = session_create(req->db, a, token, csrf);
 	if (rc)
 		return rc;

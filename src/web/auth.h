@@ -26,7 +26,12 @@ void auth_set_cookie_secure(bool secure);
 void auth_load(struct http_request *req);
 /* Constant-time comparison of the request's CSRF token with the session's. */
 bool auth_csrf_ok(struct http_request *req);
-/* Starts a session for a and sets the cookie. */
+/* Sets cookie name=value (HttpOnly, SameSite=Lax, Secure as configured) for
+ * path, for max_age seconds (0 clears it). value: cookie-safe characters. */
+void auth_set_cookie(struct http_request *req, const char *name, const char *value,
+		     const char *path, long max_age);
+/* Starts a session for a and sets the cookie; the session of the request's
+ * old cookie, if any, is deleted (sessions rotate at sign-in). */
 enum eb_err auth_start_session(struct http_request *req, const struct account *a);
 /* Ends the current session and clears the cookie; forgets this browser's
  * remembered device, if any (signing out on a device means it). */

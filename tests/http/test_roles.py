@@ -52,6 +52,11 @@ MATRIX = {
     "/families/reach":     [A, A, A, F, F, F, F, F, F, F, A, L],
     "/families/reach?school=sch-a2": [A, A, N, F, F, F, F, F, F, F, N, L],
     "/u/not-a-link":       [N, N, N, N, N, N, N, N, N, N, N, N],
+    # single sign-on (issue 16, h16-sso): the providers page; the public
+    # sign-in routes of a provider that does not exist
+    "/admin/sso":          [A, F, F, F, F, F, F, F, F, F, A, L],
+    "/sso/nobody/start":   [N, N, N, N, N, N, N, N, N, N, N, N],
+    "/sso/nobody/callback": [N, N, N, N, N, N, N, N, N, N, N, N],
     "/xapi/about":         [A, A, A, A, A, A, A, A, A, A, A, A],
     "/xapi/statements":    [U, U, U, U, U, U, U, U, U, U, U, U],
     "/xapi/activities/state": [501] * 12,
@@ -227,6 +232,10 @@ POST_MATRIX = {
     "/meetings/1/actions": ({"text": "x", "owner": "1", "due": "2026-03-10"},
                             [N, N, N, N, N, N, N, N, F, F, N, L]),
     "/action-items/1/status": ({"status": "done"}, [N, N, N, N, N, N, N, N, F, F, N, L]),
+    # single sign-on providers (issue 16, h16-sso): a provider without a name is
+    # refused, nothing stored; one that does not exist cannot be removed
+    "/admin/sso": ({"preset": "generic", "slug": ""}, [B, F, F, F, F, F, F, F, F, F, B, L]),
+    "/admin/sso/999/remove": ({}, [N, F, F, F, F, F, F, F, F, F, N, L]),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -242,6 +251,8 @@ PATTERN_PATHS = {
     "/xapi/*": "/xapi/activities/state",
     "/f/:token": "/f/not-a-link",
     "/u/:token": "/u/not-a-link",
+    "/sso/:provider/start": "/sso/nobody/start",
+    "/sso/:provider/callback": "/sso/nobody/callback",
     "/standards/:code": "/standards/3.NF.A.1",
     "/schools/:id": "/schools/sch-a1",
     "/classes/:id": "/classes/cls-a1-3",

@@ -987,6 +987,10 @@ static void district_page(struct http_request *req, int status, const struct for
 	html_raw(b, "<h2>Family messages</h2><p>The weekly update's mail server, text messages,"
 		    " quiet hours and send time: <a href=\"/admin/delivery\">Family message"
 		    " settings</a>.</p>");
+	html_raw(
+		b,
+		"<h2>Single sign-on</h2><p>Sign-in with the district's Google, Microsoft,"
+		" Clever or ClassLink accounts: <a href=\"/admin/sso\">Sign-in providers</a>.</p>");
 	page_end(req);
 }
 

@@ -1159,6 +1159,8 @@ static void admin_write(struct home_ctx *h, void *state)
 		   s->f.locked_accounts == 1 ? "" : "s");
 	html_raw(b, " &middot; ");
 	link(b, "/admin/users", "Users and roles");
+	html_raw(b, " &middot; ");
+	link(b, "/admin/sso", "Single sign-on");
 	html_raw(b, "</dd><dt>Time zone</dt><dd>");
 	html_text(b, s->zone[0] ? s->zone : DISTRICT_TIME_ZONE_DEFAULT);
 	html_raw(b, " &middot; ");

@@ -130,6 +130,7 @@ static void login_form(struct http_request *req, int status, const char *error, 
 	req->status = status;
 	page_begin(req, "Log in");
 	struct buf *b = &req->out;
+	page_sso_signed_out(req);
 	if (error) {
 		html_raw(b, "<p class=\"notice error\" role=\"alert\">");
 		html_text(b, error);
@@ -161,6 +162,7 @@ static void login_form(struct http_request *req, int status, const char *error, 
 		html_url(b, next);
 	}
 	html_raw(b, "\">log in with the access code from your school's letter</a>.</p>");
+	page_sso_buttons(req);
 	page_end(req);
 }
 
@@ -543,6 +545,15 @@ void page_logout(struct http_request *req)
 			     req->session->account.login, "");
 	}
 	auth_end_session(req);
+	/* signed in with a provider: the login page offers its own sign-out */
+	const char *sso = http_cookie(req, "eb_sso");
+	if (sso && *sso && strlen(sso) <= 40 &&
+	    strspn(sso, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(sso)) {
+		auth_set_cookie(req, "eb_sso", "", "/", 0);
+		char *to = arena_printf(&req->arena, "/login?signed_out=%s", sso);
+		http_redirect(req, to ? to : "/login");
+		return;
+	}
 	http_redirect(req, "/login");
 }
 

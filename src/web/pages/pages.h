@@ -28,6 +28,16 @@ void page_unsubscribe_form(struct http_request *req);
 void page_unsubscribe_submit(struct http_request *req);
 void page_families_reach(struct http_request *req);
 void page_admin_delivery(struct http_request *req);
+/* single sign-on (pages/sso.c, docs/sso.md) */
+void page_sso_start(struct http_request *req);
+void page_sso_callback(struct http_request *req);
+void page_admin_sso(struct http_request *req);
+void page_admin_sso_add(struct http_request *req);
+void page_admin_sso_remove(struct http_request *req);
+/* the login page's "Sign in with ..." buttons of the district's providers */
+void page_sso_buttons(struct http_request *req);
+/* after sign-out: the link to the provider's own sign-out, when it has one */
+void page_sso_signed_out(struct http_request *req);
 void page_admin_delivery_save(struct http_request *req);
 void page_logout(struct http_request *req);
 void page_account_password_form(struct http_request *req);
