@@ -127,6 +127,9 @@ const struct route routes[] = {
 	  "create, rotate or revoke a tool credential" },
 	{ "POST", "/tools/:id/csv", page_tool_csv, TOOLS_EDIT, 0, "import a vendor CSV export" },
 	{ "POST", "/tools/:id/map", page_tool_map, TOOLS_EDIT, 0, "map an activity to a standard" },
+	/* data-sharing scopes (issue 16, h16-ags): staff read, editors change (audited) */
+	{ "GET", "/tools/:id/scopes", page_tool_scopes, TOOLS_STAFF, 0, "what a tool may receive (data-sharing scopes)" },
+	{ "POST", "/tools/:id/scopes", page_tool_scopes_set, TOOLS_EDIT, 0, "change what a tool may receive (audited)" },
 	/* data from classroom tools: the tool's own credentials, checked in the handler */
 	{ "GET", "/xapi/about", api_xapi_about, 0, TOOL_API, "xAPI about" },
 	{ "GET", "/xapi/statements", api_xapi_statements_get, 0, TOOL_API, "xAPI statements: get, query" },

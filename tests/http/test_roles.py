@@ -60,6 +60,8 @@ MATRIX = {
     "/tools/new":          [A, A, F, F, F, F, A, F, F, F, A, L],
     "/tools/request":      [A, A, A, A, A, A, A, F, F, F, A, L],
     "/tools/1":            [A, A, A, A, A, A, A, F, F, F, N, L],
+    # a tool's data-sharing scopes (issue 16, h16-ags): staff read, editors change
+    "/tools/1/scopes":     [A, A, A, A, A, A, A, F, F, F, N, L],
     "/initiatives":        [A, A, A, A, F, F, F, F, F, F, A, L],
     "/initiatives/new":    [A, A, F, F, F, F, F, F, F, F, A, L],
     "/initiatives/1":      [N, N, N, N, F, F, F, F, F, F, N, L],  # none in the fixture
@@ -199,6 +201,7 @@ PATTERN_PATHS = {
     "/classes/:id/groups/print": "/classes/cls-a1-3/groups/print",
     "/admin/users/:id": "/admin/users/1",
     "/tools/:id": "/tools/1",
+    "/tools/:id/scopes": "/tools/1/scopes",
     "/initiatives/:id": "/initiatives/1",
     "/students/:id/recommendations": "/students/stu-1/recommendations",
     "/classes/:id/recommendations": "/classes/cls-a1-3/recommendations",

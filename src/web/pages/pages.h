@@ -175,6 +175,10 @@ struct tool;
 void page_tool_data_section(struct http_request *req, const struct tool *t);
 void page_tool_csv(struct http_request *req);
 void page_tool_map(struct http_request *req);
+/* lti_services.c: a tool's data-sharing scopes (issue 16, h16-ags) */
+void page_tool_scopes_section(struct http_request *req, const struct tool *t);
+void page_tool_scopes(struct http_request *req);
+void page_tool_scopes_set(struct http_request *req);
 
 /* api/ingest.c - the endpoints tools send data to */
 void api_xapi_statements_get(struct http_request *req);
