@@ -26,6 +26,7 @@ static const struct command {
 	{ "families", cmd_families, "families in their language: translator, languages, update" },
 	{ "device", cmd_device, "device inventory: import --profile P FILE, list" },
 	{ "tickets", cmd_tickets, "support tickets: sweep (SLA escalations, email notices)" },
+	{ "lti", cmd_lti, "LTI 1.3 tools: add, list, link, keys rotate" },
 };
 
 static void usage(FILE *out)

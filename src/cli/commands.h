@@ -23,6 +23,7 @@ EB_CMD(tool);
 EB_CMD(families);
 EB_CMD(device);
 EB_CMD(tickets);
+EB_CMD(lti);
 
 /* import's own subcommands (argv[0] is the format name) */
 EB_CMD(import_oneroster);
