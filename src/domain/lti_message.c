@@ -391,9 +391,10 @@ static enum eb_err store_items(struct db *db, const struct lti_tool *t, json_t *
 			res->skipped++;
 			continue;
 		}
-		char standards[600], *custom = NULL, title[LTI_TITLE_MAX + 1];
-		const char *t_in = json_string_value(json_object_get(item, "title"));
-		str_copy(title, sizeof title, t_in && *t_in ? t_in : "Activity");
+		char standards[600], *custom = NULL;
+		const char *title = json_string_value(json_object_get(item, "title"));
+		if (!title || !*title)
+			title = "Activity"; /* the title is optional in Deep Linking 2.0 */
 		json_t *cj = json_object_get(item, "custom");
 		if (json_is_object(cj))
 			custom = json_dumps(cj, JSON_COMPACT);
