@@ -437,6 +437,28 @@ class DeepLinkRefusals(unittest.TestCase):
         self.assertEqual(t.get("/lti/add/1?class=cls-a2-3").status, 403)
         self.assertEqual(sql(self.db, "SELECT count(*) FROM lti_launch")[0][0], n)
 
+    def test_keys_rotate(self):
+        c = self.srv.client()
+        before = [k["kid"] for k in json.loads(c.get("/.well-known/jwks.json").text)["keys"]]
+        out = run("lti", "keys", "rotate", "--grace-days", "2", db=self.db).stdout
+        kid = re.search(r"^kid: (\S+)$", out, re.M).group(1)
+        after = [k["kid"] for k in json.loads(c.get("/.well-known/jwks.json").text)["keys"]]
+        self.assertEqual(after[0], kid)
+        self.assertTrue(set(before) <= set(after))  # the old key stays published
+        listed = run("lti", "keys", "list", db=self.db).stdout.splitlines()
+        self.assertEqual(listed[0].split("\t")[0], kid)
+        self.assertEqual(listed[0].split("\t")[2], "-")
+        # the next launch is signed with the new key
+        t = self.srv.client()
+        t.login("teacher")
+        r = self.auth_request(t, self.initiate(t, "/lti/launch/2"))
+        _, fields = launch_form(r.text)
+        head = json.loads(unb64url(fields["id_token"].split(".")[0]))
+        self.assertEqual(head["kid"], kid)
+        # secrets never reach the log or the database in the clear
+        self.assertFalse(sql(self.db, "SELECT 1 FROM lti_platform_key WHERE"
+                                      " private_sealed LIKE '%PRIVATE%'"))
+
     def deep_request(self):
         """A deep-linking request through /lti/login: its claims."""
         t = self.srv.client()
