@@ -7,12 +7,14 @@
  * once, then cached), after each student's first launch (which makes the
  * student's pseudonymous subject for the tool). The goal: <= 2 ms to build
  * and sign.
- *   lti_launch_message_p50_ms / _p90_ms / _p99_ms  (build + sign)
+ *   lti_launch_message_p50_ms / _p90_ms / _p99_ms  (build + sign, wall clock)
+ *   lti_launch_message_cpu_p50_ms / _cpu_p99_ms     (the same, this thread's CPU)
  *   lti_launch_begin_p50_ms                                 (the hint)
  *   lti_launch_errors: N */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -27,13 +29,22 @@
 #define CLASSES 200
 #define ROUNDS 2000
 
+/* this thread's CPU seconds: the work itself, without the waits of a
+ * machine shared with other programs */
+static double thread_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int main(int argc, char **argv)
 {
 	struct large L = { 0 };
 	int students;
 	static char classes[CLASSES][64];
 	static int64_t links[CLASSES];
-	static double build_ms[ROUNDS], begin_ms[ROUNDS];
+	static double build_ms[ROUNDS], begin_ms[ROUNDS], cpu_ms[ROUNDS];
 	const struct audit_actor cli = { 0, "cli", "" };
 	long errors = 0;
 	if (!large_args(argc, argv, &students))
@@ -110,20 +121,23 @@ int main(int argc, char **argv)
 			errors++;
 			continue;
 		}
-		double t1 = time_mono();
+		double t1 = time_mono(), c1 = thread_cpu();
 		if (lti_id_token(L.db, &l, &a, &m, &tok, NULL) || tok.len < 100)
 			errors++;
-		double t2 = time_mono();
+		double t2 = time_mono(), c2 = thread_cpu();
 		buf_free(&tok);
 		if (r < 0)
 			continue;
 		begin_ms[r] = (t1 - t0) * 1e3;
 		build_ms[r] = (t2 - t1) * 1e3;
+		cpu_ms[r] = (c2 - c1) * 1e3;
 	}
 	printf("lti_launch_students: %d\n", students);
 	printf("lti_launch_message_p50_ms: %.3f\n", large_quantile(build_ms, ROUNDS, 0.5));
 	printf("lti_launch_message_p90_ms: %.3f\n", large_quantile(build_ms, ROUNDS, 0.9));
 	printf("lti_launch_message_p99_ms: %.3f\n", large_quantile(build_ms, ROUNDS, 0.99));
+	printf("lti_launch_message_cpu_p50_ms: %.3f\n", large_quantile(cpu_ms, ROUNDS, 0.5));
+	printf("lti_launch_message_cpu_p99_ms: %.3f\n", large_quantile(cpu_ms, ROUNDS, 0.99));
 	printf("lti_launch_begin_p50_ms: %.3f\n", large_quantile(begin_ms, ROUNDS, 0.5));
 	printf("lti_launch_errors: %ld\n", errors);
 	/* the vault's key file beside the database goes with it */
