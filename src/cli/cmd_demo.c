@@ -15,6 +15,7 @@
 #include "cli/demo_plans.h"
 #include "cli/demo_tickets.h"
 #include "cli/demo_trainings.h"
+#include "cli/demo_lti.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -522,6 +523,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	if (!rc) /* training sessions (issue 14) */
 		rc = demo_trainings(db, d, sd, sim_learning_week_day(l, 0),
 				    tool_ids[SIM_TOOL_PRACTICE], tool_ids[SIM_TOOL_VIDEO]);
+	if (!rc) /* LTI launches (issue 16, h16-lti) */
+		rc = demo_lti(db, d, tool_ids[SIM_TOOL_PRACTICE]);
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -64,10 +64,12 @@ MATRIX = {
     "/tools/1/scopes":     [A, A, A, A, A, A, A, F, F, F, N, L],
     # LTI launches (issue 16, h16-lti): tool 1 registered, link 1 in cls-a1-3;
     # a launch answers 303 to the tool's login (staff who see the class, its
-    # students), the tool's authentication request without parameters 400
+    # students); the tool's authentication request without parameters says
+    # what the address is for
     "/lti/launch/1":       [L, L, L, L, L, F, F, F, F, L, N, L],
     "/lti/add/1?class=cls-a1-3": [L, L, F, F, L, F, F, F, F, F, N, L],
-    "/lti/login":          [B, B, B, B, B, B, B, F, F, B, B, L],
+    "/lti/login":          [A, A, A, A, A, A, A, F, F, A, A, L],
+    "/lti/login?scope=openid": [B, B, B, B, B, B, B, F, F, B, B, L],
     "/.well-known/jwks.json": [A, A, A, A, A, A, A, A, A, A, A, A],
     "/assets/lti_autosubmit.js": [A, A, A, A, A, A, A, A, A, A, A, A],
     "/initiatives":        [A, A, A, A, F, F, F, F, F, F, A, L],

@@ -218,6 +218,16 @@ void page_lti_login(struct http_request *req)
 	struct lti_launch l;
 	char iss[ISSUER_MAX], sub[LTI_SUB_MAX + 1];
 	int64_t now = (int64_t)time(NULL);
+	if (!scope && !rtype && !client && !hint && !login_hint) {
+		/* a person who typed the address or followed an old link */
+		page_begin(req, "Signing in to a tool");
+		html_raw(&req->out,
+			 "<p>Apps come back here to sign you in when you open one of "
+			 "their activities. Open an activity from your class page or "
+			 "your home page.</p><p><a href=\"/home\">Your home page</a></p>");
+		page_end(req);
+		return;
+	}
 	if (!is(scope, "openid"))
 		bad = "The tool's request must ask for scope=openid.";
 	else if (!is(rtype, "id_token"))
