@@ -407,6 +407,12 @@ class DeepLinkRefusals(unittest.TestCase):
         self.assertEqual(fields["state"], "s1")
         claims = jwt_payload(fields["id_token"])
         self.assertEqual(claims["aud"], "geo")
+        # the disclosure is audited: one entry, saying what the tool may receive
+        audit = sql(self.db, "SELECT subject_type, detail FROM audit_log WHERE"
+                             " action='lti.launch'")
+        self.assertEqual(len(audit), 1)
+        self.assertEqual(audit[0][0], "lti_link")
+        self.assertIn("may receive: none", audit[0][1])
         r = self.auth_request(teacher, q)
         self.assertEqual(r.status, 400)
         self.assertIn("used already", r.text)

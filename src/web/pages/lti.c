@@ -14,6 +14,8 @@
 #include "base/str.h"
 #include "domain/access.h"
 #include "domain/account.h"
+#include "domain/audit.h"
+#include "domain/data_scope.h"
 #include "domain/district.h"
 #include "domain/lti.h"
 #include "domain/roster.h"
@@ -281,6 +283,22 @@ void page_lti_login(struct http_request *req)
 			   "The launch could not be signed: ask IT to check the platform keys "
 			   "(`edbridge lti keys list`).");
 		return;
+	}
+	/* a disclosure to the tool: who, which activity or class, what it may
+	 * receive about them (the scopes granted) */
+	{
+		struct audit_actor who = { a->id, a->login, req->client_addr };
+		unsigned mask = 0;
+		char shared[200], detail[400], sid[24];
+		data_scope_get(req->db, a->district_id, t.tool_id, &mask);
+		data_scope_describe(mask, shared, sizeof shared);
+		snprintf(detail, sizeof detail,
+			 "%s launch of %.80s in class %.60s; may receive: %s",
+			 l.kind == LTI_LAUNCH_DEEP ? "deep-linking" : "resource-link", t.name,
+			 l.class_sourced_id, shared);
+		snprintf(sid, sizeof sid, "%lld", (long long)(l.link_id ? l.link_id : t.id));
+		audit_record(req->db, a->district_id, &who, "lti.launch",
+			     l.link_id ? "lti_link" : "lti_tool", sid, detail);
 	}
 	/* the form posts to the tool: this page's policy allows that origin */
 	char origin[LTI_URL_MAX + 1], csp[LTI_URL_MAX + 300];
