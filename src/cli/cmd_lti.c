@@ -129,6 +129,8 @@ static int lti_link(int argc, char **argv, struct db *db, int64_t d)
 		fprintf(stderr, "lti link: %s\n", why[0] ? why : eb_strerror(rc));
 		return 1;
 	}
+	if (why[0])
+		fprintf(stderr, "lti link: warning: %s\n", why);
 	printf("link_id: %lld\n", (long long)id);
 	return 0;
 }

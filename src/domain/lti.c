@@ -433,6 +433,57 @@ static enum eb_err store_standards(struct db *db, int64_t district_id, int64_t l
 	return rc;
 }
 
+/* Whether the class's grades (OneRoster "03", "03,04", "KG", "09,10") take
+ * in a standard's grade; true when either is unknown. */
+static bool grade_studied(const char *grades, int grade)
+{
+	if (!grades || !*grades || grade == STANDARDS_GRADE_NONE)
+		return true;
+	for (const char *p = grades; *p;) {
+		size_t n = strcspn(p, ", ");
+		int64_t g = -1;
+		char piece[8];
+		if (n > 0 && n < sizeof piece) {
+			memcpy(piece, p, n);
+			piece[n] = '\0';
+			if (piece[0] == 'K' || piece[0] == 'k' || strcmp(piece, "PK") == 0)
+				g = 0;
+			else if (cstr_to_i64(piece, 0, 13, &g))
+				g = -1;
+		}
+		if (g == grade || (grade == STANDARDS_GRADE_HS && g >= 9))
+			return true;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return false;
+}
+
+/* "standards: CODE is a grade G standard; the class is grade(s) ..." in why
+ * for the first standard the class's grades do not take in (kept: a
+ * warning, not a refusal). */
+static void warn_grades(struct db *db, int64_t district_id, const char *class_sid,
+			const struct std_collect *sc, char *why, size_t cap)
+{
+	struct arena ar;
+	struct roster_class_row c;
+	arena_init(&ar);
+	if (roster_class_get(db, district_id, class_sid, &ar, &c) == EB_OK)
+		for (int i = 0; i < sc->n; i++) {
+			const struct standard *st = standards_find(sc->codes[i]);
+			if (st && !grade_studied(c.grades, st->grade)) {
+				char reason[200];
+				snprintf(reason, sizeof reason,
+					 "%s is a grade %s standard and the class is grade %s: "
+					 "kept, check it",
+					 st->code, st->grade_label, c.grades);
+				say(why, cap, "standards", reason);
+				break;
+			}
+		}
+	arena_free(&ar);
+}
+
 enum eb_err lti_link_add(struct db *db, int64_t district_id, int64_t lti_tool_id,
 			 const struct lti_link_form *in, const struct audit_actor *who, int64_t *id,
 			 char *why, size_t cap)
@@ -494,6 +545,8 @@ enum eb_err lti_link_add(struct db *db, int64_t district_id, int64_t lti_tool_id
 	/* the tool's events about this activity count toward its first standard */
 	if (!rc && sc.n)
 		rc = activity_map_set(db, district_id, t.tool_id, activity, sc.codes[0]);
+	if (!rc)
+		warn_grades(db, district_id, in->class_sourced_id, &sc, why, cap);
 	if (!rc) {
 		char detail[300], sid[24];
 		snprintf(detail, sizeof detail, "LTI link '%.120s' of %.80s in class %.60s",

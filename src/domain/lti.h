@@ -173,8 +173,9 @@ struct lti_link_form {
 /* Stores a link of lti_tool_id in a class of the district (audited; in the
  * caller's transaction when one is open, else its own). EB_EINVAL with
  * "field: reason" in why, EB_ENOTFOUND for an unknown tool or class:
- * nothing stored. A standard the class's course does not cover is stored
- * and warned of in why with rc EB_OK ("" when nothing to warn of). */
+ * nothing stored. A standard of a grade the class does not study (its
+ * roster grades) is stored and warned of in why with rc EB_OK ("standards:
+ * ..."; "" when nothing to warn of). */
 enum eb_err lti_link_add(struct db *db, int64_t district_id, int64_t lti_tool_id,
 			 const struct lti_link_form *in, const struct audit_actor *who, int64_t *id,
 			 char *why, size_t cap);

@@ -217,6 +217,8 @@ static void links(void **state)
 				    .standards = "8.EE.C.7, 8.ee.c.8" };
 	assert_int_equal(lti_link_add(f->db, f->d1, f->lti1, &in, &cli, &id, why, sizeof why),
 			 EB_OK);
+	/* grade 8 standards in a grade 9 class: kept, warned */
+	assert_non_null(strstr(why, "standards: 8.EE.C.7 is a grade 8 standard"));
 	assert_int_equal(lti_link_get(f->db, f->d1, id, &l), EB_OK);
 	assert_int_equal(l.nstandards, 2);
 	assert_string_equal(l.standards[0], "8.EE.C.7");
@@ -253,6 +255,13 @@ static void links(void **state)
 	assert_int_equal(lti_link_list_student(f->db, f->d1, "u-g1", &ar, &rows, &n), EB_OK);
 	assert_int_equal(n, 0);
 	arena_free(&ar);
+	int64_t hs;
+	struct lti_link_form ok = { .class_sourced_id = "k1",
+				    .title = "HS",
+				    .standards = "A-REI.B.3" };
+	assert_int_equal(lti_link_add(f->db, f->d1, f->lti1, &ok, &cli, &hs, why, sizeof why),
+			 EB_OK);
+	assert_string_equal(why, ""); /* a high-school standard in a grade 9 class */
 	assert_int_equal(lti_link_set_standards(f->db, f->d1, id, "", &cli, why, sizeof why),
 			 EB_OK);
 	assert_int_equal(lti_link_get(f->db, f->d1, id, &l), EB_OK);
