@@ -14,8 +14,9 @@
 static const struct {
 	const char *title, *standards, *resource;
 } activities[] = {
-	{ "Equivalent fractions on a number line", "3.NF.A.3", "eq-fractions" },
-	{ "Area with unit squares", "3.MD.C.6", "area-squares" },
+	/* the demo teacher's class is a grade 1 class */
+	{ "Adding and subtracting within 20", "1.OA.C.6", "within-20" },
+	{ "Tens and ones", "1.NBT.B.2", "tens-ones" },
 	{ "Warm-up puzzles", "", "warm-up" },
 };
 
