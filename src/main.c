@@ -29,6 +29,7 @@ static const struct command {
 	{ "teams", cmd_teams, "teams' action items: remind (emails due and overdue items)" },
 	{ "sso", cmd_sso, "single sign-on providers: add, list, remove" },
 	{ "secrets", cmd_secrets, "the vault of sealed secrets: rotate its key" },
+	{ "lti", cmd_lti, "LTI 1.3 tools: add, list, link, keys rotate" },
 };
 
 static void usage(FILE *out)

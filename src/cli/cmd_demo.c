@@ -18,6 +18,7 @@
 #include "cli/demo_teams.h"
 #include "cli/demo_tickets.h"
 #include "cli/demo_trainings.h"
+#include "cli/demo_lti.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -531,6 +532,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_observations(db, d, time_now());
 	if (!rc) /* teams, meetings, action items (issue 15, h15-teams) */
 		rc = demo_teams(db, d, time_now());
+	if (!rc) /* LTI launches (issue 16, h16-lti) */
+		rc = demo_lti(db, d, tool_ids[SIM_TOOL_PRACTICE]);
 	if (keep && !rc)
 		*keep = l;
 	else

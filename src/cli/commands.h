@@ -26,6 +26,7 @@ EB_CMD(tickets);
 EB_CMD(teams);
 EB_CMD(sso);
 EB_CMD(secrets);
+EB_CMD(lti);
 
 /* import's own subcommands (argv[0] is the format name) */
 EB_CMD(import_oneroster);
