@@ -3,7 +3,7 @@
 
 CC      ?= gcc
 PKGS    := libmicrohttpd jansson libsodium sqlite3 libzip xlsxwriter libcurl pangocairo cairo-pdf \
-           libqrencode
+           libqrencode libcrypto
 CSTD    := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 OPT     ?= -O2 -g

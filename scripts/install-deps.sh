@@ -11,6 +11,8 @@ cppcheck clang-format wrk zip unzip libcrack2-dev cracklib-runtime chromium tzda
 gettext libcurl4-openssl-dev apertium apertium-eng-spa python3-aiosmtpd \
 libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-core fonts-noto-cjk fonts-dejavu-core \
 poppler-utils zbar-tools"
+# OpenSSL libcrypto: JWS and JWK for single sign-on (src/base/jose.c)
+PKGS="$PKGS libssl-dev"
 # Node.js for the browser checks: Debian's, unless the machine has one
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
