@@ -39,8 +39,8 @@ const char *lti_scope_uri(enum lti_scope s)
 	return (unsigned)s < LTI_SCOPE__COUNT ? scope_uris[s] : NULL;
 }
 
-static enum eb_err fail(struct lti_error *err, int status, const char *error, const char *fmt,
-			...) __attribute__((format(printf, 4, 5)));
+static enum eb_err fail(struct lti_error *err, int status, const char *error, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 static enum eb_err fail(struct lti_error *err, int status, const char *error, const char *fmt, ...)
 {
 	err->status = status;
@@ -183,7 +183,8 @@ static enum eb_err verify_with_tool_keys(const char *url, const struct jose_jws 
 					slot = oldest;
 				jose_jwks_free(jwks_cache[slot].set);
 				jwks_cache[slot].set = set;
-				snprintf(jwks_cache[slot].url, sizeof jwks_cache[slot].url, "%s", url);
+				snprintf(jwks_cache[slot].url, sizeof jwks_cache[slot].url, "%s",
+					 url);
 				jwks_cache[slot].fetched_at = now;
 			} else if (slot < 0) {
 				*why = "the tool's key set (JWKS URL) could not be fetched";
@@ -214,8 +215,8 @@ static bool aud_matches(json_t *aud, const char *want)
 		return strcmp(json_string_value(aud), want) == 0;
 	size_t i;
 	json_t *v;
-	json_array_foreach(aud, i, v) if (json_is_string(v) && strcmp(json_string_value(v), want) == 0)
-		return true;
+	json_array_foreach(aud, i, v) if (json_is_string(v) &&
+					  strcmp(json_string_value(v), want) == 0) return true;
 	return false;
 }
 
@@ -291,7 +292,8 @@ enum eb_err lti_token_issue(struct db *db, const struct lti_token_request *in,
 	if (rc) {
 		rc = fail(err, 401, "invalid_client", "client_assertion: %s",
 			  rc == EB_EIO ? "the tool's key set (JWKS URL) could not be fetched"
-				       : why ? why : "the signature does not verify");
+			  : why	       ? why
+				       : "the signature does not verify");
 		goto out;
 	}
 	struct tool t;
@@ -333,8 +335,8 @@ enum eb_err lti_token_issue(struct db *db, const struct lti_token_request *in,
 	size_t sl = 0;
 	for (int i = 0; i < LTI_SCOPE__COUNT; i++)
 		if (granted & (1u << i))
-			sl += (size_t)snprintf(scopes + sl, sizeof scopes - sl, "%s%s", sl ? " " : "",
-					       scope_uris[i]);
+			sl += (size_t)snprintf(scopes + sl, sizeof scopes - sl, "%s%s",
+					       sl ? " " : "", scope_uris[i]);
 	unsigned char raw[32], hash[32];
 	char token[LTI_TOKEN_CHARS + 2];
 	randombytes_buf(raw, sizeof raw);
@@ -398,11 +400,12 @@ enum eb_err lti_token_check(struct db *db, const char *authorization, unsigned a
 	unsigned char hash[32];
 	token_hash(authorization + 7, hash);
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
-				  "SELECT a.district_id, a.tool_id, a.scopes, a.expires_at, l.id"
-				  " FROM lti_access_token a JOIN lti_tool l ON l.tool_id = a.tool_id"
-				  " AND l.district_id = a.district_id WHERE a.token_hash = ?1",
-				  DB_ARGS(DB_BLOB(hash, 32)), &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT a.district_id, a.tool_id, a.scopes, a.expires_at, l.id"
+			 " FROM lti_access_token a JOIN lti_tool l ON l.tool_id = a.tool_id"
+			 " AND l.district_id = a.district_id WHERE a.token_hash = ?1",
+			 DB_ARGS(DB_BLOB(hash, 32)), &st);
 	if (rc)
 		return db_fail_err(err, rc);
 	bool found = db_next(st);
@@ -611,7 +614,8 @@ enum eb_err lti_ags_lineitem_put(struct db *db, const struct lti_caller *c, int6
 	const char *label = json_string_value(json_object_get(o, "label"));
 	if (!json_is_number(max) || !(json_number_value(max) > 0) ||
 	    !isfinite(json_number_value(max))) {
-		rc = fail(err, 400, "invalid_request", "scoreMaximum: a number above 0 is required");
+		rc = fail(err, 400, "invalid_request",
+			  "scoreMaximum: a number above 0 is required");
 		goto out;
 	}
 	if (!label || !*label || strlen(label) > 200) {
@@ -648,33 +652,32 @@ enum eb_err lti_ags_lineitem_put(struct db *db, const struct lti_caller *c, int6
 		}
 	}
 	if (item_id)
-		rc = db_execute(db,
-				"UPDATE lti_lineitem SET link_id = ?2, label = ?3, score_maximum = ?4,"
-				" tag = ?5, resource_id = ?6, start_at = ?7, end_at = ?8"
-				" WHERE id = ?1",
-				DB_ARGS(DB_INT(item_id), DB_INT_IF(li.link_id, li.link_id),
-					DB_TEXT(li.label), DB_REAL(li.score_maximum), DB_TEXT(li.tag),
-					DB_TEXT(li.resource_id), DB_TEXT(li.start_at),
-					DB_TEXT(li.end_at)),
-				NULL);
+		rc = db_execute(
+			db,
+			"UPDATE lti_lineitem SET link_id = ?2, label = ?3, score_maximum = ?4,"
+			" tag = ?5, resource_id = ?6, start_at = ?7, end_at = ?8"
+			" WHERE id = ?1",
+			DB_ARGS(DB_INT(item_id), DB_INT_IF(li.link_id, li.link_id),
+				DB_TEXT(li.label), DB_REAL(li.score_maximum), DB_TEXT(li.tag),
+				DB_TEXT(li.resource_id), DB_TEXT(li.start_at), DB_TEXT(li.end_at)),
+			NULL);
 	else
-		rc = db_execute(db,
-				"INSERT INTO lti_lineitem (district_id, tool_id, class_sourced_id,"
-				" link_id, label, score_maximum, tag, resource_id, start_at, end_at,"
-				" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-				DB_ARGS(DB_INT(c->district_id), DB_INT(c->tool_id),
-					DB_TEXT(link.class_sourced_id),
-					DB_INT_IF(li.link_id, li.link_id), DB_TEXT(li.label),
-					DB_REAL(li.score_maximum), DB_TEXT(li.tag),
-					DB_TEXT(li.resource_id), DB_TEXT(li.start_at),
-					DB_TEXT(li.end_at), DB_INT(now)),
-				NULL);
+		rc = db_execute(
+			db,
+			"INSERT INTO lti_lineitem (district_id, tool_id, class_sourced_id,"
+			" link_id, label, score_maximum, tag, resource_id, start_at, end_at,"
+			" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+			DB_ARGS(DB_INT(c->district_id), DB_INT(c->tool_id),
+				DB_TEXT(link.class_sourced_id), DB_INT_IF(li.link_id, li.link_id),
+				DB_TEXT(li.label), DB_REAL(li.score_maximum), DB_TEXT(li.tag),
+				DB_TEXT(li.resource_id), DB_TEXT(li.start_at), DB_TEXT(li.end_at),
+				DB_INT(now)),
+			NULL);
 	if (rc) {
 		rc = db_fail_err(err, rc);
 		goto out;
 	}
-	if (!item_id &&
-	    (rc = db_get_int(db, "SELECT last_insert_rowid()", DB_NOARGS, &li.id))) {
+	if (!item_id && (rc = db_get_int(db, "SELECT last_insert_rowid()", DB_NOARGS, &li.id))) {
 		rc = db_fail_err(err, rc);
 		goto out;
 	}
@@ -712,10 +715,10 @@ enum eb_err lti_ags_lineitem_delete(struct db *db, const struct lti_caller *c, i
 	return rc ? db_fail_err(err, rc) : EB_OK;
 }
 
-static const char *const activity_values[] = { "Initialized", "Started", "InProgress",
-					       "Submitted", "Completed", NULL };
-static const char *const grading_values[] = { "FullyGraded", "Pending", "PendingManual",
-					      "Failed", "NotReady", NULL };
+static const char *const activity_values[] = { "Initialized", "Started",   "InProgress",
+					       "Submitted",   "Completed", NULL };
+static const char *const grading_values[] = { "FullyGraded", "Pending",	 "PendingManual",
+					      "Failed",	     "NotReady", NULL };
 
 static bool one_of(const char *s, const char *const *values)
 {
@@ -831,7 +834,8 @@ enum eb_err lti_ags_score(struct db *db, const struct lti_caller *c, int64_t lin
 	}
 	if (comment && !json_is_null(comment) &&
 	    (!json_is_string(comment) || json_string_length(comment) > 2000)) {
-		rc = fail(err, 400, "invalid_request", "comment: a text of at most 2000 characters");
+		rc = fail(err, 400, "invalid_request",
+			  "comment: a text of at most 2000 characters");
 		goto out;
 	}
 	char sid[256];
@@ -862,8 +866,7 @@ enum eb_err lti_ags_score(struct db *db, const struct lti_caller *c, int64_t lin
 		rc = db_fail_err(err, rc);
 		goto out;
 	}
-	if (stored_at != INT64_MIN &&
-	    (at < stored_at || (at == stored_at && ms < stored_ms))) {
+	if (stored_at != INT64_MIN && (at < stored_at || (at == stored_at && ms < stored_ms))) {
 		rc = fail(err, 409, "conflict",
 			  "timestamp: a later score of this student is stored already");
 		goto out;
@@ -882,9 +885,8 @@ enum eb_err lti_ags_score(struct db *db, const struct lti_caller *c, int64_t lin
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 			DB_ARGS(DB_INT(c->district_id), DB_INT(li.id), DB_TEXT(sid),
 				DB_REAL_IF(has_score, g), DB_REAL_IF(has_score, m), DB_TEXT(ap),
-				DB_TEXT(gp), DB_TEXT(json_is_string(comment)
-							     ? json_string_value(comment)
-							     : ""),
+				DB_TEXT(gp),
+				DB_TEXT(json_is_string(comment) ? json_string_value(comment) : ""),
 				DB_TEXT(ts), DB_INT(now)),
 			NULL);
 	if (!rc && has_score && strcmp(gp, "FullyGraded") == 0) {
@@ -948,14 +950,15 @@ enum eb_err lti_ags_results(struct db *db, const struct lti_caller *c, int64_t l
 	if (rc || (rc = lineitem_load(db, c, &link, item_id, &li, err)))
 		return rc;
 	struct db_stmt *st;
-	if ((rc = db_query(db,
-			   "SELECT s.sub, r.score_given, r.score_maximum, r.comment FROM lti_score r"
-			   " JOIN account a ON a.district_id = r.district_id AND"
-			   " a.person_sourced_id = r.student_sourced_id"
-			   " JOIN lti_subject s ON s.lti_tool_id = ?2 AND s.account_id = a.id"
-			   " WHERE r.lineitem_id = ?1 AND (?3 IS NULL OR s.sub = ?3)"
-			   " ORDER BY s.sub",
-			   DB_ARGS(DB_INT(li.id), DB_INT(c->lti_tool_id), DB_TEXT(user_id)), &st)))
+	if ((rc = db_query(
+		     db,
+		     "SELECT s.sub, r.score_given, r.score_maximum, r.comment FROM lti_score r"
+		     " JOIN account a ON a.district_id = r.district_id AND"
+		     " a.person_sourced_id = r.student_sourced_id"
+		     " JOIN lti_subject s ON s.lti_tool_id = ?2 AND s.account_id = a.id"
+		     " WHERE r.lineitem_id = ?1 AND (?3 IS NULL OR s.sub = ?3)"
+		     " ORDER BY s.sub",
+		     DB_ARGS(DB_INT(li.id), DB_INT(c->lti_tool_id), DB_TEXT(user_id)), &st)))
 		return db_fail_err(err, rc);
 	json_t *arr = json_array();
 	int n = 0;
@@ -995,12 +998,12 @@ enum eb_err lti_nrps_members(struct db *db, const struct lti_caller *c,
 	if (limit < 1 || limit > LTI_NRPS_PAGE_MAX)
 		limit = LTI_NRPS_PAGE_DEFAULT;
 	int64_t one;
-	enum eb_err rc = db_get_int(db,
-				    "SELECT 1 FROM lti_link WHERE district_id = ?1 AND"
-				    " lti_tool_id = ?2 AND class_sourced_id = ?3 LIMIT 1",
-				    DB_ARGS(DB_INT(c->district_id), DB_INT(c->lti_tool_id),
-					    DB_TEXT(class_sourced_id)),
-				    &one);
+	enum eb_err rc = db_get_int(
+		db,
+		"SELECT 1 FROM lti_link WHERE district_id = ?1 AND"
+		" lti_tool_id = ?2 AND class_sourced_id = ?3 LIMIT 1",
+		DB_ARGS(DB_INT(c->district_id), DB_INT(c->lti_tool_id), DB_TEXT(class_sourced_id)),
+		&one);
 	if (rc == EB_ENOTFOUND)
 		return fail(err, 404, "not_found",
 			    "no such context: the tool has no resource link in this class");
@@ -1010,7 +1013,8 @@ enum eb_err lti_nrps_members(struct db *db, const struct lti_caller *c,
 	if ((rc = data_scope_get(db, c->district_id, c->tool_id, &mask)))
 		return db_fail_err(err, rc);
 	bool f_name = mask & (1u << DATA_SCOPE_NAME), f_email = mask & (1u << DATA_SCOPE_EMAIL);
-	bool f_sid = mask & (1u << DATA_SCOPE_STUDENT_ID), f_class = mask & (1u << DATA_SCOPE_CLASS);
+	bool f_sid = mask & (1u << DATA_SCOPE_STUDENT_ID),
+	     f_class = mask & (1u << DATA_SCOPE_CLASS);
 	if ((rc = db_begin(db)))
 		return db_fail_err(err, rc);
 	/* every member with an account gets its subject first (stable, random) */
@@ -1043,32 +1047,34 @@ enum eb_err lti_nrps_members(struct db *db, const struct lti_caller *c,
 		if (rc)
 			goto dberr;
 		if (more_missing &&
-		    (rc = db_query(db,
-				   "SELECT DISTINCT a.id FROM enrollment e JOIN account a ON"
-				   " a.district_id = e.district_id AND a.person_sourced_id ="
-				   " e.user_sourced_id WHERE e.district_id = ?1 AND"
-				   " e.class_sourced_id = ?2 AND e.status = 'active' AND e.role IN"
-				   " ('student', 'teacher') AND NOT EXISTS (SELECT 1 FROM lti_subject"
-				   " s WHERE s.lti_tool_id = ?3 AND s.account_id = a.id)",
-				   DB_ARGS(DB_INT(c->district_id), DB_TEXT(class_sourced_id),
-					   DB_INT(c->lti_tool_id)),
-				   &st)))
+		    (rc = db_query(
+			     db,
+			     "SELECT DISTINCT a.id FROM enrollment e JOIN account a ON"
+			     " a.district_id = e.district_id AND a.person_sourced_id ="
+			     " e.user_sourced_id WHERE e.district_id = ?1 AND"
+			     " e.class_sourced_id = ?2 AND e.status = 'active' AND e.role IN"
+			     " ('student', 'teacher') AND NOT EXISTS (SELECT 1 FROM lti_subject"
+			     " s WHERE s.lti_tool_id = ?3 AND s.account_id = a.id)",
+			     DB_ARGS(DB_INT(c->district_id), DB_TEXT(class_sourced_id),
+				     DB_INT(c->lti_tool_id)),
+			     &st)))
 			goto dberr;
 	} while (more_missing);
 	json_t *members = json_array();
-	if ((rc = db_query(db,
-			   "SELECT s.sub, max(e.role = 'teacher'), p.given_name, p.family_name,"
-			   " p.email, p.sourced_id FROM enrollment e JOIN account a ON"
-			   " a.district_id = e.district_id AND a.person_sourced_id = e.user_sourced_id"
-			   " JOIN lti_subject s ON s.lti_tool_id = ?3 AND s.account_id = a.id"
-			   " JOIN person p ON p.district_id = e.district_id AND p.sourced_id ="
-			   " e.user_sourced_id WHERE e.district_id = ?1 AND e.class_sourced_id = ?2"
-			   " AND e.status = 'active' AND e.role IN ('student', 'teacher')"
-			   " AND s.sub > ?4 GROUP BY s.sub ORDER BY s.sub LIMIT ?5",
-			   DB_ARGS(DB_INT(c->district_id), DB_TEXT(class_sourced_id),
-				   DB_INT(c->lti_tool_id), DB_TEXT(after ? after : ""),
-				   DB_INT(limit + 1)),
-			   &st))) {
+	if ((rc = db_query(
+		     db,
+		     "SELECT s.sub, max(e.role = 'teacher'), p.given_name, p.family_name,"
+		     " p.email, p.sourced_id FROM enrollment e JOIN account a ON"
+		     " a.district_id = e.district_id AND a.person_sourced_id = e.user_sourced_id"
+		     " JOIN lti_subject s ON s.lti_tool_id = ?3 AND s.account_id = a.id"
+		     " JOIN person p ON p.district_id = e.district_id AND p.sourced_id ="
+		     " e.user_sourced_id WHERE e.district_id = ?1 AND e.class_sourced_id = ?2"
+		     " AND e.status = 'active' AND e.role IN ('student', 'teacher')"
+		     " AND s.sub > ?4 GROUP BY s.sub ORDER BY s.sub LIMIT ?5",
+		     DB_ARGS(DB_INT(c->district_id), DB_TEXT(class_sourced_id),
+			     DB_INT(c->lti_tool_id), DB_TEXT(after ? after : ""),
+			     DB_INT(limit + 1)),
+		     &st))) {
 		json_decref(members);
 		goto dberr;
 	}
@@ -1119,8 +1125,8 @@ enum eb_err lti_nrps_members(struct db *db, const struct lti_caller *c,
 		}
 		json_object_set_new(ctx, "title", json_string(title));
 	}
-	json_t *doc = json_pack("{s:s, s:o, s:o}", "id", self_url, "context", ctx, "members",
-				members);
+	json_t *doc =
+		json_pack("{s:s, s:o, s:o}", "id", self_url, "context", ctx, "members", members);
 	/* the disclosure is audited: which tool, which fields, how many students */
 	char fields[200], detail[300], tool_id[24];
 	data_scope_describe(mask & ((1u << DATA_SCOPE_NAME) | (1u << DATA_SCOPE_EMAIL) |
@@ -1293,9 +1299,8 @@ static enum eb_err forget_student(struct db *db, int64_t d, int64_t tool, int64_
 	return rc;
 }
 
-enum eb_err lti_forget(struct db *db, int64_t district_id, int64_t tool_id,
-		       const char *student_sid, const struct audit_actor *who,
-		       struct lti_forget_report *report)
+enum eb_err lti_forget(struct db *db, int64_t district_id, int64_t tool_id, const char *student_sid,
+		       const struct audit_actor *who, struct lti_forget_report *report)
 {
 	memset(report, 0, sizeof *report);
 	struct tool t;
@@ -1326,14 +1331,15 @@ enum eb_err lti_forget(struct db *db, int64_t district_id, int64_t tool_id,
 		char **sids = NULL;
 		size_t n = 0, cap = 0;
 		struct db_stmt *st;
-		if (!(rc = db_query(db,
-				    "SELECT student_sourced_id FROM tool_student WHERE district_id ="
-				    " ?1 AND tool_id = ?2 UNION SELECT student_sourced_id FROM"
-				    " learning_event WHERE district_id = ?1 AND tool_id = ?2 AND"
-				    " student_sourced_id IS NOT NULL UNION SELECT r.student_sourced_id"
-				    " FROM lti_score r JOIN lti_lineitem l ON l.id = r.lineitem_id"
-				    " WHERE l.district_id = ?1 AND l.tool_id = ?2",
-				    DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), &st))) {
+		if (!(rc = db_query(
+			      db,
+			      "SELECT student_sourced_id FROM tool_student WHERE district_id ="
+			      " ?1 AND tool_id = ?2 UNION SELECT student_sourced_id FROM"
+			      " learning_event WHERE district_id = ?1 AND tool_id = ?2 AND"
+			      " student_sourced_id IS NOT NULL UNION SELECT r.student_sourced_id"
+			      " FROM lti_score r JOIN lti_lineitem l ON l.id = r.lineitem_id"
+			      " WHERE l.district_id = ?1 AND l.tool_id = ?2",
+			      DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), &st))) {
 			while (db_next(st)) {
 				if (n == cap) {
 					size_t nc = cap ? cap * 2 : 64;
@@ -1362,20 +1368,20 @@ enum eb_err lti_forget(struct db *db, int64_t district_id, int64_t tool_id,
 		     "DELETE FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2",
 		     DB_INT(d), DB_INT(tl));
 		STEP("caliper_event",
-		     "DELETE FROM caliper_event WHERE district_id = ?1 AND tool_id = ?2",
-		     DB_INT(d), DB_INT(tl));
+		     "DELETE FROM caliper_event WHERE district_id = ?1 AND tool_id = ?2", DB_INT(d),
+		     DB_INT(tl));
 		STEP("quarantine", "DELETE FROM quarantine WHERE district_id = ?1 AND tool_id = ?2",
 		     DB_INT(d), DB_INT(tl));
 		STEP("activity_map",
-		     "DELETE FROM activity_map WHERE district_id = ?1 AND tool_id = ?2",
-		     DB_INT(d), DB_INT(tl));
+		     "DELETE FROM activity_map WHERE district_id = ?1 AND tool_id = ?2", DB_INT(d),
+		     DB_INT(tl));
 		STEP("tool_day", "DELETE FROM tool_day WHERE district_id = ?1 AND tool_id = ?2",
 		     DB_INT(d), DB_INT(tl));
 		STEP("tool_total", "DELETE FROM tool_total WHERE district_id = ?1 AND tool_id = ?2",
 		     DB_INT(d), DB_INT(tl));
 		STEP("lti_lineitem",
-		     "DELETE FROM lti_lineitem WHERE district_id = ?1 AND tool_id = ?2",
-		     DB_INT(d), DB_INT(tl));
+		     "DELETE FROM lti_lineitem WHERE district_id = ?1 AND tool_id = ?2", DB_INT(d),
+		     DB_INT(tl));
 		STEP("lti_access_token",
 		     "DELETE FROM lti_access_token WHERE district_id = ?1 AND tool_id = ?2",
 		     DB_INT(d), DB_INT(tl));
@@ -1407,9 +1413,12 @@ enum eb_err lti_forget(struct db *db, int64_t district_id, int64_t tool_id,
 					   b.len ? buf_cstr(&b) : "nothing was stored");
 		buf_free(&b);
 	}
-	if (!rc && !student_sid && t.status != TOOL_RETIRED &&
-	    tool_status_allowed(t.status, TOOL_RETIRED))
-		rc = tools_set_status(db, district_id, tool_id, TOOL_RETIRED,
+	/* a removed tool is retired; one never approved is denied */
+	enum tool_status to = tool_status_allowed(t.status, TOOL_RETIRED) ? TOOL_RETIRED
+									  : TOOL_DENIED;
+	if (!rc && !student_sid && t.status != TOOL_RETIRED && t.status != TOOL_DENIED &&
+	    tool_status_allowed(t.status, to))
+		rc = tools_set_status(db, district_id, tool_id, to,
 				      "removed: its data about students was deleted", NULL, who,
 				      NULL, 0);
 	if (rc || (rc = db_commit(db)))

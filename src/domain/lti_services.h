@@ -33,20 +33,20 @@
 
 struct db;
 
-#define LTI_TOKEN_TTL_S 3600	   /* an access token's life */
-#define LTI_ASSERTION_MAX_S 3600   /* a client assertion's exp at most this far ahead */
-#define LTI_CLOCK_SKEW_S 60	   /* tolerance on exp and iat */
-#define LTI_TOKEN_CHARS 43	   /* base64url of 32 random bytes */
-#define LTI_SCORE_CORRECT_AT 0.8   /* scoreGiven / scoreMaximum counted as correct */
-#define LTI_NRPS_PAGE_DEFAULT 100  /* members per page without ?limit */
+#define LTI_TOKEN_TTL_S 3600	  /* an access token's life */
+#define LTI_ASSERTION_MAX_S 3600  /* a client assertion's exp at most this far ahead */
+#define LTI_CLOCK_SKEW_S 60	  /* tolerance on exp and iat */
+#define LTI_TOKEN_CHARS 43	  /* base64url of 32 random bytes */
+#define LTI_SCORE_CORRECT_AT 0.8  /* scoreGiven / scoreMaximum counted as correct */
+#define LTI_NRPS_PAGE_DEFAULT 100 /* members per page without ?limit */
 #define LTI_NRPS_PAGE_MAX 1000
 
 /* The OAuth scopes of the services (bits of a grant). */
 enum lti_scope {
-	LTI_SCOPE_LINEITEM,	  /* .../lti-ags/scope/lineitem */
-	LTI_SCOPE_LINEITEM_READ,  /* .../lti-ags/scope/lineitem.readonly */
-	LTI_SCOPE_RESULT_READ,	  /* .../lti-ags/scope/result.readonly */
-	LTI_SCOPE_SCORE,	  /* .../lti-ags/scope/score */
+	LTI_SCOPE_LINEITEM,	   /* .../lti-ags/scope/lineitem */
+	LTI_SCOPE_LINEITEM_READ,   /* .../lti-ags/scope/lineitem.readonly */
+	LTI_SCOPE_RESULT_READ,	   /* .../lti-ags/scope/result.readonly */
+	LTI_SCOPE_SCORE,	   /* .../lti-ags/scope/score */
 	LTI_SCOPE_MEMBERSHIP_READ, /* .../lti-nrps/scope/contextmembership.readonly */
 	LTI_SCOPE__COUNT
 };
@@ -176,7 +176,7 @@ struct lti_forget_report {
 		char table[64];
 		int64_t rows;
 	} t[LTI_FORGET_TABLES];
-	int64_t students;   /* students whose mastery was recomputed */
+	int64_t students; /* students whose mastery was recomputed */
 };
 
 /* Deletes the inventory tool's data about one student (student_sid) or,
@@ -186,12 +186,12 @@ struct lti_forget_report {
  * per-student summary rows; then recomputes the students' mastery from the
  * evidence left. With student_sid NULL also the tool's line items, access
  * tokens, assertion ids, LTI registration (links, launches), credentials,
- * scopes and activity map. One transaction; audited (delete, subject
+ * scopes and activity map, and the tool is retired (denied when it was
+ * never approved). One transaction; audited (delete, subject
  * tool_data, with the counts). EB_ENOTFOUND for a tool or student not in
  * the district. */
-enum eb_err lti_forget(struct db *db, int64_t district_id, int64_t tool_id,
-		       const char *student_sid, const struct audit_actor *who,
-		       struct lti_forget_report *report);
+enum eb_err lti_forget(struct db *db, int64_t district_id, int64_t tool_id, const char *student_sid,
+		       const struct audit_actor *who, struct lti_forget_report *report);
 
 /* Writes the report as "table: rows" lines into out. */
 void lti_forget_describe(const struct lti_forget_report *r, struct buf *out);

@@ -62,6 +62,11 @@ MATRIX = {
     "/tools/1":            [A, A, A, A, A, A, A, F, F, F, N, L],
     # a tool's data-sharing scopes (issue 16, h16-ags): staff read, editors change
     "/tools/1/scopes":     [A, A, A, A, A, A, A, F, F, F, N, L],
+    # LTI services (h16-ags): a tool's bearer token, never a person's session
+    "/lti/ags/1/lineitems": [U] * 12,
+    "/lti/ags/1/lineitems/1": [U] * 12,
+    "/lti/ags/1/lineitems/1/results": [U] * 12,
+    "/lti/nrps/cls-a1-3/memberships": [U] * 12,
     "/initiatives":        [A, A, A, A, F, F, F, F, F, F, A, L],
     "/initiatives/new":    [A, A, F, F, F, F, F, F, F, F, A, L],
     "/initiatives/1":      [N, N, N, N, F, F, F, F, F, F, N, L],  # none in the fixture
@@ -175,6 +180,13 @@ POST_MATRIX = {
     "/trainings/1/follow-up": ({"ready": "3"}, [N, N, N, N, N, N, N, F, F, F, N, L]),
     "/champions/confirm": ({"school": "sch-a1", "tool": "1", "account": "999999"},
                            [F, F, B, F, F, F, F, F, F, F, F, L]),
+    # data-sharing scopes (issue 16, h16-ags): an element not on the list is
+    # refused (400), nothing stored, where the role may change them; no tool 1
+    # in this fixture: 404
+    "/tools/1/scopes": ({"scope": "ssn"}, [N, N, F, F, F, F, N, F, F, F, N, L]),
+    # /lti/token answers every session alike: a person is no tool (RFC 6749 JSON)
+    "/lti/token": ({"grant_type": "client_credentials"}, [B] * 12),
+    "/lti/ags/1/lineitems/1/scores": ({"userId": "x"}, [U] * 12),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -202,6 +214,10 @@ PATTERN_PATHS = {
     "/admin/users/:id": "/admin/users/1",
     "/tools/:id": "/tools/1",
     "/tools/:id/scopes": "/tools/1/scopes",
+    "/lti/ags/:link/lineitems": "/lti/ags/1/lineitems",
+    "/lti/ags/:link/lineitems/:item": "/lti/ags/1/lineitems/1",
+    "/lti/ags/:link/lineitems/:item/results": "/lti/ags/1/lineitems/1/results",
+    "/lti/nrps/:context/memberships": "/lti/nrps/cls-a1-3/memberships",
     "/initiatives/:id": "/initiatives/1",
     "/students/:id/recommendations": "/students/stu-1/recommendations",
     "/classes/:id/recommendations": "/classes/cls-a1-3/recommendations",

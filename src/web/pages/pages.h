@@ -179,6 +179,16 @@ void page_tool_map(struct http_request *req);
 void page_tool_scopes_section(struct http_request *req, const struct tool *t);
 void page_tool_scopes(struct http_request *req);
 void page_tool_scopes_set(struct http_request *req);
+/* api/lti_services.c: the LTI Advantage services tools call (h16-ags) */
+void api_lti_token(struct http_request *req);
+void api_lti_lineitems_get(struct http_request *req);
+void api_lti_lineitems_post(struct http_request *req);
+void api_lti_lineitem_get(struct http_request *req);
+void api_lti_lineitem_put(struct http_request *req);
+void api_lti_lineitem_delete(struct http_request *req);
+void api_lti_scores(struct http_request *req);
+void api_lti_results(struct http_request *req);
+void api_lti_nrps(struct http_request *req);
 
 /* api/ingest.c - the endpoints tools send data to */
 void api_xapi_statements_get(struct http_request *req);
