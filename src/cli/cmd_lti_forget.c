@@ -13,7 +13,8 @@
 #include "store/db.h"
 
 static const char forget_usage[] =
-	"usage: edbridge lti forget --tool TOOL --student SOURCED_ID [--db FILE] [--district-id N]\n"
+	"usage: edbridge lti forget --tool TOOL --student SOURCED_ID [--db FILE] [--district-id "
+	"N]\n"
 	"       edbridge tool remove TOOL [--db FILE] [--district-id N]\n\n"
 	"lti forget deletes what TOOL sent or holds about one student (learning events,\n"
 	"  xAPI statements and Caliper events, scores, the pseudonymous id) and recomputes\n"
@@ -49,8 +50,9 @@ static int forget(int argc, char **argv, const char *which, const char *student)
 	}
 	enum eb_err e = lti_forget(db, d, t.id, student, &cli_actor, &rep);
 	if (e == EB_ENOTFOUND) {
-		fprintf(stderr, "%s: --student: no student '%s' in this district; nothing removed\n",
-			cmd, student ? student : "");
+		fprintf(stderr,
+			"%s: --student: no student '%s' in this district; nothing removed\n", cmd,
+			student ? student : "");
 		goto out;
 	}
 	if (e) {
@@ -71,9 +73,8 @@ out:
 
 int cmd_lti_forget(int argc, char **argv)
 {
-	return forget(argc, argv, cli_opt(argc, argv, "--tool"), cli_opt(argc, argv, "--student")
-				    ? cli_opt(argc, argv, "--student")
-				    : "");
+	return forget(argc, argv, cli_opt(argc, argv, "--tool"),
+		      cli_opt(argc, argv, "--student") ? cli_opt(argc, argv, "--student") : "");
 }
 
 int cmd_tool_remove(int argc, char **argv)

@@ -132,6 +132,7 @@ const struct route routes[] = {
 	/* data-sharing scopes (issue 16, h16-ags): staff read, editors change (audited) */
 	{ "GET", "/tools/:id/scopes", page_tool_scopes, TOOLS_STAFF, 0, "what a tool may receive (data-sharing scopes)" },
 	{ "POST", "/tools/:id/scopes", page_tool_scopes_set, TOOLS_EDIT, 0, "change what a tool may receive (audited)" },
+	{ "POST", "/tools/:id/forget", page_tool_forget, ADMIN, 0, "delete a tool's data about a student, or remove the tool (audited, with a report)" },
 	/* data from classroom tools: the tool's own credentials, checked in the handler */
 	{ "GET", "/xapi/about", api_xapi_about, 0, TOOL_API, "xAPI about" },
 	{ "GET", "/xapi/statements", api_xapi_statements_get, 0, TOOL_API, "xAPI statements: get, query" },

@@ -501,6 +501,29 @@ class Forget(Base):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("stu-999", p.stderr)
 
+    def test_forget_page_for_administrators(self):
+        with Server(self.db) as srv:
+            self.seed(srv)
+            t = srv.client()
+            t.login("itstaff")
+            self.assertNotIn("/tools/1/forget", t.get("/tools/1").text)
+            r = t.post("/tools/1/forget", {"student": "stu-1"})
+            self.assertEqual(r.status, 403)
+            a = srv.client()
+            a.login("admin")
+            self.assertIn('action="/tools/1/forget"', a.get("/tools/1").text)
+            for form, words in (({"student": "stu-999"}, "no student"),
+                                ({"student": ""}, "student:"),
+                                ({"all": "1"}, "confirm")):
+                r = a.post("/tools/1/forget", form)
+                self.assertEqual(r.status, 400, form)
+                self.assertIn(words, r.text)
+            self.assertEqual(self.rows("SELECT count(*) FROM learning_event"), [(1,)])
+            r = a.post("/tools/1/forget", {"student": "stu-1"})
+            self.assertEqual(r.status, 200, r.text[:300])
+            self.assertIn("learning_event", r.text)
+            self.assertEqual(self.traces("stu-1"), {})
+
     def test_remove_a_tool_leaves_no_trace(self):
         with Server(self.db) as srv:
             self.seed(srv)

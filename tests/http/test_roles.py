@@ -184,6 +184,7 @@ POST_MATRIX = {
     # refused (400), nothing stored, where the role may change them; no tool 1
     # in this fixture: 404
     "/tools/1/scopes": ({"scope": "ssn"}, [N, N, F, F, F, F, N, F, F, F, N, L]),
+    "/tools/1/forget": ({"student": "stu-1"}, [N, F, F, F, F, F, F, F, F, F, N, L]),
     # /lti/token answers every session alike: a person is no tool (RFC 6749 JSON)
     "/lti/token": ({"grant_type": "client_credentials"}, [B] * 12),
     "/lti/ags/1/lineitems/1/scores": ({"userId": "x"}, [U] * 12),

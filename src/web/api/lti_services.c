@@ -163,7 +163,8 @@ static void lineitem_write(struct http_request *req, bool create)
 			snprintf(loc, sizeof loc, "%s/%lld", url, (long long)id);
 			http_set_header(req, "Location", loc);
 		}
-		send_json(req, create ? 201 : 200, "application/vnd.ims.lis.v2.lineitem+json", &out);
+		send_json(req, create ? 201 : 200, "application/vnd.ims.lis.v2.lineitem+json",
+			  &out);
 	}
 	buf_free(&out);
 }
@@ -293,8 +294,8 @@ void api_lti_nrps(struct http_request *req)
 			html_url(&link, next);
 			buf_puts(&link, ">; rel=\"next\"");
 			if (!buf_failed(&link))
-				http_set_header(req, "Link", arena_strdup(&req->arena,
-									  buf_cstr(&link)));
+				http_set_header(req, "Link",
+						arena_strdup(&req->arena, buf_cstr(&link)));
 			buf_free(&link);
 		}
 		send_json(req, 200, "application/vnd.ims.lti-nrps.v2.membershipcontainer+json",

@@ -179,6 +179,8 @@ void page_tool_map(struct http_request *req);
 void page_tool_scopes_section(struct http_request *req, const struct tool *t);
 void page_tool_scopes(struct http_request *req);
 void page_tool_scopes_set(struct http_request *req);
+void page_tool_forget_section(struct http_request *req, const struct tool *t);
+void page_tool_forget(struct http_request *req);
 /* api/lti_services.c: the LTI Advantage services tools call (h16-ags) */
 void api_lti_token(struct http_request *req);
 void api_lti_lineitems_get(struct http_request *req);
