@@ -11,6 +11,7 @@
 #include "cli/demo.h"
 #include "cli/demo_assessment.h"
 #include "cli/demo_kb.h"
+#include "cli/demo_lti_services.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
 #include "cli/demo_tickets.h"
@@ -522,6 +523,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	if (!rc) /* training sessions (issue 14) */
 		rc = demo_trainings(db, d, sd, sim_learning_week_day(l, 0),
 				    tool_ids[SIM_TOOL_PRACTICE], tool_ids[SIM_TOOL_VIDEO]);
+	if (!rc) /* data-sharing scopes per tool (issue 16, h16-ags) */
+		rc = demo_lti_services(db, d);
 	if (keep && !rc)
 		*keep = l;
 	else
