@@ -13,6 +13,8 @@ libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-core fonts-noto-cjk fon
 poppler-utils zbar-tools"
 # OpenSSL libcrypto: JWS and JWK for single sign-on (src/base/jose.c)
 PKGS="$PKGS libssl-dev"
+# PostgreSQL 15: the LTI test tool's database (tests/http/lti_harness.py)
+PKGS="$PKGS postgresql-15"
 # Node.js for the browser checks: Debian's, unless the machine has one
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
@@ -40,5 +42,14 @@ if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
 	echo "installing: tests/browser npm packages (npm ci)"
 	(cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund \
 		--loglevel=error >/dev/null)
+	cp "$lock" "$stamp"
+fi
+# the LTI test tool's npm packages (tests/http/lti_tool: ltijs, ltijs-sequelize,
+# pg), exactly as locked; again when the lock changes
+lock=tests/http/lti_tool/package-lock.json
+stamp=tests/http/lti_tool/node_modules/.installed-lock.json
+if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
+	echo "installing: tests/http/lti_tool npm packages (npm ci)"
+	(cd tests/http/lti_tool && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 	cp "$lock" "$stamp"
 fi

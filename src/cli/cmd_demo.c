@@ -16,6 +16,7 @@
 #include "cli/demo_plans.h"
 #include "cli/demo_tickets.h"
 #include "cli/demo_trainings.h"
+#include "cli/demo_lti.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -525,6 +526,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 				    tool_ids[SIM_TOOL_PRACTICE], tool_ids[SIM_TOOL_VIDEO]);
 	if (!rc) /* data-sharing scopes per tool (issue 16, h16-ags) */
 		rc = demo_lti_services(db, d);
+	if (!rc) /* LTI launches (issue 16, h16-lti) */
+		rc = demo_lti(db, d, tool_ids[SIM_TOOL_PRACTICE]);
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -11,6 +11,7 @@
 
 #include "base/str.h"
 #include "domain/account.h"
+#include "domain/activity.h"
 #include "domain/roster.h"
 #include "domain/standards.h"
 #include "domain/tools.h"
@@ -490,6 +491,9 @@ enum eb_err lti_link_add(struct db *db, int64_t district_id, int64_t lti_tool_id
 			DB_ARGS(DB_INT(*id), DB_TEXT(activity)), NULL);
 	if (!rc)
 		rc = store_standards(db, district_id, *id, &sc);
+	/* the tool's events about this activity count toward its first standard */
+	if (!rc && sc.n)
+		rc = activity_map_set(db, district_id, t.tool_id, activity, sc.codes[0]);
 	if (!rc) {
 		char detail[300], sid[24];
 		snprintf(detail, sizeof detail, "LTI link '%.120s' of %.80s in class %.60s",
@@ -595,6 +599,8 @@ enum eb_err lti_link_set_standards(struct db *db, int64_t district_id, int64_t i
 	if (own && (rc = db_begin(db)))
 		return rc;
 	rc = store_standards(db, district_id, id, &sc);
+	if (!rc && sc.n && l.activity_id[0])
+		rc = activity_map_set(db, district_id, l.tool_id, l.activity_id, sc.codes[0]);
 	if (!rc) {
 		char sid[24];
 		snprintf(sid, sizeof sid, "%lld", (long long)id);
@@ -767,7 +773,8 @@ DB_ROWSPEC(launch_spec, struct lti_launch, launch_finish, DB_FIELD_CHARS(struct 
 	" class_sourced_id, kind, deployment_id, deep_data"
 
 enum eb_err lti_launch_take(struct db *db, const char *hint, int64_t lti_tool_id,
-			    int64_t account_id, int64_t now, struct lti_launch *out)
+			    int64_t account_id, const char *deployment_id, int64_t now,
+			    struct lti_launch *out)
 {
 	int64_t used = 0;
 	enum eb_err rc;
@@ -784,6 +791,8 @@ enum eb_err lti_launch_take(struct db *db, const char *hint, int64_t lti_tool_id
 		return EB_EEXIST;
 	if (now > out->expires_at)
 		return EB_EAUTH;
+	if (deployment_id && *deployment_id && strcmp(deployment_id, out->deployment_id) != 0)
+		return EB_ECONFLICT;
 	int changes = 0;
 	rc = db_execute(db, "UPDATE lti_launch SET used_at=?2 WHERE hint=?1 AND used_at IS NULL",
 			DB_ARGS(DB_TEXT(hint), DB_INT(now)), &changes);

@@ -28,6 +28,7 @@
 
 struct db;
 struct account;
+struct jose_key;
 
 #define LTI_CLIENT_ID_MAX 200
 #define LTI_DEPLOYMENT_ID_MAX 255
@@ -124,11 +125,12 @@ enum eb_err lti_tool_list(struct db *db, int64_t district_id, struct arena *a,
  * cannot be made or sealed (the vault's key file unreadable...). */
 enum eb_err lti_key_rotate(struct db *db, int64_t now, int64_t grace_s, char *kid_out);
 
-/* The current key's id and its private key as PKCS#8 DER, opened from the
- * vault (*der malloc'd: the caller wipes and frees it). Makes the first key
- * when there is none. */
-enum eb_err lti_key_current(struct db *db, int64_t now, char kid[LTI_KID_MAX + 1],
-			    unsigned char **der, size_t *der_len);
+/* The current key (private, for signing), opened from the vault; kept
+ * in a process-wide cache while it stays current. *out is shared: the
+ * caller releases it with lti_key_release, never jose_key_free. Makes the
+ * first key when there is none. EB_EIO when the vault cannot open it. */
+enum eb_err lti_key_current(struct db *db, int64_t now, const struct jose_key **out);
+void lti_key_release(const struct jose_key *k);
 
 /* Appends the JWKS (`{"keys":[...]}`) of the keys published at now: the
  * current key and the retired ones within their grace period. */
@@ -248,15 +250,74 @@ enum eb_err lti_launch_begin(struct db *db, int64_t district_id, int64_t lti_too
 
 /* Spends a hint at /lti/login: EB_ENOTFOUND when unknown, EB_EAUTH
  * when past its time, EB_EEXIST when already used (a replay), EB_EPERM when
- * it was not made for account_id or for lti_tool_id. Only a good hint is
- * marked used. */
+ * it was not made for account_id or for lti_tool_id, EB_ECONFLICT when
+ * deployment_id (NULL or "": not checked) is not the launch's. Only a good
+ * hint is marked used. */
 enum eb_err lti_launch_take(struct db *db, const char *hint, int64_t lti_tool_id,
-			    int64_t account_id, int64_t now, struct lti_launch *out);
+			    int64_t account_id, const char *deployment_id, int64_t now,
+			    struct lti_launch *out);
 
 /* For the deep-linking return: the deep launch whose data is deep_data,
  * used at /lti/login and not yet answered: marks it done. EB_ENOTFOUND,
  * EB_EAUTH (an hour after it began) or EB_EEXIST (answered already). */
 enum eb_err lti_launch_finish_deep(struct db *db, const char *deep_data, int64_t now,
 				   struct lti_launch *out);
+
+/* ---- messages ------------------------------------------------------------ */
+
+/* What a launch message needs beyond the launch row. */
+struct lti_message {
+	const char *issuer;	   /* edbridge's issuer: the site URL, no trailing '/' */
+	const char *nonce;	   /* the nonce of the tool's authentication request */
+	const char *return_url;	   /* launch_presentation.return_url, or NULL */
+	const char *platform_name; /* tool_platform.name (the district's name), or NULL */
+	int64_t now;
+};
+
+/* Builds the id_token of launch l for account a (l->account_id) and signs
+ * it (RS256, the current platform key's kid): appends the compact JWS to
+ * out. Claims (docs/lti.md): iss, aud (the client id), azp, sub (lti_subject),
+ * iat, exp (now + LTI_ID_TOKEN_TTL_S), nonce, message_type
+ * LtiResourceLinkRequest (l->kind resource: resource_link, target_link_uri
+ * the link's URL or the tool's launch URL, custom, the AGS endpoint when the
+ * tool may send scores) or LtiDeepLinkingRequest (deep_linking_settings with
+ * the return URL and l->deep_data), version 1.3.0, deployment_id, roles
+ * (lti_roles_json), context {id, type; label and title where the tool may
+ * have the class}, tool_platform, launch_presentation, the NRPS claim when
+ * the tool may read the class list, and name, given_name, family_name,
+ * email and lis only where data_scope_allows. claims (may be NULL) gets the
+ * claims (the caller's, json_decref). EB_ENOTFOUND when the link or tool is
+ * gone, EB_EIO when no key can sign. */
+enum eb_err lti_id_token(struct db *db, const struct lti_launch *l, const struct account *a,
+			 const struct lti_message *m, struct buf *out, json_t **claims);
+
+/* What a deep-linking response added. */
+struct lti_deep_result {
+	struct lti_launch launch; /* the request it answers (class, account) */
+	int64_t tool_id;	  /* the inventory tool */
+	int added, to_map;	  /* links added; of them, without a standard */
+	int skipped;		  /* items of another type than ltiResourceLink */
+	char msg[256];		  /* the tool's message to the user ("" : none) */
+};
+
+/* Reads a tool's LtiDeepLinkingResponse (the JWT form field) and stores its
+ * ltiResourceLink items as links of the request's class, each also an
+ * activity of the tool mapped to its standards (a "standards" or "standard"
+ * custom parameter, or a lineItem tag or resourceId that is a standard
+ * code); an item without one is stored "to be mapped". Checked first, in
+ * this order: the JWS (alg RS256 or ES256), iss a registered client id, the
+ * signature against the tool's JWKS (fetched from its jwks_url and cached
+ * for five minutes; fetched again for an unknown kid), aud our issuer, exp
+ * not past and iat not in the future (60 s of skew), nonce present,
+ * message_type and version, deployment_id one of the tool's, and the data
+ * claim naming a deep-linking request of this tool that was launched and
+ * not yet answered (once only). Any failure: EB_EAUTH (EB_EPARSE for a
+ * malformed message, EB_EINVAL for a bad item) with a sentence in why, and
+ * nothing stored. Audited (the request's account as actor). */
+enum eb_err lti_deep_linking_return(struct db *db, const char *jwt, const char *issuer, int64_t now,
+				    struct lti_deep_result *out, char *why, size_t cap);
+
+/* Forgets the cached JWKS of every tool (tests, key changes at a tool). */
+void lti_jwks_cache_clear(void);
 
 #endif

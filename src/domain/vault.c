@@ -40,6 +40,7 @@ static const struct vault_column {
 	const char *table, *id_col, *col, *purpose;
 } vault_columns[] = {
 	{ "sso_provider", "id", "client_secret_sealed", "sso.client_secret" },
+	{ "lti_platform_key", "id", "private_sealed", "lti.platform_key" },
 };
 
 enum eb_err vault_key_path(struct db *db, char *out, size_t cap)

@@ -89,12 +89,16 @@ static struct db *worker_db(const char *path)
 	return db;
 }
 
-static void add_security_headers(struct MHD_Response *r, bool no_cache)
+/* own_csp: the handler set a Content-Security-Policy of its own (the LTI
+ * launch form posts to a tool's address), which replaces the default. */
+static void add_security_headers(struct MHD_Response *r, bool no_cache, bool own_csp)
 {
-	MHD_add_response_header(r, "Content-Security-Policy",
-				"default-src 'none'; style-src 'self'; img-src 'self' data:; "
-				"script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-				"base-uri 'none'");
+	if (!own_csp)
+		MHD_add_response_header(
+			r, "Content-Security-Policy",
+			"default-src 'none'; style-src 'self'; img-src 'self' data:; "
+			"script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+			"base-uri 'none'");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
@@ -124,7 +128,10 @@ static enum MHD_Result send_response(struct http_request *req)
 	}
 	if (req->content_type)
 		MHD_add_response_header(r, "Content-Type", req->content_type);
-	add_security_headers(r, req->no_cache);
+	bool own_csp = false;
+	for (int i = 0; i < req->nheaders; i++)
+		own_csp |= strcasecmp(req->headers[i].name, "Content-Security-Policy") == 0;
+	add_security_headers(r, req->no_cache, own_csp);
 	for (int i = 0; i < req->nheaders; i++)
 		MHD_add_response_header(r, req->headers[i].name, req->headers[i].value);
 	enum MHD_Result ok = MHD_queue_response(req->conn, (unsigned)req->status, r);

@@ -55,6 +55,10 @@
 /* champions found from the data: IT, the coordinator, principals (their school) */
 #define CHAMPIONS_VIEW                                                                             \
 	(ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL))
+/* LTI launches (issue 16, h16-lti): who may open a tool's activity (students
+ * and staff who see the class: checked in pages/lti.c) and add activities */
+#define LTI_LAUNCH (ROLES_ANY & ~(ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_VENDOR_CONTACT)))
+#define LTI_ADD (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_TEACHER))
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
 /* clang-format off */
@@ -133,6 +137,15 @@ const struct route routes[] = {
 	{ "GET", "/tools/:id/scopes", page_tool_scopes, TOOLS_STAFF, 0, "what a tool may receive (data-sharing scopes)" },
 	{ "POST", "/tools/:id/scopes", page_tool_scopes_set, TOOLS_EDIT, 0, "change what a tool may receive (audited)" },
 	{ "POST", "/tools/:id/forget", page_tool_forget, ADMIN, 0, "delete a tool's data about a student, or remove the tool (audited, with a report)" },
+	/* LTI 1.3 launches (issue 16, h16-lti; docs/lti.md): record checks in pages/lti.c */
+	{ "GET", "/lti/launch/:link", page_lti_launch, LTI_LAUNCH, 0, "open a tool's activity (LTI 1.3 login initiation)" },
+	{ "GET", "/lti/add/:tool", page_lti_add, LTI_ADD, 0, "add activities from a tool to a class (deep linking; ?class=)" },
+	{ "GET", "/lti/login", page_lti_login, LTI_LAUNCH, 0, "a tool's authentication request: the signed launch" },
+	{ "POST", "/lti/login", page_lti_login, LTI_LAUNCH, ROUTE_NO_CSRF, "a tool's authentication request (form post)" },
+	{ "POST", "/lti/deep-linking/return", page_lti_deep_return, 0, ROUTE_PUBLIC | ROUTE_NO_CSRF, "a tool's deep-linking response (signed by the tool)" },
+	{ "POST", "/lti/links/:id/standards", page_lti_link_standards, TOOLS_EDIT, 0, "map a tool's activity to standards (audited)" },
+	{ "GET", "/.well-known/jwks.json", page_lti_jwks, 0, ROUTE_PUBLIC | ROUTE_API, "edbridge's LTI platform keys (JWKS)" },
+	{ "GET", "/assets/lti_autosubmit.js", page_lti_script, 0, ROUTE_PUBLIC, "sends the LTI launch form (script)" },
 	/* data from classroom tools: the tool's own credentials, checked in the handler */
 	{ "GET", "/xapi/about", api_xapi_about, 0, TOOL_API, "xAPI about" },
 	{ "GET", "/xapi/statements", api_xapi_statements_get, 0, TOOL_API, "xAPI statements: get, query" },

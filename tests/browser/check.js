@@ -62,6 +62,9 @@ const BUDGETS = {
 const PER_PATTERN = 3;
 /* downloads, not pages: checked as links (status) only */
 const DOWNLOAD = /[?&]format=(csv|xlsx|pdf)\b|\.(csv|xlsx|pdf)$/;
+/* routes that hand the browser to another site (an LTI launch goes to the
+ * tool's login address): checked by their own answer, not followed */
+const LEAVES_SITE = /^\/lti\/(launch|add)\//;
 
 let failures = 0;
 /* seconds spent per kind of step, printed at the end */
@@ -332,7 +335,7 @@ async function checkAccount(browser, origin, account, routes, demo, axeSource) {
 		const where = new URL(url).pathname + new URL(url).search;
 		const r = routeOf(url);
 		serverErrors.length = 0;
-		if (DOWNLOAD.test(url)) {
+		if (DOWNLOAD.test(url) || LEAVES_SITE.test(new URL(url).pathname)) {
 			const st = (await fetchOnce(url)).status();
 			if (st >= 400)
 				note(WIDTHS[0].name, where, `answered ${st}`);

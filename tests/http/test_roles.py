@@ -67,6 +67,16 @@ MATRIX = {
     "/lti/ags/1/lineitems/1": [U] * 12,
     "/lti/ags/1/lineitems/1/results": [U] * 12,
     "/lti/nrps/cls-a1-3/memberships": [U] * 12,
+    # LTI launches (issue 16, h16-lti): tool 1 registered, link 1 in cls-a1-3;
+    # a launch answers 303 to the tool's login (staff who see the class, its
+    # students); the tool's authentication request without parameters says
+    # what the address is for
+    "/lti/launch/1":       [L, L, L, L, L, F, F, F, F, L, N, L],
+    "/lti/add/1?class=cls-a1-3": [L, L, F, F, L, F, F, F, F, F, N, L],
+    "/lti/login":          [A, A, A, A, A, A, A, F, F, A, A, L],
+    "/lti/login?scope=openid": [B, B, B, B, B, B, B, F, F, B, B, L],
+    "/.well-known/jwks.json": [A, A, A, A, A, A, A, A, A, A, A, A],
+    "/assets/lti_autosubmit.js": [A, A, A, A, A, A, A, A, A, A, A, A],
     "/initiatives":        [A, A, A, A, F, F, F, F, F, F, A, L],
     "/initiatives/new":    [A, A, F, F, F, F, F, F, F, F, A, L],
     "/initiatives/1":      [N, N, N, N, F, F, F, F, F, F, N, L],  # none in the fixture
@@ -219,6 +229,8 @@ PATTERN_PATHS = {
     "/lti/ags/:link/lineitems/:item": "/lti/ags/1/lineitems/1",
     "/lti/ags/:link/lineitems/:item/results": "/lti/ags/1/lineitems/1/results",
     "/lti/nrps/:context/memberships": "/lti/nrps/cls-a1-3/memberships",
+    "/lti/launch/:link": "/lti/launch/1",
+    "/lti/add/:tool": "/lti/add/1?class=cls-a1-3",
     "/initiatives/:id": "/initiatives/1",
     "/students/:id/recommendations": "/students/stu-1/recommendations",
     "/classes/:id/recommendations": "/classes/cls-a1-3/recommendations",
@@ -255,6 +267,13 @@ class RoleMatrix(TempDir):
     def test_matrix(self):
         db = make_district(self.tmp)
         run("tool", "add", "--name", "Quizzy", "--district-id", "1", db=db)  # tool 1
+        # registered for LTI launches, with link 1 in cls-a1-3 (h16-lti)
+        run("lti", "add", "--tool", "1", "--client-id", "quizzy", "--deployment-id", "d1",
+            "--login-url", "https://quizzy.example/login", "--launch-url",
+            "https://quizzy.example/launch", "--jwks-url", "https://quizzy.example/jwks",
+            "--district-id", "1", db=db)
+        run("lti", "link", "--tool", "1", "--class", "cls-a1-3", "--title", "Quiz 1",
+            "--district-id", "1", db=db)
         with Server(db) as srv:
             clients = {}
             for role in ROLES:

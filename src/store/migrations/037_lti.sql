@@ -32,7 +32,7 @@ CREATE TABLE lti_deployment (
 ) STRICT, WITHOUT ROWID;
 
 -- edbridge's platform signing keys (RSA 2048, RS256), one issuer for the
--- installation, so not per district. private_sealed: the PKCS#8 DER private
+-- installation, so not per district. private_sealed: the PKCS#8 PEM private
 -- key sealed with the vault (domain/vault.h, a key outside the database);
 -- public_jwk: the public JWK as published. The current key is the newest
 -- one not retired; a rotated-out key keeps being published until
@@ -41,7 +41,7 @@ CREATE TABLE lti_platform_key (
   id INTEGER PRIMARY KEY,
   kid TEXT NOT NULL UNIQUE,
   public_jwk TEXT NOT NULL,
-  private_sealed BLOB NOT NULL,
+  private_sealed TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   retired_at INTEGER,
   retire_after INTEGER

@@ -191,6 +191,20 @@ void api_lti_lineitem_delete(struct http_request *req);
 void api_lti_scores(struct http_request *req);
 void api_lti_results(struct http_request *req);
 void api_lti_nrps(struct http_request *req);
+/* lti.c: LTI 1.3 launches (issue 16, h16-lti; docs/lti.md): a resource link's
+ * launch, a deep-linking request, the tool's authentication request, the
+ * deep-linking return, edbridge's JWKS; the sections of the class page, the
+ * student dashboard (sid: the student's roster id) and the tool page */
+void page_lti_launch(struct http_request *req);
+void page_lti_add(struct http_request *req);
+void page_lti_login(struct http_request *req);
+void page_lti_deep_return(struct http_request *req);
+void page_lti_jwks(struct http_request *req);
+void page_lti_script(struct http_request *req);
+void page_lti_link_standards(struct http_request *req);
+void page_lti_class_section(struct http_request *req, const char *cid);
+void page_lti_student_section(struct http_request *req, const char *sid);
+void page_lti_tool_section(struct http_request *req, const struct tool *t);
 
 /* api/ingest.c - the endpoints tools send data to */
 void api_xapi_statements_get(struct http_request *req);

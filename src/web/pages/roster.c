@@ -229,6 +229,7 @@ void page_class(struct http_request *req)
 	html_raw(b, "<p><a href=\"/tickets/new?class=");
 	html_url(b, cid);
 	html_raw(b, "\">Report a problem with an app in this class</a></p>");
+	page_lti_class_section(req, cid);
 	page_note_section(req, "class", cid);
 	page_end(req);
 }

@@ -372,6 +372,7 @@ void page_student_dash_sections(struct http_request *req, const char *sid,
 {
 	bool snap = !db_in_transaction(req->db) && db_begin_read(req->db) == EB_OK;
 	classes_part(req, sid, lv);
+	page_lti_student_section(req, sid);
 	goals_part(req, sid);
 	feedback_part(req, sid);
 	if (snap)

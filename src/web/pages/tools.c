@@ -839,6 +839,7 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 	dl_item(b, "Term ends", t->term_end);
 	html_raw(b, "</dl>");
 	page_tool_scopes_section(req, t);
+	page_lti_tool_section(req, t);
 	support_section(req, t, false);
 	history_section(req, t);
 	page_tool_data_section(req, t);
