@@ -39,8 +39,8 @@ static enum eb_err fake_fetch(const char *url, struct buf *out)
 }
 
 /* One request on fd; the status (0 on a transport error); body into body. */
-static int request(int fd, const char *method, const char *path, const char *auth,
-		   const char *body, char *resp, size_t cap)
+static int request(int fd, const char *method, const char *path, const char *auth, const char *body,
+		   char *resp, size_t cap)
 {
 	char head[1024];
 	size_t blen = body ? strlen(body) : 0;
@@ -65,7 +65,7 @@ static int request(int fd, const char *method, const char *path, const char *aut
 		if (got >= (size_t)(end + 4 - resp) + want)
 			break;
 	}
-	return atoi(resp + 9); /* "HTTP/1.1 200" */
+	return (int)strtol(resp + 9, NULL, 10); /* "HTTP/1.1 200" */
 }
 
 int main(int argc, char **argv)
@@ -113,7 +113,8 @@ int main(int argc, char **argv)
 		printf("ags: LTI setup failed: %s\n", why);
 		return 1;
 	}
-	struct lti_link_form kf = { .class_sourced_id = cls[0], .title = "Bench activity",
+	struct lti_link_form kf = { .class_sourced_id = cls[0],
+				    .title = "Bench activity",
 				    .standards = "3.NF.A.1" };
 	if (lti_link_add(db, d, lti_id, &kf, &who, &link_id, why, sizeof why)) {
 		printf("ags: link failed: %s\n", why);
@@ -177,8 +178,9 @@ int main(int argc, char **argv)
 	static char resp[1 << 16];
 	char path[200], body[600];
 	snprintf(path, sizeof path, "/lti/ags/%lld/lineitems", (long long)link_id);
-	snprintf(body, sizeof body, "{\"label\":\"Bench quiz\",\"scoreMaximum\":10,"
-				    "\"resourceLinkId\":\"%lld\"}",
+	snprintf(body, sizeof body,
+		 "{\"label\":\"Bench quiz\",\"scoreMaximum\":10,"
+		 "\"resourceLinkId\":\"%lld\"}",
 		 (long long)link_id);
 	if (request(fd, "POST", path, token, body, resp, sizeof resp) != 201) {
 		printf("ags: line item refused: %s\n", resp);
@@ -186,8 +188,7 @@ int main(int argc, char **argv)
 	}
 	const char *loc = strstr(resp, "/lineitems/");
 	long item = loc ? strtol(loc + 11, NULL, 10) : 0;
-	snprintf(path, sizeof path, "/lti/ags/%lld/lineitems/%ld/scores", (long long)link_id,
-		 item);
+	snprintf(path, sizeof path, "/lti/ags/%lld/lineitems/%ld/scores", (long long)link_id, item);
 	static double lat[POSTS];
 	int ok = 0;
 	double start = time_mono();
