@@ -13,6 +13,7 @@
 #include "cli/demo_kb.h"
 #include "cli/demo_coaching.h"
 #include "cli/demo_observations.h"
+#include "cli/demo_lti_services.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
 #include "cli/demo_teams.h"
@@ -532,6 +533,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_observations(db, d, time_now());
 	if (!rc) /* teams, meetings, action items (issue 15, h15-teams) */
 		rc = demo_teams(db, d, time_now());
+	if (!rc) /* data-sharing scopes per tool (issue 16, h16-ags) */
+		rc = demo_lti_services(db, d);
 	if (!rc) /* LTI launches (issue 16, h16-lti) */
 		rc = demo_lti(db, d, tool_ids[SIM_TOOL_PRACTICE]);
 	if (keep && !rc)

@@ -184,6 +184,8 @@ int cmd_lti(int argc, char **argv)
 			fputs(usage, stderr);
 		return argc < 2 ? 2 : 0;
 	}
+	if (strcmp(argv[1], "forget") == 0 && cmd_lti_forget) /* h16-ags */
+		return cmd_lti_forget(argc, argv);
 	static const char *const subs[] = { "add", "list", "link", "keys" };
 	int which = -1;
 	for (int i = 0; i < 4; i++)

@@ -13,7 +13,8 @@ static const char usage[] =
 	"                         [--category C] [--db FILE] [--district-id N]\n"
 	"       edbridge tool list\n"
 	"       edbridge tool credentials TOOL\n"
-	"       edbridge tool status TOOL --set STATUS --reason TEXT [--conditions TEXT]\n\n"
+	"       edbridge tool status TOOL --set STATUS --reason TEXT [--conditions TEXT]\n"
+	"       edbridge tool remove TOOL (deletes its data about students: --help)\n\n"
 	"add prints `tool_id: N` (the tool starts under review).\n"
 	"list prints id, name, vendor and status, tab-separated, one tool a line.\n"
 	"credentials creates an xAPI key and secret and a Caliper bearer token and prints\n"
@@ -169,6 +170,8 @@ int cmd_tool(int argc, char **argv)
 			fputs(usage, stderr);
 		return argc < 2 ? 2 : 0;
 	}
+	if (strcmp(argv[1], "remove") == 0 && cmd_tool_remove) /* deletion on request */
+		return cmd_tool_remove(argc, argv);
 	static const char *const subs[] = { "add", "list", "credentials", "status" };
 	int which = -1;
 	for (int i = 0; i < 4; i++)

@@ -27,6 +27,9 @@ EB_CMD(teams);
 EB_CMD(sso);
 EB_CMD(secrets);
 EB_CMD(lti);
+/* deletion on request (cmd_lti_forget.c): `lti forget`, `tool remove` */
+EB_CMD(lti_forget);
+EB_CMD(tool_remove);
 
 /* import's own subcommands (argv[0] is the format name) */
 EB_CMD(import_oneroster);

@@ -23,8 +23,6 @@ static const struct {
 				    "above)." },
 	[DATA_SCOPE_SCORES] = { "scores", "Scores",
 				"The tool may send scores back and read the scores it sent." },
-	[DATA_SCOPE_ACTIVITY] = { "activity", "Activity",
-				  "The tool may send what students did (xAPI or Caliper)." },
 };
 
 const char *data_scope_name(enum data_scope_element e)

@@ -37,7 +37,6 @@ enum data_scope_element {
 	DATA_SCOPE_CLASS,      /* class title and course (LTI context title/label) */
 	DATA_SCOPE_MEMBERSHIP, /* the class list (NRPS) */
 	DATA_SCOPE_SCORES,     /* the tool may send scores and read them back (AGS) */
-	DATA_SCOPE_ACTIVITY,   /* the tool may send activity (xAPI/Caliper) */
 	DATA_SCOPE__COUNT
 };
 

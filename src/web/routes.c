@@ -7,6 +7,8 @@
 
 #define ADMIN ROLE_BIT(ROLE_DISTRICT_ADMIN)
 #define TOOL_API (ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF | ROUTE_TOOL)
+/* LTI services: the tool's assertion or bearer token, checked in the handler */
+#define LTI_API (ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF)
 /* technology inventory: staff but vendor contacts; editors; credential managers */
 #define TOOLS_STAFF (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
 #define TOOLS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_IT_STAFF))
@@ -160,6 +162,7 @@ const struct route routes[] = {
 	/* data-sharing scopes (issue 16, h16-ags): staff read, editors change (audited) */
 	{ "GET", "/tools/:id/scopes", page_tool_scopes, TOOLS_STAFF, 0, "what a tool may receive (data-sharing scopes)" },
 	{ "POST", "/tools/:id/scopes", page_tool_scopes_set, TOOLS_EDIT, 0, "change what a tool may receive (audited)" },
+	{ "POST", "/tools/:id/forget", page_tool_forget, ADMIN, 0, "delete a tool's data about a student, or remove the tool (audited, with a report)" },
 	/* LTI 1.3 launches (issue 16, h16-lti; docs/lti.md): record checks in pages/lti.c */
 	{ "GET", "/lti/launch/:link", page_lti_launch, LTI_LAUNCH, 0, "open a tool's activity (LTI 1.3 login initiation)" },
 	{ "GET", "/lti/add/:tool", page_lti_add, LTI_ADD, 0, "add activities from a tool to a class (deep linking; ?class=)" },
@@ -176,6 +179,16 @@ const struct route routes[] = {
 	{ "PUT", "/xapi/statements", api_xapi_statements_put, 0, TOOL_API, "xAPI statements: store one" },
 	{ "*", "/xapi/*", api_xapi_unsupported, 0, TOOL_API, "other xAPI resources: 501" },
 	{ "POST", "/caliper", api_caliper, 0, TOOL_API, "Caliper envelopes" },
+	/* LTI Advantage services (issue 16, h16-ags): the tool's signed assertion, then its bearer token */
+	{ "POST", "/lti/token", api_lti_token, 0, LTI_API, "LTI access tokens (client credentials, JWT assertion)" },
+	{ "GET", "/lti/ags/:link/lineitems", api_lti_lineitems_get, 0, LTI_API, "AGS line items of a link's class" },
+	{ "POST", "/lti/ags/:link/lineitems", api_lti_lineitems_post, 0, LTI_API, "AGS: add a line item" },
+	{ "GET", "/lti/ags/:link/lineitems/:item", api_lti_lineitem_get, 0, LTI_API, "AGS: one line item" },
+	{ "PUT", "/lti/ags/:link/lineitems/:item", api_lti_lineitem_put, 0, LTI_API, "AGS: change a line item" },
+	{ "DELETE", "/lti/ags/:link/lineitems/:item", api_lti_lineitem_delete, 0, LTI_API, "AGS: remove a line item" },
+	{ "POST", "/lti/ags/:link/lineitems/:item/scores", api_lti_scores, 0, LTI_API, "AGS: a student's score (into mastery)" },
+	{ "GET", "/lti/ags/:link/lineitems/:item/results", api_lti_results, 0, LTI_API, "AGS: results of a line item" },
+	{ "GET", "/lti/nrps/:context/memberships", api_lti_nrps, 0, LTI_API, "NRPS: a class's members, scoped fields (audited)" },
 	/* text messages (issue 13, h13-sms): the provider's webhooks, authenticated by its signature */
 	{ "POST", "/sms/inbound", api_sms_inbound, 0, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF, "a family's text message (provider webhook, signed)" },
 	{ "POST", "/sms/status", api_sms_status, 0, ROUTE_PUBLIC | ROUTE_API | ROUTE_NO_CSRF, "text-message delivery callbacks (provider webhook, signed)" },

@@ -69,6 +69,9 @@ const DOWNLOAD = /[?&]format=(csv|xlsx|pdf)\b|\.(csv|xlsx|pdf)$/;
 /* routes that hand the browser to another site (an LTI launch goes to the
  * tool's login address): checked by their own answer, not followed */
 const LEAVES_SITE = /^\/lti\/(launch|add)\//;
+/* endpoints only a tool calls, with its bearer token (LTI Advantage services,
+ * tests/http/test_lti_services.py): no page links to them, no browser goes there */
+const TOOL_ONLY = /^\/lti\/(ags|nrps)\//;
 
 let failures = 0;
 /* seconds spent per kind of step, printed at the end */
@@ -154,7 +157,7 @@ function listRoutes(db) {
 	const routes = [];
 	for (const line of edbridge(['serve', '--list-routes', '--db', db]).split('\n')) {
 		const [method, pattern, who] = line.split('\t');
-		if (method !== 'GET' || !pattern)
+		if (method !== 'GET' || !pattern || TOOL_ONLY.test(pattern))
 			continue;
 		routes.push({ pattern, public: who === 'public', roles: who.split(','),
 			      re: patternRegex(pattern), params: pattern.includes(':') });

@@ -67,6 +67,11 @@ MATRIX = {
     "/tools/1":            [A, A, A, A, A, A, A, F, F, F, N, L],
     # a tool's data-sharing scopes (issue 16, h16-ags): staff read, editors change
     "/tools/1/scopes":     [A, A, A, A, A, A, A, F, F, F, N, L],
+    # LTI services (h16-ags): a tool's bearer token, never a person's session
+    "/lti/ags/1/lineitems": [U] * 12,
+    "/lti/ags/1/lineitems/1": [U] * 12,
+    "/lti/ags/1/lineitems/1/results": [U] * 12,
+    "/lti/nrps/cls-a1-3/memberships": [U] * 12,
     # LTI launches (issue 16, h16-lti): tool 1 registered, link 1 in cls-a1-3;
     # a launch answers 303 to the tool's login (staff who see the class, its
     # students); the tool's authentication request without parameters says
@@ -248,6 +253,14 @@ POST_MATRIX = {
     # refused, nothing stored; one that does not exist cannot be removed
     "/admin/sso": ({"preset": "generic", "slug": ""}, [B, F, F, F, F, F, F, F, F, F, B, L]),
     "/admin/sso/999/remove": ({}, [N, F, F, F, F, F, F, F, F, F, N, L]),
+    # data-sharing scopes (issue 16, h16-ags): an element not on the list is
+    # refused (400), nothing stored, where the role may change them; no tool 1
+    # in this fixture: 404
+    "/tools/1/scopes": ({"scope": "ssn"}, [N, N, F, F, F, F, N, F, F, F, N, L]),
+    "/tools/1/forget": ({"student": "stu-1"}, [N, F, F, F, F, F, F, F, F, F, N, L]),
+    # /lti/token answers every session alike: a person is no tool (RFC 6749 JSON)
+    "/lti/token": ({"grant_type": "client_credentials"}, [B] * 12),
+    "/lti/ags/1/lineitems/1/scores": ({"userId": "x"}, [U] * 12),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -277,6 +290,10 @@ PATTERN_PATHS = {
     "/admin/users/:id": "/admin/users/1",
     "/tools/:id": "/tools/1",
     "/tools/:id/scopes": "/tools/1/scopes",
+    "/lti/ags/:link/lineitems": "/lti/ags/1/lineitems",
+    "/lti/ags/:link/lineitems/:item": "/lti/ags/1/lineitems/1",
+    "/lti/ags/:link/lineitems/:item/results": "/lti/ags/1/lineitems/1/results",
+    "/lti/nrps/:context/memberships": "/lti/nrps/cls-a1-3/memberships",
     "/lti/launch/:link": "/lti/launch/1",
     "/lti/add/:tool": "/lti/add/1?class=cls-a1-3",
     "/initiatives/:id": "/initiatives/1",

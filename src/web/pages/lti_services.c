@@ -9,6 +9,7 @@
 #include "base/str.h"
 #include "domain/account.h"
 #include "domain/data_scope.h"
+#include "domain/lti_services.h"
 #include "domain/tools.h"
 #include "store/db.h"
 #include "web/auth.h"
@@ -164,4 +165,101 @@ void page_tool_scopes_set(struct http_request *req)
 	char loc[80];
 	snprintf(loc, sizeof loc, "/tools/%lld/scopes?saved=1", (long long)t.id);
 	http_redirect(req, loc);
+}
+
+/* ---- deletion on request ------------------------------------------------ */
+
+/* Who deletes a tool's data about students: district administrators. */
+static bool can_forget(const struct account *a)
+{
+	return (a->role_mask & (1u << ROLE_DISTRICT_ADMIN)) != 0;
+}
+
+void page_tool_forget_section(struct http_request *req, const struct tool *t)
+{
+	if (!can_forget(&req->session->account))
+		return;
+	struct buf *b = &req->out;
+	html_raw(b, "<h2>Delete this tool's data about students</h2><p>On a family's request "
+		    "under the district's policy: everything the tool sent or holds about the "
+		    "student (learning events, statements, scores, its id for the student) is "
+		    "deleted and the student's mastery recomputed from what is left. You get a "
+		    "report of what was removed.</p><form class=\"stack\" method=\"post\" "
+		    "action=\"/tools/");
+	html_int(b, t->id);
+	html_raw(b, "/forget\">");
+	page_csrf_field(req);
+	html_raw(b, "<div><label for=\"fg_student\">The student's district id</label><input "
+		    "id=\"fg_student\" name=\"student\" required maxlength=\"200\"></div><div>"
+		    "<button type=\"submit\">Delete the student's data</button></div></form>"
+		    "<form class=\"stack\" method=\"post\" action=\"/tools/");
+	html_int(b, t->id);
+	html_raw(b, "/forget\">");
+	page_csrf_field(req);
+	html_raw(b, "<input type=\"hidden\" name=\"all\" value=\"1\"><label class=\"check\">"
+		    "<input type=\"checkbox\" name=\"confirm\" value=\"1\" required> Remove the "
+		    "tool: delete its data about every student, its LTI registration and "
+		    "credentials, and retire it</label><div><button type=\"submit\">Remove the "
+		    "tool and its data</button></div></form>");
+}
+
+void page_tool_forget(struct http_request *req)
+{
+	struct tool t;
+	if (!load_tool(req, &t))
+		return;
+	if (!can_forget(&req->session->account)) {
+		page_error(req, 403, "Not allowed",
+			   "Only the district's administrators delete a tool's data.");
+		return;
+	}
+	const char *student = http_form(req, "student");
+	bool all = http_form(req, "all") != NULL;
+	if (all && !http_form(req, "confirm")) {
+		page_error(req, 400, "Not removed",
+			   "Tick the box that confirms the removal; nothing was deleted.");
+		return;
+	}
+	if (!all && (!student || !*student)) {
+		page_error(req, 400, "Not deleted",
+			   "student: give the student's district id; nothing was deleted.");
+		return;
+	}
+	struct audit_actor who = auth_actor(req);
+	struct lti_forget_report rep;
+	enum eb_err rc = lti_forget(req->db, t.district_id, t.id, all ? NULL : student, &who, &rep);
+	if (rc == EB_ENOTFOUND) {
+		page_error(req, 400, "Not deleted",
+			   "student: there is no student with this district id; nothing was "
+			   "deleted.");
+		return;
+	}
+	if (rc) {
+		page_error(req, 503, "Not deleted", "The database is busy; nothing was deleted.");
+		return;
+	}
+	struct buf *b = &req->out;
+	page_begin(req,
+		   all ? "The tool and its data are removed" : "The student's data is deleted");
+	html_raw(b, "<p class=\"crumbs\"><a href=\"/tools/");
+	html_int(b, t.id);
+	html_raw(b, "\">");
+	html_text(b, t.name);
+	html_raw(b, "</a></p><p>What was removed (also in the audit log):</p>");
+	page_scroll_begin(req, "What was removed");
+	html_raw(b, "<table><thead><tr><th scope=\"col\">Where</th><th scope=\"col\">Rows</th>"
+		    "</tr></thead><tbody>");
+	for (int i = 0; i < rep.n; i++) {
+		html_raw(b, "<tr><td class=\"code\">");
+		html_text(b, rep.t[i].table);
+		html_raw(b, "</td><td>");
+		html_int(b, rep.t[i].rows);
+		html_raw(b, "</td></tr>");
+	}
+	if (!rep.n)
+		html_raw(b, "<tr><td colspan=\"2\">Nothing was stored.</td></tr>");
+	html_raw(b, "</tbody></table></div><p>Students whose mastery was recomputed: ");
+	html_int(b, rep.students);
+	html_raw(b, "</p>");
+	page_end(req);
 }

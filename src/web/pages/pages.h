@@ -189,6 +189,18 @@ void page_tool_map(struct http_request *req);
 void page_tool_scopes_section(struct http_request *req, const struct tool *t);
 void page_tool_scopes(struct http_request *req);
 void page_tool_scopes_set(struct http_request *req);
+void page_tool_forget_section(struct http_request *req, const struct tool *t);
+void page_tool_forget(struct http_request *req);
+/* api/lti_services.c: the LTI Advantage services tools call (h16-ags) */
+void api_lti_token(struct http_request *req);
+void api_lti_lineitems_get(struct http_request *req);
+void api_lti_lineitems_post(struct http_request *req);
+void api_lti_lineitem_get(struct http_request *req);
+void api_lti_lineitem_put(struct http_request *req);
+void api_lti_lineitem_delete(struct http_request *req);
+void api_lti_scores(struct http_request *req);
+void api_lti_results(struct http_request *req);
+void api_lti_nrps(struct http_request *req);
 /* lti.c: LTI 1.3 launches (issue 16, h16-lti; docs/lti.md): a resource link's
  * launch, a deep-linking request, the tool's authentication request, the
  * deep-linking return, edbridge's JWKS; the sections of the class page, the

@@ -892,6 +892,7 @@ static void tool_page(struct http_request *req, const struct tool *t, int status
 	}
 	if (tools_can_manage_credentials(a))
 		credentials_section(req, t);
+	page_tool_forget_section(req, t);
 	page_end(req);
 }
 
