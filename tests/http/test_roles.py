@@ -125,6 +125,9 @@ MATRIX = {
     "/trainings/1":        [N, N, N, N, N, N, N, F, F, F, N, L],  # none in the fixture
     "/champions":          [F, A, A, F, F, F, A, F, F, F, F, L],
     "/champions?school=sch-a2": [F, A, N, F, F, F, A, F, F, F, F, L],
+    # coaching impact on students (issue 15, h15-impact)
+    "/coaching/impact":    [A, A, A, F, F, F, F, F, F, F, A, L],
+    "/coaching/impact?school=sch-a2": [A, A, N, F, F, F, F, F, F, F, A, L],
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
