@@ -283,11 +283,13 @@ static enum eb_err ci_measure(struct db *db, int64_t d, const char *course,
 	struct db_stmt *st;
 	enum eb_err rc = db_query(
 		db,
-		"SELECT e.class_sourced_id, sum(le.correct), count(*) FROM class k JOIN enrollment "
-		"e"
-		" ON e.district_id=k.district_id AND e.class_sourced_id=k.sourced_id AND"
-		" e.role='student' AND e.status='active' JOIN learning_event le ON"
-		" le.district_id=e.district_id AND le.student_sourced_id=e.user_sourced_id WHERE"
+		/* CROSS JOIN keeps SQLite's loop order: the course's classes, their
+		 * students, then each student's events by the student index (left
+		 * to itself it scans the district's events) */
+		"SELECT e.class_sourced_id, sum(le.correct), count(*) FROM class k CROSS JOIN"
+		" enrollment e CROSS JOIN learning_event le WHERE e.district_id=k.district_id AND"
+		" e.class_sourced_id=k.sourced_id AND e.role='student' AND e.status='active' AND"
+		" le.district_id=e.district_id AND le.student_sourced_id=e.user_sourced_id AND"
 		" k.district_id=?1 AND k.course_sourced_id=?2 AND k.status='active' AND"
 		" le.standard_code IN (?5,?6,?7,?8,?9,?10,?11,?12) AND le.occurred_at >= ?3 AND"
 		" le.occurred_at < ?4 AND le.correct IS NOT NULL"
