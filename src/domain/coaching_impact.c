@@ -93,9 +93,9 @@ enum eb_err coaching_impact_run(const struct coaching_impact_unit *units, size_t
 				struct coaching_impact_pair *pairs, size_t cap,
 				struct coaching_impact *out)
 {
+	memset(out, 0, sizeof *out);
 	char *why = out->why;
 	size_t wcap = sizeof out->why;
-	memset(out, 0, sizeof *out);
 	enum eb_err rc = EB_OK;
 	size_t m = n ? n : 1;
 	size_t *chosen = malloc(m * sizeof *chosen), nch = 0;
