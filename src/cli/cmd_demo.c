@@ -12,6 +12,7 @@
 #include "cli/demo_assessment.h"
 #include "cli/demo_coaching_impact.h"
 #include "cli/demo_kb.h"
+#include "cli/demo_coaching.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
 #include "cli/demo_tickets.h"
@@ -523,6 +524,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	if (!rc) /* training sessions (issue 14) */
 		rc = demo_trainings(db, d, sd, sim_learning_week_day(l, 0),
 				    tool_ids[SIM_TOOL_PRACTICE], tool_ids[SIM_TOOL_VIDEO]);
+	if (!rc) /* coaching cycles (issue 15, h15-cycles) */
+		rc = demo_coaching(db, d);
 	if (!rc) /* completed coaching cycles for the impact (issue 15, h15-impact) */
 		rc = demo_coaching_impact(db, d, l);
 	if (keep && !rc)

@@ -14,6 +14,7 @@
 #include "domain/district.h"
 #include "domain/groups.h"
 #include "domain/kb.h"
+#include "domain/observation.h"
 #include "domain/standards.h"
 #include "domain/strategies.h"
 #include "domain/tools.h"
@@ -881,34 +882,85 @@ enum eb_err coaching_class_secure(struct db *db, int64_t district_id, const char
 	return EB_OK;
 }
 
-/* The value of a practice goal's indicator for the cycle's teachers (the
- * observations' function once their module is there). -1: no data. */
-static double practice_value(struct db *db, int64_t district_id, int64_t cycle_id,
-			     const char *indicator, const char *class_sid)
-{
-	(void)db;
-	(void)district_id;
-	(void)cycle_id;
-	(void)indicator;
-	(void)class_sid;
-	return -1;
-}
-
+/* A practice goal's key: an observation measure (a share 0..1, stored and
+ * shown as a percent; or a rate) or an indicator (a rating 1..4). */
 static bool practice_indicator_ok(const char *key)
 {
-	size_t n = strlen(key);
-	if (n == 0 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= '0' && key[i] <= '9') ||
-		      key[i] == '_' || key[i] == '.'))
-			return false;
-	return true;
+	return observation_measure_find(key) || observation_indicator_find(key);
 }
 
 static const char *practice_indicator_label(const char *key)
 {
-	return key;
+	const struct observation_measure *m = observation_measure_find(key);
+	const struct observation_indicator *i = observation_indicator_find(key);
+	return m ? m->label : i ? i->label : key;
+}
+
+/* The goal's value in its unit: a share measure in percent. */
+static double practice_scale(const char *key, double v)
+{
+	const struct observation_measure *m = observation_measure_find(key);
+	return m && m->share ? 100 * v : v;
+}
+
+/* The first teacher of the cycle (whose observations a practice goal
+ * without a class follows). */
+static int64_t first_teacher(struct db *db, int64_t district_id, int64_t cycle_id)
+{
+	int64_t t = 0;
+	db_get_int(db,
+		   "SELECT min(account_id) FROM coaching_teacher WHERE district_id=?1 AND"
+		   " cycle_id=?2",
+		   DB_ARGS(DB_INT(district_id), DB_INT(cycle_id)), &t);
+	return t;
+}
+
+/* A practice goal's points: one per closed observation since from_day
+ * (of the class when given, else of the cycle's first teacher), in the
+ * goal's unit. */
+static enum eb_err practice_points(struct db *db, int64_t district_id, int64_t cycle_id,
+				   const char *indicator, const char *class_sid,
+				   const char *from_day, struct arena *a,
+				   struct coaching_point **pts, size_t *n)
+{
+	struct observation_point *op = NULL;
+	size_t no = 0;
+	int64_t teacher = class_sid && *class_sid ? 0 : first_teacher(db, district_id, cycle_id);
+	*n = 0;
+	enum eb_err rc = observation_series(db, district_id, teacher, class_sid, indicator,
+					    day_seconds(from_day), 0, a, &op, &no);
+	if (rc)
+		return rc;
+	struct coaching_point *out = arena_zalloc(a, (no + 1) * sizeof *out);
+	if (!out)
+		return EB_ENOMEM;
+	for (size_t i = 0; i < no; i++) {
+		int y;
+		unsigned m, d;
+		civil_from_days((int32_t)(op[i].at / 86400), &y, &m, &d);
+		snprintf(out[i].day, sizeof out[i].day, "%04d-%02u-%02u", y, m, d);
+		out[i].value = practice_scale(indicator, op[i].value);
+	}
+	*pts = out;
+	*n = no;
+	return EB_OK;
+}
+
+/* The newest value of a practice goal (-1: no observation yet). */
+static double practice_value(struct db *db, int64_t district_id, int64_t cycle_id,
+			     const char *indicator, const char *class_sid, const char *from_day)
+{
+	struct arena a;
+	arena_init(&a);
+	struct coaching_point *p;
+	size_t n;
+	double v = -1;
+	if (practice_points(db, district_id, cycle_id, indicator, class_sid, from_day, &a, &p,
+			    &n) == EB_OK &&
+	    n)
+		v = p[n - 1].value;
+	arena_free(&a);
+	return v;
 }
 
 /* Parses "7.RP.A.2, 7.RP.A.3" into canonical codes. */
@@ -1004,6 +1056,11 @@ enum eb_err coaching_goal_add(struct db *db, int64_t district_id, int64_t cycle_
 	if (students && (target < 1 || target > 100))
 		return say(why, cap, EB_EINVAL,
 			   "target: a share of students is from 1 to 100 %% (not %g)", target);
+	if (!students && observation_measure_find(indicator) &&
+	    observation_measure_find(indicator)->share && (target < 1 || target > 100))
+		return say(why, cap, EB_EINVAL, "target: a share is from 1 to 100 %%");
+	if (!students && observation_indicator_find(indicator) && (target < 1 || target > 4))
+		return say(why, cap, EB_EINVAL, "target: a rating is from 1 to 4");
 	if (!students && (target < 0 || target > 1000))
 		return say(why, cap, EB_EINVAL, "target: give a value from 0 to 1000");
 	if (!day_of(f->target_on, &d))
@@ -1058,7 +1115,7 @@ enum eb_err coaching_goal_add(struct db *db, int64_t district_id, int64_t cycle_
 						&nstud)))
 			return rc;
 	} else {
-		start = practice_value(db, district_id, cycle_id, indicator, cls);
+		start = practice_value(db, district_id, cycle_id, indicator, cls, h.started_on);
 	}
 
 	if ((rc = db_begin(db)))
@@ -1226,15 +1283,33 @@ enum eb_err coaching_goals(struct db *db, int64_t district_id, int64_t cycle_id,
 		g->start_value = raw[i].start_value;
 		g->start_on = raw[i].start_on;
 		g->off_grade = raw[i].off_grade != 0;
+		if (g->kind == COACHING_GOAL_PRACTICE) {
+			char from[11] = "";
+			struct db_stmt *st;
+			if ((rc = db_query(
+				     db,
+				     "SELECT started_on FROM coaching_cycle WHERE district_id=?1"
+				     " AND id=?2",
+				     DB_ARGS(DB_INT(district_id), DB_INT(cycle_id)), &st)))
+				return rc;
+			if (db_next(st))
+				db_col_copy(st, 0, from, sizeof from);
+			if ((rc = db_done(st)))
+				return rc;
+			if ((rc = practice_points(db, district_id, cycle_id, g->indicator,
+						  g->class_sid, from, a, &g->points, &g->npoints)))
+				return rc;
+			g->now = g->npoints ? g->points[g->npoints - 1].value : -1;
+			g->state = coaching_goal_rule(g->start_value, g->start_on, g->target,
+						      g->target_on, g->points, g->npoints,
+						      today ? today : "");
+			continue;
+		}
 		if (record && today) {
 			double v = -1;
 			int ns = 0;
-			if (g->kind == COACHING_GOAL_STUDENTS)
-				rc = coaching_class_secure(db, district_id, g->class_sid,
-							   g->standards, g->nstandards, &v, &ns);
-			else
-				v = practice_value(db, district_id, cycle_id, g->indicator,
-						   g->class_sid);
+			rc = coaching_class_secure(db, district_id, g->class_sid, g->standards,
+						   g->nstandards, &v, &ns);
 			if (rc)
 				return rc;
 			if (v >= 0 &&
@@ -1558,4 +1633,102 @@ enum eb_err coaching_meetings_on_day(struct db *db, int64_t district_id, int64_t
 		" t.cycle_id=c.id AND t.account_id=?2)) ORDER BY e.at, c.title",
 		DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_TEXT(day)), &meeting_spec, a,
 		rows, n);
+}
+
+/* ---- choosing people and classes ----------------------------------------------- */
+
+enum eb_err coaching_candidates(struct db *db, int64_t district_id, const char *school, size_t cap,
+				struct arena *a, struct coaching_candidate **rows, size_t *n,
+				bool *more)
+{
+	struct db_stmt *st;
+	*n = 0;
+	*more = false;
+	struct coaching_candidate *out = arena_zalloc(a, (cap + 1) * sizeof *out);
+	if (!out)
+		return EB_ENOMEM;
+	enum eb_err rc = db_query(
+		db,
+		"SELECT a.id, coalesce(a.display_name, a.login, ''), c.sourced_id,"
+		" coalesce(c.title, '') FROM account a LEFT JOIN enrollment e ON"
+		" e.district_id=a.district_id AND coalesce(a.person_sourced_id, '') <> '' AND"
+		" e.user_sourced_id=a.person_sourced_id AND e.role='teacher' AND e.status='active'"
+		" LEFT JOIN class c ON c.district_id=e.district_id AND"
+		" c.sourced_id=e.class_sourced_id WHERE a.district_id=?1 AND a.disabled=0 AND"
+		" EXISTS (SELECT 1 FROM account_role r WHERE r.account_id=a.id AND"
+		" r.role='teacher') AND (?2 IS NULL OR c.school_sourced_id=?2 OR EXISTS (SELECT 1"
+		" FROM account_role r WHERE r.account_id=a.id AND r.scope_type='school' AND"
+		" r.scope_id=?2)) ORDER BY a.display_name, a.id, c.title, c.sourced_id",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(school)), &st);
+	if (rc)
+		return rc;
+	size_t k = 0;
+	while (db_next(st)) {
+		int64_t id = db_col_int(st, 0);
+		if (k == 0 || out[k - 1].id != id) {
+			if (k == cap) {
+				*more = true;
+				break;
+			}
+			out[k].id = id;
+			out[k].name = db_col_str(st, 1, a);
+			out[k].classes = arena_alloc(a, 16 * sizeof(char *));
+			out[k].class_titles = arena_alloc(a, 16 * sizeof(char *));
+			if (!out[k].classes || !out[k].class_titles) {
+				db_fail(st, EB_ENOMEM);
+				break;
+			}
+			k++;
+		}
+		struct coaching_candidate *c = &out[k - 1];
+		if (!db_col_is_null(st, 2) && c->nclasses < 16) {
+			c->classes[c->nclasses] = db_col_str(st, 2, a);
+			c->class_titles[c->nclasses++] = db_col_str(st, 3, a);
+		}
+	}
+	if ((rc = db_done(st)))
+		return rc;
+	*rows = out;
+	*n = k;
+	return EB_OK;
+}
+
+enum eb_err coaching_people(struct db *db, int64_t district_id, const char *const *roles,
+			    size_t nroles, struct arena *a, struct coaching_person **rows,
+			    size_t *n)
+{
+	char list[200] = ",";
+	size_t len = 1;
+	for (size_t i = 0; i < nroles; i++) {
+		int k = snprintf(list + len, sizeof list - len, "%s,", roles[i]);
+		if (k < 0 || (size_t)k >= sizeof list - len)
+			return EB_ETOOBIG;
+		len += (size_t)k;
+	}
+	struct db_stmt *st;
+	size_t cap = 500, k = 0;
+	struct coaching_person *out = arena_zalloc(a, (cap + 1) * sizeof *out);
+	if (!out)
+		return EB_ENOMEM;
+	enum eb_err rc = db_query(
+		db,
+		"SELECT a.id, coalesce(a.display_name, a.login, ''), min(r.role) FROM account a"
+		" JOIN account_role r ON r.account_id=a.id WHERE a.district_id=?1 AND"
+		" a.disabled=0 AND instr(?2, ',' || r.role || ',') > 0 GROUP BY a.id ORDER BY 2,"
+		" a.id LIMIT 500",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(list)), &st);
+	if (rc)
+		return rc;
+	while (db_next(st) && k < cap) {
+		enum role r;
+		out[k].id = db_col_int(st, 0);
+		out[k].name = db_col_str(st, 1, a);
+		out[k].role_label = role_parse(db_col_text(st, 2), &r) ? role_label(r) : "";
+		k++;
+	}
+	if ((rc = db_done(st)))
+		return rc;
+	*rows = out;
+	*n = k;
+	return EB_OK;
 }

@@ -347,4 +347,30 @@ enum eb_err coaching_meetings_on_day(struct db *db, int64_t district_id, int64_t
 				     const char *day, struct arena *a,
 				     struct coaching_meeting **rows, size_t *n);
 
+/* ---- choosing people and classes ------------------------------------------ */
+
+/* A teacher with the classes they teach (roster enrollment), for the form
+ * of a new cycle: enabled accounts holding the teacher role, of the school
+ * (its classes or a school-scoped role) or of the district (school NULL),
+ * by name, at most cap teachers (*more true when there were more). */
+struct coaching_candidate {
+	int64_t id;
+	const char *name;
+	const char **classes, **class_titles;
+	size_t nclasses;
+};
+enum eb_err coaching_candidates(struct db *db, int64_t district_id, const char *school, size_t cap,
+				struct arena *a, struct coaching_candidate **rows, size_t *n,
+				bool *more);
+
+/* Enabled accounts of the district holding role (a stored role name), by
+ * name, at most 500: the coaches of the form, whom a teacher shares with. */
+struct coaching_person {
+	int64_t id;
+	const char *name, *role_label;
+};
+enum eb_err coaching_people(struct db *db, int64_t district_id, const char *const *roles,
+			    size_t nroles, struct arena *a, struct coaching_person **rows,
+			    size_t *n);
+
 #endif

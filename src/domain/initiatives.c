@@ -565,7 +565,10 @@ enum eb_err initiative_set_status(struct db *db, int64_t district_id, const stru
 	struct audit_actor cli = { 0, "cli", "" };
 	if (!who)
 		who = &cli;
-	if ((e = db_begin(db)))
+	/* inside a caller's transaction (a team meeting's decision) it joins
+	 * that one: the caller commits or rolls back */
+	bool own = !db_in_transaction(db);
+	if (own && (e = db_begin(db)))
 		return e;
 	int changed = 0;
 	if ((e = db_execute(db,
@@ -596,11 +599,12 @@ enum eb_err initiative_set_status(struct db *db, int64_t district_id, const stru
 		 initiative_status_label(ts));
 	if ((e = audit_record(db, district_id, who, "update", "initiative", sid, detail)))
 		goto fail;
-	if ((e = db_commit(db)))
+	if (own && (e = db_commit(db)))
 		goto fail;
 	return EB_OK;
 fail:
-	db_rollback(db);
+	if (own)
+		db_rollback(db);
 	if (why && cap)
 		snprintf(why, cap, "status: %s",
 			 e == EB_ECONFLICT ? "the status changed meanwhile; reload and try again"
@@ -614,15 +618,18 @@ DB_ROWSPEC(decision_spec, struct initiative_decision, NULL,
 	   DB_FIELD_STR(struct initiative_decision, from),
 	   DB_FIELD_STR(struct initiative_decision, to),
 	   DB_FIELD_STR(struct initiative_decision, reason),
-	   DB_FIELD_STR(struct initiative_decision, evidence));
+	   DB_FIELD_STR(struct initiative_decision, evidence),
+	   DB_FIELD_INT(struct initiative_decision, meeting_id));
 
 enum eb_err initiative_history(struct db *db, int64_t district_id, int64_t id, struct arena *a,
 			       struct initiative_decision **rows, size_t *n)
 {
 	return db_get_rows(
 		db,
-		"SELECT at,actor,from_status,to_status,reason,evidence FROM"
-		" initiative_status WHERE district_id=?1 AND initiative_id=?2 ORDER BY id",
+		"SELECT s.at,s.actor,s.from_status,s.to_status,s.reason,s.evidence,"
+		"coalesce(m.meeting_id,0) FROM initiative_status s LEFT JOIN meeting_decision m"
+		" ON m.initiative_status_id=s.id WHERE s.district_id=?1 AND s.initiative_id=?2"
+		" ORDER BY s.id",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &decision_spec, a, rows, n);
 }
 

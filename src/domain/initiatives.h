@@ -113,7 +113,8 @@ enum eb_err initiative_list(struct db *db, int64_t district_id, struct arena *a,
 			    struct initiative_row **rows, size_t *n);
 
 /* Moves the initiative to a new status, recording reason and evidence in
- * initiative_status and the audit log (one transaction). reason is required
+ * initiative_status and the audit log (one transaction; inside a caller's
+ * open transaction it joins it, and the caller commits or rolls back). reason is required
  * (1..2000 bytes); evidence (0..4000) is required for continued, changed
  * and stopped. EB_EINVAL with "field: reason" lines (bad status, a move not
  * allowed, missing reason); EB_ENOTFOUND for no such initiative. */
@@ -124,6 +125,7 @@ enum eb_err initiative_set_status(struct db *db, int64_t district_id, const stru
 struct initiative_decision {
 	int64_t at;
 	const char *actor, *from, *to, *reason, *evidence;
+	int64_t meeting_id; /* the team meeting that decided it (domain/teams), 0: none */
 };
 /* Status history, oldest first. */
 enum eb_err initiative_history(struct db *db, int64_t district_id, int64_t id, struct arena *a,

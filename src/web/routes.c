@@ -57,6 +57,14 @@
 /* coaching impact on students (issue 15, h15-impact): district roles; principals
  * for their school's coached classes */
 #define COACH_IMPACT_VIEW (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL))
+/* coaching cycles (issue 15, h15-cycles): coaches, teachers, the coordinator,
+ * principals (existence and phase), admins; changes by the cycle's coach and
+ * teachers (checked in the page) */
+#define COACHING_VIEW                                                                              \
+	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH) |    \
+	 ROLE_BIT(ROLE_TEACHER))
+#define COACHING_NEW (ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_COORDINATOR))
+#define COACHING_WRITE (ROLE_BIT(ROLE_COACH) | ROLE_BIT(ROLE_TEACHER))
 #define NAV(at, label) .nav_at = (at), .nav = (label)
 
 /* clang-format off */
@@ -228,6 +236,18 @@ const struct route routes[] = {
 	{ "POST", "/trainings/:id/cancel", page_training_cancel, TRAIN_VIEW, 0, "give a seat back (the first waiting takes it)" },
 	{ "POST", "/trainings/:id/attend", page_training_attend, TRAIN_VIEW, 0, "take attendance (planners, the trainer; audited)" },
 	{ "POST", "/trainings/:id/follow-up", page_training_followup, TRAIN_VIEW, 0, "an attendee's three-question follow-up" },
+	/* coaching cycles tied to class data (issue 15, h15-cycles) */
+	{ "GET", "/coaching", page_coaching, COACHING_VIEW, 0, "coaching: the coach's caseload, a teacher's cycles, the summary by school", NAV(52, "Coaching") },
+	{ "GET", "/coaching/new", page_coaching_new, COACHING_NEW, 0, "start a coaching cycle (?school=)" },
+	{ "POST", "/coaching/new", page_coaching_create, COACHING_NEW, 0, "save a new coaching cycle (audited)" },
+	{ "GET", "/coaching/:id", page_coaching_cycle, COACHING_VIEW, 0, "one cycle: phase; notes, steps, goals for its coach, teachers and whom they share with (audited)" },
+	{ "POST", "/coaching/:id/entries", page_coaching_entry, COACHING_WRITE, 0, "a dated entry with notes, or a planned meeting (audited)" },
+	{ "POST", "/coaching/:id/steps", page_coaching_step, COACHING_WRITE, 0, "an action step with its owner and due date (audited)" },
+	{ "POST", "/coaching/:id/steps/done", page_coaching_step_done, COACHING_WRITE, 0, "mark an action step done (audited)" },
+	{ "POST", "/coaching/:id/resources", page_coaching_resource, COACHING_WRITE, 0, "a resource: tool, strategy, known fix or link (audited)" },
+	{ "POST", "/coaching/:id/goals", page_coaching_goal, COACHING_WRITE, 0, "a goal tied to the class's data (off-grade standards warned; audited)" },
+	{ "POST", "/coaching/:id/share", page_coaching_share, ROLE_BIT(ROLE_TEACHER), 0, "the teacher shares the notes, or stops (audited)" },
+	{ "POST", "/coaching/:id/phase", page_coaching_phase, ROLE_BIT(ROLE_COACH), 0, "the coach moves the cycle to a phase (audited)" },
 	{ "GET", "/champions", page_champions, CHAMPIONS_VIEW, 0, "likely tech champions per school and tool, with reasons (?school= ?tool=)" },
 	{ "POST", "/champions/confirm", page_champion_confirm, ROLE_BIT(ROLE_PRINCIPAL), 0, "the principal confirms a champion: role and support matrix (audited)" },
 };

@@ -128,6 +128,10 @@ MATRIX = {
     # coaching impact on students (issue 15, h15-impact)
     "/coaching/impact":    [A, A, A, F, F, F, F, F, F, F, A, L],
     "/coaching/impact?school=sch-a2": [A, A, N, F, F, F, F, F, F, F, A, L],
+    # coaching cycles (issue 15, h15-cycles)
+    "/coaching":           [A, A, A, A, A, F, F, F, F, F, A, L],
+    "/coaching/new":       [F, A, F, A, F, F, F, F, F, F, F, L],
+    "/coaching/1":         [N, N, N, N, N, F, F, F, F, F, N, L],  # none in the fixture
 }
 
 # The POST routes of issue 13 (each in every role): path -> (form, statuses);
@@ -176,6 +180,16 @@ POST_MATRIX = {
     "/trainings/1/follow-up": ({"ready": "3"}, [N, N, N, N, N, N, N, F, F, F, N, L]),
     "/champions/confirm": ({"school": "sch-a1", "tool": "1", "account": "999999"},
                            [F, F, B, F, F, F, F, F, F, F, F, L]),
+    # coaching cycles (issue 15, h15-cycles): an untitled cycle is refused, nothing
+    # stored; cycle 1 does not exist (changes: its coach and teachers only)
+    "/coaching/new": ({"title": ""}, [F, B, F, B, F, F, F, F, F, F, F, L]),
+    "/coaching/1/entries": ({"kind": "kickoff"}, [F, F, F, N, N, F, F, F, F, F, F, L]),
+    "/coaching/1/steps": ({"body": "x"}, [F, F, F, N, N, F, F, F, F, F, F, L]),
+    "/coaching/1/steps/done": ({"step": "1"}, [F, F, F, N, N, F, F, F, F, F, F, L]),
+    "/coaching/1/resources": ({"kind": "url"}, [F, F, F, N, N, F, F, F, F, F, F, L]),
+    "/coaching/1/goals": ({"kind": "students"}, [F, F, F, N, N, F, F, F, F, F, F, L]),
+    "/coaching/1/share": ({"account": "1"}, [F, F, F, F, N, F, F, F, F, F, F, L]),
+    "/coaching/1/phase": ({"phase": "learn"}, [F, F, F, N, F, F, F, F, F, F, F, L]),
 }
 
 # The text-message provider's webhooks (issue 13, h13-sms): public routes that
@@ -219,6 +233,7 @@ PATTERN_PATHS = {
     "/tickets/:id/attachments/:aid": "/tickets/1/attachments/1",
     "/devices/:id": "/devices/1",
     "/trainings/:id": "/trainings/1",
+    "/coaching/:id": "/coaching/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

@@ -20,7 +20,10 @@
 #include "domain/account.h"
 #include "domain/coaching.h"
 #include "domain/district.h"
+#include "domain/observation.h"
 #include "domain/standards.h"
+#include "base/timeutil.h"
+#include "base/str.h"
 #include "store/db.h"
 
 struct fx {
@@ -79,7 +82,11 @@ static int setup(void **state)
 	}
 	SETUP_OK(account_create(f->db, 1, "coachlee", "Coach Lee", NULL, NULL, &f->coach));
 	SETUP_OK(account_add_role(f->db, 1, f->coach, ROLE_COACH, "district", "1"));
-	SETUP_OK(account_create(f->db, 1, "teacher1", "Teacher One", NULL, NULL, &f->t1));
+	SETUP_OK(db_exec(f->db,
+			 "INSERT INTO enrollment (district_id, sourced_id, class_sourced_id,"
+			 " school_sourced_id, user_sourced_id, role) VALUES (1, 'et1', 'cls7',"
+			 " 'sch', 'tch7', 'teacher')"));
+	SETUP_OK(account_create(f->db, 1, "teacher1", "Teacher One", NULL, "tch7", &f->t1));
 	SETUP_OK(account_add_role(f->db, 1, f->t1, ROLE_TEACHER, "school", "sch"));
 	SETUP_OK(account_create(f->db, 1, "teacher2", "Teacher Two", NULL, NULL, &f->t2));
 	SETUP_OK(account_add_role(f->db, 1, f->t2, ROLE_TEACHER, "school", "sch"));
@@ -402,6 +409,65 @@ static void completed_cycles_for_the_impact(void **state)
 	arena_free(&a);
 }
 
+static void practice_goal_from_observations(void **state)
+{
+	struct fx *f = *state;
+	int64_t c = new_cycle(f);
+	struct account coach;
+	assert_int_equal(account_get(f->db, 1, f->coach, &coach), EB_OK);
+	struct audit_actor who = { f->coach, "coachlee", "" };
+	char why[COACHING_WHY_CAP] = "", t1[24];
+	snprintf(t1, sizeof t1, "%lld", (long long)f->t1);
+	/* an observation on Jan 10: 3 student turns of 4 (75 % student talk) */
+	int32_t day;
+	assert_int_equal(date_parse_ymd(str_from("2026-01-10"), &day), EB_OK);
+	int64_t at = (int64_t)day * 86400 + 36000, obs = 0;
+	struct observation_form of = { .class_sid = "cls7", .teacher = t1 };
+	assert_int_equal(observation_create(f->db, 1, &coach, &of, at, &who, &obs, why, sizeof why),
+			 EB_OK);
+	static const char *const codes[] = { "student", "teacher", "student", "student_student" };
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(observation_mark(f->db, 1, obs, codes[i], "", at * 1000 + i * 1000,
+						  why, sizeof why),
+				 EB_OK);
+	assert_int_equal(observation_close(f->db, 1, obs, at + 1800, &who, why, sizeof why), EB_OK);
+	/* a share target outside 1..100 %, an unknown indicator: refused */
+	struct coaching_goal_form gf = { .kind = "practice",
+					 .class_sid = "cls7",
+					 .indicator = "student_talk_share",
+					 .target = "150",
+					 .target_on = "2026-03-15" };
+	assert_int_equal(
+		coaching_goal_add(f->db, 1, c, &gf, "2026-01-12", &who, NULL, why, sizeof why),
+		EB_EINVAL);
+	gf.indicator = "talk_volume";
+	gf.target = "80";
+	assert_int_equal(
+		coaching_goal_add(f->db, 1, c, &gf, "2026-01-12", &who, NULL, why, sizeof why),
+		EB_EINVAL);
+	assert_non_null(strstr(why, "indicator:"));
+	gf.indicator = "student_talk_share";
+	assert_int_equal(
+		coaching_goal_add(f->db, 1, c, &gf, "2026-01-12", &who, NULL, why, sizeof why),
+		EB_OK);
+	struct arena a;
+	arena_init(&a);
+	struct coaching_goal *g;
+	size_t n;
+	assert_int_equal(coaching_goals(f->db, 1, c, "2026-01-12", true, &a, &g, &n), EB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(g[0].kind, COACHING_GOAL_PRACTICE);
+	assert_int_equal(g[0].npoints, 1);
+	assert_string_equal(g[0].points[0].day, "2026-01-10");
+	assert_true(g[0].now > 74.9 && g[0].now < 75.1);
+	assert_true(g[0].start_value > 74.9 && g[0].start_value < 75.1);
+	assert_int_equal(g[0].state, COACHING_GOAL_ON_TRACK);
+	/* weeks later, no new observation: no data for three weeks */
+	assert_int_equal(coaching_goals(f->db, 1, c, "2026-02-10", true, &a, &g, &n), EB_OK);
+	assert_int_equal(g[0].state, COACHING_GOAL_NO_DATA);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +476,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_input_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(who_reads_the_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(completed_cycles_for_the_impact, setup, teardown),
+		cmocka_unit_test_setup_teardown(practice_goal_from_observations, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

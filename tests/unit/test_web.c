@@ -185,19 +185,20 @@ static void nav_of_each_role(void **state)
 		int role;
 		const char *nav;
 	} want[] = {
-		/* issue 14: /devices, /trainings, /kb, /tickets */
+		/* issue 14: /devices, /trainings, /kb, /tickets; issue 15: /coaching */
 		{ ROLE_DISTRICT_ADMIN,
 		  "/home /schools /standards /tools /plans /devices /trainings"
-		  " /initiatives /assessments /kb /admin/users /admin/audit /tickets" },
+		  " /initiatives /coaching /assessments /kb /admin/users /admin/audit /tickets" },
 		{ ROLE_COORDINATOR,
 		  "/home /schools /standards /tools /plans /trainings /initiatives"
-		  " /assessments /kb /tickets" },
+		  " /coaching /assessments /kb /tickets" },
 		{ ROLE_PRINCIPAL, "/home /schools /standards /tools /plans /devices /trainings"
-				  " /initiatives /assessments /kb /tickets" },
+				  " /initiatives /coaching /assessments /kb /tickets" },
 		{ ROLE_COACH, "/home /schools /standards /tools /plans /trainings /initiatives"
-			      " /assessments /kb /tickets" },
+			      " /coaching /assessments /kb /tickets" },
 		{ ROLE_TEACHER,
-		  "/home /schools /standards /tools /plans /trainings /assessments /kb /tickets" },
+		  "/home /schools /standards /tools /plans /trainings /coaching /assessments /kb"
+		  " /tickets" },
 		{ ROLE_TECH_CHAMPION,
 		  "/home /schools /standards /tools /devices /trainings /kb /tickets" },
 		{ ROLE_IT_STAFF,
@@ -210,9 +211,10 @@ static void nav_of_each_role(void **state)
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		assert_string_equal(nav_of(true, ROLE_BIT(want[i].role)), want[i].nav);
 	/* a teacher who is also a parent in the district keeps the staff links */
-	assert_string_equal(nav_of(true, ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN)),
-			    "/home /schools /standards /tools /plans /trainings /assessments /kb"
-			    " /tickets");
+	assert_string_equal(
+		nav_of(true, ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GUARDIAN)),
+		"/home /schools /standards /tools /plans /trainings /coaching /assessments"
+		" /kb /tickets");
 }
 
 /* A Content-Disposition line of 200,000 `xname="`: the parameter search

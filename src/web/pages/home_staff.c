@@ -26,6 +26,7 @@
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
+#include "web/pages/coaching.h"
 #include "web/pages/home_staff.h"
 #include "web/pages/pages.h"
 #include "web/pages/plans.h"
@@ -1243,7 +1244,12 @@ static void reach_write(struct home_ctx *h, void *state)
 /* ---- the table ---------------------------------------------------------- */
 
 static const struct home_section sections[] = {
+	/* coaching (issue 15, h15-cycles): the coach's home leads with today's meetings,
+	 * cycles needing a next step and goals at risk */
+	{ ROLE_BIT(ROLE_COACH), coaching_home_coach_load, coaching_home_write },
 	{ ROLE_BIT(ROLE_TEACHER), teacher_load, teacher_write },
+	/* a teacher's running coaching cycle and its next step */
+	{ ROLE_BIT(ROLE_TEACHER), coaching_home_teacher_load, coaching_home_write },
 	/* families wrote, students answered feedback (student_dash.c) */
 	{ ROLE_BIT(ROLE_TEACHER), page_feedback_home_load, NULL },
 	{ ROLE_BIT(ROLE_PRINCIPAL), principal_load, principal_write },

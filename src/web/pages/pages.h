@@ -255,6 +255,18 @@ void page_kb_suggestions(struct http_request *req, int64_t tool_id, const char *
 void page_kb_check_button(struct http_request *req);
 /* ticket_reports.c: the support reports (issue 14, h14-kb) */
 void page_ticket_reports(struct http_request *req);
+/* coaching.c: coaching cycles tied to class data (issue 15, h15-cycles) */
+void page_coaching(struct http_request *req);
+void page_coaching_new(struct http_request *req);
+void page_coaching_create(struct http_request *req);
+void page_coaching_cycle(struct http_request *req);
+void page_coaching_entry(struct http_request *req);
+void page_coaching_step(struct http_request *req);
+void page_coaching_step_done(struct http_request *req);
+void page_coaching_resource(struct http_request *req);
+void page_coaching_goal(struct http_request *req);
+void page_coaching_share(struct http_request *req);
+void page_coaching_phase(struct http_request *req);
 /* trainings.c: training sessions (issue 14, h14-train) */
 void page_trainings(struct http_request *req);
 void page_training_new(struct http_request *req);
