@@ -122,6 +122,16 @@ class CoachingImpact(TempDir):
             self.assertNotIn("Impact class 20", t)  # another school's class
             self.assertIn("and 24 comparison classes of other schools", t)
             self.assertEqual(principal.get("/coaching/impact?school=sch-a2").status, 404)
+            # a completed cycle's page: its class beside its matched classes
+            coach = srv.client()
+            coach.login("coach")
+            r = coach.get("/coaching/1")
+            self.assertEqual(r.status, 200)
+            t = words(r.text)
+            self.assertIn("Did the classes move?", t)
+            self.assertRegex(t, r"this cycle's classes \(1\) went from \d+% to \d+% correct; 2"
+                                r" similar classes of the same course")
+            self.assertIn("One cycle is too few classes", t)
             for login in ("coach", "teacher", "parent", "student", "vendor"):
                 who = srv.client()
                 who.login(login)
