@@ -260,6 +260,11 @@ void page_coaching(struct http_request *req)
 		html_raw(b, " ");
 		link(b, "/coaching/new", "Start a cycle");
 	}
+	if (access_has(a, ROLE_COORDINATOR) || access_has(a, ROLE_DISTRICT_ADMIN) ||
+	    access_has(a, ROLE_PRINCIPAL)) { /* the impact (h15-impact) */
+		html_raw(b, " ");
+		link(b, "/coaching/impact", "Did coaching move students?");
+	}
 	html_raw(b, "</p>");
 	html_raw(b, separate_line);
 	if (access_has(a, ROLE_COACH))

@@ -64,10 +64,11 @@ static void method(struct buf *b)
 		   " %d days before the cycle started and in the cycle's last %d days. Each is"
 		   " compared with up to %d classes of the same course whose teachers were in no"
 		   " coaching cycle and whose share before was within %.0f points of its own,"
-		   " measured on the same standards and dates; each comparison class is used once."
-		   " The estimate is the difference in the change (each class its own control),"
-		   " with its 95%% interval corrected for classes of the same teacher. Groups of"
-		   " fewer than %d classes are never shown.",
+		   " measured on the same standards and dates; each comparison class is used once,"
+		   " and its change is adjusted for the small difference left before. The estimate"
+		   " is the difference in the change (each class its own control), with its 95%%"
+		   " interval corrected for classes of the same teacher. Groups of fewer than %d"
+		   " classes are never shown.",
 		   COACHING_IMPACT_WINDOW_DAYS, COACHING_IMPACT_WINDOW_DAYS,
 		   COACHING_IMPACT_MATCHES, 100 * COACHING_IMPACT_CALIPER, EVAL_MIN_SHOWN);
 	html_raw(b, "</p></section>");
@@ -184,7 +185,6 @@ void page_coaching_impact(struct http_request *req)
 	}
 	struct buf *b = &req->out;
 	page_begin(req, "Did coaching move students?");
-	html_raw(b, "<h1>Did coaching move students?</h1>");
 	if (school) {
 		html_raw(b, "<p class=\"muted\">");
 		html_text(b, "Coached classes of your school only.");
