@@ -156,7 +156,11 @@ class Coaching(TempDir):
             coord = srv.client()
             coord.login("coord")
             self.assertNotIn("Pacing worries", coord.get("/coaching/1").text)
-            self.assertIn("By school", coord.get("/coaching").text)
+            r = coord.get("/coaching")
+            self.assertIn("By school", r.text)
+            # the counts by phase are cells, not escaped markup
+            self.assertNotIn("&lt;td&gt;", r.text)
+            self.assertRegex(r.text, r"<td>1</td><td>0</td><td>0</td><td>0</td><td>0</td>")
             # they may not change it
             self.assertEqual(prin.post("/coaching/1/entries", {"kind": "debrief"}).status, 403)
             # the coach does not share; the teacher does

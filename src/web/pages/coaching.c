@@ -218,8 +218,11 @@ static void summary_view(struct http_request *req, const char *day)
 		html_raw(b, "<tr><th scope=\"row\">");
 		html_text(b, s[i].school_name);
 		html_raw(b, "</th>");
-		for (int p = 0; p < COACHING_PHASE__COUNT; p++)
-			html_textf(b, "<td>%d</td>", s[i].by_phase[p]);
+		for (int p = 0; p < COACHING_PHASE__COUNT; p++) {
+			html_raw(b, "<td>");
+			html_int(b, s[i].by_phase[p]);
+			html_raw(b, "</td>");
+		}
 		html_raw(b, "<td>");
 		html_textf(b, "%d of %d", s[i].goals_met, s[i].goals);
 		html_raw(b, "</td></tr>");
@@ -415,9 +418,9 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 			html_raw(b, " checked");
 		html_raw(b, "><label for=\"t-");
 		html_attr(b, idv);
-		html_raw(b, "\">");
+		html_raw(b, "\"><strong>");
 		html_text(b, c[i].name);
-		html_raw(b, "</label></div>");
+		html_raw(b, "</strong></label></div>");
 		for (size_t k = 0; k < c[i].nclasses; k++) {
 			html_raw(b, "<div class=\"check indent\"><input type=\"checkbox\" name="
 				    "\"classes\" id=\"c-");
@@ -433,7 +436,7 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 			html_attr(b, idv);
 			html_raw(b, "-");
 			html_int(b, (int64_t)k);
-			html_raw(b, "\">");
+			html_raw(b, "\">Class: ");
 			html_text(b,
 				  *c[i].class_titles[k] ? c[i].class_titles[k] : c[i].classes[k]);
 			html_raw(b, "</label></div>");
