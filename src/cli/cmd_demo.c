@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/demo.h"
 #include "cli/demo_assessment.h"
+#include "cli/demo_coaching_impact.h"
 #include "cli/demo_kb.h"
 #include "cli/demo_coaching.h"
 #include "cli/demo_observations.h"
@@ -529,6 +530,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 				    tool_ids[SIM_TOOL_PRACTICE], tool_ids[SIM_TOOL_VIDEO]);
 	if (!rc) /* coaching cycles (issue 15, h15-cycles) */
 		rc = demo_coaching(db, d);
+	if (!rc) /* completed coaching cycles for the impact (issue 15, h15-impact) */
+		rc = demo_coaching_impact(db, d, l);
 	if (!rc) /* classroom observations (issue 15, h15-obs) */
 		rc = demo_observations(db, d, time_now());
 	if (!rc) /* teams, meetings, action items (issue 15, h15-teams) */

@@ -5,6 +5,7 @@
 #include "base/str.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "sim/coaching_check.h"
 #include "sim/evidence_check.h"
 
 static int evidence_check(int argc, char **argv)
@@ -25,6 +26,10 @@ static int evidence_check(int argc, char **argv)
 		    "(pretest, English learner, disability) for comparison. Prints\n"
 		    "false_positive_rate, coverage, mean_bias, power, seeds, "
 		    "naive_difference_mean.\n"
+		    "Then the coaching study on the same seeds (docs/coaching_impact.md): coached\n"
+		    "classes (chosen, not drawn) with a known true effect and with none, through\n"
+		    "the coaching impact design; prints coaching_false_positive_rate (<= 5%) and\n"
+		    "coaching_coverage (>= 90%), which pass needs too.\n"
 		    "Defaults: 200 seeds, 3,000 students.\n"))
 		return 0;
 	int64_t seeds, students;
@@ -47,8 +52,25 @@ static int evidence_check(int argc, char **argv)
 	printf("coverage: %.4f\nmean_bias: %.4f\npower: %.4f\n", r.coverage, r.mean_bias, r.power);
 	printf("matched_students_mean: %.0f\nfailed: %d\nseconds: %.2f\n", r.mean_n, r.failed,
 	       r.seconds);
+	/* coaching (sim/coaching_check.h): the same seeds and district size */
+	struct coachcheck_params cp = { .seeds = (int)seeds, .students = (int)students };
+	struct coachcheck_result c;
+	if ((e = coachcheck_run(&cp, &c))) {
+		fprintf(stderr, "sim evidence-check: coaching: %s\n", eb_strerror(e));
+		return 1;
+	}
+	printf("coaching_false_positive_rate: %.4f\ncoaching_coverage: %.4f\n",
+	       c.false_positive_rate, c.coverage);
+	printf("coaching_true_effect_mean: %.4f\ncoaching_mean_bias: %.4f\ncoaching_power: %.4f\n",
+	       c.true_effect_mean, c.mean_bias, c.power);
+	printf("coaching_null_mean_diff: %.4f\ncoaching_naive_difference_mean: %.4f\n",
+	       c.null_mean_diff, c.naive_difference_mean);
+	printf("coaching_classes_mean: %.1f coached, %.1f compared\ncoaching_failed: %d\n"
+	       "coaching_seconds: %.2f\n",
+	       c.coached_mean, c.compared_mean, c.failed, c.seconds);
 	int pass = r.false_positive_rate <= 0.05 && r.coverage >= 0.90 &&
-		   r.naive_difference_mean > 0;
+		   r.naive_difference_mean > 0 && c.false_positive_rate <= 0.05 &&
+		   c.coverage >= 0.90 && c.failed * 10 <= c.seeds;
 	printf("pass: %s\n", pass ? "yes" : "no");
 	return pass ? 0 : 1;
 }

@@ -2,6 +2,7 @@
  * main navigation, which shows a viewer the links of this table it may open
  * (router_nav). */
 #include "web/pages/observations.h"
+#include "web/pages/coaching_impact.h"
 #include "web/pages/pages.h"
 #include "web/router.h"
 
@@ -56,6 +57,9 @@
 /* champions found from the data: IT, the coordinator, principals (their school) */
 #define CHAMPIONS_VIEW                                                                             \
 	(ROLE_BIT(ROLE_IT_STAFF) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL))
+/* coaching impact on students (issue 15, h15-impact): district roles; principals
+ * for their school's coached classes */
+#define COACH_IMPACT_VIEW (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL))
 /* coaching cycles (issue 15, h15-cycles): coaches, teachers, the coordinator,
  * principals (existence and phase), admins; changes by the cycle's coach and
  * teachers (checked in the page) */
@@ -267,6 +271,8 @@ const struct route routes[] = {
 	{ "POST", "/tickets/:id/merge", page_ticket_merge, ROLES_STAFF, 0, "merge a duplicate into an incident" },
 	{ "POST", "/tickets/:id/attachments", page_ticket_attach, ROLES_ANY, 0, "attach a file (5 MB; PNG, JPEG, PDF, text)" },
 	{ "GET", "/tickets/:id/attachments/:aid", page_ticket_attachment, ROLES_ANY, 0, "download an attachment" },
+	/* coaching impact (issue 15, h15-impact): above /coaching/:id, as the first match wins */
+	{ "GET", "/coaching/impact", page_coaching_impact, COACH_IMPACT_VIEW, 0, "did coaching move students: completed cycles' classes vs matched classes (?school=)" },
 	/* trainings and champions found from the data (issue 14, h14-train) */
 	{ "GET", "/trainings", page_trainings, TRAIN_VIEW, 0, "training sessions: upcoming, past (?tool=)",
 	  NAV(48, "Trainings") },

@@ -155,6 +155,9 @@ MATRIX = {
     "/observations/1/tally": [N, N, N, N, F, F, F, F, F, F, N, L],
     "/champions":          [F, A, A, F, F, F, A, F, F, F, F, L],
     "/champions?school=sch-a2": [F, A, N, F, F, F, A, F, F, F, F, L],
+    # coaching impact on students (issue 15, h15-impact)
+    "/coaching/impact":    [A, A, A, F, F, F, F, F, F, F, A, L],
+    "/coaching/impact?school=sch-a2": [A, A, N, F, F, F, F, F, F, F, A, L],
     # coaching cycles (issue 15, h15-cycles)
     "/coaching":           [A, A, A, A, A, F, F, F, F, F, A, L],
     "/coaching/new":       [F, A, F, A, F, F, F, F, F, F, F, L],

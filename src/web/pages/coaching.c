@@ -29,6 +29,7 @@
 #include "web/http.h"
 #include "web/page.h"
 #include "web/pages/coaching.h"
+#include "web/pages/coaching_impact.h"
 #include "web/pages/home_staff.h"
 #include "web/pages/pages.h"
 
@@ -261,6 +262,11 @@ void page_coaching(struct http_request *req)
 	if (coaching_can_create(a)) {
 		html_raw(b, " ");
 		link(b, "/coaching/new", "Start a cycle");
+	}
+	if (access_has(a, ROLE_COORDINATOR) || access_has(a, ROLE_DISTRICT_ADMIN) ||
+	    access_has(a, ROLE_PRINCIPAL)) { /* the impact (h15-impact) */
+		html_raw(b, " ");
+		link(b, "/coaching/impact", "Did coaching move students?");
 	}
 	html_raw(b, "</p>");
 	html_raw(b, separate_line);
@@ -1038,6 +1044,8 @@ void page_coaching_cycle(struct http_request *req)
 		return;
 	}
 	goals_section(req, &v, g, ng);
+	if (v.c.phase == COACHING_COMPLETED) /* did the classes move (h15-impact) */
+		coaching_impact_section(req, v.c.id);
 	entries_section(req, &v);
 	steps_section(req, &v);
 	resources_section(req, &v);
