@@ -35,12 +35,18 @@ struct vault {
 
 /* Every column that holds sealed values: `edbridge secrets rotate` re-seals
  * them all. A module that seals a new column adds one line here. Tables that
- * do not exist (yet) are skipped. */
+ * do not exist (yet) are skipped. The SQL is written out per column as
+ * literals: the statement cache is keyed by the SQL text's address
+ * (store/db.h), so text built into one buffer would run the first column's
+ * statement for every column. */
+#define VAULT_COLUMN(table, col, purpose)                                                          \
+	{ table, purpose, "SELECT id, " col " FROM " table " WHERE " col " IS NOT NULL",           \
+	  "UPDATE " table " SET " col " = ?1 WHERE id = ?2" }
 static const struct vault_column {
-	const char *table, *id_col, *col, *purpose;
+	const char *table, *purpose, *select_sql, *update_sql;
 } vault_columns[] = {
-	{ "sso_provider", "id", "client_secret_sealed", "sso.client_secret" },
-	{ "lti_platform_key", "id", "private_sealed", "lti.platform_key" },
+	VAULT_COLUMN("sso_provider", "client_secret_sealed", "sso.client_secret"),
+	VAULT_COLUMN("lti_platform_key", "private_sealed", "lti.platform_key"),
 };
 
 enum eb_err vault_key_path(struct db *db, char *out, size_t cap)
@@ -330,20 +336,15 @@ static bool table_exists(struct db *db, const char *table)
 static enum eb_err reseal_column(struct db *db, const struct vault *v, const struct vault_column *c,
 				 int64_t *count)
 {
-	char sel[256], upd[256];
 	struct db_stmt *st = NULL;
 	int64_t *ids = NULL;
 	char **vals = NULL;
 	size_t n = 0, cap = 0;
 	enum eb_err rc;
 
-	/* the names come from the static table above, never from input */
-	snprintf(sel, sizeof sel, "SELECT %s, %s FROM %s WHERE %s IS NOT NULL", c->id_col, c->col,
-		 c->table, c->col);
-	snprintf(upd, sizeof upd, "UPDATE %s SET %s = ? WHERE %s = ?", c->table, c->col, c->id_col);
 	if ((rc = db_begin(db)))
 		return rc;
-	if ((rc = db_query(db, sel, DB_NOARGS, &st)))
+	if ((rc = db_query(db, c->select_sql, DB_NOARGS, &st)))
 		goto out;
 	while (db_next(st)) {
 		if (n == cap) {
@@ -377,7 +378,7 @@ static enum eb_err reseal_column(struct db *db, const struct vault *v, const str
 			rc = vault_seal(v, c->purpose, plain.data ? plain.data : "", plain.len,
 					&sealed);
 		if (rc == EB_OK)
-			rc = db_execute(db, upd,
+			rc = db_execute(db, c->update_sql,
 					DB_ARGS(DB_TEXT(buf_cstr(&sealed)), DB_INT(ids[i])), NULL);
 		vault_wipe(&plain);
 		buf_free(&sealed);

@@ -121,11 +121,21 @@ static void rotate_reseals_everything(void **state)
 			   " 'https://idp', 'c', ?1)",
 			   DB_ARGS(DB_TEXT(buf_cstr(&s)), DB_INT(d)), NULL),
 		EB_OK);
+	/* a second sealed column (an LTI platform key): each column is re-sealed
+	 * with its own statement and purpose */
+	struct buf s2 = BUF_INIT;
+	assert_int_equal(vault_seal(v, "lti.platform_key", "pem", 3, &s2), EB_OK);
+	assert_int_equal(db_execute(db,
+				    "INSERT INTO lti_platform_key(kid, public_jwk, private_sealed,"
+				    " created_at) VALUES('k1', '{}', ?1, 1)",
+				    DB_ARGS(DB_TEXT(buf_cstr(&s2))), NULL),
+			 EB_OK);
+	buf_free(&s2);
 	char *old_kid = strdup(vault_current_kid(v));
 	vault_close(v);
 	assert_int_equal(vault_rotate(db, keyfile, &r), EB_OK);
 	assert_string_equal(r.old_kid, old_kid);
-	assert_int_equal(r.resealed, 1);
+	assert_int_equal(r.resealed, 2);
 	assert_int_equal(vault_load(keyfile, &v), EB_OK);
 	assert_string_equal(vault_current_kid(v), r.new_kid);
 	/* the file holds only the new key */
@@ -143,6 +153,14 @@ static void rotate_reseals_everything(void **state)
 	assert_non_null(strstr(db_col_text(st, 0), r.new_kid));
 	assert_int_equal(vault_unseal(v, "sso.client_secret", db_col_text(st, 0), &p), EB_OK);
 	assert_memory_equal(p.data, "s3cret", 6);
+	db_done(st);
+	vault_wipe(&p);
+	assert_int_equal(
+		db_query(db, "SELECT private_sealed FROM lti_platform_key", DB_NOARGS, &st), EB_OK);
+	assert_true(db_next(st));
+	assert_non_null(strstr(db_col_text(st, 0), r.new_kid));
+	assert_int_equal(vault_unseal(v, "lti.platform_key", db_col_text(st, 0), &p), EB_OK);
+	assert_memory_equal(p.data, "pem", 3);
 	db_done(st);
 	/* the old sealed text no longer opens: its key is gone */
 	vault_wipe(&p);
