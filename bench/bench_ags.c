@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	buf_init(&jwks_doc, 16384);
 	const struct jose_key *keys[1] = { key };
 	jose_jwks_export(keys, 1, &jwks_doc);
-	lti_services_set_fetch(fake_fetch);
+	lti_jwks_set_fetch(fake_fetch);
 	char tool_s[24];
 	snprintf(tool_s, sizeof tool_s, "%lld", (long long)tool_id);
 	struct lti_tool_form lf = {

@@ -26,6 +26,8 @@
 #include "base/err.h"
 #include "domain/audit.h"
 
+struct jose_jws;
+
 struct db;
 struct account;
 struct jose_key;
@@ -318,7 +320,23 @@ struct lti_deep_result {
 enum eb_err lti_deep_linking_return(struct db *db, const char *jwt, const char *issuer, int64_t now,
 				    struct lti_deep_result *out, char *why, size_t cap);
 
+/* ---- the tools' key sets (lti_jwks.c) ---- */
+
+/* Fetches a JWKS document (a tool's jwks_url) into out; the default uses
+ * libcurl (HTTPS verified; plain http only to loopback, as registrations
+ * allow). Tests and benches may replace it (NULL: the default again, which
+ * also empties the cache). */
+typedef enum eb_err (*lti_jwks_fetch_fn)(const char *url, struct buf *out);
+void lti_jwks_set_fetch(lti_jwks_fetch_fn fn);
+/* A tool's set is cached LTI_JWKS_CACHE_S; a kid not in the cached set
+ * refetches it, at most once a minute. */
+#define LTI_JWKS_CACHE_S 300
 /* Forgets the cached JWKS of every tool (tests, key changes at a tool). */
 void lti_jwks_cache_clear(void);
+/* Verifies jws (RS256/ES256) with the key set at url: EB_OK; EB_EIO when
+ * the set could not be fetched (and none is cached); another error with a
+ * reason in *why when the signature does not verify. Thread-safe. */
+enum eb_err lti_verify_with_tool_keys(const char *url, const struct jose_jws *jws, int64_t now,
+				      const char **why);
 
 #endif

@@ -1,8 +1,6 @@
 /* lti_message.c - the LTI messages edbridge signs (the launch id_token of a
  * resource link or a deep-linking request) and the one it reads (a tool's
  * deep-linking response). See lti.h and docs/lti.md. */
-#include <curl/curl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,103 +241,6 @@ out:
 	return rc;
 }
 
-/* ---- the tools' key sets -------------------------------------------------- */
-
-#define JWKS_MAX (64 * 1024)
-#define JWKS_TTL_S 300
-#define JWKS_SLOTS 16
-
-static pthread_mutex_t jwks_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct jwks_slot {
-	char url[LTI_URL_MAX + 1];
-	char *text;
-	int64_t fetched_at;
-} jwks_slots[JWKS_SLOTS];
-
-void lti_jwks_cache_clear(void)
-{
-	pthread_mutex_lock(&jwks_mu);
-	for (int i = 0; i < JWKS_SLOTS; i++) {
-		free(jwks_slots[i].text);
-		jwks_slots[i].text = NULL;
-		jwks_slots[i].url[0] = '\0';
-	}
-	pthread_mutex_unlock(&jwks_mu);
-}
-
-static size_t collect(char *p, size_t size, size_t n, void *ctx)
-{
-	struct buf *b = ctx;
-	buf_put(b, p, size * n);
-	return buf_failed(b) ? 0 : size * n;
-}
-
-/* GETs url (the registration checked it: https, or http to loopback). */
-static char *fetch_jwks(const char *url)
-{
-	struct buf got = BUF_INIT;
-	char *text = NULL;
-	long status = 0;
-	buf_init(&got, JWKS_MAX);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	CURL *h = curl_easy_init();
-	if (!h)
-		goto out;
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &got);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	if (curl_easy_perform(h) == CURLE_OK &&
-	    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status == 200 &&
-	    !buf_failed(&got))
-		text = buf_detach(&got, NULL);
-	curl_easy_cleanup(h);
-out:
-	buf_free(&got);
-	return text;
-}
-
-/* The tool's key set: cached for JWKS_TTL_S, fetched again when fresh. */
-static enum eb_err tool_jwks(const char *url, int64_t now, bool fresh, struct jose_jwks **out)
-{
-	char *text = NULL;
-	pthread_mutex_lock(&jwks_mu);
-	for (int i = 0; !fresh && i < JWKS_SLOTS; i++)
-		if (jwks_slots[i].text && strcmp(jwks_slots[i].url, url) == 0 &&
-		    now - jwks_slots[i].fetched_at < JWKS_TTL_S)
-			text = strdup(jwks_slots[i].text);
-	pthread_mutex_unlock(&jwks_mu);
-	if (!text) {
-		if (!(text = fetch_jwks(url)))
-			return EB_EIO;
-		pthread_mutex_lock(&jwks_mu);
-		int slot = 0;
-		for (int i = 0; i < JWKS_SLOTS; i++) {
-			if (strcmp(jwks_slots[i].url, url) == 0 || !jwks_slots[i].text) {
-				slot = i;
-				break;
-			}
-			if (jwks_slots[i].fetched_at < jwks_slots[slot].fetched_at)
-				slot = i;
-		}
-		char *copy = strdup(text);
-		if (copy) {
-			free(jwks_slots[slot].text);
-			jwks_slots[slot].text = copy;
-			str_copy(jwks_slots[slot].url, sizeof jwks_slots[slot].url, url);
-			jwks_slots[slot].fetched_at = now;
-		}
-		pthread_mutex_unlock(&jwks_mu);
-	}
-	enum eb_err rc = jose_jwks_parse(text, strlen(text), out, NULL);
-	free(text);
-	return rc;
-}
-
 /* ---- the deep-linking response -------------------------------------------- */
 
 static bool aud_is(json_t *aud, const char *issuer)
@@ -437,7 +338,6 @@ enum eb_err lti_deep_linking_return(struct db *db, const char *jwt, const char *
 				    struct lti_deep_result *out, char *why, size_t cap)
 {
 	struct jose_jws jws = { 0 };
-	struct jose_jwks *set = NULL;
 	struct lti_tool t;
 	json_t *p = NULL;
 	const char *jwhy = NULL;
@@ -469,18 +369,13 @@ enum eb_err lti_deep_linking_return(struct db *db, const char *jwt, const char *
 		goto out;
 	}
 	/* the signature first: nothing the message says counts before it */
-	rc = tool_jwks(t.jwks_url, now, false, &set);
-	if (!rc && !jose_jwks_find(set, jws.kid, jws.alg)) {
-		jose_jwks_free(set);
-		set = NULL;
-		rc = tool_jwks(t.jwks_url, now, true, &set);
-	}
-	if (rc) {
+	rc = lti_verify_with_tool_keys(t.jwks_url, &jws, now, &jwhy);
+	if (rc == EB_EIO) {
 		say(why, cap, "The tool's keys could not be fetched from its JWKS address.");
 		rc = EB_EAUTH;
 		goto out;
 	}
-	if (jose_jws_verify_jwks(&jws, set, &jwhy)) {
+	if (rc) {
 		snprintf(why, cap, "The tool's answer is not signed by the tool's key (%s).",
 			 jwhy ? jwhy : "signature");
 		rc = EB_EAUTH;
@@ -556,7 +451,6 @@ enum eb_err lti_deep_linking_return(struct db *db, const char *jwt, const char *
 	}
 out:
 	json_decref(p);
-	jose_jwks_free(set);
 	jose_jws_free(&jws);
 	return rc;
 }

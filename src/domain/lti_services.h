@@ -68,15 +68,6 @@ struct lti_caller {
 	unsigned scopes; /* bits of enum lti_scope */
 };
 
-/* Fetches a JWKS document (the tool's jwks_url) into out; the default uses
- * libcurl (HTTPS verified; plain http only to loopback, as registrations
- * allow). Tests may replace it. */
-typedef enum eb_err (*lti_jwks_fetch_fn)(const char *url, struct buf *out);
-void lti_services_set_fetch(lti_jwks_fetch_fn fn);
-/* Forgets every cached JWKS (cached LTI_JWKS_CACHE_S; a kid not in the
- * cached set refetches at most once a minute). */
-#define LTI_JWKS_CACHE_S 300
-void lti_services_cache_clear(void);
 
 /* A /lti/token request's form fields (NULL: absent). */
 struct lti_token_request {
