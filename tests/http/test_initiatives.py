@@ -177,15 +177,24 @@ class CommandLine(TempDir):
         self.assertEqual(scalar(db, "SELECT count(*) FROM initiative"), 0)
 
     def test_evidence_check_small(self):
-        out = run("sim", "evidence-check", "--seeds", "20").stdout
-        f = fields(out)
+        # 20 seeds hold the tools' targets; the coaching design has fewer units
+        # (classes), and 20 seeds are too few to judge its rates (seeds 1-20
+        # give coaching_coverage 0.85, 200 seeds 0.96): its honesty is checked
+        # over 30 seeds by test_coaching_impact and 200 by make bench
+        # (bench_coaching_check). Here: its lines are there, and `pass:` and
+        # the exit status say the same.
+        p = run("sim", "evidence-check", "--seeds", "20", check=False)
+        f = fields(p.stdout)
         for key in ("false_positive_rate", "coverage", "mean_bias", "power", "seeds",
-                    "naive_difference_mean"):
+                    "naive_difference_mean", "coaching_false_positive_rate",
+                    "coaching_coverage", "pass"):
             self.assertIn(key, f)
         self.assertEqual(f["seeds"], "20")
         self.assertLessEqual(float(f["false_positive_rate"]), 0.05)
         self.assertGreaterEqual(float(f["coverage"]), 0.90)
         self.assertGreater(float(f["naive_difference_mean"]), 0)
+        self.assertEqual(p.returncode, 0 if f["pass"] == "yes" else 1, p.stderr)
+        self.assertEqual(f["coaching_failed"], "0")
 
 
 def account_id(db, login):
