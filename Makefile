@@ -24,6 +24,8 @@ EMBED_IN := $(sort $(wildcard src/store/migrations/*.sql) $(wildcard src/web/ass
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+# the build inside `make check` uses every core (CI has two)
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
@@ -102,8 +104,8 @@ test: all $(UNIT_BIN)
 	@python3 tests/run.py --build $(BUILD)
 
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory $(UNIT_BIN)
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
 	@python3 tests/run.py --build $(BUILD)
 
 asan: deps
