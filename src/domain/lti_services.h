@@ -68,7 +68,6 @@ struct lti_caller {
 	unsigned scopes; /* bits of enum lti_scope */
 };
 
-
 /* A /lti/token request's form fields (NULL: absent). */
 struct lti_token_request {
 	const char *grant_type, *client_assertion_type, *client_assertion, *scope;

@@ -40,8 +40,10 @@ struct vault {
  * (store/db.h), so text built into one buffer would run the first column's
  * statement for every column. */
 #define VAULT_COLUMN(table, col, purpose)                                                          \
-	{ table, purpose, "SELECT id, " col " FROM " table " WHERE " col " IS NOT NULL",           \
-	  "UPDATE " table " SET " col " = ?1 WHERE id = ?2" }
+	{                                                                                          \
+		table, purpose, "SELECT id, " col " FROM " table " WHERE " col " IS NOT NULL",     \
+			"UPDATE " table " SET " col " = ?1 WHERE id = ?2"                          \
+	}
 static const struct vault_column {
 	const char *table, *purpose, *select_sql, *update_sql;
 } vault_columns[] = {
