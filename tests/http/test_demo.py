@@ -50,6 +50,15 @@ class Demo(TempDir):
             home = c.get("/home").text
             cls = re.search(r'href="/classes/([^"]+)"', home).group(1)
             self.assertEqual(c.get(f"/classes/{cls}").status, 200)
+            # today's team meeting is listed once on the teacher's home (under
+            # "Your teams"), and the coach's home lists the day's meetings in
+            # time order: the 15:30 debrief before the 16:00 team meeting
+            self.assertEqual(home.count("Practice tool pilot team"), 1)
+            ch = srv.client()
+            ch.login("coach", "edbridge-demo")
+            coach_home = ch.get("/home").text
+            self.assertLess(coach_home.index("15:30 Debrief"),
+                            coach_home.index("16:00 Team meeting"))
             co = srv.client()
             co.login("coordinator", "edbridge-demo")
             ww = co.get("/whats-working")

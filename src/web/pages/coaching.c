@@ -1265,8 +1265,10 @@ static void *home_load(struct home_ctx *h, bool coach)
 	    coaching_list(req->db, a->district_id, coach ? COACHING_OF_COACH : COACHING_OF_TEACHER,
 			  a->id, NULL, day, &req->arena, &s->rows, &s->nrows))
 		return NULL;
-	if (teams_meetings_on_day(req->db, a->district_id, a->id, day, &req->arena,
-				  &s->team_meetings, &s->nteam))
+	/* a coach's team meetings come here (the teams' home section leaves them
+	 * out for coaches); a teacher's stay in "Your teams" alone */
+	if (!coach || teams_meetings_on_day(req->db, a->district_id, a->id, day, &req->arena,
+					    &s->team_meetings, &s->nteam))
 		s->nteam = 0;
 	size_t running = 0;
 	for (size_t i = 0; i < s->nrows; i++) {
@@ -1313,33 +1315,42 @@ void coaching_home_write(struct home_ctx *h, void *state)
 	html_raw(b, "</h2>");
 	if (s->nmeetings || s->nteam) {
 		html_raw(b, "<p>Meetings today:</p><ul>");
-		for (size_t i = 0; i < s->nteam; i++) {
-			char href[48];
-			snprintf(href, sizeof href, "/meetings/%lld",
-				 (long long)s->team_meetings[i].id);
+		/* the two lists, each in time order, merged by time ("HH:MM") */
+		for (size_t i = 0, j = 0; i < s->nteam || j < s->nmeetings;) {
+			const char *tat = i < s->nteam && s->team_meetings[i].at
+						  ? s->team_meetings[i].at
+						  : "";
+			bool team = i < s->nteam &&
+				    (j == s->nmeetings || strcmp(tat, s->meetings[j].at) <= 0);
 			html_raw(b, "<li>");
-			if (s->team_meetings[i].at && *s->team_meetings[i].at) {
-				html_text(b, s->team_meetings[i].at);
+			if (team) {
+				char href[48];
+				snprintf(href, sizeof href, "/meetings/%lld",
+					 (long long)s->team_meetings[i].id);
+				if (*tat) {
+					html_text(b, tat);
+					html_raw(b, " ");
+				}
+				html_text(b, "Team meeting");
+				html_raw(b, " &middot; ");
+				link(b, href,
+				     s->team_meetings[i].team_name ? s->team_meetings[i].team_name
+								   : "");
+				html_raw(b, "</li>");
+				i++;
+				continue;
+			}
+			if (*s->meetings[j].at) {
+				html_text(b, s->meetings[j].at);
 				html_raw(b, " ");
 			}
-			html_text(b, "Team meeting");
+			html_text(b, s->meetings[j].kind_label);
 			html_raw(b, " &middot; ");
-			link(b, href,
-			     s->team_meetings[i].team_name ? s->team_meetings[i].team_name : "");
-			html_raw(b, "</li>");
-		}
-		for (size_t i = 0; i < s->nmeetings; i++) {
-			html_raw(b, "<li>");
-			if (*s->meetings[i].at) {
-				html_text(b, s->meetings[i].at);
-				html_raw(b, " ");
-			}
-			html_text(b, s->meetings[i].kind_label);
-			html_raw(b, " &middot; ");
-			cycle_link(b, s->meetings[i].cycle_id, s->meetings[i].title);
+			cycle_link(b, s->meetings[j].cycle_id, s->meetings[j].title);
 			html_raw(b, " <span class=\"muted\">(");
-			html_text(b, s->meetings[i].teachers);
+			html_text(b, s->meetings[j].teachers);
 			html_raw(b, ")</span></li>");
+			j++;
 		}
 		html_raw(b, "</ul>");
 	} else {
