@@ -1,5 +1,8 @@
 #include "base/err.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 static const char *const eb_err_text[EB_ERR__COUNT] = {
 	[EB_OK] = "ok",
 	[EB_ENOMEM] = "out of memory",
@@ -22,4 +25,15 @@ const char *eb_strerror(enum eb_err rc)
 	if ((unsigned)rc >= EB_ERR__COUNT || !eb_err_text[rc])
 		return "unknown error";
 	return eb_err_text[rc];
+}
+
+enum eb_err eb_say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
+{
+	if (why && cap) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(why, cap, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
 }

@@ -5,6 +5,8 @@
 #ifndef EB_ERR_H
 #define EB_ERR_H
 
+#include <stddef.h>
+
 enum eb_err {
 	EB_OK = 0,
 	EB_ENOMEM,    /* allocation failed or a buffer cap was reached */
@@ -25,5 +27,10 @@ enum eb_err {
 
 /* A short, stable English phrase for rc; never NULL. */
 const char *eb_strerror(enum eb_err rc);
+
+/* Writes the printf-style reason into why (cap bytes; nothing when why is
+ * NULL or cap 0) and returns rc: `return eb_say(why, cap, EB_EINVAL, ...)`. */
+enum eb_err eb_say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

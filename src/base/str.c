@@ -166,3 +166,15 @@ size_t str_site_url_len(const char *url, size_t max)
 			return 0;
 	return n;
 }
+
+const char *str_trimmed(const char *s, char *tmp, size_t cap)
+{
+	if (!s)
+		return "";
+	struct str v = str_trim(str_from(s));
+	if (v.n >= cap)
+		v.n = cap - 1;
+	memcpy(tmp, v.p, v.n);
+	tmp[v.n] = 0;
+	return tmp;
+}

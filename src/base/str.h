@@ -33,6 +33,9 @@ enum eb_err cstr_to_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* Copies at most cap-1 bytes and NUL-terminates; returns the length copied. */
 size_t str_copy(char *dst, size_t cap, const char *src);
+/* s without leading and trailing white space, copied into tmp (cap bytes,
+ * cut to fit); "" for NULL. Returns tmp (or a static ""). */
+const char *str_trimmed(const char *s, char *tmp, size_t cap);
 
 /* True when s is valid UTF-8 text (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF) without a NUL byte, which a C string

@@ -2,7 +2,6 @@
 #include "domain/coaching.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +18,6 @@
 #include "domain/strategies.h"
 #include "domain/tools.h"
 #include "store/db.h"
-
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-{
-	if (why && cap) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(why, cap, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* ---- words --------------------------------------------------------------- */
 
@@ -145,18 +131,6 @@ static bool text_ok(const char *s, size_t max, bool allow_nl)
 			return false;
 	}
 	return true;
-}
-
-static const char *trimmed(const char *s, char *tmp, size_t cap)
-{
-	if (!s)
-		return "";
-	struct str v = str_trim(str_from(s));
-	if (v.n >= cap)
-		v.n = cap - 1;
-	memcpy(tmp, v.p, v.n);
-	tmp[v.n] = 0;
-	return tmp;
 }
 
 static bool is_web_address(const char *s)
@@ -458,40 +432,40 @@ enum eb_err coaching_cycle_create(struct db *db, int64_t district_id, const stru
 				  const struct audit_actor *who, int64_t *id, char *why, size_t cap)
 {
 	char title[COACHING_TITLE_MAX + 2], started[16];
-	const char *ti = trimmed(f->title, title, sizeof title);
-	const char *sd = trimmed(f->started_on, started, sizeof started);
+	const char *ti = str_trimmed(f->title, title, sizeof title);
+	const char *sd = str_trimmed(f->started_on, started, sizeof started);
 	int32_t d;
 	int64_t coach = who->account_id, x;
 	if (!*ti || !text_ok(ti, COACHING_TITLE_MAX, false))
-		return say(why, cap, EB_EINVAL,
-			   "title: give the cycle a title of at most 200 characters");
+		return eb_say(why, cap, EB_EINVAL,
+			      "title: give the cycle a title of at most 200 characters");
 	if (f->coach && *f->coach && cstr_to_i64(f->coach, 1, INT64_MAX, &coach))
-		return say(why, cap, EB_EINVAL, "coach: choose a coach from the list");
+		return eb_say(why, cap, EB_EINVAL, "coach: choose a coach from the list");
 	if (!holds_role(db, district_id, coach, "coach"))
-		return say(why, cap, EB_EINVAL, "coach: %s",
-			   "the coach is not a coach of the district");
+		return eb_say(why, cap, EB_EINVAL, "coach: %s",
+			      "the coach is not a coach of the district");
 	if (f->nteachers == 0)
-		return say(why, cap, EB_EINVAL, "teachers: choose at least one teacher");
+		return eb_say(why, cap, EB_EINVAL, "teachers: choose at least one teacher");
 	if (f->nteachers > COACHING_TEACHERS_MAX)
-		return say(why, cap, EB_EINVAL, "teachers: at most %d teachers in one cycle",
-			   COACHING_TEACHERS_MAX);
+		return eb_say(why, cap, EB_EINVAL, "teachers: at most %d teachers in one cycle",
+			      COACHING_TEACHERS_MAX);
 	int64_t tids[COACHING_TEACHERS_MAX];
 	for (size_t i = 0; i < f->nteachers; i++) {
 		if (!f->teachers[i] || cstr_to_i64(f->teachers[i], 1, INT64_MAX, &tids[i]) ||
 		    !holds_role(db, district_id, tids[i], "teacher"))
-			return say(why, cap, EB_EINVAL,
-				   "teachers: %.60s is not a teacher of the district",
-				   f->teachers[i] ? f->teachers[i] : "");
+			return eb_say(why, cap, EB_EINVAL,
+				      "teachers: %.60s is not a teacher of the district",
+				      f->teachers[i] ? f->teachers[i] : "");
 		for (size_t j = 0; j < i; j++)
 			if (tids[j] == tids[i])
-				return say(why, cap, EB_EINVAL,
-					   "teachers: a teacher is named twice");
+				return eb_say(why, cap, EB_EINVAL,
+					      "teachers: a teacher is named twice");
 	}
 	if (f->nclasses == 0)
-		return say(why, cap, EB_EINVAL, "classes: choose at least one class");
+		return eb_say(why, cap, EB_EINVAL, "classes: choose at least one class");
 	if (f->nclasses > COACHING_CLASSES_MAX)
-		return say(why, cap, EB_EINVAL, "classes: at most %d classes in one cycle",
-			   COACHING_CLASSES_MAX);
+		return eb_say(why, cap, EB_EINVAL, "classes: at most %d classes in one cycle",
+			      COACHING_CLASSES_MAX);
 	char school[128] = "";
 	for (size_t i = 0; i < f->nclasses; i++) {
 		const char *c = f->classes[i] ? f->classes[i] : "";
@@ -512,16 +486,17 @@ enum eb_err coaching_cycle_create(struct db *db, int64_t district_id, const stru
 		if ((rc = db_done(st)))
 			return rc;
 		if (!found)
-			return say(why, cap, EB_EINVAL,
-				   "classes: there is no class %.80s in the district", c);
+			return eb_say(why, cap, EB_EINVAL,
+				      "classes: there is no class %.80s in the district", c);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(f->classes[j], c) == 0)
-				return say(why, cap, EB_EINVAL, "classes: a class is named twice");
+				return eb_say(why, cap, EB_EINVAL,
+					      "classes: a class is named twice");
 		if (i == 0)
 			str_copy(school, sizeof school, s);
 	}
 	if (!day_of(sd, &d))
-		return say(why, cap, EB_EINVAL, "started_on: give the start date as YYYY-MM-DD");
+		return eb_say(why, cap, EB_EINVAL, "started_on: give the start date as YYYY-MM-DD");
 
 	enum eb_err rc = db_begin(db);
 	if (rc)
@@ -577,13 +552,13 @@ enum eb_err coaching_set_phase(struct db *db, int64_t district_id, int64_t cycle
 	if (rc)
 		return rc;
 	if (coaching_phase_parse(phase, &p))
-		return say(why, cap, EB_EINVAL, "phase: choose a phase from the list");
+		return eb_say(why, cap, EB_EINVAL, "phase: choose a phase from the list");
 	bool over = p == COACHING_COMPLETED || p == COACHING_STOPPED;
 	if (over && (!day_of(day, &d) || !day_of(h.started_on, &s)))
-		return say(why, cap, EB_EINVAL, "day: give the day as YYYY-MM-DD");
+		return eb_say(why, cap, EB_EINVAL, "day: give the day as YYYY-MM-DD");
 	if (over && d < s)
-		return say(why, cap, EB_EINVAL, "day: the cycle cannot end before it started (%s)",
-			   h.started_on);
+		return eb_say(why, cap, EB_EINVAL,
+			      "day: the cycle cannot end before it started (%s)", h.started_on);
 	if ((rc = db_begin(db)))
 		return rc;
 	if ((rc = db_execute(db,
@@ -638,14 +613,14 @@ enum eb_err coaching_entry_add(struct db *db, int64_t district_id, int64_t cycle
 	if (rc)
 		return rc;
 	if (coaching_entry_parse(kind, &k))
-		return say(why, cap, EB_EINVAL, "kind: choose what the entry is from the list");
+		return eb_say(why, cap, EB_EINVAL, "kind: choose what the entry is from the list");
 	if (!day_of(day, &d))
-		return say(why, cap, EB_EINVAL, "day: give the day as YYYY-MM-DD");
+		return eb_say(why, cap, EB_EINVAL, "day: give the day as YYYY-MM-DD");
 	if (day_of(h.started_on, &s) && d < s)
-		return say(why, cap, EB_EINVAL,
-			   "day: the cycle started on %s; an entry cannot be"
-			   " before it",
-			   h.started_on);
+		return eb_say(why, cap, EB_EINVAL,
+			      "day: the cycle started on %s; an entry cannot be"
+			      " before it",
+			      h.started_on);
 	if (!at)
 		at = "";
 	if (*at) {
@@ -653,14 +628,14 @@ enum eb_err coaching_entry_add(struct db *db, int64_t district_id, int64_t cycle
 		char a2[3] = { at[0], at[0] ? at[1] : 0, 0 };
 		if (strlen(at) != 5 || at[2] != ':' || cstr_to_i64(a2, 0, 23, &hh) ||
 		    cstr_to_i64(at + 3, 0, 59, &mm))
-			return say(why, cap, EB_EINVAL,
-				   "at: give the time as HH:MM, or leave it empty");
+			return eb_say(why, cap, EB_EINVAL,
+				      "at: give the time as HH:MM, or leave it empty");
 	}
 	if (!notes)
 		notes = "";
 	if (!text_ok(notes, COACHING_NOTES_MAX, true))
-		return say(why, cap, EB_EINVAL, "notes: at most %d characters of text",
-			   COACHING_NOTES_MAX);
+		return eb_say(why, cap, EB_EINVAL, "notes: at most %d characters of text",
+			      COACHING_NOTES_MAX);
 	return write_audited(
 		db, district_id, cycle_id, who, entry_kinds[k].name,
 		"INSERT INTO coaching_entry(district_id, cycle_id, kind, on_day, at,"
@@ -681,22 +656,22 @@ enum eb_err coaching_step_add(struct db *db, int64_t district_id, int64_t cycle_
 	enum eb_err rc = head_get(db, district_id, cycle_id, &h);
 	if (rc)
 		return rc;
-	const char *b = trimmed(body, tmp, sizeof tmp);
+	const char *b = str_trimmed(body, tmp, sizeof tmp);
 	if (!*b || !text_ok(b, COACHING_STEP_MAX, false))
-		return say(why, cap, EB_EINVAL,
-			   "body: say what the step is, in at most %d"
-			   " characters",
-			   COACHING_STEP_MAX);
+		return eb_say(why, cap, EB_EINVAL,
+			      "body: say what the step is, in at most %d"
+			      " characters",
+			      COACHING_STEP_MAX);
 	if (!owner || cstr_to_i64(owner, 1, INT64_MAX, &oid) || !in_cycle(db, district_id, &h, oid))
-		return say(why, cap, EB_EINVAL,
-			   "owner: the owner must be the coach or one of the cycle's teachers;"
-			   " that person is not part of this cycle");
+		return eb_say(why, cap, EB_EINVAL,
+			      "owner: the owner must be the coach or one of the cycle's teachers;"
+			      " that person is not part of this cycle");
 	if (!day_of(due, &d))
-		return say(why, cap, EB_EINVAL, "due: give the due date as YYYY-MM-DD");
+		return eb_say(why, cap, EB_EINVAL, "due: give the due date as YYYY-MM-DD");
 	if (day_of(h.started_on, &s) && d < s)
-		return say(why, cap, EB_EINVAL,
-			   "due: the due date %s is before the cycle started (%s)", due,
-			   h.started_on);
+		return eb_say(why, cap, EB_EINVAL,
+			      "due: the due date %s is before the cycle started (%s)", due,
+			      h.started_on);
 	return write_audited(db, district_id, cycle_id, who, "step",
 			     "INSERT INTO coaching_step(district_id, cycle_id, body,"
 			     " owner_account_id, due_on, created_by, created_at) VALUES (?1, ?2,"
@@ -732,10 +707,11 @@ enum eb_err coaching_resource_add(struct db *db, int64_t district_id, int64_t cy
 	enum eb_err rc = head_get(db, district_id, cycle_id, &h);
 	if (rc)
 		return rc;
-	const char *r = trimmed(ref, rtmp, sizeof rtmp);
-	const char *t = trimmed(title, ttmp, sizeof ttmp);
+	const char *r = str_trimmed(ref, rtmp, sizeof rtmp);
+	const char *t = str_trimmed(title, ttmp, sizeof ttmp);
 	if (!text_ok(t, COACHING_TITLE_MAX, false))
-		return say(why, cap, EB_EINVAL, "title: at most %d characters", COACHING_TITLE_MAX);
+		return eb_say(why, cap, EB_EINVAL, "title: at most %d characters",
+			      COACHING_TITLE_MAX);
 	str_copy(name, sizeof name, t);
 	if (!kind)
 		kind = "";
@@ -743,8 +719,8 @@ enum eb_err coaching_resource_add(struct db *db, int64_t district_id, int64_t cy
 		int64_t tid;
 		struct tool tl;
 		if (cstr_to_i64(r, 1, INT64_MAX, &tid) || tools_get(db, district_id, tid, &tl))
-			return say(why, cap, EB_EINVAL,
-				   "ref: there is no such tool in the inventory");
+			return eb_say(why, cap, EB_EINVAL,
+				      "ref: there is no such tool in the inventory");
 		if (!*name)
 			str_copy(name, sizeof name, tl.name);
 	} else if (strcmp(kind, "strategy") == 0) {
@@ -754,8 +730,8 @@ enum eb_err coaching_resource_add(struct db *db, int64_t district_id, int64_t cy
 			if (strcmp(strategies_at(i)->id, r) == 0)
 				sg = strategies_at(i);
 		if (!sg)
-			return say(why, cap, EB_EINVAL,
-				   "ref: there is no such strategy in the library");
+			return eb_say(why, cap, EB_EINVAL,
+				      "ref: there is no such strategy in the library");
 		if (!*name)
 			str_copy(name, sizeof name, sg->name);
 	} else if (strcmp(kind, "kb") == 0) {
@@ -764,8 +740,8 @@ enum eb_err coaching_resource_add(struct db *db, int64_t district_id, int64_t cy
 		struct db_stmt *st;
 		bool found = false;
 		if (cstr_to_i64(r, 1, INT64_MAX, &kid))
-			return say(why, cap, EB_EINVAL,
-				   "ref: there is no such article in the knowledge base");
+			return eb_say(why, cap, EB_EINVAL,
+				      "ref: there is no such article in the knowledge base");
 		if ((rc = db_query(db,
 				   "SELECT title FROM kb_article WHERE district_id=?1 AND id=?2",
 				   DB_ARGS(DB_INT(district_id), DB_INT(kid)), &st)))
@@ -777,19 +753,20 @@ enum eb_err coaching_resource_add(struct db *db, int64_t district_id, int64_t cy
 		if ((rc = db_done(st)))
 			return rc;
 		if (!found)
-			return say(why, cap, EB_EINVAL,
-				   "ref: there is no such article in the knowledge base");
+			return eb_say(why, cap, EB_EINVAL,
+				      "ref: there is no such article in the knowledge base");
 		if (!*name)
 			str_copy(name, sizeof name, ktitle);
 	} else if (strcmp(kind, "url") == 0) {
 		if (!is_web_address(r) || strlen(r) > COACHING_URL_MAX)
-			return say(why, cap, EB_EINVAL,
-				   "ref: a web address starts with https:// and has no spaces");
+			return eb_say(why, cap, EB_EINVAL,
+				      "ref: a web address starts with https:// and has no spaces");
 		if (!*name)
-			return say(why, cap, EB_EINVAL, "title: say what the link is");
+			return eb_say(why, cap, EB_EINVAL, "title: say what the link is");
 	} else {
-		return say(why, cap, EB_EINVAL,
-			   "kind: a resource is a tool, a strategy, an article or a web address");
+		return eb_say(
+			why, cap, EB_EINVAL,
+			"kind: a resource is a tool, a strategy, an article or a web address");
 	}
 	return write_audited(
 		db, district_id, cycle_id, who, "resource",
@@ -812,8 +789,8 @@ enum eb_err coaching_share_set(struct db *db, int64_t district_id, int64_t cycle
 		       "SELECT 1 FROM coaching_teacher WHERE district_id=?1 AND cycle_id=?2 AND"
 		       " account_id=?3",
 		       DB_ARGS(DB_INT(district_id), DB_INT(cycle_id), DB_INT(teacher->id)), &x))
-		return say(why, cap, EB_EPERM,
-			   "Only the cycle's teachers decide whom the notes are shared with.");
+		return eb_say(why, cap, EB_EPERM,
+			      "Only the cycle's teachers decide whom the notes are shared with.");
 	if (share) {
 		if (db_get_int(db,
 			       "SELECT 1 FROM account a WHERE a.district_id=?1 AND a.id=?2 AND"
@@ -821,8 +798,9 @@ enum eb_err coaching_share_set(struct db *db, int64_t district_id, int64_t cycle
 			       " r.account_id=a.id AND r.role IN ('district_admin', 'coordinator',"
 			       " 'principal', 'coach', 'teacher'))",
 			       DB_ARGS(DB_INT(district_id), DB_INT(account_id)), &x))
-			return say(why, cap, EB_EINVAL,
-				   "account: choose a staff member of the district to share with");
+			return eb_say(
+				why, cap, EB_EINVAL,
+				"account: choose a staff member of the district to share with");
 		return write_audited(
 			db, district_id, cycle_id, who, "notes shared",
 			"INSERT OR IGNORE INTO coaching_share(district_id, cycle_id,"
@@ -980,30 +958,31 @@ static enum eb_err parse_standards(const char *in, char codes[][40], size_t *n, 
 		char one[64];
 		size_t len = (size_t)(e - p);
 		if (len >= sizeof one)
-			return say(why, cap, EB_EINVAL, "standards: a code is too long");
+			return eb_say(why, cap, EB_EINVAL, "standards: a code is too long");
 		memcpy(one, p, len);
 		one[len] = 0;
 		if (*n == COACHING_GOAL_STANDARDS_MAX)
-			return say(why, cap, EB_EINVAL,
-				   "standards: at most %d standards in one goal",
-				   COACHING_GOAL_STANDARDS_MAX);
+			return eb_say(why, cap, EB_EINVAL,
+				      "standards: at most %d standards in one goal",
+				      COACHING_GOAL_STANDARDS_MAX);
 		const struct standard *s = standards_find(one);
 		if (!s || s->kind == STANDARD_CLUSTER)
-			return say(why, cap, EB_EINVAL,
-				   "standards: %s is not a standard of the catalog (write it like"
-				   " 7.RP.A.2)",
-				   one);
+			return eb_say(
+				why, cap, EB_EINVAL,
+				"standards: %s is not a standard of the catalog (write it like"
+				" 7.RP.A.2)",
+				one);
 		str_copy(codes[*n], 40, s->code);
 		for (size_t j = 0; j < *n; j++)
 			if (strcmp(codes[j], s->code) == 0)
-				return say(why, cap, EB_EINVAL, "standards: %s is named twice",
-					   s->code);
+				return eb_say(why, cap, EB_EINVAL, "standards: %s is named twice",
+					      s->code);
 		(*n)++;
 		p = e;
 	}
 	if (*n == 0)
-		return say(why, cap, EB_EINVAL,
-			   "standards: name at least one standard, like 7.RP.A.2");
+		return eb_say(why, cap, EB_EINVAL,
+			      "standards: name at least one standard, like 7.RP.A.2");
 	return EB_OK;
 }
 
@@ -1030,11 +1009,11 @@ enum eb_err coaching_goal_add(struct db *db, int64_t district_id, int64_t cycle_
 	const char *kind = f->kind ? f->kind : "students";
 	bool students = strcmp(kind, "students") == 0;
 	if (!students && strcmp(kind, "practice") != 0)
-		return say(why, cap, EB_EINVAL,
-			   "kind: a goal is about students' learning or about practice");
+		return eb_say(why, cap, EB_EINVAL,
+			      "kind: a goal is about students' learning or about practice");
 	const char *cls = f->class_sid ? f->class_sid : "";
 	if ((students || *cls) && !cycle_has_class(db, district_id, cycle_id, cls))
-		return say(why, cap, EB_EINVAL, "class: choose one of the cycle's classes");
+		return eb_say(why, cap, EB_EINVAL, "class: choose one of the cycle's classes");
 	char codes[COACHING_GOAL_STANDARDS_MAX][40];
 	size_t ncodes = 0;
 	char joined[COACHING_GOAL_STANDARDS_MAX * 40 + 1] = "";
@@ -1045,32 +1024,32 @@ enum eb_err coaching_goal_add(struct db *db, int64_t district_id, int64_t cycle_
 	} else {
 		indicator = f->indicator ? f->indicator : "";
 		if (!practice_indicator_ok(indicator))
-			return say(why, cap, EB_EINVAL,
-				   "indicator: choose an observation indicator from the list");
+			return eb_say(why, cap, EB_EINVAL,
+				      "indicator: choose an observation indicator from the list");
 	}
 	if (!f->target || str_to_double(str_trim(str_from(f->target)), &target) ||
 	    !isfinite(target))
-		return say(why, cap, EB_EINVAL,
-			   students ? "target: give a share from 1 to 100 %%"
-				    : "target: give the value to reach");
+		return eb_say(why, cap, EB_EINVAL,
+			      students ? "target: give a share from 1 to 100 %%"
+				       : "target: give the value to reach");
 	if (students && (target < 1 || target > 100))
-		return say(why, cap, EB_EINVAL,
-			   "target: a share of students is from 1 to 100 %% (not %g)", target);
+		return eb_say(why, cap, EB_EINVAL,
+			      "target: a share of students is from 1 to 100 %% (not %g)", target);
 	if (!students && observation_measure_find(indicator) &&
 	    observation_measure_find(indicator)->share && (target < 1 || target > 100))
-		return say(why, cap, EB_EINVAL, "target: a share is from 1 to 100 %%");
+		return eb_say(why, cap, EB_EINVAL, "target: a share is from 1 to 100 %%");
 	if (!students && observation_indicator_find(indicator) && (target < 1 || target > 4))
-		return say(why, cap, EB_EINVAL, "target: a rating is from 1 to 4");
+		return eb_say(why, cap, EB_EINVAL, "target: a rating is from 1 to 4");
 	if (!students && (target < 0 || target > 1000))
-		return say(why, cap, EB_EINVAL, "target: give a value from 0 to 1000");
+		return eb_say(why, cap, EB_EINVAL, "target: give a value from 0 to 1000");
 	if (!day_of(f->target_on, &d))
-		return say(why, cap, EB_EINVAL, "target_on: give the date as YYYY-MM-DD");
+		return eb_say(why, cap, EB_EINVAL, "target_on: give the date as YYYY-MM-DD");
 	if (!day_of(day, &today) || !day_of(h.started_on, &s))
 		return EB_EINVAL;
 	if (d <= s)
-		return say(why, cap, EB_EINVAL,
-			   "target_on: the date must be after the cycle started (%s)",
-			   h.started_on);
+		return eb_say(why, cap, EB_EINVAL,
+			      "target_on: the date must be after the cycle started (%s)",
+			      h.started_on);
 	/* a standard the class's grade does not study: warned, stored if confirmed */
 	bool off = false;
 	if (students) {
@@ -1092,11 +1071,12 @@ enum eb_err coaching_goal_add(struct db *db, int64_t district_id, int64_t cycle_
 			if (g >= 0 && sd && sd->grade != g && !off) {
 				off = true;
 				if (!f->confirm)
-					return say(why, cap, EB_ECONFLICT,
-						   "standards: %s is a grade %s standard and this"
-						   " class studies grade %d. Store the goal anyway"
-						   " if the class works on it.",
-						   sd->code, sd->grade_label, g);
+					return eb_say(
+						why, cap, EB_ECONFLICT,
+						"standards: %s is a grade %s standard and this"
+						" class studies grade %d. Store the goal anyway"
+						" if the class works on it.",
+						sd->code, sd->grade_label, g);
 			}
 			int k = snprintf(joined + len, sizeof joined - len, "%s%s", i ? "," : "",
 					 codes[i]);

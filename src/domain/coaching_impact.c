@@ -2,7 +2,6 @@
 #include "domain/coaching_impact.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,19 +27,6 @@ const char *const coaching_impact_limits[] = {
 	" cycles began, or with coaching offered to randomly chosen teachers first.",
 	NULL,
 };
-
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-{
-	if (why && cap) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(why, cap, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 static bool in_list(const int64_t *v, size_t n, int64_t x)
 {
@@ -177,10 +163,10 @@ enum eb_err coaching_impact_run(const struct coaching_impact_unit *units, size_t
 	}
 	if (!eval_shown(EVAL_DID, out->n_coached, out->n_compared)) {
 		/* no counts in the words: a small count is what the rule hides */
-		rc = say(why, wcap, EB_OK,
-			 "Not shown: fewer than %d coached classes, or fewer than %d comparison"
-			 " classes, could be compared. Small groups are never shown.",
-			 EVAL_MIN_SHOWN, EVAL_MIN_SHOWN);
+		rc = eb_say(why, wcap, EB_OK,
+			    "Not shown: fewer than %d coached classes, or fewer than %d comparison"
+			    " classes, could be compared. Small groups are never shown.",
+			    EVAL_MIN_SHOWN, EVAL_MIN_SHOWN);
 		goto out;
 	}
 	out->pre_t = st[0] / out->n_coached, out->post_t = st[1] / out->n_coached;

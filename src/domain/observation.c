@@ -2,7 +2,6 @@
 #include "domain/observation.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,19 +13,6 @@
 #include "domain/coaching.h"
 #include "domain/roster.h"
 #include "store/db.h"
-
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-{
-	if (why && cap) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(why, cap, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* ---- the protocol (our own wording) -------------------------------------- */
 
@@ -281,33 +267,33 @@ enum eb_err observation_create(struct db *db, int64_t district_id, const struct 
 	struct account t;
 
 	if (!observation_can_observe(observer))
-		return say(why, cap, EB_EPERM,
-			   "Only coaches, principals and coordinators start observations.");
+		return eb_say(why, cap, EB_EPERM,
+			      "Only coaches, principals and coordinators start observations.");
 	if (!in->class_sid || !*in->class_sid || access_class(db, observer, in->class_sid))
-		return say(why, cap, EB_EINVAL, "class: choose a class you may see");
+		return eb_say(why, cap, EB_EINVAL, "class: choose a class you may see");
 	if (!in->teacher || cstr_to_i64(in->teacher, 1, INT64_MAX, &teacher_id) ||
 	    account_get(db, district_id, teacher_id, &t) || t.disabled ||
 	    !teaches(db, &t, in->class_sid))
-		return say(why, cap, EB_EINVAL, "teacher: choose a teacher of this class");
+		return eb_say(why, cap, EB_EINVAL, "teacher: choose a teacher of this class");
 	if (in->cycle && *in->cycle) {
 		if (cstr_to_i64(in->cycle, 1, INT64_MAX, &cycle_id) ||
 		    !coaching_cycle_exists(db, district_id, cycle_id))
-			return say(why, cap, EB_EINVAL,
-				   "cycle: not a coaching cycle of the district");
+			return eb_say(why, cap, EB_EINVAL,
+				      "cycle: not a coaching cycle of the district");
 		if (!cycle_has_teacher(db, district_id, cycle_id, teacher_id))
-			return say(why, cap, EB_EINVAL,
-				   "cycle: the teacher observed is not in this coaching cycle");
+			return eb_say(why, cap, EB_EINVAL,
+				      "cycle: the teacher observed is not in this coaching cycle");
 	}
 	if (in->initiative && *in->initiative) {
 		if (cstr_to_i64(in->initiative, 1, INT64_MAX, &initiative_id) ||
 		    db_get_int(db, "SELECT id FROM initiative WHERE district_id=?1 AND id=?2",
 			       DB_ARGS(DB_INT(district_id), DB_INT(initiative_id)), &x))
-			return say(why, cap, EB_EINVAL,
-				   "initiative: not an initiative of the district");
+			return eb_say(why, cap, EB_EINVAL,
+				      "initiative: not an initiative of the district");
 	}
 	if (!text_ok(focus, OBSERVATION_FOCUS_MAX, true))
-		return say(why, cap, EB_EINVAL, "focus: at most %d characters of text",
-			   OBSERVATION_FOCUS_MAX);
+		return eb_say(why, cap, EB_EINVAL, "focus: at most %d characters of text",
+			      OBSERVATION_FOCUS_MAX);
 
 	enum eb_err rc = db_begin(db);
 	if (rc)
@@ -490,14 +476,15 @@ static enum eb_err not_open(struct db *db, int64_t district_id, int64_t id, char
 		    db,
 		    "SELECT coalesce(closed_at, 0) FROM observation WHERE district_id=?1 AND id=?2",
 		    DB_ARGS(DB_INT(district_id), DB_INT(id)), &closed))
-		return say(why, cap, EB_ENOTFOUND, "No such observation.");
+		return eb_say(why, cap, EB_ENOTFOUND, "No such observation.");
 	if (closed) {
 		char at[32];
 		time_format_iso(closed, at);
-		return say(why, cap, EB_ECONFLICT,
-			   "This observation was closed at %s; marks can no longer be added.", at);
+		return eb_say(why, cap, EB_ECONFLICT,
+			      "This observation was closed at %s; marks can no longer be added.",
+			      at);
 	}
-	return say(why, cap, EB_ECONFLICT, "The observation could not be changed.");
+	return eb_say(why, cap, EB_ECONFLICT, "The observation could not be changed.");
 }
 
 enum eb_err observation_mark(struct db *db, int64_t district_id, int64_t id, const char *code,
@@ -507,15 +494,15 @@ enum eb_err observation_mark(struct db *db, int64_t district_id, int64_t id, con
 	char who[OBSERVATION_WHO_MAX + 2];
 	int changes = 0;
 	if (!c)
-		return say(why, cap, EB_EINVAL, "code: not a button of the tally");
+		return eb_say(why, cap, EB_EINVAL, "code: not a button of the tally");
 	struct str w = str_trim(str_from(who_label ? who_label : ""));
 	if (w.n > OBSERVATION_WHO_MAX)
-		return say(why, cap, EB_EINVAL, "who: a group or seat of at most %d characters",
-			   OBSERVATION_WHO_MAX);
+		return eb_say(why, cap, EB_EINVAL, "who: a group or seat of at most %d characters",
+			      OBSERVATION_WHO_MAX);
 	memcpy(who, w.p, w.n);
 	who[w.n] = 0;
 	if (!text_ok(who, OBSERVATION_WHO_MAX, false))
-		return say(why, cap, EB_EINVAL, "who: a group or seat in plain text");
+		return eb_say(why, cap, EB_EINVAL, "who: a group or seat in plain text");
 	if (c->kind != OBSERVATION_TALK)
 		who[0] = 0;
 	/* one statement: stored only while the observation is open */
@@ -551,7 +538,7 @@ enum eb_err observation_undo(struct db *db, int64_t district_id, int64_t id, cha
 					     "SELECT 1 FROM observation WHERE district_id=?1 AND "
 					     "id=?2 AND closed_at IS NULL",
 					     DB_ARGS(DB_INT(district_id), DB_INT(id)), &x) == EB_OK)
-		return say(why, cap, EB_ENOTFOUND, "There is no mark to take back.");
+		return eb_say(why, cap, EB_ENOTFOUND, "There is no mark to take back.");
 	return rc;
 }
 
@@ -573,8 +560,8 @@ enum eb_err observation_segment_start(struct db *db, int64_t district_id, int64_
 	}
 	if (!rc && last >= OBSERVATION_SEGMENTS_MAX) {
 		db_rollback(db);
-		return say(why, cap, EB_ETOOBIG, "An observation has at most %d segments.",
-			   OBSERVATION_SEGMENTS_MAX);
+		return eb_say(why, cap, EB_ETOOBIG, "An observation has at most %d segments.",
+			      OBSERVATION_SEGMENTS_MAX);
 	}
 	if (!rc)
 		rc = db_execute(
@@ -606,7 +593,7 @@ enum eb_err observation_close(struct db *db, int64_t district_id, int64_t id, in
 		db_rollback(db);
 		rc = not_open(db, district_id, id, why, cap);
 		if (rc == EB_ECONFLICT)
-			say(why, cap, EB_ECONFLICT, "This observation is already closed.");
+			eb_say(why, cap, EB_ECONFLICT, "This observation is already closed.");
 		return rc;
 	}
 	if (!rc) {
@@ -631,19 +618,21 @@ enum eb_err observation_rate(struct db *db, int64_t district_id, int64_t id, con
 	int64_t lv = 0, x;
 	struct str nt = str_trim(str_from(note ? note : ""));
 	if (!ind)
-		return say(why, cap, EB_EINVAL, "indicator: not an indicator of the protocol");
+		return eb_say(why, cap, EB_EINVAL, "indicator: not an indicator of the protocol");
 	if (level && *level && cstr_to_i64(level, 1, OBSERVATION_LEVELS, &lv))
-		return say(why, cap, EB_EINVAL, "level: a rating from 1 to %d", OBSERVATION_LEVELS);
+		return eb_say(why, cap, EB_EINVAL, "level: a rating from 1 to %d",
+			      OBSERVATION_LEVELS);
 	if (nt.n > OBSERVATION_EVIDENCE_MAX)
-		return say(why, cap, EB_EINVAL, "note: at most %d characters of evidence",
-			   OBSERVATION_EVIDENCE_MAX);
+		return eb_say(why, cap, EB_EINVAL, "note: at most %d characters of evidence",
+			      OBSERVATION_EVIDENCE_MAX);
 	char buf[OBSERVATION_EVIDENCE_MAX + 1];
 	memcpy(buf, nt.p, nt.n);
 	buf[nt.n] = 0;
 	if (!text_ok(buf, OBSERVATION_EVIDENCE_MAX, true))
-		return say(why, cap, EB_EINVAL, "note: plain text only");
+		return eb_say(why, cap, EB_EINVAL, "note: plain text only");
 	if (!lv && !nt.n)
-		return say(why, cap, EB_EINVAL, "level: give a rating, an evidence note or both");
+		return eb_say(why, cap, EB_EINVAL,
+			      "level: give a rating, an evidence note or both");
 	enum eb_err rc = db_begin(db);
 	if (rc)
 		return rc;
@@ -668,7 +657,7 @@ enum eb_err observation_rate(struct db *db, int64_t district_id, int64_t id, con
 				NULL);
 	if (rc) {
 		db_rollback(db);
-		return rc == EB_ENOTFOUND ? say(why, cap, rc, "No such observation.") : rc;
+		return rc == EB_ENOTFOUND ? eb_say(why, cap, rc, "No such observation.") : rc;
 	}
 	return db_commit(db);
 }
@@ -678,13 +667,13 @@ enum eb_err observation_set_notes(struct db *db, int64_t district_id, int64_t id
 {
 	int changes = 0;
 	if (!notes || !text_ok(notes, OBSERVATION_NOTES_MAX, true))
-		return say(why, cap, EB_EINVAL, "notes: at most %d characters of text",
-			   OBSERVATION_NOTES_MAX);
+		return eb_say(why, cap, EB_EINVAL, "notes: at most %d characters of text",
+			      OBSERVATION_NOTES_MAX);
 	enum eb_err rc =
 		db_execute(db, "UPDATE observation SET notes=?3 WHERE district_id=?1 AND id=?2",
 			   DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(notes)), &changes);
 	if (!rc && !changes)
-		return say(why, cap, EB_ENOTFOUND, "No such observation.");
+		return eb_say(why, cap, EB_ENOTFOUND, "No such observation.");
 	return rc;
 }
 
@@ -757,16 +746,17 @@ enum eb_err observation_share(struct db *db, int64_t district_id, int64_t id,
 	struct account other;
 	enum eb_err rc = observation_get(db, district_id, id, &o);
 	if (rc)
-		return rc == EB_ENOTFOUND ? say(why, cap, rc, "No such observation.") : rc;
+		return rc == EB_ENOTFOUND ? eb_say(why, cap, rc, "No such observation.") : rc;
 	if (teacher->id != o.teacher_id)
-		return say(why, cap, EB_EPERM, "Only the observed teacher shares an observation.");
+		return eb_say(why, cap, EB_EPERM,
+			      "Only the observed teacher shares an observation.");
 	if (share) {
 		if (account_id == teacher->id || account_id == o.observer_id)
-			return say(why, cap, EB_EINVAL,
-				   "account: the teacher and the observer see it already");
+			return eb_say(why, cap, EB_EINVAL,
+				      "account: the teacher and the observer see it already");
 		if (account_get(db, district_id, account_id, &other) || other.disabled ||
 		    !is_staff(&other))
-			return say(why, cap, EB_EINVAL, "account: choose a member of the staff");
+			return eb_say(why, cap, EB_EINVAL, "account: choose a member of the staff");
 	}
 	rc = db_begin(db);
 	if (rc)

@@ -1,7 +1,6 @@
 /* teams.c - see teams.h. */
 #include "domain/teams.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +18,6 @@
 #include "domain/roster.h"
 #include "domain/smtp.h"
 #include "store/db.h"
-
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-{
-	if (why && cap) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(why, cap, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -165,18 +151,6 @@ static bool text_ok(const char *s, size_t max, bool allow_nl)
 
 /* s trimmed into tmp[cap]; "" for NULL. A longer s is cut, which the
  * caller's length check (against the untrimmed length) refuses first. */
-static const char *trimmed(const char *s, char *tmp, size_t cap)
-{
-	if (!s)
-		return "";
-	struct str v = str_trim(str_from(s));
-	if (v.n >= cap)
-		v.n = cap - 1;
-	memcpy(tmp, v.p, v.n);
-	tmp[v.n] = 0;
-	return tmp;
-}
-
 static bool day_ok(const char *s)
 {
 	int32_t days;
@@ -278,23 +252,23 @@ enum eb_err teams_create(struct db *db, int64_t district_id, const struct team_f
 			 int64_t *id, char *why, size_t cap)
 {
 	char nm[TEAMS_NAME_MAX + 2], pu[TEAMS_PURPOSE_MAX + 2], sch[130], gr[8];
-	const char *name = trimmed(in->name, nm, sizeof nm);
-	const char *purpose = trimmed(in->purpose, pu, sizeof pu);
-	const char *school = trimmed(in->school, sch, sizeof sch);
+	const char *name = str_trimmed(in->name, nm, sizeof nm);
+	const char *purpose = str_trimmed(in->purpose, pu, sizeof pu);
+	const char *school = str_trimmed(in->school, sch, sizeof sch);
 	if (!*name)
-		return say(why, cap, EB_EINVAL, "name: give the team a name");
+		return eb_say(why, cap, EB_EINVAL, "name: give the team a name");
 	if ((in->name && strlen(in->name) > TEAMS_NAME_MAX + 64) || strlen(name) > TEAMS_NAME_MAX ||
 	    !text_ok(name, TEAMS_NAME_MAX, false))
-		return say(why, cap, EB_EINVAL, "name: at most %d characters of plain text",
-			   TEAMS_NAME_MAX);
+		return eb_say(why, cap, EB_EINVAL, "name: at most %d characters of plain text",
+			      TEAMS_NAME_MAX);
 	if ((in->purpose && strlen(in->purpose) > TEAMS_PURPOSE_MAX + 64) ||
 	    !text_ok(purpose, TEAMS_PURPOSE_MAX, true))
-		return say(why, cap, EB_EINVAL, "purpose: at most %d characters of text",
-			   TEAMS_PURPOSE_MAX);
+		return eb_say(why, cap, EB_EINVAL, "purpose: at most %d characters of text",
+			      TEAMS_PURPOSE_MAX);
 	enum team_kind kind;
 	if (!kind_parse(in->kind, &kind))
-		return say(why, cap, EB_EINVAL,
-			   "kind: choose an initiative team, a school team or a grade team");
+		return eb_say(why, cap, EB_EINVAL,
+			      "kind: choose an initiative team, a school team or a grade team");
 	int64_t initiative_id = 0;
 	int grade = -1;
 	if (kind == TEAM_INITIATIVE) {
@@ -302,19 +276,21 @@ enum eb_err teams_create(struct db *db, int64_t district_id, const struct team_f
 		if (!in->initiative || cstr_to_i64(in->initiative, 1, INT64_MAX, &initiative_id) ||
 		    db_get_int(db, "SELECT id FROM initiative WHERE district_id=?1 AND id=?2",
 			       DB_ARGS(DB_INT(district_id), DB_INT(initiative_id)), &got))
-			return say(why, cap, EB_EINVAL,
-				   "initiative: choose an initiative of this district");
+			return eb_say(why, cap, EB_EINVAL,
+				      "initiative: choose an initiative of this district");
 		school = "";
 	} else {
 		if (!*school || strlen(school) > 120 || !roster_is_school(db, district_id, school))
-			return say(why, cap, EB_EINVAL, "school: choose a school of this district");
+			return eb_say(why, cap, EB_EINVAL,
+				      "school: choose a school of this district");
 		if (kind == TEAM_GRADE) {
-			if (initiative_parse_grade(trimmed(in->grade, gr, sizeof gr), &grade))
-				return say(why, cap, EB_EINVAL, "grade: give a grade from K to 12");
+			if (initiative_parse_grade(str_trimmed(in->grade, gr, sizeof gr), &grade))
+				return eb_say(why, cap, EB_EINVAL,
+					      "grade: give a grade from K to 12");
 		}
 	}
 	if (!creator || !staff_account(creator))
-		return say(why, cap, EB_EPERM, "team: only staff may start a team");
+		return eb_say(why, cap, EB_EPERM, "team: only staff may start a team");
 	enum eb_err e = db_begin(db);
 	if (e)
 		return e;
@@ -345,7 +321,7 @@ enum eb_err teams_create(struct db *db, int64_t district_id, const struct team_f
 	return EB_OK;
 fail:
 	db_rollback(db);
-	return say(why, cap, e, "team: could not be stored (%s)", eb_strerror(e));
+	return eb_say(why, cap, e, "team: could not be stored (%s)", eb_strerror(e));
 }
 
 static enum eb_err team_finish(struct db_stmt *st, void *row, struct arena *a)
@@ -539,33 +515,35 @@ enum eb_err teams_member_add(struct db *db, int64_t district_id, int64_t team_id
 	struct team t;
 	enum eb_err e = teams_get(db, district_id, team_id, &t);
 	if (e)
-		return say(why, cap, e, "team: %s", eb_strerror(e));
+		return eb_say(why, cap, e, "team: %s", eb_strerror(e));
 	enum team_role role;
 	if (teams_role_parse(in->role, &role))
-		return say(why, cap, EB_EINVAL, "role: choose the member's role on the team");
+		return eb_say(why, cap, EB_EINVAL, "role: choose the member's role on the team");
 	char nm[TEAMS_MEMBER_NAME_MAX + 2], em[TEAMS_EMAIL_MAX + 2], ac[ACCOUNT_LOGIN_MAX + 2];
-	const char *name = trimmed(in->name, nm, sizeof nm);
-	const char *email = trimmed(in->email, em, sizeof em);
-	const char *acc = trimmed(in->account, ac, sizeof ac);
+	const char *name = str_trimmed(in->name, nm, sizeof nm);
+	const char *email = str_trimmed(in->email, em, sizeof em);
+	const char *acc = str_trimmed(in->account, ac, sizeof ac);
 	int64_t account_id = 0;
 	char detail[200];
 	if (teams_role_by_name(role)) {
 		if (*acc)
-			return say(why, cap, EB_EINVAL,
-				   "member: a %s is added by name, without an edbridge account",
-				   role == TEAM_ROLE_FAMILY_REP ? "family representative"
-								: "partner");
+			return eb_say(why, cap, EB_EINVAL,
+				      "member: a %s is added by name, without an edbridge account",
+				      role == TEAM_ROLE_FAMILY_REP ? "family representative"
+								   : "partner");
 		if (!*name)
-			return say(why, cap, EB_EINVAL, "name: write the person's name");
+			return eb_say(why, cap, EB_EINVAL, "name: write the person's name");
 		if ((in->name && strlen(in->name) > TEAMS_MEMBER_NAME_MAX + 64) ||
 		    strlen(name) > TEAMS_MEMBER_NAME_MAX ||
 		    !text_ok(name, TEAMS_MEMBER_NAME_MAX, false))
-			return say(why, cap, EB_EINVAL, "name: at most %d characters of plain text",
-				   TEAMS_MEMBER_NAME_MAX);
+			return eb_say(why, cap, EB_EINVAL,
+				      "name: at most %d characters of plain text",
+				      TEAMS_MEMBER_NAME_MAX);
 		if (*email && (strlen(email) > TEAMS_EMAIL_MAX || !family_email_valid(email)))
-			return say(why, cap, EB_EINVAL,
-				   "email: give an email address like name@example.org, or leave it"
-				   " empty");
+			return eb_say(
+				why, cap, EB_EINVAL,
+				"email: give an email address like name@example.org, or leave it"
+				" empty");
 		snprintf(detail, sizeof detail, "add %s by name", role_names[role]);
 	} else {
 		if (*name || *email)
@@ -580,17 +558,17 @@ enum eb_err teams_member_add(struct db *db, int64_t district_id, int64_t team_id
 				found = account_find_login(db, district_id, acc, &m) == EB_OK;
 		}
 		if (!*acc)
-			return say(why, cap, EB_EINVAL, "member: choose a person");
+			return eb_say(why, cap, EB_EINVAL, "member: choose a person");
 		if (!found || m.district_id != district_id || m.disabled)
-			return say(why, cap, EB_EINVAL,
-				   "member: \"%.60s\" is not a user of this district (family"
-				   " representatives and partners are added by name)",
-				   acc);
+			return eb_say(why, cap, EB_EINVAL,
+				      "member: \"%.60s\" is not a user of this district (family"
+				      " representatives and partners are added by name)",
+				      acc);
 		if (!staff_account(&m))
-			return say(why, cap, EB_EINVAL,
-				   "member: %.60s has a family or student account; add family"
-				   " representatives by name (a team gives no account access)",
-				   m.login);
+			return eb_say(why, cap, EB_EINVAL,
+				      "member: %.60s has a family or student account; add family"
+				      " representatives by name (a team gives no account access)",
+				      m.login);
 		account_id = m.id;
 		snprintf(detail, sizeof detail, "add account %lld as %s", (long long)account_id,
 			 role_names[role]);
@@ -607,7 +585,7 @@ enum eb_err teams_member_add(struct db *db, int64_t district_id, int64_t team_id
 		NULL);
 	if (e == EB_EEXIST) {
 		db_rollback(db);
-		return say(why, cap, EB_EEXIST, "member: this person is on the team already");
+		return eb_say(why, cap, EB_EEXIST, "member: this person is on the team already");
 	}
 	if (e)
 		goto fail;
@@ -621,7 +599,7 @@ enum eb_err teams_member_add(struct db *db, int64_t district_id, int64_t team_id
 	return EB_OK;
 fail:
 	db_rollback(db);
-	return say(why, cap, e, "member: could not be stored (%s)", eb_strerror(e));
+	return eb_say(why, cap, e, "member: could not be stored (%s)", eb_strerror(e));
 }
 
 enum eb_err teams_member_remove(struct db *db, int64_t district_id, int64_t team_id,
@@ -633,16 +611,16 @@ enum eb_err teams_member_remove(struct db *db, int64_t district_id, int64_t team
 		db, "SELECT id FROM team_member WHERE district_id=?1 AND team_id=?2 AND id=?3",
 		DB_ARGS(DB_INT(district_id), DB_INT(team_id), DB_INT(member_id)), &got);
 	if (e)
-		return say(why, cap, e, "member: not on this team");
+		return eb_say(why, cap, e, "member: not on this team");
 	if (db_get_int(db,
 		       "SELECT count(*) FROM action_item WHERE district_id=?1 AND"
 		       " owner_member_id=?2 AND status='open'",
 		       DB_ARGS(DB_INT(district_id), DB_INT(member_id)), &got) == EB_OK &&
 	    got > 0)
-		return say(why, cap, EB_ECONFLICT,
-			   "member: they own %lld open action item%s; give them to someone else"
-			   " or close them first",
-			   (long long)got, got == 1 ? "" : "s");
+		return eb_say(why, cap, EB_ECONFLICT,
+			      "member: they own %lld open action item%s; give them to someone else"
+			      " or close them first",
+			      (long long)got, got == 1 ? "" : "s");
 	if ((e = db_begin(db)))
 		return e;
 	/* their closed items and attendance go with them: keep the item, drop
@@ -655,9 +633,9 @@ enum eb_err teams_member_remove(struct db *db, int64_t district_id, int64_t team
 	if (db_get_int(db, "SELECT 1 FROM team_member WHERE id=?1", DB_ARGS(DB_INT(member_id)),
 		       &got) == EB_OK) {
 		db_rollback(db);
-		return say(why, cap, EB_ECONFLICT,
-			   "member: they are named on earlier action items, which keep their"
-			   " owner");
+		return eb_say(why, cap, EB_ECONFLICT,
+			      "member: they are named on earlier action items, which keep their"
+			      " owner");
 	}
 	char sid[24], detail[64];
 	id_text(team_id, sid);
@@ -669,7 +647,7 @@ enum eb_err teams_member_remove(struct db *db, int64_t district_id, int64_t team
 	return EB_OK;
 fail:
 	db_rollback(db);
-	return say(why, cap, e, "member: %s", eb_strerror(e));
+	return eb_say(why, cap, e, "member: %s", eb_strerror(e));
 }
 
 /* ---- meetings ---- */
@@ -682,25 +660,25 @@ enum eb_err teams_meeting_create(struct db *db, int64_t district_id, int64_t tea
 	struct team t;
 	enum eb_err e = teams_get(db, district_id, team_id, &t);
 	if (e)
-		return say(why, cap, e, "team: %s", eb_strerror(e));
+		return eb_say(why, cap, e, "team: %s", eb_strerror(e));
 	char dt[16], tm[8], pl[TEAMS_PLACE_MAX + 2];
-	const char *date = trimmed(in->date, dt, sizeof dt);
-	const char *time = trimmed(in->time, tm, sizeof tm);
+	const char *date = str_trimmed(in->date, dt, sizeof dt);
+	const char *time = str_trimmed(in->time, tm, sizeof tm);
 	int64_t starts, minutes = 60;
 	if (!local_time(date, time, z, &starts))
-		return say(why, cap, EB_EINVAL,
-			   "date: give the date as YYYY-MM-DD and the time as HH:MM");
+		return eb_say(why, cap, EB_EINVAL,
+			      "date: give the date as YYYY-MM-DD and the time as HH:MM");
 	if (in->minutes && *in->minutes && cstr_to_i64(in->minutes, 5, 600, &minutes))
-		return say(why, cap, EB_EINVAL, "minutes: a length from 5 to 600 minutes");
-	const char *place = trimmed(in->place, pl, sizeof pl);
+		return eb_say(why, cap, EB_EINVAL, "minutes: a length from 5 to 600 minutes");
+	const char *place = str_trimmed(in->place, pl, sizeof pl);
 	if ((in->place && strlen(in->place) > TEAMS_PLACE_MAX + 64) ||
 	    strlen(place) > TEAMS_PLACE_MAX || !text_ok(place, TEAMS_PLACE_MAX, false))
-		return say(why, cap, EB_EINVAL, "place: at most %d characters of plain text",
-			   TEAMS_PLACE_MAX);
+		return eb_say(why, cap, EB_EINVAL, "place: at most %d characters of plain text",
+			      TEAMS_PLACE_MAX);
 	/* the agenda, one item per line */
 	const char *ag = in->agenda ? in->agenda : "";
 	if (strlen(ag) > (size_t)TEAMS_AGENDA_ITEMS * (TEAMS_AGENDA_MAX + 2))
-		return say(why, cap, EB_ETOOBIG, "agenda: too long");
+		return eb_say(why, cap, EB_ETOOBIG, "agenda: too long");
 	struct str items[TEAMS_AGENDA_ITEMS];
 	size_t nitems = 0;
 	for (const char *p = ag; *p;) {
@@ -709,18 +687,18 @@ enum eb_err teams_meeting_create(struct db *db, int64_t district_id, int64_t tea
 		struct str line = str_trim((struct str){ p, len });
 		if (line.n) {
 			if (nitems == TEAMS_AGENDA_ITEMS)
-				return say(why, cap, EB_EINVAL, "agenda: at most %d items",
-					   TEAMS_AGENDA_ITEMS);
+				return eb_say(why, cap, EB_EINVAL, "agenda: at most %d items",
+					      TEAMS_AGENDA_ITEMS);
 			char tmp[TEAMS_AGENDA_MAX + 1];
 			if (line.n > TEAMS_AGENDA_MAX)
-				return say(why, cap, EB_EINVAL,
-					   "agenda: item %zu is longer than %d characters",
-					   nitems + 1, TEAMS_AGENDA_MAX);
+				return eb_say(why, cap, EB_EINVAL,
+					      "agenda: item %zu is longer than %d characters",
+					      nitems + 1, TEAMS_AGENDA_MAX);
 			memcpy(tmp, line.p, line.n);
 			tmp[line.n] = 0;
 			if (!text_ok(tmp, TEAMS_AGENDA_MAX, false))
-				return say(why, cap, EB_EINVAL,
-					   "agenda: item %zu is not plain text", nitems + 1);
+				return eb_say(why, cap, EB_EINVAL,
+					      "agenda: item %zu is not plain text", nitems + 1);
 			items[nitems++] = line;
 		}
 		p += len + (nl ? 1 : 0);
@@ -756,7 +734,7 @@ enum eb_err teams_meeting_create(struct db *db, int64_t district_id, int64_t tea
 	return EB_OK;
 fail:
 	db_rollback(db);
-	return say(why, cap, e, "meeting: could not be stored (%s)", eb_strerror(e));
+	return eb_say(why, cap, e, "meeting: could not be stored (%s)", eb_strerror(e));
 }
 
 DB_ROWSPEC(meeting_spec, struct meeting, NULL, DB_FIELD_INT(struct meeting, id),
@@ -859,27 +837,27 @@ enum eb_err teams_agenda_add(struct db *db, int64_t district_id, int64_t meeting
 {
 	enum eb_err e = meeting_exists(db, district_id, meeting_id);
 	if (e)
-		return say(why, cap, e, "meeting: %s", eb_strerror(e));
+		return eb_say(why, cap, e, "meeting: %s", eb_strerror(e));
 	char tx[TEAMS_AGENDA_MAX + 2];
-	const char *t = trimmed(text, tx, sizeof tx);
+	const char *t = str_trimmed(text, tx, sizeof tx);
 	if (!*t)
-		return say(why, cap, EB_EINVAL, "agenda: write the item's text");
+		return eb_say(why, cap, EB_EINVAL, "agenda: write the item's text");
 	if (strlen(text) > TEAMS_AGENDA_MAX + 64 || strlen(t) > TEAMS_AGENDA_MAX ||
 	    !text_ok(t, TEAMS_AGENDA_MAX, false))
-		return say(why, cap, EB_EINVAL, "agenda: at most %d characters of plain text",
-			   TEAMS_AGENDA_MAX);
+		return eb_say(why, cap, EB_EINVAL, "agenda: at most %d characters of plain text",
+			      TEAMS_AGENDA_MAX);
 	int64_t count = 0;
 	db_get_int(db, "SELECT count(*) FROM meeting_agenda WHERE district_id=?1 AND meeting_id=?2",
 		   DB_ARGS(DB_INT(district_id), DB_INT(meeting_id)), &count);
 	if (count >= TEAMS_AGENDA_ITEMS)
-		return say(why, cap, EB_EINVAL, "agenda: at most %d items", TEAMS_AGENDA_ITEMS);
+		return eb_say(why, cap, EB_EINVAL, "agenda: at most %d items", TEAMS_AGENDA_ITEMS);
 	e = meeting_change(db, district_id, meeting_id,
 			   "INSERT INTO meeting_agenda(district_id,meeting_id,position,text)"
 			   " VALUES(?1,?2,(SELECT coalesce(max(position),0)+1 FROM meeting_agenda"
 			   " WHERE meeting_id=?2),?3)",
 			   DB_ARGS(DB_INT(district_id), DB_INT(meeting_id), DB_TEXT(t)), who,
 			   "agenda item");
-	return e ? say(why, cap, e, "agenda: could not be stored (%s)", eb_strerror(e)) : EB_OK;
+	return e ? eb_say(why, cap, e, "agenda: could not be stored (%s)", eb_strerror(e)) : EB_OK;
 }
 
 enum eb_err teams_notes_set(struct db *db, int64_t district_id, int64_t meeting_id,
@@ -887,17 +865,17 @@ enum eb_err teams_notes_set(struct db *db, int64_t district_id, int64_t meeting_
 {
 	enum eb_err e = meeting_exists(db, district_id, meeting_id);
 	if (e)
-		return say(why, cap, e, "meeting: %s", eb_strerror(e));
+		return eb_say(why, cap, e, "meeting: %s", eb_strerror(e));
 	if (!notes)
 		notes = "";
 	if (strlen(notes) > TEAMS_NOTES_MAX || !text_ok(notes, TEAMS_NOTES_MAX, true))
-		return say(why, cap, EB_EINVAL, "notes: at most %d characters of text",
-			   TEAMS_NOTES_MAX);
+		return eb_say(why, cap, EB_EINVAL, "notes: at most %d characters of text",
+			      TEAMS_NOTES_MAX);
 	e = meeting_change(db, district_id, meeting_id,
 			   "UPDATE meeting SET notes=?3 WHERE district_id=?1 AND id=?2",
 			   DB_ARGS(DB_INT(district_id), DB_INT(meeting_id), DB_TEXT(notes)), who,
 			   "notes");
-	return e ? say(why, cap, e, "notes: could not be stored (%s)", eb_strerror(e)) : EB_OK;
+	return e ? eb_say(why, cap, e, "notes: could not be stored (%s)", eb_strerror(e)) : EB_OK;
 }
 
 static enum eb_err attendance_finish(struct db_stmt *st, void *row, struct arena *a)
@@ -934,7 +912,7 @@ enum eb_err teams_attendance_set(struct db *db, int64_t district_id, int64_t mee
 {
 	enum eb_err e = meeting_exists(db, district_id, meeting_id);
 	if (e)
-		return say(why, cap, e, "meeting: %s", eb_strerror(e));
+		return eb_say(why, cap, e, "meeting: %s", eb_strerror(e));
 	if ((e = db_begin(db)))
 		return e;
 	for (size_t i = 0; i < n; i++) {
@@ -946,9 +924,9 @@ enum eb_err teams_attendance_set(struct db *db, int64_t district_id, int64_t mee
 			    DB_ARGS(DB_INT(district_id), DB_INT(meeting_id), DB_INT(ids[i])),
 			    &got)) {
 			db_rollback(db);
-			return say(why, cap, EB_EINVAL,
-				   "attendance: member %lld is not on this meeting's team",
-				   (long long)ids[i]);
+			return eb_say(why, cap, EB_EINVAL,
+				      "attendance: member %lld is not on this meeting's team",
+				      (long long)ids[i]);
 		}
 		if ((e = db_execute(
 			     db,
@@ -969,7 +947,7 @@ enum eb_err teams_attendance_set(struct db *db, int64_t district_id, int64_t mee
 	return EB_OK;
 fail:
 	db_rollback(db);
-	return say(why, cap, e, "attendance: could not be stored (%s)", eb_strerror(e));
+	return eb_say(why, cap, e, "attendance: could not be stored (%s)", eb_strerror(e));
 }
 
 /* ---- decisions ---- */
@@ -1002,19 +980,20 @@ enum eb_err teams_decision_add(struct db *db, int64_t district_id, int64_t meeti
 	enum eb_err e = teams_meeting_get(db, district_id, meeting_id, &a, &g);
 	arena_free(&a);
 	if (e || (e = teams_get(db, district_id, g.team_id, &t)))
-		return say(why, cap, e, "meeting: %s", eb_strerror(e));
+		return eb_say(why, cap, e, "meeting: %s", eb_strerror(e));
 	char tx[TEAMS_DECISION_MAX + 2];
-	const char *d = trimmed(text, tx, sizeof tx);
+	const char *d = str_trimmed(text, tx, sizeof tx);
 	if (!*d)
-		return say(why, cap, EB_EINVAL, "decision: write what was decided");
+		return eb_say(why, cap, EB_EINVAL, "decision: write what was decided");
 	if (strlen(text) > TEAMS_DECISION_MAX + 64 || strlen(d) > TEAMS_DECISION_MAX ||
 	    !text_ok(d, TEAMS_DECISION_MAX, true))
-		return say(why, cap, EB_EINVAL, "decision: at most %d characters of text",
-			   TEAMS_DECISION_MAX);
+		return eb_say(why, cap, EB_EINVAL, "decision: at most %d characters of text",
+			      TEAMS_DECISION_MAX);
 	bool on_initiative = status && *status;
 	if (on_initiative && t.kind != TEAM_INITIATIVE)
-		return say(why, cap, EB_EINVAL,
-			   "status: only an initiative's team decides on the initiative's status");
+		return eb_say(
+			why, cap, EB_EINVAL,
+			"status: only an initiative's team decides on the initiative's status");
 	struct audit_actor cli = { 0, "cli", "" };
 	if (!who)
 		who = &cli;
@@ -1057,7 +1036,7 @@ enum eb_err teams_decision_add(struct db *db, int64_t district_id, int64_t meeti
 	return EB_OK;
 fail:
 	db_rollback(db);
-	return say(why, cap, e, "decision: could not be stored (%s)", eb_strerror(e));
+	return eb_say(why, cap, e, "decision: could not be stored (%s)", eb_strerror(e));
 }
 
 /* ---- action items ---- */
@@ -1097,31 +1076,31 @@ enum eb_err teams_action_add(struct db *db, int64_t district_id, int64_t meeting
 	enum eb_err e = teams_meeting_get(db, district_id, meeting_id, &a, &g);
 	arena_free(&a);
 	if (e)
-		return say(why, cap, e, "meeting: %s", eb_strerror(e));
+		return eb_say(why, cap, e, "meeting: %s", eb_strerror(e));
 	char tx[TEAMS_ACTION_MAX + 2], du[16];
-	const char *text = trimmed(in->text, tx, sizeof tx);
-	const char *due = trimmed(in->due, du, sizeof du);
+	const char *text = str_trimmed(in->text, tx, sizeof tx);
+	const char *due = str_trimmed(in->due, du, sizeof du);
 	if (!*text)
-		return say(why, cap, EB_EINVAL, "text: write what is to be done");
+		return eb_say(why, cap, EB_EINVAL, "text: write what is to be done");
 	if (strlen(in->text) > TEAMS_ACTION_MAX + 64 || strlen(text) > TEAMS_ACTION_MAX ||
 	    !text_ok(text, TEAMS_ACTION_MAX, false))
-		return say(why, cap, EB_EINVAL, "text: at most %d characters of plain text",
-			   TEAMS_ACTION_MAX);
+		return eb_say(why, cap, EB_EINVAL, "text: at most %d characters of plain text",
+			      TEAMS_ACTION_MAX);
 	int64_t owner, got;
 	if (!in->owner || cstr_to_i64(in->owner, 1, INT64_MAX, &owner) ||
 	    db_get_int(db,
 		       "SELECT id FROM team_member WHERE district_id=?1 AND team_id=?2 AND id=?3",
 		       DB_ARGS(DB_INT(district_id), DB_INT(g.team_id), DB_INT(owner)), &got))
-		return say(why, cap, EB_EINVAL,
-			   "owner: choose a member of this team (add the person to the team"
-			   " first)");
+		return eb_say(why, cap, EB_EINVAL,
+			      "owner: choose a member of this team (add the person to the team"
+			      " first)");
 	if (!day_ok(due))
-		return say(why, cap, EB_EINVAL, "due: give the due date as YYYY-MM-DD");
+		return eb_say(why, cap, EB_EINVAL, "due: give the due date as YYYY-MM-DD");
 	if (strcmp(due, g.day) < 0)
-		return say(why, cap, EB_EINVAL,
-			   "due: the due date %s is before the meeting (%s); give a date on or"
-			   " after it",
-			   due, g.day);
+		return eb_say(why, cap, EB_EINVAL,
+			      "due: the due date %s is before the meeting (%s); give a date on or"
+			      " after it",
+			      due, g.day);
 	if ((e = db_begin(db)))
 		return e;
 	if ((e = db_execute(db,
@@ -1141,7 +1120,7 @@ enum eb_err teams_action_add(struct db *db, int64_t district_id, int64_t meeting
 	return EB_OK;
 fail:
 	db_rollback(db);
-	return say(why, cap, e, "action item: could not be stored (%s)", eb_strerror(e));
+	return eb_say(why, cap, e, "action item: could not be stored (%s)", eb_strerror(e));
 }
 
 enum eb_err teams_action_get(struct db *db, int64_t district_id, int64_t id, struct arena *a,
@@ -1163,12 +1142,12 @@ enum eb_err teams_action_set_status(struct db *db, int64_t district_id, int64_t 
 		if (strcmp(status, status_names[i]) == 0)
 			s = i;
 	if (s < 0)
-		return say(why, cap, EB_EINVAL, "status: open, done or dropped");
+		return eb_say(why, cap, EB_EINVAL, "status: open, done or dropped");
 	int64_t got;
 	enum eb_err e = db_get_int(db, "SELECT id FROM action_item WHERE district_id=?1 AND id=?2",
 				   DB_ARGS(DB_INT(district_id), DB_INT(id)), &got);
 	if (e)
-		return say(why, cap, e, "action item: %s", eb_strerror(e));
+		return eb_say(why, cap, e, "action item: %s", eb_strerror(e));
 	if ((e = db_begin(db)))
 		return e;
 	char sid[24];
@@ -1183,7 +1162,7 @@ enum eb_err teams_action_set_status(struct db *db, int64_t district_id, int64_t 
 			      status_names[s])) ||
 	    (e = db_commit(db))) {
 		db_rollback(db);
-		return say(why, cap, e, "action item: could not be stored (%s)", eb_strerror(e));
+		return eb_say(why, cap, e, "action item: could not be stored (%s)", eb_strerror(e));
 	}
 	return EB_OK;
 }

@@ -2,7 +2,6 @@
 #include "domain/training.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,19 +15,6 @@
 #include "store/db.h"
 
 #define WEEK 604800
-
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static enum eb_err say(char *why, size_t cap, enum eb_err rc, const char *fmt, ...)
-{
-	if (why && cap) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(why, cap, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 bool training_can_manage(const struct account *a)
 {
@@ -97,58 +83,46 @@ static bool local_time(const char *date, const char *hm, const struct tz *z, int
 	return true;
 }
 
-static const char *trimmed(const char *s, char *tmp, size_t cap)
-{
-	if (!s)
-		return "";
-	struct str v = str_trim(str_from(s));
-	if (v.n >= cap)
-		v.n = cap - 1;
-	memcpy(tmp, v.p, v.n);
-	tmp[v.n] = 0;
-	return tmp;
-}
-
 enum eb_err training_create(struct db *db, int64_t district_id, const struct training_form *in,
 			    const struct tz *z, const struct audit_actor *who, int64_t *id,
 			    char *why, size_t cap)
 {
 	char title[TRAINING_TITLE_MAX + 2], place[TRAINING_PLACE_MAX + 2];
 	char url[TRAINING_URL_MAX + 2], trainer[TRAINING_TRAINER_MAX + 2];
-	const char *ti = trimmed(in->title, title, sizeof title);
-	const char *pl = trimmed(in->place, place, sizeof place);
-	const char *ur = trimmed(in->online_url, url, sizeof url);
-	const char *tr = trimmed(in->trainer, trainer, sizeof trainer);
+	const char *ti = str_trimmed(in->title, title, sizeof title);
+	const char *pl = str_trimmed(in->place, place, sizeof place);
+	const char *ur = str_trimmed(in->online_url, url, sizeof url);
+	const char *tr = str_trimmed(in->trainer, trainer, sizeof trainer);
 	const char *materials = in->materials ? in->materials : "";
 	int64_t starts, minutes, capacity, tool_id = 0, it_id = 0, x;
 
 	if (!*ti || !text_ok(ti, TRAINING_TITLE_MAX, false))
-		return say(why, cap, EB_EINVAL,
-			   "title: give the session a title of at most 200"
-			   " characters");
+		return eb_say(why, cap, EB_EINVAL,
+			      "title: give the session a title of at most 200"
+			      " characters");
 	if (!in->date || !in->time || !local_time(in->date, in->time, z, &starts))
-		return say(why, cap, EB_EINVAL,
-			   "date: give the date as YYYY-MM-DD and the time as HH:MM");
+		return eb_say(why, cap, EB_EINVAL,
+			      "date: give the date as YYYY-MM-DD and the time as HH:MM");
 	if (!in->minutes || cstr_to_i64(in->minutes, 5, 600, &minutes))
-		return say(why, cap, EB_EINVAL, "minutes: a length of 5 to 600 minutes");
+		return eb_say(why, cap, EB_EINVAL, "minutes: a length of 5 to 600 minutes");
 	if (!text_ok(pl, TRAINING_PLACE_MAX, false))
-		return say(why, cap, EB_EINVAL, "place: at most 200 characters");
+		return eb_say(why, cap, EB_EINVAL, "place: at most 200 characters");
 	if (*ur && !is_web_address(ur))
-		return say(why, cap, EB_EINVAL,
-			   "online_url: an online link starts with https:// and has no spaces");
+		return eb_say(why, cap, EB_EINVAL,
+			      "online_url: an online link starts with https:// and has no spaces");
 	if (!*pl && !*ur)
-		return say(why, cap, EB_EINVAL,
-			   "place: say where the session takes place, or give its online link");
+		return eb_say(why, cap, EB_EINVAL,
+			      "place: say where the session takes place, or give its online link");
 	if (!*tr || !text_ok(tr, TRAINING_TRAINER_MAX, false))
-		return say(why, cap, EB_EINVAL,
-			   "trainer: name the trainer (at most 120 characters)");
+		return eb_say(why, cap, EB_EINVAL,
+			      "trainer: name the trainer (at most 120 characters)");
 	if (!in->capacity || cstr_to_i64(in->capacity, 1, 1000, &capacity))
-		return say(why, cap, EB_EINVAL, "capacity: a number of seats from 1 to 1000");
+		return eb_say(why, cap, EB_EINVAL, "capacity: a number of seats from 1 to 1000");
 	if (in->tool && *in->tool) {
 		if (cstr_to_i64(in->tool, 1, INT64_MAX, &tool_id) ||
 		    db_get_int(db, "SELECT id FROM tool WHERE district_id=?1 AND id=?2",
 			       DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), &x))
-			return say(why, cap, EB_EINVAL, "tool: not a tool of the district");
+			return eb_say(why, cap, EB_EINVAL, "tool: not a tool of the district");
 	}
 	if (in->it_account && *in->it_account) {
 		if (cstr_to_i64(in->it_account, 1, INT64_MAX, &it_id) ||
@@ -156,11 +130,11 @@ enum eb_err training_create(struct db *db, int64_t district_id, const struct tra
 			       "SELECT account_id FROM account_role WHERE district_id=?1 AND "
 			       "account_id=?2 AND role='it_staff' LIMIT 1",
 			       DB_ARGS(DB_INT(district_id), DB_INT(it_id)), &x))
-			return say(why, cap, EB_EINVAL,
-				   "it_account: choose a person of the district's IT staff");
+			return eb_say(why, cap, EB_EINVAL,
+				      "it_account: choose a person of the district's IT staff");
 	}
 	if (!text_ok(materials, TRAINING_MATERIALS_MAX, true))
-		return say(why, cap, EB_EINVAL, "materials: at most 4000 characters of links");
+		return eb_say(why, cap, EB_EINVAL, "materials: at most 4000 characters of links");
 	/* each line a link */
 	for (const char *p = materials; *p;) {
 		const char *e = strchr(p, '\n');
@@ -169,12 +143,12 @@ enum eb_err training_create(struct db *db, int64_t district_id, const struct tra
 		struct str v = str_trim((struct str){ p, len });
 		if (v.n) {
 			if (v.n > TRAINING_URL_MAX)
-				return say(why, cap, EB_EINVAL,
-					   "materials: a link is at most 500 characters");
+				return eb_say(why, cap, EB_EINVAL,
+					      "materials: a link is at most 500 characters");
 			memcpy(line, v.p, v.n);
 			line[v.n] = 0;
 			if (!is_web_address(line))
-				return say(
+				return eb_say(
 					why, cap, EB_EINVAL,
 					"materials: one link a line, each starting with https://");
 		}
@@ -202,8 +176,9 @@ enum eb_err training_create(struct db *db, int64_t district_id, const struct tra
 	}
 	if (rc) {
 		db_rollback(db);
-		return rc == EB_EINVAL ? say(why, cap, rc, "title: the session could not be stored")
-				       : rc;
+		return rc == EB_EINVAL
+			       ? eb_say(why, cap, rc, "title: the session could not be stored")
+			       : rc;
 	}
 	return db_commit(db);
 }
@@ -336,14 +311,14 @@ enum eb_err training_register(struct db *db, int64_t district_id, int64_t traini
 		goto out;
 	bool started = t.starts_at <= time_now();
 	if (started && !walk_in) {
-		rc = say(why, cap, EB_EINVAL,
-			 "This session has already started: registration is closed.");
+		rc = eb_say(why, cap, EB_EINVAL,
+			    "This session has already started: registration is closed.");
 		goto out;
 	}
 	rc = db_get_int(db, "SELECT 1 FROM training_seat WHERE training_id=?1 AND account_id=?2",
 			DB_ARGS(DB_INT(training_id), DB_INT(account_id)), &x);
 	if (rc == EB_OK) {
-		rc = say(why, cap, EB_EEXIST, "Already registered for this session.");
+		rc = eb_say(why, cap, EB_EEXIST, "Already registered for this session.");
 		goto out;
 	}
 	if (rc != EB_ENOTFOUND)
@@ -351,10 +326,10 @@ enum eb_err training_register(struct db *db, int64_t district_id, int64_t traini
 	/* someone who came is in the room, whatever the seats */
 	bool full = t.registered >= t.capacity && !started;
 	if (full && !waitlist) {
-		rc = say(why, cap, EB_ECONFLICT,
-			 "The session is full (%d of %d seats taken). You can join the waiting"
-			 " list: you get a seat when someone gives theirs back.",
-			 t.registered, t.capacity);
+		rc = eb_say(why, cap, EB_ECONFLICT,
+			    "The session is full (%d of %d seats taken). You can join the waiting"
+			    " list: you get a seat when someone gives theirs back.",
+			    t.registered, t.capacity);
 		goto out;
 	}
 	rc = db_execute(db,
@@ -432,7 +407,8 @@ enum eb_err training_set_attendance(struct db *db, int64_t district_id, int64_t 
 	if ((rc = training_get(db, district_id, training_id, &t)))
 		goto out;
 	if (t.starts_at > now) {
-		rc = say(why, cap, EB_EINVAL, "Attendance is taken once the session has started.");
+		rc = eb_say(why, cap, EB_EINVAL,
+			    "Attendance is taken once the session has started.");
 		goto out;
 	}
 	int marked = 0;
@@ -446,9 +422,10 @@ enum eb_err training_set_attendance(struct db *db, int64_t district_id, int64_t 
 					DB_INT(present[i] ? 1 : 0)),
 				&changes);
 		if (!rc && !changes)
-			rc = say(why, cap, EB_EINVAL,
-				 "Account %lld has no seat in this session: nothing was recorded.",
-				 (long long)ids[i]);
+			rc = eb_say(
+				why, cap, EB_EINVAL,
+				"Account %lld has no seat in this session: nothing was recorded.",
+				(long long)ids[i]);
 		marked += present[i];
 	}
 	if (!rc) {
@@ -473,22 +450,23 @@ enum eb_err training_followup_save(struct db *db, int64_t district_id, int64_t t
 {
 	int64_t r, x;
 	if (!ready || cstr_to_i64(ready, 1, 5, &r))
-		return say(why, cap, EB_EINVAL,
-			   "ready: choose how sure you are, from 1 (not at all) to 5 (certainly)");
+		return eb_say(
+			why, cap, EB_EINVAL,
+			"ready: choose how sure you are, from 1 (not at all) to 5 (certainly)");
 	will_try = will_try ? will_try : "";
 	still_need = still_need ? still_need : "";
 	if (!text_ok(will_try, TRAINING_ANSWER_MAX, true))
-		return say(why, cap, EB_EINVAL, "will_try: at most 1000 characters");
+		return eb_say(why, cap, EB_EINVAL, "will_try: at most 1000 characters");
 	if (!text_ok(still_need, TRAINING_ANSWER_MAX, true))
-		return say(why, cap, EB_EINVAL, "still_need: at most 1000 characters");
+		return eb_say(why, cap, EB_EINVAL, "still_need: at most 1000 characters");
 	enum eb_err rc = db_get_int(
 		db,
 		"SELECT attended FROM training_seat WHERE district_id=?1 AND"
 		" training_id=?2 AND account_id=?3",
 		DB_ARGS(DB_INT(district_id), DB_INT(training_id), DB_INT(account_id)), &x);
 	if (rc == EB_ENOTFOUND || (!rc && !x))
-		return say(why, cap, EB_EPERM,
-			   "The follow-up is for those who attended the session.");
+		return eb_say(why, cap, EB_EPERM,
+			      "The follow-up is for those who attended the session.");
 	if (rc)
 		return rc;
 	return db_execute(db,
@@ -582,10 +560,10 @@ enum eb_err training_payoff_run(const struct training_payoff_class *rows, size_t
 	}
 	if (!eval_shown(EVAL_DID, out->n_trained, out->n_not))
 		/* no counts in the words: a small count is what the rule hides */
-		return say(why, cap, EB_OK,
-			   "Not shown: a group has fewer than %d classes (the attendees' or the"
-			   " others'). Small groups are never shown.",
-			   EVAL_MIN_SHOWN);
+		return eb_say(why, cap, EB_OK,
+			      "Not shown: a group has fewer than %d classes (the attendees' or the"
+			      " others'). Small groups are never shown.",
+			      EVAL_MIN_SHOWN);
 	out->pre_t = st[0] / out->n_trained, out->post_t = st[1] / out->n_trained;
 	out->pre_c = st[2] / out->n_not, out->post_c = st[3] / out->n_not;
 	double *pre = malloc((n ? n : 1) * sizeof *pre), *post = malloc((n ? n : 1) * sizeof *post);

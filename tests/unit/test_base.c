@@ -81,6 +81,18 @@ static void str_numbers_are_strict(void **state)
 	assert_string_equal(small, "abc");
 }
 
+/* the shared reason writer and trimmed copy the domain files use */
+static void say_and_trimmed(void **state)
+{
+	char why[16], tmp[6];
+	assert_int_equal(eb_say(why, sizeof why, EB_EINVAL, "due %d days early", 12), EB_EINVAL);
+	assert_string_equal(why, "due 12 days ear");
+	assert_int_equal(eb_say(NULL, 0, EB_ENOTFOUND, "x"), EB_ENOTFOUND);
+	assert_string_equal(str_trimmed("  a b \t\n", tmp, sizeof tmp), "a b");
+	assert_string_equal(str_trimmed(" abcdefgh ", tmp, sizeof tmp), "abcde");
+	assert_string_equal(str_trimmed(NULL, tmp, sizeof tmp), "");
+}
+
 static void utf8_validity(void **state)
 {
 	size_t bad = 99;
@@ -168,6 +180,7 @@ int main(void)
 		cmocka_unit_test(arena_allocates_aligned_and_large),
 		cmocka_unit_test(buf_cap_is_sticky),
 		cmocka_unit_test(str_numbers_are_strict),
+		cmocka_unit_test(say_and_trimmed),
 		cmocka_unit_test(utf8_validity),
 		cmocka_unit_test(dates_parse_strictly),
 		cmocka_unit_test(rng_is_reproducible),
