@@ -135,3 +135,38 @@ void form_field_error(struct http_request *req, const struct form_errors *errs, 
 	}
 	html_raw(&req->out, "</p>");
 }
+
+const char *form_value(struct http_request *req, bool reshow, const char *name, const char *dflt)
+{
+	const char *v = reshow ? http_form(req, name) : NULL;
+	return v ? v : dflt;
+}
+
+void form_input(struct http_request *req, const struct form_errors *e, bool reshow,
+		const char *name, const char *label, const char *hint, const char *type,
+		const char *dflt)
+{
+	struct buf *b = &req->out;
+	html_raw(b, "<div><label for=\"");
+	html_attr(b, name);
+	html_raw(b, "\">");
+	html_text(b, label);
+	if (hint) {
+		html_raw(b, " <span class=\"muted\">(");
+		html_text(b, hint);
+		html_raw(b, ")</span>");
+	}
+	html_raw(b, "</label><input id=\"");
+	html_attr(b, name);
+	html_raw(b, "\" name=\"");
+	html_attr(b, name);
+	html_raw(b, "\" type=\"");
+	html_attr(b, type);
+	html_raw(b, "\"");
+	form_invalid_attrs(req, e, name);
+	html_raw(b, " value=\"");
+	html_attr(b, form_value(req, reshow, name, dflt));
+	html_raw(b, "\">");
+	form_field_error(req, e, name);
+	html_raw(b, "</div>");
+}

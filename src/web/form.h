@@ -53,5 +53,13 @@ void form_invalid_attrs(struct http_request *req, const struct form_errors *errs
 /* After the control: <p class="field-error" id="err-NAME">reason</p> when errs
  * holds an error for name; nothing otherwise. */
 void form_field_error(struct http_request *req, const struct form_errors *errs, const char *name);
+/* The submitted value of name when a refused form is shown again (reshow),
+ * else dflt. */
+const char *form_value(struct http_request *req, bool reshow, const char *name, const char *dflt);
+/* A labelled <input> (with an optional hint in muted words) whose value is
+ * form_value(...), marked invalid with its error under it when e has one. */
+void form_input(struct http_request *req, const struct form_errors *e, bool reshow,
+		const char *name, const char *label, const char *hint, const char *type,
+		const char *dflt);
 
 #endif

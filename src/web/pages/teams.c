@@ -152,41 +152,6 @@ static const struct form_label team_labels[] = {
 	{ "team", NULL, "Team" },
 };
 
-static const char *fv(struct http_request *req, bool reshow, const char *name, const char *dflt)
-{
-	const char *v = reshow ? http_form(req, name) : NULL;
-	return v ? v : dflt;
-}
-
-static void field(struct http_request *req, const struct form_errors *e, bool reshow,
-		  const char *name, const char *label, const char *hint, const char *type,
-		  const char *dflt)
-{
-	struct buf *b = &req->out;
-	html_raw(b, "<div><label for=\"");
-	html_attr(b, name);
-	html_raw(b, "\">");
-	html_text(b, label);
-	if (hint) {
-		html_raw(b, " <span class=\"muted\">(");
-		html_text(b, hint);
-		html_raw(b, ")</span>");
-	}
-	html_raw(b, "</label><input id=\"");
-	html_attr(b, name);
-	html_raw(b, "\" name=\"");
-	html_attr(b, name);
-	html_raw(b, "\" type=\"");
-	html_attr(b, type);
-	html_raw(b, "\"");
-	form_invalid_attrs(req, e, name);
-	html_raw(b, " value=\"");
-	html_attr(b, fv(req, reshow, name, dflt));
-	html_raw(b, "\">");
-	form_field_error(req, e, name);
-	html_raw(b, "</div>");
-}
-
 static void option(struct buf *b, const char *value, const char *label, const char *cur)
 {
 	html_raw(b, "<option value=\"");
@@ -216,9 +181,9 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 		    " student records.</p>");
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/teams/new\">");
 	page_csrf_field(req);
-	field(req, e, reshow, "name", "Name", "at most 200 characters", "text", "");
-	const char *kind =
-		fv(req, reshow, "kind", http_query(req, "initiative") ? "initiative" : "school");
+	form_input(req, e, reshow, "name", "Name", "at most 200 characters", "text", "");
+	const char *kind = form_value(req, reshow, "kind",
+				      http_query(req, "initiative") ? "initiative" : "school");
 	html_raw(b, "<div><label for=\"kind\">The team works on</label><select id=\"kind\""
 		    " name=\"kind\"");
 	form_invalid_attrs(req, e, "kind");
@@ -229,7 +194,7 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 	html_raw(b, "</select>");
 	form_field_error(req, e, "kind");
 	html_raw(b, "</div>");
-	const char *ini = fv(req, reshow, "initiative", http_query(req, "initiative"));
+	const char *ini = form_value(req, reshow, "initiative", http_query(req, "initiative"));
 	html_raw(b,
 		 "<div><label for=\"initiative\">Initiative <span class=\"muted\">(for an"
 		 " initiative team)</span></label><select id=\"initiative\" name=\"initiative\"");
@@ -243,7 +208,7 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 	html_raw(b, "</select>");
 	form_field_error(req, e, "initiative");
 	html_raw(b, "</div>");
-	const char *sch = fv(req, reshow, "school", "");
+	const char *sch = form_value(req, reshow, "school", "");
 	html_raw(b, "<div><label for=\"school\">School <span class=\"muted\">(for a school or"
 		    " grade team)</span></label><select id=\"school\" name=\"school\"");
 	form_invalid_attrs(req, e, "school");
@@ -253,13 +218,13 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 	html_raw(b, "</select>");
 	form_field_error(req, e, "school");
 	html_raw(b, "</div>");
-	field(req, e, reshow, "grade", "Grade", "for a grade team: K to 12", "text", "");
+	form_input(req, e, reshow, "grade", "Grade", "for a grade team: K to 12", "text", "");
 	html_raw(b, "<div><label for=\"purpose\">Purpose <span class=\"muted\">(what the team"
 		    " watches and decides)</span></label><textarea id=\"purpose\" name=\"purpose\""
 		    " rows=\"3\"");
 	form_invalid_attrs(req, e, "purpose");
 	html_raw(b, ">");
-	html_text(b, fv(req, reshow, "purpose", ""));
+	html_text(b, form_value(req, reshow, "purpose", ""));
 	html_raw(b, "</textarea>");
 	form_field_error(req, e, "purpose");
 	html_raw(b, "</div><div><button type=\"submit\">Start the team</button></div></form>");

@@ -173,41 +173,6 @@ static const struct form_label new_labels[] = {
 	{ "capacity", NULL, "Seats" },	   { "materials", NULL, "Materials" },
 };
 
-static const char *fv(struct http_request *req, bool reshow, const char *name, const char *dflt)
-{
-	const char *v = reshow ? http_form(req, name) : NULL;
-	return v ? v : dflt;
-}
-
-static void field(struct http_request *req, const struct form_errors *e, bool reshow,
-		  const char *name, const char *label, const char *hint, const char *type,
-		  const char *dflt)
-{
-	struct buf *b = &req->out;
-	html_raw(b, "<div><label for=\"");
-	html_attr(b, name);
-	html_raw(b, "\">");
-	html_text(b, label);
-	if (hint) {
-		html_raw(b, " <span class=\"muted\">(");
-		html_text(b, hint);
-		html_raw(b, ")</span>");
-	}
-	html_raw(b, "</label><input id=\"");
-	html_attr(b, name);
-	html_raw(b, "\" name=\"");
-	html_attr(b, name);
-	html_raw(b, "\" type=\"");
-	html_attr(b, type);
-	html_raw(b, "\"");
-	form_invalid_attrs(req, e, name);
-	html_raw(b, " value=\"");
-	html_attr(b, fv(req, reshow, name, dflt));
-	html_raw(b, "\">");
-	form_field_error(req, e, name);
-	html_raw(b, "</div>");
-}
-
 static void selected(struct buf *b, const char *cur, int64_t id)
 {
 	char v[24];
@@ -230,7 +195,7 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 		form_errors_summary(req, e, new_labels, sizeof new_labels / sizeof new_labels[0]);
 	html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/trainings/new\">");
 	page_csrf_field(req);
-	field(req, e, reshow, "title", "Title", "at most 200 characters", "text", "");
+	form_input(req, e, reshow, "title", "Title", "at most 200 characters", "text", "");
 	const char *tq = reshow ? http_form(req, "tool") : http_query(req, "tool");
 	html_raw(b, "<div><label for=\"tool\">Tool</label><select id=\"tool\" name=\"tool\"");
 	form_invalid_attrs(req, e, "tool");
@@ -247,12 +212,13 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 	html_raw(b, "</select>");
 	form_field_error(req, e, "tool");
 	html_raw(b, "</div>");
-	field(req, e, reshow, "date", "Date", "the district's time", "date", "");
-	field(req, e, reshow, "time", "Starts at", "HH:MM", "time", "15:30");
-	field(req, e, reshow, "minutes", "Length in minutes", NULL, "number", "60");
-	field(req, e, reshow, "place", "Place", "a room, a school", "text", "");
-	field(req, e, reshow, "online_url", "Online link", "when online; https://...", "url", "");
-	field(req, e, reshow, "trainer", "Trainer", NULL, "text", a->display_name);
+	form_input(req, e, reshow, "date", "Date", "the district's time", "date", "");
+	form_input(req, e, reshow, "time", "Starts at", "HH:MM", "time", "15:30");
+	form_input(req, e, reshow, "minutes", "Length in minutes", NULL, "number", "60");
+	form_input(req, e, reshow, "place", "Place", "a room, a school", "text", "");
+	form_input(req, e, reshow, "online_url", "Online link", "when online; https://...", "url",
+		   "");
+	form_input(req, e, reshow, "trainer", "Trainer", NULL, "text", a->display_name);
 	const char *iq = reshow ? http_form(req, "it_account") : NULL;
 	html_raw(b, "<div><label for=\"it_account\">Who from IT attends</label><select"
 		    " id=\"it_account\" name=\"it_account\"");
@@ -270,13 +236,13 @@ static void new_form(struct http_request *req, const struct form_errors *e, bool
 	html_raw(b, "</select>");
 	form_field_error(req, e, "it_account");
 	html_raw(b, "</div>");
-	field(req, e, reshow, "capacity", "Seats", NULL, "number", "25");
+	form_input(req, e, reshow, "capacity", "Seats", NULL, "number", "25");
 	html_raw(b,
 		 "<div><label for=\"materials\">Materials <span class=\"muted\">(links, one a"
 		 " line)</span></label><textarea id=\"materials\" name=\"materials\" rows=\"3\"");
 	form_invalid_attrs(req, e, "materials");
 	html_raw(b, ">");
-	html_text(b, fv(req, reshow, "materials", ""));
+	html_text(b, form_value(req, reshow, "materials", ""));
 	html_raw(b, "</textarea>");
 	form_field_error(req, e, "materials");
 	html_raw(b, "</div><div><button type=\"submit\">Plan the session</button></div></form>");
