@@ -1,6 +1,7 @@
 """Shared helpers for black-box tests: run the real binary, talk HTTP to it.
 
 Standard library only. EDBRIDGE_BIN names the binary (set by tests/run.py)."""
+import atexit
 import http.client
 import os
 import re
@@ -182,10 +183,34 @@ ACCOUNTS = {
 LOGIN_DISTRICT = {"other.admin": 2}
 
 
+_TEMPLATES = {}
+
+
+def cached_db(key, tmp, name, build):
+    """A database built once per test process and copied for each test:
+    build(path) makes it the first time (under a directory of its own);
+    every call copies the files it left (the database and anything beside it
+    named after it, such as its vault key) into tmp. Building the fixture
+    district hashes a password per account (Argon2id), which is most of what
+    a test's setUp costs; the copy is byte for byte the same database."""
+    src = _TEMPLATES.get(key)
+    if src is None:
+        src = tempfile.mkdtemp(prefix="ebtest-tpl-")
+        atexit.register(shutil.rmtree, src, True)
+        build(os.path.join(src, name))
+        _TEMPLATES[key] = src
+    for f in os.listdir(src):
+        shutil.copy2(os.path.join(src, f), os.path.join(tmp, f))
+    return os.path.join(tmp, name)
+
+
 def make_district(tmp):
     """Database with district 1 (fixture roster, one account per role) and
     district 2 (one administrator, 'other.admin'). Returns the db path."""
-    db = os.path.join(tmp, "t.db")
+    return cached_db("district", tmp, "t.db", _build_district)
+
+
+def _build_district(db):
     run("init", "--district", "Alder County Schools", db=db)
     run("init", "--district", "Other District", db=db)
     run("import", "oneroster", os.path.join(FIXTURES, "district_a"), "--district-id", "1", db=db)
@@ -201,8 +226,9 @@ def make_district(tmp):
     # 'parent' and 'student' accounts have chosen English, so that the tests
     # of other rooms read the pages they expect; test_family_i18n reads them
     # in Spanish, Arabic and by the roster
-    with sqlite3.connect(db) as con:
+    con = sqlite3.connect(db)
+    with con:
         con.execute("INSERT INTO family_language(district_id, account_id, lang, updated_at) "
                     "SELECT district_id, id, 'en', 0 FROM account WHERE login IN "
                     "('parent', 'student')")
-    return db
+    con.close()

@@ -10,7 +10,7 @@ import sqlite3
 import unittest
 import zipfile
 
-from ebtest import Server, TempDir, field_error, make_district, run
+from ebtest import Server, TempDir, cached_db, field_error, make_district, run
 
 DEMO_PASSWORD = "edbridge-demo"
 
@@ -24,9 +24,8 @@ def scalar(db, sql, *args):
 
 
 def demo_district(tmp, students=800):
-    db = os.path.join(tmp, "demo.db")
-    run("demo", "--db", db, "--students", str(students), "--no-serve", "--roster-only")
-    return db
+    return cached_db(("demo", students), tmp, "demo.db", lambda db: run(
+        "demo", "--db", db, "--students", str(students), "--no-serve", "--roster-only"))
 
 
 def write_scores(tmp, db, seed=1):
