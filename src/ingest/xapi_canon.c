@@ -95,10 +95,15 @@ enum eb_err xapi_canon_prepare(struct arena *a, struct buf *tmp, struct jv *stmt
 		return EB_ENOMEM;
 	p->voiding = xapi_is_voiding(stmt);
 	p->voids[0] = '\0';
-	if (p->voiding) {
-		const char *t = jv_str(jv_get(jv_get(stmt, "object"), "id"));
-		xapi_uuid_lower(p->voids, t ? t : "");
+	p->target[0] = '\0';
+	struct jv *obj = jv_get(stmt, "object");
+	const char *ot = xapi_object_type(obj);
+	if (ot && !strcmp(ot, "StatementRef")) {
+		const char *t = jv_str(jv_get(obj, "id"));
+		xapi_uuid_lower(p->target, t ? t : "");
 	}
+	if (p->voiding)
+		str_copy(p->voids, sizeof p->voids, p->target);
 	return EB_OK;
 }
 

@@ -152,6 +152,8 @@ static void send_xapi(struct http_request *req, struct xapi_result *r)
 		http_set_header(req, "X-Experience-API-Version", r->version ? r->version : "1.0.3");
 	if (r->consistent_through[0])
 		http_set_header(req, "X-Experience-API-Consistent-Through", r->consistent_through);
+	if (r->last_modified[0])
+		http_set_header(req, "Last-Modified", r->last_modified);
 	retry_after_if_busy(req);
 	xapi_result_free(r);
 }
@@ -209,6 +211,7 @@ void api_xapi_statements_get(struct http_request *req)
 		.more = http_query(req, "more"),
 		.format = http_query(req, "format"),
 		.attachments = http_query(req, "attachments"),
+		.accept_language = http_header(req, "Accept-Language"),
 	};
 	xapi_get(req->db, who.district_id, who.tool_id, &p,
 		 http_header(req, "X-Experience-API-Version"), &r);
