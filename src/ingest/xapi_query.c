@@ -241,14 +241,18 @@ static void ids_statement(struct jv *st)
 }
 
 /* How well language range r (from Accept-Language) matches tag: 3 exact,
- * 2 r is a prefix of tag at a '-', 1 "*", 0 not at all (case-insensitive). */
+ * 2 one is a prefix of the other at a '-' (fr-CA asks for fr, as RFC 4647's
+ * lookup falls back; fr takes fr-CA), 1 "*", 0 not at all (case-insensitive). */
 static int lang_match(const char *r, size_t rn, const char *tag)
 {
+	size_t tn = strlen(tag);
 	if (rn == 1 && r[0] == '*')
 		return 1;
-	if (strlen(tag) == rn && !strncasecmp(r, tag, rn))
+	if (tn == rn && !strncasecmp(r, tag, rn))
 		return 3;
-	if (strlen(tag) > rn && !strncasecmp(r, tag, rn) && tag[rn] == '-')
+	if (tn > rn && !strncasecmp(r, tag, rn) && tag[rn] == '-')
+		return 2;
+	if (rn > tn && !strncasecmp(r, tag, tn) && r[tn] == '-')
 		return 2;
 	return 0;
 }

@@ -176,6 +176,12 @@ bool api_xapi_begin(struct http_request *req, enum xapi_resource res, enum xapi_
 	http_set_header(req, "X-Experience-API-Version", answer);
 	if (!rc)
 		return true;
+	if (res == XAPI_RES_STATEMENTS &&
+	    (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD"))) {
+		char now[40]; /* on every answer to a statements GET */
+		xapi_now_iso(now, NULL);
+		http_set_header(req, "X-Experience-API-Consistent-Through", now);
+	}
 	size_t len = strlen(why);
 	why[len < sizeof why - 1 ? len++ : len - 1] = '\n';
 	send_answer(req, EB_EINVAL, why, len);
