@@ -493,6 +493,11 @@ enum eb_err xapi_get(struct db *db, int64_t district_id, int64_t tool_id,
 		xapi_result_fail(out, EB_EINVAL, "format must be exact, ids or canonical");
 		return EB_EINVAL;
 	}
+	bool attach;
+	if (parse_bool_param(p->attachments, &attach)) {
+		xapi_result_fail(out, EB_EINVAL, "attachments takes true or false");
+		return EB_EINVAL;
+	}
 	if (p->statement_id || p->voided_statement_id) {
 		if ((p->statement_id && p->voided_statement_id) || filters) {
 			xapi_result_fail(out, EB_EINVAL,

@@ -154,6 +154,8 @@ class Conformance103(XapiCase):
             self.query(f"voidedStatementId={sid}&{other}", status=400)
         r = self.query(f"statementId={sid}&format=ids&attachments=false")
         self.assertEqual(json.loads(r.text)["id"], sid)
+        r = self.query(f"statementId={sid}&attachments=maybe", status=400)
+        self.assertIn("attachments takes true or false", r.text)
 
     # ---- statement rules ------------------------------------------------------
 
