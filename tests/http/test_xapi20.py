@@ -16,9 +16,9 @@ class Xapi20(XapiCase):
     VERSION = V2
 
     def test_lrs_answers_2_0_0_and_rejects_versions_it_does_not_implement(self):
-        """"The LRS MUST include the X-Experience-API-Version header in every
-        response ... set to the latest patch version" of the version asked for;
-        requests with a version the LRS does not implement get 400."""
+        """Versioning (paraphrased): the LRS includes X-Experience-API-Version in
+        every response, set to the latest patch version of the version asked for
+        (2.0.0); a request with a version the LRS does not implement gets 400."""
         r = self.query("limit=1")
         self.assertEqual(r.header("X-Experience-API-Version"), "2.0.0")
         r = self.query("limit=1", version="2.0")
@@ -30,9 +30,9 @@ class Xapi20(XapiCase):
         self.assertIn("2.0.0", json.loads(r.text)["version"])
 
     def test_context_agents_and_groups_are_stored_and_match_as_related_agents(self):
-        """"contextAgents: Collection of Context Agent Objects ... contextGroups:
-        Collection of Context Group Objects" (9274.1.1 Data 2.4.6); the query's
-        related_agents takes in every agent the statement names."""
+        """2.0 context: contextAgents (Context Agent Objects) and contextGroups
+        (Context Group Objects) are stored as sent, and the query's related_agents
+        takes in every agent the statement names (paraphrased)."""
         act = self.act()
         peer = agent("peer-" + uuid.uuid4().hex[:8])
         grp = {"objectType": "Group", "name": "Table 3",
@@ -54,9 +54,9 @@ class Xapi20(XapiCase):
         self.assertNotIn("name", json.loads(r.text)["context"]["contextGroups"][0]["group"])
 
     def test_lrs_rejects_malformed_context_agents_and_groups(self):
-        """"objectType: contextAgent" / "contextGroup" is required, agent/group
-        required, relevantTypes a non-empty list of IRIs: otherwise 400, nothing
-        stored."""
+        """2.0 context agents and groups (paraphrased): objectType "contextAgent" /
+        "contextGroup" required, agent / group required, relevantTypes a list of
+        IRIs: otherwise 400, nothing stored."""
         act = self.act()
         bad = [
             {"contextAgents": [{"agent": agent("x")}]},
@@ -73,9 +73,9 @@ class Xapi20(XapiCase):
         self.assertEqual(self.count_for(act), 0)
 
     def test_a_timestamp_must_carry_its_offset_and_never_minus_00_00(self):
-        """2.0 timestamps are RFC 3339: "the time zone offset MUST be included"
-        and a "-00:00" offset is refused; 1.0.3 reads a timestamp without a zone
-        as UTC."""
+        """2.0 timestamps follow RFC 3339, so the zone offset is required and
+        "-00:00" (RFC 3339's unknown offset) is refused; 1.0.3 only recommends the
+        zone and a timestamp without one is read as UTC (paraphrased)."""
         act = self.act()
         r = self.post([stmt(act, timestamp="2026-10-01T15:00:00")], status=400)
         self.assertIn("$[0].timestamp: must carry a time zone", r.text)
@@ -86,9 +86,11 @@ class Xapi20(XapiCase):
         self.assertEqual(self.count_for(act), 2)
 
     def test_version_property_2_0_0_when_absent_and_1_0_x_statements_still_accepted(self):
-        """"version: ... If not present, the LRS sets it" to the version of the
-        request (2.0.0); statements that say 1.0.x are accepted under 2.0 and keep
-        their version; 2.0.x statements are refused under 1.0.3."""
+        """version: when absent the LRS sets it, to the request's version (2.0.0);
+        statements that say 1.0.x are accepted under 2.0 and keep their version;
+        2.0.x statements are refused under 1.0.3 (1.0.3 Data 2.4.10: "An LRS MUST
+        reject all Statements with a version specified that does not start with
+        1.0.")."""
         act = self.act()
         a, b = str(uuid.uuid4()), str(uuid.uuid4())
         self.post([dict(stmt(act), id=a), dict(stmt(act, version="1.0.3"), id=b)])
@@ -98,9 +100,9 @@ class Xapi20(XapiCase):
         self.post([stmt(act, version="3.0.0")], status=400)
 
     def test_context_activities_must_be_arrays_in_2_0(self):
-        """2.0: "Every key in the contextActivities Object MUST have a value of an
-        array of Activity Objects" (1.0.3 let a single Activity stand for a list
-        of one, which the LRS normalises)."""
+        """2.0: every contextActivities value is an array of Activities (1.0.3 let
+        a single Activity stand for a list of one, which the LRS normalises;
+        paraphrased)."""
         act = self.act()
         single = {"contextActivities": {"parent": {"id": act + "/p"}}}
         r = self.post([stmt(act, context=single)], status=400)

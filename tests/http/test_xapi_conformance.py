@@ -160,10 +160,10 @@ class Conformance103(XapiCase):
     # ---- statement rules ------------------------------------------------------
 
     def test_a_group_authority_must_contain_exactly_two_agents(self):
-        """"If a Statement is stored using a validated OAuth connection ... the
-        authority ... as part of a group in the case of 3-legged OAuth" and the
-        suite's "An 'authority' property which is also a Group contains exactly two
-        Agents" (Data 2.4.9)."""
+        """Data 2.4.9 (Authority): the authority is an Agent, or "part of a group in
+        the case of 3-legged OAuth" - a Group authority is that OAuth pair: exactly
+        two Agents (paraphrased; the issue's "a group must be an OAuth pair of
+        exactly two agents")."""
         act = self.act()
         three = {"objectType": "Group", "member": [agent("a"), agent("b"), agent("c")]}
         r = self.post([stmt(act, authority=three)], status=400)
@@ -179,9 +179,10 @@ class Conformance103(XapiCase):
         self.assertEqual(self.count_for(act), 2)
 
     def test_a_timestamp_must_not_use_the_minus_00_00_offset(self):
-        """"A Timestamp MUST be formatted according to ISO 8601 ... The LRS MUST
-        reject ... a Timestamp with "-00:00" offset" (RFC 3339 reads -00:00 as an
-        unknown local offset; Data 4.5)."""
+        """Data 4.5: "A Timestamp MUST be formatted according to ISO 8601" and
+        "SHOULD* be expressed using the format described in RFC 3339"; RFC 3339
+        (4.3) gives "-00:00" the meaning "local offset unknown", which is no point
+        in time: refused with 400 (the issue's requirement), in since/until too."""
         act = self.act()
         for bad in ("2026-10-01T15:00:00-00:00", "2026-10-01T15:00:00.120-00:00",
                     "2026-10-01T15:00:00-0000", "2026-10-01T15:00:00-00"):
@@ -340,8 +341,8 @@ class Conformance103(XapiCase):
             self.assertTrue(ct and re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", ct), p)
 
     def test_last_modified_is_the_stored_time_of_the_newest_returned_statement(self):
-        """The LRS SHOULD include a "Last-Modified" header on statement GETs: the
-        `stored` of the newest statement returned (Communication 2.1.3)."""
+        """Last-Modified on statement GETs (the issue's requirement; 2.0 asks for it):
+        the `stored` of the newest statement returned, as an HTTP-date."""
         act = self.act()
         a, b = str(uuid.uuid4()), str(uuid.uuid4())
         self.post([dict(stmt(act), id=a)])
