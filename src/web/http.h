@@ -142,6 +142,10 @@ const char *http_cookie(struct http_request *req, const char *name);
 const char *http_request_target(struct http_request *req, size_t cap);
 /* Query-string argument, URL-decoded; NULL if absent. */
 const char *http_query(struct http_request *req, const char *name);
+/* The names of the query-string arguments, URL-decoded, in order, repeats
+ * included, into out[0..cap); returns how many there are (more than cap when
+ * some did not fit). */
+size_t http_query_names(struct http_request *req, const char **out, size_t cap);
 /* Form field of an application/x-www-form-urlencoded body; NULL if absent. */
 const char *http_form(struct http_request *req, const char *name);
 /* All values of a repeated form field; returns the count (at most cap). */
