@@ -407,6 +407,14 @@ size_t frameworks_prereqs(struct db *db, int64_t district_id, const char *ccss_c
 
 /* ---- reading, for the pages --------------------------------------------- */
 
+enum eb_err frameworks_mapped(struct db *db, int64_t district_id, int64_t framework_id, int64_t *n)
+{
+	return db_get_int(db,
+			  "SELECT count(DISTINCT item_identifier) FROM framework_ccss"
+			  " WHERE district_id = ?1 AND framework_id = ?2",
+			  DB_ARGS(DB_INT(district_id), DB_INT(framework_id)), n);
+}
+
 DB_ROWSPEC(framework_spec, struct framework_row, NULL, DB_FIELD_INT(struct framework_row, id),
 	   DB_FIELD_STR(struct framework_row, identifier),
 	   DB_FIELD_STR(struct framework_row, title), DB_FIELD_STR(struct framework_row, creator),

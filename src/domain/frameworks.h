@@ -102,6 +102,9 @@ size_t frameworks_prereqs(struct db *db, int64_t district_id, const char *ccss_c
 
 /* ---- reading, for the pages and the CLI -------------------------------- */
 
+/* How many items of the framework count for at least one CCSS standard. */
+enum eb_err frameworks_mapped(struct db *db, int64_t district_id, int64_t framework_id, int64_t *n);
+
 struct framework_row {
 	int64_t id;
 	char *identifier, *title, *creator, *publisher, *version, *adoption_status, *last_change,
