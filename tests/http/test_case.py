@@ -237,6 +237,9 @@ class Case(TempDir):
             self.assertEqual(r.status, 200)
             self.assertIn("M.G3.C1OA.TA.3.OA.A.1", r.text)
             self.assertIn("3.OA.A.1", r.text)
+            # the tree is indented by class (a claim under its grade, a target under it)
+            self.assertIn('<td class="fw-d1">', r.text)
+            self.assertIn('<td class="fw-d2">', r.text)
             # the standards page links the frameworks; no primary yet: no label
             self.assertIn('href="/frameworks"', c.get("/standards").text)
             self.assertNotIn("primary framework:", c.get("/standards/3.OA.A.1").text)

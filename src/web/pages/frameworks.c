@@ -198,8 +198,11 @@ void page_framework(struct http_request *req)
 		html_raw(b, "<tr><td class=\"code\">");
 		html_text(b, rows[i].code);
 		html_raw(b, "</td><td");
-		if (rows[i].depth > 0)
-			html_textf(b, " class=\"fw-d%d\"", rows[i].depth > 6 ? 6 : rows[i].depth);
+		if (rows[i].depth > 0) {
+			html_raw(b, " class=\"fw-d");
+			html_int(b, rows[i].depth > 6 ? 6 : rows[i].depth);
+			html_raw(b, "\"");
+		}
 		html_raw(b, ">");
 		/* statements may carry markup from their publisher: shown as text */
 		html_text(b, rows[i].statement);
