@@ -22,6 +22,7 @@ static const struct {
 	  "--initiative ID FILE   tool use per student (minutes, sessions)" },
 	{ "item-results", cmd_import_item_results,
 	  "--assessment ID FILE   a common assessment's results per student and item" },
+	{ "case", cmd_import_case, "FILE|URL   a CASE standards framework (CFPackage JSON)" },
 };
 
 int cmd_import(int argc, char **argv)
