@@ -1108,8 +1108,12 @@ static void imp_free(struct imp *im)
 
 /* files[i].data must have one writable byte after len; it is modified. */
 static enum eb_err import_core(struct db *db, int64_t district, struct oneroster_file *files,
-			       size_t n, const char *source, struct oneroster_report *rep)
+			       size_t n, const char *source, const struct oneroster_options *opts,
+			       struct oneroster_report *rep)
 {
+	if (opts->source)
+		source = opts->source;
+	rep->strict = opts->strict;
 	double t0 = time_mono();
 	int64_t started = time_now();
 	struct imp *im = calloc(1, sizeof *im);
@@ -1295,9 +1299,26 @@ static void free_files(struct oneroster_file *files, size_t n)
 	free(files);
 }
 
+static const struct oneroster_options strict_opts = { .strict = true, .allow_large_removal = true };
+
+static const struct oneroster_options *opts_or_default(const struct oneroster_options *opts)
+{
+	static const struct oneroster_options dflt = { .removal_limit = 0.10 };
+	return opts ? opts : &dflt;
+}
+
 enum eb_err oneroster_import_files(struct db *db, int64_t district_id, struct oneroster_file *files,
 				   size_t n, struct oneroster_report *rep)
 {
+	return oneroster_import_files_opts(db, district_id, files, n, &strict_opts, rep);
+}
+
+enum eb_err oneroster_import_files_opts(struct db *db, int64_t district_id,
+					struct oneroster_file *files, size_t n,
+					const struct oneroster_options *opts,
+					struct oneroster_report *rep)
+{
+	opts = opts_or_default(opts);
 	if (n > 64) {
 		rep_error(rep, "input:0:0: file: too many files (%zu, at most 64)", n);
 		return EB_ETOOBIG;
@@ -1331,7 +1352,7 @@ enum eb_err oneroster_import_files(struct db *db, int64_t district_id, struct on
 	}
 	for (size_t i = 0; i < n; i++)
 		owned[i] = copy[i].name;
-	enum eb_err rc = import_core(db, district_id, copy, n, "memory", rep);
+	enum eb_err rc = import_core(db, district_id, copy, n, "memory", opts, rep);
 	for (size_t i = 0; i < n; i++)
 		copy[i].name = owned[i];
 	free(owned);
@@ -1571,7 +1592,7 @@ static enum eb_err load_dir(const char *path, struct oneroster_file **files, siz
 /* Checks the loaded files' totals and imports them; frees them. */
 static enum eb_err import_loaded(struct db *db, int64_t district_id, const char *source,
 				 enum eb_err rc, struct oneroster_file *files, size_t n,
-				 struct oneroster_report *rep)
+				 const struct oneroster_options *opts, struct oneroster_report *rep)
 {
 	uint64_t total = 0;
 	for (size_t i = 0; i < n; i++)
@@ -1594,7 +1615,7 @@ static enum eb_err import_loaded(struct db *db, int64_t district_id, const char 
 		} else {
 			for (size_t i = 0; i < n; i++)
 				owned[i] = files[i].name;
-			rc = import_core(db, district_id, files, n, source, rep);
+			rc = import_core(db, district_id, files, n, source, opts, rep);
 			for (size_t i = 0; i < n; i++)
 				files[i].name = owned[i];
 			free(owned);
@@ -1607,6 +1628,14 @@ static enum eb_err import_loaded(struct db *db, int64_t district_id, const char 
 enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char *path,
 				  struct oneroster_report *rep)
 {
+	return oneroster_import_path_opts(db, district_id, path, &strict_opts, rep);
+}
+
+enum eb_err oneroster_import_path_opts(struct db *db, int64_t district_id, const char *path,
+				       const struct oneroster_options *opts,
+				       struct oneroster_report *rep)
+{
+	opts = opts_or_default(opts);
 	struct stat st;
 	if (stat(path, &st)) {
 		rep_error(rep, "%s:0:0: path: %s", path, strerror(errno));
@@ -1619,12 +1648,21 @@ enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char
 		rc = load_dir(path, &files, &n, rep);
 	else
 		rc = load_zip(path, (uint64_t)st.st_size, &files, &n, rep);
-	return import_loaded(db, district_id, path, rc, files, n, rep);
+	return import_loaded(db, district_id, path, rc, files, n, opts, rep);
 }
 
 enum eb_err oneroster_import_zip(struct db *db, int64_t district_id, const void *zip, size_t len,
 				 const char *source, struct oneroster_report *rep)
 {
+	return oneroster_import_zip_opts(db, district_id, zip, len, source, &strict_opts, rep);
+}
+
+enum eb_err oneroster_import_zip_opts(struct db *db, int64_t district_id, const void *zip,
+				      size_t len, const char *source,
+				      const struct oneroster_options *opts,
+				      struct oneroster_report *rep)
+{
+	opts = opts_or_default(opts);
 	struct oneroster_file *files = NULL;
 	size_t n = 0;
 	zip_error_t ze;
@@ -1640,5 +1678,5 @@ enum eb_err oneroster_import_zip(struct db *db, int64_t district_id, const void 
 	}
 	enum eb_err rc = load_zip_archive(z, source, len, &files, &n, rep);
 	zip_discard(z); /* read-only: frees the archive and its source */
-	return import_loaded(db, district_id, source, rc, files, n, rep);
+	return import_loaded(db, district_id, source, rc, files, n, opts, rep);
 }
