@@ -554,6 +554,9 @@ static enum eb_err get_json(struct oneroster_rest *c, const char *url, struct an
 		if (a->status == 401 || a->status == 403)
 			return eb_say(why, cap, EB_EAUTH, "%s: HTTP %ld (access refused)", url,
 				      a->status);
+		if (a->status == 404)
+			return eb_say(why, cap, EB_ENOTFOUND, "%s: HTTP 404 (no such collection)",
+				      url);
 		if (a->status != 200)
 			return eb_say(why, cap, EB_EIO, "%s: HTTP %ld", url, a->status);
 		return EB_OK;

@@ -90,7 +90,7 @@ const char *oneroster_rest_root(const struct oneroster_rest *c);
  * page shorter than the limit. A 401 fetches a new token once and repeats
  * the request. Errors: EB_EAUTH (credentials refused, or 401/403 again),
  * EB_EIO (unreachable, or still failing after the retries: why names the
- * request and the last status), EB_EPARSE (not JSON, no such array),
+ * request and the last status), EB_EPARSE (not JSON, no such array), EB_ENOTFOUND (404: the provider has no such collection),
  * EB_ETOOBIG (a page over ONEROSTER_REST_PAGE_MAX), or the callback's. */
 enum eb_err oneroster_rest_get_all(struct oneroster_rest *c, const char *path, const char *key,
 				   const char *filter, oneroster_rest_each_fn fn, void *ud,
