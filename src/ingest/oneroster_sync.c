@@ -255,7 +255,7 @@ static enum eb_err on_object(void *ud, const struct jv *o, char *why, size_t cap
 		buf_printf(&rid, "%s:%s:%s", id, org, role);
 		put_field(&k->roles, buf_cstr(&rid), rid.len);
 		buf_free(&rid);
-		buf_puts(&k->roles, k->delta ? ",active," : ",,");
+		buf_puts(&k->roles, k->delta ? ",active,," : ",,,");
 		put_field(&k->roles, id, strlen(id));
 		buf_putc(&k->roles, ',');
 		const char *s;
