@@ -17,6 +17,7 @@
 #include "cli/demo_lti_services.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
+#include "cli/demo_roster_sync.h"
 #include "cli/demo_teams.h"
 #include "cli/demo_tickets.h"
 #include "cli/demo_trainings.h"
@@ -540,6 +541,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_lti_services(db, d);
 	if (!rc) /* LTI launches (issue 16, h16-lti) */
 		rc = demo_lti(db, d, tool_ids[SIM_TOOL_PRACTICE]);
+	if (!rc) /* the SIS's OneRoster REST source and its runs (issue 17, h17-orsync) */
+		rc = demo_roster_sync(db, d, time_now());
 	if (keep && !rc)
 		*keep = l;
 	else
