@@ -38,8 +38,9 @@ enum eb_err demo_roster_sync(struct db *db, int64_t d, int64_t now)
 	};
 	for (size_t i = 0; !rc && i < sizeof runs / sizeof runs[0]; i++) {
 		int64_t t = now - runs[i].days_ago * 86400 - (runs[i].by_admin ? 3600 : 0);
+		/* the scheduled ones at 02:0x in Chicago (UTC-6 in winter) */
 		if (!runs[i].by_admin)
-			t = t - t % 86400 + runs[i].minute * 60 + 8 * 3600; /* 02:0x in Chicago */
+			t = t - t % 86400 + runs[i].minute * 60 + 6 * 3600;
 		rc = roster_source_record_run(
 			db, d, id, runs[i].delta, runs[i].by_admin ? admin : 0,
 			runs[i].by_admin ? "Demo District Administrator" : "scheduled sync", t,
