@@ -25,6 +25,7 @@ static const struct {
 	  "--assessment ID FILE   a common assessment's results per student and item" },
 	{ "gradebook", cmd_import_gradebook,
 	  "PATH [--tool TOOL]   OneRoster 1.2 Gradebook results (folder or .zip)" },
+	{ "case", cmd_import_case, "FILE|URL   a CASE standards framework (CFPackage JSON)" },
 };
 
 int cmd_import(int argc, char **argv)

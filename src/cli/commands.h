@@ -34,6 +34,7 @@ EB_CMD(tool_remove);
 /* import's own subcommands (argv[0] is the format name) */
 EB_CMD(import_oneroster);
 EB_CMD(import_csv);
+EB_CMD(import_case);
 
 #undef EB_CMD
 #endif

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "domain/frameworks.h"
+#include "domain/standards.h"
 #include "store/db.h"
 
 /* ---- tallies: what each tool has sent (migration 010) ------------------ */
@@ -469,6 +471,27 @@ static enum eb_err match_student(struct db *db, int64_t district_id, const char 
 	return EB_OK;
 }
 
+/* An item of one of the district's frameworks (a state's standard named by
+ * its code, or the activity named by the item's CASE identifier or URI)
+ * counts for the CCSS standard it is crosswalked to (domain/frameworks).
+ * A catalog code needs no look-up; a code nothing resolves stays as it was. */
+static enum eb_err crosswalk_standard(struct db *db, int64_t district_id,
+				      const struct learning_event_in *ev, char *out, size_t cap)
+{
+	if (out[0] && standards_find(out))
+		return EB_OK;
+	char codes[1][FRAMEWORKS_CODE_MAX];
+	size_t n = 0;
+	enum eb_err rc = EB_OK;
+	if (out[0])
+		rc = frameworks_resolve(db, district_id, out, codes, 1, &n);
+	else if (ev->activity_id && ev->activity_id[0])
+		rc = frameworks_resolve(db, district_id, ev->activity_id, codes, 1, &n);
+	if (!rc && n)
+		snprintf(out, cap, "%s", codes[0]);
+	return rc;
+}
+
 static enum eb_err match_standard(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, char *out, size_t cap)
 {
@@ -492,7 +515,7 @@ static enum eb_err match_standard(struct db *db, int64_t district_id, int64_t to
 		snprintf(out, cap, "%s", ev->standard_code);
 	if (!out[0] && ev->activity_id)
 		activity_extract_ccss_code(ev->activity_id, out, cap);
-	return EB_OK;
+	return crosswalk_standard(db, district_id, ev, out, cap);
 }
 
 static const char *nonempty(const char *s)
