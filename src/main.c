@@ -30,6 +30,7 @@ static const struct command {
 	{ "sso", cmd_sso, "single sign-on providers: add, list, remove" },
 	{ "secrets", cmd_secrets, "the vault of sealed secrets: rotate its key" },
 	{ "lti", cmd_lti, "LTI 1.3 tools: add, list, link, keys rotate" },
+	{ "sync", cmd_sync, "sync oneroster: the roster from the SIS's OneRoster REST service" },
 };
 
 static void usage(FILE *out)

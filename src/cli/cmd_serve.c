@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/families_send.h"
+#include "cli/roster_sync.h"
 #include "cli/serve.h"
 #include "cli/teams_remind.h"
 #include "cli/tickets_sweep.h"
@@ -195,6 +196,11 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 		pthread_detach(tr);
 	else
 		log_error("serve: no team reminder thread: action items are not reminded");
+	pthread_t rs;
+	if (pthread_create(&rs, NULL, roster_sync_main, (void *)db_path) == 0)
+		pthread_detach(rs);
+	else
+		log_error("serve: no roster sync thread: saved OneRoster sources are not synced");
 	int sig;
 	while (sigwait(&stop_set, &sig) != 0)
 		;

@@ -8,6 +8,7 @@
 
 EB_CMD(init);
 EB_CMD(import);
+EB_CMD(sync);
 EB_CMD(user);
 EB_CMD(serve);
 EB_CMD(demo);

@@ -50,6 +50,7 @@ static const struct vault_column {
 	VAULT_COLUMN("sso_provider", "client_secret_sealed", "sso.client_secret"),
 	VAULT_COLUMN("lti_platform_key", "private_sealed", "lti.platform_key"),
 	VAULT_COLUMN("case_provider", "client_secret_sealed", "case.client_secret"),
+	VAULT_COLUMN("roster_source", "client_secret_sealed", "roster.client_secret"),
 };
 
 enum eb_err vault_key_path(struct db *db, char *out, size_t cap)
