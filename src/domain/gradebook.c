@@ -10,8 +10,8 @@
 #include "base/hashset.h"
 #include "base/sha1.h"
 #include "domain/activity.h"
+#include "domain/frameworks.h"
 #include "domain/lti_services.h"
-#include "domain/standards.h"
 #include "store/db.h"
 
 #define SIG_HEX (2 * SHA1_LEN + 1)
@@ -48,19 +48,21 @@ enum eb_err gradebook_resolve_objective(struct db *db, int64_t district_id, cons
 	out[0] = '\0';
 	if (!id || !id[0])
 		return EB_OK;
-	/* a Common Core code in any of its forms (also a CASE item's
-	 * humanCodingScheme or a corestandards.org URI) */
-	if (standards_canonical(id, out, cap) == EB_OK) {
-		*found = true;
-		return EB_OK;
-	}
+	/* a CASE identifier, URI or code of the district's frameworks, or a
+	 * Common Core code in any spelling: the best CCSS code it counts for */
+	char codes[1][FRAMEWORKS_CODE_MAX];
+	size_t n = 0;
+	enum eb_err rc = frameworks_resolve(db, district_id, id, codes, 1, &n);
+	if (rc)
+		return rc;
 	char code[64];
-	if (activity_extract_ccss_code(id, code, sizeof code) &&
-	    standards_canonical(code, out, cap) == EB_OK) {
+	if (!n && activity_extract_ccss_code(id, code, sizeof code) &&
+	    (rc = frameworks_resolve(db, district_id, code, codes, 1, &n)))
+		return rc;
+	if (n) {
+		snprintf(out, cap, "%s", codes[0]);
 		*found = true;
-		return EB_OK;
 	}
-	out[0] = '\0';
 	return EB_OK;
 }
 

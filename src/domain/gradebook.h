@@ -100,10 +100,12 @@ struct gradebook_report {
 	size_t nlines;
 };
 
-/* The Common Core standard a learning objective counts for: a CASE
- * identifier of the district's frameworks (once frameworks are imported),
- * or an id that is a Common Core code in any of its forms. *found false
- * when none; out gets the canonical code. */
+/* The Common Core standard a learning objective counts for, whatever its
+ * source says: a CASE identifier, URI or code of one of the district's
+ * frameworks (through frameworks_resolve: the item's own CCSS code, else
+ * its exactMatchOf, else its isRelatedTo crosswalk; the best one), or a
+ * Common Core code in any spelling. *found false when none; out gets the
+ * canonical code. */
 enum eb_err gradebook_resolve_objective(struct db *db, int64_t district_id, const char *source,
 					const char *id, char *out, size_t cap, bool *found);
 
