@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "ingest/file_errs.h"
+#include "ingest/oneroster_rest.h"
 #include "store/db.h"
 
 enum gb_file {
@@ -788,6 +789,21 @@ enum eb_err gradebook_parse_json(struct gradebook *g, const char *collection, co
 	return g->nerrors > j.before ? EB_EPARSE : EB_OK;
 }
 
+enum eb_err gradebook_parse_object(struct gradebook *g, const char *collection,
+				   const struct jv *obj, const char *label, size_t i)
+{
+	struct jctx j = { .g = g, .label = label, .before = g->nerrors };
+	char path[200];
+	snprintf(path, sizeof path, "$.%s[%zu]", collection, i);
+	if (strcmp(collection, "lineItems") == 0)
+		json_line_item(&j, obj, path);
+	else if (strcmp(collection, "results") == 0)
+		json_result(&j, obj, path);
+	else
+		return EB_EINVAL;
+	return g->nerrors > j.before ? EB_EPARSE : EB_OK;
+}
+
 /* ---- whole-input checks ------------------------------------------------- */
 
 static int cmp_item(const void *a, const void *b)
@@ -869,6 +885,70 @@ enum eb_err oneroster_gradebook_import(struct db *db, int64_t district_id, int64
 		else
 			rc = db_commit(db);
 	}
+out:
+	arena_free(&a);
+	return rc;
+}
+
+/* ---- the REST pull ---------------------------------------------------------- */
+
+struct pull {
+	struct gradebook *g;
+	const char *collection;
+	char label[600];
+	size_t i;
+};
+
+static enum eb_err pull_each(void *ud, const struct jv *obj, char *why, size_t cap)
+{
+	struct pull *p = ud;
+	enum eb_err rc = gradebook_parse_object(p->g, p->collection, obj, p->label, p->i++);
+	/* every object is read, so that one pull lists every problem */
+	return rc == EB_ENOMEM ? eb_say(why, cap, rc, "out of memory") : EB_OK;
+}
+
+enum eb_err oneroster_gradebook_sync(struct db *db, int64_t district_id, int64_t tool_id,
+				     struct oneroster_rest *c, const char *filter, struct buf *errs,
+				     struct gradebook_report *rep, char *why, size_t cap)
+{
+	static const char *const collections[] = { "lineItems", "results" };
+	struct arena a;
+	arena_init(&a);
+	struct gradebook g;
+	gradebook_init(&g, &a, errs);
+	/* a root that names the Gradebook service is used as given; else the
+	 * binding's path from the host */
+	bool own_root = strstr(oneroster_rest_root(c), "/ims/oneroster/gradebook/") != NULL;
+	enum eb_err rc = EB_OK;
+	for (size_t k = 0; k < 2 && !rc; k++) {
+		struct pull p = { .g = &g, .collection = collections[k] };
+		char path[200];
+		snprintf(path, sizeof path, "%s%s",
+			 own_root ? "" : "/ims/oneroster/gradebook/v1p2/", collections[k]);
+		snprintf(p.label, sizeof p.label, "%s/%s", oneroster_rest_root(c), collections[k]);
+		if (!own_root)
+			snprintf(p.label, sizeof p.label, "%s", path);
+		rc = oneroster_rest_get_all(c, path, collections[k], filter, pull_each, &p, why,
+					    cap);
+	}
+	if (rc)
+		goto out;
+	if (g.nerrors || (rc = gradebook_check(&g))) {
+		rc = EB_EPARSE;
+		goto out;
+	}
+	bool own = !db_in_transaction(db);
+	if (own && (rc = db_begin(db)))
+		goto out;
+	rc = gradebook_apply(db, district_id, tool_id, &g, time_now(), rep);
+	if (own) {
+		if (rc)
+			db_rollback(db);
+		else
+			rc = db_commit(db);
+	}
+	if (rc)
+		eb_say(why, cap, rc, "the database refused the gradebook: %s", db_errmsg(db));
 out:
 	arena_free(&a);
 	return rc;

@@ -23,6 +23,8 @@
 #include "domain/gradebook.h"
 #include "ingest/oneroster.h"
 
+struct jv;
+
 /* Starts an empty gradebook whose strings go to a; error lines go to errs
  * (may be NULL: only counted). */
 void gradebook_init(struct gradebook *g, struct arena *a, struct buf *errs);
@@ -45,6 +47,13 @@ enum eb_err gradebook_parse_csv(struct gradebook *g, struct oneroster_file *file
 enum eb_err gradebook_parse_json(struct gradebook *g, const char *collection, const char *json,
 				 size_t len, const char *label);
 
+/* Reads one object of a REST collection ("lineItems" or "results": the
+ * object at index i of the answer named label) into g, as
+ * gradebook_parse_json does for each (strings are copied). EB_EPARSE when
+ * it has errors (in g->errs), EB_ENOMEM. */
+enum eb_err gradebook_parse_object(struct gradebook *g, const char *collection,
+				   const struct jv *obj, const char *label, size_t i);
+
 /* Checks what needs every record: one record per sourcedId in each
  * collection (a duplicate is an error with both places). Call after the
  * last parse; EB_EPARSE when errors were found. */
@@ -58,5 +67,18 @@ enum eb_err gradebook_check(struct gradebook *g);
 enum eb_err oneroster_gradebook_import(struct db *db, int64_t district_id, int64_t tool_id,
 				       struct oneroster_file *files, size_t n, struct buf *errs,
 				       struct gradebook_report *rep);
+
+/* Pulls the district's Gradebook from a OneRoster 1.2 REST provider through
+ * client c (ingest/oneroster_rest.h): every line item, then every result
+ * (GET .../ims/oneroster/gradebook/v1p2/lineItems and /results; filter:
+ * a raw `dateLastModified>'ISO'` expression for a delta, or NULL), and
+ * only once both arrived whole, stores them as oneroster_gradebook_import
+ * does. A fetch that fails midway stores nothing (EB_EIO, EB_EAUTH ... with
+ * why); objects with errors refuse the whole pull (EB_EPARSE, the JSON paths
+ * in errs). */
+struct oneroster_rest;
+enum eb_err oneroster_gradebook_sync(struct db *db, int64_t district_id, int64_t tool_id,
+				     struct oneroster_rest *c, const char *filter, struct buf *errs,
+				     struct gradebook_report *rep, char *why, size_t cap);
 
 #endif

@@ -1,0 +1,114 @@
+/* `edbridge sync gradebook --url URL --client-id ID ...`: a district's
+ * OneRoster 1.2 Gradebook pulled from its provider's REST service
+ * (docs/gradebook.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/gradebook_sync.h"
+#include "domain/tools.h"
+#include "domain/vault.h"
+#include "ingest/oneroster_gradebook.h"
+#include "ingest/oneroster_rest.h"
+#include "store/db.h"
+
+#define GRADEBOOK_SCOPE "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly"
+
+int sync_gradebook(int argc, char **argv, bool (*read_secret)(int, char **, struct buf *))
+{
+	if (cli_help(argc, argv,
+		     "usage: edbridge sync gradebook --url URL --client-id ID\n"
+		     "           [--client-secret-file F | secret on stdin] [--token-url URL]\n"
+		     "           [--ca-file F] [--since ISO] [--tool TOOL] [--retries N]\n"
+		     "           [--page-size N] [--timeout S] [--district-id N]\n\n"
+		     "Pulls the district's OneRoster 1.2 Gradebook (line items and results) from\n"
+		     "its provider's REST service (URL: the Gradebook service root\n"
+		     ".../ims/oneroster/gradebook/v1p2, or the host) with OAuth 2.0 client\n"
+		     "credentials (scope gradebook.readonly), and stores it as `import\n"
+		     "gradebook` does: each fully graded result becomes evidence for mastery.\n"
+		     "Nothing is stored unless every page of both collections arrived and every\n"
+		     "object could be read (errors name the JSON path). --since ISO pulls only\n"
+		     "what changed after that time (filter=dateLastModified>ISO). The secret is\n"
+		     "read from stdin or a file, never from the command line.\n"))
+		return 0;
+	struct db *db = NULL;
+	struct buf secret = BUF_INIT, errs = BUF_INIT, lines = BUF_INIT, counts = BUF_INIT;
+	struct oneroster_rest *c = NULL;
+	char why[512] = "", filter[128] = "";
+	int64_t district, retries, page, timeout;
+	int status = 1;
+	if (cli_opt_int(argc, argv, "--retries", 0, 20, 4, &retries) ||
+	    cli_opt_int(argc, argv, "--page-size", 1, 100000, 1000, &page) ||
+	    cli_opt_int(argc, argv, "--timeout", 1, 3600, 30, &timeout)) {
+		status = 2;
+		goto out;
+	}
+	const char *url = cli_opt(argc, argv, "--url");
+	const char *id = cli_opt(argc, argv, "--client-id");
+	const char *since = cli_opt(argc, argv, "--since");
+	const char *tname = cli_opt(argc, argv, "--tool");
+	if (!url || !id) {
+		fprintf(stderr, "sync gradebook: --url URL and --client-id ID are required\n");
+		status = 2;
+		goto out;
+	}
+	if (since && (strlen(since) > 64 || strchr(since, '\''))) {
+		fprintf(stderr, "sync gradebook: --since: an ISO 8601 time such as "
+				"2026-01-01T00:00:00Z\n");
+		status = 2;
+		goto out;
+	}
+	if (since)
+		snprintf(filter, sizeof filter, "dateLastModified>'%s'", since);
+	if (cli_open_db(argc, argv, false, &db) || cli_district(argc, argv, db, &district))
+		goto out;
+	struct tool t = { 0 };
+	if (tname && tools_find(db, district, tname, &t)) {
+		fprintf(stderr,
+			"sync gradebook: --tool: no tool '%s' in this district (see `edbridge "
+			"tool list`)\n",
+			tname);
+		goto out;
+	}
+	if (!read_secret(argc, argv, &secret))
+		goto out;
+	struct oneroster_rest_config cfg = {
+		.url = url,
+		.token_url = cli_opt(argc, argv, "--token-url"),
+		.client_id = id,
+		.client_secret = buf_cstr(&secret),
+		.scope = GRADEBOOK_SCOPE,
+		.ca_file = cli_opt(argc, argv, "--ca-file"),
+		.version = 12,
+		.retries = retries ? (int)retries : -1,
+		.page_size = (long)page,
+		.timeout_ms = (long)timeout * 1000,
+	};
+	struct gradebook_report rep = { .out = &lines };
+	enum eb_err rc = oneroster_rest_new(&cfg, &c, why, sizeof why);
+	if (rc == EB_OK)
+		rc = oneroster_gradebook_sync(db, district, t.id, c, since ? filter : NULL, &errs,
+					      &rep, why, sizeof why);
+	if (rc == EB_EPARSE && errs.len) {
+		fputs(buf_cstr(&errs), stderr);
+		fprintf(stderr, "sync gradebook: refused, nothing stored\n");
+	} else if (rc) {
+		fprintf(stderr, "sync gradebook: %s; nothing stored\n",
+			why[0] ? why : eb_strerror(rc));
+	} else {
+		gradebook_report_counts(&rep, &counts);
+		fputs(buf_cstr(&counts), stdout);
+		if (lines.len)
+			fputs(buf_cstr(&lines), stdout);
+		status = 0;
+	}
+out:
+	oneroster_rest_free(c);
+	vault_wipe(&secret);
+	buf_free(&errs);
+	buf_free(&lines);
+	buf_free(&counts);
+	if (db)
+		db_close(db);
+	return status;
+}
