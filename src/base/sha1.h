@@ -1,8 +1,10 @@
 /* sha1.h - SHA-1 (FIPS 180-4) and HMAC-SHA1 (RFC 2104), written here for
  * the one place that needs them: checking a text-message provider's
- * webhook signature (X-Twilio-Signature is HMAC-SHA1). libsodium has no
- * SHA-1, and SHA-1 must not be used for anything new: passwords, tokens
- * and links use libsodium. */
+ * webhook signature (X-Twilio-Signature is HMAC-SHA1), and RFC 4122
+ * version 5 UUIDs, which are defined over SHA-1 (the names CASE packages give
+ * items: domain/frameworks). libsodium has no SHA-1, and SHA-1 must not be
+ * used for anything that needs security: passwords, tokens and links use
+ * libsodium. */
 #ifndef EB_SHA1_H
 #define EB_SHA1_H
 

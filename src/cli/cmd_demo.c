@@ -21,6 +21,7 @@
 #include "cli/demo_tickets.h"
 #include "cli/demo_trainings.h"
 #include "cli/demo_lti.h"
+#include "cli/demo_frameworks.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -540,6 +541,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_lti_services(db, d);
 	if (!rc) /* LTI launches (issue 16, h16-lti) */
 		rc = demo_lti(db, d, tool_ids[SIM_TOOL_PRACTICE]);
+	if (!rc) /* a state's standards framework, crosswalked (issue 17, h17-case) */
+		rc = demo_frameworks(db, d);
 	if (keep && !rc)
 		*keep = l;
 	else

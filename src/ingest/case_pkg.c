@@ -357,7 +357,7 @@ static void check_cycles(struct walk *w, const struct framework_item_in *items)
 enum eb_err case_pkg_parse(const char *json, size_t len, const char *label, struct arena *a,
 			   struct framework_in *out, struct case_pkg_stats *stats, struct buf *errs)
 {
-	struct case_pkg_stats st0;
+	struct case_pkg_stats st0 = { 0 };
 	struct case_pkg_stats *st = stats ? stats : &st0;
 	memset(st, 0, sizeof *st);
 	memset(out, 0, sizeof *out);

@@ -3,6 +3,7 @@
  * (router_nav). */
 #include "web/pages/observations.h"
 #include "web/pages/coaching_impact.h"
+#include "web/pages/frameworks.h"
 #include "web/pages/pages.h"
 #include "web/router.h"
 
@@ -78,6 +79,10 @@
 /* teams, meetings, action items (issue 15, h15-teams): staff; who sees which team
  * (members, leaders of its school) is checked in the page; leaders start teams */
 #define TEAMS_VIEW ROLES_STAFF
+/* standards frameworks (issue 17, h17-case): staff but vendor contacts see them;
+ * district admins and coordinators choose the primary one and import */
+#define FRAMEWORKS_VIEW (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
+#define FRAMEWORKS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
 #define TEAMS_START                                                                                \
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
 /* LTI launches (issue 16, h16-lti): who may open a tool's activity (students
@@ -120,6 +125,11 @@ const struct route routes[] = {
 	{ "POST", "/family/paper", page_family_paper, ROLE_BIT(ROLE_GUARDIAN), 0, "a family asks for paper letters, or no more" },
 	{ "POST", "/family/language", page_family_language, ROLE_BIT(ROLE_GUARDIAN) | ROLE_BIT(ROLE_STUDENT), 0, "a family's or student's language" },
 	{ "GET", "/standards/:code/mastery", page_standard_mastery, MASTERY_LEADERS, 0, "a standard across the district (?format=csv)" },
+	/* standards frameworks through CASE (issue 17, h17-case; docs/case.md) */
+	{ "GET", "/frameworks", page_frameworks, FRAMEWORKS_VIEW, 0, "the district's standards frameworks: crosswalk coverage, primary, CASE upload" },
+	{ "GET", "/frameworks/:id", page_framework, FRAMEWORKS_VIEW, 0, "one framework's items and what each counts for" },
+	{ "POST", "/frameworks/primary", page_frameworks_primary, FRAMEWORKS_EDIT, 0, "choose the primary framework (audited)" },
+	{ "POST", "/frameworks/import", page_frameworks_import, FRAMEWORKS_EDIT, 0, "import a CASE package (multipart; audited)" },
 	/* small groups (issue 12, h12-groups) */
 	{ "GET", "/classes/:id/groups", page_class_groups, GROUPS_STAFF, 0, "propose, adjust and save a class's small groups" },
 	{ "POST", "/classes/:id/groups", page_class_groups_save, GROUPS_STAFF, 0, "save a class's small groups (audited)" },

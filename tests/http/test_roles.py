@@ -140,6 +140,9 @@ MATRIX = {
     "/devices":            [A, F, A, F, F, A, A, F, F, F, A, L],
     "/devices?school=sch-a2": [A, F, N, F, F, N, A, F, F, F, A, L],
     "/devices/1":          [N, F, N, F, F, N, N, F, F, F, N, L],  # none in the fixture
+    # standards frameworks (issue 17, h17-case): staff but vendor contacts; none in the fixture
+    "/frameworks":         [A, A, A, A, A, A, A, F, F, F, A, L],
+    "/frameworks/1":       [N, N, N, N, N, N, N, F, F, F, N, L],
     # trainings and champions found from the data (issue 14, h14-train)
     "/trainings":          [A, A, A, A, A, A, A, F, F, F, A, L],
     "/trainings?tool=1":   [A, A, A, A, A, A, A, F, F, F, N, L],
@@ -208,6 +211,9 @@ POST_MATRIX = {
     "/devices/1/checkout": ({"person": "stu-1"}, [N, F, F, F, F, F, N, F, F, F, N, L]),
     "/devices/1/checkin": ({}, [N, F, F, F, F, F, N, F, F, F, N, L]),
     "/devices/import": ({"profile": "google"}, [B, F, F, F, F, F, B, F, F, F, B, L]),
+    # standards frameworks (issue 17, h17-case): a bad choice or no file is refused (400)
+    "/frameworks/primary": ({"framework": "x"}, [B, B, F, F, F, F, F, F, F, F, B, L]),
+    "/frameworks/import": ({}, [B, B, F, F, F, F, F, F, F, F, B, L]),
     # trainings (issue 14, h14-train): an untitled session is refused, nothing stored;
     # a session that does not exist; the principal confirms (an unknown account: 400)
     "/trainings/new": ({"title": ""}, [B, B, F, B, F, F, B, F, F, F, B, L]),
@@ -315,6 +321,7 @@ PATTERN_PATHS = {
     "/tickets/:id": "/tickets/1",
     "/tickets/:id/attachments/:aid": "/tickets/1/attachments/1",
     "/devices/:id": "/devices/1",
+    "/frameworks/:id": "/frameworks/1",
     "/trainings/:id": "/trainings/1",
     "/coaching/:id": "/coaching/1",
     "/observations/:id": "/observations/1",

@@ -3,12 +3,14 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "domain/frameworks.h"
 #include "domain/standards.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
 #include "web/pages/pages.h"
+#include "web/router.h"
 
 #define MAXLIST 256
 
@@ -24,6 +26,13 @@ static const char *emphasis_word(enum standard_emphasis e)
 	default:
 		return NULL;
 	}
+}
+
+/* Staff of a district see its frameworks (docs/case.md). */
+static bool sees_frameworks(struct http_request *req)
+{
+	unsigned staff = ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT);
+	return req->session && (req->session->account.role_mask & staff);
 }
 
 static void std_link(struct buf *b, const struct standard *s)
@@ -105,6 +114,9 @@ void page_standards(struct http_request *req)
 		html_raw(b, "</a> ");
 	}
 	html_raw(b, "</p></nav>");
+	if (sees_frameworks(req))
+		html_raw(b, "<p><a href=\"/frameworks\">Your district's standards frameworks"
+			    "</a> (state and local standards, and how they match these)</p>");
 	if (want == -2) {
 		html_raw(b, "<p>Choose a grade to see its domains, clusters and standards.</p>");
 		notice(b);
@@ -160,6 +172,33 @@ static void link_list(struct buf *b, const char *heading, const struct standard 
 	html_raw(b, "</ul>");
 }
 
+/* How the district's primary framework names s, and what its frameworks
+ * add to what s builds on (precedes / isPeerOf). */
+static void district_lines(struct http_request *req, const struct standard *s)
+{
+	struct buf *b = &req->out;
+	int64_t d = req->session->account.district_id;
+	char label[128];
+	if (!frameworks_primary_label(req->db, d, s->code, label, sizeof label) && label[0]) {
+		html_raw(b, "<p>In your district's primary framework: <span class=\"code\">");
+		html_text(b, label);
+		html_raw(b, "</span></p>");
+	}
+	char pre[16][FRAMEWORKS_CODE_MAX];
+	size_t n = frameworks_prereqs(req->db, d, s->code, pre, 16);
+	if (!n)
+		return;
+	html_raw(b, "<h2>Also builds on, in your district's frameworks</h2><ul>");
+	for (size_t i = 0; i < n && i < 16; i++) {
+		html_raw(b, "<li><a href=\"/standards/");
+		html_url(b, pre[i]);
+		html_raw(b, "\">");
+		html_text(b, pre[i]);
+		html_raw(b, "</a></li>");
+	}
+	html_raw(b, "</ul>");
+}
+
 void page_standard(struct http_request *req)
 {
 	const struct standard *s = standards_find(req->params[0]);
@@ -202,6 +241,8 @@ void page_standard(struct http_request *req)
 			link_list(b, "Parts of this standard", l, n > MAXLIST ? MAXLIST : n);
 		n = standards_prereqs(s, l, MAXLIST);
 		link_list(b, "Builds on", l, n > MAXLIST ? MAXLIST : n);
+		if (sees_frameworks(req))
+			district_lines(req, s);
 		n = standards_successors(s, l, MAXLIST);
 		link_list(b, "Builds toward", l, n > MAXLIST ? MAXLIST : n);
 		n = standards_related(s, l, MAXLIST);
