@@ -8,12 +8,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <jansson.h>
 #include <zip.h>
 
 #include "base/csv.h"
 #include "base/hashset.h"
 #include "base/timeutil.h"
 #include "domain/activity.h"
+#include "domain/import_log.h"
 #include "domain/roster.h"
 #include "ingest/oneroster_gradebook.h"
 #include "store/db.h"
@@ -249,7 +251,15 @@ static const struct {
 
 /* ---- import state ---- */
 
-enum { ST_KEEP = 1, ST_DELETE = 2 }; /* low bits of a file id's value; line << 2 above */
+/* low bits of a file id's value (line << 2 above): kept, deleted, or not
+ * applied (set aside or waiting); row[1] tells the last two apart */
+enum { ST_KEEP = 1, ST_DELETE = 2, ST_OUT = 3 };
+enum { ST_ASIDE = 3, ST_WAIT = 4 }; /* row[1] only */
+
+static int hs_state(const uint32_t *row)
+{
+	return row[1] >= ST_OUT ? ST_OUT : (int)row[1];
+}
 
 struct fstate {
 	const struct filedef *def;
@@ -267,6 +277,10 @@ struct fstate {
 	long dlm_odd; /* tolerated odd dateLastModified values */
 	size_t dlm_odd_line;
 	char dlm_odd_example[32];
+	long inactive; /* lenient: 1.0 status inactive read as tobedeleted */
+	size_t inactive_line;
+	long agents_unknown; /* lenient: agentSourcedIds naming no one */
+	size_t agents_line;
 	bool bad_header; /* its rows were not read: nothing about it is checked */
 	bool incomplete; /* rows were lost to CSV errors: references into it are not checked */
 };
@@ -281,7 +295,21 @@ struct imp {
 	struct hashset dbids[ROSTER_KIND_COUNT];
 	struct arena a;		/* db ids */
 	struct hashset rolemap; /* 1.2: user sid -> roles row index */
+	const struct oneroster_options *opts;
+	bool lenient;
+	/* rows waiting from earlier imports (roster_waiting) */
+	struct roster_waiting_row *waiting;
+	size_t nwaiting;
+	bool *waiting_done; /* superseded by a row of this import, or linked */
+	struct hashset waitset[ROSTER_KIND_COUNT]; /* sid -> index in waiting */
+	struct hashset linked[ROSTER_KIND_COUNT];  /* linked by this import */
+	bool linked_people;
+	enum eb_err wait_rc; /* the first failure to store a waiting row */
 };
+
+static enum eb_err waiting_store(struct imp *im, struct fstate *fs, uint32_t *row,
+				 const char *waits_for, bool link_only);
+static enum eb_err waiting_supersede(struct imp *im, int kind, struct str sid, bool drop);
 
 /* ---- report ---- */
 
@@ -335,6 +363,99 @@ static void rep_note(struct oneroster_report *rep, const char *fmt, ...)
 		rep->notes[rep->nnotes++] = s;
 }
 
+static void *grow(struct arena *a, void *old, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return old;
+	size_t nc = *cap ? *cap * 2 : 16;
+	void *p = arena_alloc(a, nc * size);
+	if (!p)
+		return NULL;
+	if (n)
+		memcpy(p, old, n * size);
+	*cap = nc;
+	return p;
+}
+
+static void rep_aside(struct oneroster_report *rep, const char *file, size_t line,
+		      const char *field, struct str sid, const char *reason)
+{
+	struct oneroster_aside *na =
+		grow(&rep->arena, rep->aside, rep->naside, &rep->aside_cap, sizeof *na);
+	if (!na)
+		return;
+	rep->aside = na;
+	struct oneroster_aside *x = &na[rep->naside];
+	x->file = arena_strdup(&rep->arena, file);
+	x->line = line;
+	x->field = arena_strdup(&rep->arena, field);
+	x->sourced_id = arena_strndup(&rep->arena, sid.p, sid.n);
+	x->reason = reason;
+	if (x->file && x->field && x->sourced_id && x->reason)
+		rep->naside++;
+}
+
+static void rep_waiting(struct oneroster_report *rep, const char *file, size_t line, struct str sid,
+			const char *waits_for, bool linked)
+{
+	struct oneroster_waiting *nw =
+		grow(&rep->arena, rep->waiting, rep->nwaiting, &rep->waiting_cap, sizeof *nw);
+	if (!nw)
+		return;
+	rep->waiting = nw;
+	struct oneroster_waiting *x = &nw[rep->nwaiting];
+	x->file = arena_strdup(&rep->arena, file);
+	x->line = line;
+	x->sourced_id = arena_strndup(&rep->arena, sid.p, sid.n);
+	x->waits_for = arena_strdup(&rep->arena, waits_for);
+	x->linked = linked;
+	if (x->file && x->sourced_id && x->waits_for)
+		rep->nwaiting++;
+	if (linked)
+		rep->nlinked++;
+}
+
+static void oneroster_report_rows(const struct oneroster_report *rep, FILE *out)
+{
+	size_t shown = 0, nwait = 0, nlink = 0;
+	for (size_t i = 0; i < rep->naside; i++) {
+		const struct oneroster_aside *x = &rep->aside[i];
+		if (shown++ < ONEROSTER_MAX_ERRORS)
+			fprintf(out, "set aside: %s:%zu: %s: %s%s%s%s\n", x->file, x->line,
+				x->field, x->reason, x->sourced_id[0] ? " (sourcedId '" : "",
+				x->sourced_id, x->sourced_id[0] ? "')" : "");
+	}
+	if (rep->naside > ONEROSTER_MAX_ERRORS)
+		fprintf(out, "set aside: ... and %zu more rows\n",
+			rep->naside - ONEROSTER_MAX_ERRORS);
+	shown = 0;
+	for (size_t i = 0; i < rep->nwaiting; i++) {
+		const struct oneroster_waiting *x = &rep->waiting[i];
+		if (x->linked) {
+			nlink++;
+			continue;
+		}
+		nwait++;
+		if (shown++ < ONEROSTER_MAX_ERRORS)
+			fprintf(out, "waiting: %s:%zu: '%s' waits for %s\n", x->file, x->line,
+				x->sourced_id, x->waits_for);
+	}
+	if (shown > ONEROSTER_MAX_ERRORS)
+		fprintf(out, "waiting: ... and %zu more rows\n", shown - ONEROSTER_MAX_ERRORS);
+	shown = 0;
+	for (size_t i = 0; i < rep->nwaiting; i++) {
+		const struct oneroster_waiting *x = &rep->waiting[i];
+		if (x->linked && shown++ < ONEROSTER_MAX_ERRORS)
+			fprintf(out, "linked: %s '%s' (it waited for %s)\n", x->file, x->sourced_id,
+				x->waits_for);
+	}
+	if (shown > ONEROSTER_MAX_ERRORS)
+		fprintf(out, "linked: ... and %zu more rows\n", shown - ONEROSTER_MAX_ERRORS);
+	if (rep->naside || nwait || nlink)
+		fprintf(out, "rows: %zu set aside, %zu waiting, %zu linked\n", rep->naside, nwait,
+			nlink);
+}
+
 void oneroster_report_print(const struct oneroster_report *rep, FILE *out, FILE *err)
 {
 	for (size_t i = 0; i < rep->nnotes; i++)
@@ -359,6 +480,7 @@ void oneroster_report_print(const struct oneroster_report *rep, FILE *out, FILE 
 	if (rep->guardians_synced)
 		fprintf(out, "guardianship: %ld added, %ld deleted\n", rep->guardians_added,
 			rep->guardians_deleted);
+	oneroster_report_rows(rep, out);
 }
 
 /* ---- small helpers ---- */
@@ -468,6 +590,43 @@ static struct str row_val(const struct fstate *fs, const uint32_t *row, int defc
 static uint32_t *row_at(const struct fstate *fs, size_t i)
 {
 	return fs->rows + i * (fs->def->ncols + 2);
+}
+
+/* Marks a row not applied (ST_ASIDE or ST_WAIT), in row[1] and, when the
+ * file's id set holds this row, there too (so references to it wait). */
+static void row_mark(struct fstate *fs, uint32_t *row, uint32_t state)
+{
+	row[1] = state;
+	struct str sid = row_val(fs, row, 0);
+	int32_t v;
+	if (sid.n && hs_get(&fs->ids, sid, &v) && ((uint32_t)v >> 2) == row[0])
+		hs_set(&fs->ids, sid, (int32_t)((row[0] << 2) | ST_OUT));
+}
+
+/* A problem with one row (row NULL: a line that is not a row). strict: an
+ * error; lenient: the row is set aside with the first problem as reason. */
+static void row_bad(struct imp *im, struct fstate *fs, uint32_t *row, size_t line, size_t col,
+		    const char *field, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void row_bad(struct imp *im, struct fstate *fs, uint32_t *row, size_t line, size_t col,
+		    const char *field, const char *fmt, ...)
+{
+	struct oneroster_report *rep = im->rep;
+	if (im->lenient && row && row[1] >= ST_OUT)
+		return; /* set aside already: its first problem is the reason */
+	va_list ap;
+	va_start(ap, fmt);
+	char *reason = arena_vprintf(&rep->arena, fmt, ap);
+	va_end(ap);
+	if (!reason)
+		reason = "out of memory";
+	if (!im->lenient) {
+		rep_error(rep, "%s:%zu:%zu: %s: %s", fs->f->name, line, col, field, reason);
+		return;
+	}
+	rep_aside(rep, fs->f->name, line, field, row ? row_val(fs, row, 0) : (struct str){ "", 0 },
+		  reason);
+	if (row)
+		row_mark(fs, row, ST_ASIDE);
 }
 
 /* ---- manifest ---- */
@@ -657,26 +816,35 @@ static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
 #define COLNO(c) (fs->defcol[c] >= 0 ? (size_t)fs->defcol[c] + 1 : (size_t)1)
 
 	int state = ST_KEEP;
+	row[1] = ST_KEEP;
 	struct str st = row_val(fs, row, 1);
 	if (!st.n) {
 		if (fs->mode == OR_DELTA)
-			rep_error(rep,
-				  "%s:%zu:%zu: status: required in a delta file (active or "
-				  "tobedeleted)",
-				  fn, line, COLNO(1));
+			row_bad(im, fs, row, line, COLNO(1), "status",
+				"required in a delta file (active or tobedeleted)");
 	} else {
 		int k = vocab_find(v_status, st);
-		if (k == 1)
+		if (k == 1) {
 			state = ST_DELETE;
-		else if (k < 0)
-			rep_error(rep, "%s:%zu:%zu: status: %s is not one of active, tobedeleted%s",
-				  fn, line, COLNO(1), show(a, st),
-				  str_ieq_cstr(st, "inactive")
-					  ? " (inactive is OneRoster 1.0; "
-					    "use tobedeleted or leave the row out)"
-					  : "");
+		} else if (k < 0 && im->lenient && str_ieq_cstr(st, "inactive")) {
+			/* OneRoster 1.1 removed inactive and says to read it as
+			 * tobedeleted */
+			state = ST_DELETE;
+			if (!fs->inactive++)
+				fs->inactive_line = line;
+		} else if (k < 0) {
+			row[1] = (uint32_t)state;
+			row_bad(im, fs, row, line, COLNO(1), "status",
+				"%s is not one of active, tobedeleted%s", show(a, st),
+				str_ieq_cstr(st, "inactive")
+					? " (inactive is OneRoster 1.0; "
+					  "use tobedeleted or leave the row out)"
+					: "");
+			state = (int)row[1];
+		}
 	}
-	row[1] = (uint32_t)state;
+	if (row[1] < ST_OUT)
+		row[1] = (uint32_t)state;
 
 	for (size_t c = 0; c < d->ncols; c++) {
 		const struct coldef *cd = &d->cols[c];
@@ -692,13 +860,13 @@ static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
 		}
 		if (!v.n) {
 			if ((cd->flags & REQ) && (state == ST_KEEP || cd->kind == F_ID))
-				rep_error(rep, "%s:%zu:%zu: %s: required value is missing", fn,
-					  line, col, cd->name);
+				row_bad(im, fs, row, line, col, cd->name,
+					"required value is missing");
 			continue;
 		}
 		if (v.n > MAX_VALUE) {
-			rep_error(rep, "%s:%zu:%zu: %s: value is longer than %d bytes", fn, line,
-				  col, cd->name, MAX_VALUE);
+			row_bad(im, fs, row, line, col, cd->name, "value is longer than %d bytes",
+				MAX_VALUE);
 			continue;
 		}
 		int32_t days;
@@ -708,12 +876,12 @@ static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
 		switch (cd->kind) {
 		case F_ID: {
 			int32_t old;
-			enum eb_err rc =
-				hs_put(&fs->ids, v, (int32_t)((line << 2) | (size_t)state), &old);
+			enum eb_err rc = hs_put(
+				&fs->ids, v, (int32_t)((line << 2) | (size_t)hs_state(row)), &old);
 			if (rc == EB_EEXIST)
-				rep_error(rep,
-					  "%s:%zu:%zu: sourcedId: duplicate %s (first on line %d)",
-					  fn, line, col, show(a, v), (int)((uint32_t)old >> 2));
+				row_bad(im, fs, row, line, col, "sourcedId",
+					"duplicate %s (first on line %d)", show(a, v),
+					(int)((uint32_t)old >> 2));
 			else if (rc)
 				rep_error(rep, "%s:%zu:%zu: sourcedId: out of memory", fn, line,
 					  col);
@@ -732,34 +900,33 @@ static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
 			break;
 		case F_DATE:
 			if (date_parse_ymd(v, &days))
-				rep_error(rep, "%s:%zu:%zu: %s: %s is not a date (YYYY-MM-DD)", fn,
-					  line, col, cd->name, show(a, v));
+				row_bad(im, fs, row, line, col, cd->name,
+					"%s is not a date (YYYY-MM-DD)", show(a, v));
 			break;
 		case F_BOOL:
 			if (!bool_parse(v, &b))
-				rep_error(rep, "%s:%zu:%zu: %s: %s is not true or false", fn, line,
-					  col, cd->name, show(a, v));
+				row_bad(im, fs, row, line, col, cd->name, "%s is not true or false",
+					show(a, v));
 			break;
 		case F_YEAR:
 			if (v.n != 4 || str_to_i64(v, 1900, 2999, &y))
-				rep_error(rep, "%s:%zu:%zu: %s: %s is not a year (YYYY)", fn, line,
-					  col, cd->name, show(a, v));
+				row_bad(im, fs, row, line, col, cd->name, "%s is not a year (YYYY)",
+					show(a, v));
 			break;
 		case F_ENUM: {
 			int k = vocab_find(cd->vocab, v);
 			if (k < 0)
-				rep_error(rep, "%s:%zu:%zu: %s: %s is not one of %s", fn, line, col,
-					  cd->name, show(a, v), vocab_list(a, cd->vocab));
+				row_bad(im, fs, row, line, col, cd->name, "%s is not one of %s",
+					show(a, v), vocab_list(a, cd->vocab));
 			else
 				memcpy((char *)v.p, cd->vocab[k], v.n); /* canonical case */
 			break;
 		}
 		case F_LANG:
 			if (!lang_ok(v))
-				rep_error(rep,
-					  "%s:%zu:%zu: %s: %s is not a language tag (BCP 47, e.g. "
-					  "en or es-MX)",
-					  fn, line, col, cd->name, show(a, v));
+				row_bad(im, fs, row, line, col, cd->name,
+					"%s is not a language tag (BCP 47, e.g. en or es-MX)",
+					show(a, v));
 			break;
 		default:
 			break;
@@ -770,7 +937,7 @@ static void validate_row(struct imp *im, struct fstate *fs, uint32_t *row)
 		int32_t s, e;
 		if (date_parse_ymd(row_val(fs, row, 5), &s) == EB_OK &&
 		    date_parse_ymd(row_val(fs, row, 6), &e) == EB_OK && e < s)
-			rep_error(rep, "%s:%zu:%zu: endDate: before startDate", fn, line, COLNO(6));
+			row_bad(im, fs, row, line, COLNO(6), "endDate", "before startDate");
 	}
 #undef COLNO
 }
@@ -816,8 +983,11 @@ static void parse_file(struct imp *im, struct fstate *fs)
 	size_t stride = fs->def->ncols + 2;
 	while ((rc = csv_next(&r, &rec, &ce)) != EB_ENOTFOUND) {
 		if (rc) {
-			rep_error(rep, "%s:%zu:%zu: csv: %s", fn, ce.line, ce.column, ce.reason);
-			fs->incomplete = true; /* rows may be lost: don't judge references to it */
+			row_bad(im, fs, NULL, ce.line, ce.column, "csv", "%s", ce.reason);
+			/* strict: rows may be lost, so references to it are not judged;
+			 * lenient: a row lost is set aside and what refers to it waits */
+			if (!im->lenient)
+				fs->incomplete = true;
 			continue;
 		}
 		size_t nf = rec.nfields;
@@ -826,9 +996,9 @@ static void parse_file(struct imp *im, struct fstate *fs)
 			if (str_trim(rec.fields[i]).n)
 				extra_empty = false;
 		if (nf != fs->ncols_hdr && !(extra_empty && nf <= fs->ncols_raw)) {
-			rep_error(rep, "%s:%zu:%zu: csv: %zu fields, but the header has %zu", fn,
-				  rec.line, (nf < fs->ncols_hdr ? nf : fs->ncols_hdr) + 1, nf,
-				  fs->ncols_hdr);
+			row_bad(im, fs, NULL, rec.line,
+				(nf < fs->ncols_hdr ? nf : fs->ncols_hdr) + 1, "csv",
+				"%zu fields, but the header has %zu", nf, fs->ncols_hdr);
 			continue;
 		}
 		if (rec.line > (UINT32_MAX >> 4)) {
@@ -872,17 +1042,51 @@ static int ref_state(const struct imp *im, int kind, struct str id)
 	int32_t v;
 	if (fs && fs->f && (fs->bad_header || fs->incomplete))
 		return 0;
-	if (fs && fs->f && hs_get(&fs->ids, id, &v))
+	if (fs && fs->f && hs_get(&fs->ids, id, &v)) {
+		if ((v & 3) == ST_OUT) /* set aside or waiting: the stored row stays */
+			return hs_get(&im->dbids[kind], id, NULL) ? 0 : 1;
 		return (v & 3) == ST_KEEP ? 0 : 2;
+	}
+	if (hs_get(&im->linked[kind], id, NULL))
+		return 0;
 	if (!hs_get(&im->dbids[kind], id, NULL))
 		return 1;
 	return fs && fs->f && fs->mode == OR_BULK ? 2 : 0;
 }
 
+/* lenient: what one row's references found (the first unknown and the
+ * first deleted target) */
+struct refs_seen {
+	int kind_unknown, kind_deleted, kind_soft;
+	struct str unknown, deleted, soft; /* soft: an optional parent, unknown */
+	const char *field_unknown, *field_deleted;
+	size_t col_unknown, col_deleted;
+	bool optional; /* the reference being checked is an optional F_REF */
+};
+
 static void check_ref(struct imp *im, struct fstate *fs, size_t line, size_t col, const char *field,
-		      int kind, struct str id)
+		      int kind, struct str id, struct refs_seen *seen)
 {
 	int s = ref_state(im, kind, id);
+	if (im->lenient) {
+		if (s == 1 && seen->optional) {
+			if (!seen->soft.n) {
+				seen->kind_soft = kind;
+				seen->soft = id;
+			}
+		} else if (s == 1 && !seen->unknown.n) {
+			seen->kind_unknown = kind;
+			seen->unknown = id;
+			seen->field_unknown = field;
+			seen->col_unknown = col;
+		} else if (s == 2 && !seen->deleted.n) {
+			seen->kind_deleted = kind;
+			seen->deleted = id;
+			seen->field_deleted = field;
+			seen->col_deleted = col;
+		}
+		return;
+	}
 	const struct fstate *target = im->by_kind[kind];
 	if (s == 1)
 		rep_error(im->rep,
@@ -897,23 +1101,53 @@ static void check_ref(struct imp *im, struct fstate *fs, size_t line, size_t col
 			  line, col, field, show(&im->rep->arena, id), kind_a[kind]);
 }
 
-static void check_refs(struct imp *im, struct fstate *fs)
+#define U_AGENTS 15 /* users.csv agentSourcedIds */
+
+/* Returns true when a row was newly set aside or set waiting (lenient).
+ * final: the pass after the last mark, which records the applied rows whose
+ * optional parent (an org's or session's parent, a course's school year, a
+ * 1.2 user's primary org) is missing: their link waits. */
+static bool check_refs(struct imp *im, struct fstate *fs, bool final)
 {
 	const struct filedef *d = fs->def;
+	bool marked = false;
 	for (size_t i = 0; i < fs->nrows; i++) {
 		uint32_t *row = row_at(fs, i);
 		if (row[1] != ST_KEEP)
 			continue;
 		size_t line = row[0];
+		struct refs_seen seen = { 0 };
 		for (size_t c = 0; c < d->ncols; c++) {
 			const struct coldef *cd = &d->cols[c];
 			if ((cd->kind != F_REF && cd->kind != F_REFS) || fs->defcol[c] < 0)
 				continue;
 			struct str v = row_val(fs, row, (int)c);
 			size_t col = (size_t)fs->defcol[c] + 1;
+			if (im->lenient && d->kind == ROSTER_PERSON && c == U_AGENTS) {
+				/* a guardian not (yet) in the roster: the user is applied,
+				 * the guardian link is made when that person arrives */
+				struct refs_seen ag = { 0 };
+				const char *p = v.p, *e = v.p + v.n;
+				while (p < e && !ag.unknown.n && !ag.deleted.n) {
+					const char *q = memchr(p, ',', (size_t)(e - p));
+					if (!q)
+						q = e;
+					struct str one =
+						str_trim((struct str){ p, (size_t)(q - p) });
+					if (one.n)
+						check_ref(im, fs, line, col, cd->name, cd->ref, one,
+							  &ag);
+					p = q + 1;
+				}
+				if ((ag.unknown.n || ag.deleted.n) && !fs->agents_unknown++)
+					fs->agents_line = line;
+				continue;
+			}
 			if (cd->kind == F_REF) {
+				seen.optional = !(cd->flags & REQ);
 				if (v.n)
-					check_ref(im, fs, line, col, cd->name, cd->ref, v);
+					check_ref(im, fs, line, col, cd->name, cd->ref, v, &seen);
+				seen.optional = false;
 				continue;
 			}
 			const char *p = v.p, *e = v.p + v.n;
@@ -923,24 +1157,57 @@ static void check_refs(struct imp *im, struct fstate *fs)
 					q = e;
 				struct str one = str_trim((struct str){ p, (size_t)(q - p) });
 				if (one.n)
-					check_ref(im, fs, line, col, cd->name, cd->ref, one);
+					check_ref(im, fs, line, col, cd->name, cd->ref, one, &seen);
 				p = q + 1;
 			}
 		}
 		if (d->kind == ROSTER_DEMOGRAPHICS)
 			check_ref(im, fs, line, (size_t)fs->defcol[0] + 1, "sourcedId",
-				  ROSTER_PERSON, row_val(fs, row, 0));
+				  ROSTER_PERSON, row_val(fs, row, 0), &seen);
 		if (d->kind == ROSTER_PERSON && im->version == 12) {
 			struct str sid = row_val(fs, row, 0);
 			if (!hs_get(&im->rolemap, sid, NULL) &&
-			    !hs_get(&im->dbids[ROSTER_PERSON], sid, NULL))
-				rep_error(im->rep,
-					  "%s:%zu:%zu: sourcedId: user %s has no role (OneRoster "
-					  "1.2 gives each user a row in roles.csv)",
-					  fs->f->name, line, (size_t)fs->defcol[0] + 1,
-					  show(&im->rep->arena, sid));
+			    !hs_get(&im->dbids[ROSTER_PERSON], sid, NULL)) {
+				row_bad(im, fs, row, line, (size_t)fs->defcol[0] + 1, "sourcedId",
+					"user %s has no role (OneRoster 1.2 gives each user a row "
+					"in roles.csv)",
+					show(&im->rep->arena, sid));
+				marked = true;
+				continue;
+			}
+		}
+		if (!im->lenient)
+			continue;
+		struct arena *a = &im->rep->arena;
+		if (seen.deleted.n) {
+			row_bad(im, fs, row, line, seen.col_deleted, seen.field_deleted,
+				"%s is %s that this import deletes", show(a, seen.deleted),
+				kind_a[seen.kind_deleted]);
+			marked = true;
+		} else if (seen.unknown.n) {
+			const char *wf = arena_printf(a, "%s %s", kind_what[seen.kind_unknown],
+						      show(a, seen.unknown));
+			rep_waiting(im->rep, fs->f->name, line, row_val(fs, row, 0),
+				    wf ? wf : "a parent", false);
+			row_mark(fs, row, ST_WAIT);
+			waiting_supersede(im, d->kind, row_val(fs, row, 0), false);
+			if (!im->wait_rc)
+				im->wait_rc =
+					waiting_store(im, fs, row, wf ? wf : "a parent", false);
+			marked = true;
+		} else if (seen.soft.n && final) {
+			const char *wf =
+				arena_printf(a, "%s %s (the row is applied; the link waits)",
+					     kind_what[seen.kind_soft], show(a, seen.soft));
+			rep_waiting(im->rep, fs->f->name, line, row_val(fs, row, 0),
+				    wf ? wf : "a parent", false);
+			waiting_supersede(im, d->kind, row_val(fs, row, 0), false);
+			if (!im->wait_rc)
+				im->wait_rc =
+					waiting_store(im, fs, row, wf ? wf : "a parent", true);
 		}
 	}
+	return marked;
 }
 
 static void build_rolemap(struct imp *im)
@@ -991,25 +1258,13 @@ static struct roster_val text_or_null(struct str v)
 	return (struct roster_val){ RV_TEXT, v.p, (int)v.n, 0 };
 }
 
-static enum eb_err write_file(struct imp *im, struct fstate *fs)
+/* The values roster_put takes for one row. */
+static void build_vals(struct imp *im, struct fstate *fs, uint32_t *row, struct roster_val *vals)
 {
 	const struct filedef *d = fs->def;
 	enum roster_kind kind = (enum roster_kind)d->kind;
-	struct oneroster_count *cnt = &im->rep->files[fs->count_idx];
-	struct hashset *dbset = &im->dbids[kind];
-	struct roster_val vals[32];
-	enum eb_err rc;
-	cnt->rows = (long)fs->nrows;
-	for (size_t i = 0; i < fs->nrows; i++) {
-		uint32_t *row = row_at(fs, i);
-		struct str sid = row_val(fs, row, 0);
-		if (row[1] == ST_DELETE) {
-			bool del = false;
-			if ((rc = roster_delete(im->db, im->district, kind, sid.p, sid.n, &del)))
-				return rc;
-			cnt->deleted += del;
-			continue;
-		}
+	struct str sid = row_val(fs, row, 0);
+	{ /* clang-format keeps the block */
 		for (size_t c = 0; c < 32; c++)
 			vals[c] = (struct roster_val){ RV_NULL, NULL, 0, 0 };
 		for (size_t c = 0; c < d->ncols; c++) {
@@ -1037,6 +1292,45 @@ static enum eb_err write_file(struct imp *im, struct fstate *fs)
 			}
 			vals[4] = text_or_null(porg);
 		}
+	}
+}
+
+/* The stored waiting row of an earlier import with this sourcedId is
+ * superseded by this import's row (applied, set aside, deleted, or set
+ * waiting again). */
+static enum eb_err waiting_supersede(struct imp *im, int kind, struct str sid, bool drop)
+{
+	int32_t wi;
+	if (!im->nwaiting || !hs_get(&im->waitset[kind], sid, &wi) || im->waiting_done[wi])
+		return EB_OK;
+	im->waiting_done[wi] = true;
+	return drop ? roster_waiting_delete(im->db, im->district, kind, sid.p, sid.n, NULL) : EB_OK;
+}
+
+static enum eb_err write_file(struct imp *im, struct fstate *fs)
+{
+	const struct filedef *d = fs->def;
+	enum roster_kind kind = (enum roster_kind)d->kind;
+	struct oneroster_count *cnt = &im->rep->files[fs->count_idx];
+	struct hashset *dbset = &im->dbids[kind];
+	struct roster_val vals[32];
+	enum eb_err rc;
+	cnt->rows = (long)fs->nrows;
+	for (size_t i = 0; i < fs->nrows; i++) {
+		uint32_t *row = row_at(fs, i);
+		struct str sid = row_val(fs, row, 0);
+		if ((rc = waiting_supersede(im, kind, sid, row[1] != ST_WAIT)))
+			return rc;
+		if (row[1] >= ST_OUT)
+			continue; /* set aside, or stored waiting by check_refs */
+		if (row[1] == ST_DELETE) {
+			bool del = false;
+			if ((rc = roster_delete(im->db, im->district, kind, sid.p, sid.n, &del)))
+				return rc;
+			cnt->deleted += del;
+			continue;
+		}
+		build_vals(im, fs, row, vals);
 		bool changed = false;
 		if ((rc = roster_put(im->db, im->district, kind, vals, &changed)))
 			return rc;
@@ -1044,6 +1338,27 @@ static enum eb_err write_file(struct imp *im, struct fstate *fs)
 			cnt->added++;
 		else if (changed)
 			cnt->changed++;
+	}
+	if (fs->mode == OR_BULK && im->nwaiting) {
+		/* earlier waiting rows the full set no longer lists */
+		long dropped = 0;
+		for (size_t i = 0; i < im->nwaiting; i++) {
+			struct roster_waiting_row *w = &im->waiting[i];
+			if (w->kind != (int)kind || im->waiting_done[i])
+				continue;
+			im->waiting_done[i] = true;
+			struct str sid = str_from(w->sourced_id);
+			if ((rc = roster_waiting_delete(im->db, im->district, w->kind, sid.p, sid.n,
+							NULL)))
+				return rc;
+			dropped++;
+		}
+		if (dropped)
+			rep_note(im->rep,
+				 "%s: %ld row%s that waited for a parent %s not in this full set; "
+				 "dropped",
+				 fs->f->name, dropped, dropped == 1 ? "" : "s",
+				 dropped == 1 ? "is" : "are");
 	}
 	if (fs->mode == OR_BULK) {
 		for (size_t i = 0; i < dbset->cap; i++) {
@@ -1103,17 +1418,49 @@ static void imp_free(struct imp *im)
 		free(im->fs[i].rows);
 		hs_free(&im->fs[i].ids);
 	}
-	for (int k = 0; k < ROSTER_KIND_COUNT; k++)
+	for (int k = 0; k < ROSTER_KIND_COUNT; k++) {
 		hs_free(&im->dbids[k]);
+		hs_free(&im->waitset[k]);
+		hs_free(&im->linked[k]);
+	}
 	hs_free(&im->rolemap);
 	arena_free(&im->a);
 }
 
+/* One Gradebook line "FILE:LINE: field: reason" as a set-aside row of the
+ * report (lenient mode: the history page and exit status show it), else
+ * a note. */
+static void gradebook_aside(struct oneroster_report *rep, bool lenient, const char *prefix, char *l)
+{
+	char *f = strstr(l, ": "); /* FILE:LINE|: field: reason */
+	char *r = f ? strstr(f + 2, ": ") : NULL;
+	char *c = f; /* after the last ':' before f: LINE */
+	while (c && c > l && c[-1] != ':')
+		c--;
+	int64_t line = 0;
+	bool ok = lenient && r && c && c > l + 1;
+	if (ok) {
+		*f = '\0';
+		ok = cstr_to_i64(c, 0, INT32_MAX, &line) == EB_OK;
+		*f = ':';
+	}
+	if (!ok) {
+		rep_note(rep, "%s%s", prefix, l);
+		return;
+	}
+	c[-1] = *f = *r = '\0';
+	char *reason = arena_printf(&rep->arena, "%s%s", prefix, r + 2);
+	if (reason)
+		rep_aside(rep, l, (size_t)line, f + 2, str_from(""), reason);
+}
+
 /* The Gradebook files of a 1.2 package (docs/gradebook.md), in the
- * import's transaction: a refused Gradebook file refuses the import
- * (EB_EPARSE, its errors in rep); records set aside are notes. */
+ * import's transaction. A refused Gradebook file (nothing of it stored)
+ * refuses a strict import (EB_EPARSE, its errors in rep); a lenient one
+ * goes on without it, each error a set-aside row. The records the
+ * Gradebook sets aside are set-aside rows too (notes in strict mode). */
 static enum eb_err import_gradebook(struct db *db, int64_t district, struct oneroster_file *files,
-				    size_t n, struct oneroster_report *rep)
+				    size_t n, bool lenient, struct oneroster_report *rep)
 {
 	struct buf errs, lines;
 	buf_init(&errs, 1 << 16);
@@ -1124,8 +1471,14 @@ static enum eb_err import_gradebook(struct db *db, int64_t district, struct oner
 		if (!(e = strchr(p, '\n')))
 			break;
 		*e = '\0';
-		rep_error(rep, "%s", p);
+		if (lenient)
+			gradebook_aside(rep, true,
+					"Gradebook files refused, nothing of them stored: ", p);
+		else
+			rep_error(rep, "%s", p);
 	}
+	if (rc == EB_EPARSE && lenient)
+		rc = EB_OK;
 	if (rc == EB_OK && (gr.items || gr.results || gr.items_deleted || gr.results_deleted ||
 			    gr.unchanged || gr.set_aside)) {
 		rep_note(rep,
@@ -1137,7 +1490,7 @@ static enum eb_err import_gradebook(struct db *db, int64_t district, struct oner
 			if (!(e = strchr(p, '\n')))
 				break;
 			*e = '\0';
-			rep_note(rep, "%s", p);
+			gradebook_aside(rep, lenient, "", p);
 		}
 	}
 	buf_free(&errs);
@@ -1145,10 +1498,368 @@ static enum eb_err import_gradebook(struct db *db, int64_t district, struct oner
 	return rc;
 }
 
+/* ---- rows waiting for a parent (lenient) ---- */
+
+/* Every reference of a row as [kind, sourcedId] pairs (agents left out:
+ * they make guardian links, not parents). */
+static void row_refs_json(struct imp *im, struct fstate *fs, uint32_t *row, json_t *refs)
+{
+	const struct filedef *d = fs->def;
+	for (size_t c = 0; c < d->ncols; c++) {
+		const struct coldef *cd = &d->cols[c];
+		if ((cd->kind != F_REF && cd->kind != F_REFS) || fs->defcol[c] < 0 ||
+		    !col_in_version(cd, im->version) || (d->kind == ROSTER_PERSON && c == U_AGENTS))
+			continue;
+		struct str v = row_val(fs, row, (int)c);
+		const char *p = v.p, *e = v.p + v.n;
+		while (p < e) {
+			const char *q = cd->kind == F_REFS ? memchr(p, ',', (size_t)(e - p)) : NULL;
+			if (!q)
+				q = e;
+			struct str one = str_trim((struct str){ p, (size_t)(q - p) });
+			if (one.n)
+				json_array_append_new(
+					refs, json_pack("[is%]", (int)cd->ref, one.p, one.n));
+			p = q + 1;
+		}
+	}
+	if (d->kind == ROSTER_DEMOGRAPHICS) {
+		struct str sid = row_val(fs, row, 0);
+		json_array_append_new(refs, json_pack("[is%]", (int)ROSTER_PERSON, sid.p, sid.n));
+	}
+}
+
+/* link_only: the row is applied; only its link waits (vals stored as null) */
+static enum eb_err waiting_store(struct imp *im, struct fstate *fs, uint32_t *row,
+				 const char *waits_for, bool link_only)
+{
+	struct roster_val vals[32];
+	build_vals(im, fs, row, vals);
+	size_t nv = link_only ? 0 : roster_ncols((enum roster_kind)fs->def->kind);
+	json_t *jv = link_only ? json_null() : json_array(), *jr = json_array();
+	for (size_t i = 0; jv && i < nv && i < 32; i++) {
+		if (vals[i].t == RV_TEXT)
+			json_array_append_new(jv, json_stringn(vals[i].p, (size_t)vals[i].n));
+		else if (vals[i].t == RV_INT)
+			json_array_append_new(jv, json_integer(vals[i].i));
+		else
+			json_array_append_new(jv, json_null());
+	}
+	if (jr)
+		row_refs_json(im, fs, row, jr);
+	char *sv = jv ? json_dumps(jv, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	char *sr = jr ? json_dumps(jr, JSON_COMPACT) : NULL;
+	json_decref(jv);
+	json_decref(jr);
+	enum eb_err rc = EB_ENOMEM;
+	struct str sid = row_val(fs, row, 0);
+	char *sidz = arena_strndup(&im->a, sid.p, sid.n);
+	if (sv && sr && sidz) {
+		struct roster_waiting_row w = { .kind = fs->def->kind,
+						.sourced_id = sidz,
+						.vals = sv,
+						.refs = sr,
+						.waits_for = waits_for,
+						.file = fs->f->name,
+						.line = row[0],
+						.since = time_now() };
+		rc = roster_waiting_put(im->db, im->district, &w);
+	}
+	free(sv);
+	free(sr);
+	return rc;
+}
+
+static enum eb_err waiting_load(struct imp *im)
+{
+	enum eb_err rc =
+		roster_waiting_all(im->db, im->district, &im->a, &im->waiting, &im->nwaiting);
+	if (rc || !im->nwaiting)
+		return rc;
+	im->waiting_done = arena_alloc(&im->a, im->nwaiting * sizeof *im->waiting_done);
+	if (!im->waiting_done)
+		return EB_ENOMEM;
+	memset(im->waiting_done, 0, im->nwaiting * sizeof *im->waiting_done);
+	for (size_t i = 0; i < im->nwaiting; i++) {
+		int k = im->waiting[i].kind;
+		if (k < 0 || k >= ROSTER_KIND_COUNT)
+			continue;
+		if ((rc = hs_put(&im->waitset[k], str_from(im->waiting[i].sourced_id), (int32_t)i,
+				 NULL)) &&
+		    rc != EB_EEXIST)
+			return rc;
+	}
+	return EB_OK;
+}
+
+/* true when every reference of a waiting row now resolves */
+static bool waiting_ready(struct imp *im, const struct roster_waiting_row *w, json_t *refs)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(refs, i, r)
+	{
+		int k = (int)json_integer_value(json_array_get(r, 0));
+		const char *id = json_string_value(json_array_get(r, 1));
+		if (k < 0 || k >= ROSTER_KIND_COUNT || !id)
+			return false;
+		if (ref_state(im, k, str_from(id)) != 0)
+			return false;
+	}
+	(void)w;
+	return true;
+}
+
+static enum eb_err waiting_apply(struct imp *im, struct roster_waiting_row *w, json_t *vals)
+{
+	struct roster_val rv[32];
+	size_t nv = roster_ncols((enum roster_kind)w->kind);
+	struct str sid = str_from(w->sourced_id);
+	if (json_is_null(vals)) /* the row was applied; only the link waited */
+		return roster_waiting_delete(im->db, im->district, w->kind, sid.p, sid.n, NULL);
+	if (!json_is_array(vals) || json_array_size(vals) != nv || nv > 32)
+		return EB_EINVAL;
+	for (size_t i = 0; i < nv; i++) {
+		json_t *v = json_array_get(vals, i);
+		if (json_is_string(v))
+			rv[i] = (struct roster_val){ RV_TEXT, json_string_value(v),
+						     (int)json_string_length(v), 0 };
+		else if (json_is_integer(v))
+			rv[i] = (struct roster_val){ RV_INT, NULL, 0, json_integer_value(v) };
+		else
+			rv[i] = (struct roster_val){ RV_NULL, NULL, 0, 0 };
+	}
+	bool changed = false;
+	enum eb_err rc = roster_put(im->db, im->district, (enum roster_kind)w->kind, rv, &changed);
+	if (rc)
+		return rc;
+	return roster_waiting_delete(im->db, im->district, w->kind, sid.p, sid.n, NULL);
+}
+
+/* Applies the earlier waiting rows whose parents this import brought, until
+ * none more can be (a waiting org may be the parent another waits for). */
+static enum eb_err waiting_link(struct imp *im)
+{
+	bool more = im->nwaiting > 0;
+	while (more) {
+		more = false;
+		for (size_t i = 0; i < im->nwaiting; i++) {
+			struct roster_waiting_row *w = &im->waiting[i];
+			if (im->waiting_done[i] || w->kind < 0 || w->kind >= ROSTER_KIND_COUNT)
+				continue;
+			json_t *refs = json_loads(w->refs, 0, NULL);
+			json_t *vals = json_loads(w->vals, JSON_DECODE_ANY, NULL);
+			enum eb_err rc = EB_OK;
+			if (json_is_array(refs) && waiting_ready(im, w, refs)) {
+				rc = waiting_apply(im, w, vals);
+				if (rc == EB_OK) {
+					im->waiting_done[i] = true;
+					struct str sid = str_from(w->sourced_id);
+					hs_put(&im->linked[w->kind], sid, 0, NULL);
+					rep_waiting(im->rep, w->file, (size_t)w->line, sid,
+						    w->waits_for, true);
+					if (w->kind == ROSTER_PERSON || w->kind == ROSTER_ROLE)
+						im->linked_people = true;
+					more = true;
+				}
+			}
+			json_decref(refs);
+			json_decref(vals);
+			if (rc && rc != EB_EINVAL)
+				return rc;
+		}
+	}
+	return EB_OK;
+}
+
+/* ---- the large-removal guard ---- */
+
+static void sid_collect(void *ctx, const char *sid, size_t n)
+{
+	struct imp *im = ((struct imp **)ctx)[0];
+	struct hashset *h = ((struct hashset **)ctx)[1];
+	char *p = arena_strndup(&im->a, sid, n);
+	if (p)
+		hs_put(h, (struct str){ p, n }, 0, NULL);
+}
+
+/* How many stored rows of a kind this import removes (rows marked
+ * tobedeleted, and for a bulk file the stored rows it leaves out); among
+ * (when only is not NULL) the rows in only. */
+static long removals(struct imp *im, int kind, const struct hashset *only)
+{
+	struct fstate *fs = im->by_kind[kind];
+	const struct hashset *stored = only ? only : &im->dbids[kind];
+	long n = 0;
+	if (!fs || !fs->f)
+		return 0;
+	for (size_t i = 0; i < fs->nrows; i++) {
+		uint32_t *row = row_at(fs, i);
+		if (row[1] == ST_DELETE && hs_get(stored, row_val(fs, row, 0), NULL))
+			n++;
+	}
+	if (fs->mode == OR_BULK)
+		for (size_t i = 0; i < stored->cap; i++) {
+			const struct hs_slot *sl = &stored->slots[i];
+			if (sl->p && !hs_get(&fs->ids, (struct str){ sl->p, sl->n }, NULL))
+				n++;
+		}
+	return n;
+}
+
+/* true when the import may go on; else the report says what it would
+ * remove and how to confirm */
+static bool removal_guard(struct imp *im)
+{
+	struct oneroster_report *rep = im->rep;
+	if (im->opts->allow_large_removal)
+		return true;
+	double limit = im->opts->removal_limit > 0 ? im->opts->removal_limit : 0.10;
+	struct hashset students;
+	hs_init(&students);
+	long st_stored = 0, st_remove = 0;
+	if (im->by_kind[ROSTER_PERSON]->f) {
+		void *ctx[2] = { im, &students };
+		if (import_log_each_student(im->db, im->district, sid_collect, ctx) == EB_OK) {
+			st_stored = (long)students.count;
+			st_remove = removals(im, ROSTER_PERSON, &students);
+		}
+	}
+	hs_free(&students);
+	struct oneroster_removal r[3] = {
+		{ "students", st_remove, st_stored },
+		{ "classes", removals(im, ROSTER_CLASS, NULL),
+		  (long)im->dbids[ROSTER_CLASS].count },
+		{ "enrollments", removals(im, ROSTER_ENROLLMENT, NULL),
+		  (long)im->dbids[ROSTER_ENROLLMENT].count },
+	};
+	bool ok = true;
+	for (size_t i = 0; i < 3; i++) {
+		if (r[i].stored <= 0 || (double)r[i].remove <= limit * (double)r[i].stored)
+			continue;
+		ok = false;
+		rep->removals[rep->nremovals++] = r[i];
+		rep_error(
+			rep,
+			"removal: this import would remove %ld of the district's %ld %s (%.0f %%), "
+			"more than the %.0f %% a sync may remove without confirmation",
+			r[i].remove, r[i].stored, r[i].what,
+			100.0 * (double)r[i].remove / (double)r[i].stored, 100.0 * limit);
+	}
+	if (!ok) {
+		rep->removal_stopped = true;
+		rep_error(rep,
+			  "removal: nothing was stored. A truncated export looks like this; if "
+			  "the export is complete, import it again with --allow-large-removal "
+			  "(on the upload page: tick \"Allow a large removal\")");
+	}
+	return ok;
+}
+
+/* ---- the import's record ---- */
+
+static char *notes_text(struct oneroster_report *rep)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < rep->nnotes; i++)
+		len += strlen(rep->notes[i]) + 1;
+	char *s = arena_alloc(&rep->arena, len + 1);
+	if (!s)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < rep->nnotes; i++) {
+		size_t n = strlen(rep->notes[i]);
+		memcpy(s + o, rep->notes[i], n);
+		o += n;
+		s[o++] = '\n';
+	}
+	s[o] = 0;
+	return s;
+}
+
+static enum eb_err record_run(struct imp *im, const char *source, int64_t started, bool ok,
+			      const char *summary)
+{
+	struct oneroster_report *rep = im->rep;
+	const struct oneroster_options *o = im->opts;
+	long nwait = 0;
+	for (size_t i = 0; i < rep->nwaiting; i++)
+		nwait += !rep->waiting[i].linked;
+	struct import_log_run run = {
+		.started_at = started,
+		.account_id = o->actor_user_id,
+		.ok = ok,
+		.kind = "oneroster",
+		.source = source,
+		.mode = o->strict ? "strict" : "lenient",
+		.actor = o->actor ? o->actor
+				  : (o->actor_user_id > 0 ? "an account" : "command line"),
+		.summary = summary,
+		.notes = notes_text(rep),
+		.n_aside = ok ? (long)rep->naside : 0,
+		.n_waiting = ok ? nwait : 0,
+		.n_linked = ok ? rep->nlinked : 0,
+	};
+	enum eb_err rc = import_log_record(im->db, im->district, &run, &rep->run_id);
+	if (rc || !ok)
+		return rc;
+	int64_t seq = 0;
+	for (size_t i = 0; i < rep->naside && !rc; i++) {
+		const struct oneroster_aside *x = &rep->aside[i];
+		struct import_log_row r = { "aside",	   x->file,   x->field,
+					    x->sourced_id, x->reason, (int64_t)x->line };
+		rc = import_log_add_row(im->db, im->district, rep->run_id, ++seq, &r);
+	}
+	for (size_t i = 0; i < rep->nwaiting && !rc; i++) {
+		const struct oneroster_waiting *x = &rep->waiting[i];
+		struct import_log_row r = { x->linked ? "linked" : "waiting",
+					    x->file,
+					    "",
+					    x->sourced_id,
+					    x->waits_for,
+					    (int64_t)x->line };
+		rc = import_log_add_row(im->db, im->district, rep->run_id, ++seq, &r);
+	}
+	if (!rc && nwait)
+		rc = roster_waiting_claim(im->db, im->district, rep->run_id);
+	return rc;
+}
+
+/* warnings of what lenient reading did */
+static void lenient_notes(struct imp *im)
+{
+	for (size_t i = 0; i < NDEFS; i++) {
+		struct fstate *fs = &im->fs[i];
+		if (!fs->f)
+			continue;
+		if (fs->inactive)
+			rep_note(im->rep,
+				 "warning: %s: %ld row%s with status inactive (first: line %zu), a "
+				 "OneRoster 1.0 value; read as tobedeleted, as OneRoster 1.1 says: "
+				 "%s leave%s the roster",
+				 fs->f->name, fs->inactive, fs->inactive == 1 ? "" : "s",
+				 fs->inactive_line, fs->inactive == 1 ? "it" : "they",
+				 fs->inactive == 1 ? "s" : "");
+		if (fs->agents_unknown)
+			rep_note(im->rep,
+				 "warning: %s: %ld user%s name%s agentSourcedIds that are not in "
+				 "the "
+				 "roster (first: line %zu); the guardian links are made when those "
+				 "people arrive",
+				 fs->f->name, fs->agents_unknown,
+				 fs->agents_unknown == 1 ? "" : "s",
+				 fs->agents_unknown == 1 ? "s" : "", fs->agents_line);
+	}
+}
+
 /* files[i].data must have one writable byte after len; it is modified. */
 static enum eb_err import_core(struct db *db, int64_t district, struct oneroster_file *files,
-			       size_t n, const char *source, struct oneroster_report *rep)
+			       size_t n, const char *source, const struct oneroster_options *opts,
+			       struct oneroster_report *rep)
 {
+	if (opts->source)
+		source = opts->source;
+	rep->strict = opts->strict;
 	double t0 = time_mono();
 	int64_t started = time_now();
 	struct imp *im = calloc(1, sizeof *im);
@@ -1157,6 +1868,9 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 	im->db = db;
 	im->district = district;
 	im->rep = rep;
+	im->opts = opts;
+	im->lenient = !opts->strict;
+	enum eb_err refused = EB_EPARSE;
 	arena_init(&im->a);
 	for (size_t i = 0; i < NDEFS; i++) {
 		im->fs[i].def = &filedefs[i];
@@ -1233,25 +1947,44 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 
 	if ((rc = db_begin(db)))
 		goto dberr;
-	if ((rc = load_dbids(im)))
+	if ((rc = load_dbids(im)) || (rc = waiting_load(im)))
 		goto dberr;
 	for (size_t i = 0; i < NDEFS; i++)
 		if (im->fs[i].f)
 			parse_file(im, &im->fs[i]);
 	/* references are checked even after other errors, so that one run lists
 	 * every problem; a file whose header was unusable is not held against
-	 * the files that refer to it */
+	 * the files that refer to it. Lenient: a row set aside or waiting makes
+	 * the rows that refer to it wait, so the check runs until nothing more
+	 * is marked. */
 	build_rolemap(im);
-	for (size_t i = 0; i < NDEFS; i++)
-		if (im->fs[i].f && !im->fs[i].bad_header)
-			check_refs(im, &im->fs[i]);
+	for (bool more = true, final = !im->lenient; more;) {
+		more = false;
+		for (size_t i = 0; i < NDEFS; i++)
+			if (im->fs[i].f && !im->fs[i].bad_header)
+				more |= check_refs(im, &im->fs[i], final);
+		if (rep->nerrors_total || im->wait_rc || final)
+			break;
+		if (!more)
+			final = more = true; /* once more, to record the waiting links */
+	}
+	if ((rc = im->wait_rc))
+		goto dberr;
+	lenient_notes(im);
 	if (rep->nerrors_total) {
 		db_rollback(db);
+		goto rejected;
+	}
+	if (!removal_guard(im)) {
+		db_rollback(db);
+		refused = EB_ECONFLICT;
 		goto rejected;
 	}
 	for (size_t i = 0; i < NDEFS; i++)
 		if (im->fs[i].f && (rc = write_file(im, &im->fs[i])))
 			goto dberr;
+	if ((rc = waiting_link(im)))
+		goto dberr;
 	/* rows stored earlier that point at something this import deleted */
 	unsigned deleted_mask = 0;
 	for (size_t i = 0; i < NDEFS; i++)
@@ -1280,22 +2013,21 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 			goto rejected;
 		}
 	}
-	if (im->by_kind[ROSTER_PERSON]->f ||
+	if (im->by_kind[ROSTER_PERSON]->f || im->linked_people ||
 	    (im->by_kind[ROSTER_ROLE] && im->by_kind[ROSTER_ROLE]->f)) {
 		if ((rc = roster_sync_guardianship(db, district, &rep->guardians_added,
 						   &rep->guardians_deleted)))
 			goto dberr;
 		rep->guardians_synced = true;
 	}
-	if ((rc = import_gradebook(db, district, files, n, rep))) {
+	if ((rc = import_gradebook(db, district, files, n, im->lenient, rep))) {
 		db_rollback(db);
 		if (rc == EB_EPARSE)
 			goto rejected;
 		goto dberr;
 	}
 	char *sum = summary(rep);
-	if ((rc = roster_record_import(db, district, "oneroster", source, started, true,
-				       sum ? sum : "", &rep->run_id)))
+	if ((rc = record_run(im, source, started, true, sum ? sum : "")))
 		goto dberr;
 	if ((rc = db_commit(db)))
 		goto dberr;
@@ -1322,11 +2054,11 @@ rejected : {
 	char first[600];
 	snprintf(first, sizeof first, "%zu errors; first: %s", rep->nerrors_total,
 		 rep->nerrors ? rep->errors[0] : "");
-	roster_record_import(db, district, "oneroster", source, started, false, first, NULL);
+	record_run(im, source, started, false, first);
 	rep->seconds = time_mono() - t0;
 	imp_free(im);
 	free(im);
-	return EB_EPARSE;
+	return refused;
 }
 }
 
@@ -1341,9 +2073,26 @@ static void free_files(struct oneroster_file *files, size_t n)
 	free(files);
 }
 
+static const struct oneroster_options strict_opts = { .strict = true, .allow_large_removal = true };
+
+static const struct oneroster_options *opts_or_default(const struct oneroster_options *opts)
+{
+	static const struct oneroster_options dflt = { .removal_limit = 0.10 };
+	return opts ? opts : &dflt;
+}
+
 enum eb_err oneroster_import_files(struct db *db, int64_t district_id, struct oneroster_file *files,
 				   size_t n, struct oneroster_report *rep)
 {
+	return oneroster_import_files_opts(db, district_id, files, n, &strict_opts, rep);
+}
+
+enum eb_err oneroster_import_files_opts(struct db *db, int64_t district_id,
+					struct oneroster_file *files, size_t n,
+					const struct oneroster_options *opts,
+					struct oneroster_report *rep)
+{
+	opts = opts_or_default(opts);
 	if (n > 64) {
 		rep_error(rep, "input:0:0: file: too many files (%zu, at most 64)", n);
 		return EB_ETOOBIG;
@@ -1377,7 +2126,7 @@ enum eb_err oneroster_import_files(struct db *db, int64_t district_id, struct on
 	}
 	for (size_t i = 0; i < n; i++)
 		owned[i] = copy[i].name;
-	enum eb_err rc = import_core(db, district_id, copy, n, "memory", rep);
+	enum eb_err rc = import_core(db, district_id, copy, n, "memory", opts, rep);
 	for (size_t i = 0; i < n; i++)
 		copy[i].name = owned[i];
 	free(owned);
@@ -1617,7 +2366,7 @@ static enum eb_err load_dir(const char *path, struct oneroster_file **files, siz
 /* Checks the loaded files' totals and imports them; frees them. */
 static enum eb_err import_loaded(struct db *db, int64_t district_id, const char *source,
 				 enum eb_err rc, struct oneroster_file *files, size_t n,
-				 struct oneroster_report *rep)
+				 const struct oneroster_options *opts, struct oneroster_report *rep)
 {
 	uint64_t total = 0;
 	for (size_t i = 0; i < n; i++)
@@ -1640,7 +2389,7 @@ static enum eb_err import_loaded(struct db *db, int64_t district_id, const char 
 		} else {
 			for (size_t i = 0; i < n; i++)
 				owned[i] = files[i].name;
-			rc = import_core(db, district_id, files, n, source, rep);
+			rc = import_core(db, district_id, files, n, source, opts, rep);
 			for (size_t i = 0; i < n; i++)
 				files[i].name = owned[i];
 			free(owned);
@@ -1653,6 +2402,14 @@ static enum eb_err import_loaded(struct db *db, int64_t district_id, const char 
 enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char *path,
 				  struct oneroster_report *rep)
 {
+	return oneroster_import_path_opts(db, district_id, path, &strict_opts, rep);
+}
+
+enum eb_err oneroster_import_path_opts(struct db *db, int64_t district_id, const char *path,
+				       const struct oneroster_options *opts,
+				       struct oneroster_report *rep)
+{
+	opts = opts_or_default(opts);
 	struct stat st;
 	if (stat(path, &st)) {
 		rep_error(rep, "%s:0:0: path: %s", path, strerror(errno));
@@ -1665,12 +2422,21 @@ enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char
 		rc = load_dir(path, &files, &n, rep);
 	else
 		rc = load_zip(path, (uint64_t)st.st_size, &files, &n, rep);
-	return import_loaded(db, district_id, path, rc, files, n, rep);
+	return import_loaded(db, district_id, path, rc, files, n, opts, rep);
 }
 
 enum eb_err oneroster_import_zip(struct db *db, int64_t district_id, const void *zip, size_t len,
 				 const char *source, struct oneroster_report *rep)
 {
+	return oneroster_import_zip_opts(db, district_id, zip, len, source, &strict_opts, rep);
+}
+
+enum eb_err oneroster_import_zip_opts(struct db *db, int64_t district_id, const void *zip,
+				      size_t len, const char *source,
+				      const struct oneroster_options *opts,
+				      struct oneroster_report *rep)
+{
+	opts = opts_or_default(opts);
 	struct oneroster_file *files = NULL;
 	size_t n = 0;
 	zip_error_t ze;
@@ -1686,7 +2452,7 @@ enum eb_err oneroster_import_zip(struct db *db, int64_t district_id, const void 
 	}
 	enum eb_err rc = load_zip_archive(z, source, len, &files, &n, rep);
 	zip_discard(z); /* read-only: frees the archive and its source */
-	return import_loaded(db, district_id, source, rc, files, n, rep);
+	return import_loaded(db, district_id, source, rc, files, n, opts, rep);
 }
 
 enum eb_err oneroster_load_path(const char *path, struct oneroster_file **files, size_t *n,

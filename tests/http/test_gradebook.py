@@ -193,7 +193,8 @@ class GradebookTest(unittest.TestCase):
         files["results.csv"] = RES_HDR + (
             "r1,,,li1,u-s1,fully graded,10,,2026-01-09,\n"
             "r2,,,li1,u-s2,graded,1,,2026-01-09,\n")
-        p = run("import", "oneroster", self.pkg("bad", files), db=self.db)
+        bad = self.pkg("bad", files)
+        p = run("import", "oneroster", bad, "--strict", db=self.db)
         self.assertEqual(p.returncode, 1)
         self.assertIn("results.csv:3: scoreStatus: 'graded' is not one of: exempt, fully "
                       "graded, not submitted, partially graded, submitted", p.stderr)
@@ -201,8 +202,16 @@ class GradebookTest(unittest.TestCase):
         for t in ("person", "class", "gradebook_line_item", "gradebook_result",
                   "learning_event"):
             self.assertEqual(self.q(f"SELECT count(*) FROM {t}")[0][0], 0, t)
+        # lenient (the default): the roster is applied, the Gradebook files are not, and
+        # the refusal is a set-aside row (exit status 3)
+        p = run("import", "oneroster", bad, db=self.db)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("set aside: results.csv:3: scoreStatus: Gradebook files refused, nothing "
+                      "of them stored: 'graded' is not one of", p.stdout + p.stderr)
+        self.assertEqual(self.q("SELECT count(*) FROM class")[0][0], 1)
+        for t in ("gradebook_line_item", "gradebook_result", "learning_event"):
+            self.assertEqual(self.q(f"SELECT count(*) FROM {t}")[0][0], 0, t)
         # the Gradebook-only import too
-        self.import_roster()
         p = run("import", "gradebook", self.pkg("bad2", {k: v for k, v in files.items()
                                                          if k not in ROSTER}), db=self.db)
         self.assertEqual(p.returncode, 1)
