@@ -156,6 +156,8 @@ const struct route routes[] = {
 	{ "GET", "/sso/:provider/callback", page_sso_callback, 0, ROUTE_PUBLIC, "single sign-on: back from the provider" },
 	{ "GET", "/admin/import", page_admin_import_form, ADMIN, 0, "roster upload form" },
 	{ "POST", "/admin/import", page_admin_import, ADMIN, 0, "upload a OneRoster .zip" },
+	{ "GET", "/admin/roster-sync", page_admin_roster_sync, ADMIN, 0, "roster sync from the SIS: sources and last runs" },
+	{ "POST", "/admin/roster-sync/:id/run", page_admin_roster_sync_run, ADMIN, 0, "sync a saved OneRoster source now (audited)" },
 	{ "GET", "/admin/audit", page_admin_audit, ADMIN, 0, "audit log", NAV(70, "Audit log") },
 	{ "GET", "/tools", page_tools, TOOLS_STAFF, 0, "technology inventory", NAV(40, "Tools") },
 	{ "GET", "/tools/approved", page_tools_approved, 0, ROUTE_PUBLIC, "approved tools (public)",

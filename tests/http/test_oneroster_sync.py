@@ -14,7 +14,7 @@ import time
 import unittest
 import zoneinfo
 
-from ebtest import BIN, FIXTURES, SHARED, Server, TempDir, run
+from ebtest import BIN, FIXTURES, PASSWORD, SHARED, Server, TempDir, run
 from oneroster_server import OneRosterServer
 from test_sso import make_pki
 
@@ -283,6 +283,40 @@ class SyncTest(TempDir):
                 time.sleep(2)
             self.assertEqual(len(self.q("SELECT * FROM roster_sync_run"
                                         " WHERE actor_label = 'scheduled sync'")), 1)
+
+    def test_admin_page_sync_now_and_last_runs(self):
+        run("user", "add", "--login", "admin", "--role", "district_admin", "--scope",
+            "district", "--name", "Dana Admin", db=self.db, input=PASSWORD + "\n")
+        with self.provider() as srv:
+            p = self.sync(srv, "--save")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with Server(self.db) as web:
+                c = web.client()
+                self.assertEqual(c.login("admin").status, 303)
+                r = c.get("/admin/roster-sync")
+                self.assertEqual(r.status, 200)
+                self.assertIn(srv.url, r.text)
+                self.assertIn("Sealed, never shown", r.text)
+                self.assertNotIn(SECRET, r.text)
+                self.assertIn("command line", r.text)
+                self.assertIn(">Sync now</button>", r.text)
+                self.assertIn('href="/admin/roster-sync"', c.get("/admin/district").text)
+                r = c.post("/admin/roster-sync/1/run", {"mode": "delta"})
+                self.assertEqual(r.status, 202, r.text)
+                self.assertIn("The sync started", r.text)
+                deadline = time.time() + 20
+                rows = []
+                while time.time() < deadline and not rows:
+                    rows = self.q("SELECT mode, ok, actor_label, actor_account_id"
+                                  " FROM roster_sync_run WHERE actor_label = 'Dana Admin'")
+                    time.sleep(0.2)
+                self.assertEqual(rows, [("delta", 1, "Dana Admin", 1)])
+                r = c.get("/admin/roster-sync")
+                self.assertIn("Dana Admin", r.text)
+                self.assertIn("Changes only", r.text)
+                self.assertEqual(c.post("/admin/roster-sync/7/run", {}).status, 404)
+        self.assertEqual(self.q("SELECT action, subject_type FROM audit_log"
+                                " WHERE action = 'sync'"), [("sync", "roster_source")])
 
     # --- secrets and bad input ---------------------------------------------------------
 

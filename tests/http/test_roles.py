@@ -55,6 +55,8 @@ MATRIX = {
     # single sign-on (issue 16, h16-sso): the providers page; the public
     # sign-in routes of a provider that does not exist
     "/admin/sso":          [A, F, F, F, F, F, F, F, F, F, A, L],
+    # roster sync from the SIS (issue 17, h17-orsync)
+    "/admin/roster-sync":  [A, F, F, F, F, F, F, F, F, F, A, L],
     "/sso/nobody/start":   [N, N, N, N, N, N, N, N, N, N, N, N],
     "/sso/nobody/callback": [N, N, N, N, N, N, N, N, N, N, N, N],
     "/xapi/about":         [A, A, A, A, A, A, A, A, A, A, A, A],
@@ -262,6 +264,8 @@ POST_MATRIX = {
     # refused, nothing stored; one that does not exist cannot be removed
     "/admin/sso": ({"preset": "generic", "slug": ""}, [B, F, F, F, F, F, F, F, F, F, B, L]),
     "/admin/sso/999/remove": ({}, [N, F, F, F, F, F, F, F, F, F, N, L]),
+    # roster sync (issue 17, h17-orsync): no source 999
+    "/admin/roster-sync/999/run": ({}, [N, F, F, F, F, F, F, F, F, F, N, L]),
     # data-sharing scopes (issue 16, h16-ags): an element not on the list is
     # refused (400), nothing stored, where the role may change them; no tool 1
     # in this fixture: 404

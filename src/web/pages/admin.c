@@ -991,6 +991,9 @@ static void district_page(struct http_request *req, int status, const struct for
 		b,
 		"<h2>Single sign-on</h2><p>Sign-in with the district's Google, Microsoft,"
 		" Clever or ClassLink accounts: <a href=\"/admin/sso\">Sign-in providers</a>.</p>");
+	html_raw(b, "<h2>Roster sync</h2><p>The roster from the student information system's"
+		    " OneRoster service, each night and on demand: <a href=\"/admin/roster-sync\">"
+		    "Roster sync</a>.</p>");
 	page_end(req);
 }
 
