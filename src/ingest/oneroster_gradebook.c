@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "base/csv.h"
+#include "base/hashset.h"
 #include "base/json.h"
 #include "base/str.h"
 #include "base/timeutil.h"
@@ -201,7 +202,8 @@ struct csvfile {
 	int col[COL_MAX];
 	const struct colspec *spec;
 	size_t line;
-	struct str f[COL_MAX]; /* the current row's values, trimmed */
+	struct str f[COL_MAX];	/* the current row's values, trimmed */
+	struct hashset parents; /* objective files: sourcedId -> index of its record */
 };
 
 /* The value of column i as an arena string; NULL when blank. */
@@ -275,22 +277,6 @@ static bool date_read(struct csvfile *cf, int i, int64_t *out)
 		return false;
 	}
 	return true;
-}
-
-static struct gb_line_item *item_find(struct gradebook *g, const char *sid)
-{
-	for (size_t i = g->nitems; i-- > 0;)
-		if (strcmp(g->items[i].sourced_id, sid) == 0)
-			return &g->items[i];
-	return NULL;
-}
-
-static struct gb_result *result_find(struct gradebook *g, const char *sid)
-{
-	for (size_t i = g->nresults; i-- > 0;)
-		if (strcmp(g->results[i].sourced_id, sid) == 0)
-			return &g->results[i];
-	return NULL;
 }
 
 static void row_line_item(struct csvfile *cf)
@@ -376,7 +362,9 @@ static void row_objective(struct csvfile *cf, bool of_result)
 		if (!number_read(cf, O_SCORE, &o.score, &o.has_score))
 			return;
 		o.text_score = val(cf, O_TEXT);
-		struct gb_result *r = result_find(g, parent);
+		int32_t k;
+		struct gb_result *r = hs_get(&cf->parents, str_from(parent), &k) ? &g->results[k]
+										 : NULL;
 		if (!r) {
 			file_err_at(&cf->fe, cf->line, "resultSourcedId",
 				    "'%s' is not a result of results.csv", parent);
@@ -390,7 +378,9 @@ static void row_objective(struct csvfile *cf, bool of_result)
 		}
 		obj_add(g->a, &r->obj, &r->nobj, &o);
 	} else {
-		struct gb_line_item *li = item_find(g, parent);
+		int32_t k;
+		struct gb_line_item *li = hs_get(&cf->parents, str_from(parent), &k) ? &g->items[k]
+										     : NULL;
 		if (!li) {
 			file_err_at(&cf->fe, cf->line, "lineItemSourcedId",
 				    "'%s' is not a line item of lineItems.csv", parent);
@@ -441,6 +431,15 @@ static void parse_one(struct gradebook *g, int kind, struct oneroster_file *f)
 	}
 	if (cf.fe.n)
 		goto done;
+	hs_init(&cf.parents);
+	for (size_t i = 0; kind == GBF_LI_OBJECTIVES && i < g->nitems; i++)
+		if (hs_put(&cf.parents, str_from(g->items[i].sourced_id), (int32_t)i, NULL) ==
+		    EB_ENOMEM)
+			goto nomem;
+	for (size_t i = 0; kind == GBF_RES_OBJECTIVES && i < g->nresults; i++)
+		if (hs_put(&cf.parents, str_from(g->results[i].sourced_id), (int32_t)i, NULL) ==
+		    EB_ENOMEM)
+			goto nomem;
 	while ((rc = csv_next(&rd, &rec, &ce)) != EB_ENOTFOUND) {
 		if (rc) {
 			file_err_at(&cf.fe, ce.line, "row", "%s", ce.reason);
@@ -475,7 +474,11 @@ static void parse_one(struct gradebook *g, int kind, struct oneroster_file *f)
 		}
 		}
 	}
+	goto done;
+nomem:
+	file_err_at(&cf.fe, 0, "file", "out of memory");
 done:
+	hs_free(&cf.parents);
 	file_err_done(&cf.fe);
 	g->nerrors += cf.fe.n;
 }
