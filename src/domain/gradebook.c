@@ -350,7 +350,8 @@ static enum eb_err item_of(struct applier *ap, const char *sid, struct item_view
 	enum eb_err rc =
 		db_get_row(ap->db,
 			   "SELECT class_sourced_id, title, signature, result_min, result_max,"
-			   " result_min IS NOT NULL, result_max IS NOT NULL"
+			   " CASE WHEN result_min IS NULL THEN 0 ELSE 1 END,"
+			   " CASE WHEN result_max IS NULL THEN 0 ELSE 1 END"
 			   " FROM gradebook_line_item WHERE district_id = ?1 AND"
 			   " sourced_id = ?2",
 			   DB_ARGS(DB_INT(ap->d), DB_TEXT(sid)), &stored_item_spec, &ap->a, &si);

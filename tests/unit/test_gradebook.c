@@ -419,6 +419,27 @@ static void objective_results_own_scores(void **state)
 	pkg_free(&p);
 }
 
+/* A results-only input reads its line item (range, objectives) from the store. */
+static void results_only_use_the_stored_line_item(void **state)
+{
+	struct fx *f = *state;
+	struct gradebook_report rep = { 0 };
+	assert_int_equal(import(f, RES_HDR, &rep), EB_OK);
+	assert_int_equal(rep.items, 2);
+	struct pkg p = { 0 };
+	add(&p, "results.csv", RES_HDR "r7,,,li1,s1,fully graded,8,,2026-01-09,\n");
+	struct buf errs = BUF_INIT;
+	struct gradebook_report rep2 = { 0 };
+	assert_int_equal(oneroster_gradebook_import(f->db, f->d, 0, p.f, p.n, &errs, &rep2), EB_OK);
+	assert_int_equal(rep2.events, 1);
+	assert_int_equal(count(f, "SELECT round(score * 100) FROM learning_event WHERE"
+				  " district_id = ?1 AND statement_id = 'gb:r7'"
+				  " AND standard_code = '3.NF.A.1'"),
+			 80);
+	buf_free(&errs);
+	pkg_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +452,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(refused_file_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(objective_results_own_scores, setup, teardown),
+		cmocka_unit_test_setup_teardown(results_only_use_the_stored_line_item, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
