@@ -468,11 +468,18 @@ static enum eb_err evidence(struct applier *ap, const struct gb_result *r,
 	size_t nobj = r->nobj ? r->nobj : v->nobj;
 	char std[64];
 	double share;
+	bool any_score = r->has_score;
+	for (size_t i = 0; i < r->nobj; i++)
+		any_score = any_score || r->obj[i].has_score;
+	if (!any_score) {
+		say(ap->rep, r->where, "score",
+		    "fully graded without a score (textScore '%s' only); stored without evidence",
+		    r->text_score ? r->text_score : "");
+		return EB_OK;
+	}
 	if (!nobj) {
 		/* no objective: the line item's activity map decides, or the
 		 * quarantine keeps the event until it is mapped */
-		if (!r->has_score)
-			return EB_OK;
 		if (!share_of(ap, r, v, r->score, "score", &share))
 			return EB_OK;
 		return record_event(ap, r, v, NULL, share);

@@ -355,7 +355,8 @@ static void unreadable_results_set_aside_with_reason(void **state)
 					"r2,,,li9,s1,fully graded,9,,2026-01-09,\n"
 					"r3,,,li2,s1,fully graded,9,,2026-01-09,\n"
 					"r4,,,li1,s1,fully graded,11,,2026-01-09,\n"
-					"r5,,,li3,s1,fully graded,3,,2026-01-09,\n",
+					"r5,,,li3,s1,fully graded,3,,2026-01-09,\n"
+					"r6,,,li1,s1,fully graded,,A,2026-01-09,\n",
 				&rep),
 			 EB_OK);
 	const char *l = buf_cstr(&lines);
@@ -368,11 +369,13 @@ static void unreadable_results_set_aside_with_reason(void **state)
 	assert_non_null(strstr(l, "results.csv:5: score: 11 is outside the line item's range "
 				  "0..10; stored without evidence\n"));
 	assert_non_null(strstr(l, "results.csv:6: score: line item 'li3' gives no resultValueMax"));
+	assert_non_null(strstr(l, "results.csv:7: score: fully graded without a score (textScore "
+				  "'A' only); stored without evidence\n"));
 	assert_int_equal(rep.set_aside, 6); /* li2 too */
 	assert_int_equal(rep.events, 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM learning_event WHERE district_id = ?1"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM gradebook_result WHERE district_id = ?1"),
-			 2); /* r4, r5: kept as received, without evidence */
+			 3); /* r4, r5, r6: kept as received, without evidence */
 	buf_free(&lines);
 }
 
