@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/gradebook_sync.h"
+#include "domain/roster_source.h"
 #include "domain/tools.h"
 #include "domain/vault.h"
 #include "ingest/oneroster_gradebook.h"
@@ -20,7 +21,9 @@ int sync_gradebook(int argc, char **argv, bool (*read_secret)(int, char **, stru
 		     "usage: edbridge sync gradebook --url URL --client-id ID\n"
 		     "           [--client-secret-file F | secret on stdin] [--token-url URL]\n"
 		     "           [--ca-file F] [--since ISO] [--tool TOOL] [--retries N]\n"
-		     "           [--page-size N] [--timeout S] [--district-id N]\n\n"
+		     "           [--page-size N] [--timeout S] [--district-id N]\n"
+		     "       edbridge sync gradebook [--source ID] [--since ISO] [--tool TOOL] "
+		     "...\n\n"
 		     "Pulls the district's OneRoster 1.2 Gradebook (line items and results) from\n"
 		     "its provider's REST service (URL: the Gradebook service root\n"
 		     ".../ims/oneroster/gradebook/v1p2, or the host) with OAuth 2.0 client\n"
@@ -29,7 +32,9 @@ int sync_gradebook(int argc, char **argv, bool (*read_secret)(int, char **, stru
 		     "Nothing is stored unless every page of both collections arrived and every\n"
 		     "object could be read (errors name the JSON path). --since ISO pulls only\n"
 		     "what changed after that time (filter=dateLastModified>ISO). The secret is\n"
-		     "read from stdin or a file, never from the command line.\n"))
+		     "read from stdin or a file, never from the command line. The second form\n"
+		     "uses a OneRoster 1.2 source saved by `sync oneroster --save` (its\n"
+		     ".../rostering/v1p2 root becomes .../gradebook/v1p2, its sealed secret).\n"))
 		return 0;
 	struct db *db = NULL;
 	struct buf secret = BUF_INIT, errs = BUF_INIT, lines = BUF_INIT, counts = BUF_INIT;
@@ -47,8 +52,15 @@ int sync_gradebook(int argc, char **argv, bool (*read_secret)(int, char **, stru
 	const char *id = cli_opt(argc, argv, "--client-id");
 	const char *since = cli_opt(argc, argv, "--since");
 	const char *tname = cli_opt(argc, argv, "--tool");
-	if (!url || !id) {
-		fprintf(stderr, "sync gradebook: --url URL and --client-id ID are required\n");
+	int64_t source;
+	if (cli_opt_int(argc, argv, "--source", 1, INT64_MAX, 0, &source)) {
+		status = 2;
+		goto out;
+	}
+	if (url ? !id || source : id != NULL) {
+		fprintf(stderr,
+			"sync gradebook: --url URL with --client-id ID, or a saved OneRoster "
+			"source (--source ID, default the first)\n");
 		status = 2;
 		goto out;
 	}
@@ -70,15 +82,47 @@ int sync_gradebook(int argc, char **argv, bool (*read_secret)(int, char **, stru
 			tname);
 		goto out;
 	}
-	if (!read_secret(argc, argv, &secret))
+	struct roster_source saved;
+	char gb_url[sizeof saved.url + 16];
+	const char *token_url = cli_opt(argc, argv, "--token-url");
+	const char *ca_file = cli_opt(argc, argv, "--ca-file");
+	if (!url) {
+		/* the saved roster source's service and credentials: its rostering
+		 * root becomes the Gradebook root beside it */
+		enum eb_err e = roster_source_get(db, district, source, &saved);
+		if (e || strcmp(saved.version, "1.2")) {
+			fprintf(stderr,
+				e ? "sync gradebook: no saved OneRoster source (save one with "
+				    "`sync oneroster --url URL --client-id ID --save`)\n"
+				  : "sync gradebook: the saved source speaks OneRoster 1.1, "
+				    "which has no Gradebook service\n");
+			goto out;
+		}
+		if (roster_source_secret(db, &saved, &secret)) {
+			fprintf(stderr, "sync gradebook: the saved source's secret cannot be "
+					"unsealed\n");
+			goto out;
+		}
+		const char *r = strstr(saved.url, "/rostering/");
+		if (r)
+			snprintf(gb_url, sizeof gb_url, "%.*s/gradebook/%s", (int)(r - saved.url),
+				 saved.url, r + strlen("/rostering/"));
+		else
+			snprintf(gb_url, sizeof gb_url, "%s", saved.url);
+		url = gb_url;
+		id = saved.client_id;
+		token_url = saved.token_url[0] ? saved.token_url : NULL;
+		ca_file = saved.ca_file[0] ? saved.ca_file : NULL;
+	} else if (!read_secret(argc, argv, &secret)) {
 		goto out;
+	}
 	struct oneroster_rest_config cfg = {
 		.url = url,
-		.token_url = cli_opt(argc, argv, "--token-url"),
+		.token_url = token_url,
 		.client_id = id,
 		.client_secret = buf_cstr(&secret),
 		.scope = GRADEBOOK_SCOPE,
-		.ca_file = cli_opt(argc, argv, "--ca-file"),
+		.ca_file = ca_file,
 		.version = 12,
 		.retries = retries ? (int)retries : -1,
 		.page_size = (long)page,

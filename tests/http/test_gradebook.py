@@ -256,7 +256,7 @@ class GradebookSyncTest(unittest.TestCase):
         folder = write_package(os.path.join(self.tmp.name, "roster"), ROSTER)
         p = run("import", "oneroster", folder, db=self.db)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.srv = OneRosterServer(version="1.2", client_secret=SECRET).start()
+        self.srv = OneRosterServer(data=folder, version="1.2", client_secret=SECRET).start()
         self.srv.set("lineItems", rest_line_item("li1", "k1", 20.0, ["3.NF.A.1"]))
         for i in range(5):
             self.srv.set("results", rest_result(f"r{i}", "li1", "u-s1" if i % 2 else "u-s2",
@@ -293,6 +293,19 @@ class GradebookSyncTest(unittest.TestCase):
         self.assertIn("results: 0 stored, 5 unchanged", p.stdout)
         self.assertEqual(self.q("SELECT count(*) FROM learning_event")[0][0], 5)
         self.assertNotIn(SECRET, p.stdout + p.stderr)
+
+    def test_a_saved_roster_source_pulls_its_gradebook(self):
+        p = run("sync", "oneroster", "--url", self.srv.url, "--client-id", "sis-client",
+                "--save", db=self.db, input=SECRET + "\n")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = run("sync", "gradebook", db=self.db)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("results: 5 stored", p.stdout)
+        self.assertIn(("/ims/oneroster/gradebook/v1p2/results", "limit=1000&offset=0"),
+                      self.srv.requests)
+        p = run("sync", "gradebook", "--source", "9", db=self.db)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no saved OneRoster source", p.stderr)
 
     def test_a_500_midway_stores_nothing(self):
         self.srv.fail = {"results": 2}
