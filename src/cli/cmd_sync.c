@@ -303,6 +303,8 @@ static void roster_sync_tick(const char *db_path)
 				else
 					log_info("serve: district %lld roster synced: %ld objects",
 						 (long long)ids[i], res.total);
+				if (!rc && !strcmp(s[k].version, "1.2"))
+					gradebook_sync_nightly(db, ids[i], s[k].id);
 				oneroster_report_free(&rep);
 			}
 		}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "cli/cli.h"
 #include "cli/gradebook_sync.h"
 #include "domain/roster_source.h"
@@ -14,6 +15,97 @@
 #include "store/db.h"
 
 #define GRADEBOOK_SCOPE "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly"
+
+/* Prints the outcome; the exit status. */
+static int report(enum eb_err rc, struct buf *errs, struct buf *lines,
+		  const struct gradebook_report *rep, const char *why)
+{
+	if (rc == EB_EPARSE && errs->len) {
+		fputs(buf_cstr(errs), stderr);
+		fprintf(stderr, "sync gradebook: refused, nothing stored\n");
+		return 1;
+	}
+	if (rc) {
+		fprintf(stderr, "sync gradebook: %s; nothing stored\n",
+			why[0] ? why : eb_strerror(rc));
+		return 1;
+	}
+	struct buf counts = BUF_INIT;
+	gradebook_report_counts(rep, &counts);
+	fputs(buf_cstr(&counts), stdout);
+	buf_free(&counts);
+	if (lines->len)
+		fputs(buf_cstr(lines), stdout);
+	return 0;
+}
+
+enum eb_err gradebook_sync_saved(struct db *db, int64_t district_id, int64_t source_id,
+				 int64_t tool_id, const char *filter, struct buf *errs,
+				 struct gradebook_report *rep, char *why, size_t cap)
+{
+	struct roster_source s;
+	enum eb_err rc = roster_source_get(db, district_id, source_id, &s);
+	if (rc)
+		return eb_say(why, cap, rc,
+			      rc == EB_ENOTFOUND ? "no saved OneRoster source (save one with `sync "
+						   "oneroster --url URL --client-id ID --save`)"
+						 : "the saved sources cannot be read");
+	if (strcmp(s.version, "1.2"))
+		return eb_say(why, cap, EB_ENOTSUP,
+			      "the saved source speaks OneRoster 1.1, which has no Gradebook "
+			      "service");
+	struct buf secret = BUF_INIT;
+	if ((rc = roster_source_secret(db, &s, &secret))) {
+		vault_wipe(&secret);
+		return eb_say(why, cap, rc, "the saved source's secret cannot be unsealed");
+	}
+	/* its rostering root becomes the Gradebook root beside it */
+	char url[sizeof s.url + 16];
+	const char *r = strstr(s.url, "/rostering/");
+	if (r)
+		snprintf(url, sizeof url, "%.*s/gradebook/%s", (int)(r - s.url), s.url,
+			 r + strlen("/rostering/"));
+	else
+		snprintf(url, sizeof url, "%s", s.url);
+	struct oneroster_rest_config cfg = {
+		.url = url,
+		.token_url = s.token_url[0] ? s.token_url : NULL,
+		.client_id = s.client_id,
+		.client_secret = buf_cstr(&secret),
+		.scope = GRADEBOOK_SCOPE,
+		.ca_file = s.ca_file[0] ? s.ca_file : NULL,
+		.version = 12,
+	};
+	struct oneroster_rest *c = NULL;
+	rc = oneroster_rest_new(&cfg, &c, why, cap);
+	if (rc == EB_OK)
+		rc = oneroster_gradebook_sync(db, district_id, tool_id, c, filter, errs, rep, why,
+					      cap);
+	oneroster_rest_free(c);
+	vault_wipe(&secret);
+	return rc;
+}
+
+void gradebook_sync_nightly(struct db *db, int64_t district_id, int64_t source_id)
+{
+	struct buf errs = BUF_INIT;
+	struct gradebook_report rep = { 0 };
+	char why[512] = "";
+	enum eb_err rc = gradebook_sync_saved(db, district_id, source_id, 0, NULL, &errs, &rep, why,
+					      sizeof why);
+	if (rc == EB_ENOTFOUND)
+		log_info("serve: district %lld: the OneRoster source has no Gradebook service",
+			 (long long)district_id);
+	else if (rc)
+		log_error("serve: district %lld gradebook sync: %s", (long long)district_id,
+			  rc == EB_EPARSE ? "refused (run `edbridge sync gradebook` to see why)"
+					  : why);
+	else
+		log_info("serve: district %lld gradebook synced: %zu results stored, %zu "
+			 "unchanged, %zu set aside",
+			 (long long)district_id, rep.results, rep.unchanged, rep.set_aside);
+	buf_free(&errs);
+}
 
 int sync_gradebook(int argc, char **argv, bool (*read_secret)(int, char **, struct buf *))
 {
@@ -37,7 +129,7 @@ int sync_gradebook(int argc, char **argv, bool (*read_secret)(int, char **, stru
 		     ".../rostering/v1p2 root becomes .../gradebook/v1p2, its sealed secret).\n"))
 		return 0;
 	struct db *db = NULL;
-	struct buf secret = BUF_INIT, errs = BUF_INIT, lines = BUF_INIT, counts = BUF_INIT;
+	struct buf secret = BUF_INIT, errs = BUF_INIT, lines = BUF_INIT;
 	struct oneroster_rest *c = NULL;
 	char why[512] = "", filter[128] = "";
 	int64_t district, retries, page, timeout;
@@ -82,47 +174,23 @@ int sync_gradebook(int argc, char **argv, bool (*read_secret)(int, char **, stru
 			tname);
 		goto out;
 	}
-	struct roster_source saved;
-	char gb_url[sizeof saved.url + 16];
-	const char *token_url = cli_opt(argc, argv, "--token-url");
-	const char *ca_file = cli_opt(argc, argv, "--ca-file");
 	if (!url) {
-		/* the saved roster source's service and credentials: its rostering
-		 * root becomes the Gradebook root beside it */
-		enum eb_err e = roster_source_get(db, district, source, &saved);
-		if (e || strcmp(saved.version, "1.2")) {
-			fprintf(stderr,
-				e ? "sync gradebook: no saved OneRoster source (save one with "
-				    "`sync oneroster --url URL --client-id ID --save`)\n"
-				  : "sync gradebook: the saved source speaks OneRoster 1.1, "
-				    "which has no Gradebook service\n");
-			goto out;
-		}
-		if (roster_source_secret(db, &saved, &secret)) {
-			fprintf(stderr, "sync gradebook: the saved source's secret cannot be "
-					"unsealed\n");
-			goto out;
-		}
-		const char *r = strstr(saved.url, "/rostering/");
-		if (r)
-			snprintf(gb_url, sizeof gb_url, "%.*s/gradebook/%s", (int)(r - saved.url),
-				 saved.url, r + strlen("/rostering/"));
-		else
-			snprintf(gb_url, sizeof gb_url, "%s", saved.url);
-		url = gb_url;
-		id = saved.client_id;
-		token_url = saved.token_url[0] ? saved.token_url : NULL;
-		ca_file = saved.ca_file[0] ? saved.ca_file : NULL;
-	} else if (!read_secret(argc, argv, &secret)) {
+		struct gradebook_report srep = { .out = &lines };
+		enum eb_err e = gradebook_sync_saved(db, district, source, t.id,
+						     since ? filter : NULL, &errs, &srep, why,
+						     sizeof why);
+		status = report(e, &errs, &lines, &srep, why);
 		goto out;
 	}
+	if (!read_secret(argc, argv, &secret))
+		goto out;
 	struct oneroster_rest_config cfg = {
 		.url = url,
-		.token_url = token_url,
+		.token_url = cli_opt(argc, argv, "--token-url"),
 		.client_id = id,
 		.client_secret = buf_cstr(&secret),
 		.scope = GRADEBOOK_SCOPE,
-		.ca_file = ca_file,
+		.ca_file = cli_opt(argc, argv, "--ca-file"),
 		.version = 12,
 		.retries = retries ? (int)retries : -1,
 		.page_size = (long)page,
@@ -133,25 +201,12 @@ int sync_gradebook(int argc, char **argv, bool (*read_secret)(int, char **, stru
 	if (rc == EB_OK)
 		rc = oneroster_gradebook_sync(db, district, t.id, c, since ? filter : NULL, &errs,
 					      &rep, why, sizeof why);
-	if (rc == EB_EPARSE && errs.len) {
-		fputs(buf_cstr(&errs), stderr);
-		fprintf(stderr, "sync gradebook: refused, nothing stored\n");
-	} else if (rc) {
-		fprintf(stderr, "sync gradebook: %s; nothing stored\n",
-			why[0] ? why : eb_strerror(rc));
-	} else {
-		gradebook_report_counts(&rep, &counts);
-		fputs(buf_cstr(&counts), stdout);
-		if (lines.len)
-			fputs(buf_cstr(&lines), stdout);
-		status = 0;
-	}
+	status = report(rc, &errs, &lines, &rep, why);
 out:
 	oneroster_rest_free(c);
 	vault_wipe(&secret);
 	buf_free(&errs);
 	buf_free(&lines);
-	buf_free(&counts);
 	if (db)
 		db_close(db);
 	return status;
