@@ -5,12 +5,16 @@ Gradebook-only package, and `sync gradebook` from the local OneRoster REST provi
 (oneroster_server.py): results move mastery the right way on the right standard, a CASE
 identifier resolves through the crosswalk, a re-sent result is not counted twice, records
 that cannot be used are set aside with their reason, and a refused file stores nothing."""
+import datetime
 import os
 import sqlite3
 import subprocess
 import tempfile
+import time
 import unittest
+import zoneinfo
 
+from ebtest import Server
 from oneroster_server import OneRosterServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -306,6 +310,22 @@ class GradebookSyncTest(unittest.TestCase):
         p = run("sync", "gradebook", "--source", "9", db=self.db)
         self.assertEqual(p.returncode, 1)
         self.assertIn("no saved OneRoster source", p.stderr)
+
+    def test_serve_pulls_a_saved_sources_gradebook_after_its_nightly_roster_sync(self):
+        zone = self.q("SELECT time_zone FROM district WHERE id = 1")[0][0]
+        hour = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).hour
+        p = run("sync", "oneroster", "--url", self.srv.url, "--client-id", "sis-client",
+                "--save", "--hour", str(hour), db=self.db, input=SECRET + "\n")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.q("SELECT count(*) FROM gradebook_result")[0][0], 0)
+        rows = []
+        with Server(self.db):
+            deadline = time.time() + 30
+            while time.time() < deadline and not rows:
+                time.sleep(0.3)
+                rows = self.q("SELECT count(*) FROM gradebook_result HAVING count(*) = 5")
+        self.assertEqual(rows, [(5,)])
+        self.assertEqual(self.q("SELECT count(*) FROM learning_event")[0][0], 5)
 
     def test_a_500_midway_stores_nothing(self):
         self.srv.fail = {"results": 2}
