@@ -17,6 +17,7 @@
 #include "cli/demo_lti_services.h"
 #include "cli/demo_devices.h"
 #include "cli/demo_plans.h"
+#include "cli/demo_roster_sync.h"
 #include "cli/demo_teams.h"
 #include "cli/demo_tickets.h"
 #include "cli/demo_trainings.h"
@@ -543,6 +544,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_lti(db, d, tool_ids[SIM_TOOL_PRACTICE]);
 	if (!rc) /* a state's standards framework, crosswalked (issue 17, h17-case) */
 		rc = demo_frameworks(db, d);
+	if (!rc) /* the SIS's OneRoster REST source and its runs (issue 17, h17-orsync) */
+		rc = demo_roster_sync(db, d, time_now());
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -104,7 +104,9 @@ static int sync_oneroster(int argc, char **argv)
 		    "           [--client-secret-file F | secret on stdin] [--token-url URL]\n"
 		    "           [--version 1.1|1.2] [--ca-file F] [--save [--hour H]]\n"
 		    "           [--retries N] [--page-size N] [--timeout S] [--district-id N]\n"
-		    "       edbridge sync oneroster [--source ID] [--delta] [--district-id N]\n"
+		    "           [--strict] [--allow-large-removal]\n"
+		    "       edbridge sync oneroster [--source ID] [--delta] [--strict]\n"
+		    "           [--allow-large-removal] [--district-id N]\n"
 		    "       edbridge sync oneroster --list [--district-id N]\n\n"
 		    "Pulls the district's roster from its SIS's OneRoster 1.1 or 1.2 REST service\n"
 		    "(OAuth 2.0 client credentials) and applies it like `import oneroster`:\n"
@@ -113,7 +115,10 @@ static int sync_oneroster(int argc, char **argv)
 		    "(the secret sealed) and `serve` syncs it each night at --hour (district\n"
 		    "time, default 2). The second re-runs a saved source (--delta: only what\n"
 		    "changed since its last applied run). The secret is read from stdin or a\n"
-		    "file, never from the command line. Exit status 1 when the sync failed.\n"))
+		    "file, never from the command line. The import is lenient (bad rows set\n"
+		    "aside, listed) unless --strict; it stops before removing more than 10 %\n"
+		    "of the students, classes or enrollments unless --allow-large-removal.\n"
+		    "Exit status 1 when the sync failed, 3 when that guard stopped it.\n"))
 		return 0;
 	struct db *db = NULL;
 	struct buf secret = BUF_INIT;
@@ -158,6 +163,10 @@ static int sync_oneroster(int argc, char **argv)
 		status = list_sources(db, district);
 		goto out;
 	}
+	struct oneroster_options io = {
+		.strict = cli_flag(argc, argv, "--strict"),
+		.allow_large_removal = cli_flag(argc, argv, "--allow-large-removal"),
+	};
 	enum eb_err rc;
 	if (!url) {
 		struct roster_source s;
@@ -171,8 +180,8 @@ static int sync_oneroster(int argc, char **argv)
 					: "sync oneroster: the saved sources cannot be read\n");
 			goto out;
 		}
-		rc = oneroster_sync_source(db, district, s.id, delta, 0, "command line", &res, &rep,
-					   why, sizeof why);
+		rc = oneroster_sync_source(db, district, s.id, delta, 0, "command line", &io, &res,
+					   &rep, why, sizeof why);
 	} else {
 		if (!read_secret(argc, argv, &secret))
 			goto out;
@@ -190,7 +199,8 @@ static int sync_oneroster(int argc, char **argv)
 			.timeout_ms = (long)timeout * 1000,
 		};
 		if (!save) {
-			struct oneroster_sync_opts o = { .rest = &cfg };
+			struct oneroster_sync_opts o = { .rest = &cfg, .import = io };
+			o.import.actor = "command line";
 			rc = oneroster_sync(db, district, &o, &res, &rep, why, sizeof why);
 		} else {
 			/* the credentials are checked before anything is kept */
@@ -217,7 +227,7 @@ static int sync_oneroster(int argc, char **argv)
 				printf("saved: source %lld (nightly at %02lld:00)\n",
 				       (long long)source, (long long)hour);
 				rc = oneroster_sync_source(db, district, source, false, 0,
-							   "command line", &res, &rep, why,
+							   "command line", &io, &res, &rep, why,
 							   sizeof why);
 			}
 		}
@@ -227,7 +237,7 @@ static int sync_oneroster(int argc, char **argv)
 	if (rc == EB_OK)
 		printf("import_run: %lld (OneRoster %s, %s sync, %ld objects)\n",
 		       (long long)rep.run_id, rep.version, delta ? "delta" : "full", res.total);
-	status = rc ? 1 : 0;
+	status = rc == EB_ECONFLICT ? 3 : rc ? 1 : 0;
 out:
 	vault_wipe(&secret);
 	oneroster_report_free(&rep);
@@ -295,8 +305,8 @@ static void roster_sync_tick(const char *db_path)
 				char why[512] = "";
 				oneroster_report_init(&rep);
 				enum eb_err rc = oneroster_sync_source(db, ids[i], s[k].id, false,
-								       0, "scheduled sync", &res,
-								       &rep, why, sizeof why);
+								       0, "scheduled sync", NULL,
+								       &res, &rep, why, sizeof why);
 				if (rc)
 					log_error("serve: district %lld roster sync: %s",
 						  (long long)ids[i], why);

@@ -205,3 +205,14 @@ bool roster_source_take_night(struct db *db, int64_t district_id, int64_t id, co
 		return false;
 	return changed == 1;
 }
+
+enum eb_err roster_source_set_enabled(struct db *db, int64_t district_id, int64_t id, bool on)
+{
+	int changed = 0;
+	enum eb_err rc = db_execute(db,
+				    "UPDATE roster_source SET enabled = ?3"
+				    " WHERE district_id = ?1 AND id = ?2",
+				    DB_ARGS(DB_INT(district_id), DB_INT(id), DB_INT(on ? 1 : 0)),
+				    &changed);
+	return rc ? rc : changed ? EB_OK : EB_ENOTFOUND;
+}

@@ -68,6 +68,10 @@ enum eb_err roster_source_record_run(struct db *db, int64_t district_id, int64_t
 enum eb_err roster_source_runs(struct db *db, int64_t district_id, size_t limit, struct arena *a,
 			       struct roster_sync_run **out, size_t *n);
 
+/* Turns the source's nightly run on or off (a stopped source can still be
+ * run by hand). EB_ENOTFOUND for no such source. */
+enum eb_err roster_source_set_enabled(struct db *db, int64_t district_id, int64_t id, bool on);
+
 /* Marks the source's nightly run of day (YYYY-MM-DD) as started: true when
  * this call took it (so that two servers on one database run it once). */
 bool roster_source_take_night(struct db *db, int64_t district_id, int64_t id, const char *day);

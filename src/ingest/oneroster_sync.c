@@ -382,11 +382,24 @@ enum eb_err oneroster_sync(struct db *db, int64_t district_id, const struct oner
 		else if (!strcmp(files[i].name, "manifest"))
 			files[i].name = "manifest.csv";
 	}
+	struct oneroster_options io = o->import;
+	struct buf source = BUF_INIT;
+	if (!io.source) {
+		buf_printf(&source, "sync %s", oneroster_rest_root(c));
+		io.source = buf_cstr(&source);
+	}
 	t0 = time_mono();
-	rc = oneroster_import_files(db, district_id, files, nf, rep);
+	rc = oneroster_import_files_opts(db, district_id, files, nf, &io, rep);
 	res->apply_seconds = time_mono() - t0;
 	res->applied = rc == EB_OK;
-	if (rc)
+	buf_free(&source);
+	if (rc == EB_ECONFLICT)
+		eb_say(why, cap, rc,
+		       "the roster from %s would remove more than the allowed share of the "
+		       "district's students, classes or enrollments: nothing was stored (check the "
+		       "SIS; run again with --allow-large-removal if it is right)",
+		       oneroster_rest_root(c));
+	else if (rc)
 		eb_say(why, cap, rc, "the roster from %s was refused, nothing was stored: %s",
 		       oneroster_rest_root(c), rep->nerrors ? rep->errors[0] : eb_strerror(rc));
 out:
@@ -402,6 +415,7 @@ out:
 
 enum eb_err oneroster_sync_source(struct db *db, int64_t district_id, int64_t source_id, bool delta,
 				  int64_t actor_account_id, const char *actor_label,
+				  const struct oneroster_options *import,
 				  struct oneroster_sync_result *res, struct oneroster_report *rep,
 				  char *why, size_t cap)
 {
@@ -437,6 +451,10 @@ enum eb_err oneroster_sync_source(struct db *db, int64_t district_id, int64_t so
 		.version = strcmp(s.version, "1.2") ? 11 : 12,
 	};
 	struct oneroster_sync_opts o = { .rest = &cfg, .delta = delta, .since = since };
+	if (import)
+		o.import = *import;
+	o.import.actor_user_id = actor_account_id;
+	o.import.actor = actor_account_id > 0 ? NULL : actor_label;
 	rc = oneroster_sync(db, district_id, &o, res, rep, why, cap);
 	vault_wipe(&secret);
 	enum eb_err rc2 = roster_source_record_run(

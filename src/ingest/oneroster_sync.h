@@ -28,6 +28,9 @@ struct oneroster_sync_opts {
 	const struct oneroster_rest_config *rest;
 	bool delta;
 	int64_t since; /* delta: objects modified after this (Unix seconds, UTC) */
+	/* how the import applies it (strict, the large-removal guard, who ran
+	 * it); its source is set here ("sync <service root>") when NULL */
+	struct oneroster_options import;
 };
 
 struct oneroster_sync_result {
@@ -45,9 +48,10 @@ extern const char *const oneroster_sync_names[ONEROSTER_SYNC_COLLECTIONS];
 
 /* Fetches and applies (see above). EB_OK when applied; a fetch failure
  * returns oneroster_rest_get_all's error with its reason in why (nothing
- * applied); an import refusal returns oneroster_import_files's error, the
- * rows' problems in rep. rep must have been initialised; res is filled in
- * any case. */
+ * applied); the import's result is oneroster_import_files_opts's (EB_OK
+ * with rows set aside in lenient mode, EB_EPARSE refused, EB_ECONFLICT the
+ * large-removal guard stopped it: nothing stored), the rows' problems in rep.
+ * rep must have been initialised; res is filled in any case. */
 enum eb_err oneroster_sync(struct db *db, int64_t district_id, const struct oneroster_sync_opts *o,
 			   struct oneroster_sync_result *res, struct oneroster_report *rep,
 			   char *why, size_t cap);
@@ -56,10 +60,11 @@ enum eb_err oneroster_sync(struct db *db, int64_t district_id, const struct oner
  * secret, runs oneroster_sync (delta from the source's last applied run when
  * delta is true and there is one, else full) and records the run
  * (roster_sync_run: actor_account_id 0 for none, actor_label such as
- * "scheduled sync"). ca_file, when given, overrides the source's. EB_ENOTFOUND
- * for no such source. */
+ * "scheduled sync"). import may be NULL (lenient, the 10 % guard); its
+ * actor fields are set from the actor's. EB_ENOTFOUND for no such source. */
 enum eb_err oneroster_sync_source(struct db *db, int64_t district_id, int64_t source_id, bool delta,
 				  int64_t actor_account_id, const char *actor_label,
+				  const struct oneroster_options *import,
 				  struct oneroster_sync_result *res, struct oneroster_report *rep,
 				  char *why, size_t cap);
 

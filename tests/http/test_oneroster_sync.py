@@ -198,6 +198,31 @@ class SyncTest(TempDir):
         self.assertIn("HTTP 500", runs[-1][3])
         self.assertLess(took, 20)  # Retry-After: 0 honoured, waits capped
 
+    def test_a_truncated_roster_is_stopped_by_the_large_removal_guard(self):
+        with self.provider() as srv:
+            self.assertEqual(self.sync(srv, "--save").returncode, 0)
+            srv.collections["enrollments"] = srv.collections["enrollments"][:2]
+            p = run("sync", "oneroster", db=self.db, check=False)
+            self.assertEqual(p.returncode, 3, p.stderr)
+            self.assertIn("would remove more than the allowed share", p.stderr)
+            self.assertEqual(len(self.ids("enrollment")), 5)
+            reason = self.q("SELECT reason FROM roster_sync_run ORDER BY id DESC")[0][0]
+            self.assertIn("--allow-large-removal", reason)
+            p = run("sync", "oneroster", "--allow-large-removal", db=self.db, check=False)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.ids("enrollment")), 2)
+
+    def test_bad_rows_are_set_aside_and_the_rest_applied(self):
+        with self.provider() as srv:
+            srv.collections["users"][0]["enabledUser"] = "maybe"
+            p = self.sync(srv)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("enabledUser", p.stdout + p.stderr)
+            self.assertEqual(len(self.ids("person")), 4)
+            p = self.sync(srv, "--strict")
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("nothing was stored", p.stderr)
+
     def test_an_expired_token_midway_is_fetched_again(self):
         with self.provider() as srv:
             srv.expire_after = 3
@@ -233,7 +258,13 @@ class SyncTest(TempDir):
                      status="tobedeleted", dateLastModified=later)
             srv.set("enrollments", e)
             srv.requests.clear()
+            # one of the fixture's five enrollments is 20 %: past the guard
             p = run("sync", "oneroster", "--delta", db=self.db, check=False)
+            self.assertEqual(p.returncode, 3, p.stderr)
+            self.assertIn("e3", self.ids("enrollment"))
+            srv.requests.clear()
+            p = run("sync", "oneroster", "--delta", "--allow-large-removal", db=self.db,
+                    check=False)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn("delta sync, 2 objects", p.stdout)
             flt = [q for _, q in srv.requests if "filter=" in q]
@@ -243,8 +274,9 @@ class SyncTest(TempDir):
                          [("Bea",)])
         self.assertNotIn("e3", self.ids("enrollment"))
         self.assertEqual(len(self.ids("enrollment")), 4)
-        self.assertEqual([r[0] for r in self.q("SELECT mode FROM roster_sync_run ORDER BY id")],
-                         ["full", "delta"])
+        self.assertEqual([r[:2] for r in self.q("SELECT mode, ok FROM roster_sync_run"
+                                                 " ORDER BY id")],
+                         [("full", 1), ("delta", 0), ("delta", 1)])
         self.assertGreater(self.q("SELECT last_delta_at FROM roster_source")[0][0], 0)
 
     def test_saved_source_rerun_and_list(self):

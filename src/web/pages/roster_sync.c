@@ -42,7 +42,7 @@ static void *sync_job_main(void *arg)
 		struct oneroster_sync_result res;
 		oneroster_report_init(&rep);
 		if (oneroster_sync_source(db, j->district, j->source, j->delta, j->account,
-					  j->label, &res, &rep, why, sizeof why))
+					  j->label, NULL, &res, &rep, why, sizeof why))
 			log_warn("roster sync: district %lld: %s", (long long)j->district, why);
 		oneroster_report_free(&rep);
 		db_close(db);
