@@ -150,6 +150,8 @@ int cmd_import_case(int argc, char **argv)
 	if (res.stats.untyped || res.stats.orphans)
 		printf("note: %zu items without a type, %zu without a parent (shown at the top)\n",
 		       res.stats.untyped, res.stats.orphans);
+	if (res.rematched)
+		printf("quarantined learning events matched: %d\n", res.rematched);
 	if (res.stats.repeated)
 		printf("note: %zu associations repeated word for word, kept once\n",
 		       res.stats.repeated);

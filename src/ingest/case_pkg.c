@@ -9,6 +9,7 @@
 #include "base/hashset.h"
 #include "base/json.h"
 #include "base/str.h"
+#include "domain/activity.h"
 #include "store/db.h"
 
 #define ID_MAX 1024
@@ -434,6 +435,11 @@ enum eb_err case_pkg_import(struct db *db, int64_t district_id, const char *json
 		rc = db_commit(db);
 	if (rc)
 		db_rollback(db);
+	/* evidence tagged with the new items waited in the quarantine: it
+	 * counts now (its own transaction; the framework is stored either way) */
+	int matched = 0;
+	if (!rc && activity_rematch(db, district_id, &matched) == EB_OK)
+		res->rematched = matched;
 stored:
 	if (rc && errs)
 		buf_printf(errs, "%s: cannot be stored (%s)\n", label, eb_strerror(rc));

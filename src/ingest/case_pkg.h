@@ -66,12 +66,15 @@ struct case_pkg_result {
 	bool updated; /* the framework was there already (same identifier) */
 	struct case_pkg_stats stats;
 	int64_t mapped; /* items that count for at least one CCSS standard */
+	int rematched;	/* quarantined learning events that now count */
 	char title[200];
 };
 
 /* case_pkg_parse, then frameworks_store in one transaction: the package is
  * stored whole (a re-import replaces the framework's items and
- * associations in place) or not at all. Errors as case_pkg_parse's, and the
+ * associations in place) or not at all; then the district's quarantined
+ * learning events are matched again (activity_rematch), so evidence tagged
+ * with the new items counts. Errors as case_pkg_parse's, and the
  * store's (EB_EDB: "label: cannot be stored" in errs). */
 enum eb_err case_pkg_import(struct db *db, int64_t district_id, const char *json, size_t len,
 			    const char *label, int64_t actor_account_id, int64_t now,

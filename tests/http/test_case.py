@@ -190,7 +190,6 @@ class Case(TempDir):
 
     def test_crosswalk_item_counts_for_the_common_core_standard(self):
         self.import_case(CROSSWALK)
-        self.import_case(SBAC)
         tid, creds = credentials(self.db, "State Practice")
         stmts = []
         for object_id in (XW_6RPA1, SBAC_3OAA1, "https://practice.example/items/unmapped"):
@@ -207,6 +206,11 @@ class Case(TempDir):
             r = srv.client().request("POST", "/xapi/statements", json.dumps(stmts),
                                      basic(creds))
             self.assertEqual(r.status, 200, r.text)
+        # Smarter Balanced's item waited in the quarantine until its package came
+        self.assertEqual(count(self.db, "SELECT count(*) FROM quarantine"), 2)
+        out = self.import_case(SBAC).stdout
+        self.assertIn("quarantined learning events matched: 1", out)
+        with Server(self.db) as srv:
             c = srv.client()
             c.login("admin")
             page = c.get("/students/stu-1/mastery").text

@@ -185,8 +185,11 @@ void page_framework(struct http_request *req)
 		html_raw(b, "<p>Items with no Common Core standard beside them have no exact or"
 			    " related match in the package: evidence tagged with them is not"
 			    " counted, and they do not appear in mastery or groups.</p>");
-	if ((size_t)f.items > n)
+	if ((size_t)f.items > n) {
+		html_raw(b, "<p>");
 		html_textf(b, "The first %zu items are shown.", n);
+		html_raw(b, "</p>");
+	}
 	page_scroll_begin(req, "Items");
 	html_raw(b, "<table><thead><tr><th scope=\"col\">Code</th><th scope=\"col\">Statement"
 		    "</th><th scope=\"col\">Type</th><th scope=\"col\">Grades</th>"
@@ -196,8 +199,7 @@ void page_framework(struct http_request *req)
 		html_text(b, rows[i].code);
 		html_raw(b, "</td><td");
 		if (rows[i].depth > 0)
-			html_textf(b, " style=\"padding-left:%dem\"",
-				   rows[i].depth > 6 ? 6 : rows[i].depth);
+			html_textf(b, " class=\"fw-d%d\"", rows[i].depth > 6 ? 6 : rows[i].depth);
 		html_raw(b, ">");
 		/* statements may carry markup from their publisher: shown as text */
 		html_text(b, rows[i].statement);
