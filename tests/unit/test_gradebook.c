@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "domain/district.h"
 #include "domain/gradebook.h"
+#include "domain/mastery_views.h"
 #include "ingest/oneroster_gradebook.h"
 #include "store/db.h"
 
@@ -300,6 +301,15 @@ static void result_becomes_evidence_and_replaces(void **state)
 	assert_int_equal(count(f, "SELECT round(score * 100) FROM learning_event WHERE"
 				  " district_id = ?1 AND statement_id = 'gb:r2'"),
 			 20);
+	/* the student's evidence trail names the source in plain words (tool 0) */
+	struct arena ea;
+	arena_init(&ea);
+	struct mastery_evidence *ev;
+	size_t nev;
+	assert_int_equal(mastery_evidence_trail(f->db, f->d, "s1", 10, &ea, &ev, &nev), EB_OK);
+	assert_int_equal(nev, 1);
+	assert_string_equal(ev[0].tool, "District gradebook");
+	arena_free(&ea);
 	int64_t p_before = count(f, "SELECT round(p * 1000) FROM mastery_state WHERE"
 				    " district_id = ?1 AND student_sourced_id = 's2'");
 
