@@ -8,6 +8,7 @@
 int cmd_import_assessment(int argc, char **argv);
 int cmd_import_usage(int argc, char **argv);
 int cmd_import_item_results(int argc, char **argv);
+int cmd_import_gradebook(int argc, char **argv);
 
 static const struct {
 	const char *name;
@@ -22,6 +23,8 @@ static const struct {
 	  "--initiative ID FILE   tool use per student (minutes, sessions)" },
 	{ "item-results", cmd_import_item_results,
 	  "--assessment ID FILE   a common assessment's results per student and item" },
+	{ "gradebook", cmd_import_gradebook,
+	  "PATH [--tool TOOL]   OneRoster 1.2 Gradebook results (folder or .zip)" },
 	{ "case", cmd_import_case, "FILE|URL   a CASE standards framework (CFPackage JSON)" },
 };
 

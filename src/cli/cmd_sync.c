@@ -15,6 +15,7 @@
 #include "base/tz.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/gradebook_sync.h"
 #include "cli/roster_sync.h"
 #include "domain/district.h"
 #include "domain/roster_source.h"
@@ -250,11 +251,14 @@ int cmd_sync(int argc, char **argv)
 	const char *what = argc > 1 ? argv[1] : NULL;
 	if (!what || !strcmp(what, "--help") || !strcmp(what, "-h")) {
 		printf("usage: edbridge sync oneroster ... [--db FILE]\n\n"
-		       "  oneroster   the roster from an SIS's OneRoster REST service\n");
+		       "  oneroster   the roster from an SIS's OneRoster REST service\n"
+		       "  gradebook   OneRoster 1.2 Gradebook results from a REST service\n");
 		return what ? 0 : 2;
 	}
 	if (!strcmp(what, "oneroster"))
 		return sync_oneroster(argc - 1, argv + 1);
+	if (!strcmp(what, "gradebook"))
+		return sync_gradebook(argc - 1, argv + 1, read_secret);
 	fprintf(stderr, "sync: unknown source '%s' (try `edbridge sync --help`)\n", what);
 	return 2;
 }
@@ -309,6 +313,8 @@ static void roster_sync_tick(const char *db_path)
 				else
 					log_info("serve: district %lld roster synced: %ld objects",
 						 (long long)ids[i], res.total);
+				if (!rc && !strcmp(s[k].version, "1.2"))
+					gradebook_sync_nightly(db, ids[i], s[k].id);
 				oneroster_report_free(&rep);
 			}
 		}

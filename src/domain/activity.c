@@ -608,6 +608,72 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 			      ev->occurred_at);
 }
 
+enum eb_err activity_events_forget(struct db *db, int64_t district_id, int64_t tool_id,
+				   const char *statement_id)
+{
+	return delete_derived(db, district_id, tool_id, statement_id);
+}
+
+enum eb_err activity_mastery_replay(struct db *db, int64_t district_id, const char *sid)
+{
+	enum eb_err rc = db_execute(db,
+				    "DELETE FROM mastery_state WHERE district_id = ?1 AND"
+				    " student_sourced_id = ?2",
+				    DB_ARGS(DB_INT(district_id), DB_TEXT(sid)), NULL);
+	if (!rc)
+		rc = db_execute(db,
+				"DELETE FROM mastery_student WHERE district_id = ?1 AND"
+				" student_sourced_id = ?2",
+				DB_ARGS(DB_INT(district_id), DB_TEXT(sid)), NULL);
+	if (rc)
+		return rc;
+	struct arena a;
+	arena_init(&a);
+	struct ev {
+		int64_t tool_id, at;
+		int correct;
+		char *standard, *item;
+	};
+	struct ev *evs = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st;
+	if ((rc = db_query(db,
+			   "SELECT tool_id, standard_code, item_id, correct, occurred_at"
+			   " FROM learning_event WHERE district_id = ?1 AND student_sourced_id = ?2"
+			   " AND correct IS NOT NULL AND standard_code IS NOT NULL"
+			   " ORDER BY occurred_at, id",
+			   DB_ARGS(DB_INT(district_id), DB_TEXT(sid)), &st)))
+		goto out;
+	while (db_next(st)) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			struct ev *ne = arena_alloc(&a, nc * sizeof *ne);
+			if (!ne) {
+				db_fail(st, EB_ENOMEM);
+				break;
+			}
+			if (n)
+				memcpy(ne, evs, n * sizeof *ne);
+			evs = ne;
+			cap = nc;
+		}
+		evs[n].tool_id = db_col_int(st, 0);
+		evs[n].standard = db_col_dup(st, 1, &a);
+		evs[n].item = db_col_dup(st, 2, &a);
+		evs[n].correct = (int)db_col_int(st, 3);
+		evs[n].at = db_col_int(st, 4);
+		n++;
+	}
+	if ((rc = db_done(st)))
+		goto out;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = mastery_record(db, district_id, sid, evs[i].standard, evs[i].tool_id,
+				    evs[i].item, evs[i].correct, evs[i].at);
+out:
+	arena_free(&a);
+	return rc;
+}
+
 /* A quarantined event as activity_rematch reads it back. */
 struct requeued {
 	int64_t id, tool_id;

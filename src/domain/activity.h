@@ -125,6 +125,17 @@ struct learning_event_in {
 enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, bool *quarantined);
 
+/* Removes the learning events and quarantine rows that carry statement_id
+ * (a source's re-sent record replacing what it gave before). The student's
+ * mastery is not replayed: call activity_mastery_replay after. */
+enum eb_err activity_events_forget(struct db *db, int64_t district_id, int64_t tool_id,
+				   const char *statement_id);
+
+/* Replays the student's evidence left (every tool's learning events with a
+ * standard and a correct/incorrect, by time) into a fresh mastery state:
+ * after events were removed. Caller owns the transaction. */
+enum eb_err activity_mastery_replay(struct db *db, int64_t district_id, const char *sid);
+
 /* Retries every quarantined event of the district (after roster or mapping
  * changes) in one transaction; *matched (optional) counts events moved into
  * learning_event. */

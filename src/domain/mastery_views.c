@@ -128,7 +128,8 @@ enum eb_err mastery_evidence_trail(struct db *db, int64_t district_id, const cha
 	*n = 0;
 	return db_get_rows(
 		db,
-		"SELECT coalesce(t.name, 'tool ' || e.tool_id), e.item_id, e.standard_code,"
+		"SELECT coalesce(t.name, CASE WHEN e.tool_id = 0 THEN 'District gradebook'"
+		" ELSE 'tool ' || e.tool_id END), e.item_id, e.standard_code,"
 		" e.correct, e.occurred_at FROM learning_event e LEFT JOIN tool t"
 		" ON t.id = e.tool_id AND t.district_id = e.district_id WHERE e.district_id = ?1"
 		" AND e.student_sourced_id = ?2 AND e.correct IS NOT NULL"

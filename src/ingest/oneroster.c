@@ -17,6 +17,7 @@
 #include "domain/activity.h"
 #include "domain/import_log.h"
 #include "domain/roster.h"
+#include "ingest/oneroster_gradebook.h"
 #include "store/db.h"
 
 /* ---- the column tables ---- */
@@ -692,7 +693,9 @@ static void read_manifest(struct imp *im, struct oneroster_file *mf)
 			continue;
 		}
 		if (i == NDEFS) {
-			if (mode != OR_ABSENT)
+			char gbname[64]; /* Gradebook files: read by import_gradebook */
+			snprintf(gbname, sizeof gbname, "%.*s.csv", (int)(k.n - 5), k.p + 5);
+			if (mode != OR_ABSENT && !gradebook_csv_name(gbname))
 				rep_note(rep,
 					 "%s: %.*s is %s, but edbridge does not use that file; "
 					 "ignored",
@@ -1438,6 +1441,77 @@ static void imp_free(struct imp *im)
 	arena_free(&im->a);
 }
 
+/* One Gradebook line "FILE:LINE: field: reason" as a set-aside row of the
+ * report (lenient mode: the history page and exit status show it), else
+ * a note. */
+static void gradebook_aside(struct oneroster_report *rep, bool lenient, const char *prefix, char *l)
+{
+	char *f = strstr(l, ": "); /* FILE:LINE|: field: reason */
+	char *r = f ? strstr(f + 2, ": ") : NULL;
+	char *c = f; /* after the last ':' before f: LINE */
+	while (c && c > l && c[-1] != ':')
+		c--;
+	int64_t line = 0;
+	bool ok = lenient && r && c && c > l + 1;
+	if (ok) {
+		*f = '\0';
+		ok = cstr_to_i64(c, 0, INT32_MAX, &line) == EB_OK;
+		*f = ':';
+	}
+	if (!ok) {
+		rep_note(rep, "%s%s", prefix, l);
+		return;
+	}
+	c[-1] = *f = *r = '\0';
+	char *reason = arena_printf(&rep->arena, "%s%s", prefix, r + 2);
+	if (reason)
+		rep_aside(rep, l, (size_t)line, f + 2, str_from(""), reason);
+}
+
+/* The Gradebook files of a 1.2 package (docs/gradebook.md), in the
+ * import's transaction. A refused Gradebook file (nothing of it stored)
+ * refuses a strict import (EB_EPARSE, its errors in rep); a lenient one
+ * goes on without it, each error a set-aside row. The records the
+ * Gradebook sets aside are set-aside rows too (notes in strict mode). */
+static enum eb_err import_gradebook(struct db *db, int64_t district, struct oneroster_file *files,
+				    size_t n, bool lenient, struct oneroster_report *rep)
+{
+	struct buf errs, lines;
+	buf_init(&errs, 1 << 16);
+	buf_init(&lines, 1 << 16);
+	struct gradebook_report gr = { .out = &lines };
+	enum eb_err rc = oneroster_gradebook_import(db, district, 0, files, n, &errs, &gr);
+	for (char *p = errs.len ? (char *)buf_cstr(&errs) : NULL, *e; p && *p; p = e + 1) {
+		if (!(e = strchr(p, '\n')))
+			break;
+		*e = '\0';
+		if (lenient)
+			gradebook_aside(rep, true,
+					"Gradebook files refused, nothing of them stored: ", p);
+		else
+			rep_error(rep, "%s", p);
+	}
+	if (rc == EB_EPARSE && lenient)
+		rc = EB_OK;
+	if (rc == EB_OK && (gr.items || gr.results || gr.items_deleted || gr.results_deleted ||
+			    gr.unchanged || gr.set_aside)) {
+		rep_note(rep,
+			 "gradebook: %zu line items, %zu results stored (%zu unchanged), %zu "
+			 "learning events, %zu set aside",
+			 gr.items, gr.results, gr.unchanged, gr.events, gr.set_aside);
+		for (char *p = lines.len ? (char *)buf_cstr(&lines) : NULL, *e; p && *p;
+		     p = e + 1) {
+			if (!(e = strchr(p, '\n')))
+				break;
+			*e = '\0';
+			gradebook_aside(rep, lenient, "", p);
+		}
+	}
+	buf_free(&errs);
+	buf_free(&lines);
+	return rc;
+}
+
 /* ---- rows waiting for a parent (lenient) ---- */
 
 /* Every reference of a row as [kind, sourcedId] pairs (agents left out:
@@ -1826,7 +1900,8 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 				rep_error(rep, "%s:1:1: file: two manifest files in the input", b);
 			manifest = &files[i];
 		} else if (fi == -1) {
-			rep_note(rep, "%s: not a file edbridge reads; ignored", b);
+			if (!gradebook_csv_name(b))
+				rep_note(rep, "%s: not a file edbridge reads; ignored", b);
 		} else if (im->fs[fi].f) {
 			rep_error(rep, "%s:1:1: file: %s appears twice in the input", b,
 				  filedefs[fi].name);
@@ -1958,6 +2033,12 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 						   &rep->guardians_deleted)))
 			goto dberr;
 		rep->guardians_synced = true;
+	}
+	if ((rc = import_gradebook(db, district, files, n, im->lenient, rep))) {
+		db_rollback(db);
+		if (rc == EB_EPARSE)
+			goto rejected;
+		goto dberr;
 	}
 	char *sum = summary(rep);
 	if ((rc = record_run(im, source, started, true, sum ? sum : "")))
@@ -2386,4 +2467,29 @@ enum eb_err oneroster_import_zip_opts(struct db *db, int64_t district_id, const 
 	enum eb_err rc = load_zip_archive(z, source, len, &files, &n, rep);
 	zip_discard(z); /* read-only: frees the archive and its source */
 	return import_loaded(db, district_id, source, rc, files, n, opts, rep);
+}
+
+enum eb_err oneroster_load_path(const char *path, struct oneroster_file **files, size_t *n,
+				struct oneroster_report *rep)
+{
+	struct stat st;
+	*files = NULL;
+	*n = 0;
+	if (stat(path, &st)) {
+		rep_error(rep, "%s:0:0: path: %s", path, strerror(errno));
+		return EB_EIO;
+	}
+	enum eb_err rc = S_ISDIR(st.st_mode) ? load_dir(path, files, n, rep)
+					     : load_zip(path, (uint64_t)st.st_size, files, n, rep);
+	if (rc) {
+		free_files(*files, *n);
+		*files = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void oneroster_files_free(struct oneroster_file *files, size_t n)
+{
+	free_files(files, n);
 }

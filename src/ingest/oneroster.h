@@ -169,6 +169,14 @@ enum eb_err oneroster_import_path(struct db *db, int64_t district_id, const char
 enum eb_err oneroster_import_zip(struct db *db, int64_t district_id, const void *zip, size_t len,
 				 const char *source, struct oneroster_report *rep);
 
+/* Reads the CSV files of a folder or a .zip with the limits of
+ * oneroster_import_path, without importing them (the Gradebook-only import
+ * reads its package this way). *files: free with oneroster_files_free;
+ * nothing to free on an error (a message in rep). */
+enum eb_err oneroster_load_path(const char *path, struct oneroster_file **files, size_t *n,
+				struct oneroster_report *rep);
+void oneroster_files_free(struct oneroster_file *files, size_t n);
+
 /* The most CSV bytes one import may hold: ONEROSTER_MAX_TOTAL, or a quarter
  * of the machine's memory when that is less. */
 uint64_t oneroster_max_total(void);

@@ -22,7 +22,8 @@ Switches (attributes of OneRosterServer, change them while it runs):
   slow_ms       sleep before each data answer
   retry_after   Retry-After seconds on the 500s (None: no header)
 Counters: requests (list of (path, query)), token_requests, fails_sent.
-Data: set(collection, obj) adds or replaces an object (bench and delta tests);
+Data: set(collection, obj) adds or replaces an object (bench and delta tests; the
+Gradebook's lineItems and results are served under /ims/oneroster/gradebook/v1p2/);
 collections maps name -> list of objects.
 
 As a program (bench, manual runs):
@@ -49,6 +50,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 COLLECTIONS = ["orgs", "academicSessions", "courses", "classes", "users", "enrollments",
                "demographics"]
 DEFAULT_DLM = "2024-01-01T00:00:00Z"
+# the Gradebook service (1.2): collections added with set("lineItems", obj) ...
+GRADEBOOK_PREFIX = "/ims/oneroster/gradebook/v1p2"
 
 
 def read_csv_set(path):
@@ -320,9 +323,12 @@ class OneRosterServer:
                 if not ok:
                     return self.reply(401, {"imsx_codeMajor": "failure",
                                             "imsx_description": "token expired or unknown"})
-                if not u.path.startswith(srv.prefix + "/"):
+                if u.path.startswith(GRADEBOOK_PREFIX + "/"):
+                    name = u.path[len(GRADEBOOK_PREFIX) + 1:]
+                elif u.path.startswith(srv.prefix + "/"):
+                    name = u.path[len(srv.prefix) + 1:]
+                else:
                     return self.reply(404, {"imsx_codeMajor": "failure"})
-                name = u.path[len(srv.prefix) + 1:]
                 if name not in srv.collections and name not in srv.rendered:
                     return self.reply(404, {"imsx_codeMajor": "failure"})
                 try:
