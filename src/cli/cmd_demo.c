@@ -16,6 +16,7 @@
 #include "cli/demo_observations.h"
 #include "cli/demo_lti_services.h"
 #include "cli/demo_devices.h"
+#include "cli/demo_imports.h"
 #include "cli/demo_plans.h"
 #include "cli/demo_roster_sync.h"
 #include "cli/demo_teams.h"
@@ -520,6 +521,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 	}
 	if (!rc) /* intervention and learning plans (issue 12) */
 		rc = demo_plans(db, d, sim_learning_week_day(l, 4));
+	if (!rc) /* the import history (issue 17): a delta with rows set aside */
+		rc = demo_imports(db, d);
 	if (!rc) /* known fixes per tool (issue 14, h14-kb) */
 		rc = demo_kb(db, d);
 	if (!rc) /* devices (issue 14) */

@@ -304,6 +304,7 @@ struct imp {
 	struct hashset linked[ROSTER_KIND_COUNT];  /* linked by this import */
 	bool linked_people;
 	enum eb_err wait_rc; /* the first failure to store a waiting row */
+	bool soft_pending;   /* an optional parent is missing: a final pass records it */
 };
 
 static enum eb_err waiting_store(struct imp *im, struct fstate *fs, uint32_t *row,
@@ -1177,9 +1178,20 @@ static bool check_refs(struct imp *im, struct fstate *fs, bool final)
 			continue;
 		struct arena *a = &im->rep->arena;
 		if (seen.deleted.n) {
-			row_bad(im, fs, row, line, seen.col_deleted, seen.field_deleted,
-				"%s is %s that this import deletes", show(a, seen.deleted),
-				kind_a[seen.kind_deleted]);
+			/* set aside, and a stored copy goes with its parent: nothing
+			 * stored may point at a deleted row */
+			const char *why =
+				arena_printf(a,
+					     "%s is %s that this import deletes; the row "
+					     "is left out (a stored copy is deleted with it)",
+					     show(a, seen.deleted), kind_a[seen.kind_deleted]);
+			rep_aside(im->rep, fs->f->name, line, seen.field_deleted,
+				  row_val(fs, row, 0), why ? why : "its parent is deleted");
+			row[1] = ST_DELETE;
+			struct str sid = row_val(fs, row, 0);
+			int32_t v;
+			if (sid.n && hs_get(&fs->ids, sid, &v) && ((uint32_t)v >> 2) == row[0])
+				hs_set(&fs->ids, sid, (int32_t)((row[0] << 2) | ST_DELETE));
 			marked = true;
 		} else if (seen.unknown.n) {
 			const char *wf = arena_printf(a, "%s %s", kind_what[seen.kind_unknown],
@@ -1192,7 +1204,9 @@ static bool check_refs(struct imp *im, struct fstate *fs, bool final)
 				im->wait_rc =
 					waiting_store(im, fs, row, wf ? wf : "a parent", false);
 			marked = true;
-		} else if (seen.soft.n && final) {
+		} else if (seen.soft.n && !final) {
+			im->soft_pending = true; /* recorded by the final pass */
+		} else if (seen.soft.n) {
 			const char *wf =
 				arena_printf(a, "%s %s (the row is applied; the link waits)",
 					     kind_what[seen.kind_soft], show(a, seen.soft));
@@ -1890,7 +1904,7 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 				more |= check_refs(im, &im->fs[i], final);
 		if (rep->nerrors_total || im->wait_rc || final)
 			break;
-		if (!more)
+		if (!more && im->soft_pending)
 			final = more = true; /* once more, to record the waiting links */
 	}
 	if ((rc = im->wait_rc))

@@ -146,6 +146,8 @@ const struct route routes[] = {
 	{ "GET", "/sso/:provider/callback", page_sso_callback, 0, ROUTE_PUBLIC, "single sign-on: back from the provider" },
 	{ "GET", "/admin/import", page_admin_import_form, ADMIN, 0, "roster upload form" },
 	{ "POST", "/admin/import", page_admin_import, ADMIN, 0, "upload a OneRoster .zip" },
+	{ "GET", "/admin/imports", page_admin_imports, ADMIN, 0, "roster import history (audited)" },
+	{ "GET", "/admin/imports/:id", page_admin_import_run, ADMIN, 0, "one import's report (audited; ?format=csv: the rows set aside)" },
 	{ "GET", "/admin/roster-sync", page_admin_roster_sync, ADMIN, 0, "roster sync from the SIS: sources and last runs" },
 	{ "POST", "/admin/roster-sync/:id/run", page_admin_roster_sync_run, ADMIN, 0, "sync a saved OneRoster source now (audited)" },
 	{ "GET", "/admin/audit", page_admin_audit, ADMIN, 0, "audit log", NAV(70, "Audit log") },

@@ -1,4 +1,5 @@
-"""Roster upload through the browser: the same importer, all or nothing."""
+"""Roster upload through the browser: the same importer (lenient, or all or
+nothing when ticked), the large-removal guard and its checkbox."""
 import io
 import os
 import uuid
@@ -39,8 +40,10 @@ class Upload(TempDir):
         run("user", "add", "--login", "admin", "--role", "district_admin", db=self.db,
             input=PASSWORD + "\n")
 
-    def post_zip(self, c, payload, csrf=True):
-        body, ct = multipart({"csrf": c.csrf} if csrf else {}, "roster.zip", payload)
+    def post_zip(self, c, payload, csrf=True, **flags):
+        fields = {"csrf": c.csrf} if csrf else {}
+        fields.update(flags)
+        body, ct = multipart(fields, "roster.zip", payload)
         return c.request("POST", "/admin/import", body=body, headers={"Content-Type": ct})
 
     def test_upload_imports_and_bad_upload_changes_nothing(self):
@@ -49,7 +52,7 @@ class Upload(TempDir):
             c.login("admin")
             self.assertEqual(c.get("/admin/import").status, 200)
             bad = fixture_zip({"enrollments.csv": lambda d: d.replace("cls-a2-3,sch-a2,stu-3", "cls-nope,sch-a2,stu-3")})
-            r = self.post_zip(c, bad)
+            r = self.post_zip(c, bad, strict="1")
             self.assertEqual(r.status, 400)
             self.assertIn("enrollments.csv:", r.text)
             self.assertIn("cls-nope", r.text)
@@ -65,3 +68,30 @@ class Upload(TempDir):
             self.assertIn("import", c.get("/admin/audit?subject_type=roster").text)
             r = self.post_zip(c, b"not a zip at all")
             self.assertEqual(r.status, 400)
+
+    def test_lenient_upload_and_the_large_removal_checkbox(self):
+        with Server(self.db) as srv:
+            c = srv.client()
+            c.login("admin")
+            c.get("/admin/import")
+            bad = fixture_zip({"enrollments.csv": lambda d: d.replace("cls-a2-3,sch-a2,stu-3", "cls-nope,sch-a2,stu-3")})
+            r = self.post_zip(c, bad)
+            self.assertEqual(r.status, 200, r.text[:500])
+            self.assertIn("some rows were set aside or wait", r.text)
+            self.assertIn("Birch Elementary", c.get("/schools").text)
+            r = c.get("/admin/imports")
+            self.assertIn("upload roster.zip", r.text)
+            self.assertIn("admin", r.text)
+            self.assertIn("cls-nope", c.get("/admin/imports/1").text)
+            # a truncated export: one of the two schools' classes lost
+            def cut(d):
+                lines = d.splitlines(True)
+                return "".join(lines[:2])
+            c.get("/admin/import")
+            r = self.post_zip(c, fixture_zip({"classes.csv": cut}))
+            self.assertEqual(r.status, 409, r.text[:500])
+            self.assertIn("Allow a large removal", r.text)
+            self.assertIn("would remove", r.text)
+            c.get("/admin/import")
+            r = self.post_zip(c, fixture_zip({"classes.csv": cut}), allow_large_removal="1")
+            self.assertIn(r.status, (200,), r.text[:800])

@@ -45,6 +45,11 @@ MATRIX = {
     "/admin/users":        [A, F, F, F, F, F, F, F, F, F, A, L],
     "/admin/users/1":      [A, F, F, F, F, F, F, F, F, F, N, L],
     "/admin/audit":        [A, F, F, F, F, F, F, F, F, F, A, L],
+    # the roster import history (issue 17, h17-roster): district admins; run 1 is
+    # the fixture's import into district 1
+    "/admin/imports":      [A, F, F, F, F, F, F, F, F, F, A, L],
+    "/admin/imports/1":    [A, F, F, F, F, F, F, F, F, F, N, L],
+    "/admin/imports/1?format=csv": [A, F, F, F, F, F, F, F, F, F, N, L],
     "/admin/import":       [A, F, F, F, F, F, F, F, F, F, A, L],
     "/admin/district":     [A, F, F, F, F, F, F, F, F, F, A, L],
     # family messages (issue 13, h13-deliver): settings, reach, the opt-out link
@@ -325,6 +330,7 @@ PATTERN_PATHS = {
     "/observations/:id/tally": "/observations/1/tally",
     "/teams/:id": "/teams/1",
     "/meetings/:id": "/meetings/1",
+    "/admin/imports/:id": "/admin/imports/1",
 }
 
 # root redirects the logged-in to /home (303) and anonymous to /login (303)

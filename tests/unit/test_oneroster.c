@@ -904,6 +904,150 @@ static void test_shared_samples(void **state)
 	}
 }
 
+/* ---- lenient mode and the guard (issue 17): the _opts calls ---- */
+
+static enum eb_err run_opts(struct fx *f, int which, const char *text,
+			    const struct oneroster_options *o, struct oneroster_report *rep)
+{
+	struct oneroster_file files[FX_COUNT];
+	size_t n = fx_files(files, which, text);
+	oneroster_report_init(rep);
+	return oneroster_import_files_opts(f->db, f->d, files, n, o, rep);
+}
+
+static void test_lenient_sets_aside_and_waits(void **state)
+{
+	struct fx *f = *state;
+	struct oneroster_report rep;
+	struct oneroster_options o = { 0 }; /* zeroed: lenient, guard at 10 % */
+	/* a bad enum (set aside), an unknown class (waiting), an enrollment of the
+	 * set-aside user (waiting for it), a CSV line with too many fields */
+	const char *enr = "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,"
+			  "userSourcedId,role,primary,beginDate,endDate\n"
+			  "e1,,,k1,s1,u-t1,teacher,true,,\n"
+			  "e2,,,k9,s1,u-s1,student,false,,\n"
+			  "e3,,,k1,s1,u-s1,pupil,false,,\n"
+			  "e4,,,k1,s1,u-s1,student,false,,,extra\n";
+	assert_int_equal(run_opts(f, FX_ENROLLMENTS, enr, &o, &rep), EB_OK);
+	assert_int_equal(rep.nerrors_total, 0);
+	assert_int_equal(rep.naside, 2);
+	assert_string_equal(rep.aside[0].file, "enrollments.csv");
+	assert_int_equal(rep.aside[0].line, 4);
+	assert_string_equal(rep.aside[0].field, "role");
+	assert_string_equal(rep.aside[0].sourced_id, "e3");
+	assert_non_null(strstr(rep.aside[0].reason, "'pupil' is not one of"));
+	assert_int_equal(rep.aside[1].line, 5);
+	assert_string_equal(rep.aside[1].field, "csv");
+	assert_int_equal(rep.nwaiting, 1);
+	assert_string_equal(rep.waiting[0].sourced_id, "e2");
+	assert_string_equal(rep.waiting[0].waits_for, "class 'k9'");
+	assert_false(rep.waiting[0].linked);
+	assert_int_equal(count_of(&rep, "enrollments.csv")->added, 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM enrollment"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM roster_waiting"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM import_row WHERE kind='aside'"), 2);
+	assert_int_equal(q1(f->db, "SELECT n_aside*10+n_waiting FROM import_run"), 21);
+	oneroster_report_free(&rep);
+
+	/* the class arrives: e2 is linked, the set-aside and stored rows stay */
+	const char *cls =
+		"sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+		"classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,"
+		"periods\n"
+		"k1,,,Algebra I - P1,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n"
+		"k2,,,Biology - P2,09,c2,BIO-2,Scheduled,R102,s1,t1,,,2\n"
+		"k9,,,Chemistry,10,c2,CHM-1,scheduled,R103,s1,t1,,,3\n";
+	struct oneroster_file files[2] = {
+		{ "manifest.csv", "propertyName,value\noneroster.version,1.1\nfile.classes,delta\n",
+		  0 },
+		{ "classes.csv", (char *)cls, strlen(cls) },
+	};
+	files[0].len = strlen(files[0].data);
+	oneroster_report_init(&rep);
+	/* the delta needs status: add it */
+	const char *cls_delta = "sourcedId,status,dateLastModified,title,grades,courseSourcedId,"
+				"classCode,classType,location,schoolSourcedId,termSourcedIds\n"
+				"k9,active,,Chemistry,10,c2,CHM-1,scheduled,R103,s1,t1\n";
+	files[1].data = (char *)cls_delta;
+	files[1].len = strlen(cls_delta);
+	assert_int_equal(oneroster_import_files_opts(f->db, f->d, files, 2, &o, &rep), EB_OK);
+	assert_int_equal(rep.nlinked, 1);
+	assert_int_equal(rep.nwaiting, 1);
+	assert_true(rep.waiting[0].linked);
+	assert_string_equal(rep.waiting[0].sourced_id, "e2");
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM enrollment WHERE sourced_id='e2' AND"
+				   " class_sourced_id='k9'"),
+			 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM roster_waiting"), 0);
+	oneroster_report_free(&rep);
+}
+
+static void test_lenient_inactive_and_deleted_parent(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	struct oneroster_report rep;
+	struct oneroster_options o = { .allow_large_removal = true };
+	/* class k2 inactive (1.0): read as tobedeleted; its stored enrollments
+	 * e4, e5 in the same file are set aside and deleted with it */
+	const char *cls =
+		"sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+		"classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,"
+		"periods\n"
+		"k1,,,Algebra I - P1,09,c1,ALG1-1,scheduled,R101,s1,t1,,,1\n"
+		"k2,inactive,,Biology - P2,09,c2,BIO-2,Scheduled,R102,s1,t1,,,2\n";
+	assert_int_equal(run_opts(f, FX_CLASSES, cls, &o, &rep), EB_OK);
+	assert_int_equal(count_of(&rep, "classes.csv")->deleted, 1);
+	assert_int_equal(rep.naside, 2);
+	assert_string_equal(rep.aside[0].sourced_id, "e4");
+	assert_non_null(strstr(rep.aside[0].reason, "'k2' is a class that this import deletes"));
+	assert_int_equal(count_of(&rep, "enrollments.csv")->deleted, 2);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM enrollment WHERE class_sourced_id='k2'"),
+			 0);
+	bool warned = false;
+	for (size_t i = 0; i < rep.nnotes; i++)
+		warned |= strstr(rep.notes[i], "status inactive") != NULL;
+	assert_true(warned);
+	oneroster_report_free(&rep);
+	/* strict: inactive is still an error */
+	struct oneroster_options so = { .strict = true, .allow_large_removal = true };
+	assert_int_equal(run_opts(f, FX_CLASSES, cls, &so, &rep), EB_EPARSE);
+	assert_non_null(strstr(rep.errors[0], "inactive is OneRoster 1.0"));
+	oneroster_report_free(&rep);
+}
+
+static void test_large_removal_guard(void **state)
+{
+	struct fx *f = *state;
+	import_ok(f);
+	int64_t before = roster_rows(f->db);
+	struct oneroster_report rep;
+	struct oneroster_options o = { 0 };
+	/* a truncated users.csv: 1 of the 2 students left out of the full set */
+	const char *users =
+		"sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,"
+		"givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,"
+		"password\n"
+		"u-t1,,,TRUE,s1,teacher,tkim,,Tara,Kim,,T1,tkim@x.org,,,,,\n"
+		"u-s1,,,true,s1,student,ann,,Ann,Lee,,S1,,,,u-g1,09,\n"
+		"u-g1,,,true,s1,parent,gl,,Grace,Lee,,,,,,,,\n"
+		"u-g2,,,true,s1,guardian,hd,,Hector,Diaz,,,,,,,,\n";
+	assert_int_equal(run_opts(f, FX_USERS, users, &o, &rep), EB_ECONFLICT);
+	assert_true(rep.removal_stopped);
+	assert_int_equal(rep.nremovals, 2); /* students, and the enrollments e3, e5 */
+	assert_string_equal(rep.removals[0].what, "students");
+	assert_int_equal(rep.removals[0].remove, 1);
+	assert_int_equal(rep.removals[0].stored, 2);
+	assert_int_equal(roster_rows(f->db), before);
+	assert_int_equal(q1(f->db, "SELECT ok FROM import_run ORDER BY id DESC LIMIT 1"), 0);
+	oneroster_report_free(&rep);
+	/* a higher limit lets it through */
+	o.removal_limit = 0.9;
+	assert_int_equal(run_opts(f, FX_USERS, users, &o, &rep), EB_OK);
+	assert_int_equal(count_of(&rep, "users.csv")->deleted, 1);
+	oneroster_report_free(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -938,6 +1082,9 @@ int main(void)
 		T(test_zip_entry_larger_than_stated),
 		T(test_fixture_sets),
 		T(test_shared_samples),
+		T(test_lenient_sets_aside_and_waits),
+		T(test_lenient_inactive_and_deleted_parent),
+		T(test_large_removal_guard),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

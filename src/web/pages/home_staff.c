@@ -1154,6 +1154,8 @@ static void admin_write(struct home_ctx *h, void *state)
 	}
 	html_raw(b, " &middot; ");
 	link(b, "/admin/import", "Import the roster");
+	html_raw(b, " &middot; ");
+	link(b, "/admin/imports", "Import history");
 	html_raw(b, "</dd><dt>Sign-in</dt><dd>");
 	html_textf(b, "%lld locked account%s", (long long)s->f.locked_accounts,
 		   s->f.locked_accounts == 1 ? "" : "s");

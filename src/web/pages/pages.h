@@ -165,6 +165,9 @@ void page_admin_district_save(struct http_request *req);
 /* import.c */
 void page_admin_import_form(struct http_request *req);
 void page_admin_import(struct http_request *req);
+/* import_history.c: /admin/imports and /admin/imports/:id (issue 17) */
+void page_admin_imports(struct http_request *req);
+void page_admin_import_run(struct http_request *req);
 /* roster_sync.c: OneRoster REST sources, "Sync now" and the last runs */
 void page_admin_roster_sync(struct http_request *req);
 void page_admin_roster_sync_run(struct http_request *req);
