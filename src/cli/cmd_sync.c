@@ -118,7 +118,8 @@ static int sync_oneroster(int argc, char **argv)
 		    "file, never from the command line. The import is lenient (bad rows set\n"
 		    "aside, listed) unless --strict; it stops before removing more than 10 %\n"
 		    "of the students, classes or enrollments unless --allow-large-removal.\n"
-		    "Exit status 1 when the sync failed, 3 when that guard stopped it.\n"))
+		    "Exit status 0 applied; 3 applied with rows set aside or waiting; 1 the\n"
+		    "sync failed or the guard stopped it (nothing applied).\n"))
 		return 0;
 	struct db *db = NULL;
 	struct buf secret = BUF_INIT;
@@ -234,10 +235,21 @@ static int sync_oneroster(int argc, char **argv)
 	}
 	oneroster_report_print(&rep, stdout, stderr);
 	print_result(&res, rc, why);
-	if (rc == EB_OK)
+	status = rc ? 1 : 0;
+	if (rc == EB_OK) {
 		printf("import_run: %lld (OneRoster %s, %s sync, %ld objects)\n",
 		       (long long)rep.run_id, rep.version, delta ? "delta" : "full", res.total);
-	status = rc == EB_ECONFLICT ? 3 : rc ? 1 : 0;
+		/* as `import oneroster`: 3 when rows were set aside or wait */
+		size_t waiting = 0;
+		for (size_t i = 0; i < rep.nwaiting; i++)
+			waiting += !rep.waiting[i].linked;
+		if (rep.naside || waiting) {
+			printf("imported with %zu row%s set aside and %zu waiting (exit status "
+			       "3)\n",
+			       rep.naside, rep.naside == 1 ? "" : "s", waiting);
+			status = 3;
+		}
+	}
 out:
 	vault_wipe(&secret);
 	oneroster_report_free(&rep);
