@@ -786,29 +786,6 @@ const char *http_query(struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-struct query_all {
-	struct http_kv *out;
-	int n, cap, seen;
-};
-
-static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-				 const char *value)
-{
-	(void)kind;
-	struct query_all *q = cls;
-	if (q->n < q->cap)
-		q->out[q->n++] = (struct http_kv){ key ? key : "", value };
-	q->seen++;
-	return MHD_YES;
-}
-
-int http_query_all(struct http_request *req, struct http_kv *out, int cap)
-{
-	struct query_all q = { out, 0, cap, 0 };
-	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_arg, &q);
-	return q.seen;
-}
-
 bool http_url_decode(char *s)
 {
 	char *w = s;

@@ -142,10 +142,6 @@ const char *http_cookie(struct http_request *req, const char *name);
 const char *http_request_target(struct http_request *req, size_t cap);
 /* Query-string argument, URL-decoded; NULL if absent. */
 const char *http_query(struct http_request *req, const char *name);
-/* Every query-string argument in order of arrival (decoded; a value may be
- * NULL for "?a"): at most cap into out; returns how many there are (more
- * than cap when some did not fit). */
-int http_query_all(struct http_request *req, struct http_kv *out, int cap);
 /* Form field of an application/x-www-form-urlencoded body; NULL if absent. */
 const char *http_form(struct http_request *req, const char *name);
 /* All values of a repeated form field; returns the count (at most cap). */
