@@ -337,8 +337,8 @@ class Docs(TempDir):
             ("/xapi/activities/state?" + q(agent=self.agent, stateId="s"), "needs the parameter activityId"),
             ("/xapi/activities/state?" + q(activityId=self.act, stateId="s"), "needs the parameter agent"),
             ("/xapi/activities/state?" + q(activityId=self.act, agent=self.agent), "needs the parameter stateId"),
-            (self.state(color="red"), "does not take the parameter color"),
-            (self.state(since="2020-01-01T00:00:00Z"), "does not take the parameter since"),
+            (self.state(color="red"), "unknown parameter color"),
+            (self.state(since="2020-01-01T00:00:00Z"), "since is not allowed with PUT"),
             (self.state(registration="not-a-uuid"), "registration: must be a UUID"),
             ("/xapi/activities/state?" + q(activityId="not an iri", agent=self.agent, stateId="s"),
              "activityId: must be an IRI"),
@@ -347,9 +347,9 @@ class Docs(TempDir):
             ("/xapi/activities/state?" + q(activityId=self.act, agent={"mbox": "a@b"}, stateId="s"),
              "mbox"),
             ("/xapi/activities/state?" + q(activityId=self.act, agent=self.agent, stateId="s") +
-             "&stateId=t", "given twice"),
+             "&stateId=t", "given more than once"),
             ("/xapi/activities/profile?" + q(activityId=self.act, profileId="p", agent=self.agent),
-             "does not take the parameter agent"),
+             "unknown parameter agent"),
             ("/xapi/agents/profile?" + q(profileId="p"), "needs the parameter agent"),
         ]
         for path, why in cases:
