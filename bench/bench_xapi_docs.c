@@ -153,7 +153,8 @@ int main(void)
 	struct tool_form tf = { .name = "Bench Player" };
 	tools_defaults(&t);
 	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) ||
-	    district_create(db, "Bench District", &d) || tools_validate(db, d, &tf, &t, why, sizeof why) ||
+	    district_create(db, "Bench District", &d) ||
+	    tools_validate(db, d, &tf, &t, why, sizeof why) ||
 	    tools_create(db, d, &t, TOOL_UNDER_REVIEW, 0, &who, "bench", &tool_id) ||
 	    tools_cred_create(db, d, tool_id, TOOL_CRED_XAPI, &who, &cred, key, secret)) {
 		printf("xapi_docs: setup failed\n");

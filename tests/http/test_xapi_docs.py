@@ -326,6 +326,10 @@ class Docs(TempDir):
         self.assertEqual(self.req("GET", self.state()).status, 200)
         r = self.c.request("GET", self.state(), None, {"X-Experience-API-Version": V1})
         self.assertEqual(r.status, 401)
+        self.assertEqual(r.header("X-Experience-API-Version"), V1)
+        r = self.c.request("PUT", self.state(), b"{}", {"X-Experience-API-Version": V2})
+        self.assertEqual(r.status, 401)
+        self.assertEqual(r.header("X-Experience-API-Version"), V2)
 
     # ---- bad input -------------------------------------------------------
 
