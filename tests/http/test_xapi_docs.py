@@ -269,6 +269,30 @@ class Docs(TempDir):
         self.assertEqual(r.status, 204, r.text)
         self.assertEqual(json.loads(self.req("GET", self.aprof()).body), {"v": 3})
 
+    def test_concurrent_writers_with_the_same_if_match_only_one_wins(self):
+        """Concurrency control exists 'to prevent lost edits': of writers that
+        all send If-Match with the same ETag at once, one succeeds and the rest
+        get 412 Precondition Failed (the check and the write are one
+        transaction)."""
+        import threading
+        self.req("PUT", self.aprof("race"), {"v": 0})
+        tag = self.req("GET", self.aprof("race")).header("ETag")
+        statuses = []
+
+        def write(i):
+            c = self.srv.client()
+            r = c.request("PUT", self.aprof("race"), json.dumps({"v": i}),
+                          {"Authorization": self.auth, "X-Experience-API-Version": V1,
+                           "Content-Type": "application/json", "If-Match": tag})
+            statuses.append(r.status)
+
+        threads = [threading.Thread(target=write, args=(i + 1,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(statuses), [204] + [412] * 7)
+
     def test_if_match_on_a_missing_document_fails_with_412(self):
         """If-Match (RFC 2616/7232): no current representation, no match: 412."""
         r = self.req("PUT", self.aprof("absent"), {"v": 1}, If_Match=etag(b"x"))
