@@ -29,7 +29,7 @@ class Alternate(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def setUp(self):
-        self.tid, self.creds = credentials(self.db, "App " + self._testMethodName[:40])
+        self.tid, self.creds = credentials(self.db, "App " + self._testMethodName[-60:])
         self.auth = basic(self.creds)["Authorization"]
 
     def alt(self, c, method, resource, fields, query=None, headers=None, http_method="POST"):

@@ -8,6 +8,7 @@
 
 #include "domain/tools.h"
 #include "ingest/caliper.h"
+#include "ingest/xapi_attach.h"
 #include "ingest/xapi.h"
 #include "ingest/xapi_query.h"
 #include "ingest/xapi_store.h"
@@ -176,7 +177,17 @@ void api_xapi_statements_get(struct http_request *req)
 	};
 	xapi_get(req->db, who.district_id, who.tool_id, &p,
 		 http_header(req, "X-Experience-API-Version"), &r);
+	char multipart[80] = "";
+	if (r.rc == EB_OK && p.attachments && strcmp(p.attachments, "true") == 0) {
+		enum eb_err rc = xapi_attach_answer(req->db, who.district_id, who.tool_id, &r,
+						    multipart, sizeof multipart);
+		if (rc)
+			xapi_result_fail(&r, rc, "reading the attachments failed: %s",
+					 eb_strerror(rc));
+	}
 	send_xapi(req, &r);
+	if (multipart[0] && req->status == 200)
+		req->content_type = arena_strdup(&req->arena, multipart);
 }
 
 /* The answer to a POST or PUT once its statements are written (or not). */
@@ -207,8 +218,9 @@ void api_xapi_statements_post(struct http_request *req)
 		return;
 	const char *body = body_or_empty(req, &len);
 	xapi_write_request(req,
-			   xapi_post_begin(who.district_id, who.tool_id, body, len,
-					   http_header(req, "X-Experience-API-Version"), &r),
+			   xapi_post_begin_ct(who.district_id, who.tool_id,
+					      http_header(req, "Content-Type"), body, len,
+					      http_header(req, "X-Experience-API-Version"), &r),
 			   &r);
 }
 
@@ -221,9 +233,10 @@ void api_xapi_statements_put(struct http_request *req)
 		return;
 	const char *body = body_or_empty(req, &len);
 	xapi_write_request(req,
-			   xapi_put_begin(who.district_id, who.tool_id,
-					  http_query(req, "statementId"), body, len,
-					  http_header(req, "X-Experience-API-Version"), &r),
+			   xapi_put_begin_ct(who.district_id, who.tool_id,
+					     http_query(req, "statementId"),
+					     http_header(req, "Content-Type"), body, len,
+					     http_header(req, "X-Experience-API-Version"), &r),
 			   &r);
 }
 
