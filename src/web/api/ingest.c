@@ -75,6 +75,16 @@ static bool auth_bearer(struct http_request *req, struct tool_identity *who)
 	return false;
 }
 
+bool api_xapi_auth(struct http_request *req, int64_t *district_id, int64_t *tool_id)
+{
+	struct tool_identity who;
+	if (!auth_basic(req, &who))
+		return false;
+	*district_id = who.district_id;
+	*tool_id = who.tool_id;
+	return true;
+}
+
 bool api_tool_admit(struct http_request *req, size_t *body_cap)
 {
 	struct tool_identity who;
