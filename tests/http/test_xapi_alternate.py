@@ -218,3 +218,36 @@ class Alternate(unittest.TestCase):
                 self.assertEqual(alt.status, direct.status, res + " " + alt.text)
                 if direct.status == 200:
                     self.assertEqual(json.loads(alt.text).keys(), json.loads(direct.text).keys())
+
+    def test_the_alternate_syntax_serves_the_document_resources_put_post_get_delete(self):
+        agent = json.dumps({"objectType": "Agent", "mbox": "mailto:alt@example.org"})
+        act = "http://example.org/act/alt"
+        where = {"activityId": act, "agent": agent, "stateId": "bookmark"}
+        with Server(self.db) as srv:
+            c = srv.client()
+            r = self.alt(c, "PUT", "activities/state",
+                         self.fields(content=json.dumps({"page": 3}), **where))
+            self.assertEqual(r.status, 204, r.text)
+            r = self.alt(c, "POST", "activities/state",
+                         self.fields(content=json.dumps({"seen": True}), **where))
+            self.assertEqual(r.status, 204, r.text)
+            r = self.alt(c, "GET", "activities/state", self.fields(**where))
+            self.assertEqual(r.status, 200, r.text)
+            self.assertEqual(json.loads(r.text), {"page": 3, "seen": True})
+            etag = r.header("ETag")
+            self.assertTrue(etag)
+            # If-Match as a form field is a header: a stale one is 412
+            r = self.alt(c, "PUT", "activities/profile",
+                         self.fields(activityId=act, profileId="p",
+                                     content=json.dumps({"v": 1}),
+                                     **{"If-None-Match": "*"}))
+            self.assertEqual(r.status, 204, r.text)
+            r = self.alt(c, "PUT", "activities/profile",
+                         self.fields(activityId=act, profileId="p",
+                                     content=json.dumps({"v": 2}),
+                                     **{"If-Match": '"' + "0" * 40 + '"'}))
+            self.assertEqual(r.status, 412, r.text)
+            r = self.alt(c, "DELETE", "activities/state", self.fields(**where))
+            self.assertEqual(r.status, 204, r.text)
+            r = self.alt(c, "GET", "activities/state", self.fields(**where))
+            self.assertEqual(r.status, 404, r.text)
