@@ -251,3 +251,29 @@ class Alternate(unittest.TestCase):
             self.assertEqual(r.status, 204, r.text)
             r = self.alt(c, "GET", "activities/state", self.fields(**where))
             self.assertEqual(r.status, 404, r.text)
+
+    def test_an_alternate_request_with_its_credentials_only_in_the_form_is_capped_at_1_mib(self):
+        """The credentials of such a request are read only with its body: an
+        unauthenticated sender cannot make the server read more than 1 MiB.
+        With them in a real header they are checked before the body (401)."""
+        import socket
+        with Server(self.db) as srv:
+            def head(extra):
+                with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as sock:
+                    sock.sendall(("POST /xapi/statements?method=POST HTTP/1.1\r\nHost: x\r\n"
+                                  f"Content-Type: {FORM}\r\n{extra}"
+                                  f"Content-Length: {(1 << 20) + 10}\r\n\r\n").encode())
+                    return sock.recv(4096).split(b"\r\n", 1)[0]
+            self.assertIn(b" 413 ", head(""))
+            self.assertIn(b" 401 ", head("Authorization: Basic eDp5\r\n"))
+            # a good header credential admits a larger form
+            c = srv.client()
+            batch = [statement(student=f"stu-{i % 3 + 1}") for i in range(1500)]
+            for s in batch:
+                s["object"]["definition"]["description"] = {"en-US": "x" * 700}
+            r = self.alt(c, "POST", "statements",
+                         {"X-Experience-API-Version": "1.0.3",
+                          "content": json.dumps(batch[:900])},
+                         headers={"Authorization": self.auth})
+            self.assertEqual(r.status, 200, r.text[:200])
+            self.assertEqual(self.count(c), 500)  # the first page of the 900
