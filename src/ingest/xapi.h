@@ -44,7 +44,42 @@ struct xapi_result {
 	size_t body_len;
 	char consistent_through[40]; /* X-Experience-API-Consistent-Through, "" if none */
 	const char *version;	     /* X-Experience-API-Version to answer with */
+	char last_modified[40];	     /* Last-Modified (an HTTP-date), "" if none */
 };
+
+/* The xAPI resources, for the checks they all share. */
+enum xapi_resource {
+	XAPI_RES_STATEMENTS,
+	XAPI_RES_STATE,		   /* /xapi/activities/state */
+	XAPI_RES_ACTIVITY_PROFILE, /* /xapi/activities/profile */
+	XAPI_RES_AGENT_PROFILE,	   /* /xapi/agents/profile */
+	XAPI_RES_ACTIVITIES,	   /* /xapi/activities */
+	XAPI_RES_AGENTS,	   /* /xapi/agents */
+	XAPI_RES_ABOUT,		   /* /xapi/about */
+};
+
+/* Checks the names of a request's query parameters, names[0..n) (URL-decoded,
+ * repeats included), against what resource res allows with method ("GET",
+ * "HEAD" (as GET), "PUT", "POST", "DELETE") in version v. Returns EB_OK, or
+ * EB_EINVAL with why (NUL-terminated, cut to cap) set to the first fault:
+ * "unknown parameter x", "x is not allowed with PUT", "x is given more than
+ * once", "method GET is not allowed on the statements resource". Only names
+ * are checked (values are the resource's business). The alternate request
+ * syntax's `method` is not a parameter here: convert the request first and
+ * check the real method with the real query. */
+enum eb_err xapi_params_check(enum xapi_resource res, const char *method, enum xapi_version v,
+			      const char *const *names, size_t n, char *why, size_t cap);
+
+/* Version negotiation, the one call every resource makes with the request's
+ * X-Experience-API-Version header (NULL when absent). Accepted: "1.0" and
+ * 1.0.N (read as 1.0.3: XAPI_V1), 2.0.N (XAPI_V2; "2.0" too). Refused with
+ * EB_EINVAL and why set: a missing header (except on About), versions before
+ * 1.0.0, 1.1.0 and later 1.x, 2.1 and later, anything not a version. *answer
+ * is always set to the X-Experience-API-Version to answer with, refusals
+ * included: "2.0.0" for a 2.0 request, "1.0.3" otherwise (About without a
+ * header: *v = XAPI_V1, "1.0.3"). */
+enum eb_err xapi_version_negotiate(const char *header, enum xapi_resource res, enum xapi_version *v,
+				   const char **answer, char *why, size_t cap);
 
 /* Frees out->body; the struct may be reused. */
 void xapi_result_free(struct xapi_result *out);

@@ -70,6 +70,13 @@ static void collect_refs(struct refs *rs, struct jv *stmt, int related)
 	struct jv *ctx = jv_get(stmt, "context");
 	add_agent_ref(rs, jv_get(ctx, "instructor"), 1);
 	add_agent_ref(rs, jv_get(ctx, "team"), 1);
+	/* 2.0: context agents and groups are related agents */
+	size_t j;
+	struct jv *ca;
+	jv_array_foreach(jv_get(ctx, "contextAgents"), j, ca)
+		add_agent_ref(rs, jv_get(ca, "agent"), 1);
+	jv_array_foreach(jv_get(ctx, "contextGroups"), j, ca)
+		add_agent_ref(rs, jv_get(ca, "group"), 1);
 	const char *key;
 	struct jv *list, *cas = jv_get(ctx, "contextActivities");
 	jv_object_foreach(cas, key, list)
@@ -163,6 +170,7 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 			.content_hash = p->hash,
 			.stored_ms = stored_ms,
 			.voids_id = p->voiding ? p->voids : NULL,
+			.target_id = p->target[0] ? p->target : NULL,
 			.verb = jv_str(jv_get(jv_get(p->stmt, "verb"), "id")),
 			.registration = jv_str(jv_get(jv_get(p->stmt, "context"), "registration")),
 			.refs = rs->r,

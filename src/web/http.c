@@ -832,6 +832,35 @@ int http_query_all(struct http_request *req, struct http_kv *out, int cap)
 	return q.n;
 }
 
+struct names_ctx {
+	const char **out;
+	size_t cap, n;
+};
+
+static enum MHD_Result name_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	struct names_ctx *c = cls;
+	(void)kind;
+	(void)value;
+	if (c->n < c->cap)
+		c->out[c->n] = key ? key : "";
+	c->n++;
+	return MHD_YES;
+}
+
+size_t http_query_names(struct http_request *req, const char **out, size_t cap)
+{
+	if (req->alt) { /* the form's parameters (web/api/xapi_alt.h) */
+		for (int i = 0; i < req->nalt_query && (size_t)i < cap; i++)
+			out[i] = req->alt_query[i].name;
+		return (size_t)req->nalt_query;
+	}
+	struct names_ctx c = { out, cap, 0 };
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, name_arg, &c);
+	return c.n;
+}
+
 bool http_url_decode(char *s)
 {
 	char *w = s;

@@ -260,6 +260,56 @@ static void test_version_header(void **state)
 	xapi_result_free(&r);
 }
 
+/* The checks every resource shares (xapi.h): version negotiation and the
+ * query parameters per resource and method. */
+static void test_negotiate_and_params(void **state)
+{
+	(void)state;
+	enum xapi_version v;
+	const char *ans;
+	char why[200];
+	assert_int_equal(xapi_version_negotiate("1.0", XAPI_RES_STATEMENTS, &v, &ans, why, 200),
+			 EB_OK);
+	assert_string_equal(ans, "1.0.3");
+	assert_int_equal(xapi_version_negotiate("2.0.0", XAPI_RES_STATE, &v, &ans, why, 200),
+			 EB_OK);
+	assert_int_equal(v, XAPI_V2);
+	assert_string_equal(ans, "2.0.0");
+	assert_int_equal(xapi_version_negotiate("1.1.0", XAPI_RES_STATEMENTS, &v, &ans, why, 200),
+			 EB_EINVAL);
+	assert_non_null(strstr(why, "1.1.0"));
+	assert_int_equal(xapi_version_negotiate("0.95", XAPI_RES_STATEMENTS, &v, &ans, why, 200),
+			 EB_EINVAL);
+	assert_int_equal(xapi_version_negotiate(NULL, XAPI_RES_STATEMENTS, &v, &ans, why, 200),
+			 EB_EINVAL);
+	assert_int_equal(xapi_version_negotiate(NULL, XAPI_RES_ABOUT, &v, &ans, why, 200), EB_OK);
+
+	const char *ok[] = { "agent", "verb", "format", "attachments" };
+	assert_int_equal(xapi_params_check(XAPI_RES_STATEMENTS, "GET", XAPI_V1, ok, 4, why, 200),
+			 EB_OK);
+	const char *unknown[] = { "agent", "foo" };
+	assert_int_equal(
+		xapi_params_check(XAPI_RES_STATEMENTS, "GET", XAPI_V1, unknown, 2, why, 200),
+		EB_EINVAL);
+	assert_string_equal(why, "unknown parameter foo");
+	const char *put[] = { "statementId", "verb" };
+	assert_int_equal(xapi_params_check(XAPI_RES_STATEMENTS, "PUT", XAPI_V1, put, 2, why, 200),
+			 EB_EINVAL);
+	assert_string_equal(why, "verb is not allowed with PUT");
+	const char *twice[] = { "verb", "verb" };
+	assert_int_equal(xapi_params_check(XAPI_RES_STATEMENTS, "GET", XAPI_V1, twice, 2, why, 200),
+			 EB_EINVAL);
+	assert_int_equal(
+		xapi_params_check(XAPI_RES_STATEMENTS, "DELETE", XAPI_V1, NULL, 0, why, 200),
+		EB_EINVAL);
+	const char *since[] = { "activityId", "agent", "since" };
+	assert_int_equal(xapi_params_check(XAPI_RES_STATE, "HEAD", XAPI_V2, since, 3, why, 200),
+			 EB_OK);
+	assert_int_equal(xapi_params_check(XAPI_RES_STATE, "DELETE", XAPI_V2, since, 3, why, 200),
+			 EB_EINVAL);
+	assert_string_equal(why, "since is not allowed with DELETE");
+}
+
 static int64_t count_statements(struct fx *f, int64_t tool)
 {
 	int64_t s, e, q;
@@ -724,6 +774,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_query_and_paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tool_isolation, setup, teardown),
 		cmocka_unit_test(test_about_and_unsupported),
+		cmocka_unit_test(test_negotiate_and_params),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

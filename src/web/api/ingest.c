@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domain/tools.h"
 #include "ingest/caliper.h"
@@ -146,14 +147,56 @@ static void retry_after_if_busy(struct http_request *req)
 		http_set_header(req, "Retry-After", "2");
 }
 
+/* Whether the response already carries header name (api_xapi_begin set it). */
+static bool has_header(const struct http_request *req, const char *name)
+{
+	for (int i = 0; i < req->nheaders; i++)
+		if (!strcasecmp(req->headers[i].name, name))
+			return true;
+	return false;
+}
+
 static void send_xapi(struct http_request *req, struct xapi_result *r)
 {
 	send_answer(req, r->rc, r->body, r->body_len);
-	http_set_header(req, "X-Experience-API-Version", r->version ? r->version : "1.0.3");
+	if (!has_header(req, "X-Experience-API-Version"))
+		http_set_header(req, "X-Experience-API-Version", r->version ? r->version : "1.0.3");
 	if (r->consistent_through[0])
 		http_set_header(req, "X-Experience-API-Consistent-Through", r->consistent_through);
+	if (r->last_modified[0])
+		http_set_header(req, "Last-Modified", r->last_modified);
 	retry_after_if_busy(req);
 	xapi_result_free(r);
+}
+
+bool api_xapi_begin(struct http_request *req, enum xapi_resource res, enum xapi_version *v)
+{
+	const char *answer, *names[32];
+	char why[200];
+	enum eb_err rc = xapi_version_negotiate(http_header(req, "X-Experience-API-Version"), res,
+						v, &answer, why, sizeof why);
+	if (!rc) {
+		size_t n = http_query_names(req, names, 32);
+		if (n > 32) {
+			snprintf(why, sizeof why, "too many query parameters (%zu)", n);
+			rc = EB_EINVAL;
+		} else {
+			rc = xapi_params_check(res, req->method, *v, names, n, why, sizeof why);
+		}
+	}
+	http_set_header(req, "X-Experience-API-Version", answer);
+	if (!rc)
+		return true;
+	if (res == XAPI_RES_STATEMENTS &&
+	    (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD"))) {
+		char now[40]; /* on every answer to a statements GET */
+		xapi_now_iso(now, NULL);
+		http_set_header(req, "X-Experience-API-Consistent-Through", now);
+	}
+	size_t len = strlen(why);
+	why[len < sizeof why - 1 ? len++ : len - 1] = '\n';
+	send_answer(req, EB_EINVAL, why, len);
+	return false;
 }
 
 static const char *body_or_empty(struct http_request *req, size_t *len)
@@ -166,7 +209,8 @@ void api_xapi_statements_get(struct http_request *req)
 {
 	struct tool_identity who;
 	struct xapi_result r = { 0 };
-	if (!auth_basic(req, &who))
+	enum xapi_version v;
+	if (!auth_basic(req, &who) || !api_xapi_begin(req, XAPI_RES_STATEMENTS, &v))
 		return;
 	struct xapi_get_params p = {
 		.statement_id = http_query(req, "statementId"),
@@ -184,6 +228,7 @@ void api_xapi_statements_get(struct http_request *req)
 		.more = http_query(req, "more"),
 		.format = http_query(req, "format"),
 		.attachments = http_query(req, "attachments"),
+		.accept_language = http_header(req, "Accept-Language"),
 	};
 	xapi_get(req->db, who.district_id, who.tool_id, &p,
 		 http_header(req, "X-Experience-API-Version"), &r);
@@ -224,7 +269,8 @@ void api_xapi_statements_post(struct http_request *req)
 	struct tool_identity who;
 	struct xapi_result r = { 0 };
 	size_t len;
-	if (!auth_basic(req, &who))
+	enum xapi_version v;
+	if (!auth_basic(req, &who) || !api_xapi_begin(req, XAPI_RES_STATEMENTS, &v))
 		return;
 	const char *body = body_or_empty(req, &len);
 	xapi_write_request(req,
@@ -239,7 +285,8 @@ void api_xapi_statements_put(struct http_request *req)
 	struct tool_identity who;
 	struct xapi_result r = { 0 };
 	size_t len;
-	if (!auth_basic(req, &who))
+	enum xapi_version v;
+	if (!auth_basic(req, &who) || !api_xapi_begin(req, XAPI_RES_STATEMENTS, &v))
 		return;
 	const char *body = body_or_empty(req, &len);
 	xapi_write_request(req,
