@@ -387,14 +387,19 @@ enum eb_err xapi_attach_check(struct arena *a, struct jv *stmt, struct xapi_part
 
 enum eb_err xapi_attach_check_unused(const struct xapi_parts *parts, char *err, size_t cap)
 {
-	for (size_t i = 0; parts && i < parts->n; i++)
-		if (!parts->p[i].used) {
+	for (size_t i = 0; parts && i < parts->n; i++) {
+		bool used = parts->p[i].used;
+		/* a second copy of a matched part is the same attachment */
+		for (size_t k = 0; k < parts->n && !used; k++)
+			used = parts->p[k].used && !strcmp(parts->p[k].hash, parts->p[i].hash);
+		if (!used) {
 			snprintf(err, cap,
 				 "multipart part %zu (X-Experience-API-Hash %s) is not the sha2 of"
 				 " any attachment of the statements",
 				 i + 1, parts->p[i].hash);
 			return EB_EINVAL;
 		}
+	}
 	return EB_OK;
 }
 

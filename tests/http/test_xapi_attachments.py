@@ -118,6 +118,13 @@ class Attachments(unittest.TestCase):
             self.assertEqual(r.status, 200, r.text)
             self.assertEqual(json.loads(r.text), [s1["id"], s2["id"]])
             self.assertEqual(self.stored(c), (2, 1))
+            # two copies of one part (a SHOULD, not a MUST): the same attachment
+            s3 = statement()
+            s3["attachments"] = [attachment(b"twice")]
+            r = c.request("POST", "/xapi/statements",
+                          multipart(s3, [part(b"twice"), part(b"twice")]), self.headers())
+            self.assertEqual(r.status, 200, r.text)
+            self.assertEqual(self.stored(c), (3, 2))
 
     def test_an_lrs_must_include_attachments_in_the_transmission_format_described_above_when_requested_by_the_client(self):
         data, data2 = b"\x00\x01binary\xff\r\n--b0undary not a delimiter", b"second"
