@@ -254,12 +254,12 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 	}
 	rc = db_execute(db,
 			"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
-			" stored_ms, voided, voids_id, verb, registration)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			" stored_ms, voided, voids_id, verb, registration, target_id)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id),
 				DB_TEXT(s->json), DB_BLOB(hash, sizeof hash), DB_INT(s->stored_ms),
 				DB_INT(voided), DB_TEXT(s->voids_id), DB_TEXT(s->verb),
-				DB_TEXT(s->registration)),
+				DB_TEXT(s->registration), DB_TEXT(s->target_id)),
 			NULL);
 	if (rc)
 		return rc;
@@ -337,18 +337,33 @@ enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t t
 }
 
 /* The optional filters are written as (?n IS NULL OR ...) so one static
- * statement serves every combination; ORDER BY needs two. */
+ * statement serves every combination; ORDER BY needs two. The non-time
+ * filters (MATCH) hold for a statement itself or, when its object is a
+ * StatementRef, for the statement it targets, to 4 levels (xAPI 1.0.3
+ * Communication 2.1.3, "Filter Conditions for StatementRefs"); a target may
+ * be voided (so a voiding statement is found through what it voided). The
+ * time and paging conditions apply to the returned statement only. */
+#define MATCH(a)                                                                                   \
+	"((?3 IS NULL OR " a ".verb = ?3)"                                                         \
+	" AND (?4 IS NULL OR " a ".registration = ?4)"                                             \
+	" AND (?7 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = " a ".seq"   \
+	"      AND r.kind = 'agent' AND r.key = ?7 AND r.related <= ?8))"                          \
+	" AND (?9 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = " a ".seq"   \
+	"      AND r.kind = 'activity' AND r.key = ?9 AND r.related <= ?10)))"
+#define TARGET(a, t, rest)                                                                         \
+	" OR (" a ".target_id IS NOT NULL AND EXISTS (SELECT 1 FROM xapi_statement " t " WHERE " t \
+	".district_id = ?1 AND " t ".tool_id = ?2 AND " t ".id = " a ".target_id"                  \
+	" AND (" MATCH(t) rest ")))"
 #define QUERY_WHERE                                                                                \
 	" WHERE s.district_id = ?1 AND s.tool_id = ?2 AND s.voided = 0"                            \
-	" AND (?3 IS NULL OR s.verb = ?3)"                                                         \
-	" AND (?4 IS NULL OR s.registration = ?4)"                                                 \
 	" AND (?5 IS NULL OR s.stored_ms > ?5)"                                                    \
 	" AND (?6 IS NULL OR s.stored_ms <= ?6)"                                                   \
-	" AND (?7 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = s.seq"       \
-	"      AND r.kind = 'agent' AND r.key = ?7 AND r.related <= ?8))"                          \
-	" AND (?9 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = s.seq"       \
-	"      AND r.kind = 'activity' AND r.key = ?9 AND r.related <= ?10))"                      \
-	" AND (?12 = 0 OR s.seq <= ?12)"
+	" AND (" MATCH("s")                                                                        \
+		TARGET("s", "t1",                                                                  \
+		       TARGET("t1", "t2",                                                          \
+			      TARGET("t2", "t3",                                                   \
+				     TARGET("t3", "t4", "")))) ")"                                 \
+							       " AND (?12 = 0 OR s.seq <= ?12)"
 
 static const char query_asc[] = "SELECT s.seq, s.json FROM xapi_statement s" QUERY_WHERE
 				" AND s.seq > ?11 ORDER BY s.seq ASC LIMIT ?13";

@@ -33,6 +33,7 @@ struct activity_statement {
 	const char *content_hash; /* 64 hex chars (stored as 32 bytes), see xapi.c */
 	int64_t stored_ms;	  /* `stored` in Unix ms (the text is inside json) */
 	const char *voids_id;	  /* voiding statement: target id; else NULL */
+	const char *target_id;	  /* object a StatementRef: its id (voiding too); else NULL */
 	const char *verb;
 	const char *registration;
 	/* actor, object and timestamp are read from json; the agent and activity

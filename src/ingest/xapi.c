@@ -55,6 +55,7 @@ static void begin_result(struct xapi_result *out, enum xapi_version v)
 	out->body = NULL;
 	out->body_len = 0;
 	out->consistent_through[0] = '\0';
+	out->last_modified[0] = '\0';
 	out->version = v == XAPI_V2 ? "2.0.0" : "1.0.3";
 }
 

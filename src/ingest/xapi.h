@@ -44,6 +44,7 @@ struct xapi_result {
 	size_t body_len;
 	char consistent_through[40]; /* X-Experience-API-Consistent-Through, "" if none */
 	const char *version;	     /* X-Experience-API-Version to answer with */
+	char last_modified[40];	     /* Last-Modified (an HTTP-date), "" if none */
 };
 
 /* The xAPI resources, for the checks they all share. */

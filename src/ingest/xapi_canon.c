@@ -57,18 +57,29 @@ static void uuid_v7(char out[37])
  * (stored, authority, version), which the spec lets differ between two
  * sendings of one statement. Removes them from stmt; returns the text
  * (in a) and its SHA-256 in hex. */
-static char *canonical(struct arena *a, struct buf *tmp, struct jv *stmt, size_t *len,
-		       char hash[65])
+static char *canonical(struct arena *a, struct buf *tmp, struct jv *stmt, bool lrs_timestamp,
+		       size_t *len, char hash[65])
 {
 	jv_del(stmt, "stored");
 	jv_del(stmt, "authority");
 	jv_del(stmt, "version");
 	buf_reset(tmp);
+	/* a timestamp the LRS filled in (= stored) is not content: the same
+	 * statement sent again without one is the same statement */
+	static const char *const no_ts[] = { "timestamp", NULL };
+	unsigned char h[crypto_hash_sha256_BYTES];
+	if (lrs_timestamp) {
+		jv_dump_sorted(stmt, tmp, no_ts);
+		if (buf_failed(tmp))
+			return NULL;
+		crypto_hash_sha256(h, (const unsigned char *)tmp->data, tmp->len);
+		buf_reset(tmp);
+	}
 	jv_dump_sorted(stmt, tmp, NULL);
 	if (buf_failed(tmp))
 		return NULL;
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)tmp->data, tmp->len);
+	if (!lrs_timestamp)
+		crypto_hash_sha256(h, (const unsigned char *)tmp->data, tmp->len);
 	sodium_bin2hex(hash, 65, h, sizeof h);
 	*len = tmp->len;
 	return arena_strndup(a, tmp->data, tmp->len);
@@ -86,19 +97,24 @@ enum eb_err xapi_canon_prepare(struct arena *a, struct buf *tmp, struct jv *stmt
 		p->generated_id = true;
 	}
 	struct jv idv = jv_string(p->id), tsv = jv_string(stored);
-	if (!jv_set(a, stmt, "id", &idv) ||
-	    (!jv_get(stmt, "timestamp") && !jv_set(a, stmt, "timestamp", &tsv)))
+	bool lrs_timestamp = !jv_get(stmt, "timestamp");
+	if (!jv_set(a, stmt, "id", &idv) || (lrs_timestamp && !jv_set(a, stmt, "timestamp", &tsv)))
 		return EB_ENOMEM;
 	const char *ver = jv_str(jv_get(stmt, "version"));
 	str_copy(p->version, sizeof p->version, ver ? ver : v == XAPI_V2 ? "2.0.0" : "1.0.0");
-	if (!(p->canon = canonical(a, tmp, stmt, &p->canon_len, p->hash)))
+	if (!(p->canon = canonical(a, tmp, stmt, lrs_timestamp, &p->canon_len, p->hash)))
 		return EB_ENOMEM;
 	p->voiding = xapi_is_voiding(stmt);
 	p->voids[0] = '\0';
-	if (p->voiding) {
-		const char *t = jv_str(jv_get(jv_get(stmt, "object"), "id"));
-		xapi_uuid_lower(p->voids, t ? t : "");
+	p->target[0] = '\0';
+	struct jv *obj = jv_get(stmt, "object");
+	const char *ot = xapi_object_type(obj);
+	if (ot && !strcmp(ot, "StatementRef")) {
+		const char *t = jv_str(jv_get(obj, "id"));
+		xapi_uuid_lower(p->target, t ? t : "");
 	}
+	if (p->voiding)
+		str_copy(p->voids, sizeof p->voids, p->target);
 	return EB_OK;
 }
 

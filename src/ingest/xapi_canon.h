@@ -21,8 +21,9 @@ struct xapi_prepared {
 	char id[37];	 /* lower case */
 	char hash[65];	 /* SHA-256 of canon, hex */
 	bool voiding;
-	char voids[37]; /* the voided statement's id, when voiding */
-	char *canon;	/* canonical text (in the request's arena) */
+	char voids[37];	 /* the voided statement's id, when voiding */
+	char target[37]; /* the object's StatementRef id (voiding too), else "" */
+	char *canon;	 /* canonical text (in the request's arena) */
 	size_t canon_len;
 	bool generated_id; /* fresh UUID v7: cannot be stored or voided yet */
 	char version[16];  /* as sent, or the default of the request version */

@@ -3,7 +3,9 @@
 #include "ingest/xapi_query.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -12,6 +14,7 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/str.h"
+#include "base/timeutil.h"
 #include "domain/activity.h"
 #include "ingest/xapi_map.h"
 #include "ingest/xapi_validate.h"
@@ -177,6 +180,246 @@ static enum eb_err query_from_params(struct arena *a, const struct xapi_get_para
 	return EB_OK;
 }
 
+/* ---- the answer's shape: format, Last-Modified ------------------------------ */
+
+/* Reduces an Agent or Group to what identifies it (format=ids): objectType
+ * and its identifier; an anonymous Group keeps its members, each reduced. */
+static void ids_agent(struct jv *ag)
+{
+	if (!jv_is_object(ag))
+		return;
+	jv_del(ag, "name");
+	struct jv *m = jv_get(ag, "member");
+	bool identified = jv_get(ag, "mbox") || jv_get(ag, "mbox_sha1sum") ||
+			  jv_get(ag, "openid") || jv_get(ag, "account");
+	if (m && identified) {
+		jv_del(ag, "member");
+	} else {
+		size_t i;
+		struct jv *x;
+		jv_array_foreach(m, i, x) ids_agent(x);
+	}
+}
+
+static void ids_activity(struct jv *act)
+{
+	if (jv_is_object(act))
+		jv_del(act, "definition");
+}
+
+static void ids_statement(struct jv *st);
+
+static void ids_object(struct jv *obj)
+{
+	const char *t = xapi_object_type(obj);
+	if (!t || !strcmp(t, "Activity"))
+		ids_activity(obj);
+	else if (!strcmp(t, "Agent") || !strcmp(t, "Group"))
+		ids_agent(obj);
+	else if (!strcmp(t, "SubStatement"))
+		ids_statement(obj);
+}
+
+static void ids_statement(struct jv *st)
+{
+	ids_agent(jv_get(st, "actor"));
+	ids_object(jv_get(st, "object"));
+	ids_agent(jv_get(st, "authority"));
+	struct jv *ctx = jv_get(st, "context");
+	ids_agent(jv_get(ctx, "instructor"));
+	ids_agent(jv_get(ctx, "team"));
+	const char *k;
+	struct jv *list, *x;
+	size_t i;
+	jv_object_foreach(jv_get(ctx, "contextActivities"), k, list)
+	{
+		(void)k;
+		jv_array_foreach(list, i, x) ids_activity(x);
+	}
+	jv_array_foreach(jv_get(ctx, "contextAgents"), i, x) ids_agent(jv_get(x, "agent"));
+	jv_array_foreach(jv_get(ctx, "contextGroups"), i, x) ids_agent(jv_get(x, "group"));
+}
+
+/* How well language range r (from Accept-Language) matches tag: 3 exact,
+ * 2 one is a prefix of the other at a '-' (fr-CA asks for fr, as RFC 4647's
+ * lookup falls back; fr takes fr-CA), 1 "*", 0 not at all (case-insensitive). */
+static int lang_match(const char *r, size_t rn, const char *tag)
+{
+	size_t tn = strlen(tag);
+	if (rn == 1 && r[0] == '*')
+		return 1;
+	if (tn == rn && !strncasecmp(r, tag, rn))
+		return 3;
+	if (tn > rn && !strncasecmp(r, tag, rn) && tag[rn] == '-')
+		return 2;
+	if (rn > tn && !strncasecmp(r, tag, tn) && r[tn] == '-')
+		return 2;
+	return 0;
+}
+
+/* The quality (0..1000) Accept-Language header h gives tag: the highest q of
+ * the ranges that match it, ties to the more exact match; -1 when none. */
+static int lang_quality(const char *h, const char *tag)
+{
+	int best = -1;
+	while (h && *h) {
+		h += strspn(h, " \t,");
+		size_t rn = strcspn(h, " \t;,");
+		if (!rn)
+			break;
+		const char *r = h;
+		h += rn;
+		int q = 1000;
+		const char *semi = h + strspn(h, " \t");
+		if (*semi == ';') {
+			const char *qp = semi + 1 + strspn(semi + 1, " \t");
+			if (qp[0] == 'q' && qp[1] == '=') {
+				double d = strtod(qp + 2, NULL);
+				q = d < 0 ? 0 : d > 1 ? 1000 : (int)(d * 1000 + 0.5);
+			}
+		}
+		h += strcspn(h, ",");
+		int m = lang_match(r, rn, tag);
+		if (m && q > 0 && q * 4 + m > best)
+			best = q * 4 + m;
+	}
+	return best;
+}
+
+/* Keeps the one language of map v that best matches Accept-Language h (the
+ * first one when none matches or h is absent). */
+static void canon_map(struct jv *v, const char *h)
+{
+	if (!jv_is_object(v) || jv_size(v) < 2)
+		return;
+	const char *k, *keep = NULL;
+	struct jv *x;
+	int best = -2;
+	jv_object_foreach(v, k, x)
+	{
+		(void)x;
+		int q = lang_quality(h, k);
+		if (q > best) {
+			best = q;
+			keep = k;
+		}
+	}
+	for (size_t n = jv_size(v); n > 1;) {
+		const char *drop = NULL;
+		jv_object_foreach(v, k, x)
+		{
+			(void)x;
+			if (strcmp(k, keep)) {
+				drop = k;
+				break;
+			}
+		}
+		if (!drop)
+			break;
+		jv_del(v, drop);
+		if (jv_size(v) == n)
+			break;
+		n = jv_size(v);
+	}
+}
+
+static void canon_activity(struct jv *act, const char *h)
+{
+	struct jv *d = jv_get(act, "definition");
+	canon_map(jv_get(d, "name"), h);
+	canon_map(jv_get(d, "description"), h);
+	static const char *const lists[] = {
+		"choices", "scale", "source", "target", "steps", NULL
+	};
+	for (const char *const *l = lists; *l; l++) {
+		size_t i;
+		struct jv *c;
+		jv_array_foreach(jv_get(d, *l), i, c) canon_map(jv_get(c, "description"), h);
+	}
+}
+
+static void canon_statement(struct jv *st, const char *h)
+{
+	canon_map(jv_get(jv_get(st, "verb"), "display"), h);
+	struct jv *obj = jv_get(st, "object");
+	const char *t = xapi_object_type(obj);
+	if (!t || !strcmp(t, "Activity"))
+		canon_activity(obj, h);
+	else if (!strcmp(t, "SubStatement"))
+		canon_statement(obj, h);
+	const char *k;
+	struct jv *list, *x;
+	size_t i;
+	jv_object_foreach(jv_get(jv_get(st, "context"), "contextActivities"), k, list)
+	{
+		(void)k;
+		jv_array_foreach(list, i, x) canon_activity(x, h);
+	}
+	jv_array_foreach(jv_get(st, "attachments"), i, x)
+	{
+		canon_map(jv_get(x, "display"), h);
+		canon_map(jv_get(x, "description"), h);
+	}
+}
+
+/* t (Unix ms) as an HTTP-date: "Sun, 06 Nov 1994 08:49:37 GMT". */
+static void http_date(int64_t ms, char out[40])
+{
+	static const char days[][4] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
+	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	int64_t t = ms / 1000;
+	char iso[32]; /* YYYY-MM-DDTHH:MM:SSZ */
+	time_format_iso(t, iso);
+	int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+	int mon = (iso[5] - '0') * 10 + (iso[6] - '0');
+	snprintf(out, 40, "%.3s, %.2s %.3s %.4s %.8s GMT", days[((day % 7) + 7) % 7], iso + 8,
+		 months[mon >= 1 && mon <= 12 ? mon - 1 : 0], iso, iso + 11);
+}
+
+/* Shapes one statement as format asks and keeps the newest `stored` in *newest. */
+static void shape_statement(struct jv *st, const char *format, const char *accept, int64_t *newest)
+{
+	int64_t ms;
+	struct jv *stored = jv_get(st, "stored");
+	if (jv_is_string(stored) && xapi_parse_timestamp(jv_str(stored), &ms) && ms > *newest)
+		*newest = ms;
+	if (format && !strcmp(format, "ids"))
+		ids_statement(st);
+	else if (format && !strcmp(format, "canonical"))
+		canon_statement(st, accept);
+}
+
+/* The answer in out->body (a statement, or {"statements":[...]}) shaped as
+ * p asks, and out->last_modified set. */
+static void shape_answer(const struct xapi_get_params *p, bool one, struct xapi_result *out)
+{
+	if (out->rc || !out->body)
+		return;
+	struct arena a;
+	arena_init(&a);
+	struct jv_error je;
+	struct jv *root = jv_parse(&a, out->body, out->body_len, &je);
+	int64_t newest = -1;
+	bool reshape = p->format && strcmp(p->format, "exact");
+	if (root && one) {
+		shape_statement(root, p->format, p->accept_language, &newest);
+	} else if (root) {
+		size_t i;
+		struct jv *st;
+		jv_array_foreach(jv_get(root, "statements"), i, st)
+			shape_statement(st, p->format, p->accept_language, &newest);
+	}
+	if (newest >= 0)
+		http_date(newest, out->last_modified);
+	if (root && reshape) {
+		struct buf b = BUF_INIT;
+		jv_dump(root, &b);
+		xapi_result_json(out, &b);
+	}
+	arena_free(&a);
+}
+
 /* ---- reading ------------------------------------------------------------------ */
 
 static enum eb_err get_one(struct db *db, int64_t district_id, int64_t tool_id, const char *id,
@@ -257,10 +500,12 @@ enum eb_err xapi_get(struct db *db, int64_t district_id, int64_t tool_id,
 					 " other parameters except attachments and format");
 			return EB_EINVAL;
 		}
-		return p->statement_id
-			       ? get_one(db, district_id, tool_id, p->statement_id, false, out)
-			       : get_one(db, district_id, tool_id, p->voided_statement_id, true,
-					 out);
+		if (p->statement_id)
+			get_one(db, district_id, tool_id, p->statement_id, false, out);
+		else
+			get_one(db, district_id, tool_id, p->voided_statement_id, true, out);
+		shape_answer(p, true, out);
+		return out->rc;
 	}
 	struct activity_query q = { .since_ms = -1, .until_ms = -1, .limit = XAPI_DEFAULT_LIMIT };
 	char agent_key[300];
@@ -278,5 +523,6 @@ enum eb_err xapi_get(struct db *db, int64_t district_id, int64_t tool_id,
 	if (!rc)
 		get_page(db, district_id, tool_id, &q, out);
 	arena_free(&a);
+	shape_answer(p, false, out);
 	return out->rc;
 }

@@ -74,6 +74,20 @@ static bool is_lang_tag(const char *s)
 
 static bool has_zone(const char *s);
 
+bool xapi_negative_zero_offset(const char *s)
+{
+	size_t n = strlen(s);
+	const char *t = strchr(s, 'T');
+	if (!t)
+		t = strchr(s, 't');
+	if (!t)
+		return false;
+	size_t tn = strlen(t);
+	return (tn > 6 && !strcmp(s + n - 6, "-00:00")) ||
+	       (tn > 5 && !strcmp(s + n - 5, "-0000")) ||
+	       (tn > 3 && !strcmp(s + n - 3, "-00") && isdigit((unsigned char)s[n - 4]));
+}
+
 /* ISO 8601 date-time; one without a zone is read as UTC (xAPI 1.0.3 only
  * recommends the zone; c_timestamp refuses it in 2.0). */
 bool xapi_parse_timestamp(const char *s, int64_t *ms)
@@ -81,6 +95,8 @@ bool xapi_parse_timestamp(const char *s, int64_t *ms)
 	int64_t t;
 	int32_t milli;
 	char tmp[64];
+	if (xapi_negative_zero_offset(s))
+		return false;
 	if (!has_zone(s) && strlen(s) < sizeof tmp - 1) {
 		snprintf(tmp, sizeof tmp, "%sZ", s);
 		s = tmp;
@@ -164,6 +180,9 @@ static bool has_zone(const char *s)
 
 static int c_timestamp(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
+	if (jv_is_string(v) && xapi_negative_zero_offset(jv_str(v)))
+		return val_fail(c, "must not use the -00:00 offset (RFC 3339: an unknown local"
+				   " offset); use Z or +00:00 for UTC");
 	if (!jv_is_string(v) || !xapi_parse_timestamp(jv_str(v), NULL))
 		return val_fail(c, "must be an ISO 8601 timestamp (e.g. 2024-05-01T10:00:00.000Z)");
 	/* xAPI 2.0 timestamps follow RFC 3339, which requires the offset */
@@ -232,6 +251,11 @@ static int c_extensions(struct val_ctx *c, struct jv *v, const struct val_field 
 static int c_version(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
 	const char *s = jv_is_string(v) ? jv_str(v) : NULL;
+	/* 1.0.3: "An LRS MUST reject all Statements with a version specified that
+	 * does not start with 1.0."; 2.0 reads 1.0.x and 2.0.x statements */
+	if (s && X(c)->v == XAPI_V1 && !strncmp(s, "2.0", 3))
+		return val_fail(c, "must be 1.0.x in an xAPI 1.0.3 request (send the"
+				   " X-Experience-API-Version header 2.0.0 for 2.0 statements)");
 	if (s && (!strncmp(s, "1.0", 3) || !strncmp(s, "2.0", 3))) {
 		const char *p = s + 3;
 		if (!*p)
@@ -381,6 +405,25 @@ static int c_actor(struct val_ctx *c, struct jv *v, const struct val_field *f)
 	if (t && !strcmp(t, "Group"))
 		return check_group(c, v);
 	return check_agent(c, v);
+}
+
+/* The statement's authority: an Agent, or a Group that is an OAuth
+ * consumer pair: exactly two Agents in member (1.0.3 Data 2.4.9, 2.0
+ * the same). */
+static int c_authority(struct val_ctx *c, struct jv *v, const struct val_field *f)
+{
+	if (c_actor(c, v, f))
+		return -1;
+	const char *t = xapi_object_type(v);
+	if (!t || strcmp(t, "Group"))
+		return 0;
+	struct jv *m = jv_get(v, "member");
+	if (!jv_is_array(m) || jv_size(m) != 2)
+		return val_fail(c,
+				"a Group authority must be an OAuth consumer pair: a member"
+				" array of exactly two Agents (has %zu)",
+				jv_is_array(m) ? jv_size(m) : (size_t)0);
+	return 0;
 }
 
 static int c_group(struct val_ctx *c, struct jv *v, const struct val_field *f)
@@ -763,24 +806,11 @@ static const struct val_field attachment_fields[] = { { "usageType", c_iri, VAL_
 						      { "fileUrl", c_iri, 0 },
 						      { NULL, NULL, 0 } };
 
+/* The structure only: whether an attachment without fileUrl has its part
+ * (or is in an application/json request) is xapi_attach_check's rule. */
 static int c_attachments(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
-	if (check_list_of(c, v, attachment_fields))
-		return -1;
-	size_t i;
-	struct jv *m;
-	jv_array_foreach(v, i, m)
-	{
-		if (!jv_get(m, "fileUrl")) {
-			size_t mark = val_push_index(c, i);
-			val_fail(c,
-				 "attachments without fileUrl need multipart/mixed, which this LRS"
-				 " does not accept yet");
-			val_pop(c, mark);
-			return -1;
-		}
-	}
-	return 0;
+	return check_list_of(c, v, attachment_fields) ? -1 : 0;
 }
 
 /* ---- statement, object, substatement ------------------------------------ */
@@ -875,7 +905,7 @@ static const struct val_field statement_fields[] = { { "id", c_uuid, 0 },
 						     { "context", c_context, 0 },
 						     { "timestamp", c_timestamp, 0 },
 						     { "stored", c_timestamp, 0 },
-						     { "authority", c_actor, 0 },
+						     { "authority", c_authority, 0 },
 						     { "version", c_version, 0 },
 						     { "attachments", c_attachments, 0 },
 						     { NULL, NULL, 0 } };

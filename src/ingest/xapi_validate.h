@@ -44,6 +44,10 @@ bool xapi_is_uuid(const char *s); /* 8-4-4-4-12 hex digits, either case */
 /* ISO 8601 date-time (one without a zone is read as UTC); *ms (may be NULL)
  * gets Unix milliseconds. */
 bool xapi_parse_timestamp(const char *s, int64_t *ms);
+/* Whether date-time s ends in the "-00:00" offset (or -0000, -00), which xAPI
+ * refuses (RFC 3339 reads it as "local offset unknown"); xapi_parse_timestamp
+ * refuses it too. */
+bool xapi_negative_zero_offset(const char *s);
 /* ISO 8601 duration PnYnMnDTnHnMnS or PnW, as xAPI reads it
  * (val_parse_duration, strict); *secs (may be NULL) gets seconds. */
 bool xapi_parse_duration(const char *s, double *secs);

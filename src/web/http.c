@@ -851,6 +851,11 @@ static enum MHD_Result name_arg(void *cls, enum MHD_ValueKind kind, const char *
 
 size_t http_query_names(struct http_request *req, const char **out, size_t cap)
 {
+	if (req->alt) { /* the form's parameters (web/api/xapi_alt.h) */
+		for (int i = 0; i < req->nalt_query && (size_t)i < cap; i++)
+			out[i] = req->alt_query[i].name;
+		return (size_t)req->nalt_query;
+	}
 	struct names_ctx c = { out, cap, 0 };
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, name_arg, &c);
 	return c.n;

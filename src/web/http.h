@@ -153,8 +153,9 @@ const char *http_query(struct http_request *req, const char *name);
  * cap to out, returns how many there are (more than cap: some left out). */
 int http_query_all(struct http_request *req, struct http_kv *out, int cap);
 /* The names of the query-string arguments, URL-decoded, in order, repeats
- * included, into out[0..cap); returns how many there are (more than cap when
- * some did not fit). */
+ * included (an alternate-syntax request's form parameters once rewritten),
+ * into out[0..cap); returns how many there are (more than cap when some did
+ * not fit). */
 size_t http_query_names(struct http_request *req, const char **out, size_t cap);
 /* Form field of an application/x-www-form-urlencoded body; NULL if absent. */
 const char *http_form(struct http_request *req, const char *name);

@@ -9,6 +9,7 @@
 
 #include "domain/tools.h"
 #include "ingest/caliper.h"
+#include "ingest/xapi_attach.h"
 #include "ingest/xapi.h"
 #include "ingest/xapi_query.h"
 #include "ingest/xapi_store.h"
@@ -168,6 +169,8 @@ static void send_xapi(struct http_request *req, struct xapi_result *r)
 		http_set_header(req, "X-Experience-API-Version", r->version ? r->version : "1.0.3");
 	if (r->consistent_through[0])
 		http_set_header(req, "X-Experience-API-Consistent-Through", r->consistent_through);
+	if (r->last_modified[0])
+		http_set_header(req, "Last-Modified", r->last_modified);
 	retry_after_if_busy(req);
 	xapi_result_free(r);
 }
@@ -190,6 +193,12 @@ bool api_xapi_begin(struct http_request *req, enum xapi_resource res, enum xapi_
 	http_set_header(req, "X-Experience-API-Version", answer);
 	if (!rc)
 		return true;
+	if (res == XAPI_RES_STATEMENTS &&
+	    (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD"))) {
+		char now[40]; /* on every answer to a statements GET */
+		xapi_now_iso(now, NULL);
+		http_set_header(req, "X-Experience-API-Consistent-Through", now);
+	}
 	size_t len = strlen(why);
 	why[len < sizeof why - 1 ? len++ : len - 1] = '\n';
 	send_answer(req, EB_EINVAL, why, len);
@@ -225,10 +234,21 @@ void api_xapi_statements_get(struct http_request *req)
 		.more = http_query(req, "more"),
 		.format = http_query(req, "format"),
 		.attachments = http_query(req, "attachments"),
+		.accept_language = http_header(req, "Accept-Language"),
 	};
 	xapi_get(req->db, who.district_id, who.tool_id, &p,
 		 http_header(req, "X-Experience-API-Version"), &r);
+	char multipart[80] = "";
+	if (r.rc == EB_OK && p.attachments && strcmp(p.attachments, "true") == 0) {
+		enum eb_err rc = xapi_attach_answer(req->db, who.district_id, who.tool_id, &r,
+						    multipart, sizeof multipart);
+		if (rc)
+			xapi_result_fail(&r, rc, "reading the attachments failed: %s",
+					 eb_strerror(rc));
+	}
 	send_xapi(req, &r);
+	if (multipart[0] && req->status == 200)
+		req->content_type = arena_strdup(&req->arena, multipart);
 }
 
 /* The answer to a POST or PUT once its statements are written (or not). */
@@ -260,8 +280,9 @@ void api_xapi_statements_post(struct http_request *req)
 		return;
 	const char *body = body_or_empty(req, &len);
 	xapi_write_request(req,
-			   xapi_post_begin(who.district_id, who.tool_id, body, len,
-					   http_header(req, "X-Experience-API-Version"), &r),
+			   xapi_post_begin_ct(who.district_id, who.tool_id,
+					      http_header(req, "Content-Type"), body, len,
+					      http_header(req, "X-Experience-API-Version"), &r),
 			   &r);
 }
 
@@ -275,9 +296,10 @@ void api_xapi_statements_put(struct http_request *req)
 		return;
 	const char *body = body_or_empty(req, &len);
 	xapi_write_request(req,
-			   xapi_put_begin(who.district_id, who.tool_id,
-					  http_query(req, "statementId"), body, len,
-					  http_header(req, "X-Experience-API-Version"), &r),
+			   xapi_put_begin_ct(who.district_id, who.tool_id,
+					     http_query(req, "statementId"),
+					     http_header(req, "Content-Type"), body, len,
+					     http_header(req, "X-Experience-API-Version"), &r),
 			   &r);
 }
 

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "ingest/xapi.h"
+#include "web/pages/pages.h"
 #include "web/http.h"
 
 /* The form fields that stand for headers (Communication 1.3.s3.b6); not
@@ -27,9 +28,13 @@ bool xapi_alt_requested(struct http_request *req)
 
 bool xapi_alt_admit(struct http_request *req, size_t *body_cap)
 {
-	(void)req;
-	if (*body_cap > XAPI_ALT_MAX_BODY)
-		*body_cap = XAPI_ALT_MAX_BODY;
+	/* credentials in the real header: checked now, as for any tool */
+	if (MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Authorization") &&
+	    !api_tool_admit(req, body_cap))
+		return false;
+	size_t cap = req->admitted ? XAPI_ALT_MAX_BODY : XAPI_ALT_ANON_MAX_BODY;
+	if (*body_cap > cap)
+		*body_cap = cap;
 	return true;
 }
 

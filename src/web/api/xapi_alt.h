@@ -26,10 +26,11 @@ struct http_request;
  * than POST is refused by xapi_alt_apply). */
 bool xapi_alt_requested(struct http_request *req);
 
-/* The admit step (router_admit) for such a request: the credentials are in
- * the body, so they are checked once it is read (by the handler, as for
- * any tool request); the body is capped at XAPI_ALT_MAX_BODY. Always
- * true. */
+/* The admit step (router_admit) for such a request. Credentials in a real
+ * Authorization header are checked now (401 before the body is read, as
+ * api_tool_admit does) and the body capped at XAPI_ALT_MAX_BODY; without
+ * one they are in the form, checked by the handler once the body is read,
+ * and the body is capped at XAPI_ALT_ANON_MAX_BODY (413 above). */
 bool xapi_alt_admit(struct http_request *req, size_t *body_cap);
 
 /* Rewrites req into the request it carries (see above). False after
@@ -43,6 +44,7 @@ bool xapi_alt_admit(struct http_request *req, size_t *body_cap);
 bool xapi_alt_apply(struct http_request *req);
 
 #define XAPI_ALT_MAX_FIELDS 64
-#define XAPI_ALT_MAX_BODY ((size_t)12 << 20) /* form-encoded: up to 8 MiB of content */
+#define XAPI_ALT_MAX_BODY ((size_t)8 << 20)	 /* the whole form, as any xAPI body */
+#define XAPI_ALT_ANON_MAX_BODY ((size_t)1 << 20) /* credentials only in the form */
 
 #endif
