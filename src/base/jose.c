@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
+#include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,10 @@ const char *jose_alg_name(enum jose_alg alg)
 		return "RS256";
 	case JOSE_ES256:
 		return "ES256";
+	case JOSE_RS384:
+		return "RS384";
+	case JOSE_RS512:
+		return "RS512";
 	default:
 		return "unknown";
 	}
@@ -60,6 +65,10 @@ enum jose_alg jose_alg_from_name(const char *name)
 		return JOSE_RS256;
 	if (strcmp(name, "ES256") == 0)
 		return JOSE_ES256;
+	if (strcmp(name, "RS384") == 0)
+		return JOSE_RS384;
+	if (strcmp(name, "RS512") == 0)
+		return JOSE_RS512;
 	return JOSE_ALG_UNKNOWN;
 }
 
@@ -654,8 +663,26 @@ enum eb_err jose_jwks_export(const struct jose_key *const *keys, size_t n, struc
 
 /* ---- JWS --------------------------------------------------------------- */
 
+/* The RSA algorithms share one key type: an RSA key (alg RS256) signs and
+ * verifies RS256, RS384 and RS512. */
+static bool rsa_alg(enum jose_alg alg)
+{
+	return alg == JOSE_RS256 || alg == JOSE_RS384 || alg == JOSE_RS512;
+}
+
+static const EVP_MD *alg_md(enum jose_alg alg)
+{
+	return alg == JOSE_RS384 ? EVP_sha384() : alg == JOSE_RS512 ? EVP_sha512() : EVP_sha256();
+}
+
 enum eb_err jose_sign(const struct jose_key *k, const char *typ, const char *payload,
 		      size_t payload_len, struct buf *out)
+{
+	return jose_sign_alg(k, k ? k->alg : JOSE_ALG_UNKNOWN, typ, payload, payload_len, out);
+}
+
+enum eb_err jose_sign_alg(const struct jose_key *k, enum jose_alg alg, const char *typ,
+			  const char *payload, size_t payload_len, struct buf *out)
 {
 	struct buf hdr = BUF_INIT;
 	EVP_MD_CTX *md = NULL;
@@ -666,9 +693,11 @@ enum eb_err jose_sign(const struct jose_key *k, const char *typ, const char *pay
 
 	if (!k || !k->is_private || !payload)
 		return EB_EINVAL;
+	if (alg != k->alg && !(rsa_alg(alg) && k->alg == JOSE_RS256))
+		return EB_EINVAL;
 	if (typ && !kid_ok(typ))
 		return EB_EINVAL;
-	buf_printf(&hdr, "{\"alg\":\"%s\",\"kid\":\"%s\"", jose_alg_name(k->alg), k->kid);
+	buf_printf(&hdr, "{\"alg\":\"%s\",\"kid\":\"%s\"", jose_alg_name(alg), k->kid);
 	if (typ)
 		buf_printf(&hdr, ",\"typ\":\"%s\"", typ);
 	buf_putc(&hdr, '}');
@@ -683,7 +712,7 @@ enum eb_err jose_sign(const struct jose_key *k, const char *typ, const char *pay
 		goto out;
 	}
 	md = EVP_MD_CTX_new();
-	if (!md || EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k->pk) <= 0 ||
+	if (!md || EVP_DigestSignInit(md, NULL, alg_md(alg), NULL, k->pk) <= 0 ||
 	    EVP_DigestSign(md, NULL, &siglen, (const unsigned char *)out->data + start,
 			   out->len - start) <= 0)
 		goto out;
@@ -768,8 +797,8 @@ enum eb_err jose_jws_parse(struct str compact, struct jose_jws *out, const char 
 	if (out->alg == JOSE_ALG_UNKNOWN) {
 		WHY(strcmp(alg, "none") == 0 ? "unsigned token (alg none) refused"
 		    : alg[0] == 'H' && alg[1] == 'S'
-			    ? "HMAC token (HS*) refused: only RS256 and ES256 are accepted"
-			    : "token alg is not RS256 or ES256");
+			    ? "HMAC token (HS*) refused: only RS256/384/512 and ES256 are accepted"
+			    : "token alg is not RS256, RS384, RS512 or ES256");
 		rc = EB_EINVAL;
 		goto out;
 	}
@@ -830,7 +859,7 @@ enum eb_err jose_jws_verify(const struct jose_jws *jws, const struct jose_key *k
 		WHY("no key or no algorithm");
 		return EB_EINVAL;
 	}
-	if (jws->alg != k->alg) {
+	if (jws->alg != k->alg && !(rsa_alg(jws->alg) && k->alg == JOSE_RS256)) {
 		WHY("token alg does not match the key type");
 		return EB_EINVAL;
 	}
@@ -857,7 +886,7 @@ enum eb_err jose_jws_verify(const struct jose_jws *jws, const struct jose_key *k
 		siglen = (size_t)dlen;
 	}
 	md = EVP_MD_CTX_new();
-	if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, k->pk) <= 0) {
+	if (!md || EVP_DigestVerifyInit(md, NULL, alg_md(jws->alg), NULL, k->pk) <= 0) {
 		rc = EB_ENOMEM;
 		goto out;
 	}
@@ -898,4 +927,81 @@ void jose_jws_free(struct jose_jws *jws)
 	free(jws->signing_input);
 	free(jws->sig);
 	memset(jws, 0, sizeof *jws);
+}
+
+/* ---- x5c --------------------------------------------------------------- */
+
+#define JOSE_X5C_MAX 8
+
+enum eb_err jose_x5c_key(const char *header_json, struct jose_key **out, const char **why)
+{
+	json_error_t e;
+	json_t *hdr = header_json ? json_loads(header_json, JSON_REJECT_DUPLICATES, &e) : NULL;
+	json_t *x5c = json_object_get(hdr, "x5c");
+	X509 *certs[JOSE_X5C_MAX] = { 0 };
+	size_t n = 0;
+	unsigned char *der = NULL;
+	enum eb_err rc = EB_EPARSE;
+
+	*out = NULL;
+	if (!x5c) {
+		rc = EB_ENOTFOUND;
+		WHY("no x5c in the header");
+		goto out;
+	}
+	if (!json_is_array(x5c) || json_array_size(x5c) == 0 ||
+	    json_array_size(x5c) > JOSE_X5C_MAX) {
+		WHY("x5c is not a list of 1 to 8 certificates");
+		goto out;
+	}
+	for (n = 0; n < json_array_size(x5c); n++) {
+		const char *b64 = json_string_value(json_array_get(x5c, n));
+		size_t len = b64 ? strlen(b64) : 0, dlen = 0;
+		if (!len || len > JOSE_MAX_TOKEN) {
+			WHY("an x5c entry is not a base64 string");
+			goto out;
+		}
+		free(der);
+		der = malloc(len);
+		if (!der) {
+			rc = EB_ENOMEM;
+			goto out;
+		}
+		int d = EVP_DecodeBlock(der, (const unsigned char *)b64, (int)len);
+		if (d < 0 || len % 4) {
+			WHY("an x5c entry is not base64 (RFC 4648 section 4)");
+			goto out;
+		}
+		dlen = (size_t)d - (b64[len - 1] == '=') - (len > 1 && b64[len - 2] == '=');
+		const unsigned char *p = der;
+		certs[n] = d2i_X509(NULL, &p, (long)dlen);
+		if (!certs[n] || p != der + dlen) {
+			WHY("an x5c entry is not a DER X.509 certificate");
+			goto out;
+		}
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		EVP_PKEY *issuer_key = X509_get0_pubkey(certs[i + 1]);
+		if (X509_NAME_cmp(X509_get_issuer_name(certs[i]),
+				  X509_get_subject_name(certs[i + 1])) != 0 ||
+		    !issuer_key || X509_verify(certs[i], issuer_key) != 1) {
+			rc = EB_EAUTH;
+			WHY("the x5c chain is broken: a certificate is not issued by the next");
+			goto out;
+		}
+	}
+	EVP_PKEY *pk = X509_get_pubkey(certs[0]);
+	if (!pk) {
+		WHY("the first x5c certificate has no usable key");
+		goto out;
+	}
+	rc = key_wrap(pk, 0, out, why);
+	if (rc == EB_EPARSE)
+		rc = EB_EINVAL;
+out:
+	for (size_t i = 0; i < JOSE_X5C_MAX; i++)
+		X509_free(certs[i]);
+	free(der);
+	json_decref(hdr);
+	return rc;
 }

@@ -1,8 +1,9 @@
 /* jose.h - JSON Web Signatures and Keys (RFC 7515, 7517, 7518, 7638) over
  * OpenSSL libcrypto: what OpenID Connect and LTI 1.3 need, and no more.
  *
- * Two algorithms are accepted: RS256 (RSA PKCS#1 v1.5, SHA-256, keys of
- * 2048 bits or more) and ES256 (ECDSA P-256, SHA-256, the signature as the
+ * Accepted: RS256, RS384 and RS512 (RSA PKCS#1 v1.5 with SHA-256, -384 or
+ * -512, keys of 2048 bits or more; one RSA key, whose alg reads RS256,
+ * serves all three) and ES256 (ECDSA P-256, SHA-256, the signature as the
  * 64-byte JOSE form R||S). Everything else is refused where a token is read:
  * "none", HS* (an HMAC with a public key as the secret is the classic
  * algorithm-confusion attack), unknown names, and an alg that does not match
@@ -28,11 +29,13 @@ enum jose_alg {
 	JOSE_ALG_UNKNOWN = 0,
 	JOSE_RS256,
 	JOSE_ES256,
+	JOSE_RS384,
+	JOSE_RS512,
 };
 
-/* "RS256", "ES256", or "unknown". */
+/* "RS256", "ES256", "RS384", "RS512", or "unknown". */
 const char *jose_alg_name(enum jose_alg alg);
-/* The alg for name ("RS256", "ES256"); JOSE_ALG_UNKNOWN for anything else,
+/* The alg for name ("RS256", "RS384", "RS512", "ES256"); JOSE_ALG_UNKNOWN for anything else,
  * "none" and HS* included. */
 enum jose_alg jose_alg_from_name(const char *name);
 
@@ -112,6 +115,11 @@ enum eb_err jose_jwks_export(const struct jose_key *const *keys, size_t n, struc
 enum eb_err jose_sign(const struct jose_key *k, const char *typ, const char *payload,
 		      size_t payload_len, struct buf *out);
 
+/* jose_sign with another alg than k's own: RS384 or RS512 with an RSA key
+ * (EB_EINVAL for an alg the key cannot make). */
+enum eb_err jose_sign_alg(const struct jose_key *k, enum jose_alg alg, const char *typ,
+			  const char *payload, size_t payload_len, struct buf *out);
+
 /* A parsed, not yet verified, compact JWS. Strings are owned by the struct
  * (jose_jws_free). */
 struct jose_jws {
@@ -131,12 +139,25 @@ struct jose_jws {
  * HS*, unknown algs, "crit" headers, a missing signature, and anything not
  * three base64url parts with a JSON object header. */
 enum eb_err jose_jws_parse(struct str compact, struct jose_jws *out, const char **why);
-/* Verifies jws with k: the header's alg must be k's alg (EB_EINVAL
- * otherwise), then the signature (EB_EAUTH when it does not verify). */
+/* Verifies jws with k: the header's alg must be k's alg, or RS384/RS512
+ * for an RSA key (EB_EINVAL otherwise), then the signature (EB_EAUTH when
+ * it does not verify). */
 enum eb_err jose_jws_verify(const struct jose_jws *jws, const struct jose_key *k, const char **why);
 /* Verifies with the key of set that the header's kid (and alg) name. */
 enum eb_err jose_jws_verify_jwks(const struct jose_jws *jws, const struct jose_jwks *set,
 				 const char **why);
 void jose_jws_free(struct jose_jws *jws);
+
+/* ---- x5c (RFC 7515 section 4.1.6) ------------------------------------- */
+
+/* The key of the first certificate of the x5c chain in a JWS header (the
+ * decoded header_json): each entry standard base64 DER (at most 8 entries);
+ * each certificate must be issued by the next (issuer name = the next's
+ * subject, and the next's key verifies its signature). No trust anchor is
+ * required and validity dates are not checked: the chain says who signed,
+ * not that anyone vouches for them. EB_ENOTFOUND when the header has no
+ * x5c; EB_EPARSE for a malformed entry; EB_EAUTH for a broken chain;
+ * EB_EINVAL for a key jose does not use. *out is the caller's. */
+enum eb_err jose_x5c_key(const char *header_json, struct jose_key **out, const char **why);
 
 #endif

@@ -14,6 +14,7 @@
 #include "base/json.h"
 #include "base/str.h"
 #include "domain/activity.h"
+#include "ingest/xapi_attach.h"
 #include "ingest/xapi_canon.h"
 #include "ingest/xapi_map.h"
 #include "ingest/xapi_validate.h"
@@ -215,15 +216,19 @@ struct xapi_write {
 	char stored[40];
 	int64_t stored_ms;
 	char err[512];
-	struct xapi_result out; /* version set; the rest by xapi_write_end */
+	struct xapi_result out;	 /* version set; the rest by xapi_write_end */
+	struct xapi_parts parts; /* a multipart request's attachments (in a) */
 };
 
 static enum eb_err write_run(struct db *db, void *ctx)
 {
 	struct xapi_write *x = ctx;
 	x->err[0] = '\0';
-	return store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->stored, x->stored_ms,
-			      x->batch, x->err, sizeof x->err);
+	enum eb_err rc = store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->stored,
+					x->stored_ms, x->batch, x->err, sizeof x->err);
+	if (!rc && x->parts.n)
+		rc = xapi_attach_store(db, x->district_id, x->tool_id, &x->parts, x->stored_ms);
+	return rc;
 }
 
 static void write_free(struct xapi_write *x)
@@ -269,6 +274,8 @@ static enum eb_err write_prepare(struct xapi_write *x, struct jv *root, enum xap
 		struct jv *s = x->batch ? jv_at(root, i) : root;
 		rc = xapi_validate_statement(&x->a, s, v, path, x->err, sizeof x->err);
 		if (!rc)
+			rc = xapi_attach_check(&x->a, s, &x->parts, path, x->err, sizeof x->err);
+		if (!rc)
 			rc = xapi_canon_prepare(&x->a, &tmp, s, v, x->stored, &x->ps[i]);
 		for (size_t j = 0; !rc && j < i; j++)
 			if (!strcmp(x->ps[j].id, x->ps[i].id)) {
@@ -280,6 +287,8 @@ static enum eb_err write_prepare(struct xapi_write *x, struct jv *root, enum xap
 			}
 	}
 	buf_free(&tmp);
+	if (!rc)
+		rc = xapi_attach_check_unused(&x->parts, x->err, sizeof x->err);
 	if (rc)
 		xapi_result_fail(out, rc, "%s", x->err);
 	return rc;
@@ -287,10 +296,33 @@ static enum eb_err write_prepare(struct xapi_write *x, struct jv *root, enum xap
 
 /* The shared start of POST and PUT: version, parse, the PUT's id rules,
  * validation. NULL when out already holds the answer. */
+/* A multipart/mixed body: its statements part into *json, its attachment
+ * parts copied into x's arena. False when out holds the refusal. */
+static bool read_multipart(struct xapi_write *x, const char *content_type, const char **json,
+			   size_t *len, struct xapi_result *out, enum eb_err *rc_out)
+{
+	const char *body = *json;
+	enum eb_err rc = xapi_attach_parse(&x->a, content_type, body, *len, json, len, &x->parts,
+					   x->err, sizeof x->err);
+	for (size_t i = 0; !rc && i < x->parts.n; i++) {
+		char *copy = arena_alloc(&x->a, x->parts.p[i].len + 1);
+		if (!copy)
+			rc = EB_ENOMEM, str_copy(x->err, sizeof x->err, "out of memory");
+		else
+			x->parts.p[i].data = memcpy(copy, x->parts.p[i].data, x->parts.p[i].len);
+	}
+	if (rc) {
+		*rc_out = rc;
+		xapi_result_fail(out, rc, "%s", x->err);
+		return false;
+	}
+	return true;
+}
+
 static struct xapi_write *write_begin(int64_t district_id, int64_t tool_id, bool put,
-				      const char *statement_id, const char *json, size_t len,
-				      const char *version_header, struct xapi_result *out,
-				      enum eb_err *rc_out)
+				      const char *statement_id, const char *content_type,
+				      const char *json, size_t len, const char *version_header,
+				      struct xapi_result *out, enum eb_err *rc_out)
 {
 	enum xapi_version v;
 	*rc_out = EB_EINVAL;
@@ -314,8 +346,11 @@ static struct xapi_write *write_begin(int64_t district_id, int64_t tool_id, bool
 	x->w.fn = write_run;
 	x->w.ctx = x;
 	enum eb_err rc = EB_OK;
-	struct jv *root = xapi_parse_body(&x->a, json, len, x->err, sizeof x->err, &rc);
-	if (!root) {
+	struct jv *root = NULL;
+	if (xapi_attach_is_multipart(content_type) &&
+	    !read_multipart(x, content_type, &json, &len, out, rc_out)) {
+		/* out holds the refusal */
+	} else if (!(root = xapi_parse_body(&x->a, json, len, x->err, sizeof x->err, &rc))) {
 		*rc_out = rc;
 		xapi_result_fail(out, rc, "%s", x->err);
 	} else if (!put && !jv_is_array(root) && !jv_is_object(root)) {
@@ -343,7 +378,26 @@ struct xapi_write *xapi_post_begin(int64_t district_id, int64_t tool_id, const c
 				   size_t len, const char *version_header, struct xapi_result *out)
 {
 	enum eb_err rc;
-	return write_begin(district_id, tool_id, false, NULL, json, len, version_header, out, &rc);
+	return write_begin(district_id, tool_id, false, NULL, NULL, json, len, version_header, out,
+			   &rc);
+}
+
+struct xapi_write *xapi_post_begin_ct(int64_t district_id, int64_t tool_id,
+				      const char *content_type, const char *body, size_t len,
+				      const char *version_header, struct xapi_result *out)
+{
+	enum eb_err rc;
+	return write_begin(district_id, tool_id, false, NULL, content_type, body, len,
+			   version_header, out, &rc);
+}
+
+struct xapi_write *xapi_put_begin_ct(int64_t district_id, int64_t tool_id, const char *statement_id,
+				     const char *content_type, const char *body, size_t len,
+				     const char *version_header, struct xapi_result *out)
+{
+	enum eb_err rc;
+	return write_begin(district_id, tool_id, true, statement_id, content_type, body, len,
+			   version_header, out, &rc);
 }
 
 struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id, const char *statement_id,
@@ -351,8 +405,8 @@ struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id, const ch
 				  struct xapi_result *out)
 {
 	enum eb_err rc;
-	return write_begin(district_id, tool_id, true, statement_id, json, len, version_header, out,
-			   &rc);
+	return write_begin(district_id, tool_id, true, statement_id, NULL, json, len,
+			   version_header, out, &rc);
 }
 
 struct db_write *xapi_write_job(struct xapi_write *x)
@@ -393,8 +447,8 @@ enum eb_err xapi_post(struct db *db, int64_t district_id, int64_t tool_id, const
 		      size_t len, const char *version_header, struct xapi_result *out)
 {
 	enum eb_err rc;
-	struct xapi_write *x =
-		write_begin(district_id, tool_id, false, NULL, json, len, version_header, out, &rc);
+	struct xapi_write *x = write_begin(district_id, tool_id, false, NULL, NULL, json, len,
+					   version_header, out, &rc);
 	if (!x)
 		return rc;
 	db_write_grouped(db, xapi_write_job(x));
@@ -406,8 +460,8 @@ enum eb_err xapi_put(struct db *db, int64_t district_id, int64_t tool_id, const 
 		     struct xapi_result *out)
 {
 	enum eb_err rc;
-	struct xapi_write *x = write_begin(district_id, tool_id, true, statement_id, json, len,
-					   version_header, out, &rc);
+	struct xapi_write *x = write_begin(district_id, tool_id, true, statement_id, NULL, json,
+					   len, version_header, out, &rc);
 	if (!x)
 		return rc;
 	db_write_grouped(db, xapi_write_job(x));

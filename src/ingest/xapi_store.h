@@ -41,6 +41,18 @@ struct xapi_write *xapi_post_begin(int64_t district_id, int64_t tool_id, const c
 struct xapi_write *xapi_put_begin(int64_t district_id, int64_t tool_id, const char *statement_id,
 				  const char *json, size_t len, const char *version_header,
 				  struct xapi_result *out);
+/* The same with the request's Content-Type: multipart/mixed reads the
+ * statements from its first part and the attachments from the others
+ * (ingest/xapi_attach.h: hashes checked, every part matched with an
+ * attachment object, signatures verified, the bytes stored with the
+ * statements in one transaction); anything else (NULL included) is the
+ * statements' JSON, where every attachment object needs a fileUrl. */
+struct xapi_write *xapi_post_begin_ct(int64_t district_id, int64_t tool_id,
+				      const char *content_type, const char *body, size_t len,
+				      const char *version_header, struct xapi_result *out);
+struct xapi_write *xapi_put_begin_ct(int64_t district_id, int64_t tool_id, const char *statement_id,
+				     const char *content_type, const char *body, size_t len,
+				     const char *version_header, struct xapi_result *out);
 struct db_write *xapi_write_job(struct xapi_write *x);
 enum eb_err xapi_write_end(struct xapi_write *x, struct xapi_result *out);
 

@@ -806,24 +806,11 @@ static const struct val_field attachment_fields[] = { { "usageType", c_iri, VAL_
 						      { "fileUrl", c_iri, 0 },
 						      { NULL, NULL, 0 } };
 
+/* The structure only: whether an attachment without fileUrl has its part
+ * (or is in an application/json request) is xapi_attach_check's rule. */
 static int c_attachments(struct val_ctx *c, struct jv *v, const struct val_field *f)
 {
-	if (check_list_of(c, v, attachment_fields))
-		return -1;
-	size_t i;
-	struct jv *m;
-	jv_array_foreach(v, i, m)
-	{
-		if (!jv_get(m, "fileUrl")) {
-			size_t mark = val_push_index(c, i);
-			val_fail(c,
-				 "attachments without fileUrl need multipart/mixed, which this LRS"
-				 " does not accept yet");
-			val_pop(c, mark);
-			return -1;
-		}
-	}
-	return 0;
+	return check_list_of(c, v, attachment_fields) ? -1 : 0;
 }
 
 /* ---- statement, object, substatement ------------------------------------ */

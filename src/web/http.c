@@ -659,6 +659,15 @@ bool http_stop(struct http_server *srv)
 
 const char *http_header(struct http_request *req, const char *name)
 {
+	if (req->alt) {
+		for (int i = 0; i < req->nalt_headers; i++)
+			if (strcasecmp(req->alt_headers[i].name, name) == 0)
+				return req->alt_headers[i].value;
+		/* the real ones describe the form, not the content it carries */
+		if (strcasecmp(name, "Content-Type") == 0 ||
+		    strcasecmp(name, "Content-Length") == 0)
+			return NULL;
+	}
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
@@ -783,7 +792,44 @@ const char *http_request_target(struct http_request *req, size_t cap)
 
 const char *http_query(struct http_request *req, const char *name)
 {
+	if (req->alt) {
+		for (int i = 0; i < req->nalt_query; i++)
+			if (strcmp(req->alt_query[i].name, name) == 0)
+				return req->alt_query[i].value;
+		return NULL;
+	}
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct query_all_ctx {
+	struct http_request *req;
+	struct http_kv *out;
+	int cap, n;
+};
+
+static enum MHD_Result query_all_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct query_all_ctx *q = cls;
+	(void)kind;
+	if (q->n < q->cap) {
+		q->out[q->n].name = key ? key : "";
+		q->out[q->n].value = value ? value : "";
+	}
+	q->n++;
+	return MHD_YES;
+}
+
+int http_query_all(struct http_request *req, struct http_kv *out, int cap)
+{
+	if (req->alt) {
+		for (int i = 0; i < req->nalt_query && i < cap; i++)
+			out[i] = req->alt_query[i];
+		return req->nalt_query;
+	}
+	struct query_all_ctx q = { req, out, cap, 0 };
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_all_arg, &q);
+	return q.n;
 }
 
 struct names_ctx {
@@ -805,6 +851,11 @@ static enum MHD_Result name_arg(void *cls, enum MHD_ValueKind kind, const char *
 
 size_t http_query_names(struct http_request *req, const char **out, size_t cap)
 {
+	if (req->alt) { /* the form's parameters (web/api/xapi_alt.h) */
+		for (int i = 0; i < req->nalt_query && (size_t)i < cap; i++)
+			out[i] = req->alt_query[i].name;
+		return (size_t)req->nalt_query;
+	}
 	struct names_ctx c = { out, cap, 0 };
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, name_arg, &c);
 	return c.n;

@@ -70,6 +70,12 @@ struct http_request {
 	 * (arena memory), for the handler to reuse; NULL otherwise */
 	const void *admitted;
 
+	/* the alternate request syntax (web/api/xapi_alt.h): when alt is set,
+	 * http_header and http_query answer from these (arena memory) */
+	bool alt;
+	const struct http_kv *alt_headers, *alt_query;
+	int nalt_headers, nalt_query;
+
 	/* response */
 	int status;
 	const char *content_type;
@@ -142,9 +148,14 @@ const char *http_cookie(struct http_request *req, const char *name);
 const char *http_request_target(struct http_request *req, size_t cap);
 /* Query-string argument, URL-decoded; NULL if absent. */
 const char *http_query(struct http_request *req, const char *name);
+/* Every query-string argument (URL-decoded, in order; an alternate-syntax
+ * request's form parameters once rewritten, see alt above): writes at most
+ * cap to out, returns how many there are (more than cap: some left out). */
+int http_query_all(struct http_request *req, struct http_kv *out, int cap);
 /* The names of the query-string arguments, URL-decoded, in order, repeats
- * included, into out[0..cap); returns how many there are (more than cap when
- * some did not fit). */
+ * included (an alternate-syntax request's form parameters once rewritten),
+ * into out[0..cap); returns how many there are (more than cap when some did
+ * not fit). */
 size_t http_query_names(struct http_request *req, const char **out, size_t cap);
 /* Form field of an application/x-www-form-urlencoded body; NULL if absent. */
 const char *http_form(struct http_request *req, const char *name);

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "web/api/xapi_alt.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/http.h"
@@ -133,6 +134,8 @@ static bool session_gate(struct http_request *req, const struct route *hit)
 
 bool router_admit(struct http_request *req, size_t *body_cap)
 {
+	if (xapi_alt_requested(req))
+		return xapi_alt_admit(req, body_cap); /* its credentials are in the body */
 	const struct route *hit = route_find(req);
 	if (!hit)
 		return false;
@@ -148,6 +151,9 @@ bool router_admit(struct http_request *req, size_t *body_cap)
 
 void router_dispatch(struct http_request *req)
 {
+	/* an xAPI request in the alternate syntax becomes the one it carries */
+	if (xapi_alt_requested(req) && !xapi_alt_apply(req))
+		return;
 	/* the route and session found at admission, when the request had a body */
 	const struct route *hit = req->route ? req->route : route_find(req);
 	if (!hit)

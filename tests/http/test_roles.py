@@ -66,7 +66,13 @@ MATRIX = {
     "/sso/nobody/callback": [N, N, N, N, N, N, N, N, N, N, N, N],
     "/xapi/about":         [A, A, A, A, A, A, A, A, A, A, A, A],
     "/xapi/statements":    [U, U, U, U, U, U, U, U, U, U, U, U],
-    "/xapi/activities/state": [501] * 12,
+    # the document resources, Activities, Agents (h17-lrsdoc): the tool's key
+    "/xapi/activities/state": [U] * 12,
+    "/xapi/activities/profile": [U] * 12,
+    "/xapi/agents/profile": [U] * 12,
+    "/xapi/activities":    [U] * 12,
+    "/xapi/agents":        [U] * 12,
+    "/xapi/nothing-here":  [501] * 12,
     "/tools":              [A, A, A, A, A, A, A, F, F, F, A, L],
     "/tools/approved":     [A, A, A, A, A, A, A, A, A, A, A, A],
     "/tools/new":          [A, A, F, F, F, F, A, F, F, F, A, L],
@@ -291,7 +297,7 @@ WEBHOOKS = {
 
 # a route pattern -> the concrete path(s) above that exercise it
 PATTERN_PATHS = {
-    "/xapi/*": "/xapi/activities/state",
+    "/xapi/*": "/xapi/nothing-here",
     "/f/:token": "/f/not-a-link",
     "/u/:token": "/u/not-a-link",
     "/sso/:provider/start": "/sso/nobody/start",

@@ -165,6 +165,66 @@ static void sign_and_verify(void **state)
 	round_trip(JOSE_ES256);
 }
 
+/* RS384 and RS512 with one RSA key: each verifies under its own digest;
+ * a token whose header names another RSA alg than it was signed with does
+ * not verify; an EC key cannot make them. */
+static void rs384_and_rs512(void **state)
+{
+	struct jose_key *k = NULL, *ec = NULL;
+	const char *why = NULL;
+	assert_int_equal(jose_key_generate(JOSE_RS256, &k), EB_OK);
+	assert_int_equal(jose_key_generate(JOSE_ES256, &ec), EB_OK);
+	assert_string_equal(jose_alg_name(JOSE_RS384), "RS384");
+	assert_int_equal(jose_alg_from_name("RS512"), JOSE_RS512);
+	enum jose_alg algs[] = { JOSE_RS384, JOSE_RS512 };
+	for (size_t i = 0; i < 2; i++) {
+		struct buf tok = BUF_INIT, forged = BUF_INIT;
+		struct jose_jws j;
+		assert_int_equal(jose_sign_alg(k, algs[i], NULL, "{\"a\":1}", 7, &tok), EB_OK);
+		assert_int_equal(jose_jws_parse(((struct str){ tok.data, tok.len }), &j, &why),
+				 EB_OK);
+		assert_int_equal(j.alg, algs[i]);
+		assert_int_equal(jose_jws_verify(&j, k, &why), EB_OK);
+		assert_int_equal(jose_jws_verify(&j, ec, &why), EB_EINVAL);
+		jose_jws_free(&j);
+		/* the same signature under the other RSA alg's header */
+		const char *hdr = algs[i] == JOSE_RS384 ? "{\"alg\":\"RS512\"}"
+							: "{\"alg\":\"RS384\"}";
+		jose_b64url_put(&forged, hdr, strlen(hdr));
+		const char *dot = memchr(tok.data, '.', tok.len);
+		buf_put(&forged, dot, tok.len - (size_t)(dot - tok.data));
+		assert_int_equal(
+			jose_jws_parse(((struct str){ forged.data, forged.len }), &j, &why), EB_OK);
+		assert_int_equal(jose_jws_verify(&j, k, &why), EB_EAUTH);
+		jose_jws_free(&j);
+		assert_int_equal(jose_sign_alg(ec, algs[i], NULL, "{}", 2, &forged), EB_EINVAL);
+		buf_free(&tok);
+		buf_free(&forged);
+	}
+	jose_key_free(k);
+	jose_key_free(ec);
+}
+
+/* x5c: none, malformed entries and too many are refused with a reason;
+ * chains themselves are checked in tests/http/test_xapi_signed.py, whose
+ * certificates python3-cryptography makes. */
+static void x5c_refusals(void **state)
+{
+	struct jose_key *k = NULL;
+	const char *why = NULL;
+	assert_int_equal(jose_x5c_key("{\"alg\":\"RS256\"}", &k, &why), EB_ENOTFOUND);
+	assert_int_equal(jose_x5c_key("{\"x5c\":\"AAAA\"}", &k, &why), EB_EPARSE);
+	assert_int_equal(jose_x5c_key("{\"x5c\":[]}", &k, &why), EB_EPARSE);
+	assert_int_equal(jose_x5c_key("{\"x5c\":[\"not base64!\"]}", &k, &why), EB_EPARSE);
+	assert_int_equal(jose_x5c_key("{\"x5c\":[\"AAAA\"]}", &k, &why), EB_EPARSE);
+	assert_non_null(strstr(why, "X.509"));
+	assert_int_equal(
+		jose_x5c_key("{\"x5c\":[\"A\",\"A\",\"A\",\"A\",\"A\",\"A\",\"A\",\"A\",\"A\"]}",
+			     &k, &why),
+		EB_EPARSE);
+	assert_null(k);
+}
+
 static void refuses_none_and_hmac(void **state)
 {
 	struct jose_jws j;
@@ -277,6 +337,8 @@ int main(void)
 		cmocka_unit_test(rfc7638_thumbprint),
 		cmocka_unit_test(openssl_vectors),
 		cmocka_unit_test(sign_and_verify),
+		cmocka_unit_test(rs384_and_rs512),
+		cmocka_unit_test(x5c_refusals),
 		cmocka_unit_test(refuses_none_and_hmac),
 		cmocka_unit_test(alg_must_match_key),
 		cmocka_unit_test(key_sets),

@@ -9,6 +9,7 @@
 
 #include "domain/tools.h"
 #include "ingest/caliper.h"
+#include "ingest/xapi_attach.h"
 #include "ingest/xapi.h"
 #include "ingest/xapi_query.h"
 #include "ingest/xapi_store.h"
@@ -53,6 +54,12 @@ static bool auth_basic(struct http_request *req, struct tool_identity *who)
 		}
 	}
 	sodium_memzero(raw, sizeof raw);
+	/* the 401 too says which xAPI version it speaks */
+	enum xapi_version v;
+	const char *answer = "1.0.3";
+	xapi_version_negotiate(http_header(req, "X-Experience-API-Version"), XAPI_RES_STATEMENTS,
+			       &v, &answer, NULL, 0);
+	http_set_header(req, "X-Experience-API-Version", answer);
 	http_set_header(req, "WWW-Authenticate", "Basic realm=\"edbridge xAPI\"");
 	http_json_error(req, 401,
 			"send the tool's xAPI key and secret with HTTP Basic "
@@ -73,6 +80,16 @@ static bool auth_bearer(struct http_request *req, struct tool_identity *who)
 			"send the tool's Caliper token as Authorization: Bearer TOKEN "
 			"(edbridge tool credentials TOOL)");
 	return false;
+}
+
+bool api_xapi_auth(struct http_request *req, int64_t *district_id, int64_t *tool_id)
+{
+	struct tool_identity who;
+	if (!auth_basic(req, &who))
+		return false;
+	*district_id = who.district_id;
+	*tool_id = who.tool_id;
+	return true;
 }
 
 bool api_tool_admit(struct http_request *req, size_t *body_cap)
@@ -221,7 +238,17 @@ void api_xapi_statements_get(struct http_request *req)
 	};
 	xapi_get(req->db, who.district_id, who.tool_id, &p,
 		 http_header(req, "X-Experience-API-Version"), &r);
+	char multipart[80] = "";
+	if (r.rc == EB_OK && p.attachments && strcmp(p.attachments, "true") == 0) {
+		enum eb_err rc = xapi_attach_answer(req->db, who.district_id, who.tool_id, &r,
+						    multipart, sizeof multipart);
+		if (rc)
+			xapi_result_fail(&r, rc, "reading the attachments failed: %s",
+					 eb_strerror(rc));
+	}
 	send_xapi(req, &r);
+	if (multipart[0] && req->status == 200)
+		req->content_type = arena_strdup(&req->arena, multipart);
 }
 
 /* The answer to a POST or PUT once its statements are written (or not). */
@@ -253,8 +280,9 @@ void api_xapi_statements_post(struct http_request *req)
 		return;
 	const char *body = body_or_empty(req, &len);
 	xapi_write_request(req,
-			   xapi_post_begin(who.district_id, who.tool_id, body, len,
-					   http_header(req, "X-Experience-API-Version"), &r),
+			   xapi_post_begin_ct(who.district_id, who.tool_id,
+					      http_header(req, "Content-Type"), body, len,
+					      http_header(req, "X-Experience-API-Version"), &r),
 			   &r);
 }
 
@@ -268,9 +296,10 @@ void api_xapi_statements_put(struct http_request *req)
 		return;
 	const char *body = body_or_empty(req, &len);
 	xapi_write_request(req,
-			   xapi_put_begin(who.district_id, who.tool_id,
-					  http_query(req, "statementId"), body, len,
-					  http_header(req, "X-Experience-API-Version"), &r),
+			   xapi_put_begin_ct(who.district_id, who.tool_id,
+					     http_query(req, "statementId"),
+					     http_header(req, "Content-Type"), body, len,
+					     http_header(req, "X-Experience-API-Version"), &r),
 			   &r);
 }
 

@@ -5,6 +5,7 @@
 #define EB_WEB_API_INGEST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "ingest/xapi.h"
@@ -16,6 +17,11 @@ struct http_request;
  * EB_EPARSE 400, EB_ENOTFOUND 404, EB_ECONFLICT 409, EB_ETOOBIG 413,
  * EB_ENOTSUP 501, EB_EBUSY 503 (with Retry-After); anything else 500. */
 int api_ingest_status(enum eb_err rc, bool has_body);
+
+/* The xAPI resources' HTTP Basic check (the tool's key and secret): true
+ * with the tool's district and id, or false after answering 401 with a
+ * challenge. */
+bool api_xapi_auth(struct http_request *req, int64_t *district_id, int64_t *tool_id);
 
 /* The checks every xAPI resource's handler makes first, after the tool's
  * credentials: the version header (xapi_version_negotiate) and the query

@@ -228,6 +228,14 @@ void api_xapi_statements_post(struct http_request *req);
 void api_xapi_statements_put(struct http_request *req);
 void api_xapi_about(struct http_request *req);
 void api_xapi_unsupported(struct http_request *req);
+/* api/xapi_docs.c - the xAPI document resources, Activities and Agents: one
+ * handler per resource, reading req->method (GET, HEAD, PUT, POST, DELETE), so
+ * that the alternate request syntax can call it once it set the real method */
+void api_xapi_state(struct http_request *req);
+void api_xapi_activity_profile(struct http_request *req);
+void api_xapi_agent_profile(struct http_request *req);
+void api_xapi_activities(struct http_request *req);
+void api_xapi_agents(struct http_request *req);
 void api_caliper(struct http_request *req);
 /* the text-message provider's webhooks (web/api/sms.c; signed, public) */
 void api_sms_inbound(struct http_request *req);
