@@ -16,13 +16,13 @@
 enum eb_err xdocs_get(struct db *db, const struct xdoc_key *k, struct arena *a, struct xdoc *d)
 {
 	struct db_stmt *st;
-	enum eb_err rc = db_query(db,
-				  "SELECT content_type, content, etag, updated_ms FROM xapi_document "
-				  "WHERE district_id = ?1 AND tool_id = ?2 AND kind = ?3 "
-				  "AND activity_id = ?4 AND agent_key = ?5 AND registration = ?6 "
-				  "AND doc_id = ?7",
-				  DB_ARGS(KEY_ARGS(k), DB_TEXT(k->registration), DB_TEXT(k->doc_id)),
-				  &st);
+	enum eb_err rc =
+		db_query(db,
+			 "SELECT content_type, content, etag, updated_ms FROM xapi_document "
+			 "WHERE district_id = ?1 AND tool_id = ?2 AND kind = ?3 "
+			 "AND activity_id = ?4 AND agent_key = ?5 AND registration = ?6 "
+			 "AND doc_id = ?7",
+			 DB_ARGS(KEY_ARGS(k), DB_TEXT(k->registration), DB_TEXT(k->doc_id)), &st);
 	if (rc)
 		return rc;
 	bool found = false;
@@ -50,29 +50,30 @@ enum eb_err xdocs_get(struct db *db, const struct xdoc_key *k, struct arena *a, 
 
 enum eb_err xdocs_put(struct db *db, const struct xdoc_key *k, const struct xdoc *d)
 {
-	return db_execute(db,
-			  "INSERT INTO xapi_document (district_id, tool_id, kind, activity_id, "
-			  "agent_key, registration, doc_id, content_type, content, etag, updated_ms) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-			  "ON CONFLICT (district_id, tool_id, kind, activity_id, agent_key, "
-			  "registration, doc_id) DO UPDATE SET content_type = excluded.content_type, "
-			  "content = excluded.content, etag = excluded.etag, "
-			  "updated_ms = excluded.updated_ms",
-			  DB_ARGS(KEY_ARGS(k), DB_TEXT(k->registration), DB_TEXT(k->doc_id),
-				  DB_TEXT(d->content_type), DB_BLOB(d->content ? d->content : "", d->len),
-				  DB_TEXT(d->etag), DB_INT(d->updated_ms)),
-			  NULL);
+	return db_execute(
+		db,
+		"INSERT INTO xapi_document (district_id, tool_id, kind, activity_id, "
+		"agent_key, registration, doc_id, content_type, content, etag, updated_ms) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+		"ON CONFLICT (district_id, tool_id, kind, activity_id, agent_key, "
+		"registration, doc_id) DO UPDATE SET content_type = excluded.content_type, "
+		"content = excluded.content, etag = excluded.etag, "
+		"updated_ms = excluded.updated_ms",
+		DB_ARGS(KEY_ARGS(k), DB_TEXT(k->registration), DB_TEXT(k->doc_id),
+			DB_TEXT(d->content_type), DB_BLOB(d->content ? d->content : "", d->len),
+			DB_TEXT(d->etag), DB_INT(d->updated_ms)),
+		NULL);
 }
 
 enum eb_err xdocs_delete(struct db *db, const struct xdoc_key *k, int *n)
 {
 	if (k->doc_id)
-		return db_execute(db,
-				  "DELETE FROM xapi_document WHERE district_id = ?1 AND tool_id = ?2 "
-				  "AND kind = ?3 AND activity_id = ?4 AND agent_key = ?5 "
-				  "AND registration = ?6 AND doc_id = ?7",
-				  DB_ARGS(KEY_ARGS(k), DB_TEXT(k->registration), DB_TEXT(k->doc_id)),
-				  n);
+		return db_execute(
+			db,
+			"DELETE FROM xapi_document WHERE district_id = ?1 AND tool_id = ?2 "
+			"AND kind = ?3 AND activity_id = ?4 AND agent_key = ?5 "
+			"AND registration = ?6 AND doc_id = ?7",
+			DB_ARGS(KEY_ARGS(k), DB_TEXT(k->registration), DB_TEXT(k->doc_id)), n);
 	/* ?6 NULL: of any registration */
 	return db_execute(db,
 			  "DELETE FROM xapi_document WHERE district_id = ?1 AND tool_id = ?2 "

@@ -34,7 +34,7 @@ struct xdoc {
 	char *content_type; /* arena */
 	void *content;	    /* arena, len bytes (NUL after them) */
 	size_t len;
-	char etag[43];	    /* "\"<40 hex>\"" */
+	char etag[43]; /* "\"<40 hex>\"" */
 	int64_t updated_ms;
 };
 

@@ -17,15 +17,14 @@
 #include "store/db.h"
 #include "store/db_write.h"
 
-#define XDOC_MAX_ID 2048	/* bytes of an activityId, stateId, profileId, agent key */
+#define XDOC_MAX_ID 2048	  /* bytes of an activityId, stateId, profileId, agent key */
 #define XDOC_AGENT_STATEMENTS 200 /* statements read for the Agents resource's Person */
 
 enum method { M_GET, M_PUT, M_POST, M_DELETE };
 
-/* The parameters a resource takes with a method: each listed one allowed,
- * those in `required` needed. */
+/* The parameters a resource needs with a method (which ones it may take at
+ * all is xapi_params_check's, ingest/xapi.h); NULL when it takes none. */
 struct param_rule {
-	const char *allowed[6];
 	const char *required[4];
 };
 
@@ -36,48 +35,43 @@ static const char *doc_id_name(enum xdoc_resource res)
 
 static const struct param_rule *rule_of(enum xdoc_resource res, enum method m)
 {
-	static const struct param_rule state_get = {
-		{ "activityId", "agent", "registration", "stateId", "since" },
-		{ "activityId", "agent" },
-	};
-	static const struct param_rule state_write = {
-		{ "activityId", "agent", "registration", "stateId" },
-		{ "activityId", "agent", "stateId" },
-	};
-	static const struct param_rule state_delete = {
-		{ "activityId", "agent", "registration", "stateId" },
-		{ "activityId", "agent" },
-	};
-	static const struct param_rule ap_get = { { "activityId", "profileId", "since" },
-						  { "activityId" } };
-	static const struct param_rule ap_write = { { "activityId", "profileId" },
-						    { "activityId", "profileId" } };
-	static const struct param_rule gp_get = { { "agent", "profileId", "since" }, { "agent" } };
-	static const struct param_rule gp_write = { { "agent", "profileId" },
-						    { "agent", "profileId" } };
-	static const struct param_rule activities = { { "activityId" }, { "activityId" } };
-	static const struct param_rule agents = { { "agent" }, { "agent" } };
+	static const struct param_rule state_get = { { "activityId", "agent" } };
+	static const struct param_rule state_write = { { "activityId", "agent", "stateId" } };
+	static const struct param_rule ap_get = { { "activityId" } };
+	static const struct param_rule ap_write = { { "activityId", "profileId" } };
+	static const struct param_rule gp_get = { { "agent" } };
+	static const struct param_rule gp_write = { { "agent", "profileId" } };
 	switch (res) {
 	case XDOC_RES_STATE:
-		return m == M_GET ? &state_get : m == M_DELETE ? &state_delete : &state_write;
+		/* DELETE without stateId: every state of the context */
+		return m == M_GET || m == M_DELETE ? &state_get : &state_write;
 	case XDOC_RES_ACTIVITY_PROFILE:
 		return m == M_GET ? &ap_get : &ap_write;
 	case XDOC_RES_AGENT_PROFILE:
 		return m == M_GET ? &gp_get : &gp_write;
 	case XDOC_RES_ACTIVITIES:
-		return m == M_GET ? &activities : NULL;
+		return m == M_GET ? &ap_get : NULL;
 	case XDOC_RES_AGENTS:
-		return m == M_GET ? &agents : NULL;
+		return m == M_GET ? &gp_get : NULL;
 	}
 	return NULL;
 }
 
-static bool listed(const char *const *list, size_t n, const char *name)
+static enum xapi_resource xapi_resource_of(enum xdoc_resource res)
 {
-	for (size_t i = 0; i < n && list[i]; i++)
-		if (strcmp(list[i], name) == 0)
-			return true;
-	return false;
+	switch (res) {
+	case XDOC_RES_STATE:
+		return XAPI_RES_STATE;
+	case XDOC_RES_ACTIVITY_PROFILE:
+		return XAPI_RES_ACTIVITY_PROFILE;
+	case XDOC_RES_AGENT_PROFILE:
+		return XAPI_RES_AGENT_PROFILE;
+	case XDOC_RES_ACTIVITIES:
+		return XAPI_RES_ACTIVITIES;
+	case XDOC_RES_AGENTS:
+		return XAPI_RES_AGENTS;
+	}
+	return XAPI_RES_STATE;
 }
 
 /* What a request's parameters say, checked. */
@@ -148,19 +142,15 @@ static enum eb_err check_params(const struct xdoc_request *q, struct arena *a, s
 				 XDOC_MAX_PARAMS);
 		return EB_EINVAL;
 	}
-	for (int i = 0; i < q->nargs; i++) {
-		const char *name = q->args[i].name;
-		if (!listed(rule->allowed, 6, name)) {
-			xapi_result_fail(out, EB_EINVAL, "%s with %s does not take the parameter %s",
-					 resource_name(q->resource), q->method, name);
-			return EB_EINVAL;
-		}
-		for (int j = 0; j < i; j++)
-			if (strcmp(q->args[j].name, name) == 0) {
-				xapi_result_fail(out, EB_EINVAL, "the parameter %s is given twice",
-						 name);
-				return EB_EINVAL;
-			}
+	/* unknown, repeated or on the wrong method: the check all resources share */
+	const char *names[XDOC_MAX_PARAMS];
+	for (int i = 0; i < q->nargs; i++)
+		names[i] = q->args[i].name;
+	char why[200];
+	if (xapi_params_check(xapi_resource_of(q->resource), q->method, p->v, names,
+			      (size_t)q->nargs, why, sizeof why)) {
+		xapi_result_fail(out, EB_EINVAL, "%s", why);
+		return EB_EINVAL;
 	}
 	for (size_t i = 0; i < 4 && rule->required[i]; i++)
 		if (!arg(q, rule->required[i])) {
@@ -169,7 +159,8 @@ static enum eb_err check_params(const struct xdoc_request *q, struct arena *a, s
 			return EB_EINVAL;
 		}
 	p->activity_id = arg(q, "activityId");
-	if (p->activity_id && (!xapi_is_iri(p->activity_id) || strlen(p->activity_id) > XDOC_MAX_ID)) {
+	if (p->activity_id &&
+	    (!xapi_is_iri(p->activity_id) || strlen(p->activity_id) > XDOC_MAX_ID)) {
 		xapi_result_fail(out, EB_EINVAL, "activityId: must be an IRI (of %d bytes at most)",
 				 XDOC_MAX_ID);
 		return EB_EINVAL;
@@ -322,8 +313,8 @@ static void answer_doc(struct xdoc_answer *ans, const struct xdoc *d)
 	ans->last_modified_ms = d->updated_ms;
 }
 
-static void get_docs(struct db *db, const struct xdoc_request *q, struct parsed *p,
-		     struct arena *a, struct xdoc_answer *ans)
+static void get_docs(struct db *db, const struct xdoc_request *q, struct parsed *p, struct arena *a,
+		     struct xdoc_answer *ans)
 {
 	struct xdoc_key k;
 	key_of(q, p, &k);
@@ -502,7 +493,7 @@ struct xdoc_write {
 	const char *content_type, *if_match, *if_none_match;
 	char *body;
 	size_t len;
-	struct jv *sent; /* POST: the sent object */
+	struct jv *sent;	/* POST: the sent object */
 	struct xdoc_answer ans; /* version set at begin; the outcome by the job */
 	enum eb_err refuse;	/* a refusal the job decided (nothing written) */
 	bool precondition_failed;
@@ -551,7 +542,8 @@ static enum eb_err write_fn(struct db *db, void *ctx)
 	}
 	if (x->m == M_DELETE)
 		return exists ? xdocs_delete(db, &x->k, NULL) : EB_OK;
-	struct xdoc d = { .content_type = (char *)x->content_type, .content = x->body,
+	struct xdoc d = { .content_type = (char *)x->content_type,
+			  .content = x->body,
 			  .len = x->len };
 	if (x->m == M_POST && exists) {
 		struct jv_error e;
@@ -657,8 +649,8 @@ static struct xdoc_write *write_begin(const struct xdoc_request *q, struct parse
 	x->k = k;
 	x->k.activity_id = adup(&x->a, k.activity_id, XDOC_MAX_ID);
 	x->k.agent_key = adup(&x->a, k.agent_key, XDOC_MAX_ID + 64);
-	x->k.registration =
-		x->multi && !p->registration_raw ? NULL : adup(&x->a, k.registration, 36);
+	x->k.registration = x->multi && !p->registration_raw ? NULL
+							     : adup(&x->a, k.registration, 36);
 	x->k.doc_id = adup(&x->a, k.doc_id, XDOC_MAX_ID);
 	if (!x->multi) {
 		x->if_match = adup(&x->a, q->if_match, 4096);
@@ -710,8 +702,12 @@ struct xdoc_write *xdoc_begin(struct db *db, const struct xdoc_request *q, struc
 {
 	*ans = (struct xdoc_answer){ 0 };
 	struct parsed p = { 0 };
-	if (xapi_result_start(&ans->r, q->version_header, &p.v))
+	char why[200];
+	if (xapi_version_negotiate(q->version_header, xapi_resource_of(q->resource), &p.v,
+				   &ans->r.version, why, sizeof why)) {
+		xapi_result_fail(&ans->r, EB_EINVAL, "%s", why);
 		return NULL;
+	}
 	bool ok;
 	p.m = method_of(q->method, &ok);
 	if (!ok) {

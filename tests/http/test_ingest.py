@@ -87,7 +87,12 @@ class Ingest(TempDir):
             self.assertIn("Basic", r.header("WWW-Authenticate"))
             wrong = dict(self.creds, xapi_secret="x" * 43)
             self.assertEqual(c.request("GET", "/xapi/statements", None, basic(wrong)).status, 401)
+            # the State resource is served (tests/http/test_xapi_docs.py); an
+            # address that is no xAPI resource: 501
             r = c.request("GET", "/xapi/activities/state", None, h)
+            self.assertEqual(r.status, 400)
+            self.assertIn("activityId", r.text)
+            r = c.request("GET", "/xapi/nothing-here", None, h)
             self.assertEqual(r.status, 501)
             self.assertIn("not supported", r.text.lower())
             self.assertEqual(c.request("GET", "/xapi/about").status, 200)

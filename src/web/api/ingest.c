@@ -54,6 +54,12 @@ static bool auth_basic(struct http_request *req, struct tool_identity *who)
 		}
 	}
 	sodium_memzero(raw, sizeof raw);
+	/* the 401 too says which xAPI version it speaks */
+	enum xapi_version v;
+	const char *answer = "1.0.3";
+	xapi_version_negotiate(http_header(req, "X-Experience-API-Version"), XAPI_RES_STATEMENTS,
+			       &v, &answer, NULL, 0);
+	http_set_header(req, "X-Experience-API-Version", answer);
 	http_set_header(req, "WWW-Authenticate", "Basic realm=\"edbridge xAPI\"");
 	http_json_error(req, 401,
 			"send the tool's xAPI key and secret with HTTP Basic "

@@ -22,6 +22,7 @@ int api_ingest_status(enum eb_err rc, bool has_body);
  * with the tool's district and id, or false after answering 401 with a
  * challenge. */
 bool api_xapi_auth(struct http_request *req, int64_t *district_id, int64_t *tool_id);
+
 /* The checks every xAPI resource's handler makes first, after the tool's
  * credentials: the version header (xapi_version_negotiate) and the query
  * parameters' names for req->method (xapi_params_check; at most 32). On
