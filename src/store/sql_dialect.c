@@ -1,0 +1,428 @@
+/* SQLite's SQL spoken to PostgreSQL (sql_dialect.h): a token walk. */
+#include "store/sql_dialect.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+
+enum tok_kind {
+	T_SPACE,
+	T_COMMENT,
+	T_WORD,
+	T_STRING,
+	T_QIDENT,
+	T_BLOB,
+	T_PARAM,
+	T_NUMBER,
+	T_PUNCT
+};
+
+struct tok {
+	enum tok_kind kind;
+	const char *p;
+	size_t n;
+};
+
+struct toks {
+	struct tok *v;
+	size_t n, cap;
+};
+
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* Splits sql into tokens; a quote left open runs to the end. */
+static enum eb_err lex(const char *s, size_t len, struct toks *t)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i + 1;
+		enum tok_kind k;
+		char c = s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			k = T_SPACE;
+			while (j < len &&
+			       (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
+				j++;
+		} else if (c == '-' && i + 1 < len && s[i + 1] == '-') {
+			k = T_COMMENT;
+			while (j < len && s[j] != '\n')
+				j++;
+		} else if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+			k = T_COMMENT;
+			j = i + 2;
+			while (j + 1 < len && !(s[j] == '*' && s[j + 1] == '/'))
+				j++;
+			j = j + 2 <= len ? j + 2 : len;
+		} else if ((c == 'x' || c == 'X') && i + 1 < len && s[i + 1] == '\'') {
+			k = T_BLOB;
+			j = i + 2;
+			while (j < len && s[j] != '\'')
+				j++;
+			j = j < len ? j + 1 : len;
+		} else if (c == '\'' || c == '"') {
+			k = c == '\'' ? T_STRING : T_QIDENT;
+			for (;;) {
+				while (j < len && s[j] != c)
+					j++;
+				if (j + 1 < len && s[j + 1] == c) {
+					j += 2; /* a doubled quote */
+					continue;
+				}
+				j = j < len ? j + 1 : len;
+				break;
+			}
+		} else if (c == '?') {
+			k = T_PARAM;
+			while (j < len && s[j] >= '0' && s[j] <= '9')
+				j++;
+		} else if (c >= '0' && c <= '9') {
+			k = T_NUMBER;
+			while (j < len && (is_word_char(s[j]) || s[j] == '.'))
+				j++;
+		} else if (is_word_char(c)) {
+			k = T_WORD;
+			while (j < len && is_word_char(s[j]))
+				j++;
+		} else {
+			k = T_PUNCT;
+		}
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 256;
+			struct tok *v = realloc(t->v, cap * sizeof *v);
+			if (!v)
+				return EB_ENOMEM;
+			t->v = v;
+			t->cap = cap;
+		}
+		t->v[t->n++] = (struct tok){ k, s + i, j - i };
+		i = j;
+	}
+	return EB_OK;
+}
+
+struct tr {
+	const struct toks *t;
+	struct buf *out;
+	int nparams, bare;
+	char *errmsg;
+	size_t errcap;
+};
+
+static bool is_kw(const struct tok *k, const char *w)
+{
+	return k->kind == T_WORD && strlen(w) == k->n && strncasecmp(k->p, w, k->n) == 0;
+}
+
+static bool is_punct(const struct tok *k, char c)
+{
+	return k->kind == T_PUNCT && k->p[0] == c;
+}
+
+/* The index of the next token from i on that is not space or comment (n
+ * at the end). */
+static size_t sig(const struct toks *t, size_t i)
+{
+	while (i < t->n && (t->v[i].kind == T_SPACE || t->v[i].kind == T_COMMENT))
+		i++;
+	return i;
+}
+
+static bool kw_at(const struct toks *t, size_t i, const char *w)
+{
+	return i < t->n && is_kw(&t->v[i], w);
+}
+
+/* The index of the ')' closing the '(' at open (n when unbalanced); *commas
+ * gets the commas at its top level. */
+static size_t close_paren(const struct toks *t, size_t open, int *commas)
+{
+	int depth = 0;
+	*commas = 0;
+	for (size_t i = open; i < t->n; i++) {
+		if (is_punct(&t->v[i], '('))
+			depth++;
+		else if (is_punct(&t->v[i], ')') && --depth == 0)
+			return i;
+		else if (is_punct(&t->v[i], ',') && depth == 1)
+			(*commas)++;
+	}
+	return t->n;
+}
+
+static enum eb_err translate_range(struct tr *x, size_t from, size_t to);
+
+/* CREATE TRIGGER at i (the CREATE): a PL/pgSQL function and a trigger. *end
+ * gets the index after the trigger's END. */
+static enum eb_err translate_trigger(struct tr *x, size_t i, size_t to, size_t *end)
+{
+	const struct toks *t = x->t;
+	size_t k = sig(t, sig(t, i + 1) + 1); /* past CREATE TRIGGER */
+	if (kw_at(t, k, "IF"))
+		k = sig(t, sig(t, sig(t, k + 1) + 1) + 1);
+	if (k >= to || t->v[k].kind != T_WORD)
+		goto bad;
+	const struct tok *name = &t->v[k];
+	k = sig(t, k + 1);
+	bool before = kw_at(t, k, "BEFORE");
+	if (!before && !kw_at(t, k, "AFTER"))
+		goto bad;
+	k = sig(t, k + 1);
+	const struct tok *event = &t->v[k];
+	if (!is_kw(event, "INSERT") && !is_kw(event, "UPDATE") && !is_kw(event, "DELETE"))
+		goto bad;
+	size_t ev_from = k;
+	k = sig(t, k + 1);
+	if (kw_at(t, k, "OF")) /* UPDATE OF a, b */
+		while (k < to && !kw_at(t, k, "ON"))
+			k++;
+	size_t ev_to = k;
+	while (ev_to > ev_from &&
+	       (t->v[ev_to - 1].kind == T_SPACE || t->v[ev_to - 1].kind == T_COMMENT))
+		ev_to--;
+	if (!kw_at(t, k, "ON"))
+		goto bad;
+	k = sig(t, k + 1);
+	const struct tok *table = &t->v[k];
+	k = sig(t, k + 1);
+	if (kw_at(t, k, "FOR")) /* FOR EACH ROW */
+		k = sig(t, sig(t, sig(t, k + 1) + 1) + 1);
+	size_t when_from = 0, when_to = 0;
+	if (kw_at(t, k, "WHEN")) {
+		when_from = k + 1;
+		while (k < to && !kw_at(t, k, "BEGIN"))
+			k++;
+		when_to = k;
+	}
+	if (!kw_at(t, k, "BEGIN"))
+		goto bad;
+	size_t body = k + 1;
+	int cases = 0;
+	for (k = body; k < to; k++) {
+		if (kw_at(t, k, "CASE"))
+			cases++;
+		else if (kw_at(t, k, "END") && cases > 0)
+			cases--;
+		else if (kw_at(t, k, "END"))
+			break;
+	}
+	if (k >= to)
+		goto bad;
+	*end = k + 1;
+	buf_printf(x->out,
+		   "CREATE OR REPLACE FUNCTION %.*s_fn() RETURNS trigger LANGUAGE plpgsql AS "
+		   "$eb$\nBEGIN\n",
+		   (int)name->n, name->p);
+	if (when_to) {
+		buf_puts(x->out, "IF ");
+		enum eb_err rc = translate_range(x, when_from, when_to);
+		if (rc)
+			return rc;
+		buf_puts(x->out, " THEN\n");
+	}
+	enum eb_err rc = translate_range(x, body, k);
+	if (rc)
+		return rc;
+	if (when_to)
+		buf_puts(x->out, "\nEND IF;");
+	buf_printf(x->out, "\nRETURN %s;\nEND $eb$;\nCREATE TRIGGER %.*s %s ",
+		   !before		    ? "NULL"
+		   : is_kw(event, "DELETE") ? "OLD"
+					    : "NEW",
+		   (int)name->n, name->p, before ? "BEFORE" : "AFTER");
+	for (size_t e = ev_from; e < ev_to; e++)
+		buf_put(x->out, t->v[e].p, t->v[e].n);
+	buf_printf(x->out, " ON %.*s FOR EACH ROW EXECUTE FUNCTION %.*s_fn()", (int)table->n,
+		   table->p, (int)name->n, name->p);
+	return EB_OK;
+bad:
+	if (x->errmsg && x->errcap)
+		snprintf(x->errmsg, x->errcap, "a trigger the translator does not read: %.80s",
+			 t->v[i].p);
+	return EB_EINVAL;
+}
+
+static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
+{
+	const struct toks *t = x->t;
+	struct buf *o = x->out;
+	bool on_conflict = false; /* INSERT OR IGNORE in this statement */
+	int depth = 0;
+	for (size_t i = from; i < to; i++) {
+		const struct tok *k = &t->v[i];
+		size_t nx = sig(t, i + 1);
+		switch (k->kind) {
+		case T_PARAM: {
+			int no = 0;
+			if (k->n > 1) {
+				for (size_t d = 1; d < k->n && no < 100000; d++)
+					no = no * 10 + (k->p[d] - '0');
+			} else {
+				no = ++x->bare;
+			}
+			if (no > x->nparams)
+				x->nparams = no;
+			buf_printf(o, "$%d", no);
+			continue;
+		}
+		case T_BLOB:
+			buf_puts(o, "'\\x");
+			buf_put(o, k->p + 2, k->n > 3 ? k->n - 3 : 0);
+			buf_puts(o, "'::bytea");
+			continue;
+		case T_PUNCT:
+			if (k->p[0] == '(')
+				depth++;
+			else if (k->p[0] == ')')
+				depth--;
+			else if (k->p[0] == ';' && depth <= 0 && on_conflict) {
+				buf_puts(o, " ON CONFLICT DO NOTHING");
+				on_conflict = false;
+			}
+			break;
+		case T_WORD:
+			if (is_kw(k, "CREATE") && kw_at(t, nx, "TRIGGER")) {
+				size_t end;
+				enum eb_err rc = translate_trigger(x, i, to, &end);
+				if (rc)
+					return rc;
+				i = end - 1;
+				continue;
+			}
+			if (is_kw(k, "PRAGMA")) {
+				while (i + 1 < to && !is_punct(&t->v[i + 1], ';'))
+					i++;
+				if (i + 1 < to)
+					i++; /* and its ';' */
+				continue;
+			}
+			if (is_kw(k, "INSERT") && kw_at(t, nx, "OR") &&
+			    kw_at(t, sig(t, nx + 1), "IGNORE")) {
+				buf_puts(o, "INSERT");
+				i = sig(t, nx + 1);
+				on_conflict = true;
+				continue;
+			}
+			if (is_kw(k, "RETURNING") && depth <= 0 && on_conflict) {
+				buf_puts(o, "ON CONFLICT DO NOTHING ");
+				on_conflict = false;
+				break;
+			}
+			if ((is_kw(k, "ifnull") || is_kw(k, "instr")) && nx < to &&
+			    is_punct(&t->v[nx], '(')) {
+				buf_puts(o, is_kw(k, "ifnull") ? "coalesce" : "strpos");
+				continue;
+			}
+			if (is_kw(k, "unixepoch") && nx < to && is_punct(&t->v[nx], '(') &&
+			    sig(t, nx + 1) < to && is_punct(&t->v[sig(t, nx + 1)], ')')) {
+				buf_puts(o, "CAST(extract(epoch FROM now()) AS BIGINT)");
+				i = sig(t, nx + 1);
+				continue;
+			}
+			if ((is_kw(k, "max") || is_kw(k, "min")) && nx < to &&
+			    is_punct(&t->v[nx], '(')) {
+				int commas;
+				close_paren(t, nx, &commas);
+				if (commas > 0) {
+					buf_puts(o, is_kw(k, "max") ? "greatest" : "least");
+					continue;
+				}
+				break;
+			}
+			if (is_kw(k, "LIKE")) {
+				buf_puts(o, "ILIKE");
+				continue;
+			}
+			if (is_kw(k, "IS")) {
+				size_t a = nx;
+				bool not = kw_at(t, a, "NOT");
+				if (not )
+					a = sig(t, a + 1);
+				if (a < to && !kw_at(t, a, "NULL") && !kw_at(t, a, "TRUE") &&
+				    !kw_at(t, a, "FALSE") && !kw_at(t, a, "DISTINCT")) {
+					buf_puts(o,
+						 not ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM");
+					if (not )
+						i = nx;
+					continue;
+				}
+				break;
+			}
+			if (is_kw(k, "INTEGER") && kw_at(t, nx, "PRIMARY") &&
+			    kw_at(t, sig(t, nx + 1), "KEY")) {
+				buf_puts(o, "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+				i = sig(t, nx + 1);
+				if (kw_at(t, sig(t, i + 1), "AUTOINCREMENT"))
+					i = sig(t, i + 1);
+				continue;
+			}
+			if (is_kw(k, "INTEGER")) {
+				buf_puts(o, "BIGINT");
+				continue;
+			}
+			if (is_kw(k, "REAL")) {
+				buf_puts(o, "DOUBLE PRECISION");
+				continue;
+			}
+			if (is_kw(k, "BLOB")) {
+				buf_puts(o, "BYTEA");
+				continue;
+			}
+			if (is_kw(k, "AUTOINCREMENT"))
+				continue;
+			if (is_kw(k, "COLLATE") && kw_at(t, nx, "NOCASE")) {
+				i = nx;
+				continue;
+			}
+			if (is_kw(k, "STRICT") || (is_kw(k, "WITHOUT") && kw_at(t, nx, "ROWID"))) {
+				/* a table option after the closing ')', and its comma */
+				if (is_kw(k, "WITHOUT"))
+					i = nx;
+				size_t c = sig(t, i + 1);
+				if (c < to && is_punct(&t->v[c], ','))
+					i = c;
+				continue;
+			}
+			break;
+		default:
+			break;
+		}
+		buf_put(o, k->p, k->n);
+	}
+	if (on_conflict)
+		buf_puts(o, " ON CONFLICT DO NOTHING");
+	return EB_OK;
+}
+
+enum eb_err sql_to_pg(const char *sql, char **out, int *nparams, char *errmsg, size_t errcap)
+{
+	*out = NULL;
+	struct toks t = { 0 };
+	struct buf o = BUF_INIT;
+	enum eb_err rc = lex(sql, strlen(sql), &t);
+	if (!rc) {
+		struct tr x = { &t, &o, 0, 0, errmsg, errcap };
+		rc = translate_range(&x, 0, t.n);
+		if (nparams)
+			*nparams = x.nparams;
+	}
+	if (!rc && buf_failed(&o))
+		rc = o.err;
+	if (!rc)
+		*out = buf_detach(&o, NULL);
+	buf_free(&o);
+	free(t.v);
+	if (!rc && !*out) {
+		*out = calloc(1, 1);
+		if (!*out)
+			rc = EB_ENOMEM;
+	}
+	return rc;
+}
