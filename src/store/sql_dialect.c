@@ -255,9 +255,39 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 	struct buf *o = x->out;
 	bool on_conflict = false; /* INSERT OR IGNORE in this statement */
 	int depth = 0;
-	for (size_t i = from; i < to; i++) {
+	size_t prev = to;     /* the last significant token before i */
+	size_t unaliased[32]; /* the ')' of subqueries in FROM without a name */
+	int nunaliased = 0;
+	size_t stmt_start = o->len; /* where the output of this statement begins */
+	for (size_t i = from; i < to;
+	     prev = t->v[i].kind == T_SPACE || t->v[i].kind == T_COMMENT ? prev : i, i++) {
 		const struct tok *k = &t->v[i];
 		size_t nx = sig(t, i + 1);
+		/* PostgreSQL 15 wants a name for every subquery in FROM */
+		if (is_punct(k, '(') && prev < to &&
+		    (is_kw(&t->v[prev], "FROM") || is_kw(&t->v[prev], "JOIN")) &&
+		    kw_at(t, nx, "SELECT") && nunaliased < 32) {
+			int commas;
+			size_t close = close_paren(t, i, &commas);
+			size_t after = sig(t, close + 1);
+			static const char *const not_names[] = {
+				"WHERE",  "GROUP",     "ORDER", "LIMIT", "JOIN",   "LEFT",
+				"INNER",  "CROSS",     "UNION", "ON",	 "HAVING", "WINDOW",
+				"EXCEPT", "INTERSECT", "USING", NULL
+			};
+			bool named = after < t->n && t->v[after].kind == T_WORD;
+			for (int w = 0; named && not_names[w]; w++)
+				if (kw_at(t, after, not_names[w]))
+					named = false;
+			if (close < to && !named)
+				unaliased[nunaliased++] = close;
+		}
+		if (nunaliased > 0 && i == unaliased[nunaliased - 1]) {
+			nunaliased--;
+			depth--;
+			buf_printf(o, ") AS eb_sub%zu", i);
+			continue;
+		}
 		switch (k->kind) {
 		case T_PARAM: {
 			int no = 0;
@@ -282,9 +312,13 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				depth++;
 			else if (k->p[0] == ')')
 				depth--;
-			else if (k->p[0] == ';' && depth <= 0 && on_conflict) {
-				buf_puts(o, " ON CONFLICT DO NOTHING");
+			else if (k->p[0] == ';' && depth <= 0) {
+				if (on_conflict)
+					buf_puts(o, " ON CONFLICT DO NOTHING");
 				on_conflict = false;
+				buf_put(o, k->p, k->n);
+				stmt_start = o->len;
+				continue;
 			}
 			break;
 		case T_WORD:
@@ -294,6 +328,19 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				if (rc)
 					return rc;
 				i = end - 1;
+				continue;
+			}
+			if (is_kw(k, "sqlite_sequence") && !buf_failed(o)) {
+				/* SQLite's AUTOINCREMENT bookkeeping: the statement goes
+				 * (db_pg.c moves identity sequences past copied ids) */
+				o->len = stmt_start;
+				if (o->data)
+					o->data[o->len] = '\0';
+				while (i + 1 < to && !is_punct(&t->v[i + 1], ';'))
+					i++;
+				if (i + 1 < to)
+					i++;
+				on_conflict = false;
 				continue;
 			}
 			if (is_kw(k, "PRAGMA")) {

@@ -63,6 +63,11 @@ static void test_ddl(void **state)
 	expect("CREATE TABLE u (a INTEGER, PRIMARY KEY (a)) WITHOUT ROWID, STRICT;",
 	       "CREATE TABLE u (a BIGINT, PRIMARY KEY (a))  ;", 0);
 	expect("PRAGMA foreign_keys=ON; SELECT 1;", " SELECT 1;", 0);
+	expect("SELECT 1; DELETE FROM sqlite_sequence WHERE name = 'x'; SELECT 2;",
+	       "SELECT 1; SELECT 2;", 0);
+	expect("SELECT n FROM (SELECT 1 AS n) WHERE n > 0",
+	       "SELECT n FROM (SELECT 1 AS n) AS eb_sub14 WHERE n > 0", 0);
+	expect("SELECT n FROM (SELECT 1 AS n) x", "SELECT n FROM (SELECT 1 AS n) x", 0);
 	/* "district" holds "strict": words, not substrings */
 	expect("SELECT district FROM t", "SELECT district FROM t", 0);
 }
