@@ -5,7 +5,11 @@
 - black-box tests: each tests/http/test_*.py (unittest) against BUILD/edbridge;
 - browser checks: tests/browser/check.js, every page of a demo district in
   headless Chromium (TAP; screenshots in BUILD/browser/).
-Pass a substring to run only the matching test programs."""
+Pass a substring to run only the matching test programs. --backend pg runs
+the unit tests that take EDBRIDGE_TEST_PG and the black-box tests against a
+PostgreSQL 15 the runner starts (tests/http/pg_harness.py) and stops: each
+database path a black-box test names becomes a fresh database (ebtest.db_arg);
+the browser checks and lint are SQLite-only and not run then."""
 import argparse
 import os
 import re
@@ -169,8 +173,26 @@ def run_lint(counts, failures):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
+    ap.add_argument("--backend", choices=("sqlite", "pg"), default="sqlite")
     ap.add_argument("only", nargs="*")
     args = ap.parse_args()
+    if args.backend == "pg":
+        sys.path.insert(0, os.path.join(ROOT, "tests", "http"))
+        import pg_harness
+        why = pg_harness.skip_reason()
+        if why:
+            print(f"PostgreSQL backend: {why}")
+            print("0 passed, 1 failed")
+            return 1
+        with pg_harness.Postgres("unit") as pg:
+            os.environ["EDBRIDGE_TEST_PG"] = pg.url()
+            os.environ["EDBRIDGE_TEST_BACKEND"] = "pg"
+            print(f"PostgreSQL 15 on port {pg.port}")
+            return run_all(args, pg=True)
+    return run_all(args, pg=False)
+
+
+def run_all(args, pg):
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     failures = []
     tdir = os.path.join(ROOT, args.build, "tests")
@@ -182,7 +204,7 @@ def main():
     def wanted(p):
         return not args.only or any(o in p for o in args.only)
 
-    if wanted("lint"):
+    if wanted("lint") and not pg:
         print("lint")
         run_lint(counts, failures)
     print("unit tests")
@@ -193,7 +215,7 @@ def main():
     for h in https:
         if wanted(h):
             run_http(h, args.build, counts, failures)
-    if wanted(BROWSER):
+    if wanted(BROWSER) and not pg:
         print("browser tests")
         run_browser(args.build, counts, failures)
     for f in failures:

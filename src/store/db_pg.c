@@ -421,6 +421,47 @@ static bool first_word_is(const char *s, const char *w)
 	       !((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') || s[n] == '_');
 }
 
+/* SQLite takes ON CONFLICT DO UPDATE without a conflict target (any
+ * uniqueness); PostgreSQL wants one: the table's primary key, read from the
+ * catalog once per statement and connection. *sql is replaced. */
+static enum eb_err conflict_target(struct dbpg *pg, char **sql)
+{
+	char *oc = strcasestr(*sql, "ON CONFLICT DO UPDATE");
+	const char *ins = strcasestr(*sql, "INSERT INTO ");
+	if (!oc || !ins || ins > oc)
+		return EB_OK;
+	const char *name = ins + 12;
+	while (*name == ' ')
+		name++;
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	if (!n || n > 63)
+		return EB_OK;
+	char q[512];
+	snprintf(q, sizeof q,
+		 "SELECT string_agg(quote_ident(a.attname), ',' ORDER BY k.i)"
+		 " FROM pg_index x CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(att, i)"
+		 " JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.att"
+		 " WHERE x.indrelid = to_regclass('%.*s') AND x.indisprimary",
+		 (int)n, name);
+	PGresult *r = PQexec(pg->conn, q);
+	enum eb_err rc = EB_OK;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
+		struct buf b = BUF_INIT;
+		buf_put(&b, *sql, (size_t)(oc - *sql) + 12); /* "ON CONFLICT " */
+		buf_printf(&b, "(%s) ", PQgetvalue(r, 0, 0));
+		buf_puts(&b, oc + 12);
+		if (buf_failed(&b)) {
+			rc = EB_ENOMEM;
+		} else {
+			free(*sql);
+			*sql = buf_detach(&b, NULL);
+		}
+		buf_free(&b);
+	}
+	PQclear(r);
+	return rc;
+}
+
 struct dbpg_stmt *dbpg_prepare(struct dbpg *pg, const char *sql)
 {
 	struct dbpg_stmt *st = calloc(1, sizeof *st);
@@ -429,6 +470,11 @@ struct dbpg_stmt *dbpg_prepare(struct dbpg *pg, const char *sql)
 		return NULL;
 	if (sql_to_pg(sql, &st->sql, &st->nparams, err, sizeof err)) {
 		log_error("db: prepare: %s in: %.200s", err[0] ? err : "out of memory", sql);
+		free(st);
+		return NULL;
+	}
+	if (conflict_target(pg, &st->sql)) {
+		free(st->sql);
 		free(st);
 		return NULL;
 	}
@@ -486,6 +532,8 @@ bool dbpg_busy(struct dbpg_stmt *st)
 {
 	return st->ran;
 }
+
+static enum eb_err prepare_now(struct dbpg_stmt *st);
 
 static enum eb_err grow_args(struct dbpg_stmt *st, int n)
 {
@@ -572,7 +620,9 @@ enum eb_err dbpg_bind(struct dbpg_stmt *st, const struct db_arg *args, size_t na
 		st->types[i] = type;
 	}
 	st->nargs = n;
-	return EB_OK;
+	/* prepared now, with these arguments' types: a statement that does not
+	 * prepare fails in db_query, as on SQLite */
+	return st->prepared ? EB_OK : prepare_now(st);
 }
 
 static const char *sqlstate(const PGresult *r)
@@ -604,11 +654,22 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 				if (!alt[i])
 					alt[i] = st->types[i] ? st->types[i] : OID_TEXT;
 		}
+		/* inside a transaction a failed prepare would abort it: under a
+		 * savepoint (once per statement and connection) */
+		bool tx = PQtransactionStatus(st->pg->conn) == PQTRANS_INTRANS;
+		if (tx && !run_ok(st->pg->conn, "SAVEPOINT eb_prepare", NULL, 0))
+			break;
 		PGresult *r = PQprepare(st->pg->conn, st->name, st->sql, st->nargs, types);
 		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (tx)
+			run_ok(st->pg->conn,
+			       ok ? "RELEASE SAVEPOINT eb_prepare"
+				  : "ROLLBACK TO SAVEPOINT eb_prepare; RELEASE SAVEPOINT "
+				    "eb_prepare",
+			       NULL, 0);
 		const char *state = sqlstate(r);
-		bool retry = !ok && (strcmp(state, "42P18") == 0 || strcmp(state, "42883") == 0 ||
-				     strcmp(state, "42804") == 0);
+		bool retry = !ok && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0 ||
+				     strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0);
 		if (!ok && (!retry || attempt == 2))
 			first_line(st->pg->errmsg, sizeof st->pg->errmsg, PQresultErrorMessage(r));
 		PQclear(r);
@@ -617,7 +678,7 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 			st->prepared = true;
 			return EB_OK;
 		}
-		if (!retry || PQtransactionStatus(st->pg->conn) == PQTRANS_INERROR)
+		if (!retry)
 			break;
 	}
 	free(alt);
@@ -631,6 +692,10 @@ static enum eb_err result_error(struct dbpg_stmt *st, const PGresult *r)
 	first_line(st->pg->errmsg, sizeof st->pg->errmsg, PQresultErrorMessage(r));
 	if (strncmp(state, "23", 2) == 0)
 		return strcmp(state, "23505") == 0 ? EB_EEXIST : EB_EINVAL;
+	/* a value a column cannot take (text in a number, out of range): what
+	 * SQLite's STRICT tables refuse as a constraint */
+	if (st->write && strncmp(state, "22", 2) == 0)
+		return EB_EINVAL;
 	log_error("db: %s (SQLSTATE %s) in: %.300s", st->pg->errmsg, state, st->sql);
 	return EB_EDB;
 }

@@ -159,6 +159,23 @@ static size_t close_paren(const struct toks *t, size_t open, int *commas)
 
 static enum eb_err translate_range(struct tr *x, size_t from, size_t to);
 
+/* Words of an upsert's SET and WHERE that are not column names. */
+static bool is_upsert_keyword(const struct tok *k)
+{
+	static const char *const words[] = {
+		"AND",	     "OR",	 "NOT",	   "IS",       "NULL",	  "IN",
+		"CASE",	     "WHEN",	 "THEN",   "ELSE",     "END",	  "TRUE",
+		"FALSE",     "DISTINCT", "FROM",   "LIKE",     "ILIKE",	  "BETWEEN",
+		"ESCAPE",    "CAST",	 "AS",	   "excluded", "SET",	  "WHERE",
+		"RETURNING", "DO",	 "UPDATE", "NOTHING",  "COLLATE", "CURRENT_TIMESTAMP",
+		NULL
+	};
+	for (int i = 0; words[i]; i++)
+		if (is_kw(k, words[i]))
+			return true;
+	return false;
+}
+
 /* CREATE TRIGGER at i (the CREATE): a PL/pgSQL function and a trigger. *end
  * gets the index after the trigger's END. */
 static enum eb_err translate_trigger(struct tr *x, size_t i, size_t to, size_t *end)
@@ -249,16 +266,41 @@ bad:
 	return EB_EINVAL;
 }
 
+/* INSERT OR REPLACE INTO t (a, b) ...: every listed column taken from the
+ * new row on a conflict (the conflict target, t's primary key, is added by
+ * db_pg.c, which reads it from the catalog). */
+static void put_replace(struct tr *x, size_t open)
+{
+	const struct toks *t = x->t;
+	int commas;
+	size_t close = close_paren(t, open, &commas);
+	buf_puts(x->out, " ON CONFLICT DO UPDATE SET ");
+	bool first = true;
+	for (size_t j = open + 1; j < close; j++) {
+		if (t->v[j].kind != T_WORD && t->v[j].kind != T_QIDENT)
+			continue;
+		buf_printf(x->out, "%s%.*s=excluded.%.*s", first ? "" : ", ", (int)t->v[j].n,
+			   t->v[j].p, (int)t->v[j].n, t->v[j].p);
+		first = false;
+	}
+}
+
 static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 {
 	const struct toks *t = x->t;
 	struct buf *o = x->out;
 	bool on_conflict = false; /* INSERT OR IGNORE in this statement */
+	size_t replace_cols = to; /* INSERT OR REPLACE: the '(' of its column list */
 	int depth = 0;
 	size_t prev = to;     /* the last significant token before i */
 	size_t unaliased[32]; /* the ')' of subqueries in FROM without a name */
 	int nunaliased = 0;
 	size_t stmt_start = o->len; /* where the output of this statement begins */
+	/* INSERT INTO t ... ON CONFLICT ... DO UPDATE SET ... WHERE ...: SQLite
+	 * reads a bare column there as t's, PostgreSQL calls it ambiguous (t's
+	 * or excluded's), so bare columns get "t." (targets of SET excepted) */
+	size_t upsert_table = to;
+	int upsert_phase = 0; /* 1: in SET, 2: in WHERE */
 	for (size_t i = from; i < to;
 	     prev = t->v[i].kind == T_SPACE || t->v[i].kind == T_COMMENT ? prev : i, i++) {
 		const struct tok *k = &t->v[i];
@@ -315,13 +357,41 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 			else if (k->p[0] == ';' && depth <= 0) {
 				if (on_conflict)
 					buf_puts(o, " ON CONFLICT DO NOTHING");
+				if (replace_cols < to)
+					put_replace(x, replace_cols);
 				on_conflict = false;
+				replace_cols = to;
+				upsert_table = to;
+				upsert_phase = 0;
 				buf_put(o, k->p, k->n);
 				stmt_start = o->len;
 				continue;
 			}
 			break;
 		case T_WORD:
+			if (is_kw(k, "INTO") && prev < to && is_kw(&t->v[prev], "INSERT") &&
+			    nx < to && t->v[nx].kind == T_WORD) {
+				size_t alias = sig(t, nx + 1);
+				upsert_table = kw_at(t, alias, "AS") ? sig(t, alias + 1) : nx;
+				upsert_phase = 0;
+			} else if (is_kw(k, "SET") && prev < to && is_kw(&t->v[prev], "UPDATE") &&
+				   upsert_table < to) {
+				upsert_phase = 1;
+			} else if (upsert_phase == 1 && depth <= 0 && is_kw(k, "WHERE")) {
+				upsert_phase = 2;
+			} else if (upsert_phase && depth <= 0 && is_kw(k, "RETURNING")) {
+				upsert_phase = 0;
+			} else if (upsert_phase && !is_upsert_keyword(k) &&
+				   !(nx < to &&
+				     (is_punct(&t->v[nx], '(') || is_punct(&t->v[nx], '.'))) &&
+				   !(prev < to && is_punct(&t->v[prev], '.')) &&
+				   !(upsert_phase == 1 && nx < to && is_punct(&t->v[nx], '=') &&
+				     prev < to &&
+				     (is_kw(&t->v[prev], "SET") || is_punct(&t->v[prev], ',')))) {
+				const struct tok *tb = &t->v[upsert_table];
+				buf_put(o, tb->p, tb->n);
+				buf_putc(o, '.');
+			}
 			if (is_kw(k, "CREATE") && kw_at(t, nx, "TRIGGER")) {
 				size_t end;
 				enum eb_err rc = translate_trigger(x, i, to, &end);
@@ -357,9 +427,28 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				on_conflict = true;
 				continue;
 			}
-			if (is_kw(k, "RETURNING") && depth <= 0 && on_conflict) {
-				buf_puts(o, "ON CONFLICT DO NOTHING ");
+			if (is_kw(k, "INSERT") && kw_at(t, nx, "OR") &&
+			    kw_at(t, sig(t, nx + 1), "REPLACE")) {
+				size_t into = sig(t, sig(t, nx + 1) + 1);
+				size_t open = sig(t, sig(t, into + 1) + 1);
+				if (kw_at(t, into, "INTO") && open < to &&
+				    is_punct(&t->v[open], '(')) {
+					buf_puts(o, "INSERT");
+					i = sig(t, nx + 1);
+					replace_cols = open;
+					continue;
+				}
+			}
+			if (is_kw(k, "RETURNING") && depth <= 0 &&
+			    (on_conflict || replace_cols < to)) {
+				if (on_conflict)
+					buf_puts(o, "ON CONFLICT DO NOTHING ");
+				else {
+					put_replace(x, replace_cols);
+					buf_putc(o, ' ');
+				}
 				on_conflict = false;
+				replace_cols = to;
 				break;
 			}
 			if ((is_kw(k, "ifnull") || is_kw(k, "instr")) && nx < to &&
@@ -382,6 +471,39 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 					continue;
 				}
 				break;
+			}
+			if (is_kw(k, "group_concat") && nx < to && is_punct(&t->v[nx], '(')) {
+				/* group_concat([DISTINCT] x[, sep]) -> string_agg of text */
+				int commas;
+				size_t close = close_paren(t, nx, &commas), comma = close,
+				       a = sig(t, nx + 1);
+				if (close >= to || commas > 1)
+					break;
+				int d = 0;
+				for (size_t j = nx; j < close; j++) {
+					d += is_punct(&t->v[j], '(') - is_punct(&t->v[j], ')');
+					if (d == 1 && is_punct(&t->v[j], ','))
+						comma = j;
+				}
+				buf_puts(o, "string_agg(");
+				if (kw_at(t, a, "DISTINCT")) {
+					buf_puts(o, "DISTINCT ");
+					a++;
+				}
+				buf_puts(o, "CAST(");
+				enum eb_err rc = translate_range(x, a, comma);
+				if (rc)
+					return rc;
+				buf_puts(o, " AS TEXT), ");
+				if (comma < close) {
+					if ((rc = translate_range(x, comma + 1, close)))
+						return rc;
+				} else {
+					buf_puts(o, "','");
+				}
+				buf_putc(o, ')');
+				i = close;
+				continue;
 			}
 			if (is_kw(k, "LIKE")) {
 				buf_puts(o, "ILIKE");
@@ -445,6 +567,8 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 	}
 	if (on_conflict)
 		buf_puts(o, " ON CONFLICT DO NOTHING");
+	if (replace_cols < to)
+		put_replace(x, replace_cols);
 	return EB_OK;
 }
 

@@ -42,6 +42,20 @@ static void test_upserts_and_functions(void **state)
 	expect("SELECT ifnull(a, 0), instr(b, 'x'), max(a, b), max(a), min(a,(b)) FROM t",
 	       "SELECT coalesce(a, 0), strpos(b, 'x'), greatest(a, b), max(a), least(a,(b)) FROM t",
 	       0);
+	expect("INSERT INTO t(a, n) VALUES(?1, 1) ON CONFLICT DO UPDATE SET n = n + 1, a=excluded.a"
+	       " WHERE a IS NOT excluded.a OR abs(n) > 2 RETURNING n",
+	       "INSERT INTO t(a, n) VALUES($1, 1) ON CONFLICT DO UPDATE SET n = t.n + 1,"
+	       " a=excluded.a WHERE t.a IS DISTINCT FROM excluded.a OR abs(t.n) > 2 RETURNING n",
+	       1);
+	expect("SELECT group_concat(a || 'x', ', '), group_concat(DISTINCT b) FROM t",
+	       "SELECT string_agg(CAST(a || 'x' AS TEXT),  ', '), string_agg(DISTINCT CAST( b AS "
+	       "TEXT),"
+	       " ',') FROM t",
+	       0);
+	expect("INSERT OR REPLACE INTO t(k, v) VALUES(?1, ?2)",
+	       "INSERT INTO t(k, v) VALUES($1, $2) ON CONFLICT DO UPDATE SET k=excluded.k,"
+	       " v=excluded.v",
+	       2);
 	expect("SELECT unixepoch()", "SELECT CAST(extract(epoch FROM now()) AS BIGINT)", 0);
 	expect("SELECT 1 WHERE a LIKE ?1", "SELECT 1 WHERE a ILIKE $1", 1);
 	expect("SELECT 1 WHERE a IS ?1 AND b IS NOT c AND d IS NULL AND e IS NOT NULL",
