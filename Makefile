@@ -30,7 +30,7 @@ NPROC    := $(shell nproc 2>/dev/null || echo 2)
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check test asan tsan lint format format-check fuzz torture torture-bins bench clean po
+.PHONY: all deps demo check check-pg test asan tsan lint format format-check fuzz torture torture-bins bench clean po
 
 all: $(BUILD)/edbridge
 
@@ -107,7 +107,14 @@ test: all $(UNIT_BIN)
 check: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
-	@python3 tests/run.py --build $(BUILD)
+	@python3 tests/run.py --build $(BUILD) --pg-smoke $(PG_SMOKE)
+
+# the store's unit tests and one black-box program on PostgreSQL (docs/scale.md)
+PG_SMOKE := test_db,test_pg_store
+check-pg: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
+	@python3 tests/run.py --build $(BUILD) --backend pg
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \

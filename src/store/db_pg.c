@@ -221,6 +221,16 @@ static enum eb_err migrate(struct dbpg *pg, char *errmsg, size_t cap)
 		snprintf(errmsg, cap, "migrations: %s", err);
 		return EB_EDB;
 	}
+	/* SQLite's COLLATE NOCASE (logins, tool names): equal regardless of
+	 * case, in comparisons and unique constraints */
+	if (!run_ok(pg->conn,
+		    "CREATE COLLATION IF NOT EXISTS nocase (provider = icu,"
+		    " locale = 'und-u-ks-level2', deterministic = false)",
+		    err, sizeof err)) {
+		snprintf(errmsg, cap, "collation nocase: %s", err);
+		rc = EB_EDB;
+		goto out;
+	}
 	if (!run_ok(pg->conn,
 		    "CREATE TABLE IF NOT EXISTS schema_version(version BIGINT PRIMARY KEY,"
 		    " name TEXT NOT NULL, applied_at BIGINT NOT NULL)",

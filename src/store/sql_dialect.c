@@ -547,6 +547,8 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 			if (is_kw(k, "AUTOINCREMENT"))
 				continue;
 			if (is_kw(k, "COLLATE") && kw_at(t, nx, "NOCASE")) {
+				/* db_pg.c creates "nocase": ICU, case-insensitive */
+				buf_puts(o, "COLLATE nocase");
 				i = nx;
 				continue;
 			}

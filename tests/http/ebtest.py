@@ -30,7 +30,7 @@ _pg_created = set()
 def db_arg(db):
     """What --db gets for the database path db: the path itself on SQLite, a
     fresh database's URL (created on first use) on PostgreSQL."""
-    if BACKEND != "pg":
+    if BACKEND != "pg" or db.startswith(("postgresql://", "postgres://")):
         return db
     base = os.environ["EDBRIDGE_TEST_PG"]
     name = "t_" + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
