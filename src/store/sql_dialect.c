@@ -451,9 +451,35 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				replace_cols = to;
 				break;
 			}
-			if ((is_kw(k, "ifnull") || is_kw(k, "instr")) && nx < to &&
-			    is_punct(&t->v[nx], '(')) {
-				buf_puts(o, is_kw(k, "ifnull") ? "coalesce" : "strpos");
+			if (nx < to && is_punct(&t->v[nx], '(')) {
+				/* functions PostgreSQL spells otherwise */
+				static const char *const renamed[][2] = {
+					{ "ifnull", "coalesce" },
+					{ "instr", "strpos" },
+					{ "char", "chr" },
+					{ "last_insert_rowid", "lastval" },
+				};
+				size_t r = 0;
+				while (r < sizeof renamed / sizeof renamed[0] &&
+				       !is_kw(k, renamed[r][0]))
+					r++;
+				if (r < sizeof renamed / sizeof renamed[0]) {
+					buf_puts(o, renamed[r][1]);
+					continue;
+				}
+			}
+			if (is_kw(k, "hex") && nx < to && is_punct(&t->v[nx], '(')) {
+				/* SQLite's hex() is upper case */
+				int commas;
+				size_t close = close_paren(t, nx, &commas);
+				if (close >= to || commas)
+					break;
+				buf_puts(o, "upper(encode(");
+				enum eb_err rc = translate_range(x, nx + 1, close);
+				if (rc)
+					return rc;
+				buf_puts(o, ", 'hex'))");
+				i = close;
 				continue;
 			}
 			if (is_kw(k, "unixepoch") && nx < to && is_punct(&t->v[nx], '(') &&

@@ -6,7 +6,9 @@
  * inside string literals, quoted identifiers or comments:
  *   ?N -> $N, a bare ? -> $k (k counted from 1)
  *   INSERT OR IGNORE INTO t ... -> INSERT INTO t ... ON CONFLICT DO NOTHING
- *   ifnull( -> coalesce(, instr( -> strpos(, unixepoch() -> the epoch now
+ *   ifnull( -> coalesce(, instr( -> strpos(, char( -> chr(,
+ *   last_insert_rowid() -> lastval(), hex(x) -> upper(encode(x, 'hex')),
+ *   unixepoch() -> the epoch now
  *   max(a, b) / min(a, b) (two or more arguments) -> greatest / least
  *   LIKE -> ILIKE (SQLite's LIKE ignores ASCII case)
  *   a IS b / a IS NOT b (b not NULL, TRUE, FALSE) -> IS [NOT] DISTINCT FROM

@@ -56,6 +56,8 @@ static void test_upserts_and_functions(void **state)
 	       "INSERT INTO t(k, v) VALUES($1, $2) ON CONFLICT DO UPDATE SET k=excluded.k,"
 	       " v=excluded.v",
 	       2);
+	expect("SELECT lower(hex(h)), char(31), last_insert_rowid() FROM t",
+	       "SELECT lower(upper(encode(h, 'hex'))), chr(31), lastval() FROM t", 0);
 	expect("SELECT unixepoch()", "SELECT CAST(extract(epoch FROM now()) AS BIGINT)", 0);
 	expect("SELECT 1 WHERE a LIKE ?1", "SELECT 1 WHERE a ILIKE $1", 1);
 	expect("SELECT 1 WHERE a IS ?1 AND b IS NOT c AND d IS NULL AND e IS NOT NULL",
