@@ -43,6 +43,7 @@ struct db_hook {
 struct db {
 	sqlite3 *h;
 	struct dbpg *pg; /* instead of h on PostgreSQL (db_pg.h) */
+	char *url;	 /* the URL it was opened with, on PostgreSQL */
 	int schema_version;
 	/* work registered for the open transaction (db_before_commit) */
 	struct db_hook hooks[DB_HOOKS];
@@ -240,6 +241,10 @@ enum eb_err db_open(const char *path, int flags, struct db **out, char *errmsg, 
 		return EB_ENOMEM;
 	if (db_is_url(path)) {
 		enum eb_err rc = dbpg_open(path, flags, &db->pg, errmsg, cap);
+		if (!rc && !(flags & DB_OPEN_READONLY) && !(db->url = strdup(path))) {
+			dbpg_close(db->pg);
+			rc = EB_ENOMEM;
+		}
 		if (rc) {
 			free(db);
 			return rc;
@@ -357,6 +362,11 @@ const char *db_file(struct db *db)
 	return path && path[0] && !sqlite3_db_readonly(db->h, "main") ? path : "";
 }
 
+const char *db_shared_name(struct db *db)
+{
+	return db->pg ? (db->url ? db->url : "") : db_file(db);
+}
+
 void db_set_busy_timeout(struct db *db, int ms)
 {
 	if (db->pg) {
@@ -409,6 +419,7 @@ void db_close(struct db *db)
 			sqlite3_finalize(db->cache[i].st);
 		dbpg_finalize(db->cache[i].pg);
 	}
+	free(db->url);
 	if (db->pg)
 		dbpg_close(db->pg);
 	else

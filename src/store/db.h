@@ -55,6 +55,10 @@ void db_rollback(struct db *db);
 /* The file the connection writes to; "" for an in-memory or read-only
  * connection (one that another connection cannot share). Never NULL. */
 const char *db_file(struct db *db);
+/* What another connection of this process opens to reach the same database
+ * (the group-commit writer's own connection): db_file on SQLite, the URL
+ * the connection was opened with on PostgreSQL. Never NULL. */
+const char *db_shared_name(struct db *db);
 /* How long a statement waits for another connection's lock before it fails
  * with EB_EDB (default 10 s). */
 void db_set_busy_timeout(struct db *db, int ms);
