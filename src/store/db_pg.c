@@ -231,6 +231,18 @@ static enum eb_err migrate(struct dbpg *pg, char *errmsg, size_t cap)
 		rc = EB_EDB;
 		goto out;
 	}
+	/* sum(a < b): SQLite sums comparisons as integers; NULL for no rows */
+	if (!run_ok(pg->conn,
+		    "CREATE OR REPLACE FUNCTION eb_sum_bool(bigint, boolean) RETURNS bigint"
+		    " LANGUAGE sql IMMUTABLE AS"
+		    " 'SELECT CASE WHEN $2 IS NULL THEN $1 ELSE coalesce($1, 0) + $2::int END';"
+		    "CREATE OR REPLACE AGGREGATE sum(boolean) (sfunc = eb_sum_bool, stype = "
+		    "bigint)",
+		    err, sizeof err)) {
+		snprintf(errmsg, cap, "sum(boolean): %s", err);
+		rc = EB_EDB;
+		goto out;
+	}
 	if (!run_ok(pg->conn,
 		    "CREATE TABLE IF NOT EXISTS schema_version(version BIGINT PRIMARY KEY,"
 		    " name TEXT NOT NULL, applied_at BIGINT NOT NULL)",

@@ -361,6 +361,9 @@ static void test_transaction_survives_constraint(void **state)
 				 EB_OK);
 		assert_int_equal(v, k ? 1 : 2);
 	}
+	/* a sum of comparisons counts them, as SQLite does */
+	assert_int_equal(db_get_int(db, "SELECT sum(id > 1) FROM t", DB_NOARGS, &v), EB_OK);
+	assert_int_equal(v, 1);
 }
 
 /* Work registered for a transaction that rolls back is void: on_rollback
