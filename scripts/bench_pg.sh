@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-RUN_S=${RUN_S:-5}
+RUN_S=${RUN_S:-10}
 export BIN=$BUILD/edbridge RUN_S
 [ -x /usr/lib/postgresql/15/bin/initdb ] || { echo "xapi_http_pg: PostgreSQL 15 not installed"; exit 0; }
 command -v wrk >/dev/null || { echo "xapi_http_pg: wrk not installed"; exit 0; }
@@ -40,14 +40,15 @@ open(sys.argv[1], "w").write(json.dumps([st(i) for i in range(100)]))
 PY
 	"$BIN" serve --db "$db" --port 0 --quiet >"$tmp/serve.out" 2>&1 &
 	srv=$!
-	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	for _ in $(seq 1 120); do
 		grep -q listening "$tmp/serve.out" && break
-		sleep 0.3
+		sleep 0.5
 	done
 	port=$(sed -n "s/.*:\([0-9]*\)\/$/\1/p" "$tmp/serve.out" | head -1)
+	[ -n "$port" ] || { echo "xapi_http_batch100_${backend}: the server did not start: $(head -c 300 $tmp/serve.out)"; exit 1; }
 	rates=""
 	for run in 1 2 3; do
-		BODY_FILE="$tmp/batch100.json" wrk -t2 -c16 -d${RUN_S}s -s bench/xapi_post.lua \
+		BODY_FILE="$tmp/batch100.json" wrk -t2 -c16 -d${RUN_S}s --timeout 30s -s bench/xapi_post.lua \
 			"http://127.0.0.1:$port/xapi/statements" >"$tmp/wrk.out"
 		r=$(awk "/Requests\/sec/{printf \"%.0f\", \$2 * 100}" "$tmp/wrk.out")
 		bad=$(awk "/Non-2xx/{print \$NF}" "$tmp/wrk.out")
