@@ -461,8 +461,11 @@ enum eb_err db_analyze(struct db *db)
 
 enum eb_err db_begin(struct db *db)
 {
+	/* the database's write lock, as SQLite's BEGIN IMMEDIATE: writers of a
+	 * database take turns (a read-check-write such as the sign-in
+	 * throttle stays atomic under READ COMMITTED) */
 	if (db->pg)
-		return dbpg_exec(db->pg, "BEGIN");
+		return dbpg_exec(db->pg, "BEGIN; SELECT pg_advisory_xact_lock(7301880428)");
 	return sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? EB_OK
 										     : EB_EDB;
 }
