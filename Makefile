@@ -3,7 +3,7 @@
 
 CC      ?= gcc
 PKGS    := libmicrohttpd jansson libsodium sqlite3 libzip xlsxwriter libcurl pangocairo cairo-pdf \
-           libqrencode libcrypto
+           libqrencode libcrypto libpq
 CSTD    := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 OPT     ?= -O2 -g
@@ -19,7 +19,8 @@ SRC      := $(sort $(shell find src -name '*.c' ! -path 'src/main.c'))
 OBJ      := $(SRC:%.c=$(BUILD)/obj/%.o)
 # the translation catalogues: po/LANG.po compiled by msgfmt (docs/i18n.md)
 PO_MO    := $(patsubst po/%.po,$(BUILD)/gen/po/%.mo,$(sort $(wildcard po/*.po)))
-EMBED_IN := $(sort $(wildcard src/store/migrations/*.sql) $(wildcard src/web/assets/*) \
+EMBED_IN := $(sort $(wildcard src/store/migrations/*.sql) $(wildcard src/store/migrations/pg/*.sql) \
+            $(wildcard src/web/assets/*) \
             $(shell find data -type f ! -name '*.md' 2>/dev/null)) $(PO_MO)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -29,7 +30,7 @@ NPROC    := $(shell nproc 2>/dev/null || echo 2)
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check test asan tsan lint format format-check fuzz torture torture-bins bench clean po
+.PHONY: all deps demo check check-pg test asan tsan lint format format-check fuzz torture torture-bins bench clean po
 
 all: $(BUILD)/edbridge
 
@@ -106,7 +107,14 @@ test: all $(UNIT_BIN)
 check: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
-	@python3 tests/run.py --build $(BUILD)
+	@python3 tests/run.py --build $(BUILD) --pg-smoke $(PG_SMOKE)
+
+# the store's unit tests and one black-box program on PostgreSQL (docs/scale.md)
+PG_SMOKE := test_db,test_pg_store
+check-pg: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
+	@python3 tests/run.py --build $(BUILD) --backend pg
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \

@@ -126,3 +126,6 @@ curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$csrf" \
 session=$(awk '$6=="eb_session"{print $7}' "$jar")
 csrf=$(curl -s -b "$jar" "$base/admin/import" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
 python3 bench/body_load.py "$srv" "$port" admin "eb_session=$session" "$csrf"
+echo "== xapi_http_pg (xAPI batches of 100 over HTTP, PostgreSQL and SQLite in the same run)"
+kill $srv 2>/dev/null || true
+sh scripts/bench_pg.sh "$BUILD" || echo "xapi_http_pg: FAILED"

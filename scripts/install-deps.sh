@@ -15,6 +15,8 @@ poppler-utils zbar-tools"
 PKGS="$PKGS libssl-dev"
 # PostgreSQL 15: the LTI test tool's database (tests/http/lti_harness.py)
 PKGS="$PKGS postgresql-15"
+# libpq: the PostgreSQL backend of the store (src/store/db_pg.c, docs/scale.md)
+PKGS="$PKGS libpq-dev"
 # the LTI services tests sign their own client assertions (tests/http/test_lti_services.py)
 PKGS="$PKGS python3-cryptography"
 # Node.js for the browser checks: Debian's, unless the machine has one

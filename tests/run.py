@@ -5,7 +5,11 @@
 - black-box tests: each tests/http/test_*.py (unittest) against BUILD/edbridge;
 - browser checks: tests/browser/check.js, every page of a demo district in
   headless Chromium (TAP; screenshots in BUILD/browser/).
-Pass a substring to run only the matching test programs."""
+Pass a substring to run only the matching test programs. --backend pg runs
+the unit tests that take EDBRIDGE_TEST_PG and the black-box tests against a
+PostgreSQL 15 the runner starts (tests/http/pg_harness.py) and stops: each
+database path a black-box test names becomes a fresh database (ebtest.db_arg);
+the browser checks and lint are SQLite-only and not run then."""
 import argparse
 import os
 import re
@@ -169,10 +173,51 @@ def run_lint(counts, failures):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
+    ap.add_argument("--backend", choices=("sqlite", "pg"), default="sqlite")
+    ap.add_argument("--pg-smoke", default="",
+                    help="after the run, these programs (comma-separated substrings) again"
+                         " on PostgreSQL, counted in the same summary (make check)")
     ap.add_argument("only", nargs="*")
     args = ap.parse_args()
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     failures = []
+    if args.backend == "pg":
+        run_on_pg(args, args.only, counts, failures)
+    else:
+        run_all(args, args.only, False, counts, failures)
+        if args.pg_smoke:
+            run_on_pg(args, [p for p in args.pg_smoke.split(",") if p], counts, failures)
+    for f in failures:
+        print("FAILED:", f)
+    line = f"{counts['passed']} passed, {counts['failed']} failed"
+    if counts["skipped"]:
+        line += f", {counts['skipped']} skipped"
+    print(line)
+    return 1 if counts["failed"] else 0
+
+
+def run_on_pg(args, only, counts, failures):
+    """The programs only names, against a PostgreSQL 15 started for them."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "http"))
+    import pg_harness
+    why = pg_harness.skip_reason()
+    if why:
+        print(f"PostgreSQL backend: {why}")
+        counts["failed"] += 1
+        failures.append("PostgreSQL: " + why)
+        return
+    with pg_harness.Postgres("unit") as pg:
+        os.environ["EDBRIDGE_TEST_PG"] = pg.url()
+        os.environ["EDBRIDGE_TEST_BACKEND"] = "pg"
+        print(f"on PostgreSQL 15 (port {pg.port})")
+        try:
+            run_all(args, only, True, counts, failures)
+        finally:
+            del os.environ["EDBRIDGE_TEST_PG"]
+            del os.environ["EDBRIDGE_TEST_BACKEND"]
+
+
+def run_all(args, only, pg, counts, failures):
     tdir = os.path.join(ROOT, args.build, "tests")
     units = sorted(os.path.join(tdir, f) for f in os.listdir(tdir)) if os.path.isdir(tdir) else []
     hdir = os.path.join(ROOT, "tests", "http")
@@ -180,9 +225,9 @@ def main():
                    if f.startswith("test_") and f.endswith(".py")) if os.path.isdir(hdir) else []
 
     def wanted(p):
-        return not args.only or any(o in p for o in args.only)
+        return not only or any(o in p for o in only)
 
-    if wanted("lint"):
+    if wanted("lint") and not pg:
         print("lint")
         run_lint(counts, failures)
     print("unit tests")
@@ -193,16 +238,9 @@ def main():
     for h in https:
         if wanted(h):
             run_http(h, args.build, counts, failures)
-    if wanted(BROWSER):
+    if wanted(BROWSER) and not pg:
         print("browser tests")
         run_browser(args.build, counts, failures)
-    for f in failures:
-        print("FAILED:", f)
-    line = f"{counts['passed']} passed, {counts['failed']} failed"
-    if counts["skipped"]:
-        line += f", {counts['skipped']} skipped"
-    print(line)
-    return 1 if counts["failed"] else 0
 
 
 if __name__ == "__main__":

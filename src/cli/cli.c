@@ -91,7 +91,7 @@ enum eb_err cli_open_db(int argc, char **argv, bool create, struct db **out)
 {
 	const char *path = cli_db_path(argc, argv);
 	char err[512];
-	if (!create && access(path, F_OK) != 0) {
+	if (!create && !db_is_url(path) && access(path, F_OK) != 0) {
 		fprintf(stderr,
 			"%s: no database at %s; create one with `edbridge init --district NAME`"
 			" (or pass --db FILE)\n",

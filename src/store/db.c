@@ -7,18 +7,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/embed.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "store/db_pg.h"
 
 #define STMT_CACHE 512
 
 /* A statement between db_query and db_done belongs to its caller (held). */
 struct db_stmt {
 	sqlite3_stmt *st;
+	struct dbpg_stmt *pg; /* instead of st on PostgreSQL */
 	struct db *db;
 	const char *sql; /* the cache key; NULL for a free slot */
 	enum eb_err err; /* sticky: the first error since db_query */
@@ -38,6 +42,8 @@ struct db_hook {
 
 struct db {
 	sqlite3 *h;
+	struct dbpg *pg; /* instead of h on PostgreSQL (db_pg.h) */
+	char *url;	 /* the URL it was opened with, on PostgreSQL */
 	int schema_version;
 	/* work registered for the open transaction (db_before_commit) */
 	struct db_hook hooks[DB_HOOKS];
@@ -61,6 +67,49 @@ static void set_err(char *errmsg, size_t cap, const char *fmt, const char *a, co
 {
 	if (errmsg && cap)
 		snprintf(errmsg, cap, fmt, a, b);
+}
+
+bool db_is_url(const char *path)
+{
+	return path &&
+	       (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
+}
+
+void db_name_masked(const char *path, char *out, size_t cap)
+{
+	if (!cap)
+		return;
+	out[0] = '\0';
+	if (!path)
+		return;
+	if (!db_is_url(path)) {
+		str_copy(out, cap, path);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	const char *p = strstr(path, "://") + 3;
+	buf_put(&b, path, (size_t)(p - path));
+	size_t auth = strcspn(p, "/?#");
+	const char *at = memchr(p, '@', auth);
+	const char *colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+	if (colon) {
+		buf_put(&b, p, (size_t)(colon - p));
+		buf_puts(&b, ":***");
+		p = at;
+	}
+	/* a password=... parameter, in any case, up to the next & */
+	while (*p) {
+		if ((p[0] == '?' || p[0] == '&') && strncasecmp(p + 1, "password=", 9) == 0) {
+			buf_put(&b, p, 10);
+			buf_puts(&b, "***");
+			p += 10;
+			p += strcspn(p, "&#");
+			continue;
+		}
+		buf_putc(&b, *p++);
+	}
+	str_copy(out, cap, buf_failed(&b) ? "postgresql://(hidden)" : buf_cstr(&b));
+	buf_free(&b);
 }
 
 /* True when PRAGMA foreign_key_check finds no violation; else *err says
@@ -190,6 +239,19 @@ enum eb_err db_open(const char *path, int flags, struct db **out, char *errmsg, 
 	struct db *db = calloc(1, sizeof *db);
 	if (!db)
 		return EB_ENOMEM;
+	if (db_is_url(path)) {
+		enum eb_err rc = dbpg_open(path, flags, &db->pg, errmsg, cap);
+		if (!rc && !(flags & DB_OPEN_READONLY) && !(db->url = strdup(path))) {
+			dbpg_close(db->pg);
+			rc = EB_ENOMEM;
+		}
+		if (rc) {
+			free(db);
+			return rc;
+		}
+		*out = db;
+		return EB_OK;
+	}
 	int oflags = SQLITE_OPEN_NOMUTEX;
 	if (flags & DB_OPEN_READONLY)
 		oflags |= SQLITE_OPEN_READONLY;
@@ -259,7 +321,7 @@ static void rollback_hooks(void *arg)
 enum eb_err db_before_commit(struct db *db, enum eb_err (*before_commit)(struct db *, void *),
 			     void (*on_rollback)(void *), void *ctx)
 {
-	if (!before_commit || !on_rollback || sqlite3_get_autocommit(db->h))
+	if (!before_commit || !on_rollback || !db_in_transaction(db))
 		return EB_EINVAL;
 	if (db->nhooks >= DB_HOOKS)
 		return EB_ETOOBIG;
@@ -294,17 +356,30 @@ void *db_attached(struct db *db, const void *key)
 
 const char *db_file(struct db *db)
 {
+	if (db->pg)
+		return ""; /* no file another connection of this process shares */
 	const char *path = sqlite3_db_filename(db->h, "main");
 	return path && path[0] && !sqlite3_db_readonly(db->h, "main") ? path : "";
 }
 
+const char *db_shared_name(struct db *db)
+{
+	return db->pg ? (db->url ? db->url : "") : db_file(db);
+}
+
 void db_set_busy_timeout(struct db *db, int ms)
 {
+	if (db->pg) {
+		dbpg_set_lock_timeout(db->pg, ms);
+		return;
+	}
 	sqlite3_busy_timeout(db->h, ms);
 }
 
 bool db_in_transaction(struct db *db)
 {
+	if (db->pg)
+		return dbpg_in_transaction(db->pg);
 	return !sqlite3_get_autocommit(db->h);
 }
 
@@ -324,6 +399,8 @@ void db_trace_reads(struct db *db, void (*fn)(void *ctx, const char *table), voi
 {
 	db->trace_fn = fn;
 	db->trace_ctx = ctx;
+	if (db->pg)
+		return; /* PostgreSQL has no authorizer: nothing is reported */
 	sqlite3_set_authorizer(db->h, fn ? trace_authorizer : NULL, fn ? db : NULL);
 }
 
@@ -337,15 +414,31 @@ void db_close(struct db *db)
 	for (int i = 0; i < DB_ATTACH; i++)
 		if (db->attached[i].key && db->attached[i].free_fn)
 			db->attached[i].free_fn(db->attached[i].obj);
-	for (int i = 0; i < STMT_CACHE; i++)
+	for (int i = 0; i < STMT_CACHE; i++) {
 		if (db->cache[i].st)
 			sqlite3_finalize(db->cache[i].st);
-	sqlite3_close(db->h);
+		dbpg_finalize(db->cache[i].pg);
+	}
+	free(db->url);
+	if (db->pg)
+		dbpg_close(db->pg);
+	else
+		sqlite3_close(db->h);
 	free(db);
 }
 
 enum eb_err db_exec(struct db *db, const char *sql)
 {
+	if (db->pg) {
+		/* a COMMIT around db_commit would lose registered work: refused,
+		 * as SQLite's commit hook turns it into a rollback */
+		if (db->nhooks > 0 &&
+		    (strncasecmp(sql, "COMMIT", 6) == 0 || strncasecmp(sql, "END", 3) == 0)) {
+			db_rollback(db);
+			return EB_EDB;
+		}
+		return dbpg_exec(db->pg, sql);
+	}
 	char *err = NULL;
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &err) != SQLITE_OK) {
 		log_error("db: %s", err ? err : sqlite3_errmsg(db->h));
@@ -368,12 +461,20 @@ enum eb_err db_analyze(struct db *db)
 
 enum eb_err db_begin(struct db *db)
 {
+	/* the database's write lock, as SQLite's BEGIN IMMEDIATE: writers of a
+	 * database take turns (a read-check-write such as the sign-in
+	 * throttle stays atomic under READ COMMITTED) */
+	if (db->pg)
+		return dbpg_exec(db->pg, "BEGIN; SELECT pg_advisory_xact_lock(7301880428)");
 	return sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? EB_OK
 										     : EB_EDB;
 }
 
 enum eb_err db_begin_read(struct db *db)
 {
+	/* one snapshot for the series of reads, as SQLite's deferred BEGIN */
+	if (db->pg)
+		return dbpg_exec(db->pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
 	return sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EB_OK : EB_EDB;
 }
 
@@ -402,6 +503,13 @@ enum eb_err db_commit(struct db *db)
 		db_rollback(db);
 		return rc;
 	}
+	if (db->pg) {
+		if (dbpg_exec(db->pg, "COMMIT") != EB_OK || dbpg_in_transaction(db->pg)) {
+			db_rollback(db);
+			return EB_EDB;
+		}
+		return EB_OK;
+	}
 	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_error("db: commit: %s", sqlite3_errmsg(db->h));
 		db_rollback(db);
@@ -412,6 +520,13 @@ enum eb_err db_commit(struct db *db)
 
 void db_rollback(struct db *db)
 {
+	if (db->pg) {
+		/* no rollback hook in libpq: the registered work is void here */
+		if (dbpg_in_transaction(db->pg))
+			dbpg_exec(db->pg, "ROLLBACK");
+		rollback_hooks(db);
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -449,7 +564,7 @@ static enum eb_err stmt_uncached(struct db *db, const char *sql, struct db_stmt 
 	struct db_stmt *s = calloc(1, sizeof *s);
 	if (!s)
 		return EB_ENOMEM;
-	if (!(s->st = prepare_raw(db, sql))) {
+	if (db->pg ? !(s->pg = dbpg_prepare(db->pg, sql)) : !(s->st = prepare_raw(db, sql))) {
 		free(s);
 		return EB_EDB;
 	}
@@ -485,13 +600,22 @@ static enum eb_err stmt_get(struct db *db, const char *sql, struct db_stmt **out
 		i = home;
 		for (size_t probe = 0; probe < STMT_CACHE; probe++, i = (i + 1) % STMT_CACHE) {
 			struct db_stmt *c = &db->cache[i];
-			if (!c->held && !sqlite3_stmt_busy(c->st)) {
+			if (!c->held && !(c->pg ? dbpg_busy(c->pg) : sqlite3_stmt_busy(c->st))) {
 				victim = c;
 				break;
 			}
 		}
 		if (!victim)
 			return stmt_uncached(db, sql, out);
+	}
+	if (db->pg) {
+		struct dbpg_stmt *p = dbpg_prepare(db->pg, sql);
+		if (!p)
+			return EB_EDB;
+		dbpg_finalize(victim->pg);
+		*victim = (struct db_stmt){ .pg = p, .db = db, .sql = sql, .held = true };
+		*out = victim;
+		return EB_OK;
 	}
 	sqlite3_stmt *st = prepare_raw(db, sql);
 	if (!st)
@@ -505,6 +629,8 @@ static enum eb_err stmt_get(struct db *db, const char *sql, struct db_stmt **out
 
 static enum eb_err bind_args(struct db_stmt *s, const struct db_arg *args, size_t nargs)
 {
+	if (s->pg)
+		return dbpg_bind(s->pg, args, nargs);
 	for (size_t k = 0; k < nargs; k++) {
 		const struct db_arg *a = &args[k];
 		int idx = (int)k + 1, rc = SQLITE_OK;
@@ -570,6 +696,15 @@ bool db_next(struct db_stmt *s)
 {
 	if (s->err || s->ended)
 		return false;
+	if (s->pg) {
+		int r = dbpg_step(s->pg);
+		if (r == 1)
+			return true;
+		s->ended = true;
+		if (r < 0)
+			s->err = (enum eb_err) - r;
+		return false;
+	}
 	int rc = sqlite3_step(s->st);
 	if (rc == SQLITE_ROW)
 		return true;
@@ -591,12 +726,19 @@ enum eb_err db_done(struct db_stmt *s)
 		return EB_OK;
 	enum eb_err rc = s->err;
 	if (s->uncached) {
-		sqlite3_finalize(s->st);
+		if (s->pg)
+			dbpg_finalize(s->pg);
+		else
+			sqlite3_finalize(s->st);
 		free(s);
 		return rc;
 	}
-	sqlite3_reset(s->st);
-	sqlite3_clear_bindings(s->st);
+	if (s->pg) {
+		dbpg_reset(s->pg);
+	} else {
+		sqlite3_reset(s->st);
+		sqlite3_clear_bindings(s->st);
+	}
 	s->held = false;
 	s->ended = false;
 	s->err = EB_OK;
@@ -614,7 +756,7 @@ enum eb_err db_execute(struct db *db, const char *sql, const struct db_arg *args
 		; /* a RETURNING clause's rows, if any, are not wanted */
 	rc = db_done(s);
 	if (!rc && changes)
-		*changes = sqlite3_changes(db->h);
+		*changes = db->pg ? dbpg_changes(db->pg) : sqlite3_changes(db->h);
 	return rc;
 }
 
@@ -627,47 +769,59 @@ enum eb_err db_get_int(struct db *db, const char *sql, const struct db_arg *args
 		return rc;
 	bool row = db_next(s);
 	if (row)
-		*out = sqlite3_column_int64(s->st, 0);
+		*out = db_col_int(s, 0);
 	rc = db_done(s);
 	return rc ? rc : row ? EB_OK : EB_ENOTFOUND;
 }
 
 int64_t db_col_int(struct db_stmt *s, int col)
 {
+	if (s->pg)
+		return dbpg_col_int(s->pg, col);
 	return sqlite3_column_int64(s->st, col);
 }
 
 double db_col_double(struct db_stmt *s, int col)
 {
+	if (s->pg)
+		return dbpg_col_double(s->pg, col);
 	return sqlite3_column_double(s->st, col);
 }
 
 const char *db_col_text(struct db_stmt *s, int col)
 {
+	if (s->pg)
+		return dbpg_col_text(s->pg, col);
 	return (const char *)sqlite3_column_text(s->st, col);
 }
 
 int db_col_bytes(struct db_stmt *s, int col)
 {
+	if (s->pg)
+		return dbpg_col_bytes(s->pg, col);
 	return sqlite3_column_bytes(s->st, col);
 }
 
 const void *db_col_blob(struct db_stmt *s, int col)
 {
+	if (s->pg)
+		return dbpg_col_blob(s->pg, col);
 	return sqlite3_column_blob(s->st, col);
 }
 
 bool db_col_is_null(struct db_stmt *s, int col)
 {
+	if (s->pg)
+		return dbpg_col_is_null(s->pg, col);
 	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
 }
 
 char *db_col_dup(struct db_stmt *s, int col, struct arena *arena)
 {
-	const char *t = (const char *)sqlite3_column_text(s->st, col);
+	const char *t = db_col_text(s, col);
 	if (!t)
 		return NULL;
-	char *c = arena_strndup(arena, t, (size_t)sqlite3_column_bytes(s->st, col));
+	char *c = arena_strndup(arena, t, (size_t)db_col_bytes(s, col));
 	if (!c)
 		db_fail(s, EB_ENOMEM);
 	return c;
@@ -683,8 +837,8 @@ void db_col_copy(struct db_stmt *s, int col, char *dst, size_t cap)
 {
 	if (!cap)
 		return;
-	const char *t = (const char *)sqlite3_column_text(s->st, col);
-	size_t n = t ? (size_t)sqlite3_column_bytes(s->st, col) : 0;
+	const char *t = db_col_text(s, col);
+	size_t n = t ? (size_t)db_col_bytes(s, col) : 0;
 	if (n >= cap) {
 		n = cap - 1;
 		while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
@@ -731,16 +885,15 @@ enum eb_err db_read_row(struct db_stmt *s, const struct db_rowspec *spec, struct
 		/* SQLite reads NULL as 0 and 0.0 by itself: the type is asked only
 		 * where NULL reads as something else */
 		bool null = (f->kind == DB_F_INT || f->kind == DB_F_REAL) && f->null_value != 0 &&
-			    sqlite3_column_type(s->st, col) == SQLITE_NULL;
+			    db_col_is_null(s, col);
 		switch (f->kind) {
 		case DB_F_SKIP:
 			break;
 		case DB_F_INT:
-			put_int(p, f->size,
-				null ? (int64_t)f->null_value : sqlite3_column_int64(s->st, col));
+			put_int(p, f->size, null ? (int64_t)f->null_value : db_col_int(s, col));
 			break;
 		case DB_F_REAL: {
-			double d = null ? f->null_value : sqlite3_column_double(s->st, col);
+			double d = null ? f->null_value : db_col_double(s, col);
 			memcpy(p, &d, sizeof d);
 			break;
 		}
@@ -809,21 +962,29 @@ enum eb_err db_get_rows(struct db *db, const char *sql, const struct db_arg *arg
 
 int64_t db_last_id(struct db *db)
 {
+	if (db->pg)
+		return dbpg_last_id(db->pg);
 	return sqlite3_last_insert_rowid(db->h);
 }
 
 const char *db_errmsg(struct db *db)
 {
+	if (db->pg)
+		return dbpg_errmsg(db->pg);
 	return sqlite3_errmsg(db->h);
 }
 
 int db_schema_version(struct db *db)
 {
+	if (db->pg)
+		return dbpg_schema_version(db->pg);
 	return db->schema_version;
 }
 
 struct sqlite3 *db_handle(struct db *db)
 {
+	if (db->pg)
+		return NULL;
 	return db->h;
 }
 
@@ -873,6 +1034,11 @@ static int backup_sync(const char *path, int flags)
 enum eb_err db_backup(struct db *db, const char *dest, char *errmsg, size_t cap)
 {
 	char tmp[4096], journal[4200];
+	if (db->pg) {
+		set_err(errmsg, cap, "backup: %s%s",
+			"not done by edbridge on PostgreSQL yet; use pg_dump (docs/scale.md)", "");
+		return EB_EINVAL;
+	}
 	if (!dest || !*dest || strlen(dest) > sizeof tmp - 32) {
 		set_err(errmsg, cap, "%s: %s", dest ? dest : "", "not a usable file name");
 		return EB_EINVAL;
@@ -943,6 +1109,12 @@ enum eb_err db_backup(struct db *db, const char *dest, char *errmsg, size_t cap)
 enum eb_err db_restore(const char *db_path, const char *src, char *errmsg, size_t cap)
 {
 	sqlite3 *from, *to;
+	if (db_is_url(db_path)) {
+		set_err(errmsg, cap, "restore: %s%s",
+			"not done by edbridge on PostgreSQL yet; use pg_restore (docs/scale.md)",
+			"");
+		return EB_EINVAL;
+	}
 	if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		set_err(errmsg, cap, "%s: %s", src, sqlite3_errmsg(from));
 		sqlite3_close(from);

@@ -24,9 +24,19 @@ enum db_open_flags {
 
 /* Opens path in WAL mode with foreign keys on and a busy timeout, and applies
  * any migration not yet applied. On error *out is NULL and errmsg (if given)
- * says why. */
+ * says why. A path that is a postgresql:// or postgres:// URL (db_is_url)
+ * opens PostgreSQL through libpq instead (docs/scale.md): the same
+ * interface, the same migrations translated; EB_EIO when it cannot connect,
+ * and the message never holds the URL's password. */
 enum eb_err db_open(const char *path, int flags, struct db **out, char *errmsg, size_t errcap);
 void db_close(struct db *db);
+
+/* True when path names a PostgreSQL database (postgresql:// or postgres://)
+ * rather than a SQLite file. */
+bool db_is_url(const char *path);
+/* path as it may be shown in a log or an error line: a URL's password (in
+ * its user part or a password= parameter) replaced by ***; cut to cap. */
+void db_name_masked(const char *path, char *out, size_t cap);
 
 /* Runs one or more statements without results. */
 enum eb_err db_exec(struct db *db, const char *sql);
@@ -45,6 +55,10 @@ void db_rollback(struct db *db);
 /* The file the connection writes to; "" for an in-memory or read-only
  * connection (one that another connection cannot share). Never NULL. */
 const char *db_file(struct db *db);
+/* What another connection of this process opens to reach the same database
+ * (the group-commit writer's own connection): db_file on SQLite, the URL
+ * the connection was opened with on PostgreSQL. Never NULL. */
+const char *db_shared_name(struct db *db);
 /* How long a statement waits for another connection's lock before it fails
  * with EB_EDB (default 10 s). */
 void db_set_busy_timeout(struct db *db, int ms);
@@ -286,7 +300,8 @@ enum eb_err db_backup(struct db *db, const char *dest_path, char *errmsg, size_t
  * not be running against db_path. */
 enum eb_err db_restore(const char *db_path, const char *src_path, char *errmsg, size_t errcap);
 
-/* Raw handle for the rare module that needs SQLite specifics (store/ only). */
+/* Raw handle for the rare module that needs SQLite specifics (store/ only);
+ * NULL on PostgreSQL. */
 struct sqlite3 *db_handle(struct db *db);
 
 #endif

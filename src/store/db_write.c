@@ -48,7 +48,7 @@ static bool same_file(const struct db_write *x, const struct db_write *y)
 /* A file that a connection of the writer thread's own can be opened on. */
 static bool has_own_file(struct db *db)
 {
-	return db_file(db)[0] != '\0';
+	return db_shared_name(db)[0] != '\0';
 }
 
 /* The groups of a file are written through one connection of their own, not
@@ -79,8 +79,9 @@ static void writers_close(void)
 
 static struct db *writer_for(const char *path)
 {
-	struct stat sb;
-	if (!path[0] || stat(path, &sb))
+	struct stat sb = { 0 };
+	/* a PostgreSQL URL has no inode: the same URL is the same database */
+	if (!path[0] || (!db_is_url(path) && stat(path, &sb)))
 		return NULL;
 	struct group_writer *w = NULL;
 	for (int i = 0; i < GROUP_WRITERS && !w; i++)
@@ -291,7 +292,7 @@ static enum eb_err enqueue(struct db *db, struct db_write *w)
 		writer_running = true;
 	}
 	w->db = db;
-	w->file = db_file(db);
+	w->file = db_shared_name(db);
 	w->next = NULL;
 	w->finished = false;
 	w->rc = EB_OK;

@@ -28,7 +28,8 @@ struct db;
  *   or rolls back;
  * - may run twice, so it keeps no state between runs beyond its ctx output;
  * - may register db_before_commit work as usual.
- * Jobs are grouped only with others on the same database file. */
+ * Jobs are grouped only with others on the same database file (or the same
+ * PostgreSQL URL: db_shared_name). */
 struct db_write {
 	enum eb_err (*fn)(struct db *db, void *ctx);
 	void *ctx;
@@ -46,7 +47,7 @@ struct db_write {
 	int linger_ms;
 	/* private to db_write.c */
 	struct db *db;
-	const char *file; /* db's file; "" for none of its own */
+	const char *file; /* db_shared_name(db); "" for none of its own */
 	struct db_write *next;
 	void (*done_cb)(void *arg);
 	void *done_arg;

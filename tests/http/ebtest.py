@@ -2,6 +2,7 @@
 
 Standard library only. EDBRIDGE_BIN names the binary (set by tests/run.py)."""
 import atexit
+import hashlib
 import http.client
 import os
 import re
@@ -19,13 +20,52 @@ BIN = os.environ.get("EDBRIDGE_BIN", os.path.join(ROOT, "build", "edbridge"))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 SHARED = os.path.join(ROOT, "..", "shared", "data")
 PASSWORD = "test-password-1"
+# tests/run.py --backend pg: every database path a test names becomes a
+# database of its own on the PostgreSQL cluster the runner started
+# (EDBRIDGE_TEST_PG: the URL of its first database, whose host and port
+# the others share)
+BACKEND = "pg" if os.environ.get("EDBRIDGE_TEST_BACKEND") == "pg" else "sqlite"
+_pg_created = set()
+
+
+def db_arg(db):
+    """What --db gets for the database path db: the path itself on SQLite, a
+    fresh database's URL (created on first use) on PostgreSQL."""
+    if BACKEND != "pg" or db.startswith(("postgresql://", "postgres://")):
+        return db
+    base = os.environ["EDBRIDGE_TEST_PG"]
+    name = "t_" + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
+    head, query = base.split("?", 1)
+    url = head.rsplit("/", 1)[0] + "/" + name + "?" + query
+    if name not in _pg_created:
+        q = dict(kv.split("=", 1) for kv in query.split("&"))
+        psql = "/usr/bin/psql" if os.path.exists("/usr/bin/psql") else "psql"
+        subprocess.run([psql, "-h", q["host"], "-p", q["port"], "-U", "postgres", "-qAt",
+                        "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c",
+                        f'CREATE DATABASE "{name}"'], check=True, capture_output=True,
+                       timeout=60)
+        _pg_created.add(name)
+    return url
+
+
+def db_execute(db, statement):
+    """Runs one SQL statement (no parameters) on the test's database, on
+    either backend; returns the rows (lists of text on PostgreSQL)."""
+    if BACKEND != "pg":
+        with sqlite3.connect(db) as con:
+            return con.execute(statement).fetchall()
+    p = subprocess.run(["psql", db_arg(db), "-v", "ON_ERROR_STOP=1", "-qAt", "-F", "\t",
+                        "-c", statement], capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise AssertionError(f"psql: {statement}: {p.stderr}")
+    return [line.split("\t") for line in p.stdout.splitlines()]
 
 
 def run(*args, db=None, input=None, check=True):
     """Runs `edbridge ARGS --db DB`; returns CompletedProcess (text)."""
     cmd = [BIN] + list(args)
     if db:
-        cmd += ["--db", db]
+        cmd += ["--db", db_arg(db)]
     p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=300)
     if check and p.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
@@ -44,7 +84,8 @@ class Server:
     def __enter__(self):
         # stderr to a file: a pipe nobody reads would block a chatty server
         self.errlog = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--port", "0", "--quiet"]
+        self.proc = subprocess.Popen([BIN, "serve", "--db", db_arg(self.db), "--port", "0",
+                                      "--quiet"]
                                      + self.extra, stdout=subprocess.PIPE,
                                      stderr=self.errlog, text=True)
         line = self.proc.stdout.readline()
@@ -193,6 +234,9 @@ def cached_db(key, tmp, name, build):
     named after it, such as its vault key) into tmp. Building the fixture
     district hashes a password per account (Argon2id), which is most of what
     a test's setUp costs; the copy is byte for byte the same database."""
+    if BACKEND == "pg":  # a database on the cluster, not a file to copy
+        build(os.path.join(tmp, name))
+        return os.path.join(tmp, name)
     src = _TEMPLATES.get(key)
     if src is None:
         src = tempfile.mkdtemp(prefix="ebtest-tpl-")
@@ -226,9 +270,6 @@ def _build_district(db):
     # 'parent' and 'student' accounts have chosen English, so that the tests
     # of other rooms read the pages they expect; test_family_i18n reads them
     # in Spanish, Arabic and by the roster
-    con = sqlite3.connect(db)
-    with con:
-        con.execute("INSERT INTO family_language(district_id, account_id, lang, updated_at) "
-                    "SELECT district_id, id, 'en', 0 FROM account WHERE login IN "
-                    "('parent', 'student')")
-    con.close()
+    db_execute(db, "INSERT INTO family_language(district_id, account_id, lang, updated_at) "
+               "SELECT district_id, id, 'en', 0 FROM account WHERE login IN "
+               "('parent', 'student')")

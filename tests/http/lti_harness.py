@@ -20,9 +20,10 @@ import time
 import urllib.error
 import urllib.request
 
+from pg_harness import PG_BIN, Postgres, free_port  # noqa: F401 (one copy, shared)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL_DIR = os.path.join(HERE, "lti_tool")
-PG_BIN = "/usr/lib/postgresql/15/bin"
 
 
 def skip_reason():
@@ -33,73 +34,6 @@ def skip_reason():
     if not os.path.isdir(os.path.join(TOOL_DIR, "node_modules", "ltijs")):
         return "tests/http/lti_tool's npm packages are not installed (scripts/install-deps.sh)"
     return None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres_user(cmd):
-    """PostgreSQL refuses to run as root: as root, run its programs as nobody."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "nobody", "--"] + cmd
-    return cmd
-
-
-class Postgres:
-    """A throw-away PostgreSQL 15 cluster listening on a socket in its
-    directory only (no TCP), trust authentication, one database."""
-
-    def __init__(self, dbname="ltijs"):
-        self.dbname = dbname
-        self.dir = None
-
-    def __enter__(self):
-        self.dir = tempfile.mkdtemp(prefix="ebpg-")
-        os.chmod(self.dir, 0o755)
-        data = os.path.join(self.dir, "data")
-        os.mkdir(data, 0o700)
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "nobody")
-            shutil.chown(data, "nobody")
-        self.port = free_port()
-        out = subprocess.run(_as_postgres_user([
-            os.path.join(PG_BIN, "initdb"), "-D", data, "-U", "postgres", "--auth=trust",
-            "-E", "UTF8", "--no-sync"]), capture_output=True, text=True, timeout=120)
-        if out.returncode != 0:
-            raise AssertionError("initdb failed:\n" + out.stdout + out.stderr)
-        opts = (f"-c listen_addresses='' -c unix_socket_directories='{self.dir}'"
-                f" -p {self.port} -c fsync=off -c full_page_writes=off")
-        out = subprocess.run(_as_postgres_user([
-            os.path.join(PG_BIN, "pg_ctl"), "-D", data, "-o", opts, "-l",
-            os.path.join(self.dir, "log"), "-w", "-t", "60", "start"]),
-            capture_output=True, text=True, timeout=120)
-        if out.returncode != 0:
-            raise AssertionError("pg_ctl start failed:\n" + out.stdout + out.stderr
-                                 + self.log())
-        out = subprocess.run(["/usr/bin/psql" if os.path.exists("/usr/bin/psql")
-                              else os.path.join(PG_BIN, "psql"),
-                              "-h", self.dir, "-p", str(self.port), "-U", "postgres",
-                              "-c", f"CREATE DATABASE {self.dbname}"],
-                             capture_output=True, text=True, timeout=60)
-        if out.returncode != 0:
-            raise AssertionError("CREATE DATABASE failed:\n" + out.stdout + out.stderr)
-        return self
-
-    def log(self):
-        try:
-            with open(os.path.join(self.dir, "log")) as f:
-                return f.read()
-        except OSError:
-            return ""
-
-    def __exit__(self, *exc):
-        subprocess.run(_as_postgres_user([
-            os.path.join(PG_BIN, "pg_ctl"), "-D", os.path.join(self.dir, "data"), "-m",
-            "immediate", "-w", "stop"]), capture_output=True, timeout=60)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class LtiTool:
@@ -115,7 +49,7 @@ class LtiTool:
         self.proc = None
 
     def __enter__(self):
-        self.pg = Postgres().__enter__()
+        self.pg = Postgres("ltijs").__enter__()
         try:
             self._start_tool()
         except BaseException:

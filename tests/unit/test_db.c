@@ -1,7 +1,9 @@
 /* test_db.c - the one way to run a query and read its rows (store/db.h):
  * typed parameters, rows read by table into arena arrays, the sticky error
  * that db_done returns, and statements that nobody can reset or finalize
- * while their caller is still stepping them. */
+ * while their caller is still stepping them. Every test runs on SQLite and,
+ * when EDBRIDGE_TEST_PG names a PostgreSQL database (tests/run.py --backend
+ * pg, make check's smoke subset), again on PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,15 +13,24 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
 #include "store/db.h"
 
+/* The database the group runs on: ":memory:" or a PostgreSQL URL. */
+static const char *target = ":memory:";
+
 static int setup(void **state)
 {
 	struct db *db;
-	if (db_open(":memory:", DB_OPEN_CREATE, &db, NULL, 0) ||
+	char err[512] = "";
+	if (db_open(target, DB_OPEN_CREATE, &db, err, sizeof err)) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	if (db_exec(db, "DROP TABLE IF EXISTS t") ||
 	    db_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, note TEXT,"
 			" score REAL, small INTEGER, flag INTEGER, CHECK (small < 1000)) STRICT"))
 		return -1;
@@ -287,7 +298,7 @@ static void test_attach(void **state)
 	static const char key_a = 0, key_b = 0;
 	static int a = 1, b = 2;
 	nattach_events = 0;
-	assert_int_equal(db_open(":memory:", DB_OPEN_CREATE, &db, NULL, 0), EB_OK);
+	assert_int_equal(db_open(target, DB_OPEN_CREATE, &db, NULL, 0), EB_OK);
 	assert_null(db_attached(db, &key_a));
 	assert_int_equal(db_attach(db, &key_a, &a, attach_free), EB_OK);
 	assert_int_equal(db_attach(db, &key_a, &b, attach_free), EB_EEXIST);
@@ -306,9 +317,122 @@ static void test_attach(void **state)
 	assert_int_equal(attach_events[1] + attach_events[2], 3);
 }
 
+/* A failed statement inside a transaction leaves it usable (the caller
+ * handles a duplicate and goes on), and what it wrote before stays. */
+static void test_transaction_survives_constraint(void **state)
+{
+	struct db *db = *state;
+	assert_int_equal(db_begin(db), EB_OK);
+	insert(db, 1, "a", NULL, 1, true, 1, false);
+	assert_int_equal(db_execute(db, "INSERT INTO t (id, name) VALUES (?1, ?2)",
+				    DB_ARGS(DB_INT(2), DB_TEXT("a")), NULL),
+			 EB_EEXIST);
+	insert(db, 3, "c", NULL, 1, true, 1, false);
+	assert_int_equal(db_commit(db), EB_OK);
+	int64_t v = 0;
+	assert_int_equal(db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &v), EB_OK);
+	assert_int_equal(v, 2);
+	/* bytes in and out unchanged, NUL and high bytes included */
+	static const unsigned char blob[] = { 0, 1, 0xff, '\\', 'x', 0 };
+	assert_int_equal(db_execute(db,
+				    "CREATE TABLE IF NOT EXISTS b (k INTEGER PRIMARY KEY, v BLOB)",
+				    DB_NOARGS, NULL),
+			 EB_OK);
+	assert_int_equal(db_execute(db, "INSERT INTO b (k, v) VALUES (?1, ?2)",
+				    DB_ARGS(DB_INT(7), DB_BLOB(blob, sizeof blob)), NULL),
+			 EB_OK);
+	struct db_stmt *st;
+	assert_int_equal(
+		db_query(db, "SELECT v, length(v) FROM b WHERE k = ?1", DB_ARGS(DB_INT(7)), &st),
+		EB_OK);
+	assert_true(db_next(st));
+	assert_int_equal(db_col_bytes(st, 0), sizeof blob);
+	assert_memory_equal(db_col_blob(st, 0), blob, sizeof blob);
+	assert_int_equal(db_col_int(st, 1), sizeof blob);
+	assert_int_equal(db_done(st), EB_OK);
+	assert_int_equal(db_execute(db, "DROP TABLE b", DB_NOARGS, NULL), EB_OK);
+	/* an optional filter: NULL first (PostgreSQL cannot tell its type from
+	 * "?1 IS NULL"), a value on the next run of the same statement */
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(db_get_int(db,
+					    "SELECT count(*) FROM t WHERE (?1 IS NULL OR name = ?1)"
+					    " AND (?2 = 0 OR id > 0)",
+					    DB_ARGS(k ? DB_TEXT("c") : DB_NULL, DB_INT(k)), &v),
+				 EB_OK);
+		assert_int_equal(v, k ? 1 : 2);
+	}
+	/* a sum of comparisons counts them, as SQLite does */
+	assert_int_equal(db_get_int(db, "SELECT sum(id > 1) FROM t", DB_NOARGS, &v), EB_OK);
+	assert_int_equal(v, 1);
+}
+
+/* Work registered for a transaction that rolls back is void: on_rollback
+ * runs, before_commit never does. */
+static int hook_ran, hook_voided;
+
+static enum eb_err hook_before(struct db *db, void *ctx)
+{
+	(void)db;
+	(void)ctx;
+	hook_ran++;
+	return EB_OK;
+}
+
+static void hook_void(void *ctx)
+{
+	(void)ctx;
+	hook_voided++;
+}
+
+static void test_hooks(void **state)
+{
+	struct db *db = *state;
+	hook_ran = hook_voided = 0;
+	assert_int_equal(db_before_commit(db, hook_before, hook_void, NULL), EB_EINVAL);
+	assert_int_equal(db_begin(db), EB_OK);
+	assert_true(db_in_transaction(db));
+	assert_int_equal(db_before_commit(db, hook_before, hook_void, NULL), EB_OK);
+	db_rollback(db);
+	assert_false(db_in_transaction(db));
+	assert_int_equal(hook_ran, 0);
+	assert_int_equal(hook_voided, 1);
+	assert_int_equal(db_begin(db), EB_OK);
+	assert_int_equal(db_before_commit(db, hook_before, hook_void, NULL), EB_OK);
+	assert_int_equal(db_commit(db), EB_OK);
+	assert_int_equal(hook_ran, 1);
+	assert_int_equal(hook_voided, 1);
+}
+
+/* An unreachable PostgreSQL: one clear error, EB_EIO, and the password of
+ * the URL nowhere in it. */
+static void test_pg_unreachable_masks_password(void **state)
+{
+	(void)state;
+	struct db *db = (struct db *)1;
+	char err[512] = "";
+	assert_int_equal(
+		db_open("postgresql://edb:s3cret-pw@127.0.0.1:1/district?connect_timeout=2", 0, &db,
+			err, sizeof err),
+		EB_EIO);
+	assert_null(db);
+	assert_non_null(strstr(err, "cannot connect to PostgreSQL"));
+	assert_non_null(strstr(err, "postgresql://edb:***@127.0.0.1:1/district"));
+	assert_null(strstr(err, "s3cret"));
+	char shown[128];
+	db_name_masked("postgres://u@h/d?sslmode=require&password=pw2&x=1", shown, sizeof shown);
+	assert_string_equal(shown, "postgres://u@h/d?sslmode=require&password=***&x=1");
+	db_name_masked("/var/lib/edbridge/district.db", shown, sizeof shown);
+	assert_string_equal(shown, "/var/lib/edbridge/district.db");
+	assert_true(db_is_url("postgresql://x/y"));
+	assert_false(db_is_url("postgresql.db"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_transaction_survives_constraint, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_by_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_grow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_execute_errors, setup, teardown),
@@ -316,5 +440,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cache_full_keeps_held, setup, teardown),
 		cmocka_unit_test(test_attach),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest once[] = {
+		cmocka_unit_test(test_pg_unreachable_masks_password),
+	};
+	int failed = cmocka_run_group_tests_name("sqlite", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("store", once, NULL, NULL);
+	const char *pg = getenv("EDBRIDGE_TEST_PG");
+	if (pg && *pg) {
+		target = pg;
+		failed += cmocka_run_group_tests_name("postgresql", tests, NULL, NULL);
+	}
+	return failed;
 }

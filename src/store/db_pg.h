@@ -1,0 +1,57 @@
+/* db_pg.h - the PostgreSQL backend of store/db.h (store/ only: db.c
+ * dispatches here when db_open was given a postgresql:// or postgres://
+ * URL; nothing above the store includes this file).
+ *
+ * One libpq connection per struct db, as SQLite's. SQL is translated by
+ * sql_dialect once per statement and prepared once per connection
+ * (PQprepare, named per cache slot); results come as text, BYTEA decoded
+ * when a blob column is read. Inside a transaction a statement that changes
+ * rows runs under a savepoint, so that a failed one (a uniqueness violation
+ * the caller handles) leaves the transaction usable, as on SQLite. */
+#ifndef EB_DB_PG_H
+#define EB_DB_PG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/db.h"
+
+struct dbpg;
+struct dbpg_stmt;
+
+/* Connects to url and applies the migrations not yet applied (the same
+ * numbered files, translated, or pg/NNN_name.sql where one exists). The
+ * error message never holds the URL's password. */
+enum eb_err dbpg_open(const char *url, int flags, struct dbpg **out, char *errmsg, size_t cap);
+void dbpg_close(struct dbpg *pg);
+/* A script of statements without results (translated). */
+enum eb_err dbpg_exec(struct dbpg *pg, const char *sql);
+bool dbpg_in_transaction(struct dbpg *pg);
+int dbpg_schema_version(struct dbpg *pg);
+const char *dbpg_errmsg(struct dbpg *pg);
+int64_t dbpg_last_id(struct dbpg *pg);
+int dbpg_changes(struct dbpg *pg);
+void dbpg_set_lock_timeout(struct dbpg *pg, int ms);
+
+/* A statement for sql (translated now, prepared on its first run). NULL
+ * when it does not translate (logged). */
+struct dbpg_stmt *dbpg_prepare(struct dbpg *pg, const char *sql);
+void dbpg_finalize(struct dbpg_stmt *st);
+/* Copies the arguments for the next run. */
+enum eb_err dbpg_bind(struct dbpg_stmt *st, const struct db_arg *args, size_t nargs);
+/* 1: a row; 0: no more rows; else the eb_err (negated) of a failed run. */
+int dbpg_step(struct dbpg_stmt *st);
+/* Ends a run: the result freed, the arguments cleared. */
+void dbpg_reset(struct dbpg_stmt *st);
+bool dbpg_busy(struct dbpg_stmt *st);
+
+int64_t dbpg_col_int(struct dbpg_stmt *st, int col);
+double dbpg_col_double(struct dbpg_stmt *st, int col);
+const char *dbpg_col_text(struct dbpg_stmt *st, int col);
+int dbpg_col_bytes(struct dbpg_stmt *st, int col);
+const void *dbpg_col_blob(struct dbpg_stmt *st, int col);
+bool dbpg_col_is_null(struct dbpg_stmt *st, int col);
+
+#endif
