@@ -22,8 +22,15 @@ static const char *const methods[] = { "GET", "HEAD", "PUT", "POST", "DELETE" };
 
 bool xapi_alt_requested(struct http_request *req)
 {
-	return !req->alt && strncmp(req->path, "/xapi/", 6) == 0 &&
-	       MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, "method") != NULL;
+	if (req->alt || strncmp(req->path, "/xapi/", 6) != 0 ||
+	    !MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, "method"))
+		return false;
+	/* 2.0 has no alternate syntax: a request that is not a POST and says
+	 * 2.0 in its real header is an ordinary request, whose `method` the
+	 * resource's parameter check refuses as unknown */
+	const char *v =
+		MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Experience-API-Version");
+	return strcmp(req->method, "POST") == 0 || !v || strncmp(v, "2.", 2) != 0;
 }
 
 bool xapi_alt_admit(struct http_request *req, size_t *body_cap)

@@ -23,7 +23,9 @@ struct http_request;
 
 /* Whether req uses the alternate syntax and is not rewritten yet: a path
  * under /xapi/ with a `method` query parameter (any HTTP method: one other
- * than POST is refused by xapi_alt_apply). */
+ * than POST is refused by xapi_alt_apply), except a request other than a
+ * POST whose X-Experience-API-Version header says 2.x: 2.0 has no
+ * alternate syntax, so its `method` is an unknown parameter like any. */
 bool xapi_alt_requested(struct http_request *req);
 
 /* The admit step (router_admit) for such a request. Credentials in a real
