@@ -362,38 +362,25 @@ static void row_objective(struct csvfile *cf, bool of_result)
 		if (!number_read(cf, O_SCORE, &o.score, &o.has_score))
 			return;
 		o.text_score = val(cf, O_TEXT);
-		int32_t k;
-		struct gb_result *r = hs_get(&cf->parents, str_from(parent), &k) ? &g->results[k]
-										 : NULL;
-		if (!r) {
-			file_err_at(&cf->fe, cf->line, "resultSourcedId",
-				    "'%s' is not a result of results.csv", parent);
-			return;
-		}
-		if (r->nobj >= GB_MAX_OBJECTIVES) {
-			file_err_at(&cf->fe, cf->line, "learningObjectiveId",
-				    "result '%s' has more than %d learning objectives", parent,
-				    GB_MAX_OBJECTIVES);
-			return;
-		}
-		obj_add(g->a, &r->obj, &r->nobj, &o);
-	} else {
-		int32_t k;
-		struct gb_line_item *li = hs_get(&cf->parents, str_from(parent), &k) ? &g->items[k]
-										     : NULL;
-		if (!li) {
-			file_err_at(&cf->fe, cf->line, "lineItemSourcedId",
-				    "'%s' is not a line item of lineItems.csv", parent);
-			return;
-		}
-		if (li->nobj >= GB_MAX_OBJECTIVES) {
-			file_err_at(&cf->fe, cf->line, "learningObjectiveId",
-				    "line item '%s' has more than %d learning objectives", parent,
-				    GB_MAX_OBJECTIVES);
-			return;
-		}
-		obj_add(g->a, &li->obj, &li->nobj, &o);
 	}
+	/* the result or line item the objective belongs to, and its list */
+	const char *field = of_result ? "resultSourcedId" : "lineItemSourcedId";
+	const char *what = of_result ? "result" : "line item";
+	const char *file = of_result ? "results.csv" : "lineItems.csv";
+	int32_t k;
+	if (!hs_get(&cf->parents, str_from(parent), &k)) {
+		file_err_at(&cf->fe, cf->line, field, "'%s' is not a %s of %s", parent, what, file);
+		return;
+	}
+	struct gb_objective **list = of_result ? &g->results[k].obj : &g->items[k].obj;
+	size_t *n = of_result ? &g->results[k].nobj : &g->items[k].nobj;
+	if (*n >= GB_MAX_OBJECTIVES) {
+		file_err_at(&cf->fe, cf->line, "learningObjectiveId",
+			    "%s '%s' has more than %d learning objectives", what, parent,
+			    GB_MAX_OBJECTIVES);
+		return;
+	}
+	obj_add(g->a, list, n, &o);
 }
 
 static void parse_one(struct gradebook *g, int kind, struct oneroster_file *f)
