@@ -261,8 +261,11 @@ static void etag_of(const void *p, size_t n, char out[43])
 }
 
 /* Whether the If-Match / If-None-Match list (RFC 7232: "*" or quoted tags,
- * comma separated, W/ allowed) names etag. */
-static bool etag_listed(const char *list, const char *etag)
+ * comma separated) names etag. strong: If-Match's strong comparison, where a
+ * weak tag (W/"...") never matches (RFC 7232 3.1); If-None-Match compares
+ * weakly. The hex is compared without regard to case, and a tag sent without
+ * its quotes is read as if quoted (what some tools send). */
+static bool etag_listed(const char *list, const char *etag, bool strong)
 {
 	const char *p = list;
 	while (*p) {
@@ -272,7 +275,8 @@ static bool etag_listed(const char *list, const char *etag)
 			break;
 		if (*p == '*')
 			return true;
-		if (p[0] == 'W' && p[1] == '/')
+		bool weak = p[0] == 'W' && p[1] == '/';
+		if (weak)
 			p += 2;
 		const char *start = p;
 		if (*p == '"') {
@@ -289,7 +293,7 @@ static bool etag_listed(const char *list, const char *etag)
 			t++;
 			n -= 2;
 		}
-		if (n == 40 && strncasecmp(t, etag + 1, 40) == 0)
+		if (n == 40 && strncasecmp(t, etag + 1, 40) == 0 && !(weak && strong))
 			return true;
 	}
 	return false;
@@ -522,13 +526,13 @@ static enum eb_err write_fn(struct db *db, void *ctx)
 	if (rc && rc != EB_ENOTFOUND)
 		return rc;
 	bool exists = rc == EB_OK;
-	if (x->if_match && (!exists || !etag_listed(x->if_match, cur.etag))) {
+	if (x->if_match && (!exists || !etag_listed(x->if_match, cur.etag, true))) {
 		refuse(x, EB_ECONFLICT, true,
 		       exists ? "If-Match: the document has changed (its ETag is another)"
 			      : "If-Match: there is no such document");
 		return EB_OK;
 	}
-	if (x->if_none_match && exists && etag_listed(x->if_none_match, cur.etag)) {
+	if (x->if_none_match && exists && etag_listed(x->if_none_match, cur.etag, false)) {
 		refuse(x, EB_ECONFLICT, true, "If-None-Match: the document exists");
 		return EB_OK;
 	}

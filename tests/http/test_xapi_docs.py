@@ -34,7 +34,10 @@ def etag(data):
     return '"' + hashlib.sha1(data).hexdigest() + '"'
 
 
-class Docs(TempDir):
+class DocsBase(TempDir):
+    """The fixture (a district, two tools, one server) without tests, for
+    test_xapi20_docs too."""
+
     @classmethod
     def setUpClass(cls):
         import tempfile
@@ -77,6 +80,8 @@ class Docs(TempDir):
         with sqlite3.connect(self.db) as con:
             return con.execute("SELECT count(*) FROM xapi_document").fetchone()[0]
 
+
+class Docs(DocsBase):
     # ---- State -----------------------------------------------------------
 
     def test_state_put_stores_document_and_get_returns_it_with_etag_and_last_modified(self):
