@@ -52,7 +52,9 @@ class Xapi20Docs(DocsBase):
         """'When responding to a PUT ... request, must handle the If-Match
         header ...': 'reject a PUT request with a 412 Precondition Failed when
         using an incorrect ETag', 'not have modified the document', 'accept a
-        PUT request with a correct ETag' and 'have modified the document'."""
+        PUT request with a correct ETag' and 'have modified the document'. A
+        weak tag (W/"...") never matches If-Match (RFC 7232's strong
+        comparison)."""
         for name, base, params in self.resources():
             with self.subTest(resource=name):
                 self.r2("POST", base, params, {"name": "first"})
@@ -64,6 +66,10 @@ class Xapi20Docs(DocsBase):
                 r = self.r2("PUT", base, params, {"name": "second"}, If_Match=good)
                 self.assertEqual(r.status, 204, r.text)
                 self.assertEqual(self.doc(base, params)[1], {"name": "second"})
+                # the tag's hex compares without regard to case
+                tag = self.doc(base, params)[0].header("ETag").upper()
+                r = self.r2("PUT", base, params, {"name": "third"}, If_Match=tag)
+                self.assertEqual(r.status, 204, r.text)
 
     def test_post_with_an_incorrect_etag_is_412_and_modifies_nothing_a_correct_one_merges(self):
         """'Properly handles POST requests with If-Match': an incorrect ETag is
