@@ -250,6 +250,14 @@ enum eb_err xapi_params_check(enum xapi_resource res, const char *method, enum x
 				snprintf(why, cap, "%s is given more than once", r->name);
 				return EB_EINVAL;
 			}
+		/* the cursor carries the whole query of the first page: anything
+		 * sent beside it would be ignored or contradict it */
+		if (res == XAPI_RES_STATEMENTS && !strcmp(name, "more") && n > 1) {
+			snprintf(why, cap,
+				 "more is the cursor from a previous page and carries its query:"
+				 " send it alone");
+			return EB_EINVAL;
+		}
 	}
 	return EB_OK;
 }

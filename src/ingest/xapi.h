@@ -63,7 +63,9 @@ enum xapi_resource {
  * "HEAD" (as GET), "PUT", "POST", "DELETE") in version v. Returns EB_OK, or
  * EB_EINVAL with why (NUL-terminated, cut to cap) set to the first fault:
  * "unknown parameter x", "x is not allowed with PUT", "x is given more than
- * once", "method GET is not allowed on the statements resource". Only names
+ * once", "method GET is not allowed on the statements resource", or, on the
+ * statements resource, "more" with any other parameter (the cursor carries
+ * its whole query). Only names
  * are checked (values are the resource's business). The alternate request
  * syntax's `method` is not a parameter here: convert the request first and
  * check the real method with the real query. */

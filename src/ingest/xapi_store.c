@@ -112,6 +112,36 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 	return rc;
 }
 
+/* Whether the stored statement p->id is the same statement as p by the
+ * comparison rules (xapi_canon_compare_hash), read from its stored JSON: the
+ * slow path, only when the stored hash differs, which a row stored before the
+ * rules took out verb displays and activity definitions (and a real conflict)
+ * has. */
+static bool same_as_stored(struct db *db, int64_t district_id, int64_t tool_id,
+			   const struct xapi_prepared *p)
+{
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	struct arena a;
+	arena_init(&a);
+	bool same = false;
+	enum eb_err rc = activity_statement_get(db, district_id, tool_id, p->id, false, &b);
+	if (rc == EB_ENOTFOUND) {
+		buf_reset(&b);
+		rc = activity_statement_get(db, district_id, tool_id, p->id, true, &b);
+	}
+	if (!rc && !buf_failed(&b)) {
+		struct jv_error e;
+		struct jv *old = jv_parse(&a, b.data, b.len, &e);
+		char h[65];
+		same = old && !xapi_canon_compare_hash(&a, &tmp, old, p->lrs_timestamp, h) &&
+		       !strcmp(h, p->hash);
+	}
+	buf_free(&b);
+	buf_free(&tmp);
+	arena_free(&a);
+	return same;
+}
+
 /* One prepared statement: duplicate and conflict checks, the row, its refs,
  * and its learning event (or voiding). */
 static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
@@ -134,7 +164,8 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 		if (rc)
 			return rc;
 		if (found) {
-			if (strcmp(old_hash, p->hash)) {
+			if (strcmp(old_hash, p->hash) &&
+			    !same_as_stored(db, district_id, tool_id, p)) {
 				snprintf(err, cap,
 					 "%s.id: statement %s is already stored with"
 					 " different content",

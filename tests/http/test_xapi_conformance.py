@@ -17,7 +17,7 @@ import unittest
 import uuid
 from email.utils import parsedate_to_datetime
 
-from ebtest import Server, make_district, run
+from ebtest import BACKEND, Server, db_execute, make_district, run
 
 V1 = "1.0.3"
 
@@ -231,6 +231,73 @@ class Conformance103(XapiCase):
         self.assertEqual(r.status, 409, r.text)
         self.assertEqual(self.count_for(act), 1)
 
+    def test_statement_comparison_ignores_the_exceptions_to_immutability(self):
+        """"Differences which could have been caused by exceptions to Statement
+        immutability MUST be ignored" (Data 2.3.1, Statement Comparison
+        Requirements): the verb's display, activity definitions (object and
+        contextActivities), the serialization of the timestamp (another zone,
+        another precision, same instant), the order of a group's members and
+        the case of UUIDs and language codes. A statement sent again with only
+        those differences is the same statement (204, stored once); a real
+        difference is 409."""
+        act = self.act()
+        sid = str(uuid.uuid4())
+        reg = str(uuid.uuid4())
+        team = {"objectType": "Group", "member": [agent("a"), agent("b"), agent("c")]}
+        first = stmt(act, timestamp="2024-05-01T10:00:00Z",
+                     context={"registration": reg, "language": "en-US", "team": team,
+                              "contextActivities": {"parent": [
+                                  {"id": act + "/unit", "definition": {
+                                      "name": {"en-US": "Unit 3"}}}]}})
+        self.assertEqual(self.req("PUT", f"/xapi/statements?statementId={sid}", first).status,
+                         204)
+        again = json.loads(json.dumps(first))
+        again["verb"]["display"] = {"en-GB": "experienced (again)"}
+        again["object"]["definition"] = {"name": {"en-US": "Fractions, revised"},
+                                         "type": "http://adlnet.gov/expapi/activities/lesson"}
+        again["context"]["contextActivities"]["parent"][0]["definition"] = {
+            "name": {"en-US": "Unit three"}}
+        again["timestamp"] = "2024-05-01T12:00:00.000+02:00"
+        again["context"]["team"]["member"].reverse()
+        again["context"]["registration"] = reg.upper()
+        again["context"]["language"] = "EN-us"
+        for sent_id in (sid, sid.upper()):
+            r = self.req("PUT", f"/xapi/statements?statementId={sent_id}",
+                         dict(again, id=sent_id))
+            self.assertEqual(r.status, 204, r.text)
+        r = self.req("POST", "/xapi/statements", [dict(again, id=sid)])
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(self.count_for(act), 1)
+        # what the LRS keeps is the first sending
+        got = json.loads(self.query(f"statementId={sid}").text)
+        self.assertEqual(got["verb"]["display"], first["verb"]["display"])
+        # a real difference: another instant, another score
+        for changed in (dict(again, timestamp="2024-05-01T10:00:01Z"),
+                        dict(again, result={"score": {"scaled": 0.5}})):
+            r = self.req("PUT", f"/xapi/statements?statementId={sid}", changed)
+            self.assertEqual(r.status, 409, r.text)
+        self.assertEqual(self.count_for(act), 1)
+
+    def test_a_statement_stored_before_the_comparison_rules_compares_by_its_content(self):
+        """A statement stored with a content hash taken another way (an older
+        edbridge hashed verb displays and definitions too) still compares by
+        the rules: the same statement again is 204, another is 409."""
+        act = self.act()
+        sid = str(uuid.uuid4())
+        self.assertEqual(self.req("PUT", f"/xapi/statements?statementId={sid}",
+                                  stmt(act)).status, 204)
+        db_execute(self.db, "UPDATE xapi_statement SET content_hash = "
+                   + ("X'" + "00" * 32 + "'" if BACKEND != "pg" else "'\\x" + "00" * 32 + "'")
+                   + f" WHERE id = '{sid}'")
+        renamed = stmt(act)
+        renamed["verb"]["display"] = {"en-US": "went through"}
+        r = self.req("PUT", f"/xapi/statements?statementId={sid}", renamed)
+        self.assertEqual(r.status, 204, r.text)
+        r = self.req("PUT", f"/xapi/statements?statementId={sid}",
+                     stmt(act, verb="http://adlnet.gov/expapi/verbs/attempted"))
+        self.assertEqual(r.status, 409, r.text)
+        self.assertEqual(self.count_for(act), 1)
+
     # ---- versions -------------------------------------------------------------
 
     def test_lrs_rejects_requests_without_a_supported_version_header(self):
@@ -329,6 +396,19 @@ class Conformance103(XapiCase):
         r = json.loads(self.query("activity=" + q(act) + "&limit=0").text)
         self.assertEqual(len(r["statements"]), 3)
         self.query("limit=-1", status=400)
+
+    def test_more_is_sent_alone(self):
+        """The "more" IRL 'retrieves the next page': it carries the whole query of
+        the first page, so a request that adds any other parameter to it is a
+        400 (a parameter the LRS would otherwise ignore or contradict)."""
+        act = self.act()
+        self.post([stmt(act) for _ in range(3)])
+        more = json.loads(self.query("activity=" + q(act) + "&limit=2").text)["more"]
+        for extra in ("&limit=1", "&activity=" + q(act), "&format=ids"):
+            r = self.req("GET", more + extra)
+            self.assertEqual(r.status, 400, r.text)
+            self.assertIn("send it alone", r.text)
+        self.assertEqual(len(json.loads(self.req("GET", more).text)["statements"]), 1)
 
     def test_consistent_through_header_on_every_statements_get(self):
         """"The LRS MUST include the header X-Experience-API-Consistent-Through, in
