@@ -39,6 +39,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -61,13 +62,54 @@ class Result:
         self.failures = []
         self.out = []
         self.seconds = 0.0
+        self.cpu = 0.0
 
     def fail(self, what):
         self.failed += 1
         self.failures.append(what)
 
+    def timing(self, job, seen, status, what="tests"):
+        """The program's line: tests seen, wall and CPU seconds, status."""
+        self.line(f"  {job.label:36s} {seen:4d} {what:6s} {self.seconds:7.2f}s"
+                  f" {self.cpu:6.1f}s cpu  {status}")
+
     def line(self, text):
         self.out.append(text if text.endswith("\n") else text + "\n")
+
+
+class Timeout(Exception):
+    pass
+
+
+def spawn(cmd, env, timeout):
+    """Runs cmd in ROOT; returns (stdout, stderr, exit code, CPU seconds of it
+    and the children it waited for: the servers a test starts count, the
+    run's PostgreSQL does not). After timeout seconds it kills cmd and
+    raises Timeout(stdout, stderr)."""
+    with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+        p = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fo, stderr=fe, text=True,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        fired = []
+
+        def kill():  # the program and what it started (servers)
+            fired.append(1)
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        finally:
+            timer.cancel()
+        p.returncode = os.waitstatus_to_exitcode(status)
+        fo.seek(0)
+        fe.seek(0)
+        out, err = fo.read(), fe.read()
+    if fired:
+        raise Timeout(out, err)
+    return out, err, p.returncode, ru.ru_utime + ru.ru_stime
 
 
 def count_tap(res, text, known):
@@ -95,11 +137,10 @@ def run_unit(job, env, known):
     env = dict(env, CMOCKA_MESSAGE_OUTPUT="TAP")
     t0 = time.time()
     try:
-        p = subprocess.run([job.path], cwd=ROOT, env=env, capture_output=True, text=True,
-                           timeout=900)
-        out, err, rc = p.stdout, p.stderr, p.returncode
-    except subprocess.TimeoutExpired:
-        out, err, rc = "", "", None
+        out, err, rc, res.cpu = spawn([job.path], env, 900)
+    except Timeout as e:
+        out, err = e.args
+        rc = None
         res.fail(f"{job.name}: timed out after 900 s")
     seen = count_tap(res, out, known)
     if rc and seen == 0:
@@ -108,7 +149,7 @@ def run_unit(job, env, known):
         res.fail(f"{job.name}: exited {rc}")
     res.seconds = time.time() - t0
     status = "ok" if rc == 0 or (rc and not res.failed) else "FAILED"
-    res.line(f"  {job.label:44s} {seen:4d} tests  {res.seconds:6.2f}s  {status}")
+    res.timing(job, seen, status)
     if res.failed:
         res.line(out[-4000:])
         res.line(err[-4000:])
@@ -120,12 +161,10 @@ def run_http(job, env, known):
     env = dict(env, PYTHONPATH=os.path.join(ROOT, "tests", "http"))
     t0 = time.time()
     try:
-        p = subprocess.run([sys.executable, "-m", "unittest", "-v", job.path], cwd=ROOT,
-                           env=env, capture_output=True, text=True, timeout=1200)
-        err, rc = p.stderr, p.returncode
-    except subprocess.TimeoutExpired as e:
-        err = e.stderr if isinstance(e.stderr, str) else (e.stderr or b"").decode("utf-8",
-                                                                                  "replace")
+        _, err, rc, res.cpu = spawn([sys.executable, "-m", "unittest", "-v", job.path], env,
+                                    1200)
+    except Timeout as e:
+        err = e.args[1]
         rc = None
         res.fail(f"{job.name}: timed out after 1200 s")
     # unittest's own summary is the count of record: "Ran N tests" and
@@ -153,7 +192,7 @@ def run_http(job, env, known):
     res.seconds = time.time() - t0
     status = "ok" if not res.failed and not res.known else (
         "known failing" if not res.failed else "FAILED")
-    res.line(f"  {job.label:44s} {seen:4d} tests  {res.seconds:6.2f}s  {status}")
+    res.timing(job, seen, status)
     if res.failed:
         res.line(err[-6000:])
     return res
@@ -177,25 +216,22 @@ def run_browser(job, env, known):
             res.fail(msg)
         else:
             res.skipped += 1
-            res.line(f"  {job.label:44s} skipped: {msg}")
+            res.line(f"  {job.label:36s} skipped: {msg}")
         return res
     env = dict(env, EDBRIDGE_BROWSER_OUT=os.path.join(ROOT, job.build, "browser"))
     t0 = time.time()
     try:
-        p = subprocess.run(["node", BROWSER], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=1200)
-        out, err, rc = p.stdout, p.stderr, p.returncode
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout if isinstance(e.stdout, str) else (e.stdout or b"").decode("utf-8",
-                                                                                  "replace")
-        err, rc = "", None
+        out, err, rc, res.cpu = spawn(["node", BROWSER], env, 1200)
+    except Timeout as e:
+        out, err = e.args
+        rc = None
         res.fail(f"{job.name}: timed out after 1200 s")
     seen = count_tap(res, out, known)
     if rc and seen == 0:
         res.fail(f"{job.name}: exited {rc} before reporting")
     res.seconds = time.time() - t0
     status = "ok" if rc == 0 else "FAILED"
-    res.line(f"  {job.label:44s} {seen:4d} tests  {res.seconds:6.2f}s  {status}")
+    res.timing(job, seen, status)
     for line in out.splitlines():
         if line.startswith(("browser:", "# ")) or (rc != 0 and line.startswith("  # ")):
             res.line("    " + line.strip())
@@ -210,10 +246,14 @@ def run_lint(job, env, known):
     functions, cppcheck, the format. A check that fails prints what it found."""
     res = Result(job.name, job.backend)
     t0 = time.time()
-    p = subprocess.run(["sh", os.path.join("scripts", "lint.sh")], cwd=ROOT,
-                       capture_output=True, text=True, timeout=900)
+    try:
+        out, err, rc, res.cpu = spawn(["sh", os.path.join("scripts", "lint.sh")], env, 900)
+    except Timeout as e:
+        out, err = e.args
+        rc = None
+        res.fail("lint: timed out after 900 s")
     seen = 0
-    for line in p.stdout.splitlines():
+    for line in out.splitlines():
         m = re.match(r"^lint: (.*)$", line)
         if not m:
             continue
@@ -222,14 +262,14 @@ def run_lint(job, env, known):
             res.fail("lint: " + m.group(1))
         else:
             res.passed += 1
-    if p.returncode != 0 and not res.failures:
-        res.fail(f"lint: exited {p.returncode}")
+    if rc != 0 and not res.failures:
+        res.fail(f"lint: exited {rc}")
     res.seconds = time.time() - t0
-    status = "ok" if p.returncode == 0 else "FAILED"
-    res.line(f"  {job.label:44s} {seen:4d} checks {res.seconds:6.2f}s  {status}")
-    if p.returncode != 0:
-        res.line(p.stdout[-6000:])
-        res.line(p.stderr[-2000:])
+    status = "ok" if rc == 0 else "FAILED"
+    res.timing(job, seen, status, "checks")
+    if rc != 0:
+        res.line(out[-6000:])
+        res.line(err[-2000:])
     return res
 
 
@@ -402,7 +442,7 @@ def main():
         except Exception as e:  # the runner's own trouble is a failure, not a crash
             res = Result(job.name, job.backend)
             res.fail(f"{job.name}: runner: {e}")
-            res.line(f"  {job.label:44s} runner error: {e}")
+            res.line(f"  {job.label:36s} runner error: {e}")
         finally:
             if prefix:
                 try:
@@ -439,11 +479,12 @@ def main():
     per = {}
     for r in results:
         b = per.setdefault(r.backend, {"passed": 0, "failed": 0, "skipped": 0, "known": 0,
-                                       "seconds": 0.0, "programs": 0})
+                                       "seconds": 0.0, "cpu": 0.0, "programs": 0})
         for k in ("passed", "failed", "skipped", "known"):
             b[k] += getattr(r, k)
             total[k] += getattr(r, k)
         b["seconds"] += r.seconds
+        b["cpu"] += r.cpu
         b["programs"] += 1
         failures += [f"[{r.backend}] {f}" if r.backend != "sqlite" else f for f in r.failures]
     for f in failures:
@@ -452,7 +493,7 @@ def main():
         extra = f", {b['skipped']} skipped" if b["skipped"] else ""
         extra += f", {b['known']} known failing" if b["known"] else ""
         print(f"{backend}: {b['programs']} programs, {b['passed']} passed, {b['failed']} failed"
-              f"{extra}; programs' time summed {b['seconds']:.0f}s")
+              f"{extra}; programs' time summed {b['seconds']:.0f}s, CPU {b['cpu']:.0f}s")
     print(f"wall time {time.time() - t_start:.0f}s with -j{args.jobs}")
     line = f"{total['passed']} passed, {total['failed']} failed"
     if total["skipped"]:

@@ -62,7 +62,8 @@ def db_arg(db, template=True):
     """What --db gets for the database path db: the path itself on SQLite, a
     fresh database's URL (created on first use) on PostgreSQL: a copy of the
     runner's migrated template when there is one and template is true (what
-    the first open would make anyway), else empty."""
+    the first open would make anyway), else empty; template may also name
+    the database to copy (cached_db)."""
     if BACKEND != "pg" or db.startswith(("postgresql://", "postgres://")):
         return db
     base = os.environ["EDBRIDGE_TEST_PG"]
@@ -72,12 +73,18 @@ def db_arg(db, template=True):
     url = head.rsplit("/", 1)[0] + "/" + name + "?" + query
     if name not in _pg_created:
         tpl = os.environ.get("EDBRIDGE_TEST_PG_TEMPLATE") if template else None
+        if isinstance(template, str):
+            tpl = template
         create = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{tpl}"' if tpl else "")
         p = pg_psql("-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', "-c", create)
         if p.returncode != 0:
             raise AssertionError(f"psql: {create}: {p.stderr}")
         _pg_created.add(name)
     return url
+
+
+def _pg_name(url):
+    return url.split("?", 1)[0].rsplit("/", 1)[1]
 
 
 def db_execute(db, statement):
@@ -263,12 +270,11 @@ def cached_db(key, tmp, name, build):
     """A database built once per test process and copied for each test:
     build(path) makes it the first time (under a directory of its own);
     every call copies the files it left (the database and anything beside it
-    named after it, such as its vault key) into tmp. Building the fixture
+    named after it, such as its vault key) into tmp; on PostgreSQL the
+    database is a CREATE DATABASE ... TEMPLATE copy of the one the build
+    made (nothing may be connected to it then). Building the fixture
     district hashes a password per account (Argon2id), which is most of what
     a test's setUp costs; the copy is byte for byte the same database."""
-    if BACKEND == "pg":  # a database on the cluster, not a file to copy
-        build(os.path.join(tmp, name))
-        return os.path.join(tmp, name)
     src = _TEMPLATES.get(key)
     if src is None:
         src = tempfile.mkdtemp(prefix="ebtest-tpl-")
@@ -277,6 +283,8 @@ def cached_db(key, tmp, name, build):
         _TEMPLATES[key] = src
     for f in os.listdir(src):
         shutil.copy2(os.path.join(src, f), os.path.join(tmp, f))
+    if BACKEND == "pg":  # a copy of the database the build made on the cluster
+        db_arg(os.path.join(tmp, name), template=_pg_name(db_arg(os.path.join(src, name))))
     return os.path.join(tmp, name)
 
 
