@@ -107,7 +107,7 @@ test: all $(UNIT_BIN)
 check: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
-	@python3 tests/run.py --build $(BUILD) --backend both
+	@EDBRIDGE_BROWSER_SHOTS=$${EDBRIDGE_BROWSER_SHOTS:-0} python3 tests/run.py --build $(BUILD) --backend both
 
 # everything that runs on PostgreSQL, only there (docs/testing.md)
 check-pg: deps

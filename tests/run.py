@@ -219,6 +219,9 @@ def run_browser(job, env, known):
             res.line(f"  {job.label:36s} skipped: {msg}")
         return res
     env = dict(env, EDBRIDGE_BROWSER_OUT=os.path.join(ROOT, job.build, "browser"))
+    # beside the other programs (-jN) it shares the cores: its own deadline
+    # (900 s alone) ends just before the runner's
+    env.setdefault("EDBRIDGE_BROWSER_DEADLINE", "1150")
     t0 = time.time()
     try:
         out, err, rc, res.cpu = spawn(["node", BROWSER], env, 1200)
@@ -350,9 +353,6 @@ def main():
     ap.add_argument("--backend", choices=("sqlite", "pg", "both"), default="sqlite")
     ap.add_argument("-j", "--jobs", type=int, default=max(os.cpu_count() or 1, 4),
                     help="programs run at a time (default: CPU count, at least 4)")
-    ap.add_argument("--pg-smoke", default="",
-                    help="these programs (comma-separated substrings) also on PostgreSQL,"
-                         " counted in the same summary")
     ap.add_argument("--known-failing", metavar="FILE",
                     help="local use only: 'BACKEND PROGRAM [TEST]' lines whose failures"
                          " are counted as known failing, not failed")
@@ -374,19 +374,17 @@ def main():
 
     jobs = []
     sqlite = args.backend in ("sqlite", "both")
-    pg_only = [p for p in args.pg_smoke.split(",") if p] if args.backend == "sqlite" else None
-    on_pg = args.backend in ("pg", "both") or bool(pg_only)
+    on_pg = args.backend in ("pg", "both")
     if sqlite and wanted("lint", args.only):
         jobs.append(Job("lint", "scripts/lint.sh", "sqlite", args.build))
     if sqlite and wanted(BROWSER, args.only):
         jobs.append(Job("browser", BROWSER, "sqlite", args.build))
     for backend in (("sqlite",) if sqlite else ()) + (("pg",) if on_pg else ()):
-        only = pg_only if backend == "pg" and pg_only is not None else args.only
         for u in units:
-            if wanted(u, only) and (backend == "sqlite" or takes_pg(u)):
+            if wanted(u, args.only) and (backend == "sqlite" or takes_pg(u)):
                 jobs.append(Job("unit", u, backend, args.build))
         for h in https:
-            if wanted(h, only):
+            if wanted(h, args.only):
                 jobs.append(Job("http", h, backend, args.build))
 
     times_path = os.path.join(ROOT, args.build, "test-times.json")
@@ -402,6 +400,7 @@ def main():
     run_tmp = tempfile.mkdtemp(prefix="ebrun-")
     os.chmod(run_tmp, 0o755)  # as root, PostgreSQL runs as nobody: a test's own cluster
     pg_ctx = None
+    pg_cpu = None
     cluster = None
     pg_failure = None
     if any(j.backend == "pg" for j in jobs):
@@ -463,6 +462,7 @@ def main():
                 times[job.key] = round(res.seconds, 2)
     finally:
         if pg_ctx:
+            pg_cpu = pg_ctx.cpu_seconds()
             pg_ctx.__exit__(None, None, None)
         shutil.rmtree(run_tmp, ignore_errors=True)
     try:
@@ -494,6 +494,8 @@ def main():
         extra += f", {b['known']} known failing" if b["known"] else ""
         print(f"{backend}: {b['programs']} programs, {b['passed']} passed, {b['failed']} failed"
               f"{extra}; programs' time summed {b['seconds']:.0f}s, CPU {b['cpu']:.0f}s")
+    if pg_cpu is not None:
+        print(f"PostgreSQL (the run's cluster): CPU {pg_cpu:.0f}s")
     print(f"wall time {time.time() - t_start:.0f}s with -j{args.jobs}")
     line = f"{total['passed']} passed, {total['failed']} failed"
     if total["skipped"]:

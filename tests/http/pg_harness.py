@@ -111,6 +111,19 @@ class Postgres:
         except OSError:
             return ""
 
+    def cpu_seconds(self):
+        """CPU the cluster has used so far: the postmaster and the backends it
+        has reaped (/proc/PID/stat utime, stime, cutime, cstime); None when
+        it cannot tell."""
+        try:
+            with open(os.path.join(self.dir, "data", "postmaster.pid")) as f:
+                pid = int(f.readline())
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def __exit__(self, *exc):
         subprocess.run(_as_postgres_user([
             os.path.join(PG_BIN, "pg_ctl"), "-D", os.path.join(self.dir, "data"), "-m",
