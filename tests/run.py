@@ -81,6 +81,9 @@ class Timeout(Exception):
     pass
 
 
+RUNNING = set()  # the process groups of the programs running now
+
+
 def spawn(cmd, env, timeout):
     """Runs cmd in ROOT; returns (stdout, stderr, exit code, CPU seconds of it
     and the children it waited for: the servers a test starts count, the
@@ -99,9 +102,11 @@ def spawn(cmd, env, timeout):
                 pass
         timer = threading.Timer(timeout, kill)
         timer.start()
+        RUNNING.add(p.pid)
         try:
             _, status, ru = os.wait4(p.pid, 0)
         finally:
+            RUNNING.discard(p.pid)
             timer.cancel()
         p.returncode = os.waitstatus_to_exitcode(status)
         fo.seek(0)
@@ -397,7 +402,25 @@ def main():
 
     results = []
     print_lock = threading.Lock()
-    run_tmp = tempfile.mkdtemp(prefix="ebrun-")
+    def stop(signum, frame):
+        """Interrupted: end the programs running and what they started, the
+        cluster and the temporary files, then exit."""
+        for pid in list(RUNNING):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if live.get("pg"):
+            live["pg"].__exit__(None, None, None)
+        if live.get("tmp"):
+            shutil.rmtree(live["tmp"], ignore_errors=True)
+        print(f"interrupted (signal {signum})", flush=True)
+        os._exit(128 + signum)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    live = {}
+    run_tmp = live["tmp"] = tempfile.mkdtemp(prefix="ebrun-")
     os.chmod(run_tmp, 0o755)  # as root, PostgreSQL runs as nobody: a test's own cluster
     pg_ctx = None
     pg_cpu = None
@@ -411,6 +434,7 @@ def main():
             pg_failure = "PostgreSQL: " + why
         else:
             pg_ctx = pg_harness.Postgres("postgres_run", tuned=True)
+            live["pg"] = pg_ctx
             pg_ctx.__enter__()
             cluster = PgCluster(pg_ctx, edbridge)
             if cluster.template_error:
