@@ -15,9 +15,11 @@
  * A result sent again replaces the events it gave before (nothing is
  * counted twice; the student's mastery is replayed), and one whose content
  * is unchanged changes nothing. What refers to something the district does
- * not have (a class, a student, a line item) or cannot be read as evidence
- * (no resultValueMax, a score out of range) is set aside with its place and
- * reason in the report, never dropped silently; objectives that resolve to
+ * not have yet (a class, a student, a line item) is stored waiting (its
+ * place and reason in the report) and linked when the missing row arrives
+ * (gradebook_relink); what cannot be read as evidence (no resultValueMax, a
+ * score out of range) is stored without evidence, its reason in the
+ * report. Nothing is dropped silently; objectives that resolve to
  * no standard go to the quarantine (activity_rematch takes them when the
  * line item is mapped). */
 #ifndef EB_GRADEBOOK_H
@@ -96,6 +98,7 @@ struct gradebook_report {
 	size_t events, quarantined;	 /* learning events stored / quarantined */
 	size_t not_graded;		 /* results stored without evidence (status) */
 	size_t set_aside;		 /* records set aside (lines in out) */
+	size_t linked, items_linked;	 /* results / line items linked after waiting */
 	struct buf *out;		 /* "PLACE: field: reason" lines (may be NULL) */
 	size_t nlines;
 };
@@ -115,6 +118,18 @@ enum eb_err gradebook_resolve_objective(struct db *db, int64_t district_id, cons
  * other than a set-aside record it must roll back. now: receipt time. */
 enum eb_err gradebook_apply(struct db *db, int64_t district_id, int64_t tool_id,
 			    const struct gradebook *g, int64_t now, struct gradebook_report *rep);
+
+/* A waiting record older than this many days is called out on the
+ * gradebook page (the roster it waits for is probably never coming). */
+#define GRADEBOOK_WAIT_DAYS 14
+
+/* Links the district's waiting Gradebook records whose class, line item or
+ * student is there now (each result becomes evidence once; its student's
+ * mastery replayed): the roster import and sync call it in their
+ * transaction, gradebook_apply at its end. Counts go to rep->linked and
+ * rep->items_linked; no report lines. */
+enum eb_err gradebook_relink(struct db *db, int64_t district_id, int64_t now,
+			     struct gradebook_report *rep);
 
 /* Prints the report's counts to out ("line items: 3 stored, 0 deleted" ...). */
 void gradebook_report_counts(const struct gradebook_report *rep, struct buf *out);

@@ -1502,6 +1502,13 @@ static enum eb_err import_gradebook(struct db *db, int64_t district, struct oner
 	}
 	if (rc == EB_EPARSE && lenient)
 		rc = EB_OK;
+	/* Gradebook results waiting for a student, class or line item this
+	 * roster may have brought (docs/gradebook.md) */
+	struct gradebook_report linked = { 0 };
+	if (rc == EB_OK && (rc = gradebook_relink(db, district, time_now(), &linked)) == EB_OK &&
+	    (linked.linked || linked.items_linked))
+		rep_note(rep, "gradebook: %zu waiting line items and %zu waiting results linked",
+			 linked.items_linked, linked.linked);
 	if (rc == EB_OK && (gr.items || gr.results || gr.items_deleted || gr.results_deleted ||
 			    gr.unchanged || gr.set_aside)) {
 		rep_note(rep,
