@@ -478,7 +478,7 @@ static enum eb_err evidence(struct applier *ap, const struct gb_result *r,
 	enum eb_err rc = EB_OK;
 	const struct gb_objective *obj = r->nobj ? r->obj : v->obj;
 	size_t nobj = r->nobj ? r->nobj : v->nobj;
-	char std[64];
+	char std[FRAMEWORKS_CODE_MAX];
 	double share;
 	bool any_score = r->has_score;
 	for (size_t i = 0; i < r->nobj; i++)
