@@ -838,3 +838,145 @@ void gradebook_report_counts(const struct gradebook_report *rep, struct buf *out
 		buf_printf(out, "linked after waiting: %zu line items, %zu results\n",
 			   rep->items_linked, rep->linked);
 }
+
+/* ---- reading the gradebook back -------------------------------------------- */
+
+#define ITEM_COLS                                                                                  \
+	"li.sourced_id, li.title, li.class_sourced_id, coalesce(c.title, ''),"                     \
+	" coalesce(li.due_date, ''), li.waits_for, coalesce(li.result_min, 0),"                    \
+	" coalesce(li.result_max, 0), CASE WHEN li.result_min IS NULL THEN 0 ELSE 1 END,"          \
+	" CASE WHEN li.result_max IS NULL THEN 0 ELSE 1 END,"                                      \
+	" (SELECT count(*) FROM gradebook_result r WHERE r.district_id = li.district_id"           \
+	" AND r.line_item_sourced_id = li.sourced_id AND r.waits_for IS NULL),"                    \
+	" coalesce(li.waiting_since, 0)"                                                           \
+	" FROM gradebook_line_item li LEFT JOIN class c ON c.district_id = li.district_id"         \
+	" AND c.sourced_id = li.class_sourced_id"
+
+DB_ROWSPEC(item_row_spec, struct gradebook_item_row, NULL,
+	   DB_FIELD_STR(struct gradebook_item_row, sid),
+	   DB_FIELD_STR(struct gradebook_item_row, title),
+	   DB_FIELD_STR(struct gradebook_item_row, class_sid),
+	   DB_FIELD_STR(struct gradebook_item_row, class_title),
+	   DB_FIELD_STR(struct gradebook_item_row, due_date),
+	   DB_FIELD_TEXT(struct gradebook_item_row, waits_for),
+	   DB_FIELD_REAL(struct gradebook_item_row, min),
+	   DB_FIELD_REAL(struct gradebook_item_row, max),
+	   DB_FIELD_INT(struct gradebook_item_row, has_min),
+	   DB_FIELD_INT(struct gradebook_item_row, has_max),
+	   DB_FIELD_INT(struct gradebook_item_row, results),
+	   DB_FIELD_INT(struct gradebook_item_row, waiting_since));
+
+enum eb_err gradebook_items(struct db *db, int64_t district_id, const char *teacher_sid,
+			    size_t limit, struct arena *a, struct gradebook_item_row **out,
+			    size_t *n)
+{
+	if (!teacher_sid)
+		return db_get_rows(db,
+				   "SELECT " ITEM_COLS " WHERE li.district_id = ?1"
+				   " ORDER BY coalesce(c.title, ''), li.due_date, li.title,"
+				   " li.sourced_id LIMIT ?2",
+				   DB_ARGS(DB_INT(district_id), DB_INT((int64_t)limit)),
+				   &item_row_spec, a, out, n);
+	return db_get_rows(
+		db,
+		"SELECT " ITEM_COLS " WHERE li.district_id = ?1 AND li.waits_for IS NULL"
+		" AND EXISTS (SELECT 1 FROM enrollment e WHERE e.district_id ="
+		" li.district_id AND e.class_sourced_id = li.class_sourced_id AND"
+		" e.user_sourced_id = ?2 AND e.role = 'teacher')"
+		" ORDER BY c.title, li.due_date, li.title, li.sourced_id LIMIT ?3",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(teacher_sid), DB_INT((int64_t)limit)),
+		&item_row_spec, a, out, n);
+}
+
+enum eb_err gradebook_item_get(struct db *db, int64_t district_id, const char *sid, struct arena *a,
+			       struct gradebook_item_row *out)
+{
+	return db_get_row(db,
+			  "SELECT " ITEM_COLS " WHERE li.district_id = ?1 AND li.sourced_id = ?2",
+			  DB_ARGS(DB_INT(district_id), DB_TEXT(sid)), &item_row_spec, a, out);
+}
+
+enum eb_err gradebook_item_objectives(struct db *db, int64_t district_id, const char *item_sid,
+				      struct arena *a, char ***src, char ***id, size_t *n)
+{
+	struct stored_obj *o = NULL;
+	*n = 0;
+	enum eb_err rc = db_get_rows(
+		db,
+		"SELECT source, objective_id FROM gradebook_line_item_objective"
+		" WHERE district_id = ?1 AND line_item_sourced_id = ?2"
+		" ORDER BY source, objective_id",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(item_sid)), &stored_obj_spec, a, &o, n);
+	if (rc || !*n)
+		return rc;
+	*src = arena_zalloc(a, *n * sizeof **src);
+	*id = arena_zalloc(a, *n * sizeof **id);
+	if (!*src || !*id)
+		return EB_ENOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		(*src)[i] = o[i].source;
+		(*id)[i] = o[i].id;
+	}
+	return EB_OK;
+}
+
+DB_ROWSPEC(result_row_spec, struct gradebook_result_row, NULL,
+	   DB_FIELD_STR(struct gradebook_result_row, sid),
+	   DB_FIELD_STR(struct gradebook_result_row, student_sid),
+	   DB_FIELD_STR(struct gradebook_result_row, given_name),
+	   DB_FIELD_STR(struct gradebook_result_row, family_name),
+	   DB_FIELD_STR(struct gradebook_result_row, status),
+	   DB_FIELD_TEXT(struct gradebook_result_row, text_score),
+	   DB_FIELD_REAL(struct gradebook_result_row, score),
+	   DB_FIELD_INT(struct gradebook_result_row, has_score),
+	   DB_FIELD_INT(struct gradebook_result_row, score_date));
+
+enum eb_err gradebook_item_results(struct db *db, int64_t district_id, const char *item_sid,
+				   struct arena *a, struct gradebook_result_row **out, size_t *n)
+{
+	return db_get_rows(
+		db,
+		"SELECT r.sourced_id, r.student_sourced_id, coalesce(p.preferred_first_name,"
+		" p.given_name, ''), coalesce(p.family_name, ''), r.score_status, r.text_score,"
+		" coalesce(r.score, 0), CASE WHEN r.score IS NULL THEN 0 ELSE 1 END, r.score_date"
+		" FROM gradebook_result r LEFT JOIN person p ON p.district_id = r.district_id"
+		" AND p.sourced_id = r.student_sourced_id"
+		" WHERE r.district_id = ?1 AND r.line_item_sourced_id = ?2 AND r.waits_for IS NULL"
+		" ORDER BY p.family_name, p.given_name, r.sourced_id",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(item_sid)), &result_row_spec, a, out, n);
+}
+
+DB_ROWSPEC(waiting_row_spec, struct gradebook_waiting_row, NULL,
+	   DB_FIELD_STR(struct gradebook_waiting_row, sid),
+	   DB_FIELD_STR(struct gradebook_waiting_row, item_sid),
+	   DB_FIELD_STR(struct gradebook_waiting_row, student_sid),
+	   DB_FIELD_STR(struct gradebook_waiting_row, waits_for),
+	   DB_FIELD_STR(struct gradebook_waiting_row, reason),
+	   DB_FIELD_INT(struct gradebook_waiting_row, since));
+
+enum eb_err gradebook_waiting(struct db *db, int64_t district_id, const char *teacher_sid,
+			      size_t limit, struct arena *a, struct gradebook_waiting_row **out,
+			      size_t *n)
+{
+	if (!teacher_sid)
+		return db_get_rows(
+			db,
+			"SELECT sourced_id, line_item_sourced_id, student_sourced_id,"
+			" waits_for, coalesce(wait_reason, ''), coalesce(waiting_since, 0)"
+			" FROM gradebook_result WHERE district_id = ?1 AND waits_for IS"
+			" NOT NULL ORDER BY waiting_since, sourced_id LIMIT ?2",
+			DB_ARGS(DB_INT(district_id), DB_INT((int64_t)limit)), &waiting_row_spec, a,
+			out, n);
+	return db_get_rows(
+		db,
+		"SELECT r.sourced_id, r.line_item_sourced_id, r.student_sourced_id, r.waits_for,"
+		" coalesce(r.wait_reason, ''), coalesce(r.waiting_since, 0)"
+		" FROM gradebook_result r JOIN gradebook_line_item li ON li.district_id ="
+		" r.district_id AND li.sourced_id = r.line_item_sourced_id"
+		" WHERE r.district_id = ?1 AND r.waits_for IS NOT NULL AND EXISTS (SELECT 1 FROM"
+		" enrollment e WHERE e.district_id = li.district_id AND e.class_sourced_id ="
+		" li.class_sourced_id AND e.user_sourced_id = ?2 AND e.role = 'teacher')"
+		" ORDER BY r.waiting_since, r.sourced_id LIMIT ?3",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(teacher_sid), DB_INT((int64_t)limit)),
+		&waiting_row_spec, a, out, n);
+}

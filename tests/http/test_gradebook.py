@@ -14,7 +14,7 @@ import time
 import unittest
 import zoneinfo
 
-from ebtest import Server
+from ebtest import PASSWORD, Server
 from oneroster_server import OneRosterServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -150,6 +150,74 @@ class GradebookTest(unittest.TestCase):
         after = self.mastery("u-s2", "3.NF.A.1")
         self.assertEqual(after[1:], (1, 1))
         self.assertGreater(after[0], before[0])
+
+    def add_user(self, login, role, scope, person=None):
+        args = ["user", "add", "--login", login, "--role", role, "--scope", scope, "--name",
+                login.title()] + (["--person", person] if person else [])
+        p = run(*args, db=self.db, input=PASSWORD + "\n")
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_gradebook_page_district_wide_and_for_the_teacher_of_the_class(self):
+        self.import_roster()
+        files = dict(GRADEBOOK)
+        files["results.csv"] = GRADEBOOK["results.csv"] + \
+            "r9,active,2026-01-10,li1,u-nobody,fully graded,4,,2026-01-09,\n"
+        p = run("import", "gradebook", self.pkg("gb", files), db=self.db)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.add_user("admin", "district_admin", "district")
+        self.add_user("coord", "coordinator", "district")
+        self.add_user("tkim", "teacher", "school:s1", "u-t1")
+        self.add_user("other", "teacher", "school:s1")
+        self.add_user("coach", "coach", "school:s1")
+        with Server(self.db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("coord").status, 303)
+            r = c.get("/gradebook")
+            self.assertEqual(r.status, 200)
+            self.assertIn('href="/gradebook/item?id=li1">Fractions quiz</a>', r.text)
+            self.assertIn("<td>Math 3 - A</td><td>2026-01-09</td><td>3.NF.A.1</td><td>2</td>",
+                          r.text)
+            self.assertIn("Waiting for the roster", r.text)
+            self.assertIn("u-nobody", r.text)
+            self.assertIn("is not a student of the district&#39;s roster yet",
+                          r.text.replace("&#x27;", "&#39;"))
+            self.assertNotIn("more than 14 days", r.text)
+            r = c.get("/gradebook/item?id=li1")
+            self.assertEqual(r.status, 200)
+            self.assertIn("<td>Ann Lee</td><td>10 of 10</td><td>Fully graded</td>", r.text)
+            self.assertIn("<td>Bo Park</td><td>1 of 10</td>", r.text)
+            self.assertEqual(c.get("/gradebook/item?id=nope").status, 404)
+            self.assertEqual(c.get("/gradebook/item").status, 404)
+            # a result waiting more than 14 days is called out
+            old = int(time.time()) - 20 * 86400
+            self.q_exec(f"UPDATE gradebook_result SET waiting_since = {old}"
+                        " WHERE sourced_id = 'r9'")
+            r = c.get("/gradebook")
+            self.assertIn("1 result has waited more than 14 days", r.text)
+            self.assertIn("(more than 14 days)", r.text)
+            # the teacher of the class sees it; a teacher of no class sees nothing
+            t = srv.client()
+            t.login("tkim")
+            self.assertIn("Fractions quiz", t.get("/gradebook").text)
+            self.assertEqual(t.get("/gradebook/item?id=li1").status, 200)
+            o = srv.client()
+            o.login("other")
+            r = o.get("/gradebook")
+            self.assertEqual(r.status, 200)
+            self.assertNotIn("Fractions quiz", r.text)
+            self.assertNotIn("u-nobody", r.text)
+            self.assertEqual(o.get("/gradebook/item?id=li1").status, 404)
+            # a coach is not a role of the page
+            k = srv.client()
+            k.login("coach")
+            self.assertEqual(k.get("/gradebook").status, 403)
+        # every view audited
+        self.assertGreaterEqual(self.q("SELECT count(*) FROM audit_log WHERE action = 'view'"
+                                       " AND subject_type IN ('gradebook', 'class')")[0][0], 5)
+
+    def q_exec(self, sql):
+        with sqlite3.connect(self.db) as con:
+            con.execute(sql)
 
     def test_a_case_identifier_objective_resolves_through_the_crosswalk(self):
         if not os.path.exists(SBAC):

@@ -146,6 +146,12 @@ static void list_page(struct http_request *req, int status, const char *kind, co
 		 " (<em>exact match</em>, or failing that <em>related</em>); an item with no such"
 		 " tie counts for nothing, and data tagged with it waits in the unmatched list."
 		 " The primary framework is the one whose codes the standards pages show.</p>");
+	unsigned m = req->session->account.role_mask;
+	if (m &
+	    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_TEACHER)))
+		html_raw(b, "<p>Scores from the SIS's gradebook, with their learning objectives in"
+			    " these frameworks' words, are on the <a href=\"/gradebook\">gradebook"
+			    " page</a>.</p>");
 	page_scroll_begin(req, "Frameworks");
 	html_raw(b, "<table><thead><tr><th scope=\"col\">Framework</th><th scope=\"col\">Publisher"
 		    "</th><th scope=\"col\">Items</th><th scope=\"col\">Count for a Common Core "
