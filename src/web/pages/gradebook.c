@@ -3,7 +3,8 @@
  *                           objectives in the district's framework labels,
  *                           results) and the results waiting for a student,
  *                           class or line item the roster has not brought yet
- *   /gradebook/item?id=SID  one line item's results (student, score, status)
+ *   /gradebook/item?id=SID  one line item's results (student, score, status);
+ *                           without an id, back to the list
  * District administrators and coordinators see the district; a teacher sees
  * the line items of the classes they teach. Views are audited. */
 #include <stdio.h>
@@ -223,6 +224,10 @@ void page_gradebook_item(struct http_request *req)
 	const struct account *a = &req->session->account;
 	const char *sid = http_query(req, "id");
 	struct gradebook_item_row li;
+	if (!sid || !*sid) { /* no line item named: the list */
+		http_redirect(req, "/gradebook");
+		return;
+	}
 	/* a line item of a class the viewer may not read is "not found", as
 	 * one that does not exist */
 	if (!sid || !*sid ||
