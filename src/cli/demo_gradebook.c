@@ -17,11 +17,12 @@ static const char *standard_of(const char *grades)
 	static const char *const by_grade[] = { "K.CC.A.1", "1.OA.A.1", "2.OA.A.1",
 						"3.NF.A.1", "4.NF.A.1", "5.NF.A.1",
 						"6.RP.A.1", "7.RP.A.1", "8.EE.A.1" };
-	int g = grades && grades[0] >= '0' && grades[0] <= '9' ? (grades[0] - '0') * 10 : 0;
-	if (grades && g && grades[1] >= '0' && grades[1] <= '9')
-		g += grades[1] - '0';
-	else
-		g /= 10;
+	int g = 0; /* "KG" and others: kindergarten */
+	if (grades && grades[0] >= '0' && grades[0] <= '9') {
+		g = grades[0] - '0';
+		if (grades[1] >= '0' && grades[1] <= '9')
+			g = g * 10 + grades[1] - '0';
+	}
 	return g >= 0 && g <= 8 ? by_grade[g] : "6.RP.A.1";
 }
 
