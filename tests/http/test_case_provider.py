@@ -13,7 +13,7 @@ import subprocess
 import threading
 import http.server
 
-from ebtest import Server, TempDir, db_execute, make_district, run
+from ebtest import BACKEND, Server, TempDir, db_execute, make_district, run
 from test_case import (BAD_UNKNOWN_PARENT, CLIENT_ID, CLIENT_SECRET, SBAC, SBAC_ID, Provider)
 
 
@@ -57,6 +57,9 @@ class CaseProvider(TempDir):
     def setUp(self):
         super().setUp()
         self.db = make_district(self.tmp)
+        if BACKEND == "pg":  # no database file to keep the vault's key beside
+            os.environ["EDBRIDGE_VAULT_KEY_FILE"] = os.path.join(self.tmp, "vault.key")
+            self.addCleanup(os.environ.pop, "EDBRIDGE_VAULT_KEY_FILE", None)
         self.cert, key = make_ca(self.tmp, "provider")
         self.wrong, _ = make_ca(self.tmp, "wrong")
         TlsProvider.packages = dict(Provider.packages)

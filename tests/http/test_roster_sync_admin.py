@@ -4,7 +4,9 @@ shown back (only "set"), the nightly schedule on and off, bad input (not
 https except loopback, an empty client id, no secret on add) refused with a
 400 naming the field and nothing stored, each change audited, and the
 sources readable at 375 px (a definition list per source, no wide table)."""
-from ebtest import Server, TempDir, db_execute, field_error, make_district
+import os
+
+from ebtest import BACKEND, Server, TempDir, db_execute, field_error, make_district
 
 SECRET = "sis-secret-never-shown-42"
 URL = "https://sis.example.org/ims/oneroster/v1p1"
@@ -26,6 +28,9 @@ class RosterSyncAdmin(TempDir):
     def setUp(self):
         super().setUp()
         self.db = make_district(self.tmp)
+        if BACKEND == "pg":  # no database file to keep the vault's key beside
+            os.environ["EDBRIDGE_VAULT_KEY_FILE"] = os.path.join(self.tmp, "vault.key")
+            self.addCleanup(os.environ.pop, "EDBRIDGE_VAULT_KEY_FILE", None)
 
     def test_add_change_replace_secret_schedule_and_remove(self):
         with Server(self.db) as srv:
