@@ -24,6 +24,7 @@
 #include "cli/demo_trainings.h"
 #include "cli/demo_lti.h"
 #include "cli/demo_frameworks.h"
+#include "cli/demo_gradebook.h"
 #include "cli/serve.h"
 #include "domain/account.h"
 #include "domain/audit.h"
@@ -549,6 +550,8 @@ static enum eb_err build_tools(struct db *db, int64_t d, const struct sim_distri
 		rc = demo_frameworks(db, d);
 	if (!rc) /* the SIS's OneRoster REST source and its runs (issue 17, h17-orsync) */
 		rc = demo_roster_sync(db, d, time_now());
+	if (!rc) /* the gradebook from the SIS, two results waiting (issue 17, h17-admin) */
+		rc = demo_gradebook(db, d, time_now());
 	if (keep && !rc)
 		*keep = l;
 	else

@@ -1,6 +1,8 @@
 /* `edbridge import case FILE|URL [--district-id N] [--token-url URL --client-id ID
- *  (--client-secret-file F | --client-secret-stdin)] [--ca-file F] [--save]`:
- * a CASE CFPackage into the district's frameworks (docs/case.md). */
+ *  (--client-secret-file F | --client-secret-stdin)] [--ca-file F] [--save]`,
+ * `edbridge import case --provider ID|URL [--ca-file F]` and
+ * `edbridge import case --providers`: a CASE CFPackage into the district's
+ * frameworks, or a saved provider's package fetched again (docs/case.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "domain/case_provider.h"
 #include "domain/vault.h"
 #include "ingest/case_pkg.h"
+#include "ingest/case_refetch.h"
 #include "store/db.h"
 
 #define SECRET_MAX 4096
@@ -21,7 +24,9 @@ static const char usage[] =
 	"usage: edbridge import case FILE|URL [--district-id N]\n"
 	"         [--token-url URL --client-id ID (--client-secret-file F |"
 	" --client-secret-stdin)]\n"
-	"         [--ca-file F] [--save]\n\n"
+	"         [--ca-file F] [--save]\n"
+	"       edbridge import case --provider ID|URL [--district-id N] [--ca-file F]\n"
+	"       edbridge import case --providers [--district-id N]\n\n"
 	"Imports a CASE 1.0/1.1 CFPackage (or an OpenSALT draft export) as one of the\n"
 	"district's standards frameworks: its items, their isChildOf tree and every\n"
 	"association. URL: a CASE provider's https://.../ims/case/v1p0/CFPackages/{id}\n"
@@ -31,7 +36,12 @@ static const char usage[] =
 	"re-import, the secret sealed in the vault. Importing the same package again\n"
 	"updates it in place. A bad package (bad JSON, unknown parent, isChildOf\n"
 	"cycle, duplicate identifier, missing field) is refused with the JSON path,\n"
-	"exit status 1; nothing is stored.\n";
+	"exit status 1; nothing is stored.\n\n"
+	"--provider fetches a saved provider's package again (its id or package URL, as\n"
+	"--providers lists them) with the credentials and CA file saved with it\n"
+	"(--ca-file overrides the CA file for this run) and replaces the framework's\n"
+	"items and associations in one transaction; nothing secret is read from the\n"
+	"command line.\n";
 
 static int is_url(const char *s)
 {
@@ -66,15 +76,111 @@ static char *read_secret(int argc, char **argv, size_t *len, int *none)
 	return s;
 }
 
+static void print_result(const struct case_pkg_result *res)
+{
+	printf("framework: %s\nid: %lld\n%s: %zu items, %zu associations (%zu with an end "
+	       "outside the package)\n"
+	       "crosswalk: %lld of %zu items count for a Common Core standard\n",
+	       res->title, (long long)res->framework_id, res->updated ? "updated" : "imported",
+	       res->stats.items, res->stats.associations, res->stats.outside,
+	       (long long)res->mapped, res->stats.items);
+	if (res->stats.untyped || res->stats.orphans)
+		printf("note: %zu items without a type, %zu without a parent (shown at the top)\n",
+		       res->stats.untyped, res->stats.orphans);
+	if (res->rematched)
+		printf("quarantined learning events matched: %d\n", res->rematched);
+	if (res->stats.repeated)
+		printf("note: %zu associations repeated word for word, kept once\n",
+		       res->stats.repeated);
+}
+
+/* --providers: the saved providers, one a line (never a secret) */
+static int list_providers(struct db *db, int64_t district)
+{
+	struct arena a;
+	arena_init(&a);
+	struct case_provider_row *p = NULL;
+	size_t n = 0;
+	int status = 1;
+	if (case_provider_list(db, district, &a, &p, &n)) {
+		fprintf(stderr, "import case: the saved providers cannot be read\n");
+		goto out;
+	}
+	if (!n)
+		printf("no saved provider (save one with import case URL ... --save)\n");
+	for (size_t i = 0; i < n; i++)
+		printf("%lld\t%s\t%s\tsecret %s\n", (long long)p[i].id, p[i].package_url,
+		       p[i].framework_title[0] ? p[i].framework_title : "(framework deleted)",
+		       p[i].has_secret ? "sealed" : "none");
+	status = 0;
+out:
+	arena_free(&a);
+	return status;
+}
+
+/* --provider KEY: the saved provider fetched and imported again */
+static int reimport(struct db *db, int64_t district, const char *key, const char *ca_file)
+{
+	struct case_provider_row p;
+	enum eb_err e = case_provider_find(db, district, key, &p);
+	if (e) {
+		fprintf(stderr,
+			e == EB_ENOTFOUND ? "import case: --provider: no saved provider '%s' in "
+					    "this district "
+					    "(see --providers)\n"
+					  : "import case: --provider: the saved providers cannot "
+					    "be read (%s)\n",
+			key);
+		return 1;
+	}
+	struct buf errs;
+	buf_init(&errs, 64 << 10);
+	struct case_pkg_result res;
+	char why[512];
+	e = case_refetch(db, district, &p, ca_file, 0, time_now(), &res, &errs, why, sizeof why);
+	if (e) {
+		fputs(buf_cstr(&errs), stderr);
+		fprintf(stderr, "import case: %s: %s\n", p.package_url, why);
+		if (!errs.len)
+			fprintf(stderr, "import case: nothing stored\n");
+		buf_free(&errs);
+		return 1;
+	}
+	buf_free(&errs);
+	print_result(&res);
+	return 0;
+}
+
 int cmd_import_case(int argc, char **argv)
 {
 	if (cli_help(argc, argv, usage))
 		return 0;
-	static const char *const valued[] = {
-		"--district-id",	"--token-url", "--client-id", "--ca-file",
-		"--client-secret-file", "--db",	       NULL
-	};
+	static const char *const valued[] = { "--district-id",	      "--token-url",
+					      "--client-id",	      "--ca-file",
+					      "--client-secret-file", "--db",
+					      "--provider",	      NULL };
 	const char *src = cli_positional(argc, argv, 0, valued);
+	const char *provider = cli_opt(argc, argv, "--provider");
+	bool providers = cli_flag(argc, argv, "--providers");
+	if ((provider || providers) &&
+	    (src || cli_opt(argc, argv, "--token-url") || cli_opt(argc, argv, "--client-id") ||
+	     cli_flag(argc, argv, "--save"))) {
+		fprintf(stderr, "import case: --provider and --providers take no FILE|URL and no"
+				" credentials (they use the saved ones)\n");
+		return 2;
+	}
+	if (provider || providers) {
+		struct db *db = NULL;
+		int64_t district = 0;
+		int status = 1;
+		if (!cli_open_db(argc, argv, false, &db) &&
+		    !cli_district(argc, argv, db, &district))
+			status = providers ? list_providers(db, district)
+					   : reimport(db, district, provider,
+						      cli_opt(argc, argv, "--ca-file"));
+		db_close(db);
+		return status;
+	}
 	if (!src) {
 		fprintf(stderr, "import case: FILE or URL is required (see --help)\n");
 		return 2;
@@ -141,20 +247,7 @@ int cmd_import_case(int argc, char **argv)
 			eb_strerror(e));
 		goto out;
 	}
-	printf("framework: %s\nid: %lld\n%s: %zu items, %zu associations (%zu with an end "
-	       "outside the package)\n"
-	       "crosswalk: %lld of %zu items count for a Common Core standard\n",
-	       res.title, (long long)res.framework_id, res.updated ? "updated" : "imported",
-	       res.stats.items, res.stats.associations, res.stats.outside, (long long)res.mapped,
-	       res.stats.items);
-	if (res.stats.untyped || res.stats.orphans)
-		printf("note: %zu items without a type, %zu without a parent (shown at the top)\n",
-		       res.stats.untyped, res.stats.orphans);
-	if (res.rematched)
-		printf("quarantined learning events matched: %d\n", res.rematched);
-	if (res.stats.repeated)
-		printf("note: %zu associations repeated word for word, kept once\n",
-		       res.stats.repeated);
+	print_result(&res);
 	status = 0;
 out:
 	if (secret) {

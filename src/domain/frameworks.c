@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -201,6 +202,7 @@ struct xw_item {
 	char *identifier, *uri, *code;
 	char self[FRAMEWORKS_CODE_MAX];
 	char uuid5[37];
+	bool mapped; /* counts for at least one CCSS code */
 };
 
 DB_ROWSPEC(xw_item_spec, struct xw_item, NULL, DB_FIELD_INT(struct xw_item, framework_id),
@@ -229,9 +231,10 @@ static enum eb_err index_item(struct hashset *h, struct xw_item *it, int32_t i)
 	return EB_OK;
 }
 
-static enum eb_err xw_insert(struct db *db, int64_t district_id, const struct xw_item *it,
+static enum eb_err xw_insert(struct db *db, int64_t district_id, struct xw_item *it,
 			     const char *ccss, const char *via, int rank)
 {
+	it->mapped = true;
 	const char *keys[] = { it->identifier, it->uri, it->code, it->uuid5 };
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
 		if (!keys[k][0])
@@ -247,6 +250,51 @@ static enum eb_err xw_insert(struct db *db, int64_t district_id, const struct xw
 			" ELSE framework_ccss.rank END",
 			DB_ARGS(DB_INT(district_id), DB_TEXT(keys[k]), DB_TEXT(ccss), DB_TEXT(via),
 				DB_INT(rank), DB_INT(it->framework_id), DB_TEXT(it->identifier)),
+			NULL);
+		if (rc)
+			return rc;
+	}
+	return EB_OK;
+}
+
+static bool own_token(const char *id)
+{
+	size_t n = strlen(id);
+	if (n < 1 || n > 64)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
+			return false;
+	return true;
+}
+
+/* The own key of an item (FRAMEWORKS_OWN_PREFIX + identifier or its UUIDv5). */
+static void own_key(const char *identifier, char out[FRAMEWORKS_CODE_MAX])
+{
+	char u[37];
+	if (!own_token(identifier))
+		uuid5_url(identifier, u);
+	snprintf(out, FRAMEWORKS_CODE_MAX, "%s%s", FRAMEWORKS_OWN_PREFIX,
+		 own_token(identifier) ? identifier : u);
+}
+
+/* Every name of an item without a CCSS match -> its own key; the key names
+ * itself too. */
+static enum eb_err own_insert(struct db *db, int64_t district_id, const struct xw_item *it)
+{
+	char own[FRAMEWORKS_CODE_MAX];
+	own_key(it->identifier, own);
+	const char *keys[] = { it->identifier, it->uri, it->code, it->uuid5, own };
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		if (!keys[k][0])
+			continue;
+		enum eb_err rc = db_execute(
+			db,
+			"INSERT INTO framework_own (district_id, key, own_code, framework_id,"
+			" item_identifier) VALUES (?1, ?2, ?3, ?4, ?5)"
+			" ON CONFLICT (district_id, key, own_code) DO NOTHING",
+			DB_ARGS(DB_INT(district_id), DB_TEXT(keys[k]), DB_TEXT(own),
+				DB_INT(it->framework_id), DB_TEXT(it->identifier)),
 			NULL);
 		if (rc)
 			return rc;
@@ -280,6 +328,9 @@ enum eb_err frameworks_rebuild_crosswalk(struct db *db, int64_t district_id)
 	size_t ni = 0, na = 0;
 	enum eb_err rc = db_execute(db, "DELETE FROM framework_ccss WHERE district_id = ?1",
 				    DB_ARGS(DB_INT(district_id)), NULL);
+	if (!rc)
+		rc = db_execute(db, "DELETE FROM framework_own WHERE district_id = ?1",
+				DB_ARGS(DB_INT(district_id)), NULL);
 	if (rc)
 		goto out;
 	if ((rc = db_get_rows(db,
@@ -324,6 +375,10 @@ enum eb_err frameworks_rebuild_crosswalk(struct db *db, int64_t district_id)
 				    exact ? "exactMatchOf" : "isRelatedTo", exact ? 1 : 2)))
 			goto out;
 	}
+	/* what counts for no CCSS code gets mastery of its own */
+	for (size_t i = 0; i < ni; i++)
+		if (!items[i].mapped && (rc = own_insert(db, district_id, &items[i])))
+			goto out;
 out:
 	hs_free(&h);
 	arena_free(&a);
@@ -362,7 +417,24 @@ enum eb_err frameworks_resolve(struct db *db, int64_t district_id, const char *i
 		db_col_copy(st, 0, codes[*n], FRAMEWORKS_CODE_MAX);
 		(*n)++;
 	}
+	if ((rc = db_done(st)) || *n)
+		return rc;
+	/* no CCSS code: the item's own key (first framework wins a shared name) */
+	if ((rc = db_query(db,
+			   "SELECT own_code FROM framework_own WHERE district_id = ?1 AND key = ?2"
+			   " ORDER BY framework_id, own_code LIMIT 1",
+			   DB_ARGS(DB_INT(district_id), DB_TEXT(id_or_code)), &st)))
+		return rc;
+	if (db_next(st)) {
+		db_col_copy(st, 0, codes[0], FRAMEWORKS_CODE_MAX);
+		*n = 1;
+	}
 	return db_done(st);
+}
+
+bool frameworks_is_own_key(const char *code)
+{
+	return code && !strncmp(code, FRAMEWORKS_OWN_PREFIX, sizeof FRAMEWORKS_OWN_PREFIX - 1);
 }
 
 size_t frameworks_prereqs(struct db *db, int64_t district_id, const char *ccss_code,
@@ -618,4 +690,325 @@ enum eb_err frameworks_primary_label(struct db *db, int64_t district_id, const c
 		}
 	}
 	return db_done(st);
+}
+
+/* ---- labels ------------------------------------------------------------- */
+
+struct label_pair {
+	const char *code, *label;
+};
+
+struct own_memo {
+	struct own_memo *next;
+	const char *key, *label;
+};
+
+struct frameworks_labels {
+	struct db *db;
+	int64_t district_id;
+	struct arena *a;
+	bool primary;
+	struct label_pair *v; /* the primary's labels by CCSS code, sorted */
+	size_t n;
+	struct own_memo *own; /* own keys looked up so far */
+};
+
+/* An item's label: its code, else the start of its statement (60 bytes, cut
+ * on a UTF-8 boundary). */
+static const char *item_label(struct arena *a, const char *code, const char *statement)
+{
+	if (code && *code)
+		return arena_strdup(a, code);
+	if (!statement)
+		return NULL;
+	size_t n = strlen(statement);
+	if (n > 60) {
+		n = 60;
+		while (n > 0 && ((unsigned char)statement[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return n ? arena_strndup(a, statement, n) : NULL;
+}
+
+enum eb_err frameworks_labels_load(struct db *db, int64_t district_id, struct arena *a,
+				   struct frameworks_labels **out)
+{
+	struct frameworks_labels *l = arena_zalloc(a, sizeof *l);
+	*out = l;
+	if (!l)
+		return EB_ENOMEM;
+	l->db = db;
+	l->district_id = district_id;
+	l->a = a;
+	size_t cap = 0;
+	struct db_stmt *st;
+	enum eb_err rc = db_query(
+		db,
+		"SELECT c.ccss_code, i.code, i.statement FROM framework_primary p"
+		" JOIN framework_ccss c ON c.district_id = p.district_id"
+		"  AND c.framework_id = p.framework_id AND c.key = c.item_identifier"
+		" JOIN framework_item i ON i.district_id = c.district_id"
+		"  AND i.framework_id = c.framework_id AND i.identifier = c.item_identifier"
+		" WHERE p.district_id = ?1 AND p.framework_id IS NOT NULL"
+		" ORDER BY c.ccss_code, c.rank, i.seq",
+		DB_ARGS(DB_INT(district_id)), &st);
+	if (rc)
+		return rc;
+	while (db_next(st)) {
+		const char *code = db_col_text(st, 0);
+		if (!code || (l->n && !strcmp(l->v[l->n - 1].code, code)))
+			continue; /* the best item of a code comes first */
+		const char *lab = item_label(a, db_col_text(st, 1), db_col_text(st, 2));
+		if (!lab)
+			continue;
+		if (l->n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			struct label_pair *nv = arena_alloc(a, nc * sizeof *nv);
+			if (!nv) {
+				db_fail(st, EB_ENOMEM);
+				break;
+			}
+			if (l->n)
+				memcpy(nv, l->v, l->n * sizeof *nv);
+			l->v = nv;
+			cap = nc;
+		}
+		l->v[l->n].code = arena_strdup(a, code);
+		l->v[l->n].label = lab;
+		l->n++;
+	}
+	if ((rc = db_done(st))) {
+		l->n = 0;
+		return rc;
+	}
+	int64_t fid = 0;
+	if (!frameworks_primary(db, district_id, &fid))
+		l->primary = fid != 0;
+	return EB_OK;
+}
+
+static int label_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct label_pair *)e)->code);
+}
+
+const char *frameworks_label(struct frameworks_labels *l, const char *code)
+{
+	if (!code)
+		return "";
+	if (!l)
+		return code;
+	if (!frameworks_is_own_key(code)) {
+		const struct label_pair *p =
+			l->n ? bsearch(code, l->v, l->n, sizeof *l->v, label_cmp) : NULL;
+		return p ? p->label : code;
+	}
+	for (struct own_memo *m = l->own; m; m = m->next)
+		if (!strcmp(m->key, code))
+			return m->label;
+	const char *lab = NULL;
+	struct db_stmt *st;
+	if (!db_query(l->db,
+		      "SELECT i.code, i.statement FROM framework_own o"
+		      " JOIN framework_item i ON i.district_id = o.district_id"
+		      "  AND i.framework_id = o.framework_id AND i.identifier = o.item_identifier"
+		      " WHERE o.district_id = ?1 AND o.own_code = ?2 AND o.key = o.own_code"
+		      " ORDER BY o.framework_id LIMIT 1",
+		      DB_ARGS(DB_INT(l->district_id), DB_TEXT(code)), &st)) {
+		if (db_next(st))
+			lab = item_label(l->a, db_col_text(st, 0), db_col_text(st, 1));
+		if (db_done(st))
+			lab = NULL;
+	}
+	struct own_memo *m = arena_alloc(l->a, sizeof *m);
+	if (!m)
+		return lab ? lab : code;
+	m->key = arena_strdup(l->a, code);
+	m->label = lab ? lab : m->key;
+	m->next = l->own;
+	l->own = m;
+	return m->label ? m->label : code;
+}
+
+bool frameworks_labels_primary(const struct frameworks_labels *l)
+{
+	return l && l->primary;
+}
+
+/* ---- prerequisite links ------------------------------------------------- */
+
+struct link_edge {
+	const char *pre, *post;
+};
+
+struct frameworks_links {
+	struct link_edge *by_post, *by_pre; /* the same edges, sorted two ways */
+	size_t n;
+};
+
+struct end_row {
+	char *key, *code;
+};
+
+DB_ROWSPEC(end_row_spec, struct end_row, NULL, DB_FIELD_STR(struct end_row, key),
+	   DB_FIELD_STR(struct end_row, code));
+
+static int edge_post_cmp(const void *x, const void *y)
+{
+	const struct link_edge *a = x, *b = y;
+	int c = strcmp(a->post, b->post);
+	return c ? c : strcmp(a->pre, b->pre);
+}
+
+static int edge_pre_cmp(const void *x, const void *y)
+{
+	const struct link_edge *a = x, *b = y;
+	int c = strcmp(a->pre, b->pre);
+	return c ? c : strcmp(a->post, b->post);
+}
+
+/* Codes of an item identifier: the run of ends[] from hs index. */
+static size_t ends_of(const struct hashset *h, const struct end_row *ends, size_t nends,
+		      const char *id, const struct end_row **first)
+{
+	int32_t i;
+	if (!hs_get(h, str_from(id), &i))
+		return 0;
+	size_t k = (size_t)i;
+	*first = &ends[k];
+	size_t n = 0;
+	while (k + n < nends && !strcmp(ends[k + n].key, id))
+		n++;
+	return n;
+}
+
+enum eb_err frameworks_links_load(struct db *db, int64_t district_id, struct arena *a,
+				  struct frameworks_links **out)
+{
+	struct frameworks_links *l = arena_zalloc(a, sizeof *l);
+	*out = l;
+	if (!l)
+		return EB_ENOMEM;
+	struct hashset h;
+	hs_init(&h);
+	struct end_row *ends = NULL;
+	struct xw_assoc *as = NULL;
+	size_t nends = 0, na = 0;
+	struct arena tmp;
+	arena_init(&tmp);
+	/* each item identifier -> its best-rank CCSS codes, else its own key */
+	enum eb_err rc = db_get_rows(
+		db,
+		"SELECT c.key, c.ccss_code FROM framework_ccss c"
+		" WHERE c.district_id = ?1 AND c.key = c.item_identifier AND c.rank ="
+		" (SELECT min(b.rank) FROM framework_ccss b WHERE b.district_id = c.district_id"
+		"  AND b.key = c.key)"
+		" UNION ALL SELECT o.key, o.own_code FROM framework_own o"
+		" WHERE o.district_id = ?1 AND o.key = o.item_identifier"
+		" ORDER BY 1, 2",
+		DB_ARGS(DB_INT(district_id)), &end_row_spec, a, &ends, &nends);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < nends; i++)
+		if ((rc = hs_put(&h, str_from(ends[i].key), (int32_t)i, NULL)) && rc != EB_EEXIST)
+			goto out;
+	rc = EB_OK;
+	if ((rc = db_get_rows(db,
+			      "SELECT kind, origin, dest, dest_uri, dest_title FROM framework_assoc"
+			      " WHERE district_id = ?1 AND kind IN ('precedes', 'isPeerOf')"
+			      " ORDER BY framework_id, id",
+			      DB_ARGS(DB_INT(district_id)), &xw_assoc_spec, &tmp, &as, &na)))
+		goto out;
+	size_t cap = 0;
+	for (size_t k = 0; k < na; k++) {
+		const struct end_row *o, *d;
+		size_t no = ends_of(&h, ends, nends, as[k].origin, &o);
+		size_t nd = ends_of(&h, ends, nends, as[k].dest, &d);
+		bool peer = !strcmp(as[k].kind, "isPeerOf");
+		for (size_t i = 0; i < no; i++)
+			for (size_t j = 0; j < nd; j++)
+				for (int w = 0; w < (peer ? 2 : 1); w++) {
+					const char *pre = w ? d[j].code : o[i].code;
+					const char *post = w ? o[i].code : d[j].code;
+					if (!strcmp(pre, post))
+						continue;
+					if (l->n == cap) {
+						size_t nc = cap ? cap * 2 : 64;
+						struct link_edge *nv =
+							arena_alloc(a, nc * sizeof *nv);
+						if (!nv) {
+							rc = EB_ENOMEM;
+							goto out;
+						}
+						if (l->n)
+							memcpy(nv, l->by_post, l->n * sizeof *nv);
+						l->by_post = nv;
+						cap = nc;
+					}
+					l->by_post[l->n].pre = pre;
+					l->by_post[l->n].post = post;
+					l->n++;
+				}
+	}
+	if (l->n) {
+		qsort(l->by_post, l->n, sizeof *l->by_post, edge_post_cmp);
+		l->by_pre = arena_alloc(a, l->n * sizeof *l->by_pre);
+		if (!l->by_pre) {
+			rc = EB_ENOMEM;
+			goto out;
+		}
+		memcpy(l->by_pre, l->by_post, l->n * sizeof *l->by_pre);
+		qsort(l->by_pre, l->n, sizeof *l->by_pre, edge_pre_cmp);
+	}
+out:
+	if (rc)
+		l->n = 0;
+	hs_free(&h);
+	arena_free(&tmp);
+	return rc;
+}
+
+static bool seen(const char **out, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(out[i], s))
+			return true;
+	return false;
+}
+
+size_t frameworks_links_of(const struct frameworks_links *l, const char *code, int dir,
+			   const char **out, size_t cap)
+{
+	size_t n = 0;
+	if (!code)
+		return 0;
+	const struct standard *s = standards_find(code), *cl[64];
+	if (s) {
+		size_t nc = dir ? standards_successors(s, cl, 64) : standards_prereqs(s, cl, 64);
+		for (size_t i = 0; i < nc && i < 64 && n < cap; i++)
+			if (!seen(out, n, cl[i]->code))
+				out[n++] = cl[i]->code;
+		code = s->code;
+	}
+	if (!l || !l->n)
+		return n;
+	const struct link_edge *v = dir ? l->by_pre : l->by_post;
+	/* lower bound of code in v */
+	size_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(dir ? v[mid].pre : v[mid].post, code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < l->n && n < cap; i++) {
+		const char *k = dir ? v[i].pre : v[i].post;
+		if (strcmp(k, code))
+			break;
+		const char *other = dir ? v[i].post : v[i].pre;
+		if (strcmp(other, code) && !seen(out, n, other))
+			out[n++] = other;
+	}
+	return n;
 }

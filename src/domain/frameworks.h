@@ -25,8 +25,22 @@
 
 struct db;
 
-/* The longest CCSS canonical code ("A-SSE.B.3a", "MP.8") with room. */
-#define FRAMEWORKS_CODE_MAX 32
+/* The longest key frameworks_resolve gives with room: a CCSS canonical code
+ * ("A-SSE.B.3a", "MP.8") or an own key ("case:" and up to 64 bytes). */
+#define FRAMEWORKS_CODE_MAX 72
+
+/* CONTRACT (mastery keys of items without a CCSS match): an item of a
+ * district framework that counts for no CCSS standard gets mastery of its
+ * own under the key FRAMEWORKS_OWN_PREFIX + its CASE identifier, in
+ * learning_event.standard_code and mastery_state.standard_code (e.g.
+ * "case:9fa1e9b6-d7cc-11e8-824f-0242ac160002"). An identifier that is not
+ * 1..64 bytes of [A-Za-z0-9._-] (a URL: OpenSALT) is named by its UUIDv5
+ * (URL namespace) instead. The key does not change when the package is
+ * imported again. */
+#define FRAMEWORKS_OWN_PREFIX "case:"
+
+/* True when code is an own key (starts with FRAMEWORKS_OWN_PREFIX). */
+bool frameworks_is_own_key(const char *code);
 /* At most this many CCSS codes are returned for one item. */
 #define FRAMEWORKS_RESOLVE_MAX 8
 
@@ -79,7 +93,7 @@ enum eb_err frameworks_delete(struct db *db, int64_t district_id, int64_t framew
 
 /* CONTRACT (h17-gradebook and the ingest mapping use it): the CCSS canonical
  * code(s) that id_or_code counts for, best first, into codes[0..cap) and
- * their number into *n:
+ * their number into *n (an item with none: its own key, see above):
  * - a CCSS code in any spelling standards_canonical accepts: itself;
  * - an item of one of the district's frameworks named by its CASE
  *   identifier, its URI, its code (humanCodingScheme) or, for an item whose
@@ -145,5 +159,52 @@ enum eb_err frameworks_set_primary(struct db *db, int64_t district_id, int64_t f
  * CCSS or no item maps to it. */
 enum eb_err frameworks_primary_label(struct db *db, int64_t district_id, const char *ccss_code,
 				     char *out, size_t cap);
+
+/* ---- labels and prerequisites for a page or a refit --------------------- */
+
+/* CONTRACT (every page that prints a standard): how the district names its
+ * standards, loaded once per request (one query: the primary framework's
+ * items that count for a CCSS code; own keys are looked up on first use and
+ * remembered). Lives in arena a; keeps db for those look-ups, so use it on
+ * the connection and thread that loaded it, within the request. */
+struct frameworks_labels;
+
+/* Loads the district's labels into a. EB_EDB on a store error (then *out is
+ * still a usable map that answers every code with itself). */
+enum eb_err frameworks_labels_load(struct db *db, int64_t district_id, struct arena *a,
+				   struct frameworks_labels **out);
+
+/* The label of a mastery key, never NULL, valid as long as the arena:
+ * - a CCSS code: the primary framework's code for it (or, for an item
+ *   without one, the start of its statement); the CCSS code itself when the
+ *   primary is the CCSS or has no item for it;
+ * - an own key ("case:..."): the item's code, else the start of its
+ *   statement; the key itself when the item is gone;
+ * - anything else: code itself.
+ * l NULL: code itself. */
+const char *frameworks_label(struct frameworks_labels *l, const char *code);
+
+/* True when the district's primary framework is not the CCSS (pages say
+ * "standards of <title>" then). */
+bool frameworks_labels_primary(const struct frameworks_labels *l);
+
+/* CONTRACT (mastery inference, grouping, next steps): a district's
+ * prerequisite links = the compiled-in coherence map plus its frameworks'
+ * `precedes` (A precedes B: A is a prerequisite of B) and `isPeerOf` (both
+ * ways) associations, each end mapped through frameworks_resolve's rules
+ * (a CCSS code, else the item's own key). Loaded once per refit or request
+ * (one query) into arena a; read-only afterwards, so threads may share it. */
+struct frameworks_links;
+
+enum eb_err frameworks_links_load(struct db *db, int64_t district_id, struct arena *a,
+				  struct frameworks_links **out);
+
+/* The keys code builds on (dir 0: prerequisites) or that build on it (dir 1:
+ * successors): the coherence map's first (catalog order), then the
+ * district's, without repeats or code itself; pointers valid as long as the
+ * catalog and the arena. Fills out[0..cap) and returns the number filled.
+ * l NULL: the coherence map alone. */
+size_t frameworks_links_of(const struct frameworks_links *l, const char *code, int dir,
+			   const char **out, size_t cap);
 
 #endif

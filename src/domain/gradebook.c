@@ -151,6 +151,7 @@ struct applier {
 	struct arena a;
 	struct hashset items;	 /* input line item sid -> index, or -1 when set aside */
 	struct hashset students; /* students whose mastery is replayed at the end */
+	bool relinking;		 /* records read back from the store: no report lines */
 };
 
 static enum eb_err replay_later(struct applier *ap, const char *sid)
@@ -227,7 +228,10 @@ static enum eb_err delete_item(struct applier *ap, const struct gb_line_item *li
 	return rc;
 }
 
-static enum eb_err store_item(struct applier *ap, const struct gb_line_item *li)
+/* Stores a line item; waits_for "class" keeps it waiting for its class
+ * (NULL: linked). */
+static enum eb_err store_item(struct applier *ap, const struct gb_line_item *li,
+			      const char *waits_for)
 {
 	char sig[SIG_HEX];
 	item_sig(li, sig);
@@ -235,20 +239,22 @@ static enum eb_err store_item(struct applier *ap, const struct gb_line_item *li)
 		ap->db,
 		"INSERT INTO gradebook_line_item (district_id, sourced_id, class_sourced_id, title,"
 		" category_sourced_id, assign_date, due_date, result_min, result_max, tool_id,"
-		" signature, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-		"?12)"
+		" signature, received_at, waits_for, waiting_since) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		" ?7, ?8, ?9, ?10, ?11, ?12, ?13, CASE WHEN ?13 IS NULL THEN NULL ELSE ?12 END)"
 		" ON CONFLICT (district_id, sourced_id) DO UPDATE SET"
 		" class_sourced_id = excluded.class_sourced_id, title = excluded.title,"
 		" category_sourced_id = excluded.category_sourced_id,"
 		" assign_date = excluded.assign_date, due_date = excluded.due_date,"
 		" result_min = excluded.result_min, result_max = excluded.result_max,"
 		" tool_id = excluded.tool_id, signature = excluded.signature,"
-		" received_at = excluded.received_at",
+		" received_at = excluded.received_at, waits_for = excluded.waits_for,"
+		" waiting_since = CASE WHEN excluded.waits_for IS NULL THEN NULL"
+		" ELSE coalesce(gradebook_line_item.waiting_since, excluded.waiting_since) END",
 		DB_ARGS(DB_INT(ap->d), DB_TEXT(li->sourced_id), DB_TEXT(li->class_sid),
 			DB_TEXT(li->title), DB_TEXT(li->category_sid), DB_TEXT(li->assign_date),
 			DB_TEXT(li->due_date), DB_REAL_IF(li->has_min, li->min),
 			DB_REAL_IF(li->has_max, li->max), DB_INT(ap->tool), DB_TEXT(sig),
-			DB_INT(ap->now)),
+			DB_INT(ap->now), DB_TEXT(waits_for)),
 		NULL);
 	if (!rc)
 		rc = db_execute(ap->db,
@@ -285,15 +291,15 @@ static enum eb_err apply_items(struct applier *ap)
 				 ap->d, li->class_sid, &known)))
 			break;
 		if (!known) {
-			SET_ASIDE(
-				ap->rep, li->where, "classSourcedId",
-				"'%s' is not a class of the district's roster; line item '%s' and "
-				"its results set aside",
-				li->class_sid, li->sourced_id);
-			rc = hs_set(&ap->items, str_from(li->sourced_id), -1);
+			SET_ASIDE(ap->rep, li->where, "classSourcedId",
+				  "'%s' is not a class of the district's roster yet; line item '%s'"
+				  " and its results wait for it",
+				  li->class_sid, li->sourced_id);
+			if (!(rc = store_item(ap, li, "class")))
+				rc = hs_set(&ap->items, str_from(li->sourced_id), -1);
 			continue;
 		}
-		if ((rc = store_item(ap, li)))
+		if ((rc = store_item(ap, li, NULL)))
 			break;
 		ap->rep->items++;
 		rc = hs_set(&ap->items, str_from(li->sourced_id), (int32_t)i);
@@ -307,11 +313,13 @@ struct stored_item {
 	char *class_sid, *title, *sig;
 	double min, max;
 	int has_min, has_max;
+	char *waits; /* NULL: linked */
 };
 DB_ROWSPEC(stored_item_spec, struct stored_item, NULL, DB_FIELD_TEXT(struct stored_item, class_sid),
 	   DB_FIELD_TEXT(struct stored_item, title), DB_FIELD_TEXT(struct stored_item, sig),
 	   DB_FIELD_REAL(struct stored_item, min), DB_FIELD_REAL(struct stored_item, max),
-	   DB_FIELD_INT(struct stored_item, has_min), DB_FIELD_INT(struct stored_item, has_max));
+	   DB_FIELD_INT(struct stored_item, has_min), DB_FIELD_INT(struct stored_item, has_max),
+	   DB_FIELD_TEXT(struct stored_item, waits));
 
 struct stored_obj {
 	char *source, *id;
@@ -351,7 +359,7 @@ static enum eb_err item_of(struct applier *ap, const char *sid, struct item_view
 		db_get_row(ap->db,
 			   "SELECT class_sourced_id, title, signature, result_min, result_max,"
 			   " CASE WHEN result_min IS NULL THEN 0 ELSE 1 END,"
-			   " CASE WHEN result_max IS NULL THEN 0 ELSE 1 END"
+			   " CASE WHEN result_max IS NULL THEN 0 ELSE 1 END, waits_for"
 			   " FROM gradebook_line_item WHERE district_id = ?1 AND"
 			   " sourced_id = ?2",
 			   DB_ARGS(DB_INT(ap->d), DB_TEXT(sid)), &stored_item_spec, &ap->a, &si);
@@ -359,6 +367,10 @@ static enum eb_err item_of(struct applier *ap, const char *sid, struct item_view
 		return EB_OK;
 	if (rc)
 		return rc;
+	if (si.waits) { /* stored, but waiting for its class */
+		*aside = true;
+		return EB_OK;
+	}
 	struct stored_obj *so = NULL;
 	size_t n = 0;
 	if ((rc = db_get_rows(ap->db,
@@ -466,7 +478,7 @@ static enum eb_err evidence(struct applier *ap, const struct gb_result *r,
 	enum eb_err rc = EB_OK;
 	const struct gb_objective *obj = r->nobj ? r->obj : v->obj;
 	size_t nobj = r->nobj ? r->nobj : v->nobj;
-	char std[64];
+	char std[FRAMEWORKS_CODE_MAX];
 	double share;
 	bool any_score = r->has_score;
 	for (size_t i = 0; i < r->nobj; i++)
@@ -509,30 +521,41 @@ static enum eb_err evidence(struct applier *ap, const struct gb_result *r,
 struct stored_res {
 	char *sig, *student;
 	int64_t tool;
+	char *waits; /* NULL: linked */
 };
 DB_ROWSPEC(stored_res_spec, struct stored_res, NULL, DB_FIELD_TEXT(struct stored_res, sig),
-	   DB_FIELD_TEXT(struct stored_res, student), DB_FIELD_INT(struct stored_res, tool));
+	   DB_FIELD_TEXT(struct stored_res, student), DB_FIELD_INT(struct stored_res, tool),
+	   DB_FIELD_TEXT(struct stored_res, waits));
 
-static enum eb_err store_result(struct applier *ap, const struct gb_result *r, const char *sig)
+/* Stores a result: linked (waits_for NULL) with its signature, or waiting
+ * for "lineItem" or "student" (reason in words; no signature, so that the
+ * same result sent again once it can be linked is not "unchanged"). */
+static enum eb_err store_result(struct applier *ap, const struct gb_result *r, const char *sig,
+				const char *waits_for, const char *reason)
 {
 	enum eb_err rc = db_execute(
 		ap->db,
 		"INSERT INTO gradebook_result (district_id, sourced_id, line_item_sourced_id,"
 		" student_sourced_id, score_status, score, text_score, score_date, comment,"
-		" tool_id, signature, received_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+		" tool_id, signature, received_at, waits_for, wait_reason, waiting_since)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" CASE WHEN ?13 IS NULL THEN NULL ELSE ?12 END)"
 		" ON CONFLICT (district_id, sourced_id) DO UPDATE SET"
 		" line_item_sourced_id = excluded.line_item_sourced_id,"
 		" student_sourced_id = excluded.student_sourced_id,"
 		" score_status = excluded.score_status, score = excluded.score,"
 		" text_score = excluded.text_score, score_date = excluded.score_date,"
 		" comment = excluded.comment, tool_id = excluded.tool_id,"
-		" signature = excluded.signature, received_at = excluded.received_at",
+		" signature = excluded.signature, received_at = excluded.received_at,"
+		" waits_for = excluded.waits_for, wait_reason = excluded.wait_reason,"
+		" waiting_since = CASE WHEN excluded.waits_for IS NULL THEN NULL"
+		" ELSE coalesce(gradebook_result.waiting_since, excluded.waiting_since) END",
 		DB_ARGS(DB_INT(ap->d), DB_TEXT(r->sourced_id), DB_TEXT(r->line_item_sid),
 			DB_TEXT(r->student_sid), DB_TEXT(r->score_status),
 			DB_REAL_IF(r->has_score, r->score), DB_TEXT(r->text_score),
-			DB_INT(r->score_date), DB_TEXT(r->comment), DB_INT(ap->tool), DB_TEXT(sig),
-			DB_INT(ap->now)),
+			DB_INT(r->score_date), DB_TEXT(r->comment), DB_INT(ap->tool),
+			DB_TEXT(waits_for ? "" : sig), DB_INT(ap->now), DB_TEXT(waits_for),
+			DB_TEXT(reason)),
 		NULL);
 	if (!rc)
 		rc = db_execute(ap->db,
@@ -552,21 +575,37 @@ static enum eb_err store_result(struct applier *ap, const struct gb_result *r, c
 	return rc;
 }
 
+/* Keeps result r waiting for what (reason in words): stored without
+ * evidence; a linked version of it stored before loses its evidence. */
+static enum eb_err keep_waiting(struct applier *ap, const struct gb_result *r, bool linked_before,
+				const struct stored_res *old, const char *what, const char *field,
+				const char *reason)
+{
+	enum eb_err rc = EB_OK;
+	if (!ap->relinking)
+		SET_ASIDE(ap->rep, r->where, field, "%s; result '%s' waits for it", reason,
+			  r->sourced_id);
+	if (linked_before && (rc = forget_result(ap, r->sourced_id, old->tool, old->student)))
+		return rc;
+	return store_result(ap, r, NULL, what, reason);
+}
+
 static enum eb_err apply_result(struct applier *ap, const struct gb_result *r)
 {
 	struct stored_res old = { 0 };
 	enum eb_err rc = db_get_row(ap->db,
-				    "SELECT signature, student_sourced_id, tool_id FROM"
+				    "SELECT signature, student_sourced_id, tool_id, waits_for FROM"
 				    " gradebook_result WHERE district_id = ?1 AND sourced_id = ?2",
 				    DB_ARGS(DB_INT(ap->d), DB_TEXT(r->sourced_id)),
 				    &stored_res_spec, &ap->a, &old);
-	bool had = rc == EB_OK;
 	if (rc && rc != EB_ENOTFOUND)
 		return rc;
+	bool was_waiting = rc == EB_OK && old.waits;
+	bool had = rc == EB_OK && !was_waiting; /* linked before: it has evidence */
 	if (r->deleted) {
-		if (!had)
+		if (rc == EB_ENOTFOUND)
 			return EB_OK;
-		if ((rc = forget_result(ap, r->sourced_id, old.tool, old.student)) ||
+		if ((had && (rc = forget_result(ap, r->sourced_id, old.tool, old.student))) ||
 		    (rc = delete_result_rows(ap, r->sourced_id)))
 			return rc;
 		ap->rep->results_deleted++;
@@ -577,12 +616,13 @@ static enum eb_err apply_result(struct applier *ap, const struct gb_result *r)
 	if ((rc = item_of(ap, r->line_item_sid, &v, &found, &aside)))
 		return rc;
 	if (!found) {
-		SET_ASIDE(ap->rep, r->where, "lineItemSourcedId",
-			  aside ? "line item '%s' was set aside; result '%s' set aside with it"
-				: "'%s' is not a line item of this input or of an earlier one; "
-				  "result '%s' set aside",
-			  r->line_item_sid, r->sourced_id);
-		return EB_OK;
+		char *why = arena_printf(&ap->a,
+					 aside ? "line item '%s' waits for its class"
+					       : "'%s' is not a line item of this input or of an "
+						 "earlier one yet",
+					 r->line_item_sid);
+		return why ? keep_waiting(ap, r, had, &old, "lineItem", "lineItemSourcedId", why)
+			   : EB_ENOMEM;
 	}
 	bool student;
 	if ((rc = exists(ap->db,
@@ -591,11 +631,14 @@ static enum eb_err apply_result(struct applier *ap, const struct gb_result *r)
 			 ap->d, r->student_sid, &student)))
 		return rc;
 	if (!student) {
-		SET_ASIDE(ap->rep, r->where, "studentSourcedId",
-			  "'%s' is not a student of the district's roster; result '%s' set aside",
-			  r->student_sid, r->sourced_id);
-		return EB_OK;
+		char *why = arena_printf(&ap->a,
+					 "'%s' is not a student of the district's roster yet",
+					 r->student_sid);
+		return why ? keep_waiting(ap, r, had, &old, "student", "studentSourcedId", why)
+			   : EB_ENOMEM;
 	}
+	if (was_waiting)
+		ap->rep->linked++;
 	char sig[SIG_HEX];
 	result_sig(ap, r, &v, sig);
 	if (had && old.sig && strcmp(old.sig, sig) == 0) {
@@ -608,7 +651,7 @@ static enum eb_err apply_result(struct applier *ap, const struct gb_result *r)
 			return rc;
 		ap->rep->replaced++;
 	}
-	if ((rc = store_result(ap, r, sig)))
+	if ((rc = store_result(ap, r, sig, NULL, NULL)))
 		return rc;
 	ap->rep->results++;
 	if (strcmp(r->score_status, "fully graded") != 0) {
@@ -620,6 +663,144 @@ static enum eb_err apply_result(struct applier *ap, const struct gb_result *r)
 	/* events were added incrementally; a student whose earlier events went
 	 * is replayed at the end, these included */
 	return had ? replay_later(ap, r->student_sid) : EB_OK;
+}
+
+/* ---- waiting records linked when what they wait for arrives ---------- */
+
+struct waiting_res {
+	char *sid, *item, *student, *status, *text_score, *comment;
+	double score;
+	int has_score;
+	int64_t score_date, tool;
+};
+DB_ROWSPEC(waiting_res_spec, struct waiting_res, NULL, DB_FIELD_TEXT(struct waiting_res, sid),
+	   DB_FIELD_TEXT(struct waiting_res, item), DB_FIELD_TEXT(struct waiting_res, student),
+	   DB_FIELD_TEXT(struct waiting_res, status), DB_FIELD_TEXT(struct waiting_res, text_score),
+	   DB_FIELD_TEXT(struct waiting_res, comment), DB_FIELD_REAL(struct waiting_res, score),
+	   DB_FIELD_INT(struct waiting_res, has_score),
+	   DB_FIELD_INT(struct waiting_res, score_date), DB_FIELD_INT(struct waiting_res, tool));
+
+struct waiting_obj {
+	char *source, *id, *text_score;
+	double score;
+	int has_score;
+};
+DB_ROWSPEC(waiting_obj_spec, struct waiting_obj, NULL, DB_FIELD_TEXT(struct waiting_obj, source),
+	   DB_FIELD_TEXT(struct waiting_obj, id), DB_FIELD_TEXT(struct waiting_obj, text_score),
+	   DB_FIELD_REAL(struct waiting_obj, score), DB_FIELD_INT(struct waiting_obj, has_score));
+
+/* A waiting result as received, read back from the store. */
+static enum eb_err waiting_result(struct applier *ap, const struct waiting_res *w,
+				  struct gb_result *r)
+{
+	struct waiting_obj *o = NULL;
+	size_t n = 0;
+	enum eb_err rc = db_get_rows(ap->db,
+				     "SELECT source, objective_id, text_score, score,"
+				     " CASE WHEN score IS NULL THEN 0 ELSE 1 END"
+				     " FROM gradebook_result_objective WHERE district_id = ?1"
+				     " AND result_sourced_id = ?2 ORDER BY source, objective_id",
+				     DB_ARGS(DB_INT(ap->d), DB_TEXT(w->sid)), &waiting_obj_spec,
+				     &ap->a, &o, &n);
+	if (rc)
+		return rc;
+	if (n > GB_MAX_OBJECTIVES)
+		n = GB_MAX_OBJECTIVES;
+	memset(r, 0, sizeof *r);
+	r->obj = n ? arena_zalloc(&ap->a, n * sizeof *r->obj) : NULL;
+	r->where = arena_printf(&ap->a, "waiting result '%s'", w->sid);
+	if ((n && !r->obj) || !r->where)
+		return EB_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		r->obj[i].source = o[i].source;
+		r->obj[i].id = o[i].id;
+		r->obj[i].score = o[i].score;
+		r->obj[i].has_score = o[i].has_score;
+		r->obj[i].text_score = o[i].text_score;
+	}
+	r->nobj = n;
+	r->sourced_id = w->sid;
+	r->line_item_sid = w->item;
+	r->student_sid = w->student;
+	r->score_status = w->status;
+	r->score = w->score;
+	r->has_score = w->has_score;
+	r->text_score = w->text_score;
+	r->comment = w->comment;
+	r->score_date = w->score_date;
+	return EB_OK;
+}
+
+/* Links what waits and can be linked now: line items whose class is in the
+ * roster, then the results whose line item is linked and whose student
+ * (or, for a result that waited for its line item, perhaps still not)
+ * is there; each linked result becomes evidence as if it arrived now. */
+static enum eb_err relink(struct applier *ap)
+{
+	int changes = 0;
+	enum eb_err rc = db_execute(
+		ap->db,
+		"UPDATE gradebook_line_item SET waits_for = NULL, waiting_since = NULL"
+		" WHERE district_id = ?1 AND waits_for IS NOT NULL AND EXISTS (SELECT 1 FROM"
+		" class c WHERE c.district_id = gradebook_line_item.district_id AND c.sourced_id"
+		" = gradebook_line_item.class_sourced_id)",
+		DB_ARGS(DB_INT(ap->d)), &changes);
+	if (rc)
+		return rc;
+	ap->rep->items_linked += (size_t)changes;
+	struct waiting_res *w = NULL;
+	size_t n = 0;
+	rc = db_get_rows(
+		ap->db,
+		"SELECT r.sourced_id, r.line_item_sourced_id, r.student_sourced_id,"
+		" r.score_status, r.text_score, r.comment, r.score,"
+		" CASE WHEN r.score IS NULL THEN 0 ELSE 1 END, r.score_date, r.tool_id"
+		" FROM gradebook_result r JOIN gradebook_line_item li"
+		" ON li.district_id = r.district_id AND li.sourced_id = r.line_item_sourced_id"
+		" WHERE r.district_id = ?1 AND r.waits_for IS NOT NULL AND li.waits_for IS NULL"
+		" AND (r.waits_for = 'lineItem' OR EXISTS (SELECT 1 FROM person p"
+		" WHERE p.district_id = r.district_id AND p.sourced_id = r.student_sourced_id"
+		" AND p.role = 'student')) ORDER BY r.sourced_id",
+		DB_ARGS(DB_INT(ap->d)), &waiting_res_spec, &ap->a, &w, &n);
+	int64_t tool = ap->tool;
+	ap->relinking = true;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct gb_result r;
+		ap->tool = w[i].tool;
+		if (!(rc = waiting_result(ap, &w[i], &r)))
+			rc = apply_result(ap, &r);
+	}
+	ap->relinking = false;
+	ap->tool = tool;
+	return rc;
+}
+
+static enum eb_err replay_students(struct applier *ap)
+{
+	enum eb_err rc = EB_OK;
+	for (size_t i = 0; i < ap->students.cap && !rc; i++) {
+		const struct hs_slot *s = &ap->students.slots[i];
+		if (s->p)
+			rc = activity_mastery_replay(ap->db, ap->d, s->p);
+	}
+	return rc;
+}
+
+enum eb_err gradebook_relink(struct db *db, int64_t district_id, int64_t now,
+			     struct gradebook_report *rep)
+{
+	static const struct gradebook none;
+	struct applier ap = { .db = db, .d = district_id, .now = now, .g = &none, .rep = rep };
+	arena_init(&ap.a);
+	hs_init(&ap.items);
+	hs_init(&ap.students);
+	enum eb_err rc = relink(&ap);
+	if (!rc)
+		rc = replay_students(&ap);
+	hs_free(&ap.students);
+	hs_free(&ap.items);
+	arena_free(&ap.a);
+	return rc;
 }
 
 enum eb_err gradebook_apply(struct db *db, int64_t district_id, int64_t tool_id,
@@ -634,11 +815,10 @@ enum eb_err gradebook_apply(struct db *db, int64_t district_id, int64_t tool_id,
 	enum eb_err rc = apply_items(&ap);
 	for (size_t i = 0; i < g->nresults && !rc; i++)
 		rc = apply_result(&ap, &g->results[i]);
-	for (size_t i = 0; i < ap.students.cap && !rc; i++) {
-		const struct hs_slot *s = &ap.students.slots[i];
-		if (s->p)
-			rc = activity_mastery_replay(db, district_id, s->p);
-	}
+	if (!rc) /* results of earlier inputs waiting for what came now */
+		rc = relink(&ap);
+	if (!rc)
+		rc = replay_students(&ap);
 	hs_free(&ap.students);
 	hs_free(&ap.items);
 	arena_free(&ap.a);
@@ -654,4 +834,149 @@ void gradebook_report_counts(const struct gradebook_report *rep, struct buf *out
 		   rep->quarantined);
 	buf_printf(out, "not fully graded (stored without evidence): %zu\n", rep->not_graded);
 	buf_printf(out, "set aside: %zu\n", rep->set_aside);
+	if (rep->linked || rep->items_linked)
+		buf_printf(out, "linked after waiting: %zu line items, %zu results\n",
+			   rep->items_linked, rep->linked);
+}
+
+/* ---- reading the gradebook back -------------------------------------------- */
+
+#define ITEM_COLS                                                                                  \
+	"li.sourced_id, li.title, li.class_sourced_id, coalesce(c.title, ''),"                     \
+	" coalesce(li.due_date, ''), li.waits_for, coalesce(li.result_min, 0),"                    \
+	" coalesce(li.result_max, 0), CASE WHEN li.result_min IS NULL THEN 0 ELSE 1 END,"          \
+	" CASE WHEN li.result_max IS NULL THEN 0 ELSE 1 END,"                                      \
+	" (SELECT count(*) FROM gradebook_result r WHERE r.district_id = li.district_id"           \
+	" AND r.line_item_sourced_id = li.sourced_id AND r.waits_for IS NULL),"                    \
+	" coalesce(li.waiting_since, 0)"                                                           \
+	" FROM gradebook_line_item li LEFT JOIN class c ON c.district_id = li.district_id"         \
+	" AND c.sourced_id = li.class_sourced_id"
+
+DB_ROWSPEC(item_row_spec, struct gradebook_item_row, NULL,
+	   DB_FIELD_STR(struct gradebook_item_row, sid),
+	   DB_FIELD_STR(struct gradebook_item_row, title),
+	   DB_FIELD_STR(struct gradebook_item_row, class_sid),
+	   DB_FIELD_STR(struct gradebook_item_row, class_title),
+	   DB_FIELD_STR(struct gradebook_item_row, due_date),
+	   DB_FIELD_TEXT(struct gradebook_item_row, waits_for),
+	   DB_FIELD_REAL(struct gradebook_item_row, min),
+	   DB_FIELD_REAL(struct gradebook_item_row, max),
+	   DB_FIELD_INT(struct gradebook_item_row, has_min),
+	   DB_FIELD_INT(struct gradebook_item_row, has_max),
+	   DB_FIELD_INT(struct gradebook_item_row, results),
+	   DB_FIELD_INT(struct gradebook_item_row, waiting_since));
+
+enum eb_err gradebook_items(struct db *db, int64_t district_id, const char *teacher_sid,
+			    size_t limit, struct arena *a, struct gradebook_item_row **out,
+			    size_t *n)
+{
+	if (!teacher_sid)
+		return db_get_rows(db,
+				   "SELECT " ITEM_COLS " WHERE li.district_id = ?1"
+				   " ORDER BY coalesce(c.title, ''), li.due_date, li.title,"
+				   " li.sourced_id LIMIT ?2",
+				   DB_ARGS(DB_INT(district_id), DB_INT((int64_t)limit)),
+				   &item_row_spec, a, out, n);
+	return db_get_rows(
+		db,
+		"SELECT " ITEM_COLS " WHERE li.district_id = ?1 AND li.waits_for IS NULL"
+		" AND EXISTS (SELECT 1 FROM enrollment e WHERE e.district_id ="
+		" li.district_id AND e.class_sourced_id = li.class_sourced_id AND"
+		" e.user_sourced_id = ?2 AND e.role = 'teacher')"
+		" ORDER BY c.title, li.due_date, li.title, li.sourced_id LIMIT ?3",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(teacher_sid), DB_INT((int64_t)limit)),
+		&item_row_spec, a, out, n);
+}
+
+enum eb_err gradebook_item_get(struct db *db, int64_t district_id, const char *sid, struct arena *a,
+			       struct gradebook_item_row *out)
+{
+	return db_get_row(db,
+			  "SELECT " ITEM_COLS " WHERE li.district_id = ?1 AND li.sourced_id = ?2",
+			  DB_ARGS(DB_INT(district_id), DB_TEXT(sid)), &item_row_spec, a, out);
+}
+
+enum eb_err gradebook_item_objectives(struct db *db, int64_t district_id, const char *item_sid,
+				      struct arena *a, char ***src, char ***id, size_t *n)
+{
+	struct stored_obj *o = NULL;
+	*n = 0;
+	enum eb_err rc = db_get_rows(
+		db,
+		"SELECT source, objective_id FROM gradebook_line_item_objective"
+		" WHERE district_id = ?1 AND line_item_sourced_id = ?2"
+		" ORDER BY source, objective_id",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(item_sid)), &stored_obj_spec, a, &o, n);
+	if (rc || !*n)
+		return rc;
+	*src = arena_zalloc(a, *n * sizeof **src);
+	*id = arena_zalloc(a, *n * sizeof **id);
+	if (!*src || !*id)
+		return EB_ENOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		(*src)[i] = o[i].source;
+		(*id)[i] = o[i].id;
+	}
+	return EB_OK;
+}
+
+DB_ROWSPEC(result_row_spec, struct gradebook_result_row, NULL,
+	   DB_FIELD_STR(struct gradebook_result_row, sid),
+	   DB_FIELD_STR(struct gradebook_result_row, student_sid),
+	   DB_FIELD_STR(struct gradebook_result_row, given_name),
+	   DB_FIELD_STR(struct gradebook_result_row, family_name),
+	   DB_FIELD_STR(struct gradebook_result_row, status),
+	   DB_FIELD_TEXT(struct gradebook_result_row, text_score),
+	   DB_FIELD_REAL(struct gradebook_result_row, score),
+	   DB_FIELD_INT(struct gradebook_result_row, has_score),
+	   DB_FIELD_INT(struct gradebook_result_row, score_date));
+
+enum eb_err gradebook_item_results(struct db *db, int64_t district_id, const char *item_sid,
+				   struct arena *a, struct gradebook_result_row **out, size_t *n)
+{
+	return db_get_rows(
+		db,
+		"SELECT r.sourced_id, r.student_sourced_id, coalesce(p.preferred_first_name,"
+		" p.given_name, ''), coalesce(p.family_name, ''), r.score_status, r.text_score,"
+		" coalesce(r.score, 0), CASE WHEN r.score IS NULL THEN 0 ELSE 1 END, r.score_date"
+		" FROM gradebook_result r LEFT JOIN person p ON p.district_id = r.district_id"
+		" AND p.sourced_id = r.student_sourced_id"
+		" WHERE r.district_id = ?1 AND r.line_item_sourced_id = ?2 AND r.waits_for IS NULL"
+		" ORDER BY p.family_name, p.given_name, r.sourced_id",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(item_sid)), &result_row_spec, a, out, n);
+}
+
+DB_ROWSPEC(waiting_row_spec, struct gradebook_waiting_row, NULL,
+	   DB_FIELD_STR(struct gradebook_waiting_row, sid),
+	   DB_FIELD_STR(struct gradebook_waiting_row, item_sid),
+	   DB_FIELD_STR(struct gradebook_waiting_row, student_sid),
+	   DB_FIELD_STR(struct gradebook_waiting_row, waits_for),
+	   DB_FIELD_STR(struct gradebook_waiting_row, reason),
+	   DB_FIELD_INT(struct gradebook_waiting_row, since));
+
+enum eb_err gradebook_waiting(struct db *db, int64_t district_id, const char *teacher_sid,
+			      size_t limit, struct arena *a, struct gradebook_waiting_row **out,
+			      size_t *n)
+{
+	if (!teacher_sid)
+		return db_get_rows(
+			db,
+			"SELECT sourced_id, line_item_sourced_id, student_sourced_id,"
+			" waits_for, coalesce(wait_reason, ''), coalesce(waiting_since, 0)"
+			" FROM gradebook_result WHERE district_id = ?1 AND waits_for IS"
+			" NOT NULL ORDER BY waiting_since, sourced_id LIMIT ?2",
+			DB_ARGS(DB_INT(district_id), DB_INT((int64_t)limit)), &waiting_row_spec, a,
+			out, n);
+	return db_get_rows(
+		db,
+		"SELECT r.sourced_id, r.line_item_sourced_id, r.student_sourced_id, r.waits_for,"
+		" coalesce(r.wait_reason, ''), coalesce(r.waiting_since, 0)"
+		" FROM gradebook_result r JOIN gradebook_line_item li ON li.district_id ="
+		" r.district_id AND li.sourced_id = r.line_item_sourced_id"
+		" WHERE r.district_id = ?1 AND r.waits_for IS NOT NULL AND EXISTS (SELECT 1 FROM"
+		" enrollment e WHERE e.district_id = li.district_id AND e.class_sourced_id ="
+		" li.class_sourced_id AND e.user_sourced_id = ?2 AND e.role = 'teacher')"
+		" ORDER BY r.waiting_since, r.sourced_id LIMIT ?3",
+		DB_ARGS(DB_INT(district_id), DB_TEXT(teacher_sid), DB_INT((int64_t)limit)),
+		&waiting_row_spec, a, out, n);
 }

@@ -15,9 +15,11 @@
  * A result sent again replaces the events it gave before (nothing is
  * counted twice; the student's mastery is replayed), and one whose content
  * is unchanged changes nothing. What refers to something the district does
- * not have (a class, a student, a line item) or cannot be read as evidence
- * (no resultValueMax, a score out of range) is set aside with its place and
- * reason in the report, never dropped silently; objectives that resolve to
+ * not have yet (a class, a student, a line item) is stored waiting (its
+ * place and reason in the report) and linked when the missing row arrives
+ * (gradebook_relink); what cannot be read as evidence (no resultValueMax, a
+ * score out of range) is stored without evidence, its reason in the
+ * report. Nothing is dropped silently; objectives that resolve to
  * no standard go to the quarantine (activity_rematch takes them when the
  * line item is mapped). */
 #ifndef EB_GRADEBOOK_H
@@ -96,6 +98,7 @@ struct gradebook_report {
 	size_t events, quarantined;	 /* learning events stored / quarantined */
 	size_t not_graded;		 /* results stored without evidence (status) */
 	size_t set_aside;		 /* records set aside (lines in out) */
+	size_t linked, items_linked;	 /* results / line items linked after waiting */
 	struct buf *out;		 /* "PLACE: field: reason" lines (may be NULL) */
 	size_t nlines;
 };
@@ -115,6 +118,72 @@ enum eb_err gradebook_resolve_objective(struct db *db, int64_t district_id, cons
  * other than a set-aside record it must roll back. now: receipt time. */
 enum eb_err gradebook_apply(struct db *db, int64_t district_id, int64_t tool_id,
 			    const struct gradebook *g, int64_t now, struct gradebook_report *rep);
+
+/* A waiting record older than this many days is called out on the
+ * gradebook page (the roster it waits for is probably never coming). */
+#define GRADEBOOK_WAIT_DAYS 14
+
+/* Links the district's waiting Gradebook records whose class, line item or
+ * student is there now (each result becomes evidence once; its student's
+ * mastery replayed): the roster import and sync call it in their
+ * transaction, gradebook_apply at its end. Counts go to rep->linked and
+ * rep->items_linked; no report lines. */
+enum eb_err gradebook_relink(struct db *db, int64_t district_id, int64_t now,
+			     struct gradebook_report *rep);
+
+/* ---- reading the gradebook back (web/pages/gradebook.c) -------------- */
+
+/* A line item as the gradebook page lists it. */
+struct gradebook_item_row {
+	char *sid, *title, *class_sid, *class_title; /* class_title "" when waiting */
+	char *due_date;				     /* as received; "" when none */
+	char *waits_for;			     /* NULL: linked; "class" */
+	double min, max;
+	int has_min, has_max;
+	int64_t results, waiting_since; /* linked results; waiting_since 0: linked */
+};
+
+/* The district's line items, by class title then due date, at most limit,
+ * into an arena array: every one when teacher_sid is NULL, else those of
+ * the classes teacher_sid teaches (enrollment role teacher). Line items
+ * waiting for their class come only district-wide (they have no teacher). */
+enum eb_err gradebook_items(struct db *db, int64_t district_id, const char *teacher_sid,
+			    size_t limit, struct arena *a, struct gradebook_item_row **out,
+			    size_t *n);
+
+/* One line item of the district. EB_ENOTFOUND. */
+enum eb_err gradebook_item_get(struct db *db, int64_t district_id, const char *sid, struct arena *a,
+			       struct gradebook_item_row *out);
+
+/* A line item's learning objectives as received (source, id), into arena
+ * arrays src[i], id[i]. */
+enum eb_err gradebook_item_objectives(struct db *db, int64_t district_id, const char *item_sid,
+				      struct arena *a, char ***src, char ***id, size_t *n);
+
+/* A linked result with its student's name. */
+struct gradebook_result_row {
+	char *sid, *student_sid, *given_name, *family_name, *status;
+	char *text_score; /* NULL when none */
+	double score;
+	int has_score;
+	int64_t score_date;
+};
+
+/* The linked results of a line item, by family then given name. */
+enum eb_err gradebook_item_results(struct db *db, int64_t district_id, const char *item_sid,
+				   struct arena *a, struct gradebook_result_row **out, size_t *n);
+
+/* A result still waiting, with its reason. */
+struct gradebook_waiting_row {
+	char *sid, *item_sid, *student_sid, *waits_for, *reason;
+	int64_t since; /* Unix seconds: first set waiting */
+};
+
+/* The district's waiting results, oldest first, at most limit: all when
+ * teacher_sid is NULL, else those of line items of the teacher's classes. */
+enum eb_err gradebook_waiting(struct db *db, int64_t district_id, const char *teacher_sid,
+			      size_t limit, struct arena *a, struct gradebook_waiting_row **out,
+			      size_t *n);
 
 /* Prints the report's counts to out ("line items: 3 stored, 0 deleted" ...). */
 void gradebook_report_counts(const struct gradebook_report *rep, struct buf *out);

@@ -24,13 +24,9 @@ static bool text_ok(const char *s, size_t lo, size_t hi)
 	return true;
 }
 
-enum eb_err roster_source_save(struct db *db, int64_t district_id, const struct roster_source *in,
-			       const char *secret, int64_t *id, char *why, size_t cap)
+/* The bounds of a source's fields (the table's CHECKs), as "field: reason". */
+static enum eb_err fields_ok(const struct roster_source *in, char *why, size_t cap)
 {
-	struct buf sealed = BUF_INIT;
-	struct vault *v = NULL;
-	enum eb_err rc;
-
 	if (!text_ok(in->url, 8, 1000))
 		return eb_say(why, cap, EB_EINVAL, "url: 8 to 1000 characters");
 	if (!text_ok(in->token_url, 0, 1000) || !text_ok(in->ca_file, 0, 1000))
@@ -41,17 +37,87 @@ enum eb_err roster_source_save(struct db *db, int64_t district_id, const struct 
 		return eb_say(why, cap, EB_EINVAL, "version: 1.1 or 1.2");
 	if (in->hour < 0 || in->hour > 23)
 		return eb_say(why, cap, EB_EINVAL, "hour: 0 to 23");
+	return EB_OK;
+}
+
+/* secret sealed into sealed (why on failure) */
+static enum eb_err seal_secret(struct db *db, const char *secret, struct buf *sealed, char *why,
+			       size_t cap)
+{
+	struct vault *v = NULL;
 	if (!secret || !*secret || strlen(secret) > 4096)
 		return eb_say(why, cap, EB_EINVAL, "client secret: 1 to 4096 bytes");
-	if ((rc = vault_for_db(db, &v)))
+	enum eb_err rc = vault_for_db(db, &v);
+	if (rc)
 		return eb_say(
 			why, cap, rc,
 			"the secret vault's key file cannot be read or made (docs/security.md)");
-	rc = vault_seal(v, ROSTER_SECRET_PURPOSE, secret, strlen(secret), &sealed);
+	rc = vault_seal(v, ROSTER_SECRET_PURPOSE, secret, strlen(secret), sealed);
 	vault_close(v);
-	if (rc == EB_OK && buf_failed(&sealed))
+	if (rc == EB_OK && buf_failed(sealed))
 		rc = EB_ENOMEM;
+	return rc;
+}
+
+enum eb_err roster_source_update(struct db *db, int64_t district_id, int64_t id,
+				 const struct roster_source *in, const char *secret, char *why,
+				 size_t cap)
+{
+	struct buf sealed = BUF_INIT;
+	struct roster_source old;
+	enum eb_err rc = roster_source_get(db, district_id, id, &old);
 	if (rc)
+		return rc;
+	if ((rc = fields_ok(in, why, cap)))
+		return rc;
+	if (secret && (rc = seal_secret(db, secret, &sealed, why, cap)))
+		goto out;
+	rc = db_execute(db,
+			"UPDATE roster_source SET url = ?3, token_url = ?4, client_id = ?5,"
+			" version = ?6, hour = ?7, enabled = ?8,"
+			" client_secret_sealed = coalesce(?9, client_secret_sealed)"
+			" WHERE district_id = ?1 AND id = ?2",
+			DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(in->url),
+				DB_TEXT(in->token_url), DB_TEXT(in->client_id),
+				DB_TEXT(in->version), DB_INT(in->hour), DB_INT(in->enabled ? 1 : 0),
+				DB_TEXT(sealed.len ? buf_cstr(&sealed) : NULL)),
+			NULL);
+	if (rc == EB_EEXIST)
+		eb_say(why, cap, rc, "url: another source of the district has this URL");
+out:
+	vault_wipe(&sealed);
+	return rc;
+}
+
+enum eb_err roster_source_remove(struct db *db, int64_t district_id, int64_t id)
+{
+	int changed = 0;
+	enum eb_err rc = db_begin(db);
+	if (rc)
+		return rc;
+	rc = db_execute(db, "DELETE FROM roster_sync_run WHERE district_id = ?1 AND source_id = ?2",
+			DB_ARGS(DB_INT(district_id), DB_INT(id)), NULL);
+	if (!rc)
+		rc = db_execute(db, "DELETE FROM roster_source WHERE district_id = ?1 AND id = ?2",
+				DB_ARGS(DB_INT(district_id), DB_INT(id)), &changed);
+	if (!rc && !changed)
+		rc = EB_ENOTFOUND;
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
+}
+
+enum eb_err roster_source_save(struct db *db, int64_t district_id, const struct roster_source *in,
+			       const char *secret, int64_t *id, char *why, size_t cap)
+{
+	struct buf sealed = BUF_INIT;
+	enum eb_err rc;
+
+	if ((rc = fields_ok(in, why, cap)))
+		return rc;
+	if ((rc = seal_secret(db, secret, &sealed, why, cap)))
 		goto out;
 	rc = db_execute(
 		db,

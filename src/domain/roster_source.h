@@ -42,6 +42,19 @@ struct roster_sync_run {
 enum eb_err roster_source_save(struct db *db, int64_t district_id, const struct roster_source *in,
 			       const char *secret, int64_t *id, char *why, size_t cap);
 
+/* Changes source id of the district: url, token_url, client_id, version,
+ * hour and enabled from in (its CA file stays as saved: a server path, set
+ * from the command line), and the secret sealed anew when secret is not
+ * NULL (NULL keeps the sealed one). EB_EINVAL for a field out of its bounds
+ * (why: "field: reason"), EB_EEXIST when another source of the district has
+ * that url, EB_ENOTFOUND for no such source; vault errors as save. */
+enum eb_err roster_source_update(struct db *db, int64_t district_id, int64_t id,
+				 const struct roster_source *in, const char *secret, char *why,
+				 size_t cap);
+
+/* Removes source id of the district and its runs' history. EB_ENOTFOUND. */
+enum eb_err roster_source_remove(struct db *db, int64_t district_id, int64_t id);
+
 /* The source id of the district (id 0: its first source). EB_ENOTFOUND. */
 enum eb_err roster_source_get(struct db *db, int64_t district_id, int64_t id,
 			      struct roster_source *out);

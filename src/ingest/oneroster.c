@@ -416,6 +416,12 @@ static void rep_waiting(struct oneroster_report *rep, const char *file, size_t l
 		rep->nlinked++;
 }
 
+/* "1 row", "2 rows": the word after a count of a file's rows */
+static const char *rows_word(long n)
+{
+	return n == 1 ? "row" : "rows";
+}
+
 static void oneroster_report_rows(const struct oneroster_report *rep, FILE *out)
 {
 	size_t shown = 0, nwait = 0, nlink = 0;
@@ -427,8 +433,8 @@ static void oneroster_report_rows(const struct oneroster_report *rep, FILE *out)
 				x->sourced_id, x->sourced_id[0] ? "')" : "");
 	}
 	if (rep->naside > ONEROSTER_MAX_ERRORS)
-		fprintf(out, "set aside: ... and %zu more rows\n",
-			rep->naside - ONEROSTER_MAX_ERRORS);
+		fprintf(out, "set aside: ... and %zu more %s\n", rep->naside - ONEROSTER_MAX_ERRORS,
+			rows_word((long)(rep->naside - ONEROSTER_MAX_ERRORS)));
 	shown = 0;
 	for (size_t i = 0; i < rep->nwaiting; i++) {
 		const struct oneroster_waiting *x = &rep->waiting[i];
@@ -442,7 +448,8 @@ static void oneroster_report_rows(const struct oneroster_report *rep, FILE *out)
 				x->sourced_id, x->waits_for);
 	}
 	if (shown > ONEROSTER_MAX_ERRORS)
-		fprintf(out, "waiting: ... and %zu more rows\n", shown - ONEROSTER_MAX_ERRORS);
+		fprintf(out, "waiting: ... and %zu more %s\n", shown - ONEROSTER_MAX_ERRORS,
+			rows_word((long)(shown - ONEROSTER_MAX_ERRORS)));
 	shown = 0;
 	for (size_t i = 0; i < rep->nwaiting; i++) {
 		const struct oneroster_waiting *x = &rep->waiting[i];
@@ -451,7 +458,8 @@ static void oneroster_report_rows(const struct oneroster_report *rep, FILE *out)
 				x->waits_for);
 	}
 	if (shown > ONEROSTER_MAX_ERRORS)
-		fprintf(out, "linked: ... and %zu more rows\n", shown - ONEROSTER_MAX_ERRORS);
+		fprintf(out, "linked: ... and %zu more %s\n", shown - ONEROSTER_MAX_ERRORS,
+			rows_word((long)(shown - ONEROSTER_MAX_ERRORS)));
 	if (rep->naside || nwait || nlink)
 		fprintf(out, "rows: %zu set aside, %zu waiting, %zu linked\n", rep->naside, nwait,
 			nlink);
@@ -473,10 +481,10 @@ void oneroster_report_print(const struct oneroster_report *rep, FILE *out, FILE 
 	for (size_t i = 0; i < rep->nfiles; i++) {
 		const struct oneroster_count *c = &rep->files[i];
 		if (c->ignored)
-			fprintf(out, "%s: %ld rows, ignored\n", c->name, c->rows);
+			fprintf(out, "%s: %ld %s, ignored\n", c->name, c->rows, rows_word(c->rows));
 		else
-			fprintf(out, "%s: %ld rows, %ld added, %ld changed, %ld deleted\n", c->name,
-				c->rows, c->added, c->changed, c->deleted);
+			fprintf(out, "%s: %ld %s, %ld added, %ld changed, %ld deleted\n", c->name,
+				c->rows, rows_word(c->rows), c->added, c->changed, c->deleted);
 	}
 	if (rep->guardians_synced)
 		fprintf(out, "guardianship: %ld added, %ld deleted\n", rep->guardians_added,
@@ -1397,11 +1405,12 @@ static char *summary(struct oneroster_report *rep)
 	s[0] = 0;
 	for (size_t i = 0; i < rep->nfiles && len < cap; i++) {
 		const struct oneroster_count *c = &rep->files[i];
-		int w = c->ignored ? snprintf(s + len, cap - len, "%s: %ld rows, ignored\n",
-					      c->name, c->rows)
+		int w = c->ignored ? snprintf(s + len, cap - len, "%s: %ld %s, ignored\n", c->name,
+					      c->rows, rows_word(c->rows))
 				   : snprintf(s + len, cap - len,
-					      "%s: %ld rows, %ld added, %ld changed, %ld deleted\n",
-					      c->name, c->rows, c->added, c->changed, c->deleted);
+					      "%s: %ld %s, %ld added, %ld changed, %ld deleted\n",
+					      c->name, c->rows, rows_word(c->rows), c->added,
+					      c->changed, c->deleted);
 		if (w < 0)
 			break;
 		len += (size_t)w;
@@ -1493,6 +1502,13 @@ static enum eb_err import_gradebook(struct db *db, int64_t district, struct oner
 	}
 	if (rc == EB_EPARSE && lenient)
 		rc = EB_OK;
+	/* Gradebook results waiting for a student, class or line item this
+	 * roster may have brought (docs/gradebook.md) */
+	struct gradebook_report linked = { 0 };
+	if (rc == EB_OK && (rc = gradebook_relink(db, district, time_now(), &linked)) == EB_OK &&
+	    (linked.linked || linked.items_linked))
+		rep_note(rep, "gradebook: %zu waiting line items and %zu waiting results linked",
+			 linked.items_linked, linked.linked);
 	if (rc == EB_OK && (gr.items || gr.results || gr.items_deleted || gr.results_deleted ||
 			    gr.unchanged || gr.set_aside)) {
 		rep_note(rep,

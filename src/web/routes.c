@@ -83,6 +83,9 @@
  * district admins and coordinators choose the primary one and import */
 #define FRAMEWORKS_VIEW (ROLES_STAFF & ~ROLE_BIT(ROLE_VENDOR_CONTACT))
 #define FRAMEWORKS_EDIT (ADMIN | ROLE_BIT(ROLE_COORDINATOR))
+/* the gradebook from the SIS (issue 17, h17-admin): the district's or a
+ * teacher's own classes */
+#define GRADEBOOK_VIEW (ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_TEACHER))
 #define TEAMS_START                                                                                \
 	(ADMIN | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_PRINCIPAL) | ROLE_BIT(ROLE_COACH))
 /* LTI launches (issue 16, h16-lti): who may open a tool's activity (students
@@ -130,6 +133,9 @@ const struct route routes[] = {
 	{ "GET", "/frameworks/:id", page_framework, FRAMEWORKS_VIEW, 0, "one framework's items and what each counts for" },
 	{ "POST", "/frameworks/primary", page_frameworks_primary, FRAMEWORKS_EDIT, 0, "choose the primary framework (audited)" },
 	{ "POST", "/frameworks/import", page_frameworks_import, FRAMEWORKS_EDIT, 0, "import a CASE package (multipart; audited)" },
+	{ "GET", "/gradebook", page_gradebook, GRADEBOOK_VIEW, 0, "the gradebook from the SIS: line items and results waiting for the roster (audited)" },
+	{ "GET", "/gradebook/item", page_gradebook_item, GRADEBOOK_VIEW, 0, "one line item's results (?id=SID; access_class; audited)" },
+	{ "POST", "/frameworks/providers/:id/fetch", page_frameworks_provider_fetch, FRAMEWORKS_EDIT, 0, "fetch a saved CASE provider's package again (audited)" },
 	/* small groups (issue 12, h12-groups) */
 	{ "GET", "/classes/:id/groups", page_class_groups, GROUPS_STAFF, 0, "propose, adjust and save a class's small groups" },
 	{ "POST", "/classes/:id/groups", page_class_groups_save, GROUPS_STAFF, 0, "save a class's small groups (audited)" },
@@ -160,6 +166,9 @@ const struct route routes[] = {
 	{ "GET", "/admin/imports/:id", page_admin_import_run, ADMIN, 0, "one import's report (audited; ?format=csv: the rows set aside)" },
 	{ "GET", "/admin/roster-sync", page_admin_roster_sync, ADMIN, 0, "roster sync from the SIS: sources and last runs" },
 	{ "POST", "/admin/roster-sync/:id/run", page_admin_roster_sync_run, ADMIN, 0, "sync a saved OneRoster source now (audited)" },
+	{ "POST", "/admin/roster-sync/add", page_admin_roster_sync_add, ADMIN, 0, "add a OneRoster REST source (secret sealed; audited)" },
+	{ "POST", "/admin/roster-sync/:id/edit", page_admin_roster_sync_edit, ADMIN, 0, "change a OneRoster REST source (secret kept unless replaced; audited)" },
+	{ "POST", "/admin/roster-sync/:id/remove", page_admin_roster_sync_remove, ADMIN, 0, "remove a OneRoster REST source and its runs (audited)" },
 	{ "GET", "/admin/audit", page_admin_audit, ADMIN, 0, "audit log", NAV(70, "Audit log") },
 	{ "GET", "/tools", page_tools, TOOLS_STAFF, 0, "technology inventory", NAV(40, "Tools") },
 	{ "GET", "/tools/approved", page_tools_approved, 0, ROUTE_PUBLIC, "approved tools (public)",

@@ -329,7 +329,7 @@ class SyncTest(TempDir):
                 r = c.get("/admin/roster-sync")
                 self.assertEqual(r.status, 200)
                 self.assertIn(srv.url, r.text)
-                self.assertIn("Sealed, never shown", r.text)
+                self.assertIn("Set (sealed, never shown)", r.text)
                 self.assertNotIn(SECRET, r.text)
                 self.assertIn("command line", r.text)
                 self.assertIn(">Sync now</button>", r.text)

@@ -156,6 +156,9 @@ MATRIX = {
     # standards frameworks (issue 17, h17-case): staff but vendor contacts; none in the fixture
     "/frameworks":         [A, A, A, A, A, A, A, F, F, F, A, L],
     "/frameworks/1":       [N, N, N, N, N, N, N, F, F, F, N, L],
+    # the gradebook from the SIS (issue 17, h17-admin): the district's, or a teacher's own
+    "/gradebook":          [A, A, F, F, A, F, F, F, F, F, A, L],
+    "/gradebook/item?id=nope": [N, N, F, F, N, F, F, F, F, F, N, L],
     # trainings and champions found from the data (issue 14, h14-train)
     "/trainings":          [A, A, A, A, A, A, A, F, F, F, A, L],
     "/trainings?tool=1":   [A, A, A, A, A, A, A, F, F, F, N, L],
@@ -227,6 +230,8 @@ POST_MATRIX = {
     # standards frameworks (issue 17, h17-case): a bad choice or no file is refused (400)
     "/frameworks/primary": ({"framework": "x"}, [B, B, F, F, F, F, F, F, F, F, B, L]),
     "/frameworks/import": ({}, [B, B, F, F, F, F, F, F, F, F, B, L]),
+    # a saved CASE provider fetched again (h17-admin): none in the fixture
+    "/frameworks/providers/999/fetch": ({}, [N, N, F, F, F, F, F, F, F, F, N, L]),
     # trainings (issue 14, h14-train): an untitled session is refused, nothing stored;
     # a session that does not exist; the principal confirms (an unknown account: 400)
     "/trainings/new": ({"title": ""}, [B, B, F, B, F, F, B, F, F, F, B, L]),
@@ -277,6 +282,10 @@ POST_MATRIX = {
     "/admin/sso/999/remove": ({}, [N, F, F, F, F, F, F, F, F, F, N, L]),
     # roster sync (issue 17, h17-orsync): no source 999
     "/admin/roster-sync/999/run": ({}, [N, F, F, F, F, F, F, F, F, F, N, L]),
+    # sources added, changed, removed (h17-admin): a source without a URL is refused
+    "/admin/roster-sync/add": ({"url": ""}, [B, F, F, F, F, F, F, F, F, F, B, L]),
+    "/admin/roster-sync/999/edit": ({}, [N, F, F, F, F, F, F, F, F, F, N, L]),
+    "/admin/roster-sync/999/remove": ({}, [N, F, F, F, F, F, F, F, F, F, N, L]),
     # data-sharing scopes (issue 16, h16-ags): an element not on the list is
     # refused (400), nothing stored, where the role may change them; no tool 1
     # in this fixture: 404
@@ -337,6 +346,7 @@ PATTERN_PATHS = {
     "/tickets/:id/attachments/:aid": "/tickets/1/attachments/1",
     "/devices/:id": "/devices/1",
     "/frameworks/:id": "/frameworks/1",
+    "/gradebook/item": "/gradebook/item?id=nope",
     "/trainings/:id": "/trainings/1",
     "/coaching/:id": "/coaching/1",
     "/observations/:id": "/observations/1",

@@ -10,9 +10,11 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/audit.h"
+#include "domain/case_provider.h"
 #include "domain/frameworks.h"
 #include "domain/standards.h"
 #include "ingest/case_pkg.h"
+#include "ingest/case_refetch.h"
 #include "store/db.h"
 #include "web/auth.h"
 #include "web/html.h"
@@ -46,6 +48,58 @@ static void upload_form(struct http_request *req)
 	html_raw(b, "<div><label for=\"file\">CASE package (.json)</label><input id=\"file\""
 		    " name=\"file\" type=\"file\" accept=\".json,application/json\" required></div>"
 		    "<div><button type=\"submit\">Import</button></div></form>");
+}
+
+/* The saved CASE providers, each with its "Fetch again" button (a dl per
+ * provider: readable at 375 px). The secret is never shown, only whether
+ * one is sealed. */
+static void providers_section(struct http_request *req)
+{
+	struct buf *b = &req->out;
+	struct case_provider_row *p = NULL;
+	size_t n = 0;
+	html_raw(b, "<h2>CASE providers</h2>");
+	if (case_provider_list(req->db, req->session->account.district_id, &req->arena, &p, &n)) {
+		html_raw(b, "<p>The saved providers could not be read. Try again.</p>");
+		return;
+	}
+	if (!n) {
+		html_raw(b, "<p>No provider saved. Save one on the server with"
+			    " <code>edbridge import case URL --save</code>; it can then be fetched"
+			    " again from here.</p>");
+		return;
+	}
+	html_raw(b, "<p>Fetching again replaces the framework's items with the provider's"
+		    " current package, all at once; a package with an error changes nothing.</p>");
+	for (size_t i = 0; i < n; i++) {
+		html_raw(b, "<div class=\"record\"><dl><dt>Package</dt><dd class=\"code\">");
+		html_text(b, p[i].package_url);
+		html_raw(b, "</dd><dt>Framework</dt><dd>");
+		if (p[i].framework_id) {
+			html_raw(b, "<a href=\"/frameworks/");
+			html_int(b, p[i].framework_id);
+			html_raw(b, "\">");
+			html_text(b, p[i].framework_title);
+			html_raw(b, "</a>");
+		} else {
+			html_raw(b, "Deleted since; fetching again imports it anew");
+		}
+		html_raw(b, "</dd><dt>Sign-in</dt><dd>");
+		if (p[i].token_url[0]) {
+			html_raw(b, "Client ");
+			html_text(b, p[i].client_id);
+			html_raw(b, p[i].has_secret ? ", secret sealed" : ", no secret");
+		} else {
+			html_raw(b, "None (a public package)");
+		}
+		html_raw(b, "</dd><dt>Last fetched</dt><dd>");
+		page_time(req, p[i].fetched_at ? p[i].fetched_at : p[i].saved_at);
+		html_raw(b, "</dd></dl><form method=\"post\" action=\"/frameworks/providers/");
+		html_int(b, p[i].id);
+		html_raw(b, "/fetch\">");
+		page_csrf_field(req);
+		html_raw(b, "<button type=\"submit\">Fetch again</button></form></div>");
+	}
 }
 
 static void coverage(struct buf *b, int64_t mapped, int64_t items)
@@ -92,6 +146,12 @@ static void list_page(struct http_request *req, int status, const char *kind, co
 		 " (<em>exact match</em>, or failing that <em>related</em>); an item with no such"
 		 " tie counts for nothing, and data tagged with it waits in the unmatched list."
 		 " The primary framework is the one whose codes the standards pages show.</p>");
+	unsigned m = req->session->account.role_mask;
+	if (m &
+	    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_TEACHER)))
+		html_raw(b, "<p>Scores from the SIS's gradebook, with their learning objectives in"
+			    " these frameworks' words, are on the <a href=\"/gradebook\">gradebook"
+			    " page</a>.</p>");
 	page_scroll_begin(req, "Frameworks");
 	html_raw(b, "<table><thead><tr><th scope=\"col\">Framework</th><th scope=\"col\">Publisher"
 		    "</th><th scope=\"col\">Items</th><th scope=\"col\">Count for a Common Core "
@@ -145,6 +205,7 @@ static void list_page(struct http_request *req, int status, const char *kind, co
 		html_raw(b, "</select></div><div><button type=\"submit\">Save</button></div>"
 			    "</form>");
 		upload_form(req);
+		providers_section(req);
 	}
 	page_end(req);
 }
@@ -290,6 +351,54 @@ void page_frameworks_import(struct http_request *req)
 					 "standard.",
 					 res.title, res.updated ? "updated" : "imported",
 					 res.stats.items, (long long)res.mapped);
+		list_page(req, 200, "ok", msg, NULL);
+	}
+	buf_free(&errs);
+}
+
+void page_frameworks_provider_fetch(struct http_request *req)
+{
+	if (!can_edit(req)) {
+		page_error(req, 403, "Forbidden",
+			   "Only district administrators and coordinators import frameworks.");
+		return;
+	}
+	int64_t d = req->session->account.district_id, id;
+	struct case_provider_row p;
+	if (req->nparams < 1 || cstr_to_i64(req->params[0], 1, INT64_MAX, &id) ||
+	    case_provider_find(req->db, d, req->params[0], &p)) {
+		page_error(req, 404, "Not found", "No such CASE provider in this district.");
+		return;
+	}
+	struct buf errs;
+	buf_init(&errs, 64 << 10);
+	struct case_pkg_result res;
+	char why[512];
+	enum eb_err rc = case_refetch(req->db, d, &p, NULL, req->session->account.id, time_now(),
+				      &res, &errs, why, sizeof why);
+	struct audit_actor who = auth_actor(req);
+	char sid[24];
+	snprintf(sid, sizeof sid, "%lld", (long long)p.id);
+	if (rc) {
+		audit_record(req->db, d, &who, "import_rejected", "case_provider", sid,
+			     "CASE provider fetched again: refused, nothing changed");
+		/* the provider's fault (unreachable, refused, a bad package): 502;
+		 * ours (database, memory): 500 */
+		int status = rc == EB_ENOMEM || rc == EB_EDB ? 500 : 502;
+		char *msg = arena_printf(&req->arena, "%s: %s.", p.package_url, why);
+		list_page(req, status, "error", msg ? msg : "The fetch failed; nothing changed.",
+			  buf_cstr(&errs));
+	} else {
+		char fid[24];
+		snprintf(fid, sizeof fid, "%lld", (long long)res.framework_id);
+		audit_record(req->db, d, &who, "import", "framework", fid,
+			     "CASE package fetched again from its saved provider");
+		char *msg =
+			arena_printf(&req->arena,
+				     "%s: fetched again, %s, %zu items, %lld of them count for a"
+				     " Common Core standard.",
+				     res.title, res.updated ? "updated" : "imported",
+				     res.stats.items, (long long)res.mapped);
 		list_page(req, 200, "ok", msg, NULL);
 	}
 	buf_free(&errs);

@@ -15,4 +15,8 @@ void page_frameworks_primary(struct http_request *req);
 /* POST /frameworks/import (multipart, file=CFPackage JSON; audited) */
 void page_frameworks_import(struct http_request *req);
 
+/* POST /frameworks/providers/:id/fetch (a saved CASE provider's package
+ * fetched and imported again; admin/coordinator; audited) */
+void page_frameworks_provider_fetch(struct http_request *req);
+
 #endif

@@ -43,7 +43,9 @@ static void upload_form(struct http_request *req)
 		 " error</label></div>"
 		 "<div><button type=\"submit\">Import</button></div></form>"
 		 "<p><a href=\"/admin/imports\">Import history</a> (what each import changed, what"
-		 " it set aside, who ran it)</p>");
+		 " it set aside, who ran it)</p>"
+		 "<p><a href=\"/gradebook\">The gradebook</a> (line items and results a 1.2"
+		 " export carries, and those waiting for the roster)</p>");
 }
 
 void page_admin_import_form(struct http_request *req)

@@ -171,6 +171,18 @@ void page_admin_import_run(struct http_request *req);
 /* roster_sync.c: OneRoster REST sources, "Sync now" and the last runs */
 void page_admin_roster_sync(struct http_request *req);
 void page_admin_roster_sync_run(struct http_request *req);
+/* gradebook.c: GET /gradebook (line items and the results waiting for the
+ * roster; administrators and coordinators: the district, a teacher: own
+ * classes; audited) and GET /gradebook/item?id=SID (one line item's
+ * results; access_class; audited) */
+void page_gradebook(struct http_request *req);
+void page_gradebook_item(struct http_request *req);
+/* POST /admin/roster-sync/add, /admin/roster-sync/:id/edit and /:id/remove:
+ * a source added, changed or removed (the secret sealed; audited); bad
+ * input: 400 with the field named, nothing stored */
+void page_admin_roster_sync_add(struct http_request *req);
+void page_admin_roster_sync_edit(struct http_request *req);
+void page_admin_roster_sync_remove(struct http_request *req);
 /* standards.c */
 void page_standards(struct http_request *req);
 void page_standard(struct http_request *req);
