@@ -635,6 +635,8 @@ enum eb_err groups_read_input(struct db *db, int64_t district_id, const char *co
 	if (frameworks_links_load(db, district_id, arena, &links))
 		links = NULL;
 	in->links = links;
+	if (frameworks_labels_load(db, district_id, arena, &in->labels))
+		in->labels = NULL;
 	size_t ns = groups_standards_of_unit_links(u, links, stds, depth, GROUPS_STD_MAX);
 	for (size_t i = 0; i < ncat; i++)
 		map[i] = -1;
@@ -701,7 +703,7 @@ void groups_reason_words(const struct groups_input *in, const struct groups_grou
 			 size_t cap)
 {
 	char nb[24];
-	const char *focus = in->stds[g->focus]->code;
+	const char *focus = frameworks_label(in->labels, in->stds[g->focus]->code);
 	int k;
 	if (g->n == 1)
 		k = snprintf(out, cap, "The student is not yet secure on %s", focus);
@@ -726,7 +728,7 @@ void groups_reason_words(const struct groups_input *in, const struct groups_grou
 			     i == 0		   ? ""
 			     : i + 1 == g->ntoward ? " and "
 						   : ", ",
-			     in->stds[g->toward[i]]->code);
+			     frameworks_label(in->labels, in->stds[g->toward[i]]->code));
 		if (k < 0)
 			return;
 		len += (size_t)k;
@@ -742,7 +744,8 @@ void groups_evidence_words(const struct groups_input *in, const struct groups_gr
 	snprintf(out, cap,
 		 "%lld responses on %s; probability of mastery %.0f%% to %.0f%%; %zu at Not yet, "
 		 "%zu Approaching.",
-		 (long long)g->responses, in->stds[g->focus]->code, g->p_lo * 100, g->p_hi * 100,
+		 (long long)g->responses, frameworks_label(in->labels, in->stds[g->focus]->code),
+		 g->p_lo * 100, g->p_hi * 100,
 		 g->not_yet, g->n - g->not_yet);
 }
 

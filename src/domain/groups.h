@@ -21,6 +21,7 @@
 
 struct audit_actor;
 struct db;
+struct frameworks_labels;
 struct frameworks_links;
 
 #define GROUPS_MAX_GROUPS 6  /* at most six groups per class */
@@ -110,6 +111,7 @@ struct groups_input {
 	const struct groups_cell *cells; /* nstudents x nstds, row by row */
 	struct district_levels lv;
 	const struct frameworks_links *links; /* the district's; NULL: coherence map */
+	struct frameworks_labels *labels;     /* how the district names standards; NULL: codes */
 };
 
 /* How sure a group's focus is, from its members' evidence. */
