@@ -53,7 +53,8 @@ static enum eb_err local_evidence(struct db *db, int64_t d, struct arena *a, siz
 						.occurred_at = now - (int64_t)(4 - r) * 86400,
 						.source = "xapi",
 					};
-					if ((rc = activity_event_record(db, d, tools[0].id, &ev, NULL)))
+					if ((rc = activity_event_record(db, d, tools[0].id, &ev,
+									NULL)))
 						return rc;
 					(*sent)++;
 				}

@@ -745,8 +745,7 @@ void groups_evidence_words(const struct groups_input *in, const struct groups_gr
 		 "%lld responses on %s; probability of mastery %.0f%% to %.0f%%; %zu at Not yet, "
 		 "%zu Approaching.",
 		 (long long)g->responses, frameworks_label(in->labels, in->stds[g->focus]->code),
-		 g->p_lo * 100, g->p_hi * 100,
-		 g->not_yet, g->n - g->not_yet);
+		 g->p_lo * 100, g->p_hi * 100, g->not_yet, g->n - g->not_yet);
 }
 
 void groups_sureness_detail(const struct groups_group *g, const struct district_levels *lv,

@@ -392,8 +392,8 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	if (r.c.responses < MASTERY_MIN_DIRECT) {
 		double pre[MAX_LINKS], suc[MAX_LINKS];
 		size_t npre, nsuc;
-		neighbours_of(ms, mastery_ctx_links(mc, district_id), sd ? sd->code : standard,
-			      pre, &npre, suc, &nsuc);
+		neighbours_of(ms, mastery_ctx_links(mc, district_id), sd ? sd->code : standard, pre,
+			      &npre, suc, &nsuc);
 		mastery_cell_infer(m, &r.c, key, -1, pre, npre, suc, nsuc);
 	} else if (sd) {
 		mastery_measured_set(ms, (int32_t)sd->index, r.c.p);

@@ -146,8 +146,8 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 				 const char *student, struct codebook *codes, struct scell **cellsp,
 				 size_t *ncellsp, size_t *capp,
 				 const struct mastery_student_state *ss,
-				 const struct frameworks_links *links, struct refit_scratch *scratch,
-				 size_t *ninferred)
+				 const struct frameworks_links *links,
+				 struct refit_scratch *scratch, size_t *ninferred)
 {
 	/* add neighbour cells of measured standards */
 	size_t n0 = *ncellsp;

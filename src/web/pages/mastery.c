@@ -403,11 +403,17 @@ void page_class_mastery(struct http_request *req)
 		struct export x;
 		if (!export_respond_begin(req, &x, ef, NULL))
 			return;
-		static const char *const head[] = {
-			"student_sourced_id", "family_name", "given_name", "standard", "label",
-			"level",	      "p_mastered",  "sd",	   "responses", "correct",
-			"inferred"
-		};
+		static const char *const head[] = { "student_sourced_id",
+						    "family_name",
+						    "given_name",
+						    "standard",
+						    "label",
+						    "level",
+						    "p_mastered",
+						    "sd",
+						    "responses",
+						    "correct",
+						    "inferred" };
 		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 			export_head(&x, head[i]);
 		export_end_row(&x);
@@ -598,11 +604,11 @@ void page_student_mastery(struct http_request *req)
 		struct export x;
 		if (!export_respond_begin(req, &x, ef, NULL))
 			return;
-		static const char *const head[] = { "standard",	     "label",	      "level",
-						    "p_mastered",    "sd",
-						    "responses",     "correct",
-						    "inferred",	     "first_evidence",
-						    "last_evidence", "weekly_p_percent" };
+		static const char *const head[] = {
+			"standard",	   "label",   "level",	  "p_mastered",	    "sd",
+			"responses",	   "correct", "inferred", "first_evidence", "last_evidence",
+			"weekly_p_percent"
+		};
 		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 			export_head(&x, head[i]);
 		export_end_row(&x);
@@ -857,8 +863,7 @@ void page_standard_mastery(struct http_request *req)
 			continue;
 		strugglers++;
 		for (size_t j = 0; j < npre; j++) {
-			double pp =
-				mastery_p(req->db, a->district_id, rows[i].student, pre[j]);
+			double pp = mastery_p(req->db, a->district_id, rows[i].student, pre[j]);
 			if (pp < 0)
 				unknown[j]++;
 			else if (pp < lv.proficient)
@@ -931,9 +936,10 @@ void page_standard_mastery(struct http_request *req)
 	html_int(b, strugglers);
 	html_raw(b, " students are at Not yet or Approaching on this standard (measured).</p>");
 	if (!npre) {
-		html_raw(b,
-			 "<p class=\"muted\">Neither the coherence map nor the district's frameworks"
-			 " list a prerequisite for it.</p>");
+		html_raw(
+			b,
+			"<p class=\"muted\">Neither the coherence map nor the district's frameworks"
+			" list a prerequisite for it.</p>");
 	} else {
 		page_scroll_begin(req, "Prerequisites");
 		html_raw(b, "<table><thead><tr><th scope=\"col\">Prerequisite</th>"
