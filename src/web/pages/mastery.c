@@ -45,10 +45,7 @@ static const char *name_of(const struct roster_person_row *p)
  * per page; NULL on a store error (codes are then shown as they are). */
 static struct frameworks_labels *labels_of(struct http_request *req)
 {
-	struct frameworks_labels *l = NULL;
-	if (frameworks_labels_load(req->db, req->session->account.district_id, &req->arena, &l))
-		return NULL;
-	return l;
+	return page_std_labels(req);
 }
 
 /* A standard's name as the district's primary framework gives it, with the
