@@ -73,7 +73,8 @@ class FrameworkPrimary(TempDir):
             json.dump(PACKAGE, f)
 
     def one(self, sql):
-        return db_execute(self.db, sql)[0][0]
+        """The first column of the first row, as an int (text on PostgreSQL)."""
+        return int(db_execute(self.db, sql)[0][0])
 
     def test_precedes_changes_the_groups_and_the_primary_relabels_pages_and_exports(self):
         with Server(self.db) as srv:
@@ -194,12 +195,10 @@ class FrameworkPrimary(TempDir):
                 self.assertEqual(r.status, 400, bad)
                 self.assertIn("no such framework" if bad != "x" else "choose one of the list",
                               r.text)
-                self.assertEqual(
-                    str(self.one("SELECT framework_id FROM framework_primary WHERE"
-                                 " district_id = 1")), str(mine))
-            self.assertEqual(db_execute(self.db, "SELECT count(*) FROM framework_primary"
-                                                 " WHERE district_id = 2")[0][0] in (0, "0"),
-                             True)
+                self.assertEqual(self.one("SELECT framework_id FROM framework_primary WHERE"
+                                          " district_id = 1"), mine)
+            self.assertEqual(self.one("SELECT count(*) FROM framework_primary"
+                                      " WHERE district_id = 2"), 0)
             t = srv.client()
             t.login("teacher")
             grid = t.get("/classes/cls-a1-3/mastery?cluster=3.NF.A").text
