@@ -6,11 +6,62 @@
 
 #include "base/arena.h"
 #include "base/timeutil.h"
+#include "domain/activity.h"
 #include "domain/frameworks.h"
+#include "domain/roster.h"
 #include "domain/standards.h"
+#include "domain/tools.h"
 #include "store/db.h"
 
 #define MAX_ITEMS 128
+
+/* Responses of the first grade 5 class's students (by roster order) on the
+ * local priority standard "demo-state-local-1", through the ingest path: a
+ * few right, a few wrong, a day apart. */
+static enum eb_err local_evidence(struct db *db, int64_t d, struct arena *a, size_t *sent)
+{
+	struct roster_org_row *sch;
+	struct tool_row *tools;
+	size_t nsch, ntools;
+	enum eb_err rc;
+	if ((rc = roster_schools(db, d, a, &sch, &nsch)) ||
+	    (rc = tools_list(db, d, -1, false, a, &tools, &ntools)) || !ntools)
+		return rc;
+	int64_t now = time_now();
+	for (size_t i = 0; i < nsch && !*sent; i++) {
+		struct roster_class_row *cls;
+		size_t nc;
+		if ((rc = roster_school_classes(db, d, sch[i].sourced_id, a, &cls, &nc)))
+			return rc;
+		for (size_t c = 0; c < nc && !*sent; c++) {
+			struct roster_person_row *st;
+			size_t ns;
+			if (!cls[c].grades || !strstr(cls[c].grades, "05"))
+				continue;
+			if ((rc = roster_class_students(db, d, cls[c].sourced_id, a, &st, &ns)))
+				return rc;
+			for (size_t k = 0; k < ns && k < 12; k++)
+				for (int r = 0; r < 4; r++) {
+					struct learning_event_in ev = {
+						.actor_key = st[k].sourced_id,
+						.match_name = st[k].sourced_id,
+						.activity_id = "demo-state-local-1",
+						.item_id = arena_printf(a, "budget-%d", r + 1),
+						.correct = (int)((k + (size_t)r) % 3 != 0),
+						.score = -1,
+						.duration_s = -1,
+						.occurred_at = now - (int64_t)(4 - r) * 86400,
+						.source = "xapi",
+					};
+					if ((rc = activity_event_record(db, d, tools[0].id, &ev,
+									NULL)))
+						return rc;
+					(*sent)++;
+				}
+		}
+	}
+	return EB_OK;
+}
 
 enum eb_err demo_frameworks(struct db *db, int64_t district_id)
 {
@@ -143,18 +194,26 @@ enum eb_err demo_frameworks(struct db *db, int64_t district_id)
 		.nassocs = na,
 	};
 	int64_t id = 0, mapped = 0;
+	size_t evidence = 0;
 	if ((rc = db_begin(db)))
 		goto out;
 	rc = frameworks_store(db, district_id, &f, 0, time_now(), &id, NULL);
 	if (!rc)
 		rc = frameworks_mapped(db, district_id, id, &mapped);
+	/* the district speaks its state's codes, and a grade 5 class practised
+	 * the local priority standard (mastery of its own: docs/case.md) */
+	if (!rc)
+		rc = frameworks_set_primary(db, district_id, id, 0, time_now());
+	if (!rc)
+		rc = local_evidence(db, district_id, &a, &evidence);
 	if (!rc)
 		rc = db_commit(db);
 	if (rc)
 		db_rollback(db);
 	else
-		printf("framework: %s, %zu items (%lld count for a Common Core standard)\n",
-		       f.title, ni, (long long)mapped);
+		printf("framework: %s, %zu items (%lld count for a Common Core standard),"
+		       " primary; %zu responses on its local priority standard\n",
+		       f.title, ni, (long long)mapped, evidence);
 out:
 	arena_free(&a);
 	return rc;

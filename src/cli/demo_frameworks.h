@@ -14,8 +14,8 @@ struct db;
  * 5 under the state's own codes (DS.3.F.1 ...), grouped by grade and
  * cluster, each an exact match of its Common Core standard, a learning
  * progression (precedes) from grade to grade, and one local priority
- * standard with no match (counted for nothing, as the page says). Prints
- * what it made. */
+ * standard with no match (mastery of its own: a grade 5 class's responses
+ * on it). The framework is made primary. Prints what it made. */
 enum eb_err demo_frameworks(struct db *db, int64_t district_id);
 
 #endif

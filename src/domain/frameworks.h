@@ -8,8 +8,10 @@
  * isRelatedTo), and a CCSS package's own items count for their code. The
  * crosswalk is rebuilt for the whole district after each import, so a
  * package imported before the one it points at resolves once that one
- * arrives. Items without a crosswalk count for nothing (their evidence is
- * quarantined as "activity not mapped to a standard", as before).
+ * arrives. An item without a crosswalk has mastery of its own under its own
+ * key (FRAMEWORKS_OWN_PREFIX below); the district's precedes/isPeerOf links
+ * add prerequisites (frameworks_links) and its primary framework names the
+ * standards on the pages (frameworks_labels).
  *
  * Every function takes the district id; another district's framework
  * answers EB_ENOTFOUND. SQL lives here and nowhere else. */

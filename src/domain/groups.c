@@ -9,6 +9,7 @@
 
 #include "base/str.h"
 #include "domain/audit.h"
+#include "domain/frameworks.h"
 #include "domain/groups.h"
 #include "domain/mastery.h"
 #include "domain/roster.h"
@@ -202,6 +203,28 @@ enum eb_err groups_unit_from_key(const char *key, struct groups_unit *u)
 size_t groups_standards_of_unit(const struct groups_unit *u, const struct standard **out,
 				int *depth, size_t cap)
 {
+	return groups_standards_of_unit_links(u, NULL, out, depth, cap);
+}
+
+/* The catalog standards s builds on: the coherence map's, then the
+ * district's links between catalog standards. */
+static size_t prereqs_of(const struct frameworks_links *links, const struct standard *s,
+			 const struct standard **out, size_t cap)
+{
+	if (!links)
+		return standards_prereqs(s, out, cap);
+	const char *k[32];
+	size_t nk = frameworks_links_of(links, s->code, 0, k, 32), n = 0;
+	for (size_t i = 0; i < nk && n < cap; i++)
+		if ((out[n] = standards_find(k[i])))
+			n++;
+	return n;
+}
+
+size_t groups_standards_of_unit_links(const struct groups_unit *u,
+				      const struct frameworks_links *links,
+				      const struct standard **out, int *depth, size_t cap)
+{
 	size_t n = 0;
 	for (size_t i = 0; i < u->n && n < cap; i++) {
 		if (depth)
@@ -214,7 +237,7 @@ size_t groups_standards_of_unit(const struct groups_unit *u, const struct standa
 		size_t hi = n;
 		for (size_t i = lo; i < hi; i++) {
 			const struct standard *pre[32];
-			size_t np = standards_prereqs(out[i], pre, 32);
+			size_t np = prereqs_of(links, out[i], pre, 32);
 			for (size_t k = 0; k < np && k < 32; k++) {
 				if (pre[k]->kind == STANDARD_CLUSTER ||
 				    pre[k]->kind == STANDARD_PRACTICE)
@@ -324,7 +347,7 @@ static void make_reach(struct work *w)
 			size_t hi = nf;
 			for (size_t i = lo; i < hi; i++) {
 				const struct standard *pre[32];
-				size_t np = standards_prereqs(in->stds[frontier[i]], pre, 32);
+				size_t np = prereqs_of(in->links, in->stds[frontier[i]], pre, 32);
 				for (size_t k = 0; k < np && k < 32; k++) {
 					size_t j = index_of(in, pre[k]);
 					if (j == SIZE_MAX || j < in->nunit ||
@@ -607,7 +630,14 @@ enum eb_err groups_read_input(struct db *db, int64_t district_id, const char *co
 	int *map = arena_alloc(arena, (ncat ? ncat : 1) * sizeof *map);
 	if (!stds || !depth || !map)
 		return EB_ENOMEM;
-	size_t ns = groups_standards_of_unit(u, stds, depth, GROUPS_STD_MAX);
+	/* the district's links (a store error: the coherence map alone) */
+	struct frameworks_links *links = NULL;
+	if (frameworks_links_load(db, district_id, arena, &links))
+		links = NULL;
+	in->links = links;
+	if (frameworks_labels_load(db, district_id, arena, &in->labels))
+		in->labels = NULL;
+	size_t ns = groups_standards_of_unit_links(u, links, stds, depth, GROUPS_STD_MAX);
 	for (size_t i = 0; i < ncat; i++)
 		map[i] = -1;
 	for (size_t j = 0; j < ns; j++)
@@ -673,7 +703,7 @@ void groups_reason_words(const struct groups_input *in, const struct groups_grou
 			 size_t cap)
 {
 	char nb[24];
-	const char *focus = in->stds[g->focus]->code;
+	const char *focus = frameworks_label(in->labels, in->stds[g->focus]->code);
 	int k;
 	if (g->n == 1)
 		k = snprintf(out, cap, "The student is not yet secure on %s", focus);
@@ -698,7 +728,7 @@ void groups_reason_words(const struct groups_input *in, const struct groups_grou
 			     i == 0		   ? ""
 			     : i + 1 == g->ntoward ? " and "
 						   : ", ",
-			     in->stds[g->toward[i]]->code);
+			     frameworks_label(in->labels, in->stds[g->toward[i]]->code));
 		if (k < 0)
 			return;
 		len += (size_t)k;
@@ -714,8 +744,8 @@ void groups_evidence_words(const struct groups_input *in, const struct groups_gr
 	snprintf(out, cap,
 		 "%lld responses on %s; probability of mastery %.0f%% to %.0f%%; %zu at Not yet, "
 		 "%zu Approaching.",
-		 (long long)g->responses, in->stds[g->focus]->code, g->p_lo * 100, g->p_hi * 100,
-		 g->not_yet, g->n - g->not_yet);
+		 (long long)g->responses, frameworks_label(in->labels, in->stds[g->focus]->code),
+		 g->p_lo * 100, g->p_hi * 100, g->not_yet, g->n - g->not_yet);
 }
 
 void groups_sureness_detail(const struct groups_group *g, const struct district_levels *lv,

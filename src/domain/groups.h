@@ -21,6 +21,8 @@
 
 struct audit_actor;
 struct db;
+struct frameworks_labels;
+struct frameworks_links;
 
 #define GROUPS_MAX_GROUPS 6  /* at most six groups per class */
 #define GROUPS_DEFAULT_MIN 3 /* default group sizes 3..6 */
@@ -81,6 +83,12 @@ enum eb_err groups_unit_from_key(const char *key, struct groups_unit *u);
  * cap). */
 size_t groups_standards_of_unit(const struct groups_unit *u, const struct standard **out,
 				int *depth, size_t cap);
+/* The same with a district's prerequisite links (domain/frameworks: the
+ * coherence map plus its frameworks' precedes/isPeerOf between catalog
+ * standards); links NULL: the coherence map alone. */
+size_t groups_standards_of_unit_links(const struct groups_unit *u,
+				      const struct frameworks_links *links,
+				      const struct standard **out, int *depth, size_t cap);
 
 /* ---- the proposal --------------------------------------------------------- */
 
@@ -102,6 +110,8 @@ struct groups_input {
 	size_t nstudents;
 	const struct groups_cell *cells; /* nstudents x nstds, row by row */
 	struct district_levels lv;
+	const struct frameworks_links *links; /* the district's; NULL: coherence map */
+	struct frameworks_labels *labels;     /* how the district names standards; NULL: codes */
 };
 
 /* How sure a group's focus is, from its members' evidence. */
@@ -161,7 +171,8 @@ enum eb_err groups_propose(const struct groups_input *in, const struct groups_pa
 			   struct arena *arena, struct groups_proposal *out);
 
 /* The stored estimates of students (sourcedIds) on the unit's standards and
- * their prerequisites, into *in (arrays in arena; lv from the district).
+ * their prerequisites (the district's links), into *in (arrays and links in
+ * arena; lv from the district).
  * EB_EDB, EB_EPARSE, EB_ENOMEM; EB_ETOOBIG over GROUPS_CLASS_MAX students. */
 enum eb_err groups_read_input(struct db *db, int64_t district_id, const char *const *sids, size_t n,
 			      const struct groups_unit *u, struct arena *arena,

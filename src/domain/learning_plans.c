@@ -7,6 +7,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/district.h"
+#include "domain/frameworks.h"
 #include "domain/recommend.h"
 #include "domain/roster.h"
 #include "domain/standards.h"
@@ -365,10 +366,14 @@ enum eb_err lplan_suggest(struct db *db, int64_t district_id, const char *studen
 	/* none ranked: the inventory's tools that cover the standard or a
 	 * prerequisite of it */
 	e = tools_covering(db, district_id, s->code, max, a, out, n, &cap);
-	const struct standard *pre[16];
-	size_t np = standards_prereqs(s, pre, 16);
-	for (size_t i = 0; !e && i < np && i < 16 && *n < max; i++)
-		e = tools_covering(db, district_id, pre[i]->code, max, a, out, n, &cap);
+	/* prerequisites: the coherence map's and the district's frameworks' */
+	struct frameworks_links *links = NULL;
+	if (!e && frameworks_links_load(db, district_id, a, &links))
+		links = NULL;
+	const char *pre[16];
+	size_t np = frameworks_links_of(links, s->code, 0, pre, 16);
+	for (size_t i = 0; !e && i < np && *n < max; i++)
+		e = tools_covering(db, district_id, pre[i], max, a, out, n, &cap);
 	return e;
 }
 

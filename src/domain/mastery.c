@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "domain/frameworks.h"
 #include "domain/mastery_cache.h"
 #include "domain/mastery_rows.h"
 #include "domain/standards.h"
@@ -223,26 +224,26 @@ void mastery_cell_infer(const struct mastery_model *m, struct mastery_cell *c, i
 
 #define MAX_LINKS 32
 
-/* Measured neighbour probabilities of catalog standard s for a student,
- * from the student's measured list. */
-static void neighbours_of(const struct mastery_measured *ms, const struct standard *s, double *pre,
-			  size_t *npre, double *suc, size_t *nsuc)
+/* Measured neighbour probabilities of a standard for a student, from the
+ * student's measured list (catalog standards only): its prerequisites and
+ * successors in the coherence map and the district's links. */
+static void neighbours_of(const struct mastery_measured *ms, const struct frameworks_links *links,
+			  const char *code, double *pre, size_t *npre, double *suc, size_t *nsuc)
 {
-	const struct standard *l[MAX_LINKS];
+	const char *l[MAX_LINKS];
 	*npre = *nsuc = 0;
-	if (!s)
-		return;
-	size_t n = standards_prereqs(s, l, MAX_LINKS);
-	for (size_t i = 0; i < n && i < MAX_LINKS; i++) {
-		double p = mastery_measured_get(ms, (int32_t)l[i]->index);
-		if (p >= 0)
-			pre[(*npre)++] = p;
-	}
-	n = standards_successors(s, l, MAX_LINKS);
-	for (size_t i = 0; i < n && i < MAX_LINKS; i++) {
-		double p = mastery_measured_get(ms, (int32_t)l[i]->index);
-		if (p >= 0)
-			suc[(*nsuc)++] = p;
+	for (int dir = 0; dir < 2; dir++) {
+		size_t n = frameworks_links_of(links, code, dir, l, MAX_LINKS);
+		for (size_t i = 0; i < n; i++) {
+			const struct standard *s = standards_find(l[i]);
+			double p = s ? mastery_measured_get(ms, (int32_t)s->index) : -1;
+			if (p < 0)
+				continue;
+			if (dir)
+				suc[(*nsuc)++] = p;
+			else
+				pre[(*npre)++] = p;
+		}
 	}
 }
 
@@ -391,7 +392,8 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	if (r.c.responses < MASTERY_MIN_DIRECT) {
 		double pre[MAX_LINKS], suc[MAX_LINKS];
 		size_t npre, nsuc;
-		neighbours_of(ms, sd, pre, &npre, suc, &nsuc);
+		neighbours_of(ms, mastery_ctx_links(mc, district_id), sd ? sd->code : standard, pre,
+			      &npre, suc, &nsuc);
 		mastery_cell_infer(m, &r.c, key, -1, pre, npre, suc, nsuc);
 	} else if (sd) {
 		mastery_measured_set(ms, (int32_t)sd->index, r.c.p);

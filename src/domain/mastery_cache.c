@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/frameworks.h"
 #include "store/db.h"
 
 /* ---- the context ------------------------------------------------------ */
@@ -26,6 +27,7 @@ void mastery_ctx_forget_models(struct mastery_ctx *mc)
 {
 	for (int i = 0; i < MASTERY_CTX_MODELS; i++) {
 		mastery_free(mc->models[i].m);
+		arena_free(&mc->models[i].la);
 		memset(&mc->models[i], 0, sizeof mc->models[i]);
 	}
 }
@@ -86,19 +88,32 @@ enum eb_err mastery_ctx_model(struct mastery_ctx *mc, int64_t district_id, int64
 			victim = s;
 	}
 	mastery_free(victim->m);
+	arena_free(&victim->la);
 	memset(victim, 0, sizeof *victim);
+	arena_init(&victim->la);
 	struct mastery_model *m = NULL;
 	if (fitted_at) {
 		enum eb_err rc = mastery_model_read(mc->db, district_id, &m);
 		if (rc)
 			return rc == EB_ENOTFOUND ? EB_EDB : rc;
 	}
+	/* no links (a store error) only loses the district's additions */
+	if (frameworks_links_load(mc->db, district_id, &victim->la, &victim->links))
+		victim->links = NULL;
 	victim->district_id = district_id;
 	victim->fitted_at = fitted_at;
 	victim->m = m;
 	victim->used = ++mc->clock;
 	*out = m;
 	return EB_OK;
+}
+
+const struct frameworks_links *mastery_ctx_links(struct mastery_ctx *mc, int64_t district_id)
+{
+	for (int i = 0; i < MASTERY_CTX_MODELS; i++)
+		if (mc->models[i].used && mc->models[i].district_id == district_id)
+			return mc->models[i].links;
+	return NULL;
 }
 
 /* ---- student rows written back at commit ------------------------------ */

@@ -28,21 +28,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/arena.h"
 #include "base/err.h"
 #include "domain/mastery_model.h"
 #include "domain/mastery_rows.h"
 
 struct db;
+struct frameworks_links;
 
 #define MASTERY_CTX_MODELS 4 /* districts whose decoded model is kept */
 #define MASTERY_WB_MAX 2048  /* student rows kept per transaction before a flush */
 
 /* One district's decoded model, valid while the stored fitted_at is the
- * one it was read at (a refit stores a strictly larger one). */
+ * one it was read at (a refit stores a strictly larger one), and its
+ * prerequisite links (domain/frameworks) read at the same time: a framework
+ * imported meanwhile reaches the online update at the next refit, which
+ * applies it to every state anyway. */
 struct mastery_model_slot {
 	int64_t district_id, fitted_at; /* fitted_at 0: no model stored */
 	struct mastery_model *m;	/* owned; NULL when none is stored */
 	unsigned used;			/* LRU clock; 0: empty slot */
+	struct arena la;		/* the links' memory */
+	struct frameworks_links *links; /* in la; NULL when they could not be read */
 };
 
 /* A student's row (mastery_student) as updated in the open transaction. */
@@ -96,6 +103,10 @@ struct mastery_ctx *mastery_ctx_find(struct db *db);
  * until the next call on mc. EB_EDB, EB_EPARSE, EB_ENOMEM. */
 enum eb_err mastery_ctx_model(struct mastery_ctx *mc, int64_t district_id, int64_t fitted_at,
 			      const struct mastery_model **out);
+
+/* The district's prerequisite links as read with its model by the last
+ * mastery_ctx_model for it (NULL: not read; the coherence map alone). */
+const struct frameworks_links *mastery_ctx_links(struct mastery_ctx *mc, int64_t district_id);
 
 /* Frees the decoded models (they are read again when next needed). */
 void mastery_ctx_forget_models(struct mastery_ctx *mc);

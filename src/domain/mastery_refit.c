@@ -12,12 +12,13 @@
 #include "base/arena.h"
 #include "base/hashset.h"
 #include "base/timeutil.h"
+#include "domain/frameworks.h"
 #include "domain/mastery.h"
 #include "domain/mastery_rows.h"
 #include "domain/standards.h"
 #include "store/db.h"
 
-#define MAX_LINKS 32 /* coherence-map links read per standard and direction */
+#define MAX_LINKS 32 /* prerequisite links read per standard and direction */
 
 struct ev {
 	int32_t student; /* dense */
@@ -145,6 +146,7 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 				 const char *student, struct codebook *codes, struct scell **cellsp,
 				 size_t *ncellsp, size_t *capp,
 				 const struct mastery_student_state *ss,
+				 const struct frameworks_links *links,
 				 struct refit_scratch *scratch, size_t *ninferred)
 {
 	/* add neighbour cells of measured standards */
@@ -152,16 +154,13 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 	for (size_t i = 0; i < n0; i++) {
 		if ((*cellsp)[i].c.responses < MASTERY_MIN_DIRECT)
 			continue;
-		const struct standard *s = standards_find(codes->names[(*cellsp)[i].code]),
-				      *l[MAX_LINKS];
-		if (!s)
-			continue;
+		const char *l[MAX_LINKS];
 		for (int dir = 0; dir < 2; dir++) {
-			size_t nl = dir ? standards_successors(s, l, MAX_LINKS)
-					: standards_prereqs(s, l, MAX_LINKS);
-			for (size_t j = 0; j < nl && j < MAX_LINKS; j++) {
+			size_t nl = frameworks_links_of(links, codes->names[(*cellsp)[i].code], dir,
+							l, MAX_LINKS);
+			for (size_t j = 0; j < nl; j++) {
 				int32_t id;
-				enum eb_err rc = code_id(codes, l[j]->code, &id);
+				enum eb_err rc = code_id(codes, l[j], &id);
 				if (rc)
 					return rc;
 				if (scell_find(*cellsp, *ncellsp, id))
@@ -199,13 +198,12 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 		if (c->responses < MASTERY_MIN_DIRECT) {
 			double pre[MAX_LINKS], suc[MAX_LINKS];
 			size_t npre = 0, nsuc = 0;
-			const struct standard *s = standards_find(code), *l[MAX_LINKS];
-			for (int dir = 0; s && dir < 2; dir++) {
-				size_t nl = dir ? standards_successors(s, l, MAX_LINKS)
-						: standards_prereqs(s, l, MAX_LINKS);
-				for (size_t j = 0; j < nl && j < MAX_LINKS; j++) {
+			const char *l[MAX_LINKS];
+			for (int dir = 0; dir < 2; dir++) {
+				size_t nl = frameworks_links_of(links, code, dir, l, MAX_LINKS);
+				for (size_t j = 0; j < nl; j++) {
 					int32_t id;
-					struct str k = { l[j]->code, strlen(l[j]->code) };
+					struct str k = { l[j], strlen(l[j]) };
 					if (!hs_get(&codes->h, k, &id))
 						continue;
 					struct scell *o = scell_find(cells, n, id);
@@ -391,6 +389,13 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 		snprintf(err, cap, "reading the district's evidence: %s", eb_strerror(rc));
 		goto done;
 	}
+	/* the district's prerequisite links, once for the whole refit */
+	struct frameworks_links *links = NULL;
+	if ((rc = frameworks_links_load(db, district_id, &codes.a, &links))) {
+		snprintf(err, cap, "reading the district's prerequisite links: %s",
+			 eb_strerror(rc));
+		goto done;
+	}
 	progress_note(progress, ctx, "read", 1, 1);
 	if (!n) {
 		snprintf(err, cap,
@@ -474,7 +479,7 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 					     ev[i].tool, ev[i].correct, ev[i].at);
 		}
 		if ((rc = store_student(db, district_id, m, students.names[u], &codes, &cells, &nc,
-					&ccap, &ss, scratch, &out->inferred)))
+					&ccap, &ss, links, scratch, &out->inferred)))
 			goto rollback;
 		out->cells += nc;
 		if ((u & 255) == 0)

@@ -19,6 +19,7 @@
 #include "domain/district.h"
 #include "domain/evaluation.h"
 #include "domain/evidence.h"
+#include "domain/frameworks.h"
 #include "domain/initiatives.h"
 #include "domain/mastery.h"
 #include "domain/roster.h"
@@ -718,10 +719,23 @@ enum eb_err recommend_for_students(struct db *db, int64_t district_id, const str
 	    (rc = add_tools(db, district_id, s, f->code, arena, c, &n)) ||
 	    (rc = add_strategies(db, district_id, f, f->code, 0, s->n, 16, arena, c, &n)))
 		return rc;
-	/* prerequisites the group lacks: most of those measured below Proficient */
+	/* prerequisites the group lacks: most of those measured below Proficient;
+	 * the coherence map's and the district's frameworks' (catalog standards:
+	 * tools and strategies are tagged with them), named as the district's
+	 * primary framework names them */
+	struct frameworks_links *links = NULL;
+	struct frameworks_labels *labels = NULL;
+	if (frameworks_links_load(db, district_id, arena, &links))
+		links = NULL;
+	if (frameworks_labels_load(db, district_id, arena, &labels))
+		labels = NULL;
 	const struct standard *pre[MAX_PREREQS];
-	size_t np = standards_prereqs(f, pre, MAX_PREREQS);
-	for (size_t i = 0; i < np && i < MAX_PREREQS; i++) {
+	const char *pk[MAX_PREREQS];
+	size_t npk = frameworks_links_of(links, f->code, 0, pk, MAX_PREREQS), np = 0;
+	for (size_t i = 0; i < npk; i++)
+		if ((pre[np] = standards_find(pk[i])))
+			np++;
+	for (size_t i = 0; i < np; i++) {
 		size_t measured = 0, lacking = 0;
 		for (size_t k = 0; k < s->n; k++) {
 			double p = recommend_student_p(s, k, pre[i]->code);
@@ -741,7 +755,8 @@ enum eb_err recommend_for_students(struct db *db, int64_t district_id, const str
 					arena,
 					"%zu of %zu are not yet secure on %s, which "
 					"%s builds on. %s",
-					lacking, s->n, pre[i]->code, f->code, c[j].why);
+					lacking, s->n, frameworks_label(labels, pre[i]->code),
+					frameworks_label(labels, f->code), c[j].why);
 				c[k++] = c[j];
 			}
 		n = k;

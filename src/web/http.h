@@ -62,6 +62,7 @@ struct http_request {
 	struct auth_session *session; /* NULL when not logged in */
 	void *route;		      /* the matched route entry */
 	const void *zone;	      /* the district's time zone, once page_time read it */
+	void *std_labels; /* the district's standard labels, once page_std_labels read them */
 	/* the language the page is written in (base/i18n.h); NULL: English.
 	 * Family and student pages set it (docs/i18n.md) */
 	const struct i18n_lang *lang;

@@ -6,6 +6,7 @@
 #include "base/str.h"
 #include "base/tz.h"
 #include "domain/district.h"
+#include "domain/frameworks.h"
 
 #include "web/auth.h"
 #include "web/html.h"
@@ -123,6 +124,22 @@ bool page_set_public_url(const char *url)
 	memcpy(public_url, url, n);
 	public_url[n] = '\0';
 	return true;
+}
+
+struct frameworks_labels *page_std_labels(struct http_request *req)
+{
+	if (!req->std_labels && req->session) {
+		struct frameworks_labels *l = NULL;
+		if (frameworks_labels_load(req->db, req->session->account.district_id, &req->arena,
+					   &l) == EB_OK)
+			req->std_labels = l;
+	}
+	return req->std_labels;
+}
+
+const char *page_std_label(struct http_request *req, const char *code)
+{
+	return frameworks_label(page_std_labels(req), code);
 }
 
 void page_time(struct http_request *req, int64_t t)

@@ -22,6 +22,14 @@ void page_scroll_begin(struct http_request *req, const char *label);
 /* A time (Unix seconds) in the district's time zone, "2025-11-24 14:05 CST"
  * (UTC for a visitor who is not signed in), escaped. */
 void page_time(struct http_request *req, int64_t t);
+/* How the signed-in user's district names its standards (domain/frameworks:
+ * the primary framework's codes, an own item's code), read once per request
+ * and kept on it; NULL without a session or on a store error (labels are
+ * then the codes themselves). */
+struct frameworks_labels *page_std_labels(struct http_request *req);
+/* The label of a standard code (page_std_labels, frameworks_label); never
+ * NULL. */
+const char *page_std_label(struct http_request *req, const char *code);
 /* A short notice box (role=status), escaped. kind: "ok" or "error". */
 void page_notice(struct http_request *req, const char *kind, const char *text);
 

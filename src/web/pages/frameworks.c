@@ -144,8 +144,9 @@ static void list_page(struct http_request *req, int status, const char *kind, co
 		 "<p>Evidence is kept against the Common Core standards. An item of another"
 		 " framework counts for the Common Core standards it is tied to in its package"
 		 " (<em>exact match</em>, or failing that <em>related</em>); an item with no such"
-		 " tie counts for nothing, and data tagged with it waits in the unmatched list."
-		 " The primary framework is the one whose codes the standards pages show.</p>");
+		 " tie has mastery of its own. <em>Precedes</em> links add prerequisites to"
+		 " the coherence map's. The primary framework's codes name the standards on"
+		 " the standards, mastery and groups pages and in their downloads.</p>");
 	unsigned m = req->session->account.role_mask;
 	if (m &
 	    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_TEACHER)))

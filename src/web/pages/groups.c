@@ -10,6 +10,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "domain/access.h"
+#include "domain/frameworks.h"
 #include "domain/groups.h"
 #include "domain/labels.h"
 #include "domain/mastery.h"
@@ -267,7 +268,7 @@ static void suggest_activity(struct gctx *c, const struct groups_group *g)
 	html_raw(b, "<p><strong>Suggested activity:</strong> ");
 	if (!nr) {
 		html_text(b, "a targeted re-teach of ");
-		html_text(b, focus);
+		html_text(b, frameworks_label(c->in.labels, focus));
 		html_text(b, " with the group, then guided practice together.");
 		html_raw(b, "</p>");
 		return;
@@ -298,7 +299,8 @@ static void proposal_section(struct gctx *c)
 	html_textf(b,
 		   ": groups of %d to %d students, at most %d. Each group shares the earliest"
 		   " standard its students are measured below Proficient on, among this "
-		   "unit's standards and the prerequisites they build on (the coherence map).",
+		   "unit's standards and the prerequisites they build on (the coherence map and "
+		   "the district's frameworks).",
 		   c->p.min_size, c->p.max_size, c->p.max_groups);
 	html_raw(b, "</p>");
 	if (!c->pr.ngroups)
@@ -312,7 +314,7 @@ static void proposal_section(struct gctx *c)
 		html_raw(b, "<li><h3>");
 		html_textf(b, "Group %zu: ", i + 1);
 		html_raw(b, "<span class=\"code\">");
-		html_text(b, f->code);
+		html_text(b, frameworks_label(c->in.labels, f->code));
 		html_raw(b, "</span></h3>");
 		if (f->cluster_heading) {
 			html_raw(b, "<p class=\"muted desc\">");
@@ -386,7 +388,8 @@ static void proposal_section(struct gctx *c)
 			if (ap->why == GROUPS_APART_ALONE) {
 				html_raw(b, " <span class=\"muted\">(not yet secure on <span "
 					    "class=\"code\">");
-				html_text(b, c->in.stds[ap->need]->code);
+				html_text(b, frameworks_label(c->in.labels,
+							      c->in.stds[ap->need]->code));
 				html_raw(b, "</span>)</span>");
 			}
 			html_raw(b, "</li>");
@@ -428,7 +431,7 @@ static void saved_section(struct gctx *c)
 		html_raw(b, "<li><h3>");
 		html_text(b, g->name);
 		html_raw(b, "</h3><p>Focus: <span class=\"code\">");
-		html_text(b, g->focus);
+		html_text(b, frameworks_label(c->in.labels, g->focus));
 		html_raw(b, "</span></p><p>");
 		for (size_t m = 0; m < g->n; m++) {
 			if (m)
@@ -821,6 +824,9 @@ void page_class_groups_print(struct http_request *req)
 	}
 	struct groups_unit u;
 	bool unit_ok = groups_unit_from_key(c.saved.unit_key, &u) == EB_OK;
+	struct frameworks_labels *names = NULL;
+	if (frameworks_labels_load(req->db, c.a->district_id, &req->arena, &names))
+		names = NULL;
 	html_raw(b, "<div class=\"gcards\">");
 	for (size_t i = 0; i < c.saved.ngroups; i++) {
 		const struct groups_saved_group *g = &c.saved.groups[i];
@@ -830,7 +836,7 @@ void page_class_groups_print(struct http_request *req)
 		html_raw(b, "\"><h2>");
 		html_text(b, g->name);
 		html_raw(b, "</h2><p><strong>Focus:</strong> <span class=\"code\">");
-		html_text(b, g->focus);
+		html_text(b, frameworks_label(names, g->focus));
 		html_raw(b, "</span>");
 		if (f && f->cluster_heading) {
 			html_raw(b, " &middot; ");

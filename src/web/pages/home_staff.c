@@ -177,7 +177,7 @@ static void weakest_list(struct home_ctx *h, const struct mastery_standard_summa
 			html_url(b, w[i].standard);
 			html_raw(b, "/mastery\">");
 		}
-		html_text(b, w[i].standard);
+		html_text(b, page_std_label(h->req, w[i].standard));
 		if (can_open)
 			html_raw(b, "</a>");
 		html_raw(b, ": ");

@@ -112,7 +112,7 @@ static void staff_goal(struct http_request *req, const char *sid, const struct l
 {
 	struct buf *b = &req->out;
 	html_raw(b, "<li><p><strong>");
-	html_text(b, g->standard);
+	html_text(b, page_std_label(req, g->standard));
 	html_raw(b, "</strong>: ");
 	html_text(b, plain(g->standard));
 	html_raw(b, "</p><p>");

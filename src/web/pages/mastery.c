@@ -10,6 +10,7 @@
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/district.h"
+#include "domain/frameworks.h"
 #include "domain/labels.h"
 #include "domain/mastery.h"
 #include "domain/roster.h"
@@ -38,6 +39,29 @@ static bool want_export(struct http_request *req, enum export_format *f)
 static const char *name_of(const struct roster_person_row *p)
 {
 	return p->preferred_first_name ? p->preferred_first_name : p->given_name;
+}
+
+/* The district's names of its standards (domain/frameworks), loaded once
+ * per page; NULL on a store error (codes are then shown as they are). */
+static struct frameworks_labels *labels_of(struct http_request *req)
+{
+	return page_std_labels(req);
+}
+
+/* A standard's name as the district's primary framework gives it, with the
+ * CCSS code in a title when the two differ. */
+static void std_name(struct buf *b, struct frameworks_labels *l, const char *code)
+{
+	const char *lab = frameworks_label(l, code);
+	if (strcmp(lab, code) != 0 && !frameworks_is_own_key(code)) {
+		html_raw(b, "<span title=\"CCSS ");
+		html_attr(b, code);
+		html_raw(b, "\">");
+		html_text(b, lab);
+		html_raw(b, "</span>");
+	} else {
+		html_text(b, lab);
+	}
 }
 
 static void levels_of(struct http_request *req, struct district_levels *lv)
@@ -361,6 +385,7 @@ void page_class_mastery(struct http_request *req)
 				rows[i].twin = rows[k].twin = true;
 
 	struct buf *b = &req->out;
+	struct frameworks_labels *labels = labels_of(req);
 	enum export_format ef;
 	bool exporting = want_export(req, &ef);
 	char what[256];
@@ -375,10 +400,17 @@ void page_class_mastery(struct http_request *req)
 		struct export x;
 		if (!export_respond_begin(req, &x, ef, NULL))
 			return;
-		static const char *const head[] = {
-			"student_sourced_id", "family_name", "given_name", "standard", "level",
-			"p_mastered",	      "sd",	     "responses",  "correct",  "inferred"
-		};
+		static const char *const head[] = { "student_sourced_id",
+						    "family_name",
+						    "given_name",
+						    "standard",
+						    "label",
+						    "level",
+						    "p_mastered",
+						    "sd",
+						    "responses",
+						    "correct",
+						    "inferred" };
 		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 			export_head(&x, head[i]);
 		export_end_row(&x);
@@ -389,6 +421,7 @@ void page_class_mastery(struct http_request *req)
 				export_text(&x, rows[i].p->family_name);
 				export_text(&x, name_of(rows[i].p));
 				export_text(&x, u.std[j]->code);
+				export_text(&x, frameworks_label(labels, u.std[j]->code));
 				export_text(&x, c ? mastery_level_name(mastery_level_of(&lv, c->p))
 						  : "no evidence");
 				export_num(&x, c ? c->p : NAN, 4);
@@ -480,7 +513,7 @@ void page_class_mastery(struct http_request *req)
 		html_raw(b, "sort=");
 		html_url(b, u.std[j]->code);
 		html_raw(b, "\" class=\"code\">");
-		html_text(b, u.std[j]->code);
+		std_name(b, labels, u.std[j]->code);
 		html_raw(b, "</a></th>");
 	}
 	html_raw(b, "</tr></thead><tbody>");
@@ -563,15 +596,16 @@ void page_student_mastery(struct http_request *req)
 		return;
 	}
 	struct buf *b = &req->out;
+	struct frameworks_labels *labels = labels_of(req);
 	if (exporting) {
 		struct export x;
 		if (!export_respond_begin(req, &x, ef, NULL))
 			return;
-		static const char *const head[] = { "standard",	     "level",
-						    "p_mastered",    "sd",
-						    "responses",     "correct",
-						    "inferred",	     "first_evidence",
-						    "last_evidence", "weekly_p_percent" };
+		static const char *const head[] = {
+			"standard",	   "label",   "level",	  "p_mastered",	    "sd",
+			"responses",	   "correct", "inferred", "first_evidence", "last_evidence",
+			"weekly_p_percent"
+		};
 		for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 			export_head(&x, head[i]);
 		export_end_row(&x);
@@ -580,6 +614,7 @@ void page_student_mastery(struct http_request *req)
 			char trend[64];
 			mastery_trend_format(c, trend, sizeof trend);
 			export_text(&x, cells[i].standard);
+			export_text(&x, frameworks_label(labels, cells[i].standard));
 			export_text(&x, mastery_level_name(mastery_level_of(&lv, c->p)));
 			export_num(&x, c->p, 4);
 			export_num(&x, c->sd, 4);
@@ -611,10 +646,13 @@ void page_student_mastery(struct http_request *req)
 		    "<th scope=\"col\">Basis</th></tr></thead><tbody>");
 	for (size_t i = 0; i < nc; i++) {
 		const struct mastery_cell *c = &cells[i].c;
+		/* a CCSS code links to its standard, an item of the district's own
+		 * to its mastery across the district */
+		bool own = frameworks_is_own_key(cells[i].standard);
 		html_raw(b, "<tr><th scope=\"row\"><a class=\"code\" href=\"/standards/");
 		html_url(b, cells[i].standard);
-		html_raw(b, "\">");
-		html_text(b, cells[i].standard);
+		html_raw(b, own ? "/mastery\">" : "\">");
+		std_name(b, labels, cells[i].standard);
 		html_raw(b, "</a></th>");
 		level_cell(b, &lv, c);
 		double lo = c->p - 1.96 * c->sd, hi = c->p + 1.96 * c->sd;
@@ -634,7 +672,7 @@ void page_student_mastery(struct http_request *req)
 		char label[200], trend[64];
 		mastery_trend_format(c, trend, sizeof trend);
 		snprintf(label, sizeof label, "Weekly probability of mastery of %s, percent: %s",
-			 cells[i].standard, c->ntrend ? trend : "none");
+			 frameworks_label(labels, cells[i].standard), c->ntrend ? trend : "none");
 		sparkline(b, i, c->trend, c->ntrend, lv.proficient, label);
 		html_raw(b, "</td><td>");
 		html_raw(b, c->inferred ? "<strong>Inferred</strong> from related standards"
@@ -656,7 +694,7 @@ void page_student_mastery(struct http_request *req)
 		html_raw(b, "</td><td class=\"code\">");
 		html_text(b, ev[i].item ? ev[i].item : "");
 		html_raw(b, "</td><td class=\"code\">");
-		html_text(b, ev[i].standard);
+		std_name(b, labels, ev[i].standard);
 		html_raw(b, "</td><td>");
 		html_raw(b, ev[i].correct ? "right" : "wrong");
 		html_raw(b, "</td></tr>");
@@ -772,14 +810,17 @@ static const char *grade_label(struct http_request *req, const char *g)
 void page_standard_mastery(struct http_request *req)
 {
 	const struct account *a = &req->session->account;
+	/* a CCSS standard, or an item of the district's own (docs/case.md) */
 	const struct standard *s = standards_find(req->params[0]);
-	if (!s) {
+	struct frameworks_labels *labels = labels_of(req);
+	const char *code = s ? s->code : req->params[0];
+	if (!s && (!frameworks_is_own_key(code) || !strcmp(frameworks_label(labels, code), code))) {
 		not_found(req);
 		return;
 	}
 	struct mastery_standard_row *rows;
 	size_t n;
-	if (mastery_standard_cells(req->db, a->district_id, s->code, &req->arena, &rows, &n)) {
+	if (mastery_standard_cells(req->db, a->district_id, code, &req->arena, &rows, &n)) {
 		page_error(req, 500, "Error", "Could not read the estimates.");
 		return;
 	}
@@ -789,10 +830,12 @@ void page_standard_mastery(struct http_request *req)
 	static _Thread_local struct group by_school[MAX_GROUPS], by_grade[MAX_GROUPS];
 	memset(&v, 0, sizeof v);
 	size_t nsch = 0, ngr = 0;
-	const struct standard *pre[MAX_COLS];
-	size_t npre = standards_prereqs(s, pre, MAX_COLS);
-	if (npre > MAX_COLS)
-		npre = MAX_COLS;
+	/* the coherence map's and the district's frameworks' prerequisites */
+	struct frameworks_links *links = NULL;
+	if (frameworks_links_load(req->db, a->district_id, &req->arena, &links))
+		links = NULL;
+	const char *pre[MAX_COLS];
+	size_t npre = frameworks_links_of(links, code, 0, pre, MAX_COLS);
 	int64_t missing[MAX_COLS] = { 0 }, held[MAX_COLS] = { 0 }, unknown[MAX_COLS] = { 0 };
 	int64_t strugglers = 0, shown = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -817,8 +860,7 @@ void page_standard_mastery(struct http_request *req)
 			continue;
 		strugglers++;
 		for (size_t j = 0; j < npre; j++) {
-			double pp =
-				mastery_p(req->db, a->district_id, rows[i].student, pre[j]->code);
+			double pp = mastery_p(req->db, a->district_id, rows[i].student, pre[j]);
 			if (pp < 0)
 				unknown[j]++;
 			else if (pp < lv.proficient)
@@ -855,13 +897,22 @@ void page_standard_mastery(struct http_request *req)
 		export_respond_end(req, &x, "standard-mastery");
 		return;
 	}
-	char *t = arena_printf(&req->arena, "Mastery of %s", s->code);
+	char *t = arena_printf(&req->arena, "Mastery of %s", frameworks_label(labels, code));
 	page_begin(req, t ? t : "Mastery");
-	html_raw(b, "<p class=\"crumbs\"><a href=\"/standards/");
-	html_url(b, s->code);
-	html_raw(b, "\">The standard</a> &middot; <a href=\"?format=csv\">Download CSV</a>"
+	html_raw(b, "<p class=\"crumbs\">");
+	if (s) {
+		html_raw(b, "<a href=\"/standards/");
+		html_url(b, s->code);
+		html_raw(b, "\">The standard</a> &middot; ");
+	}
+	html_raw(b, "<a href=\"?format=csv\">Download CSV</a>"
 		    " &middot; <a href=\"?format=xlsx\">Excel</a></p>");
-	if (s->cluster_heading) {
+	if (s && strcmp(s->code, frameworks_label(labels, s->code)) != 0) {
+		html_raw(b, "<p>Common Core code: <span class=\"code\">");
+		html_text(b, s->code);
+		html_raw(b, "</span></p>");
+	}
+	if (s && s->cluster_heading) {
 		html_raw(b, "<p>");
 		html_text(b, s->cluster_heading);
 		html_raw(b, "</p>");
@@ -882,8 +933,10 @@ void page_standard_mastery(struct http_request *req)
 	html_int(b, strugglers);
 	html_raw(b, " students are at Not yet or Approaching on this standard (measured).</p>");
 	if (!npre) {
-		html_raw(b,
-			 "<p class=\"muted\">The coherence map lists no prerequisite for it.</p>");
+		html_raw(
+			b,
+			"<p class=\"muted\">Neither the coherence map nor the district's frameworks"
+			" list a prerequisite for it.</p>");
 	} else {
 		page_scroll_begin(req, "Prerequisites");
 		html_raw(b, "<table><thead><tr><th scope=\"col\">Prerequisite</th>"
@@ -892,9 +945,9 @@ void page_standard_mastery(struct http_request *req)
 			    "<th scope=\"col\">No estimate</th></tr></thead><tbody>");
 		for (size_t j = 0; j < npre; j++) {
 			html_raw(b, "<tr><th scope=\"row\"><a class=\"code\" href=\"/standards/");
-			html_url(b, pre[j]->code);
+			html_url(b, pre[j]);
 			html_raw(b, "/mastery\">");
-			html_text(b, pre[j]->code);
+			std_name(b, labels, pre[j]);
 			html_raw(b, "</a></th><td>");
 			html_int(b, missing[j]);
 			html_raw(b, "</td><td>");

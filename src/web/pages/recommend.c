@@ -139,7 +139,7 @@ static void rec_list(struct http_request *req, const struct recommendation *r, s
 			html_raw(b, " <span class=\"tag\">Worth trying</span>");
 		if (strcmp(r[i].standard, r[0].standard) != 0 && r[i].source != REC_PLAN) {
 			html_raw(b, " <span class=\"tag\">Builds the prerequisite ");
-			html_text(b, r[i].standard);
+			html_text(b, page_std_label(req, r[i].standard));
 			html_raw(b, "</span>");
 		}
 		html_raw(b, "</p><p>");
@@ -267,7 +267,7 @@ void page_student_recommendations(struct http_request *req)
 			return;
 		}
 		html_raw(b, "<section><h2><span class=\"code\">");
-		html_text(b, st->code);
+		html_text(b, page_std_label(req, st->code));
 		html_raw(b, "</span></h2><p>");
 		html_text(b, st->family_description ? st->family_description : "");
 		html_raw(b, " <span class=\"muted\">Now: ");
@@ -287,7 +287,7 @@ void page_student_recommendations(struct http_request *req)
 			html_raw(b, "<li>");
 			html_text(b, source_words(req, &d[i]));
 			html_raw(b, " on <span class=\"code\">");
-			html_text(b, d[i].standard);
+			html_text(b, page_std_label(req, d[i].standard));
 			html_raw(b, "</span>, ");
 			page_time(req, d[i].done_at);
 			if (d[i].by && *d[i].by) {
@@ -456,7 +456,7 @@ void page_class_recommendations(struct http_request *req)
 			return;
 		}
 		html_raw(b, "<li><h3><span class=\"code\">");
-		html_text(b, g[j].std->code);
+		html_text(b, page_std_label(req, g[j].std->code));
 		html_raw(b, "</span></h3><p>");
 		html_text(b, g[j].std->family_description ? g[j].std->family_description : "");
 		html_raw(b, "</p><p>");
@@ -487,7 +487,7 @@ void page_class_recommendations(struct http_request *req)
 							: "<a href=\"?standard=");
 			html_url(b, g[j].std->code);
 			html_raw(b, "\" class=\"code\">");
-			html_text(b, g[j].std->code);
+			html_text(b, page_std_label(req, g[j].std->code));
 			html_raw(b, "</a> (");
 			html_int(b, (int64_t)g[j].n);
 			html_raw(b, ")");
