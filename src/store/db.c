@@ -448,6 +448,17 @@ enum eb_err db_exec(struct db *db, const char *sql)
 	return EB_OK;
 }
 
+void db_set_statement_guard(struct db *db, bool on)
+{
+	if (db->pg)
+		dbpg_set_statement_guard(db->pg, on);
+}
+
+bool db_unavailable_take(struct db *db)
+{
+	return db->pg && dbpg_unavailable_take(db->pg);
+}
+
 bool db_ping(struct db *db)
 {
 	int64_t one = 0;

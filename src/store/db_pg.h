@@ -34,6 +34,11 @@ const char *dbpg_errmsg(struct dbpg *pg);
 int64_t dbpg_last_id(struct dbpg *pg);
 int dbpg_changes(struct dbpg *pg);
 void dbpg_set_lock_timeout(struct dbpg *pg, int ms);
+/* db_unavailable_take: whether a statement failed with EB_EUNAVAIL since
+ * the last call (cleared by it). */
+bool dbpg_unavailable_take(struct dbpg *pg);
+/* db_set_statement_guard. */
+void dbpg_set_statement_guard(struct dbpg *pg, bool on);
 
 /* A statement for sql (translated now, prepared on its first run). NULL
  * when it does not translate (logged). */
