@@ -515,9 +515,12 @@ enum eb_err db_commit(struct db *db)
 		return rc;
 	}
 	if (db->pg) {
-		if (dbpg_exec(db->pg, "COMMIT") != EB_OK || dbpg_in_transaction(db->pg)) {
+		/* EB_EUNAVAIL when the connection went: not committed (or, when
+		 * it went while COMMIT was on its way, not known to be) */
+		rc = dbpg_exec(db->pg, "COMMIT");
+		if (rc || dbpg_in_transaction(db->pg)) {
 			db_rollback(db);
-			return EB_EDB;
+			return rc ? rc : EB_EDB;
 		}
 		return EB_OK;
 	}

@@ -809,8 +809,14 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 		/* inside a transaction a failed prepare would abort it: under a
 		 * savepoint (once per statement and connection) */
 		bool tx = PQtransactionStatus(st->pg->conn) == PQTRANS_INTRANS;
-		if (tx && !run_ok(st->pg->conn, "SAVEPOINT eb_prepare", NULL, 0))
+		if (tx && !run_ok(st->pg->conn, "SAVEPOINT eb_prepare", st->pg->errmsg,
+				  sizeof st->pg->errmsg)) {
+			if (PQstatus(st->pg->conn) != CONNECTION_OK) {
+				free(alt);
+				return unavailable(st->pg);
+			}
 			break;
+		}
 		PGresult *r = PQprepare(st->pg->conn, st->name, st->sql, st->nargs, types);
 		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 		if (tx)

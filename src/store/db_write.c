@@ -121,13 +121,22 @@ static struct db *writer_for(const char *path)
 	return nd;
 }
 
+/* BEGIN, once more when the connection was found lost (a server restarted
+ * since the last group, an idle connection dropped): nothing was sent yet,
+ * and the second try reconnects (db.h). */
+static enum eb_err begin_reconnecting(struct db *db)
+{
+	enum eb_err rc = db_begin(db);
+	return rc == EB_EUNAVAIL ? db_begin(db) : rc;
+}
+
 /* One job in its own transaction; again (up to GROUP_RETRIES times) after a
  * serialization failure. */
 static enum eb_err write_alone(struct db *db, struct db_write *w)
 {
 	enum eb_err rc = EB_EBUSY;
 	for (int attempt = 0; attempt <= GROUP_RETRIES && rc == EB_EBUSY; attempt++) {
-		if ((rc = db_begin(db)))
+		if ((rc = begin_reconnecting(db)))
 			return rc;
 		rc = w->fn(db, w->ctx);
 		if (rc)
@@ -157,7 +166,7 @@ static void write_group(struct db *db, struct db_write *g)
 	bool began = true;
 	db_set_statement_guard(db, false);
 	for (int attempt = 0; attempt <= GROUP_RETRIES && rc == EB_EBUSY; attempt++) {
-		if ((rc = db_begin(db))) {
+		if ((rc = begin_reconnecting(db))) {
 			began = false;
 			break;
 		}
