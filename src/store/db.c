@@ -766,6 +766,14 @@ enum eb_err db_execute(struct db *db, const char *sql, const struct db_arg *args
 	enum eb_err rc = db_query(db, sql, args, nargs, &s);
 	if (rc)
 		return rc;
+	if (s->pg && !changes && dbpg_sendable(s->pg)) {
+		/* in a group commit's unguarded transaction on PostgreSQL: sent
+		 * without waiting, its outcome read by the next statement that
+		 * waits (db_set_statement_guard) */
+		rc = dbpg_send(s->pg);
+		db_done(s);
+		return rc;
+	}
 	while (db_next(s))
 		; /* a RETURNING clause's rows, if any, are not wanted */
 	rc = db_done(s);

@@ -68,7 +68,10 @@ void db_set_busy_timeout(struct db *db, int ms);
  * one (a duplicate the caller handles) leaves the transaction usable, as on
  * SQLite. Off, a write costs one round trip instead of three, and a failed
  * statement aborts the transaction: every later statement fails EB_EDB and
- * db_commit rolls back and returns EB_EDB. For the group commit, which runs
+ * db_commit rolls back and returns EB_EDB. Off, db_execute without
+ * `changes` sends a write without RETURNING in pipeline mode and returns
+ * at once: its error, if any, comes from the next statement that waits for
+ * its answer (a query, db_commit). For the group commit, which runs
  * a failed group's jobs again, each alone, with the guards on. On by
  * default. */
 void db_set_statement_guard(struct db *db, bool on);

@@ -40,6 +40,10 @@ struct dbpg {
 	bool tx_open, lost;
 	bool unavailable_seen; /* db_unavailable_take */
 	bool unguarded;	       /* db_set_statement_guard(false) */
+	/* dbpg_send: writes sent in pipeline mode whose results are read at
+	 * the next statement that waits (pipe_drain) */
+	bool piped;
+	int npending;
 	char errmsg[512];
 };
 
@@ -50,6 +54,7 @@ struct dbpg_stmt {
 	int nparams;
 	char name[16];
 	bool prepared;
+	bool returns; /* has a RETURNING clause: never sent without waiting */
 	unsigned gen; /* the connection's gen when it was prepared */
 	/* the arguments of the next run */
 	int nargs, cap;
@@ -454,19 +459,25 @@ void dbpg_close(struct dbpg *pg)
 }
 
 static bool first_word_is(const char *s, const char *w);
+static enum eb_err pipe_drain(struct dbpg *pg);
 
 enum eb_err dbpg_exec(struct dbpg *pg, const char *sql)
 {
 	bool begins = first_word_is(sql, "BEGIN");
 	bool ends = first_word_is(sql, "COMMIT") || first_word_is(sql, "ROLLBACK") ||
 		    first_word_is(sql, "END");
+	/* the writes sent ahead first: a COMMIT does not happen when one failed
+	 * (a ROLLBACK undoes whatever they did) */
+	enum eb_err rc = pipe_drain(pg);
+	if (rc && !first_word_is(sql, "ROLLBACK"))
+		return rc;
 	if (pg->lost && pg->tx_open && ends) {
 		/* the transaction died with the connection: a rollback has nothing
 		 * left to do, a commit did not happen */
 		pg->tx_open = false;
 		return first_word_is(sql, "ROLLBACK") ? EB_OK : unavailable(pg);
 	}
-	enum eb_err rc = conn_ready(pg);
+	rc = conn_ready(pg);
 	if (rc)
 		return rc;
 	char *t = NULL, err[256] = "";
@@ -528,6 +539,7 @@ int dbpg_changes(struct dbpg *pg)
 
 void dbpg_set_lock_timeout(struct dbpg *pg, int ms)
 {
+	pipe_drain(pg);
 	pg->lock_timeout_ms = ms;
 	char sql[64];
 	snprintf(sql, sizeof sql, "SET lock_timeout=%d", ms);
@@ -539,6 +551,8 @@ void dbpg_set_lock_timeout(struct dbpg *pg, int ms)
  * the caller's transaction. */
 int64_t dbpg_last_id(struct dbpg *pg)
 {
+	if (pipe_drain(pg))
+		return 0;
 	bool tx = dbpg_in_transaction(pg) && !pg->unguarded;
 	if (tx && !run_ok(pg->conn, "SAVEPOINT eb_lastval", NULL, 0))
 		return 0;
@@ -572,6 +586,7 @@ static bool first_word_is(const char *s, const char *w)
  * catalog once per statement and connection. *sql is replaced. */
 static enum eb_err conflict_target(struct dbpg *pg, char **sql)
 {
+	pipe_drain(pg); /* its error comes again at the next statement: 25P02 */
 	char *oc = strcasestr(*sql, "ON CONFLICT DO UPDATE");
 	const char *ins = strcasestr(*sql, "INSERT INTO ");
 	if (!oc || !ins || ins > oc)
@@ -626,6 +641,7 @@ struct dbpg_stmt *dbpg_prepare(struct dbpg *pg, const char *sql)
 	}
 	st->pg = pg;
 	st->write = !first_word_is(st->sql, "SELECT") && !first_word_is(st->sql, "VALUES");
+	st->returns = strcasestr(st->sql, "RETURNING") != NULL;
 	snprintf(st->name, sizeof st->name, "s%u", ++pg->next_name);
 	return st;
 }
@@ -653,6 +669,7 @@ void dbpg_finalize(struct dbpg_stmt *st)
 {
 	if (!st)
 		return;
+	pipe_drain(st->pg);
 	dbpg_reset(st);
 	if (st->prepared && st->gen == st->pg->gen && !st->pg->lost &&
 	    PQstatus(st->pg->conn) == CONNECTION_OK &&
@@ -788,7 +805,9 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 {
 	Oid *types = st->types;
 	Oid *alt = NULL;
-	enum eb_err ready = conn_ready(st->pg);
+	enum eb_err ready = pipe_drain(st->pg);
+	if (!ready)
+		ready = conn_ready(st->pg);
 	if (ready)
 		return ready;
 	for (int attempt = 0; attempt < 3; attempt++) {
@@ -850,36 +869,108 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 	return EB_EDB;
 }
 
-static enum eb_err result_error(struct dbpg_stmt *st, const PGresult *r)
+/* The eb_err of a failed statement (sql, for the log; write: it changes
+ * rows). */
+static enum eb_err error_of(struct dbpg *pg, const PGresult *r, bool write, const char *sql)
 {
 	const char *state = sqlstate(r);
-	if (is_unreachable(st->pg, r))
-		return unavailable(st->pg);
+	if (is_unreachable(pg, r))
+		return unavailable(pg);
+	first_line(pg->errmsg, sizeof pg->errmsg, PQresultErrorMessage(r));
 	/* another transaction's serialization failure or deadlock: the same
 	 * work again may pass (the group commit retries its group) */
-	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
-		first_line(st->pg->errmsg, sizeof st->pg->errmsg, PQresultErrorMessage(r));
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
 		return EB_EBUSY;
-	}
-	first_line(st->pg->errmsg, sizeof st->pg->errmsg, PQresultErrorMessage(r));
 	if (strncmp(state, "23", 2) == 0)
 		return strcmp(state, "23505") == 0 ? EB_EEXIST : EB_EINVAL;
 	/* a value a column cannot take (text in a number, out of range): what
 	 * SQLite's STRICT tables refuse as a constraint */
-	if (st->write && strncmp(state, "22", 2) == 0)
+	if (write && strncmp(state, "22", 2) == 0)
 		return EB_EINVAL;
 	/* after an unguarded failure (db_set_statement_guard) every statement
 	 * fails 25P02 until the rollback: the first failure was logged */
 	if (strcmp(state, "25P02") != 0)
-		log_error("db: %s (SQLSTATE %s) in: %.300s", st->pg->errmsg, state, st->sql);
+		log_error("db: %s (SQLSTATE %s) in: %.300s", pg->errmsg, state, sql);
 	return EB_EDB;
+}
+
+static enum eb_err result_error(struct dbpg_stmt *st, const PGresult *r)
+{
+	return error_of(st->pg, r, st->write, st->sql);
+}
+
+static enum eb_err run(struct dbpg_stmt *st);
+
+/* Reads the results of the writes dbpg_send sent and leaves pipeline mode:
+ * the first one's error (the rest were skipped by the server), else EB_OK.
+ * Every command that waits for its answer calls it first, so the writes
+ * are done, in order, before anything reads or commits. */
+static enum eb_err pipe_drain(struct dbpg *pg)
+{
+	if (!pg->piped)
+		return EB_OK;
+	enum eb_err rc = EB_OK;
+	PGconn *c = pg->conn;
+	if (PQpipelineSync(c) != 1) {
+		rc = unavailable(pg);
+	} else {
+		for (;;) {
+			PGresult *r = PQgetResult(c);
+			if (!r) {
+				if (PQstatus(c) != CONNECTION_OK) {
+					if (!rc)
+						rc = unavailable(pg);
+					break;
+				}
+				continue; /* the end of one write's results */
+			}
+			ExecStatusType s = PQresultStatus(r);
+			if (s == PGRES_FATAL_ERROR && !rc)
+				rc = error_of(pg, r, true, "a write sent in a pipeline");
+			PQclear(r);
+			if (s == PGRES_PIPELINE_SYNC)
+				break;
+		}
+	}
+	PQexitPipelineMode(c);
+	pg->piped = false;
+	pg->npending = 0;
+	return rc;
+}
+
+bool dbpg_sendable(struct dbpg_stmt *st)
+{
+	struct dbpg *pg = st->pg;
+	return pg->unguarded && st->write && !st->returns && st->prepared && st->gen == pg->gen &&
+	       !pg->lost && (pg->piped || PQtransactionStatus(pg->conn) == PQTRANS_INTRANS);
+}
+
+enum eb_err dbpg_send(struct dbpg_stmt *st)
+{
+	struct dbpg *pg = st->pg;
+	if (!pg->piped) {
+		if (PQenterPipelineMode(pg->conn) != 1)
+			return run(st); /* as any statement: waiting for it */
+		pg->piped = true;
+	}
+	if (PQsendQueryPrepared(pg->conn, st->name, st->nargs, (const char *const *)st->values,
+				st->lengths, st->formats, 0) != 1) {
+		enum eb_err rc = pipe_drain(pg);
+		return rc ? rc : unavailable(pg);
+	}
+	/* the server's answers wait in the socket: a bounded number */
+	if (++pg->npending >= 256)
+		return pipe_drain(pg);
+	return EB_OK;
 }
 
 /* Runs the statement with its arguments; a write inside a transaction under
  * a savepoint, so that its failure leaves the transaction usable. */
 static enum eb_err run(struct dbpg_stmt *st)
 {
-	enum eb_err rc = conn_ready(st->pg);
+	enum eb_err rc = pipe_drain(st->pg);
+	if (!rc)
+		rc = conn_ready(st->pg);
 	if (rc)
 		return rc;
 	PGconn *c = st->pg->conn;
