@@ -18,6 +18,7 @@ static const char *const eb_err_text[EB_ERR__COUNT] = {
 	[EB_EAUTH] = "authentication failed",
 	[EB_EBUSY] = "too many attempts, try again later",
 	[EB_ENOTSUP] = "not supported",
+	[EB_EUNAVAIL] = "the database is not available now; try again shortly",
 };
 
 const char *eb_strerror(enum eb_err rc)

@@ -22,6 +22,11 @@ enum eb_err {
 	EB_EAUTH,     /* authentication failed */
 	EB_EBUSY,     /* rate limited or locked */
 	EB_ENOTSUP,   /* a thing this version does not do (yet) */
+	/* the database cannot be reached now (PostgreSQL down or restarting,
+	 * the connection lost): nothing of the request was stored; the web
+	 * layer answers 503 with Retry-After (http_unavailable), and the
+	 * connection reconnects by itself on a later statement */
+	EB_EUNAVAIL,
 	EB_ERR__COUNT
 };
 

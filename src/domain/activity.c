@@ -254,18 +254,20 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 			return EB_EINVAL;
 		hash[i] = (unsigned char)(hi << 4 | lo);
 	}
-	rc = db_execute(db,
+	/* the seq in the same round trip (PostgreSQL's lastval() would be
+	 * another, and three under a savepoint) */
+	int64_t seq = 0;
+	rc = db_get_int(db,
 			"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
 			" stored_ms, voided, voids_id, verb, registration, target_id)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING seq",
 			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id),
 				DB_TEXT(s->json), DB_BLOB(hash, sizeof hash), DB_INT(s->stored_ms),
 				DB_INT(voided), DB_TEXT(s->voids_id), DB_TEXT(s->verb),
 				DB_TEXT(s->registration), DB_TEXT(s->target_id)),
-			NULL);
+			&seq);
 	if (rc)
 		return rc;
-	int64_t seq = db_last_id(db);
 	if ((rc = tally_tool(db, district_id, tool_id, 1, 0, s->stored_ms / 1000)))
 		return rc;
 	for (size_t i = 0; i < s->nrefs; i++) {
@@ -358,8 +360,7 @@ enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t t
 	" AND (" MATCH(t) rest ")))"
 #define QUERY_WHERE                                                                                \
 	" WHERE s.district_id = ?1 AND s.tool_id = ?2 AND s.voided = 0"                            \
-	" AND (?5 IS NULL OR s.stored_ms > ?5)"                                                    \
-	" AND (?6 IS NULL OR s.stored_ms <= ?6)"                                                   \
+	" AND s.stored_ms > ?5 AND s.stored_ms <= ?6"                                              \
 	" AND (" MATCH("s")                                                                        \
 		TARGET("s", "t1",                                                                  \
 		       TARGET("t1", "t2",                                                          \
@@ -384,11 +385,14 @@ enum eb_err activity_statement_query(struct db *db, int64_t district_id, int64_t
 	enum eb_err rc =
 		db_query(db, q->ascending ? query_asc : query_desc,
 			 DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(q->verb),
-				 DB_TEXT(q->registration), DB_INT_IF(q->since_ms >= 0, q->since_ms),
-				 DB_INT_IF(q->until_ms >= 0, q->until_ms), DB_TEXT(q->agent_key),
-				 DB_INT(q->related_agents ? 1 : 0), DB_TEXT(q->activity),
-				 DB_INT(q->related_activities ? 1 : 0), DB_INT(q->after_seq),
-				 DB_INT(q->max_seq), DB_INT(limit + 1)),
+				 DB_TEXT(q->registration),
+				 /* no bound: one that every row passes (a NULL tested with
+				  * IS NULL has no type PostgreSQL can infer) */
+				 DB_INT(q->since_ms >= 0 ? q->since_ms : -1),
+				 DB_INT(q->until_ms >= 0 ? q->until_ms : INT64_MAX),
+				 DB_TEXT(q->agent_key), DB_INT(q->related_agents ? 1 : 0),
+				 DB_TEXT(q->activity), DB_INT(q->related_activities ? 1 : 0),
+				 DB_INT(q->after_seq), DB_INT(q->max_seq), DB_INT(limit + 1)),
 			 &st);
 	if (rc)
 		return rc;

@@ -454,6 +454,10 @@ enum eb_err xapi_write_end(struct xapi_write *x, struct xapi_result *out)
 		str_copy(x->err, sizeof x->err,
 			 "the server is busy storing other statements;"
 			 " nothing of this request was stored: send it again shortly");
+	} else if (rc == EB_EUNAVAIL) {
+		str_copy(x->err, sizeof x->err,
+			 "the database is not reachable right now; nothing of this request was"
+			 " stored: send it again shortly");
 	} else if (rc && !x->err[0]) {
 		snprintf(x->err, sizeof x->err, "storing failed: %s", eb_strerror(rc));
 	}

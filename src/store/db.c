@@ -448,6 +448,17 @@ enum eb_err db_exec(struct db *db, const char *sql)
 	return EB_OK;
 }
 
+void db_set_statement_guard(struct db *db, bool on)
+{
+	if (db->pg)
+		dbpg_set_statement_guard(db->pg, on);
+}
+
+bool db_unavailable_take(struct db *db)
+{
+	return db->pg && dbpg_unavailable_take(db->pg);
+}
+
 bool db_ping(struct db *db)
 {
 	int64_t one = 0;
@@ -504,9 +515,12 @@ enum eb_err db_commit(struct db *db)
 		return rc;
 	}
 	if (db->pg) {
-		if (dbpg_exec(db->pg, "COMMIT") != EB_OK || dbpg_in_transaction(db->pg)) {
+		/* EB_EUNAVAIL when the connection went: not committed (or, when
+		 * it went while COMMIT was on its way, not known to be) */
+		rc = dbpg_exec(db->pg, "COMMIT");
+		if (rc || dbpg_in_transaction(db->pg)) {
 			db_rollback(db);
-			return EB_EDB;
+			return rc ? rc : EB_EDB;
 		}
 		return EB_OK;
 	}
@@ -752,6 +766,14 @@ enum eb_err db_execute(struct db *db, const char *sql, const struct db_arg *args
 	enum eb_err rc = db_query(db, sql, args, nargs, &s);
 	if (rc)
 		return rc;
+	if (s->pg && !changes && dbpg_sendable(s->pg)) {
+		/* in a group commit's unguarded transaction on PostgreSQL: sent
+		 * without waiting, its outcome read by the next statement that
+		 * waits (db_set_statement_guard) */
+		rc = dbpg_send(s->pg);
+		db_done(s);
+		return rc;
+	}
 	while (db_next(s))
 		; /* a RETURNING clause's rows, if any, are not wanted */
 	rc = db_done(s);

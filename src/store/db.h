@@ -63,6 +63,19 @@ const char *db_shared_name(struct db *db);
  * with EB_EDB (default 10 s). */
 void db_set_busy_timeout(struct db *db, int ms);
 
+/* Statement guards (PostgreSQL; nothing on SQLite): inside a transaction
+ * each statement that changes rows runs under a savepoint, so that a failed
+ * one (a duplicate the caller handles) leaves the transaction usable, as on
+ * SQLite. Off, a write costs one round trip instead of three, and a failed
+ * statement aborts the transaction: every later statement fails EB_EDB and
+ * db_commit rolls back and returns EB_EDB. Off, db_execute without
+ * `changes` sends a write without RETURNING in pipeline mode and returns
+ * at once: its error, if any, comes from the next statement that waits for
+ * its answer (a query, db_commit). For the group commit, which runs
+ * a failed group's jobs again, each alone, with the guards on. On by
+ * default. */
+void db_set_statement_guard(struct db *db, bool on);
+
 /* True while a transaction is open on the connection. */
 bool db_in_transaction(struct db *db);
 
@@ -281,6 +294,16 @@ int64_t db_last_id(struct db *db);
 const char *db_errmsg(struct db *db);
 /* The schema version after migrations (highest applied number). */
 int db_schema_version(struct db *db);
+
+/* Whether a statement on db failed with EB_EUNAVAIL (the database could
+ * not be reached: PostgreSQL down, restarting, the connection lost) since
+ * the last call; the call clears it. The web server asks it after each
+ * request so that a page that met an outage, whatever it made of the
+ * error, is answered 503 with Retry-After (http_unavailable). A lost
+ * connection reconnects by itself on a later statement outside a
+ * transaction (inside one, every statement fails EB_EUNAVAIL until the
+ * caller rolls back). Always false on SQLite. */
+bool db_unavailable_take(struct db *db);
 
 /* True when the connection answers a trivial query (health checks). */
 bool db_ping(struct db *db);

@@ -24,9 +24,26 @@
 
 struct dbpg {
 	PGconn *conn;
+	int flags; /* db_open's: a reconnected session is set up the same way */
 	int schema_version;
 	int changes;
-	unsigned next_name; /* prepared statements are named s1, s2, ... */
+	unsigned next_name;  /* prepared statements are named s1, s2, ... */
+	int lock_timeout_ms; /* dbpg_set_lock_timeout's, set again after a reconnect; < 0 none */
+	/* A lost connection (the server restarted, the network went) is
+	 * reconnected by the next statement outside a transaction: each
+	 * reconnect bumps gen, and a statement prepared under another gen is
+	 * prepared again. Inside a transaction (tx_open: a BEGIN went out and
+	 * no COMMIT or ROLLBACK since) every statement fails EB_EUNAVAIL until
+	 * the caller rolls back: the transaction died with the connection, and
+	 * what follows must not run outside it. */
+	unsigned gen;
+	bool tx_open, lost;
+	bool unavailable_seen; /* db_unavailable_take */
+	bool unguarded;	       /* db_set_statement_guard(false) */
+	/* dbpg_send: writes sent in pipeline mode whose results are read at
+	 * the next statement that waits (pipe_drain) */
+	bool piped;
+	int npending;
 	char errmsg[512];
 };
 
@@ -37,6 +54,8 @@ struct dbpg_stmt {
 	int nparams;
 	char name[16];
 	bool prepared;
+	bool returns; /* has a RETURNING clause: never sent without waiting */
+	unsigned gen; /* the connection's gen when it was prepared */
 	/* the arguments of the next run */
 	int nargs, cap;
 	char **values;
@@ -78,6 +97,79 @@ static bool run_ok(PGconn *c, const char *sql, char *err, size_t cap)
 		first_line(err, cap, PQresultErrorMessage(r));
 	PQclear(r);
 	return ok;
+}
+
+/* Whether a failed command means the server cannot be reached: the
+ * connection is gone (libpq says so), or the server said it is shutting
+ * down or starting (57P01-57P03) or the connection failed (class 08). */
+static bool is_unreachable(struct dbpg *pg, const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (!state)
+		state = "";
+	return PQstatus(pg->conn) != CONNECTION_OK || strncmp(state, "08", 2) == 0 ||
+	       strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+	       strcmp(state, "57P03") == 0;
+}
+
+/* The connection is lost: EB_EUNAVAIL, remembered for db_unavailable_take. */
+static enum eb_err unavailable(struct dbpg *pg)
+{
+	pg->lost = true;
+	pg->unavailable_seen = true;
+	first_line(pg->errmsg, sizeof pg->errmsg, PQerrorMessage(pg->conn));
+	if (!pg->errmsg[0])
+		str_copy(pg->errmsg, sizeof pg->errmsg, "the connection to PostgreSQL was lost");
+	return EB_EUNAVAIL;
+}
+
+/* What every session of the store runs first (a new one after a reconnect
+ * too). */
+static bool session_setup(struct dbpg *pg, char *why, size_t cap)
+{
+	if (!run_ok(pg->conn, "SET client_min_messages=warning", why, cap) ||
+	    ((pg->flags & DB_OPEN_READONLY) &&
+	     !run_ok(pg->conn, "SET default_transaction_read_only=on", why, cap)))
+		return false;
+	if (pg->lock_timeout_ms >= 0) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "SET lock_timeout=%d", pg->lock_timeout_ms);
+		return run_ok(pg->conn, sql, why, cap);
+	}
+	return true;
+}
+
+/* EB_OK when the connection can take a command now: a lost one is
+ * reconnected here (outside a transaction only, see struct dbpg), else
+ * EB_EUNAVAIL. */
+static enum eb_err conn_ready(struct dbpg *pg)
+{
+	if (!pg->lost && PQstatus(pg->conn) == CONNECTION_OK)
+		return EB_OK;
+	if (pg->tx_open)
+		return unavailable(pg);
+	PQreset(pg->conn);
+	char why[256];
+	if (PQstatus(pg->conn) != CONNECTION_OK || !session_setup(pg, why, sizeof why))
+		return unavailable(pg);
+	PQsetNoticeProcessor(pg->conn, ignore_notice, NULL);
+	pg->lost = false;
+	pg->gen++;
+	pg->errmsg[0] = '\0';
+	log_info("db: reconnected to PostgreSQL");
+	return EB_OK;
+}
+
+void dbpg_set_statement_guard(struct dbpg *pg, bool on)
+{
+	pg->unguarded = !on;
+}
+
+bool dbpg_unavailable_take(struct dbpg *pg)
+{
+	bool seen = pg->unavailable_seen;
+	pg->unavailable_seen = false;
+	return seen;
 }
 
 /* The migration file for number no: pg/NNN_*.sql where one exists, else
@@ -313,7 +405,14 @@ enum eb_err dbpg_open(const char *url, int flags, struct dbpg **out, char *errms
 	struct dbpg *pg = calloc(1, sizeof *pg);
 	if (!pg)
 		return EB_ENOMEM;
-	pg->conn = PQconnectdb(url);
+	pg->flags = flags;
+	pg->lock_timeout_ms = -1;
+	/* a server that does not answer (a host gone) fails a connection, and
+	 * each reconnect, in 5 s unless the URL says otherwise (it comes
+	 * later, so it wins) */
+	static const char *const keys[] = { "connect_timeout", "dbname", NULL };
+	const char *vals[] = { "5", url, NULL };
+	pg->conn = PQconnectdbParams(keys, vals, 1);
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
 		first_line(why, sizeof why, pg->conn ? PQerrorMessage(pg->conn) : "out of memory");
 		if (errmsg && cap)
@@ -323,9 +422,7 @@ enum eb_err dbpg_open(const char *url, int flags, struct dbpg **out, char *errms
 		return EB_EIO;
 	}
 	PQsetNoticeProcessor(pg->conn, ignore_notice, NULL);
-	if (!run_ok(pg->conn, "SET client_min_messages=warning", why, sizeof why) ||
-	    ((flags & DB_OPEN_READONLY) &&
-	     !run_ok(pg->conn, "SET default_transaction_read_only=on", why, sizeof why))) {
+	if (!session_setup(pg, why, sizeof why)) {
 		if (errmsg && cap)
 			snprintf(errmsg, cap, "%s: %s", shown, why);
 		PQfinish(pg->conn);
@@ -361,10 +458,30 @@ void dbpg_close(struct dbpg *pg)
 	free(pg);
 }
 
+static bool first_word_is(const char *s, const char *w);
+static enum eb_err pipe_drain(struct dbpg *pg);
+
 enum eb_err dbpg_exec(struct dbpg *pg, const char *sql)
 {
+	bool begins = first_word_is(sql, "BEGIN");
+	bool ends = first_word_is(sql, "COMMIT") || first_word_is(sql, "ROLLBACK") ||
+		    first_word_is(sql, "END");
+	/* the writes sent ahead first: a COMMIT does not happen when one failed
+	 * (a ROLLBACK undoes whatever they did) */
+	enum eb_err rc = pipe_drain(pg);
+	if (rc && !first_word_is(sql, "ROLLBACK"))
+		return rc;
+	if (pg->lost && pg->tx_open && ends) {
+		/* the transaction died with the connection: a rollback has nothing
+		 * left to do, a commit did not happen */
+		pg->tx_open = false;
+		return first_word_is(sql, "ROLLBACK") ? EB_OK : unavailable(pg);
+	}
+	rc = conn_ready(pg);
+	if (rc)
+		return rc;
 	char *t = NULL, err[256] = "";
-	enum eb_err rc = sql_to_pg(sql, &t, NULL, err, sizeof err);
+	rc = sql_to_pg(sql, &t, NULL, err, sizeof err);
 	if (rc) {
 		log_error("db: %s", rc == EB_ENOMEM ? "out of memory" : err);
 		return rc;
@@ -372,10 +489,24 @@ enum eb_err dbpg_exec(struct dbpg *pg, const char *sql)
 	PGresult *r = PQexec(pg->conn, t);
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
-		first_line(pg->errmsg, sizeof pg->errmsg, PQresultErrorMessage(r));
-		log_error("db: %s in: %.200s", pg->errmsg, t);
+		if (is_unreachable(pg, r)) {
+			rc = unavailable(pg);
+		} else {
+			first_line(pg->errmsg, sizeof pg->errmsg, PQresultErrorMessage(r));
+			log_error("db: %s in: %.200s", pg->errmsg, t);
+			rc = EB_EDB;
+		}
+	}
+	if (!rc && first_word_is(sql, "COMMIT") && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+		/* a transaction a failed statement had aborted: not committed */
+		str_copy(pg->errmsg, sizeof pg->errmsg, "the transaction was rolled back");
 		rc = EB_EDB;
 	}
+	PGTransactionStatusType ts = PQtransactionStatus(pg->conn);
+	if (begins && (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR))
+		pg->tx_open = true;
+	if (ends)
+		pg->tx_open = false;
 	PQclear(r);
 	free(t);
 	return rc;
@@ -383,7 +514,10 @@ enum eb_err dbpg_exec(struct dbpg *pg, const char *sql)
 
 bool dbpg_in_transaction(struct dbpg *pg)
 {
-	return PQtransactionStatus(pg->conn) != PQTRANS_IDLE;
+	PGTransactionStatusType s = PQtransactionStatus(pg->conn);
+	if (pg->lost || s == PQTRANS_UNKNOWN)
+		return pg->tx_open; /* until the caller rolls back */
+	return s != PQTRANS_IDLE;
 }
 
 int dbpg_schema_version(struct dbpg *pg)
@@ -405,6 +539,8 @@ int dbpg_changes(struct dbpg *pg)
 
 void dbpg_set_lock_timeout(struct dbpg *pg, int ms)
 {
+	pipe_drain(pg);
+	pg->lock_timeout_ms = ms;
 	char sql[64];
 	snprintf(sql, sizeof sql, "SET lock_timeout=%d", ms);
 	run_ok(pg->conn, sql, NULL, 0);
@@ -415,7 +551,9 @@ void dbpg_set_lock_timeout(struct dbpg *pg, int ms)
  * the caller's transaction. */
 int64_t dbpg_last_id(struct dbpg *pg)
 {
-	bool tx = dbpg_in_transaction(pg);
+	if (pipe_drain(pg))
+		return 0;
+	bool tx = dbpg_in_transaction(pg) && !pg->unguarded;
 	if (tx && !run_ok(pg->conn, "SAVEPOINT eb_lastval", NULL, 0))
 		return 0;
 	PGresult *r = PQexec(pg->conn, "SELECT lastval()");
@@ -448,6 +586,7 @@ static bool first_word_is(const char *s, const char *w)
  * catalog once per statement and connection. *sql is replaced. */
 static enum eb_err conflict_target(struct dbpg *pg, char **sql)
 {
+	pipe_drain(pg); /* its error comes again at the next statement: 25P02 */
 	char *oc = strcasestr(*sql, "ON CONFLICT DO UPDATE");
 	const char *ins = strcasestr(*sql, "INSERT INTO ");
 	if (!oc || !ins || ins > oc)
@@ -502,6 +641,7 @@ struct dbpg_stmt *dbpg_prepare(struct dbpg *pg, const char *sql)
 	}
 	st->pg = pg;
 	st->write = !first_word_is(st->sql, "SELECT") && !first_word_is(st->sql, "VALUES");
+	st->returns = strcasestr(st->sql, "RETURNING") != NULL;
 	snprintf(st->name, sizeof st->name, "s%u", ++pg->next_name);
 	return st;
 }
@@ -529,8 +669,10 @@ void dbpg_finalize(struct dbpg_stmt *st)
 {
 	if (!st)
 		return;
+	pipe_drain(st->pg);
 	dbpg_reset(st);
-	if (st->prepared && PQstatus(st->pg->conn) == CONNECTION_OK &&
+	if (st->prepared && st->gen == st->pg->gen && !st->pg->lost &&
+	    PQstatus(st->pg->conn) == CONNECTION_OK &&
 	    PQtransactionStatus(st->pg->conn) != PQTRANS_INERROR) {
 		char sql[40];
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
@@ -642,6 +784,8 @@ enum eb_err dbpg_bind(struct dbpg_stmt *st, const struct db_arg *args, size_t na
 		st->types[i] = type;
 	}
 	st->nargs = n;
+	if (st->prepared && st->gen != st->pg->gen)
+		st->prepared = false; /* prepared on a connection since lost */
 	/* prepared now, with these arguments' types: a statement that does not
 	 * prepare fails in db_query, as on SQLite */
 	return st->prepared ? EB_OK : prepare_now(st);
@@ -661,6 +805,11 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 {
 	Oid *types = st->types;
 	Oid *alt = NULL;
+	enum eb_err ready = pipe_drain(st->pg);
+	if (!ready)
+		ready = conn_ready(st->pg);
+	if (ready)
+		return ready;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		if (attempt == 1) {
 			alt = malloc((size_t)(st->nargs ? st->nargs : 1) * sizeof *alt);
@@ -679,8 +828,14 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 		/* inside a transaction a failed prepare would abort it: under a
 		 * savepoint (once per statement and connection) */
 		bool tx = PQtransactionStatus(st->pg->conn) == PQTRANS_INTRANS;
-		if (tx && !run_ok(st->pg->conn, "SAVEPOINT eb_prepare", NULL, 0))
+		if (tx && !run_ok(st->pg->conn, "SAVEPOINT eb_prepare", st->pg->errmsg,
+				  sizeof st->pg->errmsg)) {
+			if (PQstatus(st->pg->conn) != CONNECTION_OK) {
+				free(alt);
+				return unavailable(st->pg);
+			}
 			break;
+		}
 		PGresult *r = PQprepare(st->pg->conn, st->name, st->sql, st->nargs, types);
 		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 		if (tx)
@@ -690,6 +845,11 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 				    "eb_prepare",
 			       NULL, 0);
 		const char *state = sqlstate(r);
+		if (!ok && is_unreachable(st->pg, r)) {
+			PQclear(r);
+			free(alt);
+			return unavailable(st->pg);
+		}
 		bool retry = !ok && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0 ||
 				     strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0);
 		if (!ok && (!retry || attempt == 2))
@@ -698,6 +858,7 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 		if (ok) {
 			free(alt);
 			st->prepared = true;
+			st->gen = st->pg->gen;
 			return EB_OK;
 		}
 		if (!retry)
@@ -708,29 +869,117 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 	return EB_EDB;
 }
 
-static enum eb_err result_error(struct dbpg_stmt *st, const PGresult *r)
+/* The eb_err of a failed statement (sql, for the log; write: it changes
+ * rows). */
+static enum eb_err error_of(struct dbpg *pg, const PGresult *r, bool write, const char *sql)
 {
 	const char *state = sqlstate(r);
-	first_line(st->pg->errmsg, sizeof st->pg->errmsg, PQresultErrorMessage(r));
+	if (is_unreachable(pg, r))
+		return unavailable(pg);
+	first_line(pg->errmsg, sizeof pg->errmsg, PQresultErrorMessage(r));
+	/* another transaction's serialization failure or deadlock: the same
+	 * work again may pass (the group commit retries its group) */
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		return EB_EBUSY;
 	if (strncmp(state, "23", 2) == 0)
 		return strcmp(state, "23505") == 0 ? EB_EEXIST : EB_EINVAL;
 	/* a value a column cannot take (text in a number, out of range): what
 	 * SQLite's STRICT tables refuse as a constraint */
-	if (st->write && strncmp(state, "22", 2) == 0)
+	if (write && strncmp(state, "22", 2) == 0)
 		return EB_EINVAL;
-	log_error("db: %s (SQLSTATE %s) in: %.300s", st->pg->errmsg, state, st->sql);
+	/* after an unguarded failure (db_set_statement_guard) every statement
+	 * fails 25P02 until the rollback: the first failure was logged */
+	if (strcmp(state, "25P02") != 0)
+		log_error("db: %s (SQLSTATE %s) in: %.300s", pg->errmsg, state, sql);
 	return EB_EDB;
+}
+
+static enum eb_err result_error(struct dbpg_stmt *st, const PGresult *r)
+{
+	return error_of(st->pg, r, st->write, st->sql);
+}
+
+static enum eb_err run(struct dbpg_stmt *st);
+
+/* Reads the results of the writes dbpg_send sent and leaves pipeline mode:
+ * the first one's error (the rest were skipped by the server), else EB_OK.
+ * Every command that waits for its answer calls it first, so the writes
+ * are done, in order, before anything reads or commits. */
+static enum eb_err pipe_drain(struct dbpg *pg)
+{
+	if (!pg->piped)
+		return EB_OK;
+	enum eb_err rc = EB_OK;
+	PGconn *c = pg->conn;
+	if (PQpipelineSync(c) != 1) {
+		rc = unavailable(pg);
+	} else {
+		for (;;) {
+			PGresult *r = PQgetResult(c);
+			if (!r) {
+				if (PQstatus(c) != CONNECTION_OK) {
+					if (!rc)
+						rc = unavailable(pg);
+					break;
+				}
+				continue; /* the end of one write's results */
+			}
+			ExecStatusType s = PQresultStatus(r);
+			if (s == PGRES_FATAL_ERROR && !rc)
+				rc = error_of(pg, r, true, "a write sent in a pipeline");
+			PQclear(r);
+			if (s == PGRES_PIPELINE_SYNC)
+				break;
+		}
+	}
+	PQexitPipelineMode(c);
+	pg->piped = false;
+	pg->npending = 0;
+	return rc;
+}
+
+bool dbpg_sendable(struct dbpg_stmt *st)
+{
+	struct dbpg *pg = st->pg;
+	return pg->unguarded && st->write && !st->returns && st->prepared && st->gen == pg->gen &&
+	       !pg->lost && (pg->piped || PQtransactionStatus(pg->conn) == PQTRANS_INTRANS);
+}
+
+enum eb_err dbpg_send(struct dbpg_stmt *st)
+{
+	struct dbpg *pg = st->pg;
+	if (!pg->piped) {
+		if (PQenterPipelineMode(pg->conn) != 1)
+			return run(st); /* as any statement: waiting for it */
+		pg->piped = true;
+	}
+	if (PQsendQueryPrepared(pg->conn, st->name, st->nargs, (const char *const *)st->values,
+				st->lengths, st->formats, 0) != 1) {
+		enum eb_err rc = pipe_drain(pg);
+		return rc ? rc : unavailable(pg);
+	}
+	/* the server's answers wait in the socket: a bounded number */
+	if (++pg->npending >= 256)
+		return pipe_drain(pg);
+	return EB_OK;
 }
 
 /* Runs the statement with its arguments; a write inside a transaction under
  * a savepoint, so that its failure leaves the transaction usable. */
 static enum eb_err run(struct dbpg_stmt *st)
 {
+	enum eb_err rc = pipe_drain(st->pg);
+	if (!rc)
+		rc = conn_ready(st->pg);
+	if (rc)
+		return rc;
 	PGconn *c = st->pg->conn;
-	bool guarded = st->write && PQtransactionStatus(c) == PQTRANS_INTRANS;
+	if (st->prepared && st->gen != st->pg->gen)
+		st->prepared = false; /* prepared on a connection since lost */
+	bool guarded = st->write && !st->pg->unguarded && PQtransactionStatus(c) == PQTRANS_INTRANS;
 	if (guarded && !run_ok(c, "SAVEPOINT eb_stmt", st->pg->errmsg, sizeof st->pg->errmsg))
-		return EB_EDB;
-	enum eb_err rc = st->prepared ? EB_OK : prepare_now(st);
+		return PQstatus(c) != CONNECTION_OK ? unavailable(st->pg) : EB_EDB;
+	rc = st->prepared ? EB_OK : prepare_now(st);
 	if (!rc) {
 		st->res = PQexecPrepared(c, st->name, st->nargs, (const char *const *)st->values,
 					 st->lengths, st->formats, 0);
@@ -764,8 +1013,8 @@ static enum eb_err run(struct dbpg_stmt *st)
 		       rc ? "ROLLBACK TO SAVEPOINT eb_stmt; RELEASE SAVEPOINT eb_stmt"
 			  : "RELEASE SAVEPOINT eb_stmt",
 		       NULL, 0);
-	if (PQstatus(c) != CONNECTION_OK && rc == EB_EDB)
-		PQreset(c); /* the server went away: the next statement reconnects */
+	if (PQstatus(c) != CONNECTION_OK && rc != EB_EUNAVAIL)
+		rc = unavailable(st->pg); /* the next statement reconnects (conn_ready) */
 	return rc;
 }
 

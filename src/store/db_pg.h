@@ -34,6 +34,20 @@ const char *dbpg_errmsg(struct dbpg *pg);
 int64_t dbpg_last_id(struct dbpg *pg);
 int dbpg_changes(struct dbpg *pg);
 void dbpg_set_lock_timeout(struct dbpg *pg, int ms);
+/* db_unavailable_take: whether a statement failed with EB_EUNAVAIL since
+ * the last call (cleared by it). */
+bool dbpg_unavailable_take(struct dbpg *pg);
+/* db_set_statement_guard. */
+void dbpg_set_statement_guard(struct dbpg *pg, bool on);
+/* Whether st (bound) may be sent without waiting for its answer: a write
+ * without RETURNING, inside a transaction without statement guards (the
+ * group commit's). */
+bool dbpg_sendable(struct dbpg_stmt *st);
+/* Sends st in pipeline mode without reading its answer: its error, if any,
+ * is returned by the next statement that waits (or by COMMIT, which then
+ * does not happen); without guards a failed statement aborts the
+ * transaction anyway, and the group commit runs its jobs again, guarded. */
+enum eb_err dbpg_send(struct dbpg_stmt *st);
 
 /* A statement for sql (translated now, prepared on its first run). NULL
  * when it does not translate (logged). */

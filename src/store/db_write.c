@@ -16,6 +16,10 @@
  * most jobs db_write_submit lets wait (past it, callers write themselves). */
 #define GROUP_MAX 32
 #define QUEUE_MAX 128
+/* How many times a group that met a serialization failure or a deadlock
+ * (EB_EBUSY from PostgreSQL: 40001, 40P01) is run again whole before its
+ * jobs are run alone. */
+#define GROUP_RETRIES 3
 
 static pthread_mutex_t group_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER; /* jobs queued */
@@ -117,43 +121,68 @@ static struct db *writer_for(const char *path)
 	return nd;
 }
 
-/* One job in its own transaction. */
-static enum eb_err write_alone(struct db *db, struct db_write *w)
+/* BEGIN, once more when the connection was found lost (a server restarted
+ * since the last group, an idle connection dropped): nothing was sent yet,
+ * and the second try reconnects (db.h). */
+static enum eb_err begin_reconnecting(struct db *db)
 {
 	enum eb_err rc = db_begin(db);
-	if (rc)
-		return rc;
-	rc = w->fn(db, w->ctx);
-	if (rc)
-		db_rollback(db);
-	else
-		rc = db_commit(db);
+	return rc == EB_EUNAVAIL ? db_begin(db) : rc;
+}
+
+/* One job in its own transaction; again (up to GROUP_RETRIES times) after a
+ * serialization failure. */
+static enum eb_err write_alone(struct db *db, struct db_write *w)
+{
+	enum eb_err rc = EB_EBUSY;
+	for (int attempt = 0; attempt <= GROUP_RETRIES && rc == EB_EBUSY; attempt++) {
+		if ((rc = begin_reconnecting(db)))
+			return rc;
+		rc = w->fn(db, w->ctx);
+		if (rc)
+			db_rollback(db);
+		else
+			rc = db_commit(db);
+	}
 	return rc;
 }
 
 /* Runs the jobs of list g (linked by next) on db; sets each one's rc. A
  * BEGIN that fails (the database stayed locked past the busy timeout) fails
- * the whole group at once rather than once per job. */
+ * the whole group at once rather than once per job. On PostgreSQL the group
+ * runs without statement guards (db_set_statement_guard: one round trip per
+ * write, no savepoint per row); a job that fails there, whatever it made of
+ * the error, fails the group, and each job is then run alone, guarded,
+ * exactly as it would have run by itself. A lone job on SQLite is run alone
+ * at once (the guards change nothing there). */
 static void write_group(struct db *db, struct db_write *g)
 {
-	if (!g->next) {
+	bool pg = db_is_url(db_shared_name(db));
+	if (!g->next && !pg) {
 		g->rc = write_alone(db, g);
 		return;
 	}
-	enum eb_err rc = db_begin(db);
-	if (rc) {
-		for (struct db_write *w = g; w; w = w->next)
-			w->rc = rc;
-		return;
+	enum eb_err rc = EB_EBUSY;
+	bool began = true;
+	db_set_statement_guard(db, false);
+	for (int attempt = 0; attempt <= GROUP_RETRIES && rc == EB_EBUSY; attempt++) {
+		if ((rc = begin_reconnecting(db))) {
+			began = false;
+			break;
+		}
+		for (struct db_write *w = g; w && !rc; w = w->next)
+			rc = w->fn(db, w->ctx);
+		if (!rc)
+			rc = db_commit(db); /* rolls back itself when it fails */
+		else
+			db_rollback(db);
 	}
-	for (struct db_write *w = g; w && !rc; w = w->next)
-		rc = w->fn(db, w->ctx);
-	if (!rc)
-		rc = db_commit(db); /* rolls back itself when it fails */
-	else
-		db_rollback(db);
+	db_set_statement_guard(db, true);
+	/* no BEGIN, or the database went away: nothing of the group was
+	 * stored, and each job alone would only meet the same again */
+	bool whole = !began || rc == EB_EUNAVAIL;
 	for (struct db_write *w = g; w; w = w->next)
-		w->rc = rc ? write_alone(db, w) : EB_OK;
+		w->rc = whole ? rc : rc ? write_alone(db, w) : EB_OK;
 }
 
 /* Takes the first queued job and up to GROUP_MAX - 1 more on its file, in
@@ -218,8 +247,10 @@ static void *writer_main(void *arg)
 		if (wdb) {
 			write_group(wdb, g);
 		} else {
+			/* no connection of its own could be opened: on PostgreSQL,
+			 * the server is not reachable now */
 			for (struct db_write *x = g; x; x = x->next)
-				x->rc = EB_EDB;
+				x->rc = db_is_url(g->file) ? EB_EUNAVAIL : EB_EDB;
 		}
 		pthread_mutex_lock(&group_mu);
 		for (struct db_write *x = g, *next; x; x = next) {

@@ -264,6 +264,26 @@ static void busy(struct http_request *req)
 	http_set_header(req, "Retry-After", "5");
 }
 
+void http_unavailable(struct http_request *req)
+{
+	req->nheaders = 0;
+	req->no_cache = true;
+	http_text(req, 503,
+		  "The database is not available right now; nothing was changed. "
+		  "Try again in a few seconds.\n");
+	char s[16];
+	snprintf(s, sizeof s, "%d", HTTP_UNAVAILABLE_RETRY_S);
+	http_set_header(req, "Retry-After", s);
+}
+
+bool http_unavailable_if(struct http_request *req, enum eb_err rc)
+{
+	if (rc != EB_EUNAVAIL)
+		return false;
+	http_unavailable(req);
+	return true;
+}
+
 static void refuse_stopping(struct http_request *req)
 {
 	http_json_error(req, 503, "the server is stopping; try again in a moment");
@@ -353,13 +373,19 @@ static enum MHD_Result admit_body(struct request_state *rs, int64_t content_leng
 	struct http_request *req = &rs->req;
 	req->db = worker_db(srv->opts.db_path);
 	if (!req->db) {
-		http_text(req, 503, "The database is not available.\n");
+		http_unavailable(req);
 		return send_response(req);
 	}
+	db_unavailable_take(req->db); /* an outage an earlier request met */
 	size_t cap = srv->opts.max_body;
 	srv->in_handler++;
 	bool admitted = !srv->opts.admit || srv->opts.admit(req, &cap);
 	srv->in_handler--;
+	if (db_unavailable_take(req->db)) {
+		http_unavailable(req); /* the admission could not read the database */
+		http_set_header(req, "Connection", "close");
+		return send_response(req);
+	}
 	if (!admitted) {
 		if (content_length >= 0 && content_length <= HTTP_SKIP_BODY) {
 			rs->answered = true;
@@ -513,15 +539,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	req->db = worker_db(srv->opts.db_path);
 	if (!req->db) {
-		http_text(req, 503, "The database is not available.\n");
+		http_unavailable(req);
 		return send_response(req);
 	}
+	db_unavailable_take(req->db); /* an outage an earlier request met */
 	rs->dispatched = true;
 	srv->answering++;
 	srv->in_handler++;
 	db_write_work_begin();
 	srv->opts.dispatch(req);
 	srv->in_handler--;
+	if (db_unavailable_take(req->db) && !req->finish && !req->hold)
+		http_unavailable(req); /* whatever the handler made of the outage */
 	if (!req->finish && req->hold && req->status < 300)
 		http_defer_write(req, req->hold, hold_finish, NULL);
 	db_write_work_end();

@@ -24,6 +24,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/err.h"
 
 struct db;
 struct MHD_Connection;
@@ -166,6 +167,20 @@ int http_form_all(struct http_request *req, const char *name, const char **out, 
 /* Response helpers */
 void http_set_header(struct http_request *req, const char *name, const char *value);
 void http_redirect(struct http_request *req, const char *location); /* 303 See Other */
+/* The one answer when the store cannot be reached (EB_EUNAVAIL, see
+ * base/err.h): 503, Retry-After: HTTP_UNAVAILABLE_RETRY_S, no-store, and a
+ * plain-text line saying that nothing was changed. Any earlier response is
+ * replaced. The server calls it itself for a request whose worker
+ * connection met the outage (db_unavailable_take), whatever the handler
+ * answered; a handler whose write went through the group commit (the
+ * writer's own connection: db_write's rc EB_EUNAVAIL) calls it through
+ * http_unavailable_if (the ingest API maps it in api_ingest_status). */
+#define HTTP_UNAVAILABLE_RETRY_S 5
+void http_unavailable(struct http_request *req);
+/* True (after http_unavailable) when rc is EB_EUNAVAIL; false otherwise,
+ * the response untouched: `if (http_unavailable_if(req, rc)) return;`. */
+bool http_unavailable_if(struct http_request *req, enum eb_err rc);
+
 /* Sets status and a JSON body {"error": message}. */
 void http_json_error(struct http_request *req, int status, const char *message);
 void http_text(struct http_request *req, int status, const char *text);

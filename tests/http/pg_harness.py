@@ -14,6 +14,7 @@ tests/run.py --backend pg and by make check's PostgreSQL smoke subset.
 Standard library only. skip_reason() says why it cannot run here (None when
 it can)."""
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -99,6 +100,42 @@ class Postgres:
     def create_database(self, dbname):
         self.psql(f'CREATE DATABASE "{dbname}"')
         return self.url(dbname)
+
+    def stop(self, mode="fast"):
+        """Stops the cluster (pg_ctl stop -m MODE: fast ends every session at
+        once, as an administrator's restart does); start() brings it back on
+        the same port with the same settings."""
+        data = os.path.join(self.dir, "data")
+        with open(os.path.join(data, "postmaster.opts")) as f:
+            args = shlex.split(f.read())[1:]  # the server's own command line
+        keep, i = [], 0
+        while i < len(args):
+            if args[i] == "-D":
+                i += 2
+                continue
+            keep.append(args[i])
+            i += 1
+        self._restart_opts = " ".join(shlex.quote(a) for a in keep)
+        out = subprocess.run(_as_postgres_user([
+            os.path.join(PG_BIN, "pg_ctl"), "-D", data, "-m", mode, "-w", "-t", "60", "stop"]),
+            capture_output=True, text=True, timeout=120)
+        if out.returncode != 0:
+            raise AssertionError("pg_ctl stop failed:\n" + out.stdout + out.stderr)
+
+    def start(self):
+        """Starts the cluster again after stop(); waits until it answers."""
+        out = subprocess.run(_as_postgres_user([
+            os.path.join(PG_BIN, "pg_ctl"), "-D", os.path.join(self.dir, "data"), "-o",
+            self._restart_opts, "-l", os.path.join(self.dir, "log"), "-w", "-t", "60",
+            "start"]), capture_output=True, text=True, timeout=120)
+        if out.returncode != 0:
+            raise AssertionError("pg_ctl start failed:\n" + out.stdout + out.stderr
+                                 + self.log())
+
+    def restart(self, mode="fast"):
+        """pg_ctl restart -m MODE, as stop() then start()."""
+        self.stop(mode)
+        self.start()
 
     def url(self, dbname=None):
         return (f"postgresql://postgres@/{dbname or self.dbname}"

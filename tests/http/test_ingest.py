@@ -10,7 +10,9 @@ import threading
 import time
 import uuid
 
-from ebtest import BIN, SHARED, Server, TempDir, make_district, run
+import pg_harness
+from ebtest import (BACKEND, BIN, FIXTURES, SHARED, Server, TempDir, db_arg, db_execute,
+                    make_district, run)
 
 
 def credentials(db, name):
@@ -21,6 +23,39 @@ def credentials(db, name):
     out = run("tool", "credentials", tid, "--district-id", "1", db=db).stdout
     creds = dict(line.split(": ", 1) for line in out.strip().splitlines())
     return tid, creds
+
+
+def count(db, sql):
+    """The one number a SELECT count(*) gives, on either backend."""
+    return int(db_execute(db, sql)[0][0])
+
+
+class WriteLock:
+    """The database's write lock, held by another process until release():
+    SQLite's BEGIN IMMEDIATE, or on PostgreSQL the advisory lock db_begin
+    takes (store/db.c), in a psql session."""
+
+    def __init__(self, db):
+        if BACKEND == "pg":
+            self.psql = subprocess.Popen(["psql", db_arg(db), "-qAt", "-v", "ON_ERROR_STOP=1"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         text=True)
+            self.psql.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock(7301880428);\n"
+                                  "SELECT 'held';\n")
+            self.psql.stdin.flush()
+            while self.psql.stdout.readline().strip() != "held":
+                pass
+        else:
+            import sqlite3
+            self.con = sqlite3.connect(db, timeout=30, isolation_level=None)
+            self.con.execute("BEGIN IMMEDIATE")
+
+    def release(self):
+        if BACKEND == "pg":
+            self.psql.communicate("ROLLBACK;\n", timeout=30)
+        else:
+            self.con.execute("ROLLBACK")
+            self.con.close()
 
 
 def basic(creds):
@@ -146,9 +181,15 @@ class Durability(TempDir):
                             acked.extend(s["id"] for s in batch)
 
                 threads = [threading.Thread(target=sender) for _ in range(2)]
+                before = len(acked)
                 for t in threads:
                     t.start()
-                time.sleep(0.4 + 0.2 * round_)
+                # mid-load: once some batches of this round are acknowledged
+                # (the first requests on PostgreSQL prepare every statement)
+                deadline = time.time() + 60
+                while len(acked) < before + 60 and time.time() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.1 + 0.1 * round_)
                 srv.proc.send_signal(signal.SIGKILL)
                 srv.proc.wait()
                 stop.set()
@@ -235,7 +276,6 @@ class Concurrency(TempDir):
         writer (their workers stay free); past the queue's bound they are
         refused at once with 503 and Retry-After, storing nothing, and the
         queued ones are stored when the lock goes."""
-        import sqlite3
         db = make_district(self.tmp)
         _, creds = credentials(db, "Patient App")
         h = basic(creds)
@@ -245,8 +285,7 @@ class Concurrency(TempDir):
             # one request first: the credential's use is recorded now, not while locked
             r = srv.client().request("POST", "/xapi/statements", json.dumps(statement()), h)
             self.assertEqual(r.status, 200, r.text)
-            holder = sqlite3.connect(db, timeout=30, isolation_level=None)
-            holder.execute("BEGIN IMMEDIATE")
+            holder = WriteLock(db)
 
             def sender():
                 s = statement(str(uuid.uuid4()))
@@ -266,8 +305,7 @@ class Concurrency(TempDir):
             # the page workers are not held up by the queued writes
             r = srv.client().request("GET", "/healthz")
             self.assertEqual(r.status, 200)
-            holder.execute("ROLLBACK")
-            holder.close()
+            holder.release()
             for t in threads:
                 t.join()
             stored = set()
@@ -290,12 +328,109 @@ class Concurrency(TempDir):
             self.assertIn(sid, stored)
 
 
+class PostgresRestart(TempDir):
+    """PostgreSQL restarted (pg_ctl stop -m fast, then start) while tools
+    send: during the outage every request gets 503 with Retry-After and
+    nothing of it is stored; the server reconnects by itself (it is not
+    restarted) and later requests succeed; every acknowledged statement is
+    there once. A cluster of the test's own (tests/http/pg_harness.py), on
+    either backend of the suite."""
+
+    def test_requests_during_an_outage_get_503_then_the_server_reconnects(self):
+        why = pg_harness.skip_reason()
+        if why:
+            self.skipTest(why)
+        with pg_harness.Postgres("restart") as pg:
+            url = pg.url()
+            run("init", "--district", "Alder County Schools", db=url)
+            run("import", "oneroster", os.path.join(FIXTURES, "district_a"),
+                "--district-id", "1", db=url)
+            _, creds = credentials(url, "Restart App")
+            h = basic(creds)
+            results = []  # (status, Retry-After, text, ids)
+            lock = threading.Lock()
+            with Server(url) as srv:
+                stop = threading.Event()
+
+                def sender(n):
+                    c = srv.client()
+                    while not stop.is_set():
+                        batch = [statement(str(uuid.uuid4()), student=f"stu-{(n + k) % 5 + 1}")
+                                 for k in range(20)]
+                        try:
+                            r = c.request("POST", "/xapi/statements", json.dumps(batch), h)
+                        except Exception:
+                            continue  # no answer: neither acknowledged nor refused
+                        with lock:
+                            results.append((r.status, r.header("Retry-After"), r.text,
+                                            [x["id"] for x in batch]))
+                        if r.status == 503:
+                            time.sleep(0.05)
+
+                threads = [threading.Thread(target=sender, args=(n,)) for n in range(3)]
+                for t in threads:
+                    t.start()
+                time.sleep(1.0)
+                pg.stop("fast")
+                # while it is down: 503 with Retry-After, one request after another
+                down = []
+                for _ in range(5):
+                    batch = [statement(str(uuid.uuid4()))]
+                    r = srv.client().request("POST", "/xapi/statements", json.dumps(batch), h)
+                    down.append((r.status, r.header("Retry-After"), r.text,
+                                 [x["id"] for x in batch]))
+                    time.sleep(0.1)
+                pg.start()
+                # the same server, reconnecting by itself
+                deadline = time.time() + 30
+                ok_after = False
+                while time.time() < deadline and not ok_after:
+                    batch = [statement(str(uuid.uuid4()))]
+                    r = srv.client().request("POST", "/xapi/statements", json.dumps(batch), h)
+                    if r.status == 200:
+                        ok_after = True
+                        with lock:
+                            results.append((200, None, r.text, [x["id"] for x in batch]))
+                    else:
+                        time.sleep(0.2)
+                time.sleep(0.5)
+                stop.set()
+                for t in threads:
+                    t.join()
+                self.assertIsNone(srv.proc.poll(), "the server exited")
+                self.assertTrue(ok_after, "no request succeeded after PostgreSQL came back")
+                seen = []
+                next_url = "/xapi/statements?limit=500"
+                while next_url:
+                    r = srv.client().request("GET", next_url, None, h)
+                    self.assertEqual(r.status, 200, r.text)
+                    page = json.loads(r.text)
+                    seen.extend(x["id"] for x in page["statements"])
+                    next_url = page.get("more") or None
+        for status, retry, text, ids in down:
+            self.assertEqual(status, 503, text)
+            self.assertTrue(retry and int(retry) > 0, retry)
+        results += down
+        self.assertEqual(len(seen), len(set(seen)), "a statement was stored twice")
+        seen = set(seen)
+        statuses = {st for st, *_ in results}
+        self.assertLessEqual(statuses, {200, 503}, statuses)
+        acked = [ids for st, _, _, ids in results if st == 200]
+        refused = [(retry, text, ids) for st, retry, text, ids in results if st == 503]
+        self.assertGreater(len(acked), 5)
+        for ids in acked:
+            self.assertTrue(set(ids) <= seen, "an acknowledged batch is missing")
+        for retry, text, ids in refused:
+            self.assertTrue(retry and int(retry) > 0, retry)
+            self.assertIn("nothing", text.lower())
+            self.assertFalse(set(ids) & seen, "part of a refused batch was stored")
+
+
 class RefitDuringIngest(TempDir):
     def test_statements_sent_during_a_refit_all_count(self):
         """`edbridge fit` (another process) refits while a tool keeps sending:
         every request succeeds, and afterwards each student's estimate counts
         every stored response, those that arrived during the fit included."""
-        import sqlite3
         db = make_district(self.tmp)
         _, creds = credentials(db, "Steady App")
         h = basic(creds)
@@ -330,30 +465,26 @@ class RefitDuringIngest(TempDir):
         self.assertGreater(len(statuses), 0)
         self.assertEqual(set(statuses), {200})
         self.assertIn("late: ", fit.stdout)
-        con = sqlite3.connect(db)
-        stored = dict(((s, c), n) for s, c, n in con.execute(
-            "SELECT student_sourced_id, standard_code, count(*) FROM learning_event"
+        stored = dict(((s, c), int(n)) for s, c, n in db_execute(
+            db, "SELECT student_sourced_id, standard_code, count(*) FROM learning_event"
             " WHERE correct IS NOT NULL GROUP BY 1, 2"))
-        estimated = dict(((s, c), n) for s, c, n in con.execute(
-            "SELECT student_sourced_id, standard_code, responses FROM mastery_state"
+        estimated = dict(((s, c), int(n)) for s, c, n in db_execute(
+            db, "SELECT student_sourced_id, standard_code, responses FROM mastery_state"
             " WHERE responses > 0"))
-        con.close()
         self.assertEqual(estimated, stored)
 
 
 class Rematch(TempDir):
     def test_unknown_learner_is_quarantined_then_matched_by_a_roster_delta(self):
-        import sqlite3
         db = make_district(self.tmp)
         _, creds = credentials(db, "Practice App")
         with Server(db) as srv:
             r = srv.client().request("POST", "/xapi/statements",
                                      json.dumps(statement(student="stu-99")), basic(creds))
             self.assertEqual(r.status, 200, r.text)
-        con = sqlite3.connect(db)
-        self.assertEqual(con.execute("SELECT count(*) FROM quarantine").fetchone()[0], 1)
-        self.assertEqual(con.execute("SELECT count(*) FROM learning_event WHERE student_sourced_id='stu-99'").fetchone()[0], 0)
-        con.close()
+        self.assertEqual(count(db, "SELECT count(*) FROM quarantine"), 1)
+        self.assertEqual(count(db, "SELECT count(*) FROM learning_event"
+                               " WHERE student_sourced_id='stu-99'"), 0)
         delta = os.path.join(self.tmp, "delta")
         os.mkdir(delta)
         files = {
@@ -373,7 +504,6 @@ class Rematch(TempDir):
                 f.write(text)
         out = run("import", "oneroster", delta, "--district-id", "1", db=db)
         self.assertIn("quarantined learning events matched", out.stdout + out.stderr)
-        con = sqlite3.connect(db)
-        self.assertEqual(con.execute("SELECT count(*) FROM quarantine").fetchone()[0], 0)
-        self.assertEqual(con.execute("SELECT count(*) FROM learning_event WHERE student_sourced_id='stu-99'").fetchone()[0], 1)
-        con.close()
+        self.assertEqual(count(db, "SELECT count(*) FROM quarantine"), 0)
+        self.assertEqual(count(db, "SELECT count(*) FROM learning_event"
+                               " WHERE student_sourced_id='stu-99'"), 1)

@@ -1,7 +1,10 @@
 /* test_db_group.c - the group commit (db_write_grouped, db_write_submit):
  * every job keeps exactly the outcome it would have had alone, whatever it
  * was grouped with; nothing of a failed job is stored; the writer survives
- * a file being replaced and a fork. */
+ * a file being replaced and a fork. When EDBRIDGE_TEST_PG names a
+ * PostgreSQL database, the outcome tests run there too (groups without
+ * statement guards, db_set_statement_guard), with the reconnection after a
+ * lost connection (EB_EUNAVAIL, db_unavailable_take). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -24,8 +27,32 @@
 #define JOBS_PER_THREAD 40
 
 struct fx {
-	char path[64];
+	char path[512];
 };
+
+/* EDBRIDGE_TEST_PG, or NULL */
+static const char *pg_url;
+
+/* The PostgreSQL fixture: the same table on the test database. */
+static int setup_pg(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "%s", pg_url);
+	struct db *db;
+	if (db_open(f->path, DB_OPEN_CREATE, &db, NULL, 0) ||
+	    db_exec(db, "DROP TABLE IF EXISTS t") ||
+	    db_exec(db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL) STRICT"))
+		return -1;
+	db_close(db);
+	*state = f;
+	return 0;
+}
+
+static int teardown_pg(void **state)
+{
+	free(*state);
+	return 0;
+}
 
 static int setup(void **state)
 {
@@ -45,7 +72,7 @@ static int setup(void **state)
 
 static void remove_files(const char *path)
 {
-	char p[80];
+	char p[600];
 	unlink(path);
 	snprintf(p, sizeof p, "%s-wal", path);
 	unlink(p);
@@ -243,6 +270,124 @@ static void test_submit(void **state)
 	db_close(db);
 }
 
+/* A job that meets a duplicate, handles it and goes on (as a caller of
+ * db_execute may): in a group on PostgreSQL, which runs without statement
+ * guards, the failed statement aborts the group's transaction, and the job
+ * still gets its own outcome (run again alone, guarded), as do the jobs it
+ * was grouped with. */
+static enum eb_err tolerant_run(struct db *db, void *ctx)
+{
+	enum eb_err rc =
+		db_execute(db, "INSERT INTO t (k, v) VALUES ('taken', 9)", DB_NOARGS, NULL);
+	if (rc && rc != EB_EEXIST)
+		return rc;
+	return job_run(db, ctx);
+}
+
+static void test_tolerant_jobs(void **state)
+{
+	struct fx *f = *state;
+	struct db *db;
+	assert_int_equal(db_open(f->path, 0, &db, NULL, 0), EB_OK);
+	assert_int_equal(db_exec(db, "INSERT INTO t (k, v) VALUES ('taken', 0)"), EB_OK);
+	struct waiter wt = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	static struct job jobs[12];
+	for (int i = 0; i < 12; i++) {
+		memset(&jobs[i], 0, sizeof jobs[i]);
+		snprintf(jobs[i].k, sizeof jobs[i].k, "tol%d", i);
+		jobs[i].w =
+			(struct db_write){ .fn = i % 3 ? job_run : tolerant_run, .ctx = &jobs[i] };
+		assert_int_equal(db_write_submit(db, &jobs[i].w, on_done, &wt), EB_OK);
+	}
+	pthread_mutex_lock(&wt.mu);
+	while (wt.done < 12)
+		pthread_cond_wait(&wt.cv, &wt.mu);
+	pthread_mutex_unlock(&wt.mu);
+	for (int i = 0; i < 12; i++) {
+		assert_int_equal(jobs[i].w.rc, EB_OK);
+		assert_int_equal(count_rows(f->path, jobs[i].k), 2);
+	}
+	assert_int_equal(count_rows(f->path, NULL), 1 + 24);
+	db_close(db);
+}
+
+/* Ends every other PostgreSQL session of this process (PGAPPNAME, set in
+ * main), as a server restart or a dropped connection would. */
+static void drop_connections(const char *url)
+{
+	struct db *k;
+	assert_int_equal(db_open(url, 0, &k, NULL, 0), EB_OK);
+	int64_t n = 0;
+	assert_int_equal(db_get_int(k,
+				    "SELECT count(*) FROM (SELECT pg_terminate_backend(pid)"
+				    " FROM pg_stat_activity WHERE application_name ="
+				    " current_setting('application_name')"
+				    " AND pid <> pg_backend_pid()) AS x",
+				    DB_NOARGS, &n),
+			 EB_OK);
+	assert_true(n >= 1);
+	db_close(k);
+	usleep(100 * 1000); /* the backends are gone */
+}
+
+/* A lost connection: the statement that meets it fails EB_EUNAVAIL (and
+ * db_unavailable_take says so, once); outside a transaction the next
+ * statement reconnects and its cached statements are prepared again;
+ * inside one every statement fails until the rollback. */
+static void test_pg_reconnect(void **state)
+{
+	struct fx *f = *state;
+	struct db *db;
+	int64_t n = 0;
+	assert_int_equal(db_open(f->path, 0, &db, NULL, 0), EB_OK);
+	assert_int_equal(db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &n), EB_OK);
+	assert_false(db_unavailable_take(db));
+	drop_connections(f->path);
+	assert_int_equal(db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &n), EB_EUNAVAIL);
+	assert_true(db_unavailable_take(db));
+	assert_false(db_unavailable_take(db));
+	assert_int_equal(db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &n), EB_OK);
+	assert_int_equal(n, 0);
+	/* inside a transaction: nothing after the loss runs outside it */
+	assert_int_equal(db_begin(db), EB_OK);
+	assert_int_equal(
+		db_execute(db, "INSERT INTO t (k, v) VALUES ('in-tx', 1)", DB_NOARGS, NULL), EB_OK);
+	drop_connections(f->path);
+	assert_int_equal(db_execute(db, "INSERT INTO t (k, v) VALUES ('lost', 1)", DB_NOARGS, NULL),
+			 EB_EUNAVAIL);
+	assert_true(db_in_transaction(db));
+	assert_int_equal(
+		db_execute(db, "INSERT INTO t (k, v) VALUES ('after', 1)", DB_NOARGS, NULL),
+		EB_EUNAVAIL);
+	assert_int_equal(db_commit(db), EB_EUNAVAIL);
+	assert_false(db_in_transaction(db));
+	assert_int_equal(db_get_int(db, "SELECT count(*) FROM t", DB_NOARGS, &n), EB_OK);
+	assert_int_equal(n, 0);
+	db_close(db);
+}
+
+/* The group commit's own connection lost between groups: the next group
+ * reconnects (its BEGIN is tried again) and is stored; a group whose
+ * connection goes during its transaction stores nothing. */
+static void test_pg_group_reconnects(void **state)
+{
+	struct fx *f = *state;
+	struct db *db;
+	assert_int_equal(db_open(f->path, 0, &db, NULL, 0), EB_OK);
+	struct job a = { .k = "before-drop" };
+	a.w = (struct db_write){ .fn = job_run, .ctx = &a };
+	assert_int_equal(db_write_grouped(db, &a.w), EB_OK);
+	db_close(db);
+	drop_connections(f->path);
+	assert_int_equal(db_open(f->path, 0, &db, NULL, 0), EB_OK);
+	struct job b = { .k = "after-drop" };
+	b.w = (struct db_write){ .fn = job_run, .ctx = &b };
+	assert_int_equal(db_write_grouped(db, &b.w), EB_OK);
+	assert_int_equal(count_rows(f->path, "before-drop"), 2);
+	assert_int_equal(count_rows(f->path, "after-drop"), 2);
+	db_close(db);
+}
+
 /* The file is deleted and made again at the same path: the writer must not
  * go on writing into the old one. */
 static void test_file_replaced(void **state)
@@ -381,6 +526,24 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_replaced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_linger, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tolerant_jobs, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("sqlite", tests, NULL, NULL);
+	pg_url = getenv("EDBRIDGE_TEST_PG");
+	if (pg_url && *pg_url) {
+		char app[64];
+		snprintf(app, sizeof app, "test_db_group_%ld", (long)getpid());
+		setenv("PGAPPNAME", app, 1); /* drop_connections ends only ours */
+		const struct CMUnitTest on_pg[] = {
+			cmocka_unit_test_setup_teardown(test_outcomes_are_per_job, setup_pg,
+							teardown_pg),
+			cmocka_unit_test_setup_teardown(test_submit, setup_pg, teardown_pg),
+			cmocka_unit_test_setup_teardown(test_tolerant_jobs, setup_pg, teardown_pg),
+			cmocka_unit_test_setup_teardown(test_pg_reconnect, setup_pg, teardown_pg),
+			cmocka_unit_test_setup_teardown(test_pg_group_reconnects, setup_pg,
+							teardown_pg),
+		};
+		failed += cmocka_run_group_tests_name("postgresql", on_pg, NULL, NULL);
+	}
+	return failed;
 }

@@ -128,6 +128,7 @@ int api_ingest_status(enum eb_err rc, bool has_body)
 	case EB_ENOTSUP:
 		return 501;
 	case EB_EBUSY:
+	case EB_EUNAVAIL:
 		return 503;
 	default:
 		return 500;

@@ -15,7 +15,8 @@ struct http_request;
 /* The HTTP status for how an ingest call ended (xapi_result.rc,
  * caliper_result.rc): EB_OK 200, or 204 when there is no body; EB_EINVAL and
  * EB_EPARSE 400, EB_ENOTFOUND 404, EB_ECONFLICT 409, EB_ETOOBIG 413,
- * EB_ENOTSUP 501, EB_EBUSY 503 (with Retry-After); anything else 500. */
+ * EB_ENOTSUP 501, EB_EBUSY and EB_EUNAVAIL (the database unreachable) 503
+ * (with Retry-After); anything else 500. */
 int api_ingest_status(enum eb_err rc, bool has_body);
 
 /* The xAPI resources' HTTP Basic check (the tool's key and secret): true
