@@ -21,22 +21,55 @@ BIN = os.environ.get("EDBRIDGE_BIN", os.path.join(ROOT, "build", "edbridge"))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 SHARED = os.path.join(ROOT, "..", "shared", "data")
 PASSWORD = "test-password-1"
-# tests/run.py --backend pg: every database path a test names becomes a
-# database of its own on the PostgreSQL cluster the runner started
-# (EDBRIDGE_TEST_PG: the URL of its first database, whose host and port
-# the others share)
+# The backend and the database of a test program: the one way. tests/run.py
+# (which may run several programs at once, -jN) gives each program:
+#   EDBRIDGE_TEST_BACKEND    "sqlite" or "pg"
+#   TMPDIR, EDBRIDGE_TEST_TMP a directory of the program alone (tempfile uses
+#                            it), removed after the program
+#   EDBRIDGE_TEST_PG         (pg) a database of the program alone; its host and
+#                            port are the run's one PostgreSQL cluster
+#   EDBRIDGE_TEST_PG_PREFIX  (pg) the prefix of the program's databases: the
+#                            runner drops every database so named after it
+#   EDBRIDGE_TEST_PG_TEMPLATE (pg) a database with every migration applied
+# A test names a database by a path under its temporary directory (TempDir's
+# self.tmp, or tempfile) and passes it to db_arg / run / Server / db_execute:
+# on SQLite it is the file; on PostgreSQL a database of its own, made on
+# first use (a copy of the migrated template, or empty with template=False).
+# Never a fixed path, a fixed port (the OS gives one: Server uses --port 0,
+# pg_harness.free_port) or a file outside the temporary directory.
+# A test that stops or crashes PostgreSQL itself starts its own cluster
+# (pg_harness.Postgres), never the run's.
 BACKEND = "pg" if os.environ.get("EDBRIDGE_TEST_BACKEND") == "pg" else "sqlite"
 _pg_created = set()
 
 
+def _pg_conn():
+    """host, port of the run's cluster (from EDBRIDGE_TEST_PG)."""
+    query = os.environ["EDBRIDGE_TEST_PG"].split("?", 1)[1]
+    q = dict(kv.split("=", 1) for kv in query.split("&"))
+    return q["host"], q["port"]
+
+
+def pg_psql(*args, dbname="postgres", timeout=60):
+    """psql as the cluster's superuser on the run's cluster; CompletedProcess."""
+    host, port = _pg_conn()
+    psql = "/usr/bin/psql" if os.path.exists("/usr/bin/psql") else "psql"
+    return subprocess.run([psql, "-h", host, "-p", port, "-U", "postgres", "-d", dbname,
+                           "-v", "ON_ERROR_STOP=1", "-qAt"] + list(args),
+                          capture_output=True, text=True, timeout=timeout)
+
+
 def _pg_name(db):
-    return "t_" + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
+    prefix = os.environ.get("EDBRIDGE_TEST_PG_PREFIX", "t_")
+    return prefix + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
 
 
-def db_arg(db, template=None):
+def db_arg(db, template=True, copy_of=None):
     """What --db gets for the database path db: the path itself on SQLite, a
-    fresh database's URL (created on first use, as a copy of the database of
-    the path template when given) on PostgreSQL."""
+    fresh database's URL (created on first use) on PostgreSQL: a copy of the
+    database of the path copy_of when given (db_copy), else of the runner's
+    migrated template when there is one and template is true (what the first
+    open would make anyway), else empty."""
     if BACKEND != "pg" or db.startswith(("postgresql://", "postgres://")):
         return db
     base = os.environ["EDBRIDGE_TEST_PG"]
@@ -44,14 +77,13 @@ def db_arg(db, template=None):
     head, query = base.split("?", 1)
     url = head.rsplit("/", 1)[0] + "/" + name + "?" + query
     if name not in _pg_created:
-        q = dict(kv.split("=", 1) for kv in query.split("&"))
-        psql = "/usr/bin/psql" if os.path.exists("/usr/bin/psql") else "psql"
-        create = f'CREATE DATABASE "{name}"'
-        if template:
-            create += f' TEMPLATE "{_pg_name(template)}"'
-        subprocess.run([psql, "-h", q["host"], "-p", q["port"], "-U", "postgres", "-qAt",
-                        "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c", create],
-                       check=True, capture_output=True, timeout=60)
+        tpl = os.environ.get("EDBRIDGE_TEST_PG_TEMPLATE") if template else None
+        if copy_of:
+            tpl = _pg_name(copy_of)
+        create = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{tpl}"' if tpl else "")
+        p = pg_psql("-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', "-c", create)
+        if p.returncode != 0:
+            raise AssertionError(f"psql: {create}: {p.stderr}")
         _pg_created.add(name)
     return url
 
@@ -59,8 +91,10 @@ def db_arg(db, template=None):
 def db_env(db):
     """The environment an edbridge process on database path db gets: on
     PostgreSQL, where no file holds the database, its vault key file is the
-    path's DB.key, as it is beside a SQLite file (unless the test set one)."""
-    if BACKEND != "pg" or not db or os.environ.get("EDBRIDGE_VAULT_KEY_FILE"):
+    path's DB.key, as it is beside a SQLite file (so that a copy of a database
+    with sealed secrets, cached_db or db_copy, takes its key along; the
+    runner's EDBRIDGE_VAULT_KEY_FILE serves a process without a database)."""
+    if BACKEND != "pg" or not db or db.startswith(("postgresql://", "postgres://")):
         return None
     return dict(os.environ, EDBRIDGE_VAULT_KEY_FILE=os.path.abspath(db) + ".key")
 
@@ -210,7 +244,7 @@ def db_copy(src, dst):
         shutil.copy2(src + ".key", dst + ".key")
     if BACKEND == "pg":
         _pg_created.discard(_pg_name(dst))
-        db_arg(dst, template=src)
+        db_arg(dst, copy_of=src)
         return
     s, d = sqlite3.connect(src), sqlite3.connect(dst)
     try:
@@ -460,7 +494,7 @@ def cached_db(key, tmp, name, build):
         shutil.copy2(os.path.join(src, f), os.path.join(tmp, f))
     if BACKEND == "pg":  # the database on the cluster: CREATE DATABASE ... TEMPLATE
         _pg_created.discard(_pg_name(os.path.join(tmp, name)))
-        db_arg(os.path.join(tmp, name), template=os.path.join(src, name))
+        db_arg(os.path.join(tmp, name), copy_of=os.path.join(src, name))
     return os.path.join(tmp, name)
 
 
