@@ -768,7 +768,8 @@ enum eb_err device_hotspot_reach(struct db *db, int64_t district_id, const char 
 		"   AND k.guardian_sourced_id = g.sourced_id)) f"
 		" LEFT JOIN org o ON o.district_id = ?1 AND o.sourced_id = f.school"
 		" WHERE ?2 IS NULL OR f.school = ?2"
-		" GROUP BY f.school ORDER BY coalesce(o.name, f.school) = '', coalesce(o.name, "
+		" GROUP BY f.school, o.name ORDER BY coalesce(o.name, f.school) = '', "
+		"coalesce(o.name, "
 		"f.school)",
 		DB_ARGS(DB_INT(district_id),
 			DB_TEXT(only_school && *only_school ? only_school : NULL)),
