@@ -790,7 +790,7 @@ enum eb_err outbox_reach(struct db *db, int64_t district_id, const char *week,
 	int64_t fb = 0;
 	rc = db_get_int(db,
 			"SELECT count(*) FROM outbox_family WHERE district_id=?1 AND week=?2"
-			" AND lang_fallback AND (?3 IS NULL OR school_sourced_id=?3)",
+			" AND lang_fallback<>0 AND (?3 IS NULL OR school_sourced_id=?3)",
 			DB_ARGS(DB_INT(district_id), DB_TEXT(out->week), DB_TEXT(school_sid)), &fb);
 	out->lang_fallback = (long)fb;
 	return rc;
