@@ -285,6 +285,59 @@ static void put_replace(struct tr *x, size_t open)
 	}
 }
 
+/* Whether the argument of the aggregate whose '(' is at open is a
+ * comparison (a = b, a IN (...), a IS NULL, a AND b...) at its top level. */
+static bool boolean_arg(const struct toks *t, size_t open, size_t to)
+{
+	int commas;
+	size_t close = close_paren(t, open, &commas);
+	int depth = 0;
+	static const char *const ops[] = { "IN", "IS",	"LIKE", "BETWEEN", "AND",
+					   "OR", "NOT", "GLOB", NULL };
+	if (close >= to || commas)
+		return false;
+	for (size_t i = open + 1; i < close; i++) {
+		const struct tok *k = &t->v[i];
+		if (is_punct(k, '(')) {
+			depth++;
+		} else if (is_punct(k, ')')) {
+			depth--;
+		} else if (depth == 0 && k->kind == T_PUNCT &&
+			   (k->p[0] == '=' || k->p[0] == '<' || k->p[0] == '>' ||
+			    (k->p[0] == '!' && k->n > 1))) {
+			return true;
+		} else if (depth == 0 && k->kind == T_WORD) {
+			for (int w = 0; ops[w]; w++)
+				if (is_kw(k, ops[w]))
+					return true;
+		}
+	}
+	return false;
+}
+
+/* Whether the CROSS JOIN whose JOIN is at join has an ON condition: its
+ * table (or parenthesised subquery) and alias are followed by ON. */
+static bool cross_join_on(const struct toks *t, size_t join, size_t to)
+{
+	size_t i = sig(t, join + 1);
+	if (i >= to)
+		return false;
+	if (is_punct(&t->v[i], '(')) {
+		int commas;
+		i = close_paren(t, i, &commas);
+	} else if (t->v[i].kind != T_WORD || kw_at(t, i, "LATERAL")) {
+		return false;
+	} else if (sig(t, i + 1) < to && is_punct(&t->v[sig(t, i + 1)], '.')) {
+		i = sig(t, sig(t, i + 1) + 1); /* schema.table */
+	}
+	i = sig(t, i + 1);
+	if (kw_at(t, i, "AS"))
+		i = sig(t, i + 1);
+	if (i < to && t->v[i].kind == T_WORD && !kw_at(t, i, "ON"))
+		i = sig(t, i + 1); /* the alias */
+	return i < to && kw_at(t, i, "ON");
+}
+
 static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 {
 	const struct toks *t = x->t;
@@ -392,6 +445,12 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				buf_put(o, tb->p, tb->n);
 				buf_putc(o, '.');
 			}
+			if (is_kw(k, "CROSS") && kw_at(t, nx, "JOIN") && cross_join_on(t, nx, to)) {
+				/* SQLite's CROSS JOIN ... ON (a join order the planner
+				 * keeps) is an inner join; PostgreSQL allows no ON there */
+				i = nx - 1;
+				continue;
+			}
 			if (is_kw(k, "CREATE") && kw_at(t, nx, "TRIGGER")) {
 				size_t end;
 				enum eb_err rc = translate_trigger(x, i, to, &end);
@@ -497,6 +556,31 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 					continue;
 				}
 				break;
+			}
+			if ((is_kw(k, "sum") || is_kw(k, "avg")) && nx < to &&
+			    is_punct(&t->v[nx], '(') && boolean_arg(t, nx, to)) {
+				/* sum(a = b): SQLite's comparisons are 1/0, PostgreSQL's
+				 * booleans have no sum */
+				int commas;
+				size_t close = close_paren(t, nx, &commas);
+				buf_put(o, k->p, k->n);
+				buf_puts(o, "(CAST((");
+				enum eb_err rc = translate_range(x, nx + 1, close);
+				if (rc)
+					return rc;
+				buf_puts(o, ") AS INTEGER))");
+				i = close;
+				continue;
+			}
+			if (is_kw(k, "sqlite_master") && prev < to &&
+			    (is_kw(&t->v[prev], "FROM") || is_kw(&t->v[prev], "JOIN"))) {
+				/* the catalog's tables, as SQLite's schema table names them */
+				buf_puts(o, "(SELECT CAST('table' AS TEXT) AS type, CAST(tablename "
+					    "AS TEXT)"
+					    " AS name FROM pg_tables WHERE schemaname = "
+					    "current_schema())"
+					    " AS sqlite_master");
+				continue;
 			}
 			if (is_kw(k, "group_concat") && nx < to && is_punct(&t->v[nx], '(')) {
 				/* group_concat([DISTINCT] x[, sep]) -> string_agg of text */

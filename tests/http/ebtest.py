@@ -4,6 +4,7 @@ Standard library only. EDBRIDGE_BIN names the binary (set by tests/run.py)."""
 import atexit
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -58,23 +59,27 @@ def pg_psql(*args, dbname="postgres", timeout=60):
                           capture_output=True, text=True, timeout=timeout)
 
 
-def db_arg(db, template=True):
+def _pg_name(db):
+    prefix = os.environ.get("EDBRIDGE_TEST_PG_PREFIX", "t_")
+    return prefix + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
+
+
+def db_arg(db, template=True, copy_of=None):
     """What --db gets for the database path db: the path itself on SQLite, a
     fresh database's URL (created on first use) on PostgreSQL: a copy of the
-    runner's migrated template when there is one and template is true (what
-    the first open would make anyway), else empty; template may also name
-    the database to copy (cached_db)."""
+    database of the path copy_of when given (db_copy), else of the runner's
+    migrated template when there is one and template is true (what the first
+    open would make anyway), else empty."""
     if BACKEND != "pg" or db.startswith(("postgresql://", "postgres://")):
         return db
     base = os.environ["EDBRIDGE_TEST_PG"]
-    prefix = os.environ.get("EDBRIDGE_TEST_PG_PREFIX", "t_")
-    name = prefix + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
+    name = _pg_name(db)
     head, query = base.split("?", 1)
     url = head.rsplit("/", 1)[0] + "/" + name + "?" + query
     if name not in _pg_created:
         tpl = os.environ.get("EDBRIDGE_TEST_PG_TEMPLATE") if template else None
-        if isinstance(template, str):
-            tpl = template
+        if copy_of:
+            tpl = _pg_name(copy_of)
         create = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{tpl}"' if tpl else "")
         p = pg_psql("-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', "-c", create)
         if p.returncode != 0:
@@ -83,29 +88,234 @@ def db_arg(db, template=True):
     return url
 
 
-def _pg_name(url):
-    return url.split("?", 1)[0].rsplit("/", 1)[1]
+def db_env(db):
+    """The environment an edbridge process on database path db gets: on
+    PostgreSQL, where no file holds the database, its vault key file is the
+    path's DB.key, as it is beside a SQLite file (so that a copy of a database
+    with sealed secrets, cached_db or db_copy, takes its key along; the
+    runner's EDBRIDGE_VAULT_KEY_FILE serves a process without a database)."""
+    if BACKEND != "pg" or not db or db.startswith(("postgresql://", "postgres://")):
+        return None
+    return dict(os.environ, EDBRIDGE_VAULT_KEY_FILE=os.path.abspath(db) + ".key")
 
 
-def db_execute(db, statement):
-    """Runs one SQL statement (no parameters) on the test's database, on
-    either backend; returns the rows (lists of text on PostgreSQL)."""
+def _sql_literal(v):
+    """A parameter written into the statement as a PostgreSQL literal."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return "'\\x" + bytes(v).hex() + "'::bytea"
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _bind(statement, params):
+    """statement with each ? outside quotes replaced by its parameter."""
+    out, it, quote = [], iter(params), None
+    for ch in statement:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            out.append(_sql_literal(next(it)))
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+_BYTEA = re.compile(r"\\x(?:[0-9a-f]{2})*")
+
+
+def _pg_value(v):
+    # as sqlite3 gives them: booleans as 1/0, BYTEA ('\\x..' in JSON) as bytes
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, str) and v.startswith("\\x") and _BYTEA.fullmatch(v):
+        return bytes.fromhex(v[2:])
+    return v
+
+
+def db_execute(db, statement, params=()):
+    """Runs one SQL statement on the test's database, on either backend, and
+    returns its rows as tuples. ? in statement takes the next of params. On
+    PostgreSQL a SELECT, WITH or ... RETURNING comes back typed as sqlite3
+    gives it (integers, floats, text, bytes, None; booleans as 1/0) through
+    row_to_json, so a test's assertions read the same on both. Write the
+    portable SQL both run (no PRAGMA, hex(), INSERT OR IGNORE or lastrowid:
+    RETURNING id)."""
     if BACKEND != "pg":
-        with sqlite3.connect(db) as con:
-            return con.execute(statement).fetchall()
-    p = subprocess.run(["psql", db_arg(db), "-v", "ON_ERROR_STOP=1", "-qAt", "-F", "\t",
-                        "-c", statement], capture_output=True, text=True, timeout=60)
+        con = sqlite3.connect(db, timeout=30)
+        try:
+            with con:
+                return [tuple(r) for r in con.execute(statement, tuple(params)).fetchall()]
+        finally:
+            con.close()
+    sql = _bind(statement, params).strip().rstrip(";")
+    query = (re.match(r"(?is)\s*(select|with|values)\b", sql) is not None
+             or re.search(r"(?i)\breturning\b", sql) is not None)
+    if query:
+        sql = f"WITH eb_r AS ({sql}) SELECT row_to_json(eb_r) FROM eb_r"
+    p = subprocess.run(["psql", db_arg(db), "-v", "ON_ERROR_STOP=1", "-1", "-qAt", "-f", "-"],
+                       input=sql + ";\n", capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
-        raise AssertionError(f"psql: {statement}: {p.stderr}")
-    return [line.split("\t") for line in p.stdout.splitlines()]
+        raise AssertionError(f"psql: {statement[:2000]}: {p.stderr}")
+    if not query:
+        return []
+    return [tuple(_pg_value(v) for v in json.loads(line, object_pairs_hook=lambda kv: [
+        v for _, v in kv])) for line in p.stdout.splitlines() if line]
+
+
+class _Rows(list):
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self):
+        return list(self)
+
+
+class _PgConnection:
+    """sqlite3.Connection's few calls the tests make, over psql: writes wait
+    and go in one transaction at the next read, commit, close or the end of
+    the with-block (as sqlite3 holds them until commit)."""
+
+    def __init__(self, db):
+        self.db = db
+        self.pending = []
+
+    def execute(self, statement, params=()):
+        if re.match(r"(?is)\s*(select|with|values)\b", statement) or re.search(
+                r"(?i)\breturning\b", statement):
+            self.commit()
+            return _Rows(db_execute(self.db, statement, params))
+        self.pending.append(_bind(statement, params).strip().rstrip(";"))
+        return _Rows()
+
+    def executemany(self, statement, seq):
+        for params in seq:
+            self.execute(statement, params)
+
+    def commit(self):
+        if self.pending:
+            sql, self.pending = ";\n".join(self.pending), []
+            db_execute(self.db, sql)
+
+    def close(self):
+        self.commit()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.commit()
+        return False
+
+
+def db_connect(db, **kw):
+    """A connection to the test's database on either backend: sqlite3's on
+    SQLite; on PostgreSQL one whose execute(sql, params) runs db_execute
+    (fetchone, fetchall, iteration; every statement commits by itself)."""
+    if BACKEND != "pg":
+        return sqlite3.connect(db, **kw)
+    return _PgConnection(db)
+
+
+def db_dump(db):
+    """Everything the database holds, as bytes to search (a secret must not be
+    in it): the SQLite file itself, or pg_dump's plain output."""
+    if BACKEND != "pg":
+        with open(db, "rb") as f:
+            return f.read()
+    p = subprocess.run(["pg_dump", "--no-owner", db_arg(db)], capture_output=True, timeout=120)
+    if p.returncode != 0:
+        raise AssertionError(f"pg_dump: {p.stderr.decode(errors='replace')}")
+    return p.stdout
+
+
+def db_copy(src, dst):
+    """Copies the database of path src (no process using it) to path dst,
+    with its vault key file: sqlite3's backup API (a file copy would miss the
+    WAL), or CREATE DATABASE ... TEMPLATE on PostgreSQL."""
+    if os.path.exists(src + ".key"):
+        shutil.copy2(src + ".key", dst + ".key")
+    if BACKEND == "pg":
+        _pg_created.discard(_pg_name(dst))
+        db_arg(dst, copy_of=src)
+        return
+    s, d = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        s.backup(d)
+    finally:
+        s.close()
+        d.close()
+
+
+class db_write_lock:
+    """A with-block during which another process holds the database's write
+    lock (as a long writer would): SQLite's BEGIN IMMEDIATE, or on
+    PostgreSQL the advisory lock db_begin takes (src/store/db.c), held by a
+    psql session."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        if BACKEND != "pg":
+            self.con = sqlite3.connect(self.db, timeout=1, isolation_level=None)
+            self.con.execute("BEGIN IMMEDIATE")
+            return self
+        self.proc = subprocess.Popen(["psql", db_arg(self.db), "-qAt"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        self.proc.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock(7301880428);\n"
+                              "SELECT 'locked';\n")
+        self.proc.stdin.flush()
+        while self.proc.stdout.readline().strip() != "locked":
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        if BACKEND != "pg":
+            self.con.execute("ROLLBACK")
+            self.con.close()
+            return False
+        self.proc.communicate("ROLLBACK;\n", timeout=30)
+        return False
+
+
+def db_tables(db):
+    """The names of the database's tables, on either backend."""
+    if BACKEND != "pg":
+        return [r[0] for r in db_execute(db, "SELECT name FROM sqlite_master WHERE type='table'"
+                                         " ORDER BY name")]
+    return [r[0] for r in db_execute(
+        db, "SELECT table_name FROM information_schema.tables WHERE table_schema ="
+        " current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")]
+
+
+def db_columns(db, table):
+    """The names of table's columns, on either backend."""
+    if BACKEND != "pg":
+        return [r[1] for r in db_execute(db, f"PRAGMA table_info('{table}')")]
+    return [r[0] for r in db_execute(
+        db, "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "AND table_schema = current_schema() ORDER BY ordinal_position", (table,))]
 
 
 def run(*args, db=None, input=None, check=True):
     """Runs `edbridge ARGS --db DB`; returns CompletedProcess (text)."""
     cmd = [BIN] + list(args)
+    env = db_env(db)
+    for i in range(1, len(cmd) - 1):  # a test that names --db itself
+        if cmd[i] == "--db":
+            env = db_env(cmd[i + 1])
+            cmd[i + 1] = db_arg(cmd[i + 1])
     if db:
         cmd += ["--db", db_arg(db)]
-    p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=300, env=env)
     if check and p.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
     return p
@@ -126,7 +336,7 @@ class Server:
         self.proc = subprocess.Popen([BIN, "serve", "--db", db_arg(self.db), "--port", "0",
                                       "--quiet"]
                                      + self.extra, stdout=subprocess.PIPE,
-                                     stderr=self.errlog, text=True)
+                                     stderr=self.errlog, text=True, env=db_env(self.db))
         line = self.proc.stdout.readline()
         m = re.search(r"listening: http://[\d.]+:(\d+)/", line)
         if not m:
@@ -144,6 +354,11 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.proc.stdout.close()
+        keep = os.environ.get("EDBRIDGE_TEST_SERVER_LOG")  # a file to append stderr to
+        if keep:
+            self.errlog.seek(0)
+            with open(keep, "a") as f:
+                f.write(self.errlog.read())
         self.errlog.close()
 
     def client(self, source=None):
@@ -274,7 +489,8 @@ def cached_db(key, tmp, name, build):
     database is a CREATE DATABASE ... TEMPLATE copy of the one the build
     made (nothing may be connected to it then). Building the fixture
     district hashes a password per account (Argon2id), which is most of what
-    a test's setUp costs; the copy is byte for byte the same database."""
+    a test's setUp costs; the copy is byte for byte the same database (on
+    PostgreSQL a CREATE DATABASE ... TEMPLATE of the one built)."""
     src = _TEMPLATES.get(key)
     if src is None:
         src = tempfile.mkdtemp(prefix="ebtest-tpl-")
@@ -283,8 +499,9 @@ def cached_db(key, tmp, name, build):
         _TEMPLATES[key] = src
     for f in os.listdir(src):
         shutil.copy2(os.path.join(src, f), os.path.join(tmp, f))
-    if BACKEND == "pg":  # a copy of the database the build made on the cluster
-        db_arg(os.path.join(tmp, name), template=_pg_name(db_arg(os.path.join(src, name))))
+    if BACKEND == "pg":  # the database on the cluster: CREATE DATABASE ... TEMPLATE
+        _pg_created.discard(_pg_name(os.path.join(tmp, name)))
+        db_arg(os.path.join(tmp, name), copy_of=os.path.join(src, name))
     return os.path.join(tmp, name)
 
 

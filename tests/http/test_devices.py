@@ -4,10 +4,9 @@ check-in, loaners overdue on IT's home, who sees what, hotspots lent to
 families in the reach report."""
 import os
 import re
-import sqlite3
 import unittest
 
-from ebtest import Server, TempDir, make_district, run
+from ebtest import Server, TempDir, db_connect, db_execute, make_district, run
 from test_import_upload import multipart
 
 GOOGLE = (
@@ -29,7 +28,7 @@ GENERIC = (
 
 
 def count(db, sql, *args):
-    with sqlite3.connect(db) as con:
+    with db_connect(db) as con:
         return con.execute(sql, args).fetchone()[0]
 
 
@@ -54,7 +53,7 @@ class Devices(TempDir):
     def test_google_export_and_generic_profile(self):
         p = self.imp(GOOGLE)
         self.assertIn("rows: 3\ncreated: 3\nupdated: 0", p.stdout)
-        rows = {r[0]: r[1:] for r in sqlite3.connect(self.db).execute(
+        rows = {r[0]: r[1:] for r in db_connect(self.db).execute(
             "SELECT asset_tag, serial, kind, school_sourced_id, status, update_end, last_user,"
             " org_unit FROM device")}
         # the school from the org unit path's last segment that names one
@@ -181,7 +180,7 @@ class Devices(TempDir):
     def test_checkout_checkin_and_refusals(self):
         self.imp(GENERIC, profile="generic")
         # a student of another district, in the other district's roster
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             con.execute("INSERT INTO person(district_id, sourced_id, org_sourced_ids, role,"
                         " username, given_name, family_name) VALUES (2, 'stu-far', '', 'student',"
                         " 'far.away', 'Fay', 'Away')")
@@ -265,6 +264,21 @@ class Devices(TempDir):
             o.get("/devices")
             self.assertEqual(o.post(f"/devices/{tb}/checkin", {}).status, 404)
 
+    def test_a_device_that_cannot_be_read_is_503_not_a_crash(self):
+        # the device page went on with an unread device when the store
+        # failed (anything but "not found"), and the server died
+        self.imp(GENERIC, profile="generic")
+        ln = self.device_id("LN-1")
+        db_execute(self.db, "ALTER TABLE device_assignment RENAME TO device_assignment_away")
+        with Server(self.db) as srv:
+            c = srv.client()
+            c.login("itstaff")
+            r = c.get(f"/devices/{ln}")
+            self.assertEqual(r.status, 503)
+            self.assertIn("could not be read", r.text)
+            self.assertEqual(c.get("/devices/999999").status, 503)
+            self.assertEqual(c.get("/account/password").status, 200)  # still serving
+
     def test_overdue_loans_lead_its_home(self):
         self.imp(GENERIC, profile="generic")
         ln = self.device_id("LN-1")
@@ -276,7 +290,7 @@ class Devices(TempDir):
             self.assertEqual(self.checkout(c, ln, person="stu-1", due_date="2099-01-10").status,
                              303)
             # the due date passes
-            with sqlite3.connect(self.db) as con:
+            with db_connect(self.db) as con:
                 con.execute("UPDATE device_assignment SET due_date='2020-03-01'")
             r = c.get("/home")
             steps = re.search(r'<section aria-labelledby="h-next".*?</section>', r.text,

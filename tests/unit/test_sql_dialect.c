@@ -67,6 +67,38 @@ static void test_upserts_and_functions(void **state)
 	expect("SELECT X'01ff' || x''", "SELECT '\\x01ff'::bytea || '\\x'::bytea", 0);
 }
 
+static void test_cross_join_on(void **state)
+{
+	(void)state;
+	/* SQLite's CROSS JOIN with ON (a fixed join order) is an inner join */
+	expect("SELECT 1 FROM e CROSS JOIN le ON le.d = e.d CROSS JOIN person AS p ON p.id = e.p"
+	       " CROSS JOIN (SELECT id FROM x) y ON y.id = e.id",
+	       "SELECT 1 FROM e JOIN le ON le.d = e.d JOIN person AS p ON p.id = e.p"
+	       " JOIN (SELECT id FROM x) y ON y.id = e.id",
+	       0);
+	/* without ON it stays a cross join, LATERAL too */
+	expect("SELECT 1 FROM k CROSS JOIN e CROSS JOIN le WHERE e.d = k.d",
+	       "SELECT 1 FROM k CROSS JOIN e CROSS JOIN le WHERE e.d = k.d", 0);
+	expect("SELECT 1 FROM x CROSS JOIN LATERAL unnest(x.k) AS k(a)",
+	       "SELECT 1 FROM x CROSS JOIN LATERAL unnest(x.k) AS k(a)", 0);
+}
+
+static void test_boolean_sums_and_the_catalog(void **state)
+{
+	(void)state;
+	/* SQLite sums comparisons (1/0); PostgreSQL's booleans need a cast */
+	expect("SELECT sum(o.status='sent'), sum(s IN ('a','b')), avg(x > 2), sum(n), sum((a=b))"
+	       " FROM o",
+	       "SELECT sum(CAST((o.status='sent') AS INTEGER)), sum(CAST((s IN ('a','b')) AS "
+	       "INTEGER)), avg(CAST((x > 2) AS INTEGER)), sum(n), sum((a=b)) FROM o",
+	       0);
+	expect("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+	       "SELECT count(*) FROM (SELECT CAST('table' AS TEXT) AS type, CAST(tablename AS TEXT)"
+	       " AS name FROM pg_tables WHERE schemaname = current_schema()) AS sqlite_master"
+	       " WHERE type = 'table' AND name = $1",
+	       1);
+}
+
 static void test_ddl(void **state)
 {
 	(void)state;
@@ -122,6 +154,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parameters),
 		cmocka_unit_test(test_upserts_and_functions),
+		cmocka_unit_test(test_cross_join_on),
+		cmocka_unit_test(test_boolean_sums_and_the_catalog),
 		cmocka_unit_test(test_ddl),
 		cmocka_unit_test(test_trigger),
 	};
