@@ -474,7 +474,7 @@ enum eb_err db_begin_read(struct db *db)
 {
 	/* one snapshot for the series of reads, as SQLite's deferred BEGIN */
 	if (db->pg)
-		return dbpg_exec(db->pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+		return dbpg_begin_read(db->pg);
 	return sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EB_OK : EB_EDB;
 }
 
@@ -522,8 +522,7 @@ void db_rollback(struct db *db)
 {
 	if (db->pg) {
 		/* no rollback hook in libpq: the registered work is void here */
-		if (dbpg_in_transaction(db->pg))
-			dbpg_exec(db->pg, "ROLLBACK");
+		dbpg_rollback(db->pg);
 		rollback_hooks(db);
 		return;
 	}
@@ -979,6 +978,45 @@ int db_schema_version(struct db *db)
 	if (db->pg)
 		return dbpg_schema_version(db->pg);
 	return db->schema_version;
+}
+
+enum eb_err db_open_replica(struct db *db, const char *url, char *errmsg, size_t cap)
+{
+	if (!db->pg)
+		return eb_say(errmsg, cap, EB_EINVAL,
+			      "a read replica needs PostgreSQL (--db postgresql://...)");
+	if (!url || !db_is_url(url))
+		return eb_say(errmsg, cap, EB_EINVAL,
+			      "the read replica must be a postgresql:// URL");
+	return dbpg_open_replica(db->pg, url, errmsg, cap);
+}
+
+void db_read_from(struct db *db, enum db_read_target target)
+{
+	if (db->pg)
+		dbpg_read_from(db->pg, target == DB_READ_REPLICA);
+}
+
+unsigned db_replica_reads(struct db *db)
+{
+	return db->pg ? dbpg_replica_reads(db->pg) : 0;
+}
+
+bool db_wrote(struct db *db)
+{
+	return db->pg && dbpg_wrote(db->pg);
+}
+
+enum eb_err db_write_position(struct db *db, char *out, size_t cap)
+{
+	if (!db->pg)
+		return EB_EINVAL;
+	return dbpg_write_position(db->pg, out, cap);
+}
+
+bool db_replica_caught_up(struct db *db, const char *position)
+{
+	return db->pg && dbpg_replica_caught_up(db->pg, position);
 }
 
 struct sqlite3 *db_handle(struct db *db)
