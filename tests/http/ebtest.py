@@ -20,32 +20,71 @@ BIN = os.environ.get("EDBRIDGE_BIN", os.path.join(ROOT, "build", "edbridge"))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 SHARED = os.path.join(ROOT, "..", "shared", "data")
 PASSWORD = "test-password-1"
-# tests/run.py --backend pg: every database path a test names becomes a
-# database of its own on the PostgreSQL cluster the runner started
-# (EDBRIDGE_TEST_PG: the URL of its first database, whose host and port
-# the others share)
+# The backend and the database of a test program: the one way. tests/run.py
+# (which may run several programs at once, -jN) gives each program:
+#   EDBRIDGE_TEST_BACKEND    "sqlite" or "pg"
+#   TMPDIR, EDBRIDGE_TEST_TMP a directory of the program alone (tempfile uses
+#                            it), removed after the program
+#   EDBRIDGE_TEST_PG         (pg) a database of the program alone; its host and
+#                            port are the run's one PostgreSQL cluster
+#   EDBRIDGE_TEST_PG_PREFIX  (pg) the prefix of the program's databases: the
+#                            runner drops every database so named after it
+#   EDBRIDGE_TEST_PG_TEMPLATE (pg) a database with every migration applied
+# A test names a database by a path under its temporary directory (TempDir's
+# self.tmp, or tempfile) and passes it to db_arg / run / Server / db_execute:
+# on SQLite it is the file; on PostgreSQL a database of its own, made on
+# first use (a copy of the migrated template, or empty with template=False).
+# Never a fixed path, a fixed port (the OS gives one: Server uses --port 0,
+# pg_harness.free_port) or a file outside the temporary directory.
+# A test that stops or crashes PostgreSQL itself starts its own cluster
+# (pg_harness.Postgres), never the run's.
 BACKEND = "pg" if os.environ.get("EDBRIDGE_TEST_BACKEND") == "pg" else "sqlite"
 _pg_created = set()
 
 
-def db_arg(db):
+def _pg_conn():
+    """host, port of the run's cluster (from EDBRIDGE_TEST_PG)."""
+    query = os.environ["EDBRIDGE_TEST_PG"].split("?", 1)[1]
+    q = dict(kv.split("=", 1) for kv in query.split("&"))
+    return q["host"], q["port"]
+
+
+def pg_psql(*args, dbname="postgres", timeout=60):
+    """psql as the cluster's superuser on the run's cluster; CompletedProcess."""
+    host, port = _pg_conn()
+    psql = "/usr/bin/psql" if os.path.exists("/usr/bin/psql") else "psql"
+    return subprocess.run([psql, "-h", host, "-p", port, "-U", "postgres", "-d", dbname,
+                           "-v", "ON_ERROR_STOP=1", "-qAt"] + list(args),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def db_arg(db, template=True):
     """What --db gets for the database path db: the path itself on SQLite, a
-    fresh database's URL (created on first use) on PostgreSQL."""
+    fresh database's URL (created on first use) on PostgreSQL: a copy of the
+    runner's migrated template when there is one and template is true (what
+    the first open would make anyway), else empty; template may also name
+    the database to copy (cached_db)."""
     if BACKEND != "pg" or db.startswith(("postgresql://", "postgres://")):
         return db
     base = os.environ["EDBRIDGE_TEST_PG"]
-    name = "t_" + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
+    prefix = os.environ.get("EDBRIDGE_TEST_PG_PREFIX", "t_")
+    name = prefix + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
     head, query = base.split("?", 1)
     url = head.rsplit("/", 1)[0] + "/" + name + "?" + query
     if name not in _pg_created:
-        q = dict(kv.split("=", 1) for kv in query.split("&"))
-        psql = "/usr/bin/psql" if os.path.exists("/usr/bin/psql") else "psql"
-        subprocess.run([psql, "-h", q["host"], "-p", q["port"], "-U", "postgres", "-qAt",
-                        "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c",
-                        f'CREATE DATABASE "{name}"'], check=True, capture_output=True,
-                       timeout=60)
+        tpl = os.environ.get("EDBRIDGE_TEST_PG_TEMPLATE") if template else None
+        if isinstance(template, str):
+            tpl = template
+        create = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{tpl}"' if tpl else "")
+        p = pg_psql("-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', "-c", create)
+        if p.returncode != 0:
+            raise AssertionError(f"psql: {create}: {p.stderr}")
         _pg_created.add(name)
     return url
+
+
+def _pg_name(url):
+    return url.split("?", 1)[0].rsplit("/", 1)[1]
 
 
 def db_execute(db, statement):
@@ -231,12 +270,11 @@ def cached_db(key, tmp, name, build):
     """A database built once per test process and copied for each test:
     build(path) makes it the first time (under a directory of its own);
     every call copies the files it left (the database and anything beside it
-    named after it, such as its vault key) into tmp. Building the fixture
+    named after it, such as its vault key) into tmp; on PostgreSQL the
+    database is a CREATE DATABASE ... TEMPLATE copy of the one the build
+    made (nothing may be connected to it then). Building the fixture
     district hashes a password per account (Argon2id), which is most of what
     a test's setUp costs; the copy is byte for byte the same database."""
-    if BACKEND == "pg":  # a database on the cluster, not a file to copy
-        build(os.path.join(tmp, name))
-        return os.path.join(tmp, name)
     src = _TEMPLATES.get(key)
     if src is None:
         src = tempfile.mkdtemp(prefix="ebtest-tpl-")
@@ -245,6 +283,8 @@ def cached_db(key, tmp, name, build):
         _TEMPLATES[key] = src
     for f in os.listdir(src):
         shutil.copy2(os.path.join(src, f), os.path.join(tmp, f))
+    if BACKEND == "pg":  # a copy of the database the build made on the cluster
+        db_arg(os.path.join(tmp, name), template=_pg_name(db_arg(os.path.join(src, name))))
     return os.path.join(tmp, name)
 
 
