@@ -997,6 +997,11 @@ void db_read_from(struct db *db, enum db_read_target target)
 		dbpg_read_from(db->pg, target == DB_READ_REPLICA);
 }
 
+bool db_has_replica(struct db *db)
+{
+	return db->pg && dbpg_has_replica(db->pg);
+}
+
 unsigned db_replica_reads(struct db *db)
 {
 	return db->pg ? dbpg_replica_reads(db->pg) : 0;

@@ -325,10 +325,13 @@ enum eb_err db_restore(const char *db_path, const char *src_path, char *errmsg, 
 enum db_read_target { DB_READ_PRIMARY, DB_READ_REPLICA };
 
 /* Opens url as db's read connection (read-only; application_name
- * edbridge-read). EB_EINVAL on SQLite or when db has one already; EB_EIO
- * when it cannot connect (errmsg without the URL's password); EB_EDB when
- * url is not at db's schema version. */
+ * edbridge-read). EB_EINVAL on SQLite or when db has one already; EB_EDB
+ * when url is not at db's schema version (nothing kept); EB_EIO when it
+ * cannot connect (errmsg without the URL's password): the replica is kept
+ * all the same and tried again every 5 s, the primary reading meanwhile. */
 enum eb_err db_open_replica(struct db *db, const char *url, char *errmsg, size_t errcap);
+/* True when db has a read connection (up or not). False on SQLite. */
+bool db_has_replica(struct db *db);
 /* Where db's reads go from now on (see above); also clears db_wrote and
  * db_replica_reads. Changes nothing without a replica. */
 void db_read_from(struct db *db, enum db_read_target target);

@@ -527,10 +527,17 @@ enum eb_err dbpg_open_replica(struct dbpg *pg, const char *url, char *errmsg, si
 	const char *keys[] = { "connect_timeout", "dbname", "application_name", NULL };
 	const char *vals[] = { "5", url, "edbridge-read", NULL };
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
-	if (!c || PQstatus(c) != CONNECTION_OK) {
-		first_line(why, sizeof why, c ? PQerrorMessage(c) : "out of memory");
-		PQfinish(c);
-		return eb_say(errmsg, cap, EB_EIO, "%s: cannot connect to the read replica: %s",
+	if (!c)
+		return eb_say(errmsg, cap, EB_ENOMEM, "%s: out of memory", shown);
+	if (PQstatus(c) != CONNECTION_OK) {
+		/* kept: tried again from time to time, the primary reads meanwhile */
+		first_line(why, sizeof why, PQerrorMessage(c));
+		pg->rconn = c;
+		pg->rgen = 1;
+		pg->replica_retry = time_mono() + REPLICA_RETRY_S;
+		return eb_say(errmsg, cap, EB_EIO,
+			      "%s: cannot connect to the read replica: %s (reads go to the "
+			      "primary until it answers)",
 			      shown, why);
 	}
 	PQsetNoticeProcessor(c, ignore_notice, NULL);
@@ -561,6 +568,11 @@ void dbpg_read_from(struct dbpg *pg, bool replica)
 	pg->to_replica = replica && pg->rconn;
 	pg->wrote = false;
 	pg->rreads = 0;
+}
+
+bool dbpg_has_replica(struct dbpg *pg)
+{
+	return pg->rconn != NULL;
 }
 
 unsigned dbpg_replica_reads(struct dbpg *pg)

@@ -40,6 +40,7 @@ void dbpg_set_lock_timeout(struct dbpg *pg, int ms);
 enum eb_err dbpg_open_replica(struct dbpg *pg, const char *url, char *errmsg, size_t cap);
 void dbpg_read_from(struct dbpg *pg, bool replica);
 unsigned dbpg_replica_reads(struct dbpg *pg);
+bool dbpg_has_replica(struct dbpg *pg);
 bool dbpg_wrote(struct dbpg *pg);
 /* db_begin_read: on the replica when reads go there, else the primary. */
 enum eb_err dbpg_begin_read(struct dbpg *pg);
