@@ -291,14 +291,23 @@ bool db_ping(struct db *db);
 enum eb_err db_analyze(struct db *db);
 
 /* Online, consistent copy of the whole database into dest_path, which must
- * not exist (EB_EEXIST): one read transaction (VACUUM INTO), so writers on
- * other connections neither wait for it nor restart it. Written to
+ * not exist (EB_EEXIST): one read transaction (VACUUM INTO; on PostgreSQL
+ * pg_dump's custom-format archive, store/pg_tools.h), so writers on other
+ * connections neither wait for it nor restart it. Written to
  * dest_path.partial-XXXXXX (mode 0600), fsynced, then linked to dest_path:
  * dest_path never names a partial copy. EB_EDB / EB_EIO with errmsg. */
 enum eb_err db_backup(struct db *db, const char *dest_path, char *errmsg, size_t errcap);
-/* Replaces the database at db_path with the copy at src_path. The server must
- * not be running against db_path. */
-enum eb_err db_restore(const char *db_path, const char *src_path, char *errmsg, size_t errcap);
+/* Puts the backup at src_path (db_backup's: a SQLite file, or a pg_dump
+ * archive for a postgresql:// db_path, restored by pg_restore in one
+ * transaction) into the database at db_path, which must be empty (no file,
+ * an empty file, or a PostgreSQL database without tables): EB_EEXIST
+ * otherwise, unless force, which replaces what it holds. EB_EINVAL for
+ * something that is not an edbridge backup of that backend, or one made by
+ * a newer edbridge (a schema version above this binary's migrations); an
+ * older one is brought up to date when next opened. The server must not be
+ * running against db_path. */
+enum eb_err db_restore(const char *db_path, const char *src_path, bool force, char *errmsg,
+		       size_t errcap);
 
 /* ---- read replicas (docs/scale.md) -----------------------------------
  *

@@ -219,5 +219,138 @@ class ReadReplicas(unittest.TestCase):
         self.assertIn("a read replica needs PostgreSQL", p.stderr)
 
 
+def small_district(url):
+    """A district with the fixture roster and no accounts (quick to build)."""
+    run("init", "--district", "Alder County Schools", db=url)
+    run("import", "oneroster", os.path.join(ebtest.FIXTURES, "district_a"), "--district-id", "1",
+        db=url)
+
+
+def with_password(url, password):
+    return url.replace("postgresql://postgres@", f"postgresql://postgres:{password}@", 1)
+
+
+@unittest.skipIf(SKIP, SKIP)
+class BackupRestore(TempDir):
+    """`edbridge backup` / `restore` on PostgreSQL: pg_dump's archive, restored by
+    pg_restore into an empty database; the same messages as on SQLite."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = pg_harness.Postgres("ebsrc").__enter__()
+        cls.src = cls.pg.url()
+        small_district(cls.src)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pg.__exit__(None, None, None)
+
+    def count(self, url, table):
+        dbname = url.split("?", 1)[0].rsplit("/", 1)[1]
+        return int(self.pg.psql(f"SELECT count(*) FROM {table}", dbname=dbname))
+
+    def test_backup_and_restore_into_an_empty_database(self):
+        path = os.path.join(self.tmp, "b.pgdump")
+        out = run("backup", path, db=self.src).stdout
+        self.assertIn("backup:", out)
+        self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(5), b"PGDMP")
+        self.assertEqual(os.listdir(self.tmp), ["b.pgdump"])
+        p = run("backup", path, db=self.src, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("already exists", p.stderr)
+
+        target = self.pg.create_database("ebrestored")
+        out = run("restore", path, db=target).stdout
+        self.assertIn("restored", out)
+        for table in ("person", "enrollment", "class", "schema_version"):
+            self.assertEqual(self.count(target, table), self.count(self.src, table), table)
+        self.assertGreater(self.count(target, "person"), 0)
+        # identities continue after the restored ids
+        run("init", "--district", "After", db=target)
+        self.assertEqual(self.count(target, "district"), 2)
+
+    def test_restore_refuses_a_database_that_is_not_empty_unless_forced(self):
+        path = os.path.join(self.tmp, "b.pgdump")
+        run("backup", path, db=self.src)
+        target = self.pg.create_database("ebfull")
+        run("init", "--district", "Already here", db=target)
+        p = run("restore", path, db=target, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("not empty", p.stderr)
+        self.assertIn("--force", p.stderr)
+        self.assertEqual(self.count(target, "person"), 0, "a refused restore stored something")
+        p = subprocess.run([BIN, "restore", path, "--db", target, "--force"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.count(target, "person"), self.count(self.src, "person"))
+        self.assertEqual(self.count(target, "district"), 1)
+
+    def test_restore_refuses_what_is_not_a_backup_of_this_backend_or_is_newer(self):
+        target = self.pg.create_database("ebrefuse")
+        junk = os.path.join(self.tmp, "junk.db")
+        with open(junk, "w") as f:
+            f.write("this is not a database")
+        p = run("restore", junk, db=target, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("junk.db: not an edbridge backup", p.stderr)
+        lite = os.path.join(self.tmp, "lite.db")
+        subprocess.run([BIN, "init", "--district", "L", "--db", lite], check=True,
+                       capture_output=True)
+        p = run("restore", lite, db=target, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("edbridge migrate", p.stderr)
+        # a backup of a newer edbridge (a schema version this one lacks)
+        newer = self.pg.create_database("ebnewer")
+        run("init", "--district", "N", db=newer)
+        self.pg.psql("INSERT INTO schema_version VALUES (999, '999_future.sql', 0)",
+                     dbname="ebnewer")
+        path = os.path.join(self.tmp, "newer.pgdump")
+        run("backup", path, db=newer)
+        p = run("restore", path, db=target, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("made by a newer edbridge (schema version 999", p.stderr)
+        self.assertEqual(int(self.pg.psql("SELECT count(*) FROM pg_tables WHERE"
+                                          " schemaname = 'public'", dbname="ebrefuse")), 0)
+        p = run("restore", check=False, db=target)
+        self.assertEqual(p.returncode, 2)
+
+    def test_the_password_is_never_on_a_command_line(self):
+        """pg_dump and pg_restore get the URL's password in PGPASSWORD, not in
+        their arguments (ps shows those to every user), and no line printed
+        holds it."""
+        spy = os.path.join(self.tmp, "bin")
+        os.mkdir(spy)
+        seen = os.path.join(self.tmp, "seen")
+        for prog in ("pg_dump", "pg_restore"):
+            with open(os.path.join(spy, prog), "w") as f:
+                f.write("#!/bin/sh\n"
+                        f'echo "{prog} ARGS $*" >> {seen}\n'
+                        f'echo "{prog} PGPASSWORD=$PGPASSWORD" >> {seen}\n'
+                        f'exec {pg_harness.PG_BIN}/{prog} "$@"\n')
+            os.chmod(os.path.join(spy, prog), 0o755)
+        env = dict(os.environ, EDBRIDGE_PG_BIN=spy)
+        secret = "s3cret-%2Fpw"
+        path = os.path.join(self.tmp, "b.pgdump")
+        p = subprocess.run([BIN, "backup", path, "--db", with_password(self.src, secret)],
+                           capture_output=True, text=True, timeout=120, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        target = with_password(self.pg.create_database("ebpw"), secret)
+        q = subprocess.run([BIN, "restore", path, "--db", target], capture_output=True,
+                           text=True, timeout=120, env=env)
+        self.assertEqual(q.returncode, 0, q.stderr)
+        with open(seen) as f:
+            lines = f.read().splitlines()
+        args = [l for l in lines if " ARGS " in l]
+        self.assertEqual(len(args), 3)  # the dump, the archive's version, the restore
+        for l in args:
+            self.assertNotIn("s3cret", l)
+        self.assertIn("pg_dump PGPASSWORD=s3cret-/pw", lines)
+        self.assertIn("pg_restore PGPASSWORD=s3cret-/pw", lines)
+        for out in (p.stdout, p.stderr, q.stdout, q.stderr):
+            self.assertNotIn("s3cret", out)
+
+
 if __name__ == "__main__":
     unittest.main()
