@@ -224,6 +224,11 @@ static const char identity_sync[] =
 	"   r.column_name, r.table_name);"
 	" END LOOP; END $eb$";
 
+const char *dbpg_identity_sync_sql(void)
+{
+	return identity_sync;
+}
+
 /* The same numbered migrations as SQLite's, each in its own transaction,
  * under an advisory lock so that connections opened together (a server's
  * workers) apply each once. */

@@ -49,6 +49,10 @@ void dbpg_rollback(struct dbpg *pg);
 enum eb_err dbpg_write_position(struct dbpg *pg, char *out, size_t cap);
 bool dbpg_replica_caught_up(struct dbpg *pg, const char *position);
 
+/* A script that moves every identity column's sequence past the highest id
+ * its table holds (after rows were copied in with their ids). */
+const char *dbpg_identity_sync_sql(void);
+
 /* A statement for sql (translated now, prepared on its first run). NULL
  * when it does not translate (logged). */
 struct dbpg_stmt *dbpg_prepare(struct dbpg *pg, const char *sql);

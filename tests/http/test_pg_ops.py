@@ -4,8 +4,11 @@ restore through pg_dump/pg_restore, and `edbridge migrate` from SQLite.
 Each test starts the PostgreSQL clusters it needs (pg_harness.Postgres): a
 primary and a hot standby fed by streaming replication, stopped and paused
 by the tests, so never the run's shared cluster."""
+import csv
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -350,6 +353,138 @@ class BackupRestore(TempDir):
         self.assertIn("pg_restore PGPASSWORD=s3cret-/pw", lines)
         for out in (p.stdout, p.stderr, q.stdout, q.stderr):
             self.assertNotIn("s3cret", out)
+
+
+def evidence_csv(path):
+    """Item results for three students on two standards (test_mastery_views')."""
+    answers = {"stu-1": [1, 1, 1, 0, 1, 1, 1, 1], "stu-2": [0, 0, 1, 0, 0, 0, 0, 1],
+               "stu-3": [1, 0, 1, 1, 0, 1, 1, 1]}
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "item_id", "standard", "correct", "date"])
+        for sid, row in answers.items():
+            for i, c in enumerate(row):
+                for std in ("3.NF.A.1", "3.OA.A.1"):
+                    w.writerow([sid, f"{std}-q{i}", std, c, f"2026-09-{1 + i:02d}"])
+
+
+def grid(html):
+    """The mastery table of a page (what it says, without the page around it)."""
+    start = html.index('<table class="mastery">')
+    return html[start:html.index("</table>", start)]
+
+
+@unittest.skipIf(SKIP, SKIP)
+class Migrate(TempDir):
+    """`edbridge migrate --from FILE.db --to postgresql://...`: the fixture
+    district with mastery evidence moved whole, counted per table, and served
+    from PostgreSQL with the same class view and mastery numbers."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = pg_harness.Postgres("ebmig").__enter__()
+        cls.src_dir = tempfile.mkdtemp(prefix="ebmig-")
+        cls.src = os.path.join(cls.src_dir, "s.db")
+        was = ebtest.BACKEND
+        ebtest.BACKEND = "sqlite"
+        try:
+            ebtest._build_district(cls.src)
+        finally:
+            ebtest.BACKEND = was
+        run("tool", "add", "--name", "Quizzy", "--district-id", "1", db=cls.src)
+        path = os.path.join(cls.src_dir, "answers.csv")
+        evidence_csv(path)
+        run("import", "csv", "--profile", "item-results", "--tool", "1", path,
+            "--district-id", "1", db=cls.src)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pg.__exit__(None, None, None)
+        shutil.rmtree(cls.src_dir, ignore_errors=True)
+
+    def migrate(self, to, *extra):
+        return subprocess.run([BIN, "migrate", "--from", self.src, "--to", to] + list(extra),
+                              capture_output=True, text=True, timeout=300)
+
+    def test_the_district_moves_whole_and_serves_the_same_numbers(self):
+        to = self.pg.create_database("ebmig_whole")
+        p = self.migrate(to)
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr)
+        counted = {}
+        for line in p.stdout.splitlines()[1:-1]:
+            name, source, target, verdict = line.split()[:4]
+            counted[name] = (int(source), int(target), verdict)
+        self.assertGreater(len(counted), 100)
+        for name in ("person", "enrollment", "account", "learning_event", "mastery_state",
+                     "district", "schema_version"):
+            source, target, verdict = counted[name]
+            self.assertEqual((source, target, verdict), (source, source, "OK"), name)
+        self.assertGreater(counted["learning_event"][0], 0)
+        self.assertIn("every table's rows counted equal", p.stdout)
+
+        # served from each: the same class view and mastery grid
+        pages = {}
+        env_key = os.environ.get("EDBRIDGE_VAULT_KEY_FILE")
+        os.environ["EDBRIDGE_VAULT_KEY_FILE"] = self.src + ".key"
+        try:
+            for name, db in (("sqlite", self.src), ("pg", to)):
+                with Server(db) as srv:
+                    c = srv.client()
+                    self.assertEqual(c.login("teacher").status, 303, name)
+                    r = c.get("/classes/cls-a1-3/mastery?grade=3&domain=NF")
+                    self.assertEqual(r.status, 200, name)
+                    v = c.get("/classes/cls-a1-3")
+                    self.assertEqual(v.status, 200, name)
+                    body = v.text
+                    main = body[body.index("<main"):]
+                    pages[name] = (grid(r.text), re.sub(r'name="csrf" value="[^"]*"', "", main))
+                    # a new row gets an id past the copied ones
+                    self.assertEqual(run("init", "--district", "New " + name, db=db,
+                                         check=False).returncode, 0)
+        finally:
+            if env_key is None:
+                os.environ.pop("EDBRIDGE_VAULT_KEY_FILE", None)
+            else:
+                os.environ["EDBRIDGE_VAULT_KEY_FILE"] = env_key
+        self.assertIn("%", pages["pg"][0] + pages["pg"][1])
+        self.assertEqual(pages["pg"][0], pages["sqlite"][0])
+        self.assertEqual(pages["pg"][1], pages["sqlite"][1])
+
+    def test_a_target_that_is_not_empty_is_refused_and_left_alone(self):
+        to = self.pg.create_database("ebmig_full")
+        run("init", "--district", "Already here", db=to)
+        p = self.migrate(to)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("not empty (1 districts)", p.stderr)
+        self.assertEqual(self.pg.psql("SELECT count(*) FROM person", dbname="ebmig_full"),
+                         "0\n")
+
+    def test_bad_requests_are_refused_with_a_reason(self):
+        p = subprocess.run([BIN, "migrate", "--from", self.src], capture_output=True,
+                           text=True, timeout=60, env={k: v for k, v in os.environ.items()
+                                                       if k != "EDBRIDGE_DB"})
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--to", p.stderr)
+        p = self.migrate(os.path.join(self.tmp, "other.db"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("--to: name the PostgreSQL database", p.stderr)
+        # a source of another schema version (a newer edbridge's)
+        newer = os.path.join(self.tmp, "newer.db")
+        shutil.copy(self.src, newer)
+        con = sqlite3.connect(newer)
+        con.execute("INSERT INTO schema_version VALUES (999, '999_future.sql', 0)")
+        con.commit()
+        con.close()
+        to = self.pg.create_database("ebmig_version")
+        p = subprocess.run([BIN, "migrate", "--from", newer, "--to", to], capture_output=True,
+                           text=True, timeout=120)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("schema version", p.stderr)
+        self.assertEqual(self.pg.psql("SELECT count(*) FROM district", dbname="ebmig_version"),
+                         "0\n")
+        # the password of --to never shows
+        p = self.migrate(with_password(self.pg.url("ebmig_version"), "pw-hidden-9"))
+        self.assertNotIn("pw-hidden-9", p.stdout + p.stderr)
 
 
 if __name__ == "__main__":
