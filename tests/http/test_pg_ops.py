@@ -18,7 +18,11 @@ import ebtest
 import pg_harness
 from ebtest import BIN, Server, TempDir, run
 
-SKIP = pg_harness.skip_reason()
+# Backend-independent (its own clusters): run once, in the PostgreSQL pass of a
+# run (tests/run.py --backend pg|both), or alone.
+SKIP = pg_harness.skip_reason() or (
+    "starts its own PostgreSQL clusters: run in the PostgreSQL pass (--backend pg|both)"
+    if os.environ.get("EDBRIDGE_TEST_BACKEND") == "sqlite" else None)
 
 
 class Standby:
@@ -385,12 +389,11 @@ class Migrate(TempDir):
         cls.pg = pg_harness.Postgres("ebmig").__enter__()
         cls.src_dir = tempfile.mkdtemp(prefix="ebmig-")
         cls.src = os.path.join(cls.src_dir, "s.db")
-        was = ebtest.BACKEND
+        # the source is a SQLite file whichever backend the run has: ebtest's
+        # helpers read paths as files (and URLs as PostgreSQL) for this class
+        cls.was_backend = ebtest.BACKEND
         ebtest.BACKEND = "sqlite"
-        try:
-            ebtest._build_district(cls.src)
-        finally:
-            ebtest.BACKEND = was
+        ebtest._build_district(cls.src)
         run("tool", "add", "--name", "Quizzy", "--district-id", "1", db=cls.src)
         path = os.path.join(cls.src_dir, "answers.csv")
         evidence_csv(path)
@@ -399,6 +402,7 @@ class Migrate(TempDir):
 
     @classmethod
     def tearDownClass(cls):
+        ebtest.BACKEND = cls.was_backend
         cls.pg.__exit__(None, None, None)
         shutil.rmtree(cls.src_dir, ignore_errors=True)
 
