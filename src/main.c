@@ -16,6 +16,7 @@ static const struct command {
 	{ "demo", cmd_demo, "build the simulated demo district and serve it" },
 	{ "backup", cmd_backup, "take a consistent online copy of the database" },
 	{ "restore", cmd_restore, "put a backup back in place" },
+	{ "migrate", cmd_migrate, "move a SQLite database into PostgreSQL, counted per table" },
 	{ "standards", cmd_standards, "list or show the built-in CCSS-M catalog" },
 	{ "mastery", cmd_mastery, "mastery model: eval --train FILE --test FILE" },
 	{ "fit", cmd_fit, "refit the mastery model on the district's data" },

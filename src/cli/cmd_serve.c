@@ -36,6 +36,9 @@ static struct serve_limits {
 	int per_addr, idle_timeout_s;
 } limits;
 
+/* serve's --db-read (or $EDBRIDGE_DB_READ): the hot standby pages read from */
+static const char *serve_db_read;
+
 static void print_routes(void)
 {
 	for (size_t i = 0; i < routes_count; i++) {
@@ -159,6 +162,7 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 	o.port = port;
 	o.threads = threads;
 	o.db_path = db_path;
+	o.db_read_path = serve_db_read;
 	o.access_log = !quiet_log;
 	o.dispatch = router_dispatch;
 	o.admit = router_admit;
@@ -223,21 +227,28 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 
 int cmd_serve(int argc, char **argv)
 {
-	if (cli_help(argc, argv,
-		     "usage: edbridge serve [--port N] [--bind ADDR] [--threads N] [--db FILE]\n"
-		     "                      [--cookie-secure] [--quiet] [--list-routes]\n"
-		     "                      [--max-conn-per-addr N] [--idle-timeout S]\n"
-		     "                      [--body-budget MIB] [--public-url URL]\n\n"
-		     "Serves the web application (default 127.0.0.1:8080). --port 0 picks a free\n"
-		     "port and prints it. --cookie-secure marks cookies Secure (behind HTTPS).\n"
-		     "--list-routes prints every route with the roles that may use it.\n"
-		     "--max-conn-per-addr: connections one client address may hold (default 256;\n"
-		     "0 for none, behind a proxy that limits per client itself). --idle-timeout:\n"
-		     "seconds a connection may stay open without sending a request (default 10).\n"
-		     "--body-budget: MiB of request bodies held at once, all clients together\n"
-		     "(default an eighth of the memory, 64-1024); past it uploads get 503.\n"
-		     "--public-url: the address families and staff reach edbridge at, printed on\n"
-		     "the access-code letters (default $EDBRIDGE_PUBLIC_URL).\n"))
+	if (cli_help(
+		    argc, argv,
+		    "usage: edbridge serve [--port N] [--bind ADDR] [--threads N] [--db FILE]\n"
+		    "                      [--cookie-secure] [--quiet] [--list-routes]\n"
+		    "                      [--max-conn-per-addr N] [--idle-timeout S]\n"
+		    "                      [--body-budget MIB] [--public-url URL]\n"
+		    "                      [--db-read URL]\n\n"
+		    "Serves the web application (default 127.0.0.1:8080). --port 0 picks a free\n"
+		    "port and prints it. --cookie-secure marks cookies Secure (behind HTTPS).\n"
+		    "--list-routes prints every route with the roles that may use it.\n"
+		    "--max-conn-per-addr: connections one client address may hold (default 256;\n"
+		    "0 for none, behind a proxy that limits per client itself). --idle-timeout:\n"
+		    "seconds a connection may stay open without sending a request (default 10).\n"
+		    "--body-budget: MiB of request bodies held at once, all clients together\n"
+		    "(default an eighth of the memory, 64-1024); past it uploads get 503.\n"
+		    "--public-url: the address families and staff reach edbridge at, printed on\n"
+		    "the access-code letters (default $EDBRIDGE_PUBLIC_URL).\n"
+		    "--db-read: a PostgreSQL hot standby of --db that pages read from (default\n"
+		    "$EDBRIDGE_DB_READ); changes, and a user's pages after a change until the\n"
+		    "standby has them, go to the primary; a standby that fails leaves its reads\n"
+		    "to the primary. Keep its password out of the command line: $EDBRIDGE_DB_READ\n"
+		    "or PGPASSFILE (docs/scale.md).\n"))
 		return 0;
 	if (cli_flag(argc, argv, "--list-routes")) {
 		print_routes();
@@ -258,6 +269,19 @@ int cmd_serve(int argc, char **argv)
 	/* open once here: migrations run before workers start */
 	if (cli_open_db(argc, argv, false, &db))
 		return 1;
+	const char *read_url = cli_opt(argc, argv, "--db-read");
+	if (!read_url)
+		read_url = getenv("EDBRIDGE_DB_READ");
+	if (read_url && *read_url) {
+		/* reachable and a copy of --db now, or the server does not start */
+		char err[600];
+		if (db_open_replica(db, read_url, err, sizeof err)) {
+			fprintf(stderr, "serve: --db-read: %s\n", err);
+			db_close(db);
+			return 1;
+		}
+		serve_db_read = read_url;
+	}
 	db_close(db);
 	auth_set_cookie_secure(cli_flag(argc, argv, "--cookie-secure"));
 	const char *url = cli_opt(argc, argv, "--public-url");

@@ -14,6 +14,7 @@ EB_CMD(serve);
 EB_CMD(demo);
 EB_CMD(backup);
 EB_CMD(restore);
+EB_CMD(migrate);
 EB_CMD(standards);
 EB_CMD(mastery);
 EB_CMD(fit);

@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "store/db_pg.h"
+#include "store/pg_tools.h"
 
 #define STMT_CACHE 512
 
@@ -490,7 +491,7 @@ enum eb_err db_begin_read(struct db *db)
 {
 	/* one snapshot for the series of reads, as SQLite's deferred BEGIN */
 	if (db->pg)
-		return dbpg_exec(db->pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+		return dbpg_begin_read(db->pg);
 	return sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EB_OK : EB_EDB;
 }
 
@@ -541,8 +542,7 @@ void db_rollback(struct db *db)
 {
 	if (db->pg) {
 		/* no rollback hook in libpq: the registered work is void here */
-		if (dbpg_in_transaction(db->pg))
-			dbpg_exec(db->pg, "ROLLBACK");
+		dbpg_rollback(db->pg);
 		rollback_hooks(db);
 		return;
 	}
@@ -1008,6 +1008,50 @@ int db_schema_version(struct db *db)
 	return db->schema_version;
 }
 
+enum eb_err db_open_replica(struct db *db, const char *url, char *errmsg, size_t cap)
+{
+	if (!db->pg)
+		return eb_say(errmsg, cap, EB_EINVAL,
+			      "a read replica needs PostgreSQL (--db postgresql://...)");
+	if (!url || !db_is_url(url))
+		return eb_say(errmsg, cap, EB_EINVAL,
+			      "the read replica must be a postgresql:// URL");
+	return dbpg_open_replica(db->pg, url, errmsg, cap);
+}
+
+void db_read_from(struct db *db, enum db_read_target target)
+{
+	if (db->pg)
+		dbpg_read_from(db->pg, target == DB_READ_REPLICA);
+}
+
+bool db_has_replica(struct db *db)
+{
+	return db->pg && dbpg_has_replica(db->pg);
+}
+
+unsigned db_replica_reads(struct db *db)
+{
+	return db->pg ? dbpg_replica_reads(db->pg) : 0;
+}
+
+bool db_wrote(struct db *db)
+{
+	return db->pg && dbpg_wrote(db->pg);
+}
+
+enum eb_err db_write_position(struct db *db, char *out, size_t cap)
+{
+	if (!db->pg)
+		return EB_EINVAL;
+	return dbpg_write_position(db->pg, out, cap);
+}
+
+bool db_replica_caught_up(struct db *db, const char *position)
+{
+	return db->pg && dbpg_replica_caught_up(db->pg, position);
+}
+
 struct sqlite3 *db_handle(struct db *db)
 {
 	if (db->pg)
@@ -1061,11 +1105,6 @@ static int backup_sync(const char *path, int flags)
 enum eb_err db_backup(struct db *db, const char *dest, char *errmsg, size_t cap)
 {
 	char tmp[4096], journal[4200];
-	if (db->pg) {
-		set_err(errmsg, cap, "backup: %s%s",
-			"not done by edbridge on PostgreSQL yet; use pg_dump (docs/scale.md)", "");
-		return EB_EINVAL;
-	}
 	if (!dest || !*dest || strlen(dest) > sizeof tmp - 32) {
 		set_err(errmsg, cap, "%s: %s", dest ? dest : "", "not a usable file name");
 		return EB_EINVAL;
@@ -1083,17 +1122,22 @@ enum eb_err db_backup(struct db *db, const char *dest, char *errmsg, size_t cap)
 	close(fd);
 	snprintf(journal, sizeof journal, "%s-journal", tmp);
 	enum eb_err rc = EB_OK;
-	sqlite3_stmt *st = NULL;
-	int src = sqlite3_prepare_v2(db->h, "VACUUM main INTO ?1", -1, &st, NULL);
-	if (src == SQLITE_OK)
-		src = sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src != SQLITE_DONE) {
-		set_err(errmsg, cap, "backup: %s%s", sqlite3_errmsg(db->h), "");
-		rc = EB_EDB;
+	if (db->pg) {
+		/* pg_dump: one snapshot of its own (a custom-format archive) */
+		rc = pgtools_dump(db->url, tmp, errmsg, cap);
+	} else {
+		sqlite3_stmt *st = NULL;
+		int src = sqlite3_prepare_v2(db->h, "VACUUM main INTO ?1", -1, &st, NULL);
+		if (src == SQLITE_OK)
+			src = sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
+		if (src == SQLITE_OK)
+			src = sqlite3_step(st);
+		if (src != SQLITE_DONE) {
+			set_err(errmsg, cap, "backup: %s%s", sqlite3_errmsg(db->h), "");
+			rc = EB_EDB;
+		}
+		sqlite3_finalize(st);
 	}
-	sqlite3_finalize(st);
 	if (!rc && backup_sync(tmp, O_RDONLY) != 0) {
 		set_err(errmsg, cap, "%s: %s", tmp, strerror(errno));
 		rc = EB_EIO;
@@ -1133,15 +1177,83 @@ enum eb_err db_backup(struct db *db, const char *dest, char *errmsg, size_t cap)
 	return rc;
 }
 
-enum eb_err db_restore(const char *db_path, const char *src, char *errmsg, size_t cap)
+/* The highest migration number this binary has. */
+static int latest_migration(void)
+{
+	static const char prefix[] = "src/store/migrations/";
+	int best = 0;
+	for (const struct embed_file *f = embed_files; f->path; f++) {
+		if (strncmp(f->path, prefix, sizeof prefix - 1) != 0)
+			continue;
+		const char *base = f->path + sizeof prefix - 1;
+		char num[8] = { 0 };
+		size_t k = 0;
+		while (k < 7 && base[k] >= '0' && base[k] <= '9') {
+			num[k] = base[k];
+			k++;
+		}
+		int64_t no;
+		if (!cstr_to_i64(num, 1, 999999, &no) && no > best)
+			best = (int)no;
+	}
+	return best;
+}
+
+static enum eb_err newer_backup(const char *src, int version, char *errmsg, size_t cap)
+{
+	return eb_say(errmsg, cap, EB_EINVAL,
+		      "%s: made by a newer edbridge (schema version %d; this one knows up to %d): "
+		      "restore it with that version",
+		      src, version, latest_migration());
+}
+
+static enum eb_err not_empty(const char *shown, const char *what, char *errmsg, size_t cap)
+{
+	return eb_say(errmsg, cap, EB_EEXIST,
+		      "%s: not empty (%s); restore into an empty database, or pass --force to "
+		      "replace what it holds",
+		      shown, what);
+}
+
+/* restore on PostgreSQL: a pg_dump archive, through pg_restore */
+static enum eb_err restore_pg(const char *url, const char *src, bool force, char *errmsg,
+			      size_t cap)
+{
+	char shown[512];
+	db_name_masked(url, shown, sizeof shown);
+	if (access(src, R_OK) != 0)
+		return eb_say(errmsg, cap, EB_EIO, "%s: %s", src, strerror(errno));
+	if (!pgtools_is_archive(src))
+		return eb_say(errmsg, cap, EB_EINVAL,
+			      "%s: not an edbridge backup of a PostgreSQL database (pg_dump's "
+			      "archive); a SQLite database goes to PostgreSQL with `edbridge "
+			      "migrate`",
+			      src);
+	int version;
+	enum eb_err rc = pgtools_archive_version(src, &version, errmsg, cap);
+	if (rc)
+		return rc;
+	if (version > latest_migration())
+		return newer_backup(src, version, errmsg, cap);
+	int64_t tables = 0;
+	if ((rc = pgtools_table_count(url, &tables, errmsg, cap)))
+		return rc;
+	if (tables && !force) {
+		char what[64];
+		snprintf(what, sizeof what, "%lld tables", (long long)tables);
+		return not_empty(shown, what, errmsg, cap);
+	}
+	return pgtools_restore(url, src, tables > 0, errmsg, cap);
+}
+
+enum eb_err db_restore(const char *db_path, const char *src, bool force, char *errmsg, size_t cap)
 {
 	sqlite3 *from, *to;
-	if (db_is_url(db_path)) {
-		set_err(errmsg, cap, "restore: %s%s",
-			"not done by edbridge on PostgreSQL yet; use pg_restore (docs/scale.md)",
-			"");
-		return EB_EINVAL;
-	}
+	if (db_is_url(db_path))
+		return restore_pg(db_path, src, force, errmsg, cap);
+	struct stat st;
+	if (!force && stat(db_path, &st) == 0 && st.st_size > 0)
+		return not_empty(db_path, "a database file", errmsg, cap);
 	if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		set_err(errmsg, cap, "%s: %s", src, sqlite3_errmsg(from));
 		sqlite3_close(from);
@@ -1152,12 +1264,17 @@ enum eb_err db_restore(const char *db_path, const char *src, char *errmsg, size_
 	int ok = sqlite3_prepare_v2(from, "SELECT max(version) FROM schema_version", -1, &q,
 				    NULL) == SQLITE_OK &&
 		 sqlite3_step(q) == SQLITE_ROW;
+	int version = ok ? sqlite3_column_int(q, 0) : 0;
 	if (q)
 		sqlite3_finalize(q);
 	if (!ok) {
 		set_err(errmsg, cap, "%s: %s", src, "not an edbridge backup (no schema_version)");
 		sqlite3_close(from);
 		return EB_EINVAL;
+	}
+	if (version > latest_migration()) {
+		sqlite3_close(from);
+		return newer_backup(src, version, errmsg, cap);
 	}
 	if (sqlite3_open_v2(db_path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {

@@ -317,14 +317,72 @@ bool db_ping(struct db *db);
 enum eb_err db_analyze(struct db *db);
 
 /* Online, consistent copy of the whole database into dest_path, which must
- * not exist (EB_EEXIST): one read transaction (VACUUM INTO), so writers on
- * other connections neither wait for it nor restart it. Written to
+ * not exist (EB_EEXIST): one read transaction (VACUUM INTO; on PostgreSQL
+ * pg_dump's custom-format archive, store/pg_tools.h), so writers on other
+ * connections neither wait for it nor restart it. Written to
  * dest_path.partial-XXXXXX (mode 0600), fsynced, then linked to dest_path:
  * dest_path never names a partial copy. EB_EDB / EB_EIO with errmsg. */
 enum eb_err db_backup(struct db *db, const char *dest_path, char *errmsg, size_t errcap);
-/* Replaces the database at db_path with the copy at src_path. The server must
- * not be running against db_path. */
-enum eb_err db_restore(const char *db_path, const char *src_path, char *errmsg, size_t errcap);
+/* Puts the backup at src_path (db_backup's: a SQLite file, or a pg_dump
+ * archive for a postgresql:// db_path, restored by pg_restore in one
+ * transaction) into the database at db_path, which must be empty (no file,
+ * an empty file, or a PostgreSQL database without tables): EB_EEXIST
+ * otherwise, unless force, which replaces what it holds. EB_EINVAL for
+ * something that is not an edbridge backup of that backend, or one made by
+ * a newer edbridge (a schema version above this binary's migrations); an
+ * older one is brought up to date when next opened. The server must not be
+ * running against db_path. */
+enum eb_err db_restore(const char *db_path, const char *src_path, bool force, char *errmsg,
+		       size_t errcap);
+
+/* ---- read replicas (docs/scale.md) -----------------------------------
+ *
+ * A PostgreSQL connection may have a second, read-only connection beside it:
+ * a hot standby of the same database (`serve --db-read URL`). Nothing above
+ * the store changes its SQL or its handle: while db_read_from(db,
+ * DB_READ_REPLICA) is in force, each statement that only reads (SELECT,
+ * VALUES) and runs outside a write transaction, and db_begin_read's
+ * snapshot, run on the replica; the first statement that writes, or
+ * db_begin, turns the connection back to the primary until the next
+ * db_read_from, so a request reads what it wrote. A replica that fails
+ * (down, a statement cancelled by a recovery conflict) is left for the
+ * primary: the statement runs again there, and the replica is tried again
+ * 5 s later. On SQLite, and on a connection without a replica, these calls
+ * change nothing: every statement runs on the one connection (the same
+ * handle), so code that calls them is backward compatible.
+ *
+ * The web server (web/http.c) sets DB_READ_REPLICA for a GET or HEAD whose
+ * user has no write the replica has not replayed yet (read-your-writes,
+ * db_write_position / db_replica_caught_up), DB_READ_PRIMARY for every
+ * other request. A page needs no call of its own; a GET handler that must
+ * read what no other request could have replicated yet calls
+ * db_read_from(req->db, DB_READ_PRIMARY) first. */
+enum db_read_target { DB_READ_PRIMARY, DB_READ_REPLICA };
+
+/* Opens url as db's read connection (read-only; application_name
+ * edbridge-read). EB_EINVAL on SQLite or when db has one already; EB_EDB
+ * when url is not at db's schema version (nothing kept); EB_EIO when it
+ * cannot connect (errmsg without the URL's password): the replica is kept
+ * all the same and tried again every 5 s, the primary reading meanwhile. */
+enum eb_err db_open_replica(struct db *db, const char *url, char *errmsg, size_t errcap);
+/* True when db has a read connection (up or not). False on SQLite. */
+bool db_has_replica(struct db *db);
+/* Where db's reads go from now on (see above); also clears db_wrote and
+ * db_replica_reads. Changes nothing without a replica. */
+void db_read_from(struct db *db, enum db_read_target target);
+/* Statements (and snapshots) run on the replica since the last
+ * db_read_from. 0 on SQLite. */
+unsigned db_replica_reads(struct db *db);
+/* True when a statement that writes ran through db since the last
+ * db_read_from (a request that changed something). False on SQLite. */
+bool db_wrote(struct db *db);
+/* The primary's WAL position after everything committed so far
+ * ("16/B374D848"), for a read-your-writes mark. EB_EINVAL on SQLite. */
+enum eb_err db_write_position(struct db *db, char *out, size_t cap);
+/* True when db's replica is up and has replayed position (a
+ * db_write_position); false otherwise, also for a position that does not
+ * parse. False on SQLite and without a replica. */
+bool db_replica_caught_up(struct db *db, const char *position);
 
 /* Raw handle for the rare module that needs SQLite specifics (store/ only);
  * NULL on PostgreSQL. */

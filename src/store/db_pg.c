@@ -13,6 +13,7 @@
 #include "base/embed.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "base/timeutil.h"
 #include "store/sql_dialect.h"
 
 /* PostgreSQL's type oids the store reads or declares */
@@ -25,6 +26,14 @@
 struct dbpg {
 	PGconn *conn;
 	int flags; /* db_open's: a reconnected session is set up the same way */
+	/* the read connection (db_open_replica): a hot standby; NULL if none */
+	PGconn *rconn;
+	bool to_replica;      /* reads go to rconn (db_read_from) */
+	bool rtx;	      /* a db_begin_read snapshot is open on rconn */
+	bool wrote;	      /* a statement wrote since db_read_from */
+	unsigned rreads;      /* statements run on rconn since db_read_from */
+	double replica_retry; /* a failed replica is tried again from then */
+	unsigned rgen;	      /* counts the read connection's (re)connections */
 	int schema_version;
 	int changes;
 	unsigned next_name;  /* prepared statements are named s1, s2, ... */
@@ -56,6 +65,7 @@ struct dbpg_stmt {
 	bool prepared;
 	bool returns; /* has a RETURNING clause: never sent without waiting */
 	unsigned gen; /* the connection's gen when it was prepared */
+	unsigned rprepared; /* pg->rgen when prepared on the read connection */
 	/* the arguments of the next run */
 	int nargs, cap;
 	char **values;
@@ -71,6 +81,10 @@ struct dbpg_stmt {
 	size_t *blob_len;
 	int nblobs;
 };
+
+static bool first_word_is(const char *s, const char *w);
+static void replica_end(struct dbpg *pg);
+static const char *sqlstate(const PGresult *r);
 
 static void ignore_notice(void *arg, const char *msg)
 {
@@ -302,6 +316,11 @@ static const char identity_sync[] =
 	"   r.column_name, r.table_name);"
 	" END LOOP; END $eb$";
 
+const char *dbpg_identity_sync_sql(void)
+{
+	return identity_sync;
+}
+
 /* The same numbered migrations as SQLite's, each in its own transaction,
  * under an advisory lock so that connections opened together (a server's
  * workers) apply each once. */
@@ -455,6 +474,7 @@ void dbpg_close(struct dbpg *pg)
 	if (!pg)
 		return;
 	PQfinish(pg->conn);
+	PQfinish(pg->rconn);
 	free(pg);
 }
 
@@ -486,6 +506,15 @@ enum eb_err dbpg_exec(struct dbpg *pg, const char *sql)
 		log_error("db: %s", rc == EB_ENOMEM ? "out of memory" : err);
 		return rc;
 	}
+	if (first_word_is(t, "COMMIT") || first_word_is(t, "END") || first_word_is(t, "ROLLBACK")) {
+		replica_end(pg);
+		if (PQtransactionStatus(pg->conn) == PQTRANS_IDLE) {
+			free(t);
+			return EB_OK; /* the snapshot was the replica's */
+		}
+	} else {
+		pg->to_replica = false; /* a transaction or a script: the primary's */
+	}
 	PGresult *r = PQexec(pg->conn, t);
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
@@ -514,6 +543,8 @@ enum eb_err dbpg_exec(struct dbpg *pg, const char *sql)
 
 bool dbpg_in_transaction(struct dbpg *pg)
 {
+	if (pg->rtx)
+		return true; /* a db_begin_read snapshot on the standby */
 	PGTransactionStatusType s = PQtransactionStatus(pg->conn);
 	if (pg->lost || s == PQTRANS_UNKNOWN)
 		return pg->tx_open; /* until the caller rolls back */
@@ -568,6 +599,201 @@ int64_t dbpg_last_id(struct dbpg *pg)
 			  : "ROLLBACK TO SAVEPOINT eb_lastval; RELEASE SAVEPOINT eb_lastval",
 		       NULL, 0);
 	return id;
+}
+
+/* ---- the read connection (db.h: read replicas) ------------------------ */
+
+/* run_on's answer when the read connection failed in a way the primary
+ * does not share (private to this file: never returned to a caller) */
+#define EB_EUNAVAIL_REPLICA_ ((enum eb_err)(EB_ERR__COUNT + 1))
+/* a failed replica is left alone for this long */
+#define REPLICA_RETRY_S 5.0
+
+/* The replica's snapshot (db_begin_read) ends. */
+static void replica_end(struct dbpg *pg)
+{
+	if (pg->rtx && pg->rconn && PQstatus(pg->rconn) == CONNECTION_OK)
+		run_ok(pg->rconn, "ROLLBACK", NULL, 0);
+	pg->rtx = false;
+}
+
+static void replica_down(struct dbpg *pg)
+{
+	if (pg->rconn && PQstatus(pg->rconn) == CONNECTION_OK &&
+	    PQtransactionStatus(pg->rconn) != PQTRANS_IDLE)
+		run_ok(pg->rconn, "ROLLBACK", NULL, 0);
+	pg->rtx = false;
+	if (pg->replica_retry < time_mono())
+		log_warn("db: the read replica failed; reads go to the primary for %.0f s",
+			 REPLICA_RETRY_S);
+	pg->replica_retry = time_mono() + REPLICA_RETRY_S;
+}
+
+/* True when the failed run on the replica is the replica's trouble (gone,
+ * shutting down, a statement cancelled by a recovery conflict) rather than
+ * the statement's, which the primary would answer the same way. */
+static bool replica_gone(struct dbpg *pg, const PGresult *r)
+{
+	const char *state = sqlstate(r);
+	return PQstatus(pg->rconn) != CONNECTION_OK || !*state || strncmp(state, "08", 2) == 0 ||
+	       strncmp(state, "57", 2) == 0 || strcmp(state, "40001") == 0 ||
+	       strcmp(state, "53300") == 0;
+}
+
+/* Reads go to the replica now: asked for, present, and up (a broken one is
+ * reconnected once its retry time has come). */
+static bool replica_usable(struct dbpg *pg)
+{
+	if (!pg->to_replica || !pg->rconn)
+		return false;
+	if (PQstatus(pg->rconn) == CONNECTION_OK)
+		return pg->replica_retry <= time_mono() || pg->rtx;
+	if (pg->replica_retry > time_mono())
+		return false;
+	PQreset(pg->rconn);
+	pg->rgen++; /* its prepared statements are gone */
+	if (PQstatus(pg->rconn) != CONNECTION_OK ||
+	    !run_ok(pg->rconn, "SET default_transaction_read_only=on", NULL, 0)) {
+		replica_down(pg);
+		return false;
+	}
+	PQsetNoticeProcessor(pg->rconn, ignore_notice, NULL);
+	return true;
+}
+
+enum eb_err dbpg_open_replica(struct dbpg *pg, const char *url, char *errmsg, size_t cap)
+{
+	char shown[512], why[400];
+	db_name_masked(url, shown, sizeof shown);
+	if (pg->rconn)
+		return eb_say(errmsg, cap, EB_EINVAL, "%s: a read connection is open already",
+			      shown);
+	/* the URL's own settings win, but for the name the standby shows */
+	const char *keys[] = { "connect_timeout", "dbname", "application_name", NULL };
+	const char *vals[] = { "5", url, "edbridge-read", NULL };
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	if (!c)
+		return eb_say(errmsg, cap, EB_ENOMEM, "%s: out of memory", shown);
+	if (PQstatus(c) != CONNECTION_OK) {
+		/* kept: tried again from time to time, the primary reads meanwhile */
+		first_line(why, sizeof why, PQerrorMessage(c));
+		pg->rconn = c;
+		pg->rgen = 1;
+		pg->replica_retry = time_mono() + REPLICA_RETRY_S;
+		return eb_say(errmsg, cap, EB_EIO,
+			      "%s: cannot connect to the read replica: %s (reads go to the "
+			      "primary until it answers)",
+			      shown, why);
+	}
+	PQsetNoticeProcessor(c, ignore_notice, NULL);
+	if (!run_ok(c, "SET client_min_messages=warning", why, sizeof why) ||
+	    !run_ok(c, "SET default_transaction_read_only=on", why, sizeof why)) {
+		PQfinish(c);
+		return eb_say(errmsg, cap, EB_EIO, "%s: %s", shown, why);
+	}
+	PGresult *r = PQexec(c, "SELECT coalesce(max(version),0) FROM schema_version");
+	int version = -1;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		version = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	if (version != pg->schema_version) {
+		PQfinish(c);
+		return eb_say(errmsg, cap, EB_EDB,
+			      "%s: the read replica is not a copy of this database (schema "
+			      "version %d, the primary's %d)",
+			      shown, version, pg->schema_version);
+	}
+	pg->rconn = c;
+	pg->rgen = 1;
+	return EB_OK;
+}
+
+void dbpg_read_from(struct dbpg *pg, bool replica)
+{
+	pg->to_replica = replica && pg->rconn;
+	pg->wrote = false;
+	pg->rreads = 0;
+}
+
+bool dbpg_has_replica(struct dbpg *pg)
+{
+	return pg->rconn != NULL;
+}
+
+unsigned dbpg_replica_reads(struct dbpg *pg)
+{
+	return pg->rreads;
+}
+
+bool dbpg_wrote(struct dbpg *pg)
+{
+	return pg->wrote;
+}
+
+enum eb_err dbpg_begin_read(struct dbpg *pg)
+{
+	if (!pg->rtx && replica_usable(pg) && PQtransactionStatus(pg->conn) == PQTRANS_IDLE) {
+		if (run_ok(pg->rconn, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", NULL,
+			   0)) {
+			pg->rtx = true;
+			pg->rreads++;
+			return EB_OK;
+		}
+		replica_down(pg);
+	}
+	return dbpg_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+}
+
+void dbpg_rollback(struct dbpg *pg)
+{
+	replica_end(pg);
+	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+		dbpg_exec(pg, "ROLLBACK");
+}
+
+/* a WAL position as PostgreSQL writes one: hex/hex */
+static bool lsn_ok(const char *s)
+{
+	size_t a = strspn(s, "0123456789ABCDEFabcdef");
+	if (a < 1 || a > 8 || s[a] != '/')
+		return false;
+	size_t b = strspn(s + a + 1, "0123456789ABCDEFabcdef");
+	return b >= 1 && b <= 8 && !s[a + 1 + b];
+}
+
+enum eb_err dbpg_write_position(struct dbpg *pg, char *out, size_t cap)
+{
+	PGresult *r = PQexec(pg->conn, "SELECT pg_current_wal_lsn()::text");
+	enum eb_err rc = EB_EDB;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+	    strlen(PQgetvalue(r, 0, 0)) < cap) {
+		snprintf(out, cap, "%s", PQgetvalue(r, 0, 0));
+		rc = EB_OK;
+	}
+	PQclear(r);
+	return rc;
+}
+
+bool dbpg_replica_caught_up(struct dbpg *pg, const char *position)
+{
+	if (!position || !lsn_ok(position) || pg->rtx)
+		return false;
+	bool was = pg->to_replica;
+	pg->to_replica = true;
+	bool up = replica_usable(pg);
+	pg->to_replica = was;
+	if (!up)
+		return false;
+	const char *vals[] = { position };
+	PGresult *r = PQexecParams(pg->rconn,
+				   "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false)",
+				   1, NULL, vals, NULL, NULL, 0);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+		  PQgetvalue(r, 0, 0)[0] == 't';
+	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQstatus(pg->rconn) != CONNECTION_OK)
+		replica_down(pg);
+	PQclear(r);
+	return ok;
 }
 
 /* ---- statements ------------------------------------------------------ */
@@ -678,6 +904,13 @@ void dbpg_finalize(struct dbpg_stmt *st)
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
 		run_ok(st->pg->conn, sql, NULL, 0);
 	}
+	if (st->rprepared && st->rprepared == st->pg->rgen && st->pg->rconn &&
+	    PQstatus(st->pg->rconn) == CONNECTION_OK &&
+	    PQtransactionStatus(st->pg->rconn) != PQTRANS_INERROR) {
+		char sql[40];
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+		run_ok(st->pg->rconn, sql, NULL, 0);
+	}
 	free(st->blobs);
 	free(st->blob_len);
 	for (int i = 0; i < st->cap; i++)
@@ -697,7 +930,7 @@ bool dbpg_busy(struct dbpg_stmt *st)
 	return st->ran;
 }
 
-static enum eb_err prepare_now(struct dbpg_stmt *st);
+static enum eb_err prepare_now(struct dbpg_stmt *st, PGconn *c);
 
 static enum eb_err grow_args(struct dbpg_stmt *st, int n)
 {
@@ -788,7 +1021,7 @@ enum eb_err dbpg_bind(struct dbpg_stmt *st, const struct db_arg *args, size_t na
 		st->prepared = false; /* prepared on a connection since lost */
 	/* prepared now, with these arguments' types: a statement that does not
 	 * prepare fails in db_query, as on SQLite */
-	return st->prepared ? EB_OK : prepare_now(st);
+	return st->prepared ? EB_OK : prepare_now(st, st->pg->conn);
 }
 
 static const char *sqlstate(const PGresult *r)
@@ -818,15 +1051,17 @@ static int undetermined_param(const char *msg)
  * undetermined, one at a time, so that a NULL parameter it can type from
  * its other uses (coalesce(?15, an_integer_column)) keeps that type; last,
  * with text for all the unknown ones. */
-static enum eb_err prepare_now(struct dbpg_stmt *st)
+static enum eb_err prepare_now(struct dbpg_stmt *st, PGconn *c)
 {
 	Oid *types = st->types;
 	Oid *alt = NULL;
-	enum eb_err ready = pipe_drain(st->pg);
-	if (!ready)
-		ready = conn_ready(st->pg);
-	if (ready)
-		return ready;
+	if (c == st->pg->conn) {
+		enum eb_err ready = pipe_drain(st->pg);
+		if (!ready)
+			ready = conn_ready(st->pg);
+		if (ready)
+			return ready;
+	}
 	int undetermined = 0;
 	for (int attempt = 0; attempt < st->nargs + 3; attempt++) {
 		if (attempt == 1) {
@@ -855,25 +1090,24 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 		}
 		/* inside a transaction a failed prepare would abort it: under a
 		 * savepoint (once per statement and connection) */
-		bool tx = PQtransactionStatus(st->pg->conn) == PQTRANS_INTRANS;
-		if (tx && !run_ok(st->pg->conn, "SAVEPOINT eb_prepare", st->pg->errmsg,
-				  sizeof st->pg->errmsg)) {
-			if (PQstatus(st->pg->conn) != CONNECTION_OK) {
+		bool tx = PQtransactionStatus(c) == PQTRANS_INTRANS;
+		if (tx && !run_ok(c, "SAVEPOINT eb_prepare", st->pg->errmsg, sizeof st->pg->errmsg)) {
+			if (c == st->pg->conn && PQstatus(c) != CONNECTION_OK) {
 				free(alt);
 				return unavailable(st->pg);
 			}
 			break;
 		}
-		PGresult *r = PQprepare(st->pg->conn, st->name, st->sql, st->nargs, types);
+		PGresult *r = PQprepare(c, st->name, st->sql, st->nargs, types);
 		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 		if (tx)
-			run_ok(st->pg->conn,
+			run_ok(c,
 			       ok ? "RELEASE SAVEPOINT eb_prepare"
 				  : "ROLLBACK TO SAVEPOINT eb_prepare; RELEASE SAVEPOINT "
 				    "eb_prepare",
 			       NULL, 0);
 		const char *state = sqlstate(r);
-		if (!ok && is_unreachable(st->pg, r)) {
+		if (!ok && c == st->pg->conn && is_unreachable(st->pg, r)) {
 			PQclear(r);
 			free(alt);
 			return unavailable(st->pg);
@@ -887,8 +1121,12 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 		PQclear(r);
 		if (ok) {
 			free(alt);
-			st->prepared = true;
-			st->gen = st->pg->gen;
+			if (c == st->pg->conn) {
+				st->prepared = true;
+				st->gen = st->pg->gen;
+			} else {
+				st->rprepared = st->pg->rgen;
+			}
 			return EB_OK;
 		}
 		if (!retry)
@@ -996,20 +1234,24 @@ enum eb_err dbpg_send(struct dbpg_stmt *st)
 
 /* Runs the statement with its arguments; a write inside a transaction under
  * a savepoint, so that its failure leaves the transaction usable. */
-static enum eb_err run(struct dbpg_stmt *st)
+static enum eb_err run_on(struct dbpg_stmt *st, PGconn *c)
 {
-	enum eb_err rc = pipe_drain(st->pg);
-	if (!rc)
-		rc = conn_ready(st->pg);
-	if (rc)
-		return rc;
-	PGconn *c = st->pg->conn;
-	if (st->prepared && st->gen != st->pg->gen)
-		st->prepared = false; /* prepared on a connection since lost */
+	bool primary = c == st->pg->conn;
+	enum eb_err rc = EB_OK;
+	if (primary) {
+		rc = pipe_drain(st->pg);
+		if (!rc)
+			rc = conn_ready(st->pg);
+		if (rc)
+			return rc;
+		if (st->prepared && st->gen != st->pg->gen)
+			st->prepared = false; /* prepared on a connection since lost */
+	}
 	bool guarded = st->write && !st->pg->unguarded && PQtransactionStatus(c) == PQTRANS_INTRANS;
 	if (guarded && !run_ok(c, "SAVEPOINT eb_stmt", st->pg->errmsg, sizeof st->pg->errmsg))
-		return PQstatus(c) != CONNECTION_OK ? unavailable(st->pg) : EB_EDB;
-	rc = st->prepared ? EB_OK : prepare_now(st);
+		return primary && PQstatus(c) != CONNECTION_OK ? unavailable(st->pg) : EB_EDB;
+	bool ready = primary ? st->prepared : st->rprepared == st->pg->rgen;
+	rc = ready ? EB_OK : prepare_now(st, c);
 	if (!rc) {
 		st->res = PQexecPrepared(c, st->name, st->nargs, (const char *const *)st->values,
 					 st->lengths, st->formats, 0);
@@ -1034,6 +1276,8 @@ static enum eb_err run(struct dbpg_stmt *st)
 					st->nblobs = nf;
 				}
 			}
+		} else if (c == st->pg->rconn && replica_gone(st->pg, st->res)) {
+			rc = EB_EUNAVAIL_REPLICA_;
 		} else {
 			rc = result_error(st, st->res);
 		}
@@ -1043,9 +1287,33 @@ static enum eb_err run(struct dbpg_stmt *st)
 		       rc ? "ROLLBACK TO SAVEPOINT eb_stmt; RELEASE SAVEPOINT eb_stmt"
 			  : "RELEASE SAVEPOINT eb_stmt",
 		       NULL, 0);
-	if (PQstatus(c) != CONNECTION_OK && rc != EB_EUNAVAIL)
+	if (primary && PQstatus(c) != CONNECTION_OK && rc != EB_EUNAVAIL)
 		rc = unavailable(st->pg); /* the next statement reconnects (conn_ready) */
 	return rc;
+}
+
+/* A statement that only reads runs on the read connection while reads go
+ * there (db_read_from) and no transaction of the primary's is open; one
+ * that writes turns the connection to the primary (read-your-writes). A
+ * replica that fails leaves the statement to the primary. */
+static enum eb_err run(struct dbpg_stmt *st)
+{
+	struct dbpg *pg = st->pg;
+	if (st->write) {
+		pg->wrote = true;
+		pg->to_replica = false;
+	} else if (replica_usable(pg) &&
+		   (pg->rtx || PQtransactionStatus(pg->conn) == PQTRANS_IDLE)) {
+		enum eb_err rc = run_on(st, pg->rconn);
+		if (rc != EB_EUNAVAIL_REPLICA_) {
+			pg->rreads++;
+			return rc;
+		}
+		PQclear(st->res);
+		st->res = NULL;
+		replica_down(pg);
+	}
+	return run_on(st, pg->conn);
 }
 
 int dbpg_step(struct dbpg_stmt *st)

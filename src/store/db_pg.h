@@ -49,6 +49,24 @@ bool dbpg_sendable(struct dbpg_stmt *st);
  * transaction anyway, and the group commit runs its jobs again, guarded. */
 enum eb_err dbpg_send(struct dbpg_stmt *st);
 
+/* The read connection (db.h, read replicas): what db.c's calls of the
+ * same names do on PostgreSQL. */
+enum eb_err dbpg_open_replica(struct dbpg *pg, const char *url, char *errmsg, size_t cap);
+void dbpg_read_from(struct dbpg *pg, bool replica);
+unsigned dbpg_replica_reads(struct dbpg *pg);
+bool dbpg_has_replica(struct dbpg *pg);
+bool dbpg_wrote(struct dbpg *pg);
+/* db_begin_read: on the replica when reads go there, else the primary. */
+enum eb_err dbpg_begin_read(struct dbpg *pg);
+/* Ends any open transaction, the replica's snapshot included. */
+void dbpg_rollback(struct dbpg *pg);
+enum eb_err dbpg_write_position(struct dbpg *pg, char *out, size_t cap);
+bool dbpg_replica_caught_up(struct dbpg *pg, const char *position);
+
+/* A script that moves every identity column's sequence past the highest id
+ * its table holds (after rows were copied in with their ids). */
+const char *dbpg_identity_sync_sql(void);
+
 /* A statement for sql (translated now, prepared on its first run). NULL
  * when it does not translate (logged). */
 struct dbpg_stmt *dbpg_prepare(struct dbpg *pg, const char *sql);

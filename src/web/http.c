@@ -73,18 +73,22 @@ static void tls_db_init(void)
 	pthread_key_create(&tls_db_key, tls_db_close);
 }
 
-/* The calling worker's own connection, opened on first use. */
-static struct db *worker_db(const char *path)
+/* The calling worker's own connection, opened on first use, with its read
+ * replica when the server has one (a replica that does not answer yet is
+ * retried by the store; its reads go to the primary meanwhile). */
+static struct db *worker_db(const struct http_server_opts *o)
 {
 	pthread_once(&tls_db_once, tls_db_init);
 	struct db *db = pthread_getspecific(tls_db_key);
 	if (db)
 		return db;
 	char err[256];
-	if (db_open(path, 0, &db, err, sizeof err)) {
+	if (db_open(o->db_path, 0, &db, err, sizeof err)) {
 		log_error("http: worker cannot open database: %s", err);
 		return NULL;
 	}
+	if (o->db_read_path && db_open_replica(db, o->db_read_path, err, sizeof err))
+		log_warn("http: worker reads from the primary: %s", err);
 	pthread_setspecific(tls_db_key, db);
 	return db;
 }
@@ -371,7 +375,7 @@ static enum MHD_Result admit_body(struct request_state *rs, int64_t content_leng
 {
 	struct http_server *srv = rs->srv;
 	struct http_request *req = &rs->req;
-	req->db = worker_db(srv->opts.db_path);
+	req->db = worker_db(&srv->opts);
 	if (!req->db) {
 		http_unavailable(req);
 		return send_response(req);
@@ -537,7 +541,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		busy(req);
 		return send_response(req);
 	}
-	req->db = worker_db(srv->opts.db_path);
+	req->db = worker_db(&srv->opts);
 	if (!req->db) {
 		http_unavailable(req);
 		return send_response(req);

@@ -113,6 +113,9 @@ struct http_server_opts {
 	int per_addr_limit;  /* connections per client address; default 256, -1 no cap */
 	double stop_grace_s; /* http_stop's wait for work in progress; default 3 */
 	const char *db_path;
+	/* a hot standby of db_path (PostgreSQL) each worker's connection reads
+	 * from where the router says (db.h, read replicas); NULL: none */
+	const char *db_read_path;
 	bool access_log; /* one line per request to stderr */
 	void (*dispatch)(struct http_request *req);
 	/* Called on the worker thread once the headers of a request that

@@ -1,7 +1,9 @@
 #include "web/router.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "web/api/xapi_alt.h"
 #include "web/auth.h"
 #include "web/html.h"
@@ -132,8 +134,38 @@ static bool session_gate(struct http_request *req, const struct route *hit)
 	return true;
 }
 
+/* Read replicas (db.h): a GET or HEAD reads from the replica, unless its
+ * caller changed something the replica has not replayed yet: the eb_rw
+ * cookie holds the primary's WAL position after the caller's last change,
+ * and while the replica is behind it every read is the primary's
+ * (read-your-writes). Any other method reads from the primary. */
+static void reads_begin(struct http_request *req)
+{
+	if (!db_has_replica(req->db))
+		return;
+	bool get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+	const char *mark = get ? http_cookie(req, "eb_rw") : NULL;
+	bool replica = get && (!mark || db_replica_caught_up(req->db, mark));
+	db_read_from(req->db, replica ? DB_READ_REPLICA : DB_READ_PRIMARY);
+}
+
+/* After a request that may have changed something (any method but GET and
+ * HEAD, or a GET that wrote through its connection): the mark for the
+ * caller's next pages, for as long as a replica may reasonably lag. */
+static void reads_end(struct http_request *req)
+{
+	if (!db_has_replica(req->db))
+		return;
+	bool get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+	char pos[40];
+	if ((get && !db_wrote(req->db)) || db_write_position(req->db, pos, sizeof pos))
+		return;
+	auth_set_cookie(req, "eb_rw", pos, "/", ROUTER_READ_MARK_S);
+}
+
 bool router_admit(struct http_request *req, size_t *body_cap)
 {
+	reads_begin(req);
 	if (xapi_alt_requested(req))
 		return xapi_alt_admit(req, body_cap); /* its credentials are in the body */
 	const struct route *hit = route_find(req);
@@ -149,7 +181,16 @@ bool router_admit(struct http_request *req, size_t *body_cap)
 	return session_gate(req, hit);
 }
 
+static void dispatch(struct http_request *req);
+
 void router_dispatch(struct http_request *req)
+{
+	reads_begin(req);
+	dispatch(req);
+	reads_end(req);
+}
+
+static void dispatch(struct http_request *req)
 {
 	/* an xAPI request in the alternate syntax becomes the one it carries */
 	if (xapi_alt_requested(req) && !xapi_alt_apply(req))

@@ -73,6 +73,11 @@ size_t router_nav(bool signed_in, unsigned role_mask, const struct route **out, 
  * a form of a few fields, not an upload. */
 #define ROUTER_PUBLIC_MAX_BODY (64 * 1024)
 
+/* How long the read-your-writes mark (the eb_rw cookie: the primary's WAL
+ * position after a caller's change) sends that caller's reads to the
+ * primary at most, while a read replica has not replayed it (db.h). */
+#define ROUTER_READ_MARK_S 300
+
 /* The server's admit callback (http.h): from the headers alone, before a
  * byte of a body is read. An unknown address or method gets its 404/405
  * now; a page behind a login needs a session whose role the route allows

@@ -9,7 +9,11 @@ import threading
 import time
 import unittest
 
-from ebtest import BIN, Server, TempDir, make_district, run
+from ebtest import BACKEND, BIN, Server, TempDir, make_district, run
+
+# These read the SQLite file itself (integrity checks, random padding, the
+# step-wise copy's history); on PostgreSQL, test_pg_ops covers pg_dump's.
+SQLITE_ONLY = unittest.skipIf(BACKEND == "pg", "SQLite's file (PostgreSQL: test_pg_ops)")
 
 
 DB_WRITER = """
@@ -40,6 +44,7 @@ def pad(db, mib):
 
 
 class Backup(TempDir):
+    @SQLITE_ONLY
     def test_backup_under_write_load_restores_whole(self):
         db = make_district(self.tmp)
         stop = threading.Event()
@@ -93,6 +98,7 @@ class Backup(TempDir):
             self.assertEqual(c.login("admin").status, 303)
             self.assertEqual(c.get("/students/stu-1").status, 200)
 
+    @SQLITE_ONLY
     def test_backup_finishes_while_writers_write(self):
         """The step-wise copy restarted on every commit by another connection:
         with writers committing all the time it never finished (one read
@@ -129,6 +135,7 @@ class Backup(TempDir):
         self.assertLessEqual(rows, after)
         self.assertLess(took, 30)
 
+    @SQLITE_ONLY
     def test_killed_backup_leaves_no_backup(self):
         """kill -9 in the middle: nothing at the backup's name (the old copy
         wrote straight into it, leaving a truncated file that looked like a
@@ -182,6 +189,30 @@ class Backup(TempDir):
         self.assertIn("junk.db", p.stderr)
         p = run("backup", check=False, db=db)
         self.assertEqual(p.returncode, 2)
+
+    def test_restore_refuses_a_database_that_is_not_empty_unless_forced(self):
+        """Both backends: restore puts a backup into an empty database; one that
+        holds something is refused (status 1, the reason, nothing changed)
+        unless --force, which replaces it."""
+        db = make_district(self.tmp)
+        path = os.path.join(self.tmp, "b.backup")
+        run("backup", path, db=db)
+        run("init", "--district", "After the backup", db=db)
+        p = run("restore", path, db=db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("not empty", p.stderr)
+        self.assertIn("--force", p.stderr)
+        with Server(db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("other.admin").status, 303)  # still there
+        out = run("restore", path, "--force", db=db).stdout
+        self.assertIn("restored", out)
+        with Server(db) as srv:
+            c = srv.client()
+            self.assertEqual(c.login("admin").status, 303)
+            self.assertEqual(c.get("/students/stu-1").status, 200)
+        p = run("init", "--district", "After the backup", db=db, check=False)
+        self.assertEqual(p.returncode, 0, "the restored database lost its identities")
 
 
 if __name__ == "__main__":

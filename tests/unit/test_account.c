@@ -203,7 +203,8 @@ static void backup_and_restore_round_trip(void **state)
 	assert_int_equal(db_backup(db, bk, err, sizeof err), EB_EEXIST);
 	assert_int_equal(district_create(db, "After backup", &d), EB_OK);
 	db_close(db);
-	assert_int_equal(db_restore(dbp, bk, err, sizeof err), EB_OK);
+	assert_int_equal(db_restore(dbp, bk, false, err, sizeof err), EB_EEXIST);
+	assert_int_equal(db_restore(dbp, bk, true, err, sizeof err), EB_OK);
 	assert_int_equal(db_open(dbp, 0, &db, err, sizeof err), EB_OK);
 	assert_int_equal(district_only(db, &d), EB_OK);
 	db_close(db);
@@ -212,7 +213,7 @@ static void backup_and_restore_round_trip(void **state)
 	FILE *fp = fopen(junk, "w");
 	fputs("not a database", fp);
 	fclose(fp);
-	assert_int_not_equal(db_restore(dbp, junk, err, sizeof err), EB_OK);
+	assert_int_not_equal(db_restore(dbp, junk, true, err, sizeof err), EB_OK);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
