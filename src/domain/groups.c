@@ -823,18 +823,19 @@ enum eb_err groups_save(struct db *db, int64_t district_id, const struct audit_a
 		pos++;
 		struct str name = str_trim(str_from(g[i].name));
 		if ((e = db_execute(db,
-				    "INSERT INTO group_set_group (set_id, position, name, focus)"
-				    " VALUES (?1, ?2, ?3, ?4)",
+				    "INSERT INTO group_set_group (set_id, position, name, focus,"
+				    " district_id) VALUES (?1, ?2, ?3, ?4, ?5)",
 				    DB_ARGS(DB_INT(id), DB_INT(pos), DB_TEXTN(name.p, name.n),
-					    DB_TEXT(focus[i]->code)),
+					    DB_TEXT(focus[i]->code), DB_INT(district_id)),
 				    NULL)))
 			goto fail;
 		for (size_t m = 0; m < g[i].n; m++, members++)
 			if ((e = db_execute(
 				     db,
 				     "INSERT INTO group_set_member (set_id, student_sourced_id,"
-				     " position) VALUES (?1, ?2, ?3)",
-				     DB_ARGS(DB_INT(id), DB_TEXT(g[i].members[m]), DB_INT(pos)),
+				     " position, district_id) VALUES (?1, ?2, ?3, ?4)",
+				     DB_ARGS(DB_INT(id), DB_TEXT(g[i].members[m]), DB_INT(pos),
+					     DB_INT(district_id)),
 				     NULL)))
 				goto fail;
 		for (size_t s = 0; s < nst; s++) {
@@ -847,11 +848,11 @@ enum eb_err groups_save(struct db *db, int64_t district_id, const struct audit_a
 				continue;
 			if ((e = db_execute(db,
 					    "INSERT INTO group_set_snapshot (set_id, position,"
-					    " student_sourced_id, p, measured)"
-					    " VALUES (?1, ?2, ?3, ?4, ?5)",
+					    " student_sourced_id, p, measured, district_id)"
+					    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 					    DB_ARGS(DB_INT(id), DB_INT(pos),
 						    DB_TEXT(st[s].sourced_id), DB_REAL(c.p),
-						    DB_INT(!c.inferred)),
+						    DB_INT(!c.inferred), DB_INT(district_id)),
 					    NULL)))
 				goto fail;
 		}

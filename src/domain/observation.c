@@ -642,7 +642,8 @@ enum eb_err observation_rate(struct db *db, int64_t district_id, int64_t id, con
 		rc = db_execute(db,
 				"INSERT INTO observation_rating (district_id, observation_id,"
 				" indicator, level, rated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-				" ON CONFLICT (observation_id, indicator) DO UPDATE SET"
+				" ON CONFLICT (district_id, observation_id, indicator)"
+				" DO UPDATE SET"
 				" level=excluded.level, rated_at=excluded.rated_at",
 				DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(ind->key),
 					DB_INT(lv), DB_INT(now)),

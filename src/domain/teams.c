@@ -931,7 +931,8 @@ enum eb_err teams_attendance_set(struct db *db, int64_t district_id, int64_t mee
 		if ((e = db_execute(
 			     db,
 			     "INSERT INTO meeting_attendance(district_id,meeting_id,member_id,"
-			     "present) VALUES(?1,?2,?3,?4) ON CONFLICT(meeting_id,member_id)"
+			     "present) VALUES(?1,?2,?3,?4)"
+			     " ON CONFLICT(district_id,meeting_id,member_id)"
 			     " DO UPDATE SET present=excluded.present",
 			     DB_ARGS(DB_INT(district_id), DB_INT(meeting_id), DB_INT(ids[i]),
 				     DB_INT(present[i])),

@@ -821,7 +821,8 @@ enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
 		rc = db_execute(db,
 				"INSERT INTO tool_support(district_id, tool_id, school_sourced_id,"
 				" champion_id, notes, updated_at) VALUES(?1,?2,?3,?4,?5,?6)"
-				" ON CONFLICT(tool_id, school_sourced_id) DO UPDATE SET"
+				" ON CONFLICT(district_id, tool_id, school_sourced_id)"
+				" DO UPDATE SET"
 				" champion_id=excluded.champion_id, notes=excluded.notes,"
 				" updated_at=excluded.updated_at",
 				DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(school_sid),

@@ -472,7 +472,8 @@ enum eb_err training_followup_save(struct db *db, int64_t district_id, int64_t t
 	return db_execute(db,
 			  "INSERT INTO training_followup (district_id, training_id, account_id,"
 			  " ready, will_try, still_need, answered_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-			  " ?6, ?7) ON CONFLICT (training_id, account_id) DO UPDATE SET"
+			  " ?6, ?7) ON CONFLICT (district_id, training_id, account_id)"
+			  " DO UPDATE SET"
 			  " ready=excluded.ready, will_try=excluded.will_try,"
 			  " still_need=excluded.still_need, answered_at=excluded.answered_at",
 			  DB_ARGS(DB_INT(district_id), DB_INT(training_id), DB_INT(account_id),
