@@ -773,7 +773,8 @@ enum eb_err tools_support(struct db *db, int64_t district_id, int64_t id, struct
 	return db_get_rows(
 		db,
 		"SELECT s.school_sourced_id, s.champion_id, a.login, a.display_name, s.notes"
-		" FROM tool_support s LEFT JOIN account a ON a.id=s.champion_id"
+		" FROM tool_support s LEFT JOIN account a ON a.district_id=s.district_id AND "
+		"a.id=s.champion_id"
 		" WHERE s.district_id=?1 AND s.tool_id=?2 ORDER BY s.school_sourced_id",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &support_spec, arena, rows, n);
 }
