@@ -18,6 +18,7 @@ citus_sql: every statement that touches two distributed tables ties them by
 district_id. The same SQL runs on both backends (logged before translation),
 so this part runs on SQLite too."""
 import os
+import re
 import subprocess
 import unittest
 
@@ -122,6 +123,27 @@ class Schema(unittest.TestCase):
         distributed = {t for t, has in rows if has == "t"}
         self.assertEqual(reference, REFERENCE)
         self.assertGreater(len(distributed), 100)
+
+    def test_distribute_commands_cover_the_schema(self):
+        """docs/citus_distribute.sql names every table once: the reference
+        tables first, then each distributed table after every table its
+        foreign keys reference."""
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        with open(os.path.join(root, "docs", "citus_distribute.sql")) as f:
+            cmds = re.findall(r"create_(reference|distributed)_table\('(\w+)'", f.read())
+        placed = {}
+        for i, (kind, t) in enumerate(cmds):
+            self.assertNotIn(t, placed, f"{t} twice")
+            placed[t] = (i, kind)
+        rows = psql(self.url, TABLES_SQL)
+        self.assertEqual(set(placed), {t for t, _ in rows})
+        for t, has in rows:
+            self.assertEqual(placed[t][1], "distributed" if has == "t" else "reference", t)
+        fks = psql(self.url, "SELECT conrelid::regclass::text, confrelid::regclass::text"
+                             " FROM pg_constraint WHERE contype = 'f' AND conrelid <> confrelid"
+                             " AND connamespace = current_schema()::regnamespace")
+        late = [f"{a} before {b}" for a, b in fks if placed[a][0] < placed[b][0]]
+        self.assertEqual(late, [])
 
     def test_rules_query_finds_violations(self):
         """The check itself: a table breaking each rule is listed."""
