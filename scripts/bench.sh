@@ -8,6 +8,7 @@ BIN=$BUILD/edbridge
 echo "== machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%dT%H:%MZ)"
 for b in "$BUILD"/bench/bench_*; do
 	[ -x "$b" ] || continue
+	case "$b" in */bench_state_scale) continue ;; esac # below, on both backends
 	echo "== $(basename "$b")"
 	"$b" || echo "$(basename "$b"): FAILED"
 done
@@ -129,3 +130,9 @@ python3 bench/body_load.py "$srv" "$port" admin "eb_session=$session" "$csrf"
 echo "== xapi_http_pg (xAPI batches of 100 over HTTP, PostgreSQL and SQLite in the same run)"
 kill $srv 2>/dev/null || true
 sh scripts/bench_pg.sh "$BUILD" || echo "xapi_http_pg: FAILED"
+# the state-scale run on both backends (a PostgreSQL 15 of its own);
+# STATE_SCALE="--districts 10,50 --students 40000" is the 2,000,000-student run
+echo "== bench_state_scale (${STATE_SCALE:=--districts 2,4 --students 2000})"
+# shellcheck disable=SC2086
+python3 tests/http/pg_harness.py -- "$BUILD"/bench/bench_state_scale $STATE_SCALE ||
+	echo "bench_state_scale: FAILED"

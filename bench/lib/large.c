@@ -38,12 +38,21 @@ bool large_build(struct large *L, const char *name, int students)
 	char err[256] = "";
 	memset(L, 0, sizeof *L);
 	L->name = name;
-	L->students = students;
 	snprintf(L->path, sizeof L->path, "/tmp/%s_%d.db", name, (int)getpid());
-	double t0 = time_mono();
-	if (db_open(L->path, DB_OPEN_CREATE, &L->db, err, sizeof err) ||
-	    district_create(L->db, "Large", &L->d)) {
+	if (db_open(L->path, DB_OPEN_CREATE, &L->db, err, sizeof err)) {
 		printf("%s: skipped: %s\n", name, err);
+		return false;
+	}
+	return large_build_in(L, "Large", students);
+}
+
+bool large_build_in(struct large *L, const char *district, int students)
+{
+	const char *name = L->name;
+	L->students = students;
+	double t0 = time_mono();
+	if (district_create(L->db, district, &L->d)) {
+		printf("%s: skipped: cannot create the district\n", name);
 		return false;
 	}
 	struct sim_params sp;

@@ -35,6 +35,11 @@ bool large_args(int argc, char **argv, int *students);
  * failed: ..." and returns false on failure. */
 bool large_build(struct large *L, const char *name, int students);
 
+/* As large_build, into the database L->db already open (L->name set): one
+ * more district named district with a generated roster of `students`;
+ * L->d, L->students and L->import_seconds are set. */
+bool large_build_in(struct large *L, const char *district, int students);
+
 /* Up to want classes spread evenly over the district (every n-th by
  * sourcedId) into out; *ntotal gets the district's count of classes.
  * Returns how many were picked, or -1 on a read error. */

@@ -430,9 +430,9 @@ enum eb_err account_list(struct db *db, int64_t district_id, struct arena *arena
 		"SELECT a.id, a.login, a.display_name, coalesce(a.person_sourced_id,''),"
 		" a.disabled<>0, coalesce((SELECT group_concat(role || ' (' || scope_type ||"
 		" ' ' || scope_id || ')', ', ') FROM account_role r"
-		" WHERE r.account_id=a.id),''),"
+		" WHERE r.district_id=a.district_id AND r.account_id=a.id),''),"
 		" coalesce((SELECT group_concat(DISTINCT role) FROM account_role r"
-		" WHERE r.account_id=a.id),'')"
+		" WHERE r.district_id=a.district_id AND r.account_id=a.id),'')"
 		" FROM account a WHERE a.district_id=?1 ORDER BY a.login",
 		DB_ARGS(DB_INT(district_id)), &account_row_spec, arena, rows, n);
 }
@@ -587,7 +587,8 @@ enum eb_err session_lookup(struct db *db, const char *token, struct account *a, 
 			 "SELECT s.csrf_token, a.id, a.district_id, a.login, a.display_name,"
 			 " coalesce(a.person_sourced_id,''), a.disabled,"
 			 " a.password_hash IS NOT NULL FROM session s"
-			 " JOIN account a ON a.id = s.account_id AND a.district_id = s.district_id"
+			 " JOIN account a ON a.district_id = s.district_id AND a.id = s.account_id "
+			 "AND a.district_id = s.district_id"
 			 " WHERE s.token_hash=?1 AND s.expires_at > ?2 AND a.disabled = 0",
 			 DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(time_now())), &st);
 	if (rc)

@@ -149,7 +149,8 @@ static bool holds_role(struct db *db, int64_t district_id, int64_t account_id, c
 {
 	int64_t x;
 	return db_get_int(db,
-			  "SELECT 1 FROM account_role r JOIN account a ON a.id=r.account_id"
+			  "SELECT 1 FROM account_role r JOIN account a ON "
+			  "a.district_id=r.district_id AND a.id=r.account_id"
 			  " WHERE r.district_id=?1 AND r.account_id=?2 AND r.role=?3 AND"
 			  " a.disabled=0 LIMIT 1",
 			  DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_TEXT(role)),
@@ -216,7 +217,8 @@ enum eb_err coaching_cycle_get(struct db *db, int64_t district_id, int64_t id, s
 		db,
 		"SELECT c.id, c.district_id, c.coach_account_id, c.phase, c.title,"
 		" c.school_sourced_id, c.started_on, coalesce(c.ended_on, ''),"
-		" coalesce((SELECT display_name FROM account WHERE id=c.coach_account_id), ''),"
+		" coalesce((SELECT display_name FROM account WHERE district_id=c.district_id AND "
+		"id=c.coach_account_id), ''),"
 		" c.created_at, c.updated_at FROM coaching_cycle c WHERE c.district_id=?1 AND"
 		" c.id=?2",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &st);
@@ -244,7 +246,8 @@ enum eb_err coaching_cycle_get(struct db *db, int64_t district_id, int64_t id, s
 	if ((rc = db_query(
 		     db,
 		     "SELECT t.account_id, coalesce(a.display_name, a.login, '') FROM"
-		     " coaching_teacher t LEFT JOIN account a ON a.id=t.account_id WHERE"
+		     " coaching_teacher t LEFT JOIN account a ON a.district_id=t.district_id AND "
+		     "a.id=t.account_id WHERE"
 		     " t.district_id=?1 AND t.cycle_id=?2 ORDER BY a.display_name, t.account_id",
 		     DB_ARGS(DB_INT(district_id), DB_INT(id)), &st)))
 		return rc;
@@ -290,8 +293,10 @@ bool coaching_notes_visible(struct db *db, int64_t district_id, const struct acc
 	return db_get_int(db,
 			  "SELECT 1 FROM coaching_cycle c WHERE c.district_id=?1 AND c.id=?2 AND"
 			  " (c.coach_account_id=?3 OR EXISTS (SELECT 1 FROM coaching_teacher t"
-			  " WHERE t.cycle_id=c.id AND t.account_id=?3) OR EXISTS (SELECT 1 FROM"
-			  " coaching_share s WHERE s.cycle_id=c.id AND s.account_id=?3))",
+			  " WHERE t.district_id=c.district_id AND t.cycle_id=c.id AND "
+			  "t.account_id=?3) OR EXISTS (SELECT 1 FROM"
+			  " coaching_share s WHERE s.district_id=c.district_id AND s.cycle_id=c.id "
+			  "AND s.account_id=?3))",
 			  DB_ARGS(DB_INT(district_id), DB_INT(cycle_id), DB_INT(viewer->id)),
 			  &x) == EB_OK;
 }
@@ -361,10 +366,12 @@ enum eb_err coaching_completed_cycles(struct db *db, int64_t district_id, struct
 		db,
 		"SELECT c.id, c.coach_account_id, c.started_on, coalesce(c.ended_on, c.started_on),"
 		" (SELECT group_concat(class_sourced_id) FROM coaching_class k WHERE"
-		" k.cycle_id=c.id),"
-		" (SELECT group_concat(standards) FROM coaching_goal g WHERE g.cycle_id=c.id AND"
+		" k.district_id=c.district_id AND k.cycle_id=c.id),"
+		" (SELECT group_concat(standards) FROM coaching_goal g WHERE "
+		"g.district_id=c.district_id AND g.cycle_id=c.id AND"
 		" g.kind='students'),"
-		" (SELECT group_concat(account_id) FROM coaching_teacher t WHERE t.cycle_id=c.id)"
+		" (SELECT group_concat(account_id) FROM coaching_teacher t WHERE "
+		"t.district_id=c.district_id AND t.cycle_id=c.id)"
 		" FROM coaching_cycle c WHERE c.district_id=?1 AND c.phase='completed'"
 		" ORDER BY c.ended_on DESC, c.id DESC",
 		DB_ARGS(DB_INT(district_id)), &st);
@@ -795,7 +802,8 @@ enum eb_err coaching_share_set(struct db *db, int64_t district_id, int64_t cycle
 		if (db_get_int(db,
 			       "SELECT 1 FROM account a WHERE a.district_id=?1 AND a.id=?2 AND"
 			       " a.disabled=0 AND EXISTS (SELECT 1 FROM account_role r WHERE"
-			       " r.account_id=a.id AND r.role IN ('district_admin', 'coordinator',"
+			       " r.district_id=a.district_id AND r.account_id=a.id AND r.role IN "
+			       "('district_admin', 'coordinator',"
 			       " 'principal', 'coach', 'teacher'))",
 			       DB_ARGS(DB_INT(district_id), DB_INT(account_id)), &x))
 			return eb_say(
@@ -1342,7 +1350,8 @@ enum eb_err coaching_entries(struct db *db, int64_t district_id, int64_t cycle_i
 	return db_get_rows(
 		db,
 		"SELECT e.id, e.kind, e.on_day, e.at, e.notes,"
-		" coalesce((SELECT display_name FROM account WHERE id=e.created_by), '')"
+		" coalesce((SELECT display_name FROM account WHERE district_id=e.district_id AND "
+		"id=e.created_by), '')"
 		" FROM coaching_entry e WHERE e.district_id=?1 AND e.cycle_id=?2 ORDER BY"
 		" e.on_day, e.at, e.id",
 		DB_ARGS(DB_INT(district_id), DB_INT(cycle_id)), &entry_spec, a, rows, n);
@@ -1359,7 +1368,8 @@ enum eb_err coaching_steps(struct db *db, int64_t district_id, int64_t cycle_id,
 	return db_get_rows(db,
 			   "SELECT s.id, s.owner_account_id, s.body, coalesce(a.display_name,"
 			   " a.login, ''), s.due_on, coalesce(s.done_on, '') FROM coaching_step s"
-			   " LEFT JOIN account a ON a.id=s.owner_account_id WHERE s.district_id=?1"
+			   " LEFT JOIN account a ON a.district_id=s.district_id AND "
+			   "a.id=s.owner_account_id WHERE s.district_id=?1"
 			   " AND s.cycle_id=?2 ORDER BY s.done_on IS NOT NULL, s.due_on, s.id",
 			   DB_ARGS(DB_INT(district_id), DB_INT(cycle_id)), &step_spec, a, rows, n);
 }
@@ -1390,7 +1400,8 @@ enum eb_err coaching_shares(struct db *db, int64_t district_id, int64_t cycle_id
 		return EB_ENOMEM;
 	enum eb_err rc = db_query(db,
 				  "SELECT s.account_id, coalesce(a.display_name, a.login, '') FROM"
-				  " coaching_share s LEFT JOIN account a ON a.id=s.account_id WHERE"
+				  " coaching_share s LEFT JOIN account a ON "
+				  "a.district_id=s.district_id AND a.id=s.account_id WHERE"
 				  " s.district_id=?1 AND s.cycle_id=?2 ORDER BY 2 LIMIT 64",
 				  DB_ARGS(DB_INT(district_id), DB_INT(cycle_id)), &st);
 	if (rc)
@@ -1444,25 +1455,32 @@ static enum eb_err goal_counts(struct db *db, int64_t district_id, int64_t cycle
 
 #define LIST_SELECT                                                                                \
 	"SELECT c.id, c.coach_account_id, c.phase, c.title,"                                       \
-	" coalesce((SELECT display_name FROM account WHERE id=c.coach_account_id), ''),"           \
+	" coalesce((SELECT display_name FROM account WHERE district_id=c.district_id AND "         \
+	"id=c.coach_account_id), ''),"                                                             \
 	" coalesce((SELECT group_concat(name, ', ') FROM (SELECT a.display_name AS name FROM"      \
-	" coaching_teacher t JOIN account a ON a.id=t.account_id WHERE t.cycle_id=c.id ORDER BY"   \
+	" coaching_teacher t JOIN account a ON a.district_id=t.district_id AND a.id=t.account_id " \
+	"WHERE t.district_id=c.district_id AND t.cycle_id=c.id ORDER BY"                           \
 	" a.display_name)), ''),"                                                                  \
 	" coalesce((SELECT group_concat(title, ', ') FROM (SELECT coalesce(k2.title,"              \
 	" k.class_sourced_id) AS title FROM coaching_class k LEFT JOIN class k2 ON"                \
 	" k2.district_id=k.district_id AND k2.sourced_id=k.class_sourced_id WHERE"                 \
-	" k.cycle_id=c.id ORDER BY 1)), ''),"                                                      \
+	" k.district_id=c.district_id AND k.cycle_id=c.id ORDER BY 1)), ''),"                      \
 	" c.school_sourced_id, coalesce((SELECT name FROM org WHERE district_id=c.district_id AND" \
 	" sourced_id=c.school_sourced_id), c.school_sourced_id), c.started_on,"                    \
-	" coalesce((SELECT max(on_day) FROM coaching_entry e WHERE e.cycle_id=c.id AND"            \
+	" coalesce((SELECT max(on_day) FROM coaching_entry e WHERE e.district_id=c.district_id "   \
+	"AND e.cycle_id=c.id AND"                                                                  \
 	" e.on_day <= ?3), ''),"                                                                   \
 	" coalesce((SELECT e.on_day || CASE WHEN e.at <> '' THEN ' ' || e.at ELSE '' END FROM"     \
-	" coaching_entry e WHERE e.cycle_id=c.id AND e.on_day >= ?3 ORDER BY e.on_day, e.at"       \
+	" coaching_entry e WHERE e.district_id=c.district_id AND e.cycle_id=c.id AND e.on_day >= " \
+	"?3 ORDER BY e.on_day, e.at"                                                               \
 	" LIMIT 1), ''),"                                                                          \
-	" (SELECT count(*) FROM coaching_step s WHERE s.cycle_id=c.id AND s.done_on IS NULL),"     \
-	" (SELECT count(*) FROM coaching_step s WHERE s.cycle_id=c.id AND s.done_on IS NULL AND"   \
+	" (SELECT count(*) FROM coaching_step s WHERE s.district_id=c.district_id AND "            \
+	"s.cycle_id=c.id AND s.done_on IS NULL),"                                                  \
+	" (SELECT count(*) FROM coaching_step s WHERE s.district_id=c.district_id AND "            \
+	"s.cycle_id=c.id AND s.done_on IS NULL AND"                                                \
 	" s.due_on < ?3),"                                                                         \
-	" (SELECT count(*) FROM coaching_goal g WHERE g.cycle_id=c.id)"                            \
+	" (SELECT count(*) FROM coaching_goal g WHERE g.district_id=c.district_id AND "            \
+	"g.cycle_id=c.id)"                                                                         \
 	" FROM coaching_cycle c WHERE c.district_id=?1 AND "
 #define LIST_ORDER                                                                                 \
 	" ORDER BY c.phase IN ('completed', 'stopped'), CASE c.phase WHEN 'identify' THEN 0 WHEN"  \
@@ -1606,11 +1624,15 @@ enum eb_err coaching_meetings_on_day(struct db *db, int64_t district_id, int64_t
 		db,
 		"SELECT c.id, c.title, e.at, e.kind,"
 		" coalesce((SELECT group_concat(a.display_name, ', ') FROM coaching_teacher t JOIN"
-		" account a ON a.id=t.account_id WHERE t.cycle_id=c.id), '')"
-		" FROM coaching_entry e JOIN coaching_cycle c ON c.id=e.cycle_id WHERE"
+		" account a ON a.district_id=t.district_id AND a.id=t.account_id WHERE"
+		" t.district_id=c.district_id AND "
+		"t.cycle_id=c.id), '')"
+		" FROM coaching_entry e JOIN coaching_cycle c ON c.district_id=e.district_id AND "
+		"c.id=e.cycle_id WHERE"
 		" e.district_id=?1 AND e.on_day=?3 AND c.phase IN ('identify', 'learn', 'improve')"
 		" AND (c.coach_account_id=?2 OR EXISTS (SELECT 1 FROM coaching_teacher t WHERE"
-		" t.cycle_id=c.id AND t.account_id=?2)) ORDER BY e.at, c.title",
+		" t.district_id=c.district_id AND t.cycle_id=c.id AND t.account_id=?2)) ORDER BY "
+		"e.at, c.title",
 		DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_TEXT(day)), &meeting_spec, a,
 		rows, n);
 }
@@ -1635,9 +1657,11 @@ enum eb_err coaching_candidates(struct db *db, int64_t district_id, const char *
 		" e.user_sourced_id=a.person_sourced_id AND e.role='teacher' AND e.status='active'"
 		" LEFT JOIN class c ON c.district_id=e.district_id AND"
 		" c.sourced_id=e.class_sourced_id WHERE a.district_id=?1 AND a.disabled=0 AND"
-		" EXISTS (SELECT 1 FROM account_role r WHERE r.account_id=a.id AND"
+		" EXISTS (SELECT 1 FROM account_role r WHERE r.district_id=a.district_id AND "
+		"r.account_id=a.id AND"
 		" r.role='teacher') AND (?2 IS NULL OR c.school_sourced_id=?2 OR EXISTS (SELECT 1"
-		" FROM account_role r WHERE r.account_id=a.id AND r.scope_type='school' AND"
+		" FROM account_role r WHERE r.district_id=a.district_id AND r.account_id=a.id AND "
+		"r.scope_type='school' AND"
 		" r.scope_id=?2)) ORDER BY a.display_name, a.id, c.title, c.sourced_id",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(school)), &st);
 	if (rc)
@@ -1693,7 +1717,8 @@ enum eb_err coaching_people(struct db *db, int64_t district_id, const char *cons
 	enum eb_err rc = db_query(
 		db,
 		"SELECT a.id, coalesce(a.display_name, a.login, ''), min(r.role) FROM account a"
-		" JOIN account_role r ON r.account_id=a.id WHERE a.district_id=?1 AND"
+		" JOIN account_role r ON r.district_id=a.district_id AND r.account_id=a.id WHERE "
+		"a.district_id=?1 AND"
 		" a.disabled=0 AND instr(?2, ',' || r.role || ',') > 0 GROUP BY a.id ORDER BY 2,"
 		" a.id LIMIT 500",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(list)), &st);

@@ -34,7 +34,8 @@ enum eb_err coaching_impact_cycles(struct db *db, int64_t district_id, struct ar
 	rc = db_get_rows(
 		db,
 		"SELECT c.id, cc.class_sourced_id FROM coaching_cycle c JOIN coaching_class cc"
-		" ON cc.cycle_id=c.id WHERE c.district_id=?1 AND c.phase <> 'completed'"
+		" ON cc.district_id=c.district_id AND cc.cycle_id=c.id WHERE c.district_id=?1 AND "
+		"c.phase <> 'completed'"
 		" ORDER BY c.id, cc.class_sourced_id",
 		DB_ARGS(DB_INT(district_id)), &running_spec, a, &run, &nrun);
 	if (rc)

@@ -155,7 +155,8 @@ static bool date_ok(const char *s)
 	"  AND o.sourced_id = d.school_sourced_id"                                                 \
 	" LEFT JOIN person p ON p.district_id = d.district_id"                                     \
 	"  AND p.sourced_id = d.assignee_sourced_id"                                               \
-	" LEFT JOIN device_assignment a ON a.device_id = d.id AND a.in_at IS NULL"
+	" LEFT JOIN device_assignment a ON a.district_id = d.district_id AND a.device_id = d.id "  \
+	"AND a.in_at IS NULL"
 
 static enum eb_err device_finish(struct db_stmt *st, void *row, struct arena *arena)
 {
@@ -633,7 +634,8 @@ enum eb_err device_checkin(struct db *db, int64_t district_id, const struct audi
 	struct db_stmt *st;
 	if ((rc = db_query(db,
 			   "SELECT a.id, a.loaner, a.person_sourced_id, a.person_kind, d.asset_tag"
-			   " FROM device_assignment a JOIN device d ON d.id = a.device_id"
+			   " FROM device_assignment a JOIN device d ON d.district_id = "
+			   "a.district_id AND d.id = a.device_id"
 			   " WHERE a.district_id = ?1 AND a.device_id = ?2 AND a.in_at IS NULL",
 			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &st)))
 		goto out;

@@ -84,7 +84,8 @@ static enum eb_err ensure_in_tx(struct db *db, int64_t district_id, const char *
 	rc = db_get_int(
 		db,
 		"SELECT a.id FROM account a WHERE a.district_id=?1 AND a.person_sourced_id=?2"
-		" AND EXISTS (SELECT 1 FROM account_role r WHERE r.account_id=a.id"
+		" AND EXISTS (SELECT 1 FROM account_role r WHERE r.district_id=a.district_id AND "
+		"r.account_id=a.id"
 		" AND r.role='guardian') ORDER BY a.id LIMIT 1",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(guardian_sid)), &id);
 	if (rc == EB_ENOTFOUND) {

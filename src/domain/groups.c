@@ -853,18 +853,19 @@ enum eb_err groups_save(struct db *db, int64_t district_id, const struct audit_a
 		pos++;
 		struct str name = str_trim(str_from(g[i].name));
 		if ((e = db_execute(db,
-				    "INSERT INTO group_set_group (set_id, position, name, focus)"
-				    " VALUES (?1, ?2, ?3, ?4)",
+				    "INSERT INTO group_set_group (set_id, position, name, focus,"
+				    " district_id) VALUES (?1, ?2, ?3, ?4, ?5)",
 				    DB_ARGS(DB_INT(id), DB_INT(pos), DB_TEXTN(name.p, name.n),
-					    DB_TEXT(focus[i]->code)),
+					    DB_TEXT(focus[i]->code), DB_INT(district_id)),
 				    NULL)))
 			goto fail;
 		for (size_t m = 0; m < g[i].n; m++, members++)
 			if ((e = db_execute(
 				     db,
 				     "INSERT INTO group_set_member (set_id, student_sourced_id,"
-				     " position) VALUES (?1, ?2, ?3)",
-				     DB_ARGS(DB_INT(id), DB_TEXT(g[i].members[m]), DB_INT(pos)),
+				     " position, district_id) VALUES (?1, ?2, ?3, ?4)",
+				     DB_ARGS(DB_INT(id), DB_TEXT(g[i].members[m]), DB_INT(pos),
+					     DB_INT(district_id)),
 				     NULL)))
 				goto fail;
 		for (size_t s = 0; s < nst; s++) {
@@ -877,11 +878,11 @@ enum eb_err groups_save(struct db *db, int64_t district_id, const struct audit_a
 				continue;
 			if ((e = db_execute(db,
 					    "INSERT INTO group_set_snapshot (set_id, position,"
-					    " student_sourced_id, p, measured)"
-					    " VALUES (?1, ?2, ?3, ?4, ?5)",
+					    " student_sourced_id, p, measured, district_id)"
+					    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 					    DB_ARGS(DB_INT(id), DB_INT(pos),
 						    DB_TEXT(st[s].sourced_id), DB_REAL(c.p),
-						    DB_INT(!c.inferred)),
+						    DB_INT(!c.inferred), DB_INT(district_id)),
 					    NULL)))
 				goto fail;
 		}
@@ -940,7 +941,8 @@ enum eb_err groups_latest(struct db *db, int64_t district_id, const char *class_
 	enum eb_err e = db_get_row(
 		db,
 		"SELECT s.id, s.saved_at, a.display_name, s.unit, s.min_size, s.max_size,"
-		" s.max_groups FROM group_set s LEFT JOIN account a ON a.id = s.saved_by"
+		" s.max_groups FROM group_set s LEFT JOIN account a ON a.district_id = "
+		"s.district_id AND a.id = s.saved_by"
 		" WHERE s.district_id = ?1 AND s.class_sourced_id = ?2"
 		" ORDER BY s.saved_at DESC, s.id DESC LIMIT 1",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(class_sid)), &set_spec, arena, &s);
@@ -1118,13 +1120,17 @@ enum eb_err groups_of_teacher(struct db *db, int64_t district_id, const char *te
 	enum eb_err e = db_get_rows(
 		db,
 		"SELECT c.sourced_id, c.title, s.saved_at, s.id,"
-		" (SELECT count(*) FROM group_set_group g WHERE g.set_id = s.id),"
-		" (SELECT count(*) FROM group_set_member m WHERE m.set_id = s.id),"
-		" (SELECT focus FROM group_set_group g WHERE g.set_id = s.id ORDER BY position"
+		" (SELECT count(*) FROM group_set_group g WHERE g.district_id = s.district_id AND "
+		"g.set_id = s.id),"
+		" (SELECT count(*) FROM group_set_member m WHERE m.district_id = s.district_id AND "
+		"m.set_id = s.id),"
+		" (SELECT focus FROM group_set_group g WHERE g.district_id = s.district_id AND "
+		"g.set_id = s.id ORDER BY position"
 		" LIMIT 1)"
 		" FROM enrollment en CROSS JOIN class c ON c.district_id = en.district_id"
 		" AND c.sourced_id = en.class_sourced_id"
-		" CROSS JOIN group_set s ON s.id = (SELECT id FROM group_set x"
+		" CROSS JOIN group_set s ON s.district_id = en.district_id"
+		" AND s.id = (SELECT id FROM group_set x"
 		" WHERE x.district_id = en.district_id AND x.class_sourced_id = en.class_sourced_id"
 		" ORDER BY x.saved_at DESC, x.id DESC LIMIT 1)"
 		" WHERE en.district_id = ?1 AND en.user_sourced_id = ?2 AND en.role = 'teacher'"

@@ -342,12 +342,15 @@ enum eb_err home_tools(struct db *db, int64_t district_id, int64_t now, int64_t 
 		" (SELECT coalesce(sum(quarantined), 0) FROM tool_day y"
 		"   WHERE y.district_id = t.district_id AND y.tool_id = t.id),"
 		" (SELECT count(*) FROM tool_credential c WHERE c.district_id = t.district_id"
-		"   AND c.tool_id = t.id AND c.status = 'active'),"
+		"   AND c.district_id = t.district_id AND c.tool_id = t.id AND c.status = "
+		"'active'),"
 		" (SELECT count(*) FROM tool_credential c WHERE c.district_id = t.district_id"
-		"   AND c.tool_id = t.id AND c.status = 'active' AND c.last_used_at IS NULL)"
+		"   AND c.district_id = t.district_id AND c.tool_id = t.id AND c.status = 'active' "
+		"AND c.last_used_at IS NULL)"
 		" FROM tool t WHERE t.district_id = ?1 AND (?3 = 0 OR t.id = ?3)"
 		"  AND (?4 = 0 OR EXISTS (SELECT 1 FROM tool_support s"
-		"   WHERE s.tool_id = t.id AND s.champion_id = ?4))"
+		"   WHERE s.district_id = t.district_id AND s.tool_id = t.id AND s.champion_id = "
+		"?4))"
 		" ORDER BY t.name",
 		DB_ARGS(DB_INT(district_id), DB_INT(today), DB_INT(only_tool), DB_INT(champion_id)),
 		&tool_spec, a, out, n);
@@ -419,7 +422,8 @@ enum eb_err home_school_tools(struct db *db, int64_t district_id, const char *sc
 		" SELECT t.id, t.name, t.status, (SELECT count(DISTINCT e.user_sourced_id)"
 		"  FROM class c JOIN enrollment e ON e.district_id = c.district_id"
 		"   AND e.class_sourced_id = c.sourced_id AND e.role = 'student'"
-		"  JOIN tool_student s ON s.district_id = c.district_id AND s.tool_id = t.id"
+		"  JOIN tool_student s ON s.district_id = c.district_id AND s.district_id = "
+		"t.district_id AND s.tool_id = t.id"
 		"   AND s.student_sourced_id = e.user_sourced_id"
 		"  WHERE c.district_id = ?1 AND c.school_sourced_id = ?2) AS students"
 		" FROM tool t WHERE t.district_id = ?1)"

@@ -271,11 +271,12 @@ DB_ROWSPEC(lti_tool_spec, struct lti_tool, NULL, DB_FIELD_INT(struct lti_tool, i
 enum eb_err lti_tool_get(struct db *db, int64_t district_id, int64_t lti_tool_id,
 			 struct lti_tool *out)
 {
-	return db_get_row(db,
-			  "SELECT " LTI_TOOL_COLS " FROM lti_tool l JOIN tool t ON t.id=l.tool_id"
-			  " AND t.district_id=l.district_id WHERE l.district_id=?1 AND l.id=?2",
-			  DB_ARGS(DB_INT(district_id), DB_INT(lti_tool_id)), &lti_tool_spec, NULL,
-			  out);
+	return db_get_row(
+		db,
+		"SELECT " LTI_TOOL_COLS
+		" FROM lti_tool l JOIN tool t ON t.district_id=l.district_id AND t.id=l.tool_id"
+		" AND t.district_id=l.district_id WHERE l.district_id=?1 AND l.id=?2",
+		DB_ARGS(DB_INT(district_id), DB_INT(lti_tool_id)), &lti_tool_spec, NULL, out);
 }
 
 enum eb_err lti_tool_by_tool(struct db *db, int64_t district_id, int64_t tool_id,
@@ -283,7 +284,8 @@ enum eb_err lti_tool_by_tool(struct db *db, int64_t district_id, int64_t tool_id
 {
 	return db_get_row(
 		db,
-		"SELECT " LTI_TOOL_COLS " FROM lti_tool l JOIN tool t ON t.id=l.tool_id"
+		"SELECT " LTI_TOOL_COLS
+		" FROM lti_tool l JOIN tool t ON t.district_id=l.district_id AND t.id=l.tool_id"
 		" AND t.district_id=l.district_id WHERE l.district_id=?1 AND l.tool_id=?2",
 		DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), &lti_tool_spec, NULL, out);
 }
@@ -292,10 +294,12 @@ enum eb_err lti_tool_by_client(struct db *db, const char *client_id, struct lti_
 {
 	if (!client_id || !*client_id)
 		return EB_ENOTFOUND;
-	return db_get_row(db,
-			  "SELECT " LTI_TOOL_COLS " FROM lti_tool l JOIN tool t ON t.id=l.tool_id"
-			  " AND t.district_id=l.district_id WHERE l.client_id=?1",
-			  DB_ARGS(DB_TEXT(client_id)), &lti_tool_spec, NULL, out);
+	return db_get_row(
+		db,
+		"SELECT " LTI_TOOL_COLS
+		" FROM lti_tool l JOIN tool t ON t.district_id=l.district_id AND t.id=l.tool_id"
+		" AND t.district_id=l.district_id WHERE l.client_id=?1",
+		DB_ARGS(DB_TEXT(client_id)), &lti_tool_spec, NULL, out);
 }
 
 enum eb_err lti_tool_by_deployment(struct db *db, const char *client_id, const char *deployment_id,
@@ -303,12 +307,14 @@ enum eb_err lti_tool_by_deployment(struct db *db, const char *client_id, const c
 {
 	if (!client_id || !deployment_id)
 		return EB_ENOTFOUND;
-	return db_get_row(db,
-			  "SELECT " LTI_TOOL_COLS " FROM lti_tool l JOIN tool t ON t.id=l.tool_id"
-			  " AND t.district_id=l.district_id JOIN lti_deployment d ON"
-			  " d.lti_tool_id=l.id WHERE l.client_id=?1 AND d.deployment_id=?2",
-			  DB_ARGS(DB_TEXT(client_id), DB_TEXT(deployment_id)), &lti_tool_spec, NULL,
-			  out);
+	return db_get_row(
+		db,
+		"SELECT " LTI_TOOL_COLS
+		" FROM lti_tool l JOIN tool t ON t.district_id=l.district_id AND t.id=l.tool_id"
+		" AND t.district_id=l.district_id JOIN lti_deployment d ON"
+		" d.district_id=l.district_id AND d.lti_tool_id=l.id WHERE l.client_id=?1 AND "
+		"d.deployment_id=?2",
+		DB_ARGS(DB_TEXT(client_id), DB_TEXT(deployment_id)), &lti_tool_spec, NULL, out);
 }
 
 enum eb_err lti_tool_deployment(struct db *db, const struct lti_tool *t, char *out, size_t cap)
@@ -356,11 +362,13 @@ enum eb_err lti_tool_list(struct db *db, int64_t district_id, struct arena *a,
 	return db_get_rows(
 		db,
 		"SELECT l.id, l.tool_id, (SELECT count(*) FROM lti_link k WHERE "
-		"k.lti_tool_id=l.id),"
+		"k.district_id=l.district_id AND k.lti_tool_id=l.id),"
 		" t.name, l.client_id, (SELECT group_concat(deployment_id, ', ') FROM"
-		" (SELECT deployment_id FROM lti_deployment d WHERE d.lti_tool_id=l.id ORDER BY "
+		" (SELECT deployment_id FROM lti_deployment d WHERE d.district_id=l.district_id "
+		"AND d.lti_tool_id=l.id ORDER BY "
 		"1)),"
-		" l.launch_url, l.deep_link_url FROM lti_tool l JOIN tool t ON t.id=l.tool_id AND"
+		" l.launch_url, l.deep_link_url FROM lti_tool l JOIN tool t ON "
+		"t.district_id=l.district_id AND t.id=l.tool_id AND"
 		" t.district_id=l.district_id WHERE l.district_id=?1 ORDER BY t.name, l.id",
 		DB_ARGS(DB_INT(district_id)), &lti_tool_row_spec, a, rows, n);
 }
@@ -578,7 +586,8 @@ enum eb_err lti_link_get(struct db *db, int64_t district_id, int64_t id, struct 
 		"SELECT k.id, k.district_id, k.lti_tool_id, l.tool_id, k.created_by, k.created_at,"
 		" k.class_sourced_id, k.title, k.url, k.custom, k.activity_id, t.name FROM "
 		"lti_link k"
-		" JOIN lti_tool l ON l.id=k.lti_tool_id JOIN tool t ON t.id=l.tool_id AND"
+		" JOIN lti_tool l ON l.district_id=k.district_id AND l.id=k.lti_tool_id JOIN tool "
+		"t ON t.district_id=l.district_id AND t.id=l.tool_id AND"
 		" t.district_id=k.district_id WHERE k.district_id=?1 AND k.id=?2",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &lti_link_spec, NULL, out);
 	if (rc)
@@ -605,8 +614,10 @@ DB_ROWSPEC(lti_link_row_spec, struct lti_link_row, NULL, DB_FIELD_INT(struct lti
 #define LTI_LINK_ROW_SELECT                                                                        \
 	"SELECT k.id, k.lti_tool_id, l.tool_id, k.title, t.name, k.class_sourced_id, c.title,"     \
 	" (SELECT group_concat(standard_code, ', ') FROM (SELECT standard_code FROM"               \
-	" lti_link_standard s WHERE s.link_id=k.id ORDER BY 1)) FROM lti_link k JOIN lti_tool l"   \
-	" ON l.id=k.lti_tool_id JOIN tool t ON t.id=l.tool_id AND t.district_id=k.district_id"     \
+	" lti_link_standard s WHERE s.district_id=k.district_id AND s.link_id=k.id ORDER BY 1)) "  \
+	"FROM lti_link k JOIN lti_tool l"                                                          \
+	" ON l.district_id=k.district_id AND l.id=k.lti_tool_id JOIN tool t ON t.id=l.tool_id "    \
+	"AND t.district_id=k.district_id"                                                          \
 	" LEFT JOIN class c ON c.district_id=k.district_id AND c.sourced_id=k.class_sourced_id"
 
 enum eb_err lti_link_list(struct db *db, int64_t district_id, const char *class_sourced_id,

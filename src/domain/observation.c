@@ -331,11 +331,15 @@ enum eb_err observation_create(struct db *db, int64_t district_id, const struct 
 #define OBS_COLS                                                                                   \
 	"o.id, o.district_id, o.observer_id, o.teacher_id, o.started_at, o.created_at,"            \
 	" coalesce(o.closed_at, 0), coalesce(o.cycle_id, 0), coalesce(o.initiative_id, 0),"        \
-	" (SELECT count(*) FROM observation_segment s WHERE s.observation_id=o.id),"               \
-	" (SELECT count(*) FROM observation_mark m WHERE m.observation_id=o.id),"                  \
+	" (SELECT count(*) FROM observation_segment s WHERE s.district_id=o.district_id AND "      \
+	"s.observation_id=o.id),"                                                                  \
+	" (SELECT count(*) FROM observation_mark m WHERE m.district_id=o.district_id AND "         \
+	"m.observation_id=o.id),"                                                                  \
 	" o.class_sid, coalesce(c.title, o.class_sid), coalesce(c.school_sourced_id, ''),"         \
-	" coalesce((SELECT display_name FROM account WHERE id=o.observer_id), ''),"                \
-	" coalesce((SELECT display_name FROM account WHERE id=o.teacher_id), ''),"                 \
+	" coalesce((SELECT display_name FROM account WHERE district_id=o.district_id AND "         \
+	"id=o.observer_id), ''),"                                                                  \
+	" coalesce((SELECT display_name FROM account WHERE district_id=o.district_id AND "         \
+	"id=o.teacher_id), ''),"                                                                   \
 	" coalesce((SELECT title FROM initiative i WHERE i.id=o.initiative_id"                     \
 	" AND i.district_id=o.district_id), ''), o.focus, o.notes"
 
@@ -435,12 +439,15 @@ enum eb_err observation_list(struct db *db, int64_t district_id, const struct ac
 		db,
 		"SELECT o.id, o.started_at, coalesce(o.closed_at, 0), o.teacher_id, o.observer_id,"
 		" coalesce(o.cycle_id, 0),"
-		" (SELECT count(*) FROM observation_mark m WHERE m.observation_id=o.id),"
+		" (SELECT count(*) FROM observation_mark m WHERE m.district_id=o.district_id AND "
+		"m.observation_id=o.id),"
 		" o.class_sid, coalesce(c.title, o.class_sid),"
-		" coalesce((SELECT display_name FROM account WHERE id=o.teacher_id), ''),"
-		" coalesce((SELECT display_name FROM account WHERE id=o.observer_id), ''),"
+		" coalesce((SELECT display_name FROM account WHERE district_id=o.district_id AND "
+		"id=o.teacher_id), ''),"
+		" coalesce((SELECT display_name FROM account WHERE district_id=o.district_id AND "
+		"id=o.observer_id), ''),"
 		" (o.observer_id=?2 OR o.teacher_id=?2 OR EXISTS (SELECT 1 FROM observation_share s"
-		" WHERE s.observation_id=o.id AND s.account_id=?2))"
+		" WHERE s.district_id=o.district_id AND s.observation_id=o.id AND s.account_id=?2))"
 		" FROM observation o LEFT JOIN class c ON c.district_id=o.district_id"
 		" AND c.sourced_id=o.class_sid WHERE o.district_id=?1"
 		" ORDER BY 12 DESC, o.started_at DESC, o.id DESC LIMIT 2000",
@@ -511,7 +518,8 @@ enum eb_err observation_mark(struct db *db, int64_t district_id, int64_t id, con
 		"INSERT INTO observation_mark (district_id, observation_id, segment, kind, code, "
 		"who,"
 		" at) SELECT o.district_id, o.id, (SELECT max(n) FROM observation_segment s"
-		" WHERE s.observation_id=o.id), ?3, ?4, ?5, ?6 FROM observation o"
+		" WHERE s.district_id=o.district_id AND s.observation_id=o.id), ?3, ?4, ?5, ?6 "
+		"FROM observation o"
 		" WHERE o.district_id=?1 AND o.id=?2 AND o.closed_at IS NULL",
 		DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(observation_kind_name(c->kind)),
 			DB_TEXT(c->key), DB_TEXT(who), DB_INT(now_ms)),
@@ -551,7 +559,8 @@ enum eb_err observation_segment_start(struct db *db, int64_t district_id, int64_
 		return rc;
 	rc = db_get_int(db,
 			"SELECT (SELECT coalesce(max(n), 0) FROM observation_segment s WHERE"
-			" s.observation_id=o.id) FROM observation o WHERE o.district_id=?1 AND"
+			" s.district_id=o.district_id AND s.observation_id=o.id) FROM observation "
+			"o WHERE o.district_id=?1 AND"
 			" o.id=?2 AND o.closed_at IS NULL",
 			DB_ARGS(DB_INT(district_id), DB_INT(id)), &last);
 	if (rc == EB_ENOTFOUND) {
@@ -642,7 +651,8 @@ enum eb_err observation_rate(struct db *db, int64_t district_id, int64_t id, con
 		rc = db_execute(db,
 				"INSERT INTO observation_rating (district_id, observation_id,"
 				" indicator, level, rated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-				" ON CONFLICT (observation_id, indicator) DO UPDATE SET"
+				" ON CONFLICT (district_id, observation_id, indicator)"
+				" DO UPDATE SET"
 				" level=excluded.level, rated_at=excluded.rated_at",
 				DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(ind->key),
 					DB_INT(lv), DB_INT(now)),
@@ -824,9 +834,11 @@ enum eb_err observation_class_teachers(struct db *db, int64_t district_id, const
 		db,
 		"SELECT a.id, a.display_name FROM account a WHERE a.district_id=?1 AND a.disabled=0"
 		" AND EXISTS (SELECT 1 FROM account_role r WHERE r.district_id=?1 AND"
-		" r.account_id=a.id AND r.role='teacher' AND (r.scope_type<>'class' OR"
+		" r.district_id=a.district_id AND r.account_id=a.id AND r.role='teacher' AND "
+		"(r.scope_type<>'class' OR"
 		" r.scope_id=?2)) AND (EXISTS (SELECT 1 FROM account_role r WHERE"
-		" r.district_id=?1 AND r.account_id=a.id AND r.role='teacher' AND"
+		" r.district_id=?1 AND r.district_id=a.district_id AND r.account_id=a.id AND "
+		"r.role='teacher' AND"
 		" r.scope_type='class' AND r.scope_id=?2) OR EXISTS (SELECT 1 FROM enrollment e"
 		" WHERE e.district_id=?1 AND e.class_sourced_id=?2 AND e.role='teacher' AND"
 		" e.status='active' AND e.user_sourced_id=a.person_sourced_id))"

@@ -535,9 +535,10 @@ enum eb_err sso_begin(struct db *db, const struct sso_provider *p, const char *r
 	state_hash(state_out, h);
 	rc = db_execute(db,
 			"INSERT INTO sso_login(state_hash, provider_id, nonce, code_verifier,"
-			" created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+			" created_at, expires_at, district_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			DB_ARGS(DB_BLOB(h, sizeof h), DB_INT(p->id), DB_TEXT(nonce),
-				DB_TEXT(verifier), DB_INT(now), DB_INT(now + SSO_LOGIN_TTL_S)),
+				DB_TEXT(verifier), DB_INT(now), DB_INT(now + SSO_LOGIN_TTL_S),
+				DB_INT(p->district_id)),
 			NULL);
 	if (rc)
 		return rc;
@@ -935,9 +936,12 @@ enum eb_err sso_match_account(struct db *db, const struct sso_provider *p,
 	}
 	return db_execute(db,
 			  "INSERT INTO sso_identity(provider_id, subject, account_id, created_at,"
-			  " last_seen_at) VALUES(?1, ?2, ?3, ?4, ?4) ON CONFLICT(provider_id,"
-			  " subject) DO UPDATE SET last_seen_at = ?4",
-			  DB_ARGS(DB_INT(p->id), DB_TEXT(c->sub), DB_INT(id), DB_INT(now)), NULL);
+			  " last_seen_at, district_id) VALUES(?1, ?2, ?3, ?4, ?4, ?5)"
+			  " ON CONFLICT(district_id, provider_id, subject) DO UPDATE SET"
+			  " last_seen_at = ?4",
+			  DB_ARGS(DB_INT(p->id), DB_TEXT(c->sub), DB_INT(id), DB_INT(now),
+				  DB_INT(p->district_id)),
+			  NULL);
 }
 
 enum eb_err sso_finish(struct db *db, const struct sso_provider *p, const char *state,

@@ -441,10 +441,14 @@ enum eb_err teams_list(struct db *db, int64_t district_id, const struct account 
 		db,
 		"SELECT t.id,coalesce(t.initiative_id,0),t.kind,t.grade,t.name,coalesce(o.name,''),"
 		"coalesce(i.title,''),"
-		"EXISTS(SELECT 1 FROM team_member m WHERE m.team_id=t.id AND m.account_id=?2),"
-		"(SELECT count(*) FROM team_member m WHERE m.team_id=t.id),"
-		"(SELECT count(*) FROM action_item x WHERE x.team_id=t.id AND x.status='open'),"
-		"coalesce((SELECT min(starts_at) FROM meeting g WHERE g.team_id=t.id AND"
+		"EXISTS(SELECT 1 FROM team_member m WHERE m.district_id=t.district_id AND "
+		"m.team_id=t.id AND m.account_id=?2),"
+		"(SELECT count(*) FROM team_member m WHERE m.district_id=t.district_id AND "
+		"m.team_id=t.id),"
+		"(SELECT count(*) FROM action_item x WHERE x.district_id=t.district_id AND "
+		"x.team_id=t.id AND x.status='open'),"
+		"coalesce((SELECT min(starts_at) FROM meeting g WHERE g.district_id=t.district_id "
+		"AND g.team_id=t.id AND"
 		" g.starts_at+g.minutes*60>=?3),0),coalesce(t.created_by,0),"
 		"coalesce(t.school_sid,'') FROM team t"
 		" LEFT JOIN org o ON o.district_id=t.district_id AND o.sourced_id=t.school_sid"
@@ -494,7 +498,8 @@ enum eb_err teams_members(struct db *db, int64_t district_id, int64_t team_id, s
 		db,
 		"SELECT m.id,coalesce(m.account_id,0),m.team_role,m.connector,"
 		"CASE WHEN m.account_id IS NULL THEN m.name ELSE coalesce(c.display_name,'') END,"
-		"m.email FROM team_member m LEFT JOIN account c ON c.id=m.account_id"
+		"m.email FROM team_member m LEFT JOIN account c ON c.district_id=m.district_id AND "
+		"c.id=m.account_id"
 		" WHERE m.district_id=?1 AND m.team_id=?2"
 		" ORDER BY m.account_id IS NULL, CASE m.team_role WHEN 'principal' THEN 0"
 		" WHEN 'coordinator' THEN 1 WHEN 'coach' THEN 2 WHEN 'teacher' THEN 3"
@@ -762,10 +767,13 @@ DB_ROWSPEC(meeting_row_spec, struct meeting_row, NULL, DB_FIELD_INT(struct meeti
 
 #define MEETING_ROW_COLS                                                                           \
 	"SELECT g.id,g.team_id,g.starts_at,g.minutes,g.day,g.at,g.place,t.name,"                   \
-	"(SELECT count(*) FROM meeting_agenda x WHERE x.meeting_id=g.id),"                         \
-	"(SELECT count(*) FROM meeting_decision x WHERE x.meeting_id=g.id),"                       \
-	"(SELECT count(*) FROM action_item x WHERE x.meeting_id=g.id)"                             \
-	" FROM meeting g JOIN team t ON t.id=g.team_id"
+	"(SELECT count(*) FROM meeting_agenda x WHERE x.district_id=g.district_id AND "            \
+	"x.meeting_id=g.id),"                                                                      \
+	"(SELECT count(*) FROM meeting_decision x WHERE x.district_id=g.district_id AND "          \
+	"x.meeting_id=g.id),"                                                                      \
+	"(SELECT count(*) FROM action_item x WHERE x.district_id=g.district_id AND "               \
+	"x.meeting_id=g.id)"                                                                       \
+	" FROM meeting g JOIN team t ON t.district_id=g.district_id AND t.id=g.team_id"
 
 enum eb_err teams_meetings(struct db *db, int64_t district_id, int64_t team_id, struct arena *a,
 			   struct meeting_row **rows, size_t *n)
@@ -787,7 +795,8 @@ enum eb_err teams_meetings_on_day(struct db *db, int64_t district_id, int64_t ac
 		return EB_EINVAL;
 	return db_get_rows(db,
 			   MEETING_ROW_COLS " WHERE g.district_id=?1 AND g.day=?3 AND EXISTS("
-					    "SELECT 1 FROM team_member m WHERE m.team_id=g.team_id"
+					    "SELECT 1 FROM team_member m WHERE "
+					    "m.district_id=g.district_id AND m.team_id=g.team_id"
 					    " AND m.account_id=?2) ORDER BY g.starts_at, g.id",
 			   DB_ARGS(DB_INT(district_id), DB_INT(account_id), DB_TEXT(day)),
 			   &meeting_row_spec, a, rows, n);
@@ -898,9 +907,10 @@ enum eb_err teams_attendance(struct db *db, int64_t district_id, int64_t meeting
 		db,
 		"SELECT m.id,x.present,CASE WHEN m.account_id IS NULL THEN m.name ELSE"
 		" coalesce(c.display_name,'') END,m.team_role FROM meeting g"
-		" JOIN team_member m ON m.team_id=g.team_id"
-		" LEFT JOIN account c ON c.id=m.account_id"
-		" LEFT JOIN meeting_attendance x ON x.meeting_id=g.id AND x.member_id=m.id"
+		" JOIN team_member m ON m.district_id=g.district_id AND m.team_id=g.team_id"
+		" LEFT JOIN account c ON c.district_id=m.district_id AND c.id=m.account_id"
+		" LEFT JOIN meeting_attendance x ON x.district_id=g.district_id AND "
+		"x.meeting_id=g.id AND x.member_id=m.id"
 		" WHERE g.district_id=?1 AND g.id=?2 ORDER BY m.account_id IS NULL, 3 COLLATE "
 		"NOCASE",
 		DB_ARGS(DB_INT(district_id), DB_INT(meeting_id)), &attendance_spec, a, rows, n);
@@ -917,12 +927,12 @@ enum eb_err teams_attendance_set(struct db *db, int64_t district_id, int64_t mee
 		return e;
 	for (size_t i = 0; i < n; i++) {
 		int64_t got;
-		if (db_get_int(
-			    db,
-			    "SELECT m.id FROM team_member m JOIN meeting g ON g.team_id=m.team_id"
-			    " WHERE g.district_id=?1 AND g.id=?2 AND m.id=?3",
-			    DB_ARGS(DB_INT(district_id), DB_INT(meeting_id), DB_INT(ids[i])),
-			    &got)) {
+		if (db_get_int(db,
+			       "SELECT m.id FROM team_member m JOIN meeting g ON "
+			       "g.district_id=m.district_id AND g.team_id=m.team_id"
+			       " WHERE g.district_id=?1 AND g.id=?2 AND m.id=?3",
+			       DB_ARGS(DB_INT(district_id), DB_INT(meeting_id), DB_INT(ids[i])),
+			       &got)) {
 			db_rollback(db);
 			return eb_say(why, cap, EB_EINVAL,
 				      "attendance: member %lld is not on this meeting's team",
@@ -931,7 +941,8 @@ enum eb_err teams_attendance_set(struct db *db, int64_t district_id, int64_t mee
 		if ((e = db_execute(
 			     db,
 			     "INSERT INTO meeting_attendance(district_id,meeting_id,member_id,"
-			     "present) VALUES(?1,?2,?3,?4) ON CONFLICT(meeting_id,member_id)"
+			     "present) VALUES(?1,?2,?3,?4)"
+			     " ON CONFLICT(district_id,meeting_id,member_id)"
 			     " DO UPDATE SET present=excluded.present",
 			     DB_ARGS(DB_INT(district_id), DB_INT(meeting_id), DB_INT(ids[i]),
 				     DB_INT(present[i])),
@@ -1062,9 +1073,11 @@ DB_ROWSPEC(action_spec, struct action_item, action_finish, DB_FIELD_INT(struct a
 	"SELECT x.id,x.meeting_id,x.team_id,x.owner_member_id,coalesce(m.account_id,0),"           \
 	"x.status,x.status='open' AND x.due<?2,x.text,x.due,"                                      \
 	"CASE WHEN m.account_id IS NULL THEN m.name ELSE coalesce(c.display_name,'') END,"         \
-	"t.name,g.day FROM action_item x JOIN team_member m ON m.id=x.owner_member_id"             \
-	" LEFT JOIN account c ON c.id=m.account_id JOIN team t ON t.id=x.team_id"                  \
-	" JOIN meeting g ON g.id=x.meeting_id"
+	"t.name,g.day FROM action_item x JOIN team_member m ON m.district_id=x.district_id AND "   \
+	"m.id=x.owner_member_id"                                                                   \
+	" LEFT JOIN account c ON c.district_id=m.district_id AND c.id=m.account_id JOIN team t "   \
+	"ON t.district_id=x.district_id AND t.id=x.team_id"                                        \
+	" JOIN meeting g ON g.district_id=x.district_id AND g.id=x.meeting_id"
 
 enum eb_err teams_action_add(struct db *db, int64_t district_id, int64_t meeting_id,
 			     const struct action_form *in, const struct audit_actor *who,
@@ -1262,13 +1275,16 @@ enum eb_err teams_remind(struct db *db, int64_t district_id, int64_t now,
 		db,
 		"SELECT x.id,x.text,x.due,t.name,m.email,coalesce(p.email,''),coalesce(c.login,''),"
 		"CASE WHEN m.account_id IS NULL THEN m.name ELSE coalesce(c.display_name,'') END"
-		" FROM action_item x JOIN team_member m ON m.id=x.owner_member_id"
-		" JOIN team t ON t.id=x.team_id"
-		" LEFT JOIN account c ON c.id=m.account_id AND c.disabled=0"
+		" FROM action_item x JOIN team_member m ON m.district_id=x.district_id AND "
+		"m.id=x.owner_member_id"
+		" JOIN team t ON t.district_id=x.district_id AND t.id=x.team_id"
+		" LEFT JOIN account c ON c.district_id=m.district_id AND c.id=m.account_id AND "
+		"c.disabled=0"
 		" LEFT JOIN person p ON p.district_id=c.district_id AND"
 		" p.sourced_id=c.person_sourced_id"
 		" WHERE x.district_id=?1 AND x.status='open' AND x.due<=?2 AND NOT EXISTS("
-		"SELECT 1 FROM action_item_reminder r WHERE r.item_id=x.id AND r.day=?3)"
+		"SELECT 1 FROM action_item_reminder r WHERE r.district_id=x.district_id AND "
+		"r.item_id=x.id AND r.day=?3)"
 		" ORDER BY x.due, x.id LIMIT 500",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(through), DB_TEXT(today)), &remind_spec, &tmp,
 		&rows, &n);

@@ -464,7 +464,8 @@ static enum eb_err route_tier(struct db *db, int64_t d, int64_t tool_id, const c
 	snprintf(idtext, sizeof idtext, "%lld", (long long)tool_id);
 	int64_t contacts = 0;
 	e = db_get_int(db,
-		       "SELECT count(*) FROM account_role r JOIN account a ON a.id=r.account_id AND"
+		       "SELECT count(*) FROM account_role r JOIN account a ON "
+		       "a.district_id=r.district_id AND a.id=r.account_id AND"
 		       " a.disabled=0 WHERE r.district_id=?1 AND r.role='vendor_contact' AND"
 		       " r.scope_type='tool' AND r.scope_id=?2",
 		       DB_ARGS(DB_INT(d), DB_TEXT(idtext)), &contacts);
@@ -531,13 +532,15 @@ static enum eb_err load(struct db *db, int64_t d, int64_t id, struct arena *aren
 		"coalesce(t.assignee_id,0),coalesce(a.display_name,''),t.vendor_email,t.tier_since,"
 		"t.response_due,t.resolve_due,t.next_due,t.first_response_at,t.resolved_at,"
 		"t.paused_at,t.paused_s,t.sla_breached,coalesce(t.merged_into,0),"
-		"(SELECT count(*) FROM ticket_reporter r WHERE r.ticket_id=t.id),t.created_at,"
+		"(SELECT count(*) FROM ticket_reporter r WHERE r.district_id=t.district_id AND "
+		"r.ticket_id=t.id),t.created_at,"
 		"t.updated_at,t.status,t.priority,t.tier,t.health_credential"
-		" FROM ticket t LEFT JOIN tool tl ON tl.id=t.tool_id AND "
+		" FROM ticket t LEFT JOIN tool tl ON tl.district_id=t.district_id AND "
+		"tl.id=t.tool_id AND "
 		"tl.district_id=t.district_id"
 		" LEFT JOIN org o ON o.district_id=t.district_id AND o.sourced_id=t.school_sid"
 		" LEFT JOIN class c ON c.district_id=t.district_id AND c.sourced_id=t.class_sid"
-		" LEFT JOIN account a ON a.id=t.assignee_id"
+		" LEFT JOIN account a ON a.district_id=t.district_id AND a.id=t.assignee_id"
 		" WHERE t.district_id=?1 AND t.id=?2",
 		DB_ARGS(DB_INT(d), DB_INT(id)), &ticket_spec, arena, t);
 }
@@ -953,7 +956,8 @@ DB_ROWSPEC(row_spec, struct ticket_row, row_finish, RF(id), RF(tool_id), RF(devi
 
 #define ROW_COLS                                                                                   \
 	"t.id,t.tool_id,coalesce(t.device_id,0),coalesce(tl.name,''),t.school_sid,t.title,"        \
-	"coalesce(t.next_due,0),(SELECT count(*) FROM ticket_reporter r WHERE r.ticket_id=t.id),"  \
+	"coalesce(t.next_due,0),(SELECT count(*) FROM ticket_reporter r WHERE "                    \
+	"r.district_id=t.district_id AND r.ticket_id=t.id),"                                       \
 	"t.created_at,t.updated_at,coalesce(t.merged_into,0),t.status,t.priority,t.tier"
 #define ROW_FROM                                                                                   \
 	" FROM ticket t LEFT JOIN tool tl ON tl.id=t.tool_id AND tl.district_id=t.district_id"
@@ -966,8 +970,10 @@ DB_ROWSPEC(row_spec, struct ticket_row, row_finish, RF(id), RF(tool_id), RF(devi
 	"'waiting_on_reporter','escalated')) AND (?7=0 OR t.id<?7)"                                \
 	" AND (?9=1 OR (?11<>'' AND instr(?11, ','||t.school_sid||',')>0) OR (t.tier='vendor'"     \
 	" AND ?12<>'' AND instr(?12, ','||t.tool_id||',')>0) OR EXISTS(SELECT 1 FROM"              \
-	" ticket_reporter r WHERE r.ticket_id=t.id AND r.account_id=?10))"                         \
-	" AND (?13=0 OR EXISTS(SELECT 1 FROM ticket_reporter r WHERE r.ticket_id=t.id AND"         \
+	" ticket_reporter r WHERE r.district_id=t.district_id AND r.ticket_id=t.id AND "           \
+	"r.account_id=?10))"                                                                       \
+	" AND (?13=0 OR EXISTS(SELECT 1 FROM ticket_reporter r WHERE r.district_id=t.district_id " \
+	"AND r.ticket_id=t.id AND"                                                                 \
 	" r.account_id=?10))"
 
 enum eb_err ticket_list(struct db *db, int64_t district_id, const struct account *viewer,
@@ -1004,7 +1010,8 @@ enum eb_err ticket_list(struct db *db, int64_t district_id, const struct account
 	if (mine)
 		return db_get_rows(db,
 				   "SELECT " ROW_COLS ROW_FROM
-				   " JOIN ticket_reporter me ON me.ticket_id=t.id AND"
+				   " JOIN ticket_reporter me ON me.district_id=t.district_id AND "
+				   "me.ticket_id=t.id AND"
 				   " me.district_id=t.district_id AND me.account_id=?10"
 				   " WHERE t.district_id=?1 AND ?3=?3" ROW_FILTER
 				   " ORDER BY t.id DESC LIMIT ?8",

@@ -773,7 +773,8 @@ enum eb_err tools_support(struct db *db, int64_t district_id, int64_t id, struct
 	return db_get_rows(
 		db,
 		"SELECT s.school_sourced_id, s.champion_id, a.login, a.display_name, s.notes"
-		" FROM tool_support s LEFT JOIN account a ON a.id=s.champion_id"
+		" FROM tool_support s LEFT JOIN account a ON a.district_id=s.district_id AND "
+		"a.id=s.champion_id"
 		" WHERE s.district_id=?1 AND s.tool_id=?2 ORDER BY s.school_sourced_id",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &support_spec, arena, rows, n);
 }
@@ -821,7 +822,8 @@ enum eb_err tools_set_support(struct db *db, int64_t district_id, int64_t id,
 		rc = db_execute(db,
 				"INSERT INTO tool_support(district_id, tool_id, school_sourced_id,"
 				" champion_id, notes, updated_at) VALUES(?1,?2,?3,?4,?5,?6)"
-				" ON CONFLICT(tool_id, school_sourced_id) DO UPDATE SET"
+				" ON CONFLICT(district_id, tool_id, school_sourced_id)"
+				" DO UPDATE SET"
 				" champion_id=excluded.champion_id, notes=excluded.notes,"
 				" updated_at=excluded.updated_at",
 				DB_ARGS(DB_INT(district_id), DB_INT(id), DB_TEXT(school_sid),

@@ -188,12 +188,16 @@ enum eb_err training_create(struct db *db, int64_t district_id, const struct tra
 #define TRAINING_COLS                                                                              \
 	"t.id, t.district_id, coalesce(t.tool_id, 0), coalesce(t.initiative_id, 0), t.starts_at,"  \
 	" coalesce(t.it_account_id, 0), t.created_by, t.created_at, t.minutes, t.capacity,"        \
-	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.waiting=0),"        \
-	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.waiting=1),"        \
-	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.attended=1),"       \
+	" (SELECT count(*) FROM training_seat s WHERE s.district_id=t.district_id AND "            \
+	"s.training_id=t.id AND s.waiting=0),"                                                     \
+	" (SELECT count(*) FROM training_seat s WHERE s.district_id=t.district_id AND "            \
+	"s.training_id=t.id AND s.waiting=1),"                                                     \
+	" (SELECT count(*) FROM training_seat s WHERE s.district_id=t.district_id AND "            \
+	"s.training_id=t.id AND s.attended=1),"                                                    \
 	" t.title, t.place, t.online_url, t.trainer, t.materials,"                                 \
 	" coalesce((SELECT name FROM tool WHERE id=t.tool_id AND district_id=t.district_id), '')," \
-	" coalesce((SELECT display_name FROM account WHERE id=t.it_account_id), '')"
+	" coalesce((SELECT display_name FROM account WHERE district_id=t.district_id AND "         \
+	"id=t.it_account_id), '')"
 
 DB_ROWSPEC(training_spec, struct training, NULL, DB_FIELD_INT(struct training, id),
 	   DB_FIELD_INT(struct training, district_id), DB_FIELD_INT(struct training, tool_id),
@@ -217,15 +221,20 @@ enum eb_err training_get(struct db *db, int64_t district_id, int64_t id, struct 
 #define ROW_COLS                                                                                   \
 	"t.id, coalesce(t.tool_id, 0), t.starts_at, coalesce(t.it_account_id, 0), t.minutes,"      \
 	" t.capacity,"                                                                             \
-	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.waiting=0),"        \
-	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.waiting=1),"        \
-	" (SELECT count(*) FROM training_seat s WHERE s.training_id=t.id AND s.attended=1),"       \
+	" (SELECT count(*) FROM training_seat s WHERE s.district_id=t.district_id AND "            \
+	"s.training_id=t.id AND s.waiting=0),"                                                     \
+	" (SELECT count(*) FROM training_seat s WHERE s.district_id=t.district_id AND "            \
+	"s.training_id=t.id AND s.waiting=1),"                                                     \
+	" (SELECT count(*) FROM training_seat s WHERE s.district_id=t.district_id AND "            \
+	"s.training_id=t.id AND s.attended=1),"                                                    \
 	" m.account_id IS NOT NULL, coalesce(m.waiting, 0), t.title,"                              \
 	" coalesce((SELECT name FROM tool WHERE id=t.tool_id AND district_id=t.district_id), '')," \
 	" t.place, t.online_url, t.trainer,"                                                       \
-	" coalesce((SELECT display_name FROM account WHERE id=t.it_account_id), '')"
+	" coalesce((SELECT display_name FROM account WHERE district_id=t.district_id AND "         \
+	"id=t.it_account_id), '')"
 #define ROW_FROM                                                                                   \
-	" FROM training t LEFT JOIN training_seat m ON m.training_id=t.id AND m.account_id=?4"     \
+	" FROM training t LEFT JOIN training_seat m ON m.district_id=t.district_id AND "           \
+	"m.training_id=t.id AND m.account_id=?4"                                                   \
 	" WHERE t.district_id=?1 AND (?3=0 OR t.tool_id=?3) AND (?5=0 OR m.account_id IS NOT "     \
 	"NULL)"
 
@@ -275,7 +284,8 @@ enum eb_err training_seats(struct db *db, int64_t district_id, int64_t training_
 		"SELECT s.account_id, s.registered_at, s.waiting, s.attended,"
 		" EXISTS (SELECT 1 FROM training_followup f WHERE f.training_id=s.training_id"
 		" AND f.account_id=s.account_id), a.display_name, a.login"
-		" FROM training_seat s JOIN account a ON a.id=s.account_id"
+		" FROM training_seat s JOIN account a ON a.district_id=s.district_id AND "
+		"a.id=s.account_id"
 		" WHERE s.district_id=?1 AND s.training_id=?2"
 		" ORDER BY s.waiting, s.registered_at, s.account_id",
 		DB_ARGS(DB_INT(district_id), DB_INT(training_id)), &seat_spec, a, rows, n);
@@ -472,7 +482,8 @@ enum eb_err training_followup_save(struct db *db, int64_t district_id, int64_t t
 	return db_execute(db,
 			  "INSERT INTO training_followup (district_id, training_id, account_id,"
 			  " ready, will_try, still_need, answered_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-			  " ?6, ?7) ON CONFLICT (training_id, account_id) DO UPDATE SET"
+			  " ?6, ?7) ON CONFLICT (district_id, training_id, account_id)"
+			  " DO UPDATE SET"
 			  " ready=excluded.ready, will_try=excluded.will_try,"
 			  " still_need=excluded.still_need, answered_at=excluded.answered_at",
 			  DB_ARGS(DB_INT(district_id), DB_INT(training_id), DB_INT(account_id),
@@ -533,7 +544,8 @@ enum eb_err training_it_staff(struct db *db, int64_t district_id, struct arena *
 {
 	return db_get_rows(db,
 			   "SELECT DISTINCT a.id, a.display_name FROM account a JOIN account_role r"
-			   " ON r.account_id=a.id AND r.role='it_staff' WHERE a.district_id=?1 AND"
+			   " ON r.district_id=a.district_id AND r.account_id=a.id AND "
+			   "r.role='it_staff' WHERE a.district_id=?1 AND"
 			   " a.disabled=0 ORDER BY a.display_name, a.id",
 			   DB_ARGS(DB_INT(district_id)), &person_spec, a, rows, n);
 }
@@ -688,10 +700,13 @@ enum eb_err training_payoff(struct db *db, int64_t district_id, const struct tra
 		" (SELECT count(*) FROM enrollment s WHERE s.district_id=?1 AND"
 		"  s.class_sourced_id=c.sid AND s.role='student' AND s.status='active'),"
 		" CASE WHEN EXISTS (SELECT 1 FROM account ac JOIN training_seat ts ON"
-		"  ts.account_id=ac.id AND ts.attended=1 AND ts.training_id=?2 WHERE"
+		"  ts.district_id=ac.district_id AND ts.account_id=ac.id AND ts.attended=1 AND "
+		"ts.training_id=?2 WHERE"
 		"  ac.district_id=?1 AND ac.person_sourced_id=c.teacher) THEN 1"
 		" WHEN EXISTS (SELECT 1 FROM account ac JOIN training_seat ts ON"
-		"  ts.account_id=ac.id AND ts.attended=1 JOIN training tr ON tr.id=ts.training_id"
+		"  ts.district_id=ac.district_id AND ts.account_id=ac.id AND ts.attended=1 JOIN "
+		"training tr ON "
+		"tr.district_id=ts.district_id AND tr.id=ts.training_id"
 		"  AND tr.tool_id=?3 AND tr.starts_at < ?4 WHERE ac.district_id=?1 AND"
 		"  ac.person_sourced_id=c.teacher) THEN -1 ELSE 0 END"
 		" FROM (SELECT k.sourced_id AS sid, min(tc.user_sourced_id) AS teacher FROM class k"

@@ -567,6 +567,35 @@ static size_t cache_slot(const char *sql)
 	return (size_t)(h >> 40) % STMT_CACHE;
 }
 
+/* EDBRIDGE_SQL_LOG=FILE: every statement the store prepares, one a line,
+ * appended (the SQL as the domain wrote it, before any translation, newlines
+ * as spaces; never a parameter's value). Off when unset. For the Citus query
+ * check (tests/http/test_citus_rules.py, docs/scale.md). */
+static pthread_once_t sql_log_once = PTHREAD_ONCE_INIT;
+static int sql_log_fd = -1;
+
+static void sql_log_open(void)
+{
+	const char *path = getenv("EDBRIDGE_SQL_LOG");
+	if (path && *path)
+		sql_log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+}
+
+static void sql_log(const char *sql)
+{
+	pthread_once(&sql_log_once, sql_log_open);
+	if (sql_log_fd < 0)
+		return;
+	struct buf b = BUF_INIT;
+	for (const char *p = sql; *p; p++)
+		buf_putc(&b, *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p);
+	buf_putc(&b, '\n');
+	/* one write of the whole line: O_APPEND keeps lines whole */
+	if (!buf_failed(&b) && write(sql_log_fd, buf_cstr(&b), b.len) < 0)
+		log_warn("db: EDBRIDGE_SQL_LOG: %s", strerror(errno));
+	buf_free(&b);
+}
+
 static sqlite3_stmt *prepare_raw(struct db *db, const char *sql)
 {
 	sqlite3_stmt *st;
@@ -583,6 +612,7 @@ static enum eb_err stmt_uncached(struct db *db, const char *sql, struct db_stmt 
 	struct db_stmt *s = calloc(1, sizeof *s);
 	if (!s)
 		return EB_ENOMEM;
+	sql_log(sql);
 	if (db->pg ? !(s->pg = dbpg_prepare(db->pg, sql)) : !(s->st = prepare_raw(db, sql))) {
 		free(s);
 		return EB_EDB;
@@ -627,6 +657,7 @@ static enum eb_err stmt_get(struct db *db, const char *sql, struct db_stmt **out
 		if (!victim)
 			return stmt_uncached(db, sql, out);
 	}
+	sql_log(sql);
 	if (db->pg) {
 		struct dbpg_stmt *p = dbpg_prepare(db->pg, sql);
 		if (!p)

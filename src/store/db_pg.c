@@ -321,6 +321,26 @@ const char *dbpg_identity_sync_sql(void)
 	return identity_sync;
 }
 
+/* Runs pg/citus_keys.sql (as it is: PL/pgSQL, not translated) in its own
+ * transaction: every key of a table with district_id made to include it. */
+static enum eb_err citus_keys(PGconn *c, char *errmsg, size_t cap)
+{
+	static const char path[] = "src/store/migrations/pg/citus_keys.sql";
+	char err[400] = "";
+	for (const struct embed_file *f = embed_files; f->path; f++) {
+		if (strcmp(f->path, path) != 0)
+			continue;
+		if (run_ok(c, "BEGIN", err, sizeof err) && run_ok(c, f->data, err, sizeof err) &&
+		    run_ok(c, "COMMIT", err, sizeof err))
+			return EB_OK;
+		run_ok(c, "ROLLBACK", NULL, 0);
+		snprintf(errmsg, cap, "%s: %s", path, err);
+		return EB_EDB;
+	}
+	snprintf(errmsg, cap, "%s: not embedded", path);
+	return EB_EDB;
+}
+
 /* The same numbered migrations as SQLite's, each in its own transaction,
  * under an advisory lock so that connections opened together (a server's
  * workers) apply each once. */
@@ -328,6 +348,7 @@ static enum eb_err migrate(struct dbpg *pg, char *errmsg, size_t cap)
 {
 	char err[400] = "";
 	enum eb_err rc = EB_OK;
+	int applied = 0;
 	if (!run_ok(pg->conn, "SELECT pg_advisory_lock(7301880427)", err, sizeof err)) {
 		snprintf(errmsg, cap, "migrations: %s", err);
 		return EB_EDB;
@@ -399,6 +420,7 @@ static enum eb_err migrate(struct dbpg *pg, char *errmsg, size_t cap)
 			  run_ok(pg->conn, "COMMIT", err, sizeof err);
 		free(sql);
 		buf_free(&fixups);
+		applied += ok;
 		if (!ok) {
 			run_ok(pg->conn, "ROLLBACK", NULL, 0);
 			snprintf(errmsg, cap, "migration %s%s: %s", f->path,
@@ -407,6 +429,10 @@ static enum eb_err migrate(struct dbpg *pg, char *errmsg, size_t cap)
 			goto out;
 		}
 	}
+	/* Citus's key rules over every distributed table, a new one included
+	 * (pg/citus_keys.sql; docs/scale.md "Ready for Citus") */
+	if (applied && (rc = citus_keys(pg->conn, errmsg, cap)))
+		goto out;
 	PGresult *r = PQexec(pg->conn, "SELECT coalesce(max(version),0) FROM schema_version");
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		pg->schema_version = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);

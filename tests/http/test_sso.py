@@ -425,8 +425,9 @@ class SingleSignOn(TempDir):
 
     def test_expired_sign_ins_are_purged(self):
         with sqlite3.connect(self.db) as con:
-            con.execute("INSERT INTO sso_login VALUES(randomblob(32), (SELECT id FROM"
-                        " sso_provider WHERE slug = 'fake-idp'), 'n', 'v', 1, 2)")
+            con.execute("INSERT INTO sso_login(state_hash, provider_id, nonce, code_verifier,"
+                        " created_at, expires_at, district_id) SELECT randomblob(32), id,"
+                        " 'n', 'v', 1, 2, district_id FROM sso_provider WHERE slug = 'fake-idp'")
         self.fake_start(Browser(self.ca))
         self.assertFalse(self.q("SELECT 1 FROM sso_login WHERE expires_at = 2"))
 
