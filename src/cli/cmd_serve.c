@@ -156,6 +156,10 @@ int serve_run(const char *db_path, const char *bind, int port, int threads, bool
 	sigaddset(&stop_set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (account_fast_passwords())
+		log_warn(
+			"serve: EDBRIDGE_TEST_FAST_PASSWORDS is set: new passwords are hashed at "
+			"Argon2id's minimum cost, for test suites only; never serve a district so");
 	struct http_server *srv;
 	struct http_server_opts o = { 0 };
 	o.bind_addr = bind;

@@ -7,6 +7,7 @@
 #include <stddef.h> /* crack.h uses size_t without including it */
 #include <crack.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -144,14 +145,40 @@ const char *account_password_problem(const char *password, const char *login,
 		  "well).");
 }
 
+/* The Argon2id cost of a new hash: libsodium's INTERACTIVE (2 passes over 64
+ * MiB, about a quarter second of CPU), or its minimum when the environment
+ * has EDBRIDGE_TEST_FAST_PASSWORDS=1, which the test runner sets so that the
+ * thousands of accounts and sign-ins the suite makes do not spend most of its
+ * CPU in Argon2id. A hash carries its own cost, so verifying follows whatever
+ * made it. Never set it for a district: account_fast_passwords() lets serve
+ * warn when it is. */
+static unsigned long long pw_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+static size_t pw_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+static pthread_once_t pw_once = PTHREAD_ONCE_INIT;
+
+static void pw_cost_read(void)
+{
+	const char *v = getenv("EDBRIDGE_TEST_FAST_PASSWORDS");
+	if (v && !strcmp(v, "1")) {
+		pw_ops = crypto_pwhash_OPSLIMIT_MIN;
+		pw_mem = crypto_pwhash_MEMLIMIT_MIN;
+	}
+}
+
+bool account_fast_passwords(void)
+{
+	pthread_once(&pw_once, pw_cost_read);
+	return pw_ops != crypto_pwhash_OPSLIMIT_INTERACTIVE;
+}
+
 static enum eb_err hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
 {
 	size_t n = strlen(password);
 	if (n < PASSWORD_MIN || n > PASSWORD_MAX)
 		return EB_EINVAL;
-	if (crypto_pwhash_str_alg(out, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				  crypto_pwhash_MEMLIMIT_INTERACTIVE,
-				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+	pthread_once(&pw_once, pw_cost_read);
+	if (crypto_pwhash_str_alg(out, password, n, pw_ops, pw_mem, crypto_pwhash_ALG_ARGON2ID13) !=
+	    0)
 		return EB_ENOMEM;
 	return EB_OK;
 }
@@ -368,9 +395,9 @@ static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
 static void make_dummy_hash(void)
 {
-	if (crypto_pwhash_str_alg(dummy_hash, "not-a-password", 14,
-				  crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13))
+	pthread_once(&pw_once, pw_cost_read);
+	if (crypto_pwhash_str_alg(dummy_hash, "not-a-password", 14, pw_ops, pw_mem,
+				  crypto_pwhash_ALG_ARGON2ID13))
 		dummy_hash[0] = '\0';
 }
 

@@ -75,6 +75,11 @@ struct account {
 const char *account_password_problem(const char *password, const char *login,
 				     const char *display_name);
 
+/* Whether new password hashes take Argon2id's minimum cost because the
+ * environment has EDBRIDGE_TEST_FAST_PASSWORDS=1 (the test runner's setting;
+ * serve warns when it is set). */
+bool account_fast_passwords(void);
+
 /* Creates an account. password may be NULL (access-code-only login, for
  * families). person_sid may be NULL. A login is unique within its district
  * (case-insensitive); the same login may exist in another district. Errors:

@@ -63,8 +63,8 @@ struct dbpg_stmt {
 	int nparams;
 	char name[16];
 	bool prepared;
-	bool returns; /* has a RETURNING clause: never sent without waiting */
-	unsigned gen; /* the connection's gen when it was prepared */
+	bool returns;	    /* has a RETURNING clause: never sent without waiting */
+	unsigned gen;	    /* the connection's gen when it was prepared */
 	unsigned rprepared; /* pg->rgen when prepared on the read connection */
 	/* the arguments of the next run */
 	int nargs, cap;
@@ -1117,7 +1117,8 @@ static enum eb_err prepare_now(struct dbpg_stmt *st, PGconn *c)
 		/* inside a transaction a failed prepare would abort it: under a
 		 * savepoint (once per statement and connection) */
 		bool tx = PQtransactionStatus(c) == PQTRANS_INTRANS;
-		if (tx && !run_ok(c, "SAVEPOINT eb_prepare", st->pg->errmsg, sizeof st->pg->errmsg)) {
+		if (tx &&
+		    !run_ok(c, "SAVEPOINT eb_prepare", st->pg->errmsg, sizeof st->pg->errmsg)) {
 			if (c == st->pg->conn && PQstatus(c) != CONNECTION_OK) {
 				free(alt);
 				return unavailable(st->pg);
