@@ -4,6 +4,7 @@ Standard library only. EDBRIDGE_BIN names the binary (set by tests/run.py)."""
 import atexit
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -48,17 +49,88 @@ def db_arg(db):
     return url
 
 
-def db_execute(db, statement):
-    """Runs one SQL statement (no parameters) on the test's database, on
-    either backend; returns the rows (lists of text on PostgreSQL)."""
+def db_execute(db, statement, *params):
+    """Runs one SQL statement on the test's database, on either backend;
+    returns the rows as tuples. params fill `?` or `?N` placeholders (on
+    PostgreSQL as quoted literals). The statement is sent as written, so it
+    must be SQL both run (no INSERT OR IGNORE, no datetime('now')). A SELECT
+    or WITH gives typed values on both (numbers as int or float, text as str;
+    on PostgreSQL true/false for booleans and bytea as its '\\x..' text);
+    other statements' RETURNING rows are text on PostgreSQL."""
     if BACKEND != "pg":
         with sqlite3.connect(db) as con:
-            return con.execute(statement).fetchall()
+            return con.execute(statement, params).fetchall()
+    sql = _pg_inline(statement, params)
+    typed = re.match(r"\s*(select|with)\b", sql, re.I) is not None
+    if typed:
+        sql = ("SELECT coalesce(json_agg(row_to_json(eb_q)), '[]') FROM ("
+               + sql.rstrip().rstrip(";") + ") eb_q")
     p = subprocess.run(["psql", db_arg(db), "-v", "ON_ERROR_STOP=1", "-qAt", "-F", "\t",
-                        "-c", statement], capture_output=True, text=True, timeout=60)
+                        "-c", sql], capture_output=True, text=True, timeout=60)
     if p.returncode != 0:
         raise AssertionError(f"psql: {statement}: {p.stderr}")
-    return [line.split("\t") for line in p.stdout.splitlines()]
+    if typed:
+        # object_pairs_hook keeps every column, also two of the same name
+        return [tuple(r) for r in json.loads(p.stdout, object_pairs_hook=lambda kv: [v for _, v in kv])]
+    return [tuple(line.split("\t")) for line in p.stdout.splitlines()]
+
+
+def db_bytes(db):
+    """Everything the test's database holds, as bytes, to check that a secret
+    is stored nowhere in clear: the SQLite file itself, or pg_dump's output."""
+    if BACKEND != "pg":
+        with open(db, "rb") as f:
+            return f.read()
+    p = subprocess.run(["pg_dump", "--data-only", db_arg(db)], capture_output=True,
+                       timeout=120)
+    if p.returncode != 0:
+        raise AssertionError(f"pg_dump: {p.stderr.decode(errors='replace')}")
+    return p.stdout
+
+
+def _pg_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (bytes, bytearray)):
+        return "'\\x" + bytes(v).hex() + "'::bytea"
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _pg_inline(statement, params):
+    """statement with its ? / ?N placeholders replaced by params as literals
+    (never inside a quoted literal or name)."""
+    if not params:
+        return statement
+    out, i, n = [], 0, 0
+    while i < len(statement):
+        ch = statement[i]
+        if ch in "'\"":
+            j = i + 1
+            while j < len(statement):
+                if statement[j] == ch:
+                    if j + 1 < len(statement) and statement[j + 1] == ch:
+                        j += 2
+                        continue
+                    break
+                j += 1
+            out.append(statement[i:j + 1])
+            i = j + 1
+            continue
+        if ch == "?":
+            m = re.match(r"\?(\d*)", statement[i:])
+            # as SQLite: a bare ? is one more than the largest number before it
+            k = int(m.group(1)) - 1 if m.group(1) else n
+            n = max(n, k + 1)
+            out.append(_pg_literal(params[k]))
+            i += len(m.group(0))
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def run(*args, db=None, input=None, check=True):
