@@ -23,7 +23,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import ssl
 import subprocess
 import threading
@@ -31,7 +30,7 @@ import time
 import unittest
 import urllib.parse
 
-from ebtest import PASSWORD, ROOT, Server, TempDir, make_district, run
+from ebtest import PASSWORD, ROOT, Server, TempDir, db_bytes, db_execute, make_district, run
 
 OIDC_DIR = os.path.join(ROOT, "tests", "http", "oidc")
 
@@ -280,8 +279,7 @@ class SingleSignOn(TempDir):
     # ---- helpers --------------------------------------------------------
 
     def q(self, sql, *args):
-        with sqlite3.connect(self.db) as con:
-            return con.execute(sql, args).fetchall()
+        return db_execute(self.db, sql, *args)
 
     def sessions(self):
         return self.q("SELECT count(*) FROM session")[0][0]
@@ -401,7 +399,7 @@ class SingleSignOn(TempDir):
         self.assertFalse(self.q("SELECT 1 FROM account WHERE login LIKE 'nobody%'"))
 
     def test_secrets_rotate_keeps_sign_in_working(self):
-        raw = open(self.db, "rb").read()
+        raw = db_bytes(self.db)
         self.assertNotIn(self.secret_a.encode(), raw)
         keyfile = self.db + ".key"
         self.assertEqual(os.stat(keyfile).st_mode & 0o777, 0o600)
@@ -424,9 +422,8 @@ class SingleSignOn(TempDir):
     # ---- crafted tokens (the fake provider) -------------------------------
 
     def test_expired_sign_ins_are_purged(self):
-        with sqlite3.connect(self.db) as con:
-            con.execute("INSERT INTO sso_login VALUES(randomblob(32), (SELECT id FROM"
-                        " sso_provider WHERE slug = 'fake-idp'), 'n', 'v', 1, 2)")
+        db_execute(self.db, "INSERT INTO sso_login VALUES(?, (SELECT id FROM"
+                   " sso_provider WHERE slug = 'fake-idp'), 'n', 'v', 1, 2)", os.urandom(32))
         self.fake_start(Browser(self.ca))
         self.assertFalse(self.q("SELECT 1 FROM sso_login WHERE expires_at = 2"))
 
