@@ -133,12 +133,25 @@ def _pg_inline(statement, params):
     return "".join(out)
 
 
+def db_env(db):
+    """The environment for an edbridge command on the database path db. On
+    PostgreSQL there is no database file beside which the vault key lives, so
+    EDBRIDGE_VAULT_KEY_FILE names the file SQLite would use (DB.key), unless
+    the environment names one already."""
+    env = dict(os.environ)
+    if BACKEND == "pg" and db and not env.get("EDBRIDGE_VAULT_KEY_FILE") \
+            and not db.startswith(("postgresql://", "postgres://")):
+        env["EDBRIDGE_VAULT_KEY_FILE"] = db + ".key"
+    return env
+
+
 def run(*args, db=None, input=None, check=True):
     """Runs `edbridge ARGS --db DB`; returns CompletedProcess (text)."""
     cmd = [BIN] + list(args)
     if db:
         cmd += ["--db", db_arg(db)]
-    p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=300,
+                       env=db_env(db))
     if check and p.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
     return p
@@ -159,7 +172,7 @@ class Server:
         self.proc = subprocess.Popen([BIN, "serve", "--db", db_arg(self.db), "--port", "0",
                                       "--quiet"]
                                      + self.extra, stdout=subprocess.PIPE,
-                                     stderr=self.errlog, text=True)
+                                     stderr=self.errlog, text=True, env=db_env(self.db))
         line = self.proc.stdout.readline()
         m = re.search(r"listening: http://[\d.]+:(\d+)/", line)
         if not m:

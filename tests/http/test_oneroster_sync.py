@@ -13,7 +13,8 @@ import time
 import unittest
 import zoneinfo
 
-from ebtest import BIN, FIXTURES, PASSWORD, SHARED, Server, TempDir, db_bytes, db_execute, run
+from ebtest import (BIN, FIXTURES, PASSWORD, SHARED, Server, TempDir, db_arg, db_bytes, db_env,
+                    db_execute, run)
 from oneroster_server import OneRosterServer
 from test_sso import make_pki
 
@@ -353,9 +354,9 @@ class SyncTest(TempDir):
             srv.slow_ms = 300
             proc = subprocess.Popen(
                 [BIN, "sync", "oneroster", "--url", srv.url, "--client-id", "sis-client",
-                 "--ca-file", self.ca, "--save", "--db", self.db],
+                 "--ca-file", self.ca, "--save", "--db", db_arg(self.db)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True)
+                text=True, env=db_env(self.db))
             proc.stdin.write(secret + "\n")
             proc.stdin.flush()
             time.sleep(0.8)
