@@ -107,10 +107,9 @@ test: all $(UNIT_BIN)
 check: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
-	@python3 tests/run.py --build $(BUILD) --pg-smoke $(PG_SMOKE)
+	@python3 tests/run.py --build $(BUILD) --backend both
 
-# the store's unit tests and one black-box program on PostgreSQL (docs/scale.md)
-PG_SMOKE := test_db,test_pg_store
+# everything that runs on PostgreSQL, only there (docs/testing.md)
 check-pg: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)

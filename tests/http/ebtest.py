@@ -21,137 +21,301 @@ BIN = os.environ.get("EDBRIDGE_BIN", os.path.join(ROOT, "build", "edbridge"))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 SHARED = os.path.join(ROOT, "..", "shared", "data")
 PASSWORD = "test-password-1"
-# tests/run.py --backend pg: every database path a test names becomes a
-# database of its own on the PostgreSQL cluster the runner started
-# (EDBRIDGE_TEST_PG: the URL of its first database, whose host and port
-# the others share)
+# The backend and the database of a test program: the one way. tests/run.py
+# (which may run several programs at once, -jN) gives each program:
+#   EDBRIDGE_TEST_BACKEND    "sqlite" or "pg"
+#   TMPDIR, EDBRIDGE_TEST_TMP a directory of the program alone (tempfile uses
+#                            it), removed after the program
+#   EDBRIDGE_TEST_PG         (pg) a database of the program alone; its host and
+#                            port are the run's one PostgreSQL cluster
+#   EDBRIDGE_TEST_PG_PREFIX  (pg) the prefix of the program's databases: the
+#                            runner drops every database so named after it
+#   EDBRIDGE_TEST_PG_TEMPLATE (pg) a database with every migration applied
+# A test names a database by a path under its temporary directory (TempDir's
+# self.tmp, or tempfile) and passes it to db_arg / run / Server / db_execute:
+# on SQLite it is the file; on PostgreSQL a database of its own, made on
+# first use (a copy of the migrated template, or empty with template=False).
+# Never a fixed path, a fixed port (the OS gives one: Server uses --port 0,
+# pg_harness.free_port) or a file outside the temporary directory.
+# A test that stops or crashes PostgreSQL itself starts its own cluster
+# (pg_harness.Postgres), never the run's.
 BACKEND = "pg" if os.environ.get("EDBRIDGE_TEST_BACKEND") == "pg" else "sqlite"
 _pg_created = set()
 
 
-def db_arg(db):
+def _pg_conn():
+    """host, port of the run's cluster (from EDBRIDGE_TEST_PG)."""
+    query = os.environ["EDBRIDGE_TEST_PG"].split("?", 1)[1]
+    q = dict(kv.split("=", 1) for kv in query.split("&"))
+    return q["host"], q["port"]
+
+
+def pg_psql(*args, dbname="postgres", timeout=60):
+    """psql as the cluster's superuser on the run's cluster; CompletedProcess."""
+    host, port = _pg_conn()
+    psql = "/usr/bin/psql" if os.path.exists("/usr/bin/psql") else "psql"
+    return subprocess.run([psql, "-h", host, "-p", port, "-U", "postgres", "-d", dbname,
+                           "-v", "ON_ERROR_STOP=1", "-qAt"] + list(args),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def _pg_name(db):
+    prefix = os.environ.get("EDBRIDGE_TEST_PG_PREFIX", "t_")
+    return prefix + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
+
+
+def db_arg(db, template=True, copy_of=None):
     """What --db gets for the database path db: the path itself on SQLite, a
-    fresh database's URL (created on first use) on PostgreSQL."""
+    fresh database's URL (created on first use) on PostgreSQL: a copy of the
+    database of the path copy_of when given (db_copy), else of the runner's
+    migrated template when there is one and template is true (what the first
+    open would make anyway), else empty."""
     if BACKEND != "pg" or db.startswith(("postgresql://", "postgres://")):
         return db
     base = os.environ["EDBRIDGE_TEST_PG"]
-    name = "t_" + hashlib.sha1(os.path.abspath(db).encode()).hexdigest()[:20]
+    name = _pg_name(db)
     head, query = base.split("?", 1)
     url = head.rsplit("/", 1)[0] + "/" + name + "?" + query
     if name not in _pg_created:
-        q = dict(kv.split("=", 1) for kv in query.split("&"))
-        psql = "/usr/bin/psql" if os.path.exists("/usr/bin/psql") else "psql"
-        subprocess.run([psql, "-h", q["host"], "-p", q["port"], "-U", "postgres", "-qAt",
-                        "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c",
-                        f'CREATE DATABASE "{name}"'], check=True, capture_output=True,
-                       timeout=60)
+        tpl = os.environ.get("EDBRIDGE_TEST_PG_TEMPLATE") if template else None
+        if copy_of:
+            tpl = _pg_name(copy_of)
+        create = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{tpl}"' if tpl else "")
+        p = pg_psql("-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', "-c", create)
+        if p.returncode != 0:
+            raise AssertionError(f"psql: {create}: {p.stderr}")
         _pg_created.add(name)
     return url
 
 
-def db_execute(db, statement, *params):
-    """Runs one SQL statement on the test's database, on either backend;
-    returns the rows as tuples. params fill `?` or `?N` placeholders (on
-    PostgreSQL as quoted literals). The statement is sent as written, so it
-    must be SQL both run (no INSERT OR IGNORE, no datetime('now')). A SELECT
-    or WITH gives typed values on both (numbers as int or float, text as str;
-    on PostgreSQL true/false for booleans and bytea as its '\\x..' text);
-    other statements' RETURNING rows are text on PostgreSQL."""
-    if BACKEND != "pg":
-        with sqlite3.connect(db) as con:
-            return con.execute(statement, params).fetchall()
-    sql = _pg_inline(statement, params)
-    typed = re.match(r"\s*(select|with)\b", sql, re.I) is not None
-    if typed:
-        sql = ("SELECT coalesce(json_agg(row_to_json(eb_q)), '[]') FROM ("
-               + sql.rstrip().rstrip(";") + ") eb_q")
-    p = subprocess.run(["psql", db_arg(db), "-v", "ON_ERROR_STOP=1", "-qAt", "-F", "\t",
-                        "-c", sql], capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise AssertionError(f"psql: {statement}: {p.stderr}")
-    if typed:
-        # object_pairs_hook keeps every column, also two of the same name
-        return [tuple(r) for r in json.loads(p.stdout, object_pairs_hook=lambda kv: [v for _, v in kv])]
-    return [tuple(line.split("\t")) for line in p.stdout.splitlines()]
+def db_env(db):
+    """The environment an edbridge process on database path db gets: on
+    PostgreSQL, where no file holds the database, its vault key file is the
+    path's DB.key, as it is beside a SQLite file (so that a copy of a database
+    with sealed secrets, cached_db or db_copy, takes its key along; the
+    runner's EDBRIDGE_VAULT_KEY_FILE serves a process without a database)."""
+    if BACKEND != "pg" or not db or db.startswith(("postgresql://", "postgres://")):
+        return None
+    return dict(os.environ, EDBRIDGE_VAULT_KEY_FILE=os.path.abspath(db) + ".key")
 
 
-def db_bytes(db):
-    """Everything the test's database holds, as bytes, to check that a secret
-    is stored nowhere in clear: the SQLite file itself, or pg_dump's output."""
-    if BACKEND != "pg":
-        with open(db, "rb") as f:
-            return f.read()
-    p = subprocess.run(["pg_dump", "--data-only", db_arg(db)], capture_output=True,
-                       timeout=120)
-    if p.returncode != 0:
-        raise AssertionError(f"pg_dump: {p.stderr.decode(errors='replace')}")
-    return p.stdout
-
-
-def _pg_literal(v):
+def _sql_literal(v):
+    """A parameter written into the statement as a PostgreSQL literal."""
     if v is None:
         return "NULL"
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, (int, float)):
         return repr(v)
-    if isinstance(v, (bytes, bytearray)):
+    if isinstance(v, (bytes, bytearray, memoryview)):
         return "'\\x" + bytes(v).hex() + "'::bytea"
     return "'" + str(v).replace("'", "''") + "'"
 
 
-def _pg_inline(statement, params):
-    """statement with its ? / ?N placeholders replaced by params as literals
-    (never inside a quoted literal or name)."""
-    if not params:
-        return statement
-    out, i, n = [], 0, 0
-    while i < len(statement):
-        ch = statement[i]
-        if ch in "'\"":
-            j = i + 1
-            while j < len(statement):
-                if statement[j] == ch:
-                    if j + 1 < len(statement) and statement[j + 1] == ch:
-                        j += 2
-                        continue
-                    break
-                j += 1
-            out.append(statement[i:j + 1])
-            i = j + 1
-            continue
-        if ch == "?":
-            m = re.match(r"\?(\d*)", statement[i:])
-            # as SQLite: a bare ? is one more than the largest number before it
-            k = int(m.group(1)) - 1 if m.group(1) else n
-            n = max(n, k + 1)
-            out.append(_pg_literal(params[k]))
-            i += len(m.group(0))
+def _bind(statement, params):
+    """statement with each ? outside quotes replaced by its parameter."""
+    out, it, quote = [], iter(params), None
+    for ch in statement:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            out.append(_sql_literal(next(it)))
             continue
         out.append(ch)
-        i += 1
     return "".join(out)
 
 
-def db_env(db):
-    """The environment for an edbridge command on the database path db. On
-    PostgreSQL there is no database file beside which the vault key lives, so
-    EDBRIDGE_VAULT_KEY_FILE names the file SQLite would use (DB.key), unless
-    the environment names one already."""
-    env = dict(os.environ)
-    if BACKEND == "pg" and db and not env.get("EDBRIDGE_VAULT_KEY_FILE") \
-            and not db.startswith(("postgresql://", "postgres://")):
-        env["EDBRIDGE_VAULT_KEY_FILE"] = db + ".key"
-    return env
+_BYTEA = re.compile(r"\\x(?:[0-9a-f]{2})*")
+
+
+def _pg_value(v):
+    # as sqlite3 gives them: booleans as 1/0, BYTEA ('\\x..' in JSON) as bytes
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, str) and v.startswith("\\x") and _BYTEA.fullmatch(v):
+        return bytes.fromhex(v[2:])
+    return v
+
+
+def db_execute(db, statement, params=()):
+    """Runs one SQL statement on the test's database, on either backend, and
+    returns its rows as tuples. ? in statement takes the next of params. On
+    PostgreSQL a SELECT, WITH or ... RETURNING comes back typed as sqlite3
+    gives it (integers, floats, text, bytes, None; booleans as 1/0) through
+    row_to_json, so a test's assertions read the same on both. Write the
+    portable SQL both run (no PRAGMA, hex(), INSERT OR IGNORE or lastrowid:
+    RETURNING id)."""
+    if BACKEND != "pg":
+        con = sqlite3.connect(db, timeout=30)
+        try:
+            with con:
+                return [tuple(r) for r in con.execute(statement, tuple(params)).fetchall()]
+        finally:
+            con.close()
+    sql = _bind(statement, params).strip().rstrip(";")
+    query = (re.match(r"(?is)\s*(select|with|values)\b", sql) is not None
+             or re.search(r"(?i)\breturning\b", sql) is not None)
+    if query:
+        sql = f"WITH eb_r AS ({sql}) SELECT row_to_json(eb_r) FROM eb_r"
+    p = subprocess.run(["psql", db_arg(db), "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise AssertionError(f"psql: {statement}: {p.stderr}")
+    if not query:
+        return []
+    return [tuple(_pg_value(v) for v in json.loads(line, object_pairs_hook=lambda kv: [
+        v for _, v in kv])) for line in p.stdout.splitlines() if line]
+
+
+class _Rows(list):
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self):
+        return list(self)
+
+
+class _PgConnection:
+    """sqlite3.Connection's few calls the tests make, over psql: writes wait
+    and go in one transaction at the next read, commit, close or the end of
+    the with-block (as sqlite3 holds them until commit)."""
+
+    def __init__(self, db):
+        self.db = db
+        self.pending = []
+
+    def execute(self, statement, params=()):
+        if re.match(r"(?is)\s*(select|with|values)\b", statement) or re.search(
+                r"(?i)\breturning\b", statement):
+            self.commit()
+            return _Rows(db_execute(self.db, statement, params))
+        self.pending.append(_bind(statement, params).strip().rstrip(";"))
+        return _Rows()
+
+    def executemany(self, statement, seq):
+        for params in seq:
+            self.execute(statement, params)
+
+    def commit(self):
+        if self.pending:
+            sql, self.pending = ";\n".join(self.pending), []
+            db_execute(self.db, sql)
+
+    def close(self):
+        self.commit()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.commit()
+        return False
+
+
+def db_connect(db, **kw):
+    """A connection to the test's database on either backend: sqlite3's on
+    SQLite; on PostgreSQL one whose execute(sql, params) runs db_execute
+    (fetchone, fetchall, iteration; every statement commits by itself)."""
+    if BACKEND != "pg":
+        return sqlite3.connect(db, **kw)
+    return _PgConnection(db)
+
+
+def db_dump(db):
+    """Everything the database holds, as bytes to search (a secret must not be
+    in it): the SQLite file itself, or pg_dump's plain output."""
+    if BACKEND != "pg":
+        with open(db, "rb") as f:
+            return f.read()
+    p = subprocess.run(["pg_dump", "--no-owner", db_arg(db)], capture_output=True, timeout=120)
+    if p.returncode != 0:
+        raise AssertionError(f"pg_dump: {p.stderr.decode(errors='replace')}")
+    return p.stdout
+
+
+def db_copy(src, dst):
+    """Copies the database of path src (no process using it) to path dst,
+    with its vault key file: sqlite3's backup API (a file copy would miss the
+    WAL), or CREATE DATABASE ... TEMPLATE on PostgreSQL."""
+    if os.path.exists(src + ".key"):
+        shutil.copy2(src + ".key", dst + ".key")
+    if BACKEND == "pg":
+        _pg_created.discard(_pg_name(dst))
+        db_arg(dst, copy_of=src)
+        return
+    s, d = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        s.backup(d)
+    finally:
+        s.close()
+        d.close()
+
+
+class db_write_lock:
+    """A with-block during which another process holds the database's write
+    lock (as a long writer would): SQLite's BEGIN IMMEDIATE, or on
+    PostgreSQL the advisory lock db_begin takes (src/store/db.c), held by a
+    psql session."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        if BACKEND != "pg":
+            self.con = sqlite3.connect(self.db, timeout=1, isolation_level=None)
+            self.con.execute("BEGIN IMMEDIATE")
+            return self
+        self.proc = subprocess.Popen(["psql", db_arg(self.db), "-qAt"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        self.proc.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock(7301880428);\n"
+                              "SELECT 'locked';\n")
+        self.proc.stdin.flush()
+        while self.proc.stdout.readline().strip() != "locked":
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        if BACKEND != "pg":
+            self.con.execute("ROLLBACK")
+            self.con.close()
+            return False
+        self.proc.communicate("ROLLBACK;\n", timeout=30)
+        return False
+
+
+def db_tables(db):
+    """The names of the database's tables, on either backend."""
+    if BACKEND != "pg":
+        return [r[0] for r in db_execute(db, "SELECT name FROM sqlite_master WHERE type='table'"
+                                         " ORDER BY name")]
+    return [r[0] for r in db_execute(
+        db, "SELECT table_name FROM information_schema.tables WHERE table_schema ="
+        " current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")]
+
+
+def db_columns(db, table):
+    """The names of table's columns, on either backend."""
+    if BACKEND != "pg":
+        return [r[1] for r in db_execute(db, f"PRAGMA table_info('{table}')")]
+    return [r[0] for r in db_execute(
+        db, "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "AND table_schema = current_schema() ORDER BY ordinal_position", (table,))]
 
 
 def run(*args, db=None, input=None, check=True):
     """Runs `edbridge ARGS --db DB`; returns CompletedProcess (text)."""
     cmd = [BIN] + list(args)
+    env = db_env(db)
+    for i in range(1, len(cmd) - 1):  # a test that names --db itself
+        if cmd[i] == "--db":
+            env = db_env(cmd[i + 1])
+            cmd[i + 1] = db_arg(cmd[i + 1])
     if db:
         cmd += ["--db", db_arg(db)]
-    p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=300,
-                       env=db_env(db))
+    p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=300, env=env)
     if check and p.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
     return p
@@ -318,10 +482,8 @@ def cached_db(key, tmp, name, build):
     every call copies the files it left (the database and anything beside it
     named after it, such as its vault key) into tmp. Building the fixture
     district hashes a password per account (Argon2id), which is most of what
-    a test's setUp costs; the copy is byte for byte the same database."""
-    if BACKEND == "pg":  # a database on the cluster, not a file to copy
-        build(os.path.join(tmp, name))
-        return os.path.join(tmp, name)
+    a test's setUp costs; the copy is byte for byte the same database (on
+    PostgreSQL a CREATE DATABASE ... TEMPLATE of the one built)."""
     src = _TEMPLATES.get(key)
     if src is None:
         src = tempfile.mkdtemp(prefix="ebtest-tpl-")
@@ -330,6 +492,9 @@ def cached_db(key, tmp, name, build):
         _TEMPLATES[key] = src
     for f in os.listdir(src):
         shutil.copy2(os.path.join(src, f), os.path.join(tmp, f))
+    if BACKEND == "pg":  # the database on the cluster: CREATE DATABASE ... TEMPLATE
+        _pg_created.discard(_pg_name(os.path.join(tmp, name)))
+        db_arg(os.path.join(tmp, name), copy_of=os.path.join(src, name))
     return os.path.join(tmp, name)
 
 

@@ -49,8 +49,13 @@ def _psql():
 class Postgres:
     """A PostgreSQL 15 cluster in a temporary directory with one database."""
 
-    def __init__(self, dbname="edbridge"):
+    def __init__(self, dbname="edbridge", tuned=False):
+        """tuned: the test run's shared cluster (tests/run.py) also drops
+        synchronous_commit; a cluster a test restarts or crashes itself keeps it
+        (fsync=off alone loses nothing when only the PostgreSQL process dies:
+        the operating system still holds what it wrote)."""
         self.dbname = dbname
+        self.tuned = tuned
         self.dir = None
         self.port = None
 
@@ -70,7 +75,9 @@ class Postgres:
             raise AssertionError("initdb failed:\n" + out.stdout + out.stderr)
         opts = (f"-c listen_addresses='' -c unix_socket_directories='{self.dir}'"
                 f" -p {self.port} -c fsync=off -c full_page_writes=off"
-                " -c max_connections=200")
+                " -c max_connections=400")
+        if self.tuned:
+            opts += " -c synchronous_commit=off -c shared_buffers=256MB"
         out = subprocess.run(_as_postgres_user([
             os.path.join(PG_BIN, "pg_ctl"), "-D", data, "-o", opts, "-l",
             os.path.join(self.dir, "log"), "-w", "-t", "60", "start"]),

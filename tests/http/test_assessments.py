@@ -5,9 +5,8 @@ field: reason, nothing stored), the item analysis and its exports, the
 answer sheets (PDF), who sees whose results, and the audit."""
 import os
 import re
-import sqlite3
 
-from ebtest import Server, TempDir, field_error, make_district, run
+from ebtest import Server, TempDir, db_execute, field_error, make_district, run
 from test_import_upload import multipart
 
 ITEMS = "1, 3.NF.A.1, 1, ABCD, C\n2, 3.NF.A.2, 1, ABCD, A\n3, 3.OA.A.1, 2\n"
@@ -18,8 +17,7 @@ GOOD = ("student_id,item,response,points,date\n"
 
 
 def count(db, sql):
-    with sqlite3.connect(db) as c:
-        return c.execute(sql).fetchone()[0]
+    return db_execute(db, sql)[0][0]
 
 
 class Assessments(TempDir):

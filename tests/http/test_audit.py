@@ -1,22 +1,18 @@
 """The audit log of bulk views and exports of student data (a class roster, a
 class's mastery grid and its CSV and Excel files) and of refused attempts on
 a record the viewer may not see: who, what, how many students, from where."""
-import sqlite3
 import unittest
 
-from ebtest import Server, TempDir, make_district
+from ebtest import Server, TempDir, db_execute, make_district
 
 
 def entries(db, **where):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    sql = ("SELECT actor, action, subject_type, subject_id, students, detail, address"
-           " FROM audit_log")
+    cols = ("actor", "action", "subject_type", "subject_id", "students", "detail", "address")
+    sql = "SELECT " + ", ".join(cols) + " FROM audit_log"
     if where:
         sql += " WHERE " + " AND ".join(f"{k} = ?" for k in where)
-    rows = [dict(r) for r in con.execute(sql + " ORDER BY id", list(where.values()))]
-    con.close()
-    return rows
+    return [dict(zip(cols, r)) for r in db_execute(db, sql + " ORDER BY id",
+                                                   list(where.values()))]
 
 
 class BulkViews(TempDir):

@@ -8,11 +8,10 @@ import base64
 import http.server
 import json
 import os
-import sqlite3
 import threading
 import uuid
 
-from ebtest import SHARED, Server, TempDir, make_district, run
+from ebtest import SHARED, Server, TempDir, db_connect, db_dump, make_district, run
 from test_ingest import basic, credentials
 
 CASE = os.path.join(SHARED, "case")
@@ -38,7 +37,7 @@ BAD_UNKNOWN_PARENT = {
 
 
 def count(db, sql):
-    with sqlite3.connect(db) as con:
+    with db_connect(db) as con:
         return con.execute(sql).fetchone()[0]
 
 
@@ -153,15 +152,14 @@ class Case(TempDir):
                                  "--client-secret-file", secret_file, "--save")
             self.assertIn("585 items", p.stdout)
             self.assertNotIn(CLIENT_SECRET, p.stdout + p.stderr)
-            with sqlite3.connect(self.db) as con:
+            with db_connect(self.db) as con:
                 row = con.execute("SELECT package_url, client_id, client_secret_sealed"
                                   " FROM case_provider").fetchone()
             self.assertEqual(row[0], url)
             self.assertEqual(row[1], CLIENT_ID)
             self.assertTrue(row[2].startswith("ebv1:"), row[2])
             self.assertNotIn(CLIENT_SECRET, row[2])
-            with open(self.db, "rb") as f:
-                self.assertNotIn(CLIENT_SECRET.encode(), f.read())
+            self.assertNotIn(CLIENT_SECRET.encode(), db_dump(self.db))
             # the secret from stdin works too; a wrong one is refused, nothing stored
             p = self.import_case(url, "--token-url", f"{base}/token", "--client-id", CLIENT_ID,
                                  "--client-secret-stdin", input=CLIENT_SECRET + "\n")
@@ -215,7 +213,7 @@ class Case(TempDir):
             c.login("admin")
             page = c.get("/students/stu-1/mastery").text
             self.assertIn("6.RP.A.1", page)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             got = dict(con.execute("SELECT activity_id, standard_code FROM learning_event"
                                    " WHERE student_sourced_id = 'stu-1'").fetchall())
             self.assertEqual(got.get(XW_6RPA1), "6.RP.A.1")

@@ -7,16 +7,15 @@ cycle's page with its progress and links, who reads the notes (the
 principal sees the phase, not the notes, until the teacher shares them),
 the audit, the phases, the caseload and the homes."""
 import datetime
-import sqlite3
 import unittest
 import urllib.parse
 import zoneinfo
 
-from ebtest import Server, TempDir, make_district
+from ebtest import Server, TempDir, db_connect, make_district
 
 
 def count(db, sql, *args):
-    with sqlite3.connect(db) as c:
+    with db_connect(db) as c:
         return c.execute(sql, args).fetchone()[0]
 
 

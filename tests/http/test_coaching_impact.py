@@ -6,10 +6,9 @@ principal's view (their school's coached classes by name, the comparison
 classes of other schools as a count), another school refused, and the
 small-group rule (too few completed cycles: nothing but the reason)."""
 import re
-import sqlite3
 import unittest
 
-from ebtest import Server, TempDir, make_district
+from ebtest import Server, TempDir, db_connect, make_district
 
 DAY = 86400
 START = 1_760_000_000 - 1_760_000_000 % DAY  # the cycles' first day, 00:00 UTC
@@ -26,7 +25,7 @@ def fill(db, coached=12, compared=24, effect=0.25):
     """coached classes at sch-a1 (each in its own completed cycle), compared
     classes at sch-a2, one course, six students each with five answers on the
     goal standard before the cycle and five in its last weeks."""
-    with sqlite3.connect(db) as c:
+    with db_connect(db) as c:
         coach = c.execute("SELECT id FROM account WHERE login='coach'").fetchone()[0]
         teacher = c.execute("SELECT id FROM account WHERE login='teacher'").fetchone()[0]
         n = 0
@@ -62,9 +61,9 @@ def fill(db, coached=12, compared=24, effect=0.25):
             cur = c.execute("INSERT INTO coaching_cycle(district_id, coach_account_id, title,"
                             " school_sourced_id, phase, started_on, ended_on, created_by,"
                             " created_at, updated_at) VALUES (1, ?, ?, 'sch-a1', 'completed',"
-                            " ?, ?, ?, 0, 0)",
+                            " ?, ?, ?, 0, 0) RETURNING id",
                             (coach, f"Cycle {k}", ymd(START), ymd(END), coach))
-            cyc = cur.lastrowid
+            cyc = cur.fetchone()[0]
             c.execute("INSERT INTO coaching_class VALUES (1, ?, ?)", (cyc, cls))
             c.execute("INSERT INTO coaching_teacher VALUES (1, ?, ?)", (cyc, teacher))
             c.execute("INSERT INTO coaching_goal(district_id, cycle_id, kind, class_sourced_id,"
@@ -138,7 +137,7 @@ class CoachingImpact(TempDir):
                 self.assertEqual(who.get("/coaching/impact").status, 403, login)
 
         # three cycles back to running: nine coached classes, below the rule
-        with sqlite3.connect(self.db) as c:
+        with db_connect(self.db) as c:
             c.execute("UPDATE coaching_cycle SET phase='improve', ended_on=NULL WHERE id IN"
                       " (SELECT id FROM coaching_cycle ORDER BY id LIMIT 3)")
         with Server(self.db) as srv:

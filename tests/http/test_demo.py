@@ -2,9 +2,8 @@
 one login per role, tools sending data, initiatives to evaluate."""
 import os
 import re
-import sqlite3
 
-from ebtest import Server, TempDir, run
+from ebtest import Server, TempDir, db_connect, run
 
 
 class Demo(TempDir):
@@ -20,14 +19,14 @@ class Demo(TempDir):
         # says how many children the parent really has
         self.assertIn("Serve it with: edbridge serve --db " + db, out)
         self.assertIn("Log in at http://127.0.0.1:8080 with any of these", out)
-        con = sqlite3.connect(db)
+        con = db_connect(db)
         kids = con.execute("SELECT count(*) FROM account_role r JOIN account a ON a.id ="
                            " r.account_id WHERE a.login='parent' AND r.role='guardian'"
                            ).fetchone()[0]
         con.close()
         words = {1: "one child", 2: "two children", 3: "three children"}
         self.assertRegex(out, r"\n  parent +parent of " + words[kids] + "\n")
-        con = sqlite3.connect(db)
+        con = db_connect(db)
         q = lambda sql: con.execute(sql).fetchone()[0]
         self.assertEqual(q("SELECT count(*) FROM person WHERE role='student'"), 600)
         # the five simulated tools and the district's common assessments (issue 12)

@@ -4,10 +4,9 @@ check-in, loaners overdue on IT's home, who sees what, hotspots lent to
 families in the reach report."""
 import os
 import re
-import sqlite3
 import unittest
 
-from ebtest import Server, TempDir, make_district, run
+from ebtest import Server, TempDir, db_connect, make_district, run
 from test_import_upload import multipart
 
 GOOGLE = (
@@ -29,7 +28,7 @@ GENERIC = (
 
 
 def count(db, sql, *args):
-    with sqlite3.connect(db) as con:
+    with db_connect(db) as con:
         return con.execute(sql, args).fetchone()[0]
 
 
@@ -54,7 +53,7 @@ class Devices(TempDir):
     def test_google_export_and_generic_profile(self):
         p = self.imp(GOOGLE)
         self.assertIn("rows: 3\ncreated: 3\nupdated: 0", p.stdout)
-        rows = {r[0]: r[1:] for r in sqlite3.connect(self.db).execute(
+        rows = {r[0]: r[1:] for r in db_connect(self.db).execute(
             "SELECT asset_tag, serial, kind, school_sourced_id, status, update_end, last_user,"
             " org_unit FROM device")}
         # the school from the org unit path's last segment that names one
@@ -181,7 +180,7 @@ class Devices(TempDir):
     def test_checkout_checkin_and_refusals(self):
         self.imp(GENERIC, profile="generic")
         # a student of another district, in the other district's roster
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             con.execute("INSERT INTO person(district_id, sourced_id, org_sourced_ids, role,"
                         " username, given_name, family_name) VALUES (2, 'stu-far', '', 'student',"
                         " 'far.away', 'Fay', 'Away')")
@@ -276,7 +275,7 @@ class Devices(TempDir):
             self.assertEqual(self.checkout(c, ln, person="stu-1", due_date="2099-01-10").status,
                              303)
             # the due date passes
-            with sqlite3.connect(self.db) as con:
+            with db_connect(self.db) as con:
                 con.execute("UPDATE device_assignment SET due_date='2020-03-01'")
             r = c.get("/home")
             steps = re.search(r'<section aria-labelledby="h-next".*?</section>', r.text,

@@ -12,7 +12,6 @@ import resource
 import select
 import signal
 import socket
-import sqlite3
 import subprocess
 import threading
 import time
@@ -20,7 +19,8 @@ import uuid
 import zipfile
 import zlib
 
-from ebtest import BIN, Client, Server, TempDir, make_district, run
+from ebtest import (BIN, Client, Server, TempDir, db_arg, db_env, db_execute, db_write_lock,
+                    make_district, run)
 from test_ingest import basic, credentials, statement
 from test_import_upload import multipart
 
@@ -124,8 +124,9 @@ def raw(port, request, source="127.0.0.1"):
 
 
 def start(db, *extra):
-    p = subprocess.Popen([BIN, "serve", "--db", db, "--port", "0", "--quiet"] + list(extra),
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    p = subprocess.Popen([BIN, "serve", "--db", db_arg(db), "--port", "0", "--quiet"]
+                         + list(extra), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         text=True, env=db_env(db))
     m = re.search(r"listening: http://[\d.]+:(\d+)/", p.stdout.readline())
     if not m:
         p.kill()
@@ -489,8 +490,9 @@ class Stop(TempDir):
         # noticed only after a 30 s sleep
         rnd = random.Random(9)
         for i in range(16):
-            p = subprocess.Popen([BIN, "serve", "--db", self.db, "--port", "0", "--quiet"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            p = subprocess.Popen([BIN, "serve", "--db", db_arg(self.db), "--port", "0",
+                                  "--quiet"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True, env=db_env(self.db))
             p.stdout.readline()
             time.sleep(rnd.uniform(0, 0.004))
             self.assertLess(stop_time(p, limit=10), 5, f"try {i}")
@@ -512,17 +514,13 @@ class Stop(TempDir):
         return out[sid]
 
     def stored(self, ids):
-        con = sqlite3.connect(self.db)
-        have = {r[0] for r in con.execute("SELECT id FROM xapi_statement")}
-        con.close()
+        have = {r[0] for r in db_execute(self.db, "SELECT id FROM xapi_statement")}
         return {i for i in ids if i in have}
 
     def test_stop_with_the_database_locked(self):
         p, port = start(self.db)
         results = {}
-        lock = sqlite3.connect(self.db, timeout=1, isolation_level=None)
-        try:
-            lock.execute("BEGIN IMMEDIATE")  # another process writes for a long time
+        with db_write_lock(self.db):  # another process writes for a long time
             first, second = str(uuid.uuid4()), str(uuid.uuid4())
             t1 = threading.Thread(target=self._post, args=(port, first, results))
             t1.start()
@@ -533,9 +531,6 @@ class Stop(TempDir):
             took = stop_time(p)
             t1.join(10)
             t2.join(10)
-        finally:
-            lock.execute("ROLLBACK")
-            lock.close()
         self.assertLess(took, 5)
         self.assertNotEqual(results.get(first), 200)
         self.assertEqual(results.get(second), 503)  # waiting in the queue: refused

@@ -6,12 +6,11 @@ district's address on the printed access-code letter."""
 import html
 import re
 import shutil
-import sqlite3
 import tempfile
 import unittest
 import urllib.parse
 
-from ebtest import PASSWORD, Server, TempDir, make_district, run
+from ebtest import PASSWORD, Server, TempDir, db_connect, make_district, run
 from test_mastery_views import evidence_csv
 
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
@@ -194,7 +193,7 @@ class Family(unittest.TestCase):
         self.assertIn(f"Max-Age={90 * 86400}", dev[0])
         token = c.cookies["eb_device"]
         # only its hash is stored
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             stored = [row[0] for row in con.execute("SELECT token_hash FROM remembered_device")]
         self.assertTrue(stored)
         self.assertNotIn(token.encode(), stored)

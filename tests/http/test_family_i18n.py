@@ -9,14 +9,13 @@ import html
 import json
 import re
 import shutil
-import sqlite3
 import tempfile
 import threading
 import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from ebtest import PASSWORD, Server, make_district, run
+from ebtest import PASSWORD, Server, db_connect, make_district, run
 from test_mastery_views import evidence_csv
 
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
@@ -84,7 +83,7 @@ class FamilyLanguages(unittest.TestCase):
         run("user", "add", "--login", "fam.so", "--role", "guardian", "--scope", "person:stu-2",
             "--name", "Sara's family", "--district-id", "1", db=cls.db,
             input=PASSWORD + "\n")
-        with sqlite3.connect(cls.db) as con:
+        with db_connect(cls.db) as con:
             con.execute("UPDATE person SET home_language = 'so' WHERE sourced_id = 'stu-2'")
         cls.fake = ThreadingHTTPServer(("127.0.0.1", 0), FakeTranslator)
         cls.fake.mode = "ok"

@@ -16,14 +16,13 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
 
-from ebtest import ROOT, Server, make_district, run
+from ebtest import ROOT, Server, db_connect, make_district, run
 
 BASE = "https://edbridge.alder.example"
 SINK = os.path.join(ROOT, "tests", "http", "smtp_sink.py")
@@ -83,7 +82,7 @@ class FamilySend(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="ebsend-")
         cls.db = make_district(cls.dir)
-        with sqlite3.connect(cls.db) as con:
+        with db_connect(cls.db) as con:
             def guardian(sid, name, lang, email_, phone, children):
                 con.execute("INSERT INTO person(district_id, sourced_id, org_sourced_ids, role,"
                             " given_name, family_name, home_language, email, sms)"
@@ -137,7 +136,7 @@ class FamilySend(unittest.TestCase):
         self.assertIn("guardian gdn-9: phone '555-01': not a valid phone number", out)
         self.assertIn("guardian gdn-1: phone '5550100': not a valid phone number", out)
         self.assertEqual(got["language fallback (English)"], "1", out)  # Somali
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             self.assertEqual(con.execute("SELECT count(*) FROM outbox").fetchone()[0], 0)
         self.assertEqual(self.sink.messages(), [])
 
@@ -199,7 +198,7 @@ class FamilySend(unittest.TestCase):
         self.assertEqual(m["Subject"], "This week in math: Saul")
         # the opted-out family got no email; contact data stays out of the audit
         self.assertNotIn("otto@example.org", by_to)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             details = " ".join(r[0] or "" for r in con.execute("SELECT detail FROM audit_log"))
             self.assertNotIn("@example.org", details)
             self.assertNotIn("555", details)
@@ -245,7 +244,7 @@ class FamilySend(unittest.TestCase):
             r = c.get(unsub)
             self.assertEqual(r.status, 200)
             self.assertIn("Stop the emails", r.text)
-            with sqlite3.connect(self.db) as con:
+            with db_connect(self.db) as con:
                 self.assertEqual(con.execute(
                     "SELECT count(*) FROM family_opt_out WHERE guardian_sourced_id='gdn-1'"
                 ).fetchone()[0], 0)
@@ -254,7 +253,7 @@ class FamilySend(unittest.TestCase):
             self.assertEqual(r.status, 200, r.text[:300])
             self.assertIn("The emails are stopped", r.text)
             self.assertEqual(c.get("/u/" + "x" * 43).status, 404)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             self.assertEqual(con.execute(
                 "SELECT source FROM family_opt_out WHERE guardian_sourced_id='gdn-1'"
                 " AND channel='email'").fetchone()[0], "family page")
@@ -267,7 +266,7 @@ class FamilySend(unittest.TestCase):
         self.assertIn("already queued", got)
         self.assertEqual(len(self.sink.messages()), before)
         # the 451 is retried when due (the back-off made it wait)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             st, att, nxt = con.execute(
                 "SELECT status, attempts, next_attempt_at FROM outbox WHERE"
                 " guardian_sourced_id='gdn-busy'").fetchone()
@@ -297,7 +296,7 @@ class FamilySend(unittest.TestCase):
         self.assertEqual(got["  no contact"], "1", out)
         self.assertIn("school Birch Elementary (sch-a1) es: families 1, reached 1", out)
         # the letters printed (as `families letters` does): reached
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             con.execute("UPDATE outbox SET status='sent', provider_id='printed'"
                         " WHERE channel='letter'")
         got = lines(run("families", "reach", "--week", self.week, "--district-id", "1",
@@ -309,7 +308,7 @@ class FamilySend(unittest.TestCase):
         week = "2026-W11"
         # a crash left two claimed rows: one the server had accepted (its
         # provider id recorded), one it had not
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             for g, students in (("gdn-es", "stu-1,stu-2"), ("gdn-ar", "stu-3")):
                 con.execute("INSERT INTO outbox_family(district_id, week, guardian_sourced_id,"
                             " school_sourced_id, lang, students, created_at)"
@@ -332,7 +331,7 @@ class FamilySend(unittest.TestCase):
         # bounce): no email this week either
         for addr in ("otto@example.org", "gloria@example.org", "bad@example.org"):
             self.assertNotIn(addr, to)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             st = dict(con.execute("SELECT guardian_sourced_id, status FROM outbox WHERE"
                                   " week=? AND channel='email'", (week,)).fetchall())
             self.assertEqual(st["gdn-es"], "sent")
@@ -359,7 +358,7 @@ class FamilySend(unittest.TestCase):
                 db=self.db, input="s3cret-smtp-pass\n")
         self.assertIn("smtp_password: (set)", p.stdout)
         self.assertNotIn("s3cret", p.stdout + p.stderr)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             details = " ".join(r[0] or "" for r in con.execute("SELECT detail FROM audit_log"))
             self.assertNotIn("s3cret", details)
         # unchanged otherwise: the loopback server still set
@@ -392,7 +391,7 @@ class FamilySend(unittest.TestCase):
             r = c.get("/admin/delivery")
             self.assertEqual(r.status, 200)
             self.assertNotIn("s3cret", r.text)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             self.assertGreater(con.execute("SELECT count(*) FROM audit_log WHERE"
                                            " subject_type='reach'").fetchone()[0], 0)
 
@@ -420,7 +419,7 @@ class Schedule(unittest.TestCase):
                 run(*base, "--send-day", str(later.isoweekday()), db=db)
                 with Server(db):
                     time.sleep(1.5)
-                with sqlite3.connect(db) as con:
+                with db_connect(db) as con:
                     self.assertEqual(con.execute("SELECT count(*) FROM outbox").fetchone()[0], 0)
                 # the send time is now: queued and sent without a command
                 run(*base, "--send-day", str(now.isoweekday()), "--send-hour", str(now.hour),
@@ -433,7 +432,7 @@ class Schedule(unittest.TestCase):
                 msgs = sink.messages()
                 self.assertEqual([m["To"].addresses[0].addr_spec for _, m in msgs],
                                  ["gloria@example.org"])
-                with sqlite3.connect(db) as con:
+                with db_connect(db) as con:
                     self.assertEqual(con.execute("SELECT status FROM outbox WHERE"
                                                  " channel='email'").fetchone()[0], "sent")
             finally:

@@ -7,14 +7,14 @@ identifier resolves through the crosswalk, a re-sent result is not counted twice
 that cannot be used are set aside with their reason, and a refused file stores nothing."""
 import datetime
 import os
-import sqlite3
 import subprocess
 import tempfile
 import time
 import unittest
 import zoneinfo
 
-from ebtest import Server
+import ebtest
+from ebtest import Server, db_connect
 from oneroster_server import OneRosterServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -69,8 +69,7 @@ SECRET = "gb-secret-1"
 
 
 def run(*args, db=None, input=None):
-    cmd = [BIN, *args] + (["--db", db] if db else [])
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, input=input)
+    return ebtest.run(*args, db=db, input=input, check=False)
 
 
 def write_package(folder, files):
@@ -100,7 +99,7 @@ class GradebookTest(unittest.TestCase):
         return write_package(os.path.join(self.tmp.name, name), files)
 
     def q(self, sql, *args):
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             return con.execute(sql, args).fetchall()
 
     def mastery(self, student, standard):
@@ -277,7 +276,7 @@ class GradebookSyncTest(unittest.TestCase):
                    input=SECRET + "\n")
 
     def q(self, sql):
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             return con.execute(sql).fetchall()
 
     def test_rest_binding_results_become_evidence_paged(self):

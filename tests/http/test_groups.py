@@ -8,11 +8,10 @@ import datetime
 import os
 import re
 import shutil
-import sqlite3
 import time
 import unittest
 
-from ebtest import FIXTURES, Server, TempDir, field_error, make_district, run
+from ebtest import FIXTURES, Server, TempDir, db_execute, field_error, make_district, run
 
 # cls-a1-3 (grade 3, sch-a1): stu-1 and stu-2 of the fixture and five more.
 EXTRA = [("stu-4", "Ana", "Four"), ("stu-5", "Ben", "Five"), ("stu-6", "Cy", "Six"),
@@ -81,13 +80,7 @@ class Groups(TempDir):
             "--district-id", "1", db=self.db)
 
     def sql(self, q, *args):
-        con = sqlite3.connect(self.db)
-        try:
-            rows = con.execute(q, args).fetchall()
-            con.commit()
-            return rows
-        finally:
-            con.close()
+        return db_execute(self.db, q, args)
 
     def saved_sets(self):
         return self.sql("SELECT count(*) FROM group_set")[0][0]

@@ -7,12 +7,11 @@ import html as htmllib
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import time
 import unittest
 
-from ebtest import Server, TempDir, field_error, make_district, run
+from ebtest import Server, TempDir, db_execute, field_error, make_district, run
 
 DEMO_PW = "edbridge-demo"
 # roster ids as the demo and the fixtures spell them: never in the text people read
@@ -45,11 +44,7 @@ class DemoHomes(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def q(self, sql, *args):
-        con = sqlite3.connect(self.db)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
+        return db_execute(self.db, sql, args)
 
     def home(self, login):
         c = self.srv.client()
@@ -180,10 +175,7 @@ class HomesShowProblems(TempDir):
             "--district-id", "1", db=self.db)
 
     def sql(self, sql, *args):
-        con = sqlite3.connect(self.db)
-        con.execute(sql, args)
-        con.commit()
-        con.close()
+        db_execute(self.db, sql, args)
 
     def steps(self, c):
         html = c.get("/home").text

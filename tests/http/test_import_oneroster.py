@@ -5,20 +5,20 @@ import csv
 import io
 import os
 import shutil
-import sqlite3
-import subprocess
 import tempfile
 import unittest
 import zipfile
 
+import ebtest
+from ebtest import db_connect, db_dump
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("EDBRIDGE_BIN", os.path.join(ROOT, "build", "edbridge"))
 FIX = os.path.join(ROOT, "tests", "fixtures", "oneroster")
 SHARED = os.path.join(ROOT, "..", "shared", "data", "oneroster")
 
 
 def run(*args):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=120)
+    return ebtest.run(*args, check=False)
 
 
 class ImportOneRosterTest(unittest.TestCase):
@@ -40,11 +40,10 @@ class ImportOneRosterTest(unittest.TestCase):
                 "--district-id", "1")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("users.csv: 5 rows, 0 added, 0 changed, 0 deleted\n", p.stdout)
-        with open(self.db, "rb") as f:
-            self.assertNotIn(b"Secr3t-pw", f.read())
+        self.assertNotIn(b"Secr3t-pw", db_dump(self.db))
 
     def count(self, table):
-        con = sqlite3.connect(self.db)
+        con = db_connect(self.db)
         try:
             return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         finally:
@@ -59,7 +58,7 @@ class ImportOneRosterTest(unittest.TestCase):
         self.assertIn("import rejected: nothing was stored (2 errors)\n", p.stderr)
         self.assertEqual(self.count("person"), 0)
         self.assertEqual(self.count("roster_waiting"), 0)
-        con = sqlite3.connect(self.db)
+        con = db_connect(self.db)
         self.assertEqual(con.execute("SELECT ok, mode FROM import_run").fetchall(), [(0, "strict")])
         con.close()
 
@@ -72,7 +71,7 @@ class ImportOneRosterTest(unittest.TestCase):
         self.assertIn("waiting: enrollments.csv:4: 'e3' waits for user 'u-s2'\n", p.stdout)
         self.assertIn("rows: 1 set aside, 3 waiting, 0 linked\n", p.stdout)
         self.assertIn("(exit status 3)", p.stdout)
-        con = sqlite3.connect(self.db)
+        con = db_connect(self.db)
         # the sound rows are in, the bad and the waiting ones are not
         self.assertEqual(con.execute("SELECT count(*) FROM person WHERE sourced_id='u-s2'").fetchone()[0], 0)
         self.assertEqual(con.execute("SELECT count(*) FROM person").fetchone()[0], 4)
@@ -118,7 +117,7 @@ class ImportOneRosterTest(unittest.TestCase):
         self.assertIn("linked: classes.csv 'k2' (it waited for course 'c2')\n", p.stdout)
         self.assertEqual(self.count("class"), 2)
         self.assertEqual(self.count("roster_waiting"), 0)
-        con = sqlite3.connect(self.db)
+        con = db_connect(self.db)
         self.assertEqual(con.execute("SELECT n_linked FROM import_run ORDER BY id DESC").fetchone()[0], waiting)
         con.close()
 
@@ -142,7 +141,7 @@ class ImportOneRosterTest(unittest.TestCase):
         self.assertIn("--allow-large-removal", p.stderr)
         self.assertIn("import rejected: nothing was stored", p.stderr)
         self.assertEqual({t: self.count(t) for t in before}, before)
-        con = sqlite3.connect(self.db)
+        con = db_connect(self.db)
         self.assertEqual(con.execute("SELECT ok FROM import_run ORDER BY id DESC").fetchone()[0], 0)
         con.close()
         # --strict does not skip the guard
@@ -220,9 +219,8 @@ class HistoryPage(unittest.TestCase):
         self.tmp = tempfile.TemporaryDirectory()
         self.db = os.path.join(self.tmp.name, "h.db")
         run("init", "--district", "History District", "--db", self.db)
-        p = subprocess.run([BIN, "user", "add", "--login", "admin", "--role", "district_admin",
-                            "--db", self.db], input=PASSWORD + "\n", capture_output=True,
-                           text=True, timeout=60)
+        p = ebtest.run("user", "add", "--login", "admin", "--role", "district_admin",
+                       db=self.db, input=PASSWORD + "\n", check=False)
         self.assertEqual(p.returncode, 0, p.stderr)
 
     def tearDown(self):

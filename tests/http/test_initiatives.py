@@ -6,21 +6,17 @@ import io
 import os
 import re
 import random
-import sqlite3
 import unittest
 import zipfile
 
-from ebtest import Server, TempDir, cached_db, field_error, make_district, run
+from ebtest import (Server, TempDir, cached_db, db_columns, db_execute, field_error,
+                    make_district, run)
 
 DEMO_PASSWORD = "edbridge-demo"
 
 
 def scalar(db, sql, *args):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, args).fetchone()[0]
-    finally:
-        con.close()
+    return db_execute(db, sql, args)[0][0]
 
 
 def demo_district(tmp, students=800):
@@ -31,10 +27,8 @@ def demo_district(tmp, students=800):
 def write_scores(tmp, db, seed=1):
     """Pretest, outcome and tool use for grades 3-5: motivated students use the
     tool more and score higher on both tests; the tool itself adds 4 points."""
-    con = sqlite3.connect(db)
-    rows = con.execute("SELECT sourced_id FROM person WHERE role='student' AND grades IN"
-                       " ('03','04','05') ORDER BY sourced_id").fetchall()
-    con.close()
+    rows = db_execute(db, "SELECT sourced_id FROM person WHERE role='student' AND grades IN"
+                      " ('03','04','05') ORDER BY sourced_id")
     rnd = random.Random(seed)
     paths = {k: os.path.join(tmp, k + ".csv") for k in ("pre", "post", "use")}
     with open(paths["pre"], "w") as pre, open(paths["post"], "w") as post, \
@@ -382,10 +376,7 @@ class Pages(TempDir):
         run("import", "assessment", "--name", "Winter benchmark", "--scale-min", "100",
             "--scale-max", "300", paths["post"], db=db)
         run("tool", "add", "--name", "Khan Academy", "--district-id", "1", db=db)
-        con = sqlite3.connect(db)
-        con.execute("UPDATE tool SET seats=1000, annual_cost_cents=450000")
-        con.commit()
-        con.close()
+        db_execute(db, "UPDATE tool SET seats=1000, annual_cost_cents=450000")
         iid = create(db, tool_id="1")
         run("import", "usage", "--initiative", str(iid), paths["use"], db=db)
         active = scalar(db, "SELECT count(*) FROM initiative_use WHERE minutes > 0")
@@ -506,10 +497,9 @@ class SmallGroups(TempDir):
 
         # a second initiative with seven users spread over the grades: its
         # whole sample is small, which the exports showed
-        con = sqlite3.connect(db)
-        users = [r[0] for r in con.execute("SELECT sourced_id FROM person WHERE role = 'student'"
-                                           " AND grades IN ('03','04','05') ORDER BY sourced_id")]
-        con.close()
+        users = [r[0] for r in db_execute(db, "SELECT sourced_id FROM person WHERE role ="
+                                          " 'student' AND grades IN ('03','04','05')"
+                                          " ORDER BY sourced_id")]
         small = os.path.join(self.tmp, "small-use.csv")
         with open(small, "w") as f:
             f.write("student_id,minutes,sessions\n")
@@ -598,11 +588,8 @@ class ByStandardAndPassScore(TempDir):
             else:
                 self.assertIn("not shown: fewer than 10 students in a group", r.text)
         # targeted standards are the ones examined, and only they
-        con = sqlite3.connect(db)
-        con.execute("INSERT INTO initiative_target SELECT district_id, id, 'standard', ?"
-                    " FROM initiative WHERE id=?", (code, iid))
-        con.commit()
-        con.close()
+        db_execute(db, "INSERT INTO initiative_target SELECT district_id, id, 'standard', ?"
+                   " FROM initiative WHERE id=?", (code, iid))
         out = run("evaluate", str(iid), db=db).stdout
         self.assertIn("the initiative's targeted standards", out)
         self.assertEqual([l.split()[1] for l in out.splitlines() if l.startswith("standard: ")],
@@ -610,7 +597,7 @@ class ByStandardAndPassScore(TempDir):
 
     def test_pass_score_cli_migration_and_pages(self):
         db = demo_district(self.tmp)
-        cols = [r[1] for r in sqlite3.connect(db).execute("PRAGMA table_info(initiative)")]
+        cols = db_columns(db, "initiative")
         self.assertIn("pass_score", cols)
         for bad, msg in (("-5", "pass_score: must be 0 or more"),
                          ("abc", "pass_score: must be a number"),

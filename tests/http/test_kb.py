@@ -5,10 +5,9 @@ ranking it moves, the JSON suggestions, deflected tickets, and a family's
 page in its language."""
 import json
 import re
-import sqlite3
 import unittest
 
-from ebtest import Server, TempDir, field_error, make_district, run
+from ebtest import Server, TempDir, db_connect, field_error, make_district, run
 
 
 def article(c, title, symptom, fix, audience="everyone", status="published", tool="1"):
@@ -36,7 +35,7 @@ class KnowledgeBase(TempDir):
         return c
 
     def count(self, sql):
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             return con.execute(sql).fetchone()[0]
 
     def test_who_reads_what(self):
@@ -178,7 +177,7 @@ class KnowledgeBase(TempDir):
     def test_family_reads_in_its_language(self):
         it = self.client("itstaff")
         pub = article(it, "Quizzy", "Blank", "Reload")
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             con.execute("UPDATE family_language SET lang='es' WHERE account_id="
                         "(SELECT id FROM account WHERE login='parent')")
         parent = self.client("parent")

@@ -8,12 +8,11 @@ until it asks for it); the outbox's letters of a week marked printed."""
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 import unittest
 
-from ebtest import Server, make_district, run
+from ebtest import Server, db_connect, make_district, run
 
 BASE = "https://edbridge.alder.example"
 TOOLS = all(shutil.which(t) for t in ("pdftoppm", "pdftotext", "zbarimg"))
@@ -53,7 +52,7 @@ class Letters(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="eblet-")
         cls.db = make_district(cls.dir)
-        with sqlite3.connect(cls.db) as con:
+        with db_connect(cls.db) as con:
             # the Spanish family: its email gone, its sms number not a number
             # one can text (7 digits): it needs paper; its account's choice of
             # English (make_district) removed, so the roster's Spanish decides
@@ -144,7 +143,7 @@ class Letters(unittest.TestCase):
                 # single use
                 again = self.srv.client()
                 self.assertEqual(again.get(path).status, 410)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             n = con.execute("SELECT count(*) FROM family_link WHERE channel='letter'").fetchone()
             self.assertGreaterEqual(n[0], 3)
             a = con.execute("SELECT count(*) FROM audit_log WHERE action='export' AND"
@@ -165,7 +164,7 @@ class Letters(unittest.TestCase):
         self.assertRegex(info, r"Page size:\s+595\.\d* x 841\.\d*")
 
     def test_bad_input_writes_nothing(self):
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             before = con.execute("SELECT count(*) FROM family_link").fetchone()[0]
         pdf = os.path.join(self.dir, "bad.pdf")
         for args, words in (
@@ -184,7 +183,7 @@ class Letters(unittest.TestCase):
                 "--public-url", BASE, "--district-id", "1", db=self.db, check=False)
         self.assertEqual(p.returncode, 1)
         self.assertIn("cannot write", p.stderr)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             self.assertEqual(con.execute("SELECT count(*) FROM family_link").fetchone()[0],
                              before)
 
@@ -203,7 +202,7 @@ class Letters(unittest.TestCase):
         self.assertEqual(pdf_pages(path), 2)  # the Spanish and Arabic families of Birch
         # another school's letters: not for this principal
         self.assertEqual(c.get("/families/letters?school=sch-a2&format=pdf").status, 404)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             n = con.execute("SELECT students FROM audit_log WHERE action='export' AND"
                             " subject_type='school' AND subject_id='sch-a1'").fetchone()
             self.assertEqual(n[0], 2)
@@ -218,12 +217,12 @@ class Letters(unittest.TestCase):
         r = c.post("/family/paper", {"paper": "yes"})
         self.assertEqual(r.status, 303)
         self.assertIn("Usted pidió una carta en papel cada semana.", c.get("/home").text)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             self.assertEqual(con.execute("SELECT count(*) FROM family_paper WHERE"
                                          " guardian_sourced_id='gdn-1'").fetchone()[0], 1)
         self.assertEqual(c.post("/family/paper", {"paper": "maybe"}).status, 400)
         self.assertEqual(c.post("/family/paper", {"paper": "no"}).status, 303)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             self.assertEqual(con.execute("SELECT count(*) FROM family_paper WHERE"
                                          " guardian_sourced_id='gdn-1'").fetchone()[0], 0)
 
@@ -242,7 +241,7 @@ class Letters(unittest.TestCase):
                   "--district-id", "1", db=self.db).stdout
         self.assertIn("letters: 4\n", out)  # Erin asked for paper
         self.assertIn("outbox_printed: 4\n", out)
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             st = con.execute("SELECT status, provider_id, count(*) FROM outbox WHERE"
                              " week=? AND channel='letter' GROUP BY 1, 2", (week,)).fetchall()
             self.assertEqual(st, [("sent", "printed", 4)])

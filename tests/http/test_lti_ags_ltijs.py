@@ -7,20 +7,19 @@ through the same tool: the district takes the scores scope back; a userId
 that is not a student of the class. Nothing is stored for them."""
 import json
 import shutil
-import sqlite3
 import tempfile
 import unittest
 import urllib.parse
 
 import lti_harness
-from ebtest import Server, make_district, run
+from ebtest import Server, db_connect, make_district, run
 from test_lti import Browser, edb_path, launch_form
 
 SKIP = lti_harness.skip_reason()
 
 
 def sql(db, q, *args):
-    con = sqlite3.connect(db)
+    con = db_connect(db)
     try:
         rows = con.execute(q, args).fetchall()
         con.commit()

@@ -14,7 +14,6 @@ import http.server
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 import threading
 import time
@@ -25,7 +24,8 @@ import uuid
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from ebtest import PASSWORD, Server, TempDir, make_district, run
+from ebtest import (PASSWORD, Server, TempDir, db_columns, db_connect, db_copy, db_dump,
+                   db_execute, db_tables, make_district, run)
 
 AGS = "https://purl.imsglobal.org/spec/lti-ags/scope/"
 SCORE = AGS + "score"
@@ -106,13 +106,8 @@ class Base(TempDir):
             atexit.register(shutil.rmtree, _FIXTURE["dir"], True)
             _FIXTURE["db"] = self.build(_FIXTURE["dir"])
         self.db = os.path.join(self.tmp, "t.db")
-        # the backup API: a plain file copy would miss what is still in the WAL
-        src, dst = sqlite3.connect(_FIXTURE["db"]), sqlite3.connect(self.db)
-        src.backup(dst)
-        dst.execute("UPDATE lti_tool SET jwks_url = ?", (self.keys.url,))
-        dst.commit()
-        src.close()
-        dst.close()
+        db_copy(_FIXTURE["db"], self.db)
+        db_execute(self.db, "UPDATE lti_tool SET jwks_url = ?", (self.keys.url,))
         self.link, self.link2 = _FIXTURE["links"]
 
     def build(self, tmp):
@@ -182,7 +177,7 @@ class Base(TempDir):
         return r, js
 
     def rows(self, sql, *args):
-        with sqlite3.connect(self.db) as con:
+        with db_connect(self.db) as con:
             return con.execute(sql, args).fetchall()
 
     def mastery(self, student, standard):
@@ -224,10 +219,9 @@ class LtiServices(Base):
             self.assertEqual(set(js["scope"].split()), {SCORE, LINEITEM})  # no NRPS
             self.assertLessEqual(js["expires_in"], 3600)
             # stored hashed: the token itself is nowhere in the database
-            for (h,) in self.rows("SELECT hex(token_hash) FROM lti_access_token"):
-                self.assertNotIn(js["access_token"], h)
-            with open(self.db, "rb") as f:
-                self.assertNotIn(js["access_token"].encode(), f.read())
+            for (h,) in self.rows("SELECT token_hash FROM lti_access_token"):
+                self.assertNotIn(js["access_token"], bytes(h).hex().upper())
+            self.assertNotIn(js["access_token"].encode(), db_dump(self.db))
             # the scopes page's change is audited with before and after
             got = self.rows("SELECT detail FROM audit_log WHERE subject_type='tool_scope'")
             self.assertIn(("scopes: none -> scores",), got)
@@ -341,7 +335,7 @@ class LtiServices(Base):
                               self.score(5, user=learner, ts="2026-12-01T00:00:00Z"))
             self.assertEqual((r.status, js["error"]), (403, "insufficient_scope"))
             # an expired token
-            with sqlite3.connect(self.db) as con:
+            with db_connect(self.db) as con:
                 con.execute("UPDATE lti_access_token SET expires_at = 1")
             r, js = self.call(srv, tok, "POST", scores,
                               self.score(5, user=learner, ts="2026-12-01T00:00:00Z"))
@@ -421,15 +415,10 @@ class LtiServices(Base):
             self.assertIn("/tools/1/scopes", r.text)
 
 
-def tables_with(con, *cols):
-    """Every table with all of cols (found from sqlite_master, so a future
+def tables_with(db, *cols):
+    """Every table with all of cols (found from the catalog, so a future
     table is not forgotten)."""
-    out = []
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'"):
-        have = {r[1] for r in con.execute(f"PRAGMA table_info('{name}')")}
-        if all(c in have for c in cols):
-            out.append(name)
-    return out
+    return [name for name in db_tables(db) if all(c in db_columns(db, name) for c in cols)]
 
 
 class Forget(Base):
@@ -450,8 +439,8 @@ class Forget(Base):
     def traces(self, student=None):
         """Rows about the tool (and the student) in every table that names them."""
         found = {}
-        with sqlite3.connect(self.db) as con:
-            for t in tables_with(con, "tool_id", "student_sourced_id"):
+        with db_connect(self.db) as con:
+            for t in tables_with(self.db, "tool_id", "student_sourced_id"):
                 q = f"SELECT count(*) FROM {t} WHERE tool_id = 1"
                 args = ()
                 if student:
@@ -463,17 +452,17 @@ class Forget(Base):
             lti_tool = con.execute("SELECT id FROM lti_tool WHERE tool_id=1").fetchone()
             if lti_tool:
                 acct = con.execute("SELECT id FROM account WHERE login='student'").fetchone()[0]
-                for t in tables_with(con, "lti_tool_id", "account_id"):
+                for t in tables_with(self.db, "lti_tool_id", "account_id"):
                     n = con.execute(f"SELECT count(*) FROM {t} WHERE lti_tool_id=? AND"
                                     " account_id=?", (lti_tool[0], acct)).fetchone()[0]
                     if n:
                         found[t] = n
-            for t in tables_with(con, "student_sourced_id", "lineitem_id"):
+            for t in tables_with(self.db, "student_sourced_id", "lineitem_id"):
                 n = con.execute(f"SELECT count(*) FROM {t} WHERE student_sourced_id=?",
                                 (student or "stu-1",)).fetchone()[0]
                 if n:
                     found[t] = n
-            for t in tables_with(con, "tool_id", "json"):
+            for t in tables_with(self.db, "tool_id", "json"):
                 n = con.execute(f"SELECT count(*) FROM {t} WHERE tool_id=1 AND"
                                 " json LIKE ?", ("%stu-1%",)).fetchone()[0]
                 if n:

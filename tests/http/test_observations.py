@@ -14,7 +14,7 @@ CLASS = "cls-a1-3"
 
 
 def count(db, sql, *args):
-    return db_execute(db, sql, *args)[0][0]
+    return db_execute(db, sql, args)[0][0]
 
 
 class Observations(TempDir):

@@ -13,7 +13,7 @@ import time
 import unittest
 import zoneinfo
 
-from ebtest import (BIN, FIXTURES, PASSWORD, SHARED, Server, TempDir, db_arg, db_bytes, db_env,
+from ebtest import (BIN, FIXTURES, PASSWORD, SHARED, Server, TempDir, db_arg, db_dump, db_env,
                     db_execute, run)
 from oneroster_server import OneRosterServer
 from test_sso import make_pki
@@ -49,7 +49,7 @@ class SyncTest(TempDir):
         return run(*args, db=self.db, input=secret + "\n", check=False)
 
     def q(self, sql, *args):
-        return db_execute(self.db, sql, *args)
+        return db_execute(self.db, sql, args)
 
     def ids(self, table):
         return sorted(r[0] for r in self.q(f"SELECT sourced_id FROM {table}"))
@@ -371,7 +371,7 @@ class SyncTest(TempDir):
             p = run("sync", "oneroster", "--delta", db=self.db, check=False)
             self.assertEqual(p.returncode, 1)
             self.assertNotIn(secret, p.stdout + p.stderr)
-        self.assertNotIn(secret.encode(), db_bytes(self.db))
+        self.assertNotIn(secret.encode(), db_dump(self.db))
         sealed = self.q("SELECT client_secret_sealed FROM roster_source")[0][0]
         self.assertTrue(sealed.startswith("ebv1:"))
         for r in self.q("SELECT reason FROM roster_sync_run"):

@@ -45,9 +45,9 @@ class Sms(unittest.TestCase):
             db_execute(cls.db, "INSERT INTO person(district_id, sourced_id, org_sourced_ids, role,"
                        " given_name, family_name, home_language, sms) VALUES"
                        " (1, ?, 'sch-a1', 'guardian', ?, 'Family', ?, ?)",
-                       sid, name, lang, phone)
+                       (sid, name, lang, phone))
             for k in kids:
-                db_execute(cls.db, "INSERT INTO guardianship VALUES (1, ?, ?)", sid, k)
+                db_execute(cls.db, "INSERT INTO guardianship VALUES (1, ?, ?)", (sid, k))
         cls.prov = Provider(ACCOUNT, TOKEN)
         cls.prov.answers[E164["gdn-optout"]] = [
             (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
@@ -70,7 +70,7 @@ class Sms(unittest.TestCase):
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def sql(self, q, *args):
-        return db_execute(self.db, q, *args)
+        return db_execute(self.db, q, args)
 
     def send(self, *args):
         return run("families", "send", "--district-id", "1", *args, db=self.db).stdout

@@ -30,7 +30,7 @@ import time
 import unittest
 import urllib.parse
 
-from ebtest import PASSWORD, ROOT, Server, TempDir, db_bytes, db_execute, make_district, run
+from ebtest import PASSWORD, ROOT, Server, TempDir, db_dump, db_execute, make_district, run
 
 OIDC_DIR = os.path.join(ROOT, "tests", "http", "oidc")
 
@@ -279,7 +279,7 @@ class SingleSignOn(TempDir):
     # ---- helpers --------------------------------------------------------
 
     def q(self, sql, *args):
-        return db_execute(self.db, sql, *args)
+        return db_execute(self.db, sql, args)
 
     def sessions(self):
         return self.q("SELECT count(*) FROM session")[0][0]
@@ -399,7 +399,7 @@ class SingleSignOn(TempDir):
         self.assertFalse(self.q("SELECT 1 FROM account WHERE login LIKE 'nobody%'"))
 
     def test_secrets_rotate_keeps_sign_in_working(self):
-        raw = db_bytes(self.db)
+        raw = db_dump(self.db)
         self.assertNotIn(self.secret_a.encode(), raw)
         keyfile = self.db + ".key"
         self.assertEqual(os.stat(keyfile).st_mode & 0o777, 0o600)
@@ -423,7 +423,7 @@ class SingleSignOn(TempDir):
 
     def test_expired_sign_ins_are_purged(self):
         db_execute(self.db, "INSERT INTO sso_login VALUES(?, (SELECT id FROM"
-                   " sso_provider WHERE slug = 'fake-idp'), 'n', 'v', 1, 2)", os.urandom(32))
+                   " sso_provider WHERE slug = 'fake-idp'), 'n', 'v', 1, 2)", (os.urandom(32),))
         self.fake_start(Browser(self.ca))
         self.assertFalse(self.q("SELECT 1 FROM sso_login WHERE expires_at = 2"))
 

@@ -51,7 +51,7 @@ class StudentDash(unittest.TestCase):
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def sql(self, q, *args):
-        return db_execute(self.db, q, *args)
+        return db_execute(self.db, q, args)
 
     def client(self, login):
         c = self.srv.client()

@@ -21,7 +21,7 @@ from test_family_send import Sink
 
 
 def count(db, sql, *args):
-    return db_execute(db, sql, *args)[0][0]
+    return db_execute(db, sql, args)[0][0]
 
 
 def day(offset):
@@ -87,7 +87,7 @@ class Teams(unittest.TestCase):
     def member_id(self, team, name):
         return db_execute(self.db, "SELECT m.id FROM team_member m LEFT JOIN account a ON"
                           " a.id=m.account_id WHERE m.team_id=? AND (m.name=? OR"
-                          " a.login=?)", team, name, name)[0][0]
+                          " a.login=?)", (team, name, name))[0][0]
 
     def meeting(self, team, date, who="coach", agenda="Look at the data\nDecide"):
         r = self.users[who].post("/teams/%d/meetings" % team,

@@ -25,7 +25,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def count(db, sql, *args):
-    return db_execute(db, sql, *args)[0][0]
+    return db_execute(db, sql, args)[0][0]
 
 
 def multipart(fields, name, filename, data):
@@ -68,7 +68,7 @@ class Tickets(unittest.TestCase):
             db=cls.db, input="test-password-1\n")
         champ = count(cls.db, "SELECT id FROM account WHERE login='helper@alder.example'")
         db_execute(cls.db, "INSERT INTO tool_support(district_id, tool_id, school_sourced_id,"
-                   " champion_id, updated_at) VALUES (1, ?, 'sch-a1', ?, 0)", cls.tool, champ)
+                   " champion_id, updated_at) VALUES (1, ?, 'sch-a1', ?, 0)", (cls.tool, champ))
         os.makedirs(os.path.join(cls.dir, "mail"))
         cls.sink = Sink(os.path.join(cls.dir, "mail"))
         day = (time.gmtime().tm_wday + 3) % 7 + 1  # no weekly family send during the test
@@ -119,7 +119,7 @@ class Tickets(unittest.TestCase):
         self.assertIn("Math 3 - Room 12", page)
         self.assertIn("Last data received", page)  # the tool's data health
         row = db_execute(self.db, "SELECT school_sid, class_sid, reporter_role, priority, tier,"
-                         " health_credential FROM ticket WHERE id=?", tid)[0]
+                         " health_credential FROM ticket WHERE id=?", (tid,))[0]
         self.assertEqual(row, ("sch-a1", "cls-a1-3", "teacher", "high", "champion", "none"))
         # the champion's home leads with it once it nears its target (2 hours:
         # within the near window at once)
@@ -334,7 +334,7 @@ class Tickets(unittest.TestCase):
         self.assertEqual(r.status, 303, r.text[:300])
         tid = ticket_id(r)
         since, resp, res = db_execute(self.db, "SELECT tier_since, response_due, resolve_due"
-                                      " FROM ticket WHERE id=?", tid)[0]
+                                      " FROM ticket WHERE id=?", (tid,))[0]
         self.assertEqual((resp - since, res - since), (20 * 60, 90 * 60))
         # back to the default
         run("tickets", "sla", "set", "--district-id", "1", "--tier", "champion", "--priority", "urgent", "--default",

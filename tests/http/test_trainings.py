@@ -13,7 +13,7 @@ SESSION = {"title": "Quizzy in class", "tool": "1", "date": "2099-03-04", "time"
 
 
 def count(db, sql, *args):
-    return db_execute(db, sql, *args)[0][0]
+    return db_execute(db, sql, args)[0][0]
 
 
 class Trainings(TempDir):

@@ -92,7 +92,7 @@ class Attachments(unittest.TestCase):
         self.assertEqual(r.status, 200, r.text)
         n = len(json.loads(r.text)["statements"])
         rows = db_execute(self.db, "SELECT count(*) FROM xapi_attachment WHERE tool_id = ?",
-                          int(self.tid))[0][0]
+                          (int(self.tid),))[0][0]
         return n, rows
 
     def refused(self, c, r, status, words):
@@ -315,5 +315,5 @@ class Attachments(unittest.TestCase):
             r = c.request("POST", "/xapi/statements", multipart(s, [part(data)]), h)
             self.assertEqual(r.status, 200, r.text)
             self.assertEqual(db_execute(self.db, "SELECT count(*) FROM xapi_attachment"
-                                        " WHERE sha2 = ?", hashlib.sha256(data).hexdigest())[0][0],
+                                        " WHERE sha2 = ?", (hashlib.sha256(data).hexdigest(),))[0][0],
                              2)

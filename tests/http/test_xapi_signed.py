@@ -105,7 +105,7 @@ class Signed(unittest.TestCase):
         r = c.request("GET", "/xapi/statements?limit=500", None, basic(self.creds))
         n = len(json.loads(r.text)["statements"])
         rows = db_execute(self.db, "SELECT count(*) FROM xapi_attachment WHERE tool_id = ?",
-                          int(self.tid))[0][0]
+                          (int(self.tid),))[0][0]
         return n, rows
 
     def refused(self, c, r, words):
