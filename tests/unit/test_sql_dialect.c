@@ -71,6 +71,13 @@ static void test_upserts_and_functions(void **state)
 	       " CROSS JOIN p",
 	       "SELECT 1 FROM e JOIN le ON le.k = e.k JOIN class AS c ON c.k = e.k CROSS JOIN p",
 	       0);
+	/* a table's existence asked of sqlite_master */
+	expect("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+	       "SELECT count(*) FROM (SELECT CAST('table' AS TEXT) AS type, CAST(tablename AS TEXT)"
+	       " AS name, CAST(tablename AS TEXT) AS tbl_name FROM pg_catalog.pg_tables WHERE"
+	       " schemaname = current_schema()) AS sqlite_master WHERE type = 'table' AND name = "
+	       "$1",
+	       1);
 }
 
 static void test_ddl(void **state)
