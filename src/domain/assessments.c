@@ -786,7 +786,8 @@ enum eb_err assessment_common_groups(struct db *db, int64_t district_id,
 			" AND t.class_sourced_id=e.class_sourced_id AND t.role='teacher')"
 			" SELECT g.gid, coalesce(p.given_name || ' ' || p.family_name, g.gid),"
 			" count(*), avg(g.share) FROM g LEFT JOIN person p ON p.district_id=?1"
-			" AND p.sourced_id=g.gid GROUP BY g.gid ORDER BY 2, 1",
+			" AND p.sourced_id=g.gid GROUP BY g.gid, p.given_name, p.family_name"
+			" ORDER BY 2, 1",
 			DB_ARGS(SCOPE_ARGS(district_id, ac->id, scope), DB_REAL(max)), &st);
 	else
 		e = db_query(
@@ -799,7 +800,7 @@ enum eb_err assessment_common_groups(struct db *db, int64_t district_id,
 			" AND e.role='student')"
 			" SELECT g.gid, coalesce(o.name, g.gid), count(*), avg(g.share) FROM g"
 			" LEFT JOIN org o ON o.district_id=?1 AND o.sourced_id=g.gid"
-			" GROUP BY g.gid ORDER BY 2, 1",
+			" GROUP BY g.gid, o.name ORDER BY 2, 1",
 			DB_ARGS(SCOPE_ARGS(district_id, ac->id, scope), DB_REAL(max)), &st);
 	if (e)
 		return e;

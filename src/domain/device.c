@@ -149,7 +149,7 @@ static bool date_ok(const char *s)
 	" coalesce(trim(coalesce(nullif(p.preferred_first_name, ''), p.given_name) || ' ' ||"      \
 	" p.family_name), ''), d.purchase_date, d.warranty_end, d.update_end, d.notes,"            \
 	" d.org_unit, d.last_user, d.last_sync, a.due_date,"                                       \
-	" coalesce(a.due_date < ?9, 0), d.created_at, d.updated_at"
+	" CASE WHEN a.due_date < ?9 THEN 1 ELSE 0 END, d.created_at, d.updated_at"
 #define DEVICE_FROM                                                                                \
 	" FROM device d LEFT JOIN org o ON o.district_id = d.district_id"                          \
 	"  AND o.sourced_id = d.school_sourced_id"                                                 \
@@ -703,7 +703,8 @@ enum eb_err device_history(struct db *db, int64_t district_id, int64_t id, const
 		" coalesce(trim(coalesce(nullif(p.preferred_first_name, ''), p.given_name) || ' ' "
 		"||"
 		" p.family_name), ''), a.person_kind = 'student', a.loaner,"
-		" a.in_at IS NULL AND coalesce(a.due_date < ?3, 0), a.due_date, a.out_by_name,"
+		" CASE WHEN a.in_at IS NULL AND a.due_date < ?3 THEN 1 ELSE 0 END, a.due_date,"
+		" a.out_by_name,"
 		" a.out_condition, a.in_by_name, a.in_condition"
 		" FROM device_assignment a LEFT JOIN person p ON p.district_id = a.district_id"
 		"  AND p.sourced_id = a.person_sourced_id"

@@ -111,8 +111,8 @@ static enum eb_err other_initiatives(struct db *db, int64_t d, int64_t iid, stru
 		db,
 		"SELECT u.initiative_id, i.tool_name FROM initiative_use u"
 		" JOIN initiative i ON i.district_id=u.district_id AND i.id=u.initiative_id"
-		" WHERE u.district_id=?1 AND u.initiative_id<>?2 GROUP BY u.initiative_id"
-		" ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
+		" WHERE u.district_id=?1 AND u.initiative_id<>?2 GROUP BY u.initiative_id,"
+		" i.tool_name ORDER BY count(*) DESC, u.initiative_id LIMIT 4",
 		DB_ARGS(DB_INT(d), DB_INT(iid)), &st);
 	if (e)
 		return e;

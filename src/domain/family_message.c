@@ -138,7 +138,8 @@ enum eb_err family_message_unread_for_teacher(struct db *db, int64_t district_id
 		" ON s.district_id=t.district_id AND s.class_sourced_id=t.class_sourced_id"
 		" WHERE t.district_id=?1 AND t.user_sourced_id=?2 AND t.role='teacher'"
 		" AND s.role='student')"
-		" GROUP BY m.student_sid ORDER BY 4 DESC LIMIT ?3",
+		" GROUP BY m.student_sid, p.preferred_first_name, p.given_name, p.family_name"
+		" ORDER BY 4 DESC, 1 LIMIT ?3",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(teacher_sid), DB_INT((int64_t)max)),
 		&unread_spec, arena, out, n);
 }

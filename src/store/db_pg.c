@@ -653,15 +653,33 @@ static const char *sqlstate(const PGresult *r)
 	return s ? s : "";
 }
 
+/* The N of PostgreSQL's "could not determine data type of parameter $N"
+ * (1-based), or 0. */
+static int undetermined_param(const char *msg)
+{
+	const char *p = strstr(msg, "could not determine data type of parameter $");
+	int n = 0;
+	if (!p)
+		return 0;
+	for (p += strlen("could not determine data type of parameter $");
+	     *p >= '0' && *p <= '9' && n < 100000; p++)
+		n = n * 10 + (*p - '0');
+	return n;
+}
+
 /* Prepares on first use with the first run's argument types; when
  * PostgreSQL cannot take them (an int8 compared with text) or cannot infer
  * a type (a text parameter only tested IS NULL), again with the types left
- * to it, then with text for the unknown ones. */
+ * to it, then with text (or the run's type) for each parameter it names as
+ * undetermined, one at a time, so that a NULL parameter it can type from
+ * its other uses (coalesce(?15, an_integer_column)) keeps that type; last,
+ * with text for all the unknown ones. */
 static enum eb_err prepare_now(struct dbpg_stmt *st)
 {
 	Oid *types = st->types;
 	Oid *alt = NULL;
-	for (int attempt = 0; attempt < 3; attempt++) {
+	int undetermined = 0;
+	for (int attempt = 0; attempt < st->nargs + 3; attempt++) {
 		if (attempt == 1) {
 			alt = malloc((size_t)(st->nargs ? st->nargs : 1) * sizeof *alt);
 			if (!alt)
@@ -671,10 +689,20 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 					 : i < st->nparams	   ? 0
 								   : OID_TEXT;
 			types = alt;
-		} else if (attempt == 2) {
-			for (int i = 0; i < st->nargs; i++)
-				if (!alt[i])
-					alt[i] = st->types[i] ? st->types[i] : OID_TEXT;
+		} else if (attempt > 1) {
+			int u = undetermined;
+			if (u >= 1 && u <= st->nargs && !alt[u - 1]) {
+				alt[u - 1] = st->types[u - 1] ? st->types[u - 1] : OID_TEXT;
+			} else {
+				bool changed = false;
+				for (int i = 0; i < st->nargs; i++)
+					if (!alt[i]) {
+						alt[i] = st->types[i] ? st->types[i] : OID_TEXT;
+						changed = true;
+					}
+				if (!changed)
+					break;
+			}
 		}
 		/* inside a transaction a failed prepare would abort it: under a
 		 * savepoint (once per statement and connection) */
@@ -692,8 +720,10 @@ static enum eb_err prepare_now(struct dbpg_stmt *st)
 		const char *state = sqlstate(r);
 		bool retry = !ok && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0 ||
 				     strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0);
-		if (!ok && (!retry || attempt == 2))
+		if (!ok) {
 			first_line(st->pg->errmsg, sizeof st->pg->errmsg, PQresultErrorMessage(r));
+			undetermined = undetermined_param(st->pg->errmsg);
+		}
 		PQclear(r);
 		if (ok) {
 			free(alt);

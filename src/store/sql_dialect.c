@@ -285,6 +285,29 @@ static void put_replace(struct tr *x, size_t open)
 	}
 }
 
+/* Whether the CROSS JOIN whose JOIN is at join has an ON condition: its
+ * table (or parenthesised subquery) and alias are followed by ON. */
+static bool cross_join_on(const struct toks *t, size_t join, size_t to)
+{
+	size_t i = sig(t, join + 1);
+	if (i >= to)
+		return false;
+	if (is_punct(&t->v[i], '(')) {
+		int commas;
+		i = close_paren(t, i, &commas);
+	} else if (t->v[i].kind != T_WORD || kw_at(t, i, "LATERAL")) {
+		return false;
+	} else if (sig(t, i + 1) < to && is_punct(&t->v[sig(t, i + 1)], '.')) {
+		i = sig(t, sig(t, i + 1) + 1); /* schema.table */
+	}
+	i = sig(t, i + 1);
+	if (kw_at(t, i, "AS"))
+		i = sig(t, i + 1);
+	if (i < to && t->v[i].kind == T_WORD && !kw_at(t, i, "ON"))
+		i = sig(t, i + 1); /* the alias */
+	return i < to && kw_at(t, i, "ON");
+}
+
 static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 {
 	const struct toks *t = x->t;
@@ -391,6 +414,12 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				const struct tok *tb = &t->v[upsert_table];
 				buf_put(o, tb->p, tb->n);
 				buf_putc(o, '.');
+			}
+			if (is_kw(k, "CROSS") && kw_at(t, nx, "JOIN") && cross_join_on(t, nx, to)) {
+				/* SQLite's CROSS JOIN ... ON (a join order the planner
+				 * keeps) is an inner join; PostgreSQL allows no ON there */
+				i = nx - 1;
+				continue;
 			}
 			if (is_kw(k, "CREATE") && kw_at(t, nx, "TRIGGER")) {
 				size_t end;

@@ -159,10 +159,10 @@ def db_execute(db, statement, params=()):
              or re.search(r"(?i)\breturning\b", sql) is not None)
     if query:
         sql = f"WITH eb_r AS ({sql}) SELECT row_to_json(eb_r) FROM eb_r"
-    p = subprocess.run(["psql", db_arg(db), "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
-                       capture_output=True, text=True, timeout=60)
+    p = subprocess.run(["psql", db_arg(db), "-v", "ON_ERROR_STOP=1", "-1", "-qAt", "-f", "-"],
+                       input=sql + ";\n", capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
-        raise AssertionError(f"psql: {statement}: {p.stderr}")
+        raise AssertionError(f"psql: {statement[:2000]}: {p.stderr}")
     if not query:
         return []
     return [tuple(_pg_value(v) for v in json.loads(line, object_pairs_hook=lambda kv: [
@@ -354,6 +354,11 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.proc.stdout.close()
+        keep = os.environ.get("EDBRIDGE_TEST_SERVER_LOG")  # a file to append stderr to
+        if keep:
+            self.errlog.seek(0)
+            with open(keep, "a") as f:
+                f.write(self.errlog.read())
         self.errlog.close()
 
     def client(self, source=None):

@@ -6,7 +6,7 @@ import os
 import re
 import unittest
 
-from ebtest import Server, TempDir, db_connect, make_district, run
+from ebtest import Server, TempDir, db_connect, db_execute, make_district, run
 from test_import_upload import multipart
 
 GOOGLE = (
@@ -263,6 +263,21 @@ class Devices(TempDir):
             self.assertNotIn("LN-1", o.get("/devices").text)
             o.get("/devices")
             self.assertEqual(o.post(f"/devices/{tb}/checkin", {}).status, 404)
+
+    def test_a_device_that_cannot_be_read_is_503_not_a_crash(self):
+        # the device page went on with an unread device when the store
+        # failed (anything but "not found"), and the server died
+        self.imp(GENERIC, profile="generic")
+        ln = self.device_id("LN-1")
+        db_execute(self.db, "ALTER TABLE device_assignment RENAME TO device_assignment_away")
+        with Server(self.db) as srv:
+            c = srv.client()
+            c.login("itstaff")
+            r = c.get(f"/devices/{ln}")
+            self.assertEqual(r.status, 503)
+            self.assertIn("could not be read", r.text)
+            self.assertEqual(c.get("/devices/999999").status, 503)
+            self.assertEqual(c.get("/account/password").status, 200)  # still serving
 
     def test_overdue_loans_lead_its_home(self):
         self.imp(GENERIC, profile="generic")

@@ -80,6 +80,22 @@ static void test_upserts_and_functions(void **state)
 	       1);
 }
 
+static void test_cross_join_on(void **state)
+{
+	(void)state;
+	/* SQLite's CROSS JOIN with ON (a fixed join order) is an inner join */
+	expect("SELECT 1 FROM e CROSS JOIN le ON le.d = e.d CROSS JOIN person AS p ON p.id = e.p"
+	       " CROSS JOIN (SELECT id FROM x) y ON y.id = e.id",
+	       "SELECT 1 FROM e JOIN le ON le.d = e.d JOIN person AS p ON p.id = e.p"
+	       " JOIN (SELECT id FROM x) y ON y.id = e.id",
+	       0);
+	/* without ON it stays a cross join, LATERAL too */
+	expect("SELECT 1 FROM k CROSS JOIN e CROSS JOIN le WHERE e.d = k.d",
+	       "SELECT 1 FROM k CROSS JOIN e CROSS JOIN le WHERE e.d = k.d", 0);
+	expect("SELECT 1 FROM x CROSS JOIN LATERAL unnest(x.k) AS k(a)",
+	       "SELECT 1 FROM x CROSS JOIN LATERAL unnest(x.k) AS k(a)", 0);
+}
+
 static void test_ddl(void **state)
 {
 	(void)state;
@@ -133,9 +149,8 @@ static void test_trigger(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parameters),
-		cmocka_unit_test(test_upserts_and_functions),
-		cmocka_unit_test(test_ddl),
+		cmocka_unit_test(test_parameters),    cmocka_unit_test(test_upserts_and_functions),
+		cmocka_unit_test(test_cross_join_on), cmocka_unit_test(test_ddl),
 		cmocka_unit_test(test_trigger),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

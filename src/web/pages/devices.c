@@ -378,9 +378,14 @@ static const struct form_label device_labels[] = {
 static bool load(struct http_request *req, struct device *dv)
 {
 	int64_t id;
-	if (cstr_to_i64(req->params[0], 1, INT64_MAX, &id) ||
-	    device_get(req->db, district_of(req), id, &req->arena, dv) == EB_ENOTFOUND ||
-	    !device_can_view_school(viewer(req), dv->school_sid)) {
+	enum eb_err rc = EB_ENOTFOUND;
+	if (!cstr_to_i64(req->params[0], 1, INT64_MAX, &id))
+		rc = device_get(req->db, district_of(req), id, &req->arena, dv);
+	if (rc && rc != EB_ENOTFOUND) { /* dv was not filled */
+		page_error(req, 503, "Try again", "The device could not be read. Try again.");
+		return false;
+	}
+	if (rc || !device_can_view_school(viewer(req), dv->school_sid)) {
 		page_error(req, 404, "Not found", "No such device, or not one you can see.");
 		return false;
 	}
