@@ -571,23 +571,6 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				i = close;
 				continue;
 			}
-			if (is_kw(k, "CROSS") && kw_at(t, nx, "JOIN")) {
-				/* SQLite's CROSS JOIN ... ON (a join that keeps its
-				 * loop order) is PostgreSQL's JOIN ... ON: CROSS goes */
-				size_t j = sig(t, nx + 1);
-				if (j < to && (t->v[j].kind == T_WORD || t->v[j].kind == T_QIDENT))
-					j = sig(t, j + 1);
-				if (kw_at(t, j, "AS"))
-					j = sig(t, j + 1);
-				if (j < to && !kw_at(t, j, "ON") &&
-				    (t->v[j].kind == T_WORD || t->v[j].kind == T_QIDENT))
-					j = sig(t, j + 1);
-				if (j < to && kw_at(t, j, "ON")) {
-					i = nx - 1; /* JOIN is next */
-					continue;
-				}
-				break;
-			}
 			if (is_kw(k, "LIKE")) {
 				buf_puts(o, "ILIKE");
 				continue;
