@@ -258,7 +258,7 @@ static enum eb_err read_resolved(struct db *db, int64_t d, const char *school, i
 		" (?3 IS NULL OR t.school_sid=?3) AND (?4=0 OR t.tool_id=?4) AND"
 		" EXISTS (SELECT 1 FROM account_role r WHERE r.district_id=e.district_id AND"
 		" r.account_id=e.account_id AND r.role IN ('teacher', 'tech_champion'))"
-		" GROUP BY 1, 2, 3",
+		" GROUP BY 1, 2, 3, 4",
 		DB_ARGS(DB_INT(d), DB_INT(now - (int64_t)CHAMPION_TICKET_WEEKS * WEEK),
 			DB_TEXT(school), DB_INT(tool)),
 		&st);
