@@ -84,8 +84,9 @@ DB_ROWSPEC(article_spec, struct kb_article, finish_article,
  * ?2 account, ?3 writer (sees drafts), ?4 staff (sees staff-only), ?5
  * vendor_only (only the tools its vendor_contact roles name). */
 #define VISIBLE                                                                                    \
-	" a.district_id=?1 AND (?3 OR a.status='published') AND (?4 OR a.audience='everyone')"     \
-	" AND (NOT ?5 OR a.tool_id IN (SELECT CAST(r.scope_id AS INTEGER) FROM account_role r"     \
+	" a.district_id=?1 AND (?3<>0 OR a.status='published') AND (?4<>0 OR"                      \
+	" a.audience='everyone')"                                                                  \
+	" AND (?5=0 OR a.tool_id IN (SELECT CAST(r.scope_id AS INTEGER) FROM account_role r"       \
 	" WHERE r.district_id=?1 AND r.account_id=?2 AND r.role='vendor_contact'"                  \
 	" AND r.scope_type='tool'))"
 #define VIEWER_ARGS(v, writer)                                                                     \
@@ -135,7 +136,9 @@ static bool word_byte(unsigned char c)
 	       c >= 0x80;
 }
 
-int kb_fts_query(const char *text, bool prefix_last, char *out, size_t cap)
+/* The words of text as FTS5 ("a" OR "b"*) or, pg, as a PostgreSQL tsquery
+ * (a | b:*): the same words either way. */
+static int fts_words(const char *text, bool prefix_last, bool pg, char *out, size_t cap)
 {
 	char word[64];
 	size_t len = 0;
@@ -162,8 +165,10 @@ int kb_fts_query(const char *text, bool prefix_last, char *out, size_t cap)
 		if (n < 2 || is_stop_word(word, n))
 			continue;
 		bool last = !*p || words == 15;
-		int w = snprintf(out + len, cap - len, "%s\"%.*s\"%s", words ? " OR " : "", (int)n,
-				 word, prefix_last && last ? "*" : "");
+		int w = pg ? snprintf(out + len, cap - len, "%s%.*s%s", words ? " | " : "", (int)n,
+				      word, prefix_last && last ? ":*" : "")
+			   : snprintf(out + len, cap - len, "%s\"%.*s\"%s", words ? " OR " : "",
+				      (int)n, word, prefix_last && last ? "*" : "");
 		if (w < 0 || (size_t)w >= cap - len) {
 			out[len] = '\0';
 			break;
@@ -172,6 +177,16 @@ int kb_fts_query(const char *text, bool prefix_last, char *out, size_t cap)
 		words++;
 	}
 	return words;
+}
+
+int kb_fts_query(const char *text, bool prefix_last, char *out, size_t cap)
+{
+	return fts_words(text, prefix_last, false, out, cap);
+}
+
+int kb_tsquery(const char *text, bool prefix_last, char *out, size_t cap)
+{
+	return fts_words(text, prefix_last, true, out, cap);
 }
 
 enum eb_err kb_search(struct db *db, const struct kb_viewer *v, int64_t tool_id, const char *q,
@@ -198,6 +213,28 @@ enum eb_err kb_search(struct db *db, const struct kb_viewer *v, int64_t tool_id,
 	if (strlen(q) > KB_QUERY_MAX)
 		return EB_EINVAL;
 	char match[KB_QUERY_MAX * 2 + 128];
+	if (db_is_pg(db)) {
+		/* the generated tsvector of migrations/pg/031 (title A, symptom B,
+		 * fix C): ts_rank with the weights of the bm25 below (higher is
+		 * better there, lower here) */
+		if (!kb_tsquery(q, prefix_last, match, sizeof match))
+			return EB_OK;
+		return db_get_rows(
+			db,
+			"SELECT * FROM (SELECT " COLUMNS(
+				"NULL") ", ts_rank(CAST('{0.1, 0.1, 0.5, 1.0}' AS float4[]),"
+					" a.search, to_tsquery('english', ?8)) AS score"
+					" FROM kb_article a LEFT JOIN tool t ON"
+					" t.district_id=a.district_id AND t.id=a.tool_id"
+					" WHERE a.search @@ to_tsquery('english', ?8)"
+					" AND (?6=0 OR a.tool_id=?6) AND" VISIBLE ")"
+					" ORDER BY score * (1.0 + 0.5 * CASE WHEN fixed_n >"
+					" unhelped_n THEN fixed_n - unhelped_n ELSE 0 END) DESC,"
+					" id LIMIT ?7",
+			DB_ARGS(VIEWER_ARGS(v, drafts), DB_INT(tool_id), DB_INT(limit),
+				DB_TEXT(match)),
+			&article_spec, arena, rows, n);
+	}
 	if (!kb_fts_query(q, prefix_last, match, sizeof match))
 		return EB_OK;
 	return db_get_rows(

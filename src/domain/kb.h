@@ -85,7 +85,8 @@ enum eb_err kb_get(struct db *db, const struct kb_viewer *v, int64_t id, struct 
  * readers first (fixed minus not helped, then fixed, then the newest).
  * Otherwise a full-text search of title, symptom and fix (kb_fts_query;
  * prefix_last: the last word may be unfinished, for suggestions while one
- * types), best first: SQLite's bm25 (title weighs 10, symptom 5, fix 1)
+ * types), best first: SQLite's bm25 (title weighs 10, symptom 5, fix 1;
+ * on PostgreSQL ts_rank of the article's tsvector, weighted the same)
  * scaled by 1 + 0.5 x (fixed minus not helped, when above 0), so an article
  * that fixed it for readers rises. A search of no usable words finds
  * nothing. published_only drops drafts even for writers (suggestions).
@@ -100,6 +101,10 @@ enum eb_err kb_search(struct db *db, const struct kb_viewer *v, int64_t tool_id,
  * quoted, joined by OR; the last word with a prefix star when prefix_last.
  * Writes "" when no word is left. Returns the number of words. */
 int kb_fts_query(const char *text, bool prefix_last, char *out, size_t cap);
+/* The same words as kb_fts_query, as a PostgreSQL tsquery for
+ * to_tsquery('english', ...): joined by |, the last with :* when
+ * prefix_last (the search on PostgreSQL, migrations/pg/031). */
+int kb_tsquery(const char *text, bool prefix_last, char *out, size_t cap);
 
 /* Records v's mark on a published article v may read: helped true "this
  * fixed it", false "this didn't help"; deflected true when marked from the

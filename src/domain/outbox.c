@@ -634,7 +634,7 @@ enum eb_err outbox_letters(struct db *db, int64_t district_id, const char *week,
 	return db_get_rows(
 		db,
 		"SELECT " ROW_COLS ROW_FROM " WHERE o.district_id=?1 AND o.week=?2"
-		" AND o.channel='letter' AND (o.status='queued' OR (?4 AND"
+		" AND o.channel='letter' AND (o.status='queued' OR (?4<>0 AND"
 		" o.status='sent')) AND (?3 IS NULL OR f.school_sourced_id=?3)"
 		" ORDER BY f.school_sourced_id, o.guardian_sourced_id",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(week), DB_TEXT(school_sid), DB_INT(all)),
@@ -741,7 +741,8 @@ enum eb_err outbox_reach(struct db *db, int64_t district_id, const char *week,
 		" LEFT JOIN org ON org.district_id=f.district_id"
 		"  AND org.sourced_id=f.school_sourced_id"
 		" WHERE f.district_id=?1 AND f.week=?2 AND (?3 IS NULL OR f.school_sourced_id=?3)"
-		" GROUP BY f.guardian_sourced_id"
+		" GROUP BY f.guardian_sourced_id, f.school_sourced_id, f.lang, f.problems,"
+		" f.unreachable, p.preferred_first_name, p.given_name, p.family_name, org.name"
 		" ORDER BY f.school_sourced_id, f.lang, f.guardian_sourced_id",
 		DB_ARGS(DB_INT(district_id), DB_TEXT(out->week), DB_TEXT(school_sid)), &reach_spec,
 		arena, &f, &n);

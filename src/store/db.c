@@ -75,6 +75,11 @@ bool db_is_url(const char *path)
 	       (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
 }
 
+bool db_is_pg(struct db *db)
+{
+	return db && db->pg;
+}
+
 void db_name_masked(const char *path, char *out, size_t cap)
 {
 	if (!cap)

@@ -34,6 +34,9 @@ void db_close(struct db *db);
 /* True when path names a PostgreSQL database (postgresql:// or postgres://)
  * rather than a SQLite file. */
 bool db_is_url(const char *path);
+/* True when db is a PostgreSQL connection: for the few features whose SQL
+ * differs by more than the store translates (full-text search). */
+bool db_is_pg(struct db *db);
 /* path as it may be shown in a log or an error line: a URL's password (in
  * its user part or a password= parameter) replaced by ***; cut to cap. */
 void db_name_masked(const char *path, char *out, size_t cap);

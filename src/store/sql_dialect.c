@@ -285,6 +285,36 @@ static void put_replace(struct tr *x, size_t open)
 	}
 }
 
+/* Whether the argument of the aggregate whose '(' is at open is a
+ * comparison (a = b, a IN (...), a IS NULL, a AND b...) at its top level. */
+static bool boolean_arg(const struct toks *t, size_t open, size_t to)
+{
+	int commas;
+	size_t close = close_paren(t, open, &commas);
+	int depth = 0;
+	static const char *const ops[] = { "IN", "IS",	"LIKE", "BETWEEN", "AND",
+					   "OR", "NOT", "GLOB", NULL };
+	if (close >= to || commas)
+		return false;
+	for (size_t i = open + 1; i < close; i++) {
+		const struct tok *k = &t->v[i];
+		if (is_punct(k, '(')) {
+			depth++;
+		} else if (is_punct(k, ')')) {
+			depth--;
+		} else if (depth == 0 && k->kind == T_PUNCT &&
+			   (k->p[0] == '=' || k->p[0] == '<' || k->p[0] == '>' ||
+			    (k->p[0] == '!' && k->n > 1))) {
+			return true;
+		} else if (depth == 0 && k->kind == T_WORD) {
+			for (int w = 0; ops[w]; w++)
+				if (is_kw(k, ops[w]))
+					return true;
+		}
+	}
+	return false;
+}
+
 /* Whether the CROSS JOIN whose JOIN is at join has an ON condition: its
  * table (or parenthesised subquery) and alias are followed by ON. */
 static bool cross_join_on(const struct toks *t, size_t join, size_t to)
@@ -537,6 +567,31 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 					continue;
 				}
 				break;
+			}
+			if ((is_kw(k, "sum") || is_kw(k, "avg")) && nx < to &&
+			    is_punct(&t->v[nx], '(') && boolean_arg(t, nx, to)) {
+				/* sum(a = b): SQLite's comparisons are 1/0, PostgreSQL's
+				 * booleans have no sum */
+				int commas;
+				size_t close = close_paren(t, nx, &commas);
+				buf_put(o, k->p, k->n);
+				buf_puts(o, "(CAST((");
+				enum eb_err rc = translate_range(x, nx + 1, close);
+				if (rc)
+					return rc;
+				buf_puts(o, ") AS INTEGER))");
+				i = close;
+				continue;
+			}
+			if (is_kw(k, "sqlite_master") && prev < to &&
+			    (is_kw(&t->v[prev], "FROM") || is_kw(&t->v[prev], "JOIN"))) {
+				/* the catalog's tables, as SQLite's schema table names them */
+				buf_puts(o, "(SELECT CAST('table' AS TEXT) AS type, CAST(tablename "
+					    "AS TEXT)"
+					    " AS name FROM pg_tables WHERE schemaname = "
+					    "current_schema())"
+					    " AS sqlite_master");
+				continue;
 			}
 			if (is_kw(k, "group_concat") && nx < to && is_punct(&t->v[nx], '(')) {
 				/* group_concat([DISTINCT] x[, sep]) -> string_agg of text */

@@ -234,6 +234,11 @@ static void fts_query_from_typed_text(void **state)
 	assert_string_equal(q, "\"app\" OR \"working\"");
 	assert_int_equal(kb_fts_query("Login LOOP", true, q, sizeof q), 2);
 	assert_string_equal(q, "\"login\" OR \"loop\"*");
+	/* the same words as a PostgreSQL tsquery */
+	assert_int_equal(kb_tsquery("Login LOOP & !x", true, q, sizeof q), 2);
+	assert_string_equal(q, "login | loop:*");
+	assert_int_equal(kb_tsquery("The app isn't working!", false, q, sizeof q), 2);
+	assert_string_equal(q, "app | working");
 	/* FTS5 syntax typed by a person is only words */
 	assert_int_equal(kb_fts_query("\"ab\" NEAR( bc* ) OR -cd: ^de", false, q, sizeof q), 5);
 	assert_string_equal(q, "\"ab\" OR \"near\" OR \"bc\" OR \"cd\" OR \"de\"");

@@ -90,6 +90,22 @@ static void test_cross_join_on(void **state)
 	       "SELECT 1 FROM x CROSS JOIN LATERAL unnest(x.k) AS k(a)", 0);
 }
 
+static void test_boolean_sums_and_the_catalog(void **state)
+{
+	(void)state;
+	/* SQLite sums comparisons (1/0); PostgreSQL's booleans need a cast */
+	expect("SELECT sum(o.status='sent'), sum(s IN ('a','b')), avg(x > 2), sum(n), sum((a=b))"
+	       " FROM o",
+	       "SELECT sum(CAST((o.status='sent') AS INTEGER)), sum(CAST((s IN ('a','b')) AS "
+	       "INTEGER)), avg(CAST((x > 2) AS INTEGER)), sum(n), sum((a=b)) FROM o",
+	       0);
+	expect("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+	       "SELECT count(*) FROM (SELECT CAST('table' AS TEXT) AS type, CAST(tablename AS TEXT)"
+	       " AS name FROM pg_tables WHERE schemaname = current_schema()) AS sqlite_master"
+	       " WHERE type = 'table' AND name = $1",
+	       1);
+}
+
 static void test_ddl(void **state)
 {
 	(void)state;
@@ -143,8 +159,11 @@ static void test_trigger(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parameters),    cmocka_unit_test(test_upserts_and_functions),
-		cmocka_unit_test(test_cross_join_on), cmocka_unit_test(test_ddl),
+		cmocka_unit_test(test_parameters),
+		cmocka_unit_test(test_upserts_and_functions),
+		cmocka_unit_test(test_cross_join_on),
+		cmocka_unit_test(test_boolean_sums_and_the_catalog),
+		cmocka_unit_test(test_ddl),
 		cmocka_unit_test(test_trigger),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
