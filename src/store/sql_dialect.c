@@ -459,17 +459,6 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				i = end - 1;
 				continue;
 			}
-			if (is_kw(k, "sqlite_master") || is_kw(k, "sqlite_schema")) {
-				/* a table's existence asked of SQLite's catalog: the
-				 * tables of the current schema, with its columns' names */
-				buf_puts(o,
-					 "(SELECT CAST('table' AS TEXT) AS type, CAST(tablename AS"
-					 " TEXT) AS name, CAST(tablename AS TEXT) AS tbl_name"
-					 " FROM pg_catalog.pg_tables WHERE schemaname ="
-					 " current_schema()) AS ");
-				buf_put(o, k->p, k->n);
-				continue;
-			}
 			if (is_kw(k, "sqlite_sequence") && !buf_failed(o)) {
 				/* SQLite's AUTOINCREMENT bookkeeping: the statement goes
 				 * (db_pg.c moves identity sequences past copied ids) */

@@ -65,13 +65,6 @@ static void test_upserts_and_functions(void **state)
 	       " AND e IS NOT NULL",
 	       1);
 	expect("SELECT X'01ff' || x''", "SELECT '\\x01ff'::bytea || '\\x'::bytea", 0);
-	/* a table's existence asked of sqlite_master */
-	expect("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-	       "SELECT count(*) FROM (SELECT CAST('table' AS TEXT) AS type, CAST(tablename AS TEXT)"
-	       " AS name, CAST(tablename AS TEXT) AS tbl_name FROM pg_catalog.pg_tables WHERE"
-	       " schemaname = current_schema()) AS sqlite_master WHERE type = 'table' AND name = "
-	       "$1",
-	       1);
 }
 
 static void test_cross_join_on(void **state)
