@@ -358,8 +358,8 @@ enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t t
 	" AND (" MATCH(t) rest ")))"
 #define QUERY_WHERE                                                                                \
 	" WHERE s.district_id = ?1 AND s.tool_id = ?2 AND s.voided = 0"                            \
-	" AND (?5 IS NULL OR s.stored_ms > ?5)"                                                    \
-	" AND (?6 IS NULL OR s.stored_ms <= ?6)"                                                   \
+	" AND (CAST(?5 AS INTEGER) IS NULL OR s.stored_ms > ?5)"                                   \
+	" AND (CAST(?6 AS INTEGER) IS NULL OR s.stored_ms <= ?6)"                                  \
 	" AND (" MATCH("s")                                                                        \
 		TARGET("s", "t1",                                                                  \
 		       TARGET("t1", "t2",                                                          \
