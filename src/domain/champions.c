@@ -173,10 +173,11 @@ static enum eb_err read_gains(struct db *db, int64_t d, const char *school, int6
 	enum eb_err rc = db_query(
 		db,
 		"SELECT tc.school_sourced_id, tc.user_sourced_id, le.tool_id, le.standard_code,"
-		" sum(le.occurred_at < ?4), sum(CASE WHEN le.occurred_at < ?4 THEN le.correct END),"
-		" sum(le.occurred_at >= ?4), sum(CASE WHEN le.occurred_at >= ?4 THEN le.correct "
-		"END),"
-		" (SELECT standards FROM tool WHERE id=le.tool_id AND district_id=le.district_id)"
+		" sum(CASE WHEN le.occurred_at < ?4 THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN le.occurred_at < ?4 THEN le.correct END),"
+		" sum(CASE WHEN le.occurred_at >= ?4 THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN le.occurred_at >= ?4 THEN le.correct END),"
+		" (SELECT standards FROM tool WHERE id=le.tool_id AND district_id=?1)"
 		" FROM enrollment tc JOIN enrollment s ON s.district_id=tc.district_id AND"
 		" s.class_sourced_id=tc.class_sourced_id AND s.role='student' AND s.status='active'"
 		" JOIN learning_event le ON le.district_id=s.district_id AND"
@@ -257,7 +258,7 @@ static enum eb_err read_resolved(struct db *db, int64_t d, const char *school, i
 		" (?3 IS NULL OR t.school_sid=?3) AND (?4=0 OR t.tool_id=?4) AND"
 		" EXISTS (SELECT 1 FROM account_role r WHERE r.district_id=e.district_id AND"
 		" r.account_id=e.account_id AND r.role IN ('teacher', 'tech_champion'))"
-		" GROUP BY 1, 2, 3",
+		" GROUP BY 1, 2, 3, 4",
 		DB_ARGS(DB_INT(d), DB_INT(now - (int64_t)CHAMPION_TICKET_WEEKS * WEEK),
 			DB_TEXT(school), DB_INT(tool)),
 		&st);

@@ -420,7 +420,7 @@ enum eb_err kb_deflections(struct db *db, int64_t district_id, int64_t from, int
 			   "SELECT m.tool_id, coalesce(t.name, ''), count(*) FROM kb_mark m"
 			   " LEFT JOIN tool t ON t.district_id=m.district_id AND t.id=m.tool_id"
 			   " WHERE m.district_id=?1 AND m.deflected=1 AND m.at>=?2 AND m.at<?3"
-			   " GROUP BY m.tool_id ORDER BY 2",
+			   " GROUP BY m.tool_id, t.name ORDER BY 2, 1",
 			   DB_ARGS(DB_INT(district_id), DB_INT(from), DB_INT(to)), &deflection_spec,
 			   arena, rows, n);
 }

@@ -337,7 +337,8 @@ static enum eb_err store_summary(struct db *db, int64_t d)
 		     "INSERT INTO mastery_standard_summary (district_id, school_sourced_id,"
 		     " standard_code, students, not_yet, mean_p)"
 		     " SELECT ?1, '', standard_code, count(*),"
-		     " sum(p < (SELECT level_approaching FROM district WHERE id = ?1)), avg(p)"
+		     " sum(CASE WHEN p < (SELECT level_approaching FROM district WHERE id = ?1)"
+		     " THEN 1 ELSE 0 END), avg(p)"
 		     " FROM mastery_state WHERE district_id = ?1 AND inferred = 0"
 		     " GROUP BY standard_code",
 		     DB_ARGS(DB_INT(d)), NULL)))
@@ -347,7 +348,8 @@ static enum eb_err store_summary(struct db *db, int64_t d)
 		"INSERT INTO mastery_standard_summary (district_id, school_sourced_id,"
 		" standard_code, students, not_yet, mean_p)"
 		" SELECT ?1, school, standard_code, count(*),"
-		" sum(p < (SELECT level_approaching FROM district WHERE id = ?1)), avg(p)"
+		" sum(CASE WHEN p < (SELECT level_approaching FROM district WHERE id = ?1)"
+		" THEN 1 ELSE 0 END), avg(p)"
 		" FROM (SELECT m.standard_code, m.p, CASE WHEN instr(o.org_sourced_ids, ',') > 0"
 		"  THEN substr(o.org_sourced_ids, 1, instr(o.org_sourced_ids, ',') - 1)"
 		"  ELSE o.org_sourced_ids END AS school"

@@ -968,7 +968,8 @@ enum eb_err plans_checkin(struct db *db, int64_t district_id, const struct audit
 	if (e)
 		return e;
 	e = db_get_int(db,
-		       "SELECT (status='active')*1000+checkin_every_days FROM plan WHERE"
+		       "SELECT CASE WHEN status='active' THEN 1000 ELSE 0 END+checkin_every_days"
+		       " FROM plan WHERE"
 		       " district_id=?1 AND id=?2",
 		       DB_ARGS(DB_INT(district_id), DB_INT(id)), &status_active);
 	if (e)

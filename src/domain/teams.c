@@ -504,7 +504,8 @@ enum eb_err teams_members(struct db *db, int64_t district_id, int64_t team_id, s
 		" ORDER BY m.account_id IS NULL, CASE m.team_role WHEN 'principal' THEN 0"
 		" WHEN 'coordinator' THEN 1 WHEN 'coach' THEN 2 WHEN 'teacher' THEN 3"
 		" WHEN 'tech_champion' THEN 4 WHEN 'it' THEN 5 WHEN 'vendor_contact' THEN 6"
-		" ELSE 7 END, 5 COLLATE NOCASE, m.id",
+		" ELSE 7 END, CASE WHEN m.account_id IS NULL THEN m.name ELSE"
+		" coalesce(c.display_name,'') END COLLATE NOCASE, m.id",
 		DB_ARGS(DB_INT(district_id), DB_INT(team_id)), &member_spec, a, rows, n);
 }
 
@@ -911,8 +912,9 @@ enum eb_err teams_attendance(struct db *db, int64_t district_id, int64_t meeting
 		" LEFT JOIN account c ON c.district_id=m.district_id AND c.id=m.account_id"
 		" LEFT JOIN meeting_attendance x ON x.district_id=g.district_id AND "
 		"x.meeting_id=g.id AND x.member_id=m.id"
-		" WHERE g.district_id=?1 AND g.id=?2 ORDER BY m.account_id IS NULL, 3 COLLATE "
-		"NOCASE",
+		" WHERE g.district_id=?1 AND g.id=?2 ORDER BY m.account_id IS NULL,"
+		" CASE WHEN m.account_id IS NULL THEN m.name ELSE coalesce(c.display_name,'') END"
+		" COLLATE NOCASE, m.id",
 		DB_ARGS(DB_INT(district_id), DB_INT(meeting_id)), &attendance_spec, a, rows, n);
 }
 

@@ -424,13 +424,14 @@ enum eb_err training_set_attendance(struct db *db, int64_t district_id, int64_t 
 	int marked = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		int changes = 0;
-		rc = db_execute(db,
-				"UPDATE training_seat SET attended=?4, waiting=CASE WHEN ?4 THEN 0"
-				" ELSE waiting END WHERE district_id=?1 AND training_id=?2 AND"
-				" account_id=?3",
-				DB_ARGS(DB_INT(district_id), DB_INT(training_id), DB_INT(ids[i]),
-					DB_INT(present[i] ? 1 : 0)),
-				&changes);
+		rc = db_execute(
+			db,
+			"UPDATE training_seat SET attended=?4, waiting=CASE WHEN ?4=1 THEN 0"
+			" ELSE waiting END WHERE district_id=?1 AND training_id=?2 AND"
+			" account_id=?3",
+			DB_ARGS(DB_INT(district_id), DB_INT(training_id), DB_INT(ids[i]),
+				DB_INT(present[i] ? 1 : 0)),
+			&changes);
 		if (!rc && !changes)
 			rc = eb_say(
 				why, cap, EB_EINVAL,

@@ -6,11 +6,10 @@ import io
 import os
 import re
 import shutil
-import sqlite3
 import unittest
 import zipfile
 
-from ebtest import FIXTURES, Server, TempDir, make_district, run
+from ebtest import FIXTURES, Server, TempDir, db_execute, make_district, run
 
 # stu-1 strong, stu-2 weak (class cls-a1-3, school sch-a1); stu-3 in sch-a2
 ANSWERS = {"stu-1": [1, 1, 1, 0, 1, 1, 1, 1], "stu-2": [0, 0, 1, 0, 0, 0, 0, 1],
@@ -137,11 +136,8 @@ class MasteryViews(TempDir):
         # the exporter once guessed types, wrote "Nan" as a NaN number (a file
         # Excel calls damaged) and "0012" as 12
         self.load()
-        con = sqlite3.connect(self.db)
-        con.execute("UPDATE person SET given_name='Nan', family_name='0012'"
-                    " WHERE sourced_id='stu-1'")
-        con.commit()
-        con.close()
+        db_execute(self.db, "UPDATE person SET given_name='Nan', family_name='0012'"
+                   " WHERE sourced_id='stu-1'")
         with Server(self.db) as srv:
             t = srv.client()
             t.login("teacher")

@@ -6,17 +6,15 @@ nothing stored, ratings with evidence (refused ones store nothing), who sees
 what (the teacher, a principal who did not observe until the teacher shares,
 families never, another district never), the debrief PDF and the marks'
 CSV, and the audit of views."""
-import sqlite3
 import unittest
 
-from ebtest import Server, TempDir, make_district
+from ebtest import Server, TempDir, db_execute, make_district
 
 CLASS = "cls-a1-3"
 
 
 def count(db, sql, *args):
-    with sqlite3.connect(db) as c:
-        return c.execute(sql, args).fetchone()[0]
+    return db_execute(db, sql, args)[0][0]
 
 
 class Observations(TempDir):

@@ -8,13 +8,13 @@ stored. docs/oneroster_sync.md."""
 import datetime
 import os
 import re
-import sqlite3
 import subprocess
 import time
 import unittest
 import zoneinfo
 
-from ebtest import BIN, FIXTURES, PASSWORD, SHARED, Server, TempDir, run
+from ebtest import (BIN, FIXTURES, PASSWORD, SHARED, Server, TempDir, db_arg, db_dump, db_env,
+                    db_execute, run)
 from oneroster_server import OneRosterServer
 from test_sso import make_pki
 
@@ -49,11 +49,7 @@ class SyncTest(TempDir):
         return run(*args, db=self.db, input=secret + "\n", check=False)
 
     def q(self, sql, *args):
-        con = sqlite3.connect(self.db)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
+        return db_execute(self.db, sql, args)
 
     def ids(self, table):
         return sorted(r[0] for r in self.q(f"SELECT sourced_id FROM {table}"))
@@ -74,16 +70,14 @@ class SyncTest(TempDir):
         other = os.path.join(self.tmp, "csv.db")
         run("init", "--district", "Alder County Schools", db=other)
         run("import", "oneroster", GOOD11, db=other)
-        con = sqlite3.connect(other)
         for table, got in synced.items():
-            want = sorted(r[0] for r in con.execute(f"SELECT sourced_id FROM {table}"))
+            want = sorted(r[0] for r in db_execute(other, f"SELECT sourced_id FROM {table}"))
             self.assertEqual(got, want, table)
         self.assertEqual(
             self.q("SELECT given_name, home_language, english_learner FROM person"
                    " WHERE sourced_id = 'u-s1'"),
-            con.execute("SELECT given_name, home_language, english_learner FROM person"
-                        " WHERE sourced_id = 'u-s1'").fetchall())
-        con.close()
+            db_execute(other, "SELECT given_name, home_language, english_learner FROM person"
+                       " WHERE sourced_id = 'u-s1'"))
         # the bearer token travelled, the 1.1 paths were used
         self.assertTrue(all(p_.startswith("/ims/oneroster/v1p1/") for p_, _ in srv.requests))
 
@@ -360,9 +354,9 @@ class SyncTest(TempDir):
             srv.slow_ms = 300
             proc = subprocess.Popen(
                 [BIN, "sync", "oneroster", "--url", srv.url, "--client-id", "sis-client",
-                 "--ca-file", self.ca, "--save", "--db", self.db],
+                 "--ca-file", self.ca, "--save", "--db", db_arg(self.db)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True)
+                text=True, env=db_env(self.db))
             proc.stdin.write(secret + "\n")
             proc.stdin.flush()
             time.sleep(0.8)
@@ -377,8 +371,7 @@ class SyncTest(TempDir):
             p = run("sync", "oneroster", "--delta", db=self.db, check=False)
             self.assertEqual(p.returncode, 1)
             self.assertNotIn(secret, p.stdout + p.stderr)
-        with open(self.db, "rb") as f:
-            self.assertNotIn(secret.encode(), f.read())
+        self.assertNotIn(secret.encode(), db_dump(self.db))
         sealed = self.q("SELECT client_secret_sealed FROM roster_source")[0][0]
         self.assertTrue(sealed.startswith("ebv1:"))
         for r in self.q("SELECT reason FROM roster_sync_run"):

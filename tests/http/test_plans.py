@@ -6,12 +6,11 @@ the family read it."""
 import datetime
 import re
 import shutil
-import sqlite3
 import tempfile
 import unittest
 import urllib.parse
 
-from ebtest import Server, field_error, make_district, run
+from ebtest import Server, db_execute, field_error, make_district, run
 from test_mastery_views import evidence_csv
 
 # account ids of make_district: admin 1, coord 2, principal 3, coach 4,
@@ -67,12 +66,8 @@ class Plans(unittest.TestCase):
         return c.request("POST", path, body=urllib.parse.urlencode(pairs),
                          headers={"Content-Type": "application/x-www-form-urlencoded"})
 
-    def count(self, table, where="1"):
-        con = sqlite3.connect(self.db)
-        try:
-            return con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
-        finally:
-            con.close()
+    def count(self, table, where="1 = 1"):
+        return db_execute(self.db, f"SELECT count(*) FROM {table} WHERE {where}")[0][0]
 
     def new_plan(self, c=None, **over):
         c = c or self.client("teacher")
@@ -243,8 +238,8 @@ class Plans(unittest.TestCase):
             self.assertEqual(r.status, 400)
             self.assertIn(words, r.text)
         self.assertEqual(self.count("learning_goal"), n)
-        gid = sqlite3.connect(self.db).execute(
-            "SELECT id FROM learning_goal WHERE student_sourced_id='stu-1'").fetchone()[0]
+        gid = db_execute(self.db,
+                         "SELECT id FROM learning_goal WHERE student_sourced_id='stu-1'")[0][0]
         r = t.post("/students/stu-1/learning-plan/pathways",
                    {"goal_id": str(gid), "tool_id": "1", "title": "Quizzy",
                     "what": "fraction practice sets"})

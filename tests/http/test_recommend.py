@@ -4,10 +4,9 @@ input (an unknown standard or option, a student of another class or school)
 answered with a message and nothing stored."""
 import csv
 import re
-import sqlite3
 import urllib.parse
 
-from ebtest import Server, TempDir, make_district, run
+from ebtest import Server, TempDir, db_execute, make_district, run
 
 # stu-1 strong, stu-2 weak (class cls-a1-3, school sch-a1); stu-3 in sch-a2
 ANSWERS = {"stu-1": [1, 1, 1, 0, 1, 1, 1, 1], "stu-2": [0, 0, 1, 0, 0, 0, 0, 1],
@@ -36,11 +35,7 @@ class Recommendations(TempDir):
         self.assertIn("recommend_tool_standards: 2", p.stdout)
 
     def count(self, sql):
-        con = sqlite3.connect(self.db)
-        try:
-            return con.execute(sql).fetchone()[0]
-        finally:
-            con.close()
+        return db_execute(self.db, sql)[0][0]
 
     def test_student_page_in_plain_words_and_audited(self):
         with Server(self.db) as srv:

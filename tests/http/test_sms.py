@@ -11,12 +11,11 @@ signature refused with nothing stored."""
 import datetime
 import re
 import shutil
-import sqlite3
 import tempfile
 import unittest
 import zoneinfo
 
-from ebtest import Server, make_district, run
+from ebtest import Server, db_execute, make_district, run
 from sms_provider import Provider, segments
 
 BASE = "https://edbridge.alder.example"
@@ -42,14 +41,13 @@ class Sms(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="ebsms-")
         cls.db = make_district(cls.dir)
-        with sqlite3.connect(cls.db) as con:
-            for sid, name, lang, phone, kids in FAMILIES:
-                con.execute("INSERT INTO person(district_id, sourced_id, org_sourced_ids, role,"
-                            " given_name, family_name, home_language, sms) VALUES"
-                            " (1, ?, 'sch-a1', 'guardian', ?, 'Family', ?, ?)",
-                            (sid, name, lang, phone))
-                for k in kids:
-                    con.execute("INSERT INTO guardianship VALUES (1, ?, ?)", (sid, k))
+        for sid, name, lang, phone, kids in FAMILIES:
+            db_execute(cls.db, "INSERT INTO person(district_id, sourced_id, org_sourced_ids, role,"
+                       " given_name, family_name, home_language, sms) VALUES"
+                       " (1, ?, 'sch-a1', 'guardian', ?, 'Family', ?, ?)",
+                       (sid, name, lang, phone))
+            for k in kids:
+                db_execute(cls.db, "INSERT INTO guardianship VALUES (1, ?, ?)", (sid, k))
         cls.prov = Provider(ACCOUNT, TOKEN)
         cls.prov.answers[E164["gdn-optout"]] = [
             (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
@@ -72,8 +70,7 @@ class Sms(unittest.TestCase):
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def sql(self, q, *args):
-        with sqlite3.connect(self.db) as con:
-            return con.execute(q, args).fetchall()
+        return db_execute(self.db, q, args)
 
     def send(self, *args):
         return run("families", "send", "--district-id", "1", *args, db=self.db).stdout

@@ -5,11 +5,10 @@ group, the student's answer, the class's pattern for a coach, a family's
 reply in Spanish translated for the teacher; roles, tenants and bad input."""
 import re
 import shutil
-import sqlite3
 import tempfile
 import unittest
 
-from ebtest import PASSWORD, Server, make_district, run
+from ebtest import PASSWORD, Server, db_execute, make_district, run
 from test_mastery_views import evidence_csv
 
 
@@ -38,15 +37,12 @@ class StudentDash(unittest.TestCase):
         run("user", "add", "--login", "sara", "--role", "student", "--scope", "person:stu-2",
             "--person", "stu-2", "--name", "Sara", "--district-id", "1", db=cls.db,
             input=PASSWORD + "\n")
-        con = sqlite3.connect(cls.db)
-        con.execute("UPDATE tool SET url='https://quizzy.example/',"
-                    " standards='3.NF.A.1 3.OA.A.1' WHERE id=1")
-        con.execute("INSERT INTO activity_map VALUES(1, 1,"
-                    " 'https://quizzy.example/act/fractions-1', '3.NF.A.1')")
-        con.execute("INSERT INTO family_language(district_id, account_id, lang, updated_at)"
-                    " SELECT district_id, id, 'en', 0 FROM account WHERE login='sara'")
-        con.commit()
-        con.close()
+        db_execute(cls.db, "UPDATE tool SET url='https://quizzy.example/',"
+                   " standards='3.NF.A.1 3.OA.A.1' WHERE id=1")
+        db_execute(cls.db, "INSERT INTO activity_map VALUES(1, 1,"
+                   " 'https://quizzy.example/act/fractions-1', '3.NF.A.1')")
+        db_execute(cls.db, "INSERT INTO family_language(district_id, account_id, lang, updated_at)"
+                   " SELECT district_id, id, 'en', 0 FROM account WHERE login='sara'")
         cls.srv = Server(cls.db).__enter__()
 
     @classmethod
@@ -55,13 +51,7 @@ class StudentDash(unittest.TestCase):
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def sql(self, q, *args):
-        con = sqlite3.connect(self.db)
-        try:
-            rows = con.execute(q, args).fetchall()
-            con.commit()
-            return rows
-        finally:
-            con.close()
+        return db_execute(self.db, q, args)
 
     def client(self, login):
         c = self.srv.client()

@@ -12,18 +12,16 @@ import datetime
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import time
 import unittest
 
-from ebtest import Server, TempDir, make_district, run
+from ebtest import Server, TempDir, db_execute, make_district, run
 from test_family_send import Sink
 
 
 def count(db, sql, *args):
-    with sqlite3.connect(db) as c:
-        return c.execute(sql, args).fetchone()[0]
+    return db_execute(db, sql, args)[0][0]
 
 
 def day(offset):
@@ -87,11 +85,9 @@ class Teams(unittest.TestCase):
         return self.users["coach"].post("/teams/%d/members" % team, fields)
 
     def member_id(self, team, name):
-        with sqlite3.connect(self.db) as c:
-            row = c.execute("SELECT m.id FROM team_member m LEFT JOIN account a ON"
-                            " a.id=m.account_id WHERE m.team_id=? AND (m.name=? OR"
-                            " a.login=?)", (team, name, name)).fetchone()
-        return row[0]
+        return db_execute(self.db, "SELECT m.id FROM team_member m LEFT JOIN account a ON"
+                          " a.id=m.account_id WHERE m.team_id=? AND (m.name=? OR"
+                          " a.login=?)", (team, name, name))[0][0]
 
     def meeting(self, team, date, who="coach", agenda="Look at the data\nDecide"):
         r = self.users[who].post("/teams/%d/meetings" % team,

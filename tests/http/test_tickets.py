@@ -11,13 +11,12 @@ SMTP server (smtp_sink.py) sent by `edbridge tickets sweep`."""
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import time
 import unittest
 import uuid
 
-from ebtest import Server, make_district, run
+from ebtest import Server, db_execute, make_district, run
 from test_family_send import Sink
 
 CHROME = ("Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko)"
@@ -26,8 +25,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def count(db, sql, *args):
-    with sqlite3.connect(db) as con:
-        return con.execute(sql, args).fetchone()[0]
+    return db_execute(db, sql, args)[0][0]
 
 
 def multipart(fields, name, filename, data):
@@ -68,12 +66,9 @@ class Tickets(unittest.TestCase):
         run("user", "add", "--login", "mathvendor", "--role", "vendor_contact",
             "--scope", "tool:%d" % cls.tool, "--name", "Vera Vendor", "--district-id", "1",
             db=cls.db, input="test-password-1\n")
-        with sqlite3.connect(cls.db) as con:
-            champ = con.execute("SELECT id FROM account WHERE login='helper@alder.example'"
-                                ).fetchone()[0]
-            con.execute("INSERT INTO tool_support(district_id, tool_id, school_sourced_id,"
-                        " champion_id, updated_at) VALUES (1, ?, 'sch-a1', ?, 0)",
-                        (cls.tool, champ))
+        champ = count(cls.db, "SELECT id FROM account WHERE login='helper@alder.example'")
+        db_execute(cls.db, "INSERT INTO tool_support(district_id, tool_id, school_sourced_id,"
+                   " champion_id, updated_at) VALUES (1, ?, 'sch-a1', ?, 0)", (cls.tool, champ))
         os.makedirs(os.path.join(cls.dir, "mail"))
         cls.sink = Sink(os.path.join(cls.dir, "mail"))
         day = (time.gmtime().tm_wday + 3) % 7 + 1  # no weekly family send during the test
@@ -123,9 +118,8 @@ class Tickets(unittest.TestCase):
         self.assertIn("Chrome 120 on ChromeOS", page)
         self.assertIn("Math 3 - Room 12", page)
         self.assertIn("Last data received", page)  # the tool's data health
-        with sqlite3.connect(self.db) as con:
-            row = con.execute("SELECT school_sid, class_sid, reporter_role, priority, tier,"
-                              " health_credential FROM ticket WHERE id=?", (tid,)).fetchone()
+        row = db_execute(self.db, "SELECT school_sid, class_sid, reporter_role, priority, tier,"
+                         " health_credential FROM ticket WHERE id=?", (tid,))[0]
         self.assertEqual(row, ("sch-a1", "cls-a1-3", "teacher", "high", "champion", "none"))
         # the champion's home leads with it once it nears its target (2 hours:
         # within the near window at once)
@@ -339,9 +333,8 @@ class Tickets(unittest.TestCase):
                                   "priority": "urgent", "confirm": "1"})
         self.assertEqual(r.status, 303, r.text[:300])
         tid = ticket_id(r)
-        with sqlite3.connect(self.db) as con:
-            since, resp, res = con.execute("SELECT tier_since, response_due, resolve_due FROM"
-                                           " ticket WHERE id=?", (tid,)).fetchone()
+        since, resp, res = db_execute(self.db, "SELECT tier_since, response_due, resolve_due"
+                                      " FROM ticket WHERE id=?", (tid,))[0]
         self.assertEqual((resp - since, res - since), (20 * 60, 90 * 60))
         # back to the default
         run("tickets", "sla", "set", "--district-id", "1", "--tier", "champion", "--priority", "urgent", "--default",

@@ -3,7 +3,6 @@ activity -> standard mapping form, the data panel, `edbridge import csv`, and
 who may do what (a teacher: 403; another district: 404)."""
 import datetime
 import re
-import sqlite3
 import time
 import shutil
 import tempfile
@@ -12,7 +11,7 @@ import uuid
 import os
 import zoneinfo
 
-from ebtest import Server, make_district, run
+from ebtest import Server, db_execute, make_district, run
 
 QUIZ = ("student_id,item_id,standard,correct,score,date\r\n"
         "stu-1,q-3.OA-01,3.OA.A.1,1,1,09/14/2026\r\n"
@@ -87,11 +86,9 @@ class ToolData(unittest.TestCase):
         self.assertNotIn("&lt;/title", r.text)
         # the list of learner identifiers as sent is a bulk view: audited
         def list_views():
-            con = sqlite3.connect(self.db)
-            n = con.execute("SELECT actor, students FROM audit_log WHERE action = 'view' AND"
-                            " subject_type = 'tool' AND subject_id = '1'").fetchall()
-            con.close()
-            return n
+            return db_execute(self.db, "SELECT actor, students FROM audit_log WHERE"
+                              " action = 'view' AND subject_type = 'tool' AND subject_id = '1'"
+                              " ORDER BY id")
         seen = list_views()
         self.assertEqual(seen[-1], ("itstaff", 1))  # one learner: stu-77
         # the coordinator sees the counts but not the quarantine list
@@ -124,9 +121,8 @@ class ToolData(unittest.TestCase):
         shown = int(local.timestamp())
         self.assertGreaterEqual(shown, before - before % 60)
         self.assertLessEqual(shown, int(time.time()))
-        con = sqlite3.connect(self.db)
-        row = con.execute("SELECT kind, source, ok, summary FROM import_run WHERE tool_id = 3").fetchone()
-        con.close()
+        row = db_execute(self.db,
+                         "SELECT kind, source, ok, summary FROM import_run WHERE tool_id = 3")[0]
         self.assertEqual(row[:3], ("csv", "old.csv", 1))
         self.assertIn("learning events 2", row[3])
 

@@ -3,10 +3,9 @@ real binary: planning a session (a refused one stores nothing), registration
 and its waiting list (a full session answers 409 with the offer, nothing
 stored), attendance and the follow-up, the payoff's small-group rule and its
 words, the homes, and the champions page (who sees it, who confirms)."""
-import sqlite3
 import unittest
 
-from ebtest import Server, TempDir, make_district, run
+from ebtest import Server, TempDir, db_execute, make_district, run
 
 SESSION = {"title": "Quizzy in class", "tool": "1", "date": "2099-03-04", "time": "15:30",
            "minutes": "60", "place": "Library", "trainer": "Coach Lee", "capacity": "1",
@@ -14,8 +13,7 @@ SESSION = {"title": "Quizzy in class", "tool": "1", "date": "2099-03-04", "time"
 
 
 def count(db, sql, *args):
-    with sqlite3.connect(db) as c:
-        return c.execute(sql, args).fetchone()[0]
+    return db_execute(db, sql, args)[0][0]
 
 
 class Trainings(TempDir):

@@ -9,12 +9,11 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import tempfile
 import unittest
 import uuid
 
-from ebtest import Server, make_district
+from ebtest import Server, db_execute, make_district
 from test_ingest import basic, credentials, statement
 
 SPEC_BOUNDARY = "abcABC0123'()+_,-./:=?"  # the spec's own example
@@ -92,10 +91,8 @@ class Attachments(unittest.TestCase):
         r = c.request("GET", "/xapi/statements?limit=500", None, basic(self.creds))
         self.assertEqual(r.status, 200, r.text)
         n = len(json.loads(r.text)["statements"])
-        con = sqlite3.connect(self.db)
-        rows = con.execute("SELECT count(*) FROM xapi_attachment WHERE tool_id = ?",
-                           (int(self.tid),)).fetchone()[0]
-        con.close()
+        rows = db_execute(self.db, "SELECT count(*) FROM xapi_attachment WHERE tool_id = ?",
+                          (int(self.tid),))[0][0]
         return n, rows
 
     def refused(self, c, r, status, words):
@@ -317,7 +314,6 @@ class Attachments(unittest.TestCase):
             h["Content-Type"] = "multipart/mixed; boundary=b0undary"
             r = c.request("POST", "/xapi/statements", multipart(s, [part(data)]), h)
             self.assertEqual(r.status, 200, r.text)
-            con = sqlite3.connect(self.db)
-            self.assertEqual(con.execute("SELECT count(*) FROM xapi_attachment WHERE sha2 = ?",
-                                         (hashlib.sha256(data).hexdigest(),)).fetchone()[0], 2)
-            con.close()
+            self.assertEqual(db_execute(self.db, "SELECT count(*) FROM xapi_attachment"
+                                        " WHERE sha2 = ?", (hashlib.sha256(data).hexdigest(),))[0][0],
+                             2)

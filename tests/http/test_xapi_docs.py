@@ -6,11 +6,10 @@ import base64
 import hashlib
 import json
 import re
-import sqlite3
 import urllib.parse
 import uuid
 
-from ebtest import Server, TempDir, run
+from ebtest import Server, TempDir, db_execute, run
 
 V1 = "1.0.3"
 V2 = "2.0.0"
@@ -77,8 +76,7 @@ class DocsBase(TempDir):
                                              **extra)
 
     def count_docs(self):
-        with sqlite3.connect(self.db) as con:
-            return con.execute("SELECT count(*) FROM xapi_document").fetchone()[0]
+        return db_execute(self.db, "SELECT count(*) FROM xapi_document")[0][0]
 
 
 class Docs(DocsBase):

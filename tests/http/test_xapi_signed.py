@@ -9,7 +9,6 @@ import datetime
 import hashlib
 import json
 import shutil
-import sqlite3
 import tempfile
 import unittest
 import uuid
@@ -19,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
-from ebtest import Server, make_district
+from ebtest import Server, db_execute, make_district
 from test_ingest import basic, credentials, statement
 from test_xapi_attachments import multipart, part
 
@@ -105,10 +104,8 @@ class Signed(unittest.TestCase):
     def stored(self, c):
         r = c.request("GET", "/xapi/statements?limit=500", None, basic(self.creds))
         n = len(json.loads(r.text)["statements"])
-        con = sqlite3.connect(self.db)
-        rows = con.execute("SELECT count(*) FROM xapi_attachment WHERE tool_id = ?",
-                           (int(self.tid),)).fetchone()[0]
-        con.close()
+        rows = db_execute(self.db, "SELECT count(*) FROM xapi_attachment WHERE tool_id = ?",
+                          (int(self.tid),))[0][0]
         return n, rows
 
     def refused(self, c, r, words):

@@ -278,9 +278,11 @@ void page_admin_roster_sync_run(struct http_request *req)
 	}
 	const char *mode = http_form(req, "mode");
 	bool delta = mode && !strcmp(mode, "delta");
-	const char *path = db_file(req->db);
+	/* the job's own connection to this same database: the file on SQLite,
+	 * the URL on PostgreSQL (db_file is empty there) */
+	const char *path = db_shared_name(req->db);
 	struct sync_job *j = calloc(1, sizeof *j);
-	if (!j || !path || strlen(path) >= sizeof j->db_path) {
+	if (!j || !*path || strlen(path) >= sizeof j->db_path) {
 		free(j);
 		sync_page(req, 503, "The sync could not be started. Try again.", NULL);
 		return;
