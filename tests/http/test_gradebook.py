@@ -215,8 +215,7 @@ class GradebookTest(unittest.TestCase):
                                        " AND subject_type IN ('gradebook', 'class')")[0][0], 5)
 
     def q_exec(self, sql):
-        with sqlite3.connect(self.db) as con:
-            con.execute(sql)
+        ebtest.db_execute(self.db, sql)
 
     def test_a_case_identifier_objective_resolves_through_the_crosswalk(self):
         if not os.path.exists(SBAC):
