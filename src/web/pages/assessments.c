@@ -513,7 +513,7 @@ static void analysis_section(struct http_request *req, const struct assessment_c
 			ir->flags ? " class=\"flagged\"" : "", it->number);
 		html_url(b, it->standard);
 		html_raw(b, "\">");
-		html_text(b, it->standard);
+		html_text(b, page_std_label(req, it->standard));
 		html_raw(b, "</a></td><td>");
 		pct(b, ir->p);
 		html_raw(b, "</td><td>");
@@ -592,7 +592,7 @@ static void items_table(struct http_request *req, const struct assessment_common
 		const struct assessment_item *it = &ac->items[i];
 		char key[2] = { it->key, 0 };
 		markupf(b, "<tr><th scope=\"row\">%d</th><td>", it->number);
-		html_text(b, it->standard);
+		html_text(b, page_std_label(req, it->standard));
 		markupf(b, "</td><td>%g</td><td>", it->points);
 		html_text(b, it->key ? it->choices : "scored in points");
 		html_raw(b, "</td><td>");

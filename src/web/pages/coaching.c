@@ -611,7 +611,7 @@ static void goals_section(struct http_request *req, const struct view *v,
 			for (size_t k = 0; k < g[i].nstandards; k++) {
 				if (k)
 					html_raw(b, ", ");
-				html_text(b, g[i].standards[k]);
+				html_text(b, page_std_label(req, g[i].standards[k]));
 			}
 		} else {
 			html_text(b, g[i].indicator_label);

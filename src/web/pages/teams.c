@@ -461,7 +461,7 @@ static void watch_mastery(struct http_request *req, const struct team *t)
 		html_raw(b, "<li>");
 		char href[96];
 		snprintf(href, sizeof href, "/standards/%s", w[i].standard);
-		link(b, href, w[i].standard);
+		link(b, href, page_std_label(req, w[i].standard));
 		const struct standard *s = standards_find(w[i].standard);
 		if (s && s->cluster_heading && *s->cluster_heading) {
 			/* the heading is a sentence: without its full stop in brackets */
