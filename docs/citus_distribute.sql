@@ -111,6 +111,7 @@ SELECT create_distributed_table('framework_item', 'district_id', colocate_with =
 SELECT create_distributed_table('framework_assoc', 'district_id', colocate_with => 'org');
 SELECT create_distributed_table('framework_ccss', 'district_id', colocate_with => 'org');
 SELECT create_distributed_table('framework_primary', 'district_id', colocate_with => 'org');
+SELECT create_distributed_table('framework_own', 'district_id', colocate_with => 'org');
 SELECT create_distributed_table('case_provider', 'district_id', colocate_with => 'org');
 SELECT create_distributed_table('import_row', 'district_id', colocate_with => 'org');
 SELECT create_distributed_table('roster_waiting', 'district_id', colocate_with => 'org');

@@ -164,17 +164,23 @@ static int fts_words(const char *text, bool prefix_last, bool pg, char *out, siz
 			n--;
 		if (n < 2 || is_stop_word(word, n))
 			continue;
-		bool last = !*p || words == 15;
-		int w = pg ? snprintf(out + len, cap - len, "%s%.*s%s", words ? " | " : "", (int)n,
-				      word, prefix_last && last ? ":*" : "")
-			   : snprintf(out + len, cap - len, "%s\"%.*s\"%s", words ? " OR " : "",
-				      (int)n, word, prefix_last && last ? "*" : "");
+		int w = pg ? snprintf(out + len, cap - len, "%s%.*s", words ? " | " : "", (int)n,
+				      word)
+			   : snprintf(out + len, cap - len, "%s\"%.*s\"", words ? " OR " : "",
+				      (int)n, word);
 		if (w < 0 || (size_t)w >= cap - len) {
 			out[len] = '\0';
 			break;
 		}
 		len += (size_t)w;
 		words++;
+	}
+	/* the last word kept (a shorter or stop word after it is dropped) is
+	 * the one still being typed */
+	const char *suffix = pg ? ":*" : "*";
+	if (prefix_last && words && len + strlen(suffix) < cap) {
+		memcpy(out + len, suffix, strlen(suffix) + 1);
+		len += strlen(suffix);
 	}
 	return words;
 }

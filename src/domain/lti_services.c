@@ -946,14 +946,16 @@ enum eb_err lti_nrps_members(struct db *db, const struct lti_caller *c,
 	json_t *members = json_array();
 	if ((rc = db_query(
 		     db,
-		     "SELECT s.sub, max(e.role = 'teacher'), p.given_name, p.family_name,"
+		     "SELECT s.sub, max(CASE WHEN e.role = 'teacher' THEN 1 ELSE 0 END),"
+		     " p.given_name, p.family_name,"
 		     " p.email, p.sourced_id FROM enrollment e JOIN account a ON"
 		     " a.district_id = e.district_id AND a.person_sourced_id = e.user_sourced_id"
 		     " JOIN lti_subject s ON s.lti_tool_id = ?3 AND s.account_id = a.id"
 		     " JOIN person p ON p.district_id = e.district_id AND p.sourced_id ="
 		     " e.user_sourced_id WHERE e.district_id = ?1 AND e.class_sourced_id = ?2"
 		     " AND e.status = 'active' AND e.role IN ('student', 'teacher')"
-		     " AND s.sub > ?4 GROUP BY s.sub ORDER BY s.sub LIMIT ?5",
+		     " AND s.sub > ?4 GROUP BY s.sub, p.given_name, p.family_name, p.email,"
+		     " p.sourced_id ORDER BY s.sub LIMIT ?5",
 		     DB_ARGS(DB_INT(c->district_id), DB_TEXT(class_sourced_id),
 			     DB_INT(c->lti_tool_id), DB_TEXT(after ? after : ""),
 			     DB_INT(limit + 1)),

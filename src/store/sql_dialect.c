@@ -445,6 +445,16 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				buf_put(o, tb->p, tb->n);
 				buf_putc(o, '.');
 			}
+			if ((is_kw(k, "INDEXED") && kw_at(t, nx, "BY")) ||
+			    (is_kw(k, "NOT") && kw_at(t, nx, "INDEXED"))) {
+				/* SQLite's index hints (INDEXED BY name, NOT INDEXED):
+				 * PostgreSQL's planner takes none; the hint goes */
+				size_t last = is_kw(k, "NOT") ? nx : sig(t, nx + 1);
+				if (last < to) {
+					i = last;
+					continue;
+				}
+			}
 			if (is_kw(k, "CROSS") && kw_at(t, nx, "JOIN") && cross_join_on(t, nx, to)) {
 				/* SQLite's CROSS JOIN ... ON (a join order the planner
 				 * keeps) is an inner join; PostgreSQL allows no ON there */

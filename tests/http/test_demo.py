@@ -3,7 +3,7 @@ one login per role, tools sending data, initiatives to evaluate."""
 import os
 import re
 
-from ebtest import Server, TempDir, db_connect, run
+from ebtest import Server, TempDir, db_arg, db_connect, run
 
 
 class Demo(TempDir):
@@ -17,7 +17,8 @@ class Demo(TempDir):
         code = re.search(r"access code for 'parent'.*: (\S+)", out).group(1)
         # --no-serve says where it would be served and how; the parent's line
         # says how many children the parent really has
-        self.assertIn("Serve it with: edbridge serve --db " + db, out)
+        # (on PostgreSQL the database is the URL the test made of db)
+        self.assertIn("Serve it with: edbridge serve --db " + db_arg(db), out)
         self.assertIn("Log in at http://127.0.0.1:8080 with any of these", out)
         con = db_connect(db)
         kids = con.execute("SELECT count(*) FROM account_role r JOIN account a ON a.id ="
@@ -32,7 +33,10 @@ class Demo(TempDir):
         # the five simulated tools and the district's common assessments (issue 12)
         self.assertEqual(q("SELECT count(*) FROM tool WHERE status='approved'"), 6)
         # every tool's data arrived through its own path, matched to the roster
-        self.assertEqual(q("SELECT count(DISTINCT tool_id) FROM learning_event"), 6)
+        self.assertEqual(q("SELECT count(DISTINCT tool_id) FROM learning_event"
+                           " WHERE tool_id <> 0"), 6)
+        # and the SIS's gradebook results (issue 17), under the district's own tool 0
+        self.assertGreater(q("SELECT count(*) FROM learning_event WHERE tool_id = 0"), 0)
         self.assertEqual(q("SELECT count(*) FROM common_assessment"), 1)
         self.assertGreater(q("SELECT count(*) FROM common_response"), 100)
         self.assertEqual(q("SELECT count(*) FROM quarantine"), 0)

@@ -155,9 +155,8 @@ class ImportOneRosterTest(unittest.TestCase):
         self.assertIn("classes.csv: 1 row, 0 added, 0 changed, 1 deleted\n", p.stdout)
         self.assertNotIn("1 rows", p.stdout)
         self.assertEqual(self.count("class"), 1)
-        con = sqlite3.connect(self.db)
-        summary = con.execute("SELECT summary FROM import_run ORDER BY id DESC").fetchone()[0]
-        con.close()
+        summary = ebtest.db_execute(self.db, "SELECT summary FROM import_run"
+                                    " ORDER BY id DESC")[0][0]
         self.assertIn("classes.csv: 1 row, 0 added", summary)
         self.assertNotIn("1 rows", summary)
 

@@ -254,7 +254,8 @@ class LtiToolCase(unittest.TestCase):
         self.assertIn("1 has no standard yet", answer)
         rows = sql(self.db, "SELECT k.title, k.class_sourced_id, max(s.standard_code)"
                             " FROM lti_link k LEFT JOIN lti_link_standard s ON s.link_id=k.id"
-                            " WHERE k.id > ? GROUP BY k.id ORDER BY k.id", before)
+                            " WHERE k.id > ? GROUP BY k.id, k.title, k.class_sourced_id"
+                            " ORDER BY k.id", before)
         self.assertEqual(rows, [("Compare fractions", "cls-a1-3", "3.NF.A.3"),
                                 ("Fraction puzzles", "cls-a1-3", None)])
         self.assertTrue(sql(self.db, "SELECT 1 FROM activity_map WHERE standard_code="

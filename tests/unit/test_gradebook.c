@@ -370,12 +370,14 @@ static void unreadable_results_set_aside_with_reason(void **state)
 				&rep),
 			 EB_OK);
 	const char *l = buf_cstr(&lines);
+	/* a student or line item not (yet) there: the result waits for it (issue 17) */
 	assert_non_null(strstr(l, "results.csv:2: studentSourcedId: 'nobody' is not a student of "
-				  "the district's roster; result 'r1' set aside\n"));
-	assert_non_null(strstr(l, "results.csv:3: lineItemSourcedId: 'li9' is not a line item of "
-				  "this input or of an earlier one; result 'r2' set aside\n"));
-	assert_non_null(strstr(l, "results.csv:4: lineItemSourcedId: line item 'li2' was set "
-				  "aside; result 'r3' set aside with it\n"));
+				  "the district's roster yet; result 'r1' waits for it\n"));
+	assert_non_null(strstr(l,
+			       "results.csv:3: lineItemSourcedId: 'li9' is not a line item of "
+			       "this input or of an earlier one yet; result 'r2' waits for it\n"));
+	assert_non_null(strstr(l, "results.csv:4: lineItemSourcedId: line item 'li2' waits for "
+				  "its class; result 'r3' waits for it\n"));
 	assert_non_null(strstr(l, "results.csv:5: score: 11 is outside the line item's range "
 				  "0..10; stored without evidence\n"));
 	assert_non_null(strstr(l, "results.csv:6: score: line item 'li3' gives no resultValueMax"));
@@ -385,7 +387,10 @@ static void unreadable_results_set_aside_with_reason(void **state)
 	assert_int_equal(rep.events, 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM learning_event WHERE district_id = ?1"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM gradebook_result WHERE district_id = ?1"),
-			 3); /* r4, r5, r6: kept as received, without evidence */
+			 6); /* r4, r5, r6: kept as received, without evidence; r1-r3 waiting */
+	assert_int_equal(count(f, "SELECT count(*) FROM gradebook_result WHERE district_id = ?1"
+				  " AND waits_for IS NOT NULL"),
+			 3);
 	buf_free(&lines);
 }
 

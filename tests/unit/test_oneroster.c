@@ -795,7 +795,7 @@ static const struct {
 	const char *msg; /* must appear in the printed report */
 } fixture_sets[] = {
 	{ "good_v11", EB_OK, "users.csv: 5 rows, 5 added, 0 changed, 0 deleted\n" },
-	{ "good_v12_quirks", EB_OK, "userProfiles.csv: 1 rows, ignored\n" },
+	{ "good_v12_quirks", EB_OK, "userProfiles.csv: 1 row, ignored\n" },
 	{ "good_v12_quirks", EB_OK,
 	  "note: users.csv: 1 row with a dateLastModified that is not ISO 8601 (first: line 2, "
 	  "'1/05/2023'); stored as unknown\n" },
@@ -869,7 +869,7 @@ static const struct {
 	{ "Test_minimal_data_set.zip", EB_EPARSE,
 	  "classes.csv:2:6: courseSourcedId: 'crs-222-2023-456-12345' is not a course in this "
 	  "import or in the database (courses.csv is not part of this import)" },
-	{ "oneroster_test_data.zip", EB_OK, "users.csv: 1 rows, 1 added, 0 changed, 0 deleted" },
+	{ "oneroster_test_data.zip", EB_OK, "users.csv: 1 row, 1 added, 0 changed, 0 deleted" },
 	{ "v1p2_full_dataset.zip", EB_EPARSE,
 	  "orgs.csv:2:7: parentSourcedId: 'org-sch-222-3456' is not an org in this import or in "
 	  "the database" },

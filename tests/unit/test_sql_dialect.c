@@ -81,6 +81,10 @@ static void test_cross_join_on(void **state)
 	       "SELECT 1 FROM k CROSS JOIN e CROSS JOIN le WHERE e.d = k.d", 0);
 	expect("SELECT 1 FROM x CROSS JOIN LATERAL unnest(x.k) AS k(a)",
 	       "SELECT 1 FROM x CROSS JOIN LATERAL unnest(x.k) AS k(a)", 0);
+	/* SQLite's index hints go: PostgreSQL takes none */
+	expect("SELECT a FROM t INDEXED BY t_b WHERE b = ?1 AND c NOT IN (SELECT c FROM u NOT"
+	       " INDEXED)",
+	       "SELECT a FROM t  WHERE b = $1 AND c NOT IN (SELECT c FROM u )", 1);
 }
 
 static void test_boolean_sums_and_the_catalog(void **state)

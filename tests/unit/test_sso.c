@@ -171,27 +171,28 @@ static void state_single_use_and_expiry(void **state)
 	/* as sso_begin stores it (its discovery needs the network) */
 	snprintf(st, sizeof st, "%s", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ");
 	crypto_generichash(h, 32, (const unsigned char *)st, strlen(st), NULL, 0);
-	assert_int_equal(db_execute(db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4)",
+	assert_int_equal(db_execute(db,
+				    "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4, ?5)",
 				    DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW),
-					    DB_INT(NOW + SSO_LOGIN_TTL_S)),
+					    DB_INT(NOW + SSO_LOGIN_TTL_S), DB_INT(p.district_id)),
 				    NULL),
 			 EB_OK);
 	/* another provider's callback takes it and fails: it is gone after */
 	assert_int_equal(sso_take_state(db, &q, st, NOW, nonce, verifier, &why), EB_EAUTH);
 	assert_int_equal(sso_take_state(db, &p, st, NOW, nonce, verifier, &why), EB_EAUTH);
-	db_execute(
-		db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4)",
-		DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW), DB_INT(NOW + SSO_LOGIN_TTL_S)),
-		NULL);
+	db_execute(db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4, ?5)",
+		   DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW), DB_INT(NOW + SSO_LOGIN_TTL_S),
+			   DB_INT(p.district_id)),
+		   NULL);
 	assert_int_equal(sso_take_state(db, &p, st, NOW + 1, nonce, verifier, &why), EB_OK);
 	assert_string_equal(nonce, "nn");
 	assert_string_equal(verifier, "vv");
 	assert_int_equal(sso_take_state(db, &p, st, NOW + 2, nonce, verifier, &why), EB_EAUTH);
 	/* expired */
-	db_execute(
-		db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4)",
-		DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW), DB_INT(NOW + SSO_LOGIN_TTL_S)),
-		NULL);
+	db_execute(db, "INSERT INTO sso_login VALUES(?1, ?2, 'nn', 'vv', ?3, ?4, ?5)",
+		   DB_ARGS(DB_BLOB(h, 32), DB_INT(p.id), DB_INT(NOW), DB_INT(NOW + SSO_LOGIN_TTL_S),
+			   DB_INT(p.district_id)),
+		   NULL);
 	assert_int_equal(
 		sso_take_state(db, &p, st, NOW + SSO_LOGIN_TTL_S + 1, nonce, verifier, &why),
 		EB_EAUTH);

@@ -18,6 +18,7 @@
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
+#include "web/router.h"
 #include "web/pages/pages.h"
 
 #define ITEMS_MAX 500	/* line items one page lists */
@@ -175,9 +176,12 @@ void page_gradebook(struct http_request *req)
 	html_raw(b, "<p>Line items and results from the student information system's gradebook"
 		    " (OneRoster 1.2, by upload or sync). Each fully graded result counts as"
 		    " evidence for mastery of its learning objectives.");
-	if (!teacher)
+	if (req->session->account.role_mask & ROLE_BIT(ROLE_DISTRICT_ADMIN))
 		html_raw(b, " It comes with a <a href=\"/admin/import\">roster upload</a> or a"
 			    " <a href=\"/admin/roster-sync\">sync from the SIS</a>.");
+	else if (!teacher)
+		html_raw(b, " It comes with a roster upload or a sync from the SIS, which the"
+			    " district's administrators run.");
 	html_raw(b, "</p><h2>Line items</h2>");
 	size_t linked = 0;
 	for (size_t i = 0; i < ni; i++)
