@@ -305,6 +305,24 @@ def db_columns(db, table):
         "AND table_schema = current_schema() ORDER BY ordinal_position", (table,))]
 
 
+def db_schema(db):
+    """{table: [column, ...]} of every table, in one query on either backend
+    (a loop of db_columns costs a psql per table on PostgreSQL)."""
+    if BACKEND != "pg":
+        out = {}
+        for t in db_tables(db):
+            out[t] = db_columns(db, t)
+        return out
+    out = {}
+    for t, c in db_execute(
+            db, "SELECT c.table_name, c.column_name FROM information_schema.columns c"
+            " JOIN information_schema.tables t ON t.table_name = c.table_name AND"
+            " t.table_schema = c.table_schema WHERE c.table_schema = current_schema()"
+            " AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position"):
+        out.setdefault(t, []).append(c)
+    return out
+
+
 def run(*args, db=None, input=None, check=True):
     """Runs `edbridge ARGS --db DB`; returns CompletedProcess (text)."""
     cmd = [BIN] + list(args)

@@ -24,8 +24,8 @@ import uuid
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from ebtest import (PASSWORD, Server, TempDir, db_columns, db_connect, db_copy, db_dump,
-                   db_execute, db_tables, make_district, run)
+from ebtest import (PASSWORD, Server, TempDir, db_connect, db_copy, db_dump,
+                   db_execute, db_schema, make_district, run)
 
 AGS = "https://purl.imsglobal.org/spec/lti-ags/scope/"
 SCORE = AGS + "score"
@@ -418,7 +418,8 @@ class LtiServices(Base):
 def tables_with(db, *cols):
     """Every table with all of cols (found from the catalog, so a future
     table is not forgotten)."""
-    return [name for name in db_tables(db) if all(c in db_columns(db, name) for c in cols)]
+    return [name for name, have in sorted(db_schema(db).items())
+            if all(c in have for c in cols)]
 
 
 class Forget(Base):
