@@ -87,15 +87,16 @@ static void serve_housekeeping(const char *db_path, int64_t *last_refit)
 			enum eb_err rc =
 				mastery_refit(db, ids[i], NULL, NULL, NULL, &sum, err, sizeof err);
 			struct rec_refresh_summary rs;
-			if (rc == EB_OK)
+			if (rc == EB_OK) {
 				log_info("serve: district %lld mastery refitted: %zu responses in "
 					 "%.1f s",
 					 (long long)ids[i], sum.rows, sum.total_seconds);
-			if (rc == EB_OK && recommend_refresh(db, ids[i], &rs, err, sizeof err))
-				log_error("serve: district %lld: %s", (long long)ids[i], err);
-			else if (rc != EB_ENOTFOUND)
+				if (recommend_refresh(db, ids[i], &rs, err, sizeof err))
+					log_error("serve: district %lld: %s", (long long)ids[i], err);
+			} else if (rc != EB_ENOTFOUND) {
 				log_error("serve: district %lld mastery refit: %s",
 					  (long long)ids[i], err);
+			}
 		}
 		*last_refit = now;
 	}

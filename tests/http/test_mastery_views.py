@@ -6,6 +6,7 @@ import io
 import os
 import re
 import shutil
+import time
 import unittest
 import zipfile
 
@@ -208,6 +209,40 @@ class MasteryViews(TempDir):
             self.assertEqual(t.get("/standards/3.NF.A.1/mastery").status, 403)
             self.assertEqual(c.get("/standards/XX.1/mastery").status, 404)
 
+
+
+class NightlyRefit(TempDir):
+    """serve's housekeeping refits every district in its nightly window
+    (02:00-05:00 local time, at start when it starts then): the log says
+    what it did and nothing else (a refit and refresh that both succeeded
+    once logged an empty "mastery refit:" error)."""
+
+    def test_the_nightly_refit_at_start_logs_its_figures_and_no_error(self):
+        self.db = db = make_district(self.tmp)
+        MasteryViews.load(self)
+        utc = time.gmtime().tm_hour
+        off = (3 - utc) % 24
+        if off > 12:
+            off -= 24
+        old = os.environ.get("TZ")
+        os.environ["TZ"] = f"EB{-off:+d}"  # POSIX: local = UTC - (the sign's number)
+        try:
+            with Server(db) as srv:
+                log = ""
+                for _ in range(100):
+                    srv.errlog.seek(0)
+                    log = srv.errlog.read()
+                    if "mastery refitted" in log:
+                        break
+                    time.sleep(0.2)
+        finally:
+            if old is None:
+                os.environ.pop("TZ")
+            else:
+                os.environ["TZ"] = old
+        self.assertIn("district 1 mastery refitted:", log)
+        self.assertNotIn("mastery refit:", log)
+        self.assertNotIn(" error ", log)
 
 if __name__ == "__main__":
     unittest.main()
