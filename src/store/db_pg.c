@@ -341,6 +341,34 @@ static enum eb_err citus_keys(PGconn *c, char *errmsg, size_t cap)
 	return EB_EDB;
 }
 
+/* Whether every embedded migration is already applied, in one round trip:
+ * the common case at every open (a server's workers, each CLI command),
+ * which then takes no advisory lock and writes no catalog row (a CREATE OR
+ * REPLACE at each open would send every other connection of the database
+ * a catalog-cache invalidation). Sets pg->schema_version when it is. */
+static bool up_to_date(struct dbpg *pg)
+{
+	int want = 0, count = 0;
+	for (int no = next_migration_no(0); no; no = next_migration_no(no)) {
+		want = no;
+		count++;
+	}
+	PGresult *r = PQexec(pg->conn, "SELECT CASE WHEN to_regclass('schema_version') IS NULL"
+				       " THEN '0 0' ELSE (SELECT coalesce(max(version), 0) || ' ' ||"
+				       " count(*) FROM schema_version) END");
+	bool ok = false;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		char *end;
+		long have = strtol(PQgetvalue(r, 0, 0), &end, 10);
+		long n = strtol(end, NULL, 10);
+		ok = want > 0 && have == want && n == count;
+		if (ok)
+			pg->schema_version = (int)have;
+	}
+	PQclear(r);
+	return ok;
+}
+
 /* The same numbered migrations as SQLite's, each in its own transaction,
  * under an advisory lock so that connections opened together (a server's
  * workers) apply each once. */
@@ -349,6 +377,8 @@ static enum eb_err migrate(struct dbpg *pg, char *errmsg, size_t cap)
 	char err[400] = "";
 	enum eb_err rc = EB_OK;
 	int applied = 0;
+	if (up_to_date(pg))
+		return EB_OK;
 	if (!run_ok(pg->conn, "SELECT pg_advisory_lock(7301880427)", err, sizeof err)) {
 		snprintf(errmsg, cap, "migrations: %s", err);
 		return EB_EDB;
