@@ -14,7 +14,8 @@ runs the unit tests that take EDBRIDGE_TEST_PG and every black-box program
 against it; the browser checks and lint run once, on SQLite.
 
 -jN runs N programs at a time, longest first (the times of the last run are
-kept in BUILD/test-times.json); each program's lines are printed together when
+kept in BUILD/test-times.json; a fresh clone reads tests/test-times.json, a
+full run's, committed); each program's lines are printed together when
 it ends. The default is the CPU count with a floor of 4: the black-box
 programs mostly wait (Argon2id, process starts, sleeps), so 4 keep 2 cores busy.
 
@@ -393,11 +394,16 @@ def main():
                 jobs.append(Job("http", h, backend, args.build))
 
     times_path = os.path.join(ROOT, args.build, "test-times.json")
-    try:
-        with open(times_path) as f:
-            times = json.load(f)
-    except (OSError, ValueError):
-        times = {}
+    times = {}
+    # a fresh clone orders by tests/test-times.json (a full run's times,
+    # committed) so that its long programs start first too; the build's own
+    # file, newer, takes its place where it has a program
+    for path in (os.path.join(ROOT, "tests", "test-times.json"), times_path):
+        try:
+            with open(path) as f:
+                times.update(json.load(f))
+        except (OSError, ValueError):
+            pass
     jobs.sort(key=lambda j: -times.get(j.key, GUESS[j.kind]))
 
     results = []
