@@ -116,6 +116,24 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 			   const char *standard, int64_t tool_id, const char *item_id, int correct,
 			   int64_t at);
 
+/* The stored cell of one (student, standard) as a batch read it ahead
+ * (domain/activity.h: activity_batch_read) and as mastery_record_hinted
+ * keeps it after each update it writes. */
+struct mastery_cell_hint {
+	bool found; /* the cell is stored */
+	struct mastery_cell c;
+};
+
+/* mastery_record with the cell already known: h (NULL: mastery_record) is
+ * the stored cell of (student, standard) in db's open transaction, read
+ * ahead, and nothing but mastery_record_hinted with this h has written that
+ * cell since. Where mastery_record would read the cell alone (the student's
+ * row is in the transaction's write-back) it reads nothing; h then holds
+ * the cell as stored by this update. Same results as mastery_record. */
+enum eb_err mastery_record_hinted(struct db *db, int64_t district_id, const char *student,
+				  const char *standard, int64_t tool_id, const char *item_id,
+				  int correct, int64_t at, struct mastery_cell_hint *hint);
+
 /* Forgets the decoded models of db's context (the refit calls it once it
  * has committed a new model). Nothing to do when db has no context. */
 void mastery_cache_clear(struct db *db);

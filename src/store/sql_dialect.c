@@ -551,6 +551,22 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				i = close;
 				continue;
 			}
+			if (is_kw(k, "json_each") && nx < to && is_punct(&t->v[nx], '(')) {
+				/* json_each(array) in FROM, unnamed, read by its value
+				 * column (a batch's keys: IN (SELECT value FROM
+				 * json_each(?N))) -> the array's elements as text */
+				int commas;
+				size_t close = close_paren(t, nx, &commas);
+				if (close >= to || commas)
+					break;
+				buf_puts(o, "json_array_elements_text((");
+				enum eb_err rc = translate_range(x, nx + 1, close);
+				if (rc)
+					return rc;
+				buf_puts(o, ")::json) AS json_each(value)");
+				i = close;
+				continue;
+			}
 			if (is_kw(k, "unixepoch") && nx < to && is_punct(&t->v[nx], '(') &&
 			    sig(t, nx + 1) < to && is_punct(&t->v[sig(t, nx + 1)], ')')) {
 				buf_puts(o, "CAST(extract(epoch FROM now()) AS BIGINT)");
