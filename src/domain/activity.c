@@ -320,8 +320,11 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 			return EB_EINVAL;
 		hash[i] = (unsigned char)(hi << 4 | lo);
 	}
-	/* the refs find the seq by the id themselves: no value to read back, so
-	 * on PostgreSQL the rows go down the pipeline without a round trip */
+	/* the refs take the seq from last_insert_rowid() (PostgreSQL: lastval(),
+	 * the identity just drawn): no value to read back, so on PostgreSQL the
+	 * rows go down the pipeline without a round trip. Nothing inserts a row
+	 * with a rowid or draws a sequence value between (the refs' table is
+	 * WITHOUT ROWID and has no identity). */
 	rc = db_execute(db,
 			"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
 			" stored_ms, voided, voids_id, verb, registration, target_id)"
@@ -331,23 +334,19 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 				DB_INT(voided), DB_TEXT(s->voids_id), DB_TEXT(s->verb),
 				DB_TEXT(s->registration), DB_TEXT(s->target_id)),
 			NULL);
+	for (size_t i = 0; i < s->nrefs && !rc; i++)
+		rc = db_execute(db,
+				"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, "
+				"seq, kind, key, related)"
+				" VALUES (?1, ?2, last_insert_rowid(), ?3, ?4, ?5)",
+				DB_ARGS(DB_INT(district_id), DB_INT(tool_id),
+					DB_TEXT(s->refs[i].kind), DB_TEXT(s->refs[i].key),
+					DB_INT(s->refs[i].related ? 1 : 0)),
+				NULL);
 	if (rc)
 		return rc;
 	if ((rc = tally_tool(db, district_id, tool_id, 1, 0, s->stored_ms / 1000)))
 		return rc;
-	for (size_t i = 0; i < s->nrefs; i++) {
-		rc = db_execute(db,
-				"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, "
-				"seq, kind, key, related)"
-				" SELECT ?1, ?2, seq, ?4, ?5, ?6 FROM xapi_statement"
-				" WHERE district_id = ?1 AND tool_id = ?2 AND id = ?3",
-				DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id),
-					DB_TEXT(s->refs[i].kind), DB_TEXT(s->refs[i].key),
-					DB_INT(s->refs[i].related ? 1 : 0)),
-				NULL);
-		if (rc)
-			return rc;
-	}
 	return EB_OK;
 }
 
@@ -630,10 +629,14 @@ static const char *nonempty(const char *s)
 /* Stores ev matched to student and standard ("" none): a learning event
  * (and the mastery update, with the cell read ahead in h, or NULL), or a
  * quarantine row. */
+struct activity_batch;
 static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, const char *student,
 				  const char *standard, bool *quarantined,
-				  struct mastery_cell_hint *h);
+				  struct mastery_cell_hint *h, struct activity_batch *b);
+static enum eb_err batch_event_row(struct activity_batch *b, const struct learning_event_in *ev,
+				   const char *student, const char *standard);
+static bool batch_student_seen(struct activity_batch *b, const char *student);
 
 enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, bool *quarantined)
@@ -645,13 +648,14 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 		return rc;
 	if ((rc = match_standard(db, district_id, tool_id, ev, NULL, standard, sizeof standard)))
 		return rc;
-	return record_matched(db, district_id, tool_id, ev, student, standard, quarantined, NULL);
+	return record_matched(db, district_id, tool_id, ev, student, standard, quarantined, NULL,
+			      NULL);
 }
 
 static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, const char *student,
 				  const char *standard, bool *quarantined,
-				  struct mastery_cell_hint *h)
+				  struct mastery_cell_hint *h, struct activity_batch *b)
 {
 	enum eb_err rc;
 	const char *reason = NULL;
@@ -681,22 +685,27 @@ static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t to
 		/* a quarantined event is a receipt too */
 		return tally_tool(db, district_id, tool_id, 0, 0, time_now());
 	}
-	rc = db_execute(
-		db,
-		"INSERT INTO learning_event (district_id, tool_id, student_sourced_id, actor_key,"
-		" activity_id, standard_code, item_id, correct, score, duration_s, occurred_at,"
-		" source, statement_id, verb)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student),
-			DB_TEXT(ev->actor_key), EVENT_TAIL_ARGS(ev, standard)),
-		NULL);
+	if (b)
+		rc = batch_event_row(b, ev, student, standard); /* activity_batch_flush */
+	else
+		rc = db_execute(
+			db,
+			"INSERT INTO learning_event (district_id, tool_id, student_sourced_id,"
+			" actor_key, activity_id, standard_code, item_id, correct, score, "
+			"duration_s,"
+			" occurred_at, source, statement_id, verb)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student),
+				DB_TEXT(ev->actor_key), EVENT_TAIL_ARGS(ev, standard)),
+			NULL);
 	if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, false)))
 		return rc;
-	rc = db_execute(
-		db,
-		"INSERT OR IGNORE INTO tool_student (district_id, tool_id, student_sourced_id)"
-		" VALUES (?1, ?2, ?3)",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student)), NULL);
+	if (!b || !batch_student_seen(b, student))
+		rc = db_execute(db,
+				"INSERT OR IGNORE INTO tool_student (district_id, tool_id,"
+				" student_sourced_id) VALUES (?1, ?2, ?3)",
+				DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student)),
+				NULL);
 	if (rc || ev->correct < 0 || !standard[0])
 		return rc;
 	/* evidence: the student's estimate moves in the same transaction */
@@ -734,7 +743,113 @@ struct activity_batch {
 	struct batch_cell *cells;
 	size_t ncells;
 	bool *done;
+	const char **seen; /* students whose tool_student row this batch wrote */
+	size_t nseen;
+	struct buf rows; /* learning_event rows not written yet: a JSON array */
+	size_t nrows;
 };
+
+/* Whether student's tool_student row was written by the batch already
+ * (INSERT OR IGNORE once per student and batch); marks it. */
+static bool batch_student_seen(struct activity_batch *b, const char *student)
+{
+	for (size_t i = 0; i < b->nseen; i++)
+		if (!strcmp(b->seen[i], student))
+			return true;
+	if (b->nseen < b->n)
+		b->seen[b->nseen++] = student;
+	return false;
+}
+
+static void json_num_or_null(struct buf *o, bool known, double v)
+{
+	if (!known) {
+		buf_puts(o, "null");
+		return;
+	}
+	/* the shortest form that reads back as v: both backends read it back
+	 * exactly (SQLite's own reader is exact up to 15 digits) */
+	char t[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(t, sizeof t, "%.*g", prec, v);
+		if (strtod(t, NULL) == v)
+			break;
+	}
+	buf_puts(o, t);
+}
+
+static void json_str_or_null(struct buf *o, const char *s)
+{
+	if (!s) {
+		buf_puts(o, "null");
+		return;
+	}
+	struct jv v = jv_string(s);
+	jv_dump(&v, o);
+}
+
+/* Keeps a learning_event row for activity_batch_flush: the columns
+ * activity_event_record's INSERT binds, as one element of a JSON array. */
+static enum eb_err batch_event_row(struct activity_batch *b, const struct learning_event_in *ev,
+				   const char *student, const char *standard)
+{
+	struct buf *o = &b->rows;
+	buf_puts(o, b->nrows ? ",{\"s\":" : "[{\"s\":");
+	json_str_or_null(o, student);
+	buf_puts(o, ",\"a\":");
+	json_str_or_null(o, ev->actor_key);
+	buf_puts(o, ",\"ac\":");
+	json_str_or_null(o, ev->activity_id);
+	buf_puts(o, ",\"sc\":");
+	json_str_or_null(o, nonempty(standard));
+	buf_puts(o, ",\"i\":");
+	json_str_or_null(o, ev->item_id);
+	buf_puts(o, ",\"c\":");
+	buf_puts(o, ev->correct < 0 ? "null" : ev->correct ? "1" : "0");
+	buf_puts(o, ",\"r\":");
+	json_num_or_null(o, ev->score >= 0, ev->score > 1 ? 1 : ev->score);
+	buf_puts(o, ",\"d\":");
+	json_num_or_null(o, ev->duration_s >= 0, ev->duration_s);
+	buf_printf(o, ",\"o\":%lld,\"so\":", (long long)ev->occurred_at);
+	json_str_or_null(o, ev->source);
+	buf_puts(o, ",\"st\":");
+	json_str_or_null(o, ev->statement_id);
+	buf_puts(o, ",\"v\":");
+	json_str_or_null(o, ev->verb);
+	buf_putc(o, '}');
+	b->nrows++;
+	return buf_failed(o) ? EB_ENOMEM : EB_OK;
+}
+
+enum eb_err activity_batch_flush(struct db *db, struct activity_batch *b)
+{
+	if (db != b->db)
+		return EB_EINVAL;
+	if (!b->nrows)
+		return EB_OK;
+	buf_putc(&b->rows, ']');
+	if (buf_failed(&b->rows))
+		return EB_ENOMEM;
+	/* one statement for the rows, in their order (the ids as one INSERT
+	 * each would have given them) */
+	enum eb_err rc = db_execute(
+		db,
+		"INSERT INTO learning_event (district_id, tool_id, student_sourced_id, actor_key,"
+		" activity_id, standard_code, item_id, correct, score, duration_s, occurred_at,"
+		" source, statement_id, verb)"
+		" SELECT ?1, ?2, json_extract(value, '$.s'), json_extract(value, '$.a'),"
+		" json_extract(value, '$.ac'), json_extract(value, '$.sc'),"
+		" json_extract(value, '$.i'), CAST(json_extract(value, '$.c') AS INTEGER),"
+		" CAST(json_extract(value, '$.r') AS REAL), CAST(json_extract(value, '$.d') AS "
+		"REAL),"
+		" CAST(json_extract(value, '$.o') AS INTEGER), json_extract(value, '$.so'),"
+		" json_extract(value, '$.st'), json_extract(value, '$.v') FROM json_each(?3)",
+		DB_ARGS(DB_INT(b->district_id), DB_INT(b->tool_id), DB_TEXT(buf_cstr(&b->rows))),
+		NULL);
+	buf_reset(&b->rows);
+	b->nrows = 0;
+	return rc;
+}
 
 static bool same_str(const char *x, const char *y)
 {
@@ -862,7 +977,7 @@ static enum eb_err batch_read_cells(struct activity_batch *b)
 			struct batch_cell *c = &b->cells[i];
 			if (strcmp(c->student, sid) || strcmp(c->standard, code))
 				continue;
-			c->h.found = true;
+			c->h.found = c->h.stored = true;
 			if (mastery_cell_read(st, 2, &c->h.c))
 				break; /* the statement's error now */
 		}
@@ -907,9 +1022,11 @@ enum eb_err activity_batch_read(struct db *db, int64_t district_id, int64_t tool
 	b->acts = arena_alloc(&b->a, m * sizeof *b->acts);
 	b->cells = arena_alloc(&b->a, m * sizeof *b->cells);
 	b->done = arena_alloc(&b->a, m * sizeof *b->done);
+	b->seen = arena_alloc(&b->a, m * sizeof *b->seen);
+	buf_init(&b->rows, 0);
 	enum eb_err rc = EB_OK;
 	if (!b->student || !b->standard || !b->cell || !b->keys || !b->acts || !b->cells ||
-	    !b->done)
+	    !b->done || !b->seen)
 		rc = EB_ENOMEM;
 	/* the distinct actors and activities */
 	struct batch_key **actor = rc ? NULL : arena_alloc(&b->a, m * sizeof *actor);
@@ -976,13 +1093,25 @@ enum eb_err activity_batch_record(struct db *db, struct activity_batch *b, size_
 		return EB_EINVAL;
 	b->done[i] = true;
 	return record_matched(db, b->district_id, b->tool_id, &b->evs[i], b->student[i],
-			      b->standard[i], quarantined, b->cell[i] ? &b->cell[i]->h : NULL);
+			      b->standard[i], quarantined, b->cell[i] ? &b->cell[i]->h : NULL, b);
+}
+
+enum eb_err activity_batch_finish(struct db *db, struct activity_batch *b)
+{
+	if (db != b->db)
+		return EB_EINVAL;
+	enum eb_err rc = activity_batch_flush(db, b);
+	for (size_t i = 0; i < b->ncells && !rc; i++)
+		rc = mastery_cell_hint_flush(db, b->district_id, b->cells[i].student,
+					     b->cells[i].standard, &b->cells[i].h);
+	return rc;
 }
 
 void activity_batch_free(struct activity_batch *b)
 {
 	if (!b)
 		return;
+	buf_free(&b->rows);
 	arena_free(&b->a);
 	free(b);
 }

@@ -160,10 +160,23 @@ enum eb_err activity_batch_read(struct db *db, int64_t district_id, int64_t tool
 				struct activity_batch **out);
 
 /* activity_event_record of the batch's event i, on the db it was read on:
- * the same rows, the same mastery numbers, *quarantined (optional) the same;
- * each event at most once, in any order. */
+ * the same rows, the same mastery numbers, *quarantined (optional) the same
+ * (the mastery cells once activity_batch_finish has written them); each
+ * event at most once, in any order. */
 enum eb_err activity_batch_record(struct db *db, struct activity_batch *b, size_t i,
 				  bool *quarantined);
+
+/* Writes the learning_event rows of the batch's events recorded so far (one
+ * statement for them all). Anything that reads or deletes learning events
+ * in the transaction must come after it (activity_statement_void: call it
+ * first). EB_EDB, EB_ENOMEM. */
+enum eb_err activity_batch_flush(struct db *db, struct activity_batch *b);
+
+/* Writes what the batch's recorded events left to write (activity_batch_flush,
+ * and their mastery cells once, each updated in memory by every event of it): call it after the
+ * last activity_batch_record, in the same transaction, before anything else
+ * reads those cells. Without it the cells are not stored. EB_EDB. */
+enum eb_err activity_batch_finish(struct db *db, struct activity_batch *b);
 
 /* Frees the batch (NULL: nothing). */
 void activity_batch_free(struct activity_batch *b);

@@ -371,9 +371,7 @@ enum eb_err mastery_record_hinted(struct db *db, int64_t district_id, const char
 	uint32_t h = armed ? mastery_wb_hash(district_id, student) : 0;
 	struct mastery_wb_row *row = armed ? mastery_wb_find(mc, district_id, student, h) : NULL;
 	if (row && mc->wb.fit_d == district_id && hint) {
-		/* ... and the cell too, read ahead by the batch */
-		r.found = hint->found;
-		r.c = hint->c;
+		/* ... and the cell too, read ahead by the batch (below) */
 		r.fitted = mc->wb.fitted;
 	} else if (row && mc->wb.fit_d == district_id) {
 		/* the student's row and the model's fitted_at are known: the cell */
@@ -386,6 +384,11 @@ enum eb_err mastery_record_hinted(struct db *db, int64_t district_id, const char
 	}
 	if (rc)
 		return rc;
+	if (hint) {
+		/* the cell as the batch keeps it: what the transaction holds */
+		r.found = hint->found;
+		r.c = hint->c;
+	}
 	if (row) {
 		r.ss = row->ss;
 		if ((rc = mastery_measured_decode(row->measured, row->nmeasured, ms)))
@@ -411,11 +414,12 @@ enum eb_err mastery_record_hinted(struct db *db, int64_t district_id, const char
 	} else if (sd) {
 		mastery_measured_set(ms, (int32_t)sd->index, r.c.p);
 	}
-	if ((rc = mastery_cell_write(db, district_id, student, standard, &r.c, r.found)))
-		return rc;
 	if (hint) {
-		hint->found = true;
+		/* written once, by mastery_cell_hint_flush */
+		hint->found = hint->dirty = true;
 		mastery_cell_as_stored(&r.c, &hint->c);
+	} else if ((rc = mastery_cell_write(db, district_id, student, standard, &r.c, r.found))) {
+		return rc;
 	}
 	if (armed) {
 		bool kept;
@@ -428,6 +432,18 @@ enum eb_err mastery_record_hinted(struct db *db, int64_t district_id, const char
 	/* not kept (outside a transaction, or no room): write the row now */
 	return mastery_student_write(db, district_id, student, &r.ss, ms->b,
 				     mastery_measured_len(ms), r.sfound);
+}
+
+enum eb_err mastery_cell_hint_flush(struct db *db, int64_t district_id, const char *student,
+				    const char *standard, struct mastery_cell_hint *hint)
+{
+	if (!hint->dirty)
+		return EB_OK;
+	enum eb_err rc =
+		mastery_cell_write(db, district_id, student, standard, &hint->c, hint->stored);
+	if (!rc)
+		hint->stored = true, hint->dirty = false;
+	return rc;
 }
 
 void mastery_cache_clear(struct db *db)

@@ -195,6 +195,8 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = store_one(db, district_id, tool_id, &ps[i], i, stored, stored_ms, batch, rs,
 			       &jb, &ah, err, cap);
+	if (!rc)
+		rc = activity_batch_finish(db, ah.batch);
 	ahead_free(&ah);
 	free(rs);
 	buf_free(&jb);
@@ -300,7 +302,7 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 		if (rc)
 			return rc;
 		ahead_stored(ah, p);
-		if (p->voiding)
+		if (p->voiding && !(rc = activity_batch_flush(db, ah->batch)))
 			rc = activity_statement_void(db, district_id, tool_id, p->voids);
 		else if (!arrived_voided && ah->ev[i] != SIZE_MAX)
 			rc = activity_batch_record(db, ah->batch, ah->ev[i], NULL);

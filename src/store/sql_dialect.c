@@ -551,6 +551,29 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				i = close;
 				continue;
 			}
+			if (is_kw(k, "json_extract") && nx < to && is_punct(&t->v[nx], '(')) {
+				/* json_extract(x, '$.name') -> ((x)::json ->> 'name') */
+				int commas;
+				size_t close = close_paren(t, nx, &commas);
+				size_t comma = nx + 1;
+				while (comma < close && !is_punct(&t->v[comma], ','))
+					comma++;
+				size_t path = sig(t, comma + 1);
+				const struct tok *pt = path < close ? &t->v[path] : NULL;
+				if (close >= to || commas != 1 || !pt || pt->kind != T_STRING ||
+				    pt->n < 5 || strncmp(pt->p, "'$.", 3) ||
+				    sig(t, path + 1) != close)
+					break;
+				buf_puts(o, "((");
+				enum eb_err rc = translate_range(x, nx + 1, comma);
+				if (rc)
+					return rc;
+				buf_puts(o, ")::json ->> '");
+				buf_put(o, pt->p + 3, pt->n - 3);
+				buf_putc(o, ')');
+				i = close;
+				continue;
+			}
 			if (is_kw(k, "json_each") && nx < to && is_punct(&t->v[nx], '(')) {
 				/* json_each(array) in FROM, unnamed, read by its value
 				 * column (a batch's keys: IN (SELECT value FROM
