@@ -5,7 +5,7 @@ the batch's ids and voiding targets, the actors' students, the activities'
 standards and the mastery cells in a few queries; the learning events in one
 INSERT and each mastery cell written once). This test posts one mix of new,
 duplicate, voiding (of a stored statement, of one in the same batch, and one
-whose target arrived earlier), voided-before-arrival, unknown-actor,
+whose target comes later in it), voided-before-arrival, unknown-actor,
 username- and email-matched statements, with repeated updates of one mastery
 cell, once as a batch and once one statement at a time to a second database,
 and compares the answers and every row they leave; then a batch with a
@@ -111,6 +111,8 @@ class XapiBatch(TempDir):
                  duration="PT45.5S", when="2026-10-02T09:30:00Z"),  # other day
             voiding(i[11], i[0]),                                    # voids A (stored)
             stmt(i[12], account("stu-1"), True, item=6),             # same cell a third time
+            voiding(i[15], i[16]),                                   # voids one further on
+            stmt(i[16], account("stu-2"), True, item=7),             # ... voided on arrival
         ]
         answers = []
         for n, (db, tid, creds) in enumerate(self.dbs):
@@ -152,13 +154,15 @@ class XapiBatch(TempDir):
         self.assertNotIn(i[3], ev)          # voided in its own batch
         self.assertNotIn(i[7], ev)          # voided before it arrived
         self.assertNotIn(i[0], ev)          # voided by the batch
+        self.assertNotIn(i[16], ev)         # voided earlier in its own batch
         self.assertEqual(ev[i[8]][0], "stu-1")  # email, any case
         self.assertEqual(ev[i[9]][0], "stu-2")  # username
         self.assertEqual(ev[i[10]][6], 0.8)
         self.assertEqual(ev[i[10]][7], 45.5)
         self.assertEqual([q[12] for q in batch["quarantine"]], [i[6]])
         voided = {r[0]: r[2] for r in batch["xapi_statement"]}
-        self.assertEqual((voided[i[0]], voided[i[3]], voided[i[7]], voided[i[2]]), (1, 1, 1, 0))
+        self.assertEqual((voided[i[0]], voided[i[3]], voided[i[7]], voided[i[16]], voided[i[2]]),
+                         (1, 1, 1, 1, 0))
         cell = [r for r in batch["mastery_state"] if r[0] == "stu-1" and r[1] == "3.NF.A.1"]
         self.assertEqual(cell[0][4], 4)     # A, i2, i5, i12: the updates of one cell
 
