@@ -212,6 +212,8 @@ enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t 
 	return db_done(st);
 }
 
+static void json_str_or_null(struct buf *o, const char *s);
+
 /* Appends s to the JSON array being built in b ("[" first, "]" last). */
 static void json_list_add(struct buf *b, const char *s)
 {
@@ -334,15 +336,29 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 				DB_INT(voided), DB_TEXT(s->voids_id), DB_TEXT(s->verb),
 				DB_TEXT(s->registration), DB_TEXT(s->target_id)),
 			NULL);
-	for (size_t i = 0; i < s->nrefs && !rc; i++)
-		rc = db_execute(db,
-				"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, "
-				"seq, kind, key, related)"
-				" VALUES (?1, ?2, last_insert_rowid(), ?3, ?4, ?5)",
-				DB_ARGS(DB_INT(district_id), DB_INT(tool_id),
-					DB_TEXT(s->refs[i].kind), DB_TEXT(s->refs[i].key),
-					DB_INT(s->refs[i].related ? 1 : 0)),
-				NULL);
+	/* the refs in one statement: a JSON array of [kind, key, related] */
+	struct buf refs = BUF_INIT;
+	for (size_t i = 0; i < s->nrefs && !rc; i++) {
+		buf_puts(&refs, i ? ",[" : "[[");
+		json_str_or_null(&refs, s->refs[i].kind);
+		buf_putc(&refs, ',');
+		json_str_or_null(&refs, s->refs[i].key);
+		buf_puts(&refs, s->refs[i].related ? ",1]" : ",0]");
+	}
+	buf_putc(&refs, ']');
+	if (!rc && s->nrefs && buf_failed(&refs))
+		rc = EB_ENOMEM;
+	if (!rc && s->nrefs)
+		rc = db_execute(
+			db,
+			"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, "
+			"seq, kind, key, related)"
+			" SELECT ?1, ?2, last_insert_rowid(), json_extract(value, '$[0]'),"
+			" json_extract(value, '$[1]'),"
+			" CAST(json_extract(value, '$[2]') AS INTEGER) FROM json_each(?3)",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(buf_cstr(&refs))),
+			NULL);
+	buf_free(&refs);
 	if (rc)
 		return rc;
 	if ((rc = tally_tool(db, district_id, tool_id, 1, 0, s->stored_ms / 1000)))

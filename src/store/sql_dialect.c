@@ -552,7 +552,9 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				continue;
 			}
 			if (is_kw(k, "json_extract") && nx < to && is_punct(&t->v[nx], '(')) {
-				/* json_extract(x, '$.name') -> ((x)::json ->> 'name') */
+				/* json_extract(x, '$.name') -> ((x)::json ->> 'name'),
+				 * json_extract(x, '$[N]') -> ((x)::json ->> N); x
+				 * without a comma of its own */
 				int commas;
 				size_t close = close_paren(t, nx, &commas);
 				size_t comma = nx + 1;
@@ -560,16 +562,26 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 					comma++;
 				size_t path = sig(t, comma + 1);
 				const struct tok *pt = path < close ? &t->v[path] : NULL;
+				/* '$[N]': an element of an array */
+				bool index = pt && pt->kind == T_STRING && pt->n >= 6 &&
+					     !strncmp(pt->p, "'$[", 3) && pt->p[pt->n - 2] == ']';
+				for (size_t d = 3; index && d < pt->n - 2; d++)
+					index = pt->p[d] >= '0' && pt->p[d] <= '9';
 				if (close >= to || commas != 1 || !pt || pt->kind != T_STRING ||
-				    pt->n < 5 || strncmp(pt->p, "'$.", 3) ||
+				    pt->n < 5 || (strncmp(pt->p, "'$.", 3) && !index) ||
 				    sig(t, path + 1) != close)
 					break;
 				buf_puts(o, "((");
 				enum eb_err rc = translate_range(x, nx + 1, comma);
 				if (rc)
 					return rc;
-				buf_puts(o, ")::json ->> '");
-				buf_put(o, pt->p + 3, pt->n - 3);
+				if (index) {
+					buf_puts(o, ")::json ->> ");
+					buf_put(o, pt->p + 3, pt->n - 5);
+				} else {
+					buf_puts(o, ")::json ->> '");
+					buf_put(o, pt->p + 3, pt->n - 3);
+				}
 				buf_putc(o, ')');
 				i = close;
 				continue;

@@ -69,6 +69,11 @@ static void test_upserts_and_functions(void **state)
 	       " CAST(((value)::json ->> 'b') AS DOUBLE PRECISION) FROM"
 	       " json_array_elements_text(($1)::json) AS json_each(value)",
 	       1);
+	expect("SELECT json_extract(value, '$[0]'), json_extract(value, '$[12]') FROM "
+	       "json_each(?1)",
+	       "SELECT ((value)::json ->> 0), ((value)::json ->> 12) FROM"
+	       " json_array_elements_text(($1)::json) AS json_each(value)",
+	       1);
 	expect("SELECT 1 WHERE a LIKE ?1", "SELECT 1 WHERE a ILIKE $1", 1);
 	expect("SELECT 1 WHERE a IS ?1 AND b IS NOT c AND d IS NULL AND e IS NOT NULL",
 	       "SELECT 1 WHERE a IS NOT DISTINCT FROM $1 AND b IS DISTINCT FROM c AND d IS NULL"
