@@ -503,11 +503,57 @@ enum eb_err activity_statement_max_seq(struct db *db, int64_t district_id, int64
 			  DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), out);
 }
 
+enum eb_err activity_caliper_stored(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *const *ids, size_t n, bool *stored)
+{
+	struct buf list = BUF_INIT;
+	buf_putc(&list, '[');
+	for (size_t i = 0; i < n; i++) {
+		stored[i] = false;
+		json_list_add(&list, ids[i] ? ids[i] : "");
+	}
+	buf_putc(&list, ']');
+	if (buf_failed(&list)) {
+		buf_free(&list);
+		return EB_ENOMEM;
+	}
+	struct db_stmt *st;
+	enum eb_err rc =
+		n ? db_query(
+			    db,
+			    "SELECT id FROM caliper_event WHERE district_id = ?1"
+			    " AND tool_id = ?2 AND id IN (SELECT value FROM json_each(?3))",
+			    DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(buf_cstr(&list))),
+			    &st)
+		  : EB_OK;
+	buf_free(&list);
+	if (rc || !n)
+		return rc;
+	while (db_next(st)) {
+		const char *id = db_col_text(st, 0);
+		for (size_t i = 0; id && i < n; i++)
+			if (ids[i] && !strcmp(ids[i], id))
+				stored[i] = true;
+	}
+	return db_done(st);
+}
+
 enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t tool_id,
 				    const char *id, const char *type, const char *action,
 				    const char *event_time, const char *json, bool *duplicate)
 {
 	int changes = 0;
+	if (!duplicate) {
+		enum eb_err rc = db_execute(
+			db,
+			"INSERT INTO caliper_event (district_id, tool_id, id, type, action,"
+			" event_time, json, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+			" unixepoch()) ON CONFLICT DO NOTHING",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id), DB_TEXT(type),
+				DB_TEXT(action), DB_TEXT(event_time), DB_TEXT(json)),
+			NULL);
+		return rc ? rc : tally_tool(db, district_id, tool_id, 0, 1, time_now());
+	}
 	enum eb_err rc = db_execute(
 		db,
 		"INSERT INTO caliper_event (district_id, tool_id, id, type, action, event_time,"

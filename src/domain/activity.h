@@ -110,8 +110,16 @@ enum eb_err activity_statement_query(struct db *db, int64_t district_id, int64_t
 enum eb_err activity_statement_max_seq(struct db *db, int64_t district_id, int64_t tool_id,
 				       int64_t *out);
 
+/* Which of the Caliper event ids[0..n) the tool has stored: stored[i]
+ * (one query). EB_EDB, EB_ENOMEM. */
+enum eb_err activity_caliper_stored(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *const *ids, size_t n, bool *stored);
+
 /* Stores a Caliper event as received; *duplicate true (and nothing written)
- * when the id is already stored for the tool. */
+ * when the id is already stored for the tool. duplicate NULL: the caller
+ * knows the id is not stored (activity_caliper_stored, in the same
+ * transaction), and no count is read back (on PostgreSQL the write stays in
+ * the pipeline). */
 enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t tool_id,
 				    const char *id, const char *type, const char *action,
 				    const char *event_time, const char *json, bool *duplicate);
