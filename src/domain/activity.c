@@ -1125,16 +1125,23 @@ enum eb_err activity_batch_read(struct db *db, int64_t district_id, int64_t tool
 		for (size_t j = 0; evs[i].activity_id && j < b->nacts && !mapped; j++)
 			if (!strcmp(b->acts[j].key, evs[i].activity_id))
 				mapped = b->acts[j].val;
+		/* the standard depends on the activity and the payload's code
+		 * only: an earlier event with both the same gives it (the
+		 * crosswalk's look-up once per activity) */
+		size_t same = 0;
+		while (same < i && !(same_str(evs[same].activity_id, evs[i].activity_id) &&
+				     same_str(evs[same].standard_code, evs[i].standard_code)))
+			same++;
 		char standard[128];
+		if (!rc && same < i)
+			b->standard[i] = b->standard[same];
+		else if (!rc &&
+			 !(rc = match_standard(db, district_id, tool_id, &evs[i],
+					       mapped ? mapped : "", standard, sizeof standard)) &&
+			 !(b->standard[i] = arena_strdup(&b->a, standard)))
+			rc = EB_ENOMEM;
 		if (!rc)
-			rc = match_standard(db, district_id, tool_id, &evs[i], mapped ? mapped : "",
-					    standard, sizeof standard);
-		if (!rc) {
 			b->student[i] = k->val;
-			b->standard[i] = arena_strdup(&b->a, standard);
-			if (!b->standard[i])
-				rc = EB_ENOMEM;
-		}
 		if (!rc && b->student[i][0] && b->standard[i][0] && evs[i].correct >= 0)
 			b->cell[i] = batch_cell_of(b, b->student[i], b->standard[i]);
 	}
