@@ -235,7 +235,7 @@ enum eb_err activity_statements_find(struct db *db, int64_t district_id, int64_t
 	}
 	buf_putc(&ids, ']');
 	enum eb_err rc = buf_failed(&ids) ? EB_ENOMEM : EB_OK;
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	if (!rc && n)
 		rc = db_query(
 			db,
