@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/timeutil.h"
 #include "domain/frameworks.h"
+#include "domain/mastery_rows.h"
 #include "domain/standards.h"
 #include "store/db.h"
 
@@ -210,6 +212,70 @@ enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t 
 	return db_done(st);
 }
 
+static void json_str_or_null(struct buf *o, const char *s);
+
+/* Appends s to the JSON array being built in b ("[" first, "]" last). */
+static void json_list_add(struct buf *b, const char *s)
+{
+	struct jv v = jv_string(s);
+	if (b->len > 1)
+		buf_putc(b, ',');
+	jv_dump(&v, b);
+}
+
+enum eb_err activity_statements_find(struct db *db, int64_t district_id, int64_t tool_id,
+				     struct activity_found *f, size_t n)
+{
+	struct buf ids = BUF_INIT;
+	buf_putc(&ids, '[');
+	for (size_t i = 0; i < n; i++) {
+		f[i].found = f[i].voiding = f[i].voided_by = false;
+		f[i].hash[0] = '\0';
+		json_list_add(&ids, f[i].id);
+	}
+	buf_putc(&ids, ']');
+	enum eb_err rc = buf_failed(&ids) ? EB_ENOMEM : EB_OK;
+	struct db_stmt *st = NULL;
+	if (!rc && n)
+		rc = db_query(
+			db,
+			"SELECT id, lower(hex(content_hash)), voids_id IS NOT NULL"
+			" FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
+			" AND id IN (SELECT value FROM json_each(?3))",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(buf_cstr(&ids))),
+			&st);
+	if (!rc && n) {
+		while (db_next(st)) {
+			const char *id = db_col_text(st, 0);
+			for (size_t i = 0; id && i < n; i++)
+				if (!strcmp(f[i].id, id)) {
+					f[i].found = true;
+					db_col_copy(st, 1, f[i].hash, sizeof f[i].hash);
+					f[i].voiding = db_col_int(st, 2) != 0;
+				}
+		}
+		rc = db_done(st);
+	}
+	if (!rc && n)
+		rc = db_query(
+			db,
+			"SELECT DISTINCT voids_id FROM xapi_statement WHERE district_id = ?1"
+			" AND tool_id = ?2 AND voids_id IN (SELECT value FROM json_each(?3))",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(buf_cstr(&ids))),
+			&st);
+	if (!rc && n) {
+		while (db_next(st)) {
+			const char *id = db_col_text(st, 0);
+			for (size_t i = 0; id && i < n; i++)
+				if (!strcmp(f[i].id, id))
+					f[i].voided_by = true;
+		}
+		rc = db_done(st);
+	}
+	buf_free(&ids);
+	return rc;
+}
+
 static int hex_nibble(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -228,7 +294,9 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 	int voided = 0;
 
 	/* voided before it arrived? (impossible for an id generated just now) */
-	if (!s->new_id) {
+	if (!s->new_id && s->voided_checked) {
+		voided = s->voided_by && !s->voids_id;
+	} else if (!s->new_id) {
 		int64_t one;
 		rc = db_get_int(
 			db,
@@ -254,34 +322,47 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 			return EB_EINVAL;
 		hash[i] = (unsigned char)(hi << 4 | lo);
 	}
-	/* the seq in the same round trip (PostgreSQL's lastval() would be
-	 * another, and three under a savepoint) */
-	int64_t seq = 0;
-	rc = db_get_int(db,
+	/* the refs take the seq from last_insert_rowid() (PostgreSQL: lastval(),
+	 * the identity just drawn): no value to read back, so on PostgreSQL the
+	 * rows go down the pipeline without a round trip. Nothing inserts a row
+	 * with a rowid or draws a sequence value between (the refs' table is
+	 * WITHOUT ROWID and has no identity). */
+	rc = db_execute(db,
 			"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
 			" stored_ms, voided, voids_id, verb, registration, target_id)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING seq",
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id),
 				DB_TEXT(s->json), DB_BLOB(hash, sizeof hash), DB_INT(s->stored_ms),
 				DB_INT(voided), DB_TEXT(s->voids_id), DB_TEXT(s->verb),
 				DB_TEXT(s->registration), DB_TEXT(s->target_id)),
-			&seq);
+			NULL);
+	/* the refs in one statement: a JSON array of [kind, key, related] */
+	struct buf refs = BUF_INIT;
+	for (size_t i = 0; i < s->nrefs && !rc; i++) {
+		buf_puts(&refs, i ? ",[" : "[[");
+		json_str_or_null(&refs, s->refs[i].kind);
+		buf_putc(&refs, ',');
+		json_str_or_null(&refs, s->refs[i].key);
+		buf_puts(&refs, s->refs[i].related ? ",1]" : ",0]");
+	}
+	buf_putc(&refs, ']');
+	if (!rc && s->nrefs && buf_failed(&refs))
+		rc = EB_ENOMEM;
+	if (!rc && s->nrefs)
+		rc = db_execute(
+			db,
+			"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, "
+			"seq, kind, key, related)"
+			" SELECT ?1, ?2, last_insert_rowid(), json_extract(value, '$[0]'),"
+			" json_extract(value, '$[1]'),"
+			" CAST(json_extract(value, '$[2]') AS INTEGER) FROM json_each(?3)",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(buf_cstr(&refs))),
+			NULL);
+	buf_free(&refs);
 	if (rc)
 		return rc;
 	if ((rc = tally_tool(db, district_id, tool_id, 1, 0, s->stored_ms / 1000)))
 		return rc;
-	for (size_t i = 0; i < s->nrefs; i++) {
-		rc = db_execute(db,
-				"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, "
-				"seq, kind, key, related)"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-				DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_INT(seq),
-					DB_TEXT(s->refs[i].kind), DB_TEXT(s->refs[i].key),
-					DB_INT(s->refs[i].related ? 1 : 0)),
-				NULL);
-		if (rc)
-			return rc;
-	}
 	return EB_OK;
 }
 
@@ -422,11 +503,57 @@ enum eb_err activity_statement_max_seq(struct db *db, int64_t district_id, int64
 			  DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), out);
 }
 
+enum eb_err activity_caliper_stored(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *const *ids, size_t n, bool *stored)
+{
+	struct buf list = BUF_INIT;
+	buf_putc(&list, '[');
+	for (size_t i = 0; i < n; i++) {
+		stored[i] = false;
+		json_list_add(&list, ids[i] ? ids[i] : "");
+	}
+	buf_putc(&list, ']');
+	if (buf_failed(&list)) {
+		buf_free(&list);
+		return EB_ENOMEM;
+	}
+	struct db_stmt *st;
+	enum eb_err rc =
+		n ? db_query(
+			    db,
+			    "SELECT id FROM caliper_event WHERE district_id = ?1"
+			    " AND tool_id = ?2 AND id IN (SELECT value FROM json_each(?3))",
+			    DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(buf_cstr(&list))),
+			    &st)
+		  : EB_OK;
+	buf_free(&list);
+	if (rc || !n)
+		return rc;
+	while (db_next(st)) {
+		const char *id = db_col_text(st, 0);
+		for (size_t i = 0; id && i < n; i++)
+			if (ids[i] && !strcmp(ids[i], id))
+				stored[i] = true;
+	}
+	return db_done(st);
+}
+
 enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t tool_id,
 				    const char *id, const char *type, const char *action,
 				    const char *event_time, const char *json, bool *duplicate)
 {
 	int changes = 0;
+	if (!duplicate) {
+		enum eb_err rc = db_execute(
+			db,
+			"INSERT INTO caliper_event (district_id, tool_id, id, type, action,"
+			" event_time, json, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+			" unixepoch()) ON CONFLICT DO NOTHING",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(id), DB_TEXT(type),
+				DB_TEXT(action), DB_TEXT(event_time), DB_TEXT(json)),
+			NULL);
+		return rc ? rc : tally_tool(db, district_id, tool_id, 0, 1, time_now());
+	}
 	enum eb_err rc = db_execute(
 		db,
 		"INSERT INTO caliper_event (district_id, tool_id, id, type, action, event_time,"
@@ -458,13 +585,14 @@ static enum eb_err lookup_one(struct db *db, const char *sql, int64_t district_i
 }
 
 /* Roster student for the candidates; out gets the sourcedId or "". One
- * indexed lookup per key, in order: sourcedId, username, email. */
+ * indexed lookup per key, in order: sourcedId (unless by_sourced_id is false:
+ * the caller knows the name is none), username, email. */
 static enum eb_err match_student(struct db *db, int64_t district_id, const char *name,
-				 const char *email, char *out, size_t cap)
+				 const char *email, bool by_sourced_id, char *out, size_t cap)
 {
 	out[0] = '\0';
 	enum eb_err rc;
-	if (name && *name) {
+	if (name && *name && by_sourced_id) {
 		if ((rc = lookup_one(db,
 				     "SELECT sourced_id FROM person WHERE district_id = ?1"
 				     " AND sourced_id = ?2 AND role = 'student'",
@@ -472,6 +600,8 @@ static enum eb_err match_student(struct db *db, int64_t district_id, const char 
 			return rc;
 		if (out[0])
 			return EB_OK;
+	}
+	if (name && *name) {
 		if ((rc = lookup_one(db,
 				     "SELECT sourced_id FROM person WHERE district_id = ?1"
 				     " AND username = ?2 AND role = 'student' LIMIT 1",
@@ -511,11 +641,17 @@ static enum eb_err crosswalk_standard(struct db *db, int64_t district_id,
 	return rc;
 }
 
+/* The standard of ev's activity: the activity_map's (mapped: as read ahead,
+ * "" none; NULL: read here), else the payload's, else a CCSS code in the
+ * activity id; crosswalked (crosswalk_standard). */
 static enum eb_err match_standard(struct db *db, int64_t district_id, int64_t tool_id,
-				  const struct learning_event_in *ev, char *out, size_t cap)
+				  const struct learning_event_in *ev, const char *mapped, char *out,
+				  size_t cap)
 {
 	out[0] = '\0';
-	if (ev->activity_id) {
+	if (ev->activity_id && mapped) {
+		snprintf(out, cap, "%s", mapped);
+	} else if (ev->activity_id) {
 		struct db_stmt *st;
 		enum eb_err rc = db_query(
 			db,
@@ -552,16 +688,38 @@ static const char *nonempty(const char *s)
 		DB_REAL_IF((ev)->duration_s >= 0, (ev)->duration_s), DB_INT((ev)->occurred_at),    \
 		DB_TEXT((ev)->source), DB_TEXT((ev)->statement_id), DB_TEXT((ev)->verb)
 
+/* Stores ev matched to student and standard ("" none): a learning event
+ * (and the mastery update, with the cell read ahead in h, or NULL), or a
+ * quarantine row. */
+struct activity_batch;
+static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t tool_id,
+				  const struct learning_event_in *ev, const char *student,
+				  const char *standard, bool *quarantined,
+				  struct mastery_cell_hint *h, struct activity_batch *b);
+static enum eb_err batch_event_row(struct activity_batch *b, const struct learning_event_in *ev,
+				   const char *student, const char *standard);
+static bool batch_student_seen(struct activity_batch *b, const char *student);
+
 enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, bool *quarantined)
 {
 	char student[256], standard[128];
-	enum eb_err rc = match_student(db, district_id, ev->match_name, ev->match_email, student,
-				       sizeof student);
+	enum eb_err rc = match_student(db, district_id, ev->match_name, ev->match_email, true,
+				       student, sizeof student);
 	if (rc)
 		return rc;
-	if ((rc = match_standard(db, district_id, tool_id, ev, standard, sizeof standard)))
+	if ((rc = match_standard(db, district_id, tool_id, ev, NULL, standard, sizeof standard)))
 		return rc;
+	return record_matched(db, district_id, tool_id, ev, student, standard, quarantined, NULL,
+			      NULL);
+}
+
+static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t tool_id,
+				  const struct learning_event_in *ev, const char *student,
+				  const char *standard, bool *quarantined,
+				  struct mastery_cell_hint *h, struct activity_batch *b)
+{
+	enum eb_err rc;
 	const char *reason = NULL;
 	if (!student[0])
 		reason = "actor not matched to a roster student (by sourcedId, username or email)";
@@ -589,27 +747,442 @@ enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t to
 		/* a quarantined event is a receipt too */
 		return tally_tool(db, district_id, tool_id, 0, 0, time_now());
 	}
-	rc = db_execute(
+	if (b)
+		rc = batch_event_row(b, ev, student, standard); /* activity_batch_flush */
+	else
+		rc = db_execute(
+			db,
+			"INSERT INTO learning_event (district_id, tool_id, student_sourced_id,"
+			" actor_key, activity_id, standard_code, item_id, correct, score, "
+			"duration_s,"
+			" occurred_at, source, statement_id, verb)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student),
+				DB_TEXT(ev->actor_key), EVENT_TAIL_ARGS(ev, standard)),
+			NULL);
+	if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, false)))
+		return rc;
+	if (!b || !batch_student_seen(b, student))
+		rc = db_execute(db,
+				"INSERT OR IGNORE INTO tool_student (district_id, tool_id,"
+				" student_sourced_id) VALUES (?1, ?2, ?3)",
+				DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student)),
+				NULL);
+	if (rc || ev->correct < 0 || !standard[0])
+		return rc;
+	/* evidence: the student's estimate moves in the same transaction */
+	return mastery_record_hinted(db, district_id, student, standard, tool_id, ev->item_id,
+				     ev->correct, ev->occurred_at, h);
+}
+
+/* ---- a batch's look-ups, read ahead ----------------------------------- */
+
+/* One distinct key and what it was found to be. */
+struct batch_key {
+	const char *key; /* in the batch's arena */
+	const char *val; /* the match ("" none); NULL: not read */
+	const char *email;
+};
+
+/* One distinct (student, standard) that evidence updates, and its cell. */
+struct batch_cell {
+	const char *student, *standard;
+	struct mastery_cell_hint h;
+};
+
+struct activity_batch {
+	struct db *db;
+	int64_t district_id, tool_id;
+	const struct learning_event_in *evs;
+	size_t n;
+	struct arena a;
+	const char **student, **standard; /* per event: the matches ("" none) */
+	struct batch_cell **cell;	  /* per event: its cell, or NULL */
+	struct batch_key *keys;		  /* actors (name, email) */
+	size_t nkeys;
+	struct batch_key *acts; /* activities -> activity_map's standard */
+	size_t nacts;
+	struct batch_cell *cells;
+	size_t ncells;
+	bool *done;
+	const char **seen; /* students whose tool_student row this batch wrote */
+	size_t nseen;
+	struct buf rows; /* learning_event rows not written yet: a JSON array */
+	size_t nrows;
+};
+
+/* Whether student's tool_student row was written by the batch already
+ * (INSERT OR IGNORE once per student and batch); marks it. */
+static bool batch_student_seen(struct activity_batch *b, const char *student)
+{
+	for (size_t i = 0; i < b->nseen; i++)
+		if (!strcmp(b->seen[i], student))
+			return true;
+	if (b->nseen < b->n)
+		b->seen[b->nseen++] = student;
+	return false;
+}
+
+static void json_num_or_null(struct buf *o, bool known, double v)
+{
+	if (!known) {
+		buf_puts(o, "null");
+		return;
+	}
+	/* the shortest form that reads back as v: both backends read it back
+	 * exactly (SQLite's own reader is exact up to 15 digits) */
+	char t[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(t, sizeof t, "%.*g", prec, v);
+		if (strtod(t, NULL) == v)
+			break;
+	}
+	buf_puts(o, t);
+}
+
+static void json_str_or_null(struct buf *o, const char *s)
+{
+	if (!s) {
+		buf_puts(o, "null");
+		return;
+	}
+	struct jv v = jv_string(s);
+	jv_dump(&v, o);
+}
+
+/* Keeps a learning_event row for activity_batch_flush: the columns
+ * activity_event_record's INSERT binds, as one element of a JSON array. */
+static enum eb_err batch_event_row(struct activity_batch *b, const struct learning_event_in *ev,
+				   const char *student, const char *standard)
+{
+	struct buf *o = &b->rows;
+	buf_puts(o, b->nrows ? ",{\"s\":" : "[{\"s\":");
+	json_str_or_null(o, student);
+	buf_puts(o, ",\"a\":");
+	json_str_or_null(o, ev->actor_key);
+	buf_puts(o, ",\"ac\":");
+	json_str_or_null(o, ev->activity_id);
+	buf_puts(o, ",\"sc\":");
+	json_str_or_null(o, nonempty(standard));
+	buf_puts(o, ",\"i\":");
+	json_str_or_null(o, ev->item_id);
+	buf_puts(o, ",\"c\":");
+	buf_puts(o, ev->correct < 0 ? "null" : ev->correct ? "1" : "0");
+	buf_puts(o, ",\"r\":");
+	json_num_or_null(o, ev->score >= 0, ev->score > 1 ? 1 : ev->score);
+	buf_puts(o, ",\"d\":");
+	json_num_or_null(o, ev->duration_s >= 0, ev->duration_s);
+	buf_printf(o, ",\"o\":%lld,\"so\":", (long long)ev->occurred_at);
+	json_str_or_null(o, ev->source);
+	buf_puts(o, ",\"st\":");
+	json_str_or_null(o, ev->statement_id);
+	buf_puts(o, ",\"v\":");
+	json_str_or_null(o, ev->verb);
+	buf_putc(o, '}');
+	b->nrows++;
+	return buf_failed(o) ? EB_ENOMEM : EB_OK;
+}
+
+enum eb_err activity_batch_flush(struct db *db, struct activity_batch *b)
+{
+	if (db != b->db)
+		return EB_EINVAL;
+	if (!b->nrows)
+		return EB_OK;
+	buf_putc(&b->rows, ']');
+	if (buf_failed(&b->rows))
+		return EB_ENOMEM;
+	/* one statement for the rows, in their order (the ids as one INSERT
+	 * each would have given them) */
+	enum eb_err rc = db_execute(
 		db,
 		"INSERT INTO learning_event (district_id, tool_id, student_sourced_id, actor_key,"
 		" activity_id, standard_code, item_id, correct, score, duration_s, occurred_at,"
 		" source, statement_id, verb)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student),
-			DB_TEXT(ev->actor_key), EVENT_TAIL_ARGS(ev, standard)),
+		" SELECT ?1, ?2, json_extract(value, '$.s'), json_extract(value, '$.a'),"
+		" json_extract(value, '$.ac'), json_extract(value, '$.sc'),"
+		" json_extract(value, '$.i'), CAST(json_extract(value, '$.c') AS INTEGER),"
+		" CAST(json_extract(value, '$.r') AS REAL), CAST(json_extract(value, '$.d') AS "
+		"REAL),"
+		" CAST(json_extract(value, '$.o') AS INTEGER), json_extract(value, '$.so'),"
+		" json_extract(value, '$.st'), json_extract(value, '$.v') FROM json_each(?3)",
+		DB_ARGS(DB_INT(b->district_id), DB_INT(b->tool_id), DB_TEXT(buf_cstr(&b->rows))),
 		NULL);
-	if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, false)))
+	buf_reset(&b->rows);
+	b->nrows = 0;
+	return rc;
+}
+
+static bool same_str(const char *x, const char *y)
+{
+	return (!x && !y) || (x && y && !strcmp(x, y));
+}
+
+/* The actor key (name, email) of the batch's table; added when absent. */
+static struct batch_key *batch_actor(struct activity_batch *b, const char *name, const char *email)
+{
+	for (size_t i = 0; i < b->nkeys; i++)
+		if (same_str(b->keys[i].key, name) && same_str(b->keys[i].email, email))
+			return &b->keys[i];
+	struct batch_key *k = &b->keys[b->nkeys++];
+	*k = (struct batch_key){ name, NULL, email };
+	return k;
+}
+
+/* Reads the sourcedIds among the actors' names (one query). */
+static enum eb_err batch_read_students(struct activity_batch *b)
+{
+	struct buf names = BUF_INIT;
+	buf_putc(&names, '[');
+	for (size_t i = 0; i < b->nkeys; i++)
+		if (b->keys[i].key && b->keys[i].key[0])
+			json_list_add(&names, b->keys[i].key);
+	buf_putc(&names, ']');
+	if (buf_failed(&names)) {
+		buf_free(&names);
+		return EB_ENOMEM;
+	}
+	struct db_stmt *st;
+	enum eb_err rc = db_query(b->db,
+				  "SELECT sourced_id FROM person WHERE district_id = ?1"
+				  " AND role = 'student' AND sourced_id IN"
+				  " (SELECT value FROM json_each(?2))",
+				  DB_ARGS(DB_INT(b->district_id), DB_TEXT(buf_cstr(&names))), &st);
+	buf_free(&names);
+	if (rc)
 		return rc;
-	rc = db_execute(
-		db,
-		"INSERT OR IGNORE INTO tool_student (district_id, tool_id, student_sourced_id)"
-		" VALUES (?1, ?2, ?3)",
-		DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student)), NULL);
-	if (rc || ev->correct < 0 || !standard[0])
+	while (db_next(st)) {
+		const char *sid = db_col_text(st, 0);
+		for (size_t i = 0; sid && i < b->nkeys; i++)
+			if (b->keys[i].key && !strcmp(b->keys[i].key, sid) &&
+			    !(b->keys[i].val = arena_strdup(&b->a, sid)))
+				db_fail(st, EB_ENOMEM);
+	}
+	return db_done(st);
+}
+
+/* Reads the activity_map's standards of the batch's activities (one query). */
+static enum eb_err batch_read_map(struct activity_batch *b)
+{
+	struct buf ids = BUF_INIT;
+	buf_putc(&ids, '[');
+	for (size_t i = 0; i < b->nacts; i++)
+		json_list_add(&ids, b->acts[i].key);
+	buf_putc(&ids, ']');
+	if (buf_failed(&ids)) {
+		buf_free(&ids);
+		return EB_ENOMEM;
+	}
+	for (size_t i = 0; i < b->nacts; i++)
+		b->acts[i].val = "";
+	struct db_stmt *st;
+	enum eb_err rc = db_query(
+		b->db,
+		"SELECT activity_id, standard_code FROM activity_map"
+		" WHERE district_id = ?1 AND tool_id = ?2 AND activity_id IN"
+		" (SELECT value FROM json_each(?3))",
+		DB_ARGS(DB_INT(b->district_id), DB_INT(b->tool_id), DB_TEXT(buf_cstr(&ids))), &st);
+	buf_free(&ids);
+	if (rc)
 		return rc;
-	/* evidence: the student's estimate moves in the same transaction */
-	return mastery_record(db, district_id, student, standard, tool_id, ev->item_id, ev->correct,
-			      ev->occurred_at);
+	while (db_next(st)) {
+		const char *id = db_col_text(st, 0), *code = db_col_text(st, 1);
+		for (size_t i = 0; id && i < b->nacts; i++)
+			if (!strcmp(b->acts[i].key, id) &&
+			    !(b->acts[i].val = arena_strdup(&b->a, code ? code : "")))
+				db_fail(st, EB_ENOMEM);
+	}
+	return db_done(st);
+}
+
+/* Reads the stored cells of the batch's (student, standard) pairs: one query
+ * for the students x standards, the pairs picked out here. */
+static enum eb_err batch_read_cells(struct activity_batch *b)
+{
+	if (!b->ncells)
+		return EB_OK;
+	struct buf sts = BUF_INIT, codes = BUF_INIT;
+	buf_putc(&sts, '[');
+	buf_putc(&codes, '[');
+	for (size_t i = 0; i < b->ncells; i++) {
+		size_t j = 0;
+		while (j < i && strcmp(b->cells[j].student, b->cells[i].student))
+			j++;
+		if (j == i)
+			json_list_add(&sts, b->cells[i].student);
+		j = 0;
+		while (j < i && strcmp(b->cells[j].standard, b->cells[i].standard))
+			j++;
+		if (j == i)
+			json_list_add(&codes, b->cells[i].standard);
+	}
+	buf_putc(&sts, ']');
+	buf_putc(&codes, ']');
+	enum eb_err rc = buf_failed(&sts) || buf_failed(&codes) ? EB_ENOMEM : EB_OK;
+	struct db_stmt *st;
+	if (!rc)
+		rc = db_query(b->db,
+			      "SELECT student_sourced_id, standard_code, " MASTERY_CELL_COLS
+			      " FROM mastery_state WHERE district_id = ?1"
+			      " AND student_sourced_id IN (SELECT value FROM json_each(?2))"
+			      " AND standard_code IN (SELECT value FROM json_each(?3))",
+			      DB_ARGS(DB_INT(b->district_id), DB_TEXT(buf_cstr(&sts)),
+				      DB_TEXT(buf_cstr(&codes))),
+			      &st);
+	buf_free(&sts);
+	buf_free(&codes);
+	if (rc)
+		return rc;
+	while (db_next(st)) {
+		const char *sid = db_col_text(st, 0), *code = db_col_text(st, 1);
+		for (size_t i = 0; sid && code && i < b->ncells; i++) {
+			struct batch_cell *c = &b->cells[i];
+			if (strcmp(c->student, sid) || strcmp(c->standard, code))
+				continue;
+			c->h.found = c->h.stored = true;
+			if (mastery_cell_read(st, 2, &c->h.c))
+				break; /* the statement's error now */
+		}
+	}
+	return db_done(st);
+}
+
+/* The batch's cell of (student, standard); added when absent. */
+static struct batch_cell *batch_cell_of(struct activity_batch *b, const char *student,
+					const char *standard)
+{
+	for (size_t i = 0; i < b->ncells; i++)
+		if (!strcmp(b->cells[i].student, student) &&
+		    !strcmp(b->cells[i].standard, standard))
+			return &b->cells[i];
+	struct batch_cell *c = &b->cells[b->ncells++];
+	memset(c, 0, sizeof *c);
+	c->student = student;
+	c->standard = standard;
+	return c;
+}
+
+enum eb_err activity_batch_read(struct db *db, int64_t district_id, int64_t tool_id,
+				const struct learning_event_in *evs, size_t n,
+				struct activity_batch **out)
+{
+	*out = NULL;
+	struct activity_batch *b = calloc(1, sizeof *b);
+	if (!b)
+		return EB_ENOMEM;
+	arena_init(&b->a);
+	b->db = db;
+	b->district_id = district_id;
+	b->tool_id = tool_id;
+	b->evs = evs;
+	b->n = n;
+	size_t m = n ? n : 1;
+	b->student = arena_alloc(&b->a, m * sizeof *b->student);
+	b->standard = arena_alloc(&b->a, m * sizeof *b->standard);
+	b->cell = arena_alloc(&b->a, m * sizeof *b->cell);
+	b->keys = arena_alloc(&b->a, m * sizeof *b->keys);
+	b->acts = arena_alloc(&b->a, m * sizeof *b->acts);
+	b->cells = arena_alloc(&b->a, m * sizeof *b->cells);
+	b->done = arena_alloc(&b->a, m * sizeof *b->done);
+	b->seen = arena_alloc(&b->a, m * sizeof *b->seen);
+	buf_init(&b->rows, 0);
+	enum eb_err rc = EB_OK;
+	if (!b->student || !b->standard || !b->cell || !b->keys || !b->acts || !b->cells ||
+	    !b->done || !b->seen)
+		rc = EB_ENOMEM;
+	/* the distinct actors and activities */
+	struct batch_key **actor = rc ? NULL : arena_alloc(&b->a, m * sizeof *actor);
+	if (!rc && !actor)
+		rc = EB_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++) {
+		b->done[i] = false;
+		b->cell[i] = NULL;
+		actor[i] = batch_actor(b, evs[i].match_name, evs[i].match_email);
+		const char *act = evs[i].activity_id;
+		size_t j = 0;
+		while (act && j < b->nacts && strcmp(b->acts[j].key, act))
+			j++;
+		if (act && j == b->nacts)
+			b->acts[b->nacts++] = (struct batch_key){ act, NULL, NULL };
+	}
+	if (!rc && b->nkeys)
+		rc = batch_read_students(b);
+	if (!rc && b->nacts)
+		rc = batch_read_map(b);
+	/* each event's student and standard: the actors not found by sourcedId
+	 * are matched the other ways once each (match_student); a standard that
+	 * is not the catalog's is crosswalked as activity_event_record does */
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct batch_key *k = actor[i];
+		if (!k->val) {
+			char sid[256];
+			rc = match_student(db, district_id, k->key, k->email, false, sid,
+					   sizeof sid);
+			if (!rc && !(k->val = arena_strdup(&b->a, sid)))
+				rc = EB_ENOMEM;
+		}
+		const char *mapped = NULL;
+		for (size_t j = 0; evs[i].activity_id && j < b->nacts && !mapped; j++)
+			if (!strcmp(b->acts[j].key, evs[i].activity_id))
+				mapped = b->acts[j].val;
+		/* the standard depends on the activity and the payload's code
+		 * only: an earlier event with both the same gives it (the
+		 * crosswalk's look-up once per activity) */
+		size_t same = 0;
+		while (same < i && !(same_str(evs[same].activity_id, evs[i].activity_id) &&
+				     same_str(evs[same].standard_code, evs[i].standard_code)))
+			same++;
+		char standard[128];
+		if (!rc && same < i)
+			b->standard[i] = b->standard[same];
+		else if (!rc &&
+			 !(rc = match_standard(db, district_id, tool_id, &evs[i],
+					       mapped ? mapped : "", standard, sizeof standard)) &&
+			 !(b->standard[i] = arena_strdup(&b->a, standard)))
+			rc = EB_ENOMEM;
+		if (!rc)
+			b->student[i] = k->val;
+		if (!rc && b->student[i][0] && b->standard[i][0] && evs[i].correct >= 0)
+			b->cell[i] = batch_cell_of(b, b->student[i], b->standard[i]);
+	}
+	if (!rc)
+		rc = batch_read_cells(b);
+	if (rc) {
+		activity_batch_free(b);
+		return rc;
+	}
+	*out = b;
+	return EB_OK;
+}
+
+enum eb_err activity_batch_record(struct db *db, struct activity_batch *b, size_t i,
+				  bool *quarantined)
+{
+	if (i >= b->n || b->done[i] || db != b->db)
+		return EB_EINVAL;
+	b->done[i] = true;
+	return record_matched(db, b->district_id, b->tool_id, &b->evs[i], b->student[i],
+			      b->standard[i], quarantined, b->cell[i] ? &b->cell[i]->h : NULL, b);
+}
+
+enum eb_err activity_batch_finish(struct db *db, struct activity_batch *b)
+{
+	if (db != b->db)
+		return EB_EINVAL;
+	enum eb_err rc = activity_batch_flush(db, b);
+	for (size_t i = 0; i < b->ncells && !rc; i++)
+		rc = mastery_cell_hint_flush(db, b->district_id, b->cells[i].student,
+					     b->cells[i].standard, &b->cells[i].h);
+	return rc;
+}
+
+void activity_batch_free(struct activity_batch *b)
+{
+	if (!b)
+		return;
+	buf_free(&b->rows);
+	arena_free(&b->a);
+	free(b);
 }
 
 enum eb_err activity_events_forget(struct db *db, int64_t district_id, int64_t tool_id,
@@ -724,10 +1297,10 @@ enum eb_err activity_rematch(struct db *db, int64_t district_id, int *matched)
 		}
 		after = q.id;
 		char student[256] = "", standard[128] = "";
-		rc = match_student(db, district_id, q.ev.match_name, q.ev.match_email, student,
-				   sizeof student);
+		rc = match_student(db, district_id, q.ev.match_name, q.ev.match_email, true,
+				   student, sizeof student);
 		if (!rc)
-			rc = match_standard(db, district_id, q.tool_id, &q.ev, standard,
+			rc = match_standard(db, district_id, q.tool_id, &q.ev, NULL, standard,
 					    sizeof standard);
 		bool ok = !rc && student[0] &&
 			  (standard[0] || (q.ev.correct < 0 && q.ev.score < 0));

@@ -40,7 +40,10 @@ struct activity_statement {
 	 * filters use refs */
 	const struct activity_ref *refs;
 	size_t nrefs;
-	bool new_id;	  /* id freshly generated: skip the voided-before check */
+	bool new_id; /* id freshly generated: skip the voided-before check */
+	/* the caller read already (activity_statements_find) whether a stored
+	 * voiding statement targets id: voided_by says; else it is read here */
+	bool voided_checked, voided_by;
 	bool *voided_out; /* optional: set when stored voided (its voiding came first) */
 };
 
@@ -49,6 +52,21 @@ struct activity_statement {
 enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t tool_id,
 				    const char *id, bool *found, char hash_out[65],
 				    bool *is_voiding);
+
+/* What is stored about one statement id (activity_statements_find). */
+struct activity_found {
+	const char *id; /* in: the id (borrowed) */
+	bool found;	/* a statement with this id is stored */
+	bool voiding;	/* ... and it voids another */
+	bool voided_by; /* a stored voiding statement targets this id */
+	char hash[65];	/* the stored statement's content hash (found) */
+};
+
+/* activity_statement_find for many ids in two queries (the batch's ids, then
+ * the voiding statements that target them): fills each f[i] from its id.
+ * Ids may repeat. EB_EDB, EB_ENOMEM. */
+enum eb_err activity_statements_find(struct db *db, int64_t district_id, int64_t tool_id,
+				     struct activity_found *f, size_t n);
 
 /* Inserts a statement (EB_EEXIST when the id is taken). If a stored voiding
  * statement already targets it, it is stored as voided. */
@@ -92,8 +110,16 @@ enum eb_err activity_statement_query(struct db *db, int64_t district_id, int64_t
 enum eb_err activity_statement_max_seq(struct db *db, int64_t district_id, int64_t tool_id,
 				       int64_t *out);
 
+/* Which of the Caliper event ids[0..n) the tool has stored: stored[i]
+ * (one query). EB_EDB, EB_ENOMEM. */
+enum eb_err activity_caliper_stored(struct db *db, int64_t district_id, int64_t tool_id,
+				    const char *const *ids, size_t n, bool *stored);
+
 /* Stores a Caliper event as received; *duplicate true (and nothing written)
- * when the id is already stored for the tool. */
+ * when the id is already stored for the tool. duplicate NULL: the caller
+ * knows the id is not stored (activity_caliper_stored, in the same
+ * transaction), and no count is read back (on PostgreSQL the write stays in
+ * the pipeline). */
 enum eb_err activity_caliper_insert(struct db *db, int64_t district_id, int64_t tool_id,
 				    const char *id, const char *type, const char *action,
 				    const char *event_time, const char *json, bool *duplicate);
@@ -124,6 +150,44 @@ struct learning_event_in {
  * *quarantined (optional) says which happened. */
 enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, bool *quarantined);
+
+/* A batch of events whose look-ups were read ahead (activity_batch_read). */
+struct activity_batch;
+
+/* Reads ahead, in a few set-based queries on db (inside the transaction that
+ * will record them), what activity_event_record looks up one event at a time
+ * for evs[0..n): the actors' roster students (by sourcedId; the other ways
+ * of matching, one actor at a time, once per actor), the activities'
+ * standards (activity_map) and the mastery cells the events' evidence
+ * updates. evs (and the strings they point to) must outlive *out. Nothing
+ * else may write those students' mastery cells in the transaction before
+ * the batch's events are recorded. *out NULL on an error: EB_EDB, EB_ENOMEM,
+ * EB_EPARSE (a stored cell not its format). */
+enum eb_err activity_batch_read(struct db *db, int64_t district_id, int64_t tool_id,
+				const struct learning_event_in *evs, size_t n,
+				struct activity_batch **out);
+
+/* activity_event_record of the batch's event i, on the db it was read on:
+ * the same rows, the same mastery numbers, *quarantined (optional) the same
+ * (the mastery cells once activity_batch_finish has written them); each
+ * event at most once, in any order. */
+enum eb_err activity_batch_record(struct db *db, struct activity_batch *b, size_t i,
+				  bool *quarantined);
+
+/* Writes the learning_event rows of the batch's events recorded so far (one
+ * statement for them all). Anything that reads or deletes learning events
+ * in the transaction must come after it (activity_statement_void: call it
+ * first). EB_EDB, EB_ENOMEM. */
+enum eb_err activity_batch_flush(struct db *db, struct activity_batch *b);
+
+/* Writes what the batch's recorded events left to write (activity_batch_flush,
+ * and their mastery cells once, each updated in memory by every event of it): call it after the
+ * last activity_batch_record, in the same transaction, before anything else
+ * reads those cells. Without it the cells are not stored. EB_EDB. */
+enum eb_err activity_batch_finish(struct db *db, struct activity_batch *b);
+
+/* Frees the batch (NULL: nothing). */
+void activity_batch_free(struct activity_batch *b);
 
 /* Removes the learning events and quarantine rows that carry statement_id
  * (a source's re-sent record replacing what it gave before). The student's

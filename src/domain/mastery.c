@@ -347,6 +347,14 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 			   const char *standard, int64_t tool_id, const char *item_id, int correct,
 			   int64_t at)
 {
+	return mastery_record_hinted(db, district_id, student, standard, tool_id, item_id, correct,
+				     at, NULL);
+}
+
+enum eb_err mastery_record_hinted(struct db *db, int64_t district_id, const char *student,
+				  const char *standard, int64_t tool_id, const char *item_id,
+				  int correct, int64_t at, struct mastery_cell_hint *hint)
+{
 	struct mastery_ctx *mc;
 	const struct mastery_model *m;
 	struct update_read r;
@@ -362,7 +370,10 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	bool armed = mastery_wb_arm(mc);
 	uint32_t h = armed ? mastery_wb_hash(district_id, student) : 0;
 	struct mastery_wb_row *row = armed ? mastery_wb_find(mc, district_id, student, h) : NULL;
-	if (row && mc->wb.fit_d == district_id) {
+	if (row && mc->wb.fit_d == district_id && hint) {
+		/* ... and the cell too, read ahead by the batch (below) */
+		r.fitted = mc->wb.fitted;
+	} else if (row && mc->wb.fit_d == district_id) {
 		/* the student's row and the model's fitted_at are known: the cell */
 		rc = read_cell(db, district_id, student, standard, &r);
 		r.fitted = mc->wb.fitted;
@@ -373,6 +384,11 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	}
 	if (rc)
 		return rc;
+	if (hint) {
+		/* the cell as the batch keeps it: what the transaction holds */
+		r.found = hint->found;
+		r.c = hint->c;
+	}
 	if (row) {
 		r.ss = row->ss;
 		if ((rc = mastery_measured_decode(row->measured, row->nmeasured, ms)))
@@ -398,8 +414,13 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	} else if (sd) {
 		mastery_measured_set(ms, (int32_t)sd->index, r.c.p);
 	}
-	if ((rc = mastery_cell_write(db, district_id, student, standard, &r.c, r.found)))
+	if (hint) {
+		/* written once, by mastery_cell_hint_flush */
+		hint->found = hint->dirty = true;
+		mastery_cell_as_stored(&r.c, &hint->c);
+	} else if ((rc = mastery_cell_write(db, district_id, student, standard, &r.c, r.found))) {
 		return rc;
+	}
 	if (armed) {
 		bool kept;
 		rc = mastery_wb_put(mc, row, district_id, student, h, r.sfound, &r.ss, ms, &kept);
@@ -411,6 +432,18 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 	/* not kept (outside a transaction, or no room): write the row now */
 	return mastery_student_write(db, district_id, student, &r.ss, ms->b,
 				     mastery_measured_len(ms), r.sfound);
+}
+
+enum eb_err mastery_cell_hint_flush(struct db *db, int64_t district_id, const char *student,
+				    const char *standard, struct mastery_cell_hint *hint)
+{
+	if (!hint->dirty)
+		return EB_OK;
+	enum eb_err rc =
+		mastery_cell_write(db, district_id, student, standard, &hint->c, hint->stored);
+	if (!rc)
+		hint->stored = true, hint->dirty = false;
+	return rc;
 }
 
 void mastery_cache_clear(struct db *db)

@@ -116,6 +116,34 @@ enum eb_err mastery_record(struct db *db, int64_t district_id, const char *stude
 			   const char *standard, int64_t tool_id, const char *item_id, int correct,
 			   int64_t at);
 
+/* The cell of one (student, standard) in the open transaction, read ahead
+ * by a batch (domain/activity.h: activity_batch_read) and kept by
+ * mastery_record_hinted, which updates it here and leaves the write to
+ * mastery_cell_hint_flush: a cell a batch updates many times is written
+ * once. */
+struct mastery_cell_hint {
+	bool found;	       /* the cell exists (stored, or made by an update here) */
+	bool stored;	       /* a row of it is stored (UPDATE rather than INSERT) */
+	bool dirty;	       /* updated here since it was read or last flushed */
+	struct mastery_cell c; /* as mastery_cell_read would read it */
+};
+
+/* mastery_record with the cell kept in h (NULL: mastery_record): h must hold
+ * the cell of (student, standard) as db's open transaction has it, counting
+ * its own unflushed updates, and nothing but mastery_record_hinted with this
+ * h may update that cell until mastery_cell_hint_flush. No read of the cell;
+ * the student's row and the model are read as mastery_record reads them.
+ * The numbers are mastery_record's. */
+enum eb_err mastery_record_hinted(struct db *db, int64_t district_id, const char *student,
+				  const char *standard, int64_t tool_id, const char *item_id,
+				  int correct, int64_t at, struct mastery_cell_hint *hint);
+
+/* Writes the cell h keeps when it was updated since it was read or last
+ * flushed (mastery_cell_write), in db's open transaction, before anything
+ * else reads it from the table. EB_EDB, EB_EINVAL as mastery_cell_write. */
+enum eb_err mastery_cell_hint_flush(struct db *db, int64_t district_id, const char *student,
+				    const char *standard, struct mastery_cell_hint *hint);
+
 /* Forgets the decoded models of db's context (the refit calls it once it
  * has committed a new model). Nothing to do when db has no context. */
 void mastery_cache_clear(struct db *db);

@@ -324,6 +324,29 @@ enum eb_err mastery_cell_read(struct db_stmt *st, int col, struct mastery_cell *
 	return rc;
 }
 
+void mastery_cell_as_stored(const struct mastery_cell *c, struct mastery_cell *out)
+{
+	uint8_t tools[MASTERY_TOOLS_MAX_BYTES], trend[MASTERY_TREND_MAX_BYTES];
+	uint8_t skill[MASTERY_SKILL_BYTES] = { 0 };
+	size_t ntools = mastery_tools_encode(c, tools), ntrend = mastery_trend_encode(c, trend);
+	size_t nskill = c->responses ? mastery_skill_encode(&c->sk, skill) : 0;
+	struct mastery_cell x;
+	memset(&x, 0, sizeof x);
+	x.p = c->p;
+	x.sd = c->sd;
+	x.responses = c->responses;
+	x.correct = c->correct;
+	x.first_at = c->first_at;
+	x.last_at = c->last_at;
+	x.trend_week = c->trend_week;
+	x.inferred = c->inferred;
+	/* the encoders wrote what the getters take: no error to meet */
+	(void)tools_get(tools, ntools, &x);
+	(void)trend_get(trend, ntrend, &x);
+	(void)skill_get(skill, nskill, &x.sk);
+	*out = x;
+}
+
 enum eb_err mastery_cell_write(struct db *db, int64_t district_id, const char *student,
 			       const char *standard, const struct mastery_cell *c, bool exists)
 {

@@ -92,6 +92,10 @@ enum eb_err mastery_measured_decode(const void *b, size_t n, struct mastery_meas
  * blob is not its format; *c is then zeroed. */
 enum eb_err mastery_cell_read(struct db_stmt *st, int col, struct mastery_cell *c);
 
+/* The cell *c as mastery_cell_read would read it back once mastery_cell_write
+ * stored it (the blobs' narrower fields: counts, float32 model state). */
+void mastery_cell_as_stored(const struct mastery_cell *c, struct mastery_cell *out);
+
 /* Stores a cell: exists says the row is there (UPDATE, which leaves the
  * standard index alone), else INSERT OR REPLACE. The skill state is stored
  * only when the cell has responses (NULL otherwise). EB_EDB, EB_EINVAL (a

@@ -7,6 +7,7 @@
 #include "ingest/caliper.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1179,35 +1180,94 @@ struct caliper_write {
 	struct buf text; /* one event as stored */
 };
 
+/* The envelope's reads are made for all its events at once before its
+ * writes (on PostgreSQL each read drains the write pipeline): which ids are
+ * stored (activity_caliper_stored), then the events' look-ups
+ * (activity_batch_read); an id twice in the envelope is a duplicate the
+ * second time, as the INSERT's conflict made it. */
+struct caliper_ahead {
+	const char **ids;
+	bool *dup;
+	struct learning_event_in *le;
+	size_t *ev; /* per event: its learning event in le, SIZE_MAX none */
+	char *scratch;
+	struct activity_batch *batch;
+};
+
+#define CALIPER_SCRATCH 1536
+
+static void ahead_free(struct caliper_ahead *ah)
+{
+	activity_batch_free(ah->batch);
+	free(ah->ids);
+	free(ah->dup);
+	free(ah->le);
+	free(ah->ev);
+	free(ah->scratch);
+}
+
+static enum eb_err ahead_read(struct db *db, struct caliper_write *x, struct caliper_ahead *ah)
+{
+	size_t m = x->nev ? x->nev : 1;
+	memset(ah, 0, sizeof *ah);
+	ah->ids = calloc(m, sizeof *ah->ids);
+	ah->dup = calloc(m, sizeof *ah->dup);
+	ah->le = calloc(m, sizeof *ah->le);
+	ah->ev = calloc(m, sizeof *ah->ev);
+	ah->scratch = malloc(m * CALIPER_SCRATCH);
+	if (!ah->ids || !ah->dup || !ah->le || !ah->ev || !ah->scratch)
+		return EB_ENOMEM;
+	for (size_t i = 0; i < x->nev; i++)
+		ah->ids[i] = jv_str(jv_get(x->events[i], "id"));
+	enum eb_err rc =
+		activity_caliper_stored(db, x->district_id, x->tool_id, ah->ids, x->nev, ah->dup);
+	size_t n = 0;
+	for (size_t i = 0; i < x->nev && !rc; i++) {
+		ah->ev[i] = SIZE_MAX;
+		for (size_t j = 0; j < i && !ah->dup[i]; j++)
+			if (!ah->dup[j] && ah->ids[i] && ah->ids[j] &&
+			    !strcmp(ah->ids[i], ah->ids[j]))
+				ah->dup[i] = true;
+		if (!ah->dup[i] &&
+		    caliper_map_event(x->events[i], &ah->le[n], ah->scratch + n * CALIPER_SCRATCH,
+				      CALIPER_SCRATCH))
+			ah->ev[i] = n++;
+	}
+	if (!rc)
+		rc = activity_batch_read(db, x->district_id, x->tool_id, ah->le, n, &ah->batch);
+	return rc;
+}
+
 static enum eb_err write_run(struct db *db, void *ctx)
 {
 	struct caliper_write *x = ctx;
-	enum eb_err rc = EB_OK;
 	x->dups = x->mapped = 0; /* the job may run twice (db.h) */
+	struct caliper_ahead ah;
+	enum eb_err rc = ahead_read(db, x, &ah);
 	for (size_t i = 0; i < x->nev && !rc; i++) {
 		struct jv *ev = x->events[i];
-		buf_reset(&x->text);
-		jv_dump(ev, &x->text); /* as sent, less its whitespace */
-		if (buf_failed(&x->text))
-			return EB_ENOMEM;
-		bool dup = false;
-		rc = activity_caliper_insert(
-			db, x->district_id, x->tool_id, jv_str(jv_get(ev, "id")),
-			jv_str(jv_get(ev, "type")), jv_str(jv_get(ev, "action")),
-			jv_str(jv_get(ev, "eventTime")), buf_cstr(&x->text), &dup);
-		if (rc)
-			break;
-		if (dup) {
+		if (ah.dup[i]) {
 			x->dups++;
 			continue;
 		}
-		struct learning_event_in le;
-		char scratch[1536];
-		if (caliper_map_event(ev, &le, scratch, sizeof scratch)) {
-			rc = activity_event_record(db, x->district_id, x->tool_id, &le, NULL);
+		buf_reset(&x->text);
+		jv_dump(ev, &x->text); /* as sent, less its whitespace */
+		if (buf_failed(&x->text)) {
+			rc = EB_ENOMEM;
+			break;
+		}
+		rc = activity_caliper_insert(
+			db, x->district_id, x->tool_id, ah.ids[i], jv_str(jv_get(ev, "type")),
+			jv_str(jv_get(ev, "action")), jv_str(jv_get(ev, "eventTime")),
+			buf_cstr(&x->text), NULL);
+		if (!rc && ah.ev[i] != SIZE_MAX) {
+			rc = activity_batch_record(db, ah.batch, ah.ev[i], NULL);
 			x->mapped++;
 		}
 	}
+	if (!rc)
+		rc = activity_batch_finish(db, ah.batch);
+	ahead_free(&ah);
 	return rc;
 }
 

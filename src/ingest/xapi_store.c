@@ -4,6 +4,7 @@
  * query index), their learning events and their voiding. */
 #include "ingest/xapi_store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,10 +91,94 @@ static void collect_refs(struct refs *rs, struct jv *stmt, int related)
 
 /* ---- storing, in the group commit's transaction ------------------------- */
 
+/* What a job's statements need read before they are stored, read for all
+ * of them at once (a few set-based queries instead of several round trips
+ * per statement, which on PostgreSQL each drain the write pipeline): what is
+ * stored under their ids and their voiding targets (activity_statements_find),
+ * and their learning events' look-ups (activity_batch_read). Kept true
+ * while the job stores its statements: the ids a statement of the job takes
+ * and the targets it voids are marked as it is stored. */
+struct ahead {
+	struct activity_found *f; /* the ids, then the voiding targets */
+	size_t nf;
+	size_t *fid, *vid;	       /* per statement: its entries in f (SIZE_MAX none) */
+	struct learning_event_in *evs; /* per statement */
+	size_t *ev;		       /* per statement: its event in evs (SIZE_MAX none) */
+	char *scratch;		       /* the events' strings */
+	struct activity_batch *batch;
+};
+
+#define EV_SCRATCH 640
+
+static void ahead_free(struct ahead *ah)
+{
+	activity_batch_free(ah->batch);
+	free(ah->f);
+	free(ah->fid);
+	free(ah->vid);
+	free(ah->evs);
+	free(ah->ev);
+	free(ah->scratch);
+	memset(ah, 0, sizeof *ah);
+}
+
+static enum eb_err ahead_read(struct db *db, int64_t district_id, int64_t tool_id,
+			      struct xapi_prepared *ps, size_t n, struct ahead *ah)
+{
+	memset(ah, 0, sizeof *ah);
+	size_t m = n ? n : 1;
+	ah->f = calloc(2 * m, sizeof *ah->f);
+	ah->fid = calloc(m, sizeof *ah->fid);
+	ah->vid = calloc(m, sizeof *ah->vid);
+	ah->evs = calloc(m, sizeof *ah->evs);
+	ah->ev = calloc(m, sizeof *ah->ev);
+	ah->scratch = malloc(m * EV_SCRATCH);
+	if (!ah->f || !ah->fid || !ah->vid || !ah->evs || !ah->ev || !ah->scratch)
+		return EB_ENOMEM;
+	size_t nev = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct xapi_prepared *p = &ps[i];
+		ah->fid[i] = ah->vid[i] = ah->ev[i] = SIZE_MAX;
+		if (!p->generated_id) {
+			ah->fid[i] = ah->nf;
+			ah->f[ah->nf++].id = p->id;
+		}
+		if (p->voiding) {
+			ah->vid[i] = ah->nf;
+			ah->f[ah->nf++].id = p->voids;
+		} else if (xapi_map_event(p->stmt, &ah->evs[nev], ah->scratch + nev * EV_SCRATCH,
+					  EV_SCRATCH)) {
+			ah->ev[i] = nev++;
+		}
+	}
+	enum eb_err rc = activity_statements_find(db, district_id, tool_id, ah->f, ah->nf);
+	if (!rc)
+		rc = activity_batch_read(db, district_id, tool_id, ah->evs, nev, &ah->batch);
+	return rc;
+}
+
+/* Statement p was stored: the job's later statements see it. */
+static void ahead_stored(struct ahead *ah, const struct xapi_prepared *p)
+{
+	for (size_t k = 0; k < ah->nf && !p->generated_id; k++) {
+		struct activity_found *f = &ah->f[k];
+		if (!strcmp(f->id, p->id)) {
+			f->found = true;
+			f->voiding = p->voiding;
+			str_copy(f->hash, sizeof f->hash, p->hash);
+		}
+		if (p->voiding && !strcmp(f->id, p->voids))
+			f->voided_by = true;
+	}
+	for (size_t k = 0; k < ah->nf && p->generated_id && p->voiding; k++)
+		if (!strcmp(ah->f[k].id, p->voids))
+			ah->f[k].voided_by = true;
+}
+
 static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
 			     struct xapi_prepared *p, size_t i, const char *stored,
 			     int64_t stored_ms, bool batch, struct refs *rs, struct buf *jbuf,
-			     char *err, size_t cap);
+			     struct ahead *ah, char *err, size_t cap);
 
 /* Stores prepared statements in the open transaction; statements already
  * stored with the same content are skipped. */
@@ -103,10 +188,16 @@ static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t to
 {
 	struct refs *rs = malloc(sizeof *rs);
 	struct buf jb = BUF_INIT;
-	enum eb_err rc = rs ? EB_OK : EB_ENOMEM;
+	struct ahead ah;
+	enum eb_err rc = ahead_read(db, district_id, tool_id, ps, n, &ah);
+	if (!rc && !rs)
+		rc = EB_ENOMEM;
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = store_one(db, district_id, tool_id, &ps[i], i, stored, stored_ms, batch, rs,
-			       &jb, err, cap);
+			       &jb, &ah, err, cap);
+	if (!rc)
+		rc = activity_batch_finish(db, ah.batch);
+	ahead_free(&ah);
 	free(rs);
 	buf_free(&jb);
 	return rc;
@@ -147,7 +238,7 @@ static bool same_as_stored(struct db *db, int64_t district_id, int64_t tool_id,
 static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
 			     struct xapi_prepared *p, size_t i, const char *stored,
 			     int64_t stored_ms, bool batch, struct refs *rs, struct buf *jbuf,
-			     char *err, size_t cap)
+			     struct ahead *ah, char *err, size_t cap)
 {
 	{
 		char where[32];
@@ -155,16 +246,10 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 			snprintf(where, sizeof where, "$[%zu]", i);
 		else
 			str_copy(where, sizeof where, "$");
-		bool found = false, target_voiding = false;
-		char old_hash[65];
-		enum eb_err rc = p->generated_id
-					 ? EB_OK
-					 : activity_statement_find(db, district_id, tool_id, p->id,
-								   &found, old_hash, NULL);
-		if (rc)
-			return rc;
-		if (found) {
-			if (strcmp(old_hash, p->hash) &&
+		const struct activity_found *f = ah->fid[i] != SIZE_MAX ? &ah->f[ah->fid[i]] : NULL;
+		enum eb_err rc = EB_OK;
+		if (f && f->found) {
+			if (strcmp(f->hash, p->hash) &&
 			    !same_as_stored(db, district_id, tool_id, p)) {
 				snprintf(err, cap,
 					 "%s.id: statement %s is already stored with"
@@ -175,12 +260,8 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 			return EB_OK; /* same statement again: no duplicate */
 		}
 		if (p->voiding) {
-			bool tfound = false;
-			rc = activity_statement_find(db, district_id, tool_id, p->voids, &tfound,
-						     NULL, &target_voiding);
-			if (rc)
-				return rc;
-			if (tfound && target_voiding) {
+			const struct activity_found *t = &ah->f[ah->vid[i]];
+			if (t->found && t->voiding) {
 				snprintf(err, cap,
 					 "%s.object.id: a voiding statement cannot target"
 					 " another voiding statement",
@@ -207,6 +288,8 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 			.refs = rs->r,
 			.nrefs = rs->n,
 			.new_id = p->generated_id,
+			.voided_checked = f != NULL,
+			.voided_by = f && f->voided_by,
 		};
 		bool arrived_voided = false;
 		as.voided_out = &arrived_voided;
@@ -218,14 +301,11 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 		}
 		if (rc)
 			return rc;
-		if (p->voiding) {
+		ahead_stored(ah, p);
+		if (p->voiding && !(rc = activity_batch_flush(db, ah->batch)))
 			rc = activity_statement_void(db, district_id, tool_id, p->voids);
-		} else if (!arrived_voided) {
-			struct learning_event_in ev;
-			char scratch[640];
-			if (xapi_map_event(p->stmt, &ev, scratch, sizeof scratch))
-				rc = activity_event_record(db, district_id, tool_id, &ev, NULL);
-		}
+		else if (!arrived_voided && ah->ev[i] != SIZE_MAX)
+			rc = activity_batch_record(db, ah->batch, ah->ev[i], NULL);
 		if (rc)
 			return rc;
 	}

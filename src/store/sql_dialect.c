@@ -551,6 +551,57 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				i = close;
 				continue;
 			}
+			if (is_kw(k, "json_extract") && nx < to && is_punct(&t->v[nx], '(')) {
+				/* json_extract(x, '$.name') -> ((x)::json ->> 'name'),
+				 * json_extract(x, '$[N]') -> ((x)::json ->> N); x
+				 * without a comma of its own */
+				int commas;
+				size_t close = close_paren(t, nx, &commas);
+				size_t comma = nx + 1;
+				while (comma < close && !is_punct(&t->v[comma], ','))
+					comma++;
+				size_t path = sig(t, comma + 1);
+				const struct tok *pt = path < close ? &t->v[path] : NULL;
+				/* '$[N]': an element of an array */
+				bool index = pt && pt->kind == T_STRING && pt->n >= 6 &&
+					     !strncmp(pt->p, "'$[", 3) && pt->p[pt->n - 2] == ']';
+				for (size_t d = 3; index && d < pt->n - 2; d++)
+					index = pt->p[d] >= '0' && pt->p[d] <= '9';
+				if (close >= to || commas != 1 || !pt || pt->kind != T_STRING ||
+				    pt->n < 5 || (strncmp(pt->p, "'$.", 3) && !index) ||
+				    sig(t, path + 1) != close)
+					break;
+				buf_puts(o, "((");
+				enum eb_err rc = translate_range(x, nx + 1, comma);
+				if (rc)
+					return rc;
+				if (index) {
+					buf_puts(o, ")::json ->> ");
+					buf_put(o, pt->p + 3, pt->n - 5);
+				} else {
+					buf_puts(o, ")::json ->> '");
+					buf_put(o, pt->p + 3, pt->n - 3);
+				}
+				buf_putc(o, ')');
+				i = close;
+				continue;
+			}
+			if (is_kw(k, "json_each") && nx < to && is_punct(&t->v[nx], '(')) {
+				/* json_each(array) in FROM, unnamed, read by its value
+				 * column (a batch's keys: IN (SELECT value FROM
+				 * json_each(?N))) -> the array's elements as text */
+				int commas;
+				size_t close = close_paren(t, nx, &commas);
+				if (close >= to || commas)
+					break;
+				buf_puts(o, "json_array_elements_text((");
+				enum eb_err rc = translate_range(x, nx + 1, close);
+				if (rc)
+					return rc;
+				buf_puts(o, ")::json) AS json_each(value)");
+				i = close;
+				continue;
+			}
 			if (is_kw(k, "unixepoch") && nx < to && is_punct(&t->v[nx], '(') &&
 			    sig(t, nx + 1) < to && is_punct(&t->v[sig(t, nx + 1)], ')')) {
 				buf_puts(o, "CAST(extract(epoch FROM now()) AS BIGINT)");

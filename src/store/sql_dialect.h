@@ -9,6 +9,10 @@
  *   ifnull( -> coalesce(, instr( -> strpos(, char( -> chr(,
  *   last_insert_rowid() -> lastval(), hex(x) -> upper(encode(x, 'hex')),
  *   unixepoch() -> the epoch now
+ *   json_each(x) (in FROM, with no name of its own: SELECT value FROM
+ *     json_each(?N)) -> json_array_elements_text((x)::json) AS json_each(value)
+ *   json_extract(x, '$.name') -> ((x)::json ->> 'name') (a top-level key),
+ *   json_extract(x, '$[N]') -> ((x)::json ->> N) (an element)
  *   max(a, b) / min(a, b) (two or more arguments) -> greatest / least
  *   LIKE -> ILIKE (SQLite's LIKE ignores ASCII case)
  *   a IS b / a IS NOT b (b not NULL, TRUE, FALSE) -> IS [NOT] DISTINCT FROM

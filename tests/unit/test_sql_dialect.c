@@ -59,6 +59,21 @@ static void test_upserts_and_functions(void **state)
 	expect("SELECT lower(hex(h)), char(31), last_insert_rowid() FROM t",
 	       "SELECT lower(upper(encode(h, 'hex'))), chr(31), lastval() FROM t", 0);
 	expect("SELECT unixepoch()", "SELECT CAST(extract(epoch FROM now()) AS BIGINT)", 0);
+	expect("SELECT id FROM t WHERE id IN (SELECT value FROM json_each(?3))",
+	       "SELECT id FROM t WHERE id IN (SELECT value FROM"
+	       " json_array_elements_text(($3)::json) AS json_each(value))",
+	       3);
+	expect("INSERT INTO t (a, b) SELECT json_extract(value, '$.a'),"
+	       " CAST(json_extract(value, '$.b') AS REAL) FROM json_each(?1)",
+	       "INSERT INTO t (a, b) SELECT ((value)::json ->> 'a'),"
+	       " CAST(((value)::json ->> 'b') AS DOUBLE PRECISION) FROM"
+	       " json_array_elements_text(($1)::json) AS json_each(value)",
+	       1);
+	expect("SELECT json_extract(value, '$[0]'), json_extract(value, '$[12]') FROM "
+	       "json_each(?1)",
+	       "SELECT ((value)::json ->> 0), ((value)::json ->> 12) FROM"
+	       " json_array_elements_text(($1)::json) AS json_each(value)",
+	       1);
 	expect("SELECT 1 WHERE a LIKE ?1", "SELECT 1 WHERE a ILIKE $1", 1);
 	expect("SELECT 1 WHERE a IS ?1 AND b IS NOT c AND d IS NULL AND e IS NOT NULL",
 	       "SELECT 1 WHERE a IS NOT DISTINCT FROM $1 AND b IS DISTINCT FROM c AND d IS NULL"
