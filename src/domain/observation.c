@@ -535,8 +535,9 @@ enum eb_err observation_undo(struct db *db, int64_t district_id, int64_t id, cha
 	int64_t x;
 	enum eb_err rc = db_execute(
 		db,
-		"DELETE FROM observation_mark WHERE id=(SELECT max(m.id) FROM observation_mark m"
-		" WHERE m.observation_id=?2) AND EXISTS (SELECT 1 FROM observation o WHERE"
+		"DELETE FROM observation_mark WHERE district_id=?1 AND id=(SELECT max(m.id) FROM"
+		" observation_mark m WHERE m.district_id=?1 AND m.observation_id=?2) AND EXISTS "
+		"(SELECT 1 FROM observation o WHERE"
 		" o.district_id=?1 AND o.id=?2 AND o.closed_at IS NULL)",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &changes);
 	if (rc || changes)

@@ -176,7 +176,8 @@ done:
 	if (own && (rc || (rc = db_commit(db))))
 		db_rollback(db);
 	if (rc == EB_EEXIST)
-		WHY("That name is already used by another provider (in this or another district).");
+		WHY("Name in the address: already used by another provider, in this or another "
+		    "district.");
 out:
 	buf_free(&sealed);
 	return rc;

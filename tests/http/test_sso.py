@@ -588,7 +588,7 @@ class SingleSignOn(TempDir):
         p = run("sso", "add", "--district-id", "2", "--preset", "google", "--slug", "alder-idp",
                 "--client-id", "c2", db=self.db, check=False)
         self.assertEqual(p.returncode, 1)
-        self.assertIn("sso add: That name is already used by another provider", p.stderr)
+        self.assertIn("sso add: Name in the address: already used by another provider", p.stderr)
         self.assertIn("another district", p.stderr)
         c = Client(self.srv.port)
         self.assertEqual(c.login("other.admin", district=2).status, 303)
