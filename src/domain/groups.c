@@ -961,7 +961,8 @@ enum eb_err groups_latest(struct db *db, int64_t district_id, const char *class_
 	    (e = db_get_rows(db,
 			     "SELECT m.position, m.student_sourced_id, n.p, n.measured"
 			     " FROM group_set_member m LEFT JOIN group_set_snapshot n"
-			     " ON n.set_id = m.set_id AND n.position = m.position"
+			     " ON n.district_id = m.district_id AND n.set_id = m.set_id"
+			     " AND n.position = m.position"
 			     " AND n.student_sourced_id = m.student_sourced_id"
 			     " WHERE m.set_id = ?1 ORDER BY m.position, m.student_sourced_id",
 			     DB_ARGS(DB_INT(s.id)), &member_spec, arena, &mr, &nm)))

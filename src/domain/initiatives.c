@@ -628,7 +628,8 @@ enum eb_err initiative_history(struct db *db, int64_t district_id, int64_t id, s
 		db,
 		"SELECT s.at,s.actor,s.from_status,s.to_status,s.reason,s.evidence,"
 		"coalesce(m.meeting_id,0) FROM initiative_status s LEFT JOIN meeting_decision m"
-		" ON m.initiative_status_id=s.id WHERE s.district_id=?1 AND s.initiative_id=?2"
+		" ON m.district_id=s.district_id AND m.initiative_status_id=s.id WHERE "
+		"s.district_id=?1 AND s.initiative_id=?2"
 		" ORDER BY s.id",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &decision_spec, a, rows, n);
 }

@@ -215,6 +215,17 @@ enum eb_err lti_tool_add(struct db *db, int64_t district_id, const struct lti_to
 		rc = EB_EEXIST;
 		goto out;
 	}
+	/* /lti/login and /lti/token find the registration by client id alone
+	 * (one issuer for the installation): unique across districts, which
+	 * PostgreSQL's keys (district_id first, for Citus) no longer enforce */
+	if ((rc = db_get_int(db, "SELECT count(*) FROM lti_tool WHERE client_id = ?1",
+			     DB_ARGS(DB_TEXT(in->client_id)), &exists)))
+		goto out;
+	if (exists) {
+		say(why, cap, "client_id", "this client id is taken by another registration");
+		rc = EB_EEXIST;
+		goto out;
+	}
 	rc = db_execute(db,
 			"INSERT INTO lti_tool (district_id, tool_id, client_id, login_url,"
 			" launch_url, redirect_uris, jwks_url, deep_link_url, created_at)"

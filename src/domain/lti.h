@@ -86,7 +86,8 @@ struct lti_tool_form {
  * (audited). EB_EINVAL with "field: reason" in why (field as in the form:
  * client_id, login_url ...) on the first bad field, EB_ENOTFOUND for an
  * unknown inventory tool ("tool: ..."), EB_EEXIST when the tool is already
- * registered or the client id is taken: nothing stored. */
+ * registered or the client id is taken (by any district: the launch finds
+ * the registration by client id alone): nothing stored. */
 enum eb_err lti_tool_add(struct db *db, int64_t district_id, const struct lti_tool_form *in,
 			 const struct audit_actor *who, int64_t *id, char *why, size_t cap);
 

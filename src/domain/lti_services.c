@@ -838,7 +838,8 @@ enum eb_err lti_ags_results(struct db *db, const struct lti_caller *c, int64_t l
 		     "SELECT s.sub, r.score_given, r.score_maximum, r.comment FROM lti_score r"
 		     " JOIN account a ON a.district_id = r.district_id AND"
 		     " a.person_sourced_id = r.student_sourced_id"
-		     " JOIN lti_subject s ON s.lti_tool_id = ?2 AND s.account_id = a.id"
+		     " JOIN lti_subject s ON s.district_id = a.district_id AND s.lti_tool_id = ?2"
+		     " AND s.account_id = a.id"
 		     " WHERE r.lineitem_id = ?1 AND (?3 IS NULL OR s.sub = ?3)"
 		     " ORDER BY s.sub",
 		     DB_ARGS(DB_INT(li.id), DB_INT(c->lti_tool_id), DB_TEXT(user_id)), &st)))
@@ -907,8 +908,8 @@ enum eb_err lti_nrps_members(struct db *db, const struct lti_caller *c,
 			   " a.district_id = e.district_id AND a.person_sourced_id ="
 			   " e.user_sourced_id WHERE e.district_id = ?1 AND e.class_sourced_id = ?2"
 			   " AND e.status = 'active' AND e.role IN ('student', 'teacher')"
-			   " AND NOT EXISTS (SELECT 1 FROM lti_subject s WHERE s.lti_tool_id = ?3"
-			   " AND s.account_id = a.id)",
+			   " AND NOT EXISTS (SELECT 1 FROM lti_subject s WHERE s.district_id ="
+			   " a.district_id AND s.lti_tool_id = ?3 AND s.account_id = a.id)",
 			   DB_ARGS(DB_INT(c->district_id), DB_TEXT(class_sourced_id),
 				   DB_INT(c->lti_tool_id)),
 			   &st)))
@@ -950,7 +951,8 @@ enum eb_err lti_nrps_members(struct db *db, const struct lti_caller *c,
 		     " p.given_name, p.family_name,"
 		     " p.email, p.sourced_id FROM enrollment e JOIN account a ON"
 		     " a.district_id = e.district_id AND a.person_sourced_id = e.user_sourced_id"
-		     " JOIN lti_subject s ON s.lti_tool_id = ?3 AND s.account_id = a.id"
+		     " JOIN lti_subject s ON s.district_id = a.district_id AND s.lti_tool_id = ?3"
+		     " AND s.account_id = a.id"
 		     " JOIN person p ON p.district_id = e.district_id AND p.sourced_id ="
 		     " e.user_sourced_id WHERE e.district_id = ?1 AND e.class_sourced_id = ?2"
 		     " AND e.status = 'active' AND e.role IN ('student', 'teacher')"
@@ -1161,7 +1163,9 @@ enum eb_err lti_forget(struct db *db, int64_t district_id, int64_t tool_id, cons
 			      " ?1 AND tool_id = ?2 UNION SELECT student_sourced_id FROM"
 			      " learning_event WHERE district_id = ?1 AND tool_id = ?2 AND"
 			      " student_sourced_id IS NOT NULL UNION SELECT r.student_sourced_id"
-			      " FROM lti_score r JOIN lti_lineitem l ON l.id = r.lineitem_id"
+			      " FROM lti_score r JOIN lti_lineitem l ON l.district_id = "
+			      "r.district_id"
+			      " AND l.id = r.lineitem_id"
 			      " WHERE l.district_id = ?1 AND l.tool_id = ?2",
 			      DB_ARGS(DB_INT(district_id), DB_INT(tool_id)), &st))) {
 			while (db_next(st)) {

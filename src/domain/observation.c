@@ -535,8 +535,9 @@ enum eb_err observation_undo(struct db *db, int64_t district_id, int64_t id, cha
 	int64_t x;
 	enum eb_err rc = db_execute(
 		db,
-		"DELETE FROM observation_mark WHERE id=(SELECT max(m.id) FROM observation_mark m"
-		" WHERE m.observation_id=?2) AND EXISTS (SELECT 1 FROM observation o WHERE"
+		"DELETE FROM observation_mark WHERE district_id=?1 AND id=(SELECT max(m.id) FROM"
+		" observation_mark m WHERE m.district_id=?1 AND m.observation_id=?2) AND EXISTS "
+		"(SELECT 1 FROM observation o WHERE"
 		" o.district_id=?1 AND o.id=?2 AND o.closed_at IS NULL)",
 		DB_ARGS(DB_INT(district_id), DB_INT(id)), &changes);
 	if (rc || changes)
@@ -721,7 +722,8 @@ enum eb_err observation_ratings(struct db *db, int64_t district_id, int64_t id, 
 			db,
 			"SELECT e.id, e.created_at, e.created_by, e.indicator, e.note,"
 			" coalesce(a.display_name, '') FROM observation_evidence e LEFT JOIN"
-			" account a ON a.id=e.created_by WHERE e.district_id=?1 AND"
+			" account a ON a.district_id=e.district_id AND a.id=e.created_by WHERE "
+			"e.district_id=?1 AND"
 			" e.observation_id=?2 ORDER BY e.id",
 			DB_ARGS(DB_INT(district_id), DB_INT(id)), &evidence_spec, a, &ee, &n2);
 	if (rc)
@@ -810,7 +812,8 @@ enum eb_err observation_shared_with(struct db *db, int64_t district_id, int64_t 
 {
 	return db_get_rows(db,
 			   "SELECT a.id, a.display_name FROM observation_share s JOIN account a"
-			   " ON a.id=s.account_id WHERE s.district_id=?1 AND s.observation_id=?2"
+			   " ON a.district_id=s.district_id AND a.id=s.account_id"
+			   " WHERE s.district_id=?1 AND s.observation_id=?2"
 			   " ORDER BY a.display_name, a.id",
 			   DB_ARGS(DB_INT(district_id), DB_INT(id)), &person_spec, a, rows, n);
 }

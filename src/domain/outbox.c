@@ -379,7 +379,8 @@ enum eb_err outbox_claim(struct db *db, int64_t district_id, enum family_channel
 	size_t k = 0;
 	rc = db_query(db,
 		      "UPDATE outbox SET status='sending', lease_until=?4, attempts=attempts+1,"
-		      " updated_at=?3 WHERE id IN (SELECT id FROM outbox WHERE district_id=?1"
+		      " updated_at=?3 WHERE district_id=?1 AND id IN (SELECT id FROM outbox WHERE"
+		      " district_id=?1"
 		      " AND channel=?2 AND status IN ('queued','retry') AND next_attempt_at<=?3"
 		      " ORDER BY id LIMIT ?5) RETURNING id",
 		      DB_ARGS(DB_INT(district_id), DB_TEXT(family_channel_name(channel)),

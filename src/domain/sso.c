@@ -90,6 +90,7 @@ enum eb_err sso_provider_add(struct db *db, int64_t district, const struct sso_p
 	struct vault *v = NULL;
 	struct buf sealed = BUF_INIT;
 	const char *issuer, *label;
+	bool own = false;
 	enum eb_err rc;
 
 	if (!slug_ok(in->slug)) {
@@ -144,6 +145,21 @@ enum eb_err sso_provider_add(struct db *db, int64_t district, const struct sso_p
 		if (rc)
 			goto out;
 	}
+	/* /sso/{slug} names no district: the slug is unique in the whole
+	 * installation, which PostgreSQL's keys (district_id first, for Citus)
+	 * no longer enforce, so the check is here, in one transaction (db_begin
+	 * locks the database on both backends) */
+	own = !db_in_transaction(db);
+	if (own && (rc = db_begin(db)))
+		goto out;
+	int64_t taken = 0;
+	if ((rc = db_get_int(db, "SELECT count(*) FROM sso_provider WHERE slug = ?1",
+			     DB_ARGS(DB_TEXT(in->slug)), &taken)))
+		goto done;
+	if (taken) {
+		rc = EB_EEXIST;
+		goto done;
+	}
 	rc = db_execute(
 		db,
 		"INSERT INTO sso_provider(district_id, slug, preset, label, issuer, client_id,"
@@ -156,8 +172,12 @@ enum eb_err sso_provider_add(struct db *db, int64_t district, const struct sso_p
 		NULL);
 	if (rc == EB_OK && id)
 		*id = db_last_id(db);
+done:
+	if (own && (rc || (rc = db_commit(db))))
+		db_rollback(db);
 	if (rc == EB_EEXIST)
-		WHY("That name is already used by another provider.");
+		WHY("Name in the address: already used by another provider, in this or another "
+		    "district.");
 out:
 	buf_free(&sealed);
 	return rc;

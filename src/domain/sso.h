@@ -72,7 +72,9 @@ struct sso_provider_new {
  * 0-9 and '-', 1-40), an unknown preset, an issuer that is not an https://
  * address (http:// only for 127.0.0.1 and localhost is refused too: tests
  * use https with their own CA), an empty client id, a CA file that cannot
- * be read; EB_EEXIST for a slug in use. Nothing is stored on a refusal. */
+ * be read; EB_EEXIST for a slug in use by any district (/sso/{slug} names
+ * none; checked here, as PostgreSQL's keys are per district). Nothing is
+ * stored on a refusal. */
 enum eb_err sso_provider_add(struct db *db, int64_t district, const struct sso_provider_new *in,
 			     int64_t *id, const char **why);
 /* Removes a provider of district, with its identities and sign-ins under

@@ -977,7 +977,8 @@ enum eb_err teams_decisions(struct db *db, int64_t district_id, int64_t meeting_
 		db,
 		"SELECT d.id,coalesce(d.initiative_id,0),d.at,d.text,coalesce(s.from_status,''),"
 		"coalesce(s.to_status,'') FROM meeting_decision d LEFT JOIN initiative_status s"
-		" ON s.id=d.initiative_status_id WHERE d.district_id=?1 AND d.meeting_id=?2"
+		" ON s.district_id=d.district_id AND s.id=d.initiative_status_id WHERE "
+		"d.district_id=?1 AND d.meeting_id=?2"
 		" ORDER BY d.id",
 		DB_ARGS(DB_INT(district_id), DB_INT(meeting_id)), &decision_spec, a, rows, n);
 }

@@ -435,7 +435,8 @@ static enum eb_err route_tier(struct db *db, int64_t d, int64_t tool_id, const c
 		e = db_get_int(
 			db,
 			"SELECT s.champion_id FROM tool_support s JOIN account a ON"
-			" a.id=s.champion_id AND a.disabled=0 WHERE s.district_id=?1 AND"
+			" a.district_id=s.district_id AND a.id=s.champion_id AND a.disabled=0 "
+			"WHERE s.district_id=?1 AND"
 			" s.tool_id=?2 AND s.school_sourced_id=?3 AND s.champion_id IS NOT NULL",
 			DB_ARGS(DB_INT(d), DB_INT(tool_id), DB_TEXT(school)), &r->assignee);
 		if (e == EB_ENOTFOUND)
@@ -449,7 +450,8 @@ static enum eb_err route_tier(struct db *db, int64_t d, int64_t tool_id, const c
 			return EB_OK;
 		e = db_get_int(db,
 			       "SELECT coalesce(t.it_owner_id,0) FROM tool t LEFT JOIN account a ON"
-			       " a.id=t.it_owner_id WHERE t.district_id=?1 AND t.id=?2 AND"
+			       " a.district_id=t.district_id AND a.id=t.it_owner_id WHERE "
+			       "t.district_id=?1 AND t.id=?2 AND"
 			       " (a.id IS NULL OR a.disabled=0)",
 			       DB_ARGS(DB_INT(d), DB_INT(tool_id)), &r->assignee);
 		if (e == EB_ENOTFOUND) {

@@ -282,8 +282,9 @@ enum eb_err training_seats(struct db *db, int64_t district_id, int64_t training_
 	return db_get_rows(
 		db,
 		"SELECT s.account_id, s.registered_at, s.waiting, s.attended,"
-		" EXISTS (SELECT 1 FROM training_followup f WHERE f.training_id=s.training_id"
-		" AND f.account_id=s.account_id), a.display_name, a.login"
+		" EXISTS (SELECT 1 FROM training_followup f WHERE f.district_id=s.district_id"
+		" AND f.training_id=s.training_id AND f.account_id=s.account_id), a.display_name, "
+		"a.login"
 		" FROM training_seat s JOIN account a ON a.district_id=s.district_id AND "
 		"a.id=s.account_id"
 		" WHERE s.district_id=?1 AND s.training_id=?2"

@@ -338,6 +338,38 @@ static bool cross_join_on(const struct toks *t, size_t join, size_t to)
 	return i < to && kw_at(t, i, "ON");
 }
 
+/* The last token of the primary expression at i (LIKE's pattern, or its
+ * first operand when the pattern is a || chain): a parameter, a string, a
+ * parenthesised expression, a function call or a [qualified] column; to
+ * when the tokens there are none of these. */
+static size_t like_operand_end(const struct toks *t, size_t i, size_t to)
+{
+	int commas;
+	if (i >= to)
+		return to;
+	const struct tok *k = &t->v[i];
+	if (k->kind == T_PARAM || k->kind == T_STRING || k->kind == T_QIDENT)
+		return i;
+	if (is_punct(k, '(')) {
+		size_t close = close_paren(t, i, &commas);
+		return close < to ? close : to;
+	}
+	if (k->kind != T_WORD || is_kw(k, "CASE") || is_kw(k, "NOT") || is_kw(k, "NULL") ||
+	    is_kw(k, "EXISTS"))
+		return to;
+	size_t nx = sig(t, i + 1);
+	if (nx < to && is_punct(&t->v[nx], '(')) {
+		size_t close = close_paren(t, nx, &commas);
+		return close < to ? close : to;
+	}
+	if (nx < to && is_punct(&t->v[nx], '.')) {
+		size_t col = sig(t, nx + 1);
+		return col < to && (t->v[col].kind == T_WORD || t->v[col].kind == T_QIDENT) ? col
+											    : to;
+	}
+	return i;
+}
+
 static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 {
 	const struct toks *t = x->t;
@@ -677,7 +709,20 @@ static enum eb_err translate_range(struct tr *x, size_t from, size_t to)
 				continue;
 			}
 			if (is_kw(k, "LIKE")) {
+				/* the pattern's first operand gets COLLATE "C": an
+				 * explicit collation wins over a column's implicit
+				 * nocase (nondeterministic: PostgreSQL refuses LIKE on
+				 * it), and "C" folds ASCII case only, as SQLite does */
+				size_t end = like_operand_end(t, nx, to);
 				buf_puts(o, "ILIKE");
+				if (end < to) {
+					buf_putc(o, ' ');
+					enum eb_err rc = translate_range(x, nx, end + 1);
+					if (rc)
+						return rc;
+					buf_puts(o, " COLLATE \"C\"");
+					i = end;
+				}
 				continue;
 			}
 			if (is_kw(k, "IS")) {

@@ -14,7 +14,10 @@
  *   json_extract(x, '$.name') -> ((x)::json ->> 'name') (a top-level key),
  *   json_extract(x, '$[N]') -> ((x)::json ->> N) (an element)
  *   max(a, b) / min(a, b) (two or more arguments) -> greatest / least
- *   LIKE -> ILIKE (SQLite's LIKE ignores ASCII case)
+ *   a LIKE p -> a ILIKE p' COLLATE "C" (SQLite's LIKE ignores ASCII case;
+ *     the explicit "C" on the pattern's first operand p' makes LIKE work on
+ *     a COLLATE NOCASE column too, which PostgreSQL refuses under that
+ *     nondeterministic collation, and folds ASCII only, as SQLite does)
  *   a IS b / a IS NOT b (b not NULL, TRUE, FALSE) -> IS [NOT] DISTINCT FROM
  *   X'hex' -> '\xhex'::bytea
  *   types: INTEGER -> BIGINT, REAL -> DOUBLE PRECISION, BLOB -> BYTEA,

@@ -18,13 +18,16 @@ citus_sql: every statement that touches two distributed tables ties them by
 district_id. The same SQL runs on both backends (logged before translation),
 so this part runs on SQLite too."""
 import os
+import json
 import re
 import subprocess
 import unittest
+import uuid
 
 import citus_sql
+import ebtest
 import pg_harness
-from ebtest import BIN, Server, TempDir, make_district, run
+from ebtest import BIN, FIXTURES, SHARED, Server, TempDir, make_district, run
 from test_roles import MATRIX, ROLES
 
 SKIP = pg_harness.skip_reason()
@@ -242,6 +245,70 @@ class Queries(TempDir):
         out = [" | ".join(",".join(g) for g in groups) + " :: " + sql[:400]
                for sql, groups in bad]
         self.assertEqual(out, [], f"\n{len(out)} statements:\n" + "\n".join(out))
+
+    def test_wider_queries_join_on_district_id(self):
+        """The same rule over the statements of the rest of the product's
+        paths: the demo (`demo --students 300 --no-serve`), a refit (`fit`),
+        an import of the fixture roster into a second district, a serve
+        session that POSTs xAPI statements and a Caliper envelope, and the
+        initiative, What's-working and coaching-impact pages of the demo
+        (every GET route of the matrix too, as the demo's staff)."""
+        from test_ingest import basic, credentials, statement
+        log = os.path.join(self.tmp, "sql-wide.log")
+        old = os.environ.get("EDBRIDGE_SQL_LOG")
+        os.environ["EDBRIDGE_SQL_LOG"] = log
+        db = os.path.join(self.tmp, "demo.db")
+        try:
+            run("demo", "--students", "300", "--no-serve", db=db)
+            run("fit", "--district-id", "1", db=db)
+            run("init", "--district", "Fixture District", db=db)
+            run("import", "oneroster", os.path.join(FIXTURES, "district_a"), "--district-id",
+                "2", db=db)
+            _, creds = credentials(db, "Citus Practice")
+            caliper = os.path.join(SHARED, "caliper", "v1p2", "caliperEnvelopeEventBatch.json")
+            ids = [r[0] for r in ebtest.db_execute(db, "SELECT id FROM initiative"
+                                                       " WHERE district_id = 1")]
+            with Server(db) as srv:
+                c = srv.client()
+                h = basic(creds)
+                batch = [statement(str(uuid.uuid4()), student=f"stu-{i}") for i in range(1, 6)]
+                r = c.request("POST", "/xapi/statements", json.dumps(batch), h)
+                self.assertEqual(r.status, 200, r.text)
+                r = c.request("GET", "/xapi/statements?limit=5", None, h)
+                self.assertEqual(r.status, 200, r.text)
+                if os.path.exists(caliper):
+                    with open(caliper) as f:
+                        r = c.request("POST", "/caliper", f.read(),
+                                      {"Authorization": "Bearer " + creds["caliper_token"],
+                                       "Content-Type": "application/json"})
+                    self.assertEqual(r.status, 200, r.text)
+                pages = ["/initiatives", "/whats-working", "/whats-working.csv",
+                         "/coaching/impact"] + [f"/initiatives/{i}" for i in ids]
+                for login in ("admin", "coordinator", "principal", "coach", "teacher"):
+                    w = srv.client()
+                    self.assertEqual(w.login(login, password="edbridge-demo").status, 303)
+                    for path in pages + list(MATRIX):
+                        w.get(path)
+        finally:
+            if old is None:
+                del os.environ["EDBRIDGE_SQL_LOG"]
+            else:
+                os.environ["EDBRIDGE_SQL_LOG"] = old
+        self.assertTrue(ids)
+        with open(log) as f:
+            lines = f.read().splitlines()
+        self.assertGreater(len(set(lines)), 500)
+        bad = citus_sql.check_log(lines, distributed_tables(db))
+        out = [" | ".join(",".join(g) for g in groups) + " :: " + sql[:400]
+               for sql, groups in bad if not any(k in sql for k in KNOWN)]
+        self.assertEqual(out, [], f"\n{len(out)} statements:\n" + "\n".join(out))
+
+
+# Statements that break the rule and are left, each with the reason; listed in
+# docs/scale.md. The xAPI statement filter (src/domain/activity.c, XAPI_FILTER)
+# ties xapi_statement_ref to xapi_statement by seq alone: the ingest path is
+# being rewritten elsewhere, so it is not changed here.
+KNOWN = ("FROM xapi_statement_ref r WHERE r.seq = s.seq",)
 
 
 def distributed_tables(db):

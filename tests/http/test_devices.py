@@ -140,6 +140,16 @@ class Devices(TempDir):
             r = c.get("/devices?q=AT-100")
             self.assertIn("AT-1001", r.text)
             self.assertNotIn("5CD1C", r.text)
+            # typed in another case, a prefix of the asset tag or the model
+            # (LIKE, the same SQL on both backends: sql_dialect.h)
+            r = c.get("/devices?q=aT-10")
+            self.assertIn("AT-1001", r.text)
+            self.assertNotIn("5CD1C", r.text)
+            r = c.get("/devices?q=5cd1c")
+            self.assertIn("5CD1C", r.text)
+            self.assertNotIn("AT-1001", r.text)
+            r = c.get("/devices?q=lenovo%20100E")
+            self.assertIn("5CD1C", r.text)
             self.assertEqual(c.get("/devices?kind=toaster").status, 400)
             # a principal sees their school's devices, read-only; no upload
             p = srv.client()

@@ -143,6 +143,12 @@ class KnowledgeBase(TempDir):
         self.assertLess(listing.index("has no sound"), listing.index("sound stops"))
         listing = it.get("/kb?q=sound").text
         self.assertLess(listing.index("has no sound"), listing.index("sound stops"))
+        # typed in another case, the same; a mixed-case prefix of the last
+        # word (the suggestions while one types) too, on both backends
+        listing = it.get("/kb?q=SoUnD").text
+        self.assertLess(listing.index("has no sound"), listing.index("sound stops"))
+        got = json.loads(it.get("/kb/suggest?tool=1&q=SoU").text)["articles"]
+        self.assertEqual(len(got), 2)
         # the tool as a filter
         self.assertIn("No known fix matches yet", it.get("/kb?tool=2&q=sound").text)
         self.assertEqual(it.get("/kb?tool=abc").status, 400)

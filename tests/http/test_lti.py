@@ -27,7 +27,7 @@ import unittest
 import urllib.parse
 
 import lti_harness
-from ebtest import Server, db_connect, make_district, run
+from ebtest import Server, db_connect, db_execute, make_district, run
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -543,6 +543,39 @@ class DeepLinkRefusals(unittest.TestCase):
         self.assertEqual(self.count(), after)
         audit = sql(self.db, "SELECT count(*) FROM audit_log WHERE action='lti.deep_linking'")
         self.assertEqual(audit[0][0], 1)
+
+
+class ClientIdAcrossDistricts(unittest.TestCase):
+    """/lti/login and /lti/token find a registration by client id alone (one
+    issuer for the installation): another district's client id is refused,
+    nothing stored, on both backends (PostgreSQL's keys are per district)."""
+
+    def test_client_id_taken_by_another_district(self):
+        tmp = tempfile.mkdtemp(prefix="eblti-")
+        try:
+            db = make_district(tmp)
+            urls = ["--login-url", "http://127.0.0.1:1/login", "--launch-url",
+                    "http://127.0.0.1:1/launch", "--jwks-url", "http://127.0.0.1:1/jwks"]
+            for d in ("1", "2"):
+                run("tool", "add", "--name", "Geo Board", "--district-id", d, db=db)
+            run("lti", "add", "--tool", "Geo Board", "--client-id", "geo-shared",
+                "--deployment-id", "dep-1", *urls, "--district-id", "1", db=db)
+            counts = "SELECT (SELECT count(*) FROM lti_tool), (SELECT count(*) FROM lti_deployment)"
+            before = db_execute(db, counts)
+            p = run("lti", "add", "--tool", "Geo Board", "--client-id", "geo-shared",
+                    "--deployment-id", "dep-2", *urls, "--district-id", "2", db=db,
+                    check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("lti add: --client-id: this client id is taken by another"
+                          " registration", p.stderr)
+            self.assertEqual(db_execute(db, counts), before)
+            self.assertEqual(db_execute(db, "SELECT district_id FROM lti_tool"
+                                            " WHERE client_id = 'geo-shared'"), [(1,)])
+            # another client id in district 2 is fine
+            run("lti", "add", "--tool", "Geo Board", "--client-id", "geo-two",
+                "--deployment-id", "dep-2", *urls, "--district-id", "2", db=db)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

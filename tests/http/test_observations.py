@@ -30,6 +30,19 @@ class Observations(TempDir):
         self.assertEqual(r.status, 303)
         self.assertEqual(r.header("Location"), "/observations/1/tally")
 
+    def test_class_search_ignores_case(self):
+        """The class picker finds a class by its title or code typed in any
+        case (COLLATE NOCASE, the same SQL on both backends)."""
+        with Server(self.db) as srv:
+            coach = srv.client()
+            coach.login("coach")
+            for q in ("m3-12", "MATH%203%20-%20room%2012"):
+                r = coach.get("/observations/new?q=" + q)
+                self.assertEqual(r.status, 200)
+                self.assertIn("/observations/new?class=" + CLASS, r.text, q)
+            r = coach.get("/observations/new?q=zz-99")
+            self.assertIn("No class you may see matches.", r.text)
+
     def test_start_refusals_store_nothing(self):
         with Server(self.db) as srv:
             coach = srv.client()

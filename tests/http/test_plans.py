@@ -76,6 +76,16 @@ class Plans(unittest.TestCase):
         self.assertEqual(r.status, 303, r.text[:2000])
         return int(r.header("Location").rsplit("/", 1)[1])
 
+    def test_class_search_ignores_case(self):
+        """Choosing the class of a new plan: its code or title typed in any
+        case finds it (COLLATE NOCASE, the same SQL on both backends)."""
+        t = self.client("teacher")
+        for q in ("m3-12", "math%203%20-%20ROOM%2012"):
+            r = t.get("/plans/new?q=" + q)
+            self.assertEqual(r.status, 200)
+            self.assertIn('href="/plans/new?class=cls-a1-3"', r.text, q)
+        self.assertNotIn('href="/plans/new?class=', t.get("/plans/new?q=zz-99").text)
+
     def test_create_view_and_check_in(self):
         t = self.client("teacher")
         r = t.get("/plans/new?class=cls-a1-3")

@@ -579,6 +579,30 @@ class SingleSignOn(TempDir):
         self.assertIn("other-idp\t2\tgeneric", p.stdout)
         self.assertNotIn("alder-idp", p.stdout)
 
+    def test_slug_unique_across_districts(self):
+        """/sso/{slug} names no district: a slug another district uses is
+        refused (CLI and page), nothing stored, on both backends (PostgreSQL's
+        keys are per district, for Citus)."""
+        from ebtest import Client
+        n = self.q("SELECT count(*) FROM sso_provider")[0][0]
+        p = run("sso", "add", "--district-id", "2", "--preset", "google", "--slug", "alder-idp",
+                "--client-id", "c2", db=self.db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("sso add: Name in the address: already used by another provider", p.stderr)
+        self.assertIn("another district", p.stderr)
+        c = Client(self.srv.port)
+        self.assertEqual(c.login("other.admin", district=2).status, 303)
+        r = c.post("/admin/sso", {"preset": "google", "slug": "alder-idp", "client_id": "c3"})
+        self.assertEqual(r.status, 409)
+        self.assertIn("already used by another provider", r.text)
+        self.assertEqual(self.q("SELECT count(*) FROM sso_provider")[0][0], n)
+        self.assertEqual(self.q("SELECT district_id FROM sso_provider WHERE slug = 'alder-idp'"),
+                         [(1,)])
+        # the start page still finds district 1's provider
+        st, loc, _ = Browser(self.ca).request("GET", self.base + "/sso/alder-idp/start")
+        self.assertIn(st, (302, 303))
+        self.assertTrue(loc.startswith(self.prov_a.issuer), loc)
+
 
 if __name__ == "__main__":
     unittest.main()

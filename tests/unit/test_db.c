@@ -205,6 +205,43 @@ static void test_execute_errors(void **state)
 	arena_free(&a);
 }
 
+/* LIKE on a COLLATE NOCASE column (logins, tool names) runs the same SQL on
+ * both backends: ASCII case ignored, the escape honoured. PostgreSQL refused
+ * it ("nondeterministic collations are not supported for ILIKE") until the
+ * dialect put an explicit "C" on the pattern (store/sql_dialect.h). */
+static void test_like_on_nocase_column(void **state)
+{
+	struct db *db = *state;
+	assert_int_equal(db_exec(db, "DROP TABLE IF EXISTS tn"), EB_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE tn (name TEXT NOT NULL COLLATE NOCASE) STRICT"),
+			 EB_OK);
+	assert_int_equal(db_exec(db, "INSERT INTO tn VALUES ('Alice'), ('ALBERT'), ('bob'),"
+				     " ('al_x'), ('alyx')"),
+			 EB_OK);
+	int64_t n = -1;
+	static const struct {
+		const char *pattern;
+		int64_t want;
+	} cases[] = { { "al%", 4 }, { "AL%", 4 }, { "aL\\_%", 1 }, { "%O%", 1 }, { "zz%", 0 } };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(
+			db_get_int(db, "SELECT count(*) FROM tn WHERE name LIKE ?1 ESCAPE '\\'",
+				   DB_ARGS(DB_TEXT(cases[i].pattern)), &n),
+			EB_OK);
+		assert_int_equal(n, cases[i].want);
+	}
+	assert_int_equal(db_get_int(db, "SELECT count(*) FROM tn WHERE name LIKE 'B' || ?1",
+				    DB_ARGS(DB_TEXT("%")), &n),
+			 EB_OK);
+	assert_int_equal(n, 1);
+	/* the column's own collation still holds for equality */
+	assert_int_equal(
+		db_get_int(db, "SELECT count(*) FROM tn WHERE name = 'ALICE'", DB_NOARGS, &n),
+		EB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_exec(db, "DROP TABLE tn"), EB_OK);
+}
+
 /* The same SQL run again while the first run is still being stepped (a
  * recursive walk): each run has its own statement and neither disturbs the
  * other. The statement cache of old reset the outer run here. */
@@ -437,6 +474,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rows_grow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_execute_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_same_sql, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_like_on_nocase_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cache_full_keeps_held, setup, teardown),
 		cmocka_unit_test(test_attach),
 	};

@@ -74,12 +74,33 @@ static void test_upserts_and_functions(void **state)
 	       "SELECT ((value)::json ->> 0), ((value)::json ->> 12) FROM"
 	       " json_array_elements_text(($1)::json) AS json_each(value)",
 	       1);
-	expect("SELECT 1 WHERE a LIKE ?1", "SELECT 1 WHERE a ILIKE $1", 1);
+	expect("SELECT 1 WHERE a LIKE ?1", "SELECT 1 WHERE a ILIKE $1 COLLATE \"C\"", 1);
 	expect("SELECT 1 WHERE a IS ?1 AND b IS NOT c AND d IS NULL AND e IS NOT NULL",
 	       "SELECT 1 WHERE a IS NOT DISTINCT FROM $1 AND b IS DISTINCT FROM c AND d IS NULL"
 	       " AND e IS NOT NULL",
 	       1);
 	expect("SELECT X'01ff' || x''", "SELECT '\\x01ff'::bytea || '\\x'::bytea", 0);
+}
+
+/* LIKE on a COLLATE NOCASE column: PostgreSQL refuses LIKE and ILIKE under
+ * the nondeterministic nocase collation, so the pattern's first operand
+ * carries an explicit "C" (which wins over the column's implicit one). */
+static void test_like_on_nocase(void **state)
+{
+	(void)state;
+	expect("SELECT 1 FROM t WHERE login LIKE ?2 ESCAPE '\\' AND b NOT LIKE 'x%'",
+	       "SELECT 1 FROM t WHERE login ILIKE $2 COLLATE \"C\" ESCAPE '\\' AND b NOT ILIKE"
+	       " 'x%' COLLATE \"C\"",
+	       2);
+	expect("SELECT 1 FROM t WHERE t.name LIKE '%' || ? || '%' OR a LIKE lower(?) OR a LIKE"
+	       " (b || 'x') OR a LIKE u.name OR a LIKE ifnull(?, '')",
+	       "SELECT 1 FROM t WHERE t.name ILIKE '%' COLLATE \"C\" || $1 || '%' OR a ILIKE"
+	       " lower($2) COLLATE \"C\" OR a ILIKE (b || 'x') COLLATE \"C\" OR a ILIKE u.name"
+	       " COLLATE \"C\" OR a ILIKE coalesce($3, '') COLLATE \"C\"",
+	       3);
+	/* an operand this walk does not know keeps plain ILIKE */
+	expect("SELECT a LIKE CASE WHEN b THEN 'x' END", "SELECT a ILIKE CASE WHEN b THEN 'x' END",
+	       0);
 }
 
 static void test_cross_join_on(void **state)
@@ -173,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parameters),
 		cmocka_unit_test(test_upserts_and_functions),
+		cmocka_unit_test(test_like_on_nocase),
 		cmocka_unit_test(test_cross_join_on),
 		cmocka_unit_test(test_boolean_sums_and_the_catalog),
 		cmocka_unit_test(test_ddl),
