@@ -431,9 +431,11 @@ enum eb_err activity_statement_get(struct db *db, int64_t district_id, int64_t t
 #define MATCH(a)                                                                                   \
 	"((?3 IS NULL OR " a ".verb = ?3)"                                                         \
 	" AND (?4 IS NULL OR " a ".registration = ?4)"                                             \
-	" AND (?7 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = " a ".seq"   \
+	" AND (?7 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r"                           \
+	"      WHERE r.district_id = ?1 AND r.tool_id = ?2 AND r.seq = " a ".seq"                  \
 	"      AND r.kind = 'agent' AND r.key = ?7 AND r.related <= ?8))"                          \
-	" AND (?9 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r WHERE r.seq = " a ".seq"   \
+	" AND (?9 IS NULL OR EXISTS (SELECT 1 FROM xapi_statement_ref r"                           \
+	"      WHERE r.district_id = ?1 AND r.tool_id = ?2 AND r.seq = " a ".seq"                  \
 	"      AND r.kind = 'activity' AND r.key = ?9 AND r.related <= ?10)))"
 #define TARGET(a, t, rest)                                                                         \
 	" OR (" a ".target_id IS NOT NULL AND EXISTS (SELECT 1 FROM xapi_statement " t " WHERE " t \
