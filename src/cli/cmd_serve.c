@@ -92,7 +92,8 @@ static void serve_housekeeping(const char *db_path, int64_t *last_refit)
 					 "%.1f s",
 					 (long long)ids[i], sum.rows, sum.total_seconds);
 				if (recommend_refresh(db, ids[i], &rs, err, sizeof err))
-					log_error("serve: district %lld: %s", (long long)ids[i], err);
+					log_error("serve: district %lld: %s", (long long)ids[i],
+						  err);
 			} else if (rc != EB_ENOTFOUND) {
 				log_error("serve: district %lld mastery refit: %s",
 					  (long long)ids[i], err);

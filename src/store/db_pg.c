@@ -353,9 +353,10 @@ static bool up_to_date(struct dbpg *pg)
 		want = no;
 		count++;
 	}
-	PGresult *r = PQexec(pg->conn, "SELECT CASE WHEN to_regclass('schema_version') IS NULL"
-				       " THEN '0 0' ELSE (SELECT coalesce(max(version), 0) || ' ' ||"
-				       " count(*) FROM schema_version) END");
+	PGresult *r = PQexec(pg->conn,
+			     "SELECT CASE WHEN to_regclass('schema_version') IS NULL"
+			     " THEN '0 0' ELSE (SELECT coalesce(max(version), 0) || ' ' ||"
+			     " count(*) FROM schema_version) END");
 	bool ok = false;
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 		char *end;
