@@ -16,6 +16,8 @@ import time
 import unittest
 import urllib.parse
 
+import pg_harness
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("EDBRIDGE_BIN", os.path.join(ROOT, "build", "edbridge"))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
@@ -53,8 +55,7 @@ def _pg_conn():
 def pg_psql(*args, dbname="postgres", timeout=60):
     """psql as the cluster's superuser on the run's cluster; CompletedProcess."""
     host, port = _pg_conn()
-    psql = "/usr/bin/psql" if os.path.exists("/usr/bin/psql") else "psql"
-    return subprocess.run([psql, "-h", host, "-p", port, "-U", "postgres", "-d", dbname,
+    return subprocess.run([pg_harness.client("psql"), "-h", host, "-p", port, "-U", "postgres", "-d", dbname,
                            "-v", "ON_ERROR_STOP=1", "-qAt"] + list(args),
                           capture_output=True, text=True, timeout=timeout)
 
@@ -159,7 +160,7 @@ def db_execute(db, statement, params=()):
              or re.search(r"(?i)\breturning\b", sql) is not None)
     if query:
         sql = f"WITH eb_r AS ({sql}) SELECT row_to_json(eb_r) FROM eb_r"
-    p = subprocess.run(["psql", db_arg(db), "-v", "ON_ERROR_STOP=1", "-1", "-qAt", "-f", "-"],
+    p = subprocess.run([pg_harness.client("psql"), db_arg(db), "-v", "ON_ERROR_STOP=1", "-1", "-qAt", "-f", "-"],
                        input=sql + ";\n", capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
         raise AssertionError(f"psql: {statement[:2000]}: {p.stderr}")
@@ -230,7 +231,7 @@ def db_dump(db):
     if BACKEND != "pg":
         with open(db, "rb") as f:
             return f.read()
-    p = subprocess.run(["pg_dump", "--no-owner", db_arg(db)], capture_output=True, timeout=120)
+    p = subprocess.run([pg_harness.client("pg_dump"), "--no-owner", db_arg(db)], capture_output=True, timeout=120)
     if p.returncode != 0:
         raise AssertionError(f"pg_dump: {p.stderr.decode(errors='replace')}")
     return p.stdout
@@ -268,7 +269,7 @@ class db_write_lock:
             self.con = sqlite3.connect(self.db, timeout=1, isolation_level=None)
             self.con.execute("BEGIN IMMEDIATE")
             return self
-        self.proc = subprocess.Popen(["psql", db_arg(self.db), "-qAt"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([pg_harness.client("psql"), db_arg(self.db), "-qAt"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True)
         self.proc.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock(7301880428);\n"
                               "SELECT 'locked';\n")

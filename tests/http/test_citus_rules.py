@@ -77,7 +77,7 @@ FROM pg_class c WHERE c.relkind IN ('r', 'p')
 
 
 def psql(url, sql):
-    p = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-F", "\t", "-c", sql],
+    p = subprocess.run([pg_harness.client("psql"), url, "-v", "ON_ERROR_STOP=1", "-qAt", "-F", "\t", "-c", sql],
                        capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
         raise AssertionError(f"psql: {p.stderr}")
@@ -171,7 +171,7 @@ class Schema(unittest.TestCase):
                                 " WHERE connamespace = current_schema()::regnamespace"
                                 " ORDER BY 1, 2")
         root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-        p = subprocess.run(["psql", self.url, "-v", "ON_ERROR_STOP=1", "-q", "-1", "-f",
+        p = subprocess.run([pg_harness.client("psql"), self.url, "-v", "ON_ERROR_STOP=1", "-q", "-1", "-f",
                             os.path.join(root, "src/store/migrations/pg/citus_keys.sql")],
                            capture_output=True, text=True, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)

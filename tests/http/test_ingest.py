@@ -37,7 +37,7 @@ class WriteLock:
 
     def __init__(self, db):
         if BACKEND == "pg":
-            self.psql = subprocess.Popen(["psql", db_arg(db), "-qAt", "-v", "ON_ERROR_STOP=1"],
+            self.psql = subprocess.Popen([pg_harness.client("psql"), db_arg(db), "-qAt", "-v", "ON_ERROR_STOP=1"],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          text=True)
             self.psql.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock(7301880428);\n"

@@ -225,7 +225,9 @@ class NightlyRefit(TempDir):
         if off > 12:
             off -= 24
         old = os.environ.get("TZ")
-        os.environ["TZ"] = f"EB{-off:+d}"  # POSIX: local = UTC - (the sign's number)
+        # POSIX: local = UTC - (the sign's number); the zone's name must be
+        # three letters at least, or glibc ignores the whole TZ (UTC)
+        os.environ["TZ"] = f"EBT{-off:+d}"
         try:
             with Server(db) as srv:
                 log = ""

@@ -48,7 +48,7 @@ class OnPostgres(TempDir):
             head, query = given.split("?", 1)
             cls.url = head.rsplit("/", 1)[0] + "/pgstore?" + query
             q = dict(kv.split("=", 1) for kv in query.split("&"))
-            subprocess.run(["psql", "-h", q["host"], "-p", q["port"], "-U", "postgres", "-qAt",
+            subprocess.run([pg_harness.client("psql"), "-h", q["host"], "-p", q["port"], "-U", "postgres", "-qAt",
                             "-c", "DROP DATABASE IF EXISTS pgstore", "-c",
                             "CREATE DATABASE pgstore"], check=True, capture_output=True)
         else:
@@ -76,7 +76,7 @@ class OnPostgres(TempDir):
                  "district", "--name", "Admin", "--district-id", "1", input=PASSWORD + "\n")
         # the same import again changes nothing and stores nothing twice
         self.edb("import", "oneroster", fixtures, "--district-id", "1")
-        count = subprocess.run(["psql", self.url, "-qAt", "-c",
+        count = subprocess.run([pg_harness.client("psql"), self.url, "-qAt", "-c",
                                 "SELECT count(*) FROM person WHERE district_id = 1"],
                                capture_output=True, text=True, check=True).stdout.strip()
         self.assertGreater(int(count), 0)
