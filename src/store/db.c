@@ -454,10 +454,9 @@ enum eb_err db_exec(struct db *db, const char *sql)
 	return EB_OK;
 }
 
-void db_set_statement_guard(struct db *db, bool on)
+bool db_set_statement_guard(struct db *db, bool on)
 {
-	if (db->pg)
-		dbpg_set_statement_guard(db->pg, on);
+	return db->pg ? dbpg_set_statement_guard(db->pg, on) : true;
 }
 
 bool db_unavailable_take(struct db *db)

@@ -75,9 +75,11 @@ void db_set_busy_timeout(struct db *db, int ms);
  * `changes` sends a write without RETURNING in pipeline mode and returns
  * at once: its error, if any, comes from the next statement that waits for
  * its answer (a query, db_commit). For the group commit, which runs
- * a failed group's jobs again, each alone, with the guards on. On by
- * default. */
-void db_set_statement_guard(struct db *db, bool on);
+ * a failed group's jobs again, each alone, with the guards on, and for a
+ * bulk write whose caller rolls back on any failure (frameworks_store). On
+ * by default. Returns whether they were on before (SQLite: always true), to
+ * put back. */
+bool db_set_statement_guard(struct db *db, bool on);
 
 /* True while a transaction is open on the connection. */
 bool db_in_transaction(struct db *db);

@@ -174,9 +174,11 @@ static enum eb_err conn_ready(struct dbpg *pg)
 	return EB_OK;
 }
 
-void dbpg_set_statement_guard(struct dbpg *pg, bool on)
+bool dbpg_set_statement_guard(struct dbpg *pg, bool on)
 {
+	bool was = !pg->unguarded;
 	pg->unguarded = !on;
+	return was;
 }
 
 bool dbpg_unavailable_take(struct dbpg *pg)

@@ -38,7 +38,7 @@ void dbpg_set_lock_timeout(struct dbpg *pg, int ms);
  * the last call (cleared by it). */
 bool dbpg_unavailable_take(struct dbpg *pg);
 /* db_set_statement_guard. */
-void dbpg_set_statement_guard(struct dbpg *pg, bool on);
+bool dbpg_set_statement_guard(struct dbpg *pg, bool on);
 /* Whether st (bound) may be sent without waiting for its answer: a write
  * without RETURNING, inside a transaction without statement guards (the
  * group commit's). */
