@@ -267,6 +267,7 @@ struct fstate {
 	enum oneroster_mode mode;
 	size_t manifest_line;
 	size_t count_idx;	    /* index in rep->files */
+	long changed_sum;	    /* write_file: stored rows changed (exact after db_flush) */
 	int colmap[CSV_MAX_FIELDS]; /* file column -> def column, -1 ignored */
 	int defcol[64];		    /* def column -> file column, -1 absent */
 	size_t ncols_hdr;	    /* header columns after dropping trailing empty ones */
@@ -1353,13 +1354,15 @@ static enum eb_err write_file(struct imp *im, struct fstate *fs)
 			continue;
 		}
 		build_vals(im, fs, row, vals);
-		bool changed = false;
-		if ((rc = roster_put(im->db, im->district, kind, vals, &changed)))
+		/* neither waits for its answer on PostgreSQL (import_core): a new
+		 * row is added, a stored one counted when it changed */
+		bool stored = hs_get(dbset, sid, NULL);
+		if ((rc = stored ? roster_put_sum(im->db, im->district, kind, vals,
+						  &fs->changed_sum)
+				 : roster_put(im->db, im->district, kind, vals, NULL)))
 			return rc;
-		if (!hs_get(dbset, sid, NULL))
+		if (!stored)
 			cnt->added++;
-		else if (changed)
-			cnt->changed++;
 	}
 	if (fs->mode == OR_BULK && im->nwaiting) {
 		/* earlier waiting rows the full set no longer lists */
@@ -2010,9 +2013,23 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 		refused = EB_ECONFLICT;
 		goto rejected;
 	}
+	/* The rows' writes: every row written here passed the import's own
+	 * checks, and any failure rolls the whole import back, so they run
+	 * without a savepoint each and, on PostgreSQL, pipelined (one round
+	 * trip per 256 writes, not three per row); db_flush reads their
+	 * answers and the counts of changed rows. */
+	db_set_statement_guard(db, false);
+	for (size_t i = 0; i < NDEFS && !rc; i++)
+		if (im->fs[i].f)
+			rc = write_file(im, &im->fs[i]);
+	if (!rc)
+		rc = db_flush(db);
+	db_set_statement_guard(db, true);
+	if (rc)
+		goto dberr;
 	for (size_t i = 0; i < NDEFS; i++)
-		if (im->fs[i].f && (rc = write_file(im, &im->fs[i])))
-			goto dberr;
+		if (im->fs[i].f)
+			rep->files[im->fs[i].count_idx].changed += im->fs[i].changed_sum;
 	if ((rc = waiting_link(im)))
 		goto dberr;
 	/* rows stored earlier that point at something this import deleted */
@@ -2045,8 +2062,14 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 	}
 	if (im->by_kind[ROSTER_PERSON]->f || im->linked_people ||
 	    (im->by_kind[ROSTER_ROLE] && im->by_kind[ROSTER_ROLE]->f)) {
-		if ((rc = roster_sync_guardianship(db, district, &rep->guardians_added,
-						   &rep->guardians_deleted)))
+		/* its writes as the rows' above: unguarded, pipelined */
+		db_set_statement_guard(db, false);
+		rc = roster_sync_guardianship(db, district, &rep->guardians_added,
+					      &rep->guardians_deleted);
+		if (!rc)
+			rc = db_flush(db);
+		db_set_statement_guard(db, true);
+		if (rc)
 			goto dberr;
 		rep->guardians_synced = true;
 	}
