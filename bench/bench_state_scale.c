@@ -19,6 +19,7 @@
  * district's administrator: a warm-up pass, then ROUNDS passes. Prints per
  * backend and size (prefix state_scale_<backend>_<districts>):
  *   _students _events _db_mb _build_seconds
+ *   _import_seconds (of the build: generating and importing the rosters)
  *   _refit_mean_seconds _refit_max_seconds (per district)
  *   _class_view_p50_ms _class_view_p99_ms _whats_working_p50_ms _whats_working_p99_ms
  *   _non_200
