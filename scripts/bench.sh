@@ -132,6 +132,7 @@ kill $srv 2>/dev/null || true
 sh scripts/bench_pg.sh "$BUILD" || echo "xapi_http_pg: FAILED"
 # the state-scale run on both backends (a PostgreSQL 15 of its own);
 # STATE_SCALE="--districts 10,50 --students 40000" is the 2,000,000-student run
+# (24 minutes on the shared 2-core machine, about 10 GB in /tmp: docs/scale.md "Sizing")
 echo "== bench_state_scale (${STATE_SCALE:=--districts 2,4 --students 2000})"
 # shellcheck disable=SC2086
 python3 tests/http/pg_harness.py -- "$BUILD"/bench/bench_state_scale $STATE_SCALE ||

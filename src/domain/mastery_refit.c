@@ -443,6 +443,10 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 		snprintf(err, cap, "cannot start a transaction");
 		goto done;
 	}
+	/* every write below replaces what the refit owns and any failure rolls
+	 * the whole refit back: no savepoint per write, and on PostgreSQL the
+	 * cell writes are pipelined (db_set_statement_guard) */
+	db_set_statement_guard(db, false);
 	if ((rc = store_fit(db, district_id, m, &fi, students.n, nstd, out->fit_seconds,
 			    &out->fitted_at)))
 		goto rollback;
@@ -495,7 +499,9 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	if ((rc = apply_late(db, district_id, max_id, &out->late)) ||
 	    (rc = store_summary(db, district_id)))
 		goto rollback;
-	if ((rc = db_commit(db)))
+	rc = db_commit(db);
+	db_set_statement_guard(db, true);
+	if (rc)
 		goto rollback;
 	/* this connection's decoded models are stale: fitted_at moved on */
 	mastery_cache_clear(db);
@@ -506,6 +512,7 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	goto done;
 rollback:
 	db_rollback(db);
+	db_set_statement_guard(db, true);
 	if (!err[0])
 		snprintf(err, cap, "storing the model and states: %s", eb_strerror(rc));
 done:

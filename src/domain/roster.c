@@ -210,13 +210,10 @@ size_t roster_ncols(enum roster_kind k)
 	return k < ROSTER_KIND_COUNT ? kinds[k].ncols : 0;
 }
 
-enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
-		       const struct roster_val *vals, bool *changed)
+/* The statement's arguments for one row: district_id, then vals. */
+static size_t put_args(int64_t district_id, enum roster_kind k, const struct roster_val *vals,
+		       struct db_arg *args)
 {
-	if (k >= ROSTER_KIND_COUNT || kinds[k].ncols > PUT_MAX_COLS)
-		return EB_EINVAL;
-	struct db_arg args[1 + PUT_MAX_COLS];
-	size_t nargs = 1 + kinds[k].ncols;
 	args[0] = DB_INT(district_id);
 	for (size_t i = 0; i < kinds[k].ncols; i++) {
 		switch (vals[i].t) {
@@ -231,11 +228,33 @@ enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
 			break;
 		}
 	}
+	return 1 + kinds[k].ncols;
+}
+
+enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
+		       const struct roster_val *vals, bool *changed)
+{
+	if (k >= ROSTER_KIND_COUNT || kinds[k].ncols > PUT_MAX_COLS)
+		return EB_EINVAL;
+	struct db_arg args[1 + PUT_MAX_COLS];
+	size_t nargs = put_args(district_id, k, vals, args);
+	if (!changed) /* pipelined on PostgreSQL in an unguarded transaction */
+		return db_execute(db, kinds[k].put, args, nargs, NULL);
 	int changes = 0;
 	enum eb_err rc = db_execute(db, kinds[k].put, args, nargs, &changes);
-	if (rc == EB_OK && changed)
+	if (rc == EB_OK)
 		*changed = changes > 0;
 	return rc;
+}
+
+enum eb_err roster_put_sum(struct db *db, int64_t district_id, enum roster_kind k,
+			   const struct roster_val *vals, long *changed)
+{
+	if (k >= ROSTER_KIND_COUNT || kinds[k].ncols > PUT_MAX_COLS)
+		return EB_EINVAL;
+	struct db_arg args[1 + PUT_MAX_COLS];
+	size_t nargs = put_args(district_id, k, vals, args);
+	return db_execute_sum(db, kinds[k].put, args, nargs, changed);
 }
 
 enum eb_err roster_delete(struct db *db, int64_t district_id, enum roster_kind k, const char *sid,

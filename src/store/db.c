@@ -817,6 +817,31 @@ enum eb_err db_execute(struct db *db, const char *sql, const struct db_arg *args
 	return rc;
 }
 
+enum eb_err db_execute_sum(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+			   long *sum)
+{
+	struct db_stmt *s;
+	enum eb_err rc = db_query(db, sql, args, nargs, &s);
+	if (rc)
+		return rc;
+	if (s->pg && dbpg_sendable(s->pg)) {
+		rc = dbpg_send_sum(s->pg, sum);
+		db_done(s);
+		return rc;
+	}
+	while (db_next(s))
+		;
+	rc = db_done(s);
+	if (!rc)
+		*sum += db->pg ? dbpg_changes(db->pg) : sqlite3_changes(db->h);
+	return rc;
+}
+
+enum eb_err db_flush(struct db *db)
+{
+	return db->pg ? dbpg_flush(db->pg) : EB_OK;
+}
+
 enum eb_err db_get_int(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
 		       int64_t *out)
 {

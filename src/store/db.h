@@ -209,6 +209,17 @@ void db_fail(struct db_stmt *st, enum eb_err rc);
  * NULL), EB_EDB otherwise. *changes (may be NULL) gets the rows changed. */
 enum eb_err db_execute(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
 		       int *changes);
+/* db_execute that adds the rows the statement changes to *sum. Inside a
+ * transaction without statement guards on PostgreSQL
+ * (db_set_statement_guard) the write is sent without waiting (pipelined)
+ * and *sum is exact, and its error known, only after db_flush or the next
+ * statement that waits; elsewhere it runs at once. A bulk writer's way to
+ * count what it changed without a round trip per row. */
+enum eb_err db_execute_sum(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+			   long *sum);
+/* Waits for the writes sent without waiting (PostgreSQL's pipeline): the
+ * first one's error, else EB_OK; EB_OK at once on SQLite. */
+enum eb_err db_flush(struct db *db);
 /* The first column of the first row as an integer (count(*), an id, an
  * existence test). EB_ENOTFOUND when there is no row; SQL NULL reads 0. */
 enum eb_err db_get_int(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,

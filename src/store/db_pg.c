@@ -53,6 +53,9 @@ struct dbpg {
 	 * the next statement that waits (pipe_drain) */
 	bool piped;
 	int npending;
+	/* dbpg_send_sum: where each pending write adds the rows it changed
+	 * (NULL: nowhere), in the order sent */
+	long *sums[256];
 	char errmsg[512];
 };
 
@@ -1242,7 +1245,7 @@ static enum eb_err pipe_drain(struct dbpg *pg)
 	if (PQpipelineSync(c) != 1) {
 		rc = unavailable(pg);
 	} else {
-		for (;;) {
+		for (int idx = 0;;) {
 			PGresult *r = PQgetResult(c);
 			if (!r) {
 				if (PQstatus(c) != CONNECTION_OK) {
@@ -1255,6 +1258,11 @@ static enum eb_err pipe_drain(struct dbpg *pg)
 			ExecStatusType s = PQresultStatus(r);
 			if (s == PGRES_FATAL_ERROR && !rc)
 				rc = error_of(pg, r, true, "a write sent in a pipeline");
+			if (s != PGRES_PIPELINE_SYNC && idx < pg->npending && pg->sums[idx++] &&
+			    s == PGRES_COMMAND_OK) {
+				const char *n = PQcmdTuples(r);
+				*pg->sums[idx - 1] += n && *n ? strtol(n, NULL, 10) : 0;
+			}
 			PQclear(r);
 			if (s == PGRES_PIPELINE_SYNC)
 				break;
@@ -1275,10 +1283,24 @@ bool dbpg_sendable(struct dbpg_stmt *st)
 
 enum eb_err dbpg_send(struct dbpg_stmt *st)
 {
+	return dbpg_send_sum(st, NULL);
+}
+
+enum eb_err dbpg_flush(struct dbpg *pg)
+{
+	return pipe_drain(pg);
+}
+
+enum eb_err dbpg_send_sum(struct dbpg_stmt *st, long *sum)
+{
 	struct dbpg *pg = st->pg;
 	if (!pg->piped) {
-		if (PQenterPipelineMode(pg->conn) != 1)
-			return run(st); /* as any statement: waiting for it */
+		if (PQenterPipelineMode(pg->conn) != 1) {
+			enum eb_err rc = run(st); /* as any statement: waiting for it */
+			if (!rc && sum)
+				*sum += pg->changes;
+			return rc;
+		}
 		pg->piped = true;
 	}
 	if (PQsendQueryPrepared(pg->conn, st->name, st->nargs, (const char *const *)st->values,
@@ -1287,6 +1309,7 @@ enum eb_err dbpg_send(struct dbpg_stmt *st)
 		return rc ? rc : unavailable(pg);
 	}
 	/* the server's answers wait in the socket: a bounded number */
+	pg->sums[pg->npending] = sum;
 	if (++pg->npending >= 256)
 		return pipe_drain(pg);
 	return EB_OK;

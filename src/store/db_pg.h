@@ -48,6 +48,11 @@ bool dbpg_sendable(struct dbpg_stmt *st);
  * does not happen); without guards a failed statement aborts the
  * transaction anyway, and the group commit runs its jobs again, guarded. */
 enum eb_err dbpg_send(struct dbpg_stmt *st);
+/* dbpg_send that adds the rows st changes to *sum (when not NULL) once its
+ * answer is read: by dbpg_flush at the latest. */
+enum eb_err dbpg_send_sum(struct dbpg_stmt *st, long *sum);
+/* Reads the answers of the writes sent: the first one's error, else EB_OK. */
+enum eb_err dbpg_flush(struct dbpg *pg);
 
 /* The read connection (db.h, read replicas): what db.c's calls of the
  * same names do on PostgreSQL. */

@@ -42,6 +42,27 @@ class ImportOneRosterTest(unittest.TestCase):
         self.assertIn("users.csv: 5 rows, 0 added, 0 changed, 0 deleted\n", p.stdout)
         self.assertNotIn(b"Secr3t-pw", db_dump(self.db))
 
+    def version(self):
+        return ebtest.db_execute(
+            self.db, "SELECT version FROM evaluation_inputs_version WHERE district_id = 1")[0][0]
+
+    def test_import_bumps_the_evaluation_inputs_version(self):
+        # on PostgreSQL the roster triggers wait during the import, which
+        # bumps the version once (pg/049_roster_bulk.sql); after it they bump
+        # per row again
+        v0 = self.version()
+        p = run("import", "oneroster", os.path.join(FIX, "good_v11"), "--db", self.db)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        v1 = self.version()
+        self.assertGreater(v1, v0)
+        p = run("import", "oneroster", os.path.join(FIX, "good_v11"), "--db", self.db,
+                "--district-id", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.version(), v1)  # nothing changed: no bump
+        ebtest.db_execute(self.db, "UPDATE person SET given_name = 'Changed'"
+                          " WHERE district_id = 1 AND role = 'student'")
+        self.assertGreater(self.version(), v1)
+
     def count(self, table):
         con = db_connect(self.db)
         try:
