@@ -374,6 +374,7 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	struct scell *cells = NULL;
 	struct refit_scratch *scratch = NULL;
 	double t0 = time_mono();
+	bool guard = true; /* the statement guards as the caller had them */
 	enum eb_err rc;
 
 	memset(out, 0, sizeof *out);
@@ -446,7 +447,7 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	/* every write below replaces what the refit owns and any failure rolls
 	 * the whole refit back: no savepoint per write, and on PostgreSQL the
 	 * cell writes are pipelined (db_set_statement_guard) */
-	db_set_statement_guard(db, false);
+	guard = db_set_statement_guard(db, false);
 	if ((rc = store_fit(db, district_id, m, &fi, students.n, nstd, out->fit_seconds,
 			    &out->fitted_at)))
 		goto rollback;
@@ -500,7 +501,7 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	    (rc = store_summary(db, district_id)))
 		goto rollback;
 	rc = db_commit(db);
-	db_set_statement_guard(db, true);
+	db_set_statement_guard(db, guard);
 	if (rc)
 		goto rollback;
 	/* this connection's decoded models are stale: fitted_at moved on */
@@ -512,7 +513,7 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	goto done;
 rollback:
 	db_rollback(db);
-	db_set_statement_guard(db, true);
+	db_set_statement_guard(db, guard);
 	if (!err[0])
 		snprintf(err, cap, "storing the model and states: %s", eb_strerror(rc));
 done:

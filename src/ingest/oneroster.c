@@ -2039,7 +2039,7 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 	 * without a savepoint each and, on PostgreSQL, pipelined (one round
 	 * trip per 256 writes, not three per row); db_flush reads their
 	 * answers and the counts of changed rows. */
-	db_set_statement_guard(db, false);
+	bool guard = db_set_statement_guard(db, false);
 	/* On PostgreSQL the roster tables' evaluation-inputs triggers wait
 	 * until the rows are in (pg/049_roster_bulk.sql): bumped once below,
 	 * not once per row */
@@ -2050,7 +2050,7 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 			rc = write_file(im, &im->fs[i]);
 	if (!rc)
 		rc = db_flush(db);
-	db_set_statement_guard(db, true);
+	db_set_statement_guard(db, guard);
 	if (rc)
 		goto dberr;
 	for (size_t i = 0; i < NDEFS; i++)
@@ -2089,12 +2089,12 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 	if (im->by_kind[ROSTER_PERSON]->f || im->linked_people ||
 	    (im->by_kind[ROSTER_ROLE] && im->by_kind[ROSTER_ROLE]->f)) {
 		/* its writes as the rows' above: unguarded, pipelined */
-		db_set_statement_guard(db, false);
+		bool was = db_set_statement_guard(db, false);
 		rc = roster_sync_guardianship(db, district, &rep->guardians_added,
 					      &rep->guardians_deleted);
 		if (!rc)
 			rc = db_flush(db);
-		db_set_statement_guard(db, true);
+		db_set_statement_guard(db, was);
 		if (rc)
 			goto dberr;
 		rep->guardians_synced = true;
