@@ -455,19 +455,28 @@ enum eb_err activity_stmts_flush(struct db *db, struct activity_stmts *b)
 	enum eb_err rc = EB_OK;
 	/* the rows, DB_ROWS_MAX at most a statement, each reading back the
 	 * seqs drawn (the refs' key); matched by id, RETURNING's order being
-	 * no promise */
+	 * no promise. A statement that waits for its answer costs a round trip
+	 * (the others go down PostgreSQL's pipeline), so the rows go in one
+	 * statement of the power of two at or above their count (100: 128),
+	 * the rest of it padding rows that the WHERE leaves out (copies of the
+	 * first row, so that every column has the same types in every run) */
+	enum { W = STMT_COLS + 1 }; /* the columns and the "real row" mark */
 	for (size_t done = 0; done < b->n && !rc;) {
-		size_t k = db_rows_chunk(b->n - done);
-		const char *sql =
-			db_rows_sql("INSERT INTO xapi_statement (district_id, tool_id, id, json,"
-				    " content_hash, stored_ms, voided, voids_id, verb,"
-				    " registration, target_id)",
-				    " RETURNING seq, id", STMT_COLS, k);
-		if (!sql || !args_room(b, k * STMT_COLS))
+		size_t left = b->n - done, rows = db_rows_chunk(left);
+		if (rows < left && rows < DB_ROWS_MAX)
+			rows *= 2;
+		size_t k = rows < left ? rows : left; /* the real rows */
+		const char *sql = db_rows_sql(
+			"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
+			" stored_ms, voided, voids_id, verb, registration, target_id)"
+			" SELECT column1, column2, column3, column4, column5, column6, column7,"
+			" column8, column9, column10, column11 FROM (",
+			") AS v WHERE column12 = 1 RETURNING seq, id", W, rows);
+		if (!sql || !args_room(b, rows * W))
 			return EB_ENOMEM;
-		for (size_t i = 0; i < k; i++) {
-			const struct kept_stmt *x = &b->s[done + i];
-			struct db_arg *a = &b->args[i * STMT_COLS];
+		for (size_t i = 0; i < rows; i++) {
+			const struct kept_stmt *x = &b->s[done + (i < k ? i : 0)];
+			struct db_arg *a = &b->args[i * W];
 			a[0] = DB_INT(b->district_id);
 			a[1] = DB_INT(b->tool_id);
 			a[2] = DB_TEXT(x->id);
@@ -479,10 +488,12 @@ enum eb_err activity_stmts_flush(struct db *db, struct activity_stmts *b)
 			a[8] = DB_TEXT(x->verb);
 			a[9] = DB_TEXT(x->registration);
 			a[10] = DB_TEXT(x->target_id);
-			b->s[done + i].seq = 0;
+			a[11] = DB_INT(i < k);
+			if (i < k)
+				b->s[done + i].seq = 0;
 		}
 		struct db_stmt *st;
-		rc = db_query(db, sql, b->args, k * STMT_COLS, &st);
+		rc = db_query(db, sql, b->args, rows * W, &st);
 		if (rc)
 			return rc;
 		size_t next = 0; /* in order, as both backends give them */
@@ -890,6 +901,8 @@ static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t to
 static enum eb_err batch_event_row(struct activity_batch *b, const struct learning_event_in *ev,
 				   const char *student, const char *standard);
 static bool batch_student_seen(struct activity_batch *b, const char *student);
+static enum eb_err batch_quarantine_row(struct activity_batch *b,
+					const struct learning_event_in *ev, const char *reason);
 
 enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, bool *quarantined)
@@ -918,6 +931,12 @@ static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t to
 		reason = "activity not mapped to a standard";
 	if (quarantined)
 		*quarantined = reason != NULL;
+	if (reason && b) {
+		rc = batch_quarantine_row(b, ev, reason); /* activity_batch_flush */
+		if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, true)))
+			return rc;
+		return tally_tool(db, district_id, tool_id, 0, 0, time_now());
+	}
 	if (reason) {
 		/* the standard found in the payload itself travels with the row */
 		rc = db_execute(db,
@@ -1002,9 +1021,12 @@ struct activity_batch {
 	size_t nseen, nseen_written;
 	struct db_arg *rows; /* learning_event rows not written yet: EVENT_COLS each */
 	size_t nrows;
+	struct db_arg *qrows; /* quarantine rows not written yet: QUARANTINE_COLS each */
+	size_t nqrows, nrecorded;
 };
 
 #define EVENT_COLS 14
+#define QUARANTINE_COLS 16
 
 /* Whether student's tool_student row is the batch's already (INSERT OR
  * IGNORE once per student and batch, by activity_batch_flush); marks it. */
@@ -1024,7 +1046,7 @@ static bool batch_student_seen(struct activity_batch *b, const char *student)
 static enum eb_err batch_event_row(struct activity_batch *b, const struct learning_event_in *ev,
 				   const char *student, const char *standard)
 {
-	if (b->nrows >= b->n)
+	if (b->nrecorded++ >= b->n)
 		return EB_EINVAL; /* each event once */
 	const struct db_arg row[EVENT_COLS] = { DB_INT(b->district_id), DB_INT(b->tool_id),
 						DB_TEXT(student), DB_TEXT(ev->actor_key),
@@ -1033,12 +1055,31 @@ static enum eb_err batch_event_row(struct activity_batch *b, const struct learni
 	return EB_OK;
 }
 
+/* Keeps a quarantine row for activity_batch_flush, as record_matched's
+ * INSERT binds it (the standard found in the payload travels with it). */
+static enum eb_err batch_quarantine_row(struct activity_batch *b,
+					const struct learning_event_in *ev, const char *reason)
+{
+	if (b->nrecorded++ >= b->n)
+		return EB_EINVAL; /* each event once */
+	const struct db_arg row[QUARANTINE_COLS] = { DB_INT(b->district_id),
+						     DB_INT(b->tool_id),
+						     DB_TEXT(reason),
+						     DB_TEXT(ev->actor_key),
+						     DB_TEXT(ev->match_name),
+						     DB_TEXT(ev->match_email),
+						     EVENT_TAIL_ARGS(ev, ev->standard_code) };
+	memcpy(&b->qrows[b->nqrows++ * QUARANTINE_COLS], row, sizeof row);
+	return EB_OK;
+}
+
 enum eb_err activity_batch_flush(struct db *db, struct activity_batch *b)
 {
 	if (db != b->db)
 		return EB_EINVAL;
 	/* a few statements for the rows, in their order (the ids as one INSERT
-	 * each would have given them), then the students' tool_student rows */
+	 * each would have given them), then the quarantined ones, then the
+	 * students' tool_student rows */
 	enum eb_err rc =
 		db_insert_rows(db,
 			       "INSERT INTO learning_event (district_id, tool_id,"
@@ -1047,6 +1088,15 @@ enum eb_err activity_batch_flush(struct db *db, struct activity_batch *b)
 			       " statement_id, verb)",
 			       EVENT_COLS, b->rows, b->nrows);
 	b->nrows = 0;
+	if (!rc)
+		rc = db_insert_rows(
+			db,
+			"INSERT INTO quarantine (district_id, tool_id, reason, actor_key,"
+			" match_name, match_email, activity_id, standard_code, item_id,"
+			" correct, score, duration_s, occurred_at, source, statement_id,"
+			" verb)",
+			QUARANTINE_COLS, b->qrows, b->nqrows);
+	b->nqrows = 0;
 	size_t n = b->nseen - b->nseen_written;
 	struct db_arg *args = n ? malloc(3 * n * sizeof *args) : NULL;
 	if (!rc && n && !args)
@@ -1240,9 +1290,10 @@ enum eb_err activity_batch_read(struct db *db, int64_t district_id, int64_t tool
 	b->done = arena_alloc(&b->a, m * sizeof *b->done);
 	b->seen = arena_alloc(&b->a, m * sizeof *b->seen);
 	b->rows = arena_alloc(&b->a, m * EVENT_COLS * sizeof *b->rows);
+	b->qrows = arena_alloc(&b->a, m * QUARANTINE_COLS * sizeof *b->qrows);
 	enum eb_err rc = EB_OK;
 	if (!b->student || !b->standard || !b->cell || !b->keys || !b->acts || !b->cells ||
-	    !b->done || !b->seen || !b->rows)
+	    !b->done || !b->seen || !b->rows || !b->qrows)
 		rc = EB_ENOMEM;
 	/* the distinct actors and activities */
 	struct batch_key **actor = rc ? NULL : arena_alloc(&b->a, m * sizeof *actor);

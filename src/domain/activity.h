@@ -203,10 +203,11 @@ enum eb_err activity_batch_read(struct db *db, int64_t district_id, int64_t tool
 enum eb_err activity_batch_record(struct db *db, struct activity_batch *b, size_t i,
 				  bool *quarantined);
 
-/* Writes the learning_event rows of the batch's events recorded so far (one
- * statement for them all). Anything that reads or deletes learning events
- * in the transaction must come after it (activity_statement_void: call it
- * first). EB_EDB, EB_ENOMEM. */
+/* Writes the rows of the batch's events recorded so far: learning_event,
+ * quarantine and tool_student, each table in a few multi-row statements
+ * (store/db_rows.h). Anything that reads or deletes those rows in the
+ * transaction must come after it (activity_statement_void: call it first).
+ * EB_EDB, EB_ENOMEM. */
 enum eb_err activity_batch_flush(struct db *db, struct activity_batch *b);
 
 /* Writes what the batch's recorded events left to write (activity_batch_flush,

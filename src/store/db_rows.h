@@ -20,7 +20,7 @@
 
 /* The most rows one statement takes (its parameters: rows x columns, far
  * below both backends' limits for the tables written this way). */
-#define DB_ROWS_MAX 64
+#define DB_ROWS_MAX 128
 /* The most columns a row may have. */
 #define DB_ROWS_MAX_COLS 32
 

@@ -214,6 +214,7 @@ static void test_insert_rows(void **state)
 {
 	struct db *db = *state;
 	assert_int_equal(db_rows_chunk(100), 64);
+	assert_int_equal(db_rows_chunk(300), DB_ROWS_MAX);
 	assert_int_equal(db_rows_chunk(36), 32);
 	assert_int_equal(db_rows_chunk(3), 2);
 	assert_int_equal(db_rows_chunk(1), 1);
