@@ -903,6 +903,7 @@ static enum eb_err batch_event_row(struct activity_batch *b, const struct learni
 static bool batch_student_seen(struct activity_batch *b, const char *student);
 static enum eb_err batch_quarantine_row(struct activity_batch *b,
 					const struct learning_event_in *ev, const char *reason);
+static enum eb_err batch_flush_early(struct db *db, struct activity_batch *b);
 
 enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, bool *quarantined)
@@ -933,6 +934,8 @@ static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t to
 		*quarantined = reason != NULL;
 	if (reason && b) {
 		rc = batch_quarantine_row(b, ev, reason); /* activity_batch_flush */
+		if (!rc)
+			rc = batch_flush_early(db, b);
 		if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, true)))
 			return rc;
 		return tally_tool(db, district_id, tool_id, 0, 0, time_now());
@@ -972,14 +975,16 @@ static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t to
 			NULL);
 	if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, false)))
 		return rc;
-	if (b)
+	if (b) {
 		batch_student_seen(b, student); /* activity_batch_flush */
-	else
+		rc = batch_flush_early(db, b);
+	} else {
 		rc = db_execute(db,
 				"INSERT OR IGNORE INTO tool_student (district_id, tool_id,"
 				" student_sourced_id) VALUES (?1, ?2, ?3)",
 				DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student)),
 				NULL);
+	}
 	if (rc || ev->correct < 0 || !standard[0])
 		return rc;
 	/* evidence: the student's estimate moves in the same transaction */
@@ -1027,6 +1032,16 @@ struct activity_batch {
 
 #define EVENT_COLS 14
 #define QUARANTINE_COLS 16
+
+/* A statement's worth of rows (half the most one takes) goes before the
+ * batch's end: on PostgreSQL down the pipeline, stored by the server while
+ * the job goes on preparing the next ones. */
+static enum eb_err batch_flush_early(struct db *db, struct activity_batch *b)
+{
+	if (b->nrows < DB_ROWS_MAX / 2 && b->nqrows < DB_ROWS_MAX / 2)
+		return EB_OK;
+	return activity_batch_flush(db, b);
+}
 
 /* Whether student's tool_student row is the batch's already (INSERT OR
  * IGNORE once per student and batch, by activity_batch_flush); marks it. */
