@@ -183,9 +183,8 @@ static void ahead_stored(struct ahead *ah, const struct xapi_prepared *p)
 }
 
 static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
-			     struct xapi_prepared *p, size_t i, const char *stored,
-			     int64_t stored_ms, bool batch, struct refs *rs, struct buf *jbuf,
-			     struct ahead *ah, char *err, size_t cap);
+			     struct xapi_prepared *p, size_t i, const char *json, int64_t stored_ms,
+			     bool batch, struct refs *rs, struct ahead *ah, char *err, size_t cap);
 
 /* Writes the statement rows kept so far (activity_stmts_flush). A row
  * whose id another writer stored meanwhile (the read ahead found none) is a
@@ -225,25 +224,23 @@ static enum eb_err flush_rows(struct db *db, int64_t district_id, int64_t tool_i
 /* Stores prepared statements in the open transaction; statements already
  * stored with the same content are skipped. */
 static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t tool_id,
-				  struct xapi_prepared *ps, size_t n, const char *stored,
+				  struct xapi_prepared *ps, size_t n, char *const *json,
 				  int64_t stored_ms, bool batch, char *err, size_t cap)
 {
 	struct refs *rs = malloc(sizeof *rs);
-	struct buf jb = BUF_INIT;
 	struct ahead ah;
 	enum eb_err rc = ahead_read(db, district_id, tool_id, ps, n, &ah);
 	if (!rc && !rs)
 		rc = EB_ENOMEM;
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = store_one(db, district_id, tool_id, &ps[i], i, stored, stored_ms, batch, rs,
-			       &jb, &ah, err, cap);
+		rc = store_one(db, district_id, tool_id, &ps[i], i, json[i], stored_ms, batch, rs,
+			       &ah, err, cap);
 	if (!rc)
 		rc = flush_rows(db, district_id, tool_id, ps, n, batch, &ah, err, cap);
 	if (!rc)
 		rc = activity_batch_finish(db, ah.batch);
 	ahead_free(&ah);
 	free(rs);
-	buf_free(&jb);
 	return rc;
 }
 
@@ -280,9 +277,8 @@ static bool same_as_stored(struct db *db, int64_t district_id, int64_t tool_id,
 /* One prepared statement: duplicate and conflict checks, the row, its refs,
  * and its learning event (or voiding). */
 static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
-			     struct xapi_prepared *p, size_t i, const char *stored,
-			     int64_t stored_ms, bool batch, struct refs *rs, struct buf *jbuf,
-			     struct ahead *ah, char *err, size_t cap)
+			     struct xapi_prepared *p, size_t i, const char *json, int64_t stored_ms,
+			     bool batch, struct refs *rs, struct ahead *ah, char *err, size_t cap)
 {
 	{
 		char where[32];
@@ -313,11 +309,6 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 				return EB_EINVAL;
 			}
 		}
-		buf_reset(jbuf);
-		xapi_canon_stored_json(jbuf, p, tool_id, stored);
-		if (buf_failed(jbuf))
-			return EB_ENOMEM;
-		const char *json = buf_cstr(jbuf);
 		rs->n = 0;
 		collect_refs(rs, p->stmt, 0);
 		struct activity_statement as = {
@@ -365,6 +356,7 @@ struct xapi_write {
 	struct db_write w;
 	struct arena a;
 	struct xapi_prepared *ps;
+	char **json; /* per statement: its stored form (xapi_canon_stored_json) */
 	size_t n;
 	bool batch, put;
 	int64_t district_id, tool_id;
@@ -379,7 +371,7 @@ static enum eb_err write_run(struct db *db, void *ctx)
 {
 	struct xapi_write *x = ctx;
 	x->err[0] = '\0';
-	enum eb_err rc = store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->stored,
+	enum eb_err rc = store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->json,
 					x->stored_ms, x->batch, x->err, sizeof x->err);
 	if (!rc && x->parts.n)
 		rc = xapi_attach_store(db, x->district_id, x->tool_id, &x->parts, x->stored_ms);
@@ -440,6 +432,16 @@ static enum eb_err write_prepare(struct xapi_write *x, struct jv *root, enum xap
 					 path, x->ps[i].id);
 				rc = EB_EINVAL;
 			}
+	}
+	/* the stored forms now, on the caller's thread: the writer's
+	 * transaction only copies them */
+	if (!rc && !(x->json = arena_alloc(&x->a, n * sizeof *x->json)))
+		rc = EB_ENOMEM, str_copy(x->err, sizeof x->err, "out of memory");
+	for (size_t i = 0; i < n && !rc; i++) {
+		buf_reset(&tmp);
+		xapi_canon_stored_json(&tmp, &x->ps[i], x->tool_id, x->stored);
+		if (buf_failed(&tmp) || !(x->json[i] = arena_strdup(&x->a, buf_cstr(&tmp))))
+			rc = EB_ENOMEM, str_copy(x->err, sizeof x->err, "out of memory");
 	}
 	buf_free(&tmp);
 	if (!rc)
