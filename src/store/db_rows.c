@@ -17,6 +17,19 @@ struct rows_sql {
 static struct rows_sql *made;
 static pthread_mutex_t made_mu = PTHREAD_MUTEX_INITIALIZER;
 
+/* After fork() only the calling thread exists: a lock another thread held
+ * then is freed (the texts made so far stay valid). */
+static void made_atfork_child(void)
+{
+	pthread_mutex_init(&made_mu, NULL);
+}
+
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void atfork_init(void)
+{
+	pthread_atfork(NULL, NULL, made_atfork_child);
+}
+
 size_t db_rows_chunk(size_t n)
 {
 	size_t c = 1;
@@ -29,6 +42,7 @@ const char *db_rows_sql(const char *head, const char *tail, size_t ncols, size_t
 {
 	if (!head || !tail || !ncols || ncols > DB_ROWS_MAX_COLS || !nrows || nrows > DB_ROWS_MAX)
 		return NULL;
+	pthread_once(&atfork_once, atfork_init);
 	pthread_mutex_lock(&made_mu);
 	struct rows_sql *r = made;
 	while (r && !(r->head == head && r->tail == tail && r->ncols == ncols && r->nrows == nrows))
