@@ -13,6 +13,7 @@
 #include "domain/mastery_rows.h"
 #include "domain/standards.h"
 #include "store/db.h"
+#include "store/db_rows.h"
 
 /* ---- tallies: what each tool has sent (migration 010) ------------------ */
 
@@ -212,8 +213,6 @@ enum eb_err activity_statement_find(struct db *db, int64_t district_id, int64_t 
 	return db_done(st);
 }
 
-static void json_str_or_null(struct buf *o, const char *s);
-
 /* Appends s to the JSON array being built in b ("[" first, "]" last). */
 static void json_list_add(struct buf *b, const char *s)
 {
@@ -287,8 +286,87 @@ static int hex_nibble(char c)
 	return -1;
 }
 
-enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_t tool_id,
-				      const struct activity_statement *s)
+/* A kept statement row (activity_stmts_keep): its columns, then its refs
+ * (refs[ref0 .. ref0 + nrefs) of the batch). */
+struct kept_stmt {
+	const char *id, *json, *voids_id, *verb, *registration, *target_id;
+	unsigned char hash[32];
+	int64_t stored_ms, seq;
+	int voided;
+	size_t ref0, nrefs;
+};
+
+struct kept_ref {
+	const char *kind, *key;
+	int related;
+};
+
+struct activity_stmts {
+	int64_t district_id, tool_id;
+	struct arena a; /* the kept strings, until the batch is flushed */
+	struct kept_stmt *s;
+	size_t n, cap;
+	struct kept_ref *r;
+	size_t nr, rcap;
+	struct db_arg *args; /* the arguments of one statement */
+	size_t nargs;
+};
+
+struct activity_stmts *activity_stmts_new(int64_t district_id, int64_t tool_id)
+{
+	struct activity_stmts *b = calloc(1, sizeof *b);
+	if (!b)
+		return NULL;
+	b->district_id = district_id;
+	b->tool_id = tool_id;
+	arena_init(&b->a);
+	return b;
+}
+
+void activity_stmts_free(struct activity_stmts *b)
+{
+	if (!b)
+		return;
+	arena_free(&b->a);
+	free(b->s);
+	free(b->r);
+	free(b->args);
+	free(b);
+}
+
+size_t activity_stmts_pending(const struct activity_stmts *b)
+{
+	return b ? b->n : 0;
+}
+
+const char *activity_stmts_id(const struct activity_stmts *b, size_t i)
+{
+	return b && i < b->n ? b->s[i].id : NULL;
+}
+
+/* A copy of s in the batch's arena (NULL stays NULL); false when out of
+ * memory. */
+static bool keep_str(struct activity_stmts *b, const char **dst, const char *s)
+{
+	*dst = s ? arena_strdup(&b->a, s) : NULL;
+	return !s || *dst;
+}
+
+/* Room for n arguments in b->args. */
+static bool args_room(struct activity_stmts *b, size_t n)
+{
+	if (n <= b->nargs)
+		return true;
+	struct db_arg *a = realloc(b->args, n * sizeof *a);
+	if (!a)
+		return false;
+	b->args = a;
+	b->nargs = n;
+	return true;
+}
+
+enum eb_err activity_stmts_keep(struct db *db, struct activity_stmts *b,
+				const struct activity_statement *s)
 {
 	enum eb_err rc;
 	int voided = 0;
@@ -302,7 +380,7 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 			db,
 			"SELECT 1 FROM xapi_statement WHERE district_id = ?1 AND tool_id = ?2"
 			" AND voids_id = ?3 LIMIT 1",
-			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id)), &one);
+			DB_ARGS(DB_INT(b->district_id), DB_INT(b->tool_id), DB_TEXT(s->id)), &one);
 		if (rc && rc != EB_ENOTFOUND)
 			return rc;
 		if (rc == EB_OK && !s->voids_id)
@@ -312,7 +390,7 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 		*s->voided_out = voided != 0;
 
 	/* the hash is kept as its 32 bytes (the hex form would double it) */
-	unsigned char hash[32];
+	struct kept_stmt k = { .stored_ms = s->stored_ms, .voided = voided };
 	if (!s->content_hash || strlen(s->content_hash) != 64)
 		return EB_EINVAL;
 	for (int i = 0; i < 32; i++) {
@@ -320,50 +398,172 @@ enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_
 		    lo = hex_nibble(s->content_hash[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return EB_EINVAL;
-		hash[i] = (unsigned char)(hi << 4 | lo);
+		k.hash[i] = (unsigned char)(hi << 4 | lo);
 	}
-	/* the refs take the seq from last_insert_rowid() (PostgreSQL: lastval(),
-	 * the identity just drawn): no value to read back, so on PostgreSQL the
-	 * rows go down the pipeline without a round trip. Nothing inserts a row
-	 * with a rowid or draws a sequence value between (the refs' table is
-	 * WITHOUT ROWID and has no identity). */
-	rc = db_execute(db,
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 16;
+		struct kept_stmt *ns = realloc(b->s, cap * sizeof *ns);
+		if (!ns)
+			return EB_ENOMEM;
+		b->s = ns;
+		b->cap = cap;
+	}
+	if (b->nr + s->nrefs > b->rcap) {
+		size_t cap = b->rcap ? 2 * b->rcap : 64;
+		while (cap < b->nr + s->nrefs)
+			cap *= 2;
+		struct kept_ref *nr = realloc(b->r, cap * sizeof *nr);
+		if (!nr)
+			return EB_ENOMEM;
+		b->r = nr;
+		b->rcap = cap;
+	}
+	if (!keep_str(b, &k.id, s->id) || !keep_str(b, &k.json, s->json) ||
+	    !keep_str(b, &k.voids_id, s->voids_id) || !keep_str(b, &k.verb, s->verb) ||
+	    !keep_str(b, &k.registration, s->registration) ||
+	    !keep_str(b, &k.target_id, s->target_id))
+		return EB_ENOMEM;
+	/* the refs, each once (a plain INSERT: activity_stmts_flush) */
+	k.ref0 = b->nr;
+	for (size_t i = 0; i < s->nrefs; i++) {
+		struct kept_ref *r = &b->r[b->nr + k.nrefs];
+		r->kind = !strcmp(s->refs[i].kind, "agent") ? "agent" : "activity";
+		if (strcmp(s->refs[i].kind, r->kind))
+			return EB_EINVAL; /* the table's CHECK */
+		r->related = s->refs[i].related ? 1 : 0;
+		size_t j = k.ref0;
+		while (j < k.ref0 + k.nrefs &&
+		       !(b->r[j].kind == r->kind && b->r[j].related == r->related &&
+			 !strcmp(b->r[j].key, s->refs[i].key)))
+			j++;
+		if (j < k.ref0 + k.nrefs)
+			continue;
+		if (!keep_str(b, &r->key, s->refs[i].key))
+			return EB_ENOMEM;
+		k.nrefs++;
+	}
+	b->nr += k.nrefs;
+	b->s[b->n++] = k;
+	return tally_tool(db, b->district_id, b->tool_id, 1, 0, s->stored_ms / 1000);
+}
+
+#define STMT_COLS 11
+#define REF_COLS 6
+
+enum eb_err activity_stmts_flush(struct db *db, struct activity_stmts *b)
+{
+	enum eb_err rc = EB_OK;
+	/* the rows, DB_ROWS_MAX at most a statement, each reading back the
+	 * seqs drawn (the refs' key); matched by id, RETURNING's order being
+	 * no promise. A statement that waits for its answer costs a round trip
+	 * (the others go down PostgreSQL's pipeline), so the rows go in one
+	 * statement of the power of two at or above their count (100: 128),
+	 * the rest of it padding rows that the WHERE leaves out (copies of the
+	 * first row, so that every column has the same types in every run) */
+	enum { W = STMT_COLS + 1 }; /* the columns and the "real row" mark */
+	for (size_t done = 0; done < b->n && !rc;) {
+		size_t left = b->n - done, rows = db_rows_chunk(left);
+		if (rows < left && rows < DB_ROWS_MAX)
+			rows *= 2;
+		size_t k = rows < left ? rows : left; /* the real rows */
+		const char *sql = db_rows_sql(
 			"INSERT INTO xapi_statement (district_id, tool_id, id, json, content_hash,"
 			" stored_ms, voided, voids_id, verb, registration, target_id)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(s->id),
-				DB_TEXT(s->json), DB_BLOB(hash, sizeof hash), DB_INT(s->stored_ms),
-				DB_INT(voided), DB_TEXT(s->voids_id), DB_TEXT(s->verb),
-				DB_TEXT(s->registration), DB_TEXT(s->target_id)),
-			NULL);
-	/* the refs in one statement: a JSON array of [kind, key, related] */
-	struct buf refs = BUF_INIT;
-	for (size_t i = 0; i < s->nrefs && !rc; i++) {
-		buf_puts(&refs, i ? ",[" : "[[");
-		json_str_or_null(&refs, s->refs[i].kind);
-		buf_putc(&refs, ',');
-		json_str_or_null(&refs, s->refs[i].key);
-		buf_puts(&refs, s->refs[i].related ? ",1]" : ",0]");
+			" SELECT column1, column2, column3, column4, column5, column6, column7,"
+			" column8, column9, column10, column11 FROM (",
+			") AS v WHERE column12 = 1 RETURNING seq, id", W, rows);
+		if (!sql || !args_room(b, rows * W))
+			return EB_ENOMEM;
+		for (size_t i = 0; i < rows; i++) {
+			const struct kept_stmt *x = &b->s[done + (i < k ? i : 0)];
+			struct db_arg *a = &b->args[i * W];
+			a[0] = DB_INT(b->district_id);
+			a[1] = DB_INT(b->tool_id);
+			a[2] = DB_TEXT(x->id);
+			a[3] = DB_TEXT(x->json);
+			a[4] = DB_BLOB(x->hash, sizeof x->hash);
+			a[5] = DB_INT(x->stored_ms);
+			a[6] = DB_INT(x->voided);
+			a[7] = DB_TEXT(x->voids_id);
+			a[8] = DB_TEXT(x->verb);
+			a[9] = DB_TEXT(x->registration);
+			a[10] = DB_TEXT(x->target_id);
+			a[11] = DB_INT(i < k);
+			if (i < k)
+				b->s[done + i].seq = 0;
+		}
+		struct db_stmt *st;
+		rc = db_query(db, sql, b->args, rows * W, &st);
+		if (rc)
+			return rc;
+		size_t next = 0; /* in order, as both backends give them */
+		while (db_next(st)) {
+			int64_t seq = db_col_int(st, 0);
+			const char *id = db_col_text(st, 1);
+			size_t i = next < k && id && !strcmp(b->s[done + next].id, id) ? next : 0;
+			while (id && i < k && strcmp(b->s[done + i].id, id))
+				i++;
+			if (i < k)
+				b->s[done + i].seq = seq, next = i + 1;
+		}
+		rc = db_done(st);
+		for (size_t i = 0; i < k && !rc; i++)
+			if (!b->s[done + i].seq)
+				rc = EB_EDB; /* a row not read back */
+		done += k;
 	}
-	buf_putc(&refs, ']');
-	if (!rc && s->nrefs && buf_failed(&refs))
+	/* the refs, in the pipeline: a plain INSERT (a seq just drawn has no
+	 * refs, and each is kept once), which costs PostgreSQL less than one
+	 * that looks for a conflict first */
+	if (!rc && b->nr && !args_room(b, b->nr * REF_COLS))
 		rc = EB_ENOMEM;
-	if (!rc && s->nrefs)
-		rc = db_execute(
+	for (size_t i = 0; i < b->n && !rc; i++) {
+		const struct kept_stmt *x = &b->s[i];
+		for (size_t j = x->ref0; j < x->ref0 + x->nrefs; j++) {
+			struct db_arg *a = &b->args[j * REF_COLS];
+			a[0] = DB_INT(b->district_id);
+			a[1] = DB_INT(b->tool_id);
+			a[2] = DB_INT(x->seq);
+			a[3] = DB_TEXT(b->r[j].kind);
+			a[4] = DB_TEXT(b->r[j].key);
+			a[5] = DB_INT(b->r[j].related);
+		}
+	}
+	if (!rc && b->nr) {
+		rc = db_insert_rows(
 			db,
-			"INSERT OR IGNORE INTO xapi_statement_ref (district_id, tool_id, "
-			"seq, kind, key, related)"
-			" SELECT ?1, ?2, last_insert_rowid(), json_extract(value, '$[0]'),"
-			" json_extract(value, '$[1]'),"
-			" CAST(json_extract(value, '$[2]') AS INTEGER) FROM json_each(?3)",
-			DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(buf_cstr(&refs))),
-			NULL);
-	buf_free(&refs);
-	if (rc)
-		return rc;
-	if ((rc = tally_tool(db, district_id, tool_id, 1, 0, s->stored_ms / 1000)))
-		return rc;
-	return EB_OK;
+			"INSERT INTO xapi_statement_ref (district_id, tool_id, seq, kind,"
+			" key, related)",
+			REF_COLS, b->args, b->nr);
+		/* ... unless a ref of a statement deleted since is left under a
+		 * seq SQLite gives again (its rowid after the largest): kept, as
+		 * before (on PostgreSQL's group commit the failure aborts the
+		 * group, whose jobs then run alone, guarded, and come here) */
+		if (rc == EB_EEXIST)
+			rc = db_insert_rows(db,
+					    "INSERT OR IGNORE INTO xapi_statement_ref (district_id,"
+					    " tool_id, seq, kind, key, related)",
+					    REF_COLS, b->args, b->nr);
+	}
+	if (!rc) {
+		b->n = b->nr = 0;
+		arena_free(&b->a);
+		arena_init(&b->a);
+	}
+	return rc;
+}
+
+enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_t tool_id,
+				      const struct activity_statement *s)
+{
+	struct activity_stmts *b = activity_stmts_new(district_id, tool_id);
+	if (!b)
+		return EB_ENOMEM;
+	enum eb_err rc = activity_stmts_keep(db, b, s);
+	if (!rc)
+		rc = activity_stmts_flush(db, b);
+	activity_stmts_free(b);
+	return rc;
 }
 
 static enum eb_err delete_derived(struct db *db, int64_t district_id, int64_t tool_id,
@@ -701,6 +901,9 @@ static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t to
 static enum eb_err batch_event_row(struct activity_batch *b, const struct learning_event_in *ev,
 				   const char *student, const char *standard);
 static bool batch_student_seen(struct activity_batch *b, const char *student);
+static enum eb_err batch_quarantine_row(struct activity_batch *b,
+					const struct learning_event_in *ev, const char *reason);
+static enum eb_err batch_flush_early(struct db *db, struct activity_batch *b);
 
 enum eb_err activity_event_record(struct db *db, int64_t district_id, int64_t tool_id,
 				  const struct learning_event_in *ev, bool *quarantined)
@@ -729,6 +932,14 @@ static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t to
 		reason = "activity not mapped to a standard";
 	if (quarantined)
 		*quarantined = reason != NULL;
+	if (reason && b) {
+		rc = batch_quarantine_row(b, ev, reason); /* activity_batch_flush */
+		if (!rc)
+			rc = batch_flush_early(db, b);
+		if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, true)))
+			return rc;
+		return tally_tool(db, district_id, tool_id, 0, 0, time_now());
+	}
 	if (reason) {
 		/* the standard found in the payload itself travels with the row */
 		rc = db_execute(db,
@@ -764,12 +975,16 @@ static enum eb_err record_matched(struct db *db, int64_t district_id, int64_t to
 			NULL);
 	if (rc || (rc = tally_day(db, district_id, tool_id, ev->occurred_at, false)))
 		return rc;
-	if (!b || !batch_student_seen(b, student))
+	if (b) {
+		batch_student_seen(b, student); /* activity_batch_flush */
+		rc = batch_flush_early(db, b);
+	} else {
 		rc = db_execute(db,
 				"INSERT OR IGNORE INTO tool_student (district_id, tool_id,"
 				" student_sourced_id) VALUES (?1, ?2, ?3)",
 				DB_ARGS(DB_INT(district_id), DB_INT(tool_id), DB_TEXT(student)),
 				NULL);
+	}
 	if (rc || ev->correct < 0 || !standard[0])
 		return rc;
 	/* evidence: the student's estimate moves in the same transaction */
@@ -807,14 +1022,29 @@ struct activity_batch {
 	struct batch_cell *cells;
 	size_t ncells;
 	bool *done;
-	const char **seen; /* students whose tool_student row this batch wrote */
-	size_t nseen;
-	struct buf rows; /* learning_event rows not written yet: a JSON array */
+	const char **seen; /* students of the batch's tool_student rows */
+	size_t nseen, nseen_written;
+	struct db_arg *rows; /* learning_event rows not written yet: EVENT_COLS each */
 	size_t nrows;
+	struct db_arg *qrows; /* quarantine rows not written yet: QUARANTINE_COLS each */
+	size_t nqrows, nrecorded;
 };
 
-/* Whether student's tool_student row was written by the batch already
- * (INSERT OR IGNORE once per student and batch); marks it. */
+#define EVENT_COLS 14
+#define QUARANTINE_COLS 16
+
+/* A statement's worth of rows (half the most one takes) goes before the
+ * batch's end: on PostgreSQL down the pipeline, stored by the server while
+ * the job goes on preparing the next ones. */
+static enum eb_err batch_flush_early(struct db *db, struct activity_batch *b)
+{
+	if (b->nrows < DB_ROWS_MAX / 2 && b->nqrows < DB_ROWS_MAX / 2)
+		return EB_OK;
+	return activity_batch_flush(db, b);
+}
+
+/* Whether student's tool_student row is the batch's already (INSERT OR
+ * IGNORE once per student and batch, by activity_batch_flush); marks it. */
 static bool batch_student_seen(struct activity_batch *b, const char *student)
 {
 	for (size_t i = 0; i < b->nseen; i++)
@@ -825,93 +1055,80 @@ static bool batch_student_seen(struct activity_batch *b, const char *student)
 	return false;
 }
 
-static void json_num_or_null(struct buf *o, bool known, double v)
-{
-	if (!known) {
-		buf_puts(o, "null");
-		return;
-	}
-	/* the shortest form that reads back as v: both backends read it back
-	 * exactly (SQLite's own reader is exact up to 15 digits) */
-	char t[40];
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(t, sizeof t, "%.*g", prec, v);
-		if (strtod(t, NULL) == v)
-			break;
-	}
-	buf_puts(o, t);
-}
-
-static void json_str_or_null(struct buf *o, const char *s)
-{
-	if (!s) {
-		buf_puts(o, "null");
-		return;
-	}
-	struct jv v = jv_string(s);
-	jv_dump(&v, o);
-}
-
-/* Keeps a learning_event row for activity_batch_flush: the columns
- * activity_event_record's INSERT binds, as one element of a JSON array. */
+/* Keeps a learning_event row for activity_batch_flush: the arguments
+ * activity_event_record's INSERT binds (the strings are the events' and the
+ * batch's, which outlive it). */
 static enum eb_err batch_event_row(struct activity_batch *b, const struct learning_event_in *ev,
 				   const char *student, const char *standard)
 {
-	struct buf *o = &b->rows;
-	buf_puts(o, b->nrows ? ",{\"s\":" : "[{\"s\":");
-	json_str_or_null(o, student);
-	buf_puts(o, ",\"a\":");
-	json_str_or_null(o, ev->actor_key);
-	buf_puts(o, ",\"ac\":");
-	json_str_or_null(o, ev->activity_id);
-	buf_puts(o, ",\"sc\":");
-	json_str_or_null(o, nonempty(standard));
-	buf_puts(o, ",\"i\":");
-	json_str_or_null(o, ev->item_id);
-	buf_puts(o, ",\"c\":");
-	buf_puts(o, ev->correct < 0 ? "null" : ev->correct ? "1" : "0");
-	buf_puts(o, ",\"r\":");
-	json_num_or_null(o, ev->score >= 0, ev->score > 1 ? 1 : ev->score);
-	buf_puts(o, ",\"d\":");
-	json_num_or_null(o, ev->duration_s >= 0, ev->duration_s);
-	buf_printf(o, ",\"o\":%lld,\"so\":", (long long)ev->occurred_at);
-	json_str_or_null(o, ev->source);
-	buf_puts(o, ",\"st\":");
-	json_str_or_null(o, ev->statement_id);
-	buf_puts(o, ",\"v\":");
-	json_str_or_null(o, ev->verb);
-	buf_putc(o, '}');
-	b->nrows++;
-	return buf_failed(o) ? EB_ENOMEM : EB_OK;
+	if (b->nrecorded++ >= b->n)
+		return EB_EINVAL; /* each event once */
+	const struct db_arg row[EVENT_COLS] = { DB_INT(b->district_id), DB_INT(b->tool_id),
+						DB_TEXT(student), DB_TEXT(ev->actor_key),
+						EVENT_TAIL_ARGS(ev, standard) };
+	memcpy(&b->rows[b->nrows++ * EVENT_COLS], row, sizeof row);
+	return EB_OK;
+}
+
+/* Keeps a quarantine row for activity_batch_flush, as record_matched's
+ * INSERT binds it (the standard found in the payload travels with it). */
+static enum eb_err batch_quarantine_row(struct activity_batch *b,
+					const struct learning_event_in *ev, const char *reason)
+{
+	if (b->nrecorded++ >= b->n)
+		return EB_EINVAL; /* each event once */
+	const struct db_arg row[QUARANTINE_COLS] = { DB_INT(b->district_id),
+						     DB_INT(b->tool_id),
+						     DB_TEXT(reason),
+						     DB_TEXT(ev->actor_key),
+						     DB_TEXT(ev->match_name),
+						     DB_TEXT(ev->match_email),
+						     EVENT_TAIL_ARGS(ev, ev->standard_code) };
+	memcpy(&b->qrows[b->nqrows++ * QUARANTINE_COLS], row, sizeof row);
+	return EB_OK;
 }
 
 enum eb_err activity_batch_flush(struct db *db, struct activity_batch *b)
 {
 	if (db != b->db)
 		return EB_EINVAL;
-	if (!b->nrows)
-		return EB_OK;
-	buf_putc(&b->rows, ']');
-	if (buf_failed(&b->rows))
-		return EB_ENOMEM;
-	/* one statement for the rows, in their order (the ids as one INSERT
-	 * each would have given them) */
-	enum eb_err rc = db_execute(
-		db,
-		"INSERT INTO learning_event (district_id, tool_id, student_sourced_id, actor_key,"
-		" activity_id, standard_code, item_id, correct, score, duration_s, occurred_at,"
-		" source, statement_id, verb)"
-		" SELECT ?1, ?2, json_extract(value, '$.s'), json_extract(value, '$.a'),"
-		" json_extract(value, '$.ac'), json_extract(value, '$.sc'),"
-		" json_extract(value, '$.i'), CAST(json_extract(value, '$.c') AS INTEGER),"
-		" CAST(json_extract(value, '$.r') AS REAL), CAST(json_extract(value, '$.d') AS "
-		"REAL),"
-		" CAST(json_extract(value, '$.o') AS INTEGER), json_extract(value, '$.so'),"
-		" json_extract(value, '$.st'), json_extract(value, '$.v') FROM json_each(?3)",
-		DB_ARGS(DB_INT(b->district_id), DB_INT(b->tool_id), DB_TEXT(buf_cstr(&b->rows))),
-		NULL);
-	buf_reset(&b->rows);
+	/* a few statements for the rows, in their order (the ids as one INSERT
+	 * each would have given them), then the quarantined ones, then the
+	 * students' tool_student rows */
+	enum eb_err rc =
+		db_insert_rows(db,
+			       "INSERT INTO learning_event (district_id, tool_id,"
+			       " student_sourced_id, actor_key, activity_id, standard_code,"
+			       " item_id, correct, score, duration_s, occurred_at, source,"
+			       " statement_id, verb)",
+			       EVENT_COLS, b->rows, b->nrows);
 	b->nrows = 0;
+	if (!rc)
+		rc = db_insert_rows(
+			db,
+			"INSERT INTO quarantine (district_id, tool_id, reason, actor_key,"
+			" match_name, match_email, activity_id, standard_code, item_id,"
+			" correct, score, duration_s, occurred_at, source, statement_id,"
+			" verb)",
+			QUARANTINE_COLS, b->qrows, b->nqrows);
+	b->nqrows = 0;
+	size_t n = b->nseen - b->nseen_written;
+	struct db_arg *args = n ? malloc(3 * n * sizeof *args) : NULL;
+	if (!rc && n && !args)
+		rc = EB_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++) {
+		args[3 * i] = DB_INT(b->district_id);
+		args[3 * i + 1] = DB_INT(b->tool_id);
+		args[3 * i + 2] = DB_TEXT(b->seen[b->nseen_written + i]);
+	}
+	if (!rc && n)
+		rc = db_insert_rows(db,
+				    "INSERT OR IGNORE INTO tool_student (district_id, tool_id,"
+				    " student_sourced_id)",
+				    3, args, n);
+	free(args);
+	if (!rc)
+		b->nseen_written = b->nseen;
 	return rc;
 }
 
@@ -1087,10 +1304,11 @@ enum eb_err activity_batch_read(struct db *db, int64_t district_id, int64_t tool
 	b->cells = arena_alloc(&b->a, m * sizeof *b->cells);
 	b->done = arena_alloc(&b->a, m * sizeof *b->done);
 	b->seen = arena_alloc(&b->a, m * sizeof *b->seen);
-	buf_init(&b->rows, 0);
+	b->rows = arena_alloc(&b->a, m * EVENT_COLS * sizeof *b->rows);
+	b->qrows = arena_alloc(&b->a, m * QUARANTINE_COLS * sizeof *b->qrows);
 	enum eb_err rc = EB_OK;
 	if (!b->student || !b->standard || !b->cell || !b->keys || !b->acts || !b->cells ||
-	    !b->done || !b->seen)
+	    !b->done || !b->seen || !b->rows || !b->qrows)
 		rc = EB_ENOMEM;
 	/* the distinct actors and activities */
 	struct batch_key **actor = rc ? NULL : arena_alloc(&b->a, m * sizeof *actor);
@@ -1182,7 +1400,6 @@ void activity_batch_free(struct activity_batch *b)
 {
 	if (!b)
 		return;
-	buf_free(&b->rows);
 	arena_free(&b->a);
 	free(b);
 }

@@ -73,6 +73,35 @@ enum eb_err activity_statements_find(struct db *db, int64_t district_id, int64_t
 enum eb_err activity_statement_insert(struct db *db, int64_t district_id, int64_t tool_id,
 				      const struct activity_statement *s);
 
+/* Statements written together: activity_statement_insert's rows kept by
+ * activity_stmts_keep and written by activity_stmts_flush in a few
+ * multi-row statements (store/db_rows.h: the rows, reading back their seqs,
+ * then their refs), instead of two statements each. */
+struct activity_stmts;
+
+/* A batch for one district and tool's statements; NULL when out of memory. */
+struct activity_stmts *activity_stmts_new(int64_t district_id, int64_t tool_id);
+/* activity_statement_insert of s into the batch: the voided-before check
+ * and the counts now (*s->voided_out set), the row and its refs (their
+ * strings copied) at the next activity_stmts_flush, in the same
+ * transaction. The caller keeps the batch's ids distinct and not stored
+ * (activity_statements_find). EB_EINVAL (a hash not 64 hex digits),
+ * EB_ENOMEM, EB_EDB. */
+enum eb_err activity_stmts_keep(struct db *db, struct activity_stmts *b,
+				const struct activity_statement *s);
+/* Writes the rows kept since the last flush and their refs, in the order
+ * kept. Call it before anything in the transaction reads or changes them
+ * (activity_statement_void of one of them). EB_EEXIST when one's id is
+ * stored already (another writer came between); EB_EDB, EB_ENOMEM. After
+ * an error the caller rolls back and frees the batch: what it keeps belongs
+ * to the failed transaction. */
+enum eb_err activity_stmts_flush(struct db *db, struct activity_stmts *b);
+/* The ids kept and not yet flushed (for a caller's message after a failed
+ * flush): n, and each by i. */
+size_t activity_stmts_pending(const struct activity_stmts *b);
+const char *activity_stmts_id(const struct activity_stmts *b, size_t i);
+void activity_stmts_free(struct activity_stmts *b);
+
 /* Marks the statement target_id voided (if stored and not itself voiding) and
  * removes the learning events and quarantine rows derived from it. Absent
  * targets are not an error (the spec lets the target arrive later). */
@@ -174,10 +203,11 @@ enum eb_err activity_batch_read(struct db *db, int64_t district_id, int64_t tool
 enum eb_err activity_batch_record(struct db *db, struct activity_batch *b, size_t i,
 				  bool *quarantined);
 
-/* Writes the learning_event rows of the batch's events recorded so far (one
- * statement for them all). Anything that reads or deletes learning events
- * in the transaction must come after it (activity_statement_void: call it
- * first). EB_EDB, EB_ENOMEM. */
+/* Writes the rows of the batch's events recorded so far: learning_event,
+ * quarantine and tool_student, each table in a few multi-row statements
+ * (store/db_rows.h). Anything that reads or deletes those rows in the
+ * transaction must come after it (activity_statement_void: call it first).
+ * EB_EDB, EB_ENOMEM. */
 enum eb_err activity_batch_flush(struct db *db, struct activity_batch *b);
 
 /* Writes what the batch's recorded events left to write (activity_batch_flush,

@@ -106,6 +106,9 @@ struct ahead {
 	size_t *ev;		       /* per statement: its event in evs (SIZE_MAX none) */
 	char *scratch;		       /* the events' strings */
 	struct activity_batch *batch;
+	struct activity_stmts *rows;	 /* the statements' rows, written together */
+	const struct xapi_prepared *all; /* the job's statements */
+	size_t nall;
 };
 
 #define EV_SCRATCH 640
@@ -113,6 +116,7 @@ struct ahead {
 static void ahead_free(struct ahead *ah)
 {
 	activity_batch_free(ah->batch);
+	activity_stmts_free(ah->rows);
 	free(ah->f);
 	free(ah->fid);
 	free(ah->vid);
@@ -126,6 +130,8 @@ static enum eb_err ahead_read(struct db *db, int64_t district_id, int64_t tool_i
 			      struct xapi_prepared *ps, size_t n, struct ahead *ah)
 {
 	memset(ah, 0, sizeof *ah);
+	ah->all = ps;
+	ah->nall = n;
 	size_t m = n ? n : 1;
 	ah->f = calloc(2 * m, sizeof *ah->f);
 	ah->fid = calloc(m, sizeof *ah->fid);
@@ -133,7 +139,8 @@ static enum eb_err ahead_read(struct db *db, int64_t district_id, int64_t tool_i
 	ah->evs = calloc(m, sizeof *ah->evs);
 	ah->ev = calloc(m, sizeof *ah->ev);
 	ah->scratch = malloc(m * EV_SCRATCH);
-	if (!ah->f || !ah->fid || !ah->vid || !ah->evs || !ah->ev || !ah->scratch)
+	ah->rows = activity_stmts_new(district_id, tool_id);
+	if (!ah->f || !ah->fid || !ah->vid || !ah->evs || !ah->ev || !ah->scratch || !ah->rows)
 		return EB_ENOMEM;
 	size_t nev = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -176,30 +183,64 @@ static void ahead_stored(struct ahead *ah, const struct xapi_prepared *p)
 }
 
 static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
-			     struct xapi_prepared *p, size_t i, const char *stored,
-			     int64_t stored_ms, bool batch, struct refs *rs, struct buf *jbuf,
-			     struct ahead *ah, char *err, size_t cap);
+			     struct xapi_prepared *p, size_t i, const char *json, int64_t stored_ms,
+			     bool batch, struct refs *rs, struct ahead *ah, char *err, size_t cap);
+
+/* Writes the statement rows kept so far (activity_stmts_flush). A row
+ * whose id another writer stored meanwhile (the read ahead found none) is a
+ * conflict, named when it can be read. */
+static enum eb_err flush_rows(struct db *db, int64_t district_id, int64_t tool_id,
+			      const struct xapi_prepared *ps, size_t n, bool batch,
+			      struct ahead *ah, char *err, size_t cap)
+{
+	enum eb_err rc = activity_stmts_flush(db, ah->rows);
+	if (rc != EB_EEXIST)
+		return rc;
+	snprintf(err, cap, "$: a statement of the request was stored meanwhile by another request");
+	size_t k = activity_stmts_pending(ah->rows);
+	struct activity_found *f = calloc(k ? k : 1, sizeof *f);
+	for (size_t j = 0; f && j < k; j++)
+		f[j].id = activity_stmts_id(ah->rows, j);
+	if (f && !activity_statements_find(db, district_id, tool_id, f, k)) {
+		for (size_t j = 0; j < k; j++) {
+			if (!f[j].found)
+				continue;
+			size_t i = 0;
+			while (i < n && strcmp(ps[i].id, f[j].id))
+				i++;
+			char where[32];
+			if (batch)
+				snprintf(where, sizeof where, "$[%zu]", i);
+			else
+				str_copy(where, sizeof where, "$");
+			snprintf(err, cap, "%s.id: statement %s is already stored", where, f[j].id);
+			break;
+		}
+	}
+	free(f);
+	return EB_ECONFLICT;
+}
 
 /* Stores prepared statements in the open transaction; statements already
  * stored with the same content are skipped. */
 static enum eb_err store_prepared(struct db *db, int64_t district_id, int64_t tool_id,
-				  struct xapi_prepared *ps, size_t n, const char *stored,
+				  struct xapi_prepared *ps, size_t n, char *const *json,
 				  int64_t stored_ms, bool batch, char *err, size_t cap)
 {
 	struct refs *rs = malloc(sizeof *rs);
-	struct buf jb = BUF_INIT;
 	struct ahead ah;
 	enum eb_err rc = ahead_read(db, district_id, tool_id, ps, n, &ah);
 	if (!rc && !rs)
 		rc = EB_ENOMEM;
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = store_one(db, district_id, tool_id, &ps[i], i, stored, stored_ms, batch, rs,
-			       &jb, &ah, err, cap);
+		rc = store_one(db, district_id, tool_id, &ps[i], i, json[i], stored_ms, batch, rs,
+			       &ah, err, cap);
+	if (!rc)
+		rc = flush_rows(db, district_id, tool_id, ps, n, batch, &ah, err, cap);
 	if (!rc)
 		rc = activity_batch_finish(db, ah.batch);
 	ahead_free(&ah);
 	free(rs);
-	buf_free(&jb);
 	return rc;
 }
 
@@ -236,9 +277,8 @@ static bool same_as_stored(struct db *db, int64_t district_id, int64_t tool_id,
 /* One prepared statement: duplicate and conflict checks, the row, its refs,
  * and its learning event (or voiding). */
 static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id,
-			     struct xapi_prepared *p, size_t i, const char *stored,
-			     int64_t stored_ms, bool batch, struct refs *rs, struct buf *jbuf,
-			     struct ahead *ah, char *err, size_t cap)
+			     struct xapi_prepared *p, size_t i, const char *json, int64_t stored_ms,
+			     bool batch, struct refs *rs, struct ahead *ah, char *err, size_t cap)
 {
 	{
 		char where[32];
@@ -269,11 +309,6 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 				return EB_EINVAL;
 			}
 		}
-		buf_reset(jbuf);
-		xapi_canon_stored_json(jbuf, p, tool_id, stored);
-		if (buf_failed(jbuf))
-			return EB_ENOMEM;
-		const char *json = buf_cstr(jbuf);
 		rs->n = 0;
 		collect_refs(rs, p->stmt, 0);
 		struct activity_statement as = {
@@ -293,16 +328,16 @@ static enum eb_err store_one(struct db *db, int64_t district_id, int64_t tool_id
 		};
 		bool arrived_voided = false;
 		as.voided_out = &arrived_voided;
-		rc = activity_statement_insert(db, district_id, tool_id, &as);
-		if (rc == EB_EEXIST) {
-			/* the same id twice in this request was caught earlier */
-			snprintf(err, cap, "%s.id: statement %s is already stored", where, p->id);
-			return EB_ECONFLICT;
-		}
+		/* the row is written with the job's others (flush_rows); a
+		 * voiding statement's update needs its target's row written */
+		rc = activity_stmts_keep(db, ah->rows, &as);
 		if (rc)
 			return rc;
 		ahead_stored(ah, p);
-		if (p->voiding && !(rc = activity_batch_flush(db, ah->batch)))
+		if (p->voiding &&
+		    !(rc = flush_rows(db, district_id, tool_id, ah->all, ah->nall, batch, ah, err,
+				      cap)) &&
+		    !(rc = activity_batch_flush(db, ah->batch)))
 			rc = activity_statement_void(db, district_id, tool_id, p->voids);
 		else if (!arrived_voided && ah->ev[i] != SIZE_MAX)
 			rc = activity_batch_record(db, ah->batch, ah->ev[i], NULL);
@@ -321,6 +356,7 @@ struct xapi_write {
 	struct db_write w;
 	struct arena a;
 	struct xapi_prepared *ps;
+	char **json; /* per statement: its stored form (xapi_canon_stored_json) */
 	size_t n;
 	bool batch, put;
 	int64_t district_id, tool_id;
@@ -335,7 +371,7 @@ static enum eb_err write_run(struct db *db, void *ctx)
 {
 	struct xapi_write *x = ctx;
 	x->err[0] = '\0';
-	enum eb_err rc = store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->stored,
+	enum eb_err rc = store_prepared(db, x->district_id, x->tool_id, x->ps, x->n, x->json,
 					x->stored_ms, x->batch, x->err, sizeof x->err);
 	if (!rc && x->parts.n)
 		rc = xapi_attach_store(db, x->district_id, x->tool_id, &x->parts, x->stored_ms);
@@ -396,6 +432,16 @@ static enum eb_err write_prepare(struct xapi_write *x, struct jv *root, enum xap
 					 path, x->ps[i].id);
 				rc = EB_EINVAL;
 			}
+	}
+	/* the stored forms now, on the caller's thread: the writer's
+	 * transaction only copies them */
+	if (!rc && !(x->json = arena_alloc(&x->a, n * sizeof *x->json)))
+		rc = EB_ENOMEM, str_copy(x->err, sizeof x->err, "out of memory");
+	for (size_t i = 0; i < n && !rc; i++) {
+		buf_reset(&tmp);
+		xapi_canon_stored_json(&tmp, &x->ps[i], x->tool_id, x->stored);
+		if (buf_failed(&tmp) || !(x->json[i] = arena_strdup(&x->a, buf_cstr(&tmp))))
+			rc = EB_ENOMEM, str_copy(x->err, sizeof x->err, "out of memory");
 	}
 	buf_free(&tmp);
 	if (!rc)

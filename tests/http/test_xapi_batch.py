@@ -167,6 +167,37 @@ class XapiBatch(TempDir):
         self.assertEqual(cell[0][4], 4)     # A, i2, i5, i12: the updates of one cell
 
 
+    def test_a_long_batch_stores_what_one_at_a_time_stores(self):
+        """Past a statement's worth of rows (64) the batch writes its events
+        and quarantined ones before its end, and its statement rows go in
+        INSERTs of up to 128 rows (here 128 and 32, padded): still the rows
+        one statement at a time stores, voiding of rows written early
+        included."""
+        i = ids(170)
+        long = []
+        for k in range(150):
+            who = account(f"nobody-{k}") if k % 2 == 0 else account(f"stu-{1 + k % 3}")
+            long.append(stmt(i[k], who, k % 5 != 0, code="3.NF.A.3", item=k % 7))
+        long += [voiding(i[150], i[1]),    # an event written early
+                 voiding(i[151], i[0]),    # a quarantined row written early
+                 voiding(i[152], i[149])]  # one of the last ones
+        for n, (db, tid, creds) in enumerate(self.dbs):
+            with Server(db) as srv:
+                c = srv.client()
+                h = basic(creds)
+                bodies = long if n == 0 else [long]
+                for b in bodies:
+                    r = c.request("POST", "/xapi/statements", json.dumps(b), h)
+                    self.assertEqual(r.status, 200, r.text)
+        one, batch = snapshot(self.dbs[0][0]), snapshot(self.dbs[1][0])
+        for table in SNAPSHOT:
+            self.assertEqual(one[table], batch[table], table)
+        self.assertEqual(len(batch["xapi_statement"]), 153)
+        self.assertEqual(len(batch["quarantine"]), 74)      # 75, less i0 voided
+        self.assertEqual(len(batch["learning_event"]), 73)  # 75, less i1 and i149
+        self.assertEqual(len(batch["xapi_statement_ref"]), 2 * 150 + 3)  # a voiding: its actor
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main()

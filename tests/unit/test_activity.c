@@ -340,6 +340,108 @@ static void test_voiding_removes_event(void **state)
 	assert_int_equal(td.students, 1); /* matched once, before the voiding */
 }
 
+/* Statements kept and written together (activity_stmts_*): each row with
+ * its refs under its own seq, a ref named twice stored once, a second
+ * batch's row under an id stored meanwhile refused whole (EB_EEXIST, its
+ * id still pending for the caller's message). */
+static void test_statements_kept_together(void **state)
+{
+	struct fx *f = *state;
+	static const char hash[] =
+		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	const struct activity_ref refs[] = {
+		{ "agent", "mbox:mailto:ann@school.org", 0 },
+		{ "activity", "https://t.example/a", 0 },
+		{ "agent", "mbox:mailto:ann@school.org", 0 }, /* again */
+		{ "agent", "mbox:mailto:ann@school.org", 1 },
+	};
+	struct activity_stmts *b = activity_stmts_new(f->district, 7);
+	assert_non_null(b);
+	assert_int_equal(db_begin(f->db), EB_OK);
+	char ids[3][40];
+	for (int i = 0; i < 3; i++) {
+		snprintf(ids[i], sizeof ids[i], "dddddddd-aaaa-4aaa-8aaa-00000000000%d", i);
+		struct activity_statement as = {
+			.id = ids[i],
+			.json = "{}",
+			.content_hash = hash,
+			.stored_ms = 1700000000000,
+			.verb = "http://adlnet.gov/expapi/verbs/answered",
+			.refs = refs,
+			.nrefs = i == 1 ? 4 : 2,
+			.new_id = true,
+		};
+		assert_int_equal(activity_stmts_keep(f->db, b, &as), EB_OK);
+	}
+	assert_int_equal(activity_stmts_pending(b), 3);
+	assert_int_equal(activity_stmts_flush(f->db, b), EB_OK);
+	assert_int_equal(activity_stmts_pending(b), 0);
+	assert_int_equal(db_commit(f->db), EB_OK);
+	struct db_stmt *st;
+	assert_int_equal(
+		db_query(f->db,
+			 "SELECT s.id, count(r.seq) FROM xapi_statement s"
+			 " LEFT JOIN xapi_statement_ref r ON r.district_id = s.district_id"
+			 " AND r.tool_id = s.tool_id AND r.seq = s.seq WHERE s.district_id = ?1"
+			 " AND s.tool_id = 7 GROUP BY s.id ORDER BY s.id",
+			 DB_ARGS(DB_INT(f->district)), &st),
+		EB_OK);
+	int n = 0;
+	for (; db_next(st); n++) {
+		assert_string_equal(db_col_text(st, 0), ids[n]);
+		assert_int_equal(db_col_int(st, 1), n == 1 ? 3 : 2);
+	}
+	assert_int_equal(db_done(st), EB_OK);
+	assert_int_equal(n, 3);
+	/* an id stored already: the batch's rows are not written */
+	assert_int_equal(db_begin(f->db), EB_OK);
+	struct activity_statement again = {
+		.id = "eeeeeeee-aaaa-4aaa-8aaa-000000000000",
+		.json = "{}",
+		.content_hash = hash,
+		.stored_ms = 1700000000000,
+		.verb = "v",
+		.new_id = true,
+	};
+	assert_int_equal(activity_stmts_keep(f->db, b, &again), EB_OK);
+	again.id = ids[2];
+	assert_int_equal(activity_stmts_keep(f->db, b, &again), EB_OK);
+	assert_int_equal(activity_stmts_flush(f->db, b), EB_EEXIST);
+	assert_int_equal(activity_stmts_pending(b), 2);
+	assert_string_equal(activity_stmts_id(b, 1), ids[2]);
+	db_rollback(f->db);
+	int64_t v = -1;
+	assert_int_equal(db_get_int(f->db, "SELECT count(*) FROM xapi_statement", DB_NOARGS, &v),
+			 EB_OK);
+	assert_int_equal(v, 3);
+	/* a ref left by a statement deleted without it, under the seq SQLite
+	 * gives again: the new statement is stored all the same */
+	assert_int_equal(db_execute(f->db, "DELETE FROM xapi_statement WHERE id = ?1",
+				    DB_ARGS(DB_TEXT(ids[2])), NULL),
+			 EB_OK);
+	activity_stmts_free(b); /* what a failed flush leaves is not for the next transaction */
+	b = activity_stmts_new(f->district, 7);
+	assert_non_null(b);
+	assert_int_equal(db_begin(f->db), EB_OK);
+	again.id = "ffffffff-aaaa-4aaa-8aaa-000000000000";
+	again.refs = refs;
+	again.nrefs = 2;
+	assert_int_equal(activity_stmts_keep(f->db, b, &again), EB_OK);
+	assert_int_equal(activity_stmts_flush(f->db, b), EB_OK);
+	assert_int_equal(db_commit(f->db), EB_OK);
+	assert_int_equal(
+		db_get_int(f->db,
+			   "SELECT count(*) FROM xapi_statement s JOIN xapi_statement_ref r"
+			   " ON r.seq = s.seq WHERE s.id = ?1",
+			   DB_ARGS(DB_TEXT(again.id)), &v),
+		EB_OK);
+	assert_int_equal(v, 2);
+	/* a hash that is not 64 hex digits */
+	again.content_hash = "xyz";
+	assert_int_equal(activity_stmts_keep(f->db, b, &again), EB_EINVAL);
+	activity_stmts_free(b);
+}
+
 static void test_event_record_direct(void **state)
 {
 	struct fx *f = *state;
@@ -383,6 +485,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_match_and_quarantine, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_voiding_removes_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_record_direct, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statements_kept_together, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

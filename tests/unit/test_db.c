@@ -18,6 +18,7 @@
 
 #include "base/arena.h"
 #include "store/db.h"
+#include "store/db_rows.h"
 
 /* The database the group runs on: ":memory:" or a PostgreSQL URL. */
 static const char *target = ":memory:";
@@ -203,6 +204,91 @@ static void test_execute_errors(void **state)
 	assert_null(st);
 	assert_int_equal(db_done(NULL), EB_OK);
 	arena_free(&a);
+}
+
+/* Many rows in few statements (store/db_rows.h): the same rows as one
+ * INSERT each, in order; a few distinct texts; RETURNING read back; a
+ * duplicate fails its statement whole (EB_EEXIST), the statements before it
+ * written, the transaction usable. */
+static void test_insert_rows(void **state)
+{
+	struct db *db = *state;
+	assert_int_equal(db_rows_chunk(100), 64);
+	assert_int_equal(db_rows_chunk(300), DB_ROWS_MAX);
+	assert_int_equal(db_rows_chunk(36), 32);
+	assert_int_equal(db_rows_chunk(3), 2);
+	assert_int_equal(db_rows_chunk(1), 1);
+	static const char head[] = "INSERT INTO t (name, small, score)";
+	const char *s4 = db_rows_sql(head, "", 3, 4);
+	assert_non_null(s4);
+	assert_ptr_equal(s4, db_rows_sql(head, "", 3, 4));
+	assert_string_equal(db_rows_sql(head, " RETURNING id", 3, 2),
+			    "INSERT INTO t (name, small, score) VALUES (?1, ?2, ?3), (?4, ?5, ?6)"
+			    " RETURNING id");
+	assert_null(db_rows_sql(head, "", 3, DB_ROWS_MAX + 1));
+	assert_null(db_rows_sql(head, "", 0, 1));
+
+	enum { N = 100 };
+	static char names[N][8];
+	struct db_arg args[N * 3];
+	for (int i = 0; i < N; i++) {
+		snprintf(names[i], sizeof names[i], "r%d", i);
+		args[3 * i] = DB_TEXT(names[i]);
+		args[3 * i + 1] = DB_INT(i);
+		args[3 * i + 2] = i % 2 ? DB_REAL(i / 4.0) : DB_NULL;
+	}
+	assert_int_equal(db_begin(db), EB_OK);
+	db_set_statement_guard(db, false); /* as the group commit: pipelined */
+	assert_int_equal(db_insert_rows(db, head, 3, args, N), EB_OK);
+	db_set_statement_guard(db, true);
+	assert_int_equal(db_commit(db), EB_OK);
+	struct db_stmt *st;
+	assert_int_equal(
+		db_query(db, "SELECT name, small, score FROM t ORDER BY id", DB_NOARGS, &st),
+		EB_OK);
+	int i = 0;
+	for (; db_next(st); i++) {
+		assert_string_equal(db_col_text(st, 0), names[i]); /* in order */
+		assert_int_equal(db_col_int(st, 1), i);
+		assert_int_equal(db_col_is_null(st, 2), i % 2 == 0);
+		if (i % 2)
+			assert_true(db_col_double(st, 2) == i / 4.0);
+	}
+	assert_int_equal(db_done(st), EB_OK);
+	assert_int_equal(i, N);
+
+	/* RETURNING: every row's id read back */
+	const char *ret = db_rows_sql(head, " RETURNING id, name", 3, 2);
+	struct db_arg two[] = {
+		DB_TEXT("x1"), DB_INT(1), DB_NULL, DB_TEXT("x2"), DB_INT(2), DB_NULL
+	};
+	assert_int_equal(db_query(db, ret, two, 6, &st), EB_OK);
+	int got = 0;
+	while (db_next(st)) {
+		assert_true(db_col_int(st, 0) > N);
+		got += !strcmp(db_col_text(st, 1), "x1")   ? 1
+		       : !strcmp(db_col_text(st, 1), "x2") ? 2
+							   : 9;
+	}
+	assert_int_equal(db_done(st), EB_OK);
+	assert_int_equal(got, 3);
+
+	/* a duplicate name in the second statement (rows 64..95): the first
+	 * is written, the second not at all, and the transaction goes on */
+	static char again[N][8];
+	for (int k = 0; k < N; k++) {
+		snprintf(again[k], sizeof again[k], "a%d", k);
+		args[3 * k] = DB_TEXT(again[k]);
+	}
+	args[3 * 70] = DB_TEXT("r5");
+	assert_int_equal(db_begin(db), EB_OK);
+	assert_int_equal(db_insert_rows(db, head, 3, args, N), EB_EEXIST);
+	int64_t v = 0;
+	assert_int_equal(
+		db_get_int(db, "SELECT count(*) FROM t WHERE name LIKE 'a%'", DB_NOARGS, &v),
+		EB_OK);
+	assert_int_equal(v, 64);
+	assert_int_equal(db_commit(db), EB_OK);
 }
 
 /* LIKE on a COLLATE NOCASE column (logins, tool names) runs the same SQL on
@@ -472,6 +558,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_by_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_grow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_insert_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_execute_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_same_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_like_on_nocase_column, setup, teardown),
