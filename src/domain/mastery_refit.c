@@ -17,6 +17,7 @@
 #include "domain/mastery_rows.h"
 #include "domain/standards.h"
 #include "store/db.h"
+#include "store/db_rows.h"
 
 #define MAX_LINKS 32 /* prerequisite links read per standard and direction */
 
@@ -140,6 +141,93 @@ static struct scell *scell_find(struct scell *cells, size_t n, int32_t code)
 	return NULL;
 }
 
+/* The refit's rows not written yet: it has just deleted every state of the
+ * district, so each cell and student row is an INSERT, and they go DB_ROWS_MAX
+ * to a statement (db_insert_rows) instead of one statement each (on
+ * PostgreSQL each statement is parsed, planned and answered by the server
+ * apart: most of the refit's time at a district's size). The strings bound
+ * are the codebooks' (they outlive the refit), the blobs copied here. */
+#define CELL_COLS 14
+#define STUDENT_COLS 4
+struct pending {
+	size_t ncells, nstudents;
+	struct db_arg cells[DB_ROWS_MAX * CELL_COLS];
+	struct {
+		uint8_t tools[MASTERY_TOOLS_MAX_BYTES], trend[MASTERY_TREND_MAX_BYTES],
+			skill[MASTERY_SKILL_BYTES];
+	} cb[DB_ROWS_MAX];
+	struct db_arg students[DB_ROWS_MAX * STUDENT_COLS];
+	struct {
+		uint8_t state[MASTERY_STUDENT_BYTES], measured[MASTERY_MEASURED_MAX_BYTES];
+	} sb[DB_ROWS_MAX];
+};
+
+static enum eb_err pending_flush(struct db *db, struct pending *pw)
+{
+	enum eb_err rc =
+		db_insert_rows(db,
+			       "INSERT INTO mastery_state (district_id, student_sourced_id,"
+			       " standard_code, " MASTERY_CELL_COLS ")",
+			       CELL_COLS, pw->cells, pw->ncells);
+	pw->ncells = 0;
+	if (!rc)
+		rc = db_insert_rows(db,
+				    "INSERT INTO mastery_student (district_id, student_sourced_id,"
+				    " state, measured)",
+				    STUDENT_COLS, pw->students, pw->nstudents);
+	pw->nstudents = 0;
+	return rc;
+}
+
+/* mastery_cell_write's INSERT of the cell, kept for pending_flush. */
+static enum eb_err pending_cell(struct db *db, struct pending *pw, int64_t d, const char *student,
+				const char *standard, const struct mastery_cell *c)
+{
+	enum eb_err rc;
+	if (pw->ncells == DB_ROWS_MAX && (rc = pending_flush(db, pw)))
+		return rc;
+	size_t k = pw->ncells++;
+	size_t ntools = mastery_tools_encode(c, pw->cb[k].tools);
+	size_t ntrend = mastery_trend_encode(c, pw->cb[k].trend);
+	size_t nskill = c->responses ? mastery_skill_encode(&c->sk, pw->cb[k].skill) : 0;
+	const struct db_arg row[CELL_COLS] = {
+		DB_INT(d),
+		DB_TEXT(student),
+		DB_TEXT(standard),
+		DB_REAL(c->p),
+		DB_REAL(c->sd),
+		DB_INT(c->responses),
+		DB_INT(c->correct),
+		DB_BLOB(pw->cb[k].tools, ntools),
+		DB_INT_IF(c->first_at, c->first_at),
+		DB_INT_IF(c->last_at, c->last_at),
+		DB_INT(c->trend_week),
+		DB_BLOB(pw->cb[k].trend, ntrend),
+		DB_INT(c->inferred),
+		nskill ? DB_BLOB(pw->cb[k].skill, nskill) : DB_NULL,
+	};
+	memcpy(&pw->cells[k * CELL_COLS], row, sizeof row);
+	return EB_OK;
+}
+
+/* mastery_student_write's INSERT of the student's row, kept for pending_flush. */
+static enum eb_err pending_student(struct db *db, struct pending *pw, int64_t d,
+				   const char *student, const struct mastery_student_state *ss,
+				   const struct mastery_measured *ms)
+{
+	enum eb_err rc;
+	if (pw->nstudents == DB_ROWS_MAX && (rc = pending_flush(db, pw)))
+		return rc;
+	size_t k = pw->nstudents++, len = mastery_measured_len(ms);
+	size_t nstate = mastery_student_encode(ss, pw->sb[k].state);
+	memcpy(pw->sb[k].measured, ms->b, len);
+	const struct db_arg row[STUDENT_COLS] = { DB_INT(d), DB_TEXT(student),
+						  DB_BLOB(pw->sb[k].state, nstate),
+						  DB_BLOB(pw->sb[k].measured, len) };
+	memcpy(&pw->students[k * STUDENT_COLS], row, sizeof row);
+	return EB_OK;
+}
+
 /* Writes one student's recomputed cells, with inferred cells for the
  * neighbours of measured standards. */
 static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_model *m,
@@ -147,7 +235,8 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 				 size_t *ncellsp, size_t *capp,
 				 const struct mastery_student_state *ss,
 				 const struct frameworks_links *links,
-				 struct refit_scratch *scratch, size_t *ninferred)
+				 struct refit_scratch *scratch, struct pending *pw,
+				 size_t *ninferred)
 {
 	/* add neighbour cells of measured standards */
 	size_t n0 = *ncellsp;
@@ -222,7 +311,7 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 			if (!c->responses)
 				(*ninferred)++;
 		}
-		enum eb_err rc = mastery_cell_write(db, d, student, code, c, false);
+		enum eb_err rc = pending_cell(db, pw, d, student, code, c);
 		if (rc)
 			return rc;
 	}
@@ -235,7 +324,7 @@ static enum eb_err store_student(struct db *db, int64_t d, const struct mastery_
 		if (s)
 			mastery_measured_set(ms, (int32_t)s->index, cells[i].c.p);
 	}
-	return mastery_student_write(db, d, student, ss, ms->b, mastery_measured_len(ms), false);
+	return pending_student(db, pw, d, student, ss, ms);
 }
 
 static enum eb_err store_fit(struct db *db, int64_t d, const struct mastery_model *m,
@@ -373,6 +462,7 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	struct mastery_fit_info fi;
 	struct scell *cells = NULL;
 	struct refit_scratch *scratch = NULL;
+	struct pending *pw = NULL;
 	double t0 = time_mono();
 	bool guard = true; /* the statement guards as the caller had them */
 	enum eb_err rc;
@@ -459,7 +549,8 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	size_t ccap = 64;
 	cells = malloc(ccap * sizeof *cells);
 	scratch = malloc(sizeof *scratch);
-	if (!cells || !scratch) {
+	pw = calloc(1, sizeof *pw);
+	if (!cells || !scratch || !pw) {
 		rc = EB_ENOMEM;
 		goto rollback;
 	}
@@ -486,7 +577,7 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 					     ev[i].tool, ev[i].correct, ev[i].at);
 		}
 		if ((rc = store_student(db, district_id, m, students.names[u], &codes, &cells, &nc,
-					&ccap, &ss, links, scratch, &out->inferred)))
+					&ccap, &ss, links, scratch, pw, &out->inferred)))
 			goto rollback;
 		out->cells += nc;
 		if ((u & 255) == 0)
@@ -497,7 +588,8 @@ enum eb_err mastery_refit(struct db *db, int64_t district_id, const struct maste
 	 * district as of its own snapshot, and this transaction replaced every
 	 * state, so those responses are applied now, online, with the new model
 	 * (the write lock is held: none can arrive meanwhile) */
-	if ((rc = apply_late(db, district_id, max_id, &out->late)) ||
+	if ((rc = pending_flush(db, pw)) ||
+	    (rc = apply_late(db, district_id, max_id, &out->late)) ||
 	    (rc = store_summary(db, district_id)))
 		goto rollback;
 	rc = db_commit(db);
@@ -517,6 +609,7 @@ rollback:
 	if (!err[0])
 		snprintf(err, cap, "storing the model and states: %s", eb_strerror(rc));
 done:
+	free(pw);
 	free(scratch);
 	free(cells);
 	free(ev);
