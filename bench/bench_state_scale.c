@@ -41,12 +41,16 @@
  *   _fill_events_per_second (this step's) _refit_seconds
  *   _refit_fit_seconds (of the refit: the model's fit in memory; the rest is
  *   reading the evidence and writing the states) _refit_cells
+ *   _refit_cpu_seconds (this process's, user + system: on PostgreSQL the
+ *   server's is not in it) _refit_iterations (the fit's) _load_1min (the
+ *   machine's load average as the refit ends: it is shared)
  *   _refit_peak_mb (this process's peak resident memory during the refit,
  *   VmHWM after resetting it through /proc/self/clear_refs; on PostgreSQL
  *   the server's is not in it; -1 when it cannot be read) _db_mb */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -234,6 +238,28 @@ static long year_fill(struct db *db, int64_t d, int64_t tool, int64_t now, uint6
 	free(items);
 	free(stids);
 	return done ? stored : -1;
+}
+
+/* This process's CPU seconds so far (user + system). */
+static double cpu_seconds(void)
+{
+	struct rusage u;
+	if (getrusage(RUSAGE_SELF, &u))
+		return 0;
+	return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+	       (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+/* The machine's load average over the last minute (-1 when unread). */
+static double load_1min(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l = -1;
+	if (f && fscanf(f, "%lf", &l) != 1)
+		l = -1;
+	if (f)
+		fclose(f);
+	return l;
 }
 
 /* This process's peak resident memory since the last reset, in MB (-1 when
@@ -463,13 +489,14 @@ static int year_steps(struct db *db, const char *backend, const char *target, bo
 		char err[256];
 		struct mastery_refit_summary sum;
 		double reset = peak_rss_mb(true);
-		double t1 = time_mono();
+		double t1 = time_mono(), c1 = cpu_seconds();
 		if (mastery_refit(db, d, NULL, NULL, NULL, &sum, err, sizeof err)) {
 			printf("state_scale_%s_year: refit failed: %s\n", backend, err);
 			rc = 1;
 			break;
 		}
-		double refit = time_mono() - t1, peak = reset < 0 ? -1 : peak_rss_mb(false);
+		double refit = time_mono() - t1, cpu = cpu_seconds() - c1,
+		       peak = reset < 0 ? -1 : peak_rss_mb(false);
 		const char *p = backend;
 		printf("state_scale_%s_year_per_student: %d\nstate_scale_%s_year_events: %ld\n"
 		       "state_scale_%s_year_fill_seconds: %.1f\n"
@@ -477,10 +504,13 @@ static int year_steps(struct db *db, const char *backend, const char *target, bo
 		       "state_scale_%s_year_refit_seconds: %.2f\n"
 		       "state_scale_%s_year_refit_fit_seconds: %.2f\n"
 		       "state_scale_%s_year_refit_cells: %zu\n"
+		       "state_scale_%s_year_refit_cpu_seconds: %.2f\n"
+		       "state_scale_%s_year_refit_iterations: %d\n"
+		       "state_scale_%s_year_load_1min: %.2f\n"
 		       "state_scale_%s_year_refit_peak_mb: %.0f\nstate_scale_%s_year_db_mb: %.1f\n",
 		       p, year_n[s], p, total, p, fill, p, fill > 0 ? (double)m / fill : 0, p,
-		       refit, p, sum.fit_seconds, p, sum.cells, p, peak, p,
-		       db_megabytes(db, target, pg));
+		       refit, p, sum.fit_seconds, p, sum.cells, p, cpu, p, (int)sum.iterations, p,
+		       load_1min(), p, peak, p, db_megabytes(db, target, pg));
 		fflush(stdout);
 	}
 	free(ys);
