@@ -180,13 +180,23 @@ class ReadReplicas(unittest.TestCase):
                 for _ in range(3):
                     self.assertEqual(student_name(other), "Sam")
                 self.assertEqual(other.get("/home").status, 200)
-                # and back when it is: reads return to it (after its retry time)
+                # and back when it is: reads return to it after the retry time
+                # (REPLICA_RETRY_S, 5 s) of the worker that serves the page. Each
+                # worker has its own read connection: one that served no page
+                # while the standby was down finds its connection dead only now,
+                # answers from the primary and waits its own 5 s; so pages are
+                # asked for until one is read on the standby (20 s at most)
                 standby.start()
                 standby.caught_up()
                 time.sleep(5.5)
-                self.assertEqual(student_name(other), "Sam")
-                busy = standby.psql("SELECT count(*) FROM pg_stat_activity"
-                                    " WHERE application_name = 'edbridge-read'")
+                busy = "0"
+                for _ in range(40):
+                    self.assertEqual(student_name(other), "Sam")
+                    busy = standby.psql("SELECT count(*) FROM pg_stat_activity"
+                                        " WHERE application_name = 'edbridge-read'").strip()
+                    if int(busy) > 0:
+                        break
+                    time.sleep(0.5)
                 self.assertGreater(int(busy), 0, "reads did not return to the standby")
                 srv.errlog.seek(0)
                 log = srv.errlog.read()
