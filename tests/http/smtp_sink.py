@@ -82,8 +82,11 @@ def main():
     c = Controller(h, hostname="127.0.0.1", port=port, decode_data=False,
                    data_size_limit=8 << 20)
     c.start()
-    with open(os.path.join(a.dir, "port"), "w") as f:
+    # written whole, then renamed: a reader never sees an empty or half file
+    tmp = os.path.join(a.dir, "port.tmp")
+    with open(tmp, "w") as f:
         f.write(str(port))
+    os.rename(tmp, os.path.join(a.dir, "port"))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

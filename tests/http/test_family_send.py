@@ -45,11 +45,18 @@ class Sink:
         if not py:
             raise unittest.SkipTest("python3-aiosmtpd is not installed (scripts/install-deps.sh)")
         self.proc = subprocess.Popen([py, SINK, d] + list(args))
-        for _ in range(200):
-            if os.path.exists(os.path.join(d, "port")):
-                break
+        path = os.path.join(d, "port")
+        deadline = time.monotonic() + 20
+        while not os.path.exists(path):
+            if self.proc.poll() is not None:
+                raise AssertionError(f"the SMTP sink exited ({self.proc.returncode}) before it listened")
+            if time.monotonic() > deadline:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("the SMTP sink did not listen within 20 s")
             time.sleep(0.05)
-        self.port = int(open(os.path.join(d, "port")).read())
+        with open(path) as f:
+            self.port = int(f.read())
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
