@@ -257,6 +257,24 @@ enum eb_err roster_put_sum(struct db *db, int64_t district_id, enum roster_kind 
 	return db_execute_sum(db, kinds[k].put, args, nargs, changed);
 }
 
+enum eb_err roster_bulk_begin(struct db *db)
+{
+	return db_is_pg(db) ? db_exec(db, "SET LOCAL edbridge.roster_bulk = on") : EB_OK;
+}
+
+enum eb_err roster_bulk_end(struct db *db, int64_t district_id, bool wrote)
+{
+	if (!db_is_pg(db))
+		return EB_OK;
+	enum eb_err rc = EB_OK;
+	if (wrote)
+		rc = db_execute(db,
+				"UPDATE evaluation_inputs_version SET version = version + 1"
+				" WHERE district_id = ?1",
+				DB_ARGS(DB_INT(district_id)), NULL);
+	return rc ? rc : db_exec(db, "SET LOCAL edbridge.roster_bulk = off");
+}
+
 enum eb_err roster_delete(struct db *db, int64_t district_id, enum roster_kind k, const char *sid,
 			  size_t n, bool *deleted)
 {

@@ -50,12 +50,19 @@ struct roster_val {
  * transaction for speed. */
 enum eb_err roster_put(struct db *db, int64_t district_id, enum roster_kind k,
 		       const struct roster_val *vals, bool *changed);
-/* Deletes a row by sourcedId; *deleted tells whether one existed. */
 /* roster_put that adds 1 to *changed when the row was inserted or changed,
  * without waiting for it where the store can (db_execute_sum: exact after
  * db_flush). The bulk import's way on PostgreSQL: no round trip per row. */
 enum eb_err roster_put_sum(struct db *db, int64_t district_id, enum roster_kind k,
 			   const struct roster_val *vals, long *changed);
+/* A bulk write of roster rows, inside the caller's transaction. On
+ * PostgreSQL the roster tables' evaluation-inputs triggers skip their
+ * per-row bump between begin and end (pg/049_roster_bulk.sql); end bumps
+ * the district's version once when wrote is true and turns the triggers
+ * back on for the rest of the transaction. Nothing to do on SQLite. */
+enum eb_err roster_bulk_begin(struct db *db);
+enum eb_err roster_bulk_end(struct db *db, int64_t district_id, bool wrote);
+/* Deletes a row by sourcedId; *deleted tells whether one existed. */
 enum eb_err roster_delete(struct db *db, int64_t district_id, enum roster_kind k, const char *sid,
 			  size_t n, bool *deleted);
 /* Calls fn for every stored sourcedId of kind k (the string is valid only

@@ -1103,6 +1103,13 @@ static enum eb_err check_row(struct db *db, struct db_stmt *st, const unsigned c
 	return EB_OK;
 }
 
+/* a credential and its tool, as check_row reads them */
+#define CREDENTIAL_SELECT                                                                          \
+	"SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status, t.status,"                \
+	" c.last_used_at"                                                                          \
+	" FROM tool_credential c JOIN tool t ON t.district_id=c.district_id AND"                   \
+	" t.id=c.tool_id"
+
 enum eb_err tools_check_basic(struct db *db, const char *key, const char *secret,
 			      int64_t *district_id, int64_t *tool_id)
 {
@@ -1111,14 +1118,8 @@ enum eb_err tools_check_basic(struct db *db, const char *key, const char *secret
 		return EB_EAUTH;
 	hash_secret(secret, h);
 	struct db_stmt *st;
-	enum eb_err rc =
-		db_query(db,
-			 "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status,"
-			 " t.status, c.last_used_at"
-			 " FROM tool_credential c JOIN tool t ON t.district_id=c.district_id AND"
-			 " t.id=c.tool_id"
-			 " WHERE c.key_id=?1 AND c.kind='xapi'",
-			 DB_ARGS(DB_TEXT(key)), &st);
+	enum eb_err rc = db_query(db, CREDENTIAL_SELECT " WHERE c.key_id=?1 AND c.kind='xapi'",
+				  DB_ARGS(DB_TEXT(key)), &st);
 	return rc ? rc : check_row(db, st, h, district_id, tool_id);
 }
 
@@ -1130,13 +1131,8 @@ enum eb_err tools_check_bearer(struct db *db, const char *token, int64_t *distri
 		return EB_EAUTH;
 	hash_secret(token, h);
 	struct db_stmt *st;
-	enum eb_err rc =
-		db_query(db,
-			 "SELECT c.id, c.district_id, c.tool_id, c.secret_hash, c.status,"
-			 " t.status, c.last_used_at"
-			 " FROM tool_credential c JOIN tool t ON t.district_id=c.district_id AND"
-			 " t.id=c.tool_id"
-			 " WHERE c.secret_hash=?1 AND c.kind='caliper'",
-			 DB_ARGS(DB_BLOB(h, sizeof h)), &st);
+	enum eb_err rc = db_query(db,
+				  CREDENTIAL_SELECT " WHERE c.secret_hash=?1 AND c.kind='caliper'",
+				  DB_ARGS(DB_BLOB(h, sizeof h)), &st);
 	return rc ? rc : check_row(db, st, h, district_id, tool_id);
 }

@@ -1887,26 +1887,17 @@ static void lenient_notes(struct imp *im)
 	}
 }
 
-/* files[i].data must have one writable byte after len; it is modified. */
-/* The end of the roster writes on PostgreSQL: the evaluation-inputs
- * version bumped once when a row was written (the triggers skipped it,
- * pg/049_roster_bulk.sql), and the triggers back on for the rest of the
- * transaction. */
-static enum eb_err roster_bulk_end(struct imp *im)
+/* whether the import wrote a roster row (the evaluation inputs changed) */
+static bool roster_wrote(const struct imp *im)
 {
 	long wrote = im->nlinked;
 	for (size_t i = 0; i < im->rep->nfiles; i++)
 		wrote += im->rep->files[i].added + im->rep->files[i].changed +
 			 im->rep->files[i].deleted;
-	enum eb_err rc = EB_OK;
-	if (wrote)
-		rc = db_execute(im->db,
-				"UPDATE evaluation_inputs_version SET version = version + 1"
-				" WHERE district_id = ?1",
-				DB_ARGS(DB_INT(im->district)), NULL);
-	return rc ? rc : db_exec(im->db, "SET LOCAL edbridge.roster_bulk = off");
+	return wrote > 0;
 }
 
+/* files[i].data must have one writable byte after len; it is modified. */
 static enum eb_err import_core(struct db *db, int64_t district, struct oneroster_file *files,
 			       size_t n, const char *source, const struct oneroster_options *opts,
 			       struct oneroster_report *rep)
@@ -2040,11 +2031,8 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 	 * trip per 256 writes, not three per row); db_flush reads their
 	 * answers and the counts of changed rows. */
 	bool guard = db_set_statement_guard(db, false);
-	/* On PostgreSQL the roster tables' evaluation-inputs triggers wait
-	 * until the rows are in (pg/049_roster_bulk.sql): bumped once below,
-	 * not once per row */
-	if (db_is_pg(db))
-		rc = db_exec(db, "SET LOCAL edbridge.roster_bulk = on");
+	/* the evaluation-inputs version bumped once below, not once per row */
+	rc = roster_bulk_begin(db);
 	for (size_t i = 0; i < NDEFS && !rc; i++)
 		if (im->fs[i].f)
 			rc = write_file(im, &im->fs[i]);
@@ -2099,7 +2087,7 @@ static enum eb_err import_core(struct db *db, int64_t district, struct oneroster
 			goto dberr;
 		rep->guardians_synced = true;
 	}
-	if (db_is_pg(db) && (rc = roster_bulk_end(im)))
+	if ((rc = roster_bulk_end(db, district, roster_wrote(im))))
 		goto dberr;
 	if ((rc = import_gradebook(db, district, files, n, im->lenient, rep))) {
 		db_rollback(db);
